@@ -1,0 +1,85 @@
+import type { Location } from '../model/location.js';
+import type { ResourceInstance } from '../model/template.js';
+import type { Value } from '../model/value.js';
+import type { RoleDefinition } from './roles.js';
+
+/** A resource that holds managed identities (web app, VM, container app, AKS cluster, ...). */
+export interface Workload {
+  id: string;
+  resource: ResourceInstance;
+  identities: Identity[];
+}
+
+export type IdentityKind = 'system' | 'user' | 'external';
+
+export interface Identity {
+  id: string;
+  kind: IdentityKind;
+  /**
+   * For a system identity: its workload. For a user-assigned identity declared here: the identity
+   * resource. Absent for an external principal.
+   */
+  resource?: ResourceInstance;
+  /** Created in the analysed files (false for `existing`, Terraform data sources, IDs passed in). */
+  createdHere: boolean;
+  /** Workloads it is attached to. */
+  workloads: Workload[];
+  /** Special attachments the platform manages (AKS control-plane and kubelet identities). */
+  platformManaged: boolean;
+  /** How the identity is referred to in messages: `site`, `azurerm_user_assigned_identity.app`. */
+  label: string;
+}
+
+export type PrincipalKind = 'managedIdentity' | 'servicePrincipal' | 'user' | 'group' | 'unknown';
+
+export interface Principal {
+  /** The identity node, when the principal is one the graph knows. */
+  identity?: Identity;
+  kind: PrincipalKind;
+  value: Value;
+}
+
+export type ScopeKind = 'resource' | 'resourceGroup' | 'subscription' | 'managementGroup' | 'tenant' | 'unknown';
+
+export interface GrantScope {
+  kind: ScopeKind;
+  /** For a resource scope: its ARM type when known (`Microsoft.KeyVault/vaults`). */
+  resourceType?: string;
+  /** A display name for messages (`'myapp-kv'`, `resource group 'app-rg'`). */
+  label?: string;
+  /** The resource, when the scope is a resource declared in the analysed files. */
+  resource?: ResourceInstance;
+  /** The value that set the scope; absent when the grant lands on the deployment's scope. */
+  value?: Value;
+}
+
+export type GrantKind = 'rbac' | 'accessPolicy' | 'dataPlane';
+
+export interface Grant {
+  id: string;
+  kind: GrantKind;
+  /** The role assignment / access policy declaration. */
+  resource: ResourceInstance;
+  /** Where the grant is written (an inline access policy entry is inside its vault). */
+  at: Location;
+  principal: Principal;
+  /** RBAC: the role definition, resolved against the built-in catalog when possible. */
+  role?: RoleDefinition;
+  roleValue?: Value;
+  scope: GrantScope;
+  /** RBAC: `principalType` (Terraform `principal_type`), or absent. */
+  principalType?: Value;
+  /** Terraform: `skip_service_principal_aad_check`. */
+  skipPrincipalCheck?: Value;
+  /** RBAC: the assignment's name expression, or absent when not written. */
+  name?: Value;
+  condition?: Value;
+}
+
+export interface IdentityGraph {
+  workloads: Workload[];
+  identities: Identity[];
+  grants: Grant[];
+  /** Every resource instance, for rules that look beyond identities. */
+  resources: ResourceInstance[];
+}

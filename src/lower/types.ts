@@ -1,0 +1,19 @@
+import type { LoweredProgram, SourceFormat } from '../model/template.js';
+
+/** File access for front ends: module sources may lie outside the files given on the command line. */
+export interface FrontEndHost {
+  /** The file's text, or undefined when it cannot be read. Cached by the host. */
+  readFile(path: string): string | undefined;
+  /** Absolute paths of the files in a folder (Terraform modules), or [] when it cannot be read. */
+  listFolder(path: string): string[];
+}
+
+/**
+ * A front end turns the files of its format into linked resource instances. It receives every
+ * discovered file of its format (absolute paths) and decides itself which are roots: a file (or a
+ * Terraform folder) that no other analysed file calls as a module.
+ */
+export interface FrontEnd {
+  format: SourceFormat;
+  analyze(files: string[], host: FrontEndHost): LoweredProgram;
+}

@@ -1,0 +1,78 @@
+/** 1-based line and column, converted once at the parser boundary. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** A range in a file. `file` is an absolute path; formatters make it relative. */
+export interface Location {
+  file: string;
+  range: Range;
+}
+
+export function location(file: string, range: Range): Location {
+  return { file, range };
+}
+
+export function compareLocations(a: Location, b: Location): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return (
+    a.range.start.line - b.range.start.line ||
+    a.range.start.column - b.range.start.column ||
+    a.range.end.line - b.range.end.line ||
+    a.range.end.column - b.range.end.column
+  );
+}
+
+export function sameLocation(a: Location | undefined, b: Location | undefined): boolean {
+  return !!a && !!b && compareLocations(a, b) === 0;
+}
+
+/**
+ * Maps offsets to 1-based positions. Columns count UTF-16 code units, like the Bicep compiler's
+ * spans and editors' columns.
+ */
+export class LineMap {
+  private readonly starts: number[];
+
+  constructor(text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.starts = starts;
+  }
+
+  position(offset: number): Position {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(end) };
+  }
+
+  offset(pos: Position): number {
+    return (this.starts[pos.line - 1] ?? 0) + pos.column - 1;
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+}

@@ -1,0 +1,64 @@
+import type { Location } from './location.js';
+import type { ObjectValue, ScopeValue, Value } from './value.js';
+
+export type SourceFormat = 'bicep' | 'arm' | 'terraform';
+
+/**
+ * One instance of a declared resource after linking: loops expanded, module parameters bound,
+ * references resolved. Every format lowers to this; the identity graph is built from it.
+ */
+export interface ResourceInstance {
+  /** Unique in the run: file, module path, symbol and loop key. */
+  key: string;
+  /** The same for every instance of one declaration (file + symbol); findings are per declaration. */
+  declKey: string;
+  format: SourceFormat;
+  /** ARM type (`Microsoft.Web/sites`, full for child resources) or Terraform type (`azurerm_linux_web_app`). */
+  type: string;
+  apiVersion?: string;
+  /** Bicep symbolic name, Terraform address (`azurerm_role_assignment.x`, `data.x.y`), ARM type/name. */
+  symbol: string;
+  /** `existing` (Bicep, ARM 2.0) or a Terraform data source: owned elsewhere. */
+  existing: boolean;
+  /** The whole declaration. */
+  decl: Location;
+  /** The resource's name, evaluated (ARM/Bicep `name`; Terraform: the `name` argument, if any). */
+  name?: Value;
+  /** Bicep/ARM: the resource body (name, location, identity, properties, scope, ...). Terraform: arguments and blocks. */
+  body: ObjectValue;
+  /** Explicit `scope` (Bicep/ARM extension resources); Terraform keeps `scope` in the body. */
+  scope?: Value;
+  /** The target scope of the deployment this instance belongs to. */
+  deploymentScope: ScopeValue;
+  /** Module calls / nested deployments that led here, outermost first. Empty for a root's own resources. */
+  callChain: Location[];
+  /** Terraform: the location of each argument and block by name, for related locations. */
+  parent?: ResourceInstance;
+}
+
+export interface Diagnostic {
+  /** `parse-error` for syntax errors; front ends may add more codes. */
+  code: string;
+  message: string;
+  at: Location;
+}
+
+/** A comment-based directive a front end found (suppressions are read from these). */
+export interface SourceComment {
+  file: string;
+  text: string;
+  at: Location;
+}
+
+/** What one front end produces for the files it was given. */
+export interface LoweredProgram {
+  resources: ResourceInstance[];
+  diagnostics: Diagnostic[];
+  comments: SourceComment[];
+  /** Files analysed (absolute paths), including modules reached from them. */
+  files: string[];
+}
+
+export function emptyProgram(): LoweredProgram {
+  return { resources: [], diagnostics: [], comments: [], files: [] };
+}
