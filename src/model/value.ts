@@ -47,6 +47,12 @@ export interface ObjectValue extends ValueBase {
   kind: 'object';
   /** Insertion-ordered; look keys up with `getProp`, which is case-insensitive like ARM. */
   entries: Map<string, Value>;
+  /**
+   * For keys computed from expressions (`'${uami.id}': {}`, ARM `"[resourceId(...)]": {}`): the
+   * evaluated key by its entry key. The entry key is then `describeValue(keyValue)` when the key is
+   * not a known string.
+   */
+  keyValues?: Map<string, Value>;
 }
 
 /** What an unknown stands for, when it is an input of the deployment (a parameter, a variable). */

@@ -1,0 +1,15 @@
+import type { Rule } from '../src/engine/types.js';
+import broadScope from './broad-scope.js';
+import missingPrincipalType from './missing-principal-type.js';
+import missingRoleGrant from './missing-role-grant.js';
+import nonIdempotentAssignmentName from './non-idempotent-assignment-name.js';
+import privilegedRole from './privileged-role.js';
+
+/** The built-in rules, by id. */
+export const builtinRules: Rule[] = [
+  missingRoleGrant,
+  privilegedRole,
+  broadScope,
+  missingPrincipalType,
+  nonIdempotentAssignmentName,
+];

@@ -1,0 +1,36 @@
+import { describePrincipal, isSet, isTrue, isWorkloadPrincipal, roleName } from '../src/graph/queries.js';
+import type { Rule } from '../src/engine/types.js';
+
+/**
+ * A role assignment to a service principal without `principalType: 'ServicePrincipal'`: Azure then
+ * looks the principal up in Entra ID, and a managed identity created seconds earlier may not have
+ * replicated yet, so the deployment fails intermittently with PrincipalNotFound.
+ */
+const rule: Rule = {
+  meta: {
+    id: 'missing-principal-type',
+    description: "A role assignment to a service principal does not set principalType: 'ServicePrincipal'.",
+    severity: 'warning',
+    messages: {
+      arm: "The assignment of '{{role}}' to {{principal}} does not set principalType; add principalType: 'ServicePrincipal' so it does not race the identity's replication.",
+      terraform:
+        "The assignment of '{{role}}' to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = \"ServicePrincipal\" so it does not race the identity's replication.",
+    },
+    docs: 'docs/rules/missing-principal-type.md',
+  },
+  check(graph, context) {
+    for (const grant of graph.grants) {
+      if (grant.kind !== 'rbac' || !isWorkloadPrincipal(grant) || isSet(grant.principalType)) continue;
+      const data = { role: roleName(grant), principal: describePrincipal(grant) };
+      if (grant.resource.format === 'terraform') {
+        // Only a principal created in the same configuration races its own replication.
+        if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
+        context.report({ node: grant, messageId: 'terraform', data });
+      } else {
+        context.report({ node: grant, messageId: 'arm', data });
+      }
+    }
+  },
+};
+
+export default rule;

@@ -1,0 +1,113 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { glob, isDynamicPattern } from 'tinyglobby';
+
+export type FileKind = 'bicep' | 'terraform' | 'json';
+
+export interface DiscoveredFile {
+  path: string;
+  kind: FileKind;
+}
+
+export interface DiscoverOptions {
+  cwd: string;
+  /** Glob patterns (relative to cwd) never linted. */
+  ignore?: string[];
+}
+
+export class PathNotFoundError extends Error {
+  constructor(readonly path: string) {
+    super(`No such file or directory: ${path}`);
+  }
+}
+
+/** Folders never walked into: tool state and dependencies, not the user's templates. */
+const SKIPPED_FOLDERS = new Set(['.git', 'node_modules', '.terraform', '.terragrunt-cache', '.venv', '.idea', '.vscode']);
+
+export function fileKind(path: string): FileKind | undefined {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.bicep') || lower.endsWith('.bicepparam')) return 'bicep';
+  if (lower.endsWith('.tf') || lower.endsWith('.tf.json') || lower.endsWith('.tfvars') || lower.endsWith('.tfvars.json')) return 'terraform';
+  if (lower.endsWith('.json') || lower.endsWith('.jsonc')) return 'json';
+  return undefined;
+}
+
+/**
+ * Paths and globs to the files grantlint reads, by kind. Folders are walked honouring .gitignore
+ * files; a file named explicitly is always taken (if grantlint reads its kind).
+ */
+export async function discover(paths: string[], options: DiscoverOptions): Promise<DiscoveredFile[]> {
+  const found = new Map<string, FileKind>();
+  const configured = ignore().add(options.ignore ?? []);
+  const ignoredByConfig = (abs: string): boolean => {
+    const rel = relative(options.cwd, abs).split(sep).join('/');
+    return rel !== '' && !rel.startsWith('..') && configured.ignores(rel);
+  };
+  for (const arg of paths.length > 0 ? paths : ['.']) {
+    if (isDynamicPattern(arg)) {
+      const matches = await glob(arg, { cwd: options.cwd, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'] });
+      for (const m of matches.sort()) {
+        const kind = fileKind(m);
+        if (kind && !ignoredByConfig(m)) found.set(resolve(m), kind);
+      }
+      continue;
+    }
+    const abs = resolve(options.cwd, arg);
+    let stat;
+    try {
+      stat = statSync(abs);
+    } catch {
+      throw new PathNotFoundError(arg);
+    }
+    if (stat.isDirectory()) walk(abs, [], found, ignoredByConfig);
+    else {
+      const kind = fileKind(abs);
+      if (kind) found.set(abs, kind);
+    }
+  }
+  return [...found].map(([path, kind]) => ({ path, kind })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+interface GitIgnoreLayer {
+  base: string;
+  rules: Ignore;
+}
+
+function readGitIgnore(dir: string): GitIgnoreLayer | undefined {
+  try {
+    return { base: dir, rules: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) };
+  } catch {
+    return undefined;
+  }
+}
+
+function isIgnored(abs: string, isDir: boolean, layers: GitIgnoreLayer[]): boolean {
+  for (const layer of layers) {
+    const rel = relative(layer.base, abs).split(sep).join('/') + (isDir ? '/' : '');
+    if (layer.rules.ignores(rel)) return true;
+  }
+  return false;
+}
+
+function walk(dir: string, inherited: GitIgnoreLayer[], found: Map<string, FileKind>, ignoredByConfig: (p: string) => boolean): void {
+  const own = readGitIgnore(dir);
+  const layers = own ? [...inherited, own] : inherited;
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const abs = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (SKIPPED_FOLDERS.has(entry.name) || isIgnored(abs, true, layers) || ignoredByConfig(abs)) continue;
+      walk(abs, layers, found, ignoredByConfig);
+    } else if (entry.isFile()) {
+      const kind = fileKind(entry.name);
+      if (kind && !isIgnored(abs, false, layers) && !ignoredByConfig(abs)) found.set(abs, kind);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { resolve } from 'node:path';
+import { discover } from '../discover/discover.js';
+import { buildGraph } from '../graph/build.js';
+import { roleCatalog } from '../graph/roles.js';
+import type { IdentityGraph } from '../graph/types.js';
+import { armFrontEnd } from '../lower/arm/index.js';
+import { bicepFrontEnd } from '../lower/bicep/index.js';
+import { terraformFrontEnd } from '../lower/terraform/index.js';
+import type { FrontEnd } from '../lower/types.js';
+import type { Diagnostic, LoweredProgram, SourceFormat } from '../model/template.js';
+import { builtinRules } from '../../rules/index.js';
+import { CachingHost } from './host.js';
+import { PARSE_ERROR_RULE } from './diagnostic-rules.js';
+import { compareFindings, runRules, type RuleRun } from './run-rules.js';
+import type { Finding, LintResult, Rule } from './types.js';
+
+const FRONT_ENDS: Record<SourceFormat, FrontEnd> = {
+  bicep: bicepFrontEnd,
+  terraform: terraformFrontEnd,
+  arm: armFrontEnd,
+};
+
+const KIND_TO_FORMAT = { bicep: 'bicep', terraform: 'terraform', json: 'arm' } as const;
+
+export interface LintOptions {
+  cwd?: string;
+  /** Rules to run (default: every built-in rule at its default severity). */
+  rules?: RuleRun[];
+  ignore?: string[];
+  /** Text to use instead of a file's content on disk (editors' unsaved buffers), by absolute path. */
+  overrides?: Map<string, string>;
+  /** Terraform variable files (`--var-file`). */
+  varFiles?: string[];
+  /** Lint ARM templates generated from a Bicep file that lies beside them. */
+  includeGenerated?: boolean;
+}
+
+export interface AnalysisResult {
+  graph: IdentityGraph;
+  program: LoweredProgram;
+  host: CachingHost;
+}
+
+export function defaultRuleRuns(rules: Rule[] = builtinRules): RuleRun[] {
+  return rules.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.defaultOptions ?? {}) } }));
+}
+
+/** discover → parse/lower/link (front ends) → graph. */
+export async function analyze(paths: string[], options: LintOptions = {}): Promise<AnalysisResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const files = await discover(paths, { cwd, ignore: options.ignore });
+  for (const path of options.overrides?.keys() ?? []) {
+    if (!files.some((f) => f.path === path)) {
+      const kind = path.endsWith('.bicep') || path.endsWith('.bicepparam') ? 'bicep' : /\.tf(vars)?(\.json)?$/.test(path) ? 'terraform' : 'json';
+      files.push({ path: resolve(path), kind });
+    }
+  }
+  const host = new CachingHost(options.overrides);
+  if (options.varFiles) host.varFiles = options.varFiles.map((f) => resolve(cwd, f));
+  if (options.includeGenerated) host.includeGeneratedTemplates = true;
+  const program: LoweredProgram = { resources: [], diagnostics: [], comments: [], files: [] };
+  for (const format of ['bicep', 'arm', 'terraform'] as const) {
+    const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format).map((f) => f.path);
+    if (mine.length === 0) continue;
+    const part = FRONT_ENDS[format].analyze(mine, host);
+    program.resources.push(...part.resources);
+    program.diagnostics.push(...part.diagnostics);
+    program.comments.push(...part.comments);
+    program.files.push(...part.files);
+  }
+  return { graph: buildGraph(program.resources, roleCatalog()), program, host };
+}
+
+/** The whole pipeline: findings sorted by file, position and rule. */
+export async function lint(paths: string[], options: LintOptions = {}): Promise<LintResult> {
+  const { graph, program, host } = await analyze(paths, options);
+  const runs = options.rules ?? defaultRuleRuns();
+  const findings = runRules(graph, runs, { roles: roleCatalog(), sourceText: (f) => host.readFile(f) });
+  findings.push(...program.diagnostics.map(diagnosticFinding));
+  findings.sort(compareFindings);
+  return { findings, files: [...new Set(program.files)].sort() };
+}
+
+function diagnosticFinding(d: Diagnostic): Finding {
+  return {
+    ruleId: d.code === 'parse-error' ? PARSE_ERROR_RULE.id : d.code,
+    severity: 'error',
+    message: d.message,
+    file: d.at.file,
+    range: d.at.range,
+    related: [],
+    fingerprint: `${d.code}:${d.at.file.split('/').pop()}`,
+  };
+}

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { RoleCatalog } from '../graph/roles.js';
+import type { IdentityGraph } from '../graph/types.js';
+import { compareLocations, sameLocation, type Location } from '../model/location.js';
+import type { ResourceInstance } from '../model/template.js';
+import { formatMessage } from './messages.js';
+import type { Finding, GraphNode, ReportDescriptor, Rule, Severity } from './types.js';
+
+export interface RuleRun {
+  rule: Rule;
+  severity: Severity;
+  options: Record<string, unknown>;
+}
+
+export interface RunRulesOptions {
+  roles: RoleCatalog;
+  /** The text of a file, for fingerprints. */
+  sourceText(file: string): string | undefined;
+}
+
+/**
+ * Runs each rule over the graph and turns its reports into findings: one per rule, declaration and
+ * location, however many loop instances or module calls reach it.
+ */
+export function runRules(graph: IdentityGraph, runs: RuleRun[], options: RunRulesOptions): Finding[] {
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const { rule, severity, options: ruleOptions } of runs) {
+    rule.check(graph, {
+      options: ruleOptions,
+      roles: options.roles,
+      report(descriptor) {
+        const finding = toFinding(rule, severity, descriptor, options);
+        const key = `${rule.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        findings.push(finding);
+      },
+    });
+  }
+  return findings;
+}
+
+function nodeResource(node: GraphNode): ResourceInstance | undefined {
+  return 'resource' in node ? node.resource : undefined;
+}
+
+/** The declaration a node stands for (a grant written inline in a vault is its own entry). */
+function nodeKey(node: GraphNode): string {
+  const r = nodeResource(node);
+  if ('at' in node) return `${node.resource.declKey}@${node.at.range.start.line}:${node.at.range.start.column}`;
+  return r?.declKey ?? node.id;
+}
+
+function nodeLocation(node: GraphNode): Location | undefined {
+  if ('at' in node) return node.at;
+  return nodeResource(node)?.decl;
+}
+
+/**
+ * Where a finding points: the node's declaration, unless the offending value is written in another
+ * file — then the module call, in that file, that passes it in.
+ */
+export function primaryLocation(node: GraphNode, valueAt: Location | undefined): Location {
+  const own = nodeLocation(node)!;
+  if (!valueAt || valueAt.file === own.file) return own;
+  const chain = nodeResource(node)?.callChain ?? [];
+  for (let i = chain.length - 1; i >= 0; i--) if (chain[i].file === valueAt.file) return chain[i];
+  return own;
+}
+
+function contains(outer: Location, inner: Location): boolean {
+  return outer.file === inner.file && compareLocations({ ...outer, range: { start: outer.range.start, end: outer.range.start } }, inner) <= 0 &&
+    (inner.range.end.line < outer.range.end.line ||
+      (inner.range.end.line === outer.range.end.line && inner.range.end.column <= outer.range.end.column));
+}
+
+function toFinding(rule: Rule, severity: Severity, d: ReportDescriptor, options: RunRulesOptions): Finding {
+  const primary = primaryLocation(d.node, d.value?.at);
+  const related = [...(d.related ?? [])];
+  if (d.value?.at && !contains(primary, d.value.at) && !related.some((r) => sameLocation(r.at, d.value?.at))) {
+    related.unshift({ message: 'The value is written here.', at: d.value.at });
+  }
+  const symbol = nodeResource(d.node)?.symbol;
+  const message = formatMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data);
+  const finding: Finding = {
+    ruleId: rule.meta.id,
+    severity,
+    message,
+    file: primary.file,
+    range: primary.range,
+    related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
+    fingerprint: fingerprint(rule.meta.id, primary, symbol, options.sourceText(primary.file)),
+  };
+  if (symbol) finding.symbol = symbol;
+  return finding;
+}
+
+/**
+ * Survives line moves (no line numbers in it) and changes when the code it points at changes: the
+ * rule, the file, the declaration's name and its text with whitespace collapsed.
+ */
+export function fingerprint(ruleId: string, at: Location, symbol: string | undefined, text: string | undefined): string {
+  const snippet = text ? sliceRange(text, at).replace(/\s+/g, ' ').trim() : '';
+  const file = at.file.replace(/\\/g, '/').split('/').pop() ?? at.file;
+  return createHash('sha256').update([ruleId, file, symbol ?? '', snippet].join('\u0000')).digest('hex').slice(0, 32);
+}
+
+function sliceRange(text: string, at: Location): string {
+  const lines = text.split(/\r\n|\r|\n/);
+  const { start, end } = at.range;
+  if (start.line === end.line) return (lines[start.line - 1] ?? '').slice(start.column - 1, end.column - 1);
+  const out = [(lines[start.line - 1] ?? '').slice(start.column - 1)];
+  for (let l = start.line + 1; l < end.line; l++) out.push(lines[l - 1] ?? '');
+  out.push((lines[end.line - 1] ?? '').slice(0, end.column - 1));
+  return out.join('\n');
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareLocations({ file: a.file, range: a.range }, { file: b.file, range: b.range }) ||
+    (a.ruleId < b.ruleId ? -1 : a.ruleId > b.ruleId ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
+}

@@ -1,0 +1,43 @@
+import type { Finding } from '../engine/types.js';
+import { displayPath } from './paths.js';
+import type { Formatter } from './types.js';
+
+const COLORS = { red: 31, yellow: 33, blue: 34, gray: 90, bold: 1, underline: 4 } as const;
+
+/** For people: findings grouped by file, ESLint-style, with a count at the end. */
+export const stylish: Formatter = (result, { cwd, color }) => {
+  const paint = (c: keyof typeof COLORS, s: string): string => (color ? `\u001b[${COLORS[c]}m${s}\u001b[0m` : s);
+  if (result.findings.length === 0) return '';
+  const byFile = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    const list = byFile.get(f.file) ?? [];
+    list.push(f);
+    byFile.set(f.file, list);
+  }
+  const lines: string[] = [];
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const [file, findings] of byFile) {
+    lines.push(paint('underline', displayPath(file, cwd)));
+    const posWidth = Math.max(...findings.map((f) => `${f.range.start.line}:${f.range.start.column}`.length));
+    for (const f of findings) {
+      counts[f.severity]++;
+      const pos = `${f.range.start.line}:${f.range.start.column}`.padEnd(posWidth);
+      const sev = f.severity === 'error' ? paint('red', 'error  ') : f.severity === 'warning' ? paint('yellow', 'warning') : paint('blue', 'info   ');
+      lines.push(`  ${paint('gray', pos)}  ${sev}  ${f.message}  ${paint('gray', f.ruleId)}`);
+      for (const r of f.related) {
+        lines.push(`  ${' '.repeat(posWidth)}           ${paint('gray', `↳ ${r.message} ${displayPath(r.file, cwd)}:${r.range.start.line}:${r.range.start.column}`)}`);
+      }
+    }
+    lines.push('');
+  }
+  const total = counts.error + counts.warning + counts.info;
+  const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning')];
+  if (counts.info) parts.push(plural(counts.info, 'info'));
+  const summary = `✖ ${plural(total, 'problem')} (${parts.join(', ')})`;
+  lines.push(counts.error ? paint('red', paint('bold', summary)) : paint('yellow', paint('bold', summary)));
+  return lines.join('\n') + '\n';
+};
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 || word === 'info' ? '' : 's'}`;
+}

@@ -1,0 +1,210 @@
+import type { ResourceInstance } from '../model/template.js';
+import { asString, describeValue, type ScopeValue, type Value } from '../model/value.js';
+import { armShape } from './arm-shape.js';
+import { azurermShape } from './azurerm-shape.js';
+import { findGuid, type RoleCatalog, type RoleDefinition } from './roles.js';
+import type { GrantFacts, PrincipalFacts, ScopeFacts, ShapeAdapter } from './shape.js';
+import type { Grant, GrantScope, Identity, IdentityGraph, Principal, Workload } from './types.js';
+import { stringsIn, unwrap } from './values.js';
+
+export const SHAPES: ShapeAdapter[] = [armShape, azurermShape];
+
+const RESOURCE_ID_FUNCTIONS = new Set([
+  'resourceid',
+  'subscriptionresourceid',
+  'tenantresourceid',
+  'extensionresourceid',
+  'managementgroupresourceid',
+]);
+
+/** Builds the identity graph from linked resource instances. */
+export function buildGraph(resources: ResourceInstance[], roles: RoleCatalog, shapes: ShapeAdapter[] = SHAPES): IdentityGraph {
+  return new GraphBuilder(resources, roles, shapes).build();
+}
+
+class GraphBuilder {
+  private readonly identities = new Map<string, Identity>();
+  private readonly workloads: Workload[] = [];
+  private readonly grants: Grant[] = [];
+
+  constructor(
+    private readonly resources: ResourceInstance[],
+    private readonly roles: RoleCatalog,
+    private readonly shapes: ShapeAdapter[],
+  ) {}
+
+  build(): IdentityGraph {
+    for (const r of this.resources) {
+      if (this.shapes.some((s) => s.isUserAssignedIdentity(r))) this.userIdentity(r);
+    }
+    for (const r of this.resources) this.addWorkload(r);
+    for (const r of this.resources) {
+      for (const shape of this.shapes) {
+        for (const facts of shape.grants(r)) this.grants.push(this.grant(r, facts));
+      }
+    }
+    return {
+      workloads: this.workloads,
+      identities: [...this.identities.values()],
+      grants: this.grants,
+      resources: this.resources,
+    };
+  }
+
+  private first<T>(ask: (s: ShapeAdapter) => T | undefined): T | undefined {
+    for (const s of this.shapes) {
+      const answer = ask(s);
+      if (answer !== undefined) return answer;
+    }
+    return undefined;
+  }
+
+  private userIdentity(r: ResourceInstance): Identity {
+    return this.identity(`user:${r.key}`, () => ({
+      kind: 'user',
+      resource: r,
+      createdHere: !r.existing,
+      label: r.symbol,
+    }));
+  }
+
+  private systemIdentity(r: ResourceInstance): Identity {
+    return this.identity(`system:${r.key}`, () => ({ kind: 'system', resource: r, createdHere: !r.existing, label: r.symbol }));
+  }
+
+  private identity(id: string, make: () => Pick<Identity, 'kind' | 'resource' | 'createdHere' | 'label'>): Identity {
+    let node = this.identities.get(id);
+    if (!node) {
+      node = { id, workloads: [], platformManaged: false, ...make() };
+      this.identities.set(id, node);
+    }
+    return node;
+  }
+
+  private addWorkload(r: ResourceInstance): void {
+    const facts = this.first((s) => s.workloadIdentities(r));
+    if (!facts) return;
+    const workload: Workload = { id: r.key, resource: r, identities: [] };
+    const attach = (identity: Identity): void => {
+      if (workload.identities.includes(identity)) return;
+      workload.identities.push(identity);
+      const firstAttachment = identity.workloads.length === 0;
+      identity.workloads.push(workload);
+      // An identity the platform manages everywhere it is attached is the platform's business.
+      identity.platformManaged = facts.platformManaged && (firstAttachment || identity.platformManaged);
+    };
+    if (facts.systemAssigned) attach(this.systemIdentity(r));
+    for (const ref of facts.userAssigned) attach(this.attachedUserIdentity(ref));
+    this.workloads.push(workload);
+  }
+
+  /** The identity a workload's `userAssignedIdentities` key or `identity_ids` entry names. */
+  private attachedUserIdentity(value: Value): Identity {
+    const v = unwrap(value);
+    if (v?.kind === 'ref' && this.shapes.some((s) => s.isUserAssignedIdentity(v.resource))) return this.userIdentity(v.resource);
+    const text = describeValue(v);
+    return this.identity(`external:${text}`, () => ({ kind: 'external', createdHere: false, label: text }));
+  }
+
+  private grant(r: ResourceInstance, facts: GrantFacts): Grant {
+    const grant: Grant = {
+      id: `${r.key}@${facts.at.range.start.line}:${facts.at.range.start.column}`,
+      kind: facts.kind,
+      resource: r,
+      at: facts.at,
+      principal: this.principal(facts.principal, facts.principalType),
+      roleValue: facts.role,
+      role: this.role(facts.role),
+      scope: this.scope(r, facts),
+    };
+    if (facts.principalType) grant.principalType = facts.principalType;
+    if (facts.skipPrincipalCheck) grant.skipPrincipalCheck = facts.skipPrincipalCheck;
+    if (facts.name) grant.name = facts.name;
+    if (facts.condition) grant.condition = facts.condition;
+    return grant;
+  }
+
+  private principal(value: Value, principalType: Value | undefined): Principal {
+    const facts: PrincipalFacts | undefined = this.first((s) => s.resolvePrincipal(value));
+    let identity: Identity | undefined;
+    if (facts?.resource) {
+      identity = facts.system ? this.systemIdentity(facts.resource) : this.userIdentity(facts.resource);
+    }
+    let kind = facts?.kind ?? 'unknown';
+    const declared = asString(principalType)?.toLowerCase();
+    if (!identity && (declared === 'user' || declared === 'group')) kind = declared;
+    if (!identity && declared === 'serviceprincipal' && kind === 'unknown') kind = 'servicePrincipal';
+    const principal: Principal = { kind, value };
+    if (identity) principal.identity = identity;
+    return principal;
+  }
+
+  private role(value: Value | undefined): RoleDefinition | undefined {
+    const v = unwrap(value);
+    if (!v) return undefined;
+    if (v.kind === 'string') return this.roles.byGuid(v.value) ?? this.roles.byRoleName(v.value);
+    for (const s of stringsIn(v)) {
+      const guid = findGuid(s);
+      if (guid) return this.roles.byGuid(guid);
+    }
+    return undefined;
+  }
+
+  private scope(r: ResourceInstance, facts: GrantFacts): GrantScope {
+    if (facts.impliedScope) return { ...facts.impliedScope };
+    if (!facts.scope) return { ...scopeOfDeployment(r.deploymentScope) };
+    const resolved = resolveScopeValue(facts.scope, this.shapes);
+    return { ...resolved, value: facts.scope };
+  }
+}
+
+function scopeOfDeployment(scope: ScopeValue): ScopeFacts {
+  const label = asString(scope.name);
+  return label ? { kind: scope.level, label } : { kind: scope.level };
+}
+
+/** What a scope value names: a deployment scope, a resource ID (by call or by string), a reference. */
+export function resolveScopeValue(value: Value, shapes: ShapeAdapter[] = SHAPES): ScopeFacts {
+  const v = unwrap(value);
+  if (!v) return { kind: 'unknown' };
+  if (v.kind === 'scope') {
+    if (v.path.length > 1 || (v.path.length === 1 && v.path[0].toLowerCase() !== 'id')) return { kind: 'unknown' };
+    return scopeOfDeployment(v);
+  }
+  if (v.kind === 'call' && RESOURCE_ID_FUNCTIONS.has(v.fn)) return resourceIdCallScope(v.fn, v.args);
+  if (v.kind === 'string' && !v.value.startsWith('/')) {
+    const relative = relativeResourceId(v.value);
+    if (relative) return relative;
+  }
+  for (const s of shapes) {
+    const answer = s.resolveScope(v);
+    if (answer) return answer;
+  }
+  return { kind: 'unknown' };
+}
+
+/** `resourceId([sub], [rg], 'Microsoft.X/y', name...)` and friends: the type is the first argument with a slash. */
+function resourceIdCallScope(fn: string, args: Value[]): ScopeFacts {
+  const startAt = fn === 'extensionresourceid' ? 1 : 0;
+  const typeIndex = args.findIndex((a, i) => i >= startAt && a.kind === 'string' && /^[\w.-]+\/[\w./-]+$/.test(a.value));
+  if (typeIndex < 0) return { kind: 'unknown' };
+  const type = asString(args[typeIndex])!;
+  const names = args.slice(typeIndex + 1);
+  const label = names.map((n) => asString(n) ?? describeValue(n)).join('/');
+  if (type.toLowerCase() === 'microsoft.resources/resourcegroups') return { kind: 'resourceGroup', label };
+  if (type.toLowerCase() === 'microsoft.management/managementgroups') return { kind: 'managementGroup', label };
+  return { kind: 'resource', resourceType: type, label };
+}
+
+/** `Microsoft.KeyVault/vaults/myapp-kv`: the relative form Bicep emits for `scope:` in ARM JSON. */
+function relativeResourceId(text: string): ScopeFacts | undefined {
+  const segments = text.split('/');
+  if (segments.length < 3 || segments.length % 2 === 0 || !/^[A-Za-z]+\.[\w.]+$/.test(segments[0])) return undefined;
+  const types = [segments[0]];
+  const names: string[] = [];
+  for (let i = 1; i < segments.length; i += 2) {
+    types.push(segments[i]);
+    names.push(segments[i + 1]);
+  }
+  return { kind: 'resource', resourceType: types.join('/'), label: names.join('/') };
+}

@@ -1,0 +1,164 @@
+import { asString, describeValue, getProp, sameValue, walkValue, type Value } from '../model/value.js';
+import { resolveScopeValue } from './build.js';
+import { findGuid } from './roles.js';
+import type { Grant, GrantScope, Identity } from './types.js';
+import { stringsIn, unwrap } from './values.js';
+
+/** Grants the rules about workload principals look at: not to a known user or group. */
+export function isWorkloadPrincipal(grant: Grant): boolean {
+  return grant.principal.kind !== 'user' && grant.principal.kind !== 'group';
+}
+
+export function grantsTo(identity: Identity, grants: Grant[]): Grant[] {
+  return grants.filter((g) => g.principal.identity === identity);
+}
+
+export function isBroad(scope: GrantScope): boolean {
+  return scope.kind === 'resourceGroup' || scope.kind === 'subscription' || scope.kind === 'managementGroup' || scope.kind === 'tenant';
+}
+
+const SCOPE_WORDS: Record<GrantScope['kind'], string> = {
+  resource: 'resource',
+  resourceGroup: 'resource group',
+  subscription: 'subscription',
+  managementGroup: 'management group',
+  tenant: 'tenant',
+  unknown: 'scope',
+};
+
+/** `resource group 'app-rg'`, `the subscription`, `'myapp-kv' (Microsoft.KeyVault/vaults)`. */
+export function describeScope(scope: GrantScope): string {
+  if (scope.kind === 'resource') {
+    const name = scope.label ? `'${scope.label}'` : 'a resource';
+    return scope.resourceType ? `${name} (${scope.resourceType})` : name;
+  }
+  const word = SCOPE_WORDS[scope.kind];
+  if (scope.kind === 'unknown') return 'its scope';
+  return scope.label ? `${word} '${scope.label}'` : `the ${word}`;
+}
+
+/** `uami`, `the system-assigned identity of site`, `principalId (a parameter)`. */
+export function describePrincipal(grant: Grant): string {
+  const identity = grant.principal.identity;
+  if (identity) return describeIdentity(identity);
+  const v = unwrap(grant.principal.value);
+  if (v?.kind === 'unknown' && v.input) return `principal '${v.input.name}' (passed in, kind unknown)`;
+  return `principal ${describeValue(v)}`;
+}
+
+export function describeIdentity(identity: Identity): string {
+  if (identity.kind === 'system') return `the system-assigned identity of '${identity.label}'`;
+  if (identity.kind === 'user') return `user-assigned identity '${identity.label}'`;
+  return `identity ${identity.label}`;
+}
+
+export function roleName(grant: Grant): string {
+  if (grant.role) return grant.role.roleName;
+  return describeValue(unwrap(grant.roleValue));
+}
+
+/** Is the value explicitly set (not absent, not null)? */
+export function isSet(v: Value | undefined): boolean {
+  const u = unwrap(v);
+  return !!u && u.kind !== 'null';
+}
+
+export function isTrue(v: Value | undefined): boolean {
+  const u = unwrap(v);
+  return !!u && ((u.kind === 'bool' && u.value) || (u.kind === 'string' && u.value.toLowerCase() === 'true'));
+}
+
+/** A call anywhere inside the value to one of `fns` (lower case). */
+export function findCall(v: Value | undefined, fns: string[]): string | undefined {
+  let found: string | undefined;
+  if (v) walkValue(v, (x) => {
+    if (!found && x.kind === 'call' && fns.includes(x.fn)) found = x.fn;
+  });
+  return found;
+}
+
+export type SeedPart = 'scope' | 'principal' | 'role';
+
+/**
+ * Which of scope, principal and role a `guid(...)` name's arguments leave out. Follows the
+ * acceptance contract: a seed covers the scope with the scope's resource ID (or the deployment
+ * scope's ID when the assignment lands there), the principal with the identity's ID or principal
+ * ID or the parameter carrying it, the role with its definition GUID or ID. Other literals cover
+ * nothing.
+ */
+export function missingSeeds(grant: Grant, args: Value[]): SeedPart[] {
+  const missing: SeedPart[] = [];
+  if (!args.some((a) => coversScope(grant, a))) missing.push('scope');
+  if (!args.some((a) => coversPrincipal(grant, a))) missing.push('principal');
+  if (!args.some((a) => coversRole(grant, a))) missing.push('role');
+  return missing;
+}
+
+function containsValue(haystack: Value | undefined, needle: Value): boolean {
+  let found = false;
+  if (haystack) walkValue(haystack, (x) => {
+    if (!found && sameValue(x, needle)) found = true;
+  });
+  return found;
+}
+
+/** A symbolic value (not a literal) that appears inside the target: `roleId` inside `subscriptionResourceId(..., roleId)`. */
+function symbolicPartOf(target: Value | undefined, arg: Value): boolean {
+  return arg.kind !== 'string' && arg.kind !== 'number' && arg.kind !== 'bool' && arg.kind !== 'null' && containsValue(target, arg);
+}
+
+function coversScope(grant: Grant, raw: Value): boolean {
+  const arg = unwrap(raw)!;
+  const written = grant.scope.value;
+  if (!written) {
+    // Lands on the deployment's scope: its ID (or subscription ID / management group name) covers it.
+    return (
+      arg.kind === 'scope' &&
+      arg.level === grant.resource.deploymentScope.level &&
+      arg.path.length === 1 &&
+      ['id', 'subscriptionid', 'name'].includes(arg.path[0].toLowerCase()) &&
+      sameValue({ ...arg, path: [] }, grant.resource.deploymentScope)
+    );
+  }
+  const scope = unwrap(written)!;
+  if (sameValue(arg, scope) || symbolicPartOf(scope, arg)) return true;
+  if (scope.kind === 'ref' && arg.kind === 'ref' && arg.resource.key === scope.resource.key) return true;
+  if (scope.kind === 'scope' && arg.kind === 'scope') return sameValue({ ...arg, path: [] }, { ...scope, path: [] });
+  return sameNamedScope(resolveScopeValue(scope), resolveScopeValue(arg));
+}
+
+function sameNamedScope(a: ReturnType<typeof resolveScopeValue>, b: ReturnType<typeof resolveScopeValue>): boolean {
+  if (a.kind === 'unknown' || a.kind !== b.kind || !a.label || !b.label) return false;
+  if (a.resource && b.resource) return a.resource.key === b.resource.key;
+  return a.label.toLowerCase() === b.label.toLowerCase() && (a.resourceType ?? '').toLowerCase() === (b.resourceType ?? '').toLowerCase();
+}
+
+function coversPrincipal(grant: Grant, raw: Value): boolean {
+  const arg = unwrap(raw)!;
+  const principal = unwrap(grant.principal.value);
+  if (sameValue(arg, principal) || symbolicPartOf(principal, arg)) return true;
+  const resource = grant.principal.identity?.resource;
+  if (resource && arg.kind === 'ref' && arg.resource.key === resource.key) return true;
+  return false;
+}
+
+function coversRole(grant: Grant, raw: Value): boolean {
+  const arg = unwrap(raw)!;
+  const role = unwrap(grant.roleValue);
+  if (sameValue(arg, role) || symbolicPartOf(role, arg)) return true;
+  const guid = grant.role?.id ?? firstGuid(role);
+  if (!guid) return false;
+  return stringsIn(arg).some((s) => findGuid(s) === guid);
+}
+
+function firstGuid(v: Value | undefined): string | undefined {
+  for (const s of stringsIn(v)) {
+    const g = findGuid(s);
+    if (g) return g;
+  }
+  return undefined;
+}
+
+export function stringProp(v: Value | undefined, name: string): string | undefined {
+  return asString(getProp(v, name));
+}
