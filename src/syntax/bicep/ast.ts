@@ -44,6 +44,9 @@ export type Statement =
   | ExtensionStatement
   | ParamAssignmentStatement
   | AssertStatement
+  | ExtendsStatement
+  | TestStatement
+  | ExtensionConfigStatement
   | ErrorStatement;
 
 export interface Decorator extends Span {
@@ -127,6 +130,8 @@ export interface ImportStatement extends Span {
   wildcardAlias?: Identifier;
   items: { name: Identifier; alias?: Identifier; span: Span }[];
   from?: StringLiteral;
+  /** `with {...}` of the older `import 'az@1.0.0' with {...} as x` form. */
+  config?: Expression;
 }
 
 export interface UsingStatement extends Span {
@@ -135,6 +140,8 @@ export interface UsingStatement extends Span {
   /** `using 'main.bicep'` or `using none`. */
   path?: StringLiteral;
   value?: Expression;
+  /** `using 'main.bicep' with { ... }` */
+  config?: Expression;
 }
 
 export interface ExtensionStatement extends Span {
@@ -149,6 +156,26 @@ export interface ExtensionStatement extends Span {
 export interface AssertStatement extends Declaration {
   kind: 'Assert';
   value: Expression;
+}
+
+/** `extends 'shared.bicepparam'` in a `.bicepparam` file. */
+export interface ExtendsStatement extends Span {
+  kind: 'Extends';
+  decorators: Decorator[];
+  path: StringLiteral;
+}
+
+/** `test name 'path.bicep' = { params: {...} }` (the test framework's declaration). */
+export interface TestStatement extends Declaration {
+  kind: 'Test';
+  path: StringLiteral;
+  value: Expression;
+}
+
+/** `extensionConfig alias with { ... }` in a `.bicepparam` file. */
+export interface ExtensionConfigStatement extends Declaration {
+  kind: 'ExtensionConfig';
+  config?: Expression;
 }
 
 /** Text the parser skipped while recovering from a syntax error. */

@@ -21,6 +21,8 @@ export interface HclFile extends Span {
   body: Body;
   errors: HclSyntaxError[];
   comments: HclComment[];
+  /** Which syntax the file was written in (`.tf` or `.tf.json`); absent means native. */
+  syntax?: 'native' | 'json';
 }
 
 export interface Body extends Span {
