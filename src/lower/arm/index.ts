@@ -1,0 +1,229 @@
+/**
+ * The ARM JSON front end: deployment templates (`.json`/`.jsonc` whose `$schema` names a
+ * deployment template) → resource instances.
+ *
+ * - Other JSON is skipped without a word; a file that does not parse but was meant to be a template
+ *   (its text mentions a deployment template schema, or `contentVersion`) is one `parse-error`.
+ * - `x.parameters.json` (schema `deploymentParameters.json`) supplies parameter values to `x.json`.
+ * - A template generated from Bicep (`metadata._generator.name: bicep`) beside its `.bicep` source is
+ *   skipped unless `host.includeGeneratedTemplates`.
+ * - A template reached through another's `templateLink.relativePath` is not a root.
+ */
+import { basename, dirname, join, resolve } from 'node:path';
+import { emptyProgram, type LoweredProgram, type ResourceInstance } from '../../model/template.js';
+import type { ScopeLevel, ScopeValue, Value } from '../../model/value.js';
+import { locationOf, parseJson, prop, stringProp, type JsonDocument, type JsonNode } from '../../syntax/json/index.js';
+import type { FrontEnd, FrontEndHost } from '../types.js';
+import { Deployment, runTemplate, schemaLevel, templateCtx, type ParamValues, type Session, type Source } from './evaluate.js';
+
+const MAX_INSTANCES = 200_000;
+const MAX_DEPLOYMENTS = 20_000;
+
+interface Classified {
+  kind: 'template' | 'parameters' | 'broken' | 'other';
+  src: Source;
+  level?: ScopeLevel;
+}
+
+const LOOKS_LIKE_TEMPLATE = /deployment(Template|Parameters)\.json|"contentVersion"/i;
+
+function classify(file: string, text: string): Classified {
+  const doc = parseJson(text);
+  const src = { file, doc };
+  if (!doc.root) return { kind: LOOKS_LIKE_TEMPLATE.test(text) ? 'broken' : 'other', src };
+  const schema = stringProp(doc.root, '$schema');
+  const level = schemaLevel(schema);
+  if (level) return { kind: 'template', src, level };
+  if (schema && /deploymentParameters\.json/i.test(schema)) return { kind: 'parameters', src };
+  return { kind: 'other', src };
+}
+
+/** Quick filter before parsing: JSON that cannot be a template or parameter file. */
+function mayMatter(text: string): boolean {
+  return /deployment(Template|Parameters)\.json|contentVersion/i.test(text);
+}
+
+function rootScope(level: ScopeLevel): ScopeValue {
+  return { kind: 'scope', level, current: true, path: [] };
+}
+
+/** The template a parameter file belongs to: `x.parameters.json` → `x.json`. */
+function templateForParameters(file: string): string | undefined {
+  const m = /^(.*)\.parameters\.jsonc?$/i.exec(basename(file));
+  return m ? join(dirname(file), `${m[1]}.json`) : undefined;
+}
+
+/** Literal values of a parameter file (no expressions are evaluated there). */
+function literal(node: JsonNode, src: Source): Value {
+  const at = locationOf(src.file, src.doc, node);
+  switch (node.type) {
+    case 'string':
+      return { kind: 'string', value: node.value, at };
+    case 'number':
+      return { kind: 'number', value: node.value, at };
+    case 'bool':
+      return { kind: 'bool', value: node.value, at };
+    case 'null':
+      return { kind: 'null', at };
+    case 'array':
+      return { kind: 'array', items: node.items.map((x) => literal(x, src)), at };
+    case 'object':
+      return { kind: 'object', entries: new Map(node.members.map((m) => [m.key, literal(m.value, src)])), at };
+  }
+}
+
+function parameterValues(src: Source, templateFile: string): ParamValues {
+  const out: ParamValues = new Map();
+  const ps = prop(src.doc.root, 'parameters');
+  if (!ps || ps.type !== 'object') return out;
+  for (const m of ps.members) {
+    const value = prop(m.value, 'value');
+    if (value) out.set(m.key.toLowerCase(), literal(value, src));
+    else {
+      const decl = locationOf(src.file, src.doc, m);
+      out.set(m.key.toLowerCase(), {
+        kind: 'unknown',
+        symbol: `param:${templateFile}#${m.key}`,
+        input: { kind: 'parameter', name: m.key, decl },
+        at: decl,
+      });
+    }
+  }
+  return out;
+}
+
+/** Local files a template links with `templateLink.relativePath` (literal paths). */
+function linkedFiles(src: Source): string[] {
+  const out: string[] = [];
+  const visit = (n: JsonNode): void => {
+    if (n.type === 'array') n.items.forEach(visit);
+    else if (n.type === 'object') {
+      for (const m of n.members) {
+        if (m.key.toLowerCase() === 'templatelink') {
+          const rel = stringProp(m.value, 'relativePath');
+          if (rel && !rel.startsWith('[')) out.push(resolve(dirname(src.file), rel));
+        } else visit(m.value);
+      }
+    }
+  };
+  if (src.doc.root) visit(src.doc.root);
+  return out;
+}
+
+function isGeneratedBesideBicep(src: Source, host: FrontEndHost): boolean {
+  const gen = stringProp(prop(prop(src.doc.root, 'metadata'), '_generator'), 'name');
+  if (gen?.toLowerCase() !== 'bicep') return false;
+  const bicep = src.file.replace(/\.jsonc?$/i, '.bicep');
+  return bicep !== src.file && host.readFile(bicep) !== undefined;
+}
+
+const reported = new WeakMap<LoweredProgram, Set<string>>();
+
+function parseError(src: Source, program: LoweredProgram): void {
+  const doc: JsonDocument = src.doc;
+  const err = doc.error;
+  if (!err) return;
+  const seen = reported.get(program) ?? new Set<string>();
+  reported.set(program, seen);
+  if (seen.has(src.file)) return;
+  seen.add(src.file);
+  const pos = doc.lines.position(err.offset);
+  program.diagnostics.push({
+    code: 'parse-error',
+    message: `Invalid JSON: ${err.message}`,
+    at: { file: src.file, range: { start: pos, end: pos } },
+  });
+}
+
+function addComments(src: Source, program: LoweredProgram): void {
+  for (const c of src.doc.comments) {
+    program.comments.push({ file: src.file, text: c.text, at: locationOf(src.file, src.doc, c) });
+  }
+}
+
+export const armFrontEnd: FrontEnd = {
+  format: 'arm',
+  analyze(files: string[], host: FrontEndHost): LoweredProgram {
+    const program = emptyProgram();
+    const templates = new Map<string, Classified>();
+    const parameterFiles = new Map<string, Source>();
+    const analysed = new Set<string>();
+
+    for (const file of files) {
+      const text = host.readFile(file);
+      if (text === undefined || !mayMatter(text)) continue;
+      const c = classify(file, text);
+      if (c.kind === 'template') templates.set(file, c);
+      else if (c.kind === 'parameters') {
+        const t = templateForParameters(file);
+        if (t) parameterFiles.set(t, c.src);
+      } else if (c.kind === 'broken') {
+        parseError(c.src, program);
+        analysed.add(file);
+      }
+    }
+
+    // Linked templates are modules, not roots.
+    const linked = new Set<string>();
+    for (const c of templates.values()) for (const f of linkedFiles(c.src)) if (f !== c.src.file) linked.add(f);
+
+    const loaded = new Map<string, Source | undefined>();
+    for (const [f, c] of templates) loaded.set(f, c.src);
+    const session: Session = {
+      resources: [],
+      budget: { instances: MAX_INSTANCES, deployments: MAX_DEPLOYMENTS },
+      loadLinked(path: string): Source | undefined {
+        if (!loaded.has(path)) {
+          const text = host.readFile(path);
+          if (text === undefined) loaded.set(path, undefined);
+          else {
+            const src: Source = { file: path, doc: parseJson(text) };
+            loaded.set(path, src);
+            if (!src.doc.root) parseError(src, program);
+          }
+        }
+        const src = loaded.get(path);
+        if (src && !analysed.has(path)) {
+          analysed.add(path);
+          if (src.doc.root) addComments(src, program);
+        }
+        return src?.doc.root ? src : undefined;
+      },
+    };
+
+    for (const [file, c] of templates) {
+      if (linked.has(file)) continue;
+      if (!host.includeGeneratedTemplates && isGeneratedBesideBicep(c.src, host)) continue;
+      const root = c.src.doc.root;
+      if (!root || root.type !== 'object') continue;
+      analysed.add(file);
+      addComments(c.src, program);
+      const paramSrc = parameterFiles.get(file);
+      if (paramSrc) analysed.add(paramSrc.file);
+      const scope = rootScope(c.level ?? 'resourceGroup');
+      try {
+        const ctx = templateCtx({
+          session,
+          src: c.src,
+          template: root,
+          pointer: '',
+          given: paramSrc ? parameterValues(paramSrc, file) : undefined,
+          symbolBase: file,
+          exprScope: scope,
+          targetScope: scope,
+          deployment: new Deployment(undefined, 0),
+          callChain: [],
+          keyPrefix: '',
+          fileChain: [file],
+        });
+        runTemplate(ctx);
+      } catch {
+        // Never crash on input: what was lowered so far stays.
+      }
+    }
+
+    program.resources = session.resources as ResourceInstance[];
+    program.files = [...analysed];
+    return program;
+  },
+};
