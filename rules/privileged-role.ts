@@ -1,4 +1,4 @@
-import { describePrincipal, describeScope, isWorkloadPrincipal } from '../src/graph/queries.js';
+import { describePrincipal, describeScope, isWorkloadPrincipal, roleSource } from '../src/graph/queries.js';
 import { narrowRolesFor, PRIVILEGED_ROLE_NAMES } from '../src/graph/roles.js';
 import type { Rule } from '../src/engine/types.js';
 
@@ -29,7 +29,7 @@ const rule: Rule = {
       const data = { role: grant.role.roleName, principal: describePrincipal(grant), scope: describeScope(grant.scope) };
       context.report({
         node: grant,
-        value: grant.roleValue,
+        value: roleSource(grant),
         ...(narrow.length > 0
           ? { messageId: 'withSuggestion', data: { ...data, suggestion: narrow.map((n) => `'${n}'`).join(' or ') } }
           : { messageId: 'generic', data }),

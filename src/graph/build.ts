@@ -139,13 +139,23 @@ class GraphBuilder {
     return principal;
   }
 
+  /**
+   * The role a value names: a GUID or role name string, a role definition resource ID (by string,
+   * concat or resourceId call), or a reference to a declared `roleDefinitions` resource. Values
+   * that merely contain a GUID somewhere (a conditional, a lookup) are not guessed at.
+   */
   private role(value: Value | undefined): RoleDefinition | undefined {
     const v = unwrap(value);
     if (!v) return undefined;
     if (v.kind === 'string') return this.roles.byGuid(v.value) ?? this.roles.byRoleName(v.value);
-    for (const s of stringsIn(v)) {
-      const guid = findGuid(s);
-      if (guid) return this.roles.byGuid(guid);
+    if (v.kind === 'ref' && v.resource.type.toLowerCase() === 'microsoft.authorization/roledefinitions') {
+      return this.role(v.resource.name);
+    }
+    if (v.kind === 'concat' || (v.kind === 'call' && RESOURCE_ID_FUNCTIONS.has(v.fn))) {
+      const strings = stringsIn(v);
+      const last = strings[strings.length - 1];
+      const guid = last === undefined ? undefined : findGuid(last);
+      return guid ? this.roles.byGuid(guid) : undefined;
     }
     return undefined;
   }

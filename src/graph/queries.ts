@@ -52,6 +52,22 @@ export function describeIdentity(identity: Identity): string {
   return `identity ${identity.label}`;
 }
 
+/**
+ * The literal that names the granted role (the GUID inside `subscriptionResourceId(..., roleId)`,
+ * the Terraform role name): where the role was chosen, which may be a module caller's argument.
+ */
+export function roleSource(grant: Grant): Value | undefined {
+  const role = grant.role;
+  let found: Value | undefined;
+  if (role && grant.roleValue) {
+    walkValue(grant.roleValue, (x) => {
+      if (found || x.kind !== 'string') return;
+      if (findGuid(x.value) === role.id || x.value.trim().toLowerCase() === role.roleName.trim().toLowerCase()) found = x;
+    });
+  }
+  return found ?? grant.roleValue;
+}
+
 export function roleName(grant: Grant): string {
   if (grant.role) return grant.role.roleName;
   return describeValue(unwrap(grant.roleValue));

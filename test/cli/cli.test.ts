@@ -85,7 +85,8 @@ describe('grantlint CLI', () => {
 
   it('stylish output groups by file with a summary line', () => {
     const r = runCli(['.'], ownerCase);
-    expect(r.stdout).toMatch(/^main\.bicep\n {2}12:1 +error +Grants 'Owner'/);
+    expect(r.stdout).toMatch(/^main\.bicep\n {2}12:1 +warning +Grants 'Owner'/);
+    expect(r.stdout).toMatch(/\n {2}12:1 +error +Grants 'Owner' .* privileged-role\n/);
     expect(r.stdout).toContain('✖ 4 problems (1 error, 3 warnings)');
   });
 

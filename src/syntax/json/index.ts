@@ -94,6 +94,10 @@ function syntaxError(e: unknown, source: string): JsonSyntaxError {
   let offset = typeof err?.offset === 'number' ? err.offset : 0;
   if (offset < 0) offset = 0;
   if (offset > source.length) offset = source.length;
+  // momoa names the last token it read; when nothing but blanks follows it, the file was cut short.
+  if (/^[^\S]*$/.test(source.slice(offset + 1)) || offset >= source.length) {
+    return { message: 'Unexpected end of file: the JSON is incomplete (an unclosed object, array or string)', offset };
+  }
   return { message: message || 'invalid JSON', offset };
 }
 
