@@ -1,4 +1,9 @@
+import { checkstyle } from './checkstyle.js';
+import { compact } from './compact.js';
+import { github } from './github.js';
 import { json } from './json.js';
+import { junit } from './junit.js';
+import { sarif } from './sarif.js';
 import { stylish } from './stylish.js';
 import type { Formatter } from './types.js';
 
@@ -6,4 +11,9 @@ import type { Formatter } from './types.js';
 export const FORMATTERS: Record<string, Formatter> = {
   stylish,
   json,
+  sarif,
+  github,
+  compact,
+  junit,
+  checkstyle,
 };

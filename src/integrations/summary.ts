@@ -1,0 +1,60 @@
+import type { Finding, Severity } from '../engine/types.js';
+import { focusView, type GraphView } from '../format/graph/view.js';
+import { renderMermaidView } from '../format/graph/mermaid.js';
+import { displayPath } from '../format/paths.js';
+
+/** Text in a Markdown table cell: nothing in it may open HTML, a link, emphasis or end the cell. */
+export function cell(text: string): string {
+  return text.replace(/[&<>|[\]*_~`\\#!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, '<br>');
+}
+
+const ICON: Record<Severity, string> = { error: '🔴 error', warning: '🟡 warning', info: '🔵 info' };
+
+export interface SummaryInput {
+  findings: Finding[];
+  cwd: string;
+  view: GraphView;
+  /** Relative paths the pull request changes, when the summary is about a pull request. */
+  changed?: Set<string>;
+  /** Findings reported before filtering to the changed files. */
+  totalFindings: number;
+  /** `https://github.com/owner/repo/blob/<sha>` for links to the lines, when known. */
+  blobUrl?: string;
+  /** Above this many nodes the diagram is left out (Mermaid renders large graphs poorly). */
+  maxNodes?: number;
+}
+
+/** The job summary: counts, a table of findings, and the identity graph around the changes. */
+export function jobSummary(input: SummaryInput): string {
+  const { findings, cwd } = input;
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) counts[f.severity]++;
+  const out: string[] = ['## grantlint', ''];
+  const scope = input.changed ? ` in the ${input.changed.size} file${input.changed.size === 1 ? '' : 's'} this pull request changes` : '';
+  out.push(
+    findings.length === 0
+      ? `No findings${scope}.`
+      : `**${findings.length}** finding${findings.length === 1 ? '' : 's'}${scope}: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info.`,
+  );
+  if (input.changed && input.totalFindings > findings.length) {
+    out.push('', `${input.totalFindings - findings.length} more in files this pull request does not change (not shown).`);
+  }
+  if (findings.length > 0) {
+    out.push('', '| Severity | Rule | Location | Message |', '| --- | --- | --- | --- |');
+    for (const f of findings) {
+      const rel = displayPath(f.file, cwd);
+      const where = `${rel}:${f.range.start.line}`;
+      const location = input.blobUrl && !rel.startsWith('../')
+        ? `<a href="${input.blobUrl}/${rel.split('/').map(encodeURIComponent).join('/')}#L${f.range.start.line}-L${f.range.end.line}">${cell(where)}</a>`
+        : cell(where);
+      out.push(`| ${ICON[f.severity]} | ${cell(f.ruleId)} | ${location} | ${cell(f.message)} |`);
+    }
+  }
+  const view = input.changed ? focusView(input.view, new Set([...input.changed].map((f) => displayPath(f, cwd)))) : input.view;
+  const max = input.maxNodes ?? 60;
+  out.push('', input.changed ? '### Identities and grants around the changed files' : '### Identities and grants', '');
+  if (view.nodes.length === 0) out.push('No workloads, identities or grants.');
+  else if (view.nodes.length > max) out.push(`The graph has ${view.nodes.length} nodes, too many to draw here; run \`grantlint graph --format dot\` locally.`);
+  else out.push('```mermaid', renderMermaidView(view).trimEnd(), '```');
+  return out.join('\n') + '\n';
+}
