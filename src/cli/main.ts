@@ -1,11 +1,17 @@
 import { PathNotFoundError } from '../discover/discover.js';
-import { PARSE_ERROR_RULE } from '../engine/diagnostic-rules.js';
+import { resolve } from 'node:path';
+import { Baseline, writeBaseline } from '../engine/baseline.js';
+import { ConfigError, ConfigResolver } from '../engine/config.js';
 import { lint } from '../engine/lint.js';
 import type { Finding, Severity } from '../engine/types.js';
 import { FORMATTERS } from '../format/index.js';
 import { packageVersion } from '../util/package-root.js';
-import { builtinRules } from '../../rules/index.js';
+import { listRules, printConfig } from './config-commands.js';
 import { helpText, parseCliArgs, UsageError, type FailOn } from './options.js';
+import { progressReporter } from './progress.js';
+import { runGraph } from './graph.js';
+import { stdinBuffer } from './stdin.js';
+import { findingsFor } from '../integrations/stdin.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
@@ -23,6 +29,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   cwd: string;
   isTTY: boolean;
+  /** stderr is a terminal: a progress line may be shown there. */
+  stderrIsTTY?: boolean;
 }
 
 const defaultIo = (): CliIo => ({
@@ -30,12 +38,14 @@ const defaultIo = (): CliIo => ({
   stderr: (t) => process.stderr.write(t),
   cwd: process.cwd(),
   isTTY: !!process.stdout.isTTY,
+  stderrIsTTY: !!process.stderr.isTTY,
 });
 
 /** Runs the CLI; returns the exit code. Never throws on user input. */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   const formats = Object.keys(FORMATTERS);
   try {
+    if (argv[0] === 'graph') return await runGraph(argv.slice(1), io);
     const options = parseCliArgs(argv, formats);
     if (options.help) {
       io.stdout(helpText(formats));
@@ -45,21 +55,54 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       io.stdout(`${packageVersion()}\n`);
       return EXIT_OK;
     }
-    const result = await lint(options.paths, {
-      cwd: io.cwd,
-      varFiles: options.varFiles,
-      includeGenerated: options.includeGenerated,
-    });
+    const config = new ConfigResolver({ cwd: io.cwd, configFile: options.config });
+    if (options.listRules) {
+      await config.loadFolder(io.cwd);
+      io.stdout(listRules(config, options.format));
+      return EXIT_OK;
+    }
+    if (options.printConfig) {
+      io.stdout(await printConfig(config, options.printConfig));
+      return EXIT_OK;
+    }
+    // A baseline being rewritten must not hide the findings it is rewritten from.
+    const baseline = options.baseline && !options.writeBaseline ? Baseline.read(options.baseline, io.cwd) : undefined;
+    const progress = options.format === 'stylish' && io.stderrIsTTY ? progressReporter(io.stderr) : undefined;
+    const buffer = options.stdin ? await stdinBuffer(options.stdinFilename!, io.cwd) : undefined;
+    let result;
+    try {
+      result = await lint(buffer?.paths ?? options.paths, {
+        overrides: buffer?.overrides,
+        cwd: io.cwd,
+        varFiles: options.varFiles,
+        includeGenerated: options.includeGenerated,
+        config,
+        reportUnusedSuppressions: options.reportUnusedSuppressions,
+        baseline,
+        onProgress: progress?.onProgress,
+      });
+    } finally {
+      progress?.done();
+    }
+    if (buffer) result = { ...result, findings: findingsFor(result.findings, buffer.file) };
+    if (options.writeBaseline) {
+      const count = writeBaseline(resolve(io.cwd, options.writeBaseline), result.findings);
+      io.stderr(`grantlint: wrote ${count} finding${count === 1 ? '' : 's'} to ${options.writeBaseline}\n`);
+      return EXIT_OK;
+    }
+    if (baseline && result.stats?.staleBaseline && options.format === 'stylish') {
+      io.stderr(`grantlint: ${result.stats.staleBaseline} baseline entr${result.stats.staleBaseline === 1 ? 'y matches' : 'ies match'} nothing any more; refresh it with --write-baseline ${options.baseline}\n`);
+    }
     const text = FORMATTERS[options.format](result, {
       cwd: io.cwd,
-      rules: [...builtinRules.map((r) => r.meta), PARSE_ERROR_RULE],
+      rules: config.ruleMetas(),
       version: packageVersion(),
       color: io.isTTY && !process.env.NO_COLOR,
     });
     io.stdout(text);
     return reachesFailLevel(result.findings, options.failOn) ? EXIT_FINDINGS : EXIT_OK;
   } catch (e) {
-    if (e instanceof UsageError || e instanceof PathNotFoundError) {
+    if (e instanceof UsageError || e instanceof PathNotFoundError || e instanceof ConfigError) {
       io.stderr(`grantlint: ${e.message}\n`);
       return EXIT_USAGE;
     }

@@ -11,3 +11,35 @@ export const PARSE_ERROR_RULE: RuleMeta = {
   messages: {},
   docs: 'docs/rules/parse-error.md',
 };
+
+/**
+ * A `grantlint-disable-next-line` comment (or ARM `metadata.grantlint.disable` entry) that cannot
+ * take effect: no reason given, no rule named, or a rule id grantlint does not know.
+ */
+export const INVALID_SUPPRESSION_RULE: RuleMeta = {
+  id: 'invalid-suppression',
+  description: 'An inline suppression has no reason or names an unknown rule, so it suppresses nothing.',
+  severity: 'warning',
+  messages: {
+    noReason: "The suppression of {{rules}} has no reason; write it after ' -- ' (it suppresses nothing until then).",
+    noRule: "The suppression names no rule; write 'grantlint-disable-next-line <rule> -- <reason>'.",
+    unknownRule: "The suppression names the unknown rule '{{rule}}'{{hint}}.",
+    unknownDirective: "Unknown directive '{{directive}}'; write 'grantlint-disable-next-line <rule> -- <reason>'.",
+    malformed: 'The suppression entry is not understood: {{detail}}.',
+  },
+  docs: 'docs/rules/invalid-suppression.md',
+};
+
+/** A suppression that suppressed nothing (reported with `--report-unused-suppressions`). */
+export const UNUSED_SUPPRESSION_RULE: RuleMeta = {
+  id: 'unused-suppression',
+  description: 'An inline suppression suppresses no finding; remove it (reported with --report-unused-suppressions).',
+  severity: 'warning',
+  messages: {
+    unused: "The suppression of '{{rule}}' suppresses nothing here; remove it.",
+  },
+  docs: 'docs/rules/unused-suppression.md',
+};
+
+/** Every rule that the engine, not a graph rule, reports. */
+export const DIAGNOSTIC_RULES: RuleMeta[] = [PARSE_ERROR_RULE, INVALID_SUPPRESSION_RULE, UNUSED_SUPPRESSION_RULE];

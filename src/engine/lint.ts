@@ -10,7 +10,11 @@ import type { FrontEnd } from '../lower/types.js';
 import type { Diagnostic, LoweredProgram, SourceFormat } from '../model/template.js';
 import { builtinRules } from '../../rules/index.js';
 import { CachingHost } from './host.js';
-import { PARSE_ERROR_RULE } from './diagnostic-rules.js';
+import type { Baseline } from './baseline.js';
+import type { ConfigResolver } from './config.js';
+import { runConfiguredRules } from './configured-rules.js';
+import { DIAGNOSTIC_RULES, PARSE_ERROR_RULE } from './diagnostic-rules.js';
+import { filterFindings } from './filter.js';
 import { compareFindings, runRules, type RuleRun } from './run-rules.js';
 import type { Finding, LintResult, Rule } from './types.js';
 
@@ -33,7 +37,20 @@ export interface LintOptions {
   varFiles?: string[];
   /** Lint ARM templates generated from a Bicep file that lies beside them. */
   includeGenerated?: boolean;
+  /** `.grantlint.yaml` files: severities, options, ignores and plugins per file (default: none, built-in defaults). */
+  config?: ConfigResolver;
+  /** Report suppressions that suppress nothing (`unused-suppression`). */
+  reportUnusedSuppressions?: boolean;
+  /** Findings accepted earlier (`--baseline`) stay silent. */
+  baseline?: Baseline;
+  /** Called as the run advances (a progress indicator). */
+  onProgress?: (event: LintProgress) => void;
 }
+
+export type LintProgress =
+  | { stage: 'discovered'; files: number }
+  | { stage: 'front-end'; format: SourceFormat; files: number; done: number; total: number }
+  | { stage: 'rules' };
 
 export interface AnalysisResult {
   graph: IdentityGraph;
@@ -48,7 +65,13 @@ export function defaultRuleRuns(rules: Rule[] = builtinRules): RuleRun[] {
 /** discover → parse/lower/link (front ends) → graph. */
 export async function analyze(paths: string[], options: LintOptions = {}): Promise<AnalysisResult> {
   const cwd = options.cwd ?? process.cwd();
-  const files = await discover(paths, { cwd, ignore: options.ignore });
+  let files = await discover(paths, { cwd, ignore: options.ignore });
+  if (options.config) {
+    const config = options.config;
+    files = files.filter((f) => !config.isIgnored(f.path));
+    await config.load(files.map((f) => f.path));
+  }
+  options.onProgress?.({ stage: 'discovered', files: files.length });
   for (const path of options.overrides?.keys() ?? []) {
     if (!files.some((f) => f.path === path)) {
       const kind = path.endsWith('.bicep') || path.endsWith('.bicepparam') ? 'bicep' : /\.tf(vars)?(\.json)?$/.test(path) ? 'terraform' : 'json';
@@ -59,9 +82,10 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
   if (options.varFiles) host.varFiles = options.varFiles.map((f) => resolve(cwd, f));
   if (options.includeGenerated) host.includeGeneratedTemplates = true;
   const program: LoweredProgram = { resources: [], diagnostics: [], comments: [], files: [] };
-  for (const format of ['bicep', 'arm', 'terraform'] as const) {
+  const formats = (['bicep', 'arm', 'terraform'] as const).filter((format) => files.some((f) => KIND_TO_FORMAT[f.kind] === format));
+  for (const [done, format] of formats.entries()) {
     const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format).map((f) => f.path);
-    if (mine.length === 0) continue;
+    options.onProgress?.({ stage: 'front-end', format, files: mine.length, done, total: formats.length });
     const part = FRONT_ENDS[format].analyze(mine, host);
     program.resources.push(...part.resources);
     program.diagnostics.push(...part.diagnostics);
@@ -74,11 +98,24 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
 /** The whole pipeline: findings sorted by file, position and rule. */
 export async function lint(paths: string[], options: LintOptions = {}): Promise<LintResult> {
   const { graph, program, host } = await analyze(paths, options);
+  options.onProgress?.({ stage: 'rules' });
+  const runOptions = { roles: roleCatalog(), sourceText: (f: string) => host.readFile(f) };
   const runs = options.rules ?? defaultRuleRuns();
-  const findings = runRules(graph, runs, { roles: roleCatalog(), sourceText: (f) => host.readFile(f) });
+  let findings: Finding[];
+  if (options.config) {
+    await options.config.load(program.files);
+    findings = runConfiguredRules(graph, options.config, program.files, runOptions);
+  } else findings = runRules(graph, runs, runOptions);
   findings.push(...program.diagnostics.map(diagnosticFinding));
-  findings.sort(compareFindings);
-  return { findings, files: [...new Set(program.files)].sort() };
+  const filtered = filterFindings(findings, program, {
+    config: options.config,
+    knownRuleIds: new Set([...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]),
+    reportUnusedSuppressions: options.reportUnusedSuppressions,
+    baseline: options.baseline,
+    readFile: (f) => host.readFile(f),
+  });
+  filtered.findings.sort(compareFindings);
+  return { findings: filtered.findings, files: [...new Set(program.files)].sort(), stats: filtered.stats };
 }
 
 function diagnosticFinding(d: Diagnostic): Finding {

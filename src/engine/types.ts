@@ -74,4 +74,6 @@ export interface LintResult {
   findings: Finding[];
   /** Files analysed (absolute paths), including modules reached from them. */
   files: string[];
+  /** What the filter stage removed: inline suppressions and the baseline. */
+  stats?: { suppressed: number; baselined: number; staleBaseline: number };
 }

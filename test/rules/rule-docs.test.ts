@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinRules } from '../../rules/index.js';
-import { PARSE_ERROR_RULE } from '../../src/engine/diagnostic-rules.js';
+import { DIAGNOSTIC_RULES } from '../../src/engine/diagnostic-rules.js';
 import { lint } from '../../src/engine/lint.js';
 import { docExamples, renderDocHeader } from '../../src/engine/rule-docs.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -22,7 +22,7 @@ describe('rule files, index and docs agree', () => {
     expect(builtinRules.map((r) => r.meta.id).sort()).toEqual(files);
   });
 
-  for (const meta of [...builtinRules.map((r) => r.meta), PARSE_ERROR_RULE]) {
+  for (const meta of [...builtinRules.map((r) => r.meta), ...DIAGNOSTIC_RULES]) {
     it(`${meta.id}: id, docs path and generated header`, () => {
       expect(meta.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
       expect(meta.docs).toBe(`docs/rules/${meta.id}.md`);
@@ -36,7 +36,7 @@ describe('rule files, index and docs agree', () => {
 });
 
 describe('doc examples: bad ones fire, good ones stay clean', () => {
-  for (const meta of [...builtinRules.map((r) => r.meta), PARSE_ERROR_RULE]) {
+  for (const meta of [...builtinRules.map((r) => r.meta), ...DIAGNOSTIC_RULES]) {
     const page = readFileSync(join(repoRoot, meta.docs), 'utf8');
     const examples = docExamples(page);
     it(`${meta.id} has a bad example`, () => {
@@ -48,7 +48,7 @@ describe('doc examples: bad ones fire, good ones stay clean', () => {
         const { mkdirSync } = await import('node:fs');
         mkdirSync(dir, { recursive: true });
         writeFileSync(join(dir, FILE_FOR[example.language]), example.code);
-        const result = await lint([dir], { cwd: dir });
+        const result = await lint([dir], { cwd: dir, reportUnusedSuppressions: true });
         const mine = result.findings.filter((f) => f.ruleId === meta.id);
         if (example.kind === 'bad') expect(mine.length).toBeGreaterThan(0);
         else expect(mine.map((f) => f.message)).toEqual([]);

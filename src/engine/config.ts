@@ -1,0 +1,250 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { builtinRules } from '../../rules/index.js';
+import { CONFIG_FILE_NAMES, describeSchemaError, readConfigFile, relativeInside, type ConfigFile, type RuleEntry } from './config-file.js';
+import { DIAGNOSTIC_RULES } from './diagnostic-rules.js';
+import { closest } from './suggest.js';
+import type { Rule, RuleMeta, SeveritySetting } from './types.js';
+
+export { ConfigError } from './config-file.js';
+
+export interface RuleSetting {
+  severity: SeveritySetting;
+  options: Record<string, unknown>;
+}
+
+/** The configuration in force for one file, after every config file, override and default. */
+export interface EffectiveConfig {
+  /** The configuration files that apply, farthest first (absolute paths). */
+  configFiles: string[];
+  /** An `ignore` pattern matches the file. */
+  ignored: boolean;
+  /** Every rule known for the file, by id (sorted), with its severity and options. */
+  rules: Map<string, RuleSetting>;
+}
+
+export interface ConfigResolverOptions {
+  /** For messages: paths are shown relative to it. */
+  cwd: string;
+  /** `--config <file>`: this file alone applies to every linted file; nothing is looked up. */
+  configFile?: string;
+  /** The built-in graph rules (tests may pass others). */
+  builtins?: Rule[];
+}
+
+const SEVERITY_ONLY_IDS = new Set(DIAGNOSTIC_RULES.map((m) => m.id));
+
+/**
+ * Finds, reads and merges configuration files. For a file, the applicable files are the nearest
+ * `.grantlint.yaml` (or `.yml`, `.json`) in its folder or above, and those above it up to the
+ * filesystem root or the first one with `root: true`; they apply farthest first, so nearer files win.
+ * With `--config`, that one file applies to everything.
+ */
+export class ConfigResolver {
+  readonly cwd: string;
+  private readonly builtins: Rule[];
+  private readonly forced?: ConfigFile;
+  private readonly own = new Map<string, ConfigFile | null>();
+  private readonly chains = new Map<string, ConfigFile[]>();
+  private readonly effective = new Map<string, EffectiveConfig>();
+  /** Plugin rules by module path. */
+  private readonly pluginModules = new Map<string, Rule[]>();
+  private readonly validated = new Set<ConfigFile>();
+  private readonly optionValidators = new Map<string, ValidateFunction | null>();
+
+  constructor(options: ConfigResolverOptions) {
+    this.cwd = options.cwd;
+    this.builtins = options.builtins ?? builtinRules;
+    if (options.configFile) this.forced = readConfigFile(resolve(options.cwd, options.configFile), options.cwd);
+  }
+
+  /** The configuration files for files in `dir`, farthest first. Reads and schema-checks them. */
+  chain(dir: string): ConfigFile[] {
+    if (this.forced) return [this.forced];
+    const cached = this.chains.get(dir);
+    if (cached) return cached;
+    const mine = this.configIn(dir);
+    const parent = dirname(dir);
+    let chain: ConfigFile[];
+    if (mine?.root) chain = [mine];
+    else {
+      const above = parent === dir ? [] : this.chain(parent);
+      chain = mine ? [...above, mine] : above;
+    }
+    this.chains.set(dir, chain);
+    return chain;
+  }
+
+  private configIn(dir: string): ConfigFile | undefined {
+    if (!this.own.has(dir)) {
+      let found: ConfigFile | null = null;
+      for (const name of CONFIG_FILE_NAMES) {
+        const path = join(dir, name);
+        if (existsSync(path) && statSync(path).isFile()) {
+          found = readConfigFile(path, this.cwd);
+          break;
+        }
+      }
+      this.own.set(dir, found);
+    }
+    return this.own.get(dir) ?? undefined;
+  }
+
+  /** An `ignore` pattern of an applicable configuration matches the file (absolute path). */
+  isIgnored(file: string): boolean {
+    return this.chain(dirname(file)).some((c) => c.ignores(file));
+  }
+
+  /**
+   * Reads the configuration for these files (absolute paths), loads their plugins and checks rule
+   * ids and options. Call before `forFile` for those files.
+   */
+  async load(files: string[]): Promise<void> {
+    const configs = new Set<ConfigFile>();
+    for (const file of files) for (const c of this.chain(dirname(file))) configs.add(c);
+    for (const config of configs) await this.loadPlugins(config);
+    for (const config of configs) this.validate(config);
+  }
+
+  /** Reads the configuration for files in a folder (and loads its plugins), as `load` does for files. */
+  async loadFolder(dir: string): Promise<void> {
+    await this.load([join(dir, '_')]);
+  }
+
+  /** Built-in and loaded plugin rules. */
+  rules(): Rule[] {
+    return [...this.builtins, ...[...this.pluginModules.values()].flat()];
+  }
+
+  /** The metadata of every rule that may report: graph rules, plugins and the engine's own. */
+  ruleMetas(): RuleMeta[] {
+    return [...this.rules().map((r) => r.meta), ...DIAGNOSTIC_RULES];
+  }
+
+  private async loadPlugins(config: ConfigFile): Promise<void> {
+    for (const [i, modulePath] of config.plugins.entries()) {
+      if (this.pluginModules.has(modulePath)) continue;
+      const where = ['plugins', i];
+      let exported: unknown;
+      try {
+        const mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+        exported = mod.default ?? mod.rules;
+      } catch (e) {
+        throw config.error(where, `cannot load '${modulePath}': ${(e as Error).message.split('\n')[0]}`, this.cwd);
+      }
+      const rules = Array.isArray(exported) ? (exported as unknown[]) : [exported];
+      const checked: Rule[] = [];
+      for (const candidate of rules) {
+        const problem = pluginRuleProblem(candidate);
+        if (problem) throw config.error(where, `'${modulePath}' ${problem}`, this.cwd);
+        const rule = candidate as Rule;
+        const clash = this.ruleMetas().find((m) => m.id === rule.meta.id) ?? checked.find((r) => r.meta.id === rule.meta.id)?.meta;
+        if (clash) throw config.error(where, `'${modulePath}' defines the rule '${rule.meta.id}', which is already defined`, this.cwd);
+        checked.push(rule);
+      }
+      this.pluginModules.set(modulePath, checked);
+    }
+  }
+
+  private validate(config: ConfigFile): void {
+    if (this.validated.has(config)) return;
+    const metas = new Map(this.ruleMetas().map((m) => [m.id, m]));
+    const blocks = [config.rules, ...config.overrides.map((o) => o.rules)];
+    for (const block of blocks) {
+      for (const [id, entry] of block) {
+        const meta = metas.get(id);
+        if (!meta) {
+          const near = closest(id, [...metas.keys()]);
+          throw config.error(entry.path, `unknown rule id${near ? ` (did you mean '${near}'?)` : ''}; plugins add rule ids with 'plugins'`, this.cwd);
+        }
+        if (entry.options !== undefined) this.validateOptions(config, meta, entry);
+      }
+    }
+    this.validated.add(config);
+  }
+
+  private validateOptions(config: ConfigFile, meta: RuleMeta, entry: RuleEntry): void {
+    const options = entry.options ?? {};
+    if (!meta.schema || SEVERITY_ONLY_IDS.has(meta.id)) {
+      const keys = Object.keys(options);
+      if (keys.length > 0) throw config.error([...entry.path, 1, keys[0]], `the rule '${meta.id}' takes no options`, this.cwd);
+      return;
+    }
+    let validate = this.optionValidators.get(meta.id);
+    if (validate === undefined) {
+      try {
+        validate = new Ajv({ allErrors: false, verbose: true, strict: false }).compile(meta.schema);
+      } catch (e) {
+        throw config.error(entry.path, `the options schema of the rule '${meta.id}' is invalid: ${(e as Error).message}`, this.cwd);
+      }
+      this.optionValidators.set(meta.id, validate);
+    }
+    if (validate && !validate(structuredClone(options))) {
+      const { path, problem } = describeSchemaError(validate.errors ?? [], options);
+      throw config.error([...entry.path, 1, ...path], problem, this.cwd);
+    }
+  }
+
+  /** Severities and options per rule for one file (absolute path). */
+  forFile(file: string): EffectiveConfig {
+    const cached = this.effective.get(file);
+    if (cached) return cached;
+    const chain = this.chain(dirname(file));
+    const known = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
+    const metas = new Map([...known, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
+    const settings = new Map<string, RuleSetting>();
+    for (const id of [...metas.keys()].sort()) {
+      const meta = metas.get(id)!;
+      settings.set(id, { severity: meta.severity, options: { ...(meta.defaultOptions ?? {}) } });
+    }
+    const apply = (entries: Map<string, RuleEntry>): void => {
+      for (const [id, entry] of entries) {
+        const current = settings.get(id);
+        if (!current) continue;
+        const options = entry.options !== undefined ? { ...(metas.get(id)?.defaultOptions ?? {}), ...entry.options } : current.options;
+        settings.set(id, { severity: entry.severity, options });
+      }
+    };
+    for (const config of chain) {
+      apply(config.rules);
+      const rel = relativeInside(config.dir, file);
+      if (rel === undefined) continue;
+      for (const override of config.overrides) if (override.matches(rel)) apply(override.rules);
+    }
+    const result: EffectiveConfig = {
+      configFiles: chain.map((c) => c.path),
+      ignored: chain.some((c) => c.ignores(file)),
+      rules: settings,
+    };
+    this.effective.set(file, result);
+    return result;
+  }
+}
+
+/** Why a plugin's export is not a rule, or undefined when it is one. */
+function pluginRuleProblem(candidate: unknown): string | undefined {
+  if (!candidate || typeof candidate !== 'object') return 'does not export a rule (a default export { meta, check } or an array of them)';
+  const { meta, check } = candidate as Partial<Rule>;
+  if (typeof check !== 'function') return 'exports a rule without a check(graph, context) function';
+  if (!meta || typeof meta !== 'object') return 'exports a rule without meta';
+  if (typeof meta.id !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(meta.id)) return `exports a rule whose meta.id ${JSON.stringify(meta.id)} is not kebab-case`;
+  if (typeof meta.description !== 'string') return `exports the rule '${meta.id}' without meta.description`;
+  if (!['error', 'warning', 'info'].includes(meta.severity as string)) return `exports the rule '${meta.id}' whose meta.severity is not error, warning or info`;
+  if (!meta.messages || typeof meta.messages !== 'object') return `exports the rule '${meta.id}' without meta.messages`;
+  if (typeof meta.docs !== 'string') (meta as RuleMeta).docs = '';
+  return undefined;
+}
+
+/** JSON with object keys sorted: equal option objects give equal strings. */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
