@@ -17,7 +17,8 @@ export function isBroad(scope: GrantScope): boolean {
   return scope.kind === 'resourceGroup' || scope.kind === 'subscription' || scope.kind === 'managementGroup' || scope.kind === 'tenant';
 }
 
-const SCOPE_WORDS: Record<GrantScope['kind'], string> = {
+/** How each scope kind is named in messages and pictures. */
+export const SCOPE_WORDS: Record<GrantScope['kind'], string> = {
   resource: 'resource',
   resourceGroup: 'resource group',
   subscription: 'subscription',

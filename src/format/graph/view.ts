@@ -1,4 +1,4 @@
-import { describeScope, roleName } from '../../graph/queries.js';
+import { describeScope, roleName, SCOPE_WORDS } from '../../graph/queries.js';
 import type { Grant, GrantScope, Identity, IdentityGraph } from '../../graph/types.js';
 import { unwrap } from '../../graph/values.js';
 import { describeValue } from '../../model/value.js';
@@ -34,15 +34,6 @@ export interface GraphView {
   nodes: ViewNode[];
   edges: ViewEdge[];
 }
-
-const SCOPE_WORDS: Record<GrantScope['kind'], string> = {
-  resource: 'resource',
-  resourceGroup: 'resource group',
-  subscription: 'subscription',
-  managementGroup: 'management group',
-  tenant: 'tenant',
-  unknown: 'scope',
-};
 
 const KIND_ORDER: Record<ViewNodeKind, number> = { workload: 0, identity: 1, principal: 2, scope: 3 };
 const PREFIX: Record<ViewNodeKind, string> = { workload: 'w', identity: 'i', principal: 'p', scope: 's' };
