@@ -1,4 +1,4 @@
-import { describePrincipal, describeScope, isBroad, isWorkloadPrincipal, roleName } from '../src/graph/queries.js';
+import { describePrincipal, describeScope, isBroad, isWorkloadPrincipal, describeRole } from '../src/graph/queries.js';
 import type { Rule } from '../src/engine/types.js';
 
 /**
@@ -12,8 +12,8 @@ const rule: Rule = {
     severity: 'warning',
     messages: {
       deploymentScope:
-        "Grants '{{role}}' to {{principal}} on {{scope}}, because the assignment has no scope; set scope to the resource it needs (scope: vault in Bicep).",
-      explicitScope: "Grants '{{role}}' to {{principal}} on {{scope}}; grant it on the resource it needs instead.",
+        "Grants {{role}} to {{principal}} on {{scope}}, because the assignment has no scope; set scope to the resource it needs (Bicep: scope: vault; ARM JSON: the scope property).",
+      explicitScope: "Grants {{role}} to {{principal}} on {{scope}}; grant it on the resource it needs instead.",
     },
     docs: 'docs/rules/broad-scope.md',
   },
@@ -24,7 +24,7 @@ const rule: Rule = {
         node: grant,
         value: grant.scope.value,
         messageId: grant.scope.value ? 'explicitScope' : 'deploymentScope',
-        data: { role: roleName(grant), principal: describePrincipal(grant), scope: describeScope(grant.scope) },
+        data: { role: describeRole(grant), principal: describePrincipal(grant), scope: describeScope(grant.scope) },
       });
     }
   },

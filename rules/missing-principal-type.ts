@@ -1,4 +1,4 @@
-import { describePrincipal, isSet, isTrue, isWorkloadPrincipal, roleName } from '../src/graph/queries.js';
+import { describePrincipal, isSet, isTrue, isWorkloadPrincipal, describeRole } from '../src/graph/queries.js';
 import type { Rule } from '../src/engine/types.js';
 
 /**
@@ -12,16 +12,16 @@ const rule: Rule = {
     description: "A role assignment to a service principal does not set principalType: 'ServicePrincipal'.",
     severity: 'warning',
     messages: {
-      arm: "The assignment of '{{role}}' to {{principal}} does not set principalType; add principalType: 'ServicePrincipal' so it does not race the identity's replication.",
+      arm: "The assignment of {{role}} to {{principal}} does not set principalType; add principalType: 'ServicePrincipal' so it does not race the identity's replication.",
       terraform:
-        "The assignment of '{{role}}' to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = \"ServicePrincipal\" so it does not race the identity's replication.",
+        "The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = \"ServicePrincipal\" so it does not race the identity's replication.",
     },
     docs: 'docs/rules/missing-principal-type.md',
   },
   check(graph, context) {
     for (const grant of graph.grants) {
       if (grant.kind !== 'rbac' || !isWorkloadPrincipal(grant) || isSet(grant.principalType)) continue;
-      const data = { role: roleName(grant), principal: describePrincipal(grant) };
+      const data = { role: describeRole(grant), principal: describePrincipal(grant) };
       if (grant.resource.format === 'terraform') {
         // Only a principal created in the same configuration races its own replication.
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;

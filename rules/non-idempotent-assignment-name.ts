@@ -42,6 +42,7 @@ const rule: Rule = {
       }
       if (name.kind === 'call' && name.fn === 'guid') {
         const missing = missingSeeds(grant, name.args);
+        if (missing === undefined) continue;
         if (missing.length > 0) {
           context.report({
             node: grant,

@@ -44,6 +44,7 @@ export function describePrincipal(grant: Grant): string {
   if (identity) return describeIdentity(identity);
   const v = unwrap(grant.principal.value);
   if (v?.kind === 'unknown' && v.input) return `principal '${v.input.name}' (passed in, kind unknown)`;
+  if (v?.kind === 'unknown') return 'a principal grantlint cannot resolve statically';
   return `principal ${describeValue(v)}`;
 }
 
@@ -74,6 +75,12 @@ export function roleName(grant: Grant): string {
   return describeValue(unwrap(grant.roleValue));
 }
 
+/** For messages: `'Owner'`, or what the template says when the role is not statically known. */
+export function describeRole(grant: Grant): string {
+  if (grant.role) return `'${grant.role.roleName}'`;
+  return `a role grantlint cannot resolve statically (${describeValue(unwrap(grant.roleValue))})`;
+}
+
 /** Is the value explicitly set (not absent, not null)? */
 export function isSet(v: Value | undefined): boolean {
   const u = unwrap(v);
@@ -101,14 +108,32 @@ export type SeedPart = 'scope' | 'principal' | 'role';
  * acceptance contract: a seed covers the scope with the scope's resource ID (or the deployment
  * scope's ID when the assignment lands there), the principal with the identity's ID or principal
  * ID or the parameter carrying it, the role with its definition GUID or ID. Other literals cover
- * nothing.
+ * nothing. Seeds wrapped in string builders (`uniqueString(a, b)`, `concat`, `toLower`) count as
+ * their parts. Returns undefined when a seed is an unknown grantlint cannot identify: it might be
+ * the missing part, and grantlint does not guess.
  */
-export function missingSeeds(grant: Grant, args: Value[]): SeedPart[] {
+export function missingSeeds(grant: Grant, args: Value[]): SeedPart[] | undefined {
+  const seeds = args.flatMap(seedParts);
   const missing: SeedPart[] = [];
-  if (!args.some((a) => coversScope(grant, a))) missing.push('scope');
-  if (!args.some((a) => coversPrincipal(grant, a))) missing.push('principal');
-  if (!args.some((a) => coversRole(grant, a))) missing.push('role');
+  if (!seeds.some((a) => coversScope(grant, a))) missing.push('scope');
+  if (!seeds.some((a) => coversPrincipal(grant, a))) missing.push('principal');
+  if (!seeds.some((a) => coversRole(grant, a))) missing.push('role');
+  if (missing.length > 0 && seeds.some(isOpaque)) return undefined;
   return missing;
+}
+
+const STRING_BUILDERS = new Set(['uniquestring', 'concat', 'format', 'string', 'tolower', 'toupper', 'trim']);
+
+function seedParts(raw: Value): Value[] {
+  const v = unwrap(raw)!;
+  if (v.kind === 'concat') return v.parts.flatMap(seedParts);
+  if (v.kind === 'call' && STRING_BUILDERS.has(v.fn)) return v.args.flatMap(seedParts);
+  return [v];
+}
+
+/** An unknown with no identity (not a parameter, loop variable or other named input). */
+function isOpaque(v: Value): boolean {
+  return v.kind === 'unknown' && v.symbol === undefined;
 }
 
 function containsValue(haystack: Value | undefined, needle: Value): boolean {

@@ -334,3 +334,57 @@ resource kv 'Microsoft.KeyVault/vaults@2023-07-01' = {
     },
   ]);
 });
+
+describe('non-idempotent-assignment-name does not guess', () => {
+  ruleCases('non-idempotent-assignment-name', [
+    {
+      name: 'a guid() seed grantlint cannot identify might be the missing part: no finding',
+      files: {
+        'azuredeploy.json': JSON.stringify(
+          {
+            $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+            contentVersion: '1.0.0.0',
+            parameters: { principalId: { type: 'string' }, roleType: { type: 'string' } },
+            variables: {
+              role: {
+                Reader: "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')]",
+              },
+            },
+            resources: [
+              {
+                type: 'Microsoft.Authorization/roleAssignments',
+                apiVersion: '2022-04-01',
+                name: "[guid(resourceGroup().id, variables('role')[parameters('roleType')], parameters('principalId'))]",
+                properties: {
+                  roleDefinitionId: "[variables('role')[parameters('roleType')]]",
+                  principalId: "[parameters('principalId')]",
+                  principalType: 'ServicePrincipal',
+                },
+              },
+            ],
+          },
+          null,
+          2,
+        ),
+      },
+      findings: [],
+    },
+    {
+      name: 'seeds wrapped in uniqueString() count as their parts',
+      files: {
+        'main.bicep': `param principalId string
+var reader = 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
+resource grant 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(uniqueString(resourceGroup().id, principalId, reader))
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', reader)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+`,
+      },
+      findings: [],
+    },
+  ]);
+});
