@@ -7,7 +7,9 @@ import type { IdentityGraph } from './types.js';
 export function summarizeGraph(graph: IdentityGraph): string[] {
   const lines: string[] = [];
   for (const identity of graph.identities) {
-    if (identity.workloads.length === 0 && identity.kind !== 'user') continue;
+    // An identity nothing here creates or attaches is only a reference: nothing to agree on (an
+    // ARM template of languageVersion 1.0 does not even keep `existing` declarations).
+    if (identity.workloads.length === 0 && (identity.kind !== 'user' || !identity.createdHere)) continue;
     lines.push(`identity ${identity.kind} created=${identity.createdHere} workloads=${identity.workloads.length}`);
   }
   for (const grant of graph.grants) {

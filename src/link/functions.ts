@@ -24,7 +24,7 @@
 import type { Location } from '../model/location.js';
 import type { ResourceInstance } from '../model/template.js';
 import type { ArrayValue, ConcatValue, ObjectValue, ScopeLevel, ScopeValue, Value } from '../model/value.js';
-import { getProp, isKnown, sameValue } from '../model/value.js';
+import { describeValue, getProp, isKnown, sameValue } from '../model/value.js';
 
 /** A lambda argument (`x => x.name`, ARM `lambda('x', ...)`), evaluated by the caller on demand. */
 export interface LambdaArg {
@@ -76,6 +76,20 @@ const DEFAULT_MAX_ARRAY = 10_000;
 /** Signals that a function cannot compute its result; `callFunction` then returns a `call` value. */
 class NotComputable extends Error {}
 const NOT = new NotComputable();
+/** Calls kept symbolic that may evaluate to null (every other call gives a value). */
+export const MAYBE_NULL_CALLS: ReadonlySet<string> = new Set([
+  'coalesce',
+  'tryget',
+  'first',
+  'last',
+  'if',
+  'json',
+  'reference',
+  'any',
+  'loadjsoncontent',
+  'loadyamlcontent',
+]);
+
 function fail(): never {
   throw NOT;
 }
@@ -896,8 +910,18 @@ def('array', (args, _ctx, at) => {
 def('createObject', (args, _ctx, at) => {
   if (args.length % 2) fail();
   const entries = new Map<string, Value>();
-  for (let i = 0; i < args.length; i += 2) entries.set(s(args[i]), val(args[i + 1]));
-  return objV(entries, at);
+  const keyValues = new Map<string, Value>();
+  for (let i = 0; i < args.length; i += 2) {
+    const k = val(args[i]);
+    if (k.kind === 'string') entries.set(k.value, val(args[i + 1]));
+    else if (k.kind === 'concat' || k.kind === 'unknown' || k.kind === 'call' || k.kind === 'ref') {
+      // A computed key, as in an object literal (`{ '${uami.id}': {} }`): kept by its description.
+      const key = describeValue(k);
+      entries.set(key, val(args[i + 1]));
+      keyValues.set(key, k);
+    } else fail();
+  }
+  return objV(entries, at, keyValues);
 });
 def('objectKeys', (args, _ctx, at) => {
   arity(args, 1);
@@ -950,7 +974,14 @@ def('tryGet', (args, _ctx, at) => {
       if (cur.keyValues?.size) fail();
       cur = getProp(cur, key.value) ?? nullV(at);
     } else if (cur.kind === 'array' && key.kind === 'number') cur = cur.items[key.value] ?? nullV(at);
-    else fail();
+    else if (cur.kind === 'ref' && (key.kind === 'string' || key.kind === 'number')) {
+      // `x.?identity.?principalId` on a resource: the attribute, as `x.identity.principalId`.
+      cur = mk({ kind: 'ref', resource: cur.resource, path: [...cur.path, key.value] }, at);
+    } else if (cur.kind === 'unknown' && cur.symbol !== undefined && (key.kind === 'string' || key.kind === 'number')) {
+      const u: Value = { kind: 'unknown', symbol: key.kind === 'number' ? `${cur.symbol}[${key.value}]` : `${cur.symbol}.${key.value}` };
+      if (cur.input) u.input = cur.input;
+      cur = mk(u, at);
+    } else fail();
   }
   return cur;
 });
@@ -970,7 +1001,12 @@ def('coalesce', (args, _ctx, at) => {
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
     if (v.kind === 'null') continue;
-    if (v.kind === 'unknown' || v.kind === 'call') return i === 0 ? fail() : symbolicCall('coalesce', a.slice(i), at);
+    if (v.kind === 'unknown' || (v.kind === 'call' && MAYBE_NULL_CALLS.has(v.fn))) {
+      if (i === 0) fail();
+      const rest = a.slice(i);
+      return rest.length === 1 ? rest[0] : symbolicCall('coalesce', rest, at);
+    }
+    // Any other value (a `resourceId(...)` call, a reference, a string) is not null.
     return v;
   }
   return nullV(at);

@@ -204,3 +204,26 @@ describe('symbolic functions', () => {
     expect(concatParts([str('a'), num(1), bool(false)])).toMatchObject({ kind: 'string', value: 'a1False' });
   });
 });
+
+describe('agreement between the Bicep and ARM readings', () => {
+  it('createObject with a computed key keeps the key, as an object literal does', () => {
+    const key = concatParts([unknown('param:x#id')]);
+    const v = call('createObject', key, obj([]));
+    expect(v.kind).toBe('object');
+    const o = v as Extract<Value, { kind: 'object' }>;
+    expect([...o.entries.keys()]).toHaveLength(1);
+    expect(sameValue([...(o.keyValues?.values() ?? [])][0], key)).toBe(true);
+  });
+
+  it('coalesce skips nulls and returns a call that cannot be null (Bicep `a ?? b`)', () => {
+    const roleId = call('subscriptionResourceId', str('Microsoft.Authorization/roleDefinitions'), unknown('param:x#role'));
+    expect(call('coalesce', { kind: 'null' }, roleId)).toBe(roleId);
+    expect(call('coalesce', { kind: 'null' }, call('tryGet', unknown(), str('x')), str('y'))).toMatchObject({ kind: 'call', fn: 'coalesce' });
+  });
+
+  it('tryGet on a resource reference reads the attribute (`x.?identity.?principalId`)', () => {
+    const resource = { key: 'k' } as ResourceInstance;
+    const v = call('tryGet', call('tryGet', { kind: 'ref', resource, path: [] }, str('identity')), str('principalId'));
+    expect(v).toMatchObject({ kind: 'ref', path: ['identity', 'principalId'] });
+  });
+});

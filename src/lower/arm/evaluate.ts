@@ -75,6 +75,8 @@ export class Deployment {
   readonly instances: ResourceInstance[] = [];
   readonly byType = new Map<string, ResourceInstance[]>();
   readonly bySymbol = new Map<string, ResourceInstance>();
+  /** Every instance of a symbolic name (copy loops have one per element), in declaration order. */
+  readonly allBySymbol = new Map<string, ResourceInstance[]>();
   readonly pending = new Map<ResourceInstance, Pending>();
   /** Nested deployments started by `Microsoft.Resources/deployments` instances of this one. */
   readonly nested = new Map<ResourceInstance, Ctx | null>();
@@ -90,6 +92,11 @@ export class Deployment {
     if (list) list.push(inst);
     else this.byType.set(t, [inst]);
     if (symbolic !== undefined && !this.bySymbol.has(symbolic.toLowerCase())) this.bySymbol.set(symbolic.toLowerCase(), inst);
+    if (symbolic !== undefined) {
+      const all = this.allBySymbol.get(symbolic.toLowerCase());
+      if (all) all.push(inst);
+      else this.allBySymbol.set(symbolic.toLowerCase(), [inst]);
+    }
   }
 }
 
@@ -221,6 +228,9 @@ export function templateCtx(o: TemplateOptions): Ctx {
           if (given) return given;
           const def = prop(m.value, 'defaultValue');
           if (def) return evalNode(def, ctx);
+          // A nullable parameter without a default is null (Bicep `param x string?`), not an input.
+          const nullable = prop(m.value, 'nullable');
+          if (nullable?.type === 'bool' && nullable.value) return mk({ kind: 'null' }, decl);
           return unknownV(decl, `param:${o.symbolBase}#${m.key}`, { kind: 'parameter', name: m.key, decl });
         },
       });
@@ -301,10 +311,9 @@ function copyArray(loop: JsonObject, name: string, ctx: Ctx): Value {
   const input = prop(loop, 'input');
   const count = countNode ? evalNode(countNode, ctx) : undefined;
   if (!input) return unknownV(at);
-  if (!count || count.kind !== 'number') {
-    const c = bind(ctx, name, unknownV(at, `loop:${ctx.src.file}#${loc(ctx, loop).range.start.line}:${name}`, { kind: 'loop', name }));
-    return mk({ kind: 'array', items: [evalNode(input, c)] }, at);
-  }
+  // An unknown count: the array is unknown (as a Bicep `[for x in coll: ...]` over an unknown
+  // collection), not a guessed one-element array.
+  if (!count || count.kind !== 'number') return unknownV(at);
   const items: Value[] = [];
   const n = Math.max(0, Math.min(MAX_COPY, Math.trunc(count.value)));
   for (let i = 0; i < n; i++) items.push(evalNode(input, bind(ctx, name, mk({ kind: 'number', value: i }, at))));
@@ -412,7 +421,15 @@ class ExprEval {
         const idx = this.eval(e.index);
         const key = idx.kind === 'string' || idx.kind === 'number' ? idx.value : undefined;
         const base = this.eval(e.object);
-        if (key === undefined) return indexUnknown(base, this.at(e));
+        if (key === undefined) {
+          if (idx.kind === 'unknown' && idx.symbol?.startsWith('loop:') && !(base.kind === 'unknown' && base.symbol)) {
+            // `coll[copyIndex()]` over a loop whose count is unknown: the loop's element, the same
+            // value wherever the same expression reads it (as a Bicep loop variable).
+            const text = this.node.value.slice(e.object.start, e.object.end).replace(/\s+/g, '');
+            return unknownV(this.at(e), `${idx.symbol}:${text}`, { kind: 'loop', name: text });
+          }
+          return indexUnknown(base, this.at(e));
+        }
         return access(base, key, this.at(e), this.ctx);
       }
       case 'call':
@@ -449,7 +466,10 @@ class ExprEval {
       case 'if': {
         const cond = e.args[0] ? this.eval(e.args[0]) : undefined;
         if (cond && cond.kind === 'bool' && e.args.length === 3) return this.eval(e.args[cond.value ? 1 : 2]);
-        return symbolicCall('if', e.args.map((a) => this.eval(a)), at);
+        const args = e.args.map((a) => this.eval(a));
+        // Both branches the same: the condition does not matter (as for a Bicep `c ? a : a`).
+        if (args.length === 3 && sameValue(args[1], args[2])) return args[1];
+        return symbolicCall('if', args, at);
       }
       case 'true':
       case 'false':
@@ -696,12 +716,44 @@ function reference(args: Value[], at: Location, ctx: Ctx): Value {
       }
     }
   }
-  else if (a && (a.kind === 'unknown' || a.kind === 'concat')) {
+  if (!target && a && ctx.v2) target = loopElement(ctx.deployment, a);
+  if (!target && a && (a.kind === 'unknown' || a.kind === 'concat')) {
     // A name built from inputs: the declared resource with the same name value.
     for (let d: Deployment | undefined = ctx.deployment; d && !target; d = d.parent) target = d.instances.find((r) => sameName(r.name, a));
   }
   if (target) return mk({ kind: 'ref', resource: target, path: full ? [] : ['properties'] }, at);
   return symbolicCall('reference', args, at);
+}
+
+/**
+ * languageVersion 2.0 `reference('x[3]')` / `reference(format('x[{0}]', i))`: an element of the copy
+ * loop of symbolic name `x`. Over a loop whose count is unknown, the one instance that stands for
+ * all of them (as Bicep's `x[i]`).
+ */
+function loopElement(dep: Deployment, a: Value): ResourceInstance | undefined {
+  let symbol: string | undefined;
+  let index: Value | undefined;
+  if (a.kind === 'string') {
+    const m = /^(.+)\[(\d+)\]$/.exec(a.value);
+    if (m) {
+      symbol = m[1];
+      index = { kind: 'number', value: Number(m[2]) };
+    }
+  } else if (a.kind === 'concat' && a.parts.length === 3) {
+    const [head, mid, tail] = a.parts;
+    if (head.kind === 'string' && head.value.endsWith('[') && tail.kind === 'string' && tail.value === ']') {
+      symbol = head.value.slice(0, -1);
+      index = mid;
+    }
+  }
+  if (symbol === undefined || !index) return undefined;
+  const all = dep.allBySymbol.get(symbol.toLowerCase());
+  if (!all) return undefined;
+  if (index.kind === 'number') {
+    const exact = all.find((r) => r.key.endsWith(`[${index.value}]`));
+    if (exact) return exact;
+  }
+  return all.length === 1 && all[0].key.endsWith('[*]') ? all[0] : undefined;
 }
 
 /**

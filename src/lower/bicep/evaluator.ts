@@ -39,6 +39,7 @@ import {
   callFunction,
   concatParts,
   knownEquals,
+  MAYBE_NULL_CALLS,
   nullV,
   numV,
   objV,
@@ -53,7 +54,7 @@ import {
   type LambdaArg,
   type ResourceQuery,
 } from '../../link/functions.js';
-import { literalText, SourceFile, type ResourceDecl } from './source.js';
+import { literalText, resourceBody, SourceFile, type ResourceDecl } from './source.js';
 
 export interface Limits {
   /** Elements taken from one loop's collection. */
@@ -171,9 +172,6 @@ export interface Env {
 
 const ROOT_ENV: Env = {};
 
-/** Calls kept symbolic that may evaluate to null (every other call gives a value). */
-const MAYBE_NULL_CALLS = new Set(['coalesce', 'tryget', 'first', 'last', 'if', 'json', 'reference', 'any', 'loadjsoncontent', 'loadyamlcontent']);
-
 /** The evaluation record of one resource instance. */
 export interface Entry {
   fi: FileInstance;
@@ -237,6 +235,7 @@ export interface FileInstanceOptions {
   /** Files of the module chain that led here (cycle guard), this file included. */
   ancestry?: string[];
   depth?: number;
+  /** A module call's analysis (informational: roots and modules read parameters alike). */
   isModule?: boolean;
 }
 
@@ -282,6 +281,14 @@ function unwrapConcat(v: Value): Value {
   return cur;
 }
 
+/**
+ * A part of a value kept symbolic (`split(vault.id, '/')[8]`): unknown, but the same value wherever
+ * the same expression reads it — named as the ARM front end names it.
+ */
+function derivedUnknown(base: Value, key: string | number, at: Location | undefined): Value {
+  return unknownV(at, `expr:${describeValue(base, 0)}.${key}`);
+}
+
 /** Whether two values name the same target (`vault`, `vault.id`, `'${vault.id}'`). */
 function sameTarget(a: Value, b: Value): boolean {
   const x = unwrapConcat(a);
@@ -301,7 +308,6 @@ export class FileInstance {
   readonly depth: number;
   readonly fctx: FunctionContext;
   private readonly binding?: (name: string) => Value | undefined;
-  private readonly isModule: boolean;
   private readonly paramCache = new Map<string, Value>();
   private readonly varCache = new Map<string, Value>();
   private readonly outputCache = new Map<string, Value>();
@@ -320,7 +326,6 @@ export class FileInstance {
     this.callChain = opts.callChain ?? [];
     this.ancestry = opts.ancestry ?? [src.path];
     this.depth = opts.depth ?? 0;
-    this.isModule = !!opts.isModule;
     this.deploymentScope = opts.deploymentScope ?? this.ownTargetScope(true);
     this.fctx = {
       deploymentScope: this.deploymentScope,
@@ -379,7 +384,8 @@ export class FileInstance {
       let v = this.binding?.(name);
       if (v === undefined) {
         if (d.defaultValue) v = this.evaluate(d.defaultValue, ROOT_ENV);
-        else if (this.isModule && d.nullable) v = nullV(d.decl);
+        // A nullable parameter's implicit default is null, for a root as for a module.
+        else if (d.nullable) v = nullV(d.decl);
         else v = unknownV(d.decl, `param:${this.src.path}#${name}`, { kind: 'parameter', name, decl: d.decl });
       }
       this.paramCache.set(name, v);
@@ -649,7 +655,7 @@ export class FileInstance {
   /** What a resource's symbol evaluates to: a ref, an array of refs (loop) or unknown. */
   private resourceSymbol(decl: ResourceDecl, owner: Entry | undefined, at: Location): Value {
     const set = this.instanceSet(decl, owner);
-    if (set.loop === 'none') return set.entries[0] ? refV(set.entries[0].inst, [], at) : unknownV(at);
+    if (set.loop === 'none') return set.entries[0] ? refV(set.entries[0].inst, [], at) : this.undeployedId(decl, owner, at);
     if (set.loop === 'known') {
       return arrV(
         set.byIndex.map((e) => (e ? refV(e.inst, [], at) : unknownV(at))),
@@ -657,6 +663,21 @@ export class FileInstance {
       );
     }
     return unknownV(at, `loopres:${this.key}#${decl.symbol}`);
+  }
+
+  /**
+   * A resource whose condition is false is not deployed, but its ID is still what the compiler
+   * writes for `x` / `x.id` (`resourceId('T', name...)`): a `resourceid` call, as the ARM front end
+   * reads the compiled template.
+   */
+  private undeployedId(decl: ResourceDecl, owner: Entry | undefined, at: Location): Value {
+    const body = resourceBody(decl.stmt.value);
+    if (!body || decl.stmt.value.kind !== 'If') return unknownV(at);
+    const base: Env = owner ? owner.scopeEnv : ROOT_ENV;
+    const entry = this.createEntry(decl, owner, { env: base, body, loopKey: '' }, `${decl.keyName}?undeployed`);
+    const segments = this.segments(entry);
+    if (segments.length === 0) return unknownV(at);
+    return symbolicCall('resourceid', [strV(decl.type, at), ...segments], at);
   }
 
   // -----------------------------------------------------------------------------------------
@@ -1042,6 +1063,12 @@ export class FileInstance {
       }
       case 'unknown':
         return unknownV(at, v.symbol !== undefined ? `${v.symbol}.${prop}` : undefined, v.input);
+      case 'call':
+        // The ID of a resource that is not deployed (see `undeployedId`).
+        if (v.fn === 'resourceid' && prop.toLowerCase() === 'id') return v;
+        return derivedUnknown(v, prop, at);
+      case 'concat':
+        return derivedUnknown(v, prop, at);
       default:
         return unknownV(at);
     }
@@ -1076,10 +1103,13 @@ export class FileInstance {
       if (shape && ![...obj.entries.keys()].some((k) => shapeCouldBe(shape, k))) return nullV(at);
     }
     if (obj.kind === 'ref' && idx.kind === 'number') return refV(obj.resource, [...obj.path, idx.value], at);
+    if ((obj.kind === 'call' || obj.kind === 'concat') && idx.kind === 'number' && !fromEnd) return derivedUnknown(obj, idx.value, at);
     if (obj.kind === 'unknown' && obj.symbol !== undefined && idx.kind === 'number') {
       return unknownV(at, `${obj.symbol}[${fromEnd ? '^' : ''}${idx.value}]`, obj.input);
     }
     if (obj.kind === 'null' && safe) return nullV(at);
+    // `a[?k]` is `tryGet(a, k)`, as the compiler writes it (and the ARM front end reads it).
+    if (safe) return callFunction('tryget', [obj, idx], this.fctx, at);
     return unknownV(at);
   }
 
@@ -1099,7 +1129,10 @@ export class FileInstance {
     }
     if (op === '??') {
       if (l.kind === 'null') return this.evaluate(e.right, env);
-      if (l.kind === 'unknown' || (l.kind === 'call' && MAYBE_NULL_CALLS.has(l.fn))) return unknownV(at);
+      // Maybe null: `coalesce(a, b)`, as the compiler writes it (and the ARM front end reads it).
+      if (l.kind === 'unknown' || (l.kind === 'call' && MAYBE_NULL_CALLS.has(l.fn))) {
+        return callFunction('coalesce', [l, this.evaluate(e.right, env)], this.fctx, at);
+      }
       return l;
     }
     const r = this.evaluate(e.right, env);

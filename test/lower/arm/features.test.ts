@@ -361,4 +361,52 @@ describe('ARM lowering', () => {
     expect(p.resources.length).toBeGreaterThan(2);
     expect(p.resources.filter((r) => getProp(r.body, 'name')?.kind === 'string' && (getProp(r.body, 'name') as { value: string }).value === 'many').length).toBe(800);
   });
+
+  it('a nullable parameter without a default is null in a root template, not an input', () => {
+    const p = run({
+      '/a/main.json': template(
+        [
+          {
+            type: 'Microsoft.Foo/bars',
+            apiVersion: '2020-01-01',
+            name: 'b',
+            properties: { n: "[parameters('maybe')]", req: "[parameters('required')]" },
+          },
+        ],
+        { parameters: { maybe: { type: 'string', nullable: true }, required: { type: 'string' } } },
+      ),
+    });
+    const r = one(p, 'Microsoft.Foo/bars');
+    expect(getPath(r.body, ['properties', 'n'])).toMatchObject({ kind: 'null' });
+    expect(getPath(r.body, ['properties', 'req'])).toMatchObject({ kind: 'unknown', input: { kind: 'parameter', name: 'required' } });
+  });
+
+  it('languageVersion 2.0: reference(format(\'x[{0}]\', i)) reads the element of a copy loop', () => {
+    const p = run({
+      '/a/main.json': template(
+        {
+          ids: { ...UAMI, existing: true, copy: { name: 'ids', count: "[length(parameters('names'))]" }, name: "[parameters('names')[copyIndex()]]" },
+          ra: {
+            type: 'Microsoft.Authorization/roleAssignments',
+            apiVersion: '2022-04-01',
+            copy: { name: 'ra', count: "[length(parameters('names'))]" },
+            name: "[guid(parameters('names')[copyIndex()])]",
+            properties: {
+              principalId: "[reference(format('ids[{0}]', range(0, length(parameters('names')))[copyIndex()])).principalId]",
+              roleDefinitionId: "[parameters('names')[copyIndex()]]",
+            },
+          },
+        },
+        { languageVersion: '2.0', parameters: { names: { type: 'array' } } },
+      ),
+    });
+    const ra = one(p, 'Microsoft.Authorization/roleAssignments');
+    const ids = one(p, 'Microsoft.ManagedIdentity/userAssignedIdentities');
+    expect(ref(getPath(ra.body, ['properties', 'principalId']))).toEqual({ resource: ids, path: ['properties', 'principalId'] });
+    // The element of an unknown collection is the same value wherever it is read.
+    expect(sameValue(getProp(ra.body, 'name'), getProp(ra.body, 'name'))).toBe(true);
+    const role = getPath(ra.body, ['properties', 'roleDefinitionId']);
+    expect(role).toMatchObject({ kind: 'unknown' });
+    expect((role as { symbol?: string }).symbol).toBeDefined();
+  });
 });

@@ -126,7 +126,8 @@ resource a ${T} = {
     expect(prop(a, 'properties', 't')).toMatchObject({ kind: 'unknown' });
     expect(prop(a, 'properties', 'l')).toMatchObject({ kind: 'call', fn: 'length' });
     expect(prop(a, 'properties', 'm')).toMatchObject({ kind: 'unknown', symbol: 'param:/mem/main.bicep#cfg.nested.value', input: { name: 'cfg' } });
-    expect(prop(a, 'properties', 's')).toMatchObject({ kind: 'unknown' });
+    // `a ?? b` with `a` maybe null is kept as the compiler's `coalesce(a, b)`.
+    expect(prop(a, 'properties', 's')).toMatchObject({ kind: 'call', fn: 'coalesce', args: [{ kind: 'unknown' }, { value: 'd' }] });
     expect(prop(a, 'properties', 'e')).toMatchObject({ kind: 'unknown' });
   });
 
@@ -523,5 +524,40 @@ resource r2 ${T} = [for i in range(0, 2): { name: 'r2\${i}' }]`);
     expect(prop(r, 'properties', 'c')?.kind).toBe('unknown');
     expect(prop(r, 'properties', 'd')?.kind).toBe('unknown');
     expect(p.diagnostics).toEqual([]);
+  });
+});
+
+describe('bicep evaluator: agreement with the compiled template', () => {
+  it('a nullable parameter without a default is null in a root, a plain one is an input', () => {
+    const p = lowerOne(`
+param maybe string?
+param required string
+resource r ${T} = {
+  name: 'x'
+  properties: { n: maybe, req: required }
+}`);
+    const r = one(p, 'r');
+    expect(prop(r, 'properties', 'n')).toMatchObject({ kind: 'null' });
+    expect(prop(r, 'properties', 'req')).toMatchObject({ kind: 'unknown', input: { kind: 'parameter', name: 'required' } });
+  });
+
+  it('the ID of a resource whose condition is false is its resourceId(...), as the compiler writes it', () => {
+    const p = lowerOne(`
+resource kv 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: 'kv1'
+}
+resource secret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (false) {
+  parent: kv
+  name: 's1'
+  properties: {}
+}
+resource ra 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid('x')
+  scope: secret
+  properties: { principalId: 'p', roleDefinitionId: 'r' }
+}`);
+    expect(bySymbol(p, 'secret')).toHaveLength(0);
+    const scope = one(p, 'ra').scope;
+    expect(scope).toMatchObject({ kind: 'call', fn: 'resourceid', args: [{ value: 'Microsoft.KeyVault/vaults/secrets' }, { value: 'kv1' }, { value: 's1' }] });
   });
 });
