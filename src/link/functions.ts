@@ -24,7 +24,7 @@
 import type { Location } from '../model/location.js';
 import type { ResourceInstance } from '../model/template.js';
 import type { ArrayValue, ConcatValue, ObjectValue, ScopeLevel, ScopeValue, Value } from '../model/value.js';
-import { describeValue, getProp, isKnown, sameValue } from '../model/value.js';
+import { describeValue, getProp, isKnown, sameValue, toPlain } from '../model/value.js';
 
 /** A lambda argument (`x => x.name`, ARM `lambda('x', ...)`), evaluated by the caller on demand. */
 export interface LambdaArg {
@@ -218,23 +218,7 @@ export function stringify(v: Value): string | undefined {
 
 /** A known value as plain JSON (undefined for anything symbolic). */
 export function toJson(v: Value): unknown {
-  switch (v.kind) {
-    case 'string':
-    case 'number':
-    case 'bool':
-      return v.value;
-    case 'null':
-      return null;
-    case 'array':
-      return v.items.map(toJson);
-    case 'object': {
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of v.entries) o[k] = toJson(x);
-      return o;
-    }
-    default:
-      return undefined;
-  }
+  return toPlain(v);
 }
 
 /** Plain JSON as a value; every value gets `at`. */

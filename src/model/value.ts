@@ -182,6 +182,32 @@ export function isKnown(v: Value | undefined): boolean {
   }
 }
 
+/**
+ * A known value as plain JSON-like data (undefined for anything symbolic). `sortKeys` orders object
+ * keys as Terraform's jsonencode does.
+ */
+export function toPlain(v: Value, options: { sortKeys?: boolean } = {}): unknown {
+  switch (v.kind) {
+    case 'string':
+    case 'number':
+    case 'bool':
+      return v.value;
+    case 'null':
+      return null;
+    case 'array':
+      return v.items.map((x) => toPlain(x, options));
+    case 'object': {
+      const o: Record<string, unknown> = {};
+      const keys = [...v.entries.keys()];
+      if (options.sortKeys) keys.sort();
+      for (const k of keys) o[k] = toPlain(v.entries.get(k)!, options);
+      return o;
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** Structural equality, ignoring origins. Strings compare case-insensitively (GUIDs, resource IDs). */
 export function sameValue(a: Value | undefined, b: Value | undefined): boolean {
   if (!a || !b) return false;

@@ -5,7 +5,7 @@
  */
 import type { Location } from '../../model/location.js';
 import type { ArrayValue, ConcatValue, ObjectValue, Value } from '../../model/value.js';
-import { arr, isKnown } from '../../model/value.js';
+import { arr, isKnown, toPlain } from '../../model/value.js';
 
 export class EvalError extends Error {}
 
@@ -178,23 +178,7 @@ export function toSet(items: Value[], at?: Location): ArrayValue {
 
 /** Plain JS for a known value (jsonencode, hashing); undefined when not fully known. */
 export function toJs(v: Value): unknown {
-  switch (v.kind) {
-    case 'string':
-    case 'number':
-    case 'bool':
-      return v.value;
-    case 'null':
-      return null;
-    case 'array':
-      return v.items.map(toJs);
-    case 'object': {
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of sortedEntries(v)) o[k] = toJs(x);
-      return o;
-    }
-    default:
-      return undefined;
-  }
+  return toPlain(v, { sortKeys: true });
 }
 
 /** A value from plain JS (jsondecode, tfvars JSON). */
