@@ -1,5 +1,4 @@
-import type { Finding } from '../engine/types.js';
-import { displayPath } from './paths.js';
+import { findingsByFile } from './paths.js';
 import type { Formatter } from './types.js';
 import { XML_DECLARATION, xmlEscape as x } from './xml.js';
 
@@ -9,17 +8,8 @@ import { XML_DECLARATION, xmlEscape as x } from './xml.js';
  * `source` is `grantlint.<rule>`, which reviewdog shows as the rule.
  */
 export const checkstyle: Formatter = (result, { cwd }) => {
-  const byFile = new Map<string, Finding[]>();
-  for (const file of result.files) byFile.set(file, []);
-  for (const f of result.findings) {
-    const list = byFile.get(f.file) ?? [];
-    list.push(f);
-    byFile.set(f.file, list);
-  }
-  const files = [...byFile.keys()].map((file) => ({ file, rel: displayPath(file, cwd) })).sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const out = [XML_DECLARATION, '<checkstyle version="4.3">'];
-  for (const { file, rel } of files) {
-    const findings = byFile.get(file)!;
+  for (const { rel, findings } of findingsByFile(result, cwd, true)) {
     if (findings.length === 0) {
       out.push(`  <file name="${x(rel)}"/>`);
       continue;

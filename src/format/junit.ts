@@ -1,5 +1,4 @@
-import type { Finding } from '../engine/types.js';
-import { displayPath } from './paths.js';
+import { displayPath, findingsByFile } from './paths.js';
 import type { Formatter } from './types.js';
 import { XML_DECLARATION, xmlEscape as x } from './xml.js';
 
@@ -10,18 +9,9 @@ import { XML_DECLARATION, xmlEscape as x } from './xml.js';
  * reader opens next (ESLint's junit formatter made the same choice).
  */
 export const junit: Formatter = (result, { cwd }) => {
-  const byFile = new Map<string, Finding[]>();
-  for (const file of result.files) byFile.set(file, []);
-  for (const f of result.findings) {
-    const list = byFile.get(f.file) ?? [];
-    list.push(f);
-    byFile.set(f.file, list);
-  }
-  const files = [...byFile.keys()].sort((a, b) => compare(displayPath(a, cwd), displayPath(b, cwd)));
+  const files = findingsByFile(result, cwd, true);
   const suites: string[] = [];
-  for (const file of files) {
-    const rel = displayPath(file, cwd);
-    const findings = byFile.get(file)!;
+  for (const { rel, findings } of files) {
     const cases = findings.map((f) => {
       const where = `${rel}:${f.range.start.line}:${f.range.start.column}`;
       const details = [`${where}: ${f.severity}: ${f.message} [${f.ruleId}]`, ...f.related.map((r) => `  ${r.message} ${displayPath(r.file, cwd)}:${r.range.start.line}:${r.range.start.column}`)];
@@ -37,10 +27,7 @@ export const junit: Formatter = (result, { cwd }) => {
     );
   }
   const failures = result.findings.length;
-  const tests = files.reduce((n, f) => n + Math.max(1, byFile.get(f)!.length), 0);
+  const tests = files.reduce((n, f) => n + Math.max(1, f.findings.length), 0);
   return `${XML_DECLARATION}\n<testsuites name="grantlint" tests="${tests}" failures="${failures}" errors="0" time="0">\n${suites.map((s) => s + '\n').join('')}</testsuites>\n`;
 };
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

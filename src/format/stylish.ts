@@ -1,5 +1,4 @@
-import type { Finding } from '../engine/types.js';
-import { displayPath } from './paths.js';
+import { displayPath, findingsByFile } from './paths.js';
 import type { Formatter } from './types.js';
 
 const COLORS = { red: 31, yellow: 33, blue: 34, gray: 90, bold: 1, underline: 4 } as const;
@@ -8,16 +7,10 @@ const COLORS = { red: 31, yellow: 33, blue: 34, gray: 90, bold: 1, underline: 4 
 export const stylish: Formatter = (result, { cwd, color }) => {
   const paint = (c: keyof typeof COLORS, s: string): string => (color ? `\u001b[${COLORS[c]}m${s}\u001b[0m` : s);
   if (result.findings.length === 0) return '';
-  const byFile = new Map<string, Finding[]>();
-  for (const f of result.findings) {
-    const list = byFile.get(f.file) ?? [];
-    list.push(f);
-    byFile.set(f.file, list);
-  }
   const lines: string[] = [];
   const counts = { error: 0, warning: 0, info: 0 };
-  for (const [file, findings] of byFile) {
-    lines.push(paint('underline', displayPath(file, cwd)));
+  for (const { rel, findings } of findingsByFile(result, cwd, false)) {
+    lines.push(paint('underline', rel));
     const posWidth = Math.max(...findings.map((f) => `${f.range.start.line}:${f.range.start.column}`.length));
     for (const f of findings) {
       counts[f.severity]++;
