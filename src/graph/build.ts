@@ -5,7 +5,7 @@ import { azurermShape } from './azurerm-shape.js';
 import { findGuid, type RoleCatalog, type RoleDefinition } from './roles.js';
 import type { GrantFacts, PrincipalFacts, ScopeFacts, ShapeAdapter } from './shape.js';
 import type { Grant, GrantScope, Identity, IdentityGraph, Principal, Workload } from './types.js';
-import { stringsIn, unwrap } from './values.js';
+import { stringsIn, unwrap, valueKey } from './values.js';
 
 export const SHAPES: ShapeAdapter[] = [armShape, azurermShape];
 
@@ -60,22 +60,31 @@ class GraphBuilder {
   }
 
   private userIdentity(r: ResourceInstance): Identity {
-    return this.identity(`user:${r.key}`, () => ({
-      kind: 'user',
-      resource: r,
-      createdHere: !r.existing,
-      label: r.symbol,
-    }));
+    return this.identity(`user:${azureResourceKey(r)}`, r, 'user');
   }
 
   private systemIdentity(r: ResourceInstance): Identity {
-    return this.identity(`system:${r.key}`, () => ({ kind: 'system', resource: r, createdHere: !r.existing, label: r.symbol }));
+    return this.identity(`system:${azureResourceKey(r)}`, r, 'system');
   }
 
-  private identity(id: string, make: () => Pick<Identity, 'kind' | 'resource' | 'createdHere' | 'label'>): Identity {
+  /** One node per Azure resource: instances that deploy the same resource share its identity. */
+  private identity(id: string, r: ResourceInstance, kind: 'user' | 'system'): Identity {
     let node = this.identities.get(id);
     if (!node) {
-      node = { id, workloads: [], platformManaged: false, ...make() };
+      node = { id, kind, resource: r, createdHere: !r.existing, label: r.symbol, workloads: [], platformManaged: false };
+      this.identities.set(id, node);
+    } else if (!r.existing && !node.createdHere) {
+      node.createdHere = true;
+      node.resource = r;
+    }
+    return node;
+  }
+
+  private externalIdentity(text: string): Identity {
+    const id = `external:${text}`;
+    let node = this.identities.get(id);
+    if (!node) {
+      node = { id, kind: 'external', createdHere: false, label: text, workloads: [], platformManaged: false };
       this.identities.set(id, node);
     }
     return node;
@@ -102,8 +111,7 @@ class GraphBuilder {
   private attachedUserIdentity(value: Value): Identity {
     const v = unwrap(value);
     if (v?.kind === 'ref' && this.shapes.some((s) => s.isUserAssignedIdentity(v.resource))) return this.userIdentity(v.resource);
-    const text = describeValue(v);
-    return this.identity(`external:${text}`, () => ({ kind: 'external', createdHere: false, label: text }));
+    return this.externalIdentity(describeValue(v));
   }
 
   private grant(r: ResourceInstance, facts: GrantFacts): Grant {
@@ -166,6 +174,18 @@ class GraphBuilder {
     const resolved = resolveScopeValue(facts.scope, this.shapes);
     return { ...resolved, value: facts.scope };
   }
+}
+
+/**
+ * What identifies the Azure resource an instance deploys: its type, name and deployment scope when
+ * those are known (two module calls or nested deployments that deploy the same VM deploy one VM),
+ * else the instance itself.
+ */
+function azureResourceKey(r: ResourceInstance): string {
+  const name = valueKey(r.name);
+  const scope = valueKey(r.deploymentScope);
+  if (name === undefined || scope === undefined) return r.key;
+  return `${r.format}|${r.type.toLowerCase()}|${name}|${scope}`;
 }
 
 function scopeOfDeployment(scope: ScopeValue): ScopeFacts {

@@ -122,12 +122,13 @@ export function missingSeeds(grant: Grant, args: Value[]): SeedPart[] | undefine
   return missing;
 }
 
-const STRING_BUILDERS = new Set(['uniquestring', 'concat', 'format', 'string', 'tolower', 'toupper', 'trim']);
+// Deterministic wrappers: a seed inside them is still a seed (guid(guid(a, b)) is as stable as guid(a, b)).
+const SEED_WRAPPERS = new Set(['guid', 'uniquestring', 'concat', 'format', 'string', 'tolower', 'toupper', 'trim']);
 
 function seedParts(raw: Value): Value[] {
   const v = unwrap(raw)!;
   if (v.kind === 'concat') return v.parts.flatMap(seedParts);
-  if (v.kind === 'call' && STRING_BUILDERS.has(v.fn)) return v.args.flatMap(seedParts);
+  if (v.kind === 'call' && SEED_WRAPPERS.has(v.fn)) return v.args.flatMap(seedParts);
   return [v];
 }
 

@@ -40,3 +40,38 @@ export function stringsIn(v: Value | undefined): string[] {
 export function lowerPath(path: (string | number)[]): string {
   return path.map((p) => String(p).toLowerCase()).join('.');
 }
+
+/**
+ * A string that is equal for two values exactly when `sameValue` would hold (origins ignored,
+ * strings compared case-insensitively), or undefined when the value holds an unknown without
+ * identity: such values are never the same as anything.
+ */
+export function valueKey(v: Value | undefined): string | undefined {
+  if (!v) return undefined;
+  switch (v.kind) {
+    case 'string':
+      return JSON.stringify(v.value.toLowerCase());
+    case 'number':
+    case 'bool':
+      return String(v.value);
+    case 'null':
+      return 'null';
+    case 'unknown':
+      return v.symbol === undefined ? undefined : `?${v.symbol}`;
+    case 'ref':
+      return `&${v.resource.key}${v.path.map((p) => `.${String(p).toLowerCase()}`).join('')}`;
+    case 'scope': {
+      const name = v.name ? valueKey(v.name) : '';
+      const sub = v.subscriptionId ? valueKey(v.subscriptionId) : '';
+      if (name === undefined || sub === undefined) return undefined;
+      return `@${v.level}:${v.current}:${name}:${sub}:${v.path.join('.').toLowerCase()}`;
+    }
+    default: {
+      const children = v.kind === 'array' ? v.items : v.kind === 'object' ? [...v.entries.values()] : v.kind === 'call' ? v.args : v.parts;
+      const keys = children.map(valueKey);
+      if (keys.some((k) => k === undefined)) return undefined;
+      const label = v.kind === 'object' ? [...v.entries.keys()].map((k) => k.toLowerCase()).join(',') : v.kind === 'call' ? v.fn : '';
+      return `${v.kind}(${label}|${keys.join(',')})`;
+    }
+  }
+}

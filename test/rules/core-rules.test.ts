@@ -388,3 +388,75 @@ resource grant 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
     },
   ]);
 });
+
+describe('missing-role-grant across artifact-location links and repeated deployments', () => {
+  const schema = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+  const linkedDeployment = (name: string, file: string, parameters: Record<string, unknown> = {}) => ({
+    type: 'Microsoft.Resources/deployments',
+    apiVersion: '2022-09-01',
+    name,
+    properties: {
+      mode: 'Incremental',
+      templateLink: { uri: `[uri(parameters('_artifactsLocation'), concat('nested/${file}', parameters('_artifactsLocationSasToken')))]` },
+      parameters,
+    },
+  });
+  const json = (o: unknown) => JSON.stringify(o, null, 2) + '\n';
+  ruleCases('missing-role-grant', [
+    {
+      name: 'a VM deployed twice through a linked template and granted through another is granted',
+      files: {
+        'azuredeploy.json': json({
+          $schema: schema,
+          contentVersion: '1.0.0.0',
+          parameters: {
+            _artifactsLocation: { type: 'string', defaultValue: '[deployment().properties.templateLink.uri]' },
+            _artifactsLocationSasToken: { type: 'securestring', defaultValue: '' },
+          },
+          resources: [
+            linkedDeployment('creatingVM', 'vm.json'),
+            linkedDeployment('grantVM', 'rbac.json', {
+              principalId: { value: "[reference(resourceId('Microsoft.Resources/deployments', 'creatingVM')).outputs.principalId.value]" },
+            }),
+            linkedDeployment('updatingVM', 'vm.json'),
+          ],
+        }),
+        'nested/vm.json': json({
+          $schema: schema,
+          contentVersion: '1.0.0.0',
+          resources: [
+            {
+              type: 'Microsoft.Compute/virtualMachines',
+              apiVersion: '2023-09-01',
+              name: 'worker',
+              location: 'westeurope',
+              identity: { type: 'SystemAssigned' },
+              properties: {},
+            },
+          ],
+          outputs: {
+            principalId: { type: 'string', value: "[reference(resourceId('Microsoft.Compute/virtualMachines', 'worker'), '2023-09-01', 'full').identity.principalId]" },
+          },
+        }),
+        'nested/rbac.json': json({
+          $schema: schema,
+          contentVersion: '1.0.0.0',
+          parameters: { principalId: { type: 'string' } },
+          resources: [
+            {
+              type: 'Microsoft.Authorization/roleAssignments',
+              apiVersion: '2022-04-01',
+              name: "[guid(resourceGroup().id, parameters('principalId'), 'acdd72a7-3385-48ef-bd42-f606fba81ae7')]",
+              properties: {
+                roleDefinitionId: "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')]",
+                principalId: "[parameters('principalId')]",
+                principalType: 'ServicePrincipal',
+              },
+            },
+          ],
+        }),
+      },
+      findings: [],
+    },
+  ]);
+});

@@ -52,8 +52,10 @@ export interface Source {
 
 /** What the front end lends the evaluator: loading linked templates, collecting results. */
 export interface Session {
-  /** Loads a template file reached through `templateLink.relativePath` (undefined: unreadable / broken). */
+  /** Loads a template file reached through `templateLink` (undefined: unreadable / broken). */
   loadLinked(path: string): Source | undefined;
+  /** Called when the root `root` reaches the local template `target` through a templateLink. */
+  onLinked?(root: string, target: string): void;
   resources: ResourceInstance[];
   /** Stops runaway expansion (copy loops, nested deployments). */
   budget: { instances: number; deployments: number };
@@ -997,6 +999,28 @@ function nestedScope(r: ResourceInstance, ctx: Ctx, level: ScopeLevel | undefine
   return parent;
 }
 
+/**
+ * The local path inside an artifact-location link: `uri(deployment().properties.templateLink.uri,
+ * 'nested/vm.json')` or `concat(parameters('_artifactsLocation'), '/nested/vm.json', sasToken)` —
+ * the quickstart convention for templates shipped beside the caller. Only the literal `.json` path
+ * part is used; the front end follows it when that file exists next to the caller.
+ */
+export function artifactPath(uri: Value | undefined): string | undefined {
+  if (!uri || (uri.kind !== 'concat' && uri.kind !== 'call')) return undefined;
+  const parts = uri.kind === 'concat' ? uri.parts : uri.fn === 'uri' || uri.fn === 'concat' || uri.fn === 'format' ? uri.args : [];
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const p = parts[i];
+    if (p.kind === 'string') {
+      const m = /^\/?((?:[\w.-]+\/)*[\w.-]+\.json)(?:\?.*)?$/i.exec(p.value.trim());
+      if (m && !m[1].split('/').includes('..')) return m[1];
+    } else if (p.kind === 'concat' || p.kind === 'call') {
+      const inner = artifactPath(p);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
 function runNested(r: ResourceInstance, node: JsonObject, ctx: Ctx): void {
   const dep = ctx.deployment;
   dep.nested.set(r, null);
@@ -1010,12 +1034,15 @@ function runNested(r: ResourceInstance, node: JsonObject, ctx: Ctx): void {
   let inner = stringProp(prop(props, 'expressionEvaluationOptions'), 'scope')?.toLowerCase() === 'inner';
   let fileChain = ctx.fileChain;
   if (!template || template.type !== 'object') {
-    const rel = getProp(getProp(getProp(r.body, 'properties'), 'templateLink'), 'relativePath');
-    if (!rel || rel.kind !== 'string') return;
-    const path = resolve(dirname(ctx.src.file), rel.value);
+    const link = getProp(getProp(r.body, 'properties'), 'templateLink');
+    const rel = getProp(link, 'relativePath');
+    const relative = rel?.kind === 'string' ? rel.value : artifactPath(getProp(link, 'uri'));
+    if (relative === undefined) return;
+    const path = resolve(dirname(ctx.src.file), relative);
     if (fileChain.includes(path)) return;
     const linked = session.loadLinked(path);
     if (!linked || !linked.doc.root || linked.doc.root.type !== 'object') return;
+    session.onLinked?.(fileChain[0], path);
     src = linked;
     template = linked.doc.root;
     pointer = '';

@@ -7,7 +7,8 @@
  * - `x.parameters.json` (schema `deploymentParameters.json`) supplies parameter values to `x.json`.
  * - A template generated from Bicep (`metadata._generator.name: bicep`) beside its `.bicep` source is
  *   skipped unless `host.includeGeneratedTemplates`.
- * - A template reached through another's `templateLink.relativePath` is not a root.
+ * - A template reached through another's `templateLink` (a `relativePath`, or an artifact-location
+ *   `uri` whose path names a local file) is not a root.
  */
 import { basename, dirname, join, resolve } from 'node:path';
 import { emptyProgram, type LoweredProgram, type ResourceInstance } from '../../model/template.js';
@@ -110,6 +111,19 @@ function linkedFiles(src: Source): string[] {
   return out;
 }
 
+/**
+ * The roots whose analysis stands: a root another kept root links to is analysed through that link
+ * instead. Mutually linked roots keep the first one met.
+ */
+function keptRoots(slices: Map<string, ResourceInstance[]>, linkers: Map<string, Set<string>>): string[] {
+  const dropped = new Set<string>();
+  for (const file of slices.keys()) {
+    const by = linkers.get(file);
+    if (by && [...by].some((r) => slices.has(r) && !dropped.has(r))) dropped.add(file);
+  }
+  return [...slices.keys()].filter((f) => !dropped.has(f));
+}
+
 function isGeneratedBesideBicep(src: Source, host: FrontEndHost): boolean {
   const gen = stringProp(prop(prop(src.doc.root, 'metadata'), '_generator'), 'name');
   if (gen?.toLowerCase() !== 'bicep') return false;
@@ -191,6 +205,17 @@ export const armFrontEnd: FrontEnd = {
       },
     };
 
+    // Templates linked by an evaluated `templateLink.uri` are only known once their caller runs:
+    // each root's instances are kept apart so that a root found to be linked can be dropped.
+    const linkers = new Map<string, Set<string>>();
+    session.onLinked = (root, target) => {
+      if (root === target) return;
+      const set = linkers.get(target) ?? new Set<string>();
+      set.add(root);
+      linkers.set(target, set);
+    };
+    const slices = new Map<string, ResourceInstance[]>();
+
     for (const [file, c] of templates) {
       if (linked.has(file)) continue;
       if (!host.includeGeneratedTemplates && isGeneratedBesideBicep(c.src, host)) continue;
@@ -201,6 +226,8 @@ export const armFrontEnd: FrontEnd = {
       const paramSrc = parameterFiles.get(file);
       if (paramSrc) analysed.add(paramSrc.file);
       const scope = rootScope(c.level ?? 'resourceGroup');
+      session.resources = [];
+      slices.set(file, session.resources);
       try {
         const ctx = templateCtx({
           session,
@@ -222,7 +249,7 @@ export const armFrontEnd: FrontEnd = {
       }
     }
 
-    program.resources = session.resources as ResourceInstance[];
+    program.resources = keptRoots(slices, linkers).flatMap((file) => slices.get(file)!);
     program.files = [...analysed];
     return program;
   },
