@@ -30,7 +30,8 @@ export const SCOPE_WORDS: Record<GrantScope['kind'], string> = {
 /** `resource group 'app-rg'`, `the subscription`, `'myapp-kv' (Microsoft.KeyVault/vaults)`. */
 export function describeScope(scope: GrantScope): string {
   if (scope.kind === 'resource') {
-    const name = scope.label ? `'${scope.label}'` : 'a resource';
+    const label = scope.label ?? scope.resource?.symbol;
+    const name = label ? `'${label}'` : 'a resource';
     return scope.resourceType ? `${name} (${scope.resourceType})` : name;
   }
   const word = SCOPE_WORDS[scope.kind];
