@@ -460,3 +460,21 @@ describe('missing-role-grant across artifact-location links and repeated deploym
     },
   ]);
 });
+
+describe('parse-error for an invalid ARM template expression', () => {
+  ruleCases('parse-error', [
+    {
+      name: 'one finding at the expression, the rest of the template still analysed',
+      files: {
+        'azuredeploy.json': `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "variables": { "a": "[concat('x', 'y'", "b": "[concat('x',, 'y')]", "c": "[toLower('X')]" },
+  "resources": []
+}
+`,
+      },
+      findings: [{ file: 'azuredeploy.json', line: 4, message: 'Invalid template expression' }],
+    },
+  ]);
+});

@@ -13,7 +13,8 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { emptyProgram, type LoweredProgram, type ResourceInstance } from '../../model/template.js';
 import type { ScopeLevel, ScopeValue, Value } from '../../model/value.js';
-import { locationOf, parseJson, prop, stringProp, type JsonDocument, type JsonNode } from '../../syntax/json/index.js';
+import { parseTemplateString } from '../../syntax/arm/expression.js';
+import { locationOf, parseJson, prop, stringProp, stringValueOffset, type JsonDocument, type JsonNode, type JsonString } from '../../syntax/json/index.js';
 import type { FrontEnd, FrontEndHost } from '../types.js';
 import { Deployment, runTemplate, schemaLevel, templateCtx, type ParamValues, type Session, type Source } from './evaluate.js';
 
@@ -149,7 +150,38 @@ function parseError(src: Source, program: LoweredProgram): void {
   });
 }
 
-function addComments(src: Source, program: LoweredProgram): void {
+/**
+ * An invalid `[...]` expression is the template's syntax error (Azure rejects the template): one
+ * parse-error per file, at the first one. The rest of the template is still analysed.
+ */
+function checkExpressions(src: Source, program: LoweredProgram): void {
+  let found = false;
+  const check = (node: JsonString | { value: string; start: number; end: number }): void => {
+    if (found || node.value.charCodeAt(0) !== 91) return;
+    const t = parseTemplateString(node.value);
+    if (t.kind !== 'error') return;
+    found = true;
+    const offset = stringValueOffset(src.doc, node as JsonString, t.error.offset);
+    const pos = src.doc.lines.position(offset);
+    program.diagnostics.push({ code: 'parse-error', message: `Invalid template expression: ${t.error.message}`, at: { file: src.file, range: { start: pos, end: pos } } });
+  };
+  const visit = (n: JsonNode): void => {
+    if (found) return;
+    if (n.type === 'string') check(n);
+    else if (n.type === 'array') n.items.forEach(visit);
+    else if (n.type === 'object') {
+      for (const m of n.members) {
+        check({ value: m.key, start: m.keySpan.start, end: m.keySpan.end });
+        visit(m.value);
+      }
+    }
+  };
+  if (src.doc.root) visit(src.doc.root);
+}
+
+/** What an analysed template contributes besides instances: its comments and its expression errors. */
+function addFileFacts(src: Source, program: LoweredProgram): void {
+  checkExpressions(src, program);
   for (const c of src.doc.comments) {
     program.comments.push({ file: src.file, text: c.text, at: locationOf(src.file, src.doc, c) });
   }
@@ -199,7 +231,7 @@ export const armFrontEnd: FrontEnd = {
         const src = loaded.get(path);
         if (src && !analysed.has(path)) {
           analysed.add(path);
-          if (src.doc.root) addComments(src, program);
+          if (src.doc.root) addFileFacts(src, program);
         }
         return src?.doc.root ? src : undefined;
       },
@@ -215,14 +247,13 @@ export const armFrontEnd: FrontEnd = {
       linkers.set(target, set);
     };
     const slices = new Map<string, ResourceInstance[]>();
-
     for (const [file, c] of templates) {
       if (linked.has(file)) continue;
       if (!host.includeGeneratedTemplates && isGeneratedBesideBicep(c.src, host)) continue;
       const root = c.src.doc.root;
       if (!root || root.type !== 'object') continue;
       analysed.add(file);
-      addComments(c.src, program);
+      addFileFacts(c.src, program);
       const paramSrc = parameterFiles.get(file);
       if (paramSrc) analysed.add(paramSrc.file);
       const scope = rootScope(c.level ?? 'resourceGroup');

@@ -94,6 +94,8 @@ export function parseExpression(text: string, start = 0, end = text.length): Par
   }
 }
 
+const UNICODE_SPACE = /\s/u;
+
 class ParseFailure extends Error {
   constructor(
     message: string,
@@ -133,7 +135,8 @@ class Parser {
   skipWs(): void {
     while (this.pos < this.end) {
       const c = this.text.charCodeAt(this.pos);
-      if (c === 32 || c === 9 || c === 10 || c === 13) this.pos++;
+      // Azure's parser skips any Unicode white space (real templates carry no-break spaces).
+      if (c === 32 || c === 9 || c === 10 || c === 13 || (c > 127 && UNICODE_SPACE.test(this.text[this.pos]))) this.pos++;
       else break;
     }
   }

@@ -45,6 +45,8 @@ describe.skipIf(units.length === 0)('ARM front end over the corpus', () => {
     );
   });
 
+  const KNOWN_INVALID = ['media-service-output-primary-key/azuredeploy.json:26', 'orchard-cms-video-portal/azuredeploy.json:206'];
+
   for (const unit of units) {
     it(`lowers ${unit.label}, folder by folder, never throwing`, () => {
       const host = fsHost({ includeGeneratedTemplates: true });
@@ -53,11 +55,11 @@ describe.skipIf(units.length === 0)('ARM front end over the corpus', () => {
       for (const f of files) bytes += host.readFile(f)?.length ?? 0;
       const t0 = performance.now();
       let templates = 0;
-      let diagnostics = 0;
+      const diagnostics: string[] = [];
       for (const group of unit.folders) {
         const p = armFrontEnd.analyze(group, host);
         templates += p.files.length;
-        diagnostics += p.diagnostics.length;
+        diagnostics.push(...p.diagnostics.map((d) => `${d.code} ${d.at.file.split('/').slice(-2).join('/')}:${d.at.range.start.line}`));
         totals.instances += p.resources.length;
         totals.nested += p.resources.filter((r) => r.callChain.length > 0).length;
         totals.roleAssignments += p.resources.filter((r) => r.type.toLowerCase() === 'microsoft.authorization/roleassignments').length;
@@ -70,9 +72,11 @@ describe.skipIf(units.length === 0)('ARM front end over the corpus', () => {
       totals.files += files.length;
       totals.bytes += bytes;
       totals.templates += templates;
-      // Every corpus file is a valid deployment template, but a few hold it only inside
-      // (template specs, policy definitions): those are skipped.
-      expect(diagnostics).toBe(0);
+      // Every corpus file parses as JSON, but a few hold their template only inside (template
+      // specs, policy definitions): those are skipped. Two quickstarts carry the same broken
+      // expression, `providers('Microsoft.Media', 'mediaservices')'2015-10-01'0]` (a mangled
+      // `.apiVersions[0]`), which Azure rejects too: those are the only parse errors.
+      expect(diagnostics.filter((d) => !KNOWN_INVALID.some((k) => d.includes(k)))).toEqual([]);
       expect(templates).toBeGreaterThanOrEqual(files.length - 2);
     });
   }

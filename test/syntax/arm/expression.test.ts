@@ -81,4 +81,9 @@ describe('template strings', () => {
     expect(parseTemplateString(deep).kind).toBe('error');
     expect(parseExpression('', 0, 0).error).toBeDefined();
   });
+
+  it('skips Unicode white space between arguments, as Azure does (no-break spaces occur in real templates)', () => {
+    const t = parseTemplateString("[resourceId('Microsoft.Storage/storageAccounts',\u00a0parameters('name'))]");
+    expect(t.kind).toBe('expression');
+  });
 });
