@@ -1,17 +1,17 @@
-import { PathNotFoundError } from '../discover/discover.js';
 import { resolve } from 'node:path';
+import { PathNotFoundError } from '../discover/discover.js';
 import { Baseline, writeBaseline } from '../engine/baseline.js';
 import { ConfigError, ConfigResolver } from '../engine/config.js';
 import { lint } from '../engine/lint.js';
 import type { Finding, Severity } from '../engine/types.js';
 import { FORMATTERS } from '../format/index.js';
 import { packageVersion } from '../util/package-root.js';
+import { findingsFor } from '../integrations/stdin.js';
 import { listRules, printConfig } from './config-commands.js';
+import { runGraph } from './graph.js';
 import { helpText, parseCliArgs, UsageError, type FailOn } from './options.js';
 import { progressReporter } from './progress.js';
-import { runGraph } from './graph.js';
 import { stdinBuffer } from './stdin.js';
-import { findingsFor } from '../integrations/stdin.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
