@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { lazyAjv, lazyYaml } from './lazy-deps.js';
 import { packageRoot } from '../util/package-root.js';
 import type { SeveritySetting } from './types.js';
 
@@ -56,7 +56,7 @@ let schemaValidator: ValidateFunction | undefined;
 function configSchemaValidator(): ValidateFunction {
   if (!schemaValidator) {
     const schema = JSON.parse(readFileSync(join(packageRoot(), CONFIG_SCHEMA_PATH), 'utf8')) as Record<string, unknown>;
-    schemaValidator = new Ajv({ allErrors: false, verbose: true, strict: false }).compile(schema);
+    schemaValidator = new (lazyAjv().Ajv)({ allErrors: false, verbose: true, strict: false }).compile(schema);
   }
   return schemaValidator;
 }
@@ -164,6 +164,7 @@ export function readConfigFile(path: string, cwd: string, text?: string): Config
       throw new ConfigError(`${displayFile(file, cwd)}: cannot read the configuration file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
   }
+  const { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } = lazyYaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {

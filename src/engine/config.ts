@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { builtinRules } from '../../rules/index.js';
 import { CONFIG_FILE_NAMES, describeSchemaError, readConfigFile, relativeInside, type ConfigFile, type RuleEntry } from './config-file.js';
 import { DIAGNOSTIC_RULES } from './diagnostic-rules.js';
+import { lazyAjv } from './lazy-deps.js';
 import { closest } from './suggest.js';
 import type { Rule, RuleMeta, SeveritySetting } from './types.js';
 
@@ -175,7 +176,7 @@ export class ConfigResolver {
     let validate = this.optionValidators.get(meta.id);
     if (validate === undefined) {
       try {
-        validate = new Ajv({ allErrors: false, verbose: true, strict: false }).compile(meta.schema);
+        validate = new (lazyAjv().Ajv)({ allErrors: false, verbose: true, strict: false }).compile(meta.schema);
       } catch (e) {
         throw config.error(entry.path, `the options schema of the rule '${meta.id}' is invalid: ${(e as Error).message}`, this.cwd);
       }
