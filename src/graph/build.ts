@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { ResourceInstance } from '../model/template.js';
 import { asString, describeValue, type ScopeValue, type Value } from '../model/value.js';
 import { armShape } from './arm-shape.js';
@@ -177,15 +178,18 @@ class GraphBuilder {
 }
 
 /**
- * What identifies the Azure resource an instance deploys: its type, name and deployment scope when
- * those are known (two module calls or nested deployments that deploy the same VM deploy one VM),
- * else the instance itself.
+ * What identifies the Azure resource an instance deploys: within one root deployment, its type,
+ * name and deployment scope when those are known (two module calls or nested deployments that
+ * deploy the same VM deploy one VM), else the instance itself. Separate roots are separate
+ * deployments (to environments grantlint cannot tell apart) and never share a resource.
  */
-function azureResourceKey(r: ResourceInstance): string {
+export function azureResourceKey(r: ResourceInstance): string {
   const name = valueKey(r.name);
   const scope = valueKey(r.deploymentScope);
   if (name === undefined || scope === undefined) return r.key;
-  return `${r.format}|${r.type.toLowerCase()}|${name}|${scope}`;
+  const rootFile = (r.callChain[0] ?? r.decl).file;
+  const root = r.format === 'terraform' ? dirname(rootFile) : rootFile;
+  return `${root}|${r.type.toLowerCase()}|${name}|${scope}`;
 }
 
 function scopeOfDeployment(scope: ScopeValue): ScopeFacts {

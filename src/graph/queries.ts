@@ -1,5 +1,5 @@
 import { asString, describeValue, getProp, sameValue, walkValue, type Value } from '../model/value.js';
-import { resolveScopeValue } from './build.js';
+import { azureResourceKey, resolveScopeValue } from './build.js';
 import { findGuid } from './roles.js';
 import type { Grant, GrantScope, Identity } from './types.js';
 import { stringsIn, unwrap } from './values.js';
@@ -182,7 +182,7 @@ function coversPrincipal(grant: Grant, raw: Value): boolean {
   const principal = unwrap(grant.principal.value);
   if (sameValue(arg, principal) || symbolicPartOf(principal, arg)) return true;
   const resource = grant.principal.identity?.resource;
-  if (resource && arg.kind === 'ref' && arg.resource.key === resource.key) return true;
+  if (resource && arg.kind === 'ref' && azureResourceKey(arg.resource) === azureResourceKey(resource)) return true;
   return false;
 }
 

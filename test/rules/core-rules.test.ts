@@ -478,3 +478,40 @@ describe('parse-error for an invalid ARM template expression', () => {
     },
   ]);
 });
+
+describe('separate roots are separate deployments', () => {
+  ruleCases('missing-role-grant', [
+    {
+      name: 'a grant in one root does not cover the same-named identity of another root',
+      files: {
+        'dev/main.bicep': uami('worker') + `resource vm 'Microsoft.Compute/virtualMachines@2023-09-01' = {
+  name: 'vm'
+  location: 'westeurope'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '\${worker.id}': {}
+    }
+  }
+}
+`,
+        'prod/main.bicep':
+          uami('worker') +
+          vault +
+          assignment({ role: SECRETS_USER, principal: 'worker.properties.principalId', name: `guid(vault.id, worker.id, '${SECRETS_USER}')` }) +
+          `resource vm 'Microsoft.Compute/virtualMachines@2023-09-01' = {
+  name: 'vm'
+  location: 'westeurope'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '\${worker.id}': {}
+    }
+  }
+}
+`,
+      },
+      findings: [{ file: 'dev/main.bicep', line: 1, message: "User-assigned identity 'worker'" }],
+    },
+  ]);
+});
