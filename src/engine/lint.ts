@@ -15,7 +15,7 @@ import type { ConfigResolver } from './config.js';
 import { runConfiguredRules } from './configured-rules.js';
 import { DIAGNOSTIC_RULES, PARSE_ERROR_RULE } from './diagnostic-rules.js';
 import { filterFindings } from './filter.js';
-import { compareFindings, runRules, type RuleRun } from './run-rules.js';
+import { compareFindings, fingerprint, runRules, type RuleRun } from './run-rules.js';
 import type { Finding, LintResult, Rule } from './types.js';
 
 const FRONT_ENDS: Record<SourceFormat, FrontEnd> = {
@@ -115,7 +115,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     readFile: (f) => host.readFile(f),
   });
   filtered.findings.sort(compareFindings);
-  return { findings: filtered.findings, files: [...new Set(program.files)].sort(), stats: filtered.stats };
+  return { findings: filtered.findings, files: [...new Set(program.files)].sort(), stats: filtered.stats, graph };
 }
 
 function diagnosticFinding(d: Diagnostic): Finding {
@@ -126,6 +126,7 @@ function diagnosticFinding(d: Diagnostic): Finding {
     file: d.at.file,
     range: d.at.range,
     related: [],
-    fingerprint: `${d.code}:${d.at.file.split('/').pop()}`,
+    // The message stands in for the declaration: a baselined parse error comes back when it changes.
+    fingerprint: fingerprint(d.code, d.at, d.message, undefined),
   };
 }

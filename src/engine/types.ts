@@ -71,6 +71,8 @@ export interface Finding {
 }
 
 export interface LintResult {
+  /** The identity graph the findings were computed on (absent for results read back from elsewhere). */
+  graph?: IdentityGraph;
   findings: Finding[];
   /** Files analysed (absolute paths), including modules reached from them. */
   files: string[];

@@ -4,7 +4,7 @@ import * as core from '@actions/core';
 import { reachesFailLevel } from '../cli/main.js';
 import type { FailOn } from '../cli/options.js';
 import { ConfigResolver } from '../engine/config.js';
-import { analyze, lint } from '../engine/lint.js';
+import { lint } from '../engine/lint.js';
 import type { Finding, LintResult } from '../engine/types.js';
 import { FORMATTERS } from '../format/index.js';
 import { graphView } from '../format/graph/view.js';
@@ -65,7 +65,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
   const inputs = readInputs();
   const config = new ConfigResolver({ cwd, configFile: inputs.config });
   const result: LintResult = await lint(inputs.paths, { cwd, config });
-  const { graph } = await analyze(inputs.paths, { cwd, config });
+  const graph = result.graph!;
   const context = { cwd, rules: config.ruleMetas(), version: packageVersion() };
 
   let changed: Set<string> | undefined;
