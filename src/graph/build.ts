@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { parseResourceIdArgs, RESOURCE_ID_FUNCTIONS } from '../link/functions.js';
 import type { ResourceInstance } from '../model/template.js';
 import { asString, describeValue, type ScopeValue, type Value } from '../model/value.js';
 import { armShape } from './arm-shape.js';
@@ -9,14 +10,6 @@ import type { Grant, GrantScope, Identity, IdentityGraph, Principal, Workload } 
 import { stringsIn, unwrap, valueKey } from './values.js';
 
 export const SHAPES: ShapeAdapter[] = [armShape, azurermShape];
-
-const RESOURCE_ID_FUNCTIONS = new Set([
-  'resourceid',
-  'subscriptionresourceid',
-  'tenantresourceid',
-  'extensionresourceid',
-  'managementgroupresourceid',
-]);
 
 /** Builds the identity graph from linked resource instances. */
 export function buildGraph(resources: ResourceInstance[], roles: RoleCatalog, shapes: ShapeAdapter[] = SHAPES): IdentityGraph {
@@ -217,17 +210,14 @@ export function resolveScopeValue(value: Value, shapes: ShapeAdapter[] = SHAPES)
   return { kind: 'unknown' };
 }
 
-/** `resourceId([sub], [rg], 'Microsoft.X/y', name...)` and friends: the type is the first argument with a slash. */
+/** `resourceId([sub], [rg], 'Microsoft.X/y', name...)` and friends, by the shared argument reader. */
 function resourceIdCallScope(fn: string, args: Value[]): ScopeFacts {
-  const startAt = fn === 'extensionresourceid' ? 1 : 0;
-  const typeIndex = args.findIndex((a, i) => i >= startAt && a.kind === 'string' && /^[\w.-]+\/[\w./-]+$/.test(a.value));
-  if (typeIndex < 0) return { kind: 'unknown' };
-  const type = asString(args[typeIndex])!;
-  const names = args.slice(typeIndex + 1);
-  const label = names.map((n) => asString(n) ?? describeValue(n)).join('/');
-  if (type.toLowerCase() === 'microsoft.resources/resourcegroups') return { kind: 'resourceGroup', label };
-  if (type.toLowerCase() === 'microsoft.management/managementgroups') return { kind: 'managementGroup', label };
-  return { kind: 'resource', resourceType: type, label };
+  const q = parseResourceIdArgs(fn, args);
+  if (!q) return { kind: 'unknown' };
+  const label = q.names.map((n) => asString(n) ?? describeValue(n)).join('/');
+  if (q.type.toLowerCase() === 'microsoft.resources/resourcegroups') return { kind: 'resourceGroup', label };
+  if (q.type.toLowerCase() === 'microsoft.management/managementgroups') return { kind: 'managementGroup', label };
+  return { kind: 'resource', resourceType: q.type, label };
 }
 
 /** `Microsoft.KeyVault/vaults/myapp-kv`: the relative form Bicep emits for `scope:` in ARM JSON. */
