@@ -84,7 +84,10 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
   const program: LoweredProgram = { resources: [], diagnostics: [], comments: [], files: [] };
   const formats = (['bicep', 'arm', 'terraform'] as const).filter((format) => files.some((f) => KIND_TO_FORMAT[f.kind] === format));
   for (const [done, format] of formats.entries()) {
-    const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format).map((f) => f.path);
+    // A file an earlier front end already analysed as a module (a Bicep module written as ARM
+    // JSON) is analysed through its callers, not again as a root.
+    const reached = new Set(program.files);
+    const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format && !reached.has(f.path)).map((f) => f.path);
     options.onProgress?.({ stage: 'front-end', format, files: mine.length, done, total: formats.length });
     const part = FRONT_ENDS[format].analyze(mine, host);
     program.resources.push(...part.resources);

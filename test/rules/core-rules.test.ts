@@ -515,3 +515,57 @@ describe('separate roots are separate deployments', () => {
     },
   ]);
 });
+
+describe('Bicep modules written as ARM JSON', () => {
+  const files = {
+    'main.bicep': `resource site 'Microsoft.Web/sites@2023-01-01' = {
+  name: 'orders-web'
+  location: 'westeurope'
+  identity: {
+    type: 'SystemAssigned'
+  }
+}
+
+module grant 'grant.json' = {
+  name: 'grant'
+  params: {
+    principalId: site.identity.principalId
+    roleId: 'b24988ac-6180-42a0-ab88-20f7382dd24c'
+  }
+}
+
+output assignment string = grant.outputs.assignmentId
+`,
+    'grant.json': `{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {
+    "principalId": { "type": "string" },
+    "roleId": { "type": "string" }
+  },
+  "resources": [
+    {
+      "type": "Microsoft.Authorization/roleAssignments",
+      "apiVersion": "2022-04-01",
+      "name": "[guid(resourceGroup().id, parameters('principalId'), parameters('roleId'))]",
+      "properties": {
+        "roleDefinitionId": "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', parameters('roleId'))]",
+        "principalId": "[parameters('principalId')]",
+        "principalType": "ServicePrincipal"
+      }
+    }
+  ],
+  "outputs": {
+    "assignmentId": { "type": "string", "value": "[resourceId('Microsoft.Authorization/roleAssignments', guid(resourceGroup().id, parameters('principalId'), parameters('roleId')))]" }
+  }
+}
+`,
+  };
+  ruleCases('missing-role-grant', [{ name: "the JSON module grants the caller's identity", files, findings: [] }]);
+  ruleCases('privileged-role', [
+    { name: 'a role chosen by the Bicep caller is reported at the module call', files, findings: [{ file: 'main.bicep', line: 9, message: "Grants 'Contributor'" }] },
+  ]);
+  ruleCases('broad-scope', [
+    { name: 'a missing scope written in the JSON module is reported there, once', files, findings: [{ file: 'grant.json', line: 9, message: 'on the resource group' }] },
+  ]);
+});

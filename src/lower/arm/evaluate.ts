@@ -291,6 +291,17 @@ function addOutputs(ctx: Ctx, outs: JsonNode | undefined): void {
   }
 }
 
+/** A template output's value (a module's outputs, read by a caller). */
+export function readOutput(ctx: Ctx, name: string): Value | undefined {
+  const slot = ctx.outputs.get(name.toLowerCase());
+  return slot ? readSlot(slot, undefined) : undefined;
+}
+
+/** The template's output names as written. */
+export function outputNames(ctx: Ctx): string[] {
+  return [...ctx.outputs.values()].map((slot) => slot.name);
+}
+
 function readSlot(slot: Slot, at: Location | undefined): Value {
   if (slot.state === 2) return slot.value as Value;
   if (slot.state === 1) return unknownV(at); // a cycle

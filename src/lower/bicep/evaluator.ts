@@ -33,6 +33,7 @@ import type {
   StringLiteral,
 } from '../../syntax/bicep/ast.js';
 import type { FrontEndHost } from '../types.js';
+import { loadArmModule, type ArmModuleInstance } from '../arm/module.js';
 import {
   arrV,
   boolV,
@@ -102,6 +103,11 @@ export class Run {
     readonly parse: ParseFn,
     readonly limits: Limits = DEFAULT_LIMITS,
   ) {}
+
+  /** A file reached other than through `source()` (a local ARM JSON module): analysed here, not a root elsewhere. */
+  reachedFile(path: string): void {
+    if (!this.files.includes(path)) this.files.push(path);
+  }
 
   /** Starts the budget of a new root analysis. */
   resetBudget(): void {
@@ -199,12 +205,43 @@ export interface InstanceSet {
   loop: 'none' | 'known' | 'unknown';
 }
 
+/** What a module call instantiates: a Bicep file, or a local ARM JSON template. */
+interface ModuleChild {
+  runAll(): void;
+  outputValue(name: string): Value | undefined;
+  outputNames(): string[];
+}
+
+/** A local ARM JSON template called as a Bicep module, evaluated by the ARM front end. */
+class JsonModuleChild implements ModuleChild {
+  private ran = false;
+
+  constructor(
+    private readonly run: Run,
+    private readonly instance: ArmModuleInstance,
+  ) {}
+
+  runAll(): void {
+    if (this.ran) return;
+    this.ran = true;
+    this.run.resources.push(...this.instance.resources);
+  }
+
+  outputValue(name: string): Value | undefined {
+    return this.instance.output(name);
+  }
+
+  outputNames(): string[] {
+    return this.instance.outputNames;
+  }
+}
+
 interface ModuleEntry {
   stmt: ModuleStatement;
   env: Env;
   body: ObjectExpression;
   key: string;
-  child?: FileInstance | null;
+  child?: ModuleChild | null;
   params?: Value | null;
   paramsBusy?: boolean;
 }
@@ -410,6 +447,10 @@ export class FileInstance {
     } finally {
       this.busy.delete(busyKey);
     }
+  }
+
+  outputNames(): string[] {
+    return [...this.src.outputs.keys()];
   }
 
   outputValue(name: string): Value | undefined {
@@ -732,8 +773,7 @@ export class FileInstance {
     return this.member(params, name, false, params.at);
   }
 
-  private moduleScope(m: ModuleEntry, child: SourceFile): ScopeValue {
-    const childLevel = levelOf(literalText(child.targetScope));
+  private moduleScope(m: ModuleEntry, childLevel: ScopeLevel): ScopeValue {
     const sc = this.moduleProp(m, 'scope');
     if (!sc) {
       return this.deploymentScope.level === childLevel ? this.deploymentScope : scopeValue(childLevel, false);
@@ -753,27 +793,53 @@ export class FileInstance {
   }
 
   /** The module's analysis, or null for external, unreadable, broken or cyclic modules. */
-  private childOf(m: ModuleEntry): FileInstance | undefined {
+  private childOf(m: ModuleEntry): ModuleChild | undefined {
     if (m.child !== undefined) return m.child ?? undefined;
     m.child = null;
     const p = literalText(m.stmt.path);
-    if (!p || /^(br|ts)[:/]/i.test(p) || !p.toLowerCase().endsWith('.bicep')) return undefined;
+    if (!p || /^(br|ts)[:/]/i.test(p)) return undefined;
+    const lower = p.toLowerCase();
+    const json = lower.endsWith('.json') || lower.endsWith('.jsonc');
+    if (!json && !lower.endsWith('.bicep')) return undefined;
     const file = nodePath.resolve(nodePath.dirname(this.src.path), p);
     if (this.ancestry.includes(file) || this.depth >= this.run.limits.maxModuleDepth) return undefined;
     if (this.run.moduleInstances >= this.run.limits.maxModuleInstances) return undefined;
+    const callChain = [...this.callChain, this.src.keywordLoc(m.stmt, 'module')];
+    if (json) {
+      const template = loadArmModule(file, this.run.host);
+      if (!template) return undefined;
+      this.run.moduleInstances++;
+      this.run.reachedFile(file);
+      const params = this.moduleParamValues(m);
+      const instance = template.instantiate({
+        params,
+        callChain,
+        deploymentScope: this.moduleScope(m, template.level),
+        keyPrefix: `${m.key} > `,
+      });
+      m.child = new JsonModuleChild(this.run, instance);
+      return m.child;
+    }
     const src = this.run.source(file);
     if (!src || src.failed) return undefined;
     this.run.moduleInstances++;
     m.child = new FileInstance(this.run, src, {
       key: m.key,
       binding: (name) => this.moduleParam(m, name),
-      deploymentScope: this.moduleScope(m, src),
-      callChain: [...this.callChain, this.src.keywordLoc(m.stmt, 'module')],
+      deploymentScope: this.moduleScope(m, levelOf(literalText(src.targetScope))),
+      callChain,
       ancestry: [...this.ancestry, file],
       depth: this.depth + 1,
       isModule: true,
     });
     return m.child;
+  }
+
+  /** Every parameter value a module call passes, by name (for ARM JSON modules, bound all at once). */
+  private moduleParamValues(m: ModuleEntry): Map<string, Value> {
+    this.moduleParam(m, '');
+    const params = m.params;
+    return params && params.kind === 'object' ? new Map(params.entries) : new Map();
   }
 
   private moduleOutput(m: ModuleEntry, name: string, at: Location): Value {
@@ -787,7 +853,7 @@ export class FileInstance {
     const child = this.childOf(m);
     if (!child) return unknownV(at, `output:${m.key}`, { kind: 'output', name: m.stmt.name.name });
     const entries = new Map<string, Value>();
-    for (const name of child.src.outputs.keys()) entries.set(name, this.moduleOutput(m, name, at));
+    for (const name of child.outputNames()) entries.set(name, this.moduleOutput(m, name, at));
     return objV(entries, at);
   }
 
