@@ -123,6 +123,11 @@ export function unknown(symbol?: string, at?: Location, input?: InputInfo): Unkn
   return v;
 }
 
+/** `unknown` with the origin first, as evaluators call it: where, then what input (if any) it stands for. */
+export function unknownAt(at?: Location, symbol?: string, input?: InputInfo): UnknownValue {
+  return unknown(symbol, at, input);
+}
+
 export function obj(entries: Iterable<[string, Value]>, at?: Location): ObjectValue {
   const v: ObjectValue = { kind: 'object', entries: new Map(entries) };
   if (at) v.at = at;

@@ -24,7 +24,7 @@ import {
   describeValue,
   getProp,
   sameValue,
-  type InputInfo,
+  unknownAt,
   type ObjectValue,
   type ScopeLevel,
   type ScopeValue,
@@ -150,13 +150,6 @@ function mk<T extends Value>(v: T, at?: Location): T {
   return v;
 }
 
-function unknownV(at?: Location, symbol?: string, input?: InputInfo): Value {
-  const v: Value = { kind: 'unknown' };
-  if (symbol !== undefined) v.symbol = symbol;
-  if (input) v.input = input;
-  if (at) v.at = at;
-  return v;
-}
 
 function loc(ctx: Ctx, s: Span): Location {
   return locationOf(ctx.src.file, ctx.src.doc, s);
@@ -233,7 +226,7 @@ export function templateCtx(o: TemplateOptions): Ctx {
           // A nullable parameter without a default is null (Bicep `param x string?`), not an input.
           const nullable = prop(m.value, 'nullable');
           if (nullable?.type === 'bool' && nullable.value) return mk({ kind: 'null' }, decl);
-          return unknownV(decl, `param:${o.symbolBase}#${m.key}`, { kind: 'parameter', name: m.key, decl });
+          return unknownAt(decl, `param:${o.symbolBase}#${m.key}`, { kind: 'parameter', name: m.key, decl });
         },
       });
     }
@@ -285,7 +278,7 @@ function addOutputs(ctx: Ctx, outs: JsonNode | undefined): void {
         const copy = prop(m.value, 'copy');
         if (copy && copy.type === 'object') return copyArray(copy, '', ctx);
         const v = prop(m.value, 'value');
-        return v ? evalNode(v, ctx) : unknownV(loc(ctx, m));
+        return v ? evalNode(v, ctx) : unknownAt(loc(ctx, m));
       },
     });
   }
@@ -304,13 +297,13 @@ export function outputNames(ctx: Ctx): string[] {
 
 function readSlot(slot: Slot, at: Location | undefined): Value {
   if (slot.state === 2) return slot.value as Value;
-  if (slot.state === 1) return unknownV(at); // a cycle
+  if (slot.state === 1) return unknownAt(at); // a cycle
   slot.state = 1;
   let v: Value;
   try {
     v = slot.compute();
   } catch {
-    v = unknownV(at);
+    v = unknownAt(at);
   }
   slot.value = v;
   slot.state = 2;
@@ -323,10 +316,10 @@ function copyArray(loop: JsonObject, name: string, ctx: Ctx): Value {
   const countNode = prop(loop, 'count');
   const input = prop(loop, 'input');
   const count = countNode ? evalNode(countNode, ctx) : undefined;
-  if (!input) return unknownV(at);
+  if (!input) return unknownAt(at);
   // An unknown count: the array is unknown (as a Bicep `[for x in coll: ...]` over an unknown
   // collection), not a guessed one-element array.
-  if (!count || count.kind !== 'number') return unknownV(at);
+  if (!count || count.kind !== 'number') return unknownAt(at);
   const items: Value[] = [];
   const n = Math.max(0, Math.min(MAX_COPY, Math.trunc(count.value)));
   for (let i = 0; i < n; i++) items.push(evalNode(input, bind(ctx, name, mk({ kind: 'number', value: i }, at))));
@@ -401,7 +394,7 @@ function isPropertyLoop(x: JsonNode): boolean {
 export function evalString(node: JsonString, ctx: Ctx): Value {
   const t = parseTemplateString(node.value);
   if (t.kind === 'literal') return mk({ kind: 'string', value: t.value }, loc(ctx, node));
-  if (t.kind === 'error') return unknownV(loc(ctx, node));
+  if (t.kind === 'error') return unknownAt(loc(ctx, node));
   return new ExprEval(ctx, node).eval(t.expr);
 }
 
@@ -439,7 +432,7 @@ class ExprEval {
             // `coll[copyIndex()]` over a loop whose count is unknown: the loop's element, the same
             // value wherever the same expression reads it (as a Bicep loop variable).
             const text = this.node.value.slice(e.object.start, e.object.end).replace(/\s+/g, '');
-            return unknownV(this.at(e), `${idx.symbol}:${text}`, { kind: 'loop', name: text });
+            return unknownAt(this.at(e), `${idx.symbol}:${text}`, { kind: 'loop', name: text });
           }
           return indexUnknown(base, this.at(e));
         }
@@ -459,9 +452,9 @@ class ExprEval {
       case 'parameters':
       case 'variables': {
         const name = e.args[0] ? this.eval(e.args[0]) : undefined;
-        if (!name || name.kind !== 'string') return unknownV(at);
+        if (!name || name.kind !== 'string') return unknownAt(at);
         const slot = (fn === 'parameters' ? ctx.params : ctx.vars).get(name.value.toLowerCase());
-        return slot ? readSlot(slot, at) : unknownV(at);
+        return slot ? readSlot(slot, at) : unknownAt(at);
       }
       case 'copyindex': {
         let loopName = '';
@@ -469,12 +462,12 @@ class ExprEval {
         for (const a of e.args.map((x) => this.eval(x))) {
           if (a.kind === 'string') loopName = a.value.toLowerCase();
           else if (a.kind === 'number') offset = a.value;
-          else return unknownV(at);
+          else return unknownAt(at);
         }
         const i = ctx.copy.get(loopName);
-        if (!i) return unknownV(at);
+        if (!i) return unknownAt(at);
         if (i.kind === 'number') return mk({ kind: 'number', value: i.value + offset }, at);
-        return offset === 0 ? i : unknownV(at, i.kind === 'unknown' && i.symbol ? `${i.symbol}+${offset}` : undefined);
+        return offset === 0 ? i : unknownAt(at, i.kind === 'unknown' && i.symbol ? `${i.symbol}+${offset}` : undefined);
       }
       case 'if': {
         const cond = e.args[0] ? this.eval(e.args[0]) : undefined;
@@ -492,18 +485,18 @@ class ExprEval {
       case 'reference':
         return reference(e.args.map((a) => this.eval(a)), at, ctx);
       case 'lambda':
-        return unknownV(at);
+        return unknownAt(at);
       case 'lambdavariables': {
         const name = e.args[0] ? this.eval(e.args[0]) : undefined;
         const v = name && name.kind === 'string' ? ctx.lambdaVars?.get(name.value.toLowerCase()) : undefined;
-        return v ?? unknownV(at);
+        return v ?? unknownAt(at);
       }
       default:
         break;
     }
     if (fn.startsWith('list')) {
       e.args.forEach((a) => this.eval(a));
-      return unknownV(at);
+      return unknownAt(at);
     }
     const args: FnArg[] = e.args.map((a) => (a.kind === 'call' && a.name.toLowerCase() === 'lambda' && !a.namespace ? this.lambda(a) : this.eval(a)));
     return callFunction(fn, args, functionContext(ctx), at);
@@ -519,9 +512,9 @@ class ExprEval {
       arity: names.length,
       at,
       invoke: (vals: Value[]) => {
-        if (!body) return unknownV(at);
+        if (!body) return unknownAt(at);
         const lambdaVars = new Map(this.ctx.lambdaVars ?? []);
-        names.forEach((n, i) => lambdaVars.set(n, vals[i] ?? unknownV(at)));
+        names.forEach((n, i) => lambdaVars.set(n, vals[i] ?? unknownAt(at)));
         return new ExprEval({ ...this.ctx, lambdaVars }, this.node).eval(body);
       },
     };
@@ -529,14 +522,14 @@ class ExprEval {
 
   private userFunction(e: Extract<ArmExpr, { kind: 'call' }>, at: Location): Value {
     const f = this.ctx.functions.get(`${e.namespace}.${e.name}`.toLowerCase());
-    const args = e.args.map((a) => (isLambdaCall(a) ? unknownV(this.at(a)) : this.eval(a)));
+    const args = e.args.map((a) => (isLambdaCall(a) ? unknownAt(this.at(a)) : this.eval(a)));
     if (!f || !f.output) return symbolicCall(`${e.namespace}.${e.name}`, args, at);
     const params = new Map<string, Slot>();
-    f.params.forEach((p, i) => params.set(p.toLowerCase(), { name: p, state: 2, value: args[i] ?? unknownV(at), compute: () => unknownV(at) }));
+    f.params.forEach((p, i) => params.set(p.toLowerCase(), { name: p, state: 2, value: args[i] ?? unknownAt(at), compute: () => unknownAt(at) }));
     const fctx: Ctx = { ...f.ctx, params, vars: new Map(), copy: new Map(), lambdaVars: undefined };
     if (f.output.type !== 'string') return evalNode(f.output, fctx);
     const depth = (fctx as { fnDepth?: number }).fnDepth ?? 0;
-    if (depth > 32) return unknownV(at);
+    if (depth > 32) return unknownAt(at);
     return evalString(f.output, Object.assign(fctx, { fnDepth: depth + 1 }));
   }
 }
@@ -555,32 +548,32 @@ function functionContext(ctx: Ctx): FunctionContext {
 
 /** `base[key]` with an unknown key. */
 function indexUnknown(base: Value, at: Location): Value {
-  if (base.kind === 'unknown' && base.symbol) return unknownV(at, `${base.symbol}[?]`, base.input);
-  return unknownV(at);
+  if (base.kind === 'unknown' && base.symbol) return unknownAt(at, `${base.symbol}[?]`, base.input);
+  return unknownAt(at);
 }
 
 /** Property access / indexing on a value. */
 export function access(base: Value, key: string | number, at: Location, ctx: Ctx): Value {
   switch (base.kind) {
     case 'object': {
-      if (typeof key === 'number') return unknownV(at);
-      return getProp(base, key) ?? unknownV(at);
+      if (typeof key === 'number') return unknownAt(at);
+      return getProp(base, key) ?? unknownAt(at);
     }
     case 'array':
-      if (typeof key === 'number') return base.items[key] ?? unknownV(at);
-      return unknownV(at);
+      if (typeof key === 'number') return base.items[key] ?? unknownAt(at);
+      return unknownAt(at);
     case 'ref':
       return refAccess(base, key, at, ctx);
     case 'scope':
-      if (typeof key === 'number') return unknownV(at);
+      if (typeof key === 'number') return unknownAt(at);
       return mk({ ...base, path: [...base.path, key] }, at);
     case 'unknown':
-      return base.symbol ? unknownV(at, `${base.symbol}.${key}`, base.input) : unknownV(at);
+      return base.symbol ? unknownAt(at, `${base.symbol}.${key}`, base.input) : unknownAt(at);
     case 'call':
     case 'concat':
-      return unknownV(at, `expr:${describeValue(base, 0)}.${key}`);
+      return unknownAt(at, `expr:${describeValue(base, 0)}.${key}`);
     default:
-      return unknownV(at);
+      return unknownAt(at);
   }
 }
 
@@ -828,7 +821,7 @@ function declare(node: JsonNode, pointer: string, symbolic: string | undefined, 
       }
     } else {
       const at = loc(ctx, copy);
-      const c = bind(ctx, name, unknownV(at, `loop:${ctx.keyPrefix}${ctx.src.file}#${pointer}${ctx.iterPath}`, { kind: 'loop', name, decl: at }));
+      const c = bind(ctx, name, unknownAt(at, `loop:${ctx.keyPrefix}${ctx.src.file}#${pointer}${ctx.iterPath}`, { kind: 'loop', name, decl: at }));
       c.iterPath = `${ctx.iterPath}[*]`;
       iterations.push(c);
     }
@@ -1074,7 +1067,7 @@ function runNested(r: ResourceInstance, node: JsonObject, ctx: Ctx): void {
       for (const [k, v] of ps.entries) {
         const value = getProp(v, 'value');
         if (value) given.set(k.toLowerCase(), value);
-        else if (getProp(v, 'reference')) given.set(k.toLowerCase(), unknownV(v.at));
+        else if (getProp(v, 'reference')) given.set(k.toLowerCase(), unknownAt(v.at));
       }
     }
     nctx = templateCtx({

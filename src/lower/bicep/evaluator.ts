@@ -10,7 +10,7 @@ import {
   describeValue,
   getProp,
   sameValue,
-  type InputInfo,
+  unknownAt,
   type ObjectValue,
   type RefValue,
   type ScopeLevel,
@@ -276,13 +276,6 @@ export interface FileInstanceOptions {
   isModule?: boolean;
 }
 
-function unknownV(at?: Location, symbol?: string, input?: InputInfo): Value {
-  const v: Value = { kind: 'unknown' };
-  if (symbol !== undefined) v.symbol = symbol;
-  if (at) v.at = at;
-  if (input) v.input = input;
-  return v;
-}
 
 function refV(resource: ResourceInstance, path: (string | number)[], at?: Location): RefValue {
   const v: RefValue = { kind: 'ref', resource, path };
@@ -323,7 +316,7 @@ function unwrapConcat(v: Value): Value {
  * the same expression reads it — named as the ARM front end names it.
  */
 function derivedUnknown(base: Value, key: string | number, at: Location | undefined): Value {
-  return unknownV(at, `expr:${describeValue(base, 0)}.${key}`);
+  return unknownAt(at, `expr:${describeValue(base, 0)}.${key}`);
 }
 
 /** Whether two values name the same target (`vault`, `vault.id`, `'${vault.id}'`). */
@@ -413,9 +406,9 @@ export class FileInstance {
     const cached = this.paramCache.get(name);
     if (cached) return cached;
     const d = this.src.params.get(name);
-    if (!d) return unknownV();
+    if (!d) return unknownAt();
     const busyKey = `param:${name}`;
-    if (this.busy.has(busyKey)) return unknownV(d.decl);
+    if (this.busy.has(busyKey)) return unknownAt(d.decl);
     this.busy.add(busyKey);
     try {
       let v = this.binding?.(name);
@@ -423,7 +416,7 @@ export class FileInstance {
         if (d.defaultValue) v = this.evaluate(d.defaultValue, ROOT_ENV);
         // A nullable parameter's implicit default is null, for a root as for a module.
         else if (d.nullable) v = nullV(d.decl);
-        else v = unknownV(d.decl, `param:${this.src.path}#${name}`, { kind: 'parameter', name, decl: d.decl });
+        else v = unknownAt(d.decl, `param:${this.src.path}#${name}`, { kind: 'parameter', name, decl: d.decl });
       }
       this.paramCache.set(name, v);
       return v;
@@ -436,9 +429,9 @@ export class FileInstance {
     const cached = this.varCache.get(name);
     if (cached) return cached;
     const st = this.src.vars.get(name);
-    if (!st) return unknownV();
+    if (!st) return unknownAt();
     const busyKey = `var:${name}`;
-    if (this.busy.has(busyKey)) return unknownV(this.loc(st));
+    if (this.busy.has(busyKey)) return unknownAt(this.loc(st));
     this.busy.add(busyKey);
     try {
       const v = this.evaluate(st.value, ROOT_ENV);
@@ -459,7 +452,7 @@ export class FileInstance {
     const st = this.src.outputs.get(name);
     if (!st) return undefined;
     const busyKey = `output:${name}`;
-    if (this.busy.has(busyKey)) return unknownV(this.loc(st));
+    if (this.busy.has(busyKey)) return unknownAt(this.loc(st));
     this.busy.add(busyKey);
     try {
       const v = this.evaluate(st.value, ROOT_ENV);
@@ -510,8 +503,8 @@ export class FileInstance {
     }
     const names = new Map<string, Value>();
     const at = this.loc(value.iterable);
-    if (value.item) names.set(value.item.name, unknownV(at, `loop:${loopSymbol}:${value.item.name}`, { kind: 'loop', name: value.item.name }));
-    if (value.index) names.set(value.index.name, unknownV(at, `loop:${loopSymbol}:${value.index.name}`, { kind: 'loop', name: value.index.name }));
+    if (value.item) names.set(value.item.name, unknownAt(at, `loop:${loopSymbol}:${value.item.name}`, { kind: 'loop', name: value.item.name }));
+    if (value.index) names.set(value.index.name, unknownAt(at, `loop:${loopSymbol}:${value.index.name}`, { kind: 'loop', name: value.index.name }));
     return { loop: 'unknown', elements: [elementOf(names, '[*]')] };
   }
 
@@ -594,7 +587,7 @@ export class FileInstance {
       (x) => x.kind === 'Property' && (x.key.kind === 'Identifier' ? x.key.name : literalText(x.key)) === key,
     );
     if (!p || p.kind !== 'Property') return undefined;
-    if (entry.busy.has(key)) return unknownV(this.loc(p.value));
+    if (entry.busy.has(key)) return unknownAt(this.loc(p.value));
     entry.busy.add(key);
     try {
       const v = this.evaluate(p.value, entry.scopeEnv);
@@ -606,7 +599,7 @@ export class FileInstance {
   }
 
   shortName(entry: Entry): Value {
-    return this.prop(entry, 'name') ?? unknownV();
+    return this.prop(entry, 'name') ?? unknownAt();
   }
 
   private parentEntry(entry: Entry): Entry | undefined {
@@ -699,11 +692,11 @@ export class FileInstance {
     if (set.loop === 'none') return set.entries[0] ? refV(set.entries[0].inst, [], at) : this.undeployedId(decl, owner, at);
     if (set.loop === 'known') {
       return arrV(
-        set.byIndex.map((e) => (e ? refV(e.inst, [], at) : unknownV(at))),
+        set.byIndex.map((e) => (e ? refV(e.inst, [], at) : unknownAt(at))),
         at,
       );
     }
-    return unknownV(at, `loopres:${this.key}#${decl.symbol}`);
+    return unknownAt(at, `loopres:${this.key}#${decl.symbol}`);
   }
 
   /**
@@ -713,11 +706,11 @@ export class FileInstance {
    */
   private undeployedId(decl: ResourceDecl, owner: Entry | undefined, at: Location): Value {
     const body = resourceBody(decl.stmt.value);
-    if (!body || decl.stmt.value.kind !== 'If') return unknownV(at);
+    if (!body || decl.stmt.value.kind !== 'If') return unknownAt(at);
     const base: Env = owner ? owner.scopeEnv : ROOT_ENV;
     const entry = this.createEntry(decl, owner, { env: base, body, loopKey: '' }, `${decl.keyName}?undeployed`);
     const segments = this.segments(entry);
-    if (segments.length === 0) return unknownV(at);
+    if (segments.length === 0) return unknownAt(at);
     return symbolicCall('resourceid', [strV(decl.type, at), ...segments], at);
   }
 
@@ -759,7 +752,7 @@ export class FileInstance {
   /** A module parameter as the call passes it; undefined when the call does not pass it. */
   private moduleParam(m: ModuleEntry, name: string): Value | undefined {
     if (m.params === undefined) {
-      if (m.paramsBusy) return unknownV();
+      if (m.paramsBusy) return unknownAt();
       m.paramsBusy = true;
       try {
         m.params = this.moduleProp(m, 'params') ?? null;
@@ -846,12 +839,12 @@ export class FileInstance {
     const child = this.childOf(m);
     const v = child?.outputValue(name);
     if (v) return v;
-    return unknownV(at, `output:${m.key}#${name}`, { kind: 'output', name, decl: this.src.keywordLoc(m.stmt, 'module') });
+    return unknownAt(at, `output:${m.key}#${name}`, { kind: 'output', name, decl: this.src.keywordLoc(m.stmt, 'module') });
   }
 
   private moduleOutputs(m: ModuleEntry, at: Location): Value {
     const child = this.childOf(m);
-    if (!child) return unknownV(at, `output:${m.key}`, { kind: 'output', name: m.stmt.name.name });
+    if (!child) return unknownAt(at, `output:${m.key}`, { kind: 'output', name: m.stmt.name.name });
     const entries = new Map<string, Value>();
     for (const name of child.outputNames()) entries.set(name, this.moduleOutput(m, name, at));
     return objV(entries, at);
@@ -887,7 +880,7 @@ export class FileInstance {
 
   evaluate(e: Expression, env: Env): Value {
     const run = this.run;
-    if (run.evalDepth >= run.limits.maxEvalDepth || ++run.evals > run.limits.maxEvals) return unknownV(this.loc(e));
+    if (run.evalDepth >= run.limits.maxEvalDepth || ++run.evals > run.limits.maxEvals) return unknownAt(this.loc(e));
     run.evalDepth++;
     try {
       return this.evalInner(e, env);
@@ -911,7 +904,7 @@ export class FileInstance {
         for (const item of e.items) {
           if (item.kind === 'Spread') {
             const v = this.evaluate(item.expression, env);
-            if (v.kind !== 'array') return unknownV(this.loc(e));
+            if (v.kind !== 'array') return unknownAt(this.loc(e));
             items.push(...v.items);
           } else items.push(this.evaluate(item, env));
         }
@@ -932,7 +925,7 @@ export class FileInstance {
           const child = entry?.decl.children.find((c) => c.name === e.property.name);
           if (entry && child) return entry.fi.resourceSymbol(child, entry, this.loc(e));
         }
-        return unknownV(this.loc(e));
+        return unknownAt(this.loc(e));
       }
       case 'Call':
         return this.evalCall(e, env);
@@ -940,7 +933,7 @@ export class FileInstance {
         const v = this.evaluate(e.operand, env);
         if (e.operator === '!' && v.kind === 'bool') return boolV(!v.value, this.loc(e));
         if (e.operator === '-' && v.kind === 'number') return numV(-v.value, this.loc(e));
-        return unknownV(this.loc(e));
+        return unknownAt(this.loc(e));
       }
       case 'NonNull':
         return this.evaluate(e.expression, env);
@@ -954,7 +947,7 @@ export class FileInstance {
         if (c === false) return this.evaluate(e.alternate, env);
         const a = this.evaluate(e.consequent, env);
         const b = this.evaluate(e.alternate, env);
-        return sameValue(a, b) ? a : unknownV(this.loc(e));
+        return sameValue(a, b) ? a : unknownAt(this.loc(e));
       }
       case 'For':
         return this.evalFor(e, env);
@@ -966,7 +959,7 @@ export class FileInstance {
       case 'Lambda':
       case 'Spread':
       case 'ErrorExpression':
-        return unknownV(this.loc(e));
+        return unknownAt(this.loc(e));
     }
   }
 
@@ -1019,7 +1012,7 @@ export class FileInstance {
   private evalFor(e: ForExpression, env: Env): Value {
     const at = this.loc(e);
     const coll = this.evaluate(e.iterable, env);
-    if (coll.kind !== 'array' || coll.items.length > this.run.limits.maxLoop) return unknownV(at);
+    if (coll.kind !== 'array' || coll.items.length > this.run.limits.maxLoop) return unknownAt(at);
     const out: Value[] = [];
     coll.items.forEach((item, i) => {
       const names = new Map<string, Value>();
@@ -1059,10 +1052,10 @@ export class FileInstance {
     if (src.vars.has(name)) return this.varValue(name);
     const rd = src.resources.get(name);
     if (rd) return this.resourceSymbol(rd, undefined, this.loc(e));
-    if (src.modules.has(name)) return unknownV(this.loc(e), `module:${this.key}>${name}`);
+    if (src.modules.has(name)) return unknownAt(this.loc(e), `module:${this.key}>${name}`);
     const imp = src.imports.get(name);
     if (imp) return this.importedValue(imp.stmt.from, imp.original, this.loc(e));
-    return unknownV(this.loc(e));
+    return unknownAt(this.loc(e));
   }
 
   private importFile(from: StringLiteral | undefined): FileInstance | undefined {
@@ -1074,7 +1067,7 @@ export class FileInstance {
   private importedValue(from: StringLiteral | undefined, name: string, at: Location): Value {
     const fi = this.importFile(from);
     if (fi && fi.src.vars.has(name)) return fi.varValue(name);
-    return unknownV(at, `import:${literalText(from) ?? ''}#${name}`, { kind: 'external', name });
+    return unknownAt(at, `import:${literalText(from) ?? ''}#${name}`, { kind: 'external', name });
   }
 
   private evalMember(e: MemberExpression, env: Env): Value {
@@ -1082,14 +1075,14 @@ export class FileInstance {
     const prop = e.property.name;
     const mt = this.moduleTarget(e.object, env);
     if (mt !== undefined) {
-      if (!mt) return unknownV(at);
+      if (!mt) return unknownAt(at);
       if (prop === 'outputs') return this.moduleOutputs(mt, at);
-      if (prop === 'name') return this.moduleProp(mt, 'name') ?? unknownV(at);
-      return unknownV(at);
+      if (prop === 'name') return this.moduleProp(mt, 'name') ?? unknownAt(at);
+      return unknownAt(at);
     }
     if (e.object.kind === 'Member' && e.object.property.name === 'outputs') {
       const inner = this.moduleTarget(e.object.object, env);
-      if (inner !== undefined) return inner ? this.moduleOutput(inner, prop, at) : unknownV(at);
+      if (inner !== undefined) return inner ? this.moduleOutput(inner, prop, at) : unknownAt(at);
     }
     if (e.object.kind === 'Identifier' && !this.lookupLocal(e.object.name, env)) {
       const wildcard = this.src.wildcardImports.get(e.object.name);
@@ -1106,10 +1099,10 @@ export class FileInstance {
       case 'object': {
         const x = getProp(v, prop);
         if (x) return x;
-        return safe ? nullV(at) : unknownV(at);
+        return safe ? nullV(at) : unknownAt(at);
       }
       case 'null':
-        return safe ? nullV(at) : unknownV(at);
+        return safe ? nullV(at) : unknownAt(at);
       case 'ref': {
         if (v.path.length === 0) {
           const lower = prop.toLowerCase();
@@ -1128,7 +1121,7 @@ export class FileInstance {
         return s;
       }
       case 'unknown':
-        return unknownV(at, v.symbol !== undefined ? `${v.symbol}.${prop}` : undefined, v.input);
+        return unknownAt(at, v.symbol !== undefined ? `${v.symbol}.${prop}` : undefined, v.input);
       case 'call':
         // The ID of a resource that is not deployed (see `undeployedId`).
         if (v.fn === 'resourceid' && prop.toLowerCase() === 'id') return v;
@@ -1136,7 +1129,7 @@ export class FileInstance {
       case 'concat':
         return derivedUnknown(v, prop, at);
       default:
-        return unknownV(at);
+        return unknownAt(at);
     }
   }
 
@@ -1147,7 +1140,7 @@ export class FileInstance {
       const rd = this.src.resources.get(e.object.name);
       if (rd && !this.src.params.has(e.object.name) && !this.src.vars.has(e.object.name)) {
         const set = this.instanceSet(rd, undefined);
-        if (set.loop === 'unknown') return set.entries[0] ? refV(set.entries[0].inst, [], at) : unknownV(at);
+        if (set.loop === 'unknown') return set.entries[0] ? refV(set.entries[0].inst, [], at) : unknownAt(at);
       }
     }
     const obj = this.evaluate(e.object, env);
@@ -1160,7 +1153,7 @@ export class FileInstance {
       const i = fromEnd ? obj.items.length - idx.value : idx.value;
       const item = obj.items[i];
       if (item) return item;
-      return safe ? nullV(at) : unknownV(at);
+      return safe ? nullV(at) : unknownAt(at);
     }
     if (idx.kind === 'string') return this.member(obj, idx.value, safe, at);
     if (safe && obj.kind === 'object' && !obj.keyValues?.size) {
@@ -1171,12 +1164,12 @@ export class FileInstance {
     if (obj.kind === 'ref' && idx.kind === 'number') return refV(obj.resource, [...obj.path, idx.value], at);
     if ((obj.kind === 'call' || obj.kind === 'concat') && idx.kind === 'number' && !fromEnd) return derivedUnknown(obj, idx.value, at);
     if (obj.kind === 'unknown' && obj.symbol !== undefined && idx.kind === 'number') {
-      return unknownV(at, `${obj.symbol}[${fromEnd ? '^' : ''}${idx.value}]`, obj.input);
+      return unknownAt(at, `${obj.symbol}[${fromEnd ? '^' : ''}${idx.value}]`, obj.input);
     }
     if (obj.kind === 'null' && safe) return nullV(at);
     // `a[?k]` is `tryGet(a, k)`, as the compiler writes it (and the ARM front end reads it).
     if (safe) return callFunction('tryget', [obj, idx], this.fctx, at);
-    return unknownV(at);
+    return unknownAt(at);
   }
 
   private evalBinary(e: BinaryExpression, env: Env): Value {
@@ -1191,7 +1184,7 @@ export class FileInstance {
       if (lt !== undefined && rt !== undefined) return boolV(rt, at);
       if (op === '&&' && rt === false) return boolV(false, at);
       if (op === '||' && rt === true) return boolV(true, at);
-      return unknownV(at);
+      return unknownAt(at);
     }
     if (op === '??') {
       if (l.kind === 'null') return this.evaluate(e.right, env);
@@ -1208,7 +1201,7 @@ export class FileInstance {
       case '=~':
       case '!~': {
         const eq = knownEquals(l, r, op === '=~' || op === '!~');
-        if (eq === undefined) return unknownV(at);
+        if (eq === undefined) return unknownAt(at);
         return boolV(op === '==' || op === '=~' ? eq : !eq, at);
       }
       case '<':
@@ -1218,11 +1211,11 @@ export class FileInstance {
         let c: number | undefined;
         if (l.kind === 'number' && r.kind === 'number') c = l.value - r.value;
         else if (l.kind === 'string' && r.kind === 'string') c = l.value < r.value ? -1 : l.value > r.value ? 1 : 0;
-        if (c === undefined) return unknownV(at);
+        if (c === undefined) return unknownAt(at);
         return boolV(op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0, at);
       }
       default: {
-        if (l.kind !== 'number' || r.kind !== 'number') return unknownV(at);
+        if (l.kind !== 'number' || r.kind !== 'number') return unknownAt(at);
         const a = l.value;
         const b = r.value;
         switch (op) {
@@ -1233,11 +1226,11 @@ export class FileInstance {
           case '*':
             return numV(a * b, at);
           case '/':
-            return b === 0 ? unknownV(at) : numV(Math.trunc(a / b), at);
+            return b === 0 ? unknownAt(at) : numV(Math.trunc(a / b), at);
           case '%':
-            return b === 0 ? unknownV(at) : numV(a % b, at);
+            return b === 0 ? unknownAt(at) : numV(a % b, at);
           default:
-            return unknownV(at);
+            return unknownAt(at);
         }
       }
     }
@@ -1280,7 +1273,7 @@ export class FileInstance {
       at: this.loc(e),
       invoke: (values: Value[]) => {
         const names = new Map<string, Value>();
-        e.params.forEach((p, i) => names.set(p.name, values[i] ?? unknownV(this.loc(p))));
+        e.params.forEach((p, i) => names.set(p.name, values[i] ?? unknownAt(this.loc(p))));
         return this.evaluate(e.body, { names, parent: env });
       },
     };
@@ -1289,9 +1282,9 @@ export class FileInstance {
   private callUserFunc(owner: FileInstance, f: FuncStatement, e: CallExpression, env: Env, at: Location): Value {
     const args = e.args.map((a) => this.evaluate(a, env));
     const names = new Map<string, Value>();
-    f.lambda.params.forEach((p, i) => names.set(p.name.name, args[i] ?? unknownV(at)));
+    f.lambda.params.forEach((p, i) => names.set(p.name.name, args[i] ?? unknownAt(at)));
     const key = `func:${f.name.name}`;
-    if (owner.busy.has(key)) return unknownV(at);
+    if (owner.busy.has(key)) return unknownAt(at);
     owner.busy.add(key);
     try {
       return owner.evaluate(f.lambda.body, { names });
