@@ -1,24 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { progressReporter } from '../../src/cli/progress.js';
 import { repoRoot } from '../helpers/paths.js';
+import { treeMaker } from '../helpers/tree.js';
 import { runCli } from '../helpers/run-cli.js';
 
-const temp = mkdtempSync(join(tmpdir(), 'grantlint-cli-config-'));
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
-let counter = 0;
-
-function tree(files: Record<string, string>): string {
-  const dir = join(temp, `t${counter++}`);
-  mkdirSync(dir, { recursive: true });
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-  return dir;
-}
+const { tree } = treeMaker('grantlint-cli-config-');
 
 const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
 const IDENTITY = "resource uami 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {\n  name: 'uami'\n  location: 'westeurope'\n}\n";

@@ -1,27 +1,15 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { builtinRules } from '../../rules/index.js';
 import { ConfigError, readConfigFile } from '../../src/engine/config-file.js';
 import { ConfigResolver } from '../../src/engine/config.js';
 import { DIAGNOSTIC_RULES } from '../../src/engine/diagnostic-rules.js';
 import type { Rule } from '../../src/engine/types.js';
 import { repoRoot } from '../helpers/paths.js';
+import { treeMaker } from '../helpers/tree.js';
 
-const temp = mkdtempSync(join(tmpdir(), 'grantlint-config-'));
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
-let counter = 0;
-
-/** Writes files (relative path -> text) under a fresh folder; returns the folder. */
-function tree(files: Record<string, string>): string {
-  const dir = join(temp, `t${counter++}`);
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-  return dir;
-}
+const { tree } = treeMaker('grantlint-config-');
 
 function errorOf(fn: () => unknown): string {
   try {

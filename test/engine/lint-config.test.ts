@@ -1,27 +1,15 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { ConfigResolver } from '../../src/engine/config.js';
 import { INVALID_SUPPRESSION_RULE, UNUSED_SUPPRESSION_RULE } from '../../src/engine/diagnostic-rules.js';
 import { lint, type LintProgress } from '../../src/engine/lint.js';
 import { docExamples, renderDocHeader } from '../../src/engine/rule-docs.js';
 import type { LintResult } from '../../src/engine/types.js';
 import { repoRoot } from '../helpers/paths.js';
+import { treeMaker } from '../helpers/tree.js';
 
-const temp = mkdtempSync(join(tmpdir(), 'grantlint-lint-config-'));
-afterAll(() => rmSync(temp, { recursive: true, force: true }));
-let counter = 0;
-
-function tree(files: Record<string, string>): string {
-  const dir = join(temp, `t${counter++}`);
-  mkdirSync(dir, { recursive: true });
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-  return dir;
-}
+const { tree } = treeMaker('grantlint-lint-config-');
 
 async function lintWithConfig(dir: string, extra: { reportUnusedSuppressions?: boolean } = {}): Promise<LintResult> {
   return lint([dir], { cwd: dir, config: new ConfigResolver({ cwd: dir }), ...extra });

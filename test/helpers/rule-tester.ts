@@ -1,8 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { expect, it } from 'vitest';
 import { lint } from '../../src/engine/lint.js';
+import { treeMaker } from './tree.js';
 
 export interface RuleCase {
   name: string;
@@ -12,18 +11,12 @@ export interface RuleCase {
   findings: { file: string; line: number; message?: string | RegExp }[];
 }
 
-const root = mkdtempSync(join(tmpdir(), 'grantlint-rules-'));
-let counter = 0;
-
 /** Table-driven rule cases (ESLint's RuleTester, for whole projects): each case is linted in its own folder. */
 export function ruleCases(ruleId: string, cases: RuleCase[]): void {
+  const { tree } = treeMaker(`grantlint-${ruleId}-`);
   for (const c of cases) {
     it(c.name, async () => {
-      const dir = join(root, `${ruleId}-${counter++}`);
-      for (const [path, text] of Object.entries(c.files)) {
-        mkdirSync(dirname(join(dir, path)), { recursive: true });
-        writeFileSync(join(dir, path), text);
-      }
+      const dir = tree(c.files);
       const result = await lint([dir], { cwd: dir });
       const got = result.findings
         .filter((f) => f.ruleId === ruleId)
