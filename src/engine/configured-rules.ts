@@ -2,6 +2,7 @@ import type { IdentityGraph } from '../graph/types.js';
 import { stableJson, type ConfigResolver } from './config.js';
 import { runRules, type RunRulesOptions } from './run-rules.js';
 import type { Finding } from './types.js';
+import { appendAll } from '../util/arrays.js';
 
 /**
  * Runs every rule that is on for at least one of the files, with the options configured for them.
@@ -24,7 +25,7 @@ export function runConfiguredRules(graph: IdentityGraph, config: ConfigResolver,
     }
     for (const [key, ruleOptions] of groups) {
       const run = runRules(graph, [{ rule, severity: rule.meta.severity, options: structuredClone(ruleOptions) }], options);
-      findings.push(...(groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule.meta.id) === key)));
+      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule.meta.id) === key));
     }
   }
   return findings;

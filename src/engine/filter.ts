@@ -3,6 +3,7 @@ import type { Baseline } from './baseline.js';
 import type { ConfigResolver } from './config.js';
 import { applySuppressions, collectSuppressions, problemFindings, unusedFindings } from './suppressions.js';
 import type { Finding } from './types.js';
+import { appendAll } from '../util/arrays.js';
 
 export interface FilterOptions {
   /** Severities, options and ignores per file; without it, every rule at its default severity. */
@@ -52,7 +53,7 @@ export function filterFindings(findings: Finding[], program: LoweredProgram, opt
   const outcome = applySuppressions(severe(findings), collected.suppressions, program.resources);
   let kept = [...outcome.kept, ...severe(problemFindings(collected.problems, options.readFile))];
   if (options.reportUnusedSuppressions) {
-    kept.push(...severe(unusedFindings(collected.suppressions, outcome.used, isActive, options.readFile)));
+    appendAll(kept, severe(unusedFindings(collected.suppressions, outcome.used, isActive, options.readFile)));
   }
   const stats: FilterStats = { suppressed: outcome.suppressed.length, baselined: 0, staleBaseline: 0 };
   if (options.baseline) {

@@ -17,6 +17,7 @@ import { DIAGNOSTIC_RULES, PARSE_ERROR_RULE } from './diagnostic-rules.js';
 import { filterFindings } from './filter.js';
 import { compareFindings, fingerprint, runRules, type RuleRun } from './run-rules.js';
 import type { Finding, LintResult, Rule } from './types.js';
+import { appendAll } from '../util/arrays.js';
 
 const FRONT_ENDS: Record<SourceFormat, FrontEnd> = {
   bicep: bicepFrontEnd,
@@ -90,10 +91,10 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
     const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format && !reached.has(f.path)).map((f) => f.path);
     options.onProgress?.({ stage: 'front-end', format, files: mine.length, done, total: formats.length });
     const part = FRONT_ENDS[format].analyze(mine, host);
-    program.resources.push(...part.resources);
-    program.diagnostics.push(...part.diagnostics);
-    program.comments.push(...part.comments);
-    program.files.push(...part.files);
+    appendAll(program.resources, part.resources);
+    appendAll(program.diagnostics, part.diagnostics);
+    appendAll(program.comments, part.comments);
+    appendAll(program.files, part.files);
   }
   return { graph: buildGraph(program.resources, roleCatalog()), program, host };
 }
@@ -109,7 +110,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     await options.config.load(program.files);
     findings = runConfiguredRules(graph, options.config, program.files, runOptions);
   } else findings = runRules(graph, runs, runOptions);
-  findings.push(...program.diagnostics.map(diagnosticFinding));
+  appendAll(findings, program.diagnostics.map(diagnosticFinding));
   const filtered = filterFindings(findings, program, {
     config: options.config,
     knownRuleIds: new Set([...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]),

@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { escapePath } from 'tinyglobby';
 import { fileKind } from '../discover/discover.js';
 import type { Finding } from '../engine/types.js';
+import { appendAll } from '../util/arrays.js';
 
 /** What to lint for an editor buffer: the paths, the buffer as an override, the file to report on. */
 export interface BufferLint {
@@ -33,7 +34,7 @@ export function bufferLint(text: string, filename: string, cwd: string): BufferL
     } catch {
       siblings = [];
     }
-    paths.push(...siblings.filter((f) => f !== file));
+    appendAll(paths, siblings.filter((f) => f !== file));
   }
   if (existsSync(file)) paths.push(file);
   if (paths.length === 0) {

@@ -25,6 +25,7 @@ import type { Location } from '../model/location.js';
 import type { ResourceInstance } from '../model/template.js';
 import type { ArrayValue, ConcatValue, ObjectValue, ScopeLevel, ScopeValue, Value } from '../model/value.js';
 import { describeValue, getProp, isKnown, sameValue, toPlain } from '../model/value.js';
+import { appendAll } from '../util/arrays.js';
 
 /** A lambda argument (`x => x.name`, ARM `lambda('x', ...)`), evaluated by the caller on demand. */
 export interface LambdaArg {
@@ -803,7 +804,7 @@ def('flatten', (args, _ctx, at) => {
   arity(args, 1);
   const out: Value[] = [];
   for (const item of arrOf(args[0])) {
-    if (item.kind === 'array') out.push(...item.items);
+    if (item.kind === 'array') appendAll(out, item.items);
     else if (item.kind === 'null') continue;
     else fail();
   }

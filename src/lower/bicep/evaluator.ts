@@ -56,6 +56,7 @@ import {
   type ResourceQuery,
 } from '../../link/functions.js';
 import { literalText, resourceBody, SourceFile, type ResourceDecl } from './source.js';
+import { appendAll } from '../../util/arrays.js';
 
 export interface Limits {
   /** Elements taken from one loop's collection. */
@@ -224,7 +225,7 @@ class JsonModuleChild implements ModuleChild {
   runAll(): void {
     if (this.ran) return;
     this.ran = true;
-    this.run.resources.push(...this.instance.resources);
+    appendAll(this.run.resources, this.instance.resources);
   }
 
   outputValue(name: string): Value | undefined {
@@ -905,7 +906,7 @@ export class FileInstance {
           if (item.kind === 'Spread') {
             const v = this.evaluate(item.expression, env);
             if (v.kind !== 'array') return unknownAt(this.loc(e));
-            items.push(...v.items);
+            appendAll(items, v.items);
           } else items.push(this.evaluate(item, env));
         }
         return arrV(items, this.loc(e));

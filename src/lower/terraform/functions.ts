@@ -25,6 +25,7 @@ import {
   toNumber,
   toSet,
 } from './values.js';
+import { appendAll } from '../../util/arrays.js';
 
 type Impl = (args: Value[], at: Location | undefined) => Value | undefined;
 
@@ -77,7 +78,7 @@ function flattenItems(items: Value[]): Value[] | undefined {
     if (item.kind === 'array') {
       const inner = flattenItems(item.items);
       if (!inner) return undefined;
-      out.push(...inner);
+      appendAll(out, inner);
     } else if (isLiteral(item) || item.kind === 'ref' || item.kind === 'concat' || item.kind === 'scope') out.push(item);
     else return undefined; // an unknown could be a list: the result's length is unknown
   }
@@ -171,7 +172,7 @@ const IMPLS: Record<string, Impl> = {
     const out: Value[] = [];
     for (const a of args) {
       if (a.kind !== 'array') return undefined;
-      out.push(...a.items);
+      appendAll(out, a.items);
     }
     return arr(out, at);
   },
@@ -249,7 +250,7 @@ const IMPLS: Record<string, Impl> = {
     for (const a of args) {
       const items = listItems(a);
       if (!items) return undefined;
-      all.push(...items);
+      appendAll(all, items);
     }
     return toSet(all, at);
   },
@@ -343,7 +344,7 @@ const IMPLS: Record<string, Impl> = {
     for (const l of lists) {
       const li = listItems(l);
       if (!li) return undefined;
-      items.push(...li);
+      appendAll(items, li);
     }
     const parts: Value[] = [];
     items.forEach((item, i) => {

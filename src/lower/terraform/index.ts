@@ -16,6 +16,7 @@ import { loadModuleConfig, SourceCache } from './config.js';
 import { Evaluator, ModuleInstance } from './evaluate.js';
 import { parseTerraformFile } from './parse.js';
 import { fromJs } from './values.js';
+import { appendAll } from '../../util/arrays.js';
 
 export function isConfigFile(path: string): boolean {
   return path.endsWith('.tf') || path.endsWith('.tf.json');
@@ -180,14 +181,14 @@ function analyze(files: string[], host: FrontEndHost): LoweredProgram {
       }
       const out: ResourceInstance[] = [];
       instance.collect(out);
-      program.resources.push(...out);
+      appendAll(program.resources, out);
     }
   } catch {
     // Never crash on input.
   }
-  program.diagnostics.push(...analysis.cache.diagnostics);
-  program.comments.push(...analysis.cache.comments);
-  program.files.push(...new Set([...analysis.cache.read, ...analysis.usedVarFiles]));
+  appendAll(program.diagnostics, analysis.cache.diagnostics);
+  appendAll(program.comments, analysis.cache.comments);
+  appendAll(program.files, new Set([...analysis.cache.read, ...analysis.usedVarFiles]));
   return program;
 }
 

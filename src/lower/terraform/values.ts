@@ -6,6 +6,7 @@
 import type { Location } from '../../model/location.js';
 import type { ArrayValue, ConcatValue, ObjectValue, Value } from '../../model/value.js';
 import { arr, isKnown, toPlain } from '../../model/value.js';
+import { appendAll } from '../../util/arrays.js';
 
 export class EvalError extends Error {}
 
@@ -48,7 +49,7 @@ export function call(fn: string, args: Value[], at?: Location): Value {
 export function concatOf(parts: Value[], at?: Location): Value {
   const flat: Value[] = [];
   for (const p of parts) {
-    if (p.kind === 'concat') flat.push(...p.parts);
+    if (p.kind === 'concat') appendAll(flat, p.parts);
     else flat.push(p);
   }
   const merged: Value[] = [];

@@ -19,6 +19,7 @@ import type {
   TemplatePart,
 } from './ast.js';
 import { Lexer, T, isDigit, tokenNames } from './lexer.js';
+import { appendAll } from '../../util/arrays.js';
 
 /** Binary operators by token, with their precedence (higher binds tighter). */
 const BINARY: Partial<Record<T, [HclBinaryOperator, number]>> = {
@@ -338,7 +339,7 @@ class Parser {
         this.failed = false;
         if (this.peek() !== T.RBrace) {
           const rest = this.parseBody(true);
-          body.items.push(...rest.items);
+          appendAll(body.items, rest.items);
           body.end = rest.end;
         }
       }
