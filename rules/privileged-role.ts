@@ -1,5 +1,6 @@
 import { describePrincipal, describeScope, isWorkloadPrincipal, roleSource } from '../src/graph/queries.js';
-import { narrowRolesFor, PRIVILEGED_ROLE_NAMES } from '../src/graph/roles.js';
+import { suggestedRole } from '../src/graph/permissions.js';
+import { PRIVILEGED_ROLE_NAMES } from '../src/graph/roles.js';
 import type { Rule } from '../src/engine/types.js';
 
 const PRIVILEGED = new Set<string>(PRIVILEGED_ROLE_NAMES.map((n) => n.toLowerCase()));
@@ -25,13 +26,13 @@ const rule: Rule = {
     for (const grant of graph.grants) {
       if (grant.kind !== 'rbac' || !grant.role || !PRIVILEGED.has(grant.role.roleName.toLowerCase())) continue;
       if (!isWorkloadPrincipal(grant)) continue;
-      const narrow = narrowRolesFor(grant.scope.resourceType);
+      const narrow = suggestedRole(context.permissions, grant.scope.resourceType);
       const data = { role: grant.role.roleName, principal: describePrincipal(grant), scope: describeScope(grant.scope) };
       context.report({
         node: grant,
         value: roleSource(grant),
-        ...(narrow.length > 0
-          ? { messageId: 'withSuggestion', data: { ...data, suggestion: narrow.map((n) => `'${n}'`).join(' or ') } }
+        ...(narrow
+          ? { messageId: 'withSuggestion', data: { ...data, suggestion: `'${narrow.roleName}'` } }
           : { messageId: 'generic', data }),
       });
     }

@@ -4,6 +4,7 @@ import { Baseline, writeBaseline } from '../engine/baseline.js';
 import { ConfigError, ConfigResolver } from '../engine/config.js';
 import { lint } from '../engine/lint.js';
 import type { Finding, Severity } from '../engine/types.js';
+import { roleCatalog } from '../graph/roles.js';
 import { FORMATTERS } from '../format/index.js';
 import { packageVersion } from '../util/package-root.js';
 import { findingsFor } from '../integrations/stdin.js';
@@ -52,7 +53,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return EXIT_OK;
     }
     if (options.version) {
-      io.stdout(`${packageVersion()}\n`);
+      const roles = roleCatalog();
+      io.stdout(`${packageVersion()} (Azure built-in roles: ${roles.size}, snapshot ${roles.snapshot ?? 'of unknown date'})\n`);
       return EXIT_OK;
     }
     const config = new ConfigResolver({ cwd: io.cwd, configFile: options.config });

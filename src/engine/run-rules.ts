@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { permissionModel, type PermissionModel } from '../graph/permissions.js';
 import type { RoleCatalog } from '../graph/roles.js';
 import type { IdentityGraph } from '../graph/types.js';
 import { compareLocations, sameLocation, type Location } from '../model/location.js';
@@ -14,6 +15,8 @@ export interface RuleRun {
 
 export interface RunRulesOptions {
   roles: RoleCatalog;
+  /** Defaults to the model over the built-in catalog. */
+  permissions?: PermissionModel;
   /** The text of a file, for fingerprints. */
   sourceText(file: string): string | undefined;
 }
@@ -29,6 +32,7 @@ export function runRules(graph: IdentityGraph, runs: RuleRun[], options: RunRule
     rule.check(graph, {
       options: ruleOptions,
       roles: options.roles,
+      permissions: options.permissions ?? permissionModel(),
       report(descriptor) {
         const finding = toFinding(rule, severity, descriptor, options);
         const key = `${rule.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;

@@ -1,3 +1,4 @@
+import type { PermissionModel } from '../graph/permissions.js';
 import type { RoleCatalog } from '../graph/roles.js';
 import type { Grant, Identity, IdentityGraph, Workload } from '../graph/types.js';
 import type { Location, Range } from '../model/location.js';
@@ -42,6 +43,8 @@ export interface ReportDescriptor {
 export interface RuleContext {
   options: Record<string, unknown>;
   roles: RoleCatalog;
+  /** Does a role allow an operation; which built-in roles of least privilege allow it. */
+  permissions: PermissionModel;
   report(descriptor: ReportDescriptor): void;
 }
 

@@ -3,6 +3,7 @@ import { parseResourceIdArgs, RESOURCE_ID_FUNCTIONS } from '../link/functions.js
 import type { ResourceInstance } from '../model/template.js';
 import { asString, describeValue, type ScopeValue, type Value } from '../model/value.js';
 import { armShape } from './arm-shape.js';
+import { customRoleOf, isRoleDefinitionResource } from './custom-roles.js';
 import { azurermShape } from './azurerm-shape.js';
 import { findGuid, type RoleCatalog, type RoleDefinition } from './roles.js';
 import type { GrantFacts, PrincipalFacts, ScopeFacts, ShapeAdapter } from './shape.js';
@@ -20,6 +21,8 @@ class GraphBuilder {
   private readonly identities = new Map<string, Identity>();
   private readonly workloads: Workload[] = [];
   private readonly grants: Grant[] = [];
+  /** Custom roles declared here, by the declaring instance's key. */
+  private readonly customRoles = new Map<string, RoleDefinition>();
 
   constructor(
     private readonly resources: ResourceInstance[],
@@ -28,6 +31,10 @@ class GraphBuilder {
   ) {}
 
   build(): IdentityGraph {
+    for (const r of this.resources) {
+      const custom = customRoleOf(r);
+      if (custom) this.customRoles.set(r.key, custom);
+    }
     for (const r of this.resources) {
       if (this.shapes.some((s) => s.isUserAssignedIdentity(r))) this.userIdentity(r);
     }
@@ -42,6 +49,7 @@ class GraphBuilder {
       identities: [...this.identities.values()],
       grants: this.grants,
       resources: this.resources,
+      roleDefinitions: [...this.customRoles.values()],
     };
   }
 
@@ -143,23 +151,44 @@ class GraphBuilder {
 
   /**
    * The role a value names: a GUID or role name string, a role definition resource ID (by string,
-   * concat or resourceId call), or a reference to a declared `roleDefinitions` resource. Values
-   * that merely contain a GUID somewhere (a conditional, a lookup) are not guessed at.
+   * concat or resourceId call), or a reference to a declared role definition — a custom role
+   * declared here resolves to that definition, whose permissions the rules judge. Values that
+   * merely contain a GUID somewhere (a conditional, a lookup) are not guessed at.
    */
   private role(value: Value | undefined): RoleDefinition | undefined {
     const v = unwrap(value);
     if (!v) return undefined;
-    if (v.kind === 'string') return this.roles.byGuid(v.value) ?? this.roles.byRoleName(v.value);
-    if (v.kind === 'ref' && v.resource.type.toLowerCase() === 'microsoft.authorization/roledefinitions') {
-      return this.role(v.resource.name);
+    if (v.kind === 'string') return this.byGuid(v.value) ?? this.byName(v.value);
+    if (v.kind === 'ref' && isRoleDefinitionResource(v.resource)) {
+      return this.customRoles.get(v.resource.key) ?? (v.resource.format === 'terraform' ? undefined : this.role(v.resource.name));
     }
     if (v.kind === 'concat' || (v.kind === 'call' && RESOURCE_ID_FUNCTIONS.has(v.fn))) {
       const strings = stringsIn(v);
       const last = strings[strings.length - 1];
       const guid = last === undefined ? undefined : findGuid(last);
-      return guid ? this.roles.byGuid(guid) : undefined;
+      if (guid) return this.byGuid(guid);
+      return v.kind === 'call' ? this.customByName(v.args[v.args.length - 1]) : undefined;
     }
     return undefined;
+  }
+
+  private byGuid(text: string): RoleDefinition | undefined {
+    const builtIn = this.roles.byGuid(text);
+    if (builtIn) return builtIn;
+    const guid = findGuid(text);
+    return guid ? [...this.customRoles.values()].find((r) => r.id === guid) : undefined;
+  }
+
+  private byName(text: string): RoleDefinition | undefined {
+    const name = text.trim().toLowerCase();
+    return this.roles.byRoleName(text) ?? [...this.customRoles.values()].find((r) => r.roleName.trim().toLowerCase() === name);
+  }
+
+  /** `resourceId('Microsoft.Authorization/roleDefinitions', guid(...))` naming a definition declared with that name. */
+  private customByName(nameValue: Value | undefined): RoleDefinition | undefined {
+    const key = valueKey(unwrap(nameValue));
+    if (key === undefined) return undefined;
+    return [...this.customRoles.values()].find((r) => r.resource && valueKey(unwrap(r.resource.name)) === key);
   }
 
   private scope(r: ResourceInstance, facts: GrantFacts): GrantScope {

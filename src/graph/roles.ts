@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ResourceInstance } from '../model/template.js';
 import { packageRoot } from '../util/package-root.js';
+import type { PermissionBlock } from './permissions.js';
 
-/** A built-in role, as the catalog (data/builtin-roles.json, from shared/data) describes it. */
+/**
+ * A role definition: a built-in role as the catalog (data/builtin-roles.json, from shared/data)
+ * describes it, or a custom role declared in the analysed files
+ * (`Microsoft.Authorization/roleDefinitions`, `azurerm_role_definition`).
+ */
 export interface RoleDefinition {
+  /** The definition's GUID, lower case (a custom role's when known, else a key of the declaration). */
   id: string;
   roleName: string;
   category: string | null;
@@ -11,6 +18,20 @@ export interface RoleDefinition {
   notActions: string[];
   dataActions: string[];
   notDataActions: string[];
+  /** Built-in roles whose flat lists lose information: evaluate these blocks instead (permissions.ts). */
+  permissionBlocks?: PermissionBlock[];
+  /** Declared in the analysed files rather than built in. */
+  custom?: boolean;
+  /** A custom role's declaration. */
+  resource?: ResourceInstance;
+  /** False when part of a custom role's permissions is not statically known (then nothing is inferred from them). */
+  permissionsKnown?: boolean;
+}
+
+/** The file data/builtin-roles.json: the catalog's snapshot date and its roles. */
+export interface CatalogFile {
+  snapshot: string;
+  roles: RoleDefinition[];
 }
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
@@ -19,7 +40,11 @@ export class RoleCatalog {
   private readonly byId = new Map<string, RoleDefinition>();
   private readonly byName = new Map<string, RoleDefinition>();
 
-  constructor(roles: RoleDefinition[]) {
+  constructor(
+    private readonly roles: RoleDefinition[],
+    /** The date of the catalog's snapshot of Azure's built-in roles (`--version` shows it). */
+    readonly snapshot?: string,
+  ) {
     for (const r of roles) {
       this.byId.set(r.id.toLowerCase(), r);
       this.byName.set(r.roleName.trim().toLowerCase(), r);
@@ -47,6 +72,11 @@ export class RoleCatalog {
   get size(): number {
     return this.byId.size;
   }
+
+  /** Every built-in role, in catalog order (by name). */
+  all(): readonly RoleDefinition[] {
+    return this.roles;
+  }
 }
 
 let catalog: RoleCatalog | undefined;
@@ -54,7 +84,8 @@ let catalog: RoleCatalog | undefined;
 export function roleCatalog(): RoleCatalog {
   if (!catalog) {
     const file = join(packageRoot(), 'data', 'builtin-roles.json');
-    catalog = new RoleCatalog(JSON.parse(readFileSync(file, 'utf8')) as RoleDefinition[]);
+    const data = JSON.parse(readFileSync(file, 'utf8')) as CatalogFile;
+    catalog = new RoleCatalog(data.roles, data.snapshot);
   }
   return catalog;
 }
@@ -74,26 +105,3 @@ export const PRIVILEGED_ROLE_NAMES = [
   'User Access Administrator',
   'Role Based Access Control Administrator',
 ] as const;
-
-/**
- * Narrow roles to suggest by the target's ARM resource type (lower case). Names are looked up in
- * the catalog; a test checks each one exists.
- */
-export const NARROW_ROLES_BY_TYPE: Record<string, string[]> = {
-  'microsoft.keyvault/vaults': ['Key Vault Secrets User'],
-  'microsoft.storage/storageaccounts': ['Storage Blob Data Reader', 'Storage Blob Data Contributor'],
-  'microsoft.storage/storageaccounts/blobservices/containers': ['Storage Blob Data Reader', 'Storage Blob Data Contributor'],
-  'microsoft.storage/storageaccounts/queueservices/queues': ['Storage Queue Data Contributor'],
-  'microsoft.containerregistry/registries': ['AcrPull'],
-  'microsoft.servicebus/namespaces': ['Azure Service Bus Data Receiver', 'Azure Service Bus Data Sender'],
-  'microsoft.eventhub/namespaces': ['Azure Event Hubs Data Receiver', 'Azure Event Hubs Data Sender'],
-  'microsoft.appconfiguration/configurationstores': ['App Configuration Data Reader'],
-  'microsoft.signalrservice/signalr': ['SignalR App Server'],
-  'microsoft.cognitiveservices/accounts': ['Cognitive Services User'],
-  'microsoft.search/searchservices': ['Search Index Data Reader'],
-  'microsoft.eventgrid/topics': ['EventGrid Data Sender'],
-};
-
-export function narrowRolesFor(resourceType: string | undefined): string[] {
-  return resourceType ? NARROW_ROLES_BY_TYPE[resourceType.toLowerCase()] ?? [] : [];
-}

@@ -82,4 +82,6 @@ export interface IdentityGraph {
   grants: Grant[];
   /** Every resource instance, for rules that look beyond identities. */
   resources: ResourceInstance[];
+  /** Custom role definitions declared in the analysed files (built-in roles are in the catalog). */
+  roleDefinitions: RoleDefinition[];
 }

@@ -19,10 +19,10 @@ describe('grantlint CLI', () => {
     expect(r.stdout).toContain('--fail-on');
   });
 
-  it('--version prints the package version', () => {
+  it('--version prints the package version and the role catalog it judges roles against', () => {
     const r = runCli(['--version'], repoRoot);
     expect(r.status).toBe(0);
-    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+ \(Azure built-in roles: 933, snapshot 2026-08-22\)$/);
   });
 
   it('a path that does not exist is a one-line error and exit 2', () => {

@@ -1,0 +1,203 @@
+/**
+ * The permission model of roles: one place that answers "does this role allow this operation" and
+ * "which built-in roles of least privilege allow it". Every rule that reasons about what a grant
+ * permits asks here, for built-in roles and for custom roles declared in the analysed files alike.
+ *
+ * Azure's semantics (Microsoft Learn, "Understand Azure role definitions"):
+ * - An operation is a control-plane action (`Microsoft.ContainerRegistry/registries/pull/read`) or
+ *   a data action (`Microsoft.KeyVault/vaults/secrets/getSecret/action`); `actions` never grant
+ *   data actions and `dataActions` never grant actions.
+ * - `*` in a permission matches any sequence of characters, `/` included (Reader's `*` then
+ *   `/read`, `Microsoft.Storage/*`); matching is case-insensitive.
+ * - A role allows an operation when one of its permission blocks lists a matching pattern and the
+ *   same block's `notActions`/`notDataActions` has none. Most roles are one block (the flat lists);
+ *   the catalog keeps the blocks where flattening would lose that information.
+ * - An ABAC condition on a block narrows it in ways a static reading cannot evaluate; such a
+ *   block is taken to allow what it lists (unknown is never turned into a denial).
+ */
+import { roleCatalog, type RoleCatalog, type RoleDefinition } from './roles.js';
+
+export type OperationKind = 'action' | 'dataAction';
+
+export interface Operation {
+  kind: OperationKind;
+  /** As Azure writes it: `Microsoft.KeyVault/vaults/secrets/getSecret/action`. */
+  name: string;
+}
+
+export function action(name: string): Operation {
+  return { kind: 'action', name };
+}
+
+export function dataAction(name: string): Operation {
+  return { kind: 'dataAction', name };
+}
+
+export interface PermissionBlock {
+  actions: string[];
+  notActions: string[];
+  dataActions: string[];
+  notDataActions: string[];
+  /** The block carries an ABAC condition (not evaluated). */
+  condition?: boolean;
+}
+
+/**
+ * Does `pattern` (an Azure permission, `*` as wildcard) match `text`? Both are compared
+ * case-insensitively. Linear in practice: the classic greedy matcher that backtracks only to the
+ * last `*`, so a custom role written in a template cannot make it blow up.
+ */
+export function matchesPermission(pattern: string, text: string): boolean {
+  const p = pattern.toLowerCase();
+  const t = text.toLowerCase();
+  let pi = 0;
+  let ti = 0;
+  let star = -1;
+  let mark = 0;
+  while (ti < t.length) {
+    if (pi < p.length && p[pi] !== '*' && p[pi] === t[ti]) {
+      pi++;
+      ti++;
+    } else if (pi < p.length && p[pi] === '*') {
+      star = pi++;
+      mark = ti;
+    } else if (star >= 0) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.length && p[pi] === '*') pi++;
+  return pi === p.length;
+}
+
+/** The role's permission blocks: the catalog's blocks where it keeps them, else the flat lists as one. */
+export function blocksOf(role: RoleDefinition): PermissionBlock[] {
+  return role.permissionBlocks ?? [role];
+}
+
+function blockAllows(block: PermissionBlock, op: Operation): boolean {
+  const [granted, denied] = op.kind === 'action' ? [block.actions, block.notActions] : [block.dataActions, block.notDataActions];
+  return granted.some((p) => matchesPermission(p, op.name)) && !denied.some((p) => matchesPermission(p, op.name));
+}
+
+/**
+ * Does the role allow the operation? `undefined` when grantlint cannot tell: a custom role whose
+ * permissions are not statically known. Callers treat that as "may allow" (never guessed into a finding).
+ */
+export function allows(role: RoleDefinition, op: Operation): boolean | undefined {
+  if (role.permissionsKnown === false) return undefined;
+  return blocksOf(role).some((b) => blockAllows(b, op));
+}
+
+/** Does the role allow every operation? `undefined` when it cannot be told. */
+export function allowsAll(role: RoleDefinition, ops: Operation[]): boolean | undefined {
+  if (role.permissionsKnown === false) return undefined;
+  return ops.every((op) => allows(role, op));
+}
+
+/** Does the role carry any data action at all (Owner and Contributor carry none)? */
+export function hasDataActions(role: RoleDefinition): boolean | undefined {
+  if (role.permissionsKnown === false) return undefined;
+  return blocksOf(role).some((b) => b.dataActions.length > 0);
+}
+
+/**
+ * Every permission pattern the role lists (actions and data actions), for rules that reason about
+ * namespaces (`role-target-mismatch`). `undefined` when not statically known.
+ */
+export function patternsOf(role: RoleDefinition): string[] | undefined {
+  if (role.permissionsKnown === false) return undefined;
+  return blocksOf(role).flatMap((b) => [...b.actions, ...b.dataActions]);
+}
+
+/**
+ * Least privilege among the built-in roles: the roles that allow every operation, the narrowest
+ * first. Narrowness is measured against the catalog's own vocabulary: the number of permission
+ * strings written anywhere in the catalog (each role's actions and data actions, wildcards included
+ * as text) that the role allows. Roles documented on Microsoft Learn (with a category) come before
+ * undocumented service-internal ones; ties go by name, so the answer is deterministic.
+ */
+export class PermissionModel {
+  private vocabulary?: Operation[];
+  private readonly breadths = new Map<string, number>();
+  private readonly answers = new Map<string, RoleDefinition[]>();
+
+  constructor(private readonly catalog: RoleCatalog) {}
+
+  allows(role: RoleDefinition, op: Operation): boolean | undefined {
+    return allows(role, op);
+  }
+
+  leastPrivileged(ops: Operation[]): RoleDefinition[] {
+    const key = ops.map((o) => `${o.kind}:${o.name.toLowerCase()}`).sort().join('|');
+    const cached = this.answers.get(key);
+    if (cached) return cached;
+    const candidates = this.catalog.all().filter((r) => ops.length > 0 && allowsAll(r, ops) === true);
+    const ranked = candidates
+      .map((role) => ({ role, documented: role.category !== null ? 0 : 1, breadth: this.breadth(role) }))
+      .sort((a, b) => a.documented - b.documented || a.breadth - b.breadth || (a.role.roleName < b.role.roleName ? -1 : 1))
+      .map((x) => x.role);
+    this.answers.set(key, ranked);
+    return ranked;
+  }
+
+  /** The single narrowest built-in role that allows every operation, if any does. */
+  narrowest(ops: Operation[]): RoleDefinition | undefined {
+    return this.leastPrivileged(ops)[0];
+  }
+
+  private breadth(role: RoleDefinition): number {
+    let n = this.breadths.get(role.id);
+    if (n === undefined) {
+      n = this.ops().filter((op) => allows(role, op) === true).length;
+      this.breadths.set(role.id, n);
+    }
+    return n;
+  }
+
+  private ops(): Operation[] {
+    if (!this.vocabulary) {
+      const seen = new Map<string, Operation>();
+      for (const r of this.catalog.all()) {
+        for (const b of blocksOf(r)) {
+          for (const a of b.actions) seen.set(`a:${a.toLowerCase()}`, action(a));
+          for (const d of b.dataActions) seen.set(`d:${d.toLowerCase()}`, dataAction(d));
+        }
+      }
+      this.vocabulary = [...seen.values()];
+    }
+    return this.vocabulary;
+  }
+}
+
+/**
+ * What a workload most often needs from a resource of a type, as operations (facts about the
+ * services, not about roles): the suggestion of a narrower role comes from the permission model
+ * for these. Types not listed get no suggestion of a specific role. Keys are lower case.
+ */
+export const TYPICAL_OPERATIONS: Record<string, Operation[]> = {
+  'microsoft.keyvault/vaults': [dataAction('Microsoft.KeyVault/vaults/secrets/getSecret/action')],
+  'microsoft.storage/storageaccounts': [dataAction('Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read')],
+  'microsoft.storage/storageaccounts/blobservices/containers': [dataAction('Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read')],
+  'microsoft.storage/storageaccounts/queueservices/queues': [dataAction('Microsoft.Storage/storageAccounts/queueServices/queues/messages/read')],
+  'microsoft.containerregistry/registries': [action('Microsoft.ContainerRegistry/registries/pull/read')],
+  'microsoft.servicebus/namespaces': [dataAction('Microsoft.ServiceBus/namespaces/messages/receive/action')],
+  'microsoft.eventhub/namespaces': [dataAction('Microsoft.EventHub/namespaces/messages/receive/action')],
+  'microsoft.appconfiguration/configurationstores': [dataAction('Microsoft.AppConfiguration/configurationStores/keyValues/read')],
+};
+
+/** The narrow role to suggest for a target of this type, from its typical operations, if known. */
+export function suggestedRole(model: PermissionModel, resourceType: string | undefined): RoleDefinition | undefined {
+  const ops = resourceType ? TYPICAL_OPERATIONS[resourceType.toLowerCase()] : undefined;
+  return ops ? model.narrowest(ops) : undefined;
+}
+
+let model: PermissionModel | undefined;
+
+/** The permission model over the built-in catalog shipped with grantlint. */
+export function permissionModel(): PermissionModel {
+  model ??= new PermissionModel(roleCatalog());
+  return model;
+}
