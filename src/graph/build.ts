@@ -4,6 +4,7 @@ import type { ResourceInstance } from '../model/template.js';
 import { asString, describeValue, type ScopeValue, type Value } from '../model/value.js';
 import { armShape } from './arm-shape.js';
 import { customRoleOf, isRoleDefinitionResource } from './custom-roles.js';
+import { collectSettings, type WorkloadSettings } from './settings.js';
 import { azurermShape } from './azurerm-shape.js';
 import { findGuid, type RoleCatalog, type RoleDefinition } from './roles.js';
 import type { GrantFacts, PrincipalFacts, ScopeFacts, ShapeAdapter } from './shape.js';
@@ -23,6 +24,7 @@ class GraphBuilder {
   private readonly grants: Grant[] = [];
   /** Custom roles declared here, by the declaring instance's key. */
   private readonly customRoles = new Map<string, RoleDefinition>();
+  private settings = new Map<string, WorkloadSettings>();
 
   constructor(
     private readonly resources: ResourceInstance[],
@@ -35,6 +37,7 @@ class GraphBuilder {
       const custom = customRoleOf(r);
       if (custom) this.customRoles.set(r.key, custom);
     }
+    this.settings = collectSettings(this.resources);
     for (const r of this.resources) {
       if (this.shapes.some((s) => s.isUserAssignedIdentity(r))) this.userIdentity(r);
     }
@@ -50,6 +53,8 @@ class GraphBuilder {
       grants: this.grants,
       resources: this.resources,
       roleDefinitions: [...this.customRoles.values()],
+      settings: this.settings,
+      identityIndex: this.identities,
     };
   }
 
@@ -96,6 +101,8 @@ class GraphBuilder {
     const facts = this.first((s) => s.workloadIdentities(r));
     if (!facts) return;
     const workload: Workload = { id: r.key, resource: r, identities: [] };
+    const settings = this.settings.get(r.key);
+    if (settings) workload.settings = settings;
     const attach = (identity: Identity): void => {
       if (workload.identities.includes(identity)) return;
       workload.identities.push(identity);

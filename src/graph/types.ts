@@ -2,12 +2,15 @@ import type { Location } from '../model/location.js';
 import type { ResourceInstance } from '../model/template.js';
 import type { Value } from '../model/value.js';
 import type { RoleDefinition } from './roles.js';
+import type { WorkloadSettings } from './settings.js';
 
 /** A resource that holds managed identities (web app, VM, container app, AKS cluster, ...). */
 export interface Workload {
   id: string;
   resource: ResourceInstance;
   identities: Identity[];
+  /** App settings or environment variables, for the types that have them (settings.ts). */
+  settings?: WorkloadSettings;
 }
 
 export type IdentityKind = 'system' | 'user' | 'external';
@@ -84,4 +87,8 @@ export interface IdentityGraph {
   resources: ResourceInstance[];
   /** Custom role definitions declared in the analysed files (built-in roles are in the catalog). */
   roleDefinitions: RoleDefinition[];
+  /** Settings and environment variables by resource key, for every resource type that has them (workloads or not). */
+  settings: Map<string, WorkloadSettings>;
+  /** Identity nodes by id (`user:<resource>`, `system:<resource>`, `external:<text>`): see identity-ids.ts `identityIdOf`. */
+  identityIndex: Map<string, Identity>;
 }
