@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runCli } from '../helpers/run-cli.js';
-import { sharedRoot } from '../helpers/paths.js';
+import { sharedPath } from '../helpers/paths.js';
 
 /**
  * Every case of ../shared/acceptance through the CLI's JSON output, with the contract of its
@@ -81,10 +81,7 @@ function checkedRules(checked: CaseFile['checked']): Set<string> {
   return new Set([...CORE, ...(checked ?? [])]);
 }
 
-const casesDir = join(sharedRoot, 'acceptance');
-if (!existsSync(casesDir)) {
-  throw new Error(`The acceptance cases are missing: expected them in ${casesDir} (../shared/acceptance beside the project, or set GRANTLINT_SHARED).`);
-}
+const casesDir = sharedPath('acceptance');
 const cases = readdirSync(casesDir)
   .filter((d) => existsSync(join(casesDir, d, 'expected.yaml')))
   .sort();

@@ -8,7 +8,7 @@ import { runRules } from '../../src/engine/run-rules.js';
 import { roleCatalog } from '../../src/graph/roles.js';
 import type { IdentityGraph } from '../../src/graph/types.js';
 import type { LoweredProgram } from '../../src/model/template.js';
-import { sharedRoot } from '../helpers/paths.js';
+import { sharedPath } from '../helpers/paths.js';
 import { withoutExternalModules } from './external-modules.js';
 
 /**
@@ -99,7 +99,7 @@ const KNOWN_DIFFERENCES: Record<string, string> = {
 
 describe('Bicep and ARM agree on the corpus pairs', () => {
   it('graph summaries and core findings match for at least 99% of pairs', async () => {
-    const corpus = join(sharedRoot, 'corpus');
+    const corpus = sharedPath('corpus');
     const pairs = [...pairsUnder(join(corpus, 'Azure+bicep-registry-modules')), ...pairsUnder(join(corpus, 'Azure+bicep'))].sort();
     expect(pairs.length).toBeGreaterThan(700);
     const disagreements: string[] = [];

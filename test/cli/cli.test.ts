@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
-import { repoRoot, sharedRoot } from '../helpers/paths.js';
+import { repoRoot, sharedPath } from '../helpers/paths.js';
 
 const temp = mkdtempSync(join(tmpdir(), 'grantlint-cli-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-const ownerCase = join(sharedRoot, 'acceptance', '03-bicep-owner-on-resource-group');
-const cleanCase = join(sharedRoot, 'acceptance', '01-seed-bicep-clean');
+const ownerCase = sharedPath('acceptance', '03-bicep-owner-on-resource-group');
+const cleanCase = sharedPath('acceptance', '01-seed-bicep-clean');
 
 describe('grantlint CLI', () => {
   it('--help prints usage and exits 0', () => {
@@ -91,7 +91,7 @@ describe('grantlint CLI', () => {
   });
 
   it('output is byte-identical across runs', () => {
-    const dir = join(sharedRoot, 'acceptance');
+    const dir = sharedPath('acceptance');
     const a = runCli(['--format', 'json', '--fail-on', 'never', '.'], dir);
     const b = runCli(['--format', 'json', '--fail-on', 'never', '.'], dir);
     expect(a.status).toBe(0);

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import Ajv from 'ajv-draft-04';
 import { expect } from 'vitest';
-import { sharedRoot } from '../helpers/paths.js';
+import { sharedPath } from '../helpers/paths.js';
 
-const schema = JSON.parse(readFileSync(join(sharedRoot, 'schemas', 'sarif-schema-2.1.0.json'), 'utf8'));
+const schema = JSON.parse(readFileSync(sharedPath('schemas', 'sarif-schema-2.1.0.json'), 'utf8'));
 const ajv = new Ajv({
   allErrors: true,
   strict: false,

@@ -7,7 +7,7 @@ import { runRules } from '../../src/engine/run-rules.js';
 import { buildGraph } from '../../src/graph/build.js';
 import { roleCatalog } from '../../src/graph/roles.js';
 import { terraformFrontEnd } from '../../src/lower/terraform/index.js';
-import { sharedRoot } from '../helpers/paths.js';
+import { sharedPath } from '../helpers/paths.js';
 import { diskHost } from '../lower/terraform/host.js';
 
 /**
@@ -29,7 +29,7 @@ function tfFiles(dir: string): string[] {
 describe('Terraform acceptance cases through the azurerm adapter', () => {
   for (const name of CASES) {
     it(name, () => {
-      const dir = join(sharedRoot, 'acceptance', name);
+      const dir = sharedPath('acceptance', name);
       const expected = (parse(readFileSync(join(dir, 'expected.yaml'), 'utf8')) as { findings: { rule: string; file: string; lines: [number, number] }[] }).findings.filter((f) => /\.tf$/.test(f.file));
       const program = terraformFrontEnd.analyze(tfFiles(dir), diskHost);
       const graph = buildGraph(program.resources, roleCatalog());

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { armFrontEnd } from '../../../src/lower/arm/index.js';
 import type { LoweredProgram, ResourceInstance } from '../../../src/model/template.js';
 import { describeValue, getPath, getProp, type Value } from '../../../src/model/value.js';
+import { sharedPath } from '../../helpers/paths.js';
 import { filesUnder, fsHost } from './helpers.js';
 
-const ACCEPTANCE = '/work/shared/acceptance';
+const ACCEPTANCE = sharedPath('acceptance');
 
 function lower(name: string): { p: LoweredProgram; dir: string } {
   const dir = join(ACCEPTANCE, name);

@@ -1,18 +1,18 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { statSync } from 'node:fs';
+import { dirname, relative, sep } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { armFrontEnd } from '../../../src/lower/arm/index.js';
 import { parseJson } from '../../../src/syntax/json/index.js';
+import { sharedPath } from '../../helpers/paths.js';
 import { filesUnder, fsHost } from './helpers.js';
 
 /**
  * Robustness and throughput over every .json of the corpus: the front end never throws, every
  * template parses, and the figures are printed (templates, instances, MB/s).
  */
-const CORPUS = '/work/shared/corpus';
+const CORPUS = sharedPath('corpus');
 /** Batches of folders of about 4 MB, one test each (so the worker stays responsive). */
 function batches(): { label: string; folders: string[][] }[] {
-  if (!existsSync(CORPUS)) return [];
   const files = filesUnder(CORPUS, (f) => /\.jsonc?$/i.test(f));
   const byFolder = new Map<string, string[]>();
   for (const f of files) byFolder.set(dirname(f), [...(byFolder.get(dirname(f)) ?? []), f]);
@@ -82,8 +82,7 @@ describe.skipIf(units.length === 0)('ARM front end over the corpus', () => {
   }
 
   it('JSON wrapper throughput on the hand-written quickstart templates', () => {
-    const dir = join(CORPUS, 'anthony-c-martin+azure-quickstart-templates');
-    if (!existsSync(dir)) return;
+    const dir = sharedPath('corpus', 'anthony-c-martin+azure-quickstart-templates');
     const host = fsHost();
     const texts = filesUnder(dir, (f) => /\.jsonc?$/i.test(f)).map((f) => host.readFile(f) ?? '');
     const bytes = texts.reduce((a, t) => a + t.length, 0);

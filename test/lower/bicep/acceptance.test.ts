@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { bicepFrontEnd } from '../../../src/lower/bicep/index.js';
 import type { LoweredProgram, ResourceInstance } from '../../../src/model/template.js';
 import { getProp, sameValue, type Value } from '../../../src/model/value.js';
+import { sharedPath } from '../../helpers/paths.js';
 import { bySymbol, diskHost, one, prop } from './helpers.js';
 
-const ACCEPTANCE = '/work/shared/acceptance';
+const ACCEPTANCE = sharedPath('acceptance');
 
 function caseDir(prefix: string): string {
   const name = fs.readdirSync(ACCEPTANCE).find((d) => d.startsWith(prefix));

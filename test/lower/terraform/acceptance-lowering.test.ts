@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { terraformFrontEnd } from '../../../src/lower/terraform/index.js';
 import type { RefValue } from '../../../src/model/value.js';
-import { sharedRoot } from '../../helpers/paths.js';
+import { sharedPath } from '../../helpers/paths.js';
 import { instances, js, one, prop } from './helpers.js';
 import { diskHost } from './host.js';
 
-const acceptance = join(sharedRoot, 'acceptance');
+const acceptance = sharedPath('acceptance');
 
 function lowerCase(name: string, files = ['main.tf']) {
   const dir = join(acceptance, name);

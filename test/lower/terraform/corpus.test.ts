@@ -1,14 +1,14 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../../../src/graph/build.js';
 import { roleCatalog } from '../../../src/graph/roles.js';
 import { terraformFrontEnd } from '../../../src/lower/terraform/index.js';
-import { sharedRoot } from '../../helpers/paths.js';
+import { sharedPath } from '../../helpers/paths.js';
 import { makeHost } from './host.js';
 
 /** Robustness: every Terraform file of the shared corpus, per repository, as `grantlint <repo>` would see them. */
-const corpus = join(sharedRoot, 'corpus');
+const corpus = sharedPath('corpus');
 
 function terraformFiles(dir: string): string[] {
   const out: string[] = [];
@@ -21,7 +21,7 @@ function terraformFiles(dir: string): string[] {
   return out;
 }
 
-const repos = existsSync(corpus) ? readdirSync(corpus).filter((d) => statSync(join(corpus, d)).isDirectory()) : [];
+const repos = readdirSync(corpus).filter((d) => statSync(join(corpus, d)).isDirectory());
 
 describe('Terraform front end over the corpus', () => {
   it('never throws, lowers every folder, and is fast', () => {

@@ -10,11 +10,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sharedPath, sharedRoot } from '../../helpers/paths.js';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-export const sharedDir = path.resolve(repoRoot, '..', 'shared');
-export const bicepRepo = path.join(sharedDir, 'corpus', 'Azure+bicep');
+export { repoRoot } from '../../helpers/paths.js';
+export const sharedDir = sharedRoot;
+export const bicepRepo = sharedPath('corpus', 'Azure+bicep');
 export const samplesDir = path.join(bicepRepo, 'src', 'Bicep.Core.Samples', 'Files');
 
 export interface Sample {

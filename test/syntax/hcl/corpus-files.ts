@@ -2,10 +2,9 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { sharedPath } from '../../helpers/paths.js';
 
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-export const corpus = path.resolve(repoRoot, '..', 'shared', 'corpus');
+export const corpus = sharedPath('corpus');
 
 function walk(dir: string, out: string[]): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
