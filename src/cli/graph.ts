@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
+import { unmatchedMessage, unmatchedPaths } from '../discover/unmatched.js';
 import { ConfigResolver } from '../engine/config.js';
 import { analyze } from '../engine/lint.js';
 import { GRAPH_RENDERERS } from '../format/graph/index.js';
-import { UsageError } from './options.js';
+import { parseOptions, UsageError } from './options.js';
 
 export interface GraphIo {
   stdout: (text: string) => void;
@@ -20,29 +20,26 @@ Options:
       --var-file <file>    Terraform variable values (repeatable)
       --include-generated  Also read ARM templates generated from a Bicep file beside them
   -c, --config <file>      Use this configuration file (its ignores) instead of the nearest .grantlint.yaml
+      --no-error-on-unmatched-pattern
+                           A path or glob that matches no template is not an error
   -h, --help               Show this help
 `;
 }
 
 /** `grantlint graph [paths] --format mermaid|dot|json`. Throws UsageError on bad arguments. */
 export async function runGraph(argv: string[], io: GraphIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string', short: 'f' },
-        help: { type: 'boolean', short: 'h' },
-        'var-file': { type: 'string', multiple: true },
-        'include-generated': { type: 'boolean' },
-        config: { type: 'string', short: 'c' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseOptions(
+    argv,
+    {
+      format: { type: 'string', short: 'f' },
+      help: { type: 'boolean', short: 'h' },
+      'var-file': { type: 'string', multiple: true },
+      'include-generated': { type: 'boolean' },
+      config: { type: 'string', short: 'c' },
+      'no-error-on-unmatched-pattern': { type: 'boolean' },
+    },
+    'grantlint graph',
+  );
   const { values, positionals } = parsed;
   if (values.help) {
     io.stdout(graphHelpText());
@@ -53,13 +50,18 @@ export async function runGraph(argv: string[], io: GraphIo): Promise<number> {
     throw new UsageError(`Unknown graph format '${format}'; use one of: ${Object.keys(GRAPH_RENDERERS).join(', ')}.`);
   }
   const render = GRAPH_RENDERERS[format];
-  const { graph } = await analyze(positionals.length > 0 ? positionals : ['.'], {
+  const paths = positionals.length > 0 ? positionals : ['.'];
+  const { graph, program } = await analyze(paths, {
     cwd: io.cwd,
     varFiles: values['var-file'] ?? [],
     includeGenerated: values['include-generated'] ?? false,
     // The configuration's ignores apply; its severities do not matter to the graph.
     config: new ConfigResolver({ cwd: io.cwd, configFile: values.config }),
   });
+  if (!values['no-error-on-unmatched-pattern']) {
+    const unmatched = await unmatchedPaths(paths, program.files, io.cwd);
+    if (unmatched.length > 0) throw new UsageError(unmatchedMessage(unmatched));
+  }
   io.stdout(render(graph, { cwd: io.cwd }));
   return 0;
 }

@@ -1,22 +1,29 @@
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { PathNotFoundError } from '../discover/discover.js';
+import { unmatchedMessage, unmatchedPaths } from '../discover/unmatched.js';
 import { Baseline, writeBaseline } from '../engine/baseline.js';
 import { ConfigError, ConfigResolver } from '../engine/config.js';
 import { lint } from '../engine/lint.js';
-import type { Finding, Severity } from '../engine/types.js';
+import { closest } from '../engine/suggest.js';
+import type { Finding, LintResult, Severity } from '../engine/types.js';
 import { roleCatalog } from '../graph/roles.js';
 import { FORMATTERS } from '../format/index.js';
+import type { FormatContext } from '../format/types.js';
 import { packageVersion } from '../util/package-root.js';
 import { findingsFor } from '../integrations/stdin.js';
 import { listRules, printConfig } from './config-commands.js';
-import { runGraph } from './graph.js';
-import { helpText, parseCliArgs, UsageError, type FailOn } from './options.js';
+import { useColor } from './color.js';
+import { graphHelpText, runGraph } from './graph.js';
+import { helpText, parseCliArgs, UsageError, type CliOptions, type FailOn } from './options.js';
 import { progressReporter } from './progress.js';
 import { stdinBuffer } from './stdin.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+
+const SUBCOMMANDS = ['graph', 'help'];
 
 const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
 
@@ -32,6 +39,8 @@ export interface CliIo {
   isTTY: boolean;
   /** stderr is a terminal: a progress line may be shown there. */
   stderrIsTTY?: boolean;
+  /** The environment (FORCE_COLOR, NO_COLOR); process.env when absent. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const defaultIo = (): CliIo => ({
@@ -47,6 +56,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
   const formats = Object.keys(FORMATTERS);
   try {
     if (argv[0] === 'graph') return await runGraph(argv.slice(1), io);
+    if (argv[0] === 'help') {
+      io.stdout(argv[1] === 'graph' ? graphHelpText() : helpText(formats));
+      return EXIT_OK;
+    }
     const options = parseCliArgs(argv, formats);
     if (options.help) {
       io.stdout(helpText(formats));
@@ -87,6 +100,10 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       progress?.done();
     }
     if (buffer) result = { ...result, findings: findingsFor(result.findings, buffer.file) };
+    else if (options.errorOnUnmatchedPattern) {
+      const unmatched = await unmatchedPaths(options.paths, result.files, io.cwd);
+      if (unmatched.length > 0) throw new UsageError(unmatchedMessage(unmatched));
+    }
     if (options.writeBaseline) {
       const count = writeBaseline(resolve(io.cwd, options.writeBaseline), result.findings);
       io.stderr(`grantlint: wrote ${count} finding${count === 1 ? '' : 's'} to ${options.writeBaseline}\n`);
@@ -95,15 +112,23 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     if (baseline && result.stats?.staleBaseline && options.format === 'stylish') {
       io.stderr(`grantlint: ${result.stats.staleBaseline} baseline entr${result.stats.staleBaseline === 1 ? 'y matches' : 'ies match'} nothing any more; refresh it with --write-baseline ${options.baseline}\n`);
     }
-    const text = FORMATTERS[options.format](result, {
+    if (options.quiet) result = { ...result, findings: result.findings.filter((f) => f.severity === 'error') };
+    writeReports(result, options, {
       cwd: io.cwd,
       rules: config.ruleMetas(),
       version: packageVersion(),
-      color: io.isTTY && !process.env.NO_COLOR,
-    });
-    io.stdout(text);
-    return reachesFailLevel(result.findings, options.failOn) ? EXIT_FINDINGS : EXIT_OK;
+      color: useColor(options.color, io.env ?? process.env, io.isTTY),
+    }, io);
+    const warnings = result.findings.filter((f) => f.severity === 'warning').length;
+    const tooManyWarnings = options.maxWarnings >= 0 && warnings > options.maxWarnings;
+    if (tooManyWarnings) io.stderr(`grantlint: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${options.maxWarnings} allows.\n`);
+    return reachesFailLevel(result.findings, options.failOn) || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
   } catch (e) {
+    if (e instanceof PathNotFoundError && argv[0] === e.path) {
+      // `grantlint grpah`: a mistyped subcommand reads as a missing path.
+      const near = closest(e.path, SUBCOMMANDS);
+      if (near) e.message += `. Did you mean 'grantlint ${near}'?`;
+    }
     if (e instanceof UsageError || e instanceof PathNotFoundError || e instanceof ConfigError) {
       io.stderr(`grantlint: ${e.message}\n`);
       return EXIT_USAGE;
@@ -111,5 +136,28 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const err = e as Error;
     io.stderr(`grantlint: internal error: ${err.message}\n${process.env.GRANTLINT_DEBUG ? `${err.stack}\n` : 'Set GRANTLINT_DEBUG=1 for details, and please report it.\n'}`);
     return EXIT_USAGE;
+  }
+}
+
+/**
+ * Every report of the run: each `-f` output to its file (folders made as needed) or to standard
+ * output, or to `--output-file`. Colour only for what goes to standard output, or to a file when
+ * `--color` asks for it.
+ */
+function writeReports(result: LintResult, options: CliOptions, context: FormatContext, io: CliIo): void {
+  for (const output of options.outputs) {
+    const file = output.file ?? options.outputFile;
+    const text = FORMATTERS[output.format](result, { ...context, color: file ? options.color === true : context.color });
+    if (!file) {
+      io.stdout(text);
+      continue;
+    }
+    const abs = resolve(io.cwd, file);
+    try {
+      mkdirSync(dirname(abs), { recursive: true });
+      writeFileSync(abs, text);
+    } catch (e) {
+      throw new UsageError(`Cannot write the ${output.format} report to '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+    }
   }
 }

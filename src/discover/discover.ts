@@ -46,7 +46,7 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
   };
   for (const arg of paths.length > 0 ? paths : ['.']) {
     if (isDynamicPattern(arg)) {
-      const matches = await glob(arg, { cwd: options.cwd, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'] });
+      const matches = await globFiles(arg, options.cwd);
       for (const m of matches.sort()) {
         const kind = fileKind(m);
         if (kind && !ignoredByConfig(m)) found.set(resolve(m), kind);
@@ -67,6 +67,11 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
     }
   }
   return [...found].map(([path, kind]) => ({ path, kind })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The files a glob argument names (absolute paths), as discovery reads it. */
+export function globFiles(pattern: string, cwd: string): Promise<string[]> {
+  return glob(pattern, { cwd, absolute: true, dot: false, ignore: ['**/node_modules/**', '**/.git/**'] });
 }
 
 interface GitIgnoreLayer {
