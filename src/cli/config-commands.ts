@@ -1,11 +1,16 @@
 import { relative, resolve } from 'node:path';
 import type { ConfigResolver } from '../engine/config.js';
+import { ruleDocsUrl } from '../format/links.js';
 
-/** `--list-rules`: every rule that can report, plugins included, with its default severity. */
-export function listRules(config: ConfigResolver, format: string): string {
+/**
+ * `--list-rules`: every rule that can report, plugins included, with its default severity and the
+ * URL of its documentation for this version (`docsUrl`; absent for a plugin rule without one).
+ */
+export function listRules(config: ConfigResolver, format: string, version: string): string {
   const metas = [...config.ruleMetas()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   if (format === 'json') {
-    return JSON.stringify(metas.map((m) => ({ id: m.id, severity: m.severity, description: m.description, docs: m.docs })), null, 2) + '\n';
+    const rules = metas.map((m) => ({ id: m.id, severity: m.severity, description: m.description, docsUrl: ruleDocsUrl(m, version) }));
+    return JSON.stringify(rules, null, 2) + '\n';
   }
   const idWidth = Math.max(...metas.map((m) => m.id.length));
   return metas.map((m) => `${m.id.padEnd(idWidth)}  ${m.severity.padEnd(7)}  ${m.description}`).join('\n') + '\n';

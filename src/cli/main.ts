@@ -73,7 +73,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const config = new ConfigResolver({ cwd: io.cwd, configFile: options.config });
     if (options.listRules) {
       await config.loadFolder(io.cwd);
-      io.stdout(listRules(config, options.format));
+      io.stdout(listRules(config, options.format, packageVersion()));
       return EXIT_OK;
     }
     if (options.printConfig) {

@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../engine/types.js';
+import { docsLookup } from './links.js';
 import { displayPath } from './paths.js';
 import type { Formatter } from './types.js';
 
@@ -18,8 +19,8 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** One `::error|warning|notice file=…,line=…::message` workflow command. */
-export function annotation(f: Finding, cwd: string): string {
+/** One `::error|warning|notice file=…,line=…::message` workflow command; the rule's page ends the message. */
+export function annotation(f: Finding, cwd: string, docsUrl?: string): string {
   const { start, end } = f.range;
   const props: [string, string | number][] = [
     ['file', displayPath(f.file, cwd)],
@@ -30,9 +31,12 @@ export function annotation(f: Finding, cwd: string): string {
   if (start.line === end.line) props.push(['col', start.column], ['endColumn', end.column]);
   props.push(['title', `grantlint ${f.ruleId}`]);
   const related = f.related.map((r) => `\n↳ ${r.message} (${displayPath(r.file, cwd)}:${r.range.start.line}:${r.range.start.column})`);
-  const body = [f.message, ...related].join('');
+  const body = [f.message, ...related, docsUrl ? `\nReference: ${docsUrl}` : ''].join('');
   return `::${COMMAND[f.severity]} ${props.map(([k, v]) => `${k}=${escapeProperty(String(v))}`).join(',')}::${escapeData(body)}`;
 }
 
 /** GitHub Actions annotations: one workflow command per finding, nothing else on stdout. */
-export const github: Formatter = (result, { cwd }) => result.findings.map((f) => annotation(f, cwd) + '\n').join('');
+export const github: Formatter = (result, context) => {
+  const docsUrl = docsLookup(context);
+  return result.findings.map((f) => annotation(f, context.cwd, docsUrl(f.ruleId)) + '\n').join('');
+};

@@ -1,3 +1,4 @@
+import { docsLookup } from './links.js';
 import { displayPath, findingsByFile } from './paths.js';
 import type { Formatter } from './types.js';
 import { XML_DECLARATION, xmlEscape as x } from './xml.js';
@@ -8,13 +9,20 @@ import { XML_DECLARATION, xmlEscape as x } from './xml.js';
  * as checked. Per file rather than per rule because reporters list suites and the file is what a
  * reader opens next (ESLint's junit formatter made the same choice).
  */
-export const junit: Formatter = (result, { cwd }) => {
+export const junit: Formatter = (result, context) => {
+  const { cwd } = context;
+  const docsUrl = docsLookup(context);
   const files = findingsByFile(result, cwd, true);
   const suites: string[] = [];
   for (const { rel, findings } of files) {
     const cases = findings.map((f) => {
       const where = `${rel}:${f.range.start.line}:${f.range.start.column}`;
-      const details = [`${where}: ${f.severity}: ${f.message} [${f.ruleId}]`, ...f.related.map((r) => `  ${r.message} ${displayPath(r.file, cwd)}:${r.range.start.line}:${r.range.start.column}`)];
+      const url = docsUrl(f.ruleId);
+      const details = [
+        `${where}: ${f.severity}: ${f.message} [${f.ruleId}]`,
+        ...f.related.map((r) => `  ${r.message} ${displayPath(r.file, cwd)}:${r.range.start.line}:${r.range.start.column}`),
+        ...(url ? [`Reference: ${url}`] : []),
+      ];
       return (
         `    <testcase classname="${x(rel)}" name="${x(`${f.ruleId} at ${f.range.start.line}:${f.range.start.column}`)}" time="0">\n` +
         `      <failure type="${f.severity}" message="${x(f.message)}">${x(details.join('\n'))}</failure>\n` +

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Finding, RuleMeta, Severity } from '../engine/types.js';
 import type { Range } from '../model/location.js';
-import { REPOSITORY_URL, ruleHelpUri } from './links.js';
+import { REPOSITORY_URL, ruleDocsUrl } from './links.js';
 import { displayPath } from './paths.js';
 import type { Formatter } from './types.js';
 
@@ -68,7 +68,7 @@ export const sarif: Formatter = (result, { cwd, rules, version }) => {
             semanticVersion: version,
             version,
             informationUri: REPOSITORY_URL,
-            rules: table.map(ruleDescriptor),
+            rules: table.map((rule) => ruleDescriptor(rule, version)),
           },
         },
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(cwd) } },
@@ -80,8 +80,8 @@ export const sarif: Formatter = (result, { cwd, rules, version }) => {
   return JSON.stringify(log, null, 2) + '\n';
 };
 
-function ruleDescriptor(rule: RuleMeta): Record<string, unknown> {
-  const helpUri = rule.docs ? ruleHelpUri(rule) : undefined;
+function ruleDescriptor(rule: RuleMeta, version: string): Record<string, unknown> {
+  const helpUri = ruleDocsUrl(rule, version);
   const descriptor: Record<string, unknown> = {
     id: rule.id,
     name: rule.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c: string) => c.toUpperCase()),

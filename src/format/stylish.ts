@@ -1,10 +1,16 @@
+import { docsLookup } from './links.js';
 import { displayPath, findingsByFile } from './paths.js';
 import type { Formatter } from './types.js';
 
 const COLORS = { red: 31, yellow: 33, blue: 34, gray: 90, bold: 1, underline: 4 } as const;
 
-/** For people: findings grouped by file, ESLint-style, with a count at the end. */
-export const stylish: Formatter = (result, { cwd, color }) => {
+/**
+ * For people: findings grouped by file, ESLint-style, with a count at the end and then each
+ * reported rule's documentation (tflint's `Reference:`), once per rule rather than once per finding
+ * so that a long report does not double in length.
+ */
+export const stylish: Formatter = (result, context) => {
+  const { cwd, color } = context;
   const paint = (c: keyof typeof COLORS, s: string): string => (color ? `\u001b[${COLORS[c]}m${s}\u001b[0m` : s);
   if (result.findings.length === 0) return '';
   const lines: string[] = [];
@@ -28,6 +34,17 @@ export const stylish: Formatter = (result, { cwd, color }) => {
   if (counts.info) parts.push(plural(counts.info, 'info'));
   const summary = `✖ ${plural(total, 'problem')} (${parts.join(', ')})`;
   lines.push(counts.error ? paint('red', paint('bold', summary)) : paint('yellow', paint('bold', summary)));
+  const docsUrl = docsLookup(context);
+  const ruleIds = [...new Set(result.findings.map((f) => f.ruleId))].sort();
+  const references = ruleIds.flatMap((id) => {
+    const url = docsUrl(id);
+    return url ? [[id, url]] : [];
+  });
+  if (references.length > 0) {
+    const width = Math.max(...references.map(([id]) => id.length));
+    lines.push('', 'Reference:');
+    for (const [id, url] of references) lines.push(`  ${id.padEnd(width)}  ${paint('underline', url)}`);
+  }
   return lines.join('\n') + '\n';
 };
 

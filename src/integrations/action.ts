@@ -9,6 +9,7 @@ import type { Finding, LintResult } from '../engine/types.js';
 import { FORMATTERS } from '../format/index.js';
 import { graphView } from '../format/graph/view.js';
 import { github } from '../format/github.js';
+import { docsLookup } from '../format/links.js';
 import { displayPath } from '../format/paths.js';
 import { sarif } from '../format/sarif.js';
 import { packageVersion } from '../util/package-root.js';
@@ -111,7 +112,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     // In a pull request GITHUB_SHA is a merge commit nobody browses; link to the head commit.
     const sha = range?.head ?? env.GITHUB_SHA;
     const blobUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && sha ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${sha}` : undefined;
-    const text = jobSummary({ findings: reported, cwd, view: graphView(graph, cwd), changed, totalFindings: result.findings.length, blobUrl });
+    const text = jobSummary({ findings: reported, cwd, view: graphView(graph, cwd), changed, totalFindings: result.findings.length, blobUrl, docsUrl: docsLookup(context) });
     await core.summary.addRaw(text).write();
   }
 

@@ -8,6 +8,11 @@ export function cell(text: string): string {
   return text.replace(/[&<>|[\]*_~`\\#!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, '<br>');
 }
 
+/** A URL inside a double-quoted HTML attribute of a table cell. */
+function attribute(url: string): string {
+  return url.replace(/[&"<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 const ICON: Record<Severity, string> = { error: '🔴 error', warning: '🟡 warning', info: '🔵 info' };
 
 export interface SummaryInput {
@@ -20,6 +25,8 @@ export interface SummaryInput {
   totalFindings: number;
   /** `https://github.com/owner/repo/blob/<sha>` for links to the lines, when known. */
   blobUrl?: string;
+  /** A rule's documentation URL (the rule cell links to it). */
+  docsUrl?: (ruleId: string) => string | undefined;
   /** Above this many nodes the diagram is left out (Mermaid renders large graphs poorly). */
   maxNodes?: number;
 }
@@ -47,7 +54,9 @@ export function jobSummary(input: SummaryInput): string {
       const location = input.blobUrl && !rel.startsWith('../')
         ? `<a href="${input.blobUrl}/${rel.split('/').map(encodeURIComponent).join('/')}#L${f.range.start.line}-L${f.range.end.line}">${cell(where)}</a>`
         : cell(where);
-      out.push(`| ${ICON[f.severity]} | ${cell(f.ruleId)} | ${location} | ${cell(f.message)} |`);
+      const url = input.docsUrl?.(f.ruleId);
+      const rule = url ? `<a href="${attribute(url)}">${cell(f.ruleId)}</a>` : cell(f.ruleId);
+      out.push(`| ${ICON[f.severity]} | ${rule} | ${location} | ${cell(f.message)} |`);
     }
   }
   const view = input.changed ? focusView(input.view, new Set([...input.changed].map((f) => displayPath(f, cwd)))) : input.view;

@@ -121,12 +121,15 @@ describe('--list-rules and --print-config', () => {
     ]);
     expect(lines[1]).toMatch(/^fixture-every-workload +info +Reports every workload \(a test fixture\)\.$/);
     const json = JSON.parse(runCli(['--list-rules', '--format', 'json'], dir).stdout);
+    const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version;
     expect(json.find((r: { id: string }) => r.id === 'privileged-role')).toEqual({
       id: 'privileged-role',
       severity: 'error',
       description: 'A privileged role (Owner, Contributor, access administrators) is granted to a workload identity.',
-      docs: 'docs/rules/privileged-role.md',
+      docsUrl: `https://github.com/grantlint/grantlint/blob/v${version}/docs/rules/privileged-role.md`,
     });
+    // The fixture plugin rule names no page: no URL rather than a guess in grantlint's repository.
+    expect(json.find((r: { id: string }) => r.id === 'fixture-every-workload').docsUrl).toBeUndefined();
   });
 
   it('--print-config shows the config files, ignore status, severities and options after overrides', () => {

@@ -40,16 +40,18 @@ describe('compact', () => {
   const { result, context } = loadFixture();
   const out = FORMATTERS.compact(result, context);
 
-  it('prints file:line:col: severity: message [rule], one line per finding', () => {
+  it('prints file:line:col: severity: message [rule] docs, one line per finding', () => {
     const lines = out.trimEnd().split('\n');
     expect(lines).toHaveLength(result.findings.length);
-    expect(lines[0]).toBe("broken.json:4:3: error: Expected ',' or '}' after a property value. [parse-error]");
-    expect(lines).toContain("terraform/main.tf:20:1: info: Grants 'Reader' on the subscription; grant it on the resource the workload reads. [broad-scope]");
+    expect(lines[0]).toBe("broken.json:4:3: error: Expected ',' or '}' after a property value. [parse-error] https://github.com/grantlint/grantlint/blob/v1.2.3/docs/rules/parse-error.md");
+    expect(lines).toContain("terraform/main.tf:20:1: info: Grants 'Reader' on the subscription; grant it on the resource the workload reads. [broad-scope] https://github.com/grantlint/grantlint/blob/v1.2.3/docs/rules/broad-scope.md");
+    // A plugin rule without a docs URL ends at its id.
+    expect(lines).toContain(`odd dir/a&b <x>.bicep:1:1: warning: Name <x> & "y" 'z' holds 100% of the grants. [team/no-owner]`);
   });
 
   it('keeps a multi-line message on one line', () => {
     const f = { ...result.findings[0], message: 'first\r\n  second\nthird' };
-    expect(FORMATTERS.compact({ files: [], findings: [f] }, context)).toBe('broken.json:4:3: error: first second third [parse-error]\n');
+    expect(FORMATTERS.compact({ files: [], findings: [f] }, context)).toBe('broken.json:4:3: error: first second third [parse-error] https://github.com/grantlint/grantlint/blob/v1.2.3/docs/rules/parse-error.md\n');
   });
 
   it('prints nothing for a clean run', () => {
@@ -107,7 +109,7 @@ describe('checkstyle', () => {
       line: '12',
       column: '1',
       severity: 'error',
-      message: result.findings[2].message,
+      message: `${result.findings[2].message} Reference: https://github.com/grantlint/grantlint/blob/v1.2.3/docs/rules/privileged-role.md`,
       source: 'grantlint.privileged-role',
     });
     expect(errors.find((e) => e.file === 'odd dir/a&b <x>.bicep')?.message).toBe(`Name <x> & "y" 'z' holds 100% of the grants.`);

@@ -73,7 +73,7 @@ describe('github annotations', () => {
   it('one workflow command per finding: error, warning, notice for info', () => {
     const lines = github(result, context).trimEnd().split('\n');
     expect(lines).toHaveLength(result.findings.length);
-    expect(lines[0]).toBe("::error file=broken.json,line=4,endLine=4,col=3,endColumn=4,title=grantlint parse-error::Expected ',' or '}' after a property value.");
+    expect(lines[0]).toBe("::error file=broken.json,line=4,endLine=4,col=3,endColumn=4,title=grantlint parse-error::Expected ',' or '}' after a property value.%0AReference: https://github.com/grantlint/grantlint/blob/v1.2.3/docs/rules/parse-error.md");
     expect(lines[5]).toMatch(/^::notice file=terraform\/main\.tf,line=20,endLine=25,title=grantlint broad-scope::Grants 'Reader'/);
   });
 

@@ -12,14 +12,14 @@ describe('sarif', () => {
   const log = checkSarif(sarif(result, context));
   const run = log.runs[0];
 
-  it('carries the rule table with help links to the rule pages', () => {
+  it('carries the rule table with help links to the rule pages at the version\'s tag', () => {
     const rule = run.tool.driver.rules.find((r: any) => r.id === 'privileged-role');
     expect(rule).toMatchObject({
       id: 'privileged-role',
       name: 'PrivilegedRole',
       shortDescription: { text: 'A privileged role (Owner, Contributor, access administrators) is granted to a workload identity.' },
       defaultConfiguration: { level: 'error' },
-      helpUri: 'https://github.com/grantlint/grantlint/blob/main/docs/rules/privileged-role.md',
+      helpUri: 'https://github.com/grantlint/grantlint/blob/v1.2.3/docs/rules/privileged-role.md',
     });
     expect(rule.help.text).toContain(rule.helpUri);
     expect(run.tool.driver.version).toBe('1.2.3');

@@ -84,7 +84,7 @@ describe('--stdin --stdin-filename', () => {
     const lines = compactLines(r.stdout);
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) expect(l.startsWith('app/main.bicep:')).toBe(true);
-    expect(lines).toContainEqual(expect.stringMatching(/^app\/main\.bicep:17:1: error: Grants 'Owner' .*\[privileged-role\]$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^app\/main\.bicep:17:1: error: Grants 'Owner' .*\[privileged-role\] https:\/\/\S+\/docs\/rules\/privileged-role\.md$/));
     expect(r.stdout).not.toContain('missing-role-grant');
     expect(r.status).toBe(1);
   });
@@ -100,7 +100,7 @@ describe('--stdin --stdin-filename', () => {
 
   it('a buffer never saved is linted under its name', () => {
     const r = runCli(['--format', 'compact', '--stdin', '--stdin-filename', 'app/new.bicep'], temp, SITE.replace('modules/vault-reader.bicep', 'modules/vault-reader.bicep') + OWNER);
-    expect(compactLines(r.stdout)).toContainEqual(expect.stringMatching(/^app\/new\.bicep:17:1: error: .*\[privileged-role\]$/));
+    expect(compactLines(r.stdout)).toContainEqual(expect.stringMatching(/^app\/new\.bicep:17:1: error: .*\[privileged-role\] https:\/\/\S+\/docs\/rules\/privileged-role\.md$/));
   });
 
   it('usage errors: no filename, paths with --stdin, a file kind grantlint does not read', () => {
@@ -160,12 +160,12 @@ describe('editor problem matchers, applied to real compact output', () => {
     const qf = JSON.parse(readFileSync(qfFile, 'utf8')) as [string, number, number, string, string, number][];
     const json = JSON.parse(runCli(['--format', 'json', '--fail-on', 'never', '.'], temp).stdout);
     expect(qf).toEqual(
-      json.findings.map((f: { file: string; range: { start: { line: number; column: number } }; severity: string; message: string; ruleId: string }) => [
+      json.findings.map((f: { file: string; range: { start: { line: number; column: number } }; severity: string; message: string; ruleId: string; docsUrl: string }) => [
         f.file,
         f.range.start.line,
         f.range.start.column,
         f.severity[0], // %t keeps the letter; Vim reads e, w, i as error, warning, info
-        `${f.message} [${f.ruleId}]`,
+        `${f.message} [${f.ruleId}] ${f.docsUrl}`,
         1,
       ]),
     );
