@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { PathNotFoundError } from '../discover/discover.js';
 import { unmatchedMessage, unmatchedPaths } from '../discover/unmatched.js';
 import { Baseline, writeBaseline } from '../engine/baseline.js';
@@ -81,7 +81,8 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return EXIT_OK;
     }
     // A baseline being rewritten must not hide the findings it is rewritten from.
-    const baseline = options.baseline && !options.writeBaseline ? Baseline.read(options.baseline, io.cwd) : undefined;
+    const baselinePath = options.baseline ?? configuredBaseline(config, io.cwd);
+    const baseline = baselinePath && !options.writeBaseline ? Baseline.read(baselinePath, io.cwd) : undefined;
     const progress = options.format === 'stylish' && io.stderrIsTTY ? progressReporter(io.stderr) : undefined;
     const buffer = options.stdin ? await stdinBuffer(options.stdinFilename!, io.cwd) : undefined;
     let result;
@@ -110,7 +111,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       return EXIT_OK;
     }
     if (baseline && result.stats?.staleBaseline && options.format === 'stylish') {
-      io.stderr(`grantlint: ${result.stats.staleBaseline} baseline entr${result.stats.staleBaseline === 1 ? 'y matches' : 'ies match'} nothing any more; refresh it with --write-baseline ${options.baseline}\n`);
+      io.stderr(`grantlint: ${result.stats.staleBaseline} baseline entr${result.stats.staleBaseline === 1 ? 'y matches' : 'ies match'} nothing any more; refresh it with --write-baseline ${baselinePath}\n`);
     }
     if (options.quiet) result = { ...result, findings: result.findings.filter((f) => f.severity === 'error') };
     writeReports(result, options, {
@@ -137,6 +138,15 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stderr(`grantlint: internal error: ${err.message}\n${process.env.GRANTLINT_DEBUG ? `${err.stack}\n` : 'Set GRANTLINT_DEBUG=1 for details, and please report it.\n'}`);
     return EXIT_USAGE;
   }
+}
+
+/** The `baseline` of the configuration for the working folder, relative to it (for messages). */
+export function configuredBaseline(config: ConfigResolver, cwd: string): string | undefined {
+  const abs = config.baselineFor(cwd);
+  if (!abs) return undefined;
+  const rel = relative(cwd, abs);
+  // Another drive on Windows: no relative path.
+  return isAbsolute(rel) ? abs : rel.split('\\').join('/');
 }
 
 /**

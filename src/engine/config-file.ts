@@ -43,6 +43,8 @@ export interface ConfigFile {
   overrides: Override[];
   /** Absolute paths of the plugin modules, in the order written. */
   plugins: string[];
+  /** `baseline`: the baseline file in force when none is given on the command line (absolute). */
+  baseline?: string;
   /** The line a key is written on (the nearest existing ancestor when the key is absent). */
   lineOf(path: KeyPath): number;
   /** `.grantlint.yaml:4: rules.privileged-role: <problem>` (the file relative to `cwd`). */
@@ -148,6 +150,7 @@ interface RawConfig {
   ignore?: string[];
   overrides?: { files: string[]; rules?: Record<string, unknown> }[];
   plugins?: string[];
+  baseline?: string;
 }
 
 /**
@@ -217,6 +220,7 @@ export function readConfigFile(path: string, cwd: string, text?: string): Config
     ignorePatterns,
     overrides,
     plugins: (raw.plugins ?? []).map((p) => resolve(dir, p)),
+    baseline: raw.baseline === undefined ? undefined : resolve(dir, raw.baseline),
     lineOf,
     error,
     ignores(target: string): boolean {

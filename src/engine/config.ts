@@ -93,6 +93,11 @@ export class ConfigResolver {
     return this.own.get(dir) ?? undefined;
   }
 
+  /** The `baseline` of the nearest configuration for a folder that names one (absolute path). */
+  baselineFor(dir: string): string | undefined {
+    return [...this.chain(dir)].reverse().find((c) => c.baseline !== undefined)?.baseline;
+  }
+
   /** An `ignore` pattern of an applicable configuration matches the file (absolute path). */
   isIgnored(file: string): boolean {
     return this.chain(dirname(file)).some((c) => c.ignores(file));

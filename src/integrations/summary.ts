@@ -21,8 +21,12 @@ export interface SummaryInput {
   view: GraphView;
   /** Relative paths the pull request changes, when the summary is about a pull request. */
   changed?: Set<string>;
+  /** The report is limited to the changed lines of those files (`only-changed: true`), not the whole files. */
+  changedLines?: boolean;
   /** Findings reported before filtering to the changed files. */
   totalFindings: number;
+  /** Findings of each level left without an annotation (GitHub shows 10 of each level per step). */
+  notAnnotated?: Record<Severity, number>;
   /** `https://github.com/owner/repo/blob/<sha>` for links to the lines, when known. */
   blobUrl?: string;
   /** A rule's documentation URL (the rule cell links to it). */
@@ -37,14 +41,25 @@ export function jobSummary(input: SummaryInput): string {
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;
   const out: string[] = ['## grantlint', ''];
-  const scope = input.changed ? ` in the ${input.changed.size} file${input.changed.size === 1 ? '' : 's'} this pull request changes` : '';
+  const files = input.changed ? `${input.changed.size} file${input.changed.size === 1 ? '' : 's'}` : '';
+  const scope = input.changed ? (input.changedLines ? ` on the lines this pull request changes (in ${files})` : ` in the ${files} this pull request changes`) : '';
   out.push(
     findings.length === 0
       ? `No findings${scope}.`
       : `**${findings.length}** finding${findings.length === 1 ? '' : 's'}${scope}: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.info} info.`,
   );
   if (input.changed && input.totalFindings > findings.length) {
-    out.push('', `${input.totalFindings - findings.length} more in files this pull request does not change (not shown).`);
+    const where = input.changedLines ? 'on lines' : 'in files';
+    out.push('', `${input.totalFindings - findings.length} more ${where} this pull request does not change (not shown).`);
+  }
+  const left = input.notAnnotated;
+  const unannotated = left ? left.error + left.warning + left.info : 0;
+  if (left && unannotated > 0) {
+    const parts = (['error', 'warning', 'info'] as const).filter((l) => left[l] > 0).map((l) => `${left[l]} ${l === 'info' ? 'info' : `${l}${left[l] === 1 ? '' : 's'}`}`);
+    out.push(
+      '',
+      `${unannotated} finding${unannotated === 1 ? ' is' : 's are'} not annotated on the diff (${parts.join(', ')}): GitHub shows at most 10 annotations of each level per step. All are in the table below and in the log.`,
+    );
   }
   if (findings.length > 0) {
     out.push('', '| Severity | Rule | Location | Message |', '| --- | --- | --- | --- |');

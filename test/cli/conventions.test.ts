@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useColor } from '../../src/cli/color.js';
@@ -190,5 +190,21 @@ describe('arguments in grantlint words', () => {
     expect(runCli(['-v'], repoRoot).stdout).toBe(`${version}\n`);
     expect(existsSync(join(repoRoot, 'grpah'))).toBe(false);
     expect(runCli(['grpah'], repoRoot).stderr).toBe("grantlint: No such file or directory: grpah. Did you mean 'grantlint graph'?\n");
+  });
+});
+
+describe('the baseline key of .grantlint.yaml', () => {
+  it('is the baseline in force when --baseline is not given, relative to the configuration file', () => {
+    const project = tree({ 'infra/main.bicep': BICEP });
+    expect(runCli(['--write-baseline', 'infra/baseline.json', '.'], project).status).toBe(0);
+    expect(runCli(['.'], project).status).toBe(1);
+    writeFileSync(join(project, '.grantlint.yaml'), 'baseline: infra/baseline.json\n');
+    expect(runCli(['.'], project)).toMatchObject({ status: 0, stdout: '' });
+    // From a subfolder the same file applies (the nearest configuration names it).
+    expect(runCli(['.'], join(project, 'infra')).status).toBe(0);
+    writeFileSync(join(project, '.grantlint.yaml'), 'baseline: infra/missing.json\n');
+    const r = runCli(['.'], project);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('infra/missing.json: cannot read the baseline (ENOENT)');
   });
 });

@@ -1,17 +1,26 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { parseUnifiedDiff } from '../../src/integrations/changed-files.js';
+import { splitArgs } from '../../src/integrations/action.js';
 import { repoRoot } from '../helpers/paths.js';
 import { checkSarif } from '../format/sarif-check.js';
 import { commitFolder, git, initRepo, parseOutputFile } from './git-repo.js';
 
+/**
+ * The Action run as a runner runs it: a checkout of the action holding only what the repository
+ * commits (action.yml, the bundle, data/, schemas/, package.json: no node_modules, no dist/, no
+ * `npm ci`), its `runs.main` started with node, inputs as INPUT_<NAME>, files for outputs and summary.
+ */
+
 const fixtures = join(repoRoot, 'fixtures', 'integrations', 'pr');
-const entry = join(repoRoot, 'bin', 'grantlint-action.js');
+const action = parseYaml(readFileSync(join(repoRoot, 'action.yml'), 'utf8'));
 
 let temp: string;
+let actionPath: string;
 let workspace: string;
 let base: string;
 let head: string;
@@ -19,8 +28,11 @@ let eventPath: string;
 
 beforeAll(() => {
   temp = mkdtempSync(join(tmpdir(), 'grantlint-action-'));
+  actionPath = join(temp, '_actions', 'grantlint', 'grantlint', 'v0');
+  mkdirSync(actionPath, { recursive: true });
+  for (const entry of ['action.yml', 'action', 'data', 'schemas', 'package.json']) cpSync(join(repoRoot, entry), join(actionPath, entry), { recursive: true });
   workspace = join(temp, 'repo');
-  spawnSync('mkdir', [workspace]);
+  mkdirSync(workspace);
   initRepo(workspace);
   base = commitFolder(workspace, join(fixtures, 'base'), 'base');
   git(workspace, 'checkout', '-q', '-b', 'feature');
@@ -39,10 +51,12 @@ interface ActionRun {
   stderr: string;
   outputs: Record<string, string>;
   summary: string;
+  /** From the start of the process to grantlint's first line (its ::debug:: before linting). */
+  startMs: number;
+  totalMs: number;
 }
 
-/** Runs the entry point as the runner does: inputs as INPUT_<NAME> (upper case, dashes kept), files for outputs and summary. */
-function runAction(inputs: Record<string, string>, extraEnv: Record<string, string> = {}): ActionRun {
+function runAction(inputs: Record<string, string>, extraEnv: Record<string, string> = {}, cwd = workspace): Promise<ActionRun> {
   const id = Math.random().toString(36).slice(2);
   const outputFile = join(temp, `output-${id}`);
   const summaryFile = join(temp, `summary-${id}`);
@@ -50,9 +64,10 @@ function runAction(inputs: Record<string, string>, extraEnv: Record<string, stri
   writeFileSync(summaryFile, '');
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? temp,
+    HOME: temp,
     GITHUB_ACTIONS: 'true',
-    GITHUB_WORKSPACE: workspace,
+    GITHUB_ACTION_PATH: actionPath,
+    GITHUB_WORKSPACE: cwd,
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_EVENT_NAME: 'pull_request',
@@ -62,95 +77,213 @@ function runAction(inputs: Record<string, string>, extraEnv: Record<string, stri
     GITHUB_SHA: 'f'.repeat(40),
     ...extraEnv,
   };
+  // The runner passes each declared input, its default when the workflow gives none.
+  for (const [name, spec] of Object.entries(action.inputs as Record<string, { default?: string }>)) env[`INPUT_${name.toUpperCase()}`] = spec.default ?? '';
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
-  const r = spawnSync(process.execPath, [entry], { cwd: workspace, env, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, outputs: parseOutputFile(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') };
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    let startMs = Number.NaN;
+    let stdout = '';
+    let stderr = '';
+    const child = spawn(process.execPath, [join(actionPath, action.runs.main)], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (Number.isNaN(startMs) && stdout.includes('::debug::grantlint ')) startMs = performance.now() - t0;
+    });
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) =>
+      resolve({ status, stdout, stderr, outputs: parseOutputFile(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8'), startMs, totalMs: performance.now() - t0 }),
+    );
+  });
 }
 
-const commands = (stdout: string): string[] => stdout.split('\n').filter((l) => l.startsWith('::'));
+const commands = (stdout: string): string[] => stdout.split('\n').filter((l) => /^::(error|warning|notice)/.test(l));
+const annotationsOf = (stdout: string): string[] => commands(stdout).filter((c) => / file=/.test(c));
 
-describe('GitHub Action entry point', () => {
-  it('action.yml passes every input it declares to the entry point, by the name the runner uses', () => {
-    const action = parseYaml(readFileSync(join(repoRoot, 'action.yml'), 'utf8'));
-    expect(action.runs.using).toBe('composite');
-    const run = action.runs.steps.find((s: { id?: string }) => s.id === 'grantlint');
-    for (const name of Object.keys(action.inputs)) {
-      expect(run.env[`INPUT_${name.toUpperCase()}`]).toBe(`\${{ inputs.${name} }}`);
-    }
-    for (const step of action.runs.steps) expect(step.run).not.toContain('inputs.');
-    for (const output of Object.keys(action.outputs)) expect(action.outputs[output].value).toBe(`\${{ steps.grantlint.outputs.${output} }}`);
+describe('action.yml', () => {
+  it('is a JavaScript action on node20 whose committed bundle is all it needs', () => {
+    expect(action.runs).toEqual({ using: 'node20', main: 'action/main.mjs' });
+    expect(existsSync(join(repoRoot, action.runs.main))).toBe(true);
+    expect(readdirSync(actionPath)).not.toContain('node_modules');
+    expect(JSON.stringify(action)).not.toMatch(/npm (ci|install)/);
   });
 
-  it('only-changed in a pull request: lints everything, reports the changed file, fails on its error', () => {
-    const r = runAction({ 'fail-on': 'error', 'sarif-file': 'out/grantlint.sarif', 'only-changed': 'true', format: 'compact' });
+  it('declares exactly the inputs the entry point reads', () => {
+    const source = readFileSync(join(repoRoot, 'src', 'integrations', 'action.ts'), 'utf8');
+    const read = new Set([...source.matchAll(/(?:getInput|list|bool)\('([a-z-]+)'/g)].map((m) => m[1]));
+    expect(new Set(Object.keys(action.inputs))).toEqual(read);
+    for (const output of Object.keys(action.outputs)) expect(source).toContain(`core.setOutput('${output}'`);
+  });
+});
+
+describe('GitHub Action, run as a runner runs it', () => {
+  it('starts linting in under 2 s with nothing installed', async () => {
+    const r = await runAction({ 'fail-on': 'never' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.startMs).toBeLessThan(2000);
+    // For the record (the machine is shared; CPU time is what bench reports).
+    console.log(`action: first line after ${r.startMs.toFixed(0)} ms, done after ${r.totalMs.toFixed(0)} ms`);
+  });
+
+  it('only-changed (lines) in a pull request: lints everything, reports the added lines, fails on their error', async () => {
+    const r = await runAction({ 'fail-on': 'error', 'sarif-file': 'out/grantlint.sarif', 'only-changed': 'true', format: 'compact' });
     expect(r.status).toBe(1);
-    const cmds = commands(r.stdout);
-    // The annotations: only the pull request's file, one command per finding.
-    const annotations = cmds.filter((c) => /^::(error|warning|notice) /.test(c));
-    expect(annotations.length).toBeGreaterThanOrEqual(1);
-    for (const a of annotations) expect(a).toMatch(/^::(error|warning|notice) file=app\/main\.bicep,line=\d+,/);
-    expect(annotations).toContainEqual(expect.stringMatching(/^::error file=app\/main\.bicep,line=28,endLine=\d+,title=grantlint privileged-role::Grants 'Contributor'/));
+    const annotations = annotationsOf(r.stdout);
+    expect(annotations).toHaveLength(1);
+    expect(annotations[0]).toMatch(/^::error file=app\/main\.bicep,line=28,endLine=36,title=grantlint privileged-role::Grants 'Contributor'.*%0AReference: https:\/\/github\.com\/grantlint\/grantlint\/blob\/v\d+\.\d+\.\d+\/docs\/rules\/privileged-role\.md$/);
+    // The untouched Reader grant in the same file, and the legacy file, are not reported.
+    expect(r.stdout).not.toMatch(/app\/main\.bicep:39/);
+    expect(r.stdout).not.toContain('legacy/owner.bicep');
     // The module that grants the app's identity was read although unchanged: no false 403 warning.
     expect(r.stdout).not.toContain('missing-role-grant');
-    expect(r.stdout).not.toContain('legacy/owner.bicep');
-    // The compact log precedes the annotations.
     expect(r.stdout).toMatch(/^app\/main\.bicep:28:1: error: Grants 'Contributor'/m);
-    // setFailed: an ::error:: line without a file, and exit code 1.
-    expect(cmds.at(-1)).toMatch(/^::error::grantlint: \d+ findings?; at least one is at or above 'error'\./);
+    expect(commands(r.stdout).at(-1)).toBe("::error::grantlint: 1 finding; at least one is at or above 'error'.");
+    expect(r.outputs).toMatchObject({ errors: '1', warnings: '0', infos: '0', total: '1', 'sarif-file': 'out/grantlint.sarif' });
 
-    const total = Number(r.outputs.total);
-    expect(r.outputs).toMatchObject({ errors: String(annotations.filter((a) => a.startsWith('::error ')).length), 'sarif-file': 'out/grantlint.sarif' });
-    expect(total).toBe(annotations.length);
-    expect(Number(r.outputs.errors) + Number(r.outputs.warnings) + Number(r.outputs.infos)).toBe(total);
-
-    // The summary: counts, a table with links to the head commit, the graph around the change.
-    expect(r.summary).toContain('## grantlint');
-    expect(r.summary).toContain(`finding${total === 1 ? '' : 's'} in the 1 file this pull request changes`);
-    expect(r.summary).toMatch(/more in files this pull request does not change/);
-    expect(r.summary).toContain('| Severity | Rule | Location | Message |');
-    expect(r.summary).toContain(`<a href="https://github.com/contoso/infra/blob/${head}/app/main.bicep#L28-L`);
+    expect(r.summary).toContain('**1** finding on the lines this pull request changes (in 1 file): 1 error, 0 warnings, 0 info.');
+    expect(r.summary).toMatch(/\n3 more on lines this pull request does not change \(not shown\)\./);
+    expect(r.summary).toContain(`<a href="https://github.com/contoso/infra/blob/${head}/app/main.bicep#L28-L36">`);
+    expect(r.summary).toMatch(/<a href="https:\/\/github\.com\/grantlint\/grantlint\/blob\/v[\d.]+\/docs\/rules\/privileged-role\.md">privileged-role<\/a>/);
     const mermaid = /```mermaid\n([\s\S]*?)\n```/.exec(r.summary)?.[1];
-    expect(mermaid).toBeDefined();
     expect(mermaid).toMatch(/^flowchart LR/);
-    expect(mermaid).toContain('w_site["site<br/>Microsoft.Web/sites"]');
-    expect(mermaid).toMatch(/i_site -->\|"Contributor"\| s_ordersstore/);
-    expect(mermaid).toMatch(/i_site -->\|"Key Vault Secrets User"\| s_orders_kv/);
-    // The legacy identity is not around the change.
     expect(mermaid).not.toContain('legacy-uami');
-    expect(mermaid).not.toContain('i_uami');
 
     // SARIF holds every finding (code scanning tracks the whole repository), valid for upload.
-    const sarifPath = join(workspace, 'out', 'grantlint.sarif');
-    expect(existsSync(sarifPath)).toBe(true);
-    const log = checkSarif(readFileSync(sarifPath, 'utf8'));
+    const log = checkSarif(readFileSync(join(workspace, 'out', 'grantlint.sarif'), 'utf8'));
     const uris = new Set(log.runs[0].results.map((x: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) => x.locations[0].physicalLocation.artifactLocation.uri));
     expect(uris).toEqual(new Set(['app/main.bicep', 'legacy/owner.bicep']));
   });
 
-  it('without only-changed every finding is reported; fail-on never passes', () => {
-    const r = runAction({ 'fail-on': 'never', 'only-changed': 'false', summary: 'true' });
+  it('only-changed: file keeps reporting the whole changed file', async () => {
+    const r = await runAction({ 'fail-on': 'error', 'only-changed': 'file', format: 'compact' });
+    expect(r.status).toBe(1);
+    const annotations = annotationsOf(r.stdout);
+    expect(annotations.map((a) => /line=(\d+)/.exec(a)?.[1])).toEqual(['28', '39']);
+    expect(r.summary).toContain('in the 1 file this pull request changes');
+  });
+
+  it('without only-changed every finding is reported, most severe first; fail-on never passes', async () => {
+    const r = await runAction({ 'fail-on': 'never', 'only-changed': 'false' });
     expect(r.status).toBe(0);
-    const files = new Set(commands(r.stdout).map((c) => /file=([^,]+)/.exec(c)?.[1]));
-    expect(files).toEqual(new Set(['app/main.bicep', 'legacy/owner.bicep']));
+    const levels = annotationsOf(r.stdout).map((c) => /^::(\w+)/.exec(c)![1]);
+    expect(levels).toEqual([...levels].sort((a, b) => ['error', 'warning', 'notice'].indexOf(a) - ['error', 'warning', 'notice'].indexOf(b)));
+    expect(new Set(annotationsOf(r.stdout).map((c) => /file=([^,]+)/.exec(c)?.[1]))).toEqual(new Set(['app/main.bicep', 'legacy/owner.bicep']));
     expect(r.outputs['sarif-file']).toBe('');
-    expect(r.summary).toContain('### Identities and grants');
     expect(r.summary).toContain('i_uami');
   });
 
-  it('only-changed outside a pull request reports everything; annotate and summary can be turned off', () => {
-    const pushEvent = join(temp, 'push.json');
-    writeFileSync(pushEvent, JSON.stringify({ ref: 'refs/heads/main', after: head }));
-    const r = runAction({ 'only-changed': 'true', annotate: 'false', summary: 'false', format: 'compact' }, { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: pushEvent });
+  it('a paths input that matches nothing fails the step', async () => {
+    const r = await runAction({ paths: 'infar/**' });
     expect(r.status).toBe(1);
-    expect(commands(r.stdout).filter((c) => /^::(warning|notice) /.test(c) || /^::error file=/.test(c))).toEqual([]);
-    expect(r.stdout).toContain('legacy/owner.bicep:7:1: error:');
+    expect(commands(r.stdout)).toEqual([
+      "::error::grantlint: Input 'paths': Nothing to lint: 'infar/**' matches no Bicep, Terraform or ARM template file (check the path for a typo; --no-error-on-unmatched-pattern allows this).",
+    ]);
     expect(r.summary).toBe('');
-    expect(Number(r.outputs.errors)).toBeGreaterThanOrEqual(2);
+    expect((await runAction({ paths: 'infar/**', args: '--no-error-on-unmatched-pattern' })).status).toBe(0);
   });
 
-  it('a bad input fails the step with a clear message', () => {
-    const r = runAction({ 'fail-on': 'sometimes' });
+  it('baseline, var-files and args inputs; the baseline key of .grantlint.yaml', async () => {
+    const dir = join(temp, 'adopt');
+    mkdirSync(join(dir, 'env'), { recursive: true });
+    writeFileSync(
+      join(dir, 'main.tf'),
+      'variable "role" {\n  type = string\n}\nresource "azurerm_user_assigned_identity" "jobs" {\n  name                = "jobs"\n  location            = "westeurope"\n  resource_group_name = "rg"\n}\nresource "azurerm_role_assignment" "jobs" {\n  scope                = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st"\n  role_definition_name = var.role\n  principal_id         = azurerm_user_assigned_identity.jobs.principal_id\n  principal_type       = "ServicePrincipal"\n}\n',
+    );
+    writeFileSync(join(dir, 'env', 'prod.tfvars'), 'role = "Owner"\n');
+    const plain = await runAction({ 'fail-on': 'error', summary: 'false' }, { GITHUB_EVENT_NAME: 'push' }, dir);
+    expect(plain.status).toBe(0);
+    // var-files: the role is Owner in production.
+    const prod = await runAction({ 'fail-on': 'error', 'var-files': 'env/prod.tfvars', format: 'json', annotate: 'false' }, { GITHUB_EVENT_NAME: 'push' }, dir);
+    expect(prod.status).toBe(1);
+    const findings = JSON.parse(prod.stdout.slice(prod.stdout.indexOf('{'), prod.stdout.lastIndexOf('}') + 1)).findings;
+    expect(findings.map((f: { ruleId: string }) => f.ruleId)).toContain('privileged-role');
+    // A baseline (the CLI writes it) accepts them; as an input, then as the config's key.
+    const bin = join(repoRoot, 'bin', 'grantlint.js');
+    const { spawnSync } = await import('node:child_process');
+    spawnSync(process.execPath, [bin, '--var-file', 'env/prod.tfvars', '--write-baseline', '.grantlint-baseline.json'], { cwd: dir });
+    expect((await runAction({ 'var-files': 'env/prod.tfvars', baseline: '.grantlint-baseline.json' }, { GITHUB_EVENT_NAME: 'push' }, dir)).status).toBe(0);
+    writeFileSync(join(dir, '.grantlint.yaml'), 'baseline: .grantlint-baseline.json\n');
+    const configured = await runAction({ 'var-files': 'env/prod.tfvars' }, { GITHUB_EVENT_NAME: 'push' }, dir);
+    expect(configured.status, configured.stdout).toBe(0);
+    expect(annotationsOf(configured.stdout)).toEqual([]);
+    // args: CLI options, parsed by the CLI's parser; a report file of its own.
+    const args = await runAction({ args: '--quiet --max-warnings 0 -f "junit:reports/grant lint.xml"', 'var-files': 'env/prod.tfvars', baseline: '' }, { GITHUB_EVENT_NAME: 'push' }, join(temp, 'repo'));
+    expect(existsSync(join(temp, 'repo', 'reports', 'grant lint.xml'))).toBe(true);
+    expect(annotationsOf(args.stdout).every((a) => a.startsWith('::error '))).toBe(true);
+    const bad = await runAction({ args: '--fial-on warning' }, {}, dir);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain("::error::grantlint: Input 'args': Unknown option '--fial-on'. Did you mean '--fail-on'?");
+    expect((await runAction({ args: 'infra' }, {}, dir)).stdout).toContain("give the paths to lint in the 'paths' input");
+  });
+
+  it('at most 10 annotations of each level, the most severe first; the summary counts the rest', async () => {
+    const dir = join(temp, 'many');
+    mkdirSync(dir);
+    const grant = (i: number): string =>
+      `resource owner${i} 'Microsoft.Authorization/roleAssignments@2022-04-01' = {\n  name: guid(resourceGroup().id, uami.id, '8e3af657-a8ff-443c-a75c-2fe8c4bcb635', '${i}')\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '8e3af657-a8ff-443c-a75c-2fe8c4bcb635')\n    principalId: uami.properties.principalId\n    principalType: 'ServicePrincipal'\n  }\n}\n`;
+    writeFileSync(
+      join(dir, 'main.bicep'),
+      `resource uami 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {\n  name: 'uami'\n  location: 'westeurope'\n}\n${Array.from({ length: 13 }, (_, i) => grant(i)).join('')}`,
+    );
+    const r = await runAction({ 'fail-on': 'never' }, { GITHUB_EVENT_NAME: 'push' }, dir);
+    const levels = annotationsOf(r.stdout).map((c) => /^::(\w+)/.exec(c)![1]);
+    expect(levels).toEqual([...Array(10).fill('error'), ...Array(10).fill('warning')]);
+    expect(r.outputs).toMatchObject({ errors: '13', warnings: '13' });
+    expect(r.summary).toContain('6 findings are not annotated on the diff (3 errors, 3 warnings): GitHub shows at most 10 annotations of each level per step.');
+    // Every finding is still in the log and the table.
+    expect((r.stdout.match(/privileged-role/g) ?? []).length).toBeGreaterThanOrEqual(13);
+    expect((r.summary.match(/^\| 🔴 error/gm) ?? []).length).toBe(13);
+  });
+
+  it('a bad input fails the step with a clear message', async () => {
+    const r = await runAction({ 'fail-on': 'sometimes' });
     expect(r.status).toBe(1);
     expect(r.stdout).toContain("::error::grantlint: Input 'fail-on' must be one of error, warning, info, never, not 'sometimes'.");
+    const oc = await runAction({ 'only-changed': 'yes please' });
+    expect(oc.stdout).toContain("::error::grantlint: Input 'only-changed' must be true (the changed lines), file (the changed files) or false");
+  });
+});
+
+describe('the pieces', () => {
+  it('reads the added lines of a unified diff, renamed, quoted and deleted files included', () => {
+    const diff = [
+      'diff --git a/app/main.bicep b/app/main.bicep',
+      '--- a/app/main.bicep',
+      '+++ b/app/main.bicep',
+      '@@ -16,0 +17,20 @@ module secrets',
+      '@@ -40 +60 @@',
+      'diff --git a/old.tf b/new.tf',
+      'similarity index 90%',
+      'rename from old.tf',
+      'rename to new.tf',
+      '--- a/old.tf',
+      '+++ b/new.tf',
+      '@@ -3,2 +3,0 @@',
+      'diff --git "a/odd\\tname.bicep" "b/odd\\tname.bicep"',
+      '--- "a/odd\\tname.bicep"',
+      '+++ "b/odd\\tname.bicep"',
+      '@@ -1 +1,2 @@',
+      'diff --git a/caf\\303\\251.bicep b/caf\\303\\251.bicep',
+      '+++ "b/caf\\303\\251.bicep"',
+      '@@ -0,0 +1 @@',
+    ].join('\n');
+    const changed = parseUnifiedDiff(diff, '/repo');
+    expect([...changed.get('/repo/app/main.bicep')!]).toEqual([...Array.from({ length: 20 }, (_, i) => 17 + i), 60]);
+    expect([...changed.get('/repo/new.tf')!]).toEqual([]);
+    expect([...changed.get('/repo/odd\tname.bicep')!]).toEqual([1, 2]);
+    expect([...changed.get('/repo/café.bicep')!]).toEqual([1]);
+  });
+
+  it('splits args like a shell for words and quotes', () => {
+    expect(splitArgs(` --var-file "env/prod vars.tfvars" --max-warnings=0 -f 'junit:a b.xml' --x="y z"\n--quiet `)).toEqual([
+      '--var-file',
+      'env/prod vars.tfvars',
+      '--max-warnings=0',
+      '-f',
+      'junit:a b.xml',
+      '--x=y z',
+      '--quiet',
+    ]);
   });
 });

@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// The one bundling script of the project (esbuild). Two bundles from the same sources:
+//
+//   node scripts/bundle.mjs cli      dist/grantlint.mjs: the CLI in one file, which bin/grantlint.js
+//                                    loads when present (start-up: one file to read instead of ~100
+//                                    modules). Built by `npm run build`; shipped in the npm package.
+//                                    yaml and ajv stay external: resolved from node_modules, and only
+//                                    when a configuration file is read.
+//   node scripts/bundle.mjs action   action/main.mjs: the GitHub Action, every dependency inside (the
+//                                    runner has no node_modules and runs no `npm ci`). Committed;
+//                                    yaml and ajv are inside but evaluated only on first use.
+//   node scripts/bundle.mjs --check  exit 1 when the committed action/main.mjs is not byte-identical to
+//                                    what the sources build (test/integrations/action-bundle.test.ts
+//                                    runs the same comparison in CI).
+//
+// Both bundles find data/ and schemas/ the way the tsc output does: by walking up from the bundle
+// to grantlint's package.json (src/util/package-root.ts), so they must stay inside the package.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Bundled CommonJS (yaml, ajv, @actions/core) calls require() for Node's built-ins; ESM has none. */
+const BANNER = [
+  '// Built by scripts/bundle.mjs from the sources in src/; do not edit.',
+  "import { createRequire as __grantlintCreateRequire } from 'node:module';",
+  'const require = __grantlintCreateRequire(import.meta.url);',
+].join('\n');
+
+const COMMON = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  banner: { js: BANNER },
+  // Paths in the bundle's comments stay relative to the project: byte-identical on every machine.
+  sourcemap: false,
+  legalComments: 'eof',
+  charset: 'utf8',
+  logLevel: 'warning',
+  metafile: true,
+};
+
+export const TARGETS = {
+  cli: { ...COMMON, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/grantlint.mjs', external: ['yaml', 'ajv'] },
+  action: { ...COMMON, entryPoints: ['src/integrations/action-main.ts'], outfile: 'action/main.mjs' },
+};
+
+const NOTICES = 'action/THIRD-PARTY-NOTICES.txt';
+
+/** Builds a target in memory: its text and the npm packages inside it. */
+export async function build(name) {
+  const result = await esbuild.build({ ...TARGETS[name], write: false });
+  const text = result.outputFiles[0].text;
+  const packages = new Set();
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) packages.add(m[1]);
+  }
+  return { text, packages: [...packages].sort() };
+}
+
+/** The licence texts of the packages a committed bundle carries (MIT and ISC ask for their notice). */
+function thirdPartyNotices(packages) {
+  const parts = ['Packages bundled into action/main.mjs, with their licences.', ''];
+  for (const name of packages) {
+    const dir = join(root, 'node_modules', name);
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const licenceFile = ['LICENSE', 'LICENSE.md', 'LICENSE.txt', 'license', 'LICENCE'].map((f) => join(dir, f)).find((f) => {
+      try {
+        readFileSync(f);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    parts.push(`${'-'.repeat(78)}`, `${name}@${manifest.version} (${manifest.license ?? 'see below'})`, '');
+    parts.push(licenceFile ? readFileSync(licenceFile, 'utf8').trim() : `License: ${manifest.license}`, '');
+  }
+  return parts.join('\n');
+}
+
+/** What differs between the committed Action bundle (and its notices) and what the sources build. */
+export async function staleActionFiles() {
+  const { text, packages } = await build('action');
+  const expected = { [TARGETS.action.outfile]: text, [NOTICES]: thirdPartyNotices(packages) };
+  return Object.entries(expected)
+    .filter(([file, content]) => {
+      try {
+        return readFileSync(join(root, file), 'utf8') !== content;
+      } catch {
+        return true;
+      }
+    })
+    .map(([file]) => file);
+}
+
+async function main(args) {
+  if (args.includes('--check')) {
+    const stale = await staleActionFiles();
+    if (stale.length > 0) {
+      console.error(`${stale.join(' and ')} ${stale.length === 1 ? 'is' : 'are'} not what the sources build; run \`npm run bundle:action\` and commit the result.`);
+      process.exit(1);
+    }
+    return;
+  }
+  for (const name of args.length > 0 ? args : ['cli']) {
+    if (!TARGETS[name]) throw new Error(`unknown bundle '${name}': cli or action`);
+    const { text, packages } = await build(name);
+    const out = join(root, TARGETS[name].outfile);
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, text);
+    if (name === 'action') writeFileSync(join(root, NOTICES), thirdPartyNotices(packages));
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).catch((e) => {
+    console.error(e.message);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error -- a plain ES module script, without types
+import { build, staleActionFiles } from '../../scripts/bundle.mjs';
+import { repoRoot } from '../helpers/paths.js';
+
+/**
+ * The two bundles of scripts/bundle.mjs: the committed Action bundle must be what the sources build
+ * (CI fails otherwise: a change to src/ without `npm run bundle:action` would ship an Action that
+ * runs old code), and the CLI bundle must work from a package with nothing but what npm ships.
+ */
+
+const temp = mkdtempSync(join(tmpdir(), 'grantlint-bundles-'));
+afterAll(() => rmSync(temp, { recursive: true, force: true }));
+
+const OWNER_BICEP = `resource uami 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'uami'
+  location: 'westeurope'
+}
+resource owner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(resourceGroup().id, uami.id, '8e3af657-a8ff-443c-a75c-2fe8c4bcb635')
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '8e3af657-a8ff-443c-a75c-2fe8c4bcb635')
+    principalId: uami.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+`;
+
+describe('the Action bundle', () => {
+  it('is byte-identical to what the sources build (npm run bundle:action)', async () => {
+    expect(await staleActionFiles(), 'run `npm run bundle:action` and commit action/').toEqual([]);
+  }, 60_000);
+
+  it('carries every dependency (the runner has no node_modules), yaml and ajv evaluated only when needed', async () => {
+    const { text, packages } = await build('action');
+    expect(packages).toEqual(expect.arrayContaining(['@actions/core', 'yaml', 'ajv', '@humanwhocodes/momoa', 'ignore', 'picomatch', 'tinyglobby']));
+    // esbuild wraps a require()d CommonJS module in a function run on first require.
+    expect(text).toMatch(/var require_dist = __commonJS\(\{\n {2}"node_modules\/yaml\/dist\/index\.js"/);
+    // What it imports is Node's own.
+    const imported = [...text.matchAll(/^import .* from ["']([^"']+)["'];$/gm)].map((m) => m[1].replace(/^node:/, ''));
+    expect(imported.length).toBeGreaterThan(0);
+    expect(imported.filter((name) => !builtinModules.includes(name))).toEqual([]);
+  }, 60_000);
+});
+
+describe('the CLI bundle', () => {
+  /** A package as npm installs it: bin, dist/grantlint.mjs, data, schemas, package.json; no sources. */
+  function installed(withNodeModules: boolean): string {
+    const dir = mkdtempSync(join(temp, 'pkg-'));
+    for (const entry of ['bin', 'data', 'schemas', 'package.json']) cpSync(join(repoRoot, entry), join(dir, entry), { recursive: true });
+    mkdirSync(join(dir, 'dist'));
+    cpSync(join(repoRoot, 'dist', 'grantlint.mjs'), join(dir, 'dist', 'grantlint.mjs'));
+    if (withNodeModules) {
+      mkdirSync(join(dir, 'node_modules'));
+      // Only the two external, lazily required packages (and ajv's own dependencies).
+      for (const name of ['yaml', 'ajv', 'fast-deep-equal', 'json-schema-traverse', 'require-from-string', 'fast-uri']) {
+        symlinkSync(join(repoRoot, 'node_modules', name), join(dir, 'node_modules', name));
+      }
+    }
+    writeFileSync(join(dir, 'main.bicep'), OWNER_BICEP);
+    return dir;
+  }
+  const run = (dir: string, ...args: string[]) => spawnSync(process.execPath, [join(dir, 'bin', 'grantlint.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+
+  it('is what the sources build (npm run build wrote it)', async () => {
+    const { text } = await build('cli');
+    expect(readFileSync(join(repoRoot, 'dist', 'grantlint.mjs'), 'utf8'), 'run `npm run build`').toBe(text);
+  }, 60_000);
+
+  it('runs alone: bin loads it, it finds the role catalog, and a plain run needs no node_modules', () => {
+    const dir = installed(false);
+    const r = run(dir, '-f', 'compact', '--fail-on', 'never', 'main.bicep');
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^main\.bicep:5:1: error: Grants 'Owner'/m);
+  });
+
+  it('reads a configuration through yaml and ajv from node_modules, only then', () => {
+    const dir = installed(true);
+    writeFileSync(join(dir, '.grantlint.yaml'), 'rules:\n  privileged-role: warning\n');
+    const r = run(dir, '-f', 'json', 'main.bicep');
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).findings.find((f: { ruleId: string }) => f.ruleId === 'privileged-role').severity).toBe('warning');
+    writeFileSync(join(dir, '.grantlint.yaml'), 'rules:\n  privileged-roles: warning\n');
+    expect(run(dir, 'main.bicep').stderr).toContain("unknown rule id (did you mean 'privileged-role'?)");
+    expect(readFileSync(join(dir, 'dist', 'grantlint.mjs'), 'utf8')).not.toContain('node_modules/yaml/');
+  });
+
+  it('gives way to a newer tsc output (a contributor rebuilt with tsc only)', () => {
+    const dir = installed(false);
+    mkdirSync(join(dir, 'dist', 'src', 'cli'), { recursive: true });
+    const compiled = join(dir, 'dist', 'src', 'cli', 'main.js');
+    writeFileSync(compiled, "export async function main() { process.stdout.write('tsc output\\n'); return 0; }\n");
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, 'dist', 'grantlint.mjs'), old, old);
+    expect(run(dir).stdout).toBe('tsc output\n');
+    const older = new Date(Date.now() - 120_000);
+    utimesSync(compiled, older, older);
+    expect(run(dir, '--version').stdout).toBe(`${JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version}\n`);
+  });
+});
