@@ -50651,7 +50651,16 @@ var FORMATTERS = {
 // src/format/graph/view.ts
 var KIND_ORDER = { workload: 0, identity: 1, principal: 2, scope: 3 };
 var PREFIX = { workload: "w", identity: "i", principal: "p", scope: "s" };
-function graphView(graph, cwd) {
+var RANK = { info: 1, warning: 2, error: 3 };
+var FINDING_COLORS = { error: "#d93025", warning: "#e37400", info: "#1a73e8" };
+function nodeDetail(n2) {
+  const count = n2.count ? `×${n2.count}` : void 0;
+  return [n2.detail, count].filter(Boolean).join(" ") || void 0;
+}
+function edgeLines(e) {
+  return [e.label ?? "grant", ...e.rules && e.rules.length > 0 ? [`✖ ${e.rules.join(", ")}`] : []];
+}
+function graphView(graph, cwd, findings = []) {
   const drafts = /* @__PURE__ */ new Map();
   const add = (d) => {
     if (!drafts.has(d.key)) drafts.set(d.key, d);
@@ -50660,24 +50669,37 @@ function graphView(graph, cwd) {
   const identityNode = (identity) => add({
     key: `identity:${identity.id}`,
     kind: "identity",
-    label: identity.label,
+    label: identity.resource ? withModulePath(identity.resource, identity.label) : identity.label,
+    root: identity.resource ? rootOf(identity.resource) : void 0,
     detail: identity.kind === "system" ? "system-assigned identity" : identity.kind === "user" ? identity.createdHere ? "user-assigned identity" : "user-assigned identity (existing)" : "identity passed in",
     at: identity.kind === "user" ? identity.resource?.decl : void 0
   });
   const edges = [];
   for (const w of graph.workloads) {
-    const from = add({ key: `workload:${w.resource.key}`, kind: "workload", label: w.resource.symbol, detail: w.resource.type, at: w.resource.decl });
+    const from = add({
+      key: `workload:${w.resource.key}`,
+      kind: "workload",
+      label: withModulePath(w.resource, w.resource.symbol),
+      detail: w.resource.type,
+      at: w.resource.decl,
+      root: rootOf(w.resource)
+    });
     for (const identity of w.identities) edges.push({ from, to: identityNode(identity), kind: "uses" });
   }
   for (const identity of graph.identities) identityNode(identity);
   for (const g of graph.grants) {
     const from = g.principal.identity ? identityNode(g.principal.identity) : principalNode(g, add);
-    edges.push({ from, to: scopeNode(g.scope, add, drafts), kind: "grant", label: grantLabel(g), at: g.at });
+    edges.push({ from, to: scopeNode(g, add, drafts, cwd), kind: "grant", label: grantLabel(g), at: g.at, findings: findingsOn(g, findings) });
   }
+  const instanceCounts = mergeLookAlikes(drafts, edges);
   const rel = (at) => at ? { file: displayPath(at.file, cwd), line: at.range.start.line } : {};
   const sorted = [...drafts.values()].sort(
     (a, b2) => KIND_ORDER[a.kind] - KIND_ORDER[b2.kind] || cmp(rel(a.at).file ?? "~", rel(b2.at).file ?? "~") || (a.at?.range.start.line ?? 0) - (b2.at?.range.start.line ?? 0) || (a.at?.range.start.column ?? 0) - (b2.at?.range.start.column ?? 0) || cmp(a.label, b2.label) || cmp(a.detail ?? "", b2.detail ?? "")
   );
+  const look = (d) => `${d.kind}|${d.label}|${d.detail ?? ""}`;
+  const rootsByLook = /* @__PURE__ */ new Map();
+  for (const d of drafts.values()) rootsByLook.set(look(d), (rootsByLook.get(look(d)) ?? /* @__PURE__ */ new Set()).add(d.root));
+  const counts = instanceCounts;
   const ids = /* @__PURE__ */ new Map();
   const used = /* @__PURE__ */ new Set();
   const nodes = sorted.map((d) => {
@@ -50687,18 +50709,28 @@ function graphView(graph, cwd) {
     used.add(id);
     ids.set(d.key, id);
     const node = { id, kind: d.kind, label: d.label };
-    if (d.detail) node.detail = d.detail;
-    return { ...node, ...rel(d.at) };
+    const detail = [d.detail, rootsByLook.get(look(d)).size > 1 && d.root ? `in ${displayPath(d.root, cwd)}` : void 0].filter(Boolean).join(" · ");
+    if (detail) node.detail = detail;
+    const count = counts.get(d.key);
+    return { ...node, ...rel(d.at), ...count && count > 1 ? { count } : {} };
   });
-  const seen = /* @__PURE__ */ new Set();
+  const seen = /* @__PURE__ */ new Map();
   const viewEdges = [];
   for (const e of edges) {
     const edge = { from: ids.get(e.from), to: ids.get(e.to), kind: e.kind };
     if (e.label) edge.label = e.label;
     Object.assign(edge, rel(e.at));
     const key2 = `${edge.from}|${edge.to}|${edge.kind}|${edge.label ?? ""}|${edge.file ?? ""}:${edge.line ?? ""}`;
-    if (seen.has(key2)) continue;
-    seen.add(key2);
+    const found = e.findings ?? [];
+    const existing = seen.get(key2);
+    const target = existing ?? edge;
+    if (found.length > 0) {
+      const severity = found.reduce((s2, f) => RANK[f.severity] > RANK[s2] ? f.severity : s2, found[0].severity);
+      if (!target.severity || RANK[severity] > RANK[target.severity]) target.severity = severity;
+      target.rules = [.../* @__PURE__ */ new Set([...target.rules ?? [], ...found.map((f) => f.ruleId)])].sort();
+    }
+    if (existing) continue;
+    seen.set(key2, edge);
     viewEdges.push(edge);
   }
   viewEdges.sort((a, b2) => cmp(a.from, b2.from) || cmp(a.to, b2.to) || cmp(a.kind, b2.kind) || cmp(a.label ?? "", b2.label ?? "") || cmp(a.file ?? "", b2.file ?? "") || (a.line ?? 0) - (b2.line ?? 0));
@@ -50722,21 +50754,78 @@ function principalNode(g, add) {
   const detail = g.principal.kind === "unknown" ? "principal (kind unknown)" : g.principal.kind;
   return add({ key: `principal:${g.principal.kind}:${label2}`, kind: "principal", label: label2, detail });
 }
-function scopeNode(scope, add, drafts) {
+function scopeNode(g, add, drafts, cwd) {
+  const scope = g.scope;
   if (scope.resource) {
     const workload = `workload:${scope.resource.key}`;
     if (drafts.has(workload)) return workload;
     return add({
       key: `scope:${scope.resource.key}`,
       kind: "scope",
-      label: scope.label ?? scope.resource.symbol,
+      label: scope.label ?? withModulePath(scope.resource, scope.resource.symbol),
       detail: scope.kind === "resource" ? scope.resourceType ?? scope.resource.type : SCOPE_WORDS[scope.kind],
-      at: scope.resource.decl
+      at: scope.resource.decl,
+      root: rootOf(scope.resource)
     });
   }
-  const label2 = scope.kind === "resource" ? scope.label ?? "a resource" : describeScope(scope);
+  const label2 = scope.kind === "resource" ? scope.label ?? "a resource" : scope.kind === "unknown" ? unknownScopeLabel(g, cwd) : describeScope(scope);
   const detail = scope.kind === "resource" ? scope.resourceType : void 0;
   return add({ key: `scope:${scope.kind}:${scope.resourceType ?? ""}:${label2}`, kind: "scope", label: label2, ...detail ? { detail } : {} });
+}
+function unknownScopeLabel(g, cwd) {
+  const v = unwrap(g.scope.value);
+  if (v?.kind === "unknown" && v.input) return `scope from ${g.resource.format === "terraform" ? `var.${v.input.name}` : v.input.name}`;
+  const at = g.scope.value?.at ?? g.at;
+  return `scope set at ${displayPath(at.file, cwd)}:${at.range.start.line}`;
+}
+function findingsOn(g, findings) {
+  const places = [g.at, g.resource.decl, ...g.resource.callChain];
+  return findings.filter((f) => places.some((at) => at.file === f.file && overlaps(at.range, f.range)));
+}
+function overlaps(a, b2) {
+  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
+  return !before(a.end, b2.start) && !before(b2.end, a.start);
+}
+function withModulePath(resource, label2) {
+  if (resource.callChain.length === 0) return label2;
+  const hash = resource.key.lastIndexOf("#");
+  if (resource.format === "terraform") {
+    const address = resource.key.slice(hash + 1).replace(/\[[^\]]*\]/g, "");
+    const prefix = /^((?:module\.[^.]+\.)+)/.exec(address)?.[1];
+    return prefix ? `${prefix}${label2}` : label2;
+  }
+  if (resource.format === "bicep") {
+    const modules = resource.key.slice(0, hash).split(">").slice(1).map((m) => m.replace(/\[[^\]]*\]$/, ""));
+    return modules.length > 0 ? [...modules, label2].join("/") : label2;
+  }
+  return label2;
+}
+function rootOf(resource) {
+  return resource.key.split(/[#>]/)[0].trim();
+}
+function mergeLookAlikes(drafts, edges) {
+  const keptBy = /* @__PURE__ */ new Map();
+  const into = /* @__PURE__ */ new Map();
+  const counts = /* @__PURE__ */ new Map();
+  for (const d of drafts.values()) {
+    const look = `${d.kind}|${d.label}|${d.detail ?? ""}|${d.root ?? ""}`;
+    const kept = keptBy.get(look);
+    if (!kept) {
+      keptBy.set(look, d.key);
+      counts.set(d.key, 1);
+      continue;
+    }
+    into.set(d.key, kept);
+    counts.set(kept, counts.get(kept) + 1);
+    const k = drafts.get(kept);
+    if (d.at && (!k.at || cmp(`${d.at.file}:${String(d.at.range.start.line).padStart(8, "0")}`, `${k.at.file}:${String(k.at.range.start.line).padStart(8, "0")}`) < 0)) k.at = d.at;
+  }
+  for (const key2 of into.keys()) drafts.delete(key2);
+  for (const e of edges) {
+    e.from = into.get(e.from) ?? e.from;
+    e.to = into.get(e.to) ?? e.to;
+  }
+  return counts;
 }
 function grantLabel(g) {
   if (g.kind === "accessPolicy") return "Key Vault access policy";
@@ -50761,28 +50850,50 @@ var SHAPES2 = {
   principal: ["{{", "}}"],
   scope: ["[(", ")]"]
 };
+var CLASS_DEFS = [
+  "  classDef workload fill:#e8f0fe,stroke:#1a73e8",
+  "  classDef identity fill:#e6f4ea,stroke:#188038",
+  "  classDef principal fill:#fef7e0,stroke:#b06000",
+  "  classDef scope fill:#fce8e6,stroke:#c5221f"
+];
+var linkStyle = (index, color) => `  linkStyle ${index} stroke:${color},stroke-width:3px,color:${color}`;
 function renderMermaidView(view) {
   const lines = ["flowchart LR"];
   for (const n2 of view.nodes) {
     const [open2, close] = SHAPES2[n2.kind];
-    const text = n2.detail ? `${mermaidText(n2.label)}<br/>${mermaidText(n2.detail)}` : mermaidText(n2.label);
+    const detail = nodeDetail(n2);
+    const text = detail ? `${mermaidText(n2.label)}<br/>${mermaidText(detail)}` : mermaidText(n2.label);
     lines.push(`  ${n2.id}${open2}"${text}"${close}`);
   }
-  for (const e of view.edges) {
-    lines.push(e.kind === "uses" ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${mermaidText(e.label ?? "grant")}"| ${e.to}`);
+  const styles = [];
+  view.edges.forEach((e, i) => {
+    lines.push(e.kind === "uses" ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${edgeLines(e).map(mermaidText).join("<br/>")}"| ${e.to}`);
+    if (e.severity) styles.push(linkStyle(i, FINDING_COLORS[e.severity]));
+  });
+  if (view.nodes.length === 0) return lines.join("\n") + "\n";
+  let index = view.edges.length;
+  lines.push(
+    '  subgraph legend ["Legend"]',
+    "    direction LR",
+    '    legend_workload["workload"] -.->|"uses"| legend_identity(["identity"])',
+    '    legend_identity -->|"grant: role"| legend_scope[("scope")]',
+    '    legend_principal{{"principal passed in"}} -->|"grant with an error"| legend_error[("scope")]',
+    '    legend_identity -->|"grant with a warning"| legend_warning[("scope")]',
+    "  end"
+  );
+  styles.push(linkStyle(index + 2, FINDING_COLORS.error), linkStyle(index + 3, FINDING_COLORS.warning));
+  index += 4;
+  lines.push(...styles);
+  const legend = {
+    workload: ["legend_workload"],
+    identity: ["legend_identity"],
+    principal: ["legend_principal"],
+    scope: ["legend_scope", "legend_error", "legend_warning"]
+  };
+  for (const kind of Object.keys(legend)) {
+    lines.push(`  class ${[...view.nodes.filter((n2) => n2.kind === kind).map((n2) => n2.id), ...legend[kind]].join(",")} ${kind}`);
   }
-  const kinds = [...new Set(view.nodes.map((n2) => n2.kind))];
-  for (const kind of kinds) {
-    lines.push(`  class ${view.nodes.filter((n2) => n2.kind === kind).map((n2) => n2.id).join(",")} ${kind}`);
-  }
-  if (kinds.length > 0) {
-    lines.push(
-      "  classDef workload fill:#e8f0fe,stroke:#1a73e8",
-      "  classDef identity fill:#e6f4ea,stroke:#188038",
-      "  classDef principal fill:#fef7e0,stroke:#b06000",
-      "  classDef scope fill:#fce8e6,stroke:#c5221f"
-    );
-  }
+  lines.push(...CLASS_DEFS);
   return lines.join("\n") + "\n";
 }
 
@@ -50892,10 +51003,10 @@ function parseCliArgs(argv, formats) {
 }
 
 // src/cli/main.ts
-var RANK = { info: 1, warning: 2, error: 3 };
+var RANK2 = { info: 1, warning: 2, error: 3 };
 function reachesFailLevel(findings, failOn) {
   if (failOn === "never") return false;
-  return findings.some((f) => RANK[f.severity] >= RANK[failOn]);
+  return findings.some((f) => RANK2[f.severity] >= RANK2[failOn]);
 }
 function configuredBaseline(config, cwd) {
   const abs = config.baselineFor(cwd);
@@ -51203,7 +51314,7 @@ async function runAction(env = process.env) {
     const text = jobSummary({
       findings: reported2,
       cwd,
-      view: graphView(graph, cwd),
+      view: graphView(graph, cwd, result.findings),
       changed: changed ? new Set(changed.keys()) : void 0,
       changedLines: inputs.onlyChanged === "lines",
       totalFindings: result.findings.length,

@@ -1,6 +1,6 @@
 import { unmatchedMessage, unmatchedPaths } from '../discover/unmatched.js';
 import { ConfigResolver } from '../engine/config.js';
-import { analyze } from '../engine/lint.js';
+import { lint } from '../engine/lint.js';
 import { GRAPH_RENDERERS } from '../format/graph/index.js';
 import { parseOptions, UsageError } from './options.js';
 
@@ -13,7 +13,8 @@ export function graphHelpText(): string {
   return `Usage: grantlint graph [options] [paths...]
 
 Prints the identity graph: which workloads use which identities, and which roles those identities
-(or principals passed in) are granted on which scopes.
+(or principals passed in) are granted on which scopes; grants with findings are drawn in the colour
+of their most severe finding, with a legend.
 
 Options:
   -f, --format <name>      ${Object.keys(GRAPH_RENDERERS).join(', ')} (default: mermaid)
@@ -51,17 +52,18 @@ export async function runGraph(argv: string[], io: GraphIo): Promise<number> {
   }
   const render = GRAPH_RENDERERS[format];
   const paths = positionals.length > 0 ? positionals : ['.'];
-  const { graph, program } = await analyze(paths, {
+  // The rules run too, with the configuration in force, so that the picture marks the grants
+  // that have findings (the configuration's ignores, severities and suppressions apply).
+  const { graph, files, findings } = await lint(paths, {
     cwd: io.cwd,
     varFiles: values['var-file'] ?? [],
     includeGenerated: values['include-generated'] ?? false,
-    // The configuration's ignores apply; its severities do not matter to the graph.
     config: new ConfigResolver({ cwd: io.cwd, configFile: values.config }),
   });
   if (!values['no-error-on-unmatched-pattern']) {
-    const unmatched = await unmatchedPaths(paths, program.files, io.cwd);
+    const unmatched = await unmatchedPaths(paths, files, io.cwd);
     if (unmatched.length > 0) throw new UsageError(unmatchedMessage(unmatched));
   }
-  io.stdout(render(graph, { cwd: io.cwd }));
+  io.stdout(render(graph!, { cwd: io.cwd, findings }));
   return 0;
 }

@@ -229,7 +229,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     const text = jobSummary({
       findings: reported,
       cwd,
-      view: graphView(graph, cwd),
+      view: graphView(graph, cwd, result.findings),
       changed: changed ? new Set(changed.keys()) : undefined,
       changedLines: inputs.onlyChanged === 'lines',
       totalFindings: result.findings.length,

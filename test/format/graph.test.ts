@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/engine/lint.js';
+import { analyze, lint } from '../../src/engine/lint.js';
 import { GRAPH_RENDERERS } from '../../src/format/graph/index.js';
 import { dotString, renderDotView } from '../../src/format/graph/dot.js';
 import { mermaidText, renderMermaidView } from '../../src/format/graph/mermaid.js';
 import { focusView, graphView, type GraphView } from '../../src/format/graph/view.js';
 import { runCli } from '../helpers/run-cli.js';
+import { treeMaker } from '../helpers/tree.js';
 import { expectGolden, fixturesDir } from './fixture.js';
 
 const input = join(fixturesDir, 'graph-input');
@@ -84,5 +85,49 @@ describe('grantlint graph renderers', () => {
     expect(bad.stderr).toBe("grantlint: Unknown graph format 'png'; use one of: mermaid, dot, json.\n");
     const mermaid = runCli(['graph', '.'], input);
     expect(mermaid.stdout).toMatch(/^flowchart LR\n/);
+  });
+});
+
+describe('the picture people read', () => {
+  const { tree } = treeMaker('grantlint-graph-view-');
+  const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+  const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
+  const project = tree({
+    'main.bicep': `module appA 'app.bicep' = {\n  name: 'a'\n  params: { appName: 'app-a' }\n}\nmodule appB 'app.bicep' = {\n  name: 'b'\n  params: { appName: 'app-b' }\n}\n`,
+    'app.bicep': `param appName string\nresource site 'Microsoft.Web/sites@2023-01-01' = {\n  name: appName\n  location: 'westeurope'\n  identity: { type: 'SystemAssigned' }\n}\nresource owner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {\n  name: guid(resourceGroup().id, site.id, '${OWNER}')\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${OWNER}')\n    principalId: site.identity.principalId\n    principalType: 'ServicePrincipal'\n  }\n}\n`,
+    'tf/main.tf': `variable "names" {\n  default = ["a", "b", "c"]\n}\nvariable "target" {\n  type = string\n}\nresource "azurerm_user_assigned_identity" "jobs" {\n  for_each            = toset(var.names)\n  name                = each.value\n  location            = "westeurope"\n  resource_group_name = "rg"\n}\nresource "azurerm_role_assignment" "read" {\n  for_each           = toset(var.names)\n  scope              = var.target\n  role_definition_id = "/providers/Microsoft.Authorization/roleDefinitions/${READER}"\n  principal_id       = azurerm_user_assigned_identity.jobs[each.value].principal_id\n  principal_type     = "ServicePrincipal"\n}\n`,
+  });
+
+  it('labels nodes by module path, merges look-alikes, names an unknown scope, marks grants with findings', async () => {
+    const result = await lint(['.'], { cwd: project });
+    const view = graphView(result.graph!, project, result.findings);
+    const nodes = view.nodes.map((n) => `${n.kind}:${n.label}${n.count ? ` ×${n.count}` : ''}`);
+    expect(nodes).toEqual(expect.arrayContaining(['workload:appA/site', 'workload:appB/site', 'identity:appA/site', 'identity:appB/site']));
+    // Three loop copies of one identity declaration are one node that says so.
+    expect(nodes).toContain('identity:azurerm_user_assigned_identity.jobs ×3');
+    // The scope comes from an input: named by it, not "its scope".
+    expect(nodes).toContain('scope:scope from var.target');
+    expect(nodes.some((n) => n.includes('its scope'))).toBe(false);
+    const owner = view.edges.filter((e) => e.label === 'Owner');
+    expect(owner).toHaveLength(2);
+    for (const e of owner) expect(e).toMatchObject({ severity: 'error', rules: ['broad-scope', 'privileged-role'] });
+    const reader = view.edges.find((e) => e.label === 'Reader')!;
+    expect(reader.severity).toBeUndefined();
+
+    const mermaid = renderMermaidView(view);
+    const ownerIndex = view.edges.indexOf(owner[0]);
+    expect(mermaid).toContain(`  linkStyle ${ownerIndex} stroke:#d93025,stroke-width:3px,color:#d93025`);
+    expect(mermaid).toContain('-->|"Owner<br/>✖ broad-scope, privileged-role"|');
+    expect(mermaid).toContain('azurerm_user_assigned_identity.jobs<br/>user-assigned identity ×3');
+    expect(mermaid).toContain('subgraph legend ["Legend"]');
+    const dot = renderDotView(view);
+    expect(dot).toMatch(/\[label="Owner\\n✖ broad-scope, privileged-role", tooltip="app\.bicep:7", color="#d93025", fontcolor="#d93025", penwidth=2\.5\];/);
+    expect(dot).toContain('subgraph cluster_legend {');
+  });
+
+  it('grantlint graph marks the grants with findings too', () => {
+    const r = runCli(['graph', '--format', 'dot', '.'], project);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('color="#d93025"');
   });
 });

@@ -1,5 +1,6 @@
+import type { Finding } from '../../engine/types.js';
 import type { IdentityGraph } from '../../graph/types.js';
-import { graphView, type GraphView, type ViewNode } from './view.js';
+import { edgeLines, FINDING_COLORS, graphView, nodeDetail, type GraphView, type ViewNode } from './view.js';
 
 /** A DOT double-quoted string: backslash and quote escaped (so `\l`, `\N` stay literal), newlines as `\n`. */
 export function dotString(text: string): string {
@@ -13,25 +14,51 @@ const STYLE: Record<ViewNode['kind'], string> = {
   scope: 'shape=cylinder, style=filled, fillcolor="#fce8e6"',
 };
 
-/** Graphviz DOT: `grantlint graph --format dot | dot -Tsvg > graph.svg`. */
+const findingStyle = (color: string): string => `color="${color}", fontcolor="${color}", penwidth=2.5`;
+
+/**
+ * Graphviz DOT: `grantlint graph --format dot | dot -Tpng > graph.png`. A grant with a finding is
+ * drawn in the colour of its most severe one and names the rules; a legend explains the picture.
+ */
 export function renderDotView(view: GraphView): string {
   const lines = ['digraph grantlint {', '  rankdir=LR;', '  node [fontname="Helvetica", fontsize=11];', '  edge [fontname="Helvetica", fontsize=10];'];
   for (const n of view.nodes) {
-    const label = n.detail ? `${n.label}\n${n.detail}` : n.label;
+    const detail = nodeDetail(n);
+    const label = detail ? `${n.label}\n${detail}` : n.label;
     const tooltip = n.file ? `, tooltip=${dotString(`${n.file}:${n.line}`)}` : '';
     lines.push(`  ${dotString(n.id)} [label=${dotString(label)}, ${STYLE[n.kind]}${tooltip}];`);
   }
   for (const e of view.edges) {
+    if (e.kind === 'uses') {
+      lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)} [label="uses", style=dashed];`);
+      continue;
+    }
+    const attrs = [`label=${dotString(edgeLines(e).join('\n'))}`];
+    if (e.file) attrs.push(`tooltip=${dotString(`${e.file}:${e.line}`)}`);
+    if (e.severity) attrs.push(findingStyle(FINDING_COLORS[e.severity]));
+    lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)} [${attrs.join(', ')}];`);
+  }
+  if (view.nodes.length > 0) {
     lines.push(
-      e.kind === 'uses'
-        ? `  ${dotString(e.from)} -> ${dotString(e.to)} [label="uses", style=dashed];`
-        : `  ${dotString(e.from)} -> ${dotString(e.to)} [label=${dotString(e.label ?? 'grant')}${e.file ? `, tooltip=${dotString(`${e.file}:${e.line}`)}` : ''}];`,
+      '  subgraph cluster_legend {',
+      '    label="Legend"; style=dashed; color="#9aa0a6"; fontname="Helvetica"; fontsize=10;',
+      `    "legend_workload" [label="workload", ${STYLE.workload}];`,
+      `    "legend_identity" [label="identity", ${STYLE.identity}];`,
+      `    "legend_principal" [label="principal passed in", ${STYLE.principal}];`,
+      `    "legend_scope" [label="scope", ${STYLE.scope}];`,
+      `    "legend_error" [label="scope", ${STYLE.scope}];`,
+      `    "legend_warning" [label="scope", ${STYLE.scope}];`,
+      '    "legend_workload" -> "legend_identity" [label="uses", style=dashed];',
+      '    "legend_identity" -> "legend_scope" [label="grant: role"];',
+      `    "legend_principal" -> "legend_error" [label="grant with an error", ${findingStyle(FINDING_COLORS.error)}];`,
+      `    "legend_identity" -> "legend_warning" [label="grant with a warning", ${findingStyle(FINDING_COLORS.warning)}];`,
+      '  }',
     );
   }
   lines.push('}');
   return lines.join('\n') + '\n';
 }
 
-export function renderDot(graph: IdentityGraph, { cwd }: { cwd: string }): string {
-  return renderDotView(graphView(graph, cwd));
+export function renderDot(graph: IdentityGraph, { cwd, findings }: { cwd: string; findings?: Finding[] }): string {
+  return renderDotView(graphView(graph, cwd, findings));
 }

@@ -1,8 +1,10 @@
 import { describeScope, roleName, SCOPE_WORDS } from '../../graph/queries.js';
-import type { Grant, GrantScope, Identity, IdentityGraph } from '../../graph/types.js';
+import type { Finding, Severity } from '../../engine/types.js';
+import type { Grant, Identity, IdentityGraph } from '../../graph/types.js';
 import { unwrap } from '../../graph/values.js';
 import { describeValue } from '../../model/value.js';
-import type { Location } from '../../model/location.js';
+import type { Location, Position, Range } from '../../model/location.js';
+import type { ResourceInstance } from '../../model/template.js';
 import { displayPath } from '../paths.js';
 
 export type ViewNodeKind = 'workload' | 'identity' | 'principal' | 'scope';
@@ -11,12 +13,17 @@ export interface ViewNode {
   /** Deterministic and readable: kind prefix and the symbol, numbered on a clash. */
   id: string;
   kind: ViewNodeKind;
-  /** The symbol or name people recognise (`site`, `azurerm_user_assigned_identity.jobs`). */
+  /**
+   * The symbol or name people recognise, with the module path that reached it
+   * (`site`, `appA/site` for a Bicep module call, `module.aks.azurerm_kubernetes_cluster.main`).
+   */
   label: string;
   /** A second line: resource type, identity kind, scope kind. */
   detail?: string;
   file?: string;
   line?: number;
+  /** Instances (loop copies) that look the same and are drawn as this one node, when more than one. */
+  count?: number;
 }
 
 export interface ViewEdge {
@@ -27,6 +34,9 @@ export interface ViewEdge {
   label?: string;
   file?: string;
   line?: number;
+  /** For a grant: the most severe finding reported on it, and the rules that reported. */
+  severity?: Severity;
+  rules?: string[];
 }
 
 /** The identity graph as people read it: who (workload, identity) can do what (role) where (scope). */
@@ -44,14 +54,34 @@ interface Draft {
   label: string;
   detail?: string;
   at?: Location;
+  /** The root deployment (file or Terraform root folder) the node belongs to. */
+  root?: string;
+}
+
+const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
+
+/** Colours of a grant by the most severe finding on it, shared by the renderers and their legends. */
+export const FINDING_COLORS: Record<Severity, string> = { error: '#d93025', warning: '#e37400', info: '#1a73e8' };
+
+/** The second line of a node: its detail, and how many instances it stands for. */
+export function nodeDetail(n: ViewNode): string | undefined {
+  const count = n.count ? `×${n.count}` : undefined;
+  return [n.detail, count].filter(Boolean).join(' ') || undefined;
+}
+
+/** A grant's label: the role, and the rules that report it. */
+export function edgeLines(e: ViewEdge): string[] {
+  return [e.label ?? 'grant', ...(e.rules && e.rules.length > 0 ? [`✖ ${e.rules.join(', ')}`] : [])];
 }
 
 /**
  * Projects the graph onto nodes and edges with relative paths and ids that depend only on the
  * input, never on absolute paths or traversal order, so that renderings are stable in reviews.
- * Loop instances of one grant that say the same thing collapse into one edge.
+ * Loop instances of one grant that say the same thing collapse into one edge, and nodes that would
+ * be drawn the same (loop copies, one data source read per instance) into one node. A grant on which
+ * a finding is reported carries the finding's severity, so the picture shows the bad grants.
  */
-export function graphView(graph: IdentityGraph, cwd: string): GraphView {
+export function graphView(graph: IdentityGraph, cwd: string, findings: Finding[] = []): GraphView {
   const drafts = new Map<string, Draft>();
   const add = (d: Draft): string => {
     if (!drafts.has(d.key)) drafts.set(d.key, d);
@@ -61,21 +91,30 @@ export function graphView(graph: IdentityGraph, cwd: string): GraphView {
     add({
       key: `identity:${identity.id}`,
       kind: 'identity',
-      label: identity.label,
+      label: identity.resource ? withModulePath(identity.resource, identity.label) : identity.label,
+      root: identity.resource ? rootOf(identity.resource) : undefined,
       detail: identity.kind === 'system' ? 'system-assigned identity' : identity.kind === 'user' ? (identity.createdHere ? 'user-assigned identity' : 'user-assigned identity (existing)') : 'identity passed in',
       at: identity.kind === 'user' ? identity.resource?.decl : undefined,
     });
 
-  const edges: { from: string; to: string; kind: ViewEdge['kind']; label?: string; at?: Location }[] = [];
+  const edges: { from: string; to: string; kind: ViewEdge['kind']; label?: string; at?: Location; findings?: Finding[] }[] = [];
   for (const w of graph.workloads) {
-    const from = add({ key: `workload:${w.resource.key}`, kind: 'workload', label: w.resource.symbol, detail: w.resource.type, at: w.resource.decl });
+    const from = add({
+      key: `workload:${w.resource.key}`,
+      kind: 'workload',
+      label: withModulePath(w.resource, w.resource.symbol),
+      detail: w.resource.type,
+      at: w.resource.decl,
+      root: rootOf(w.resource),
+    });
     for (const identity of w.identities) edges.push({ from, to: identityNode(identity), kind: 'uses' });
   }
   for (const identity of graph.identities) identityNode(identity);
   for (const g of graph.grants) {
     const from = g.principal.identity ? identityNode(g.principal.identity) : principalNode(g, add);
-    edges.push({ from, to: scopeNode(g.scope, add, drafts), kind: 'grant', label: grantLabel(g), at: g.at });
+    edges.push({ from, to: scopeNode(g, add, drafts, cwd), kind: 'grant', label: grantLabel(g), at: g.at, findings: findingsOn(g, findings) });
   }
+  const instanceCounts = mergeLookAlikes(drafts, edges);
 
   const rel = (at: Location | undefined): { file?: string; line?: number } => (at ? { file: displayPath(at.file, cwd), line: at.range.start.line } : {});
   const sorted = [...drafts.values()].sort(
@@ -87,6 +126,12 @@ export function graphView(graph: IdentityGraph, cwd: string): GraphView {
       cmp(a.label, b.label) ||
       cmp(a.detail ?? '', b.detail ?? ''),
   );
+  // Nodes that look alike but belong to different root deployments (one module called from two
+  // roots) say which root they belong to; the others stay short.
+  const look = (d: Draft): string => `${d.kind}|${d.label}|${d.detail ?? ''}`;
+  const rootsByLook = new Map<string, Set<string | undefined>>();
+  for (const d of drafts.values()) rootsByLook.set(look(d), (rootsByLook.get(look(d)) ?? new Set()).add(d.root));
+  const counts = instanceCounts;
   const ids = new Map<string, string>();
   const used = new Set<string>();
   const nodes: ViewNode[] = sorted.map((d) => {
@@ -96,19 +141,29 @@ export function graphView(graph: IdentityGraph, cwd: string): GraphView {
     used.add(id);
     ids.set(d.key, id);
     const node: ViewNode = { id, kind: d.kind, label: d.label };
-    if (d.detail) node.detail = d.detail;
-    return { ...node, ...rel(d.at) };
+    const detail = [d.detail, rootsByLook.get(look(d))!.size > 1 && d.root ? `in ${displayPath(d.root, cwd)}` : undefined].filter(Boolean).join(' · ');
+    if (detail) node.detail = detail;
+    const count = counts.get(d.key);
+    return { ...node, ...rel(d.at), ...(count && count > 1 ? { count } : {}) };
   });
 
-  const seen = new Set<string>();
+  const seen = new Map<string, ViewEdge>();
   const viewEdges: ViewEdge[] = [];
   for (const e of edges) {
     const edge: ViewEdge = { from: ids.get(e.from)!, to: ids.get(e.to)!, kind: e.kind };
     if (e.label) edge.label = e.label;
     Object.assign(edge, rel(e.at));
     const key = `${edge.from}|${edge.to}|${edge.kind}|${edge.label ?? ''}|${edge.file ?? ''}:${edge.line ?? ''}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const found = e.findings ?? [];
+    const existing = seen.get(key);
+    const target = existing ?? edge;
+    if (found.length > 0) {
+      const severity = found.reduce<Severity>((s, f) => (RANK[f.severity] > RANK[s] ? f.severity : s), found[0].severity);
+      if (!target.severity || RANK[severity] > RANK[target.severity]) target.severity = severity;
+      target.rules = [...new Set([...(target.rules ?? []), ...found.map((f) => f.ruleId)])].sort();
+    }
+    if (existing) continue;
+    seen.set(key, edge);
     viewEdges.push(edge);
   }
   viewEdges.sort((a, b) => cmp(a.from, b.from) || cmp(a.to, b.to) || cmp(a.kind, b.kind) || cmp(a.label ?? '', b.label ?? '') || cmp(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
@@ -139,7 +194,8 @@ function principalNode(g: Grant, add: (d: Draft) => string): string {
   return add({ key: `principal:${g.principal.kind}:${label}`, kind: 'principal', label, detail });
 }
 
-function scopeNode(scope: GrantScope, add: (d: Draft) => string, drafts: Map<string, Draft>): string {
+function scopeNode(g: Grant, add: (d: Draft) => string, drafts: Map<string, Draft>, cwd: string): string {
+  const scope = g.scope;
   if (scope.resource) {
     // A grant on a workload (one app reading another) points at the workload's own node.
     const workload = `workload:${scope.resource.key}`;
@@ -147,14 +203,96 @@ function scopeNode(scope: GrantScope, add: (d: Draft) => string, drafts: Map<str
     return add({
       key: `scope:${scope.resource.key}`,
       kind: 'scope',
-      label: scope.label ?? scope.resource.symbol,
+      label: scope.label ?? withModulePath(scope.resource, scope.resource.symbol),
       detail: scope.kind === 'resource' ? (scope.resourceType ?? scope.resource.type) : SCOPE_WORDS[scope.kind],
       at: scope.resource.decl,
+      root: rootOf(scope.resource),
     });
   }
-  const label = scope.kind === 'resource' ? (scope.label ?? 'a resource') : describeScope(scope);
+  const label = scope.kind === 'resource' ? (scope.label ?? 'a resource') : scope.kind === 'unknown' ? unknownScopeLabel(g, cwd) : describeScope(scope);
   const detail = scope.kind === 'resource' ? scope.resourceType : undefined;
   return add({ key: `scope:${scope.kind}:${scope.resourceType ?? ''}:${label}`, kind: 'scope', label, ...(detail ? { detail } : {}) });
+}
+
+/**
+ * A scope grantlint cannot resolve is named by the input that sets it, or else by where it is
+ * written, so two such scopes are two nodes (not one shared "its scope") and each leads back to a
+ * line of the user's code.
+ */
+function unknownScopeLabel(g: Grant, cwd: string): string {
+  const v = unwrap(g.scope.value);
+  // As written: Terraform's `var.x`, Bicep's and ARM's parameter name.
+  if (v?.kind === 'unknown' && v.input) return `scope from ${g.resource.format === 'terraform' ? `var.${v.input.name}` : v.input.name}`;
+  const at = g.scope.value?.at ?? g.at;
+  return `scope set at ${displayPath(at.file, cwd)}:${at.range.start.line}`;
+}
+
+/** The findings reported on a grant: at its declaration, or at a module call on the way to it. */
+function findingsOn(g: Grant, findings: Finding[]): Finding[] {
+  const places = [g.at, g.resource.decl, ...g.resource.callChain];
+  return findings.filter((f) => places.some((at) => at.file === f.file && overlaps(at.range, f.range)));
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  const before = (x: Position, y: Position): boolean => x.line < y.line || (x.line === y.line && x.column < y.column);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+/**
+ * The module path that led to a resource, in the words of its language: Terraform's address
+ * (`module.aks.azurerm_kubernetes_cluster.main`), Bicep's module symbols (`appA/site`). Read from
+ * the instance key, which the front ends build as file or root folder, module path and symbol.
+ * ARM nested deployments have no names to show: the symbol alone.
+ */
+export function withModulePath(resource: ResourceInstance, label: string): string {
+  if (resource.callChain.length === 0) return label;
+  const hash = resource.key.lastIndexOf('#');
+  if (resource.format === 'terraform') {
+    const address = resource.key.slice(hash + 1).replace(/\[[^\]]*\]/g, '');
+    const prefix = /^((?:module\.[^.]+\.)+)/.exec(address)?.[1];
+    return prefix ? `${prefix}${label}` : label;
+  }
+  if (resource.format === 'bicep') {
+    const modules = resource.key.slice(0, hash).split('>').slice(1).map((m) => m.replace(/\[[^\]]*\]$/, ''));
+    return modules.length > 0 ? [...modules, label].join('/') : label;
+  }
+  return label;
+}
+
+/** The root deployment of an instance: the file (Bicep, ARM) or folder (Terraform) that no file calls. */
+function rootOf(resource: ResourceInstance): string {
+  return resource.key.split(/[#>]/)[0].trim();
+}
+
+/**
+ * Nodes that would be drawn alike (same kind, label, detail and root) become one: loop copies of
+ * one declaration, one data source read per instance. Edges move to the kept node. Returns how
+ * many nodes each kept one stands for.
+ */
+function mergeLookAlikes(drafts: Map<string, Draft>, edges: { from: string; to: string }[]): Map<string, number> {
+  const keptBy = new Map<string, string>();
+  const into = new Map<string, string>();
+  const counts = new Map<string, number>();
+  for (const d of drafts.values()) {
+    const look = `${d.kind}|${d.label}|${d.detail ?? ''}|${d.root ?? ''}`;
+    const kept = keptBy.get(look);
+    if (!kept) {
+      keptBy.set(look, d.key);
+      counts.set(d.key, 1);
+      continue;
+    }
+    into.set(d.key, kept);
+    counts.set(kept, counts.get(kept)! + 1);
+    const k = drafts.get(kept)!;
+    // The earliest declaration stands for the group, whatever order the instances came in.
+    if (d.at && (!k.at || cmp(`${d.at.file}:${String(d.at.range.start.line).padStart(8, '0')}`, `${k.at.file}:${String(k.at.range.start.line).padStart(8, '0')}`) < 0)) k.at = d.at;
+  }
+  for (const key of into.keys()) drafts.delete(key);
+  for (const e of edges) {
+    e.from = into.get(e.from) ?? e.from;
+    e.to = into.get(e.to) ?? e.to;
+  }
+  return counts;
 }
 
 function grantLabel(g: Grant): string {
