@@ -5484,7 +5484,7 @@ var require_body = __commonJS({
         });
       }
       assert(isReadableStreamLike(stream));
-      let action = null;
+      let action2 = null;
       let source = null;
       let length = null;
       let type = null;
@@ -5537,7 +5537,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           length = null;
         }
         source = object;
-        action = async function* () {
+        action2 = async function* () {
           for (const part of blobParts) {
             if (part.stream) {
               yield* part.stream();
@@ -5567,11 +5567,11 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       if (typeof source === "string" || util.isBuffer(source)) {
         length = Buffer.byteLength(source);
       }
-      if (action != null) {
+      if (action2 != null) {
         let iterator;
         stream = new ReadableStream({
           async start() {
-            iterator = action(object)[Symbol.asyncIterator]();
+            iterator = action2(object)[Symbol.asyncIterator]();
           },
           async pull(controller) {
             const { value, done } = await iterator.next();
@@ -34863,7 +34863,7 @@ var require_contains = __commonJS({
           const count = gen.let("count", 0);
           validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
         }
-        function validateItems(_valid, block) {
+        function validateItems(_valid, block2) {
           gen.forRange("i", 0, len, (i) => {
             cxt.subschema({
               keyword: "contains",
@@ -34871,7 +34871,7 @@ var require_contains = __commonJS({
               dataPropType: util_1.Type.Num,
               compositeRule: true
             }, _valid);
-            block();
+            block2();
           });
         }
         function checkLimits(count) {
@@ -39286,6 +39286,284 @@ function azapiArmType(type) {
   return at >= 0 ? type.slice(0, at) : type;
 }
 
+// src/graph/roles.ts
+import { readFileSync as readFileSync5 } from "node:fs";
+import { join as join4 } from "node:path";
+var GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+var RoleCatalog = class {
+  constructor(roles, snapshot) {
+    this.roles = roles;
+    this.snapshot = snapshot;
+    for (const r of roles) {
+      this.byId.set(r.id.toLowerCase(), r);
+      this.byName.set(r.roleName.trim().toLowerCase(), r);
+    }
+  }
+  roles;
+  snapshot;
+  byId = /* @__PURE__ */ new Map();
+  byName = /* @__PURE__ */ new Map();
+  /** By GUID, or by any string that ends in one (`/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/<guid>`). */
+  byGuid(text) {
+    const all = text.match(new RegExp(GUID.source, "gi"));
+    const last = all?.[all.length - 1];
+    return last ? this.byId.get(last.toLowerCase()) : void 0;
+  }
+  byRoleName(name) {
+    return this.byName.get(name.trim().toLowerCase());
+  }
+  /** Like byRoleName, but throws: for names grantlint itself refers to, which must exist. */
+  named(name) {
+    const role2 = this.byRoleName(name);
+    if (!role2) throw new Error(`built-in role '${name}' is not in the catalog`);
+    return role2;
+  }
+  get size() {
+    return this.byId.size;
+  }
+  /** Every built-in role, in catalog order (by name). */
+  all() {
+    return this.roles;
+  }
+};
+var catalog;
+function roleCatalog() {
+  if (!catalog) {
+    const file = join4(packageRoot(), "data", "builtin-roles.json");
+    const data = JSON.parse(readFileSync5(file, "utf8"));
+    catalog = new RoleCatalog(data.roles, data.snapshot);
+  }
+  return catalog;
+}
+function findGuid(text) {
+  return text.match(GUID)?.[0]?.toLowerCase();
+}
+var PRIVILEGED_ROLE_NAMES = [
+  "Owner",
+  "Contributor",
+  "User Access Administrator",
+  "Role Based Access Control Administrator"
+];
+
+// src/graph/custom-roles.ts
+var ROLE_DEFINITIONS = "microsoft.authorization/roledefinitions";
+function isRoleDefinitionResource(r) {
+  if (r.type === "azurerm_role_definition") return true;
+  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase() === ROLE_DEFINITIONS;
+  return r.format !== "terraform" && r.type.toLowerCase() === ROLE_DEFINITIONS;
+}
+function customRoleOf(r) {
+  if (r.existing || !isRoleDefinitionResource(r)) return void 0;
+  if (r.type === "azurerm_role_definition") {
+    const blocks2 = listOf(getProp(r.body, "permissions")).map((b2) => block(b2, ["actions", "not_actions", "data_actions", "not_data_actions"]));
+    return role(r, asString(getProp(r.body, "role_definition_id")), asString(getProp(r.body, "name")), blocks2);
+  }
+  const body = r.type === "azapi_resource" ? getProp(r.body, "body") : r.body;
+  const props = getProp(body, "properties");
+  const blocks = listOf(getProp(props, "permissions")).map((b2) => block(b2, ["actions", "notActions", "dataActions", "notDataActions"]));
+  return role(r, asString(r.name), asString(getProp(props, "roleName")), blocks);
+}
+function role(r, guidText, name, blocks) {
+  const known = blocks.length > 0 && blocks.every((b2) => b2 !== void 0);
+  const flat = (pick) => known ? blocks.flatMap(pick) : [];
+  const definition = {
+    id: (guidText && findGuid(guidText)) ?? `custom:${r.declKey}`,
+    roleName: name ?? r.symbol,
+    category: null,
+    actions: flat((b2) => b2.actions),
+    notActions: flat((b2) => b2.notActions),
+    dataActions: flat((b2) => b2.dataActions),
+    notDataActions: flat((b2) => b2.notDataActions),
+    custom: true,
+    resource: r,
+    permissionsKnown: known
+  };
+  if (known && blocks.length > 1) definition.permissionBlocks = blocks;
+  return definition;
+}
+function block(v, [actions, notActions, dataActions, notDataActions]) {
+  const lists = [actions, notActions, dataActions, notDataActions].map((k) => stringList(getProp(v, k)));
+  if (lists.some((l) => l === void 0)) return void 0;
+  const [a, na, d, nd] = lists;
+  return { actions: a, notActions: na, dataActions: d, notDataActions: nd };
+}
+function stringList(v) {
+  const u = unwrap(v);
+  if (!u || u.kind === "null") return [];
+  if (u.kind !== "array") return void 0;
+  const out = [];
+  for (const item of u.items) {
+    const s2 = asString(unwrap(item));
+    if (s2 === void 0) return void 0;
+    out.push(s2);
+  }
+  return out;
+}
+function listOf(v) {
+  const u = unwrap(v);
+  if (!u || u.kind === "null") return [];
+  return u.kind === "array" ? u.items : [u];
+}
+
+// src/graph/settings.ts
+var SITE_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites", "microsoft.web/sites/slots"]);
+var CONTAINER_APP_TYPES = /* @__PURE__ */ new Set(["microsoft.app/containerapps", "microsoft.app/jobs"]);
+var CONTAINER_GROUP = "microsoft.containerinstance/containergroups";
+var CONFIG_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites/config", "microsoft.web/sites/slots/config"]);
+var AZURERM_APP_SETTINGS = /^azurerm_(?:(?:linux|windows)_(?:web|function)_app(?:_slot)?|function_app(?:_slot)?|app_service(?:_slot)?|logic_app_standard|function_app_flex_consumption)$/;
+var Collector = class {
+  constructor(fallback) {
+    this.fallback = fallback;
+  }
+  fallback;
+  entries = [];
+  complete = true;
+  add(name, value, at, extra = {}) {
+    const n2 = typeof name === "string" ? name : asString(unwrap(name));
+    if (n2 === void 0) {
+      this.complete = false;
+      return;
+    }
+    this.entries.push({ name: n2, value: value ?? { kind: "null" }, at: at ?? value?.at ?? this.fallback, ...extra });
+  }
+  /** A `{ NAME: value }` map (azurerm `app_settings`, ARM `appsettings` properties). */
+  map(v, extra = {}) {
+    const u = unwrap(v);
+    if (!u || u.kind === "null") return;
+    if (u.kind !== "object") {
+      this.complete = false;
+      return;
+    }
+    for (const [k, value] of u.entries) {
+      const key2 = u.keyValues?.get(k);
+      this.add(key2 ?? k, value, value.at ?? u.at, extra);
+    }
+  }
+  /** A `[{ name, value }]` list; `valueKeys` are the properties that can carry the value. */
+  list(v, valueKeys, secretKeys, extra = {}) {
+    const u = unwrap(v);
+    if (!u || u.kind === "null") return;
+    if (u.kind !== "array") {
+      this.complete = false;
+      return;
+    }
+    for (const item of u.items) {
+      const entry = unwrap(item);
+      if (!entry || entry.kind !== "object") {
+        this.complete = false;
+        continue;
+      }
+      const secret = secretKeys.map((k) => getProp(entry, k)).find((x) => x && x.kind !== "null");
+      const value = secret ?? valueKeys.map((k) => getProp(entry, k)).find((x) => x !== void 0);
+      this.add(getProp(entry, "name"), value, entry.at, secret ? { ...extra, secret: true } : extra);
+    }
+  }
+};
+function listOf2(v) {
+  const u = unwrap(v);
+  if (!u || u.kind === "null") return [];
+  return u.kind === "array" ? u.items : [u];
+}
+function armView(r) {
+  if (r.format !== "terraform") return { type: r.type.toLowerCase(), body: r.body };
+  if (r.type !== "azapi_resource") return void 0;
+  const type = azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
+  return type ? { type, body: getProp(r.body, "body") ?? { kind: "unknown" } } : void 0;
+}
+function armSettings(type, body, out) {
+  if (SITE_TYPES.has(type)) {
+    out.list(getPath(body, ["properties", "siteConfig", "appSettings"]), ["value"], []);
+    return true;
+  }
+  if (CONTAINER_APP_TYPES.has(type)) {
+    const template = getPath(body, ["properties", "template"]) ?? getPath(body, ["properties", "jobTemplate"]);
+    for (const key2 of ["containers", "initContainers"]) {
+      for (const c of listOf2(getProp(template, key2))) {
+        const container = asString(unwrap(getProp(c, "name")));
+        out.list(getProp(c, "env"), ["value"], ["secretRef"], container ? { container } : {});
+      }
+    }
+    return true;
+  }
+  if (type === CONTAINER_GROUP) {
+    for (const c of listOf2(getPath(body, ["properties", "containers"]))) {
+      const container = asString(unwrap(getProp(c, "name")));
+      out.list(getPath(c, ["properties", "environmentVariables"]), ["value"], ["secureValue"], container ? { container } : {});
+    }
+    return true;
+  }
+  return false;
+}
+function azurermSettings(r, out) {
+  if (AZURERM_APP_SETTINGS.test(r.type)) {
+    out.map(getProp(r.body, "app_settings"));
+    return true;
+  }
+  if (r.type === "azurerm_container_app" || r.type === "azurerm_container_app_job") {
+    for (const template of listOf2(getProp(r.body, "template"))) {
+      for (const key2 of ["container", "init_container"]) {
+        for (const c of listOf2(getProp(template, key2))) {
+          const container = asString(unwrap(getProp(c, "name")));
+          out.list(getProp(c, "env"), ["value"], ["secret_name"], container ? { container } : {});
+        }
+      }
+    }
+    return true;
+  }
+  if (r.type === "azurerm_container_group") {
+    for (const c of listOf2(getProp(r.body, "container"))) {
+      const container = asString(unwrap(getProp(c, "name")));
+      const extra = container ? { container } : {};
+      out.map(getProp(c, "environment_variables"), extra);
+      out.map(getProp(c, "secure_environment_variables"), { ...extra, secret: true });
+    }
+    return true;
+  }
+  return false;
+}
+function configKind(r) {
+  const view = armView(r);
+  if (!view || !CONFIG_TYPES.has(view.type)) return void 0;
+  const name = asString(unwrap(r.name)) ?? asString(unwrap(getProp(view.body, "name")));
+  const last = name?.split("/").pop()?.toLowerCase();
+  return last === "appsettings" || last === "web" ? last : void 0;
+}
+function configOwner(config, sites) {
+  if (config.parent) return config.parent;
+  const segments = (asString(unwrap(config.name)) ?? "").split("/").slice(0, -1).map((s2) => s2.toLowerCase());
+  if (segments.length === 0) return void 0;
+  const root = config.callChain[0]?.file ?? config.decl.file;
+  return sites.find((s2) => {
+    const own = (asString(unwrap(s2.name)) ?? "").toLowerCase().split("/");
+    return (s2.callChain[0]?.file ?? s2.decl.file) === root && own.length === segments.length && own.every((x, i) => x === segments[i]);
+  });
+}
+function collectSettings(resources) {
+  const collectors = /* @__PURE__ */ new Map();
+  const sites = [];
+  for (const r of resources) {
+    const out = new Collector(r.decl);
+    const view = armView(r);
+    const has = view ? armSettings(view.type, view.body, out) : azurermSettings(r, out);
+    if (!has) continue;
+    collectors.set(r.key, out);
+    if (view && SITE_TYPES.has(view.type)) sites.push(r);
+  }
+  for (const r of resources) {
+    const kind = configKind(r);
+    if (!kind) continue;
+    const owner = configOwner(r, sites);
+    const out = owner && collectors.get(owner.key);
+    if (!out) continue;
+    const view = armView(r);
+    if (kind === "appsettings") out.map(getProp(view.body, "properties"));
+    else out.list(getPath(view.body, ["properties", "appSettings"]), ["value"], []);
+  }
+  const result = /* @__PURE__ */ new Map();
+  for (const [key2, c] of collectors) result.set(key2, { entries: c.entries, complete: c.complete });
+  return result;
+}
+
 // src/graph/azurerm-shape.ts
 var UAMI_ARM = "microsoft.managedidentity/userassignedidentities";
 var AKS_ARM = "microsoft.containerservice/managedclusters";
@@ -39307,17 +39585,17 @@ function parseIdentityType(type) {
   const parts = type.toLowerCase().split(",").map((s2) => s2.trim());
   return { system: parts.includes("systemassigned"), user: parts.includes("userassigned") };
 }
-function listOf(v) {
+function listOf3(v) {
   if (!v || v.kind === "null") return [];
   if (v.kind === "array") return v.items;
   return [v];
 }
 function identityBlock(r) {
-  const block = firstBlock(getProp(r.body, "identity"));
-  const type = asString(getProp(block, "type"));
+  const block2 = firstBlock(getProp(r.body, "identity"));
+  const type = asString(getProp(block2, "type"));
   if (type === void 0) return void 0;
   const t = parseIdentityType(type);
-  return { system: t.system, userAssigned: t.user ? listOf(getProp(block, "identity_ids")) : [] };
+  return { system: t.system, userAssigned: t.user ? listOf3(getProp(block2, "identity_ids")) : [] };
 }
 function azapiBodyIdentity(r) {
   const identity = getProp(getProp(r.body, "body"), "identity");
@@ -39376,8 +39654,8 @@ function roleAssignment(r) {
     at: r.decl,
     principal: getProp(r.body, "principal_id") ?? { kind: "unknown" }
   };
-  const role = roleValue(r);
-  if (role) facts.role = role;
+  const role2 = roleValue(r);
+  if (role2) facts.role = role2;
   const scope = present(getProp(r.body, "scope"));
   if (scope) facts.scope = scope;
   const principalType = present(getProp(r.body, "principal_type"));
@@ -39403,8 +39681,8 @@ function azapiRoleAssignment(r) {
     at: r.decl,
     principal: getProp(props, "principalId") ?? { kind: "unknown" }
   };
-  const role = present(getProp(props, "roleDefinitionId"));
-  if (role) facts.role = role;
+  const role2 = present(getProp(props, "roleDefinitionId"));
+  if (role2) facts.role = role2;
   const scope = present(getProp(r.body, "parent_id"));
   if (scope) facts.scope = scope;
   const principalType = present(getProp(props, "principalType"));
@@ -39430,7 +39708,7 @@ function grants2(r) {
         }
       ];
     case "azurerm_key_vault": {
-      const policies = listOf(getProp(r.body, "access_policy"));
+      const policies = listOf3(getProp(r.body, "access_policy"));
       const scope = { kind: "resource", resourceType: "Microsoft.KeyVault/vaults", resource: r };
       const label2 = asString(r.name);
       if (label2) scope.label = label2;
@@ -39447,8 +39725,8 @@ function grants2(r) {
         at: r.decl,
         principal: getProp(r.body, "principal_id") ?? { kind: "unknown" }
       };
-      const role = present(getProp(r.body, "role_definition_id"));
-      if (role) facts.role = role;
+      const role2 = present(getProp(r.body, "role_definition_id"));
+      if (role2) facts.role = role2;
       const scope = present(getProp(r.body, "scope"));
       if (scope) facts.scope = scope;
       else facts.impliedScope = { kind: "resource", resourceType: "Microsoft.DocumentDB/databaseAccounts" };
@@ -39553,73 +39831,6 @@ var azurermShape = {
   resolveScope: resolveScope2
 };
 
-// src/graph/roles.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-import { join as join4 } from "node:path";
-var GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-var RoleCatalog = class {
-  byId = /* @__PURE__ */ new Map();
-  byName = /* @__PURE__ */ new Map();
-  constructor(roles) {
-    for (const r of roles) {
-      this.byId.set(r.id.toLowerCase(), r);
-      this.byName.set(r.roleName.trim().toLowerCase(), r);
-    }
-  }
-  /** By GUID, or by any string that ends in one (`/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/<guid>`). */
-  byGuid(text) {
-    const all = text.match(new RegExp(GUID.source, "gi"));
-    const last = all?.[all.length - 1];
-    return last ? this.byId.get(last.toLowerCase()) : void 0;
-  }
-  byRoleName(name) {
-    return this.byName.get(name.trim().toLowerCase());
-  }
-  /** Like byRoleName, but throws: for names grantlint itself refers to, which must exist. */
-  named(name) {
-    const role = this.byRoleName(name);
-    if (!role) throw new Error(`built-in role '${name}' is not in the catalog`);
-    return role;
-  }
-  get size() {
-    return this.byId.size;
-  }
-};
-var catalog;
-function roleCatalog() {
-  if (!catalog) {
-    const file = join4(packageRoot(), "data", "builtin-roles.json");
-    catalog = new RoleCatalog(JSON.parse(readFileSync5(file, "utf8")));
-  }
-  return catalog;
-}
-function findGuid(text) {
-  return text.match(GUID)?.[0]?.toLowerCase();
-}
-var PRIVILEGED_ROLE_NAMES = [
-  "Owner",
-  "Contributor",
-  "User Access Administrator",
-  "Role Based Access Control Administrator"
-];
-var NARROW_ROLES_BY_TYPE = {
-  "microsoft.keyvault/vaults": ["Key Vault Secrets User"],
-  "microsoft.storage/storageaccounts": ["Storage Blob Data Reader", "Storage Blob Data Contributor"],
-  "microsoft.storage/storageaccounts/blobservices/containers": ["Storage Blob Data Reader", "Storage Blob Data Contributor"],
-  "microsoft.storage/storageaccounts/queueservices/queues": ["Storage Queue Data Contributor"],
-  "microsoft.containerregistry/registries": ["AcrPull"],
-  "microsoft.servicebus/namespaces": ["Azure Service Bus Data Receiver", "Azure Service Bus Data Sender"],
-  "microsoft.eventhub/namespaces": ["Azure Event Hubs Data Receiver", "Azure Event Hubs Data Sender"],
-  "microsoft.appconfiguration/configurationstores": ["App Configuration Data Reader"],
-  "microsoft.signalrservice/signalr": ["SignalR App Server"],
-  "microsoft.cognitiveservices/accounts": ["Cognitive Services User"],
-  "microsoft.search/searchservices": ["Search Index Data Reader"],
-  "microsoft.eventgrid/topics": ["EventGrid Data Sender"]
-};
-function narrowRolesFor(resourceType) {
-  return resourceType ? NARROW_ROLES_BY_TYPE[resourceType.toLowerCase()] ?? [] : [];
-}
-
 // src/graph/build.ts
 var SHAPES = [armShape, azurermShape];
 function buildGraph(resources, roles, shapes = SHAPES) {
@@ -39637,7 +39848,15 @@ var GraphBuilder = class {
   identities = /* @__PURE__ */ new Map();
   workloads = [];
   grants = [];
+  /** Custom roles declared here, by the declaring instance's key. */
+  customRoles = /* @__PURE__ */ new Map();
+  settings = /* @__PURE__ */ new Map();
   build() {
+    for (const r of this.resources) {
+      const custom = customRoleOf(r);
+      if (custom) this.customRoles.set(r.key, custom);
+    }
+    this.settings = collectSettings(this.resources);
     for (const r of this.resources) {
       if (this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) this.userIdentity(r);
     }
@@ -39651,7 +39870,10 @@ var GraphBuilder = class {
       workloads: this.workloads,
       identities: [...this.identities.values()],
       grants: this.grants,
-      resources: this.resources
+      resources: this.resources,
+      roleDefinitions: [...this.customRoles.values()],
+      settings: this.settings,
+      identityIndex: this.identities
     };
   }
   first(ask) {
@@ -39692,6 +39914,8 @@ var GraphBuilder = class {
     const facts = this.first((s2) => s2.workloadIdentities(r));
     if (!facts) return;
     const workload = { id: r.key, resource: r, identities: [] };
+    const settings = this.settings.get(r.key);
+    if (settings) workload.settings = settings;
     const attach = (identity) => {
       if (workload.identities.includes(identity)) return;
       workload.identities.push(identity);
@@ -39742,23 +39966,41 @@ var GraphBuilder = class {
   }
   /**
    * The role a value names: a GUID or role name string, a role definition resource ID (by string,
-   * concat or resourceId call), or a reference to a declared `roleDefinitions` resource. Values
-   * that merely contain a GUID somewhere (a conditional, a lookup) are not guessed at.
+   * concat or resourceId call), or a reference to a declared role definition — a custom role
+   * declared here resolves to that definition, whose permissions the rules judge. Values that
+   * merely contain a GUID somewhere (a conditional, a lookup) are not guessed at.
    */
   role(value) {
     const v = unwrap(value);
     if (!v) return void 0;
-    if (v.kind === "string") return this.roles.byGuid(v.value) ?? this.roles.byRoleName(v.value);
-    if (v.kind === "ref" && v.resource.type.toLowerCase() === "microsoft.authorization/roledefinitions") {
-      return this.role(v.resource.name);
+    if (v.kind === "string") return this.byGuid(v.value) ?? this.byName(v.value);
+    if (v.kind === "ref" && isRoleDefinitionResource(v.resource)) {
+      return this.customRoles.get(v.resource.key) ?? (v.resource.format === "terraform" ? void 0 : this.role(v.resource.name));
     }
     if (v.kind === "concat" || v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
       const strings2 = stringsIn(v);
       const last = strings2[strings2.length - 1];
       const guid = last === void 0 ? void 0 : findGuid(last);
-      return guid ? this.roles.byGuid(guid) : void 0;
+      if (guid) return this.byGuid(guid);
+      return v.kind === "call" ? this.customByName(v.args[v.args.length - 1]) : void 0;
     }
     return void 0;
+  }
+  byGuid(text) {
+    const builtIn = this.roles.byGuid(text);
+    if (builtIn) return builtIn;
+    const guid = findGuid(text);
+    return guid ? [...this.customRoles.values()].find((r) => r.id === guid) : void 0;
+  }
+  byName(text) {
+    const name = text.trim().toLowerCase();
+    return this.roles.byRoleName(text) ?? [...this.customRoles.values()].find((r) => r.roleName.trim().toLowerCase() === name);
+  }
+  /** `resourceId('Microsoft.Authorization/roleDefinitions', guid(...))` naming a definition declared with that name. */
+  customByName(nameValue) {
+    const key2 = valueKey(unwrap(nameValue));
+    if (key2 === void 0) return void 0;
+    return [...this.customRoles.values()].find((r) => r.resource && valueKey(unwrap(r.resource.name)) === key2);
   }
   scope(r, facts) {
     if (facts.impliedScope) return { ...facts.impliedScope };
@@ -39859,12 +40101,12 @@ function describeIdentity(identity) {
   return `identity ${identity.label}`;
 }
 function roleSource(grant) {
-  const role = grant.role;
+  const role2 = grant.role;
   let found;
-  if (role && grant.roleValue) {
+  if (role2 && grant.roleValue) {
     walkValue(grant.roleValue, (x) => {
       if (found || x.kind !== "string") return;
-      if (findGuid(x.value) === role.id || x.value.trim().toLowerCase() === role.roleName.trim().toLowerCase()) found = x;
+      if (findGuid(x.value) === role2.id || x.value.trim().toLowerCase() === role2.roleName.trim().toLowerCase()) found = x;
     });
   }
   return found ?? grant.roleValue;
@@ -39948,9 +40190,9 @@ function coversPrincipal(grant, raw) {
 }
 function coversRole(grant, raw) {
   const arg = unwrap(raw);
-  const role = unwrap(grant.roleValue);
-  if (sameValue(arg, role) || symbolicPartOf(role, arg)) return true;
-  const guid = grant.role?.id ?? firstGuid(role);
+  const role2 = unwrap(grant.roleValue);
+  if (sameValue(arg, role2) || symbolicPartOf(role2, arg)) return true;
+  const guid = grant.role?.id ?? firstGuid(role2);
   if (!guid) return false;
   return stringsIn(arg).some((s2) => findGuid(s2) === guid);
 }
@@ -40104,6 +40346,118 @@ function sameName(a, b2) {
 }
 var non_idempotent_assignment_name_default = rule4;
 
+// src/graph/permissions.ts
+function action(name) {
+  return { kind: "action", name };
+}
+function dataAction(name) {
+  return { kind: "dataAction", name };
+}
+function matchesPermission(pattern, text) {
+  const p = pattern.toLowerCase();
+  const t = text.toLowerCase();
+  let pi = 0;
+  let ti = 0;
+  let star = -1;
+  let mark = 0;
+  while (ti < t.length) {
+    if (pi < p.length && p[pi] !== "*" && p[pi] === t[ti]) {
+      pi++;
+      ti++;
+    } else if (pi < p.length && p[pi] === "*") {
+      star = pi++;
+      mark = ti;
+    } else if (star >= 0) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.length && p[pi] === "*") pi++;
+  return pi === p.length;
+}
+function blocksOf(role2) {
+  return role2.permissionBlocks ?? [role2];
+}
+function blockAllows(block2, op) {
+  const [granted, denied] = op.kind === "action" ? [block2.actions, block2.notActions] : [block2.dataActions, block2.notDataActions];
+  return granted.some((p) => matchesPermission(p, op.name)) && !denied.some((p) => matchesPermission(p, op.name));
+}
+function allows(role2, op) {
+  if (role2.permissionsKnown === false) return void 0;
+  return blocksOf(role2).some((b2) => blockAllows(b2, op));
+}
+function allowsAll(role2, ops) {
+  if (role2.permissionsKnown === false) return void 0;
+  return ops.every((op) => allows(role2, op));
+}
+var PermissionModel = class {
+  constructor(catalog2) {
+    this.catalog = catalog2;
+  }
+  catalog;
+  vocabulary;
+  breadths = /* @__PURE__ */ new Map();
+  answers = /* @__PURE__ */ new Map();
+  allows(role2, op) {
+    return allows(role2, op);
+  }
+  leastPrivileged(ops) {
+    const key2 = ops.map((o) => `${o.kind}:${o.name.toLowerCase()}`).sort().join("|");
+    const cached2 = this.answers.get(key2);
+    if (cached2) return cached2;
+    const candidates = this.catalog.all().filter((r) => ops.length > 0 && allowsAll(r, ops) === true);
+    const ranked = candidates.map((role2) => ({ role: role2, documented: role2.category !== null ? 0 : 1, breadth: this.breadth(role2) })).sort((a, b2) => a.documented - b2.documented || a.breadth - b2.breadth || (a.role.roleName < b2.role.roleName ? -1 : 1)).map((x) => x.role);
+    this.answers.set(key2, ranked);
+    return ranked;
+  }
+  /** The single narrowest built-in role that allows every operation, if any does. */
+  narrowest(ops) {
+    return this.leastPrivileged(ops)[0];
+  }
+  breadth(role2) {
+    let n2 = this.breadths.get(role2.id);
+    if (n2 === void 0) {
+      n2 = this.ops().filter((op) => allows(role2, op) === true).length;
+      this.breadths.set(role2.id, n2);
+    }
+    return n2;
+  }
+  ops() {
+    if (!this.vocabulary) {
+      const seen = /* @__PURE__ */ new Map();
+      for (const r of this.catalog.all()) {
+        for (const b2 of blocksOf(r)) {
+          for (const a of b2.actions) seen.set(`a:${a.toLowerCase()}`, action(a));
+          for (const d of b2.dataActions) seen.set(`d:${d.toLowerCase()}`, dataAction(d));
+        }
+      }
+      this.vocabulary = [...seen.values()];
+    }
+    return this.vocabulary;
+  }
+};
+var TYPICAL_OPERATIONS = {
+  "microsoft.keyvault/vaults": [dataAction("Microsoft.KeyVault/vaults/secrets/getSecret/action")],
+  "microsoft.storage/storageaccounts": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
+  "microsoft.storage/storageaccounts/blobservices/containers": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
+  "microsoft.storage/storageaccounts/queueservices/queues": [dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/read")],
+  "microsoft.containerregistry/registries": [action("Microsoft.ContainerRegistry/registries/pull/read")],
+  "microsoft.servicebus/namespaces": [dataAction("Microsoft.ServiceBus/namespaces/messages/receive/action")],
+  "microsoft.eventhub/namespaces": [dataAction("Microsoft.EventHub/namespaces/messages/receive/action")],
+  "microsoft.appconfiguration/configurationstores": [dataAction("Microsoft.AppConfiguration/configurationStores/keyValues/read")]
+};
+function suggestedRole(model2, resourceType) {
+  const ops = resourceType ? TYPICAL_OPERATIONS[resourceType.toLowerCase()] : void 0;
+  return ops ? model2.narrowest(ops) : void 0;
+}
+var model;
+function permissionModel() {
+  model ??= new PermissionModel(roleCatalog());
+  return model;
+}
+
 // rules/privileged-role.ts
 var PRIVILEGED = new Set(PRIVILEGED_ROLE_NAMES.map((n2) => n2.toLowerCase()));
 var rule5 = {
@@ -40121,12 +40475,12 @@ var rule5 = {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !grant.role || !PRIVILEGED.has(grant.role.roleName.toLowerCase())) continue;
       if (!isWorkloadPrincipal(grant)) continue;
-      const narrow = narrowRolesFor(grant.scope.resourceType);
+      const narrow = suggestedRole(context.permissions, grant.scope.resourceType);
       const data = { role: grant.role.roleName, principal: describePrincipal(grant), scope: describeScope(grant.scope) };
       context.report({
         node: grant,
         value: roleSource(grant),
-        ...narrow.length > 0 ? { messageId: "withSuggestion", data: { ...data, suggestion: narrow.map((n2) => `'${n2}'`).join(" or ") } } : { messageId: "generic", data }
+        ...narrow ? { messageId: "withSuggestion", data: { ...data, suggestion: `'${narrow.roleName}'` } } : { messageId: "generic", data }
       });
     }
   }
@@ -40303,8 +40657,8 @@ var ConfigResolver = class {
     if (this.validated.has(config)) return;
     const metas = new Map(this.ruleMetas().map((m) => [m.id, m]));
     const blocks = [config.rules, ...config.overrides.map((o) => o.rules)];
-    for (const block of blocks) {
-      for (const [id, entry] of block) {
+    for (const block2 of blocks) {
+      for (const [id, entry] of block2) {
         const meta = metas.get(id);
         if (!meta) {
           const near = closest(id, [...metas.keys()]);
@@ -47896,19 +48250,19 @@ var Evaluator = class {
     }
     return out;
   }
-  dynamic(block, env, out) {
-    const type = block.labels[0]?.value;
+  dynamic(block2, env, out) {
+    const type = block2.labels[0]?.value;
     if (!type) return;
-    const content = block.body.items.find((i) => i.kind === "Block" && i.type === "content");
+    const content = block2.body.items.find((i) => i.kind === "Block" && i.type === "content");
     if (!content) return;
-    const iterAttr = attribute(block.body, "iterator");
+    const iterAttr = attribute(block2.body, "iterator");
     const iterator = iterAttr && iterAttr.value.kind === "Variable" ? iterAttr.value.name : type;
-    const forEach = attribute(block.body, "for_each");
-    const at = this.at(block, env);
+    const forEach = attribute(block2.body, "for_each");
+    const at = this.at(block2, env);
     const coll = forEach ? this.safe(forEach.value, env) : unknown();
     const pairs = iterate(coll);
     if (!pairs) {
-      const sym = `loop:${env.file.path}:${block.start}#${iterator}`;
+      const sym = `loop:${env.file.path}:${block2.start}#${iterator}`;
       const it = obj([
         ["key", unknown(`${sym}.key`, at, { kind: "loop", name: `${iterator}.key` })],
         ["value", unknown(`${sym}.value`, at, { kind: "loop", name: `${iterator}.value` })]
@@ -48516,7 +48870,7 @@ var Parser3 = class {
         labels.push({ start: tpl.start, end: tpl.end, value });
       } else break;
     }
-    const block = {
+    const block2 = {
       kind: "Block",
       start: typeStart,
       end: typeEnd,
@@ -48527,7 +48881,7 @@ var Parser3 = class {
     };
     if (this.peek() !== 6 /* LBrace */) {
       this.unexpected(`'{' to open the '${type}' block`);
-      return block;
+      return block2;
     }
     const open2 = this.ts;
     this.advance();
@@ -48564,16 +48918,16 @@ var Parser3 = class {
     body.start = open2 + 1;
     if (this.peek() === 7 /* RBrace */) {
       body.end = this.ts;
-      block.end = this.te;
+      block2.end = this.te;
       this.advance();
       this.endOfItem("a block definition");
     } else {
       this.error(this.ts, this.te, `Unclosed '${type}' block: expected '}'.`);
-      block.end = this.ts;
+      block2.end = this.ts;
       body.end = this.ts;
     }
-    block.body = body;
-    return block;
+    block2.body = body;
+    return block2;
   }
   parseItemInline() {
     if (this.peek() !== 2 /* Ident */) {
@@ -49970,6 +50324,7 @@ function runRules(graph, runs, options) {
     rule6.check(graph, {
       options: ruleOptions,
       roles: options.roles,
+      permissions: options.permissions ?? permissionModel(),
       report(descriptor) {
         const finding = toFinding(rule6, severity, descriptor, options);
         const key2 = `${rule6.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
@@ -50829,8 +51184,8 @@ function mergeLookAlikes(drafts, edges) {
 }
 function grantLabel(g) {
   if (g.kind === "accessPolicy") return "Key Vault access policy";
-  const role = roleName(g);
-  return g.kind === "dataPlane" ? `${role} (data plane)` : role;
+  const role2 = roleName(g);
+  return g.kind === "dataPlane" ? `${role2} (data plane)` : role2;
 }
 function slug(text) {
   const s2 = text.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 40);

@@ -186,8 +186,10 @@ describe('arguments in grantlint words', () => {
     for (const option of ['--output-file', '--quiet', '--max-warnings', '--no-color', '--no-error-on-unmatched-pattern', '-V, --version']) expect(help.stdout).toContain(option);
     expect(runCli(['help', 'graph'], repoRoot).stdout).toMatch(/^Usage: grantlint graph/);
     const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version;
-    expect(runCli(['-V'], repoRoot).stdout).toBe(`${version}\n`);
-    expect(runCli(['-v'], repoRoot).stdout).toBe(`${version}\n`);
+    const printed = runCli(['--version'], repoRoot).stdout;
+    expect(printed.startsWith(`${version} (`)).toBe(true);
+    expect(runCli(['-V'], repoRoot).stdout).toBe(printed);
+    expect(runCli(['-v'], repoRoot).stdout).toBe(printed);
     expect(existsSync(join(repoRoot, 'grpah'))).toBe(false);
     expect(runCli(['grpah'], repoRoot).stderr).toBe("grantlint: No such file or directory: grpah. Did you mean 'grantlint graph'?\n");
   });
