@@ -91,7 +91,9 @@ function compare(name: string): { missing: string[]; unexpected: string[] } {
   const dir = join(casesDir, name);
   const doc = (parse(readFileSync(join(dir, 'expected.yaml'), 'utf8')) ?? {}) as CaseFile;
   const checked = checkedRules(doc.checked);
-  const result = runCli(['--format', 'json', '.'], dir);
+  // A case whose files grantlint does not read yet (scripts, before issue 12) is judged by its
+  // findings like any other, not stopped by the "nothing to lint" usage error.
+  const result = runCli(['--format', 'json', '--no-error-on-unmatched-pattern', '.'], dir);
   expect(result.stderr).toBe('');
   expect([0, 1]).toContain(result.status);
   const output = JSON.parse(result.stdout) as { findings: { ruleId: string; file: string; range: { start: { line: number } } }[] };

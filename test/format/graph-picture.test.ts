@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,17 +21,35 @@ const temp = mkdtempSync(join(tmpdir(), 'grantlint-picture-'));
 const out = process.env.GRANTLINT_PICTURES ?? temp;
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-function ensureDebian(command: string, pkg: string): string {
-  const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
-  if (found.status === 0) return found.stdout.trim();
-  const install = (): boolean => spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', pkg], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
-  if (!install()) {
-    spawnSync('apt-get', ['update', '-q'], { stdio: 'ignore' });
-    if (!install()) throw new Error(`${command} is not on PATH and \`apt-get install -y ${pkg}\` failed: this test renders the graph with it.`);
+/** spawn without blocking the event loop: vitest's worker must keep answering while apt or Chromium runs. */
+function run(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeout });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+async function ensureDebian(command: string, pkg: string): Promise<string> {
+  const where = async (): Promise<string | undefined> => {
+    const r = await run('sh', ['-c', `command -v ${command}`]);
+    return r.status === 0 ? r.stdout.trim() : undefined;
+  };
+  const found = await where();
+  if (found) return found;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = async (): Promise<boolean> => (await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', pkg], { env })).status === 0;
+  if (!(await install())) {
+    await run('apt-get', ['update', '-q'], { env });
+    if (!(await install())) throw new Error(`${command} is not on PATH and \`apt-get install -y ${pkg}\` failed: this test renders the graph with it.`);
   }
-  const again = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
-  if (again.status !== 0) throw new Error(`${pkg} was installed but ${command} is not on PATH.`);
-  return again.stdout.trim();
+  const again = await where();
+  if (!again) throw new Error(`${pkg} was installed but ${command} is not on PATH.`);
+  return again;
 }
 
 /** Width and height from a PNG's IHDR chunk. */
@@ -61,12 +79,12 @@ describe('the identity graph of a real example, as a picture', () => {
     expect(new Set(labels).size).toBe(labels.length);
   });
 
-  it('DOT renders with Graphviz', () => {
-    const dot = ensureDebian('dot', 'graphviz');
+  it('DOT renders with Graphviz', async () => {
+    const dot = await ensureDebian('dot', 'graphviz');
     const source = join(temp, 'graph.dot');
     writeFileSync(source, graph('dot'));
     const png = join(out, 'graph-dot.png');
-    const r = spawnSync(dot, ['-Tpng', '-Gdpi=96', source, '-o', png], { encoding: 'utf8' });
+    const r = await run(dot, ['-Tpng', '-Gdpi=96', source, '-o', png]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     const { width, height } = pngSize(png);
@@ -74,8 +92,8 @@ describe('the identity graph of a real example, as a picture', () => {
     expect(height).toBeGreaterThan(200);
   }, 300_000);
 
-  it('Mermaid renders with Mermaid in headless Chromium, without a syntax error', () => {
-    const chromium = ensureDebian('chromium', 'chromium');
+  it('Mermaid renders with Mermaid in headless Chromium, without a syntax error', async () => {
+    const chromium = await ensureDebian('chromium', 'chromium');
     const mermaidJs = join(repoRoot, 'node_modules', 'mermaid', 'dist', 'mermaid.min.js');
     const page = join(temp, 'graph.html');
     // Mermaid reports a syntax error by drawing it; the page's title says which happened.
@@ -91,11 +109,11 @@ mermaid.run().then(() => { document.title = document.querySelector('svg [aria-ro
     );
     const png = join(out, 'graph-mermaid.png');
     const args = ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--allow-file-access-from-files', '--virtual-time-budget=15000', '--window-size=1800,1100'];
-    const dom = spawnSync(chromium, [...args, '--dump-dom', pathToFileURL(page).href], { encoding: 'utf8', timeout: 120_000 });
+    const dom = await run(chromium, [...args, '--dump-dom', pathToFileURL(page).href], { timeout: 120_000 });
     const title = /<title>([^<]*)<\/title>/.exec(dom.stdout)?.[1];
     expect(title, dom.stderr.slice(-2000)).toBe('rendered');
     expect(dom.stdout).toContain('module.aks.azurerm_kubernetes_cluster.main');
-    const shot = spawnSync(chromium, [...args, `--screenshot=${png}`, pathToFileURL(page).href], { encoding: 'utf8', timeout: 120_000 });
+    const shot = await run(chromium, [...args, `--screenshot=${png}`, pathToFileURL(page).href], { timeout: 120_000 });
     expect(shot.status, shot.stderr.slice(-2000)).toBe(0);
     expect(statSync(png).size).toBeGreaterThan(20_000);
     expect(pngSize(png)).toEqual({ width: 1800, height: 1100 });
