@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot, sharedPath } from '../helpers/paths.js';
+import { runAsync } from '../helpers/run-async.js';
 import { runCli } from '../helpers/run-cli.js';
 
 /**
@@ -21,18 +21,7 @@ const temp = mkdtempSync(join(tmpdir(), 'grantlint-picture-'));
 const out = process.env.GRANTLINT_PICTURES ?? temp;
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
-/** spawn without blocking the event loop: vitest's worker must keep answering while apt or Chromium runs. */
-function run(cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeout });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = (cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeout?: number } = {}) => runAsync(cmd, args, options);
 
 async function ensureDebian(command: string, pkg: string): Promise<string> {
   const where = async (): Promise<string | undefined> => {

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPOSITORY_URL } from '../../src/format/links.js';
 import { repoRoot } from '../helpers/paths.js';
+import { runAsync } from '../helpers/run-async.js';
 
 /**
  * The npm package as a user meets it: `npm pack` into an empty folder, the tarball's contents and
@@ -12,17 +12,7 @@ import { repoRoot } from '../helpers/paths.js';
  * is kept outside the test's folder), which must print no warning and then lint.
  */
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const run = (cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) => runAsync(cmd, args, { cwd, env });
 
 let temp: string;
 let tarball: string;
