@@ -1,17 +1,37 @@
 import type { Value } from '../model/value.js';
 
 /**
+ * Functions that keep what a value points at (ARM/Bicep, then Terraform): `toLower(principalId)` is
+ * still that principal, `trim(vault.id)` still that vault. Resource IDs and GUIDs compare
+ * case-insensitively, so case and surrounding white space do not change them.
+ */
+const MEANING_KEEPERS: ReadonlySet<string> = new Set(['tolower', 'toupper', 'trim', 'string', 'lower', 'upper', 'trimspace', 'tostring']);
+
+/** `''` or null: the branch a conditional takes when the thing it guards is not deployed. */
+function isEmpty(v: Value): boolean {
+  return v.kind === 'null' || (v.kind === 'string' && v.value === '');
+}
+
+/**
  * Strips what does not change what a value points at: an interpolation with one expression and no
- * text (`'${uami.id}'`), and `format('{0}', x)`-style single-part concats.
+ * text (`'${uami.id}'`), `format('{0}', x)`-style single-part concats, the functions that keep a
+ * value's meaning (`toLower`, `trim`, `string`...), and a conditional whose other branch is empty
+ * (`deployApi ? api.identity.principalId : ''` is the API's identity, when it is there at all).
  */
 export function unwrap(v: Value | undefined): Value | undefined {
   let cur = v;
-  while (cur && cur.kind === 'concat') {
-    const parts = cur.parts.filter((p) => !(p.kind === 'string' && p.value === ''));
-    if (parts.length !== 1) break;
-    cur = parts[0];
+  for (;;) {
+    if (!cur) return cur;
+    if (cur.kind === 'concat') {
+      const parts = cur.parts.filter((p) => !(p.kind === 'string' && p.value === ''));
+      if (parts.length !== 1) return cur;
+      cur = parts[0];
+    } else if (cur.kind === 'call' && cur.args.length === 1 && MEANING_KEEPERS.has(cur.fn)) {
+      cur = cur.args[0];
+    } else if (cur.kind === 'call' && cur.fn === 'if' && cur.args.length === 3 && isEmpty(cur.args[1]) !== isEmpty(cur.args[2])) {
+      cur = isEmpty(cur.args[1]) ? cur.args[2] : cur.args[1];
+    } else return cur;
   }
-  return cur;
 }
 
 /** Every string literal inside a value (call arguments, concat parts), in order. */
