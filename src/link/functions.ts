@@ -388,7 +388,8 @@ export function parseResourceIdArgs(fn: string, args: Value[]): ResourceQuery | 
     }
   }
   if (ti < 0 || ti === args.length - 1) return undefined;
-  const type = (args[ti] as { value: string }).value;
+  // `resourceId('Microsoft.X/y/', n)`: ARM reads a trailing slash on the type as the same type.
+  const type = (args[ti] as { value: string }).value.replace(/\/+$/, '');
   const names = args.slice(ti + 1);
   const prefix = args.slice(start, ti);
   const q: ResourceQuery = { fn, type, names };
