@@ -1,9 +1,13 @@
+import { onOwnNodeResourceGroup } from '../src/graph/aks.js';
+import { remediationGrant } from '../src/graph/policy.js';
 import { describePrincipal, describeScope, isBroad, isWorkloadPrincipal, describeRole } from '../src/graph/queries.js';
 import type { Rule } from '../src/engine/types.js';
 
 /**
  * A role granted on a whole resource group, subscription or management group instead of the
- * resource the workload uses: every resource there, today's and tomorrow's, is in reach.
+ * resource the workload uses: every resource there, today's and tomorrow's, is in reach. Two broad
+ * grants are the platform's design and left out: a policy assignment's remediation identity at the
+ * assignment's own scope (or inside it), and an AKS cluster's own identity on its node resource group.
  */
 const rule: Rule = {
   meta: {
@@ -12,14 +16,15 @@ const rule: Rule = {
     severity: 'warning',
     messages: {
       deploymentScope:
-        "Grants {{role}} to {{principal}} on {{scope}}, because the assignment has no scope; set scope to the resource it needs (Bicep: scope: vault; ARM JSON: the scope property).",
-      explicitScope: "Grants {{role}} to {{principal}} on {{scope}}; grant it on the resource it needs instead.",
+        'Grants {{role}} to {{principal}} on {{scope}}, because the assignment has no scope; set its scope to the resource the identity uses.',
+      explicitScope: 'Grants {{role}} to {{principal}} on {{scope}}; grant it on the resource it needs instead.',
     },
     docs: 'docs/rules/broad-scope.md',
   },
   check(graph, context) {
     for (const grant of graph.grants) {
       if (grant.kind !== 'rbac' || !isBroad(grant.scope) || !isWorkloadPrincipal(grant)) continue;
+      if (remediationGrant(grant)?.withinScope || onOwnNodeResourceGroup(grant)) continue;
       context.report({
         node: grant,
         value: grant.scope.value,

@@ -1,3 +1,4 @@
+import { listsRole, remediationGrant } from '../src/graph/policy.js';
 import { describePrincipal, describeScope, isWorkloadPrincipal, roleSource } from '../src/graph/queries.js';
 import { suggestedRole } from '../src/graph/permissions.js';
 import { PRIVILEGED_ROLE_NAMES } from '../src/graph/roles.js';
@@ -8,7 +9,9 @@ const PRIVILEGED = new Set<string>(PRIVILEGED_ROLE_NAMES.map((n) => n.toLowerCas
 /**
  * Owner, Contributor, User Access Administrator or Role Based Access Control Administrator granted
  * to a workload identity (or a principal of unknown kind): the broad role that "makes the 403 go
- * away" and lets a compromised workload take over everything in scope.
+ * away" and lets a compromised workload take over everything in scope. A policy assignment's
+ * remediation identity holds what its definition lists at the assignment's scope: there, only a
+ * role that a definition declared here does not list is reported.
  */
 const rule: Rule = {
   meta: {
@@ -19,6 +22,8 @@ const rule: Rule = {
       withSuggestion: "Grants '{{role}}' to {{principal}} on {{scope}}; grant {{suggestion}} on the resource instead.",
       generic:
         "Grants '{{role}}' to {{principal}} on {{scope}}; grant a role with only the data-plane or control-plane actions the workload needs, on the resource it uses.",
+      notListed:
+        "Grants '{{role}}' to {{principal}} on {{scope}}, a role its policy definition does not list; grant the roles in the definition's roleDefinitionIds ({{listed}}) instead.",
     },
     docs: 'docs/rules/privileged-role.md',
   },
@@ -26,8 +31,19 @@ const rule: Rule = {
     for (const grant of graph.grants) {
       if (grant.kind !== 'rbac' || !grant.role || !PRIVILEGED.has(grant.role.roleName.toLowerCase())) continue;
       if (!isWorkloadPrincipal(grant)) continue;
-      const narrow = suggestedRole(context.permissions, grant.scope.resourceType);
       const data = { role: grant.role.roleName, principal: describePrincipal(grant), scope: describeScope(grant.scope) };
+      const remediation = remediationGrant(grant);
+      if (remediation?.withinScope) {
+        // A built-in or unseen definition may list this role: nothing to say.
+        if (!remediation.listedRoles || listsRole(remediation, grant)) continue;
+        const listed = [...remediation.listedRoles].map((guid) => {
+          const role = context.roles.byGuid(guid);
+          return role ? `'${role.roleName}'` : `'${guid}'`;
+        });
+        context.report({ node: grant, value: roleSource(grant), messageId: 'notListed', data: { ...data, listed: listed.join(', ') || 'none' } });
+        continue;
+      }
+      const narrow = suggestedRole(context.permissions, grant.scope.resourceType);
       context.report({
         node: grant,
         value: roleSource(grant),
