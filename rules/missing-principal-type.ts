@@ -13,8 +13,12 @@ const rule: Rule = {
     severity: 'warning',
     messages: {
       arm: "The assignment of {{role}} to {{principal}} does not set principalType; add principalType: 'ServicePrincipal' so it does not race the identity's replication.",
+      armUnknownKind:
+        "The assignment of {{role}} to {{principal}} does not set principalType; take the principal's type as a parameter beside its ID and pass it to principalType, so an assignment to a new service principal does not race its replication.",
       terraform:
         "The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = \"ServicePrincipal\" so it does not race the identity's replication.",
+      azapi:
+        "The assignment of {{role}} to {{principal}}, created in this configuration, does not set principalType; add principalType = \"ServicePrincipal\" to body.properties so it does not race the identity's replication.",
     },
     docs: 'docs/rules/missing-principal-type.md',
   },
@@ -25,9 +29,11 @@ const rule: Rule = {
       if (grant.resource.format === 'terraform') {
         // Only a principal created in the same configuration races its own replication.
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
-        context.report({ node: grant, messageId: 'terraform', data });
+        context.report({ node: grant, messageId: grant.resource.type === 'azapi_resource' ? 'azapi' : 'terraform', data });
       } else {
-        context.report({ node: grant, messageId: 'arm', data });
+        // A principal of unknown kind may be a user or a group: its type comes from the caller.
+        const unknownKind = !grant.principal.identity && grant.principal.kind === 'unknown';
+        context.report({ node: grant, messageId: unknownKind ? 'armUnknownKind' : 'arm', data });
       }
     }
   },

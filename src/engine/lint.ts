@@ -3,6 +3,7 @@ import { discover } from '../discover/discover.js';
 import { buildGraph } from '../graph/build.js';
 import { roleCatalog } from '../graph/roles.js';
 import type { IdentityGraph } from '../graph/types.js';
+import { withSourceText } from '../graph/written.js';
 import { armFrontEnd } from '../lower/arm/index.js';
 import { bicepFrontEnd } from '../lower/bicep/index.js';
 import { terraformFrontEnd } from '../lower/terraform/index.js';
@@ -96,7 +97,9 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
     appendAll(program.comments, part.comments);
     appendAll(program.files, part.files);
   }
-  return { graph: buildGraph(program.resources, roleCatalog()), program, host };
+  // Labels in the graph quote values as written (see src/graph/written.ts).
+  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog()));
+  return { graph, program, host };
 }
 
 /** The whole pipeline: findings sorted by file, position and rule. */

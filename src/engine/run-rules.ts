@@ -4,6 +4,7 @@ import type { RoleCatalog } from '../graph/roles.js';
 import type { IdentityGraph } from '../graph/types.js';
 import { compareLocations, sameLocation, type Location } from '../model/location.js';
 import type { ResourceInstance } from '../model/template.js';
+import { withSourceText } from '../graph/written.js';
 import { formatMessage } from './messages.js';
 import type { Finding, GraphNode, ReportDescriptor, Rule, Severity } from './types.js';
 
@@ -26,6 +27,11 @@ export interface RunRulesOptions {
  * location, however many loop instances or module calls reach it.
  */
 export function runRules(graph: IdentityGraph, runs: RuleRun[], options: RunRulesOptions): Finding[] {
+  // Messages quote values as written: the describe helpers read the source text through this.
+  return withSourceText(options.sourceText, () => runEach(graph, runs, options));
+}
+
+function runEach(graph: IdentityGraph, runs: RuleRun[], options: RunRulesOptions): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const { rule, severity, options: ruleOptions } of runs) {

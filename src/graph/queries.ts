@@ -1,8 +1,13 @@
-import { asString, describeValue, getProp, sameValue, walkValue, type Value } from '../model/value.js';
+import { asString, getProp, sameValue, walkValue, type Value } from '../model/value.js';
+import { RESOURCE_ID_FUNCTIONS } from '../link/functions.js';
+import { sameLocation } from '../model/location.js';
 import { azureResourceKey, resolveScopeValue } from './build.js';
 import { findGuid } from './roles.js';
 import type { Grant, GrantScope, Identity } from './types.js';
 import { stringsIn, unwrap } from './values.js';
+import { writtenText } from './written.js';
+
+export { writtenText } from './written.js';
 
 /** Grants the rules about workload principals look at: not to a known user or group. */
 export function isWorkloadPrincipal(grant: Grant): boolean {
@@ -39,14 +44,13 @@ export function describeScope(scope: GrantScope): string {
   return scope.label ? `${word} '${scope.label}'` : `the ${word}`;
 }
 
-/** `uami`, `the system-assigned identity of site`, `principalId (a parameter)`. */
+/** `uami`, `the system-assigned identity of site`, `principal 'principalId' (passed in, kind unknown)`. */
 export function describePrincipal(grant: Grant): string {
   const identity = grant.principal.identity;
   if (identity) return describeIdentity(identity);
   const v = unwrap(grant.principal.value);
   if (v?.kind === 'unknown' && v.input) return `principal '${v.input.name}' (passed in, kind unknown)`;
-  if (v?.kind === 'unknown') return 'a principal grantlint cannot resolve statically';
-  return `principal ${describeValue(v)}`;
+  return `principal ${writtenText(grant.principal.value)}`;
 }
 
 export function describeIdentity(identity: Identity): string {
@@ -73,13 +77,22 @@ export function roleSource(grant: Grant): Value | undefined {
 
 export function roleName(grant: Grant): string {
   if (grant.role) return grant.role.roleName;
-  return describeValue(unwrap(grant.roleValue));
+  return writtenText(grant.roleValue);
 }
 
-/** For messages: `'Owner'`, or what the template says when the role is not statically known. */
+/**
+ * For messages: `'Owner'`; `role '<guid>', which is not a built-in role` when the role is named by
+ * a GUID the catalog does not have; otherwise the role as written (`the role roleDefinitionId`).
+ */
 export function describeRole(grant: Grant): string {
   if (grant.role) return `'${grant.role.roleName}'`;
-  return `a role grantlint cannot resolve statically (${describeValue(unwrap(grant.roleValue))})`;
+  const v = unwrap(grant.roleValue);
+  const guid = firstGuid(v);
+  if (guid && (v?.kind === 'string' || v?.kind === 'concat' || (v?.kind === 'call' && RESOURCE_ID_FUNCTIONS.has(v.fn)))) {
+    return `role '${guid}', which is not a built-in role,`;
+  }
+  if (v?.kind === 'unknown' && v.input) return `the role in '${v.input.name}' (passed in)`;
+  return `the role ${writtenText(grant.roleValue)}`;
 }
 
 /** Is the value explicitly set (not absent, not null)? */

@@ -475,8 +475,13 @@ export function shapeCouldBe(shape: ConcatValue, text: string): boolean {
 type Impl = (args: FnArg[], ctx: FunctionContext, at: Location | undefined, fn: string) => Value | undefined;
 
 const FUNCTIONS = new Map<string, Impl>();
+/** The functions of the table as ARM and Bicep spell them (`subscriptionResourceId`), for messages. */
+export const WRITTEN_FUNCTION_NAMES: string[] = [];
 function def(names: string | string[], impl: Impl): void {
-  for (const name of Array.isArray(names) ? names : [names]) FUNCTIONS.set(name.toLowerCase(), impl);
+  for (const name of Array.isArray(names) ? names : [names]) {
+    FUNCTIONS.set(name.toLowerCase(), impl);
+    WRITTEN_FUNCTION_NAMES.push(name);
+  }
 }
 
 // Always symbolic.
