@@ -168,7 +168,12 @@ function coversScope(grant: Grant, raw: Value): boolean {
   const arg = unwrap(raw)!;
   const written = grant.scope.value;
   if (!written) {
-    // Lands on the deployment's scope: its ID (or subscription ID / management group name) covers it.
+    // Lands on the deployment's scope. A module call's `scope: managementGroup(x)` (or
+    // `subscription(x)`, `resourceGroup(x)`) sets it from x, which then covers it: the loop
+    // variable included, and only that value (the same name typed out again covers nothing).
+    const ds = grant.resource.deploymentScope;
+    if (!ds.current && [ds.name, ds.subscriptionId].some((x) => x && sameValue(arg, unwrap(x)) && sameOrigin(arg, unwrap(x)!))) return true;
+    // Its ID (or subscription ID / management group name) covers it.
     return (
       arg.kind === 'scope' &&
       arg.level === grant.resource.deploymentScope.level &&
@@ -182,6 +187,12 @@ function coversScope(grant: Grant, raw: Value): boolean {
   if (scope.kind === 'ref' && arg.kind === 'ref' && arg.resource.key === scope.resource.key) return true;
   if (scope.kind === 'scope' && arg.kind === 'scope') return sameValue({ ...arg, path: [] }, { ...scope, path: [] });
   return sameNamedScope(resolveScopeValue(scope), resolveScopeValue(arg));
+}
+
+/** Two equal values that are one written value: an input's symbol, or the same place in the source. */
+function sameOrigin(a: Value, b: Value): boolean {
+  if (a.kind === 'unknown') return a.symbol !== undefined;
+  return a === b || sameLocation(a.at, b.at);
 }
 
 function sameNamedScope(a: ReturnType<typeof resolveScopeValue>, b: ReturnType<typeof resolveScopeValue>): boolean {
