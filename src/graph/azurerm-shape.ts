@@ -269,7 +269,8 @@ function resolvePrincipal(value: Value): PrincipalFacts | undefined {
     case 'azuread_group':
       return path === 'object_id' || path === 'id' ? { kind: 'group' } : { kind: 'unknown' };
     case 'azuread_service_principal':
-      return path === 'object_id' || path === 'id' ? { kind: 'servicePrincipal' } : { kind: 'unknown' };
+      if (path !== 'object_id' && path !== 'id') return { kind: 'unknown' };
+      return (r.existing ? lookedUpIdentity(r) : undefined) ?? { kind: 'servicePrincipal' };
     case 'azurerm_client_config':
       return { kind: 'unknown' };
     default:
@@ -289,6 +290,30 @@ function resolvePrincipal(value: Value): PrincipalFacts | undefined {
   // (Databricks), `aci_connector_linux[0].connector_identity[0].object_id` (AKS add-on), ...
   if (SERVICE_IDENTITY_PATH.test(path)) return { kind: 'managedIdentity' };
   return { kind: 'unknown' };
+}
+
+/**
+ * A `data "azuread_service_principal"` looked up by a managed identity's object ID, client ID or
+ * display name (its resource's name) is that identity's service principal.
+ */
+function lookedUpIdentity(lookup: ResourceInstance): PrincipalFacts | undefined {
+  const byObjectId = present(getProp(lookup.body, 'object_id'));
+  if (byObjectId) {
+    const facts = resolvePrincipal(byObjectId);
+    if (facts?.resource) return facts;
+  }
+  for (const arg of ['client_id', 'application_id', 'display_name']) {
+    const v = unwrap(getProp(lookup.body, arg));
+    if (v?.kind !== 'ref' || !isTerraform(v.resource)) continue;
+    const path = lowerPath(v.path);
+    const target = v.resource;
+    if (isUserAssignedIdentity(target) && (path === (arg === 'display_name' ? 'name' : 'client_id') || path === 'output.properties.clientid')) {
+      return { kind: 'managedIdentity', resource: target, system: false };
+    }
+    // A system-assigned identity's service principal is named after its resource.
+    if (arg === 'display_name' && path === 'name' && identityBlock(target)?.system) return { kind: 'managedIdentity', resource: target, system: true };
+  }
+  return undefined;
 }
 
 function refLabel(r: ResourceInstance): string | undefined {
