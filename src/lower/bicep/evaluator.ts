@@ -55,6 +55,7 @@ import {
   type LambdaArg,
   type ResourceQuery,
 } from '../../link/functions.js';
+import { dependsOnInput, isEmptyLiteral } from './inputs.js';
 import { literalText, resourceBody, SourceFile, type ResourceDecl } from './source.js';
 import { appendAll } from '../../util/arrays.js';
 
@@ -273,8 +274,10 @@ export interface FileInstanceOptions {
   /** Files of the module chain that led here (cycle guard), this file included. */
   ancestry?: string[];
   depth?: number;
-  /** A module call's analysis (informational: roots and modules read parameters alike). */
+  /** A module call's analysis: a parameter's default is then a fact, not a root's input. */
   isModule?: boolean;
+  /** For a module call: whether the argument the caller passes for a parameter depends on a root's input. */
+  boundDependsOnInput?: (name: string) => boolean;
 }
 
 
@@ -304,6 +307,10 @@ function joinName(a: Value, b: Value, at?: Location): Value {
 
 function splitSegments(values: Value[]): Value[] {
   return values.flatMap((v) => (v.kind === 'string' ? v.value.split('/').map((s) => strV(s)) : [v]));
+}
+
+function isEmptyValue(v: Value): boolean {
+  return v.kind === 'null' || (v.kind === 'string' && v.value === '');
 }
 
 function unwrapConcat(v: Value): Value {
@@ -339,6 +346,9 @@ export class FileInstance {
   readonly depth: number;
   readonly fctx: FunctionContext;
   private readonly binding?: (name: string) => Value | undefined;
+  private readonly isModule: boolean;
+  private readonly boundDependsOnInput?: (name: string) => boolean;
+  private readonly inputDependence = new Map<string, boolean>();
   private readonly paramCache = new Map<string, Value>();
   private readonly varCache = new Map<string, Value>();
   private readonly outputCache = new Map<string, Value>();
@@ -354,6 +364,8 @@ export class FileInstance {
   ) {
     this.key = opts.key;
     this.binding = opts.binding;
+    this.isModule = opts.isModule ?? false;
+    this.boundDependsOnInput = opts.boundDependsOnInput;
     this.callChain = opts.callChain ?? [];
     this.ancestry = opts.ancestry ?? [src.path];
     this.depth = opts.depth ?? 0;
@@ -426,6 +438,38 @@ export class FileInstance {
     }
   }
 
+  /**
+   * Whether an expression depends on a root's input: a parameter whose default stands in a root,
+   * or one a module call passes such a value for (see inputs.ts).
+   */
+  dependsOnInput(e: Expression, env: Env): boolean {
+    return dependsOnInput(e, {
+      isLocal: (name) => this.lookupLocal(name, env),
+      param: (name) => this.inputDependent(`param:${name}`, () => this.paramDependsOnInput(name)),
+      variable: (name) => {
+        const st = this.src.vars.get(name);
+        return !!st && this.inputDependent(`var:${name}`, () => this.dependsOnInput(st.value, ROOT_ENV));
+      },
+    });
+  }
+
+  private inputDependent(key: string, compute: () => boolean): boolean {
+    const known = this.inputDependence.get(key);
+    if (known !== undefined) return known;
+    this.inputDependence.set(key, false); // a cycle depends on nothing more
+    const result = compute();
+    this.inputDependence.set(key, result);
+    return result;
+  }
+
+  private paramDependsOnInput(name: string): boolean {
+    const d = this.src.params.get(name);
+    if (!d) return false;
+    if (this.binding?.(name) !== undefined) return this.boundDependsOnInput?.(name) ?? false;
+    if (!d.defaultValue) return false;
+    return !this.isModule || this.dependsOnInput(d.defaultValue, ROOT_ENV);
+  }
+
   varValue(name: string): Value {
     const cached = this.varCache.get(name);
     if (cached) return cached;
@@ -475,7 +519,8 @@ export class FileInstance {
         return this.expand(value.expression, env, loopSymbol);
       case 'If': {
         const c = truth(this.evaluate(value.condition, env));
-        if (c === false) return { loop: 'none', elements: [] };
+        // A root's defaults are possibilities: a condition on one is possibly true.
+        if (c === false && !this.dependsOnInput(value.condition, env)) return { loop: 'none', elements: [] };
         return this.expand(value.body, env, loopSymbol);
       }
       case 'For':
@@ -820,6 +865,7 @@ export class FileInstance {
     m.child = new FileInstance(this.run, src, {
       key: m.key,
       binding: (name) => this.moduleParam(m, name),
+      boundDependsOnInput: (name) => this.moduleArgDependsOnInput(m, name),
       deploymentScope: this.moduleScope(m, levelOf(literalText(src.targetScope))),
       callChain,
       ancestry: [...this.ancestry, file],
@@ -827,6 +873,14 @@ export class FileInstance {
       isModule: true,
     });
     return m.child;
+  }
+
+  /** Whether the argument a module call passes for a parameter depends on a root's input. */
+  private moduleArgDependsOnInput(m: ModuleEntry, name: string): boolean {
+    const params = m.body.properties.find((x) => x.kind === 'Property' && (x.key.kind === 'Identifier' ? x.key.name : literalText(x.key)) === 'params');
+    if (!params || params.kind !== 'Property') return false;
+    const value = params.value.kind === 'Object' ? params.value.properties.find((x) => x.kind === 'Property' && (x.key.kind === 'Identifier' ? x.key.name : literalText(x.key)) === name) : params;
+    return !!value && value.kind === 'Property' && this.dependsOnInput(value.value, m.env);
   }
 
   /** Every parameter value a module call passes, by name (for ARM JSON modules, bound all at once). */
@@ -943,12 +997,19 @@ export class FileInstance {
       case 'Binary':
         return this.evalBinary(e, env);
       case 'Ternary': {
-        const c = truth(this.evaluate(e.condition, env));
+        const cond = this.evaluate(e.condition, env);
+        let c = truth(cond);
+        // `deployApi ? api.identity.principalId : ''` on a root's input is the API's identity, as
+        // the condition that guards the API is possibly true whatever its default.
+        if (c !== undefined && isEmptyLiteral(e.consequent) !== isEmptyLiteral(e.alternate) && this.dependsOnInput(e.condition, env)) c = undefined;
         if (c === true) return this.evaluate(e.consequent, env);
         if (c === false) return this.evaluate(e.alternate, env);
         const a = this.evaluate(e.consequent, env);
         const b = this.evaluate(e.alternate, env);
-        return sameValue(a, b) ? a : unknownAt(this.loc(e));
+        if (sameValue(a, b)) return a;
+        // One branch empty: kept as a conditional, which names what its other branch names.
+        if (isEmptyValue(a) !== isEmptyValue(b)) return symbolicCall('if', [cond, a, b], this.loc(e));
+        return unknownAt(this.loc(e));
       }
       case 'For':
         return this.evalFor(e, env);

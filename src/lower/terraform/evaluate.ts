@@ -12,8 +12,10 @@ import type { ModuleCallDecl, ModuleConfig, ResourceDecl, SourceFile } from './c
 import { attribute, locate } from './config.js';
 import { callFunction } from './functions.js';
 import { convertType } from './typeconv.js';
+import { dependsOnInput, isEmptyLiteral } from './inputs.js';
 import {
   bool,
+  call,
   concatOf,
   EvalError,
   fail,
@@ -131,7 +133,39 @@ export class ModuleInstance {
     readonly folderChain: string[],
     /** `path.module`, relative to the root folder. */
     readonly relPath: string,
+    /** For a module call: whether the argument passed for a variable depends on a root's input. */
+    readonly inputDeps?: Map<string, () => boolean>,
   ) {}
+
+  private readonly inputDependence = new Map<string, boolean>();
+
+  /** Whether `var.<name>` depends on a root's input: a root's default that stands, or a caller's argument that does. */
+  variableDependsOnInput(name: string): boolean {
+    return this.dependent(`var:${name}`, () => {
+      const decl = this.config.variables.get(name);
+      if (!decl) return false;
+      // A root's tfvars are facts; a module's inputs are what its caller passes.
+      if (this.inputs.has(name)) return this.inputDeps?.get(name)?.() ?? false;
+      if (!decl.default) return false;
+      return this.modulePath === '' || this.ev.dependsOnInput(decl.default, { mod: this, file: decl.file, scope: new Map() });
+    });
+  }
+
+  localDependsOnInput(name: string): boolean {
+    return this.dependent(`local:${name}`, () => {
+      const decl = this.config.locals.get(name);
+      return !!decl && this.ev.dependsOnInput(decl.attr.value, { mod: this, file: decl.file, scope: new Map() });
+    });
+  }
+
+  private dependent(key: string, compute: () => boolean): boolean {
+    const known = this.inputDependence.get(key);
+    if (known !== undefined) return known;
+    this.inputDependence.set(key, false); // a cycle depends on nothing more
+    const result = compute();
+    this.inputDependence.set(key, result);
+    return result;
+  }
 
   variable(name: string, at: Location | undefined): Value {
     const memo = this.varMemo.get(name);
@@ -253,10 +287,12 @@ export class ModuleInstance {
       const inst: ModuleCallInstance = { key: el.key, external: `external:${this.config.folder}#${path}` };
       if (config) {
         const inputs = new Map<string, () => Value>();
+        const inputDeps = new Map<string, () => boolean>();
         const argEnv: Env = { mod: this, file: decl.file, scope: el.scope };
         for (const item of decl.block.body.items) {
           if (item.kind !== 'Attribute' || MODULE_META_ARGS.has(item.name)) continue;
           inputs.set(item.name, () => this.ev.safe(item.value, argEnv));
+          inputDeps.set(item.name, () => this.ev.dependsOnInput(item.value, argEnv));
         }
         const rel = this.relPath === '.' ? decl.source ?? '.' : `${this.relPath}/${decl.source ?? '.'}`;
         inst.child = new ModuleInstance(
@@ -268,6 +304,7 @@ export class ModuleInstance {
           inputs,
           [...this.folderChain, config.folder],
           normaliseRel(rel),
+          inputDeps,
         );
       }
       state.instances.push(inst);
@@ -301,6 +338,10 @@ export class ModuleInstance {
   }
 }
 
+function isEmptyValue(v: Value): boolean {
+  return v.kind === 'null' || (v.kind === 'string' && v.value === '');
+}
+
 function normaliseRel(p: string): string {
   const parts: string[] = [];
   for (const seg of p.replace(/\\/g, '/').split('/')) {
@@ -329,6 +370,27 @@ export class Evaluator {
 
   at(e: { start: number; end: number }, env: Env): Location {
     return locate(env.file, e);
+  }
+
+  /** Whether an expression depends on a root's input (see inputs.ts). */
+  dependsOnInput(e: Expression, env: Env): boolean {
+    const mod = env.mod;
+    return !!mod && dependsOnInput(e, { variable: (n) => mod.variableDependsOnInput(n), local: (n) => mod.localDependsOnInput(n) });
+  }
+
+  /**
+   * `count`/`for_each` written as a conditional on a root's input (`var.enable_x ? 1 : 0`): the
+   * branch that makes more instances, as a condition on a root's default is possibly true.
+   */
+  private guardedCollection(e: Expression, env: Env, size: (v: Value) => number | undefined): Value {
+    const inner = e.kind === 'Paren' ? e.expression : e;
+    if (inner.kind !== 'Conditional' || !this.dependsOnInput(inner.condition, env)) return this.safe(e, env);
+    const t = this.safe(inner.trueResult, env);
+    const f = this.safe(inner.falseResult, env);
+    const st = size(t);
+    const sf = size(f);
+    if (st === undefined || sf === undefined) return this.safe(e, env);
+    return sf > st ? f : t;
   }
 
   expr(e: Expression, env: Env): Value {
@@ -372,13 +434,18 @@ export class Evaluator {
         return this.functionCall(e.name, e.args, e.expandFinal, env, at);
       case 'Conditional': {
         const c = this.expr(e.condition, env);
-        const b = toBool(c);
+        let b = toBool(c);
+        // `var.enabled ? x.identity[0].principal_id : ""` on a root's input is x's identity, as the
+        // condition guarding x is possibly true whatever its default.
+        if (b !== undefined && isEmptyLiteral(e.trueResult) !== isEmptyLiteral(e.falseResult) && this.dependsOnInput(e.condition, env)) b = undefined;
+        else if (b === undefined && isLiteral(c)) fail('condition is not a bool');
         if (b === true) return this.expr(e.trueResult, env);
         if (b === false) return this.expr(e.falseResult, env);
-        if (isLiteral(c)) fail('condition is not a bool');
         const t = this.safe(e.trueResult, env);
         const f = this.safe(e.falseResult, env);
         if (tfEqual(t, f) === true) return t;
+        // One branch empty: kept as a conditional, which names what its other branch names.
+        if (isEmptyValue(t) !== isEmptyValue(f)) return call('if', [c, t, f], at);
         return unknown(undefined, at);
       }
       case 'Binary':
@@ -804,8 +871,8 @@ export class Evaluator {
     const forEach = attribute(body, 'for_each');
     const count = attribute(body, 'count');
     if (forEach) {
-      const v = this.safe(forEach.value, env);
       const at = this.at(forEach.value, env);
+      const v = this.guardedCollection(forEach.value, env, (x) => forEachPairs(x, at)?.length);
       const pairs = forEachPairs(v, at);
       if (!pairs) {
         const sym = `loop:${env.file.path}:${forEach.start}`;
@@ -822,7 +889,7 @@ export class Evaluator {
       };
     }
     if (count) {
-      const v = this.safe(count.value, env);
+      const v = this.guardedCollection(count.value, env, toNumber);
       const n = toNumber(v);
       const at = this.at(count.value, env);
       if (n === undefined || n < 0 || !Number.isFinite(n)) {

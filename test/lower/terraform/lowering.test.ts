@@ -137,16 +137,22 @@ resource "probe" "x" {
     expect(js(prop(probe, 'b'))).toEqual(['Contributor', 'Reader']);
   });
 
-  it('expands count, with count.index, and drops count = 0', () => {
+  it('expands count, with count.index, and drops count = 0 when it depends on no input', () => {
     const p = lowerMain(`
 variable "enabled" {
   default = false
+}
+locals {
+  enabled = false
 }
 resource "azurerm_user_assigned_identity" "id" {
   count = 2
   name  = "id-\${count.index}"
 }
 resource "azurerm_role_assignment" "off" {
+  count = local.enabled ? 1 : 0
+}
+resource "azurerm_role_assignment" "flag" {
   count = var.enabled ? 1 : 0
 }
 resource "probe" "x" {
@@ -158,6 +164,8 @@ resource "probe" "x" {
     expect(ids.map((r) => r.key)).toEqual(['/mem/root#azurerm_user_assigned_identity.id[0]', '/mem/root#azurerm_user_assigned_identity.id[1]']);
     expect(ids.map((r) => js(r.name))).toEqual(['id-0', 'id-1']);
     expect(instances(p, 'azurerm_role_assignment.off')).toEqual([]);
+    // A root's default is a possibility: the flag is possibly on.
+    expect(instances(p, 'azurerm_role_assignment.flag').map((r) => r.key)).toEqual(['/mem/root#azurerm_role_assignment.flag[0]']);
     const probe = one(p, 'probe.x');
     expect((prop(probe, 'a') as RefValue).resource).toBe(ids[1]);
     expect(js(prop(probe, 'b'))).toEqual(['id-0', 'id-1']);
