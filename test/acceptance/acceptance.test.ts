@@ -16,14 +16,7 @@ import { sharedPath } from '../helpers/paths.js';
  * pass. A listed case must still fail: when it passes, this test fails until it leaves the list.
  */
 const PENDING: Record<string, number> = {
-  '20-bicep-policy-remediation-identity': 8,
-  '21-feature-flag-owner-grant': 8,
   '23-bicep-registry-module-grant': 8,
-  '24-arm-policy-identity-tolower-trailing-slash': 8,
-  '25-terraform-azuread-sp-lookup': 8,
-  '26-bicep-management-group-loop-scope-seed': 8,
-  '27-terraform-aks-node-resource-group': 8,
-  '51-terraform-policy-identity-wider-grant': 8,
   '28-bicep-keyvault-reference-not-granted': 10,
   '29-terraform-functions-host-storage': 10,
   '30-arm-container-app-pull-and-secret': 10,
