@@ -31,6 +31,7 @@ import {
   type Value,
 } from '../../model/value.js';
 import { parseTemplateString, type ArmExpr } from '../../syntax/arm/expression.js';
+import { dependsOnInput, exprDepends, isEmptyExpr, type InputLookup } from './inputs.js';
 import {
   locationOf,
   member,
@@ -70,6 +71,10 @@ interface Slot {
   state: 0 | 1 | 2;
   value?: Value;
   compute: () => Value;
+  /** A variable's JSON node, to tell whether it depends on a root's input. */
+  node?: JsonNode;
+  /** Whether it depends on a root's input, once asked. */
+  dependsOnInput?: boolean;
 }
 
 /** One deployment: its resources, for `resourceId`/`reference` resolution. */
@@ -140,6 +145,8 @@ export interface Ctx {
   v2: boolean;
   /** Files on the templateLink chain, against cycles. */
   fileChain: string[];
+  /** Whether a parameter (lower-cased name) depends on a root's input (see inputs.ts). */
+  paramDependsOnInput?: (name: string) => boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,6 +194,10 @@ export interface TemplateOptions {
   callChain: Location[];
   keyPrefix: string;
   fileChain: string[];
+  /** A root template: a parameter's default is a possibility, not a fact. */
+  root?: boolean;
+  /** Whether a given parameter value depends on a root's input (a nested deployment's argument). */
+  givenDependsOnInput?: (name: string) => boolean;
 }
 
 /** A context for a template with its own parameters and variables (a root, inner scope, linked file). */
@@ -231,6 +242,10 @@ export function templateCtx(o: TemplateOptions): Ctx {
       });
     }
   }
+  ctx.paramDependsOnInput = (name) => {
+    if (o.given?.has(name)) return o.givenDependsOnInput?.(name) ?? false;
+    return !!o.root && !!params && params.type === 'object' && params.members.some((m) => m.key.toLowerCase() === name && !!prop(m.value, 'defaultValue'));
+  };
   addVariables(ctx, prop(o.template, 'variables'));
   addFunctions(ctx, prop(o.template, 'functions'));
   addOutputs(ctx, prop(o.template, 'outputs'));
@@ -250,7 +265,7 @@ function addVariables(ctx: Ctx, vars: JsonNode | undefined): void {
     }
     const lower = m.key.toLowerCase();
     if (ctx.vars.has(lower) && ctx.vars.get(lower)?.state !== 0) continue;
-    ctx.vars.set(lower, { name: m.key, state: 0, compute: () => evalNode(m.value, ctx) });
+    ctx.vars.set(lower, { name: m.key, state: 0, compute: () => evalNode(m.value, ctx), node: m.value });
   }
 }
 
@@ -471,7 +486,10 @@ class ExprEval {
       }
       case 'if': {
         const cond = e.args[0] ? this.eval(e.args[0]) : undefined;
-        if (cond && cond.kind === 'bool' && e.args.length === 3) return this.eval(e.args[cond.value ? 1 : 2]);
+        // `if(parameters('deployApi'), reference(...).identity.principalId, '')` on a root's input
+        // stays a conditional naming the API's identity: the condition is possibly true.
+        const possible = e.args.length === 3 && isEmptyExpr(e.args[1]) !== isEmptyExpr(e.args[2]) && exprDepends(e.args[0], inputLookup(ctx));
+        if (cond && cond.kind === 'bool' && e.args.length === 3 && !possible) return this.eval(e.args[cond.value ? 1 : 2]);
         const args = e.args.map((a) => this.eval(a));
         // Both branches the same: the condition does not matter (as for a Bicep `c ? a : a`).
         if (args.length === 3 && sameValue(args[1], args[2])) return args[1];
@@ -832,7 +850,8 @@ function declare(node: JsonNode, pointer: string, symbolic: string | undefined, 
     const condNode = prop(node, 'condition');
     if (condNode) {
       const cond = evalNode(condNode, ictx);
-      if (cond.kind === 'bool' && !cond.value) continue;
+      // A root's defaults are possibilities: a condition on one is possibly true.
+      if (cond.kind === 'bool' && !cond.value && !templateDependsOnInput(condNode, ictx)) continue;
     }
     const inst = declareOne(node, pointer, symbolic, ictx, parent);
     const children = prop(node, 'resources');
@@ -1070,12 +1089,18 @@ function runNested(r: ResourceInstance, node: JsonObject, ctx: Ctx): void {
         else if (getProp(v, 'reference')) given.set(k.toLowerCase(), unknownAt(v.at));
       }
     }
+    const argNodes = prop(props, 'parameters');
     nctx = templateCtx({
       session,
       src,
       template,
       pointer,
       given,
+      givenDependsOnInput: (name) => {
+        const arg = argNodes?.type === 'object' ? argNodes.members.find((m) => m.key.toLowerCase() === name) : undefined;
+        const value = arg && prop(arg.value, 'value');
+        return !!value && templateDependsOnInput(value, ctx);
+      },
       symbolBase: `${src.file}${pointer ? '#' + pointer : ''}`,
       exprScope: targetScope,
       targetScope,
@@ -1098,6 +1123,26 @@ function runNested(r: ResourceInstance, node: JsonObject, ctx: Ctx): void {
   }
   dep.nested.set(r, nctx);
   runTemplate(nctx);
+}
+
+/** Whether a template value depends on a root's input (see inputs.ts). */
+export function templateDependsOnInput(node: JsonNode, ctx: Ctx): boolean {
+  return dependsOnInput(node, inputLookup(ctx));
+}
+
+function inputLookup(ctx: Ctx): InputLookup {
+  return {
+    param: (name) => ctx.paramDependsOnInput?.(name) ?? false,
+    variable: (name) => {
+      const slot = ctx.vars.get(name);
+      if (!slot?.node) return false;
+      if (slot.dependsOnInput === undefined) {
+        slot.dependsOnInput = false; // a cycle depends on nothing more
+        slot.dependsOnInput = templateDependsOnInput(slot.node, ctx);
+      }
+      return slot.dependsOnInput;
+    },
+  };
 }
 
 function declPointer(r: ResourceInstance): string {

@@ -267,6 +267,7 @@ export const armFrontEnd: FrontEnd = {
           pointer: '',
           given: paramSrc ? parameterValues(paramSrc, file) : undefined,
           symbolBase: file,
+          root: true,
           exprScope: scope,
           targetScope: scope,
           deployment: new Deployment(undefined, 0),

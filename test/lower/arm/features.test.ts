@@ -78,10 +78,11 @@ describe('ARM lowering', () => {
           { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', apiVersion: '2023-01-31', name: "[format('id-{0}', copyIndex(1))]", copy: { name: 'ids', count: '[length(parameters(\'names\'))]' } },
           { type: 'Microsoft.Storage/storageAccounts', apiVersion: '2023-01-01', name: "[concat('st', copyIndex())]", copy: { name: 'st', count: "[parameters('n')]" } },
           { type: 'Microsoft.Web/sites', apiVersion: '2023-01-01', name: "[concat('s', copyIndex('none'))]", copy: { name: 'none', count: 0 } },
-          { type: 'Microsoft.Web/serverfarms', apiVersion: '2023-01-01', name: 'off', condition: "[equals(parameters('mode'), 'on')]" },
+          { type: 'Microsoft.Web/serverfarms', apiVersion: '2023-01-01', name: 'off', condition: "[equals(variables('mode'), 'on')]" },
+          { type: 'Microsoft.Web/serverfarms', apiVersion: '2023-01-01', name: 'flag', condition: "[equals(parameters('mode'), 'on')]" },
           { type: 'Microsoft.Web/serverfarms', apiVersion: '2023-01-01', name: 'maybe', condition: "[parameters('n')]" },
         ],
-        { parameters: { names: { type: 'array', defaultValue: ['a', 'b', 'c'] }, n: { type: 'int' }, mode: { type: 'string', defaultValue: 'off' } } },
+        { parameters: { names: { type: 'array', defaultValue: ['a', 'b', 'c'] }, n: { type: 'int' }, mode: { type: 'string', defaultValue: 'off' } }, variables: { mode: 'off' } },
       ),
     });
     const ids = p.resources.filter((r) => r.type === 'Microsoft.ManagedIdentity/userAssignedIdentities');
@@ -91,7 +92,8 @@ describe('ARM lowering', () => {
     const st = one(p, 'Microsoft.Storage/storageAccounts');
     expect(st.name?.kind).toBe('concat');
     expect(p.resources.filter((r) => r.type === 'Microsoft.Web/sites')).toEqual([]);
-    expect(p.resources.filter((r) => r.type === 'Microsoft.Web/serverfarms').map((r) => getProp(r.body, 'name'))).toMatchObject([{ value: 'maybe' }]);
+    // A condition on a variable that depends on no input is a fact; on a root's default, a possibility.
+    expect(p.resources.filter((r) => r.type === 'Microsoft.Web/serverfarms').map((r) => getProp(r.body, 'name'))).toMatchObject([{ value: 'flag' }, { value: 'maybe' }]);
   });
 
   it('child resources get full types, names and their parent; reference by name', () => {
