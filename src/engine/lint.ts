@@ -83,7 +83,7 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
   const host = new CachingHost(options.overrides);
   if (options.varFiles) host.varFiles = options.varFiles.map((f) => resolve(cwd, f));
   if (options.includeGenerated) host.includeGeneratedTemplates = true;
-  const program: LoweredProgram = { resources: [], diagnostics: [], comments: [], files: [] };
+  const program: LoweredProgram = { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
   const formats = (['bicep', 'arm', 'terraform'] as const).filter((format) => files.some((f) => KIND_TO_FORMAT[f.kind] === format));
   for (const [done, format] of formats.entries()) {
     // A file an earlier front end already analysed as a module (a Bicep module written as ARM
@@ -96,9 +96,10 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
     appendAll(program.diagnostics, part.diagnostics);
     appendAll(program.comments, part.comments);
     appendAll(program.files, part.files);
+    appendAll(program.externalCalls!, part.externalCalls ?? []);
   }
   // Labels in the graph quote values as written (see src/graph/written.ts).
-  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog()));
+  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), undefined, program.externalCalls));
   return { graph, program, host };
 }
 

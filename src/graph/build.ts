@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { parseResourceIdArgs, RESOURCE_ID_FUNCTIONS } from '../link/functions.js';
-import type { ResourceInstance } from '../model/template.js';
+import type { ExternalCall, ResourceInstance } from '../model/template.js';
 import { asString, describeValue, type ScopeValue, type Value } from '../model/value.js';
 import { armShape } from './arm-shape.js';
 import { customRoleOf, isRoleDefinitionResource } from './custom-roles.js';
@@ -14,8 +14,8 @@ import { stringsIn, unwrap, valueKey } from './values.js';
 export const SHAPES: ShapeAdapter[] = [armShape, azurermShape];
 
 /** Builds the identity graph from linked resource instances. */
-export function buildGraph(resources: ResourceInstance[], roles: RoleCatalog, shapes: ShapeAdapter[] = SHAPES): IdentityGraph {
-  return new GraphBuilder(resources, roles, shapes).build();
+export function buildGraph(resources: ResourceInstance[], roles: RoleCatalog, shapes: ShapeAdapter[] = SHAPES, externalCalls: ExternalCall[] = []): IdentityGraph {
+  return { ...new GraphBuilder(resources, roles, shapes).build(), externalCalls };
 }
 
 class GraphBuilder {

@@ -1,5 +1,5 @@
 import type { Location } from '../model/location.js';
-import type { ResourceInstance } from '../model/template.js';
+import type { ExternalCall, ResourceInstance } from '../model/template.js';
 import type { Value } from '../model/value.js';
 import type { RoleDefinition } from './roles.js';
 import type { WorkloadSettings } from './settings.js';
@@ -91,4 +91,6 @@ export interface IdentityGraph {
   settings: Map<string, WorkloadSettings>;
   /** Identity nodes by id (`user:<resource>`, `system:<resource>`, `external:<text>`): see identity-ids.ts `identityIdOf`. */
   identityIndex: Map<string, Identity>;
+  /** Module calls grantlint cannot read, with what they pass in: what happens there is not known. */
+  externalCalls?: ExternalCall[];
 }

@@ -50,6 +50,23 @@ export interface SourceComment {
   at: Location;
 }
 
+/**
+ * A module call grantlint cannot read (a registry module, a template spec, a remote, missing or
+ * broken file): what the module does with its arguments is not known, so a principal passed to it
+ * may well be granted there.
+ */
+export interface ExternalCall {
+  format: SourceFormat;
+  /** The module's source as written (`br/public:avm/res/key-vault/vault:0.13.3`, `Azure/aks/azurerm`). */
+  source: string;
+  /** The module call. */
+  at: Location;
+  /** What the call passes in (Bicep `params`, Terraform arguments, ARM `parameters`), evaluated. */
+  args: Value;
+  /** Module calls that led to this one, outermost first. */
+  callChain: Location[];
+}
+
 /** What one front end produces for the files it was given. */
 export interface LoweredProgram {
   resources: ResourceInstance[];
@@ -57,8 +74,10 @@ export interface LoweredProgram {
   comments: SourceComment[];
   /** Files analysed (absolute paths), including modules reached from them. */
   files: string[];
+  /** Module calls that could not be read. */
+  externalCalls?: ExternalCall[];
 }
 
 export function emptyProgram(): LoweredProgram {
-  return { resources: [], diagnostics: [], comments: [], files: [] };
+  return { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
 }

@@ -19,7 +19,7 @@ import {
   type ResourceQuery,
 } from '../../link/functions.js';
 import type { Location } from '../../model/location.js';
-import type { ResourceInstance } from '../../model/template.js';
+import type { ExternalCall, ResourceInstance } from '../../model/template.js';
 import {
   describeValue,
   getProp,
@@ -58,6 +58,8 @@ export interface Session {
   /** Called when the root `root` reaches the local template `target` through a templateLink. */
   onLinked?(root: string, target: string): void;
   resources: ResourceInstance[];
+  /** Nested deployments whose template cannot be read (remote, template spec, missing file). */
+  externalCalls?: ExternalCall[];
   /** Stops runaway expansion (copy loops, nested deployments). */
   budget: { instances: number; deployments: number };
 }
@@ -1060,11 +1062,22 @@ function runNested(r: ResourceInstance, node: JsonObject, ctx: Ctx): void {
     const link = getProp(getProp(r.body, 'properties'), 'templateLink');
     const rel = getProp(link, 'relativePath');
     const relative = rel?.kind === 'string' ? rel.value : artifactPath(getProp(link, 'uri'));
-    if (relative === undefined) return;
+    const external = (): void => {
+      if (!link) return;
+      const source = getProp(link, 'uri') ?? getProp(link, 'id') ?? rel;
+      session.externalCalls?.push({
+        format: 'arm',
+        source: source?.kind === 'string' ? source.value : describeValue(source),
+        at: r.decl,
+        args: getProp(getProp(r.body, 'properties'), 'parameters') ?? { kind: 'object', entries: new Map() },
+        callChain: ctx.callChain,
+      });
+    };
+    if (relative === undefined) return external();
     const path = resolve(dirname(ctx.src.file), relative);
     if (fileChain.includes(path)) return;
     const linked = session.loadLinked(path);
-    if (!linked || !linked.doc.root || linked.doc.root.type !== 'object') return;
+    if (!linked || !linked.doc.root || linked.doc.root.type !== 'object') return external();
     session.onLinked?.(fileChain[0], path);
     src = linked;
     template = linked.doc.root;

@@ -217,6 +217,7 @@ export const armFrontEnd: FrontEnd = {
     for (const [f, c] of templates) loaded.set(f, c.src);
     const session: Session = {
       resources: [],
+      externalCalls: program.externalCalls,
       budget: { instances: MAX_INSTANCES, deployments: MAX_DEPLOYMENTS },
       loadLinked(path: string): Source | undefined {
         if (!loaded.has(path)) {

@@ -5,7 +5,7 @@
  */
 import * as nodePath from 'node:path';
 import type { Location } from '../../model/location.js';
-import type { Diagnostic, ResourceInstance, SourceComment } from '../../model/template.js';
+import type { Diagnostic, ExternalCall, ResourceInstance, SourceComment } from '../../model/template.js';
 import {
   describeValue,
   getProp,
@@ -91,6 +91,7 @@ export class Run {
   readonly diagnostics: Diagnostic[] = [];
   readonly comments: SourceComment[] = [];
   readonly files: string[] = [];
+  readonly externalCalls: ExternalCall[] = [];
   /** Every instance's evaluation record, to go from a `ref` back to its declaration. */
   readonly entries = new Map<ResourceInstance, Entry>();
   private readonly sources = new Map<string, SourceFile | null>();
@@ -399,7 +400,11 @@ export class FileInstance {
         const decl = this.src.declOf.get(st);
         if (decl) this.runDecl(decl, undefined);
       } else if (st.kind === 'Module') {
-        for (const m of this.moduleSet(st).entries) this.childOf(m)?.runAll();
+        for (const m of this.moduleSet(st).entries) {
+          const child = this.childOf(m);
+          if (child) child.runAll();
+          else this.externalCall(m);
+        }
       }
     }
   }
@@ -873,6 +878,17 @@ export class FileInstance {
       isModule: true,
     });
     return m.child;
+  }
+
+  /** A module call grantlint cannot read: what it passes in may be granted there. */
+  private externalCall(m: ModuleEntry): void {
+    this.run.externalCalls.push({
+      format: 'bicep',
+      source: literalText(m.stmt.path) ?? '',
+      at: this.src.keywordLoc(m.stmt, 'module'),
+      args: this.moduleProp(m, 'params') ?? objV(new Map()),
+      callChain: this.callChain,
+    });
   }
 
   /** Whether the argument a module call passes for a parameter depends on a root's input. */

@@ -4,7 +4,7 @@
  * a reference cycle or anything not statically known gives an unknown, never a guess.
  */
 import type { Location } from '../../model/location.js';
-import type { ResourceInstance } from '../../model/template.js';
+import type { ExternalCall, ResourceInstance } from '../../model/template.js';
 import type { ArrayValue, ObjectValue, RefValue, ScopeValue, UnknownValue, Value } from '../../model/value.js';
 import { arr, describeValue, isKnown, obj, unknown } from '../../model/value.js';
 import type { Block, Body, Expression, ForExpression, TemplatePart } from '../../syntax/hcl/ast.js';
@@ -67,6 +67,8 @@ interface ResourceState {
 interface ModuleCallInstance {
   key: string | number | undefined;
   child?: ModuleInstance;
+  /** A module grantlint cannot read (registry, git, missing folder): its arguments. */
+  externalArgs?: () => Value;
   /** Symbol prefix for an external module's outputs. */
   external: string;
 }
@@ -98,6 +100,8 @@ export interface RunContext {
   /** Root folder: keys are unique per root. */
   rootFolder: string;
   loadModule(folder: string): ModuleConfig | undefined;
+  /** Module calls that cannot be read, as they are met. */
+  externalCalls?: ExternalCall[];
 }
 
 function rgScope(): ScopeValue {
@@ -285,6 +289,10 @@ export class ModuleInstance {
       const suffix = elements.mode === 'single' ? '' : quoteKey(el.key);
       const path = `${this.modulePath}module.${name}${suffix}`;
       const inst: ModuleCallInstance = { key: el.key, external: `external:${this.config.folder}#${path}` };
+      if (!config) {
+        const argEnv: Env = { mod: this, file: decl.file, scope: el.scope };
+        inst.externalArgs = () => this.ev.body(decl.block.body, argEnv, true, callAt);
+      }
       if (config) {
         const inputs = new Map<string, () => Value>();
         const inputDeps = new Map<string, () => boolean>();
@@ -321,7 +329,13 @@ export class ModuleInstance {
     }
     for (const name of this.config.modules.keys()) {
       const state = this.moduleCall(name);
-      if (state) for (const i of state.instances) i.child?.materialize();
+      if (!state) continue;
+      for (const i of state.instances) {
+        i.child?.materialize();
+        if (i.externalArgs && this.run.externalCalls) {
+          this.run.externalCalls.push({ format: 'terraform', source: state.decl.source ?? '', at: locate(state.decl.file, state.decl.block), args: i.externalArgs(), callChain: this.callChain });
+        }
+      }
     }
   }
 

@@ -166,7 +166,7 @@ function analyze(files: string[], host: FrontEndHost): LoweredProgram {
       if (!config) continue;
       const instance = new ModuleInstance(
         analysis.ev,
-        { rootFolder: root, loadModule: (folder) => analysis.loadModule(folder) },
+        { rootFolder: root, loadModule: (folder) => analysis.loadModule(folder), externalCalls: program.externalCalls },
         config,
         '',
         [],
