@@ -1,10 +1,17 @@
-import { describeIdentity, grantsTo } from '../src/graph/queries.js';
+import { externalCallsPassing } from '../src/graph/external.js';
+import { grantsTo } from '../src/graph/queries.js';
+import type { Identity, IdentityGraph } from '../src/graph/types.js';
 import type { Rule } from '../src/engine/types.js';
 
 /**
- * An identity attached to a workload that nothing in the analysed files grants anything: the
- * first call it makes gets a 403. Identities owned elsewhere (`existing`, data sources, IDs passed
- * in) and identities the platform manages (AKS control plane and kubelet) are left out.
+ * An identity attached to a workload that nothing in the analysed files grants anything. Left out:
+ * identities owned elsewhere (`existing`, data sources, IDs passed in), identities the platform
+ * manages (AKS control plane and kubelet), and identities whose principal ID is passed to a module
+ * grantlint cannot read, which may grant them there.
+ *
+ * The messages say plainly that nothing here grants the identity a role. When the graph knows what
+ * an identity needs (its access needs: a Key Vault reference, an image pull...), a message id that
+ * names the needed role and target belongs beside these, chosen in `report`.
  */
 const rule: Rule = {
   meta: {
@@ -13,29 +20,31 @@ const rule: Rule = {
     severity: 'warning',
     messages: {
       system:
-        "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role: its first call to another resource gets a 403. Grant it a narrow data-plane role on the target (for a key vault, 'Key Vault Secrets User').",
+        "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or remove the identity if nothing uses it.",
       user:
-        "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role: its first call to another resource gets a 403. Grant it a narrow data-plane role on the target (for a key vault, 'Key Vault Secrets User').",
+        "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or detach it if nothing uses it.",
     },
     docs: 'docs/rules/missing-role-grant.md',
   },
   check(graph, context) {
     for (const identity of graph.identities) {
-      if (!identity.createdHere || identity.platformManaged || identity.workloads.length === 0) continue;
-      if (grantsTo(identity, graph.grants).length > 0) continue;
+      if (!ungranted(identity, graph)) continue;
       if (identity.kind === 'system') {
         const workload = identity.workloads[0];
         context.report({ node: workload, messageId: 'system', data: { workload: workload.resource.symbol } });
       } else if (identity.kind === 'user') {
         const workloads = identity.workloads.map((w) => `'${w.resource.symbol}'`).join(', ');
-        context.report({
-          node: identity,
-          messageId: 'user',
-          data: { identity: identity.label, workloads, described: describeIdentity(identity) },
-        });
+        context.report({ node: identity, messageId: 'user', data: { identity: identity.label, workloads } });
       }
     }
   },
 };
+
+/** An identity created here, attached to a workload, that nothing grants and nothing might grant unseen. */
+function ungranted(identity: Identity, graph: IdentityGraph): boolean {
+  if (!identity.createdHere || identity.platformManaged || identity.workloads.length === 0) return false;
+  if (grantsTo(identity, graph.grants).length > 0) return false;
+  return externalCallsPassing(identity, graph).length === 0;
+}
 
 export default rule;

@@ -16,7 +16,6 @@ import { sharedPath } from '../helpers/paths.js';
  * pass. A listed case must still fail: when it passes, this test fails until it leaves the list.
  */
 const PENDING: Record<string, number> = {
-  '23-bicep-registry-module-grant': 8,
   '28-bicep-keyvault-reference-not-granted': 10,
   '29-terraform-functions-host-storage': 10,
   '30-arm-container-app-pull-and-secret': 10,
