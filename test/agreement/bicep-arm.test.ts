@@ -26,6 +26,8 @@ import { withoutExternalModules } from './external-modules.js';
  *    the Bicep analysis read: the JSON deployment resource's symbolic name (languageVersion 2.0) or
  *    its place among its template's deployments (1.0) names a module statement of the Bicep file that template was compiled from; a local
  *    module leads on to its own file, an external one ends the walk and excludes the instance;
+ *  - the nested deployment compiled from an external module is, like the Bicep module call, a call
+ *    grantlint cannot read, with the parameters it passes (`externalCalls`);
  *  - what those instances would give the rest of the deployment (the module's outputs, read with
  *    `reference(...)`) is unknown, as a Bicep module output of an external module is: every
  *    reference to a left-out instance in the remaining instances becomes an unknown.
@@ -56,7 +58,7 @@ async function digests(bicep: string): Promise<[string[], string[]]> {
   const j = await analyze([json], { cwd: dirname(json), includeGenerated: true });
   const bicepFiles = b.program.files.filter((f) => f.toLowerCase().endsWith('.bicep'));
   const kept = withoutExternalModules(j.program, resolve(bicep), bicepFiles);
-  const jsonGraph = kept === j.program.resources ? j.graph : buildGraph(kept, roleCatalog());
+  const jsonGraph = kept.resources === j.program.resources && kept.externalCalls.length === 0 ? j.graph : buildGraph(kept.resources, roleCatalog(), undefined, kept.externalCalls);
   return [digestOf(b.graph, b.program), digestOf(jsonGraph, j.program)];
 }
 

@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Location } from '../../src/model/location.js';
-import type { LoweredProgram, ResourceInstance } from '../../src/model/template.js';
-import type { Value } from '../../src/model/value.js';
+import type { ExternalCall, LoweredProgram, ResourceInstance } from '../../src/model/template.js';
+import { getProp, type Value } from '../../src/model/value.js';
 import { parseBicep } from '../../src/syntax/bicep/parser.js';
 import { literalText } from '../../src/lower/bicep/source.js';
 
@@ -111,22 +111,34 @@ function forgetRefs(v: Value, gone: Set<ResourceInstance>): Value {
   }
 }
 
-/** The JSON program as the Bicep analysis can see it (see above). */
-export function withoutExternalModules(program: LoweredProgram, bicepRoot: string, bicepFiles: string[]): ResourceInstance[] {
+/**
+ * The JSON program as the Bicep analysis can see it (see above): the instances outside external
+ * modules, and the nested deployments compiled from external modules as the calls grantlint cannot
+ * read, with the parameters they pass.
+ */
+export function withoutExternalModules(program: LoweredProgram, bicepRoot: string, bicepFiles: string[]): { resources: ResourceInstance[]; externalCalls: ExternalCall[] } {
   const cache = new Map<string, BicepDeployments>();
-  if (!bicepFiles.some((f) => modulesOf(f, cache).modules.some((m) => m.external))) return program.resources;
+  if (!bicepFiles.some((f) => modulesOf(f, cache).modules.some((m) => m.external))) return { resources: program.resources, externalCalls: [] };
   const deployments = new Map(
     program.resources.filter((r) => r.type.toLowerCase() === 'microsoft.resources/deployments').map((r) => [locKey(r.decl), r]),
   );
   const raw = new Map<string, unknown>();
   const gone = new Set(program.resources.filter((r) => insideExternalModule(r, bicepRoot, deployments, cache, raw)));
-  if (gone.size === 0) return program.resources;
   const kept = program.resources.filter((r) => !gone.has(r));
   for (const r of kept) {
     r.body = forgetRefs(r.body, gone) as typeof r.body;
     if (r.scope) r.scope = forgetRefs(r.scope, gone);
     if (r.name) r.name = forgetRefs(r.name, gone);
   }
-  return kept;
+  const externalCalls: ExternalCall[] = kept
+    .filter((d) => d.type.toLowerCase() === 'microsoft.resources/deployments')
+    .filter((d) => insideExternalModule({ ...d, callChain: [...d.callChain, d.decl] }, bicepRoot, deployments, cache, raw))
+    .map((d) => ({
+      format: 'arm',
+      source: d.symbol,
+      at: d.decl,
+      args: getProp(getProp(d.body, 'properties'), 'parameters') ?? { kind: 'object', entries: new Map() },
+      callChain: d.callChain,
+    }));
+  return { resources: gone.size === 0 ? program.resources : kept, externalCalls };
 }
-

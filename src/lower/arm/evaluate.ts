@@ -904,7 +904,8 @@ function declareOne(node: JsonObject, pointer: string, symbolic: string | undefi
   const declKey = `${ctx.src.file}#${pointer}`;
   let key = `${ctx.keyPrefix}${declKey}${ctx.iterPath}`;
   const apiVersion = stringProp(node, 'apiVersion');
-  const nameText = name ? (name.kind === 'string' ? name.value : describeValue(name)) : '';
+  // People read a resource by its name as written when it is an expression (`[parameters('site')]`).
+  const nameText = name ? (name.kind === 'string' ? name.value : nameNode?.type === 'string' ? nameNode.value : describeValue(name)) : '';
   const inst: ResourceInstance = {
     key,
     declKey,
@@ -1100,6 +1101,8 @@ function runNested(r: ResourceInstance, node: JsonObject, ctx: Ctx): void {
         const value = getProp(v, 'value');
         if (value) given.set(k.toLowerCase(), value);
         else if (getProp(v, 'reference')) given.set(k.toLowerCase(), unknownAt(v.at));
+        // `[if(c, createObject('value', a), createObject('value', b))]`: a or b, not the default.
+        else if (v.kind !== 'object') given.set(k.toLowerCase(), passedValue(v));
       }
     }
     const argNodes = prop(props, 'parameters');
@@ -1111,7 +1114,7 @@ function runNested(r: ResourceInstance, node: JsonObject, ctx: Ctx): void {
       given,
       givenDependsOnInput: (name) => {
         const arg = argNodes?.type === 'object' ? argNodes.members.find((m) => m.key.toLowerCase() === name) : undefined;
-        const value = arg && prop(arg.value, 'value');
+        const value = arg && (arg.value.type === 'object' ? prop(arg.value, 'value') : arg.value);
         return !!value && templateDependsOnInput(value, ctx);
       },
       symbolBase: `${src.file}${pointer ? '#' + pointer : ''}`,
@@ -1156,6 +1159,16 @@ function inputLookup(ctx: Ctx): InputLookup {
       return slot.dependsOnInput;
     },
   };
+}
+
+/** A nested deployment's parameter written as one expression: an `if()` of two `{ value }` objects is a conditional of the values. */
+function passedValue(v: Value): Value {
+  if (v.kind === 'call' && v.fn === 'if' && v.args.length === 3) {
+    const a = getProp(v.args[1], 'value');
+    const b = getProp(v.args[2], 'value');
+    if (a && b) return sameValue(a, b) ? a : symbolicCall('if', [v.args[0], a, b], v.at);
+  }
+  return unknownAt(v.at);
 }
 
 function declPointer(r: ResourceInstance): string {

@@ -310,10 +310,6 @@ function splitSegments(values: Value[]): Value[] {
   return values.flatMap((v) => (v.kind === 'string' ? v.value.split('/').map((s) => strV(s)) : [v]));
 }
 
-function isEmptyValue(v: Value): boolean {
-  return v.kind === 'null' || (v.kind === 'string' && v.value === '');
-}
-
 function unwrapConcat(v: Value): Value {
   let cur = v;
   while (cur.kind === 'concat' && cur.parts.length === 1) cur = cur.parts[0];
@@ -1023,9 +1019,9 @@ export class FileInstance {
         const a = this.evaluate(e.consequent, env);
         const b = this.evaluate(e.alternate, env);
         if (sameValue(a, b)) return a;
-        // One branch empty: kept as a conditional, which names what its other branch names.
-        if (isEmptyValue(a) !== isEmptyValue(b)) return symbolicCall('if', [cond, a, b], this.loc(e));
-        return unknownAt(this.loc(e));
+        // Kept as a conditional, as the ARM front end keeps the compiled if(): with one branch empty
+        // it names what its other branch names.
+        return symbolicCall('if', [cond, a, b], this.loc(e));
       }
       case 'For':
         return this.evalFor(e, env);
