@@ -5,6 +5,7 @@ import type { IdentityGraph } from '../graph/types.js';
 import { compareLocations, sameLocation, type Location } from '../model/location.js';
 import type { ResourceInstance } from '../model/template.js';
 import { withSourceText } from '../graph/written.js';
+import { callPathNote } from './call-path.js';
 import { formatMessage } from './messages.js';
 import type { Finding, GraphNode, ReportDescriptor, Rule, Severity } from './types.js';
 
@@ -92,7 +93,10 @@ function toFinding(rule: Rule, severity: Severity, d: ReportDescriptor, options:
     related.unshift({ message: 'The value is written here.', at: d.value.at });
   }
   const symbol = nodeResource(d.node)?.symbol;
-  const message = formatMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data);
+  const text = formatMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data);
+  // At a module call, the path down to the declaration tells findings at one call apart.
+  const note = primary === nodeLocation(d.node) ? undefined : callPathNote(nodeResource(d.node), primary, options.sourceText);
+  const message = note ? `${text} ${note}` : text;
   const finding: Finding = {
     ruleId: rule.meta.id,
     severity,
