@@ -59,7 +59,8 @@ export function listsRole(remediation: RemediationGrant, grant: Grant): boolean 
   return !!guid && !!remediation.listedRoles?.has(guid);
 }
 
-function isPolicyAssignment(r: ResourceInstance): boolean {
+/** A policy assignment (ARM/Bicep, azapi, azurerm's `*_policy_assignment`). */
+export function isPolicyAssignment(r: ResourceInstance): boolean {
   if (r.format !== 'terraform') return r.type.toLowerCase() === ARM_ASSIGNMENT;
   return r.type in AZURERM_ASSIGNMENT_SCOPE || azapiType(r) === ARM_ASSIGNMENT;
 }

@@ -2,6 +2,7 @@ import { asString, getProp, sameValue, walkValue, type Value } from '../model/va
 import { RESOURCE_ID_FUNCTIONS } from '../link/functions.js';
 import { sameLocation } from '../model/location.js';
 import { azureResourceKey, resolveScopeValue } from './build.js';
+import { isPolicyAssignment } from './policy.js';
 import { findGuid } from './roles.js';
 import type { Grant, GrantScope, Identity } from './types.js';
 import { stringsIn, unwrap } from './values.js';
@@ -54,6 +55,7 @@ export function describePrincipal(grant: Grant): string {
 }
 
 export function describeIdentity(identity: Identity): string {
+  if (identity.kind === 'system' && identity.resource && isPolicyAssignment(identity.resource)) return `the remediation identity of policy assignment '${identity.label}'`;
   if (identity.kind === 'system') return `the system-assigned identity of '${identity.label}'`;
   if (identity.kind === 'user') return `user-assigned identity '${identity.label}'`;
   return `identity ${identity.label}`;
