@@ -33,7 +33,7 @@ const rule: Rule = {
         const workload = identity.workloads[0];
         context.report({ node: workload, messageId: 'system', data: { workload: workload.resource.symbol } });
       } else if (identity.kind === 'user') {
-        const workloads = identity.workloads.map((w) => `'${w.resource.symbol}'`).join(', ');
+        const workloads = [...new Set(identity.workloads.map((w) => `'${w.resource.symbol}'`))].join(', ');
         context.report({ node: identity, messageId: 'user', data: { identity: identity.label, workloads } });
       }
     }
