@@ -97,6 +97,11 @@ const MORE_FUNCTION_NAMES = [
 const CANONICAL = new Map<string, string>();
 for (const name of [...WRITTEN_FUNCTION_NAMES, ...MORE_FUNCTION_NAMES]) CANONICAL.set(name.toLowerCase(), name);
 
+/** The ARM and Bicep function names written with capitals (`resourceId`, `toLower`), as they are spelled. */
+export function camelCaseFunctionNames(): string[] {
+  return [...CANONICAL.values()].filter((n) => n !== n.toLowerCase());
+}
+
 /** A function name as ARM and Bicep spell it; Terraform's are lower case already. */
 export function writtenFunctionName(fn: string, file?: string): string {
   if (file && isTerraformFile(file)) return fn;

@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { camelCaseFunctionNames } from '../../src/graph/written.js';
+import { binPath, repoRoot, sharedRoot } from '../helpers/paths.js';
+
+/**
+ * One run of grantlint over the whole shared corpus (the CLI, `--format json`), done once and
+ * shared: add assertions about real-world output here rather than running the corpus again (the run
+ * takes about half a minute; CI stays near five minutes).
+ */
+interface CorpusFinding {
+  ruleId: string;
+  message: string;
+  file: string;
+  range: { start: { line: number; column: number } };
+  related: { message: string }[];
+}
+
+const corpus = join(sharedRoot, 'corpus');
+let findings: CorpusFinding[] = [];
+
+beforeAll(() => {
+  if (!existsSync(corpus)) throw new Error(`The shared corpus is missing: expected it in ${corpus} (../shared/corpus beside the project, or set GRANTLINT_SHARED).`);
+  // The JSON of the whole corpus is a few megabytes: more than the default output buffer.
+  const run = spawnSync(process.execPath, [binPath, '--format', 'json', corpus], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+  expect(run.stderr).toBe('');
+  expect([0, 1]).toContain(run.status);
+  findings = (JSON.parse(run.stdout) as { findings: CorpusFinding[] }).findings;
+}, 600_000);
+
+/** Where a finding is, for failure messages. */
+const where = (f: CorpusFinding): string => `${f.file}:${f.range.start.line} [${f.ruleId}] ${f.message}`;
+
+describe('the whole corpus', () => {
+  it('has findings of every core rule', () => {
+    const rules = new Set(findings.map((f) => f.ruleId));
+    for (const id of ['missing-role-grant', 'privileged-role', 'broad-scope', 'missing-principal-type', 'non-idempotent-assignment-name']) {
+      expect(rules, id).toContain(id);
+    }
+  });
+
+  it('messages speak of what the user wrote: no internal forms', () => {
+    const lowered = camelCaseFunctionNames().map((n) => n.toLowerCase());
+    expect(lowered).toEqual(expect.arrayContaining(['resourceid', 'subscriptionresourceid', 'tolower', 'uniquestring', 'newguid']));
+    const internal = new RegExp(`<unknown>|<none>|\\b(?:${lowered.join('|')})\\(|\\b(?:param|loop|expr|output|external):[/\\w]`);
+    const messages = findings.flatMap((f) => [f, ...f.related.map((r) => ({ ...f, message: r.message }))]);
+    expect(messages.filter((f) => internal.test(f.message)).map(where)).toEqual([]);
+  });
+
+  it('never advises scope: vault for a target that is not a vault', () => {
+    const bad = findings.filter((f) => f.message.includes('scope: vault') && !f.message.includes('Microsoft.KeyVault/vaults'));
+    expect(bad.map(where)).toEqual([]);
+  });
+
+  it('says two assignments get the same name only when it shows which', () => {
+    const bad = findings.filter((f) => f.ruleId === 'non-idempotent-assignment-name' && /two different assignments get the same name/.test(f.message));
+    expect(bad.map(where)).toEqual([]);
+  });
+});
