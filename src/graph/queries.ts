@@ -1,6 +1,6 @@
 import { asString, getProp, sameValue, walkValue, type Value } from '../model/value.js';
 import { RESOURCE_ID_FUNCTIONS } from '../link/functions.js';
-import { sameLocation } from '../model/location.js';
+import { sameLocation, type Location } from '../model/location.js';
 import { azureResourceKey, resolveScopeValue } from './build.js';
 import { isPolicyAssignment } from './policy.js';
 import { findGuid } from './roles.js';
@@ -174,7 +174,7 @@ function coversScope(grant: Grant, raw: Value): boolean {
     // `subscription(x)`, `resourceGroup(x)`) sets it from x, which then covers it: the loop
     // variable included, and only that value (the same name typed out again covers nothing).
     const ds = grant.resource.deploymentScope;
-    if (!ds.current && [ds.name, ds.subscriptionId].some((x) => x && sameValue(arg, unwrap(x)) && sameOrigin(arg, unwrap(x)!))) return true;
+    if (!ds.current && [ds.name, ds.subscriptionId].some((x) => x && sameValue(arg, unwrap(x)) && sameOrigin(arg, unwrap(x)!, grant.name?.at))) return true;
     // Its ID (or subscription ID / management group name) covers it.
     return (
       arg.kind === 'scope' &&
@@ -191,10 +191,21 @@ function coversScope(grant: Grant, raw: Value): boolean {
   return sameNamedScope(resolveScopeValue(scope), resolveScopeValue(arg));
 }
 
-/** Two equal values that are one written value: an input's symbol, or the same place in the source. */
-function sameOrigin(a: Value, b: Value): boolean {
+/**
+ * Two equal values that are one written value: an input's symbol, the same place in the source, or
+ * a value that reaches the seed from elsewhere (a loop element, a parameter, a variable) rather
+ * than typed into the name itself. ARM's `format('.../managementGroups/{0}', parameters('mgs')[copyIndex()])`
+ * computes the scope's name anew, so its origin is the format() call, not the loop element.
+ */
+function sameOrigin(a: Value, b: Value, nameAt: Location | undefined): boolean {
   if (a.kind === 'unknown') return a.symbol !== undefined;
-  return a === b || sameLocation(a.at, b.at);
+  if (a === b || sameLocation(a.at, b.at)) return true;
+  return !!a.at && !!nameAt && !within(a.at, nameAt);
+}
+
+function within(inner: Location, outer: Location): boolean {
+  const before = (x: Location['range']['start'], y: Location['range']['start']): boolean => x.line < y.line || (x.line === y.line && x.column <= y.column);
+  return inner.file === outer.file && before(outer.range.start, inner.range.start) && before(inner.range.end, outer.range.end);
 }
 
 function sameNamedScope(a: ReturnType<typeof resolveScopeValue>, b: ReturnType<typeof resolveScopeValue>): boolean {

@@ -144,6 +144,11 @@ function textAt(v: Value): string | undefined {
   return text;
 }
 
+/** The source text at a location, as it is in the file (undefined outside an analysis or past the text). */
+export function sourceTextAt(at: Location | undefined): string | undefined {
+  return at ? slice(at) : undefined;
+}
+
 function slice(at: Location): string | undefined {
   const source = sourceOf(at.file);
   if (!source) return undefined;
