@@ -1,4 +1,5 @@
 import { externalCallsPassing } from '../src/graph/external.js';
+import { possibleIdentities } from '../src/graph/principals.js';
 import { grantsTo } from '../src/graph/queries.js';
 import type { Identity, IdentityGraph } from '../src/graph/types.js';
 import type { Rule } from '../src/engine/types.js';
@@ -6,8 +7,8 @@ import type { Rule } from '../src/engine/types.js';
 /**
  * An identity attached to a workload that nothing in the analysed files grants anything. Left out:
  * identities owned elsewhere (`existing`, data sources, IDs passed in), identities the platform
- * manages (AKS control plane and kubelet), and identities whose principal ID is passed to a module
- * grantlint cannot read, which may grant them there.
+ * manages (AKS control plane and kubelet), identities whose principal ID is passed to a module
+ * grantlint cannot read, which may grant them there, and identities a conditional principal may be.
  *
  * The messages say plainly that nothing here grants the identity a role. When the graph knows what
  * an identity needs (its access needs: a Key Vault reference, an image pull...), a message id that
@@ -27,8 +28,10 @@ const rule: Rule = {
     docs: 'docs/rules/missing-role-grant.md',
   },
   check(graph, context) {
+    // Identities a conditional principal may be (each may be granted there).
+    const maybe = new Set(graph.grants.filter((g) => !g.principal.identity).flatMap((g) => possibleIdentities(g, graph)));
     for (const identity of graph.identities) {
-      if (!ungranted(identity, graph)) continue;
+      if (maybe.has(identity) || !ungranted(identity, graph)) continue;
       if (identity.kind === 'system') {
         const workload = identity.workloads[0];
         context.report({ node: workload, messageId: 'system', data: { workload: workload.resource.symbol } });

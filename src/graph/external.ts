@@ -5,7 +5,8 @@
  */
 import type { ExternalCall, ResourceInstance } from '../model/template.js';
 import { walkValue, type Value } from '../model/value.js';
-import { azureResourceKey, SHAPES } from './build.js';
+import { SHAPES } from './build.js';
+import { identityNode } from './principals.js';
 import type { Identity, IdentityGraph } from './types.js';
 import { unwrap } from './values.js';
 
@@ -32,9 +33,7 @@ function usesOf(graph: IdentityGraph): Map<Identity, Use[]> {
   let map = cache.get(graph);
   if (map) return map;
   map = new Map();
-  const byId = new Map(graph.identities.map((i) => [i.id, i]));
-  // The builder's node ids: one node per Azure resource (see build.ts).
-  const identityFor = (r: ResourceInstance, kind: 'system' | 'user'): Identity | undefined => byId.get(`${kind}:${azureResourceKey(r)}`);
+  const identityFor = (r: ResourceInstance, kind: 'system' | 'user'): Identity | undefined => identityNode(graph, r, kind);
   const add = (identity: Identity | undefined, use: Use): void => {
     if (!identity) return;
     const list = map!.get(identity) ?? [];

@@ -31,7 +31,7 @@ import {
   type Value,
 } from '../../model/value.js';
 import { parseTemplateString, type ArmExpr } from '../../syntax/arm/expression.js';
-import { dependsOnInput, exprDepends, isEmptyExpr, type InputLookup } from './inputs.js';
+import { dependsOnInput, exprDepends, isConditionalPrincipal, type InputLookup } from './inputs.js';
 import {
   locationOf,
   member,
@@ -490,7 +490,7 @@ class ExprEval {
         const cond = e.args[0] ? this.eval(e.args[0]) : undefined;
         // `if(parameters('deployApi'), reference(...).identity.principalId, '')` on a root's input
         // stays a conditional naming the API's identity: the condition is possibly true.
-        const possible = e.args.length === 3 && isEmptyExpr(e.args[1]) !== isEmptyExpr(e.args[2]) && exprDepends(e.args[0], inputLookup(ctx));
+        const possible = e.args.length === 3 && isConditionalPrincipal(e.args[1], e.args[2]) && exprDepends(e.args[0], inputLookup(ctx));
         if (cond && cond.kind === 'bool' && e.args.length === 3 && !possible) return this.eval(e.args[cond.value ? 1 : 2]);
         const args = e.args.map((a) => this.eval(a));
         // Both branches the same: the condition does not matter (as for a Bicep `c ? a : a`).

@@ -52,3 +52,13 @@ export function exprDepends(e: ArmExpr, lookup: InputLookup): boolean {
 export function isEmptyExpr(e: ArmExpr): boolean {
   return (e.kind === 'string' && e.value === '') || e.kind === 'null' || (e.kind === 'call' && !e.namespace && e.name.toLowerCase() === 'null' && e.args.length === 0);
 }
+
+/** A branch of a conditional principal: empty, or a principal (object) ID (`reference(...).identity.principalId`). */
+function principalBranch(e: ArmExpr): boolean {
+  return isEmptyExpr(e) || (e.kind === 'property' && /^(principalid|objectid)$/i.test(e.name));
+}
+
+/** One identity and nothing, or two identities' principal IDs (see the Bicep front end's inputs.ts). */
+export function isConditionalPrincipal(a: ArmExpr, b: ArmExpr): boolean {
+  return principalBranch(a) && principalBranch(b) && !(isEmptyExpr(a) && isEmptyExpr(b));
+}

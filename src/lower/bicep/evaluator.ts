@@ -55,7 +55,7 @@ import {
   type LambdaArg,
   type ResourceQuery,
 } from '../../link/functions.js';
-import { dependsOnInput, isEmptyLiteral } from './inputs.js';
+import { dependsOnInput, isConditionalPrincipal } from './inputs.js';
 import { literalText, resourceBody, SourceFile, type ResourceDecl } from './source.js';
 import { appendAll } from '../../util/arrays.js';
 
@@ -1012,8 +1012,9 @@ export class FileInstance {
         const cond = this.evaluate(e.condition, env);
         let c = truth(cond);
         // `deployApi ? api.identity.principalId : ''` on a root's input is the API's identity, as
-        // the condition that guards the API is possibly true whatever its default.
-        if (c !== undefined && isEmptyLiteral(e.consequent) !== isEmptyLiteral(e.alternate) && this.dependsOnInput(e.condition, env)) c = undefined;
+        // the condition that guards the API is possibly true whatever its default (and a choice
+        // between two identities may be either).
+        if (c !== undefined && isConditionalPrincipal(e.consequent, e.alternate) && this.dependsOnInput(e.condition, env)) c = undefined;
         if (c === true) return this.evaluate(e.consequent, env);
         if (c === false) return this.evaluate(e.alternate, env);
         const a = this.evaluate(e.consequent, env);

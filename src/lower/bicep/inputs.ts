@@ -65,3 +65,19 @@ export function isEmptyLiteral(e: Expression): boolean {
   if (e.kind === 'Paren') return isEmptyLiteral(e.expression);
   return e.kind === 'Null' || (e.kind === 'String' && e.expressions.length === 0 && e.parts.join('') === '');
 }
+
+/** A branch of a conditional principal: empty, or a principal (object) ID (`api.identity.principalId`). */
+function principalBranch(e: Expression): boolean {
+  if (isEmptyLiteral(e)) return true;
+  const x = e.kind === 'Paren' || e.kind === 'NonNull' ? e.expression : e;
+  return x.kind === 'Member' && /^(principalid|objectid)$/i.test(x.property.name);
+}
+
+/**
+ * A conditional whose branches are one identity and nothing (`cond ? api.identity.principalId : ''`)
+ * or two identities' principal IDs: on a root's input it names what its branches may be, not the
+ * branch the default picks.
+ */
+export function isConditionalPrincipal(a: Expression, b: Expression): boolean {
+  return principalBranch(a) && principalBranch(b) && !(isEmptyLiteral(a) && isEmptyLiteral(b));
+}

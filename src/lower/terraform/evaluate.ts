@@ -12,7 +12,7 @@ import type { ModuleCallDecl, ModuleConfig, ResourceDecl, SourceFile } from './c
 import { attribute, locate } from './config.js';
 import { callFunction } from './functions.js';
 import { convertType } from './typeconv.js';
-import { dependsOnInput, isEmptyLiteral } from './inputs.js';
+import { dependsOnInput, isConditionalPrincipal } from './inputs.js';
 import {
   bool,
   call,
@@ -451,15 +451,15 @@ export class Evaluator {
         let b = toBool(c);
         // `var.enabled ? x.identity[0].principal_id : ""` on a root's input is x's identity, as the
         // condition guarding x is possibly true whatever its default.
-        if (b !== undefined && isEmptyLiteral(e.trueResult) !== isEmptyLiteral(e.falseResult) && this.dependsOnInput(e.condition, env)) b = undefined;
+        if (b !== undefined && isConditionalPrincipal(e.trueResult, e.falseResult) && this.dependsOnInput(e.condition, env)) b = undefined;
         else if (b === undefined && isLiteral(c)) fail('condition is not a bool');
         if (b === true) return this.expr(e.trueResult, env);
         if (b === false) return this.expr(e.falseResult, env);
         const t = this.safe(e.trueResult, env);
         const f = this.safe(e.falseResult, env);
         if (tfEqual(t, f) === true) return t;
-        // One branch empty: kept as a conditional, which names what its other branch names.
-        if (isEmptyValue(t) !== isEmptyValue(f)) return call('if', [c, t, f], at);
+        // Kept as a conditional when it chooses a principal: it names what its branches may be.
+        if (isEmptyValue(t) !== isEmptyValue(f) || isConditionalPrincipal(e.trueResult, e.falseResult)) return call('if', [c, t, f], at);
         return unknown(undefined, at);
       }
       case 'Binary':

@@ -69,3 +69,15 @@ export function isEmptyLiteral(e: Expression): boolean {
   if (e.kind === 'Literal') return e.value === null || e.value === '';
   return e.kind === 'Template' && e.parts.every((p) => p.kind === 'Text' && p.value === '');
 }
+
+/** A branch of a conditional principal: empty, or a principal (object) ID (`x.identity[0].principal_id`). */
+function principalBranch(e: Expression): boolean {
+  if (isEmptyLiteral(e)) return true;
+  const x = e.kind === 'Paren' ? e.expression : e;
+  return x.kind === 'GetAttr' && /^(principal_id|object_id)$/.test(x.name);
+}
+
+/** One identity and nothing, or two identities' principal IDs (see the Bicep front end's inputs.ts). */
+export function isConditionalPrincipal(a: Expression, b: Expression): boolean {
+  return principalBranch(a) && principalBranch(b) && !(isEmptyLiteral(a) && isEmptyLiteral(b));
+}
