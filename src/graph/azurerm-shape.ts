@@ -34,7 +34,7 @@ import type { ResourceInstance } from '../model/template.js';
 import { asString, getProp, type Value } from '../model/value.js';
 import { armTypeOf, azapiArmType } from './azurerm-types.js';
 import { parseResourceIdShape } from './resource-id.js';
-import type { GrantFacts, PrincipalFacts, ScopeFacts, ShapeAdapter, WorkloadIdentityFacts } from './shape.js';
+import type { GrantFacts, PrincipalFacts, PrincipalLookup, ScopeFacts, ShapeAdapter, WorkloadIdentityFacts } from './shape.js';
 import { lowerPath, unwrap } from './values.js';
 
 const UAMI_ARM = 'microsoft.managedidentity/userassignedidentities';
@@ -254,7 +254,7 @@ function isSystemPrincipalPath(path: string): boolean {
   return path === 'identity.0.principal_id' || path === 'identity.principal_id';
 }
 
-function resolvePrincipal(value: Value): PrincipalFacts | undefined {
+function resolvePrincipal(value: Value, lookup?: PrincipalLookup): PrincipalFacts | undefined {
   let v = unwrap(value);
   // A one-element list from a splat: `azurerm_x.y.identity[*].principal_id`.
   if (v && v.kind === 'array' && v.items.length === 1) v = unwrap(v.items[0]);
@@ -270,7 +270,7 @@ function resolvePrincipal(value: Value): PrincipalFacts | undefined {
       return path === 'object_id' || path === 'id' ? { kind: 'group' } : { kind: 'unknown' };
     case 'azuread_service_principal':
       if (path !== 'object_id' && path !== 'id') return { kind: 'unknown' };
-      return (r.existing ? lookedUpIdentity(r) : undefined) ?? { kind: 'servicePrincipal' };
+      return (r.existing ? lookedUpIdentity(r, lookup) : undefined) ?? { kind: 'servicePrincipal' };
     case 'azurerm_client_config':
       return { kind: 'unknown' };
     default:
@@ -296,14 +296,19 @@ function resolvePrincipal(value: Value): PrincipalFacts | undefined {
  * A `data "azuread_service_principal"` looked up by a managed identity's object ID, client ID or
  * display name (its resource's name) is that identity's service principal.
  */
-function lookedUpIdentity(lookup: ResourceInstance): PrincipalFacts | undefined {
-  const byObjectId = present(getProp(lookup.body, 'object_id'));
+function lookedUpIdentity(sp: ResourceInstance, lookup: PrincipalLookup | undefined): PrincipalFacts | undefined {
+  const byObjectId = present(getProp(sp.body, 'object_id'));
   if (byObjectId) {
     const facts = resolvePrincipal(byObjectId);
     if (facts?.resource) return facts;
   }
   for (const arg of ['client_id', 'application_id', 'display_name']) {
-    const v = unwrap(getProp(lookup.body, arg));
+    const v = unwrap(getProp(sp.body, arg));
+    // A display name known as text: the identity of that name created in the same configuration.
+    if (arg === 'display_name' && v?.kind === 'string' && lookup) {
+      const named = lookup.userIdentitiesNamed(v.value, sp);
+      if (named.length === 1) return { kind: 'managedIdentity', resource: named[0], system: false };
+    }
     if (v?.kind !== 'ref' || !isTerraform(v.resource)) continue;
     const path = lowerPath(v.path);
     const target = v.resource;

@@ -7,7 +7,7 @@ import { customRoleOf, isRoleDefinitionResource } from './custom-roles.js';
 import { collectSettings, type WorkloadSettings } from './settings.js';
 import { azurermShape } from './azurerm-shape.js';
 import { findGuid, type RoleCatalog, type RoleDefinition } from './roles.js';
-import type { GrantFacts, PrincipalFacts, ScopeFacts, ShapeAdapter } from './shape.js';
+import type { GrantFacts, PrincipalFacts, PrincipalLookup, ScopeFacts, ShapeAdapter } from './shape.js';
 import type { Grant, GrantScope, Identity, IdentityGraph, Principal, Workload } from './types.js';
 import { stringsIn, unwrap, valueKey } from './values.js';
 
@@ -25,6 +25,22 @@ class GraphBuilder {
   /** Custom roles declared here, by the declaring instance's key. */
   private readonly customRoles = new Map<string, RoleDefinition>();
   private settings = new Map<string, WorkloadSettings>();
+  private byName?: Map<string, ResourceInstance[]>;
+  private readonly lookup: PrincipalLookup = {
+    userIdentitiesNamed: (name, near) => {
+      if (!this.byName) {
+        this.byName = new Map();
+        for (const r of this.resources) {
+          const n = asString(r.name);
+          if (n === undefined || r.existing || !this.shapes.some((s) => s.isUserAssignedIdentity(r))) continue;
+          const key = n.toLowerCase();
+          this.byName.set(key, [...(this.byName.get(key) ?? []), r]);
+        }
+      }
+      const root = (r: ResourceInstance): string => dirname((r.callChain[0] ?? r.decl).file);
+      return (this.byName.get(name.toLowerCase()) ?? []).filter((r) => root(r) === root(near));
+    },
+  };
 
   constructor(
     private readonly resources: ResourceInstance[],
@@ -142,7 +158,7 @@ class GraphBuilder {
   }
 
   private principal(value: Value, principalType: Value | undefined): Principal {
-    const facts: PrincipalFacts | undefined = this.first((s) => s.resolvePrincipal(value));
+    const facts: PrincipalFacts | undefined = this.first((s) => s.resolvePrincipal(value, this.lookup));
     let identity: Identity | undefined;
     if (facts?.resource) {
       identity = facts.system ? this.systemIdentity(facts.resource) : this.userIdentity(facts.resource);

@@ -16,7 +16,7 @@ export interface ShapeAdapter {
   /** Role assignments, access policy entries and other grants the resource declares. */
   grants(resource: ResourceInstance): GrantFacts[];
   /** What a principal ID value points at, if this adapter knows the reference. */
-  resolvePrincipal(value: Value): PrincipalFacts | undefined;
+  resolvePrincipal(value: Value, lookup?: PrincipalLookup): PrincipalFacts | undefined;
   /** What a scope value (a resource ID, a resource reference, ...) names, if this adapter knows it. */
   resolveScope(value: Value): ScopeFacts | undefined;
 }
@@ -57,4 +57,10 @@ export interface ScopeFacts {
   resourceType?: string;
   label?: string;
   resource?: ResourceInstance;
+}
+
+/** What the graph builder lets adapters look up while they resolve principals. */
+export interface PrincipalLookup {
+  /** User-assigned identities created in the same root as `near` whose name is `name` (case-insensitive). */
+  userIdentitiesNamed(name: string, near: ResourceInstance): ResourceInstance[];
 }
