@@ -13,7 +13,6 @@
 import type { ResourceInstance } from '../model/template.js';
 import { asString, getPath, getProp, sameValue, type ScopeValue, type Value } from '../model/value.js';
 import { resolveScopeValue } from './build.js';
-import { findGuid } from './roles.js';
 import type { Grant } from './types.js';
 import { lowerPath, stringsIn, unwrap } from './values.js';
 
@@ -55,7 +54,7 @@ export function remediationGrant(grant: Grant): RemediationGrant | undefined {
 
 /** Whether the definition lists the granted role (by GUID, whatever the ID's prefix). */
 export function listsRole(remediation: RemediationGrant, grant: Grant): boolean {
-  const guid = grant.role?.id ?? firstGuid(grant.roleValue);
+  const guid = grant.role?.id ?? roleGuid(grant.roleValue);
   return !!guid && !!remediation.listedRoles?.has(guid);
 }
 
@@ -109,7 +108,7 @@ function listedRoles(definition: ResourceInstance | undefined, depth = 0): Set<s
   if (ids.kind !== 'array') return undefined;
   const guids = new Set<string>();
   for (const item of ids.items) {
-    const guid = firstGuid(item);
+    const guid = roleGuid(item);
     // An entry grantlint cannot read might be any role: the list is not known.
     if (!guid) return undefined;
     guids.add(guid);
@@ -174,10 +173,12 @@ function fromPlain(x: unknown): Value {
   return { kind: 'string', value: String(x) };
 }
 
-function firstGuid(v: Value | undefined): string | undefined {
-  for (const s of stringsIn(unwrap(v))) {
-    const g = findGuid(s);
-    if (g) return g;
+/** The role's GUID: the last GUID in the ID (`/subscriptions/<sub>/providers/.../roleDefinitions/<guid>`). */
+function roleGuid(v: Value | undefined): string | undefined {
+  const strings = stringsIn(unwrap(v));
+  for (let i = strings.length - 1; i >= 0; i--) {
+    const all = strings[i].match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi);
+    if (all) return all[all.length - 1].toLowerCase();
   }
   return undefined;
 }
