@@ -46,24 +46,28 @@ export function clusterOfPrincipal(grant: Grant): ResourceInstance | undefined {
 export function nodeResourceGroupCluster(grant: Grant): ResourceInstance | undefined {
   if (grant.scope.kind !== 'resourceGroup') return undefined;
   const written = grant.scope.value;
-  if (!written) return clusterNamedBy(grant.resource.deploymentScope.name);
+  if (!written) return clusterNamedBy(grant, grant.resource.deploymentScope.name);
   const v = unwrap(written);
   if (!v) return undefined;
   if (v.kind === 'ref') {
     const path = lowerPath(v.path);
     if (isAksCluster(v.resource) && path === 'node_resource_group_id') return v.resource;
     // `data.azurerm_resource_group.nodes.id` looked up by the cluster's `node_resource_group`.
-    if (v.resource.type === 'azurerm_resource_group' && (path === 'id' || path === '')) return clusterNamedBy(getProp(v.resource.body, 'name'));
+    if (v.resource.type === 'azurerm_resource_group' && (path === 'id' || path === '')) return clusterNamedBy(grant, getProp(v.resource.body, 'name'));
     return undefined;
   }
-  if (v.kind === 'scope') return clusterNamedBy(v.name);
+  if (v.kind === 'scope') return clusterNamedBy(grant, v.name);
   const label = parseResourceIdShape(v)?.label;
   return label ? clusterByNodeGroupName(grant, label) : undefined;
 }
 
-/** A resource group name that is a cluster's node resource group (`aks.properties.nodeResourceGroup`). */
-function clusterNamedBy(name: Value | undefined): ResourceInstance | undefined {
+/**
+ * A resource group name that is a cluster's node resource group: `aks.properties.nodeResourceGroup`,
+ * or the name the principal's cluster gives its node resource group.
+ */
+function clusterNamedBy(grant: Grant, name: Value | undefined): ResourceInstance | undefined {
   const v = unwrap(name);
+  if (v?.kind === 'string') return clusterByNodeGroupName(grant, v.value);
   if (v?.kind !== 'ref' || !isAksCluster(v.resource)) return undefined;
   const path = lowerPath(v.path);
   return path === 'node_resource_group' || path === 'properties.noderesourcegroup' ? v.resource : undefined;
