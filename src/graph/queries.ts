@@ -74,7 +74,16 @@ export function roleSource(grant: Grant): Value | undefined {
       if (findGuid(x.value) === role.id || x.value.trim().toLowerCase() === role.roleName.trim().toLowerCase()) found = x;
     });
   }
-  return found ?? grant.roleValue;
+  if (!found) return grant.roleValue;
+  // A role chosen by a caller's key from a module's table is chosen where the key is written.
+  return depthOf(grant, grant.roleValue?.at) < depthOf(grant, found.at) ? grant.roleValue : found;
+}
+
+/** How deep in the grant's module calls a location's file is: 0 for the root, the chain's length for the grant's own file. */
+function depthOf(grant: Grant, at: Location | undefined): number {
+  const files = [...grant.resource.callChain.map((c) => c.file), grant.resource.decl.file];
+  const i = at ? files.indexOf(at.file) : -1;
+  return i < 0 ? files.length : i;
 }
 
 export function roleName(grant: Grant): string {

@@ -11,6 +11,7 @@ import {
   getProp,
   sameValue,
   unknownAt,
+  withAt,
   type ObjectValue,
   type RefValue,
   type ScopeLevel,
@@ -1230,7 +1231,12 @@ export class FileInstance {
       if (item) return item;
       return safe ? nullV(at) : unknownAt(at);
     }
-    if (idx.kind === 'string') return this.member(obj, idx.value, safe, at);
+    if (idx.kind === 'string') {
+      // A value looked up by a key from another file (a caller's `roleDefinitionIdOrName: 'Owner'`
+      // in a module's table) is chosen where the key is written.
+      const v = this.member(obj, idx.value, safe, at);
+      return idx.at && v.at && idx.at.file !== v.at.file ? withAt(v, idx.at) : v;
+    }
     if (safe && obj.kind === 'object' && !obj.keyValues?.size) {
       // `map[?resourceId(...)]`: no key can be a string of that shape.
       const shape = stringShape(idx);
