@@ -1,4 +1,5 @@
 import { onOwnNodeResourceGroup } from '../src/graph/aks.js';
+import { isSnapshotGroupGrant } from '../src/graph/platform.js';
 import { remediationGrant } from '../src/graph/policy.js';
 import { describePrincipal, describeScope, isBroad, isWorkloadPrincipal, describeRole } from '../src/graph/queries.js';
 import type { Rule } from '../src/engine/types.js';
@@ -7,7 +8,8 @@ import type { Rule } from '../src/engine/types.js';
  * A role granted on a whole resource group, subscription or management group instead of the
  * resource the workload uses: every resource there, today's and tomorrow's, is in reach. Two broad
  * grants are the platform's design and left out: a policy assignment's remediation identity at the
- * assignment's own scope (or inside it), and an AKS cluster's own identity on its node resource group.
+ * assignment's own scope (or inside it), an AKS cluster's own identity on its node resource group,
+ * and a Backup vault's snapshot roles on the resource group where it keeps snapshots.
  */
 const rule: Rule = {
   meta: {
@@ -24,7 +26,7 @@ const rule: Rule = {
   check(graph, context) {
     for (const grant of graph.grants) {
       if (grant.kind !== 'rbac' || !isBroad(grant.scope) || !isWorkloadPrincipal(grant)) continue;
-      if (remediationGrant(grant)?.withinScope || onOwnNodeResourceGroup(grant)) continue;
+      if (remediationGrant(grant)?.withinScope || onOwnNodeResourceGroup(grant) || isSnapshotGroupGrant(grant)) continue;
       context.report({
         node: grant,
         value: grant.scope.value,

@@ -26,14 +26,17 @@ const rule: Rule = {
     for (const grant of graph.grants) {
       if (grant.kind !== 'rbac' || !isWorkloadPrincipal(grant) || isSet(grant.principalType)) continue;
       const data = { role: describeRole(grant), principal: describePrincipal(grant) };
+      // principalType written as a pass-through that gives nothing (`roleAssignment.?principalType`):
+      // the caller that passes the principal left its type out, so the finding is at that call.
+      const value = grant.principalType ? grant.principal.value : undefined;
       if (grant.resource.format === 'terraform') {
         // Only a principal created in the same configuration races its own replication.
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
-        context.report({ node: grant, messageId: grant.resource.type === 'azapi_resource' ? 'azapi' : 'terraform', data });
+        context.report({ node: grant, value, messageId: grant.resource.type === 'azapi_resource' ? 'azapi' : 'terraform', data });
       } else {
         // A principal of unknown kind may be a user or a group: its type comes from the caller.
         const unknownKind = !grant.principal.identity && grant.principal.kind === 'unknown';
-        context.report({ node: grant, messageId: unknownKind ? 'armUnknownKind' : 'arm', data });
+        context.report({ node: grant, value, messageId: unknownKind ? 'armUnknownKind' : 'arm', data });
       }
     }
   },

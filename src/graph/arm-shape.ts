@@ -7,6 +7,8 @@ import { lowerPath, unwrap } from './values.js';
 const ROLE_ASSIGNMENT = 'microsoft.authorization/roleassignments';
 const USER_ASSIGNED_IDENTITY = 'microsoft.managedidentity/userassignedidentities';
 const AKS = 'microsoft.containerservice/managedclusters';
+/** Arc-connected clusters: their system identity is mandatory and used by the Arc agents. */
+const ARC_CLUSTER = 'microsoft.kubernetes/connectedclusters';
 
 function isArmShaped(r: ResourceInstance): boolean {
   return r.format !== 'terraform';
@@ -36,8 +38,8 @@ function workloadIdentities(r: ResourceInstance): WorkloadIdentityFacts | undefi
   const types = identityTypes(identity);
   if (!types) return undefined;
   const userAssigned = types.user ? userAssignedKeys(identity) : [];
-  const platformManaged = typeOf(r) === AKS;
-  if (platformManaged) {
+  const platformManaged = typeOf(r) === AKS || typeOf(r) === ARC_CLUSTER;
+  if (typeOf(r) === AKS) {
     const kubelet = getPath(r.body, ['properties', 'identityProfile', 'kubeletidentity', 'resourceId']);
     if (kubelet) userAssigned.push(kubelet);
   }

@@ -102,7 +102,8 @@ function workloadIdentities(r: ResourceInstance): WorkloadIdentityFacts | undefi
   if (arm === UAMI_ARM) return undefined;
   const found = identityBlock(r) ?? (arm ? azapiBodyIdentity(r) : undefined);
   if (!found) return undefined;
-  const platformManaged = r.type === 'azurerm_kubernetes_cluster' || arm === AKS_ARM;
+  // AKS (control plane, kubelet) and Arc-connected clusters, whose identity the Arc agents use.
+  const platformManaged = r.type === 'azurerm_kubernetes_cluster' || arm === AKS_ARM || r.type === 'azurerm_arc_kubernetes_cluster' || arm === 'microsoft.kubernetes/connectedclusters';
   const userAssigned = [...found.userAssigned];
   if (r.type === 'azurerm_kubernetes_cluster') {
     const kubelet = getProp(firstBlock(getProp(r.body, 'kubelet_identity')), 'user_assigned_identity_id');
