@@ -1,5 +1,5 @@
 import { externalCallsPassing } from '../src/graph/external.js';
-import { usedByGuestConfiguration } from '../src/graph/platform.js';
+import { usedByPlatformAgent } from '../src/graph/platform.js';
 import { possibleIdentities } from '../src/graph/principals.js';
 import { grantsTo } from '../src/graph/queries.js';
 import type { Identity, IdentityGraph } from '../src/graph/types.js';
@@ -9,7 +9,7 @@ import type { Rule } from '../src/engine/types.js';
  * An identity attached to a workload that nothing in the analysed files grants anything. Left out:
  * identities owned elsewhere (`existing`, data sources, IDs passed in), identities the platform
  * manages (AKS control plane and kubelet, Arc-connected clusters, a machine's identity for the
- * Guest Configuration extension), identities whose principal ID is passed to a module
+ * Guest Configuration or Azure Monitor Agent extension), identities whose principal ID is passed to a module
  * grantlint cannot read, which may grant them there, and identities a conditional principal may be.
  *
  * The messages say plainly that nothing here grants the identity a role. When the graph knows what
@@ -48,7 +48,7 @@ const rule: Rule = {
 /** An identity created here, attached to a workload, that nothing grants and nothing might grant unseen. */
 function ungranted(identity: Identity, graph: IdentityGraph): boolean {
   if (!identity.createdHere || identity.platformManaged || identity.workloads.length === 0) return false;
-  if (usedByGuestConfiguration(identity, graph)) return false;
+  if (usedByPlatformAgent(identity, graph)) return false;
   if (grantsTo(identity, graph.grants).length > 0) return false;
   return externalCallsPassing(identity, graph).length === 0;
 }

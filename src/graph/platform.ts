@@ -1,7 +1,7 @@
 /**
- * Identities and grants whose shape the platform documents: a VM or scale set's system identity used
- * by the Guest Configuration extension (Azure Policy's machine configuration), which authenticates to
- * the Guest Configuration service and needs no Azure role (`missing-role-grant` leaves it out), and
+ * Identities and grants whose shape the platform documents: a machine's identity used by the Guest
+ * Configuration extension (Azure Policy's machine configuration) or the Azure Monitor Agent, which
+ * authenticate to their services and need no Azure role (`missing-role-grant` leaves it out), and
  * a Backup vault's roles on its snapshot resource group (`broad-scope` leaves them out).
  */
 import type { ResourceInstance } from '../model/template.js';
@@ -9,24 +9,34 @@ import { asString, getPath, getProp, type Value } from '../model/value.js';
 import type { Grant, Identity, IdentityGraph } from './types.js';
 import { unwrap } from './values.js';
 
-const GUEST_CONFIGURATION = 'microsoft.guestconfiguration';
+/** Extensions whose agents authenticate with the machine's managed identity and need no Azure role. */
+const AGENT_EXTENSIONS: Record<string, RegExp> = {
+  // Azure Policy's machine configuration.
+  'microsoft.guestconfiguration': /.*/,
+  // The Azure Monitor Agent: data collection rules authorise what it sends.
+  'microsoft.azure.monitor': /^azuremonitor(windows|linux)agent$/i,
+};
 
 const cache = new WeakMap<IdentityGraph, Set<string>>();
 
-/** Whether the identity is a machine's system identity that the Guest Configuration extension uses. */
-export function usedByGuestConfiguration(identity: Identity, graph: IdentityGraph): boolean {
-  if (identity.kind !== 'system' || !identity.resource) return false;
-  return machinesWithGuestConfiguration(graph).has(identity.resource.key);
+/**
+ * Whether the identity exists for a platform agent: every workload it is attached to is a machine
+ * that carries the Guest Configuration or the Azure Monitor Agent extension.
+ */
+export function usedByPlatformAgent(identity: Identity, graph: IdentityGraph): boolean {
+  if (identity.workloads.length === 0) return false;
+  const machines = machinesWithAgents(graph);
+  return identity.workloads.every((w) => machines.has(w.resource.key));
 }
 
-function machinesWithGuestConfiguration(graph: IdentityGraph): Set<string> {
+function machinesWithAgents(graph: IdentityGraph): Set<string> {
   let set = cache.get(graph);
   if (set) return set;
   set = new Set();
   for (const r of graph.resources) {
-    if (inlineExtensions(r).some(isGuestConfiguration)) set.add(r.key);
+    if (inlineExtensions(r).some(isAgent)) set.add(r.key);
     const machine = extensionTarget(r);
-    if (machine && isGuestConfiguration(r.format === 'terraform' ? r.body : getProp(r.body, 'properties'))) set.add(machine.key);
+    if (machine && isAgent(r.format === 'terraform' ? r.body : getProp(r.body, 'properties'))) set.add(machine.key);
   }
   cache.set(graph, set);
   return set;
@@ -47,8 +57,10 @@ function extensionTarget(r: ResourceInstance): ResourceInstance | undefined {
   return id?.kind === 'ref' ? id.resource : undefined;
 }
 
-function isGuestConfiguration(settings: Value | undefined): boolean {
-  return asString(getProp(settings, 'publisher'))?.toLowerCase() === GUEST_CONFIGURATION;
+function isAgent(settings: Value | undefined): boolean {
+  const publisher = asString(getProp(settings, 'publisher'))?.toLowerCase();
+  const type = asString(getProp(settings, 'type')) ?? '';
+  return publisher !== undefined && publisher in AGENT_EXTENSIONS && AGENT_EXTENSIONS[publisher].test(type);
 }
 
 /** Backup vault types whose disk and AKS backups work in a snapshot resource group. */

@@ -31,7 +31,8 @@ resource ext 'Microsoft.Compute/virtualMachines/extensions@2024-03-01' = {
 describe('missing-role-grant: identities the platform uses', () => {
   ruleCases('missing-role-grant', [
     { name: "a VM's identity used by the Guest Configuration extension", files: { 'main.bicep': vm('Microsoft.GuestConfiguration') }, findings: [] },
-    { name: 'near miss: another extension', files: { 'main.bicep': vm('Microsoft.Azure.Monitor') }, findings: [{ file: 'main.bicep', line: 1 }] },
+    { name: "a VM's identity used by the Azure Monitor Agent", files: { 'main.bicep': vm('Microsoft.Azure.Monitor').replace('ConfigurationforWindows', 'AzureMonitorWindowsAgent') }, findings: [] },
+    { name: 'near miss: another extension', files: { 'main.bicep': vm('Microsoft.Compute').replace('ConfigurationforWindows', 'CustomScriptExtension') }, findings: [{ file: 'main.bicep', line: 1 }] },
     {
       name: 'Terraform: azurerm_virtual_machine_extension of Microsoft.GuestConfiguration',
       files: {
