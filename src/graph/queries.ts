@@ -229,7 +229,10 @@ function coversPrincipal(grant: Grant, raw: Value): boolean {
   if (sameValue(arg, principal) || symbolicPartOf(principal, arg)) return true;
   const resource = grant.principal.identity?.resource;
   if (resource && arg.kind === 'ref' && azureResourceKey(arg.resource) === azureResourceKey(resource)) return true;
-  return false;
+  // A principal ID known as a GUID, written into a seed's text (`'msi-${appObjectId}-...'` once
+  // the parameter's value is known): the same principal, as the same GUID literal covers a role.
+  const guid = principal?.kind === 'string' ? findGuid(principal.value) : undefined;
+  return !!guid && stringsIn(arg).some((s) => s.toLowerCase().includes(guid));
 }
 
 function coversRole(grant: Grant, raw: Value): boolean {
@@ -238,7 +241,7 @@ function coversRole(grant: Grant, raw: Value): boolean {
   if (sameValue(arg, role) || symbolicPartOf(role, arg)) return true;
   const guid = grant.role?.id ?? firstGuid(role);
   if (!guid) return false;
-  return stringsIn(arg).some((s) => findGuid(s) === guid);
+  return stringsIn(arg).some((s) => s.toLowerCase().includes(guid));
 }
 
 function firstGuid(v: Value | undefined): string | undefined {

@@ -154,3 +154,28 @@ describe('findings at the call that chooses the value', () => {
     },
   ]);
 });
+
+describe('non-idempotent-assignment-name: a principal GUID written into the seed text', () => {
+  const leaf = `param appObjectId string
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: 'kv'
+}
+resource grant 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid('\${vault.id}-\${appObjectId}-\${ROLE}')
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ROLE)
+    principalId: appObjectId
+    principalType: 'ServicePrincipal'
+  }
+}
+`;
+  const caller = (objectId: string) => `module m 'm.bicep' = {\n  name: 'm'\n  params: {\n    appObjectId: '${objectId}'\n  }\n}\n`;
+  ruleCases('non-idempotent-assignment-name', [
+    {
+      name: 'the caller passes the principal as a GUID: the seed text holds it',
+      files: { 'main.bicep': caller('0f9a6c1e-7d2b-4e61-9a55-3f1c2b7d8e90'), 'm.bicep': `var ROLE = '${OWNER}'\n` + leaf.replace(/\$\{ROLE\}/g, '${ROLE}') },
+      findings: [],
+    },
+  ]);
+});
