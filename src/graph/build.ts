@@ -25,20 +25,20 @@ class GraphBuilder {
   /** Custom roles declared here, by the declaring instance's key. */
   private readonly customRoles = new Map<string, RoleDefinition>();
   private settings = new Map<string, WorkloadSettings>();
-  private byName?: Map<string, ResourceInstance[]>;
+  private identitiesByName?: Map<string, ResourceInstance[]>;
   private readonly lookup: PrincipalLookup = {
     userIdentitiesNamed: (name, near) => {
-      if (!this.byName) {
-        this.byName = new Map();
+      if (!this.identitiesByName) {
+        this.identitiesByName = new Map();
         for (const r of this.resources) {
           const n = asString(r.name);
           if (n === undefined || r.existing || !this.shapes.some((s) => s.isUserAssignedIdentity(r))) continue;
           const key = n.toLowerCase();
-          this.byName.set(key, [...(this.byName.get(key) ?? []), r]);
+          this.identitiesByName.set(key, [...(this.identitiesByName.get(key) ?? []), r]);
         }
       }
       const root = (r: ResourceInstance): string => dirname((r.callChain[0] ?? r.decl).file);
-      return (this.byName.get(name.toLowerCase()) ?? []).filter((r) => root(r) === root(near));
+      return (this.identitiesByName.get(name.toLowerCase()) ?? []).filter((r) => root(r) === root(near));
     },
   };
 
