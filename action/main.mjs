@@ -39383,8 +39383,8 @@ function customRoleOf(r) {
   return role(r, asString(r.name), asString(getProp(props, "roleName")), blocks);
 }
 function role(r, guidText, name, blocks) {
-  const known = blocks.length > 0 && blocks.every((b2) => b2 !== void 0);
-  const flat = (pick) => known ? blocks.flatMap(pick) : [];
+  const known2 = blocks.length > 0 && blocks.every((b2) => b2 !== void 0);
+  const flat = (pick) => known2 ? blocks.flatMap(pick) : [];
   const definition = {
     id: (guidText && findGuid(guidText)) ?? `custom:${r.declKey}`,
     roleName: name ?? r.symbol,
@@ -39395,9 +39395,9 @@ function role(r, guidText, name, blocks) {
     notDataActions: flat((b2) => b2.notDataActions),
     custom: true,
     resource: r,
-    permissionsKnown: known
+    permissionsKnown: known2
   };
-  if (known && blocks.length > 1) definition.permissionBlocks = blocks;
+  if (known2 && blocks.length > 1) definition.permissionBlocks = blocks;
   return definition;
 }
 function block(v, [actions, notActions, dataActions, notDataActions]) {
@@ -40852,31 +40852,86 @@ var rule2 = {
 };
 var missing_principal_type_default = rule2;
 
-// src/graph/principals.ts
-var byGraph = /* @__PURE__ */ new WeakMap();
-function identityOfPrincipal(value, graph) {
-  const v = unwrap(value);
-  if (v?.kind !== "ref") return void 0;
-  for (const shape of SHAPES) {
-    const facts = shape.resolvePrincipal(v);
-    if (!facts) continue;
-    return facts.resource ? identityNode(graph, facts.resource, facts.system ? "system" : "user") : void 0;
-  }
+// src/graph/identity-ids.ts
+var UAMI_ARM2 = "microsoft.managedidentity/userassignedidentities";
+var AKS_ARM2 = "microsoft.containerservice/managedclusters";
+var UAMI_ID = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i;
+function armTypeOfInstance(r) {
+  if (r.format !== "terraform") return r.type.toLowerCase();
+  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
   return void 0;
 }
-function identityNode(graph, r, kind) {
-  let ids = byGraph.get(graph);
-  if (!ids) {
-    ids = new Map(graph.identities.map((i) => [i.id, i]));
-    byGraph.set(graph, ids);
+var UAMI_PATHS = {
+  "": "resourceId",
+  id: "resourceId",
+  name: "name",
+  "properties.principalid": "principalId",
+  principalid: "principalId",
+  "properties.clientid": "clientId",
+  clientid: "clientId",
+  "properties.tenantid": "tenantId",
+  tenantid: "tenantId"
+};
+var KUBELET_ARM = {
+  "properties.identityprofile.kubeletidentity.objectid": "principalId",
+  "properties.identityprofile.kubeletidentity.clientid": "clientId",
+  "properties.identityprofile.kubeletidentity.resourceid": "resourceId"
+};
+var UAMI_TF = {
+  id: "resourceId",
+  name: "name",
+  principal_id: "principalId",
+  client_id: "clientId",
+  tenant_id: "tenantId"
+};
+var KUBELET_TF = {
+  "kubelet_identity.0.object_id": "principalId",
+  "kubelet_identity.0.client_id": "clientId",
+  "kubelet_identity.0.user_assigned_identity_id": "resourceId"
+};
+function identityIdFacts(value) {
+  let v = unwrap(value);
+  if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
+  if (!v) return void 0;
+  if (v.kind === "string") return UAMI_ID.test(v.value) ? { property: "resourceId" } : void 0;
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+    return parseResourceIdArgs(v.fn, v.args)?.type.toLowerCase() === UAMI_ARM2 ? { property: "resourceId" } : void 0;
   }
-  return ids.get(`${kind}:${azureResourceKey(r)}`);
+  if (v.kind !== "ref") return void 0;
+  const r = v.resource;
+  const path = lowerPath(v.path);
+  if (r.format === "terraform" && r.type !== "azapi_resource") {
+    if (r.type === "azurerm_user_assigned_identity") return known(UAMI_TF[path], r);
+    if (path === "identity.0.principal_id" || path === "identity.principal_id") return { property: "principalId", resource: r, system: true };
+    if (path === "identity.0.tenant_id") return { property: "tenantId", resource: r, system: true };
+    if (r.type === "azurerm_kubernetes_cluster" && KUBELET_TF[path]) return { property: KUBELET_TF[path], resource: r, aks: "kubelet" };
+    return void 0;
+  }
+  const type = armTypeOfInstance(r);
+  const armPath = r.type === "azapi_resource" ? path.replace(/^output\./, "") : path;
+  if (type === UAMI_ARM2) return known(UAMI_PATHS[armPath], r);
+  if (armPath === "identity.principalid" || r.type === "azapi_resource" && armPath === "identity.0.principal_id") return { property: "principalId", resource: r, system: true };
+  if (armPath === "identity.tenantid") return { property: "tenantId", resource: r, system: true };
+  if (type === AKS_ARM2 && KUBELET_ARM[armPath]) return { property: KUBELET_ARM[armPath], resource: r, aks: "kubelet" };
+  return void 0;
 }
-function possibleIdentities(grant, graph) {
-  if (grant.principal.identity) return [grant.principal.identity];
-  const v = unwrap(grant.principal.value);
-  if (v?.kind !== "call" || v.fn !== "if" || v.args.length !== 3) return [];
-  return [v.args[1], v.args[2]].map((b2) => identityOfPrincipal(b2, graph)).filter((i) => !!i);
+function known(property, resource) {
+  return property ? { property, resource, system: false } : void 0;
+}
+function identityIdOf(graph, value) {
+  const facts = identityIdFacts(value);
+  if (!facts) return void 0;
+  const identity = facts.resource ? identityNodeOf(graph, facts) : void 0;
+  return identity ? { ...facts, identity } : facts;
+}
+function identityNodeOf(graph, facts) {
+  const r = facts.resource;
+  if (facts.aks === "kubelet") {
+    const resourceId = r.format === "terraform" ? getProp(getPath(r.body, ["kubelet_identity", 0]), "user_assigned_identity_id") : getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
+    const named = identityIdFacts(resourceId);
+    return named?.resource && named.property === "resourceId" ? graph.identityIndex.get(`user:${azureResourceKey(named.resource)}`) : void 0;
+  }
+  return graph.identityIndex.get(`${facts.system ? "system" : "user"}:${azureResourceKey(r)}`);
 }
 
 // src/graph/external.ts
@@ -40888,37 +40943,32 @@ function externalCallsPassing(identity, graph, what = "principalId") {
 function usesOf(graph) {
   let map = cache2.get(graph);
   if (map) return map;
-  map = /* @__PURE__ */ new Map();
-  const identityFor = (r, kind) => identityNode(graph, r, kind);
-  const add = (identity, use) => {
-    if (!identity) return;
-    const list2 = map.get(identity) ?? [];
-    list2.push(use);
-    map.set(identity, list2);
-  };
+  const uses = /* @__PURE__ */ new Map();
   for (const call2 of graph.externalCalls ?? []) {
     walkValue(call2.args, (v) => {
-      const u = unwrap(v);
-      if (u?.kind !== "ref") return;
-      const principal = principalOf(u);
-      if (principal?.resource) {
-        const kind = principal.system ? "system" : "user";
-        add(identityFor(principal.resource, kind), { call: call2, passed: "principalId" });
-        return;
-      }
-      const user = identityFor(u.resource, "user");
-      if (user) add(user, { call: call2, passed: "other" });
+      if (v.kind !== "ref" && v.kind !== "concat" && v.kind !== "call") return;
+      const id = identityIdOf(graph, v);
+      if (!id?.identity) return;
+      const list2 = uses.get(id.identity) ?? [];
+      list2.push({ call: call2, passed: id.property === "principalId" ? "principalId" : "other" });
+      uses.set(id.identity, list2);
     });
   }
+  map = uses;
   cache2.set(graph, map);
   return map;
 }
-function principalOf(v) {
-  for (const shape of SHAPES) {
-    const facts = shape.resolvePrincipal(v);
-    if (facts) return facts;
-  }
-  return void 0;
+
+// src/graph/principals.ts
+function identityOfPrincipal(value, graph) {
+  const id = identityIdOf(graph, value);
+  return id?.property === "principalId" ? id.identity : void 0;
+}
+function possibleIdentities(grant, graph) {
+  if (grant.principal.identity) return [grant.principal.identity];
+  const v = unwrap(grant.principal.value);
+  if (v?.kind !== "call" || v.fn !== "if" || v.args.length !== 3) return [];
+  return [v.args[1], v.args[2]].map((b2) => identityOfPrincipal(b2, graph)).filter((i) => !!i);
 }
 
 // rules/missing-role-grant.ts
@@ -41394,8 +41444,8 @@ var ConfigResolver = class {
     const cached2 = this.effective.get(file);
     if (cached2) return cached2;
     const chain = this.chain(dirname6(file));
-    const known = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
-    const metas = new Map([...known, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
+    const known2 = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
+    const metas = new Map([...known2, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
     const settings = /* @__PURE__ */ new Map();
     for (const id of [...metas.keys()].sort()) {
       const meta = metas.get(id);
@@ -46600,8 +46650,8 @@ var FileInstance = class _FileInstance {
     });
   }
   inputDependent(key2, compute) {
-    const known = this.inputDependence.get(key2);
-    if (known !== void 0) return known;
+    const known2 = this.inputDependence.get(key2);
+    if (known2 !== void 0) return known2;
     this.inputDependence.set(key2, false);
     const result = compute();
     this.inputDependence.set(key2, result);
@@ -48512,8 +48562,8 @@ var ModuleInstance = class _ModuleInstance {
     });
   }
   dependent(key2, compute) {
-    const known = this.inputDependence.get(key2);
-    if (known !== void 0) return known;
+    const known2 = this.inputDependence.get(key2);
+    if (known2 !== void 0) return known2;
     this.inputDependence.set(key2, false);
     const result = compute();
     this.inputDependence.set(key2, result);
@@ -51474,10 +51524,10 @@ function collectSuppressions(program, options) {
       out.problems.push({ at, messageId: "noRule", data: {} });
       return;
     }
-    const known = options.knownRules(at.file);
-    const unknownRule = parsed.rules.find((r) => !known.has(r));
+    const known2 = options.knownRules(at.file);
+    const unknownRule = parsed.rules.find((r) => !known2.has(r));
     if (unknownRule) {
-      const near = closest(unknownRule, known);
+      const near = closest(unknownRule, known2);
       const hint = near ? ` (did you mean '${near}'?)` : "";
       out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
       return;
@@ -52052,7 +52102,7 @@ function graphView(graph, cwd, findings = []) {
     if (!drafts.has(d.key)) drafts.set(d.key, d);
     return d.key;
   };
-  const identityNode2 = (identity) => add({
+  const identityNode = (identity) => add({
     key: `identity:${identity.id}`,
     kind: "identity",
     label: identity.resource ? withModulePath(identity.resource, identity.label) : identity.label,
@@ -52070,11 +52120,11 @@ function graphView(graph, cwd, findings = []) {
       at: w.resource.decl,
       root: rootOf2(w.resource)
     });
-    for (const identity of w.identities) edges.push({ from, to: identityNode2(identity), kind: "uses" });
+    for (const identity of w.identities) edges.push({ from, to: identityNode(identity), kind: "uses" });
   }
-  for (const identity of graph.identities) identityNode2(identity);
+  for (const identity of graph.identities) identityNode(identity);
   for (const g of graph.grants) {
-    const from = g.principal.identity ? identityNode2(g.principal.identity) : principalNode(g, add);
+    const from = g.principal.identity ? identityNode(g.principal.identity) : principalNode(g, add);
     edges.push({ from, to: scopeNode(g, add, drafts, cwd), kind: "grant", label: grantLabel(g), at: g.at, findings: findingsOn(g, findings) });
   }
   const instanceCounts = mergeLookAlikes(drafts, edges);

@@ -3,12 +3,10 @@
  * grantlint cannot read (a registry module, a template spec, a remote or missing file) may well be
  * granted there, so it is not "granted nothing".
  */
-import type { ExternalCall, ResourceInstance } from '../model/template.js';
+import type { ExternalCall } from '../model/template.js';
 import { walkValue, type Value } from '../model/value.js';
-import { SHAPES } from './build.js';
-import { identityNode } from './principals.js';
+import { identityIdOf } from './identity-ids.js';
 import type { Identity, IdentityGraph } from './types.js';
-import { unwrap } from './values.js';
 
 /** How a value passed to a module names an identity. */
 export type Passed = 'principalId' | 'other';
@@ -32,37 +30,19 @@ export function externalCallsPassing(identity: Identity, graph: IdentityGraph, w
 function usesOf(graph: IdentityGraph): Map<Identity, Use[]> {
   let map = cache.get(graph);
   if (map) return map;
-  map = new Map();
-  const identityFor = (r: ResourceInstance, kind: 'system' | 'user'): Identity | undefined => identityNode(graph, r, kind);
-  const add = (identity: Identity | undefined, use: Use): void => {
-    if (!identity) return;
-    const list = map!.get(identity) ?? [];
-    list.push(use);
-    map!.set(identity, list);
-  };
+  const uses = new Map<Identity, Use[]>();
   for (const call of graph.externalCalls ?? []) {
     walkValue(call.args, (v: Value) => {
-      const u = unwrap(v);
-      if (u?.kind !== 'ref') return;
-      const principal = principalOf(u);
-      if (principal?.resource) {
-        const kind = principal.system ? 'system' : 'user';
-        add(identityFor(principal.resource, kind), { call, passed: 'principalId' });
-        return;
-      }
-      // The identity resource itself, its ID, client ID or name.
-      const user = identityFor(u.resource, 'user');
-      if (user) add(user, { call, passed: 'other' });
+      if (v.kind !== 'ref' && v.kind !== 'concat' && v.kind !== 'call') return;
+      // Which identity, and which of its IDs, the value is (identity-ids.ts).
+      const id = identityIdOf(graph, v);
+      if (!id?.identity) return;
+      const list = uses.get(id.identity) ?? [];
+      list.push({ call, passed: id.property === 'principalId' ? 'principalId' : 'other' });
+      uses.set(id.identity, list);
     });
   }
+  map = uses;
   cache.set(graph, map);
   return map;
-}
-
-function principalOf(v: Value): { resource?: ResourceInstance; system?: boolean } | undefined {
-  for (const shape of SHAPES) {
-    const facts = shape.resolvePrincipal(v);
-    if (facts) return facts;
-  }
-  return undefined;
 }

@@ -3,34 +3,15 @@
  * (`useUser ? uami.properties.principalId : app.identity.principalId`, on a root's input) may be
  * either: each may be granted there, so neither is "granted nothing".
  */
-import type { ResourceInstance } from '../model/template.js';
 import type { Value } from '../model/value.js';
-import { azureResourceKey, SHAPES } from './build.js';
+import { identityIdOf } from './identity-ids.js';
 import type { Grant, Identity, IdentityGraph } from './types.js';
 import { unwrap } from './values.js';
 
-const byGraph = new WeakMap<IdentityGraph, Map<string, Identity>>();
-
-/** The identity node of the resource a principal ID value points at, if the graph has it. */
+/** The identity node whose principal ID the value is, if the graph has it. */
 export function identityOfPrincipal(value: Value, graph: IdentityGraph): Identity | undefined {
-  const v = unwrap(value);
-  if (v?.kind !== 'ref') return undefined;
-  for (const shape of SHAPES) {
-    const facts = shape.resolvePrincipal(v);
-    if (!facts) continue;
-    return facts.resource ? identityNode(graph, facts.resource, facts.system ? 'system' : 'user') : undefined;
-  }
-  return undefined;
-}
-
-/** The builder's node for a resource's system-assigned identity, or for the user-assigned identity it is. */
-export function identityNode(graph: IdentityGraph, r: ResourceInstance, kind: 'system' | 'user'): Identity | undefined {
-  let ids = byGraph.get(graph);
-  if (!ids) {
-    ids = new Map(graph.identities.map((i) => [i.id, i]));
-    byGraph.set(graph, ids);
-  }
-  return ids.get(`${kind}:${azureResourceKey(r)}`);
+  const id = identityIdOf(graph, value);
+  return id?.property === 'principalId' ? id.identity : undefined;
 }
 
 /** The identities a grant's principal may be: its identity, or each identity of a conditional's branches. */

@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { camelCaseFunctionNames } from '../../src/graph/written.js';
-import { binPath, repoRoot, sharedRoot } from '../helpers/paths.js';
+import { binPath, repoRoot, sharedPath } from '../helpers/paths.js';
+import { runAsync } from '../helpers/run-async.js';
 
 /**
  * One run of grantlint over the whole shared corpus (the CLI, `--format json`), done once and
@@ -18,13 +16,12 @@ interface CorpusFinding {
   related: { message: string }[];
 }
 
-const corpus = join(sharedRoot, 'corpus');
 let findings: CorpusFinding[] = [];
 
-beforeAll(() => {
-  if (!existsSync(corpus)) throw new Error(`The shared corpus is missing: expected it in ${corpus} (../shared/corpus beside the project, or set GRANTLINT_SHARED).`);
-  // The JSON of the whole corpus is a few megabytes: more than the default output buffer.
-  const run = spawnSync(process.execPath, [binPath, '--format', 'json', corpus], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+beforeAll(async () => {
+  const corpus = sharedPath('corpus');
+  // Not spawnSync: vitest's worker must keep answering while the corpus is linted.
+  const run = await runAsync(process.execPath, [binPath, '--format', 'json', corpus], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } });
   expect(run.stderr).toBe('');
   expect([0, 1]).toContain(run.status);
   findings = (JSON.parse(run.stdout) as { findings: CorpusFinding[] }).findings;
