@@ -46389,6 +46389,15 @@ function literalText(e) {
   return e && e.kind === "String" && e.expressions.length === 0 ? e.parts.join("") : void 0;
 }
 
+// src/util/memo.ts
+function memoized(cache3, key2, whileBusy, compute) {
+  if (cache3.has(key2)) return cache3.get(key2);
+  cache3.set(key2, whileBusy);
+  const value = compute();
+  cache3.set(key2, value);
+  return value;
+}
+
 // src/lower/bicep/evaluator.ts
 var DEFAULT_LIMITS = {
   maxLoop: 1e3,
@@ -46650,12 +46659,7 @@ var FileInstance = class _FileInstance {
     });
   }
   inputDependent(key2, compute) {
-    const known2 = this.inputDependence.get(key2);
-    if (known2 !== void 0) return known2;
-    this.inputDependence.set(key2, false);
-    const result = compute();
-    this.inputDependence.set(key2, result);
-    return result;
+    return memoized(this.inputDependence, key2, false, compute);
   }
   paramDependsOnInput(name) {
     const d = this.src.params.get(name);
@@ -48562,12 +48566,7 @@ var ModuleInstance = class _ModuleInstance {
     });
   }
   dependent(key2, compute) {
-    const known2 = this.inputDependence.get(key2);
-    if (known2 !== void 0) return known2;
-    this.inputDependence.set(key2, false);
-    const result = compute();
-    this.inputDependence.set(key2, result);
-    return result;
+    return memoized(this.inputDependence, key2, false, compute);
   }
   variable(name, at) {
     const memo = this.varMemo.get(name);

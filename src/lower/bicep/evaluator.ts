@@ -59,6 +59,7 @@ import {
 import { dependsOnInput, isConditionalPrincipal } from './inputs.js';
 import { literalText, resourceBody, SourceFile, type ResourceDecl } from './source.js';
 import { appendAll } from '../../util/arrays.js';
+import { memoized } from '../../util/memo.js';
 
 export interface Limits {
   /** Elements taken from one loop's collection. */
@@ -456,12 +457,8 @@ export class FileInstance {
   }
 
   private inputDependent(key: string, compute: () => boolean): boolean {
-    const known = this.inputDependence.get(key);
-    if (known !== undefined) return known;
-    this.inputDependence.set(key, false); // a cycle depends on nothing more
-    const result = compute();
-    this.inputDependence.set(key, result);
-    return result;
+    // A cycle depends on nothing more.
+    return memoized(this.inputDependence, key, false, compute);
   }
 
   private paramDependsOnInput(name: string): boolean {

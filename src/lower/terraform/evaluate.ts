@@ -13,6 +13,7 @@ import { attribute, locate } from './config.js';
 import { callFunction } from './functions.js';
 import { convertType } from './typeconv.js';
 import { dependsOnInput, isConditionalPrincipal } from './inputs.js';
+import { memoized } from '../../util/memo.js';
 import {
   bool,
   call,
@@ -163,12 +164,8 @@ export class ModuleInstance {
   }
 
   private dependent(key: string, compute: () => boolean): boolean {
-    const known = this.inputDependence.get(key);
-    if (known !== undefined) return known;
-    this.inputDependence.set(key, false); // a cycle depends on nothing more
-    const result = compute();
-    this.inputDependence.set(key, result);
-    return result;
+    // A cycle depends on nothing more.
+    return memoized(this.inputDependence, key, false, compute);
   }
 
   variable(name: string, at: Location | undefined): Value {
