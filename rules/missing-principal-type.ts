@@ -1,5 +1,6 @@
 import { describePrincipal, isSet, isTrue, isWorkloadPrincipal, describeRole } from '../src/graph/queries.js';
-import type { Rule } from '../src/engine/types.js';
+import type { Grant } from '../src/graph/types.js';
+import type { FixFunction, Rule } from '../src/engine/types.js';
 
 /**
  * A role assignment to a service principal without `principalType: 'ServicePrincipal'`: Azure then
@@ -19,8 +20,14 @@ const rule: Rule = {
         "The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = \"ServicePrincipal\" so it does not race the identity's replication.",
       azapi:
         "The assignment of {{role}} to {{principal}}, created in this configuration, does not set principalType; add principalType = \"ServicePrincipal\" to body.properties so it does not race the identity's replication.",
+      addArm: "Add principalType: 'ServicePrincipal'",
+      addTerraform: 'Add principal_type = "ServicePrincipal"',
+      addAzapi: 'Add principalType = "ServicePrincipal" to body.properties',
+      addIfServicePrincipal: "Add principalType: 'ServicePrincipal' (only if {{principal}} is a managed identity or service principal)",
     },
     docs: 'docs/rules/missing-principal-type.md',
+    fixable: true,
+    hasSuggestions: true,
   },
   check(graph, context) {
     for (const grant of graph.grants) {
@@ -29,17 +36,34 @@ const rule: Rule = {
       // principalType written as a pass-through that gives nothing (`roleAssignment.?principalType`):
       // the caller that passes the principal left its type out, so the finding is at that call.
       const value = grant.principalType ? grant.principal.value : undefined;
+      // A pass-through is the module's contract: no edit here (the caller is where a type is missing).
+      const edit = value ? undefined : addPrincipalType(grant);
+      // Known to be a service principal (a managed identity is one): safe to write. Else a person decides.
+      const known = grant.principal.kind === 'managedIdentity' || grant.principal.kind === 'servicePrincipal';
+      const offer = (fixMessageId: string, suggestData?: Record<string, string>) =>
+        !edit ? {} : known ? { fix: edit, fixMessageId } : { suggest: [{ messageId: suggestData ? 'addIfServicePrincipal' : fixMessageId, data: suggestData, fix: edit }] };
       if (grant.resource.format === 'terraform') {
         // Only a principal created in the same configuration races its own replication.
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
-        context.report({ node: grant, value, messageId: grant.resource.type === 'azapi_resource' ? 'azapi' : 'terraform', data });
+        const azapi = grant.resource.type === 'azapi_resource';
+        context.report({ node: grant, value, messageId: azapi ? 'azapi' : 'terraform', data, ...offer(azapi ? 'addAzapi' : 'addTerraform') });
       } else {
         // A principal of unknown kind may be a user or a group: its type comes from the caller.
         const unknownKind = !grant.principal.identity && grant.principal.kind === 'unknown';
-        context.report({ node: grant, value, messageId: unknownKind ? 'armUnknownKind' : 'arm', data });
+        context.report({ node: grant, value, messageId: unknownKind ? 'armUnknownKind' : 'arm', data, ...offer('addArm', data) });
       }
     }
   },
 };
+
+/** The property in the assignment's own declaration: Bicep/ARM and azapi `properties`, azurerm's arguments. */
+function addPrincipalType(grant: Grant): FixFunction {
+  return (fixer) => {
+    const body = fixer.object(grant.resource.body, grant.resource.decl);
+    if (grant.resource.type === 'azurerm_role_assignment') return body?.set('principal_type', 'ServicePrincipal');
+    const properties = grant.resource.type === 'azapi_resource' ? body?.object('body')?.object('properties') : body?.object('properties');
+    return properties?.set('principalType', 'ServicePrincipal');
+  };
+}
 
 export default rule;
