@@ -1,9 +1,9 @@
 import { findCall, missingSeeds, writtenText } from '../src/graph/queries.js';
 import { writtenFunctionName } from '../src/graph/written.js';
-import { sameValue } from '../src/model/value.js';
 import { unwrap, valueKey } from '../src/graph/values.js';
 import type { Grant } from '../src/graph/types.js';
-import type { Rule } from '../src/engine/types.js';
+import type { Rule, SuggestionDescriptor } from '../src/engine/types.js';
+import { canonicalGuidName, removeTerraformName } from '../src/engine/fix/role-assignment.js';
 
 /**
  * A role assignment's name must be a stable function of scope, principal and role. `newGuid()`
@@ -28,20 +28,34 @@ const rule: Rule = {
         'The assignment name {{name}} leaves out the {{missing}}: {{sharers}} get the same name, and only one of them can be created. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).',
       duplicate:
         'The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed.',
+      useGuid:
+        'Name it {{guid}}. A new name is a new assignment: delete the one already deployed first, or the next deployment fails with RoleAssignmentExists',
+      removeName: 'Remove name: Terraform then generates one once and keeps it in state',
     },
     docs: 'docs/rules/non-idempotent-assignment-name.md',
+    hasSuggestions: true,
   },
   check(graph, context) {
     const named = graph.grants.filter((g) => g.kind === 'rbac' && g.name);
+    // Grants by name (as sameName compares them): twins and sharers found without a scan per grant.
+    const byName = new Map<string, Grant[]>();
+    for (const g of named) {
+      const key = nameKey(g);
+      if (key !== undefined) byName.set(key, [...(byName.get(key) ?? []), g]);
+    }
+    const sameNamed = (g: Grant): Grant[] => {
+      const key = nameKey(g);
+      return key === undefined ? [] : byName.get(key)!;
+    };
     for (const grant of named) {
       const name = unwrap(grant.name)!;
       const random = findCall(name, ['newguid', 'uuid', 'utcnow', 'timestamp']);
       if (random) {
-        context.report({ node: grant, value: grant.name, messageId: 'random', data: { fn: writtenFunctionName(random, grant.resource.decl.file) } });
+        context.report({ node: grant, value: grant.name, messageId: 'random', data: { fn: writtenFunctionName(random, grant.resource.decl.file) }, suggest: stableName(grant) });
         continue;
       }
       if (name.kind === 'string') {
-        context.report({ node: grant, value: grant.name, messageId: 'literal', data: { name: `'${name.value}'` } });
+        context.report({ node: grant, value: grant.name, messageId: 'literal', data: { name: `'${name.value}'` }, suggest: stableName(grant) });
         continue;
       }
       if (name.kind === 'call' && name.fn === 'guid') {
@@ -49,17 +63,18 @@ const rule: Rule = {
         if (missing === undefined) continue;
         const written = writtenText(grant.name);
         if (missing.length > 0) {
-          const sharers = collidingWith(grant, named);
+          const sharers = collidingWith(grant, sameNamed(grant));
           context.report({
             node: grant,
             value: grant.name,
             ...(sharers.length > 0
               ? { messageId: 'partialGuidShared', data: { name: written, missing: missing.join(' and '), sharers: describeSharers(grant, sharers) } }
               : { messageId: 'partialGuid', data: { name: written, missing: missing.join(' and ') } }),
+            suggest: stableName(grant),
           });
           continue;
         }
-        const twin = named.find((other) => other !== grant && other.resource.declKey !== grant.resource.declKey && sameName(other, grant));
+        const twin = sameNamed(grant).find((other) => other !== grant && other.resource.declKey !== grant.resource.declKey);
         if (twin) {
           context.report({ node: grant, value: grant.name, messageId: 'duplicate', data: { name: written, other: `'${twin.resource.symbol}'` } });
         }
@@ -68,8 +83,19 @@ const rule: Rule = {
   },
 };
 
-function sameName(a: Grant, b: Grant): boolean {
-  return sameValue(unwrap(a.name), unwrap(b.name)) && a.resource.deploymentScope.level === b.resource.deploymentScope.level;
+/** Equal for two grants exactly when their names are the same value (sameValue) at the same deployment level. */
+function nameKey(g: Grant): string | undefined {
+  const key = valueKey(unwrap(g.name));
+  return key === undefined ? undefined : `${g.resource.deploymentScope.level}|${key}`;
+}
+
+/**
+ * A suggestion, never a fix: renaming a deployed assignment means a new one. Bicep/ARM: the
+ * canonical guid() of the assignment's own expressions; azurerm: no name at all.
+ */
+function stableName(grant: Grant): SuggestionDescriptor[] {
+  if (grant.resource.format === 'terraform') return [{ messageId: 'removeName', fix: (fixer) => removeTerraformName(grant, fixer) }];
+  return [{ messageId: 'useGuid', data: (edits) => ({ guid: edits.map((e) => e.text).join('').trim() }), fix: (fixer) => canonicalGuidName(grant, fixer)?.edits }];
 }
 
 /** What tells two assignments apart: their scope, principal and role. */
@@ -81,13 +107,13 @@ function assignmentKey(g: Grant): string | undefined {
   return `${scope}|${principal}|${role}`;
 }
 
-/** Other assignments of the same root deployment shown to get the same name while being different assignments. */
+/** Other assignments of the same root deployment shown to get the same name (among `named`, all named alike) while being different assignments. */
 function collidingWith(grant: Grant, named: Grant[]): Grant[] {
   const key = assignmentKey(grant);
   if (key === undefined) return [];
   const root = rootOf(grant);
   return named.filter((other) => {
-    if (other === grant || rootOf(other) !== root || !sameName(other, grant)) return false;
+    if (other === grant || rootOf(other) !== root) return false;
     const otherKey = assignmentKey(other);
     return otherKey !== undefined && otherKey !== key;
   });

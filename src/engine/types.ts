@@ -59,7 +59,8 @@ export type FixFunction = (fixer: Fixer) => TextEdit | TextEdit[] | undefined;
 export interface SuggestionDescriptor {
   /** A message id of the rule's meta: what the suggestion does, in the imperative. */
   messageId: string;
-  data?: Record<string, string | number>;
+  /** Message data; a function receives the suggestion's edits, so the message can quote what it writes. */
+  data?: Record<string, string | number> | ((edits: TextEdit[]) => Record<string, string | number>);
   fix: FixFunction;
 }
 
@@ -102,6 +103,8 @@ export interface Fixer {
   insertBefore(at: Location, text: string): TextEdit;
   insertAfter(at: Location, text: string): TextEdit;
   remove(at: Location): TextEdit;
+  /** Replaces every occurrence of `search` (ignoring case) inside `within`: a GUID written twice in one declaration. */
+  replaceAll(within: Location, search: string, text: string): TextEdit[];
 }
 
 /** A literal written in the user's syntax: Bicep `'x'`, JSON `"x"`, HCL `"x"`; or raw expression text. */

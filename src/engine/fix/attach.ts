@@ -22,7 +22,7 @@ export function attachFixes(finding: Finding, rule: Rule, d: ReportDescriptor, f
       const template = rule.meta.messages[s.messageId];
       if (template === undefined) throw new Error(`rule '${rule.meta.id}' suggests with unknown message id '${s.messageId}'`);
       const edits = build(s.fix, fixer);
-      if (edits) suggestions.push({ message: formatMessage(template, s.data), edits });
+      if (edits) suggestions.push({ message: formatMessage(template, typeof s.data === 'function' ? s.data(edits) : s.data), edits });
     }
     if (suggestions.length > 0) finding.suggestions = suggestions;
   }

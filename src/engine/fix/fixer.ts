@@ -150,6 +150,19 @@ export class SourceFixer implements Fixer {
   remove(at: Location): TextEdit {
     return { file: at.file, range: at.range, text: '' };
   }
+
+  replaceAll(within: Location, search: string, text: string): TextEdit[] {
+    const src = this.source(within.file);
+    if (!src || search.length === 0) return [];
+    const start = src.offset(within.range.start);
+    const haystack = src.text.slice(start, src.offset(within.range.end)).toLowerCase();
+    const needle = search.toLowerCase();
+    const edits: TextEdit[] = [];
+    for (let i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + needle.length)) {
+      edits.push(src.edit(start + i, start + i + needle.length, text));
+    }
+    return edits;
+  }
 }
 
 function before(a: { line: number; column: number }, b: { line: number; column: number }): boolean {
