@@ -7,7 +7,6 @@ import { missingSeeds } from '../../graph/queries.js';
 import { findGuid, type RoleDefinition } from '../../graph/roles.js';
 import type { Grant } from '../../graph/types.js';
 import { unwrap } from '../../graph/values.js';
-import type { Location } from '../../model/location.js';
 import type { ScopeValue, Value } from '../../model/value.js';
 import type { Fixer, ObjectEditor, TextEdit } from '../types.js';
 import { inside } from './fixer.js';
