@@ -5,6 +5,7 @@ import { unmatchedMessage, unmatchedPaths } from '../discover/unmatched.js';
 import { Baseline, writeBaseline } from '../engine/baseline.js';
 import { ConfigError, ConfigResolver } from '../engine/config.js';
 import { lint } from '../engine/lint.js';
+import { lintAndFix } from '../engine/fix/run-fixes.js';
 import { closest } from '../engine/suggest.js';
 import type { Finding, LintResult, Severity } from '../engine/types.js';
 import { roleCatalog } from '../graph/roles.js';
@@ -85,9 +86,27 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const baseline = baselinePath && !options.writeBaseline ? Baseline.read(baselinePath, io.cwd) : undefined;
     const progress = options.format === 'stylish' && io.stderrIsTTY ? progressReporter(io.stderr) : undefined;
     const buffer = options.stdin ? await stdinBuffer(options.stdinFilename!, io.cwd) : undefined;
+    if (options.fix) {
+      await config.loadFolder(io.cwd);
+      const known = new Set(config.ruleMetas().map((m) => m.id));
+      for (const id of options.fixRules) {
+        if (!known.has(id)) {
+          const near = closest(id, known);
+          throw new UsageError(`--fix-rule: unknown rule '${id}'${near ? `; did you mean '${near}'?` : ''}`);
+        }
+      }
+    }
+    const run = options.fix
+      ? (paths: string[], o: Parameters<typeof lint>[1]) =>
+          lintAndFix(paths, o ?? {}, {
+            write: options.fix === 'write',
+            kinds: options.fixTypes,
+            ...(options.fixRules.length > 0 ? { rules: new Set(options.fixRules) } : {}),
+          })
+      : lint;
     let result;
     try {
-      result = await lint(buffer?.paths ?? options.paths, {
+      result = await run(buffer?.paths ?? options.paths, {
         overrides: buffer?.overrides,
         cwd: io.cwd,
         varFiles: options.varFiles,
@@ -100,7 +119,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     } finally {
       progress?.done();
     }
-    if (buffer) result = { ...result, findings: findingsFor(result.findings, buffer.file) };
+    if (buffer) result = { ...result, findings: findingsFor(result.findings, buffer.file), ...(result.fixed ? { fixed: result.fixed.filter((f) => f.file === buffer.file) } : {}) };
     else if (options.errorOnUnmatchedPattern) {
       const unmatched = await unmatchedPaths(options.paths, result.files, io.cwd);
       if (unmatched.length > 0) throw new UsageError(unmatchedMessage(unmatched));

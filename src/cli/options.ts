@@ -40,6 +40,12 @@ export interface CliOptions {
   /** `--stdin`: lint standard input as the file named by `--stdin-filename` (editors). */
   stdin: boolean;
   stdinFilename?: string;
+  /** `--fix`: write the fixes; `--fix-dry-run`: report them (JSON `output`). */
+  fix?: 'write' | 'dry-run';
+  /** `--fix-type`: fixes and/or sole suggestions. */
+  fixTypes: ('fix' | 'suggestion')[];
+  /** `--fix-rule`: only these rules' fixes. */
+  fixRules: string[];
 }
 
 export class UsageError extends Error {}
@@ -69,6 +75,10 @@ const OPTIONS = {
   'print-config': { type: 'string' },
   stdin: { type: 'boolean' },
   'stdin-filename': { type: 'string' },
+  fix: { type: 'boolean' },
+  'fix-dry-run': { type: 'boolean' },
+  'fix-type': { type: 'string', multiple: true },
+  'fix-rule': { type: 'string', multiple: true },
 } as const satisfies OptionTable;
 
 /**
@@ -123,6 +133,12 @@ export function parseCliArgs(argv: string[], formats: string[]): CliOptions {
   const { values, positionals } = parseOptions(args, OPTIONS);
   if (values.stdin && !values['stdin-filename']) throw new UsageError('--stdin needs --stdin-filename <path>: the file the text stands for.');
   if (values.stdin && positionals.length > 0) throw new UsageError('--stdin lints standard input only; give no paths.');
+  if (values.fix && values['fix-dry-run']) throw new UsageError('--fix writes the fixes and --fix-dry-run only reports them: give one of the two.');
+  if (values.fix && values.stdin) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run --format json to get the fixed text.');
+  const fixing = values.fix || values['fix-dry-run'];
+  if (!fixing && (values['fix-type'] || values['fix-rule'])) throw new UsageError('--fix-type and --fix-rule choose what --fix or --fix-dry-run applies; give one of those too.');
+  const fixTypes = (values['fix-type'] ?? ['fix']).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+  for (const t of fixTypes) if (t !== 'fix' && t !== 'suggestion') throw new UsageError(`Unknown --fix-type '${t}'; use fix, suggestion or fix,suggestion.`);
   const outputs = (values.format ?? ['stylish']).map((f) => outputSpec(f, formats));
   if (outputs.filter((o) => !o.file).length > 1) {
     throw new UsageError(
@@ -156,6 +172,9 @@ export function parseCliArgs(argv: string[], formats: string[]): CliOptions {
     printConfig: values['print-config'],
     stdin: values.stdin ?? false,
     stdinFilename: values['stdin-filename'],
+    ...(fixing ? { fix: values.fix ? ('write' as const) : ('dry-run' as const) } : {}),
+    fixTypes: fixTypes as ('fix' | 'suggestion')[],
+    fixRules: (values['fix-rule'] ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean),
   };
 }
 
@@ -202,6 +221,17 @@ Configuration:
                            and documentation (--format json for a machine-readable list)
       --print-config <file>
                            Print the configuration in force for a file, as JSON
+      --stdin              Lint standard input as the file named by --stdin-filename
+      --stdin-filename <path>
+                           The file the text on stdin stands for (its modules are read from disk)
+      --fix                Apply the fixes to the files, then report what is left
+      --fix-dry-run        Compute the fixes without writing them (--format json shows
+                           each fixed file's text as "output")
+      --fix-type <types>   What --fix applies: fix (safe fixes, the default), suggestion
+                           (a finding's suggestion when it has exactly one), or both: fix,suggestion
+      --fix-rule <id>      Apply only this rule's fixes (repeatable, or comma-separated)
+  -h, --help               Show this help
+  -v, --version            Show the version
 
   -h, --help               Show this help (also: grantlint help)
   -V, --version            Show the version (also: -v)

@@ -20,6 +20,8 @@ export interface ApplyResult {
   applied: number;
   /** Fixes left for a later pass (they overlap one applied in this pass). */
   skipped: number;
+  /** Applied fixes by file they touch. */
+  perFile: Map<string, number>;
 }
 
 /**
@@ -46,6 +48,7 @@ export function applyFixes(groups: TextEdit[][], read: (file: string) => string 
     .filter((g): g is OffsetEdit[] => g.length > 0 && g.every((e) => e !== undefined))
     .sort((a, b) => compareGroups(a, b));
   const taken = new Map<string, OffsetEdit[]>();
+  const perFile = new Map<string, number>();
   let applied = 0;
   let skipped = groups.length - candidates.length;
   for (const group of candidates) {
@@ -58,6 +61,7 @@ export function applyFixes(groups: TextEdit[][], read: (file: string) => string 
       list.push(e);
       taken.set(e.file, list);
     }
+    for (const file of new Set(group.map((e) => e.file))) perFile.set(file, (perFile.get(file) ?? 0) + 1);
     applied++;
   }
   const outputs = new Map<string, string>();
@@ -72,7 +76,7 @@ export function applyFixes(groups: TextEdit[][], read: (file: string) => string 
     out += text.slice(cursor);
     if (out !== text) outputs.set(file, out);
   }
-  return { outputs, applied, skipped };
+  return { outputs, applied, skipped, perFile };
 }
 
 function compareGroups(a: OffsetEdit[], b: OffsetEdit[]): number {
