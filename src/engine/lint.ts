@@ -105,12 +105,25 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
 
 /** The whole pipeline: findings sorted by file, position and rule. */
 export async function lint(paths: string[], options: LintOptions = {}): Promise<LintResult> {
-  const { graph, program, host } = await analyze(paths, options);
+  return lintAnalysis(await analyze(paths, options), options);
+}
+
+/** Rules, diagnostics and the filter stage over an analysis (the language server brings its own, cached). */
+export async function lintAnalysis(
+  analysis: Pick<AnalysisResult, 'graph' | 'program'> & { host: { readFile(path: string): string | undefined } },
+  options: LintOptions = {},
+  /** The rules' findings when the caller has them already (the language server, per root). */
+  ruleFindings?: Finding[],
+): Promise<LintResult> {
+  const { graph, program, host } = analysis;
   options.onProgress?.({ stage: 'rules' });
   const runOptions = { roles: roleCatalog(), sourceText: (f: string) => host.readFile(f) };
   const runs = options.rules ?? defaultRuleRuns();
   let findings: Finding[];
-  if (options.config) {
+  if (ruleFindings) {
+    if (options.config) await options.config.load(program.files);
+    findings = [...ruleFindings];
+  } else if (options.config) {
     await options.config.load(program.files);
     findings = runConfiguredRules(graph, options.config, program.files, runOptions);
   } else findings = runRules(graph, runs, runOptions);
