@@ -61,6 +61,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       io.stdout(argv[1] === 'graph' ? graphHelpText() : helpText(formats));
       return EXIT_OK;
     }
+    if (argv[0] === 'lsp') {
+      // Loaded only here: linting from the command line never pays for the protocol library.
+      const { runLanguageServer } = await import('../lsp/server.js');
+      return await runLanguageServer();
+    }
     const options = parseCliArgs(argv, formats);
     if (options.help) {
       io.stdout(helpText(formats));

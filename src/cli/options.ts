@@ -237,6 +237,7 @@ Configuration:
   -V, --version            Show the version (also: -v)
 
 Subcommands:
+  grantlint lsp                                       Run the language server on stdio (editors)
   grantlint graph [paths] --format mermaid|dot|json   Print the identity graph
 
 Exit codes: 0 no finding reaches the fail level, 1 one does (or too many warnings),
