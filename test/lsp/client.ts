@@ -23,8 +23,9 @@ export class LspClient {
   private waiters: { test(m: Message): boolean; resolve(m: Message): void }[] = [];
   stderr = '';
 
-  constructor(cwd: string) {
-    this.child = spawn(process.execPath, [binPath, 'lsp'], { cwd, stdio: 'pipe' });
+  /** Starts `grantlint lsp`, or another server script given as `args`. */
+  constructor(cwd: string, args: string[] = [binPath, 'lsp']) {
+    this.child = spawn(process.execPath, args, { cwd, stdio: 'pipe' });
     this.child.stdout.on('data', (chunk: Buffer) => this.receive(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
   }
