@@ -6,8 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/paths.js';
-import { LspClient } from '../lsp/client.js';
-import { GRANT_BICEP, MAIN_BICEP } from '../lsp/fixtures.js';
+import { LspClient } from '../../bench/lsp-client.js';
+import { GRANT_BICEP, MAIN_BICEP } from '../../bench/lsp-fixtures.js';
 
 const extensionDir = join(repoRoot, 'editors', 'vscode');
 const work = mkdtempSync(join(tmpdir(), 'grantlint-vsix-'));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { binPath, repoRoot } from '../helpers/paths.js';
 import { treeMaker } from '../helpers/tree.js';
-import { GRANT_BICEP, MAIN_BICEP } from './fixtures.js';
+import { GRANT_BICEP, MAIN_BICEP } from '../../bench/lsp-fixtures.js';
 
 /** Neovim from Debian, installed when missing: this test fails, never skips, when it cannot run. */
 function ensureNeovim(): string {

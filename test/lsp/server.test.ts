@@ -2,9 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { binPath } from '../helpers/paths.js';
 import { treeMaker } from '../helpers/tree.js';
-import { LspClient } from './client.js';
-import { GRANT_BICEP, MAIN_BICEP } from './fixtures.js';
+import { LspClient } from '../../bench/lsp-client.js';
+import { GRANT_BICEP, MAIN_BICEP } from '../../bench/lsp-fixtures.js';
 
 interface Diag {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -47,7 +48,7 @@ function diagnosticsOf(name: string, test: (d: Diag[]) => boolean = () => true) 
 
 beforeAll(async () => {
   dir = tree({ 'main.bicep': MAIN_BICEP, 'grant.bicep': GRANT_BICEP });
-  client = new LspClient(dir);
+  client = new LspClient(dir, [binPath, 'lsp']);
   const init = await client.request<{ capabilities: Record<string, unknown> }>('initialize', {
     processId: process.pid,
     rootUri: pathToFileURL(dir).href,

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { binPath } from '../helpers/paths.js';
 
 interface Message {
   jsonrpc: '2.0';
@@ -11,7 +10,7 @@ interface Message {
 }
 
 /**
- * A JSON-RPC client for `grantlint lsp` over stdio with LSP's Content-Length framing: requests,
+ * A JSON-RPC client for `grantlint lsp` (tests and the latency benchmark) over stdio with LSP's Content-Length framing: requests,
  * notifications, and waiting for server notifications (diagnostics) that satisfy a test.
  */
 export class LspClient {
@@ -23,8 +22,8 @@ export class LspClient {
   private waiters: { test(m: Message): boolean; resolve(m: Message): void }[] = [];
   stderr = '';
 
-  /** Starts `grantlint lsp`, or another server script given as `args`. */
-  constructor(cwd: string, args: string[] = [binPath, 'lsp']) {
+  /** Starts a server with node: `[bin/grantlint.js, 'lsp']`, or a bundled server script. */
+  constructor(cwd: string, args: string[]) {
     this.child = spawn(process.execPath, args, { cwd, stdio: 'pipe' });
     this.child.stdout.on('data', (chunk: Buffer) => this.receive(chunk));
     this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
