@@ -54,6 +54,11 @@ interface Unit {
   /** Quick mode: this root's own graph and rule findings, until the unit or the configuration changes. */
   graph?: IdentityGraph;
   findings?: Finding[];
+  /** Files this candidate's reads can make modules (see CALLABLE), computed once per analysis. */
+  calls: string[];
+  /** Dedup keys of its diagnostics and comments, computed once per analysis. */
+  diagnosticKeys: string[];
+  commentKeys: string[];
 }
 
 /**
@@ -209,7 +214,20 @@ export class Workspace {
     if (this.options.includeGenerated) host.includeGeneratedTemplates = true;
     for (const input of c.inputs) closure.set(input, this.version(input));
     const program = FRONT_ENDS[c.format].analyze(c.inputs, host);
-    const unit = { closure, program };
+    const own = new Set(c.inputs);
+    const callable = CALLABLE[c.format];
+    const calls = [...closure.keys()].filter((key) => {
+      if (key.startsWith('dir:') || own.has(key)) return false;
+      const kind = fileKind(key);
+      return !!kind && callable.includes(kind);
+    });
+    const unit: Unit = {
+      closure,
+      program,
+      calls,
+      diagnosticKeys: program.diagnostics.map((d) => `${d.code}|${d.at.file}|${JSON.stringify(d.at.range)}|${d.message}`),
+      commentKeys: program.comments.map((comment) => `${comment.file}|${JSON.stringify(comment.at.range)}`),
+    };
     this.units.set(c.key, unit);
     return unit;
   }
@@ -258,20 +276,21 @@ export class Workspace {
     for (const c of roots) {
       const part = this.units.get(c.key)!.program;
       appendAll(program.resources, part.resources);
-      for (const d of part.diagnostics) {
-        const key = `${d.code}|${d.at.file}|${JSON.stringify(d.at.range)}|${d.message}`;
+      const unit = this.units.get(c.key)!;
+      part.diagnostics.forEach((d, i) => {
+        const key = unit.diagnosticKeys[i];
         if (!seenDiagnostics.has(key)) {
           seenDiagnostics.add(key);
           program.diagnostics.push(d);
         }
-      }
-      for (const comment of part.comments) {
-        const key = `${comment.file}|${JSON.stringify(comment.at.range)}`;
+      });
+      part.comments.forEach((comment, i) => {
+        const key = unit.commentKeys[i];
         if (!seenComments.has(key)) {
           seenComments.add(key);
           program.comments.push(comment);
         }
-      }
+      });
       for (const f of part.files) {
         if (!seenFiles.has(f)) {
           seenFiles.add(f);
@@ -337,13 +356,7 @@ export class Workspace {
       if (c.paramFile || unknown.has(c.key)) continue;
       const unit = this.units.get(c.key);
       if (!unit) continue;
-      const own = new Set(c.inputs);
-      const callable = CALLABLE[c.format];
-      for (const key of unit.closure.keys()) {
-        if (key.startsWith('dir:') || own.has(key)) continue;
-        const kind = fileKind(key);
-        if (kind && callable.includes(kind)) called.add(key);
-      }
+      for (const key of unit.calls) called.add(key);
     }
     return called;
   }
