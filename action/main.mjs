@@ -2162,9 +2162,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve16, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve17(data);
+              return err ? reject(err) : resolve16(data);
             });
           });
         }
@@ -2202,12 +2202,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve16, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve17(data);
+              ) : resolve16(data);
             });
           });
         }
@@ -4474,8 +4474,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve17, reject) => {
-        res = resolve17;
+      const promise2 = new Promise((resolve16, reject) => {
+        res = resolve16;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6726,12 +6726,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve16, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve17;
+          callback2 = resolve16;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7401,12 +7401,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve16, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve17;
+          callback2 = resolve16;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7885,16 +7885,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve17) => {
+        return new Promise((resolve16) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve17;
+            this[kClosedResolve] = resolve16;
           } else {
-            resolve17(null);
+            resolve16(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve17) => {
+        return new Promise((resolve16) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7905,7 +7905,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve17(null);
+            resolve16(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7956,7 +7956,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve17, reject) => {
+        const socket = await new Promise((resolve16, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve17(socket2);
+              resolve16(socket2);
             }
           });
         });
@@ -8304,8 +8304,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve17) => {
-            this[kClosedResolve] = resolve17;
+          await new Promise((resolve16) => {
+            this[kClosedResolve] = resolve16;
           });
         }
       }
@@ -9574,7 +9574,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve17, reject) => {
+        return await new Promise((resolve16, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve17(null);
+              resolve16(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9606,7 +9606,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve16, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9623,7 +9623,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve17,
+              resolve: resolve16,
               reject,
               length: 0,
               body: []
@@ -9693,18 +9693,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve17, stream, length } = consume2;
+      const { type, body, resolve: resolve16, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve17(chunksDecode(body, length));
+          resolve16(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve17(JSON.parse(chunksDecode(body, length)));
+          resolve16(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve17(chunksConcat(body, length).buffer);
+          resolve16(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve17(new Blob(body, { type: stream[kContentType] }));
+          resolve16(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve17(chunksConcat(body, length));
+          resolve16(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9961,9 +9961,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve16, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -10186,9 +10186,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve16, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -10473,9 +10473,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve16, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -10567,9 +10567,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve16, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve16(data);
           });
         });
       }
@@ -14432,7 +14432,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve17, reject) => agent.dispatch(
+        return new Promise((resolve16, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve17({
+              resolve16({
                 status,
                 statusText,
                 headersList,
@@ -14551,7 +14551,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve17({
+              resolve16({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18292,8 +18292,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve17) => {
-        setTimeout(resolve17, ms).unref();
+      return new Promise((resolve16) => {
+        setTimeout(resolve16, ms).unref();
       });
     }
     module.exports = {
@@ -20566,9 +20566,9 @@ var require_parse2 = __commonJS({
             continue;
           }
           const prior = prev.prev;
-          const before = prior.prev;
+          const before2 = prior.prev;
           const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          const afterStar = before2 && (before2.type === "star" || before2.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
             push({ type: "star", value, output: "" });
             continue;
@@ -26686,11 +26686,11 @@ var require_compose_scalar = __commonJS({
 var require_util_empty_scalar_position = __commonJS({
   "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
-    function emptyScalarPosition(offset, before, pos) {
-      if (before) {
-        pos ?? (pos = before.length);
+    function emptyScalarPosition(offset, before2, pos) {
+      if (before2) {
+        pos ?? (pos = before2.length);
         for (let i = pos - 1; i >= 0; --i) {
-          let st = before[i];
+          let st = before2[i];
           switch (st.type) {
             case "space":
             case "comment":
@@ -26698,10 +26698,10 @@ var require_util_empty_scalar_position = __commonJS({
               offset -= st.source.length;
               continue;
           }
-          st = before[++i];
+          st = before2[++i];
           while (st?.type === "space") {
             offset += st.source.length;
-            st = before[++i];
+            st = before2[++i];
           }
           break;
         }
@@ -26779,10 +26779,10 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+    function composeEmptyNode(ctx, offset, before2, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
       const token = {
         type: "scalar",
-        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before2, pos),
         indent: -1,
         source: ""
       };
@@ -32073,7 +32073,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve17.call(this, root, ref);
+      let _sch = resolve16.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -32100,7 +32100,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve17(root, ref) {
+    function resolve16(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -32964,7 +32964,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve17(baseURI, relativeURI, options) {
+    function resolve16(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33355,7 +33355,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve17,
+      resolve: resolve16,
       resolveComponent,
       equal,
       serialize,
@@ -33963,13 +33963,13 @@ var require_core = __commonJS({
       RULES.all[keyword] = rule6;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule6, before) {
-      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
+    function addBeforeRule(ruleGroup, rule6, before2) {
+      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before2);
       if (i >= 0) {
         ruleGroup.rules.splice(i, 0, rule6);
       } else {
         ruleGroup.rules.push(rule6);
-        this.logger.warn(`rule ${before} is not defined`);
+        this.logger.warn(`rule ${before2} is not defined`);
       }
     }
     function keywordMetaschema(def2) {
@@ -36189,11 +36189,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve17) {
-      resolve17(value);
+    return value instanceof P ? value : new P(function(resolve16) {
+      resolve16(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve16, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36209,7 +36209,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36528,7 +36528,7 @@ function info(message) {
 
 // src/integrations/action.ts
 import { writeFileSync as writeFileSync2, mkdirSync } from "node:fs";
-import { dirname as dirname15, resolve as resolve16 } from "node:path";
+import { dirname as dirname14, resolve as resolve15 } from "node:path";
 
 // src/discover/unmatched.ts
 import { statSync as statSync3 } from "node:fs";
@@ -37409,11 +37409,11 @@ async function unmatchedPaths(paths, linted, cwd) {
     }
     const abs = resolve4(cwd, arg);
     if (lintedSet.size > 0 && isFile(abs)) continue;
-    const inside2 = (file) => {
+    const inside3 = (file) => {
       const rel = relative3(abs, file);
       return rel === "" || !rel.startsWith(`..${sep3}`) && rel !== ".." && !rel.startsWith(sep3) && !/^[A-Za-z]:/.test(rel);
     };
-    if (![...lintedSet].some(inside2)) out.push(arg);
+    if (![...lintedSet].some(inside3)) out.push(arg);
   }
   return out;
 }
@@ -37439,18 +37439,172 @@ function useColor(flag, env, isTTY) {
   return isTTY && env.TERM !== "dumb";
 }
 
-// src/cli/main.ts
-import { dirname as dirname14, isAbsolute as isAbsolute2, relative as relative8, resolve as resolve14 } from "node:path";
+// src/cli/results.ts
+import { isAbsolute as isAbsolute2, relative as relative4 } from "node:path";
+var RANK = { info: 1, warning: 2, error: 3 };
+function reachesFailLevel(findings, failOn) {
+  if (failOn === "never") return false;
+  return findings.some((f) => RANK[f.severity] >= RANK[failOn]);
+}
+function configuredBaseline(config, cwd) {
+  const abs = config.baselineFor(cwd);
+  if (!abs) return void 0;
+  const rel = relative4(cwd, abs);
+  return isAbsolute2(rel) ? abs : rel.split("\\").join("/");
+}
+
+// src/cli/options.ts
+import { parseArgs } from "node:util";
+
+// src/engine/suggest.ts
+function closest(name, candidates) {
+  let best;
+  let bestDistance = 4;
+  for (const candidate of candidates) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+function editDistance(a, b2) {
+  let prev = Array.from({ length: b2.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b2.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b2[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b2.length];
+}
+
+// src/cli/options.ts
+var UsageError = class extends Error {
+};
+var FAIL_ON = ["error", "warning", "info", "never"];
+var OPTIONS = {
+  format: { type: "string", short: "f", multiple: true },
+  "output-file": { type: "string", short: "o" },
+  "fail-on": { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  "max-warnings": { type: "string" },
+  color: { type: "boolean" },
+  "no-color": { type: "boolean" },
+  "no-error-on-unmatched-pattern": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+  "var-file": { type: "string", multiple: true },
+  "include-generated": { type: "boolean" },
+  config: { type: "string", short: "c" },
+  baseline: { type: "string" },
+  "write-baseline": { type: "string" },
+  "report-unused-suppressions": { type: "boolean" },
+  "list-rules": { type: "boolean" },
+  "print-config": { type: "string" },
+  stdin: { type: "boolean" },
+  "stdin-filename": { type: "string" },
+  fix: { type: "boolean" },
+  "fix-dry-run": { type: "boolean" },
+  "fix-type": { type: "string", multiple: true },
+  "fix-rule": { type: "string", multiple: true }
+};
+function parseOptions(argv, options, command = "grantlint") {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  } catch (e) {
+    throw argumentError(e, options, command);
+  }
+}
+function argumentError(e, options, command) {
+  const err = e;
+  const quoted = /'([^']*)'/.exec(err.message)?.[1] ?? "";
+  const named = /--[^\s=,]+/.exec(quoted)?.[0] ?? /-[^\s=,]+/.exec(quoted)?.[0];
+  const help = `Run '${command} --help' for the options.`;
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && named) {
+    const longNames = Object.keys(options).filter((n2) => n2.length > 1).map((n2) => `--${n2}`);
+    const suggestion = named.startsWith("--") ? closest(named, longNames) : void 0;
+    return new UsageError(`Unknown option '${named}'.${suggestion ? ` Did you mean '${suggestion}'?` : ""} ${help}`);
+  }
+  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && named) {
+    const long = named.replace(/^-+/, "");
+    const name = Object.hasOwn(options, long) ? long : Object.keys(options).find((k) => options[k].short === long);
+    if (name && options[name].type === "boolean") return new UsageError(`Option '--${name}' takes no value. ${help}`);
+    if (name) return new UsageError(`Option '--${name}' needs a value. ${help}`);
+  }
+  return new UsageError(`${err.message.split("\n")[0]} ${help}`);
+}
+function outputSpec(text, formats) {
+  const colon = text.indexOf(":");
+  const format2 = colon < 0 ? text : text.slice(0, colon);
+  const file = colon < 0 ? void 0 : text.slice(colon + 1);
+  if (!formats.includes(format2)) {
+    const near = closest(format2, formats);
+    throw new UsageError(`Unknown format '${format2}'${near ? ` (did you mean '${near}'?)` : ""}; use one of: ${formats.join(", ")}.`);
+  }
+  if (file === "") throw new UsageError(`--format ${format2}: needs a file after the colon, as in ${format2}:report.${format2 === "sarif" ? "sarif" : "txt"}.`);
+  return { format: format2, file };
+}
+function parseCliArgs(argv, formats) {
+  const end = argv.indexOf("--");
+  const args = argv.map((a, i) => a === "-v" && (end < 0 || i < end) ? "-V" : a);
+  const { values, positionals } = parseOptions(args, OPTIONS);
+  if (values.stdin && !values["stdin-filename"]) throw new UsageError("--stdin needs --stdin-filename <path>: the file the text stands for.");
+  if (values.stdin && positionals.length > 0) throw new UsageError("--stdin lints standard input only; give no paths.");
+  if (values.fix && values["fix-dry-run"]) throw new UsageError("--fix writes the fixes and --fix-dry-run only reports them: give one of the two.");
+  if (values.fix && values.stdin) throw new UsageError("--fix cannot write to standard input; use --fix-dry-run --format json to get the fixed text.");
+  const fixing = values.fix || values["fix-dry-run"];
+  if (!fixing && (values["fix-type"] || values["fix-rule"])) throw new UsageError("--fix-type and --fix-rule choose what --fix or --fix-dry-run applies; give one of those too.");
+  const fixTypes = (values["fix-type"] ?? ["fix"]).flatMap((t) => t.split(",")).map((t) => t.trim()).filter(Boolean);
+  for (const t of fixTypes) if (t !== "fix" && t !== "suggestion") throw new UsageError(`Unknown --fix-type '${t}'; use fix, suggestion or fix,suggestion.`);
+  const outputs = (values.format ?? ["stylish"]).map((f) => outputSpec(f, formats));
+  if (outputs.filter((o) => !o.file).length > 1) {
+    throw new UsageError(
+      `Only one format can go to ${values["output-file"] ? `--output-file ${values["output-file"]}` : "standard output"}; give the others a file of their own, as in -f ${outputs[0].format} -f sarif:grantlint.sarif.`
+    );
+  }
+  const failOn = values["fail-on"] ?? "error";
+  if (!FAIL_ON.includes(failOn)) throw new UsageError(`Unknown --fail-on level '${failOn}'; use one of: ${FAIL_ON.join(", ")}.`);
+  const maxWarnings = values["max-warnings"] === void 0 ? -1 : Number(values["max-warnings"]);
+  if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings needs a whole number of warnings (0 or more, or -1 for no limit), not '${values["max-warnings"]}'.`);
+  if (values.color && values["no-color"]) throw new UsageError("--color and --no-color contradict each other; give one.");
+  return {
+    paths: positionals.length > 0 ? positionals : ["."],
+    format: outputs[0].format,
+    outputs,
+    outputFile: values["output-file"],
+    failOn,
+    quiet: values.quiet ?? false,
+    maxWarnings,
+    color: values.color ? true : values["no-color"] ? false : void 0,
+    errorOnUnmatchedPattern: !values["no-error-on-unmatched-pattern"],
+    help: values.help ?? false,
+    version: values.version ?? false,
+    varFiles: values["var-file"] ?? [],
+    includeGenerated: values["include-generated"] ?? false,
+    config: values.config,
+    baseline: values.baseline,
+    writeBaseline: values["write-baseline"],
+    reportUnusedSuppressions: values["report-unused-suppressions"] ?? false,
+    listRules: values["list-rules"] ?? false,
+    printConfig: values["print-config"],
+    stdin: values.stdin ?? false,
+    stdinFilename: values["stdin-filename"],
+    ...fixing ? { fix: values.fix ? "write" : "dry-run" } : {},
+    fixTypes,
+    fixRules: (values["fix-rule"] ?? []).flatMap((r) => r.split(",")).map((r) => r.trim()).filter(Boolean)
+  };
+}
 
 // src/engine/baseline.ts
 import { readFileSync as readFileSync4, writeFileSync } from "node:fs";
-import { dirname as dirname4, relative as relative5, resolve as resolve6 } from "node:path";
+import { dirname as dirname4, relative as relative6, resolve as resolve6 } from "node:path";
 
 // src/engine/config-file.ts
 var import_ignore2 = __toESM(require_ignore(), 1);
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { readFileSync as readFileSync3 } from "node:fs";
-import { dirname as dirname3, join as join3, relative as relative4, resolve as resolve5 } from "node:path";
+import { dirname as dirname3, join as join3, relative as relative5, resolve as resolve5 } from "node:path";
 
 // src/engine/lazy-deps.ts
 import { createRequire as createRequire2 } from "node:module";
@@ -37506,7 +37660,7 @@ function formatKeyPath(path) {
   return out || "(top level)";
 }
 function displayFile(file, cwd) {
-  const rel = relative4(cwd, file);
+  const rel = relative5(cwd, file);
   return (rel === "" || rel.startsWith("..") ? file : rel).split("\\").join("/");
 }
 function configError(file, line, path, problem, cwd) {
@@ -37650,7 +37804,7 @@ function globMatcher(patterns) {
   return (rel) => matchers.some((m) => m(rel));
 }
 function relativeInside(dir2, target) {
-  const rel = relative4(dir2, target).split("\\").join("/");
+  const rel = relative5(dir2, target).split("\\").join("/");
   if (rel === "" || rel.startsWith("../") || rel === ".." || /^[a-zA-Z]:/.test(rel) || rel.startsWith("/")) return void 0;
   return rel;
 }
@@ -37658,7 +37812,7 @@ function relativeInside(dir2, target) {
 // src/engine/baseline.ts
 var BASELINE_VERSION = 1;
 function relativeTo(dir2, file) {
-  return relative5(dir2, file).split("\\").join("/");
+  return relative6(dir2, file).split("\\").join("/");
 }
 function key(file, ruleId, fingerprint2) {
   return `${file}\0${ruleId}\0${fingerprint2}`;
@@ -40761,8 +40915,8 @@ function sameOrigin(a, b2, nameAt) {
   return !!a.at && !!nameAt && !within(a.at, nameAt);
 }
 function within(inner, outer) {
-  const before = (x, y) => x.line < y.line || x.line === y.line && x.column <= y.column;
-  return inner.file === outer.file && before(outer.range.start, inner.range.start) && before(inner.range.end, outer.range.end);
+  const before2 = (x, y) => x.line < y.line || x.line === y.line && x.column <= y.column;
+  return inner.file === outer.file && before2(outer.range.start, inner.range.start) && before2(inner.range.end, outer.range.end);
 }
 function sameNamedScope(a, b2) {
   if (a.kind === "unknown" || a.kind !== b2.kind || !a.label || !b2.label) return false;
@@ -40831,25 +40985,43 @@ var rule2 = {
       arm: "The assignment of {{role}} to {{principal}} does not set principalType; add principalType: 'ServicePrincipal' so it does not race the identity's replication.",
       armUnknownKind: "The assignment of {{role}} to {{principal}} does not set principalType; take the principal's type as a parameter beside its ID and pass it to principalType, so an assignment to a new service principal does not race its replication.",
       terraform: `The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = "ServicePrincipal" so it does not race the identity's replication.`,
-      azapi: `The assignment of {{role}} to {{principal}}, created in this configuration, does not set principalType; add principalType = "ServicePrincipal" to body.properties so it does not race the identity's replication.`
+      azapi: `The assignment of {{role}} to {{principal}}, created in this configuration, does not set principalType; add principalType = "ServicePrincipal" to body.properties so it does not race the identity's replication.`,
+      addArm: "Add principalType: 'ServicePrincipal'",
+      addTerraform: 'Add principal_type = "ServicePrincipal"',
+      addAzapi: 'Add principalType = "ServicePrincipal" to body.properties',
+      addIfServicePrincipal: "Add principalType: 'ServicePrincipal' (only if {{principal}} is a managed identity or service principal)"
     },
-    docs: "docs/rules/missing-principal-type.md"
+    docs: "docs/rules/missing-principal-type.md",
+    fixable: true,
+    hasSuggestions: true
   },
   check(graph, context) {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !isWorkloadPrincipal(grant) || isSet(grant.principalType)) continue;
       const data = { role: describeRole(grant), principal: describePrincipal(grant) };
       const value = grant.principalType ? grant.principal.value : void 0;
+      const edit = value ? void 0 : addPrincipalType(grant);
+      const known2 = grant.principal.kind === "managedIdentity" || grant.principal.kind === "servicePrincipal";
+      const offer = (fixMessageId, suggestData) => !edit ? {} : known2 ? { fix: edit, fixMessageId } : { suggest: [{ messageId: suggestData ? "addIfServicePrincipal" : fixMessageId, data: suggestData, fix: edit }] };
       if (grant.resource.format === "terraform") {
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
-        context.report({ node: grant, value, messageId: grant.resource.type === "azapi_resource" ? "azapi" : "terraform", data });
+        const azapi = grant.resource.type === "azapi_resource";
+        context.report({ node: grant, value, messageId: azapi ? "azapi" : "terraform", data, ...offer(azapi ? "addAzapi" : "addTerraform") });
       } else {
         const unknownKind = !grant.principal.identity && grant.principal.kind === "unknown";
-        context.report({ node: grant, value, messageId: unknownKind ? "armUnknownKind" : "arm", data });
+        context.report({ node: grant, value, messageId: unknownKind ? "armUnknownKind" : "arm", data, ...offer("addArm", data) });
       }
     }
   }
 };
+function addPrincipalType(grant) {
+  return (fixer) => {
+    const body = fixer.object(grant.resource.body, grant.resource.decl);
+    if (grant.resource.type === "azurerm_role_assignment") return body?.set("principal_type", "ServicePrincipal");
+    const properties = grant.resource.type === "azapi_resource" ? body?.object("body")?.object("properties") : body?.object("properties");
+    return properties?.set("principalType", "ServicePrincipal");
+  };
+}
 var missing_principal_type_default = rule2;
 
 // src/graph/identity-ids.ts
@@ -41005,688 +41177,3159 @@ function ungranted(identity, graph) {
 }
 var missing_role_grant_default = rule3;
 
-// rules/non-idempotent-assignment-name.ts
-var rule4 = {
-  meta: {
-    id: "non-idempotent-assignment-name",
-    description: "A role assignment name is not a stable function of scope, principal and role.",
-    severity: "warning",
-    messages: {
-      random: "The assignment name comes from {{fn}}(), a new value on every deployment: the next run fails with RoleAssignmentExists. Name it guid(<scope id>, <principal id>, <role definition id>).",
-      literal: "The assignment name is the fixed string {{name}}: it collides in the next environment or subscription. Name it guid(<scope id>, <principal id>, <role definition id>).",
-      partialGuid: "The assignment name {{name}} leaves out the {{missing}}: an assignment that differs from this one only in its {{missing}} gets the same name, and the two collide. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
-      partialGuidShared: "The assignment name {{name}} leaves out the {{missing}}: {{sharers}} get the same name, and only one of them can be created. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
-      duplicate: "The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed."
-    },
-    docs: "docs/rules/non-idempotent-assignment-name.md"
-  },
-  check(graph, context) {
-    const named = graph.grants.filter((g) => g.kind === "rbac" && g.name);
-    for (const grant of named) {
-      const name = unwrap(grant.name);
-      const random = findCall(name, ["newguid", "uuid", "utcnow", "timestamp"]);
-      if (random) {
-        context.report({ node: grant, value: grant.name, messageId: "random", data: { fn: writtenFunctionName(random, grant.resource.decl.file) } });
-        continue;
-      }
-      if (name.kind === "string") {
-        context.report({ node: grant, value: grant.name, messageId: "literal", data: { name: `'${name.value}'` } });
-        continue;
-      }
-      if (name.kind === "call" && name.fn === "guid") {
-        const missing = missingSeeds(grant, name.args);
-        if (missing === void 0) continue;
-        const written = writtenText(grant.name);
-        if (missing.length > 0) {
-          const sharers = collidingWith(grant, named);
-          context.report({
-            node: grant,
-            value: grant.name,
-            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written, missing: missing.join(" and ") } }
-          });
-          continue;
-        }
-        const twin = named.find((other) => other !== grant && other.resource.declKey !== grant.resource.declKey && sameName(other, grant));
-        if (twin) {
-          context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written, other: `'${twin.resource.symbol}'` } });
-        }
-      }
-    }
-  }
-};
-function sameName(a, b2) {
-  return sameValue(unwrap(a.name), unwrap(b2.name)) && a.resource.deploymentScope.level === b2.resource.deploymentScope.level;
-}
-function assignmentKey(g) {
-  const scope = g.scope.value ? valueKey(unwrap(g.scope.value)) : valueKey(g.resource.deploymentScope);
-  const principal = valueKey(unwrap(g.principal.value));
-  const role2 = g.role?.id ?? valueKey(unwrap(g.roleValue));
-  if (scope === void 0 || principal === void 0 || role2 === void 0) return void 0;
-  return `${scope}|${principal}|${role2}`;
-}
-function collidingWith(grant, named) {
-  const key2 = assignmentKey(grant);
-  if (key2 === void 0) return [];
-  const root = rootOf(grant);
-  return named.filter((other) => {
-    if (other === grant || rootOf(other) !== root || !sameName(other, grant)) return false;
-    const otherKey = assignmentKey(other);
-    return otherKey !== void 0 && otherKey !== key2;
-  });
-}
-function rootOf(g) {
-  return (g.resource.callChain[0] ?? g.resource.decl).file;
-}
-function describeSharers(grant, sharers) {
-  const others = [...new Set(sharers.filter((s2) => s2.resource.declKey !== grant.resource.declKey).map((s2) => `'${s2.resource.symbol}'`))];
-  if (others.length === 0) return `its ${sharers.length + 1} instances`;
-  return `it and ${others.join(", ")}`;
-}
-var non_idempotent_assignment_name_default = rule4;
-
-// src/graph/permissions.ts
-function action(name) {
-  return { kind: "action", name };
-}
-function dataAction(name) {
-  return { kind: "dataAction", name };
-}
-function matchesPermission(pattern, text) {
-  const p = pattern.toLowerCase();
-  const t = text.toLowerCase();
-  let pi = 0;
-  let ti = 0;
-  let star = -1;
-  let mark = 0;
-  while (ti < t.length) {
-    if (pi < p.length && p[pi] !== "*" && p[pi] === t[ti]) {
-      pi++;
-      ti++;
-    } else if (pi < p.length && p[pi] === "*") {
-      star = pi++;
-      mark = ti;
-    } else if (star >= 0) {
-      pi = star + 1;
-      ti = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.length && p[pi] === "*") pi++;
-  return pi === p.length;
-}
-function blocksOf(role2) {
-  return role2.permissionBlocks ?? [role2];
-}
-function blockAllows(block2, op) {
-  const [granted, denied] = op.kind === "action" ? [block2.actions, block2.notActions] : [block2.dataActions, block2.notDataActions];
-  return granted.some((p) => matchesPermission(p, op.name)) && !denied.some((p) => matchesPermission(p, op.name));
-}
-function allows(role2, op) {
-  if (role2.permissionsKnown === false) return void 0;
-  return blocksOf(role2).some((b2) => blockAllows(b2, op));
-}
-function allowsAll(role2, ops) {
-  if (role2.permissionsKnown === false) return void 0;
-  return ops.every((op) => allows(role2, op));
-}
-var PermissionModel = class {
-  constructor(catalog2) {
-    this.catalog = catalog2;
-  }
-  catalog;
-  vocabulary;
-  breadths = /* @__PURE__ */ new Map();
-  answers = /* @__PURE__ */ new Map();
-  allows(role2, op) {
-    return allows(role2, op);
-  }
-  leastPrivileged(ops) {
-    const key2 = ops.map((o) => `${o.kind}:${o.name.toLowerCase()}`).sort().join("|");
-    const cached2 = this.answers.get(key2);
-    if (cached2) return cached2;
-    const candidates = this.catalog.all().filter((r) => ops.length > 0 && allowsAll(r, ops) === true);
-    const ranked = candidates.map((role2) => ({ role: role2, documented: role2.category !== null ? 0 : 1, breadth: this.breadth(role2) })).sort((a, b2) => a.documented - b2.documented || a.breadth - b2.breadth || (a.role.roleName < b2.role.roleName ? -1 : 1)).map((x) => x.role);
-    this.answers.set(key2, ranked);
-    return ranked;
-  }
-  /** The single narrowest built-in role that allows every operation, if any does. */
-  narrowest(ops) {
-    return this.leastPrivileged(ops)[0];
-  }
-  breadth(role2) {
-    let n2 = this.breadths.get(role2.id);
-    if (n2 === void 0) {
-      n2 = this.ops().filter((op) => allows(role2, op) === true).length;
-      this.breadths.set(role2.id, n2);
-    }
-    return n2;
-  }
-  ops() {
-    if (!this.vocabulary) {
-      const seen = /* @__PURE__ */ new Map();
-      for (const r of this.catalog.all()) {
-        for (const b2 of blocksOf(r)) {
-          for (const a of b2.actions) seen.set(`a:${a.toLowerCase()}`, action(a));
-          for (const d of b2.dataActions) seen.set(`d:${d.toLowerCase()}`, dataAction(d));
-        }
-      }
-      this.vocabulary = [...seen.values()];
-    }
-    return this.vocabulary;
-  }
-};
-var TYPICAL_OPERATIONS = {
-  "microsoft.keyvault/vaults": [dataAction("Microsoft.KeyVault/vaults/secrets/getSecret/action")],
-  "microsoft.storage/storageaccounts": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
-  "microsoft.storage/storageaccounts/blobservices/containers": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
-  "microsoft.storage/storageaccounts/queueservices/queues": [dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/read")],
-  "microsoft.containerregistry/registries": [action("Microsoft.ContainerRegistry/registries/pull/read")],
-  "microsoft.servicebus/namespaces": [dataAction("Microsoft.ServiceBus/namespaces/messages/receive/action")],
-  "microsoft.eventhub/namespaces": [dataAction("Microsoft.EventHub/namespaces/messages/receive/action")],
-  "microsoft.appconfiguration/configurationstores": [dataAction("Microsoft.AppConfiguration/configurationStores/keyValues/read")]
-};
-function suggestedRole(model2, resourceType) {
-  const ops = resourceType ? TYPICAL_OPERATIONS[resourceType.toLowerCase()] : void 0;
-  return ops ? model2.narrowest(ops) : void 0;
-}
-var model;
-function permissionModel() {
-  model ??= new PermissionModel(roleCatalog());
-  return model;
-}
-
-// rules/privileged-role.ts
-var PRIVILEGED = new Set(PRIVILEGED_ROLE_NAMES.map((n2) => n2.toLowerCase()));
-var rule5 = {
-  meta: {
-    id: "privileged-role",
-    description: "A privileged role (Owner, Contributor, access administrators) is granted to a workload identity.",
-    severity: "error",
-    messages: {
-      withSuggestion: "Grants '{{role}}' to {{principal}} on {{scope}}; grant {{suggestion}} on the resource instead.",
-      generic: "Grants '{{role}}' to {{principal}} on {{scope}}; grant a role with only the data-plane or control-plane actions the workload needs, on the resource it uses.",
-      notListed: "Grants '{{role}}' to {{principal}} on {{scope}}, a role its policy definition does not list; grant the roles in the definition's roleDefinitionIds ({{listed}}) instead."
-    },
-    docs: "docs/rules/privileged-role.md"
-  },
-  check(graph, context) {
-    for (const grant of graph.grants) {
-      if (grant.kind !== "rbac" || !grant.role || !PRIVILEGED.has(grant.role.roleName.toLowerCase())) continue;
-      if (!isWorkloadPrincipal(grant)) continue;
-      const data = { role: grant.role.roleName, principal: describePrincipal(grant), scope: describeScope(grant.scope) };
-      const remediation = remediationGrant(grant);
-      if (remediation?.withinScope) {
-        if (!remediation.listedRoles || listsRole(remediation, grant)) continue;
-        const listed = [...remediation.listedRoles].map((guid) => {
-          const role2 = context.roles.byGuid(guid);
-          return role2 ? `'${role2.roleName}'` : `'${guid}'`;
-        });
-        context.report({ node: grant, value: roleSource(grant), messageId: "notListed", data: { ...data, listed: listed.join(", ") || "none" } });
-        continue;
-      }
-      const narrow = suggestedRole(context.permissions, grant.scope.resourceType);
-      context.report({
-        node: grant,
-        value: roleSource(grant),
-        ...narrow ? { messageId: "withSuggestion", data: { ...data, suggestion: `'${narrow.roleName}'` } } : { messageId: "generic", data }
-      });
-    }
-  }
-};
-var privileged_role_default = rule5;
-
-// rules/index.ts
-var builtinRules = [
-  missing_role_grant_default,
-  privileged_role_default,
-  broad_scope_default,
-  missing_principal_type_default,
-  non_idempotent_assignment_name_default
-];
-
-// src/engine/diagnostic-rules.ts
-var PARSE_ERROR_RULE = {
-  id: "parse-error",
-  description: "A file cannot be parsed; it is reported and the other files are still linted.",
-  severity: "error",
-  messages: {},
-  docs: "docs/rules/parse-error.md"
-};
-var INVALID_SUPPRESSION_RULE = {
-  id: "invalid-suppression",
-  description: "An inline suppression has no reason or names an unknown rule, so it suppresses nothing.",
-  severity: "warning",
-  messages: {
-    noReason: "The suppression of {{rules}} has no reason; write it after ' -- ' (it suppresses nothing until then).",
-    noRule: "The suppression names no rule; write 'grantlint-disable-next-line <rule> -- <reason>'.",
-    unknownRule: "The suppression names the unknown rule '{{rule}}'{{hint}}.",
-    unknownDirective: "Unknown directive '{{directive}}'; write 'grantlint-disable-next-line <rule> -- <reason>'.",
-    malformed: "The suppression entry is not understood: {{detail}}."
-  },
-  docs: "docs/rules/invalid-suppression.md"
-};
-var UNUSED_SUPPRESSION_RULE = {
-  id: "unused-suppression",
-  description: "An inline suppression suppresses no finding; remove it (reported with --report-unused-suppressions).",
-  severity: "warning",
-  messages: {
-    unused: "The suppression of '{{rule}}' suppresses nothing here; remove it."
-  },
-  docs: "docs/rules/unused-suppression.md"
-};
-var DIAGNOSTIC_RULES = [PARSE_ERROR_RULE, INVALID_SUPPRESSION_RULE, UNUSED_SUPPRESSION_RULE];
-
-// src/engine/suggest.ts
-function closest(name, candidates) {
-  let best;
-  let bestDistance = 4;
-  for (const candidate of candidates) {
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-function editDistance(a, b2) {
-  let prev = Array.from({ length: b2.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b2.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b2[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b2.length];
-}
-
-// src/engine/config.ts
-var SEVERITY_ONLY_IDS = new Set(DIAGNOSTIC_RULES.map((m) => m.id));
-var ConfigResolver = class {
-  cwd;
-  builtins;
-  forced;
-  own = /* @__PURE__ */ new Map();
-  chains = /* @__PURE__ */ new Map();
-  effective = /* @__PURE__ */ new Map();
-  /** Plugin rules by module path. */
-  pluginModules = /* @__PURE__ */ new Map();
-  validated = /* @__PURE__ */ new Set();
-  optionValidators = /* @__PURE__ */ new Map();
-  constructor(options) {
-    this.cwd = options.cwd;
-    this.builtins = options.builtins ?? builtinRules;
-    if (options.configFile) this.forced = readConfigFile(resolve7(options.cwd, options.configFile), options.cwd);
-  }
-  /** The configuration files for files in `dir`, farthest first. Reads and schema-checks them. */
-  chain(dir2) {
-    if (this.forced) return [this.forced];
-    const cached2 = this.chains.get(dir2);
-    if (cached2) return cached2;
-    const mine = this.configIn(dir2);
-    const parent = dirname6(dir2);
-    let chain;
-    if (mine?.root) chain = [mine];
-    else {
-      const above = parent === dir2 ? [] : this.chain(parent);
-      chain = mine ? [...above, mine] : above;
-    }
-    this.chains.set(dir2, chain);
-    return chain;
-  }
-  configIn(dir2) {
-    if (!this.own.has(dir2)) {
-      let found = null;
-      for (const name of CONFIG_FILE_NAMES) {
-        const path = join5(dir2, name);
-        if (existsSync3(path) && statSync4(path).isFile()) {
-          found = readConfigFile(path, this.cwd);
-          break;
-        }
-      }
-      this.own.set(dir2, found);
-    }
-    return this.own.get(dir2) ?? void 0;
-  }
-  /** The `baseline` of the nearest configuration for a folder that names one (absolute path). */
-  baselineFor(dir2) {
-    return [...this.chain(dir2)].reverse().find((c) => c.baseline !== void 0)?.baseline;
-  }
-  /** An `ignore` pattern of an applicable configuration matches the file (absolute path). */
-  isIgnored(file) {
-    return this.chain(dirname6(file)).some((c) => c.ignores(file));
-  }
-  /**
-   * Reads the configuration for these files (absolute paths), loads their plugins and checks rule
-   * ids and options. Call before `forFile` for those files.
-   */
-  async load(files) {
-    const configs = /* @__PURE__ */ new Set();
-    for (const file of files) for (const c of this.chain(dirname6(file))) configs.add(c);
-    for (const config of configs) await this.loadPlugins(config);
-    for (const config of configs) this.validate(config);
-  }
-  /** Reads the configuration for files in a folder (and loads its plugins), as `load` does for files. */
-  async loadFolder(dir2) {
-    await this.load([join5(dir2, "_")]);
-  }
-  /** Built-in and loaded plugin rules. */
-  rules() {
-    return [...this.builtins, ...[...this.pluginModules.values()].flat()];
-  }
-  /** The metadata of every rule that may report: graph rules, plugins and the engine's own. */
-  ruleMetas() {
-    return [...this.rules().map((r) => r.meta), ...DIAGNOSTIC_RULES];
-  }
-  async loadPlugins(config) {
-    for (const [i, modulePath] of config.plugins.entries()) {
-      if (this.pluginModules.has(modulePath)) continue;
-      const where = ["plugins", i];
-      let exported;
-      try {
-        const mod = await import(pathToFileURL(modulePath).href);
-        exported = mod.default ?? mod.rules;
-      } catch (e) {
-        throw config.error(where, `cannot load '${modulePath}': ${e.message.split("\n")[0]}`, this.cwd);
-      }
-      const rules = Array.isArray(exported) ? exported : [exported];
-      const checked = [];
-      for (const candidate of rules) {
-        const problem = pluginRuleProblem(candidate);
-        if (problem) throw config.error(where, `'${modulePath}' ${problem}`, this.cwd);
-        const rule6 = candidate;
-        const clash = this.ruleMetas().find((m) => m.id === rule6.meta.id) ?? checked.find((r) => r.meta.id === rule6.meta.id)?.meta;
-        if (clash) throw config.error(where, `'${modulePath}' defines the rule '${rule6.meta.id}', which is already defined`, this.cwd);
-        checked.push(rule6);
-      }
-      this.pluginModules.set(modulePath, checked);
-    }
-  }
-  validate(config) {
-    if (this.validated.has(config)) return;
-    const metas = new Map(this.ruleMetas().map((m) => [m.id, m]));
-    const blocks = [config.rules, ...config.overrides.map((o) => o.rules)];
-    for (const block2 of blocks) {
-      for (const [id, entry] of block2) {
-        const meta = metas.get(id);
-        if (!meta) {
-          const near = closest(id, [...metas.keys()]);
-          throw config.error(entry.path, `unknown rule id${near ? ` (did you mean '${near}'?)` : ""}; plugins add rule ids with 'plugins'`, this.cwd);
-        }
-        if (entry.options !== void 0) this.validateOptions(config, meta, entry);
-      }
-    }
-    this.validated.add(config);
-  }
-  validateOptions(config, meta, entry) {
-    const options = entry.options ?? {};
-    if (!meta.schema || SEVERITY_ONLY_IDS.has(meta.id)) {
-      const keys = Object.keys(options);
-      if (keys.length > 0) throw config.error([...entry.path, 1, keys[0]], `the rule '${meta.id}' takes no options`, this.cwd);
-      return;
-    }
-    let validate = this.optionValidators.get(meta.id);
-    if (validate === void 0) {
-      try {
-        validate = new (lazyAjv()).Ajv({ allErrors: false, verbose: true, strict: false }).compile(meta.schema);
-      } catch (e) {
-        throw config.error(entry.path, `the options schema of the rule '${meta.id}' is invalid: ${e.message}`, this.cwd);
-      }
-      this.optionValidators.set(meta.id, validate);
-    }
-    if (validate && !validate(structuredClone(options))) {
-      const { path, problem } = describeSchemaError(validate.errors ?? [], options);
-      throw config.error([...entry.path, 1, ...path], problem, this.cwd);
-    }
-  }
-  /** Severities and options per rule for one file (absolute path). */
-  forFile(file) {
-    const cached2 = this.effective.get(file);
-    if (cached2) return cached2;
-    const chain = this.chain(dirname6(file));
-    const known2 = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
-    const metas = new Map([...known2, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
-    const settings = /* @__PURE__ */ new Map();
-    for (const id of [...metas.keys()].sort()) {
-      const meta = metas.get(id);
-      settings.set(id, { severity: meta.severity, options: { ...meta.defaultOptions ?? {} } });
-    }
-    const apply = (entries) => {
-      for (const [id, entry] of entries) {
-        const current2 = settings.get(id);
-        if (!current2) continue;
-        const options = entry.options !== void 0 ? { ...metas.get(id)?.defaultOptions ?? {}, ...entry.options } : current2.options;
-        settings.set(id, { severity: entry.severity, options });
-      }
-    };
-    for (const config of chain) {
-      apply(config.rules);
-      const rel = relativeInside(config.dir, file);
-      if (rel === void 0) continue;
-      for (const override of config.overrides) if (override.matches(rel)) apply(override.rules);
-    }
-    const result = {
-      configFiles: chain.map((c) => c.path),
-      ignored: chain.some((c) => c.ignores(file)),
-      rules: settings
-    };
-    this.effective.set(file, result);
-    return result;
-  }
-};
-function pluginRuleProblem(candidate) {
-  if (!candidate || typeof candidate !== "object") return "does not export a rule (a default export { meta, check } or an array of them)";
-  const { meta, check } = candidate;
-  if (typeof check !== "function") return "exports a rule without a check(graph, context) function";
-  if (!meta || typeof meta !== "object") return "exports a rule without meta";
-  if (typeof meta.id !== "string" || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(meta.id)) return `exports a rule whose meta.id ${JSON.stringify(meta.id)} is not kebab-case`;
-  if (typeof meta.description !== "string") return `exports the rule '${meta.id}' without meta.description`;
-  if (!["error", "warning", "info"].includes(meta.severity)) return `exports the rule '${meta.id}' whose meta.severity is not error, warning or info`;
-  if (!meta.messages || typeof meta.messages !== "object") return `exports the rule '${meta.id}' without meta.messages`;
-  if (typeof meta.docs !== "string") meta.docs = "";
-  return void 0;
-}
-function stableJson(value) {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value && typeof value === "object") {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
-// src/engine/lint.ts
-import { resolve as resolve13 } from "node:path";
-
-// src/lower/arm/index.ts
-import { basename as basename2, dirname as dirname8, join as join6, resolve as resolve9 } from "node:path";
-
-// src/model/template.ts
-function emptyProgram() {
-  return { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
-}
-
-// src/syntax/arm/expression.ts
-function parseTemplateString(value) {
-  if (value.length < 2 || value.charCodeAt(0) !== 91 || value.charCodeAt(value.length - 1) !== 93) {
-    return { kind: "literal", value };
-  }
-  if (value.charCodeAt(1) === 91) return { kind: "literal", value: value.slice(1) };
-  const r = parseExpression(value, 1, value.length - 1);
-  return r.expr ? { kind: "expression", expr: r.expr } : { kind: "error", error: r.error };
-}
-function parseExpression(text, start = 0, end = text.length) {
-  const p = new Parser(text, start, end);
-  try {
-    p.skipWs();
-    const expr = p.expression();
-    p.skipWs();
-    if (p.pos < end) p.fail(`unexpected '${text[p.pos]}'`);
-    return { expr };
-  } catch (e) {
-    if (e instanceof ParseFailure) return { error: { message: e.message, offset: e.offset } };
-    return { error: { message: String(e), offset: start } };
-  }
-}
-var UNICODE_SPACE = /\s/u;
-var ParseFailure = class extends Error {
-  constructor(message, offset) {
-    super(message);
-    this.offset = offset;
-  }
-  offset;
-};
-var MAX_DEPTH = 200;
+// src/syntax/bicep/lexer.ts
+var DIRECTIVES = ["disable-next-line", "disable-diagnostics", "restore-diagnostics"];
+var BRACE = -1;
+var SINGLE_QUOTED = 0;
 function isIdentStart(c) {
-  return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
+  return c >= 97 /* a */ && c <= 122 /* z */ || c >= 65 /* A */ && c <= 90 /* Z */ || c === 95 /* Underscore */;
 }
 function isIdentPart(c) {
-  return isIdentStart(c) || c >= 48 && c <= 57;
+  return isIdentStart(c) || c >= 48 /* D0 */ && c <= 57 /* D9 */;
+}
+function isHexDigit(c) {
+  return c >= 48 /* D0 */ && c <= 57 /* D9 */ || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+}
+function isWhitespace(c) {
+  return c === 32 /* Space */ || c === 9 /* Tab */ || c === 11 /* VT */ || c === 12 /* FF */ || c === 160 /* Nbsp */ || c === 65279 /* Bom */ || c >= 8192 && c <= 8202 || c === 12288;
+}
+function lex(text) {
+  const tokens = [];
+  const comments = [];
+  const directives = [];
+  const errors = [];
+  const len = text.length;
+  const stack = [];
+  let pos = len > 0 && text.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
+  let lineStart = true;
+  const push = (kind, start, end) => {
+    tokens.push({ kind, start, end, text: text.slice(start, end) });
+  };
+  const error2 = (start, end, code, message) => {
+    errors.push({ start, end, code, message });
+  };
+  const scanQuoted = (start, i, resumed) => {
+    for (; ; ) {
+      if (i >= len) {
+        error2(start, i, "BCP003", "The string at this location is not terminated. Terminate the string with a single quote character.");
+        push(resumed ? "StringRightPiece" : "StringComplete", start, i);
+        return i;
+      }
+      const c = text.charCodeAt(i);
+      if (c === 39 /* Quote */) {
+        push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
+        return i + 1;
+      }
+      if (c === 13 /* CR */ || c === 10 /* LF */) {
+        error2(start, i, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
+        push(resumed ? "StringRightPiece" : "StringComplete", start, i);
+        return i;
+      }
+      if (c === 92 /* Backslash */) {
+        if (i + 1 >= len) {
+          error2(start, i + 1, "BCP005", "The string at this location is not terminated. Complete the escape sequence and terminate the string with a single unescaped quote character.");
+          push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
+          return i + 1;
+        }
+        const e = text.charCodeAt(i + 1);
+        if (e === 92 /* Backslash */ || e === 39 /* Quote */ || e === 110 /* n */ || e === 114 /* r */ || e === 116 /* t */ || e === 36 /* Dollar */) {
+          i += 2;
+          continue;
+        }
+        if (e === 117 /* u */ && text.charCodeAt(i + 2) === 123 /* LBrace */) {
+          let j = i + 3;
+          while (j < len && isHexDigit(text.charCodeAt(j))) j++;
+          if (j > i + 3 && j - (i + 3) <= 6 && text.charCodeAt(j) === 125 /* RBrace */) {
+            i = j + 1;
+            continue;
+          }
+        }
+        if (e === 13 /* CR */ || e === 10 /* LF */) {
+          error2(i, i + 1, "BCP006", "The specified escape sequence is not recognized.");
+          i += 1;
+          continue;
+        }
+        error2(i, i + 2, "BCP006", "The specified escape sequence is not recognized.");
+        i += 2;
+        continue;
+      }
+      if (c === 36 /* Dollar */ && text.charCodeAt(i + 1) === 123 /* LBrace */) {
+        stack.push(SINGLE_QUOTED);
+        push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, i + 2);
+        return i + 2;
+      }
+      i++;
+    }
+  };
+  const scanMultiline = (start, i, dollars, resumed) => {
+    for (; ; ) {
+      if (i >= len) {
+        error2(start, i, "BCP140", `The multi-line string at this location is not terminated. Terminate it with "'''".`);
+        push(resumed ? "StringRightPiece" : "StringComplete", start, i);
+        return i;
+      }
+      const c = text.charCodeAt(i);
+      if (c === 39 /* Quote */ && text.charCodeAt(i + 1) === 39 /* Quote */ && text.charCodeAt(i + 2) === 39 /* Quote */) {
+        let j = i + 3;
+        while (j < len && text.charCodeAt(j) === 39 /* Quote */) j++;
+        push(resumed ? "StringRightPiece" : "StringComplete", start, j);
+        return j;
+      }
+      if (c === 36 /* Dollar */ && dollars > 0) {
+        let j = i + 1;
+        while (j < len && text.charCodeAt(j) === 36 /* Dollar */) j++;
+        if (j - i >= dollars && text.charCodeAt(j) === 123 /* LBrace */) {
+          stack.push(dollars);
+          push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, j + 1);
+          return j + 1;
+        }
+        i = j;
+        continue;
+      }
+      i++;
+    }
+  };
+  while (pos < len) {
+    const c = text.charCodeAt(pos);
+    const start = pos;
+    if (c === 32 /* Space */ || c === 9 /* Tab */) {
+      pos++;
+      continue;
+    }
+    if (c === 13 /* CR */ || c === 10 /* LF */) {
+      const open2 = stack.indexOf(SINGLE_QUOTED);
+      if (open2 >= 0) {
+        stack.length = open2;
+        error2(start, start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
+        push("StringRightPiece", start, start);
+      }
+      pos++;
+      while (pos < len) {
+        const d = text.charCodeAt(pos);
+        if (d !== 13 /* CR */ && d !== 10 /* LF */) break;
+        pos++;
+      }
+      push("NewLine", start, pos);
+      lineStart = true;
+      continue;
+    }
+    if (c === 47 /* Slash */) {
+      const d = text.charCodeAt(pos + 1);
+      if (d === 47 /* Slash */) {
+        pos += 2;
+        while (pos < len) {
+          const e = text.charCodeAt(pos);
+          if (e === 13 /* CR */ || e === 10 /* LF */) break;
+          pos++;
+        }
+        comments.push({ start, end: pos, text: text.slice(start, pos), block: false });
+        continue;
+      }
+      if (d === 42 /* Star */) {
+        pos += 2;
+        let closed = false;
+        while (pos < len) {
+          if (text.charCodeAt(pos) === 42 /* Star */ && text.charCodeAt(pos + 1) === 47 /* Slash */) {
+            pos += 2;
+            closed = true;
+            break;
+          }
+          pos++;
+        }
+        if (!closed) {
+          error2(start, pos, "BCP002", "The multi-line comment at this location is not terminated. Terminate it with the */ character sequence.");
+        }
+        comments.push({ start, end: pos, text: text.slice(start, pos), block: true });
+        lineStart = false;
+        continue;
+      }
+      pos++;
+      push("Slash", start, pos);
+      lineStart = false;
+      continue;
+    }
+    if (isWhitespace(c)) {
+      pos++;
+      continue;
+    }
+    const atLineStart = lineStart;
+    lineStart = false;
+    if (isIdentStart(c)) {
+      pos++;
+      while (pos < len && isIdentPart(text.charCodeAt(pos))) pos++;
+      const n2 = pos - start;
+      let kind = "Identifier";
+      if (n2 === 4) {
+        if (text.startsWith("true", start)) kind = "TrueKeyword";
+        else if (text.startsWith("null", start)) kind = "NullKeyword";
+      } else if (n2 === 5 && text.startsWith("false", start)) {
+        kind = "FalseKeyword";
+      }
+      push(kind, start, pos);
+      continue;
+    }
+    if (c >= 48 /* D0 */ && c <= 57 /* D9 */) {
+      pos++;
+      while (pos < len) {
+        const d = text.charCodeAt(pos);
+        if (d < 48 /* D0 */ || d > 57 /* D9 */) break;
+        pos++;
+      }
+      push("Integer", start, pos);
+      continue;
+    }
+    switch (c) {
+      case 39 /* Quote */:
+        if (text.charCodeAt(pos + 1) === 39 /* Quote */ && text.charCodeAt(pos + 2) === 39 /* Quote */) {
+          pos = scanMultiline(start, pos + 3, 0, false);
+        } else {
+          pos = scanQuoted(start, pos + 1, false);
+        }
+        continue;
+      case 36 /* Dollar */: {
+        let j = pos + 1;
+        while (j < len && text.charCodeAt(j) === 36 /* Dollar */) j++;
+        if (text.charCodeAt(j) === 39 /* Quote */ && text.charCodeAt(j + 1) === 39 /* Quote */ && text.charCodeAt(j + 2) === 39 /* Quote */) {
+          pos = scanMultiline(start, j + 3, j - pos, false);
+          continue;
+        }
+        pos++;
+        unrecognized(start, pos);
+        continue;
+      }
+      case 123 /* LBrace */:
+        if (stack.length > 0) stack.push(BRACE);
+        pos++;
+        push("LeftBrace", start, pos);
+        continue;
+      case 125 /* RBrace */: {
+        const top = stack.length > 0 ? stack[stack.length - 1] : BRACE;
+        if (top === BRACE) {
+          pos++;
+          push("RightBrace", start, pos);
+          continue;
+        }
+        stack.pop();
+        if (top === SINGLE_QUOTED) {
+          pos = scanQuoted(start, pos + 1, true);
+        } else {
+          pos = scanMultiline(start, pos + 1, top, true);
+        }
+        continue;
+      }
+      case 40 /* LParen */:
+        pos++;
+        push("LeftParen", start, pos);
+        continue;
+      case 41 /* RParen */:
+        pos++;
+        push("RightParen", start, pos);
+        continue;
+      case 91 /* LSquare */:
+        pos++;
+        push("LeftSquare", start, pos);
+        continue;
+      case 93 /* RSquare */:
+        pos++;
+        push("RightSquare", start, pos);
+        continue;
+      case 44 /* Comma */:
+        pos++;
+        push("Comma", start, pos);
+        continue;
+      case 59 /* Semi */:
+        pos++;
+        push("Semicolon", start, pos);
+        continue;
+      case 64 /* At */:
+        pos++;
+        push("At", start, pos);
+        continue;
+      case 94 /* Caret */:
+        pos++;
+        push("Hat", start, pos);
+        continue;
+      case 43 /* Plus */:
+        pos++;
+        push("Plus", start, pos);
+        continue;
+      case 45 /* Minus */:
+        pos++;
+        push("Minus", start, pos);
+        continue;
+      case 42 /* Star */:
+        pos++;
+        push("Asterisk", start, pos);
+        continue;
+      case 37 /* Percent */:
+        pos++;
+        push("Modulo", start, pos);
+        continue;
+      case 46 /* Dot */:
+        if (text.charCodeAt(pos + 1) === 46 /* Dot */ && text.charCodeAt(pos + 2) === 46 /* Dot */) {
+          pos += 3;
+          push("Ellipsis", start, pos);
+        } else {
+          pos++;
+          push("Dot", start, pos);
+        }
+        continue;
+      case 63 /* Question */:
+        if (text.charCodeAt(pos + 1) === 63 /* Question */) {
+          pos += 2;
+          push("DoubleQuestion", start, pos);
+        } else {
+          pos++;
+          push("Question", start, pos);
+        }
+        continue;
+      case 58 /* Colon */:
+        if (text.charCodeAt(pos + 1) === 58 /* Colon */) {
+          pos += 2;
+          push("DoubleColon", start, pos);
+        } else {
+          pos++;
+          push("Colon", start, pos);
+        }
+        continue;
+      case 33 /* Bang */: {
+        const d = text.charCodeAt(pos + 1);
+        if (d === 61 /* Eq */) {
+          pos += 2;
+          push("NotEquals", start, pos);
+        } else if (d === 126 /* Tilde */) {
+          pos += 2;
+          push("NotEqualsInsensitive", start, pos);
+        } else {
+          pos++;
+          push("Exclamation", start, pos);
+        }
+        continue;
+      }
+      case 61 /* Eq */: {
+        const d = text.charCodeAt(pos + 1);
+        if (d === 61 /* Eq */) {
+          pos += 2;
+          push("Equals", start, pos);
+        } else if (d === 126 /* Tilde */) {
+          pos += 2;
+          push("EqualsInsensitive", start, pos);
+        } else if (d === 62 /* Gt */) {
+          pos += 2;
+          push("Arrow", start, pos);
+        } else {
+          pos++;
+          push("Assignment", start, pos);
+        }
+        continue;
+      }
+      case 60 /* Lt */:
+        if (text.charCodeAt(pos + 1) === 61 /* Eq */) {
+          pos += 2;
+          push("LessThanOrEqual", start, pos);
+        } else {
+          pos++;
+          push("LeftChevron", start, pos);
+        }
+        continue;
+      case 62 /* Gt */:
+        if (text.charCodeAt(pos + 1) === 61 /* Eq */) {
+          pos += 2;
+          push("GreaterThanOrEqual", start, pos);
+        } else {
+          pos++;
+          push("RightChevron", start, pos);
+        }
+        continue;
+      case 38 /* Amp */:
+        if (text.charCodeAt(pos + 1) === 38 /* Amp */) {
+          pos += 2;
+          push("LogicalAnd", start, pos);
+        } else {
+          pos++;
+          unrecognized(start, pos);
+        }
+        continue;
+      case 124 /* Pipe */:
+        if (text.charCodeAt(pos + 1) === 124 /* Pipe */) {
+          pos += 2;
+          push("LogicalOr", start, pos);
+        } else {
+          pos++;
+          push("Pipe", start, pos);
+        }
+        continue;
+      case 35 /* Hash */:
+        if (atLineStart) {
+          const end = scanDirective(start);
+          if (end > start) {
+            pos = end;
+            continue;
+          }
+        }
+        pos++;
+        unrecognized(start, pos);
+        continue;
+      default:
+        pos++;
+        unrecognized(start, pos);
+        continue;
+    }
+  }
+  tokens.push({ kind: "EndOfFile", start: len, end: len, text: "" });
+  return { tokens, comments, directives, errors };
+  function unrecognized(start, end) {
+    push("Unrecognized", start, end);
+    if (text.charCodeAt(start) === 34) {
+      error2(start, end, "BCP103", `The following token is not recognized: '"'. Strings are defined using single quotes in bicep.`);
+    } else {
+      error2(start, end, "BCP001", `The following token is not recognized: "${text.slice(start, end)}".`);
+    }
+  }
+  function scanDirective(start) {
+    let i = start + 1;
+    while (i < len) {
+      const d = text.charCodeAt(i);
+      if (!isIdentPart(d) && d !== 45 /* Minus */) break;
+      i++;
+    }
+    const name = text.slice(start + 1, i);
+    if (!DIRECTIVES.includes(name)) return start;
+    let end = i;
+    let codes = 0;
+    let after = i;
+    for (; ; ) {
+      let j = end;
+      while (j < len && (text.charCodeAt(j) === 32 /* Space */ || text.charCodeAt(j) === 9 /* Tab */)) j++;
+      after = j;
+      if (j === end) break;
+      let k = j;
+      while (k < len) {
+        const d = text.charCodeAt(k);
+        if (!isIdentPart(d) && d !== 45 /* Minus */ && d !== 46 /* Dot */) break;
+        k++;
+      }
+      if (k === j) break;
+      codes++;
+      end = k;
+    }
+    if (codes === 0) {
+      error2(after, after, "BCP226", 'Expected at least one diagnostic code at this location. Valid format is "#disable-next-line diagnosticCode1 diagnosticCode2 ..."');
+    }
+    directives.push({ start, end, text: text.slice(start, end), block: false });
+    return end;
+  }
+}
+
+// src/syntax/bicep/parser.ts
+function parseBicep(text, options = {}) {
+  const { tokens, comments, directives, errors } = lex(text);
+  let file;
+  try {
+    file = new Parser(text, tokens, errors, options).parseFile(comments, directives);
+  } catch (e) {
+    errors.push({ start: 0, end: 0, message: `Internal parser error: ${e.message}` });
+    file = { kind: "File", start: 0, end: text.length, statements: [], errors, comments, directives };
+  }
+  file.errors.sort((a, b2) => a.start - b2.start || a.end - b2.end);
+  return file;
+}
+var BINARY_PRECEDENCE = {
+  DoubleQuestion: [1, "??"],
+  LogicalOr: [2, "||"],
+  LogicalAnd: [3, "&&"],
+  Equals: [4, "=="],
+  NotEquals: [4, "!="],
+  EqualsInsensitive: [4, "=~"],
+  NotEqualsInsensitive: [4, "!~"],
+  LeftChevron: [5, "<"],
+  LessThanOrEqual: [5, "<="],
+  RightChevron: [5, ">"],
+  GreaterThanOrEqual: [5, ">="],
+  Plus: [6, "+"],
+  Minus: [6, "-"],
+  Asterisk: [7, "*"],
+  Slash: [7, "/"],
+  Modulo: [7, "%"]
+};
+var MAX_IDENTIFIER_LENGTH = 255;
+var PARAMS_FILE_DECLARATIONS = /* @__PURE__ */ new Set(["using", "extends", "param", "var", "type", "import", "func", "extensionConfig"]);
+var MAX_INT64 = 9223372036854775807n;
+var ESCAPES = { n: "\n", r: "\r", t: "	", "\\": "\\", "'": "'", $: "$" };
+var Parser = class {
+  constructor(text, tokens, errors, options) {
+    this.text = text;
+    this.tokens = tokens;
+    this.errors = errors;
+    this.options = options;
+  }
+  text;
+  tokens;
+  errors;
+  options;
+  i = 0;
+  /** > 0 inside parentheses, where line breaks are insignificant. */
+  nlSkip = 0;
+  /** Start offset of the last error recorded; errors at the same place are reported once. */
+  lastErrorAt = -1;
+  // ---- token access -------------------------------------------------------------------------
+  cur() {
+    if (this.nlSkip > 0) {
+      while (this.tokens[this.i].kind === "NewLine") this.i++;
+    }
+    return this.tokens[this.i];
+  }
+  at(kind) {
+    return this.cur().kind === kind;
+  }
+  atKeyword(word) {
+    const t = this.cur();
+    return t.kind === "Identifier" && t.text === word;
+  }
+  /** The kind of the first token after the current one that is not a line break. */
+  peekPastNewlines() {
+    let j = this.i;
+    while (this.tokens[j].kind === "NewLine") j++;
+    return this.tokens[j];
+  }
+  peek(offset = 1) {
+    const j = Math.min(this.i + offset, this.tokens.length - 1);
+    return this.tokens[j];
+  }
+  next() {
+    const t = this.cur();
+    if (t.kind !== "EndOfFile") this.i++;
+    return t;
+  }
+  skipNewlines() {
+    while (this.tokens[this.i].kind === "NewLine") this.i++;
+  }
+  /** The end of the last token consumed. */
+  lastEnd() {
+    let j = this.i - 1;
+    while (j > 0 && this.tokens[j].kind === "NewLine" && this.nlSkip > 0) j--;
+    return j >= 0 ? this.tokens[j].end : 0;
+  }
+  error(start, end, code, message) {
+    if (start === this.lastErrorAt) return;
+    this.lastErrorAt = start;
+    this.errors.push(code ? { start, end, code, message } : { start, end, message });
+  }
+  /** Reports an error at the current token (zero-width at a line break or the end of file). */
+  errorHere(code, message) {
+    const t = this.cur();
+    if (t.kind === "NewLine" || t.kind === "EndOfFile") this.error(t.start, t.start, code, message);
+    else this.error(t.start, t.end, code, message);
+  }
+  expect(kind, char) {
+    if (this.at(kind)) return this.next();
+    this.errorHere("BCP018", `Expected the "${char}" character at this location.`);
+    return void 0;
+  }
+  /**
+   * Skips to the end of the line, jumping over bracketed groups (which may span lines), and stops
+   * before a closing bracket that belongs to an enclosing construct.
+   */
+  recover() {
+    let depth = 0;
+    for (; ; ) {
+      const t = this.tokens[this.i];
+      switch (t.kind) {
+        case "EndOfFile":
+          return;
+        case "NewLine":
+          if (depth === 0) return;
+          break;
+        case "LeftBrace":
+        case "LeftParen":
+        case "LeftSquare":
+          depth++;
+          break;
+        case "RightBrace":
+        case "RightParen":
+        case "RightSquare":
+          if (depth === 0) return;
+          depth--;
+          break;
+        default:
+          break;
+      }
+      this.i++;
+    }
+  }
+  /** Recovery at statement level: a stray closing bracket there is skipped too. */
+  recoverLine() {
+    for (; ; ) {
+      this.recover();
+      const k = this.tokens[this.i].kind;
+      if (k === "NewLine" || k === "EndOfFile") return;
+      this.i++;
+    }
+  }
+  // ---- file and statements ------------------------------------------------------------------
+  parseFile(comments, directives) {
+    const statements = [];
+    for (; ; ) {
+      this.skipNewlines();
+      if (this.at("EndOfFile")) break;
+      const before2 = this.i;
+      const statement = this.parseStatement();
+      statements.push(statement);
+      const t = this.tokens[this.i];
+      if (t.kind !== "NewLine" && t.kind !== "EndOfFile") {
+        this.error(t.start, t.end, "BCP019", "Expected a new line character at this location.");
+        this.recoverLine();
+      }
+      if (this.i === before2) this.i++;
+    }
+    return {
+      kind: "File",
+      start: 0,
+      end: this.text.length,
+      statements,
+      errors: this.errors,
+      comments,
+      directives
+    };
+  }
+  parseDecorators() {
+    const decorators = [];
+    while (this.at("At")) {
+      const at = this.next();
+      let expression;
+      if (!this.at("Identifier")) {
+        this.errorHere("BCP123", "Expected a namespace or decorator name at this location.");
+        expression = this.errorExpression(this.cur().start);
+        this.recover();
+      } else {
+        expression = this.parsePostfix(this.parsePrimary());
+      }
+      decorators.push({ kind: "Decorator", start: at.start, end: this.lastEnd(), expression });
+      if (!this.at("NewLine") && !this.at("EndOfFile")) {
+        this.errorHere("BCP019", "Expected a new line character at this location.");
+        this.recover();
+      }
+      this.skipNewlines();
+    }
+    return decorators;
+  }
+  parseStatement() {
+    const start = this.cur().start;
+    const decorators = this.parseDecorators();
+    const t = this.cur();
+    if (t.kind === "EndOfFile" && decorators.length > 0) {
+      const last = decorators[decorators.length - 1];
+      this.error(last.start, last.end, "BCP132", "Expected a declaration after the decorator.");
+      return { kind: "ErrorStatement", decorators, start, end: this.lastEnd() };
+    }
+    if (t.kind === "Identifier" && this.options.fileKind === "bicepparam" && !PARAMS_FILE_DECLARATIONS.has(t.text)) {
+      this.errorHere("BCP337", 'This declaration type is not valid for a Bicep Parameters file. Supported declarations: "using", "extends", "param", "var", "type", "import", "func", "extensionConfig".');
+      this.recoverLine();
+      return { kind: "ErrorStatement", decorators, start, end: Math.max(start, this.lastEnd()) };
+    }
+    if (t.kind === "Identifier") {
+      switch (t.text) {
+        case "targetScope":
+          return this.parseTargetScope(start, decorators);
+        case "metadata":
+          return this.parseSimpleDeclaration("Metadata", start, decorators, "BCP266", "Expected a metadata identifier at this location.");
+        case "param":
+          return this.parseParam(start, decorators);
+        case "var":
+          return this.parseVar(start, decorators);
+        case "resource":
+          return this.parseResource(start, decorators);
+        case "module":
+          return this.parseModule(start, decorators);
+        case "output":
+          return this.parseOutput(start, decorators);
+        case "type":
+          return this.parseType(start, decorators);
+        case "func":
+          return this.parseFunc(start, decorators);
+        case "import":
+          return this.parseImport(start, decorators);
+        case "using":
+          return this.parseUsing(start, decorators);
+        case "extends":
+          return this.parseExtends(start, decorators);
+        case "extension":
+        case "provider":
+          return this.parseExtension(start, decorators);
+        case "assert":
+          return this.parseSimpleDeclaration("Assert", start, decorators, "BCP346", "Expected an assert identifier at this location.");
+        case "test":
+          return this.parseTest(start, decorators);
+        case "extensionConfig":
+          return this.parseExtensionConfig(start, decorators);
+        default:
+          break;
+      }
+    }
+    this.errorHere("BCP007", "This declaration type is not recognized. Specify a metadata, parameter, variable, resource, or output declaration.");
+    this.recoverLine();
+    return { kind: "ErrorStatement", decorators, start, end: Math.max(start, this.lastEnd()) };
+  }
+  identifier(code, message) {
+    const t = this.cur();
+    if (t.kind !== "Identifier") {
+      this.errorHere(code, message);
+      return { kind: "Identifier", name: "", start: t.start, end: t.start };
+    }
+    this.next();
+    if (t.text.length > MAX_IDENTIFIER_LENGTH) {
+      this.error(t.start, t.end, "BCP024", `The identifier exceeds the limit of ${MAX_IDENTIFIER_LENGTH}. Reduce the length of the identifier.`);
+    }
+    return { kind: "Identifier", name: t.text, start: t.start, end: t.end };
+  }
+  errorStatementAfter(start, decorators) {
+    this.recoverLine();
+    return { kind: "ErrorStatement", decorators, start, end: Math.max(start, this.lastEnd()) };
+  }
+  parseTargetScope(start, decorators) {
+    this.next();
+    this.expect("Assignment", "=");
+    const value = this.parseExpression();
+    return { kind: "TargetScope", decorators, value, start, end: this.lastEnd() };
+  }
+  parseSimpleDeclaration(kind, start, decorators, code, message) {
+    this.next();
+    const name = this.identifier(code, message);
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    this.expect("Assignment", "=");
+    const value = this.parseExpression();
+    return { kind, decorators, name, value, start, end: this.lastEnd() };
+  }
+  parseParam(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP013", "Expected a parameter identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    if (this.at("Assignment") && this.options.fileKind !== "bicep") {
+      this.next();
+      const value = this.parseExpression();
+      return { kind: "ParamAssignment", decorators, name, value, start, end: this.lastEnd() };
+    }
+    if (this.options.fileKind === "bicepparam") {
+      this.errorHere("BCP018", 'Expected the "=" character at this location.');
+    }
+    const type = this.parseTypeExpression();
+    let defaultValue;
+    if (this.at("Assignment")) {
+      this.next();
+      defaultValue = this.parseExpression();
+    } else if (!this.at("NewLine") && !this.at("EndOfFile")) {
+      this.errorHere("BCP008", 'Expected the "=" token, or a newline at this location.');
+      this.recover();
+    }
+    return defaultValue ? { kind: "Param", decorators, name, type, defaultValue, start, end: this.lastEnd() } : { kind: "Param", decorators, name, type, start, end: this.lastEnd() };
+  }
+  parseVar(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP015", "Expected a variable identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    let type;
+    if (!this.at("Assignment") && !this.at("NewLine") && !this.at("EndOfFile")) type = this.parseTypeExpression();
+    this.expect("Assignment", "=");
+    const value = this.parseExpression();
+    return type ? { kind: "Var", decorators, name, type, value, start, end: this.lastEnd() } : { kind: "Var", decorators, name, value, start, end: this.lastEnd() };
+  }
+  parseStringToken(code, message) {
+    const t = this.cur();
+    if (t.kind === "StringComplete" || t.kind === "StringLeftPiece") return this.parseString();
+    this.errorHere(code, message);
+    return void 0;
+  }
+  /** The body of a resource or module: an object, a `[for ...]` loop, or `if (...) {...}`. */
+  parseDeclarationBody() {
+    if (this.at("NewLine")) {
+      const after = this.peekPastNewlines();
+      if (after.kind === "LeftBrace" || after.kind === "LeftSquare" || after.kind === "Identifier" && after.text === "if") this.skipNewlines();
+    }
+    const t = this.cur();
+    if (t.kind === "LeftBrace") return this.parseObject();
+    if (t.kind === "LeftSquare") return this.parseArrayOrFor();
+    if (this.atKeyword("if")) return this.parseIf();
+    this.errorHere("BCP118", 'Expected the "{" character, the "[" character, or the "if" keyword at this location.');
+    const e = this.errorExpression(t.start);
+    this.recover();
+    return e;
+  }
+  parseResource(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP017", "Expected a resource identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    const typeString = this.parseStringToken("BCP068", 'Expected a resource type string. Specify a valid resource type of format "<types>@<apiVersion>".');
+    if (!typeString) return this.errorStatementAfter(start, decorators);
+    let existing = false;
+    if (this.atKeyword("existing")) {
+      this.next();
+      existing = true;
+    }
+    if (!this.expect("Assignment", "=")) return this.errorStatementAfter(start, decorators);
+    const value = this.parseDeclarationBody();
+    return { kind: "Resource", decorators, name, typeString, existing, value, start, end: this.lastEnd() };
+  }
+  parseModule(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP096", "Expected a module identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    const path = this.parseStringToken("BCP097", "Expected a module path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'");
+    if (!path) return this.errorStatementAfter(start, decorators);
+    if (!this.expect("Assignment", "=")) return this.errorStatementAfter(start, decorators);
+    const value = this.parseDeclarationBody();
+    return { kind: "Module", decorators, name, path, value, start, end: this.lastEnd() };
+  }
+  parseTest(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP346", "Expected a test identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    const path = this.parseStringToken("BCP347", "Expected a test path string at this location.");
+    if (!path) return this.errorStatementAfter(start, decorators);
+    if (!this.expect("Assignment", "=")) return this.errorStatementAfter(start, decorators);
+    const value = this.parseDeclarationBody();
+    return { kind: "Test", decorators, name, path, value, start, end: this.lastEnd() };
+  }
+  parseOutput(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP016", "Expected an output identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    let type;
+    let resourceType;
+    if (this.atKeyword("resource") && (this.peek().kind === "StringComplete" || this.peek().kind === "StringLeftPiece")) {
+      this.next();
+      resourceType = this.parseString();
+    } else {
+      type = this.parseTypeExpression();
+    }
+    this.expect("Assignment", "=");
+    const value = this.parseExpression();
+    return resourceType ? { kind: "Output", decorators, name, resourceType, value, start, end: this.lastEnd() } : { kind: "Output", decorators, name, type, value, start, end: this.lastEnd() };
+  }
+  parseType(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP325", "Expected a type identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    this.expect("Assignment", "=");
+    const value = this.parseTypeExpression();
+    return { kind: "Type", decorators, name, value, start, end: this.lastEnd() };
+  }
+  parseFunc(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP015", "Expected a function identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    const lambdaStart = this.cur().start;
+    const params = [];
+    if (this.expect("LeftParen", "(")) {
+      this.nlSkip++;
+      while (!this.at("RightParen") && !this.at("EndOfFile")) {
+        const before2 = this.i;
+        const pname = this.identifier("BCP015", "Expected a parameter identifier at this location.");
+        const ptype = this.parseTypeExpression();
+        params.push({ name: pname, type: ptype, span: { start: pname.start, end: ptype.end } });
+        if (this.at("Comma")) this.next();
+        else if (!this.at("RightParen")) {
+          this.errorHere("BCP018", 'Expected the ")" character at this location.');
+          break;
+        }
+        if (this.i === before2) break;
+      }
+      this.nlSkip--;
+      if (this.at("RightParen")) this.next();
+      else return this.errorStatementAfter(start, decorators);
+    }
+    const returnType = this.parseTypeExpression();
+    let body;
+    if (this.expect("Arrow", "=>")) {
+      this.skipNewlines();
+      body = this.parseExpression();
+    } else {
+      body = this.errorExpression(this.cur().start);
+      this.recover();
+    }
+    const lambda = { kind: "TypedLambda", params, returnType, body, start: lambdaStart, end: this.lastEnd() };
+    return { kind: "Func", decorators, name, lambda, start, end: this.lastEnd() };
+  }
+  parseImport(start, decorators) {
+    this.next();
+    const node = { kind: "Import", decorators, items: [], start, end: start };
+    const t = this.cur();
+    if (t.kind === "Asterisk") {
+      this.next();
+      if (!this.atKeyword("as")) {
+        this.errorHere("BCP012", 'Expected the "as" keyword at this location.');
+        return this.errorStatementAfter(start, decorators);
+      }
+      this.next();
+      node.wildcardAlias = this.identifier("BCP202", "Expected an import alias name at this location.");
+    } else if (t.kind === "LeftBrace") {
+      this.next();
+      for (; ; ) {
+        this.skipNewlines();
+        if (this.at("RightBrace") || this.at("EndOfFile")) break;
+        const before2 = this.i;
+        const itemStart = this.cur().start;
+        let name;
+        if (this.at("StringComplete")) {
+          const s2 = this.next();
+          name = { kind: "Identifier", name: cookPiece(s2.text, "StringComplete"), start: s2.start, end: s2.end };
+        } else {
+          name = this.identifier("BCP022", "Expected a property name at this location.");
+        }
+        let alias;
+        if (this.atKeyword("as")) {
+          this.next();
+          alias = this.identifier("BCP202", "Expected an import alias name at this location.");
+        }
+        node.items.push(alias ? { name, alias, span: { start: itemStart, end: this.lastEnd() } } : { name, span: { start: itemStart, end: this.lastEnd() } });
+        if (this.at("Comma")) this.next();
+        else if (!this.at("NewLine") && !this.at("RightBrace")) {
+          this.errorHere("BCP236", "Expected a new line or comma character at this location.");
+          this.recover();
+        }
+        if (this.i === before2) this.next();
+      }
+      this.expect("RightBrace", "}");
+    } else if (t.kind === "StringComplete" || t.kind === "StringLeftPiece") {
+      node.from = this.parseString();
+      if (this.atKeyword("with")) {
+        this.next();
+        node.config = this.parseExpression();
+      }
+      if (this.atKeyword("as")) {
+        this.next();
+        node.wildcardAlias = this.identifier("BCP202", "Expected an import alias name at this location.");
+      }
+      node.end = this.lastEnd();
+      return node;
+    } else {
+      this.errorHere("BCP018", 'Expected the "{" character at this location.');
+      return this.errorStatementAfter(start, decorators);
+    }
+    if (this.atKeyword("from")) {
+      this.next();
+      node.from = this.parseStringToken("BCP018", "Expected an import path string at this location.");
+    } else {
+      this.errorHere("BCP012", 'Expected the "from" keyword at this location.');
+    }
+    node.end = this.lastEnd();
+    return node;
+  }
+  parseUsing(start, decorators) {
+    this.next();
+    if (this.atKeyword("none")) {
+      const t = this.next();
+      const value = { kind: "Identifier", name: "none", start: t.start, end: t.end };
+      const node = { kind: "Using", decorators, value, start, end: t.end, config: void 0 };
+      if (this.atKeyword("with")) {
+        this.next();
+        node.config = this.parseExpression();
+      }
+      node.end = this.lastEnd();
+      if (!node.config) delete node.config;
+      return node;
+    }
+    const path = this.parseStringToken("BCP018", "Expected a file path string at this location.");
+    if (!path) return this.errorStatementAfter(start, decorators);
+    let config;
+    if (this.atKeyword("with")) {
+      this.next();
+      config = this.parseExpression();
+    }
+    return config ? { kind: "Using", decorators, path, config, start, end: this.lastEnd() } : { kind: "Using", decorators, path, start, end: this.lastEnd() };
+  }
+  parseExtends(start, decorators) {
+    this.next();
+    const path = this.parseStringToken("BCP404", "Expected a file path string at this location.");
+    if (!path) return this.errorStatementAfter(start, decorators);
+    return { kind: "Extends", decorators, path, start, end: this.lastEnd() };
+  }
+  parseExtensionConfig(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP202", "Expected an extension alias name at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    if (!this.atKeyword("with")) {
+      this.errorHere("BCP012", 'Expected the "with" keyword at this location.');
+      return { kind: "ExtensionConfig", decorators, name, start, end: this.lastEnd() };
+    }
+    this.next();
+    const config = this.parseExpression();
+    return { kind: "ExtensionConfig", decorators, name, config, start, end: this.lastEnd() };
+  }
+  parseExtension(start, decorators) {
+    this.next();
+    let specification;
+    const t = this.cur();
+    if (t.kind === "StringComplete" || t.kind === "StringLeftPiece") specification = this.parseString();
+    else if (t.kind === "Identifier") specification = this.identifier("", "");
+    else {
+      this.errorHere("BCP201", "Expected an extension specification string or identifier at this location.");
+      return this.errorStatementAfter(start, decorators);
+    }
+    const node = {};
+    if (this.atKeyword("with")) {
+      this.next();
+      node.config = this.parseExpression();
+    }
+    if (this.atKeyword("as")) {
+      this.next();
+      node.alias = this.identifier("BCP202", "Expected an extension alias name at this location.");
+    }
+    return { kind: "Extension", decorators, specification, ...node, start, end: this.lastEnd() };
+  }
+  // ---- types --------------------------------------------------------------------------------
+  /** A type expression, kept as its source text (plus the resource type of `resourceInput<...>`). */
+  parseTypeExpression() {
+    const node = { kind: "TypeExpression", text: "", start: this.cur().start, end: this.cur().start };
+    if (this.at("NewLine") && this.peekPastNewlines().kind === "Pipe") this.skipNewlines();
+    node.start = this.cur().start;
+    if (this.at("Pipe")) this.next();
+    this.parseTypeMember(node);
+    for (; ; ) {
+      if (this.at("NewLine") && this.peekPastNewlines().kind === "Pipe") this.skipNewlines();
+      if (!this.at("Pipe")) break;
+      this.next();
+      this.parseTypeMember(node);
+    }
+    node.end = Math.max(node.start, this.lastEnd());
+    node.text = this.text.slice(node.start, node.end);
+    return node;
+  }
+  parseTypeMember(node) {
+    const t = this.cur();
+    switch (t.kind) {
+      case "Identifier":
+        this.next();
+        this.parseTypeArguments(node);
+        break;
+      case "StringComplete":
+      case "StringLeftPiece":
+        this.parseString();
+        break;
+      case "Integer":
+      case "TrueKeyword":
+      case "FalseKeyword":
+      case "NullKeyword":
+        this.next();
+        break;
+      case "Minus":
+      case "Exclamation":
+        this.next();
+        this.parseTypeMember(node);
+        return;
+      case "LeftParen":
+        this.next();
+        this.nlSkip++;
+        this.parseTypeExpressionInto(node);
+        this.nlSkip--;
+        this.expect("RightParen", ")");
+        break;
+      case "LeftBrace":
+        this.parseObjectType(node);
+        break;
+      case "LeftSquare":
+        this.parseTupleType(node);
+        break;
+      default:
+        this.errorHere("BCP279", 'Expected a type at this location. Please specify a valid type expression or one of the following types: "array", "bool", "int", "object", "string".');
+        return;
+    }
+    for (; ; ) {
+      const p = this.cur();
+      if (p.kind === "LeftSquare") {
+        this.next();
+        if (this.at("RightSquare")) {
+          this.next();
+          continue;
+        }
+        if (this.at("Asterisk")) this.next();
+        else this.parseExpression();
+        this.expect("RightSquare", "]");
+      } else if (p.kind === "Question" || p.kind === "Exclamation") {
+        this.next();
+      } else if (p.kind === "Dot") {
+        this.next();
+        if (this.at("Asterisk")) this.next();
+        else {
+          this.identifier("BCP020", "Expected a function or property name at this location.");
+          this.parseTypeArguments(node);
+        }
+      } else {
+        return;
+      }
+    }
+  }
+  /** `<'T@v'>` after `resourceInput`, `resourceOutput`, `resource` (or `sys.resourceInput`). */
+  parseTypeArguments(node) {
+    if (!this.at("LeftChevron")) return;
+    this.next();
+    this.nlSkip++;
+    while (!this.at("RightChevron") && !this.at("EndOfFile")) {
+      const before2 = this.i;
+      if ((this.at("StringComplete") || this.at("StringLeftPiece")) && !node.resourceType) node.resourceType = this.parseString();
+      else this.parseTypeMember(node);
+      if (this.at("Comma")) this.next();
+      else if (!this.at("RightChevron")) break;
+      if (this.i === before2) break;
+    }
+    this.expect("RightChevron", ">");
+    this.nlSkip--;
+  }
+  parseTypeExpressionInto(node) {
+    const inner = this.parseTypeExpression();
+    if (inner.resourceType && !node.resourceType) node.resourceType = inner.resourceType;
+  }
+  parseObjectType(node) {
+    this.next();
+    const saved = this.nlSkip;
+    this.nlSkip = 0;
+    for (; ; ) {
+      this.skipNewlines();
+      if (this.at("RightBrace") || this.at("EndOfFile")) break;
+      const before2 = this.i;
+      this.parseDecorators();
+      const k = this.cur();
+      if (k.kind === "Identifier" || k.kind === "StringComplete" || k.kind === "Asterisk" || k.kind === "TrueKeyword" || k.kind === "FalseKeyword" || k.kind === "NullKeyword") {
+        this.next();
+      } else if (k.kind === "StringLeftPiece") {
+        this.parseString();
+      } else {
+        this.errorHere("BCP022", "Expected a property name at this location.");
+        this.recover();
+        if (this.i === before2) this.next();
+        continue;
+      }
+      if (this.at("Question")) this.next();
+      if (this.expect("Colon", ":")) this.parseTypeExpressionInto(node);
+      else this.recover();
+      this.endOfItem("RightBrace");
+      if (this.i === before2) this.next();
+    }
+    this.nlSkip = saved;
+    this.expect("RightBrace", "}");
+  }
+  parseTupleType(node) {
+    this.next();
+    const saved = this.nlSkip;
+    this.nlSkip = 0;
+    for (; ; ) {
+      this.skipNewlines();
+      if (this.at("RightSquare") || this.at("EndOfFile")) break;
+      const before2 = this.i;
+      this.parseDecorators();
+      this.parseTypeExpressionInto(node);
+      this.endOfItem("RightSquare");
+      if (this.i === before2) this.next();
+    }
+    this.nlSkip = saved;
+    this.expect("RightSquare", "]");
+  }
+  /** After an object property or array item: a comma, a line break, or the closing bracket. */
+  endOfItem(close) {
+    const t = this.cur();
+    if (t.kind === "Comma") {
+      this.next();
+      if (this.at("NewLine")) {
+        this.errorHere("BCP238", "Unexpected new line character after a comma.");
+        return;
+      }
+      if (this.at("Comma")) {
+        this.errorHere(close === "RightBrace" ? "BCP022" : "BCP009", close === "RightBrace" ? "Expected a property name at this location." : "Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.");
+        while (this.at("Comma")) this.next();
+      }
+      return;
+    }
+    if (t.kind === "NewLine" || t.kind === close || t.kind === "EndOfFile") return;
+    this.errorHere("BCP236", "Expected a new line or comma character at this location.");
+    this.recover();
+  }
+  // ---- expressions --------------------------------------------------------------------------
+  errorExpression(at) {
+    return { kind: "ErrorExpression", start: at, end: at };
+  }
+  /** At a `?` or `:` of a ternary, possibly on the next line. */
+  atTernaryPart(kind) {
+    if (this.at(kind)) return true;
+    if (this.at("NewLine") && this.peekPastNewlines().kind === kind) {
+      this.skipNewlines();
+      return true;
+    }
+    return false;
+  }
+  parseExpression() {
+    const t = this.cur();
+    if (t.kind === "Identifier" && this.peek().kind === "Arrow") {
+      this.next();
+      this.next();
+      const body = this.parseExpression();
+      return { kind: "Lambda", params: [{ kind: "Identifier", name: t.text, start: t.start, end: t.end }], body, start: t.start, end: this.lastEnd() };
+    }
+    if (t.kind === "LeftParen" && this.isLambdaParams()) return this.parseLambda();
+    const condition = this.parseBinary(1);
+    if (!this.atTernaryPart("Question")) return condition;
+    this.next();
+    this.skipNewlines();
+    const consequent = this.parseExpression();
+    let alternate;
+    if (this.atTernaryPart("Colon")) {
+      this.next();
+      this.skipNewlines();
+      alternate = this.parseExpression();
+    } else {
+      this.errorHere("BCP018", 'Expected the ":" character at this location.');
+      alternate = this.errorExpression(this.cur().start);
+    }
+    return { kind: "Ternary", condition, consequent, alternate, start: condition.start, end: this.lastEnd() };
+  }
+  /** At `(`: is this the parameter list of a lambda (`(a, b) =>`)? */
+  isLambdaParams() {
+    let depth = 0;
+    for (let j = this.i; j < this.tokens.length; j++) {
+      const k = this.tokens[j].kind;
+      if (k === "LeftParen") depth++;
+      else if (k === "RightParen") {
+        depth--;
+        if (depth === 0) {
+          let n2 = j + 1;
+          while (this.tokens[n2].kind === "NewLine") n2++;
+          return this.tokens[n2].kind === "Arrow";
+        }
+      } else if (k !== "Identifier" && k !== "Comma" && k !== "NewLine") {
+        return false;
+      }
+    }
+    return false;
+  }
+  parseLambda() {
+    const open2 = this.next();
+    this.nlSkip++;
+    const params = [];
+    while (this.at("Identifier")) {
+      const p = this.next();
+      params.push({ kind: "Identifier", name: p.text, start: p.start, end: p.end });
+      if (this.at("Comma")) this.next();
+    }
+    this.nlSkip--;
+    this.expect("RightParen", ")");
+    this.skipNewlines();
+    this.expect("Arrow", "=>");
+    const body = this.parseExpression();
+    return { kind: "Lambda", params, body, start: open2.start, end: this.lastEnd() };
+  }
+  parseBinary(minPrecedence) {
+    let left = this.parseUnary();
+    for (; ; ) {
+      const op = BINARY_PRECEDENCE[this.cur().kind];
+      if (!op || op[0] < minPrecedence) return left;
+      this.next();
+      const right = this.parseBinary(op[0] + 1);
+      left = { kind: "Binary", operator: op[1], left, right, start: left.start, end: this.lastEnd() };
+    }
+  }
+  parseUnary() {
+    const t = this.cur();
+    if (t.kind === "Exclamation" || t.kind === "Minus") {
+      this.next();
+      const operand = this.parseUnary();
+      return { kind: "Unary", operator: t.kind === "Minus" ? "-" : "!", operand, start: t.start, end: this.lastEnd() };
+    }
+    return this.parsePostfix(this.parsePrimary());
+  }
+  parsePostfix(expr) {
+    for (; ; ) {
+      const t = this.cur();
+      switch (t.kind) {
+        case "Dot": {
+          this.next();
+          let safe = false;
+          if (this.at("Question")) {
+            this.next();
+            safe = true;
+          }
+          const property = this.identifier("BCP020", "Expected a function or property name at this location.");
+          if (!property.name) {
+            return { kind: "Member", object: expr, property, safe, start: expr.start, end: this.lastEnd() };
+          }
+          const member2 = { kind: "Member", object: expr, property, safe, start: expr.start, end: this.lastEnd() };
+          expr = this.at("LeftParen") ? this.parseCall(member2) : member2;
+          break;
+        }
+        case "LeftSquare": {
+          this.next();
+          let safe = false;
+          let fromEnd = false;
+          if (this.at("Question")) {
+            this.next();
+            safe = true;
+          }
+          if (this.at("Hat")) {
+            this.next();
+            fromEnd = true;
+          }
+          let index;
+          if (this.at("RightSquare")) {
+            this.errorHere("BCP117", "An empty indexer is not allowed. Specify a valid expression.");
+            index = this.errorExpression(this.cur().start);
+          } else {
+            this.nlSkip++;
+            index = this.parseExpression();
+            this.nlSkip--;
+          }
+          if (!this.expect("RightSquare", "]")) {
+            this.recover();
+            return { kind: "Index", object: expr, index, safe, fromEnd, start: expr.start, end: this.lastEnd() };
+          }
+          expr = { kind: "Index", object: expr, index, safe, fromEnd, start: expr.start, end: this.lastEnd() };
+          break;
+        }
+        case "DoubleColon": {
+          this.next();
+          const property = this.identifier("BCP020", "Expected a function or property name at this location.");
+          expr = { kind: "ResourceAccess", object: expr, property, start: expr.start, end: this.lastEnd() };
+          if (!property.name) return expr;
+          break;
+        }
+        case "Exclamation":
+          this.next();
+          expr = { kind: "NonNull", expression: expr, start: expr.start, end: t.end };
+          break;
+        default:
+          return expr;
+      }
+    }
+  }
+  parseCall(callee) {
+    const args = [];
+    this.next();
+    this.nlSkip++;
+    if (!this.at("RightParen")) {
+      for (; ; ) {
+        const before2 = this.i;
+        args.push(this.parseExpression());
+        if (this.at("Comma")) {
+          this.next();
+          continue;
+        }
+        if (this.at("RightParen") || this.at("EndOfFile")) break;
+        this.errorHere("BCP236", "Expected a new line or comma character at this location.");
+        this.nlSkip--;
+        this.recover();
+        this.nlSkip++;
+        if (this.i === before2 || !this.at("Comma")) break;
+      }
+    }
+    this.nlSkip--;
+    this.expect("RightParen", ")");
+    return {
+      kind: "Call",
+      callee,
+      args,
+      start: callee.start,
+      end: this.lastEnd()
+    };
+  }
+  parsePrimary() {
+    const t = this.cur();
+    switch (t.kind) {
+      case "Identifier": {
+        this.next();
+        if (t.text.length > MAX_IDENTIFIER_LENGTH) {
+          this.error(t.start, t.end, "BCP024", `The identifier exceeds the limit of ${MAX_IDENTIFIER_LENGTH}. Reduce the length of the identifier.`);
+        }
+        const id = { kind: "Identifier", name: t.text, start: t.start, end: t.end };
+        if (this.at("LeftParen")) return this.parseCall(id);
+        return id;
+      }
+      case "Integer": {
+        this.next();
+        let value = Number(t.text);
+        if (t.text.length >= 19 && BigInt(t.text) > MAX_INT64 + (this.tokens[this.i - 2]?.kind === "Minus" ? 1n : 0n)) {
+          this.error(t.start, t.end, "BCP010", "Expected a valid 64-bit signed integer.");
+          value = Number.NaN;
+        }
+        return { kind: "Integer", value, start: t.start, end: t.end };
+      }
+      case "TrueKeyword":
+      case "FalseKeyword":
+        this.next();
+        return { kind: "Boolean", value: t.kind === "TrueKeyword", start: t.start, end: t.end };
+      case "NullKeyword":
+        this.next();
+        return { kind: "Null", start: t.start, end: t.end };
+      case "StringComplete":
+      case "StringLeftPiece":
+        return this.parseString();
+      case "LeftBrace":
+        return this.parseObject();
+      case "LeftSquare":
+        return this.parseArrayOrFor();
+      case "LeftParen": {
+        this.next();
+        this.nlSkip++;
+        const expression = this.parseExpression();
+        if (this.at("Comma")) {
+          this.errorHere("BCP243", "Parentheses must contain exactly one expression.");
+          while (!this.at("RightParen") && !this.at("EndOfFile")) {
+            const before2 = this.i;
+            this.next();
+            this.parseExpression();
+            if (this.i === before2) break;
+          }
+        }
+        this.nlSkip--;
+        this.expect("RightParen", ")");
+        return { kind: "Paren", expression, start: t.start, end: this.lastEnd() };
+      }
+      default: {
+        this.errorHere("BCP009", "Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.");
+        switch (t.kind) {
+          case "NewLine":
+          case "EndOfFile":
+          case "RightBrace":
+          case "RightParen":
+          case "RightSquare":
+          case "Comma":
+          case "Colon":
+          case "StringMiddlePiece":
+          case "StringRightPiece":
+            return this.errorExpression(t.start);
+          default:
+            this.next();
+            return { kind: "ErrorExpression", start: t.start, end: t.end };
+        }
+      }
+    }
+  }
+  parseString() {
+    const first = this.next();
+    const dollars = stringDollars(first.text);
+    const parts = [cookPiece(first.text, first.kind, dollars)];
+    const expressions = [];
+    if (first.kind === "StringLeftPiece") {
+      const saved = this.nlSkip;
+      this.nlSkip = 0;
+      for (; ; ) {
+        expressions.push(this.parseExpression());
+        const t = this.cur();
+        if (t.kind === "StringMiddlePiece") {
+          this.next();
+          parts.push(cookPiece(t.text, t.kind, dollars));
+          continue;
+        }
+        if (t.kind === "StringRightPiece") {
+          this.next();
+          parts.push(cookPiece(t.text, t.kind, dollars));
+          if (t.start === t.end) this.error(first.start, t.start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
+          break;
+        }
+        this.errorHere("BCP064", "Found unexpected tokens in interpolated expression.");
+        parts.push("");
+        while (!this.at("StringRightPiece") && !this.at("NewLine") && !this.at("EndOfFile") && !this.at("StringMiddlePiece")) this.next();
+        if (this.at("StringRightPiece")) this.next();
+        break;
+      }
+      this.nlSkip = saved;
+    }
+    const node = { kind: "String", parts, expressions, start: first.start, end: this.lastEnd() };
+    if (dollars >= 0) node.multiline = true;
+    return node;
+  }
+  parseObject() {
+    const open2 = this.next();
+    const properties = [];
+    const saved = this.nlSkip;
+    this.nlSkip = 0;
+    for (; ; ) {
+      this.skipNewlines();
+      const t = this.cur();
+      if (t.kind === "RightBrace" || t.kind === "EndOfFile") break;
+      const before2 = this.i;
+      const itemStart = t.start;
+      const decorators = this.parseDecorators();
+      const k = this.cur();
+      if (k.kind === "Ellipsis") {
+        properties.push(this.parseSpread());
+      } else if (k.kind === "Identifier" && k.text === "resource" && this.peek().kind === "Identifier") {
+        properties.push(this.parseResource(itemStart, decorators));
+      } else if (k.kind === "Identifier" || k.kind === "StringComplete" || k.kind === "StringLeftPiece" || k.kind === "TrueKeyword" || k.kind === "FalseKeyword" || k.kind === "NullKeyword") {
+        let key2;
+        if (k.kind === "StringComplete" || k.kind === "StringLeftPiece") key2 = this.parseString();
+        else {
+          this.next();
+          key2 = { kind: "Identifier", name: k.text, start: k.start, end: k.end };
+        }
+        let value;
+        if (this.expect("Colon", ":")) value = this.parseExpression();
+        else {
+          value = this.errorExpression(this.cur().start);
+          this.recover();
+        }
+        const property = { kind: "Property", decorators, key: key2, value, start: itemStart, end: this.lastEnd() };
+        properties.push(property);
+      } else {
+        this.errorHere("BCP022", "Expected a property name at this location.");
+        this.recover();
+        if (this.at("Comma")) this.next();
+        if (this.i === before2) this.next();
+        continue;
+      }
+      this.endOfItem("RightBrace");
+      if (this.i === before2) this.next();
+    }
+    this.nlSkip = saved;
+    this.expect("RightBrace", "}");
+    return { kind: "Object", properties, start: open2.start, end: this.lastEnd() };
+  }
+  parseSpread() {
+    const dots = this.next();
+    const expression = this.parseExpression();
+    return { kind: "Spread", expression, start: dots.start, end: this.lastEnd() };
+  }
+  parseArrayOrFor() {
+    const open2 = this.next();
+    const saved = this.nlSkip;
+    this.nlSkip = 0;
+    if (this.at("NewLine")) {
+      const after = this.peekPastNewlines();
+      if (after.kind === "Identifier" && after.text === "for") this.skipNewlines();
+    }
+    if (this.atKeyword("for")) {
+      const node = this.parseForRest(open2.start);
+      this.nlSkip = saved;
+      return node;
+    }
+    const items = [];
+    for (; ; ) {
+      this.skipNewlines();
+      const t = this.cur();
+      if (t.kind === "RightSquare" || t.kind === "EndOfFile") break;
+      const before2 = this.i;
+      if (t.kind === "Comma") {
+        this.errorHere("BCP009", "Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.");
+        this.next();
+        continue;
+      }
+      this.parseDecorators();
+      items.push(this.at("Ellipsis") ? this.parseSpread() : this.parseExpression());
+      this.endOfItem("RightSquare");
+      if (this.i === before2) this.next();
+    }
+    this.nlSkip = saved;
+    this.expect("RightSquare", "]");
+    return { kind: "Array", items, start: open2.start, end: this.lastEnd() };
+  }
+  /** After `[`, at `for`: `for x in xs: body]`, `for (x, i) in xs: body]`. */
+  parseForRest(start) {
+    this.next();
+    let item;
+    let index;
+    if (this.at("Identifier")) {
+      item = this.identifier("", "");
+    } else if (this.at("LeftParen")) {
+      const open2 = this.next();
+      this.nlSkip++;
+      const names = [];
+      while (this.at("Identifier")) {
+        names.push(this.identifier("", ""));
+        if (this.at("Comma")) this.next();
+        else break;
+      }
+      this.nlSkip--;
+      if (this.expect("RightParen", ")") && names.length !== 2) {
+        this.error(open2.start, this.lastEnd(), "BCP249", `Expected loop variable block to consist of exactly 2 elements (item variable and index variable), but found ${names.length}.`);
+      }
+      item = names[0];
+      index = names[1];
+    } else {
+      this.errorHere("BCP162", 'Expected a loop item variable identifier or "(" at this location.');
+    }
+    let iterable;
+    if (this.atKeyword("in")) {
+      this.next();
+      iterable = this.parseExpression();
+    } else {
+      this.errorHere("BCP012", 'Expected the "in" keyword at this location.');
+      iterable = this.errorExpression(this.cur().start);
+    }
+    let body;
+    if (this.expect("Colon", ":")) {
+      body = this.atKeyword("if") ? this.parseIf() : this.parseExpression();
+    } else {
+      body = this.errorExpression(this.cur().start);
+    }
+    if (!this.at("RightSquare")) {
+      if (!(this.at("NewLine") && this.peekPastNewlines().kind === "RightSquare")) {
+        this.errorHere("BCP018", 'Expected the "]" character at this location.');
+        this.recover();
+      }
+      this.skipNewlines();
+    }
+    if (this.at("RightSquare")) this.next();
+    const node = { kind: "For", iterable, body, start, end: this.lastEnd() };
+    if (item) node.item = item;
+    if (index) node.index = index;
+    return node;
+  }
+  parseIf() {
+    const kw = this.next();
+    let condition;
+    if (this.at("LeftParen")) {
+      condition = this.parsePrimary();
+    } else {
+      this.errorHere("BCP018", 'Expected the "(" character at this location.');
+      condition = this.errorExpression(this.cur().start);
+    }
+    let body;
+    if (this.at("LeftBrace")) body = this.parseObject();
+    else {
+      this.errorHere("BCP018", 'Expected the "{" character at this location.');
+      body = this.errorExpression(this.cur().start);
+      this.recover();
+    }
+    return { kind: "If", condition, body, start: kw.start, end: this.lastEnd() };
+  }
+};
+function stringDollars(first) {
+  let i = 0;
+  while (first.charCodeAt(i) === 36) i++;
+  return first.startsWith("'''", i) ? i : -1;
+}
+function cookPiece(text, kind, dollars = stringDollars(text)) {
+  const opening = kind === "StringComplete" || kind === "StringLeftPiece";
+  const closing = kind === "StringComplete" || kind === "StringRightPiece";
+  if (dollars >= 0) {
+    let start2 = opening ? dollars + 3 : 1;
+    let end2 = text.length;
+    if (closing) {
+      if (end2 - 3 >= start2 && text.endsWith("'''")) end2 -= 3;
+    } else {
+      end2 -= dollars + 1;
+    }
+    if (opening) {
+      if (text.charCodeAt(start2) === 13 && text.charCodeAt(start2 + 1) === 10) start2 += 2;
+      else if (text.charCodeAt(start2) === 10) start2 += 1;
+    }
+    return end2 > start2 ? text.slice(start2, end2) : "";
+  }
+  const start = 1;
+  let end = text.length;
+  if (!closing) end -= 2;
+  else if (end - 1 >= start && text.charCodeAt(end - 1) === 39 && !escapedAt(text, end - 1)) end -= 1;
+  let out = "";
+  let run = start;
+  for (let i = start; i < end; i++) {
+    if (text.charCodeAt(i) !== 92) continue;
+    out += text.slice(run, i);
+    const e = text[i + 1];
+    if (e === "u" && text[i + 2] === "{") {
+      const close = text.indexOf("}", i + 3);
+      const code = close > 0 ? parseInt(text.slice(i + 3, close), 16) : Number.NaN;
+      if (Number.isFinite(code) && code <= 1114111) {
+        out += String.fromCodePoint(code);
+        i = close;
+        run = i + 1;
+        continue;
+      }
+    }
+    out += e !== void 0 && e in ESCAPES ? ESCAPES[e] : e ?? "";
+    i++;
+    run = i + 1;
+  }
+  return out + (end > run ? text.slice(run, end) : "");
+}
+function escapedAt(text, i) {
+  let n2 = 0;
+  while (i - 1 - n2 >= 0 && text.charCodeAt(i - 1 - n2) === 92) n2++;
+  return n2 % 2 === 1;
+}
+
+// src/syntax/hcl/lexer.ts
+var tokenNames = [
+  "end of file",
+  "newline",
+  "identifier",
+  "number",
+  `'"'`,
+  "heredoc",
+  "'{'",
+  "'}'",
+  "'['",
+  "']'",
+  "'('",
+  "')'",
+  "','",
+  "'.'",
+  "'...'",
+  "'='",
+  "'=='",
+  "'!'",
+  "'!='",
+  "'<'",
+  "'<='",
+  "'>'",
+  "'>='",
+  "'+'",
+  "'-'",
+  "'*'",
+  "'/'",
+  "'%'",
+  "'&&'",
+  "'||'",
+  "'?'",
+  "':'",
+  "'::'",
+  "'=>'",
+  "'~}'",
+  "invalid character"
+];
+var ID_START = new RegExp("^\\p{ID_Start}$", "u");
+var ID_CONTINUE = new RegExp("^\\p{ID_Continue}$", "u");
+function isIdentStartAt(text, i) {
+  const c = text.charCodeAt(i);
+  if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c === 95) return true;
+  if (!(c >= 128)) return false;
+  const cp = text.codePointAt(i);
+  return ID_START.test(String.fromCodePoint(cp));
+}
+function identContinueLength(text, i) {
+  const c = text.charCodeAt(i);
+  if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 95 || c === 45) {
+    return 1;
+  }
+  if (c < 128 || Number.isNaN(c)) return 0;
+  const cp = text.codePointAt(i);
+  if (!ID_CONTINUE.test(String.fromCodePoint(cp))) return 0;
+  return cp > 65535 ? 2 : 1;
 }
 function isDigit(c) {
   return c >= 48 && c <= 57;
 }
-var Parser = class {
-  constructor(text, start, end) {
+var Lexer = class {
+  constructor(text, start = 0) {
     this.text = text;
-    this.end = end;
     this.pos = start;
   }
   text;
-  end;
   pos;
-  depth = 0;
-  fail(message, offset = this.pos) {
-    throw new ParseFailure(message, offset);
-  }
-  skipWs() {
-    while (this.pos < this.end) {
-      const c = this.text.charCodeAt(this.pos);
-      if (c === 32 || c === 9 || c === 10 || c === 13 || c > 127 && UNICODE_SPACE.test(this.text[this.pos])) this.pos++;
-      else break;
-    }
-  }
-  peek() {
-    return this.pos < this.end ? this.text.charCodeAt(this.pos) : -1;
-  }
-  expression() {
-    if (++this.depth > MAX_DEPTH) this.fail("expression nested too deeply");
-    let e = this.primary();
+  type = 0 /* EOF */;
+  start = 0;
+  end = 0;
+  /** For `OHeredoc`: the marker and whether it is the indented (`<<-`) form. */
+  heredocMarker = "";
+  heredocIndent = false;
+  comments = [];
+  /** Comments are recorded once even when lookahead lexes the same text twice. */
+  commentHighWater = -1;
+  /** Lexes the next token, skipping spaces and comments. Newlines are tokens. */
+  next() {
+    const text = this.text;
+    const len = text.length;
+    let i = this.pos;
     for (; ; ) {
-      this.skipWs();
-      const c = this.peek();
-      if (c === 46) {
-        this.pos++;
-        this.skipWs();
-        const nameStart = this.pos;
-        const name = this.identifier("a property name");
-        e = { kind: "property", object: e, name, nameSpan: { start: nameStart, end: this.pos }, start: e.start, end: this.pos };
-      } else if (c === 91) {
-        this.pos++;
-        this.skipWs();
-        const index = this.expression();
-        this.skipWs();
-        if (this.peek() !== 93) this.fail("expected ']'");
-        this.pos++;
-        e = { kind: "index", object: e, index, start: e.start, end: this.pos };
-      } else break;
-    }
-    this.depth--;
-    return e;
-  }
-  identifier(what) {
-    const s2 = this.pos;
-    if (!isIdentStart(this.peek())) this.fail(`expected ${what}`);
-    while (this.pos < this.end && isIdentPart(this.text.charCodeAt(this.pos))) this.pos++;
-    return this.text.slice(s2, this.pos);
-  }
-  primary() {
-    const start = this.pos;
-    const c = this.peek();
-    if (c === -1) this.fail("expected an expression");
-    if (c === 39) return this.stringLit();
-    if (isDigit(c) || c === 45 || c === 43) return this.numberLit();
-    if (isIdentStart(c)) {
-      let name = this.identifier("a function name");
-      let namespace;
-      this.skipWs();
-      if (this.peek() === 46) {
-        const save = this.pos;
-        this.pos++;
-        this.skipWs();
-        if (isIdentStart(this.peek())) {
-          namespace = name;
-          name = this.identifier("a function name");
-          this.skipWs();
-        } else this.pos = save;
+      const c2 = text.charCodeAt(i);
+      if (c2 === 32 || c2 === 9) {
+        i++;
+        continue;
       }
-      if (this.peek() !== 40) {
-        if (namespace === void 0) {
-          const lower2 = name.toLowerCase();
-          if (lower2 === "true" || lower2 === "false") return { kind: "bool", value: lower2 === "true", start, end: this.pos };
-          if (lower2 === "null") return { kind: "null", start, end: this.pos };
+      if (c2 === 35 || c2 === 47 && text.charCodeAt(i + 1) === 47) {
+        const s2 = i;
+        while (i < len) {
+          const d = text.charCodeAt(i);
+          if (d === 10 || d === 13 && text.charCodeAt(i + 1) === 10) break;
+          i++;
         }
-        this.fail(`expected '(' after '${name}'`);
+        this.comment(s2, i);
+        continue;
       }
-      this.pos++;
-      const args = [];
-      this.skipWs();
-      if (this.peek() === 41) this.pos++;
-      else {
-        for (; ; ) {
-          this.skipWs();
-          args.push(this.expression());
-          this.skipWs();
-          const d = this.peek();
-          if (d === 44) {
-            this.pos++;
-            continue;
-          }
-          if (d === 41) {
-            this.pos++;
-            break;
-          }
-          this.fail(d === -1 ? `missing ')' to close '${name}('` : `expected ',' or ')'`);
-        }
+      if (c2 === 47 && text.charCodeAt(i + 1) === 42) {
+        const s2 = i;
+        const close = text.indexOf("*/", i + 2);
+        i = close < 0 ? len : close + 2;
+        this.comment(s2, i);
+        continue;
       }
-      const call2 = { kind: "call", name, args, start, end: this.pos };
-      if (namespace !== void 0) call2.namespace = namespace;
-      return call2;
+      if (c2 === 65279 && i === 0) {
+        i++;
+        continue;
+      }
+      break;
     }
-    this.fail(`unexpected '${this.text[this.pos]}'`);
+    this.start = i;
+    if (i >= len) {
+      this.pos = this.end = len;
+      return this.type = 0 /* EOF */;
+    }
+    const c = text.charCodeAt(i);
+    let t;
+    let n2 = 1;
+    switch (c) {
+      case 10:
+        t = 1 /* Newline */;
+        break;
+      case 13:
+        if (text.charCodeAt(i + 1) === 10) {
+          t = 1 /* Newline */;
+          n2 = 2;
+        } else t = 35 /* Invalid */;
+        break;
+      case 34:
+        t = 4 /* OQuote */;
+        break;
+      case 123:
+        t = 6 /* LBrace */;
+        break;
+      case 125:
+        t = 7 /* RBrace */;
+        break;
+      case 91:
+        t = 8 /* LBrack */;
+        break;
+      case 93:
+        t = 9 /* RBrack */;
+        break;
+      case 40:
+        t = 10 /* LParen */;
+        break;
+      case 41:
+        t = 11 /* RParen */;
+        break;
+      case 44:
+        t = 12 /* Comma */;
+        break;
+      case 46:
+        if (text.charCodeAt(i + 1) === 46 && text.charCodeAt(i + 2) === 46) {
+          t = 14 /* Ellipsis */;
+          n2 = 3;
+        } else t = 13 /* Dot */;
+        break;
+      case 61: {
+        const d = text.charCodeAt(i + 1);
+        if (d === 61) {
+          t = 16 /* Eq */;
+          n2 = 2;
+        } else if (d === 62) {
+          t = 33 /* FatArrow */;
+          n2 = 2;
+        } else t = 15 /* Assign */;
+        break;
+      }
+      case 33:
+        if (text.charCodeAt(i + 1) === 61) {
+          t = 18 /* NotEq */;
+          n2 = 2;
+        } else t = 17 /* Not */;
+        break;
+      case 60:
+        if (text.charCodeAt(i + 1) === 61) {
+          t = 20 /* Le */;
+          n2 = 2;
+        } else if (text.charCodeAt(i + 1) === 60) {
+          const h = this.heredocStart(i);
+          if (h > 0) {
+            t = 5 /* OHeredoc */;
+            n2 = h - i;
+          } else {
+            t = 35 /* Invalid */;
+            n2 = 2;
+          }
+        } else t = 19 /* Lt */;
+        break;
+      case 62:
+        if (text.charCodeAt(i + 1) === 61) {
+          t = 22 /* Ge */;
+          n2 = 2;
+        } else t = 21 /* Gt */;
+        break;
+      case 43:
+        t = 23 /* Plus */;
+        break;
+      case 45:
+        t = 24 /* Minus */;
+        break;
+      case 42:
+        t = 25 /* Star */;
+        break;
+      case 47:
+        t = 26 /* Slash */;
+        break;
+      case 37:
+        t = 27 /* Percent */;
+        break;
+      case 38:
+        if (text.charCodeAt(i + 1) === 38) {
+          t = 28 /* And */;
+          n2 = 2;
+        } else t = 35 /* Invalid */;
+        break;
+      case 124:
+        if (text.charCodeAt(i + 1) === 124) {
+          t = 29 /* Or */;
+          n2 = 2;
+        } else t = 35 /* Invalid */;
+        break;
+      case 63:
+        t = 30 /* Question */;
+        break;
+      case 58:
+        if (text.charCodeAt(i + 1) === 58) {
+          t = 32 /* DoubleColon */;
+          n2 = 2;
+        } else t = 31 /* Colon */;
+        break;
+      case 126:
+        if (text.charCodeAt(i + 1) === 125) {
+          t = 34 /* TildeRBrace */;
+          n2 = 2;
+        } else t = 35 /* Invalid */;
+        break;
+      default:
+        if (isDigit(c)) {
+          t = 3 /* Number */;
+          n2 = this.numberEnd(i) - i;
+        } else if (isIdentStartAt(text, i)) {
+          t = 2 /* Ident */;
+          let j = i + (text.charCodeAt(i) >= 55296 && text.charCodeAt(i) <= 56319 ? 2 : 1);
+          for (; ; ) {
+            const k = identContinueLength(text, j);
+            if (k === 0) break;
+            j += k;
+          }
+          n2 = j - i;
+        } else {
+          t = 35 /* Invalid */;
+          n2 = c >= 55296 && c <= 56319 && i + 1 < len ? 2 : 1;
+        }
+    }
+    this.end = i + n2;
+    this.pos = this.end;
+    return this.type = t;
   }
-  stringLit() {
-    const start = this.pos;
-    this.pos++;
-    let value = "";
-    let chunk = this.pos;
+  comment(start, end) {
+    if (start > this.commentHighWater) {
+      this.commentHighWater = start;
+      this.comments.push({ start, end, text: this.text.slice(start, end) });
+    }
+  }
+  /** `digits ('.' digits)? ([eE] [+-]? digits)?` */
+  numberEnd(i) {
+    const text = this.text;
+    while (isDigit(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
+      i += 2;
+      while (isDigit(text.charCodeAt(i))) i++;
+    }
+    const e = text.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      let j = i + 1;
+      const s2 = text.charCodeAt(j);
+      if (s2 === 43 || s2 === 45) j++;
+      if (isDigit(text.charCodeAt(j))) {
+        j++;
+        while (isDigit(text.charCodeAt(j))) j++;
+        i = j;
+      }
+    }
+    return i;
+  }
+  /** At `<<`: the end of `<<-?IDENT` when a newline follows it, else -1. */
+  heredocStart(i) {
+    const text = this.text;
+    let j = i + 2;
+    const indent = text.charCodeAt(j) === 45;
+    if (indent) j++;
+    if (!isIdentStartAt(text, j)) return -1;
+    const s2 = j;
+    j++;
     for (; ; ) {
-      if (this.pos >= this.end) this.fail("unterminated string", start);
-      if (this.text.charCodeAt(this.pos) === 39) {
-        if (this.pos + 1 < this.end && this.text.charCodeAt(this.pos + 1) === 39) {
-          value += this.text.slice(chunk, this.pos + 1);
-          this.pos += 2;
-          chunk = this.pos;
-          continue;
-        }
-        value += this.text.slice(chunk, this.pos);
-        this.pos++;
-        return { kind: "string", value, start, end: this.pos };
-      }
-      this.pos++;
+      const k = identContinueLength(text, j);
+      if (k === 0) break;
+      j += k;
     }
+    const c = text.charCodeAt(j);
+    if (c !== 10 && !(c === 13 && text.charCodeAt(j + 1) === 10)) return -1;
+    this.heredocMarker = text.slice(s2, j);
+    this.heredocIndent = indent;
+    return j;
   }
-  numberLit() {
-    const start = this.pos;
-    if (this.peek() === 45 || this.peek() === 43) this.pos++;
-    if (!isDigit(this.peek())) this.fail("expected a number");
-    while (isDigit(this.peek())) this.pos++;
-    if (this.peek() === 46 && isDigit(this.pos + 1 < this.end ? this.text.charCodeAt(this.pos + 1) : -1)) {
-      this.pos++;
-      while (isDigit(this.peek())) this.pos++;
-    }
-    return { kind: "number", value: Number(this.text.slice(start, this.pos)), start, end: this.pos };
+  /** The length of the decimal digit run at `i` (for the legacy index `a.0.1`). */
+  digitsEnd(i) {
+    const text = this.text;
+    while (isDigit(text.charCodeAt(i))) i++;
+    return i;
+  }
+  /** The text of the current token. */
+  tokenText() {
+    return this.text.slice(this.start, this.end);
   }
 };
+
+// src/syntax/hcl/parser.ts
+var BINARY = {
+  [29 /* Or */]: ["||", 1],
+  [28 /* And */]: ["&&", 2],
+  [16 /* Eq */]: ["==", 3],
+  [18 /* NotEq */]: ["!=", 3],
+  [19 /* Lt */]: ["<", 4],
+  [20 /* Le */]: ["<=", 4],
+  [21 /* Gt */]: [">", 4],
+  [22 /* Ge */]: [">=", 4],
+  [23 /* Plus */]: ["+", 5],
+  [24 /* Minus */]: ["-", 5],
+  [25 /* Star */]: ["*", 6],
+  [26 /* Slash */]: ["/", 6],
+  [27 /* Percent */]: ["%", 6]
+};
+function parseHcl(text) {
+  const p = new Parser2(text);
+  return p.parseFile();
+}
+function parseHclExpression(text) {
+  const p = new Parser2(text);
+  return p.parseStandaloneExpression();
+}
+function parseHclTemplate(text) {
+  const p = new Parser2(text);
+  return p.parseStandaloneTemplate();
+}
+var Parser2 = class {
+  constructor(text) {
+    this.text = text;
+    this.lx = new Lexer(text);
+  }
+  text;
+  lx;
+  errors = [];
+  /** Set by the first error of an item; cleared when recovery resumes. Silences cascades. */
+  failed = false;
+  /** Whether newlines are tokens (bodies and object constructors) or skipped (brackets). */
+  nl = [true];
+  nlOn = true;
+  /** The current token is lexed lazily: `fetched` says whether `tt/ts/te` are valid. */
+  fetched = false;
+  tt = 0 /* EOF */;
+  ts = 0;
+  te = 0;
+  // ---- token plumbing ----
+  peek() {
+    if (!this.fetched) {
+      const lx = this.lx;
+      let t = lx.next();
+      if (!this.nlOn) while (t === 1 /* Newline */) t = lx.next();
+      this.tt = t;
+      this.ts = lx.start;
+      this.te = lx.end;
+      this.fetched = true;
+    }
+    return this.tt;
+  }
+  /** Consumes the current token (which must have been peeked). */
+  advance() {
+    this.fetched = false;
+  }
+  /** Moves to an absolute offset, dropping any peeked token. */
+  seek(pos) {
+    this.lx.pos = pos;
+    this.fetched = false;
+  }
+  /** The token after the current one, without consuming either. */
+  peek2() {
+    this.peek();
+    const save = this.lx.pos;
+    const lx = this.lx;
+    let t = lx.next();
+    if (!this.nlOn) while (t === 1 /* Newline */) t = lx.next();
+    lx.pos = save;
+    return t;
+  }
+  pushNl(on) {
+    this.nl.push(on);
+    this.nlOn = on;
+  }
+  popNl() {
+    this.nl.pop();
+    this.nlOn = this.nl[this.nl.length - 1] ?? true;
+  }
+  error(start, end, message) {
+    if (this.failed) return;
+    this.failed = true;
+    this.errors.push({ start, end, message });
+  }
+  unexpected(what) {
+    const t = this.peek();
+    this.error(this.ts, this.te, `Expected ${what}, found ${this.describe(t)}.`);
+  }
+  describe(t) {
+    if (t === 2 /* Ident */ || t === 3 /* Number */ || t === 35 /* Invalid */) {
+      return `${tokenNames[t]} '${this.text.slice(this.ts, this.te)}'`;
+    }
+    return tokenNames[t];
+  }
+  expect(t, what) {
+    if (this.peek() === t) {
+      this.advance();
+      return true;
+    }
+    this.unexpected(what);
+    return false;
+  }
+  // ---- file and bodies ----
+  parseFile() {
+    const body = this.parseBody(false);
+    const len = this.text.length;
+    body.start = 0;
+    body.end = len;
+    return {
+      kind: "File",
+      start: 0,
+      end: len,
+      body,
+      errors: this.errors,
+      comments: this.lx.comments,
+      syntax: "native"
+    };
+  }
+  parseStandaloneExpression() {
+    this.pushNl(false);
+    const expression = this.parseExpression();
+    if (this.peek() !== 0 /* EOF */) this.unexpected("the end of the expression");
+    return { expression, errors: this.errors };
+  }
+  parseStandaloneTemplate() {
+    const parts = this.scanTemplate(0, "json");
+    const template = {
+      kind: "Template",
+      start: 0,
+      end: this.text.length,
+      parts: this.nestTemplate(parts.parts)
+    };
+    return { template, errors: this.errors };
+  }
+  /** Parses items up to `}` (nested) or EOF (top level). The closing brace is not consumed. */
+  parseBody(nested) {
+    const items = [];
+    const start = this.fetched ? this.ts : this.lx.pos;
+    for (; ; ) {
+      const t = this.peek();
+      if (t === 1 /* Newline */) {
+        this.advance();
+        continue;
+      }
+      if (t === 0 /* EOF */) break;
+      if (t === 7 /* RBrace */) {
+        if (nested) break;
+        this.error(this.ts, this.te, "Unexpected '}': no block is open here.");
+        this.advance();
+        this.failed = false;
+        continue;
+      }
+      const itemStart = this.ts;
+      const item = this.parseItem();
+      if (item) items.push(item);
+      if (this.failed) {
+        this.recover(itemStart);
+        this.failed = false;
+      }
+    }
+    const end = this.fetched ? this.ts : this.lx.pos;
+    return { kind: "Body", start, end, items };
+  }
+  /** One attribute or block, including its terminating newline (not consumed when `}` or EOF). */
+  parseItem() {
+    if (this.peek() !== 2 /* Ident */) {
+      this.unexpected("an attribute name or block type");
+      return void 0;
+    }
+    const nameStart = this.ts;
+    const nameEnd = this.te;
+    const name = this.text.slice(nameStart, nameEnd);
+    this.advance();
+    const t = this.peek();
+    if (t === 15 /* Assign */) {
+      this.advance();
+      const value = this.parseExpression();
+      const attr = {
+        kind: "Attribute",
+        start: nameStart,
+        end: value.end,
+        name,
+        nameSpan: { start: nameStart, end: nameEnd },
+        value
+      };
+      if (!this.failed) this.endOfItem("an attribute definition");
+      return attr;
+    }
+    if (t === 6 /* LBrace */ || t === 4 /* OQuote */ || t === 2 /* Ident */) {
+      return this.parseBlock(name, nameStart, nameEnd);
+    }
+    this.unexpected(`'=' or a block after '${name}'`);
+    return void 0;
+  }
+  endOfItem(what) {
+    const t = this.peek();
+    if (t === 1 /* Newline */) {
+      this.advance();
+      return;
+    }
+    if (t === 0 /* EOF */) return;
+    this.error(this.ts, this.te, `Expected a newline after ${what}, found ${this.describe(t)}.`);
+  }
+  parseBlock(type, typeStart, typeEnd) {
+    const labels = [];
+    for (; ; ) {
+      const t = this.peek();
+      if (t === 2 /* Ident */) {
+        labels.push({ start: this.ts, end: this.te, value: this.text.slice(this.ts, this.te) });
+        this.advance();
+      } else if (t === 4 /* OQuote */) {
+        const qs = this.ts;
+        this.advance();
+        const tpl = this.parseQuoted(qs);
+        let value = "";
+        for (const part of tpl.parts) {
+          if (part.kind === "Text") value += part.value;
+          else this.error(part.start, part.end, "Block labels cannot contain template sequences.");
+        }
+        labels.push({ start: tpl.start, end: tpl.end, value });
+      } else break;
+    }
+    const block2 = {
+      kind: "Block",
+      start: typeStart,
+      end: typeEnd,
+      type,
+      typeSpan: { start: typeStart, end: typeEnd },
+      labels,
+      body: { kind: "Body", start: typeEnd, end: typeEnd, items: [] }
+    };
+    if (this.peek() !== 6 /* LBrace */) {
+      this.unexpected(`'{' to open the '${type}' block`);
+      return block2;
+    }
+    const open2 = this.ts;
+    this.advance();
+    let body;
+    const after = this.peek();
+    if (after === 1 /* Newline */ || after === 7 /* RBrace */ || after === 0 /* EOF */) {
+      body = this.parseBody(true);
+    } else {
+      const itemStart = this.ts;
+      const item = this.parseItemInline();
+      body = {
+        kind: "Body",
+        start: itemStart,
+        end: item ? item.end : itemStart,
+        items: item ? [item] : []
+      };
+      if (!this.failed && this.peek() !== 7 /* RBrace */) {
+        this.error(
+          this.ts,
+          this.te,
+          "A single-line block holds a single attribute and must close on the same line."
+        );
+      }
+      if (this.failed) {
+        this.recover(itemStart);
+        this.failed = false;
+        if (this.peek() !== 7 /* RBrace */) {
+          const rest = this.parseBody(true);
+          appendAll(body.items, rest.items);
+          body.end = rest.end;
+        }
+      }
+    }
+    body.start = open2 + 1;
+    if (this.peek() === 7 /* RBrace */) {
+      body.end = this.ts;
+      block2.end = this.te;
+      this.advance();
+      this.endOfItem("a block definition");
+    } else {
+      this.error(this.ts, this.te, `Unclosed '${type}' block: expected '}'.`);
+      block2.end = this.ts;
+      body.end = this.ts;
+    }
+    block2.body = body;
+    return block2;
+  }
+  parseItemInline() {
+    if (this.peek() !== 2 /* Ident */) {
+      this.unexpected("an attribute in a single-line block");
+      return void 0;
+    }
+    const nameStart = this.ts;
+    const nameEnd = this.te;
+    this.advance();
+    if (this.peek() !== 15 /* Assign */) {
+      this.unexpected("'=' (a single-line block holds one attribute, not a nested block)");
+      return void 0;
+    }
+    this.advance();
+    const value = this.parseExpression();
+    return {
+      kind: "Attribute",
+      start: nameStart,
+      end: value.end,
+      name: this.text.slice(nameStart, nameEnd),
+      nameSpan: { start: nameStart, end: nameEnd },
+      value
+    };
+  }
+  /**
+   * Skips from `from` to the end of the broken item: the next newline outside brackets, or
+   * before a `}` that closes the enclosing body, or EOF.
+   */
+  recover(from) {
+    const saved = this.nl;
+    this.nl = [true];
+    this.nlOn = true;
+    this.seek(from);
+    const lx = this.lx;
+    const open2 = [];
+    for (; ; ) {
+      const t = lx.next();
+      if (t === 0 /* EOF */) break;
+      if (t === 1 /* Newline */) {
+        if (open2.length === 0) break;
+        continue;
+      }
+      if (t === 6 /* LBrace */ || t === 8 /* LBrack */ || t === 10 /* LParen */) open2.push(t);
+      else if (t === 9 /* RBrack */ || t === 11 /* RParen */ || t === 7 /* RBrace */) {
+        const opener = t === 9 /* RBrack */ ? 8 /* LBrack */ : t === 11 /* RParen */ ? 10 /* LParen */ : 6 /* LBrace */;
+        const k = open2.lastIndexOf(opener);
+        if (k >= 0) open2.length = k;
+        else if (t === 7 /* RBrace */) {
+          lx.pos = lx.start;
+          break;
+        }
+      } else if (t === 4 /* OQuote */) lx.pos = this.skipQuoted(lx.end);
+      else if (t === 5 /* OHeredoc */) lx.pos = this.skipHeredoc(lx.end, lx.heredocMarker);
+    }
+    this.nl = saved;
+    this.nlOn = saved[saved.length - 1] ?? true;
+    this.fetched = false;
+  }
+  /** The offset after the quoted string whose content starts at `i` (or at the line's end). */
+  skipQuoted(i) {
+    const text = this.text;
+    const len = text.length;
+    let depth = 0;
+    while (i < len) {
+      const c = text.charCodeAt(i);
+      if (c === 92) i += 2;
+      else if (c === 34) {
+        if (depth === 0) return i + 1;
+        i = this.skipQuoted(i + 1);
+      } else if (c === 10 && depth === 0) return text.charCodeAt(i - 1) === 13 ? i - 1 : i;
+      else if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === 123) {
+        depth++;
+        i += 2;
+      } else if (c === 123 && depth > 0) {
+        depth++;
+        i++;
+      } else if (c === 125 && depth > 0) {
+        depth--;
+        i++;
+      } else i++;
+    }
+    return len;
+  }
+  skipHeredoc(i, marker) {
+    const text = this.text;
+    const len = text.length;
+    i = lineAfter(text, i);
+    while (i < len) {
+      const e = lineEnd(text, i);
+      let s2 = i;
+      while (s2 < e && isSpace(text.charCodeAt(s2))) s2++;
+      if (e - s2 === marker.length && text.startsWith(marker, s2)) return e;
+      i = lineAfter(text, e);
+    }
+    return len;
+  }
+  // ---- expressions ----
+  parseExpression() {
+    const cond = this.parseBinary(1);
+    if (this.peek() !== 30 /* Question */ || this.failed) return cond;
+    this.advance();
+    const trueResult = this.parseExpression();
+    if (this.failed) return this.wrapError(cond.start, trueResult.end);
+    if (!this.expect(31 /* Colon */, "':' in the conditional expression")) {
+      return this.wrapError(cond.start, trueResult.end);
+    }
+    const falseResult = this.parseExpression();
+    return {
+      kind: "Conditional",
+      start: cond.start,
+      end: falseResult.end,
+      condition: cond,
+      trueResult,
+      falseResult
+    };
+  }
+  wrapError(start, end) {
+    return { kind: "ErrorExpression", start, end };
+  }
+  parseBinary(minPrec) {
+    let left = this.parseUnary();
+    for (; ; ) {
+      if (this.failed) return left;
+      const op = BINARY[this.peek()];
+      if (!op || op[1] < minPrec) return left;
+      this.advance();
+      const right = this.parseBinary(op[1] + 1);
+      left = {
+        kind: "Binary",
+        start: left.start,
+        end: right.end,
+        operator: op[0],
+        left,
+        right
+      };
+    }
+  }
+  parseUnary() {
+    const t = this.peek();
+    if (t === 24 /* Minus */ || t === 17 /* Not */) {
+      const start = this.ts;
+      this.advance();
+      const operand = this.parseUnary();
+      return {
+        kind: "Unary",
+        start,
+        end: operand.end,
+        operator: t === 24 /* Minus */ ? "-" : "!",
+        operand
+      };
+    }
+    return this.parsePostfix(this.parsePrimary());
+  }
+  parsePostfix(expr) {
+    for (; ; ) {
+      if (this.failed) return expr;
+      const t = this.peek();
+      if (t === 13 /* Dot */) {
+        const dotEnd = this.te;
+        this.advance();
+        const n2 = this.peekAttrAfterDot(dotEnd);
+        if (n2 === "splat") {
+          expr = this.parseSplat(expr, false);
+          continue;
+        }
+        if (n2 === void 0) return expr;
+        expr = n2(expr);
+      } else if (t === 8 /* LBrack */) {
+        this.advance();
+        this.pushNl(false);
+        if (this.peek() === 25 /* Star */ && this.peek2() === 9 /* RBrack */) {
+          this.advance();
+          this.peek();
+          this.advance();
+          this.popNl();
+          expr = this.parseSplat(expr, true);
+          continue;
+        }
+        const key2 = this.parseExpression();
+        if (!this.failed && this.peek() !== 9 /* RBrack */) this.unexpected("']' to close the index");
+        if (this.failed) {
+          this.popNl();
+          return { kind: "Index", start: expr.start, end: key2.end, object: expr, key: key2 };
+        }
+        const end = this.te;
+        this.advance();
+        this.popNl();
+        expr = { kind: "Index", start: expr.start, end, object: expr, key: key2 };
+      } else return expr;
+    }
+  }
+  /**
+   * After a `.`: returns a builder for `.name` or the legacy `.0`, `'splat'` for `.*`, or
+   * `undefined` after reporting an error.
+   */
+  peekAttrAfterDot(dotEnd) {
+    if (isDigit(this.text.charCodeAt(dotEnd))) {
+      const s2 = dotEnd;
+      const e = this.lx.digitsEnd(s2);
+      this.seek(e);
+      if (this.text.charCodeAt(e) === 46 && isDigit(this.text.charCodeAt(e + 1))) {
+        this.error(s2, this.lx.digitsEnd(e + 1), "Legacy index syntax cannot chain two indexes, as in `a.0.1`; write `a[0][1]`.");
+      }
+      const key2 = { kind: "Literal", start: s2, end: e, value: Number(this.text.slice(s2, e)) };
+      return (o) => ({ kind: "Index", start: o.start, end: e, object: o, key: key2 });
+    }
+    const t = this.peek();
+    if (t === 2 /* Ident */) {
+      const s2 = this.ts;
+      const e = this.te;
+      this.advance();
+      const name = this.text.slice(s2, e);
+      return (o) => ({ kind: "GetAttr", start: o.start, end: e, object: o, name });
+    }
+    if (t === 25 /* Star */) {
+      this.advance();
+      return "splat";
+    }
+    this.unexpected("an attribute name after '.'");
+    return void 0;
+  }
+  /** After `[*]` or `.*`: the traversal applied to each element. */
+  parseSplat(object, full) {
+    const markEnd = this.lx.pos;
+    let each = { kind: "Variable", start: markEnd, end: markEnd, name: "*" };
+    for (; ; ) {
+      if (this.failed) break;
+      const t = this.peek();
+      if (t === 13 /* Dot */) {
+        const dotEnd = this.te;
+        const c = this.text.charCodeAt(dotEnd);
+        if (c === 42) break;
+        this.advance();
+        const n2 = this.peekAttrAfterDot(dotEnd);
+        if (n2 === void 0 || n2 === "splat") break;
+        each = n2(each);
+      } else if (t === 8 /* LBrack */ && full) {
+        if (this.peek2() === 25 /* Star */) break;
+        this.advance();
+        this.pushNl(false);
+        const key2 = this.parseExpression();
+        if (!this.failed && this.peek() !== 9 /* RBrack */) this.unexpected("']' to close the index");
+        const end = this.failed ? key2.end : this.te;
+        if (!this.failed) this.advance();
+        this.popNl();
+        each = { kind: "Index", start: each.start, end, object: each, key: key2 };
+      } else break;
+    }
+    return { kind: "Splat", start: object.start, end: Math.max(markEnd, each.end), object, full, each };
+  }
+  parsePrimary() {
+    const t = this.peek();
+    const start = this.ts;
+    const end = this.te;
+    switch (t) {
+      case 3 /* Number */: {
+        this.advance();
+        return { kind: "Literal", start, end, value: Number(this.text.slice(start, end)) };
+      }
+      case 2 /* Ident */: {
+        this.advance();
+        const name = this.text.slice(start, end);
+        if (name === "true" || name === "false" || name === "null") {
+          return { kind: "Literal", start, end, value: name === "null" ? null : name === "true" };
+        }
+        const n2 = this.peek();
+        if (n2 === 10 /* LParen */ || n2 === 32 /* DoubleColon */) return this.parseCall(name, start, end);
+        return { kind: "Variable", start, end, name };
+      }
+      case 4 /* OQuote */:
+        this.advance();
+        return this.parseQuoted(start);
+      case 5 /* OHeredoc */: {
+        const marker = this.lx.heredocMarker;
+        const indent = this.lx.heredocIndent;
+        this.advance();
+        return this.parseHeredoc(start, end, marker, indent);
+      }
+      case 10 /* LParen */: {
+        this.advance();
+        this.pushNl(false);
+        const inner = this.parseExpression();
+        if (!this.failed) this.expect(11 /* RParen */, "')'");
+        const e = this.failed ? inner.end : this.te;
+        this.popNl();
+        return { kind: "Paren", start, end: e, expression: inner };
+      }
+      case 8 /* LBrack */:
+        return this.parseTuple();
+      case 6 /* LBrace */:
+        return this.parseObject();
+      default:
+        this.unexpected("an expression");
+        return { kind: "ErrorExpression", start, end: start };
+    }
+  }
+  parseCall(first, start, firstEnd) {
+    let name = first;
+    let nameEnd = firstEnd;
+    while (this.peek() === 32 /* DoubleColon */) {
+      this.advance();
+      if (this.peek() !== 2 /* Ident */) {
+        this.unexpected("a name after '::'");
+        return { kind: "ErrorExpression", start, end: nameEnd };
+      }
+      nameEnd = this.te;
+      name = this.text.slice(start, nameEnd);
+      this.advance();
+    }
+    if (this.peek() !== 10 /* LParen */) {
+      this.unexpected(`'(' to call '${name}'`);
+      return { kind: "ErrorExpression", start, end: nameEnd };
+    }
+    this.advance();
+    this.pushNl(false);
+    const args = [];
+    let expandFinal = false;
+    let end = nameEnd;
+    for (; ; ) {
+      if (this.peek() === 11 /* RParen */) {
+        end = this.te;
+        this.advance();
+        break;
+      }
+      const arg = this.parseExpression();
+      args.push(arg);
+      end = arg.end;
+      if (this.failed) break;
+      let t = this.peek();
+      if (t === 14 /* Ellipsis */) {
+        expandFinal = true;
+        this.advance();
+        t = this.peek();
+        if (t !== 11 /* RParen */) {
+          this.unexpected("')' after the expanded argument '...'");
+          break;
+        }
+        continue;
+      }
+      if (t === 12 /* Comma */) {
+        this.advance();
+        continue;
+      }
+      if (t !== 11 /* RParen */) {
+        this.unexpected(`',' or ')' in the call to '${name}'`);
+        break;
+      }
+    }
+    this.popNl();
+    return { kind: "FunctionCall", start, end, name, args, expandFinal };
+  }
+  parseTuple() {
+    const start = this.ts;
+    this.advance();
+    this.pushNl(false);
+    try {
+      if (this.peek() === 2 /* Ident */ && this.isFor()) return this.parseFor(start, false);
+      const items = [];
+      for (; ; ) {
+        if (this.peek() === 9 /* RBrack */) {
+          const end = this.te;
+          this.advance();
+          return { kind: "Tuple", start, end, items };
+        }
+        const item = this.parseExpression();
+        items.push(item);
+        if (this.failed) return { kind: "Tuple", start, end: item.end, items };
+        const t = this.peek();
+        if (t === 12 /* Comma */) this.advance();
+        else if (t !== 9 /* RBrack */) {
+          this.unexpected("',' or ']' in the tuple");
+          return { kind: "Tuple", start, end: item.end, items };
+        }
+      }
+    } finally {
+      this.popNl();
+    }
+  }
+  /** At `for` after `[` or `{`: is it a for expression (and not an object key `for`)? */
+  isFor() {
+    if (this.te - this.ts !== 3 || !this.text.startsWith("for", this.ts)) return false;
+    return this.peek2() === 2 /* Ident */;
+  }
+  parseObject() {
+    const start = this.ts;
+    this.advance();
+    this.pushNl(false);
+    if (this.peek() === 2 /* Ident */ && this.isFor()) {
+      try {
+        return this.parseFor(start, true);
+      } finally {
+        this.popNl();
+      }
+    }
+    this.popNl();
+    this.pushNl(true);
+    const items = [];
+    try {
+      for (; ; ) {
+        let t = this.peek();
+        while (t === 1 /* Newline */) {
+          this.advance();
+          t = this.peek();
+        }
+        if (t === 7 /* RBrace */) {
+          const end = this.te;
+          this.advance();
+          return { kind: "Object", start, end, items };
+        }
+        const key2 = this.parseObjectKey();
+        if (this.failed) return { kind: "Object", start, end: key2.end, items };
+        t = this.peek();
+        if (t !== 15 /* Assign */ && t !== 31 /* Colon */) {
+          this.unexpected("'=' or ':' after the object key");
+          return { kind: "Object", start, end: key2.end, items };
+        }
+        this.advance();
+        const value = this.parseExpression();
+        items.push({ start: key2.start, end: value.end, key: key2, value });
+        if (this.failed) return { kind: "Object", start, end: value.end, items };
+        t = this.peek();
+        if (t === 12 /* Comma */ || t === 1 /* Newline */) this.advance();
+        else if (t !== 7 /* RBrace */) {
+          this.unexpected("',' or a newline or '}' after the object item");
+          return { kind: "Object", start, end: value.end, items };
+        }
+      }
+    } finally {
+      this.popNl();
+    }
+  }
+  /** A key: a bare identifier (kept as a Variable), a string, `(expr)`, or another expression. */
+  parseObjectKey() {
+    if (this.peek() === 2 /* Ident */) {
+      const s2 = this.ts;
+      const e = this.te;
+      const t2 = this.peek2();
+      if (t2 === 15 /* Assign */ || t2 === 31 /* Colon */) {
+        this.advance();
+        const name = this.text.slice(s2, e);
+        return { kind: "Variable", start: s2, end: e, name };
+      }
+    }
+    return this.parseExpression();
+  }
+  /** `for k, v in coll : ...`; the opener has been consumed and newlines are off. */
+  parseFor(start, object) {
+    this.advance();
+    let keyVar;
+    let valueVar = this.forVar();
+    if (this.failed) return this.wrapError(start, this.ts);
+    if (this.peek() === 12 /* Comma */) {
+      this.advance();
+      keyVar = valueVar;
+      valueVar = this.forVar();
+      if (this.failed) return this.wrapError(start, this.ts);
+    }
+    if (!this.expectKeyword("in")) return this.wrapError(start, this.ts);
+    const collection = this.parseExpression();
+    if (this.failed) return this.wrapError(start, collection.end);
+    if (!this.expect(31 /* Colon */, "':' after the for expression's collection")) {
+      return this.wrapError(start, collection.end);
+    }
+    let key2;
+    let value = this.parseExpression();
+    if (this.failed) return this.wrapError(start, value.end);
+    let grouping = false;
+    if (object) {
+      if (!this.expect(33 /* FatArrow */, "'=>' in the object for expression")) return this.wrapError(start, value.end);
+      key2 = value;
+      value = this.parseExpression();
+      if (this.failed) return this.wrapError(start, value.end);
+      if (this.peek() === 14 /* Ellipsis */) {
+        grouping = true;
+        this.advance();
+      }
+    }
+    let condition;
+    if (this.peek() === 2 /* Ident */ && this.te - this.ts === 2 && this.text.startsWith("if", this.ts)) {
+      this.advance();
+      condition = this.parseExpression();
+      if (this.failed) return this.wrapError(start, condition.end);
+    }
+    const close = object ? 7 /* RBrace */ : 9 /* RBrack */;
+    if (!this.expect(close, object ? "'}' to close the for expression" : "']' to close the for expression")) {
+      return this.wrapError(start, (condition ?? value).end);
+    }
+    const end = this.lx.pos;
+    const result = {
+      kind: "For",
+      start,
+      end,
+      object,
+      valueVar,
+      collection,
+      value,
+      grouping
+    };
+    if (keyVar !== void 0) result.keyVar = keyVar;
+    if (key2) result.key = key2;
+    if (condition) result.condition = condition;
+    return result;
+  }
+  forVar() {
+    if (this.peek() !== 2 /* Ident */) {
+      this.unexpected("a variable name in the for expression");
+      return "";
+    }
+    const name = this.text.slice(this.ts, this.te);
+    this.advance();
+    return name;
+  }
+  expectKeyword(word) {
+    if (this.peek() === 2 /* Ident */ && this.te - this.ts === word.length && this.text.startsWith(word, this.ts)) {
+      this.advance();
+      return true;
+    }
+    this.unexpected(`'${word}'`);
+    return false;
+  }
+  // ---- templates ----
+  /** After an opening quote at `start`: the quoted template, up to and including `"`. */
+  parseQuoted(start) {
+    const { parts, end } = this.scanTemplate(start + 1, "quoted");
+    this.seek(end);
+    return { kind: "Template", start, end, parts: this.nestTemplate(parts) };
+  }
+  parseHeredoc(start, openEnd, marker, indent) {
+    const contentStart = lineAfter(this.text, openEnd);
+    const { parts, end, closed } = this.scanTemplate(contentStart, "heredoc", marker);
+    if (!closed) this.error(start, openEnd, `Unterminated heredoc: no closing '${marker}' line.`);
+    if (indent) flushIndent(parts);
+    this.seek(end);
+    return { kind: "Template", start, end, parts: this.nestTemplate(parts), heredoc: { marker, indent } };
+  }
+  /**
+   * Scans template content from `i`. Quoted mode stops after `"`; heredoc mode after the closing
+   * marker line (excluding its newline); json mode at the end of the text.
+   */
+  scanTemplate(i, mode, marker = "") {
+    const text = this.text;
+    const len = text.length;
+    const parts = [];
+    const escapes = mode === "quoted";
+    let lineStart = mode === "heredoc";
+    let textStart = i;
+    let value = "";
+    let runStart = i;
+    const flush = (end) => {
+      if (runStart < end) value += text.slice(runStart, end);
+      if (textStart < end) {
+        parts.push({ kind: "Text", value, start: textStart, end, lineStart });
+      }
+      value = "";
+      lineStart = false;
+    };
+    for (; ; ) {
+      if (lineStart && mode === "heredoc" && textStart === i) {
+        const e = lineEnd(text, i);
+        let s2 = i;
+        while (s2 < e && isSpace(text.charCodeAt(s2))) s2++;
+        if (e - s2 === marker.length && text.startsWith(marker, s2)) {
+          return { parts, end: e, closed: true };
+        }
+      }
+      if (i >= len) {
+        flush(i);
+        if (mode === "quoted") this.error(i, i, `Unterminated string: expected '"'.`);
+        return { parts, end: len, closed: mode === "json" };
+      }
+      const c = text.charCodeAt(i);
+      if (c === 34 && mode === "quoted") {
+        flush(i);
+        return { parts, end: i + 1, closed: true };
+      }
+      if (c === 10 || c === 13) {
+        if (mode === "quoted") {
+          flush(i);
+          this.error(i, i, "Unterminated string: a quoted string cannot span lines.");
+          return { parts, end: i, closed: false };
+        }
+        if (mode === "heredoc") {
+          const next = c === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+          flush(next);
+          i = next;
+          textStart = runStart = i;
+          lineStart = true;
+          continue;
+        }
+        if (c === 10 || text.charCodeAt(i + 1) === 10) {
+          i++;
+          continue;
+        }
+      }
+      if (c === 92 && escapes) {
+        value += text.slice(runStart, i);
+        const r = this.escape(i);
+        value += r.value;
+        i = r.end;
+        runStart = i;
+        continue;
+      }
+      if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === 123) {
+        const s2 = i;
+        flush(i);
+        const seq = c === 36 ? this.interpolation(s2) : this.directive(s2);
+        parts.push(seq);
+        i = seq.end;
+        textStart = runStart = i;
+        if (this.failed) {
+          if (mode === "quoted") {
+            const e = this.skipQuoted(i);
+            return { parts, end: e, closed: false };
+          }
+        }
+        continue;
+      }
+      if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === 123) {
+        value += text.slice(runStart, i + 1);
+        i += 2;
+        runStart = i;
+        continue;
+      }
+      i++;
+    }
+  }
+  escape(i) {
+    const text = this.text;
+    const c = text.charCodeAt(i + 1);
+    switch (c) {
+      case 110:
+        return { value: "\n", end: i + 2 };
+      case 114:
+        return { value: "\r", end: i + 2 };
+      case 116:
+        return { value: "	", end: i + 2 };
+      case 34:
+        return { value: '"', end: i + 2 };
+      case 92:
+        return { value: "\\", end: i + 2 };
+      case 117:
+      case 85: {
+        const n2 = c === 117 ? 4 : 8;
+        const hex = text.slice(i + 2, i + 2 + n2);
+        if (hex.length === n2 && /^[0-9a-fA-F]+$/.test(hex)) {
+          const cp = parseInt(hex, 16);
+          if (cp <= 1114111 && (cp < 55296 || cp > 57343)) {
+            return { value: String.fromCodePoint(cp), end: i + 2 + n2 };
+          }
+        }
+        this.error(i, i + 2, `Invalid escape: '\\${String.fromCharCode(c)}' needs ${n2} hex digits of a Unicode scalar value.`);
+        return { value: "", end: i + 2 };
+      }
+      default:
+        this.error(i, i + 2, `Invalid escape sequence '\\${text[i + 1] ?? ""}'.`);
+        return { value: "", end: Math.min(i + 2, text.length) };
+    }
+  }
+  /** `${ expr }` at `s`, with optional strip markers. */
+  interpolation(s2) {
+    let i = s2 + 2;
+    const stripLeft = this.text.charCodeAt(i) === 126;
+    if (stripLeft) i++;
+    this.seek(i);
+    this.pushNl(false);
+    const expression = this.parseExpression();
+    let end = expression.end;
+    let stripRight = false;
+    if (!this.failed) {
+      const t = this.peek();
+      if (t === 7 /* RBrace */ || t === 34 /* TildeRBrace */) {
+        stripRight = t === 34 /* TildeRBrace */;
+        end = this.te;
+        this.advance();
+      } else this.unexpected("'}' to close the interpolation");
+    }
+    this.popNl();
+    return { kind: "Interpolation", expression, start: s2, end, stripLeft, stripRight };
+  }
+  /** `%{ if c }`, `%{ else }`, `%{ endif }`, `%{ for k, v in c }`, `%{ endfor }` at `s`. */
+  directive(s2) {
+    let i = s2 + 2;
+    const stripLeft = this.text.charCodeAt(i) === 126;
+    if (stripLeft) i++;
+    this.seek(i);
+    this.pushNl(false);
+    const part = {
+      kind: "Directive",
+      directive: "error",
+      start: s2,
+      end: i,
+      stripLeft,
+      stripRight: false
+    };
+    const t = this.peek();
+    const word = t === 2 /* Ident */ ? this.text.slice(this.ts, this.te) : "";
+    if (word === "if") {
+      this.advance();
+      part.directive = "if";
+      part.condition = this.parseExpression();
+    } else if (word === "for") {
+      this.advance();
+      part.directive = "for";
+      let v = this.forVar();
+      if (!this.failed && this.peek() === 12 /* Comma */) {
+        this.advance();
+        part.keyVar = v;
+        v = this.forVar();
+      }
+      part.valueVar = v;
+      if (!this.failed) this.expectKeyword("in");
+      if (!this.failed) part.condition = this.parseExpression();
+    } else if (word === "else" || word === "endif" || word === "endfor") {
+      this.advance();
+      part.directive = word;
+    } else {
+      this.unexpected("'if', 'else', 'endif', 'for' or 'endfor' in the template directive");
+    }
+    if (!this.failed) {
+      const c = this.peek();
+      if (c === 7 /* RBrace */ || c === 34 /* TildeRBrace */) {
+        part.stripRight = c === 34 /* TildeRBrace */;
+        part.end = this.te;
+        this.advance();
+      } else this.unexpected("'}' to close the template directive");
+    }
+    if (this.failed) part.end = Math.max(part.end, this.fetched ? this.ts : this.lx.pos);
+    this.popNl();
+    return part;
+  }
+  /** Applies strip markers, merges text, and nests `if`/`for` directives. */
+  nestTemplate(parts) {
+    if (parts.length === 1) {
+      const p = parts[0];
+      if (p.kind === "Text") {
+        return p.value === "" ? [] : [{ kind: "Text", value: p.value, start: p.start, end: p.end }];
+      }
+      if (p.kind === "Interpolation") {
+        return [{ kind: "Interpolation", expression: p.expression, start: p.start, end: p.end }];
+      }
+    }
+    for (let k = 0; k < parts.length; k++) {
+      const p = parts[k];
+      if (p.kind === "Text") continue;
+      if (p.stripLeft && k > 0) {
+        const prev = parts[k - 1];
+        if (prev.kind === "Text") prev.value = prev.value.replace(/\s+$/u, "");
+      }
+      if (p.stripRight && k + 1 < parts.length) {
+        const next = parts[k + 1];
+        if (next.kind === "Text") next.value = next.value.replace(/^\s+/u, "");
+      }
+    }
+    const raw = [];
+    for (const p of parts) {
+      const last = raw[raw.length - 1];
+      if (p.kind === "Text" && last && last.kind === "Text" && last.end === p.start) {
+        last.value += p.value;
+        last.end = p.end;
+      } else raw.push(p);
+    }
+    const root = [];
+    const stack = [];
+    let out = root;
+    for (const p of raw) {
+      if (p.kind === "Text") {
+        if (p.value !== "") out.push({ kind: "Text", value: p.value, start: p.start, end: p.end });
+        continue;
+      }
+      if (p.kind === "Interpolation") {
+        out.push({ kind: "Interpolation", expression: p.expression, start: p.start, end: p.end });
+        continue;
+      }
+      switch (p.directive) {
+        case "if": {
+          const node = {
+            kind: "If",
+            start: p.start,
+            end: p.end,
+            condition: p.condition ?? { kind: "ErrorExpression", start: p.end, end: p.end },
+            then: []
+          };
+          out.push(node);
+          stack.push({ into: out, node, open: p });
+          out = node.then;
+          break;
+        }
+        case "for": {
+          const node = {
+            kind: "For",
+            start: p.start,
+            end: p.end,
+            valueVar: p.valueVar ?? "",
+            collection: p.condition ?? { kind: "ErrorExpression", start: p.end, end: p.end },
+            body: []
+          };
+          if (p.keyVar !== void 0) node.keyVar = p.keyVar;
+          out.push(node);
+          stack.push({ into: out, node, open: p });
+          out = node.body;
+          break;
+        }
+        case "else": {
+          const top = stack[stack.length - 1];
+          if (!top || top.node.kind !== "If" || top.node.else) {
+            this.error(p.start, p.end, "'%{else}' without a matching '%{if}'.");
+            break;
+          }
+          top.node.else = [];
+          out = top.node.else;
+          break;
+        }
+        case "endif":
+        case "endfor": {
+          const want = p.directive === "endif" ? "If" : "For";
+          const top = stack[stack.length - 1];
+          if (!top || top.node.kind !== want) {
+            this.error(p.start, p.end, `'%{${p.directive}}' without a matching '%{${want === "If" ? "if" : "for"}}'.`);
+            break;
+          }
+          stack.pop();
+          top.node.end = p.end;
+          out = top.into;
+          break;
+        }
+        case "error":
+          break;
+      }
+    }
+    for (const f of stack) {
+      this.error(f.open.start, f.open.end, `Unclosed '%{${f.node.kind === "If" ? "if" : "for"}}': expected '%{end${f.node.kind === "If" ? "if" : "for"}}'.`);
+    }
+    return root;
+  }
+};
+function isSpace(c) {
+  return c === 32 || c === 9;
+}
+function lineEnd(text, i) {
+  const len = text.length;
+  while (i < len) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13 && text.charCodeAt(i + 1) === 10) return i;
+    i++;
+  }
+  return len;
+}
+function lineAfter(text, i) {
+  const e = lineEnd(text, i);
+  if (text.charCodeAt(e) === 13 && text.charCodeAt(e + 1) === 10) return e + 2;
+  return e < text.length ? e + 1 : e;
+}
+function flushIndent(parts) {
+  let min = Infinity;
+  let prevEndsLine = true;
+  for (const p of parts) {
+    if (p.kind !== "Text") {
+      if (prevEndsLine) min = 0;
+      prevEndsLine = false;
+      continue;
+    }
+    if (p.lineStart) {
+      const v = p.value;
+      let n2 = 0;
+      while (n2 < v.length && isSpace(v.charCodeAt(n2))) n2++;
+      const c = v.charCodeAt(n2);
+      const blank = c === 10 || c === 13;
+      if (!blank && n2 < min) min = n2;
+    }
+    const last = p.value.charCodeAt(p.value.length - 1);
+    prevEndsLine = last === 10 || last === 13;
+  }
+  if (min === Infinity || min === 0) return;
+  for (const p of parts) {
+    if (p.kind !== "Text" || !p.lineStart) continue;
+    const v = p.value;
+    let n2 = 0;
+    while (n2 < min && n2 < v.length && isSpace(v.charCodeAt(n2))) n2++;
+    if (n2 === min) p.value = v.slice(n2);
+  }
+}
 
 // node_modules/@humanwhocodes/momoa/dist/momoa.js
 var CHAR_0 = 48;
@@ -42046,7 +44689,7 @@ var tt = {
 function isDigit2(c) {
   return c >= CHAR_0 && c <= CHAR_9;
 }
-function isHexDigit(c) {
+function isHexDigit2(c) {
   return isDigit2(c) || c >= CHAR_UPPER_A && c <= CHAR_UPPER_F || c >= CHAR_LOWER_A && c <= CHAR_LOWER_F;
 }
 function isPositiveDigit(c) {
@@ -42230,7 +44873,7 @@ var Tokenizer = class {
     let c;
     for (let i = 0; i < count; i++) {
       c = this.#reader.peek();
-      if (isHexDigit(c)) {
+      if (isHexDigit2(c)) {
         this.#reader.next();
         value += String.fromCharCode(c);
         continue;
@@ -42354,7 +44997,7 @@ var Tokenizer = class {
         this.#reader.next();
         length++;
         c = this.#reader.peek();
-        if (!isHexDigit(c)) {
+        if (!isHexDigit2(c)) {
           this.#reader.next();
           this.#unexpected(c);
         }
@@ -42362,7 +45005,7 @@ var Tokenizer = class {
           this.#reader.next();
           length++;
           c = this.#reader.peek();
-        } while (isHexDigit(c));
+        } while (isHexDigit2(c));
       } else if (isDigit2(c)) {
         this.#unexpected(c);
       }
@@ -43160,14 +45803,14 @@ function parse(text, options) {
 }
 
 // src/syntax/json/index.ts
-var OPTIONS = { mode: "jsonc", ranges: true, allowTrailingCommas: true };
+var OPTIONS2 = { mode: "jsonc", ranges: true, allowTrailingCommas: true };
 function parseJson(text) {
   const lines = new LineMap(text);
   const source = text.charCodeAt(0) === 65279 ? " " + text.slice(1) : text;
   let root;
   let error2;
   try {
-    const doc = parse(source, OPTIONS);
+    const doc = parse(source, OPTIONS2);
     root = convert(doc.body);
   } catch (e) {
     error2 = syntaxError(e, source);
@@ -43282,6 +45925,1207 @@ function stringValueOffset(doc, node, index) {
 function locationOf(file, doc, s2) {
   return { file, range: doc.lines.range(s2.start, s2.end) };
 }
+
+// src/engine/fix/syntax-objects.ts
+function syntaxOf(file) {
+  const f = file.toLowerCase();
+  if (f.endsWith(".bicep") || f.endsWith(".bicepparam")) return "bicep";
+  if (f.endsWith(".tf") || f.endsWith(".tfvars")) return "hcl";
+  if (f.endsWith(".json") || f.endsWith(".jsonc")) return "json";
+  return void 0;
+}
+var spanKey = (start, end) => `${start}:${end}`;
+function indexSyntax(file, text) {
+  const syntax = syntaxOf(file);
+  if (!syntax) return void 0;
+  const objects = /* @__PURE__ */ new Map();
+  const add = (o) => {
+    objects.set(spanKey(o.start, o.end), o);
+    return o;
+  };
+  if (syntax === "json") {
+    const doc = parseJson(text);
+    if (doc.root) visitJson(doc.root, add);
+    return { syntax, broken: !!doc.error || !doc.root, objects };
+  }
+  if (syntax === "bicep") {
+    const ast2 = parseBicep(text, { fileKind: file.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
+    const memo = /* @__PURE__ */ new Map();
+    walk2(ast2, (n2) => {
+      if (n2.kind === "Object") bicepObject(n2, memo, add);
+    });
+    return { syntax, broken: ast2.errors.length > 0, objects };
+  }
+  const ast = parseHcl(text);
+  const bodies = /* @__PURE__ */ new Map();
+  const hclObjects = /* @__PURE__ */ new Map();
+  walk2(ast.body, (n2) => {
+    if (n2.kind === "Body") hclBody(n2, text, bodies, hclObjects, add);
+    else if (n2.kind === "Object") hclObject(n2, text, bodies, hclObjects, add);
+  });
+  return { syntax, broken: ast.errors.length > 0, objects };
+}
+function findObject(index, start, end) {
+  return index.objects.get(spanKey(start, end));
+}
+function walk2(root, visit) {
+  const stack = [root];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (!x || typeof x !== "object") continue;
+    if (Array.isArray(x)) {
+      for (const item of x) stack.push(item);
+      continue;
+    }
+    const n2 = x;
+    if (typeof n2.kind === "string" && typeof n2.start === "number") visit(n2);
+    for (const v of Object.values(x)) if (v && typeof v === "object") stack.push(v);
+  }
+}
+function visitJson(node, add) {
+  if (node.type === "array") {
+    for (const item of node.items) visitJson(item, add);
+    return void 0;
+  }
+  if (node.type !== "object") return void 0;
+  return add(jsonObject(node, add));
+}
+function jsonObject(node, add) {
+  const members = node.members.map((m) => {
+    const member2 = {
+      name: m.key,
+      start: m.keySpan.start,
+      end: m.value.end,
+      keyStart: m.keySpan.start,
+      keyEnd: m.keySpan.end,
+      valueStart: m.value.start,
+      valueEnd: m.value.end
+    };
+    const child = visitJson(m.value, add);
+    if (child) member2.child = child;
+    return member2;
+  });
+  return { start: node.start, end: node.end, open: node.start, close: node.end - 1, body: false, members };
+}
+function bicepObject(node, memo, add) {
+  const known2 = memo.get(node);
+  if (known2) return known2;
+  const members = [];
+  for (const p of node.properties) {
+    if (p.kind !== "Property") continue;
+    const name = p.key.kind === "Identifier" ? p.key.name : p.key.expressions.length === 0 ? p.key.parts[0] : void 0;
+    if (name === void 0) continue;
+    const member2 = {
+      name,
+      start: p.start,
+      end: p.end,
+      keyStart: p.key.start,
+      keyEnd: p.key.end,
+      valueStart: p.value.start,
+      valueEnd: p.value.end
+    };
+    if (p.value.kind === "Object") member2.child = bicepObject(p.value, memo, add);
+    members.push(member2);
+  }
+  const o = { start: node.start, end: node.end, open: node.start, close: node.end - 1, body: false, members };
+  memo.set(node, o);
+  return add(o);
+}
+function hclBody(body, text, bodies, objects, add) {
+  const known2 = bodies.get(body);
+  if (known2) return known2;
+  const members = body.items.map((item) => {
+    if (item.kind === "Attribute") {
+      const member2 = {
+        name: item.name,
+        start: item.start,
+        end: item.end,
+        keyStart: item.nameSpan.start,
+        keyEnd: item.nameSpan.end,
+        valueStart: item.value.start,
+        valueEnd: item.value.end
+      };
+      if (item.value.kind === "Object") member2.child = hclObject(item.value, text, bodies, objects, add);
+      return member2;
+    }
+    return {
+      name: item.type,
+      start: item.start,
+      end: item.body.end + 1,
+      keyStart: item.typeSpan.start,
+      keyEnd: item.typeSpan.end,
+      valueStart: item.body.start,
+      valueEnd: item.body.end,
+      block: true,
+      child: hclBody(item.body, text, bodies, objects, add)
+    };
+  });
+  let open2 = body.start - 1;
+  while (open2 > 0 && text[open2] !== "{") open2--;
+  const o = { start: body.start, end: body.end, open: open2, close: body.end, body: true, members };
+  bodies.set(body, o);
+  return add(o);
+}
+function hclObject(node, text, bodies, objects, add) {
+  const known2 = objects.get(node);
+  if (known2) return known2;
+  const members = [];
+  for (const item of node.items) {
+    const k = item.key;
+    let name;
+    if (k.kind === "Variable") name = k.name;
+    else if (k.kind === "Template" && k.parts.every((p) => p.kind === "Text")) name = k.parts.map((p) => p.value).join("");
+    if (name === void 0) continue;
+    const member2 = {
+      name,
+      start: item.start,
+      end: item.end,
+      keyStart: k.start,
+      keyEnd: k.end,
+      valueStart: item.value.start,
+      valueEnd: item.value.end
+    };
+    if (item.value.kind === "Object") member2.child = hclObject(item.value, text, bodies, objects, add);
+    members.push(member2);
+  }
+  const o = { start: node.start, end: node.end, open: node.start, close: node.end - 1, body: false, members };
+  objects.set(node, o);
+  return add(o);
+}
+
+// src/engine/fix/fixer.ts
+var SourceFile = class {
+  constructor(file, text) {
+    this.file = file;
+    this.text = text;
+    this.lines = new LineMap(text);
+    this.eol = /\r\n|\r|\n/.exec(text)?.[0] ?? "\n";
+    this.unit = indentUnit(text);
+  }
+  file;
+  text;
+  lines;
+  eol;
+  unit;
+  index;
+  syntax() {
+    if (this.index === void 0) this.index = indexSyntax(this.file, this.text) ?? null;
+    return this.index ?? void 0;
+  }
+  offset(pos) {
+    return this.lines.offset(pos);
+  }
+  edit(start, end, text) {
+    return { file: this.file, range: this.lines.range(start, end), text };
+  }
+  lineStart(offset) {
+    let i = offset;
+    while (i > 0 && this.text[i - 1] !== "\n" && this.text[i - 1] !== "\r") i--;
+    return i;
+  }
+  /** The offset of the line break ending the line of `offset` (or the end of the text). */
+  lineEnd(offset) {
+    let i = offset;
+    while (i < this.text.length && this.text[i] !== "\n" && this.text[i] !== "\r") i++;
+    return i;
+  }
+  /** The start of the next line (past the line break), or the end of the text. */
+  nextLine(offset) {
+    const end = this.lineEnd(offset);
+    if (this.text.startsWith("\r\n", end)) return end + 2;
+    return end < this.text.length ? end + 1 : end;
+  }
+  indentAt(offset) {
+    const start = this.lineStart(offset);
+    return /^[ \t]*/.exec(this.text.slice(start, offset + 1))?.[0] ?? "";
+  }
+  /** Nothing but blanks (and a BOM) between the start of its line and `offset`. */
+  startsLine(offset) {
+    return /^[\ufeff \t]*$/.test(this.text.slice(this.lineStart(offset), offset));
+  }
+  line(offset) {
+    return this.lines.position(offset).line;
+  }
+  /** The first character after `offset` that is not a blank or inside a comment, on the same line. */
+  nextSignificant(offset, syntax) {
+    let i = offset;
+    const end = this.lineEnd(offset);
+    while (i < end) {
+      const c = this.text[i];
+      if (c === " " || c === "	") i++;
+      else if (this.text.startsWith("/*", i)) {
+        const close = this.text.indexOf("*/", i + 2);
+        if (close < 0) return void 0;
+        i = close + 2;
+      } else if (this.text.startsWith("//", i) || syntax === "hcl" && c === "#") return void 0;
+      else return i;
+    }
+    return void 0;
+  }
+};
+function indentUnit(text) {
+  const m = /(?:\r\n|\r|\n)([ \t]+)\S/.exec(text);
+  if (!m) return "  ";
+  return m[1].startsWith("	") ? "	" : m[1];
+}
+var SourceFixer = class {
+  constructor(read) {
+    this.read = read;
+  }
+  read;
+  files = /* @__PURE__ */ new Map();
+  source(file) {
+    if (!this.files.has(file)) {
+      const text = this.read(file);
+      this.files.set(file, text === void 0 ? null : new SourceFile(file, text));
+    }
+    return this.files.get(file) ?? void 0;
+  }
+  text(file) {
+    return this.source(file)?.text;
+  }
+  textAt(at) {
+    const src = this.source(at.file);
+    return src?.text.slice(src.offset(at.range.start), src.offset(at.range.end));
+  }
+  object(value, within3) {
+    const at = value?.at;
+    if (!at || value?.kind !== "object" || !inside2(within3, at)) return void 0;
+    const src = this.source(at.file);
+    const index = src?.syntax();
+    if (!src || !index || index.broken) return void 0;
+    const o = findObject(index, src.offset(at.range.start), src.offset(at.range.end));
+    return o ? new Editor(src, index.syntax, o) : void 0;
+  }
+  located(at) {
+    const src = this.source(at.file);
+    if (!src) throw new Error(`grantlint: cannot edit ${at.file}: it cannot be read`);
+    return src;
+  }
+  replace(at, text) {
+    return { file: at.file, range: at.range, text };
+  }
+  insertBefore(at, text) {
+    this.located(at);
+    return { file: at.file, range: { start: at.range.start, end: at.range.start }, text };
+  }
+  insertAfter(at, text) {
+    this.located(at);
+    return { file: at.file, range: { start: at.range.end, end: at.range.end }, text };
+  }
+  remove(at) {
+    return { file: at.file, range: at.range, text: "" };
+  }
+  replaceAll(within3, search, text) {
+    const src = this.source(within3.file);
+    if (!src || search.length === 0) return [];
+    const start = src.offset(within3.range.start);
+    const haystack = src.text.slice(start, src.offset(within3.range.end)).toLowerCase();
+    const needle = search.toLowerCase();
+    const edits = [];
+    for (let i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + needle.length)) {
+      edits.push(src.edit(start + i, start + i + needle.length, text));
+    }
+    return edits;
+  }
+};
+function before(a, b2) {
+  return a.line < b2.line || a.line === b2.line && a.column <= b2.column;
+}
+function inside2(outer, inner) {
+  return outer.file === inner.file && before(outer.range.start, inner.range.start) && before(inner.range.end, outer.range.end);
+}
+var Editor = class _Editor {
+  constructor(src, syntax, o) {
+    this.src = src;
+    this.syntax = syntax;
+    this.o = o;
+    this.at = { file: src.file, range: src.lines.range(o.start, o.end) };
+  }
+  src;
+  syntax;
+  o;
+  at;
+  get file() {
+    return this.src.file;
+  }
+  member(name) {
+    const lower2 = name.toLowerCase();
+    return this.o.members.find((m) => m.name.toLowerCase() === lower2 && (this.syntax !== "hcl" || !m.block || m.child));
+  }
+  property(name) {
+    const m = this.member(name);
+    if (!m || m.block) return void 0;
+    const loc2 = (s2, e) => ({ file: this.src.file, range: this.src.lines.range(s2, e) });
+    return { name: m.name, key: loc2(m.keyStart, m.keyEnd), value: loc2(m.valueStart, m.valueEnd), valueText: this.src.text.slice(m.valueStart, m.valueEnd) };
+  }
+  object(name) {
+    const child = this.member(name)?.child;
+    return child ? new _Editor(this.src, this.syntax, child) : void 0;
+  }
+  set(name, value) {
+    const rendered = renderLiteral(this.syntax, value);
+    const existing = this.member(name);
+    if (existing) return existing.block ? void 0 : [this.src.edit(existing.valueStart, existing.valueEnd, rendered)];
+    const { src, o } = this;
+    const multiLine = src.line(o.open) < src.line(o.close);
+    const anchor = this.syntax === "hcl" ? [...o.members].reverse().find((m) => !m.block) ?? o.members.at(-1) : o.members.at(-1);
+    if (!anchor) {
+      const indent2 = src.indentAt(o.close) + src.unit;
+      const line = `${indent2}${this.renderMember(name, rendered, void 0)}`;
+      if (multiLine) return [src.edit(src.lineEnd(o.open), src.lineEnd(o.open), `${src.eol}${line}`)];
+      const outer = src.indentAt(o.open);
+      const from = this.o.body ? o.start : o.open + 1;
+      const to = this.o.body ? o.end : o.close;
+      return [src.edit(from, to, `${src.eol}${src.indentAt(o.open) + src.unit}${this.renderMember(name, rendered, void 0)}${src.eol}${outer}`)];
+    }
+    const member2 = this.renderMember(name, rendered, anchor);
+    const next = src.nextSignificant(anchor.end, this.syntax);
+    const trailingComma = next !== void 0 && src.text[next] === ",";
+    if (!multiLine || !src.startsLine(anchor.start)) {
+      if (this.o.body) return void 0;
+      if (trailingComma) return [src.edit(next + 1, next + 1, ` ${member2},`)];
+      return [src.edit(anchor.end, anchor.end, `, ${member2}`)];
+    }
+    const indent = src.indentAt(anchor.start);
+    const at = src.lineEnd(anchor.end);
+    if (at > o.close && o.close >= anchor.end) return void 0;
+    const needsComma = this.syntax === "json" || this.syntax === "hcl" && !this.o.body && trailingComma;
+    if (this.syntax === "json" && trailingComma) return [src.edit(at, at, `${src.eol}${indent}${member2},`)];
+    if (needsComma && !trailingComma) {
+      if (at === anchor.end) return [src.edit(at, at, `,${src.eol}${indent}${member2}`)];
+      return [src.edit(anchor.end, anchor.end, ","), src.edit(at, at, `${src.eol}${indent}${member2}`)];
+    }
+    return [src.edit(at, at, `${src.eol}${indent}${member2}${needsComma ? "," : ""}`)];
+  }
+  remove(name) {
+    const m = this.member(name);
+    if (!m) return void 0;
+    const { src, o } = this;
+    const i = o.members.indexOf(m);
+    const prev = o.members[i - 1];
+    const next = src.nextSignificant(m.end, this.syntax);
+    const ownComma = next !== void 0 && src.text[next] === "," ? next : void 0;
+    const restOfLine = src.nextSignificant(ownComma !== void 0 ? ownComma + 1 : m.end, this.syntax);
+    const edits = [];
+    if (src.startsLine(m.start) && restOfLine === void 0 && src.line(m.end) < src.line(o.close)) {
+      edits.push(src.edit(src.lineStart(m.start), src.nextLine(m.end), ""));
+      if (this.syntax === "json" && i === o.members.length - 1 && ownComma === void 0 && prev) {
+        const c = src.nextSignificant(prev.end, this.syntax);
+        if (c !== void 0 && src.text[c] === ",") edits.unshift(src.edit(c, c + 1, ""));
+      }
+      return edits;
+    }
+    if (ownComma !== void 0) {
+      let end = ownComma + 1;
+      while (src.text[end] === " " || src.text[end] === "	") end++;
+      return [src.edit(m.start, end, "")];
+    }
+    if (prev) {
+      const c = src.nextSignificant(prev.end, this.syntax);
+      if (c !== void 0 && src.text[c] === ",") return [src.edit(c, m.end, "")];
+    }
+    return [src.edit(m.start, m.end, "")];
+  }
+  /** `name: value` (Bicep), `"name": value` (JSON), `name = value` aligned with its neighbour (HCL). */
+  renderMember(name, rendered, anchor) {
+    const sep5 = anchor && !anchor.block ? this.src.text.slice(anchor.keyEnd, anchor.valueStart) : void 0;
+    switch (this.syntax) {
+      case "json":
+        return `${JSON.stringify(name)}${sep5 && /^\s*:[ \t]*$/.test(sep5) && !/[\r\n]/.test(sep5) ? sep5.trimStart() : ": "}${rendered}`;
+      case "bicep": {
+        const key2 = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : renderLiteral("bicep", name);
+        return `${key2}: ${rendered}`;
+      }
+      case "hcl": {
+        const eq2 = sep5?.indexOf("=") ?? -1;
+        if (sep5 && eq2 >= 0 && !/[\r\n]/.test(sep5)) {
+          const width = anchor.keyEnd - anchor.keyStart + eq2;
+          if (name.length < width) return `${name.padEnd(width)}= ${rendered}`;
+        }
+        return `${name} = ${rendered}`;
+      }
+    }
+  }
+};
+function renderLiteral(syntax, value) {
+  if (typeof value === "object") return value.expression;
+  if (typeof value !== "string") return String(value);
+  switch (syntax) {
+    case "bicep":
+      return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\$\{/g, "\\${")}'`;
+    case "json":
+      return JSON.stringify(value);
+    case "hcl":
+      return JSON.stringify(value).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  }
+}
+
+// src/engine/fix/role-assignment.ts
+var ROLE_ASSIGNMENT2 = "microsoft.authorization/roleassignments";
+var SCOPE_ID = {
+  resourceGroup: "resourceGroup().id",
+  subscription: "subscription().id",
+  managementGroup: "managementGroup().id"
+};
+function canonicalGuidName(grant, fixer) {
+  const r = grant.resource;
+  if (r.format === "terraform" || r.type.toLowerCase() !== ROLE_ASSIGNMENT2) return void 0;
+  const body = fixer.object(r.body, r.decl);
+  const props = body?.object("properties");
+  const nameProp = body?.property("name");
+  const principal = props?.property("principalId");
+  const role2 = props?.property("roleDefinitionId");
+  if (!body || !nameProp || !principal || !role2) return void 0;
+  const scopeProp = body.property("scope");
+  const scopeSeed = scopeSeedValue(grant);
+  if (!scopeSeed || !grant.roleValue || scopeProp === void 0 !== (grant.scope.value === void 0)) return void 0;
+  const missing = missingSeeds(grant, [scopeSeed, grant.principal.value, grant.roleValue]);
+  if (!missing || missing.length > 0) return void 0;
+  const level = r.deploymentScope.level;
+  let text;
+  if (body.syntax === "bicep") {
+    const scope = scopeProp ? `${parenthesised(scopeProp.valueText)}.id` : SCOPE_ID[level];
+    if (!scope) return void 0;
+    text = `guid(${scope}, ${principal.valueText}, ${role2.valueText})`;
+  } else {
+    const parts = [scopeProp ? armExpression(scopeProp.valueText) : SCOPE_ID[level], armExpression(principal.valueText), armExpression(role2.valueText)];
+    if (parts.some((p) => p === void 0)) return void 0;
+    text = JSON.stringify(`[guid(${parts.join(", ")})]`);
+  }
+  if (text === nameProp.valueText) return void 0;
+  const edits = body.set("name", { expression: text });
+  return edits ? { text, edits } : void 0;
+}
+function scopeSeedValue(grant) {
+  const written = unwrap(grant.scope.value);
+  if (!written) return { ...grant.resource.deploymentScope, path: ["id"] };
+  if (grant.resource.format === "bicep") {
+    if (written.kind === "ref" && written.path.length === 0) return { ...written, path: ["id"] };
+    if (written.kind === "scope" && written.path.length === 0) return { ...written, path: ["id"] };
+    return void 0;
+  }
+  return written;
+}
+function parenthesised(text) {
+  return /^[A-Za-z_][\w]*(\.[A-Za-z_]\w*|\[[^\]]*\]|\([^()]*\))*$/.test(text.trim()) ? text.trim() : `(${text.trim()})`;
+}
+function armExpression(jsonText) {
+  let s2;
+  try {
+    s2 = JSON.parse(jsonText);
+  } catch {
+    return void 0;
+  }
+  if (typeof s2 !== "string") return void 0;
+  if (s2.startsWith("[") && !s2.startsWith("[[") && s2.endsWith("]")) return s2.slice(1, -1).trim();
+  return `'${s2.replace(/'/g, "''")}'`;
+}
+function removeTerraformName(grant, fixer) {
+  if (grant.resource.type !== "azurerm_role_assignment") return void 0;
+  return fixer.object(grant.resource.body, grant.resource.decl)?.remove("name");
+}
+function replaceRole(grant, literal2, to, fixer) {
+  const from = grant.role;
+  if (!from || !literal2?.at || literal2.kind !== "string") return void 0;
+  const container = [grant.resource.decl, ...grant.resource.callChain].find((c) => inside2(c, literal2.at));
+  if (!container) return void 0;
+  const guid = findGuid(literal2.value);
+  if (guid && guid.toLowerCase() === from.id.toLowerCase()) {
+    const edits = fixer.replaceAll(container, guid, to.id);
+    return edits.length > 0 ? edits : void 0;
+  }
+  if (literal2.value.trim().toLowerCase() === from.roleName.toLowerCase()) {
+    const edits = fixer.replaceAll(literal2.at, from.roleName, to.roleName);
+    return edits.length === 1 ? edits : void 0;
+  }
+  return void 0;
+}
+
+// rules/non-idempotent-assignment-name.ts
+var rule4 = {
+  meta: {
+    id: "non-idempotent-assignment-name",
+    description: "A role assignment name is not a stable function of scope, principal and role.",
+    severity: "warning",
+    messages: {
+      random: "The assignment name comes from {{fn}}(), a new value on every deployment: the next run fails with RoleAssignmentExists. Name it guid(<scope id>, <principal id>, <role definition id>).",
+      literal: "The assignment name is the fixed string {{name}}: it collides in the next environment or subscription. Name it guid(<scope id>, <principal id>, <role definition id>).",
+      partialGuid: "The assignment name {{name}} leaves out the {{missing}}: an assignment that differs from this one only in its {{missing}} gets the same name, and the two collide. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
+      partialGuidShared: "The assignment name {{name}} leaves out the {{missing}}: {{sharers}} get the same name, and only one of them can be created. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
+      duplicate: "The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed.",
+      useGuid: "Name it {{guid}}. A new name is a new assignment: delete the one already deployed first, or the next deployment fails with RoleAssignmentExists",
+      removeName: "Remove name: Terraform then generates one once and keeps it in state"
+    },
+    docs: "docs/rules/non-idempotent-assignment-name.md",
+    hasSuggestions: true
+  },
+  check(graph, context) {
+    const named = graph.grants.filter((g) => g.kind === "rbac" && g.name);
+    const byName = /* @__PURE__ */ new Map();
+    for (const g of named) {
+      const key2 = nameKey(g);
+      if (key2 !== void 0) byName.set(key2, [...byName.get(key2) ?? [], g]);
+    }
+    const sameNamed = (g) => {
+      const key2 = nameKey(g);
+      return key2 === void 0 ? [] : byName.get(key2);
+    };
+    for (const grant of named) {
+      const name = unwrap(grant.name);
+      const random = findCall(name, ["newguid", "uuid", "utcnow", "timestamp"]);
+      if (random) {
+        context.report({ node: grant, value: grant.name, messageId: "random", data: { fn: writtenFunctionName(random, grant.resource.decl.file) }, suggest: stableName(grant) });
+        continue;
+      }
+      if (name.kind === "string") {
+        context.report({ node: grant, value: grant.name, messageId: "literal", data: { name: `'${name.value}'` }, suggest: stableName(grant) });
+        continue;
+      }
+      if (name.kind === "call" && name.fn === "guid") {
+        const missing = missingSeeds(grant, name.args);
+        if (missing === void 0) continue;
+        const written = writtenText(grant.name);
+        if (missing.length > 0) {
+          const sharers = collidingWith(grant, sameNamed(grant));
+          context.report({
+            node: grant,
+            value: grant.name,
+            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written, missing: missing.join(" and ") } },
+            suggest: stableName(grant)
+          });
+          continue;
+        }
+        const twin = sameNamed(grant).find((other) => other !== grant && other.resource.declKey !== grant.resource.declKey);
+        if (twin) {
+          context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written, other: `'${twin.resource.symbol}'` } });
+        }
+      }
+    }
+  }
+};
+function nameKey(g) {
+  const key2 = valueKey(unwrap(g.name));
+  return key2 === void 0 ? void 0 : `${g.resource.deploymentScope.level}|${key2}`;
+}
+function stableName(grant) {
+  if (grant.resource.format === "terraform") return [{ messageId: "removeName", fix: (fixer) => removeTerraformName(grant, fixer) }];
+  return [{ messageId: "useGuid", data: (edits) => ({ guid: edits.map((e) => e.text).join("").trim() }), fix: (fixer) => canonicalGuidName(grant, fixer)?.edits }];
+}
+function assignmentKey(g) {
+  const scope = g.scope.value ? valueKey(unwrap(g.scope.value)) : valueKey(g.resource.deploymentScope);
+  const principal = valueKey(unwrap(g.principal.value));
+  const role2 = g.role?.id ?? valueKey(unwrap(g.roleValue));
+  if (scope === void 0 || principal === void 0 || role2 === void 0) return void 0;
+  return `${scope}|${principal}|${role2}`;
+}
+function collidingWith(grant, named) {
+  const key2 = assignmentKey(grant);
+  if (key2 === void 0) return [];
+  const root = rootOf(grant);
+  return named.filter((other) => {
+    if (other === grant || rootOf(other) !== root) return false;
+    const otherKey = assignmentKey(other);
+    return otherKey !== void 0 && otherKey !== key2;
+  });
+}
+function rootOf(g) {
+  return (g.resource.callChain[0] ?? g.resource.decl).file;
+}
+function describeSharers(grant, sharers) {
+  const others = [...new Set(sharers.filter((s2) => s2.resource.declKey !== grant.resource.declKey).map((s2) => `'${s2.resource.symbol}'`))];
+  if (others.length === 0) return `its ${sharers.length + 1} instances`;
+  return `it and ${others.join(", ")}`;
+}
+var non_idempotent_assignment_name_default = rule4;
+
+// src/graph/permissions.ts
+function action(name) {
+  return { kind: "action", name };
+}
+function dataAction(name) {
+  return { kind: "dataAction", name };
+}
+function matchesPermission(pattern, text) {
+  const p = pattern.toLowerCase();
+  const t = text.toLowerCase();
+  let pi = 0;
+  let ti = 0;
+  let star = -1;
+  let mark = 0;
+  while (ti < t.length) {
+    if (pi < p.length && p[pi] !== "*" && p[pi] === t[ti]) {
+      pi++;
+      ti++;
+    } else if (pi < p.length && p[pi] === "*") {
+      star = pi++;
+      mark = ti;
+    } else if (star >= 0) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (pi < p.length && p[pi] === "*") pi++;
+  return pi === p.length;
+}
+function blocksOf(role2) {
+  return role2.permissionBlocks ?? [role2];
+}
+function blockAllows(block2, op) {
+  const [granted, denied] = op.kind === "action" ? [block2.actions, block2.notActions] : [block2.dataActions, block2.notDataActions];
+  return granted.some((p) => matchesPermission(p, op.name)) && !denied.some((p) => matchesPermission(p, op.name));
+}
+function allows(role2, op) {
+  if (role2.permissionsKnown === false) return void 0;
+  return blocksOf(role2).some((b2) => blockAllows(b2, op));
+}
+function allowsAll(role2, ops) {
+  if (role2.permissionsKnown === false) return void 0;
+  return ops.every((op) => allows(role2, op));
+}
+var PermissionModel = class {
+  constructor(catalog2) {
+    this.catalog = catalog2;
+  }
+  catalog;
+  vocabulary;
+  breadths = /* @__PURE__ */ new Map();
+  answers = /* @__PURE__ */ new Map();
+  allows(role2, op) {
+    return allows(role2, op);
+  }
+  leastPrivileged(ops) {
+    const key2 = ops.map((o) => `${o.kind}:${o.name.toLowerCase()}`).sort().join("|");
+    const cached2 = this.answers.get(key2);
+    if (cached2) return cached2;
+    const candidates = this.catalog.all().filter((r) => ops.length > 0 && allowsAll(r, ops) === true);
+    const ranked = candidates.map((role2) => ({ role: role2, documented: role2.category !== null ? 0 : 1, breadth: this.breadth(role2) })).sort((a, b2) => a.documented - b2.documented || a.breadth - b2.breadth || (a.role.roleName < b2.role.roleName ? -1 : 1)).map((x) => x.role);
+    this.answers.set(key2, ranked);
+    return ranked;
+  }
+  /** The single narrowest built-in role that allows every operation, if any does. */
+  narrowest(ops) {
+    return this.leastPrivileged(ops)[0];
+  }
+  breadth(role2) {
+    let n2 = this.breadths.get(role2.id);
+    if (n2 === void 0) {
+      n2 = this.ops().filter((op) => allows(role2, op) === true).length;
+      this.breadths.set(role2.id, n2);
+    }
+    return n2;
+  }
+  ops() {
+    if (!this.vocabulary) {
+      const seen = /* @__PURE__ */ new Map();
+      for (const r of this.catalog.all()) {
+        for (const b2 of blocksOf(r)) {
+          for (const a of b2.actions) seen.set(`a:${a.toLowerCase()}`, action(a));
+          for (const d of b2.dataActions) seen.set(`d:${d.toLowerCase()}`, dataAction(d));
+        }
+      }
+      this.vocabulary = [...seen.values()];
+    }
+    return this.vocabulary;
+  }
+};
+var TYPICAL_OPERATIONS = {
+  "microsoft.keyvault/vaults": [dataAction("Microsoft.KeyVault/vaults/secrets/getSecret/action")],
+  "microsoft.storage/storageaccounts": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
+  "microsoft.storage/storageaccounts/blobservices/containers": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
+  "microsoft.storage/storageaccounts/queueservices/queues": [dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/read")],
+  "microsoft.containerregistry/registries": [action("Microsoft.ContainerRegistry/registries/pull/read")],
+  "microsoft.servicebus/namespaces": [dataAction("Microsoft.ServiceBus/namespaces/messages/receive/action")],
+  "microsoft.eventhub/namespaces": [dataAction("Microsoft.EventHub/namespaces/messages/receive/action")],
+  "microsoft.appconfiguration/configurationstores": [dataAction("Microsoft.AppConfiguration/configurationStores/keyValues/read")]
+};
+function suggestedRole(model2, resourceType) {
+  const ops = resourceType ? TYPICAL_OPERATIONS[resourceType.toLowerCase()] : void 0;
+  return ops ? model2.narrowest(ops) : void 0;
+}
+var model;
+function permissionModel() {
+  model ??= new PermissionModel(roleCatalog());
+  return model;
+}
+
+// rules/privileged-role.ts
+var PRIVILEGED = new Set(PRIVILEGED_ROLE_NAMES.map((n2) => n2.toLowerCase()));
+var rule5 = {
+  meta: {
+    id: "privileged-role",
+    description: "A privileged role (Owner, Contributor, access administrators) is granted to a workload identity.",
+    severity: "error",
+    messages: {
+      withSuggestion: "Grants '{{role}}' to {{principal}} on {{scope}}; grant {{suggestion}} on the resource instead.",
+      generic: "Grants '{{role}}' to {{principal}} on {{scope}}; grant a role with only the data-plane or control-plane actions the workload needs, on the resource it uses.",
+      notListed: "Grants '{{role}}' to {{principal}} on {{scope}}, a role its policy definition does not list; grant the roles in the definition's roleDefinitionIds ({{listed}}) instead.",
+      useRole: "Grant '{{suggestion}}' instead, if that is all the workload needs. The '{{role}}' assignment already deployed stays until you delete it"
+    },
+    hasSuggestions: true,
+    docs: "docs/rules/privileged-role.md"
+  },
+  check(graph, context) {
+    for (const grant of graph.grants) {
+      if (grant.kind !== "rbac" || !grant.role || !PRIVILEGED.has(grant.role.roleName.toLowerCase())) continue;
+      if (!isWorkloadPrincipal(grant)) continue;
+      const data = { role: grant.role.roleName, principal: describePrincipal(grant), scope: describeScope(grant.scope) };
+      const remediation = remediationGrant(grant);
+      if (remediation?.withinScope) {
+        if (!remediation.listedRoles || listsRole(remediation, grant)) continue;
+        const listed = [...remediation.listedRoles].map((guid) => {
+          const role2 = context.roles.byGuid(guid);
+          return role2 ? `'${role2.roleName}'` : `'${guid}'`;
+        });
+        context.report({ node: grant, value: roleSource(grant), messageId: "notListed", data: { ...data, listed: listed.join(", ") || "none" } });
+        continue;
+      }
+      const narrow = suggestedRole(context.permissions, grant.scope.resourceType);
+      const source = roleSource(grant);
+      context.report({
+        node: grant,
+        value: source,
+        ...narrow ? {
+          messageId: "withSuggestion",
+          data: { ...data, suggestion: `'${narrow.roleName}'` },
+          suggest: [{ messageId: "useRole", data: { role: grant.role.roleName, suggestion: narrow.roleName }, fix: (fixer) => replaceRole(grant, source, narrow, fixer) }]
+        } : { messageId: "generic", data }
+      });
+    }
+  }
+};
+var privileged_role_default = rule5;
+
+// rules/index.ts
+var builtinRules = [
+  missing_role_grant_default,
+  privileged_role_default,
+  broad_scope_default,
+  missing_principal_type_default,
+  non_idempotent_assignment_name_default
+];
+
+// src/engine/diagnostic-rules.ts
+var PARSE_ERROR_RULE = {
+  id: "parse-error",
+  description: "A file cannot be parsed; it is reported and the other files are still linted.",
+  severity: "error",
+  messages: {},
+  docs: "docs/rules/parse-error.md"
+};
+var INVALID_SUPPRESSION_RULE = {
+  id: "invalid-suppression",
+  description: "An inline suppression has no reason or names an unknown rule, so it suppresses nothing.",
+  severity: "warning",
+  messages: {
+    noReason: "The suppression of {{rules}} has no reason; write it after ' -- ' (it suppresses nothing until then).",
+    noRule: "The suppression names no rule; write 'grantlint-disable-next-line <rule> -- <reason>'.",
+    unknownRule: "The suppression names the unknown rule '{{rule}}'{{hint}}.",
+    unknownDirective: "Unknown directive '{{directive}}'; write 'grantlint-disable-next-line <rule> -- <reason>'.",
+    malformed: "The suppression entry is not understood: {{detail}}."
+  },
+  docs: "docs/rules/invalid-suppression.md"
+};
+var UNUSED_SUPPRESSION_RULE = {
+  id: "unused-suppression",
+  description: "An inline suppression suppresses no finding; remove it (reported with --report-unused-suppressions).",
+  severity: "warning",
+  messages: {
+    unused: "The suppression of '{{rule}}' suppresses nothing here; remove it."
+  },
+  docs: "docs/rules/unused-suppression.md"
+};
+var DIAGNOSTIC_RULES = [PARSE_ERROR_RULE, INVALID_SUPPRESSION_RULE, UNUSED_SUPPRESSION_RULE];
+
+// src/engine/config.ts
+var SEVERITY_ONLY_IDS = new Set(DIAGNOSTIC_RULES.map((m) => m.id));
+var ConfigResolver = class {
+  cwd;
+  builtins;
+  forced;
+  own = /* @__PURE__ */ new Map();
+  chains = /* @__PURE__ */ new Map();
+  effective = /* @__PURE__ */ new Map();
+  /** Plugin rules by module path. */
+  pluginModules = /* @__PURE__ */ new Map();
+  validated = /* @__PURE__ */ new Set();
+  optionValidators = /* @__PURE__ */ new Map();
+  constructor(options) {
+    this.cwd = options.cwd;
+    this.builtins = options.builtins ?? builtinRules;
+    if (options.configFile) this.forced = readConfigFile(resolve7(options.cwd, options.configFile), options.cwd);
+  }
+  /** The configuration files for files in `dir`, farthest first. Reads and schema-checks them. */
+  chain(dir2) {
+    if (this.forced) return [this.forced];
+    const cached2 = this.chains.get(dir2);
+    if (cached2) return cached2;
+    const mine = this.configIn(dir2);
+    const parent = dirname6(dir2);
+    let chain;
+    if (mine?.root) chain = [mine];
+    else {
+      const above = parent === dir2 ? [] : this.chain(parent);
+      chain = mine ? [...above, mine] : above;
+    }
+    this.chains.set(dir2, chain);
+    return chain;
+  }
+  configIn(dir2) {
+    if (!this.own.has(dir2)) {
+      let found = null;
+      for (const name of CONFIG_FILE_NAMES) {
+        const path = join5(dir2, name);
+        if (existsSync3(path) && statSync4(path).isFile()) {
+          found = readConfigFile(path, this.cwd);
+          break;
+        }
+      }
+      this.own.set(dir2, found);
+    }
+    return this.own.get(dir2) ?? void 0;
+  }
+  /** The `baseline` of the nearest configuration for a folder that names one (absolute path). */
+  baselineFor(dir2) {
+    return [...this.chain(dir2)].reverse().find((c) => c.baseline !== void 0)?.baseline;
+  }
+  /** An `ignore` pattern of an applicable configuration matches the file (absolute path). */
+  isIgnored(file) {
+    return this.chain(dirname6(file)).some((c) => c.ignores(file));
+  }
+  /**
+   * Reads the configuration for these files (absolute paths), loads their plugins and checks rule
+   * ids and options. Call before `forFile` for those files.
+   */
+  async load(files) {
+    const configs = /* @__PURE__ */ new Set();
+    for (const file of files) for (const c of this.chain(dirname6(file))) configs.add(c);
+    for (const config of configs) await this.loadPlugins(config);
+    for (const config of configs) this.validate(config);
+  }
+  /** Reads the configuration for files in a folder (and loads its plugins), as `load` does for files. */
+  async loadFolder(dir2) {
+    await this.load([join5(dir2, "_")]);
+  }
+  /** Built-in and loaded plugin rules. */
+  rules() {
+    return [...this.builtins, ...[...this.pluginModules.values()].flat()];
+  }
+  /** The metadata of every rule that may report: graph rules, plugins and the engine's own. */
+  ruleMetas() {
+    return [...this.rules().map((r) => r.meta), ...DIAGNOSTIC_RULES];
+  }
+  async loadPlugins(config) {
+    for (const [i, modulePath] of config.plugins.entries()) {
+      if (this.pluginModules.has(modulePath)) continue;
+      const where = ["plugins", i];
+      let exported;
+      try {
+        const mod = await import(pathToFileURL(modulePath).href);
+        exported = mod.default ?? mod.rules;
+      } catch (e) {
+        throw config.error(where, `cannot load '${modulePath}': ${e.message.split("\n")[0]}`, this.cwd);
+      }
+      const rules = Array.isArray(exported) ? exported : [exported];
+      const checked = [];
+      for (const candidate of rules) {
+        const problem = pluginRuleProblem(candidate);
+        if (problem) throw config.error(where, `'${modulePath}' ${problem}`, this.cwd);
+        const rule6 = candidate;
+        const clash = this.ruleMetas().find((m) => m.id === rule6.meta.id) ?? checked.find((r) => r.meta.id === rule6.meta.id)?.meta;
+        if (clash) throw config.error(where, `'${modulePath}' defines the rule '${rule6.meta.id}', which is already defined`, this.cwd);
+        checked.push(rule6);
+      }
+      this.pluginModules.set(modulePath, checked);
+    }
+  }
+  validate(config) {
+    if (this.validated.has(config)) return;
+    const metas = new Map(this.ruleMetas().map((m) => [m.id, m]));
+    const blocks = [config.rules, ...config.overrides.map((o) => o.rules)];
+    for (const block2 of blocks) {
+      for (const [id, entry] of block2) {
+        const meta = metas.get(id);
+        if (!meta) {
+          const near = closest(id, [...metas.keys()]);
+          throw config.error(entry.path, `unknown rule id${near ? ` (did you mean '${near}'?)` : ""}; plugins add rule ids with 'plugins'`, this.cwd);
+        }
+        if (entry.options !== void 0) this.validateOptions(config, meta, entry);
+      }
+    }
+    this.validated.add(config);
+  }
+  validateOptions(config, meta, entry) {
+    const options = entry.options ?? {};
+    if (!meta.schema || SEVERITY_ONLY_IDS.has(meta.id)) {
+      const keys = Object.keys(options);
+      if (keys.length > 0) throw config.error([...entry.path, 1, keys[0]], `the rule '${meta.id}' takes no options`, this.cwd);
+      return;
+    }
+    let validate = this.optionValidators.get(meta.id);
+    if (validate === void 0) {
+      try {
+        validate = new (lazyAjv()).Ajv({ allErrors: false, verbose: true, strict: false }).compile(meta.schema);
+      } catch (e) {
+        throw config.error(entry.path, `the options schema of the rule '${meta.id}' is invalid: ${e.message}`, this.cwd);
+      }
+      this.optionValidators.set(meta.id, validate);
+    }
+    if (validate && !validate(structuredClone(options))) {
+      const { path, problem } = describeSchemaError(validate.errors ?? [], options);
+      throw config.error([...entry.path, 1, ...path], problem, this.cwd);
+    }
+  }
+  /** Severities and options per rule for one file (absolute path). */
+  forFile(file) {
+    const cached2 = this.effective.get(file);
+    if (cached2) return cached2;
+    const chain = this.chain(dirname6(file));
+    const known2 = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
+    const metas = new Map([...known2, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
+    const settings = /* @__PURE__ */ new Map();
+    for (const id of [...metas.keys()].sort()) {
+      const meta = metas.get(id);
+      settings.set(id, { severity: meta.severity, options: { ...meta.defaultOptions ?? {} } });
+    }
+    const apply = (entries) => {
+      for (const [id, entry] of entries) {
+        const current2 = settings.get(id);
+        if (!current2) continue;
+        const options = entry.options !== void 0 ? { ...metas.get(id)?.defaultOptions ?? {}, ...entry.options } : current2.options;
+        settings.set(id, { severity: entry.severity, options });
+      }
+    };
+    for (const config of chain) {
+      apply(config.rules);
+      const rel = relativeInside(config.dir, file);
+      if (rel === void 0) continue;
+      for (const override of config.overrides) if (override.matches(rel)) apply(override.rules);
+    }
+    const result = {
+      configFiles: chain.map((c) => c.path),
+      ignored: chain.some((c) => c.ignores(file)),
+      rules: settings
+    };
+    this.effective.set(file, result);
+    return result;
+  }
+};
+function pluginRuleProblem(candidate) {
+  if (!candidate || typeof candidate !== "object") return "does not export a rule (a default export { meta, check } or an array of them)";
+  const { meta, check } = candidate;
+  if (typeof check !== "function") return "exports a rule without a check(graph, context) function";
+  if (!meta || typeof meta !== "object") return "exports a rule without meta";
+  if (typeof meta.id !== "string" || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(meta.id)) return `exports a rule whose meta.id ${JSON.stringify(meta.id)} is not kebab-case`;
+  if (typeof meta.description !== "string") return `exports the rule '${meta.id}' without meta.description`;
+  if (!["error", "warning", "info"].includes(meta.severity)) return `exports the rule '${meta.id}' whose meta.severity is not error, warning or info`;
+  if (!meta.messages || typeof meta.messages !== "object") return `exports the rule '${meta.id}' without meta.messages`;
+  if (typeof meta.docs !== "string") meta.docs = "";
+  return void 0;
+}
+function stableJson(value) {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableJson(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+// src/engine/lint.ts
+import { resolve as resolve13 } from "node:path";
+
+// src/lower/arm/index.ts
+import { basename as basename2, dirname as dirname8, join as join6, resolve as resolve9 } from "node:path";
+
+// src/model/template.ts
+function emptyProgram() {
+  return { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
+}
+
+// src/syntax/arm/expression.ts
+function parseTemplateString(value) {
+  if (value.length < 2 || value.charCodeAt(0) !== 91 || value.charCodeAt(value.length - 1) !== 93) {
+    return { kind: "literal", value };
+  }
+  if (value.charCodeAt(1) === 91) return { kind: "literal", value: value.slice(1) };
+  const r = parseExpression(value, 1, value.length - 1);
+  return r.expr ? { kind: "expression", expr: r.expr } : { kind: "error", error: r.error };
+}
+function parseExpression(text, start = 0, end = text.length) {
+  const p = new Parser3(text, start, end);
+  try {
+    p.skipWs();
+    const expr = p.expression();
+    p.skipWs();
+    if (p.pos < end) p.fail(`unexpected '${text[p.pos]}'`);
+    return { expr };
+  } catch (e) {
+    if (e instanceof ParseFailure) return { error: { message: e.message, offset: e.offset } };
+    return { error: { message: String(e), offset: start } };
+  }
+}
+var UNICODE_SPACE = /\s/u;
+var ParseFailure = class extends Error {
+  constructor(message, offset) {
+    super(message);
+    this.offset = offset;
+  }
+  offset;
+};
+var MAX_DEPTH = 200;
+function isIdentStart2(c) {
+  return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
+}
+function isIdentPart2(c) {
+  return isIdentStart2(c) || c >= 48 && c <= 57;
+}
+function isDigit3(c) {
+  return c >= 48 && c <= 57;
+}
+var Parser3 = class {
+  constructor(text, start, end) {
+    this.text = text;
+    this.end = end;
+    this.pos = start;
+  }
+  text;
+  end;
+  pos;
+  depth = 0;
+  fail(message, offset = this.pos) {
+    throw new ParseFailure(message, offset);
+  }
+  skipWs() {
+    while (this.pos < this.end) {
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 32 || c === 9 || c === 10 || c === 13 || c > 127 && UNICODE_SPACE.test(this.text[this.pos])) this.pos++;
+      else break;
+    }
+  }
+  peek() {
+    return this.pos < this.end ? this.text.charCodeAt(this.pos) : -1;
+  }
+  expression() {
+    if (++this.depth > MAX_DEPTH) this.fail("expression nested too deeply");
+    let e = this.primary();
+    for (; ; ) {
+      this.skipWs();
+      const c = this.peek();
+      if (c === 46) {
+        this.pos++;
+        this.skipWs();
+        const nameStart = this.pos;
+        const name = this.identifier("a property name");
+        e = { kind: "property", object: e, name, nameSpan: { start: nameStart, end: this.pos }, start: e.start, end: this.pos };
+      } else if (c === 91) {
+        this.pos++;
+        this.skipWs();
+        const index = this.expression();
+        this.skipWs();
+        if (this.peek() !== 93) this.fail("expected ']'");
+        this.pos++;
+        e = { kind: "index", object: e, index, start: e.start, end: this.pos };
+      } else break;
+    }
+    this.depth--;
+    return e;
+  }
+  identifier(what) {
+    const s2 = this.pos;
+    if (!isIdentStart2(this.peek())) this.fail(`expected ${what}`);
+    while (this.pos < this.end && isIdentPart2(this.text.charCodeAt(this.pos))) this.pos++;
+    return this.text.slice(s2, this.pos);
+  }
+  primary() {
+    const start = this.pos;
+    const c = this.peek();
+    if (c === -1) this.fail("expected an expression");
+    if (c === 39) return this.stringLit();
+    if (isDigit3(c) || c === 45 || c === 43) return this.numberLit();
+    if (isIdentStart2(c)) {
+      let name = this.identifier("a function name");
+      let namespace;
+      this.skipWs();
+      if (this.peek() === 46) {
+        const save = this.pos;
+        this.pos++;
+        this.skipWs();
+        if (isIdentStart2(this.peek())) {
+          namespace = name;
+          name = this.identifier("a function name");
+          this.skipWs();
+        } else this.pos = save;
+      }
+      if (this.peek() !== 40) {
+        if (namespace === void 0) {
+          const lower2 = name.toLowerCase();
+          if (lower2 === "true" || lower2 === "false") return { kind: "bool", value: lower2 === "true", start, end: this.pos };
+          if (lower2 === "null") return { kind: "null", start, end: this.pos };
+        }
+        this.fail(`expected '(' after '${name}'`);
+      }
+      this.pos++;
+      const args = [];
+      this.skipWs();
+      if (this.peek() === 41) this.pos++;
+      else {
+        for (; ; ) {
+          this.skipWs();
+          args.push(this.expression());
+          this.skipWs();
+          const d = this.peek();
+          if (d === 44) {
+            this.pos++;
+            continue;
+          }
+          if (d === 41) {
+            this.pos++;
+            break;
+          }
+          this.fail(d === -1 ? `missing ')' to close '${name}('` : `expected ',' or ')'`);
+        }
+      }
+      const call2 = { kind: "call", name, args, start, end: this.pos };
+      if (namespace !== void 0) call2.namespace = namespace;
+      return call2;
+    }
+    this.fail(`unexpected '${this.text[this.pos]}'`);
+  }
+  stringLit() {
+    const start = this.pos;
+    this.pos++;
+    let value = "";
+    let chunk = this.pos;
+    for (; ; ) {
+      if (this.pos >= this.end) this.fail("unterminated string", start);
+      if (this.text.charCodeAt(this.pos) === 39) {
+        if (this.pos + 1 < this.end && this.text.charCodeAt(this.pos + 1) === 39) {
+          value += this.text.slice(chunk, this.pos + 1);
+          this.pos += 2;
+          chunk = this.pos;
+          continue;
+        }
+        value += this.text.slice(chunk, this.pos);
+        this.pos++;
+        return { kind: "string", value, start, end: this.pos };
+      }
+      this.pos++;
+    }
+  }
+  numberLit() {
+    const start = this.pos;
+    if (this.peek() === 45 || this.peek() === 43) this.pos++;
+    if (!isDigit3(this.peek())) this.fail("expected a number");
+    while (isDigit3(this.peek())) this.pos++;
+    if (this.peek() === 46 && isDigit3(this.pos + 1 < this.end ? this.text.charCodeAt(this.pos + 1) : -1)) {
+      this.pos++;
+      while (isDigit3(this.peek())) this.pos++;
+    }
+    return { kind: "number", value: Number(this.text.slice(start, this.pos)), start, end: this.pos };
+  }
+};
 
 // src/lower/arm/evaluate.ts
 import { dirname as dirname7, resolve as resolve8 } from "node:path";
@@ -43785,7 +47629,7 @@ function joinNames(names) {
   });
   return parts.length === 1 ? parts[0] : concatParts(parts);
 }
-function sameName2(a, b2) {
+function sameName(a, b2) {
   if (!a) return false;
   if (sameValue(a, b2)) return true;
   const ca = a.kind === "concat" ? concatParts(a.parts) : a;
@@ -43797,7 +47641,7 @@ function findDeclared(dep, type, name) {
   for (let d = dep; d; d = d.parent) {
     const list2 = d.byType.get(t);
     if (!list2) continue;
-    for (const r of list2) if (sameName2(r.name, name)) return r;
+    for (const r of list2) if (sameName(r.name, name)) return r;
   }
   return void 0;
 }
@@ -43857,7 +47701,7 @@ function reference(args, at, ctx) {
   }
   if (!target && a && ctx.v2) target = loopElement(ctx.deployment, a);
   if (!target && a && (a.kind === "unknown" || a.kind === "concat")) {
-    for (let d = ctx.deployment; d && !target; d = d.parent) target = d.instances.find((r) => sameName2(r.name, a));
+    for (let d = ctx.deployment; d && !target; d = d.parent) target = d.instances.find((r) => sameName(r.name, a));
   }
   if (target) return mk2({ kind: "ref", resource: target, path: full ? [] : ["properties"] }, at);
   return symbolicCall("reference", args, at);
@@ -44045,7 +47889,7 @@ function ensureBody(r, dep) {
       const l = k.toLowerCase();
       return SKIP_BODY.has(l) || isDeployment && l === "properties";
     });
-    if (r.name) body.entries.set(nameKey(body) ?? "name", r.name);
+    if (r.name) body.entries.set(nameKey2(body) ?? "name", r.name);
     const scopeKey = [...body.entries.keys()].find((k) => k.toLowerCase() === "scope");
     if (scopeKey !== void 0 && !r.scope && !isDeployment) {
       r.scope = normalizeScope(body.entries.get(scopeKey), ctx);
@@ -44064,7 +47908,7 @@ function ensureBody(r, dep) {
   }
   p.state = 2;
 }
-function nameKey(body) {
+function nameKey2(body) {
   return [...body.entries.keys()].find((k) => k.toLowerCase() === "name");
 }
 function nestedScope(r, ctx, level) {
@@ -44462,1671 +48306,6 @@ var armFrontEnd = {
 // src/lower/bicep/index.ts
 import * as nodePath2 from "node:path";
 
-// src/syntax/bicep/lexer.ts
-var DIRECTIVES = ["disable-next-line", "disable-diagnostics", "restore-diagnostics"];
-var BRACE = -1;
-var SINGLE_QUOTED = 0;
-function isIdentStart2(c) {
-  return c >= 97 /* a */ && c <= 122 /* z */ || c >= 65 /* A */ && c <= 90 /* Z */ || c === 95 /* Underscore */;
-}
-function isIdentPart2(c) {
-  return isIdentStart2(c) || c >= 48 /* D0 */ && c <= 57 /* D9 */;
-}
-function isHexDigit2(c) {
-  return c >= 48 /* D0 */ && c <= 57 /* D9 */ || c >= 65 && c <= 70 || c >= 97 && c <= 102;
-}
-function isWhitespace(c) {
-  return c === 32 /* Space */ || c === 9 /* Tab */ || c === 11 /* VT */ || c === 12 /* FF */ || c === 160 /* Nbsp */ || c === 65279 /* Bom */ || c >= 8192 && c <= 8202 || c === 12288;
-}
-function lex(text) {
-  const tokens = [];
-  const comments = [];
-  const directives = [];
-  const errors = [];
-  const len = text.length;
-  const stack = [];
-  let pos = len > 0 && text.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
-  let lineStart = true;
-  const push = (kind, start, end) => {
-    tokens.push({ kind, start, end, text: text.slice(start, end) });
-  };
-  const error2 = (start, end, code, message) => {
-    errors.push({ start, end, code, message });
-  };
-  const scanQuoted = (start, i, resumed) => {
-    for (; ; ) {
-      if (i >= len) {
-        error2(start, i, "BCP003", "The string at this location is not terminated. Terminate the string with a single quote character.");
-        push(resumed ? "StringRightPiece" : "StringComplete", start, i);
-        return i;
-      }
-      const c = text.charCodeAt(i);
-      if (c === 39 /* Quote */) {
-        push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
-        return i + 1;
-      }
-      if (c === 13 /* CR */ || c === 10 /* LF */) {
-        error2(start, i, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
-        push(resumed ? "StringRightPiece" : "StringComplete", start, i);
-        return i;
-      }
-      if (c === 92 /* Backslash */) {
-        if (i + 1 >= len) {
-          error2(start, i + 1, "BCP005", "The string at this location is not terminated. Complete the escape sequence and terminate the string with a single unescaped quote character.");
-          push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
-          return i + 1;
-        }
-        const e = text.charCodeAt(i + 1);
-        if (e === 92 /* Backslash */ || e === 39 /* Quote */ || e === 110 /* n */ || e === 114 /* r */ || e === 116 /* t */ || e === 36 /* Dollar */) {
-          i += 2;
-          continue;
-        }
-        if (e === 117 /* u */ && text.charCodeAt(i + 2) === 123 /* LBrace */) {
-          let j = i + 3;
-          while (j < len && isHexDigit2(text.charCodeAt(j))) j++;
-          if (j > i + 3 && j - (i + 3) <= 6 && text.charCodeAt(j) === 125 /* RBrace */) {
-            i = j + 1;
-            continue;
-          }
-        }
-        if (e === 13 /* CR */ || e === 10 /* LF */) {
-          error2(i, i + 1, "BCP006", "The specified escape sequence is not recognized.");
-          i += 1;
-          continue;
-        }
-        error2(i, i + 2, "BCP006", "The specified escape sequence is not recognized.");
-        i += 2;
-        continue;
-      }
-      if (c === 36 /* Dollar */ && text.charCodeAt(i + 1) === 123 /* LBrace */) {
-        stack.push(SINGLE_QUOTED);
-        push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, i + 2);
-        return i + 2;
-      }
-      i++;
-    }
-  };
-  const scanMultiline = (start, i, dollars, resumed) => {
-    for (; ; ) {
-      if (i >= len) {
-        error2(start, i, "BCP140", `The multi-line string at this location is not terminated. Terminate it with "'''".`);
-        push(resumed ? "StringRightPiece" : "StringComplete", start, i);
-        return i;
-      }
-      const c = text.charCodeAt(i);
-      if (c === 39 /* Quote */ && text.charCodeAt(i + 1) === 39 /* Quote */ && text.charCodeAt(i + 2) === 39 /* Quote */) {
-        let j = i + 3;
-        while (j < len && text.charCodeAt(j) === 39 /* Quote */) j++;
-        push(resumed ? "StringRightPiece" : "StringComplete", start, j);
-        return j;
-      }
-      if (c === 36 /* Dollar */ && dollars > 0) {
-        let j = i + 1;
-        while (j < len && text.charCodeAt(j) === 36 /* Dollar */) j++;
-        if (j - i >= dollars && text.charCodeAt(j) === 123 /* LBrace */) {
-          stack.push(dollars);
-          push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, j + 1);
-          return j + 1;
-        }
-        i = j;
-        continue;
-      }
-      i++;
-    }
-  };
-  while (pos < len) {
-    const c = text.charCodeAt(pos);
-    const start = pos;
-    if (c === 32 /* Space */ || c === 9 /* Tab */) {
-      pos++;
-      continue;
-    }
-    if (c === 13 /* CR */ || c === 10 /* LF */) {
-      const open2 = stack.indexOf(SINGLE_QUOTED);
-      if (open2 >= 0) {
-        stack.length = open2;
-        error2(start, start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
-        push("StringRightPiece", start, start);
-      }
-      pos++;
-      while (pos < len) {
-        const d = text.charCodeAt(pos);
-        if (d !== 13 /* CR */ && d !== 10 /* LF */) break;
-        pos++;
-      }
-      push("NewLine", start, pos);
-      lineStart = true;
-      continue;
-    }
-    if (c === 47 /* Slash */) {
-      const d = text.charCodeAt(pos + 1);
-      if (d === 47 /* Slash */) {
-        pos += 2;
-        while (pos < len) {
-          const e = text.charCodeAt(pos);
-          if (e === 13 /* CR */ || e === 10 /* LF */) break;
-          pos++;
-        }
-        comments.push({ start, end: pos, text: text.slice(start, pos), block: false });
-        continue;
-      }
-      if (d === 42 /* Star */) {
-        pos += 2;
-        let closed = false;
-        while (pos < len) {
-          if (text.charCodeAt(pos) === 42 /* Star */ && text.charCodeAt(pos + 1) === 47 /* Slash */) {
-            pos += 2;
-            closed = true;
-            break;
-          }
-          pos++;
-        }
-        if (!closed) {
-          error2(start, pos, "BCP002", "The multi-line comment at this location is not terminated. Terminate it with the */ character sequence.");
-        }
-        comments.push({ start, end: pos, text: text.slice(start, pos), block: true });
-        lineStart = false;
-        continue;
-      }
-      pos++;
-      push("Slash", start, pos);
-      lineStart = false;
-      continue;
-    }
-    if (isWhitespace(c)) {
-      pos++;
-      continue;
-    }
-    const atLineStart = lineStart;
-    lineStart = false;
-    if (isIdentStart2(c)) {
-      pos++;
-      while (pos < len && isIdentPart2(text.charCodeAt(pos))) pos++;
-      const n2 = pos - start;
-      let kind = "Identifier";
-      if (n2 === 4) {
-        if (text.startsWith("true", start)) kind = "TrueKeyword";
-        else if (text.startsWith("null", start)) kind = "NullKeyword";
-      } else if (n2 === 5 && text.startsWith("false", start)) {
-        kind = "FalseKeyword";
-      }
-      push(kind, start, pos);
-      continue;
-    }
-    if (c >= 48 /* D0 */ && c <= 57 /* D9 */) {
-      pos++;
-      while (pos < len) {
-        const d = text.charCodeAt(pos);
-        if (d < 48 /* D0 */ || d > 57 /* D9 */) break;
-        pos++;
-      }
-      push("Integer", start, pos);
-      continue;
-    }
-    switch (c) {
-      case 39 /* Quote */:
-        if (text.charCodeAt(pos + 1) === 39 /* Quote */ && text.charCodeAt(pos + 2) === 39 /* Quote */) {
-          pos = scanMultiline(start, pos + 3, 0, false);
-        } else {
-          pos = scanQuoted(start, pos + 1, false);
-        }
-        continue;
-      case 36 /* Dollar */: {
-        let j = pos + 1;
-        while (j < len && text.charCodeAt(j) === 36 /* Dollar */) j++;
-        if (text.charCodeAt(j) === 39 /* Quote */ && text.charCodeAt(j + 1) === 39 /* Quote */ && text.charCodeAt(j + 2) === 39 /* Quote */) {
-          pos = scanMultiline(start, j + 3, j - pos, false);
-          continue;
-        }
-        pos++;
-        unrecognized(start, pos);
-        continue;
-      }
-      case 123 /* LBrace */:
-        if (stack.length > 0) stack.push(BRACE);
-        pos++;
-        push("LeftBrace", start, pos);
-        continue;
-      case 125 /* RBrace */: {
-        const top = stack.length > 0 ? stack[stack.length - 1] : BRACE;
-        if (top === BRACE) {
-          pos++;
-          push("RightBrace", start, pos);
-          continue;
-        }
-        stack.pop();
-        if (top === SINGLE_QUOTED) {
-          pos = scanQuoted(start, pos + 1, true);
-        } else {
-          pos = scanMultiline(start, pos + 1, top, true);
-        }
-        continue;
-      }
-      case 40 /* LParen */:
-        pos++;
-        push("LeftParen", start, pos);
-        continue;
-      case 41 /* RParen */:
-        pos++;
-        push("RightParen", start, pos);
-        continue;
-      case 91 /* LSquare */:
-        pos++;
-        push("LeftSquare", start, pos);
-        continue;
-      case 93 /* RSquare */:
-        pos++;
-        push("RightSquare", start, pos);
-        continue;
-      case 44 /* Comma */:
-        pos++;
-        push("Comma", start, pos);
-        continue;
-      case 59 /* Semi */:
-        pos++;
-        push("Semicolon", start, pos);
-        continue;
-      case 64 /* At */:
-        pos++;
-        push("At", start, pos);
-        continue;
-      case 94 /* Caret */:
-        pos++;
-        push("Hat", start, pos);
-        continue;
-      case 43 /* Plus */:
-        pos++;
-        push("Plus", start, pos);
-        continue;
-      case 45 /* Minus */:
-        pos++;
-        push("Minus", start, pos);
-        continue;
-      case 42 /* Star */:
-        pos++;
-        push("Asterisk", start, pos);
-        continue;
-      case 37 /* Percent */:
-        pos++;
-        push("Modulo", start, pos);
-        continue;
-      case 46 /* Dot */:
-        if (text.charCodeAt(pos + 1) === 46 /* Dot */ && text.charCodeAt(pos + 2) === 46 /* Dot */) {
-          pos += 3;
-          push("Ellipsis", start, pos);
-        } else {
-          pos++;
-          push("Dot", start, pos);
-        }
-        continue;
-      case 63 /* Question */:
-        if (text.charCodeAt(pos + 1) === 63 /* Question */) {
-          pos += 2;
-          push("DoubleQuestion", start, pos);
-        } else {
-          pos++;
-          push("Question", start, pos);
-        }
-        continue;
-      case 58 /* Colon */:
-        if (text.charCodeAt(pos + 1) === 58 /* Colon */) {
-          pos += 2;
-          push("DoubleColon", start, pos);
-        } else {
-          pos++;
-          push("Colon", start, pos);
-        }
-        continue;
-      case 33 /* Bang */: {
-        const d = text.charCodeAt(pos + 1);
-        if (d === 61 /* Eq */) {
-          pos += 2;
-          push("NotEquals", start, pos);
-        } else if (d === 126 /* Tilde */) {
-          pos += 2;
-          push("NotEqualsInsensitive", start, pos);
-        } else {
-          pos++;
-          push("Exclamation", start, pos);
-        }
-        continue;
-      }
-      case 61 /* Eq */: {
-        const d = text.charCodeAt(pos + 1);
-        if (d === 61 /* Eq */) {
-          pos += 2;
-          push("Equals", start, pos);
-        } else if (d === 126 /* Tilde */) {
-          pos += 2;
-          push("EqualsInsensitive", start, pos);
-        } else if (d === 62 /* Gt */) {
-          pos += 2;
-          push("Arrow", start, pos);
-        } else {
-          pos++;
-          push("Assignment", start, pos);
-        }
-        continue;
-      }
-      case 60 /* Lt */:
-        if (text.charCodeAt(pos + 1) === 61 /* Eq */) {
-          pos += 2;
-          push("LessThanOrEqual", start, pos);
-        } else {
-          pos++;
-          push("LeftChevron", start, pos);
-        }
-        continue;
-      case 62 /* Gt */:
-        if (text.charCodeAt(pos + 1) === 61 /* Eq */) {
-          pos += 2;
-          push("GreaterThanOrEqual", start, pos);
-        } else {
-          pos++;
-          push("RightChevron", start, pos);
-        }
-        continue;
-      case 38 /* Amp */:
-        if (text.charCodeAt(pos + 1) === 38 /* Amp */) {
-          pos += 2;
-          push("LogicalAnd", start, pos);
-        } else {
-          pos++;
-          unrecognized(start, pos);
-        }
-        continue;
-      case 124 /* Pipe */:
-        if (text.charCodeAt(pos + 1) === 124 /* Pipe */) {
-          pos += 2;
-          push("LogicalOr", start, pos);
-        } else {
-          pos++;
-          push("Pipe", start, pos);
-        }
-        continue;
-      case 35 /* Hash */:
-        if (atLineStart) {
-          const end = scanDirective(start);
-          if (end > start) {
-            pos = end;
-            continue;
-          }
-        }
-        pos++;
-        unrecognized(start, pos);
-        continue;
-      default:
-        pos++;
-        unrecognized(start, pos);
-        continue;
-    }
-  }
-  tokens.push({ kind: "EndOfFile", start: len, end: len, text: "" });
-  return { tokens, comments, directives, errors };
-  function unrecognized(start, end) {
-    push("Unrecognized", start, end);
-    if (text.charCodeAt(start) === 34) {
-      error2(start, end, "BCP103", `The following token is not recognized: '"'. Strings are defined using single quotes in bicep.`);
-    } else {
-      error2(start, end, "BCP001", `The following token is not recognized: "${text.slice(start, end)}".`);
-    }
-  }
-  function scanDirective(start) {
-    let i = start + 1;
-    while (i < len) {
-      const d = text.charCodeAt(i);
-      if (!isIdentPart2(d) && d !== 45 /* Minus */) break;
-      i++;
-    }
-    const name = text.slice(start + 1, i);
-    if (!DIRECTIVES.includes(name)) return start;
-    let end = i;
-    let codes = 0;
-    let after = i;
-    for (; ; ) {
-      let j = end;
-      while (j < len && (text.charCodeAt(j) === 32 /* Space */ || text.charCodeAt(j) === 9 /* Tab */)) j++;
-      after = j;
-      if (j === end) break;
-      let k = j;
-      while (k < len) {
-        const d = text.charCodeAt(k);
-        if (!isIdentPart2(d) && d !== 45 /* Minus */ && d !== 46 /* Dot */) break;
-        k++;
-      }
-      if (k === j) break;
-      codes++;
-      end = k;
-    }
-    if (codes === 0) {
-      error2(after, after, "BCP226", 'Expected at least one diagnostic code at this location. Valid format is "#disable-next-line diagnosticCode1 diagnosticCode2 ..."');
-    }
-    directives.push({ start, end, text: text.slice(start, end), block: false });
-    return end;
-  }
-}
-
-// src/syntax/bicep/parser.ts
-function parseBicep(text, options = {}) {
-  const { tokens, comments, directives, errors } = lex(text);
-  let file;
-  try {
-    file = new Parser2(text, tokens, errors, options).parseFile(comments, directives);
-  } catch (e) {
-    errors.push({ start: 0, end: 0, message: `Internal parser error: ${e.message}` });
-    file = { kind: "File", start: 0, end: text.length, statements: [], errors, comments, directives };
-  }
-  file.errors.sort((a, b2) => a.start - b2.start || a.end - b2.end);
-  return file;
-}
-var BINARY_PRECEDENCE = {
-  DoubleQuestion: [1, "??"],
-  LogicalOr: [2, "||"],
-  LogicalAnd: [3, "&&"],
-  Equals: [4, "=="],
-  NotEquals: [4, "!="],
-  EqualsInsensitive: [4, "=~"],
-  NotEqualsInsensitive: [4, "!~"],
-  LeftChevron: [5, "<"],
-  LessThanOrEqual: [5, "<="],
-  RightChevron: [5, ">"],
-  GreaterThanOrEqual: [5, ">="],
-  Plus: [6, "+"],
-  Minus: [6, "-"],
-  Asterisk: [7, "*"],
-  Slash: [7, "/"],
-  Modulo: [7, "%"]
-};
-var MAX_IDENTIFIER_LENGTH = 255;
-var PARAMS_FILE_DECLARATIONS = /* @__PURE__ */ new Set(["using", "extends", "param", "var", "type", "import", "func", "extensionConfig"]);
-var MAX_INT64 = 9223372036854775807n;
-var ESCAPES = { n: "\n", r: "\r", t: "	", "\\": "\\", "'": "'", $: "$" };
-var Parser2 = class {
-  constructor(text, tokens, errors, options) {
-    this.text = text;
-    this.tokens = tokens;
-    this.errors = errors;
-    this.options = options;
-  }
-  text;
-  tokens;
-  errors;
-  options;
-  i = 0;
-  /** > 0 inside parentheses, where line breaks are insignificant. */
-  nlSkip = 0;
-  /** Start offset of the last error recorded; errors at the same place are reported once. */
-  lastErrorAt = -1;
-  // ---- token access -------------------------------------------------------------------------
-  cur() {
-    if (this.nlSkip > 0) {
-      while (this.tokens[this.i].kind === "NewLine") this.i++;
-    }
-    return this.tokens[this.i];
-  }
-  at(kind) {
-    return this.cur().kind === kind;
-  }
-  atKeyword(word) {
-    const t = this.cur();
-    return t.kind === "Identifier" && t.text === word;
-  }
-  /** The kind of the first token after the current one that is not a line break. */
-  peekPastNewlines() {
-    let j = this.i;
-    while (this.tokens[j].kind === "NewLine") j++;
-    return this.tokens[j];
-  }
-  peek(offset = 1) {
-    const j = Math.min(this.i + offset, this.tokens.length - 1);
-    return this.tokens[j];
-  }
-  next() {
-    const t = this.cur();
-    if (t.kind !== "EndOfFile") this.i++;
-    return t;
-  }
-  skipNewlines() {
-    while (this.tokens[this.i].kind === "NewLine") this.i++;
-  }
-  /** The end of the last token consumed. */
-  lastEnd() {
-    let j = this.i - 1;
-    while (j > 0 && this.tokens[j].kind === "NewLine" && this.nlSkip > 0) j--;
-    return j >= 0 ? this.tokens[j].end : 0;
-  }
-  error(start, end, code, message) {
-    if (start === this.lastErrorAt) return;
-    this.lastErrorAt = start;
-    this.errors.push(code ? { start, end, code, message } : { start, end, message });
-  }
-  /** Reports an error at the current token (zero-width at a line break or the end of file). */
-  errorHere(code, message) {
-    const t = this.cur();
-    if (t.kind === "NewLine" || t.kind === "EndOfFile") this.error(t.start, t.start, code, message);
-    else this.error(t.start, t.end, code, message);
-  }
-  expect(kind, char) {
-    if (this.at(kind)) return this.next();
-    this.errorHere("BCP018", `Expected the "${char}" character at this location.`);
-    return void 0;
-  }
-  /**
-   * Skips to the end of the line, jumping over bracketed groups (which may span lines), and stops
-   * before a closing bracket that belongs to an enclosing construct.
-   */
-  recover() {
-    let depth = 0;
-    for (; ; ) {
-      const t = this.tokens[this.i];
-      switch (t.kind) {
-        case "EndOfFile":
-          return;
-        case "NewLine":
-          if (depth === 0) return;
-          break;
-        case "LeftBrace":
-        case "LeftParen":
-        case "LeftSquare":
-          depth++;
-          break;
-        case "RightBrace":
-        case "RightParen":
-        case "RightSquare":
-          if (depth === 0) return;
-          depth--;
-          break;
-        default:
-          break;
-      }
-      this.i++;
-    }
-  }
-  /** Recovery at statement level: a stray closing bracket there is skipped too. */
-  recoverLine() {
-    for (; ; ) {
-      this.recover();
-      const k = this.tokens[this.i].kind;
-      if (k === "NewLine" || k === "EndOfFile") return;
-      this.i++;
-    }
-  }
-  // ---- file and statements ------------------------------------------------------------------
-  parseFile(comments, directives) {
-    const statements = [];
-    for (; ; ) {
-      this.skipNewlines();
-      if (this.at("EndOfFile")) break;
-      const before = this.i;
-      const statement = this.parseStatement();
-      statements.push(statement);
-      const t = this.tokens[this.i];
-      if (t.kind !== "NewLine" && t.kind !== "EndOfFile") {
-        this.error(t.start, t.end, "BCP019", "Expected a new line character at this location.");
-        this.recoverLine();
-      }
-      if (this.i === before) this.i++;
-    }
-    return {
-      kind: "File",
-      start: 0,
-      end: this.text.length,
-      statements,
-      errors: this.errors,
-      comments,
-      directives
-    };
-  }
-  parseDecorators() {
-    const decorators = [];
-    while (this.at("At")) {
-      const at = this.next();
-      let expression;
-      if (!this.at("Identifier")) {
-        this.errorHere("BCP123", "Expected a namespace or decorator name at this location.");
-        expression = this.errorExpression(this.cur().start);
-        this.recover();
-      } else {
-        expression = this.parsePostfix(this.parsePrimary());
-      }
-      decorators.push({ kind: "Decorator", start: at.start, end: this.lastEnd(), expression });
-      if (!this.at("NewLine") && !this.at("EndOfFile")) {
-        this.errorHere("BCP019", "Expected a new line character at this location.");
-        this.recover();
-      }
-      this.skipNewlines();
-    }
-    return decorators;
-  }
-  parseStatement() {
-    const start = this.cur().start;
-    const decorators = this.parseDecorators();
-    const t = this.cur();
-    if (t.kind === "EndOfFile" && decorators.length > 0) {
-      const last = decorators[decorators.length - 1];
-      this.error(last.start, last.end, "BCP132", "Expected a declaration after the decorator.");
-      return { kind: "ErrorStatement", decorators, start, end: this.lastEnd() };
-    }
-    if (t.kind === "Identifier" && this.options.fileKind === "bicepparam" && !PARAMS_FILE_DECLARATIONS.has(t.text)) {
-      this.errorHere("BCP337", 'This declaration type is not valid for a Bicep Parameters file. Supported declarations: "using", "extends", "param", "var", "type", "import", "func", "extensionConfig".');
-      this.recoverLine();
-      return { kind: "ErrorStatement", decorators, start, end: Math.max(start, this.lastEnd()) };
-    }
-    if (t.kind === "Identifier") {
-      switch (t.text) {
-        case "targetScope":
-          return this.parseTargetScope(start, decorators);
-        case "metadata":
-          return this.parseSimpleDeclaration("Metadata", start, decorators, "BCP266", "Expected a metadata identifier at this location.");
-        case "param":
-          return this.parseParam(start, decorators);
-        case "var":
-          return this.parseVar(start, decorators);
-        case "resource":
-          return this.parseResource(start, decorators);
-        case "module":
-          return this.parseModule(start, decorators);
-        case "output":
-          return this.parseOutput(start, decorators);
-        case "type":
-          return this.parseType(start, decorators);
-        case "func":
-          return this.parseFunc(start, decorators);
-        case "import":
-          return this.parseImport(start, decorators);
-        case "using":
-          return this.parseUsing(start, decorators);
-        case "extends":
-          return this.parseExtends(start, decorators);
-        case "extension":
-        case "provider":
-          return this.parseExtension(start, decorators);
-        case "assert":
-          return this.parseSimpleDeclaration("Assert", start, decorators, "BCP346", "Expected an assert identifier at this location.");
-        case "test":
-          return this.parseTest(start, decorators);
-        case "extensionConfig":
-          return this.parseExtensionConfig(start, decorators);
-        default:
-          break;
-      }
-    }
-    this.errorHere("BCP007", "This declaration type is not recognized. Specify a metadata, parameter, variable, resource, or output declaration.");
-    this.recoverLine();
-    return { kind: "ErrorStatement", decorators, start, end: Math.max(start, this.lastEnd()) };
-  }
-  identifier(code, message) {
-    const t = this.cur();
-    if (t.kind !== "Identifier") {
-      this.errorHere(code, message);
-      return { kind: "Identifier", name: "", start: t.start, end: t.start };
-    }
-    this.next();
-    if (t.text.length > MAX_IDENTIFIER_LENGTH) {
-      this.error(t.start, t.end, "BCP024", `The identifier exceeds the limit of ${MAX_IDENTIFIER_LENGTH}. Reduce the length of the identifier.`);
-    }
-    return { kind: "Identifier", name: t.text, start: t.start, end: t.end };
-  }
-  errorStatementAfter(start, decorators) {
-    this.recoverLine();
-    return { kind: "ErrorStatement", decorators, start, end: Math.max(start, this.lastEnd()) };
-  }
-  parseTargetScope(start, decorators) {
-    this.next();
-    this.expect("Assignment", "=");
-    const value = this.parseExpression();
-    return { kind: "TargetScope", decorators, value, start, end: this.lastEnd() };
-  }
-  parseSimpleDeclaration(kind, start, decorators, code, message) {
-    this.next();
-    const name = this.identifier(code, message);
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    this.expect("Assignment", "=");
-    const value = this.parseExpression();
-    return { kind, decorators, name, value, start, end: this.lastEnd() };
-  }
-  parseParam(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP013", "Expected a parameter identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    if (this.at("Assignment") && this.options.fileKind !== "bicep") {
-      this.next();
-      const value = this.parseExpression();
-      return { kind: "ParamAssignment", decorators, name, value, start, end: this.lastEnd() };
-    }
-    if (this.options.fileKind === "bicepparam") {
-      this.errorHere("BCP018", 'Expected the "=" character at this location.');
-    }
-    const type = this.parseTypeExpression();
-    let defaultValue;
-    if (this.at("Assignment")) {
-      this.next();
-      defaultValue = this.parseExpression();
-    } else if (!this.at("NewLine") && !this.at("EndOfFile")) {
-      this.errorHere("BCP008", 'Expected the "=" token, or a newline at this location.');
-      this.recover();
-    }
-    return defaultValue ? { kind: "Param", decorators, name, type, defaultValue, start, end: this.lastEnd() } : { kind: "Param", decorators, name, type, start, end: this.lastEnd() };
-  }
-  parseVar(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP015", "Expected a variable identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    let type;
-    if (!this.at("Assignment") && !this.at("NewLine") && !this.at("EndOfFile")) type = this.parseTypeExpression();
-    this.expect("Assignment", "=");
-    const value = this.parseExpression();
-    return type ? { kind: "Var", decorators, name, type, value, start, end: this.lastEnd() } : { kind: "Var", decorators, name, value, start, end: this.lastEnd() };
-  }
-  parseStringToken(code, message) {
-    const t = this.cur();
-    if (t.kind === "StringComplete" || t.kind === "StringLeftPiece") return this.parseString();
-    this.errorHere(code, message);
-    return void 0;
-  }
-  /** The body of a resource or module: an object, a `[for ...]` loop, or `if (...) {...}`. */
-  parseDeclarationBody() {
-    if (this.at("NewLine")) {
-      const after = this.peekPastNewlines();
-      if (after.kind === "LeftBrace" || after.kind === "LeftSquare" || after.kind === "Identifier" && after.text === "if") this.skipNewlines();
-    }
-    const t = this.cur();
-    if (t.kind === "LeftBrace") return this.parseObject();
-    if (t.kind === "LeftSquare") return this.parseArrayOrFor();
-    if (this.atKeyword("if")) return this.parseIf();
-    this.errorHere("BCP118", 'Expected the "{" character, the "[" character, or the "if" keyword at this location.');
-    const e = this.errorExpression(t.start);
-    this.recover();
-    return e;
-  }
-  parseResource(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP017", "Expected a resource identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    const typeString = this.parseStringToken("BCP068", 'Expected a resource type string. Specify a valid resource type of format "<types>@<apiVersion>".');
-    if (!typeString) return this.errorStatementAfter(start, decorators);
-    let existing = false;
-    if (this.atKeyword("existing")) {
-      this.next();
-      existing = true;
-    }
-    if (!this.expect("Assignment", "=")) return this.errorStatementAfter(start, decorators);
-    const value = this.parseDeclarationBody();
-    return { kind: "Resource", decorators, name, typeString, existing, value, start, end: this.lastEnd() };
-  }
-  parseModule(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP096", "Expected a module identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    const path = this.parseStringToken("BCP097", "Expected a module path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'");
-    if (!path) return this.errorStatementAfter(start, decorators);
-    if (!this.expect("Assignment", "=")) return this.errorStatementAfter(start, decorators);
-    const value = this.parseDeclarationBody();
-    return { kind: "Module", decorators, name, path, value, start, end: this.lastEnd() };
-  }
-  parseTest(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP346", "Expected a test identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    const path = this.parseStringToken("BCP347", "Expected a test path string at this location.");
-    if (!path) return this.errorStatementAfter(start, decorators);
-    if (!this.expect("Assignment", "=")) return this.errorStatementAfter(start, decorators);
-    const value = this.parseDeclarationBody();
-    return { kind: "Test", decorators, name, path, value, start, end: this.lastEnd() };
-  }
-  parseOutput(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP016", "Expected an output identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    let type;
-    let resourceType;
-    if (this.atKeyword("resource") && (this.peek().kind === "StringComplete" || this.peek().kind === "StringLeftPiece")) {
-      this.next();
-      resourceType = this.parseString();
-    } else {
-      type = this.parseTypeExpression();
-    }
-    this.expect("Assignment", "=");
-    const value = this.parseExpression();
-    return resourceType ? { kind: "Output", decorators, name, resourceType, value, start, end: this.lastEnd() } : { kind: "Output", decorators, name, type, value, start, end: this.lastEnd() };
-  }
-  parseType(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP325", "Expected a type identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    this.expect("Assignment", "=");
-    const value = this.parseTypeExpression();
-    return { kind: "Type", decorators, name, value, start, end: this.lastEnd() };
-  }
-  parseFunc(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP015", "Expected a function identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    const lambdaStart = this.cur().start;
-    const params = [];
-    if (this.expect("LeftParen", "(")) {
-      this.nlSkip++;
-      while (!this.at("RightParen") && !this.at("EndOfFile")) {
-        const before = this.i;
-        const pname = this.identifier("BCP015", "Expected a parameter identifier at this location.");
-        const ptype = this.parseTypeExpression();
-        params.push({ name: pname, type: ptype, span: { start: pname.start, end: ptype.end } });
-        if (this.at("Comma")) this.next();
-        else if (!this.at("RightParen")) {
-          this.errorHere("BCP018", 'Expected the ")" character at this location.');
-          break;
-        }
-        if (this.i === before) break;
-      }
-      this.nlSkip--;
-      if (this.at("RightParen")) this.next();
-      else return this.errorStatementAfter(start, decorators);
-    }
-    const returnType = this.parseTypeExpression();
-    let body;
-    if (this.expect("Arrow", "=>")) {
-      this.skipNewlines();
-      body = this.parseExpression();
-    } else {
-      body = this.errorExpression(this.cur().start);
-      this.recover();
-    }
-    const lambda = { kind: "TypedLambda", params, returnType, body, start: lambdaStart, end: this.lastEnd() };
-    return { kind: "Func", decorators, name, lambda, start, end: this.lastEnd() };
-  }
-  parseImport(start, decorators) {
-    this.next();
-    const node = { kind: "Import", decorators, items: [], start, end: start };
-    const t = this.cur();
-    if (t.kind === "Asterisk") {
-      this.next();
-      if (!this.atKeyword("as")) {
-        this.errorHere("BCP012", 'Expected the "as" keyword at this location.');
-        return this.errorStatementAfter(start, decorators);
-      }
-      this.next();
-      node.wildcardAlias = this.identifier("BCP202", "Expected an import alias name at this location.");
-    } else if (t.kind === "LeftBrace") {
-      this.next();
-      for (; ; ) {
-        this.skipNewlines();
-        if (this.at("RightBrace") || this.at("EndOfFile")) break;
-        const before = this.i;
-        const itemStart = this.cur().start;
-        let name;
-        if (this.at("StringComplete")) {
-          const s2 = this.next();
-          name = { kind: "Identifier", name: cookPiece(s2.text, "StringComplete"), start: s2.start, end: s2.end };
-        } else {
-          name = this.identifier("BCP022", "Expected a property name at this location.");
-        }
-        let alias;
-        if (this.atKeyword("as")) {
-          this.next();
-          alias = this.identifier("BCP202", "Expected an import alias name at this location.");
-        }
-        node.items.push(alias ? { name, alias, span: { start: itemStart, end: this.lastEnd() } } : { name, span: { start: itemStart, end: this.lastEnd() } });
-        if (this.at("Comma")) this.next();
-        else if (!this.at("NewLine") && !this.at("RightBrace")) {
-          this.errorHere("BCP236", "Expected a new line or comma character at this location.");
-          this.recover();
-        }
-        if (this.i === before) this.next();
-      }
-      this.expect("RightBrace", "}");
-    } else if (t.kind === "StringComplete" || t.kind === "StringLeftPiece") {
-      node.from = this.parseString();
-      if (this.atKeyword("with")) {
-        this.next();
-        node.config = this.parseExpression();
-      }
-      if (this.atKeyword("as")) {
-        this.next();
-        node.wildcardAlias = this.identifier("BCP202", "Expected an import alias name at this location.");
-      }
-      node.end = this.lastEnd();
-      return node;
-    } else {
-      this.errorHere("BCP018", 'Expected the "{" character at this location.');
-      return this.errorStatementAfter(start, decorators);
-    }
-    if (this.atKeyword("from")) {
-      this.next();
-      node.from = this.parseStringToken("BCP018", "Expected an import path string at this location.");
-    } else {
-      this.errorHere("BCP012", 'Expected the "from" keyword at this location.');
-    }
-    node.end = this.lastEnd();
-    return node;
-  }
-  parseUsing(start, decorators) {
-    this.next();
-    if (this.atKeyword("none")) {
-      const t = this.next();
-      const value = { kind: "Identifier", name: "none", start: t.start, end: t.end };
-      const node = { kind: "Using", decorators, value, start, end: t.end, config: void 0 };
-      if (this.atKeyword("with")) {
-        this.next();
-        node.config = this.parseExpression();
-      }
-      node.end = this.lastEnd();
-      if (!node.config) delete node.config;
-      return node;
-    }
-    const path = this.parseStringToken("BCP018", "Expected a file path string at this location.");
-    if (!path) return this.errorStatementAfter(start, decorators);
-    let config;
-    if (this.atKeyword("with")) {
-      this.next();
-      config = this.parseExpression();
-    }
-    return config ? { kind: "Using", decorators, path, config, start, end: this.lastEnd() } : { kind: "Using", decorators, path, start, end: this.lastEnd() };
-  }
-  parseExtends(start, decorators) {
-    this.next();
-    const path = this.parseStringToken("BCP404", "Expected a file path string at this location.");
-    if (!path) return this.errorStatementAfter(start, decorators);
-    return { kind: "Extends", decorators, path, start, end: this.lastEnd() };
-  }
-  parseExtensionConfig(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP202", "Expected an extension alias name at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    if (!this.atKeyword("with")) {
-      this.errorHere("BCP012", 'Expected the "with" keyword at this location.');
-      return { kind: "ExtensionConfig", decorators, name, start, end: this.lastEnd() };
-    }
-    this.next();
-    const config = this.parseExpression();
-    return { kind: "ExtensionConfig", decorators, name, config, start, end: this.lastEnd() };
-  }
-  parseExtension(start, decorators) {
-    this.next();
-    let specification;
-    const t = this.cur();
-    if (t.kind === "StringComplete" || t.kind === "StringLeftPiece") specification = this.parseString();
-    else if (t.kind === "Identifier") specification = this.identifier("", "");
-    else {
-      this.errorHere("BCP201", "Expected an extension specification string or identifier at this location.");
-      return this.errorStatementAfter(start, decorators);
-    }
-    const node = {};
-    if (this.atKeyword("with")) {
-      this.next();
-      node.config = this.parseExpression();
-    }
-    if (this.atKeyword("as")) {
-      this.next();
-      node.alias = this.identifier("BCP202", "Expected an extension alias name at this location.");
-    }
-    return { kind: "Extension", decorators, specification, ...node, start, end: this.lastEnd() };
-  }
-  // ---- types --------------------------------------------------------------------------------
-  /** A type expression, kept as its source text (plus the resource type of `resourceInput<...>`). */
-  parseTypeExpression() {
-    const node = { kind: "TypeExpression", text: "", start: this.cur().start, end: this.cur().start };
-    if (this.at("NewLine") && this.peekPastNewlines().kind === "Pipe") this.skipNewlines();
-    node.start = this.cur().start;
-    if (this.at("Pipe")) this.next();
-    this.parseTypeMember(node);
-    for (; ; ) {
-      if (this.at("NewLine") && this.peekPastNewlines().kind === "Pipe") this.skipNewlines();
-      if (!this.at("Pipe")) break;
-      this.next();
-      this.parseTypeMember(node);
-    }
-    node.end = Math.max(node.start, this.lastEnd());
-    node.text = this.text.slice(node.start, node.end);
-    return node;
-  }
-  parseTypeMember(node) {
-    const t = this.cur();
-    switch (t.kind) {
-      case "Identifier":
-        this.next();
-        this.parseTypeArguments(node);
-        break;
-      case "StringComplete":
-      case "StringLeftPiece":
-        this.parseString();
-        break;
-      case "Integer":
-      case "TrueKeyword":
-      case "FalseKeyword":
-      case "NullKeyword":
-        this.next();
-        break;
-      case "Minus":
-      case "Exclamation":
-        this.next();
-        this.parseTypeMember(node);
-        return;
-      case "LeftParen":
-        this.next();
-        this.nlSkip++;
-        this.parseTypeExpressionInto(node);
-        this.nlSkip--;
-        this.expect("RightParen", ")");
-        break;
-      case "LeftBrace":
-        this.parseObjectType(node);
-        break;
-      case "LeftSquare":
-        this.parseTupleType(node);
-        break;
-      default:
-        this.errorHere("BCP279", 'Expected a type at this location. Please specify a valid type expression or one of the following types: "array", "bool", "int", "object", "string".');
-        return;
-    }
-    for (; ; ) {
-      const p = this.cur();
-      if (p.kind === "LeftSquare") {
-        this.next();
-        if (this.at("RightSquare")) {
-          this.next();
-          continue;
-        }
-        if (this.at("Asterisk")) this.next();
-        else this.parseExpression();
-        this.expect("RightSquare", "]");
-      } else if (p.kind === "Question" || p.kind === "Exclamation") {
-        this.next();
-      } else if (p.kind === "Dot") {
-        this.next();
-        if (this.at("Asterisk")) this.next();
-        else {
-          this.identifier("BCP020", "Expected a function or property name at this location.");
-          this.parseTypeArguments(node);
-        }
-      } else {
-        return;
-      }
-    }
-  }
-  /** `<'T@v'>` after `resourceInput`, `resourceOutput`, `resource` (or `sys.resourceInput`). */
-  parseTypeArguments(node) {
-    if (!this.at("LeftChevron")) return;
-    this.next();
-    this.nlSkip++;
-    while (!this.at("RightChevron") && !this.at("EndOfFile")) {
-      const before = this.i;
-      if ((this.at("StringComplete") || this.at("StringLeftPiece")) && !node.resourceType) node.resourceType = this.parseString();
-      else this.parseTypeMember(node);
-      if (this.at("Comma")) this.next();
-      else if (!this.at("RightChevron")) break;
-      if (this.i === before) break;
-    }
-    this.expect("RightChevron", ">");
-    this.nlSkip--;
-  }
-  parseTypeExpressionInto(node) {
-    const inner = this.parseTypeExpression();
-    if (inner.resourceType && !node.resourceType) node.resourceType = inner.resourceType;
-  }
-  parseObjectType(node) {
-    this.next();
-    const saved = this.nlSkip;
-    this.nlSkip = 0;
-    for (; ; ) {
-      this.skipNewlines();
-      if (this.at("RightBrace") || this.at("EndOfFile")) break;
-      const before = this.i;
-      this.parseDecorators();
-      const k = this.cur();
-      if (k.kind === "Identifier" || k.kind === "StringComplete" || k.kind === "Asterisk" || k.kind === "TrueKeyword" || k.kind === "FalseKeyword" || k.kind === "NullKeyword") {
-        this.next();
-      } else if (k.kind === "StringLeftPiece") {
-        this.parseString();
-      } else {
-        this.errorHere("BCP022", "Expected a property name at this location.");
-        this.recover();
-        if (this.i === before) this.next();
-        continue;
-      }
-      if (this.at("Question")) this.next();
-      if (this.expect("Colon", ":")) this.parseTypeExpressionInto(node);
-      else this.recover();
-      this.endOfItem("RightBrace");
-      if (this.i === before) this.next();
-    }
-    this.nlSkip = saved;
-    this.expect("RightBrace", "}");
-  }
-  parseTupleType(node) {
-    this.next();
-    const saved = this.nlSkip;
-    this.nlSkip = 0;
-    for (; ; ) {
-      this.skipNewlines();
-      if (this.at("RightSquare") || this.at("EndOfFile")) break;
-      const before = this.i;
-      this.parseDecorators();
-      this.parseTypeExpressionInto(node);
-      this.endOfItem("RightSquare");
-      if (this.i === before) this.next();
-    }
-    this.nlSkip = saved;
-    this.expect("RightSquare", "]");
-  }
-  /** After an object property or array item: a comma, a line break, or the closing bracket. */
-  endOfItem(close) {
-    const t = this.cur();
-    if (t.kind === "Comma") {
-      this.next();
-      if (this.at("NewLine")) {
-        this.errorHere("BCP238", "Unexpected new line character after a comma.");
-        return;
-      }
-      if (this.at("Comma")) {
-        this.errorHere(close === "RightBrace" ? "BCP022" : "BCP009", close === "RightBrace" ? "Expected a property name at this location." : "Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.");
-        while (this.at("Comma")) this.next();
-      }
-      return;
-    }
-    if (t.kind === "NewLine" || t.kind === close || t.kind === "EndOfFile") return;
-    this.errorHere("BCP236", "Expected a new line or comma character at this location.");
-    this.recover();
-  }
-  // ---- expressions --------------------------------------------------------------------------
-  errorExpression(at) {
-    return { kind: "ErrorExpression", start: at, end: at };
-  }
-  /** At a `?` or `:` of a ternary, possibly on the next line. */
-  atTernaryPart(kind) {
-    if (this.at(kind)) return true;
-    if (this.at("NewLine") && this.peekPastNewlines().kind === kind) {
-      this.skipNewlines();
-      return true;
-    }
-    return false;
-  }
-  parseExpression() {
-    const t = this.cur();
-    if (t.kind === "Identifier" && this.peek().kind === "Arrow") {
-      this.next();
-      this.next();
-      const body = this.parseExpression();
-      return { kind: "Lambda", params: [{ kind: "Identifier", name: t.text, start: t.start, end: t.end }], body, start: t.start, end: this.lastEnd() };
-    }
-    if (t.kind === "LeftParen" && this.isLambdaParams()) return this.parseLambda();
-    const condition = this.parseBinary(1);
-    if (!this.atTernaryPart("Question")) return condition;
-    this.next();
-    this.skipNewlines();
-    const consequent = this.parseExpression();
-    let alternate;
-    if (this.atTernaryPart("Colon")) {
-      this.next();
-      this.skipNewlines();
-      alternate = this.parseExpression();
-    } else {
-      this.errorHere("BCP018", 'Expected the ":" character at this location.');
-      alternate = this.errorExpression(this.cur().start);
-    }
-    return { kind: "Ternary", condition, consequent, alternate, start: condition.start, end: this.lastEnd() };
-  }
-  /** At `(`: is this the parameter list of a lambda (`(a, b) =>`)? */
-  isLambdaParams() {
-    let depth = 0;
-    for (let j = this.i; j < this.tokens.length; j++) {
-      const k = this.tokens[j].kind;
-      if (k === "LeftParen") depth++;
-      else if (k === "RightParen") {
-        depth--;
-        if (depth === 0) {
-          let n2 = j + 1;
-          while (this.tokens[n2].kind === "NewLine") n2++;
-          return this.tokens[n2].kind === "Arrow";
-        }
-      } else if (k !== "Identifier" && k !== "Comma" && k !== "NewLine") {
-        return false;
-      }
-    }
-    return false;
-  }
-  parseLambda() {
-    const open2 = this.next();
-    this.nlSkip++;
-    const params = [];
-    while (this.at("Identifier")) {
-      const p = this.next();
-      params.push({ kind: "Identifier", name: p.text, start: p.start, end: p.end });
-      if (this.at("Comma")) this.next();
-    }
-    this.nlSkip--;
-    this.expect("RightParen", ")");
-    this.skipNewlines();
-    this.expect("Arrow", "=>");
-    const body = this.parseExpression();
-    return { kind: "Lambda", params, body, start: open2.start, end: this.lastEnd() };
-  }
-  parseBinary(minPrecedence) {
-    let left = this.parseUnary();
-    for (; ; ) {
-      const op = BINARY_PRECEDENCE[this.cur().kind];
-      if (!op || op[0] < minPrecedence) return left;
-      this.next();
-      const right = this.parseBinary(op[0] + 1);
-      left = { kind: "Binary", operator: op[1], left, right, start: left.start, end: this.lastEnd() };
-    }
-  }
-  parseUnary() {
-    const t = this.cur();
-    if (t.kind === "Exclamation" || t.kind === "Minus") {
-      this.next();
-      const operand = this.parseUnary();
-      return { kind: "Unary", operator: t.kind === "Minus" ? "-" : "!", operand, start: t.start, end: this.lastEnd() };
-    }
-    return this.parsePostfix(this.parsePrimary());
-  }
-  parsePostfix(expr) {
-    for (; ; ) {
-      const t = this.cur();
-      switch (t.kind) {
-        case "Dot": {
-          this.next();
-          let safe = false;
-          if (this.at("Question")) {
-            this.next();
-            safe = true;
-          }
-          const property = this.identifier("BCP020", "Expected a function or property name at this location.");
-          if (!property.name) {
-            return { kind: "Member", object: expr, property, safe, start: expr.start, end: this.lastEnd() };
-          }
-          const member2 = { kind: "Member", object: expr, property, safe, start: expr.start, end: this.lastEnd() };
-          expr = this.at("LeftParen") ? this.parseCall(member2) : member2;
-          break;
-        }
-        case "LeftSquare": {
-          this.next();
-          let safe = false;
-          let fromEnd = false;
-          if (this.at("Question")) {
-            this.next();
-            safe = true;
-          }
-          if (this.at("Hat")) {
-            this.next();
-            fromEnd = true;
-          }
-          let index;
-          if (this.at("RightSquare")) {
-            this.errorHere("BCP117", "An empty indexer is not allowed. Specify a valid expression.");
-            index = this.errorExpression(this.cur().start);
-          } else {
-            this.nlSkip++;
-            index = this.parseExpression();
-            this.nlSkip--;
-          }
-          if (!this.expect("RightSquare", "]")) {
-            this.recover();
-            return { kind: "Index", object: expr, index, safe, fromEnd, start: expr.start, end: this.lastEnd() };
-          }
-          expr = { kind: "Index", object: expr, index, safe, fromEnd, start: expr.start, end: this.lastEnd() };
-          break;
-        }
-        case "DoubleColon": {
-          this.next();
-          const property = this.identifier("BCP020", "Expected a function or property name at this location.");
-          expr = { kind: "ResourceAccess", object: expr, property, start: expr.start, end: this.lastEnd() };
-          if (!property.name) return expr;
-          break;
-        }
-        case "Exclamation":
-          this.next();
-          expr = { kind: "NonNull", expression: expr, start: expr.start, end: t.end };
-          break;
-        default:
-          return expr;
-      }
-    }
-  }
-  parseCall(callee) {
-    const args = [];
-    this.next();
-    this.nlSkip++;
-    if (!this.at("RightParen")) {
-      for (; ; ) {
-        const before = this.i;
-        args.push(this.parseExpression());
-        if (this.at("Comma")) {
-          this.next();
-          continue;
-        }
-        if (this.at("RightParen") || this.at("EndOfFile")) break;
-        this.errorHere("BCP236", "Expected a new line or comma character at this location.");
-        this.nlSkip--;
-        this.recover();
-        this.nlSkip++;
-        if (this.i === before || !this.at("Comma")) break;
-      }
-    }
-    this.nlSkip--;
-    this.expect("RightParen", ")");
-    return {
-      kind: "Call",
-      callee,
-      args,
-      start: callee.start,
-      end: this.lastEnd()
-    };
-  }
-  parsePrimary() {
-    const t = this.cur();
-    switch (t.kind) {
-      case "Identifier": {
-        this.next();
-        if (t.text.length > MAX_IDENTIFIER_LENGTH) {
-          this.error(t.start, t.end, "BCP024", `The identifier exceeds the limit of ${MAX_IDENTIFIER_LENGTH}. Reduce the length of the identifier.`);
-        }
-        const id = { kind: "Identifier", name: t.text, start: t.start, end: t.end };
-        if (this.at("LeftParen")) return this.parseCall(id);
-        return id;
-      }
-      case "Integer": {
-        this.next();
-        let value = Number(t.text);
-        if (t.text.length >= 19 && BigInt(t.text) > MAX_INT64 + (this.tokens[this.i - 2]?.kind === "Minus" ? 1n : 0n)) {
-          this.error(t.start, t.end, "BCP010", "Expected a valid 64-bit signed integer.");
-          value = Number.NaN;
-        }
-        return { kind: "Integer", value, start: t.start, end: t.end };
-      }
-      case "TrueKeyword":
-      case "FalseKeyword":
-        this.next();
-        return { kind: "Boolean", value: t.kind === "TrueKeyword", start: t.start, end: t.end };
-      case "NullKeyword":
-        this.next();
-        return { kind: "Null", start: t.start, end: t.end };
-      case "StringComplete":
-      case "StringLeftPiece":
-        return this.parseString();
-      case "LeftBrace":
-        return this.parseObject();
-      case "LeftSquare":
-        return this.parseArrayOrFor();
-      case "LeftParen": {
-        this.next();
-        this.nlSkip++;
-        const expression = this.parseExpression();
-        if (this.at("Comma")) {
-          this.errorHere("BCP243", "Parentheses must contain exactly one expression.");
-          while (!this.at("RightParen") && !this.at("EndOfFile")) {
-            const before = this.i;
-            this.next();
-            this.parseExpression();
-            if (this.i === before) break;
-          }
-        }
-        this.nlSkip--;
-        this.expect("RightParen", ")");
-        return { kind: "Paren", expression, start: t.start, end: this.lastEnd() };
-      }
-      default: {
-        this.errorHere("BCP009", "Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.");
-        switch (t.kind) {
-          case "NewLine":
-          case "EndOfFile":
-          case "RightBrace":
-          case "RightParen":
-          case "RightSquare":
-          case "Comma":
-          case "Colon":
-          case "StringMiddlePiece":
-          case "StringRightPiece":
-            return this.errorExpression(t.start);
-          default:
-            this.next();
-            return { kind: "ErrorExpression", start: t.start, end: t.end };
-        }
-      }
-    }
-  }
-  parseString() {
-    const first = this.next();
-    const dollars = stringDollars(first.text);
-    const parts = [cookPiece(first.text, first.kind, dollars)];
-    const expressions = [];
-    if (first.kind === "StringLeftPiece") {
-      const saved = this.nlSkip;
-      this.nlSkip = 0;
-      for (; ; ) {
-        expressions.push(this.parseExpression());
-        const t = this.cur();
-        if (t.kind === "StringMiddlePiece") {
-          this.next();
-          parts.push(cookPiece(t.text, t.kind, dollars));
-          continue;
-        }
-        if (t.kind === "StringRightPiece") {
-          this.next();
-          parts.push(cookPiece(t.text, t.kind, dollars));
-          if (t.start === t.end) this.error(first.start, t.start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
-          break;
-        }
-        this.errorHere("BCP064", "Found unexpected tokens in interpolated expression.");
-        parts.push("");
-        while (!this.at("StringRightPiece") && !this.at("NewLine") && !this.at("EndOfFile") && !this.at("StringMiddlePiece")) this.next();
-        if (this.at("StringRightPiece")) this.next();
-        break;
-      }
-      this.nlSkip = saved;
-    }
-    const node = { kind: "String", parts, expressions, start: first.start, end: this.lastEnd() };
-    if (dollars >= 0) node.multiline = true;
-    return node;
-  }
-  parseObject() {
-    const open2 = this.next();
-    const properties = [];
-    const saved = this.nlSkip;
-    this.nlSkip = 0;
-    for (; ; ) {
-      this.skipNewlines();
-      const t = this.cur();
-      if (t.kind === "RightBrace" || t.kind === "EndOfFile") break;
-      const before = this.i;
-      const itemStart = t.start;
-      const decorators = this.parseDecorators();
-      const k = this.cur();
-      if (k.kind === "Ellipsis") {
-        properties.push(this.parseSpread());
-      } else if (k.kind === "Identifier" && k.text === "resource" && this.peek().kind === "Identifier") {
-        properties.push(this.parseResource(itemStart, decorators));
-      } else if (k.kind === "Identifier" || k.kind === "StringComplete" || k.kind === "StringLeftPiece" || k.kind === "TrueKeyword" || k.kind === "FalseKeyword" || k.kind === "NullKeyword") {
-        let key2;
-        if (k.kind === "StringComplete" || k.kind === "StringLeftPiece") key2 = this.parseString();
-        else {
-          this.next();
-          key2 = { kind: "Identifier", name: k.text, start: k.start, end: k.end };
-        }
-        let value;
-        if (this.expect("Colon", ":")) value = this.parseExpression();
-        else {
-          value = this.errorExpression(this.cur().start);
-          this.recover();
-        }
-        const property = { kind: "Property", decorators, key: key2, value, start: itemStart, end: this.lastEnd() };
-        properties.push(property);
-      } else {
-        this.errorHere("BCP022", "Expected a property name at this location.");
-        this.recover();
-        if (this.at("Comma")) this.next();
-        if (this.i === before) this.next();
-        continue;
-      }
-      this.endOfItem("RightBrace");
-      if (this.i === before) this.next();
-    }
-    this.nlSkip = saved;
-    this.expect("RightBrace", "}");
-    return { kind: "Object", properties, start: open2.start, end: this.lastEnd() };
-  }
-  parseSpread() {
-    const dots = this.next();
-    const expression = this.parseExpression();
-    return { kind: "Spread", expression, start: dots.start, end: this.lastEnd() };
-  }
-  parseArrayOrFor() {
-    const open2 = this.next();
-    const saved = this.nlSkip;
-    this.nlSkip = 0;
-    if (this.at("NewLine")) {
-      const after = this.peekPastNewlines();
-      if (after.kind === "Identifier" && after.text === "for") this.skipNewlines();
-    }
-    if (this.atKeyword("for")) {
-      const node = this.parseForRest(open2.start);
-      this.nlSkip = saved;
-      return node;
-    }
-    const items = [];
-    for (; ; ) {
-      this.skipNewlines();
-      const t = this.cur();
-      if (t.kind === "RightSquare" || t.kind === "EndOfFile") break;
-      const before = this.i;
-      if (t.kind === "Comma") {
-        this.errorHere("BCP009", "Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.");
-        this.next();
-        continue;
-      }
-      this.parseDecorators();
-      items.push(this.at("Ellipsis") ? this.parseSpread() : this.parseExpression());
-      this.endOfItem("RightSquare");
-      if (this.i === before) this.next();
-    }
-    this.nlSkip = saved;
-    this.expect("RightSquare", "]");
-    return { kind: "Array", items, start: open2.start, end: this.lastEnd() };
-  }
-  /** After `[`, at `for`: `for x in xs: body]`, `for (x, i) in xs: body]`. */
-  parseForRest(start) {
-    this.next();
-    let item;
-    let index;
-    if (this.at("Identifier")) {
-      item = this.identifier("", "");
-    } else if (this.at("LeftParen")) {
-      const open2 = this.next();
-      this.nlSkip++;
-      const names = [];
-      while (this.at("Identifier")) {
-        names.push(this.identifier("", ""));
-        if (this.at("Comma")) this.next();
-        else break;
-      }
-      this.nlSkip--;
-      if (this.expect("RightParen", ")") && names.length !== 2) {
-        this.error(open2.start, this.lastEnd(), "BCP249", `Expected loop variable block to consist of exactly 2 elements (item variable and index variable), but found ${names.length}.`);
-      }
-      item = names[0];
-      index = names[1];
-    } else {
-      this.errorHere("BCP162", 'Expected a loop item variable identifier or "(" at this location.');
-    }
-    let iterable;
-    if (this.atKeyword("in")) {
-      this.next();
-      iterable = this.parseExpression();
-    } else {
-      this.errorHere("BCP012", 'Expected the "in" keyword at this location.');
-      iterable = this.errorExpression(this.cur().start);
-    }
-    let body;
-    if (this.expect("Colon", ":")) {
-      body = this.atKeyword("if") ? this.parseIf() : this.parseExpression();
-    } else {
-      body = this.errorExpression(this.cur().start);
-    }
-    if (!this.at("RightSquare")) {
-      if (!(this.at("NewLine") && this.peekPastNewlines().kind === "RightSquare")) {
-        this.errorHere("BCP018", 'Expected the "]" character at this location.');
-        this.recover();
-      }
-      this.skipNewlines();
-    }
-    if (this.at("RightSquare")) this.next();
-    const node = { kind: "For", iterable, body, start, end: this.lastEnd() };
-    if (item) node.item = item;
-    if (index) node.index = index;
-    return node;
-  }
-  parseIf() {
-    const kw = this.next();
-    let condition;
-    if (this.at("LeftParen")) {
-      condition = this.parsePrimary();
-    } else {
-      this.errorHere("BCP018", 'Expected the "(" character at this location.');
-      condition = this.errorExpression(this.cur().start);
-    }
-    let body;
-    if (this.at("LeftBrace")) body = this.parseObject();
-    else {
-      this.errorHere("BCP018", 'Expected the "{" character at this location.');
-      body = this.errorExpression(this.cur().start);
-      this.recover();
-    }
-    return { kind: "If", condition, body, start: kw.start, end: this.lastEnd() };
-  }
-};
-function stringDollars(first) {
-  let i = 0;
-  while (first.charCodeAt(i) === 36) i++;
-  return first.startsWith("'''", i) ? i : -1;
-}
-function cookPiece(text, kind, dollars = stringDollars(text)) {
-  const opening = kind === "StringComplete" || kind === "StringLeftPiece";
-  const closing = kind === "StringComplete" || kind === "StringRightPiece";
-  if (dollars >= 0) {
-    let start2 = opening ? dollars + 3 : 1;
-    let end2 = text.length;
-    if (closing) {
-      if (end2 - 3 >= start2 && text.endsWith("'''")) end2 -= 3;
-    } else {
-      end2 -= dollars + 1;
-    }
-    if (opening) {
-      if (text.charCodeAt(start2) === 13 && text.charCodeAt(start2 + 1) === 10) start2 += 2;
-      else if (text.charCodeAt(start2) === 10) start2 += 1;
-    }
-    return end2 > start2 ? text.slice(start2, end2) : "";
-  }
-  const start = 1;
-  let end = text.length;
-  if (!closing) end -= 2;
-  else if (end - 1 >= start && text.charCodeAt(end - 1) === 39 && !escapedAt(text, end - 1)) end -= 1;
-  let out = "";
-  let run = start;
-  for (let i = start; i < end; i++) {
-    if (text.charCodeAt(i) !== 92) continue;
-    out += text.slice(run, i);
-    const e = text[i + 1];
-    if (e === "u" && text[i + 2] === "{") {
-      const close = text.indexOf("}", i + 3);
-      const code = close > 0 ? parseInt(text.slice(i + 3, close), 16) : Number.NaN;
-      if (Number.isFinite(code) && code <= 1114111) {
-        out += String.fromCodePoint(code);
-        i = close;
-        run = i + 1;
-        continue;
-      }
-    }
-    out += e !== void 0 && e in ESCAPES ? ESCAPES[e] : e ?? "";
-    i++;
-    run = i + 1;
-  }
-  return out + (end > run ? text.slice(run, end) : "");
-}
-function escapedAt(text, i) {
-  let n2 = 0;
-  while (i - 1 - n2 >= 0 && text.charCodeAt(i - 1 - n2) === 92) n2++;
-  return n2 % 2 === 1;
-}
-
 // src/lower/bicep/evaluator.ts
 import * as nodePath from "node:path";
 
@@ -46236,7 +48415,7 @@ function isConditionalPrincipal2(a, b2) {
 }
 
 // src/lower/bicep/source.ts
-var SourceFile = class {
+var SourceFile2 = class {
   constructor(path, text, ast) {
     this.path = path;
     this.text = text;
@@ -46450,7 +48629,7 @@ var Run = class {
     }
     let src;
     try {
-      src = new SourceFile(path, text, this.parse(text, path));
+      src = new SourceFile2(path, text, this.parse(text, path));
     } catch (e) {
       this.sources.set(path, null);
       this.diagnostics.push({
@@ -49367,1495 +51546,6 @@ function derivedUnknown2(v, key2, at) {
   return unknown(`${v.symbol}${suffix}`, at, input);
 }
 
-// src/syntax/hcl/lexer.ts
-var tokenNames = [
-  "end of file",
-  "newline",
-  "identifier",
-  "number",
-  `'"'`,
-  "heredoc",
-  "'{'",
-  "'}'",
-  "'['",
-  "']'",
-  "'('",
-  "')'",
-  "','",
-  "'.'",
-  "'...'",
-  "'='",
-  "'=='",
-  "'!'",
-  "'!='",
-  "'<'",
-  "'<='",
-  "'>'",
-  "'>='",
-  "'+'",
-  "'-'",
-  "'*'",
-  "'/'",
-  "'%'",
-  "'&&'",
-  "'||'",
-  "'?'",
-  "':'",
-  "'::'",
-  "'=>'",
-  "'~}'",
-  "invalid character"
-];
-var ID_START = new RegExp("^\\p{ID_Start}$", "u");
-var ID_CONTINUE = new RegExp("^\\p{ID_Continue}$", "u");
-function isIdentStartAt(text, i) {
-  const c = text.charCodeAt(i);
-  if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c === 95) return true;
-  if (!(c >= 128)) return false;
-  const cp = text.codePointAt(i);
-  return ID_START.test(String.fromCodePoint(cp));
-}
-function identContinueLength(text, i) {
-  const c = text.charCodeAt(i);
-  if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 95 || c === 45) {
-    return 1;
-  }
-  if (c < 128 || Number.isNaN(c)) return 0;
-  const cp = text.codePointAt(i);
-  if (!ID_CONTINUE.test(String.fromCodePoint(cp))) return 0;
-  return cp > 65535 ? 2 : 1;
-}
-function isDigit3(c) {
-  return c >= 48 && c <= 57;
-}
-var Lexer = class {
-  constructor(text, start = 0) {
-    this.text = text;
-    this.pos = start;
-  }
-  text;
-  pos;
-  type = 0 /* EOF */;
-  start = 0;
-  end = 0;
-  /** For `OHeredoc`: the marker and whether it is the indented (`<<-`) form. */
-  heredocMarker = "";
-  heredocIndent = false;
-  comments = [];
-  /** Comments are recorded once even when lookahead lexes the same text twice. */
-  commentHighWater = -1;
-  /** Lexes the next token, skipping spaces and comments. Newlines are tokens. */
-  next() {
-    const text = this.text;
-    const len = text.length;
-    let i = this.pos;
-    for (; ; ) {
-      const c2 = text.charCodeAt(i);
-      if (c2 === 32 || c2 === 9) {
-        i++;
-        continue;
-      }
-      if (c2 === 35 || c2 === 47 && text.charCodeAt(i + 1) === 47) {
-        const s2 = i;
-        while (i < len) {
-          const d = text.charCodeAt(i);
-          if (d === 10 || d === 13 && text.charCodeAt(i + 1) === 10) break;
-          i++;
-        }
-        this.comment(s2, i);
-        continue;
-      }
-      if (c2 === 47 && text.charCodeAt(i + 1) === 42) {
-        const s2 = i;
-        const close = text.indexOf("*/", i + 2);
-        i = close < 0 ? len : close + 2;
-        this.comment(s2, i);
-        continue;
-      }
-      if (c2 === 65279 && i === 0) {
-        i++;
-        continue;
-      }
-      break;
-    }
-    this.start = i;
-    if (i >= len) {
-      this.pos = this.end = len;
-      return this.type = 0 /* EOF */;
-    }
-    const c = text.charCodeAt(i);
-    let t;
-    let n2 = 1;
-    switch (c) {
-      case 10:
-        t = 1 /* Newline */;
-        break;
-      case 13:
-        if (text.charCodeAt(i + 1) === 10) {
-          t = 1 /* Newline */;
-          n2 = 2;
-        } else t = 35 /* Invalid */;
-        break;
-      case 34:
-        t = 4 /* OQuote */;
-        break;
-      case 123:
-        t = 6 /* LBrace */;
-        break;
-      case 125:
-        t = 7 /* RBrace */;
-        break;
-      case 91:
-        t = 8 /* LBrack */;
-        break;
-      case 93:
-        t = 9 /* RBrack */;
-        break;
-      case 40:
-        t = 10 /* LParen */;
-        break;
-      case 41:
-        t = 11 /* RParen */;
-        break;
-      case 44:
-        t = 12 /* Comma */;
-        break;
-      case 46:
-        if (text.charCodeAt(i + 1) === 46 && text.charCodeAt(i + 2) === 46) {
-          t = 14 /* Ellipsis */;
-          n2 = 3;
-        } else t = 13 /* Dot */;
-        break;
-      case 61: {
-        const d = text.charCodeAt(i + 1);
-        if (d === 61) {
-          t = 16 /* Eq */;
-          n2 = 2;
-        } else if (d === 62) {
-          t = 33 /* FatArrow */;
-          n2 = 2;
-        } else t = 15 /* Assign */;
-        break;
-      }
-      case 33:
-        if (text.charCodeAt(i + 1) === 61) {
-          t = 18 /* NotEq */;
-          n2 = 2;
-        } else t = 17 /* Not */;
-        break;
-      case 60:
-        if (text.charCodeAt(i + 1) === 61) {
-          t = 20 /* Le */;
-          n2 = 2;
-        } else if (text.charCodeAt(i + 1) === 60) {
-          const h = this.heredocStart(i);
-          if (h > 0) {
-            t = 5 /* OHeredoc */;
-            n2 = h - i;
-          } else {
-            t = 35 /* Invalid */;
-            n2 = 2;
-          }
-        } else t = 19 /* Lt */;
-        break;
-      case 62:
-        if (text.charCodeAt(i + 1) === 61) {
-          t = 22 /* Ge */;
-          n2 = 2;
-        } else t = 21 /* Gt */;
-        break;
-      case 43:
-        t = 23 /* Plus */;
-        break;
-      case 45:
-        t = 24 /* Minus */;
-        break;
-      case 42:
-        t = 25 /* Star */;
-        break;
-      case 47:
-        t = 26 /* Slash */;
-        break;
-      case 37:
-        t = 27 /* Percent */;
-        break;
-      case 38:
-        if (text.charCodeAt(i + 1) === 38) {
-          t = 28 /* And */;
-          n2 = 2;
-        } else t = 35 /* Invalid */;
-        break;
-      case 124:
-        if (text.charCodeAt(i + 1) === 124) {
-          t = 29 /* Or */;
-          n2 = 2;
-        } else t = 35 /* Invalid */;
-        break;
-      case 63:
-        t = 30 /* Question */;
-        break;
-      case 58:
-        if (text.charCodeAt(i + 1) === 58) {
-          t = 32 /* DoubleColon */;
-          n2 = 2;
-        } else t = 31 /* Colon */;
-        break;
-      case 126:
-        if (text.charCodeAt(i + 1) === 125) {
-          t = 34 /* TildeRBrace */;
-          n2 = 2;
-        } else t = 35 /* Invalid */;
-        break;
-      default:
-        if (isDigit3(c)) {
-          t = 3 /* Number */;
-          n2 = this.numberEnd(i) - i;
-        } else if (isIdentStartAt(text, i)) {
-          t = 2 /* Ident */;
-          let j = i + (text.charCodeAt(i) >= 55296 && text.charCodeAt(i) <= 56319 ? 2 : 1);
-          for (; ; ) {
-            const k = identContinueLength(text, j);
-            if (k === 0) break;
-            j += k;
-          }
-          n2 = j - i;
-        } else {
-          t = 35 /* Invalid */;
-          n2 = c >= 55296 && c <= 56319 && i + 1 < len ? 2 : 1;
-        }
-    }
-    this.end = i + n2;
-    this.pos = this.end;
-    return this.type = t;
-  }
-  comment(start, end) {
-    if (start > this.commentHighWater) {
-      this.commentHighWater = start;
-      this.comments.push({ start, end, text: this.text.slice(start, end) });
-    }
-  }
-  /** `digits ('.' digits)? ([eE] [+-]? digits)?` */
-  numberEnd(i) {
-    const text = this.text;
-    while (isDigit3(text.charCodeAt(i))) i++;
-    if (text.charCodeAt(i) === 46 && isDigit3(text.charCodeAt(i + 1))) {
-      i += 2;
-      while (isDigit3(text.charCodeAt(i))) i++;
-    }
-    const e = text.charCodeAt(i);
-    if (e === 101 || e === 69) {
-      let j = i + 1;
-      const s2 = text.charCodeAt(j);
-      if (s2 === 43 || s2 === 45) j++;
-      if (isDigit3(text.charCodeAt(j))) {
-        j++;
-        while (isDigit3(text.charCodeAt(j))) j++;
-        i = j;
-      }
-    }
-    return i;
-  }
-  /** At `<<`: the end of `<<-?IDENT` when a newline follows it, else -1. */
-  heredocStart(i) {
-    const text = this.text;
-    let j = i + 2;
-    const indent = text.charCodeAt(j) === 45;
-    if (indent) j++;
-    if (!isIdentStartAt(text, j)) return -1;
-    const s2 = j;
-    j++;
-    for (; ; ) {
-      const k = identContinueLength(text, j);
-      if (k === 0) break;
-      j += k;
-    }
-    const c = text.charCodeAt(j);
-    if (c !== 10 && !(c === 13 && text.charCodeAt(j + 1) === 10)) return -1;
-    this.heredocMarker = text.slice(s2, j);
-    this.heredocIndent = indent;
-    return j;
-  }
-  /** The length of the decimal digit run at `i` (for the legacy index `a.0.1`). */
-  digitsEnd(i) {
-    const text = this.text;
-    while (isDigit3(text.charCodeAt(i))) i++;
-    return i;
-  }
-  /** The text of the current token. */
-  tokenText() {
-    return this.text.slice(this.start, this.end);
-  }
-};
-
-// src/syntax/hcl/parser.ts
-var BINARY = {
-  [29 /* Or */]: ["||", 1],
-  [28 /* And */]: ["&&", 2],
-  [16 /* Eq */]: ["==", 3],
-  [18 /* NotEq */]: ["!=", 3],
-  [19 /* Lt */]: ["<", 4],
-  [20 /* Le */]: ["<=", 4],
-  [21 /* Gt */]: [">", 4],
-  [22 /* Ge */]: [">=", 4],
-  [23 /* Plus */]: ["+", 5],
-  [24 /* Minus */]: ["-", 5],
-  [25 /* Star */]: ["*", 6],
-  [26 /* Slash */]: ["/", 6],
-  [27 /* Percent */]: ["%", 6]
-};
-function parseHcl(text) {
-  const p = new Parser3(text);
-  return p.parseFile();
-}
-function parseHclExpression(text) {
-  const p = new Parser3(text);
-  return p.parseStandaloneExpression();
-}
-function parseHclTemplate(text) {
-  const p = new Parser3(text);
-  return p.parseStandaloneTemplate();
-}
-var Parser3 = class {
-  constructor(text) {
-    this.text = text;
-    this.lx = new Lexer(text);
-  }
-  text;
-  lx;
-  errors = [];
-  /** Set by the first error of an item; cleared when recovery resumes. Silences cascades. */
-  failed = false;
-  /** Whether newlines are tokens (bodies and object constructors) or skipped (brackets). */
-  nl = [true];
-  nlOn = true;
-  /** The current token is lexed lazily: `fetched` says whether `tt/ts/te` are valid. */
-  fetched = false;
-  tt = 0 /* EOF */;
-  ts = 0;
-  te = 0;
-  // ---- token plumbing ----
-  peek() {
-    if (!this.fetched) {
-      const lx = this.lx;
-      let t = lx.next();
-      if (!this.nlOn) while (t === 1 /* Newline */) t = lx.next();
-      this.tt = t;
-      this.ts = lx.start;
-      this.te = lx.end;
-      this.fetched = true;
-    }
-    return this.tt;
-  }
-  /** Consumes the current token (which must have been peeked). */
-  advance() {
-    this.fetched = false;
-  }
-  /** Moves to an absolute offset, dropping any peeked token. */
-  seek(pos) {
-    this.lx.pos = pos;
-    this.fetched = false;
-  }
-  /** The token after the current one, without consuming either. */
-  peek2() {
-    this.peek();
-    const save = this.lx.pos;
-    const lx = this.lx;
-    let t = lx.next();
-    if (!this.nlOn) while (t === 1 /* Newline */) t = lx.next();
-    lx.pos = save;
-    return t;
-  }
-  pushNl(on) {
-    this.nl.push(on);
-    this.nlOn = on;
-  }
-  popNl() {
-    this.nl.pop();
-    this.nlOn = this.nl[this.nl.length - 1] ?? true;
-  }
-  error(start, end, message) {
-    if (this.failed) return;
-    this.failed = true;
-    this.errors.push({ start, end, message });
-  }
-  unexpected(what) {
-    const t = this.peek();
-    this.error(this.ts, this.te, `Expected ${what}, found ${this.describe(t)}.`);
-  }
-  describe(t) {
-    if (t === 2 /* Ident */ || t === 3 /* Number */ || t === 35 /* Invalid */) {
-      return `${tokenNames[t]} '${this.text.slice(this.ts, this.te)}'`;
-    }
-    return tokenNames[t];
-  }
-  expect(t, what) {
-    if (this.peek() === t) {
-      this.advance();
-      return true;
-    }
-    this.unexpected(what);
-    return false;
-  }
-  // ---- file and bodies ----
-  parseFile() {
-    const body = this.parseBody(false);
-    const len = this.text.length;
-    body.start = 0;
-    body.end = len;
-    return {
-      kind: "File",
-      start: 0,
-      end: len,
-      body,
-      errors: this.errors,
-      comments: this.lx.comments,
-      syntax: "native"
-    };
-  }
-  parseStandaloneExpression() {
-    this.pushNl(false);
-    const expression = this.parseExpression();
-    if (this.peek() !== 0 /* EOF */) this.unexpected("the end of the expression");
-    return { expression, errors: this.errors };
-  }
-  parseStandaloneTemplate() {
-    const parts = this.scanTemplate(0, "json");
-    const template = {
-      kind: "Template",
-      start: 0,
-      end: this.text.length,
-      parts: this.nestTemplate(parts.parts)
-    };
-    return { template, errors: this.errors };
-  }
-  /** Parses items up to `}` (nested) or EOF (top level). The closing brace is not consumed. */
-  parseBody(nested) {
-    const items = [];
-    const start = this.fetched ? this.ts : this.lx.pos;
-    for (; ; ) {
-      const t = this.peek();
-      if (t === 1 /* Newline */) {
-        this.advance();
-        continue;
-      }
-      if (t === 0 /* EOF */) break;
-      if (t === 7 /* RBrace */) {
-        if (nested) break;
-        this.error(this.ts, this.te, "Unexpected '}': no block is open here.");
-        this.advance();
-        this.failed = false;
-        continue;
-      }
-      const itemStart = this.ts;
-      const item = this.parseItem();
-      if (item) items.push(item);
-      if (this.failed) {
-        this.recover(itemStart);
-        this.failed = false;
-      }
-    }
-    const end = this.fetched ? this.ts : this.lx.pos;
-    return { kind: "Body", start, end, items };
-  }
-  /** One attribute or block, including its terminating newline (not consumed when `}` or EOF). */
-  parseItem() {
-    if (this.peek() !== 2 /* Ident */) {
-      this.unexpected("an attribute name or block type");
-      return void 0;
-    }
-    const nameStart = this.ts;
-    const nameEnd = this.te;
-    const name = this.text.slice(nameStart, nameEnd);
-    this.advance();
-    const t = this.peek();
-    if (t === 15 /* Assign */) {
-      this.advance();
-      const value = this.parseExpression();
-      const attr = {
-        kind: "Attribute",
-        start: nameStart,
-        end: value.end,
-        name,
-        nameSpan: { start: nameStart, end: nameEnd },
-        value
-      };
-      if (!this.failed) this.endOfItem("an attribute definition");
-      return attr;
-    }
-    if (t === 6 /* LBrace */ || t === 4 /* OQuote */ || t === 2 /* Ident */) {
-      return this.parseBlock(name, nameStart, nameEnd);
-    }
-    this.unexpected(`'=' or a block after '${name}'`);
-    return void 0;
-  }
-  endOfItem(what) {
-    const t = this.peek();
-    if (t === 1 /* Newline */) {
-      this.advance();
-      return;
-    }
-    if (t === 0 /* EOF */) return;
-    this.error(this.ts, this.te, `Expected a newline after ${what}, found ${this.describe(t)}.`);
-  }
-  parseBlock(type, typeStart, typeEnd) {
-    const labels = [];
-    for (; ; ) {
-      const t = this.peek();
-      if (t === 2 /* Ident */) {
-        labels.push({ start: this.ts, end: this.te, value: this.text.slice(this.ts, this.te) });
-        this.advance();
-      } else if (t === 4 /* OQuote */) {
-        const qs = this.ts;
-        this.advance();
-        const tpl = this.parseQuoted(qs);
-        let value = "";
-        for (const part of tpl.parts) {
-          if (part.kind === "Text") value += part.value;
-          else this.error(part.start, part.end, "Block labels cannot contain template sequences.");
-        }
-        labels.push({ start: tpl.start, end: tpl.end, value });
-      } else break;
-    }
-    const block2 = {
-      kind: "Block",
-      start: typeStart,
-      end: typeEnd,
-      type,
-      typeSpan: { start: typeStart, end: typeEnd },
-      labels,
-      body: { kind: "Body", start: typeEnd, end: typeEnd, items: [] }
-    };
-    if (this.peek() !== 6 /* LBrace */) {
-      this.unexpected(`'{' to open the '${type}' block`);
-      return block2;
-    }
-    const open2 = this.ts;
-    this.advance();
-    let body;
-    const after = this.peek();
-    if (after === 1 /* Newline */ || after === 7 /* RBrace */ || after === 0 /* EOF */) {
-      body = this.parseBody(true);
-    } else {
-      const itemStart = this.ts;
-      const item = this.parseItemInline();
-      body = {
-        kind: "Body",
-        start: itemStart,
-        end: item ? item.end : itemStart,
-        items: item ? [item] : []
-      };
-      if (!this.failed && this.peek() !== 7 /* RBrace */) {
-        this.error(
-          this.ts,
-          this.te,
-          "A single-line block holds a single attribute and must close on the same line."
-        );
-      }
-      if (this.failed) {
-        this.recover(itemStart);
-        this.failed = false;
-        if (this.peek() !== 7 /* RBrace */) {
-          const rest = this.parseBody(true);
-          appendAll(body.items, rest.items);
-          body.end = rest.end;
-        }
-      }
-    }
-    body.start = open2 + 1;
-    if (this.peek() === 7 /* RBrace */) {
-      body.end = this.ts;
-      block2.end = this.te;
-      this.advance();
-      this.endOfItem("a block definition");
-    } else {
-      this.error(this.ts, this.te, `Unclosed '${type}' block: expected '}'.`);
-      block2.end = this.ts;
-      body.end = this.ts;
-    }
-    block2.body = body;
-    return block2;
-  }
-  parseItemInline() {
-    if (this.peek() !== 2 /* Ident */) {
-      this.unexpected("an attribute in a single-line block");
-      return void 0;
-    }
-    const nameStart = this.ts;
-    const nameEnd = this.te;
-    this.advance();
-    if (this.peek() !== 15 /* Assign */) {
-      this.unexpected("'=' (a single-line block holds one attribute, not a nested block)");
-      return void 0;
-    }
-    this.advance();
-    const value = this.parseExpression();
-    return {
-      kind: "Attribute",
-      start: nameStart,
-      end: value.end,
-      name: this.text.slice(nameStart, nameEnd),
-      nameSpan: { start: nameStart, end: nameEnd },
-      value
-    };
-  }
-  /**
-   * Skips from `from` to the end of the broken item: the next newline outside brackets, or
-   * before a `}` that closes the enclosing body, or EOF.
-   */
-  recover(from) {
-    const saved = this.nl;
-    this.nl = [true];
-    this.nlOn = true;
-    this.seek(from);
-    const lx = this.lx;
-    const open2 = [];
-    for (; ; ) {
-      const t = lx.next();
-      if (t === 0 /* EOF */) break;
-      if (t === 1 /* Newline */) {
-        if (open2.length === 0) break;
-        continue;
-      }
-      if (t === 6 /* LBrace */ || t === 8 /* LBrack */ || t === 10 /* LParen */) open2.push(t);
-      else if (t === 9 /* RBrack */ || t === 11 /* RParen */ || t === 7 /* RBrace */) {
-        const opener = t === 9 /* RBrack */ ? 8 /* LBrack */ : t === 11 /* RParen */ ? 10 /* LParen */ : 6 /* LBrace */;
-        const k = open2.lastIndexOf(opener);
-        if (k >= 0) open2.length = k;
-        else if (t === 7 /* RBrace */) {
-          lx.pos = lx.start;
-          break;
-        }
-      } else if (t === 4 /* OQuote */) lx.pos = this.skipQuoted(lx.end);
-      else if (t === 5 /* OHeredoc */) lx.pos = this.skipHeredoc(lx.end, lx.heredocMarker);
-    }
-    this.nl = saved;
-    this.nlOn = saved[saved.length - 1] ?? true;
-    this.fetched = false;
-  }
-  /** The offset after the quoted string whose content starts at `i` (or at the line's end). */
-  skipQuoted(i) {
-    const text = this.text;
-    const len = text.length;
-    let depth = 0;
-    while (i < len) {
-      const c = text.charCodeAt(i);
-      if (c === 92) i += 2;
-      else if (c === 34) {
-        if (depth === 0) return i + 1;
-        i = this.skipQuoted(i + 1);
-      } else if (c === 10 && depth === 0) return text.charCodeAt(i - 1) === 13 ? i - 1 : i;
-      else if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === 123) {
-        depth++;
-        i += 2;
-      } else if (c === 123 && depth > 0) {
-        depth++;
-        i++;
-      } else if (c === 125 && depth > 0) {
-        depth--;
-        i++;
-      } else i++;
-    }
-    return len;
-  }
-  skipHeredoc(i, marker) {
-    const text = this.text;
-    const len = text.length;
-    i = lineAfter(text, i);
-    while (i < len) {
-      const e = lineEnd(text, i);
-      let s2 = i;
-      while (s2 < e && isSpace(text.charCodeAt(s2))) s2++;
-      if (e - s2 === marker.length && text.startsWith(marker, s2)) return e;
-      i = lineAfter(text, e);
-    }
-    return len;
-  }
-  // ---- expressions ----
-  parseExpression() {
-    const cond = this.parseBinary(1);
-    if (this.peek() !== 30 /* Question */ || this.failed) return cond;
-    this.advance();
-    const trueResult = this.parseExpression();
-    if (this.failed) return this.wrapError(cond.start, trueResult.end);
-    if (!this.expect(31 /* Colon */, "':' in the conditional expression")) {
-      return this.wrapError(cond.start, trueResult.end);
-    }
-    const falseResult = this.parseExpression();
-    return {
-      kind: "Conditional",
-      start: cond.start,
-      end: falseResult.end,
-      condition: cond,
-      trueResult,
-      falseResult
-    };
-  }
-  wrapError(start, end) {
-    return { kind: "ErrorExpression", start, end };
-  }
-  parseBinary(minPrec) {
-    let left = this.parseUnary();
-    for (; ; ) {
-      if (this.failed) return left;
-      const op = BINARY[this.peek()];
-      if (!op || op[1] < minPrec) return left;
-      this.advance();
-      const right = this.parseBinary(op[1] + 1);
-      left = {
-        kind: "Binary",
-        start: left.start,
-        end: right.end,
-        operator: op[0],
-        left,
-        right
-      };
-    }
-  }
-  parseUnary() {
-    const t = this.peek();
-    if (t === 24 /* Minus */ || t === 17 /* Not */) {
-      const start = this.ts;
-      this.advance();
-      const operand = this.parseUnary();
-      return {
-        kind: "Unary",
-        start,
-        end: operand.end,
-        operator: t === 24 /* Minus */ ? "-" : "!",
-        operand
-      };
-    }
-    return this.parsePostfix(this.parsePrimary());
-  }
-  parsePostfix(expr) {
-    for (; ; ) {
-      if (this.failed) return expr;
-      const t = this.peek();
-      if (t === 13 /* Dot */) {
-        const dotEnd = this.te;
-        this.advance();
-        const n2 = this.peekAttrAfterDot(dotEnd);
-        if (n2 === "splat") {
-          expr = this.parseSplat(expr, false);
-          continue;
-        }
-        if (n2 === void 0) return expr;
-        expr = n2(expr);
-      } else if (t === 8 /* LBrack */) {
-        this.advance();
-        this.pushNl(false);
-        if (this.peek() === 25 /* Star */ && this.peek2() === 9 /* RBrack */) {
-          this.advance();
-          this.peek();
-          this.advance();
-          this.popNl();
-          expr = this.parseSplat(expr, true);
-          continue;
-        }
-        const key2 = this.parseExpression();
-        if (!this.failed && this.peek() !== 9 /* RBrack */) this.unexpected("']' to close the index");
-        if (this.failed) {
-          this.popNl();
-          return { kind: "Index", start: expr.start, end: key2.end, object: expr, key: key2 };
-        }
-        const end = this.te;
-        this.advance();
-        this.popNl();
-        expr = { kind: "Index", start: expr.start, end, object: expr, key: key2 };
-      } else return expr;
-    }
-  }
-  /**
-   * After a `.`: returns a builder for `.name` or the legacy `.0`, `'splat'` for `.*`, or
-   * `undefined` after reporting an error.
-   */
-  peekAttrAfterDot(dotEnd) {
-    if (isDigit3(this.text.charCodeAt(dotEnd))) {
-      const s2 = dotEnd;
-      const e = this.lx.digitsEnd(s2);
-      this.seek(e);
-      if (this.text.charCodeAt(e) === 46 && isDigit3(this.text.charCodeAt(e + 1))) {
-        this.error(s2, this.lx.digitsEnd(e + 1), "Legacy index syntax cannot chain two indexes, as in `a.0.1`; write `a[0][1]`.");
-      }
-      const key2 = { kind: "Literal", start: s2, end: e, value: Number(this.text.slice(s2, e)) };
-      return (o) => ({ kind: "Index", start: o.start, end: e, object: o, key: key2 });
-    }
-    const t = this.peek();
-    if (t === 2 /* Ident */) {
-      const s2 = this.ts;
-      const e = this.te;
-      this.advance();
-      const name = this.text.slice(s2, e);
-      return (o) => ({ kind: "GetAttr", start: o.start, end: e, object: o, name });
-    }
-    if (t === 25 /* Star */) {
-      this.advance();
-      return "splat";
-    }
-    this.unexpected("an attribute name after '.'");
-    return void 0;
-  }
-  /** After `[*]` or `.*`: the traversal applied to each element. */
-  parseSplat(object, full) {
-    const markEnd = this.lx.pos;
-    let each = { kind: "Variable", start: markEnd, end: markEnd, name: "*" };
-    for (; ; ) {
-      if (this.failed) break;
-      const t = this.peek();
-      if (t === 13 /* Dot */) {
-        const dotEnd = this.te;
-        const c = this.text.charCodeAt(dotEnd);
-        if (c === 42) break;
-        this.advance();
-        const n2 = this.peekAttrAfterDot(dotEnd);
-        if (n2 === void 0 || n2 === "splat") break;
-        each = n2(each);
-      } else if (t === 8 /* LBrack */ && full) {
-        if (this.peek2() === 25 /* Star */) break;
-        this.advance();
-        this.pushNl(false);
-        const key2 = this.parseExpression();
-        if (!this.failed && this.peek() !== 9 /* RBrack */) this.unexpected("']' to close the index");
-        const end = this.failed ? key2.end : this.te;
-        if (!this.failed) this.advance();
-        this.popNl();
-        each = { kind: "Index", start: each.start, end, object: each, key: key2 };
-      } else break;
-    }
-    return { kind: "Splat", start: object.start, end: Math.max(markEnd, each.end), object, full, each };
-  }
-  parsePrimary() {
-    const t = this.peek();
-    const start = this.ts;
-    const end = this.te;
-    switch (t) {
-      case 3 /* Number */: {
-        this.advance();
-        return { kind: "Literal", start, end, value: Number(this.text.slice(start, end)) };
-      }
-      case 2 /* Ident */: {
-        this.advance();
-        const name = this.text.slice(start, end);
-        if (name === "true" || name === "false" || name === "null") {
-          return { kind: "Literal", start, end, value: name === "null" ? null : name === "true" };
-        }
-        const n2 = this.peek();
-        if (n2 === 10 /* LParen */ || n2 === 32 /* DoubleColon */) return this.parseCall(name, start, end);
-        return { kind: "Variable", start, end, name };
-      }
-      case 4 /* OQuote */:
-        this.advance();
-        return this.parseQuoted(start);
-      case 5 /* OHeredoc */: {
-        const marker = this.lx.heredocMarker;
-        const indent = this.lx.heredocIndent;
-        this.advance();
-        return this.parseHeredoc(start, end, marker, indent);
-      }
-      case 10 /* LParen */: {
-        this.advance();
-        this.pushNl(false);
-        const inner = this.parseExpression();
-        if (!this.failed) this.expect(11 /* RParen */, "')'");
-        const e = this.failed ? inner.end : this.te;
-        this.popNl();
-        return { kind: "Paren", start, end: e, expression: inner };
-      }
-      case 8 /* LBrack */:
-        return this.parseTuple();
-      case 6 /* LBrace */:
-        return this.parseObject();
-      default:
-        this.unexpected("an expression");
-        return { kind: "ErrorExpression", start, end: start };
-    }
-  }
-  parseCall(first, start, firstEnd) {
-    let name = first;
-    let nameEnd = firstEnd;
-    while (this.peek() === 32 /* DoubleColon */) {
-      this.advance();
-      if (this.peek() !== 2 /* Ident */) {
-        this.unexpected("a name after '::'");
-        return { kind: "ErrorExpression", start, end: nameEnd };
-      }
-      nameEnd = this.te;
-      name = this.text.slice(start, nameEnd);
-      this.advance();
-    }
-    if (this.peek() !== 10 /* LParen */) {
-      this.unexpected(`'(' to call '${name}'`);
-      return { kind: "ErrorExpression", start, end: nameEnd };
-    }
-    this.advance();
-    this.pushNl(false);
-    const args = [];
-    let expandFinal = false;
-    let end = nameEnd;
-    for (; ; ) {
-      if (this.peek() === 11 /* RParen */) {
-        end = this.te;
-        this.advance();
-        break;
-      }
-      const arg = this.parseExpression();
-      args.push(arg);
-      end = arg.end;
-      if (this.failed) break;
-      let t = this.peek();
-      if (t === 14 /* Ellipsis */) {
-        expandFinal = true;
-        this.advance();
-        t = this.peek();
-        if (t !== 11 /* RParen */) {
-          this.unexpected("')' after the expanded argument '...'");
-          break;
-        }
-        continue;
-      }
-      if (t === 12 /* Comma */) {
-        this.advance();
-        continue;
-      }
-      if (t !== 11 /* RParen */) {
-        this.unexpected(`',' or ')' in the call to '${name}'`);
-        break;
-      }
-    }
-    this.popNl();
-    return { kind: "FunctionCall", start, end, name, args, expandFinal };
-  }
-  parseTuple() {
-    const start = this.ts;
-    this.advance();
-    this.pushNl(false);
-    try {
-      if (this.peek() === 2 /* Ident */ && this.isFor()) return this.parseFor(start, false);
-      const items = [];
-      for (; ; ) {
-        if (this.peek() === 9 /* RBrack */) {
-          const end = this.te;
-          this.advance();
-          return { kind: "Tuple", start, end, items };
-        }
-        const item = this.parseExpression();
-        items.push(item);
-        if (this.failed) return { kind: "Tuple", start, end: item.end, items };
-        const t = this.peek();
-        if (t === 12 /* Comma */) this.advance();
-        else if (t !== 9 /* RBrack */) {
-          this.unexpected("',' or ']' in the tuple");
-          return { kind: "Tuple", start, end: item.end, items };
-        }
-      }
-    } finally {
-      this.popNl();
-    }
-  }
-  /** At `for` after `[` or `{`: is it a for expression (and not an object key `for`)? */
-  isFor() {
-    if (this.te - this.ts !== 3 || !this.text.startsWith("for", this.ts)) return false;
-    return this.peek2() === 2 /* Ident */;
-  }
-  parseObject() {
-    const start = this.ts;
-    this.advance();
-    this.pushNl(false);
-    if (this.peek() === 2 /* Ident */ && this.isFor()) {
-      try {
-        return this.parseFor(start, true);
-      } finally {
-        this.popNl();
-      }
-    }
-    this.popNl();
-    this.pushNl(true);
-    const items = [];
-    try {
-      for (; ; ) {
-        let t = this.peek();
-        while (t === 1 /* Newline */) {
-          this.advance();
-          t = this.peek();
-        }
-        if (t === 7 /* RBrace */) {
-          const end = this.te;
-          this.advance();
-          return { kind: "Object", start, end, items };
-        }
-        const key2 = this.parseObjectKey();
-        if (this.failed) return { kind: "Object", start, end: key2.end, items };
-        t = this.peek();
-        if (t !== 15 /* Assign */ && t !== 31 /* Colon */) {
-          this.unexpected("'=' or ':' after the object key");
-          return { kind: "Object", start, end: key2.end, items };
-        }
-        this.advance();
-        const value = this.parseExpression();
-        items.push({ start: key2.start, end: value.end, key: key2, value });
-        if (this.failed) return { kind: "Object", start, end: value.end, items };
-        t = this.peek();
-        if (t === 12 /* Comma */ || t === 1 /* Newline */) this.advance();
-        else if (t !== 7 /* RBrace */) {
-          this.unexpected("',' or a newline or '}' after the object item");
-          return { kind: "Object", start, end: value.end, items };
-        }
-      }
-    } finally {
-      this.popNl();
-    }
-  }
-  /** A key: a bare identifier (kept as a Variable), a string, `(expr)`, or another expression. */
-  parseObjectKey() {
-    if (this.peek() === 2 /* Ident */) {
-      const s2 = this.ts;
-      const e = this.te;
-      const t2 = this.peek2();
-      if (t2 === 15 /* Assign */ || t2 === 31 /* Colon */) {
-        this.advance();
-        const name = this.text.slice(s2, e);
-        return { kind: "Variable", start: s2, end: e, name };
-      }
-    }
-    return this.parseExpression();
-  }
-  /** `for k, v in coll : ...`; the opener has been consumed and newlines are off. */
-  parseFor(start, object) {
-    this.advance();
-    let keyVar;
-    let valueVar = this.forVar();
-    if (this.failed) return this.wrapError(start, this.ts);
-    if (this.peek() === 12 /* Comma */) {
-      this.advance();
-      keyVar = valueVar;
-      valueVar = this.forVar();
-      if (this.failed) return this.wrapError(start, this.ts);
-    }
-    if (!this.expectKeyword("in")) return this.wrapError(start, this.ts);
-    const collection = this.parseExpression();
-    if (this.failed) return this.wrapError(start, collection.end);
-    if (!this.expect(31 /* Colon */, "':' after the for expression's collection")) {
-      return this.wrapError(start, collection.end);
-    }
-    let key2;
-    let value = this.parseExpression();
-    if (this.failed) return this.wrapError(start, value.end);
-    let grouping = false;
-    if (object) {
-      if (!this.expect(33 /* FatArrow */, "'=>' in the object for expression")) return this.wrapError(start, value.end);
-      key2 = value;
-      value = this.parseExpression();
-      if (this.failed) return this.wrapError(start, value.end);
-      if (this.peek() === 14 /* Ellipsis */) {
-        grouping = true;
-        this.advance();
-      }
-    }
-    let condition;
-    if (this.peek() === 2 /* Ident */ && this.te - this.ts === 2 && this.text.startsWith("if", this.ts)) {
-      this.advance();
-      condition = this.parseExpression();
-      if (this.failed) return this.wrapError(start, condition.end);
-    }
-    const close = object ? 7 /* RBrace */ : 9 /* RBrack */;
-    if (!this.expect(close, object ? "'}' to close the for expression" : "']' to close the for expression")) {
-      return this.wrapError(start, (condition ?? value).end);
-    }
-    const end = this.lx.pos;
-    const result = {
-      kind: "For",
-      start,
-      end,
-      object,
-      valueVar,
-      collection,
-      value,
-      grouping
-    };
-    if (keyVar !== void 0) result.keyVar = keyVar;
-    if (key2) result.key = key2;
-    if (condition) result.condition = condition;
-    return result;
-  }
-  forVar() {
-    if (this.peek() !== 2 /* Ident */) {
-      this.unexpected("a variable name in the for expression");
-      return "";
-    }
-    const name = this.text.slice(this.ts, this.te);
-    this.advance();
-    return name;
-  }
-  expectKeyword(word) {
-    if (this.peek() === 2 /* Ident */ && this.te - this.ts === word.length && this.text.startsWith(word, this.ts)) {
-      this.advance();
-      return true;
-    }
-    this.unexpected(`'${word}'`);
-    return false;
-  }
-  // ---- templates ----
-  /** After an opening quote at `start`: the quoted template, up to and including `"`. */
-  parseQuoted(start) {
-    const { parts, end } = this.scanTemplate(start + 1, "quoted");
-    this.seek(end);
-    return { kind: "Template", start, end, parts: this.nestTemplate(parts) };
-  }
-  parseHeredoc(start, openEnd, marker, indent) {
-    const contentStart = lineAfter(this.text, openEnd);
-    const { parts, end, closed } = this.scanTemplate(contentStart, "heredoc", marker);
-    if (!closed) this.error(start, openEnd, `Unterminated heredoc: no closing '${marker}' line.`);
-    if (indent) flushIndent(parts);
-    this.seek(end);
-    return { kind: "Template", start, end, parts: this.nestTemplate(parts), heredoc: { marker, indent } };
-  }
-  /**
-   * Scans template content from `i`. Quoted mode stops after `"`; heredoc mode after the closing
-   * marker line (excluding its newline); json mode at the end of the text.
-   */
-  scanTemplate(i, mode, marker = "") {
-    const text = this.text;
-    const len = text.length;
-    const parts = [];
-    const escapes = mode === "quoted";
-    let lineStart = mode === "heredoc";
-    let textStart = i;
-    let value = "";
-    let runStart = i;
-    const flush = (end) => {
-      if (runStart < end) value += text.slice(runStart, end);
-      if (textStart < end) {
-        parts.push({ kind: "Text", value, start: textStart, end, lineStart });
-      }
-      value = "";
-      lineStart = false;
-    };
-    for (; ; ) {
-      if (lineStart && mode === "heredoc" && textStart === i) {
-        const e = lineEnd(text, i);
-        let s2 = i;
-        while (s2 < e && isSpace(text.charCodeAt(s2))) s2++;
-        if (e - s2 === marker.length && text.startsWith(marker, s2)) {
-          return { parts, end: e, closed: true };
-        }
-      }
-      if (i >= len) {
-        flush(i);
-        if (mode === "quoted") this.error(i, i, `Unterminated string: expected '"'.`);
-        return { parts, end: len, closed: mode === "json" };
-      }
-      const c = text.charCodeAt(i);
-      if (c === 34 && mode === "quoted") {
-        flush(i);
-        return { parts, end: i + 1, closed: true };
-      }
-      if (c === 10 || c === 13) {
-        if (mode === "quoted") {
-          flush(i);
-          this.error(i, i, "Unterminated string: a quoted string cannot span lines.");
-          return { parts, end: i, closed: false };
-        }
-        if (mode === "heredoc") {
-          const next = c === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
-          flush(next);
-          i = next;
-          textStart = runStart = i;
-          lineStart = true;
-          continue;
-        }
-        if (c === 10 || text.charCodeAt(i + 1) === 10) {
-          i++;
-          continue;
-        }
-      }
-      if (c === 92 && escapes) {
-        value += text.slice(runStart, i);
-        const r = this.escape(i);
-        value += r.value;
-        i = r.end;
-        runStart = i;
-        continue;
-      }
-      if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === 123) {
-        const s2 = i;
-        flush(i);
-        const seq = c === 36 ? this.interpolation(s2) : this.directive(s2);
-        parts.push(seq);
-        i = seq.end;
-        textStart = runStart = i;
-        if (this.failed) {
-          if (mode === "quoted") {
-            const e = this.skipQuoted(i);
-            return { parts, end: e, closed: false };
-          }
-        }
-        continue;
-      }
-      if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === 123) {
-        value += text.slice(runStart, i + 1);
-        i += 2;
-        runStart = i;
-        continue;
-      }
-      i++;
-    }
-  }
-  escape(i) {
-    const text = this.text;
-    const c = text.charCodeAt(i + 1);
-    switch (c) {
-      case 110:
-        return { value: "\n", end: i + 2 };
-      case 114:
-        return { value: "\r", end: i + 2 };
-      case 116:
-        return { value: "	", end: i + 2 };
-      case 34:
-        return { value: '"', end: i + 2 };
-      case 92:
-        return { value: "\\", end: i + 2 };
-      case 117:
-      case 85: {
-        const n2 = c === 117 ? 4 : 8;
-        const hex = text.slice(i + 2, i + 2 + n2);
-        if (hex.length === n2 && /^[0-9a-fA-F]+$/.test(hex)) {
-          const cp = parseInt(hex, 16);
-          if (cp <= 1114111 && (cp < 55296 || cp > 57343)) {
-            return { value: String.fromCodePoint(cp), end: i + 2 + n2 };
-          }
-        }
-        this.error(i, i + 2, `Invalid escape: '\\${String.fromCharCode(c)}' needs ${n2} hex digits of a Unicode scalar value.`);
-        return { value: "", end: i + 2 };
-      }
-      default:
-        this.error(i, i + 2, `Invalid escape sequence '\\${text[i + 1] ?? ""}'.`);
-        return { value: "", end: Math.min(i + 2, text.length) };
-    }
-  }
-  /** `${ expr }` at `s`, with optional strip markers. */
-  interpolation(s2) {
-    let i = s2 + 2;
-    const stripLeft = this.text.charCodeAt(i) === 126;
-    if (stripLeft) i++;
-    this.seek(i);
-    this.pushNl(false);
-    const expression = this.parseExpression();
-    let end = expression.end;
-    let stripRight = false;
-    if (!this.failed) {
-      const t = this.peek();
-      if (t === 7 /* RBrace */ || t === 34 /* TildeRBrace */) {
-        stripRight = t === 34 /* TildeRBrace */;
-        end = this.te;
-        this.advance();
-      } else this.unexpected("'}' to close the interpolation");
-    }
-    this.popNl();
-    return { kind: "Interpolation", expression, start: s2, end, stripLeft, stripRight };
-  }
-  /** `%{ if c }`, `%{ else }`, `%{ endif }`, `%{ for k, v in c }`, `%{ endfor }` at `s`. */
-  directive(s2) {
-    let i = s2 + 2;
-    const stripLeft = this.text.charCodeAt(i) === 126;
-    if (stripLeft) i++;
-    this.seek(i);
-    this.pushNl(false);
-    const part = {
-      kind: "Directive",
-      directive: "error",
-      start: s2,
-      end: i,
-      stripLeft,
-      stripRight: false
-    };
-    const t = this.peek();
-    const word = t === 2 /* Ident */ ? this.text.slice(this.ts, this.te) : "";
-    if (word === "if") {
-      this.advance();
-      part.directive = "if";
-      part.condition = this.parseExpression();
-    } else if (word === "for") {
-      this.advance();
-      part.directive = "for";
-      let v = this.forVar();
-      if (!this.failed && this.peek() === 12 /* Comma */) {
-        this.advance();
-        part.keyVar = v;
-        v = this.forVar();
-      }
-      part.valueVar = v;
-      if (!this.failed) this.expectKeyword("in");
-      if (!this.failed) part.condition = this.parseExpression();
-    } else if (word === "else" || word === "endif" || word === "endfor") {
-      this.advance();
-      part.directive = word;
-    } else {
-      this.unexpected("'if', 'else', 'endif', 'for' or 'endfor' in the template directive");
-    }
-    if (!this.failed) {
-      const c = this.peek();
-      if (c === 7 /* RBrace */ || c === 34 /* TildeRBrace */) {
-        part.stripRight = c === 34 /* TildeRBrace */;
-        part.end = this.te;
-        this.advance();
-      } else this.unexpected("'}' to close the template directive");
-    }
-    if (this.failed) part.end = Math.max(part.end, this.fetched ? this.ts : this.lx.pos);
-    this.popNl();
-    return part;
-  }
-  /** Applies strip markers, merges text, and nests `if`/`for` directives. */
-  nestTemplate(parts) {
-    if (parts.length === 1) {
-      const p = parts[0];
-      if (p.kind === "Text") {
-        return p.value === "" ? [] : [{ kind: "Text", value: p.value, start: p.start, end: p.end }];
-      }
-      if (p.kind === "Interpolation") {
-        return [{ kind: "Interpolation", expression: p.expression, start: p.start, end: p.end }];
-      }
-    }
-    for (let k = 0; k < parts.length; k++) {
-      const p = parts[k];
-      if (p.kind === "Text") continue;
-      if (p.stripLeft && k > 0) {
-        const prev = parts[k - 1];
-        if (prev.kind === "Text") prev.value = prev.value.replace(/\s+$/u, "");
-      }
-      if (p.stripRight && k + 1 < parts.length) {
-        const next = parts[k + 1];
-        if (next.kind === "Text") next.value = next.value.replace(/^\s+/u, "");
-      }
-    }
-    const raw = [];
-    for (const p of parts) {
-      const last = raw[raw.length - 1];
-      if (p.kind === "Text" && last && last.kind === "Text" && last.end === p.start) {
-        last.value += p.value;
-        last.end = p.end;
-      } else raw.push(p);
-    }
-    const root = [];
-    const stack = [];
-    let out = root;
-    for (const p of raw) {
-      if (p.kind === "Text") {
-        if (p.value !== "") out.push({ kind: "Text", value: p.value, start: p.start, end: p.end });
-        continue;
-      }
-      if (p.kind === "Interpolation") {
-        out.push({ kind: "Interpolation", expression: p.expression, start: p.start, end: p.end });
-        continue;
-      }
-      switch (p.directive) {
-        case "if": {
-          const node = {
-            kind: "If",
-            start: p.start,
-            end: p.end,
-            condition: p.condition ?? { kind: "ErrorExpression", start: p.end, end: p.end },
-            then: []
-          };
-          out.push(node);
-          stack.push({ into: out, node, open: p });
-          out = node.then;
-          break;
-        }
-        case "for": {
-          const node = {
-            kind: "For",
-            start: p.start,
-            end: p.end,
-            valueVar: p.valueVar ?? "",
-            collection: p.condition ?? { kind: "ErrorExpression", start: p.end, end: p.end },
-            body: []
-          };
-          if (p.keyVar !== void 0) node.keyVar = p.keyVar;
-          out.push(node);
-          stack.push({ into: out, node, open: p });
-          out = node.body;
-          break;
-        }
-        case "else": {
-          const top = stack[stack.length - 1];
-          if (!top || top.node.kind !== "If" || top.node.else) {
-            this.error(p.start, p.end, "'%{else}' without a matching '%{if}'.");
-            break;
-          }
-          top.node.else = [];
-          out = top.node.else;
-          break;
-        }
-        case "endif":
-        case "endfor": {
-          const want = p.directive === "endif" ? "If" : "For";
-          const top = stack[stack.length - 1];
-          if (!top || top.node.kind !== want) {
-            this.error(p.start, p.end, `'%{${p.directive}}' without a matching '%{${want === "If" ? "if" : "for"}}'.`);
-            break;
-          }
-          stack.pop();
-          top.node.end = p.end;
-          out = top.into;
-          break;
-        }
-        case "error":
-          break;
-      }
-    }
-    for (const f of stack) {
-      this.error(f.open.start, f.open.end, `Unclosed '%{${f.node.kind === "If" ? "if" : "for"}}': expected '%{end${f.node.kind === "If" ? "if" : "for"}}'.`);
-    }
-    return root;
-  }
-};
-function isSpace(c) {
-  return c === 32 || c === 9;
-}
-function lineEnd(text, i) {
-  const len = text.length;
-  while (i < len) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13 && text.charCodeAt(i + 1) === 10) return i;
-    i++;
-  }
-  return len;
-}
-function lineAfter(text, i) {
-  const e = lineEnd(text, i);
-  if (text.charCodeAt(e) === 13 && text.charCodeAt(e + 1) === 10) return e + 2;
-  return e < text.length ? e + 1 : e;
-}
-function flushIndent(parts) {
-  let min = Infinity;
-  let prevEndsLine = true;
-  for (const p of parts) {
-    if (p.kind !== "Text") {
-      if (prevEndsLine) min = 0;
-      prevEndsLine = false;
-      continue;
-    }
-    if (p.lineStart) {
-      const v = p.value;
-      let n2 = 0;
-      while (n2 < v.length && isSpace(v.charCodeAt(n2))) n2++;
-      const c = v.charCodeAt(n2);
-      const blank = c === 10 || c === 13;
-      if (!blank && n2 < min) min = n2;
-    }
-    const last = p.value.charCodeAt(p.value.length - 1);
-    prevEndsLine = last === 10 || last === 13;
-  }
-  if (min === Infinity || min === 0) return;
-  for (const p of parts) {
-    if (p.kind !== "Text" || !p.lineStart) continue;
-    const v = p.value;
-    let n2 = 0;
-    while (n2 < min && n2 < v.length && isSpace(v.charCodeAt(n2))) n2++;
-    if (n2 === min) p.value = v.slice(n2);
-  }
-}
-
 // src/syntax/hcl/json.ts
 var lifecycle = {
   labels: 0,
@@ -51358,14 +52048,14 @@ var CachingHost = class {
 import { createHash as createHash2 } from "node:crypto";
 
 // src/engine/call-path.ts
-import { dirname as dirname13, relative as relative6 } from "node:path";
+import { dirname as dirname13, relative as relative7 } from "node:path";
 function callPathNote(resource, primary, sourceText) {
   if (!resource) return void 0;
   const chain = resource.callChain;
   const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
   if (from < 0) return void 0;
   const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
-  const file = relative6(dirname13(primary.file), resource.decl.file).split("\\").join("/");
+  const file = relative7(dirname13(primary.file), resource.decl.file).split("\\").join("/");
   return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
 }
 function callName(call2, sourceText) {
@@ -51389,6 +52079,38 @@ function formatMessage(template, data = {}) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
 }
 
+// src/engine/fix/attach.ts
+function attachFixes(finding, rule6, d, fixer) {
+  if (d.fix) {
+    if (!rule6.meta.fixable) throw new Error(`rule '${rule6.meta.id}' reports a fix but its meta does not set fixable: true`);
+    const edits = build2(d.fix, fixer);
+    if (edits) {
+      const template = d.fixMessageId === void 0 ? void 0 : rule6.meta.messages[d.fixMessageId];
+      if (d.fixMessageId !== void 0 && template === void 0) throw new Error(`rule '${rule6.meta.id}' names unknown fix message id '${d.fixMessageId}'`);
+      finding.fix = template === void 0 ? { edits } : { message: formatMessage(template, d.data), edits };
+    }
+  }
+  if (d.suggest && d.suggest.length > 0) {
+    if (!rule6.meta.hasSuggestions) throw new Error(`rule '${rule6.meta.id}' reports suggestions but its meta does not set hasSuggestions: true`);
+    const suggestions = [];
+    for (const s2 of d.suggest) {
+      const template = rule6.meta.messages[s2.messageId];
+      if (template === void 0) throw new Error(`rule '${rule6.meta.id}' suggests with unknown message id '${s2.messageId}'`);
+      const edits = build2(s2.fix, fixer);
+      if (edits) suggestions.push({ message: formatMessage(template, typeof s2.data === "function" ? s2.data(edits) : s2.data), edits });
+    }
+    if (suggestions.length > 0) finding.suggestions = suggestions;
+  }
+}
+function build2(fn, fixer) {
+  const result = fn(fixer);
+  const edits = result === void 0 ? [] : Array.isArray(result) ? result : [result];
+  if (edits.length === 0) return void 0;
+  return [...edits].sort(
+    (a, b2) => a.file < b2.file ? -1 : a.file > b2.file ? 1 : a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column
+  );
+}
+
 // src/engine/run-rules.ts
 function runRules(graph, runs, options) {
   return withSourceText(options.sourceText, () => runEach(graph, runs, options));
@@ -51396,6 +52118,7 @@ function runRules(graph, runs, options) {
 function runEach(graph, runs, options) {
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
+  const fixer = new SourceFixer((file) => options.sourceText(file));
   for (const { rule: rule6, severity, options: ruleOptions } of runs) {
     rule6.check(graph, {
       options: ruleOptions,
@@ -51406,6 +52129,7 @@ function runEach(graph, runs, options) {
         const key2 = `${rule6.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
         if (seen.has(key2)) return;
         seen.add(key2);
+        attachFixes(finding, rule6, descriptor, fixer);
         findings.push(finding);
       }
     });
@@ -51741,12 +52465,18 @@ async function analyze2(paths, options = {}) {
   return { graph, program, host };
 }
 async function lint(paths, options = {}) {
-  const { graph, program, host } = await analyze2(paths, options);
+  return lintAnalysis(await analyze2(paths, options), options);
+}
+async function lintAnalysis(analysis, options = {}, ruleFindings) {
+  const { graph, program, host } = analysis;
   options.onProgress?.({ stage: "rules" });
   const runOptions = { roles: roleCatalog(), sourceText: (f) => host.readFile(f) };
   const runs = options.rules ?? defaultRuleRuns();
   let findings;
-  if (options.config) {
+  if (ruleFindings) {
+    if (options.config) await options.config.load(program.files);
+    findings = [...ruleFindings];
+  } else if (options.config) {
     await options.config.load(program.files);
     findings = runConfiguredRules(graph, options.config, program.files, runOptions);
   } else findings = runRules(graph, runs, runOptions);
@@ -51792,9 +52522,9 @@ function docsLookup(context) {
 }
 
 // src/format/paths.ts
-import { relative as relative7, sep as sep4 } from "node:path";
+import { relative as relative8, sep as sep4 } from "node:path";
 function displayPath(file, cwd) {
-  const rel = relative7(cwd, file);
+  const rel = relative8(cwd, file);
   return (rel === "" ? file : rel).split(sep4).join("/");
 }
 function findingsByFile(result, cwd, includeClean) {
@@ -51885,9 +52615,10 @@ var json = (result, context) => {
   const { cwd } = context;
   const docsUrl = docsLookup(context);
   const summary2 = { files: result.files.length, error: 0, warning: 0, info: 0 };
+  const edits = (list2) => list2.map((e) => ({ file: displayPath(e.file, cwd), range: e.range, text: e.text }));
   const findings = result.findings.map((f) => {
     summary2[f.severity]++;
-    return {
+    const out = {
       ruleId: f.ruleId,
       severity: f.severity,
       message: f.message,
@@ -51897,8 +52628,13 @@ var json = (result, context) => {
       fingerprint: f.fingerprint,
       ...withDocsUrl(docsUrl(f.ruleId))
     };
+    if (f.fix) out.fix = f.fix.message ? { message: f.fix.message, edits: edits(f.fix.edits) } : { edits: edits(f.fix.edits) };
+    if (f.suggestions) out.suggestions = f.suggestions.map((s2) => ({ message: s2.message, edits: edits(s2.edits) }));
+    return out;
   });
-  return JSON.stringify({ version: 1, findings, summary: summary2 }, null, 2) + "\n";
+  const report2 = { version: 1, findings, summary: summary2 };
+  if (result.fixed) report2.output = result.fixed.map((o) => ({ file: displayPath(o.file, cwd), output: o.output }));
+  return JSON.stringify(report2, null, 2) + "\n";
 };
 
 // src/format/junit.ts
@@ -51959,6 +52695,17 @@ var sarif = (result, { cwd, rules, version }) => {
       endColumn: range.end.column
     }
   });
+  const artifactChanges = (edits) => {
+    const byFile = /* @__PURE__ */ new Map();
+    for (const e of edits) byFile.set(e.file, [...byFile.get(e.file) ?? [], e]);
+    return [...byFile].map(([file, list2]) => ({
+      artifactLocation: physical(file, list2[0].range).artifactLocation,
+      replacements: list2.map((e) => ({
+        deletedRegion: physical(file, e.range).region,
+        insertedContent: { text: e.text }
+      }))
+    }));
+  };
   const results = result.findings.map((f) => {
     const out = {
       ruleId: f.ruleId,
@@ -51970,6 +52717,11 @@ var sarif = (result, { cwd, rules, version }) => {
     if (f.related.length > 0) {
       out.relatedLocations = f.related.map((r, i) => ({ id: i + 1, message: { text: r.message }, physicalLocation: physical(r.file, r.range) }));
     }
+    const fixes = [
+      ...f.fix ? [{ description: { text: f.fix.message ?? `Fix the ${f.ruleId} finding` }, edits: f.fix.edits }] : [],
+      ...(f.suggestions ?? []).map((s2) => ({ description: { text: s2.message }, edits: s2.edits }))
+    ];
+    if (fixes.length > 0) out.fixes = fixes.map((x) => ({ description: x.description, artifactChanges: artifactChanges(x.edits) }));
     out.partialFingerprints = { primaryLocationLineHash: f.fingerprint, "grantlint/v1": f.fingerprint };
     return out;
   });
@@ -52086,7 +52838,7 @@ var FORMATTERS = {
 // src/format/graph/view.ts
 var KIND_ORDER = { workload: 0, identity: 1, principal: 2, scope: 3 };
 var PREFIX = { workload: "w", identity: "i", principal: "p", scope: "s" };
-var RANK = { info: 1, warning: 2, error: 3 };
+var RANK2 = { info: 1, warning: 2, error: 3 };
 var FINDING_COLORS = { error: "#d93025", warning: "#e37400", info: "#1a73e8" };
 function nodeDetail(n2) {
   const count = n2.count ? `×${n2.count}` : void 0;
@@ -52160,8 +52912,8 @@ function graphView(graph, cwd, findings = []) {
     const existing = seen.get(key2);
     const target = existing ?? edge;
     if (found.length > 0) {
-      const severity = found.reduce((s2, f) => RANK[f.severity] > RANK[s2] ? f.severity : s2, found[0].severity);
-      if (!target.severity || RANK[severity] > RANK[target.severity]) target.severity = severity;
+      const severity = found.reduce((s2, f) => RANK2[f.severity] > RANK2[s2] ? f.severity : s2, found[0].severity);
+      if (!target.severity || RANK2[severity] > RANK2[target.severity]) target.severity = severity;
       target.rules = [.../* @__PURE__ */ new Set([...target.rules ?? [], ...found.map((f) => f.ruleId)])].sort();
     }
     if (existing) continue;
@@ -52218,8 +52970,8 @@ function findingsOn(g, findings) {
   return findings.filter((f) => places.some((at) => at.file === f.file && overlaps(at.range, f.range)));
 }
 function overlaps(a, b2) {
-  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
-  return !before(a.end, b2.start) && !before(b2.end, a.start);
+  const before2 = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
+  return !before2(a.end, b2.start) && !before2(b2.end, a.start);
 }
 function withModulePath(resource, label2) {
   if (resource.callChain.length === 0) return label2;
@@ -52273,6 +53025,96 @@ function slug(text) {
 }
 function cmp(a, b2) {
   return a < b2 ? -1 : a > b2 ? 1 : 0;
+}
+
+// src/integrations/changed-files.ts
+import { execFileSync } from "node:child_process";
+import { readFileSync as readFileSync7 } from "node:fs";
+import { resolve as resolve14 } from "node:path";
+function pullRequestRange(eventPath) {
+  if (!eventPath) return void 0;
+  let payload;
+  try {
+    payload = JSON.parse(readFileSync7(eventPath, "utf8"));
+  } catch {
+    return void 0;
+  }
+  const base = payload.pull_request?.base?.sha;
+  const head = payload.pull_request?.head?.sha;
+  const sha = (v) => typeof v === "string" && /^[0-9a-f]{7,64}$/i.test(v);
+  return sha(base) && sha(head) ? { base, head } : void 0;
+}
+function changedLines(range, cwd) {
+  const git = (...args) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+  const top = git("rev-parse", "--show-toplevel").trim();
+  const diff = git(
+    "-c",
+    "core.quotePath=false",
+    "diff",
+    "--unified=0",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-relative",
+    "--find-renames",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "--diff-filter=d",
+    `${range.base}...${range.head}`
+  );
+  return parseUnifiedDiff(diff, top);
+}
+function parseUnifiedDiff(diff, top) {
+  const out = /* @__PURE__ */ new Map();
+  let current2;
+  for (const line of diff.split("\n")) {
+    if (line.startsWith("diff --git ")) current2 = void 0;
+    else if (line.startsWith("+++ ")) {
+      const target = line.slice(4);
+      if (target === "/dev/null") current2 = void 0;
+      else {
+        const path = unquote(target).replace(/^b\//, "");
+        current2 = /* @__PURE__ */ new Set();
+        out.set(resolve14(top, path), current2);
+      }
+    } else if (line.startsWith("@@ ") && current2) {
+      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
+      if (!m) continue;
+      const start = Number(m[1]);
+      const count = m[2] === void 0 ? 1 : Number(m[2]);
+      for (let l = start; l < start + count; l++) current2.add(l);
+    }
+  }
+  return out;
+}
+function unquote(path) {
+  if (!path.startsWith('"') || !path.endsWith('"')) return path;
+  const bytes = [];
+  const body = path.slice(1, -1);
+  const simple = { n: 10, t: 9, r: 13, '"': 34, "\\": 92, a: 7, b: 8, f: 12, v: 11 };
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c !== "\\") {
+      bytes.push(...Buffer.from(c, "utf8"));
+      continue;
+    }
+    const next = body[i + 1];
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(simple[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+function touches(lines, range) {
+  if (!lines) return false;
+  for (let l = range.start.line; l <= range.end.line; l++) if (lines.has(l)) return true;
+  return false;
+}
+function onChangedLines(f, changed) {
+  return touches(changed.get(f.file), f.range) || f.related.some((r) => touches(changed.get(r.file), r.range));
 }
 
 // src/format/graph/mermaid.ts
@@ -52330,214 +53172,6 @@ function renderMermaidView(view) {
   }
   lines.push(...CLASS_DEFS);
   return lines.join("\n") + "\n";
-}
-
-// src/cli/options.ts
-import { parseArgs } from "node:util";
-var UsageError = class extends Error {
-};
-var FAIL_ON = ["error", "warning", "info", "never"];
-var OPTIONS2 = {
-  format: { type: "string", short: "f", multiple: true },
-  "output-file": { type: "string", short: "o" },
-  "fail-on": { type: "string" },
-  quiet: { type: "boolean", short: "q" },
-  "max-warnings": { type: "string" },
-  color: { type: "boolean" },
-  "no-color": { type: "boolean" },
-  "no-error-on-unmatched-pattern": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "V" },
-  "var-file": { type: "string", multiple: true },
-  "include-generated": { type: "boolean" },
-  config: { type: "string", short: "c" },
-  baseline: { type: "string" },
-  "write-baseline": { type: "string" },
-  "report-unused-suppressions": { type: "boolean" },
-  "list-rules": { type: "boolean" },
-  "print-config": { type: "string" },
-  stdin: { type: "boolean" },
-  "stdin-filename": { type: "string" }
-};
-function parseOptions(argv, options, command = "grantlint") {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
-  } catch (e) {
-    throw argumentError(e, options, command);
-  }
-}
-function argumentError(e, options, command) {
-  const err = e;
-  const quoted = /'([^']*)'/.exec(err.message)?.[1] ?? "";
-  const named = /--[^\s=,]+/.exec(quoted)?.[0] ?? /-[^\s=,]+/.exec(quoted)?.[0];
-  const help = `Run '${command} --help' for the options.`;
-  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && named) {
-    const longNames = Object.keys(options).filter((n2) => n2.length > 1).map((n2) => `--${n2}`);
-    const suggestion = named.startsWith("--") ? closest(named, longNames) : void 0;
-    return new UsageError(`Unknown option '${named}'.${suggestion ? ` Did you mean '${suggestion}'?` : ""} ${help}`);
-  }
-  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && named) {
-    const long = named.replace(/^-+/, "");
-    const name = Object.hasOwn(options, long) ? long : Object.keys(options).find((k) => options[k].short === long);
-    if (name && options[name].type === "boolean") return new UsageError(`Option '--${name}' takes no value. ${help}`);
-    if (name) return new UsageError(`Option '--${name}' needs a value. ${help}`);
-  }
-  return new UsageError(`${err.message.split("\n")[0]} ${help}`);
-}
-function outputSpec(text, formats) {
-  const colon = text.indexOf(":");
-  const format2 = colon < 0 ? text : text.slice(0, colon);
-  const file = colon < 0 ? void 0 : text.slice(colon + 1);
-  if (!formats.includes(format2)) {
-    const near = closest(format2, formats);
-    throw new UsageError(`Unknown format '${format2}'${near ? ` (did you mean '${near}'?)` : ""}; use one of: ${formats.join(", ")}.`);
-  }
-  if (file === "") throw new UsageError(`--format ${format2}: needs a file after the colon, as in ${format2}:report.${format2 === "sarif" ? "sarif" : "txt"}.`);
-  return { format: format2, file };
-}
-function parseCliArgs(argv, formats) {
-  const end = argv.indexOf("--");
-  const args = argv.map((a, i) => a === "-v" && (end < 0 || i < end) ? "-V" : a);
-  const { values, positionals } = parseOptions(args, OPTIONS2);
-  if (values.stdin && !values["stdin-filename"]) throw new UsageError("--stdin needs --stdin-filename <path>: the file the text stands for.");
-  if (values.stdin && positionals.length > 0) throw new UsageError("--stdin lints standard input only; give no paths.");
-  const outputs = (values.format ?? ["stylish"]).map((f) => outputSpec(f, formats));
-  if (outputs.filter((o) => !o.file).length > 1) {
-    throw new UsageError(
-      `Only one format can go to ${values["output-file"] ? `--output-file ${values["output-file"]}` : "standard output"}; give the others a file of their own, as in -f ${outputs[0].format} -f sarif:grantlint.sarif.`
-    );
-  }
-  const failOn = values["fail-on"] ?? "error";
-  if (!FAIL_ON.includes(failOn)) throw new UsageError(`Unknown --fail-on level '${failOn}'; use one of: ${FAIL_ON.join(", ")}.`);
-  const maxWarnings = values["max-warnings"] === void 0 ? -1 : Number(values["max-warnings"]);
-  if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings needs a whole number of warnings (0 or more, or -1 for no limit), not '${values["max-warnings"]}'.`);
-  if (values.color && values["no-color"]) throw new UsageError("--color and --no-color contradict each other; give one.");
-  return {
-    paths: positionals.length > 0 ? positionals : ["."],
-    format: outputs[0].format,
-    outputs,
-    outputFile: values["output-file"],
-    failOn,
-    quiet: values.quiet ?? false,
-    maxWarnings,
-    color: values.color ? true : values["no-color"] ? false : void 0,
-    errorOnUnmatchedPattern: !values["no-error-on-unmatched-pattern"],
-    help: values.help ?? false,
-    version: values.version ?? false,
-    varFiles: values["var-file"] ?? [],
-    includeGenerated: values["include-generated"] ?? false,
-    config: values.config,
-    baseline: values.baseline,
-    writeBaseline: values["write-baseline"],
-    reportUnusedSuppressions: values["report-unused-suppressions"] ?? false,
-    listRules: values["list-rules"] ?? false,
-    printConfig: values["print-config"],
-    stdin: values.stdin ?? false,
-    stdinFilename: values["stdin-filename"]
-  };
-}
-
-// src/cli/main.ts
-var RANK2 = { info: 1, warning: 2, error: 3 };
-function reachesFailLevel(findings, failOn) {
-  if (failOn === "never") return false;
-  return findings.some((f) => RANK2[f.severity] >= RANK2[failOn]);
-}
-function configuredBaseline(config, cwd) {
-  const abs = config.baselineFor(cwd);
-  if (!abs) return void 0;
-  const rel = relative8(cwd, abs);
-  return isAbsolute2(rel) ? abs : rel.split("\\").join("/");
-}
-
-// src/integrations/changed-files.ts
-import { execFileSync } from "node:child_process";
-import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve15 } from "node:path";
-function pullRequestRange(eventPath) {
-  if (!eventPath) return void 0;
-  let payload;
-  try {
-    payload = JSON.parse(readFileSync7(eventPath, "utf8"));
-  } catch {
-    return void 0;
-  }
-  const base = payload.pull_request?.base?.sha;
-  const head = payload.pull_request?.head?.sha;
-  const sha = (v) => typeof v === "string" && /^[0-9a-f]{7,64}$/i.test(v);
-  return sha(base) && sha(head) ? { base, head } : void 0;
-}
-function changedLines(range, cwd) {
-  const git = (...args) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
-  const top = git("rev-parse", "--show-toplevel").trim();
-  const diff = git(
-    "-c",
-    "core.quotePath=false",
-    "diff",
-    "--unified=0",
-    "--no-color",
-    "--no-ext-diff",
-    "--no-relative",
-    "--find-renames",
-    "--src-prefix=a/",
-    "--dst-prefix=b/",
-    "--diff-filter=d",
-    `${range.base}...${range.head}`
-  );
-  return parseUnifiedDiff(diff, top);
-}
-function parseUnifiedDiff(diff, top) {
-  const out = /* @__PURE__ */ new Map();
-  let current2;
-  for (const line of diff.split("\n")) {
-    if (line.startsWith("diff --git ")) current2 = void 0;
-    else if (line.startsWith("+++ ")) {
-      const target = line.slice(4);
-      if (target === "/dev/null") current2 = void 0;
-      else {
-        const path = unquote(target).replace(/^b\//, "");
-        current2 = /* @__PURE__ */ new Set();
-        out.set(resolve15(top, path), current2);
-      }
-    } else if (line.startsWith("@@ ") && current2) {
-      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
-      if (!m) continue;
-      const start = Number(m[1]);
-      const count = m[2] === void 0 ? 1 : Number(m[2]);
-      for (let l = start; l < start + count; l++) current2.add(l);
-    }
-  }
-  return out;
-}
-function unquote(path) {
-  if (!path.startsWith('"') || !path.endsWith('"')) return path;
-  const bytes = [];
-  const body = path.slice(1, -1);
-  const simple = { n: 10, t: 9, r: 13, '"': 34, "\\": 92, a: 7, b: 8, f: 12, v: 11 };
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c !== "\\") {
-      bytes.push(...Buffer.from(c, "utf8"));
-      continue;
-    }
-    const next = body[i + 1];
-    if (/[0-7]/.test(next)) {
-      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
-      i += 3;
-    } else {
-      bytes.push(simple[next] ?? next.charCodeAt(0));
-      i += 1;
-    }
-  }
-  return Buffer.from(bytes).toString("utf8");
-}
-function touches(lines, range) {
-  if (!lines) return false;
-  for (let l = range.start.line; l <= range.end.line; l++) if (lines.has(l)) return true;
-  return false;
-}
-function onChangedLines(f, changed) {
-  return touches(changed.get(f.file), f.range) || f.related.some((r) => touches(changed.get(r.file), r.range));
 }
 
 // src/integrations/summary.ts
@@ -52603,7 +53237,8 @@ var NOT_IN_ARGS = [
   ["writeBaseline", "--write-baseline"],
   ["help", "--help"],
   ["version", "--version"],
-  ["outputFile", "--output-file (use -f <format>:<file>)"]
+  ["outputFile", "--output-file (use -f <format>:<file>)"],
+  ["fix", "--fix / --fix-dry-run (fix locally or in a workflow step of your own)"]
 ];
 function splitArgs(text) {
   const out = [];
@@ -52679,7 +53314,7 @@ function annotations(findings, cwd, docsUrl) {
   return { commands, left };
 }
 async function runAction(env = process.env) {
-  const cwd = resolve16(env.GITHUB_WORKSPACE || process.cwd());
+  const cwd = resolve15(env.GITHUB_WORKSPACE || process.cwd());
   const inputs = readInputs();
   debug(`grantlint ${packageVersion()}: linting ${inputs.paths.join(" ")} in ${cwd}`);
   const { cli } = inputs;
@@ -52732,10 +53367,10 @@ async function runAction(env = process.env) {
   }
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = resolve16(cwd, inputs.sarifFile);
+    sarifPath = resolve15(cwd, inputs.sarifFile);
     writeReport(sarifPath, sarif(result, context));
   }
-  for (const output of cli.outputs) if (output.file) writeReport(resolve16(cwd, output.file), FORMATTERS[output.format](shown, context));
+  for (const output of cli.outputs) if (output.file) writeReport(resolve15(cwd, output.file), FORMATTERS[output.format](shown, context));
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of reported2) counts[f.severity]++;
   setOutput("errors", counts.error);
@@ -52768,7 +53403,7 @@ async function runAction(env = process.env) {
   }
 }
 function writeReport(path, text) {
-  mkdirSync(dirname15(path), { recursive: true });
+  mkdirSync(dirname14(path), { recursive: true });
   writeFileSync2(path, text);
 }
 

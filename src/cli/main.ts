@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { PathNotFoundError } from '../discover/discover.js';
 import { unmatchedMessage, unmatchedPaths } from '../discover/unmatched.js';
 import { Baseline, writeBaseline } from '../engine/baseline.js';
@@ -7,7 +7,7 @@ import { ConfigError, ConfigResolver } from '../engine/config.js';
 import { lint } from '../engine/lint.js';
 import { lintAndFix } from '../engine/fix/run-fixes.js';
 import { closest } from '../engine/suggest.js';
-import type { Finding, LintResult, Severity } from '../engine/types.js';
+import type { LintResult } from '../engine/types.js';
 import { roleCatalog } from '../graph/roles.js';
 import { FORMATTERS } from '../format/index.js';
 import type { FormatContext } from '../format/types.js';
@@ -16,7 +16,7 @@ import { findingsFor } from '../integrations/stdin.js';
 import { listRules, printConfig } from './config-commands.js';
 import { useColor } from './color.js';
 import { graphHelpText, runGraph } from './graph.js';
-import { helpText, parseCliArgs, UsageError, type CliOptions, type FailOn } from './options.js';
+import { helpText, parseCliArgs, UsageError, type CliOptions } from './options.js';
 import { progressReporter } from './progress.js';
 import { stdinBuffer } from './stdin.js';
 
@@ -24,14 +24,11 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-const SUBCOMMANDS = ['graph', 'help'];
+const SUBCOMMANDS = ['graph', 'help', 'lsp'];
 
-const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
-
-export function reachesFailLevel(findings: Finding[], failOn: FailOn): boolean {
-  if (failOn === 'never') return false;
-  return findings.some((f) => RANK[f.severity] >= RANK[failOn]);
-}
+// Kept apart so the Action's bundle does not carry the CLI (and its language server).
+import { configuredBaseline, reachesFailLevel } from './results.js';
+export { configuredBaseline, reachesFailLevel };
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -162,15 +159,6 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stderr(`grantlint: internal error: ${err.message}\n${process.env.GRANTLINT_DEBUG ? `${err.stack}\n` : 'Set GRANTLINT_DEBUG=1 for details, and please report it.\n'}`);
     return EXIT_USAGE;
   }
-}
-
-/** The `baseline` of the configuration for the working folder, relative to it (for messages). */
-export function configuredBaseline(config: ConfigResolver, cwd: string): string | undefined {
-  const abs = config.baselineFor(cwd);
-  if (!abs) return undefined;
-  const rel = relative(cwd, abs);
-  // Another drive on Windows: no relative path.
-  return isAbsolute(rel) ? abs : rel.split('\\').join('/');
 }
 
 /**

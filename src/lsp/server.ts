@@ -27,7 +27,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { applyFixes } from '../engine/fix/apply.js';
 import { ConfigError, ConfigResolver } from '../engine/config.js';
 import type { Finding, RuleMeta, SeveritySetting, TextEdit } from '../engine/types.js';
-import { ruleHelpUri } from '../format/links.js';
+import { ruleDocsUrl } from '../format/links.js';
+import { packageVersion } from '../util/package-root.js';
 import type { Position, Range } from '../model/location.js';
 import { hoverText } from './hover.js';
 import { Workspace, type AnalysisMode } from './workspace.js';
@@ -250,7 +251,8 @@ export class GrantlintServer {
       source: 'grantlint',
       message: f.message,
     };
-    if (meta?.docs) d.codeDescription = { href: ruleHelpUri(meta) };
+    const href = meta ? ruleDocsUrl(meta, packageVersion()) : undefined;
+    if (href) d.codeDescription = { href };
     if (f.related.length > 0) {
       d.relatedInformation = f.related.map((r) => ({ location: { uri: toUri(r.file), range: lspRange(r.range) }, message: r.message }));
     }
