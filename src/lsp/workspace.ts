@@ -10,15 +10,16 @@
  * The graph, the rules and the filter stage then run over the union, exactly as `lint()` does, so
  * the editor shows what the CLI prints for the same files and texts.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { discover, fileKind } from '../discover/discover.js';
 import type { ConfigResolver } from '../engine/config.js';
+import { CachingHost } from '../engine/host.js';
 import { runConfiguredRules } from '../engine/configured-rules.js';
 import { defaultRuleRuns, lintAnalysis } from '../engine/lint.js';
 import { runRules } from '../engine/run-rules.js';
 import type { Finding, LintResult } from '../engine/types.js';
 import { buildGraph } from '../graph/build.js';
+import { withSourceText } from '../graph/written.js';
 import { roleCatalog } from '../graph/roles.js';
 import type { IdentityGraph } from '../graph/types.js';
 import { armFrontEnd } from '../lower/arm/index.js';
@@ -87,7 +88,8 @@ export interface AnalysisStats {
 
 export class Workspace {
   private readonly buffers = new Map<string, string>();
-  private readonly disk = new Map<string, string | undefined>();
+  /** Disk texts, read once; replaced (emptied) when a file changes on disk. */
+  private disk = new CachingHost();
   private readonly versions = new Map<string, number>();
   private readonly units = new Map<string, Unit>();
   private files?: string[];
@@ -125,7 +127,7 @@ export class Workspace {
 
   /** A file changed, appeared or went away on disk. */
   fileChanged(path: string, created = false): void {
-    this.disk.delete(path);
+    this.disk = new CachingHost();
     this.bump(path);
     if (created) {
       this.bump(`dir:${dirname(path)}`);
@@ -139,18 +141,7 @@ export class Workspace {
 
   /** The text a file has for the analysis: the buffer when open, else the disk copy. */
   read(path: string): string | undefined {
-    const buffer = this.buffers.get(path);
-    if (buffer !== undefined) return buffer;
-    if (!this.disk.has(path)) {
-      let text: string | undefined;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch {
-        text = undefined;
-      }
-      this.disk.set(path, text);
-    }
-    return this.disk.get(path);
+    return this.buffers.get(path) ?? this.disk.readFile(path);
   }
 
   private bump(key: string): void {
@@ -200,14 +191,7 @@ export class Workspace {
       },
       listFolder: (path) => {
         closure.set(`dir:${path}`, this.version(`dir:${path}`));
-        try {
-          return readdirSync(path, { withFileTypes: true })
-            .filter((e) => e.isFile())
-            .map((e) => join(path, e.name))
-            .sort();
-        } catch {
-          return [];
-        }
+        return this.disk.listFolder(path);
       },
     };
     if (this.options.varFiles) host.varFiles = this.options.varFiles.map((f) => resolve(this.root, f));
@@ -266,7 +250,7 @@ export class Workspace {
     this.roots = new Set(roots.map((c) => c.key));
     const t1 = performance.now();
 
-    const program: LoweredProgram = { resources: [], diagnostics: [], comments: [], files: [] };
+    const program: LoweredProgram = { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
     const seenDiagnostics = new Set<string>();
     const seenComments = new Set<string>();
     const seenFiles = new Set<string>();
@@ -276,6 +260,7 @@ export class Workspace {
     for (const c of roots) {
       const part = this.units.get(c.key)!.program;
       appendAll(program.resources, part.resources);
+      appendAll(program.externalCalls!, part.externalCalls ?? []);
       const unit = this.units.get(c.key)!;
       part.diagnostics.forEach((d, i) => {
         const key = unit.diagnosticKeys[i];
@@ -301,15 +286,15 @@ export class Workspace {
     const host = { readFile: (f: string) => this.read(f) };
     let graph: IdentityGraph;
     let ruleFindings: Finding[] | undefined;
-    if (mode === 'exact') graph = buildGraph(program.resources, roleCatalog());
+    if (mode === 'exact') graph = this.graphOf(program);
     else {
-      graph = { workloads: [], identities: [], grants: [], resources: program.resources, roleDefinitions: [], settings: new Map(), identityIndex: new Map() };
+      graph = { workloads: [], identities: [], grants: [], resources: program.resources, roleDefinitions: [], settings: new Map(), identityIndex: new Map(), externalCalls: program.externalCalls ?? [] };
       ruleFindings = [];
       const seen = new Set<string>();
       for (const c of roots) {
         const unit = this.units.get(c.key)!;
         if (!unit.findings || !unit.graph) {
-          unit.graph = buildGraph(unit.program.resources, roleCatalog());
+          unit.graph = this.graphOf(unit.program);
           unit.findings = await this.ruleFindings(unit.graph, unit.program.files);
         }
         appendAll(graph.workloads, unit.graph.workloads);
@@ -341,6 +326,11 @@ export class Workspace {
   }
 
   private roots?: Set<string>;
+
+  /** As analyze() in lint.ts builds it: messages read the source text as written. */
+  private graphOf(program: LoweredProgram): IdentityGraph {
+    return withSourceText((f) => this.read(f), () => buildGraph(program.resources, roleCatalog(), undefined, program.externalCalls));
+  }
 
   private async ruleFindings(graph: IdentityGraph, files: string[]): Promise<Finding[]> {
     const runOptions = { roles: roleCatalog(), sourceText: (f: string) => this.read(f) };
