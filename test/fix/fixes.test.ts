@@ -111,6 +111,16 @@ const CASES: FixCase[] = [
   { name: 'stable name for a partial guid(), Bicep', file: 'main.bicep', text: bicepAssignment('guid(uami.id)', SECRETS_USER, PT_BICEP), rule: 'non-idempotent-assignment-name', kind: 'suggestion', expect: /name: guid\(vault\.id, uami\.properties\.principalId, / },
   { name: 'stable name for a literal, ARM', file: 'azuredeploy.json', text: armTemplate('c4b0b2d6-8f8e-4c5e-9f3a-2b1d3c4e5f60', SECRETS_USER, PT_ARM), rule: 'non-idempotent-assignment-name', kind: 'suggestion', expect: `      "name": "[guid(resourceGroup().id, reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', 'app-id'), '2023-01-31').principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${SECRETS_USER}'))]",` },
   { name: 'no name for uuid(), azurerm', file: 'main.tf', text: tfAssignment('  name                 = uuid()\n', 'Key Vault Secrets User', '\n  principal_type       = "ServicePrincipal"'), rule: 'non-idempotent-assignment-name', kind: 'suggestion', expect: /^resource "azurerm_role_assignment" "app" \{\r?\n {2}scope/m },
+  {
+    name: 'stable name scoped to a nested resource (parent::child), Bicep',
+    file: 'main.bicep',
+    text: bicepAssignment('newGuid()', SECRETS_USER, PT_BICEP)
+      .replace("existing = {\n  name: 'kv'\n}", "existing = {\n  name: 'kv'\n  resource secret 'secrets' existing = {\n    name: 'db'\n  }\n}")
+      .replace('scope: vault\n', 'scope: vault::secret\n'),
+    rule: 'non-idempotent-assignment-name',
+    kind: 'suggestion',
+    expect: `  name: guid(vault::secret.id, uami.properties.principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${SECRETS_USER}'))`,
+  },
   { name: 'narrower role, Bicep', file: 'main.bicep', text: bicepAssignment(`guid(vault.id, uami.id, '${OWNER}')`, OWNER, PT_BICEP), rule: 'privileged-role', kind: 'suggestion', expect: `  name: guid(vault.id, uami.id, '${SECRETS_USER}')` },
   { name: 'narrower role, ARM', file: 'azuredeploy.json', text: armTemplate(`[guid('Microsoft.KeyVault/vaults/kv', 'app-id', '${OWNER}')]`, OWNER, PT_ARM, `\n      "scope": "Microsoft.KeyVault/vaults/kv",`), rule: 'privileged-role', kind: 'suggestion', expect: `        "roleDefinitionId": "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${SECRETS_USER}')]",` },
   { name: 'narrower role, azurerm', file: 'main.tf', text: tfAssignment('', 'Owner', '\n  principal_type       = "ServicePrincipal"'), rule: 'privileged-role', kind: 'suggestion', expect: '  role_definition_name = "Key Vault Secrets User"' },
@@ -206,5 +216,19 @@ describe('the fixer keeps layouts it cannot edit cleanly untouched', () => {
     const f = result.findings.find((x) => x.ruleId === 'missing-principal-type')!;
     const path = join(dir, 'main.bicep');
     expect(applyEdits(text, path, f.fix!.edits)).toContain("\n\t\tprincipalType: 'ServicePrincipal'\n\t}");
+  });
+});
+
+describe('no stable-name suggestion that would change a module interface', () => {
+  it('keeps `override.?name ?? guid(...)` when the caller passes a fixed name in', async () => {
+    const dir = tree({
+      'mod.bicep': `param roleAssignment object\n${BICEP_UAMI}resource ra 'Microsoft.Authorization/roleAssignments@2022-04-01' = {\n  name: roleAssignment.?name ?? guid(vault.id, uami.properties.principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${SECRETS_USER}'))\n  scope: vault\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${SECRETS_USER}')\n    principalId: uami.properties.principalId\n    principalType: 'ServicePrincipal'\n  }\n}\n`,
+      'main.bicep': `module m 'mod.bicep' = {\n  name: 'm'\n  params: {\n    roleAssignment: {\n      name: 'a66da6bc-b3ee-484e-9bdb-9294938bb327'\n    }\n  }\n}\n`,
+    });
+    const result = await lint([dir], { cwd: dir });
+    const f = result.findings.filter((x) => x.ruleId === 'non-idempotent-assignment-name');
+    expect(f).toHaveLength(1);
+    expect(f[0].fix).toBeUndefined();
+    expect(f[0].suggestions ?? []).toEqual([]);
   });
 });

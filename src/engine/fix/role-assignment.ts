@@ -57,7 +57,12 @@ export function canonicalGuidName(grant: Grant, fixer: Fixer): CanonicalName | u
     if (parts.some((p) => p === undefined)) return undefined;
     text = JSON.stringify(`[guid(${parts.join(', ')})]`);
   }
-  if (text === nameProp.valueText) return undefined;
+  // Already the name, or the fallback of an override (`roleAssignment.?name ?? guid(...)`, AVM's pattern, where
+  // a caller passes a fixed name in): dropping the override would change the module's interface, which is no
+  // stable-name fix.
+  const written = nameProp.valueText.replace(/\s+/g, ' ').trim();
+  const canonical = text.replace(/\s+/g, ' ');
+  if (written === canonical || written.endsWith(`?? ${canonical}`)) return undefined;
   const edits = body.set('name', { expression: text });
   return edits ? { text, edits } : undefined;
 }
@@ -76,7 +81,7 @@ function scopeSeedValue(grant: Grant): Value | undefined {
 
 /** A Bicep expression that `.id` can follow as written. */
 function parenthesised(text: string): string {
-  return /^[A-Za-z_][\w]*(\.[A-Za-z_]\w*|\[[^\]]*\]|\([^()]*\))*$/.test(text.trim()) ? text.trim() : `(${text.trim()})`;
+  return /^[A-Za-z_][\w]*(\.[A-Za-z_]\w*|::[A-Za-z_]\w*|\[[^\]]*\]|\([^()]*\))*$/.test(text.trim()) ? text.trim() : `(${text.trim()})`;
 }
 
 /** The ARM expression inside a JSON string as written: `"[parameters('x')]"` → `parameters('x')`; a literal quoted. */
