@@ -4,6 +4,7 @@ import { sameValue } from '../src/model/value.js';
 import { unwrap, valueKey } from '../src/graph/values.js';
 import type { Grant } from '../src/graph/types.js';
 import type { Rule } from '../src/engine/types.js';
+import { writtenArgument } from '../src/graph/dialect.js';
 
 /**
  * A role assignment's name must be a stable function of scope, principal and role. `newGuid()`
@@ -26,6 +27,10 @@ const rule: Rule = {
         'The assignment name {{name}} leaves out the {{missing}}: an assignment that differs from this one only in its {{missing}} gets the same name, and the two collide. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).',
       partialGuidShared:
         'The assignment name {{name}} leaves out the {{missing}}: {{sharers}} get the same name, and only one of them can be created. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).',
+      scriptRandom:
+        'The assignment name {{flag}} {{name}} is a new value on every run: the next run fails with RoleAssignmentExists. Leave out {{flag}}: the command then names the assignment itself.',
+      scriptLiteral:
+        'The assignment name {{flag}} {{name}} is a fixed string: it collides in the next environment or subscription. Leave out {{flag}}: the command then names the assignment itself.',
       duplicate:
         'The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed.',
     },
@@ -35,6 +40,13 @@ const rule: Rule = {
     const named = graph.grants.filter((g) => g.kind === 'rbac' && g.name);
     for (const grant of named) {
       const name = unwrap(grant.name)!;
+      const written = grant.resource.command ? writtenArgument(grant.resource, '--name', '-n', '-RoleAssignmentName') : undefined;
+      if (written) {
+        // A script's name: generated (`$(uuidgen)`, `New-Guid`) or typed out; anything else is not judged.
+        const messageId = findCall(name, ['newguid', 'uuid']) ? 'scriptRandom' : name.kind === 'string' ? 'scriptLiteral' : undefined;
+        if (messageId) context.report({ node: grant, value: grant.name, messageId, data: { flag: written.flag, name: written.text } });
+        continue;
+      }
       const random = findCall(name, ['newguid', 'uuid', 'utcnow', 'timestamp']);
       if (random) {
         context.report({ node: grant, value: grant.name, messageId: 'random', data: { fn: writtenFunctionName(random, grant.resource.decl.file) } });

@@ -7,6 +7,7 @@ export class CachingHost implements FrontEndHost {
   private readonly texts = new Map<string, string | undefined>();
   varFiles?: string[];
   includeGeneratedTemplates?: boolean;
+  scriptsEnabled?: (file: string) => boolean;
 
   constructor(overrides: Map<string, string> = new Map()) {
     for (const [path, text] of overrides) this.texts.set(path, text);

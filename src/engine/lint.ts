@@ -1,11 +1,12 @@
 import { resolve } from 'node:path';
-import { discover } from '../discover/discover.js';
+import { discover, fileKind } from '../discover/discover.js';
 import { buildGraph } from '../graph/build.js';
 import { roleCatalog } from '../graph/roles.js';
 import type { IdentityGraph } from '../graph/types.js';
 import { withSourceText } from '../graph/written.js';
 import { armFrontEnd } from '../lower/arm/index.js';
 import { bicepFrontEnd } from '../lower/bicep/index.js';
+import { deploymentScriptPrograms, scriptsFrontEnd } from '../lower/scripts/index.js';
 import { terraformFrontEnd } from '../lower/terraform/index.js';
 import type { FrontEnd } from '../lower/types.js';
 import type { Diagnostic, LoweredProgram, SourceFormat } from '../model/template.js';
@@ -24,9 +25,10 @@ const FRONT_ENDS: Record<SourceFormat, FrontEnd> = {
   bicep: bicepFrontEnd,
   terraform: terraformFrontEnd,
   arm: armFrontEnd,
+  script: scriptsFrontEnd,
 };
 
-const KIND_TO_FORMAT = { bicep: 'bicep', terraform: 'terraform', json: 'arm' } as const;
+const KIND_TO_FORMAT = { bicep: 'bicep', terraform: 'terraform', json: 'arm', script: 'script' } as const;
 
 export interface LintOptions {
   cwd?: string;
@@ -76,15 +78,15 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
   options.onProgress?.({ stage: 'discovered', files: files.length });
   for (const path of options.overrides?.keys() ?? []) {
     if (!files.some((f) => f.path === path)) {
-      const kind = path.endsWith('.bicep') || path.endsWith('.bicepparam') ? 'bicep' : /\.tf(vars)?(\.json)?$/.test(path) ? 'terraform' : 'json';
-      files.push({ path: resolve(path), kind });
+      files.push({ path: resolve(path), kind: fileKind(path) ?? 'json' });
     }
   }
   const host = new CachingHost(options.overrides);
   if (options.varFiles) host.varFiles = options.varFiles.map((f) => resolve(cwd, f));
   if (options.includeGenerated) host.includeGeneratedTemplates = true;
+  if (options.config) host.scriptsEnabled = (file) => options.config!.scriptsEnabled(file);
   const program: LoweredProgram = { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
-  const formats = (['bicep', 'arm', 'terraform'] as const).filter((format) => files.some((f) => KIND_TO_FORMAT[f.kind] === format));
+  const formats = (['bicep', 'arm', 'terraform', 'script'] as const).filter((format) => files.some((f) => KIND_TO_FORMAT[f.kind] === format));
   for (const [done, format] of formats.entries()) {
     // A file an earlier front end already analysed as a module (a Bicep module written as ARM
     // JSON) is analysed through its callers, not again as a root.
@@ -98,6 +100,12 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
     appendAll(program.files, part.files);
     appendAll(program.externalCalls!, part.externalCalls ?? []);
   }
+  // Deployment scripts are scripts too: read from the Bicep and ARM instances above.
+  const scripts = deploymentScriptPrograms(program.resources, host);
+  appendAll(program.resources, scripts.resources);
+  appendAll(program.diagnostics, scripts.diagnostics);
+  appendAll(program.comments, scripts.comments);
+  appendAll(program.files, scripts.files);
   // Labels in the graph quote values as written (see src/graph/written.ts).
   const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), undefined, program.externalCalls));
   return { graph, program, host };

@@ -10,6 +10,8 @@ export interface FrontEndHost {
   varFiles?: string[];
   /** Lint ARM templates generated from a Bicep file lying beside them (skipped by default). */
   includeGeneratedTemplates?: boolean;
+  /** Whether scripts in or named by this file are read (`scripts: false` in `.grantlint.yaml`); default yes. */
+  scriptsEnabled?(file: string): boolean;
 }
 
 /**
