@@ -68,6 +68,9 @@ const IDENTITY_SERVICES = new Set(['webapp', 'functionapp', 'vm', 'vmss', 'conta
 /** az flags that take no value. */
 const AZ_SWITCHES = new Set(['--only-show-errors', '--debug', '--verbose', '--yes', '-y', '--no-wait', '--system-assigned', '--help', '-h', '--can-delegate', '--force', '--enable-managed-identity', '--assign-identity-none']);
 
+/** az flags that take several values (`--identities a b`). */
+const AZ_LISTS = new Set(['--identities', '--assign-identity', '--user-assigned', '--scopes', '--ids', '--tags']);
+
 /** New-AzRoleAssignment's parameters and their aliases, lower case. */
 const PS_ROLE_PARAMS: Record<string, string[]> = {
   objectid: ['id', 'principalid'],
@@ -135,8 +138,10 @@ function parseAz(args: Arg[]): Flags {
       flags.incomplete = true;
       continue;
     }
-    if (current !== undefined) flags.values.get(current)!.push(a);
-    else if (a.spread || t === undefined) flags.incomplete = true;
+    if (current !== undefined) {
+      flags.values.get(current)!.push(a);
+      if (!AZ_LISTS.has(current)) current = undefined;
+    } else flags.incomplete = true;
   }
   return flags;
 }

@@ -154,8 +154,9 @@ export class ScriptEvaluator {
         this.forLoop(s);
         return undefined;
       case 'while': {
-        for (const v of s.readVariables) this.vars.set(this.norm(v), UNREADABLE);
         for (const c of s.conditions) this.statement(c);
+        // What `read` assigns in the condition changes on every iteration: a loop over unknown values.
+        for (const v of s.readVariables) this.vars.set(this.norm(v), UNREADABLE);
         this.branches([s.body], false);
         return undefined;
       }

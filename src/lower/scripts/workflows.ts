@@ -33,6 +33,7 @@ export function isWorkflowPath(path: string): boolean {
  * or `stages` key and a step or task entry. Kubernetes manifests, Compose files and GitLab CI do not.
  */
 export function looksLikePipeline(text: string): boolean {
+  if (/^apiVersion\s*:/m.test(text) && /^kind\s*:/m.test(text)) return false;
   return /^(steps|jobs|stages)\s*:/m.test(text) && /^\s*-\s*(task|script|bash|pwsh|powershell|checkout|job|stage|deployment)\s*:/m.test(text);
 }
 
