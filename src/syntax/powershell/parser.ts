@@ -10,7 +10,9 @@
  *
  * It never throws, and reads each character a bounded number of times.
  */
+import { appendAll } from '../../util/arrays.js';
 import type { Assignment, ScriptAst, Span, Statement, Word, WordPart } from '../script/ast.js';
+import type { ParseStats } from '../shell/parser.js';
 
 const MAX_DEPTH = 200;
 const KEYWORDS = new Set(['if', 'foreach', 'for', 'while', 'do', 'switch', 'try', 'function', 'filter', 'param', 'trap', 'return', 'throw', 'exit', 'break', 'continue', 'class', 'enum', 'using', 'begin', 'process', 'end', 'workflow', 'configuration']);
@@ -28,8 +30,8 @@ function endsBareword(c: string): boolean {
   return c === '' || isBlank(c) || isNewline(c) || c === ';' || c === '|' || c === ')' || c === '}' || c === '(' || c === '{' || c === ',' || c === '&' || c === '>' || c === '<';
 }
 
-export function parsePowerShell(text: string): ScriptAst {
-  const p = new PowerShellParser(text);
+export function parsePowerShell(text: string, stats: ParseStats = { steps: 0 }): ScriptAst {
+  const p = new PowerShellParser(text, stats);
   const params = p.parseScriptParams();
   const statements = p.parseBlock(false);
   const ast: ScriptAst = { statements, comments: p.comments };
@@ -47,9 +49,13 @@ class PowerShellParser {
   readonly comments: Span[] = [];
   private depth = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly stats: ParseStats,
+  ) {}
 
   private peek(offset = 0): string {
+    this.stats.steps++;
     return this.text[this.pos + offset] ?? '';
   }
 
@@ -288,7 +294,7 @@ class PowerShellParser {
         const arms: Statement[][] = [];
         let exhaustive = false;
         this.skipAllSpace();
-        conditions.push(...this.parenStatements());
+        appendAll(conditions, this.parenStatements());
         arms.push(this.braceBlock());
         for (;;) {
           const save = this.pos;
@@ -297,7 +303,7 @@ class PowerShellParser {
           if (k === 'elseif') {
             this.pos += 6;
             this.skipAllSpace();
-            conditions.push(...this.parenStatements());
+            appendAll(conditions, this.parenStatements());
             arms.push(this.braceBlock());
             continue;
           }
@@ -403,7 +409,7 @@ class PowerShellParser {
           }
           if (k === 'finally') {
             this.pos += 7;
-            after.push(...this.braceBlock());
+            appendAll(after, this.braceBlock());
             continue;
           }
           this.pos = save;
@@ -680,6 +686,7 @@ class PowerShellParser {
       } else parts.push({ kind: 'text', text: t, quoted: false, start: s, end: e });
     };
     while (this.pos < this.text.length) {
+      this.stats.steps++;
       const c = this.peek();
       if (endsBareword(c)) break;
       const s = this.pos;
@@ -700,7 +707,7 @@ class PowerShellParser {
       }
       if (c === "'" || c === '"') {
         const w = this.readExpressionWord();
-        parts.push(...w.parts);
+        appendAll(parts, w.parts);
         continue;
       }
       text(c, s, ++this.pos);
@@ -751,6 +758,7 @@ class PowerShellParser {
     let out = '';
     this.pos++;
     while (this.pos < this.text.length) {
+      this.stats.steps++;
       const c = this.text[this.pos];
       if (c === "'" || c === '\u2019' || c === '\u2018') {
         if (this.peek(1) === c) {
@@ -786,6 +794,7 @@ class PowerShellParser {
       } else parts.push({ kind: 'text', text: t, quoted: true, start: s, end: e });
     };
     while (this.pos < this.text.length) {
+      this.stats.steps++;
       const c = this.peek();
       const s = this.pos;
       if (stop(c)) break;

@@ -10,6 +10,7 @@
  * It is linear in the size of the text: every character is looked at a bounded number of times
  * (nested substitutions are parsed in place, not re-scanned).
  */
+import { appendAll } from '../../util/arrays.js';
 import type { Assignment, ScriptAst, SimpleCommand, Span, Statement, Word, WordPart } from '../script/ast.js';
 
 const RESERVED_END = new Set(['then', 'elif', 'else', 'fi', 'do', 'done', 'esac', '}', 'in']);
@@ -26,8 +27,13 @@ interface PendingHeredoc {
   stripTabs: boolean;
 }
 
-export function parseShell(text: string): ScriptAst {
-  const parser = new ShellParser(text);
+/** Work done, for tests that check the parsers stay linear (characters looked at, roughly). */
+export interface ParseStats {
+  steps: number;
+}
+
+export function parseShell(text: string, stats: ParseStats = { steps: 0 }): ScriptAst {
+  const parser = new ShellParser(text, stats);
   const statements = parser.parseProgram();
   return { statements, comments: parser.comments };
 }
@@ -38,14 +44,20 @@ class ShellParser {
   private heredocs: PendingHeredoc[] = [];
   private depth = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly stats: ParseStats,
+    /** Where the text ends for this parser (a backquoted command ends before the closing quote). */
+    private readonly len = text.length,
+  ) {}
 
   parseProgram(): Statement[] {
     const out: Statement[] = [];
-    while (this.pos < this.text.length) {
-      out.push(...this.parseList(new Set()));
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      appendAll(out, this.parseList(new Set()));
       // A stray closer (`)`, `fi`, `done`...) at the top level: skip it and go on.
-      if (this.pos < this.text.length) this.skipStray();
+      if (this.pos < this.len) this.skipStray();
     }
     return out;
   }
@@ -63,7 +75,9 @@ class ShellParser {
   // ---- low-level scanning ----------------------------------------------------------------------
 
   private peek(offset = 0): string {
-    return this.text[this.pos + offset] ?? '';
+    this.stats.steps++;
+    const i = this.pos + offset;
+    return i < this.len ? this.text[i] : '';
   }
 
   /** Skips blanks, `\`-newline continuations and comments; not newlines. */
@@ -81,7 +95,7 @@ class ShellParser {
 
   private skipComment(): void {
     const start = this.pos;
-    while (this.pos < this.text.length && this.text[this.pos] !== '\n' && this.text[this.pos] !== '\r') this.pos++;
+    while (this.pos < this.len && this.text[this.pos] !== '\n' && this.text[this.pos] !== '\r') this.pos++;
     this.comments.push({ start, end: this.pos });
   }
 
@@ -97,12 +111,13 @@ class ShellParser {
   }
 
   private skipHeredocBody(h: PendingHeredoc): void {
-    while (this.pos < this.text.length) {
+    while (this.pos < this.len) {
+      this.stats.steps++;
       let lineEnd = this.text.indexOf('\n', this.pos);
-      if (lineEnd < 0) lineEnd = this.text.length;
+      if (lineEnd < 0) lineEnd = this.len;
       let line = this.text.slice(this.pos, lineEnd).replace(/\r$/, '');
       if (h.stripTabs) line = line.replace(/^\t+/, '');
-      this.pos = Math.min(this.text.length, lineEnd + 1);
+      this.pos = Math.min(this.len, lineEnd + 1);
       if (line === h.delimiter) return;
     }
   }
@@ -121,9 +136,9 @@ class ShellParser {
   /** The next unquoted plain word's text without consuming it (for reserved words). */
   private peekWordText(): string | undefined {
     let i = this.pos;
-    while (i < this.text.length && !isMeta(this.text[i]) && !'\'"\\$`'.includes(this.text[i])) i++;
+    while (i < this.len && !isMeta(this.text[i]) && !'\'"\\$`'.includes(this.text[i])) i++;
     if (i === this.pos) return undefined;
-    if (i < this.text.length && !isMeta(this.text[i])) return undefined;
+    if (i < this.len && !isMeta(this.text[i])) return undefined;
     return this.text.slice(this.pos, i);
   }
 
@@ -150,7 +165,7 @@ class ShellParser {
     const out: Statement[] = [];
     for (;;) {
       this.skipSeparators(true);
-      if (this.pos >= this.text.length) return out;
+      if (this.pos >= this.len) return out;
       const c = this.peek();
       if (c === ')' || (c === ';' && this.peek(1) === ';')) return out;
       if (c === '&' || c === '|' || c === ';') {
@@ -271,13 +286,13 @@ class ShellParser {
   }
 
   private skipToLineEnd(): void {
-    while (this.pos < this.text.length && this.text[this.pos] !== '\n') this.pos++;
+    while (this.pos < this.len && this.text[this.pos] !== '\n') this.pos++;
   }
 
   private skipArithmeticCommand(start: number): Statement {
     this.pos += 2;
     let depth = 1;
-    while (this.pos < this.text.length && depth > 0) {
+    while (this.pos < this.len && depth > 0) {
       const c = this.text[this.pos];
       if (c === '(') depth++;
       else if (c === ')') depth--;
@@ -290,7 +305,8 @@ class ShellParser {
 
   private skipDoubleBracket(start: number): Statement {
     this.pos += 2;
-    while (this.pos < this.text.length) {
+    while (this.pos < this.len) {
+      this.stats.steps++;
       const c = this.text[this.pos];
       if (c === ']' && this.peek(1) === ']') {
         this.pos += 2;
@@ -310,14 +326,14 @@ class ShellParser {
     const arms: Statement[][] = [];
     let exhaustive = false;
     const stop = new Set(['then', 'elif', 'else', 'fi']);
-    conditions.push(...this.parseList(stop));
+    appendAll(conditions, this.parseList(stop));
     for (;;) {
       if (!this.expectKeyword('then')) break;
       arms.push(this.parseList(stop));
       this.skipSeparators(true);
       if (this.atKeyword('elif')) {
         this.pos += 4;
-        conditions.push(...this.parseList(stop));
+        appendAll(conditions, this.parseList(stop));
         continue;
       }
       if (this.atKeyword('else')) {
@@ -400,11 +416,11 @@ class ShellParser {
     let exhaustive = false;
     for (;;) {
       this.skipSeparators(true);
-      if (this.pos >= this.text.length || this.atKeyword('esac')) break;
+      if (this.pos >= this.len || this.atKeyword('esac')) break;
       // Patterns: [(] pattern [| pattern]... )
       if (this.peek() === '(') this.pos++;
       let patternText = '';
-      while (this.pos < this.text.length && this.peek() !== ')') {
+      while (this.pos < this.len && this.peek() !== ')') {
         const c = this.peek();
         if (c === '\n') break;
         if (c === ' ' || c === '\t' || c === '|') {
@@ -421,7 +437,7 @@ class ShellParser {
       this.skipBlanks();
       if (this.peek() === ';' && this.peek(1) === ';') this.pos += this.peek(2) === '&' ? 3 : 2;
       else if (this.peek() === ';' && this.peek(1) === '&') this.pos += 2;
-      else if (!this.atKeyword('esac') && this.pos < this.text.length && this.peek() !== '\n') this.pos++;
+      else if (!this.atKeyword('esac') && this.pos < this.len && this.peek() !== '\n') this.pos++;
     }
     this.expectKeyword('esac');
     this.skipRedirections();
@@ -434,7 +450,7 @@ class ShellParser {
     const name = this.peekWordText() ?? '';
     this.pos += name.length;
     this.skipBlanks();
-    if (this.peek() === '(' && this.text.slice(this.pos).match(/^\(\s*\)/)) this.pos = this.text.indexOf(')', this.pos) + 1;
+    if (this.peek() === '(' && /^\(\s*\)/.test(this.text.slice(this.pos, this.pos + 64))) this.pos = this.text.indexOf(')', this.pos) + 1;
     return this.functionBody(start, name);
   }
 
@@ -455,7 +471,7 @@ class ShellParser {
 
   private atRedirection(): boolean {
     let i = this.pos;
-    while (i < this.text.length && this.text[i] >= '0' && this.text[i] <= '9') i++;
+    while (i < this.len && this.text[i] >= '0' && this.text[i] <= '9') i++;
     const c = this.text[i];
     if (c === '<' || c === '>') return !(c === '<' && this.text[i + 1] === '(') && !(c === '>' && this.text[i + 1] === '(');
     return c === '&' && this.text[i + 1] === '>' && i === this.pos;
@@ -545,7 +561,7 @@ class ShellParser {
   private skipBalanced(open: string, close: string): void {
     if (this.peek() === open) this.pos++;
     let depth = 1;
-    while (this.pos < this.text.length && depth > 0) {
+    while (this.pos < this.len && depth > 0) {
       const c = this.text[this.pos];
       if (c === '\\') {
         this.pos += 2;
@@ -598,7 +614,8 @@ class ShellParser {
         last.end = e;
       } else parts.push({ kind: 'text', text: t, quoted, start: s, end: e });
     };
-    while (this.pos < this.text.length) {
+    while (this.pos < this.len) {
+      this.stats.steps++;
       const c = this.text[this.pos];
       if (isMeta(c)) break;
       const s = this.pos;
@@ -618,9 +635,9 @@ class ShellParser {
       }
       if (c === "'") {
         const close = this.text.indexOf("'", this.pos + 1);
-        const end = close < 0 ? this.text.length : close;
-        text(this.text.slice(this.pos + 1, end), s, Math.min(this.text.length, end + 1), true);
-        this.pos = Math.min(this.text.length, end + 1);
+        const end = close < 0 || close > this.len ? this.len : close;
+        text(this.text.slice(this.pos + 1, end), s, Math.min(this.len, end + 1), true);
+        this.pos = Math.min(this.len, end + 1);
         continue;
       }
       if (c === '"') {
@@ -650,7 +667,7 @@ class ShellParser {
       }
       // Plain unquoted text up to the next special character.
       let e = this.pos + 1;
-      while (e < this.text.length && !isMeta(this.text[e]) && !'\\\'"$`'.includes(this.text[e])) e++;
+      while (e < this.len && !isMeta(this.text[e]) && !'\\\'"$`'.includes(this.text[e])) e++;
       text(this.text.slice(this.pos, e), s, e, false);
       this.pos = e;
     }
@@ -658,7 +675,8 @@ class ShellParser {
   }
 
   private readDoubleQuoted(parts: WordPart[], text: (t: string, s: number, e: number, quoted: boolean) => void): void {
-    while (this.pos < this.text.length) {
+    while (this.pos < this.len) {
+      this.stats.steps++;
       const c = this.text[this.pos];
       const s = this.pos;
       if (c === '"') {
@@ -691,7 +709,7 @@ class ShellParser {
         continue;
       }
       let e = this.pos + 1;
-      while (e < this.text.length && !'"\\$`'.includes(this.text[e])) e++;
+      while (e < this.len && !'"\\$`'.includes(this.text[e])) e++;
       text(this.text.slice(this.pos, e), s, e, true);
       this.pos = e;
     }
@@ -699,9 +717,9 @@ class ShellParser {
 
   private readAnsiC(): string {
     let out = '';
-    while (this.pos < this.text.length && this.text[this.pos] !== "'") {
+    while (this.pos < this.len && this.text[this.pos] !== "'") {
       const c = this.text[this.pos];
-      if (c === '\\' && this.pos + 1 < this.text.length) {
+      if (c === '\\' && this.pos + 1 < this.len) {
         const n = this.text[this.pos + 1];
         out += n === 'n' ? '\n' : n === 't' ? '\t' : n === 'r' ? '\r' : n;
         this.pos += 2;
@@ -722,7 +740,7 @@ class ShellParser {
       if (this.peek(2) === '(') {
         this.pos += 3;
         let depth = 2;
-        while (this.pos < this.text.length && depth > 0) {
+        while (this.pos < this.len && depth > 0) {
           const c = this.text[this.pos];
           if (c === '(') depth++;
           else if (c === ')') depth--;
@@ -779,7 +797,7 @@ class ShellParser {
   private readOperand(): Word {
     const start = this.pos;
     const parts: WordPart[] = [];
-    while (this.pos < this.text.length && this.peek() !== '}') {
+    while (this.pos < this.len && this.peek() !== '}') {
       const c = this.peek();
       const s = this.pos;
       if (c === '$') {
@@ -790,7 +808,7 @@ class ShellParser {
       }
       if (c === "'" || c === '"') {
         const w = this.readWordUntilBrace();
-        parts.push(...w.parts);
+        appendAll(parts, w.parts);
         continue;
       }
       if (c === '\\') {
@@ -802,7 +820,7 @@ class ShellParser {
         continue;
       }
       let e = this.pos + 1;
-      while (e < this.text.length && !'}$\'"\\`'.includes(this.text[e])) e++;
+      while (e < this.len && !'}$\'"\\`'.includes(this.text[e])) e++;
       parts.push({ kind: 'text', text: this.text.slice(this.pos, e), quoted: true, start: s, end: e });
       this.pos = e;
     }
@@ -815,9 +833,9 @@ class ShellParser {
     const c = this.peek();
     if (c === "'") {
       const close = this.text.indexOf("'", this.pos + 1);
-      const end = close < 0 ? this.text.length : close;
+      const end = close < 0 || close > this.len ? this.len : close;
       const part: WordPart = { kind: 'text', text: this.text.slice(this.pos + 1, end), quoted: true, start, end: end + 1 };
-      this.pos = Math.min(this.text.length, end + 1);
+      this.pos = Math.min(this.len, end + 1);
       return { parts: [part], start, end: this.pos };
     }
     this.pos++;
@@ -830,14 +848,14 @@ class ShellParser {
   private readBackquote(quoted: boolean): WordPart {
     const start = this.pos;
     let i = this.pos + 1;
-    while (i < this.text.length && this.text[i] !== '`') i += this.text[i] === '\\' ? 2 : 1;
-    const end = Math.min(i, this.text.length);
-    const inner = new ShellParser(this.text.slice(0, end));
+    while (i < this.len && this.text[i] !== '`') i += this.text[i] === '\\' ? 2 : 1;
+    const end = Math.min(i, this.len);
+    const inner = new ShellParser(this.text, this.stats, end);
     inner.pos = start + 1;
     inner.depth = this.depth + 1;
     const body = inner.depth > MAX_DEPTH ? [] : inner.parseList(new Set());
-    this.comments.push(...inner.comments);
-    this.pos = Math.min(this.text.length, end + 1);
+    appendAll(this.comments, inner.comments);
+    this.pos = Math.min(this.len, end + 1);
     return { kind: 'substitution', body, quoted, start, end: this.pos };
   }
 
