@@ -122,6 +122,15 @@ function parseAz(args: Arg[]): Flags {
   for (; i < args.length; i++) {
     const a = args[i];
     const t = literal(a);
+    if (t !== undefined && /^-[A-Za-z]./.test(t) && !t.startsWith('--')) {
+      // `-otsv`, `-gmy-rg`: a short flag with its value glued on, as argparse reads it.
+      const name = t.slice(0, 2).toLowerCase();
+      if (!flags.values.has(name)) flags.values.set(name, []);
+      flags.written.set(name, t.slice(0, 2));
+      flags.values.get(name)!.push({ ...a, value: str(t.slice(2), a.at), text: a.text.slice(2) });
+      current = undefined;
+      continue;
+    }
     if (t !== undefined && /^--?[A-Za-z]/.test(t)) {
       const eq = t.indexOf('=');
       const name = (eq > 0 ? t.slice(0, eq) : t).toLowerCase();
@@ -458,7 +467,7 @@ export class ScriptLowering implements CommandHandler {
     if (!role || scopes.length === 0) return;
     const sp: ResourceInstance = this.instance(call, {
       type: 'Microsoft.Graph/servicePrincipals',
-      symbol: 'the service principal az ad sp create-for-rbac creates',
+      symbol: `${literal(first(flags, '--name', '-n', '--display-name')) ? `'${literal(first(flags, '--name', '-n', '--display-name'))}', ` : ''}the service principal az ad sp create-for-rbac creates`,
       name: first(flags, '--name', '-n', '--display-name')?.value,
       existing: true,
       dialect: 'azcli',

@@ -513,8 +513,10 @@ function isPassThrough(s: Statement): boolean {
   const first = s.words[0]?.parts[0];
   if (!first || first.kind !== 'text') return false;
   const name = first.text.toLowerCase();
-  if (name === 'tr') return s.words.length === 3;
-  return name === 'xargs' && s.words.length === 1;
+  const args = s.words.slice(1).map((w) => (w.parts.length === 1 && w.parts[0].kind === 'text' ? w.parts[0].text : '?'));
+  if (name === 'tr') return args.length === 2 && args[0] === '-d';
+  if (name === 'head' || name === 'tail') return args.join(' ') === '-n1' || args.join(' ') === '-n 1' || args.join(' ') === '-1';
+  return name === 'xargs' && args.length === 0;
 }
 
 function isNonEmpty(v: Value): boolean {
