@@ -18,12 +18,14 @@ export interface ScriptRun {
   options?: EvaluatorOptions;
   /** Module calls that led to it (deployment scripts in modules). */
   callChain?: Location[];
+  /** False when the host file's own comments are collected already (YAML). */
+  comments?: boolean;
 }
 
 /** Parses, runs and lowers one script into `out`. */
 export function lowerScript(run: ScriptRun, out: LoweredProgram): void {
   const ast: ScriptAst = run.language === 'powershell' ? parsePowerShell(run.source.text) : parseShell(run.source.text);
-  for (const c of ast.comments) {
+  for (const c of run.comments === false ? [] : ast.comments) {
     out.comments.push({ file: run.source.file, text: run.source.text.slice(c.start, c.end), at: locationOf(run.source, c) });
   }
   const lowering = new ScriptLowering(`${run.source.file}#${run.source.id}${run.options?.keyPrefix ?? ''}`, run.callChain);

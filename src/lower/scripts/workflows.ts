@@ -136,7 +136,7 @@ function inlineScript(yaml: Y, node: YamlNode, language: Language, ctx: Ctx, var
   if (value === undefined || !node.range) return;
   const masked = maskExpressions(value);
   const source = embeddedSource(ctx.file, `yaml@${node.range[0]}`, masked, ctx.text, ctx.lines, node.range[0], node.range[2], value);
-  lowerScript({ source, language, options: { variables, ...(macros ? { macros } : {}) } }, ctx.out);
+  lowerScript({ source, language, options: { variables, ...(macros ? { macros } : {}) }, comments: false }, ctx.out);
 }
 
 function shellLanguage(shell: string | undefined, windows: boolean): Language | undefined {

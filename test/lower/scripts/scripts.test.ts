@@ -353,6 +353,27 @@ describe('workflows and pipelines', () => {
     ]);
   });
 
+  it('honours # grantlint-disable-next-line inside a run: block and above a step', async () => {
+    const got = await findings(
+      {
+        '.github/workflows/ci.yml': [
+          'on: push',
+          'jobs:',
+          '  a:',
+          '    runs-on: ubuntu-latest',
+          '    steps:',
+          '      - run: |',
+          '          # grantlint-disable-next-line privileged-role -- the bootstrap identity, reviewed',
+          '          az role assignment create --assignee-object-id x --assignee-principal-type ServicePrincipal --role Owner --scope /subscriptions/1/resourceGroups/r/providers/Microsoft.KeyVault/vaults/v',
+          '      # grantlint-disable-next-line privileged-role -- also reviewed',
+          '      - run: az role assignment create --assignee-object-id x --assignee-principal-type ServicePrincipal --role Owner --scope /subscriptions/1/resourceGroups/r/providers/Microsoft.KeyVault/vaults/v',
+        ].join('\n'),
+      },
+      CORE,
+    );
+    expect(got).toEqual([]);
+  });
+
   it('reports a workflow that is not YAML, and ignores YAML that is no pipeline', async () => {
     const got = await findings(
       {
