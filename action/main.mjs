@@ -151,12 +151,12 @@ var require_tunnel = __commonJS({
       function onResponse(res) {
         res.upgrade = true;
       }
-      function onUpgrade(res, socket, head) {
+      function onUpgrade(res, socket, head2) {
         process.nextTick(function() {
-          onConnect(res, socket, head);
+          onConnect(res, socket, head2);
         });
       }
-      function onConnect(res, socket, head) {
+      function onConnect(res, socket, head2) {
         connectReq.removeAllListeners();
         socket.removeAllListeners();
         if (res.statusCode !== 200) {
@@ -171,7 +171,7 @@ var require_tunnel = __commonJS({
           self.removeSocket(placeholder);
           return;
         }
-        if (head.length > 0) {
+        if (head2.length > 0) {
           debug2("got illegal response body from proxy");
           socket.destroy();
           var error2 = new Error("got illegal response body from proxy");
@@ -1988,11 +1988,11 @@ var require_request = __commonJS({
           } else if (typeof val2[i] === "object") {
             throw new InvalidArgumentError(`invalid ${key2} header`);
           } else {
-            const str2 = `${val2[i]}`;
-            if (!isValidHeaderValue(str2)) {
+            const str3 = `${val2[i]}`;
+            if (!isValidHeaderValue(str3)) {
               throw new InvalidArgumentError(`invalid ${key2} header`);
             }
-            arr2.push(str2);
+            arr2.push(str3);
           }
         }
         val2 = arr2;
@@ -2162,9 +2162,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve20, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve17(data);
+              return err ? reject(err) : resolve20(data);
             });
           });
         }
@@ -2202,12 +2202,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve20, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve17(data);
+              ) : resolve20(data);
             });
           });
         }
@@ -2532,15 +2532,15 @@ var require_connect = __commonJS({
             if (this._sessionCache.size < this._maxCachedSessions) {
               return;
             }
-            const ref = this._sessionCache.get(key2);
-            if (ref !== void 0 && ref.deref() === void 0) {
+            const ref2 = this._sessionCache.get(key2);
+            if (ref2 !== void 0 && ref2.deref() === void 0) {
               this._sessionCache.delete(key2);
             }
           });
         }
         get(sessionKey) {
-          const ref = this._sessionCache.get(sessionKey);
-          return ref ? ref.deref() : null;
+          const ref2 = this._sessionCache.get(sessionKey);
+          return ref2 ? ref2.deref() : null;
         }
         set(sessionKey, session) {
           if (this._maxCachedSessions === 0) {
@@ -3565,25 +3565,25 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isHTTPWhiteSpace);
     }
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
-    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str2, leading, trailing, predicate) {
+    function removeChars(str3, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str2.length - 1;
+      let trail = str3.length - 1;
       if (leading) {
-        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
+        while (lead < str3.length && predicate(str3.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str3.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
+      return lead === 0 && trail === str3.length - 1 ? str3 : str3.slice(lead, trail + 1);
     }
     function isomorphicDecode(input) {
       const length = input.length;
@@ -4209,7 +4209,7 @@ var require_util2 = __commonJS({
             }
             break;
           case "same-origin":
-            if (!sameOrigin2(request, requestCurrentURL(request))) {
+            if (!sameOrigin(request, requestCurrentURL(request))) {
               serializedOrigin = null;
             }
             break;
@@ -4287,7 +4287,7 @@ var require_util2 = __commonJS({
       if (referrerURL.toString().length > 4096) {
         referrerURL = referrerOrigin;
       }
-      const areSameOrigin = sameOrigin2(request, referrerURL);
+      const areSameOrigin = sameOrigin(request, referrerURL);
       const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request.url);
       switch (policy) {
         case "origin":
@@ -4300,7 +4300,7 @@ var require_util2 = __commonJS({
           return areSameOrigin ? referrerURL : referrerOrigin;
         case "strict-origin-when-cross-origin": {
           const currentURL = requestCurrentURL(request);
-          if (sameOrigin2(referrerURL, currentURL)) {
+          if (sameOrigin(referrerURL, currentURL)) {
             return referrerURL;
           }
           if (isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(currentURL)) {
@@ -4462,7 +4462,7 @@ var require_util2 = __commonJS({
     }
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request) {
     }
-    function sameOrigin2(A, B) {
+    function sameOrigin(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
         return true;
       }
@@ -4474,8 +4474,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve17, reject) => {
-        res = resolve17;
+      const promise2 = new Promise((resolve20, reject) => {
+        res = resolve20;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -4915,7 +4915,7 @@ var require_util2 = __commonJS({
       isBlobLike,
       isURLPotentiallyTrustworthy,
       isValidReasonPhrase,
-      sameOrigin: sameOrigin2,
+      sameOrigin,
       normalizeMethod,
       serializeJavascriptValueToJSONString,
       iteratorMixin,
@@ -5502,7 +5502,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape2 = (str3) => str3.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -6071,7 +6071,7 @@ var require_client_h1 = __commonJS({
           util.destroy(this.socket, new HeadersOverflowError());
         }
       }
-      onUpgrade(head) {
+      onUpgrade(head2) {
         const { upgrade, client, socket, headers, statusCode, statusText } = this;
         assert(upgrade);
         assert(client[kSocket] === socket);
@@ -6086,7 +6086,7 @@ var require_client_h1 = __commonJS({
         this.shouldKeepAlive = null;
         this.headers = [];
         this.headersSize = 0;
-        socket.unshift(head);
+        socket.unshift(head2);
         socket[kParser].destroy();
         socket[kParser] = null;
         socket[kClient] = null;
@@ -6726,12 +6726,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve20, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve17;
+          callback2 = resolve20;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7401,12 +7401,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve20, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve17;
+          callback2 = resolve20;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7885,16 +7885,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve17) => {
+        return new Promise((resolve20) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve17;
+            this[kClosedResolve] = resolve20;
           } else {
-            resolve17(null);
+            resolve20(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve17) => {
+        return new Promise((resolve20) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7905,7 +7905,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve17(null);
+            resolve20(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7956,7 +7956,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve17, reject) => {
+        const socket = await new Promise((resolve20, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve17(socket2);
+              resolve20(socket2);
             }
           });
         });
@@ -8304,8 +8304,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve17) => {
-            this[kClosedResolve] = resolve17;
+          await new Promise((resolve20) => {
+            this[kClosedResolve] = resolve20;
           });
         }
       }
@@ -9072,8 +9072,8 @@ var require_retry_handler = __commonJS({
       wrapRequestBody
     } = require_util();
     function calculateRetryAfterHeader(retryAfter) {
-      const current2 = Date.now();
-      return new Date(retryAfter).getTime() - current2;
+      const current = Date.now();
+      return new Date(retryAfter).getTime() - current;
     }
     function validatePartialResponseContentLength(headers, range, statusCode, retryCount) {
       const contentLength = headers["content-length"];
@@ -9574,7 +9574,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve17, reject) => {
+        return await new Promise((resolve20, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve17(null);
+              resolve20(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9606,7 +9606,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve20, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9623,7 +9623,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve17,
+              resolve: resolve20,
               reject,
               length: 0,
               body: []
@@ -9693,18 +9693,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve17, stream, length } = consume2;
+      const { type, body, resolve: resolve20, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve17(chunksDecode(body, length));
+          resolve20(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve17(JSON.parse(chunksDecode(body, length)));
+          resolve20(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve17(chunksConcat(body, length).buffer);
+          resolve20(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve17(new Blob(body, { type: stream[kContentType] }));
+          resolve20(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve17(chunksConcat(body, length));
+          resolve20(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9961,9 +9961,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve20, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve20(data);
           });
         });
       }
@@ -10186,9 +10186,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve20, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve20(data);
           });
         });
       }
@@ -10473,9 +10473,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve20, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve20(data);
           });
         });
       }
@@ -10567,9 +10567,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve20, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve20(data);
           });
         });
       }
@@ -12823,7 +12823,7 @@ var require_request2 = __commonJS({
     var nodeUtil = __require("node:util");
     var {
       isValidHTTPToken,
-      sameOrigin: sameOrigin2,
+      sameOrigin,
       environmentSettingsObject
     } = require_util2();
     var {
@@ -12859,8 +12859,8 @@ var require_request2 = __commonJS({
           const controllerList = dependentControllerMap.get(ac.signal);
           if (controllerList !== void 0) {
             if (controllerList.size !== 0) {
-              for (const ref of controllerList) {
-                const ctrl = ref.deref();
+              for (const ref2 of controllerList) {
+                const ctrl = ref2.deref();
                 if (ctrl !== void 0) {
                   ctrl.abort(this.reason);
                 }
@@ -12911,7 +12911,7 @@ var require_request2 = __commonJS({
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window = "client";
-        if (request.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin2(request.window, origin)) {
+        if (request.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request.window, origin)) {
           window = request.window;
         }
         if (init.window != null) {
@@ -12987,7 +12987,7 @@ var require_request2 = __commonJS({
             } catch (err) {
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
-            if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin2(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
+            if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
               request.referrer = "client";
             } else {
               request.referrer = parsedReferrer;
@@ -13540,7 +13540,7 @@ var require_fetch = __commonJS({
       coarsenedSharedCurrentTime,
       createDeferredPromise,
       isBlobLike,
-      sameOrigin: sameOrigin2,
+      sameOrigin,
       isCancelled,
       isAborted,
       isErrorLike,
@@ -13812,7 +13812,7 @@ var require_fetch = __commonJS({
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin2(currentURL, request.url) && request.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin(currentURL, request.url) && request.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
             (request.mode === "navigate" || request.mode === "websocket")
           ) {
@@ -14106,7 +14106,7 @@ var require_fetch = __commonJS({
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
       request.redirectCount += 1;
-      if (request.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin2(request, locationURL)) {
+      if (request.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
       if (request.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
@@ -14124,7 +14124,7 @@ var require_fetch = __commonJS({
           request.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin2(requestCurrentURL(request), locationURL)) {
+      if (!sameOrigin(requestCurrentURL(request), locationURL)) {
         request.headersList.delete("authorization", true);
         request.headersList.delete("proxy-authorization", true);
         request.headersList.delete("cookie", true);
@@ -14432,7 +14432,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve17, reject) => agent.dispatch(
+        return new Promise((resolve20, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve17({
+              resolve20({
                 status,
                 statusText,
                 headersList,
@@ -14551,7 +14551,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve17({
+              resolve20({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15088,12 +15088,12 @@ var require_util4 = __commonJS({
     function decode(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
-      let slice2 = 0;
+      let slice = 0;
       if (BOMEncoding !== null) {
         encoding = BOMEncoding;
-        slice2 = BOMEncoding === "UTF-8" ? 3 : 2;
+        slice = BOMEncoding === "UTF-8" ? 3 : 2;
       }
-      const sliced = bytes.slice(slice2);
+      const sliced = bytes.slice(slice);
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
@@ -15760,8 +15760,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache3 = this.#relevantRequestResponseList;
-        const backupCache = [...cache3];
+        const cache = this.#relevantRequestResponseList;
+        const backupCache = [...cache];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15788,9 +15788,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache3.indexOf(requestResponse);
+                const idx = cache.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache3.splice(idx, 1);
+                cache.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15820,11 +15820,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache3.indexOf(requestResponse);
+                const idx = cache.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache3.splice(idx, 1);
+                cache.splice(idx, 1);
               }
-              cache3.push([operation.request, operation.response]);
+              cache.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -15998,13 +15998,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache3 = new Cache(kConstruct, cacheList);
-            return await cache3.match(request, options);
+            const cache = new Cache(kConstruct, cacheList);
+            return await cache.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache3 = new Cache(kConstruct, cacheList);
-            const response = await cache3.match(request, options);
+            const cache = new Cache(kConstruct, cacheList);
+            const response = await cache.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -16034,12 +16034,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache4 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache4);
+          const cache2 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache2);
         }
-        const cache3 = [];
-        this.#caches.set(cacheName, cache3);
-        return new Cache(kConstruct, cache3);
+        const cache = [];
+        this.#caches.set(cacheName, cache);
+        return new Cache(kConstruct, cache);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -16485,9 +16485,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify2(cookie);
-      if (str2) {
-        headers.append("Set-Cookie", str2);
+      const str3 = stringify2(cookie);
+      if (str3) {
+        headers.append("Set-Cookie", str3);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -18292,8 +18292,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve17) => {
-        setTimeout(resolve17, ms).unref();
+      return new Promise((resolve20) => {
+        setTimeout(resolve20, ms).unref();
       });
     }
     module.exports = {
@@ -18641,9 +18641,9 @@ ${value}`;
           const chunk = this.chunks[i];
           const start = i === this.lineChunkIndex ? this.linePos : 0;
           const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice2 = chunk.subarray(start, end);
-          length += slice2.length;
-          chunks.push(slice2);
+          const slice = chunk.subarray(start, end);
+          length += slice.length;
+          chunks.push(slice);
         }
         return Buffer.concat(chunks, length);
       }
@@ -18679,24 +18679,24 @@ ${value}`;
         this.dropConsumedChunks();
       }
       handleBOM() {
-        const first = this.peekBufferedByte(0);
+        const first2 = this.peekBufferedByte(0);
         const second = this.peekBufferedByte(1);
         const third = this.peekBufferedByte(2);
         if (second === void 0) {
-          if (first === BOM[0]) {
+          if (first2 === BOM[0]) {
             return true;
           }
           this.checkBOM = false;
           return true;
         }
         if (third === void 0) {
-          if (first === BOM[0] && second === BOM[1]) {
+          if (first2 === BOM[0] && second === BOM[1]) {
             return true;
           }
           this.checkBOM = false;
           return false;
         }
-        if (first === BOM[0] && second === BOM[1] && third === BOM[2]) {
+        if (first2 === BOM[0] && second === BOM[1] && third === BOM[2]) {
           this.discardLeadingBytes(3);
         }
         this.checkBOM = false;
@@ -19364,10 +19364,10 @@ var require_utils2 = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants6();
     exports.isObject = (val2) => val2 !== null && typeof val2 === "object" && !Array.isArray(val2);
-    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
-    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
-    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
+    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
+    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform2 = navigator.platform.toLowerCase();
@@ -19378,8 +19378,8 @@ var require_utils2 = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str2) => {
-      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+    exports.removeBackslashes = (str3) => {
+      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
@@ -19469,7 +19469,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str2 = input;
+      let str3 = input;
       let index = -1;
       let start = 0;
       let lastIndex = 0;
@@ -19488,10 +19488,10 @@ var require_scan = __commonJS({
       let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
-      const peek = () => str2.charCodeAt(index + 1);
+      const peek = () => str3.charCodeAt(index + 1);
       const advance = () => {
         prev = code;
-        return str2.charCodeAt(++index);
+        return str3.charCodeAt(++index);
       };
       while (index < length) {
         code = advance();
@@ -19668,24 +19668,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base = str2;
+      let base = str3;
       let prefix = "";
       let glob2 = "";
       if (start > 0) {
-        prefix = str2.slice(0, start);
-        str2 = str2.slice(start);
+        prefix = str3.slice(0, start);
+        str3 = str3.slice(start);
         lastIndex -= start;
       }
       if (base && isGlob === true && lastIndex > 0) {
-        base = str2.slice(0, lastIndex);
-        glob2 = str2.slice(lastIndex);
+        base = str3.slice(0, lastIndex);
+        glob2 = str3.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob2 = str2;
+        glob2 = str3;
       } else {
-        base = str2;
+        base = str3;
       }
-      if (base && base !== "" && base !== "/" && base !== str2) {
+      if (base && base !== "" && base !== "/" && base !== str3) {
         if (isPathSeparator(base.charCodeAt(base.length - 1))) {
           base = base.slice(0, -1);
         }
@@ -19993,9 +19993,9 @@ var require_parse2 = __commonJS({
           safeChars.push(...chars);
           continue;
         }
-        const literal2 = normalizeSimpleBranch(branch);
-        if (literal2 && literal2.length === 1) {
-          safeChars.push(literal2);
+        const literal3 = normalizeSimpleBranch(branch);
+        if (literal3 && literal3.length === 1) {
+          safeChars.push(literal3);
           continue;
         }
         combinable = false;
@@ -20147,15 +20147,15 @@ var require_parse2 = __commonJS({
         extglobs.push(token);
       };
       const extglobClose = (token) => {
-        const literal2 = input.slice(token.startIndex, state.index + 1);
+        const literal3 = input.slice(token.startIndex, state.index + 1);
         const body = input.slice(token.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open2 = tokens[token.tokensIndex];
           open2.type = "text";
-          open2.value = literal2;
-          open2.output = safeOutput || utils.escapeRegex(literal2);
+          open2.value = literal3;
+          open2.output = safeOutput || utils.escapeRegex(literal3);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
@@ -20190,26 +20190,26 @@ var require_parse2 = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first2, rest, index) => {
+          if (first2 === "\\") {
             backslashes = true;
             return m;
           }
-          if (first === "?") {
+          if (first2 === "?") {
             if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+              return esc + first2 + (rest ? QMARK.repeat(rest.length) : "");
             }
             if (index === 0) {
               return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
             }
             return QMARK.repeat(chars.length);
           }
-          if (first === ".") {
+          if (first2 === ".") {
             return DOT_LITERAL.repeat(chars.length);
           }
-          if (first === "*") {
+          if (first2 === "*") {
             if (esc) {
-              return esc + first + (rest ? star : "");
+              return esc + first2 + (rest ? star : "");
             }
             return star;
           }
@@ -20732,8 +20732,8 @@ var require_parse2 = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create = (str2) => {
-        switch (str2) {
+      const create = (str3) => {
+        switch (str3) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -20751,7 +20751,7 @@ var require_parse2 = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str2);
+            const match = /^(.*?)\.(\w+)$/.exec(str3);
             if (!match) return;
             const source2 = create(match[1]);
             if (!source2) return;
@@ -20782,9 +20782,9 @@ var require_picomatch = __commonJS({
     var picomatch3 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
         const fns = glob2.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = (str2) => {
+        const arrayMatcher = (str3) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str2);
+            const state2 = isMatch(str3);
             if (state2) return state2;
           }
           return false;
@@ -20860,7 +20860,7 @@ var require_picomatch = __commonJS({
       const regex = glob2 instanceof RegExp ? glob2 : picomatch3.makeRe(glob2, options);
       return regex.test(utils.basename(input, { windows: posix2 }));
     };
-    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
+    picomatch3.isMatch = (str3, patterns, options) => picomatch3(patterns, options)(str3);
     picomatch3.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse2(pattern, { ...options, fastpaths: false });
@@ -21206,7 +21206,7 @@ var require_ignore = __commonJS({
         // Zero, one or several directories
         // should not use '*', or it will be replaced by the next replacer
         // Check if it is not the last `'/**'`
-        (_, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        (_, index, str3) => index + 6 < str3.length ? str3.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
         "*"
       ],
       // normal intermediate wildcards
@@ -21421,9 +21421,9 @@ var require_ignore = __commonJS({
       if (body[body.length - 1] === SLASH) {
         prefix = makeRegexPrefix(body.slice(0, -1));
       }
-      const head = prefix.slice(0, -1);
+      const head2 = prefix.slice(0, -1);
       const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+      return last === TRAILING_WILDCARD ? `${head2}$` : last === TRAILING_DOUBLESTAR ? head2 : NEVER_MATCH;
     };
     var matchesBasename = (body) => {
       const index = body.indexOf(SLASH);
@@ -21485,16 +21485,16 @@ var require_ignore = __commonJS({
         return this._make(MODE_CHECK_IGNORE, key2);
       }
       _make(mode, key2) {
-        const str2 = pinWildcards(
+        const str3 = pinWildcards(
           mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
         );
-        const regex = this.ignoreCase ? new RegExp(str2, "i") : new RegExp(str2);
+        const regex = this.ignoreCase ? new RegExp(str3, "i") : new RegExp(str3);
         return define(this, key2, regex);
       }
     };
-    var hasTrailingBackslash = (str2) => {
+    var hasTrailingBackslash = (str3) => {
       let count = 0;
-      while (str2[str2.length - count - 1] === ESCAPE) {
+      while (str3[str3.length - count - 1] === ESCAPE) {
         count++;
       }
       return count % 2 === 1;
@@ -21677,11 +21677,11 @@ var require_ignore = __commonJS({
       return true;
     };
     var isNotRelative = (path) => {
-      const first = path.charCodeAt(0);
-      if (first === SLASH_CODE) {
+      const first2 = path.charCodeAt(0);
+      if (first2 === SLASH_CODE) {
         return true;
       }
-      if (first !== DOT_CODE) {
+      if (first2 !== DOT_CODE) {
         return false;
       }
       if (path.length === 1) {
@@ -21725,13 +21725,13 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache3, path) {
+      _test(originalPath, cache, path) {
         checkPath(
           path,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path ? this._t(path, cache3) : {
+        return path ? this._t(path, cache) : {
           ignored: false,
           unignored: false
         };
@@ -21741,21 +21741,21 @@ var require_ignore = __commonJS({
         if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
           return this._test(target, this._testCache, path);
         }
-        const dir2 = this._t(path, this._testCache);
-        if (dir2.ignored) {
-          return dir2;
+        const dir = this._t(path, this._testCache);
+        if (dir.ignored) {
+          return dir;
         }
-        const literal2 = this._rules.testLiteral(path);
-        return literal2.ignored || literal2.unignored ? literal2 : dir2;
+        const literal3 = this._rules.testLiteral(path);
+        return literal3.ignored || literal3.unignored ? literal3 : dir;
       }
-      _t(path, cache3) {
-        const cached2 = cache3[path];
+      _t(path, cache) {
+        const cached2 = cache[path];
         if (cached2) {
           return cached2;
         }
         const parentPath = parentOf(path);
-        const parent = parentPath ? this._t(parentPath, cache3) : UNDEFINED;
-        return cache3[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
       }
       ignores(path) {
         return this._test(path, this._ignoreCache, convertPath(path)).ignored;
@@ -21774,7 +21774,7 @@ var require_ignore = __commonJS({
     var factory = (options) => new Ignore(options);
     var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
     var setupWindows = () => {
-      const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
+      const makePosix = (str3) => /^\\\\\?\\/.test(str3) || /["<>|\u0000-\u001F]+/u.test(str3) ? str3 : str3.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
       checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
@@ -22228,9 +22228,9 @@ var require_anchors = __commonJS({
          */
         setAnchors: () => {
           for (const source of aliasObjects) {
-            const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
-              ref.node.anchor = ref.anchor;
+            const ref2 = sourceObjects.get(source);
+            if (typeof ref2 === "object" && ref2.anchor && (identity.isScalar(ref2.node) || identity.isCollection(ref2.node))) {
+              ref2.node.anchor = ref2.anchor;
             } else {
               const error2 = new Error("Failed to resolve repeated object (this should not happen)");
               error2.source = source;
@@ -22549,15 +22549,15 @@ var require_createNode = __commonJS({
         value = value.valueOf();
       }
       const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
-      let ref = void 0;
+      let ref2 = void 0;
       if (aliasDuplicateObjects && value && typeof value === "object") {
-        ref = sourceObjects.get(value);
-        if (ref) {
-          ref.anchor ?? (ref.anchor = onAnchor(value));
-          return new Alias.Alias(ref.anchor);
+        ref2 = sourceObjects.get(value);
+        if (ref2) {
+          ref2.anchor ?? (ref2.anchor = onAnchor(value));
+          return new Alias.Alias(ref2.anchor);
         } else {
-          ref = { anchor: null, node: null };
-          sourceObjects.set(value, ref);
+          ref2 = { anchor: null, node: null };
+          sourceObjects.set(value, ref2);
         }
       }
       if (tagName?.startsWith("!!"))
@@ -22569,8 +22569,8 @@ var require_createNode = __commonJS({
         }
         if (!value || typeof value !== "object") {
           const node2 = new Scalar.Scalar(value);
-          if (ref)
-            ref.node = node2;
+          if (ref2)
+            ref2.node = node2;
           return node2;
         }
         tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
@@ -22584,8 +22584,8 @@ var require_createNode = __commonJS({
         node.tag = tagName;
       else if (!tagObj.default)
         node.tag = tagObj.tag;
-      if (ref)
-        ref.node = node;
+      if (ref2)
+        ref2.node = node;
       return node;
     }
     exports.createNode = createNode;
@@ -22739,13 +22739,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str3, indent, comment) => str3.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str3.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -22899,16 +22899,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
+    function lineLengthOverLimit(str3, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str2.length;
+      const strLen = str3.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str2[i] === "\n") {
+        if (str3[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -22925,11 +22925,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
+      let str3 = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
         if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
-          str2 += json2.slice(start, i) + "\\ ";
+          str3 += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -22938,38 +22938,38 @@ var require_stringifyString = __commonJS({
           switch (json2[i + 1]) {
             case "u":
               {
-                str2 += json2.slice(start, i);
+                str3 += json2.slice(start, i);
                 const code = json2.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str2 += "\\0";
+                    str3 += "\\0";
                     break;
                   case "0007":
-                    str2 += "\\a";
+                    str3 += "\\a";
                     break;
                   case "000b":
-                    str2 += "\\v";
+                    str3 += "\\v";
                     break;
                   case "001b":
-                    str2 += "\\e";
+                    str3 += "\\e";
                     break;
                   case "0085":
-                    str2 += "\\N";
+                    str3 += "\\N";
                     break;
                   case "00a0":
-                    str2 += "\\_";
+                    str3 += "\\_";
                     break;
                   case "2028":
-                    str2 += "\\L";
+                    str3 += "\\L";
                     break;
                   case "2029":
-                    str2 += "\\P";
+                    str3 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str2 += "\\x" + code.substr(2);
+                      str3 += "\\x" + code.substr(2);
                     else
-                      str2 += json2.substr(i, 6);
+                      str3 += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -22979,14 +22979,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str2 += json2.slice(start, i) + "\n\n";
+                str3 += json2.slice(start, i) + "\n\n";
                 while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
-                  str2 += "\n";
+                  str3 += "\n";
                   i += 2;
                 }
-                str2 += indent;
+                str3 += indent;
                 if (json2[i + 2] === " ")
-                  str2 += "\\";
+                  str3 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -22995,8 +22995,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str2 = start ? str2 + json2.slice(start) : json2;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str3 = start ? str3 + json2.slice(start) : json2;
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -23035,9 +23035,9 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
-        return literal2 ? "|\n" : ">\n";
+        return literal3 ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -23086,7 +23086,7 @@ ${indent}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal2) {
+      if (!literal3) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -23124,15 +23124,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str3 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -23284,11 +23284,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str2;
-      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx.indent}${str2}`;
+        return str3;
+      return identity.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
+${ctx.indent}${str3}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify2;
@@ -23323,8 +23323,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
+      let str3 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -23333,27 +23333,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
+          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str2 = `? ${str2}`;
+        str3 = `? ${str3}`;
         if (keyComment && !keyCommentDone) {
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str2;
+        return str3;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-        str2 = `? ${str2}
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+        str3 = `? ${str3}
 ${indent}:`;
       } else {
-        str2 = `${str2}:`;
+        str3 = `${str3}:`;
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -23369,7 +23369,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str2.length + 1;
+        ctx.indentAtStart = str3.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -23413,16 +23413,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str2 += ws + valueStr;
+      str3 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
+        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str2;
+      return str3;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -23649,31 +23649,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str4 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines.push(blockItemPrefix + str4);
       }
-      let str2;
+      let str3;
       if (lines.length === 0) {
-        str2 = flowChars.start + flowChars.end;
+        str3 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
+        str3 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str2 += line ? `
+          str3 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str3 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str2;
+      return str3;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -23716,21 +23716,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        let str3 = stringify2.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
         if (i < items.length - 1) {
-          str2 += ",";
+          str3 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str2 += ",";
+            str3 += ",";
           }
         }
         if (comment)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment));
+        lines.push(str3);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -23742,11 +23742,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str3 = start;
           for (const line of lines)
-            str2 += line ? `
+            str3 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str2}
+          return `${str3}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -24078,7 +24078,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: (str3) => str3,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -24116,7 +24116,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str3) => new Scalar.Scalar(str3[0] === "t" || str3[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -24168,7 +24168,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -24177,7 +24177,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -24188,11 +24188,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3));
+        const dot = str3.indexOf(".");
+        if (dot !== -1 && str3[str3.length - 1] === "0")
+          node.minFractionDigits = str3.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -24209,7 +24209,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -24222,7 +24222,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int = {
@@ -24230,7 +24230,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -24239,7 +24239,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -24292,7 +24292,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: (str3) => str3,
         stringify: stringifyJSON
       },
       {
@@ -24309,7 +24309,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: (str3) => str3 === "true",
         stringify: stringifyJSON
       },
       {
@@ -24317,7 +24317,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
+        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -24325,7 +24325,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: (str3) => parseFloat(str3),
         stringify: stringifyJSON
       }
     ];
@@ -24333,9 +24333,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str2, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
-        return str2;
+      resolve(str3, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str3)}`);
+        return str3;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -24367,10 +24367,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i = 0; i < str2.length; ++i)
-            buffer[i] = str2.charCodeAt(i);
+          const str3 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str3.length);
+          for (let i = 0; i < str3.length; ++i)
+            buffer[i] = str3.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -24381,28 +24381,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str2;
+        let str3;
         if (typeof node_buffer.Buffer === "function") {
-          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s2 = "";
           for (let i = 0; i < buf.length; ++i)
             s2 += String.fromCharCode(buf[i]);
-          str2 = btoa(s2);
+          str3 = btoa(s2);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n2 = Math.ceil(str2.length / lineWidth);
+          const n2 = Math.ceil(str3.length / lineWidth);
           const lines = new Array(n2);
           for (let i = 0, o = 0; i < n2; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
+            lines[i] = str3.substr(o, lineWidth);
           }
-          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str3 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str3 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -24608,7 +24608,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -24617,7 +24617,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -24628,11 +24628,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3.replace(/_/g, "")));
+        const dot = str3.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+          const f = str3.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -24652,34 +24652,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign = str2[0];
+    function intResolve(str3, offset, radix, { intAsBigInt }) {
+      const sign = str3[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str2 = str2.substring(offset).replace(/_/g, "");
+      str3 = str3.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str2 = `0b${str2}`;
+            str3 = `0b${str3}`;
             break;
           case 8:
-            str2 = `0o${str2}`;
+            str3 = `0o${str3}`;
             break;
           case 16:
-            str2 = `0x${str2}`;
+            str3 = `0x${str3}`;
             break;
         }
-        const n3 = BigInt(str2);
+        const n3 = BigInt(str3);
         return sign === "-" ? BigInt(-1) * n3 : n3;
       }
-      const n2 = parseInt(str2, radix);
+      const n2 = parseInt(str3, radix);
       return sign === "-" ? -1 * n2 : n2;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+        const str3 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -24689,7 +24689,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -24698,7 +24698,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int = {
@@ -24706,7 +24706,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -24715,7 +24715,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -24819,9 +24819,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str2, asBigInt) {
-      const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+    function parseSexagesimal(str3, asBigInt) {
+      const sign = str3[0];
+      const parts = sign === "-" || sign === "+" ? str3.substring(1) : str3;
       const num2 = (n2) => asBigInt ? BigInt(n2) : Number(n2);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
       return sign === "-" ? num2(-1) * res : res;
@@ -24858,7 +24858,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -24867,7 +24867,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: (str3) => parseSexagesimal(str3, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -24878,8 +24878,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str2) {
-        const match = str2.match(timestamp.test);
+      resolve(str3) {
+        const match = str3.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -25083,9 +25083,9 @@ var require_stringifyDocument = __commonJS({
       const lines = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
-        const dir2 = doc.directives.toString(doc);
-        if (dir2) {
-          lines.push(dir2);
+        const dir = doc.directives.toString(doc);
+        if (dir) {
+          lines.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
@@ -26202,13 +26202,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar2, onError) {
+      const start = scalar2.offset;
+      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -26220,12 +26220,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar2.source)
+          end2 += scalar2.source.length;
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar2.indent + header.indent;
+      let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
@@ -26303,7 +26303,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
+      const end = start + header.length + scalar2.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -26368,9 +26368,9 @@ var require_resolve_block_scalar = __commonJS({
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
-      const first = split[0];
-      const m = first.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
+      const first2 = split[0];
+      const m = first2.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first2.slice(m[1].length)] : ["", first2];
       const lines = [line0];
       for (let i = 1; i < split.length; i += 2)
         lines.push([split[i], split[i + 1]]);
@@ -26386,8 +26386,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+    function resolveFlowScalar(scalar2, strict, onError) {
+      const { offset, type, source, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
@@ -26406,7 +26406,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -26621,26 +26621,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar;
+      let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar2 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar2 = new Scalar.Scalar(value);
       }
-      scalar.range = range;
-      scalar.source = value;
+      scalar2.range = range;
+      scalar2.source = value;
       if (type)
-        scalar.type = type;
+        scalar2.type = type;
       if (tagName)
-        scalar.tag = tagName;
+        scalar2.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar2.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar2.comment = comment;
+      return scalar2;
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -27112,10 +27112,10 @@ var require_cst_scalar = __commonJS({
         case "|":
         case ">": {
           const he = source.indexOf("\n");
-          const head = source.substring(0, he);
+          const head2 = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent, source: head2 }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -27175,19 +27175,19 @@ var require_cst_scalar = __commonJS({
     }
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
-      const head = source.substring(0, he);
+      const head2 = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header.source = head2;
         token.source = body;
       } else {
         const { offset } = token;
         const indent = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent, source: head2 }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -27484,7 +27484,7 @@ var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
-    function isEmpty2(ch) {
+    function isEmpty(ch) {
       switch (ch) {
         case void 0:
         case " ":
@@ -27562,7 +27562,7 @@ var require_lexer = __commonJS({
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
-          if ((dt === "---" || dt === "...") && isEmpty2(this.buffer[offset + 3]))
+          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
             return -1;
         }
         return offset;
@@ -27661,7 +27661,7 @@ var require_lexer = __commonJS({
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
           const s2 = this.peek(3);
-          if ((s2 === "---" || s2 === "...") && isEmpty2(this.charAt(3))) {
+          if ((s2 === "---" || s2 === "...") && isEmpty(this.charAt(3))) {
             yield* this.pushCount(3);
             this.indentValue = 0;
             this.indentNext = 0;
@@ -27669,7 +27669,7 @@ var require_lexer = __commonJS({
           }
         }
         this.indentValue = yield* this.pushSpaces(false);
-        if (this.indentNext > this.indentValue && !isEmpty2(this.charAt(1)))
+        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
           this.indentNext = this.indentValue;
         return yield* this.parseBlockStart();
       }
@@ -27677,7 +27677,7 @@ var require_lexer = __commonJS({
         const [ch0, ch1] = this.peek(2);
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
-        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty2(ch1)) {
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
           const n2 = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
           this.indentValue += n2;
@@ -27741,7 +27741,7 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty2(line[3])) {
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
           const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
@@ -27783,7 +27783,7 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case ":": {
             const next = this.charAt(1);
-            if (this.flowKey || isEmpty2(next) || next === ",") {
+            if (this.flowKey || isEmpty(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -27846,7 +27846,7 @@ var require_lexer = __commonJS({
           else if (ch !== "-")
             break;
         }
-        return yield* this.pushUntil((ch) => isEmpty2(ch) || ch === "#");
+        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
@@ -27928,10 +27928,10 @@ var require_lexer = __commonJS({
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
             const next = this.buffer[i + 1];
-            if (isEmpty2(next) || inFlow && flowIndicatorChars.has(next))
+            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i;
-          } else if (isEmpty2(ch)) {
+          } else if (isEmpty(ch)) {
             let next = this.buffer[i + 1];
             if (ch === "\r") {
               if (next === "\n") {
@@ -27998,7 +27998,7 @@ var require_lexer = __commonJS({
             case ":": {
               const inFlow = this.flowLevel > 0;
               const ch1 = this.charAt(1);
-              if (isEmpty2(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+              if (isEmpty(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
                 if (!inFlow)
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
@@ -28017,7 +28017,7 @@ var require_lexer = __commonJS({
         if (this.charAt(1) === "<") {
           let i = this.pos + 2;
           let ch = this.buffer[i];
-          while (!isEmpty2(ch) && ch !== ">")
+          while (!isEmpty(ch) && ch !== ">")
             ch = this.buffer[++i];
           return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
         } else {
@@ -28468,37 +28468,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep5;
-          if (scalar.end) {
-            sep5 = scalar.end;
+          if (scalar2.end) {
+            sep5 = scalar2.end;
             sep5.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar2.end;
           } else
             sep5 = [this.sourceToken];
           const map = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            offset: scalar2.offset,
+            indent: scalar2.indent,
+            items: [{ start, key: scalar2, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar2);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar2) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar2.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar2.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -29190,7 +29190,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str2(strs, ...args) {
+    function str3(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -29201,7 +29201,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str2;
+    exports.str = str3;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -29244,7 +29244,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str2`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str3`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -30206,22 +30206,22 @@ var require_util9 = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str2) {
-      return unescapeJsonPointer(decodeURIComponent(str2));
+    function unescapeFragment(str3) {
+      return unescapeJsonPointer(decodeURIComponent(str3));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str2) {
-      return encodeURIComponent(escapeJsonPointer(str2));
+    function escapeFragment(str3) {
+      return encodeURIComponent(escapeJsonPointer(str3));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str2) {
-      if (typeof str2 == "number")
-        return `${str2}`;
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str3) {
+      if (typeof str3 == "number")
+        return `${str3}`;
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str2) {
-      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str3) {
+      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -31246,8 +31246,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str2) {
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str3) {
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -31366,26 +31366,26 @@ var require_resolve = __commonJS({
         addAnchor.call(this, sch.$anchor);
         addAnchor.call(this, sch.$dynamicAnchor);
         baseIds[jsonPtr] = innerBaseId;
-        function addRef(ref) {
+        function addRef(ref2) {
           const _resolve = this.opts.uriResolver.resolve;
-          ref = normalizeId(innerBaseId ? _resolve(innerBaseId, ref) : ref);
-          if (schemaRefs.has(ref))
-            throw ambiguos(ref);
-          schemaRefs.add(ref);
-          let schOrRef = this.refs[ref];
+          ref2 = normalizeId(innerBaseId ? _resolve(innerBaseId, ref2) : ref2);
+          if (schemaRefs.has(ref2))
+            throw ambiguos(ref2);
+          schemaRefs.add(ref2);
+          let schOrRef = this.refs[ref2];
           if (typeof schOrRef == "string")
             schOrRef = this.refs[schOrRef];
           if (typeof schOrRef == "object") {
-            checkAmbiguosRef(sch, schOrRef.schema, ref);
-          } else if (ref !== normalizeId(fullPath)) {
-            if (ref[0] === "#") {
-              checkAmbiguosRef(sch, localRefs[ref], ref);
-              localRefs[ref] = sch;
+            checkAmbiguosRef(sch, schOrRef.schema, ref2);
+          } else if (ref2 !== normalizeId(fullPath)) {
+            if (ref2[0] === "#") {
+              checkAmbiguosRef(sch, localRefs[ref2], ref2);
+              localRefs[ref2] = sch;
             } else {
-              this.refs[ref] = fullPath;
+              this.refs[ref2] = fullPath;
             }
           }
-          return ref;
+          return ref2;
         }
         function addAnchor(anchor) {
           if (typeof anchor == "string") {
@@ -31396,12 +31396,12 @@ var require_resolve = __commonJS({
         }
       });
       return localRefs;
-      function checkAmbiguosRef(sch1, sch2, ref) {
+      function checkAmbiguosRef(sch1, sch2, ref2) {
         if (sch2 !== void 0 && !equal(sch1, sch2))
-          throw ambiguos(ref);
+          throw ambiguos(ref2);
       }
-      function ambiguos(ref) {
-        return new Error(`reference "${ref}" resolves to more than one schema`);
+      function ambiguos(ref2) {
+        return new Error(`reference "${ref2}" resolves to more than one schema`);
       }
     }
     exports.getSchemaRefs = getSchemaRefs;
@@ -31939,9 +31939,9 @@ var require_ref_error = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var resolve_1 = require_resolve();
     var MissingRefError = class extends Error {
-      constructor(resolver, baseId, ref, msg) {
-        super(msg || `can't resolve reference ${ref} from id ${baseId}`);
-        this.missingRef = (0, resolve_1.resolveUrl)(resolver, baseId, ref);
+      constructor(resolver, baseId, ref2, msg) {
+        super(msg || `can't resolve reference ${ref2} from id ${baseId}`);
+        this.missingRef = (0, resolve_1.resolveUrl)(resolver, baseId, ref2);
         this.missingSchema = (0, resolve_1.normalizeId)((0, resolve_1.getFullPath)(resolver, this.missingRef));
       }
     };
@@ -32067,22 +32067,22 @@ var require_compile = __commonJS({
       }
     }
     exports.compileSchema = compileSchema;
-    function resolveRef(root, baseId, ref) {
+    function resolveRef(root, baseId, ref2) {
       var _a;
-      ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
-      const schOrFunc = root.refs[ref];
+      ref2 = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref2);
+      const schOrFunc = root.refs[ref2];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve17.call(this, root, ref);
+      let _sch = resolve20.call(this, root, ref2);
       if (_sch === void 0) {
-        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
+        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref2];
         const { schemaId } = this.opts;
         if (schema)
           _sch = new SchemaEnv({ schema, schemaId, root, baseId });
       }
       if (_sch === void 0)
         return;
-      return root.refs[ref] = inlineOrCompile.call(this, _sch);
+      return root.refs[ref2] = inlineOrCompile.call(this, _sch);
     }
     exports.resolveRef = resolveRef;
     function inlineOrCompile(sch) {
@@ -32100,14 +32100,14 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve17(root, ref) {
+    function resolve20(root, ref2) {
       let sch;
-      while (typeof (sch = this.refs[ref]) == "string")
-        ref = sch;
-      return sch || this.schemas[ref] || resolveSchema.call(this, root, ref);
+      while (typeof (sch = this.refs[ref2]) == "string")
+        ref2 = sch;
+      return sch || this.schemas[ref2] || resolveSchema.call(this, root, ref2);
     }
-    function resolveSchema(root, ref) {
-      const p = this.opts.uriResolver.parse(ref);
+    function resolveSchema(root, ref2) {
+      const p = this.opts.uriResolver.parse(ref2);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
       let baseId = (0, resolve_1.getFullPath)(this.opts.uriResolver, root.baseId, void 0);
       if (Object.keys(root.schema).length > 0 && refPath === baseId) {
@@ -32125,7 +32125,7 @@ var require_compile = __commonJS({
         return;
       if (!schOrRef.validate)
         compileSchema.call(this, schOrRef);
-      if (id === (0, resolve_1.normalizeId)(ref)) {
+      if (id === (0, resolve_1.normalizeId)(ref2)) {
         const { schema } = schOrRef;
         const { schemaId } = this.opts;
         const schId = schema[schemaId];
@@ -32279,9 +32279,9 @@ var require_utils3 = __commonJS({
         }
       }
       if (bestLength < 2) return hextets.join(":");
-      const head = hextets.slice(0, bestStart).join(":");
+      const head2 = hextets.slice(0, bestStart).join(":");
       const tail = hextets.slice(bestStart + bestLength).join(":");
-      return head + "::" + tail;
+      return head2 + "::" + tail;
     }
     function normalizeIPv6Address(input) {
       const compression = input.indexOf("::");
@@ -32344,10 +32344,10 @@ var require_utils3 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str2, token) {
+    function findToken(str3, token) {
       let ind = 0;
-      for (let i = 0; i < str2.length; i++) {
-        if (str2[i] === token) ind++;
+      for (let i = 0; i < str3.length; i++) {
+        if (str3[i] === token) ind++;
       }
       return ind;
     }
@@ -32964,7 +32964,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve17(baseURI, relativeURI, options) {
+    function resolve20(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33000,50 +33000,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative9, options, skipNormalization) {
+    function resolveComponent(base, relative8, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse2(serialize(base, options), options);
-        relative9 = parse2(serialize(relative9, options), options);
+        relative8 = parse2(serialize(relative8, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative9.scheme) {
-        target.scheme = relative9.scheme;
-        target.userinfo = relative9.userinfo;
-        target.host = relative9.host;
-        target.port = relative9.port;
-        target.path = removeDotSegments(relative9.path || "");
-        target.query = relative9.query;
+      if (!options.tolerant && relative8.scheme) {
+        target.scheme = relative8.scheme;
+        target.userinfo = relative8.userinfo;
+        target.host = relative8.host;
+        target.port = relative8.port;
+        target.path = removeDotSegments(relative8.path || "");
+        target.query = relative8.query;
       } else {
-        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
-          target.userinfo = relative9.userinfo;
-          target.host = relative9.host;
-          target.port = relative9.port;
-          target.path = removeDotSegments(relative9.path || "");
-          target.query = relative9.query;
+        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
+          target.userinfo = relative8.userinfo;
+          target.host = relative8.host;
+          target.port = relative8.port;
+          target.path = removeDotSegments(relative8.path || "");
+          target.query = relative8.query;
         } else {
-          if (!relative9.path) {
+          if (!relative8.path) {
             target.path = base.path;
-            if (relative9.query !== void 0) {
-              target.query = relative9.query;
+            if (relative8.query !== void 0) {
+              target.query = relative8.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative9.path[0] === "/") {
-              target.path = removeDotSegments(relative9.path);
+            if (relative8.path[0] === "/") {
+              target.path = removeDotSegments(relative8.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative9.path;
+                target.path = "/" + relative8.path;
               } else if (!base.path) {
-                target.path = relative9.path;
+                target.path = relative8.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative9.query;
+            target.query = relative8.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -33051,7 +33051,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative9.fragment;
+      target.fragment = relative8.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -33355,7 +33355,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve17,
+      resolve: resolve20,
       resolveComponent,
       equal,
       serialize,
@@ -33417,7 +33417,7 @@ var require_core = __commonJS({
     var util_1 = require_util9();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
+    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -33578,26 +33578,26 @@ var require_core = __commonJS({
             return _compileAsync.call(this, sch);
           }
         }
-        function checkLoaded({ missingSchema: ref, missingRef }) {
-          if (this.refs[ref]) {
-            throw new Error(`AnySchema ${ref} is loaded but ${missingRef} cannot be resolved`);
+        function checkLoaded({ missingSchema: ref2, missingRef }) {
+          if (this.refs[ref2]) {
+            throw new Error(`AnySchema ${ref2} is loaded but ${missingRef} cannot be resolved`);
           }
         }
-        async function loadMissingSchema(ref) {
-          const _schema = await _loadSchema.call(this, ref);
-          if (!this.refs[ref])
+        async function loadMissingSchema(ref2) {
+          const _schema = await _loadSchema.call(this, ref2);
+          if (!this.refs[ref2])
             await loadMetaSchema.call(this, _schema.$schema);
-          if (!this.refs[ref])
-            this.addSchema(_schema, ref, meta);
+          if (!this.refs[ref2])
+            this.addSchema(_schema, ref2, meta);
         }
-        async function _loadSchema(ref) {
-          const p = this._loading[ref];
+        async function _loadSchema(ref2) {
+          const p = this._loading[ref2];
           if (p)
             return p;
           try {
-            return await (this._loading[ref] = loadSchema(ref));
+            return await (this._loading[ref2] = loadSchema(ref2));
           } finally {
-            delete this._loading[ref];
+            delete this._loading[ref2];
           }
         }
       }
@@ -34212,16 +34212,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str2) {
-      const len = str2.length;
+    function ucs2length(str3) {
+      const len = str3.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str2.charCodeAt(pos++);
+        value = str3.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str2.charCodeAt(pos);
+          value = str3.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -35756,12 +35756,12 @@ var require_discriminator = __commonJS({
           for (let i = 0; i < oneOf.length; i++) {
             let sch = oneOf[i];
             if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
-              const ref = sch.$ref;
-              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
+              const ref2 = sch.$ref;
+              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref2);
               if (sch instanceof compile_1.SchemaEnv)
                 sch = sch.schema;
               if (sch === void 0)
-                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
+                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref2);
             }
             const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
             if (typeof propSch != "object") {
@@ -36072,13 +36072,13 @@ var Command = class {
     let cmdStr = CMD_STRING + this.command;
     if (this.properties && Object.keys(this.properties).length > 0) {
       cmdStr += " ";
-      let first = true;
+      let first2 = true;
       for (const key2 in this.properties) {
         if (this.properties.hasOwnProperty(key2)) {
           const val2 = this.properties[key2];
           if (val2) {
-            if (first) {
-              first = false;
+            if (first2) {
+              first2 = false;
             } else {
               cmdStr += ",";
             }
@@ -36189,11 +36189,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve17) {
-      resolve17(value);
+    return value instanceof P ? value : new P(function(resolve20) {
+      resolve20(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve20, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36209,7 +36209,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36528,11 +36528,11 @@ function info(message) {
 
 // src/integrations/action.ts
 import { writeFileSync as writeFileSync2, mkdirSync } from "node:fs";
-import { dirname as dirname15, resolve as resolve16 } from "node:path";
+import { dirname as dirname16, resolve as resolve19 } from "node:path";
 
 // src/discover/unmatched.ts
 import { statSync as statSync3 } from "node:fs";
-import { relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+import { relative as relative3, resolve as resolve5, sep as sep3 } from "node:path";
 
 // node_modules/tinyglobby/dist/index.mjs
 import { readdir as readdir2, readdirSync, realpath, realpathSync, stat as stat2, statSync } from "fs";
@@ -37304,436 +37304,1866 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative9] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative9) : [];
+  const [crawler, relative8] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative8) : [];
 }
 
 // src/discover/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { readFileSync, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
-import { join, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
-var PathNotFoundError = class extends Error {
-  constructor(path) {
-    super(`No such file or directory: ${path}`);
-    this.path = path;
-  }
-  path;
-};
-var SKIPPED_FOLDERS = /* @__PURE__ */ new Set([".git", "node_modules", ".terraform", ".terragrunt-cache", ".venv", ".idea", ".vscode"]);
-function fileKind(path) {
-  const lower2 = path.toLowerCase();
-  if (lower2.endsWith(".bicep") || lower2.endsWith(".bicepparam")) return "bicep";
-  if (lower2.endsWith(".tf") || lower2.endsWith(".tf.json") || lower2.endsWith(".tfvars") || lower2.endsWith(".tfvars.json")) return "terraform";
-  if (lower2.endsWith(".json") || lower2.endsWith(".jsonc")) return "json";
-  return void 0;
-}
-async function discover(paths, options) {
-  const found = /* @__PURE__ */ new Map();
-  const configured = (0, import_ignore.default)().add(options.ignore ?? []);
-  const ignoredByConfig = (abs) => {
-    const rel = relative2(options.cwd, abs).split(sep2).join("/");
-    return rel !== "" && !rel.startsWith("..") && configured.ignores(rel);
-  };
-  for (const arg of paths.length > 0 ? paths : ["."]) {
-    if (isDynamicPattern(arg)) {
-      const matches = await globFiles(arg, options.cwd);
-      for (const m of matches.sort()) {
-        const kind = fileKind(m);
-        if (kind && !ignoredByConfig(m)) found.set(resolve3(m), kind);
-      }
-      continue;
-    }
-    const abs = resolve3(options.cwd, arg);
-    let stat3;
-    try {
-      stat3 = statSync2(abs);
-    } catch {
-      throw new PathNotFoundError(arg);
-    }
-    if (stat3.isDirectory()) walk(abs, [], found, ignoredByConfig);
-    else {
-      const kind = fileKind(abs);
-      if (kind) found.set(abs, kind);
-    }
-  }
-  return [...found].map(([path, kind]) => ({ path, kind })).sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
-}
-function globFiles(pattern, cwd) {
-  return glob(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
-}
-function readGitIgnore(dir2) {
-  try {
-    return { base: dir2, rules: (0, import_ignore.default)().add(readFileSync(join(dir2, ".gitignore"), "utf8")) };
-  } catch {
-    return void 0;
-  }
-}
-function isIgnored(abs, isDir, layers) {
-  for (const layer of layers) {
-    const rel = relative2(layer.base, abs).split(sep2).join("/") + (isDir ? "/" : "");
-    if (layer.rules.ignores(rel)) return true;
-  }
-  return false;
-}
-function walk(dir2, inherited, found, ignoredByConfig) {
-  const own = readGitIgnore(dir2);
-  const layers = own ? [...inherited, own] : inherited;
-  let entries;
-  try {
-    entries = readdirSync2(dir2, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  entries.sort((a, b2) => a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0);
-  for (const entry of entries) {
-    const abs = join(dir2, entry.name);
-    if (entry.isDirectory()) {
-      if (SKIPPED_FOLDERS.has(entry.name) || isIgnored(abs, true, layers) || ignoredByConfig(abs)) continue;
-      walk(abs, layers, found, ignoredByConfig);
-    } else if (entry.isFile()) {
-      const kind = fileKind(entry.name);
-      if (kind && !isIgnored(abs, false, layers) && !ignoredByConfig(abs)) found.set(abs, kind);
-    }
-  }
+import { readFileSync as readFileSync2, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
+import { join as join2, relative as relative2, resolve as resolve4, sep as sep2 } from "node:path";
+
+// src/discover/script-files.ts
+import { closeSync, openSync, readSync } from "node:fs";
+
+// src/lower/scripts/script.ts
+import { readFileSync } from "node:fs";
+import { extname } from "node:path";
+
+// src/util/arrays.ts
+function appendAll(target, items) {
+  for (const item of items) target.push(item);
+  return target;
 }
 
-// src/discover/unmatched.ts
-async function unmatchedPaths(paths, linted, cwd) {
-  const lintedSet = new Set(linted.map((f) => resolve4(f)));
-  const out = [];
-  for (const arg of paths) {
-    if (isDynamicPattern(arg)) {
-      const matches = await globFiles(arg, cwd);
-      if (!matches.some((m) => lintedSet.has(resolve4(m)))) out.push(arg);
+// src/syntax/powershell/parser.ts
+var MAX_DEPTH = 200;
+var KEYWORDS = /* @__PURE__ */ new Set(["if", "foreach", "for", "while", "do", "switch", "try", "function", "filter", "param", "trap", "return", "throw", "exit", "break", "continue", "class", "enum", "using", "begin", "process", "end", "workflow", "configuration"]);
+function isBlank(c) {
+  return c === " " || c === "	" || c === " " || c === "\f" || c === "\v";
+}
+function isNewline(c) {
+  return c === "\n" || c === "\r";
+}
+function endsBareword(c) {
+  return c === "" || isBlank(c) || isNewline(c) || c === ";" || c === "|" || c === ")" || c === "}" || c === "(" || c === "{" || c === "," || c === "&" || c === ">" || c === "<";
+}
+function parsePowerShell(text, stats = { steps: 0 }) {
+  const p = new PowerShellParser(text, stats);
+  const params = p.parseScriptParams();
+  const statements = p.parseBlock(false);
+  const ast = { statements, comments: p.comments };
+  if (params) ast.params = params;
+  return ast;
+}
+var PowerShellParser = class {
+  constructor(text, stats) {
+    this.text = text;
+    this.stats = stats;
+  }
+  text;
+  stats;
+  pos = 0;
+  comments = [];
+  depth = 0;
+  peek(offset = 0) {
+    this.stats.steps++;
+    return this.text[this.pos + offset] ?? "";
+  }
+  /** Blanks, comments and backtick line continuations; not line breaks. */
+  skipBlanks() {
+    for (; ; ) {
+      const c = this.peek();
+      if (isBlank(c)) this.pos++;
+      else if (c === "`" && isNewline(this.peek(1))) {
+        this.pos += this.peek(1) === "\r" && this.peek(2) === "\n" ? 3 : 2;
+      } else if (c === "#") this.lineComment();
+      else if (c === "<" && this.peek(1) === "#") this.blockComment();
+      else return;
+    }
+  }
+  lineComment() {
+    const start = this.pos;
+    while (this.pos < this.text.length && !isNewline(this.text[this.pos])) this.pos++;
+    this.comments.push({ start, end: this.pos });
+  }
+  blockComment() {
+    const start = this.pos;
+    const close = this.text.indexOf("#>", this.pos + 2);
+    this.pos = close < 0 ? this.text.length : close + 2;
+    this.comments.push({ start, end: this.pos });
+  }
+  skipSeparators() {
+    for (; ; ) {
+      this.skipBlanks();
+      const c = this.peek();
+      if (isNewline(c) || c === ";") this.pos++;
+      else return;
+    }
+  }
+  /** Blanks and line breaks (inside parentheses, where a line break does not end anything). */
+  skipAllSpace() {
+    for (; ; ) {
+      this.skipBlanks();
+      if (isNewline(this.peek())) this.pos++;
+      else return;
+    }
+  }
+  keywordAt() {
+    const m = /^[A-Za-z]+/.exec(this.text.slice(this.pos, this.pos + 16));
+    if (!m) return void 0;
+    const next = this.text[this.pos + m[0].length] ?? "";
+    if (next !== "" && !isBlank(next) && !isNewline(next) && next !== "(" && next !== "{" && next !== ";") return void 0;
+    const word = m[0].toLowerCase();
+    return KEYWORDS.has(word) || word === "elseif" || word === "else" || word === "catch" || word === "finally" || word === "until" ? word : void 0;
+  }
+  // ---- script structure ------------------------------------------------------------------------
+  /** `[CmdletBinding()] param(...)` at the top of the script. */
+  parseScriptParams() {
+    const saved = this.pos;
+    this.skipSeparators();
+    while (this.peek() === "[") {
+      this.skipBalanced("[", "]");
+      this.skipSeparators();
+    }
+    if (this.keywordAt() !== "param") {
+      this.pos = saved;
+      return void 0;
+    }
+    this.pos += 5;
+    this.skipAllSpace();
+    return this.paramList();
+  }
+  /** The inside of `param(...)` (the parser is at `(`). */
+  paramList() {
+    const out = [];
+    if (this.peek() !== "(") return out;
+    this.pos++;
+    for (; ; ) {
+      this.skipAllSpace();
+      const c = this.peek();
+      if (c === "" || c === ")") break;
+      if (c === ",") {
+        this.pos++;
+        continue;
+      }
+      if (c === "[") {
+        this.skipBalanced("[", "]");
+        continue;
+      }
+      if (c === "$") {
+        const start = this.pos;
+        const v = this.readVariable(false);
+        this.skipAllSpace();
+        const entry = { name: v.name, written: v.written, span: { start, end: this.pos } };
+        if (this.peek() === "=") {
+          this.pos++;
+          this.skipAllSpace();
+          entry.default = this.readExpressionWord();
+          entry.span.end = this.pos;
+        }
+        out.push(entry);
+        continue;
+      }
+      this.readArgument();
+    }
+    if (this.peek() === ")") this.pos++;
+    return out;
+  }
+  /** Statements until `}` (when `inBraces`) or the end. The `}` is not consumed. */
+  parseBlock(inBraces) {
+    const out = [];
+    for (; ; ) {
+      this.skipSeparators();
+      const c = this.peek();
+      if (c === "") return out;
+      if (c === "}") {
+        if (inBraces) return out;
+        this.pos++;
+        continue;
+      }
+      if (c === ")") {
+        if (this.depth > 0 && inBraces) return out;
+        this.pos++;
+        continue;
+      }
+      const before = this.pos;
+      const stmt = this.parseStatement();
+      if (stmt) out.push(stmt);
+      if (this.pos === before) this.pos++;
+    }
+  }
+  /** `{ ... }` from the opening brace: its statements. */
+  braceBlock() {
+    this.skipAllSpace();
+    if (this.peek() !== "{") return [];
+    this.pos++;
+    this.depth++;
+    try {
+      const body = this.depth > MAX_DEPTH ? (this.skipBalanced("{", "}", true), []) : this.parseBlock(true);
+      if (this.peek() === "}") this.pos++;
+      return body;
+    } finally {
+      this.depth--;
+    }
+  }
+  /** `( ... )` from the opening parenthesis: its statements (a condition, a subexpression). */
+  parenStatements() {
+    if (this.peek() !== "(") return [];
+    this.pos++;
+    this.depth++;
+    try {
+      if (this.depth > MAX_DEPTH) {
+        this.skipBalanced("(", ")", true);
+        return [];
+      }
+      const out = [];
+      for (; ; ) {
+        this.skipAllSpace();
+        const c = this.peek();
+        if (c === "" || c === ")") break;
+        if (c === ";") {
+          this.pos++;
+          continue;
+        }
+        const before = this.pos;
+        const s2 = this.parseStatement(true);
+        if (s2) out.push(s2);
+        if (this.pos === before) this.pos++;
+      }
+      if (this.peek() === ")") this.pos++;
+      return out;
+    } finally {
+      this.depth--;
+    }
+  }
+  parseStatement(inParens = false) {
+    this.skipBlanks();
+    const start = this.pos;
+    const keyword = this.keywordAt();
+    if (keyword) {
+      const s2 = this.parseKeyword(keyword, start);
+      if (s2 !== null) return s2;
+    }
+    let p = this.pos;
+    while (this.text[p] === "[") {
+      const close = this.text.indexOf("]", p);
+      if (close < 0) break;
+      p = close + 1;
+      while (isBlank(this.text[p] ?? "")) p++;
+    }
+    if (this.text[p] === "$") {
+      const saved = this.pos;
+      this.pos = p;
+      const v = this.readVariable(false);
+      this.skipBlanks();
+      const op = /^([+\-*/%]?=)(?!=)/.exec(this.text.slice(this.pos, this.pos + 3));
+      if (op && !v.members && !v.splat) {
+        this.pos += op[1].length;
+        this.skipAllSpace();
+        const valueStart = this.pos;
+        const rhs = this.parsePipelineStatement(inParens);
+        const value = rhs ? this.statementAsWord(rhs, valueStart) : void 0;
+        const assign = { name: v.name, written: v.written, start, end: this.pos };
+        if (value) assign.value = value;
+        if (op[1] !== "=") {
+          assign.append = true;
+        }
+        return { kind: "assign", assigns: [assign], start, end: this.pos };
+      }
+      this.pos = saved;
+    }
+    return this.parsePipelineStatement(inParens);
+  }
+  /** The value of an assignment's right-hand side: an expression's word, or the output of a command. */
+  statementAsWord(stmt, start) {
+    if (stmt.kind === "command" && stmt.words.length === 1 && stmt.expression) return stmt.words[0];
+    return { parts: [{ kind: "substitution", body: [stmt], quoted: false, start, end: stmt.end }], start, end: stmt.end };
+  }
+  /** null: the word is not used as a keyword here. */
+  parseKeyword(keyword, start) {
+    switch (keyword) {
+      case "if": {
+        this.pos += 2;
+        const conditions = [];
+        const arms = [];
+        let exhaustive = false;
+        this.skipAllSpace();
+        appendAll(conditions, this.parenStatements());
+        arms.push(this.braceBlock());
+        for (; ; ) {
+          const save = this.pos;
+          this.skipAllSpace();
+          const k = this.keywordAt();
+          if (k === "elseif") {
+            this.pos += 6;
+            this.skipAllSpace();
+            appendAll(conditions, this.parenStatements());
+            arms.push(this.braceBlock());
+            continue;
+          }
+          if (k === "else") {
+            this.pos += 4;
+            arms.push(this.braceBlock());
+            exhaustive = true;
+            break;
+          }
+          this.pos = save;
+          break;
+        }
+        return { kind: "branch", conditions, arms, exhaustive, start, end: this.pos };
+      }
+      case "foreach": {
+        this.pos += 7;
+        this.skipAllSpace();
+        if (this.peek() !== "(") return null;
+        this.pos++;
+        this.skipAllSpace();
+        let variable;
+        if (this.peek() === "$") variable = this.readVariable(false).name;
+        this.skipAllSpace();
+        let items;
+        if (/^in\b/i.test(this.text.slice(this.pos, this.pos + 3))) {
+          this.pos += 2;
+          this.skipAllSpace();
+          items = this.literalList();
+        }
+        this.skipBalanced("(", ")", true);
+        const body = this.braceBlock();
+        const loop = { kind: "for", body, start, end: this.pos };
+        if (variable) loop.variable = variable;
+        if (items) loop.items = items;
+        return loop;
+      }
+      case "for":
+      case "while": {
+        this.pos += keyword.length;
+        this.skipAllSpace();
+        const conditions = keyword === "while" ? this.parenStatements() : (this.skipBalanced("(", ")"), []);
+        const body = this.braceBlock();
+        return { kind: "while", conditions, body, readVariables: [], start, end: this.pos };
+      }
+      case "do": {
+        this.pos += 2;
+        const body = this.braceBlock();
+        this.skipAllSpace();
+        const k = this.keywordAt();
+        let conditions = [];
+        if (k === "while" || k === "until") {
+          this.pos += k.length;
+          this.skipAllSpace();
+          conditions = this.parenStatements();
+        }
+        return { kind: "while", conditions, body, readVariables: [], start, end: this.pos };
+      }
+      case "switch": {
+        this.pos += 6;
+        this.skipBlanks();
+        while (this.peek() === "-") this.readArgument();
+        this.skipAllSpace();
+        const conditions = this.parenStatements();
+        this.skipAllSpace();
+        const arms = [];
+        let exhaustive = false;
+        if (this.peek() === "{") {
+          this.pos++;
+          for (; ; ) {
+            this.skipSeparators();
+            const c = this.peek();
+            if (c === "" || c === "}") break;
+            if (/^default\b/i.test(this.text.slice(this.pos, this.pos + 8))) {
+              exhaustive = true;
+              this.pos += 7;
+            } else this.readArgument();
+            this.skipAllSpace();
+            if (this.peek() === "{") arms.push(this.braceBlock());
+          }
+          if (this.peek() === "}") this.pos++;
+        }
+        return { kind: "branch", conditions, arms, exhaustive, start, end: this.pos };
+      }
+      case "try": {
+        this.pos += 3;
+        const body = this.braceBlock();
+        const arms = [];
+        const after = [];
+        for (; ; ) {
+          const save = this.pos;
+          this.skipAllSpace();
+          const k = this.keywordAt();
+          if (k === "catch") {
+            this.pos += 5;
+            this.skipBlanks();
+            while (this.peek() === "[" || this.peek() === ",") {
+              if (this.peek() === ",") this.pos++;
+              else this.skipBalanced("[", "]");
+              this.skipBlanks();
+            }
+            arms.push(this.braceBlock());
+            continue;
+          }
+          if (k === "finally") {
+            this.pos += 7;
+            appendAll(after, this.braceBlock());
+            continue;
+          }
+          this.pos = save;
+          break;
+        }
+        const branch = { kind: "branch", conditions: [], arms, exhaustive: false, start, end: this.pos };
+        return { kind: "group", body: [...body, branch, ...after], subshell: false, start, end: this.pos };
+      }
+      case "function":
+      case "filter":
+      case "workflow": {
+        this.pos += keyword.length;
+        this.skipBlanks();
+        const m = /^[^\s({]+/.exec(this.text.slice(this.pos, this.pos + 256));
+        const name = (m?.[0] ?? "").toLowerCase();
+        this.pos += m?.[0].length ?? 0;
+        this.skipAllSpace();
+        let params;
+        if (this.peek() === "(") params = this.paramList();
+        this.skipAllSpace();
+        if (this.peek() !== "{") return { kind: "opaque", start, end: this.pos };
+        this.pos++;
+        this.depth++;
+        try {
+          this.skipSeparators();
+          while (this.peek() === "[") {
+            this.skipBalanced("[", "]");
+            this.skipSeparators();
+          }
+          if (this.keywordAt() === "param") {
+            this.pos += 5;
+            this.skipAllSpace();
+            params = this.paramList();
+          }
+          const body = this.parseBlock(true);
+          if (this.peek() === "}") this.pos++;
+          const def2 = { kind: "function", name, body, start, end: this.pos };
+          if (params) def2.params = params.map((x) => x.default ? { name: x.name, default: x.default } : { name: x.name });
+          return def2;
+        } finally {
+          this.depth--;
+        }
+      }
+      case "param": {
+        this.pos += 5;
+        this.skipAllSpace();
+        this.paramList();
+        return { kind: "opaque", start, end: this.pos };
+      }
+      case "begin":
+      case "process":
+      case "end": {
+        const save = this.pos;
+        this.pos += keyword.length;
+        this.skipAllSpace();
+        if (this.peek() !== "{") {
+          this.pos = save;
+          return null;
+        }
+        return { kind: "group", body: this.braceBlock(), subshell: false, start, end: this.pos };
+      }
+      case "class":
+      case "enum":
+      case "trap":
+      case "configuration": {
+        this.pos += keyword.length;
+        while (this.pos < this.text.length && this.peek() !== "{" && !isNewline(this.peek())) this.pos++;
+        if (this.peek() === "{") this.skipBalanced("{", "}", true);
+        return { kind: "opaque", start, end: this.pos };
+      }
+      case "return":
+      case "throw":
+      case "exit":
+        this.pos += keyword.length;
+        return this.parsePipelineStatement(false) ?? { kind: "opaque", start, end: this.pos };
+      case "break":
+      case "continue":
+      case "using":
+        this.skipLine();
+        return { kind: "opaque", start, end: this.pos };
+      default:
+        return null;
+    }
+  }
+  skipLine() {
+    while (this.pos < this.text.length && !isNewline(this.peek()) && this.peek() !== ";" && this.peek() !== "}") this.pos++;
+  }
+  /** `'a', 'b'` or `@('a', 'b')`: the literal items of a foreach; undefined for anything else. */
+  literalList() {
+    const start = this.pos;
+    let inner = false;
+    if (this.peek() === "@" && this.peek(1) === "(") {
+      this.pos += 2;
+      inner = true;
+    }
+    const items = [];
+    for (; ; ) {
+      this.skipAllSpace();
+      const c = this.peek();
+      if (c === "'" || c === '"') {
+        const w = this.readArgument();
+        if (w.parts.some((p) => p.kind !== "text")) {
+          this.pos = start;
+          return void 0;
+        }
+        items.push(w);
+        this.skipAllSpace();
+        if (this.peek() === ",") {
+          this.pos++;
+          continue;
+        }
+        if (inner && this.peek() === ")") this.pos++;
+        this.skipAllSpace();
+        if (this.peek() === ")") return items;
+      }
+      this.pos = start;
+      return void 0;
+    }
+  }
+  // ---- pipelines and commands ------------------------------------------------------------------
+  parsePipelineStatement(inParens) {
+    const first2 = this.parsePipeline(inParens);
+    if (!first2) return void 0;
+    const items = [first2];
+    for (; ; ) {
+      this.skipBlanks();
+      if (this.peek() === "&" && this.peek(1) === "&" || this.peek() === "|" && this.peek(1) === "|") {
+        this.pos += 2;
+        this.skipAllSpace();
+        const next = this.parsePipeline(inParens);
+        if (next) items.push(next);
+        continue;
+      }
+      break;
+    }
+    return items.length === 1 ? first2 : { kind: "andor", items, start: first2.start, end: items[items.length - 1].end };
+  }
+  parsePipeline(inParens) {
+    const stages = [];
+    const blocks = [];
+    const start = this.pos;
+    for (; ; ) {
+      const stage = this.parseCommand(inParens, blocks);
+      if (stage) stages.push(stage);
+      this.skipBlanks();
+      if (this.peek() === "|" && this.peek(1) !== "|") {
+        this.pos++;
+        this.skipAllSpace();
+        continue;
+      }
+      break;
+    }
+    if (stages.length === 0) return void 0;
+    let stmt = stages.length === 1 ? stages[0] : { kind: "pipeline", stages, start, end: stages[stages.length - 1].end };
+    if (blocks.length > 0) {
+      const loops = blocks.map((b2) => ({ kind: "for", variable: "_", body: b2.body, start: b2.span.start, end: b2.span.end }));
+      stmt = { kind: "group", body: [stmt, ...loops], subshell: false, start, end: this.pos };
+    }
+    return stmt;
+  }
+  /** One pipeline stage: a command with arguments, or an expression. */
+  parseCommand(inParens, blocks) {
+    this.skipBlanks();
+    const start = this.pos;
+    const c = this.peek();
+    if (c === "" || isNewline(c) || c === ";" || c === "}" || c === ")" || c === "|") return void 0;
+    const words = [];
+    const expression = c === "$" || c === "'" || c === '"' || c === "(" || c === "@" || c === "[" || /[0-9]/.test(c) || c === "-" && /[0-9]/.test(this.peek(1));
+    if (c === "&" || c === "." && isBlank(this.peek(1))) {
+      this.pos++;
+      this.skipBlanks();
+    }
+    let opaque = false;
+    for (; ; ) {
+      this.skipBlanks();
+      const d = this.peek();
+      if (d === "" || d === ";" || d === "}" || d === "|") break;
+      if (isNewline(d)) {
+        if (!inParens) break;
+        this.pos++;
+        continue;
+      }
+      if (d === ")") break;
+      if (d === ",") {
+        this.pos++;
+        continue;
+      }
+      if (d === "{") {
+        const s2 = this.pos;
+        const body = this.braceBlock();
+        blocks.push({ body, span: { start: s2, end: this.pos } });
+        continue;
+      }
+      if (d === ">" || /[0-9*]/.test(d) && this.peek(1) === ">") {
+        while (/[0-9*>&]/.test(this.peek())) this.pos++;
+        this.skipBlanks();
+        if (this.peek() && !endsBareword(this.peek())) this.readArgument();
+        continue;
+      }
+      if (expression && words.length > 0 && (d === "-" || d === "+" || d === "*" || d === "/" || d === "%" || d === "=" || d === "." || d === "[")) {
+        opaque = true;
+      }
+      const before = this.pos;
+      words.push(this.readArgument());
+      if (this.pos === before) this.pos++;
+    }
+    if (words.length === 0) return void 0;
+    const end = words[words.length - 1].end;
+    if (expression) {
+      if (opaque || words.length > 1) return { kind: "command", words: [{ parts: [{ kind: "opaque", start, end }], start, end }], assigns: [], start, end, expression: true };
+      return { kind: "command", words, assigns: [], start, end, expression: true };
+    }
+    return { kind: "command", words, assigns: [], start, end };
+  }
+  /** One argument token of command mode (or an expression's operand). */
+  readArgument() {
+    const start = this.pos;
+    const c = this.peek();
+    if (c === "'" || c === '"' || c === "$" || c === "(" || c === "@") {
+      const w = this.readExpressionWord();
+      if (!endsBareword(this.peek()) && this.peek() !== "." && this.peek() !== "[" && this.peek() !== "=") {
+        const rest = this.readBareword();
+        return { parts: [...w.parts, ...rest.parts], start, end: this.pos };
+      }
+      return w;
+    }
+    if (c === "-" && /[A-Za-z_]/.test(this.peek(1))) {
+      let e = this.pos + 1;
+      while (e < this.text.length && /[A-Za-z0-9_-]/.test(this.text[e])) e++;
+      const name = this.text.slice(this.pos, e);
+      this.pos = e;
+      if (this.peek() === ":" && this.text.slice(this.pos, this.pos + 2) !== "::") {
+        this.pos++;
+        return { parts: [{ kind: "text", text: name, quoted: false, start, end: e }], start, end: e };
+      }
+      return { parts: [{ kind: "text", text: name, quoted: false, start, end: e }], start, end: e };
+    }
+    if (c === "[") {
+      this.skipBalanced("[", "]");
+      while (this.peek() === ":" || this.peek() === "." || /[A-Za-z0-9_]/.test(this.peek())) this.pos++;
+      if (this.peek() === "(") this.skipBalanced("(", ")", true);
+      const text = this.text.slice(start, this.pos);
+      if (/^\[(system\.)?guid\]::newguid\(\s*\)$/i.test(text.replace(/\s+/g, ""))) {
+        return { parts: [{ kind: "substitution", body: [newGuidCommand(start, this.pos)], quoted: false, start, end: this.pos }], start, end: this.pos };
+      }
+      return { parts: [{ kind: "opaque", start, end: this.pos }], start, end: this.pos };
+    }
+    return this.readBareword();
+  }
+  /** A bareword in command mode: literal text with `$var` expansions, up to a blank or operator. */
+  readBareword() {
+    const start = this.pos;
+    const parts = [];
+    const text = (t, s2, e) => {
+      const last = parts[parts.length - 1];
+      if (last && last.kind === "text" && !last.quoted && last.end === s2) {
+        last.text += t;
+        last.end = e;
+      } else parts.push({ kind: "text", text: t, quoted: false, start: s2, end: e });
+    };
+    while (this.pos < this.text.length) {
+      this.stats.steps++;
+      const c = this.peek();
+      if (endsBareword(c)) break;
+      const s2 = this.pos;
+      if (c === "`") {
+        if (isNewline(this.peek(1))) break;
+        this.pos += 2;
+        text(this.peek(-1), s2, this.pos);
+        continue;
+      }
+      if (c === "$" && /[A-Za-z_{:?]/.test(this.peek(1))) {
+        parts.push(this.readVariable(false, false));
+        continue;
+      }
+      if (c === "$" && this.peek(1) === "(") {
+        const sub = this.readSubexpression(false);
+        parts.push(sub);
+        continue;
+      }
+      if (c === "'" || c === '"') {
+        const w = this.readExpressionWord();
+        appendAll(parts, w.parts);
+        continue;
+      }
+      text(c, s2, ++this.pos);
+    }
+    return { parts, start, end: this.pos };
+  }
+  /** A string, variable, subexpression, hashtable, array or number. */
+  readExpressionWord() {
+    const start = this.pos;
+    const c = this.peek();
+    if (c === "'") return this.singleQuoted();
+    if (c === '"') return this.doubleQuoted();
+    if (c === "@" && (this.peek(1) === '"' || this.peek(1) === "'")) return this.hereString();
+    if (c === "@" && this.peek(1) === "{") return this.hashtable();
+    if (c === "@" && this.peek(1) === "(") {
+      this.pos++;
+      const body = this.parenStatements();
+      return { parts: [{ kind: "substitution", body, quoted: false, start, end: this.pos }], start, end: this.pos };
+    }
+    if (c === "@" && /[A-Za-z_]/.test(this.peek(1))) {
+      this.pos++;
+      const v = this.readVariable(false, true, start);
+      v.splat = true;
+      return { parts: [v], start, end: this.pos };
+    }
+    if (c === "$" && this.peek(1) === "(") {
+      const sub = this.readSubexpression(false);
+      return { parts: [sub], start, end: this.pos };
+    }
+    if (c === "$") {
+      const v = this.readVariable(false);
+      return { parts: [v], start, end: this.pos };
+    }
+    if (c === "(") {
+      const body = this.parenStatements();
+      const members = this.readMembers();
+      const sub = { kind: "substitution", body, quoted: false, start, end: this.pos };
+      if (members) sub.members = members;
+      return { parts: [sub], start, end: this.pos };
+    }
+    if (c === "[") return this.readArgument();
+    return this.readBareword();
+  }
+  singleQuoted() {
+    const start = this.pos;
+    let out = "";
+    this.pos++;
+    while (this.pos < this.text.length) {
+      this.stats.steps++;
+      const c = this.text[this.pos];
+      if (c === "'" || c === "’" || c === "‘") {
+        if (this.peek(1) === c) {
+          out += "'";
+          this.pos += 2;
+          continue;
+        }
+        this.pos++;
+        break;
+      }
+      out += c;
+      this.pos++;
+    }
+    return { parts: [{ kind: "text", text: out, quoted: true, start, end: this.pos }], start, end: this.pos };
+  }
+  doubleQuoted() {
+    const start = this.pos;
+    this.pos++;
+    const parts = this.expandable((c) => c === '"' && this.peek(1) !== '"', true);
+    if (this.peek() === '"') this.pos++;
+    return { parts, start, end: this.pos };
+  }
+  /** The parts of an expandable string up to the closing quote (`stop`). */
+  expandable(stop, doubled) {
+    const parts = [];
+    const text = (t, s2, e) => {
+      const last = parts[parts.length - 1];
+      if (last && last.kind === "text" && last.end === s2) {
+        last.text += t;
+        last.end = e;
+      } else parts.push({ kind: "text", text: t, quoted: true, start: s2, end: e });
+    };
+    while (this.pos < this.text.length) {
+      this.stats.steps++;
+      const c = this.peek();
+      const s2 = this.pos;
+      if (stop(c)) break;
+      if (doubled && c === '"' && this.peek(1) === '"') {
+        this.pos += 2;
+        text('"', s2, this.pos);
+        continue;
+      }
+      if (c === "`") {
+        const n2 = this.peek(1);
+        this.pos += 2;
+        text(n2 === "n" ? "\n" : n2 === "t" ? "	" : n2 === "r" ? "\r" : n2 === "0" ? "\0" : n2, s2, this.pos);
+        continue;
+      }
+      if (c === "$" && this.peek(1) === "(") {
+        parts.push(this.readSubexpression(true));
+        continue;
+      }
+      if (c === "$" && /[A-Za-z_{:?]/.test(this.peek(1))) {
+        parts.push(this.readVariable(true, false));
+        continue;
+      }
+      text(c, s2, ++this.pos);
+    }
+    return parts;
+  }
+  hereString() {
+    const start = this.pos;
+    const expandable = this.peek(1) === '"';
+    const quote = expandable ? '"' : "'";
+    this.pos += 2;
+    while (this.pos < this.text.length && !isNewline(this.peek())) this.pos++;
+    if (this.peek() === "\r") this.pos++;
+    if (this.peek() === "\n") this.pos++;
+    const closeRe = new RegExp(`(^|\\n)[ \\t]*${quote}@`, "g");
+    closeRe.lastIndex = this.pos - 1;
+    const m = closeRe.exec(this.text);
+    const bodyEnd = m ? m.index + (m[1] ? 1 : 0) : this.text.length;
+    let parts;
+    if (expandable) {
+      const limit = bodyEnd;
+      parts = this.expandable(() => this.pos >= limit, false);
+    } else {
+      parts = [{ kind: "text", text: this.text.slice(this.pos, bodyEnd).replace(/\r?\n$/, ""), quoted: true, start: this.pos, end: bodyEnd }];
+    }
+    this.pos = m ? m.index + m[0].length : this.text.length;
+    return { parts, start, end: this.pos };
+  }
+  hashtable() {
+    const start = this.pos;
+    this.pos += 2;
+    const entries = [];
+    let opaque = false;
+    for (; ; ) {
+      this.skipSeparators();
+      const c = this.peek();
+      if (c === "" || c === "}") break;
+      let key2;
+      if (c === "'" || c === '"') {
+        const w = c === "'" ? this.singleQuoted() : this.doubleQuoted();
+        const p = w.parts[0];
+        key2 = w.parts.length === 1 && p.kind === "text" ? p.text : void 0;
+      } else {
+        const m = /^[A-Za-z_][\w-]*/.exec(this.text.slice(this.pos, this.pos + 256));
+        if (m) {
+          key2 = m[0];
+          this.pos += m[0].length;
+        }
+      }
+      this.skipBlanks();
+      if (key2 === void 0 || this.peek() !== "=") {
+        opaque = true;
+        this.skipBalanced("{", "}", true, 1);
+        break;
+      }
+      this.pos++;
+      this.skipAllSpace();
+      const stmt = this.parsePipelineStatement(false);
+      if (stmt) entries.push({ key: key2, value: this.statementAsWord(stmt, stmt.start) });
+    }
+    if (this.peek() === "}") this.pos++;
+    if (opaque) return { parts: [{ kind: "opaque", start, end: this.pos }], start, end: this.pos };
+    return { parts: [{ kind: "hash", entries, start, end: this.pos }], start, end: this.pos };
+  }
+  readSubexpression(quoted) {
+    const start = this.pos;
+    this.pos++;
+    const body = this.parenStatements();
+    const part = { kind: "substitution", body, quoted, start, end: this.pos };
+    if (!quoted) {
+      const members = this.readMembers();
+      if (members) {
+        part.members = members;
+        part.end = this.pos;
+      }
+    }
+    return part;
+  }
+  /** `$name`, `$env:NAME`, `$script:name`, `${any}`, with `.Member` access when `members`. */
+  readVariable(quoted, members = true, start = this.pos) {
+    if (this.peek() === "$") this.pos++;
+    let written;
+    if (this.peek() === "{") {
+      const close = this.text.indexOf("}", this.pos);
+      const end = close < 0 ? this.text.length : close;
+      written = this.text.slice(this.pos + 1, end);
+      this.pos = Math.min(this.text.length, end + 1);
+    } else {
+      const m = /^(?:[A-Za-z]+:(?!:))?[A-Za-z0-9_?]+|^[$^?]/.exec(this.text.slice(this.pos, this.pos + 256));
+      written = m?.[0] ?? "";
+      this.pos += written.length;
+    }
+    const lower2 = written.toLowerCase();
+    const scoped = /^(script|global|local|private|using):/.exec(lower2);
+    const name = scoped ? lower2.slice(scoped[0].length) : lower2;
+    const part = { kind: "variable", name, written: `$${written}`, quoted, start, end: this.pos };
+    if (name.startsWith("env:")) part.env = true;
+    if (members) {
+      const m = this.readMembers();
+      if (m) {
+        part.members = m;
+        part.end = this.pos;
+      }
+    }
+    return part;
+  }
+  /** `.Name.Other` after a variable or parenthesis; stops before a method call or an index. */
+  readMembers() {
+    const out = [];
+    for (; ; ) {
+      const m = /^\.([A-Za-z_][A-Za-z0-9_]*)/.exec(this.text.slice(this.pos, this.pos + 256));
+      if (!m) break;
+      if (this.text[this.pos + m[0].length] === "(") {
+        this.pos += m[0].length;
+        this.skipBalanced("(", ")", true);
+        out.push("()");
+        break;
+      }
+      out.push(m[1]);
+      this.pos += m[0].length;
+    }
+    if (this.peek() === "[") {
+      this.skipBalanced("[", "]");
+      out.push("[]");
+    }
+    return out.length > 0 ? out : void 0;
+  }
+  /** Skips a bracketed region (with nesting and strings) from its opening character. */
+  skipBalanced(open2, close, strings2 = false, depthAtStart = 0) {
+    let depth = depthAtStart;
+    if (depthAtStart === 0) {
+      if (this.peek() !== open2) return;
+      this.pos++;
+      depth = 1;
+    }
+    while (this.pos < this.text.length && depth > 0) {
+      const c = this.text[this.pos];
+      if (c === "`") {
+        this.pos += 2;
+        continue;
+      }
+      if (strings2 && (c === "'" || c === '"')) {
+        if (c === "'") this.singleQuoted();
+        else this.doubleQuoted();
+        continue;
+      }
+      if (c === "#" && strings2) {
+        this.lineComment();
+        continue;
+      }
+      if (c === open2) depth++;
+      else if (c === close) depth--;
+      this.pos++;
+    }
+  }
+};
+function newGuidCommand(start, end) {
+  return { kind: "command", words: [{ parts: [{ kind: "text", text: "New-Guid", quoted: false, start, end }], start, end }], assigns: [], start, end };
+}
+
+// src/model/location.ts
+function compareLocations(a, b2) {
+  if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
+  return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
+}
+function sameLocation(a, b2) {
+  return !!a && !!b2 && compareLocations(a, b2) === 0;
+}
+var LineMap = class {
+  starts;
+  constructor(text) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.starts = starts;
+  }
+  position(offset) {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+  range(start, end) {
+    return { start: this.position(start), end: this.position(end) };
+  }
+  offset(pos) {
+    return (this.starts[pos.line - 1] ?? 0) + pos.column - 1;
+  }
+  get lineCount() {
+    return this.starts.length;
+  }
+};
+
+// src/syntax/script/source.ts
+function locationOf(source, span3) {
+  return { file: source.file, range: { start: source.position(span3.start), end: source.position(span3.end) } };
+}
+function fileSource(file, text) {
+  const lines = new LineMap(text);
+  return { file, text, id: "", position: (offset) => lines.position(offset) };
+}
+var PROBE = 40;
+function embeddedSource(file, id, text, hostText, hostLines, regionStart, regionEnd, alignText = text) {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  const anchors = [];
+  let cursor = regionStart;
+  for (let i = 0; i < starts.length; i++) {
+    const lineEnd2 = i + 1 < starts.length ? starts[i + 1] - 1 : text.length;
+    const line = alignText.slice(starts[i], lineEnd2).replace(/\r$/, "");
+    const body = line.trimStart();
+    const lead = line.length - body.length;
+    if (body === "") {
+      anchors.push({ hostOffset: Math.min(cursor, regionEnd), exact: false });
       continue;
     }
-    const abs = resolve4(cwd, arg);
-    if (lintedSet.size > 0 && isFile(abs)) continue;
-    const inside2 = (file) => {
-      const rel = relative3(abs, file);
-      return rel === "" || !rel.startsWith(`..${sep3}`) && rel !== ".." && !rel.startsWith(sep3) && !/^[A-Za-z]:/.test(rel);
-    };
-    if (![...lintedSet].some(inside2)) out.push(arg);
+    const window = hostText.slice(cursor, Math.min(regionEnd, cursor + line.length * 2 + 512));
+    let found = -1;
+    let matched = 0;
+    for (const probe of probes(body)) {
+      const at = window.indexOf(probe);
+      if (at >= 0) {
+        found = cursor + at;
+        matched = probe.length;
+        break;
+      }
+    }
+    if (found < 0) {
+      anchors.push({ hostOffset: Math.min(cursor, regionEnd), exact: false });
+      continue;
+    }
+    anchors.push({ hostOffset: Math.max(regionStart, found - lead), exact: true });
+    cursor = found + matched;
   }
+  const position = (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const a = anchors[lo];
+    return hostLines.position(a.exact ? a.hostOffset + (offset - starts[lo]) : a.hostOffset);
+  };
+  return { file, text, id, position };
+}
+function probes(body) {
+  const out = [body.slice(0, PROBE)];
+  const plain = /^[A-Za-z0-9_.\-/]{3,}/.exec(body);
+  if (plain && plain[0].length < out[0].length) out.push(plain[0]);
   return out;
 }
-function unmatchedMessage(unmatched) {
-  const list2 = unmatched.map((p) => `'${p}'`).join(", ");
-  const what = unmatched.length === 1 ? `${list2} matches` : `${list2} match`;
-  return `Nothing to lint: ${what} no Bicep, Terraform or ARM template file (check the path for a typo; --no-error-on-unmatched-pattern allows this).`;
+
+// src/syntax/shell/parser.ts
+var RESERVED_END = /* @__PURE__ */ new Set(["then", "elif", "else", "fi", "do", "done", "esac", "}", "in"]);
+var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var MAX_DEPTH2 = 200;
+function isMeta(c) {
+  return c === " " || c === "	" || c === "\n" || c === "\r" || c === ";" || c === "&" || c === "|" || c === "(" || c === ")" || c === "<" || c === ">";
 }
-function isFile(path) {
-  try {
-    return statSync3(path).isFile();
-  } catch {
+function parseShell(text, stats = { steps: 0 }) {
+  const parser = new ShellParser(text, stats);
+  const statements = parser.parseProgram();
+  return { statements, comments: parser.comments };
+}
+var ShellParser = class _ShellParser {
+  constructor(text, stats, len = text.length) {
+    this.text = text;
+    this.stats = stats;
+    this.len = len;
+  }
+  text;
+  stats;
+  len;
+  pos = 0;
+  comments = [];
+  heredocs = [];
+  depth = 0;
+  parseProgram() {
+    const out = [];
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      appendAll(out, this.parseList(/* @__PURE__ */ new Set()));
+      if (this.pos < this.len) this.skipStray();
+    }
+    return out;
+  }
+  skipStray() {
+    const c = this.text[this.pos];
+    if (c === ")" || c === ";" || c === "&" || c === "|") {
+      this.pos++;
+      return;
+    }
+    const w = this.peekWordText();
+    this.pos += Math.max(1, w?.length ?? 1);
+  }
+  // ---- low-level scanning ----------------------------------------------------------------------
+  peek(offset = 0) {
+    this.stats.steps++;
+    const i = this.pos + offset;
+    return i < this.len ? this.text[i] : "";
+  }
+  /** Skips blanks, `\`-newline continuations and comments; not newlines. */
+  skipBlanks() {
+    for (; ; ) {
+      const c = this.peek();
+      if (c === " " || c === "	") this.pos++;
+      else if (c === "\\" && this.peek(1) === "\n") this.pos += 2;
+      else if (c === "\\" && this.peek(1) === "\r" && this.peek(2) === "\n") this.pos += 3;
+      else if (c === "\r" && this.peek(1) !== "\n") this.pos++;
+      else if (c === "#") this.skipComment();
+      else return;
+    }
+  }
+  skipComment() {
+    const start = this.pos;
+    while (this.pos < this.len && this.text[this.pos] !== "\n" && this.text[this.pos] !== "\r") this.pos++;
+    this.comments.push({ start, end: this.pos });
+  }
+  /** Consumes one line break (and the bodies of here-documents opened on the line it ends). */
+  newline() {
+    if (this.peek() === "\r") this.pos++;
+    if (this.peek() === "\n") this.pos++;
+    if (this.heredocs.length > 0) {
+      const pending = this.heredocs;
+      this.heredocs = [];
+      for (const h of pending) this.skipHeredocBody(h);
+    }
+  }
+  skipHeredocBody(h) {
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      let lineEnd2 = this.text.indexOf("\n", this.pos);
+      if (lineEnd2 < 0) lineEnd2 = this.len;
+      let line = this.text.slice(this.pos, lineEnd2).replace(/\r$/, "");
+      if (h.stripTabs) line = line.replace(/^\t+/, "");
+      this.pos = Math.min(this.len, lineEnd2 + 1);
+      if (line === h.delimiter) return;
+    }
+  }
+  /** Skips blanks, comments and line breaks (and `;` when `semicolons`). */
+  skipSeparators(semicolons) {
+    for (; ; ) {
+      this.skipBlanks();
+      const c = this.peek();
+      if (c === "\n" || c === "\r") this.newline();
+      else if (semicolons && c === ";" && this.peek(1) !== ";") this.pos++;
+      else return;
+    }
+  }
+  /** The next unquoted plain word's text without consuming it (for reserved words). */
+  peekWordText() {
+    let i = this.pos;
+    while (i < this.len && !isMeta(this.text[i]) && !"'\"\\$`".includes(this.text[i])) i++;
+    if (i === this.pos) return void 0;
+    if (i < this.len && !isMeta(this.text[i])) return void 0;
+    return this.text.slice(this.pos, i);
+  }
+  atKeyword(word) {
+    return this.peekWordText() === word;
+  }
+  expectKeyword(word) {
+    this.skipSeparators(true);
+    if (this.atKeyword(word)) {
+      this.pos += word.length;
+      return true;
+    }
     return false;
   }
-}
-
-// src/cli/color.ts
-function useColor(flag, env, isTTY) {
-  if (flag !== void 0) return flag;
-  const force = env.FORCE_COLOR;
-  if (force !== void 0) return !["0", "false"].includes(force.trim().toLowerCase());
-  if (env.NO_COLOR) return false;
-  return isTTY && env.TERM !== "dumb";
-}
-
-// src/cli/main.ts
-import { dirname as dirname14, isAbsolute as isAbsolute2, relative as relative8, resolve as resolve14 } from "node:path";
-
-// src/engine/baseline.ts
-import { readFileSync as readFileSync4, writeFileSync } from "node:fs";
-import { dirname as dirname4, relative as relative5, resolve as resolve6 } from "node:path";
-
-// src/engine/config-file.ts
-var import_ignore2 = __toESM(require_ignore(), 1);
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { readFileSync as readFileSync3 } from "node:fs";
-import { dirname as dirname3, join as join3, relative as relative4, resolve as resolve5 } from "node:path";
-
-// src/engine/lazy-deps.ts
-import { createRequire as createRequire2 } from "node:module";
-var nodeRequire = createRequire2(import.meta.url);
-var yaml;
-var ajv;
-function lazyYaml() {
-  return yaml ??= typeof __require === "function" ? require_dist() : nodeRequire("yaml");
-}
-function lazyAjv() {
-  return ajv ??= typeof __require === "function" ? require_ajv() : nodeRequire("ajv");
-}
-
-// src/util/package-root.ts
-import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
-import { dirname as dirname2, join as join2 } from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-var cached;
-function packageRoot() {
-  if (cached) return cached;
-  let dir2 = dirname2(fileURLToPath2(import.meta.url));
-  for (; ; ) {
-    const manifest = join2(dir2, "package.json");
-    if (existsSync2(manifest) && JSON.parse(readFileSync2(manifest, "utf8")).name === "grantlint") {
-      cached = dir2;
-      return dir2;
-    }
-    const up = dirname2(dir2);
-    if (up === dir2) throw new Error("grantlint: cannot find its own package.json");
-    dir2 = up;
-  }
-}
-function packageVersion() {
-  return JSON.parse(readFileSync2(join2(packageRoot(), "package.json"), "utf8")).version;
-}
-
-// src/engine/config-file.ts
-var CONFIG_FILE_NAMES = [".grantlint.yaml", ".grantlint.yml", ".grantlint.json"];
-var CONFIG_SCHEMA_PATH = "schemas/grantlint-config.schema.json";
-var ConfigError = class extends Error {
-};
-var schemaValidator;
-function configSchemaValidator() {
-  if (!schemaValidator) {
-    const schema = JSON.parse(readFileSync3(join3(packageRoot(), CONFIG_SCHEMA_PATH), "utf8"));
-    schemaValidator = new (lazyAjv()).Ajv({ allErrors: false, verbose: true, strict: false }).compile(schema);
-  }
-  return schemaValidator;
-}
-function formatKeyPath(path) {
-  let out = "";
-  for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : out === "" ? seg : `.${seg}`;
-  return out || "(top level)";
-}
-function displayFile(file, cwd) {
-  const rel = relative4(cwd, file);
-  return (rel === "" || rel.startsWith("..") ? file : rel).split("\\").join("/");
-}
-function configError(file, line, path, problem, cwd) {
-  return new ConfigError(`${displayFile(file, cwd)}:${line}: ${path.length > 0 ? `${formatKeyPath(path)}: ` : ""}${problem}`);
-}
-function pointerToPath(pointer, data) {
-  if (!pointer) return [];
-  const out = [];
-  let cur = data;
-  for (const raw of pointer.slice(1).split("/")) {
-    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(cur)) {
-      out.push(Number(seg));
-      cur = cur[Number(seg)];
-    } else {
-      out.push(seg);
-      cur = cur && typeof cur === "object" ? cur[seg] : void 0;
-    }
-  }
-  return out;
-}
-var ARTICLE = { array: "an array", object: "an object", string: "a string", boolean: "a boolean (true or false)", number: "a number", integer: "an integer" };
-function describeSchemaError(errors, data) {
-  const error2 = errors.find((e) => !["if", "allOf", "anyOf", "oneOf"].includes(e.keyword)) ?? errors[0];
-  const path = pointerToPath(error2.instancePath, data);
-  const params = error2.params;
-  switch (error2.keyword) {
-    case "enum":
-      return { path, problem: `must be one of ${params.allowedValues.map(String).join(", ")}` };
-    case "type":
-      return { path, problem: `must be ${ARTICLE[String(params.type)] ?? String(params.type)}` };
-    case "additionalProperties": {
-      const allowed = Object.keys((error2.parentSchema ?? {}).properties ?? {}).filter((k) => k !== "$schema");
-      return { path: [...path, String(params.additionalProperty)], problem: `unknown key${allowed.length ? `; expected one of ${allowed.join(", ")}` : ""}` };
-    }
-    case "required":
-      return { path: [...path, String(params.missingProperty)], problem: "is required" };
-    case "minItems":
-    case "minLength":
-      return { path, problem: Number(params.limit) <= 1 ? "must not be empty" : `must have at least ${String(params.limit)} items` };
-    case "additionalItems":
-      return { path, problem: "must be a severity or [severity, options]" };
-    case "propertyNames":
-    case "pattern":
-      if (error2.propertyName !== void 0) {
-        return { path: [...path, error2.propertyName], problem: "is not a rule id (rule ids are kebab-case)" };
+  // ---- lists and pipelines ---------------------------------------------------------------------
+  /**
+   * Statements until the end of the text, a `)` (when `closers` has it), `;;`, or one of the
+   * reserved words in `closers` at a command's start. The terminator is not consumed.
+   */
+  parseList(closers) {
+    const out = [];
+    for (; ; ) {
+      this.skipSeparators(true);
+      if (this.pos >= this.len) return out;
+      const c = this.peek();
+      if (c === ")" || c === ";" && this.peek(1) === ";") return out;
+      if (c === "&" || c === "|" || c === ";") {
+        this.pos++;
+        continue;
       }
-      return { path, problem: error2.message ?? "is invalid" };
-    default:
-      return { path, problem: error2.message ?? "is invalid" };
+      const word = this.peekWordText();
+      if (word !== void 0 && (closers.has(word) || RESERVED_END.has(word))) return out;
+      const before = this.pos;
+      const stmt = this.parseAndOr(closers);
+      if (stmt) out.push(stmt);
+      if (this.pos === before) this.pos++;
+      this.skipBlanks();
+      const d = this.peek();
+      if (d === ";" && this.peek(1) !== ";") this.pos++;
+      else if (d === "&" && this.peek(1) !== "&") this.pos++;
+    }
   }
-}
-function ruleEntries(raw, base) {
-  const out = /* @__PURE__ */ new Map();
-  for (const [id, value] of Object.entries(raw ?? {})) {
-    const path = [...base, id];
-    if (Array.isArray(value)) {
-      const entry = { severity: value[0], path };
-      if (value.length > 1) entry.options = value[1];
-      out.set(id, entry);
-    } else out.set(id, { severity: value, path });
+  parseAndOr(closers) {
+    const first2 = this.parsePipeline(closers);
+    if (!first2) return void 0;
+    const items = [first2];
+    for (; ; ) {
+      this.skipBlanks();
+      if (this.peek() === "&" && this.peek(1) === "&" || this.peek() === "|" && this.peek(1) === "|") {
+        this.pos += 2;
+        this.skipSeparators(false);
+        const next = this.parsePipeline(closers);
+        if (next) items.push(next);
+        continue;
+      }
+      break;
+    }
+    if (items.length === 1) return first2;
+    return { kind: "andor", items, start: first2.start, end: items[items.length - 1].end };
   }
-  return out;
-}
-function readConfigFile(path, cwd, text) {
-  const file = resolve5(path);
-  let source = text;
-  if (source === void 0) {
+  parsePipeline(closers) {
+    this.skipBlanks();
+    if (this.atKeyword("!")) {
+      this.pos++;
+      this.skipBlanks();
+    }
+    if (this.atKeyword("time")) {
+      this.pos += 4;
+      this.skipBlanks();
+    }
+    const first2 = this.parseCommand(closers);
+    if (!first2) return void 0;
+    const stages = [first2];
+    for (; ; ) {
+      this.skipBlanks();
+      if (this.peek() === "|" && this.peek(1) !== "|") {
+        this.pos += this.peek(1) === "&" ? 2 : 1;
+        this.skipSeparators(false);
+        const next = this.parseCommand(closers);
+        if (next) stages.push(next);
+        continue;
+      }
+      break;
+    }
+    if (stages.length === 1) return first2;
+    return { kind: "pipeline", stages, start: first2.start, end: stages[stages.length - 1].end };
+  }
+  // ---- commands --------------------------------------------------------------------------------
+  parseCommand(closers) {
+    this.skipBlanks();
+    const start = this.pos;
+    if (this.depth > MAX_DEPTH2) {
+      this.skipToLineEnd();
+      return { kind: "opaque", start, end: this.pos };
+    }
+    this.depth++;
     try {
-      source = readFileSync3(file, "utf8");
-    } catch (e) {
-      throw new ConfigError(`${displayFile(file, cwd)}: cannot read the configuration file (${e.code ?? e.message})`);
+      const c = this.peek();
+      if (c === "(") {
+        if (this.peek(1) === "(") return this.skipArithmeticCommand(start);
+        this.pos++;
+        const body = this.parseList(/* @__PURE__ */ new Set());
+        if (this.peek() === ")") this.pos++;
+        this.skipRedirections();
+        return { kind: "group", body, subshell: true, start, end: this.pos };
+      }
+      const word = this.peekWordText();
+      switch (word) {
+        case "{": {
+          this.pos++;
+          const body = this.parseList(/* @__PURE__ */ new Set(["}"]));
+          this.expectKeyword("}");
+          this.skipRedirections();
+          return { kind: "group", body, subshell: false, start, end: this.pos };
+        }
+        case "if":
+          return this.parseIf(start);
+        case "while":
+        case "until":
+          return this.parseWhile(start, word.length);
+        case "for":
+        case "select":
+          return this.parseFor(start, word.length);
+        case "case":
+          return this.parseCase(start);
+        case "function":
+          return this.parseFunctionKeyword(start);
+        case "[[":
+          return this.skipDoubleBracket(start);
+        default:
+          break;
+      }
+      if (word !== void 0 && closers.has(word)) return void 0;
+      return this.parseSimple(start);
+    } finally {
+      this.depth--;
     }
   }
-  const { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } = lazyYaml();
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    const line = lineCounter.linePos(first.pos[0]).line;
-    const message = first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    throw new ConfigError(`${displayFile(file, cwd)}:${line}: ${message}`);
+  skipToLineEnd() {
+    while (this.pos < this.len && this.text[this.pos] !== "\n") this.pos++;
   }
-  const lineOf = (keyPath) => {
-    let node = doc.contents;
-    let line = isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : 1;
-    for (const seg of keyPath) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
-        if (!pair) break;
-        if (isNode(pair.key) && pair.key.range) line = lineCounter.linePos(pair.key.range[0]).line;
-        node = pair.value;
-      } else if (isSeq(node) && typeof seg === "number") {
-        const item = node.items[seg];
-        if (!isNode(item)) break;
-        if (item.range) line = lineCounter.linePos(item.range[0]).line;
-        node = item;
-      } else break;
+  skipArithmeticCommand(start) {
+    this.pos += 2;
+    let depth = 1;
+    while (this.pos < this.len && depth > 0) {
+      const c = this.text[this.pos];
+      if (c === "(") depth++;
+      else if (c === ")") depth--;
+      else if (c === "\n" && depth > 8) break;
+      this.pos++;
     }
-    return line;
-  };
-  const error2 = (keyPath, problem, displayCwd) => configError(file, lineOf(keyPath), keyPath, problem, displayCwd);
-  const data = doc.contents === null ? {} : doc.toJS();
-  const validate = configSchemaValidator();
-  if (!validate(data)) {
-    const { path: keyPath, problem } = describeSchemaError(validate.errors ?? [], data);
-    throw error2(keyPath, problem, cwd);
+    if (this.peek() === ")") this.pos++;
+    return { kind: "opaque", start, end: this.pos };
   }
-  const raw = data;
-  const dir2 = dirname3(file);
-  const ignorePatterns = raw.ignore ?? [];
-  let ignoreRules;
-  if (ignorePatterns.length > 0) ignoreRules = (0, import_ignore2.default)().add(ignorePatterns);
-  const overrides = (raw.overrides ?? []).map((o, i) => {
-    return { files: o.files, matches: globMatcher(o.files), rules: ruleEntries(o.rules, ["overrides", i, "rules"]) };
-  });
-  return {
-    path: file,
-    dir: dir2,
-    root: raw.root === true,
-    rules: ruleEntries(raw.rules, ["rules"]),
-    ignorePatterns,
-    overrides,
-    plugins: (raw.plugins ?? []).map((p) => resolve5(dir2, p)),
-    baseline: raw.baseline === void 0 ? void 0 : resolve5(dir2, raw.baseline),
-    lineOf,
-    error: error2,
-    ignores(target) {
-      if (!ignoreRules) return false;
-      const rel = relativeInside(dir2, target);
-      return rel !== void 0 && ignoreRules.ignores(rel);
+  skipDoubleBracket(start) {
+    this.pos += 2;
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      const c = this.text[this.pos];
+      if (c === "]" && this.peek(1) === "]") {
+        this.pos += 2;
+        break;
+      }
+      if (c === "\n") break;
+      if (c === "\\") this.pos += 2;
+      else if (c === "'" || c === '"') this.readWord();
+      else this.pos++;
     }
-  };
-}
-function globMatcher(patterns) {
-  const matchers = patterns.map((p) => {
-    const pattern = p.replace(/^\.\//, "");
-    const match = (0, import_picomatch2.default)(pattern, { dot: true });
-    return pattern.includes("/") ? match : (rel) => match(rel.slice(rel.lastIndexOf("/") + 1));
-  });
-  return (rel) => matchers.some((m) => m(rel));
-}
-function relativeInside(dir2, target) {
-  const rel = relative4(dir2, target).split("\\").join("/");
-  if (rel === "" || rel.startsWith("../") || rel === ".." || /^[a-zA-Z]:/.test(rel) || rel.startsWith("/")) return void 0;
-  return rel;
-}
-
-// src/engine/baseline.ts
-var BASELINE_VERSION = 1;
-function relativeTo(dir2, file) {
-  return relative5(dir2, file).split("\\").join("/");
-}
-function key(file, ruleId, fingerprint2) {
-  return `${file}\0${ruleId}\0${fingerprint2}`;
-}
-function compareEntries(a, b2) {
-  for (const k of ["file", "ruleId", "symbol", "fingerprint", "message"]) {
-    const x = a[k] ?? "";
-    const y = b2[k] ?? "";
-    if (x !== y) return x < y ? -1 : 1;
+    return { kind: "opaque", start, end: this.pos };
   }
-  return 0;
-}
-var Baseline = class _Baseline {
-  constructor(path, entries) {
-    this.path = path;
-    this.entries = entries;
+  parseIf(start) {
+    this.pos += 2;
+    const conditions = [];
+    const arms = [];
+    let exhaustive = false;
+    const stop = /* @__PURE__ */ new Set(["then", "elif", "else", "fi"]);
+    appendAll(conditions, this.parseList(stop));
+    for (; ; ) {
+      if (!this.expectKeyword("then")) break;
+      arms.push(this.parseList(stop));
+      this.skipSeparators(true);
+      if (this.atKeyword("elif")) {
+        this.pos += 4;
+        appendAll(conditions, this.parseList(stop));
+        continue;
+      }
+      if (this.atKeyword("else")) {
+        this.pos += 4;
+        arms.push(this.parseList(stop));
+        exhaustive = true;
+      }
+      break;
+    }
+    this.expectKeyword("fi");
+    this.skipRedirections();
+    return { kind: "branch", conditions, arms, exhaustive, start, end: this.pos };
   }
-  path;
-  entries;
-  /** Reads a baseline file; a missing or malformed file is a ConfigError (exit 2). */
-  static read(path, cwd) {
-    const abs = resolve6(cwd, path);
-    let doc;
+  parseWhile(start, keywordLength) {
+    this.pos += keywordLength;
+    const conditions = this.parseList(/* @__PURE__ */ new Set(["do"]));
+    this.expectKeyword("do");
+    const body = this.parseList(/* @__PURE__ */ new Set(["done"]));
+    this.expectKeyword("done");
+    this.skipRedirections();
+    const readVariables = [];
+    for (const c of conditions) collectReadVariables(c, readVariables);
+    return { kind: "while", conditions, body, readVariables, start, end: this.pos };
+  }
+  parseFor(start, keywordLength) {
+    this.pos += keywordLength;
+    this.skipBlanks();
+    if (this.peek() === "(" && this.peek(1) === "(") {
+      this.skipArithmeticCommand(this.pos);
+      this.skipSeparators(true);
+      this.expectKeyword("do");
+      const body2 = this.parseList(/* @__PURE__ */ new Set(["done"]));
+      this.expectKeyword("done");
+      return { kind: "for", body: body2, start, end: this.pos };
+    }
+    const nameWord = this.peekWordText();
+    let variable;
+    if (nameWord !== void 0 && NAME.test(nameWord)) {
+      variable = nameWord;
+      this.pos += nameWord.length;
+    }
+    let items;
+    this.skipSeparators(false);
+    if (this.atKeyword("in")) {
+      this.pos += 2;
+      items = [];
+      for (; ; ) {
+        this.skipBlanks();
+        const c = this.peek();
+        if (c === "" || c === "\n" || c === "\r" || c === ";") break;
+        if (isMeta(c)) {
+          this.pos++;
+          continue;
+        }
+        items.push(this.readWord());
+      }
+    }
+    this.expectKeyword("do");
+    const body = this.parseList(/* @__PURE__ */ new Set(["done"]));
+    this.expectKeyword("done");
+    this.skipRedirections();
+    const loop = { kind: "for", body, start, end: this.pos };
+    if (variable) loop.variable = variable;
+    if (items) loop.items = items;
+    return loop;
+  }
+  parseCase(start) {
+    this.pos += 4;
+    this.skipBlanks();
+    const subject = this.readWord();
+    const conditions = [];
+    if (subject.parts.some((p) => p.kind === "substitution")) {
+      conditions.push({ kind: "command", words: [{ parts: [], start: subject.start, end: subject.start }, subject], assigns: [], start: subject.start, end: subject.end });
+    }
+    this.expectKeyword("in");
+    const arms = [];
+    let exhaustive = false;
+    for (; ; ) {
+      this.skipSeparators(true);
+      if (this.pos >= this.len || this.atKeyword("esac")) break;
+      if (this.peek() === "(") this.pos++;
+      let patternText = "";
+      while (this.pos < this.len && this.peek() !== ")") {
+        const c = this.peek();
+        if (c === "\n") break;
+        if (c === " " || c === "	" || c === "|") {
+          this.pos++;
+          continue;
+        }
+        const w = this.readWord();
+        if (w.end === w.start) this.pos++;
+        patternText += this.text.slice(w.start, w.end) + "|";
+      }
+      if (this.peek() === ")") this.pos++;
+      if (patternText.split("|").includes("*")) exhaustive = true;
+      arms.push(this.parseList(/* @__PURE__ */ new Set(["esac"])));
+      this.skipBlanks();
+      if (this.peek() === ";" && this.peek(1) === ";") this.pos += this.peek(2) === "&" ? 3 : 2;
+      else if (this.peek() === ";" && this.peek(1) === "&") this.pos += 2;
+      else if (!this.atKeyword("esac") && this.pos < this.len && this.peek() !== "\n") this.pos++;
+    }
+    this.expectKeyword("esac");
+    this.skipRedirections();
+    return { kind: "branch", conditions, arms, exhaustive, start, end: this.pos };
+  }
+  parseFunctionKeyword(start) {
+    this.pos += "function".length;
+    this.skipBlanks();
+    const name = this.peekWordText() ?? "";
+    this.pos += name.length;
+    this.skipBlanks();
+    if (this.peek() === "(" && /^\(\s*\)/.test(this.text.slice(this.pos, this.pos + 64))) this.pos = this.text.indexOf(")", this.pos) + 1;
+    return this.functionBody(start, name);
+  }
+  functionBody(start, name) {
+    this.skipSeparators(false);
+    const body = this.parseCommand(/* @__PURE__ */ new Set());
+    return { kind: "function", name, body: body ? [body] : [], start, end: this.pos };
+  }
+  /** Redirections after a compound command (`done < file`, `} > log`). */
+  skipRedirections() {
+    for (; ; ) {
+      this.skipBlanks();
+      if (!this.atRedirection()) return;
+      this.readRedirection();
+    }
+  }
+  atRedirection() {
+    let i = this.pos;
+    while (i < this.len && this.text[i] >= "0" && this.text[i] <= "9") i++;
+    const c = this.text[i];
+    if (c === "<" || c === ">") return !(c === "<" && this.text[i + 1] === "(") && !(c === ">" && this.text[i + 1] === "(");
+    return c === "&" && this.text[i + 1] === ">" && i === this.pos;
+  }
+  readRedirection() {
+    while (this.peek() >= "0" && this.peek() <= "9") this.pos++;
+    if (this.peek() === "&") this.pos++;
+    const op = this.text.slice(this.pos, this.pos + 3);
+    if (op.startsWith("<<<")) {
+      this.pos += 3;
+      this.skipBlanks();
+      this.readWord();
+      return;
+    }
+    if (op.startsWith("<<")) {
+      this.pos += 2;
+      const stripTabs = this.peek() === "-";
+      if (stripTabs) this.pos++;
+      this.skipBlanks();
+      const w = this.readWord();
+      const delimiter = this.text.slice(w.start, w.end).replace(/['"\\]/g, "");
+      if (delimiter) this.heredocs.push({ delimiter, stripTabs });
+      return;
+    }
+    this.pos++;
+    while ("<>&|".includes(this.peek()) && this.peek() !== "") this.pos++;
+    this.skipBlanks();
+    if (this.peek() === "-" && isMeta(this.peek(1) || " ")) {
+      this.pos++;
+      return;
+    }
+    if (!isMeta(this.peek()) && this.peek() !== "") this.readWord();
+  }
+  parseSimple(start) {
+    const assigns = [];
+    const words = [];
+    for (; ; ) {
+      this.skipBlanks();
+      const c = this.peek();
+      if (c === "" || c === "\n" || c === "\r" || c === ";" || c === ")" || c === "|" || c === "&" && this.peek(1) !== ">") break;
+      if (this.atRedirection()) {
+        this.readRedirection();
+        continue;
+      }
+      if (c === "(") {
+        if (words.length === 1 && assigns.length === 0 && /^\(\s*\)/.test(this.text.slice(this.pos, this.pos + 64))) {
+          this.pos = this.text.indexOf(")", this.pos) + 1;
+          return this.functionBody(start, this.text.slice(words[0].start, words[0].end));
+        }
+        this.skipBalanced("(", ")");
+        words.push({ parts: [{ kind: "opaque", start, end: this.pos }], start, end: this.pos });
+        continue;
+      }
+      if (c === "<" || c === ">") {
+        this.pos++;
+        this.skipBalanced("(", ")");
+        continue;
+      }
+      const wordStart = this.pos;
+      if (words.length === 0) {
+        const assign = this.tryAssignment();
+        if (assign) {
+          assigns.push(assign);
+          continue;
+        }
+      }
+      const w = this.readWord();
+      if (this.pos === wordStart) {
+        this.pos++;
+        continue;
+      }
+      words.push(w);
+    }
+    const end = words.length > 0 ? words[words.length - 1].end : assigns.length > 0 ? assigns[assigns.length - 1].end : this.pos;
+    if (words.length === 0 && assigns.length === 0) return void 0;
+    if (words.length === 0) return { kind: "assign", assigns, start, end };
+    const cmd = { kind: "command", words, assigns, start, end };
+    return cmd;
+  }
+  /** `(`...`)` with nesting and quotes, from the opening character (already consumed or not). */
+  skipBalanced(open2, close) {
+    if (this.peek() === open2) this.pos++;
+    let depth = 1;
+    while (this.pos < this.len && depth > 0) {
+      const c = this.text[this.pos];
+      if (c === "\\") {
+        this.pos += 2;
+        continue;
+      }
+      if (c === "'" || c === '"') {
+        this.readWord();
+        continue;
+      }
+      if (c === open2) depth++;
+      else if (c === close) depth--;
+      this.pos++;
+    }
+  }
+  /** `NAME=value`, `NAME+=value`, `NAME=(array)` at a command's start. */
+  tryAssignment() {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]\s]*\])?(\+?)=/.exec(this.text.slice(this.pos, this.pos + 256));
+    if (!m) return void 0;
+    const start = this.pos;
+    this.pos += m[0].length;
+    const a = { name: m[1], written: m[1], start, end: this.pos };
+    if (m[3]) a.append = true;
+    if (m[2]) a.array = true;
+    if (this.peek() === "(") {
+      this.skipBalanced("(", ")");
+      a.array = true;
+      a.end = this.pos;
+      return a;
+    }
+    if (!isMeta(this.peek()) && this.peek() !== "") {
+      a.value = this.readWord();
+      a.end = a.value.end;
+    } else {
+      a.value = { parts: [{ kind: "text", text: "", quoted: false, start: this.pos, end: this.pos }], start: this.pos, end: this.pos };
+    }
+    return a;
+  }
+  // ---- words -----------------------------------------------------------------------------------
+  /** One word: unquoted text, quotes, expansions, until an unquoted blank or operator. */
+  readWord() {
+    const start = this.pos;
+    const parts = [];
+    const text = (t, s2, e, quoted) => {
+      const last = parts[parts.length - 1];
+      if (last && last.kind === "text" && last.quoted === quoted && last.end === s2) {
+        last.text += t;
+        last.end = e;
+      } else parts.push({ kind: "text", text: t, quoted, start: s2, end: e });
+    };
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      const c = this.text[this.pos];
+      if (isMeta(c)) break;
+      const s2 = this.pos;
+      if (c === "\\") {
+        const n2 = this.peek(1);
+        if (n2 === "\n") {
+          this.pos += 2;
+          continue;
+        }
+        if (n2 === "\r" && this.peek(2) === "\n") {
+          this.pos += 3;
+          continue;
+        }
+        this.pos += n2 === "" ? 1 : 2;
+        text(n2, s2, this.pos, true);
+        continue;
+      }
+      if (c === "'") {
+        const close = this.text.indexOf("'", this.pos + 1);
+        const end = close < 0 || close > this.len ? this.len : close;
+        text(this.text.slice(this.pos + 1, end), s2, Math.min(this.len, end + 1), true);
+        this.pos = Math.min(this.len, end + 1);
+        continue;
+      }
+      if (c === '"') {
+        this.pos++;
+        this.readDoubleQuoted(parts, text);
+        continue;
+      }
+      if (c === "$") {
+        if (this.peek(1) === "'") {
+          this.pos += 2;
+          text(this.readAnsiC(), s2, this.pos, true);
+          continue;
+        }
+        if (this.peek(1) === '"') {
+          this.pos += 2;
+          this.readDoubleQuoted(parts, text);
+          continue;
+        }
+        const part = this.readDollar(false);
+        if (part) parts.push(part);
+        else text("$", s2, ++this.pos, false);
+        continue;
+      }
+      if (c === "`") {
+        parts.push(this.readBackquote(false));
+        continue;
+      }
+      let e = this.pos + 1;
+      while (e < this.len && !isMeta(this.text[e]) && !"\\'\"$`".includes(this.text[e])) e++;
+      text(this.text.slice(this.pos, e), s2, e, false);
+      this.pos = e;
+    }
+    return { parts, start, end: this.pos };
+  }
+  readDoubleQuoted(parts, text) {
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      const c = this.text[this.pos];
+      const s2 = this.pos;
+      if (c === '"') {
+        this.pos++;
+        return;
+      }
+      if (c === "\\") {
+        const n2 = this.peek(1);
+        if (n2 === "\n") {
+          this.pos += 2;
+          continue;
+        }
+        if (n2 === "$" || n2 === "`" || n2 === '"' || n2 === "\\") {
+          this.pos += 2;
+          text(n2, s2, this.pos, true);
+          continue;
+        }
+        this.pos++;
+        text("\\", s2, this.pos, true);
+        continue;
+      }
+      if (c === "$") {
+        const part = this.readDollar(true);
+        if (part) parts.push(part);
+        else text("$", s2, ++this.pos, true);
+        continue;
+      }
+      if (c === "`") {
+        parts.push(this.readBackquote(true));
+        continue;
+      }
+      let e = this.pos + 1;
+      while (e < this.len && !'"\\$`'.includes(this.text[e])) e++;
+      text(this.text.slice(this.pos, e), s2, e, true);
+      this.pos = e;
+    }
+  }
+  readAnsiC() {
+    let out = "";
+    while (this.pos < this.len && this.text[this.pos] !== "'") {
+      const c = this.text[this.pos];
+      if (c === "\\" && this.pos + 1 < this.len) {
+        const n2 = this.text[this.pos + 1];
+        out += n2 === "n" ? "\n" : n2 === "t" ? "	" : n2 === "r" ? "\r" : n2;
+        this.pos += 2;
+        continue;
+      }
+      out += c;
+      this.pos++;
+    }
+    this.pos++;
+    return out;
+  }
+  /** `$name`, `${...}`, `$(...)`, `$((...))`, `$1`, `$@`...; undefined for a lone `$`. */
+  readDollar(quoted) {
+    const start = this.pos;
+    const n2 = this.peek(1);
+    if (n2 === "(") {
+      if (this.peek(2) === "(") {
+        this.pos += 3;
+        let depth = 2;
+        while (this.pos < this.len && depth > 0) {
+          const c = this.text[this.pos];
+          if (c === "(") depth++;
+          else if (c === ")") depth--;
+          this.pos++;
+        }
+        return { kind: "opaque", start, end: this.pos };
+      }
+      this.pos += 2;
+      const body = this.nested(() => this.parseList(/* @__PURE__ */ new Set()));
+      if (this.peek() === ")") this.pos++;
+      return { kind: "substitution", body, quoted, start, end: this.pos };
+    }
+    if (n2 === "{") return this.readBraceExpansion(quoted);
+    const m = /^[A-Za-z_][A-Za-z0-9_]*|^[0-9@*#?$!-]/.exec(this.text.slice(this.pos + 1, this.pos + 257));
+    if (!m) return void 0;
+    this.pos += 1 + m[0].length;
+    return { kind: "variable", name: m[0], written: m[0], quoted, start, end: this.pos };
+  }
+  readBraceExpansion(quoted) {
+    const start = this.pos;
+    this.pos += 2;
+    const m = /^([#!]?)([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])/.exec(this.text.slice(this.pos, this.pos + 256));
+    if (!m) {
+      this.skipBalanced("{", "}");
+      return { kind: "opaque", start, end: this.pos };
+    }
+    this.pos += m[0].length;
+    const name = m[2];
+    if (m[1]) {
+      this.skipBalanced("{", "}");
+      return { kind: "opaque", start, end: this.pos };
+    }
+    if (this.peek() === "}") {
+      this.pos++;
+      return { kind: "variable", name, written: name, quoted, start, end: this.pos };
+    }
+    if (this.peek() === "[") {
+      this.skipBalanced("[", "]");
+    }
+    const op = /^(:[-=?+]|[-=?+]|##?|%%?|\/\/?|\^\^?|,,?|:)/.exec(this.text.slice(this.pos, this.pos + 3));
+    if (!op) {
+      this.skipBalanced("{", "}");
+      return { kind: "opaque", start, end: this.pos };
+    }
+    this.pos += op[0].length;
+    const operand = this.readOperand();
+    if (this.peek() === "}") this.pos++;
+    return { kind: "variable", name, written: name, quoted, op: op[0], operand, start, end: this.pos };
+  }
+  /** The word after a `${x:-` operator, up to the matching `}` (quotes and expansions inside). */
+  readOperand() {
+    const start = this.pos;
+    const parts = [];
+    while (this.pos < this.len && this.peek() !== "}") {
+      const c = this.peek();
+      const s2 = this.pos;
+      if (c === "$") {
+        const part = this.readDollar(true);
+        if (part) parts.push(part);
+        else parts.push({ kind: "text", text: "$", quoted: true, start: s2, end: ++this.pos });
+        continue;
+      }
+      if (c === "'" || c === '"') {
+        const w = this.readWordUntilBrace();
+        appendAll(parts, w.parts);
+        continue;
+      }
+      if (c === "\\") {
+        parts.push({ kind: "text", text: this.peek(1), quoted: true, start: s2, end: this.pos += 2 });
+        continue;
+      }
+      if (c === "`") {
+        parts.push(this.readBackquote(true));
+        continue;
+      }
+      let e = this.pos + 1;
+      while (e < this.len && !"}$'\"\\`".includes(this.text[e])) e++;
+      parts.push({ kind: "text", text: this.text.slice(this.pos, e), quoted: true, start: s2, end: e });
+      this.pos = e;
+    }
+    return { parts, start, end: this.pos };
+  }
+  /** A quoted piece inside `${x:-'...'}`. */
+  readWordUntilBrace() {
+    const start = this.pos;
+    const c = this.peek();
+    if (c === "'") {
+      const close = this.text.indexOf("'", this.pos + 1);
+      const end = close < 0 || close > this.len ? this.len : close;
+      const part = { kind: "text", text: this.text.slice(this.pos + 1, end), quoted: true, start, end: end + 1 };
+      this.pos = Math.min(this.len, end + 1);
+      return { parts: [part], start, end: this.pos };
+    }
+    this.pos++;
+    const parts = [];
+    this.readDoubleQuoted(parts, (t, s2, e, quoted) => parts.push({ kind: "text", text: t, quoted, start: s2, end: e }));
+    return { parts, start, end: this.pos };
+  }
+  /** `` `...` ``: the inner text is parsed as a script of its own, at the same offsets. */
+  readBackquote(quoted) {
+    const start = this.pos;
+    let i = this.pos + 1;
+    while (i < this.len && this.text[i] !== "`") i += this.text[i] === "\\" ? 2 : 1;
+    const end = Math.min(i, this.len);
+    const inner = new _ShellParser(this.text, this.stats, end);
+    inner.pos = start + 1;
+    inner.depth = this.depth + 1;
+    const body = inner.depth > MAX_DEPTH2 ? [] : inner.parseList(/* @__PURE__ */ new Set());
+    appendAll(this.comments, inner.comments);
+    this.pos = Math.min(this.len, end + 1);
+    return { kind: "substitution", body, quoted, start, end: this.pos };
+  }
+  nested(f) {
+    const saved = this.heredocs;
+    this.heredocs = [];
+    this.depth++;
     try {
-      doc = JSON.parse(readFileSync4(abs, "utf8"));
-    } catch (e) {
-      const err = e;
-      throw new ConfigError(`${path}: cannot read the baseline (${err.code ?? err.message}); write one with --write-baseline ${path}`);
+      return this.depth > MAX_DEPTH2 ? (this.skipBalanced("(", ")"), []) : f();
+    } finally {
+      this.depth--;
+      this.heredocs = [...saved, ...this.heredocs];
     }
-    return new _Baseline(abs, validateBaseline(doc, path));
-  }
-  static fromDocument(path, doc) {
-    return new _Baseline(resolve6(path), validateBaseline(doc, path));
-  }
-  apply(findings) {
-    const dir2 = dirname4(this.path);
-    const remaining = /* @__PURE__ */ new Map();
-    for (const e of this.entries) {
-      const k = key(e.file, e.ruleId, e.fingerprint);
-      remaining.set(k, [...remaining.get(k) ?? [], e]);
-    }
-    const outcome = { kept: [], matched: [], stale: [] };
-    for (const f of findings) {
-      const list2 = remaining.get(key(relativeTo(dir2, f.file), f.ruleId, f.fingerprint));
-      if (list2 && list2.length > 0) {
-        list2.pop();
-        outcome.matched.push(f);
-      } else outcome.kept.push(f);
-    }
-    outcome.stale = [...remaining.values()].flat().sort(compareEntries);
-    return outcome;
   }
 };
-function validateBaseline(doc, shownPath) {
-  const bad = (why) => new ConfigError(`${shownPath}: not a grantlint baseline: ${why}`);
-  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw bad('expected an object { "version": 1, "findings": [...] }');
-  const { version, findings } = doc;
-  if (version !== BASELINE_VERSION) throw bad(`version must be ${BASELINE_VERSION} (found ${JSON.stringify(version)})`);
-  if (!Array.isArray(findings)) throw bad("findings must be an array");
-  findings.forEach((e, i) => {
-    const entry = e;
-    for (const k of ["file", "ruleId", "fingerprint"]) {
-      if (typeof entry?.[k] !== "string") throw bad(`findings[${i}].${k} must be a string`);
-    }
-  });
-  return findings;
+function collectReadVariables(stmt, out) {
+  if (stmt.kind === "pipeline") {
+    for (const s2 of stmt.stages) collectReadVariables(s2, out);
+    return;
+  }
+  if (stmt.kind === "andor") {
+    for (const s2 of stmt.items) collectReadVariables(s2, out);
+    return;
+  }
+  if (stmt.kind !== "command") return;
+  const first2 = stmt.words[0];
+  if (!first2 || first2.parts.length !== 1 || first2.parts[0].kind !== "text" || first2.parts[0].text !== "read") return;
+  for (const w of stmt.words.slice(1)) {
+    const p = w.parts[0];
+    if (w.parts.length === 1 && p.kind === "text" && NAME.test(p.text)) out.push(p.text);
+  }
 }
-
-// src/engine/config.ts
-import { existsSync as existsSync3, statSync as statSync4 } from "node:fs";
-import { dirname as dirname6, join as join5, resolve as resolve7 } from "node:path";
-import { pathToFileURL } from "node:url";
 
 // src/model/value.ts
 var UNKNOWN = Object.freeze({ kind: "unknown" });
+function str(value, at) {
+  return at ? { kind: "string", value, at } : { kind: "string", value };
+}
 function unknown(symbol, at, input) {
   const v = { kind: "unknown" };
   if (symbol !== void 0) v.symbol = symbol;
@@ -37751,10 +39181,6 @@ function obj(entries, at) {
 }
 function arr(items, at) {
   return at ? { kind: "array", items, at } : { kind: "array", items };
-}
-function withAt(v, at) {
-  if (!at || v.at === at) return v;
-  return { ...v, at };
 }
 function getProp(v, name) {
   if (!v || v.kind !== "object") return void 0;
@@ -37910,14 +39336,1831 @@ function describeValue(v, depth = 0) {
   }
 }
 
-// src/graph/build.ts
-import { dirname as dirname5 } from "node:path";
-
-// src/util/arrays.ts
-function appendAll(target, items) {
-  for (const item of items) target.push(item);
-  return target;
+// src/graph/values.ts
+function unwrap(v) {
+  let cur = v;
+  while (cur && cur.kind === "concat") {
+    const parts = cur.parts.filter((p) => !(p.kind === "string" && p.value === ""));
+    if (parts.length !== 1) break;
+    cur = parts[0];
+  }
+  return cur;
 }
+function stringsIn(v) {
+  const out = [];
+  const visit = (x) => {
+    if (!x) return;
+    switch (x.kind) {
+      case "string":
+        out.push(x.value);
+        break;
+      case "call":
+        x.args.forEach(visit);
+        break;
+      case "concat":
+        x.parts.forEach(visit);
+        break;
+      default:
+        break;
+    }
+  };
+  visit(v);
+  return out;
+}
+function lowerPath(path) {
+  return path.map((p) => String(p).toLowerCase()).join(".");
+}
+function valueKey(v) {
+  if (!v) return void 0;
+  switch (v.kind) {
+    case "string":
+      return JSON.stringify(v.value.toLowerCase());
+    case "number":
+    case "bool":
+      return String(v.value);
+    case "null":
+      return "null";
+    case "unknown":
+      return v.symbol === void 0 ? void 0 : `?${v.symbol}`;
+    case "ref":
+      return `&${v.resource.key}${v.path.map((p) => `.${String(p).toLowerCase()}`).join("")}`;
+    case "scope": {
+      const name = v.name ? valueKey(v.name) : "";
+      const sub = v.subscriptionId ? valueKey(v.subscriptionId) : "";
+      if (name === void 0 || sub === void 0) return void 0;
+      return `@${v.level}:${v.current}:${name}:${sub}:${v.path.join(".").toLowerCase()}`;
+    }
+    default: {
+      const children = v.kind === "array" ? v.items : v.kind === "object" ? [...v.entries.values()] : v.kind === "call" ? v.args : v.parts;
+      const keys = children.map(valueKey);
+      if (keys.some((k) => k === void 0)) return void 0;
+      const label2 = v.kind === "object" ? [...v.entries.keys()].map((k) => k.toLowerCase()).join(",") : v.kind === "call" ? v.fn : "";
+      return `${v.kind}(${label2}|${keys.join(",")})`;
+    }
+  }
+}
+
+// src/lower/scripts/evaluate.ts
+var UNREADABLE = /* @__PURE__ */ Symbol("unreadable");
+var OPAQUE_CHAR = "";
+var MAX_CALL_DEPTH = 8;
+var MAX_LOOP_ITEMS = 64;
+var ScriptEvaluator = class {
+  constructor(source, language, handler, options = {}) {
+    this.source = source;
+    this.language = language;
+    this.handler = handler;
+    for (const [k, v] of options.variables ?? []) this.vars.set(this.norm(k), v);
+    this.macros = options.macros ?? /* @__PURE__ */ new Map();
+    this.keyPrefix = options.keyPrefix ?? "";
+  }
+  source;
+  language;
+  handler;
+  vars = /* @__PURE__ */ new Map();
+  functions = /* @__PURE__ */ new Map();
+  called = /* @__PURE__ */ new Set();
+  suffix = [];
+  callDepth = 0;
+  macros;
+  keyPrefix;
+  run(ast) {
+    for (const p of ast.params ?? []) {
+      if (this.vars.has(p.name)) continue;
+      const at = locationOf(this.source, p.span);
+      this.vars.set(p.name, p.default ? this.wordValue(p.default) : unknown(`param:${p.name}`, at, { kind: "parameter", name: p.written, decl: at }));
+    }
+    this.block(ast.statements);
+    for (const [name, def2] of this.functions) {
+      if (this.called.has(name)) continue;
+      this.inScope(() => {
+        for (let i = 1; i <= 9; i++) this.vars.set(String(i), UNREADABLE);
+        for (const p of def2.params ?? []) this.vars.set(p.name, UNREADABLE);
+        this.vars.set("@", UNREADABLE);
+        this.vars.set("*", UNREADABLE);
+        this.block(def2.body);
+      });
+    }
+  }
+  norm(name) {
+    return this.language === "powershell" ? name.toLowerCase() : name;
+  }
+  at(span3) {
+    return locationOf(this.source, span3);
+  }
+  // ---- statements ------------------------------------------------------------------------------
+  block(statements) {
+    let last;
+    for (const s2 of statements) last = this.statement(s2);
+    return statements.length === 1 ? last : void 0;
+  }
+  /** Runs a statement; returns what it prints when grantlint knows it. */
+  statement(s2) {
+    switch (s2.kind) {
+      case "command":
+        return this.command(s2, false);
+      case "assign":
+        for (const a of s2.assigns) this.assign(a);
+        return void 0;
+      case "pipeline": {
+        const outputs = s2.stages.map((stage) => this.statement(stage));
+        return s2.stages.slice(1).every(isPassThrough) ? outputs[0] : void 0;
+      }
+      case "andor": {
+        this.statement(s2.items[0]);
+        this.branches(s2.items.slice(1).map((i) => [i]), false);
+        return void 0;
+      }
+      case "branch":
+        for (const c of s2.conditions) this.statement(c);
+        this.branches(s2.arms, s2.exhaustive);
+        return void 0;
+      case "for":
+        this.forLoop(s2);
+        return void 0;
+      case "while": {
+        for (const c of s2.conditions) this.statement(c);
+        for (const v of s2.readVariables) this.vars.set(this.norm(v), UNREADABLE);
+        this.branches([s2.body], false);
+        return void 0;
+      }
+      case "function":
+        this.functions.set(this.norm(s2.name), s2);
+        return void 0;
+      case "group":
+        if (s2.subshell) {
+          const saved = this.vars;
+          this.vars = new Map(saved);
+          const out = this.block(s2.body);
+          this.vars = saved;
+          return out;
+        }
+        return this.block(s2.body);
+      case "opaque":
+        return void 0;
+    }
+  }
+  /** Runs each arm in its own copy of the variables and merges them. */
+  branches(arms, exhaustive) {
+    const before = this.vars;
+    const results = [];
+    for (const arm of arms) {
+      this.vars = new Map(before);
+      this.block(arm);
+      results.push(this.vars);
+    }
+    if (!exhaustive || arms.length === 0) results.push(before);
+    this.vars = mergeVariables(results);
+  }
+  forLoop(s2) {
+    const name = s2.variable ? this.norm(s2.variable) : void 0;
+    const items = s2.items ? this.literalItems(s2.items) : void 0;
+    if (!items || !name) {
+      this.inLoop(() => {
+        if (name) this.vars.set(name, UNREADABLE);
+        this.branches([s2.body], false);
+      }, "loop");
+      return;
+    }
+    const before = this.vars;
+    items.forEach((item, i) => {
+      this.suffix.push(`[${i}]`);
+      this.vars.set(name, item);
+      this.block(s2.body);
+      this.suffix.pop();
+    });
+    if (items.length === 0) this.vars = before;
+  }
+  inLoop(f, tag) {
+    this.suffix.push(`[${tag}]`);
+    try {
+      f();
+    } finally {
+      this.suffix.pop();
+    }
+  }
+  literalItems(words) {
+    const out = [];
+    for (const w of words) {
+      const args = this.words([w]);
+      if (args === UNREADABLE) return void 0;
+      for (const a of args) {
+        if (a.spread || a.value.kind !== "string") return void 0;
+        out.push(a.value);
+      }
+    }
+    return out.length <= MAX_LOOP_ITEMS ? out : void 0;
+  }
+  inScope(f) {
+    const saved = this.vars;
+    this.vars = new Map(saved);
+    try {
+      f();
+    } finally {
+      this.vars = saved;
+    }
+  }
+  assign(a, local = false) {
+    const name = this.norm(a.name);
+    if (a.array || !a.value) {
+      if (!a.value && !local) return;
+      this.vars.set(name, unknown(void 0, this.at(a), { kind: "variable", name: a.written }));
+      return;
+    }
+    let v = this.wordBinding(a.value);
+    if (v === UNREADABLE) {
+      this.vars.set(name, UNREADABLE);
+      return;
+    }
+    if (v.kind === "unknown" && !v.input) v = unknown(`var:${name}@${a.start}`, v.at ?? this.at(a), { kind: "variable", name: a.written.replace(/^\$/, "") });
+    if (a.append) {
+      const prev = this.vars.get(name);
+      if (prev === UNREADABLE) return;
+      this.vars.set(name, prev ? concatValues([prev, v], this.at(a)) : v);
+      return;
+    }
+    this.vars.set(name, v);
+  }
+  // ---- commands --------------------------------------------------------------------------------
+  command(s2, captured) {
+    if (s2.expression) {
+      const v = this.wordBinding(s2.words[0]);
+      return v === UNREADABLE ? void 0 : v;
+    }
+    const nameWord = s2.words[0];
+    const head2 = this.words([nameWord]);
+    if (head2 === UNREADABLE || head2.length === 0) return void 0;
+    const name = head2[0].value.kind === "string" ? head2[0].value.value : void 0;
+    if (name === void 0) return void 0;
+    const lower2 = name.toLowerCase();
+    if (this.language === "shell" && ["export", "local", "declare", "typeset", "readonly"].includes(name)) {
+      this.declaration(s2, name === "local");
+      return void 0;
+    }
+    if (lower2 === "eval" || lower2 === "invoke-expression" || lower2 === "iex") return void 0;
+    if (this.language === "shell" && name === "read") {
+      for (const w of s2.words.slice(1)) {
+        const t = w.parts.length === 1 && w.parts[0].kind === "text" ? w.parts[0].text : void 0;
+        if (t && /^[A-Za-z_]\w*$/.test(t)) this.vars.set(t, unknown(void 0, this.at(w), { kind: "variable", name: t }));
+      }
+      return void 0;
+    }
+    if (lower2 === "set-variable" || lower2 === "new-variable") return void 0;
+    const fn = this.functions.get(this.norm(name));
+    if (fn) return this.callFunction(fn, s2);
+    const saved = this.vars;
+    if (s2.assigns.length > 0) {
+      this.vars = new Map(saved);
+      for (const a of s2.assigns) this.assign(a);
+    }
+    try {
+      const args = this.words(s2.words);
+      if (args === UNREADABLE) return void 0;
+      const declKey = `${this.source.file}#${this.source.id}@${s2.start}`;
+      const out = this.handler.run({
+        args,
+        at: this.at(s2),
+        key: `${this.keyPrefix}${declKey}${this.suffix.join("")}`,
+        declKey,
+        captured,
+        language: this.language
+      });
+      return out;
+    } finally {
+      this.vars = saved;
+    }
+  }
+  declaration(s2, local) {
+    for (const w of s2.words.slice(1)) {
+      const first2 = w.parts[0];
+      if (!first2 || first2.kind !== "text" || first2.quoted) continue;
+      if (first2.text.startsWith("-")) continue;
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(first2.text);
+      if (!m) {
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(first2.text) && local) this.vars.set(first2.text, unknown(void 0, this.at(w), { kind: "variable", name: first2.text }));
+        continue;
+      }
+      const rest = [{ ...first2, text: first2.text.slice(m[0].length), start: first2.start + m[0].length }, ...w.parts.slice(1)];
+      const value = { parts: rest, start: first2.start + m[0].length, end: w.end };
+      this.assign({ name: m[1], written: m[1], value, append: m[2] === "+", start: w.start, end: w.end }, local);
+    }
+  }
+  callFunction(fn, s2) {
+    this.called.add(this.norm(fn.name));
+    if (this.callDepth >= MAX_CALL_DEPTH) return void 0;
+    const args = this.words(s2.words.slice(1));
+    const bindings = /* @__PURE__ */ new Map();
+    if (this.language === "shell") {
+      const list2 = args === UNREADABLE ? void 0 : args;
+      for (let i = 1; i <= 9; i++) {
+        const a = list2?.[i - 1];
+        bindings.set(String(i), list2 === void 0 || list2.some((x, j) => x.spread && j < i) ? UNREADABLE : a ? a.value : str("", this.at(s2)));
+      }
+      const all = list2 && !list2.some((x) => x.spread) ? void 0 : UNREADABLE;
+      bindings.set("@", all ?? UNREADABLE);
+      bindings.set("*", all ?? UNREADABLE);
+    } else {
+      bindPowerShellParams(fn.params ?? [], args === UNREADABLE ? void 0 : args, bindings, (w) => this.wordBinding(w));
+    }
+    const saved = this.vars;
+    this.vars = new Map(saved);
+    for (const [k, v] of bindings) this.vars.set(k, v);
+    this.callDepth++;
+    this.suffix.push(`{${s2.start}}`);
+    try {
+      return this.block(fn.body);
+    } finally {
+      this.suffix.pop();
+      this.callDepth--;
+      if (this.language === "shell") {
+        const after = this.vars;
+        this.vars = saved;
+        for (const [k, v] of after) if (!bindings.has(k)) this.vars.set(k, v);
+      } else this.vars = saved;
+    }
+  }
+  // ---- words -----------------------------------------------------------------------------------
+  /** The arguments words make: splatting and word splitting applied. */
+  words(words) {
+    const out = [];
+    for (const w of words) {
+      const at = this.at(w);
+      const text = this.source.text.slice(w.start, w.end);
+      const only = w.parts.length === 1 ? w.parts[0] : void 0;
+      if (only?.kind === "variable" && only.splat) {
+        const v = this.variable(only);
+        if (v === UNREADABLE) return UNREADABLE;
+        if (v.kind !== "object") {
+          out.push({ value: v, text, at, spread: true });
+          continue;
+        }
+        for (const [k, value2] of v.entries) {
+          out.push({ value: str(`-${k}`, at), text: `-${k}`, at });
+          out.push({ value: value2, text: `${text}.${k}`, at: value2.at ?? at });
+        }
+        continue;
+      }
+      const value = this.wordBinding(w);
+      if (value === UNREADABLE) return UNREADABLE;
+      const unquotedExpansion = only && (only.kind === "variable" || only.kind === "substitution") && !only.quoted;
+      if (unquotedExpansion && this.language === "shell" && value.kind === "string" && /\s/.test(value.value.trim())) {
+        for (const piece of value.value.trim().split(/\s+/)) out.push({ value: str(piece, at), text, at });
+        continue;
+      }
+      const arg = { value, text, at };
+      if (unquotedExpansion && value.kind !== "string" && (this.language === "shell" || value.kind === "unknown")) arg.spread = true;
+      out.push(arg);
+    }
+    return out;
+  }
+  wordValue(w) {
+    const v = this.wordBinding(w);
+    return v === UNREADABLE ? unknown(void 0, this.at(w)) : v;
+  }
+  wordBinding(w) {
+    const at = this.at(w);
+    const parts = [];
+    for (const p of w.parts) {
+      const v = this.part(p);
+      if (v === UNREADABLE) return UNREADABLE;
+      parts.push(v);
+    }
+    if (parts.length === 0) return str("", at);
+    return concatValues(parts, at);
+  }
+  part(p) {
+    switch (p.kind) {
+      case "text":
+        return p.text.includes(OPAQUE_CHAR) ? this.withOpaque(p) : str(p.text, this.at(p));
+      case "variable":
+        return this.variable(p);
+      case "substitution": {
+        const out = this.substitution(p.body);
+        const value = out ?? unknown(void 0, this.at(p));
+        if (!p.members) return value;
+        return this.handler.member(value, p.members, this.at(p)) ?? unknown(void 0, this.at(p));
+      }
+      case "hash": {
+        const entries = [];
+        for (const e of p.entries) {
+          const v = this.wordBinding(e.value);
+          if (v === UNREADABLE) return UNREADABLE;
+          entries.push([e.key, v]);
+        }
+        return obj(entries, this.at(p));
+      }
+      case "opaque":
+        return unknown(void 0, this.at(p));
+    }
+  }
+  /** Text holding host-format expressions: known pieces and unknowns. */
+  withOpaque(p) {
+    const at = this.at(p);
+    const pieces = p.text.split(new RegExp(`${OPAQUE_CHAR}+`));
+    const parts = [];
+    pieces.forEach((piece, i) => {
+      if (i > 0) parts.push(unknown(void 0, at));
+      if (piece) parts.push(str(piece, at));
+    });
+    return concatValues(parts, at);
+  }
+  substitution(body) {
+    const macro = this.macro(body);
+    if (macro) return macro;
+    if (body.length !== 1) {
+      this.block(body);
+      return void 0;
+    }
+    const s2 = body[0];
+    if (s2.kind === "command") return this.command(s2, true);
+    return this.statement(s2);
+  }
+  /** `$(name)` naming an Azure Pipelines variable. */
+  macro(body) {
+    if (this.macros.size === 0 || body.length !== 1) return void 0;
+    const s2 = body[0];
+    if (s2.kind !== "command" || s2.words.length !== 1 || s2.assigns.length > 0) return void 0;
+    const w = s2.words[0];
+    const t = w.parts.length === 1 && w.parts[0].kind === "text" && !w.parts[0].quoted ? w.parts[0].text : void 0;
+    return t === void 0 ? void 0 : this.macros.get(t.toLowerCase());
+  }
+  variable(p) {
+    const at = this.at(p);
+    const name = p.name;
+    if (this.language === "powershell") {
+      if (name === "true" || name === "false") return { kind: "bool", value: name === "true", at };
+      if (name === "null") return { kind: "null", at };
+    }
+    let bound = this.vars.get(name);
+    if (bound === void 0 && p.env) bound = this.vars.get(name.slice(4));
+    if (bound === UNREADABLE) return UNREADABLE;
+    const written = p.written;
+    const external = () => unknown(`env:${name}`, at, { kind: "external", name: written });
+    let value;
+    if (p.op !== void 0) {
+      if (p.op === ":?" || p.op === "?") value = bound ?? external();
+      else if ((p.op === ":-" || p.op === "-" || p.op === ":=" || p.op === "=") && bound && isNonEmpty(bound)) value = bound;
+      else value = unknown(void 0, at, { kind: "variable", name: written });
+      if (p.op === ":=" || p.op === "=") this.vars.set(name, value);
+    } else value = bound ?? external();
+    if (p.members) return this.handler.member(value, p.members, at) ?? unknown(void 0, at);
+    return value;
+  }
+};
+function isPassThrough(s2) {
+  if (s2.kind !== "command") return false;
+  const first2 = s2.words[0]?.parts[0];
+  if (!first2 || first2.kind !== "text") return false;
+  const name = first2.text.toLowerCase();
+  const args = s2.words.slice(1).map((w) => w.parts.length === 1 && w.parts[0].kind === "text" ? w.parts[0].text : "?");
+  if (name === "tr") return args.length === 2 && args[0] === "-d";
+  if (name === "head" || name === "tail") return args.join(" ") === "-n1" || args.join(" ") === "-n 1" || args.join(" ") === "-1";
+  return name === "xargs" && args.length === 0;
+}
+function isNonEmpty(v) {
+  return v.kind !== "string" || v.value !== "";
+}
+function concatValues(parts, at) {
+  const merged = [];
+  for (const p of parts) {
+    if (p.kind === "concat") {
+      for (const q of p.parts) pushPart(merged, q);
+    } else pushPart(merged, p);
+  }
+  const nonEmpty = merged.filter((p) => !(p.kind === "string" && p.value === ""));
+  if (nonEmpty.length === 0) return str("", at);
+  if (nonEmpty.length === 1) return nonEmpty[0].kind === "string" ? str(nonEmpty[0].value, at) : nonEmpty[0];
+  return { kind: "concat", parts: nonEmpty, at };
+}
+function pushPart(out, p) {
+  const last = out[out.length - 1];
+  if (p.kind === "string" && last?.kind === "string") out[out.length - 1] = str(last.value + p.value, last.at);
+  else out.push(p);
+}
+function mergeVariables(results) {
+  const merged = /* @__PURE__ */ new Map();
+  const names = /* @__PURE__ */ new Set();
+  for (const r of results) for (const k of r.keys()) names.add(k);
+  for (const name of names) {
+    const values = results.map((r) => r.get(name));
+    const first2 = values[0];
+    if (values.some((v) => v === UNREADABLE)) {
+      merged.set(name, UNREADABLE);
+      continue;
+    }
+    if (values.every((v) => v === first2 || v !== void 0 && first2 !== void 0 && v !== UNREADABLE && first2 !== UNREADABLE && sameValue(v, first2))) {
+      if (first2 !== void 0) merged.set(name, first2);
+      continue;
+    }
+    const some = values.find((v) => v !== void 0 && v !== UNREADABLE);
+    merged.set(name, unknown(void 0, some?.at, { kind: "variable", name }));
+  }
+  return merged;
+}
+function bindPowerShellParams(params, args, out, evalWord) {
+  if (!args || args.some((a) => a.spread)) {
+    for (const p of params) out.set(p.name, UNREADABLE);
+    out.set("args", UNREADABLE);
+    return;
+  }
+  const positional = [];
+  const named = /* @__PURE__ */ new Map();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const t = a.value.kind === "string" && /^-[A-Za-z_]\w*$/.test(a.value.value) ? a.value.value.slice(1).toLowerCase() : void 0;
+    const param = t === void 0 ? void 0 : params.find((p) => p.name === t) ?? uniquePrefix(params, t);
+    if (param && i + 1 < args.length) {
+      named.set(param.name, args[++i]);
+      continue;
+    }
+    positional.push(a);
+  }
+  for (const p of params) {
+    const a = named.get(p.name) ?? positional.shift();
+    if (a) out.set(p.name, a.value);
+    else out.set(p.name, p.default ? evalWord(p.default) : UNREADABLE);
+  }
+}
+function uniquePrefix(params, prefix) {
+  const matches = params.filter((p) => p.name.startsWith(prefix));
+  return matches.length === 1 ? matches[0] : void 0;
+}
+
+// src/lower/scripts/commands.ts
+var ROLE_ASSIGNMENT = "Microsoft.Authorization/roleAssignments";
+var UAMI = "Microsoft.ManagedIdentity/userAssignedIdentities";
+var SITES = "Microsoft.Web/sites";
+var AKS = "Microsoft.ContainerService/managedClusters";
+var AZ_TYPES = {
+  webapp: SITES,
+  functionapp: SITES,
+  vm: "Microsoft.Compute/virtualMachines",
+  vmss: "Microsoft.Compute/virtualMachineScaleSets",
+  containerapp: "Microsoft.App/containerApps",
+  "containerapp job": "Microsoft.App/jobs",
+  aks: AKS,
+  identity: UAMI,
+  keyvault: "Microsoft.KeyVault/vaults",
+  "storage account": "Microsoft.Storage/storageAccounts",
+  acr: "Microsoft.ContainerRegistry/registries",
+  cosmosdb: "Microsoft.DocumentDB/databaseAccounts",
+  "servicebus namespace": "Microsoft.ServiceBus/namespaces",
+  "eventhubs namespace": "Microsoft.EventHub/namespaces",
+  appconfig: "Microsoft.AppConfiguration/configurationStores",
+  "sql server": "Microsoft.Sql/servers",
+  "cognitiveservices account": "Microsoft.CognitiveServices/accounts",
+  "search service": "Microsoft.Search/searchServices",
+  redis: "Microsoft.Cache/redis",
+  "containerapp env": "Microsoft.App/managedEnvironments",
+  "monitor log-analytics workspace": "Microsoft.OperationalInsights/workspaces",
+  "eventgrid topic": "Microsoft.EventGrid/topics",
+  "postgres flexible-server": "Microsoft.DBforPostgreSQL/flexibleServers",
+  "mysql flexible-server": "Microsoft.DBforMySQL/flexibleServers",
+  apim: "Microsoft.ApiManagement/service",
+  "signalr": "Microsoft.SignalRService/signalR"
+};
+var IDENTITY_SERVICES = /* @__PURE__ */ new Set(["webapp", "functionapp", "vm", "vmss", "containerapp"]);
+var AZ_SWITCHES = /* @__PURE__ */ new Set(["--only-show-errors", "--debug", "--verbose", "--yes", "-y", "--no-wait", "--system-assigned", "--help", "-h", "--can-delegate", "--force", "--enable-managed-identity", "--assign-identity-none"]);
+var AZ_LISTS = /* @__PURE__ */ new Set(["--identities", "--assign-identity", "--user-assigned", "--scopes", "--ids", "--tags"]);
+var PS_ROLE_PARAMS = {
+  objectid: ["id", "principalid"],
+  signinname: ["email", "userprincipalname"],
+  applicationid: ["spn", "serviceprincipalname"],
+  objecttype: [],
+  roledefinitionname: [],
+  roledefinitionid: [],
+  scope: [],
+  resourcegroupname: [],
+  resourcename: [],
+  resourcetype: [],
+  parentresource: [],
+  condition: [],
+  conditionversion: [],
+  description: [],
+  roleassignmentname: [],
+  allowdelegation: [],
+  skipclientsidescopevalidation: [],
+  defaultprofile: []
+};
+var PS_SWITCHES = /* @__PURE__ */ new Set(["allowdelegation", "skipclientsidescopevalidation", "whatif", "confirm", "passthru", "force", "asjob"]);
+function literal(a) {
+  return a && a.value.kind === "string" && !a.spread ? a.value.value : void 0;
+}
+function parseAz(args) {
+  const flags = { path: [], values: /* @__PURE__ */ new Map(), written: /* @__PURE__ */ new Map(), incomplete: false };
+  let i = 0;
+  while (i < args.length) {
+    const t = literal(args[i]);
+    if (t === void 0 || t.startsWith("-")) break;
+    flags.path.push(t.toLowerCase());
+    i++;
+  }
+  let current;
+  for (; i < args.length; i++) {
+    const a = args[i];
+    const t = literal(a);
+    if (t !== void 0 && /^-[A-Za-z]./.test(t) && !t.startsWith("--")) {
+      const name = t.slice(0, 2).toLowerCase();
+      if (!flags.values.has(name)) flags.values.set(name, []);
+      flags.written.set(name, t.slice(0, 2));
+      flags.values.get(name).push({ ...a, value: str(t.slice(2), a.at), text: a.text.slice(2) });
+      current = void 0;
+      continue;
+    }
+    if (t !== void 0 && /^--?[A-Za-z]/.test(t)) {
+      const eq2 = t.indexOf("=");
+      const name = (eq2 > 0 ? t.slice(0, eq2) : t).toLowerCase();
+      current = AZ_SWITCHES.has(name) ? void 0 : name;
+      if (!flags.values.has(name)) flags.values.set(name, []);
+      flags.written.set(name, eq2 > 0 ? t.slice(0, eq2) : t);
+      if (eq2 > 0) {
+        flags.values.get(name).push({ ...a, value: str(t.slice(eq2 + 1), a.at), text: a.text.slice(a.text.indexOf("=") + 1) });
+        current = void 0;
+      }
+      continue;
+    }
+    if (a.spread && current === void 0) {
+      flags.incomplete = true;
+      continue;
+    }
+    if (current !== void 0) {
+      flags.values.get(current).push(a);
+      if (!AZ_LISTS.has(current)) current = void 0;
+    } else flags.incomplete = true;
+  }
+  return flags;
+}
+function parsePowerShell2(args, known) {
+  const flags = { path: [], values: /* @__PURE__ */ new Map(), written: /* @__PURE__ */ new Map(), incomplete: false };
+  const resolve20 = (raw) => {
+    const n2 = raw.toLowerCase();
+    for (const [canonical, aliases] of Object.entries(known)) if (canonical === n2 || aliases.includes(n2)) return canonical;
+    const matches = Object.keys(known).filter((k) => k.startsWith(n2));
+    return matches.length === 1 ? matches[0] : void 0;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const t = literal(a);
+    if (t !== void 0 && /^-[A-Za-z]/.test(t) && !a.text.startsWith("'") && !a.text.startsWith('"')) {
+      const name = resolve20(t.slice(1)) ?? t.slice(1).toLowerCase();
+      flags.written.set(name, t);
+      if (PS_SWITCHES.has(name) || PS_SWITCHES.has(t.slice(1).toLowerCase())) {
+        flags.values.set(name, [{ ...a, value: { kind: "bool", value: true, at: a.at } }]);
+        continue;
+      }
+      const next = args[i + 1];
+      if (next) {
+        flags.values.set(name, [next]);
+        i++;
+      }
+      continue;
+    }
+    flags.incomplete = true;
+  }
+  return flags;
+}
+function first(flags, ...names) {
+  for (const n2 of names) {
+    const v = flags.values.get(n2);
+    if (v && v.length > 0) return v[0];
+  }
+  return void 0;
+}
+function has(flags, ...names) {
+  return names.some((n2) => flags.values.has(n2));
+}
+var ScriptLowering = class {
+  constructor(rootKey, callChain = []) {
+    this.rootKey = rootKey;
+    this.callChain = callChain;
+  }
+  rootKey;
+  callChain;
+  resources = [];
+  known = /* @__PURE__ */ new Map();
+  /** Identities created by the script (judged only when linked). */
+  created = /* @__PURE__ */ new Set();
+  run(call2) {
+    const head2 = literal(call2.args[0]);
+    if (head2 === void 0) return void 0;
+    const name = head2.toLowerCase().replace(/\.(exe|cmd)$/, "");
+    const rest = call2.args.slice(1);
+    if (name === "az" || name.endsWith("/az")) return this.az(call2, parseAz(rest));
+    if (name === "uuidgen" || name === "new-guid") return { kind: "call", fn: "newguid", args: [], at: call2.at };
+    if (name === "cat" && literal(rest[0]) === "/proc/sys/kernel/random/uuid") return { kind: "call", fn: "newguid", args: [], at: call2.at };
+    if (name === "new-azroleassignment") {
+      this.psRoleAssignment(call2, parsePowerShell2(rest, PS_ROLE_PARAMS));
+      return void 0;
+    }
+    if (name === "new-azuserassignedidentity" || name === "get-azuserassignedidentity") {
+      const flags = parsePowerShell2(rest, { name: [], resourcegroupname: [], subscriptionid: [], location: [] });
+      const id = this.resource(UAMI, first(flags, "name")?.value, first(flags, "resourcegroupname")?.value, call2, "powershell", name === "new-azuserassignedidentity" ? "New-AzUserAssignedIdentity" : "Get-AzUserAssignedIdentity");
+      if (id && name.startsWith("new-")) this.created.add(id);
+      return id ? ref(id, [], call2.at) : void 0;
+    }
+    const psWorkload = {
+      "get-azwebapp": SITES,
+      "get-azfunctionapp": SITES,
+      "get-azvm": "Microsoft.Compute/virtualMachines",
+      "get-azvmss": "Microsoft.Compute/virtualMachineScaleSets",
+      "get-azcontainerapp": "Microsoft.App/containerApps"
+    };
+    if (psWorkload[name]) {
+      const flags = parsePowerShell2(rest, { name: ["vmname", "vmscalesetname"], resourcegroupname: [] });
+      const r = this.resource(psWorkload[name], first(flags, "name")?.value, first(flags, "resourcegroupname")?.value, call2, "powershell", head2);
+      return r ? ref(r, [], call2.at) : void 0;
+    }
+    const psResources = {
+      "get-azresourcegroup": ["resourceGroup", "name"],
+      "get-azkeyvault": ["Microsoft.KeyVault/vaults", "vaultname"],
+      "get-azstorageaccount": ["Microsoft.Storage/storageAccounts", "name"],
+      "get-azcontainerregistry": ["Microsoft.ContainerRegistry/registries", "name"]
+    };
+    if (psResources[name]) {
+      const [type, nameParam] = psResources[name];
+      const flags = parsePowerShell2(rest, { [nameParam]: ["name"], resourcegroupname: [] });
+      const id = resourceId(type, first(flags, nameParam)?.value, first(flags, "resourcegroupname")?.value, void 0, call2.at);
+      return id ? obj([["ResourceId", id], ["Id", id]], call2.at) : void 0;
+    }
+    return void 0;
+  }
+  /** `$x.PrincipalId`, `(Get-AzWebApp ...).Identity.PrincipalId`, az `--query identity.principalId`. */
+  member(value, members, at) {
+    const path = members.filter((m) => m !== "()").map((m) => m.toLowerCase());
+    if (value.kind === "call" && value.fn === "newguid") return path.length <= 1 ? value : void 0;
+    if (members.includes("[]")) return void 0;
+    if (value.kind === "object") {
+      let cur = value;
+      for (const m of members) cur = getProp(cur, m);
+      return cur;
+    }
+    if (value.kind !== "ref") return void 0;
+    const full = [...value.path.map((p) => String(p).toLowerCase()), ...path].join(".");
+    const r = value.resource;
+    const type = r.type.toLowerCase();
+    if (full === "id" || full === "") return ref(r, full === "" ? [] : ["id"], at);
+    if (full === "name") return r.name;
+    if (type === UAMI.toLowerCase()) {
+      const prop2 = { principalid: "principalId", clientid: "clientId", tenantid: "tenantId", "properties.principalid": "principalId", "properties.clientid": "clientId" }[full];
+      return prop2 ? ref(r, ["properties", prop2], at) : void 0;
+    }
+    if (["identity.principalid", "systemassignedidentity", "identity.systemassignedidentity", "principalid"].includes(full)) return ref(r, ["identity", "principalId"], at);
+    if (type === AKS.toLowerCase()) {
+      const kubelet = /^(?:properties\.)?identityprofile\.kubeletidentity\.(objectid|clientid|resourceid)$/.exec(full);
+      if (kubelet) return ref(r, ["properties", "identityProfile", "kubeletidentity", { objectid: "objectId", clientid: "clientId", resourceid: "resourceId" }[kubelet[1]]], at);
+    }
+    return void 0;
+  }
+  /** Marks the identities the script created but never granted nor attached as owned elsewhere. */
+  finish() {
+    const linked = /* @__PURE__ */ new Set();
+    for (const r of this.resources) {
+      const isGrant = r.type === ROLE_ASSIGNMENT;
+      const used = isGrant ? getProp(r.body, "properties") : getProp(r.body, "identity");
+      if (!used) continue;
+      walkValue(used, (v) => {
+        if (v.kind === "ref" && this.created.has(v.resource)) linked.add(v.resource);
+      });
+      const keys = getProp(getProp(r.body, "identity"), "userAssignedIdentities");
+      if (keys?.kind === "object") {
+        for (const kv of keys.keyValues?.values() ?? []) {
+          walkValue(kv, (v) => {
+            if (v.kind === "ref" && this.created.has(v.resource)) linked.add(v.resource);
+          });
+        }
+      }
+      const kubelet = getProp(getProp(getProp(r.body, "properties"), "identityProfile"), "kubeletidentity");
+      if (kubelet) walkValue(kubelet, (v) => {
+        if (v.kind === "ref" && this.created.has(v.resource)) linked.add(v.resource);
+      });
+    }
+    for (const id of this.created) id.existing = !linked.has(id);
+    return this.resources;
+  }
+  // ---- az ----------------------------------------------------------------------------------------
+  az(call2, flags) {
+    const path = flags.path.join(" ");
+    let output;
+    if (path === "role assignment create") this.azRoleAssignment(call2, flags);
+    else if (path === "ad sp create-for-rbac") this.azCreateForRbac(call2, flags);
+    else if (path === "group show" || path === "group create") {
+      const name = first(flags, "--name", "-n", "--resource-group", "-g")?.value;
+      const id = resourceId("resourceGroup", name, void 0, first(flags, "--subscription")?.value, call2.at);
+      output = id && name ? obj([["id", id], ["name", name]], call2.at) : void 0;
+    } else if (path === "identity create" || path === "identity show") {
+      const id = this.resource(UAMI, first(flags, "--name", "-n")?.value, first(flags, "--resource-group", "-g")?.value, call2, "azcli", `az ${path}`);
+      if (id && path === "identity create") this.created.add(id);
+      output = id ? ref(id, [], call2.at) : void 0;
+    } else {
+      const m = /^(.+) (identity assign|identity show|create|update|show)$/.exec(path);
+      const service = m?.[1];
+      const type = service ? AZ_TYPES[service] : void 0;
+      if (m && type) output = this.azService(call2, flags, service, type, m[2]);
+    }
+    return this.azOutput(flags, output, call2.at);
+  }
+  /** What a command prints with `--query Q -o tsv`: the value Q names, when grantlint knows it. */
+  azOutput(flags, output, at) {
+    if (!output) return void 0;
+    const format2 = literal(first(flags, "--output", "-o"))?.toLowerCase();
+    const query = literal(first(flags, "--query"));
+    if (format2 !== "tsv" || query === void 0) return void 0;
+    const q = query.trim().replace(/^["'](.*)["']$/, "$1").replace(/^\[(.*)\]$/, "$1");
+    if (!/^[A-Za-z_][\w.]*$/.test(q)) return void 0;
+    return this.member(output, q.split("."), at);
+  }
+  azService(call2, flags, service, type, verb) {
+    let name = first(flags, "--name", "-n")?.value;
+    const rg = first(flags, "--resource-group", "-g")?.value;
+    const slot = first(flags, "--slot", "-s")?.value;
+    let fullType = type;
+    if (slot && type === SITES) {
+      fullType = `${SITES}/slots`;
+      name = name ? concatValues([name, str("/"), slot], call2.at) : void 0;
+    }
+    if (type !== AKS && !IDENTITY_SERVICES.has(service) && verb !== "show") return void 0;
+    if (verb === "show" && type !== UAMI && type !== AKS && !IDENTITY_SERVICES.has(service)) {
+      const id = resourceId(type, name, rg, first(flags, "--subscription")?.value, call2.at);
+      return id && name ? obj([["id", id], ["name", name]], call2.at) : void 0;
+    }
+    const r = this.resource(fullType, name, rg, call2, "azcli", `az ${service} ${verb}`);
+    if (!r) return void 0;
+    if (verb === "identity assign") this.attach(r, call2, flags, identityAssignValues(service, flags), service === "containerapp" ? has(flags, "--system-assigned") : void 0);
+    else if ((verb === "create" || verb === "update") && type === AKS) this.attachAks(r, call2, flags, verb);
+    else if (verb === "create" && (has(flags, "--assign-identity") || has(flags, "--system-assigned") || has(flags, "--user-assigned"))) {
+      const values = service === "containerapp" ? flags.values.get("--user-assigned") ?? [] : flags.values.get("--assign-identity") ?? [];
+      this.attach(r, call2, flags, values, service === "containerapp" ? has(flags, "--system-assigned") : void 0);
+    }
+    return verb === "identity assign" || verb === "identity show" ? ref(r, ["identity"], call2.at) : ref(r, [], call2.at);
+  }
+  /**
+   * Identities given to a workload: `[system]` (or none at all, for `identity assign`) is the
+   * system-assigned one; names and IDs are user-assigned ones, linked to those the script created.
+   */
+  attach(r, call2, flags, values, system) {
+    const users = [];
+    let withSystem = system ?? false;
+    if (system === void 0) {
+      withSystem = values.length === 0 || values.some((v) => literal(v)?.toLowerCase() === "[system]");
+    }
+    for (const v of values) {
+      if (literal(v)?.toLowerCase() === "[system]") continue;
+      users.push(this.userIdentityValue(v, first(flags, "--resource-group", "-g")?.value));
+    }
+    addIdentities(r, withSystem, users, call2.at);
+    const role2 = first(flags, "--role");
+    const scope = first(flags, "--scope");
+    if (withSystem && role2 && scope) {
+      this.grant(call2, {
+        dialect: "azcli",
+        command: `az ${flags.path.join(" ")}`,
+        principal: ref(r, ["identity", "principalId"], call2.at),
+        principalType: str("ServicePrincipal", call2.at),
+        role: role2.value,
+        scope: scope.value,
+        written: writtenArgs(flags, call2)
+      });
+    }
+  }
+  attachAks(r, call2, flags, verb) {
+    const control = first(flags, "--assign-identity");
+    const kubelet = first(flags, "--assign-kubelet-identity");
+    const rg = first(flags, "--resource-group", "-g")?.value;
+    if (control) addIdentities(r, false, [this.userIdentityValue(control, rg)], call2.at);
+    else if (verb === "create" || has(flags, "--enable-managed-identity")) addIdentities(r, true, [], call2.at);
+    if (kubelet) {
+      const props = getProp(r.body, "properties") ?? obj([], call2.at);
+      props.entries.set("identityProfile", obj([["kubeletidentity", obj([["resourceId", this.userIdentityValue(kubelet, rg)]], call2.at)]], call2.at));
+      r.body.entries.set("properties", props);
+    }
+  }
+  /** A user-assigned identity named by a workload flag: one the script created by that name, or the value as given. */
+  userIdentityValue(arg, rg) {
+    const text = literal(arg);
+    if (text !== void 0 && !text.includes("/")) {
+      const found = this.known.get(registryKey(UAMI, str(text), rg)) ?? [...this.known.values()].find((r) => r.type === UAMI && valueKey(r.name) === valueKey(str(text)));
+      if (found) return ref(found, ["id"], arg.at);
+    }
+    return arg.value;
+  }
+  azRoleAssignment(call2, flags) {
+    const assignee = first(flags, "--assignee");
+    const objectId = first(flags, "--assignee-object-id");
+    const principalTypeArg = first(flags, "--assignee-principal-type");
+    const scopeArg = first(flags, "--scope");
+    const rgArg = first(flags, "--resource-group", "-g");
+    const role2 = first(flags, "--role");
+    if (!flags.incomplete) {
+      if (!assignee === !objectId || principalTypeArg && !objectId || scopeArg && rgArg || !role2) return;
+    }
+    const principal = objectId ?? assignee;
+    let principalType = principalTypeArg?.value;
+    const assigneeText = literal(assignee);
+    if (!principalType && assigneeText?.includes("@")) principalType = str("User", assignee.at);
+    if (!principalType && flags.incomplete) principalType = unknown(void 0, call2.at);
+    const sub = first(flags, "--subscription")?.value;
+    let scope;
+    if (scopeArg) scope = scopeArg.value;
+    else if (rgArg) scope = resourceId("resourceGroup", rgArg.value, void 0, sub, rgArg.at);
+    else if (flags.incomplete) scope = unknown(void 0, call2.at);
+    else scope = subscriptionId(sub, call2.at);
+    this.grant(call2, {
+      dialect: "azcli",
+      command: "az role assignment create",
+      principal: principal?.value ?? unknown(void 0, call2.at),
+      principalType,
+      role: role2?.value ?? unknown(void 0, call2.at),
+      scope,
+      name: first(flags, "--name", "-n")?.value,
+      condition: first(flags, "--condition")?.value,
+      written: writtenArgs(flags, call2)
+    });
+  }
+  azCreateForRbac(call2, flags) {
+    const role2 = first(flags, "--role");
+    const scopes = flags.values.get("--scopes") ?? [];
+    if (!role2 || scopes.length === 0) return;
+    const sp = this.instance(call2, {
+      type: "Microsoft.Graph/servicePrincipals",
+      symbol: `${literal(first(flags, "--name", "-n", "--display-name")) ? `'${literal(first(flags, "--name", "-n", "--display-name"))}', ` : ""}the service principal az ad sp create-for-rbac creates`,
+      name: first(flags, "--name", "-n", "--display-name")?.value,
+      existing: true,
+      dialect: "azcli",
+      command: "az ad sp create-for-rbac",
+      keySuffix: "#sp"
+    });
+    scopes.forEach((scope, i) => {
+      this.grant(call2, {
+        dialect: "azcli",
+        command: "az ad sp create-for-rbac",
+        principal: ref(sp, [], call2.at),
+        principalType: str("ServicePrincipal", call2.at),
+        role: role2.value,
+        scope: scope.value,
+        written: writtenArgs(flags, call2),
+        keySuffix: scopes.length > 1 ? `#${i}` : ""
+      });
+    });
+  }
+  // ---- PowerShell ----------------------------------------------------------------------------------
+  psRoleAssignment(call2, flags) {
+    const objectId = first(flags, "objectid");
+    const signIn = first(flags, "signinname");
+    const app = first(flags, "applicationid");
+    const principal = objectId ?? signIn ?? app;
+    const role2 = first(flags, "roledefinitionname", "roledefinitionid");
+    if (!flags.incomplete && (!principal || !role2)) return;
+    let principalType = objectId ? first(flags, "objecttype")?.value : void 0;
+    if (signIn) principalType = str("User", signIn.at);
+    if (!principalType && flags.incomplete) principalType = unknown(void 0, call2.at);
+    const rg = first(flags, "resourcegroupname")?.value;
+    const resourceName = first(flags, "resourcename")?.value;
+    const resourceType = first(flags, "resourcetype")?.value;
+    const parent = first(flags, "parentresource")?.value;
+    let scope;
+    const scopeArg = first(flags, "scope");
+    if (scopeArg) scope = scopeArg.value;
+    else if (rg && resourceName && resourceType) {
+      const sub = unknown("az:subscription", call2.at, { kind: "external", name: "subscription" });
+      const parts = [str("/subscriptions/"), sub, str("/resourceGroups/"), rg, str("/providers/"), resourceType, str("/")];
+      if (parent) parts.push(parent, str("/"));
+      parts.push(resourceName);
+      scope = concatValues(parts, call2.at);
+    } else if (rg) scope = resourceId("resourceGroup", rg, void 0, void 0, call2.at);
+    else if (flags.incomplete) scope = unknown(void 0, call2.at);
+    else scope = subscriptionId(void 0, call2.at);
+    this.grant(call2, {
+      dialect: "powershell",
+      command: "New-AzRoleAssignment",
+      principal: principal?.value ?? unknown(void 0, call2.at),
+      principalType,
+      role: role2?.value ?? unknown(void 0, call2.at),
+      scope,
+      name: first(flags, "roleassignmentname")?.value,
+      condition: first(flags, "condition")?.value,
+      written: writtenArgs(flags, call2)
+    });
+  }
+  // ---- instances -----------------------------------------------------------------------------------
+  grant(call2, g) {
+    const props = [
+      ["principalId", g.principal],
+      ["roleDefinitionId", g.role]
+    ];
+    if (g.principalType) props.push(["principalType", g.principalType]);
+    if (g.condition) props.push(["condition", g.condition]);
+    const body = obj([["properties", obj(props, call2.at)]], call2.at);
+    const r = this.instance(call2, { type: ROLE_ASSIGNMENT, symbol: g.command, existing: false, dialect: g.dialect, command: g.command, keySuffix: g.keySuffix ?? "", written: g.written, body });
+    r.scope = g.scope;
+    if (g.name) {
+      r.name = g.name;
+      body.entries.set("name", g.name);
+    }
+  }
+  /** The instance for a resource the script names (one per type, resource group and name). */
+  resource(type, name, rg, call2, dialect, command) {
+    if (!name) return void 0;
+    const key2 = registryKey(type, name, rg);
+    const found = this.known.get(key2);
+    if (found) return found;
+    const symbol = name.kind === "string" ? name.value : call2.args.find((a) => a.value === name)?.text ?? "resource";
+    const r = this.instance(call2, { type, symbol, name, existing: true, dialect, command, keySuffix: `#${type}` });
+    r.key = `${this.rootKey}|${key2}`;
+    r.declKey = r.key;
+    if (rg) r.deploymentScope = { kind: "scope", level: "resourceGroup", current: false, name: rg, path: [] };
+    if (type === SITES || type === `${SITES}/slots`) {
+      r.body.entries.set("properties", obj([["siteConfig", obj([["appSettings", unknown(void 0, call2.at)]])]]));
+    } else if (type === "Microsoft.App/containerApps") {
+      r.body.entries.set("properties", obj([["template", obj([["containers", { kind: "array", items: [obj([["env", unknown(void 0, call2.at)]])] }]])]]));
+    }
+    this.known.set(key2, r);
+    return r;
+  }
+  instance(call2, o) {
+    const body = o.body ?? obj([], call2.at);
+    if (o.name && !body.entries.has("name")) body.entries.set("name", o.name);
+    const subscription = { kind: "scope", level: "subscription", current: true, path: [] };
+    const r = {
+      key: `${call2.key}${o.keySuffix}`,
+      declKey: `${call2.declKey}${o.keySuffix}`,
+      format: "script",
+      type: o.type,
+      symbol: o.symbol,
+      existing: o.existing,
+      decl: call2.at,
+      body,
+      deploymentScope: subscription,
+      callChain: this.callChain,
+      command: { dialect: o.dialect, name: o.command, args: o.written ?? {} }
+    };
+    if (o.name) r.name = o.name;
+    this.resources.push(r);
+    return r;
+  }
+};
+function identityAssignValues(service, flags) {
+  if (service === "containerapp") return flags.values.get("--user-assigned") ?? flags.values.get("--identities") ?? [];
+  return flags.values.get("--identities") ?? [];
+}
+function addIdentities(r, system, users, at) {
+  const current = getProp(r.body, "identity");
+  const type = current?.entries.get("type");
+  const had = type?.kind === "string" ? type.value.toLowerCase() : "";
+  const hasSystem = system || had.includes("systemassigned");
+  const map = getProp(current, "userAssignedIdentities") ?? obj([], at);
+  for (const u of users) {
+    const k = u.kind === "string" ? u.value : `${u.kind}:${map.entries.size}`;
+    map.entries.set(k, obj([], u.at));
+    if (u.kind !== "string") (map.keyValues ??= /* @__PURE__ */ new Map()).set(k, u);
+  }
+  const hasUser = map.entries.size > 0;
+  const kinds = [hasSystem ? "SystemAssigned" : "", hasUser ? "UserAssigned" : ""].filter(Boolean).join(", ");
+  if (!kinds) return;
+  const identity = obj([["type", str(kinds, at)]], at);
+  if (hasUser) identity.entries.set("userAssignedIdentities", map);
+  r.body.entries.set("identity", identity);
+}
+function ref(resource, path, at) {
+  return { kind: "ref", resource, path, at };
+}
+function registryKey(type, name, rg) {
+  return `${type.toLowerCase()}|${rg ? valueKey(rg) ?? `?${rg.at?.range.start.line}` : "?"}|${valueKey(name) ?? `?${name.at?.range.start.line}:${name.at?.range.start.column}`}`;
+}
+function subscriptionId(sub, at) {
+  return concatValues([str("/subscriptions/"), sub ?? unknown("az:subscription", at, { kind: "external", name: "subscription" })], at);
+}
+function resourceId(type, name, rg, sub, at) {
+  if (!name) return void 0;
+  const subscription = subscriptionId(sub, at);
+  if (type === "resourceGroup") return concatValues([subscription, str("/resourceGroups/"), name], at);
+  const group = rg ?? unknown(void 0, at, { kind: "external", name: "resource group" });
+  return concatValues([subscription, str("/resourceGroups/"), group, str(`/providers/${type}/`), name], at);
+}
+function writtenArgs(flags, call2) {
+  const out = {};
+  for (const [name, values] of flags.values) {
+    const flag = flags.written.get(name) ?? name;
+    out[flag] = values.map((v) => v.text).join(" ");
+  }
+  void call2;
+  return out;
+}
+
+// src/lower/scripts/script.ts
+function lowerScript(run, out) {
+  const ast = run.language === "powershell" ? parsePowerShell(run.source.text) : parseShell(run.source.text);
+  for (const c of run.comments === false ? [] : ast.comments) {
+    out.comments.push({ file: run.source.file, text: run.source.text.slice(c.start, c.end), at: locationOf(run.source, c) });
+  }
+  const lowering = new ScriptLowering(`${run.source.file}#${run.source.id}${run.options?.keyPrefix ?? ""}`, run.callChain);
+  new ScriptEvaluator(run.source, run.language, lowering, run.options).run(ast);
+  appendAll(out.resources, lowering.finish());
+}
+function languageOf(path) {
+  const ext = extname(path).toLowerCase();
+  if (ext === ".sh" || ext === ".bash" || ext === ".azcli" || ext === ".zsh") return "shell";
+  if (ext === ".ps1" || ext === ".psm1") return "powershell";
+  return void 0;
+}
+function readScript(path, host) {
+  const text = host.readFile(path);
+  if (text === void 0) return void 0;
+  if (!text.startsWith("��") || !text.includes("\0")) return text.replace(/^\uFEFF/, "");
+  try {
+    const bytes = readFileSync(path);
+    if (bytes[0] === 255 && bytes[1] === 254) return bytes.subarray(2).toString("utf16le");
+    if (bytes[0] === 254 && bytes[1] === 255) {
+      const swapped = Buffer.from(bytes.subarray(2));
+      swapped.swap16();
+      return swapped.toString("utf16le");
+    }
+  } catch {
+  }
+  return text;
+}
+
+// src/lower/scripts/workflows.ts
+import { dirname as dirname2, join, resolve as resolve3 } from "node:path";
+
+// src/engine/lazy-deps.ts
+import { createRequire as createRequire2 } from "node:module";
+var nodeRequire = createRequire2(import.meta.url);
+var yaml;
+var ajv;
+function lazyYaml() {
+  return yaml ??= typeof __require === "function" ? require_dist() : nodeRequire("yaml");
+}
+function lazyAjv() {
+  return ajv ??= typeof __require === "function" ? require_ajv() : nodeRequire("ajv");
+}
+
+// src/lower/scripts/workflows.ts
+function isWorkflowPath(path) {
+  const p = path.replace(/\\/g, "/").toLowerCase();
+  if (!/\.ya?ml$/.test(p)) return false;
+  const name = p.slice(p.lastIndexOf("/") + 1);
+  return p.includes("/.github/workflows/") || p.startsWith(".github/workflows/") || name === "action.yml" || name === "action.yaml" || name.startsWith("azure-pipelines") || p.includes("/.azure-pipelines/") || p.includes("/.pipelines/");
+}
+function looksLikePipeline(text) {
+  if (/^apiVersion\s*:/m.test(text) && /^kind\s*:/m.test(text)) return false;
+  return /^(steps|jobs|stages)\s*:/m.test(text) && /^\s*-\s*(task|script|bash|pwsh|powershell|checkout|job|stage|deployment)\s*:/m.test(text);
+}
+function analyzeWorkflowFile(file, host, out, discovered) {
+  const text = host.readFile(file);
+  if (text === void 0) return;
+  const byPath = isWorkflowPath(file);
+  if (!byPath && !looksLikePipeline(text)) return;
+  const yaml2 = lazyYaml();
+  const lines = new LineMap(text);
+  const doc = yaml2.parseDocument(text, { uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    if (!byPath) return;
+    const e = doc.errors[0];
+    const start = lines.position(e.pos[0]);
+    out.files.push(file);
+    out.diagnostics.push({
+      code: "parse-error",
+      message: `This YAML file cannot be parsed: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`,
+      at: { file, range: { start, end: lines.position(Math.max(e.pos[1], e.pos[0])) } }
+    });
+    return;
+  }
+  const root = doc.contents;
+  if (!yaml2.isMap(root)) return;
+  out.files.push(file);
+  collectComments(text, lines, file, out);
+  const ctx = { file, text, lines, host, out, discovered };
+  const norm = file.replace(/\\/g, "/");
+  if (norm.includes("/.github/workflows/") || norm.startsWith(".github/workflows/")) githubWorkflow(yaml2, root, ctx);
+  else if (/\/action\.ya?ml$/i.test(norm) || /^action\.ya?ml$/i.test(norm)) compositeAction(yaml2, root, ctx);
+  else azurePipeline(yaml2, root, ctx, { windows: false, macros: /* @__PURE__ */ new Map(), env: /* @__PURE__ */ new Map() });
+}
+function collectComments(text, lines, file, out) {
+  const re = /(^|[ \t])#[^\n\r]*/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const start = m.index + m[1].length;
+    const body = text.slice(start, m.index + m[0].length);
+    if (!body.includes("grantlint-")) continue;
+    out.comments.push({ file, text: body, at: { file, range: lines.range(start, m.index + m[0].length) } });
+  }
+}
+function get(yaml2, map, key2, caseless = false) {
+  if (!yaml2.isMap(map)) return void 0;
+  for (const pair of map.items) {
+    const k = yaml2.isScalar(pair.key) ? String(pair.key.value) : void 0;
+    if (k === key2 || caseless && k?.toLowerCase() === key2.toLowerCase()) return pair.value ?? void 0;
+  }
+  return void 0;
+}
+function scalar(yaml2, node) {
+  if (!yaml2.isScalar(node)) return void 0;
+  const v = node.value;
+  return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : void 0;
+}
+function locationOfNode(ctx, node) {
+  const range = node.range ?? [0, 0, 0];
+  return { file: ctx.file, range: ctx.lines.range(range[0], range[1]) };
+}
+function maskExpressions(text) {
+  return text.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => OPAQUE_CHAR.repeat(m.length));
+}
+function envMap(yaml2, node, ctx, into) {
+  const out = new Map(into);
+  if (!yaml2.isMap(node)) return out;
+  for (const pair of node.items) {
+    const name = scalar(yaml2, pair.key);
+    if (name === void 0) continue;
+    const v = scalar(yaml2, pair.value);
+    const at = yaml2.isNode(pair.value) ? locationOfNode(ctx, pair.value) : void 0;
+    out.set(name, v !== void 0 && !v.includes("${{") && !v.includes("$(") && !v.includes("$[") ? str(v, at) : unknown(void 0, at, { kind: "external", name }));
+  }
+  return out;
+}
+function inlineScript(yaml2, node, language, ctx, variables, macros) {
+  const value = scalar(yaml2, node);
+  if (value === void 0 || !node.range) return;
+  const masked = maskExpressions(value);
+  const source = embeddedSource(ctx.file, `yaml@${node.range[0]}`, masked, ctx.text, ctx.lines, node.range[0], node.range[2], value);
+  lowerScript({ source, language, options: { variables, ...macros ? { macros } : {} }, comments: false }, ctx.out);
+}
+function shellLanguage(shell, windows) {
+  const s2 = (shell ?? (windows ? "pwsh" : "bash")).trim().toLowerCase();
+  if (/^(bash|sh)\b/.test(s2)) return "shell";
+  if (/^(pwsh|powershell)\b/.test(s2)) return "powershell";
+  return void 0;
+}
+function githubWorkflow(yaml2, root, ctx) {
+  const wfEnv = envMap(yaml2, get(yaml2, root, "env"), ctx, /* @__PURE__ */ new Map());
+  const wfShell = scalar(yaml2, get(yaml2, get(yaml2, get(yaml2, root, "defaults"), "run"), "shell"));
+  const jobs = get(yaml2, root, "jobs");
+  if (!yaml2.isMap(jobs)) return;
+  for (const pair of jobs.items) {
+    const job = pair.value;
+    if (!yaml2.isMap(job)) continue;
+    const runsOn = get(yaml2, job, "runs-on");
+    const windows = /windows/i.test(String(yaml2.isNode(runsOn) ? runsOn.toString() : ""));
+    const jobShell = scalar(yaml2, get(yaml2, get(yaml2, get(yaml2, job, "defaults"), "run"), "shell")) ?? wfShell;
+    const jobEnv = envMap(yaml2, get(yaml2, job, "env"), ctx, wfEnv);
+    githubSteps(yaml2, get(yaml2, job, "steps"), ctx, jobEnv, jobShell, windows);
+  }
+}
+function githubSteps(yaml2, steps, ctx, env, defaultShell, windows) {
+  if (!yaml2.isSeq(steps)) return;
+  for (const step of steps.items) {
+    if (!yaml2.isMap(step)) continue;
+    const run = get(yaml2, step, "run");
+    if (!run) continue;
+    const language = shellLanguage(scalar(yaml2, get(yaml2, step, "shell")) ?? defaultShell, windows);
+    if (!language) continue;
+    inlineScript(yaml2, run, language, ctx, envMap(yaml2, get(yaml2, step, "env"), ctx, env));
+  }
+}
+function compositeAction(yaml2, root, ctx) {
+  const runs = get(yaml2, root, "runs");
+  if (scalar(yaml2, get(yaml2, runs, "using"))?.toLowerCase() !== "composite") return;
+  githubSteps(yaml2, get(yaml2, runs, "steps"), ctx, /* @__PURE__ */ new Map(), void 0, false);
+}
+function pipelineVariables(yaml2, node, ctx, scope) {
+  if (!node) return scope;
+  const macros = new Map(scope.macros);
+  const env = new Map(scope.env);
+  const set = (name, valueNode) => {
+    const v = scalar(yaml2, valueNode);
+    const at = yaml2.isNode(valueNode) ? locationOfNode(ctx, valueNode) : void 0;
+    const value = v !== void 0 && !/\$[({[]/.test(v) ? str(v, at) : unknown(void 0, at, { kind: "external", name });
+    macros.set(name.toLowerCase(), value);
+    env.set(name.toUpperCase().replace(/\./g, "_"), value);
+  };
+  if (yaml2.isMap(node)) {
+    for (const pair of node.items) {
+      const name = scalar(yaml2, pair.key);
+      if (name !== void 0) set(name, pair.value);
+    }
+  } else if (yaml2.isSeq(node)) {
+    for (const item of node.items) {
+      const name = scalar(yaml2, get(yaml2, item, "name"));
+      if (name !== void 0) set(name, get(yaml2, item, "value"));
+    }
+  }
+  return { ...scope, macros, env };
+}
+var TASKS = {
+  azurecli: {
+    type: ["scriptType"],
+    inline: ["inlineScript"],
+    path: ["scriptPath"],
+    language: (t) => t === void 0 || t === "bash" ? "shell" : t === "ps" || t === "pscore" ? "powershell" : void 0
+  },
+  azurepowershell: { type: [], inline: ["Inline"], path: ["ScriptPath"], language: () => "powershell" },
+  bash: { type: [], inline: ["script"], path: ["filePath"], language: () => "shell" },
+  powershell: { type: [], inline: ["script"], path: ["filePath"], language: () => "powershell" }
+};
+function azurePipeline(yaml2, node, ctx, inherited) {
+  if (yaml2.isSeq(node)) {
+    for (const item of node.items) azurePipeline(yaml2, item, ctx, inherited);
+    return;
+  }
+  if (!yaml2.isMap(node)) return;
+  let scope = pipelineVariables(yaml2, get(yaml2, node, "variables"), ctx, inherited);
+  const pool = get(yaml2, node, "pool");
+  const image = scalar(yaml2, get(yaml2, pool, "vmImage")) ?? scalar(yaml2, pool);
+  if (image !== void 0) scope = { ...scope, windows: /windows|win20|vs20/i.test(image) };
+  const env = () => envMap(yaml2, get(yaml2, node, "env"), ctx, scope.env);
+  for (const [key2, language] of [["bash", "shell"], ["script", scope.windows ? void 0 : "shell"], ["pwsh", "powershell"], ["powershell", "powershell"]]) {
+    const step = get(yaml2, node, key2);
+    if (step && yaml2.isScalar(step)) {
+      if (language) inlineScript(yaml2, step, language, ctx, env(), scope.macros);
+      return;
+    }
+  }
+  const task = scalar(yaml2, get(yaml2, node, "task"));
+  if (task !== void 0) {
+    const spec = TASKS[task.split("@")[0].trim().toLowerCase()];
+    if (spec) pipelineTask(yaml2, node, spec, ctx, scope, env());
+    return;
+  }
+  for (const pair of node.items) {
+    const k = scalar(yaml2, pair.key);
+    if (k === "variables" || k === "env" || k === "parameters") continue;
+    azurePipeline(yaml2, pair.value, ctx, scope);
+  }
+}
+function pipelineTask(yaml2, node, spec, ctx, scope, env) {
+  const inputs = get(yaml2, node, "inputs");
+  const input = (names) => {
+    for (const n2 of names) {
+      const v = get(yaml2, inputs, n2, true);
+      if (v) return v;
+    }
+    return void 0;
+  };
+  const type = scalar(yaml2, input(spec.type))?.toLowerCase();
+  const language = spec.language(type);
+  if (!language) return;
+  const inline = input(spec.inline);
+  if (inline) {
+    inlineScript(yaml2, inline, language, ctx, env, scope.macros);
+    return;
+  }
+  const path = scalar(yaml2, input(spec.path));
+  if (path === void 0) return;
+  const file = findScriptFile(path, ctx);
+  if (!file || ctx.discovered.has(file)) return;
+  const text = readScript(file, ctx.host);
+  if (text === void 0) return;
+  ctx.out.files.push(file);
+  lowerScript({ source: fileSource(file, text), language: languageOf(file) ?? language, options: { variables: env, macros: scope.macros } }, ctx.out);
+}
+function findScriptFile(path, ctx) {
+  const rel = path.replace(/^\$\((System\.DefaultWorkingDirectory|Build\.SourcesDirectory|Build\.Repository\.LocalPath)\)[\\/]?/i, "").replace(/\\/g, "/");
+  if (/\$\(|\$\{\{/.test(rel) || /^[a-z]+:\/\//i.test(rel)) return void 0;
+  if (rel.startsWith("/")) return ctx.host.readFile(rel) !== void 0 ? rel : void 0;
+  let dir = dirname2(ctx.file);
+  for (let i = 0; i < 8; i++) {
+    const candidate = resolve3(join(dir, rel));
+    if (ctx.host.readFile(candidate) !== void 0) return candidate;
+    const up = dirname2(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return void 0;
+}
+
+// src/discover/script-files.ts
+var SNIFF_BYTES = 64 * 1024;
+function scriptKind(path) {
+  if (languageOf(path)) return "script";
+  if (!/\.ya?ml$/i.test(path)) return void 0;
+  if (isWorkflowPath(path)) return "script";
+  if (/(^|[\\/])\.gitlab-ci\.ya?ml$/i.test(path)) return void 0;
+  return looksLikePipeline(head(path)) ? "script" : void 0;
+}
+function head(path) {
+  let fd;
+  try {
+    fd = openSync(path, "r");
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const n2 = readSync(fd, buffer, 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, n2).toString("utf8");
+  } catch {
+    return "";
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+
+// src/discover/discover.ts
+var PathNotFoundError = class extends Error {
+  constructor(path) {
+    super(`No such file or directory: ${path}`);
+    this.path = path;
+  }
+  path;
+};
+var SKIPPED_FOLDERS = /* @__PURE__ */ new Set([".git", "node_modules", ".terraform", ".terragrunt-cache", ".venv", ".idea", ".vscode"]);
+function fileKind(path) {
+  const lower2 = path.toLowerCase();
+  if (lower2.endsWith(".bicep") || lower2.endsWith(".bicepparam")) return "bicep";
+  if (lower2.endsWith(".tf") || lower2.endsWith(".tf.json") || lower2.endsWith(".tfvars") || lower2.endsWith(".tfvars.json")) return "terraform";
+  if (lower2.endsWith(".json") || lower2.endsWith(".jsonc")) return "json";
+  return scriptKind(path);
+}
+async function discover(paths, options) {
+  const found = /* @__PURE__ */ new Map();
+  const configured = (0, import_ignore.default)().add(options.ignore ?? []);
+  const ignoredByConfig = (abs) => {
+    const rel = relative2(options.cwd, abs).split(sep2).join("/");
+    return rel !== "" && !rel.startsWith("..") && configured.ignores(rel);
+  };
+  for (const arg of paths.length > 0 ? paths : ["."]) {
+    if (isDynamicPattern(arg)) {
+      const matches = await globFiles(arg, options.cwd);
+      for (const m of matches.sort()) {
+        const kind = fileKind(m);
+        if (kind && !ignoredByConfig(m)) found.set(resolve4(m), kind);
+      }
+      continue;
+    }
+    const abs = resolve4(options.cwd, arg);
+    let stat3;
+    try {
+      stat3 = statSync2(abs);
+    } catch {
+      throw new PathNotFoundError(arg);
+    }
+    if (stat3.isDirectory()) walk(abs, [], found, ignoredByConfig);
+    else {
+      const kind = fileKind(abs);
+      if (kind) found.set(abs, kind);
+    }
+  }
+  return [...found].map(([path, kind]) => ({ path, kind })).sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
+}
+function globFiles(pattern, cwd) {
+  return glob(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
+}
+function readGitIgnore(dir) {
+  try {
+    return { base: dir, rules: (0, import_ignore.default)().add(readFileSync2(join2(dir, ".gitignore"), "utf8")) };
+  } catch {
+    return void 0;
+  }
+}
+function isIgnored(abs, isDir, layers) {
+  for (const layer of layers) {
+    const rel = relative2(layer.base, abs).split(sep2).join("/") + (isDir ? "/" : "");
+    if (layer.rules.ignores(rel)) return true;
+  }
+  return false;
+}
+function walk(dir, inherited, found, ignoredByConfig) {
+  const own = readGitIgnore(dir);
+  const layers = own ? [...inherited, own] : inherited;
+  let entries;
+  try {
+    entries = readdirSync2(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b2) => a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0);
+  for (const entry of entries) {
+    const abs = join2(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (SKIPPED_FOLDERS.has(entry.name) || isIgnored(abs, true, layers) || ignoredByConfig(abs)) continue;
+      walk(abs, layers, found, ignoredByConfig);
+    } else if (entry.isFile()) {
+      const kind = fileKind(abs);
+      if (kind && !isIgnored(abs, false, layers) && !ignoredByConfig(abs)) found.set(abs, kind);
+    }
+  }
+}
+
+// src/discover/unmatched.ts
+async function unmatchedPaths(paths, linted, cwd) {
+  const lintedSet = new Set(linted.map((f) => resolve5(f)));
+  const out = [];
+  for (const arg of paths) {
+    if (isDynamicPattern(arg)) {
+      const matches = await globFiles(arg, cwd);
+      if (!matches.some((m) => lintedSet.has(resolve5(m)))) out.push(arg);
+      continue;
+    }
+    const abs = resolve5(cwd, arg);
+    if (lintedSet.size > 0 && isFile(abs)) continue;
+    const inside = (file) => {
+      const rel = relative3(abs, file);
+      return rel === "" || !rel.startsWith(`..${sep3}`) && rel !== ".." && !rel.startsWith(sep3) && !/^[A-Za-z]:/.test(rel);
+    };
+    if (![...lintedSet].some(inside)) out.push(arg);
+  }
+  return out;
+}
+function unmatchedMessage(unmatched) {
+  const list2 = unmatched.map((p) => `'${p}'`).join(", ");
+  const what = unmatched.length === 1 ? `${list2} matches` : `${list2} match`;
+  return `Nothing to lint: ${what} no Bicep, Terraform or ARM template file (check the path for a typo; --no-error-on-unmatched-pattern allows this).`;
+}
+function isFile(path) {
+  try {
+    return statSync3(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+// src/cli/color.ts
+function useColor(flag, env, isTTY) {
+  if (flag !== void 0) return flag;
+  const force = env.FORCE_COLOR;
+  if (force !== void 0) return !["0", "false"].includes(force.trim().toLowerCase());
+  if (env.NO_COLOR) return false;
+  return isTTY && env.TERM !== "dumb";
+}
+
+// src/cli/main.ts
+import { dirname as dirname15, isAbsolute as isAbsolute2, relative as relative7, resolve as resolve17 } from "node:path";
+
+// src/engine/baseline.ts
+import { readFileSync as readFileSync5, writeFileSync } from "node:fs";
+import { dirname as dirname5, relative as relative5, resolve as resolve7 } from "node:path";
+
+// src/engine/config-file.ts
+var import_ignore2 = __toESM(require_ignore(), 1);
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+import { readFileSync as readFileSync4 } from "node:fs";
+import { dirname as dirname4, join as join4, relative as relative4, resolve as resolve6 } from "node:path";
+
+// src/util/package-root.ts
+import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
+import { dirname as dirname3, join as join3 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var cached;
+function packageRoot() {
+  if (cached) return cached;
+  let dir = dirname3(fileURLToPath2(import.meta.url));
+  for (; ; ) {
+    const manifest = join3(dir, "package.json");
+    if (existsSync2(manifest) && JSON.parse(readFileSync3(manifest, "utf8")).name === "grantlint") {
+      cached = dir;
+      return dir;
+    }
+    const up = dirname3(dir);
+    if (up === dir) throw new Error("grantlint: cannot find its own package.json");
+    dir = up;
+  }
+}
+function packageVersion() {
+  return JSON.parse(readFileSync3(join3(packageRoot(), "package.json"), "utf8")).version;
+}
+
+// src/engine/config-file.ts
+var CONFIG_FILE_NAMES = [".grantlint.yaml", ".grantlint.yml", ".grantlint.json"];
+var CONFIG_SCHEMA_PATH = "schemas/grantlint-config.schema.json";
+var ConfigError = class extends Error {
+};
+var schemaValidator;
+function configSchemaValidator() {
+  if (!schemaValidator) {
+    const schema = JSON.parse(readFileSync4(join4(packageRoot(), CONFIG_SCHEMA_PATH), "utf8"));
+    schemaValidator = new (lazyAjv()).Ajv({ allErrors: false, verbose: true, strict: false }).compile(schema);
+  }
+  return schemaValidator;
+}
+function formatKeyPath(path) {
+  let out = "";
+  for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : out === "" ? seg : `.${seg}`;
+  return out || "(top level)";
+}
+function displayFile(file, cwd) {
+  const rel = relative4(cwd, file);
+  return (rel === "" || rel.startsWith("..") ? file : rel).split("\\").join("/");
+}
+function configError(file, line, path, problem, cwd) {
+  return new ConfigError(`${displayFile(file, cwd)}:${line}: ${path.length > 0 ? `${formatKeyPath(path)}: ` : ""}${problem}`);
+}
+function pointerToPath(pointer, data) {
+  if (!pointer) return [];
+  const out = [];
+  let cur = data;
+  for (const raw of pointer.slice(1).split("/")) {
+    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(cur)) {
+      out.push(Number(seg));
+      cur = cur[Number(seg)];
+    } else {
+      out.push(seg);
+      cur = cur && typeof cur === "object" ? cur[seg] : void 0;
+    }
+  }
+  return out;
+}
+var ARTICLE = { array: "an array", object: "an object", string: "a string", boolean: "a boolean (true or false)", number: "a number", integer: "an integer" };
+function describeSchemaError(errors, data) {
+  const error2 = errors.find((e) => !["if", "allOf", "anyOf", "oneOf"].includes(e.keyword)) ?? errors[0];
+  const path = pointerToPath(error2.instancePath, data);
+  const params = error2.params;
+  switch (error2.keyword) {
+    case "enum":
+      return { path, problem: `must be one of ${params.allowedValues.map(String).join(", ")}` };
+    case "type":
+      return { path, problem: `must be ${ARTICLE[String(params.type)] ?? String(params.type)}` };
+    case "additionalProperties": {
+      const allowed = Object.keys((error2.parentSchema ?? {}).properties ?? {}).filter((k) => k !== "$schema");
+      return { path: [...path, String(params.additionalProperty)], problem: `unknown key${allowed.length ? `; expected one of ${allowed.join(", ")}` : ""}` };
+    }
+    case "required":
+      return { path: [...path, String(params.missingProperty)], problem: "is required" };
+    case "minItems":
+    case "minLength":
+      return { path, problem: Number(params.limit) <= 1 ? "must not be empty" : `must have at least ${String(params.limit)} items` };
+    case "additionalItems":
+      return { path, problem: "must be a severity or [severity, options]" };
+    case "propertyNames":
+    case "pattern":
+      if (error2.propertyName !== void 0) {
+        return { path: [...path, error2.propertyName], problem: "is not a rule id (rule ids are kebab-case)" };
+      }
+      return { path, problem: error2.message ?? "is invalid" };
+    default:
+      return { path, problem: error2.message ?? "is invalid" };
+  }
+}
+function ruleEntries(raw, base) {
+  const out = /* @__PURE__ */ new Map();
+  for (const [id, value] of Object.entries(raw ?? {})) {
+    const path = [...base, id];
+    if (Array.isArray(value)) {
+      const entry = { severity: value[0], path };
+      if (value.length > 1) entry.options = value[1];
+      out.set(id, entry);
+    } else out.set(id, { severity: value, path });
+  }
+  return out;
+}
+function readConfigFile(path, cwd, text) {
+  const file = resolve6(path);
+  let source = text;
+  if (source === void 0) {
+    try {
+      source = readFileSync4(file, "utf8");
+    } catch (e) {
+      throw new ConfigError(`${displayFile(file, cwd)}: cannot read the configuration file (${e.code ?? e.message})`);
+    }
+  }
+  const { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } = lazyYaml();
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first2 = doc.errors[0];
+    const line = lineCounter.linePos(first2.pos[0]).line;
+    const message = first2.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new ConfigError(`${displayFile(file, cwd)}:${line}: ${message}`);
+  }
+  const lineOf = (keyPath) => {
+    let node = doc.contents;
+    let line = isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : 1;
+    for (const seg of keyPath) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
+        if (!pair) break;
+        if (isNode(pair.key) && pair.key.range) line = lineCounter.linePos(pair.key.range[0]).line;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === "number") {
+        const item = node.items[seg];
+        if (!isNode(item)) break;
+        if (item.range) line = lineCounter.linePos(item.range[0]).line;
+        node = item;
+      } else break;
+    }
+    return line;
+  };
+  const error2 = (keyPath, problem, displayCwd) => configError(file, lineOf(keyPath), keyPath, problem, displayCwd);
+  const data = doc.contents === null ? {} : doc.toJS();
+  const validate = configSchemaValidator();
+  if (!validate(data)) {
+    const { path: keyPath, problem } = describeSchemaError(validate.errors ?? [], data);
+    throw error2(keyPath, problem, cwd);
+  }
+  const raw = data;
+  const dir = dirname4(file);
+  const ignorePatterns = raw.ignore ?? [];
+  let ignoreRules;
+  if (ignorePatterns.length > 0) ignoreRules = (0, import_ignore2.default)().add(ignorePatterns);
+  const overrides = (raw.overrides ?? []).map((o, i) => {
+    return { files: o.files, matches: globMatcher(o.files), rules: ruleEntries(o.rules, ["overrides", i, "rules"]) };
+  });
+  return {
+    path: file,
+    dir,
+    root: raw.root === true,
+    rules: ruleEntries(raw.rules, ["rules"]),
+    ignorePatterns,
+    overrides,
+    plugins: (raw.plugins ?? []).map((p) => resolve6(dir, p)),
+    baseline: raw.baseline === void 0 ? void 0 : resolve6(dir, raw.baseline),
+    ...raw.scripts !== void 0 ? { scripts: raw.scripts } : {},
+    lineOf,
+    error: error2,
+    ignores(target) {
+      if (!ignoreRules) return false;
+      const rel = relativeInside(dir, target);
+      return rel !== void 0 && ignoreRules.ignores(rel);
+    }
+  };
+}
+function globMatcher(patterns) {
+  const matchers = patterns.map((p) => {
+    const pattern = p.replace(/^\.\//, "");
+    const match = (0, import_picomatch2.default)(pattern, { dot: true });
+    return pattern.includes("/") ? match : (rel) => match(rel.slice(rel.lastIndexOf("/") + 1));
+  });
+  return (rel) => matchers.some((m) => m(rel));
+}
+function relativeInside(dir, target) {
+  const rel = relative4(dir, target).split("\\").join("/");
+  if (rel === "" || rel.startsWith("../") || rel === ".." || /^[a-zA-Z]:/.test(rel) || rel.startsWith("/")) return void 0;
+  return rel;
+}
+
+// src/engine/baseline.ts
+var BASELINE_VERSION = 1;
+function relativeTo(dir, file) {
+  return relative5(dir, file).split("\\").join("/");
+}
+function key(file, ruleId, fingerprint2) {
+  return `${file}\0${ruleId}\0${fingerprint2}`;
+}
+function compareEntries(a, b2) {
+  for (const k of ["file", "ruleId", "symbol", "fingerprint", "message"]) {
+    const x = a[k] ?? "";
+    const y = b2[k] ?? "";
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+var Baseline = class _Baseline {
+  constructor(path, entries) {
+    this.path = path;
+    this.entries = entries;
+  }
+  path;
+  entries;
+  /** Reads a baseline file; a missing or malformed file is a ConfigError (exit 2). */
+  static read(path, cwd) {
+    const abs = resolve7(cwd, path);
+    let doc;
+    try {
+      doc = JSON.parse(readFileSync5(abs, "utf8"));
+    } catch (e) {
+      const err = e;
+      throw new ConfigError(`${path}: cannot read the baseline (${err.code ?? err.message}); write one with --write-baseline ${path}`);
+    }
+    return new _Baseline(abs, validateBaseline(doc, path));
+  }
+  static fromDocument(path, doc) {
+    return new _Baseline(resolve7(path), validateBaseline(doc, path));
+  }
+  apply(findings) {
+    const dir = dirname5(this.path);
+    const remaining = /* @__PURE__ */ new Map();
+    for (const e of this.entries) {
+      const k = key(e.file, e.ruleId, e.fingerprint);
+      remaining.set(k, [...remaining.get(k) ?? [], e]);
+    }
+    const outcome = { kept: [], matched: [], stale: [] };
+    for (const f of findings) {
+      const list2 = remaining.get(key(relativeTo(dir, f.file), f.ruleId, f.fingerprint));
+      if (list2 && list2.length > 0) {
+        list2.pop();
+        outcome.matched.push(f);
+      } else outcome.kept.push(f);
+    }
+    outcome.stale = [...remaining.values()].flat().sort(compareEntries);
+    return outcome;
+  }
+};
+function validateBaseline(doc, shownPath) {
+  const bad = (why) => new ConfigError(`${shownPath}: not a grantlint baseline: ${why}`);
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw bad('expected an object { "version": 1, "findings": [...] }');
+  const { version, findings } = doc;
+  if (version !== BASELINE_VERSION) throw bad(`version must be ${BASELINE_VERSION} (found ${JSON.stringify(version)})`);
+  if (!Array.isArray(findings)) throw bad("findings must be an array");
+  findings.forEach((e, i) => {
+    const entry = e;
+    for (const k of ["file", "ruleId", "fingerprint"]) {
+      if (typeof entry?.[k] !== "string") throw bad(`findings[${i}].${k} must be a string`);
+    }
+  });
+  return findings;
+}
+
+// src/engine/config.ts
+import { existsSync as existsSync3, statSync as statSync4 } from "node:fs";
+import { dirname as dirname7, join as join6, resolve as resolve8 } from "node:path";
+import { pathToFileURL } from "node:url";
+
+// src/graph/build.ts
+import { dirname as dirname6 } from "node:path";
 
 // src/link/functions.ts
 var RESOURCE_ID_FUNCTIONS = /* @__PURE__ */ new Set([
@@ -38119,8 +41362,8 @@ function jsonEquals(a, c, ignoreCase) {
 function truth(v) {
   return v.kind === "bool" ? v.value : void 0;
 }
-function scopeValue(level, current2, extra = {}, at) {
-  const v = { kind: "scope", level, current: current2, path: extra.path ?? [] };
+function scopeValue(level, current, extra = {}, at) {
+  const v = { kind: "scope", level, current, path: extra.path ?? [] };
   if (extra.name) v.name = extra.name;
   if (extra.subscriptionId) v.subscriptionId = extra.subscriptionId;
   if (at) v.at = at;
@@ -38187,7 +41430,7 @@ function parseResourceIdArgs(fn, args) {
     }
   }
   if (ti < 0 || ti === args.length - 1) return void 0;
-  const type = args[ti].value.replace(/\/+$/, "");
+  const type = args[ti].value;
   const names = args.slice(ti + 1);
   const prefix = args.slice(start, ti);
   const q = { fn, type, names };
@@ -38257,12 +41500,8 @@ function shapeCouldBe(shape, text) {
   return new RegExp(`^${pattern}$`, "i").test(text);
 }
 var FUNCTIONS = /* @__PURE__ */ new Map();
-var WRITTEN_FUNCTION_NAMES = [];
 function def(names, impl) {
-  for (const name of Array.isArray(names) ? names : [names]) {
-    FUNCTIONS.set(name.toLowerCase(), impl);
-    WRITTEN_FUNCTION_NAMES.push(name);
-  }
+  for (const name of Array.isArray(names) ? names : [names]) FUNCTIONS.set(name.toLowerCase(), impl);
 }
 def(["guid", "newGuid", "utcNow", "uniqueString"], () => void 0);
 def(["deployment", "environment"], (args, _ctx, at, fn) => args.length === 0 ? unknownAt2(at, `fn:${fn}()`) : void 0);
@@ -38606,9 +41845,9 @@ def("intersection", (args, _ctx, at) => {
   const a = vals(args);
   if (a.length < 2) fail();
   if (a.every((x) => x.kind === "object")) {
-    const [head, ...rest] = a;
+    const [head2, ...rest] = a;
     const entries = /* @__PURE__ */ new Map();
-    for (const [k, v] of head.entries) {
+    for (const [k, v] of head2.entries) {
       let keep = true;
       for (const o of rest) {
         const other = getProp(o, k);
@@ -38621,9 +41860,9 @@ def("intersection", (args, _ctx, at) => {
     return objV(entries, at);
   }
   if (a.every((x) => x.kind === "array")) {
-    const [head, ...rest] = a;
+    const [head2, ...rest] = a;
     const out = [];
-    for (const item of head.items) {
+    for (const item of head2.items) {
       let keep = true;
       for (const o of rest) {
         let found = false;
@@ -39005,85 +42244,10 @@ function suffixShape(segs) {
   return void 0;
 }
 
-// src/graph/values.ts
-var MEANING_KEEPERS = /* @__PURE__ */ new Set(["tolower", "toupper", "trim", "string", "lower", "upper", "trimspace", "tostring"]);
-function isEmpty(v) {
-  return v.kind === "null" || v.kind === "string" && v.value === "";
-}
-function unwrap(v) {
-  let cur = v;
-  for (; ; ) {
-    if (!cur) return cur;
-    if (cur.kind === "concat") {
-      const parts = cur.parts.filter((p) => !(p.kind === "string" && p.value === ""));
-      if (parts.length !== 1) return cur;
-      cur = parts[0];
-    } else if (cur.kind === "call" && cur.args.length === 1 && MEANING_KEEPERS.has(cur.fn)) {
-      cur = cur.args[0];
-    } else if (cur.kind === "call" && cur.fn === "if" && cur.args.length === 3 && isEmpty(cur.args[1]) !== isEmpty(cur.args[2])) {
-      cur = isEmpty(cur.args[1]) ? cur.args[2] : cur.args[1];
-    } else return cur;
-  }
-}
-function stringsIn(v) {
-  const out = [];
-  const visit = (x) => {
-    if (!x) return;
-    switch (x.kind) {
-      case "string":
-        out.push(x.value);
-        break;
-      case "call":
-        x.args.forEach(visit);
-        break;
-      case "concat":
-        x.parts.forEach(visit);
-        break;
-      default:
-        break;
-    }
-  };
-  visit(v);
-  return out;
-}
-function lowerPath(path) {
-  return path.map((p) => String(p).toLowerCase()).join(".");
-}
-function valueKey(v) {
-  if (!v) return void 0;
-  switch (v.kind) {
-    case "string":
-      return JSON.stringify(v.value.toLowerCase());
-    case "number":
-    case "bool":
-      return String(v.value);
-    case "null":
-      return "null";
-    case "unknown":
-      return v.symbol === void 0 ? void 0 : `?${v.symbol}`;
-    case "ref":
-      return `&${v.resource.key}${v.path.map((p) => `.${String(p).toLowerCase()}`).join("")}`;
-    case "scope": {
-      const name = v.name ? valueKey(v.name) : "";
-      const sub = v.subscriptionId ? valueKey(v.subscriptionId) : "";
-      if (name === void 0 || sub === void 0) return void 0;
-      return `@${v.level}:${v.current}:${name}:${sub}:${v.path.join(".").toLowerCase()}`;
-    }
-    default: {
-      const children = v.kind === "array" ? v.items : v.kind === "object" ? [...v.entries.values()] : v.kind === "call" ? v.args : v.parts;
-      const keys = children.map(valueKey);
-      if (keys.some((k) => k === void 0)) return void 0;
-      const label2 = v.kind === "object" ? [...v.entries.keys()].map((k) => k.toLowerCase()).join(",") : v.kind === "call" ? v.fn : "";
-      return `${v.kind}(${label2}|${keys.join(",")})`;
-    }
-  }
-}
-
 // src/graph/arm-shape.ts
-var ROLE_ASSIGNMENT = "microsoft.authorization/roleassignments";
+var ROLE_ASSIGNMENT2 = "microsoft.authorization/roleassignments";
 var USER_ASSIGNED_IDENTITY = "microsoft.managedidentity/userassignedidentities";
-var AKS = "microsoft.containerservice/managedclusters";
-var ARC_CLUSTER = "microsoft.kubernetes/connectedclusters";
+var AKS2 = "microsoft.containerservice/managedclusters";
 function isArmShaped(r) {
   return r.format !== "terraform";
 }
@@ -39107,8 +42271,8 @@ function workloadIdentities(r) {
   const types2 = identityTypes(identity);
   if (!types2) return void 0;
   const userAssigned = types2.user ? userAssignedKeys(identity) : [];
-  const platformManaged = typeOf(r) === AKS || typeOf(r) === ARC_CLUSTER;
-  if (typeOf(r) === AKS) {
+  const platformManaged = typeOf(r) === AKS2;
+  if (platformManaged) {
     const kubelet = getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
     if (kubelet) userAssigned.push(kubelet);
   }
@@ -39141,7 +42305,7 @@ function accessPolicyFacts(r, vaultScope2) {
 function grants(r) {
   if (!isArmShaped(r)) return [];
   const type = typeOf(r);
-  if (type === ROLE_ASSIGNMENT) return [roleAssignmentFacts(r)];
+  if (type === ROLE_ASSIGNMENT2) return [roleAssignmentFacts(r)];
   if (type === "microsoft.keyvault/vaults") {
     return accessPolicyFacts(r, { kind: "resource", resourceType: r.type, label: asString(r.name), resource: r });
   }
@@ -39174,7 +42338,7 @@ function resolvePrincipal(value) {
     return { kind: "managedIdentity", resource: v.resource, system: false };
   }
   if (path === "identity.principalid") return { kind: "managedIdentity", resource: v.resource, system: true };
-  if (type === AKS && path.startsWith("properties.identityprofile.kubeletidentity.")) {
+  if (type === AKS2 && path.startsWith("properties.identityprofile.kubeletidentity.")) {
     return { kind: "managedIdentity" };
   }
   return { kind: "unknown" };
@@ -39306,8 +42470,8 @@ function azapiArmType(type) {
 }
 
 // src/graph/roles.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-import { join as join4 } from "node:path";
+import { readFileSync as readFileSync6 } from "node:fs";
+import { join as join5 } from "node:path";
 var GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 var RoleCatalog = class {
   constructor(roles, snapshot) {
@@ -39348,8 +42512,8 @@ var RoleCatalog = class {
 var catalog;
 function roleCatalog() {
   if (!catalog) {
-    const file = join4(packageRoot(), "data", "builtin-roles.json");
-    const data = JSON.parse(readFileSync5(file, "utf8"));
+    const file = join5(packageRoot(), "data", "builtin-roles.json");
+    const data = JSON.parse(readFileSync6(file, "utf8"));
     catalog = new RoleCatalog(data.roles, data.snapshot);
   }
   return catalog;
@@ -39383,8 +42547,8 @@ function customRoleOf(r) {
   return role(r, asString(r.name), asString(getProp(props, "roleName")), blocks);
 }
 function role(r, guidText, name, blocks) {
-  const known2 = blocks.length > 0 && blocks.every((b2) => b2 !== void 0);
-  const flat = (pick) => known2 ? blocks.flatMap(pick) : [];
+  const known = blocks.length > 0 && blocks.every((b2) => b2 !== void 0);
+  const flat = (pick) => known ? blocks.flatMap(pick) : [];
   const definition = {
     id: (guidText && findGuid(guidText)) ?? `custom:${r.declKey}`,
     roleName: name ?? r.symbol,
@@ -39395,9 +42559,9 @@ function role(r, guidText, name, blocks) {
     notDataActions: flat((b2) => b2.notDataActions),
     custom: true,
     resource: r,
-    permissionsKnown: known2
+    permissionsKnown: known
   };
-  if (known2 && blocks.length > 1) definition.permissionBlocks = blocks;
+  if (known && blocks.length > 1) definition.permissionBlocks = blocks;
   return definition;
 }
 function block(v, [actions, notActions, dataActions, notDataActions]) {
@@ -39563,8 +42727,8 @@ function collectSettings(resources) {
   for (const r of resources) {
     const out = new Collector(r.decl);
     const view = armView(r);
-    const has = view ? armSettings(view.type, view.body, out) : azurermSettings(r, out);
-    if (!has) continue;
+    const has2 = view ? armSettings(view.type, view.body, out) : azurermSettings(r, out);
+    if (!has2) continue;
     collectors.set(r.key, out);
     if (view && SITE_TYPES.has(view.type)) sites.push(r);
   }
@@ -39634,7 +42798,7 @@ function workloadIdentities2(r) {
   if (arm === UAMI_ARM) return void 0;
   const found = identityBlock(r) ?? (arm ? azapiBodyIdentity(r) : void 0);
   if (!found) return void 0;
-  const platformManaged = r.type === "azurerm_kubernetes_cluster" || arm === AKS_ARM || r.type === "azurerm_arc_kubernetes_cluster" || arm === "microsoft.kubernetes/connectedclusters";
+  const platformManaged = r.type === "azurerm_kubernetes_cluster" || arm === AKS_ARM;
   const userAssigned = [...found.userAssigned];
   if (r.type === "azurerm_kubernetes_cluster") {
     const kubelet = getProp(firstBlock(getProp(r.body, "kubelet_identity")), "user_assigned_identity_id");
@@ -39770,7 +42934,7 @@ var SERVICE_IDENTITY_PATH = /^(?:[a-z0-9_]+\.0\.)?[a-z0-9_]*_identity\.0\.(?:obj
 function isSystemPrincipalPath(path) {
   return path === "identity.0.principal_id" || path === "identity.principal_id";
 }
-function resolvePrincipal2(value, lookup) {
+function resolvePrincipal2(value) {
   let v = unwrap(value);
   if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
   if (!v || v.kind !== "ref" || !isTerraform(v.resource)) return void 0;
@@ -39784,8 +42948,7 @@ function resolvePrincipal2(value, lookup) {
     case "azuread_group":
       return path === "object_id" || path === "id" ? { kind: "group" } : { kind: "unknown" };
     case "azuread_service_principal":
-      if (path !== "object_id" && path !== "id") return { kind: "unknown" };
-      return (r.existing ? lookedUpIdentity(r, lookup) : void 0) ?? { kind: "servicePrincipal" };
+      return path === "object_id" || path === "id" ? { kind: "servicePrincipal" } : { kind: "unknown" };
     case "azurerm_client_config":
       return { kind: "unknown" };
     default:
@@ -39803,28 +42966,6 @@ function resolvePrincipal2(value, lookup) {
   if (r.type === "azurerm_kubernetes_cluster" && AKS_PLATFORM_PRINCIPALS.some((re) => re.test(path))) return { kind: "managedIdentity" };
   if (SERVICE_IDENTITY_PATH.test(path)) return { kind: "managedIdentity" };
   return { kind: "unknown" };
-}
-function lookedUpIdentity(sp, lookup) {
-  const byObjectId = present(getProp(sp.body, "object_id"));
-  if (byObjectId) {
-    const facts = resolvePrincipal2(byObjectId);
-    if (facts?.resource) return facts;
-  }
-  for (const arg of ["client_id", "application_id", "display_name"]) {
-    const v = unwrap(getProp(sp.body, arg));
-    if (arg === "display_name" && v?.kind === "string" && lookup) {
-      const named = lookup.userIdentitiesNamed(v.value, sp);
-      if (named.length === 1) return { kind: "managedIdentity", resource: named[0], system: false };
-    }
-    if (v?.kind !== "ref" || !isTerraform(v.resource)) continue;
-    const path = lowerPath(v.path);
-    const target = v.resource;
-    if (isUserAssignedIdentity(target) && (path === (arg === "display_name" ? "name" : "client_id") || path === "output.properties.clientid")) {
-      return { kind: "managedIdentity", resource: target, system: false };
-    }
-    if (arg === "display_name" && path === "name" && identityBlock(target)?.system) return { kind: "managedIdentity", resource: target, system: true };
-  }
-  return void 0;
 }
 function refLabel(r) {
   return asString(r.name) ?? asString(getProp(r.body, "display_name"));
@@ -39875,8 +43016,8 @@ var azurermShape = {
 
 // src/graph/build.ts
 var SHAPES = [armShape, azurermShape];
-function buildGraph(resources, roles, shapes = SHAPES, externalCalls = []) {
-  return { ...new GraphBuilder(resources, roles, shapes).build(), externalCalls };
+function buildGraph(resources, roles, shapes = SHAPES) {
+  return new GraphBuilder(resources, roles, shapes).build();
 }
 var GraphBuilder = class {
   constructor(resources, roles, shapes) {
@@ -39893,22 +43034,6 @@ var GraphBuilder = class {
   /** Custom roles declared here, by the declaring instance's key. */
   customRoles = /* @__PURE__ */ new Map();
   settings = /* @__PURE__ */ new Map();
-  identitiesByName;
-  lookup = {
-    userIdentitiesNamed: (name, near) => {
-      if (!this.identitiesByName) {
-        this.identitiesByName = /* @__PURE__ */ new Map();
-        for (const r of this.resources) {
-          const n2 = asString(r.name);
-          if (n2 === void 0 || r.existing || !this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) continue;
-          const key2 = n2.toLowerCase();
-          this.identitiesByName.set(key2, [...this.identitiesByName.get(key2) ?? [], r]);
-        }
-      }
-      const root = (r) => dirname5((r.callChain[0] ?? r.decl).file);
-      return (this.identitiesByName.get(name.toLowerCase()) ?? []).filter((r) => root(r) === root(near));
-    }
-  };
   build() {
     for (const r of this.resources) {
       const custom = customRoleOf(r);
@@ -39982,7 +43107,7 @@ var GraphBuilder = class {
       identity.platformManaged = facts.platformManaged && (firstAttachment || identity.platformManaged);
     };
     if (facts.systemAssigned) attach(this.systemIdentity(r));
-    for (const ref of facts.userAssigned) attach(this.attachedUserIdentity(ref));
+    for (const ref2 of facts.userAssigned) attach(this.attachedUserIdentity(ref2));
     this.workloads.push(workload);
   }
   /** The identity a workload's `userAssignedIdentities` key or `identity_ids` entry names. */
@@ -40009,7 +43134,7 @@ var GraphBuilder = class {
     return grant;
   }
   principal(value, principalType) {
-    const facts = this.first((s2) => s2.resolvePrincipal(value, this.lookup));
+    const facts = this.first((s2) => s2.resolvePrincipal(value));
     let identity;
     if (facts?.resource) {
       identity = facts.system ? this.systemIdentity(facts.resource) : this.userIdentity(facts.resource);
@@ -40072,7 +43197,7 @@ function azureResourceKey(r) {
   const scope = valueKey(r.deploymentScope);
   if (name === void 0 || scope === void 0) return r.key;
   const rootFile = (r.callChain[0] ?? r.decl).file;
-  const root = r.format === "terraform" ? dirname5(rootFile) : rootFile;
+  const root = r.format === "terraform" ? dirname6(rootFile) : rootFile;
   return `${root}|${r.type.toLowerCase()}|${name}|${scope}`;
 }
 function scopeOfDeployment(scope) {
@@ -40088,8 +43213,8 @@ function resolveScopeValue(value, shapes = SHAPES) {
   }
   if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) return resourceIdCallScope(v.fn, v.args);
   if (v.kind === "string" && !v.value.startsWith("/")) {
-    const relative9 = relativeResourceId(v.value);
-    if (relative9) return relative9;
+    const relative8 = relativeResourceId(v.value);
+    if (relative8) return relative8;
   }
   for (const s2 of shapes) {
     const answer = s2.resolveScope(v);
@@ -40115,514 +43240,6 @@ function relativeResourceId(text) {
     names.push(segments[i + 1]);
   }
   return { kind: "resource", resourceType: types2.join("/"), label: names.join("/") };
-}
-
-// src/graph/aks.ts
-var ARM_AKS = "microsoft.containerservice/managedclusters";
-function isAksCluster(r) {
-  if (r.format === "terraform") {
-    if (r.type === "azurerm_kubernetes_cluster") return true;
-    return r.type === "azapi_resource" && asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase() === ARM_AKS;
-  }
-  return r.type.toLowerCase() === ARM_AKS;
-}
-function clusterOfPrincipal(grant) {
-  const identity = grant.principal.identity;
-  if (identity) return identity.workloads.find((w) => isAksCluster(w.resource))?.resource;
-  let v = unwrap(grant.principal.value);
-  if (v?.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
-  const path = lowerPath(v.path);
-  if (/(^|\.)(object_id|principal_id|objectid|principalid)$/.test(path)) return v.resource;
-  return void 0;
-}
-function nodeResourceGroupCluster(grant) {
-  if (grant.scope.kind !== "resourceGroup") return void 0;
-  const written = grant.scope.value;
-  if (!written) return clusterNamedBy(grant, grant.resource.deploymentScope.name);
-  const v = unwrap(written);
-  if (!v) return void 0;
-  if (v.kind === "ref") {
-    const path = lowerPath(v.path);
-    if (isAksCluster(v.resource) && path === "node_resource_group_id") return v.resource;
-    if (v.resource.type === "azurerm_resource_group" && (path === "id" || path === "")) return clusterNamedBy(grant, getProp(v.resource.body, "name"));
-    return void 0;
-  }
-  if (v.kind === "scope") return clusterNamedBy(grant, v.name);
-  const label2 = parseResourceIdShape(v)?.label;
-  return label2 ? clusterByNodeGroupName(grant, label2) : void 0;
-}
-function clusterNamedBy(grant, name) {
-  const v = unwrap(name);
-  if (v?.kind === "string") return clusterByNodeGroupName(grant, v.value);
-  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
-  const path = lowerPath(v.path);
-  return path === "node_resource_group" || path === "properties.noderesourcegroup" ? v.resource : void 0;
-}
-function clusterByNodeGroupName(grant, name) {
-  const cluster = clusterOfPrincipal(grant);
-  if (!cluster) return void 0;
-  const written = cluster.format === "terraform" ? getProp(cluster.body, "node_resource_group") : getPath(cluster.body, ["properties", "nodeResourceGroup"]);
-  const own = asString(unwrap(written));
-  return own !== void 0 && own.toLowerCase() === name.toLowerCase() ? cluster : void 0;
-}
-function onOwnNodeResourceGroup(grant) {
-  const cluster = clusterOfPrincipal(grant);
-  const owner = cluster && nodeResourceGroupCluster(grant);
-  return !!cluster && !!owner && azureResourceKey(cluster) === azureResourceKey(owner);
-}
-
-// src/graph/platform.ts
-var AGENT_EXTENSIONS = {
-  // Azure Policy's machine configuration.
-  "microsoft.guestconfiguration": /.*/,
-  // The Azure Monitor Agent: data collection rules authorise what it sends.
-  "microsoft.azure.monitor": /^azuremonitor(windows|linux)agent$/i
-};
-var cache = /* @__PURE__ */ new WeakMap();
-function usedByPlatformAgent(identity, graph) {
-  if (identity.workloads.length === 0) return false;
-  const machines = machinesWithAgents(graph);
-  return identity.workloads.every((w) => machines.has(w.resource.key));
-}
-function machinesWithAgents(graph) {
-  let set = cache.get(graph);
-  if (set) return set;
-  set = /* @__PURE__ */ new Set();
-  for (const r of graph.resources) {
-    if (inlineExtensions(r).some(isAgent)) set.add(r.key);
-    const machine = extensionTarget(r);
-    if (machine && isAgent(r.format === "terraform" ? r.body : getProp(r.body, "properties"))) set.add(machine.key);
-  }
-  cache.set(graph, set);
-  return set;
-}
-function inlineExtensions(r) {
-  const list2 = getPath(r.body, ["properties", "virtualMachineProfile", "extensionProfile", "extensions"]);
-  if (!list2 || list2.kind !== "array") return [];
-  return list2.items.map((e) => getProp(e, "properties") ?? e);
-}
-function extensionTarget(r) {
-  if (r.format !== "terraform") return /\/extensions$/i.test(r.type) ? r.parent : void 0;
-  if (r.type !== "azurerm_virtual_machine_extension" && r.type !== "azurerm_virtual_machine_scale_set_extension") return void 0;
-  const id = unwrap(getProp(r.body, r.type === "azurerm_virtual_machine_extension" ? "virtual_machine_id" : "virtual_machine_scale_set_id"));
-  return id?.kind === "ref" ? id.resource : void 0;
-}
-function isAgent(settings) {
-  const publisher = asString(getProp(settings, "publisher"))?.toLowerCase();
-  const type = asString(getProp(settings, "type")) ?? "";
-  return publisher !== void 0 && publisher in AGENT_EXTENSIONS && AGENT_EXTENSIONS[publisher].test(type);
-}
-var BACKUP_VAULTS = /* @__PURE__ */ new Set(["microsoft.dataprotection/backupvaults", "azurerm_data_protection_backup_vault"]);
-var SNAPSHOT_GROUP_ROLES = /* @__PURE__ */ new Set(["disk snapshot contributor", "data operator for managed disks"]);
-function isSnapshotGroupGrant(grant) {
-  if (grant.scope.kind !== "resourceGroup" || !grant.role || !SNAPSHOT_GROUP_ROLES.has(grant.role.roleName.toLowerCase())) return false;
-  const identity = grant.principal.identity;
-  return !!identity && identity.workloads.some((w) => BACKUP_VAULTS.has(w.resource.type.toLowerCase()));
-}
-
-// src/graph/policy.ts
-var ARM_ASSIGNMENT = "microsoft.authorization/policyassignments";
-var ARM_DEFINITION = "microsoft.authorization/policydefinitions";
-var ARM_SET = "microsoft.authorization/policysetdefinitions";
-var AZURERM_ASSIGNMENT_SCOPE = {
-  azurerm_resource_group_policy_assignment: "resource_group_id",
-  azurerm_subscription_policy_assignment: "subscription_id",
-  azurerm_management_group_policy_assignment: "management_group_id",
-  azurerm_resource_policy_assignment: "resource_id",
-  azurerm_policy_assignment: "scope"
-};
-function remediationGrant(grant) {
-  const identity = grant.principal.identity;
-  if (!identity || identity.kind !== "system" || !identity.resource || !isPolicyAssignment(identity.resource)) return void 0;
-  const assignment = identity.resource;
-  const result = { assignment, withinScope: withinAssignmentScope(grant, assignment) };
-  const listed = listedRoles(definitionOf(assignment));
-  if (listed) result.listedRoles = listed;
-  return result;
-}
-function listsRole(remediation, grant) {
-  const guid = grant.role?.id ?? roleGuid(grant.roleValue);
-  return !!guid && !!remediation.listedRoles?.has(guid);
-}
-function isPolicyAssignment(r) {
-  if (r.format !== "terraform") return r.type.toLowerCase() === ARM_ASSIGNMENT;
-  return r.type in AZURERM_ASSIGNMENT_SCOPE || azapiType2(r) === ARM_ASSIGNMENT;
-}
-function azapiType2(r) {
-  if (r.type !== "azapi_resource") return void 0;
-  return asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase();
-}
-function definitionOf(assignment) {
-  const id = assignment.format === "terraform" && assignment.type !== "azapi_resource" ? getProp(assignment.body, "policy_definition_id") : getPath(assignment.format === "terraform" ? getProp(assignment.body, "body") : assignment.body, ["properties", "policyDefinitionId"]);
-  const v = unwrap(id);
-  return v?.kind === "ref" && isIdPath(v.path) ? v.resource : void 0;
-}
-function isIdPath(path) {
-  const p = lowerPath(path);
-  return p === "" || p === "id";
-}
-function listedRoles(definition, depth = 0) {
-  if (!definition || depth > 2) return void 0;
-  const members = setMembers(definition);
-  if (members === null) return void 0;
-  if (members) {
-    const all = /* @__PURE__ */ new Set();
-    for (const m of members) {
-      const roles = listedRoles(m, depth + 1);
-      if (!roles) return void 0;
-      roles.forEach((r) => all.add(r));
-    }
-    return all;
-  }
-  const rule6 = policyRule(definition);
-  if (!rule6) return void 0;
-  const ids = getPath(rule6, ["then", "details", "roleDefinitionIds"]);
-  if (!ids) return /* @__PURE__ */ new Set();
-  if (ids.kind !== "array") return void 0;
-  const guids = /* @__PURE__ */ new Set();
-  for (const item of ids.items) {
-    const guid = roleGuid(item);
-    if (!guid) return void 0;
-    guids.add(guid);
-  }
-  return guids;
-}
-function policyRule(definition) {
-  if (definition.format !== "terraform") {
-    return definition.type.toLowerCase() === ARM_DEFINITION ? getPath(definition.body, ["properties", "policyRule"]) : void 0;
-  }
-  if (definition.type === "azapi_resource") return azapiType2(definition) === ARM_DEFINITION ? getPath(definition.body, ["body", "properties", "policyRule"]) : void 0;
-  if (definition.type !== "azurerm_policy_definition") return void 0;
-  return jsonValue(getProp(definition.body, "policy_rule"));
-}
-function setMembers(definition) {
-  let refs;
-  let idOf;
-  if (definition.format !== "terraform" && definition.type.toLowerCase() === ARM_SET) {
-    refs = getPath(definition.body, ["properties", "policyDefinitions"]);
-    idOf = (e) => getProp(e, "policyDefinitionId");
-  } else if (definition.type === "azurerm_policy_set_definition") {
-    refs = getProp(definition.body, "policy_definition_reference");
-    idOf = (e) => getProp(e, "policy_definition_id");
-  } else return void 0;
-  if (!refs || refs.kind !== "array") return [];
-  const members = [];
-  for (const entry of refs.items) {
-    const v = unwrap(idOf(entry));
-    if (v?.kind !== "ref" || !isIdPath(v.path)) return null;
-    members.push(v.resource);
-  }
-  return members;
-}
-function jsonValue(v) {
-  const u = unwrap(v);
-  if (!u) return void 0;
-  if (u.kind === "object") return u;
-  if (u.kind === "call" && u.fn === "jsonencode" && u.args.length === 1) return u.args[0];
-  if (u.kind !== "string") return void 0;
-  try {
-    return fromPlain(JSON.parse(u.value));
-  } catch {
-    return void 0;
-  }
-}
-function fromPlain(x) {
-  if (x === null) return { kind: "null" };
-  if (Array.isArray(x)) return { kind: "array", items: x.map(fromPlain) };
-  if (typeof x === "object") return { kind: "object", entries: new Map(Object.entries(x).map(([k, y]) => [k, fromPlain(y)])) };
-  if (typeof x === "number") return { kind: "number", value: x };
-  if (typeof x === "boolean") return { kind: "bool", value: x };
-  return { kind: "string", value: String(x) };
-}
-function roleGuid(v) {
-  const strings2 = stringsIn(unwrap(v));
-  for (let i = strings2.length - 1; i >= 0; i--) {
-    const all = strings2[i].match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi);
-    if (all) return all[all.length - 1].toLowerCase();
-  }
-  return void 0;
-}
-function assignmentPlacement(a) {
-  if (a.format !== "terraform") return a.scope ? { value: a.scope, deployment: a.deploymentScope } : { deployment: a.deploymentScope };
-  const arg = a.type === "azapi_resource" ? "parent_id" : AZURERM_ASSIGNMENT_SCOPE[a.type];
-  const value = getProp(a.body, arg);
-  return value && value.kind !== "null" ? { value, deployment: a.deploymentScope } : { deployment: a.deploymentScope };
-}
-function withinAssignmentScope(grant, assignment) {
-  const at = assignmentPlacement(assignment);
-  const granted = grant.scope.value ? { value: grant.scope.value, deployment: grant.resource.deploymentScope } : { deployment: grant.resource.deploymentScope };
-  if (sameResourceRoot(grant.resource, assignment) === false) return false;
-  return samePlace(granted, at) || inside(granted, at);
-}
-function sameResourceRoot(a, b2) {
-  const root = (r) => (r.callChain[0] ?? r.decl).file;
-  if (a.format === "terraform" && b2.format === "terraform") return dir(root(a)) === dir(root(b2));
-  return root(a) === root(b2);
-}
-function dir(file) {
-  return file.replace(/[\\/][^\\/]*$/, "");
-}
-function asDeploymentScope(v) {
-  const u = unwrap(v);
-  if (u?.kind !== "scope") return void 0;
-  if (u.path.length > 1 || u.path.length === 1 && u.path[0].toLowerCase() !== "id") return void 0;
-  return { ...u, path: [] };
-}
-function sameDeploymentScope(a, b2) {
-  return a === b2 || sameValue({ ...a, path: [] }, { ...b2, path: [] });
-}
-function samePlace(g, a) {
-  const gs = g.value ? asDeploymentScope(g.value) : g.deployment;
-  const as = a.value ? asDeploymentScope(a.value) : a.deployment;
-  if (gs && as) return sameDeploymentScope(gs, as);
-  if (!g.value || !a.value) return false;
-  const gv = unwrap(g.value);
-  const av = unwrap(a.value);
-  if (!gv || !av) return false;
-  if (gv.kind === "ref" && av.kind === "ref") return gv.resource.key === av.resource.key && isIdPath(gv.path) && isIdPath(av.path);
-  if (gv.kind === "string" && av.kind === "string") return trimSlash(gv.value) === trimSlash(av.value);
-  const gf = resolveScopeValue(gv);
-  const af = resolveScopeValue(av);
-  if (gf.kind === "unknown" || gf.kind !== af.kind) return false;
-  if (gf.resource && af.resource) return gf.resource.key === af.resource.key;
-  return false;
-}
-function trimSlash(s2) {
-  return s2.toLowerCase().replace(/\/+$/, "");
-}
-function inside(g, a) {
-  if (!g.value) return false;
-  const gv = unwrap(g.value);
-  if (!gv) return false;
-  const av = a.value ? unwrap(a.value) : void 0;
-  if (gv.kind === "string" && av?.kind === "string") return gv.value.toLowerCase().startsWith(`${trimSlash(av.value)}/`);
-  const as = av ? asDeploymentScope(av) : a.deployment;
-  if (as) {
-    if (gv.kind === "ref" && isIdPath(gv.path) && gv.resource.format !== "terraform") {
-      return sameDeploymentScope(gv.resource.deploymentScope, as) || as.level === "subscription" && as.current && gv.resource.deploymentScope.level === "resourceGroup";
-    }
-    const gs = asDeploymentScope(gv);
-    if (gs && as.level === "subscription" && as.current && gs.level === "resourceGroup" && !gs.subscriptionId) return true;
-    return false;
-  }
-  if (!av || gv.kind !== "ref" || !isIdPath(gv.path) || av.kind !== "ref" || !isIdPath(av.path)) return false;
-  const container = av.resource;
-  if (container.type === "azurerm_resource_group") {
-    const rg = unwrap(getProp(gv.resource.body, "resource_group_name"));
-    return rg?.kind === "ref" && rg.resource.key === container.key && lowerPath(rg.path) === "name";
-  }
-  if (container.type === "azurerm_subscription" && container.existing && !getProp(container.body, "subscription_id")) {
-    return gv.resource.format === "terraform" && !gv.resource.existing && gv.resource.type.startsWith("azurerm_") && gv.resource.type !== "azurerm_subscription";
-  }
-  return false;
-}
-
-// src/model/location.ts
-function compareLocations(a, b2) {
-  if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
-  return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
-}
-function sameLocation(a, b2) {
-  return !!a && !!b2 && compareLocations(a, b2) === 0;
-}
-var LineMap = class {
-  starts;
-  constructor(text) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
-    }
-    this.starts = starts;
-  }
-  position(offset) {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
-  }
-  range(start, end) {
-    return { start: this.position(start), end: this.position(end) };
-  }
-  offset(pos) {
-    return (this.starts[pos.line - 1] ?? 0) + pos.column - 1;
-  }
-  get lineCount() {
-    return this.starts.length;
-  }
-};
-
-// src/graph/written.ts
-import { extname } from "node:path";
-var current;
-function withSourceText(read, fn) {
-  const saved = current;
-  current = { read, files: /* @__PURE__ */ new Map() };
-  try {
-    return fn();
-  } finally {
-    current = saved;
-  }
-}
-function sourceOf(file) {
-  if (!current) return void 0;
-  const cached2 = current.files.get(file);
-  if (cached2 !== void 0) return cached2 ?? void 0;
-  const text = current.read(file);
-  const source = text === void 0 ? null : { text, lines: new LineMap(text) };
-  current.files.set(file, source);
-  return source ?? void 0;
-}
-var MAX_TEXT = 160;
-var MORE_FUNCTION_NAMES = [
-  "resourceId",
-  "subscriptionResourceId",
-  "tenantResourceId",
-  "extensionResourceId",
-  "managementGroupResourceId",
-  "reference",
-  "resourceInfo",
-  "listKeys",
-  "listSecrets",
-  "listAccountSas",
-  "listServiceSas",
-  "pickZones",
-  "providers",
-  "copyIndex",
-  "parameters",
-  "variables",
-  "dataUri",
-  "dataUriToString",
-  "base64ToJson",
-  "dateTimeAdd",
-  "dateTimeFromEpoch",
-  "dateTimeToEpoch",
-  "loadTextContent",
-  "loadJsonContent",
-  "loadYamlContent",
-  "loadFileAsBase64",
-  "getSecret",
-  "parseCidr",
-  "cidrSubnet",
-  "cidrHost",
-  "lambdaVariables",
-  "userAssignedIdentities",
-  "tryIndexFromEnd",
-  "indexFromEnd",
-  "toLower",
-  "toUpper",
-  "uniqueString",
-  "newGuid",
-  "utcNow"
-];
-var CANONICAL = /* @__PURE__ */ new Map();
-for (const name of [...WRITTEN_FUNCTION_NAMES, ...MORE_FUNCTION_NAMES]) CANONICAL.set(name.toLowerCase(), name);
-function writtenFunctionName(fn, file) {
-  if (file && isTerraformFile(file)) return fn;
-  return CANONICAL.get(fn.toLowerCase()) ?? fn;
-}
-function isTerraformFile(file) {
-  return /\.tf(vars)?(\.json)?$/i.test(file);
-}
-function isJsonFile(file) {
-  const ext = extname(file).toLowerCase();
-  return ext === ".json" || ext === ".jsonc";
-}
-function writtenText(v) {
-  if (!v) return "nothing";
-  return shorten(textAt(v) ?? printValue(v));
-}
-function shorten(text) {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT - 1)}…` : flat;
-}
-function textAt(v) {
-  const at = v.at;
-  if (!at || v.kind === "unknown" && v.input) return void 0;
-  const raw = slice(at);
-  if (raw === void 0) return void 0;
-  const text = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();
-  if (text === void 0 || text === "" || !plausible(v, text)) return void 0;
-  return text;
-}
-function slice(at) {
-  const source = sourceOf(at.file);
-  if (!source) return void 0;
-  const start = source.lines.offset(at.range.start);
-  const end = source.lines.offset(at.range.end);
-  if (start < 0 || end <= start || end > source.text.length) return void 0;
-  return source.text.slice(start, end);
-}
-function armExpressionText(raw) {
-  let text = raw.trim();
-  if (text.startsWith('"')) {
-    try {
-      const decoded = JSON.parse(text);
-      if (typeof decoded !== "string") return text;
-      text = decoded;
-    } catch {
-      return void 0;
-    }
-    if (text.startsWith("[[")) return `'${text.slice(1).replace(/'/g, "''")}'`;
-    if (text.startsWith("[") && text.endsWith("]")) return text.slice(1, -1).trim();
-    return `'${text.replace(/'/g, "''")}'`;
-  }
-  if (text.includes("\\")) {
-    try {
-      const decoded = JSON.parse(`"${text}"`);
-      if (typeof decoded === "string") text = decoded;
-    } catch {
-      return void 0;
-    }
-  }
-  return text;
-}
-var DECLARATION = /^(param|var|resource|module|output|variable|locals|data|provider|type|func|import|targetScope)\b/;
-function plausible(v, text) {
-  if (DECLARATION.test(text)) return false;
-  if (v.kind === "object") return false;
-  const first = text[0];
-  if (first === "{") return false;
-  if (first === "[") return v.kind === "array" || v.kind === "unknown";
-  return true;
-}
-function printValue(v, depth = 0) {
-  if (depth > 4) return "…";
-  const inner = (x) => textAt(x) ?? printValue(x, depth + 1);
-  switch (v.kind) {
-    case "string":
-      return `'${v.value}'`;
-    case "number":
-    case "bool":
-      return String(v.value);
-    case "null":
-      return "null";
-    case "array":
-      return `[${v.items.map(inner).join(", ")}]`;
-    case "object":
-      return "{…}";
-    case "unknown":
-      return v.input ? v.input.name : "…";
-    case "call":
-      return `${writtenFunctionName(v.fn, v.at?.file)}(${v.args.map(inner).join(", ")})`;
-    case "ref": {
-      const base = v.resource.symbol;
-      return v.path.reduce((s2, p) => typeof p === "number" ? `${s2}[${p}]` : `${s2}.${p}`, base);
-    }
-    case "scope":
-      return [`${v.level}()`, ...v.path].join(".");
-    case "concat":
-      return `'${v.parts.map((p) => p.kind === "string" ? p.value : `\${${inner(p)}}`).join("")}'`;
-  }
 }
 
 // src/graph/queries.ts
@@ -40658,10 +43275,10 @@ function describePrincipal(grant) {
   if (identity) return describeIdentity(identity);
   const v = unwrap(grant.principal.value);
   if (v?.kind === "unknown" && v.input) return `principal '${v.input.name}' (passed in, kind unknown)`;
-  return `principal ${writtenText(grant.principal.value)}`;
+  if (v?.kind === "unknown") return "a principal grantlint cannot resolve statically";
+  return `principal ${describeValue(v)}`;
 }
 function describeIdentity(identity) {
-  if (identity.kind === "system" && identity.resource && isPolicyAssignment(identity.resource)) return `the remediation identity of policy assignment '${identity.label}'`;
   if (identity.kind === "system") return `the system-assigned identity of '${identity.label}'`;
   if (identity.kind === "user") return `user-assigned identity '${identity.label}'`;
   return `identity ${identity.label}`;
@@ -40675,27 +43292,15 @@ function roleSource(grant) {
       if (findGuid(x.value) === role2.id || x.value.trim().toLowerCase() === role2.roleName.trim().toLowerCase()) found = x;
     });
   }
-  if (!found) return grant.roleValue;
-  return depthOf(grant, grant.roleValue?.at) < depthOf(grant, found.at) ? grant.roleValue : found;
-}
-function depthOf(grant, at) {
-  const files = [...grant.resource.callChain.map((c) => c.file), grant.resource.decl.file];
-  const i = at ? files.indexOf(at.file) : -1;
-  return i < 0 ? files.length : i;
+  return found ?? grant.roleValue;
 }
 function roleName(grant) {
   if (grant.role) return grant.role.roleName;
-  return writtenText(grant.roleValue);
+  return describeValue(unwrap(grant.roleValue));
 }
 function describeRole(grant) {
   if (grant.role) return `'${grant.role.roleName}'`;
-  const v = unwrap(grant.roleValue);
-  const guid = firstGuid(v);
-  if (guid && (v?.kind === "string" || v?.kind === "concat" || v?.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn))) {
-    return `role '${guid}', which is not a built-in role,`;
-  }
-  if (v?.kind === "unknown" && v.input) return `the role in '${v.input.name}' (passed in)`;
-  return `the role ${writtenText(grant.roleValue)}`;
+  return `a role grantlint cannot resolve statically (${describeValue(unwrap(grant.roleValue))})`;
 }
 function isSet(v) {
   const u = unwrap(v);
@@ -40745,8 +43350,6 @@ function coversScope(grant, raw) {
   const arg = unwrap(raw);
   const written = grant.scope.value;
   if (!written) {
-    const ds = grant.resource.deploymentScope;
-    if (!ds.current && [ds.name, ds.subscriptionId].some((x) => x && sameValue(arg, unwrap(x)) && sameOrigin(arg, unwrap(x), grant.name?.at))) return true;
     return arg.kind === "scope" && arg.level === grant.resource.deploymentScope.level && arg.path.length === 1 && ["id", "subscriptionid", "name"].includes(arg.path[0].toLowerCase()) && sameValue({ ...arg, path: [] }, grant.resource.deploymentScope);
   }
   const scope = unwrap(written);
@@ -40754,15 +43357,6 @@ function coversScope(grant, raw) {
   if (scope.kind === "ref" && arg.kind === "ref" && arg.resource.key === scope.resource.key) return true;
   if (scope.kind === "scope" && arg.kind === "scope") return sameValue({ ...arg, path: [] }, { ...scope, path: [] });
   return sameNamedScope(resolveScopeValue(scope), resolveScopeValue(arg));
-}
-function sameOrigin(a, b2, nameAt) {
-  if (a.kind === "unknown") return a.symbol !== void 0;
-  if (a === b2 || sameLocation(a.at, b2.at)) return true;
-  return !!a.at && !!nameAt && !within(a.at, nameAt);
-}
-function within(inner, outer) {
-  const before = (x, y) => x.line < y.line || x.line === y.line && x.column <= y.column;
-  return inner.file === outer.file && before(outer.range.start, inner.range.start) && before(inner.range.end, outer.range.end);
 }
 function sameNamedScope(a, b2) {
   if (a.kind === "unknown" || a.kind !== b2.kind || !a.label || !b2.label) return false;
@@ -40775,8 +43369,7 @@ function coversPrincipal(grant, raw) {
   if (sameValue(arg, principal) || symbolicPartOf(principal, arg)) return true;
   const resource = grant.principal.identity?.resource;
   if (resource && arg.kind === "ref" && azureResourceKey(arg.resource) === azureResourceKey(resource)) return true;
-  const guid = principal?.kind === "string" ? findGuid(principal.value) : void 0;
-  return !!guid && stringsIn(arg).some((s2) => s2.toLowerCase().includes(guid));
+  return false;
 }
 function coversRole(grant, raw) {
   const arg = unwrap(raw);
@@ -40784,12 +43377,26 @@ function coversRole(grant, raw) {
   if (sameValue(arg, role2) || symbolicPartOf(role2, arg)) return true;
   const guid = grant.role?.id ?? firstGuid(role2);
   if (!guid) return false;
-  return stringsIn(arg).some((s2) => s2.toLowerCase().includes(guid));
+  return stringsIn(arg).some((s2) => findGuid(s2) === guid);
 }
 function firstGuid(v) {
   for (const s2 of stringsIn(v)) {
     const g = findGuid(s2);
     if (g) return g;
+  }
+  return void 0;
+}
+
+// src/graph/dialect.ts
+function adviceDialect(r) {
+  if (r.command) return r.command.dialect;
+  return r.format === "terraform" ? "terraform" : "arm";
+}
+function writtenArgument(r, ...flags) {
+  const args = r.command?.args ?? {};
+  for (const want of flags) {
+    const flag = Object.keys(args).find((k) => k.toLowerCase() === want.toLowerCase());
+    if (flag !== void 0) return { flag, text: args[flag] };
   }
   return void 0;
 }
@@ -40801,20 +43408,29 @@ var rule = {
     description: "A role is granted on a resource group, subscription or management group rather than on the target resource.",
     severity: "warning",
     messages: {
-      deploymentScope: "Grants {{role}} to {{principal}} on {{scope}}, because the assignment has no scope; set its scope to the resource the identity uses.",
-      explicitScope: "Grants {{role}} to {{principal}} on {{scope}}; grant it on the resource it needs instead."
+      deploymentScope: "Grants {{role}} to {{principal}} on {{scope}}, because the assignment has no scope; set scope to the resource it needs (Bicep: scope: vault; ARM JSON: the scope property).",
+      explicitScope: "Grants {{role}} to {{principal}} on {{scope}}; grant it on the resource it needs instead.",
+      azcli: "Grants {{role}} to {{principal}} on {{scope}}; pass --scope <resource id> of the resource it needs{{instead}}.",
+      powershell: "Grants {{role}} to {{principal}} on {{scope}}; pass -Scope <resource id> of the resource it needs{{instead}}."
     },
     docs: "docs/rules/broad-scope.md"
   },
   check(graph, context) {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !isBroad(grant.scope) || !isWorkloadPrincipal(grant)) continue;
-      if (remediationGrant(grant)?.withinScope || onOwnNodeResourceGroup(grant) || isSnapshotGroupGrant(grant)) continue;
+      const data = { role: describeRole(grant), principal: describePrincipal(grant), scope: describeScope(grant.scope) };
+      const dialect = adviceDialect(grant.resource);
+      if (dialect === "azcli" || dialect === "powershell") {
+        const written = writtenArgument(grant.resource, "--scope", "-Scope", "--resource-group", "-g", "-ResourceGroupName");
+        const instead = written ? ` instead of ${written.flag} ${written.text}` : "";
+        context.report({ node: grant, value: grant.scope.value, messageId: dialect, data: { ...data, instead } });
+        continue;
+      }
       context.report({
         node: grant,
         value: grant.scope.value,
         messageId: grant.scope.value ? "explicitScope" : "deploymentScope",
-        data: { role: describeRole(grant), principal: describePrincipal(grant), scope: describeScope(grant.scope) }
+        data
       });
     }
   }
@@ -40829,9 +43445,9 @@ var rule2 = {
     severity: "warning",
     messages: {
       arm: "The assignment of {{role}} to {{principal}} does not set principalType; add principalType: 'ServicePrincipal' so it does not race the identity's replication.",
-      armUnknownKind: "The assignment of {{role}} to {{principal}} does not set principalType; take the principal's type as a parameter beside its ID and pass it to principalType, so an assignment to a new service principal does not race its replication.",
       terraform: `The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = "ServicePrincipal" so it does not race the identity's replication.`,
-      azapi: `The assignment of {{role}} to {{principal}}, created in this configuration, does not set principalType; add principalType = "ServicePrincipal" to body.properties so it does not race the identity's replication.`
+      azcli: "The assignment of {{role}} to {{principal}} does not pass both --assignee-object-id and --assignee-principal-type, so the CLI looks the principal up in Microsoft Graph, which fails with 'principal not found' while a new identity replicates; pass --assignee-object-id <object id> --assignee-principal-type ServicePrincipal.",
+      powershell: "The assignment of {{role}} to {{principal}} does not pass -ObjectId with -ObjectType, so New-AzRoleAssignment looks the principal up in Microsoft Graph, which fails while a new identity replicates; pass -ObjectId <object id> -ObjectType ServicePrincipal."
     },
     docs: "docs/rules/missing-principal-type.md"
   },
@@ -40839,137 +43455,16 @@ var rule2 = {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !isWorkloadPrincipal(grant) || isSet(grant.principalType)) continue;
       const data = { role: describeRole(grant), principal: describePrincipal(grant) };
-      const value = grant.principalType ? grant.principal.value : void 0;
       if (grant.resource.format === "terraform") {
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
-        context.report({ node: grant, value, messageId: grant.resource.type === "azapi_resource" ? "azapi" : "terraform", data });
+        context.report({ node: grant, messageId: "terraform", data });
       } else {
-        const unknownKind = !grant.principal.identity && grant.principal.kind === "unknown";
-        context.report({ node: grant, value, messageId: unknownKind ? "armUnknownKind" : "arm", data });
+        context.report({ node: grant, messageId: adviceDialect(grant.resource), data });
       }
     }
   }
 };
 var missing_principal_type_default = rule2;
-
-// src/graph/identity-ids.ts
-var UAMI_ARM2 = "microsoft.managedidentity/userassignedidentities";
-var AKS_ARM2 = "microsoft.containerservice/managedclusters";
-var UAMI_ID = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i;
-function armTypeOfInstance(r) {
-  if (r.format !== "terraform") return r.type.toLowerCase();
-  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
-  return void 0;
-}
-var UAMI_PATHS = {
-  "": "resourceId",
-  id: "resourceId",
-  name: "name",
-  "properties.principalid": "principalId",
-  principalid: "principalId",
-  "properties.clientid": "clientId",
-  clientid: "clientId",
-  "properties.tenantid": "tenantId",
-  tenantid: "tenantId"
-};
-var KUBELET_ARM = {
-  "properties.identityprofile.kubeletidentity.objectid": "principalId",
-  "properties.identityprofile.kubeletidentity.clientid": "clientId",
-  "properties.identityprofile.kubeletidentity.resourceid": "resourceId"
-};
-var UAMI_TF = {
-  id: "resourceId",
-  name: "name",
-  principal_id: "principalId",
-  client_id: "clientId",
-  tenant_id: "tenantId"
-};
-var KUBELET_TF = {
-  "kubelet_identity.0.object_id": "principalId",
-  "kubelet_identity.0.client_id": "clientId",
-  "kubelet_identity.0.user_assigned_identity_id": "resourceId"
-};
-function identityIdFacts(value) {
-  let v = unwrap(value);
-  if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (!v) return void 0;
-  if (v.kind === "string") return UAMI_ID.test(v.value) ? { property: "resourceId" } : void 0;
-  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
-    return parseResourceIdArgs(v.fn, v.args)?.type.toLowerCase() === UAMI_ARM2 ? { property: "resourceId" } : void 0;
-  }
-  if (v.kind !== "ref") return void 0;
-  const r = v.resource;
-  const path = lowerPath(v.path);
-  if (r.format === "terraform" && r.type !== "azapi_resource") {
-    if (r.type === "azurerm_user_assigned_identity") return known(UAMI_TF[path], r);
-    if (path === "identity.0.principal_id" || path === "identity.principal_id") return { property: "principalId", resource: r, system: true };
-    if (path === "identity.0.tenant_id") return { property: "tenantId", resource: r, system: true };
-    if (r.type === "azurerm_kubernetes_cluster" && KUBELET_TF[path]) return { property: KUBELET_TF[path], resource: r, aks: "kubelet" };
-    return void 0;
-  }
-  const type = armTypeOfInstance(r);
-  const armPath = r.type === "azapi_resource" ? path.replace(/^output\./, "") : path;
-  if (type === UAMI_ARM2) return known(UAMI_PATHS[armPath], r);
-  if (armPath === "identity.principalid" || r.type === "azapi_resource" && armPath === "identity.0.principal_id") return { property: "principalId", resource: r, system: true };
-  if (armPath === "identity.tenantid") return { property: "tenantId", resource: r, system: true };
-  if (type === AKS_ARM2 && KUBELET_ARM[armPath]) return { property: KUBELET_ARM[armPath], resource: r, aks: "kubelet" };
-  return void 0;
-}
-function known(property, resource) {
-  return property ? { property, resource, system: false } : void 0;
-}
-function identityIdOf(graph, value) {
-  const facts = identityIdFacts(value);
-  if (!facts) return void 0;
-  const identity = facts.resource ? identityNodeOf(graph, facts) : void 0;
-  return identity ? { ...facts, identity } : facts;
-}
-function identityNodeOf(graph, facts) {
-  const r = facts.resource;
-  if (facts.aks === "kubelet") {
-    const resourceId = r.format === "terraform" ? getProp(getPath(r.body, ["kubelet_identity", 0]), "user_assigned_identity_id") : getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
-    const named = identityIdFacts(resourceId);
-    return named?.resource && named.property === "resourceId" ? graph.identityIndex.get(`user:${azureResourceKey(named.resource)}`) : void 0;
-  }
-  return graph.identityIndex.get(`${facts.system ? "system" : "user"}:${azureResourceKey(r)}`);
-}
-
-// src/graph/external.ts
-var cache2 = /* @__PURE__ */ new WeakMap();
-function externalCallsPassing(identity, graph, what = "principalId") {
-  const uses = usesOf(graph).get(identity) ?? [];
-  return [...new Set(uses.filter((u) => what === "any" || u.passed === what).map((u) => u.call))];
-}
-function usesOf(graph) {
-  let map = cache2.get(graph);
-  if (map) return map;
-  const uses = /* @__PURE__ */ new Map();
-  for (const call2 of graph.externalCalls ?? []) {
-    walkValue(call2.args, (v) => {
-      if (v.kind !== "ref" && v.kind !== "concat" && v.kind !== "call") return;
-      const id = identityIdOf(graph, v);
-      if (!id?.identity) return;
-      const list2 = uses.get(id.identity) ?? [];
-      list2.push({ call: call2, passed: id.property === "principalId" ? "principalId" : "other" });
-      uses.set(id.identity, list2);
-    });
-  }
-  map = uses;
-  cache2.set(graph, map);
-  return map;
-}
-
-// src/graph/principals.ts
-function identityOfPrincipal(value, graph) {
-  const id = identityIdOf(graph, value);
-  return id?.property === "principalId" ? id.identity : void 0;
-}
-function possibleIdentities(grant, graph) {
-  if (grant.principal.identity) return [grant.principal.identity];
-  const v = unwrap(grant.principal.value);
-  if (v?.kind !== "call" || v.fn !== "if" || v.args.length !== 3) return [];
-  return [v.args[1], v.args[2]].map((b2) => identityOfPrincipal(b2, graph)).filter((i) => !!i);
-}
 
 // rules/missing-role-grant.ts
 var rule3 = {
@@ -40978,31 +43473,29 @@ var rule3 = {
     description: "A managed identity is attached to a workload, but nothing grants it a role.",
     severity: "warning",
     messages: {
-      system: "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or remove the identity if nothing uses it.",
-      user: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or detach it if nothing uses it."
+      system: "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role: its first call to another resource gets a 403. Grant it a narrow data-plane role on the target (for a key vault, 'Key Vault Secrets User').",
+      user: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role: its first call to another resource gets a 403. Grant it a narrow data-plane role on the target (for a key vault, 'Key Vault Secrets User')."
     },
     docs: "docs/rules/missing-role-grant.md"
   },
   check(graph, context) {
-    const maybe = new Set(graph.grants.filter((g) => !g.principal.identity).flatMap((g) => possibleIdentities(g, graph)));
     for (const identity of graph.identities) {
-      if (maybe.has(identity) || !ungranted(identity, graph)) continue;
+      if (!identity.createdHere || identity.platformManaged || identity.workloads.length === 0) continue;
+      if (grantsTo(identity, graph.grants).length > 0) continue;
       if (identity.kind === "system") {
         const workload = identity.workloads[0];
         context.report({ node: workload, messageId: "system", data: { workload: workload.resource.symbol } });
       } else if (identity.kind === "user") {
-        const workloads = [...new Set(identity.workloads.map((w) => `'${w.resource.symbol}'`))].join(", ");
-        context.report({ node: identity, messageId: "user", data: { identity: identity.label, workloads } });
+        const workloads = identity.workloads.map((w) => `'${w.resource.symbol}'`).join(", ");
+        context.report({
+          node: identity,
+          messageId: "user",
+          data: { identity: identity.label, workloads, described: describeIdentity(identity) }
+        });
       }
     }
   }
 };
-function ungranted(identity, graph) {
-  if (!identity.createdHere || identity.platformManaged || identity.workloads.length === 0) return false;
-  if (usedByPlatformAgent(identity, graph)) return false;
-  if (grantsTo(identity, graph.grants).length > 0) return false;
-  return externalCallsPassing(identity, graph).length === 0;
-}
 var missing_role_grant_default = rule3;
 
 // rules/non-idempotent-assignment-name.ts
@@ -41014,8 +43507,9 @@ var rule4 = {
     messages: {
       random: "The assignment name comes from {{fn}}(), a new value on every deployment: the next run fails with RoleAssignmentExists. Name it guid(<scope id>, <principal id>, <role definition id>).",
       literal: "The assignment name is the fixed string {{name}}: it collides in the next environment or subscription. Name it guid(<scope id>, <principal id>, <role definition id>).",
-      partialGuid: "The assignment name {{name}} leaves out the {{missing}}: an assignment that differs from this one only in its {{missing}} gets the same name, and the two collide. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
-      partialGuidShared: "The assignment name {{name}} leaves out the {{missing}}: {{sharers}} get the same name, and only one of them can be created. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
+      partialGuid: "The assignment name {{name}} leaves out the {{missing}}: two different assignments get the same name. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
+      scriptRandom: "The assignment name {{flag}} {{name}} is a new value on every run: the next run fails with RoleAssignmentExists. Leave out {{flag}}: the command then names the assignment itself.",
+      scriptLiteral: "The assignment name {{flag}} {{name}} is a fixed string: it collides in the next environment or subscription. Leave out {{flag}}: the command then names the assignment itself.",
       duplicate: "The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed."
     },
     docs: "docs/rules/non-idempotent-assignment-name.md"
@@ -41024,9 +43518,15 @@ var rule4 = {
     const named = graph.grants.filter((g) => g.kind === "rbac" && g.name);
     for (const grant of named) {
       const name = unwrap(grant.name);
+      const written = grant.resource.command ? writtenArgument(grant.resource, "--name", "-n", "-RoleAssignmentName") : void 0;
+      if (written) {
+        const messageId = findCall(name, ["newguid", "uuid"]) ? "scriptRandom" : name.kind === "string" ? "scriptLiteral" : void 0;
+        if (messageId) context.report({ node: grant, value: grant.name, messageId, data: { flag: written.flag, name: written.text } });
+        continue;
+      }
       const random = findCall(name, ["newguid", "uuid", "utcnow", "timestamp"]);
       if (random) {
-        context.report({ node: grant, value: grant.name, messageId: "random", data: { fn: writtenFunctionName(random, grant.resource.decl.file) } });
+        context.report({ node: grant, value: grant.name, messageId: "random", data: { fn: random === "newguid" ? "newGuid" : random } });
         continue;
       }
       if (name.kind === "string") {
@@ -41036,19 +43536,23 @@ var rule4 = {
       if (name.kind === "call" && name.fn === "guid") {
         const missing = missingSeeds(grant, name.args);
         if (missing === void 0) continue;
-        const written = writtenText(grant.name);
         if (missing.length > 0) {
-          const sharers = collidingWith(grant, named);
           context.report({
             node: grant,
             value: grant.name,
-            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written, missing: missing.join(" and ") } }
+            messageId: "partialGuid",
+            data: { name: describeValue(name), missing: missing.join(" and ") }
           });
           continue;
         }
         const twin = named.find((other) => other !== grant && other.resource.declKey !== grant.resource.declKey && sameName(other, grant));
         if (twin) {
-          context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written, other: `'${twin.resource.symbol}'` } });
+          context.report({
+            node: grant,
+            value: grant.name,
+            messageId: "duplicate",
+            data: { name: describeValue(name), other: `'${twin.resource.symbol}'` }
+          });
         }
       }
     }
@@ -41056,31 +43560,6 @@ var rule4 = {
 };
 function sameName(a, b2) {
   return sameValue(unwrap(a.name), unwrap(b2.name)) && a.resource.deploymentScope.level === b2.resource.deploymentScope.level;
-}
-function assignmentKey(g) {
-  const scope = g.scope.value ? valueKey(unwrap(g.scope.value)) : valueKey(g.resource.deploymentScope);
-  const principal = valueKey(unwrap(g.principal.value));
-  const role2 = g.role?.id ?? valueKey(unwrap(g.roleValue));
-  if (scope === void 0 || principal === void 0 || role2 === void 0) return void 0;
-  return `${scope}|${principal}|${role2}`;
-}
-function collidingWith(grant, named) {
-  const key2 = assignmentKey(grant);
-  if (key2 === void 0) return [];
-  const root = rootOf(grant);
-  return named.filter((other) => {
-    if (other === grant || rootOf(other) !== root || !sameName(other, grant)) return false;
-    const otherKey = assignmentKey(other);
-    return otherKey !== void 0 && otherKey !== key2;
-  });
-}
-function rootOf(g) {
-  return (g.resource.callChain[0] ?? g.resource.decl).file;
-}
-function describeSharers(grant, sharers) {
-  const others = [...new Set(sharers.filter((s2) => s2.resource.declKey !== grant.resource.declKey).map((s2) => `'${s2.resource.symbol}'`))];
-  if (others.length === 0) return `its ${sharers.length + 1} instances`;
-  return `it and ${others.join(", ")}`;
 }
 var non_idempotent_assignment_name_default = rule4;
 
@@ -41205,8 +43684,7 @@ var rule5 = {
     severity: "error",
     messages: {
       withSuggestion: "Grants '{{role}}' to {{principal}} on {{scope}}; grant {{suggestion}} on the resource instead.",
-      generic: "Grants '{{role}}' to {{principal}} on {{scope}}; grant a role with only the data-plane or control-plane actions the workload needs, on the resource it uses.",
-      notListed: "Grants '{{role}}' to {{principal}} on {{scope}}, a role its policy definition does not list; grant the roles in the definition's roleDefinitionIds ({{listed}}) instead."
+      generic: "Grants '{{role}}' to {{principal}} on {{scope}}; grant a role with only the data-plane or control-plane actions the workload needs, on the resource it uses."
     },
     docs: "docs/rules/privileged-role.md"
   },
@@ -41214,18 +43692,8 @@ var rule5 = {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !grant.role || !PRIVILEGED.has(grant.role.roleName.toLowerCase())) continue;
       if (!isWorkloadPrincipal(grant)) continue;
-      const data = { role: grant.role.roleName, principal: describePrincipal(grant), scope: describeScope(grant.scope) };
-      const remediation = remediationGrant(grant);
-      if (remediation?.withinScope) {
-        if (!remediation.listedRoles || listsRole(remediation, grant)) continue;
-        const listed = [...remediation.listedRoles].map((guid) => {
-          const role2 = context.roles.byGuid(guid);
-          return role2 ? `'${role2.roleName}'` : `'${guid}'`;
-        });
-        context.report({ node: grant, value: roleSource(grant), messageId: "notListed", data: { ...data, listed: listed.join(", ") || "none" } });
-        continue;
-      }
       const narrow = suggestedRole(context.permissions, grant.scope.resourceType);
+      const data = { role: grant.role.roleName, principal: describePrincipal(grant), scope: describeScope(grant.scope) };
       context.report({
         node: grant,
         value: roleSource(grant),
@@ -41316,45 +43784,51 @@ var ConfigResolver = class {
   constructor(options) {
     this.cwd = options.cwd;
     this.builtins = options.builtins ?? builtinRules;
-    if (options.configFile) this.forced = readConfigFile(resolve7(options.cwd, options.configFile), options.cwd);
+    if (options.configFile) this.forced = readConfigFile(resolve8(options.cwd, options.configFile), options.cwd);
   }
   /** The configuration files for files in `dir`, farthest first. Reads and schema-checks them. */
-  chain(dir2) {
+  chain(dir) {
     if (this.forced) return [this.forced];
-    const cached2 = this.chains.get(dir2);
+    const cached2 = this.chains.get(dir);
     if (cached2) return cached2;
-    const mine = this.configIn(dir2);
-    const parent = dirname6(dir2);
+    const mine = this.configIn(dir);
+    const parent = dirname7(dir);
     let chain;
     if (mine?.root) chain = [mine];
     else {
-      const above = parent === dir2 ? [] : this.chain(parent);
+      const above = parent === dir ? [] : this.chain(parent);
       chain = mine ? [...above, mine] : above;
     }
-    this.chains.set(dir2, chain);
+    this.chains.set(dir, chain);
     return chain;
   }
-  configIn(dir2) {
-    if (!this.own.has(dir2)) {
+  configIn(dir) {
+    if (!this.own.has(dir)) {
       let found = null;
       for (const name of CONFIG_FILE_NAMES) {
-        const path = join5(dir2, name);
+        const path = join6(dir, name);
         if (existsSync3(path) && statSync4(path).isFile()) {
           found = readConfigFile(path, this.cwd);
           break;
         }
       }
-      this.own.set(dir2, found);
+      this.own.set(dir, found);
     }
-    return this.own.get(dir2) ?? void 0;
+    return this.own.get(dir) ?? void 0;
   }
   /** The `baseline` of the nearest configuration for a folder that names one (absolute path). */
-  baselineFor(dir2) {
-    return [...this.chain(dir2)].reverse().find((c) => c.baseline !== void 0)?.baseline;
+  baselineFor(dir) {
+    return [...this.chain(dir)].reverse().find((c) => c.baseline !== void 0)?.baseline;
   }
   /** An `ignore` pattern of an applicable configuration matches the file (absolute path). */
   isIgnored(file) {
-    return this.chain(dirname6(file)).some((c) => c.ignores(file));
+    return this.chain(dirname7(file)).some((c) => c.ignores(file));
+  }
+  /** Whether scripts are read in this file (absolute path): the nearest configuration that says wins; default yes. */
+  scriptsEnabled(file) {
+    const chain = this.chain(dirname7(file));
+    for (let i = chain.length - 1; i >= 0; i--) if (chain[i].scripts !== void 0) return chain[i].scripts;
+    return true;
   }
   /**
    * Reads the configuration for these files (absolute paths), loads their plugins and checks rule
@@ -41362,13 +43836,13 @@ var ConfigResolver = class {
    */
   async load(files) {
     const configs = /* @__PURE__ */ new Set();
-    for (const file of files) for (const c of this.chain(dirname6(file))) configs.add(c);
+    for (const file of files) for (const c of this.chain(dirname7(file))) configs.add(c);
     for (const config of configs) await this.loadPlugins(config);
     for (const config of configs) this.validate(config);
   }
   /** Reads the configuration for files in a folder (and loads its plugins), as `load` does for files. */
-  async loadFolder(dir2) {
-    await this.load([join5(dir2, "_")]);
+  async loadFolder(dir) {
+    await this.load([join6(dir, "_")]);
   }
   /** Built-in and loaded plugin rules. */
   rules() {
@@ -41443,9 +43917,9 @@ var ConfigResolver = class {
   forFile(file) {
     const cached2 = this.effective.get(file);
     if (cached2) return cached2;
-    const chain = this.chain(dirname6(file));
-    const known2 = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
-    const metas = new Map([...known2, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
+    const chain = this.chain(dirname7(file));
+    const known = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
+    const metas = new Map([...known, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
     const settings = /* @__PURE__ */ new Map();
     for (const id of [...metas.keys()].sort()) {
       const meta = metas.get(id);
@@ -41453,9 +43927,9 @@ var ConfigResolver = class {
     }
     const apply = (entries) => {
       for (const [id, entry] of entries) {
-        const current2 = settings.get(id);
-        if (!current2) continue;
-        const options = entry.options !== void 0 ? { ...metas.get(id)?.defaultOptions ?? {}, ...entry.options } : current2.options;
+        const current = settings.get(id);
+        if (!current) continue;
+        const options = entry.options !== void 0 ? { ...metas.get(id)?.defaultOptions ?? {}, ...entry.options } : current.options;
         settings.set(id, { severity: entry.severity, options });
       }
     };
@@ -41495,14 +43969,14 @@ function stableJson(value) {
 }
 
 // src/engine/lint.ts
-import { resolve as resolve13 } from "node:path";
+import { resolve as resolve16 } from "node:path";
 
 // src/lower/arm/index.ts
-import { basename as basename2, dirname as dirname8, join as join6, resolve as resolve9 } from "node:path";
+import { basename as basename2, dirname as dirname9, join as join7, resolve as resolve10 } from "node:path";
 
 // src/model/template.ts
 function emptyProgram() {
-  return { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
+  return { resources: [], diagnostics: [], comments: [], files: [] };
 }
 
 // src/syntax/arm/expression.ts
@@ -41535,7 +44009,7 @@ var ParseFailure = class extends Error {
   }
   offset;
 };
-var MAX_DEPTH = 200;
+var MAX_DEPTH3 = 200;
 function isIdentStart(c) {
   return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
 }
@@ -41569,7 +44043,7 @@ var Parser = class {
     return this.pos < this.end ? this.text.charCodeAt(this.pos) : -1;
   }
   expression() {
-    if (++this.depth > MAX_DEPTH) this.fail("expression nested too deeply");
+    if (++this.depth > MAX_DEPTH3) this.fail("expression nested too deeply");
     let e = this.primary();
     for (; ; ) {
       this.skipWs();
@@ -43267,10 +45741,10 @@ function stringProp(o, key2) {
   return v && v.type === "string" ? v.value : void 0;
 }
 function stringValueOffset(doc, node, index) {
-  const first = node.start + 1;
-  if (node.end - node.start - 2 === node.value.length) return first + Math.max(0, Math.min(index, node.value.length));
+  const first2 = node.start + 1;
+  if (node.end - node.start - 2 === node.value.length) return first2 + Math.max(0, Math.min(index, node.value.length));
   const text = doc.text;
-  let raw = first;
+  let raw = first2;
   let k = 0;
   while (k < index && raw < node.end - 1) {
     if (text.charCodeAt(raw) === 92) raw += text.charCodeAt(raw + 1) === 117 ? 6 : 2;
@@ -43279,57 +45753,12 @@ function stringValueOffset(doc, node, index) {
   }
   return raw;
 }
-function locationOf(file, doc, s2) {
+function locationOf2(file, doc, s2) {
   return { file, range: doc.lines.range(s2.start, s2.end) };
 }
 
 // src/lower/arm/evaluate.ts
-import { dirname as dirname7, resolve as resolve8 } from "node:path";
-
-// src/lower/arm/inputs.ts
-function dependsOnInput(node, lookup) {
-  switch (node.type) {
-    case "string": {
-      const t = parseTemplateString(node.value);
-      return t.kind === "expression" && exprDepends(t.expr, lookup);
-    }
-    case "array":
-      return node.items.some((x) => dependsOnInput(x, lookup));
-    case "object":
-      return node.members.some((m) => dependsOnInput(m.value, lookup));
-    default:
-      return false;
-  }
-}
-function exprDepends(e, lookup) {
-  switch (e.kind) {
-    case "call": {
-      const fn = e.namespace === void 0 ? e.name.toLowerCase() : "";
-      const first = e.args[0];
-      if ((fn === "parameters" || fn === "variables") && first?.kind === "string") {
-        return fn === "parameters" ? lookup.param(first.value.toLowerCase()) : lookup.variable(first.value.toLowerCase());
-      }
-      return e.args.some((a) => exprDepends(a, lookup));
-    }
-    case "property":
-      return exprDepends(e.object, lookup);
-    case "index":
-      return exprDepends(e.object, lookup) || exprDepends(e.index, lookup);
-    default:
-      return false;
-  }
-}
-function isEmptyExpr(e) {
-  return e.kind === "string" && e.value === "" || e.kind === "null" || e.kind === "call" && !e.namespace && e.name.toLowerCase() === "null" && e.args.length === 0;
-}
-function principalBranch(e) {
-  return isEmptyExpr(e) || e.kind === "property" && /^(principalid|objectid)$/i.test(e.name);
-}
-function isConditionalPrincipal(a, b2) {
-  return principalBranch(a) && principalBranch(b2) && !(isEmptyExpr(a) && isEmptyExpr(b2));
-}
-
-// src/lower/arm/evaluate.ts
+import { dirname as dirname8, resolve as resolve9 } from "node:path";
 var MAX_COPY = 800;
 var MAX_NESTING = 24;
 var DEPLOYMENTS = "microsoft.resources/deployments";
@@ -43367,7 +45796,7 @@ function mk2(v, at) {
   return v;
 }
 function loc(ctx, s2) {
-  return locationOf(ctx.src.file, ctx.src.doc, s2);
+  return locationOf2(ctx.src.file, ctx.src.doc, s2);
 }
 function schemaLevel(schema) {
   if (!schema) return void 0;
@@ -43418,10 +45847,6 @@ function templateCtx(o) {
       });
     }
   }
-  ctx.paramDependsOnInput = (name) => {
-    if (o.given?.has(name)) return o.givenDependsOnInput?.(name) ?? false;
-    return !!o.root && !!params && params.type === "object" && params.members.some((m) => m.key.toLowerCase() === name && !!prop(m.value, "defaultValue"));
-  };
   addVariables(ctx, prop(o.template, "variables"));
   addFunctions(ctx, prop(o.template, "functions"));
   addOutputs(ctx, prop(o.template, "outputs"));
@@ -43440,7 +45865,7 @@ function addVariables(ctx, vars) {
     }
     const lower2 = m.key.toLowerCase();
     if (ctx.vars.has(lower2) && ctx.vars.get(lower2)?.state !== 0) continue;
-    ctx.vars.set(lower2, { name: m.key, state: 0, compute: () => evalNode(m.value, ctx), node: m.value });
+    ctx.vars.set(lower2, { name: m.key, state: 0, compute: () => evalNode(m.value, ctx) });
   }
 }
 function addFunctions(ctx, fns) {
@@ -43635,8 +46060,7 @@ var ExprEval = class _ExprEval {
       }
       case "if": {
         const cond = e.args[0] ? this.eval(e.args[0]) : void 0;
-        const possible = e.args.length === 3 && isConditionalPrincipal(e.args[1], e.args[2]) && exprDepends(e.args[0], inputLookup(ctx));
-        if (cond && cond.kind === "bool" && e.args.length === 3 && !possible) return this.eval(e.args[cond.value ? 1 : 2]);
+        if (cond && cond.kind === "bool" && e.args.length === 3) return this.eval(e.args[cond.value ? 1 : 2]);
         const args2 = e.args.map((a) => this.eval(a));
         if (args2.length === 3 && sameValue(args2[1], args2[2])) return args2[1];
         return symbolicCall("if", args2, at);
@@ -43872,9 +46296,9 @@ function loopElement(dep, a) {
       index = { kind: "number", value: Number(m[2]) };
     }
   } else if (a.kind === "concat" && a.parts.length === 3) {
-    const [head, mid, tail] = a.parts;
-    if (head.kind === "string" && head.value.endsWith("[") && tail.kind === "string" && tail.value === "]") {
-      symbol = head.value.slice(0, -1);
+    const [head2, mid, tail] = a.parts;
+    if (head2.kind === "string" && head2.value.endsWith("[") && tail.kind === "string" && tail.value === "]") {
+      symbol = head2.value.slice(0, -1);
       index = mid;
     }
   }
@@ -43897,8 +46321,8 @@ function normalizeScope(v, ctx) {
   if (!parsed) return v;
   const found = findDeclared(ctx.deployment, parsed.type, joinNames(parsed.names));
   if (found) return mk2({ kind: "ref", resource: found, path: [] }, v.at);
-  const relative9 = v.kind === "string" ? !v.value.startsWith("/") : !(v.parts[0]?.kind === "string" && v.parts[0].value.startsWith("/"));
-  if (!relative9) return v;
+  const relative8 = v.kind === "string" ? !v.value.startsWith("/") : !(v.parts[0]?.kind === "string" && v.parts[0].value.startsWith("/"));
+  if (!relative8) return v;
   return symbolicCall("resourceid", [mk2({ kind: "string", value: parsed.type }, v.at), ...parsed.names], v.at);
 }
 function runTemplate(ctx) {
@@ -43944,7 +46368,7 @@ function declare(node, pointer, symbolic, ctx, parent) {
     const condNode = prop(node, "condition");
     if (condNode) {
       const cond = evalNode(condNode, ictx);
-      if (cond.kind === "bool" && !cond.value && !templateDependsOnInput(condNode, ictx)) continue;
+      if (cond.kind === "bool" && !cond.value) continue;
     }
     const inst = declareOne(node, pointer, symbolic, ictx, parent);
     const children = prop(node, "resources");
@@ -43988,7 +46412,7 @@ function declareOne(node, pointer, symbolic, ctx, parent) {
   const declKey = `${ctx.src.file}#${pointer}`;
   let key2 = `${ctx.keyPrefix}${declKey}${ctx.iterPath}`;
   const apiVersion = stringProp(node, "apiVersion");
-  const nameText = name ? name.kind === "string" ? name.value : nameNode?.type === "string" ? nameNode.value : describeValue(name) : "";
+  const nameText = name ? name.kind === "string" ? name.value : describeValue(name) : "";
   const inst = {
     key: key2,
     declKey,
@@ -44125,23 +46549,12 @@ function runNested(r, node, ctx) {
   if (!template || template.type !== "object") {
     const link = getProp(getProp(r.body, "properties"), "templateLink");
     const rel = getProp(link, "relativePath");
-    const relative9 = rel?.kind === "string" ? rel.value : artifactPath(getProp(link, "uri"));
-    const external = () => {
-      if (!link) return;
-      const source = getProp(link, "uri") ?? getProp(link, "id") ?? rel;
-      session.externalCalls?.push({
-        format: "arm",
-        source: source?.kind === "string" ? source.value : describeValue(source),
-        at: r.decl,
-        args: getProp(getProp(r.body, "properties"), "parameters") ?? { kind: "object", entries: /* @__PURE__ */ new Map() },
-        callChain: ctx.callChain
-      });
-    };
-    if (relative9 === void 0) return external();
-    const path = resolve8(dirname7(ctx.src.file), relative9);
+    const relative8 = rel?.kind === "string" ? rel.value : artifactPath(getProp(link, "uri"));
+    if (relative8 === void 0) return;
+    const path = resolve9(dirname8(ctx.src.file), relative8);
     if (fileChain.includes(path)) return;
     const linked = session.loadLinked(path);
-    if (!linked || !linked.doc.root || linked.doc.root.type !== "object") return external();
+    if (!linked || !linked.doc.root || linked.doc.root.type !== "object") return;
     session.onLinked?.(fileChain[0], path);
     src = linked;
     template = linked.doc.root;
@@ -44164,21 +46577,14 @@ function runNested(r, node, ctx) {
         const value = getProp(v, "value");
         if (value) given.set(k.toLowerCase(), value);
         else if (getProp(v, "reference")) given.set(k.toLowerCase(), unknownAt(v.at));
-        else if (v.kind !== "object") given.set(k.toLowerCase(), passedValue(v));
       }
     }
-    const argNodes = prop(props, "parameters");
     nctx = templateCtx({
       session,
       src,
       template,
       pointer,
       given,
-      givenDependsOnInput: (name) => {
-        const arg = argNodes?.type === "object" ? argNodes.members.find((m) => m.key.toLowerCase() === name) : void 0;
-        const value = arg && (arg.value.type === "object" ? prop(arg.value, "value") : arg.value);
-        return !!value && templateDependsOnInput(value, ctx);
-      },
       symbolBase: `${src.file}${pointer ? "#" + pointer : ""}`,
       exprScope: targetScope,
       targetScope,
@@ -44200,31 +46606,6 @@ function runNested(r, node, ctx) {
   }
   dep.nested.set(r, nctx);
   runTemplate(nctx);
-}
-function templateDependsOnInput(node, ctx) {
-  return dependsOnInput(node, inputLookup(ctx));
-}
-function inputLookup(ctx) {
-  return {
-    param: (name) => ctx.paramDependsOnInput?.(name) ?? false,
-    variable: (name) => {
-      const slot = ctx.vars.get(name);
-      if (!slot?.node) return false;
-      if (slot.dependsOnInput === void 0) {
-        slot.dependsOnInput = false;
-        slot.dependsOnInput = templateDependsOnInput(slot.node, ctx);
-      }
-      return slot.dependsOnInput;
-    }
-  };
-}
-function passedValue(v) {
-  if (v.kind === "call" && v.fn === "if" && v.args.length === 3) {
-    const a = getProp(v.args[1], "value");
-    const b2 = getProp(v.args[2], "value");
-    if (a && b2) return sameValue(a, b2) ? a : symbolicCall("if", [v.args[0], a, b2], v.at);
-  }
-  return unknownAt(v.at);
 }
 function declPointer(r) {
   const i = r.declKey.indexOf("#");
@@ -44253,10 +46634,10 @@ function rootScope(level) {
 }
 function templateForParameters(file) {
   const m = /^(.*)\.parameters\.jsonc?$/i.exec(basename2(file));
-  return m ? join6(dirname8(file), `${m[1]}.json`) : void 0;
+  return m ? join7(dirname9(file), `${m[1]}.json`) : void 0;
 }
-function literal(node, src) {
-  const at = locationOf(src.file, src.doc, node);
+function literal2(node, src) {
+  const at = locationOf2(src.file, src.doc, node);
   switch (node.type) {
     case "string":
       return { kind: "string", value: node.value, at };
@@ -44267,9 +46648,9 @@ function literal(node, src) {
     case "null":
       return { kind: "null", at };
     case "array":
-      return { kind: "array", items: node.items.map((x) => literal(x, src)), at };
+      return { kind: "array", items: node.items.map((x) => literal2(x, src)), at };
     case "object":
-      return { kind: "object", entries: new Map(node.members.map((m) => [m.key, literal(m.value, src)])), at };
+      return { kind: "object", entries: new Map(node.members.map((m) => [m.key, literal2(m.value, src)])), at };
   }
 }
 function parameterValues(src, templateFile) {
@@ -44278,9 +46659,9 @@ function parameterValues(src, templateFile) {
   if (!ps || ps.type !== "object") return out;
   for (const m of ps.members) {
     const value = prop(m.value, "value");
-    if (value) out.set(m.key.toLowerCase(), literal(value, src));
+    if (value) out.set(m.key.toLowerCase(), literal2(value, src));
     else {
-      const decl = locationOf(src.file, src.doc, m);
+      const decl = locationOf2(src.file, src.doc, m);
       out.set(m.key.toLowerCase(), {
         kind: "unknown",
         symbol: `param:${templateFile}#${m.key}`,
@@ -44299,7 +46680,7 @@ function linkedFiles(src) {
       for (const m of n2.members) {
         if (m.key.toLowerCase() === "templatelink") {
           const rel = stringProp(m.value, "relativePath");
-          if (rel && !rel.startsWith("[")) out.push(resolve9(dirname8(src.file), rel));
+          if (rel && !rel.startsWith("[")) out.push(resolve10(dirname9(src.file), rel));
         } else visit(m.value);
       }
     }
@@ -44364,7 +46745,7 @@ function checkExpressions(src, program) {
 function addFileFacts(src, program) {
   checkExpressions(src, program);
   for (const c of src.doc.comments) {
-    program.comments.push({ file: src.file, text: c.text, at: locationOf(src.file, src.doc, c) });
+    program.comments.push({ file: src.file, text: c.text, at: locationOf2(src.file, src.doc, c) });
   }
 }
 var armFrontEnd = {
@@ -44393,7 +46774,6 @@ var armFrontEnd = {
     for (const [f, c] of templates) loaded.set(f, c.src);
     const session = {
       resources: [],
-      externalCalls: program.externalCalls,
       budget: { instances: MAX_INSTANCES, deployments: MAX_DEPLOYMENTS },
       loadLinked(path) {
         if (!loaded.has(path)) {
@@ -44441,7 +46821,6 @@ var armFrontEnd = {
           pointer: "",
           given: paramSrc ? parameterValues(paramSrc, file) : void 0,
           symbolBase: file,
-          root: true,
           exprScope: scope,
           targetScope: scope,
           deployment: new Deployment(void 0, 0),
@@ -45885,11 +48264,11 @@ var Parser2 = class {
     }
   }
   parseString() {
-    const first = this.next();
-    const dollars = stringDollars(first.text);
-    const parts = [cookPiece(first.text, first.kind, dollars)];
+    const first2 = this.next();
+    const dollars = stringDollars(first2.text);
+    const parts = [cookPiece(first2.text, first2.kind, dollars)];
     const expressions = [];
-    if (first.kind === "StringLeftPiece") {
+    if (first2.kind === "StringLeftPiece") {
       const saved = this.nlSkip;
       this.nlSkip = 0;
       for (; ; ) {
@@ -45903,7 +48282,7 @@ var Parser2 = class {
         if (t.kind === "StringRightPiece") {
           this.next();
           parts.push(cookPiece(t.text, t.kind, dollars));
-          if (t.start === t.end) this.error(first.start, t.start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
+          if (t.start === t.end) this.error(first2.start, t.start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
           break;
         }
         this.errorHere("BCP064", "Found unexpected tokens in interpolated expression.");
@@ -45914,7 +48293,7 @@ var Parser2 = class {
       }
       this.nlSkip = saved;
     }
-    const node = { kind: "String", parts, expressions, start: first.start, end: this.lastEnd() };
+    const node = { kind: "String", parts, expressions, start: first2.start, end: this.lastEnd() };
     if (dollars >= 0) node.multiline = true;
     return node;
   }
@@ -46073,10 +48452,10 @@ var Parser2 = class {
     return { kind: "If", condition, body, start: kw.start, end: this.lastEnd() };
   }
 };
-function stringDollars(first) {
+function stringDollars(first2) {
   let i = 0;
-  while (first.charCodeAt(i) === 36) i++;
-  return first.startsWith("'''", i) ? i : -1;
+  while (first2.charCodeAt(i) === 36) i++;
+  return first2.startsWith("'''", i) ? i : -1;
 }
 function cookPiece(text, kind, dollars = stringDollars(text)) {
   const opening = kind === "StringComplete" || kind === "StringLeftPiece";
@@ -46176,63 +48555,6 @@ function loadArmModule(file, host) {
       return { resources: session.resources, output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
     }
   };
-}
-
-// src/lower/bicep/inputs.ts
-function dependsOnInput2(e, lookup, bound = /* @__PURE__ */ new Set()) {
-  const dep = (x, b2 = bound) => dependsOnInput2(x, lookup, b2);
-  switch (e.kind) {
-    case "Identifier":
-      if (bound.has(e.name) || lookup.isLocal(e.name)) return false;
-      return lookup.param(e.name) || lookup.variable(e.name);
-    case "String":
-      return e.expressions.some((x) => dep(x));
-    case "Array":
-      return e.items.some((x) => dep(x));
-    case "Object":
-      return e.properties.some((p) => p.kind === "Property" ? dep(p.value) || p.key.kind === "String" && dep(p.key) : p.kind === "Spread" && dep(p.expression));
-    case "Member":
-    case "ResourceAccess":
-      return dep(e.object);
-    case "Index":
-      return dep(e.object) || dep(e.index);
-    case "Call":
-      return e.callee.kind === "Member" && dep(e.callee.object) || e.args.some((x) => dep(x));
-    case "Unary":
-      return dep(e.operand);
-    case "NonNull":
-    case "Paren":
-    case "Spread":
-      return dep(e.expression);
-    case "Binary":
-      return dep(e.left) || dep(e.right);
-    case "Ternary":
-      return dep(e.condition) || dep(e.consequent) || dep(e.alternate);
-    case "Lambda":
-      return dep(e.body, /* @__PURE__ */ new Set([...bound, ...e.params.map((p) => p.name)]));
-    case "For": {
-      const inner = new Set(bound);
-      if (e.item) inner.add(e.item.name);
-      if (e.index) inner.add(e.index.name);
-      return dep(e.iterable) || dep(e.body, inner);
-    }
-    case "If":
-      return dep(e.condition) || dep(e.body);
-    default:
-      return false;
-  }
-}
-function isEmptyLiteral(e) {
-  if (e.kind === "Paren") return isEmptyLiteral(e.expression);
-  return e.kind === "Null" || e.kind === "String" && e.expressions.length === 0 && e.parts.join("") === "";
-}
-function principalBranch2(e) {
-  if (isEmptyLiteral(e)) return true;
-  const x = e.kind === "Paren" || e.kind === "NonNull" ? e.expression : e;
-  return x.kind === "Member" && /^(principalid|objectid)$/i.test(x.property.name);
-}
-function isConditionalPrincipal2(a, b2) {
-  return principalBranch2(a) && principalBranch2(b2) && !(isEmptyLiteral(a) && isEmptyLiteral(b2));
 }
 
 // src/lower/bicep/source.ts
@@ -46389,15 +48711,6 @@ function literalText(e) {
   return e && e.kind === "String" && e.expressions.length === 0 ? e.parts.join("") : void 0;
 }
 
-// src/util/memo.ts
-function memoized(cache3, key2, whileBusy, compute) {
-  if (cache3.has(key2)) return cache3.get(key2);
-  cache3.set(key2, whileBusy);
-  const value = compute();
-  cache3.set(key2, value);
-  return value;
-}
-
 // src/lower/bicep/evaluator.ts
 var DEFAULT_LIMITS = {
   maxLoop: 1e3,
@@ -46420,7 +48733,6 @@ var Run = class {
   diagnostics = [];
   comments = [];
   files = [];
-  externalCalls = [];
   /** Every instance's evaluation record, to go from a `ref` back to its declaration. */
   entries = /* @__PURE__ */ new Map();
   sources = /* @__PURE__ */ new Map();
@@ -46464,12 +48776,12 @@ var Run = class {
     this.files.push(path);
     const errors = src.ast.errors;
     if (errors.length) {
-      const first = errors.reduce((a, e) => e.start < a.start ? e : a, errors[0]);
+      const first2 = errors.reduce((a, e) => e.start < a.start ? e : a, errors[0]);
       const more = errors.length - 1;
       this.diagnostics.push({
         code: "parse-error",
-        message: more ? `${first.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first.message,
-        at: src.loc(first)
+        message: more ? `${first2.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first2.message,
+        at: src.loc(first2)
       });
     }
     const trivia = src.ast.directives.length ? [...src.ast.comments, ...src.ast.directives].sort((a, c) => a.start - c.start) : src.ast.comments;
@@ -46556,8 +48868,6 @@ var FileInstance = class _FileInstance {
     this.src = src;
     this.key = opts.key;
     this.binding = opts.binding;
-    this.isModule = opts.isModule ?? false;
-    this.boundDependsOnInput = opts.boundDependsOnInput;
     this.callChain = opts.callChain ?? [];
     this.ancestry = opts.ancestry ?? [src.path];
     this.depth = opts.depth ?? 0;
@@ -46577,9 +48887,6 @@ var FileInstance = class _FileInstance {
   depth;
   fctx;
   binding;
-  isModule;
-  boundDependsOnInput;
-  inputDependence = /* @__PURE__ */ new Map();
   paramCache = /* @__PURE__ */ new Map();
   varCache = /* @__PURE__ */ new Map();
   outputCache = /* @__PURE__ */ new Map();
@@ -46588,10 +48895,10 @@ var FileInstance = class _FileInstance {
   moduleSets = /* @__PURE__ */ new Map();
   ran = false;
   /** The file's `targetScope` as a scope value. */
-  ownTargetScope(current2) {
+  ownTargetScope(current) {
     const ts = this.src.targetScope;
     const level = levelOf(literalText(ts));
-    return scopeValue(level, current2, {}, ts ? this.src.loc(ts) : void 0);
+    return scopeValue(level, current, {}, ts ? this.src.loc(ts) : void 0);
   }
   loc(e) {
     return this.src.loc(e);
@@ -46606,11 +48913,7 @@ var FileInstance = class _FileInstance {
         const decl = this.src.declOf.get(st);
         if (decl) this.runDecl(decl, void 0);
       } else if (st.kind === "Module") {
-        for (const m of this.moduleSet(st).entries) {
-          const child = this.childOf(m);
-          if (child) child.runAll();
-          else this.externalCall(m);
-        }
+        for (const m of this.moduleSet(st).entries) this.childOf(m)?.runAll();
       }
     }
   }
@@ -46643,30 +48946,6 @@ var FileInstance = class _FileInstance {
     } finally {
       this.busy.delete(busyKey);
     }
-  }
-  /**
-   * Whether an expression depends on a root's input: a parameter whose default stands in a root,
-   * or one a module call passes such a value for (see inputs.ts).
-   */
-  dependsOnInput(e, env) {
-    return dependsOnInput2(e, {
-      isLocal: (name) => this.lookupLocal(name, env),
-      param: (name) => this.inputDependent(`param:${name}`, () => this.paramDependsOnInput(name)),
-      variable: (name) => {
-        const st = this.src.vars.get(name);
-        return !!st && this.inputDependent(`var:${name}`, () => this.dependsOnInput(st.value, ROOT_ENV));
-      }
-    });
-  }
-  inputDependent(key2, compute) {
-    return memoized(this.inputDependence, key2, false, compute);
-  }
-  paramDependsOnInput(name) {
-    const d = this.src.params.get(name);
-    if (!d) return false;
-    if (this.binding?.(name) !== void 0) return this.boundDependsOnInput?.(name) ?? false;
-    if (!d.defaultValue) return false;
-    return !this.isModule || this.dependsOnInput(d.defaultValue, ROOT_ENV);
   }
   varValue(name) {
     const cached2 = this.varCache.get(name);
@@ -46713,7 +48992,7 @@ var FileInstance = class _FileInstance {
         return this.expand(value.expression, env, loopSymbol);
       case "If": {
         const c = truth(this.evaluate(value.condition, env));
-        if (c === false && !this.dependsOnInput(value.condition, env)) return { loop: "none", elements: [] };
+        if (c === false) return { loop: "none", elements: [] };
         return this.expand(value.body, env, loopSymbol);
       }
       case "For":
@@ -46748,8 +49027,8 @@ var FileInstance = class _FileInstance {
   // -----------------------------------------------------------------------------------------
   // Resource instances
   instanceSet(decl, owner) {
-    const cache3 = owner ? owner.children : this.topSets;
-    const cached2 = cache3.get(decl);
+    const cache = owner ? owner.children : this.topSets;
+    const cached2 = cache.get(decl);
     if (cached2) return cached2;
     const busyKey = `res:${owner?.inst.key ?? ""}:${decl.symbol}`;
     if (this.busy.has(busyKey)) return { entries: [], byIndex: [], loop: "unknown" };
@@ -46769,7 +49048,7 @@ var FileInstance = class _FileInstance {
         set.entries.push(entry);
         set.byIndex.push(entry);
       }
-      cache3.set(decl, set);
+      cache.set(decl, set);
       return set;
     } finally {
       this.busy.delete(busyKey);
@@ -47037,7 +49316,6 @@ var FileInstance = class _FileInstance {
     m.child = new _FileInstance(this.run, src, {
       key: m.key,
       binding: (name) => this.moduleParam(m, name),
-      boundDependsOnInput: (name) => this.moduleArgDependsOnInput(m, name),
       deploymentScope: this.moduleScope(m, levelOf(literalText(src.targetScope))),
       callChain,
       ancestry: [...this.ancestry, file],
@@ -47045,23 +49323,6 @@ var FileInstance = class _FileInstance {
       isModule: true
     });
     return m.child;
-  }
-  /** A module call grantlint cannot read: what it passes in may be granted there. */
-  externalCall(m) {
-    this.run.externalCalls.push({
-      format: "bicep",
-      source: literalText(m.stmt.path) ?? "",
-      at: this.src.keywordLoc(m.stmt, "module"),
-      args: this.moduleProp(m, "params") ?? objV(/* @__PURE__ */ new Map()),
-      callChain: this.callChain
-    });
-  }
-  /** Whether the argument a module call passes for a parameter depends on a root's input. */
-  moduleArgDependsOnInput(m, name) {
-    const params = m.body.properties.find((x) => x.kind === "Property" && (x.key.kind === "Identifier" ? x.key.name : literalText(x.key)) === "params");
-    if (!params || params.kind !== "Property") return false;
-    const value = params.value.kind === "Object" ? params.value.properties.find((x) => x.kind === "Property" && (x.key.kind === "Identifier" ? x.key.name : literalText(x.key)) === name) : params;
-    return !!value && value.kind === "Property" && this.dependsOnInput(value.value, m.env);
   }
   /** Every parameter value a module call passes, by name (for ARM JSON modules, bound all at once). */
   moduleParamValues(m) {
@@ -47171,15 +49432,12 @@ var FileInstance = class _FileInstance {
       case "Binary":
         return this.evalBinary(e, env);
       case "Ternary": {
-        const cond = this.evaluate(e.condition, env);
-        let c = truth(cond);
-        if (c !== void 0 && isConditionalPrincipal2(e.consequent, e.alternate) && this.dependsOnInput(e.condition, env)) c = void 0;
+        const c = truth(this.evaluate(e.condition, env));
         if (c === true) return this.evaluate(e.consequent, env);
         if (c === false) return this.evaluate(e.alternate, env);
         const a = this.evaluate(e.consequent, env);
         const b2 = this.evaluate(e.alternate, env);
-        if (sameValue(a, b2)) return a;
-        return symbolicCall("if", [cond, a, b2], this.loc(e));
+        return sameValue(a, b2) ? a : unknownAt(this.loc(e));
       }
       case "For":
         return this.evalFor(e, env);
@@ -47374,10 +49632,7 @@ var FileInstance = class _FileInstance {
       if (item) return item;
       return safe ? nullV(at) : unknownAt(at);
     }
-    if (idx.kind === "string") {
-      const v = this.member(obj2, idx.value, safe, at);
-      return idx.at && v.at && idx.at.file !== v.at.file ? withAt(v, idx.at) : v;
-    }
+    if (idx.kind === "string") return this.member(obj2, idx.value, safe, at);
     if (safe && obj2.kind === "object" && !obj2.keyValues?.size) {
       const shape = stringShape(idx);
       if (shape && ![...obj2.entries.keys()].some((k) => shapeCouldBe(shape, k))) return nullV(at);
@@ -47578,18 +49833,140 @@ function analyzeBicep(files, host, parse2 = defaultParse, limits = DEFAULT_LIMIT
       }).runAll();
     });
   }
-  return { resources: run.resources, diagnostics: run.diagnostics, comments: run.comments, files: run.files, externalCalls: run.externalCalls };
+  return { resources: run.resources, diagnostics: run.diagnostics, comments: run.comments, files: run.files };
 }
 var bicepFrontEnd = {
   format: "bicep",
   analyze: (files, host) => analyzeBicep(files, host)
 };
 
+// src/lower/scripts/index.ts
+import { resolve as resolve14 } from "node:path";
+
+// src/lower/scripts/deployment-scripts.ts
+import { dirname as dirname12, resolve as resolve13 } from "node:path";
+var DEPLOYMENT_SCRIPTS = "microsoft.resources/deploymentscripts";
+function deploymentScriptPrograms(resources, host) {
+  const out = emptyProgram();
+  const lines = /* @__PURE__ */ new Map();
+  const lineMap = (file, text) => {
+    let m = lines.get(file);
+    if (!m) lines.set(file, m = new LineMap(text));
+    return m;
+  };
+  for (const r of resources) {
+    if (r.format === "terraform" || r.format === "script" || r.type.toLowerCase() !== DEPLOYMENT_SCRIPTS) continue;
+    if (host.scriptsEnabled && !host.scriptsEnabled(r.decl.file)) continue;
+    const kind = asString(unwrap(getProp(r.body, "kind")))?.toLowerCase();
+    const language = kind === "azurecli" ? "shell" : kind === "azurepowershell" ? "powershell" : void 0;
+    if (!language) continue;
+    const props = getProp(r.body, "properties");
+    const source = scriptSource(r, getProp(props, "scriptContent"), getProp(props, "primaryScriptUri"), host, lineMap, out);
+    if (!source) continue;
+    const variables = environment(getProp(props, "environmentVariables"));
+    for (const [k, v] of scriptArguments(asString(unwrap(getProp(props, "arguments"))), language)) variables.set(k, v);
+    try {
+      lowerScript({ source, language, options: { variables, keyPrefix: `${r.key}|` }, callChain: r.callChain }, out);
+    } catch (e) {
+      out.diagnostics.push({ code: "internal-error", message: `grantlint could not analyse this deployment script: ${e instanceof Error ? e.message : String(e)}`, at: r.decl });
+    }
+  }
+  return out;
+}
+function scriptSource(r, content, uri, host, lineMap, out) {
+  const v = unwrap(content);
+  if (v && (v.kind === "string" || v.kind === "concat")) return embedded(r, v, host, lineMap);
+  if (v?.kind === "call" && v.fn === "loadtextcontent") return localFile(v.args[0], v.at ?? r.decl, host, out);
+  const u = unwrap(uri);
+  if (!u) return void 0;
+  if (u.kind === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(u.value)) return localFile(u, u.at ?? r.decl, host, out);
+  if (u.kind === "concat" && u.parts[0]?.kind !== "string") {
+    const path = u.parts.find((p) => p.kind === "string" && /\.(sh|ps1|bash)$/i.test(p.value));
+    if (path) return localFile(str(path.value.replace(/^\/+/, ""), u.at), u.at ?? r.decl, host, out);
+  }
+  return void 0;
+}
+function embedded(r, v, host, lineMap) {
+  const at = v.at ?? r.decl;
+  const hostText = host.readFile(at.file);
+  if (hostText === void 0) return void 0;
+  const text = v.kind === "string" ? v.value : v.kind === "concat" ? v.parts.map((p) => p.kind === "string" ? p.value : OPAQUE_CHAR).join("") : "";
+  const lines = lineMap(at.file, hostText);
+  return embeddedSource(at.file, `ds@${at.range.start.line}:${at.range.start.column}`, text, hostText, lines, lines.offset(at.range.start), lines.offset(at.range.end));
+}
+function localFile(pathValue, at, host, out) {
+  const rel = asString(unwrap(pathValue));
+  if (rel === void 0) return void 0;
+  const file = resolve13(dirname12(at.file), rel);
+  const text = readScript(file, host);
+  if (text === void 0) return void 0;
+  out.files.push(file);
+  return fileSource(file, text);
+}
+function environment(list2) {
+  const out = /* @__PURE__ */ new Map();
+  const u = unwrap(list2);
+  if (u?.kind !== "array") return out;
+  for (const item of u.items) {
+    const name = asString(unwrap(getProp(item, "name")));
+    const value = getProp(item, "value") ?? getProp(item, "secureValue");
+    if (name !== void 0 && value) out.set(name, value);
+  }
+  return out;
+}
+function scriptArguments(text, language) {
+  const out = /* @__PURE__ */ new Map();
+  if (!text) return out;
+  const words = [...text.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  if (language === "shell") {
+    words.slice(0, 9).forEach((w, i) => out.set(String(i + 1), str(w)));
+    return out;
+  }
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (/^-[A-Za-z]\w*$/.test(words[i]) && !/^-[A-Za-z]/.test(words[i + 1])) {
+      out.set(words[i].slice(1).toLowerCase(), str(words[i + 1]));
+      i++;
+    }
+  }
+  return out;
+}
+
+// src/lower/scripts/index.ts
+function analyzeScripts(files, host) {
+  const out = emptyProgram();
+  for (const raw of files) {
+    const file = resolve14(raw);
+    if (host.scriptsEnabled && !host.scriptsEnabled(file)) continue;
+    const language = languageOf(file);
+    try {
+      if (language) {
+        const text = readScript(file, host);
+        if (text === void 0) continue;
+        out.files.push(file);
+        lowerScript({ source: fileSource(file, text), language }, out);
+      } else if (isWorkflowPath(file) || /\.ya?ml$/i.test(file)) {
+        analyzeWorkflowFile(file, host, out, new Set(files.map((f) => resolve14(f))));
+      }
+    } catch (e) {
+      out.diagnostics.push({
+        code: "internal-error",
+        message: `grantlint could not analyse this script: ${e instanceof Error ? e.message : String(e)}`,
+        at: { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } }
+      });
+    }
+  }
+  return out;
+}
+var scriptsFrontEnd = {
+  format: "script",
+  analyze: analyzeScripts
+};
+
 // src/lower/terraform/index.ts
-import { basename as basename3, dirname as dirname12 } from "node:path";
+import { basename as basename3, dirname as dirname14 } from "node:path";
 
 // src/lower/terraform/config.ts
-import { dirname as dirname11, resolve as resolve12 } from "node:path";
+import { dirname as dirname13, resolve as resolve15 } from "node:path";
 function locate(file, span3) {
   return { file: file.path, range: file.lineMap.range(span3.start, span3.end) };
 }
@@ -47653,12 +50030,12 @@ var SourceCache = class {
       return void 0;
     }
     if (ast.errors.length > 0) {
-      const first = [...ast.errors].sort((a, b2) => a.start - b2.start)[0];
+      const first2 = [...ast.errors].sort((a, b2) => a.start - b2.start)[0];
       const more = ast.errors.length - 1;
       this.diagnostics.push({
         code: "parse-error",
-        message: more > 0 ? `${first.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first.message,
-        at: { file: path, range: lineMap.range(first.start, Math.max(first.start, first.end)) }
+        message: more > 0 ? `${first2.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first2.message,
+        at: { file: path, range: lineMap.range(first2.start, Math.max(first2.start, first2.end)) }
       });
       this.files.set(path, null);
       return void 0;
@@ -47669,7 +50046,7 @@ var SourceCache = class {
     return file;
   }
 };
-function loadModuleConfig(folder, paths, cache3) {
+function loadModuleConfig(folder, paths, cache) {
   const config = {
     folder,
     files: [],
@@ -47681,7 +50058,7 @@ function loadModuleConfig(folder, paths, cache3) {
     modules: /* @__PURE__ */ new Map()
   };
   for (const path of [...paths].sort()) {
-    const file = cache3.get(path);
+    const file = cache.get(path);
     if (!file) continue;
     config.files.push(file);
     if (isOverrideFile(path)) continue;
@@ -47727,7 +50104,7 @@ function loadModuleConfig(folder, paths, cache3) {
           const decl = { name: labels[0], file, block: item };
           if (source !== void 0) {
             decl.source = source;
-            if (isLocalSource(source)) decl.localDir = resolve12(dirname11(path), source.replace(/\\/g, "/"));
+            if (isLocalSource(source)) decl.localDir = resolve15(dirname13(path), source.replace(/\\/g, "/"));
           }
           config.modules.set(labels[0], decl);
           break;
@@ -47908,7 +50285,7 @@ function fromJs(x, at) {
 
 // src/lower/terraform/functions.ts
 var NEVER_EVALUATED = /* @__PURE__ */ new Set(["uuid", "timestamp", "uuidv5", "bcrypt", "plantimestamp", "file", "filebase64", "templatefile", "fileexists", "fileset", "filemd5", "filesha1", "filesha256", "filesha512", "filebase64sha256", "filebase64sha512", "abspath", "pathexpand"]);
-function str(value, at) {
+function str2(value, at) {
   return at ? { kind: "string", value, at } : { kind: "string", value };
 }
 function knownString(v) {
@@ -47939,7 +50316,7 @@ function strFn(f) {
     const all = strings(args);
     if (!all) return void 0;
     const r = f(all[0] ?? "", all.slice(1));
-    return typeof r === "string" ? str(r, at) : r;
+    return typeof r === "string" ? str2(r, at) : r;
   };
 }
 function flattenItems(items) {
@@ -48002,11 +50379,11 @@ function format(fmt, args, at) {
       continue;
     }
     if (a.kind === "null" || a.kind === "array" || a.kind === "object") return void 0;
-    if (text) parts.push(str(text));
+    if (text) parts.push(str2(text));
     text = "";
     parts.push(a);
   }
-  if (text) parts.push(str(text));
+  if (text) parts.push(str2(text));
   return concatOf(parts, at);
 }
 function regexFrom(pattern) {
@@ -48053,7 +50430,7 @@ var IMPLS = {
     for (const i of items) if (!out.some((o) => tfEqual(o, i) === true || o === i)) out.push(i);
     return arr(out, at);
   },
-  keys: ([a], at) => a && a.kind === "object" ? arr(sortedEntries(a).map(([k]) => str(k, at)), at) : void 0,
+  keys: ([a], at) => a && a.kind === "object" ? arr(sortedEntries(a).map(([k]) => str2(k, at)), at) : void 0,
   values: ([a], at) => a && a.kind === "object" ? arr(sortedEntries(a).map(([, v]) => v), at) : void 0,
   lookup: ([m, k, d]) => {
     const key2 = k && knownString(k);
@@ -48122,8 +50499,8 @@ var IMPLS = {
   setintersection: (args, at) => {
     const lists = args.map(listItems);
     if (lists.some((l) => !l) || lists.length === 0 || !args.every(isKnown)) return void 0;
-    const [first, ...rest] = lists;
-    return toSet(first.filter((x) => rest.every((l) => l.some((y) => tfEqual(x, y) === true))), at);
+    const [first2, ...rest] = lists;
+    return toSet(first2.filter((x) => rest.every((l) => l.some((y) => tfEqual(x, y) === true))), at);
   },
   setsubtract: ([a, b2], at) => {
     const x = listItems(a);
@@ -48170,7 +50547,7 @@ var IMPLS = {
   sort: ([l], at) => {
     const items = listItems(l);
     const s2 = items && strings(items);
-    return s2 ? arr([...s2].sort().map((x) => str(x, at)), at) : void 0;
+    return s2 ? arr([...s2].sort().map((x) => str2(x, at)), at) : void 0;
   },
   alltrue: ([l], at) => {
     const items = listItems(l);
@@ -48213,7 +50590,7 @@ var IMPLS = {
     }
     const parts = [];
     items.forEach((item, i) => {
-      if (i > 0) parts.push(str(s2));
+      if (i > 0) parts.push(str2(s2));
       parts.push(templatePart(item));
     });
     return concatOf(parts, at);
@@ -48223,7 +50600,7 @@ var IMPLS = {
     const b2 = s2 && knownString(s2);
     if (a === void 0 || b2 === void 0) return void 0;
     if (b2 === "") return arr([], at);
-    return arr(b2.split(a).map((x) => str(x, at)), at);
+    return arr(b2.split(a).map((x) => str2(x, at)), at);
   },
   lower: strFn((s2) => s2.toLowerCase()),
   upper: strFn((s2) => s2.toUpperCase()),
@@ -48270,7 +50647,7 @@ var IMPLS = {
     if (text === void 0 || off === void 0 || len === void 0) return void 0;
     const chars = [...text];
     const start = off < 0 ? chars.length + off : off;
-    return str(chars.slice(start, len < 0 ? void 0 : start + len).join(""), at);
+    return str2(chars.slice(start, len < 0 ? void 0 : start + len).join(""), at);
   },
   replace: strFn((s2, [search, replacement]) => {
     if (search === void 0 || replacement === void 0) return fail2("replace: arguments");
@@ -48289,15 +50666,15 @@ var IMPLS = {
     if (!re) return void 0;
     const m = new RegExp(re.source).exec(text);
     if (!m) return fail2("regex: no match");
-    if (m.groups) return obj(Object.entries(m.groups).map(([k, v]) => [k, v === void 0 ? nul(at) : str(v, at)]), at);
-    if (m.length > 1) return arr(m.slice(1).map((x) => x === void 0 ? nul(at) : str(x, at)), at);
-    return str(m[0], at);
+    if (m.groups) return obj(Object.entries(m.groups).map(([k, v]) => [k, v === void 0 ? nul(at) : str2(v, at)]), at);
+    if (m.length > 1) return arr(m.slice(1).map((x) => x === void 0 ? nul(at) : str2(x, at)), at);
+    return str2(m[0], at);
   },
   tostring: ([a], at) => {
     if (!a) return void 0;
     if (a.kind === "null") return a;
     const s2 = primitiveString(a);
-    if (s2 !== void 0) return a.kind === "string" ? a : str(s2, at);
+    if (s2 !== void 0) return a.kind === "string" ? a : str2(s2, at);
     if (a.kind === "concat" || a.kind === "ref") return a;
     return void 0;
   },
@@ -48313,7 +50690,7 @@ var IMPLS = {
     if (a.kind === "string" && (a.value === "true" || a.value === "false")) return bool(a.value === "true", at);
     return void 0;
   },
-  jsonencode: ([a], at) => a && isKnown(a) ? str(JSON.stringify(toJs(a)), at) : void 0,
+  jsonencode: ([a], at) => a && isKnown(a) ? str2(JSON.stringify(toJs(a)), at) : void 0,
   jsondecode: ([a], at) => {
     const s2 = a && knownString(a);
     if (s2 === void 0) return void 0;
@@ -48441,68 +50818,6 @@ function keyText(e) {
   return void 0;
 }
 
-// src/lower/terraform/inputs.ts
-function dependsOnInput3(e, lookup) {
-  const dep = (x) => dependsOnInput3(x, lookup);
-  switch (e.kind) {
-    case "GetAttr":
-      if (e.object.kind === "Variable" && e.object.name === "var") return lookup.variable(e.name);
-      if (e.object.kind === "Variable" && e.object.name === "local") return lookup.local(e.name);
-      return dep(e.object);
-    case "Index":
-      return dep(e.object) || dep(e.key);
-    case "Splat":
-      return dep(e.object);
-    case "Template":
-      return partsDepend(e.parts, lookup);
-    case "Tuple":
-      return e.items.some(dep);
-    case "Object":
-      return e.items.some((i) => dep(i.value) || i.key.kind !== "Variable" && dep(i.key));
-    case "FunctionCall":
-      return e.args.some(dep);
-    case "Conditional":
-      return dep(e.condition) || dep(e.trueResult) || dep(e.falseResult);
-    case "Binary":
-      return dep(e.left) || dep(e.right);
-    case "Unary":
-      return dep(e.operand);
-    case "For":
-      return dep(e.collection) || dep(e.value) || !!e.key && dep(e.key) || !!e.condition && dep(e.condition);
-    case "Paren":
-      return dep(e.expression);
-    default:
-      return false;
-  }
-}
-function partsDepend(parts, lookup) {
-  return parts.some((p) => {
-    switch (p.kind) {
-      case "Interpolation":
-        return dependsOnInput3(p.expression, lookup);
-      case "If":
-        return dependsOnInput3(p.condition, lookup) || partsDepend(p.then, lookup) || !!p.else && partsDepend(p.else, lookup);
-      case "For":
-        return dependsOnInput3(p.collection, lookup) || partsDepend(p.body, lookup);
-      default:
-        return false;
-    }
-  });
-}
-function isEmptyLiteral2(e) {
-  if (e.kind === "Paren") return isEmptyLiteral2(e.expression);
-  if (e.kind === "Literal") return e.value === null || e.value === "";
-  return e.kind === "Template" && e.parts.every((p) => p.kind === "Text" && p.value === "");
-}
-function principalBranch3(e) {
-  if (isEmptyLiteral2(e)) return true;
-  const x = e.kind === "Paren" ? e.expression : e;
-  return x.kind === "GetAttr" && /^(principal_id|object_id)$/.test(x.name);
-}
-function isConditionalPrincipal3(a, b2) {
-  return principalBranch3(a) && principalBranch3(b2) && !(isEmptyLiteral2(a) && isEmptyLiteral2(b2));
-}
-
 // src/lower/terraform/evaluate.ts
 var RESOURCE_META_ARGS = /* @__PURE__ */ new Set(["count", "for_each", "provider", "depends_on"]);
 var RESOURCE_META_BLOCKS = /* @__PURE__ */ new Set(["lifecycle", "provisioner", "connection"]);
@@ -48519,7 +50834,7 @@ function quoteKey(k) {
   return typeof k === "number" ? `[${k}]` : `[${JSON.stringify(k)}]`;
 }
 var ModuleInstance = class _ModuleInstance {
-  constructor(ev, run, config, modulePath, callChain, inputs, folderChain, relPath, inputDeps) {
+  constructor(ev, run, config, modulePath, callChain, inputs, folderChain, relPath) {
     this.ev = ev;
     this.run = run;
     this.config = config;
@@ -48528,7 +50843,6 @@ var ModuleInstance = class _ModuleInstance {
     this.inputs = inputs;
     this.folderChain = folderChain;
     this.relPath = relPath;
-    this.inputDeps = inputDeps;
   }
   ev;
   run;
@@ -48538,7 +50852,6 @@ var ModuleInstance = class _ModuleInstance {
   inputs;
   folderChain;
   relPath;
-  inputDeps;
   varMemo = /* @__PURE__ */ new Map();
   localMemo = /* @__PURE__ */ new Map();
   localBusy = /* @__PURE__ */ new Set();
@@ -48548,26 +50861,6 @@ var ModuleInstance = class _ModuleInstance {
   inputBusy = /* @__PURE__ */ new Set();
   resources = /* @__PURE__ */ new Map();
   moduleCalls = /* @__PURE__ */ new Map();
-  inputDependence = /* @__PURE__ */ new Map();
-  /** Whether `var.<name>` depends on a root's input: a root's default that stands, or a caller's argument that does. */
-  variableDependsOnInput(name) {
-    return this.dependent(`var:${name}`, () => {
-      const decl = this.config.variables.get(name);
-      if (!decl) return false;
-      if (this.inputs.has(name)) return this.inputDeps?.get(name)?.() ?? false;
-      if (!decl.default) return false;
-      return this.modulePath === "" || this.ev.dependsOnInput(decl.default, { mod: this, file: decl.file, scope: /* @__PURE__ */ new Map() });
-    });
-  }
-  localDependsOnInput(name) {
-    return this.dependent(`local:${name}`, () => {
-      const decl = this.config.locals.get(name);
-      return !!decl && this.ev.dependsOnInput(decl.attr.value, { mod: this, file: decl.file, scope: /* @__PURE__ */ new Map() });
-    });
-  }
-  dependent(key2, compute) {
-    return memoized(this.inputDependence, key2, false, compute);
-  }
   variable(name, at) {
     const memo = this.varMemo.get(name);
     if (memo) return memo;
@@ -48680,18 +50973,12 @@ var ModuleInstance = class _ModuleInstance {
       const suffix = elements.mode === "single" ? "" : quoteKey(el.key);
       const path = `${this.modulePath}module.${name}${suffix}`;
       const inst = { key: el.key, external: `external:${this.config.folder}#${path}` };
-      if (!config) {
-        const argEnv = { mod: this, file: decl.file, scope: el.scope };
-        inst.externalArgs = () => this.ev.body(decl.block.body, argEnv, true, callAt);
-      }
       if (config) {
         const inputs = /* @__PURE__ */ new Map();
-        const inputDeps = /* @__PURE__ */ new Map();
         const argEnv = { mod: this, file: decl.file, scope: el.scope };
         for (const item of decl.block.body.items) {
           if (item.kind !== "Attribute" || MODULE_META_ARGS.has(item.name)) continue;
           inputs.set(item.name, () => this.ev.safe(item.value, argEnv));
-          inputDeps.set(item.name, () => this.ev.dependsOnInput(item.value, argEnv));
         }
         const rel = this.relPath === "." ? decl.source ?? "." : `${this.relPath}/${decl.source ?? "."}`;
         inst.child = new _ModuleInstance(
@@ -48702,8 +50989,7 @@ var ModuleInstance = class _ModuleInstance {
           [...this.callChain, callAt],
           inputs,
           [...this.folderChain, config.folder],
-          normaliseRel(rel),
-          inputDeps
+          normaliseRel(rel)
         );
       }
       state.instances.push(inst);
@@ -48719,13 +51005,7 @@ var ModuleInstance = class _ModuleInstance {
     }
     for (const name of this.config.modules.keys()) {
       const state = this.moduleCall(name);
-      if (!state) continue;
-      for (const i of state.instances) {
-        i.child?.materialize();
-        if (i.externalArgs && this.run.externalCalls) {
-          this.run.externalCalls.push({ format: "terraform", source: state.decl.source ?? "", at: locate(state.decl.file, state.decl.block), args: i.externalArgs(), callChain: this.callChain });
-        }
-      }
+      if (state) for (const i of state.instances) i.child?.materialize();
     }
   }
   /** The resource instances of this module instance and the modules below it, in declaration order. */
@@ -48740,9 +51020,6 @@ var ModuleInstance = class _ModuleInstance {
     }
   }
 };
-function isEmptyValue(v) {
-  return v.kind === "null" || v.kind === "string" && v.value === "";
-}
 function normaliseRel(p) {
   const parts = [];
   for (const seg of p.replace(/\\/g, "/").split("/")) {
@@ -48764,25 +51041,6 @@ var Evaluator = class {
   }
   at(e, env) {
     return locate(env.file, e);
-  }
-  /** Whether an expression depends on a root's input (see inputs.ts). */
-  dependsOnInput(e, env) {
-    const mod = env.mod;
-    return !!mod && dependsOnInput3(e, { variable: (n2) => mod.variableDependsOnInput(n2), local: (n2) => mod.localDependsOnInput(n2) });
-  }
-  /**
-   * `count`/`for_each` written as a conditional on a root's input (`var.enable_x ? 1 : 0`): the
-   * branch that makes more instances, as a condition on a root's default is possibly true.
-   */
-  guardedCollection(e, env, size) {
-    const inner = e.kind === "Paren" ? e.expression : e;
-    if (inner.kind !== "Conditional" || !this.dependsOnInput(inner.condition, env)) return this.safe(e, env);
-    const t = this.safe(inner.trueResult, env);
-    const f = this.safe(inner.falseResult, env);
-    const st = size(t);
-    const sf = size(f);
-    if (st === void 0 || sf === void 0) return this.safe(e, env);
-    return sf > st ? f : t;
   }
   expr(e, env) {
     const at = this.at(e, env);
@@ -48824,15 +51082,13 @@ var Evaluator = class {
         return this.functionCall(e.name, e.args, e.expandFinal, env, at);
       case "Conditional": {
         const c = this.expr(e.condition, env);
-        let b2 = toBool(c);
-        if (b2 !== void 0 && isConditionalPrincipal3(e.trueResult, e.falseResult) && this.dependsOnInput(e.condition, env)) b2 = void 0;
-        else if (b2 === void 0 && isLiteral(c)) fail2("condition is not a bool");
+        const b2 = toBool(c);
         if (b2 === true) return this.expr(e.trueResult, env);
         if (b2 === false) return this.expr(e.falseResult, env);
+        if (isLiteral(c)) fail2("condition is not a bool");
         const t = this.safe(e.trueResult, env);
         const f = this.safe(e.falseResult, env);
         if (tfEqual(t, f) === true) return t;
-        if (isEmptyValue(t) !== isEmptyValue(f) || isConditionalPrincipal3(e.trueResult, e.falseResult)) return call("if", [c, t, f], at);
         return unknown(void 0, at);
       }
       case "Binary":
@@ -49050,37 +51306,37 @@ var Evaluator = class {
     const scoped = env.scope.get(root);
     if (scoped) return this.applySteps(scoped, steps, env);
     const mod = env.mod;
-    const first = steps[0]?.name;
+    const first2 = steps[0]?.name;
     const rest = steps.slice(1);
     const stepAt = steps[0] ? this.at(steps[0].node, env) : at;
     switch (root) {
       case "var":
-        if (!first || !mod) return unknown(void 0, at);
-        return this.applySteps(mod.variable(first, stepAt), rest, env);
+        if (!first2 || !mod) return unknown(void 0, at);
+        return this.applySteps(mod.variable(first2, stepAt), rest, env);
       case "local":
-        if (!first || !mod) return unknown(void 0, at);
-        return this.applySteps(mod.local(first, stepAt), rest, env);
+        if (!first2 || !mod) return unknown(void 0, at);
+        return this.applySteps(mod.local(first2, stepAt), rest, env);
       case "each":
       case "count":
       case "self":
         return unknown(void 0, at);
       case "path":
-        if (first === "module" && mod) return this.applySteps({ kind: "string", value: mod.relPath, at: stepAt }, rest, env);
-        if (first === "root") return this.applySteps({ kind: "string", value: ".", at: stepAt }, rest, env);
-        return unknown(`path.${first ?? ""}`, at);
+        if (first2 === "module" && mod) return this.applySteps({ kind: "string", value: mod.relPath, at: stepAt }, rest, env);
+        if (first2 === "root") return this.applySteps({ kind: "string", value: ".", at: stepAt }, rest, env);
+        return unknown(`path.${first2 ?? ""}`, at);
       case "terraform":
-        return unknown(`terraform.${first ?? ""}`, at, { kind: "external", name: `terraform.${first ?? ""}` });
+        return unknown(`terraform.${first2 ?? ""}`, at, { kind: "external", name: `terraform.${first2 ?? ""}` });
       case "module":
-        if (!first || !mod) return unknown(void 0, at);
-        return this.moduleRef(mod, first, rest, env, stepAt);
+        if (!first2 || !mod) return unknown(void 0, at);
+        return this.moduleRef(mod, first2, rest, env, stepAt);
       case "data": {
         const name = steps[1]?.name;
-        if (!first || !name || !mod) return unknown(void 0, at);
-        return this.resourceRef(mod, `data.${first}.${name}`, steps.slice(2), env, this.at(steps[1].node, env));
+        if (!first2 || !name || !mod) return unknown(void 0, at);
+        return this.resourceRef(mod, `data.${first2}.${name}`, steps.slice(2), env, this.at(steps[1].node, env));
       }
       default:
-        if (!first || !mod) return unknown(void 0, at);
-        return this.resourceRef(mod, `${root}.${first}`, rest, env, stepAt);
+        if (!first2 || !mod) return unknown(void 0, at);
+        return this.resourceRef(mod, `${root}.${first2}`, rest, env, stepAt);
     }
   }
   stepKey(step, env) {
@@ -49233,8 +51489,8 @@ var Evaluator = class {
     const forEach = attribute(body, "for_each");
     const count = attribute(body, "count");
     if (forEach) {
+      const v = this.safe(forEach.value, env);
       const at = this.at(forEach.value, env);
-      const v = this.guardedCollection(forEach.value, env, (x) => forEachPairs(x, at)?.length);
       const pairs = forEachPairs(v, at);
       if (!pairs) {
         const sym = `loop:${env.file.path}:${forEach.start}`;
@@ -49251,7 +51507,7 @@ var Evaluator = class {
       };
     }
     if (count) {
-      const v = this.guardedCollection(count.value, env, toNumber);
+      const v = this.safe(count.value, env);
       const n2 = toNumber(v);
       const at = this.at(count.value, env);
       if (n2 === void 0 || n2 < 0 || !Number.isFinite(n2)) {
@@ -50270,8 +52526,8 @@ var Parser3 = class {
         return { kind: "ErrorExpression", start, end: start };
     }
   }
-  parseCall(first, start, firstEnd) {
-    let name = first;
+  parseCall(first2, start, firstEnd) {
+    let name = first2;
     let nameEnd = firstEnd;
     while (this.peek() === 32 /* DoubleColon */) {
       this.advance();
@@ -51174,10 +53430,10 @@ var TerraformAnalysis = class {
     this.host = host;
     this.cache = new SourceCache((p) => host.readFile(p), parseTerraformFile);
     for (const f of configFiles) {
-      const dir2 = dirname12(f);
-      const list2 = this.given.get(dir2) ?? [];
+      const dir = dirname14(f);
+      const list2 = this.given.get(dir) ?? [];
       list2.push(f);
-      this.given.set(dir2, list2);
+      this.given.set(dir, list2);
     }
   }
   host;
@@ -51295,7 +53551,7 @@ function analyze(files, host) {
       if (!config) continue;
       const instance = new ModuleInstance(
         analysis.ev,
-        { rootFolder: root, loadModule: (folder) => analysis.loadModule(folder), externalCalls: program.externalCalls },
+        { rootFolder: root, loadModule: (folder) => analysis.loadModule(folder) },
         config,
         "",
         [],
@@ -51324,12 +53580,13 @@ var terraformFrontEnd = {
 };
 
 // src/engine/host.ts
-import { readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
-import { join as join7 } from "node:path";
+import { readFileSync as readFileSync7, readdirSync as readdirSync3 } from "node:fs";
+import { join as join8 } from "node:path";
 var CachingHost = class {
   texts = /* @__PURE__ */ new Map();
   varFiles;
   includeGeneratedTemplates;
+  scriptsEnabled;
   constructor(overrides = /* @__PURE__ */ new Map()) {
     for (const [path, text] of overrides) this.texts.set(path, text);
   }
@@ -51337,7 +53594,7 @@ var CachingHost = class {
     if (!this.texts.has(path)) {
       let text;
       try {
-        text = readFileSync6(path, "utf8");
+        text = readFileSync7(path, "utf8");
       } catch {
         text = void 0;
       }
@@ -51347,7 +53604,7 @@ var CachingHost = class {
   }
   listFolder(path) {
     try {
-      return readdirSync3(path, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => join7(path, e.name)).sort();
+      return readdirSync3(path, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => join8(path, e.name)).sort();
     } catch {
       return [];
     }
@@ -51357,33 +53614,6 @@ var CachingHost = class {
 // src/engine/run-rules.ts
 import { createHash as createHash2 } from "node:crypto";
 
-// src/engine/call-path.ts
-import { dirname as dirname13, relative as relative6 } from "node:path";
-function callPathNote(resource, primary, sourceText) {
-  if (!resource) return void 0;
-  const chain = resource.callChain;
-  const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
-  if (from < 0) return void 0;
-  const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
-  const file = relative6(dirname13(primary.file), resource.decl.file).split("\\").join("/");
-  return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
-}
-function callName(call2, sourceText) {
-  const text = sourceText(call2.file);
-  const line = text?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
-  const bicep = /^module\s+([A-Za-z_]\w*)/.exec(line);
-  if (bicep) return `module '${bicep[1]}'`;
-  const terraform = /^module\s+"([^"]+)"/.exec(line);
-  if (terraform) return `module '${terraform[1]}'`;
-  const arm = text ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text, call2)) : null;
-  if (arm) return `deployment '${arm[1].replace(/^\[(.*)\]$/, "$1")}'`;
-  return `the call on line ${call2.range.start.line}`;
-}
-function sliceFrom(text, call2) {
-  const lines = text.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
-  return lines.join("\n");
-}
-
 // src/engine/messages.ts
 function formatMessage(template, data = {}) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
@@ -51391,9 +53621,6 @@ function formatMessage(template, data = {}) {
 
 // src/engine/run-rules.ts
 function runRules(graph, runs, options) {
-  return withSourceText(options.sourceText, () => runEach(graph, runs, options));
-}
-function runEach(graph, runs, options) {
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
   for (const { rule: rule6, severity, options: ruleOptions } of runs) {
@@ -51441,9 +53668,7 @@ function toFinding(rule6, severity, d, options) {
     related.unshift({ message: "The value is written here.", at: d.value.at });
   }
   const symbol = nodeResource(d.node)?.symbol;
-  const text = formatMessage(rule6.meta.messages[d.messageId] ?? d.messageId, d.data);
-  const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
-  const message = note ? `${text} ${note}` : text;
+  const message = formatMessage(rule6.meta.messages[d.messageId] ?? d.messageId, d.data);
   const finding = {
     ruleId: rule6.meta.id,
     severity,
@@ -51523,10 +53748,10 @@ function collectSuppressions(program, options) {
       out.problems.push({ at, messageId: "noRule", data: {} });
       return;
     }
-    const known2 = options.knownRules(at.file);
-    const unknownRule = parsed.rules.find((r) => !known2.has(r));
+    const known = options.knownRules(at.file);
+    const unknownRule = parsed.rules.find((r) => !known.has(r));
     if (unknownRule) {
-      const near = closest(unknownRule, known2);
+      const near = closest(unknownRule, known);
       const hint = near ? ` (did you mean '${near}'?)` : "";
       out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
       return;
@@ -51596,7 +53821,7 @@ function metadataEntry(entry) {
   const rules = rule6?.kind === "string" ? rule6.value.split(/[\s,]+/).filter(Boolean) : rule6?.kind === "array" ? rule6.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
   return { rules, reason: reason?.kind === "string" ? reason.value.trim() : "" };
 }
-function within2(outer, file, line, column) {
+function within(outer, file, line, column) {
   if (outer.file !== file) return false;
   const { start, end } = outer.range;
   const afterStart = line > start.line || line === start.line && column >= start.column;
@@ -51620,7 +53845,7 @@ function applySuppressions(findings, suppressions, resources) {
       return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
     });
     if (!by && metadata.length > 0) {
-      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
+      const innermost = armDecls.filter((d) => within(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
       if (innermost) {
         by = metadata.find((s2) => {
           const d = s2.covers;
@@ -51700,9 +53925,10 @@ function filterFindings(findings, program, options) {
 var FRONT_ENDS = {
   bicep: bicepFrontEnd,
   terraform: terraformFrontEnd,
-  arm: armFrontEnd
+  arm: armFrontEnd,
+  script: scriptsFrontEnd
 };
-var KIND_TO_FORMAT = { bicep: "bicep", terraform: "terraform", json: "arm" };
+var KIND_TO_FORMAT = { bicep: "bicep", terraform: "terraform", json: "arm", script: "script" };
 function defaultRuleRuns(rules = builtinRules) {
   return rules.map((rule6) => ({ rule: rule6, severity: rule6.meta.severity, options: { ...rule6.meta.defaultOptions ?? {} } }));
 }
@@ -51717,15 +53943,15 @@ async function analyze2(paths, options = {}) {
   options.onProgress?.({ stage: "discovered", files: files.length });
   for (const path of options.overrides?.keys() ?? []) {
     if (!files.some((f) => f.path === path)) {
-      const kind = path.endsWith(".bicep") || path.endsWith(".bicepparam") ? "bicep" : /\.tf(vars)?(\.json)?$/.test(path) ? "terraform" : "json";
-      files.push({ path: resolve13(path), kind });
+      files.push({ path: resolve16(path), kind: fileKind(path) ?? "json" });
     }
   }
   const host = new CachingHost(options.overrides);
-  if (options.varFiles) host.varFiles = options.varFiles.map((f) => resolve13(cwd, f));
+  if (options.varFiles) host.varFiles = options.varFiles.map((f) => resolve16(cwd, f));
   if (options.includeGenerated) host.includeGeneratedTemplates = true;
-  const program = { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
-  const formats = ["bicep", "arm", "terraform"].filter((format2) => files.some((f) => KIND_TO_FORMAT[f.kind] === format2));
+  if (options.config) host.scriptsEnabled = (file) => options.config.scriptsEnabled(file);
+  const program = { resources: [], diagnostics: [], comments: [], files: [] };
+  const formats = ["bicep", "arm", "terraform", "script"].filter((format2) => files.some((f) => KIND_TO_FORMAT[f.kind] === format2));
   for (const [done, format2] of formats.entries()) {
     const reached = new Set(program.files);
     const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format2 && !reached.has(f.path)).map((f) => f.path);
@@ -51735,10 +53961,13 @@ async function analyze2(paths, options = {}) {
     appendAll(program.diagnostics, part.diagnostics);
     appendAll(program.comments, part.comments);
     appendAll(program.files, part.files);
-    appendAll(program.externalCalls, part.externalCalls ?? []);
   }
-  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), void 0, program.externalCalls));
-  return { graph, program, host };
+  const scripts = deploymentScriptPrograms(program.resources, host);
+  appendAll(program.resources, scripts.resources);
+  appendAll(program.diagnostics, scripts.diagnostics);
+  appendAll(program.comments, scripts.comments);
+  appendAll(program.files, scripts.files);
+  return { graph: buildGraph(program.resources, roleCatalog()), program, host };
 }
 async function lint(paths, options = {}) {
   const { graph, program, host } = await analyze2(paths, options);
@@ -51792,9 +54021,9 @@ function docsLookup(context) {
 }
 
 // src/format/paths.ts
-import { relative as relative7, sep as sep4 } from "node:path";
+import { relative as relative6, sep as sep4 } from "node:path";
 function displayPath(file, cwd) {
-  const rel = relative7(cwd, file);
+  const rel = relative6(cwd, file);
   return (rel === "" ? file : rel).split(sep4).join("/");
 }
 function findingsByFile(result, cwd, includeClean) {
@@ -52023,8 +54252,8 @@ function firstSentence(text) {
 function encodeUri(rel) {
   return rel.split("/").map(encodeURIComponent).join("/");
 }
-function directoryUri(dir2) {
-  const href = pathToFileURL2(dir2).href;
+function directoryUri(dir) {
+  const href = pathToFileURL2(dir).href;
   return href.endsWith("/") ? href : `${href}/`;
 }
 
@@ -52105,7 +54334,7 @@ function graphView(graph, cwd, findings = []) {
     key: `identity:${identity.id}`,
     kind: "identity",
     label: identity.resource ? withModulePath(identity.resource, identity.label) : identity.label,
-    root: identity.resource ? rootOf2(identity.resource) : void 0,
+    root: identity.resource ? rootOf(identity.resource) : void 0,
     detail: identity.kind === "system" ? "system-assigned identity" : identity.kind === "user" ? identity.createdHere ? "user-assigned identity" : "user-assigned identity (existing)" : "identity passed in",
     at: identity.kind === "user" ? identity.resource?.decl : void 0
   });
@@ -52117,7 +54346,7 @@ function graphView(graph, cwd, findings = []) {
       label: withModulePath(w.resource, w.resource.symbol),
       detail: w.resource.type,
       at: w.resource.decl,
-      root: rootOf2(w.resource)
+      root: rootOf(w.resource)
     });
     for (const identity of w.identities) edges.push({ from, to: identityNode(identity), kind: "uses" });
   }
@@ -52200,7 +54429,7 @@ function scopeNode(g, add, drafts, cwd) {
       label: scope.label ?? withModulePath(scope.resource, scope.resource.symbol),
       detail: scope.kind === "resource" ? scope.resourceType ?? scope.resource.type : SCOPE_WORDS[scope.kind],
       at: scope.resource.decl,
-      root: rootOf2(scope.resource)
+      root: rootOf(scope.resource)
     });
   }
   const label2 = scope.kind === "resource" ? scope.label ?? "a resource" : scope.kind === "unknown" ? unknownScopeLabel(g, cwd) : describeScope(scope);
@@ -52235,7 +54464,7 @@ function withModulePath(resource, label2) {
   }
   return label2;
 }
-function rootOf2(resource) {
+function rootOf(resource) {
   return resource.key.split(/[#>]/)[0].trim();
 }
 function mergeLookAlikes(drafts, edges) {
@@ -52446,26 +54675,26 @@ function reachesFailLevel(findings, failOn) {
 function configuredBaseline(config, cwd) {
   const abs = config.baselineFor(cwd);
   if (!abs) return void 0;
-  const rel = relative8(cwd, abs);
+  const rel = relative7(cwd, abs);
   return isAbsolute2(rel) ? abs : rel.split("\\").join("/");
 }
 
 // src/integrations/changed-files.ts
 import { execFileSync } from "node:child_process";
-import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve15 } from "node:path";
+import { readFileSync as readFileSync8 } from "node:fs";
+import { resolve as resolve18 } from "node:path";
 function pullRequestRange(eventPath) {
   if (!eventPath) return void 0;
   let payload;
   try {
-    payload = JSON.parse(readFileSync7(eventPath, "utf8"));
+    payload = JSON.parse(readFileSync8(eventPath, "utf8"));
   } catch {
     return void 0;
   }
   const base = payload.pull_request?.base?.sha;
-  const head = payload.pull_request?.head?.sha;
+  const head2 = payload.pull_request?.head?.sha;
   const sha = (v) => typeof v === "string" && /^[0-9a-f]{7,64}$/i.test(v);
-  return sha(base) && sha(head) ? { base, head } : void 0;
+  return sha(base) && sha(head2) ? { base, head: head2 } : void 0;
 }
 function changedLines(range, cwd) {
   const git = (...args) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
@@ -52488,23 +54717,23 @@ function changedLines(range, cwd) {
 }
 function parseUnifiedDiff(diff, top) {
   const out = /* @__PURE__ */ new Map();
-  let current2;
+  let current;
   for (const line of diff.split("\n")) {
-    if (line.startsWith("diff --git ")) current2 = void 0;
+    if (line.startsWith("diff --git ")) current = void 0;
     else if (line.startsWith("+++ ")) {
       const target = line.slice(4);
-      if (target === "/dev/null") current2 = void 0;
+      if (target === "/dev/null") current = void 0;
       else {
         const path = unquote(target).replace(/^b\//, "");
-        current2 = /* @__PURE__ */ new Set();
-        out.set(resolve15(top, path), current2);
+        current = /* @__PURE__ */ new Set();
+        out.set(resolve18(top, path), current);
       }
-    } else if (line.startsWith("@@ ") && current2) {
+    } else if (line.startsWith("@@ ") && current) {
       const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
       if (!m) continue;
       const start = Number(m[1]);
       const count = m[2] === void 0 ? 1 : Number(m[2]);
-      for (let l = start; l < start + count; l++) current2.add(l);
+      for (let l = start; l < start + count; l++) current.add(l);
     }
   }
   return out;
@@ -52679,7 +54908,7 @@ function annotations(findings, cwd, docsUrl) {
   return { commands, left };
 }
 async function runAction(env = process.env) {
-  const cwd = resolve16(env.GITHUB_WORKSPACE || process.cwd());
+  const cwd = resolve19(env.GITHUB_WORKSPACE || process.cwd());
   const inputs = readInputs();
   debug(`grantlint ${packageVersion()}: linting ${inputs.paths.join(" ")} in ${cwd}`);
   const { cli } = inputs;
@@ -52732,10 +54961,10 @@ async function runAction(env = process.env) {
   }
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = resolve16(cwd, inputs.sarifFile);
+    sarifPath = resolve19(cwd, inputs.sarifFile);
     writeReport(sarifPath, sarif(result, context));
   }
-  for (const output of cli.outputs) if (output.file) writeReport(resolve16(cwd, output.file), FORMATTERS[output.format](shown, context));
+  for (const output of cli.outputs) if (output.file) writeReport(resolve19(cwd, output.file), FORMATTERS[output.format](shown, context));
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of reported2) counts[f.severity]++;
   setOutput("errors", counts.error);
@@ -52768,7 +54997,7 @@ async function runAction(env = process.env) {
   }
 }
 function writeReport(path, text) {
-  mkdirSync(dirname15(path), { recursive: true });
+  mkdirSync(dirname16(path), { recursive: true });
   writeFileSync2(path, text);
 }
 
