@@ -39816,7 +39816,7 @@ var ScriptEvaluator = class {
       else if ((p.op === ":-" || p.op === "-" || p.op === ":=" || p.op === "=") && bound && isNonEmpty(bound)) value = bound;
       else value = unknown(void 0, at, { kind: "variable", name: written });
       if (p.op === ":=" || p.op === "=") this.vars.set(name, value);
-    } else value = bound ?? external();
+    } else value = bound ? withAt(bound, at) : external();
     if (p.members) return this.handler.member(value, p.members, at) ?? unknown(void 0, at);
     return value;
   }
@@ -40264,9 +40264,8 @@ var ScriptLowering = class {
     const scopeArg = first(flags, "--scope");
     const rgArg = first(flags, "--resource-group", "-g");
     const role2 = first(flags, "--role");
-    if (!flags.incomplete) {
-      if (!assignee === !objectId || principalTypeArg && !objectId || scopeArg && rgArg || !role2) return;
-    }
+    if (!role2 || !assignee && !objectId) return;
+    if (!flags.incomplete && (assignee && objectId || principalTypeArg && !objectId || scopeArg && rgArg)) return;
     const principal = objectId ?? assignee;
     let principalType = principalTypeArg?.value;
     const assigneeText = literal(assignee);
@@ -40307,7 +40306,8 @@ var ScriptLowering = class {
       this.grant(call2, {
         dialect: "azcli",
         command: "az ad sp create-for-rbac",
-        principal: ref(sp, [], call2.at),
+        // No origin of its own: messages name the principal by the instance's symbol.
+        principal: { kind: "ref", resource: sp, path: [] },
         principalType: str("ServicePrincipal", call2.at),
         role: role2.value,
         scope: scope.value,
@@ -40323,7 +40323,7 @@ var ScriptLowering = class {
     const app = first(flags, "applicationid");
     const principal = objectId ?? signIn ?? app;
     const role2 = first(flags, "roledefinitionname", "roledefinitionid");
-    if (!flags.incomplete && (!principal || !role2)) return;
+    if (!principal || !role2) return;
     let principalType = objectId ? first(flags, "objecttype")?.value : void 0;
     if (signIn) principalType = str("User", signIn.at);
     if (!principalType && flags.incomplete) principalType = unknown(void 0, call2.at);

@@ -433,10 +433,9 @@ export class ScriptLowering implements CommandHandler {
     const scopeArg = first(flags, '--scope');
     const rgArg = first(flags, '--resource-group', '-g');
     const role = first(flags, '--role');
-    if (!flags.incomplete) {
-      // What the CLI refuses grants nothing.
-      if (!assignee === !objectId || (principalTypeArg && !objectId) || (scopeArg && rgArg) || !role) return;
-    }
+    // What the CLI refuses grants nothing; with arguments grantlint cannot place, a grant it cannot name is not guessed.
+    if (!role || (!assignee && !objectId)) return;
+    if (!flags.incomplete && ((assignee && objectId) || (principalTypeArg && !objectId) || (scopeArg && rgArg))) return;
     const principal = objectId ?? assignee;
     let principalType: Value | undefined = principalTypeArg?.value;
     const assigneeText = literal(assignee);
@@ -478,7 +477,8 @@ export class ScriptLowering implements CommandHandler {
       this.grant(call, {
         dialect: 'azcli',
         command: 'az ad sp create-for-rbac',
-        principal: ref(sp, [], call.at),
+        // No origin of its own: messages name the principal by the instance's symbol.
+        principal: { kind: 'ref', resource: sp, path: [] },
         principalType: str('ServicePrincipal', call.at),
         role: role.value,
         scope: scope.value,
@@ -496,7 +496,7 @@ export class ScriptLowering implements CommandHandler {
     const app = first(flags, 'applicationid');
     const principal = objectId ?? signIn ?? app;
     const role = first(flags, 'roledefinitionname', 'roledefinitionid');
-    if (!flags.incomplete && (!principal || !role)) return;
+    if (!principal || !role) return;
     let principalType: Value | undefined = objectId ? first(flags, 'objecttype')?.value : undefined;
     if (signIn) principalType = str('User', signIn.at);
     if (!principalType && flags.incomplete) principalType = unknown(undefined, call.at);

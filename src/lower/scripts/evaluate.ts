@@ -15,7 +15,7 @@
  *   a function never called is read once with unreadable arguments.
  */
 import type { Location } from '../../model/location.js';
-import { obj, sameValue, str, unknown, type ObjectValue, type Value } from '../../model/value.js';
+import { obj, sameValue, str, unknown, withAt, type ObjectValue, type Value } from '../../model/value.js';
 import type { Assignment, ScriptAst, SimpleCommand, Statement, Word, WordPart } from '../../syntax/script/ast.js';
 import { locationOf, type ScriptSource } from '../../syntax/script/source.js';
 
@@ -501,7 +501,7 @@ export class ScriptEvaluator {
       else if ((p.op === ':-' || p.op === '-' || p.op === ':=' || p.op === '=') && bound && isNonEmpty(bound)) value = bound;
       else value = unknown(undefined, at, { kind: 'variable', name: written });
       if (p.op === ':=' || p.op === '=') this.vars.set(name, value);
-    } else value = bound ?? external();
+    } else value = bound ? withAt(bound, at) : external();
     if (p.members) return this.handler.member(value, p.members, at) ?? unknown(undefined, at);
     return value;
   }
