@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrontEndHost } from '../lower/types.js';
 
@@ -23,6 +23,15 @@ export class CachingHost implements FrontEndHost {
       this.texts.set(path, text);
     }
     return this.texts.get(path);
+  }
+
+  fileExists(path: string): boolean {
+    if (this.texts.has(path)) return this.texts.get(path) !== undefined;
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
   }
 
   listFolder(path: string): string[] {
