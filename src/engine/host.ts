@@ -25,6 +25,16 @@ export class CachingHost implements FrontEndHost {
     return this.texts.get(path);
   }
 
+  /** The text without keeping it (a first look at every file, before the front ends read them). */
+  readUncached(path: string): string | undefined {
+    if (this.texts.has(path)) return this.texts.get(path);
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
   fileExists(path: string): boolean {
     if (this.texts.has(path)) return this.texts.get(path) !== undefined;
     try {
