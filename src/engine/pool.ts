@@ -37,13 +37,18 @@ export type BatchReply = { id: number; program: LoweredProgram } | { id: number;
 const MIN_PARALLEL_SIZE = 4_000_000;
 
 /**
- * The worker's script: beside this module once built; from the TypeScript sources (tests), the
- * built copy in `dist/`.
+ * The worker's script: beside this module (tsc output), beside the CLI bundle
+ * (`dist/grantlint-worker.mjs`, scripts/bundle.mjs), or from the TypeScript sources (tests) the
+ * tsc output in `dist/`. Undefined where there is none (the Action's single-file bundle): the
+ * batches are then read in this thread.
  */
-function workerScript(): URL {
-  const beside = new URL('./front-end-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  return pathToFileURL(join(packageRoot(), 'dist', 'src', 'engine', 'front-end-worker.js'));
+function workerScript(): URL | undefined {
+  const candidates = [
+    new URL('./front-end-worker.js', import.meta.url),
+    new URL('./grantlint-worker.mjs', import.meta.url),
+    pathToFileURL(join(packageRoot(), 'dist', 'src', 'engine', 'front-end-worker.js')),
+  ];
+  return candidates.find((url) => existsSync(fileURLToPath(url)));
 }
 
 export function defaultJobs(): number {
@@ -66,21 +71,22 @@ export async function lowerBatches(
   const total = batches.reduce((n, b) => n + b.size, 0);
   const workers = Math.min(jobs, batches.length);
   // `workers` threads in all: this one and `workers - 1` worker threads.
-  if (workers <= 1 || total < MIN_PARALLEL_SIZE) {
+  const script = workers > 1 && total >= MIN_PARALLEL_SIZE ? workerScript() : undefined;
+  if (!script) {
     return batches.map((b, i) => {
       const program = analyzeFiles(b.files, batchHost(setup));
       onBatch?.(i + 1, batches.length);
       return program;
     });
   }
-  return inWorkers(batches, setup, workers, onBatch);
+  return inWorkers(script, batches, setup, workers, onBatch);
 }
 
 /**
  * `count - 1` workers and this thread share the batches: this thread takes the next batch itself
  * between the workers' replies, so no core waits while another deserialises.
  */
-function inWorkers(batches: { files: DiscoveredFile[] }[], setup: BatchSetup, count: number, onBatch?: (done: number, total: number) => void): Promise<LoweredProgram[]> {
+function inWorkers(script: URL, batches: { files: DiscoveredFile[] }[], setup: BatchSetup, count: number, onBatch?: (done: number, total: number) => void): Promise<LoweredProgram[]> {
   const results = new Array<LoweredProgram | undefined>(batches.length);
   let next = 0;
   let done = 0;
@@ -112,7 +118,7 @@ function inWorkers(batches: { files: DiscoveredFile[] }[], setup: BatchSetup, co
       w.postMessage({ id, files: batches[id].files } satisfies BatchRequest);
     };
     for (let i = 0; i < count - 1; i++) {
-      const w = new Worker(workerScript(), { workerData: setup });
+      const w = new Worker(script, { workerData: setup });
       pool.push(w);
       w.on('message', (reply: BatchReply) => {
         if ('error' in reply) {
