@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lint, type LintOptions } from '../../src/engine/lint.js';
+import { pathToFileURL } from 'node:url';
+import type { LintOptions } from '../../src/engine/lint.js';
 import { moduleClosures, shardClosures } from '../../src/engine/closures.js';
 import { discover } from '../../src/discover/discover.js';
-import { sharedRoot } from '../helpers/paths.js';
+import { repoRoot, sharedRoot } from '../helpers/paths.js';
+import { runAsync } from '../helpers/run-async.js';
 import { treeMaker } from '../helpers/tree.js';
 
 /**
@@ -14,9 +16,23 @@ import { treeMaker } from '../helpers/tree.js';
  */
 const corpus = join(sharedRoot, 'corpus');
 
+const scripts = treeMaker('grantlint-parallel-');
+
+/**
+ * One lint of the corpus in a child process (the built dist/, as `npm test` builds it first): a
+ * run of a minute must not block vitest's worker.
+ */
 async function run(options: LintOptions): Promise<{ text: string; count: number; files: string[] }> {
-  const result = await lint([corpus], { cwd: corpus, ...options });
-  return { text: result.findings.map((f) => JSON.stringify(f)).join('\n'), count: result.findings.length, files: result.files };
+  const lintModule = pathToFileURL(join(repoRoot, 'dist', 'src', 'engine', 'lint.js')).href;
+  const script = `const { lint } = await import(${JSON.stringify(lintModule)});
+const options = JSON.parse(process.argv[2], (k, v) => (v === 'Infinity' ? Infinity : v));
+const result = await lint([${JSON.stringify(corpus)}], { cwd: ${JSON.stringify(corpus)}, ...options });
+process.stdout.write(JSON.stringify({ text: result.findings.map((f) => JSON.stringify(f)).join('\\n'), count: result.findings.length, files: result.files }));`;
+  // A script file, not `-e`: worker threads inherit the parent's flags, and `--input-type` is refused there.
+  const file = join(scripts.tree({ 'lint-corpus.mjs': script }), 'lint-corpus.mjs');
+  const out = await runAsync(process.execPath, [file, JSON.stringify(options, (k, v: unknown) => (v === Infinity ? 'Infinity' : v))]);
+  if (out.status !== 0) throw new Error(`lint in a child process failed: ${out.stderr}`);
+  return JSON.parse(out.stdout) as { text: string; count: number; files: string[] };
 }
 
 describe('the corpus split by module closure', () => {
