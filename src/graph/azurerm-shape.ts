@@ -168,6 +168,16 @@ function vaultScope(vault: Value | undefined): ScopeFacts {
   return { kind: 'resource', resourceType: 'Microsoft.KeyVault/vaults' };
 }
 
+/** `key_permissions`, `secret_permissions`, ... as the ARM-shaped `{ keys, secrets, certificates, storage }` (absent lists stay absent). */
+function policyPermissions(block: Value): Value {
+  const entries: [string, Value][] = [];
+  for (const [arm, tf] of [['keys', 'key_permissions'], ['secrets', 'secret_permissions'], ['certificates', 'certificate_permissions'], ['storage', 'storage_permissions']]) {
+    const list = getProp(block, tf);
+    if (list) entries.push([arm, list]);
+  }
+  return { kind: 'object', entries: new Map(entries), ...(block.at ? { at: block.at } : {}) };
+}
+
 function azapiRoleAssignment(r: ResourceInstance): GrantFacts {
   const body = getProp(r.body, 'body');
   const props = getProp(body, 'properties');
@@ -201,6 +211,7 @@ function grants(r: ResourceInstance): GrantFacts[] {
           at: r.decl,
           principal: getProp(r.body, 'object_id') ?? { kind: 'unknown' },
           impliedScope: vaultScope(getProp(r.body, 'key_vault_id')),
+          permissions: policyPermissions(r.body),
         },
       ];
     case 'azurerm_key_vault': {
@@ -215,6 +226,7 @@ function grants(r: ResourceInstance): GrantFacts[] {
           at: p.at ?? r.decl,
           principal: getProp(p, 'object_id') ?? { kind: 'unknown' },
           impliedScope: scope,
+          permissions: policyPermissions(p),
         }));
     }
     case 'azurerm_cosmosdb_sql_role_assignment': {
