@@ -2,6 +2,7 @@ import { azureResourceKey } from '../src/graph/build.js';
 import { isVault, modelOfDeclarations, type VaultModel } from '../src/graph/keyvault-model.js';
 import { dataAction, matchesPermission, patternsOf, type Operation } from '../src/graph/permissions.js';
 import { describePrincipal, roleSource } from '../src/graph/queries.js';
+import { ResourceIndex, sameOrChild, VAULT } from '../src/graph/targets.js';
 import type { Grant, IdentityGraph } from '../src/graph/types.js';
 import { listOf, unwrap } from '../src/graph/values.js';
 import type { ResourceInstance } from '../src/model/template.js';
@@ -21,7 +22,7 @@ const rule: Rule = {
     severity: 'warning',
     messages: {
       policyOnRbac:
-        "This access policy for {{principal}} is ignored: key vault {{vault}} uses Azure RBAC ({{reason}}). Grant {{role}} on the vault with a role assignment instead, or turn RBAC off if the vault is meant to use access policies.",
+        "This access policy for {{principal}} is ignored: key vault {{vault}} uses Azure RBAC ({{reason}}). Grant {{role}} on the vault with a role assignment instead, or set {{policySetting}} if the vault is meant to use access policies.",
       roleOnPolicies:
         "Grants '{{role}}' to {{principal}} on key vault {{vault}}, but the vault uses access policies ({{reason}}): role assignments give no data access there. Add an access policy for the principal instead, or turn on RBAC ({{rbacSetting}}).",
     },
@@ -29,20 +30,23 @@ const rule: Rule = {
   },
   check(graph, context) {
     const declarations = vaultDeclarations(graph);
+    const index = new ResourceIndex(graph.resources);
     for (const grant of graph.grants) {
       if (grant.kind !== 'accessPolicy' && grant.kind !== 'rbac') continue;
-      const vault = vaultOf(grant.scope.resource);
+      const vault = vaultOf(grant.scope.resource) ?? namedVault(grant, index);
       if (!vault) continue;
       const decls = declarations.get(azureResourceKey(vault)) ?? [vault];
       const model = modelOfDeclarations(decls);
       if (!model) continue;
       const created = decls.find((d) => !d.existing) ?? vault;
+      const terraform = created.format === 'terraform';
       const data = { principal: describePrincipal(grant), vault: `'${asString(unwrap(vault.name)) ?? vault.symbol}'`, reason: reason(model, created) };
       const related = model.value?.at ? [{ message: 'The access model is set here.', at: model.value.at }] : [{ message: "The vault's declaration, whose API version decides the access model.", at: created.decl }];
       if (grant.kind === 'accessPolicy' && model.model === 'rbac') {
-        context.report({ node: grant, messageId: 'policyOnRbac', data: { ...data, role: policyRole(grant, context) }, related });
+        const policySetting = terraform ? 'rbac_authorization_enabled = false' : 'enableRbacAuthorization: false';
+        context.report({ node: grant, messageId: 'policyOnRbac', data: { ...data, role: policyRole(grant, context), policySetting }, related });
       } else if (grant.kind === 'rbac' && model.model === 'accessPolicy' && grant.role && carriesVaultData(grant)) {
-        const rbacSetting = created.format === 'terraform' ? 'rbac_authorization_enabled = true' : 'enableRbacAuthorization: true';
+        const rbacSetting = terraform ? 'rbac_authorization_enabled = true' : 'enableRbacAuthorization: true';
         context.report({ node: grant, value: roleSource(grant), messageId: 'roleOnPolicies', data: { ...data, role: grant.role.roleName, rbacSetting }, related });
       }
     }
@@ -66,6 +70,14 @@ function vaultOf(r: ResourceInstance | undefined): ResourceInstance | undefined 
   if (r.parent && isVault(r.parent) && r.type.toLowerCase().startsWith('microsoft.keyvault/vaults/')) return r.parent;
   const ref = r.format === 'terraform' && /^azurerm_key_vault_(?:secret|key|certificate)$/.test(r.type) ? unwrap(getProp(r.body, 'key_vault_id')) : undefined;
   return ref?.kind === 'ref' && isVault(ref.resource) ? ref.resource : undefined;
+}
+
+/** A vault scope written as an ID or name (`Microsoft.KeyVault/vaults/kv`): the vault of that name declared with it. */
+function namedVault(grant: Grant, index: ResourceIndex): ResourceInstance | undefined {
+  const { resourceType, label } = grant.scope;
+  if (grant.scope.resource || !resourceType || !label || !sameOrChild(resourceType, VAULT)) return undefined;
+  const found = index.named(VAULT, label.split('/')[0], grant.resource);
+  return found.length === 1 ? found[0] : undefined;
 }
 
 /** Does the role carry Key Vault data actions (`Microsoft.KeyVault/...` or `*` in its dataActions)? */
