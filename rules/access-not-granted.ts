@@ -46,6 +46,8 @@ const rule: Rule = {
       const roles = suggestedRoles(need, context.permissions);
       context.report({
         node: need,
+        // Only a value written in another file moves the finding (to the module call that passes it).
+        ...(need.value?.at && need.value.at.file !== need.at.file ? { value: need.value } : {}),
         messageId: 'unmet',
         data: {
           use: need.use,

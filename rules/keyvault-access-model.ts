@@ -39,14 +39,16 @@ const rule: Rule = {
       const model = modelOfDeclarations(decls);
       if (!model) continue;
       const created = decls.find((d) => !d.existing) ?? vault;
-      const terraform = created.format === 'terraform';
+      // azurerm names the setting its own way; ARM-shaped bodies (azapi included) write enableRbacAuthorization.
+      const terraform = created.format === 'terraform' && created.type !== 'azapi_resource';
+      const assign = created.format === 'terraform' ? ' = ' : ': ';
       const data = { principal: describePrincipal(grant), vault: `'${asString(unwrap(vault.name)) ?? vault.symbol}'`, reason: reason(model, created) };
       const related = model.value?.at ? [{ message: 'The access model is set here.', at: model.value.at }] : [{ message: "The vault's declaration, whose API version decides the access model.", at: created.decl }];
       if (grant.kind === 'accessPolicy' && model.model === 'rbac') {
-        const policySetting = terraform ? 'rbac_authorization_enabled = false' : 'enableRbacAuthorization: false';
+        const policySetting = terraform ? 'rbac_authorization_enabled = false' : `enableRbacAuthorization${assign}false`;
         context.report({ node: grant, messageId: 'policyOnRbac', data: { ...data, role: policyRole(grant, context), policySetting }, related });
       } else if (grant.kind === 'rbac' && model.model === 'accessPolicy' && grant.role && carriesVaultData(grant)) {
-        const rbacSetting = terraform ? 'rbac_authorization_enabled = true' : 'enableRbacAuthorization: true';
+        const rbacSetting = terraform ? 'rbac_authorization_enabled = true' : `enableRbacAuthorization${assign}true`;
         context.report({ node: grant, value: roleSource(grant), messageId: 'roleOnPolicies', data: { ...data, role: grant.role.roleName, rbacSetting }, related });
       }
     }
@@ -90,14 +92,14 @@ function carriesVaultData(grant: Grant): boolean {
 }
 
 function reason(model: VaultModel, vault: ResourceInstance): string {
-  if (vault.format === 'terraform') {
+  if (vault.format === 'terraform' && vault.type !== 'azapi_resource') {
     return model.byDefault ? 'rbac_authorization_enabled is not set, and azurerm defaults it to false' : `rbac_authorization_enabled = ${model.model === 'rbac'}`;
   }
   if (model.byDefault) {
     const since = model.model === 'rbac' ? 'from 2026-02-01 on, API versions default to RBAC' : 'API versions before 2026-02-01 default to access policies';
     return `enableRbacAuthorization is not written and the API version is ${model.apiVersion}: ${since}`;
   }
-  return `enableRbacAuthorization: ${model.model === 'rbac'}`;
+  return `enableRbacAuthorization${vault.format === 'terraform' ? ' = ' : ': '}${model.model === 'rbac'}`;
 }
 
 /** Key Vault data actions for access policy permissions (Microsoft Learn, "RBAC guide: access policy to role mapping"). */

@@ -199,6 +199,19 @@ function azapiRoleAssignment(r: ResourceInstance): GrantFacts {
   return facts;
 }
 
+/** ARM-shaped `body.properties.accessPolicies` of an azapi vault or `vaults/accessPolicies`. */
+function azapiAccessPolicies(r: ResourceInstance, scope: ScopeFacts): GrantFacts[] {
+  const list = getProp(getProp(getProp(r.body, 'body'), 'properties'), 'accessPolicies');
+  return listOf(list)
+    .filter((p) => p.kind === 'object')
+    .map((p) => {
+      const facts: GrantFacts = { kind: 'accessPolicy', at: p.at ?? r.decl, principal: getProp(p, 'objectId') ?? { kind: 'unknown' }, impliedScope: scope };
+      const permissions = getProp(p, 'permissions');
+      if (permissions) facts.permissions = permissions;
+      return facts;
+    });
+}
+
 function grants(r: ResourceInstance): GrantFacts[] {
   if (!isTerraform(r) || r.existing) return [];
   switch (r.type) {
@@ -244,8 +257,13 @@ function grants(r: ResourceInstance): GrantFacts[] {
       if (name) facts.name = name;
       return [facts];
     }
-    case 'azapi_resource':
-      return azapiType(r) === ROLE_ASSIGNMENT_ARM ? [azapiRoleAssignment(r)] : [];
+    case 'azapi_resource': {
+      const arm = azapiType(r);
+      if (arm === ROLE_ASSIGNMENT_ARM) return [azapiRoleAssignment(r)];
+      if (arm === 'microsoft.keyvault/vaults') return azapiAccessPolicies(r, { kind: 'resource', resourceType: 'Microsoft.KeyVault/vaults', resource: r, ...(asString(r.name) ? { label: asString(r.name) } : {}) });
+      if (arm === 'microsoft.keyvault/vaults/accesspolicies') return azapiAccessPolicies(r, vaultScope(getProp(r.body, 'parent_id')));
+      return [];
+    }
     default:
       return [];
   }

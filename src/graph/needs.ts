@@ -52,6 +52,8 @@ export interface AccessNeed {
   at: Location;
   /** The use in words, for messages: `the Key Vault reference in app setting 'Smtp__Password'`. */
   use: string;
+  /** The value that names the target, as written: a finding points at the module call that passes it in. */
+  value?: Value;
 }
 
 /** How a use selects its identity. */
@@ -114,6 +116,7 @@ function resolveNeed(facts: NeedFacts, graph: IdentityGraph, index: ResourceInde
     use: facts.use,
   };
   if (identity) need.identity = identity;
+  if (facts.target) need.value = facts.target;
   if (facts.identity && 'value' in facts.identity) need.identityValue = facts.identity.value;
   return need;
 }
