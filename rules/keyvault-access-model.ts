@@ -29,12 +29,15 @@ const rule: Rule = {
     docs: 'docs/rules/keyvault-access-model.md',
   },
   check(graph, context) {
-    const declarations = vaultDeclarations(graph);
-    const index = new ResourceIndex(graph.resources);
+    let declarations: Map<string, ResourceInstance[]> | undefined;
+    let index: ResourceIndex | undefined;
     for (const grant of graph.grants) {
       if (grant.kind !== 'accessPolicy' && grant.kind !== 'rbac') continue;
-      const vault = vaultOf(grant.scope.resource) ?? namedVault(grant, index);
+      const type = grant.scope.resourceType ?? grant.scope.resource?.type;
+      if (grant.kind === 'rbac' && (grant.scope.kind !== 'resource' || !type || !/keyvault|key_vault|azapi/i.test(type))) continue;
+      const vault = vaultOf(grant.scope.resource) ?? namedVault(grant, (index ??= new ResourceIndex(graph.resources)));
       if (!vault) continue;
+      declarations ??= vaultDeclarations(graph);
       const decls = declarations.get(azureResourceKey(vault)) ?? [vault];
       const model = modelOfDeclarations(decls);
       if (!model) continue;

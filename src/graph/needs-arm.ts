@@ -20,7 +20,7 @@
  */
 import type { ResourceInstance } from '../model/template.js';
 import { asString, getPath, getProp, type Value } from '../model/value.js';
-import { cmkNeeds } from './needs-cmk.js';
+import { cmkNeeds, hasCmkReader } from './needs-cmk.js';
 import type { IdentitySelector, NeedFacts } from './needs.js';
 import { settingNeeds, keyVaultReference } from './needs-settings.js';
 import { ACR_PULL, BLOB_READ, BLOB_WRITE, SECRET_GET } from './operations.js';
@@ -34,6 +34,20 @@ import { listOf, pathOrUnknown, unwrap } from './values.js';
 const SITES = new Set(['microsoft.web/sites', 'microsoft.web/sites/slots']);
 const CONTAINER_APPS = new Set(['microsoft.app/containerapps', 'microsoft.app/jobs']);
 
+const READ_TYPES = new Set([
+  ...SITES,
+  ...CONTAINER_APPS,
+  'microsoft.web/sites/config',
+  'microsoft.web/sites/slots/config',
+  'microsoft.containerinstance/containergroups',
+  'microsoft.app/managedenvironments',
+  'microsoft.app/managedenvironments/certificates',
+  'microsoft.apimanagement/service',
+  'microsoft.apimanagement/service/namedvalues',
+  'microsoft.apimanagement/service/certificates',
+  'microsoft.network/applicationgateways',
+]);
+
 function valueSelector(v: Value | undefined): IdentitySelector | undefined {
   return isSet(v) ? { value: v! } : undefined;
 }
@@ -44,6 +58,8 @@ function withSelector(selector: IdentitySelector | undefined): { identity?: Iden
 
 /** The needs an ARM-shaped resource configures. */
 export function armNeeds(r: ResourceInstance, graph: IdentityGraph): NeedFacts[] {
+  // Most resources configure no use: leave them before reading their bodies.
+  if (r.format !== 'terraform' && !READ_TYPES.has(r.type.toLowerCase()) && !hasCmkReader(r.type.toLowerCase())) return [];
   const view = armView(r);
   if (!view) return [];
   const props = getProp(view.body, 'properties');

@@ -167,6 +167,10 @@ function flexibleServer(props: Value | undefined): KeyUse[] {
   return isSet(key) ? [{ block: de, key, identity: selectorOf(getProp(de, 'primaryUserAssignedIdentityId')) ?? false }] : [];
 }
 
+export function hasCmkReader(type: string): boolean {
+  return type in READERS;
+}
+
 /** The customer-managed-key needs of an ARM-shaped resource of the given (lower-case) type. */
 export function cmkNeeds(r: ResourceInstance, type: string, props: Value | undefined): NeedFacts[] {
   const read = READERS[type];

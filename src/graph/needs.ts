@@ -83,20 +83,22 @@ const UAMI = 'Microsoft.ManagedIdentity/userAssignedIdentities';
 
 /** Every access need the analysed files configure, in resource order. */
 export function collectAccessNeeds(graph: IdentityGraph): AccessNeed[] {
+  const found: NeedFacts[] = [];
+  for (const r of graph.resources) {
+    for (const facts of r.format === 'terraform' ? azurermNeeds(r, graph) : armNeeds(r, graph)) {
+      if (!isManagedHsmKey(facts.target)) found.push(facts);
+    }
+    if (r.type === 'azapi_resource') found.push(...armNeeds(r, graph).filter((f) => !isManagedHsmKey(f.target)));
+  }
+  if (found.length === 0) return [];
+  // Indexes only when there is something to resolve: most projects configure few uses.
   const index = new ResourceIndex(graph.resources);
   const attachments = new Map<string, Identity[]>();
   for (const w of graph.workloads) {
     const key = azureResourceKey(w.resource);
     attachments.set(key, [...(attachments.get(key) ?? []), ...w.identities]);
   }
-  const needs: AccessNeed[] = [];
-  for (const r of graph.resources) {
-    for (const facts of [...armNeeds(r, graph), ...azurermNeeds(r, graph)]) {
-      if (isManagedHsmKey(facts.target)) continue;
-      needs.push(resolveNeed(facts, graph, index, attachments));
-    }
-  }
-  return needs;
+  return found.map((facts) => resolveNeed(facts, graph, index, attachments));
 }
 
 function resolveNeed(facts: NeedFacts, graph: IdentityGraph, index: ResourceIndex, attachments: Map<string, Identity[]>): AccessNeed {

@@ -56,11 +56,14 @@ function nameOf(r: ResourceInstance): string | undefined {
 export class ResourceIndex {
   private readonly byKey = new Map<string, ResourceInstance[]>();
 
-  constructor(resources: ResourceInstance[]) {
+  /** Indexes the resources of the given ARM types (default: the types access needs reach). */
+  constructor(resources: ResourceInstance[], types: string[] = INDEXED_TYPES) {
+    const wanted = new Set(types.map((t) => t.toLowerCase()));
     for (const r of resources) {
       const type = armTypeOfResource(r);
+      if (!type || !wanted.has(type.toLowerCase())) continue;
       const name = nameOf(r);
-      if (!type || !name) continue;
+      if (!name) continue;
       const key = `${rootOf(r)}|${type.toLowerCase()}|${name.toLowerCase()}`;
       const list = this.byKey.get(key);
       if (list) list.push(r);
@@ -72,6 +75,9 @@ export class ResourceIndex {
     return this.byKey.get(`${rootOf(near)}|${type.toLowerCase()}|${name.toLowerCase()}`) ?? [];
   }
 }
+
+/** The types a need's target or identity can be looked up as by name. */
+const INDEXED_TYPES = [VAULT, REGISTRY, STORAGE, SERVICE_BUS, EVENT_HUBS, 'Microsoft.ManagedIdentity/userAssignedIdentities'];
 
 const HOSTS: Record<string, RegExp> = {
   [VAULT.toLowerCase()]: /^(?:https?:\/\/)?([a-z0-9-]+)\.vault\.(?:azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)(?:[:/]|$)/i,
