@@ -98,7 +98,9 @@ export function collectAccessNeeds(graph: IdentityGraph): AccessNeed[] {
     const key = azureResourceKey(w.resource);
     attachments.set(key, [...(attachments.get(key) ?? []), ...w.identities]);
   }
-  return found.map((facts) => resolveNeed(facts, graph, index, attachments));
+  // A customer-managed key whose location is not known may be in a Managed HSM, whose local RBAC
+  // grantlint does not read: such a key is no known need.
+  return found.map((facts) => resolveNeed(facts, graph, index, attachments)).filter((n) => n.kind !== 'customerManagedKey' || n.target.kind !== 'unknown');
 }
 
 function resolveNeed(facts: NeedFacts, graph: IdentityGraph, index: ResourceIndex, attachments: Map<string, Identity[]>): AccessNeed {

@@ -309,7 +309,7 @@ resource gw 'Microsoft.Network/applicationGateways@2023-09-01' = {
 });
 
 describe('access needs: customer-managed keys', () => {
-  it('storage, Service Bus, Cognitive Services; Managed HSM keys and ML workspaces without an identity are left out', async () => {
+  it('storage, Service Bus, Cognitive Services; Managed HSM keys, keys whose location is not known and ML workspaces without an identity are left out', async () => {
     expect(
       await needsOf({
         'main.bicep': `${uami()}
@@ -364,6 +364,15 @@ resource ml 'Microsoft.MachineLearningServices/workspaces@2024-04-01' = {
   location: 'westeurope'
   identity: { type: 'SystemAssigned' }
   properties: { encryption: { status: 'Enabled', keyVaultProperties: { keyVaultArmId: vault.id, keyIdentifier: 'https://cmk-kv.vault.azure.net/keys/k' } } }
+}
+param keyUri string
+resource somewhere 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: 'somewhere'
+  location: 'westeurope'
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  identity: { type: 'SystemAssigned' }
+  properties: { encryption: { keySource: 'Microsoft.Keyvault', keyvaultproperties: { keyname: 'k', keyvaulturi: keyUri } } }
 }
 `,
       }),
