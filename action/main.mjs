@@ -1299,7 +1299,7 @@ var require_util = __commonJS({
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator.return();
           },
           type: "bytes"
@@ -1627,12 +1627,12 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code, reason: reason2 } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
           code,
-          reason
+          reason2
         );
       });
       diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err) => {
@@ -2162,9 +2162,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve18, reject) => {
+          return new Promise((resolve17, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve18(data);
+              return err ? reject(err) : resolve17(data);
             });
           });
         }
@@ -2202,12 +2202,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve18, reject) => {
+          return new Promise((resolve17, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve18(data);
+              ) : resolve17(data);
             });
           });
         }
@@ -4474,8 +4474,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve18, reject) => {
-        res = resolve18;
+      const promise2 = new Promise((resolve17, reject) => {
+        res = resolve17;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -5590,7 +5590,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator.return();
           },
           type: "bytes"
@@ -5858,7 +5858,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser5 = class {
+    var Parser4 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6285,7 +6285,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser5(client, socket, llhttpInstance);
+      socket[kParser] = new Parser4(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6726,12 +6726,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve18, reject) => {
+      const waitForDrain = () => new Promise((resolve17, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve18;
+          callback2 = resolve17;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7401,12 +7401,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve18, reject) => {
+      const waitForDrain = () => new Promise((resolve17, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve18;
+          callback2 = resolve17;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7885,16 +7885,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve18) => {
+        return new Promise((resolve17) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve18;
+            this[kClosedResolve] = resolve17;
           } else {
-            resolve18(null);
+            resolve17(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve18) => {
+        return new Promise((resolve17) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7905,7 +7905,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve18(null);
+            resolve17(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7956,7 +7956,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve18, reject) => {
+        const socket = await new Promise((resolve17, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve18(socket2);
+              resolve17(socket2);
             }
           });
         });
@@ -8304,8 +8304,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve18) => {
-            this[kClosedResolve] = resolve18;
+          await new Promise((resolve17) => {
+            this[kClosedResolve] = resolve17;
           });
         }
       }
@@ -8390,7 +8390,7 @@ var require_pool = __commonJS({
     }
     var Pool = class extends PoolBase {
       constructor(origin, {
-        connections,
+        connections: connections2,
         factory = defaultFactory,
         connect,
         connectTimeout,
@@ -8402,7 +8402,7 @@ var require_pool = __commonJS({
         allowH2,
         ...options
       } = {}) {
-        if (connections != null && (!Number.isFinite(connections) || connections < 0)) {
+        if (connections2 != null && (!Number.isFinite(connections2) || connections2 < 0)) {
           throw new InvalidArgumentError("invalid connections");
         }
         if (typeof factory !== "function") {
@@ -8424,7 +8424,7 @@ var require_pool = __commonJS({
         }
         super(options);
         this[kInterceptors] = options.interceptors?.Pool && Array.isArray(options.interceptors.Pool) ? options.interceptors.Pool : [];
-        this[kConnections] = connections || null;
+        this[kConnections] = connections2 || null;
         this[kUrl] = util.parseOrigin(origin);
         this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
@@ -9147,12 +9147,12 @@ var require_retry_handler = __commonJS({
         this.etag = null;
         this.resume = null;
         this.headersSent = false;
-        this.handler.onConnect((reason) => {
+        this.handler.onConnect((reason2) => {
           this.aborted = true;
           if (this.abort) {
-            this.abort(reason);
+            this.abort(reason2);
           } else {
-            this.reason = reason;
+            this.reason = reason2;
           }
         });
       }
@@ -9574,7 +9574,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve18, reject) => {
+        return await new Promise((resolve17, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve18(null);
+              resolve17(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9606,7 +9606,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve18, reject) => {
+      return new Promise((resolve17, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9623,7 +9623,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve18,
+              resolve: resolve17,
               reject,
               length: 0,
               body: []
@@ -9693,18 +9693,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve18, stream, length } = consume2;
+      const { type, body, resolve: resolve17, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve18(chunksDecode(body, length));
+          resolve17(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve18(JSON.parse(chunksDecode(body, length)));
+          resolve17(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve18(chunksConcat(body, length).buffer);
+          resolve17(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve18(new Blob(body, { type: stream[kContentType] }));
+          resolve17(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve18(chunksConcat(body, length));
+          resolve17(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9961,9 +9961,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve17, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve18(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10186,9 +10186,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve17, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve18(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10473,9 +10473,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve17, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve18(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10567,9 +10567,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve17, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve18(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -11567,9 +11567,9 @@ var require_dump = __commonJS({
         this.#abort = abort;
         this.#handler.onConnect(this.#customAbort.bind(this));
       }
-      #customAbort(reason) {
+      #customAbort(reason2) {
         this.#aborted = true;
-        this.#reason = reason;
+        this.#reason = reason2;
       }
       // TODO: will require adjustment after new hooks are out
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
@@ -12596,13 +12596,13 @@ var require_response = __commonJS({
         urlList: init?.urlList ? [...init.urlList] : []
       };
     }
-    function makeNetworkError(reason) {
-      const isError = isErrorLike(reason);
+    function makeNetworkError(reason2) {
+      const isError = isErrorLike(reason2);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError ? reason : new Error(reason ? String(reason) : reason),
-        aborted: reason && reason.name === "AbortError"
+        error: isError ? reason2 : new Error(reason2 ? String(reason2) : reason2),
+        aborted: reason2 && reason2.name === "AbortError"
       });
     }
     function isNetworkError(response) {
@@ -13584,13 +13584,13 @@ var require_fetch = __commonJS({
         this.dump = false;
         this.state = "ongoing";
       }
-      terminate(reason) {
+      terminate(reason2) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "terminated";
-        this.connection?.destroy(reason);
-        this.emit("terminated", reason);
+        this.connection?.destroy(reason2);
+        this.emit("terminated", reason2);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
       abort(error2) {
@@ -13869,7 +13869,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.dump = true;
       }
       if (request.integrity) {
-        const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
+        const processBodyError = (reason2) => fetchFinale(fetchParams, makeNetworkError(reason2));
         if (request.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
@@ -14347,9 +14347,9 @@ var require_fetch = __commonJS({
       const pullAlgorithm = async () => {
         await fetchParams.controller.resume();
       };
-      const cancelAlgorithm = (reason) => {
+      const cancelAlgorithm = (reason2) => {
         if (!isCancelled(fetchParams)) {
-          fetchParams.controller.abort(reason);
+          fetchParams.controller.abort(reason2);
         }
       };
       const stream = new ReadableStream(
@@ -14360,8 +14360,8 @@ var require_fetch = __commonJS({
           async pull(controller) {
             await pullAlgorithm(controller);
           },
-          async cancel(reason) {
-            await cancelAlgorithm(reason);
+          async cancel(reason2) {
+            await cancelAlgorithm(reason2);
           },
           type: "bytes"
         }
@@ -14411,7 +14411,7 @@ var require_fetch = __commonJS({
           }
         }
       };
-      function onAborted(reason) {
+      function onAborted(reason2) {
         if (isAborted(fetchParams)) {
           response.aborted = true;
           if (isReadable(stream)) {
@@ -14422,7 +14422,7 @@ var require_fetch = __commonJS({
         } else {
           if (isReadable(stream)) {
             fetchParams.controller.controller.error(new TypeError("terminated", {
-              cause: isErrorLike(reason) ? reason : void 0
+              cause: isErrorLike(reason2) ? reason2 : void 0
             }));
           }
         }
@@ -14432,7 +14432,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve18, reject) => agent.dispatch(
+        return new Promise((resolve17, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve18({
+              resolve17({
                 status,
                 statusText,
                 headersList,
@@ -14551,7 +14551,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve18({
+              resolve17({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -16998,16 +16998,16 @@ var require_util7 = __commonJS({
       }
       return code >= 3e3 && code <= 4999;
     }
-    function failWebsocketConnection(ws, reason) {
+    function failWebsocketConnection(ws, reason2) {
       const { [kController]: controller, [kResponse]: response } = ws;
       controller.abort();
       if (response?.socket && !response.socket.destroyed) {
         response.socket.destroy();
       }
-      if (reason) {
+      if (reason2) {
         fireEvent("error", ws, (type, init) => new ErrorEvent(type, init), {
-          error: new Error(reason),
-          message: reason
+          error: new Error(reason2),
+          message: reason2
         });
       }
     }
@@ -17265,7 +17265,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code, reason2, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17273,13 +17273,13 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code !== void 0 && reason2 === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
           frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+        } else if (code !== void 0 && reason2 !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
           frame.frameData.writeUInt16BE(code, 0);
-          frame.frameData.write(reason, 2, "utf-8");
+          frame.frameData.write(reason2, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
         }
@@ -17304,11 +17304,11 @@ var require_connection = __commonJS({
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code = 1005;
-      let reason = "";
+      let reason2 = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
         code = result.code ?? 1005;
-        reason = result.reason;
+        reason2 = result.reason;
       } else if (!ws[kReceivedClose]) {
         code = 1006;
       }
@@ -17316,13 +17316,13 @@ var require_connection = __commonJS({
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
         code,
-        reason
+        reason: reason2
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
           code,
-          reason
+          reason: reason2
         });
       }
     }
@@ -17446,9 +17446,9 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
-      failWebsocketConnection(ws, reason);
+    function failWebsocketConnectionWithCode(ws, code, reason2) {
+      closeWebSocketConnection(ws, code, reason2, Buffer.byteLength(reason2));
+      failWebsocketConnection(ws, reason2);
     }
     var ByteParser = class extends Writable {
       #buffers = [];
@@ -17728,16 +17728,16 @@ var require_receiver = __commonJS({
         if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason = data.subarray(2);
-        if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
-          reason = reason.subarray(3);
+        let reason2 = data.subarray(2);
+        if (reason2[0] === 239 && reason2[1] === 187 && reason2[2] === 191) {
+          reason2 = reason2.subarray(3);
         }
         try {
-          reason = utf8Decode(reason);
+          reason2 = utf8Decode(reason2);
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code, reason: reason2, error: false };
       }
       /**
        * Parses control frames.
@@ -17752,9 +17752,9 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
-            failWebsocketConnection(this.ws, reason);
+            const { code, reason: reason2 } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code, reason2, reason2.length);
+            failWebsocketConnection(this.ws, reason2);
             return false;
           }
           if (this.ws[kSentClose] !== sentCloseFrameState.SENT) {
@@ -17991,14 +17991,14 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code = void 0, reason2 = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
         if (code !== void 0) {
           code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
         }
-        if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix, "reason");
+        if (reason2 !== void 0) {
+          reason2 = webidl.converters.USVString(reason2, prefix, "reason");
         }
         if (code !== void 0) {
           if (code !== 1e3 && (code < 3e3 || code > 4999)) {
@@ -18006,8 +18006,8 @@ var require_websocket = __commonJS({
           }
         }
         let reasonByteLength = 0;
-        if (reason !== void 0) {
-          reasonByteLength = Buffer.byteLength(reason);
+        if (reason2 !== void 0) {
+          reasonByteLength = Buffer.byteLength(reason2);
           if (reasonByteLength > 123) {
             throw new DOMException(
               `Reason must be less than 123 bytes; received ${reasonByteLength}`,
@@ -18015,7 +18015,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code, reason2, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18292,8 +18292,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve18) => {
-        setTimeout(resolve18, ms).unref();
+      return new Promise((resolve17) => {
+        setTimeout(resolve17, ms).unref();
       });
     }
     module.exports = {
@@ -18679,24 +18679,24 @@ ${value}`;
         this.dropConsumedChunks();
       }
       handleBOM() {
-        const first = this.peekBufferedByte(0);
+        const first2 = this.peekBufferedByte(0);
         const second = this.peekBufferedByte(1);
         const third = this.peekBufferedByte(2);
         if (second === void 0) {
-          if (first === BOM[0]) {
+          if (first2 === BOM[0]) {
             return true;
           }
           this.checkBOM = false;
           return true;
         }
         if (third === void 0) {
-          if (first === BOM[0] && second === BOM[1]) {
+          if (first2 === BOM[0] && second === BOM[1]) {
             return true;
           }
           this.checkBOM = false;
           return false;
         }
-        if (first === BOM[0] && second === BOM[1] && third === BOM[2]) {
+        if (first2 === BOM[0] && second === BOM[1] && third === BOM[2]) {
           this.discardLeadingBytes(3);
         }
         this.checkBOM = false;
@@ -19781,7 +19781,7 @@ var require_parse2 = __commonJS({
       }
       return value;
     };
-    var syntaxError = (type, char) => {
+    var syntaxError2 = (type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
     };
     var splitTopLevel = (input) => {
@@ -20190,26 +20190,26 @@ var require_parse2 = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first2, rest, index) => {
+          if (first2 === "\\") {
             backslashes = true;
             return m;
           }
-          if (first === "?") {
+          if (first2 === "?") {
             if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+              return esc + first2 + (rest ? QMARK.repeat(rest.length) : "");
             }
             if (index === 0) {
               return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
             }
             return QMARK.repeat(chars.length);
           }
-          if (first === ".") {
+          if (first2 === ".") {
             return DOT_LITERAL.repeat(chars.length);
           }
-          if (first === "*") {
+          if (first2 === "*") {
             if (esc) {
-              return esc + first + (rest ? star : "");
+              return esc + first2 + (rest ? star : "");
             }
             return star;
           }
@@ -20323,7 +20323,7 @@ var require_parse2 = __commonJS({
         }
         if (value === ")") {
           if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
+            throw new SyntaxError(syntaxError2("opening", "("));
           }
           const extglob = extglobs[extglobs.length - 1];
           if (extglob && state.parens === extglob.parens + 1) {
@@ -20337,7 +20337,7 @@ var require_parse2 = __commonJS({
         if (value === "[") {
           if (opts.nobracket === true || !remaining().includes("]")) {
             if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
+              throw new SyntaxError(syntaxError2("closing", "]"));
             }
             value = `\\${value}`;
           } else {
@@ -20353,7 +20353,7 @@ var require_parse2 = __commonJS({
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
+              throw new SyntaxError(syntaxError2("opening", "["));
             }
             push({ type: "text", value, output: `\\${value}` });
             continue;
@@ -20673,17 +20673,17 @@ var require_parse2 = __commonJS({
         push(token);
       }
       while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", "]"));
         state.output = utils.escapeLast(state.output, "[");
         decrement("brackets");
       }
       while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", ")"));
         state.output = utils.escapeLast(state.output, "(");
         decrement("parens");
       }
       while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", "}"));
         state.output = utils.escapeLast(state.output, "{");
         decrement("braces");
       }
@@ -20934,7 +20934,7 @@ var require_ignore = __commonJS({
       return Array.isArray(subject) ? subject : [subject];
     }
     var UNDEFINED = void 0;
-    var EMPTY2 = "";
+    var EMPTY = "";
     var SPACE = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
@@ -20986,14 +20986,14 @@ var require_ignore = __commonJS({
     var scanBracket = (pattern, start) => {
       const { length } = pattern;
       let index = start + 1;
-      let negated = EMPTY2;
+      let negated = EMPTY;
       const lead = pattern[index];
       if (lead === "!" || lead === "^") {
         negated = "^";
         index++;
       }
-      let body = EMPTY2;
-      let prev = EMPTY2;
+      let body = EMPTY;
+      let prev = EMPTY;
       for (; ; ) {
         const char = pattern[index];
         if (char === UNDEFINED) {
@@ -21012,7 +21012,7 @@ var require_ignore = __commonJS({
           if (prev <= to) {
             body += `-${escapeMember(to)}`;
           }
-          prev = EMPTY2;
+          prev = EMPTY;
         } else if (char === "[" && pattern[index + 1] === ":") {
           const nameStart = index + 2;
           let end = nameStart;
@@ -21028,7 +21028,7 @@ var require_ignore = __commonJS({
               return null;
             }
             body += POSIX_CLASSES[name];
-            prev = EMPTY2;
+            prev = EMPTY;
             index = end;
           } else {
             body += escapeMember("[");
@@ -21061,7 +21061,7 @@ var require_ignore = __commonJS({
       const sources = [];
       const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
       const { length } = pattern;
-      let out = EMPTY2;
+      let out = EMPTY;
       let index = 0;
       while (index < length) {
         const char = pattern[index];
@@ -21238,7 +21238,7 @@ var require_ignore = __commonJS({
         //   two are still distinct, before the unescape steps below collapse the
         //   literal onto the very `\*` a wildcard leaves behind.
         /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
         "*"
       ],
       [
@@ -21301,7 +21301,7 @@ var require_ignore = __commonJS({
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
     var separatorAfter = (run, at) => {
-      let separator = EMPTY2;
+      let separator = EMPTY;
       for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
         separator += run[index].single;
       }
@@ -21362,7 +21362,7 @@ var require_ignore = __commonJS({
           index++;
         }
       }
-      let out = EMPTY2;
+      let out = EMPTY;
       let run = [];
       const flush = () => {
         let lastWildcard;
@@ -21441,14 +21441,14 @@ var require_ignore = __commonJS({
       if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
         const slices = path.split(SLASH).filter(Boolean);
         slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY2;
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
       const end = path.length - 1;
       const cut = path.lastIndexOf(
         SLASH,
         path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY2 : path.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -21567,17 +21567,17 @@ var require_ignore = __commonJS({
         }
         const isStr = isString(pattern);
         const raw = isStr ? pattern : pattern.pattern;
-        const rule6 = checkPattern(raw) && createRule(
+        const rule10 = checkPattern(raw) && createRule(
           raw,
           isStr ? UNDEFINED : pattern.mark,
           this._ignoreCase,
           !this._split,
           this._stripBOM && !index
         );
-        if (rule6) {
+        if (rule10) {
           this._added = true;
-          this._rules.push(rule6);
-          if (matchesBasename(rule6.body)) {
+          this._rules.push(rule10);
+          if (matchesBasename(rule10.body)) {
             this._basenameCount++;
           }
         }
@@ -21606,11 +21606,11 @@ var require_ignore = __commonJS({
         let unignored = false;
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
-          const rule6 = rules[index];
-          if (rule6.checkRegex.test(path)) {
-            ignored = !rule6.negative;
-            unignored = rule6.negative;
-            matchedRule = rule6.negative ? UNDEFINED : rule6;
+          const rule10 = rules[index];
+          if (rule10.checkRegex.test(path)) {
+            ignored = !rule10.negative;
+            unignored = rule10.negative;
+            matchedRule = rule10.negative ? UNDEFINED : rule10;
             break;
           }
         }
@@ -21633,17 +21633,17 @@ var require_ignore = __commonJS({
         const shortcut = this._basenameCount * 2 >= length;
         const basename4 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
-          const rule6 = rules[index];
-          if (rule6[mode].test(
-            shortcut && rule6._basenameOnly ? basename4 : path
+          const rule10 = rules[index];
+          if (rule10[mode].test(
+            shortcut && rule10._basenameOnly ? basename4 : path
           )) {
-            const { negative } = rule6;
+            const { negative } = rule10;
             const ret = {
               ignored: !negative,
               unignored: negative
             };
             if (!negative) {
-              ret.rule = rule6;
+              ret.rule = rule10;
             }
             return ret;
           }
@@ -21677,11 +21677,11 @@ var require_ignore = __commonJS({
       return true;
     };
     var isNotRelative = (path) => {
-      const first = path.charCodeAt(0);
-      if (first === SLASH_CODE) {
+      const first2 = path.charCodeAt(0);
+      if (first2 === SLASH_CODE) {
         return true;
       }
-      if (first !== DOT_CODE) {
+      if (first2 !== DOT_CODE) {
         return false;
       }
       if (path.length === 1) {
@@ -26368,9 +26368,9 @@ var require_resolve_block_scalar = __commonJS({
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
-      const first = split[0];
-      const m = first.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
+      const first2 = split[0];
+      const m = first2.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first2.slice(m[1].length)] : ["", first2];
       const lines = [line0];
       for (let i = 1; i < split.length; i += 2)
         lines.push([split[i], split[i + 1]]);
@@ -28196,7 +28196,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser5 = class {
+    var Parser4 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -28969,7 +28969,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser5;
+    exports.Parser = Parser4;
   }
 });
 
@@ -30563,12 +30563,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule6) => shouldUseRule(schema, rule6));
+      return group.rules.some((rule10) => shouldUseRule(schema, rule10));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule6) {
+    function shouldUseRule(schema, rule10) {
       var _a;
-      return schema[rule6.keyword] !== void 0 || ((_a = rule6.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule10.keyword] !== void 0 || ((_a = rule10.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -31620,9 +31620,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule6 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule6)) {
-            keywordCode(it, rule6.keyword, rule6.definition, group.type);
+        for (const rule10 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule10)) {
+            keywordCode(it, rule10.keyword, rule10.definition, group.type);
           }
         }
       });
@@ -31657,9 +31657,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule6 = rules[keyword];
-        if (typeof rule6 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule6)) {
-          const { type } = rule6.definition;
+        const rule10 = rules[keyword];
+        if (typeof rule10 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule10)) {
+          const { type } = rule10.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -32073,7 +32073,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve18.call(this, root, ref);
+      let _sch = resolve17.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -32100,7 +32100,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve18(root, ref) {
+    function resolve17(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -32532,7 +32532,7 @@ var require_utils3 = __commonJS({
     }
     function serializePathEncoding(input, pathNoScheme = false) {
       let output = "";
-      let firstSegment = pathNoScheme && input[0] !== "/";
+      let firstSegment2 = pathNoScheme && input[0] !== "/";
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
@@ -32544,9 +32544,9 @@ var require_utils3 = __commonJS({
           }
         }
         if (ch === "/") {
-          firstSegment = false;
+          firstSegment2 = false;
         }
-        if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
+        if (isPathCharacter(ch) && (ch !== ":" || !firstSegment2)) {
           output += ch;
         } else {
           const code = input.charCodeAt(i);
@@ -32964,7 +32964,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve18(baseURI, relativeURI, options) {
+    function resolve17(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33355,7 +33355,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve18,
+      resolve: resolve17,
       resolveComponent,
       equal,
       serialize,
@@ -33745,8 +33745,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule6 = this.RULES.all[keyword];
-        return typeof rule6 == "object" ? rule6.definition : !!rule6;
+        const rule10 = this.RULES.all[keyword];
+        return typeof rule10 == "object" ? rule10.definition : !!rule10;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -33754,7 +33754,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group of RULES.rules) {
-          const i = group.rules.findIndex((rule6) => rule6.keyword === keyword);
+          const i = group.rules.findIndex((rule10) => rule10.keyword === keyword);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -33781,10 +33781,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key2 in rules) {
-            const rule6 = rules[key2];
-            if (typeof rule6 != "object")
+            const rule10 = rules[key2];
+            if (typeof rule10 != "object")
               continue;
-            const { $data } = rule6.definition;
+            const { $data } = rule10.definition;
             const schema = keywords[key2];
             if ($data && schema)
               keywords[key2] = schemaOrData(schema);
@@ -33948,7 +33948,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule6 = {
+      const rule10 = {
         keyword,
         definition: {
           ...definition,
@@ -33957,18 +33957,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule6, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule10, definition.before);
       else
-        ruleGroup.rules.push(rule6);
-      RULES.all[keyword] = rule6;
+        ruleGroup.rules.push(rule10);
+      RULES.all[keyword] = rule10;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule6, before) {
+    function addBeforeRule(ruleGroup, rule10, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule6);
+        ruleGroup.rules.splice(i, 0, rule10);
       } else {
-        ruleGroup.rules.push(rule6);
+        ruleGroup.rules.push(rule10);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -36072,13 +36072,13 @@ var Command = class {
     let cmdStr = CMD_STRING + this.command;
     if (this.properties && Object.keys(this.properties).length > 0) {
       cmdStr += " ";
-      let first = true;
+      let first2 = true;
       for (const key2 in this.properties) {
         if (this.properties.hasOwnProperty(key2)) {
           const val2 = this.properties[key2];
           if (val2) {
-            if (first) {
-              first = false;
+            if (first2) {
+              first2 = false;
             } else {
               cmdStr += ",";
             }
@@ -36189,11 +36189,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve18) {
-      resolve18(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve18, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36209,7 +36209,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36528,7 +36528,7 @@ function info(message) {
 
 // src/integrations/action.ts
 import { writeFileSync as writeFileSync2, mkdirSync } from "node:fs";
-import { dirname as dirname17, resolve as resolve17 } from "node:path";
+import { dirname as dirname16, resolve as resolve16 } from "node:path";
 
 // src/discover/unmatched.ts
 import { statSync as statSync3 } from "node:fs";
@@ -37440,13 +37440,7 @@ function useColor(flag, env, isTTY) {
 }
 
 // src/cli/main.ts
-import { dirname as dirname16, isAbsolute as isAbsolute2, join as join9, relative as relative8, resolve as resolve15 } from "node:path";
-
-// src/engine/cache.ts
-import { createHash } from "node:crypto";
-function contentHash(text2) {
-  return createHash("sha1").update(text2).digest("base64url");
-}
+import { dirname as dirname15, isAbsolute as isAbsolute2, relative as relative8, resolve as resolve14 } from "node:path";
 
 // src/engine/baseline.ts
 import { readFileSync as readFileSync4, writeFileSync } from "node:fs";
@@ -37591,9 +37585,9 @@ function readConfigFile(path, cwd, text2) {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    const line = lineCounter.linePos(first.pos[0]).line;
-    const message = first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    const first2 = doc.errors[0];
+    const line = lineCounter.linePos(first2.pos[0]).line;
+    const message = first2.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
     throw new ConfigError(`${displayFile(file, cwd)}:${line}: ${message}`);
   }
   const lineOf = (keyPath) => {
@@ -37719,7 +37713,7 @@ var Baseline = class _Baseline {
   }
 };
 function validateBaseline(doc, shownPath) {
-  const bad = (why) => new ConfigError(`${shownPath}: not a grantlint baseline: ${why}`);
+  const bad = (why2) => new ConfigError(`${shownPath}: not a grantlint baseline: ${why2}`);
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw bad('expected an object { "version": 1, "findings": [...] }');
   const { version, findings } = doc;
   if (version !== BASELINE_VERSION) throw bad(`version must be ${BASELINE_VERSION} (found ${JSON.stringify(version)})`);
@@ -37917,7 +37911,7 @@ function describeValue(v, depth = 0) {
 }
 
 // src/graph/build.ts
-import { dirname as dirname5 } from "node:path";
+import { dirname as dirname6 } from "node:path";
 
 // src/util/arrays.ts
 function appendAll(target, items) {
@@ -38871,12 +38865,12 @@ def("toObject", (args, _ctx, at) => {
   arity(args, 2, 3);
   const items = arrOf(args[0]);
   const keyOf = lam(args[1]);
-  const valueOf = args.length > 2 ? lam(args[2]) : void 0;
+  const valueOf2 = args.length > 2 ? lam(args[2]) : void 0;
   const entries = /* @__PURE__ */ new Map();
   for (const x of items) {
     const k = keyOf.invoke([x]);
     if (k.kind !== "string") fail();
-    entries.set(k.value, valueOf ? valueOf.invoke([x]) : x);
+    entries.set(k.value, valueOf2 ? valueOf2.invoke([x]) : x);
   }
   return objV(entries, at);
 });
@@ -39084,6 +39078,21 @@ function valueKey(v) {
     }
   }
 }
+function listOf(v) {
+  const u = unwrap(v);
+  if (!u || u.kind === "null") return [];
+  return u.kind === "array" ? u.items : [u];
+}
+function pathOrUnknown(v, path) {
+  let cur = unwrap(v);
+  for (const p of path) {
+    if (!cur || cur.kind === "null") return void 0;
+    if (cur.kind === "unknown" || cur.kind === "ref" || cur.kind === "call" || cur.kind === "concat") return { kind: "unknown", ...cur.at ? { at: cur.at } : {} };
+    if (typeof p === "number") cur = cur.kind === "array" ? unwrap(cur.items[p]) : void 0;
+    else cur = cur.kind === "object" ? unwrap(getProp(cur, p)) : void 0;
+  }
+  return cur;
+}
 
 // src/graph/arm-shape.ts
 var ROLE_ASSIGNMENT = "microsoft.authorization/roleassignments";
@@ -39137,12 +39146,12 @@ function roleAssignmentFacts(r) {
 function accessPolicyFacts(r, vaultScope2) {
   const policies = getPath(r.body, ["properties", "accessPolicies"]);
   if (!policies || policies.kind !== "array") return [];
-  return policies.items.map((entry) => ({
-    kind: "accessPolicy",
-    at: entry.at ?? r.decl,
-    principal: getProp(entry, "objectId") ?? { kind: "unknown" },
-    impliedScope: vaultScope2
-  }));
+  return policies.items.map((entry) => {
+    const facts = { kind: "accessPolicy", at: entry.at ?? r.decl, principal: getProp(entry, "objectId") ?? { kind: "unknown" }, impliedScope: vaultScope2 };
+    const permissions = entry.kind === "object" ? getProp(entry, "permissions") : entry;
+    if (permissions) facts.permissions = permissions;
+    return facts;
+  });
 }
 function grants(r) {
   if (!isArmShaped(r)) return [];
@@ -39360,6 +39369,9 @@ function roleCatalog() {
   }
   return catalog;
 }
+function isGuid(text2) {
+  return new RegExp(`^${GUID.source}$`, "i").test(text2);
+}
 function findGuid(text2) {
   return text2.match(GUID)?.[0]?.toLowerCase();
 }
@@ -39380,12 +39392,12 @@ function isRoleDefinitionResource(r) {
 function customRoleOf(r) {
   if (r.existing || !isRoleDefinitionResource(r)) return void 0;
   if (r.type === "azurerm_role_definition") {
-    const blocks2 = listOf(getProp(r.body, "permissions")).map((b2) => block(b2, ["actions", "not_actions", "data_actions", "not_data_actions"]));
+    const blocks2 = listOf2(getProp(r.body, "permissions")).map((b2) => block(b2, ["actions", "not_actions", "data_actions", "not_data_actions"]));
     return role(r, asString(getProp(r.body, "role_definition_id")), asString(getProp(r.body, "name")), blocks2);
   }
   const body = r.type === "azapi_resource" ? getProp(r.body, "body") : r.body;
   const props = getProp(body, "properties");
-  const blocks = listOf(getProp(props, "permissions")).map((b2) => block(b2, ["actions", "notActions", "dataActions", "notDataActions"]));
+  const blocks = listOf2(getProp(props, "permissions")).map((b2) => block(b2, ["actions", "notActions", "dataActions", "notDataActions"]));
   return role(r, asString(r.name), asString(getProp(props, "roleName")), blocks);
 }
 function role(r, guidText, name, blocks) {
@@ -39424,808 +39436,274 @@ function stringList(v) {
   }
   return out;
 }
-function listOf(v) {
-  const u = unwrap(v);
-  if (!u || u.kind === "null") return [];
-  return u.kind === "array" ? u.items : [u];
-}
-
-// src/graph/settings.ts
-var SITE_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites", "microsoft.web/sites/slots"]);
-var CONTAINER_APP_TYPES = /* @__PURE__ */ new Set(["microsoft.app/containerapps", "microsoft.app/jobs"]);
-var CONTAINER_GROUP = "microsoft.containerinstance/containergroups";
-var CONFIG_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites/config", "microsoft.web/sites/slots/config"]);
-var AZURERM_APP_SETTINGS = /^azurerm_(?:(?:linux|windows)_(?:web|function)_app(?:_slot)?|function_app(?:_slot)?|app_service(?:_slot)?|logic_app_standard|function_app_flex_consumption)$/;
-var Collector = class {
-  constructor(fallback) {
-    this.fallback = fallback;
-  }
-  fallback;
-  entries = [];
-  complete = true;
-  add(name, value, at, extra = {}) {
-    const n2 = typeof name === "string" ? name : asString(unwrap(name));
-    if (n2 === void 0) {
-      this.complete = false;
-      return;
-    }
-    this.entries.push({ name: n2, value: value ?? { kind: "null" }, at: at ?? value?.at ?? this.fallback, ...extra });
-  }
-  /** A `{ NAME: value }` map (azurerm `app_settings`, ARM `appsettings` properties). */
-  map(v, extra = {}) {
-    const u = unwrap(v);
-    if (!u || u.kind === "null") return;
-    if (u.kind !== "object") {
-      this.complete = false;
-      return;
-    }
-    for (const [k, value] of u.entries) {
-      const key2 = u.keyValues?.get(k);
-      this.add(key2 ?? k, value, value.at ?? u.at, extra);
-    }
-  }
-  /** A `[{ name, value }]` list; `valueKeys` are the properties that can carry the value. */
-  list(v, valueKeys, secretKeys, extra = {}) {
-    const u = unwrap(v);
-    if (!u || u.kind === "null") return;
-    if (u.kind !== "array") {
-      this.complete = false;
-      return;
-    }
-    for (const item of u.items) {
-      const entry = unwrap(item);
-      if (!entry || entry.kind !== "object") {
-        this.complete = false;
-        continue;
-      }
-      const secret = secretKeys.map((k) => getProp(entry, k)).find((x) => x && x.kind !== "null");
-      const value = secret ?? valueKeys.map((k) => getProp(entry, k)).find((x) => x !== void 0);
-      this.add(getProp(entry, "name"), value, entry.at, secret ? { ...extra, secret: true } : extra);
-    }
-  }
-};
 function listOf2(v) {
   const u = unwrap(v);
   if (!u || u.kind === "null") return [];
   return u.kind === "array" ? u.items : [u];
 }
-function armView(r) {
-  if (r.format !== "terraform") return { type: r.type.toLowerCase(), body: r.body };
-  if (r.type !== "azapi_resource") return void 0;
-  const type = azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
-  return type ? { type, body: getProp(r.body, "body") ?? { kind: "unknown" } } : void 0;
-}
-function armSettings(type, body, out) {
-  if (SITE_TYPES.has(type)) {
-    out.list(getPath(body, ["properties", "siteConfig", "appSettings"]), ["value"], []);
-    return true;
-  }
-  if (CONTAINER_APP_TYPES.has(type)) {
-    const template = getPath(body, ["properties", "template"]) ?? getPath(body, ["properties", "jobTemplate"]);
-    for (const key2 of ["containers", "initContainers"]) {
-      for (const c of listOf2(getProp(template, key2))) {
-        const container = asString(unwrap(getProp(c, "name")));
-        out.list(getProp(c, "env"), ["value"], ["secretRef"], container ? { container } : {});
-      }
-    }
-    return true;
-  }
-  if (type === CONTAINER_GROUP) {
-    for (const c of listOf2(getPath(body, ["properties", "containers"]))) {
-      const container = asString(unwrap(getProp(c, "name")));
-      out.list(getPath(c, ["properties", "environmentVariables"]), ["value"], ["secureValue"], container ? { container } : {});
-    }
-    return true;
-  }
-  return false;
-}
-function azurermSettings(r, out) {
-  if (AZURERM_APP_SETTINGS.test(r.type)) {
-    out.map(getProp(r.body, "app_settings"));
-    return true;
-  }
-  if (r.type === "azurerm_container_app" || r.type === "azurerm_container_app_job") {
-    for (const template of listOf2(getProp(r.body, "template"))) {
-      for (const key2 of ["container", "init_container"]) {
-        for (const c of listOf2(getProp(template, key2))) {
-          const container = asString(unwrap(getProp(c, "name")));
-          out.list(getProp(c, "env"), ["value"], ["secret_name"], container ? { container } : {});
-        }
-      }
-    }
-    return true;
-  }
-  if (r.type === "azurerm_container_group") {
-    for (const c of listOf2(getProp(r.body, "container"))) {
-      const container = asString(unwrap(getProp(c, "name")));
-      const extra = container ? { container } : {};
-      out.map(getProp(c, "environment_variables"), extra);
-      out.map(getProp(c, "secure_environment_variables"), { ...extra, secret: true });
-    }
-    return true;
-  }
-  return false;
-}
-function configKind(r) {
-  const view = armView(r);
-  if (!view || !CONFIG_TYPES.has(view.type)) return void 0;
-  const name = asString(unwrap(r.name)) ?? asString(unwrap(getProp(view.body, "name")));
-  const last = name?.split("/").pop()?.toLowerCase();
-  return last === "appsettings" || last === "web" ? last : void 0;
-}
-function configOwner(config, sites) {
-  if (config.parent) return config.parent;
-  const segments = (asString(unwrap(config.name)) ?? "").split("/").slice(0, -1).map((s2) => s2.toLowerCase());
-  if (segments.length === 0) return void 0;
-  const root = config.callChain[0]?.file ?? config.decl.file;
-  return sites.find((s2) => {
-    const own = (asString(unwrap(s2.name)) ?? "").toLowerCase().split("/");
-    return (s2.callChain[0]?.file ?? s2.decl.file) === root && own.length === segments.length && own.every((x, i) => x === segments[i]);
-  });
-}
-function collectSettings(resources) {
-  const collectors = /* @__PURE__ */ new Map();
-  const sites = [];
-  for (const r of resources) {
-    const out = new Collector(r.decl);
-    const view = armView(r);
-    const has = view ? armSettings(view.type, view.body, out) : azurermSettings(r, out);
-    if (!has) continue;
-    collectors.set(r.key, out);
-    if (view && SITE_TYPES.has(view.type)) sites.push(r);
-  }
-  for (const r of resources) {
-    const kind = configKind(r);
-    if (!kind) continue;
-    const owner = configOwner(r, sites);
-    const out = owner && collectors.get(owner.key);
-    if (!out) continue;
-    const view = armView(r);
-    if (kind === "appsettings") out.map(getProp(view.body, "properties"));
-    else out.list(getPath(view.body, ["properties", "appSettings"]), ["value"], []);
-  }
-  const result = /* @__PURE__ */ new Map();
-  for (const [key2, c] of collectors) result.set(key2, { entries: c.entries, complete: c.complete });
-  return result;
-}
 
-// src/graph/azurerm-shape.ts
+// src/graph/identity-ids.ts
 var UAMI_ARM = "microsoft.managedidentity/userassignedidentities";
 var AKS_ARM = "microsoft.containerservice/managedclusters";
-var ROLE_ASSIGNMENT_ARM = "microsoft.authorization/roleassignments";
-function isTerraform(r) {
-  return r.format === "terraform";
-}
-function azapiType(r) {
-  if (r.type !== "azapi_resource") return void 0;
-  return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
-}
-function firstBlock(v) {
-  if (!v) return void 0;
-  if (v.kind === "array") return v.items[0];
-  if (v.kind === "object") return v;
+var UAMI_ID = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i;
+function armTypeOfInstance(r) {
+  if (r.format !== "terraform") return r.type.toLowerCase();
+  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
   return void 0;
 }
-function parseIdentityType(type) {
-  const parts = type.toLowerCase().split(",").map((s2) => s2.trim());
-  return { system: parts.includes("systemassigned"), user: parts.includes("userassigned") };
-}
-function listOf3(v) {
-  if (!v || v.kind === "null") return [];
-  if (v.kind === "array") return v.items;
-  return [v];
-}
-function identityBlock(r) {
-  const block2 = firstBlock(getProp(r.body, "identity"));
-  const type = asString(getProp(block2, "type"));
-  if (type === void 0) return void 0;
-  const t = parseIdentityType(type);
-  return { system: t.system, userAssigned: t.user ? listOf3(getProp(block2, "identity_ids")) : [] };
-}
-function azapiBodyIdentity(r) {
-  const identity = getProp(getProp(r.body, "body"), "identity");
-  const type = asString(getProp(identity, "type"));
-  if (type === void 0) return void 0;
-  const t = parseIdentityType(type);
-  const map = getProp(identity, "userAssignedIdentities");
-  const userAssigned = [];
-  if (t.user && map && map.kind === "object") {
-    for (const k of map.entries.keys()) userAssigned.push(map.keyValues?.get(k) ?? { kind: "string", value: k, ...map.at ? { at: map.at } : {} });
-  }
-  return { system: t.system, userAssigned };
-}
-function workloadIdentities2(r) {
-  if (!isTerraform(r)) return void 0;
-  const arm = azapiType(r);
-  if (arm === UAMI_ARM) return void 0;
-  const found = identityBlock(r) ?? (arm ? azapiBodyIdentity(r) : void 0);
-  if (!found) return void 0;
-  const platformManaged = r.type === "azurerm_kubernetes_cluster" || arm === AKS_ARM || r.type === "azurerm_arc_kubernetes_cluster" || arm === "microsoft.kubernetes/connectedclusters";
-  const userAssigned = [...found.userAssigned];
-  if (r.type === "azurerm_kubernetes_cluster") {
-    const kubelet = getProp(firstBlock(getProp(r.body, "kubelet_identity")), "user_assigned_identity_id");
-    if (kubelet && kubelet.kind !== "null") userAssigned.push(kubelet);
-  }
-  if (!found.system && userAssigned.length === 0) return void 0;
-  return { systemAssigned: found.system, userAssigned, platformManaged };
-}
-function isUserAssignedIdentity(r) {
-  if (!isTerraform(r)) return false;
-  if (r.type === "azurerm_user_assigned_identity") return true;
-  return azapiType(r) === UAMI_ARM;
-}
-function roleValue(r) {
-  const byName = getProp(r.body, "role_definition_name");
-  if (byName && byName.kind !== "null") return byName;
-  const byId = getProp(r.body, "role_definition_id");
-  const v = unwrap(byId);
-  if (v && v.kind === "ref" && v.resource.type === "azurerm_role_definition" && v.resource.existing) {
-    const path = lowerPath(v.path);
-    if (path === "id" || path === "role_definition_id") {
-      const name = getProp(v.resource.body, "name");
-      if (name && name.kind === "string") return name;
-      const guid = getProp(v.resource.body, "role_definition_id");
-      if (guid && guid.kind === "string") return guid;
-    }
-  }
-  return byId;
-}
-function present(v) {
-  return v && v.kind !== "null" ? v : void 0;
-}
-function roleAssignment(r) {
-  const facts = {
-    kind: "rbac",
-    at: r.decl,
-    principal: getProp(r.body, "principal_id") ?? { kind: "unknown" }
-  };
-  const role2 = roleValue(r);
-  if (role2) facts.role = role2;
-  const scope = present(getProp(r.body, "scope"));
-  if (scope) facts.scope = scope;
-  const principalType = present(getProp(r.body, "principal_type"));
-  if (principalType) facts.principalType = principalType;
-  const skip = present(getProp(r.body, "skip_service_principal_aad_check"));
-  if (skip) facts.skipPrincipalCheck = skip;
-  const name = present(getProp(r.body, "name"));
-  if (name) facts.name = name;
-  const condition = present(getProp(r.body, "condition"));
-  if (condition) facts.condition = condition;
-  return facts;
-}
-function vaultScope(vault) {
-  const resolved = vault ? resolveScope2(vault) : void 0;
-  if (resolved && resolved.kind === "resource") return resolved;
-  return { kind: "resource", resourceType: "Microsoft.KeyVault/vaults" };
-}
-function azapiRoleAssignment(r) {
-  const body = getProp(r.body, "body");
-  const props = getProp(body, "properties");
-  const facts = {
-    kind: "rbac",
-    at: r.decl,
-    principal: getProp(props, "principalId") ?? { kind: "unknown" }
-  };
-  const role2 = present(getProp(props, "roleDefinitionId"));
-  if (role2) facts.role = role2;
-  const scope = present(getProp(r.body, "parent_id"));
-  if (scope) facts.scope = scope;
-  const principalType = present(getProp(props, "principalType"));
-  if (principalType) facts.principalType = principalType;
-  const name = present(getProp(r.body, "name"));
-  if (name) facts.name = name;
-  const condition = present(getProp(props, "condition"));
-  if (condition) facts.condition = condition;
-  return facts;
-}
-function grants2(r) {
-  if (!isTerraform(r) || r.existing) return [];
-  switch (r.type) {
-    case "azurerm_role_assignment":
-      return [roleAssignment(r)];
-    case "azurerm_key_vault_access_policy":
-      return [
-        {
-          kind: "accessPolicy",
-          at: r.decl,
-          principal: getProp(r.body, "object_id") ?? { kind: "unknown" },
-          impliedScope: vaultScope(getProp(r.body, "key_vault_id"))
-        }
-      ];
-    case "azurerm_key_vault": {
-      const policies = listOf3(getProp(r.body, "access_policy"));
-      const scope = { kind: "resource", resourceType: "Microsoft.KeyVault/vaults", resource: r };
-      const label2 = asString(r.name);
-      if (label2) scope.label = label2;
-      return policies.filter((p) => p.kind === "object").map((p) => ({
-        kind: "accessPolicy",
-        at: p.at ?? r.decl,
-        principal: getProp(p, "object_id") ?? { kind: "unknown" },
-        impliedScope: scope
-      }));
-    }
-    case "azurerm_cosmosdb_sql_role_assignment": {
-      const facts = {
-        kind: "dataPlane",
-        at: r.decl,
-        principal: getProp(r.body, "principal_id") ?? { kind: "unknown" }
-      };
-      const role2 = present(getProp(r.body, "role_definition_id"));
-      if (role2) facts.role = role2;
-      const scope = present(getProp(r.body, "scope"));
-      if (scope) facts.scope = scope;
-      else facts.impliedScope = { kind: "resource", resourceType: "Microsoft.DocumentDB/databaseAccounts" };
-      const name = present(getProp(r.body, "name"));
-      if (name) facts.name = name;
-      return [facts];
-    }
-    case "azapi_resource":
-      return azapiType(r) === ROLE_ASSIGNMENT_ARM ? [azapiRoleAssignment(r)] : [];
-    default:
-      return [];
-  }
-}
-var AKS_PLATFORM_PRINCIPALS = [
-  /^kubelet_identity\.0\.object_id$/,
-  /^key_vault_secrets_provider\.0\.secret_identity\.0\.object_id$/,
-  /^oms_agent\.0\.oms_agent_identity\.0\.object_id$/,
-  /^ingress_application_gateway\.0\.ingress_application_gateway_identity\.0\.object_id$/,
-  /^web_app_routing\.0\.web_app_routing_identity\.0\.object_id$/
-];
-var SERVICE_IDENTITY_PATH = /^(?:[a-z0-9_]+\.0\.)?[a-z0-9_]*_identity\.0\.(?:object_id|principal_id)$/;
-function isSystemPrincipalPath(path) {
-  return path === "identity.0.principal_id" || path === "identity.principal_id";
-}
-function resolvePrincipal2(value, lookup) {
+var UAMI_PATHS = {
+  "": "resourceId",
+  id: "resourceId",
+  name: "name",
+  "properties.principalid": "principalId",
+  principalid: "principalId",
+  "properties.clientid": "clientId",
+  clientid: "clientId",
+  "properties.tenantid": "tenantId",
+  tenantid: "tenantId"
+};
+var KUBELET_ARM = {
+  "properties.identityprofile.kubeletidentity.objectid": "principalId",
+  "properties.identityprofile.kubeletidentity.clientid": "clientId",
+  "properties.identityprofile.kubeletidentity.resourceid": "resourceId"
+};
+var UAMI_TF = {
+  id: "resourceId",
+  name: "name",
+  principal_id: "principalId",
+  client_id: "clientId",
+  tenant_id: "tenantId"
+};
+var KUBELET_TF = {
+  "kubelet_identity.0.object_id": "principalId",
+  "kubelet_identity.0.client_id": "clientId",
+  "kubelet_identity.0.user_assigned_identity_id": "resourceId"
+};
+function identityIdFacts(value) {
   let v = unwrap(value);
   if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (!v || v.kind !== "ref" || !isTerraform(v.resource)) return void 0;
+  if (!v) return void 0;
+  if (v.kind === "string") return UAMI_ID.test(v.value) ? { property: "resourceId" } : void 0;
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+    return parseResourceIdArgs(v.fn, v.args)?.type.toLowerCase() === UAMI_ARM ? { property: "resourceId" } : void 0;
+  }
+  if (v.kind !== "ref") return void 0;
   const r = v.resource;
   const path = lowerPath(v.path);
-  switch (r.type) {
-    case "azurerm_user_assigned_identity":
-      return path === "principal_id" ? { kind: "managedIdentity", resource: r, system: false } : { kind: "unknown" };
-    case "azuread_user":
-      return path === "object_id" || path === "id" ? { kind: "user" } : { kind: "unknown" };
-    case "azuread_group":
-      return path === "object_id" || path === "id" ? { kind: "group" } : { kind: "unknown" };
-    case "azuread_service_principal":
-      if (path !== "object_id" && path !== "id") return { kind: "unknown" };
-      return (r.existing ? lookedUpIdentity(r, lookup) : void 0) ?? { kind: "servicePrincipal" };
-    case "azurerm_client_config":
-      return { kind: "unknown" };
-    default:
-      break;
+  if (r.format === "terraform" && r.type !== "azapi_resource") {
+    if (r.type === "azurerm_user_assigned_identity") return known(UAMI_TF[path], r);
+    if (path === "identity.0.principal_id" || path === "identity.principal_id") return { property: "principalId", resource: r, system: true };
+    if (path === "identity.0.tenant_id") return { property: "tenantId", resource: r, system: true };
+    if (r.type === "azurerm_kubernetes_cluster" && KUBELET_TF[path]) return { property: KUBELET_TF[path], resource: r, aks: "kubelet" };
+    return void 0;
   }
-  const arm = azapiType(r);
-  if (arm) {
-    if (arm === UAMI_ARM && (path === "output.properties.principalid" || path === "output.principalid")) {
-      return { kind: "managedIdentity", resource: r, system: false };
-    }
-    if (path === "output.identity.principalid" || isSystemPrincipalPath(path)) return { kind: "managedIdentity", resource: r, system: true };
-    return { kind: "unknown" };
-  }
-  if (isSystemPrincipalPath(path)) return { kind: "managedIdentity", resource: r, system: true };
-  if (r.type === "azurerm_kubernetes_cluster" && AKS_PLATFORM_PRINCIPALS.some((re) => re.test(path))) return { kind: "managedIdentity" };
-  if (SERVICE_IDENTITY_PATH.test(path)) return { kind: "managedIdentity" };
-  return { kind: "unknown" };
-}
-function lookedUpIdentity(sp, lookup) {
-  const byObjectId = present(getProp(sp.body, "object_id"));
-  if (byObjectId) {
-    const facts = resolvePrincipal2(byObjectId);
-    if (facts?.resource) return facts;
-  }
-  for (const arg of ["client_id", "application_id", "display_name"]) {
-    const v = unwrap(getProp(sp.body, arg));
-    if (arg === "display_name" && v?.kind === "string" && lookup) {
-      const named = lookup.userIdentitiesNamed(v.value, sp);
-      if (named.length === 1) return { kind: "managedIdentity", resource: named[0], system: false };
-    }
-    if (v?.kind !== "ref" || !isTerraform(v.resource)) continue;
-    const path = lowerPath(v.path);
-    const target = v.resource;
-    if (isUserAssignedIdentity(target) && (path === (arg === "display_name" ? "name" : "client_id") || path === "output.properties.clientid")) {
-      return { kind: "managedIdentity", resource: target, system: false };
-    }
-    if (arg === "display_name" && path === "name" && identityBlock(target)?.system) return { kind: "managedIdentity", resource: target, system: true };
-  }
+  const type = armTypeOfInstance(r);
+  const armPath = r.type === "azapi_resource" ? path.replace(/^output\./, "") : path;
+  if (type === UAMI_ARM) return known(UAMI_PATHS[armPath], r);
+  if (armPath === "identity.principalid" || r.type === "azapi_resource" && armPath === "identity.0.principal_id") return { property: "principalId", resource: r, system: true };
+  if (armPath === "identity.tenantid") return { property: "tenantId", resource: r, system: true };
+  if (type === AKS_ARM && KUBELET_ARM[armPath]) return { property: KUBELET_ARM[armPath], resource: r, aks: "kubelet" };
   return void 0;
 }
-function refLabel(r) {
-  return asString(r.name) ?? asString(getProp(r.body, "display_name"));
+function known(property, resource) {
+  return property ? { property, resource, system: false } : void 0;
 }
-function withLabel2(facts, label2) {
-  if (label2) facts.label = label2;
-  return facts;
+function identityIdOf(graph, value) {
+  const facts = identityIdFacts(value);
+  if (!facts) return void 0;
+  const identity = facts.resource ? identityNodeOf(graph, facts) : void 0;
+  return identity ? { ...facts, identity } : facts;
 }
-function resolveScope2(value) {
-  const v = unwrap(value);
-  if (!v) return void 0;
-  if (v.kind === "ref") {
-    const r = v.resource;
-    if (!isTerraform(r)) return void 0;
-    const path = lowerPath(v.path);
-    if (r.type === "azurerm_kubernetes_cluster" && path === "node_resource_group_id") return { kind: "resourceGroup" };
-    if (path !== "id" && path !== "") return { kind: "unknown" };
-    switch (r.type) {
-      case "azurerm_resource_group":
-        return withLabel2({ kind: "resourceGroup", resource: r }, refLabel(r));
-      case "azurerm_subscription":
-        return withLabel2({ kind: "subscription", resource: r }, asString(getProp(r.body, "subscription_name")) ?? asString(getProp(r.body, "subscription_id")));
-      case "azurerm_management_group":
-        return withLabel2({ kind: "managementGroup", resource: r }, refLabel(r));
-      default:
-        break;
-    }
-    const arm = azapiType(r);
-    if (arm !== void 0) {
-      if (arm === "microsoft.resources/resourcegroups") return withLabel2({ kind: "resourceGroup", resource: r }, refLabel(r));
-      if (arm === "microsoft.management/managementgroups") return withLabel2({ kind: "managementGroup", resource: r }, refLabel(r));
-      const type2 = azapiArmType(asString(getProp(r.body, "type")));
-      return withLabel2({ kind: "resource", resource: r, ...type2 ? { resourceType: type2 } : {} }, refLabel(r));
-    }
-    const type = armTypeOf(r.type);
-    return withLabel2({ kind: "resource", resource: r, ...type ? { resourceType: type } : {} }, refLabel(r));
+function identityNodeOf(graph, facts) {
+  const r = facts.resource;
+  if (facts.aks === "kubelet") {
+    const resourceId = r.format === "terraform" ? getProp(getPath(r.body, ["kubelet_identity", 0]), "user_assigned_identity_id") : getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
+    const named2 = identityIdFacts(resourceId);
+    return named2?.resource && named2.property === "resourceId" ? graph.identityIndex.get(`user:${azureResourceKey(named2.resource)}`) : void 0;
   }
-  if (v.kind === "string" || v.kind === "concat") return parseResourceIdShape(v);
-  return void 0;
+  return graph.identityIndex.get(`${facts.system ? "system" : "user"}:${azureResourceKey(r)}`);
 }
-var azurermShape = {
-  workloadIdentities: workloadIdentities2,
-  isUserAssignedIdentity,
-  grants: grants2,
-  resolvePrincipal: resolvePrincipal2,
-  resolveScope: resolveScope2
-};
 
-// src/graph/build.ts
-var SHAPES = [armShape, azurermShape];
-function buildGraph(resources, roles, shapes = SHAPES, externalCalls = []) {
-  return { ...new GraphBuilder(resources, roles, shapes).build(), externalCalls };
+// src/graph/permissions.ts
+function action(name) {
+  return { kind: "action", name };
 }
-var GraphBuilder = class {
-  constructor(resources, roles, shapes) {
-    this.resources = resources;
-    this.roles = roles;
-    this.shapes = shapes;
+function dataAction(name) {
+  return { kind: "dataAction", name };
+}
+function matchesPermission(pattern, text2) {
+  const p = pattern.toLowerCase();
+  const t = text2.toLowerCase();
+  let pi = 0;
+  let ti = 0;
+  let star = -1;
+  let mark = 0;
+  while (ti < t.length) {
+    if (pi < p.length && p[pi] !== "*" && p[pi] === t[ti]) {
+      pi++;
+      ti++;
+    } else if (pi < p.length && p[pi] === "*") {
+      star = pi++;
+      mark = ti;
+    } else if (star >= 0) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
   }
-  resources;
-  roles;
-  shapes;
-  identities = /* @__PURE__ */ new Map();
-  workloads = [];
-  grants = [];
-  /** Custom roles declared here, by the declaring instance's key. */
-  customRoles = /* @__PURE__ */ new Map();
-  settings = /* @__PURE__ */ new Map();
-  identitiesByName;
-  lookup = {
-    userIdentitiesNamed: (name, near) => {
-      if (!this.identitiesByName) {
-        this.identitiesByName = /* @__PURE__ */ new Map();
-        for (const r of this.resources) {
-          const n2 = asString(r.name);
-          if (n2 === void 0 || r.existing || !this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) continue;
-          const key2 = n2.toLowerCase();
-          this.identitiesByName.set(key2, [...this.identitiesByName.get(key2) ?? [], r]);
+  while (pi < p.length && p[pi] === "*") pi++;
+  return pi === p.length;
+}
+function blocksOf(role2) {
+  return role2.permissionBlocks ?? [role2];
+}
+function blockAllows(block2, op) {
+  const [granted, denied] = op.kind === "action" ? [block2.actions, block2.notActions] : [block2.dataActions, block2.notDataActions];
+  return granted.some((p) => matchesPermission(p, op.name)) && !denied.some((p) => matchesPermission(p, op.name));
+}
+function allows(role2, op) {
+  if (role2.permissionsKnown === false) return void 0;
+  return blocksOf(role2).some((b2) => blockAllows(b2, op));
+}
+function allowsAll(role2, ops) {
+  if (role2.permissionsKnown === false) return void 0;
+  return ops.every((op) => allows(role2, op));
+}
+function hasDataActions(role2) {
+  if (role2.permissionsKnown === false) return void 0;
+  return blocksOf(role2).some((b2) => b2.dataActions.length > 0);
+}
+function patternsOf(role2) {
+  if (role2.permissionsKnown === false) return void 0;
+  return blocksOf(role2).flatMap((b2) => [...b2.actions, ...b2.dataActions]);
+}
+var PermissionModel = class {
+  constructor(catalog2) {
+    this.catalog = catalog2;
+  }
+  catalog;
+  vocabulary;
+  breadths = /* @__PURE__ */ new Map();
+  answers = /* @__PURE__ */ new Map();
+  allows(role2, op) {
+    return allows(role2, op);
+  }
+  leastPrivileged(ops) {
+    const key2 = ops.map((o) => `${o.kind}:${o.name.toLowerCase()}`).sort().join("|");
+    const cached2 = this.answers.get(key2);
+    if (cached2) return cached2;
+    const candidates = this.catalog.all().filter((r) => ops.length > 0 && allowsAll(r, ops) === true);
+    const ranked = candidates.map((role2) => ({ role: role2, documented: role2.category !== null ? 0 : 1, breadth: this.breadth(role2) })).sort((a, b2) => a.documented - b2.documented || a.breadth - b2.breadth || (a.role.roleName < b2.role.roleName ? -1 : 1)).map((x) => x.role);
+    this.answers.set(key2, ranked);
+    return ranked;
+  }
+  /** The single narrowest built-in role that allows every operation, if any does. */
+  narrowest(ops) {
+    return this.leastPrivileged(ops)[0];
+  }
+  breadth(role2) {
+    let n2 = this.breadths.get(role2.id);
+    if (n2 === void 0) {
+      n2 = this.ops().filter((op) => allows(role2, op) === true).length;
+      this.breadths.set(role2.id, n2);
+    }
+    return n2;
+  }
+  ops() {
+    if (!this.vocabulary) {
+      const seen = /* @__PURE__ */ new Map();
+      for (const r of this.catalog.all()) {
+        for (const b2 of blocksOf(r)) {
+          for (const a of b2.actions) seen.set(`a:${a.toLowerCase()}`, action(a));
+          for (const d of b2.dataActions) seen.set(`d:${d.toLowerCase()}`, dataAction(d));
         }
       }
-      const root = (r) => dirname5((r.callChain[0] ?? r.decl).file);
-      return (this.identitiesByName.get(name.toLowerCase()) ?? []).filter((r) => root(r) === root(near));
+      this.vocabulary = [...seen.values()];
     }
-  };
-  build() {
-    for (const r of this.resources) {
-      const custom = customRoleOf(r);
-      if (custom) this.customRoles.set(r.key, custom);
-    }
-    this.settings = collectSettings(this.resources);
-    for (const r of this.resources) {
-      if (this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) this.userIdentity(r);
-    }
-    for (const r of this.resources) this.addWorkload(r);
-    for (const r of this.resources) {
-      for (const shape of this.shapes) {
-        for (const facts of shape.grants(r)) this.grants.push(this.grant(r, facts));
+    return this.vocabulary;
+  }
+};
+var TYPICAL_OPERATIONS = {
+  "microsoft.keyvault/vaults": [dataAction("Microsoft.KeyVault/vaults/secrets/getSecret/action")],
+  "microsoft.storage/storageaccounts": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
+  "microsoft.storage/storageaccounts/blobservices/containers": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
+  "microsoft.storage/storageaccounts/queueservices/queues": [dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/read")],
+  "microsoft.containerregistry/registries": [action("Microsoft.ContainerRegistry/registries/pull/read")],
+  "microsoft.servicebus/namespaces": [dataAction("Microsoft.ServiceBus/namespaces/messages/receive/action")],
+  "microsoft.eventhub/namespaces": [dataAction("Microsoft.EventHub/namespaces/messages/receive/action")],
+  "microsoft.appconfiguration/configurationstores": [dataAction("Microsoft.AppConfiguration/configurationStores/keyValues/read")]
+};
+function suggestedRole(model2, resourceType) {
+  const ops = resourceType ? TYPICAL_OPERATIONS[resourceType.toLowerCase()] : void 0;
+  return ops ? model2.narrowest(ops) : void 0;
+}
+var model;
+function permissionModel() {
+  model ??= new PermissionModel(roleCatalog());
+  return model;
+}
+
+// src/graph/operations.ts
+var SECRET_GET = dataAction("Microsoft.KeyVault/vaults/secrets/getSecret/action");
+var KEY_WRAP = dataAction("Microsoft.KeyVault/vaults/keys/wrap/action");
+var KEY_UNWRAP = dataAction("Microsoft.KeyVault/vaults/keys/unwrap/action");
+var ACR_PULL = action("Microsoft.ContainerRegistry/registries/pull/read");
+var BLOB_READ = dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read");
+var BLOB_WRITE = dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write");
+var QUEUE_READ = dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/read");
+var QUEUE_ADD = dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action");
+var SERVICE_BUS_OPS = [
+  dataAction("Microsoft.ServiceBus/namespaces/messages/receive/action"),
+  dataAction("Microsoft.ServiceBus/namespaces/messages/send/action")
+];
+var EVENT_HUBS_OPS = [
+  dataAction("Microsoft.EventHub/namespaces/messages/receive/action"),
+  dataAction("Microsoft.EventHub/namespaces/messages/send/action")
+];
+
+// src/model/location.ts
+function compareLocations(a, b2) {
+  if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
+  return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
+}
+function sameLocation(a, b2) {
+  return !!a && !!b2 && compareLocations(a, b2) === 0;
+}
+var LineMap = class {
+  starts;
+  constructor(text2) {
+    const starts = [0];
+    for (let i = 0; i < text2.length; i++) {
+      const c = text2.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text2.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
       }
     }
-    return {
-      workloads: this.workloads,
-      identities: [...this.identities.values()],
-      grants: this.grants,
-      resources: this.resources,
-      roleDefinitions: [...this.customRoles.values()],
-      settings: this.settings,
-      identityIndex: this.identities
-    };
+    this.starts = starts;
   }
-  first(ask) {
-    for (const s2 of this.shapes) {
-      const answer = ask(s2);
-      if (answer !== void 0) return answer;
+  position(offset) {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
     }
-    return void 0;
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
   }
-  userIdentity(r) {
-    return this.identity(`user:${azureResourceKey(r)}`, r, "user");
+  range(start, end) {
+    return { start: this.position(start), end: this.position(end) };
   }
-  systemIdentity(r) {
-    return this.identity(`system:${azureResourceKey(r)}`, r, "system");
+  offset(pos) {
+    return (this.starts[pos.line - 1] ?? 0) + pos.column - 1;
   }
-  /** One node per Azure resource: instances that deploy the same resource share its identity. */
-  identity(id, r, kind) {
-    let node = this.identities.get(id);
-    if (!node) {
-      node = { id, kind, resource: r, createdHere: !r.existing, label: r.symbol, workloads: [], platformManaged: false };
-      this.identities.set(id, node);
-    } else if (!r.existing && !node.createdHere) {
-      node.createdHere = true;
-      node.resource = r;
-    }
-    return node;
-  }
-  externalIdentity(text2) {
-    const id = `external:${text2}`;
-    let node = this.identities.get(id);
-    if (!node) {
-      node = { id, kind: "external", createdHere: false, label: text2, workloads: [], platformManaged: false };
-      this.identities.set(id, node);
-    }
-    return node;
-  }
-  addWorkload(r) {
-    const facts = this.first((s2) => s2.workloadIdentities(r));
-    if (!facts) return;
-    const workload = { id: r.key, resource: r, identities: [] };
-    const settings = this.settings.get(r.key);
-    if (settings) workload.settings = settings;
-    const attach = (identity) => {
-      if (workload.identities.includes(identity)) return;
-      workload.identities.push(identity);
-      const firstAttachment = identity.workloads.length === 0;
-      identity.workloads.push(workload);
-      identity.platformManaged = facts.platformManaged && (firstAttachment || identity.platformManaged);
-    };
-    if (facts.systemAssigned) attach(this.systemIdentity(r));
-    for (const ref of facts.userAssigned) attach(this.attachedUserIdentity(ref));
-    this.workloads.push(workload);
-  }
-  /** The identity a workload's `userAssignedIdentities` key or `identity_ids` entry names. */
-  attachedUserIdentity(value) {
-    const v = unwrap(value);
-    if (v?.kind === "ref" && this.shapes.some((s2) => s2.isUserAssignedIdentity(v.resource))) return this.userIdentity(v.resource);
-    return this.externalIdentity(describeValue(v));
-  }
-  grant(r, facts) {
-    const grant = {
-      id: `${r.key}@${facts.at.range.start.line}:${facts.at.range.start.column}`,
-      kind: facts.kind,
-      resource: r,
-      at: facts.at,
-      principal: this.principal(facts.principal, facts.principalType),
-      roleValue: facts.role,
-      role: this.role(facts.role),
-      scope: this.scope(r, facts)
-    };
-    if (facts.principalType) grant.principalType = facts.principalType;
-    if (facts.skipPrincipalCheck) grant.skipPrincipalCheck = facts.skipPrincipalCheck;
-    if (facts.name) grant.name = facts.name;
-    if (facts.condition) grant.condition = facts.condition;
-    return grant;
-  }
-  principal(value, principalType) {
-    const facts = this.first((s2) => s2.resolvePrincipal(value, this.lookup));
-    let identity;
-    if (facts?.resource) {
-      identity = facts.system ? this.systemIdentity(facts.resource) : this.userIdentity(facts.resource);
-    }
-    let kind = facts?.kind ?? "unknown";
-    const declared = asString(principalType)?.toLowerCase();
-    if (!identity && (declared === "user" || declared === "group")) kind = declared;
-    if (!identity && declared === "serviceprincipal" && kind === "unknown") kind = "servicePrincipal";
-    const principal = { kind, value };
-    if (identity) principal.identity = identity;
-    return principal;
-  }
-  /**
-   * The role a value names: a GUID or role name string, a role definition resource ID (by string,
-   * concat or resourceId call), or a reference to a declared role definition — a custom role
-   * declared here resolves to that definition, whose permissions the rules judge. Values that
-   * merely contain a GUID somewhere (a conditional, a lookup) are not guessed at.
-   */
-  role(value) {
-    const v = unwrap(value);
-    if (!v) return void 0;
-    if (v.kind === "string") return this.byGuid(v.value) ?? this.byName(v.value);
-    if (v.kind === "ref" && isRoleDefinitionResource(v.resource)) {
-      return this.customRoles.get(v.resource.key) ?? (v.resource.format === "terraform" ? void 0 : this.role(v.resource.name));
-    }
-    if (v.kind === "concat" || v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
-      const strings2 = stringsIn(v);
-      const last = strings2[strings2.length - 1];
-      const guid = last === void 0 ? void 0 : findGuid(last);
-      if (guid) return this.byGuid(guid);
-      return v.kind === "call" ? this.customByName(v.args[v.args.length - 1]) : void 0;
-    }
-    return void 0;
-  }
-  byGuid(text2) {
-    const builtIn = this.roles.byGuid(text2);
-    if (builtIn) return builtIn;
-    const guid = findGuid(text2);
-    return guid ? [...this.customRoles.values()].find((r) => r.id === guid) : void 0;
-  }
-  byName(text2) {
-    const name = text2.trim().toLowerCase();
-    return this.roles.byRoleName(text2) ?? [...this.customRoles.values()].find((r) => r.roleName.trim().toLowerCase() === name);
-  }
-  /** `resourceId('Microsoft.Authorization/roleDefinitions', guid(...))` naming a definition declared with that name. */
-  customByName(nameValue) {
-    const key2 = valueKey(unwrap(nameValue));
-    if (key2 === void 0) return void 0;
-    return [...this.customRoles.values()].find((r) => r.resource && valueKey(unwrap(r.resource.name)) === key2);
-  }
-  scope(r, facts) {
-    if (facts.impliedScope) return { ...facts.impliedScope };
-    if (!facts.scope) return { ...scopeOfDeployment(r.deploymentScope) };
-    const resolved = resolveScopeValue(facts.scope, this.shapes);
-    return { ...resolved, value: facts.scope };
+  get lineCount() {
+    return this.starts.length;
   }
 };
-function azureResourceKey(r) {
-  const name = valueKey(r.name);
-  const scope = valueKey(r.deploymentScope);
-  if (name === void 0 || scope === void 0) return r.key;
-  const rootFile = (r.callChain[0] ?? r.decl).file;
-  const root = r.format === "terraform" ? dirname5(rootFile) : rootFile;
-  return `${root}|${r.type.toLowerCase()}|${name}|${scope}`;
-}
-function scopeOfDeployment(scope) {
-  const label2 = asString(scope.name);
-  return label2 ? { kind: scope.level, label: label2 } : { kind: scope.level };
-}
-function resolveScopeValue(value, shapes = SHAPES) {
-  const v = unwrap(value);
-  if (!v) return { kind: "unknown" };
-  if (v.kind === "scope") {
-    if (v.path.length > 1 || v.path.length === 1 && v.path[0].toLowerCase() !== "id") return { kind: "unknown" };
-    return scopeOfDeployment(v);
-  }
-  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) return resourceIdCallScope(v.fn, v.args);
-  if (v.kind === "string" && !v.value.startsWith("/")) {
-    const relative9 = relativeResourceId(v.value);
-    if (relative9) return relative9;
-  }
-  for (const s2 of shapes) {
-    const answer = s2.resolveScope(v);
-    if (answer) return answer;
-  }
-  return { kind: "unknown" };
-}
-function resourceIdCallScope(fn, args) {
-  const q = parseResourceIdArgs(fn, args);
-  if (!q) return { kind: "unknown" };
-  const label2 = q.names.map((n2) => asString(n2) ?? describeValue(n2)).join("/");
-  if (q.type.toLowerCase() === "microsoft.resources/resourcegroups") return { kind: "resourceGroup", label: label2 };
-  if (q.type.toLowerCase() === "microsoft.management/managementgroups") return { kind: "managementGroup", label: label2 };
-  return { kind: "resource", resourceType: q.type, label: label2 };
-}
-function relativeResourceId(text2) {
-  const segments = text2.split("/");
-  if (segments.length < 3 || segments.length % 2 === 0 || !/^[A-Za-z]+\.[\w.]+$/.test(segments[0])) return void 0;
-  const types2 = [segments[0]];
-  const names = [];
-  for (let i = 1; i < segments.length; i += 2) {
-    types2.push(segments[i]);
-    names.push(segments[i + 1]);
-  }
-  return { kind: "resource", resourceType: types2.join("/"), label: names.join("/") };
-}
-
-// src/graph/aks.ts
-var ARM_AKS = "microsoft.containerservice/managedclusters";
-function isAksCluster(r) {
-  if (r.format === "terraform") {
-    if (r.type === "azurerm_kubernetes_cluster") return true;
-    return r.type === "azapi_resource" && asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase() === ARM_AKS;
-  }
-  return r.type.toLowerCase() === ARM_AKS;
-}
-function clusterOfPrincipal(grant) {
-  const identity = grant.principal.identity;
-  if (identity) return identity.workloads.find((w) => isAksCluster(w.resource))?.resource;
-  let v = unwrap(grant.principal.value);
-  if (v?.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
-  const path = lowerPath(v.path);
-  if (/(^|\.)(object_id|principal_id|objectid|principalid)$/.test(path)) return v.resource;
-  return void 0;
-}
-function nodeResourceGroupCluster(grant) {
-  if (grant.scope.kind !== "resourceGroup") return void 0;
-  const written = grant.scope.value;
-  if (!written) return clusterNamedBy(grant, grant.resource.deploymentScope.name);
-  const v = unwrap(written);
-  if (!v) return void 0;
-  if (v.kind === "ref") {
-    const path = lowerPath(v.path);
-    if (isAksCluster(v.resource) && path === "node_resource_group_id") return v.resource;
-    if (v.resource.type === "azurerm_resource_group" && (path === "id" || path === "")) return clusterNamedBy(grant, getProp(v.resource.body, "name"));
-    return void 0;
-  }
-  if (v.kind === "scope") return clusterNamedBy(grant, v.name);
-  const label2 = parseResourceIdShape(v)?.label;
-  return label2 ? clusterByNodeGroupName(grant, label2) : void 0;
-}
-function clusterNamedBy(grant, name) {
-  const v = unwrap(name);
-  if (v?.kind === "string") return clusterByNodeGroupName(grant, v.value);
-  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
-  const path = lowerPath(v.path);
-  return path === "node_resource_group" || path === "properties.noderesourcegroup" ? v.resource : void 0;
-}
-function clusterByNodeGroupName(grant, name) {
-  const cluster = clusterOfPrincipal(grant);
-  if (!cluster) return void 0;
-  const written = cluster.format === "terraform" ? getProp(cluster.body, "node_resource_group") : getPath(cluster.body, ["properties", "nodeResourceGroup"]);
-  const own = asString(unwrap(written));
-  return own !== void 0 && own.toLowerCase() === name.toLowerCase() ? cluster : void 0;
-}
-function onOwnNodeResourceGroup(grant) {
-  const cluster = clusterOfPrincipal(grant);
-  const owner = cluster && nodeResourceGroupCluster(grant);
-  return !!cluster && !!owner && azureResourceKey(cluster) === azureResourceKey(owner);
-}
-
-// src/graph/platform.ts
-var AGENT_EXTENSIONS = {
-  // Azure Policy's machine configuration.
-  "microsoft.guestconfiguration": /.*/,
-  // The Azure Monitor Agent: data collection rules authorise what it sends.
-  "microsoft.azure.monitor": /^azuremonitor(windows|linux)agent$/i
-};
-var cache = /* @__PURE__ */ new WeakMap();
-function usedByPlatformAgent(identity, graph) {
-  if (identity.workloads.length === 0) return false;
-  const machines = machinesWithAgents(graph);
-  return identity.workloads.every((w) => machines.has(w.resource.key));
-}
-function machinesWithAgents(graph) {
-  let set = cache.get(graph);
-  if (set) return set;
-  set = /* @__PURE__ */ new Set();
-  for (const r of graph.resources) {
-    if (inlineExtensions(r).some(isAgent)) set.add(r.key);
-    const machine = extensionTarget(r);
-    if (machine && isAgent(r.format === "terraform" ? r.body : getProp(r.body, "properties"))) set.add(machine.key);
-  }
-  cache.set(graph, set);
-  return set;
-}
-function inlineExtensions(r) {
-  const list2 = getPath(r.body, ["properties", "virtualMachineProfile", "extensionProfile", "extensions"]);
-  if (!list2 || list2.kind !== "array") return [];
-  return list2.items.map((e) => getProp(e, "properties") ?? e);
-}
-function extensionTarget(r) {
-  if (r.format !== "terraform") return /\/extensions$/i.test(r.type) ? r.parent : void 0;
-  if (r.type !== "azurerm_virtual_machine_extension" && r.type !== "azurerm_virtual_machine_scale_set_extension") return void 0;
-  const id = unwrap(getProp(r.body, r.type === "azurerm_virtual_machine_extension" ? "virtual_machine_id" : "virtual_machine_scale_set_id"));
-  return id?.kind === "ref" ? id.resource : void 0;
-}
-function isAgent(settings) {
-  const publisher = asString(getProp(settings, "publisher"))?.toLowerCase();
-  const type = asString(getProp(settings, "type")) ?? "";
-  return publisher !== void 0 && publisher in AGENT_EXTENSIONS && AGENT_EXTENSIONS[publisher].test(type);
-}
-var BACKUP_VAULTS = /* @__PURE__ */ new Set(["microsoft.dataprotection/backupvaults", "azurerm_data_protection_backup_vault"]);
-var SNAPSHOT_GROUP_ROLES = /* @__PURE__ */ new Set(["disk snapshot contributor", "data operator for managed disks"]);
-function isSnapshotGroupGrant(grant) {
-  if (grant.scope.kind !== "resourceGroup" || !grant.role || !SNAPSHOT_GROUP_ROLES.has(grant.role.roleName.toLowerCase())) return false;
-  const identity = grant.principal.identity;
-  return !!identity && identity.workloads.some((w) => BACKUP_VAULTS.has(w.resource.type.toLowerCase()));
-}
 
 // src/graph/policy.ts
 var ARM_ASSIGNMENT = "microsoft.authorization/policyassignments";
@@ -40253,9 +39731,9 @@ function listsRole(remediation, grant) {
 }
 function isPolicyAssignment(r) {
   if (r.format !== "terraform") return r.type.toLowerCase() === ARM_ASSIGNMENT;
-  return r.type in AZURERM_ASSIGNMENT_SCOPE || azapiType2(r) === ARM_ASSIGNMENT;
+  return r.type in AZURERM_ASSIGNMENT_SCOPE || azapiType(r) === ARM_ASSIGNMENT;
 }
-function azapiType2(r) {
+function azapiType(r) {
   if (r.type !== "azapi_resource") return void 0;
   return asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase();
 }
@@ -40281,9 +39759,9 @@ function listedRoles(definition, depth = 0) {
     }
     return all;
   }
-  const rule6 = policyRule(definition);
-  if (!rule6) return void 0;
-  const ids = getPath(rule6, ["then", "details", "roleDefinitionIds"]);
+  const rule10 = policyRule(definition);
+  if (!rule10) return void 0;
+  const ids = getPath(rule10, ["then", "details", "roleDefinitionIds"]);
   if (!ids) return /* @__PURE__ */ new Set();
   if (ids.kind !== "array") return void 0;
   const guids = /* @__PURE__ */ new Set();
@@ -40298,7 +39776,7 @@ function policyRule(definition) {
   if (definition.format !== "terraform") {
     return definition.type.toLowerCase() === ARM_DEFINITION ? getPath(definition.body, ["properties", "policyRule"]) : void 0;
   }
-  if (definition.type === "azapi_resource") return azapiType2(definition) === ARM_DEFINITION ? getPath(definition.body, ["body", "properties", "policyRule"]) : void 0;
+  if (definition.type === "azapi_resource") return azapiType(definition) === ARM_DEFINITION ? getPath(definition.body, ["body", "properties", "policyRule"]) : void 0;
   if (definition.type !== "azurerm_policy_definition") return void 0;
   return jsonValue(getProp(definition.body, "policy_rule"));
 }
@@ -40422,139 +39900,6 @@ function inside(g, a) {
     return gv.resource.format === "terraform" && !gv.resource.existing && gv.resource.type.startsWith("azurerm_") && gv.resource.type !== "azurerm_subscription";
   }
   return false;
-}
-
-// src/model/location.ts
-function compareLocations(a, b2) {
-  if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
-  return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
-}
-function sameLocation(a, b2) {
-  return !!a && !!b2 && compareLocations(a, b2) === 0;
-}
-var LineMap = class {
-  starts;
-  constructor(text2) {
-    const starts = [0];
-    for (let i = 0; i < text2.length; i++) {
-      const c = text2.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text2.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
-    }
-    this.starts = starts;
-  }
-  position(offset) {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
-  }
-  range(start, end) {
-    return { start: this.position(start), end: this.position(end) };
-  }
-  offset(pos) {
-    return (this.starts[pos.line - 1] ?? 0) + pos.column - 1;
-  }
-  get lineCount() {
-    return this.starts.length;
-  }
-};
-
-// src/graph/grant-index.ts
-var EMPTY = [];
-function indexGrants(grants3) {
-  const byIdentity = /* @__PURE__ */ new Map();
-  for (const g of grants3) {
-    const identity = g.principal.identity;
-    if (identity) {
-      const list2 = byIdentity.get(identity);
-      if (list2) list2.push(g);
-      else byIdentity.set(identity, [g]);
-    }
-  }
-  let byPrincipal;
-  return {
-    to: (identity) => byIdentity.get(identity) ?? EMPTY,
-    withPrincipal(principal) {
-      if (!byPrincipal) {
-        byPrincipal = new ValueMap();
-        for (const g of grants3) byPrincipal.add(unwrap(g.principal.value), g);
-      }
-      return byPrincipal.lookup(unwrap(principal));
-    }
-  };
-}
-var ValueMap = class {
-  buckets = /* @__PURE__ */ new Map();
-  add(value, item) {
-    if (!value) return;
-    const key2 = equalityKey(value);
-    const bucket = this.buckets.get(key2);
-    if (bucket) bucket.push({ value, item });
-    else this.buckets.set(key2, [{ value, item }]);
-  }
-  lookup(value) {
-    if (!value) return EMPTY;
-    const bucket = this.buckets.get(equalityKey(value));
-    if (!bucket) return EMPTY;
-    return bucket.filter((e) => sameValue(e.value, value)).map((e) => e.item);
-  }
-  /** The buckets themselves (values with equal keys), for grouping without a lookup per item. */
-  groups() {
-    return this.buckets.values();
-  }
-};
-var opaqueIds = /* @__PURE__ */ new WeakMap();
-var nextOpaque = 0;
-function equalityKey(v) {
-  switch (v.kind) {
-    case "string":
-      return text(v.value.toLowerCase());
-    case "number":
-      return Object.is(v.value, -0) ? "0" : String(v.value);
-    case "bool":
-      return String(v.value);
-    case "null":
-      return "null";
-    case "unknown": {
-      if (v.symbol !== void 0) return `?${text(v.symbol)}`;
-      let id = opaqueIds.get(v);
-      if (id === void 0) opaqueIds.set(v, id = nextOpaque++);
-      return `?#${id}`;
-    }
-    case "ref":
-      return `&${text(v.resource.key)}${pathKey(v.path)}`;
-    case "scope":
-      return `@${v.level}:${v.current}:${v.name ? equalityKey(v.name) : ""}:${v.subscriptionId ? equalityKey(v.subscriptionId) : ""}:${pathKey(v.path)}`;
-    case "object": {
-      const entries = [...v.entries].map(([k, x]) => [k.toLowerCase(), x]);
-      const names = entries.map(([k]) => k).sort();
-      if (names.some((k, i) => i > 0 && names[i - 1] === k)) return `{${names.map(text).join("")}}`;
-      entries.sort((a, b2) => a[0] < b2[0] ? -1 : a[0] > b2[0] ? 1 : 0);
-      return `{${entries.map(([k, x]) => `${text(k)}${equalityKey(x)}`).join(",")}}`;
-    }
-    case "array":
-      return `[${v.items.map(equalityKey).join(",")}]`;
-    case "call":
-      return `${v.fn}(${v.args.map(equalityKey).join(",")})`;
-    case "concat":
-      return `concat<${v.parts.map(equalityKey).join(",")}>`;
-  }
-}
-function text(s2) {
-  return `${s2.length}'${s2}`;
-}
-function pathKey(path) {
-  let out = "";
-  for (const p of path) out += `.${text(String(p).toLowerCase())}`;
-  return out;
 }
 
 // src/graph/written.ts
@@ -40686,9 +40031,9 @@ var DECLARATION = /^(param|var|resource|module|output|variable|locals|data|provi
 function plausible(v, text2) {
   if (DECLARATION.test(text2)) return false;
   if (v.kind === "object") return false;
-  const first = text2[0];
-  if (first === "{") return false;
-  if (first === "[") return v.kind === "array" || v.kind === "unknown";
+  const first2 = text2[0];
+  if (first2 === "{") return false;
+  if (first2 === "[") return v.kind === "array" || v.kind === "unknown";
   return true;
 }
 function printValue(v, depth = 0) {
@@ -40725,11 +40070,8 @@ function printValue(v, depth = 0) {
 function isWorkloadPrincipal(grant) {
   return grant.principal.kind !== "user" && grant.principal.kind !== "group";
 }
-var indexes = /* @__PURE__ */ new WeakMap();
 function grantsTo(identity, grants3) {
-  let cached2 = indexes.get(grants3);
-  if (!cached2 || cached2.length !== grants3.length) indexes.set(grants3, cached2 = { length: grants3.length, index: indexGrants(grants3) });
-  return cached2.index.to(identity);
+  return grants3.filter((g) => g.principal.identity === identity);
 }
 function isBroad(scope) {
   return scope.kind === "resourceGroup" || scope.kind === "subscription" || scope.kind === "managementGroup" || scope.kind === "tenant";
@@ -40893,8 +40235,2191 @@ function firstGuid(v) {
   return void 0;
 }
 
-// rules/broad-scope.ts
+// src/graph/targets.ts
+import { dirname as dirname5 } from "node:path";
+var VAULT = "Microsoft.KeyVault/vaults";
+var REGISTRY = "Microsoft.ContainerRegistry/registries";
+var STORAGE = "Microsoft.Storage/storageAccounts";
+var SERVICE_BUS = "Microsoft.ServiceBus/namespaces";
+var EVENT_HUBS = "Microsoft.EventHub/namespaces";
+function armTypeOfResource(r) {
+  if (r.format !== "terraform") return r.type;
+  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")));
+  return armTypeOf(r.type);
+}
+function rootOf(r) {
+  const file = (r.callChain[0] ?? r.decl).file;
+  return r.format === "terraform" ? dirname5(file) : file;
+}
+function nameOf(r) {
+  return asString(unwrap(r.name)) ?? asString(unwrap(getProp(r.body, "name")));
+}
+var ResourceIndex = class {
+  byKey = /* @__PURE__ */ new Map();
+  /** Indexes the resources of the given ARM types (default: the types access needs reach). */
+  constructor(resources, types2 = INDEXED_TYPES) {
+    const wanted = new Set(types2.map((t) => t.toLowerCase()));
+    for (const r of resources) {
+      const type = armTypeOfResource(r);
+      if (!type || !wanted.has(type.toLowerCase())) continue;
+      const name = nameOf(r);
+      if (!name) continue;
+      const key2 = `${rootOf(r)}|${type.toLowerCase()}|${name.toLowerCase()}`;
+      const list2 = this.byKey.get(key2);
+      if (list2) list2.push(r);
+      else this.byKey.set(key2, [r]);
+    }
+  }
+  named(type, name, near) {
+    return this.byKey.get(`${rootOf(near)}|${type.toLowerCase()}|${name.toLowerCase()}`) ?? [];
+  }
+};
+var INDEXED_TYPES = [VAULT, REGISTRY, STORAGE, SERVICE_BUS, EVENT_HUBS, "Microsoft.ManagedIdentity/userAssignedIdentities"];
+var HOSTS = {
+  [VAULT.toLowerCase()]: /^(?:https?:\/\/)?([a-z0-9-]+)\.vault\.(?:azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)(?:[:/]|$)/i,
+  [REGISTRY.toLowerCase()]: /^(?:https?:\/\/)?([a-z0-9]+)\.azurecr\.(?:io|cn|us)(?:[:/]|$)/i,
+  [STORAGE.toLowerCase()]: /^(?:https?:\/\/)?([a-z0-9]+)\.(?:blob|queue|table|dfs|file)\.core\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)(?:[:/]|$)/i,
+  [SERVICE_BUS.toLowerCase()]: /^(?:sb:\/\/|https?:\/\/)?([a-z0-9-]+)\.servicebus\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)(?:[:/]|$)/i
+};
+HOSTS[EVENT_HUBS.toLowerCase()] = HOSTS[SERVICE_BUS.toLowerCase()];
+function isManagedHsmKey(value) {
+  const v = unwrap(value);
+  if (v?.kind === "string") return /\.managedhsm\./i.test(v.value) || /\/managedHSMs\//i.test(v.value);
+  if (v?.kind === "concat") return v.parts.some((p) => p.kind === "string" && /\.managedhsm\.|\/managedHSMs\//i.test(p.value));
+  if (v?.kind === "ref") return /managedhsm/i.test(armTypeOfResource(v.resource) ?? "") || /managed_hardware_security_module/.test(v.resource.type);
+  return false;
+}
+var PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+var AZURERM_PARENT = {
+  [VAULT.toLowerCase()]: ["key_vault_id"],
+  [STORAGE.toLowerCase()]: ["storage_account_id", "storage_account_name"],
+  [REGISTRY.toLowerCase()]: ["container_registry_id", "registry_name"]
+};
+function targetOf(value, query, index, near, depth = 0) {
+  const unknownTarget = query.types.length === 1 ? { kind: "unknown", resourceType: query.types[0], resources: [] } : { kind: "unknown", resources: [] };
+  const v = unwrap(value);
+  if (!v || depth > 4) return unknownTarget;
+  if (v.kind === "ref") return refTarget(v.resource, query, index, near, depth) ?? unknownTarget;
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+    const q = parseResourceIdArgs(v.fn, v.args);
+    const type = q && query.types.find((t) => sameOrChild(q.type, t));
+    const name = q && asString(unwrap(q.names[0]));
+    return type && name ? named(type, name, index, near, name) : unknownTarget;
+  }
+  if (v.kind === "string") return textTarget(v.value, query, index, near) ?? unknownTarget;
+  if (v.kind === "concat") {
+    const first2 = v.parts.find((p) => !(p.kind === "string" && p.value === ""));
+    if (first2 && first2.kind !== "string") return targetOf(first2, query, index, near, depth + 1);
+    let prefix = "";
+    for (const p of v.parts) {
+      if (p.kind !== "string") break;
+      prefix += p.value;
+    }
+    const known2 = textTarget(prefix, { types: query.types }, index, near, true);
+    if (known2) return known2;
+  }
+  return unknownTarget;
+}
+function named(type, name, index, near, written) {
+  const resources = index.named(type, name, near);
+  return { kind: resources.length > 0 ? "declared" : "named", resourceType: type, name, resources, written };
+}
+function textTarget(text2, query, index, near, partial = false) {
+  const trimmed = text2.trim();
+  for (const type of query.types) {
+    const host = HOSTS[type.toLowerCase()]?.exec(trimmed);
+    if (host) {
+      const written = /^[a-z]+:\/\//i.test(trimmed) ? trimmed.replace(/^([a-z]+:\/\/[^/]+).*$/i, "$1") : trimmed.split("/")[0];
+      const candidates = query.types.filter((t) => HOSTS[t.toLowerCase()] === HOSTS[type.toLowerCase()]);
+      for (const t of candidates) {
+        const found = named(t, host[1], index, near, written);
+        if (found.kind === "declared") return found;
+      }
+      const target = named(type, host[1], index, near, written);
+      if (candidates.length > 1) delete target.resourceType;
+      return target;
+    }
+  }
+  if (partial) return void 0;
+  if (trimmed.startsWith("/")) {
+    const shape = parseResourceIdShape({ kind: "string", value: trimmed });
+    const type = shape?.resourceType && query.types.find((t) => sameOrChild(shape.resourceType, t));
+    const name = shape?.label?.split("/")[0];
+    return type && name ? named(type, name, index, near, name) : void 0;
+  }
+  if (query.bareName && query.types.length === 1 && PLAIN_NAME.test(trimmed)) return named(query.types[0], trimmed, index, near, trimmed);
+  return void 0;
+}
+function refTarget(r, query, index, near, depth) {
+  const type = armTypeOfResource(r);
+  for (const wanted of query.types) {
+    if (type && type.toLowerCase() === wanted.toLowerCase()) {
+      const name = nameOf(r);
+      const target = { kind: "declared", resourceType: wanted, resources: [r] };
+      if (name) target.name = name;
+      return target;
+    }
+    if (type && sameOrChild(type, wanted)) {
+      if (r.parent) return refTarget(r.parent, query, index, near, depth + 1);
+      const parentName = nameOf(r)?.split("/")[0];
+      if (r.format !== "terraform" && parentName) return named(wanted, parentName, index, r, parentName);
+    }
+    if (r.format === "terraform" && (!type || sameOrChild(type, wanted))) {
+      for (const attr of AZURERM_PARENT[wanted.toLowerCase()] ?? []) {
+        const parent = getProp(r.body, attr);
+        if (parent && parent.kind !== "null") {
+          return targetOf(parent, { types: [wanted], bareName: attr.endsWith("_name") }, index, r, depth + 1);
+        }
+      }
+    }
+  }
+  return void 0;
+}
+function sameOrChild(type, parent) {
+  const t = type.toLowerCase();
+  const p = parent.toLowerCase();
+  return t === p || t.startsWith(`${p}/`);
+}
+
+// src/graph/needs-cmk.ts
+var text = (v) => asString(unwrap(v))?.toLowerCase();
+var selectorOf = (v) => isSet(v) ? { value: v } : void 0;
+function enabled(block2) {
+  const source = text(getProp(block2, "keySource"));
+  const status = text(getProp(block2, "status"));
+  return (source === void 0 || source.includes("keyvault")) && status !== "disabled";
+}
+function encryptionWith(keyPath, identityPath) {
+  return (props) => {
+    const enc = getProp(props, "encryption");
+    if (!enc || enc.kind !== "object" || !enabled(enc)) return [];
+    const key2 = getPath(enc, keyPath);
+    if (!isSet(key2)) return [];
+    const identity = selectorOf(pathOrUnknown(enc, identityPath));
+    return [{ block: enc, key: key2, ...identity ? { identity } : {} }];
+  };
+}
+function kekIdentity(kek) {
+  if (!kek || kek.kind === "null") return void 0;
+  if (kek.kind !== "object") return false;
+  const type = text(getProp(kek, "identityType"));
+  if (isTrue(getProp(kek, "useSystemAssignedIdentity")) || type === "systemassigned") return void 0;
+  return selectorOf(getProp(kek, "userAssignedIdentity") ?? getProp(kek, "identityId")) ?? false;
+}
+var READERS = {
+  "microsoft.storage/storageaccounts": encryptionWith(["keyvaultproperties", "keyvaulturi"], ["identity", "userAssignedIdentity"]),
+  "microsoft.automation/automationaccounts": encryptionWith(["keyVaultProperties", "keyvaultUri"], ["identity", "userAssignedIdentity"]),
+  "microsoft.netapp/netappaccounts": (props) => {
+    const uses = encryptionWith(["keyVaultProperties", "keyVaultUri"], ["identity", "userAssignedIdentity"])(props);
+    return uses.length > 0 ? uses : encryptionWith(["keyVaultProperties", "keyVaultResourceId"], ["identity", "userAssignedIdentity"])(props);
+  },
+  "microsoft.cognitiveservices/accounts": encryptionWith(["keyVaultProperties", "keyVaultUri"], ["keyVaultProperties", "identityClientId"]),
+  "microsoft.appconfiguration/configurationstores": encryptionWith(["keyVaultProperties", "keyIdentifier"], ["keyVaultProperties", "identityClientId"]),
+  "microsoft.datafactory/factories": encryptionWith(["vaultBaseUrl"], ["identity", "userAssignedIdentity"]),
+  "microsoft.machinelearningservices/workspaces": (props) => {
+    const enc = getProp(props, "encryption");
+    if (!enc || !enabled(enc)) return [];
+    const key2 = getPath(enc, ["keyVaultProperties", "keyIdentifier"]) ?? getPath(enc, ["keyVaultProperties", "keyVaultArmId"]);
+    if (!isSet(key2)) return [];
+    return [{ block: enc, key: key2, identity: selectorOf(pathOrUnknown(enc, ["identity", "userAssignedIdentity"])) ?? false }];
+  },
+  // A registry encrypts with a user-assigned identity given by client ID; without one it cannot be told.
+  "microsoft.containerregistry/registries": (props) => {
+    const enc = getProp(props, "encryption");
+    if (!enc || text(getProp(enc, "status")) !== "enabled") return [];
+    const key2 = getPath(enc, ["keyVaultProperties", "keyIdentifier"]);
+    if (!isSet(key2)) return [];
+    return [{ block: enc, key: key2, identity: selectorOf(pathOrUnknown(enc, ["keyVaultProperties", "identity"])) ?? false }];
+  },
+  // Batch, Log Analytics clusters and disk encryption sets use the resource's identity, whichever it is.
+  "microsoft.batch/batchaccounts": (props) => {
+    const enc = getProp(props, "encryption");
+    const key2 = getPath(enc, ["keyVaultProperties", "keyIdentifier"]);
+    return enc && enabled(enc) && isSet(key2) ? [{ block: enc, key: key2, identity: { sole: true } }] : [];
+  },
+  "microsoft.operationalinsights/clusters": (props) => {
+    const kv = getProp(props, "keyVaultProperties");
+    const key2 = getProp(kv, "keyVaultUri");
+    return kv && isSet(key2) ? [{ block: kv, key: key2, identity: { sole: true } }] : [];
+  },
+  "microsoft.compute/diskencryptionsets": (props) => {
+    const active = getProp(props, "activeKey");
+    const key2 = getProp(active, "keyUrl") ?? getPath(active, ["sourceVault", "id"]);
+    return active && isSet(key2) ? [{ block: active, key: key2, identity: { sole: true } }] : [];
+  },
+  "microsoft.kusto/clusters": (props) => {
+    const kv = getProp(props, "keyVaultProperties");
+    const key2 = getProp(kv, "keyVaultUri");
+    if (!kv || !isSet(key2)) return [];
+    const identity = selectorOf(pathOrUnknown(kv, ["userIdentity"]));
+    return [{ block: kv, key: key2, ...identity ? { identity } : {} }];
+  },
+  "microsoft.recoveryservices/vaults": (props) => {
+    const enc = getProp(props, "encryption");
+    const key2 = getPath(enc, ["keyVaultProperties", "keyUri"]);
+    return enc && isSet(key2) ? [{ block: enc, key: key2, identity: kekIdentity(getProp(enc, "kekIdentity")) }] : [];
+  },
+  "microsoft.dataprotection/backupvaults": (props) => {
+    const enc = getPath(props, ["securitySettings", "encryptionSettings"]);
+    const key2 = getPath(enc, ["keyVaultProperties", "keyUri"]);
+    return enc && text(getProp(enc, "state")) !== "disabled" && isSet(key2) ? [{ block: enc, key: key2, identity: kekIdentity(getProp(enc, "kekIdentity")) }] : [];
+  },
+  "microsoft.synapse/workspaces": (props) => {
+    const cmk = getPath(props, ["encryption", "cmk"]);
+    const key2 = getPath(cmk, ["key", "keyVaultUrl"]);
+    return cmk && isSet(key2) ? [{ block: cmk, key: key2, identity: kekIdentity(getProp(cmk, "kekIdentity")) }] : [];
+  },
+  "microsoft.elasticsan/elasticsans/volumegroups": (props) => {
+    if (text(getProp(props, "encryption")) !== "encryptionatrestwithcustomermanagedkey") return [];
+    const ep = getProp(props, "encryptionProperties");
+    const key2 = getPath(ep, ["keyVaultProperties", "keyVaultUri"]);
+    if (!ep || !isSet(key2)) return [];
+    const identity = selectorOf(pathOrUnknown(ep, ["identity", "userAssignedIdentity"]));
+    return [{ block: ep, key: key2, ...identity ? { identity } : {} }];
+  },
+  "microsoft.dbforpostgresql/flexibleservers": flexibleServer,
+  "microsoft.dbformysql/flexibleservers": flexibleServer,
+  "microsoft.documentdb/databaseaccounts": (props) => {
+    const key2 = getProp(props, "keyVaultKeyUri");
+    const identity = asString(unwrap(getProp(props, "defaultIdentity")));
+    if (!isSet(key2) || !identity) return [];
+    if (identity.toLowerCase() === "systemassignedidentity") return [{ block: key2, key: key2 }];
+    const user = /^UserAssignedIdentity=(.+)$/i.exec(identity);
+    return user ? [{ block: key2, key: key2, identity: { value: { kind: "string", value: user[1] } } }] : [];
+  },
+  "microsoft.cache/redisenterprise": (props) => {
+    const enc = getPath(props, ["encryption", "customerManagedKeyEncryption"]);
+    const key2 = getProp(enc, "keyEncryptionKeyUrl");
+    if (!enc || !isSet(key2)) return [];
+    const kek = getProp(enc, "keyEncryptionKeyIdentity");
+    const type = text(getProp(kek, "identityType"));
+    if (type === "systemassignedidentity") return [{ block: enc, key: key2 }];
+    return [{ block: enc, key: key2, identity: selectorOf(getProp(kek, "userAssignedIdentityResourceId")) ?? false }];
+  }
+};
+function namespaceKeys(props) {
+  const enc = getProp(props, "encryption");
+  if (!enc || !enabled(enc)) return [];
+  return listOf(getProp(enc, "keyVaultProperties")).flatMap((kv) => {
+    const key2 = getProp(kv, "keyVaultUri");
+    if (!isSet(key2)) return [];
+    const identity = selectorOf(pathOrUnknown(kv, ["identity", "userAssignedIdentity"]));
+    return [{ block: kv, key: key2, ...identity ? { identity } : {} }];
+  });
+}
+READERS["microsoft.servicebus/namespaces"] = namespaceKeys;
+READERS["microsoft.eventhub/namespaces"] = namespaceKeys;
+function flexibleServer(props) {
+  const de = getProp(props, "dataEncryption");
+  if (!de || text(getProp(de, "type")) !== "azurekeyvault") return [];
+  const key2 = getProp(de, "primaryKeyURI");
+  return isSet(key2) ? [{ block: de, key: key2, identity: selectorOf(getProp(de, "primaryUserAssignedIdentityId")) ?? false }] : [];
+}
+function hasCmkReader(type) {
+  return type in READERS;
+}
+function cmkNeeds(r, type, props) {
+  const read = READERS[type];
+  if (!read) return [];
+  return read(props).flatMap((use) => {
+    if (use.identity === false) return [];
+    return [
+      {
+        kind: "customerManagedKey",
+        workload: r,
+        resource: r,
+        at: use.block.at ?? r.decl,
+        ...use.identity ? { identity: use.identity } : {},
+        target: use.key,
+        query: { types: [VAULT] },
+        operations: [KEY_WRAP, KEY_UNWRAP],
+        use: "the customer-managed key"
+      }
+    ];
+  });
+}
+
+// src/graph/template-text.ts
+var HOLE = 57344;
+function templateOf(value) {
+  const v = unwrap(value);
+  if (!v) return void 0;
+  if (v.kind === "string") return { text: v.value, holes: [], ...v.at ? { at: v.at } : {} };
+  if (v.kind !== "concat") return void 0;
+  let text2 = "";
+  const holes = [];
+  for (const p of v.parts) {
+    if (p.kind === "string") text2 += p.value;
+    else {
+      text2 += String.fromCharCode(HOLE + holes.length);
+      holes.push(p);
+    }
+  }
+  return { text: text2, holes, ...v.at ? { at: v.at } : {} };
+}
+function valueOf(t, piece) {
+  const parts = [];
+  let literal2 = "";
+  for (const ch of piece) {
+    const code = ch.charCodeAt(0);
+    if (code >= HOLE && code < HOLE + t.holes.length) {
+      if (literal2) parts.push({ kind: "string", value: literal2 });
+      literal2 = "";
+      parts.push(t.holes[code - HOLE]);
+    } else literal2 += ch;
+  }
+  if (literal2 || parts.length === 0) parts.push({ kind: "string", value: literal2 });
+  const at = t.at ? { at: t.at } : {};
+  if (parts.length === 1) return parts[0].kind === "string" ? { ...parts[0], ...at } : parts[0];
+  return { kind: "concat", parts, ...at };
+}
+function afterPrefix(value, prefix) {
+  const t = templateOf(value);
+  if (!t || !t.text.toLowerCase().startsWith(prefix.toLowerCase())) return void 0;
+  return valueOf(t, t.text.slice(prefix.length));
+}
+
+// src/graph/needs-settings.ts
+var REFERENCE = /^\s*@Microsoft\.KeyVault\((.*)\)\s*$/is;
+function keyVaultReference(value) {
+  const t = templateOf(value);
+  const m = t && REFERENCE.exec(t.text);
+  if (!t || !m) return void 0;
+  const fields = /* @__PURE__ */ new Map();
+  for (const part of m[1].split(";")) {
+    const eq2 = part.indexOf("=");
+    if (eq2 > 0) fields.set(part.slice(0, eq2).trim().toLowerCase(), part.slice(eq2 + 1).trim());
+  }
+  const uri = fields.get("secreturi");
+  if (uri !== void 0) return { target: valueOf(t, uri), query: { types: [VAULT] } };
+  const vault = fields.get("vaultname");
+  if (vault !== void 0) return { target: valueOf(t, vault), query: { types: [VAULT], bareName: true } };
+  return { target: { kind: "unknown" }, query: { types: [VAULT] } };
+}
+function connections(settings) {
+  const out = /* @__PURE__ */ new Map();
+  for (const s2 of settings.entries) {
+    const sep5 = s2.name.indexOf("__");
+    if (sep5 <= 0) continue;
+    const prefix = s2.name.slice(0, sep5);
+    const key2 = prefix.toLowerCase();
+    let entry = out.get(key2);
+    if (!entry) out.set(key2, entry = { prefix, parts: /* @__PURE__ */ new Map() });
+    entry.parts.set(s2.name.slice(sep5 + 2).toLowerCase(), s2);
+  }
+  return out;
+}
+function connectionIdentity(parts, complete) {
+  const chosen = parts.get("clientid") ?? parts.get("managedidentityresourceid");
+  if (chosen && isSet(chosen.value)) return { value: chosen.value };
+  return complete ? void 0 : { value: { kind: "unknown" } };
+}
+function usesConnectionString(settings, prefix) {
+  const lower2 = prefix.toLowerCase();
+  const plain = settings.entries.find((s2) => s2.name.toLowerCase() === lower2);
+  if (!plain) return false;
+  const text2 = asString(unwrap(plain.value));
+  return text2 === void 0 ? isSet(plain.value) : text2.trim() !== "";
+}
+function settingNeeds(workload, settings, referenceIdentity) {
+  if (!settings) return [];
+  const needs = [];
+  const base = (s2) => ({ workload, resource: s2.declaredIn ?? workload, at: s2.at });
+  const refSelector = isSet(referenceIdentity) ? { value: referenceIdentity } : void 0;
+  for (const s2 of settings.entries) {
+    const ref = keyVaultReference(s2.value);
+    if (!ref) continue;
+    needs.push({
+      ...base(s2),
+      kind: "keyVaultReference",
+      ...refSelector ? { identity: refSelector } : {},
+      target: ref.target,
+      query: ref.query,
+      operations: [SECRET_GET],
+      use: `the Key Vault reference in app setting '${s2.name}'`
+    });
+  }
+  for (const { prefix, parts } of connections(settings).values()) {
+    if (usesConnectionString(settings, prefix)) continue;
+    const identity = connectionIdentity(parts, settings.complete);
+    const withIdentity = identity ? { identity } : {};
+    if (prefix.toLowerCase() === "azurewebjobsstorage") {
+      const account = parts.get("accountname");
+      const blob = parts.get("blobserviceuri");
+      const used = account ?? blob;
+      if (!used) continue;
+      needs.push({
+        ...base(used),
+        kind: "hostStorage",
+        ...withIdentity,
+        target: used.value,
+        query: { types: [STORAGE], bareName: used === account },
+        operations: [BLOB_READ, BLOB_WRITE],
+        use: `the Functions host storage (app setting '${used.name}')`
+      });
+      continue;
+    }
+    const namespace = parts.get("fullyqualifiednamespace");
+    if (namespace) {
+      needs.push({
+        ...base(namespace),
+        kind: "messagingConnection",
+        ...withIdentity,
+        target: namespace.value,
+        query: { types: [SERVICE_BUS, EVENT_HUBS] },
+        operations: [...SERVICE_BUS_OPS, ...EVENT_HUBS_OPS],
+        requires: "any",
+        use: `the identity-based connection '${prefix}' (app setting '${namespace.name}')`
+      });
+    }
+    for (const [suffix, ops] of [["blobserviceuri", [BLOB_READ, BLOB_WRITE]], ["queueserviceuri", [QUEUE_READ, QUEUE_ADD]]]) {
+      const uri = parts.get(suffix);
+      if (!uri) continue;
+      needs.push({
+        ...base(uri),
+        kind: "storageConnection",
+        ...withIdentity,
+        target: uri.value,
+        query: { types: [STORAGE] },
+        operations: [...ops],
+        requires: "any",
+        use: `the identity-based connection '${prefix}' (app setting '${uri.name}')`
+      });
+    }
+  }
+  return needs;
+}
+
+// src/graph/settings.ts
+function findSetting(settings, name) {
+  const lower2 = name.toLowerCase();
+  return settings?.entries.find((s2) => s2.name.toLowerCase() === lower2);
+}
+var SITE_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites", "microsoft.web/sites/slots"]);
+var CONTAINER_APP_TYPES = /* @__PURE__ */ new Set(["microsoft.app/containerapps", "microsoft.app/jobs"]);
+var CONTAINER_GROUP = "microsoft.containerinstance/containergroups";
+var CONFIG_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites/config", "microsoft.web/sites/slots/config"]);
+var AZURERM_APP_SETTINGS = /^azurerm_(?:(?:linux|windows)_(?:web|function)_app(?:_slot)?|function_app(?:_slot)?|app_service(?:_slot)?|logic_app_standard|function_app_flex_consumption)$/;
+var Collector = class {
+  constructor(fallback) {
+    this.fallback = fallback;
+  }
+  fallback;
+  entries = [];
+  complete = true;
+  add(name, value, at, extra = {}) {
+    const n2 = typeof name === "string" ? name : asString(unwrap(name));
+    if (n2 === void 0) {
+      this.complete = false;
+      return;
+    }
+    this.entries.push({ name: n2, value: value ?? { kind: "null" }, at: at ?? value?.at ?? this.fallback, ...extra });
+  }
+  /** A `{ NAME: value }` map (azurerm `app_settings`, ARM `appsettings` properties). */
+  map(v, extra = {}) {
+    const u = unwrap(v);
+    if (!u || u.kind === "null") return;
+    if (u.kind !== "object") {
+      this.complete = false;
+      return;
+    }
+    for (const [k, value] of u.entries) {
+      const key2 = u.keyValues?.get(k);
+      this.add(key2 ?? k, value, value.at ?? u.at, extra);
+    }
+  }
+  /** A `[{ name, value }]` list; `valueKeys` are the properties that can carry the value. */
+  list(v, valueKeys, secretKeys, extra = {}) {
+    const u = unwrap(v);
+    if (!u || u.kind === "null") return;
+    if (u.kind !== "array") {
+      this.complete = false;
+      return;
+    }
+    for (const item of u.items) {
+      const entry = unwrap(item);
+      if (!entry || entry.kind !== "object") {
+        this.complete = false;
+        continue;
+      }
+      const secret2 = secretKeys.map((k) => getProp(entry, k)).find((x) => x && x.kind !== "null");
+      const value = secret2 ?? valueKeys.map((k) => getProp(entry, k)).find((x) => x !== void 0);
+      this.add(getProp(entry, "name"), value, entry.at, secret2 ? { ...extra, secret: true } : extra);
+    }
+  }
+};
+function listOf3(v) {
+  const u = unwrap(v);
+  if (!u || u.kind === "null") return [];
+  return u.kind === "array" ? u.items : [u];
+}
+function armView(r) {
+  if (r.format !== "terraform") return { type: r.type.toLowerCase(), body: r.body };
+  if (r.type !== "azapi_resource") return void 0;
+  const type = azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
+  return type ? { type, body: getProp(r.body, "body") ?? { kind: "unknown" } } : void 0;
+}
+function armSettings(type, body, out) {
+  if (SITE_TYPES.has(type)) {
+    out.list(getPath(body, ["properties", "siteConfig", "appSettings"]), ["value"], []);
+    return true;
+  }
+  if (CONTAINER_APP_TYPES.has(type)) {
+    const template = getPath(body, ["properties", "template"]) ?? getPath(body, ["properties", "jobTemplate"]);
+    for (const key2 of ["containers", "initContainers"]) {
+      for (const c of listOf3(getProp(template, key2))) {
+        const container = asString(unwrap(getProp(c, "name")));
+        out.list(getProp(c, "env"), ["value"], ["secretRef"], container ? { container } : {});
+      }
+    }
+    return true;
+  }
+  if (type === CONTAINER_GROUP) {
+    for (const c of listOf3(getPath(body, ["properties", "containers"]))) {
+      const container = asString(unwrap(getProp(c, "name")));
+      out.list(getPath(c, ["properties", "environmentVariables"]), ["value"], ["secureValue"], container ? { container } : {});
+    }
+    return true;
+  }
+  return false;
+}
+function azurermSettings(r, out) {
+  if (AZURERM_APP_SETTINGS.test(r.type)) {
+    out.map(getProp(r.body, "app_settings"));
+    return true;
+  }
+  if (r.type === "azurerm_container_app" || r.type === "azurerm_container_app_job") {
+    for (const template of listOf3(getProp(r.body, "template"))) {
+      for (const key2 of ["container", "init_container"]) {
+        for (const c of listOf3(getProp(template, key2))) {
+          const container = asString(unwrap(getProp(c, "name")));
+          out.list(getProp(c, "env"), ["value"], ["secret_name"], container ? { container } : {});
+        }
+      }
+    }
+    return true;
+  }
+  if (r.type === "azurerm_container_group") {
+    for (const c of listOf3(getProp(r.body, "container"))) {
+      const container = asString(unwrap(getProp(c, "name")));
+      const extra = container ? { container } : {};
+      out.map(getProp(c, "environment_variables"), extra);
+      out.map(getProp(c, "secure_environment_variables"), { ...extra, secret: true });
+    }
+    return true;
+  }
+  return false;
+}
+function configKind(r) {
+  const view = armView(r);
+  if (!view || !CONFIG_TYPES.has(view.type)) return void 0;
+  const name = asString(unwrap(r.name)) ?? asString(unwrap(getProp(view.body, "name")));
+  const last = name?.split("/").pop()?.toLowerCase();
+  return last === "appsettings" || last === "web" ? last : void 0;
+}
+function configOwner(config, sites) {
+  if (config.parent) return config.parent;
+  const segments = (asString(unwrap(config.name)) ?? "").split("/").slice(0, -1).map((s2) => s2.toLowerCase());
+  if (segments.length === 0) return void 0;
+  const root = config.callChain[0]?.file ?? config.decl.file;
+  return sites.find((s2) => {
+    const own = (asString(unwrap(s2.name)) ?? "").toLowerCase().split("/");
+    return (s2.callChain[0]?.file ?? s2.decl.file) === root && own.length === segments.length && own.every((x, i) => x === segments[i]);
+  });
+}
+function collectSettings(resources) {
+  const collectors = /* @__PURE__ */ new Map();
+  const sites = [];
+  for (const r of resources) {
+    const out = new Collector(r.decl);
+    const view = armView(r);
+    const has = view ? armSettings(view.type, view.body, out) : azurermSettings(r, out);
+    if (!has) continue;
+    collectors.set(r.key, out);
+    if (view && SITE_TYPES.has(view.type)) sites.push(r);
+  }
+  for (const r of resources) {
+    const kind = configKind(r);
+    if (!kind) continue;
+    const owner2 = configOwner(r, sites);
+    const out = owner2 && collectors.get(owner2.key);
+    if (!out) continue;
+    const view = armView(r);
+    if (kind === "appsettings") out.map(getProp(view.body, "properties"), { declaredIn: r });
+    else out.list(getPath(view.body, ["properties", "appSettings"]), ["value"], [], { declaredIn: r });
+  }
+  const result = /* @__PURE__ */ new Map();
+  for (const [key2, c] of collectors) result.set(key2, { entries: c.entries, complete: c.complete });
+  return result;
+}
+
+// src/graph/needs-arm.ts
+var SITES = /* @__PURE__ */ new Set(["microsoft.web/sites", "microsoft.web/sites/slots"]);
+var CONTAINER_APPS = /* @__PURE__ */ new Set(["microsoft.app/containerapps", "microsoft.app/jobs"]);
+var READ_TYPES = /* @__PURE__ */ new Set([
+  ...SITES,
+  ...CONTAINER_APPS,
+  "microsoft.web/sites/config",
+  "microsoft.web/sites/slots/config",
+  "microsoft.containerinstance/containergroups",
+  "microsoft.app/managedenvironments",
+  "microsoft.app/managedenvironments/certificates",
+  "microsoft.apimanagement/service",
+  "microsoft.apimanagement/service/namedvalues",
+  "microsoft.apimanagement/service/certificates",
+  "microsoft.network/applicationgateways"
+]);
+function valueSelector(v) {
+  return isSet(v) ? { value: v } : void 0;
+}
+function withSelector(selector) {
+  return selector ? { identity: selector } : {};
+}
+function armNeeds(r, graph) {
+  if (r.format !== "terraform" && !READ_TYPES.has(r.type.toLowerCase()) && !hasCmkReader(r.type.toLowerCase())) return [];
+  const view = armView(r);
+  if (!view) return [];
+  const props = getProp(view.body, "properties");
+  if (SITES.has(view.type)) return siteNeeds(r, props, graph);
+  if (CONTAINER_APPS.has(view.type)) return containerAppNeeds(r, props);
+  switch (view.type) {
+    case "microsoft.web/sites/config":
+    case "microsoft.web/sites/slots/config":
+      return configNeeds(r, props);
+    case "microsoft.containerinstance/containergroups":
+      return containerGroupNeeds(r, props);
+    case "microsoft.app/managedenvironments":
+      return certificateNeed(r, r, getPath(props, ["customDomainConfiguration", "certificateKeyVaultProperties"]));
+    case "microsoft.app/managedenvironments/certificates":
+      return r.parent ? certificateNeed(r, r.parent, getProp(props, "certificateKeyVaultProperties")) : [];
+    case "microsoft.apimanagement/service":
+      return apimHostnameNeeds(r, props);
+    case "microsoft.apimanagement/service/namedvalues":
+    case "microsoft.apimanagement/service/certificates":
+      return r.parent ? apimKeyVaultNeed(r, r.parent, getProp(props, "keyVault"), view.type.endsWith("namedvalues") ? "named value" : "certificate") : [];
+    case "microsoft.network/applicationgateways":
+      return gatewayNeeds(r, props);
+    default:
+      return cmkNeeds(r, view.type, props);
+  }
+}
+function siteNeeds(r, props, graph) {
+  const referenceIdentity = pathOrUnknown(props, ["keyVaultReferenceIdentity"]);
+  const needs = settingNeeds(r, graph.settings.get(r.key), referenceIdentity);
+  const siteConfig = getProp(props, "siteConfig");
+  needs.push(...connectionStringNeeds(r, r, getProp(siteConfig, "connectionStrings"), referenceIdentity));
+  needs.push(...imagePullNeeds(r, r, siteConfig));
+  const storage = getPath(props, ["functionAppConfig", "deployment", "storage"]);
+  const auth = getProp(storage, "authentication");
+  const authType = asString(unwrap(getProp(auth, "type")))?.toLowerCase();
+  const selector = authType === "systemassignedidentity" ? void 0 : authType === "userassignedidentity" ? valueSelector(getProp(auth, "userAssignedIdentityResourceId")) ?? false : false;
+  if (storage && selector !== false) {
+    needs.push({
+      kind: "deploymentStorage",
+      workload: r,
+      resource: r,
+      at: storage.at ?? r.decl,
+      ...withSelector(selector),
+      target: getProp(storage, "value"),
+      query: { types: [STORAGE] },
+      operations: [BLOB_READ, BLOB_WRITE],
+      use: "the Flex Consumption deployment storage"
+    });
+  }
+  return needs;
+}
+function connectionStringNeeds(workload, resource, list2, referenceIdentity) {
+  const needs = [];
+  for (const entry of listOf(list2)) {
+    const ref = keyVaultReference(getProp(entry, "connectionString"));
+    if (!ref) continue;
+    const name = asString(unwrap(getProp(entry, "name")));
+    needs.push({
+      kind: "keyVaultReference",
+      workload,
+      resource,
+      at: entry.at ?? resource.decl,
+      ...withSelector(valueSelector(referenceIdentity)),
+      target: ref.target,
+      query: ref.query,
+      operations: [SECRET_GET],
+      use: name ? `the Key Vault reference in connection string '${name}'` : "a Key Vault reference in a connection string"
+    });
+  }
+  return needs;
+}
+function imagePullNeeds(workload, resource, siteConfig) {
+  const flag = getProp(siteConfig, "acrUseManagedIdentityCreds");
+  if (!isTrue(flag)) return [];
+  const needs = [];
+  for (const key2 of ["linuxFxVersion", "windowsFxVersion"]) {
+    const image = afterPrefix(getProp(siteConfig, key2), "DOCKER|");
+    if (!image) continue;
+    needs.push({
+      kind: "imagePull",
+      workload,
+      resource,
+      at: flag.at ?? resource.decl,
+      ...withSelector(valueSelector(pathOrUnknown(siteConfig, ["acrUserManagedIdentityID"]))),
+      target: image,
+      query: { types: [REGISTRY] },
+      operations: [ACR_PULL],
+      use: "the image pull"
+    });
+  }
+  return needs;
+}
+function configNeeds(r, props) {
+  const owner2 = r.parent;
+  if (!owner2) return [];
+  if (configKind(r) === "web") return [...imagePullNeeds(owner2, r, props), ...connectionStringNeeds(owner2, r, getProp(props, "connectionStrings"), pathOrUnknown(owner2.body, ["properties", "keyVaultReferenceIdentity"]))];
+  const name = asString(unwrap(r.name))?.split("/").pop()?.toLowerCase();
+  if (name !== "connectionstrings" || !props || props.kind !== "object") return [];
+  const referenceIdentity = pathOrUnknown(owner2.body, ["properties", "keyVaultReferenceIdentity"]);
+  const entries = [...props.entries].map(([k, v]) => ({ kind: "object", entries: /* @__PURE__ */ new Map([["name", { kind: "string", value: k }], ["connectionString", getProp(v, "value") ?? { kind: "unknown" }]]), ...v.at ? { at: v.at } : {} }));
+  return connectionStringNeeds(owner2, r, { kind: "array", items: entries }, referenceIdentity);
+}
+function containerAppNeeds(r, props) {
+  const config = getProp(props, "configuration");
+  const needs = [];
+  for (const entry of listOf(getProp(config, "registries"))) {
+    const identity = getProp(entry, "identity");
+    if (!isSet(identity)) continue;
+    const server = getProp(entry, "server");
+    needs.push({
+      kind: "imagePull",
+      workload: r,
+      resource: r,
+      at: entry.at ?? r.decl,
+      identity: { value: identity },
+      target: server,
+      query: { types: [REGISTRY] },
+      operations: [ACR_PULL],
+      use: `the image pull from registry ${describeServer(server)}`
+    });
+  }
+  for (const entry of listOf(getProp(config, "secrets"))) {
+    const url = getProp(entry, "keyVaultUrl");
+    const identity = getProp(entry, "identity");
+    if (!isSet(url) || !isSet(identity)) continue;
+    const name = asString(unwrap(getProp(entry, "name")));
+    needs.push({
+      kind: "keyVaultSecret",
+      workload: r,
+      resource: r,
+      at: entry.at ?? r.decl,
+      identity: { value: identity },
+      target: url,
+      query: { types: [VAULT] },
+      operations: [SECRET_GET],
+      use: name ? `secret '${name}' from Key Vault` : "a secret from Key Vault"
+    });
+  }
+  return needs;
+}
+function describeServer(server) {
+  const text2 = asString(unwrap(server));
+  return text2 ? `'${text2}'` : "of the registry entry";
+}
+function containerGroupNeeds(r, props) {
+  const needs = [];
+  for (const entry of listOf(getProp(props, "imageRegistryCredentials"))) {
+    const identity = getProp(entry, "identity");
+    if (!isSet(identity)) continue;
+    const server = getProp(entry, "server");
+    needs.push({
+      kind: "imagePull",
+      workload: r,
+      resource: r,
+      at: entry.at ?? r.decl,
+      identity: { value: identity },
+      target: server,
+      query: { types: [REGISTRY] },
+      operations: [ACR_PULL],
+      use: `the image pull from registry ${describeServer(server)}`
+    });
+  }
+  return needs;
+}
+function certificateNeed(r, environment, kv) {
+  const url = getProp(kv, "keyVaultUrl");
+  const identity = getProp(kv, "identity");
+  if (!isSet(url) || !isSet(identity)) return [];
+  return [
+    {
+      kind: "keyVaultCertificate",
+      workload: environment,
+      resource: r,
+      at: kv.at ?? r.decl,
+      identity: { value: identity },
+      target: url,
+      query: { types: [VAULT] },
+      operations: [SECRET_GET],
+      use: "the certificate from Key Vault"
+    }
+  ];
+}
+function apimKeyVaultNeed(r, service, kv, what) {
+  const secret2 = getProp(kv, "secretIdentifier");
+  if (!isSet(secret2)) return [];
+  const name = asString(unwrap(r.name))?.split("/").pop();
+  return [
+    {
+      kind: "keyVaultSecret",
+      workload: service,
+      resource: r,
+      at: kv.at ?? r.decl,
+      ...withSelector(valueSelector(getProp(kv, "identityClientId"))),
+      target: secret2,
+      query: { types: [VAULT] },
+      operations: [SECRET_GET],
+      use: name ? `${what} '${name}' from Key Vault` : `a ${what} from Key Vault`
+    }
+  ];
+}
+function apimHostnameNeeds(r, props) {
+  const needs = [];
+  for (const entry of listOf(getProp(props, "hostnameConfigurations"))) {
+    const secret2 = getProp(entry, "keyVaultId");
+    if (!isSet(secret2)) continue;
+    const host = asString(unwrap(getProp(entry, "hostName")));
+    needs.push({
+      kind: "keyVaultCertificate",
+      workload: r,
+      resource: r,
+      at: entry.at ?? r.decl,
+      ...withSelector(valueSelector(getProp(entry, "identityClientId"))),
+      target: secret2,
+      query: { types: [VAULT] },
+      operations: [SECRET_GET],
+      use: host ? `the certificate of host name '${host}' from Key Vault` : "a custom-domain certificate from Key Vault"
+    });
+  }
+  return needs;
+}
+function gatewayNeeds(r, props) {
+  const needs = [];
+  for (const list2 of ["sslCertificates", "trustedRootCertificates"]) {
+    for (const entry of listOf(getProp(props, list2))) {
+      const secret2 = getPath(entry, ["properties", "keyVaultSecretId"]);
+      if (!isSet(secret2)) continue;
+      const name = asString(unwrap(getProp(entry, "name")));
+      needs.push({
+        kind: "keyVaultCertificate",
+        workload: r,
+        resource: r,
+        at: entry.at ?? r.decl,
+        identity: { sole: true },
+        target: secret2,
+        query: { types: [VAULT] },
+        operations: [SECRET_GET],
+        use: name ? `certificate '${name}' from Key Vault` : "a certificate from Key Vault"
+      });
+    }
+  }
+  return needs;
+}
+
+// src/graph/needs-azurerm.ts
+var APPS = /^azurerm_(?:(?:linux|windows)_(?:web|function)_app(?:_slot)?|function_app(?:_slot)?|app_service(?:_slot)?|logic_app_standard|function_app_flex_consumption)$/;
+var selectorOf2 = (v) => isSet(v) ? { value: v } : void 0;
+var withSelector2 = (s2) => s2 ? { identity: s2 } : {};
+var first = (v) => listOf(v)[0];
+function azurermNeeds(r, graph) {
+  if (r.format !== "terraform" || r.existing) return [];
+  if (APPS.test(r.type)) return appNeeds(r, graph);
+  switch (r.type) {
+    case "azurerm_container_app":
+    case "azurerm_container_app_job":
+      return containerAppNeeds2(r);
+    case "azurerm_container_group":
+      return listOf(getProp(r.body, "image_registry_credential")).flatMap(
+        (c) => isSet(getProp(c, "user_assigned_identity_id")) ? [pull(r, c, getProp(c, "server"), { value: getProp(c, "user_assigned_identity_id") })] : []
+      );
+    case "azurerm_api_management":
+      return apimHostnameNeeds2(r);
+    case "azurerm_api_management_named_value":
+      return apimChildNeed(r, graph, first(getProp(r.body, "value_from_key_vault")), "secret_id", "identity_client_id", "named value");
+    case "azurerm_api_management_certificate":
+      return apimChildNeed(r, graph, r.body, "key_vault_secret_id", "key_vault_identity_client_id", "certificate");
+    case "azurerm_application_gateway":
+      return ["ssl_certificate", "trusted_root_certificate"].flatMap(
+        (block2) => listOf(getProp(r.body, block2)).flatMap((c) => isSet(getProp(c, "key_vault_secret_id")) ? [secret(r, r, c, getProp(c, "key_vault_secret_id"), { sole: true }, certificateUse(c))] : [])
+      );
+    default:
+      return cmkNeeds2(r);
+  }
+}
+function certificateUse(block2) {
+  const name = asString(unwrap(getProp(block2, "name")));
+  return name ? `certificate '${name}' from Key Vault` : "a certificate from Key Vault";
+}
+function pull(r, at, server, identity) {
+  const text2 = asString(unwrap(server));
+  return {
+    kind: "imagePull",
+    workload: r,
+    resource: r,
+    at: at.at ?? r.decl,
+    ...withSelector2(identity),
+    target: server,
+    query: { types: [REGISTRY] },
+    operations: [ACR_PULL],
+    use: text2 ? `the image pull from registry '${text2}'` : "the image pull"
+  };
+}
+function secret(workload, r, at, target, identity, use, kind = "keyVaultCertificate") {
+  return {
+    kind,
+    workload,
+    resource: r,
+    at: at.at ?? r.decl,
+    ...withSelector2(identity),
+    target,
+    query: { types: [VAULT] },
+    operations: [SECRET_GET],
+    use
+  };
+}
+function appNeeds(r, graph) {
+  const settings = graph.settings.get(r.key);
+  const referenceIdentity = getProp(r.body, "key_vault_reference_identity_id");
+  const needs = settingNeeds(r, settings, referenceIdentity);
+  for (const cs of listOf(getProp(r.body, "connection_string"))) {
+    const ref = keyVaultReference(getProp(cs, "value"));
+    if (!ref) continue;
+    const name = asString(unwrap(getProp(cs, "name")));
+    needs.push({
+      kind: "keyVaultReference",
+      workload: r,
+      resource: r,
+      at: cs.at ?? r.decl,
+      ...withSelector2(selectorOf2(referenceIdentity)),
+      target: ref.target,
+      query: ref.query,
+      operations: [SECRET_GET],
+      use: name ? `the Key Vault reference in connection string '${name}'` : "a Key Vault reference in a connection string"
+    });
+  }
+  const flag = getProp(r.body, "storage_uses_managed_identity");
+  if (isTrue(flag) && !needs.some((n2) => n2.kind === "hostStorage")) {
+    const chosen = findSetting(settings, "AzureWebJobsStorage__clientId") ?? findSetting(settings, "AzureWebJobsStorage__managedIdentityResourceId");
+    needs.push({
+      kind: "hostStorage",
+      workload: r,
+      resource: r,
+      at: flag.at ?? r.decl,
+      ...withSelector2(selectorOf2(chosen?.value)),
+      target: getProp(r.body, "storage_account_name"),
+      query: { types: [STORAGE], bareName: true },
+      operations: [BLOB_READ, BLOB_WRITE],
+      use: "the Functions host storage (storage_uses_managed_identity)"
+    });
+  }
+  const auth = asString(unwrap(getProp(r.body, "storage_authentication_type")))?.toLowerCase();
+  const endpoint = getProp(r.body, "storage_container_endpoint");
+  if (isSet(endpoint) && (auth === "systemassignedidentity" || auth === "userassignedidentity")) {
+    const selector = auth === "userassignedidentity" ? selectorOf2(getProp(r.body, "storage_user_assigned_identity_id")) : void 0;
+    if (auth === "systemassignedidentity" || selector) {
+      needs.push({
+        kind: "deploymentStorage",
+        workload: r,
+        resource: r,
+        at: getProp(r.body, "storage_authentication_type")?.at ?? r.decl,
+        ...withSelector2(selector),
+        target: endpoint,
+        query: { types: [STORAGE] },
+        operations: [BLOB_READ, BLOB_WRITE],
+        use: "the Flex Consumption deployment storage"
+      });
+    }
+  }
+  needs.push(...appImagePull(r));
+  return needs;
+}
+function appImagePull(r) {
+  const config = first(getProp(r.body, "site_config"));
+  const flag = getProp(config, "container_registry_use_managed_identity") ?? getProp(config, "acr_use_managed_identity_credentials");
+  if (!isTrue(flag)) return [];
+  const clientId = getProp(config, "container_registry_managed_identity_client_id") ?? getProp(config, "acr_user_managed_identity_client_id");
+  const stack = first(getProp(config, "application_stack"));
+  const docker = first(getProp(stack, "docker"));
+  const registry = [getProp(stack, "docker_registry_url"), getProp(docker, "registry_url"), getProp(stack, "docker_image"), getProp(stack, "docker_image_name")].find(isSet) ?? afterPrefix(getProp(config, "linux_fx_version"), "DOCKER|") ?? afterPrefix(getProp(config, "windows_fx_version"), "DOCKER|");
+  if (!registry) return [];
+  return [{ ...pull(r, flag, registry, selectorOf2(clientId)), use: "the image pull" }];
+}
+function containerAppNeeds2(r) {
+  const needs = [];
+  for (const reg of listOf(getProp(r.body, "registry"))) {
+    const identity = getProp(reg, "identity");
+    if (isSet(identity)) needs.push(pull(r, reg, getProp(reg, "server"), { value: identity }));
+  }
+  for (const s2 of listOf(getProp(r.body, "secret"))) {
+    const id = getProp(s2, "key_vault_secret_id");
+    const identity = getProp(s2, "identity");
+    if (!isSet(id) || !isSet(identity)) continue;
+    const name = asString(unwrap(getProp(s2, "name")));
+    needs.push(secret(r, r, s2, id, { value: identity }, name ? `secret '${name}' from Key Vault` : "a secret from Key Vault", "keyVaultSecret"));
+  }
+  return needs;
+}
+function apimHostnameNeeds2(r) {
+  const needs = [];
+  for (const config of listOf(getProp(r.body, "hostname_configuration"))) {
+    for (const kind of ["management", "portal", "developer_portal", "proxy", "scm"]) {
+      for (const h of listOf(getProp(config, kind))) {
+        const id = [getProp(h, "key_vault_certificate_id"), getProp(h, "key_vault_id")].find(isSet);
+        if (!id) continue;
+        const host = asString(unwrap(getProp(h, "host_name")));
+        needs.push(secret(r, r, h, id, selectorOf2(getProp(h, "ssl_keyvault_identity_client_id")), host ? `the certificate of host name '${host}' from Key Vault` : "a custom-domain certificate from Key Vault"));
+      }
+    }
+  }
+  return needs;
+}
+function apimChildNeed(r, graph, block2, secretKey, clientKey, what) {
+  const id = getProp(block2, secretKey);
+  if (!block2 || !isSet(id)) return [];
+  const service = owner(r, graph, getProp(r.body, "api_management_id"), getProp(r.body, "api_management_name"), "azurerm_api_management");
+  if (!service) return [];
+  const name = asString(unwrap(r.name));
+  return [secret(service, r, block2, id, selectorOf2(getProp(block2, clientKey)), name ? `${what} '${name}' from Key Vault` : `a ${what} from Key Vault`, what === "named value" ? "keyVaultSecret" : "keyVaultCertificate")];
+}
+function owner(r, graph, idValue, nameValue, type) {
+  const ref = unwrap(idValue);
+  if (ref?.kind === "ref" && ref.resource.type === type) return ref.resource;
+  const name = asString(unwrap(nameValue))?.toLowerCase();
+  if (!name) return void 0;
+  const dir2 = (r.callChain[0] ?? r.decl).file.replace(/[\\/][^\\/]*$/, "");
+  return graph.resources.find(
+    (x) => x.type === type && !x.existing && asString(unwrap(x.name))?.toLowerCase() === name && (x.callChain[0] ?? x.decl).file.replace(/[\\/][^\\/]*$/, "") === dir2
+  );
+}
+var CMK = {
+  azurerm_storage_account: { block: "customer_managed_key", keys: ["key_vault_key_id", "managed_hsm_key_id"], identity: "user_assigned_identity_id" },
+  azurerm_storage_account_customer_managed_key: { block: ".", keys: ["key_vault_key_id", "key_vault_id", "key_vault_uri"], identity: "user_assigned_identity_id", owner: "storage_account_id" },
+  azurerm_servicebus_namespace: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "identity_id" },
+  azurerm_servicebus_namespace_customer_managed_key: { block: ".", keys: ["key_vault_key_id"], owner: "namespace_id" },
+  azurerm_eventhub_namespace_customer_managed_key: { block: ".", keys: ["key_vault_key_ids"], identity: "user_assigned_identity_id", owner: "eventhub_namespace_id" },
+  azurerm_cognitive_account: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "identity_client_id", identityOptional: true },
+  azurerm_ai_services: { block: "customer_managed_key", keys: ["key_vault_key_id", "managed_hsm_key_id"], identity: "identity_client_id", identityOptional: true },
+  azurerm_cognitive_account_customer_managed_key: { block: ".", keys: ["key_vault_key_id"], identity: "identity_client_id", owner: "cognitive_account_id" },
+  azurerm_container_registry: { block: "encryption", keys: ["key_vault_key_id"], identity: "identity_client_id" },
+  azurerm_app_configuration: { block: "encryption", keys: ["key_vault_key_identifier"], identity: "identity_client_id", identityOptional: true },
+  azurerm_kusto_cluster_customer_managed_key: { block: ".", keys: ["key_vault_id"], identity: "user_identity", owner: "cluster_id" },
+  azurerm_log_analytics_cluster_customer_managed_key: { block: ".", keys: ["key_vault_key_id"], identity: "sole", owner: "log_analytics_cluster_id" },
+  azurerm_data_factory_customer_managed_key: { block: ".", keys: ["customer_managed_key_id"], identity: "user_assigned_identity_id", owner: "data_factory_id" },
+  azurerm_disk_encryption_set: { block: ".", keys: ["key_vault_key_id"], identity: "sole" },
+  azurerm_postgresql_flexible_server: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "primary_user_assigned_identity_id" },
+  azurerm_mysql_flexible_server: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "primary_user_assigned_identity_id" },
+  azurerm_data_protection_backup_vault_customer_managed_key: { block: ".", keys: ["key_vault_key_id"], owner: "data_protection_backup_vault_id" },
+  azurerm_machine_learning_workspace: { block: "encryption", keys: ["key_id", "key_vault_id"], identity: "user_assigned_identity_id", identityOptional: true },
+  azurerm_automation_account: { block: "encryption", keys: ["key_vault_key_id"], identity: "user_assigned_identity_id", identityOptional: true },
+  azurerm_synapse_workspace: { block: "customer_managed_key", keys: ["key_versionless_id"], identity: "user_assigned_identity_id", identityOptional: true },
+  azurerm_managed_redis: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "user_assigned_identity_id" }
+};
+function cmkNeeds2(r) {
+  const shape = CMK[r.type];
+  if (!shape) return [];
+  let workload = r;
+  if (shape.owner) {
+    const ref = unwrap(getProp(r.body, shape.owner));
+    if (ref?.kind !== "ref" || ref.resource.existing) return [];
+    workload = ref.resource;
+  }
+  const blocks = shape.block === "." ? [r.body] : listOf(getProp(r.body, shape.block));
+  return blocks.flatMap((block2) => {
+    const key2 = shape.keys.map((k) => getProp(block2, k)).find(isSet);
+    if (!key2) return [];
+    let identity;
+    if (shape.identity === "sole") identity = { sole: true };
+    else if (shape.identity) identity = selectorOf2(getProp(block2, shape.identity));
+    if (shape.identity && shape.identity !== "sole" && !identity && !shape.owner && !shape.identityOptional) return [];
+    const target = unwrap(key2)?.kind === "array" ? listOf(key2)[0] : key2;
+    return [
+      {
+        kind: "customerManagedKey",
+        workload,
+        resource: r,
+        at: (shape.block === "." ? r.decl : block2.at) ?? r.decl,
+        ...withSelector2(identity),
+        target,
+        query: { types: [VAULT] },
+        operations: [KEY_WRAP, KEY_UNWRAP],
+        use: "the customer-managed key"
+      }
+    ];
+  });
+}
+
+// src/graph/needs.ts
+var SYSTEM_KEYWORDS = /* @__PURE__ */ new Set(["system", "systemassigned", "systemassignedidentity"]);
+var UAMI = "Microsoft.ManagedIdentity/userAssignedIdentities";
+function collectAccessNeeds(graph) {
+  const found = [];
+  for (const r of graph.resources) {
+    for (const facts of r.format === "terraform" ? azurermNeeds(r, graph) : armNeeds(r, graph)) {
+      if (!isManagedHsmKey(facts.target)) found.push(facts);
+    }
+    if (r.type === "azapi_resource") found.push(...armNeeds(r, graph).filter((f) => !isManagedHsmKey(f.target)));
+  }
+  if (found.length === 0) return [];
+  const index = new ResourceIndex(graph.resources);
+  const attachments = /* @__PURE__ */ new Map();
+  for (const w of graph.workloads) {
+    const key2 = azureResourceKey(w.resource);
+    attachments.set(key2, [...attachments.get(key2) ?? [], ...w.identities]);
+  }
+  return found.map((facts) => resolveNeed(facts, graph, index, attachments)).filter((n2) => n2.kind !== "customerManagedKey" || n2.target.kind !== "unknown");
+}
+function resolveNeed(facts, graph, index, attachments) {
+  const attachedHere = attachments.get(azureResourceKey(facts.workload)) ?? [];
+  const identity = selectIdentity(facts, graph, index, attachedHere);
+  const target = targetOf(facts.target, facts.query, index, facts.resource);
+  const need = {
+    id: `${facts.resource.key}@${facts.at.range.start.line}:${facts.at.range.start.column}`,
+    kind: facts.kind,
+    workload: facts.workload,
+    attached: !!identity && attachedHere.includes(identity),
+    target,
+    operations: operationsFor(facts.operations, target),
+    requires: facts.requires ?? "all",
+    resource: facts.resource,
+    at: facts.at,
+    use: facts.use
+  };
+  if (identity) need.identity = identity;
+  if (facts.target) need.value = facts.target;
+  if (facts.identity && "value" in facts.identity) need.identityValue = facts.identity.value;
+  return need;
+}
+function operationsFor(ops, target) {
+  if (!target.resourceType) return ops;
+  const ns = `${target.resourceType.split("/")[0].toLowerCase()}/`;
+  const mine = ops.filter((op) => op.name.toLowerCase().startsWith(ns));
+  return mine.length > 0 ? mine : ops;
+}
+function selectIdentity(facts, graph, index, attached) {
+  const system = () => graph.identityIndex.get(`system:${azureResourceKey(facts.workload)}`);
+  const selector = facts.identity;
+  if (!selector) return system();
+  if ("sole" in selector) return attached.length === 1 ? attached[0] : void 0;
+  const v = unwrap(selector.value);
+  const text2 = asString(v);
+  if (text2 !== void 0 && SYSTEM_KEYWORDS.has(text2.trim().toLowerCase())) return system();
+  const id = identityIdOf(graph, v);
+  if (id?.identity) return id.identity;
+  if (id?.resource && id.system) return graph.identityIndex.get(`system:${azureResourceKey(id.resource)}`);
+  if (text2 !== void 0 && text2.startsWith("/")) {
+    const shape = parseResourceIdShape({ kind: "string", value: text2 });
+    if (shape?.resourceType?.toLowerCase() === UAMI.toLowerCase() && shape.label) {
+      const [declared] = index.named(UAMI, shape.label, facts.resource);
+      if (declared) return graph.identityIndex.get(`user:${azureResourceKey(declared)}`);
+    }
+  }
+  return void 0;
+}
+
+// src/graph/azurerm-shape.ts
+var UAMI_ARM2 = "microsoft.managedidentity/userassignedidentities";
+var AKS_ARM2 = "microsoft.containerservice/managedclusters";
+var ROLE_ASSIGNMENT_ARM = "microsoft.authorization/roleassignments";
+function isTerraform(r) {
+  return r.format === "terraform";
+}
+function azapiType2(r) {
+  if (r.type !== "azapi_resource") return void 0;
+  return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
+}
+function firstBlock(v) {
+  if (!v) return void 0;
+  if (v.kind === "array") return v.items[0];
+  if (v.kind === "object") return v;
+  return void 0;
+}
+function parseIdentityType(type) {
+  const parts = type.toLowerCase().split(",").map((s2) => s2.trim());
+  return { system: parts.includes("systemassigned"), user: parts.includes("userassigned") };
+}
+function listOf4(v) {
+  if (!v || v.kind === "null") return [];
+  if (v.kind === "array") return v.items;
+  return [v];
+}
+function identityBlock(r) {
+  const block2 = firstBlock(getProp(r.body, "identity"));
+  const type = asString(getProp(block2, "type"));
+  if (type === void 0) return void 0;
+  const t = parseIdentityType(type);
+  return { system: t.system, userAssigned: t.user ? listOf4(getProp(block2, "identity_ids")) : [] };
+}
+function azapiBodyIdentity(r) {
+  const identity = getProp(getProp(r.body, "body"), "identity");
+  const type = asString(getProp(identity, "type"));
+  if (type === void 0) return void 0;
+  const t = parseIdentityType(type);
+  const map = getProp(identity, "userAssignedIdentities");
+  const userAssigned = [];
+  if (t.user && map && map.kind === "object") {
+    for (const k of map.entries.keys()) userAssigned.push(map.keyValues?.get(k) ?? { kind: "string", value: k, ...map.at ? { at: map.at } : {} });
+  }
+  return { system: t.system, userAssigned };
+}
+function workloadIdentities2(r) {
+  if (!isTerraform(r)) return void 0;
+  const arm = azapiType2(r);
+  if (arm === UAMI_ARM2) return void 0;
+  const found = identityBlock(r) ?? (arm ? azapiBodyIdentity(r) : void 0);
+  if (!found) return void 0;
+  const platformManaged = r.type === "azurerm_kubernetes_cluster" || arm === AKS_ARM2 || r.type === "azurerm_arc_kubernetes_cluster" || arm === "microsoft.kubernetes/connectedclusters";
+  const userAssigned = [...found.userAssigned];
+  if (r.type === "azurerm_kubernetes_cluster") {
+    const kubelet = getProp(firstBlock(getProp(r.body, "kubelet_identity")), "user_assigned_identity_id");
+    if (kubelet && kubelet.kind !== "null") userAssigned.push(kubelet);
+  }
+  if (!found.system && userAssigned.length === 0) return void 0;
+  return { systemAssigned: found.system, userAssigned, platformManaged };
+}
+function isUserAssignedIdentity(r) {
+  if (!isTerraform(r)) return false;
+  if (r.type === "azurerm_user_assigned_identity") return true;
+  return azapiType2(r) === UAMI_ARM2;
+}
+function roleValue(r) {
+  const byName = getProp(r.body, "role_definition_name");
+  if (byName && byName.kind !== "null") return byName;
+  const byId = getProp(r.body, "role_definition_id");
+  const v = unwrap(byId);
+  if (v && v.kind === "ref" && v.resource.type === "azurerm_role_definition" && v.resource.existing) {
+    const path = lowerPath(v.path);
+    if (path === "id" || path === "role_definition_id") {
+      const name = getProp(v.resource.body, "name");
+      if (name && name.kind === "string") return name;
+      const guid = getProp(v.resource.body, "role_definition_id");
+      if (guid && guid.kind === "string") return guid;
+    }
+  }
+  return byId;
+}
+function present(v) {
+  return v && v.kind !== "null" ? v : void 0;
+}
+function roleAssignment(r) {
+  const facts = {
+    kind: "rbac",
+    at: r.decl,
+    principal: getProp(r.body, "principal_id") ?? { kind: "unknown" }
+  };
+  const role2 = roleValue(r);
+  if (role2) facts.role = role2;
+  const scope = present(getProp(r.body, "scope"));
+  if (scope) facts.scope = scope;
+  const principalType = present(getProp(r.body, "principal_type"));
+  if (principalType) facts.principalType = principalType;
+  const skip = present(getProp(r.body, "skip_service_principal_aad_check"));
+  if (skip) facts.skipPrincipalCheck = skip;
+  const name = present(getProp(r.body, "name"));
+  if (name) facts.name = name;
+  const condition = present(getProp(r.body, "condition"));
+  if (condition) facts.condition = condition;
+  return facts;
+}
+function vaultScope(vault) {
+  const resolved = vault ? resolveScope2(vault) : void 0;
+  if (resolved && resolved.kind === "resource") return resolved;
+  return { kind: "resource", resourceType: "Microsoft.KeyVault/vaults" };
+}
+function policyPermissions(block2) {
+  const entries = [];
+  for (const [arm, tf] of [["keys", "key_permissions"], ["secrets", "secret_permissions"], ["certificates", "certificate_permissions"], ["storage", "storage_permissions"]]) {
+    const list2 = getProp(block2, tf);
+    if (list2) entries.push([arm, list2]);
+  }
+  return { kind: "object", entries: new Map(entries), ...block2.at ? { at: block2.at } : {} };
+}
+function azapiRoleAssignment(r) {
+  const body = getProp(r.body, "body");
+  const props = getProp(body, "properties");
+  const facts = {
+    kind: "rbac",
+    at: r.decl,
+    principal: getProp(props, "principalId") ?? { kind: "unknown" }
+  };
+  const role2 = present(getProp(props, "roleDefinitionId"));
+  if (role2) facts.role = role2;
+  const scope = present(getProp(r.body, "parent_id"));
+  if (scope) facts.scope = scope;
+  const principalType = present(getProp(props, "principalType"));
+  if (principalType) facts.principalType = principalType;
+  const name = present(getProp(r.body, "name"));
+  if (name) facts.name = name;
+  const condition = present(getProp(props, "condition"));
+  if (condition) facts.condition = condition;
+  return facts;
+}
+function azapiAccessPolicies(r, scope) {
+  const list2 = getProp(getProp(getProp(r.body, "body"), "properties"), "accessPolicies");
+  return listOf4(list2).filter((p) => p.kind === "object").map((p) => {
+    const facts = { kind: "accessPolicy", at: p.at ?? r.decl, principal: getProp(p, "objectId") ?? { kind: "unknown" }, impliedScope: scope };
+    const permissions = getProp(p, "permissions");
+    if (permissions) facts.permissions = permissions;
+    return facts;
+  });
+}
+function grants2(r) {
+  if (!isTerraform(r) || r.existing) return [];
+  switch (r.type) {
+    case "azurerm_role_assignment":
+      return [roleAssignment(r)];
+    case "azurerm_key_vault_access_policy":
+      return [
+        {
+          kind: "accessPolicy",
+          at: r.decl,
+          principal: getProp(r.body, "object_id") ?? { kind: "unknown" },
+          impliedScope: vaultScope(getProp(r.body, "key_vault_id")),
+          permissions: policyPermissions(r.body)
+        }
+      ];
+    case "azurerm_key_vault": {
+      const policies = listOf4(getProp(r.body, "access_policy"));
+      const scope = { kind: "resource", resourceType: "Microsoft.KeyVault/vaults", resource: r };
+      const label2 = asString(r.name);
+      if (label2) scope.label = label2;
+      return policies.filter((p) => p.kind === "object").map((p) => ({
+        kind: "accessPolicy",
+        at: p.at ?? r.decl,
+        principal: getProp(p, "object_id") ?? { kind: "unknown" },
+        impliedScope: scope,
+        permissions: policyPermissions(p)
+      }));
+    }
+    case "azurerm_cosmosdb_sql_role_assignment": {
+      const facts = {
+        kind: "dataPlane",
+        at: r.decl,
+        principal: getProp(r.body, "principal_id") ?? { kind: "unknown" }
+      };
+      const role2 = present(getProp(r.body, "role_definition_id"));
+      if (role2) facts.role = role2;
+      const scope = present(getProp(r.body, "scope"));
+      if (scope) facts.scope = scope;
+      else facts.impliedScope = { kind: "resource", resourceType: "Microsoft.DocumentDB/databaseAccounts" };
+      const name = present(getProp(r.body, "name"));
+      if (name) facts.name = name;
+      return [facts];
+    }
+    case "azapi_resource": {
+      const arm = azapiType2(r);
+      if (arm === ROLE_ASSIGNMENT_ARM) return [azapiRoleAssignment(r)];
+      if (arm === "microsoft.keyvault/vaults") return azapiAccessPolicies(r, { kind: "resource", resourceType: "Microsoft.KeyVault/vaults", resource: r, ...asString(r.name) ? { label: asString(r.name) } : {} });
+      if (arm === "microsoft.keyvault/vaults/accesspolicies") return azapiAccessPolicies(r, vaultScope(getProp(r.body, "parent_id")));
+      return [];
+    }
+    default:
+      return [];
+  }
+}
+var AKS_PLATFORM_PRINCIPALS = [
+  /^kubelet_identity\.0\.object_id$/,
+  /^key_vault_secrets_provider\.0\.secret_identity\.0\.object_id$/,
+  /^oms_agent\.0\.oms_agent_identity\.0\.object_id$/,
+  /^ingress_application_gateway\.0\.ingress_application_gateway_identity\.0\.object_id$/,
+  /^web_app_routing\.0\.web_app_routing_identity\.0\.object_id$/
+];
+var SERVICE_IDENTITY_PATH = /^(?:[a-z0-9_]+\.0\.)?[a-z0-9_]*_identity\.0\.(?:object_id|principal_id)$/;
+function isSystemPrincipalPath(path) {
+  return path === "identity.0.principal_id" || path === "identity.principal_id";
+}
+function resolvePrincipal2(value, lookup) {
+  let v = unwrap(value);
+  if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
+  if (!v || v.kind !== "ref" || !isTerraform(v.resource)) return void 0;
+  const r = v.resource;
+  const path = lowerPath(v.path);
+  switch (r.type) {
+    case "azurerm_user_assigned_identity":
+      return path === "principal_id" ? { kind: "managedIdentity", resource: r, system: false } : { kind: "unknown" };
+    case "azuread_user":
+      return path === "object_id" || path === "id" ? { kind: "user" } : { kind: "unknown" };
+    case "azuread_group":
+      return path === "object_id" || path === "id" ? { kind: "group" } : { kind: "unknown" };
+    case "azuread_service_principal":
+      if (path !== "object_id" && path !== "id") return { kind: "unknown" };
+      return (r.existing ? lookedUpIdentity(r, lookup) : void 0) ?? { kind: "servicePrincipal" };
+    case "azurerm_client_config":
+      return { kind: "unknown" };
+    default:
+      break;
+  }
+  const arm = azapiType2(r);
+  if (arm) {
+    if (arm === UAMI_ARM2 && (path === "output.properties.principalid" || path === "output.principalid")) {
+      return { kind: "managedIdentity", resource: r, system: false };
+    }
+    if (path === "output.identity.principalid" || isSystemPrincipalPath(path)) return { kind: "managedIdentity", resource: r, system: true };
+    return { kind: "unknown" };
+  }
+  if (isSystemPrincipalPath(path)) return { kind: "managedIdentity", resource: r, system: true };
+  if (r.type === "azurerm_kubernetes_cluster" && AKS_PLATFORM_PRINCIPALS.some((re) => re.test(path))) return { kind: "managedIdentity" };
+  if (SERVICE_IDENTITY_PATH.test(path)) return { kind: "managedIdentity" };
+  return { kind: "unknown" };
+}
+function lookedUpIdentity(sp, lookup) {
+  const byObjectId = present(getProp(sp.body, "object_id"));
+  if (byObjectId) {
+    const facts = resolvePrincipal2(byObjectId);
+    if (facts?.resource) return facts;
+  }
+  for (const arg of ["client_id", "application_id", "display_name"]) {
+    const v = unwrap(getProp(sp.body, arg));
+    if (arg === "display_name" && v?.kind === "string" && lookup) {
+      const named2 = lookup.userIdentitiesNamed(v.value, sp);
+      if (named2.length === 1) return { kind: "managedIdentity", resource: named2[0], system: false };
+    }
+    if (v?.kind !== "ref" || !isTerraform(v.resource)) continue;
+    const path = lowerPath(v.path);
+    const target = v.resource;
+    if (isUserAssignedIdentity(target) && (path === (arg === "display_name" ? "name" : "client_id") || path === "output.properties.clientid")) {
+      return { kind: "managedIdentity", resource: target, system: false };
+    }
+    if (arg === "display_name" && path === "name" && identityBlock(target)?.system) return { kind: "managedIdentity", resource: target, system: true };
+  }
+  return void 0;
+}
+function refLabel(r) {
+  return asString(r.name) ?? asString(getProp(r.body, "display_name"));
+}
+function withLabel2(facts, label2) {
+  if (label2) facts.label = label2;
+  return facts;
+}
+function resolveScope2(value) {
+  const v = unwrap(value);
+  if (!v) return void 0;
+  if (v.kind === "ref") {
+    const r = v.resource;
+    if (!isTerraform(r)) return void 0;
+    const path = lowerPath(v.path);
+    if (r.type === "azurerm_kubernetes_cluster" && path === "node_resource_group_id") return { kind: "resourceGroup" };
+    if (path !== "id" && path !== "") return { kind: "unknown" };
+    switch (r.type) {
+      case "azurerm_resource_group":
+        return withLabel2({ kind: "resourceGroup", resource: r }, refLabel(r));
+      case "azurerm_subscription":
+        return withLabel2({ kind: "subscription", resource: r }, asString(getProp(r.body, "subscription_name")) ?? asString(getProp(r.body, "subscription_id")));
+      case "azurerm_management_group":
+        return withLabel2({ kind: "managementGroup", resource: r }, refLabel(r));
+      default:
+        break;
+    }
+    const arm = azapiType2(r);
+    if (arm !== void 0) {
+      if (arm === "microsoft.resources/resourcegroups") return withLabel2({ kind: "resourceGroup", resource: r }, refLabel(r));
+      if (arm === "microsoft.management/managementgroups") return withLabel2({ kind: "managementGroup", resource: r }, refLabel(r));
+      const type2 = azapiArmType(asString(getProp(r.body, "type")));
+      return withLabel2({ kind: "resource", resource: r, ...type2 ? { resourceType: type2 } : {} }, refLabel(r));
+    }
+    const type = armTypeOf(r.type);
+    return withLabel2({ kind: "resource", resource: r, ...type ? { resourceType: type } : {} }, refLabel(r));
+  }
+  if (v.kind === "string" || v.kind === "concat") return parseResourceIdShape(v);
+  return void 0;
+}
+var azurermShape = {
+  workloadIdentities: workloadIdentities2,
+  isUserAssignedIdentity,
+  grants: grants2,
+  resolvePrincipal: resolvePrincipal2,
+  resolveScope: resolveScope2
+};
+
+// src/graph/build.ts
+var SHAPES = [armShape, azurermShape];
+function buildGraph(resources, roles, shapes = SHAPES, externalCalls = []) {
+  return { ...new GraphBuilder(resources, roles, shapes).build(), externalCalls };
+}
+var GraphBuilder = class {
+  constructor(resources, roles, shapes) {
+    this.resources = resources;
+    this.roles = roles;
+    this.shapes = shapes;
+  }
+  resources;
+  roles;
+  shapes;
+  identities = /* @__PURE__ */ new Map();
+  workloads = [];
+  grants = [];
+  /** Custom roles declared here, by the declaring instance's key. */
+  customRoles = /* @__PURE__ */ new Map();
+  settings = /* @__PURE__ */ new Map();
+  identitiesByName;
+  lookup = {
+    userIdentitiesNamed: (name, near) => {
+      if (!this.identitiesByName) {
+        this.identitiesByName = /* @__PURE__ */ new Map();
+        for (const r of this.resources) {
+          const n2 = asString(r.name);
+          if (n2 === void 0 || r.existing || !this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) continue;
+          const key2 = n2.toLowerCase();
+          this.identitiesByName.set(key2, [...this.identitiesByName.get(key2) ?? [], r]);
+        }
+      }
+      const root = (r) => dirname6((r.callChain[0] ?? r.decl).file);
+      return (this.identitiesByName.get(name.toLowerCase()) ?? []).filter((r) => root(r) === root(near));
+    }
+  };
+  build() {
+    for (const r of this.resources) {
+      const custom = customRoleOf(r);
+      if (custom) this.customRoles.set(r.key, custom);
+    }
+    this.settings = collectSettings(this.resources);
+    for (const r of this.resources) {
+      if (this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) this.userIdentity(r);
+    }
+    for (const r of this.resources) this.addWorkload(r);
+    for (const r of this.resources) {
+      for (const shape of this.shapes) {
+        for (const facts of shape.grants(r)) this.grants.push(this.grant(r, facts));
+      }
+    }
+    const graph = {
+      workloads: this.workloads,
+      identities: [...this.identities.values()],
+      grants: this.grants,
+      resources: this.resources,
+      roleDefinitions: [...this.customRoles.values()],
+      settings: this.settings,
+      identityIndex: this.identities,
+      needs: []
+    };
+    graph.needs = collectAccessNeeds(graph);
+    return graph;
+  }
+  first(ask) {
+    for (const s2 of this.shapes) {
+      const answer = ask(s2);
+      if (answer !== void 0) return answer;
+    }
+    return void 0;
+  }
+  userIdentity(r) {
+    return this.identity(`user:${azureResourceKey(r)}`, r, "user");
+  }
+  systemIdentity(r) {
+    return this.identity(`system:${azureResourceKey(r)}`, r, "system");
+  }
+  /** One node per Azure resource: instances that deploy the same resource share its identity. */
+  identity(id, r, kind) {
+    let node = this.identities.get(id);
+    if (!node) {
+      node = { id, kind, resource: r, createdHere: !r.existing, label: r.symbol, workloads: [], platformManaged: false };
+      this.identities.set(id, node);
+    } else if (!r.existing && !node.createdHere) {
+      node.createdHere = true;
+      node.resource = r;
+    }
+    return node;
+  }
+  externalIdentity(text2) {
+    const id = `external:${text2}`;
+    let node = this.identities.get(id);
+    if (!node) {
+      node = { id, kind: "external", createdHere: false, label: text2, workloads: [], platformManaged: false };
+      this.identities.set(id, node);
+    }
+    return node;
+  }
+  addWorkload(r) {
+    const facts = this.first((s2) => s2.workloadIdentities(r));
+    if (!facts) return;
+    const workload = { id: r.key, resource: r, identities: [] };
+    const settings = this.settings.get(r.key);
+    if (settings) workload.settings = settings;
+    const attach = (identity) => {
+      if (workload.identities.includes(identity)) return;
+      workload.identities.push(identity);
+      const firstAttachment = identity.workloads.length === 0;
+      identity.workloads.push(workload);
+      identity.platformManaged = facts.platformManaged && (firstAttachment || identity.platformManaged);
+    };
+    if (facts.systemAssigned) attach(this.systemIdentity(r));
+    for (const ref of facts.userAssigned) attach(this.attachedUserIdentity(ref));
+    this.workloads.push(workload);
+  }
+  /** The identity a workload's `userAssignedIdentities` key or `identity_ids` entry names. */
+  attachedUserIdentity(value) {
+    const v = unwrap(value);
+    if (v?.kind === "ref" && this.shapes.some((s2) => s2.isUserAssignedIdentity(v.resource))) return this.userIdentity(v.resource);
+    return this.externalIdentity(describeValue(v));
+  }
+  grant(r, facts) {
+    const grant = {
+      id: `${r.key}@${facts.at.range.start.line}:${facts.at.range.start.column}`,
+      kind: facts.kind,
+      resource: r,
+      at: facts.at,
+      principal: this.principal(facts.principal, facts.principalType),
+      roleValue: facts.role,
+      role: this.role(facts.role),
+      scope: this.scope(r, facts)
+    };
+    if (facts.principalType) grant.principalType = facts.principalType;
+    if (facts.skipPrincipalCheck) grant.skipPrincipalCheck = facts.skipPrincipalCheck;
+    if (facts.name) grant.name = facts.name;
+    if (facts.condition) grant.condition = facts.condition;
+    if (facts.permissions) grant.permissions = facts.permissions;
+    return grant;
+  }
+  principal(value, principalType) {
+    const facts = this.first((s2) => s2.resolvePrincipal(value, this.lookup));
+    let identity;
+    if (facts?.resource) {
+      identity = facts.system ? this.systemIdentity(facts.resource) : this.userIdentity(facts.resource);
+    }
+    let kind = facts?.kind ?? "unknown";
+    const declared = asString(principalType)?.toLowerCase();
+    if (!identity && (declared === "user" || declared === "group")) kind = declared;
+    if (!identity && declared === "serviceprincipal" && kind === "unknown") kind = "servicePrincipal";
+    const principal = { kind, value };
+    if (identity) principal.identity = identity;
+    return principal;
+  }
+  /**
+   * The role a value names: a GUID or role name string, a role definition resource ID (by string,
+   * concat or resourceId call), or a reference to a declared role definition — a custom role
+   * declared here resolves to that definition, whose permissions the rules judge. Values that
+   * merely contain a GUID somewhere (a conditional, a lookup) are not guessed at.
+   */
+  role(value) {
+    const v = unwrap(value);
+    if (!v) return void 0;
+    if (v.kind === "string") return this.byGuid(v.value) ?? this.byName(v.value);
+    if (v.kind === "ref" && isRoleDefinitionResource(v.resource)) {
+      return this.customRoles.get(v.resource.key) ?? (v.resource.format === "terraform" ? void 0 : this.role(v.resource.name));
+    }
+    if (v.kind === "concat" || v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+      const strings2 = stringsIn(v);
+      const last = strings2[strings2.length - 1];
+      const guid = last === void 0 ? void 0 : findGuid(last);
+      if (guid) return this.byGuid(guid);
+      return v.kind === "call" ? this.customByName(v.args[v.args.length - 1]) : void 0;
+    }
+    return void 0;
+  }
+  byGuid(text2) {
+    const builtIn = this.roles.byGuid(text2);
+    if (builtIn) return builtIn;
+    const guid = findGuid(text2);
+    return guid ? [...this.customRoles.values()].find((r) => r.id === guid) : void 0;
+  }
+  byName(text2) {
+    const name = text2.trim().toLowerCase();
+    return this.roles.byRoleName(text2) ?? [...this.customRoles.values()].find((r) => r.roleName.trim().toLowerCase() === name);
+  }
+  /** `resourceId('Microsoft.Authorization/roleDefinitions', guid(...))` naming a definition declared with that name. */
+  customByName(nameValue) {
+    const key2 = valueKey(unwrap(nameValue));
+    if (key2 === void 0) return void 0;
+    return [...this.customRoles.values()].find((r) => r.resource && valueKey(unwrap(r.resource.name)) === key2);
+  }
+  scope(r, facts) {
+    if (facts.impliedScope) return { ...facts.impliedScope };
+    if (!facts.scope) return { ...scopeOfDeployment(r.deploymentScope) };
+    const resolved = resolveScopeValue(facts.scope, this.shapes);
+    return { ...resolved, value: facts.scope };
+  }
+};
+function azureResourceKey(r) {
+  const name = valueKey(r.name);
+  const scope = valueKey(r.deploymentScope);
+  if (name === void 0 || scope === void 0) return r.key;
+  const rootFile = (r.callChain[0] ?? r.decl).file;
+  const root = r.format === "terraform" ? dirname6(rootFile) : rootFile;
+  return `${root}|${r.type.toLowerCase()}|${name}|${scope}`;
+}
+function scopeOfDeployment(scope) {
+  const label2 = asString(scope.name);
+  return label2 ? { kind: scope.level, label: label2 } : { kind: scope.level };
+}
+function resolveScopeValue(value, shapes = SHAPES) {
+  const v = unwrap(value);
+  if (!v) return { kind: "unknown" };
+  if (v.kind === "scope") {
+    if (v.path.length > 1 || v.path.length === 1 && v.path[0].toLowerCase() !== "id") return { kind: "unknown" };
+    return scopeOfDeployment(v);
+  }
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) return resourceIdCallScope(v.fn, v.args);
+  if (v.kind === "string" && !v.value.startsWith("/")) {
+    const relative9 = relativeResourceId(v.value);
+    if (relative9) return relative9;
+  }
+  for (const s2 of shapes) {
+    const answer = s2.resolveScope(v);
+    if (answer) return answer;
+  }
+  return { kind: "unknown" };
+}
+function resourceIdCallScope(fn, args) {
+  const q = parseResourceIdArgs(fn, args);
+  if (!q) return { kind: "unknown" };
+  const label2 = q.names.map((n2) => asString(n2) ?? describeValue(n2)).join("/");
+  if (q.type.toLowerCase() === "microsoft.resources/resourcegroups") return { kind: "resourceGroup", label: label2 };
+  if (q.type.toLowerCase() === "microsoft.management/managementgroups") return { kind: "managementGroup", label: label2 };
+  return { kind: "resource", resourceType: q.type, label: label2 };
+}
+function relativeResourceId(text2) {
+  const segments = text2.split("/");
+  if (segments.length < 3 || segments.length % 2 === 0 || !/^[A-Za-z]+\.[\w.]+$/.test(segments[0])) return void 0;
+  const types2 = [segments[0]];
+  const names = [];
+  for (let i = 1; i < segments.length; i += 2) {
+    types2.push(segments[i]);
+    names.push(segments[i + 1]);
+  }
+  return { kind: "resource", resourceType: types2.join("/"), label: names.join("/") };
+}
+
+// src/graph/keyvault-model.ts
+var VAULT2 = "microsoft.keyvault/vaults";
+var RBAC_DEFAULT_FROM = "2026-02-01";
+function fromValue(v) {
+  const u = unwrap(v);
+  if (u?.kind === "bool") return u.value ? "rbac" : "accessPolicy";
+  const text2 = asString(u)?.trim().toLowerCase();
+  return text2 === "true" ? "rbac" : text2 === "false" ? "accessPolicy" : void 0;
+}
+function armModel(body, apiVersion) {
+  const props = getProp(body, "properties");
+  if (!props || props.kind !== "object") return void 0;
+  const written = getProp(props, "enableRbacAuthorization");
+  if (written && written.kind !== "null") {
+    const model2 = fromValue(written);
+    return model2 ? { model: model2, value: written } : void 0;
+  }
+  if (!apiVersion || !/^\d{4}-\d{2}-\d{2}/.test(apiVersion)) return void 0;
+  return { model: apiVersion.slice(0, 10) >= RBAC_DEFAULT_FROM ? "rbac" : "accessPolicy", byDefault: "apiVersion", apiVersion };
+}
+function vaultAccessModel(r) {
+  if (r.existing) return void 0;
+  if (r.format !== "terraform") return r.type.toLowerCase() === VAULT2 ? armModel(r.body, r.apiVersion) : void 0;
+  if (r.type === "azapi_resource") {
+    const type = asString(getProp(r.body, "type"));
+    if (azapiArmType(type)?.toLowerCase() !== VAULT2) return void 0;
+    return armModel(getProp(r.body, "body"), type.split("@")[1]);
+  }
+  if (r.type !== "azurerm_key_vault") return void 0;
+  for (const name of ["rbac_authorization_enabled", "enable_rbac_authorization"]) {
+    const written = getProp(r.body, name);
+    if (written && written.kind !== "null") {
+      const model2 = fromValue(written);
+      return model2 ? { model: model2, value: written } : void 0;
+    }
+  }
+  return { model: "accessPolicy", byDefault: "provider" };
+}
+function isVault(r) {
+  if (r.format !== "terraform") return r.type.toLowerCase() === VAULT2;
+  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase() === VAULT2;
+  return r.type === "azurerm_key_vault";
+}
+function modelOfDeclarations(resources) {
+  const created = resources.filter((r) => isVault(r) && !r.existing);
+  const models = created.map(vaultAccessModel);
+  if (models.length === 0 || models.some((m) => m === void 0)) return void 0;
+  return models.every((m) => m.model === models[0].model) ? models[0] : void 0;
+}
+
+// src/graph/access.ts
+var POLICY_PERMISSIONS = /* @__PURE__ */ new Map([
+  [SECRET_GET.name.toLowerCase(), ["secrets", ["get"]]],
+  [KEY_WRAP.name.toLowerCase(), ["keys", ["wrapkey", "get"]]],
+  [KEY_UNWRAP.name.toLowerCase(), ["keys", ["unwrapkey", "get"]]]
+]);
+function roleCovers(grant, need) {
+  const role2 = grant.role;
+  if (!role2) return true;
+  const results = need.operations.map((op) => allows(role2, op));
+  return need.requires === "all" ? results.every((r) => r !== false) : results.some((r) => r !== false);
+}
+function policyCovers(grant, ops, requires) {
+  const results = ops.map((op) => {
+    const wanted = POLICY_PERMISSIONS.get(op.name.toLowerCase());
+    if (!wanted) return false;
+    const [list2, names] = wanted;
+    if (!grant.permissions) return true;
+    const written = getProp(grant.permissions, list2);
+    if (!written) return false;
+    const kind = unwrap(written)?.kind;
+    if (kind !== "array" && kind !== "string" && kind !== "null") return true;
+    const texts = listOf(written).map((i) => asString(unwrap(i))?.toLowerCase());
+    if (texts.some((t) => t === void 0 || t === "all")) return true;
+    return names.every((n2) => texts.includes(n2));
+  });
+  return requires === "all" ? results.every(Boolean) : results.some(Boolean);
+}
+function targetNamespaces(need) {
+  if (need.target.resourceType) return [need.target.resourceType.split("/")[0].toLowerCase()];
+  return [...new Set(need.operations.map((op) => op.name.split("/")[0].toLowerCase()))];
+}
+function firstSegment(name) {
+  return name.split("/")[0].trim().toLowerCase();
+}
+function resourceScopeCovers(scope, need) {
+  const target = need.target;
+  if (target.kind === "unknown" && !target.resourceType) return true;
+  if (scope.resource && target.resources.some((t) => t.key === scope.resource.key || azureResourceKey(t) === azureResourceKey(scope.resource))) return true;
+  const scopeType = scope.resourceType ?? (scope.resource ? armTypeOfResource(scope.resource) : void 0);
+  if (scopeType) {
+    if (target.resourceType) {
+      if (!sameOrChild(scopeType, target.resourceType) && !sameOrChild(target.resourceType, scopeType)) return false;
+    } else if (!targetNamespaces(need).includes(scopeType.split("/")[0].toLowerCase())) return false;
+  }
+  if (target.kind === "unknown") return true;
+  const scopeName = scope.label ?? (scope.resource ? asString(unwrap(scope.resource.name)) : void 0);
+  if (!scopeName || !target.name || scopeName.includes("${")) return true;
+  return firstSegment(scopeName) === firstSegment(target.name);
+}
+function targetGroups(need) {
+  return need.target.resources.map((t) => {
+    if (t.format === "terraform") return asString(unwrap(getProp(t.body, "resource_group_name")))?.toLowerCase();
+    const scope = t.deploymentScope;
+    return scope.level === "resourceGroup" ? asString(unwrap(scope.name))?.toLowerCase() : void 0;
+  });
+}
+function scopeContains(grant, need) {
+  const scope = grant.scope;
+  switch (scope.kind) {
+    case "resource":
+      return resourceScopeCovers(scope, need);
+    case "resourceGroup": {
+      const group = (scope.label ?? (scope.value ? void 0 : asString(unwrap(grant.resource.deploymentScope.name))))?.toLowerCase();
+      const groups = targetGroups(need);
+      if (!group || groups.length === 0 || groups.some((g) => g === void 0)) return true;
+      return groups.includes(group);
+    }
+    default:
+      return true;
+  }
+}
+function isVaultNeed(need) {
+  return need.target.resourceType?.toLowerCase() === VAULT.toLowerCase();
+}
+function targetVaultModel(need) {
+  return isVaultNeed(need) ? modelOfDeclarations(need.target.resources) : void 0;
+}
+function assessNeed(need, grants3) {
+  const identity = need.identity;
+  const mine = identity ? grants3.filter((g) => g.principal.identity === identity) : [];
+  const model2 = targetVaultModel(need)?.model;
+  const insufficient = [];
+  let blocked = false;
+  for (const g of mine) {
+    if (g.kind === "dataPlane" || !scopeContains(g, need)) continue;
+    if (g.kind === "accessPolicy") {
+      if (!isVaultNeed(need) || !policyCovers(g, need.operations, need.requires)) continue;
+      if (model2 === "rbac") blocked = true;
+      else return { verdict: "met", insufficient: [] };
+      continue;
+    }
+    if (!roleCovers(g, need)) {
+      insufficient.push(g);
+      continue;
+    }
+    const dataAccess = need.operations.some((op) => op.kind === "dataAction");
+    if (isVaultNeed(need) && model2 === "accessPolicy" && dataAccess) blocked = true;
+    else return { verdict: "met", insufficient: [] };
+  }
+  return { verdict: blocked ? "model" : "unmet", insufficient };
+}
+function neededOperations(need) {
+  return need.requires === "all" ? [need.operations] : need.operations.map((op) => [op]);
+}
+
+// src/graph/need-messages.ts
+var TYPE_WORDS = {
+  "microsoft.keyvault/vaults": "key vault",
+  "microsoft.containerregistry/registries": "container registry",
+  "microsoft.storage/storageaccounts": "storage account",
+  "microsoft.servicebus/namespaces": "Service Bus namespace",
+  "microsoft.eventhub/namespaces": "Event Hubs namespace"
+};
+function targetWords(target) {
+  return target.resourceType ? TYPE_WORDS[target.resourceType.toLowerCase()] ?? target.resourceType : "messaging namespace";
+}
+function describeTarget(target) {
+  const words = targetWords(target);
+  const name = target.name ?? target.resources[0]?.symbol;
+  if (!name) return target.written ? `${words} '${target.written}'` : `a ${words} whose name is not known statically`;
+  return target.written && target.written.toLowerCase() !== name.toLowerCase() ? `${words} '${name}' (${target.written})` : `${words} '${name}'`;
+}
+function suggestedRoles(need, permissions) {
+  const out = [];
+  for (const ops of neededOperations(need)) {
+    const role2 = permissions.narrowest(ops);
+    if (role2 && !out.includes(role2)) out.push(role2);
+  }
+  return out;
+}
+function describeOperations(need) {
+  return need.operations.map((op) => op.name).join(need.requires === "all" ? " and " : " or ");
+}
+function targetDeclaration(target, near) {
+  const same = target.resources.filter((r) => r.format === near.format);
+  return same.find((r) => r.decl.file === near.decl.file) ?? same[0];
+}
+function quoted(format2, text2) {
+  return format2 === "terraform" ? `"${text2}"` : `'${text2}'`;
+}
+function nameText(r) {
+  return asString(unwrap(r.name)) ?? writtenText(r.name);
+}
+function principalExpression(identity, format2) {
+  const r = identity.resource;
+  if (!r || identity.kind === "external") return void 0;
+  if (format2 === "bicep" && r.format === "bicep") return identity.kind === "system" ? `${r.symbol}.identity.principalId` : `${r.symbol}.properties.principalId`;
+  if (format2 === "terraform" && r.format === "terraform") {
+    if (r.type === "azapi_resource") return identity.kind === "system" ? `${r.symbol}.identity[0].principal_id` : `${r.symbol}.output.properties.principalId`;
+    return identity.kind === "system" ? `${r.symbol}.identity[0].principal_id` : `${r.symbol}.principal_id`;
+  }
+  if (format2 === "arm" && r.format === "arm") {
+    const id = `resourceId('${r.type}', '${nameText(r)}')`;
+    const api = r.apiVersion ?? (identity.kind === "system" ? "<api-version>" : "2023-01-31");
+    return identity.kind === "system" ? `[reference(${id}, '${api}', 'full').identity.principalId]` : `[reference(${id}, '${api}').principalId]`;
+  }
+  return void 0;
+}
+function scopeExpression(target, near) {
+  const format2 = near.format;
+  const declared = targetDeclaration(target, near);
+  if (format2 === "bicep") return declared ? declared.symbol : void 0;
+  if (format2 === "terraform") return declared ? `${declared.symbol}.id` : void 0;
+  const type = target.resourceType ?? (declared ? armTypeOfResource(declared) : void 0);
+  const name = target.name ?? (declared ? nameText(declared) : void 0);
+  return type && name ? `[resourceId('${type}', '${name}')]` : void 0;
+}
+function assignmentParts(need, identity, role2) {
+  const format2 = need.resource.format;
+  const scope = scopeExpression(need.target, need.resource);
+  const principal = principalExpression(identity, format2);
+  const roleId = `subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${role2.id}')`;
+  const parts = [];
+  if (format2 === "terraform") {
+    parts.push(`scope = ${scope ?? `<the ID of ${describeTarget(need.target).replace(/'/g, '"')}>`}`);
+    parts.push(`role_definition_name = ${quoted(format2, role2.roleName)}`);
+    if (principal) parts.push(`principal_id = ${principal}`);
+    parts.push('principal_type = "ServicePrincipal"');
+  } else if (format2 === "bicep") {
+    parts.push(`scope: ${scope ?? `<an existing declaration of ${describeTarget(need.target)}>`}`);
+    parts.push(`roleDefinitionId: ${roleId}`);
+    if (principal) parts.push(`principalId: ${principal}`);
+    parts.push("principalType: 'ServicePrincipal'");
+  } else {
+    if (scope) parts.push(`"scope": "${scope}"`);
+    parts.push(`"roleDefinitionId": "[${roleId}]"`);
+    if (principal) parts.push(`"principalId": "${principal}"`);
+    parts.push('"principalType": "ServicePrincipal"');
+  }
+  return parts;
+}
+function assignmentHint(need, identity, role2) {
+  const what = need.resource.format === "terraform" ? "an azurerm_role_assignment" : need.resource.format === "arm" ? "a Microsoft.Authorization/roleAssignments resource" : "a role assignment";
+  return `add ${what} with ${assignmentParts(need, identity, role2).join(", ")}`;
+}
+function describeRoles(roles) {
+  const [first2, ...rest] = roles;
+  if (!first2) return "a role that allows it";
+  return rest.length === 0 ? `'${first2.roleName}'` : `'${first2.roleName}' (or ${rest.map((r) => `'${r.roleName}'`).join(", or ")})`;
+}
+
+// src/graph/slots.ts
+function isSlotOfDeclaredApp(r, graph) {
+  if (r.format === "terraform") {
+    if (!r.type.endsWith("_slot")) return false;
+    const app2 = unwrap(getProp(r.body, "app_service_id") ?? getProp(r.body, "function_app_id"));
+    return app2?.kind === "ref";
+  }
+  if (r.type.toLowerCase() !== "microsoft.web/sites/slots") return false;
+  if (r.parent) return true;
+  const app = asString(unwrap(r.name))?.split("/")[0]?.toLowerCase();
+  return !!app && graph.resources.some((x) => x.type.toLowerCase() === "microsoft.web/sites" && asString(unwrap(x.name))?.toLowerCase() === app);
+}
+
+// rules/access-not-granted.ts
 var rule = {
+  meta: {
+    id: "access-not-granted",
+    description: "A workload uses an identity to reach a resource, but no grant to that identity allows that access.",
+    severity: "warning",
+    messages: {
+      unmet: "'{{workload}}' uses {{identity}} for {{use}}, which needs {{operations}} on {{target}}, but no grant to that identity allows it{{why}}. Grant {{role}} on the {{targetWords}}: {{hint}}."
+    },
+    docs: "docs/rules/access-not-granted.md"
+  },
+  check(graph, context) {
+    const groups = /* @__PURE__ */ new Map();
+    for (const need of graph.needs) {
+      const identity = need.identity;
+      if (!identity || !need.attached || !identity.createdHere || identity.platformManaged) continue;
+      if (isSlotOfDeclaredApp(need.workload, graph)) continue;
+      if (grantsTo(identity, graph.grants).length === 0) continue;
+      const assessment = assessNeed(need, graph.grants);
+      if (assessment.verdict !== "unmet") continue;
+      const key2 = `${identity.id}|${targetKey(need)}`;
+      groups.set(key2, [...groups.get(key2) ?? [], { need, assessment }]);
+    }
+    for (const group of groups.values()) {
+      group.sort((a, b2) => compareLocations(a.need.at, b2.need.at));
+      const [{ need, assessment }, ...others] = group;
+      const roles = suggestedRoles(need, context.permissions);
+      context.report({
+        node: need,
+        // Only a value written in another file moves the finding (to the module call that passes it).
+        ...need.value?.at && need.value.at.file !== need.at.file ? { value: need.value } : {},
+        messageId: "unmet",
+        data: {
+          use: need.use,
+          workload: need.workload.symbol,
+          operations: describeOperations(need),
+          target: describeTarget(need.target),
+          identity: need.identity.kind === "system" && need.identity.resource === need.workload ? "its system-assigned identity" : describeIdentity(need.identity),
+          why: why(assessment.insufficient, need),
+          role: describeRoles(roles),
+          targetWords: targetWords(need.target),
+          hint: roles[0] ? assignmentHint(need, need.identity, roles[0]) : "grant a role whose permissions cover it"
+        },
+        related: others.map((o) => ({ message: `Also ${o.need.use}, through the same identity to the same target.`, at: o.need.at }))
+      });
+    }
+  }
+};
+function targetKey(need) {
+  const t = need.target;
+  if (t.kind === "declared") return `d:${azureResourceKey(t.resources[0])}`;
+  if (t.kind === "named") return `n:${(t.resourceType ?? "").toLowerCase()}|${(t.name ?? "").toLowerCase()}`;
+  return `u:${need.id}`;
+}
+function why(insufficient, need) {
+  if (insufficient.length === 0) return ": its grants are on other resources";
+  const dataOnly = need.operations.every((op) => op.kind === "dataAction");
+  const shown = insufficient.slice(0, 2).map((g) => {
+    const held = `${describeRole(g)} on ${describeScope(g.scope)}`;
+    if (g.role && dataOnly && hasDataActions(g.role) === false) return `${held}, which carries no data actions`;
+    const missing = g.role ? need.operations.find((op) => allows(g.role, op) === false) : void 0;
+    return missing ? `${held}, which does not allow ${missing.name}` : held;
+  });
+  return `: it holds ${shown.join("; and ")}`;
+}
+var access_not_granted_default = rule;
+
+// src/graph/aks.ts
+var ARM_AKS = "microsoft.containerservice/managedclusters";
+function isAksCluster(r) {
+  if (r.format === "terraform") {
+    if (r.type === "azurerm_kubernetes_cluster") return true;
+    return r.type === "azapi_resource" && asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase() === ARM_AKS;
+  }
+  return r.type.toLowerCase() === ARM_AKS;
+}
+function clusterOfPrincipal(grant) {
+  const identity = grant.principal.identity;
+  if (identity) return identity.workloads.find((w) => isAksCluster(w.resource))?.resource;
+  let v = unwrap(grant.principal.value);
+  if (v?.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
+  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
+  const path = lowerPath(v.path);
+  if (/(^|\.)(object_id|principal_id|objectid|principalid)$/.test(path)) return v.resource;
+  return void 0;
+}
+function nodeResourceGroupCluster(grant) {
+  if (grant.scope.kind !== "resourceGroup") return void 0;
+  const written = grant.scope.value;
+  if (!written) return clusterNamedBy(grant, grant.resource.deploymentScope.name);
+  const v = unwrap(written);
+  if (!v) return void 0;
+  if (v.kind === "ref") {
+    const path = lowerPath(v.path);
+    if (isAksCluster(v.resource) && path === "node_resource_group_id") return v.resource;
+    if (v.resource.type === "azurerm_resource_group" && (path === "id" || path === "")) return clusterNamedBy(grant, getProp(v.resource.body, "name"));
+    return void 0;
+  }
+  if (v.kind === "scope") return clusterNamedBy(grant, v.name);
+  const label2 = parseResourceIdShape(v)?.label;
+  return label2 ? clusterByNodeGroupName(grant, label2) : void 0;
+}
+function clusterNamedBy(grant, name) {
+  const v = unwrap(name);
+  if (v?.kind === "string") return clusterByNodeGroupName(grant, v.value);
+  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
+  const path = lowerPath(v.path);
+  return path === "node_resource_group" || path === "properties.noderesourcegroup" ? v.resource : void 0;
+}
+function clusterByNodeGroupName(grant, name) {
+  const cluster = clusterOfPrincipal(grant);
+  if (!cluster) return void 0;
+  const written = cluster.format === "terraform" ? getProp(cluster.body, "node_resource_group") : getPath(cluster.body, ["properties", "nodeResourceGroup"]);
+  const own = asString(unwrap(written));
+  return own !== void 0 && own.toLowerCase() === name.toLowerCase() ? cluster : void 0;
+}
+function onOwnNodeResourceGroup(grant) {
+  const cluster = clusterOfPrincipal(grant);
+  const owner2 = cluster && nodeResourceGroupCluster(grant);
+  return !!cluster && !!owner2 && azureResourceKey(cluster) === azureResourceKey(owner2);
+}
+
+// src/graph/platform.ts
+var AGENT_EXTENSIONS = {
+  // Azure Policy's machine configuration.
+  "microsoft.guestconfiguration": /.*/,
+  // The Azure Monitor Agent: data collection rules authorise what it sends.
+  "microsoft.azure.monitor": /^azuremonitor(windows|linux)agent$/i
+};
+var cache = /* @__PURE__ */ new WeakMap();
+function usedByPlatformAgent(identity, graph) {
+  if (identity.workloads.length === 0) return false;
+  const machines = machinesWithAgents(graph);
+  return identity.workloads.every((w) => machines.has(w.resource.key));
+}
+function machinesWithAgents(graph) {
+  let set = cache.get(graph);
+  if (set) return set;
+  set = /* @__PURE__ */ new Set();
+  for (const r of graph.resources) {
+    if (inlineExtensions(r).some(isAgent)) set.add(r.key);
+    const machine = extensionTarget(r);
+    if (machine && isAgent(r.format === "terraform" ? r.body : getProp(r.body, "properties"))) set.add(machine.key);
+  }
+  cache.set(graph, set);
+  return set;
+}
+function inlineExtensions(r) {
+  const list2 = getPath(r.body, ["properties", "virtualMachineProfile", "extensionProfile", "extensions"]);
+  if (!list2 || list2.kind !== "array") return [];
+  return list2.items.map((e) => getProp(e, "properties") ?? e);
+}
+function extensionTarget(r) {
+  if (r.format !== "terraform") return /\/extensions$/i.test(r.type) ? r.parent : void 0;
+  if (r.type !== "azurerm_virtual_machine_extension" && r.type !== "azurerm_virtual_machine_scale_set_extension") return void 0;
+  const id = unwrap(getProp(r.body, r.type === "azurerm_virtual_machine_extension" ? "virtual_machine_id" : "virtual_machine_scale_set_id"));
+  return id?.kind === "ref" ? id.resource : void 0;
+}
+function isAgent(settings) {
+  const publisher = asString(getProp(settings, "publisher"))?.toLowerCase();
+  const type = asString(getProp(settings, "type")) ?? "";
+  return publisher !== void 0 && publisher in AGENT_EXTENSIONS && AGENT_EXTENSIONS[publisher].test(type);
+}
+var BACKUP_VAULTS = /* @__PURE__ */ new Set(["microsoft.dataprotection/backupvaults", "azurerm_data_protection_backup_vault"]);
+var SNAPSHOT_GROUP_ROLES = /* @__PURE__ */ new Set(["disk snapshot contributor", "data operator for managed disks"]);
+function isSnapshotGroupGrant(grant) {
+  if (grant.scope.kind !== "resourceGroup" || !grant.role || !SNAPSHOT_GROUP_ROLES.has(grant.role.roleName.toLowerCase())) return false;
+  const identity = grant.principal.identity;
+  return !!identity && identity.workloads.some((w) => BACKUP_VAULTS.has(w.resource.type.toLowerCase()));
+}
+
+// rules/broad-scope.ts
+var rule2 = {
   meta: {
     id: "broad-scope",
     description: "A role is granted on a resource group, subscription or management group rather than on the target resource.",
@@ -40918,10 +42443,117 @@ var rule = {
     }
   }
 };
-var broad_scope_default = rule;
+var broad_scope_default = rule2;
+
+// rules/keyvault-access-model.ts
+var rule3 = {
+  meta: {
+    id: "keyvault-access-model",
+    description: "A Key Vault grant of the kind the vault's access model ignores: an access policy on an RBAC vault, a data role on an access-policy vault.",
+    severity: "warning",
+    messages: {
+      policyOnRbac: "This access policy for {{principal}} is ignored: key vault {{vault}} uses Azure RBAC ({{reason}}). Grant {{role}} on the vault with a role assignment instead, or set {{policySetting}} if the vault is meant to use access policies.",
+      roleOnPolicies: "Grants '{{role}}' to {{principal}} on key vault {{vault}}, but the vault uses access policies ({{reason}}): role assignments give no data access there. Add an access policy for the principal instead, or turn on RBAC ({{rbacSetting}})."
+    },
+    docs: "docs/rules/keyvault-access-model.md"
+  },
+  check(graph, context) {
+    let declarations;
+    let index;
+    for (const grant of graph.grants) {
+      if (grant.kind !== "accessPolicy" && grant.kind !== "rbac") continue;
+      const type = grant.scope.resourceType ?? grant.scope.resource?.type;
+      if (grant.kind === "rbac" && (grant.scope.kind !== "resource" || !type || !/keyvault|key_vault|azapi/i.test(type))) continue;
+      const vault = vaultOf(grant.scope.resource) ?? namedVault(grant, index ??= new ResourceIndex(graph.resources));
+      if (!vault) continue;
+      declarations ??= vaultDeclarations(graph);
+      const decls = declarations.get(azureResourceKey(vault)) ?? [vault];
+      const model2 = modelOfDeclarations(decls);
+      if (!model2) continue;
+      const created = decls.find((d) => !d.existing) ?? vault;
+      const terraform = created.format === "terraform" && created.type !== "azapi_resource";
+      const assign = created.format === "terraform" ? " = " : ": ";
+      const data = { principal: describePrincipal(grant), vault: `'${asString(unwrap(vault.name)) ?? vault.symbol}'`, reason: reason(model2, created) };
+      const related = model2.value?.at ? [{ message: "The access model is set here.", at: model2.value.at }] : [{ message: "The vault's declaration, whose API version decides the access model.", at: created.decl }];
+      if (grant.kind === "accessPolicy" && model2.model === "rbac") {
+        const policySetting = terraform ? "rbac_authorization_enabled = false" : `enableRbacAuthorization${assign}false`;
+        context.report({ node: grant, messageId: "policyOnRbac", data: { ...data, role: policyRole(grant, context), policySetting }, related });
+      } else if (grant.kind === "rbac" && model2.model === "accessPolicy" && grant.role && carriesVaultData(grant)) {
+        const rbacSetting = terraform ? "rbac_authorization_enabled = true" : `enableRbacAuthorization${assign}true`;
+        context.report({ node: grant, value: roleSource(grant), messageId: "roleOnPolicies", data: { ...data, role: grant.role.roleName, rbacSetting }, related });
+      }
+    }
+  }
+};
+function vaultDeclarations(graph) {
+  const out = /* @__PURE__ */ new Map();
+  for (const r of graph.resources) {
+    if (!isVault(r)) continue;
+    const key2 = azureResourceKey(r);
+    out.set(key2, [...out.get(key2) ?? [], r]);
+  }
+  return out;
+}
+function vaultOf(r) {
+  if (!r) return void 0;
+  if (isVault(r)) return r;
+  if (r.parent && isVault(r.parent) && r.type.toLowerCase().startsWith("microsoft.keyvault/vaults/")) return r.parent;
+  const ref = r.format === "terraform" && /^azurerm_key_vault_(?:secret|key|certificate)$/.test(r.type) ? unwrap(getProp(r.body, "key_vault_id")) : void 0;
+  return ref?.kind === "ref" && isVault(ref.resource) ? ref.resource : void 0;
+}
+function namedVault(grant, index) {
+  const { resourceType, label: label2 } = grant.scope;
+  if (grant.scope.resource || !resourceType || !label2 || !sameOrChild(resourceType, VAULT)) return void 0;
+  const found = index.named(VAULT, label2.split("/")[0], grant.resource);
+  return found.length === 1 ? found[0] : void 0;
+}
+function carriesVaultData(grant) {
+  const role2 = grant.role;
+  if (role2.permissionsKnown === false) return false;
+  const patterns = patternsOf(role2) ?? [];
+  const data = role2.permissionBlocks ? role2.permissionBlocks.flatMap((b2) => b2.dataActions) : role2.dataActions;
+  return patterns.length > 0 && data.some((p) => matchesPermission(p.split("/")[0], "Microsoft.KeyVault"));
+}
+function reason(model2, vault) {
+  if (vault.format === "terraform" && vault.type !== "azapi_resource") {
+    return model2.byDefault ? "rbac_authorization_enabled is not set, and azurerm defaults it to false" : `rbac_authorization_enabled = ${model2.model === "rbac"}`;
+  }
+  if (model2.byDefault) {
+    const since = model2.model === "rbac" ? "from 2026-02-01 on, API versions default to RBAC" : "API versions before 2026-02-01 default to access policies";
+    return `enableRbacAuthorization is not written and the API version is ${model2.apiVersion}: ${since}`;
+  }
+  return `enableRbacAuthorization${vault.format === "terraform" ? " = " : ": "}${model2.model === "rbac"}`;
+}
+var POLICY_ACTIONS = {
+  secrets: { get: "secrets/getSecret/action", list: "secrets/readMetadata/action", set: "secrets/setSecret/action", delete: "secrets/delete" },
+  keys: {
+    get: "keys/read",
+    list: "keys/read",
+    wrapkey: "keys/wrap/action",
+    unwrapkey: "keys/unwrap/action",
+    encrypt: "keys/encrypt/action",
+    decrypt: "keys/decrypt/action",
+    sign: "keys/sign/action",
+    verify: "keys/verify/action"
+  },
+  certificates: { get: "certificates/read", list: "certificates/read" }
+};
+function policyRole(grant, context) {
+  const ops = [];
+  for (const [list2, actions] of Object.entries(POLICY_ACTIONS)) {
+    for (const item of listOf(getProp(grant.permissions, list2))) {
+      const name = asString(unwrap(item))?.toLowerCase();
+      if (name === void 0 || name === "all" || !actions[name]) return "a Key Vault data role that covers its permissions";
+      ops.push(dataAction(`Microsoft.KeyVault/vaults/${actions[name]}`));
+    }
+  }
+  const role2 = ops.length > 0 ? context.permissions.narrowest(ops) : void 0;
+  return role2 ? `'${role2.roleName}'` : "a Key Vault data role that covers its permissions";
+}
+var keyvault_access_model_default = rule3;
 
 // rules/missing-principal-type.ts
-var rule2 = {
+var rule4 = {
   meta: {
     id: "missing-principal-type",
     description: "A role assignment to a service principal does not set principalType: 'ServicePrincipal'.",
@@ -40949,89 +42581,7 @@ var rule2 = {
     }
   }
 };
-var missing_principal_type_default = rule2;
-
-// src/graph/identity-ids.ts
-var UAMI_ARM2 = "microsoft.managedidentity/userassignedidentities";
-var AKS_ARM2 = "microsoft.containerservice/managedclusters";
-var UAMI_ID = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i;
-function armTypeOfInstance(r) {
-  if (r.format !== "terraform") return r.type.toLowerCase();
-  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
-  return void 0;
-}
-var UAMI_PATHS = {
-  "": "resourceId",
-  id: "resourceId",
-  name: "name",
-  "properties.principalid": "principalId",
-  principalid: "principalId",
-  "properties.clientid": "clientId",
-  clientid: "clientId",
-  "properties.tenantid": "tenantId",
-  tenantid: "tenantId"
-};
-var KUBELET_ARM = {
-  "properties.identityprofile.kubeletidentity.objectid": "principalId",
-  "properties.identityprofile.kubeletidentity.clientid": "clientId",
-  "properties.identityprofile.kubeletidentity.resourceid": "resourceId"
-};
-var UAMI_TF = {
-  id: "resourceId",
-  name: "name",
-  principal_id: "principalId",
-  client_id: "clientId",
-  tenant_id: "tenantId"
-};
-var KUBELET_TF = {
-  "kubelet_identity.0.object_id": "principalId",
-  "kubelet_identity.0.client_id": "clientId",
-  "kubelet_identity.0.user_assigned_identity_id": "resourceId"
-};
-function identityIdFacts(value) {
-  let v = unwrap(value);
-  if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (!v) return void 0;
-  if (v.kind === "string") return UAMI_ID.test(v.value) ? { property: "resourceId" } : void 0;
-  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
-    return parseResourceIdArgs(v.fn, v.args)?.type.toLowerCase() === UAMI_ARM2 ? { property: "resourceId" } : void 0;
-  }
-  if (v.kind !== "ref") return void 0;
-  const r = v.resource;
-  const path = lowerPath(v.path);
-  if (r.format === "terraform" && r.type !== "azapi_resource") {
-    if (r.type === "azurerm_user_assigned_identity") return known(UAMI_TF[path], r);
-    if (path === "identity.0.principal_id" || path === "identity.principal_id") return { property: "principalId", resource: r, system: true };
-    if (path === "identity.0.tenant_id") return { property: "tenantId", resource: r, system: true };
-    if (r.type === "azurerm_kubernetes_cluster" && KUBELET_TF[path]) return { property: KUBELET_TF[path], resource: r, aks: "kubelet" };
-    return void 0;
-  }
-  const type = armTypeOfInstance(r);
-  const armPath = r.type === "azapi_resource" ? path.replace(/^output\./, "") : path;
-  if (type === UAMI_ARM2) return known(UAMI_PATHS[armPath], r);
-  if (armPath === "identity.principalid" || r.type === "azapi_resource" && armPath === "identity.0.principal_id") return { property: "principalId", resource: r, system: true };
-  if (armPath === "identity.tenantid") return { property: "tenantId", resource: r, system: true };
-  if (type === AKS_ARM2 && KUBELET_ARM[armPath]) return { property: KUBELET_ARM[armPath], resource: r, aks: "kubelet" };
-  return void 0;
-}
-function known(property, resource) {
-  return property ? { property, resource, system: false } : void 0;
-}
-function identityIdOf(graph, value) {
-  const facts = identityIdFacts(value);
-  if (!facts) return void 0;
-  const identity = facts.resource ? identityNodeOf(graph, facts) : void 0;
-  return identity ? { ...facts, identity } : facts;
-}
-function identityNodeOf(graph, facts) {
-  const r = facts.resource;
-  if (facts.aks === "kubelet") {
-    const resourceId = r.format === "terraform" ? getProp(getPath(r.body, ["kubelet_identity", 0]), "user_assigned_identity_id") : getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
-    const named = identityIdFacts(resourceId);
-    return named?.resource && named.property === "resourceId" ? graph.identityIndex.get(`user:${azureResourceKey(named.resource)}`) : void 0;
-  }
-  return graph.identityIndex.get(`${facts.system ? "system" : "user"}:${azureResourceKey(r)}`);
-}
+var missing_principal_type_default = rule4;
 
 // src/graph/external.ts
 var cache2 = /* @__PURE__ */ new WeakMap();
@@ -41071,14 +42621,16 @@ function possibleIdentities(grant, graph) {
 }
 
 // rules/missing-role-grant.ts
-var rule3 = {
+var rule5 = {
   meta: {
     id: "missing-role-grant",
     description: "A managed identity is attached to a workload, but nothing grants it a role.",
     severity: "warning",
     messages: {
       system: "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or remove the identity if nothing uses it.",
-      user: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or detach it if nothing uses it."
+      user: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or detach it if nothing uses it.",
+      systemNeeds: "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role, and {{use}} needs {{operations}} on {{target}} through it. Grant {{role}} on the {{targetWords}}: {{hint}}.",
+      userNeeds: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role, and {{use}} of '{{workload}}' needs {{operations}} on {{target}} through it. Grant {{role}} on the {{targetWords}}: {{hint}}."
     },
     docs: "docs/rules/missing-role-grant.md"
   },
@@ -41086,6 +42638,23 @@ var rule3 = {
     const maybe = new Set(graph.grants.filter((g) => !g.principal.identity).flatMap((g) => possibleIdentities(g, graph)));
     for (const identity of graph.identities) {
       if (maybe.has(identity) || !ungranted(identity, graph)) continue;
+      const need = firstNeed(graph, identity);
+      if (need && (identity.kind === "system" || identity.kind === "user")) {
+        const roles = suggestedRoles(need, context.permissions);
+        const data = {
+          workload: need.workload.symbol,
+          identity: identity.label,
+          workloads: [...new Set(identity.workloads.map((w) => `'${w.resource.symbol}'`))].join(", "),
+          use: need.use,
+          operations: describeOperations(need),
+          target: describeTarget(need.target),
+          role: describeRoles(roles),
+          targetWords: targetWords(need.target),
+          hint: roles[0] ? assignmentHint(need, identity, roles[0]) : "grant a role whose permissions cover it"
+        };
+        context.report({ node: identity.kind === "system" ? identity.workloads[0] : identity, messageId: identity.kind === "system" ? "systemNeeds" : "userNeeds", data });
+        continue;
+      }
       if (identity.kind === "system") {
         const workload = identity.workloads[0];
         context.report({ node: workload, messageId: "system", data: { workload: workload.resource.symbol } });
@@ -41102,17 +42671,14 @@ function ungranted(identity, graph) {
   if (grantsTo(identity, graph.grants).length > 0) return false;
   return externalCallsPassing(identity, graph).length === 0;
 }
-var missing_role_grant_default = rule3;
-
-// src/graph/roots.ts
-import { dirname as dirname6 } from "node:path";
-function deploymentRoot(r) {
-  const rootFile = (r.callChain[0] ?? r.decl).file;
-  return r.format === "terraform" ? dirname6(rootFile) : rootFile;
+function firstNeed(graph, identity) {
+  const mine = graph.needs.filter((n2) => n2.identity === identity && n2.attached);
+  return mine.sort((a, b2) => compareLocations(a.at, b2.at))[0];
 }
+var missing_role_grant_default = rule5;
 
 // rules/non-idempotent-assignment-name.ts
-var rule4 = {
+var rule6 = {
   meta: {
     id: "non-idempotent-assignment-name",
     description: "A role assignment name is not a stable function of scope, principal and role.",
@@ -41127,9 +42693,8 @@ var rule4 = {
     docs: "docs/rules/non-idempotent-assignment-name.md"
   },
   check(graph, context) {
-    const named = graph.grants.filter((g) => g.kind === "rbac" && g.name);
-    const twins = new TwinFinder(named);
-    for (const grant of named) {
+    const named2 = graph.grants.filter((g) => g.kind === "rbac" && g.name);
+    for (const grant of named2) {
       const name = unwrap(grant.name);
       const random = findCall(name, ["newguid", "uuid", "utcnow", "timestamp"]);
       if (random) {
@@ -41145,7 +42710,7 @@ var rule4 = {
         if (missing === void 0) continue;
         const written = writtenText(grant.name);
         if (missing.length > 0) {
-          const sharers = collidingWith(grant, twins);
+          const sharers = collidingWith(grant, named2);
           context.report({
             node: grant,
             value: grant.name,
@@ -41153,7 +42718,7 @@ var rule4 = {
           });
           continue;
         }
-        const twin = twins.of(grant);
+        const twin = named2.find((other) => other !== grant && other.resource.declKey !== grant.resource.declKey && sameName(other, grant));
         if (twin) {
           context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written, other: `'${twin.resource.symbol}'` } });
         }
@@ -41171,17 +42736,17 @@ function assignmentKey(g) {
   if (scope === void 0 || principal === void 0 || role2 === void 0) return void 0;
   return `${scope}|${principal}|${role2}`;
 }
-function collidingWith(grant, twins) {
+function collidingWith(grant, named2) {
   const key2 = assignmentKey(grant);
   if (key2 === void 0) return [];
-  const root = rootOf(grant);
-  return twins.sameBucket(grant).filter((other) => {
-    if (other === grant || rootOf(other) !== root || !sameName(other, grant)) return false;
+  const root = rootOf2(grant);
+  return named2.filter((other) => {
+    if (other === grant || rootOf2(other) !== root || !sameName(other, grant)) return false;
     const otherKey = assignmentKey(other);
     return otherKey !== void 0 && otherKey !== key2;
   });
 }
-function rootOf(g) {
+function rootOf2(g) {
   return (g.resource.callChain[0] ?? g.resource.decl).file;
 }
 function describeSharers(grant, sharers) {
@@ -41189,152 +42754,11 @@ function describeSharers(grant, sharers) {
   if (others.length === 0) return `its ${sharers.length + 1} instances`;
   return `it and ${others.join(", ")}`;
 }
-var TwinFinder = class _TwinFinder {
-  buckets = /* @__PURE__ */ new Map();
-  constructor(named) {
-    for (const g of named) {
-      const key2 = _TwinFinder.key(g);
-      let runs = this.buckets.get(key2);
-      if (!runs) this.buckets.set(key2, runs = []);
-      const last = runs[runs.length - 1];
-      if (last?.declKey === g.resource.declKey) last.grants.push(g);
-      else runs.push({ declKey: g.resource.declKey, grants: [g] });
-    }
-  }
-  static key(g) {
-    return `${deploymentRoot(g.resource)}|${g.resource.deploymentScope.level}|${equalityKey(unwrap(g.name))}`;
-  }
-  /** The first grant of another declaration with the same name (runs are contiguous and in graph order). */
-  of(grant) {
-    for (const run of this.buckets.get(_TwinFinder.key(grant)) ?? []) {
-      if (run.declKey === grant.resource.declKey) continue;
-      const found = run.grants.find((other) => sameName(other, grant));
-      if (found) return found;
-    }
-    return void 0;
-  }
-  /** Every grant whose name may be the same as this one's, in graph order (confirm with sameName). */
-  sameBucket(grant) {
-    return (this.buckets.get(_TwinFinder.key(grant)) ?? []).flatMap((run) => run.grants);
-  }
-};
-var non_idempotent_assignment_name_default = rule4;
-
-// src/graph/permissions.ts
-function action(name) {
-  return { kind: "action", name };
-}
-function dataAction(name) {
-  return { kind: "dataAction", name };
-}
-function matchesPermission(pattern, text2) {
-  const p = pattern.toLowerCase();
-  const t = text2.toLowerCase();
-  let pi = 0;
-  let ti = 0;
-  let star = -1;
-  let mark = 0;
-  while (ti < t.length) {
-    if (pi < p.length && p[pi] !== "*" && p[pi] === t[ti]) {
-      pi++;
-      ti++;
-    } else if (pi < p.length && p[pi] === "*") {
-      star = pi++;
-      mark = ti;
-    } else if (star >= 0) {
-      pi = star + 1;
-      ti = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (pi < p.length && p[pi] === "*") pi++;
-  return pi === p.length;
-}
-function blocksOf(role2) {
-  return role2.permissionBlocks ?? [role2];
-}
-function blockAllows(block2, op) {
-  const [granted, denied] = op.kind === "action" ? [block2.actions, block2.notActions] : [block2.dataActions, block2.notDataActions];
-  return granted.some((p) => matchesPermission(p, op.name)) && !denied.some((p) => matchesPermission(p, op.name));
-}
-function allows(role2, op) {
-  if (role2.permissionsKnown === false) return void 0;
-  return blocksOf(role2).some((b2) => blockAllows(b2, op));
-}
-function allowsAll(role2, ops) {
-  if (role2.permissionsKnown === false) return void 0;
-  return ops.every((op) => allows(role2, op));
-}
-var PermissionModel = class {
-  constructor(catalog2) {
-    this.catalog = catalog2;
-  }
-  catalog;
-  vocabulary;
-  breadths = /* @__PURE__ */ new Map();
-  answers = /* @__PURE__ */ new Map();
-  allows(role2, op) {
-    return allows(role2, op);
-  }
-  leastPrivileged(ops) {
-    const key2 = ops.map((o) => `${o.kind}:${o.name.toLowerCase()}`).sort().join("|");
-    const cached2 = this.answers.get(key2);
-    if (cached2) return cached2;
-    const candidates = this.catalog.all().filter((r) => ops.length > 0 && allowsAll(r, ops) === true);
-    const ranked = candidates.map((role2) => ({ role: role2, documented: role2.category !== null ? 0 : 1, breadth: this.breadth(role2) })).sort((a, b2) => a.documented - b2.documented || a.breadth - b2.breadth || (a.role.roleName < b2.role.roleName ? -1 : 1)).map((x) => x.role);
-    this.answers.set(key2, ranked);
-    return ranked;
-  }
-  /** The single narrowest built-in role that allows every operation, if any does. */
-  narrowest(ops) {
-    return this.leastPrivileged(ops)[0];
-  }
-  breadth(role2) {
-    let n2 = this.breadths.get(role2.id);
-    if (n2 === void 0) {
-      n2 = this.ops().filter((op) => allows(role2, op) === true).length;
-      this.breadths.set(role2.id, n2);
-    }
-    return n2;
-  }
-  ops() {
-    if (!this.vocabulary) {
-      const seen = /* @__PURE__ */ new Map();
-      for (const r of this.catalog.all()) {
-        for (const b2 of blocksOf(r)) {
-          for (const a of b2.actions) seen.set(`a:${a.toLowerCase()}`, action(a));
-          for (const d of b2.dataActions) seen.set(`d:${d.toLowerCase()}`, dataAction(d));
-        }
-      }
-      this.vocabulary = [...seen.values()];
-    }
-    return this.vocabulary;
-  }
-};
-var TYPICAL_OPERATIONS = {
-  "microsoft.keyvault/vaults": [dataAction("Microsoft.KeyVault/vaults/secrets/getSecret/action")],
-  "microsoft.storage/storageaccounts": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
-  "microsoft.storage/storageaccounts/blobservices/containers": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
-  "microsoft.storage/storageaccounts/queueservices/queues": [dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/read")],
-  "microsoft.containerregistry/registries": [action("Microsoft.ContainerRegistry/registries/pull/read")],
-  "microsoft.servicebus/namespaces": [dataAction("Microsoft.ServiceBus/namespaces/messages/receive/action")],
-  "microsoft.eventhub/namespaces": [dataAction("Microsoft.EventHub/namespaces/messages/receive/action")],
-  "microsoft.appconfiguration/configurationstores": [dataAction("Microsoft.AppConfiguration/configurationStores/keyValues/read")]
-};
-function suggestedRole(model2, resourceType) {
-  const ops = resourceType ? TYPICAL_OPERATIONS[resourceType.toLowerCase()] : void 0;
-  return ops ? model2.narrowest(ops) : void 0;
-}
-var model;
-function permissionModel() {
-  model ??= new PermissionModel(roleCatalog());
-  return model;
-}
+var non_idempotent_assignment_name_default = rule6;
 
 // rules/privileged-role.ts
 var PRIVILEGED = new Set(PRIVILEGED_ROLE_NAMES.map((n2) => n2.toLowerCase()));
-var rule5 = {
+var rule7 = {
   meta: {
     id: "privileged-role",
     description: "A privileged role (Owner, Contributor, access administrators) is granted to a workload identity.",
@@ -41370,7 +42794,194 @@ var rule5 = {
     }
   }
 };
-var privileged_role_default = rule5;
+var privileged_role_default = rule7;
+
+// rules/role-target-mismatch.ts
+var EVERYWHERE = [
+  "Microsoft.Authorization",
+  "Microsoft.Insights",
+  "Microsoft.Resources",
+  "Microsoft.Support",
+  "Microsoft.ResourceHealth",
+  "Microsoft.Security",
+  "Microsoft.PolicyInsights",
+  "Microsoft.Advisor",
+  "Microsoft.EventGrid"
+];
+function applies(pattern, namespace) {
+  const first2 = pattern.split("/")[0].trim();
+  return first2 === "*" || matchesPermission(first2, namespace) || EVERYWHERE.some((ns) => matchesPermission(first2, ns));
+}
+var rule8 = {
+  meta: {
+    id: "role-target-mismatch",
+    description: "A role is granted on a resource whose type none of its permissions can act on.",
+    severity: "warning",
+    messages: {
+      mismatch: "Grants '{{role}}' to {{principal}} on {{scope}}, but none of the role's permissions apply to {{namespace}} resources: the assignment grants nothing there. Grant it on the resource it is meant for, or grant a role for this resource{{suggestion}}."
+    },
+    docs: "docs/rules/role-target-mismatch.md"
+  },
+  check(graph, context) {
+    for (const grant of graph.grants) {
+      if (grant.kind !== "rbac" || grant.scope.kind !== "resource" || !grant.role) continue;
+      const type = grant.scope.resourceType ?? (grant.scope.resource ? armTypeOfResource(grant.scope.resource) : void 0);
+      if (!type || !/^[A-Za-z][\w-]*\.[\w.-]+\//.test(type)) continue;
+      const patterns = patternsOf(grant.role);
+      if (!patterns || patterns.length === 0) continue;
+      const namespace = type.split("/")[0];
+      if (patterns.some((p) => applies(p, namespace))) continue;
+      const narrow = suggestedRole(context.permissions, type);
+      context.report({
+        node: grant,
+        value: roleSource(grant),
+        messageId: "mismatch",
+        data: {
+          role: grant.role.roleName,
+          principal: describePrincipal(grant),
+          scope: describeScope(grant.scope),
+          namespace,
+          suggestion: narrow ? ` (such as '${narrow.roleName}')` : ""
+        }
+      });
+    }
+  }
+};
+var role_target_mismatch_default = rule8;
+
+// src/engine/suggest.ts
+function closest(name, candidates) {
+  let best;
+  let bestDistance = 4;
+  for (const candidate of candidates) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+function editDistance(a, b2) {
+  let prev = Array.from({ length: b2.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b2.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b2[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b2.length];
+}
+
+// rules/unknown-role.ts
+var NEAR = 2;
+function writtenRole(grant) {
+  const v = unwrap(grant.roleValue);
+  if (!v) return void 0;
+  if (v.kind === "string") {
+    const text2 = v.value.trim();
+    if (text2 === "") return void 0;
+    const terraformName = grant.resource.format === "terraform" && grant.resource.type !== "azapi_resource" && !text2.includes("/") && !looksLikeGuid(text2);
+    return terraformName ? { kind: "name", text: text2, value: v } : { kind: "id", text: lastSegment(text2), value: v };
+  }
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+    const strings2 = stringsIn(v);
+    const last = unwrap(v.args[v.args.length - 1]);
+    if (!strings2.some((s2) => s2.toLowerCase() === "microsoft.authorization/roledefinitions") || last?.kind !== "string") return void 0;
+    return { kind: "id", text: last.value.trim(), value: last };
+  }
+  if (v.kind === "concat") {
+    const last = v.parts[v.parts.length - 1];
+    if (last?.kind !== "string") return void 0;
+    const m = /roleDefinitions\/([^/]*)$/i.exec(last.value);
+    return m ? { kind: "id", text: m[1].trim(), value: last } : void 0;
+  }
+  return void 0;
+}
+function lastSegment(id) {
+  const m = /\/roleDefinitions\/([^/]*)\/?$/i.exec(id);
+  return m ? m[1] : id;
+}
+function looksLikeGuid(text2) {
+  return /^[0-9a-z]{6,10}-[0-9a-z-]{20,30}$/i.test(text2);
+}
+function nearest(text2, roles, key2) {
+  const lower2 = text2.toLowerCase();
+  let best;
+  for (const role2 of roles) {
+    const candidate = key2(role2).toLowerCase();
+    if (Math.abs(candidate.length - lower2.length) > NEAR) continue;
+    const distance = editDistance(lower2, candidate);
+    if (distance <= NEAR && (!best || distance < best.distance)) best = { role: role2, distance };
+  }
+  return best;
+}
+var rule9 = {
+  meta: {
+    id: "unknown-role",
+    description: "A role assignment names a role definition that is no built-in role and no role declared here.",
+    severity: "error",
+    messages: {
+      nearGuid: "Role definition ID '{{written}}' is no built-in role and no role declared here, and the deployment fails with RoleDefinitionDoesNotExist: it is {{distance}} off the ID of '{{suggestion}}'. Use '{{guid}}'.",
+      malformedGuid: "Role definition ID '{{written}}' is not a GUID, so the deployment fails. {{advice}}",
+      unknownGuid: "Role definition ID '{{written}}' is no built-in role and no role declared in the analysed files. If it is a custom role defined elsewhere, list it in the knownRoles option.",
+      nearName: "Role '{{written}}' is no built-in role's name and no role declared here, so the plan fails to find it: it is {{distance}} off '{{suggestion}}'. Write '{{suggestion}}'.",
+      unknownName: "Role '{{written}}' is no built-in role's name and no role declared in the analysed files. If it is a custom role defined elsewhere, list it in the knownRoles option."
+    },
+    schema: {
+      type: "object",
+      properties: {
+        knownRoles: {
+          type: "array",
+          items: { type: "string" },
+          description: "GUIDs and names of custom roles defined outside the analysed files."
+        }
+      },
+      additionalProperties: false
+    },
+    defaultOptions: { knownRoles: [] },
+    docs: "docs/rules/unknown-role.md"
+  },
+  check(graph, context) {
+    const known2 = new Set((context.options.knownRoles ?? []).map((k) => k.trim().toLowerCase()));
+    const declared = graph.roleDefinitions;
+    const candidates = [...context.roles.all(), ...declared];
+    for (const grant of graph.grants) {
+      if (grant.kind !== "rbac" || grant.role) continue;
+      const written = writtenRole(grant);
+      if (!written || known2.has(written.text.toLowerCase()) || written.text.includes("${")) continue;
+      if (written.kind === "name") checkName(grant, written, candidates, context);
+      else checkGuid(grant, written, candidates, context);
+    }
+  }
+};
+function edits(n2) {
+  return n2 === 1 ? "one character" : `${n2} characters`;
+}
+function checkGuid(grant, written, candidates, context) {
+  const guid = written.text.toLowerCase();
+  if (isGuid(guid) && candidates.some((r) => r.id === guid)) return;
+  const near = nearest(written.text, candidates.filter((r) => isGuid(r.id)), (r) => r.id);
+  const base = { node: grant, value: written.value };
+  if (!isGuid(written.text)) {
+    const byName = candidates.find((r) => r.roleName.trim().toLowerCase() === written.text.toLowerCase());
+    const meant = near?.role ?? byName;
+    const advice = meant ? `Did you mean '${meant.roleName}' (${meant.id})?` : "Write the GUID of the role definition: 8-4-4-4-12 hexadecimal digits.";
+    context.report({ ...base, messageId: "malformedGuid", data: { written: written.text, advice } });
+  } else if (near) {
+    context.report({ ...base, messageId: "nearGuid", data: { written: written.text, distance: edits(near.distance), suggestion: near.role.roleName, guid: near.role.id } });
+  } else {
+    context.report({ ...base, messageId: "unknownGuid", severity: "info", data: { written: written.text } });
+  }
+}
+function checkName(grant, written, candidates, context) {
+  const lower2 = written.text.toLowerCase();
+  if (candidates.some((r) => r.roleName.trim().toLowerCase() === lower2)) return;
+  const near = nearest(written.text, candidates, (r) => r.roleName.trim());
+  const base = { node: grant, value: written.value };
+  if (near) context.report({ ...base, messageId: "nearName", data: { written: written.text, distance: edits(near.distance), suggestion: near.role.roleName } });
+  else context.report({ ...base, messageId: "unknownName", severity: "info", data: { written: written.text } });
+}
+var unknown_role_default = rule9;
 
 // rules/index.ts
 var builtinRules = [
@@ -41378,7 +42989,11 @@ var builtinRules = [
   privileged_role_default,
   broad_scope_default,
   missing_principal_type_default,
-  non_idempotent_assignment_name_default
+  non_idempotent_assignment_name_default,
+  access_not_granted_default,
+  role_target_mismatch_default,
+  keyvault_access_model_default,
+  unknown_role_default
 ];
 
 // src/engine/diagnostic-rules.ts
@@ -41412,29 +43027,6 @@ var UNUSED_SUPPRESSION_RULE = {
   docs: "docs/rules/unused-suppression.md"
 };
 var DIAGNOSTIC_RULES = [PARSE_ERROR_RULE, INVALID_SUPPRESSION_RULE, UNUSED_SUPPRESSION_RULE];
-
-// src/engine/suggest.ts
-function closest(name, candidates) {
-  let best;
-  let bestDistance = 4;
-  for (const candidate of candidates) {
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-function editDistance(a, b2) {
-  let prev = Array.from({ length: b2.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b2.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b2[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b2.length];
-}
 
 // src/engine/config.ts
 var SEVERITY_ONLY_IDS = new Set(DIAGNOSTIC_RULES.map((m) => m.id));
@@ -41530,10 +43122,10 @@ var ConfigResolver = class {
       for (const candidate of rules) {
         const problem = pluginRuleProblem(candidate);
         if (problem) throw config.error(where, `'${modulePath}' ${problem}`, this.cwd);
-        const rule6 = candidate;
-        const clash = this.ruleMetas().find((m) => m.id === rule6.meta.id) ?? checked.find((r) => r.meta.id === rule6.meta.id)?.meta;
-        if (clash) throw config.error(where, `'${modulePath}' defines the rule '${rule6.meta.id}', which is already defined`, this.cwd);
-        checked.push(rule6);
+        const rule10 = candidate;
+        const clash = this.ruleMetas().find((m) => m.id === rule10.meta.id) ?? checked.find((r) => r.meta.id === rule10.meta.id)?.meta;
+        if (clash) throw config.error(where, `'${modulePath}' defines the rule '${rule10.meta.id}', which is already defined`, this.cwd);
+        checked.push(rule10);
       }
       this.pluginModules.set(modulePath, checked);
     }
@@ -41631,526 +43223,15 @@ function stableJson(value) {
 }
 
 // src/engine/lint.ts
-import { resolve as resolve14 } from "node:path";
+import { resolve as resolve13 } from "node:path";
+
+// src/lower/arm/index.ts
+import { basename as basename2, dirname as dirname9, join as join6, resolve as resolve9 } from "node:path";
 
 // src/model/template.ts
 function emptyProgram() {
   return { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
 }
-
-// src/engine/host.ts
-import { readFileSync as readFileSync6, readdirSync as readdirSync3, statSync as statSync5 } from "node:fs";
-import { join as join6 } from "node:path";
-var CachingHost = class {
-  texts = /* @__PURE__ */ new Map();
-  varFiles;
-  includeGeneratedTemplates;
-  constructor(overrides = /* @__PURE__ */ new Map()) {
-    for (const [path, text2] of overrides) this.texts.set(path, text2);
-  }
-  readFile(path) {
-    if (!this.texts.has(path)) {
-      let text2;
-      try {
-        text2 = readFileSync6(path, "utf8");
-      } catch {
-        text2 = void 0;
-      }
-      this.texts.set(path, text2);
-    }
-    return this.texts.get(path);
-  }
-  /** The text without keeping it (a first look at every file, before the front ends read them). */
-  readUncached(path) {
-    if (this.texts.has(path)) return this.texts.get(path);
-    try {
-      return readFileSync6(path, "utf8");
-    } catch {
-      return void 0;
-    }
-  }
-  fileExists(path) {
-    if (this.texts.has(path)) return this.texts.get(path) !== void 0;
-    try {
-      return statSync5(path).isFile();
-    } catch {
-      return false;
-    }
-  }
-  listFolder(path) {
-    try {
-      return readdirSync3(path, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => join6(path, e.name)).sort();
-    } catch {
-      return [];
-    }
-  }
-};
-
-// src/engine/run-rules.ts
-import { createHash as createHash2 } from "node:crypto";
-
-// src/engine/call-path.ts
-import { dirname as dirname8, relative as relative6 } from "node:path";
-function callPathNote(resource, primary, sourceText) {
-  if (!resource) return void 0;
-  const chain = resource.callChain;
-  const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
-  if (from < 0) return void 0;
-  const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
-  const file = relative6(dirname8(primary.file), resource.decl.file).split("\\").join("/");
-  return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
-}
-function callName(call2, sourceText) {
-  const text2 = sourceText(call2.file);
-  const line = text2?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
-  const bicep = /^module\s+([A-Za-z_]\w*)/.exec(line);
-  if (bicep) return `module '${bicep[1]}'`;
-  const terraform = /^module\s+"([^"]+)"/.exec(line);
-  if (terraform) return `module '${terraform[1]}'`;
-  const arm = text2 ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text2, call2)) : null;
-  if (arm) return `deployment '${arm[1].replace(/^\[(.*)\]$/, "$1")}'`;
-  return `the call on line ${call2.range.start.line}`;
-}
-function sliceFrom(text2, call2) {
-  const lines = text2.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
-  return lines.join("\n");
-}
-
-// src/engine/messages.ts
-function formatMessage(template, data = {}) {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
-}
-
-// src/engine/run-rules.ts
-function runRules(graph, runs, options) {
-  return withSourceText(options.sourceText, () => runEach(graph, runs, options));
-}
-function runEach(graph, runs, options) {
-  const findings = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const { rule: rule6, severity, options: ruleOptions } of runs) {
-    rule6.check(graph, {
-      options: ruleOptions,
-      roles: options.roles,
-      permissions: options.permissions ?? permissionModel(),
-      report(descriptor) {
-        const finding = toFinding(rule6, severity, descriptor, options);
-        const key2 = `${rule6.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
-        if (seen.has(key2)) return;
-        seen.add(key2);
-        findings.push(finding);
-      }
-    });
-  }
-  return findings;
-}
-function nodeResource(node) {
-  return "resource" in node ? node.resource : void 0;
-}
-function nodeKey(node) {
-  const r = nodeResource(node);
-  if ("at" in node) return `${node.resource.declKey}@${node.at.range.start.line}:${node.at.range.start.column}`;
-  return r?.declKey ?? node.id;
-}
-function nodeLocation(node) {
-  if ("at" in node) return node.at;
-  return nodeResource(node)?.decl;
-}
-function primaryLocation(node, valueAt) {
-  const own = nodeLocation(node);
-  if (!valueAt || valueAt.file === own.file) return own;
-  const chain = nodeResource(node)?.callChain ?? [];
-  for (let i = chain.length - 1; i >= 0; i--) if (chain[i].file === valueAt.file) return chain[i];
-  return own;
-}
-function contains(outer, inner) {
-  return outer.file === inner.file && compareLocations({ ...outer, range: { start: outer.range.start, end: outer.range.start } }, inner) <= 0 && (inner.range.end.line < outer.range.end.line || inner.range.end.line === outer.range.end.line && inner.range.end.column <= outer.range.end.column);
-}
-function toFinding(rule6, severity, d, options) {
-  const primary = primaryLocation(d.node, d.value?.at);
-  const related = [...d.related ?? []];
-  if (d.value?.at && !contains(primary, d.value.at) && !related.some((r) => sameLocation(r.at, d.value?.at))) {
-    related.unshift({ message: "The value is written here.", at: d.value.at });
-  }
-  const symbol = nodeResource(d.node)?.symbol;
-  const text2 = formatMessage(rule6.meta.messages[d.messageId] ?? d.messageId, d.data);
-  const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
-  const message = note ? `${text2} ${note}` : text2;
-  const finding = {
-    ruleId: rule6.meta.id,
-    severity,
-    message,
-    file: primary.file,
-    range: primary.range,
-    related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
-    fingerprint: fingerprint(rule6.meta.id, primary, symbol, options.sourceText(primary.file))
-  };
-  if (symbol) finding.symbol = symbol;
-  return finding;
-}
-function fingerprint(ruleId, at, symbol, text2) {
-  const snippet = text2 ? sliceRange(text2, at).replace(/\s+/g, " ").trim() : "";
-  const file = at.file.replace(/\\/g, "/").split("/").pop() ?? at.file;
-  return createHash2("sha256").update([ruleId, file, symbol ?? "", snippet].join("\0")).digest("hex").slice(0, 32);
-}
-function sliceRange(text2, at) {
-  const lines = text2.split(/\r\n|\r|\n/);
-  const { start, end } = at.range;
-  if (start.line === end.line) return (lines[start.line - 1] ?? "").slice(start.column - 1, end.column - 1);
-  const out = [(lines[start.line - 1] ?? "").slice(start.column - 1)];
-  for (let l = start.line + 1; l < end.line; l++) out.push(lines[l - 1] ?? "");
-  out.push((lines[end.line - 1] ?? "").slice(0, end.column - 1));
-  return out.join("\n");
-}
-function compareFindings(a, b2) {
-  return compareLocations({ file: a.file, range: a.range }, { file: b2.file, range: b2.range }) || (a.ruleId < b2.ruleId ? -1 : a.ruleId > b2.ruleId ? 1 : 0) || (a.message < b2.message ? -1 : a.message > b2.message ? 1 : 0);
-}
-
-// src/engine/configured-rules.ts
-function runConfiguredRules(graph, config, files, options) {
-  const findings = [];
-  const optionsKey = (file, ruleId) => {
-    const effective = config.forFile(file);
-    const setting = effective.rules.get(ruleId);
-    return !setting || setting.severity === "off" || effective.ignored ? void 0 : stableJson(setting.options);
-  };
-  for (const rule6 of config.rules()) {
-    const groups = /* @__PURE__ */ new Map();
-    for (const file of files) {
-      const key2 = optionsKey(file, rule6.meta.id);
-      if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule6.meta.id).options);
-    }
-    for (const [key2, ruleOptions] of groups) {
-      const run = runRules(graph, [{ rule: rule6, severity: rule6.meta.severity, options: structuredClone(ruleOptions) }], options);
-      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule6.meta.id) === key2));
-    }
-  }
-  return findings;
-}
-
-// src/engine/suppressions.ts
-function commentBody(text2) {
-  let body = text2.trim();
-  if (body.startsWith("/*")) body = body.slice(2).replace(/\*\/\s*$/, "");
-  else if (body.startsWith("//")) body = body.slice(2);
-  else if (body.startsWith("#")) body = body.slice(1);
-  return body.trim();
-}
-function parseDirective(comment) {
-  const m = /^grantlint-([A-Za-z-]*)(?:\s+([\s\S]*))?$/.exec(commentBody(comment));
-  if (!m) return void 0;
-  return { directive: m[1], ...parseRulesAndReason(m[2] ?? "") };
-}
-function parseRulesAndReason(text2) {
-  const sep5 = text2.search(/(^|\s)--(\s|$)/);
-  const rulesPart = sep5 >= 0 ? text2.slice(0, sep5) : text2;
-  const reason = sep5 >= 0 ? text2.slice(sep5).trim().slice(2).trim() : "";
-  const rules = [...new Set(rulesPart.split(/[\s,]+/).filter(Boolean))];
-  return { rules, reason };
-}
-function collectSuppressions(program, options) {
-  const out = { suppressions: [], problems: [] };
-  const check = (at, parsed, kind, covers) => {
-    if (parsed.rules.length === 0) {
-      out.problems.push({ at, messageId: "noRule", data: {} });
-      return;
-    }
-    const known2 = options.knownRules(at.file);
-    const unknownRule = parsed.rules.find((r) => !known2.has(r));
-    if (unknownRule) {
-      const near = closest(unknownRule, known2);
-      const hint = near ? ` (did you mean '${near}'?)` : "";
-      out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
-      return;
-    }
-    if (!parsed.reason) {
-      out.problems.push({ at, messageId: "noReason", data: { rules: parsed.rules.map((r) => `'${r}'`).join(", ") } });
-      return;
-    }
-    out.suppressions.push({ at, rules: parsed.rules, reason: parsed.reason, kind, covers });
-  };
-  const byFile = /* @__PURE__ */ new Map();
-  const seenComments = /* @__PURE__ */ new Set();
-  for (const c of program.comments) {
-    const id = `${c.at.file}|${c.at.range.start.line}:${c.at.range.start.column}`;
-    if (seenComments.has(id)) continue;
-    seenComments.add(id);
-    const list2 = byFile.get(c.at.file) ?? [];
-    list2.push(c);
-    byFile.set(c.at.file, list2);
-  }
-  for (const [file, comments] of byFile) {
-    const directives = comments.map((c) => ({ c, parsed: parseDirective(c.text) })).filter((d) => d.parsed);
-    if (directives.length === 0) continue;
-    const lines = (options.readFile(file) ?? "").split(/\r\n|\r|\n/);
-    const commentLines = /* @__PURE__ */ new Set();
-    for (const c of comments) {
-      const { start, end } = c.at.range;
-      if ((lines[start.line - 1] ?? "").slice(0, start.column - 1).trim() !== "") continue;
-      for (let l = start.line; l <= end.line; l++) commentLines.add(l);
-    }
-    const isBicep = /\.bicep(param)?$/i.test(file);
-    const skippable = (line) => commentLines.has(line) || isBicep && (lines[line - 1] ?? "").trim().startsWith("@");
-    for (const { c, parsed } of directives) {
-      if (parsed.directive !== "disable-next-line") {
-        out.problems.push({ at: c.at, messageId: "unknownDirective", data: { directive: `grantlint-${parsed.directive}` } });
-        continue;
-      }
-      const fromLine = c.at.range.end.line + 1;
-      let toLine = fromLine;
-      while (toLine <= lines.length && skippable(toLine)) toLine++;
-      check(c.at, parsed, "comment", { file, fromLine, toLine });
-    }
-  }
-  const seen = /* @__PURE__ */ new Set();
-  for (const r of program.resources) {
-    if (r.format !== "arm") continue;
-    const key2 = `${r.decl.file}|${r.decl.range.start.line}:${r.decl.range.start.column}`;
-    if (seen.has(key2)) continue;
-    seen.add(key2);
-    const disable = getPath(r.body, ["metadata", "grantlint", "disable"]);
-    if (!disable) continue;
-    const entries = disable.kind === "array" ? disable.items : [disable];
-    for (const entry of entries) {
-      const at = entry.at ?? disable.at ?? r.decl;
-      const parsed = metadataEntry(entry);
-      if (typeof parsed === "string") out.problems.push({ at, messageId: "malformed", data: { detail: parsed } });
-      else check(at, parsed, "metadata", r.decl);
-    }
-  }
-  return out;
-}
-function metadataEntry(entry) {
-  if (entry.kind === "string") return parseRulesAndReason(entry.value);
-  if (entry.kind !== "object") return 'write "<rule> -- <reason>" or { "rule": "<rule>", "reason": "<reason>" }';
-  const rule6 = getPath(entry, ["rule"]) ?? getPath(entry, ["rules"]);
-  const reason = getPath(entry, ["reason"]);
-  const rules = rule6?.kind === "string" ? rule6.value.split(/[\s,]+/).filter(Boolean) : rule6?.kind === "array" ? rule6.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
-  return { rules, reason: reason?.kind === "string" ? reason.value.trim() : "" };
-}
-function within2(outer, file, line, column) {
-  if (outer.file !== file) return false;
-  const { start, end } = outer.range;
-  const afterStart = line > start.line || line === start.line && column >= start.column;
-  const beforeEnd = line < end.line || line === end.line && column <= end.column;
-  return afterStart && beforeEnd;
-}
-function applySuppressions(findings, suppressions, resources) {
-  const comments = suppressions.filter((s2) => s2.kind === "comment");
-  const metadata = suppressions.filter((s2) => s2.kind === "metadata");
-  const armDecls = metadata.length > 0 ? resources.filter((r) => r.format === "arm").map((r) => r.decl) : [];
-  const outcome = { kept: [], suppressed: [], used: /* @__PURE__ */ new Map() };
-  const use = (s2, rule6) => {
-    const set = outcome.used.get(s2) ?? /* @__PURE__ */ new Set();
-    set.add(rule6);
-    outcome.used.set(s2, set);
-  };
-  for (const f of findings) {
-    const { line, column } = f.range.start;
-    let by = comments.find((s2) => {
-      const c = s2.covers;
-      return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
-    });
-    if (!by && metadata.length > 0) {
-      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
-      if (innermost) {
-        by = metadata.find((s2) => {
-          const d = s2.covers;
-          return d.file === innermost.file && d.range.start.line === innermost.range.start.line && d.range.start.column === innermost.range.start.column && s2.rules.includes(f.ruleId);
-        });
-      }
-    }
-    if (by) {
-      use(by, f.ruleId);
-      outcome.suppressed.push(f);
-    } else outcome.kept.push(f);
-  }
-  return outcome;
-}
-function engineFinding(meta, messageId, data, at, readFile) {
-  return {
-    ruleId: meta.id,
-    severity: meta.severity,
-    message: formatMessage(meta.messages[messageId], data),
-    file: at.file,
-    range: at.range,
-    related: [],
-    fingerprint: fingerprint(meta.id, at, void 0, readFile(at.file))
-  };
-}
-function problemFindings(problems, readFile) {
-  return problems.map((p) => engineFinding(INVALID_SUPPRESSION_RULE, p.messageId, p.data, p.at, readFile));
-}
-function unusedFindings(suppressions, used, isActive, readFile) {
-  const out = [];
-  for (const s2 of suppressions) {
-    for (const rule6 of s2.rules) {
-      if (used.get(s2)?.has(rule6) || !isActive(s2.at.file, rule6)) continue;
-      out.push(engineFinding(UNUSED_SUPPRESSION_RULE, "unused", { rule: rule6 }, s2.at, readFile));
-    }
-  }
-  return out;
-}
-
-// src/engine/filter.ts
-function filterFindings(findings, program, options) {
-  const { config } = options;
-  const configured = (f) => {
-    if (!config) return f;
-    const effective = config.forFile(f.file);
-    if (effective.ignored) return void 0;
-    const setting = effective.rules.get(f.ruleId);
-    if (!setting) return f;
-    if (setting.severity === "off") return void 0;
-    return setting.severity === f.severity ? f : { ...f, severity: setting.severity };
-  };
-  const severe = (list2) => list2.flatMap((f) => configured(f) ?? []);
-  const knownRules = (file) => config ? new Set(config.forFile(file).rules.keys()) : options.knownRuleIds;
-  const isActive = (file, ruleId) => {
-    if (!config) return options.knownRuleIds.has(ruleId);
-    const effective = config.forFile(file);
-    const setting = effective.rules.get(ruleId);
-    return !effective.ignored && !!setting && setting.severity !== "off";
-  };
-  const collected = collectSuppressions(program, { readFile: options.readFile, knownRules });
-  const outcome = applySuppressions(severe(findings), collected.suppressions, program.resources);
-  let kept = [...outcome.kept, ...severe(problemFindings(collected.problems, options.readFile))];
-  if (options.reportUnusedSuppressions) {
-    appendAll(kept, severe(unusedFindings(collected.suppressions, outcome.used, isActive, options.readFile)));
-  }
-  const stats = { suppressed: outcome.suppressed.length, baselined: 0, staleBaseline: 0 };
-  if (options.baseline) {
-    const result = options.baseline.apply(kept);
-    kept = result.kept;
-    stats.baselined = result.matched.length;
-    stats.staleBaseline = result.stale.length;
-  }
-  return { findings: kept, stats };
-}
-
-// src/engine/closures.ts
-import { readFileSync as readFileSync7 } from "node:fs";
-import { dirname as dirname9, resolve as resolve8 } from "node:path";
-var BATCH_SIZE = 2e6;
-var ARM_PARENT_LEVELS = 3;
-function moduleClosures(files, readText = readOrUndefined) {
-  const index = /* @__PURE__ */ new Map();
-  files.forEach((f, i) => index.set(f.path, i));
-  const parent = files.map((_, i) => i);
-  const find = (i) => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  const join10 = (a, b2) => {
-    const ra = find(a);
-    const rb = find(b2);
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  };
-  const sizes = new Array(files.length).fill(0);
-  const folderOf = /* @__PURE__ */ new Map();
-  files.forEach((f, i) => {
-    if (f.kind !== "terraform") return;
-    const folder = dirname9(f.path);
-    const first = folderOf.get(folder);
-    if (first === void 0) folderOf.set(folder, i);
-    else join10(first, i);
-  });
-  files.forEach((f, i) => {
-    const text2 = readText(f.path);
-    if (text2 === void 0) return;
-    sizes[i] = text2.length;
-    const dir2 = dirname9(f.path);
-    const link = (path) => {
-      const j = index.get(path);
-      if (j !== void 0) join10(i, j);
-      const folder = folderOf.get(path);
-      if (folder !== void 0) join10(i, folder);
-    };
-    if (f.kind === "terraform") {
-      for (const m of text2.matchAll(RELATIVE_STRING)) link(resolve8(dir2, m[1]));
-    }
-    const params = f.kind === "json" ? /^(.*)\.parameters\.jsonc?$/i.exec(f.path) : null;
-    if (params) link(`${params[1]}.json`);
-    if (!MAY_NAME_FILE.test(text2)) return;
-    const parents = f.kind === "json" ? ARM_PARENT_LEVELS : 0;
-    for (const name of fileNames(text2)) {
-      const rel = name.replace(/^[/\\]+/, "");
-      let folder = dir2;
-      for (let up = 0; up <= parents; up++) {
-        link(resolve8(folder, rel));
-        const next = dirname9(folder);
-        if (next === folder) break;
-        folder = next;
-      }
-    }
-  });
-  const groups = /* @__PURE__ */ new Map();
-  files.forEach((f, i) => {
-    const root = find(i);
-    let c = groups.get(root);
-    if (!c) groups.set(root, c = { files: [], size: 0 });
-    c.files.push(f);
-    c.size += sizes[i];
-  });
-  const closures = [...groups.values()];
-  for (const c of closures) c.files.sort((a, b2) => compare2(a.path, b2.path));
-  return closures.sort((a, b2) => compare2(a.files[0].path, b2.files[0].path));
-}
-function batches(closures, size = BATCH_SIZE) {
-  const out = [];
-  let current2 = [];
-  let total = 0;
-  for (const c of closures) {
-    current2.push(c);
-    total += c.size;
-    if (total >= size) {
-      out.push(current2);
-      current2 = [];
-      total = 0;
-    }
-  }
-  if (current2.length > 0) out.push(current2);
-  return out;
-}
-function shardClosures(closures, index, count) {
-  const load = new Array(count).fill(0);
-  const owner = /* @__PURE__ */ new Map();
-  const bySize = closures.map((c, i) => ({ c, i })).sort((a, b2) => b2.c.size - a.c.size || a.i - b2.i);
-  for (const { c } of bySize) {
-    let best = 0;
-    for (let s2 = 1; s2 < count; s2++) if (load[s2] < load[best]) best = s2;
-    owner.set(c, best);
-    load[best] += Math.max(1, c.size);
-  }
-  return closures.filter((c) => owner.get(c) === index - 1);
-}
-var MAY_NAME_FILE = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)\b/i;
-var EXTENSION = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)(?:\.json)?(?![\w])/gi;
-function* fileNames(text2) {
-  for (const m of text2.matchAll(EXTENSION)) {
-    let start = m.index;
-    const limit = Math.max(0, m.index - 500);
-    while (start > limit && isPathChar(text2.charCodeAt(start - 1))) start--;
-    yield text2.slice(start, m.index + m[0].length);
-  }
-}
-function isPathChar(c) {
-  return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 45 || c === 46 || c === 126 || c === 37 || c === 47 || c === 92;
-}
-var RELATIVE_STRING = /"(\.\.?[/\\][^"\r\n]*)"/g;
-function readOrUndefined(path) {
-  try {
-    return readFileSync7(path, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-function compare2(a, b2) {
-  return a < b2 ? -1 : a > b2 ? 1 : 0;
-}
-
-// src/lower/arm/index.ts
-import { basename as basename2, dirname as dirname11, join as join7, resolve as resolve10 } from "node:path";
 
 // src/syntax/arm/expression.ts
 function parseTemplateString(value) {
@@ -42335,377 +43416,1570 @@ var Parser = class {
   }
 };
 
-// src/syntax/json/scanner.ts
-var JsonError = class extends Error {
-  constructor(message, offset) {
-    super(message);
+// node_modules/@humanwhocodes/momoa/dist/momoa.js
+var CHAR_0 = 48;
+var CHAR_1 = 49;
+var CHAR_9 = 57;
+var CHAR_BACKSLASH = 92;
+var CHAR_DOLLAR = 36;
+var CHAR_DOT = 46;
+var CHAR_DOUBLE_QUOTE = 34;
+var CHAR_LOWER_A = 97;
+var CHAR_LOWER_E = 101;
+var CHAR_LOWER_F = 102;
+var CHAR_LOWER_N = 110;
+var CHAR_LOWER_T = 116;
+var CHAR_LOWER_U = 117;
+var CHAR_LOWER_X = 120;
+var CHAR_LOWER_Z = 122;
+var CHAR_MINUS = 45;
+var CHAR_NEWLINE = 10;
+var CHAR_PLUS = 43;
+var CHAR_RETURN = 13;
+var CHAR_SINGLE_QUOTE = 39;
+var CHAR_SLASH = 47;
+var CHAR_SPACE = 32;
+var CHAR_TAB = 9;
+var CHAR_UNDERSCORE = 95;
+var CHAR_UPPER_A = 65;
+var CHAR_UPPER_E = 69;
+var CHAR_UPPER_F = 70;
+var CHAR_UPPER_N = 78;
+var CHAR_UPPER_X = 88;
+var CHAR_UPPER_Z = 90;
+var CHAR_LOWER_B = 98;
+var CHAR_LOWER_R = 114;
+var CHAR_LOWER_V = 118;
+var CHAR_LINE_SEPARATOR = 8232;
+var CHAR_PARAGRAPH_SEPARATOR = 8233;
+var CHAR_UPPER_I = 73;
+var CHAR_STAR = 42;
+var CHAR_VTAB = 11;
+var CHAR_FORM_FEED = 12;
+var CHAR_NBSP = 160;
+var CHAR_BOM = 65279;
+var CHAR_NON_BREAKING_SPACE = 160;
+var CHAR_EN_QUAD = 8192;
+var CHAR_EM_QUAD = 8193;
+var CHAR_EN_SPACE = 8194;
+var CHAR_EM_SPACE = 8195;
+var CHAR_THREE_PER_EM_SPACE = 8196;
+var CHAR_FOUR_PER_EM_SPACE = 8197;
+var CHAR_SIX_PER_EM_SPACE = 8198;
+var CHAR_FIGURE_SPACE = 8199;
+var CHAR_PUNCTUATION_SPACE = 8200;
+var CHAR_THIN_SPACE = 8201;
+var CHAR_HAIR_SPACE = 8202;
+var CHAR_NARROW_NO_BREAK_SPACE = 8239;
+var CHAR_MEDIUM_MATHEMATICAL_SPACE = 8287;
+var CHAR_IDEOGRAPHIC_SPACE = 12288;
+var LBRACKET = "[";
+var RBRACKET = "]";
+var LBRACE = "{";
+var RBRACE = "}";
+var COLON = ":";
+var COMMA = ",";
+var TRUE = "true";
+var FALSE = "false";
+var NULL = "null";
+var NAN$1 = "NaN";
+var INFINITY$1 = "Infinity";
+var QUOTE = '"';
+var escapeToChar = /* @__PURE__ */ new Map([
+  [CHAR_DOUBLE_QUOTE, QUOTE],
+  [CHAR_BACKSLASH, "\\"],
+  [CHAR_SLASH, "/"],
+  [CHAR_LOWER_B, "\b"],
+  [CHAR_LOWER_N, "\n"],
+  [CHAR_LOWER_F, "\f"],
+  [CHAR_LOWER_R, "\r"],
+  [CHAR_LOWER_T, "	"]
+]);
+var json5EscapeToChar = new Map([
+  ...escapeToChar,
+  [CHAR_LOWER_V, "\v"],
+  [CHAR_0, "\0"]
+]);
+var charToEscape = /* @__PURE__ */ new Map([
+  [QUOTE, QUOTE],
+  ["\\", "\\"],
+  ["/", "/"],
+  ["\b", "b"],
+  ["\n", "n"],
+  ["\f", "f"],
+  ["\r", "r"],
+  ["	", "t"]
+]);
+var json5CharToEscape = new Map([
+  ...charToEscape,
+  ["\v", "v"],
+  ["\0", "0"],
+  ["\u2028", "u2028"],
+  ["\u2029", "u2029"]
+]);
+var knownTokenTypes = /* @__PURE__ */ new Map([
+  [LBRACKET, "LBracket"],
+  [RBRACKET, "RBracket"],
+  [LBRACE, "LBrace"],
+  [RBRACE, "RBrace"],
+  [COLON, "Colon"],
+  [COMMA, "Comma"],
+  [TRUE, "Boolean"],
+  [FALSE, "Boolean"],
+  [NULL, "Null"]
+]);
+var knownJSON5TokenTypes = new Map([
+  ...knownTokenTypes,
+  [NAN$1, "Number"],
+  [INFINITY$1, "Number"]
+]);
+var json5LineTerminators = /* @__PURE__ */ new Set([
+  CHAR_NEWLINE,
+  CHAR_RETURN,
+  CHAR_LINE_SEPARATOR,
+  CHAR_PARAGRAPH_SEPARATOR
+]);
+var ErrorWithLocation = class extends Error {
+  /**
+   * Creates a new instance.
+   * @param {string} message The error message to report. 
+   * @param {Location} loc The location information for the error.
+   */
+  constructor(message, { line, column, offset }) {
+    super(`${message} (${line}:${column})`);
+    this.line = line;
+    this.column = column;
     this.offset = offset;
   }
-  offset;
 };
-function scanJson(text2) {
-  const p = new Parser2(text2);
-  try {
-    const root = p.document();
-    return { root, comments: p.comments };
-  } catch (e) {
-    if (e instanceof JsonError) return { error: { message: e.message, offset: e.offset }, comments: [] };
-    if (e instanceof RangeError) return { error: { message: "The JSON is nested too deeply to read", offset: p.pos }, comments: [] };
-    throw e;
+var UnexpectedChar = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {number} unexpected The character that was found.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(unexpected, loc2) {
+    super(`Unexpected character '${String.fromCharCode(unexpected)}' found.`, loc2);
   }
-}
-var Parser2 = class {
+};
+var UnexpectedIdentifier = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {string} unexpected The character that was found.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(unexpected, loc2) {
+    super(`Unexpected identifier '${unexpected}' found.`, loc2);
+  }
+};
+var UnexpectedToken = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {Token} token The token that was found. 
+   */
+  constructor(token) {
+    super(`Unexpected token ${token.type} found.`, token.loc.start);
+  }
+};
+var UnexpectedEOF = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(loc2) {
+    super("Unexpected end of input found.", loc2);
+  }
+};
+var ID_Start = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0370-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u05D0-\u05EA\u05F0-\u05F2\u0620-\u064A\u066E\u066F\u0671-\u06D3\u06D5\u06E5\u06E6\u06EE\u06EF\u06FA-\u06FC\u06FF\u0710\u0712-\u072F\u074D-\u07A5\u07B1\u07CA-\u07EA\u07F4\u07F5\u07FA\u0800-\u0815\u081A\u0824\u0828\u0840-\u0858\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u0904-\u0939\u093D\u0950\u0958-\u0961\u0971-\u0980\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BD\u09CE\u09DC\u09DD\u09DF-\u09E1\u09F0\u09F1\u09FC\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A59-\u0A5C\u0A5E\u0A72-\u0A74\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABD\u0AD0\u0AE0\u0AE1\u0AF9\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3D\u0B5C\u0B5D\u0B5F-\u0B61\u0B71\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BD0\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D\u0C58-\u0C5A\u0C60\u0C61\u0C80\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBD\u0CDE\u0CE0\u0CE1\u0CF1\u0CF2\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D3A\u0D3D\u0D4E\u0D54-\u0D56\u0D5F-\u0D61\u0D7A-\u0D7F\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0E01-\u0E30\u0E32\u0E33\u0E40-\u0E46\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB0\u0EB2\u0EB3\u0EBD\u0EC0-\u0EC4\u0EC6\u0EDC-\u0EDF\u0F00\u0F40-\u0F47\u0F49-\u0F6C\u0F88-\u0F8C\u1000-\u102A\u103F\u1050-\u1055\u105A-\u105D\u1061\u1065\u1066\u106E-\u1070\u1075-\u1081\u108E\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1711\u1720-\u1731\u1740-\u1751\u1760-\u176C\u176E-\u1770\u1780-\u17B3\u17D7\u17DC\u1820-\u1877\u1880-\u1884\u1887-\u18A8\u18AA\u18B0-\u18F5\u1900-\u191E\u1950-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u1A00-\u1A16\u1A20-\u1A54\u1AA7\u1B05-\u1B33\u1B45-\u1B4B\u1B83-\u1BA0\u1BAE\u1BAF\u1BBA-\u1BE5\u1C00-\u1C23\u1C4D-\u1C4F\u1C5A-\u1C7D\u1C80-\u1C88\u1CE9-\u1CEC\u1CEE-\u1CF1\u1CF5\u1CF6\u1D00-\u1DBF\u1E00-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u2071\u207F\u2090-\u209C\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CEE\u2CF2\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D80-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2E2F\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303C\u3041-\u3096\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA61F\uA62A\uA62B\uA640-\uA66E\uA67F-\uA69D\uA6A0-\uA6EF\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA801\uA803-\uA805\uA807-\uA80A\uA80C-\uA822\uA840-\uA873\uA882-\uA8B3\uA8F2-\uA8F7\uA8FB\uA8FD\uA90A-\uA925\uA930-\uA946\uA960-\uA97C\uA984-\uA9B2\uA9CF\uA9E0-\uA9E4\uA9E6-\uA9EF\uA9FA-\uA9FE\uAA00-\uAA28\uAA40-\uAA42\uAA44-\uAA4B\uAA60-\uAA76\uAA7A\uAA7E-\uAAAF\uAAB1\uAAB5\uAAB6\uAAB9-\uAABD\uAAC0\uAAC2\uAADB-\uAADD\uAAE0-\uAAEA\uAAF2-\uAAF4\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABE2\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D\uFB1F-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE70-\uFE74\uFE76-\uFEFC\uFF21-\uFF3A\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDE80-\uDE9C\uDEA0-\uDED0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF75\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00\uDE10-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE4\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC03-\uDC37\uDC83-\uDCAF\uDCD0-\uDCE8\uDD03-\uDD26\uDD50-\uDD72\uDD76\uDD83-\uDDB2\uDDC1-\uDDC4\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE2B\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEDE\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3D\uDF50\uDF5D-\uDF61]|\uD805[\uDC00-\uDC34\uDC47-\uDC4A\uDC80-\uDCAF\uDCC4\uDCC5\uDCC7\uDD80-\uDDAE\uDDD8-\uDDDB\uDE00-\uDE2F\uDE44\uDE80-\uDEAA\uDF00-\uDF19]|\uD806[\uDCA0-\uDCDF\uDCFF\uDE00\uDE0B-\uDE32\uDE3A\uDE50\uDE5C-\uDE83\uDE86-\uDE89\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC2E\uDC40\uDC72-\uDC8F\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD30\uDD46]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDED0-\uDEED\uDF00-\uDF2F\uDF40-\uDF43\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50\uDF93-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB]|\uD83A[\uDC00-\uDCC4\uDD00-\uDD43]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]/;
+var ID_Continue = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0300-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u0483-\u0487\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7\u05D0-\u05EA\u05F0-\u05F2\u0610-\u061A\u0620-\u0669\u066E-\u06D3\u06D5-\u06DC\u06DF-\u06E8\u06EA-\u06FC\u06FF\u0710-\u074A\u074D-\u07B1\u07C0-\u07F5\u07FA\u0800-\u082D\u0840-\u085B\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u08D4-\u08E1\u08E3-\u0963\u0966-\u096F\u0971-\u0983\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BC-\u09C4\u09C7\u09C8\u09CB-\u09CE\u09D7\u09DC\u09DD\u09DF-\u09E3\u09E6-\u09F1\u09FC\u0A01-\u0A03\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A3C\u0A3E-\u0A42\u0A47\u0A48\u0A4B-\u0A4D\u0A51\u0A59-\u0A5C\u0A5E\u0A66-\u0A75\u0A81-\u0A83\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABC-\u0AC5\u0AC7-\u0AC9\u0ACB-\u0ACD\u0AD0\u0AE0-\u0AE3\u0AE6-\u0AEF\u0AF9-\u0AFF\u0B01-\u0B03\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3C-\u0B44\u0B47\u0B48\u0B4B-\u0B4D\u0B56\u0B57\u0B5C\u0B5D\u0B5F-\u0B63\u0B66-\u0B6F\u0B71\u0B82\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BBE-\u0BC2\u0BC6-\u0BC8\u0BCA-\u0BCD\u0BD0\u0BD7\u0BE6-\u0BEF\u0C00-\u0C03\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D-\u0C44\u0C46-\u0C48\u0C4A-\u0C4D\u0C55\u0C56\u0C58-\u0C5A\u0C60-\u0C63\u0C66-\u0C6F\u0C80-\u0C83\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBC-\u0CC4\u0CC6-\u0CC8\u0CCA-\u0CCD\u0CD5\u0CD6\u0CDE\u0CE0-\u0CE3\u0CE6-\u0CEF\u0CF1\u0CF2\u0D00-\u0D03\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D44\u0D46-\u0D48\u0D4A-\u0D4E\u0D54-\u0D57\u0D5F-\u0D63\u0D66-\u0D6F\u0D7A-\u0D7F\u0D82\u0D83\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0DCA\u0DCF-\u0DD4\u0DD6\u0DD8-\u0DDF\u0DE6-\u0DEF\u0DF2\u0DF3\u0E01-\u0E3A\u0E40-\u0E4E\u0E50-\u0E59\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB9\u0EBB-\u0EBD\u0EC0-\u0EC4\u0EC6\u0EC8-\u0ECD\u0ED0-\u0ED9\u0EDC-\u0EDF\u0F00\u0F18\u0F19\u0F20-\u0F29\u0F35\u0F37\u0F39\u0F3E-\u0F47\u0F49-\u0F6C\u0F71-\u0F84\u0F86-\u0F97\u0F99-\u0FBC\u0FC6\u1000-\u1049\u1050-\u109D\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u135D-\u135F\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1714\u1720-\u1734\u1740-\u1753\u1760-\u176C\u176E-\u1770\u1772\u1773\u1780-\u17D3\u17D7\u17DC\u17DD\u17E0-\u17E9\u180B-\u180D\u1810-\u1819\u1820-\u1877\u1880-\u18AA\u18B0-\u18F5\u1900-\u191E\u1920-\u192B\u1930-\u193B\u1946-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u19D0-\u19D9\u1A00-\u1A1B\u1A20-\u1A5E\u1A60-\u1A7C\u1A7F-\u1A89\u1A90-\u1A99\u1AA7\u1AB0-\u1ABD\u1B00-\u1B4B\u1B50-\u1B59\u1B6B-\u1B73\u1B80-\u1BF3\u1C00-\u1C37\u1C40-\u1C49\u1C4D-\u1C7D\u1C80-\u1C88\u1CD0-\u1CD2\u1CD4-\u1CF9\u1D00-\u1DF9\u1DFB-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u203F\u2040\u2054\u2071\u207F\u2090-\u209C\u20D0-\u20DC\u20E1\u20E5-\u20F0\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D7F-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2DE0-\u2DFF\u2E2F\u3005-\u3007\u3021-\u302F\u3031-\u3035\u3038-\u303C\u3041-\u3096\u3099\u309A\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA62B\uA640-\uA66F\uA674-\uA67D\uA67F-\uA6F1\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA827\uA840-\uA873\uA880-\uA8C5\uA8D0-\uA8D9\uA8E0-\uA8F7\uA8FB\uA8FD\uA900-\uA92D\uA930-\uA953\uA960-\uA97C\uA980-\uA9C0\uA9CF-\uA9D9\uA9E0-\uA9FE\uAA00-\uAA36\uAA40-\uAA4D\uAA50-\uAA59\uAA60-\uAA76\uAA7A-\uAAC2\uAADB-\uAADD\uAAE0-\uAAEF\uAAF2-\uAAF6\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABEA\uABEC\uABED\uABF0-\uABF9\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE00-\uFE0F\uFE20-\uFE2F\uFE33\uFE34\uFE4D-\uFE4F\uFE70-\uFE74\uFE76-\uFEFC\uFF10-\uFF19\uFF21-\uFF3A\uFF3F\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDDFD\uDE80-\uDE9C\uDEA0-\uDED0\uDEE0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF7A\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCA0-\uDCA9\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00-\uDE03\uDE05\uDE06\uDE0C-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE38-\uDE3A\uDE3F\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE6\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC00-\uDC46\uDC66-\uDC6F\uDC7F-\uDCBA\uDCD0-\uDCE8\uDCF0-\uDCF9\uDD00-\uDD34\uDD36-\uDD3F\uDD50-\uDD73\uDD76\uDD80-\uDDC4\uDDCA-\uDDCC\uDDD0-\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE37\uDE3E\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEEA\uDEF0-\uDEF9\uDF00-\uDF03\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3C-\uDF44\uDF47\uDF48\uDF4B-\uDF4D\uDF50\uDF57\uDF5D-\uDF63\uDF66-\uDF6C\uDF70-\uDF74]|\uD805[\uDC00-\uDC4A\uDC50-\uDC59\uDC80-\uDCC5\uDCC7\uDCD0-\uDCD9\uDD80-\uDDB5\uDDB8-\uDDC0\uDDD8-\uDDDD\uDE00-\uDE40\uDE44\uDE50-\uDE59\uDE80-\uDEB7\uDEC0-\uDEC9\uDF00-\uDF19\uDF1D-\uDF2B\uDF30-\uDF39]|\uD806[\uDCA0-\uDCE9\uDCFF\uDE00-\uDE3E\uDE47\uDE50-\uDE83\uDE86-\uDE99\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC36\uDC38-\uDC40\uDC50-\uDC59\uDC72-\uDC8F\uDC92-\uDCA7\uDCA9-\uDCB6\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD36\uDD3A\uDD3C\uDD3D\uDD3F-\uDD47\uDD50-\uDD59]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDE60-\uDE69\uDED0-\uDEED\uDEF0-\uDEF4\uDF00-\uDF36\uDF40-\uDF43\uDF50-\uDF59\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50-\uDF7E\uDF8F-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99\uDC9D\uDC9E]|\uD834[\uDD65-\uDD69\uDD6D-\uDD72\uDD7B-\uDD82\uDD85-\uDD8B\uDDAA-\uDDAD\uDE42-\uDE44]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB\uDFCE-\uDFFF]|\uD836[\uDE00-\uDE36\uDE3B-\uDE6C\uDE75\uDE84\uDE9B-\uDE9F\uDEA1-\uDEAF]|\uD838[\uDC00-\uDC06\uDC08-\uDC18\uDC1B-\uDC21\uDC23\uDC24\uDC26-\uDC2A]|\uD83A[\uDC00-\uDCC4\uDCD0-\uDCD6\uDD00-\uDD4A\uDD50-\uDD59]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]|\uDB40[\uDD00-\uDDEF]/;
+var CHAR_CR = 13;
+var CHAR_LF = 10;
+var CharCodeReader = class {
+  /**
+   * The text to read from.
+   * @type {string}
+   */
+  #text = "";
+  /**
+   * The current line number.
+   * @type {number}
+   */
+  #line = 1;
+  /**
+   * The current column number.
+   * @type {number}
+   */
+  #column = 0;
+  /**
+   * The current offset in the text.
+   * @type {number}
+   */
+  #offset = -1;
+  /**
+   * Whether the last character read was a new line.
+   * @type {boolean}
+   */
+  #newLine = false;
+  /**
+   * The last character code read.
+   * @type {number}
+   */
+  #last = -1;
+  /**
+   * Whether the reader has ended.
+   * @type {boolean}
+   */
+  #ended = false;
+  /**
+   * Creates a new instance.
+   * @param {string} text The text to read from
+   */
   constructor(text2) {
-    this.text = text2;
-    this.n = text2.length;
-    if (text2.charCodeAt(0) === 65279) this.pos = 1;
+    this.#text = text2;
   }
-  text;
-  pos = 0;
-  comments = [];
-  n;
-  /** Opening offsets of the containers being read, for "not closed" messages. */
-  open = [];
-  document() {
-    this.skip();
-    const root = this.value("value");
-    this.skip();
-    if (this.pos < this.n) this.unexpected("end");
-    return root;
-  }
-  /** Skips white space and comments. */
-  skip() {
-    const text2 = this.text;
-    const n2 = this.n;
-    let i = this.pos;
-    while (i < n2) {
-      const c = text2.charCodeAt(i);
-      if (c === 32 /* Space */ || c === 10 /* LF */ || c === 13 /* CR */ || c === 9 /* Tab */) i++;
-      else if (c === 47 /* Slash */) {
-        i = this.comment(i);
-      } else break;
-    }
-    this.pos = i;
-  }
-  comment(start) {
-    const text2 = this.text;
-    const d = text2.charCodeAt(start + 1);
-    if (d === 47 /* Slash */) {
-      let j = start + 2;
-      while (j < this.n) {
-        const c = text2.charCodeAt(j);
-        if (c === 10 /* LF */ || c === 13 /* CR */) break;
-        j++;
-      }
-      this.comments.push({ start, end: j, text: text2.slice(start, j), block: false });
-      return j;
-    }
-    if (d === 42 /* Star */) {
-      const close = text2.indexOf("*/", start + 2);
-      if (close < 0) throw new JsonError(`Unexpected end of file: the comment opened at ${this.where(start)} is not closed with '*/'`, this.n);
-      this.comments.push({ start, end: close + 2, text: text2.slice(start, close + 2), block: true });
-      return close + 2;
-    }
-    throw new JsonError(`Unexpected character '/': a comment starts with '//' or '/*'`, start);
-  }
-  value(expecting) {
-    const text2 = this.text;
-    const start = this.pos;
-    const c = text2.charCodeAt(start);
-    switch (c) {
-      case 123 /* LBrace */:
-        return this.object();
-      case 91 /* LBracket */:
-        return this.array();
-      case 34 /* Quote */: {
-        const value = this.string();
-        return { type: "string", start, end: this.pos, value };
-      }
-      case 116:
-        this.keyword("true");
-        return { type: "bool", start, end: this.pos, value: true };
-      case 102:
-        this.keyword("false");
-        return { type: "bool", start, end: this.pos, value: false };
-      case 110:
-        this.keyword("null");
-        return { type: "null", start, end: this.pos };
-      default:
-        if (c === 45 /* Minus */ || c >= 48 /* Zero */ && c <= 57 /* Nine */) {
-          const end = this.number();
-          return { type: "number", start, end, value: Number(text2.slice(start, end)) };
-        }
-        return this.unexpected(expecting);
-    }
-  }
-  object() {
-    const text2 = this.text;
-    const start = this.pos;
-    this.open.push(start);
-    this.pos++;
-    const members = [];
-    this.skip();
-    if (text2.charCodeAt(this.pos) !== 125 /* RBrace */) {
-      for (; ; ) {
-        const keyStart = this.pos;
-        if (text2.charCodeAt(keyStart) !== 34 /* Quote */) this.unexpected("key");
-        const key2 = this.string();
-        const keyEnd = this.pos;
-        this.skip();
-        if (text2.charCodeAt(this.pos) !== 58 /* Colon */) this.unexpected("colon");
-        this.pos++;
-        this.skip();
-        const value = this.value("value");
-        members.push({ key: key2, keySpan: { start: keyStart, end: keyEnd }, value, start: keyStart, end: value.end });
-        this.skip();
-        const d = text2.charCodeAt(this.pos);
-        if (d === 44 /* Comma */) {
-          this.pos++;
-          this.skip();
-          if (text2.charCodeAt(this.pos) === 125 /* RBrace */) break;
-        } else if (d === 125 /* RBrace */) break;
-        else this.unexpected("commaOrBrace");
-      }
-    }
-    this.pos++;
-    this.open.pop();
-    return { type: "object", start, end: this.pos, members };
-  }
-  array() {
-    const text2 = this.text;
-    const start = this.pos;
-    this.open.push(start);
-    this.pos++;
-    const items = [];
-    this.skip();
-    if (text2.charCodeAt(this.pos) !== 93 /* RBracket */) {
-      for (; ; ) {
-        items.push(this.value("value"));
-        this.skip();
-        const d = text2.charCodeAt(this.pos);
-        if (d === 44 /* Comma */) {
-          this.pos++;
-          this.skip();
-          if (text2.charCodeAt(this.pos) === 93 /* RBracket */) break;
-        } else if (d === 93 /* RBracket */) break;
-        else this.unexpected("commaOrBracket");
-      }
-    }
-    this.pos++;
-    this.open.pop();
-    return { type: "array", start, end: this.pos, items };
-  }
-  /** Reads the string at `pos` (on its opening quote); leaves `pos` after the closing quote. */
-  string() {
-    const text2 = this.text;
-    const start = this.pos;
-    let i = start + 1;
-    const n2 = this.n;
-    for (; ; ) {
-      if (i >= n2) this.unclosedString(start);
-      const c = text2.charCodeAt(i);
-      if (c === 34 /* Quote */) {
-        this.pos = i + 1;
-        return text2.slice(start + 1, i);
-      }
-      if (c === 92 /* Backslash */) break;
-      i++;
-    }
-    let out = text2.slice(start + 1, i);
-    let from = i;
-    for (; ; ) {
-      if (i >= n2) this.unclosedString(start);
-      const c = text2.charCodeAt(i);
-      if (c === 34 /* Quote */) {
-        this.pos = i + 1;
-        return out + text2.slice(from, i);
-      }
-      if (c !== 92 /* Backslash */) {
-        i++;
-        continue;
-      }
-      out += text2.slice(from, i);
-      if (i + 1 >= n2) this.unclosedString(start);
-      const e = text2.charCodeAt(i + 1);
-      switch (e) {
-        case 34 /* Quote */:
-          out += '"';
-          break;
-        case 92 /* Backslash */:
-          out += "\\";
-          break;
-        case 47 /* Slash */:
-          out += "/";
-          break;
-        case 98:
-          out += "\b";
-          break;
-        case 102:
-          out += "\f";
-          break;
-        case 110:
-          out += "\n";
-          break;
-        case 114:
-          out += "\r";
-          break;
-        case 116:
-          out += "	";
-          break;
-        case 117 /* LowerU */: {
-          let code = 0;
-          for (let k = 0; k < 4; k++) {
-            const h = text2.charCodeAt(i + 2 + k);
-            const v = hexValue(h);
-            if (v < 0) {
-              if (i + 2 + k >= n2) this.unclosedString(start);
-              throw new JsonError(`Invalid escape '${text2.slice(i, i + 2 + k + 1)}' in a string: \\u takes four hexadecimal digits`, i + 2 + k);
-            }
-            code = code * 16 + v;
-          }
-          out += String.fromCharCode(code);
-          i += 4;
-          break;
-        }
-        default:
-          throw new JsonError(
-            `Invalid escape '\\${String.fromCodePoint(text2.codePointAt(i + 1))}' in a string: write '\\\\' for a backslash (JSON allows \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)`,
-            i + 1
-          );
-      }
-      i += 2;
-      from = i;
-    }
-  }
-  unclosedString(start) {
-    throw new JsonError(`Unexpected end of file: the string opened at ${this.where(start)} is not closed with '"'`, this.n);
-  }
-  /** Reads a JSON number at `pos`; returns its end. */
-  number() {
-    const text2 = this.text;
-    let i = this.pos;
-    if (text2.charCodeAt(i) === 45 /* Minus */) i++;
-    let c = text2.charCodeAt(i);
-    if (c === 48 /* Zero */) {
-      i++;
-      c = text2.charCodeAt(i);
-      if (c >= 48 /* Zero */ && c <= 57 /* Nine */) throw new JsonError(`Invalid number '${this.word(this.pos)}': a number does not start with 0 unless it is 0 or 0.x`, i);
-    } else if (c >= 49 && c <= 57 /* Nine */) {
-      do
-        c = text2.charCodeAt(++i);
-      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
-    } else this.badNumber(i, "a digit");
-    if (c === 46 /* Dot */) {
-      c = text2.charCodeAt(++i);
-      if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit after the decimal point");
-      do
-        c = text2.charCodeAt(++i);
-      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
-    }
-    if (c === 101 /* LowerE */ || c === 69 /* UpperE */) {
-      c = text2.charCodeAt(++i);
-      if (c === 43 /* Plus */ || c === 45 /* Minus */) c = text2.charCodeAt(++i);
-      if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit in the exponent");
-      do
-        c = text2.charCodeAt(++i);
-      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
-    }
-    this.pos = i;
-    return i;
-  }
-  badNumber(at, expected) {
-    if (at >= this.n) throw new JsonError(`Unexpected end of file: expected ${expected} in the number '${this.text.slice(this.pos)}'`, at);
-    throw new JsonError(`Invalid number '${this.word(this.pos)}': expected ${expected}`, at);
-  }
-  keyword(word) {
-    const start = this.pos;
-    const end = start + word.length;
-    if (this.text.startsWith(word, start) && !isWordPart(this.text.charCodeAt(end))) {
-      this.pos = end;
+  /**
+   * Ends the reader.
+   * @returns {void}
+   */
+  #end() {
+    if (this.#ended) {
       return;
     }
-    const found = this.word(start);
-    throw new JsonError(`Unexpected '${found}': expected a value (a string in double quotes, a number, true, false, null, an object or an array)`, start);
+    this.#column++;
+    this.#offset++;
+    this.#last = -1;
+    this.#ended = true;
   }
-  /** The run of word characters at `from` (for messages). */
-  word(from) {
-    let i = from;
-    while (i < this.n && i - from < 40 && (isWordPart(this.text.charCodeAt(i)) || this.text.charCodeAt(i) === 45 /* Minus */ || this.text.charCodeAt(i) === 46 /* Dot */)) i++;
-    return this.text.slice(from, Math.max(i, from + 1));
+  /**
+   * Returns the current position of the reader.
+   * @returns {Location} An object with line, column, and offset properties.
+   */
+  locate() {
+    return {
+      line: this.#line,
+      column: this.#column,
+      offset: this.#offset
+    };
   }
-  unexpected(expecting) {
-    const at = this.pos;
-    const wanted = EXPECTED[expecting];
-    if (at >= this.n) {
-      const open2 = this.open[this.open.length - 1];
-      const what = open2 === void 0 ? "the file holds no JSON value" : `the ${this.text.charCodeAt(open2) === 123 /* LBrace */ ? "object" : "array"} opened at ${this.where(open2)} is not closed`;
-      throw new JsonError(`Unexpected end of file: ${what} (expected ${wanted})`, at);
+  /**
+   * Reads the next character code in the text.
+   * @returns {number} The next character code, or -1 if there are no more characters.
+   */
+  next() {
+    if (this.#offset >= this.#text.length - 1) {
+      this.#end();
+      return -1;
     }
-    const c = this.text.codePointAt(at);
-    const shown = c === 34 /* Quote */ ? "a string" : isWordPart(c) ? `'${this.word(at)}'` : `'${printable(c)}'`;
-    throw new JsonError(`Unexpected ${shown}: expected ${wanted}`, at);
+    this.#offset++;
+    const charCode = this.#text.charCodeAt(this.#offset);
+    if (this.#newLine) {
+      this.#line++;
+      this.#column = 1;
+      this.#newLine = false;
+    } else {
+      this.#column++;
+    }
+    if (charCode === CHAR_CR) {
+      this.#newLine = true;
+      if (this.peek() === CHAR_LF) {
+        this.#offset++;
+      }
+    } else if (charCode === CHAR_LF) {
+      this.#newLine = true;
+    }
+    this.#last = charCode;
+    return charCode;
   }
-  /** `line 3, column 5` of an offset, for messages about where something was opened. */
-  where(offset) {
-    let line = 1;
-    let lineStart = 0;
-    const text2 = this.text;
-    for (let i = 0; i < offset; i++) {
-      const c = text2.charCodeAt(i);
-      if (c === 10 /* LF */ || c === 13 /* CR */ && text2.charCodeAt(i + 1) !== 10 /* LF */) {
-        line++;
-        lineStart = i + 1;
+  /**
+   * Peeks at the next character code in the text.
+   * @returns {number} The next character code, or -1 if there are no more characters.
+   */
+  peek() {
+    if (this.#offset === this.#text.length - 1) {
+      return -1;
+    }
+    return this.#text.charCodeAt(this.#offset + 1);
+  }
+  /**
+   * Determines if the next character code in the text matches a specific character code.
+   * @param {(number) => boolean} fn A function to call on the next character.
+   * @returns {boolean} True if the next character code matches, false if not.
+   */
+  match(fn) {
+    if (fn(this.peek())) {
+      this.next();
+      return true;
+    }
+    return false;
+  }
+  /**
+   * Returns the last character code read.
+   * @returns {number} The last character code read.
+   */
+  current() {
+    return this.#last;
+  }
+};
+var INFINITY = "Infinity";
+var NAN = "NaN";
+var keywordStarts = /* @__PURE__ */ new Set([CHAR_LOWER_T, CHAR_LOWER_F, CHAR_LOWER_N]);
+var whitespace = /* @__PURE__ */ new Set([CHAR_SPACE, CHAR_TAB, CHAR_NEWLINE, CHAR_RETURN]);
+var json5Whitespace = /* @__PURE__ */ new Set([
+  ...whitespace,
+  CHAR_VTAB,
+  CHAR_FORM_FEED,
+  CHAR_NBSP,
+  CHAR_LINE_SEPARATOR,
+  CHAR_PARAGRAPH_SEPARATOR,
+  CHAR_BOM,
+  CHAR_NON_BREAKING_SPACE,
+  CHAR_EN_QUAD,
+  CHAR_EM_QUAD,
+  CHAR_EN_SPACE,
+  CHAR_EM_SPACE,
+  CHAR_THREE_PER_EM_SPACE,
+  CHAR_FOUR_PER_EM_SPACE,
+  CHAR_SIX_PER_EM_SPACE,
+  CHAR_FIGURE_SPACE,
+  CHAR_PUNCTUATION_SPACE,
+  CHAR_THIN_SPACE,
+  CHAR_HAIR_SPACE,
+  CHAR_NARROW_NO_BREAK_SPACE,
+  CHAR_MEDIUM_MATHEMATICAL_SPACE,
+  CHAR_IDEOGRAPHIC_SPACE
+]);
+var DEFAULT_OPTIONS$1 = {
+  mode: "json",
+  ranges: false
+};
+var jsonKeywords = /* @__PURE__ */ new Set(["true", "false", "null"]);
+var tt = {
+  EOF: 0,
+  Number: 1,
+  String: 2,
+  Boolean: 3,
+  Null: 4,
+  NaN: 5,
+  Infinity: 6,
+  Identifier: 7,
+  Colon: 20,
+  LBrace: 21,
+  RBrace: 22,
+  LBracket: 23,
+  RBracket: 24,
+  Comma: 25,
+  LineComment: 40,
+  BlockComment: 41
+};
+function isDigit2(c) {
+  return c >= CHAR_0 && c <= CHAR_9;
+}
+function isHexDigit(c) {
+  return isDigit2(c) || c >= CHAR_UPPER_A && c <= CHAR_UPPER_F || c >= CHAR_LOWER_A && c <= CHAR_LOWER_F;
+}
+function isPositiveDigit(c) {
+  return c >= CHAR_1 && c <= CHAR_9;
+}
+function isKeywordStart(c) {
+  return keywordStarts.has(c);
+}
+function isNumberStart(c) {
+  return isDigit2(c) || c === CHAR_DOT || c === CHAR_MINUS;
+}
+function isJSON5NumberStart(c) {
+  return isNumberStart(c) || c === CHAR_PLUS;
+}
+function isStringStart(c, json5) {
+  return c === CHAR_DOUBLE_QUOTE || json5 && c === CHAR_SINGLE_QUOTE;
+}
+function isJSON5IdentifierStart(c) {
+  if (c === CHAR_DOLLAR || c === CHAR_UNDERSCORE || c === CHAR_BACKSLASH) {
+    return true;
+  }
+  if (c >= CHAR_LOWER_A && c <= CHAR_LOWER_Z || c >= CHAR_UPPER_A && c <= CHAR_UPPER_Z) {
+    return true;
+  }
+  if (c === 8204 || c === 8205) {
+    return true;
+  }
+  const ct = String.fromCharCode(c);
+  return ID_Start.test(ct);
+}
+function isJSON5IdentifierPart(c) {
+  if (isJSON5IdentifierStart(c) || isDigit2(c)) {
+    return true;
+  }
+  const ct = String.fromCharCode(c);
+  return ID_Continue.test(ct);
+}
+var Tokenizer = class {
+  /**
+   * Options for the tokenizer.
+   * @type {TokenizeOptions}
+   */
+  #options;
+  /**
+   * The source text to tokenize.
+   * @type {string}
+   */
+  #text;
+  /**
+   * The reader for the source text.
+   * @type {CharCodeReader}
+   */
+  #reader;
+  /**
+   * Indicates if the tokenizer is in JSON5 mode.
+   * @type {boolean}
+   */
+  #json5;
+  /**
+   * Indicates if comments are allowed.
+   * @type {boolean}
+   */
+  #allowComments;
+  /**
+   * Indicates if ranges should be included in the tokens.
+   * @type {boolean}
+   */
+  #ranges;
+  /**
+   * The last token type read.
+   * @type {Token}
+   */
+  #token;
+  /**
+   * Determines if a character is an escaped character.
+   * @type {(c:number) => boolean}
+   */
+  #isEscapedCharacter;
+  /**
+   * Determines if a character is a JSON5 line terminator.
+   * @type {(c:number) => boolean}
+   */
+  #isJSON5LineTerminator;
+  /**
+   * Determines if a character is a JSON5 hex escape.
+   * @type {(c:number) => boolean}
+   */
+  #isJSON5HexEscape;
+  /**
+   * Determines if a character is whitespace.
+   * @type {(c:number) => boolean}
+   */
+  #isWhitespace;
+  /**
+   * Creates a new instance of the tokenizer.
+   * @param {string} text The source text
+   * @param {TokenizeOptions} [options] Options for the tokenizer.
+   */
+  constructor(text2, options) {
+    this.#text = text2;
+    this.#options = {
+      ...DEFAULT_OPTIONS$1,
+      ...options
+    };
+    this.#reader = new CharCodeReader(text2);
+    this.#json5 = this.#options.mode === "json5";
+    this.#allowComments = this.#options.mode !== "json";
+    this.#ranges = this.#options.ranges;
+    this.#isEscapedCharacter = this.#json5 ? json5EscapeToChar.has.bind(json5EscapeToChar) : escapeToChar.has.bind(escapeToChar);
+    this.#isJSON5LineTerminator = this.#json5 ? json5LineTerminators.has.bind(json5LineTerminators) : () => false;
+    this.#isJSON5HexEscape = this.#json5 ? (c) => c === CHAR_LOWER_X : () => false;
+    this.#isWhitespace = this.#json5 ? json5Whitespace.has.bind(json5Whitespace) : whitespace.has.bind(whitespace);
+  }
+  // #region Errors
+  /**
+   * Convenience function for throwing unexpected character errors.
+   * @param {number} c The unexpected character.
+   * @param {Location} [loc] The location of the unexpected character.
+   * @returns {never}
+   * @throws {UnexpectedChar} always.
+   */
+  #unexpected(c, loc2 = this.#reader.locate()) {
+    throw new UnexpectedChar(c, loc2);
+  }
+  /**
+   * Convenience function for throwing unexpected identifier errors.
+   * @param {string} identifier The unexpected identifier.
+   * @param {Location} [loc] The location of the unexpected identifier.
+   * @returns {never}
+   * @throws {UnexpectedIdentifier} always.
+   */
+  #unexpectedIdentifier(identifier, loc2 = this.#reader.locate()) {
+    throw new UnexpectedIdentifier(identifier, loc2);
+  }
+  /**
+  * Convenience function for throwing unexpected EOF errors.
+  * @returns {never}
+  * @throws {UnexpectedEOF} always.
+  */
+  #unexpectedEOF() {
+    throw new UnexpectedEOF(this.#reader.locate());
+  }
+  // #endregion
+  // #region Helpers
+  /**
+   * Creates a new token.
+   * @param {TokenType} tokenType The type of token to create.
+   * @param {number} length The length of the token.
+   * @param {Location} startLoc The start location for the token.
+   * @param {Location} [endLoc] The end location for the token.
+   * @returns {Token} The token.
+   */
+  #createToken(tokenType, length, startLoc, endLoc) {
+    const endOffset = startLoc.offset + length;
+    let range = this.#options.ranges ? {
+      range: (
+        /** @type {Range} */
+        [startLoc.offset, endOffset]
+      )
+    } : void 0;
+    return {
+      type: tokenType,
+      loc: {
+        start: startLoc,
+        end: endLoc || {
+          line: startLoc.line,
+          column: startLoc.column + length,
+          offset: endOffset
+        }
+      },
+      ...range
+    };
+  }
+  /**
+   * Reads in a specific number of hex digits.
+   * @param {number} count The number of hex digits to read.
+   * @returns {string} The hex digits read.
+   */
+  #readHexDigits(count) {
+    let value = "";
+    let c;
+    for (let i = 0; i < count; i++) {
+      c = this.#reader.peek();
+      if (isHexDigit(c)) {
+        this.#reader.next();
+        value += String.fromCharCode(c);
+        continue;
+      }
+      this.#unexpected(c);
+    }
+    return value;
+  }
+  /**
+   * Reads in a JSON5 identifier. Also used for JSON but we validate
+   * the identifier later.
+   * @param {number} c The first character of the identifier.
+   * @returns {string} The identifier read.
+   * @throws {UnexpectedChar} when the identifier cannot be read.
+   */
+  #readIdentifier(c) {
+    let value = "";
+    do {
+      value += String.fromCharCode(c);
+      if (c === CHAR_BACKSLASH) {
+        c = this.#reader.next();
+        if (c !== CHAR_LOWER_U) {
+          this.#unexpected(c);
+        }
+        value += String.fromCharCode(c);
+        const hexDigits = this.#readHexDigits(4);
+        const charCode = parseInt(hexDigits, 16);
+        if (value.length === 2 && !isJSON5IdentifierStart(charCode)) {
+          const loc2 = this.#reader.locate();
+          this.#unexpected(CHAR_BACKSLASH, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
+        } else if (!isJSON5IdentifierPart(charCode)) {
+          const loc2 = this.#reader.locate();
+          this.#unexpected(charCode, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
+        }
+        value += hexDigits;
+      }
+      c = this.#reader.peek();
+      if (!isJSON5IdentifierPart(c)) {
+        break;
+      }
+      this.#reader.next();
+    } while (true);
+    return value;
+  }
+  /**
+   * Reads in a string. Works for both JSON and JSON5.
+   * @param {number} c The first character of the string (either " or ').
+   * @returns {number} The length of the string.
+   * @throws {UnexpectedChar} when the string cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the string is finalized.
+   */
+  #readString(c) {
+    const delimiter = c;
+    let length = 1;
+    c = this.#reader.peek();
+    while (c !== -1 && c !== delimiter) {
+      this.#reader.next();
+      length++;
+      if (c === CHAR_BACKSLASH) {
+        c = this.#reader.peek();
+        if (this.#isEscapedCharacter(c) || this.#isJSON5LineTerminator(c)) {
+          this.#reader.next();
+          length++;
+        } else if (c === CHAR_LOWER_U) {
+          this.#reader.next();
+          length++;
+          const result = this.#readHexDigits(4);
+          length += result.length;
+        } else if (this.#isJSON5HexEscape(c)) {
+          this.#reader.next();
+          length++;
+          const result = this.#readHexDigits(2);
+          length += result.length;
+        } else if (this.#json5) {
+          this.#reader.next();
+          length++;
+        } else {
+          this.#unexpected(c);
+        }
+      }
+      c = this.#reader.peek();
+    }
+    if (c === -1) {
+      this.#reader.next();
+      this.#unexpectedEOF();
+    }
+    this.#reader.next();
+    length++;
+    return length;
+  }
+  /**
+   * Reads a number. Works for both JSON and JSON5.
+   * @param {number} c The first character of the number.
+   * @returns {number} The length of the number.
+   * @throws {UnexpectedChar} when the number cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the number is finalized.
+   */
+  #readNumber(c) {
+    let length = 1;
+    if (c === CHAR_MINUS || this.#json5 && c === CHAR_PLUS) {
+      c = this.#reader.peek();
+      if (this.#json5) {
+        if (c === CHAR_UPPER_I || c === CHAR_UPPER_N) {
+          this.#reader.next();
+          const identifier = this.#readIdentifier(c);
+          if (identifier !== INFINITY && identifier !== NAN) {
+            this.#unexpected(c);
+          }
+          return length + identifier.length;
+        }
+      }
+      if (!isDigit2(c)) {
+        this.#unexpected(c);
+      }
+      this.#reader.next();
+      length++;
+    }
+    if (c === CHAR_0) {
+      c = this.#reader.peek();
+      if (this.#json5 && (c === CHAR_LOWER_X || c === CHAR_UPPER_X)) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+        if (!isHexDigit(c)) {
+          this.#reader.next();
+          this.#unexpected(c);
+        }
+        do {
+          this.#reader.next();
+          length++;
+          c = this.#reader.peek();
+        } while (isHexDigit(c));
+      } else if (isDigit2(c)) {
+        this.#unexpected(c);
+      }
+    } else {
+      if (!this.#json5 || c !== CHAR_DOT) {
+        if (!isPositiveDigit(c)) {
+          this.#unexpected(c);
+        }
+        c = this.#reader.peek();
+        while (isDigit2(c)) {
+          this.#reader.next();
+          length++;
+          c = this.#reader.peek();
+        }
       }
     }
-    return `line ${line}, column ${offset - lineStart + 1}`;
+    if (c === CHAR_DOT) {
+      let digitCount = -1;
+      this.#reader.next();
+      length++;
+      digitCount++;
+      c = this.#reader.peek();
+      while (isDigit2(c)) {
+        this.#reader.next();
+        length++;
+        digitCount++;
+        c = this.#reader.peek();
+      }
+      if (!this.#json5 && digitCount === 0) {
+        this.#reader.next();
+        if (c) {
+          this.#unexpected(c);
+        } else {
+          this.#unexpectedEOF();
+        }
+      }
+    }
+    if (c === CHAR_LOWER_E || c === CHAR_UPPER_E) {
+      this.#reader.next();
+      length++;
+      c = this.#reader.peek();
+      if (c === CHAR_PLUS || c === CHAR_MINUS) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+      }
+      if (c === -1) {
+        this.#reader.next();
+        this.#unexpectedEOF();
+      }
+      if (!isDigit2(c)) {
+        this.#reader.next();
+        this.#unexpected(c);
+      }
+      while (isDigit2(c)) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+      }
+    }
+    return length;
+  }
+  /**
+   * Reads a comment. Works for both JSON and JSON5.
+   * @param {number} c The first character of the comment.
+   * @returns {{length: number, multiline: boolean}} The length of the comment, and whether the comment is multi-line.
+   * @throws {UnexpectedChar} when the comment cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the comment is finalized.
+   */
+  #readComment(c) {
+    let length = 1;
+    c = this.#reader.peek();
+    if (c === CHAR_SLASH) {
+      do {
+        this.#reader.next();
+        length += 1;
+        c = this.#reader.peek();
+      } while (c > -1 && c !== CHAR_RETURN && c !== CHAR_NEWLINE);
+      return { length, multiline: false };
+    }
+    if (c === CHAR_STAR) {
+      this.#reader.next();
+      length += 1;
+      while (c > -1) {
+        c = this.#reader.peek();
+        if (c === CHAR_STAR) {
+          this.#reader.next();
+          length += 1;
+          c = this.#reader.peek();
+          if (c === CHAR_SLASH) {
+            this.#reader.next();
+            length += 1;
+            return { length, multiline: true };
+          }
+        } else {
+          this.#reader.next();
+          length += 1;
+        }
+      }
+      this.#reader.next();
+      this.#unexpectedEOF();
+    }
+    this.#reader.next();
+    this.#unexpected(c);
+  }
+  // #endregion
+  /**
+   * Returns the next token in the source text.
+   * @returns {number} The code for the next token.
+   */
+  next() {
+    let c = this.#reader.next();
+    while (this.#isWhitespace(c)) {
+      c = this.#reader.next();
+    }
+    if (c === -1) {
+      return tt.EOF;
+    }
+    const start = this.#reader.locate();
+    const ct = String.fromCharCode(c);
+    if (this.#json5) {
+      if (knownJSON5TokenTypes.has(ct)) {
+        this.#token = this.#createToken(knownJSON5TokenTypes.get(ct), 1, start);
+      } else if (isJSON5IdentifierStart(c)) {
+        const value = this.#readIdentifier(c);
+        if (knownJSON5TokenTypes.has(value)) {
+          this.#token = this.#createToken(knownJSON5TokenTypes.get(value), value.length, start);
+        } else {
+          this.#token = this.#createToken("Identifier", value.length, start);
+        }
+      } else if (isJSON5NumberStart(c)) {
+        const result = this.#readNumber(c);
+        this.#token = this.#createToken("Number", result, start);
+      } else if (isStringStart(c, this.#json5)) {
+        const result = this.#readString(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken("String", result, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else if (c === CHAR_SLASH && this.#allowComments) {
+        const result = this.#readComment(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else {
+        this.#unexpected(c);
+      }
+    } else {
+      if (knownTokenTypes.has(ct)) {
+        this.#token = this.#createToken(knownTokenTypes.get(ct), 1, start);
+      } else if (isKeywordStart(c)) {
+        const value = this.#readIdentifier(c);
+        if (!jsonKeywords.has(value)) {
+          this.#unexpectedIdentifier(value, start);
+        }
+        this.#token = this.#createToken(knownTokenTypes.get(value), value.length, start);
+      } else if (isNumberStart(c)) {
+        const result = this.#readNumber(c);
+        this.#token = this.#createToken("Number", result, start);
+      } else if (isStringStart(c, this.#json5)) {
+        const result = this.#readString(c);
+        this.#token = this.#createToken("String", result, start);
+      } else if (c === CHAR_SLASH && this.#allowComments) {
+        const result = this.#readComment(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else {
+        this.#unexpected(c);
+      }
+    }
+    return tt[this.#token.type];
+  }
+  /**
+   * Returns the current token in the source text.
+   * @returns {Token} The current token.
+   */
+  get token() {
+    return this.#token;
   }
 };
-var EXPECTED = {
-  value: "a value (a string in double quotes, a number, true, false, null, an object or an array)",
-  key: "a property name in double quotes or '}'",
-  colon: "':' after the property name",
-  commaOrBrace: "',' or '}'",
-  commaOrBracket: "',' or ']'",
-  end: "the end of the file after the top-level value"
+var types = {
+  /**
+   * Creates a document node.
+   * @param {ValueNode} body The body of the document.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {DocumentNode} The document node.
+   */
+  document(body, parts = {}) {
+    return {
+      type: "Document",
+      body,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a string node.
+   * @param {string} value The value for the string.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {StringNode} The string node.
+   */
+  string(value, parts = {}) {
+    return {
+      type: "String",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a number node.
+   * @param {number} value The value for the number.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {NumberNode} The number node.
+   */
+  number(value, parts = {}) {
+    return {
+      type: "Number",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a boolean node.
+   * @param {boolean} value The value for the boolean.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {BooleanNode} The boolean node.
+   */
+  boolean(value, parts = {}) {
+    return {
+      type: "Boolean",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a null node.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {NullNode} The null node.
+   */
+  null(parts = {}) {
+    return {
+      type: "Null",
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an array node.
+   * @param {Array<ElementNode>} elements The elements to add.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ArrayNode} The array node.
+   */
+  array(elements, parts = {}) {
+    return {
+      type: "Array",
+      elements,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an element node.
+   * @param {ValueNode} value The value for the element.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ElementNode} The element node.
+   */
+  element(value, parts = {}) {
+    return {
+      type: "Element",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an object node.
+   * @param {Array<MemberNode>} members The members to add.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ObjectNode} The object node.
+   */
+  object(members, parts = {}) {
+    return {
+      type: "Object",
+      members,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a member node.
+   * @param {StringNode|IdentifierNode} name The name for the member.
+   * @param {ValueNode} value The value for the member.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {MemberNode} The member node.
+   */
+  member(name, value, parts = {}) {
+    return {
+      type: "Member",
+      name,
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an identifier node.
+   * @param {string} name The name for the identifier.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {IdentifierNode} The identifier node.
+   */
+  identifier(name, parts = {}) {
+    return {
+      type: "Identifier",
+      name,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a NaN node.
+   * @param {Sign} sign The sign for the Infinity.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {NaNNode} The NaN node.
+   */
+  nan(sign = "", parts = {}) {
+    return {
+      type: "NaN",
+      sign,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an Infinity node.
+   * @param {Sign} sign The sign for the Infinity.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {InfinityNode} The Infinity node.
+   */
+  infinity(sign = "", parts = {}) {
+    return {
+      type: "Infinity",
+      sign,
+      loc: parts.loc,
+      ...parts
+    };
+  }
 };
-function hexValue(c) {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
+var DEFAULT_OPTIONS = {
+  mode: "json",
+  ranges: false,
+  tokens: false,
+  allowTrailingCommas: false
+};
+var UNICODE_SEQUENCE = /\\u[\da-fA-F]{4}/gu;
+function normalizeIdentifier(identifier) {
+  return identifier.replace(UNICODE_SEQUENCE, (unicodeEscape) => {
+    return String.fromCharCode(parseInt(unicodeEscape.slice(2), 16));
+  });
 }
-var WORD_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
-function isWordPart(c) {
-  if (c < 128) return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
-  return c === c && WORD_PART.test(String.fromCodePoint(c));
+function getEndLocation(text2) {
+  let line = 1;
+  let column = 1;
+  for (let i = 0; i < text2.length; i++) {
+    const char = text2[i];
+    if (char === "\n") {
+      line++;
+      column = 1;
+    } else if (char === "\r") {
+      if (text2[i + 1] === "\n") {
+        i++;
+      }
+      line++;
+      column = 1;
+    } else {
+      column++;
+    }
+  }
+  return {
+    line,
+    column,
+    offset: text2.length
+  };
 }
-function printable(c) {
-  if (c < 32 || c === 127) return `\\u${c.toString(16).padStart(4, "0")}`;
-  if (c === 160 || c === 65279 || c >= 8192 && c <= 8203 || c === 12288) return `\\u${c.toString(16).padStart(4, "0")} (a white-space character JSON does not allow here)`;
-  return String.fromCodePoint(c);
+function getStringValue(value, token, json5 = false) {
+  let result = "";
+  let escapeIndex = value.indexOf("\\");
+  let lastIndex = 0;
+  while (escapeIndex >= 0) {
+    result += value.slice(lastIndex, escapeIndex);
+    const escapeChar = value.charAt(escapeIndex + 1);
+    const escapeCharCode = escapeChar.charCodeAt(0);
+    if (json5 && json5EscapeToChar.has(escapeCharCode)) {
+      result += json5EscapeToChar.get(escapeCharCode);
+      lastIndex = escapeIndex + 2;
+    } else if (escapeToChar.has(escapeCharCode)) {
+      result += escapeToChar.get(escapeCharCode);
+      lastIndex = escapeIndex + 2;
+    } else if (escapeChar === "u") {
+      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 6);
+      if (hexCode.length < 4 || /[^0-9a-f]/i.test(hexCode)) {
+        throw new ErrorWithLocation(
+          `Invalid unicode escape \\u${hexCode}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+      result += String.fromCharCode(parseInt(hexCode, 16));
+      lastIndex = escapeIndex + 6;
+    } else if (json5 && escapeChar === "x") {
+      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 4);
+      if (hexCode.length < 2 || /[^0-9a-f]/i.test(hexCode)) {
+        throw new ErrorWithLocation(
+          `Invalid hex escape \\x${hexCode}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+      result += String.fromCharCode(parseInt(hexCode, 16));
+      lastIndex = escapeIndex + 4;
+    } else if (json5 && json5LineTerminators.has(escapeCharCode)) {
+      lastIndex = escapeIndex + 2;
+      if (escapeChar === "\r" && value.charAt(lastIndex) === "\n") {
+        lastIndex++;
+      }
+    } else {
+      if (json5) {
+        result += escapeChar;
+        lastIndex = escapeIndex + 2;
+      } else {
+        throw new ErrorWithLocation(
+          `Invalid escape \\${escapeChar}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+    }
+    escapeIndex = value.indexOf("\\", lastIndex);
+  }
+  result += value.slice(lastIndex);
+  return result;
+}
+function getLiteralValue(value, token, json5 = false) {
+  switch (token.type) {
+    case "Boolean":
+      return value === "true";
+    case "Number":
+      if (json5) {
+        if (value.charCodeAt(0) === 45) {
+          return -Number(value.slice(1));
+        }
+        if (value.charCodeAt(0) === 43) {
+          return Number(value.slice(1));
+        }
+      }
+      return Number(value);
+    case "String":
+      return getStringValue(value.slice(1, -1), token, json5);
+    default:
+      throw new TypeError(`Unknown token type "${token.type}.`);
+  }
+}
+function parse(text2, options) {
+  options = Object.freeze({
+    ...DEFAULT_OPTIONS,
+    ...options
+  });
+  const tokens = [];
+  const tokenizer = new Tokenizer(text2, {
+    mode: options.mode,
+    ranges: options.ranges
+  });
+  const json5 = options.mode === "json5";
+  const allowTrailingCommas = options.allowTrailingCommas || json5;
+  function nextNoComments() {
+    const nextType = tokenizer.next();
+    if (nextType && options.tokens) {
+      tokens.push(tokenizer.token);
+    }
+    return nextType;
+  }
+  function nextSkipComments() {
+    const nextType = tokenizer.next();
+    if (nextType && options.tokens) {
+      tokens.push(tokenizer.token);
+    }
+    if (nextType >= tt.LineComment) {
+      return nextSkipComments();
+    }
+    return nextType;
+  }
+  const next = options.mode === "json" ? nextNoComments : nextSkipComments;
+  function assertTokenType(token, type) {
+    if (token !== type) {
+      throw new UnexpectedToken(tokenizer.token);
+    }
+  }
+  function assertTokenTypes(token, types2) {
+    if (!types2.includes(token)) {
+      throw new UnexpectedToken(tokenizer.token);
+    }
+  }
+  function createRange(start, end) {
+    return options.ranges ? {
+      range: [start.offset, end.offset]
+    } : void 0;
+  }
+  function createLiteralNode(tokenType) {
+    const token = tokenizer.token;
+    const range = createRange(token.loc.start, token.loc.end);
+    const value = getLiteralValue(
+      text2.slice(token.loc.start.offset, token.loc.end.offset),
+      token,
+      json5
+    );
+    const loc2 = {
+      start: {
+        ...token.loc.start
+      },
+      end: {
+        ...token.loc.end
+      }
+    };
+    const parts = { loc: loc2, ...range };
+    switch (tokenType) {
+      case tt.String:
+        return types.string(
+          /** @type {string} */
+          value,
+          parts
+        );
+      case tt.Number:
+        return types.number(
+          /** @type {number} */
+          value,
+          parts
+        );
+      case tt.Boolean:
+        return types.boolean(
+          /** @type {boolean} */
+          value,
+          parts
+        );
+      default:
+        throw new TypeError(`Unknown token type ${token.type}.`);
+    }
+  }
+  function createJSON5IdentifierNode(token) {
+    const range = createRange(token.loc.start, token.loc.end);
+    const identifier = text2.slice(token.loc.start.offset, token.loc.end.offset);
+    const loc2 = {
+      start: {
+        ...token.loc.start
+      },
+      end: {
+        ...token.loc.end
+      }
+    };
+    const parts = { loc: loc2, ...range };
+    if (token.type !== "Identifier") {
+      let sign = "";
+      if (identifier[0] === "+" || identifier[0] === "-") {
+        sign = identifier[0];
+      }
+      return types[identifier.includes("NaN") ? "nan" : "infinity"](
+        /** @type {Sign} */
+        sign,
+        parts
+      );
+    }
+    return types.identifier(normalizeIdentifier(identifier), parts);
+  }
+  function createNullNode(token) {
+    const range = createRange(token.loc.start, token.loc.end);
+    return types.null({
+      loc: {
+        start: {
+          ...token.loc.start
+        },
+        end: {
+          ...token.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseProperty(tokenType) {
+    if (json5) {
+      assertTokenTypes(tokenType, [tt.String, tt.Identifier, tt.Number]);
+    } else {
+      assertTokenType(tokenType, tt.String);
+    }
+    const token = tokenizer.token;
+    if (json5 && tokenType === tt.Number && /[+\-0-9]/.test(text2[token.loc.start.offset])) {
+      throw new UnexpectedToken(token);
+    }
+    let key2 = tokenType === tt.String ? (
+      /** @type {StringNode} */
+      createLiteralNode(tokenType)
+    ) : (
+      /** @type {IdentifierNode|NaNNode|InfinityNode} */
+      createJSON5IdentifierNode(token)
+    );
+    if (json5 && (key2.type === "NaN" || key2.type === "Infinity")) {
+      if (key2.sign !== "") {
+        throw new UnexpectedToken(tokenizer.token);
+      }
+      key2 = types.identifier(key2.type, { loc: key2.loc, ...createRange(key2.loc.start, key2.loc.end) });
+    }
+    tokenType = next();
+    assertTokenType(tokenType, tt.Colon);
+    const value = parseValue();
+    const range = createRange(key2.loc.start, value.loc.end);
+    return types.member(
+      /** @type {StringNode|IdentifierNode} */
+      key2,
+      /** @type {ValueNode} */
+      value,
+      {
+        loc: {
+          start: {
+            ...key2.loc.start
+          },
+          end: {
+            ...value.loc.end
+          }
+        },
+        ...range
+      }
+    );
+  }
+  function parseObject(firstTokenType) {
+    assertTokenType(firstTokenType, tt.LBrace);
+    const firstToken = tokenizer.token;
+    const members = [];
+    let tokenType = next();
+    if (tokenType !== tt.RBrace) {
+      do {
+        members.push(parseProperty(tokenType));
+        tokenType = next();
+        if (!tokenType) {
+          throw new UnexpectedEOF(members[members.length - 1].loc.end);
+        }
+        if (tokenType === tt.Comma) {
+          tokenType = next();
+          if (allowTrailingCommas && tokenType === tt.RBrace) {
+            break;
+          }
+        } else {
+          break;
+        }
+      } while (tokenType);
+    }
+    assertTokenType(tokenType, tt.RBrace);
+    const lastToken = tokenizer.token;
+    const range = createRange(firstToken.loc.start, lastToken.loc.end);
+    return types.object(members, {
+      loc: {
+        start: {
+          ...firstToken.loc.start
+        },
+        end: {
+          ...lastToken.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseArray(firstTokenType) {
+    assertTokenType(firstTokenType, tt.LBracket);
+    const firstToken = tokenizer.token;
+    const elements = [];
+    let tokenType = next();
+    if (tokenType !== tt.RBracket) {
+      do {
+        const value = parseValue(tokenType);
+        elements.push(types.element(
+          /** @type {ValueNode} */
+          value,
+          { loc: value.loc }
+        ));
+        tokenType = next();
+        if (tokenType === tt.Comma) {
+          tokenType = next();
+          if (allowTrailingCommas && tokenType === tt.RBracket) {
+            break;
+          }
+        } else {
+          break;
+        }
+      } while (tokenType);
+    }
+    assertTokenType(tokenType, tt.RBracket);
+    const lastToken = tokenizer.token;
+    const range = createRange(firstToken.loc.start, lastToken.loc.end);
+    return types.array(elements, {
+      loc: {
+        start: {
+          ...firstToken.loc.start
+        },
+        end: {
+          ...lastToken.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseValue(tokenType) {
+    tokenType = tokenType ?? next();
+    const token = tokenizer.token;
+    if (!tokenType) {
+      throw new UnexpectedEOF({
+        line: 1,
+        column: 1,
+        offset: 0
+      });
+    }
+    switch (tokenType) {
+      case tt.String:
+      case tt.Boolean:
+        return createLiteralNode(tokenType);
+      case tt.Number:
+        if (json5) {
+          let tokenText = text2.slice(token.loc.start.offset, token.loc.end.offset);
+          if (tokenText[0] === "+" || tokenText[0] === "-") {
+            tokenText = tokenText.slice(1);
+          }
+          if (tokenText === "NaN" || tokenText === "Infinity") {
+            return createJSON5IdentifierNode(token);
+          }
+        }
+        return createLiteralNode(tokenType);
+      case tt.Null:
+        return createNullNode(token);
+      case tt.LBrace:
+        return parseObject(tokenType);
+      case tt.LBracket:
+        return parseArray(tokenType);
+      default:
+        throw new UnexpectedToken(token);
+    }
+  }
+  const docBody = parseValue();
+  const unexpectedToken = next();
+  if (unexpectedToken) {
+    throw new UnexpectedToken(tokenizer.token);
+  }
+  const textEndLocation = getEndLocation(text2);
+  const docParts = {
+    loc: {
+      start: {
+        line: 1,
+        column: 1,
+        offset: 0
+      },
+      end: {
+        ...textEndLocation
+      }
+    }
+  };
+  if (options.tokens) {
+    docParts.tokens = tokens;
+  }
+  if (options.ranges) {
+    docParts.range = [
+      docParts.loc.start.offset,
+      docParts.loc.end.offset
+    ];
+  }
+  return types.document(
+    /** @type {ValueNode} */
+    docBody,
+    docParts
+  );
 }
 
 // src/syntax/json/index.ts
+var OPTIONS = { mode: "jsonc", ranges: true, allowTrailingCommas: true };
 function parseJson(text2) {
-  const { root, error: error2, comments } = scanJson(text2);
-  return new ParsedJson(text2, root, error2, comments);
+  const lines = new LineMap(text2);
+  const source = text2.charCodeAt(0) === 65279 ? " " + text2.slice(1) : text2;
+  let root;
+  let error2;
+  try {
+    const doc = parse(source, OPTIONS);
+    root = convert(doc.body);
+  } catch (e) {
+    error2 = syntaxError(e, source);
+  }
+  return { text: text2, root, error: error2, comments: root ? scanComments(source) : [], lines };
 }
-var ParsedJson = class {
-  constructor(text2, root, error2, comments) {
-    this.text = text2;
-    this.root = root;
-    this.error = error2;
-    this.comments = comments;
+function syntaxError(e, source) {
+  const err = e;
+  const raw = typeof err?.message === "string" ? err.message : String(e);
+  const message = raw.replace(/\s*\(\d+:\d+\)\s*$/, "");
+  let offset = typeof err?.offset === "number" ? err.offset : 0;
+  if (offset < 0) offset = 0;
+  if (offset > source.length) offset = source.length;
+  if (/^[^\S]*$/.test(source.slice(offset + 1)) || offset >= source.length) {
+    return { message: "Unexpected end of file: the JSON is incomplete (an unclosed object, array or string)", offset };
   }
-  text;
-  root;
-  error;
-  comments;
-  lineMap;
-  get lines() {
-    return this.lineMap ??= new LineMap(this.text);
+  return { message: message || "invalid JSON", offset };
+}
+function span(n2) {
+  const r = n2.range ?? [n2.loc.start.offset, n2.loc.end.offset];
+  return { start: r[0], end: r[1] };
+}
+function convert(n2) {
+  const s2 = span(n2);
+  switch (n2.type) {
+    case "Object":
+      return {
+        type: "object",
+        ...s2,
+        members: n2.members.map((m) => ({
+          key: m.name.type === "String" ? m.name.value : m.name.name,
+          keySpan: span(m.name),
+          value: convert(m.value),
+          ...span(m)
+        }))
+      };
+    case "Array":
+      return { type: "array", ...s2, items: n2.elements.map((e) => convert(e.value)) };
+    case "String":
+      return { type: "string", ...s2, value: n2.value };
+    case "Number":
+      return { type: "number", ...s2, value: n2.value };
+    case "Boolean":
+      return { type: "bool", ...s2, value: n2.value };
+    case "Null":
+      return { type: "null", ...s2 };
+    case "NaN":
+      return { type: "number", ...s2, value: NaN };
+    case "Infinity":
+      return { type: "number", ...s2, value: n2.sign === "-" ? -Infinity : Infinity };
   }
-};
+}
+function scanComments(text2) {
+  const out = [];
+  const n2 = text2.length;
+  let i = 0;
+  while (i < n2) {
+    const c = text2.charCodeAt(i);
+    if (c === 34) {
+      i++;
+      while (i < n2) {
+        const d = text2.charCodeAt(i);
+        if (d === 92) i += 2;
+        else if (d === 34) break;
+        else i++;
+      }
+      i++;
+    } else if (c === 47) {
+      const d = text2.charCodeAt(i + 1);
+      if (d === 47) {
+        let j = i + 2;
+        while (j < n2 && text2.charCodeAt(j) !== 10 && text2.charCodeAt(j) !== 13) j++;
+        out.push({ start: i, end: j, text: text2.slice(i, j), block: false });
+        i = j;
+      } else if (d === 42) {
+        const close = text2.indexOf("*/", i + 2);
+        const j = close < 0 ? n2 : close + 2;
+        out.push({ start: i, end: j, text: text2.slice(i, j), block: true });
+        i = j;
+      } else i++;
+    } else i++;
+  }
+  return out;
+}
 function member(o, key2) {
   if (!o || o.type !== "object") return void 0;
   const lower2 = key2.toLowerCase();
@@ -42721,10 +44995,10 @@ function stringProp(o, key2) {
   return v && v.type === "string" ? v.value : void 0;
 }
 function stringValueOffset(doc, node, index) {
-  const first = node.start + 1;
-  if (node.end - node.start - 2 === node.value.length) return first + Math.max(0, Math.min(index, node.value.length));
+  const first2 = node.start + 1;
+  if (node.end - node.start - 2 === node.value.length) return first2 + Math.max(0, Math.min(index, node.value.length));
   const text2 = doc.text;
-  let raw = first;
+  let raw = first2;
   let k = 0;
   while (k < index && raw < node.end - 1) {
     if (text2.charCodeAt(raw) === 92) raw += text2.charCodeAt(raw + 1) === 117 ? 6 : 2;
@@ -42738,7 +45012,7 @@ function locationOf(file, doc, s2) {
 }
 
 // src/lower/arm/evaluate.ts
-import { dirname as dirname10, resolve as resolve9 } from "node:path";
+import { dirname as dirname8, resolve as resolve8 } from "node:path";
 
 // src/lower/arm/inputs.ts
 function dependsOnInput(node, lookup) {
@@ -42759,9 +45033,9 @@ function exprDepends(e, lookup) {
   switch (e.kind) {
     case "call": {
       const fn = e.namespace === void 0 ? e.name.toLowerCase() : "";
-      const first = e.args[0];
-      if ((fn === "parameters" || fn === "variables") && first?.kind === "string") {
-        return fn === "parameters" ? lookup.param(first.value.toLowerCase()) : lookup.variable(first.value.toLowerCase());
+      const first2 = e.args[0];
+      if ((fn === "parameters" || fn === "variables") && first2?.kind === "string") {
+        return fn === "parameters" ? lookup.param(first2.value.toLowerCase()) : lookup.variable(first2.value.toLowerCase());
       }
       return e.args.some((a) => exprDepends(a, lookup));
     }
@@ -43442,13 +45716,13 @@ function declareOne(node, pointer, symbolic, ctx, parent) {
   const declKey = `${ctx.src.file}#${pointer}`;
   let key2 = `${ctx.keyPrefix}${declKey}${ctx.iterPath}`;
   const apiVersion = stringProp(node, "apiVersion");
-  const nameText = name ? name.kind === "string" ? name.value : nameNode?.type === "string" ? nameNode.value : describeValue(name) : "";
+  const nameText2 = name ? name.kind === "string" ? name.value : nameNode?.type === "string" ? nameNode.value : describeValue(name) : "";
   const inst = {
     key: key2,
     declKey,
     format: "arm",
     type,
-    symbol: symbolic ?? `${type}/${nameText}`,
+    symbol: symbolic ?? `${type}/${nameText2}`,
     existing: existingNode?.type === "bool" && existingNode.value,
     decl: loc(ctx, node),
     body: { kind: "object", entries: /* @__PURE__ */ new Map() },
@@ -43592,7 +45866,7 @@ function runNested(r, node, ctx) {
       });
     };
     if (relative9 === void 0) return external();
-    const path = resolve9(dirname10(ctx.src.file), relative9);
+    const path = resolve8(dirname8(ctx.src.file), relative9);
     if (fileChain.includes(path)) return;
     const linked = session.loadLinked(path);
     if (!linked || !linked.doc.root || linked.doc.root.type !== "object") return external();
@@ -43707,7 +45981,7 @@ function rootScope(level) {
 }
 function templateForParameters(file) {
   const m = /^(.*)\.parameters\.jsonc?$/i.exec(basename2(file));
-  return m ? join7(dirname11(file), `${m[1]}.json`) : void 0;
+  return m ? join6(dirname9(file), `${m[1]}.json`) : void 0;
 }
 function literal(node, src) {
   const at = locationOf(src.file, src.doc, node);
@@ -43753,7 +46027,7 @@ function linkedFiles(src) {
       for (const m of n2.members) {
         if (m.key.toLowerCase() === "templatelink") {
           const rel = stringProp(m.value, "relativePath");
-          if (rel && !rel.startsWith("[")) out.push(resolve10(dirname11(src.file), rel));
+          if (rel && !rel.startsWith("[")) out.push(resolve9(dirname9(src.file), rel));
         } else visit(m.value);
       }
     }
@@ -43769,20 +46043,11 @@ function keptRoots(slices, linkers) {
   }
   return [...slices.keys()].filter((f) => !dropped.has(f));
 }
-function generatedBesideBicep(file, text2, host) {
-  if (!GENERATOR_HEAD.test(text2.slice(0, 1024)) || text2.includes("relativePath")) return false;
-  const bicep = file.replace(/\.jsonc?$/i, ".bicep");
-  return bicep !== file && fileExists(host, bicep);
-}
-function fileExists(host, path) {
-  return host.fileExists ? host.fileExists(path) : host.readFile(path) !== void 0;
-}
-var GENERATOR_HEAD = /"metadata"\s*:\s*\{\s*"_generator"\s*:\s*\{\s*"name"\s*:\s*"bicep"/i;
 function isGeneratedBesideBicep(src, host) {
   const gen = stringProp(prop(prop(src.doc.root, "metadata"), "_generator"), "name");
   if (gen?.toLowerCase() !== "bicep") return false;
   const bicep = src.file.replace(/\.jsonc?$/i, ".bicep");
-  return bicep !== src.file && fileExists(host, bicep);
+  return bicep !== src.file && host.readFile(bicep) !== void 0;
 }
 var reported = /* @__PURE__ */ new WeakMap();
 function parseError(src, program) {
@@ -43840,7 +46105,6 @@ var armFrontEnd = {
     for (const file of files) {
       const text2 = host.readFile(file);
       if (text2 === void 0 || !mayMatter(text2)) continue;
-      if (!host.includeGeneratedTemplates && generatedBesideBicep(file, text2, host)) continue;
       const c = classify(file, text2);
       if (c.kind === "template") templates.set(file, c);
       else if (c.kind === "parameters") {
@@ -43936,7 +46200,7 @@ function isIdentStart2(c) {
 function isIdentPart2(c) {
   return isIdentStart2(c) || c >= 48 /* D0 */ && c <= 57 /* D9 */;
 }
-function isHexDigit(c) {
+function isHexDigit2(c) {
   return c >= 48 /* D0 */ && c <= 57 /* D9 */ || c >= 65 && c <= 70 || c >= 97 && c <= 102;
 }
 function isWhitespace(c) {
@@ -43987,7 +46251,7 @@ function lex(text2) {
         }
         if (e === 117 /* u */ && text2.charCodeAt(i + 2) === 123 /* LBrace */) {
           let j = i + 3;
-          while (j < len && isHexDigit(text2.charCodeAt(j))) j++;
+          while (j < len && isHexDigit2(text2.charCodeAt(j))) j++;
           if (j > i + 3 && j - (i + 3) <= 6 && text2.charCodeAt(j) === 125 /* RBrace */) {
             i = j + 1;
             continue;
@@ -44375,7 +46639,7 @@ function parseBicep(text2, options = {}) {
   const { tokens, comments, directives, errors } = lex(text2);
   let file;
   try {
-    file = new Parser3(text2, tokens, errors, options).parseFile(comments, directives);
+    file = new Parser2(text2, tokens, errors, options).parseFile(comments, directives);
   } catch (e) {
     errors.push({ start: 0, end: 0, message: `Internal parser error: ${e.message}` });
     file = { kind: "File", start: 0, end: text2.length, statements: [], errors, comments, directives };
@@ -44405,7 +46669,7 @@ var MAX_IDENTIFIER_LENGTH = 255;
 var PARAMS_FILE_DECLARATIONS = /* @__PURE__ */ new Set(["using", "extends", "param", "var", "type", "import", "func", "extensionConfig"]);
 var MAX_INT64 = 9223372036854775807n;
 var ESCAPES = { n: "\n", r: "\r", t: "	", "\\": "\\", "'": "'", $: "$" };
-var Parser3 = class {
+var Parser2 = class {
   constructor(text2, tokens, errors, options) {
     this.text = text2;
     this.tokens = tokens;
@@ -45349,11 +47613,11 @@ var Parser3 = class {
     }
   }
   parseString() {
-    const first = this.next();
-    const dollars = stringDollars(first.text);
-    const parts = [cookPiece(first.text, first.kind, dollars)];
+    const first2 = this.next();
+    const dollars = stringDollars(first2.text);
+    const parts = [cookPiece(first2.text, first2.kind, dollars)];
     const expressions = [];
-    if (first.kind === "StringLeftPiece") {
+    if (first2.kind === "StringLeftPiece") {
       const saved = this.nlSkip;
       this.nlSkip = 0;
       for (; ; ) {
@@ -45367,7 +47631,7 @@ var Parser3 = class {
         if (t.kind === "StringRightPiece") {
           this.next();
           parts.push(cookPiece(t.text, t.kind, dollars));
-          if (t.start === t.end) this.error(first.start, t.start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
+          if (t.start === t.end) this.error(first2.start, t.start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
           break;
         }
         this.errorHere("BCP064", "Found unexpected tokens in interpolated expression.");
@@ -45378,7 +47642,7 @@ var Parser3 = class {
       }
       this.nlSkip = saved;
     }
-    const node = { kind: "String", parts, expressions, start: first.start, end: this.lastEnd() };
+    const node = { kind: "String", parts, expressions, start: first2.start, end: this.lastEnd() };
     if (dollars >= 0) node.multiline = true;
     return node;
   }
@@ -45537,10 +47801,10 @@ var Parser3 = class {
     return { kind: "If", condition, body, start: kw.start, end: this.lastEnd() };
   }
 };
-function stringDollars(first) {
+function stringDollars(first2) {
   let i = 0;
-  while (first.charCodeAt(i) === 36) i++;
-  return first.startsWith("'''", i) ? i : -1;
+  while (first2.charCodeAt(i) === 36) i++;
+  return first2.startsWith("'''", i) ? i : -1;
 }
 function cookPiece(text2, kind, dollars = stringDollars(text2)) {
   const opening = kind === "StringComplete" || kind === "StringLeftPiece";
@@ -45734,11 +47998,11 @@ var SourceFile = class {
     return this.ast.errors.length > 0;
   }
   /** The location of a node (memoized per node). */
-  loc(span2) {
-    let l = this.locs.get(span2);
+  loc(span3) {
+    let l = this.locs.get(span3);
     if (!l) {
-      l = { file: this.path, range: this.lines.range(span2.start, span2.end) };
-      this.locs.set(span2, l);
+      l = { file: this.path, range: this.lines.range(span3.start, span3.end) };
+      this.locs.set(span3, l);
     }
     return l;
   }
@@ -45928,12 +48192,12 @@ var Run = class {
     this.files.push(path);
     const errors = src.ast.errors;
     if (errors.length) {
-      const first = errors.reduce((a, e) => e.start < a.start ? e : a, errors[0]);
+      const first2 = errors.reduce((a, e) => e.start < a.start ? e : a, errors[0]);
       const more = errors.length - 1;
       this.diagnostics.push({
         code: "parse-error",
-        message: more ? `${first.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first.message,
-        at: src.loc(first)
+        message: more ? `${first2.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first2.message,
+        at: src.loc(first2)
       });
     }
     const trivia = src.ast.directives.length ? [...src.ast.comments, ...src.ast.directives].sort((a, c) => a.start - c.start) : src.ast.comments;
@@ -46078,8 +48342,8 @@ var FileInstance = class _FileInstance {
       }
     }
   }
-  runDecl(decl, owner) {
-    for (const entry of this.instanceSet(decl, owner).entries) {
+  runDecl(decl, owner2) {
+    for (const entry of this.instanceSet(decl, owner2).entries) {
       this.fillBody(entry);
       this.run.resources.push(entry.inst);
       for (const child of decl.children) this.runDecl(child, entry);
@@ -46211,16 +48475,16 @@ var FileInstance = class _FileInstance {
   }
   // -----------------------------------------------------------------------------------------
   // Resource instances
-  instanceSet(decl, owner) {
-    const cache3 = owner ? owner.children : this.topSets;
+  instanceSet(decl, owner2) {
+    const cache3 = owner2 ? owner2.children : this.topSets;
     const cached2 = cache3.get(decl);
     if (cached2) return cached2;
-    const busyKey = `res:${owner?.inst.key ?? ""}:${decl.symbol}`;
+    const busyKey = `res:${owner2?.inst.key ?? ""}:${decl.symbol}`;
     if (this.busy.has(busyKey)) return { entries: [], byIndex: [], loop: "unknown" };
     this.busy.add(busyKey);
     try {
-      const base = owner ? owner.scopeEnv : ROOT_ENV;
-      const prefix = owner ? `${owner.keyPath}::` : "";
+      const base = owner2 ? owner2.scopeEnv : ROOT_ENV;
+      const prefix = owner2 ? `${owner2.keyPath}::` : "";
       const exp = this.expand(decl.stmt.value, base, `${this.key}#${prefix}${decl.keyName}`);
       const set = { entries: [], byIndex: [], loop: exp.loop };
       for (const el of exp.elements) {
@@ -46229,7 +48493,7 @@ var FileInstance = class _FileInstance {
           continue;
         }
         this.run.instances++;
-        const entry = this.createEntry(decl, owner, el, `${prefix}${decl.keyName}${el.loopKey}`);
+        const entry = this.createEntry(decl, owner2, el, `${prefix}${decl.keyName}${el.loopKey}`);
         set.entries.push(entry);
         set.byIndex.push(entry);
       }
@@ -46239,7 +48503,7 @@ var FileInstance = class _FileInstance {
       this.busy.delete(busyKey);
     }
   }
-  createEntry(decl, owner, el, keyPath) {
+  createEntry(decl, owner2, el, keyPath) {
     const inst = {
       key: `${this.key}#${keyPath}`,
       declKey: decl.declKey,
@@ -46253,7 +48517,7 @@ var FileInstance = class _FileInstance {
       callChain: this.callChain
     };
     if (decl.apiVersion) inst.apiVersion = decl.apiVersion;
-    if (owner) inst.parent = owner.inst;
+    if (owner2) inst.parent = owner2.inst;
     const entry = {
       fi: this,
       decl,
@@ -46268,7 +48532,7 @@ var FileInstance = class _FileInstance {
       filled: false
     };
     entry.scopeEnv = { parent: el.env, owner: entry };
-    if (owner) entry.lexicalParent = owner;
+    if (owner2) entry.lexicalParent = owner2;
     this.run.entries.set(inst, entry);
     return entry;
   }
@@ -46376,9 +48640,9 @@ var FileInstance = class _FileInstance {
     return void 0;
   }
   /** What a resource's symbol evaluates to: a ref, an array of refs (loop) or unknown. */
-  resourceSymbol(decl, owner, at) {
-    const set = this.instanceSet(decl, owner);
-    if (set.loop === "none") return set.entries[0] ? refV(set.entries[0].inst, [], at) : this.undeployedId(decl, owner, at);
+  resourceSymbol(decl, owner2, at) {
+    const set = this.instanceSet(decl, owner2);
+    if (set.loop === "none") return set.entries[0] ? refV(set.entries[0].inst, [], at) : this.undeployedId(decl, owner2, at);
     if (set.loop === "known") {
       return arrV(
         set.byIndex.map((e) => e ? refV(e.inst, [], at) : unknownAt(at)),
@@ -46392,11 +48656,11 @@ var FileInstance = class _FileInstance {
    * writes for `x` / `x.id` (`resourceId('T', name...)`): a `resourceid` call, as the ARM front end
    * reads the compiled template.
    */
-  undeployedId(decl, owner, at) {
+  undeployedId(decl, owner2, at) {
     const body = resourceBody(decl.stmt.value);
     if (!body || decl.stmt.value.kind !== "If") return unknownAt(at);
-    const base = owner ? owner.scopeEnv : ROOT_ENV;
-    const entry = this.createEntry(decl, owner, { env: base, body, loopKey: "" }, `${decl.keyName}?undeployed`);
+    const base = owner2 ? owner2.scopeEnv : ROOT_ENV;
+    const entry = this.createEntry(decl, owner2, { env: base, body, loopKey: "" }, `${decl.keyName}?undeployed`);
     const segments = this.segments(entry);
     if (segments.length === 0) return unknownAt(at);
     return symbolicCall("resourceid", [strV(decl.type, at), ...segments], at);
@@ -46733,9 +48997,9 @@ var FileInstance = class _FileInstance {
       const v = s2.names?.get(name);
       if (v) return v;
       if (s2.owner) {
-        const owner = s2.owner;
-        const child = owner.decl.children.find((c) => c.name === name);
-        if (child) return owner.fi.resourceSymbol(child, owner, this.loc(e));
+        const owner2 = s2.owner;
+        const child = owner2.decl.children.find((c) => c.name === name);
+        if (child) return owner2.fi.resourceSymbol(child, owner2, this.loc(e));
       }
     }
     const src = this.src;
@@ -46957,17 +49221,17 @@ var FileInstance = class _FileInstance {
       }
     };
   }
-  callUserFunc(owner, f, e, env, at) {
+  callUserFunc(owner2, f, e, env, at) {
     const args = e.args.map((a) => this.evaluate(a, env));
     const names = /* @__PURE__ */ new Map();
     f.lambda.params.forEach((p, i) => names.set(p.name.name, args[i] ?? unknownAt(at)));
     const key2 = `func:${f.name.name}`;
-    if (owner.busy.has(key2)) return unknownAt(at);
-    owner.busy.add(key2);
+    if (owner2.busy.has(key2)) return unknownAt(at);
+    owner2.busy.add(key2);
     try {
-      return owner.evaluate(f.lambda.body, { names });
+      return owner2.evaluate(f.lambda.body, { names });
     } finally {
-      owner.busy.delete(key2);
+      owner2.busy.delete(key2);
     }
   }
   callImported(from, name, e, env, at) {
@@ -47050,12 +49314,12 @@ var bicepFrontEnd = {
 };
 
 // src/lower/terraform/index.ts
-import { basename as basename3, dirname as dirname15 } from "node:path";
+import { basename as basename3, dirname as dirname13 } from "node:path";
 
 // src/lower/terraform/config.ts
-import { dirname as dirname14, resolve as resolve13 } from "node:path";
-function locate(file, span2) {
-  return { file: file.path, range: file.lineMap.range(span2.start, span2.end) };
+import { dirname as dirname12, resolve as resolve12 } from "node:path";
+function locate(file, span3) {
+  return { file: file.path, range: file.lineMap.range(span3.start, span3.end) };
 }
 function attribute(body, name) {
   for (const item of body.items) if (item.kind === "Attribute" && item.name === name) return item;
@@ -47117,12 +49381,12 @@ var SourceCache = class {
       return void 0;
     }
     if (ast.errors.length > 0) {
-      const first = [...ast.errors].sort((a, b2) => a.start - b2.start)[0];
+      const first2 = [...ast.errors].sort((a, b2) => a.start - b2.start)[0];
       const more = ast.errors.length - 1;
       this.diagnostics.push({
         code: "parse-error",
-        message: more > 0 ? `${first.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first.message,
-        at: { file: path, range: lineMap.range(first.start, Math.max(first.start, first.end)) }
+        message: more > 0 ? `${first2.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first2.message,
+        at: { file: path, range: lineMap.range(first2.start, Math.max(first2.start, first2.end)) }
       });
       this.files.set(path, null);
       return void 0;
@@ -47191,7 +49455,7 @@ function loadModuleConfig(folder, paths, cache3) {
           const decl = { name: labels[0], file, block: item };
           if (source !== void 0) {
             decl.source = source;
-            if (isLocalSource(source)) decl.localDir = resolve13(dirname14(path), source.replace(/\\/g, "/"));
+            if (isLocalSource(source)) decl.localDir = resolve12(dirname12(path), source.replace(/\\/g, "/"));
           }
           config.modules.set(labels[0], decl);
           break;
@@ -47205,7 +49469,7 @@ function loadModuleConfig(folder, paths, cache3) {
 }
 
 // src/lower/terraform/functions.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash } from "node:crypto";
 
 // src/lower/terraform/values.ts
 var EvalError = class extends Error {
@@ -47586,8 +49850,8 @@ var IMPLS = {
   setintersection: (args, at) => {
     const lists = args.map(listItems);
     if (lists.some((l) => !l) || lists.length === 0 || !args.every(isKnown)) return void 0;
-    const [first, ...rest] = lists;
-    return toSet(first.filter((x) => rest.every((l) => l.some((y) => tfEqual(x, y) === true))), at);
+    const [first2, ...rest] = lists;
+    return toSet(first2.filter((x) => rest.every((l) => l.some((y) => tfEqual(x, y) === true))), at);
   },
   setsubtract: ([a, b2], at) => {
     const x = listItems(a);
@@ -47789,10 +50053,10 @@ var IMPLS = {
   },
   base64encode: strFn((s2) => Buffer.from(s2, "utf8").toString("base64")),
   base64decode: strFn((s2) => Buffer.from(s2, "base64").toString("utf8")),
-  md5: strFn((s2) => createHash3("md5").update(s2).digest("hex")),
-  sha1: strFn((s2) => createHash3("sha1").update(s2).digest("hex")),
-  sha256: strFn((s2) => createHash3("sha256").update(s2).digest("hex")),
-  sha512: strFn((s2) => createHash3("sha512").update(s2).digest("hex")),
+  md5: strFn((s2) => createHash("md5").update(s2).digest("hex")),
+  sha1: strFn((s2) => createHash("sha1").update(s2).digest("hex")),
+  sha256: strFn((s2) => createHash("sha256").update(s2).digest("hex")),
+  sha512: strFn((s2) => createHash("sha512").update(s2).digest("hex")),
   // Numbers
   abs: numFn((n2) => Math.abs(n2)),
   ceil: numFn((n2) => Math.ceil(n2)),
@@ -48514,37 +50778,37 @@ var Evaluator = class {
     const scoped = env.scope.get(root);
     if (scoped) return this.applySteps(scoped, steps, env);
     const mod = env.mod;
-    const first = steps[0]?.name;
+    const first2 = steps[0]?.name;
     const rest = steps.slice(1);
     const stepAt = steps[0] ? this.at(steps[0].node, env) : at;
     switch (root) {
       case "var":
-        if (!first || !mod) return unknown(void 0, at);
-        return this.applySteps(mod.variable(first, stepAt), rest, env);
+        if (!first2 || !mod) return unknown(void 0, at);
+        return this.applySteps(mod.variable(first2, stepAt), rest, env);
       case "local":
-        if (!first || !mod) return unknown(void 0, at);
-        return this.applySteps(mod.local(first, stepAt), rest, env);
+        if (!first2 || !mod) return unknown(void 0, at);
+        return this.applySteps(mod.local(first2, stepAt), rest, env);
       case "each":
       case "count":
       case "self":
         return unknown(void 0, at);
       case "path":
-        if (first === "module" && mod) return this.applySteps({ kind: "string", value: mod.relPath, at: stepAt }, rest, env);
-        if (first === "root") return this.applySteps({ kind: "string", value: ".", at: stepAt }, rest, env);
-        return unknown(`path.${first ?? ""}`, at);
+        if (first2 === "module" && mod) return this.applySteps({ kind: "string", value: mod.relPath, at: stepAt }, rest, env);
+        if (first2 === "root") return this.applySteps({ kind: "string", value: ".", at: stepAt }, rest, env);
+        return unknown(`path.${first2 ?? ""}`, at);
       case "terraform":
-        return unknown(`terraform.${first ?? ""}`, at, { kind: "external", name: `terraform.${first ?? ""}` });
+        return unknown(`terraform.${first2 ?? ""}`, at, { kind: "external", name: `terraform.${first2 ?? ""}` });
       case "module":
-        if (!first || !mod) return unknown(void 0, at);
-        return this.moduleRef(mod, first, rest, env, stepAt);
+        if (!first2 || !mod) return unknown(void 0, at);
+        return this.moduleRef(mod, first2, rest, env, stepAt);
       case "data": {
         const name = steps[1]?.name;
-        if (!first || !name || !mod) return unknown(void 0, at);
-        return this.resourceRef(mod, `data.${first}.${name}`, steps.slice(2), env, this.at(steps[1].node, env));
+        if (!first2 || !name || !mod) return unknown(void 0, at);
+        return this.resourceRef(mod, `data.${first2}.${name}`, steps.slice(2), env, this.at(steps[1].node, env));
       }
       default:
-        if (!first || !mod) return unknown(void 0, at);
-        return this.resourceRef(mod, `${root}.${first}`, rest, env, stepAt);
+        if (!first2 || !mod) return unknown(void 0, at);
+        return this.resourceRef(mod, `${root}.${first2}`, rest, env, stepAt);
     }
   }
   stepKey(step, env) {
@@ -48829,1477 +51093,6 @@ function derivedUnknown2(v, key2, at) {
   const suffix = typeof key2 === "number" ? `[${key2}]` : `.${key2}`;
   const input = v.input ? { ...v.input, name: `${v.input.name}${suffix}` } : void 0;
   return unknown(`${v.symbol}${suffix}`, at, input);
-}
-
-// node_modules/@humanwhocodes/momoa/dist/momoa.js
-var CHAR_0 = 48;
-var CHAR_1 = 49;
-var CHAR_9 = 57;
-var CHAR_BACKSLASH = 92;
-var CHAR_DOLLAR = 36;
-var CHAR_DOT = 46;
-var CHAR_DOUBLE_QUOTE = 34;
-var CHAR_LOWER_A = 97;
-var CHAR_LOWER_E = 101;
-var CHAR_LOWER_F = 102;
-var CHAR_LOWER_N = 110;
-var CHAR_LOWER_T = 116;
-var CHAR_LOWER_U = 117;
-var CHAR_LOWER_X = 120;
-var CHAR_LOWER_Z = 122;
-var CHAR_MINUS = 45;
-var CHAR_NEWLINE = 10;
-var CHAR_PLUS = 43;
-var CHAR_RETURN = 13;
-var CHAR_SINGLE_QUOTE = 39;
-var CHAR_SLASH = 47;
-var CHAR_SPACE = 32;
-var CHAR_TAB = 9;
-var CHAR_UNDERSCORE = 95;
-var CHAR_UPPER_A = 65;
-var CHAR_UPPER_E = 69;
-var CHAR_UPPER_F = 70;
-var CHAR_UPPER_N = 78;
-var CHAR_UPPER_X = 88;
-var CHAR_UPPER_Z = 90;
-var CHAR_LOWER_B = 98;
-var CHAR_LOWER_R = 114;
-var CHAR_LOWER_V = 118;
-var CHAR_LINE_SEPARATOR = 8232;
-var CHAR_PARAGRAPH_SEPARATOR = 8233;
-var CHAR_UPPER_I = 73;
-var CHAR_STAR = 42;
-var CHAR_VTAB = 11;
-var CHAR_FORM_FEED = 12;
-var CHAR_NBSP = 160;
-var CHAR_BOM = 65279;
-var CHAR_NON_BREAKING_SPACE = 160;
-var CHAR_EN_QUAD = 8192;
-var CHAR_EM_QUAD = 8193;
-var CHAR_EN_SPACE = 8194;
-var CHAR_EM_SPACE = 8195;
-var CHAR_THREE_PER_EM_SPACE = 8196;
-var CHAR_FOUR_PER_EM_SPACE = 8197;
-var CHAR_SIX_PER_EM_SPACE = 8198;
-var CHAR_FIGURE_SPACE = 8199;
-var CHAR_PUNCTUATION_SPACE = 8200;
-var CHAR_THIN_SPACE = 8201;
-var CHAR_HAIR_SPACE = 8202;
-var CHAR_NARROW_NO_BREAK_SPACE = 8239;
-var CHAR_MEDIUM_MATHEMATICAL_SPACE = 8287;
-var CHAR_IDEOGRAPHIC_SPACE = 12288;
-var LBRACKET = "[";
-var RBRACKET = "]";
-var LBRACE = "{";
-var RBRACE = "}";
-var COLON = ":";
-var COMMA = ",";
-var TRUE = "true";
-var FALSE = "false";
-var NULL = "null";
-var NAN$1 = "NaN";
-var INFINITY$1 = "Infinity";
-var QUOTE = '"';
-var escapeToChar = /* @__PURE__ */ new Map([
-  [CHAR_DOUBLE_QUOTE, QUOTE],
-  [CHAR_BACKSLASH, "\\"],
-  [CHAR_SLASH, "/"],
-  [CHAR_LOWER_B, "\b"],
-  [CHAR_LOWER_N, "\n"],
-  [CHAR_LOWER_F, "\f"],
-  [CHAR_LOWER_R, "\r"],
-  [CHAR_LOWER_T, "	"]
-]);
-var json5EscapeToChar = new Map([
-  ...escapeToChar,
-  [CHAR_LOWER_V, "\v"],
-  [CHAR_0, "\0"]
-]);
-var charToEscape = /* @__PURE__ */ new Map([
-  [QUOTE, QUOTE],
-  ["\\", "\\"],
-  ["/", "/"],
-  ["\b", "b"],
-  ["\n", "n"],
-  ["\f", "f"],
-  ["\r", "r"],
-  ["	", "t"]
-]);
-var json5CharToEscape = new Map([
-  ...charToEscape,
-  ["\v", "v"],
-  ["\0", "0"],
-  ["\u2028", "u2028"],
-  ["\u2029", "u2029"]
-]);
-var knownTokenTypes = /* @__PURE__ */ new Map([
-  [LBRACKET, "LBracket"],
-  [RBRACKET, "RBracket"],
-  [LBRACE, "LBrace"],
-  [RBRACE, "RBrace"],
-  [COLON, "Colon"],
-  [COMMA, "Comma"],
-  [TRUE, "Boolean"],
-  [FALSE, "Boolean"],
-  [NULL, "Null"]
-]);
-var knownJSON5TokenTypes = new Map([
-  ...knownTokenTypes,
-  [NAN$1, "Number"],
-  [INFINITY$1, "Number"]
-]);
-var json5LineTerminators = /* @__PURE__ */ new Set([
-  CHAR_NEWLINE,
-  CHAR_RETURN,
-  CHAR_LINE_SEPARATOR,
-  CHAR_PARAGRAPH_SEPARATOR
-]);
-var ErrorWithLocation = class extends Error {
-  /**
-   * Creates a new instance.
-   * @param {string} message The error message to report. 
-   * @param {Location} loc The location information for the error.
-   */
-  constructor(message, { line, column, offset }) {
-    super(`${message} (${line}:${column})`);
-    this.line = line;
-    this.column = column;
-    this.offset = offset;
-  }
-};
-var UnexpectedChar = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {number} unexpected The character that was found.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(unexpected, loc2) {
-    super(`Unexpected character '${String.fromCharCode(unexpected)}' found.`, loc2);
-  }
-};
-var UnexpectedIdentifier = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {string} unexpected The character that was found.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(unexpected, loc2) {
-    super(`Unexpected identifier '${unexpected}' found.`, loc2);
-  }
-};
-var UnexpectedToken = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {Token} token The token that was found. 
-   */
-  constructor(token) {
-    super(`Unexpected token ${token.type} found.`, token.loc.start);
-  }
-};
-var UnexpectedEOF = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(loc2) {
-    super("Unexpected end of input found.", loc2);
-  }
-};
-var ID_Start = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0370-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u05D0-\u05EA\u05F0-\u05F2\u0620-\u064A\u066E\u066F\u0671-\u06D3\u06D5\u06E5\u06E6\u06EE\u06EF\u06FA-\u06FC\u06FF\u0710\u0712-\u072F\u074D-\u07A5\u07B1\u07CA-\u07EA\u07F4\u07F5\u07FA\u0800-\u0815\u081A\u0824\u0828\u0840-\u0858\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u0904-\u0939\u093D\u0950\u0958-\u0961\u0971-\u0980\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BD\u09CE\u09DC\u09DD\u09DF-\u09E1\u09F0\u09F1\u09FC\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A59-\u0A5C\u0A5E\u0A72-\u0A74\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABD\u0AD0\u0AE0\u0AE1\u0AF9\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3D\u0B5C\u0B5D\u0B5F-\u0B61\u0B71\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BD0\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D\u0C58-\u0C5A\u0C60\u0C61\u0C80\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBD\u0CDE\u0CE0\u0CE1\u0CF1\u0CF2\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D3A\u0D3D\u0D4E\u0D54-\u0D56\u0D5F-\u0D61\u0D7A-\u0D7F\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0E01-\u0E30\u0E32\u0E33\u0E40-\u0E46\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB0\u0EB2\u0EB3\u0EBD\u0EC0-\u0EC4\u0EC6\u0EDC-\u0EDF\u0F00\u0F40-\u0F47\u0F49-\u0F6C\u0F88-\u0F8C\u1000-\u102A\u103F\u1050-\u1055\u105A-\u105D\u1061\u1065\u1066\u106E-\u1070\u1075-\u1081\u108E\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1711\u1720-\u1731\u1740-\u1751\u1760-\u176C\u176E-\u1770\u1780-\u17B3\u17D7\u17DC\u1820-\u1877\u1880-\u1884\u1887-\u18A8\u18AA\u18B0-\u18F5\u1900-\u191E\u1950-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u1A00-\u1A16\u1A20-\u1A54\u1AA7\u1B05-\u1B33\u1B45-\u1B4B\u1B83-\u1BA0\u1BAE\u1BAF\u1BBA-\u1BE5\u1C00-\u1C23\u1C4D-\u1C4F\u1C5A-\u1C7D\u1C80-\u1C88\u1CE9-\u1CEC\u1CEE-\u1CF1\u1CF5\u1CF6\u1D00-\u1DBF\u1E00-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u2071\u207F\u2090-\u209C\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CEE\u2CF2\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D80-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2E2F\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303C\u3041-\u3096\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA61F\uA62A\uA62B\uA640-\uA66E\uA67F-\uA69D\uA6A0-\uA6EF\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA801\uA803-\uA805\uA807-\uA80A\uA80C-\uA822\uA840-\uA873\uA882-\uA8B3\uA8F2-\uA8F7\uA8FB\uA8FD\uA90A-\uA925\uA930-\uA946\uA960-\uA97C\uA984-\uA9B2\uA9CF\uA9E0-\uA9E4\uA9E6-\uA9EF\uA9FA-\uA9FE\uAA00-\uAA28\uAA40-\uAA42\uAA44-\uAA4B\uAA60-\uAA76\uAA7A\uAA7E-\uAAAF\uAAB1\uAAB5\uAAB6\uAAB9-\uAABD\uAAC0\uAAC2\uAADB-\uAADD\uAAE0-\uAAEA\uAAF2-\uAAF4\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABE2\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D\uFB1F-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE70-\uFE74\uFE76-\uFEFC\uFF21-\uFF3A\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDE80-\uDE9C\uDEA0-\uDED0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF75\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00\uDE10-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE4\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC03-\uDC37\uDC83-\uDCAF\uDCD0-\uDCE8\uDD03-\uDD26\uDD50-\uDD72\uDD76\uDD83-\uDDB2\uDDC1-\uDDC4\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE2B\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEDE\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3D\uDF50\uDF5D-\uDF61]|\uD805[\uDC00-\uDC34\uDC47-\uDC4A\uDC80-\uDCAF\uDCC4\uDCC5\uDCC7\uDD80-\uDDAE\uDDD8-\uDDDB\uDE00-\uDE2F\uDE44\uDE80-\uDEAA\uDF00-\uDF19]|\uD806[\uDCA0-\uDCDF\uDCFF\uDE00\uDE0B-\uDE32\uDE3A\uDE50\uDE5C-\uDE83\uDE86-\uDE89\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC2E\uDC40\uDC72-\uDC8F\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD30\uDD46]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDED0-\uDEED\uDF00-\uDF2F\uDF40-\uDF43\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50\uDF93-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB]|\uD83A[\uDC00-\uDCC4\uDD00-\uDD43]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]/;
-var ID_Continue = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0300-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u0483-\u0487\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7\u05D0-\u05EA\u05F0-\u05F2\u0610-\u061A\u0620-\u0669\u066E-\u06D3\u06D5-\u06DC\u06DF-\u06E8\u06EA-\u06FC\u06FF\u0710-\u074A\u074D-\u07B1\u07C0-\u07F5\u07FA\u0800-\u082D\u0840-\u085B\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u08D4-\u08E1\u08E3-\u0963\u0966-\u096F\u0971-\u0983\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BC-\u09C4\u09C7\u09C8\u09CB-\u09CE\u09D7\u09DC\u09DD\u09DF-\u09E3\u09E6-\u09F1\u09FC\u0A01-\u0A03\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A3C\u0A3E-\u0A42\u0A47\u0A48\u0A4B-\u0A4D\u0A51\u0A59-\u0A5C\u0A5E\u0A66-\u0A75\u0A81-\u0A83\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABC-\u0AC5\u0AC7-\u0AC9\u0ACB-\u0ACD\u0AD0\u0AE0-\u0AE3\u0AE6-\u0AEF\u0AF9-\u0AFF\u0B01-\u0B03\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3C-\u0B44\u0B47\u0B48\u0B4B-\u0B4D\u0B56\u0B57\u0B5C\u0B5D\u0B5F-\u0B63\u0B66-\u0B6F\u0B71\u0B82\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BBE-\u0BC2\u0BC6-\u0BC8\u0BCA-\u0BCD\u0BD0\u0BD7\u0BE6-\u0BEF\u0C00-\u0C03\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D-\u0C44\u0C46-\u0C48\u0C4A-\u0C4D\u0C55\u0C56\u0C58-\u0C5A\u0C60-\u0C63\u0C66-\u0C6F\u0C80-\u0C83\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBC-\u0CC4\u0CC6-\u0CC8\u0CCA-\u0CCD\u0CD5\u0CD6\u0CDE\u0CE0-\u0CE3\u0CE6-\u0CEF\u0CF1\u0CF2\u0D00-\u0D03\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D44\u0D46-\u0D48\u0D4A-\u0D4E\u0D54-\u0D57\u0D5F-\u0D63\u0D66-\u0D6F\u0D7A-\u0D7F\u0D82\u0D83\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0DCA\u0DCF-\u0DD4\u0DD6\u0DD8-\u0DDF\u0DE6-\u0DEF\u0DF2\u0DF3\u0E01-\u0E3A\u0E40-\u0E4E\u0E50-\u0E59\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB9\u0EBB-\u0EBD\u0EC0-\u0EC4\u0EC6\u0EC8-\u0ECD\u0ED0-\u0ED9\u0EDC-\u0EDF\u0F00\u0F18\u0F19\u0F20-\u0F29\u0F35\u0F37\u0F39\u0F3E-\u0F47\u0F49-\u0F6C\u0F71-\u0F84\u0F86-\u0F97\u0F99-\u0FBC\u0FC6\u1000-\u1049\u1050-\u109D\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u135D-\u135F\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1714\u1720-\u1734\u1740-\u1753\u1760-\u176C\u176E-\u1770\u1772\u1773\u1780-\u17D3\u17D7\u17DC\u17DD\u17E0-\u17E9\u180B-\u180D\u1810-\u1819\u1820-\u1877\u1880-\u18AA\u18B0-\u18F5\u1900-\u191E\u1920-\u192B\u1930-\u193B\u1946-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u19D0-\u19D9\u1A00-\u1A1B\u1A20-\u1A5E\u1A60-\u1A7C\u1A7F-\u1A89\u1A90-\u1A99\u1AA7\u1AB0-\u1ABD\u1B00-\u1B4B\u1B50-\u1B59\u1B6B-\u1B73\u1B80-\u1BF3\u1C00-\u1C37\u1C40-\u1C49\u1C4D-\u1C7D\u1C80-\u1C88\u1CD0-\u1CD2\u1CD4-\u1CF9\u1D00-\u1DF9\u1DFB-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u203F\u2040\u2054\u2071\u207F\u2090-\u209C\u20D0-\u20DC\u20E1\u20E5-\u20F0\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D7F-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2DE0-\u2DFF\u2E2F\u3005-\u3007\u3021-\u302F\u3031-\u3035\u3038-\u303C\u3041-\u3096\u3099\u309A\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA62B\uA640-\uA66F\uA674-\uA67D\uA67F-\uA6F1\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA827\uA840-\uA873\uA880-\uA8C5\uA8D0-\uA8D9\uA8E0-\uA8F7\uA8FB\uA8FD\uA900-\uA92D\uA930-\uA953\uA960-\uA97C\uA980-\uA9C0\uA9CF-\uA9D9\uA9E0-\uA9FE\uAA00-\uAA36\uAA40-\uAA4D\uAA50-\uAA59\uAA60-\uAA76\uAA7A-\uAAC2\uAADB-\uAADD\uAAE0-\uAAEF\uAAF2-\uAAF6\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABEA\uABEC\uABED\uABF0-\uABF9\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE00-\uFE0F\uFE20-\uFE2F\uFE33\uFE34\uFE4D-\uFE4F\uFE70-\uFE74\uFE76-\uFEFC\uFF10-\uFF19\uFF21-\uFF3A\uFF3F\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDDFD\uDE80-\uDE9C\uDEA0-\uDED0\uDEE0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF7A\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCA0-\uDCA9\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00-\uDE03\uDE05\uDE06\uDE0C-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE38-\uDE3A\uDE3F\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE6\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC00-\uDC46\uDC66-\uDC6F\uDC7F-\uDCBA\uDCD0-\uDCE8\uDCF0-\uDCF9\uDD00-\uDD34\uDD36-\uDD3F\uDD50-\uDD73\uDD76\uDD80-\uDDC4\uDDCA-\uDDCC\uDDD0-\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE37\uDE3E\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEEA\uDEF0-\uDEF9\uDF00-\uDF03\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3C-\uDF44\uDF47\uDF48\uDF4B-\uDF4D\uDF50\uDF57\uDF5D-\uDF63\uDF66-\uDF6C\uDF70-\uDF74]|\uD805[\uDC00-\uDC4A\uDC50-\uDC59\uDC80-\uDCC5\uDCC7\uDCD0-\uDCD9\uDD80-\uDDB5\uDDB8-\uDDC0\uDDD8-\uDDDD\uDE00-\uDE40\uDE44\uDE50-\uDE59\uDE80-\uDEB7\uDEC0-\uDEC9\uDF00-\uDF19\uDF1D-\uDF2B\uDF30-\uDF39]|\uD806[\uDCA0-\uDCE9\uDCFF\uDE00-\uDE3E\uDE47\uDE50-\uDE83\uDE86-\uDE99\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC36\uDC38-\uDC40\uDC50-\uDC59\uDC72-\uDC8F\uDC92-\uDCA7\uDCA9-\uDCB6\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD36\uDD3A\uDD3C\uDD3D\uDD3F-\uDD47\uDD50-\uDD59]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDE60-\uDE69\uDED0-\uDEED\uDEF0-\uDEF4\uDF00-\uDF36\uDF40-\uDF43\uDF50-\uDF59\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50-\uDF7E\uDF8F-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99\uDC9D\uDC9E]|\uD834[\uDD65-\uDD69\uDD6D-\uDD72\uDD7B-\uDD82\uDD85-\uDD8B\uDDAA-\uDDAD\uDE42-\uDE44]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB\uDFCE-\uDFFF]|\uD836[\uDE00-\uDE36\uDE3B-\uDE6C\uDE75\uDE84\uDE9B-\uDE9F\uDEA1-\uDEAF]|\uD838[\uDC00-\uDC06\uDC08-\uDC18\uDC1B-\uDC21\uDC23\uDC24\uDC26-\uDC2A]|\uD83A[\uDC00-\uDCC4\uDCD0-\uDCD6\uDD00-\uDD4A\uDD50-\uDD59]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]|\uDB40[\uDD00-\uDDEF]/;
-var CHAR_CR = 13;
-var CHAR_LF = 10;
-var CharCodeReader = class {
-  /**
-   * The text to read from.
-   * @type {string}
-   */
-  #text = "";
-  /**
-   * The current line number.
-   * @type {number}
-   */
-  #line = 1;
-  /**
-   * The current column number.
-   * @type {number}
-   */
-  #column = 0;
-  /**
-   * The current offset in the text.
-   * @type {number}
-   */
-  #offset = -1;
-  /**
-   * Whether the last character read was a new line.
-   * @type {boolean}
-   */
-  #newLine = false;
-  /**
-   * The last character code read.
-   * @type {number}
-   */
-  #last = -1;
-  /**
-   * Whether the reader has ended.
-   * @type {boolean}
-   */
-  #ended = false;
-  /**
-   * Creates a new instance.
-   * @param {string} text The text to read from
-   */
-  constructor(text2) {
-    this.#text = text2;
-  }
-  /**
-   * Ends the reader.
-   * @returns {void}
-   */
-  #end() {
-    if (this.#ended) {
-      return;
-    }
-    this.#column++;
-    this.#offset++;
-    this.#last = -1;
-    this.#ended = true;
-  }
-  /**
-   * Returns the current position of the reader.
-   * @returns {Location} An object with line, column, and offset properties.
-   */
-  locate() {
-    return {
-      line: this.#line,
-      column: this.#column,
-      offset: this.#offset
-    };
-  }
-  /**
-   * Reads the next character code in the text.
-   * @returns {number} The next character code, or -1 if there are no more characters.
-   */
-  next() {
-    if (this.#offset >= this.#text.length - 1) {
-      this.#end();
-      return -1;
-    }
-    this.#offset++;
-    const charCode = this.#text.charCodeAt(this.#offset);
-    if (this.#newLine) {
-      this.#line++;
-      this.#column = 1;
-      this.#newLine = false;
-    } else {
-      this.#column++;
-    }
-    if (charCode === CHAR_CR) {
-      this.#newLine = true;
-      if (this.peek() === CHAR_LF) {
-        this.#offset++;
-      }
-    } else if (charCode === CHAR_LF) {
-      this.#newLine = true;
-    }
-    this.#last = charCode;
-    return charCode;
-  }
-  /**
-   * Peeks at the next character code in the text.
-   * @returns {number} The next character code, or -1 if there are no more characters.
-   */
-  peek() {
-    if (this.#offset === this.#text.length - 1) {
-      return -1;
-    }
-    return this.#text.charCodeAt(this.#offset + 1);
-  }
-  /**
-   * Determines if the next character code in the text matches a specific character code.
-   * @param {(number) => boolean} fn A function to call on the next character.
-   * @returns {boolean} True if the next character code matches, false if not.
-   */
-  match(fn) {
-    if (fn(this.peek())) {
-      this.next();
-      return true;
-    }
-    return false;
-  }
-  /**
-   * Returns the last character code read.
-   * @returns {number} The last character code read.
-   */
-  current() {
-    return this.#last;
-  }
-};
-var INFINITY = "Infinity";
-var NAN = "NaN";
-var keywordStarts = /* @__PURE__ */ new Set([CHAR_LOWER_T, CHAR_LOWER_F, CHAR_LOWER_N]);
-var whitespace = /* @__PURE__ */ new Set([CHAR_SPACE, CHAR_TAB, CHAR_NEWLINE, CHAR_RETURN]);
-var json5Whitespace = /* @__PURE__ */ new Set([
-  ...whitespace,
-  CHAR_VTAB,
-  CHAR_FORM_FEED,
-  CHAR_NBSP,
-  CHAR_LINE_SEPARATOR,
-  CHAR_PARAGRAPH_SEPARATOR,
-  CHAR_BOM,
-  CHAR_NON_BREAKING_SPACE,
-  CHAR_EN_QUAD,
-  CHAR_EM_QUAD,
-  CHAR_EN_SPACE,
-  CHAR_EM_SPACE,
-  CHAR_THREE_PER_EM_SPACE,
-  CHAR_FOUR_PER_EM_SPACE,
-  CHAR_SIX_PER_EM_SPACE,
-  CHAR_FIGURE_SPACE,
-  CHAR_PUNCTUATION_SPACE,
-  CHAR_THIN_SPACE,
-  CHAR_HAIR_SPACE,
-  CHAR_NARROW_NO_BREAK_SPACE,
-  CHAR_MEDIUM_MATHEMATICAL_SPACE,
-  CHAR_IDEOGRAPHIC_SPACE
-]);
-var DEFAULT_OPTIONS$1 = {
-  mode: "json",
-  ranges: false
-};
-var jsonKeywords = /* @__PURE__ */ new Set(["true", "false", "null"]);
-var tt = {
-  EOF: 0,
-  Number: 1,
-  String: 2,
-  Boolean: 3,
-  Null: 4,
-  NaN: 5,
-  Infinity: 6,
-  Identifier: 7,
-  Colon: 20,
-  LBrace: 21,
-  RBrace: 22,
-  LBracket: 23,
-  RBracket: 24,
-  Comma: 25,
-  LineComment: 40,
-  BlockComment: 41
-};
-function isDigit2(c) {
-  return c >= CHAR_0 && c <= CHAR_9;
-}
-function isHexDigit2(c) {
-  return isDigit2(c) || c >= CHAR_UPPER_A && c <= CHAR_UPPER_F || c >= CHAR_LOWER_A && c <= CHAR_LOWER_F;
-}
-function isPositiveDigit(c) {
-  return c >= CHAR_1 && c <= CHAR_9;
-}
-function isKeywordStart(c) {
-  return keywordStarts.has(c);
-}
-function isNumberStart(c) {
-  return isDigit2(c) || c === CHAR_DOT || c === CHAR_MINUS;
-}
-function isJSON5NumberStart(c) {
-  return isNumberStart(c) || c === CHAR_PLUS;
-}
-function isStringStart(c, json5) {
-  return c === CHAR_DOUBLE_QUOTE || json5 && c === CHAR_SINGLE_QUOTE;
-}
-function isJSON5IdentifierStart(c) {
-  if (c === CHAR_DOLLAR || c === CHAR_UNDERSCORE || c === CHAR_BACKSLASH) {
-    return true;
-  }
-  if (c >= CHAR_LOWER_A && c <= CHAR_LOWER_Z || c >= CHAR_UPPER_A && c <= CHAR_UPPER_Z) {
-    return true;
-  }
-  if (c === 8204 || c === 8205) {
-    return true;
-  }
-  const ct = String.fromCharCode(c);
-  return ID_Start.test(ct);
-}
-function isJSON5IdentifierPart(c) {
-  if (isJSON5IdentifierStart(c) || isDigit2(c)) {
-    return true;
-  }
-  const ct = String.fromCharCode(c);
-  return ID_Continue.test(ct);
-}
-var Tokenizer = class {
-  /**
-   * Options for the tokenizer.
-   * @type {TokenizeOptions}
-   */
-  #options;
-  /**
-   * The source text to tokenize.
-   * @type {string}
-   */
-  #text;
-  /**
-   * The reader for the source text.
-   * @type {CharCodeReader}
-   */
-  #reader;
-  /**
-   * Indicates if the tokenizer is in JSON5 mode.
-   * @type {boolean}
-   */
-  #json5;
-  /**
-   * Indicates if comments are allowed.
-   * @type {boolean}
-   */
-  #allowComments;
-  /**
-   * Indicates if ranges should be included in the tokens.
-   * @type {boolean}
-   */
-  #ranges;
-  /**
-   * The last token type read.
-   * @type {Token}
-   */
-  #token;
-  /**
-   * Determines if a character is an escaped character.
-   * @type {(c:number) => boolean}
-   */
-  #isEscapedCharacter;
-  /**
-   * Determines if a character is a JSON5 line terminator.
-   * @type {(c:number) => boolean}
-   */
-  #isJSON5LineTerminator;
-  /**
-   * Determines if a character is a JSON5 hex escape.
-   * @type {(c:number) => boolean}
-   */
-  #isJSON5HexEscape;
-  /**
-   * Determines if a character is whitespace.
-   * @type {(c:number) => boolean}
-   */
-  #isWhitespace;
-  /**
-   * Creates a new instance of the tokenizer.
-   * @param {string} text The source text
-   * @param {TokenizeOptions} [options] Options for the tokenizer.
-   */
-  constructor(text2, options) {
-    this.#text = text2;
-    this.#options = {
-      ...DEFAULT_OPTIONS$1,
-      ...options
-    };
-    this.#reader = new CharCodeReader(text2);
-    this.#json5 = this.#options.mode === "json5";
-    this.#allowComments = this.#options.mode !== "json";
-    this.#ranges = this.#options.ranges;
-    this.#isEscapedCharacter = this.#json5 ? json5EscapeToChar.has.bind(json5EscapeToChar) : escapeToChar.has.bind(escapeToChar);
-    this.#isJSON5LineTerminator = this.#json5 ? json5LineTerminators.has.bind(json5LineTerminators) : () => false;
-    this.#isJSON5HexEscape = this.#json5 ? (c) => c === CHAR_LOWER_X : () => false;
-    this.#isWhitespace = this.#json5 ? json5Whitespace.has.bind(json5Whitespace) : whitespace.has.bind(whitespace);
-  }
-  // #region Errors
-  /**
-   * Convenience function for throwing unexpected character errors.
-   * @param {number} c The unexpected character.
-   * @param {Location} [loc] The location of the unexpected character.
-   * @returns {never}
-   * @throws {UnexpectedChar} always.
-   */
-  #unexpected(c, loc2 = this.#reader.locate()) {
-    throw new UnexpectedChar(c, loc2);
-  }
-  /**
-   * Convenience function for throwing unexpected identifier errors.
-   * @param {string} identifier The unexpected identifier.
-   * @param {Location} [loc] The location of the unexpected identifier.
-   * @returns {never}
-   * @throws {UnexpectedIdentifier} always.
-   */
-  #unexpectedIdentifier(identifier, loc2 = this.#reader.locate()) {
-    throw new UnexpectedIdentifier(identifier, loc2);
-  }
-  /**
-  * Convenience function for throwing unexpected EOF errors.
-  * @returns {never}
-  * @throws {UnexpectedEOF} always.
-  */
-  #unexpectedEOF() {
-    throw new UnexpectedEOF(this.#reader.locate());
-  }
-  // #endregion
-  // #region Helpers
-  /**
-   * Creates a new token.
-   * @param {TokenType} tokenType The type of token to create.
-   * @param {number} length The length of the token.
-   * @param {Location} startLoc The start location for the token.
-   * @param {Location} [endLoc] The end location for the token.
-   * @returns {Token} The token.
-   */
-  #createToken(tokenType, length, startLoc, endLoc) {
-    const endOffset = startLoc.offset + length;
-    let range = this.#options.ranges ? {
-      range: (
-        /** @type {Range} */
-        [startLoc.offset, endOffset]
-      )
-    } : void 0;
-    return {
-      type: tokenType,
-      loc: {
-        start: startLoc,
-        end: endLoc || {
-          line: startLoc.line,
-          column: startLoc.column + length,
-          offset: endOffset
-        }
-      },
-      ...range
-    };
-  }
-  /**
-   * Reads in a specific number of hex digits.
-   * @param {number} count The number of hex digits to read.
-   * @returns {string} The hex digits read.
-   */
-  #readHexDigits(count) {
-    let value = "";
-    let c;
-    for (let i = 0; i < count; i++) {
-      c = this.#reader.peek();
-      if (isHexDigit2(c)) {
-        this.#reader.next();
-        value += String.fromCharCode(c);
-        continue;
-      }
-      this.#unexpected(c);
-    }
-    return value;
-  }
-  /**
-   * Reads in a JSON5 identifier. Also used for JSON but we validate
-   * the identifier later.
-   * @param {number} c The first character of the identifier.
-   * @returns {string} The identifier read.
-   * @throws {UnexpectedChar} when the identifier cannot be read.
-   */
-  #readIdentifier(c) {
-    let value = "";
-    do {
-      value += String.fromCharCode(c);
-      if (c === CHAR_BACKSLASH) {
-        c = this.#reader.next();
-        if (c !== CHAR_LOWER_U) {
-          this.#unexpected(c);
-        }
-        value += String.fromCharCode(c);
-        const hexDigits = this.#readHexDigits(4);
-        const charCode = parseInt(hexDigits, 16);
-        if (value.length === 2 && !isJSON5IdentifierStart(charCode)) {
-          const loc2 = this.#reader.locate();
-          this.#unexpected(CHAR_BACKSLASH, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
-        } else if (!isJSON5IdentifierPart(charCode)) {
-          const loc2 = this.#reader.locate();
-          this.#unexpected(charCode, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
-        }
-        value += hexDigits;
-      }
-      c = this.#reader.peek();
-      if (!isJSON5IdentifierPart(c)) {
-        break;
-      }
-      this.#reader.next();
-    } while (true);
-    return value;
-  }
-  /**
-   * Reads in a string. Works for both JSON and JSON5.
-   * @param {number} c The first character of the string (either " or ').
-   * @returns {number} The length of the string.
-   * @throws {UnexpectedChar} when the string cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the string is finalized.
-   */
-  #readString(c) {
-    const delimiter = c;
-    let length = 1;
-    c = this.#reader.peek();
-    while (c !== -1 && c !== delimiter) {
-      this.#reader.next();
-      length++;
-      if (c === CHAR_BACKSLASH) {
-        c = this.#reader.peek();
-        if (this.#isEscapedCharacter(c) || this.#isJSON5LineTerminator(c)) {
-          this.#reader.next();
-          length++;
-        } else if (c === CHAR_LOWER_U) {
-          this.#reader.next();
-          length++;
-          const result = this.#readHexDigits(4);
-          length += result.length;
-        } else if (this.#isJSON5HexEscape(c)) {
-          this.#reader.next();
-          length++;
-          const result = this.#readHexDigits(2);
-          length += result.length;
-        } else if (this.#json5) {
-          this.#reader.next();
-          length++;
-        } else {
-          this.#unexpected(c);
-        }
-      }
-      c = this.#reader.peek();
-    }
-    if (c === -1) {
-      this.#reader.next();
-      this.#unexpectedEOF();
-    }
-    this.#reader.next();
-    length++;
-    return length;
-  }
-  /**
-   * Reads a number. Works for both JSON and JSON5.
-   * @param {number} c The first character of the number.
-   * @returns {number} The length of the number.
-   * @throws {UnexpectedChar} when the number cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the number is finalized.
-   */
-  #readNumber(c) {
-    let length = 1;
-    if (c === CHAR_MINUS || this.#json5 && c === CHAR_PLUS) {
-      c = this.#reader.peek();
-      if (this.#json5) {
-        if (c === CHAR_UPPER_I || c === CHAR_UPPER_N) {
-          this.#reader.next();
-          const identifier = this.#readIdentifier(c);
-          if (identifier !== INFINITY && identifier !== NAN) {
-            this.#unexpected(c);
-          }
-          return length + identifier.length;
-        }
-      }
-      if (!isDigit2(c)) {
-        this.#unexpected(c);
-      }
-      this.#reader.next();
-      length++;
-    }
-    if (c === CHAR_0) {
-      c = this.#reader.peek();
-      if (this.#json5 && (c === CHAR_LOWER_X || c === CHAR_UPPER_X)) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-        if (!isHexDigit2(c)) {
-          this.#reader.next();
-          this.#unexpected(c);
-        }
-        do {
-          this.#reader.next();
-          length++;
-          c = this.#reader.peek();
-        } while (isHexDigit2(c));
-      } else if (isDigit2(c)) {
-        this.#unexpected(c);
-      }
-    } else {
-      if (!this.#json5 || c !== CHAR_DOT) {
-        if (!isPositiveDigit(c)) {
-          this.#unexpected(c);
-        }
-        c = this.#reader.peek();
-        while (isDigit2(c)) {
-          this.#reader.next();
-          length++;
-          c = this.#reader.peek();
-        }
-      }
-    }
-    if (c === CHAR_DOT) {
-      let digitCount = -1;
-      this.#reader.next();
-      length++;
-      digitCount++;
-      c = this.#reader.peek();
-      while (isDigit2(c)) {
-        this.#reader.next();
-        length++;
-        digitCount++;
-        c = this.#reader.peek();
-      }
-      if (!this.#json5 && digitCount === 0) {
-        this.#reader.next();
-        if (c) {
-          this.#unexpected(c);
-        } else {
-          this.#unexpectedEOF();
-        }
-      }
-    }
-    if (c === CHAR_LOWER_E || c === CHAR_UPPER_E) {
-      this.#reader.next();
-      length++;
-      c = this.#reader.peek();
-      if (c === CHAR_PLUS || c === CHAR_MINUS) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-      }
-      if (c === -1) {
-        this.#reader.next();
-        this.#unexpectedEOF();
-      }
-      if (!isDigit2(c)) {
-        this.#reader.next();
-        this.#unexpected(c);
-      }
-      while (isDigit2(c)) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-      }
-    }
-    return length;
-  }
-  /**
-   * Reads a comment. Works for both JSON and JSON5.
-   * @param {number} c The first character of the comment.
-   * @returns {{length: number, multiline: boolean}} The length of the comment, and whether the comment is multi-line.
-   * @throws {UnexpectedChar} when the comment cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the comment is finalized.
-   */
-  #readComment(c) {
-    let length = 1;
-    c = this.#reader.peek();
-    if (c === CHAR_SLASH) {
-      do {
-        this.#reader.next();
-        length += 1;
-        c = this.#reader.peek();
-      } while (c > -1 && c !== CHAR_RETURN && c !== CHAR_NEWLINE);
-      return { length, multiline: false };
-    }
-    if (c === CHAR_STAR) {
-      this.#reader.next();
-      length += 1;
-      while (c > -1) {
-        c = this.#reader.peek();
-        if (c === CHAR_STAR) {
-          this.#reader.next();
-          length += 1;
-          c = this.#reader.peek();
-          if (c === CHAR_SLASH) {
-            this.#reader.next();
-            length += 1;
-            return { length, multiline: true };
-          }
-        } else {
-          this.#reader.next();
-          length += 1;
-        }
-      }
-      this.#reader.next();
-      this.#unexpectedEOF();
-    }
-    this.#reader.next();
-    this.#unexpected(c);
-  }
-  // #endregion
-  /**
-   * Returns the next token in the source text.
-   * @returns {number} The code for the next token.
-   */
-  next() {
-    let c = this.#reader.next();
-    while (this.#isWhitespace(c)) {
-      c = this.#reader.next();
-    }
-    if (c === -1) {
-      return tt.EOF;
-    }
-    const start = this.#reader.locate();
-    const ct = String.fromCharCode(c);
-    if (this.#json5) {
-      if (knownJSON5TokenTypes.has(ct)) {
-        this.#token = this.#createToken(knownJSON5TokenTypes.get(ct), 1, start);
-      } else if (isJSON5IdentifierStart(c)) {
-        const value = this.#readIdentifier(c);
-        if (knownJSON5TokenTypes.has(value)) {
-          this.#token = this.#createToken(knownJSON5TokenTypes.get(value), value.length, start);
-        } else {
-          this.#token = this.#createToken("Identifier", value.length, start);
-        }
-      } else if (isJSON5NumberStart(c)) {
-        const result = this.#readNumber(c);
-        this.#token = this.#createToken("Number", result, start);
-      } else if (isStringStart(c, this.#json5)) {
-        const result = this.#readString(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken("String", result, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else if (c === CHAR_SLASH && this.#allowComments) {
-        const result = this.#readComment(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else {
-        this.#unexpected(c);
-      }
-    } else {
-      if (knownTokenTypes.has(ct)) {
-        this.#token = this.#createToken(knownTokenTypes.get(ct), 1, start);
-      } else if (isKeywordStart(c)) {
-        const value = this.#readIdentifier(c);
-        if (!jsonKeywords.has(value)) {
-          this.#unexpectedIdentifier(value, start);
-        }
-        this.#token = this.#createToken(knownTokenTypes.get(value), value.length, start);
-      } else if (isNumberStart(c)) {
-        const result = this.#readNumber(c);
-        this.#token = this.#createToken("Number", result, start);
-      } else if (isStringStart(c, this.#json5)) {
-        const result = this.#readString(c);
-        this.#token = this.#createToken("String", result, start);
-      } else if (c === CHAR_SLASH && this.#allowComments) {
-        const result = this.#readComment(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else {
-        this.#unexpected(c);
-      }
-    }
-    return tt[this.#token.type];
-  }
-  /**
-   * Returns the current token in the source text.
-   * @returns {Token} The current token.
-   */
-  get token() {
-    return this.#token;
-  }
-};
-var types = {
-  /**
-   * Creates a document node.
-   * @param {ValueNode} body The body of the document.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {DocumentNode} The document node.
-   */
-  document(body, parts = {}) {
-    return {
-      type: "Document",
-      body,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a string node.
-   * @param {string} value The value for the string.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {StringNode} The string node.
-   */
-  string(value, parts = {}) {
-    return {
-      type: "String",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a number node.
-   * @param {number} value The value for the number.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {NumberNode} The number node.
-   */
-  number(value, parts = {}) {
-    return {
-      type: "Number",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a boolean node.
-   * @param {boolean} value The value for the boolean.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {BooleanNode} The boolean node.
-   */
-  boolean(value, parts = {}) {
-    return {
-      type: "Boolean",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a null node.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {NullNode} The null node.
-   */
-  null(parts = {}) {
-    return {
-      type: "Null",
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an array node.
-   * @param {Array<ElementNode>} elements The elements to add.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ArrayNode} The array node.
-   */
-  array(elements, parts = {}) {
-    return {
-      type: "Array",
-      elements,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an element node.
-   * @param {ValueNode} value The value for the element.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ElementNode} The element node.
-   */
-  element(value, parts = {}) {
-    return {
-      type: "Element",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an object node.
-   * @param {Array<MemberNode>} members The members to add.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ObjectNode} The object node.
-   */
-  object(members, parts = {}) {
-    return {
-      type: "Object",
-      members,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a member node.
-   * @param {StringNode|IdentifierNode} name The name for the member.
-   * @param {ValueNode} value The value for the member.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {MemberNode} The member node.
-   */
-  member(name, value, parts = {}) {
-    return {
-      type: "Member",
-      name,
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an identifier node.
-   * @param {string} name The name for the identifier.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {IdentifierNode} The identifier node.
-   */
-  identifier(name, parts = {}) {
-    return {
-      type: "Identifier",
-      name,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a NaN node.
-   * @param {Sign} sign The sign for the Infinity.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {NaNNode} The NaN node.
-   */
-  nan(sign = "", parts = {}) {
-    return {
-      type: "NaN",
-      sign,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an Infinity node.
-   * @param {Sign} sign The sign for the Infinity.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {InfinityNode} The Infinity node.
-   */
-  infinity(sign = "", parts = {}) {
-    return {
-      type: "Infinity",
-      sign,
-      loc: parts.loc,
-      ...parts
-    };
-  }
-};
-var DEFAULT_OPTIONS = {
-  mode: "json",
-  ranges: false,
-  tokens: false,
-  allowTrailingCommas: false
-};
-var UNICODE_SEQUENCE = /\\u[\da-fA-F]{4}/gu;
-function normalizeIdentifier(identifier) {
-  return identifier.replace(UNICODE_SEQUENCE, (unicodeEscape) => {
-    return String.fromCharCode(parseInt(unicodeEscape.slice(2), 16));
-  });
-}
-function getEndLocation(text2) {
-  let line = 1;
-  let column = 1;
-  for (let i = 0; i < text2.length; i++) {
-    const char = text2[i];
-    if (char === "\n") {
-      line++;
-      column = 1;
-    } else if (char === "\r") {
-      if (text2[i + 1] === "\n") {
-        i++;
-      }
-      line++;
-      column = 1;
-    } else {
-      column++;
-    }
-  }
-  return {
-    line,
-    column,
-    offset: text2.length
-  };
-}
-function getStringValue(value, token, json5 = false) {
-  let result = "";
-  let escapeIndex = value.indexOf("\\");
-  let lastIndex = 0;
-  while (escapeIndex >= 0) {
-    result += value.slice(lastIndex, escapeIndex);
-    const escapeChar = value.charAt(escapeIndex + 1);
-    const escapeCharCode = escapeChar.charCodeAt(0);
-    if (json5 && json5EscapeToChar.has(escapeCharCode)) {
-      result += json5EscapeToChar.get(escapeCharCode);
-      lastIndex = escapeIndex + 2;
-    } else if (escapeToChar.has(escapeCharCode)) {
-      result += escapeToChar.get(escapeCharCode);
-      lastIndex = escapeIndex + 2;
-    } else if (escapeChar === "u") {
-      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 6);
-      if (hexCode.length < 4 || /[^0-9a-f]/i.test(hexCode)) {
-        throw new ErrorWithLocation(
-          `Invalid unicode escape \\u${hexCode}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-      result += String.fromCharCode(parseInt(hexCode, 16));
-      lastIndex = escapeIndex + 6;
-    } else if (json5 && escapeChar === "x") {
-      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 4);
-      if (hexCode.length < 2 || /[^0-9a-f]/i.test(hexCode)) {
-        throw new ErrorWithLocation(
-          `Invalid hex escape \\x${hexCode}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-      result += String.fromCharCode(parseInt(hexCode, 16));
-      lastIndex = escapeIndex + 4;
-    } else if (json5 && json5LineTerminators.has(escapeCharCode)) {
-      lastIndex = escapeIndex + 2;
-      if (escapeChar === "\r" && value.charAt(lastIndex) === "\n") {
-        lastIndex++;
-      }
-    } else {
-      if (json5) {
-        result += escapeChar;
-        lastIndex = escapeIndex + 2;
-      } else {
-        throw new ErrorWithLocation(
-          `Invalid escape \\${escapeChar}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-    }
-    escapeIndex = value.indexOf("\\", lastIndex);
-  }
-  result += value.slice(lastIndex);
-  return result;
-}
-function getLiteralValue(value, token, json5 = false) {
-  switch (token.type) {
-    case "Boolean":
-      return value === "true";
-    case "Number":
-      if (json5) {
-        if (value.charCodeAt(0) === 45) {
-          return -Number(value.slice(1));
-        }
-        if (value.charCodeAt(0) === 43) {
-          return Number(value.slice(1));
-        }
-      }
-      return Number(value);
-    case "String":
-      return getStringValue(value.slice(1, -1), token, json5);
-    default:
-      throw new TypeError(`Unknown token type "${token.type}.`);
-  }
-}
-function parse(text2, options) {
-  options = Object.freeze({
-    ...DEFAULT_OPTIONS,
-    ...options
-  });
-  const tokens = [];
-  const tokenizer = new Tokenizer(text2, {
-    mode: options.mode,
-    ranges: options.ranges
-  });
-  const json5 = options.mode === "json5";
-  const allowTrailingCommas = options.allowTrailingCommas || json5;
-  function nextNoComments() {
-    const nextType = tokenizer.next();
-    if (nextType && options.tokens) {
-      tokens.push(tokenizer.token);
-    }
-    return nextType;
-  }
-  function nextSkipComments() {
-    const nextType = tokenizer.next();
-    if (nextType && options.tokens) {
-      tokens.push(tokenizer.token);
-    }
-    if (nextType >= tt.LineComment) {
-      return nextSkipComments();
-    }
-    return nextType;
-  }
-  const next = options.mode === "json" ? nextNoComments : nextSkipComments;
-  function assertTokenType(token, type) {
-    if (token !== type) {
-      throw new UnexpectedToken(tokenizer.token);
-    }
-  }
-  function assertTokenTypes(token, types2) {
-    if (!types2.includes(token)) {
-      throw new UnexpectedToken(tokenizer.token);
-    }
-  }
-  function createRange(start, end) {
-    return options.ranges ? {
-      range: [start.offset, end.offset]
-    } : void 0;
-  }
-  function createLiteralNode(tokenType) {
-    const token = tokenizer.token;
-    const range = createRange(token.loc.start, token.loc.end);
-    const value = getLiteralValue(
-      text2.slice(token.loc.start.offset, token.loc.end.offset),
-      token,
-      json5
-    );
-    const loc2 = {
-      start: {
-        ...token.loc.start
-      },
-      end: {
-        ...token.loc.end
-      }
-    };
-    const parts = { loc: loc2, ...range };
-    switch (tokenType) {
-      case tt.String:
-        return types.string(
-          /** @type {string} */
-          value,
-          parts
-        );
-      case tt.Number:
-        return types.number(
-          /** @type {number} */
-          value,
-          parts
-        );
-      case tt.Boolean:
-        return types.boolean(
-          /** @type {boolean} */
-          value,
-          parts
-        );
-      default:
-        throw new TypeError(`Unknown token type ${token.type}.`);
-    }
-  }
-  function createJSON5IdentifierNode(token) {
-    const range = createRange(token.loc.start, token.loc.end);
-    const identifier = text2.slice(token.loc.start.offset, token.loc.end.offset);
-    const loc2 = {
-      start: {
-        ...token.loc.start
-      },
-      end: {
-        ...token.loc.end
-      }
-    };
-    const parts = { loc: loc2, ...range };
-    if (token.type !== "Identifier") {
-      let sign = "";
-      if (identifier[0] === "+" || identifier[0] === "-") {
-        sign = identifier[0];
-      }
-      return types[identifier.includes("NaN") ? "nan" : "infinity"](
-        /** @type {Sign} */
-        sign,
-        parts
-      );
-    }
-    return types.identifier(normalizeIdentifier(identifier), parts);
-  }
-  function createNullNode(token) {
-    const range = createRange(token.loc.start, token.loc.end);
-    return types.null({
-      loc: {
-        start: {
-          ...token.loc.start
-        },
-        end: {
-          ...token.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseProperty(tokenType) {
-    if (json5) {
-      assertTokenTypes(tokenType, [tt.String, tt.Identifier, tt.Number]);
-    } else {
-      assertTokenType(tokenType, tt.String);
-    }
-    const token = tokenizer.token;
-    if (json5 && tokenType === tt.Number && /[+\-0-9]/.test(text2[token.loc.start.offset])) {
-      throw new UnexpectedToken(token);
-    }
-    let key2 = tokenType === tt.String ? (
-      /** @type {StringNode} */
-      createLiteralNode(tokenType)
-    ) : (
-      /** @type {IdentifierNode|NaNNode|InfinityNode} */
-      createJSON5IdentifierNode(token)
-    );
-    if (json5 && (key2.type === "NaN" || key2.type === "Infinity")) {
-      if (key2.sign !== "") {
-        throw new UnexpectedToken(tokenizer.token);
-      }
-      key2 = types.identifier(key2.type, { loc: key2.loc, ...createRange(key2.loc.start, key2.loc.end) });
-    }
-    tokenType = next();
-    assertTokenType(tokenType, tt.Colon);
-    const value = parseValue();
-    const range = createRange(key2.loc.start, value.loc.end);
-    return types.member(
-      /** @type {StringNode|IdentifierNode} */
-      key2,
-      /** @type {ValueNode} */
-      value,
-      {
-        loc: {
-          start: {
-            ...key2.loc.start
-          },
-          end: {
-            ...value.loc.end
-          }
-        },
-        ...range
-      }
-    );
-  }
-  function parseObject(firstTokenType) {
-    assertTokenType(firstTokenType, tt.LBrace);
-    const firstToken = tokenizer.token;
-    const members = [];
-    let tokenType = next();
-    if (tokenType !== tt.RBrace) {
-      do {
-        members.push(parseProperty(tokenType));
-        tokenType = next();
-        if (!tokenType) {
-          throw new UnexpectedEOF(members[members.length - 1].loc.end);
-        }
-        if (tokenType === tt.Comma) {
-          tokenType = next();
-          if (allowTrailingCommas && tokenType === tt.RBrace) {
-            break;
-          }
-        } else {
-          break;
-        }
-      } while (tokenType);
-    }
-    assertTokenType(tokenType, tt.RBrace);
-    const lastToken = tokenizer.token;
-    const range = createRange(firstToken.loc.start, lastToken.loc.end);
-    return types.object(members, {
-      loc: {
-        start: {
-          ...firstToken.loc.start
-        },
-        end: {
-          ...lastToken.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseArray(firstTokenType) {
-    assertTokenType(firstTokenType, tt.LBracket);
-    const firstToken = tokenizer.token;
-    const elements = [];
-    let tokenType = next();
-    if (tokenType !== tt.RBracket) {
-      do {
-        const value = parseValue(tokenType);
-        elements.push(types.element(
-          /** @type {ValueNode} */
-          value,
-          { loc: value.loc }
-        ));
-        tokenType = next();
-        if (tokenType === tt.Comma) {
-          tokenType = next();
-          if (allowTrailingCommas && tokenType === tt.RBracket) {
-            break;
-          }
-        } else {
-          break;
-        }
-      } while (tokenType);
-    }
-    assertTokenType(tokenType, tt.RBracket);
-    const lastToken = tokenizer.token;
-    const range = createRange(firstToken.loc.start, lastToken.loc.end);
-    return types.array(elements, {
-      loc: {
-        start: {
-          ...firstToken.loc.start
-        },
-        end: {
-          ...lastToken.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseValue(tokenType) {
-    tokenType = tokenType ?? next();
-    const token = tokenizer.token;
-    if (!tokenType) {
-      throw new UnexpectedEOF({
-        line: 1,
-        column: 1,
-        offset: 0
-      });
-    }
-    switch (tokenType) {
-      case tt.String:
-      case tt.Boolean:
-        return createLiteralNode(tokenType);
-      case tt.Number:
-        if (json5) {
-          let tokenText = text2.slice(token.loc.start.offset, token.loc.end.offset);
-          if (tokenText[0] === "+" || tokenText[0] === "-") {
-            tokenText = tokenText.slice(1);
-          }
-          if (tokenText === "NaN" || tokenText === "Infinity") {
-            return createJSON5IdentifierNode(token);
-          }
-        }
-        return createLiteralNode(tokenType);
-      case tt.Null:
-        return createNullNode(token);
-      case tt.LBrace:
-        return parseObject(tokenType);
-      case tt.LBracket:
-        return parseArray(tokenType);
-      default:
-        throw new UnexpectedToken(token);
-    }
-  }
-  const docBody = parseValue();
-  const unexpectedToken = next();
-  if (unexpectedToken) {
-    throw new UnexpectedToken(tokenizer.token);
-  }
-  const textEndLocation = getEndLocation(text2);
-  const docParts = {
-    loc: {
-      start: {
-        line: 1,
-        column: 1,
-        offset: 0
-      },
-      end: {
-        ...textEndLocation
-      }
-    }
-  };
-  if (options.tokens) {
-    docParts.tokens = tokens;
-  }
-  if (options.ranges) {
-    docParts.range = [
-      docParts.loc.start.offset,
-      docParts.loc.end.offset
-    ];
-  }
-  return types.document(
-    /** @type {ValueNode} */
-    docBody,
-    docParts
-  );
 }
 
 // src/syntax/hcl/lexer.ts
@@ -50639,18 +51432,18 @@ var BINARY = {
   [27 /* Percent */]: ["%", 6]
 };
 function parseHcl(text2) {
-  const p = new Parser4(text2);
+  const p = new Parser3(text2);
   return p.parseFile();
 }
 function parseHclExpression(text2) {
-  const p = new Parser4(text2);
+  const p = new Parser3(text2);
   return p.parseStandaloneExpression();
 }
 function parseHclTemplate(text2) {
-  const p = new Parser4(text2);
+  const p = new Parser3(text2);
   return p.parseStandaloneTemplate();
 }
-var Parser4 = class {
+var Parser3 = class {
   constructor(text2) {
     this.text = text2;
     this.lx = new Lexer(text2);
@@ -51205,8 +51998,8 @@ var Parser4 = class {
         return { kind: "ErrorExpression", start, end: start };
     }
   }
-  parseCall(first, start, firstEnd) {
-    let name = first;
+  parseCall(first2, start, firstEnd) {
+    let name = first2;
     let nameEnd = firstEnd;
     while (this.peek() === 32 /* DoubleColon */) {
       this.advance();
@@ -51883,7 +52676,7 @@ function parseTerraformJson(text2) {
   body.end = len;
   return { kind: "File", start: 0, end: len, body, errors, comments: [], syntax: "json" };
 }
-function span(n2) {
+function span2(n2) {
   const r = n2.range ?? [0, 0];
   return { start: r[0], end: r[1] };
 }
@@ -51895,7 +52688,7 @@ var JsonReader = class {
   text;
   errors;
   error(n2, message) {
-    this.errors.push({ ...span(n2), message });
+    this.errors.push({ ...span2(n2), message });
   }
   body(obj2, schema) {
     const items = [];
@@ -51906,7 +52699,7 @@ var JsonReader = class {
       if (nested) this.blocks(m, name, nested, [], m.value, items);
       else items.push(this.attribute(m, name, schema.expressions?.[name]));
     }
-    return { kind: "Body", ...span(obj2), items };
+    return { kind: "Body", ...span2(obj2), items };
   }
   /** Descends through label levels; arrays at any level hold several objects. */
   blocks(m, type, schema, labels, value, out) {
@@ -51920,7 +52713,7 @@ var JsonReader = class {
     }
     if (labels.length < schema.labels) {
       for (const lm of value.members) {
-        const label2 = { ...span(lm.name), value: memberName(lm) };
+        const label2 = { ...span2(lm.name), value: memberName(lm) };
         if (label2.value === "//") continue;
         this.blocks(m, type, schema, [...labels, label2], lm.value, out);
       }
@@ -51932,7 +52725,7 @@ var JsonReader = class {
       start: m.range ? m.range[0] : 0,
       end: value.range ? value.range[1] : 0,
       type,
-      typeSpan: span(m.name),
+      typeSpan: span2(m.name),
       labels,
       body
     });
@@ -51944,7 +52737,7 @@ var JsonReader = class {
     else if (mode === "expressions" && m.value.type === "Array") {
       value = {
         kind: "Tuple",
-        ...span(m.value),
+        ...span2(m.value),
         items: m.value.elements.map((e) => this.value(e.value, "expression"))
       };
     } else if (mode === "map-of-expressions" && m.value.type === "Object") {
@@ -51955,7 +52748,7 @@ var JsonReader = class {
       start: m.range ? m.range[0] : 0,
       end: m.value.range ? m.value.range[1] : 0,
       name,
-      nameSpan: span(m.name),
+      nameSpan: span2(m.name),
       value
     };
   }
@@ -51966,16 +52759,16 @@ var JsonReader = class {
         return mode === "expression" ? this.expressionString(v) : this.templateString(v);
       case "Number":
       case "Boolean":
-        return { kind: "Literal", ...span(v), value: v.value };
+        return { kind: "Literal", ...span2(v), value: v.value };
       case "Null":
-        return { kind: "Literal", ...span(v), value: null };
+        return { kind: "Literal", ...span2(v), value: null };
       case "Array":
-        return { kind: "Tuple", ...span(v), items: v.elements.map((e) => this.value(e.value, "template")) };
+        return { kind: "Tuple", ...span2(v), items: v.elements.map((e) => this.value(e.value, "template")) };
       case "Object":
         return this.object(v, "template");
       default:
         this.error(v, "Unsupported JSON value.");
-        return { kind: "ErrorExpression", ...span(v) };
+        return { kind: "ErrorExpression", ...span2(v) };
     }
   }
   object(v, valueMode) {
@@ -51985,13 +52778,13 @@ var JsonReader = class {
       const value = this.value(m.value, valueMode);
       items.push({ start: key2.start, end: value.end, key: key2, value });
     }
-    return { kind: "Object", ...span(v), items };
+    return { kind: "Object", ...span2(v), items };
   }
   /** A JSON value taken literally (a variable's default): strings are not templates. */
   literal(v) {
     switch (v.type) {
       case "String": {
-        const s2 = span(v);
+        const s2 = span2(v);
         return {
           kind: "Template",
           ...s2,
@@ -51999,11 +52792,11 @@ var JsonReader = class {
         };
       }
       case "Array":
-        return { kind: "Tuple", ...span(v), items: v.elements.map((e) => this.literal(e.value)) };
+        return { kind: "Tuple", ...span2(v), items: v.elements.map((e) => this.literal(e.value)) };
       case "Object":
         return {
           kind: "Object",
-          ...span(v),
+          ...span2(v),
           items: v.members.map((m) => {
             const key2 = this.literal(m.name);
             const value = this.literal(m.value);
@@ -52019,8 +52812,8 @@ var JsonReader = class {
     const r = parseHclTemplate(decoded);
     const t = remap(r.template, map);
     for (const e of r.errors) this.errors.push(remap(e, map));
-    t.start = span(v).start;
-    t.end = span(v).end;
+    t.start = span2(v).start;
+    t.end = span2(v).end;
     return t;
   }
   expressionString(v) {
@@ -52109,7 +52902,7 @@ var TerraformAnalysis = class {
     this.host = host;
     this.cache = new SourceCache((p) => host.readFile(p), parseTerraformFile);
     for (const f of configFiles) {
-      const dir2 = dirname15(f);
+      const dir2 = dirname13(f);
       const list2 = this.given.get(dir2) ?? [];
       list2.push(f);
       this.given.set(dir2, list2);
@@ -52258,151 +53051,394 @@ var terraformFrontEnd = {
   analyze
 };
 
-// src/engine/front-ends.ts
+// src/engine/host.ts
+import { readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
+import { join as join7 } from "node:path";
+var CachingHost = class {
+  texts = /* @__PURE__ */ new Map();
+  varFiles;
+  includeGeneratedTemplates;
+  constructor(overrides = /* @__PURE__ */ new Map()) {
+    for (const [path, text2] of overrides) this.texts.set(path, text2);
+  }
+  readFile(path) {
+    if (!this.texts.has(path)) {
+      let text2;
+      try {
+        text2 = readFileSync6(path, "utf8");
+      } catch {
+        text2 = void 0;
+      }
+      this.texts.set(path, text2);
+    }
+    return this.texts.get(path);
+  }
+  listFolder(path) {
+    try {
+      return readdirSync3(path, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => join7(path, e.name)).sort();
+    } catch {
+      return [];
+    }
+  }
+};
+
+// src/engine/run-rules.ts
+import { createHash as createHash2 } from "node:crypto";
+
+// src/engine/call-path.ts
+import { dirname as dirname14, relative as relative6 } from "node:path";
+function callPathNote(resource, primary, sourceText) {
+  if (!resource) return void 0;
+  const chain = resource.callChain;
+  const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
+  if (from < 0) return void 0;
+  const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
+  const file = relative6(dirname14(primary.file), resource.decl.file).split("\\").join("/");
+  return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
+}
+function callName(call2, sourceText) {
+  const text2 = sourceText(call2.file);
+  const line = text2?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
+  const bicep = /^module\s+([A-Za-z_]\w*)/.exec(line);
+  if (bicep) return `module '${bicep[1]}'`;
+  const terraform = /^module\s+"([^"]+)"/.exec(line);
+  if (terraform) return `module '${terraform[1]}'`;
+  const arm = text2 ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text2, call2)) : null;
+  if (arm) return `deployment '${arm[1].replace(/^\[(.*)\]$/, "$1")}'`;
+  return `the call on line ${call2.range.start.line}`;
+}
+function sliceFrom(text2, call2) {
+  const lines = text2.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
+  return lines.join("\n");
+}
+
+// src/engine/messages.ts
+function formatMessage(template, data = {}) {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
+}
+
+// src/engine/run-rules.ts
+function runRules(graph, runs, options) {
+  return withSourceText(options.sourceText, () => runEach(graph, runs, options));
+}
+function runEach(graph, runs, options) {
+  const findings = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { rule: rule10, severity, options: ruleOptions } of runs) {
+    rule10.check(graph, {
+      options: ruleOptions,
+      roles: options.roles,
+      permissions: options.permissions ?? permissionModel(),
+      report(descriptor) {
+        const finding = toFinding(rule10, severity, descriptor, options);
+        const key2 = `${rule10.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
+        if (seen.has(key2)) return;
+        seen.add(key2);
+        findings.push(finding);
+      }
+    });
+  }
+  return findings;
+}
+function nodeResource(node) {
+  return "resource" in node ? node.resource : void 0;
+}
+function nodeKey(node) {
+  const r = nodeResource(node);
+  if ("at" in node) return `${node.resource.declKey}@${node.at.range.start.line}:${node.at.range.start.column}`;
+  return r?.declKey ?? node.id;
+}
+function nodeLocation(node) {
+  if ("at" in node) return node.at;
+  return nodeResource(node)?.decl;
+}
+function primaryLocation(node, valueAt) {
+  const own = nodeLocation(node);
+  if (!valueAt || valueAt.file === own.file) return own;
+  const chain = nodeResource(node)?.callChain ?? [];
+  for (let i = chain.length - 1; i >= 0; i--) if (chain[i].file === valueAt.file) return chain[i];
+  return own;
+}
+function contains(outer, inner) {
+  return outer.file === inner.file && compareLocations({ ...outer, range: { start: outer.range.start, end: outer.range.start } }, inner) <= 0 && (inner.range.end.line < outer.range.end.line || inner.range.end.line === outer.range.end.line && inner.range.end.column <= outer.range.end.column);
+}
+function toFinding(rule10, severity, d, options) {
+  const primary = primaryLocation(d.node, d.value?.at);
+  const related = [...d.related ?? []];
+  if (d.value?.at && !contains(primary, d.value.at) && !related.some((r) => sameLocation(r.at, d.value?.at))) {
+    related.unshift({ message: "The value is written here.", at: d.value.at });
+  }
+  const symbol = nodeResource(d.node)?.symbol;
+  const text2 = formatMessage(rule10.meta.messages[d.messageId] ?? d.messageId, d.data);
+  const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
+  const message = note ? `${text2} ${note}` : text2;
+  const finding = {
+    ruleId: rule10.meta.id,
+    severity: capSeverity(severity, d.severity),
+    message,
+    file: primary.file,
+    range: primary.range,
+    related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
+    fingerprint: fingerprint(rule10.meta.id, primary, symbol, options.sourceText(primary.file))
+  };
+  if (symbol) finding.symbol = symbol;
+  if (d.severity) finding.severityCap = d.severity;
+  return finding;
+}
+var RANK = { info: 0, warning: 1, error: 2 };
+function capSeverity(severity, cap) {
+  return cap && RANK[cap] < RANK[severity] ? cap : severity;
+}
+function fingerprint(ruleId, at, symbol, text2) {
+  const snippet = text2 ? sliceRange(text2, at).replace(/\s+/g, " ").trim() : "";
+  const file = at.file.replace(/\\/g, "/").split("/").pop() ?? at.file;
+  return createHash2("sha256").update([ruleId, file, symbol ?? "", snippet].join("\0")).digest("hex").slice(0, 32);
+}
+function sliceRange(text2, at) {
+  const lines = text2.split(/\r\n|\r|\n/);
+  const { start, end } = at.range;
+  if (start.line === end.line) return (lines[start.line - 1] ?? "").slice(start.column - 1, end.column - 1);
+  const out = [(lines[start.line - 1] ?? "").slice(start.column - 1)];
+  for (let l = start.line + 1; l < end.line; l++) out.push(lines[l - 1] ?? "");
+  out.push((lines[end.line - 1] ?? "").slice(0, end.column - 1));
+  return out.join("\n");
+}
+function compareFindings(a, b2) {
+  return compareLocations({ file: a.file, range: a.range }, { file: b2.file, range: b2.range }) || (a.ruleId < b2.ruleId ? -1 : a.ruleId > b2.ruleId ? 1 : 0) || (a.message < b2.message ? -1 : a.message > b2.message ? 1 : 0);
+}
+
+// src/engine/configured-rules.ts
+function runConfiguredRules(graph, config, files, options) {
+  const findings = [];
+  const optionsKey = (file, ruleId) => {
+    const effective = config.forFile(file);
+    const setting = effective.rules.get(ruleId);
+    return !setting || setting.severity === "off" || effective.ignored ? void 0 : stableJson(setting.options);
+  };
+  for (const rule10 of config.rules()) {
+    const groups = /* @__PURE__ */ new Map();
+    for (const file of files) {
+      const key2 = optionsKey(file, rule10.meta.id);
+      if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule10.meta.id).options);
+    }
+    for (const [key2, ruleOptions] of groups) {
+      const run = runRules(graph, [{ rule: rule10, severity: rule10.meta.severity, options: structuredClone(ruleOptions) }], options);
+      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule10.meta.id) === key2));
+    }
+  }
+  return findings;
+}
+
+// src/engine/suppressions.ts
+function commentBody(text2) {
+  let body = text2.trim();
+  if (body.startsWith("/*")) body = body.slice(2).replace(/\*\/\s*$/, "");
+  else if (body.startsWith("//")) body = body.slice(2);
+  else if (body.startsWith("#")) body = body.slice(1);
+  return body.trim();
+}
+function parseDirective(comment) {
+  const m = /^grantlint-([A-Za-z-]*)(?:\s+([\s\S]*))?$/.exec(commentBody(comment));
+  if (!m) return void 0;
+  return { directive: m[1], ...parseRulesAndReason(m[2] ?? "") };
+}
+function parseRulesAndReason(text2) {
+  const sep5 = text2.search(/(^|\s)--(\s|$)/);
+  const rulesPart = sep5 >= 0 ? text2.slice(0, sep5) : text2;
+  const reason2 = sep5 >= 0 ? text2.slice(sep5).trim().slice(2).trim() : "";
+  const rules = [...new Set(rulesPart.split(/[\s,]+/).filter(Boolean))];
+  return { rules, reason: reason2 };
+}
+function collectSuppressions(program, options) {
+  const out = { suppressions: [], problems: [] };
+  const check = (at, parsed, kind, covers) => {
+    if (parsed.rules.length === 0) {
+      out.problems.push({ at, messageId: "noRule", data: {} });
+      return;
+    }
+    const known2 = options.knownRules(at.file);
+    const unknownRule = parsed.rules.find((r) => !known2.has(r));
+    if (unknownRule) {
+      const near = closest(unknownRule, known2);
+      const hint = near ? ` (did you mean '${near}'?)` : "";
+      out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
+      return;
+    }
+    if (!parsed.reason) {
+      out.problems.push({ at, messageId: "noReason", data: { rules: parsed.rules.map((r) => `'${r}'`).join(", ") } });
+      return;
+    }
+    out.suppressions.push({ at, rules: parsed.rules, reason: parsed.reason, kind, covers });
+  };
+  const byFile = /* @__PURE__ */ new Map();
+  const seenComments = /* @__PURE__ */ new Set();
+  for (const c of program.comments) {
+    const id = `${c.at.file}|${c.at.range.start.line}:${c.at.range.start.column}`;
+    if (seenComments.has(id)) continue;
+    seenComments.add(id);
+    const list2 = byFile.get(c.at.file) ?? [];
+    list2.push(c);
+    byFile.set(c.at.file, list2);
+  }
+  for (const [file, comments] of byFile) {
+    const directives = comments.map((c) => ({ c, parsed: parseDirective(c.text) })).filter((d) => d.parsed);
+    if (directives.length === 0) continue;
+    const lines = (options.readFile(file) ?? "").split(/\r\n|\r|\n/);
+    const commentLines = /* @__PURE__ */ new Set();
+    for (const c of comments) {
+      const { start, end } = c.at.range;
+      if ((lines[start.line - 1] ?? "").slice(0, start.column - 1).trim() !== "") continue;
+      for (let l = start.line; l <= end.line; l++) commentLines.add(l);
+    }
+    const isBicep = /\.bicep(param)?$/i.test(file);
+    const skippable = (line) => commentLines.has(line) || isBicep && (lines[line - 1] ?? "").trim().startsWith("@");
+    for (const { c, parsed } of directives) {
+      if (parsed.directive !== "disable-next-line") {
+        out.problems.push({ at: c.at, messageId: "unknownDirective", data: { directive: `grantlint-${parsed.directive}` } });
+        continue;
+      }
+      const fromLine = c.at.range.end.line + 1;
+      let toLine = fromLine;
+      while (toLine <= lines.length && skippable(toLine)) toLine++;
+      check(c.at, parsed, "comment", { file, fromLine, toLine });
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  for (const r of program.resources) {
+    if (r.format !== "arm") continue;
+    const key2 = `${r.decl.file}|${r.decl.range.start.line}:${r.decl.range.start.column}`;
+    if (seen.has(key2)) continue;
+    seen.add(key2);
+    const disable = getPath(r.body, ["metadata", "grantlint", "disable"]);
+    if (!disable) continue;
+    const entries = disable.kind === "array" ? disable.items : [disable];
+    for (const entry of entries) {
+      const at = entry.at ?? disable.at ?? r.decl;
+      const parsed = metadataEntry(entry);
+      if (typeof parsed === "string") out.problems.push({ at, messageId: "malformed", data: { detail: parsed } });
+      else check(at, parsed, "metadata", r.decl);
+    }
+  }
+  return out;
+}
+function metadataEntry(entry) {
+  if (entry.kind === "string") return parseRulesAndReason(entry.value);
+  if (entry.kind !== "object") return 'write "<rule> -- <reason>" or { "rule": "<rule>", "reason": "<reason>" }';
+  const rule10 = getPath(entry, ["rule"]) ?? getPath(entry, ["rules"]);
+  const reason2 = getPath(entry, ["reason"]);
+  const rules = rule10?.kind === "string" ? rule10.value.split(/[\s,]+/).filter(Boolean) : rule10?.kind === "array" ? rule10.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
+  return { rules, reason: reason2?.kind === "string" ? reason2.value.trim() : "" };
+}
+function within2(outer, file, line, column) {
+  if (outer.file !== file) return false;
+  const { start, end } = outer.range;
+  const afterStart = line > start.line || line === start.line && column >= start.column;
+  const beforeEnd = line < end.line || line === end.line && column <= end.column;
+  return afterStart && beforeEnd;
+}
+function applySuppressions(findings, suppressions, resources) {
+  const comments = suppressions.filter((s2) => s2.kind === "comment");
+  const metadata = suppressions.filter((s2) => s2.kind === "metadata");
+  const armDecls = metadata.length > 0 ? resources.filter((r) => r.format === "arm").map((r) => r.decl) : [];
+  const outcome = { kept: [], suppressed: [], used: /* @__PURE__ */ new Map() };
+  const use = (s2, rule10) => {
+    const set = outcome.used.get(s2) ?? /* @__PURE__ */ new Set();
+    set.add(rule10);
+    outcome.used.set(s2, set);
+  };
+  for (const f of findings) {
+    const { line, column } = f.range.start;
+    let by = comments.find((s2) => {
+      const c = s2.covers;
+      return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
+    });
+    if (!by && metadata.length > 0) {
+      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
+      if (innermost) {
+        by = metadata.find((s2) => {
+          const d = s2.covers;
+          return d.file === innermost.file && d.range.start.line === innermost.range.start.line && d.range.start.column === innermost.range.start.column && s2.rules.includes(f.ruleId);
+        });
+      }
+    }
+    if (by) {
+      use(by, f.ruleId);
+      outcome.suppressed.push(f);
+    } else outcome.kept.push(f);
+  }
+  return outcome;
+}
+function engineFinding(meta, messageId, data, at, readFile) {
+  return {
+    ruleId: meta.id,
+    severity: meta.severity,
+    message: formatMessage(meta.messages[messageId], data),
+    file: at.file,
+    range: at.range,
+    related: [],
+    fingerprint: fingerprint(meta.id, at, void 0, readFile(at.file))
+  };
+}
+function problemFindings(problems, readFile) {
+  return problems.map((p) => engineFinding(INVALID_SUPPRESSION_RULE, p.messageId, p.data, p.at, readFile));
+}
+function unusedFindings(suppressions, used, isActive, readFile) {
+  const out = [];
+  for (const s2 of suppressions) {
+    for (const rule10 of s2.rules) {
+      if (used.get(s2)?.has(rule10) || !isActive(s2.at.file, rule10)) continue;
+      out.push(engineFinding(UNUSED_SUPPRESSION_RULE, "unused", { rule: rule10 }, s2.at, readFile));
+    }
+  }
+  return out;
+}
+
+// src/engine/filter.ts
+function filterFindings(findings, program, options) {
+  const { config } = options;
+  const configured = (f) => {
+    if (!config) return f;
+    const effective = config.forFile(f.file);
+    if (effective.ignored) return void 0;
+    const setting = effective.rules.get(f.ruleId);
+    if (!setting) return f;
+    if (setting.severity === "off") return void 0;
+    const severity = capSeverity(setting.severity, f.severityCap);
+    return severity === f.severity ? f : { ...f, severity };
+  };
+  const severe = (list2) => list2.flatMap((f) => configured(f) ?? []);
+  const knownRules = (file) => config ? new Set(config.forFile(file).rules.keys()) : options.knownRuleIds;
+  const isActive = (file, ruleId) => {
+    if (!config) return options.knownRuleIds.has(ruleId);
+    const effective = config.forFile(file);
+    const setting = effective.rules.get(ruleId);
+    return !effective.ignored && !!setting && setting.severity !== "off";
+  };
+  const collected = collectSuppressions(program, { readFile: options.readFile, knownRules });
+  const outcome = applySuppressions(severe(findings), collected.suppressions, program.resources);
+  let kept = [...outcome.kept, ...severe(problemFindings(collected.problems, options.readFile))];
+  if (options.reportUnusedSuppressions) {
+    appendAll(kept, severe(unusedFindings(collected.suppressions, outcome.used, isActive, options.readFile)));
+  }
+  const stats = { suppressed: outcome.suppressed.length, baselined: 0, staleBaseline: 0 };
+  if (options.baseline) {
+    const result = options.baseline.apply(kept);
+    kept = result.kept;
+    stats.baselined = result.matched.length;
+    stats.staleBaseline = result.stale.length;
+  }
+  return { findings: kept, stats };
+}
+
+// src/engine/lint.ts
 var FRONT_ENDS = {
   bicep: bicepFrontEnd,
   terraform: terraformFrontEnd,
   arm: armFrontEnd
 };
 var KIND_TO_FORMAT = { bicep: "bicep", terraform: "terraform", json: "arm" };
-var ORDER = ["bicep", "arm", "terraform"];
-function analyzeFiles(files, host, onFormat) {
-  const program = emptyProgram();
-  for (const format2 of ORDER) {
-    if (!files.some((f) => KIND_TO_FORMAT[f.kind] === format2)) continue;
-    const reached = new Set(program.files);
-    const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format2 && !reached.has(f.path)).map((f) => f.path);
-    onFormat?.(format2, mine.length);
-    const part = FRONT_ENDS[format2].analyze(mine, host);
-    appendAll(program.resources, part.resources);
-    appendAll(program.diagnostics, part.diagnostics);
-    appendAll(program.comments, directiveComments(part.comments, host));
-    appendAll(program.files, part.files);
-    appendAll(program.externalCalls, part.externalCalls ?? []);
-  }
-  return program;
-}
-function directiveComments(comments, host) {
-  const mayDirect = /* @__PURE__ */ new Map();
-  return comments.filter((c) => {
-    let yes = mayDirect.get(c.at.file);
-    if (yes === void 0) mayDirect.set(c.at.file, yes = host.readFile(c.at.file)?.includes("grantlint-") ?? true);
-    return yes;
-  });
-}
-function mergeProgram(program, part) {
-  appendAll(program.resources, part.resources);
-  appendAll(program.diagnostics, part.diagnostics);
-  appendAll(program.comments, part.comments);
-  appendAll(program.files, part.files);
-  appendAll(program.externalCalls ??= [], part.externalCalls ?? []);
-}
-
-// src/engine/pool.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { availableParallelism } from "node:os";
-import { join as join8 } from "node:path";
-import { fileURLToPath as fileURLToPath3, pathToFileURL as pathToFileURL2 } from "node:url";
-import { Worker } from "node:worker_threads";
-var MIN_PARALLEL_SIZE = 4e6;
-function workerScript() {
-  const candidates = [
-    new URL("./front-end-worker.js", import.meta.url),
-    new URL("./grantlint-worker.mjs", import.meta.url),
-    pathToFileURL2(join8(packageRoot(), "dist", "src", "engine", "front-end-worker.js"))
-  ];
-  return candidates.find((url) => existsSync4(fileURLToPath3(url)));
-}
-function defaultJobs() {
-  return Math.max(1, availableParallelism());
-}
-function batchHost(setup) {
-  const host = new CachingHost(setup.overrides);
-  if (setup.varFiles) host.varFiles = setup.varFiles;
-  if (setup.includeGenerated) host.includeGeneratedTemplates = true;
-  return host;
-}
-async function lowerBatches(batches2, setup, jobs, onBatch) {
-  const total = batches2.reduce((n2, b2) => n2 + b2.size, 0);
-  const workers = Math.min(jobs, batches2.length);
-  const script = workers > 1 && total >= MIN_PARALLEL_SIZE ? workerScript() : void 0;
-  if (!script) {
-    return batches2.map((b2, i) => {
-      const program = analyzeFiles(b2.files, batchHost(setup));
-      onBatch?.(i + 1, batches2.length);
-      return program;
-    });
-  }
-  return inWorkers(script, batches2, setup, workers, onBatch);
-}
-function inWorkers(script, batches2, setup, count, onBatch) {
-  const results = new Array(batches2.length);
-  let next = 0;
-  let done = 0;
-  const pool = [];
-  return new Promise((resolvePromise, reject) => {
-    let settled = false;
-    const stop = () => {
-      for (const w of pool) void w.terminate();
-    };
-    const fail3 = (e) => {
-      if (settled) return;
-      settled = true;
-      stop();
-      reject(e);
-    };
-    const finished = (id, program) => {
-      results[id] = program;
-      done++;
-      onBatch?.(done, batches2.length);
-      if (done === batches2.length && !settled) {
-        settled = true;
-        stop();
-        resolvePromise(results);
-      }
-    };
-    const feed = (w) => {
-      if (next >= batches2.length) return;
-      const id = next++;
-      w.postMessage({ id, files: batches2[id].files });
-    };
-    for (let i = 0; i < count - 1; i++) {
-      const w = new Worker(script, { workerData: setup });
-      pool.push(w);
-      w.on("message", (reply) => {
-        if ("error" in reply) {
-          const e = new Error(reply.error);
-          if (reply.stack) e.stack = reply.stack;
-          fail3(e);
-          return;
-        }
-        finished(reply.id, reply.program);
-        feed(w);
-      });
-      w.on("error", (e) => fail3(e));
-      w.on("exit", (code) => {
-        if (!settled && code !== 0) fail3(new Error(`a front-end worker stopped with exit code ${code}`));
-      });
-      feed(w);
-    }
-    const own = () => {
-      if (settled || next >= batches2.length) return;
-      const id = next++;
-      try {
-        finished(id, analyzeFiles(batches2[id].files, batchHost(setup)));
-      } catch (e) {
-        fail3(e);
-        return;
-      }
-      setImmediate(own);
-    };
-    setImmediate(own);
-  });
-}
-
-// src/engine/lint.ts
 function defaultRuleRuns(rules = builtinRules) {
-  return rules.map((rule6) => ({ rule: rule6, severity: rule6.meta.severity, options: { ...rule6.meta.defaultOptions ?? {} } }));
+  return rules.map((rule10) => ({ rule: rule10, severity: rule10.meta.severity, options: { ...rule10.meta.defaultOptions ?? {} } }));
 }
 async function analyze2(paths, options = {}) {
   const cwd = options.cwd ?? process.cwd();
@@ -52416,61 +53452,30 @@ async function analyze2(paths, options = {}) {
   for (const path of options.overrides?.keys() ?? []) {
     if (!files.some((f) => f.path === path)) {
       const kind = path.endsWith(".bicep") || path.endsWith(".bicepparam") ? "bicep" : /\.tf(vars)?(\.json)?$/.test(path) ? "terraform" : "json";
-      files.push({ path: resolve14(path), kind });
+      files.push({ path: resolve13(path), kind });
     }
   }
   const host = new CachingHost(options.overrides);
-  const setup = { overrides: options.overrides, varFiles: options.varFiles?.map((f) => resolve14(cwd, f)), includeGenerated: options.includeGenerated };
-  const hashes = /* @__PURE__ */ new Map();
-  let closures = moduleClosures(files, (path) => {
-    const text2 = host.readUncached(path);
-    if (options.cache && text2 !== void 0) hashes.set(path, contentHash(text2));
-    return text2;
-  });
-  if (options.shard) closures = shardClosures(closures, options.shard.index, options.shard.count);
-  let cached2;
-  let keys = [];
-  if (options.cache) {
-    const cache3 = options.cache;
-    const hashOf = (path) => {
-      if (!hashes.has(path)) {
-        const text2 = host.readUncached(path);
-        if (text2 !== void 0) hashes.set(path, contentHash(text2));
-      }
-      return hashes.get(path);
-    };
-    const hits = [];
-    const stale = [];
-    for (const c of closures) {
-      const key2 = closureKey(c.files.map((f) => f.path), hashOf, options.config);
-      const entry = cache3.lookup(key2, hashOf);
-      if (entry) hits.push(entry);
-      else {
-        stale.push(c);
-        keys.push(key2);
-      }
-    }
-    closures = stale;
-    cached2 = { hits, analysed: [] };
+  if (options.varFiles) host.varFiles = options.varFiles.map((f) => resolve13(cwd, f));
+  if (options.includeGenerated) host.includeGeneratedTemplates = true;
+  const program = { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
+  const formats = ["bicep", "arm", "terraform"].filter((format2) => files.some((f) => KIND_TO_FORMAT[f.kind] === format2));
+  for (const [done, format2] of formats.entries()) {
+    const reached = new Set(program.files);
+    const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format2 && !reached.has(f.path)).map((f) => f.path);
+    options.onProgress?.({ stage: "front-end", format: format2, files: mine.length, done, total: formats.length });
+    const part = FRONT_ENDS[format2].analyze(mine, host);
+    appendAll(program.resources, part.resources);
+    appendAll(program.diagnostics, part.diagnostics);
+    appendAll(program.comments, part.comments);
+    appendAll(program.files, part.files);
+    appendAll(program.externalCalls, part.externalCalls ?? []);
   }
-  const groups = options.cache ? closures.map((c) => [c]) : batches(closures, options.batchSize);
-  const work = groups.map((group) => ({ files: group.flatMap((c) => c.files), size: group.reduce((n2, c) => n2 + c.size, 0) }));
-  const total = work.reduce((n2, b2) => n2 + b2.files.length, 0);
-  const parts = await lowerBatches(
-    work,
-    setup,
-    options.jobs ?? defaultJobs(),
-    (done, count) => options.onProgress?.({ stage: "front-end", files: total, done, total: count })
-  );
-  const program = emptyProgram();
-  for (const part of parts) mergeProgram(program, part);
-  if (cached2) cached2.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
-  keys = [];
   const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), void 0, program.externalCalls));
-  return { graph, program, host, cached: cached2 };
+  return { graph, program, host };
 }
 async function lint(paths, options = {}) {
-  const { graph, program, host, cached: cached2 } = await analyze2(paths, options);
+  const { graph, program, host } = await analyze2(paths, options);
   options.onProgress?.({ stage: "rules" });
   const runOptions = { roles: roleCatalog(), sourceText: (f) => host.readFile(f) };
   const runs = options.rules ?? defaultRuleRuns();
@@ -52480,73 +53485,15 @@ async function lint(paths, options = {}) {
     findings = runConfiguredRules(graph, options.config, program.files, runOptions);
   } else findings = runRules(graph, runs, runOptions);
   appendAll(findings, program.diagnostics.map(diagnosticFinding));
-  const filter = (list2, part, baseline) => filterFindings(list2, part, {
+  const filtered = filterFindings(findings, program, {
     config: options.config,
     knownRuleIds: /* @__PURE__ */ new Set([...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]),
     reportUnusedSuppressions: options.reportUnusedSuppressions,
-    baseline,
+    baseline: options.baseline,
     readFile: (f) => host.readFile(f)
   });
-  if (cached2 && options.cache) return cachedResult(findings, cached2, options.cache, filter, host, options.baseline, graph);
-  const filtered = filter(findings, program, options.baseline);
   filtered.findings.sort(compareFindings);
   return { findings: filtered.findings, files: [...new Set(program.files)].sort(), stats: filtered.stats, graph };
-}
-function cachedResult(findings, cached2, cache3, filter, host, baseline, graph) {
-  const byFile = /* @__PURE__ */ new Map();
-  cached2.analysed.forEach((a, i) => {
-    for (const f of /* @__PURE__ */ new Set([...a.files, ...a.program.files])) byFile.set(f, [...byFile.get(f) ?? [], i]);
-  });
-  const perClosure = cached2.analysed.map(() => []);
-  const unplaced = [];
-  for (const f of findings) {
-    const owners = byFile.get(f.file);
-    if (owners) for (const i of owners) perClosure[i].push(f);
-    else unplaced.push(f);
-  }
-  const storing = unplaced.length === 0;
-  const all = [];
-  const files = /* @__PURE__ */ new Set();
-  let suppressed = 0;
-  cached2.analysed.forEach((a, i) => {
-    const filtered = filter(perClosure[i], a.program);
-    const inputs = {};
-    for (const f of [.../* @__PURE__ */ new Set([...a.files, ...a.program.files])].sort()) {
-      const text2 = host.readUncached(f);
-      if (text2 !== void 0) inputs[f] = contentHash(text2);
-    }
-    if (storing) cache3.store(a.key, { inputs, findings: filtered.findings, files: a.program.files, suppressed: filtered.stats.suppressed });
-    appendAll(all, filtered.findings);
-    for (const f of a.program.files) files.add(f);
-    suppressed += filtered.stats.suppressed;
-  });
-  if (!storing) appendAll(all, filter(unplaced, emptyProgram()).findings);
-  for (const hit of cached2.hits) {
-    appendAll(all, hit.findings);
-    for (const f of hit.files) files.add(f);
-    suppressed += hit.suppressed;
-  }
-  if (storing) cache3.save();
-  const seen = /* @__PURE__ */ new Set();
-  let kept = all.filter((f) => {
-    const k = JSON.stringify(f);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-  const stats = { suppressed, baselined: 0, staleBaseline: 0 };
-  if (baseline) {
-    const outcome = baseline.apply(kept);
-    kept = outcome.kept;
-    stats.baselined = outcome.matched.length;
-    stats.staleBaseline = outcome.stale.length;
-  }
-  kept.sort(compareFindings);
-  return { findings: kept, files: [...files].sort(), stats, graph };
-}
-function closureKey(paths, hashOf, config) {
-  const parts = paths.map((p) => [p, hashOf(p) ?? "", config ? JSON.stringify(config.forFile(p), (_, v) => v instanceof Map ? [...v] : v) : ""]);
-  return contentHash(JSON.stringify(parts));
 }
 function diagnosticFinding(d) {
   return {
@@ -52567,10 +53514,10 @@ function releaseTag(version) {
   return `v${version}`;
 }
 var OWN_RULES = /* @__PURE__ */ new Set([...builtinRules.map((r) => r.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]);
-function ruleDocsUrl(rule6, version) {
-  if (/^https?:\/\//i.test(rule6.docs)) return rule6.docs;
-  if (!OWN_RULES.has(rule6.id)) return void 0;
-  const docs = rule6.docs || `docs/rules/${rule6.id}.md`;
+function ruleDocsUrl(rule10, version) {
+  if (/^https?:\/\//i.test(rule10.docs)) return rule10.docs;
+  if (!OWN_RULES.has(rule10.id)) return void 0;
+  const docs = rule10.docs || `docs/rules/${rule10.id}.md`;
   return `${REPOSITORY_URL}/blob/${releaseTag(version)}/${docs.replace(/^\.?\//, "")}`;
 }
 function docsLookup(context) {
@@ -52723,7 +53670,7 @@ ${suites.map((s2) => s2 + "\n").join("")}</testsuites>
 };
 
 // src/format/sarif.ts
-import { pathToFileURL as pathToFileURL3 } from "node:url";
+import { pathToFileURL as pathToFileURL2 } from "node:url";
 var LEVEL = { error: "error", warning: "warning", info: "note" };
 var SECURITY_SEVERITY = { error: "7.5", warning: "5.0", info: "2.0" };
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -52771,7 +53718,7 @@ var sarif = (result, { cwd, rules, version }) => {
             semanticVersion: version,
             version,
             informationUri: REPOSITORY_URL,
-            rules: table.map((rule6) => ruleDescriptor(rule6, version))
+            rules: table.map((rule10) => ruleDescriptor(rule10, version))
           }
         },
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(cwd) } },
@@ -52782,23 +53729,23 @@ var sarif = (result, { cwd, rules, version }) => {
   };
   return JSON.stringify(log2, null, 2) + "\n";
 };
-function ruleDescriptor(rule6, version) {
-  const helpUri = ruleDocsUrl(rule6, version);
+function ruleDescriptor(rule10, version) {
+  const helpUri = ruleDocsUrl(rule10, version);
   const descriptor = {
-    id: rule6.id,
-    name: rule6.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c) => c.toUpperCase()),
-    shortDescription: { text: firstSentence(rule6.description) },
-    fullDescription: { text: rule6.description },
-    defaultConfiguration: { level: LEVEL[rule6.severity] },
+    id: rule10.id,
+    name: rule10.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c) => c.toUpperCase()),
+    shortDescription: { text: firstSentence(rule10.description) },
+    fullDescription: { text: rule10.description },
+    defaultConfiguration: { level: LEVEL[rule10.severity] },
     help: {
-      text: helpUri ? `${rule6.description}
+      text: helpUri ? `${rule10.description}
 
-Documentation: ${helpUri}` : rule6.description,
-      markdown: helpUri ? `${rule6.description}
+Documentation: ${helpUri}` : rule10.description,
+      markdown: helpUri ? `${rule10.description}
 
-[Documentation](${helpUri})` : rule6.description
+[Documentation](${helpUri})` : rule10.description
     },
-    properties: { tags: ["security", "azure", "rbac"], "security-severity": SECURITY_SEVERITY[rule6.severity] }
+    properties: { tags: ["security", "azure", "rbac"], "security-severity": SECURITY_SEVERITY[rule10.severity] }
   };
   if (helpUri) descriptor.helpUri = helpUri;
   return descriptor;
@@ -52811,7 +53758,7 @@ function encodeUri(rel) {
   return rel.split("/").map(encodeURIComponent).join("/");
 }
 function directoryUri(dir2) {
-  const href = pathToFileURL3(dir2).href;
+  const href = pathToFileURL2(dir2).href;
   return href.endsWith("/") ? href : `${href}/`;
 }
 
@@ -52873,7 +53820,7 @@ var FORMATTERS = {
 // src/format/graph/view.ts
 var KIND_ORDER = { workload: 0, identity: 1, principal: 2, scope: 3 };
 var PREFIX = { workload: "w", identity: "i", principal: "p", scope: "s" };
-var RANK = { info: 1, warning: 2, error: 3 };
+var RANK2 = { info: 1, warning: 2, error: 3 };
 var FINDING_COLORS = { error: "#d93025", warning: "#e37400", info: "#1a73e8" };
 function nodeDetail(n2) {
   const count = n2.count ? `×${n2.count}` : void 0;
@@ -52892,7 +53839,7 @@ function graphView(graph, cwd, findings = []) {
     key: `identity:${identity.id}`,
     kind: "identity",
     label: identity.resource ? withModulePath(identity.resource, identity.label) : identity.label,
-    root: identity.resource ? rootOf2(identity.resource) : void 0,
+    root: identity.resource ? rootOf3(identity.resource) : void 0,
     detail: identity.kind === "system" ? "system-assigned identity" : identity.kind === "user" ? identity.createdHere ? "user-assigned identity" : "user-assigned identity (existing)" : "identity passed in",
     at: identity.kind === "user" ? identity.resource?.decl : void 0
   });
@@ -52904,7 +53851,7 @@ function graphView(graph, cwd, findings = []) {
       label: withModulePath(w.resource, w.resource.symbol),
       detail: w.resource.type,
       at: w.resource.decl,
-      root: rootOf2(w.resource)
+      root: rootOf3(w.resource)
     });
     for (const identity of w.identities) edges.push({ from, to: identityNode(identity), kind: "uses" });
   }
@@ -52912,6 +53859,12 @@ function graphView(graph, cwd, findings = []) {
   for (const g of graph.grants) {
     const from = g.principal.identity ? identityNode(g.principal.identity) : principalNode(g, add);
     edges.push({ from, to: scopeNode(g, add, drafts, cwd), kind: "grant", label: grantLabel(g), at: g.at, findings: findingsOn(g, findings) });
+  }
+  for (const n2 of graph.needs) {
+    const from = n2.identity ? identityNode(n2.identity) : `workload:${n2.workload.key}`;
+    if (!drafts.has(from)) continue;
+    const need = needEdge(n2, graph);
+    edges.push({ from, to: needTargetNode(n2, add, drafts), kind: "needs", label: need.label, at: n2.at, ...need.met === void 0 ? {} : { met: need.met } });
   }
   const instanceCounts = mergeLookAlikes(drafts, edges);
   const rel = (at) => at ? { file: displayPath(at.file, cwd), line: at.range.start.line } : {};
@@ -52941,14 +53894,15 @@ function graphView(graph, cwd, findings = []) {
   for (const e of edges) {
     const edge = { from: ids.get(e.from), to: ids.get(e.to), kind: e.kind };
     if (e.label) edge.label = e.label;
+    if (e.met !== void 0) edge.met = e.met;
     Object.assign(edge, rel(e.at));
     const key2 = `${edge.from}|${edge.to}|${edge.kind}|${edge.label ?? ""}|${edge.file ?? ""}:${edge.line ?? ""}`;
     const found = e.findings ?? [];
     const existing = seen.get(key2);
     const target = existing ?? edge;
     if (found.length > 0) {
-      const severity = found.reduce((s2, f) => RANK[f.severity] > RANK[s2] ? f.severity : s2, found[0].severity);
-      if (!target.severity || RANK[severity] > RANK[target.severity]) target.severity = severity;
+      const severity = found.reduce((s2, f) => RANK2[f.severity] > RANK2[s2] ? f.severity : s2, found[0].severity);
+      if (!target.severity || RANK2[severity] > RANK2[target.severity]) target.severity = severity;
       target.rules = [.../* @__PURE__ */ new Set([...target.rules ?? [], ...found.map((f) => f.ruleId)])].sort();
     }
     if (existing) continue;
@@ -52987,12 +53941,41 @@ function scopeNode(g, add, drafts, cwd) {
       label: scope.label ?? withModulePath(scope.resource, scope.resource.symbol),
       detail: scope.kind === "resource" ? scope.resourceType ?? scope.resource.type : SCOPE_WORDS[scope.kind],
       at: scope.resource.decl,
-      root: rootOf2(scope.resource)
+      root: rootOf3(scope.resource)
     });
   }
   const label2 = scope.kind === "resource" ? scope.label ?? "a resource" : scope.kind === "unknown" ? unknownScopeLabel(g, cwd) : describeScope(scope);
   const detail = scope.kind === "resource" ? scope.resourceType : void 0;
   return add({ key: `scope:${scope.kind}:${scope.resourceType ?? ""}:${label2}`, kind: "scope", label: label2, ...detail ? { detail } : {} });
+}
+var NEED_WORDS = {
+  keyVaultReference: "Key Vault secret",
+  keyVaultSecret: "Key Vault secret",
+  keyVaultCertificate: "Key Vault certificate",
+  imagePull: "image pull",
+  hostStorage: "host storage",
+  deploymentStorage: "deployment storage",
+  storageConnection: "storage connection",
+  messagingConnection: "messaging connection",
+  customerManagedKey: "customer-managed key"
+};
+function needEdge(n2, graph) {
+  const what = `needs ${NEED_WORDS[n2.kind]}`;
+  if (!n2.identity) return { label: `${what} (identity unknown)` };
+  const verdict = assessNeed(n2, graph.grants).verdict;
+  if (verdict === "met") return { label: `${what} (granted)`, met: true };
+  return { label: `${what} (${verdict === "model" ? "grant ignored by the vault" : "not granted"})`, met: false };
+}
+function needTargetNode(n2, add, drafts) {
+  const r = n2.target.resources[0];
+  const type = n2.target.resourceType;
+  if (r) {
+    const workload = `workload:${r.key}`;
+    if (drafts.has(workload)) return workload;
+    return add({ key: `scope:${r.key}`, kind: "scope", label: n2.target.name ?? withModulePath(r, r.symbol), detail: type ?? r.type, at: r.decl, root: rootOf3(r) });
+  }
+  const label2 = n2.target.name ?? describeTarget(n2.target);
+  return add({ key: `scope:resource:${type ?? ""}:${label2}`, kind: "scope", label: label2, ...type ? { detail: type } : {} });
 }
 function unknownScopeLabel(g, cwd) {
   const v = unwrap(g.scope.value);
@@ -53022,7 +54005,7 @@ function withModulePath(resource, label2) {
   }
   return label2;
 }
-function rootOf2(resource) {
+function rootOf3(resource) {
   return resource.key.split(/[#>]/)[0].trim();
 }
 function mergeLookAlikes(drafts, edges) {
@@ -53089,6 +54072,11 @@ function renderMermaidView(view) {
   }
   const styles = [];
   view.edges.forEach((e, i) => {
+    if (e.kind === "needs") {
+      lines.push(`  ${e.from} -.->|"${mermaidText(e.label ?? "needs")}"| ${e.to}`);
+      if (e.met === false) styles.push(linkStyle(i, FINDING_COLORS.warning));
+      return;
+    }
     lines.push(e.kind === "uses" ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${edgeLines(e).map(mermaidText).join("<br/>")}"| ${e.to}`);
     if (e.severity) styles.push(linkStyle(i, FINDING_COLORS[e.severity]));
   });
@@ -53124,7 +54112,7 @@ import { parseArgs } from "node:util";
 var UsageError = class extends Error {
 };
 var FAIL_ON = ["error", "warning", "info", "never"];
-var OPTIONS = {
+var OPTIONS2 = {
   format: { type: "string", short: "f", multiple: true },
   "output-file": { type: "string", short: "o" },
   "fail-on": { type: "string" },
@@ -53144,11 +54132,7 @@ var OPTIONS = {
   "list-rules": { type: "boolean" },
   "print-config": { type: "string" },
   stdin: { type: "boolean" },
-  "stdin-filename": { type: "string" },
-  jobs: { type: "string", short: "j" },
-  shard: { type: "string" },
-  cache: { type: "boolean" },
-  "cache-location": { type: "string" }
+  "stdin-filename": { type: "string" }
 };
 function parseOptions(argv, options, command = "grantlint") {
   try {
@@ -53159,16 +54143,16 @@ function parseOptions(argv, options, command = "grantlint") {
 }
 function argumentError(e, options, command) {
   const err = e;
-  const quoted = /'([^']*)'/.exec(err.message)?.[1] ?? "";
-  const named = /--[^\s=,]+/.exec(quoted)?.[0] ?? /-[^\s=,]+/.exec(quoted)?.[0];
+  const quoted2 = /'([^']*)'/.exec(err.message)?.[1] ?? "";
+  const named2 = /--[^\s=,]+/.exec(quoted2)?.[0] ?? /-[^\s=,]+/.exec(quoted2)?.[0];
   const help = `Run '${command} --help' for the options.`;
-  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && named) {
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && named2) {
     const longNames = Object.keys(options).filter((n2) => n2.length > 1).map((n2) => `--${n2}`);
-    const suggestion = named.startsWith("--") ? closest(named, longNames) : void 0;
-    return new UsageError(`Unknown option '${named}'.${suggestion ? ` Did you mean '${suggestion}'?` : ""} ${help}`);
+    const suggestion = named2.startsWith("--") ? closest(named2, longNames) : void 0;
+    return new UsageError(`Unknown option '${named2}'.${suggestion ? ` Did you mean '${suggestion}'?` : ""} ${help}`);
   }
-  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && named) {
-    const long = named.replace(/^-+/, "");
+  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && named2) {
+    const long = named2.replace(/^-+/, "");
     const name = Object.hasOwn(options, long) ? long : Object.keys(options).find((k) => options[k].short === long);
     if (name && options[name].type === "boolean") return new UsageError(`Option '--${name}' takes no value. ${help}`);
     if (name) return new UsageError(`Option '--${name}' needs a value. ${help}`);
@@ -53189,7 +54173,7 @@ function outputSpec(text2, formats) {
 function parseCliArgs(argv, formats) {
   const end = argv.indexOf("--");
   const args = argv.map((a, i) => a === "-v" && (end < 0 || i < end) ? "-V" : a);
-  const { values, positionals } = parseOptions(args, OPTIONS);
+  const { values, positionals } = parseOptions(args, OPTIONS2);
   if (values.stdin && !values["stdin-filename"]) throw new UsageError("--stdin needs --stdin-filename <path>: the file the text stands for.");
   if (values.stdin && positionals.length > 0) throw new UsageError("--stdin lints standard input only; give no paths.");
   const outputs = (values.format ?? ["stylish"]).map((f) => outputSpec(f, formats));
@@ -53224,31 +54208,15 @@ function parseCliArgs(argv, formats) {
     listRules: values["list-rules"] ?? false,
     printConfig: values["print-config"],
     stdin: values.stdin ?? false,
-    stdinFilename: values["stdin-filename"],
-    jobs: values.jobs === void 0 ? void 0 : jobsOption(values.jobs),
-    shard: values.shard === void 0 ? void 0 : shardOption(values.shard),
-    cache: values.cache ?? values["cache-location"] !== void 0,
-    cacheLocation: values["cache-location"]
+    stdinFilename: values["stdin-filename"]
   };
-}
-function jobsOption(text2) {
-  const n2 = /^\d+$/.test(text2) ? Number(text2) : NaN;
-  if (!(n2 >= 1 && n2 <= 256)) throw new UsageError(`--jobs takes a number of workers from 1 to 256, not '${text2}'.`);
-  return n2;
-}
-function shardOption(text2) {
-  const m = /^(\d+)\/(\d+)$/.exec(text2);
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!(count >= 1 && index >= 1 && index <= count)) throw new UsageError(`--shard takes i/n with 1 <= i <= n (for example 2/4), not '${text2}'.`);
-  return { index, count };
 }
 
 // src/cli/main.ts
-var RANK2 = { info: 1, warning: 2, error: 3 };
+var RANK3 = { info: 1, warning: 2, error: 3 };
 function reachesFailLevel(findings, failOn) {
   if (failOn === "never") return false;
-  return findings.some((f) => RANK2[f.severity] >= RANK2[failOn]);
+  return findings.some((f) => RANK3[f.severity] >= RANK3[failOn]);
 }
 function configuredBaseline(config, cwd) {
   const abs = config.baselineFor(cwd);
@@ -53259,13 +54227,13 @@ function configuredBaseline(config, cwd) {
 
 // src/integrations/changed-files.ts
 import { execFileSync } from "node:child_process";
-import { readFileSync as readFileSync8 } from "node:fs";
-import { resolve as resolve16 } from "node:path";
+import { readFileSync as readFileSync7 } from "node:fs";
+import { resolve as resolve15 } from "node:path";
 function pullRequestRange(eventPath) {
   if (!eventPath) return void 0;
   let payload;
   try {
-    payload = JSON.parse(readFileSync8(eventPath, "utf8"));
+    payload = JSON.parse(readFileSync7(eventPath, "utf8"));
   } catch {
     return void 0;
   }
@@ -53304,7 +54272,7 @@ function parseUnifiedDiff(diff, top) {
       else {
         const path = unquote(target).replace(/^b\//, "");
         current2 = /* @__PURE__ */ new Set();
-        out.set(resolve16(top, path), current2);
+        out.set(resolve15(top, path), current2);
       }
     } else if (line.startsWith("@@ ") && current2) {
       const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
@@ -53385,8 +54353,8 @@ function jobSummary(input) {
       const where = `${rel}:${f.range.start.line}`;
       const location = input.blobUrl && !rel.startsWith("../") ? `<a href="${input.blobUrl}/${rel.split("/").map(encodeURIComponent).join("/")}#L${f.range.start.line}-L${f.range.end.line}">${cell(where)}</a>` : cell(where);
       const url = input.docsUrl?.(f.ruleId);
-      const rule6 = url ? `<a href="${attribute2(url)}">${cell(f.ruleId)}</a>` : cell(f.ruleId);
-      out.push(`| ${ICON[f.severity]} | ${rule6} | ${location} | ${cell(f.message)} |`);
+      const rule10 = url ? `<a href="${attribute2(url)}">${cell(f.ruleId)}</a>` : cell(f.ruleId);
+      out.push(`| ${ICON[f.severity]} | ${rule10} | ${location} | ${cell(f.message)} |`);
     }
   }
   const view = input.changed ? focusView(input.view, new Set([...input.changed].map((f) => displayPath(f, cwd)))) : input.view;
@@ -53410,8 +54378,7 @@ var NOT_IN_ARGS = [
   ["writeBaseline", "--write-baseline"],
   ["help", "--help"],
   ["version", "--version"],
-  ["outputFile", "--output-file (use -f <format>:<file>)"],
-  ["cache", "--cache (each Action run starts on a fresh runner)"]
+  ["outputFile", "--output-file (use -f <format>:<file>)"]
 ];
 function splitArgs(text2) {
   const out = [];
@@ -53487,7 +54454,7 @@ function annotations(findings, cwd, docsUrl) {
   return { commands, left };
 }
 async function runAction(env = process.env) {
-  const cwd = resolve17(env.GITHUB_WORKSPACE || process.cwd());
+  const cwd = resolve16(env.GITHUB_WORKSPACE || process.cwd());
   const inputs = readInputs();
   debug(`grantlint ${packageVersion()}: linting ${inputs.paths.join(" ")} in ${cwd}`);
   const { cli } = inputs;
@@ -53500,9 +54467,7 @@ async function runAction(env = process.env) {
     varFiles: [...inputs.varFiles, ...cli.varFiles],
     includeGenerated: cli.includeGenerated,
     reportUnusedSuppressions: cli.reportUnusedSuppressions,
-    baseline,
-    jobs: cli.jobs,
-    shard: cli.shard
+    baseline
   });
   if (cli.errorOnUnmatchedPattern) {
     const unmatched = await unmatchedPaths(inputs.paths, result.files, cwd);
@@ -53542,10 +54507,10 @@ async function runAction(env = process.env) {
   }
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = resolve17(cwd, inputs.sarifFile);
+    sarifPath = resolve16(cwd, inputs.sarifFile);
     writeReport(sarifPath, sarif(result, context));
   }
-  for (const output of cli.outputs) if (output.file) writeReport(resolve17(cwd, output.file), FORMATTERS[output.format](shown, context));
+  for (const output of cli.outputs) if (output.file) writeReport(resolve16(cwd, output.file), FORMATTERS[output.format](shown, context));
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of reported2) counts[f.severity]++;
   setOutput("errors", counts.error);
@@ -53578,7 +54543,7 @@ async function runAction(env = process.env) {
   }
 }
 function writeReport(path, text2) {
-  mkdirSync(dirname17(path), { recursive: true });
+  mkdirSync(dirname16(path), { recursive: true });
   writeFileSync2(path, text2);
 }
 

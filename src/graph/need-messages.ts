@@ -4,7 +4,7 @@
  * written. (A fix or suggestion built on `assignmentParts` belongs to the fix API.)
  */
 import type { ResourceInstance, SourceFormat } from '../model/template.js';
-import { asString, describeValue } from '../model/value.js';
+import { asString } from '../model/value.js';
 import { neededOperations } from './access.js';
 import type { AccessNeed } from './needs.js';
 import type { PermissionModel } from './permissions.js';
@@ -12,6 +12,7 @@ import type { RoleDefinition } from './roles.js';
 import { armTypeOfResource, type NeedTarget } from './targets.js';
 import type { Identity } from './types.js';
 import { unwrap } from './values.js';
+import { writtenText } from './written.js';
 
 const TYPE_WORDS: Record<string, string> = {
   'microsoft.keyvault/vaults': 'key vault',
@@ -58,7 +59,7 @@ function quoted(format: SourceFormat, text: string): string {
 }
 
 function nameText(r: ResourceInstance): string {
-  return asString(unwrap(r.name)) ?? describeValue(unwrap(r.name));
+  return asString(unwrap(r.name)) ?? writtenText(r.name);
 }
 
 function principalExpression(identity: Identity, format: SourceFormat): string | undefined {

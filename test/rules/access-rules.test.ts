@@ -326,7 +326,7 @@ resource "azurerm_container_group" "cg" {
     {
       name: 'without known needs the message stays as it was',
       files: { 'main.bicep': site('plain') },
-      findings: [{ file: 'main.bicep', line: 1, message: "Grant it a narrow data-plane role on the target (for a key vault, 'Key Vault Secrets User')." }],
+      findings: [{ file: 'main.bicep', line: 1, message: "'site' enables a system-assigned identity, but nothing here grants it a role. Grant it the role it needs on the resource it uses" }],
     },
   ]);
 });
