@@ -42032,6 +42032,18 @@ function modelOfDeclarations(resources) {
   return models.every((m) => m.model === models[0].model) ? models[0] : void 0;
 }
 
+// src/graph/principals.ts
+function identityOfPrincipal(value, graph) {
+  const id = identityIdOf(graph, value);
+  return id?.property === "principalId" ? id.identity : void 0;
+}
+function possibleIdentities(grant, graph) {
+  if (grant.principal.identity) return [grant.principal.identity];
+  const v = unwrap(grant.principal.value);
+  if (v?.kind !== "call" || v.fn !== "if" || v.args.length !== 3) return [];
+  return [v.args[1], v.args[2]].map((b2) => identityOfPrincipal(b2, graph)).filter((i) => !!i);
+}
+
 // src/graph/access.ts
 var POLICY_PERMISSIONS = /* @__PURE__ */ new Map([
   [SECRET_GET.name.toLowerCase(), ["secrets", ["get"]]],
@@ -42110,9 +42122,9 @@ function isVaultNeed(need) {
 function targetVaultModel(need) {
   return isVaultNeed(need) ? modelOfDeclarations(need.target.resources) : void 0;
 }
-function assessNeed(need, grants3) {
+function assessNeed(need, grants3, graph) {
   const identity = need.identity;
-  const mine = identity ? grants3.filter((g) => g.principal.identity === identity) : [];
+  const mine = identity ? grants3.filter((g) => g.principal.identity === identity || graph && !g.principal.identity && possibleIdentities(g, graph).includes(identity)) : [];
   const model2 = targetVaultModel(need)?.model;
   const insufficient = [];
   let blocked = false;
@@ -42247,6 +42259,31 @@ function isSlotOfDeclaredApp(r, graph) {
   return !!app && graph.resources.some((x) => x.type.toLowerCase() === "microsoft.web/sites" && asString(unwrap(x.name))?.toLowerCase() === app);
 }
 
+// src/graph/external.ts
+var cache = /* @__PURE__ */ new WeakMap();
+function externalCallsPassing(identity, graph, what = "principalId") {
+  const uses = usesOf(graph).get(identity) ?? [];
+  return [...new Set(uses.filter((u) => what === "any" || u.passed === what).map((u) => u.call))];
+}
+function usesOf(graph) {
+  let map = cache.get(graph);
+  if (map) return map;
+  const uses = /* @__PURE__ */ new Map();
+  for (const call2 of graph.externalCalls ?? []) {
+    walkValue(call2.args, (v) => {
+      if (v.kind !== "ref" && v.kind !== "concat" && v.kind !== "call") return;
+      const id = identityIdOf(graph, v);
+      if (!id?.identity) return;
+      const list2 = uses.get(id.identity) ?? [];
+      list2.push({ call: call2, passed: id.property === "principalId" ? "principalId" : "other" });
+      uses.set(id.identity, list2);
+    });
+  }
+  map = uses;
+  cache.set(graph, map);
+  return map;
+}
+
 // rules/access-not-granted.ts
 var rule = {
   meta: {
@@ -42265,7 +42302,8 @@ var rule = {
       if (!identity || !need.attached || !identity.createdHere || identity.platformManaged) continue;
       if (isSlotOfDeclaredApp(need.workload, graph)) continue;
       if (grantsTo(identity, graph.grants).length === 0) continue;
-      const assessment = assessNeed(need, graph.grants);
+      if (externalCallsPassing(identity, graph).length > 0) continue;
+      const assessment = assessNeed(need, graph.grants, graph);
       if (assessment.verdict !== "unmet") continue;
       const key2 = `${identity.id}|${targetKey(need)}`;
       groups.set(key2, [...groups.get(key2) ?? [], { need, assessment }]);
@@ -42376,14 +42414,14 @@ var AGENT_EXTENSIONS = {
   // The Azure Monitor Agent: data collection rules authorise what it sends.
   "microsoft.azure.monitor": /^azuremonitor(windows|linux)agent$/i
 };
-var cache = /* @__PURE__ */ new WeakMap();
+var cache2 = /* @__PURE__ */ new WeakMap();
 function usedByPlatformAgent(identity, graph) {
   if (identity.workloads.length === 0) return false;
   const machines = machinesWithAgents(graph);
   return identity.workloads.every((w) => machines.has(w.resource.key));
 }
 function machinesWithAgents(graph) {
-  let set = cache.get(graph);
+  let set = cache2.get(graph);
   if (set) return set;
   set = /* @__PURE__ */ new Set();
   for (const r of graph.resources) {
@@ -42391,7 +42429,7 @@ function machinesWithAgents(graph) {
     const machine = extensionTarget(r);
     if (machine && isAgent(r.format === "terraform" ? r.body : getProp(r.body, "properties"))) set.add(machine.key);
   }
-  cache.set(graph, set);
+  cache2.set(graph, set);
   return set;
 }
 function inlineExtensions(r) {
@@ -42582,43 +42620,6 @@ var rule4 = {
   }
 };
 var missing_principal_type_default = rule4;
-
-// src/graph/external.ts
-var cache2 = /* @__PURE__ */ new WeakMap();
-function externalCallsPassing(identity, graph, what = "principalId") {
-  const uses = usesOf(graph).get(identity) ?? [];
-  return [...new Set(uses.filter((u) => what === "any" || u.passed === what).map((u) => u.call))];
-}
-function usesOf(graph) {
-  let map = cache2.get(graph);
-  if (map) return map;
-  const uses = /* @__PURE__ */ new Map();
-  for (const call2 of graph.externalCalls ?? []) {
-    walkValue(call2.args, (v) => {
-      if (v.kind !== "ref" && v.kind !== "concat" && v.kind !== "call") return;
-      const id = identityIdOf(graph, v);
-      if (!id?.identity) return;
-      const list2 = uses.get(id.identity) ?? [];
-      list2.push({ call: call2, passed: id.property === "principalId" ? "principalId" : "other" });
-      uses.set(id.identity, list2);
-    });
-  }
-  map = uses;
-  cache2.set(graph, map);
-  return map;
-}
-
-// src/graph/principals.ts
-function identityOfPrincipal(value, graph) {
-  const id = identityIdOf(graph, value);
-  return id?.property === "principalId" ? id.identity : void 0;
-}
-function possibleIdentities(grant, graph) {
-  if (grant.principal.identity) return [grant.principal.identity];
-  const v = unwrap(grant.principal.value);
-  if (v?.kind !== "call" || v.fn !== "if" || v.args.length !== 3) return [];
-  return [v.args[1], v.args[2]].map((b2) => identityOfPrincipal(b2, graph)).filter((i) => !!i);
-}
 
 // rules/missing-role-grant.ts
 var rule5 = {
@@ -53962,7 +53963,7 @@ var NEED_WORDS = {
 function needEdge(n2, graph) {
   const what = `needs ${NEED_WORDS[n2.kind]}`;
   if (!n2.identity) return { label: `${what} (identity unknown)` };
-  const verdict = assessNeed(n2, graph.grants).verdict;
+  const verdict = assessNeed(n2, graph.grants, graph).verdict;
   if (verdict === "met") return { label: `${what} (granted)`, met: true };
   return { label: `${what} (${verdict === "model" ? "grant ignored by the vault" : "not granted"})`, met: false };
 }

@@ -6,6 +6,7 @@ import { allows, hasDataActions } from '../src/graph/permissions.js';
 import { describeIdentity, describeRole, describeScope, grantsTo } from '../src/graph/queries.js';
 import { isSlotOfDeclaredApp } from '../src/graph/slots.js';
 import type { Grant } from '../src/graph/types.js';
+import { externalCallsPassing } from '../src/graph/external.js';
 import { compareLocations } from '../src/model/location.js';
 import type { Rule } from '../src/engine/types.js';
 
@@ -35,7 +36,9 @@ const rule: Rule = {
       // A slot is judged against its production app by slot-identity-drift.
       if (isSlotOfDeclaredApp(need.workload, graph)) continue;
       if (grantsTo(identity, graph.grants).length === 0) continue;
-      const assessment = assessNeed(need, graph.grants);
+      // Its principal ID passed to a module grantlint cannot read: it may be granted there.
+      if (externalCallsPassing(identity, graph).length > 0) continue;
+      const assessment = assessNeed(need, graph.grants, graph);
       if (assessment.verdict !== 'unmet') continue;
       const key = `${identity.id}|${targetKey(need)}`;
       groups.set(key, [...(groups.get(key) ?? []), { need, assessment }]);

@@ -14,7 +14,8 @@ import type { AccessNeed } from './needs.js';
 import { KEY_UNWRAP, KEY_WRAP, SECRET_GET } from './operations.js';
 import { allows, type Operation } from './permissions.js';
 import { armTypeOfResource, sameOrChild, VAULT } from './targets.js';
-import type { Grant, GrantScope } from './types.js';
+import { possibleIdentities } from './principals.js';
+import type { Grant, GrantScope, IdentityGraph } from './types.js';
 import { listOf, unwrap } from './values.js';
 
 export type NeedVerdict =
@@ -123,10 +124,13 @@ export function targetVaultModel(need: AccessNeed): VaultModel | undefined {
   return isVaultNeed(need) ? modelOfDeclarations(need.target.resources) : undefined;
 }
 
-/** Is the need met by the identity's grants? */
-export function assessNeed(need: AccessNeed, grants: Grant[]): NeedAssessment {
+/**
+ * Is the need met by the identity's grants? With the graph, a grant to a conditional principal
+ * that may be the identity counts as its grant too.
+ */
+export function assessNeed(need: AccessNeed, grants: Grant[], graph?: IdentityGraph): NeedAssessment {
   const identity = need.identity;
-  const mine = identity ? grants.filter((g) => g.principal.identity === identity) : [];
+  const mine = identity ? grants.filter((g) => g.principal.identity === identity || (graph && !g.principal.identity && possibleIdentities(g, graph).includes(identity))) : [];
   const model = targetVaultModel(need)?.model;
   const insufficient: Grant[] = [];
   let blocked = false;

@@ -162,6 +162,29 @@ ${grant(SB_SENDER, { scope: 'bus' })}`,
       findings: [],
     },
     {
+      name: 'the principal is also passed to a module grantlint cannot read: it may be granted there',
+      files: {
+        'main.bicep':
+          site() +
+          vault({ rbac: 'true' }) +
+          grant(CONTRIBUTOR) +
+          "module more 'br/public:avm/res/authorization/role-assignment:0.1.0' = {\n  name: 'more'\n  params: {\n    principalId: site.identity.principalId\n  }\n}\n",
+      },
+      findings: [],
+    },
+    {
+      name: 'a grant to a conditional principal that may be the identity counts as its grant',
+      files: {
+        'main.bicep':
+          'param useSite bool\nparam otherId string\n' +
+          site() +
+          vault({ rbac: 'true' }) +
+          grant(CONTRIBUTOR) +
+          grant(SECRETS_USER, { principal: 'useSite ? site.identity.principalId : otherId', symbol: 'maybe' }),
+      },
+      findings: [],
+    },
+    {
       name: 'the reference is passed in by the caller of a module: the finding is at the module call',
       files: {
         'main.bicep': `module app 'app.bicep' = {

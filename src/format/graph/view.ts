@@ -243,7 +243,7 @@ const NEED_WORDS: Record<AccessNeed['kind'], string> = {
 function needEdge(n: AccessNeed, graph: IdentityGraph): { label: string; met?: boolean } {
   const what = `needs ${NEED_WORDS[n.kind]}`;
   if (!n.identity) return { label: `${what} (identity unknown)` };
-  const verdict = assessNeed(n, graph.grants).verdict;
+  const verdict = assessNeed(n, graph.grants, graph).verdict;
   if (verdict === 'met') return { label: `${what} (granted)`, met: true };
   return { label: `${what} (${verdict === 'model' ? 'grant ignored by the vault' : 'not granted'})`, met: false };
 }
