@@ -2162,9 +2162,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve18, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve17(data);
+              return err ? reject(err) : resolve18(data);
             });
           });
         }
@@ -2202,12 +2202,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve18, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve17(data);
+              ) : resolve18(data);
             });
           });
         }
@@ -4474,8 +4474,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve17, reject) => {
-        res = resolve17;
+      const promise2 = new Promise((resolve18, reject) => {
+        res = resolve18;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -5858,7 +5858,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser4 = class {
+    var Parser5 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6285,7 +6285,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser4(client, socket, llhttpInstance);
+      socket[kParser] = new Parser5(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6726,12 +6726,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve18, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve17;
+          callback2 = resolve18;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7401,12 +7401,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve18, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve17;
+          callback2 = resolve18;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7885,16 +7885,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve17) => {
+        return new Promise((resolve18) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve17;
+            this[kClosedResolve] = resolve18;
           } else {
-            resolve17(null);
+            resolve18(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve17) => {
+        return new Promise((resolve18) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7905,7 +7905,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve17(null);
+            resolve18(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7956,7 +7956,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve17, reject) => {
+        const socket = await new Promise((resolve18, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve17(socket2);
+              resolve18(socket2);
             }
           });
         });
@@ -8304,8 +8304,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve17) => {
-            this[kClosedResolve] = resolve17;
+          await new Promise((resolve18) => {
+            this[kClosedResolve] = resolve18;
           });
         }
       }
@@ -9574,7 +9574,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve17, reject) => {
+        return await new Promise((resolve18, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve17(null);
+              resolve18(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9606,7 +9606,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve18, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9623,7 +9623,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve17,
+              resolve: resolve18,
               reject,
               length: 0,
               body: []
@@ -9693,18 +9693,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve17, stream, length } = consume2;
+      const { type, body, resolve: resolve18, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve17(chunksDecode(body, length));
+          resolve18(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve17(JSON.parse(chunksDecode(body, length)));
+          resolve18(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve17(chunksConcat(body, length).buffer);
+          resolve18(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve17(new Blob(body, { type: stream[kContentType] }));
+          resolve18(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve17(chunksConcat(body, length));
+          resolve18(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9961,9 +9961,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve18(data);
           });
         });
       }
@@ -10186,9 +10186,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve18(data);
           });
         });
       }
@@ -10473,9 +10473,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve18(data);
           });
         });
       }
@@ -10567,9 +10567,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve18, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve18(data);
           });
         });
       }
@@ -14432,7 +14432,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve17, reject) => agent.dispatch(
+        return new Promise((resolve18, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve17({
+              resolve18({
                 status,
                 statusText,
                 headersList,
@@ -14551,7 +14551,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve17({
+              resolve18({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18292,8 +18292,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve17) => {
-        setTimeout(resolve17, ms).unref();
+      return new Promise((resolve18) => {
+        setTimeout(resolve18, ms).unref();
       });
     }
     module.exports = {
@@ -19781,7 +19781,7 @@ var require_parse2 = __commonJS({
       }
       return value;
     };
-    var syntaxError2 = (type, char) => {
+    var syntaxError = (type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
     };
     var splitTopLevel = (input) => {
@@ -20323,7 +20323,7 @@ var require_parse2 = __commonJS({
         }
         if (value === ")") {
           if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError2("opening", "("));
+            throw new SyntaxError(syntaxError("opening", "("));
           }
           const extglob = extglobs[extglobs.length - 1];
           if (extglob && state.parens === extglob.parens + 1) {
@@ -20337,7 +20337,7 @@ var require_parse2 = __commonJS({
         if (value === "[") {
           if (opts.nobracket === true || !remaining().includes("]")) {
             if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError2("closing", "]"));
+              throw new SyntaxError(syntaxError("closing", "]"));
             }
             value = `\\${value}`;
           } else {
@@ -20353,7 +20353,7 @@ var require_parse2 = __commonJS({
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError2("opening", "["));
+              throw new SyntaxError(syntaxError("opening", "["));
             }
             push({ type: "text", value, output: `\\${value}` });
             continue;
@@ -20673,17 +20673,17 @@ var require_parse2 = __commonJS({
         push(token);
       }
       while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", "]"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
         state.output = utils.escapeLast(state.output, "[");
         decrement("brackets");
       }
       while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", ")"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
         state.output = utils.escapeLast(state.output, "(");
         decrement("parens");
       }
       while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", "}"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
         state.output = utils.escapeLast(state.output, "{");
         decrement("braces");
       }
@@ -20934,7 +20934,7 @@ var require_ignore = __commonJS({
       return Array.isArray(subject) ? subject : [subject];
     }
     var UNDEFINED = void 0;
-    var EMPTY = "";
+    var EMPTY2 = "";
     var SPACE = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
@@ -20986,14 +20986,14 @@ var require_ignore = __commonJS({
     var scanBracket = (pattern, start) => {
       const { length } = pattern;
       let index = start + 1;
-      let negated = EMPTY;
+      let negated = EMPTY2;
       const lead = pattern[index];
       if (lead === "!" || lead === "^") {
         negated = "^";
         index++;
       }
-      let body = EMPTY;
-      let prev = EMPTY;
+      let body = EMPTY2;
+      let prev = EMPTY2;
       for (; ; ) {
         const char = pattern[index];
         if (char === UNDEFINED) {
@@ -21012,7 +21012,7 @@ var require_ignore = __commonJS({
           if (prev <= to) {
             body += `-${escapeMember(to)}`;
           }
-          prev = EMPTY;
+          prev = EMPTY2;
         } else if (char === "[" && pattern[index + 1] === ":") {
           const nameStart = index + 2;
           let end = nameStart;
@@ -21028,7 +21028,7 @@ var require_ignore = __commonJS({
               return null;
             }
             body += POSIX_CLASSES[name];
-            prev = EMPTY;
+            prev = EMPTY2;
             index = end;
           } else {
             body += escapeMember("[");
@@ -21061,7 +21061,7 @@ var require_ignore = __commonJS({
       const sources = [];
       const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
       const { length } = pattern;
-      let out = EMPTY;
+      let out = EMPTY2;
       let index = 0;
       while (index < length) {
         const char = pattern[index];
@@ -21238,7 +21238,7 @@ var require_ignore = __commonJS({
         //   two are still distinct, before the unescape steps below collapse the
         //   literal onto the very `\*` a wildcard leaves behind.
         /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        (match, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match,
         "*"
       ],
       [
@@ -21301,7 +21301,7 @@ var require_ignore = __commonJS({
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
     var separatorAfter = (run, at) => {
-      let separator = EMPTY;
+      let separator = EMPTY2;
       for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
         separator += run[index].single;
       }
@@ -21362,7 +21362,7 @@ var require_ignore = __commonJS({
           index++;
         }
       }
-      let out = EMPTY;
+      let out = EMPTY2;
       let run = [];
       const flush = () => {
         let lastWildcard;
@@ -21441,14 +21441,14 @@ var require_ignore = __commonJS({
       if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
         const slices = path.split(SLASH).filter(Boolean);
         slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY2;
       }
       const end = path.length - 1;
       const cut = path.lastIndexOf(
         SLASH,
         path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
+      return cut < 0 ? EMPTY2 : path.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -22759,14 +22759,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -22783,14 +22783,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text3, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text3[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text3[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -22807,12 +22807,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
+            i = consumeMoreIndentedLines(text3, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i + 1];
+            const next = text3[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -22824,12 +22824,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text3[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -22844,39 +22844,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text3;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
+        const end2 = folds[i2 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text3.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text3, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text2[start];
+      let ch = text3[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text2[++i];
+          ch = text3[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text3[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text2[start];
+          ch = text3[start];
         }
       }
       return end;
@@ -28196,7 +28196,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser4 = class {
+    var Parser5 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -28969,7 +28969,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser4;
+    exports.Parser = Parser5;
   }
 });
 
@@ -32073,7 +32073,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve17.call(this, root, ref);
+      let _sch = resolve18.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -32100,7 +32100,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve17(root, ref) {
+    function resolve18(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -32964,7 +32964,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve17(baseURI, relativeURI, options) {
+    function resolve18(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33355,7 +33355,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve17,
+      resolve: resolve18,
       resolveComponent,
       equal,
       serialize,
@@ -33770,7 +33770,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text3, msg) => text3 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -36189,11 +36189,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve17) {
-      resolve17(value);
+    return value instanceof P ? value : new P(function(resolve18) {
+      resolve18(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve18, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36209,7 +36209,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36319,8 +36319,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text3, addEOL = false) {
+    this._buffer += text3;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -36416,10 +36416,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text3, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -36448,9 +36448,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text3, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text3, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -36461,8 +36461,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text3, href) {
+    const element = this.wrap("a", text3, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -36528,7 +36528,7 @@ function info(message) {
 
 // src/integrations/action.ts
 import { writeFileSync as writeFileSync2, mkdirSync } from "node:fs";
-import { dirname as dirname16, resolve as resolve16 } from "node:path";
+import { dirname as dirname18, resolve as resolve17 } from "node:path";
 
 // src/discover/unmatched.ts
 import { statSync as statSync3 } from "node:fs";
@@ -37440,7 +37440,13 @@ function useColor(flag, env, isTTY) {
 }
 
 // src/cli/main.ts
-import { dirname as dirname15, isAbsolute as isAbsolute2, relative as relative8, resolve as resolve14 } from "node:path";
+import { dirname as dirname17, isAbsolute as isAbsolute2, join as join9, relative as relative8, resolve as resolve15 } from "node:path";
+
+// src/engine/cache.ts
+import { createHash } from "node:crypto";
+function contentHash(text3) {
+  return createHash("sha1").update(text3).digest("base64url");
+}
 
 // src/engine/baseline.ts
 import { readFileSync as readFileSync4, writeFileSync } from "node:fs";
@@ -37571,9 +37577,9 @@ function ruleEntries(raw, base) {
   }
   return out;
 }
-function readConfigFile(path, cwd, text2) {
+function readConfigFile(path, cwd, text3) {
   const file = resolve5(path);
-  let source = text2;
+  let source = text3;
   if (source === void 0) {
     try {
       source = readFileSync3(file, "utf8");
@@ -37729,7 +37735,7 @@ function validateBaseline(doc, shownPath) {
 
 // src/engine/config.ts
 import { existsSync as existsSync3, statSync as statSync4 } from "node:fs";
-import { dirname as dirname7, join as join5, resolve as resolve7 } from "node:path";
+import { dirname as dirname8, join as join5, resolve as resolve7 } from "node:path";
 import { pathToFileURL } from "node:url";
 
 // src/model/value.ts
@@ -38077,10 +38083,10 @@ function concatParts(parts, at) {
       p.parts.forEach(visit);
       return;
     }
-    const text2 = stringify(p);
-    if (text2 !== void 0) {
-      if (pending) pending.text += text2;
-      else pending = { text: text2, at: p.at };
+    const text3 = stringify(p);
+    if (text3 !== void 0) {
+      if (pending) pending.text += text3;
+      else pending = { text: text3, at: p.at };
       return;
     }
     flush();
@@ -38252,9 +38258,9 @@ function stringShape(v) {
   const c = concatParts(parts);
   return c.kind === "concat" ? c : void 0;
 }
-function shapeCouldBe(shape, text2) {
+function shapeCouldBe(shape, text3) {
   const pattern = shape.parts.map((p) => p.kind === "string" ? p.value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : "[\\s\\S]*").join("");
-  return new RegExp(`^${pattern}$`, "i").test(text2);
+  return new RegExp(`^${pattern}$`, "i").test(text3);
 }
 var FUNCTIONS = /* @__PURE__ */ new Map();
 var WRITTEN_FUNCTION_NAMES = [];
@@ -38285,15 +38291,15 @@ def("format", (args, _ctx, at) => {
   const fmt = s(args[0]);
   const a = vals(args.slice(1));
   const parts = [];
-  let text2 = "";
+  let text3 = "";
   let i = 0;
   while (i < fmt.length) {
     const c = fmt[i];
     if (c === "{" && fmt[i + 1] === "{") {
-      text2 += "{";
+      text3 += "{";
       i += 2;
     } else if (c === "}" && fmt[i + 1] === "}") {
-      text2 += "}";
+      text3 += "}";
       i += 2;
     } else if (c === "{") {
       const close = fmt.indexOf("}", i);
@@ -38303,19 +38309,19 @@ def("format", (args, _ctx, at) => {
       const arg = a[Number(m[1])];
       if (!arg) fail();
       const formatted = formatItem(arg, m[3], m[2] === void 0 ? void 0 : Number(m[2]));
-      if (typeof formatted === "string") text2 += formatted;
+      if (typeof formatted === "string") text3 += formatted;
       else {
-        if (text2) parts.push(strV(text2, at));
-        text2 = "";
+        if (text3) parts.push(strV(text3, at));
+        text3 = "";
         parts.push(formatted);
       }
       i = close + 1;
     } else {
-      text2 += c;
+      text3 += c;
       i++;
     }
   }
-  if (text2) parts.push(strV(text2, at));
+  if (text3) parts.push(strV(text3, at));
   return concatParts(parts, at);
 });
 function formatItem(v, spec, width) {
@@ -38384,9 +38390,9 @@ def("bool", (args, _ctx, at) => {
 });
 def("json", (args, _ctx, at) => {
   arity(args, 1);
-  const text2 = s(args[0]);
+  const text3 = s(args[0]);
   try {
-    return fromJson(JSON.parse(text2), at);
+    return fromJson(JSON.parse(text3), at);
   } catch {
     return fail();
   }
@@ -38400,13 +38406,13 @@ def("replace", (args, _ctx, at) => {
 });
 def("split", (args, _ctx, at) => {
   arity(args, 2);
-  const text2 = s(args[0]);
+  const text3 = s(args[0]);
   const d = val(args[1]);
   let delims;
   if (d.kind === "string") delims = [d.value];
   else if (d.kind === "array") delims = d.items.map((x) => s(x));
   else fail();
-  let pieces = [text2];
+  let pieces = [text3];
   for (const delim of delims) if (delim !== "") pieces = pieces.flatMap((p) => p.split(delim));
   return arrV(
     pieces.map((p) => strV(p, at)),
@@ -38429,18 +38435,18 @@ def("startsWith", (args, _ctx, at) => boolV(s(args[0]).toLowerCase().startsWith(
 def("endsWith", (args, _ctx, at) => boolV(s(args[0]).toLowerCase().endsWith(s(args[1]).toLowerCase()), at));
 def("substring", (args, _ctx, at) => {
   arity(args, 2, 3);
-  const text2 = s(args[0]);
+  const text3 = s(args[0]);
   const start = n(args[1]);
-  const len = args.length > 2 ? n(args[2]) : text2.length - start;
-  if (start < 0 || len < 0 || start + len > text2.length) fail();
-  return strV(text2.substr(start, len), at);
+  const len = args.length > 2 ? n(args[2]) : text3.length - start;
+  if (start < 0 || len < 0 || start + len > text3.length) fail();
+  return strV(text3.substr(start, len), at);
 });
 def("padLeft", (args, _ctx, at) => {
   arity(args, 2, 3);
   const v = val(args[0]);
-  const text2 = v.kind === "number" ? String(v.value) : s(v);
+  const text3 = v.kind === "number" ? String(v.value) : s(v);
   const pad = args.length > 2 ? s(args[2]) : " ";
-  return strV(text2.padStart(n(args[1]), pad || " "), at);
+  return strV(text3.padStart(n(args[1]), pad || " "), at);
 });
 def("lastIndexOf", (args, _ctx, at) => {
   arity(args, 2);
@@ -39338,8 +39344,8 @@ var RoleCatalog = class {
   byId = /* @__PURE__ */ new Map();
   byName = /* @__PURE__ */ new Map();
   /** By GUID, or by any string that ends in one (`/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/<guid>`). */
-  byGuid(text2) {
-    const all = text2.match(new RegExp(GUID.source, "gi"));
+  byGuid(text3) {
+    const all = text3.match(new RegExp(GUID.source, "gi"));
     const last = all?.[all.length - 1];
     return last ? this.byId.get(last.toLowerCase()) : void 0;
   }
@@ -39369,11 +39375,11 @@ function roleCatalog() {
   }
   return catalog;
 }
-function isGuid(text2) {
-  return new RegExp(`^${GUID.source}$`, "i").test(text2);
+function isGuid(text3) {
+  return new RegExp(`^${GUID.source}$`, "i").test(text3);
 }
-function findGuid(text2) {
-  return text2.match(GUID)?.[0]?.toLowerCase();
+function findGuid(text3) {
+  return text3.match(GUID)?.[0]?.toLowerCase();
 }
 var PRIVILEGED_ROLE_NAMES = [
   "Owner",
@@ -39531,9 +39537,9 @@ function action(name) {
 function dataAction(name) {
   return { kind: "dataAction", name };
 }
-function matchesPermission(pattern, text2) {
+function matchesPermission(pattern, text3) {
   const p = pattern.toLowerCase();
-  const t = text2.toLowerCase();
+  const t = text3.toLowerCase();
   let pi = 0;
   let ti = 0;
   let star = -1;
@@ -39672,13 +39678,13 @@ function sameLocation(a, b2) {
 }
 var LineMap = class {
   starts;
-  constructor(text2) {
+  constructor(text3) {
     const starts = [0];
-    for (let i = 0; i < text2.length; i++) {
-      const c = text2.charCodeAt(i);
+    for (let i = 0; i < text3.length; i++) {
+      const c = text3.charCodeAt(i);
       if (c === 10) starts.push(i + 1);
       else if (c === 13) {
-        if (text2.charCodeAt(i + 1) === 10) i++;
+        if (text3.charCodeAt(i + 1) === 10) i++;
         starts.push(i + 1);
       }
     }
@@ -39704,6 +39710,96 @@ var LineMap = class {
     return this.starts.length;
   }
 };
+
+// src/graph/grant-index.ts
+var EMPTY = [];
+function indexGrants(grants3) {
+  const byIdentity = /* @__PURE__ */ new Map();
+  for (const g of grants3) {
+    const identity = g.principal.identity;
+    if (identity) {
+      const list2 = byIdentity.get(identity);
+      if (list2) list2.push(g);
+      else byIdentity.set(identity, [g]);
+    }
+  }
+  let byPrincipal;
+  return {
+    to: (identity) => byIdentity.get(identity) ?? EMPTY,
+    withPrincipal(principal) {
+      if (!byPrincipal) {
+        byPrincipal = new ValueMap();
+        for (const g of grants3) byPrincipal.add(unwrap(g.principal.value), g);
+      }
+      return byPrincipal.lookup(unwrap(principal));
+    }
+  };
+}
+var ValueMap = class {
+  buckets = /* @__PURE__ */ new Map();
+  add(value, item) {
+    if (!value) return;
+    const key2 = equalityKey(value);
+    const bucket = this.buckets.get(key2);
+    if (bucket) bucket.push({ value, item });
+    else this.buckets.set(key2, [{ value, item }]);
+  }
+  lookup(value) {
+    if (!value) return EMPTY;
+    const bucket = this.buckets.get(equalityKey(value));
+    if (!bucket) return EMPTY;
+    return bucket.filter((e) => sameValue(e.value, value)).map((e) => e.item);
+  }
+  /** The buckets themselves (values with equal keys), for grouping without a lookup per item. */
+  groups() {
+    return this.buckets.values();
+  }
+};
+var opaqueIds = /* @__PURE__ */ new WeakMap();
+var nextOpaque = 0;
+function equalityKey(v) {
+  switch (v.kind) {
+    case "string":
+      return text(v.value.toLowerCase());
+    case "number":
+      return Object.is(v.value, -0) ? "0" : String(v.value);
+    case "bool":
+      return String(v.value);
+    case "null":
+      return "null";
+    case "unknown": {
+      if (v.symbol !== void 0) return `?${text(v.symbol)}`;
+      let id = opaqueIds.get(v);
+      if (id === void 0) opaqueIds.set(v, id = nextOpaque++);
+      return `?#${id}`;
+    }
+    case "ref":
+      return `&${text(v.resource.key)}${pathKey(v.path)}`;
+    case "scope":
+      return `@${v.level}:${v.current}:${v.name ? equalityKey(v.name) : ""}:${v.subscriptionId ? equalityKey(v.subscriptionId) : ""}:${pathKey(v.path)}`;
+    case "object": {
+      const entries = [...v.entries].map(([k, x]) => [k.toLowerCase(), x]);
+      const names = entries.map(([k]) => k).sort();
+      if (names.some((k, i) => i > 0 && names[i - 1] === k)) return `{${names.map(text).join("")}}`;
+      entries.sort((a, b2) => a[0] < b2[0] ? -1 : a[0] > b2[0] ? 1 : 0);
+      return `{${entries.map(([k, x]) => `${text(k)}${equalityKey(x)}`).join(",")}}`;
+    }
+    case "array":
+      return `[${v.items.map(equalityKey).join(",")}]`;
+    case "call":
+      return `${v.fn}(${v.args.map(equalityKey).join(",")})`;
+    case "concat":
+      return `concat<${v.parts.map(equalityKey).join(",")}>`;
+  }
+}
+function text(s2) {
+  return `${s2.length}'${s2}`;
+}
+function pathKey(path) {
+  let out = "";
+  for (const p of path) out += `.${text(String(p).toLowerCase())}`;
+  return out;
+}
 
 // src/graph/policy.ts
 var ARM_ASSIGNMENT = "microsoft.authorization/policyassignments";
@@ -39918,8 +40014,8 @@ function sourceOf(file) {
   if (!current) return void 0;
   const cached2 = current.files.get(file);
   if (cached2 !== void 0) return cached2 ?? void 0;
-  const text2 = current.read(file);
-  const source = text2 === void 0 ? null : { text: text2, lines: new LineMap(text2) };
+  const text3 = current.read(file);
+  const source = text3 === void 0 ? null : { text: text3, lines: new LineMap(text3) };
   current.files.set(file, source);
   return source ?? void 0;
 }
@@ -39982,8 +40078,8 @@ function writtenText(v) {
   if (!v) return "nothing";
   return shorten(textAt(v) ?? printValue(v));
 }
-function shorten(text2) {
-  const flat = text2.replace(/\s+/g, " ").trim();
+function shorten(text3) {
+  const flat = text3.replace(/\s+/g, " ").trim();
   return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT - 1)}…` : flat;
 }
 function textAt(v) {
@@ -39991,9 +40087,9 @@ function textAt(v) {
   if (!at || v.kind === "unknown" && v.input) return void 0;
   const raw = slice(at);
   if (raw === void 0) return void 0;
-  const text2 = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();
-  if (text2 === void 0 || text2 === "" || !plausible(v, text2)) return void 0;
-  return text2;
+  const text3 = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();
+  if (text3 === void 0 || text3 === "" || !plausible(v, text3)) return void 0;
+  return text3;
 }
 function slice(at) {
   const source = sourceOf(at.file);
@@ -40004,34 +40100,34 @@ function slice(at) {
   return source.text.slice(start, end);
 }
 function armExpressionText(raw) {
-  let text2 = raw.trim();
-  if (text2.startsWith('"')) {
+  let text3 = raw.trim();
+  if (text3.startsWith('"')) {
     try {
-      const decoded = JSON.parse(text2);
-      if (typeof decoded !== "string") return text2;
-      text2 = decoded;
+      const decoded = JSON.parse(text3);
+      if (typeof decoded !== "string") return text3;
+      text3 = decoded;
     } catch {
       return void 0;
     }
-    if (text2.startsWith("[[")) return `'${text2.slice(1).replace(/'/g, "''")}'`;
-    if (text2.startsWith("[") && text2.endsWith("]")) return text2.slice(1, -1).trim();
-    return `'${text2.replace(/'/g, "''")}'`;
+    if (text3.startsWith("[[")) return `'${text3.slice(1).replace(/'/g, "''")}'`;
+    if (text3.startsWith("[") && text3.endsWith("]")) return text3.slice(1, -1).trim();
+    return `'${text3.replace(/'/g, "''")}'`;
   }
-  if (text2.includes("\\")) {
+  if (text3.includes("\\")) {
     try {
-      const decoded = JSON.parse(`"${text2}"`);
-      if (typeof decoded === "string") text2 = decoded;
+      const decoded = JSON.parse(`"${text3}"`);
+      if (typeof decoded === "string") text3 = decoded;
     } catch {
       return void 0;
     }
   }
-  return text2;
+  return text3;
 }
 var DECLARATION = /^(param|var|resource|module|output|variable|locals|data|provider|type|func|import|targetScope)\b/;
-function plausible(v, text2) {
-  if (DECLARATION.test(text2)) return false;
+function plausible(v, text3) {
+  if (DECLARATION.test(text3)) return false;
   if (v.kind === "object") return false;
-  const first2 = text2[0];
+  const first2 = text3[0];
   if (first2 === "{") return false;
   if (first2 === "[") return v.kind === "array" || v.kind === "unknown";
   return true;
@@ -40070,8 +40166,11 @@ function printValue(v, depth = 0) {
 function isWorkloadPrincipal(grant) {
   return grant.principal.kind !== "user" && grant.principal.kind !== "group";
 }
+var indexes = /* @__PURE__ */ new WeakMap();
 function grantsTo(identity, grants3) {
-  return grants3.filter((g) => g.principal.identity === identity);
+  let cached2 = indexes.get(grants3);
+  if (!cached2 || cached2.length !== grants3.length) indexes.set(grants3, cached2 = { length: grants3.length, index: indexGrants(grants3) });
+  return cached2.index.to(identity);
 }
 function isBroad(scope) {
   return scope.kind === "resourceGroup" || scope.kind === "subscription" || scope.kind === "managementGroup" || scope.kind === "tenant";
@@ -40324,8 +40423,8 @@ function named(type, name, index, near, written) {
   const resources = index.named(type, name, near);
   return { kind: resources.length > 0 ? "declared" : "named", resourceType: type, name, resources, written };
 }
-function textTarget(text2, query, index, near, partial = false) {
-  const trimmed = text2.trim();
+function textTarget(text3, query, index, near, partial = false) {
+  const trimmed = text3.trim();
   for (const type of query.types) {
     const host = HOSTS[type.toLowerCase()]?.exec(trimmed);
     if (host) {
@@ -40382,11 +40481,11 @@ function sameOrChild(type, parent) {
 }
 
 // src/graph/needs-cmk.ts
-var text = (v) => asString(unwrap(v))?.toLowerCase();
+var text2 = (v) => asString(unwrap(v))?.toLowerCase();
 var selectorOf = (v) => isSet(v) ? { value: v } : void 0;
 function enabled(block2) {
-  const source = text(getProp(block2, "keySource"));
-  const status = text(getProp(block2, "status"));
+  const source = text2(getProp(block2, "keySource"));
+  const status = text2(getProp(block2, "status"));
   return (source === void 0 || source.includes("keyvault")) && status !== "disabled";
 }
 function encryptionWith(keyPath, identityPath) {
@@ -40402,7 +40501,7 @@ function encryptionWith(keyPath, identityPath) {
 function kekIdentity(kek) {
   if (!kek || kek.kind === "null") return void 0;
   if (kek.kind !== "object") return false;
-  const type = text(getProp(kek, "identityType"));
+  const type = text2(getProp(kek, "identityType"));
   if (isTrue(getProp(kek, "useSystemAssignedIdentity")) || type === "systemassigned") return void 0;
   return selectorOf(getProp(kek, "userAssignedIdentity") ?? getProp(kek, "identityId")) ?? false;
 }
@@ -40426,7 +40525,7 @@ var READERS = {
   // A registry encrypts with a user-assigned identity given by client ID; without one it cannot be told.
   "microsoft.containerregistry/registries": (props) => {
     const enc = getProp(props, "encryption");
-    if (!enc || text(getProp(enc, "status")) !== "enabled") return [];
+    if (!enc || text2(getProp(enc, "status")) !== "enabled") return [];
     const key2 = getPath(enc, ["keyVaultProperties", "keyIdentifier"]);
     if (!isSet(key2)) return [];
     return [{ block: enc, key: key2, identity: selectorOf(pathOrUnknown(enc, ["keyVaultProperties", "identity"])) ?? false }];
@@ -40462,7 +40561,7 @@ var READERS = {
   "microsoft.dataprotection/backupvaults": (props) => {
     const enc = getPath(props, ["securitySettings", "encryptionSettings"]);
     const key2 = getPath(enc, ["keyVaultProperties", "keyUri"]);
-    return enc && text(getProp(enc, "state")) !== "disabled" && isSet(key2) ? [{ block: enc, key: key2, identity: kekIdentity(getProp(enc, "kekIdentity")) }] : [];
+    return enc && text2(getProp(enc, "state")) !== "disabled" && isSet(key2) ? [{ block: enc, key: key2, identity: kekIdentity(getProp(enc, "kekIdentity")) }] : [];
   },
   "microsoft.synapse/workspaces": (props) => {
     const cmk = getPath(props, ["encryption", "cmk"]);
@@ -40470,7 +40569,7 @@ var READERS = {
     return cmk && isSet(key2) ? [{ block: cmk, key: key2, identity: kekIdentity(getProp(cmk, "kekIdentity")) }] : [];
   },
   "microsoft.elasticsan/elasticsans/volumegroups": (props) => {
-    if (text(getProp(props, "encryption")) !== "encryptionatrestwithcustomermanagedkey") return [];
+    if (text2(getProp(props, "encryption")) !== "encryptionatrestwithcustomermanagedkey") return [];
     const ep = getProp(props, "encryptionProperties");
     const key2 = getPath(ep, ["keyVaultProperties", "keyVaultUri"]);
     if (!ep || !isSet(key2)) return [];
@@ -40492,7 +40591,7 @@ var READERS = {
     const key2 = getProp(enc, "keyEncryptionKeyUrl");
     if (!enc || !isSet(key2)) return [];
     const kek = getProp(enc, "keyEncryptionKeyIdentity");
-    const type = text(getProp(kek, "identityType"));
+    const type = text2(getProp(kek, "identityType"));
     if (type === "systemassignedidentity") return [{ block: enc, key: key2 }];
     return [{ block: enc, key: key2, identity: selectorOf(getProp(kek, "userAssignedIdentityResourceId")) ?? false }];
   }
@@ -40511,7 +40610,7 @@ READERS["microsoft.servicebus/namespaces"] = namespaceKeys;
 READERS["microsoft.eventhub/namespaces"] = namespaceKeys;
 function flexibleServer(props) {
   const de = getProp(props, "dataEncryption");
-  if (!de || text(getProp(de, "type")) !== "azurekeyvault") return [];
+  if (!de || text2(getProp(de, "type")) !== "azurekeyvault") return [];
   const key2 = getProp(de, "primaryKeyURI");
   return isSet(key2) ? [{ block: de, key: key2, identity: selectorOf(getProp(de, "primaryUserAssignedIdentityId")) ?? false }] : [];
 }
@@ -40546,16 +40645,16 @@ function templateOf(value) {
   if (!v) return void 0;
   if (v.kind === "string") return { text: v.value, holes: [], ...v.at ? { at: v.at } : {} };
   if (v.kind !== "concat") return void 0;
-  let text2 = "";
+  let text3 = "";
   const holes = [];
   for (const p of v.parts) {
-    if (p.kind === "string") text2 += p.value;
+    if (p.kind === "string") text3 += p.value;
     else {
-      text2 += String.fromCharCode(HOLE + holes.length);
+      text3 += String.fromCharCode(HOLE + holes.length);
       holes.push(p);
     }
   }
-  return { text: text2, holes, ...v.at ? { at: v.at } : {} };
+  return { text: text3, holes, ...v.at ? { at: v.at } : {} };
 }
 function valueOf(t, piece) {
   const parts = [];
@@ -40618,8 +40717,8 @@ function usesConnectionString(settings, prefix) {
   const lower2 = prefix.toLowerCase();
   const plain = settings.entries.find((s2) => s2.name.toLowerCase() === lower2);
   if (!plain) return false;
-  const text2 = asString(unwrap(plain.value));
-  return text2 === void 0 ? isSet(plain.value) : text2.trim() !== "";
+  const text3 = asString(unwrap(plain.value));
+  return text3 === void 0 ? isSet(plain.value) : text3.trim() !== "";
 }
 function settingNeeds(workload, settings, referenceIdentity) {
   if (!settings) return [];
@@ -41018,8 +41117,8 @@ function containerAppNeeds(r, props) {
   return needs;
 }
 function describeServer(server) {
-  const text2 = asString(unwrap(server));
-  return text2 ? `'${text2}'` : "of the registry entry";
+  const text3 = asString(unwrap(server));
+  return text3 ? `'${text3}'` : "of the registry entry";
 }
 function containerGroupNeeds(r, props) {
   const needs = [];
@@ -41155,7 +41254,7 @@ function certificateUse(block2) {
   return name ? `certificate '${name}' from Key Vault` : "a certificate from Key Vault";
 }
 function pull(r, at, server, identity) {
-  const text2 = asString(unwrap(server));
+  const text3 = asString(unwrap(server));
   return {
     kind: "imagePull",
     workload: r,
@@ -41165,7 +41264,7 @@ function pull(r, at, server, identity) {
     target: server,
     query: { types: [REGISTRY] },
     operations: [ACR_PULL],
-    use: text2 ? `the image pull from registry '${text2}'` : "the image pull"
+    use: text3 ? `the image pull from registry '${text3}'` : "the image pull"
   };
 }
 function secret(workload, r, at, target, identity, use, kind = "keyVaultCertificate") {
@@ -41405,13 +41504,13 @@ function selectIdentity(facts, graph, index, attached) {
   if (!selector) return system();
   if ("sole" in selector) return attached.length === 1 ? attached[0] : void 0;
   const v = unwrap(selector.value);
-  const text2 = asString(v);
-  if (text2 !== void 0 && SYSTEM_KEYWORDS.has(text2.trim().toLowerCase())) return system();
+  const text3 = asString(v);
+  if (text3 !== void 0 && SYSTEM_KEYWORDS.has(text3.trim().toLowerCase())) return system();
   const id = identityIdOf(graph, v);
   if (id?.identity) return id.identity;
   if (id?.resource && id.system) return graph.identityIndex.get(`system:${azureResourceKey(id.resource)}`);
-  if (text2 !== void 0 && text2.startsWith("/")) {
-    const shape = parseResourceIdShape({ kind: "string", value: text2 });
+  if (text3 !== void 0 && text3.startsWith("/")) {
+    const shape = parseResourceIdShape({ kind: "string", value: text3 });
     if (shape?.resourceType?.toLowerCase() === UAMI.toLowerCase() && shape.label) {
       const [declared] = index.named(UAMI, shape.label, facts.resource);
       if (declared) return graph.identityIndex.get(`user:${azureResourceKey(declared)}`);
@@ -41823,11 +41922,11 @@ var GraphBuilder = class {
     }
     return node;
   }
-  externalIdentity(text2) {
-    const id = `external:${text2}`;
+  externalIdentity(text3) {
+    const id = `external:${text3}`;
     let node = this.identities.get(id);
     if (!node) {
-      node = { id, kind: "external", createdHere: false, label: text2, workloads: [], platformManaged: false };
+      node = { id, kind: "external", createdHere: false, label: text3, workloads: [], platformManaged: false };
       this.identities.set(id, node);
     }
     return node;
@@ -41909,15 +42008,15 @@ var GraphBuilder = class {
     }
     return void 0;
   }
-  byGuid(text2) {
-    const builtIn = this.roles.byGuid(text2);
+  byGuid(text3) {
+    const builtIn = this.roles.byGuid(text3);
     if (builtIn) return builtIn;
-    const guid = findGuid(text2);
+    const guid = findGuid(text3);
     return guid ? [...this.customRoles.values()].find((r) => r.id === guid) : void 0;
   }
-  byName(text2) {
-    const name = text2.trim().toLowerCase();
-    return this.roles.byRoleName(text2) ?? [...this.customRoles.values()].find((r) => r.roleName.trim().toLowerCase() === name);
+  byName(text3) {
+    const name = text3.trim().toLowerCase();
+    return this.roles.byRoleName(text3) ?? [...this.customRoles.values()].find((r) => r.roleName.trim().toLowerCase() === name);
   }
   /** `resourceId('Microsoft.Authorization/roleDefinitions', guid(...))` naming a definition declared with that name. */
   customByName(nameValue) {
@@ -41970,8 +42069,8 @@ function resourceIdCallScope(fn, args) {
   if (q.type.toLowerCase() === "microsoft.management/managementgroups") return { kind: "managementGroup", label: label2 };
   return { kind: "resource", resourceType: q.type, label: label2 };
 }
-function relativeResourceId(text2) {
-  const segments = text2.split("/");
+function relativeResourceId(text3) {
+  const segments = text3.split("/");
   if (segments.length < 3 || segments.length % 2 === 0 || !/^[A-Za-z]+\.[\w.]+$/.test(segments[0])) return void 0;
   const types2 = [segments[0]];
   const names = [];
@@ -41988,8 +42087,8 @@ var RBAC_DEFAULT_FROM = "2026-02-01";
 function fromValue(v) {
   const u = unwrap(v);
   if (u?.kind === "bool") return u.value ? "rbac" : "accessPolicy";
-  const text2 = asString(u)?.trim().toLowerCase();
-  return text2 === "true" ? "rbac" : text2 === "false" ? "accessPolicy" : void 0;
+  const text3 = asString(u)?.trim().toLowerCase();
+  return text3 === "true" ? "rbac" : text3 === "false" ? "accessPolicy" : void 0;
 }
 function armModel(body, apiVersion) {
   const props = getProp(body, "properties");
@@ -42182,8 +42281,8 @@ function targetDeclaration(target, near) {
   const same = target.resources.filter((r) => r.format === near.format);
   return same.find((r) => r.decl.file === near.decl.file) ?? same[0];
 }
-function quoted(format2, text2) {
-  return format2 === "terraform" ? `"${text2}"` : `'${text2}'`;
+function quoted(format2, text3) {
+  return format2 === "terraform" ? `"${text3}"` : `'${text3}'`;
 }
 function nameText(r) {
   return asString(unwrap(r.name)) ?? writtenText(r.name);
@@ -42678,6 +42777,13 @@ function firstNeed(graph, identity) {
 }
 var missing_role_grant_default = rule5;
 
+// src/graph/roots.ts
+import { dirname as dirname7 } from "node:path";
+function deploymentRoot(r) {
+  const rootFile = (r.callChain[0] ?? r.decl).file;
+  return r.format === "terraform" ? dirname7(rootFile) : rootFile;
+}
+
 // rules/non-idempotent-assignment-name.ts
 var rule6 = {
   meta: {
@@ -42695,6 +42801,7 @@ var rule6 = {
   },
   check(graph, context) {
     const named2 = graph.grants.filter((g) => g.kind === "rbac" && g.name);
+    const twins = new TwinFinder(named2);
     for (const grant of named2) {
       const name = unwrap(grant.name);
       const random = findCall(name, ["newguid", "uuid", "utcnow", "timestamp"]);
@@ -42711,7 +42818,7 @@ var rule6 = {
         if (missing === void 0) continue;
         const written = writtenText(grant.name);
         if (missing.length > 0) {
-          const sharers = collidingWith(grant, named2);
+          const sharers = collidingWith(grant, twins);
           context.report({
             node: grant,
             value: grant.name,
@@ -42719,7 +42826,7 @@ var rule6 = {
           });
           continue;
         }
-        const twin = named2.find((other) => other !== grant && other.resource.declKey !== grant.resource.declKey && sameName(other, grant));
+        const twin = twins.of(grant);
         if (twin) {
           context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written, other: `'${twin.resource.symbol}'` } });
         }
@@ -42737,11 +42844,11 @@ function assignmentKey(g) {
   if (scope === void 0 || principal === void 0 || role2 === void 0) return void 0;
   return `${scope}|${principal}|${role2}`;
 }
-function collidingWith(grant, named2) {
+function collidingWith(grant, twins) {
   const key2 = assignmentKey(grant);
   if (key2 === void 0) return [];
   const root = rootOf2(grant);
-  return named2.filter((other) => {
+  return twins.sameBucket(grant).filter((other) => {
     if (other === grant || rootOf2(other) !== root || !sameName(other, grant)) return false;
     const otherKey = assignmentKey(other);
     return otherKey !== void 0 && otherKey !== key2;
@@ -42755,6 +42862,35 @@ function describeSharers(grant, sharers) {
   if (others.length === 0) return `its ${sharers.length + 1} instances`;
   return `it and ${others.join(", ")}`;
 }
+var TwinFinder = class _TwinFinder {
+  buckets = /* @__PURE__ */ new Map();
+  constructor(named2) {
+    for (const g of named2) {
+      const key2 = _TwinFinder.key(g);
+      let runs = this.buckets.get(key2);
+      if (!runs) this.buckets.set(key2, runs = []);
+      const last = runs[runs.length - 1];
+      if (last?.declKey === g.resource.declKey) last.grants.push(g);
+      else runs.push({ declKey: g.resource.declKey, grants: [g] });
+    }
+  }
+  static key(g) {
+    return `${deploymentRoot(g.resource)}|${g.resource.deploymentScope.level}|${equalityKey(unwrap(g.name))}`;
+  }
+  /** The first grant of another declaration with the same name (runs are contiguous and in graph order). */
+  of(grant) {
+    for (const run of this.buckets.get(_TwinFinder.key(grant)) ?? []) {
+      if (run.declKey === grant.resource.declKey) continue;
+      const found = run.grants.find((other) => sameName(other, grant));
+      if (found) return found;
+    }
+    return void 0;
+  }
+  /** Every grant whose name may be the same as this one's, in graph order (confirm with sameName). */
+  sameBucket(grant) {
+    return (this.buckets.get(_TwinFinder.key(grant)) ?? []).flatMap((run) => run.grants);
+  }
+};
 var non_idempotent_assignment_name_default = rule6;
 
 // rules/privileged-role.ts
@@ -42879,10 +43015,10 @@ function writtenRole(grant) {
   const v = unwrap(grant.roleValue);
   if (!v) return void 0;
   if (v.kind === "string") {
-    const text2 = v.value.trim();
-    if (text2 === "") return void 0;
-    const terraformName = grant.resource.format === "terraform" && grant.resource.type !== "azapi_resource" && !text2.includes("/") && !looksLikeGuid(text2);
-    return terraformName ? { kind: "name", text: text2, value: v } : { kind: "id", text: lastSegment(text2), value: v };
+    const text3 = v.value.trim();
+    if (text3 === "") return void 0;
+    const terraformName = grant.resource.format === "terraform" && grant.resource.type !== "azapi_resource" && !text3.includes("/") && !looksLikeGuid(text3);
+    return terraformName ? { kind: "name", text: text3, value: v } : { kind: "id", text: lastSegment(text3), value: v };
   }
   if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
     const strings2 = stringsIn(v);
@@ -42902,11 +43038,11 @@ function lastSegment(id) {
   const m = /\/roleDefinitions\/([^/]*)\/?$/i.exec(id);
   return m ? m[1] : id;
 }
-function looksLikeGuid(text2) {
-  return /^[0-9a-z]{6,10}-[0-9a-z-]{20,30}$/i.test(text2);
+function looksLikeGuid(text3) {
+  return /^[0-9a-z]{6,10}-[0-9a-z-]{20,30}$/i.test(text3);
 }
-function nearest(text2, roles, key2) {
-  const lower2 = text2.toLowerCase();
+function nearest(text3, roles, key2) {
+  const lower2 = text3.toLowerCase();
   let best;
   for (const role2 of roles) {
     const candidate = key2(role2).toLowerCase();
@@ -43053,7 +43189,7 @@ var ConfigResolver = class {
     const cached2 = this.chains.get(dir2);
     if (cached2) return cached2;
     const mine = this.configIn(dir2);
-    const parent = dirname7(dir2);
+    const parent = dirname8(dir2);
     let chain;
     if (mine?.root) chain = [mine];
     else {
@@ -43083,7 +43219,7 @@ var ConfigResolver = class {
   }
   /** An `ignore` pattern of an applicable configuration matches the file (absolute path). */
   isIgnored(file) {
-    return this.chain(dirname7(file)).some((c) => c.ignores(file));
+    return this.chain(dirname8(file)).some((c) => c.ignores(file));
   }
   /**
    * Reads the configuration for these files (absolute paths), loads their plugins and checks rule
@@ -43091,7 +43227,7 @@ var ConfigResolver = class {
    */
   async load(files) {
     const configs = /* @__PURE__ */ new Set();
-    for (const file of files) for (const c of this.chain(dirname7(file))) configs.add(c);
+    for (const file of files) for (const c of this.chain(dirname8(file))) configs.add(c);
     for (const config of configs) await this.loadPlugins(config);
     for (const config of configs) this.validate(config);
   }
@@ -43172,7 +43308,7 @@ var ConfigResolver = class {
   forFile(file) {
     const cached2 = this.effective.get(file);
     if (cached2) return cached2;
-    const chain = this.chain(dirname7(file));
+    const chain = this.chain(dirname8(file));
     const known2 = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
     const metas = new Map([...known2, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
     const settings = /* @__PURE__ */ new Map();
@@ -43224,15 +43360,532 @@ function stableJson(value) {
 }
 
 // src/engine/lint.ts
-import { resolve as resolve13 } from "node:path";
-
-// src/lower/arm/index.ts
-import { basename as basename2, dirname as dirname9, join as join6, resolve as resolve9 } from "node:path";
+import { resolve as resolve14 } from "node:path";
 
 // src/model/template.ts
 function emptyProgram() {
   return { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
 }
+
+// src/engine/host.ts
+import { readFileSync as readFileSync6, readdirSync as readdirSync3, statSync as statSync5 } from "node:fs";
+import { join as join6 } from "node:path";
+var CachingHost = class {
+  texts = /* @__PURE__ */ new Map();
+  varFiles;
+  includeGeneratedTemplates;
+  constructor(overrides = /* @__PURE__ */ new Map()) {
+    for (const [path, text3] of overrides) this.texts.set(path, text3);
+  }
+  readFile(path) {
+    if (!this.texts.has(path)) {
+      let text3;
+      try {
+        text3 = readFileSync6(path, "utf8");
+      } catch {
+        text3 = void 0;
+      }
+      this.texts.set(path, text3);
+    }
+    return this.texts.get(path);
+  }
+  /** The text without keeping it (a first look at every file, before the front ends read them). */
+  readUncached(path) {
+    if (this.texts.has(path)) return this.texts.get(path);
+    try {
+      return readFileSync6(path, "utf8");
+    } catch {
+      return void 0;
+    }
+  }
+  fileExists(path) {
+    if (this.texts.has(path)) return this.texts.get(path) !== void 0;
+    try {
+      return statSync5(path).isFile();
+    } catch {
+      return false;
+    }
+  }
+  listFolder(path) {
+    try {
+      return readdirSync3(path, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => join6(path, e.name)).sort();
+    } catch {
+      return [];
+    }
+  }
+};
+
+// src/engine/run-rules.ts
+import { createHash as createHash2 } from "node:crypto";
+
+// src/engine/call-path.ts
+import { dirname as dirname9, relative as relative6 } from "node:path";
+function callPathNote(resource, primary, sourceText) {
+  if (!resource) return void 0;
+  const chain = resource.callChain;
+  const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
+  if (from < 0) return void 0;
+  const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
+  const file = relative6(dirname9(primary.file), resource.decl.file).split("\\").join("/");
+  return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
+}
+function callName(call2, sourceText) {
+  const text3 = sourceText(call2.file);
+  const line = text3?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
+  const bicep = /^module\s+([A-Za-z_]\w*)/.exec(line);
+  if (bicep) return `module '${bicep[1]}'`;
+  const terraform = /^module\s+"([^"]+)"/.exec(line);
+  if (terraform) return `module '${terraform[1]}'`;
+  const arm = text3 ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text3, call2)) : null;
+  if (arm) return `deployment '${arm[1].replace(/^\[(.*)\]$/, "$1")}'`;
+  return `the call on line ${call2.range.start.line}`;
+}
+function sliceFrom(text3, call2) {
+  const lines = text3.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
+  return lines.join("\n");
+}
+
+// src/engine/messages.ts
+function formatMessage(template, data = {}) {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
+}
+
+// src/engine/run-rules.ts
+function runRules(graph, runs, options) {
+  return withSourceText(options.sourceText, () => runEach(graph, runs, options));
+}
+function runEach(graph, runs, options) {
+  const findings = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { rule: rule10, severity, options: ruleOptions } of runs) {
+    rule10.check(graph, {
+      options: ruleOptions,
+      roles: options.roles,
+      permissions: options.permissions ?? permissionModel(),
+      report(descriptor) {
+        const finding = toFinding(rule10, severity, descriptor, options);
+        const key2 = `${rule10.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
+        if (seen.has(key2)) return;
+        seen.add(key2);
+        findings.push(finding);
+      }
+    });
+  }
+  return findings;
+}
+function nodeResource(node) {
+  return "resource" in node ? node.resource : void 0;
+}
+function nodeKey(node) {
+  const r = nodeResource(node);
+  if ("at" in node) return `${node.resource.declKey}@${node.at.range.start.line}:${node.at.range.start.column}`;
+  return r?.declKey ?? node.id;
+}
+function nodeLocation(node) {
+  if ("at" in node) return node.at;
+  return nodeResource(node)?.decl;
+}
+function primaryLocation(node, valueAt) {
+  const own = nodeLocation(node);
+  if (!valueAt || valueAt.file === own.file) return own;
+  const chain = nodeResource(node)?.callChain ?? [];
+  for (let i = chain.length - 1; i >= 0; i--) if (chain[i].file === valueAt.file) return chain[i];
+  return own;
+}
+function contains(outer, inner) {
+  return outer.file === inner.file && compareLocations({ ...outer, range: { start: outer.range.start, end: outer.range.start } }, inner) <= 0 && (inner.range.end.line < outer.range.end.line || inner.range.end.line === outer.range.end.line && inner.range.end.column <= outer.range.end.column);
+}
+function toFinding(rule10, severity, d, options) {
+  const primary = primaryLocation(d.node, d.value?.at);
+  const related = [...d.related ?? []];
+  if (d.value?.at && !contains(primary, d.value.at) && !related.some((r) => sameLocation(r.at, d.value?.at))) {
+    related.unshift({ message: "The value is written here.", at: d.value.at });
+  }
+  const symbol = nodeResource(d.node)?.symbol;
+  const text3 = formatMessage(rule10.meta.messages[d.messageId] ?? d.messageId, d.data);
+  const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
+  const message = note ? `${text3} ${note}` : text3;
+  const finding = {
+    ruleId: rule10.meta.id,
+    severity: capSeverity(severity, d.severity),
+    message,
+    file: primary.file,
+    range: primary.range,
+    related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
+    fingerprint: fingerprint(rule10.meta.id, primary, symbol, options.sourceText(primary.file))
+  };
+  if (symbol) finding.symbol = symbol;
+  if (d.severity) finding.severityCap = d.severity;
+  return finding;
+}
+var RANK = { info: 0, warning: 1, error: 2 };
+function capSeverity(severity, cap) {
+  return cap && RANK[cap] < RANK[severity] ? cap : severity;
+}
+function fingerprint(ruleId, at, symbol, text3) {
+  const snippet = text3 ? sliceRange(text3, at).replace(/\s+/g, " ").trim() : "";
+  const file = at.file.replace(/\\/g, "/").split("/").pop() ?? at.file;
+  return createHash2("sha256").update([ruleId, file, symbol ?? "", snippet].join("\0")).digest("hex").slice(0, 32);
+}
+function sliceRange(text3, at) {
+  const lines = text3.split(/\r\n|\r|\n/);
+  const { start, end } = at.range;
+  if (start.line === end.line) return (lines[start.line - 1] ?? "").slice(start.column - 1, end.column - 1);
+  const out = [(lines[start.line - 1] ?? "").slice(start.column - 1)];
+  for (let l = start.line + 1; l < end.line; l++) out.push(lines[l - 1] ?? "");
+  out.push((lines[end.line - 1] ?? "").slice(0, end.column - 1));
+  return out.join("\n");
+}
+function compareFindings(a, b2) {
+  return compareLocations({ file: a.file, range: a.range }, { file: b2.file, range: b2.range }) || (a.ruleId < b2.ruleId ? -1 : a.ruleId > b2.ruleId ? 1 : 0) || (a.message < b2.message ? -1 : a.message > b2.message ? 1 : 0);
+}
+
+// src/engine/configured-rules.ts
+function runConfiguredRules(graph, config, files, options) {
+  const findings = [];
+  const optionsKey = (file, ruleId) => {
+    const effective = config.forFile(file);
+    const setting = effective.rules.get(ruleId);
+    return !setting || setting.severity === "off" || effective.ignored ? void 0 : stableJson(setting.options);
+  };
+  for (const rule10 of config.rules()) {
+    const groups = /* @__PURE__ */ new Map();
+    for (const file of files) {
+      const key2 = optionsKey(file, rule10.meta.id);
+      if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule10.meta.id).options);
+    }
+    for (const [key2, ruleOptions] of groups) {
+      const run = runRules(graph, [{ rule: rule10, severity: rule10.meta.severity, options: structuredClone(ruleOptions) }], options);
+      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule10.meta.id) === key2));
+    }
+  }
+  return findings;
+}
+
+// src/engine/suppressions.ts
+function commentBody(text3) {
+  let body = text3.trim();
+  if (body.startsWith("/*")) body = body.slice(2).replace(/\*\/\s*$/, "");
+  else if (body.startsWith("//")) body = body.slice(2);
+  else if (body.startsWith("#")) body = body.slice(1);
+  return body.trim();
+}
+function parseDirective(comment) {
+  const m = /^grantlint-([A-Za-z-]*)(?:\s+([\s\S]*))?$/.exec(commentBody(comment));
+  if (!m) return void 0;
+  return { directive: m[1], ...parseRulesAndReason(m[2] ?? "") };
+}
+function parseRulesAndReason(text3) {
+  const sep5 = text3.search(/(^|\s)--(\s|$)/);
+  const rulesPart = sep5 >= 0 ? text3.slice(0, sep5) : text3;
+  const reason2 = sep5 >= 0 ? text3.slice(sep5).trim().slice(2).trim() : "";
+  const rules = [...new Set(rulesPart.split(/[\s,]+/).filter(Boolean))];
+  return { rules, reason: reason2 };
+}
+function collectSuppressions(program, options) {
+  const out = { suppressions: [], problems: [] };
+  const check = (at, parsed, kind, covers) => {
+    if (parsed.rules.length === 0) {
+      out.problems.push({ at, messageId: "noRule", data: {} });
+      return;
+    }
+    const known2 = options.knownRules(at.file);
+    const unknownRule = parsed.rules.find((r) => !known2.has(r));
+    if (unknownRule) {
+      const near = closest(unknownRule, known2);
+      const hint = near ? ` (did you mean '${near}'?)` : "";
+      out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
+      return;
+    }
+    if (!parsed.reason) {
+      out.problems.push({ at, messageId: "noReason", data: { rules: parsed.rules.map((r) => `'${r}'`).join(", ") } });
+      return;
+    }
+    out.suppressions.push({ at, rules: parsed.rules, reason: parsed.reason, kind, covers });
+  };
+  const byFile = /* @__PURE__ */ new Map();
+  const seenComments = /* @__PURE__ */ new Set();
+  for (const c of program.comments) {
+    const id = `${c.at.file}|${c.at.range.start.line}:${c.at.range.start.column}`;
+    if (seenComments.has(id)) continue;
+    seenComments.add(id);
+    const list2 = byFile.get(c.at.file) ?? [];
+    list2.push(c);
+    byFile.set(c.at.file, list2);
+  }
+  for (const [file, comments] of byFile) {
+    const directives = comments.map((c) => ({ c, parsed: parseDirective(c.text) })).filter((d) => d.parsed);
+    if (directives.length === 0) continue;
+    const lines = (options.readFile(file) ?? "").split(/\r\n|\r|\n/);
+    const commentLines = /* @__PURE__ */ new Set();
+    for (const c of comments) {
+      const { start, end } = c.at.range;
+      if ((lines[start.line - 1] ?? "").slice(0, start.column - 1).trim() !== "") continue;
+      for (let l = start.line; l <= end.line; l++) commentLines.add(l);
+    }
+    const isBicep = /\.bicep(param)?$/i.test(file);
+    const skippable = (line) => commentLines.has(line) || isBicep && (lines[line - 1] ?? "").trim().startsWith("@");
+    for (const { c, parsed } of directives) {
+      if (parsed.directive !== "disable-next-line") {
+        out.problems.push({ at: c.at, messageId: "unknownDirective", data: { directive: `grantlint-${parsed.directive}` } });
+        continue;
+      }
+      const fromLine = c.at.range.end.line + 1;
+      let toLine = fromLine;
+      while (toLine <= lines.length && skippable(toLine)) toLine++;
+      check(c.at, parsed, "comment", { file, fromLine, toLine });
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  for (const r of program.resources) {
+    if (r.format !== "arm") continue;
+    const key2 = `${r.decl.file}|${r.decl.range.start.line}:${r.decl.range.start.column}`;
+    if (seen.has(key2)) continue;
+    seen.add(key2);
+    const disable = getPath(r.body, ["metadata", "grantlint", "disable"]);
+    if (!disable) continue;
+    const entries = disable.kind === "array" ? disable.items : [disable];
+    for (const entry of entries) {
+      const at = entry.at ?? disable.at ?? r.decl;
+      const parsed = metadataEntry(entry);
+      if (typeof parsed === "string") out.problems.push({ at, messageId: "malformed", data: { detail: parsed } });
+      else check(at, parsed, "metadata", r.decl);
+    }
+  }
+  return out;
+}
+function metadataEntry(entry) {
+  if (entry.kind === "string") return parseRulesAndReason(entry.value);
+  if (entry.kind !== "object") return 'write "<rule> -- <reason>" or { "rule": "<rule>", "reason": "<reason>" }';
+  const rule10 = getPath(entry, ["rule"]) ?? getPath(entry, ["rules"]);
+  const reason2 = getPath(entry, ["reason"]);
+  const rules = rule10?.kind === "string" ? rule10.value.split(/[\s,]+/).filter(Boolean) : rule10?.kind === "array" ? rule10.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
+  return { rules, reason: reason2?.kind === "string" ? reason2.value.trim() : "" };
+}
+function within2(outer, file, line, column) {
+  if (outer.file !== file) return false;
+  const { start, end } = outer.range;
+  const afterStart = line > start.line || line === start.line && column >= start.column;
+  const beforeEnd = line < end.line || line === end.line && column <= end.column;
+  return afterStart && beforeEnd;
+}
+function applySuppressions(findings, suppressions, resources) {
+  const comments = suppressions.filter((s2) => s2.kind === "comment");
+  const metadata = suppressions.filter((s2) => s2.kind === "metadata");
+  const armDecls = metadata.length > 0 ? resources.filter((r) => r.format === "arm").map((r) => r.decl) : [];
+  const outcome = { kept: [], suppressed: [], used: /* @__PURE__ */ new Map() };
+  const use = (s2, rule10) => {
+    const set = outcome.used.get(s2) ?? /* @__PURE__ */ new Set();
+    set.add(rule10);
+    outcome.used.set(s2, set);
+  };
+  for (const f of findings) {
+    const { line, column } = f.range.start;
+    let by = comments.find((s2) => {
+      const c = s2.covers;
+      return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
+    });
+    if (!by && metadata.length > 0) {
+      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
+      if (innermost) {
+        by = metadata.find((s2) => {
+          const d = s2.covers;
+          return d.file === innermost.file && d.range.start.line === innermost.range.start.line && d.range.start.column === innermost.range.start.column && s2.rules.includes(f.ruleId);
+        });
+      }
+    }
+    if (by) {
+      use(by, f.ruleId);
+      outcome.suppressed.push(f);
+    } else outcome.kept.push(f);
+  }
+  return outcome;
+}
+function engineFinding(meta, messageId, data, at, readFile) {
+  return {
+    ruleId: meta.id,
+    severity: meta.severity,
+    message: formatMessage(meta.messages[messageId], data),
+    file: at.file,
+    range: at.range,
+    related: [],
+    fingerprint: fingerprint(meta.id, at, void 0, readFile(at.file))
+  };
+}
+function problemFindings(problems, readFile) {
+  return problems.map((p) => engineFinding(INVALID_SUPPRESSION_RULE, p.messageId, p.data, p.at, readFile));
+}
+function unusedFindings(suppressions, used, isActive, readFile) {
+  const out = [];
+  for (const s2 of suppressions) {
+    for (const rule10 of s2.rules) {
+      if (used.get(s2)?.has(rule10) || !isActive(s2.at.file, rule10)) continue;
+      out.push(engineFinding(UNUSED_SUPPRESSION_RULE, "unused", { rule: rule10 }, s2.at, readFile));
+    }
+  }
+  return out;
+}
+
+// src/engine/filter.ts
+function filterFindings(findings, program, options) {
+  const { config } = options;
+  const configured = (f) => {
+    if (!config) return f;
+    const effective = config.forFile(f.file);
+    if (effective.ignored) return void 0;
+    const setting = effective.rules.get(f.ruleId);
+    if (!setting) return f;
+    if (setting.severity === "off") return void 0;
+    const severity = capSeverity(setting.severity, f.severityCap);
+    return severity === f.severity ? f : { ...f, severity };
+  };
+  const severe = (list2) => list2.flatMap((f) => configured(f) ?? []);
+  const knownRules = (file) => config ? new Set(config.forFile(file).rules.keys()) : options.knownRuleIds;
+  const isActive = (file, ruleId) => {
+    if (!config) return options.knownRuleIds.has(ruleId);
+    const effective = config.forFile(file);
+    const setting = effective.rules.get(ruleId);
+    return !effective.ignored && !!setting && setting.severity !== "off";
+  };
+  const collected = collectSuppressions(program, { readFile: options.readFile, knownRules });
+  const outcome = applySuppressions(severe(findings), collected.suppressions, program.resources);
+  let kept = [...outcome.kept, ...severe(problemFindings(collected.problems, options.readFile))];
+  if (options.reportUnusedSuppressions) {
+    appendAll(kept, severe(unusedFindings(collected.suppressions, outcome.used, isActive, options.readFile)));
+  }
+  const stats = { suppressed: outcome.suppressed.length, baselined: 0, staleBaseline: 0 };
+  if (options.baseline) {
+    const result = options.baseline.apply(kept);
+    kept = result.kept;
+    stats.baselined = result.matched.length;
+    stats.staleBaseline = result.stale.length;
+  }
+  return { findings: kept, stats };
+}
+
+// src/engine/closures.ts
+import { readFileSync as readFileSync7 } from "node:fs";
+import { dirname as dirname10, resolve as resolve8 } from "node:path";
+var BATCH_SIZE = 2e6;
+var ARM_PARENT_LEVELS = 3;
+function moduleClosures(files, readText = readOrUndefined) {
+  const index = /* @__PURE__ */ new Map();
+  files.forEach((f, i) => index.set(f.path, i));
+  const parent = files.map((_, i) => i);
+  const find = (i) => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const join10 = (a, b2) => {
+    const ra = find(a);
+    const rb = find(b2);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  const sizes = new Array(files.length).fill(0);
+  const folderOf = /* @__PURE__ */ new Map();
+  files.forEach((f, i) => {
+    if (f.kind !== "terraform") return;
+    const folder = dirname10(f.path);
+    const first2 = folderOf.get(folder);
+    if (first2 === void 0) folderOf.set(folder, i);
+    else join10(first2, i);
+  });
+  files.forEach((f, i) => {
+    const text3 = readText(f.path);
+    if (text3 === void 0) return;
+    sizes[i] = text3.length;
+    const dir2 = dirname10(f.path);
+    const link = (path) => {
+      const j = index.get(path);
+      if (j !== void 0) join10(i, j);
+      const folder = folderOf.get(path);
+      if (folder !== void 0) join10(i, folder);
+    };
+    if (f.kind === "terraform") {
+      for (const m of text3.matchAll(RELATIVE_STRING)) link(resolve8(dir2, m[1]));
+    }
+    const params = f.kind === "json" ? /^(.*)\.parameters\.jsonc?$/i.exec(f.path) : null;
+    if (params) link(`${params[1]}.json`);
+    if (!MAY_NAME_FILE.test(text3)) return;
+    const parents = f.kind === "json" ? ARM_PARENT_LEVELS : 0;
+    for (const name of fileNames(text3)) {
+      const rel = name.replace(/^[/\\]+/, "");
+      let folder = dir2;
+      for (let up = 0; up <= parents; up++) {
+        link(resolve8(folder, rel));
+        const next = dirname10(folder);
+        if (next === folder) break;
+        folder = next;
+      }
+    }
+  });
+  const groups = /* @__PURE__ */ new Map();
+  files.forEach((f, i) => {
+    const root = find(i);
+    let c = groups.get(root);
+    if (!c) groups.set(root, c = { files: [], size: 0 });
+    c.files.push(f);
+    c.size += sizes[i];
+  });
+  const closures = [...groups.values()];
+  for (const c of closures) c.files.sort((a, b2) => compare2(a.path, b2.path));
+  return closures.sort((a, b2) => compare2(a.files[0].path, b2.files[0].path));
+}
+function batches(closures, size = BATCH_SIZE) {
+  const out = [];
+  let current2 = [];
+  let total = 0;
+  for (const c of closures) {
+    current2.push(c);
+    total += c.size;
+    if (total >= size) {
+      out.push(current2);
+      current2 = [];
+      total = 0;
+    }
+  }
+  if (current2.length > 0) out.push(current2);
+  return out;
+}
+function shardClosures(closures, index, count) {
+  const load = new Array(count).fill(0);
+  const owner2 = /* @__PURE__ */ new Map();
+  const bySize = closures.map((c, i) => ({ c, i })).sort((a, b2) => b2.c.size - a.c.size || a.i - b2.i);
+  for (const { c } of bySize) {
+    let best = 0;
+    for (let s2 = 1; s2 < count; s2++) if (load[s2] < load[best]) best = s2;
+    owner2.set(c, best);
+    load[best] += Math.max(1, c.size);
+  }
+  return closures.filter((c) => owner2.get(c) === index - 1);
+}
+var MAY_NAME_FILE = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)\b/i;
+var EXTENSION = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)(?:\.json)?(?![\w])/gi;
+function* fileNames(text3) {
+  for (const m of text3.matchAll(EXTENSION)) {
+    let start = m.index;
+    const limit = Math.max(0, m.index - 500);
+    while (start > limit && isPathChar(text3.charCodeAt(start - 1))) start--;
+    yield text3.slice(start, m.index + m[0].length);
+  }
+}
+function isPathChar(c) {
+  return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 45 || c === 46 || c === 126 || c === 37 || c === 47 || c === 92;
+}
+var RELATIVE_STRING = /"(\.\.?[/\\][^"\r\n]*)"/g;
+function readOrUndefined(path) {
+  try {
+    return readFileSync7(path, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function compare2(a, b2) {
+  return a < b2 ? -1 : a > b2 ? 1 : 0;
+}
+
+// src/lower/arm/index.ts
+import { basename as basename2, dirname as dirname12, join as join7, resolve as resolve10 } from "node:path";
 
 // src/syntax/arm/expression.ts
 function parseTemplateString(value) {
@@ -43243,13 +43896,13 @@ function parseTemplateString(value) {
   const r = parseExpression(value, 1, value.length - 1);
   return r.expr ? { kind: "expression", expr: r.expr } : { kind: "error", error: r.error };
 }
-function parseExpression(text2, start = 0, end = text2.length) {
-  const p = new Parser(text2, start, end);
+function parseExpression(text3, start = 0, end = text3.length) {
+  const p = new Parser(text3, start, end);
   try {
     p.skipWs();
     const expr = p.expression();
     p.skipWs();
-    if (p.pos < end) p.fail(`unexpected '${text2[p.pos]}'`);
+    if (p.pos < end) p.fail(`unexpected '${text3[p.pos]}'`);
     return { expr };
   } catch (e) {
     if (e instanceof ParseFailure) return { error: { message: e.message, offset: e.offset } };
@@ -43275,8 +43928,8 @@ function isDigit(c) {
   return c >= 48 && c <= 57;
 }
 var Parser = class {
-  constructor(text2, start, end) {
-    this.text = text2;
+  constructor(text3, start, end) {
+    this.text = text3;
     this.end = end;
     this.pos = start;
   }
@@ -43417,1570 +44070,377 @@ var Parser = class {
   }
 };
 
-// node_modules/@humanwhocodes/momoa/dist/momoa.js
-var CHAR_0 = 48;
-var CHAR_1 = 49;
-var CHAR_9 = 57;
-var CHAR_BACKSLASH = 92;
-var CHAR_DOLLAR = 36;
-var CHAR_DOT = 46;
-var CHAR_DOUBLE_QUOTE = 34;
-var CHAR_LOWER_A = 97;
-var CHAR_LOWER_E = 101;
-var CHAR_LOWER_F = 102;
-var CHAR_LOWER_N = 110;
-var CHAR_LOWER_T = 116;
-var CHAR_LOWER_U = 117;
-var CHAR_LOWER_X = 120;
-var CHAR_LOWER_Z = 122;
-var CHAR_MINUS = 45;
-var CHAR_NEWLINE = 10;
-var CHAR_PLUS = 43;
-var CHAR_RETURN = 13;
-var CHAR_SINGLE_QUOTE = 39;
-var CHAR_SLASH = 47;
-var CHAR_SPACE = 32;
-var CHAR_TAB = 9;
-var CHAR_UNDERSCORE = 95;
-var CHAR_UPPER_A = 65;
-var CHAR_UPPER_E = 69;
-var CHAR_UPPER_F = 70;
-var CHAR_UPPER_N = 78;
-var CHAR_UPPER_X = 88;
-var CHAR_UPPER_Z = 90;
-var CHAR_LOWER_B = 98;
-var CHAR_LOWER_R = 114;
-var CHAR_LOWER_V = 118;
-var CHAR_LINE_SEPARATOR = 8232;
-var CHAR_PARAGRAPH_SEPARATOR = 8233;
-var CHAR_UPPER_I = 73;
-var CHAR_STAR = 42;
-var CHAR_VTAB = 11;
-var CHAR_FORM_FEED = 12;
-var CHAR_NBSP = 160;
-var CHAR_BOM = 65279;
-var CHAR_NON_BREAKING_SPACE = 160;
-var CHAR_EN_QUAD = 8192;
-var CHAR_EM_QUAD = 8193;
-var CHAR_EN_SPACE = 8194;
-var CHAR_EM_SPACE = 8195;
-var CHAR_THREE_PER_EM_SPACE = 8196;
-var CHAR_FOUR_PER_EM_SPACE = 8197;
-var CHAR_SIX_PER_EM_SPACE = 8198;
-var CHAR_FIGURE_SPACE = 8199;
-var CHAR_PUNCTUATION_SPACE = 8200;
-var CHAR_THIN_SPACE = 8201;
-var CHAR_HAIR_SPACE = 8202;
-var CHAR_NARROW_NO_BREAK_SPACE = 8239;
-var CHAR_MEDIUM_MATHEMATICAL_SPACE = 8287;
-var CHAR_IDEOGRAPHIC_SPACE = 12288;
-var LBRACKET = "[";
-var RBRACKET = "]";
-var LBRACE = "{";
-var RBRACE = "}";
-var COLON = ":";
-var COMMA = ",";
-var TRUE = "true";
-var FALSE = "false";
-var NULL = "null";
-var NAN$1 = "NaN";
-var INFINITY$1 = "Infinity";
-var QUOTE = '"';
-var escapeToChar = /* @__PURE__ */ new Map([
-  [CHAR_DOUBLE_QUOTE, QUOTE],
-  [CHAR_BACKSLASH, "\\"],
-  [CHAR_SLASH, "/"],
-  [CHAR_LOWER_B, "\b"],
-  [CHAR_LOWER_N, "\n"],
-  [CHAR_LOWER_F, "\f"],
-  [CHAR_LOWER_R, "\r"],
-  [CHAR_LOWER_T, "	"]
-]);
-var json5EscapeToChar = new Map([
-  ...escapeToChar,
-  [CHAR_LOWER_V, "\v"],
-  [CHAR_0, "\0"]
-]);
-var charToEscape = /* @__PURE__ */ new Map([
-  [QUOTE, QUOTE],
-  ["\\", "\\"],
-  ["/", "/"],
-  ["\b", "b"],
-  ["\n", "n"],
-  ["\f", "f"],
-  ["\r", "r"],
-  ["	", "t"]
-]);
-var json5CharToEscape = new Map([
-  ...charToEscape,
-  ["\v", "v"],
-  ["\0", "0"],
-  ["\u2028", "u2028"],
-  ["\u2029", "u2029"]
-]);
-var knownTokenTypes = /* @__PURE__ */ new Map([
-  [LBRACKET, "LBracket"],
-  [RBRACKET, "RBracket"],
-  [LBRACE, "LBrace"],
-  [RBRACE, "RBrace"],
-  [COLON, "Colon"],
-  [COMMA, "Comma"],
-  [TRUE, "Boolean"],
-  [FALSE, "Boolean"],
-  [NULL, "Null"]
-]);
-var knownJSON5TokenTypes = new Map([
-  ...knownTokenTypes,
-  [NAN$1, "Number"],
-  [INFINITY$1, "Number"]
-]);
-var json5LineTerminators = /* @__PURE__ */ new Set([
-  CHAR_NEWLINE,
-  CHAR_RETURN,
-  CHAR_LINE_SEPARATOR,
-  CHAR_PARAGRAPH_SEPARATOR
-]);
-var ErrorWithLocation = class extends Error {
-  /**
-   * Creates a new instance.
-   * @param {string} message The error message to report. 
-   * @param {Location} loc The location information for the error.
-   */
-  constructor(message, { line, column, offset }) {
-    super(`${message} (${line}:${column})`);
-    this.line = line;
-    this.column = column;
+// src/syntax/json/scanner.ts
+var JsonError = class extends Error {
+  constructor(message, offset) {
+    super(message);
     this.offset = offset;
   }
+  offset;
 };
-var UnexpectedChar = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {number} unexpected The character that was found.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(unexpected, loc2) {
-    super(`Unexpected character '${String.fromCharCode(unexpected)}' found.`, loc2);
+function scanJson(text3) {
+  const p = new Parser2(text3);
+  try {
+    const root = p.document();
+    return { root, comments: p.comments };
+  } catch (e) {
+    if (e instanceof JsonError) return { error: { message: e.message, offset: e.offset }, comments: [] };
+    if (e instanceof RangeError) return { error: { message: "The JSON is nested too deeply to read", offset: p.pos }, comments: [] };
+    throw e;
   }
-};
-var UnexpectedIdentifier = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {string} unexpected The character that was found.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(unexpected, loc2) {
-    super(`Unexpected identifier '${unexpected}' found.`, loc2);
+}
+var Parser2 = class {
+  constructor(text3) {
+    this.text = text3;
+    this.n = text3.length;
+    if (text3.charCodeAt(0) === 65279) this.pos = 1;
   }
-};
-var UnexpectedToken = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {Token} token The token that was found. 
-   */
-  constructor(token) {
-    super(`Unexpected token ${token.type} found.`, token.loc.start);
+  text;
+  pos = 0;
+  comments = [];
+  n;
+  /** Opening offsets of the containers being read, for "not closed" messages. */
+  open = [];
+  document() {
+    this.skip();
+    const root = this.value("value");
+    this.skip();
+    if (this.pos < this.n) this.unexpected("end");
+    return root;
   }
-};
-var UnexpectedEOF = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(loc2) {
-    super("Unexpected end of input found.", loc2);
-  }
-};
-var ID_Start = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0370-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u05D0-\u05EA\u05F0-\u05F2\u0620-\u064A\u066E\u066F\u0671-\u06D3\u06D5\u06E5\u06E6\u06EE\u06EF\u06FA-\u06FC\u06FF\u0710\u0712-\u072F\u074D-\u07A5\u07B1\u07CA-\u07EA\u07F4\u07F5\u07FA\u0800-\u0815\u081A\u0824\u0828\u0840-\u0858\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u0904-\u0939\u093D\u0950\u0958-\u0961\u0971-\u0980\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BD\u09CE\u09DC\u09DD\u09DF-\u09E1\u09F0\u09F1\u09FC\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A59-\u0A5C\u0A5E\u0A72-\u0A74\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABD\u0AD0\u0AE0\u0AE1\u0AF9\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3D\u0B5C\u0B5D\u0B5F-\u0B61\u0B71\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BD0\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D\u0C58-\u0C5A\u0C60\u0C61\u0C80\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBD\u0CDE\u0CE0\u0CE1\u0CF1\u0CF2\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D3A\u0D3D\u0D4E\u0D54-\u0D56\u0D5F-\u0D61\u0D7A-\u0D7F\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0E01-\u0E30\u0E32\u0E33\u0E40-\u0E46\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB0\u0EB2\u0EB3\u0EBD\u0EC0-\u0EC4\u0EC6\u0EDC-\u0EDF\u0F00\u0F40-\u0F47\u0F49-\u0F6C\u0F88-\u0F8C\u1000-\u102A\u103F\u1050-\u1055\u105A-\u105D\u1061\u1065\u1066\u106E-\u1070\u1075-\u1081\u108E\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1711\u1720-\u1731\u1740-\u1751\u1760-\u176C\u176E-\u1770\u1780-\u17B3\u17D7\u17DC\u1820-\u1877\u1880-\u1884\u1887-\u18A8\u18AA\u18B0-\u18F5\u1900-\u191E\u1950-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u1A00-\u1A16\u1A20-\u1A54\u1AA7\u1B05-\u1B33\u1B45-\u1B4B\u1B83-\u1BA0\u1BAE\u1BAF\u1BBA-\u1BE5\u1C00-\u1C23\u1C4D-\u1C4F\u1C5A-\u1C7D\u1C80-\u1C88\u1CE9-\u1CEC\u1CEE-\u1CF1\u1CF5\u1CF6\u1D00-\u1DBF\u1E00-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u2071\u207F\u2090-\u209C\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CEE\u2CF2\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D80-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2E2F\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303C\u3041-\u3096\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA61F\uA62A\uA62B\uA640-\uA66E\uA67F-\uA69D\uA6A0-\uA6EF\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA801\uA803-\uA805\uA807-\uA80A\uA80C-\uA822\uA840-\uA873\uA882-\uA8B3\uA8F2-\uA8F7\uA8FB\uA8FD\uA90A-\uA925\uA930-\uA946\uA960-\uA97C\uA984-\uA9B2\uA9CF\uA9E0-\uA9E4\uA9E6-\uA9EF\uA9FA-\uA9FE\uAA00-\uAA28\uAA40-\uAA42\uAA44-\uAA4B\uAA60-\uAA76\uAA7A\uAA7E-\uAAAF\uAAB1\uAAB5\uAAB6\uAAB9-\uAABD\uAAC0\uAAC2\uAADB-\uAADD\uAAE0-\uAAEA\uAAF2-\uAAF4\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABE2\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D\uFB1F-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE70-\uFE74\uFE76-\uFEFC\uFF21-\uFF3A\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDE80-\uDE9C\uDEA0-\uDED0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF75\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00\uDE10-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE4\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC03-\uDC37\uDC83-\uDCAF\uDCD0-\uDCE8\uDD03-\uDD26\uDD50-\uDD72\uDD76\uDD83-\uDDB2\uDDC1-\uDDC4\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE2B\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEDE\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3D\uDF50\uDF5D-\uDF61]|\uD805[\uDC00-\uDC34\uDC47-\uDC4A\uDC80-\uDCAF\uDCC4\uDCC5\uDCC7\uDD80-\uDDAE\uDDD8-\uDDDB\uDE00-\uDE2F\uDE44\uDE80-\uDEAA\uDF00-\uDF19]|\uD806[\uDCA0-\uDCDF\uDCFF\uDE00\uDE0B-\uDE32\uDE3A\uDE50\uDE5C-\uDE83\uDE86-\uDE89\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC2E\uDC40\uDC72-\uDC8F\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD30\uDD46]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDED0-\uDEED\uDF00-\uDF2F\uDF40-\uDF43\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50\uDF93-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB]|\uD83A[\uDC00-\uDCC4\uDD00-\uDD43]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]/;
-var ID_Continue = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0300-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u0483-\u0487\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7\u05D0-\u05EA\u05F0-\u05F2\u0610-\u061A\u0620-\u0669\u066E-\u06D3\u06D5-\u06DC\u06DF-\u06E8\u06EA-\u06FC\u06FF\u0710-\u074A\u074D-\u07B1\u07C0-\u07F5\u07FA\u0800-\u082D\u0840-\u085B\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u08D4-\u08E1\u08E3-\u0963\u0966-\u096F\u0971-\u0983\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BC-\u09C4\u09C7\u09C8\u09CB-\u09CE\u09D7\u09DC\u09DD\u09DF-\u09E3\u09E6-\u09F1\u09FC\u0A01-\u0A03\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A3C\u0A3E-\u0A42\u0A47\u0A48\u0A4B-\u0A4D\u0A51\u0A59-\u0A5C\u0A5E\u0A66-\u0A75\u0A81-\u0A83\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABC-\u0AC5\u0AC7-\u0AC9\u0ACB-\u0ACD\u0AD0\u0AE0-\u0AE3\u0AE6-\u0AEF\u0AF9-\u0AFF\u0B01-\u0B03\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3C-\u0B44\u0B47\u0B48\u0B4B-\u0B4D\u0B56\u0B57\u0B5C\u0B5D\u0B5F-\u0B63\u0B66-\u0B6F\u0B71\u0B82\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BBE-\u0BC2\u0BC6-\u0BC8\u0BCA-\u0BCD\u0BD0\u0BD7\u0BE6-\u0BEF\u0C00-\u0C03\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D-\u0C44\u0C46-\u0C48\u0C4A-\u0C4D\u0C55\u0C56\u0C58-\u0C5A\u0C60-\u0C63\u0C66-\u0C6F\u0C80-\u0C83\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBC-\u0CC4\u0CC6-\u0CC8\u0CCA-\u0CCD\u0CD5\u0CD6\u0CDE\u0CE0-\u0CE3\u0CE6-\u0CEF\u0CF1\u0CF2\u0D00-\u0D03\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D44\u0D46-\u0D48\u0D4A-\u0D4E\u0D54-\u0D57\u0D5F-\u0D63\u0D66-\u0D6F\u0D7A-\u0D7F\u0D82\u0D83\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0DCA\u0DCF-\u0DD4\u0DD6\u0DD8-\u0DDF\u0DE6-\u0DEF\u0DF2\u0DF3\u0E01-\u0E3A\u0E40-\u0E4E\u0E50-\u0E59\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB9\u0EBB-\u0EBD\u0EC0-\u0EC4\u0EC6\u0EC8-\u0ECD\u0ED0-\u0ED9\u0EDC-\u0EDF\u0F00\u0F18\u0F19\u0F20-\u0F29\u0F35\u0F37\u0F39\u0F3E-\u0F47\u0F49-\u0F6C\u0F71-\u0F84\u0F86-\u0F97\u0F99-\u0FBC\u0FC6\u1000-\u1049\u1050-\u109D\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u135D-\u135F\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1714\u1720-\u1734\u1740-\u1753\u1760-\u176C\u176E-\u1770\u1772\u1773\u1780-\u17D3\u17D7\u17DC\u17DD\u17E0-\u17E9\u180B-\u180D\u1810-\u1819\u1820-\u1877\u1880-\u18AA\u18B0-\u18F5\u1900-\u191E\u1920-\u192B\u1930-\u193B\u1946-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u19D0-\u19D9\u1A00-\u1A1B\u1A20-\u1A5E\u1A60-\u1A7C\u1A7F-\u1A89\u1A90-\u1A99\u1AA7\u1AB0-\u1ABD\u1B00-\u1B4B\u1B50-\u1B59\u1B6B-\u1B73\u1B80-\u1BF3\u1C00-\u1C37\u1C40-\u1C49\u1C4D-\u1C7D\u1C80-\u1C88\u1CD0-\u1CD2\u1CD4-\u1CF9\u1D00-\u1DF9\u1DFB-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u203F\u2040\u2054\u2071\u207F\u2090-\u209C\u20D0-\u20DC\u20E1\u20E5-\u20F0\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D7F-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2DE0-\u2DFF\u2E2F\u3005-\u3007\u3021-\u302F\u3031-\u3035\u3038-\u303C\u3041-\u3096\u3099\u309A\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA62B\uA640-\uA66F\uA674-\uA67D\uA67F-\uA6F1\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA827\uA840-\uA873\uA880-\uA8C5\uA8D0-\uA8D9\uA8E0-\uA8F7\uA8FB\uA8FD\uA900-\uA92D\uA930-\uA953\uA960-\uA97C\uA980-\uA9C0\uA9CF-\uA9D9\uA9E0-\uA9FE\uAA00-\uAA36\uAA40-\uAA4D\uAA50-\uAA59\uAA60-\uAA76\uAA7A-\uAAC2\uAADB-\uAADD\uAAE0-\uAAEF\uAAF2-\uAAF6\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABEA\uABEC\uABED\uABF0-\uABF9\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE00-\uFE0F\uFE20-\uFE2F\uFE33\uFE34\uFE4D-\uFE4F\uFE70-\uFE74\uFE76-\uFEFC\uFF10-\uFF19\uFF21-\uFF3A\uFF3F\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDDFD\uDE80-\uDE9C\uDEA0-\uDED0\uDEE0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF7A\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCA0-\uDCA9\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00-\uDE03\uDE05\uDE06\uDE0C-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE38-\uDE3A\uDE3F\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE6\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC00-\uDC46\uDC66-\uDC6F\uDC7F-\uDCBA\uDCD0-\uDCE8\uDCF0-\uDCF9\uDD00-\uDD34\uDD36-\uDD3F\uDD50-\uDD73\uDD76\uDD80-\uDDC4\uDDCA-\uDDCC\uDDD0-\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE37\uDE3E\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEEA\uDEF0-\uDEF9\uDF00-\uDF03\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3C-\uDF44\uDF47\uDF48\uDF4B-\uDF4D\uDF50\uDF57\uDF5D-\uDF63\uDF66-\uDF6C\uDF70-\uDF74]|\uD805[\uDC00-\uDC4A\uDC50-\uDC59\uDC80-\uDCC5\uDCC7\uDCD0-\uDCD9\uDD80-\uDDB5\uDDB8-\uDDC0\uDDD8-\uDDDD\uDE00-\uDE40\uDE44\uDE50-\uDE59\uDE80-\uDEB7\uDEC0-\uDEC9\uDF00-\uDF19\uDF1D-\uDF2B\uDF30-\uDF39]|\uD806[\uDCA0-\uDCE9\uDCFF\uDE00-\uDE3E\uDE47\uDE50-\uDE83\uDE86-\uDE99\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC36\uDC38-\uDC40\uDC50-\uDC59\uDC72-\uDC8F\uDC92-\uDCA7\uDCA9-\uDCB6\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD36\uDD3A\uDD3C\uDD3D\uDD3F-\uDD47\uDD50-\uDD59]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDE60-\uDE69\uDED0-\uDEED\uDEF0-\uDEF4\uDF00-\uDF36\uDF40-\uDF43\uDF50-\uDF59\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50-\uDF7E\uDF8F-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99\uDC9D\uDC9E]|\uD834[\uDD65-\uDD69\uDD6D-\uDD72\uDD7B-\uDD82\uDD85-\uDD8B\uDDAA-\uDDAD\uDE42-\uDE44]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB\uDFCE-\uDFFF]|\uD836[\uDE00-\uDE36\uDE3B-\uDE6C\uDE75\uDE84\uDE9B-\uDE9F\uDEA1-\uDEAF]|\uD838[\uDC00-\uDC06\uDC08-\uDC18\uDC1B-\uDC21\uDC23\uDC24\uDC26-\uDC2A]|\uD83A[\uDC00-\uDCC4\uDCD0-\uDCD6\uDD00-\uDD4A\uDD50-\uDD59]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]|\uDB40[\uDD00-\uDDEF]/;
-var CHAR_CR = 13;
-var CHAR_LF = 10;
-var CharCodeReader = class {
-  /**
-   * The text to read from.
-   * @type {string}
-   */
-  #text = "";
-  /**
-   * The current line number.
-   * @type {number}
-   */
-  #line = 1;
-  /**
-   * The current column number.
-   * @type {number}
-   */
-  #column = 0;
-  /**
-   * The current offset in the text.
-   * @type {number}
-   */
-  #offset = -1;
-  /**
-   * Whether the last character read was a new line.
-   * @type {boolean}
-   */
-  #newLine = false;
-  /**
-   * The last character code read.
-   * @type {number}
-   */
-  #last = -1;
-  /**
-   * Whether the reader has ended.
-   * @type {boolean}
-   */
-  #ended = false;
-  /**
-   * Creates a new instance.
-   * @param {string} text The text to read from
-   */
-  constructor(text2) {
-    this.#text = text2;
-  }
-  /**
-   * Ends the reader.
-   * @returns {void}
-   */
-  #end() {
-    if (this.#ended) {
-      return;
+  /** Skips white space and comments. */
+  skip() {
+    const text3 = this.text;
+    const n2 = this.n;
+    let i = this.pos;
+    while (i < n2) {
+      const c = text3.charCodeAt(i);
+      if (c === 32 /* Space */ || c === 10 /* LF */ || c === 13 /* CR */ || c === 9 /* Tab */) i++;
+      else if (c === 47 /* Slash */) {
+        i = this.comment(i);
+      } else break;
     }
-    this.#column++;
-    this.#offset++;
-    this.#last = -1;
-    this.#ended = true;
+    this.pos = i;
   }
-  /**
-   * Returns the current position of the reader.
-   * @returns {Location} An object with line, column, and offset properties.
-   */
-  locate() {
-    return {
-      line: this.#line,
-      column: this.#column,
-      offset: this.#offset
-    };
-  }
-  /**
-   * Reads the next character code in the text.
-   * @returns {number} The next character code, or -1 if there are no more characters.
-   */
-  next() {
-    if (this.#offset >= this.#text.length - 1) {
-      this.#end();
-      return -1;
-    }
-    this.#offset++;
-    const charCode = this.#text.charCodeAt(this.#offset);
-    if (this.#newLine) {
-      this.#line++;
-      this.#column = 1;
-      this.#newLine = false;
-    } else {
-      this.#column++;
-    }
-    if (charCode === CHAR_CR) {
-      this.#newLine = true;
-      if (this.peek() === CHAR_LF) {
-        this.#offset++;
+  comment(start) {
+    const text3 = this.text;
+    const d = text3.charCodeAt(start + 1);
+    if (d === 47 /* Slash */) {
+      let j = start + 2;
+      while (j < this.n) {
+        const c = text3.charCodeAt(j);
+        if (c === 10 /* LF */ || c === 13 /* CR */) break;
+        j++;
       }
-    } else if (charCode === CHAR_LF) {
-      this.#newLine = true;
+      this.comments.push({ start, end: j, text: text3.slice(start, j), block: false });
+      return j;
     }
-    this.#last = charCode;
-    return charCode;
-  }
-  /**
-   * Peeks at the next character code in the text.
-   * @returns {number} The next character code, or -1 if there are no more characters.
-   */
-  peek() {
-    if (this.#offset === this.#text.length - 1) {
-      return -1;
+    if (d === 42 /* Star */) {
+      const close = text3.indexOf("*/", start + 2);
+      if (close < 0) throw new JsonError(`Unexpected end of file: the comment opened at ${this.where(start)} is not closed with '*/'`, this.n);
+      this.comments.push({ start, end: close + 2, text: text3.slice(start, close + 2), block: true });
+      return close + 2;
     }
-    return this.#text.charCodeAt(this.#offset + 1);
+    throw new JsonError(`Unexpected character '/': a comment starts with '//' or '/*'`, start);
   }
-  /**
-   * Determines if the next character code in the text matches a specific character code.
-   * @param {(number) => boolean} fn A function to call on the next character.
-   * @returns {boolean} True if the next character code matches, false if not.
-   */
-  match(fn) {
-    if (fn(this.peek())) {
-      this.next();
-      return true;
-    }
-    return false;
-  }
-  /**
-   * Returns the last character code read.
-   * @returns {number} The last character code read.
-   */
-  current() {
-    return this.#last;
-  }
-};
-var INFINITY = "Infinity";
-var NAN = "NaN";
-var keywordStarts = /* @__PURE__ */ new Set([CHAR_LOWER_T, CHAR_LOWER_F, CHAR_LOWER_N]);
-var whitespace = /* @__PURE__ */ new Set([CHAR_SPACE, CHAR_TAB, CHAR_NEWLINE, CHAR_RETURN]);
-var json5Whitespace = /* @__PURE__ */ new Set([
-  ...whitespace,
-  CHAR_VTAB,
-  CHAR_FORM_FEED,
-  CHAR_NBSP,
-  CHAR_LINE_SEPARATOR,
-  CHAR_PARAGRAPH_SEPARATOR,
-  CHAR_BOM,
-  CHAR_NON_BREAKING_SPACE,
-  CHAR_EN_QUAD,
-  CHAR_EM_QUAD,
-  CHAR_EN_SPACE,
-  CHAR_EM_SPACE,
-  CHAR_THREE_PER_EM_SPACE,
-  CHAR_FOUR_PER_EM_SPACE,
-  CHAR_SIX_PER_EM_SPACE,
-  CHAR_FIGURE_SPACE,
-  CHAR_PUNCTUATION_SPACE,
-  CHAR_THIN_SPACE,
-  CHAR_HAIR_SPACE,
-  CHAR_NARROW_NO_BREAK_SPACE,
-  CHAR_MEDIUM_MATHEMATICAL_SPACE,
-  CHAR_IDEOGRAPHIC_SPACE
-]);
-var DEFAULT_OPTIONS$1 = {
-  mode: "json",
-  ranges: false
-};
-var jsonKeywords = /* @__PURE__ */ new Set(["true", "false", "null"]);
-var tt = {
-  EOF: 0,
-  Number: 1,
-  String: 2,
-  Boolean: 3,
-  Null: 4,
-  NaN: 5,
-  Infinity: 6,
-  Identifier: 7,
-  Colon: 20,
-  LBrace: 21,
-  RBrace: 22,
-  LBracket: 23,
-  RBracket: 24,
-  Comma: 25,
-  LineComment: 40,
-  BlockComment: 41
-};
-function isDigit2(c) {
-  return c >= CHAR_0 && c <= CHAR_9;
-}
-function isHexDigit(c) {
-  return isDigit2(c) || c >= CHAR_UPPER_A && c <= CHAR_UPPER_F || c >= CHAR_LOWER_A && c <= CHAR_LOWER_F;
-}
-function isPositiveDigit(c) {
-  return c >= CHAR_1 && c <= CHAR_9;
-}
-function isKeywordStart(c) {
-  return keywordStarts.has(c);
-}
-function isNumberStart(c) {
-  return isDigit2(c) || c === CHAR_DOT || c === CHAR_MINUS;
-}
-function isJSON5NumberStart(c) {
-  return isNumberStart(c) || c === CHAR_PLUS;
-}
-function isStringStart(c, json5) {
-  return c === CHAR_DOUBLE_QUOTE || json5 && c === CHAR_SINGLE_QUOTE;
-}
-function isJSON5IdentifierStart(c) {
-  if (c === CHAR_DOLLAR || c === CHAR_UNDERSCORE || c === CHAR_BACKSLASH) {
-    return true;
-  }
-  if (c >= CHAR_LOWER_A && c <= CHAR_LOWER_Z || c >= CHAR_UPPER_A && c <= CHAR_UPPER_Z) {
-    return true;
-  }
-  if (c === 8204 || c === 8205) {
-    return true;
-  }
-  const ct = String.fromCharCode(c);
-  return ID_Start.test(ct);
-}
-function isJSON5IdentifierPart(c) {
-  if (isJSON5IdentifierStart(c) || isDigit2(c)) {
-    return true;
-  }
-  const ct = String.fromCharCode(c);
-  return ID_Continue.test(ct);
-}
-var Tokenizer = class {
-  /**
-   * Options for the tokenizer.
-   * @type {TokenizeOptions}
-   */
-  #options;
-  /**
-   * The source text to tokenize.
-   * @type {string}
-   */
-  #text;
-  /**
-   * The reader for the source text.
-   * @type {CharCodeReader}
-   */
-  #reader;
-  /**
-   * Indicates if the tokenizer is in JSON5 mode.
-   * @type {boolean}
-   */
-  #json5;
-  /**
-   * Indicates if comments are allowed.
-   * @type {boolean}
-   */
-  #allowComments;
-  /**
-   * Indicates if ranges should be included in the tokens.
-   * @type {boolean}
-   */
-  #ranges;
-  /**
-   * The last token type read.
-   * @type {Token}
-   */
-  #token;
-  /**
-   * Determines if a character is an escaped character.
-   * @type {(c:number) => boolean}
-   */
-  #isEscapedCharacter;
-  /**
-   * Determines if a character is a JSON5 line terminator.
-   * @type {(c:number) => boolean}
-   */
-  #isJSON5LineTerminator;
-  /**
-   * Determines if a character is a JSON5 hex escape.
-   * @type {(c:number) => boolean}
-   */
-  #isJSON5HexEscape;
-  /**
-   * Determines if a character is whitespace.
-   * @type {(c:number) => boolean}
-   */
-  #isWhitespace;
-  /**
-   * Creates a new instance of the tokenizer.
-   * @param {string} text The source text
-   * @param {TokenizeOptions} [options] Options for the tokenizer.
-   */
-  constructor(text2, options) {
-    this.#text = text2;
-    this.#options = {
-      ...DEFAULT_OPTIONS$1,
-      ...options
-    };
-    this.#reader = new CharCodeReader(text2);
-    this.#json5 = this.#options.mode === "json5";
-    this.#allowComments = this.#options.mode !== "json";
-    this.#ranges = this.#options.ranges;
-    this.#isEscapedCharacter = this.#json5 ? json5EscapeToChar.has.bind(json5EscapeToChar) : escapeToChar.has.bind(escapeToChar);
-    this.#isJSON5LineTerminator = this.#json5 ? json5LineTerminators.has.bind(json5LineTerminators) : () => false;
-    this.#isJSON5HexEscape = this.#json5 ? (c) => c === CHAR_LOWER_X : () => false;
-    this.#isWhitespace = this.#json5 ? json5Whitespace.has.bind(json5Whitespace) : whitespace.has.bind(whitespace);
-  }
-  // #region Errors
-  /**
-   * Convenience function for throwing unexpected character errors.
-   * @param {number} c The unexpected character.
-   * @param {Location} [loc] The location of the unexpected character.
-   * @returns {never}
-   * @throws {UnexpectedChar} always.
-   */
-  #unexpected(c, loc2 = this.#reader.locate()) {
-    throw new UnexpectedChar(c, loc2);
-  }
-  /**
-   * Convenience function for throwing unexpected identifier errors.
-   * @param {string} identifier The unexpected identifier.
-   * @param {Location} [loc] The location of the unexpected identifier.
-   * @returns {never}
-   * @throws {UnexpectedIdentifier} always.
-   */
-  #unexpectedIdentifier(identifier, loc2 = this.#reader.locate()) {
-    throw new UnexpectedIdentifier(identifier, loc2);
-  }
-  /**
-  * Convenience function for throwing unexpected EOF errors.
-  * @returns {never}
-  * @throws {UnexpectedEOF} always.
-  */
-  #unexpectedEOF() {
-    throw new UnexpectedEOF(this.#reader.locate());
-  }
-  // #endregion
-  // #region Helpers
-  /**
-   * Creates a new token.
-   * @param {TokenType} tokenType The type of token to create.
-   * @param {number} length The length of the token.
-   * @param {Location} startLoc The start location for the token.
-   * @param {Location} [endLoc] The end location for the token.
-   * @returns {Token} The token.
-   */
-  #createToken(tokenType, length, startLoc, endLoc) {
-    const endOffset = startLoc.offset + length;
-    let range = this.#options.ranges ? {
-      range: (
-        /** @type {Range} */
-        [startLoc.offset, endOffset]
-      )
-    } : void 0;
-    return {
-      type: tokenType,
-      loc: {
-        start: startLoc,
-        end: endLoc || {
-          line: startLoc.line,
-          column: startLoc.column + length,
-          offset: endOffset
+  value(expecting) {
+    const text3 = this.text;
+    const start = this.pos;
+    const c = text3.charCodeAt(start);
+    switch (c) {
+      case 123 /* LBrace */:
+        return this.object();
+      case 91 /* LBracket */:
+        return this.array();
+      case 34 /* Quote */: {
+        const value = this.string();
+        return { type: "string", start, end: this.pos, value };
+      }
+      case 116:
+        this.keyword("true");
+        return { type: "bool", start, end: this.pos, value: true };
+      case 102:
+        this.keyword("false");
+        return { type: "bool", start, end: this.pos, value: false };
+      case 110:
+        this.keyword("null");
+        return { type: "null", start, end: this.pos };
+      default:
+        if (c === 45 /* Minus */ || c >= 48 /* Zero */ && c <= 57 /* Nine */) {
+          const end = this.number();
+          return { type: "number", start, end, value: Number(text3.slice(start, end)) };
         }
-      },
-      ...range
-    };
+        return this.unexpected(expecting);
+    }
   }
-  /**
-   * Reads in a specific number of hex digits.
-   * @param {number} count The number of hex digits to read.
-   * @returns {string} The hex digits read.
-   */
-  #readHexDigits(count) {
-    let value = "";
-    let c;
-    for (let i = 0; i < count; i++) {
-      c = this.#reader.peek();
-      if (isHexDigit(c)) {
-        this.#reader.next();
-        value += String.fromCharCode(c);
+  object() {
+    const text3 = this.text;
+    const start = this.pos;
+    this.open.push(start);
+    this.pos++;
+    const members = [];
+    this.skip();
+    if (text3.charCodeAt(this.pos) !== 125 /* RBrace */) {
+      for (; ; ) {
+        const keyStart = this.pos;
+        if (text3.charCodeAt(keyStart) !== 34 /* Quote */) this.unexpected("key");
+        const key2 = this.string();
+        const keyEnd = this.pos;
+        this.skip();
+        if (text3.charCodeAt(this.pos) !== 58 /* Colon */) this.unexpected("colon");
+        this.pos++;
+        this.skip();
+        const value = this.value("value");
+        members.push({ key: key2, keySpan: { start: keyStart, end: keyEnd }, value, start: keyStart, end: value.end });
+        this.skip();
+        const d = text3.charCodeAt(this.pos);
+        if (d === 44 /* Comma */) {
+          this.pos++;
+          this.skip();
+          if (text3.charCodeAt(this.pos) === 125 /* RBrace */) break;
+        } else if (d === 125 /* RBrace */) break;
+        else this.unexpected("commaOrBrace");
+      }
+    }
+    this.pos++;
+    this.open.pop();
+    return { type: "object", start, end: this.pos, members };
+  }
+  array() {
+    const text3 = this.text;
+    const start = this.pos;
+    this.open.push(start);
+    this.pos++;
+    const items = [];
+    this.skip();
+    if (text3.charCodeAt(this.pos) !== 93 /* RBracket */) {
+      for (; ; ) {
+        items.push(this.value("value"));
+        this.skip();
+        const d = text3.charCodeAt(this.pos);
+        if (d === 44 /* Comma */) {
+          this.pos++;
+          this.skip();
+          if (text3.charCodeAt(this.pos) === 93 /* RBracket */) break;
+        } else if (d === 93 /* RBracket */) break;
+        else this.unexpected("commaOrBracket");
+      }
+    }
+    this.pos++;
+    this.open.pop();
+    return { type: "array", start, end: this.pos, items };
+  }
+  /** Reads the string at `pos` (on its opening quote); leaves `pos` after the closing quote. */
+  string() {
+    const text3 = this.text;
+    const start = this.pos;
+    let i = start + 1;
+    const n2 = this.n;
+    for (; ; ) {
+      if (i >= n2) this.unclosedString(start);
+      const c = text3.charCodeAt(i);
+      if (c === 34 /* Quote */) {
+        this.pos = i + 1;
+        return text3.slice(start + 1, i);
+      }
+      if (c === 92 /* Backslash */) break;
+      i++;
+    }
+    let out = text3.slice(start + 1, i);
+    let from = i;
+    for (; ; ) {
+      if (i >= n2) this.unclosedString(start);
+      const c = text3.charCodeAt(i);
+      if (c === 34 /* Quote */) {
+        this.pos = i + 1;
+        return out + text3.slice(from, i);
+      }
+      if (c !== 92 /* Backslash */) {
+        i++;
         continue;
       }
-      this.#unexpected(c);
-    }
-    return value;
-  }
-  /**
-   * Reads in a JSON5 identifier. Also used for JSON but we validate
-   * the identifier later.
-   * @param {number} c The first character of the identifier.
-   * @returns {string} The identifier read.
-   * @throws {UnexpectedChar} when the identifier cannot be read.
-   */
-  #readIdentifier(c) {
-    let value = "";
-    do {
-      value += String.fromCharCode(c);
-      if (c === CHAR_BACKSLASH) {
-        c = this.#reader.next();
-        if (c !== CHAR_LOWER_U) {
-          this.#unexpected(c);
-        }
-        value += String.fromCharCode(c);
-        const hexDigits = this.#readHexDigits(4);
-        const charCode = parseInt(hexDigits, 16);
-        if (value.length === 2 && !isJSON5IdentifierStart(charCode)) {
-          const loc2 = this.#reader.locate();
-          this.#unexpected(CHAR_BACKSLASH, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
-        } else if (!isJSON5IdentifierPart(charCode)) {
-          const loc2 = this.#reader.locate();
-          this.#unexpected(charCode, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
-        }
-        value += hexDigits;
-      }
-      c = this.#reader.peek();
-      if (!isJSON5IdentifierPart(c)) {
-        break;
-      }
-      this.#reader.next();
-    } while (true);
-    return value;
-  }
-  /**
-   * Reads in a string. Works for both JSON and JSON5.
-   * @param {number} c The first character of the string (either " or ').
-   * @returns {number} The length of the string.
-   * @throws {UnexpectedChar} when the string cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the string is finalized.
-   */
-  #readString(c) {
-    const delimiter = c;
-    let length = 1;
-    c = this.#reader.peek();
-    while (c !== -1 && c !== delimiter) {
-      this.#reader.next();
-      length++;
-      if (c === CHAR_BACKSLASH) {
-        c = this.#reader.peek();
-        if (this.#isEscapedCharacter(c) || this.#isJSON5LineTerminator(c)) {
-          this.#reader.next();
-          length++;
-        } else if (c === CHAR_LOWER_U) {
-          this.#reader.next();
-          length++;
-          const result = this.#readHexDigits(4);
-          length += result.length;
-        } else if (this.#isJSON5HexEscape(c)) {
-          this.#reader.next();
-          length++;
-          const result = this.#readHexDigits(2);
-          length += result.length;
-        } else if (this.#json5) {
-          this.#reader.next();
-          length++;
-        } else {
-          this.#unexpected(c);
-        }
-      }
-      c = this.#reader.peek();
-    }
-    if (c === -1) {
-      this.#reader.next();
-      this.#unexpectedEOF();
-    }
-    this.#reader.next();
-    length++;
-    return length;
-  }
-  /**
-   * Reads a number. Works for both JSON and JSON5.
-   * @param {number} c The first character of the number.
-   * @returns {number} The length of the number.
-   * @throws {UnexpectedChar} when the number cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the number is finalized.
-   */
-  #readNumber(c) {
-    let length = 1;
-    if (c === CHAR_MINUS || this.#json5 && c === CHAR_PLUS) {
-      c = this.#reader.peek();
-      if (this.#json5) {
-        if (c === CHAR_UPPER_I || c === CHAR_UPPER_N) {
-          this.#reader.next();
-          const identifier = this.#readIdentifier(c);
-          if (identifier !== INFINITY && identifier !== NAN) {
-            this.#unexpected(c);
+      out += text3.slice(from, i);
+      if (i + 1 >= n2) this.unclosedString(start);
+      const e = text3.charCodeAt(i + 1);
+      switch (e) {
+        case 34 /* Quote */:
+          out += '"';
+          break;
+        case 92 /* Backslash */:
+          out += "\\";
+          break;
+        case 47 /* Slash */:
+          out += "/";
+          break;
+        case 98:
+          out += "\b";
+          break;
+        case 102:
+          out += "\f";
+          break;
+        case 110:
+          out += "\n";
+          break;
+        case 114:
+          out += "\r";
+          break;
+        case 116:
+          out += "	";
+          break;
+        case 117 /* LowerU */: {
+          let code = 0;
+          for (let k = 0; k < 4; k++) {
+            const h = text3.charCodeAt(i + 2 + k);
+            const v = hexValue(h);
+            if (v < 0) {
+              if (i + 2 + k >= n2) this.unclosedString(start);
+              throw new JsonError(`Invalid escape '${text3.slice(i, i + 2 + k + 1)}' in a string: \\u takes four hexadecimal digits`, i + 2 + k);
+            }
+            code = code * 16 + v;
           }
-          return length + identifier.length;
-        }
-      }
-      if (!isDigit2(c)) {
-        this.#unexpected(c);
-      }
-      this.#reader.next();
-      length++;
-    }
-    if (c === CHAR_0) {
-      c = this.#reader.peek();
-      if (this.#json5 && (c === CHAR_LOWER_X || c === CHAR_UPPER_X)) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-        if (!isHexDigit(c)) {
-          this.#reader.next();
-          this.#unexpected(c);
-        }
-        do {
-          this.#reader.next();
-          length++;
-          c = this.#reader.peek();
-        } while (isHexDigit(c));
-      } else if (isDigit2(c)) {
-        this.#unexpected(c);
-      }
-    } else {
-      if (!this.#json5 || c !== CHAR_DOT) {
-        if (!isPositiveDigit(c)) {
-          this.#unexpected(c);
-        }
-        c = this.#reader.peek();
-        while (isDigit2(c)) {
-          this.#reader.next();
-          length++;
-          c = this.#reader.peek();
-        }
-      }
-    }
-    if (c === CHAR_DOT) {
-      let digitCount = -1;
-      this.#reader.next();
-      length++;
-      digitCount++;
-      c = this.#reader.peek();
-      while (isDigit2(c)) {
-        this.#reader.next();
-        length++;
-        digitCount++;
-        c = this.#reader.peek();
-      }
-      if (!this.#json5 && digitCount === 0) {
-        this.#reader.next();
-        if (c) {
-          this.#unexpected(c);
-        } else {
-          this.#unexpectedEOF();
-        }
-      }
-    }
-    if (c === CHAR_LOWER_E || c === CHAR_UPPER_E) {
-      this.#reader.next();
-      length++;
-      c = this.#reader.peek();
-      if (c === CHAR_PLUS || c === CHAR_MINUS) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-      }
-      if (c === -1) {
-        this.#reader.next();
-        this.#unexpectedEOF();
-      }
-      if (!isDigit2(c)) {
-        this.#reader.next();
-        this.#unexpected(c);
-      }
-      while (isDigit2(c)) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-      }
-    }
-    return length;
-  }
-  /**
-   * Reads a comment. Works for both JSON and JSON5.
-   * @param {number} c The first character of the comment.
-   * @returns {{length: number, multiline: boolean}} The length of the comment, and whether the comment is multi-line.
-   * @throws {UnexpectedChar} when the comment cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the comment is finalized.
-   */
-  #readComment(c) {
-    let length = 1;
-    c = this.#reader.peek();
-    if (c === CHAR_SLASH) {
-      do {
-        this.#reader.next();
-        length += 1;
-        c = this.#reader.peek();
-      } while (c > -1 && c !== CHAR_RETURN && c !== CHAR_NEWLINE);
-      return { length, multiline: false };
-    }
-    if (c === CHAR_STAR) {
-      this.#reader.next();
-      length += 1;
-      while (c > -1) {
-        c = this.#reader.peek();
-        if (c === CHAR_STAR) {
-          this.#reader.next();
-          length += 1;
-          c = this.#reader.peek();
-          if (c === CHAR_SLASH) {
-            this.#reader.next();
-            length += 1;
-            return { length, multiline: true };
-          }
-        } else {
-          this.#reader.next();
-          length += 1;
-        }
-      }
-      this.#reader.next();
-      this.#unexpectedEOF();
-    }
-    this.#reader.next();
-    this.#unexpected(c);
-  }
-  // #endregion
-  /**
-   * Returns the next token in the source text.
-   * @returns {number} The code for the next token.
-   */
-  next() {
-    let c = this.#reader.next();
-    while (this.#isWhitespace(c)) {
-      c = this.#reader.next();
-    }
-    if (c === -1) {
-      return tt.EOF;
-    }
-    const start = this.#reader.locate();
-    const ct = String.fromCharCode(c);
-    if (this.#json5) {
-      if (knownJSON5TokenTypes.has(ct)) {
-        this.#token = this.#createToken(knownJSON5TokenTypes.get(ct), 1, start);
-      } else if (isJSON5IdentifierStart(c)) {
-        const value = this.#readIdentifier(c);
-        if (knownJSON5TokenTypes.has(value)) {
-          this.#token = this.#createToken(knownJSON5TokenTypes.get(value), value.length, start);
-        } else {
-          this.#token = this.#createToken("Identifier", value.length, start);
-        }
-      } else if (isJSON5NumberStart(c)) {
-        const result = this.#readNumber(c);
-        this.#token = this.#createToken("Number", result, start);
-      } else if (isStringStart(c, this.#json5)) {
-        const result = this.#readString(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken("String", result, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else if (c === CHAR_SLASH && this.#allowComments) {
-        const result = this.#readComment(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else {
-        this.#unexpected(c);
-      }
-    } else {
-      if (knownTokenTypes.has(ct)) {
-        this.#token = this.#createToken(knownTokenTypes.get(ct), 1, start);
-      } else if (isKeywordStart(c)) {
-        const value = this.#readIdentifier(c);
-        if (!jsonKeywords.has(value)) {
-          this.#unexpectedIdentifier(value, start);
-        }
-        this.#token = this.#createToken(knownTokenTypes.get(value), value.length, start);
-      } else if (isNumberStart(c)) {
-        const result = this.#readNumber(c);
-        this.#token = this.#createToken("Number", result, start);
-      } else if (isStringStart(c, this.#json5)) {
-        const result = this.#readString(c);
-        this.#token = this.#createToken("String", result, start);
-      } else if (c === CHAR_SLASH && this.#allowComments) {
-        const result = this.#readComment(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else {
-        this.#unexpected(c);
-      }
-    }
-    return tt[this.#token.type];
-  }
-  /**
-   * Returns the current token in the source text.
-   * @returns {Token} The current token.
-   */
-  get token() {
-    return this.#token;
-  }
-};
-var types = {
-  /**
-   * Creates a document node.
-   * @param {ValueNode} body The body of the document.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {DocumentNode} The document node.
-   */
-  document(body, parts = {}) {
-    return {
-      type: "Document",
-      body,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a string node.
-   * @param {string} value The value for the string.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {StringNode} The string node.
-   */
-  string(value, parts = {}) {
-    return {
-      type: "String",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a number node.
-   * @param {number} value The value for the number.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {NumberNode} The number node.
-   */
-  number(value, parts = {}) {
-    return {
-      type: "Number",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a boolean node.
-   * @param {boolean} value The value for the boolean.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {BooleanNode} The boolean node.
-   */
-  boolean(value, parts = {}) {
-    return {
-      type: "Boolean",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a null node.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {NullNode} The null node.
-   */
-  null(parts = {}) {
-    return {
-      type: "Null",
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an array node.
-   * @param {Array<ElementNode>} elements The elements to add.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ArrayNode} The array node.
-   */
-  array(elements, parts = {}) {
-    return {
-      type: "Array",
-      elements,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an element node.
-   * @param {ValueNode} value The value for the element.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ElementNode} The element node.
-   */
-  element(value, parts = {}) {
-    return {
-      type: "Element",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an object node.
-   * @param {Array<MemberNode>} members The members to add.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ObjectNode} The object node.
-   */
-  object(members, parts = {}) {
-    return {
-      type: "Object",
-      members,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a member node.
-   * @param {StringNode|IdentifierNode} name The name for the member.
-   * @param {ValueNode} value The value for the member.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {MemberNode} The member node.
-   */
-  member(name, value, parts = {}) {
-    return {
-      type: "Member",
-      name,
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an identifier node.
-   * @param {string} name The name for the identifier.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {IdentifierNode} The identifier node.
-   */
-  identifier(name, parts = {}) {
-    return {
-      type: "Identifier",
-      name,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a NaN node.
-   * @param {Sign} sign The sign for the Infinity.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {NaNNode} The NaN node.
-   */
-  nan(sign = "", parts = {}) {
-    return {
-      type: "NaN",
-      sign,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an Infinity node.
-   * @param {Sign} sign The sign for the Infinity.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {InfinityNode} The Infinity node.
-   */
-  infinity(sign = "", parts = {}) {
-    return {
-      type: "Infinity",
-      sign,
-      loc: parts.loc,
-      ...parts
-    };
-  }
-};
-var DEFAULT_OPTIONS = {
-  mode: "json",
-  ranges: false,
-  tokens: false,
-  allowTrailingCommas: false
-};
-var UNICODE_SEQUENCE = /\\u[\da-fA-F]{4}/gu;
-function normalizeIdentifier(identifier) {
-  return identifier.replace(UNICODE_SEQUENCE, (unicodeEscape) => {
-    return String.fromCharCode(parseInt(unicodeEscape.slice(2), 16));
-  });
-}
-function getEndLocation(text2) {
-  let line = 1;
-  let column = 1;
-  for (let i = 0; i < text2.length; i++) {
-    const char = text2[i];
-    if (char === "\n") {
-      line++;
-      column = 1;
-    } else if (char === "\r") {
-      if (text2[i + 1] === "\n") {
-        i++;
-      }
-      line++;
-      column = 1;
-    } else {
-      column++;
-    }
-  }
-  return {
-    line,
-    column,
-    offset: text2.length
-  };
-}
-function getStringValue(value, token, json5 = false) {
-  let result = "";
-  let escapeIndex = value.indexOf("\\");
-  let lastIndex = 0;
-  while (escapeIndex >= 0) {
-    result += value.slice(lastIndex, escapeIndex);
-    const escapeChar = value.charAt(escapeIndex + 1);
-    const escapeCharCode = escapeChar.charCodeAt(0);
-    if (json5 && json5EscapeToChar.has(escapeCharCode)) {
-      result += json5EscapeToChar.get(escapeCharCode);
-      lastIndex = escapeIndex + 2;
-    } else if (escapeToChar.has(escapeCharCode)) {
-      result += escapeToChar.get(escapeCharCode);
-      lastIndex = escapeIndex + 2;
-    } else if (escapeChar === "u") {
-      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 6);
-      if (hexCode.length < 4 || /[^0-9a-f]/i.test(hexCode)) {
-        throw new ErrorWithLocation(
-          `Invalid unicode escape \\u${hexCode}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-      result += String.fromCharCode(parseInt(hexCode, 16));
-      lastIndex = escapeIndex + 6;
-    } else if (json5 && escapeChar === "x") {
-      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 4);
-      if (hexCode.length < 2 || /[^0-9a-f]/i.test(hexCode)) {
-        throw new ErrorWithLocation(
-          `Invalid hex escape \\x${hexCode}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-      result += String.fromCharCode(parseInt(hexCode, 16));
-      lastIndex = escapeIndex + 4;
-    } else if (json5 && json5LineTerminators.has(escapeCharCode)) {
-      lastIndex = escapeIndex + 2;
-      if (escapeChar === "\r" && value.charAt(lastIndex) === "\n") {
-        lastIndex++;
-      }
-    } else {
-      if (json5) {
-        result += escapeChar;
-        lastIndex = escapeIndex + 2;
-      } else {
-        throw new ErrorWithLocation(
-          `Invalid escape \\${escapeChar}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-    }
-    escapeIndex = value.indexOf("\\", lastIndex);
-  }
-  result += value.slice(lastIndex);
-  return result;
-}
-function getLiteralValue(value, token, json5 = false) {
-  switch (token.type) {
-    case "Boolean":
-      return value === "true";
-    case "Number":
-      if (json5) {
-        if (value.charCodeAt(0) === 45) {
-          return -Number(value.slice(1));
-        }
-        if (value.charCodeAt(0) === 43) {
-          return Number(value.slice(1));
-        }
-      }
-      return Number(value);
-    case "String":
-      return getStringValue(value.slice(1, -1), token, json5);
-    default:
-      throw new TypeError(`Unknown token type "${token.type}.`);
-  }
-}
-function parse(text2, options) {
-  options = Object.freeze({
-    ...DEFAULT_OPTIONS,
-    ...options
-  });
-  const tokens = [];
-  const tokenizer = new Tokenizer(text2, {
-    mode: options.mode,
-    ranges: options.ranges
-  });
-  const json5 = options.mode === "json5";
-  const allowTrailingCommas = options.allowTrailingCommas || json5;
-  function nextNoComments() {
-    const nextType = tokenizer.next();
-    if (nextType && options.tokens) {
-      tokens.push(tokenizer.token);
-    }
-    return nextType;
-  }
-  function nextSkipComments() {
-    const nextType = tokenizer.next();
-    if (nextType && options.tokens) {
-      tokens.push(tokenizer.token);
-    }
-    if (nextType >= tt.LineComment) {
-      return nextSkipComments();
-    }
-    return nextType;
-  }
-  const next = options.mode === "json" ? nextNoComments : nextSkipComments;
-  function assertTokenType(token, type) {
-    if (token !== type) {
-      throw new UnexpectedToken(tokenizer.token);
-    }
-  }
-  function assertTokenTypes(token, types2) {
-    if (!types2.includes(token)) {
-      throw new UnexpectedToken(tokenizer.token);
-    }
-  }
-  function createRange(start, end) {
-    return options.ranges ? {
-      range: [start.offset, end.offset]
-    } : void 0;
-  }
-  function createLiteralNode(tokenType) {
-    const token = tokenizer.token;
-    const range = createRange(token.loc.start, token.loc.end);
-    const value = getLiteralValue(
-      text2.slice(token.loc.start.offset, token.loc.end.offset),
-      token,
-      json5
-    );
-    const loc2 = {
-      start: {
-        ...token.loc.start
-      },
-      end: {
-        ...token.loc.end
-      }
-    };
-    const parts = { loc: loc2, ...range };
-    switch (tokenType) {
-      case tt.String:
-        return types.string(
-          /** @type {string} */
-          value,
-          parts
-        );
-      case tt.Number:
-        return types.number(
-          /** @type {number} */
-          value,
-          parts
-        );
-      case tt.Boolean:
-        return types.boolean(
-          /** @type {boolean} */
-          value,
-          parts
-        );
-      default:
-        throw new TypeError(`Unknown token type ${token.type}.`);
-    }
-  }
-  function createJSON5IdentifierNode(token) {
-    const range = createRange(token.loc.start, token.loc.end);
-    const identifier = text2.slice(token.loc.start.offset, token.loc.end.offset);
-    const loc2 = {
-      start: {
-        ...token.loc.start
-      },
-      end: {
-        ...token.loc.end
-      }
-    };
-    const parts = { loc: loc2, ...range };
-    if (token.type !== "Identifier") {
-      let sign = "";
-      if (identifier[0] === "+" || identifier[0] === "-") {
-        sign = identifier[0];
-      }
-      return types[identifier.includes("NaN") ? "nan" : "infinity"](
-        /** @type {Sign} */
-        sign,
-        parts
-      );
-    }
-    return types.identifier(normalizeIdentifier(identifier), parts);
-  }
-  function createNullNode(token) {
-    const range = createRange(token.loc.start, token.loc.end);
-    return types.null({
-      loc: {
-        start: {
-          ...token.loc.start
-        },
-        end: {
-          ...token.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseProperty(tokenType) {
-    if (json5) {
-      assertTokenTypes(tokenType, [tt.String, tt.Identifier, tt.Number]);
-    } else {
-      assertTokenType(tokenType, tt.String);
-    }
-    const token = tokenizer.token;
-    if (json5 && tokenType === tt.Number && /[+\-0-9]/.test(text2[token.loc.start.offset])) {
-      throw new UnexpectedToken(token);
-    }
-    let key2 = tokenType === tt.String ? (
-      /** @type {StringNode} */
-      createLiteralNode(tokenType)
-    ) : (
-      /** @type {IdentifierNode|NaNNode|InfinityNode} */
-      createJSON5IdentifierNode(token)
-    );
-    if (json5 && (key2.type === "NaN" || key2.type === "Infinity")) {
-      if (key2.sign !== "") {
-        throw new UnexpectedToken(tokenizer.token);
-      }
-      key2 = types.identifier(key2.type, { loc: key2.loc, ...createRange(key2.loc.start, key2.loc.end) });
-    }
-    tokenType = next();
-    assertTokenType(tokenType, tt.Colon);
-    const value = parseValue();
-    const range = createRange(key2.loc.start, value.loc.end);
-    return types.member(
-      /** @type {StringNode|IdentifierNode} */
-      key2,
-      /** @type {ValueNode} */
-      value,
-      {
-        loc: {
-          start: {
-            ...key2.loc.start
-          },
-          end: {
-            ...value.loc.end
-          }
-        },
-        ...range
-      }
-    );
-  }
-  function parseObject(firstTokenType) {
-    assertTokenType(firstTokenType, tt.LBrace);
-    const firstToken = tokenizer.token;
-    const members = [];
-    let tokenType = next();
-    if (tokenType !== tt.RBrace) {
-      do {
-        members.push(parseProperty(tokenType));
-        tokenType = next();
-        if (!tokenType) {
-          throw new UnexpectedEOF(members[members.length - 1].loc.end);
-        }
-        if (tokenType === tt.Comma) {
-          tokenType = next();
-          if (allowTrailingCommas && tokenType === tt.RBrace) {
-            break;
-          }
-        } else {
+          out += String.fromCharCode(code);
+          i += 4;
           break;
         }
-      } while (tokenType);
-    }
-    assertTokenType(tokenType, tt.RBrace);
-    const lastToken = tokenizer.token;
-    const range = createRange(firstToken.loc.start, lastToken.loc.end);
-    return types.object(members, {
-      loc: {
-        start: {
-          ...firstToken.loc.start
-        },
-        end: {
-          ...lastToken.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseArray(firstTokenType) {
-    assertTokenType(firstTokenType, tt.LBracket);
-    const firstToken = tokenizer.token;
-    const elements = [];
-    let tokenType = next();
-    if (tokenType !== tt.RBracket) {
-      do {
-        const value = parseValue(tokenType);
-        elements.push(types.element(
-          /** @type {ValueNode} */
-          value,
-          { loc: value.loc }
-        ));
-        tokenType = next();
-        if (tokenType === tt.Comma) {
-          tokenType = next();
-          if (allowTrailingCommas && tokenType === tt.RBracket) {
-            break;
-          }
-        } else {
-          break;
-        }
-      } while (tokenType);
-    }
-    assertTokenType(tokenType, tt.RBracket);
-    const lastToken = tokenizer.token;
-    const range = createRange(firstToken.loc.start, lastToken.loc.end);
-    return types.array(elements, {
-      loc: {
-        start: {
-          ...firstToken.loc.start
-        },
-        end: {
-          ...lastToken.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseValue(tokenType) {
-    tokenType = tokenType ?? next();
-    const token = tokenizer.token;
-    if (!tokenType) {
-      throw new UnexpectedEOF({
-        line: 1,
-        column: 1,
-        offset: 0
-      });
-    }
-    switch (tokenType) {
-      case tt.String:
-      case tt.Boolean:
-        return createLiteralNode(tokenType);
-      case tt.Number:
-        if (json5) {
-          let tokenText = text2.slice(token.loc.start.offset, token.loc.end.offset);
-          if (tokenText[0] === "+" || tokenText[0] === "-") {
-            tokenText = tokenText.slice(1);
-          }
-          if (tokenText === "NaN" || tokenText === "Infinity") {
-            return createJSON5IdentifierNode(token);
-          }
-        }
-        return createLiteralNode(tokenType);
-      case tt.Null:
-        return createNullNode(token);
-      case tt.LBrace:
-        return parseObject(tokenType);
-      case tt.LBracket:
-        return parseArray(tokenType);
-      default:
-        throw new UnexpectedToken(token);
+        default:
+          throw new JsonError(
+            `Invalid escape '\\${String.fromCodePoint(text3.codePointAt(i + 1))}' in a string: write '\\\\' for a backslash (JSON allows \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)`,
+            i + 1
+          );
+      }
+      i += 2;
+      from = i;
     }
   }
-  const docBody = parseValue();
-  const unexpectedToken = next();
-  if (unexpectedToken) {
-    throw new UnexpectedToken(tokenizer.token);
+  unclosedString(start) {
+    throw new JsonError(`Unexpected end of file: the string opened at ${this.where(start)} is not closed with '"'`, this.n);
   }
-  const textEndLocation = getEndLocation(text2);
-  const docParts = {
-    loc: {
-      start: {
-        line: 1,
-        column: 1,
-        offset: 0
-      },
-      end: {
-        ...textEndLocation
+  /** Reads a JSON number at `pos`; returns its end. */
+  number() {
+    const text3 = this.text;
+    let i = this.pos;
+    if (text3.charCodeAt(i) === 45 /* Minus */) i++;
+    let c = text3.charCodeAt(i);
+    if (c === 48 /* Zero */) {
+      i++;
+      c = text3.charCodeAt(i);
+      if (c >= 48 /* Zero */ && c <= 57 /* Nine */) throw new JsonError(`Invalid number '${this.word(this.pos)}': a number does not start with 0 unless it is 0 or 0.x`, i);
+    } else if (c >= 49 && c <= 57 /* Nine */) {
+      do
+        c = text3.charCodeAt(++i);
+      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
+    } else this.badNumber(i, "a digit");
+    if (c === 46 /* Dot */) {
+      c = text3.charCodeAt(++i);
+      if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit after the decimal point");
+      do
+        c = text3.charCodeAt(++i);
+      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
+    }
+    if (c === 101 /* LowerE */ || c === 69 /* UpperE */) {
+      c = text3.charCodeAt(++i);
+      if (c === 43 /* Plus */ || c === 45 /* Minus */) c = text3.charCodeAt(++i);
+      if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit in the exponent");
+      do
+        c = text3.charCodeAt(++i);
+      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
+    }
+    this.pos = i;
+    return i;
+  }
+  badNumber(at, expected) {
+    if (at >= this.n) throw new JsonError(`Unexpected end of file: expected ${expected} in the number '${this.text.slice(this.pos)}'`, at);
+    throw new JsonError(`Invalid number '${this.word(this.pos)}': expected ${expected}`, at);
+  }
+  keyword(word) {
+    const start = this.pos;
+    const end = start + word.length;
+    if (this.text.startsWith(word, start) && !isWordPart(this.text.charCodeAt(end))) {
+      this.pos = end;
+      return;
+    }
+    const found = this.word(start);
+    throw new JsonError(`Unexpected '${found}': expected a value (a string in double quotes, a number, true, false, null, an object or an array)`, start);
+  }
+  /** The run of word characters at `from` (for messages). */
+  word(from) {
+    let i = from;
+    while (i < this.n && i - from < 40 && (isWordPart(this.text.charCodeAt(i)) || this.text.charCodeAt(i) === 45 /* Minus */ || this.text.charCodeAt(i) === 46 /* Dot */)) i++;
+    return this.text.slice(from, Math.max(i, from + 1));
+  }
+  unexpected(expecting) {
+    const at = this.pos;
+    const wanted = EXPECTED[expecting];
+    if (at >= this.n) {
+      const open2 = this.open[this.open.length - 1];
+      const what = open2 === void 0 ? "the file holds no JSON value" : `the ${this.text.charCodeAt(open2) === 123 /* LBrace */ ? "object" : "array"} opened at ${this.where(open2)} is not closed`;
+      throw new JsonError(`Unexpected end of file: ${what} (expected ${wanted})`, at);
+    }
+    const c = this.text.codePointAt(at);
+    const shown = c === 34 /* Quote */ ? "a string" : isWordPart(c) ? `'${this.word(at)}'` : `'${printable(c)}'`;
+    throw new JsonError(`Unexpected ${shown}: expected ${wanted}`, at);
+  }
+  /** `line 3, column 5` of an offset, for messages about where something was opened. */
+  where(offset) {
+    let line = 1;
+    let lineStart = 0;
+    const text3 = this.text;
+    for (let i = 0; i < offset; i++) {
+      const c = text3.charCodeAt(i);
+      if (c === 10 /* LF */ || c === 13 /* CR */ && text3.charCodeAt(i + 1) !== 10 /* LF */) {
+        line++;
+        lineStart = i + 1;
       }
     }
-  };
-  if (options.tokens) {
-    docParts.tokens = tokens;
+    return `line ${line}, column ${offset - lineStart + 1}`;
   }
-  if (options.ranges) {
-    docParts.range = [
-      docParts.loc.start.offset,
-      docParts.loc.end.offset
-    ];
-  }
-  return types.document(
-    /** @type {ValueNode} */
-    docBody,
-    docParts
-  );
+};
+var EXPECTED = {
+  value: "a value (a string in double quotes, a number, true, false, null, an object or an array)",
+  key: "a property name in double quotes or '}'",
+  colon: "':' after the property name",
+  commaOrBrace: "',' or '}'",
+  commaOrBracket: "',' or ']'",
+  end: "the end of the file after the top-level value"
+};
+function hexValue(c) {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+var WORD_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
+function isWordPart(c) {
+  if (c < 128) return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
+  return c === c && WORD_PART.test(String.fromCodePoint(c));
+}
+function printable(c) {
+  if (c < 32 || c === 127) return `\\u${c.toString(16).padStart(4, "0")}`;
+  if (c === 160 || c === 65279 || c >= 8192 && c <= 8203 || c === 12288) return `\\u${c.toString(16).padStart(4, "0")} (a white-space character JSON does not allow here)`;
+  return String.fromCodePoint(c);
 }
 
 // src/syntax/json/index.ts
-var OPTIONS = { mode: "jsonc", ranges: true, allowTrailingCommas: true };
-function parseJson(text2) {
-  const lines = new LineMap(text2);
-  const source = text2.charCodeAt(0) === 65279 ? " " + text2.slice(1) : text2;
-  let root;
-  let error2;
-  try {
-    const doc = parse(source, OPTIONS);
-    root = convert(doc.body);
-  } catch (e) {
-    error2 = syntaxError(e, source);
+function parseJson(text3) {
+  const { root, error: error2, comments } = scanJson(text3);
+  return new ParsedJson(text3, root, error2, comments);
+}
+var ParsedJson = class {
+  constructor(text3, root, error2, comments) {
+    this.text = text3;
+    this.root = root;
+    this.error = error2;
+    this.comments = comments;
   }
-  return { text: text2, root, error: error2, comments: root ? scanComments(source) : [], lines };
-}
-function syntaxError(e, source) {
-  const err = e;
-  const raw = typeof err?.message === "string" ? err.message : String(e);
-  const message = raw.replace(/\s*\(\d+:\d+\)\s*$/, "");
-  let offset = typeof err?.offset === "number" ? err.offset : 0;
-  if (offset < 0) offset = 0;
-  if (offset > source.length) offset = source.length;
-  if (/^[^\S]*$/.test(source.slice(offset + 1)) || offset >= source.length) {
-    return { message: "Unexpected end of file: the JSON is incomplete (an unclosed object, array or string)", offset };
+  text;
+  root;
+  error;
+  comments;
+  lineMap;
+  get lines() {
+    return this.lineMap ??= new LineMap(this.text);
   }
-  return { message: message || "invalid JSON", offset };
-}
-function span(n2) {
-  const r = n2.range ?? [n2.loc.start.offset, n2.loc.end.offset];
-  return { start: r[0], end: r[1] };
-}
-function convert(n2) {
-  const s2 = span(n2);
-  switch (n2.type) {
-    case "Object":
-      return {
-        type: "object",
-        ...s2,
-        members: n2.members.map((m) => ({
-          key: m.name.type === "String" ? m.name.value : m.name.name,
-          keySpan: span(m.name),
-          value: convert(m.value),
-          ...span(m)
-        }))
-      };
-    case "Array":
-      return { type: "array", ...s2, items: n2.elements.map((e) => convert(e.value)) };
-    case "String":
-      return { type: "string", ...s2, value: n2.value };
-    case "Number":
-      return { type: "number", ...s2, value: n2.value };
-    case "Boolean":
-      return { type: "bool", ...s2, value: n2.value };
-    case "Null":
-      return { type: "null", ...s2 };
-    case "NaN":
-      return { type: "number", ...s2, value: NaN };
-    case "Infinity":
-      return { type: "number", ...s2, value: n2.sign === "-" ? -Infinity : Infinity };
-  }
-}
-function scanComments(text2) {
-  const out = [];
-  const n2 = text2.length;
-  let i = 0;
-  while (i < n2) {
-    const c = text2.charCodeAt(i);
-    if (c === 34) {
-      i++;
-      while (i < n2) {
-        const d = text2.charCodeAt(i);
-        if (d === 92) i += 2;
-        else if (d === 34) break;
-        else i++;
-      }
-      i++;
-    } else if (c === 47) {
-      const d = text2.charCodeAt(i + 1);
-      if (d === 47) {
-        let j = i + 2;
-        while (j < n2 && text2.charCodeAt(j) !== 10 && text2.charCodeAt(j) !== 13) j++;
-        out.push({ start: i, end: j, text: text2.slice(i, j), block: false });
-        i = j;
-      } else if (d === 42) {
-        const close = text2.indexOf("*/", i + 2);
-        const j = close < 0 ? n2 : close + 2;
-        out.push({ start: i, end: j, text: text2.slice(i, j), block: true });
-        i = j;
-      } else i++;
-    } else i++;
-  }
-  return out;
-}
+};
 function member(o, key2) {
   if (!o || o.type !== "object") return void 0;
   const lower2 = key2.toLowerCase();
@@ -44998,11 +44458,11 @@ function stringProp(o, key2) {
 function stringValueOffset(doc, node, index) {
   const first2 = node.start + 1;
   if (node.end - node.start - 2 === node.value.length) return first2 + Math.max(0, Math.min(index, node.value.length));
-  const text2 = doc.text;
+  const text3 = doc.text;
   let raw = first2;
   let k = 0;
   while (k < index && raw < node.end - 1) {
-    if (text2.charCodeAt(raw) === 92) raw += text2.charCodeAt(raw + 1) === 117 ? 6 : 2;
+    if (text3.charCodeAt(raw) === 92) raw += text3.charCodeAt(raw + 1) === 117 ? 6 : 2;
     else raw++;
     k++;
   }
@@ -45013,7 +44473,7 @@ function locationOf(file, doc, s2) {
 }
 
 // src/lower/arm/evaluate.ts
-import { dirname as dirname8, resolve as resolve8 } from "node:path";
+import { dirname as dirname11, resolve as resolve9 } from "node:path";
 
 // src/lower/arm/inputs.ts
 function dependsOnInput(node, lookup) {
@@ -45325,8 +44785,8 @@ var ExprEval = class _ExprEval {
         const base = this.eval(e.object);
         if (key2 === void 0) {
           if (idx.kind === "unknown" && idx.symbol?.startsWith("loop:") && !(base.kind === "unknown" && base.symbol)) {
-            const text2 = this.node.value.slice(e.object.start, e.object.end).replace(/\s+/g, "");
-            return unknownAt(this.at(e), `${idx.symbol}:${text2}`, { kind: "loop", name: text2 });
+            const text3 = this.node.value.slice(e.object.start, e.object.end).replace(/\s+/g, "");
+            return unknownAt(this.at(e), `${idx.symbol}:${text3}`, { kind: "loop", name: text3 });
           }
           return indexUnknown(base, this.at(e));
         }
@@ -45545,21 +45005,21 @@ function sameScope(a, b2) {
 function parseResourceIdString(v) {
   const segs = segmentsOf2(v);
   if (!segs) return void 0;
-  const text2 = (i2) => {
+  const text3 = (i2) => {
     const s2 = segs[i2];
     return s2 && s2.length === 1 && s2[0].kind === "string" ? s2[0].value : void 0;
   };
   let i = 0;
-  for (let k = 0; k < segs.length; k++) if (text2(k)?.toLowerCase() === "providers") i = k + 1;
+  for (let k = 0; k < segs.length; k++) if (text3(k)?.toLowerCase() === "providers") i = k + 1;
   if (i === 0 && segs.length > 0 && segs[0].length === 0) return void 0;
-  const ns = text2(i);
+  const ns = text3(i);
   if (!ns || !ns.includes(".")) return void 0;
   const rest = segs.slice(i + 1);
   if (rest.length < 2 || rest.length % 2 !== 0) return void 0;
   const types2 = [ns];
   const names = [];
   for (let k = 0; k < rest.length; k += 2) {
-    const t = text2(i + 1 + k);
+    const t = text3(i + 1 + k);
     if (!t) return void 0;
     types2.push(t);
     if (rest[k + 1].length === 0) return void 0;
@@ -45867,7 +45327,7 @@ function runNested(r, node, ctx) {
       });
     };
     if (relative9 === void 0) return external();
-    const path = resolve8(dirname8(ctx.src.file), relative9);
+    const path = resolve9(dirname11(ctx.src.file), relative9);
     if (fileChain.includes(path)) return;
     const linked = session.loadLinked(path);
     if (!linked || !linked.doc.root || linked.doc.root.type !== "object") return external();
@@ -45964,25 +45424,25 @@ function declPointer(r) {
 var MAX_INSTANCES = 2e5;
 var MAX_DEPLOYMENTS = 2e4;
 var LOOKS_LIKE_TEMPLATE = /deployment(Template|Parameters)\.json|"contentVersion"/i;
-function classify(file, text2) {
-  const doc = parseJson(text2);
+function classify(file, text3) {
+  const doc = parseJson(text3);
   const src = { file, doc };
-  if (!doc.root) return { kind: LOOKS_LIKE_TEMPLATE.test(text2) ? "broken" : "other", src };
+  if (!doc.root) return { kind: LOOKS_LIKE_TEMPLATE.test(text3) ? "broken" : "other", src };
   const schema = stringProp(doc.root, "$schema");
   const level = schemaLevel(schema);
   if (level) return { kind: "template", src, level };
   if (schema && /deploymentParameters\.json/i.test(schema)) return { kind: "parameters", src };
   return { kind: "other", src };
 }
-function mayMatter(text2) {
-  return /deployment(Template|Parameters)\.json|contentVersion/i.test(text2);
+function mayMatter(text3) {
+  return /deployment(Template|Parameters)\.json|contentVersion/i.test(text3);
 }
 function rootScope(level) {
   return { kind: "scope", level, current: true, path: [] };
 }
 function templateForParameters(file) {
   const m = /^(.*)\.parameters\.jsonc?$/i.exec(basename2(file));
-  return m ? join6(dirname9(file), `${m[1]}.json`) : void 0;
+  return m ? join7(dirname12(file), `${m[1]}.json`) : void 0;
 }
 function literal(node, src) {
   const at = locationOf(src.file, src.doc, node);
@@ -46028,7 +45488,7 @@ function linkedFiles(src) {
       for (const m of n2.members) {
         if (m.key.toLowerCase() === "templatelink") {
           const rel = stringProp(m.value, "relativePath");
-          if (rel && !rel.startsWith("[")) out.push(resolve9(dirname9(src.file), rel));
+          if (rel && !rel.startsWith("[")) out.push(resolve10(dirname12(src.file), rel));
         } else visit(m.value);
       }
     }
@@ -46044,11 +45504,20 @@ function keptRoots(slices, linkers) {
   }
   return [...slices.keys()].filter((f) => !dropped.has(f));
 }
+function generatedBesideBicep(file, text3, host) {
+  if (!GENERATOR_HEAD.test(text3.slice(0, 1024)) || text3.includes("relativePath")) return false;
+  const bicep = file.replace(/\.jsonc?$/i, ".bicep");
+  return bicep !== file && fileExists(host, bicep);
+}
+function fileExists(host, path) {
+  return host.fileExists ? host.fileExists(path) : host.readFile(path) !== void 0;
+}
+var GENERATOR_HEAD = /"metadata"\s*:\s*\{\s*"_generator"\s*:\s*\{\s*"name"\s*:\s*"bicep"/i;
 function isGeneratedBesideBicep(src, host) {
   const gen = stringProp(prop(prop(src.doc.root, "metadata"), "_generator"), "name");
   if (gen?.toLowerCase() !== "bicep") return false;
   const bicep = src.file.replace(/\.jsonc?$/i, ".bicep");
-  return bicep !== src.file && host.readFile(bicep) !== void 0;
+  return bicep !== src.file && fileExists(host, bicep);
 }
 var reported = /* @__PURE__ */ new WeakMap();
 function parseError(src, program) {
@@ -46104,9 +45573,10 @@ var armFrontEnd = {
     const parameterFiles = /* @__PURE__ */ new Map();
     const analysed = /* @__PURE__ */ new Set();
     for (const file of files) {
-      const text2 = host.readFile(file);
-      if (text2 === void 0 || !mayMatter(text2)) continue;
-      const c = classify(file, text2);
+      const text3 = host.readFile(file);
+      if (text3 === void 0 || !mayMatter(text3)) continue;
+      if (!host.includeGeneratedTemplates && generatedBesideBicep(file, text3, host)) continue;
+      const c = classify(file, text3);
       if (c.kind === "template") templates.set(file, c);
       else if (c.kind === "parameters") {
         const t = templateForParameters(file);
@@ -46126,10 +45596,10 @@ var armFrontEnd = {
       budget: { instances: MAX_INSTANCES, deployments: MAX_DEPLOYMENTS },
       loadLinked(path) {
         if (!loaded.has(path)) {
-          const text2 = host.readFile(path);
-          if (text2 === void 0) loaded.set(path, void 0);
+          const text3 = host.readFile(path);
+          if (text3 === void 0) loaded.set(path, void 0);
           else {
-            const src2 = { file: path, doc: parseJson(text2) };
+            const src2 = { file: path, doc: parseJson(text3) };
             loaded.set(path, src2);
             if (!src2.doc.root) parseError(src2, program);
           }
@@ -46201,23 +45671,23 @@ function isIdentStart2(c) {
 function isIdentPart2(c) {
   return isIdentStart2(c) || c >= 48 /* D0 */ && c <= 57 /* D9 */;
 }
-function isHexDigit2(c) {
+function isHexDigit(c) {
   return c >= 48 /* D0 */ && c <= 57 /* D9 */ || c >= 65 && c <= 70 || c >= 97 && c <= 102;
 }
 function isWhitespace(c) {
   return c === 32 /* Space */ || c === 9 /* Tab */ || c === 11 /* VT */ || c === 12 /* FF */ || c === 160 /* Nbsp */ || c === 65279 /* Bom */ || c >= 8192 && c <= 8202 || c === 12288;
 }
-function lex(text2) {
+function lex(text3) {
   const tokens = [];
   const comments = [];
   const directives = [];
   const errors = [];
-  const len = text2.length;
+  const len = text3.length;
   const stack = [];
-  let pos = len > 0 && text2.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
+  let pos = len > 0 && text3.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
   let lineStart = true;
   const push = (kind, start, end) => {
-    tokens.push({ kind, start, end, text: text2.slice(start, end) });
+    tokens.push({ kind, start, end, text: text3.slice(start, end) });
   };
   const error2 = (start, end, code, message) => {
     errors.push({ start, end, code, message });
@@ -46229,7 +45699,7 @@ function lex(text2) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i);
         return i;
       }
-      const c = text2.charCodeAt(i);
+      const c = text3.charCodeAt(i);
       if (c === 39 /* Quote */) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
         return i + 1;
@@ -46245,15 +45715,15 @@ function lex(text2) {
           push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
           return i + 1;
         }
-        const e = text2.charCodeAt(i + 1);
+        const e = text3.charCodeAt(i + 1);
         if (e === 92 /* Backslash */ || e === 39 /* Quote */ || e === 110 /* n */ || e === 114 /* r */ || e === 116 /* t */ || e === 36 /* Dollar */) {
           i += 2;
           continue;
         }
-        if (e === 117 /* u */ && text2.charCodeAt(i + 2) === 123 /* LBrace */) {
+        if (e === 117 /* u */ && text3.charCodeAt(i + 2) === 123 /* LBrace */) {
           let j = i + 3;
-          while (j < len && isHexDigit2(text2.charCodeAt(j))) j++;
-          if (j > i + 3 && j - (i + 3) <= 6 && text2.charCodeAt(j) === 125 /* RBrace */) {
+          while (j < len && isHexDigit(text3.charCodeAt(j))) j++;
+          if (j > i + 3 && j - (i + 3) <= 6 && text3.charCodeAt(j) === 125 /* RBrace */) {
             i = j + 1;
             continue;
           }
@@ -46267,7 +45737,7 @@ function lex(text2) {
         i += 2;
         continue;
       }
-      if (c === 36 /* Dollar */ && text2.charCodeAt(i + 1) === 123 /* LBrace */) {
+      if (c === 36 /* Dollar */ && text3.charCodeAt(i + 1) === 123 /* LBrace */) {
         stack.push(SINGLE_QUOTED);
         push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, i + 2);
         return i + 2;
@@ -46282,17 +45752,17 @@ function lex(text2) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i);
         return i;
       }
-      const c = text2.charCodeAt(i);
-      if (c === 39 /* Quote */ && text2.charCodeAt(i + 1) === 39 /* Quote */ && text2.charCodeAt(i + 2) === 39 /* Quote */) {
+      const c = text3.charCodeAt(i);
+      if (c === 39 /* Quote */ && text3.charCodeAt(i + 1) === 39 /* Quote */ && text3.charCodeAt(i + 2) === 39 /* Quote */) {
         let j = i + 3;
-        while (j < len && text2.charCodeAt(j) === 39 /* Quote */) j++;
+        while (j < len && text3.charCodeAt(j) === 39 /* Quote */) j++;
         push(resumed ? "StringRightPiece" : "StringComplete", start, j);
         return j;
       }
       if (c === 36 /* Dollar */ && dollars > 0) {
         let j = i + 1;
-        while (j < len && text2.charCodeAt(j) === 36 /* Dollar */) j++;
-        if (j - i >= dollars && text2.charCodeAt(j) === 123 /* LBrace */) {
+        while (j < len && text3.charCodeAt(j) === 36 /* Dollar */) j++;
+        if (j - i >= dollars && text3.charCodeAt(j) === 123 /* LBrace */) {
           stack.push(dollars);
           push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, j + 1);
           return j + 1;
@@ -46304,7 +45774,7 @@ function lex(text2) {
     }
   };
   while (pos < len) {
-    const c = text2.charCodeAt(pos);
+    const c = text3.charCodeAt(pos);
     const start = pos;
     if (c === 32 /* Space */ || c === 9 /* Tab */) {
       pos++;
@@ -46319,7 +45789,7 @@ function lex(text2) {
       }
       pos++;
       while (pos < len) {
-        const d = text2.charCodeAt(pos);
+        const d = text3.charCodeAt(pos);
         if (d !== 13 /* CR */ && d !== 10 /* LF */) break;
         pos++;
       }
@@ -46328,22 +45798,22 @@ function lex(text2) {
       continue;
     }
     if (c === 47 /* Slash */) {
-      const d = text2.charCodeAt(pos + 1);
+      const d = text3.charCodeAt(pos + 1);
       if (d === 47 /* Slash */) {
         pos += 2;
         while (pos < len) {
-          const e = text2.charCodeAt(pos);
+          const e = text3.charCodeAt(pos);
           if (e === 13 /* CR */ || e === 10 /* LF */) break;
           pos++;
         }
-        comments.push({ start, end: pos, text: text2.slice(start, pos), block: false });
+        comments.push({ start, end: pos, text: text3.slice(start, pos), block: false });
         continue;
       }
       if (d === 42 /* Star */) {
         pos += 2;
         let closed = false;
         while (pos < len) {
-          if (text2.charCodeAt(pos) === 42 /* Star */ && text2.charCodeAt(pos + 1) === 47 /* Slash */) {
+          if (text3.charCodeAt(pos) === 42 /* Star */ && text3.charCodeAt(pos + 1) === 47 /* Slash */) {
             pos += 2;
             closed = true;
             break;
@@ -46353,7 +45823,7 @@ function lex(text2) {
         if (!closed) {
           error2(start, pos, "BCP002", "The multi-line comment at this location is not terminated. Terminate it with the */ character sequence.");
         }
-        comments.push({ start, end: pos, text: text2.slice(start, pos), block: true });
+        comments.push({ start, end: pos, text: text3.slice(start, pos), block: true });
         lineStart = false;
         continue;
       }
@@ -46370,13 +45840,13 @@ function lex(text2) {
     lineStart = false;
     if (isIdentStart2(c)) {
       pos++;
-      while (pos < len && isIdentPart2(text2.charCodeAt(pos))) pos++;
+      while (pos < len && isIdentPart2(text3.charCodeAt(pos))) pos++;
       const n2 = pos - start;
       let kind = "Identifier";
       if (n2 === 4) {
-        if (text2.startsWith("true", start)) kind = "TrueKeyword";
-        else if (text2.startsWith("null", start)) kind = "NullKeyword";
-      } else if (n2 === 5 && text2.startsWith("false", start)) {
+        if (text3.startsWith("true", start)) kind = "TrueKeyword";
+        else if (text3.startsWith("null", start)) kind = "NullKeyword";
+      } else if (n2 === 5 && text3.startsWith("false", start)) {
         kind = "FalseKeyword";
       }
       push(kind, start, pos);
@@ -46385,7 +45855,7 @@ function lex(text2) {
     if (c >= 48 /* D0 */ && c <= 57 /* D9 */) {
       pos++;
       while (pos < len) {
-        const d = text2.charCodeAt(pos);
+        const d = text3.charCodeAt(pos);
         if (d < 48 /* D0 */ || d > 57 /* D9 */) break;
         pos++;
       }
@@ -46394,7 +45864,7 @@ function lex(text2) {
     }
     switch (c) {
       case 39 /* Quote */:
-        if (text2.charCodeAt(pos + 1) === 39 /* Quote */ && text2.charCodeAt(pos + 2) === 39 /* Quote */) {
+        if (text3.charCodeAt(pos + 1) === 39 /* Quote */ && text3.charCodeAt(pos + 2) === 39 /* Quote */) {
           pos = scanMultiline(start, pos + 3, 0, false);
         } else {
           pos = scanQuoted(start, pos + 1, false);
@@ -46402,8 +45872,8 @@ function lex(text2) {
         continue;
       case 36 /* Dollar */: {
         let j = pos + 1;
-        while (j < len && text2.charCodeAt(j) === 36 /* Dollar */) j++;
-        if (text2.charCodeAt(j) === 39 /* Quote */ && text2.charCodeAt(j + 1) === 39 /* Quote */ && text2.charCodeAt(j + 2) === 39 /* Quote */) {
+        while (j < len && text3.charCodeAt(j) === 36 /* Dollar */) j++;
+        if (text3.charCodeAt(j) === 39 /* Quote */ && text3.charCodeAt(j + 1) === 39 /* Quote */ && text3.charCodeAt(j + 2) === 39 /* Quote */) {
           pos = scanMultiline(start, j + 3, j - pos, false);
           continue;
         }
@@ -46480,7 +45950,7 @@ function lex(text2) {
         push("Modulo", start, pos);
         continue;
       case 46 /* Dot */:
-        if (text2.charCodeAt(pos + 1) === 46 /* Dot */ && text2.charCodeAt(pos + 2) === 46 /* Dot */) {
+        if (text3.charCodeAt(pos + 1) === 46 /* Dot */ && text3.charCodeAt(pos + 2) === 46 /* Dot */) {
           pos += 3;
           push("Ellipsis", start, pos);
         } else {
@@ -46489,7 +45959,7 @@ function lex(text2) {
         }
         continue;
       case 63 /* Question */:
-        if (text2.charCodeAt(pos + 1) === 63 /* Question */) {
+        if (text3.charCodeAt(pos + 1) === 63 /* Question */) {
           pos += 2;
           push("DoubleQuestion", start, pos);
         } else {
@@ -46498,7 +45968,7 @@ function lex(text2) {
         }
         continue;
       case 58 /* Colon */:
-        if (text2.charCodeAt(pos + 1) === 58 /* Colon */) {
+        if (text3.charCodeAt(pos + 1) === 58 /* Colon */) {
           pos += 2;
           push("DoubleColon", start, pos);
         } else {
@@ -46507,7 +45977,7 @@ function lex(text2) {
         }
         continue;
       case 33 /* Bang */: {
-        const d = text2.charCodeAt(pos + 1);
+        const d = text3.charCodeAt(pos + 1);
         if (d === 61 /* Eq */) {
           pos += 2;
           push("NotEquals", start, pos);
@@ -46521,7 +45991,7 @@ function lex(text2) {
         continue;
       }
       case 61 /* Eq */: {
-        const d = text2.charCodeAt(pos + 1);
+        const d = text3.charCodeAt(pos + 1);
         if (d === 61 /* Eq */) {
           pos += 2;
           push("Equals", start, pos);
@@ -46538,7 +46008,7 @@ function lex(text2) {
         continue;
       }
       case 60 /* Lt */:
-        if (text2.charCodeAt(pos + 1) === 61 /* Eq */) {
+        if (text3.charCodeAt(pos + 1) === 61 /* Eq */) {
           pos += 2;
           push("LessThanOrEqual", start, pos);
         } else {
@@ -46547,7 +46017,7 @@ function lex(text2) {
         }
         continue;
       case 62 /* Gt */:
-        if (text2.charCodeAt(pos + 1) === 61 /* Eq */) {
+        if (text3.charCodeAt(pos + 1) === 61 /* Eq */) {
           pos += 2;
           push("GreaterThanOrEqual", start, pos);
         } else {
@@ -46556,7 +46026,7 @@ function lex(text2) {
         }
         continue;
       case 38 /* Amp */:
-        if (text2.charCodeAt(pos + 1) === 38 /* Amp */) {
+        if (text3.charCodeAt(pos + 1) === 38 /* Amp */) {
           pos += 2;
           push("LogicalAnd", start, pos);
         } else {
@@ -46565,7 +46035,7 @@ function lex(text2) {
         }
         continue;
       case 124 /* Pipe */:
-        if (text2.charCodeAt(pos + 1) === 124 /* Pipe */) {
+        if (text3.charCodeAt(pos + 1) === 124 /* Pipe */) {
           pos += 2;
           push("LogicalOr", start, pos);
         } else {
@@ -46594,32 +46064,32 @@ function lex(text2) {
   return { tokens, comments, directives, errors };
   function unrecognized(start, end) {
     push("Unrecognized", start, end);
-    if (text2.charCodeAt(start) === 34) {
+    if (text3.charCodeAt(start) === 34) {
       error2(start, end, "BCP103", `The following token is not recognized: '"'. Strings are defined using single quotes in bicep.`);
     } else {
-      error2(start, end, "BCP001", `The following token is not recognized: "${text2.slice(start, end)}".`);
+      error2(start, end, "BCP001", `The following token is not recognized: "${text3.slice(start, end)}".`);
     }
   }
   function scanDirective(start) {
     let i = start + 1;
     while (i < len) {
-      const d = text2.charCodeAt(i);
+      const d = text3.charCodeAt(i);
       if (!isIdentPart2(d) && d !== 45 /* Minus */) break;
       i++;
     }
-    const name = text2.slice(start + 1, i);
+    const name = text3.slice(start + 1, i);
     if (!DIRECTIVES.includes(name)) return start;
     let end = i;
     let codes = 0;
     let after = i;
     for (; ; ) {
       let j = end;
-      while (j < len && (text2.charCodeAt(j) === 32 /* Space */ || text2.charCodeAt(j) === 9 /* Tab */)) j++;
+      while (j < len && (text3.charCodeAt(j) === 32 /* Space */ || text3.charCodeAt(j) === 9 /* Tab */)) j++;
       after = j;
       if (j === end) break;
       let k = j;
       while (k < len) {
-        const d = text2.charCodeAt(k);
+        const d = text3.charCodeAt(k);
         if (!isIdentPart2(d) && d !== 45 /* Minus */ && d !== 46 /* Dot */) break;
         k++;
       }
@@ -46630,20 +46100,20 @@ function lex(text2) {
     if (codes === 0) {
       error2(after, after, "BCP226", 'Expected at least one diagnostic code at this location. Valid format is "#disable-next-line diagnosticCode1 diagnosticCode2 ..."');
     }
-    directives.push({ start, end, text: text2.slice(start, end), block: false });
+    directives.push({ start, end, text: text3.slice(start, end), block: false });
     return end;
   }
 }
 
 // src/syntax/bicep/parser.ts
-function parseBicep(text2, options = {}) {
-  const { tokens, comments, directives, errors } = lex(text2);
+function parseBicep(text3, options = {}) {
+  const { tokens, comments, directives, errors } = lex(text3);
   let file;
   try {
-    file = new Parser2(text2, tokens, errors, options).parseFile(comments, directives);
+    file = new Parser3(text3, tokens, errors, options).parseFile(comments, directives);
   } catch (e) {
     errors.push({ start: 0, end: 0, message: `Internal parser error: ${e.message}` });
-    file = { kind: "File", start: 0, end: text2.length, statements: [], errors, comments, directives };
+    file = { kind: "File", start: 0, end: text3.length, statements: [], errors, comments, directives };
   }
   file.errors.sort((a, b2) => a.start - b2.start || a.end - b2.end);
   return file;
@@ -46670,9 +46140,9 @@ var MAX_IDENTIFIER_LENGTH = 255;
 var PARAMS_FILE_DECLARATIONS = /* @__PURE__ */ new Set(["using", "extends", "param", "var", "type", "import", "func", "extensionConfig"]);
 var MAX_INT64 = 9223372036854775807n;
 var ESCAPES = { n: "\n", r: "\r", t: "	", "\\": "\\", "'": "'", $: "$" };
-var Parser2 = class {
-  constructor(text2, tokens, errors, options) {
-    this.text = text2;
+var Parser3 = class {
+  constructor(text3, tokens, errors, options) {
+    this.text = text3;
     this.tokens = tokens;
     this.errors = errors;
     this.options = options;
@@ -47807,36 +47277,36 @@ function stringDollars(first2) {
   while (first2.charCodeAt(i) === 36) i++;
   return first2.startsWith("'''", i) ? i : -1;
 }
-function cookPiece(text2, kind, dollars = stringDollars(text2)) {
+function cookPiece(text3, kind, dollars = stringDollars(text3)) {
   const opening = kind === "StringComplete" || kind === "StringLeftPiece";
   const closing = kind === "StringComplete" || kind === "StringRightPiece";
   if (dollars >= 0) {
     let start2 = opening ? dollars + 3 : 1;
-    let end2 = text2.length;
+    let end2 = text3.length;
     if (closing) {
-      if (end2 - 3 >= start2 && text2.endsWith("'''")) end2 -= 3;
+      if (end2 - 3 >= start2 && text3.endsWith("'''")) end2 -= 3;
     } else {
       end2 -= dollars + 1;
     }
     if (opening) {
-      if (text2.charCodeAt(start2) === 13 && text2.charCodeAt(start2 + 1) === 10) start2 += 2;
-      else if (text2.charCodeAt(start2) === 10) start2 += 1;
+      if (text3.charCodeAt(start2) === 13 && text3.charCodeAt(start2 + 1) === 10) start2 += 2;
+      else if (text3.charCodeAt(start2) === 10) start2 += 1;
     }
-    return end2 > start2 ? text2.slice(start2, end2) : "";
+    return end2 > start2 ? text3.slice(start2, end2) : "";
   }
   const start = 1;
-  let end = text2.length;
+  let end = text3.length;
   if (!closing) end -= 2;
-  else if (end - 1 >= start && text2.charCodeAt(end - 1) === 39 && !escapedAt(text2, end - 1)) end -= 1;
+  else if (end - 1 >= start && text3.charCodeAt(end - 1) === 39 && !escapedAt(text3, end - 1)) end -= 1;
   let out = "";
   let run = start;
   for (let i = start; i < end; i++) {
-    if (text2.charCodeAt(i) !== 92) continue;
-    out += text2.slice(run, i);
-    const e = text2[i + 1];
-    if (e === "u" && text2[i + 2] === "{") {
-      const close = text2.indexOf("}", i + 3);
-      const code = close > 0 ? parseInt(text2.slice(i + 3, close), 16) : Number.NaN;
+    if (text3.charCodeAt(i) !== 92) continue;
+    out += text3.slice(run, i);
+    const e = text3[i + 1];
+    if (e === "u" && text3[i + 2] === "{") {
+      const close = text3.indexOf("}", i + 3);
+      const code = close > 0 ? parseInt(text3.slice(i + 3, close), 16) : Number.NaN;
       if (Number.isFinite(code) && code <= 1114111) {
         out += String.fromCodePoint(code);
         i = close;
@@ -47848,11 +47318,11 @@ function cookPiece(text2, kind, dollars = stringDollars(text2)) {
     i++;
     run = i + 1;
   }
-  return out + (end > run ? text2.slice(run, end) : "");
+  return out + (end > run ? text3.slice(run, end) : "");
 }
-function escapedAt(text2, i) {
+function escapedAt(text3, i) {
   let n2 = 0;
-  while (i - 1 - n2 >= 0 && text2.charCodeAt(i - 1 - n2) === 92) n2++;
+  while (i - 1 - n2 >= 0 && text3.charCodeAt(i - 1 - n2) === 92) n2++;
   return n2 % 2 === 1;
 }
 
@@ -47862,9 +47332,9 @@ import * as nodePath from "node:path";
 // src/lower/arm/module.ts
 var MODULE_BUDGET = { instances: 2e4, deployments: 2e3 };
 function loadArmModule(file, host) {
-  const text2 = host.readFile(file);
-  if (text2 === void 0) return void 0;
-  const doc = parseJson(text2);
+  const text3 = host.readFile(file);
+  if (text3 === void 0) return void 0;
+  const doc = parseJson(text3);
   const root = doc.root;
   if (!root || root.type !== "object") return void 0;
   const level = schemaLevel(stringProp(root, "$schema"));
@@ -47966,11 +47436,11 @@ function isConditionalPrincipal2(a, b2) {
 
 // src/lower/bicep/source.ts
 var SourceFile = class {
-  constructor(path, text2, ast) {
+  constructor(path, text3, ast) {
     this.path = path;
-    this.text = text2;
+    this.text = text3;
     this.ast = ast;
-    this.lines = new LineMap(text2);
+    this.lines = new LineMap(text3);
     for (const st of ast.statements) this.index(st);
   }
   path;
@@ -47999,11 +47469,11 @@ var SourceFile = class {
     return this.ast.errors.length > 0;
   }
   /** The location of a node (memoized per node). */
-  loc(span3) {
-    let l = this.locs.get(span3);
+  loc(span2) {
+    let l = this.locs.get(span2);
     if (!l) {
-      l = { file: this.path, range: this.lines.range(span3.start, span3.end) };
-      this.locs.set(span3, l);
+      l = { file: this.path, range: this.lines.range(span2.start, span2.end) };
+      this.locs.set(span2, l);
     }
     return l;
   }
@@ -48172,14 +47642,14 @@ var Run = class {
   source(path) {
     const cached2 = this.sources.get(path);
     if (cached2 !== void 0) return cached2 ?? void 0;
-    const text2 = this.host.readFile(path);
-    if (text2 === void 0) {
+    const text3 = this.host.readFile(path);
+    if (text3 === void 0) {
       this.sources.set(path, null);
       return void 0;
     }
     let src;
     try {
-      src = new SourceFile(path, text2, this.parse(text2, path));
+      src = new SourceFile(path, text3, this.parse(text3, path));
     } catch (e) {
       this.sources.set(path, null);
       this.diagnostics.push({
@@ -48244,8 +47714,8 @@ function refV(resource, path, at) {
   if (at) v.at = at;
   return v;
 }
-function levelOf(text2) {
-  switch (text2?.toLowerCase()) {
+function levelOf(text3) {
+  switch (text3?.toLowerCase()) {
     case "subscription":
       return "subscription";
     case "managementgroup":
@@ -48927,8 +48397,8 @@ var FileInstance = class _FileInstance {
     const at = this.loc(e);
     if (e.expressions.length === 0) return strV(e.parts.join(""), at);
     const parts = [];
-    e.parts.forEach((text2, i) => {
-      if (text2) parts.push(strV(text2, at));
+    e.parts.forEach((text3, i) => {
+      if (text3) parts.push(strV(text3, at));
       const x = e.expressions[i];
       if (x) parts.push(this.evaluate(x, env));
     });
@@ -49244,8 +48714,8 @@ var FileInstance = class _FileInstance {
 };
 
 // src/lower/bicep/index.ts
-function defaultParse(text2, path) {
-  return parseBicep(text2, { fileKind: path.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
+function defaultParse(text3, path) {
+  return parseBicep(text3, { fileKind: path.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
 }
 function isLocalBicep(p) {
   return !!p && !/^(br|ts)[:/]/i.test(p) && p.toLowerCase().endsWith(".bicep");
@@ -49315,12 +48785,12 @@ var bicepFrontEnd = {
 };
 
 // src/lower/terraform/index.ts
-import { basename as basename3, dirname as dirname13 } from "node:path";
+import { basename as basename3, dirname as dirname16 } from "node:path";
 
 // src/lower/terraform/config.ts
-import { dirname as dirname12, resolve as resolve12 } from "node:path";
-function locate(file, span3) {
-  return { file: file.path, range: file.lineMap.range(span3.start, span3.end) };
+import { dirname as dirname15, resolve as resolve13 } from "node:path";
+function locate(file, span2) {
+  return { file: file.path, range: file.lineMap.range(span2.start, span2.end) };
 }
 function attribute(body, name) {
   for (const item of body.items) if (item.kind === "Attribute" && item.name === name) return item;
@@ -49362,16 +48832,16 @@ var SourceCache = class {
   get(path) {
     const cached2 = this.files.get(path);
     if (cached2 !== void 0) return cached2 ?? void 0;
-    const text2 = this.readText(path);
-    if (text2 === void 0) {
+    const text3 = this.readText(path);
+    if (text3 === void 0) {
       this.files.set(path, null);
       return void 0;
     }
     this.read.push(path);
-    const lineMap = new LineMap(text2);
+    const lineMap = new LineMap(text3);
     let ast;
     try {
-      ast = this.parse(path, text2);
+      ast = this.parse(path, text3);
     } catch (e) {
       this.diagnostics.push({
         code: "parse-error",
@@ -49456,7 +48926,7 @@ function loadModuleConfig(folder, paths, cache3) {
           const decl = { name: labels[0], file, block: item };
           if (source !== void 0) {
             decl.source = source;
-            if (isLocalSource(source)) decl.localDir = resolve12(dirname12(path), source.replace(/\\/g, "/"));
+            if (isLocalSource(source)) decl.localDir = resolve13(dirname15(path), source.replace(/\\/g, "/"));
           }
           config.modules.set(labels[0], decl);
           break;
@@ -49470,7 +48940,7 @@ function loadModuleConfig(folder, paths, cache3) {
 }
 
 // src/lower/terraform/functions.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // src/lower/terraform/values.ts
 var EvalError = class extends Error {
@@ -49519,8 +48989,8 @@ function concatOf(parts, at) {
   }
   if (merged.length === 0) return at ? { kind: "string", value: "", at } : { kind: "string", value: "" };
   if (merged.every((p) => p.kind === "string")) {
-    const text2 = merged.map((p) => p.kind === "string" ? p.value : "").join("");
-    return at ? { kind: "string", value: text2, at } : { kind: "string", value: text2 };
+    const text3 = merged.map((p) => p.kind === "string" ? p.value : "").join("");
+    return at ? { kind: "string", value: text3, at } : { kind: "string", value: text3 };
   }
   const v = { kind: "concat", parts: merged };
   if (at) v.at = at;
@@ -49685,23 +49155,23 @@ function flattenItems(items) {
 }
 function format(fmt, args, at) {
   const parts = [];
-  let text2 = "";
+  let text3 = "";
   let argIndex = 0;
   for (let i = 0; i < fmt.length; i++) {
     const c = fmt[i];
     if (c !== "%") {
-      text2 += c;
+      text3 += c;
       continue;
     }
     const m = /^%([-+# 0]*)(\d+)?(?:\.(\d+))?([sdvqftxXobeEgG%])/.exec(fmt.slice(i));
     if (!m) {
-      text2 += c;
+      text3 += c;
       continue;
     }
     i += m[0].length - 1;
     const verb = m[4];
     if (verb === "%") {
-      text2 += "%";
+      text3 += "%";
       continue;
     }
     const a = args[argIndex++];
@@ -49727,15 +49197,15 @@ function format(fmt, args, at) {
         const pad = m[1].includes("0") && !m[1].includes("-") ? "0" : " ";
         piece = m[1].includes("-") ? piece.padEnd(width, " ") : piece.padStart(width, pad);
       }
-      text2 += piece;
+      text3 += piece;
       continue;
     }
     if (a.kind === "null" || a.kind === "array" || a.kind === "object") return void 0;
-    if (text2) parts.push(str(text2));
-    text2 = "";
+    if (text3) parts.push(str(text3));
+    text3 = "";
     parts.push(a);
   }
-  if (text2) parts.push(str(text2));
+  if (text3) parts.push(str(text3));
   return concatOf(parts, at);
 }
 function regexFrom(pattern) {
@@ -49993,11 +49463,11 @@ var IMPLS = {
     return s2 ? bool(s2[0].includes(s2[1] ?? ""), at) : void 0;
   },
   substr: ([s2, o, l], at) => {
-    const text2 = s2 && knownString(s2);
+    const text3 = s2 && knownString(s2);
     const off = o && toNumber(o);
     const len = l && toNumber(l);
-    if (text2 === void 0 || off === void 0 || len === void 0) return void 0;
-    const chars = [...text2];
+    if (text3 === void 0 || off === void 0 || len === void 0) return void 0;
+    const chars = [...text3];
     const start = off < 0 ? chars.length + off : off;
     return str(chars.slice(start, len < 0 ? void 0 : start + len).join(""), at);
   },
@@ -50012,11 +49482,11 @@ var IMPLS = {
   }),
   regex: ([p, s2], at) => {
     const pattern = p && knownString(p);
-    const text2 = s2 && knownString(s2);
-    if (pattern === void 0 || text2 === void 0) return void 0;
+    const text3 = s2 && knownString(s2);
+    if (pattern === void 0 || text3 === void 0) return void 0;
     const re = regexFrom(pattern);
     if (!re) return void 0;
-    const m = new RegExp(re.source).exec(text2);
+    const m = new RegExp(re.source).exec(text3);
     if (!m) return fail2("regex: no match");
     if (m.groups) return obj(Object.entries(m.groups).map(([k, v]) => [k, v === void 0 ? nul(at) : str(v, at)]), at);
     if (m.length > 1) return arr(m.slice(1).map((x) => x === void 0 ? nul(at) : str(x, at)), at);
@@ -50054,10 +49524,10 @@ var IMPLS = {
   },
   base64encode: strFn((s2) => Buffer.from(s2, "utf8").toString("base64")),
   base64decode: strFn((s2) => Buffer.from(s2, "base64").toString("utf8")),
-  md5: strFn((s2) => createHash("md5").update(s2).digest("hex")),
-  sha1: strFn((s2) => createHash("sha1").update(s2).digest("hex")),
-  sha256: strFn((s2) => createHash("sha256").update(s2).digest("hex")),
-  sha512: strFn((s2) => createHash("sha512").update(s2).digest("hex")),
+  md5: strFn((s2) => createHash3("md5").update(s2).digest("hex")),
+  sha1: strFn((s2) => createHash3("sha1").update(s2).digest("hex")),
+  sha256: strFn((s2) => createHash3("sha256").update(s2).digest("hex")),
+  sha512: strFn((s2) => createHash3("sha512").update(s2).digest("hex")),
   // Numbers
   abs: numFn((n2) => Math.abs(n2)),
   ceil: numFn((n2) => Math.ceil(n2)),
@@ -50537,9 +50007,9 @@ var Evaluator = class {
             o.entries.set(key2, value);
             continue;
           }
-          const text2 = describeValue(key2);
-          o.entries.set(text2, value);
-          (o.keyValues ??= /* @__PURE__ */ new Map()).set(text2, key2);
+          const text3 = describeValue(key2);
+          o.entries.set(text3, value);
+          (o.keyValues ??= /* @__PURE__ */ new Map()).set(text3, key2);
         }
         return o;
       }
@@ -51096,6 +50566,1477 @@ function derivedUnknown2(v, key2, at) {
   return unknown(`${v.symbol}${suffix}`, at, input);
 }
 
+// node_modules/@humanwhocodes/momoa/dist/momoa.js
+var CHAR_0 = 48;
+var CHAR_1 = 49;
+var CHAR_9 = 57;
+var CHAR_BACKSLASH = 92;
+var CHAR_DOLLAR = 36;
+var CHAR_DOT = 46;
+var CHAR_DOUBLE_QUOTE = 34;
+var CHAR_LOWER_A = 97;
+var CHAR_LOWER_E = 101;
+var CHAR_LOWER_F = 102;
+var CHAR_LOWER_N = 110;
+var CHAR_LOWER_T = 116;
+var CHAR_LOWER_U = 117;
+var CHAR_LOWER_X = 120;
+var CHAR_LOWER_Z = 122;
+var CHAR_MINUS = 45;
+var CHAR_NEWLINE = 10;
+var CHAR_PLUS = 43;
+var CHAR_RETURN = 13;
+var CHAR_SINGLE_QUOTE = 39;
+var CHAR_SLASH = 47;
+var CHAR_SPACE = 32;
+var CHAR_TAB = 9;
+var CHAR_UNDERSCORE = 95;
+var CHAR_UPPER_A = 65;
+var CHAR_UPPER_E = 69;
+var CHAR_UPPER_F = 70;
+var CHAR_UPPER_N = 78;
+var CHAR_UPPER_X = 88;
+var CHAR_UPPER_Z = 90;
+var CHAR_LOWER_B = 98;
+var CHAR_LOWER_R = 114;
+var CHAR_LOWER_V = 118;
+var CHAR_LINE_SEPARATOR = 8232;
+var CHAR_PARAGRAPH_SEPARATOR = 8233;
+var CHAR_UPPER_I = 73;
+var CHAR_STAR = 42;
+var CHAR_VTAB = 11;
+var CHAR_FORM_FEED = 12;
+var CHAR_NBSP = 160;
+var CHAR_BOM = 65279;
+var CHAR_NON_BREAKING_SPACE = 160;
+var CHAR_EN_QUAD = 8192;
+var CHAR_EM_QUAD = 8193;
+var CHAR_EN_SPACE = 8194;
+var CHAR_EM_SPACE = 8195;
+var CHAR_THREE_PER_EM_SPACE = 8196;
+var CHAR_FOUR_PER_EM_SPACE = 8197;
+var CHAR_SIX_PER_EM_SPACE = 8198;
+var CHAR_FIGURE_SPACE = 8199;
+var CHAR_PUNCTUATION_SPACE = 8200;
+var CHAR_THIN_SPACE = 8201;
+var CHAR_HAIR_SPACE = 8202;
+var CHAR_NARROW_NO_BREAK_SPACE = 8239;
+var CHAR_MEDIUM_MATHEMATICAL_SPACE = 8287;
+var CHAR_IDEOGRAPHIC_SPACE = 12288;
+var LBRACKET = "[";
+var RBRACKET = "]";
+var LBRACE = "{";
+var RBRACE = "}";
+var COLON = ":";
+var COMMA = ",";
+var TRUE = "true";
+var FALSE = "false";
+var NULL = "null";
+var NAN$1 = "NaN";
+var INFINITY$1 = "Infinity";
+var QUOTE = '"';
+var escapeToChar = /* @__PURE__ */ new Map([
+  [CHAR_DOUBLE_QUOTE, QUOTE],
+  [CHAR_BACKSLASH, "\\"],
+  [CHAR_SLASH, "/"],
+  [CHAR_LOWER_B, "\b"],
+  [CHAR_LOWER_N, "\n"],
+  [CHAR_LOWER_F, "\f"],
+  [CHAR_LOWER_R, "\r"],
+  [CHAR_LOWER_T, "	"]
+]);
+var json5EscapeToChar = new Map([
+  ...escapeToChar,
+  [CHAR_LOWER_V, "\v"],
+  [CHAR_0, "\0"]
+]);
+var charToEscape = /* @__PURE__ */ new Map([
+  [QUOTE, QUOTE],
+  ["\\", "\\"],
+  ["/", "/"],
+  ["\b", "b"],
+  ["\n", "n"],
+  ["\f", "f"],
+  ["\r", "r"],
+  ["	", "t"]
+]);
+var json5CharToEscape = new Map([
+  ...charToEscape,
+  ["\v", "v"],
+  ["\0", "0"],
+  ["\u2028", "u2028"],
+  ["\u2029", "u2029"]
+]);
+var knownTokenTypes = /* @__PURE__ */ new Map([
+  [LBRACKET, "LBracket"],
+  [RBRACKET, "RBracket"],
+  [LBRACE, "LBrace"],
+  [RBRACE, "RBrace"],
+  [COLON, "Colon"],
+  [COMMA, "Comma"],
+  [TRUE, "Boolean"],
+  [FALSE, "Boolean"],
+  [NULL, "Null"]
+]);
+var knownJSON5TokenTypes = new Map([
+  ...knownTokenTypes,
+  [NAN$1, "Number"],
+  [INFINITY$1, "Number"]
+]);
+var json5LineTerminators = /* @__PURE__ */ new Set([
+  CHAR_NEWLINE,
+  CHAR_RETURN,
+  CHAR_LINE_SEPARATOR,
+  CHAR_PARAGRAPH_SEPARATOR
+]);
+var ErrorWithLocation = class extends Error {
+  /**
+   * Creates a new instance.
+   * @param {string} message The error message to report. 
+   * @param {Location} loc The location information for the error.
+   */
+  constructor(message, { line, column, offset }) {
+    super(`${message} (${line}:${column})`);
+    this.line = line;
+    this.column = column;
+    this.offset = offset;
+  }
+};
+var UnexpectedChar = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {number} unexpected The character that was found.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(unexpected, loc2) {
+    super(`Unexpected character '${String.fromCharCode(unexpected)}' found.`, loc2);
+  }
+};
+var UnexpectedIdentifier = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {string} unexpected The character that was found.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(unexpected, loc2) {
+    super(`Unexpected identifier '${unexpected}' found.`, loc2);
+  }
+};
+var UnexpectedToken = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {Token} token The token that was found. 
+   */
+  constructor(token) {
+    super(`Unexpected token ${token.type} found.`, token.loc.start);
+  }
+};
+var UnexpectedEOF = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(loc2) {
+    super("Unexpected end of input found.", loc2);
+  }
+};
+var ID_Start = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0370-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u05D0-\u05EA\u05F0-\u05F2\u0620-\u064A\u066E\u066F\u0671-\u06D3\u06D5\u06E5\u06E6\u06EE\u06EF\u06FA-\u06FC\u06FF\u0710\u0712-\u072F\u074D-\u07A5\u07B1\u07CA-\u07EA\u07F4\u07F5\u07FA\u0800-\u0815\u081A\u0824\u0828\u0840-\u0858\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u0904-\u0939\u093D\u0950\u0958-\u0961\u0971-\u0980\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BD\u09CE\u09DC\u09DD\u09DF-\u09E1\u09F0\u09F1\u09FC\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A59-\u0A5C\u0A5E\u0A72-\u0A74\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABD\u0AD0\u0AE0\u0AE1\u0AF9\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3D\u0B5C\u0B5D\u0B5F-\u0B61\u0B71\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BD0\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D\u0C58-\u0C5A\u0C60\u0C61\u0C80\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBD\u0CDE\u0CE0\u0CE1\u0CF1\u0CF2\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D3A\u0D3D\u0D4E\u0D54-\u0D56\u0D5F-\u0D61\u0D7A-\u0D7F\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0E01-\u0E30\u0E32\u0E33\u0E40-\u0E46\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB0\u0EB2\u0EB3\u0EBD\u0EC0-\u0EC4\u0EC6\u0EDC-\u0EDF\u0F00\u0F40-\u0F47\u0F49-\u0F6C\u0F88-\u0F8C\u1000-\u102A\u103F\u1050-\u1055\u105A-\u105D\u1061\u1065\u1066\u106E-\u1070\u1075-\u1081\u108E\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1711\u1720-\u1731\u1740-\u1751\u1760-\u176C\u176E-\u1770\u1780-\u17B3\u17D7\u17DC\u1820-\u1877\u1880-\u1884\u1887-\u18A8\u18AA\u18B0-\u18F5\u1900-\u191E\u1950-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u1A00-\u1A16\u1A20-\u1A54\u1AA7\u1B05-\u1B33\u1B45-\u1B4B\u1B83-\u1BA0\u1BAE\u1BAF\u1BBA-\u1BE5\u1C00-\u1C23\u1C4D-\u1C4F\u1C5A-\u1C7D\u1C80-\u1C88\u1CE9-\u1CEC\u1CEE-\u1CF1\u1CF5\u1CF6\u1D00-\u1DBF\u1E00-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u2071\u207F\u2090-\u209C\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CEE\u2CF2\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D80-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2E2F\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303C\u3041-\u3096\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA61F\uA62A\uA62B\uA640-\uA66E\uA67F-\uA69D\uA6A0-\uA6EF\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA801\uA803-\uA805\uA807-\uA80A\uA80C-\uA822\uA840-\uA873\uA882-\uA8B3\uA8F2-\uA8F7\uA8FB\uA8FD\uA90A-\uA925\uA930-\uA946\uA960-\uA97C\uA984-\uA9B2\uA9CF\uA9E0-\uA9E4\uA9E6-\uA9EF\uA9FA-\uA9FE\uAA00-\uAA28\uAA40-\uAA42\uAA44-\uAA4B\uAA60-\uAA76\uAA7A\uAA7E-\uAAAF\uAAB1\uAAB5\uAAB6\uAAB9-\uAABD\uAAC0\uAAC2\uAADB-\uAADD\uAAE0-\uAAEA\uAAF2-\uAAF4\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABE2\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D\uFB1F-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE70-\uFE74\uFE76-\uFEFC\uFF21-\uFF3A\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDE80-\uDE9C\uDEA0-\uDED0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF75\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00\uDE10-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE4\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC03-\uDC37\uDC83-\uDCAF\uDCD0-\uDCE8\uDD03-\uDD26\uDD50-\uDD72\uDD76\uDD83-\uDDB2\uDDC1-\uDDC4\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE2B\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEDE\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3D\uDF50\uDF5D-\uDF61]|\uD805[\uDC00-\uDC34\uDC47-\uDC4A\uDC80-\uDCAF\uDCC4\uDCC5\uDCC7\uDD80-\uDDAE\uDDD8-\uDDDB\uDE00-\uDE2F\uDE44\uDE80-\uDEAA\uDF00-\uDF19]|\uD806[\uDCA0-\uDCDF\uDCFF\uDE00\uDE0B-\uDE32\uDE3A\uDE50\uDE5C-\uDE83\uDE86-\uDE89\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC2E\uDC40\uDC72-\uDC8F\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD30\uDD46]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDED0-\uDEED\uDF00-\uDF2F\uDF40-\uDF43\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50\uDF93-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB]|\uD83A[\uDC00-\uDCC4\uDD00-\uDD43]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]/;
+var ID_Continue = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0300-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u0483-\u0487\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7\u05D0-\u05EA\u05F0-\u05F2\u0610-\u061A\u0620-\u0669\u066E-\u06D3\u06D5-\u06DC\u06DF-\u06E8\u06EA-\u06FC\u06FF\u0710-\u074A\u074D-\u07B1\u07C0-\u07F5\u07FA\u0800-\u082D\u0840-\u085B\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u08D4-\u08E1\u08E3-\u0963\u0966-\u096F\u0971-\u0983\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BC-\u09C4\u09C7\u09C8\u09CB-\u09CE\u09D7\u09DC\u09DD\u09DF-\u09E3\u09E6-\u09F1\u09FC\u0A01-\u0A03\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A3C\u0A3E-\u0A42\u0A47\u0A48\u0A4B-\u0A4D\u0A51\u0A59-\u0A5C\u0A5E\u0A66-\u0A75\u0A81-\u0A83\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABC-\u0AC5\u0AC7-\u0AC9\u0ACB-\u0ACD\u0AD0\u0AE0-\u0AE3\u0AE6-\u0AEF\u0AF9-\u0AFF\u0B01-\u0B03\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3C-\u0B44\u0B47\u0B48\u0B4B-\u0B4D\u0B56\u0B57\u0B5C\u0B5D\u0B5F-\u0B63\u0B66-\u0B6F\u0B71\u0B82\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BBE-\u0BC2\u0BC6-\u0BC8\u0BCA-\u0BCD\u0BD0\u0BD7\u0BE6-\u0BEF\u0C00-\u0C03\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D-\u0C44\u0C46-\u0C48\u0C4A-\u0C4D\u0C55\u0C56\u0C58-\u0C5A\u0C60-\u0C63\u0C66-\u0C6F\u0C80-\u0C83\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBC-\u0CC4\u0CC6-\u0CC8\u0CCA-\u0CCD\u0CD5\u0CD6\u0CDE\u0CE0-\u0CE3\u0CE6-\u0CEF\u0CF1\u0CF2\u0D00-\u0D03\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D44\u0D46-\u0D48\u0D4A-\u0D4E\u0D54-\u0D57\u0D5F-\u0D63\u0D66-\u0D6F\u0D7A-\u0D7F\u0D82\u0D83\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0DCA\u0DCF-\u0DD4\u0DD6\u0DD8-\u0DDF\u0DE6-\u0DEF\u0DF2\u0DF3\u0E01-\u0E3A\u0E40-\u0E4E\u0E50-\u0E59\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB9\u0EBB-\u0EBD\u0EC0-\u0EC4\u0EC6\u0EC8-\u0ECD\u0ED0-\u0ED9\u0EDC-\u0EDF\u0F00\u0F18\u0F19\u0F20-\u0F29\u0F35\u0F37\u0F39\u0F3E-\u0F47\u0F49-\u0F6C\u0F71-\u0F84\u0F86-\u0F97\u0F99-\u0FBC\u0FC6\u1000-\u1049\u1050-\u109D\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u135D-\u135F\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1714\u1720-\u1734\u1740-\u1753\u1760-\u176C\u176E-\u1770\u1772\u1773\u1780-\u17D3\u17D7\u17DC\u17DD\u17E0-\u17E9\u180B-\u180D\u1810-\u1819\u1820-\u1877\u1880-\u18AA\u18B0-\u18F5\u1900-\u191E\u1920-\u192B\u1930-\u193B\u1946-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u19D0-\u19D9\u1A00-\u1A1B\u1A20-\u1A5E\u1A60-\u1A7C\u1A7F-\u1A89\u1A90-\u1A99\u1AA7\u1AB0-\u1ABD\u1B00-\u1B4B\u1B50-\u1B59\u1B6B-\u1B73\u1B80-\u1BF3\u1C00-\u1C37\u1C40-\u1C49\u1C4D-\u1C7D\u1C80-\u1C88\u1CD0-\u1CD2\u1CD4-\u1CF9\u1D00-\u1DF9\u1DFB-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u203F\u2040\u2054\u2071\u207F\u2090-\u209C\u20D0-\u20DC\u20E1\u20E5-\u20F0\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D7F-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2DE0-\u2DFF\u2E2F\u3005-\u3007\u3021-\u302F\u3031-\u3035\u3038-\u303C\u3041-\u3096\u3099\u309A\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA62B\uA640-\uA66F\uA674-\uA67D\uA67F-\uA6F1\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA827\uA840-\uA873\uA880-\uA8C5\uA8D0-\uA8D9\uA8E0-\uA8F7\uA8FB\uA8FD\uA900-\uA92D\uA930-\uA953\uA960-\uA97C\uA980-\uA9C0\uA9CF-\uA9D9\uA9E0-\uA9FE\uAA00-\uAA36\uAA40-\uAA4D\uAA50-\uAA59\uAA60-\uAA76\uAA7A-\uAAC2\uAADB-\uAADD\uAAE0-\uAAEF\uAAF2-\uAAF6\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABEA\uABEC\uABED\uABF0-\uABF9\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE00-\uFE0F\uFE20-\uFE2F\uFE33\uFE34\uFE4D-\uFE4F\uFE70-\uFE74\uFE76-\uFEFC\uFF10-\uFF19\uFF21-\uFF3A\uFF3F\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDDFD\uDE80-\uDE9C\uDEA0-\uDED0\uDEE0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF7A\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCA0-\uDCA9\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00-\uDE03\uDE05\uDE06\uDE0C-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE38-\uDE3A\uDE3F\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE6\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC00-\uDC46\uDC66-\uDC6F\uDC7F-\uDCBA\uDCD0-\uDCE8\uDCF0-\uDCF9\uDD00-\uDD34\uDD36-\uDD3F\uDD50-\uDD73\uDD76\uDD80-\uDDC4\uDDCA-\uDDCC\uDDD0-\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE37\uDE3E\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEEA\uDEF0-\uDEF9\uDF00-\uDF03\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3C-\uDF44\uDF47\uDF48\uDF4B-\uDF4D\uDF50\uDF57\uDF5D-\uDF63\uDF66-\uDF6C\uDF70-\uDF74]|\uD805[\uDC00-\uDC4A\uDC50-\uDC59\uDC80-\uDCC5\uDCC7\uDCD0-\uDCD9\uDD80-\uDDB5\uDDB8-\uDDC0\uDDD8-\uDDDD\uDE00-\uDE40\uDE44\uDE50-\uDE59\uDE80-\uDEB7\uDEC0-\uDEC9\uDF00-\uDF19\uDF1D-\uDF2B\uDF30-\uDF39]|\uD806[\uDCA0-\uDCE9\uDCFF\uDE00-\uDE3E\uDE47\uDE50-\uDE83\uDE86-\uDE99\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC36\uDC38-\uDC40\uDC50-\uDC59\uDC72-\uDC8F\uDC92-\uDCA7\uDCA9-\uDCB6\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD36\uDD3A\uDD3C\uDD3D\uDD3F-\uDD47\uDD50-\uDD59]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDE60-\uDE69\uDED0-\uDEED\uDEF0-\uDEF4\uDF00-\uDF36\uDF40-\uDF43\uDF50-\uDF59\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50-\uDF7E\uDF8F-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99\uDC9D\uDC9E]|\uD834[\uDD65-\uDD69\uDD6D-\uDD72\uDD7B-\uDD82\uDD85-\uDD8B\uDDAA-\uDDAD\uDE42-\uDE44]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB\uDFCE-\uDFFF]|\uD836[\uDE00-\uDE36\uDE3B-\uDE6C\uDE75\uDE84\uDE9B-\uDE9F\uDEA1-\uDEAF]|\uD838[\uDC00-\uDC06\uDC08-\uDC18\uDC1B-\uDC21\uDC23\uDC24\uDC26-\uDC2A]|\uD83A[\uDC00-\uDCC4\uDCD0-\uDCD6\uDD00-\uDD4A\uDD50-\uDD59]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]|\uDB40[\uDD00-\uDDEF]/;
+var CHAR_CR = 13;
+var CHAR_LF = 10;
+var CharCodeReader = class {
+  /**
+   * The text to read from.
+   * @type {string}
+   */
+  #text = "";
+  /**
+   * The current line number.
+   * @type {number}
+   */
+  #line = 1;
+  /**
+   * The current column number.
+   * @type {number}
+   */
+  #column = 0;
+  /**
+   * The current offset in the text.
+   * @type {number}
+   */
+  #offset = -1;
+  /**
+   * Whether the last character read was a new line.
+   * @type {boolean}
+   */
+  #newLine = false;
+  /**
+   * The last character code read.
+   * @type {number}
+   */
+  #last = -1;
+  /**
+   * Whether the reader has ended.
+   * @type {boolean}
+   */
+  #ended = false;
+  /**
+   * Creates a new instance.
+   * @param {string} text The text to read from
+   */
+  constructor(text3) {
+    this.#text = text3;
+  }
+  /**
+   * Ends the reader.
+   * @returns {void}
+   */
+  #end() {
+    if (this.#ended) {
+      return;
+    }
+    this.#column++;
+    this.#offset++;
+    this.#last = -1;
+    this.#ended = true;
+  }
+  /**
+   * Returns the current position of the reader.
+   * @returns {Location} An object with line, column, and offset properties.
+   */
+  locate() {
+    return {
+      line: this.#line,
+      column: this.#column,
+      offset: this.#offset
+    };
+  }
+  /**
+   * Reads the next character code in the text.
+   * @returns {number} The next character code, or -1 if there are no more characters.
+   */
+  next() {
+    if (this.#offset >= this.#text.length - 1) {
+      this.#end();
+      return -1;
+    }
+    this.#offset++;
+    const charCode = this.#text.charCodeAt(this.#offset);
+    if (this.#newLine) {
+      this.#line++;
+      this.#column = 1;
+      this.#newLine = false;
+    } else {
+      this.#column++;
+    }
+    if (charCode === CHAR_CR) {
+      this.#newLine = true;
+      if (this.peek() === CHAR_LF) {
+        this.#offset++;
+      }
+    } else if (charCode === CHAR_LF) {
+      this.#newLine = true;
+    }
+    this.#last = charCode;
+    return charCode;
+  }
+  /**
+   * Peeks at the next character code in the text.
+   * @returns {number} The next character code, or -1 if there are no more characters.
+   */
+  peek() {
+    if (this.#offset === this.#text.length - 1) {
+      return -1;
+    }
+    return this.#text.charCodeAt(this.#offset + 1);
+  }
+  /**
+   * Determines if the next character code in the text matches a specific character code.
+   * @param {(number) => boolean} fn A function to call on the next character.
+   * @returns {boolean} True if the next character code matches, false if not.
+   */
+  match(fn) {
+    if (fn(this.peek())) {
+      this.next();
+      return true;
+    }
+    return false;
+  }
+  /**
+   * Returns the last character code read.
+   * @returns {number} The last character code read.
+   */
+  current() {
+    return this.#last;
+  }
+};
+var INFINITY = "Infinity";
+var NAN = "NaN";
+var keywordStarts = /* @__PURE__ */ new Set([CHAR_LOWER_T, CHAR_LOWER_F, CHAR_LOWER_N]);
+var whitespace = /* @__PURE__ */ new Set([CHAR_SPACE, CHAR_TAB, CHAR_NEWLINE, CHAR_RETURN]);
+var json5Whitespace = /* @__PURE__ */ new Set([
+  ...whitespace,
+  CHAR_VTAB,
+  CHAR_FORM_FEED,
+  CHAR_NBSP,
+  CHAR_LINE_SEPARATOR,
+  CHAR_PARAGRAPH_SEPARATOR,
+  CHAR_BOM,
+  CHAR_NON_BREAKING_SPACE,
+  CHAR_EN_QUAD,
+  CHAR_EM_QUAD,
+  CHAR_EN_SPACE,
+  CHAR_EM_SPACE,
+  CHAR_THREE_PER_EM_SPACE,
+  CHAR_FOUR_PER_EM_SPACE,
+  CHAR_SIX_PER_EM_SPACE,
+  CHAR_FIGURE_SPACE,
+  CHAR_PUNCTUATION_SPACE,
+  CHAR_THIN_SPACE,
+  CHAR_HAIR_SPACE,
+  CHAR_NARROW_NO_BREAK_SPACE,
+  CHAR_MEDIUM_MATHEMATICAL_SPACE,
+  CHAR_IDEOGRAPHIC_SPACE
+]);
+var DEFAULT_OPTIONS$1 = {
+  mode: "json",
+  ranges: false
+};
+var jsonKeywords = /* @__PURE__ */ new Set(["true", "false", "null"]);
+var tt = {
+  EOF: 0,
+  Number: 1,
+  String: 2,
+  Boolean: 3,
+  Null: 4,
+  NaN: 5,
+  Infinity: 6,
+  Identifier: 7,
+  Colon: 20,
+  LBrace: 21,
+  RBrace: 22,
+  LBracket: 23,
+  RBracket: 24,
+  Comma: 25,
+  LineComment: 40,
+  BlockComment: 41
+};
+function isDigit2(c) {
+  return c >= CHAR_0 && c <= CHAR_9;
+}
+function isHexDigit2(c) {
+  return isDigit2(c) || c >= CHAR_UPPER_A && c <= CHAR_UPPER_F || c >= CHAR_LOWER_A && c <= CHAR_LOWER_F;
+}
+function isPositiveDigit(c) {
+  return c >= CHAR_1 && c <= CHAR_9;
+}
+function isKeywordStart(c) {
+  return keywordStarts.has(c);
+}
+function isNumberStart(c) {
+  return isDigit2(c) || c === CHAR_DOT || c === CHAR_MINUS;
+}
+function isJSON5NumberStart(c) {
+  return isNumberStart(c) || c === CHAR_PLUS;
+}
+function isStringStart(c, json5) {
+  return c === CHAR_DOUBLE_QUOTE || json5 && c === CHAR_SINGLE_QUOTE;
+}
+function isJSON5IdentifierStart(c) {
+  if (c === CHAR_DOLLAR || c === CHAR_UNDERSCORE || c === CHAR_BACKSLASH) {
+    return true;
+  }
+  if (c >= CHAR_LOWER_A && c <= CHAR_LOWER_Z || c >= CHAR_UPPER_A && c <= CHAR_UPPER_Z) {
+    return true;
+  }
+  if (c === 8204 || c === 8205) {
+    return true;
+  }
+  const ct = String.fromCharCode(c);
+  return ID_Start.test(ct);
+}
+function isJSON5IdentifierPart(c) {
+  if (isJSON5IdentifierStart(c) || isDigit2(c)) {
+    return true;
+  }
+  const ct = String.fromCharCode(c);
+  return ID_Continue.test(ct);
+}
+var Tokenizer = class {
+  /**
+   * Options for the tokenizer.
+   * @type {TokenizeOptions}
+   */
+  #options;
+  /**
+   * The source text to tokenize.
+   * @type {string}
+   */
+  #text;
+  /**
+   * The reader for the source text.
+   * @type {CharCodeReader}
+   */
+  #reader;
+  /**
+   * Indicates if the tokenizer is in JSON5 mode.
+   * @type {boolean}
+   */
+  #json5;
+  /**
+   * Indicates if comments are allowed.
+   * @type {boolean}
+   */
+  #allowComments;
+  /**
+   * Indicates if ranges should be included in the tokens.
+   * @type {boolean}
+   */
+  #ranges;
+  /**
+   * The last token type read.
+   * @type {Token}
+   */
+  #token;
+  /**
+   * Determines if a character is an escaped character.
+   * @type {(c:number) => boolean}
+   */
+  #isEscapedCharacter;
+  /**
+   * Determines if a character is a JSON5 line terminator.
+   * @type {(c:number) => boolean}
+   */
+  #isJSON5LineTerminator;
+  /**
+   * Determines if a character is a JSON5 hex escape.
+   * @type {(c:number) => boolean}
+   */
+  #isJSON5HexEscape;
+  /**
+   * Determines if a character is whitespace.
+   * @type {(c:number) => boolean}
+   */
+  #isWhitespace;
+  /**
+   * Creates a new instance of the tokenizer.
+   * @param {string} text The source text
+   * @param {TokenizeOptions} [options] Options for the tokenizer.
+   */
+  constructor(text3, options) {
+    this.#text = text3;
+    this.#options = {
+      ...DEFAULT_OPTIONS$1,
+      ...options
+    };
+    this.#reader = new CharCodeReader(text3);
+    this.#json5 = this.#options.mode === "json5";
+    this.#allowComments = this.#options.mode !== "json";
+    this.#ranges = this.#options.ranges;
+    this.#isEscapedCharacter = this.#json5 ? json5EscapeToChar.has.bind(json5EscapeToChar) : escapeToChar.has.bind(escapeToChar);
+    this.#isJSON5LineTerminator = this.#json5 ? json5LineTerminators.has.bind(json5LineTerminators) : () => false;
+    this.#isJSON5HexEscape = this.#json5 ? (c) => c === CHAR_LOWER_X : () => false;
+    this.#isWhitespace = this.#json5 ? json5Whitespace.has.bind(json5Whitespace) : whitespace.has.bind(whitespace);
+  }
+  // #region Errors
+  /**
+   * Convenience function for throwing unexpected character errors.
+   * @param {number} c The unexpected character.
+   * @param {Location} [loc] The location of the unexpected character.
+   * @returns {never}
+   * @throws {UnexpectedChar} always.
+   */
+  #unexpected(c, loc2 = this.#reader.locate()) {
+    throw new UnexpectedChar(c, loc2);
+  }
+  /**
+   * Convenience function for throwing unexpected identifier errors.
+   * @param {string} identifier The unexpected identifier.
+   * @param {Location} [loc] The location of the unexpected identifier.
+   * @returns {never}
+   * @throws {UnexpectedIdentifier} always.
+   */
+  #unexpectedIdentifier(identifier, loc2 = this.#reader.locate()) {
+    throw new UnexpectedIdentifier(identifier, loc2);
+  }
+  /**
+  * Convenience function for throwing unexpected EOF errors.
+  * @returns {never}
+  * @throws {UnexpectedEOF} always.
+  */
+  #unexpectedEOF() {
+    throw new UnexpectedEOF(this.#reader.locate());
+  }
+  // #endregion
+  // #region Helpers
+  /**
+   * Creates a new token.
+   * @param {TokenType} tokenType The type of token to create.
+   * @param {number} length The length of the token.
+   * @param {Location} startLoc The start location for the token.
+   * @param {Location} [endLoc] The end location for the token.
+   * @returns {Token} The token.
+   */
+  #createToken(tokenType, length, startLoc, endLoc) {
+    const endOffset = startLoc.offset + length;
+    let range = this.#options.ranges ? {
+      range: (
+        /** @type {Range} */
+        [startLoc.offset, endOffset]
+      )
+    } : void 0;
+    return {
+      type: tokenType,
+      loc: {
+        start: startLoc,
+        end: endLoc || {
+          line: startLoc.line,
+          column: startLoc.column + length,
+          offset: endOffset
+        }
+      },
+      ...range
+    };
+  }
+  /**
+   * Reads in a specific number of hex digits.
+   * @param {number} count The number of hex digits to read.
+   * @returns {string} The hex digits read.
+   */
+  #readHexDigits(count) {
+    let value = "";
+    let c;
+    for (let i = 0; i < count; i++) {
+      c = this.#reader.peek();
+      if (isHexDigit2(c)) {
+        this.#reader.next();
+        value += String.fromCharCode(c);
+        continue;
+      }
+      this.#unexpected(c);
+    }
+    return value;
+  }
+  /**
+   * Reads in a JSON5 identifier. Also used for JSON but we validate
+   * the identifier later.
+   * @param {number} c The first character of the identifier.
+   * @returns {string} The identifier read.
+   * @throws {UnexpectedChar} when the identifier cannot be read.
+   */
+  #readIdentifier(c) {
+    let value = "";
+    do {
+      value += String.fromCharCode(c);
+      if (c === CHAR_BACKSLASH) {
+        c = this.#reader.next();
+        if (c !== CHAR_LOWER_U) {
+          this.#unexpected(c);
+        }
+        value += String.fromCharCode(c);
+        const hexDigits = this.#readHexDigits(4);
+        const charCode = parseInt(hexDigits, 16);
+        if (value.length === 2 && !isJSON5IdentifierStart(charCode)) {
+          const loc2 = this.#reader.locate();
+          this.#unexpected(CHAR_BACKSLASH, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
+        } else if (!isJSON5IdentifierPart(charCode)) {
+          const loc2 = this.#reader.locate();
+          this.#unexpected(charCode, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
+        }
+        value += hexDigits;
+      }
+      c = this.#reader.peek();
+      if (!isJSON5IdentifierPart(c)) {
+        break;
+      }
+      this.#reader.next();
+    } while (true);
+    return value;
+  }
+  /**
+   * Reads in a string. Works for both JSON and JSON5.
+   * @param {number} c The first character of the string (either " or ').
+   * @returns {number} The length of the string.
+   * @throws {UnexpectedChar} when the string cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the string is finalized.
+   */
+  #readString(c) {
+    const delimiter = c;
+    let length = 1;
+    c = this.#reader.peek();
+    while (c !== -1 && c !== delimiter) {
+      this.#reader.next();
+      length++;
+      if (c === CHAR_BACKSLASH) {
+        c = this.#reader.peek();
+        if (this.#isEscapedCharacter(c) || this.#isJSON5LineTerminator(c)) {
+          this.#reader.next();
+          length++;
+        } else if (c === CHAR_LOWER_U) {
+          this.#reader.next();
+          length++;
+          const result = this.#readHexDigits(4);
+          length += result.length;
+        } else if (this.#isJSON5HexEscape(c)) {
+          this.#reader.next();
+          length++;
+          const result = this.#readHexDigits(2);
+          length += result.length;
+        } else if (this.#json5) {
+          this.#reader.next();
+          length++;
+        } else {
+          this.#unexpected(c);
+        }
+      }
+      c = this.#reader.peek();
+    }
+    if (c === -1) {
+      this.#reader.next();
+      this.#unexpectedEOF();
+    }
+    this.#reader.next();
+    length++;
+    return length;
+  }
+  /**
+   * Reads a number. Works for both JSON and JSON5.
+   * @param {number} c The first character of the number.
+   * @returns {number} The length of the number.
+   * @throws {UnexpectedChar} when the number cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the number is finalized.
+   */
+  #readNumber(c) {
+    let length = 1;
+    if (c === CHAR_MINUS || this.#json5 && c === CHAR_PLUS) {
+      c = this.#reader.peek();
+      if (this.#json5) {
+        if (c === CHAR_UPPER_I || c === CHAR_UPPER_N) {
+          this.#reader.next();
+          const identifier = this.#readIdentifier(c);
+          if (identifier !== INFINITY && identifier !== NAN) {
+            this.#unexpected(c);
+          }
+          return length + identifier.length;
+        }
+      }
+      if (!isDigit2(c)) {
+        this.#unexpected(c);
+      }
+      this.#reader.next();
+      length++;
+    }
+    if (c === CHAR_0) {
+      c = this.#reader.peek();
+      if (this.#json5 && (c === CHAR_LOWER_X || c === CHAR_UPPER_X)) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+        if (!isHexDigit2(c)) {
+          this.#reader.next();
+          this.#unexpected(c);
+        }
+        do {
+          this.#reader.next();
+          length++;
+          c = this.#reader.peek();
+        } while (isHexDigit2(c));
+      } else if (isDigit2(c)) {
+        this.#unexpected(c);
+      }
+    } else {
+      if (!this.#json5 || c !== CHAR_DOT) {
+        if (!isPositiveDigit(c)) {
+          this.#unexpected(c);
+        }
+        c = this.#reader.peek();
+        while (isDigit2(c)) {
+          this.#reader.next();
+          length++;
+          c = this.#reader.peek();
+        }
+      }
+    }
+    if (c === CHAR_DOT) {
+      let digitCount = -1;
+      this.#reader.next();
+      length++;
+      digitCount++;
+      c = this.#reader.peek();
+      while (isDigit2(c)) {
+        this.#reader.next();
+        length++;
+        digitCount++;
+        c = this.#reader.peek();
+      }
+      if (!this.#json5 && digitCount === 0) {
+        this.#reader.next();
+        if (c) {
+          this.#unexpected(c);
+        } else {
+          this.#unexpectedEOF();
+        }
+      }
+    }
+    if (c === CHAR_LOWER_E || c === CHAR_UPPER_E) {
+      this.#reader.next();
+      length++;
+      c = this.#reader.peek();
+      if (c === CHAR_PLUS || c === CHAR_MINUS) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+      }
+      if (c === -1) {
+        this.#reader.next();
+        this.#unexpectedEOF();
+      }
+      if (!isDigit2(c)) {
+        this.#reader.next();
+        this.#unexpected(c);
+      }
+      while (isDigit2(c)) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+      }
+    }
+    return length;
+  }
+  /**
+   * Reads a comment. Works for both JSON and JSON5.
+   * @param {number} c The first character of the comment.
+   * @returns {{length: number, multiline: boolean}} The length of the comment, and whether the comment is multi-line.
+   * @throws {UnexpectedChar} when the comment cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the comment is finalized.
+   */
+  #readComment(c) {
+    let length = 1;
+    c = this.#reader.peek();
+    if (c === CHAR_SLASH) {
+      do {
+        this.#reader.next();
+        length += 1;
+        c = this.#reader.peek();
+      } while (c > -1 && c !== CHAR_RETURN && c !== CHAR_NEWLINE);
+      return { length, multiline: false };
+    }
+    if (c === CHAR_STAR) {
+      this.#reader.next();
+      length += 1;
+      while (c > -1) {
+        c = this.#reader.peek();
+        if (c === CHAR_STAR) {
+          this.#reader.next();
+          length += 1;
+          c = this.#reader.peek();
+          if (c === CHAR_SLASH) {
+            this.#reader.next();
+            length += 1;
+            return { length, multiline: true };
+          }
+        } else {
+          this.#reader.next();
+          length += 1;
+        }
+      }
+      this.#reader.next();
+      this.#unexpectedEOF();
+    }
+    this.#reader.next();
+    this.#unexpected(c);
+  }
+  // #endregion
+  /**
+   * Returns the next token in the source text.
+   * @returns {number} The code for the next token.
+   */
+  next() {
+    let c = this.#reader.next();
+    while (this.#isWhitespace(c)) {
+      c = this.#reader.next();
+    }
+    if (c === -1) {
+      return tt.EOF;
+    }
+    const start = this.#reader.locate();
+    const ct = String.fromCharCode(c);
+    if (this.#json5) {
+      if (knownJSON5TokenTypes.has(ct)) {
+        this.#token = this.#createToken(knownJSON5TokenTypes.get(ct), 1, start);
+      } else if (isJSON5IdentifierStart(c)) {
+        const value = this.#readIdentifier(c);
+        if (knownJSON5TokenTypes.has(value)) {
+          this.#token = this.#createToken(knownJSON5TokenTypes.get(value), value.length, start);
+        } else {
+          this.#token = this.#createToken("Identifier", value.length, start);
+        }
+      } else if (isJSON5NumberStart(c)) {
+        const result = this.#readNumber(c);
+        this.#token = this.#createToken("Number", result, start);
+      } else if (isStringStart(c, this.#json5)) {
+        const result = this.#readString(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken("String", result, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else if (c === CHAR_SLASH && this.#allowComments) {
+        const result = this.#readComment(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else {
+        this.#unexpected(c);
+      }
+    } else {
+      if (knownTokenTypes.has(ct)) {
+        this.#token = this.#createToken(knownTokenTypes.get(ct), 1, start);
+      } else if (isKeywordStart(c)) {
+        const value = this.#readIdentifier(c);
+        if (!jsonKeywords.has(value)) {
+          this.#unexpectedIdentifier(value, start);
+        }
+        this.#token = this.#createToken(knownTokenTypes.get(value), value.length, start);
+      } else if (isNumberStart(c)) {
+        const result = this.#readNumber(c);
+        this.#token = this.#createToken("Number", result, start);
+      } else if (isStringStart(c, this.#json5)) {
+        const result = this.#readString(c);
+        this.#token = this.#createToken("String", result, start);
+      } else if (c === CHAR_SLASH && this.#allowComments) {
+        const result = this.#readComment(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else {
+        this.#unexpected(c);
+      }
+    }
+    return tt[this.#token.type];
+  }
+  /**
+   * Returns the current token in the source text.
+   * @returns {Token} The current token.
+   */
+  get token() {
+    return this.#token;
+  }
+};
+var types = {
+  /**
+   * Creates a document node.
+   * @param {ValueNode} body The body of the document.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {DocumentNode} The document node.
+   */
+  document(body, parts = {}) {
+    return {
+      type: "Document",
+      body,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a string node.
+   * @param {string} value The value for the string.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {StringNode} The string node.
+   */
+  string(value, parts = {}) {
+    return {
+      type: "String",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a number node.
+   * @param {number} value The value for the number.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {NumberNode} The number node.
+   */
+  number(value, parts = {}) {
+    return {
+      type: "Number",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a boolean node.
+   * @param {boolean} value The value for the boolean.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {BooleanNode} The boolean node.
+   */
+  boolean(value, parts = {}) {
+    return {
+      type: "Boolean",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a null node.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {NullNode} The null node.
+   */
+  null(parts = {}) {
+    return {
+      type: "Null",
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an array node.
+   * @param {Array<ElementNode>} elements The elements to add.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ArrayNode} The array node.
+   */
+  array(elements, parts = {}) {
+    return {
+      type: "Array",
+      elements,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an element node.
+   * @param {ValueNode} value The value for the element.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ElementNode} The element node.
+   */
+  element(value, parts = {}) {
+    return {
+      type: "Element",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an object node.
+   * @param {Array<MemberNode>} members The members to add.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ObjectNode} The object node.
+   */
+  object(members, parts = {}) {
+    return {
+      type: "Object",
+      members,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a member node.
+   * @param {StringNode|IdentifierNode} name The name for the member.
+   * @param {ValueNode} value The value for the member.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {MemberNode} The member node.
+   */
+  member(name, value, parts = {}) {
+    return {
+      type: "Member",
+      name,
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an identifier node.
+   * @param {string} name The name for the identifier.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {IdentifierNode} The identifier node.
+   */
+  identifier(name, parts = {}) {
+    return {
+      type: "Identifier",
+      name,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a NaN node.
+   * @param {Sign} sign The sign for the Infinity.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {NaNNode} The NaN node.
+   */
+  nan(sign = "", parts = {}) {
+    return {
+      type: "NaN",
+      sign,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an Infinity node.
+   * @param {Sign} sign The sign for the Infinity.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {InfinityNode} The Infinity node.
+   */
+  infinity(sign = "", parts = {}) {
+    return {
+      type: "Infinity",
+      sign,
+      loc: parts.loc,
+      ...parts
+    };
+  }
+};
+var DEFAULT_OPTIONS = {
+  mode: "json",
+  ranges: false,
+  tokens: false,
+  allowTrailingCommas: false
+};
+var UNICODE_SEQUENCE = /\\u[\da-fA-F]{4}/gu;
+function normalizeIdentifier(identifier) {
+  return identifier.replace(UNICODE_SEQUENCE, (unicodeEscape) => {
+    return String.fromCharCode(parseInt(unicodeEscape.slice(2), 16));
+  });
+}
+function getEndLocation(text3) {
+  let line = 1;
+  let column = 1;
+  for (let i = 0; i < text3.length; i++) {
+    const char = text3[i];
+    if (char === "\n") {
+      line++;
+      column = 1;
+    } else if (char === "\r") {
+      if (text3[i + 1] === "\n") {
+        i++;
+      }
+      line++;
+      column = 1;
+    } else {
+      column++;
+    }
+  }
+  return {
+    line,
+    column,
+    offset: text3.length
+  };
+}
+function getStringValue(value, token, json5 = false) {
+  let result = "";
+  let escapeIndex = value.indexOf("\\");
+  let lastIndex = 0;
+  while (escapeIndex >= 0) {
+    result += value.slice(lastIndex, escapeIndex);
+    const escapeChar = value.charAt(escapeIndex + 1);
+    const escapeCharCode = escapeChar.charCodeAt(0);
+    if (json5 && json5EscapeToChar.has(escapeCharCode)) {
+      result += json5EscapeToChar.get(escapeCharCode);
+      lastIndex = escapeIndex + 2;
+    } else if (escapeToChar.has(escapeCharCode)) {
+      result += escapeToChar.get(escapeCharCode);
+      lastIndex = escapeIndex + 2;
+    } else if (escapeChar === "u") {
+      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 6);
+      if (hexCode.length < 4 || /[^0-9a-f]/i.test(hexCode)) {
+        throw new ErrorWithLocation(
+          `Invalid unicode escape \\u${hexCode}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+      result += String.fromCharCode(parseInt(hexCode, 16));
+      lastIndex = escapeIndex + 6;
+    } else if (json5 && escapeChar === "x") {
+      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 4);
+      if (hexCode.length < 2 || /[^0-9a-f]/i.test(hexCode)) {
+        throw new ErrorWithLocation(
+          `Invalid hex escape \\x${hexCode}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+      result += String.fromCharCode(parseInt(hexCode, 16));
+      lastIndex = escapeIndex + 4;
+    } else if (json5 && json5LineTerminators.has(escapeCharCode)) {
+      lastIndex = escapeIndex + 2;
+      if (escapeChar === "\r" && value.charAt(lastIndex) === "\n") {
+        lastIndex++;
+      }
+    } else {
+      if (json5) {
+        result += escapeChar;
+        lastIndex = escapeIndex + 2;
+      } else {
+        throw new ErrorWithLocation(
+          `Invalid escape \\${escapeChar}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+    }
+    escapeIndex = value.indexOf("\\", lastIndex);
+  }
+  result += value.slice(lastIndex);
+  return result;
+}
+function getLiteralValue(value, token, json5 = false) {
+  switch (token.type) {
+    case "Boolean":
+      return value === "true";
+    case "Number":
+      if (json5) {
+        if (value.charCodeAt(0) === 45) {
+          return -Number(value.slice(1));
+        }
+        if (value.charCodeAt(0) === 43) {
+          return Number(value.slice(1));
+        }
+      }
+      return Number(value);
+    case "String":
+      return getStringValue(value.slice(1, -1), token, json5);
+    default:
+      throw new TypeError(`Unknown token type "${token.type}.`);
+  }
+}
+function parse(text3, options) {
+  options = Object.freeze({
+    ...DEFAULT_OPTIONS,
+    ...options
+  });
+  const tokens = [];
+  const tokenizer = new Tokenizer(text3, {
+    mode: options.mode,
+    ranges: options.ranges
+  });
+  const json5 = options.mode === "json5";
+  const allowTrailingCommas = options.allowTrailingCommas || json5;
+  function nextNoComments() {
+    const nextType = tokenizer.next();
+    if (nextType && options.tokens) {
+      tokens.push(tokenizer.token);
+    }
+    return nextType;
+  }
+  function nextSkipComments() {
+    const nextType = tokenizer.next();
+    if (nextType && options.tokens) {
+      tokens.push(tokenizer.token);
+    }
+    if (nextType >= tt.LineComment) {
+      return nextSkipComments();
+    }
+    return nextType;
+  }
+  const next = options.mode === "json" ? nextNoComments : nextSkipComments;
+  function assertTokenType(token, type) {
+    if (token !== type) {
+      throw new UnexpectedToken(tokenizer.token);
+    }
+  }
+  function assertTokenTypes(token, types2) {
+    if (!types2.includes(token)) {
+      throw new UnexpectedToken(tokenizer.token);
+    }
+  }
+  function createRange(start, end) {
+    return options.ranges ? {
+      range: [start.offset, end.offset]
+    } : void 0;
+  }
+  function createLiteralNode(tokenType) {
+    const token = tokenizer.token;
+    const range = createRange(token.loc.start, token.loc.end);
+    const value = getLiteralValue(
+      text3.slice(token.loc.start.offset, token.loc.end.offset),
+      token,
+      json5
+    );
+    const loc2 = {
+      start: {
+        ...token.loc.start
+      },
+      end: {
+        ...token.loc.end
+      }
+    };
+    const parts = { loc: loc2, ...range };
+    switch (tokenType) {
+      case tt.String:
+        return types.string(
+          /** @type {string} */
+          value,
+          parts
+        );
+      case tt.Number:
+        return types.number(
+          /** @type {number} */
+          value,
+          parts
+        );
+      case tt.Boolean:
+        return types.boolean(
+          /** @type {boolean} */
+          value,
+          parts
+        );
+      default:
+        throw new TypeError(`Unknown token type ${token.type}.`);
+    }
+  }
+  function createJSON5IdentifierNode(token) {
+    const range = createRange(token.loc.start, token.loc.end);
+    const identifier = text3.slice(token.loc.start.offset, token.loc.end.offset);
+    const loc2 = {
+      start: {
+        ...token.loc.start
+      },
+      end: {
+        ...token.loc.end
+      }
+    };
+    const parts = { loc: loc2, ...range };
+    if (token.type !== "Identifier") {
+      let sign = "";
+      if (identifier[0] === "+" || identifier[0] === "-") {
+        sign = identifier[0];
+      }
+      return types[identifier.includes("NaN") ? "nan" : "infinity"](
+        /** @type {Sign} */
+        sign,
+        parts
+      );
+    }
+    return types.identifier(normalizeIdentifier(identifier), parts);
+  }
+  function createNullNode(token) {
+    const range = createRange(token.loc.start, token.loc.end);
+    return types.null({
+      loc: {
+        start: {
+          ...token.loc.start
+        },
+        end: {
+          ...token.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseProperty(tokenType) {
+    if (json5) {
+      assertTokenTypes(tokenType, [tt.String, tt.Identifier, tt.Number]);
+    } else {
+      assertTokenType(tokenType, tt.String);
+    }
+    const token = tokenizer.token;
+    if (json5 && tokenType === tt.Number && /[+\-0-9]/.test(text3[token.loc.start.offset])) {
+      throw new UnexpectedToken(token);
+    }
+    let key2 = tokenType === tt.String ? (
+      /** @type {StringNode} */
+      createLiteralNode(tokenType)
+    ) : (
+      /** @type {IdentifierNode|NaNNode|InfinityNode} */
+      createJSON5IdentifierNode(token)
+    );
+    if (json5 && (key2.type === "NaN" || key2.type === "Infinity")) {
+      if (key2.sign !== "") {
+        throw new UnexpectedToken(tokenizer.token);
+      }
+      key2 = types.identifier(key2.type, { loc: key2.loc, ...createRange(key2.loc.start, key2.loc.end) });
+    }
+    tokenType = next();
+    assertTokenType(tokenType, tt.Colon);
+    const value = parseValue();
+    const range = createRange(key2.loc.start, value.loc.end);
+    return types.member(
+      /** @type {StringNode|IdentifierNode} */
+      key2,
+      /** @type {ValueNode} */
+      value,
+      {
+        loc: {
+          start: {
+            ...key2.loc.start
+          },
+          end: {
+            ...value.loc.end
+          }
+        },
+        ...range
+      }
+    );
+  }
+  function parseObject(firstTokenType) {
+    assertTokenType(firstTokenType, tt.LBrace);
+    const firstToken = tokenizer.token;
+    const members = [];
+    let tokenType = next();
+    if (tokenType !== tt.RBrace) {
+      do {
+        members.push(parseProperty(tokenType));
+        tokenType = next();
+        if (!tokenType) {
+          throw new UnexpectedEOF(members[members.length - 1].loc.end);
+        }
+        if (tokenType === tt.Comma) {
+          tokenType = next();
+          if (allowTrailingCommas && tokenType === tt.RBrace) {
+            break;
+          }
+        } else {
+          break;
+        }
+      } while (tokenType);
+    }
+    assertTokenType(tokenType, tt.RBrace);
+    const lastToken = tokenizer.token;
+    const range = createRange(firstToken.loc.start, lastToken.loc.end);
+    return types.object(members, {
+      loc: {
+        start: {
+          ...firstToken.loc.start
+        },
+        end: {
+          ...lastToken.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseArray(firstTokenType) {
+    assertTokenType(firstTokenType, tt.LBracket);
+    const firstToken = tokenizer.token;
+    const elements = [];
+    let tokenType = next();
+    if (tokenType !== tt.RBracket) {
+      do {
+        const value = parseValue(tokenType);
+        elements.push(types.element(
+          /** @type {ValueNode} */
+          value,
+          { loc: value.loc }
+        ));
+        tokenType = next();
+        if (tokenType === tt.Comma) {
+          tokenType = next();
+          if (allowTrailingCommas && tokenType === tt.RBracket) {
+            break;
+          }
+        } else {
+          break;
+        }
+      } while (tokenType);
+    }
+    assertTokenType(tokenType, tt.RBracket);
+    const lastToken = tokenizer.token;
+    const range = createRange(firstToken.loc.start, lastToken.loc.end);
+    return types.array(elements, {
+      loc: {
+        start: {
+          ...firstToken.loc.start
+        },
+        end: {
+          ...lastToken.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseValue(tokenType) {
+    tokenType = tokenType ?? next();
+    const token = tokenizer.token;
+    if (!tokenType) {
+      throw new UnexpectedEOF({
+        line: 1,
+        column: 1,
+        offset: 0
+      });
+    }
+    switch (tokenType) {
+      case tt.String:
+      case tt.Boolean:
+        return createLiteralNode(tokenType);
+      case tt.Number:
+        if (json5) {
+          let tokenText = text3.slice(token.loc.start.offset, token.loc.end.offset);
+          if (tokenText[0] === "+" || tokenText[0] === "-") {
+            tokenText = tokenText.slice(1);
+          }
+          if (tokenText === "NaN" || tokenText === "Infinity") {
+            return createJSON5IdentifierNode(token);
+          }
+        }
+        return createLiteralNode(tokenType);
+      case tt.Null:
+        return createNullNode(token);
+      case tt.LBrace:
+        return parseObject(tokenType);
+      case tt.LBracket:
+        return parseArray(tokenType);
+      default:
+        throw new UnexpectedToken(token);
+    }
+  }
+  const docBody = parseValue();
+  const unexpectedToken = next();
+  if (unexpectedToken) {
+    throw new UnexpectedToken(tokenizer.token);
+  }
+  const textEndLocation = getEndLocation(text3);
+  const docParts = {
+    loc: {
+      start: {
+        line: 1,
+        column: 1,
+        offset: 0
+      },
+      end: {
+        ...textEndLocation
+      }
+    }
+  };
+  if (options.tokens) {
+    docParts.tokens = tokens;
+  }
+  if (options.ranges) {
+    docParts.range = [
+      docParts.loc.start.offset,
+      docParts.loc.end.offset
+    ];
+  }
+  return types.document(
+    /** @type {ValueNode} */
+    docBody,
+    docParts
+  );
+}
+
 // src/syntax/hcl/lexer.ts
 var tokenNames = [
   "end of file",
@@ -51137,20 +52078,20 @@ var tokenNames = [
 ];
 var ID_START = new RegExp("^\\p{ID_Start}$", "u");
 var ID_CONTINUE = new RegExp("^\\p{ID_Continue}$", "u");
-function isIdentStartAt(text2, i) {
-  const c = text2.charCodeAt(i);
+function isIdentStartAt(text3, i) {
+  const c = text3.charCodeAt(i);
   if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c === 95) return true;
   if (!(c >= 128)) return false;
-  const cp = text2.codePointAt(i);
+  const cp = text3.codePointAt(i);
   return ID_START.test(String.fromCodePoint(cp));
 }
-function identContinueLength(text2, i) {
-  const c = text2.charCodeAt(i);
+function identContinueLength(text3, i) {
+  const c = text3.charCodeAt(i);
   if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 95 || c === 45) {
     return 1;
   }
   if (c < 128 || Number.isNaN(c)) return 0;
-  const cp = text2.codePointAt(i);
+  const cp = text3.codePointAt(i);
   if (!ID_CONTINUE.test(String.fromCodePoint(cp))) return 0;
   return cp > 65535 ? 2 : 1;
 }
@@ -51158,8 +52099,8 @@ function isDigit3(c) {
   return c >= 48 && c <= 57;
 }
 var Lexer = class {
-  constructor(text2, start = 0) {
-    this.text = text2;
+  constructor(text3, start = 0) {
+    this.text = text3;
     this.pos = start;
   }
   text;
@@ -51175,28 +52116,28 @@ var Lexer = class {
   commentHighWater = -1;
   /** Lexes the next token, skipping spaces and comments. Newlines are tokens. */
   next() {
-    const text2 = this.text;
-    const len = text2.length;
+    const text3 = this.text;
+    const len = text3.length;
     let i = this.pos;
     for (; ; ) {
-      const c2 = text2.charCodeAt(i);
+      const c2 = text3.charCodeAt(i);
       if (c2 === 32 || c2 === 9) {
         i++;
         continue;
       }
-      if (c2 === 35 || c2 === 47 && text2.charCodeAt(i + 1) === 47) {
+      if (c2 === 35 || c2 === 47 && text3.charCodeAt(i + 1) === 47) {
         const s2 = i;
         while (i < len) {
-          const d = text2.charCodeAt(i);
-          if (d === 10 || d === 13 && text2.charCodeAt(i + 1) === 10) break;
+          const d = text3.charCodeAt(i);
+          if (d === 10 || d === 13 && text3.charCodeAt(i + 1) === 10) break;
           i++;
         }
         this.comment(s2, i);
         continue;
       }
-      if (c2 === 47 && text2.charCodeAt(i + 1) === 42) {
+      if (c2 === 47 && text3.charCodeAt(i + 1) === 42) {
         const s2 = i;
-        const close = text2.indexOf("*/", i + 2);
+        const close = text3.indexOf("*/", i + 2);
         i = close < 0 ? len : close + 2;
         this.comment(s2, i);
         continue;
@@ -51212,7 +52153,7 @@ var Lexer = class {
       this.pos = this.end = len;
       return this.type = 0 /* EOF */;
     }
-    const c = text2.charCodeAt(i);
+    const c = text3.charCodeAt(i);
     let t;
     let n2 = 1;
     switch (c) {
@@ -51220,7 +52161,7 @@ var Lexer = class {
         t = 1 /* Newline */;
         break;
       case 13:
-        if (text2.charCodeAt(i + 1) === 10) {
+        if (text3.charCodeAt(i + 1) === 10) {
           t = 1 /* Newline */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -51250,13 +52191,13 @@ var Lexer = class {
         t = 12 /* Comma */;
         break;
       case 46:
-        if (text2.charCodeAt(i + 1) === 46 && text2.charCodeAt(i + 2) === 46) {
+        if (text3.charCodeAt(i + 1) === 46 && text3.charCodeAt(i + 2) === 46) {
           t = 14 /* Ellipsis */;
           n2 = 3;
         } else t = 13 /* Dot */;
         break;
       case 61: {
-        const d = text2.charCodeAt(i + 1);
+        const d = text3.charCodeAt(i + 1);
         if (d === 61) {
           t = 16 /* Eq */;
           n2 = 2;
@@ -51267,16 +52208,16 @@ var Lexer = class {
         break;
       }
       case 33:
-        if (text2.charCodeAt(i + 1) === 61) {
+        if (text3.charCodeAt(i + 1) === 61) {
           t = 18 /* NotEq */;
           n2 = 2;
         } else t = 17 /* Not */;
         break;
       case 60:
-        if (text2.charCodeAt(i + 1) === 61) {
+        if (text3.charCodeAt(i + 1) === 61) {
           t = 20 /* Le */;
           n2 = 2;
-        } else if (text2.charCodeAt(i + 1) === 60) {
+        } else if (text3.charCodeAt(i + 1) === 60) {
           const h = this.heredocStart(i);
           if (h > 0) {
             t = 5 /* OHeredoc */;
@@ -51288,7 +52229,7 @@ var Lexer = class {
         } else t = 19 /* Lt */;
         break;
       case 62:
-        if (text2.charCodeAt(i + 1) === 61) {
+        if (text3.charCodeAt(i + 1) === 61) {
           t = 22 /* Ge */;
           n2 = 2;
         } else t = 21 /* Gt */;
@@ -51309,13 +52250,13 @@ var Lexer = class {
         t = 27 /* Percent */;
         break;
       case 38:
-        if (text2.charCodeAt(i + 1) === 38) {
+        if (text3.charCodeAt(i + 1) === 38) {
           t = 28 /* And */;
           n2 = 2;
         } else t = 35 /* Invalid */;
         break;
       case 124:
-        if (text2.charCodeAt(i + 1) === 124) {
+        if (text3.charCodeAt(i + 1) === 124) {
           t = 29 /* Or */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -51324,13 +52265,13 @@ var Lexer = class {
         t = 30 /* Question */;
         break;
       case 58:
-        if (text2.charCodeAt(i + 1) === 58) {
+        if (text3.charCodeAt(i + 1) === 58) {
           t = 32 /* DoubleColon */;
           n2 = 2;
         } else t = 31 /* Colon */;
         break;
       case 126:
-        if (text2.charCodeAt(i + 1) === 125) {
+        if (text3.charCodeAt(i + 1) === 125) {
           t = 34 /* TildeRBrace */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -51339,11 +52280,11 @@ var Lexer = class {
         if (isDigit3(c)) {
           t = 3 /* Number */;
           n2 = this.numberEnd(i) - i;
-        } else if (isIdentStartAt(text2, i)) {
+        } else if (isIdentStartAt(text3, i)) {
           t = 2 /* Ident */;
-          let j = i + (text2.charCodeAt(i) >= 55296 && text2.charCodeAt(i) <= 56319 ? 2 : 1);
+          let j = i + (text3.charCodeAt(i) >= 55296 && text3.charCodeAt(i) <= 56319 ? 2 : 1);
           for (; ; ) {
-            const k = identContinueLength(text2, j);
+            const k = identContinueLength(text3, j);
             if (k === 0) break;
             j += k;
           }
@@ -51365,20 +52306,20 @@ var Lexer = class {
   }
   /** `digits ('.' digits)? ([eE] [+-]? digits)?` */
   numberEnd(i) {
-    const text2 = this.text;
-    while (isDigit3(text2.charCodeAt(i))) i++;
-    if (text2.charCodeAt(i) === 46 && isDigit3(text2.charCodeAt(i + 1))) {
+    const text3 = this.text;
+    while (isDigit3(text3.charCodeAt(i))) i++;
+    if (text3.charCodeAt(i) === 46 && isDigit3(text3.charCodeAt(i + 1))) {
       i += 2;
-      while (isDigit3(text2.charCodeAt(i))) i++;
+      while (isDigit3(text3.charCodeAt(i))) i++;
     }
-    const e = text2.charCodeAt(i);
+    const e = text3.charCodeAt(i);
     if (e === 101 || e === 69) {
       let j = i + 1;
-      const s2 = text2.charCodeAt(j);
+      const s2 = text3.charCodeAt(j);
       if (s2 === 43 || s2 === 45) j++;
-      if (isDigit3(text2.charCodeAt(j))) {
+      if (isDigit3(text3.charCodeAt(j))) {
         j++;
-        while (isDigit3(text2.charCodeAt(j))) j++;
+        while (isDigit3(text3.charCodeAt(j))) j++;
         i = j;
       }
     }
@@ -51386,28 +52327,28 @@ var Lexer = class {
   }
   /** At `<<`: the end of `<<-?IDENT` when a newline follows it, else -1. */
   heredocStart(i) {
-    const text2 = this.text;
+    const text3 = this.text;
     let j = i + 2;
-    const indent = text2.charCodeAt(j) === 45;
+    const indent = text3.charCodeAt(j) === 45;
     if (indent) j++;
-    if (!isIdentStartAt(text2, j)) return -1;
+    if (!isIdentStartAt(text3, j)) return -1;
     const s2 = j;
     j++;
     for (; ; ) {
-      const k = identContinueLength(text2, j);
+      const k = identContinueLength(text3, j);
       if (k === 0) break;
       j += k;
     }
-    const c = text2.charCodeAt(j);
-    if (c !== 10 && !(c === 13 && text2.charCodeAt(j + 1) === 10)) return -1;
-    this.heredocMarker = text2.slice(s2, j);
+    const c = text3.charCodeAt(j);
+    if (c !== 10 && !(c === 13 && text3.charCodeAt(j + 1) === 10)) return -1;
+    this.heredocMarker = text3.slice(s2, j);
     this.heredocIndent = indent;
     return j;
   }
   /** The length of the decimal digit run at `i` (for the legacy index `a.0.1`). */
   digitsEnd(i) {
-    const text2 = this.text;
-    while (isDigit3(text2.charCodeAt(i))) i++;
+    const text3 = this.text;
+    while (isDigit3(text3.charCodeAt(i))) i++;
     return i;
   }
   /** The text of the current token. */
@@ -51432,22 +52373,22 @@ var BINARY = {
   [26 /* Slash */]: ["/", 6],
   [27 /* Percent */]: ["%", 6]
 };
-function parseHcl(text2) {
-  const p = new Parser3(text2);
+function parseHcl(text3) {
+  const p = new Parser4(text3);
   return p.parseFile();
 }
-function parseHclExpression(text2) {
-  const p = new Parser3(text2);
+function parseHclExpression(text3) {
+  const p = new Parser4(text3);
   return p.parseStandaloneExpression();
 }
-function parseHclTemplate(text2) {
-  const p = new Parser3(text2);
+function parseHclTemplate(text3) {
+  const p = new Parser4(text3);
   return p.parseStandaloneTemplate();
 }
-var Parser3 = class {
-  constructor(text2) {
-    this.text = text2;
-    this.lx = new Lexer(text2);
+var Parser4 = class {
+  constructor(text3) {
+    this.text = text3;
+    this.lx = new Lexer(text3);
   }
   text;
   lx;
@@ -51763,17 +52704,17 @@ var Parser3 = class {
   }
   /** The offset after the quoted string whose content starts at `i` (or at the line's end). */
   skipQuoted(i) {
-    const text2 = this.text;
-    const len = text2.length;
+    const text3 = this.text;
+    const len = text3.length;
     let depth = 0;
     while (i < len) {
-      const c = text2.charCodeAt(i);
+      const c = text3.charCodeAt(i);
       if (c === 92) i += 2;
       else if (c === 34) {
         if (depth === 0) return i + 1;
         i = this.skipQuoted(i + 1);
-      } else if (c === 10 && depth === 0) return text2.charCodeAt(i - 1) === 13 ? i - 1 : i;
-      else if ((c === 36 || c === 37) && text2.charCodeAt(i + 1) === 123) {
+      } else if (c === 10 && depth === 0) return text3.charCodeAt(i - 1) === 13 ? i - 1 : i;
+      else if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === 123) {
         depth++;
         i += 2;
       } else if (c === 123 && depth > 0) {
@@ -51787,15 +52728,15 @@ var Parser3 = class {
     return len;
   }
   skipHeredoc(i, marker) {
-    const text2 = this.text;
-    const len = text2.length;
-    i = lineAfter(text2, i);
+    const text3 = this.text;
+    const len = text3.length;
+    i = lineAfter(text3, i);
     while (i < len) {
-      const e = lineEnd(text2, i);
+      const e = lineEnd(text3, i);
       let s2 = i;
-      while (s2 < e && isSpace(text2.charCodeAt(s2))) s2++;
-      if (e - s2 === marker.length && text2.startsWith(marker, s2)) return e;
-      i = lineAfter(text2, e);
+      while (s2 < e && isSpace(text3.charCodeAt(s2))) s2++;
+      if (e - s2 === marker.length && text3.startsWith(marker, s2)) return e;
+      i = lineAfter(text3, e);
     }
     return len;
   }
@@ -52243,8 +53184,8 @@ var Parser3 = class {
    * marker line (excluding its newline); json mode at the end of the text.
    */
   scanTemplate(i, mode, marker = "") {
-    const text2 = this.text;
-    const len = text2.length;
+    const text3 = this.text;
+    const len = text3.length;
     const parts = [];
     const escapes = mode === "quoted";
     let lineStart = mode === "heredoc";
@@ -52252,7 +53193,7 @@ var Parser3 = class {
     let value = "";
     let runStart = i;
     const flush = (end) => {
-      if (runStart < end) value += text2.slice(runStart, end);
+      if (runStart < end) value += text3.slice(runStart, end);
       if (textStart < end) {
         parts.push({ kind: "Text", value, start: textStart, end, lineStart });
       }
@@ -52261,10 +53202,10 @@ var Parser3 = class {
     };
     for (; ; ) {
       if (lineStart && mode === "heredoc" && textStart === i) {
-        const e = lineEnd(text2, i);
+        const e = lineEnd(text3, i);
         let s2 = i;
-        while (s2 < e && isSpace(text2.charCodeAt(s2))) s2++;
-        if (e - s2 === marker.length && text2.startsWith(marker, s2)) {
+        while (s2 < e && isSpace(text3.charCodeAt(s2))) s2++;
+        if (e - s2 === marker.length && text3.startsWith(marker, s2)) {
           return { parts, end: e, closed: true };
         }
       }
@@ -52273,7 +53214,7 @@ var Parser3 = class {
         if (mode === "quoted") this.error(i, i, `Unterminated string: expected '"'.`);
         return { parts, end: len, closed: mode === "json" };
       }
-      const c = text2.charCodeAt(i);
+      const c = text3.charCodeAt(i);
       if (c === 34 && mode === "quoted") {
         flush(i);
         return { parts, end: i + 1, closed: true };
@@ -52285,27 +53226,27 @@ var Parser3 = class {
           return { parts, end: i, closed: false };
         }
         if (mode === "heredoc") {
-          const next = c === 13 && text2.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+          const next = c === 13 && text3.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
           flush(next);
           i = next;
           textStart = runStart = i;
           lineStart = true;
           continue;
         }
-        if (c === 10 || text2.charCodeAt(i + 1) === 10) {
+        if (c === 10 || text3.charCodeAt(i + 1) === 10) {
           i++;
           continue;
         }
       }
       if (c === 92 && escapes) {
-        value += text2.slice(runStart, i);
+        value += text3.slice(runStart, i);
         const r = this.escape(i);
         value += r.value;
         i = r.end;
         runStart = i;
         continue;
       }
-      if ((c === 36 || c === 37) && text2.charCodeAt(i + 1) === 123) {
+      if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === 123) {
         const s2 = i;
         flush(i);
         const seq = c === 36 ? this.interpolation(s2) : this.directive(s2);
@@ -52320,8 +53261,8 @@ var Parser3 = class {
         }
         continue;
       }
-      if ((c === 36 || c === 37) && text2.charCodeAt(i + 1) === c && text2.charCodeAt(i + 2) === 123) {
-        value += text2.slice(runStart, i + 1);
+      if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === c && text3.charCodeAt(i + 2) === 123) {
+        value += text3.slice(runStart, i + 1);
         i += 2;
         runStart = i;
         continue;
@@ -52330,8 +53271,8 @@ var Parser3 = class {
     }
   }
   escape(i) {
-    const text2 = this.text;
-    const c = text2.charCodeAt(i + 1);
+    const text3 = this.text;
+    const c = text3.charCodeAt(i + 1);
     switch (c) {
       case 110:
         return { value: "\n", end: i + 2 };
@@ -52346,7 +53287,7 @@ var Parser3 = class {
       case 117:
       case 85: {
         const n2 = c === 117 ? 4 : 8;
-        const hex = text2.slice(i + 2, i + 2 + n2);
+        const hex = text3.slice(i + 2, i + 2 + n2);
         if (hex.length === n2 && /^[0-9a-fA-F]+$/.test(hex)) {
           const cp = parseInt(hex, 16);
           if (cp <= 1114111 && (cp < 55296 || cp > 57343)) {
@@ -52357,8 +53298,8 @@ var Parser3 = class {
         return { value: "", end: i + 2 };
       }
       default:
-        this.error(i, i + 2, `Invalid escape sequence '\\${text2[i + 1] ?? ""}'.`);
-        return { value: "", end: Math.min(i + 2, text2.length) };
+        this.error(i, i + 2, `Invalid escape sequence '\\${text3[i + 1] ?? ""}'.`);
+        return { value: "", end: Math.min(i + 2, text3.length) };
     }
   }
   /** `${ expr }` at `s`, with optional strip markers. */
@@ -52541,19 +53482,19 @@ var Parser3 = class {
 function isSpace(c) {
   return c === 32 || c === 9;
 }
-function lineEnd(text2, i) {
-  const len = text2.length;
+function lineEnd(text3, i) {
+  const len = text3.length;
   while (i < len) {
-    const c = text2.charCodeAt(i);
-    if (c === 10 || c === 13 && text2.charCodeAt(i + 1) === 10) return i;
+    const c = text3.charCodeAt(i);
+    if (c === 10 || c === 13 && text3.charCodeAt(i + 1) === 10) return i;
     i++;
   }
   return len;
 }
-function lineAfter(text2, i) {
-  const e = lineEnd(text2, i);
-  if (text2.charCodeAt(e) === 13 && text2.charCodeAt(e + 1) === 10) return e + 2;
-  return e < text2.length ? e + 1 : e;
+function lineAfter(text3, i) {
+  const e = lineEnd(text3, i);
+  if (text3.charCodeAt(e) === 13 && text3.charCodeAt(e + 1) === 10) return e + 2;
+  return e < text3.length ? e + 1 : e;
 }
 function flushIndent(parts) {
   let min = Infinity;
@@ -52647,12 +53588,12 @@ var ROOT = {
     }
   }
 };
-function parseTerraformJson(text2) {
+function parseTerraformJson(text3) {
   const errors = [];
-  const len = text2.length;
+  const len = text3.length;
   let doc;
   try {
-    doc = parse(text2, { mode: "jsonc", ranges: true, allowTrailingCommas: true });
+    doc = parse(text3, { mode: "jsonc", ranges: true, allowTrailingCommas: true });
   } catch (e) {
     const offset = typeof e.offset === "number" ? e.offset : 0;
     const message = e instanceof Error ? e.message : String(e);
@@ -52666,7 +53607,7 @@ function parseTerraformJson(text2) {
       syntax: "json"
     };
   }
-  const reader = new JsonReader(text2, errors);
+  const reader = new JsonReader(text3, errors);
   let body;
   if (doc.body.type === "Object") body = reader.body(doc.body, ROOT);
   else {
@@ -52677,19 +53618,19 @@ function parseTerraformJson(text2) {
   body.end = len;
   return { kind: "File", start: 0, end: len, body, errors, comments: [], syntax: "json" };
 }
-function span2(n2) {
+function span(n2) {
   const r = n2.range ?? [0, 0];
   return { start: r[0], end: r[1] };
 }
 var JsonReader = class {
-  constructor(text2, errors) {
-    this.text = text2;
+  constructor(text3, errors) {
+    this.text = text3;
     this.errors = errors;
   }
   text;
   errors;
   error(n2, message) {
-    this.errors.push({ ...span2(n2), message });
+    this.errors.push({ ...span(n2), message });
   }
   body(obj2, schema) {
     const items = [];
@@ -52700,7 +53641,7 @@ var JsonReader = class {
       if (nested) this.blocks(m, name, nested, [], m.value, items);
       else items.push(this.attribute(m, name, schema.expressions?.[name]));
     }
-    return { kind: "Body", ...span2(obj2), items };
+    return { kind: "Body", ...span(obj2), items };
   }
   /** Descends through label levels; arrays at any level hold several objects. */
   blocks(m, type, schema, labels, value, out) {
@@ -52714,7 +53655,7 @@ var JsonReader = class {
     }
     if (labels.length < schema.labels) {
       for (const lm of value.members) {
-        const label2 = { ...span2(lm.name), value: memberName(lm) };
+        const label2 = { ...span(lm.name), value: memberName(lm) };
         if (label2.value === "//") continue;
         this.blocks(m, type, schema, [...labels, label2], lm.value, out);
       }
@@ -52726,7 +53667,7 @@ var JsonReader = class {
       start: m.range ? m.range[0] : 0,
       end: value.range ? value.range[1] : 0,
       type,
-      typeSpan: span2(m.name),
+      typeSpan: span(m.name),
       labels,
       body
     });
@@ -52738,7 +53679,7 @@ var JsonReader = class {
     else if (mode === "expressions" && m.value.type === "Array") {
       value = {
         kind: "Tuple",
-        ...span2(m.value),
+        ...span(m.value),
         items: m.value.elements.map((e) => this.value(e.value, "expression"))
       };
     } else if (mode === "map-of-expressions" && m.value.type === "Object") {
@@ -52749,7 +53690,7 @@ var JsonReader = class {
       start: m.range ? m.range[0] : 0,
       end: m.value.range ? m.value.range[1] : 0,
       name,
-      nameSpan: span2(m.name),
+      nameSpan: span(m.name),
       value
     };
   }
@@ -52760,16 +53701,16 @@ var JsonReader = class {
         return mode === "expression" ? this.expressionString(v) : this.templateString(v);
       case "Number":
       case "Boolean":
-        return { kind: "Literal", ...span2(v), value: v.value };
+        return { kind: "Literal", ...span(v), value: v.value };
       case "Null":
-        return { kind: "Literal", ...span2(v), value: null };
+        return { kind: "Literal", ...span(v), value: null };
       case "Array":
-        return { kind: "Tuple", ...span2(v), items: v.elements.map((e) => this.value(e.value, "template")) };
+        return { kind: "Tuple", ...span(v), items: v.elements.map((e) => this.value(e.value, "template")) };
       case "Object":
         return this.object(v, "template");
       default:
         this.error(v, "Unsupported JSON value.");
-        return { kind: "ErrorExpression", ...span2(v) };
+        return { kind: "ErrorExpression", ...span(v) };
     }
   }
   object(v, valueMode) {
@@ -52779,13 +53720,13 @@ var JsonReader = class {
       const value = this.value(m.value, valueMode);
       items.push({ start: key2.start, end: value.end, key: key2, value });
     }
-    return { kind: "Object", ...span2(v), items };
+    return { kind: "Object", ...span(v), items };
   }
   /** A JSON value taken literally (a variable's default): strings are not templates. */
   literal(v) {
     switch (v.type) {
       case "String": {
-        const s2 = span2(v);
+        const s2 = span(v);
         return {
           kind: "Template",
           ...s2,
@@ -52793,11 +53734,11 @@ var JsonReader = class {
         };
       }
       case "Array":
-        return { kind: "Tuple", ...span2(v), items: v.elements.map((e) => this.literal(e.value)) };
+        return { kind: "Tuple", ...span(v), items: v.elements.map((e) => this.literal(e.value)) };
       case "Object":
         return {
           kind: "Object",
-          ...span2(v),
+          ...span(v),
           items: v.members.map((m) => {
             const key2 = this.literal(m.name);
             const value = this.literal(m.value);
@@ -52813,8 +53754,8 @@ var JsonReader = class {
     const r = parseHclTemplate(decoded);
     const t = remap(r.template, map);
     for (const e of r.errors) this.errors.push(remap(e, map));
-    t.start = span2(v).start;
-    t.end = span2(v).end;
+    t.start = span(v).start;
+    t.end = span(v).end;
     return t;
   }
   expressionString(v) {
@@ -52833,16 +53774,16 @@ var JsonReader = class {
     const rawLen = e - 1 - rawStart;
     const decoded = v.value;
     if (decoded.length === rawLen) return { decoded, map: rawStart };
-    const text2 = this.text;
+    const text3 = this.text;
     const map = [];
     let i = rawStart;
     while (i < e - 1) {
-      if (text2.charCodeAt(i) !== 92) {
+      if (text3.charCodeAt(i) !== 92) {
         map.push(i);
         i++;
         continue;
       }
-      const c = text2.charCodeAt(i + 1);
+      const c = text3.charCodeAt(i + 1);
       if (c === 117) {
         map.push(i);
         i += 6;
@@ -52884,8 +53825,8 @@ function remap(node, map) {
 }
 
 // src/lower/terraform/parse.ts
-function parseTerraformFile(path, text2) {
-  return path.endsWith(".json") ? parseTerraformJson(text2) : parseHcl(text2);
+function parseTerraformFile(path, text3) {
+  return path.endsWith(".json") ? parseTerraformJson(text3) : parseHcl(text3);
 }
 
 // src/lower/terraform/index.ts
@@ -52903,7 +53844,7 @@ var TerraformAnalysis = class {
     this.host = host;
     this.cache = new SourceCache((p) => host.readFile(p), parseTerraformFile);
     for (const f of configFiles) {
-      const dir2 = dirname13(f);
+      const dir2 = dirname16(f);
       const list2 = this.given.get(dir2) ?? [];
       list2.push(f);
       this.given.set(dir2, list2);
@@ -52956,19 +53897,19 @@ var TerraformAnalysis = class {
     if (cached2 !== void 0) return cached2;
     let values = null;
     if (path.endsWith(".json")) {
-      const text2 = this.host.readFile(path);
-      if (text2 !== void 0) {
+      const text3 = this.host.readFile(path);
+      if (text3 !== void 0) {
         const at = { file: path, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
         try {
-          const data = JSON.parse(text2);
+          const data = JSON.parse(text3);
           values = /* @__PURE__ */ new Map();
           if (data && typeof data === "object" && !Array.isArray(data)) {
             for (const [k, v] of Object.entries(data)) values.set(k, fromJs(v, at));
           }
         } catch (e) {
-          const lineMap = new LineMap(text2);
+          const lineMap = new LineMap(text3);
           const m = /position (\d+)/.exec(e instanceof Error ? e.message : "");
-          const offset = m ? Math.min(Number(m[1]), text2.length) : 0;
+          const offset = m ? Math.min(Number(m[1]), text3.length) : 0;
           this.cache.diagnostics.push({
             code: "parse-error",
             message: `invalid JSON: ${e instanceof Error ? e.message : String(e)}`,
@@ -53052,392 +53993,149 @@ var terraformFrontEnd = {
   analyze
 };
 
-// src/engine/host.ts
-import { readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
-import { join as join7 } from "node:path";
-var CachingHost = class {
-  texts = /* @__PURE__ */ new Map();
-  varFiles;
-  includeGeneratedTemplates;
-  constructor(overrides = /* @__PURE__ */ new Map()) {
-    for (const [path, text2] of overrides) this.texts.set(path, text2);
-  }
-  readFile(path) {
-    if (!this.texts.has(path)) {
-      let text2;
-      try {
-        text2 = readFileSync6(path, "utf8");
-      } catch {
-        text2 = void 0;
-      }
-      this.texts.set(path, text2);
-    }
-    return this.texts.get(path);
-  }
-  listFolder(path) {
-    try {
-      return readdirSync3(path, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => join7(path, e.name)).sort();
-    } catch {
-      return [];
-    }
-  }
-};
-
-// src/engine/run-rules.ts
-import { createHash as createHash2 } from "node:crypto";
-
-// src/engine/call-path.ts
-import { dirname as dirname14, relative as relative6 } from "node:path";
-function callPathNote(resource, primary, sourceText) {
-  if (!resource) return void 0;
-  const chain = resource.callChain;
-  const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
-  if (from < 0) return void 0;
-  const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
-  const file = relative6(dirname14(primary.file), resource.decl.file).split("\\").join("/");
-  return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
-}
-function callName(call2, sourceText) {
-  const text2 = sourceText(call2.file);
-  const line = text2?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
-  const bicep = /^module\s+([A-Za-z_]\w*)/.exec(line);
-  if (bicep) return `module '${bicep[1]}'`;
-  const terraform = /^module\s+"([^"]+)"/.exec(line);
-  if (terraform) return `module '${terraform[1]}'`;
-  const arm = text2 ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text2, call2)) : null;
-  if (arm) return `deployment '${arm[1].replace(/^\[(.*)\]$/, "$1")}'`;
-  return `the call on line ${call2.range.start.line}`;
-}
-function sliceFrom(text2, call2) {
-  const lines = text2.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
-  return lines.join("\n");
-}
-
-// src/engine/messages.ts
-function formatMessage(template, data = {}) {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
-}
-
-// src/engine/run-rules.ts
-function runRules(graph, runs, options) {
-  return withSourceText(options.sourceText, () => runEach(graph, runs, options));
-}
-function runEach(graph, runs, options) {
-  const findings = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const { rule: rule10, severity, options: ruleOptions } of runs) {
-    rule10.check(graph, {
-      options: ruleOptions,
-      roles: options.roles,
-      permissions: options.permissions ?? permissionModel(),
-      report(descriptor) {
-        const finding = toFinding(rule10, severity, descriptor, options);
-        const key2 = `${rule10.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
-        if (seen.has(key2)) return;
-        seen.add(key2);
-        findings.push(finding);
-      }
-    });
-  }
-  return findings;
-}
-function nodeResource(node) {
-  return "resource" in node ? node.resource : void 0;
-}
-function nodeKey(node) {
-  const r = nodeResource(node);
-  if ("at" in node) return `${node.resource.declKey}@${node.at.range.start.line}:${node.at.range.start.column}`;
-  return r?.declKey ?? node.id;
-}
-function nodeLocation(node) {
-  if ("at" in node) return node.at;
-  return nodeResource(node)?.decl;
-}
-function primaryLocation(node, valueAt) {
-  const own = nodeLocation(node);
-  if (!valueAt || valueAt.file === own.file) return own;
-  const chain = nodeResource(node)?.callChain ?? [];
-  for (let i = chain.length - 1; i >= 0; i--) if (chain[i].file === valueAt.file) return chain[i];
-  return own;
-}
-function contains(outer, inner) {
-  return outer.file === inner.file && compareLocations({ ...outer, range: { start: outer.range.start, end: outer.range.start } }, inner) <= 0 && (inner.range.end.line < outer.range.end.line || inner.range.end.line === outer.range.end.line && inner.range.end.column <= outer.range.end.column);
-}
-function toFinding(rule10, severity, d, options) {
-  const primary = primaryLocation(d.node, d.value?.at);
-  const related = [...d.related ?? []];
-  if (d.value?.at && !contains(primary, d.value.at) && !related.some((r) => sameLocation(r.at, d.value?.at))) {
-    related.unshift({ message: "The value is written here.", at: d.value.at });
-  }
-  const symbol = nodeResource(d.node)?.symbol;
-  const text2 = formatMessage(rule10.meta.messages[d.messageId] ?? d.messageId, d.data);
-  const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
-  const message = note ? `${text2} ${note}` : text2;
-  const finding = {
-    ruleId: rule10.meta.id,
-    severity: capSeverity(severity, d.severity),
-    message,
-    file: primary.file,
-    range: primary.range,
-    related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
-    fingerprint: fingerprint(rule10.meta.id, primary, symbol, options.sourceText(primary.file))
-  };
-  if (symbol) finding.symbol = symbol;
-  if (d.severity) finding.severityCap = d.severity;
-  return finding;
-}
-var RANK = { info: 0, warning: 1, error: 2 };
-function capSeverity(severity, cap) {
-  return cap && RANK[cap] < RANK[severity] ? cap : severity;
-}
-function fingerprint(ruleId, at, symbol, text2) {
-  const snippet = text2 ? sliceRange(text2, at).replace(/\s+/g, " ").trim() : "";
-  const file = at.file.replace(/\\/g, "/").split("/").pop() ?? at.file;
-  return createHash2("sha256").update([ruleId, file, symbol ?? "", snippet].join("\0")).digest("hex").slice(0, 32);
-}
-function sliceRange(text2, at) {
-  const lines = text2.split(/\r\n|\r|\n/);
-  const { start, end } = at.range;
-  if (start.line === end.line) return (lines[start.line - 1] ?? "").slice(start.column - 1, end.column - 1);
-  const out = [(lines[start.line - 1] ?? "").slice(start.column - 1)];
-  for (let l = start.line + 1; l < end.line; l++) out.push(lines[l - 1] ?? "");
-  out.push((lines[end.line - 1] ?? "").slice(0, end.column - 1));
-  return out.join("\n");
-}
-function compareFindings(a, b2) {
-  return compareLocations({ file: a.file, range: a.range }, { file: b2.file, range: b2.range }) || (a.ruleId < b2.ruleId ? -1 : a.ruleId > b2.ruleId ? 1 : 0) || (a.message < b2.message ? -1 : a.message > b2.message ? 1 : 0);
-}
-
-// src/engine/configured-rules.ts
-function runConfiguredRules(graph, config, files, options) {
-  const findings = [];
-  const optionsKey = (file, ruleId) => {
-    const effective = config.forFile(file);
-    const setting = effective.rules.get(ruleId);
-    return !setting || setting.severity === "off" || effective.ignored ? void 0 : stableJson(setting.options);
-  };
-  for (const rule10 of config.rules()) {
-    const groups = /* @__PURE__ */ new Map();
-    for (const file of files) {
-      const key2 = optionsKey(file, rule10.meta.id);
-      if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule10.meta.id).options);
-    }
-    for (const [key2, ruleOptions] of groups) {
-      const run = runRules(graph, [{ rule: rule10, severity: rule10.meta.severity, options: structuredClone(ruleOptions) }], options);
-      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule10.meta.id) === key2));
-    }
-  }
-  return findings;
-}
-
-// src/engine/suppressions.ts
-function commentBody(text2) {
-  let body = text2.trim();
-  if (body.startsWith("/*")) body = body.slice(2).replace(/\*\/\s*$/, "");
-  else if (body.startsWith("//")) body = body.slice(2);
-  else if (body.startsWith("#")) body = body.slice(1);
-  return body.trim();
-}
-function parseDirective(comment) {
-  const m = /^grantlint-([A-Za-z-]*)(?:\s+([\s\S]*))?$/.exec(commentBody(comment));
-  if (!m) return void 0;
-  return { directive: m[1], ...parseRulesAndReason(m[2] ?? "") };
-}
-function parseRulesAndReason(text2) {
-  const sep5 = text2.search(/(^|\s)--(\s|$)/);
-  const rulesPart = sep5 >= 0 ? text2.slice(0, sep5) : text2;
-  const reason2 = sep5 >= 0 ? text2.slice(sep5).trim().slice(2).trim() : "";
-  const rules = [...new Set(rulesPart.split(/[\s,]+/).filter(Boolean))];
-  return { rules, reason: reason2 };
-}
-function collectSuppressions(program, options) {
-  const out = { suppressions: [], problems: [] };
-  const check = (at, parsed, kind, covers) => {
-    if (parsed.rules.length === 0) {
-      out.problems.push({ at, messageId: "noRule", data: {} });
-      return;
-    }
-    const known2 = options.knownRules(at.file);
-    const unknownRule = parsed.rules.find((r) => !known2.has(r));
-    if (unknownRule) {
-      const near = closest(unknownRule, known2);
-      const hint = near ? ` (did you mean '${near}'?)` : "";
-      out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
-      return;
-    }
-    if (!parsed.reason) {
-      out.problems.push({ at, messageId: "noReason", data: { rules: parsed.rules.map((r) => `'${r}'`).join(", ") } });
-      return;
-    }
-    out.suppressions.push({ at, rules: parsed.rules, reason: parsed.reason, kind, covers });
-  };
-  const byFile = /* @__PURE__ */ new Map();
-  const seenComments = /* @__PURE__ */ new Set();
-  for (const c of program.comments) {
-    const id = `${c.at.file}|${c.at.range.start.line}:${c.at.range.start.column}`;
-    if (seenComments.has(id)) continue;
-    seenComments.add(id);
-    const list2 = byFile.get(c.at.file) ?? [];
-    list2.push(c);
-    byFile.set(c.at.file, list2);
-  }
-  for (const [file, comments] of byFile) {
-    const directives = comments.map((c) => ({ c, parsed: parseDirective(c.text) })).filter((d) => d.parsed);
-    if (directives.length === 0) continue;
-    const lines = (options.readFile(file) ?? "").split(/\r\n|\r|\n/);
-    const commentLines = /* @__PURE__ */ new Set();
-    for (const c of comments) {
-      const { start, end } = c.at.range;
-      if ((lines[start.line - 1] ?? "").slice(0, start.column - 1).trim() !== "") continue;
-      for (let l = start.line; l <= end.line; l++) commentLines.add(l);
-    }
-    const isBicep = /\.bicep(param)?$/i.test(file);
-    const skippable = (line) => commentLines.has(line) || isBicep && (lines[line - 1] ?? "").trim().startsWith("@");
-    for (const { c, parsed } of directives) {
-      if (parsed.directive !== "disable-next-line") {
-        out.problems.push({ at: c.at, messageId: "unknownDirective", data: { directive: `grantlint-${parsed.directive}` } });
-        continue;
-      }
-      const fromLine = c.at.range.end.line + 1;
-      let toLine = fromLine;
-      while (toLine <= lines.length && skippable(toLine)) toLine++;
-      check(c.at, parsed, "comment", { file, fromLine, toLine });
-    }
-  }
-  const seen = /* @__PURE__ */ new Set();
-  for (const r of program.resources) {
-    if (r.format !== "arm") continue;
-    const key2 = `${r.decl.file}|${r.decl.range.start.line}:${r.decl.range.start.column}`;
-    if (seen.has(key2)) continue;
-    seen.add(key2);
-    const disable = getPath(r.body, ["metadata", "grantlint", "disable"]);
-    if (!disable) continue;
-    const entries = disable.kind === "array" ? disable.items : [disable];
-    for (const entry of entries) {
-      const at = entry.at ?? disable.at ?? r.decl;
-      const parsed = metadataEntry(entry);
-      if (typeof parsed === "string") out.problems.push({ at, messageId: "malformed", data: { detail: parsed } });
-      else check(at, parsed, "metadata", r.decl);
-    }
-  }
-  return out;
-}
-function metadataEntry(entry) {
-  if (entry.kind === "string") return parseRulesAndReason(entry.value);
-  if (entry.kind !== "object") return 'write "<rule> -- <reason>" or { "rule": "<rule>", "reason": "<reason>" }';
-  const rule10 = getPath(entry, ["rule"]) ?? getPath(entry, ["rules"]);
-  const reason2 = getPath(entry, ["reason"]);
-  const rules = rule10?.kind === "string" ? rule10.value.split(/[\s,]+/).filter(Boolean) : rule10?.kind === "array" ? rule10.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
-  return { rules, reason: reason2?.kind === "string" ? reason2.value.trim() : "" };
-}
-function within2(outer, file, line, column) {
-  if (outer.file !== file) return false;
-  const { start, end } = outer.range;
-  const afterStart = line > start.line || line === start.line && column >= start.column;
-  const beforeEnd = line < end.line || line === end.line && column <= end.column;
-  return afterStart && beforeEnd;
-}
-function applySuppressions(findings, suppressions, resources) {
-  const comments = suppressions.filter((s2) => s2.kind === "comment");
-  const metadata = suppressions.filter((s2) => s2.kind === "metadata");
-  const armDecls = metadata.length > 0 ? resources.filter((r) => r.format === "arm").map((r) => r.decl) : [];
-  const outcome = { kept: [], suppressed: [], used: /* @__PURE__ */ new Map() };
-  const use = (s2, rule10) => {
-    const set = outcome.used.get(s2) ?? /* @__PURE__ */ new Set();
-    set.add(rule10);
-    outcome.used.set(s2, set);
-  };
-  for (const f of findings) {
-    const { line, column } = f.range.start;
-    let by = comments.find((s2) => {
-      const c = s2.covers;
-      return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
-    });
-    if (!by && metadata.length > 0) {
-      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
-      if (innermost) {
-        by = metadata.find((s2) => {
-          const d = s2.covers;
-          return d.file === innermost.file && d.range.start.line === innermost.range.start.line && d.range.start.column === innermost.range.start.column && s2.rules.includes(f.ruleId);
-        });
-      }
-    }
-    if (by) {
-      use(by, f.ruleId);
-      outcome.suppressed.push(f);
-    } else outcome.kept.push(f);
-  }
-  return outcome;
-}
-function engineFinding(meta, messageId, data, at, readFile) {
-  return {
-    ruleId: meta.id,
-    severity: meta.severity,
-    message: formatMessage(meta.messages[messageId], data),
-    file: at.file,
-    range: at.range,
-    related: [],
-    fingerprint: fingerprint(meta.id, at, void 0, readFile(at.file))
-  };
-}
-function problemFindings(problems, readFile) {
-  return problems.map((p) => engineFinding(INVALID_SUPPRESSION_RULE, p.messageId, p.data, p.at, readFile));
-}
-function unusedFindings(suppressions, used, isActive, readFile) {
-  const out = [];
-  for (const s2 of suppressions) {
-    for (const rule10 of s2.rules) {
-      if (used.get(s2)?.has(rule10) || !isActive(s2.at.file, rule10)) continue;
-      out.push(engineFinding(UNUSED_SUPPRESSION_RULE, "unused", { rule: rule10 }, s2.at, readFile));
-    }
-  }
-  return out;
-}
-
-// src/engine/filter.ts
-function filterFindings(findings, program, options) {
-  const { config } = options;
-  const configured = (f) => {
-    if (!config) return f;
-    const effective = config.forFile(f.file);
-    if (effective.ignored) return void 0;
-    const setting = effective.rules.get(f.ruleId);
-    if (!setting) return f;
-    if (setting.severity === "off") return void 0;
-    const severity = capSeverity(setting.severity, f.severityCap);
-    return severity === f.severity ? f : { ...f, severity };
-  };
-  const severe = (list2) => list2.flatMap((f) => configured(f) ?? []);
-  const knownRules = (file) => config ? new Set(config.forFile(file).rules.keys()) : options.knownRuleIds;
-  const isActive = (file, ruleId) => {
-    if (!config) return options.knownRuleIds.has(ruleId);
-    const effective = config.forFile(file);
-    const setting = effective.rules.get(ruleId);
-    return !effective.ignored && !!setting && setting.severity !== "off";
-  };
-  const collected = collectSuppressions(program, { readFile: options.readFile, knownRules });
-  const outcome = applySuppressions(severe(findings), collected.suppressions, program.resources);
-  let kept = [...outcome.kept, ...severe(problemFindings(collected.problems, options.readFile))];
-  if (options.reportUnusedSuppressions) {
-    appendAll(kept, severe(unusedFindings(collected.suppressions, outcome.used, isActive, options.readFile)));
-  }
-  const stats = { suppressed: outcome.suppressed.length, baselined: 0, staleBaseline: 0 };
-  if (options.baseline) {
-    const result = options.baseline.apply(kept);
-    kept = result.kept;
-    stats.baselined = result.matched.length;
-    stats.staleBaseline = result.stale.length;
-  }
-  return { findings: kept, stats };
-}
-
-// src/engine/lint.ts
+// src/engine/front-ends.ts
 var FRONT_ENDS = {
   bicep: bicepFrontEnd,
   terraform: terraformFrontEnd,
   arm: armFrontEnd
 };
 var KIND_TO_FORMAT = { bicep: "bicep", terraform: "terraform", json: "arm" };
+var ORDER = ["bicep", "arm", "terraform"];
+function analyzeFiles(files, host, onFormat) {
+  const program = emptyProgram();
+  for (const format2 of ORDER) {
+    if (!files.some((f) => KIND_TO_FORMAT[f.kind] === format2)) continue;
+    const reached = new Set(program.files);
+    const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format2 && !reached.has(f.path)).map((f) => f.path);
+    onFormat?.(format2, mine.length);
+    const part = FRONT_ENDS[format2].analyze(mine, host);
+    appendAll(program.resources, part.resources);
+    appendAll(program.diagnostics, part.diagnostics);
+    appendAll(program.comments, directiveComments(part.comments, host));
+    appendAll(program.files, part.files);
+    appendAll(program.externalCalls, part.externalCalls ?? []);
+  }
+  return program;
+}
+function directiveComments(comments, host) {
+  const mayDirect = /* @__PURE__ */ new Map();
+  return comments.filter((c) => {
+    let yes = mayDirect.get(c.at.file);
+    if (yes === void 0) mayDirect.set(c.at.file, yes = host.readFile(c.at.file)?.includes("grantlint-") ?? true);
+    return yes;
+  });
+}
+function mergeProgram(program, part) {
+  appendAll(program.resources, part.resources);
+  appendAll(program.diagnostics, part.diagnostics);
+  appendAll(program.comments, part.comments);
+  appendAll(program.files, part.files);
+  appendAll(program.externalCalls ??= [], part.externalCalls ?? []);
+}
+
+// src/engine/pool.ts
+import { existsSync as existsSync4 } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join as join8 } from "node:path";
+import { fileURLToPath as fileURLToPath3, pathToFileURL as pathToFileURL2 } from "node:url";
+import { Worker } from "node:worker_threads";
+var MIN_PARALLEL_SIZE = 4e6;
+function workerScript() {
+  const candidates = [
+    new URL("./front-end-worker.js", import.meta.url),
+    new URL("./grantlint-worker.mjs", import.meta.url),
+    pathToFileURL2(join8(packageRoot(), "dist", "src", "engine", "front-end-worker.js"))
+  ];
+  return candidates.find((url) => existsSync4(fileURLToPath3(url)));
+}
+function defaultJobs() {
+  return Math.max(1, availableParallelism());
+}
+function batchHost(setup) {
+  const host = new CachingHost(setup.overrides);
+  if (setup.varFiles) host.varFiles = setup.varFiles;
+  if (setup.includeGenerated) host.includeGeneratedTemplates = true;
+  return host;
+}
+async function lowerBatches(batches2, setup, jobs, onBatch) {
+  const total = batches2.reduce((n2, b2) => n2 + b2.size, 0);
+  const workers = Math.min(jobs, batches2.length);
+  const script = workers > 1 && total >= MIN_PARALLEL_SIZE ? workerScript() : void 0;
+  if (!script) {
+    return batches2.map((b2, i) => {
+      const program = analyzeFiles(b2.files, batchHost(setup));
+      onBatch?.(i + 1, batches2.length);
+      return program;
+    });
+  }
+  return inWorkers(script, batches2, setup, workers, onBatch);
+}
+function inWorkers(script, batches2, setup, count, onBatch) {
+  const results = new Array(batches2.length);
+  let next = 0;
+  let done = 0;
+  const pool = [];
+  return new Promise((resolvePromise, reject) => {
+    let settled = false;
+    const stop = () => {
+      for (const w of pool) void w.terminate();
+    };
+    const fail3 = (e) => {
+      if (settled) return;
+      settled = true;
+      stop();
+      reject(e);
+    };
+    const finished = (id, program) => {
+      results[id] = program;
+      done++;
+      onBatch?.(done, batches2.length);
+      if (done === batches2.length && !settled) {
+        settled = true;
+        stop();
+        resolvePromise(results);
+      }
+    };
+    const feed = (w) => {
+      if (next >= batches2.length) return;
+      const id = next++;
+      w.postMessage({ id, files: batches2[id].files });
+    };
+    for (let i = 0; i < count - 1; i++) {
+      const w = new Worker(script, { workerData: setup });
+      pool.push(w);
+      w.on("message", (reply) => {
+        if ("error" in reply) {
+          const e = new Error(reply.error);
+          if (reply.stack) e.stack = reply.stack;
+          fail3(e);
+          return;
+        }
+        finished(reply.id, reply.program);
+        feed(w);
+      });
+      w.on("error", (e) => fail3(e));
+      w.on("exit", (code) => {
+        if (!settled && code !== 0) fail3(new Error(`a front-end worker stopped with exit code ${code}`));
+      });
+      feed(w);
+    }
+    const own = () => {
+      if (settled || next >= batches2.length) return;
+      const id = next++;
+      try {
+        finished(id, analyzeFiles(batches2[id].files, batchHost(setup)));
+      } catch (e) {
+        fail3(e);
+        return;
+      }
+      setImmediate(own);
+    };
+    setImmediate(own);
+  });
+}
+
+// src/engine/lint.ts
 function defaultRuleRuns(rules = builtinRules) {
   return rules.map((rule10) => ({ rule: rule10, severity: rule10.meta.severity, options: { ...rule10.meta.defaultOptions ?? {} } }));
 }
@@ -53453,30 +54151,61 @@ async function analyze2(paths, options = {}) {
   for (const path of options.overrides?.keys() ?? []) {
     if (!files.some((f) => f.path === path)) {
       const kind = path.endsWith(".bicep") || path.endsWith(".bicepparam") ? "bicep" : /\.tf(vars)?(\.json)?$/.test(path) ? "terraform" : "json";
-      files.push({ path: resolve13(path), kind });
+      files.push({ path: resolve14(path), kind });
     }
   }
   const host = new CachingHost(options.overrides);
-  if (options.varFiles) host.varFiles = options.varFiles.map((f) => resolve13(cwd, f));
-  if (options.includeGenerated) host.includeGeneratedTemplates = true;
-  const program = { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
-  const formats = ["bicep", "arm", "terraform"].filter((format2) => files.some((f) => KIND_TO_FORMAT[f.kind] === format2));
-  for (const [done, format2] of formats.entries()) {
-    const reached = new Set(program.files);
-    const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format2 && !reached.has(f.path)).map((f) => f.path);
-    options.onProgress?.({ stage: "front-end", format: format2, files: mine.length, done, total: formats.length });
-    const part = FRONT_ENDS[format2].analyze(mine, host);
-    appendAll(program.resources, part.resources);
-    appendAll(program.diagnostics, part.diagnostics);
-    appendAll(program.comments, part.comments);
-    appendAll(program.files, part.files);
-    appendAll(program.externalCalls, part.externalCalls ?? []);
+  const setup = { overrides: options.overrides, varFiles: options.varFiles?.map((f) => resolve14(cwd, f)), includeGenerated: options.includeGenerated };
+  const hashes = /* @__PURE__ */ new Map();
+  let closures = moduleClosures(files, (path) => {
+    const text3 = host.readUncached(path);
+    if (options.cache && text3 !== void 0) hashes.set(path, contentHash(text3));
+    return text3;
+  });
+  if (options.shard) closures = shardClosures(closures, options.shard.index, options.shard.count);
+  let cached2;
+  let keys = [];
+  if (options.cache) {
+    const cache3 = options.cache;
+    const hashOf = (path) => {
+      if (!hashes.has(path)) {
+        const text3 = host.readUncached(path);
+        if (text3 !== void 0) hashes.set(path, contentHash(text3));
+      }
+      return hashes.get(path);
+    };
+    const hits = [];
+    const stale = [];
+    for (const c of closures) {
+      const key2 = closureKey(c.files.map((f) => f.path), hashOf, options.config);
+      const entry = cache3.lookup(key2, hashOf);
+      if (entry) hits.push(entry);
+      else {
+        stale.push(c);
+        keys.push(key2);
+      }
+    }
+    closures = stale;
+    cached2 = { hits, analysed: [] };
   }
+  const groups = options.cache ? closures.map((c) => [c]) : batches(closures, options.batchSize);
+  const work = groups.map((group) => ({ files: group.flatMap((c) => c.files), size: group.reduce((n2, c) => n2 + c.size, 0) }));
+  const total = work.reduce((n2, b2) => n2 + b2.files.length, 0);
+  const parts = await lowerBatches(
+    work,
+    setup,
+    options.jobs ?? defaultJobs(),
+    (done, count) => options.onProgress?.({ stage: "front-end", files: total, done, total: count })
+  );
+  const program = emptyProgram();
+  for (const part of parts) mergeProgram(program, part);
+  if (cached2) cached2.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
+  keys = [];
   const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), void 0, program.externalCalls));
-  return { graph, program, host };
+  return { graph, program, host, cached: cached2 };
 }
 async function lint(paths, options = {}) {
-  const { graph, program, host } = await analyze2(paths, options);
+  const { graph, program, host, cached: cached2 } = await analyze2(paths, options);
   options.onProgress?.({ stage: "rules" });
   const runOptions = { roles: roleCatalog(), sourceText: (f) => host.readFile(f) };
   const runs = options.rules ?? defaultRuleRuns();
@@ -53486,15 +54215,73 @@ async function lint(paths, options = {}) {
     findings = runConfiguredRules(graph, options.config, program.files, runOptions);
   } else findings = runRules(graph, runs, runOptions);
   appendAll(findings, program.diagnostics.map(diagnosticFinding));
-  const filtered = filterFindings(findings, program, {
+  const filter = (list2, part, baseline) => filterFindings(list2, part, {
     config: options.config,
     knownRuleIds: /* @__PURE__ */ new Set([...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]),
     reportUnusedSuppressions: options.reportUnusedSuppressions,
-    baseline: options.baseline,
+    baseline,
     readFile: (f) => host.readFile(f)
   });
+  if (cached2 && options.cache) return cachedResult(findings, cached2, options.cache, filter, host, options.baseline, graph);
+  const filtered = filter(findings, program, options.baseline);
   filtered.findings.sort(compareFindings);
   return { findings: filtered.findings, files: [...new Set(program.files)].sort(), stats: filtered.stats, graph };
+}
+function cachedResult(findings, cached2, cache3, filter, host, baseline, graph) {
+  const byFile = /* @__PURE__ */ new Map();
+  cached2.analysed.forEach((a, i) => {
+    for (const f of /* @__PURE__ */ new Set([...a.files, ...a.program.files])) byFile.set(f, [...byFile.get(f) ?? [], i]);
+  });
+  const perClosure = cached2.analysed.map(() => []);
+  const unplaced = [];
+  for (const f of findings) {
+    const owners = byFile.get(f.file);
+    if (owners) for (const i of owners) perClosure[i].push(f);
+    else unplaced.push(f);
+  }
+  const storing = unplaced.length === 0;
+  const all = [];
+  const files = /* @__PURE__ */ new Set();
+  let suppressed = 0;
+  cached2.analysed.forEach((a, i) => {
+    const filtered = filter(perClosure[i], a.program);
+    const inputs = {};
+    for (const f of [.../* @__PURE__ */ new Set([...a.files, ...a.program.files])].sort()) {
+      const text3 = host.readUncached(f);
+      if (text3 !== void 0) inputs[f] = contentHash(text3);
+    }
+    if (storing) cache3.store(a.key, { inputs, findings: filtered.findings, files: a.program.files, suppressed: filtered.stats.suppressed });
+    appendAll(all, filtered.findings);
+    for (const f of a.program.files) files.add(f);
+    suppressed += filtered.stats.suppressed;
+  });
+  if (!storing) appendAll(all, filter(unplaced, emptyProgram()).findings);
+  for (const hit of cached2.hits) {
+    appendAll(all, hit.findings);
+    for (const f of hit.files) files.add(f);
+    suppressed += hit.suppressed;
+  }
+  if (storing) cache3.save();
+  const seen = /* @__PURE__ */ new Set();
+  let kept = all.filter((f) => {
+    const k = JSON.stringify(f);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  const stats = { suppressed, baselined: 0, staleBaseline: 0 };
+  if (baseline) {
+    const outcome = baseline.apply(kept);
+    kept = outcome.kept;
+    stats.baselined = outcome.matched.length;
+    stats.staleBaseline = outcome.stale.length;
+  }
+  kept.sort(compareFindings);
+  return { findings: kept, files: [...files].sort(), stats, graph };
+}
+function closureKey(paths, hashOf, config) {
+  const parts = paths.map((p) => [p, hashOf(p) ?? "", config ? JSON.stringify(config.forFile(p), (_, v) => v instanceof Map ? [...v] : v) : ""]);
+  return contentHash(JSON.stringify(parts));
 }
 function diagnosticFinding(d) {
   return {
@@ -53544,8 +54331,8 @@ function findingsByFile(result, cwd, includeClean) {
 }
 
 // src/format/xml.ts
-function xmlEscape(text2) {
-  return text2.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "�").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
+function xmlEscape(text3) {
+  return text3.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "�").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
 }
 var XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>';
 
@@ -53582,17 +54369,17 @@ var compact = (result, context) => {
 `;
   }).join("");
 };
-function oneLine(text2) {
-  return text2.replace(/\s*(\r\n|\r|\n)\s*/g, " ");
+function oneLine(text3) {
+  return text3.replace(/\s*(\r\n|\r|\n)\s*/g, " ");
 }
 
 // src/format/github.ts
 var COMMAND = { error: "error", warning: "warning", info: "notice" };
-function escapeData2(text2) {
-  return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+function escapeData2(text3) {
+  return text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-function escapeProperty2(text2) {
-  return escapeData2(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeProperty2(text3) {
+  return escapeData2(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 function annotation(f, cwd, docsUrl) {
   const { start, end } = f.range;
@@ -53671,7 +54458,7 @@ ${suites.map((s2) => s2 + "\n").join("")}</testsuites>
 };
 
 // src/format/sarif.ts
-import { pathToFileURL as pathToFileURL2 } from "node:url";
+import { pathToFileURL as pathToFileURL3 } from "node:url";
 var LEVEL = { error: "error", warning: "warning", info: "note" };
 var SECURITY_SEVERITY = { error: "7.5", warning: "5.0", info: "2.0" };
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -53751,15 +54538,15 @@ Documentation: ${helpUri}` : rule10.description,
   if (helpUri) descriptor.helpUri = helpUri;
   return descriptor;
 }
-function firstSentence(text2) {
-  const m = /^(.+?[.!?])(\s|$)/.exec(text2);
-  return m ? m[1] : text2;
+function firstSentence(text3) {
+  const m = /^(.+?[.!?])(\s|$)/.exec(text3);
+  return m ? m[1] : text3;
 }
 function encodeUri(rel) {
   return rel.split("/").map(encodeURIComponent).join("/");
 }
 function directoryUri(dir2) {
-  const href = pathToFileURL2(dir2).href;
+  const href = pathToFileURL3(dir2).href;
   return href.endsWith("/") ? href : `${href}/`;
 }
 
@@ -54038,8 +54825,8 @@ function grantLabel(g) {
   const role2 = roleName(g);
   return g.kind === "dataPlane" ? `${role2} (data plane)` : role2;
 }
-function slug(text2) {
-  const s2 = text2.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 40);
+function slug(text3) {
+  const s2 = text3.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 40);
   return s2 || "node";
 }
 function cmp(a, b2) {
@@ -54047,8 +54834,8 @@ function cmp(a, b2) {
 }
 
 // src/format/graph/mermaid.ts
-function mermaidText(text2) {
-  return text2.replace(/[\r\n]+/g, " ").replace(/[#"<>&`|\\]/g, (c) => `#${c.charCodeAt(0)};`);
+function mermaidText(text3) {
+  return text3.replace(/[\r\n]+/g, " ").replace(/[#"<>&`|\\]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 var SHAPES2 = {
   workload: ["[", "]"],
@@ -54068,8 +54855,8 @@ function renderMermaidView(view) {
   for (const n2 of view.nodes) {
     const [open2, close] = SHAPES2[n2.kind];
     const detail = nodeDetail(n2);
-    const text2 = detail ? `${mermaidText(n2.label)}<br/>${mermaidText(detail)}` : mermaidText(n2.label);
-    lines.push(`  ${n2.id}${open2}"${text2}"${close}`);
+    const text3 = detail ? `${mermaidText(n2.label)}<br/>${mermaidText(detail)}` : mermaidText(n2.label);
+    lines.push(`  ${n2.id}${open2}"${text3}"${close}`);
   }
   const styles = [];
   view.edges.forEach((e, i) => {
@@ -54113,7 +54900,7 @@ import { parseArgs } from "node:util";
 var UsageError = class extends Error {
 };
 var FAIL_ON = ["error", "warning", "info", "never"];
-var OPTIONS2 = {
+var OPTIONS = {
   format: { type: "string", short: "f", multiple: true },
   "output-file": { type: "string", short: "o" },
   "fail-on": { type: "string" },
@@ -54133,7 +54920,11 @@ var OPTIONS2 = {
   "list-rules": { type: "boolean" },
   "print-config": { type: "string" },
   stdin: { type: "boolean" },
-  "stdin-filename": { type: "string" }
+  "stdin-filename": { type: "string" },
+  jobs: { type: "string", short: "j" },
+  shard: { type: "string" },
+  cache: { type: "boolean" },
+  "cache-location": { type: "string" }
 };
 function parseOptions(argv, options, command = "grantlint") {
   try {
@@ -54160,10 +54951,10 @@ function argumentError(e, options, command) {
   }
   return new UsageError(`${err.message.split("\n")[0]} ${help}`);
 }
-function outputSpec(text2, formats) {
-  const colon = text2.indexOf(":");
-  const format2 = colon < 0 ? text2 : text2.slice(0, colon);
-  const file = colon < 0 ? void 0 : text2.slice(colon + 1);
+function outputSpec(text3, formats) {
+  const colon = text3.indexOf(":");
+  const format2 = colon < 0 ? text3 : text3.slice(0, colon);
+  const file = colon < 0 ? void 0 : text3.slice(colon + 1);
   if (!formats.includes(format2)) {
     const near = closest(format2, formats);
     throw new UsageError(`Unknown format '${format2}'${near ? ` (did you mean '${near}'?)` : ""}; use one of: ${formats.join(", ")}.`);
@@ -54174,7 +54965,7 @@ function outputSpec(text2, formats) {
 function parseCliArgs(argv, formats) {
   const end = argv.indexOf("--");
   const args = argv.map((a, i) => a === "-v" && (end < 0 || i < end) ? "-V" : a);
-  const { values, positionals } = parseOptions(args, OPTIONS2);
+  const { values, positionals } = parseOptions(args, OPTIONS);
   if (values.stdin && !values["stdin-filename"]) throw new UsageError("--stdin needs --stdin-filename <path>: the file the text stands for.");
   if (values.stdin && positionals.length > 0) throw new UsageError("--stdin lints standard input only; give no paths.");
   const outputs = (values.format ?? ["stylish"]).map((f) => outputSpec(f, formats));
@@ -54209,8 +55000,24 @@ function parseCliArgs(argv, formats) {
     listRules: values["list-rules"] ?? false,
     printConfig: values["print-config"],
     stdin: values.stdin ?? false,
-    stdinFilename: values["stdin-filename"]
+    stdinFilename: values["stdin-filename"],
+    jobs: values.jobs === void 0 ? void 0 : jobsOption(values.jobs),
+    shard: values.shard === void 0 ? void 0 : shardOption(values.shard),
+    cache: values.cache ?? values["cache-location"] !== void 0,
+    cacheLocation: values["cache-location"]
   };
+}
+function jobsOption(text3) {
+  const n2 = /^\d+$/.test(text3) ? Number(text3) : NaN;
+  if (!(n2 >= 1 && n2 <= 256)) throw new UsageError(`--jobs takes a number of workers from 1 to 256, not '${text3}'.`);
+  return n2;
+}
+function shardOption(text3) {
+  const m = /^(\d+)\/(\d+)$/.exec(text3);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new UsageError(`--shard takes i/n with 1 <= i <= n (for example 2/4), not '${text3}'.`);
+  return { index, count };
 }
 
 // src/cli/main.ts
@@ -54228,13 +55035,13 @@ function configuredBaseline(config, cwd) {
 
 // src/integrations/changed-files.ts
 import { execFileSync } from "node:child_process";
-import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve15 } from "node:path";
+import { readFileSync as readFileSync8 } from "node:fs";
+import { resolve as resolve16 } from "node:path";
 function pullRequestRange(eventPath) {
   if (!eventPath) return void 0;
   let payload;
   try {
-    payload = JSON.parse(readFileSync7(eventPath, "utf8"));
+    payload = JSON.parse(readFileSync8(eventPath, "utf8"));
   } catch {
     return void 0;
   }
@@ -54273,7 +55080,7 @@ function parseUnifiedDiff(diff, top) {
       else {
         const path = unquote(target).replace(/^b\//, "");
         current2 = /* @__PURE__ */ new Set();
-        out.set(resolve15(top, path), current2);
+        out.set(resolve16(top, path), current2);
       }
     } else if (line.startsWith("@@ ") && current2) {
       const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
@@ -54317,8 +55124,8 @@ function onChangedLines(f, changed) {
 }
 
 // src/integrations/summary.ts
-function cell(text2) {
-  return text2.replace(/[&<>|[\]*_~`\\#!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, "<br>");
+function cell(text3) {
+  return text3.replace(/[&<>|[\]*_~`\\#!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, "<br>");
 }
 function attribute2(url) {
   return url.replace(/[&"<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -54379,14 +55186,15 @@ var NOT_IN_ARGS = [
   ["writeBaseline", "--write-baseline"],
   ["help", "--help"],
   ["version", "--version"],
-  ["outputFile", "--output-file (use -f <format>:<file>)"]
+  ["outputFile", "--output-file (use -f <format>:<file>)"],
+  ["cache", "--cache (each Action run starts on a fresh runner)"]
 ];
-function splitArgs(text2) {
+function splitArgs(text3) {
   const out = [];
   const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"']+)/g;
   let word;
   let last = -1;
-  for (let m = re.exec(text2); m; m = re.exec(text2)) {
+  for (let m = re.exec(text3); m; m = re.exec(text3)) {
     const piece = m[1] !== void 0 ? m[1].replace(/\\(.)/g, "$1") : m[2] ?? m[3];
     if (word !== void 0 && m.index === last) word += piece;
     else {
@@ -54455,7 +55263,7 @@ function annotations(findings, cwd, docsUrl) {
   return { commands, left };
 }
 async function runAction(env = process.env) {
-  const cwd = resolve16(env.GITHUB_WORKSPACE || process.cwd());
+  const cwd = resolve17(env.GITHUB_WORKSPACE || process.cwd());
   const inputs = readInputs();
   debug(`grantlint ${packageVersion()}: linting ${inputs.paths.join(" ")} in ${cwd}`);
   const { cli } = inputs;
@@ -54468,7 +55276,9 @@ async function runAction(env = process.env) {
     varFiles: [...inputs.varFiles, ...cli.varFiles],
     includeGenerated: cli.includeGenerated,
     reportUnusedSuppressions: cli.reportUnusedSuppressions,
-    baseline
+    baseline,
+    jobs: cli.jobs,
+    shard: cli.shard
   });
   if (cli.errorOnUnmatchedPattern) {
     const unmatched = await unmatchedPaths(inputs.paths, result.files, cwd);
@@ -54508,10 +55318,10 @@ async function runAction(env = process.env) {
   }
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = resolve16(cwd, inputs.sarifFile);
+    sarifPath = resolve17(cwd, inputs.sarifFile);
     writeReport(sarifPath, sarif(result, context));
   }
-  for (const output of cli.outputs) if (output.file) writeReport(resolve16(cwd, output.file), FORMATTERS[output.format](shown, context));
+  for (const output of cli.outputs) if (output.file) writeReport(resolve17(cwd, output.file), FORMATTERS[output.format](shown, context));
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of reported2) counts[f.severity]++;
   setOutput("errors", counts.error);
@@ -54522,7 +55332,7 @@ async function runAction(env = process.env) {
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
     const sha = range?.head ?? env.GITHUB_SHA;
     const blobUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && sha ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${sha}` : void 0;
-    const text2 = jobSummary({
+    const text3 = jobSummary({
       findings: reported2,
       cwd,
       view: graphView(graph, cwd, result.findings),
@@ -54533,7 +55343,7 @@ async function runAction(env = process.env) {
       docsUrl,
       notAnnotated
     });
-    await summary.addRaw(text2).write();
+    await summary.addRaw(text3).write();
   }
   const warnings = counts.warning;
   const tooManyWarnings = cli.maxWarnings >= 0 && warnings > cli.maxWarnings;
@@ -54543,9 +55353,9 @@ async function runAction(env = process.env) {
     setFailed(`grantlint: ${warnings} warning${warnings === 1 ? "" : "s"}, more than --max-warnings ${cli.maxWarnings} allows.`);
   }
 }
-function writeReport(path, text2) {
-  mkdirSync(dirname16(path), { recursive: true });
-  writeFileSync2(path, text2);
+function writeReport(path, text3) {
+  mkdirSync(dirname18(path), { recursive: true });
+  writeFileSync2(path, text3);
 }
 
 // src/integrations/action-main.ts

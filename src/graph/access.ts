@@ -14,6 +14,7 @@ import type { AccessNeed } from './needs.js';
 import { KEY_UNWRAP, KEY_WRAP, SECRET_GET } from './operations.js';
 import { allows, type Operation } from './permissions.js';
 import { armTypeOfResource, sameOrChild, VAULT } from './targets.js';
+import { grantsOf } from './grant-index.js';
 import { possibleIdentities } from './principals.js';
 import type { Grant, GrantScope, IdentityGraph } from './types.js';
 import { listOf, unwrap } from './values.js';
@@ -130,7 +131,7 @@ export function targetVaultModel(need: AccessNeed): VaultModel | undefined {
  */
 export function assessNeed(need: AccessNeed, grants: Grant[], graph?: IdentityGraph): NeedAssessment {
   const identity = need.identity;
-  const mine = identity ? grants.filter((g) => g.principal.identity === identity || (graph && !g.principal.identity && possibleIdentities(g, graph).includes(identity))) : [];
+  const mine = !identity ? [] : graph ? [...grantsOf(graph, identity), ...conditionalGrants(graph).filter((g) => possibleIdentities(g, graph).includes(identity))] : grants.filter((g) => g.principal.identity === identity);
   const model = targetVaultModel(need)?.model;
   const insufficient: Grant[] = [];
   let blocked = false;
@@ -151,6 +152,15 @@ export function assessNeed(need: AccessNeed, grants: Grant[], graph?: IdentityGr
     else return { verdict: 'met', insufficient: [] };
   }
   return { verdict: blocked ? 'model' : 'unmet', insufficient };
+}
+
+const conditionals = new WeakMap<IdentityGraph, Grant[]>();
+
+/** Grants to a principal the graph does not resolve to one identity (a conditional may be one of two). */
+function conditionalGrants(graph: IdentityGraph): Grant[] {
+  let list = conditionals.get(graph);
+  if (!list) conditionals.set(graph, (list = graph.grants.filter((g) => !g.principal.identity && unwrap(g.principal.value)?.kind === 'call')));
+  return list;
 }
 
 /** Where an operation's role would be suggested from: the narrowest built-in role per alternative. */
