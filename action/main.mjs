@@ -151,12 +151,12 @@ var require_tunnel = __commonJS({
       function onResponse(res) {
         res.upgrade = true;
       }
-      function onUpgrade(res, socket, head) {
+      function onUpgrade(res, socket, head2) {
         process.nextTick(function() {
-          onConnect(res, socket, head);
+          onConnect(res, socket, head2);
         });
       }
-      function onConnect(res, socket, head) {
+      function onConnect(res, socket, head2) {
         connectReq.removeAllListeners();
         socket.removeAllListeners();
         if (res.statusCode !== 200) {
@@ -171,7 +171,7 @@ var require_tunnel = __commonJS({
           self.removeSocket(placeholder);
           return;
         }
-        if (head.length > 0) {
+        if (head2.length > 0) {
           debug2("got illegal response body from proxy");
           socket.destroy();
           var error2 = new Error("got illegal response body from proxy");
@@ -1299,7 +1299,7 @@ var require_util = __commonJS({
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator.return();
           },
           type: "bytes"
@@ -1627,12 +1627,12 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code, reason: reason2 } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
           code,
-          reason
+          reason2
         );
       });
       diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err) => {
@@ -1988,11 +1988,11 @@ var require_request = __commonJS({
           } else if (typeof val2[i] === "object") {
             throw new InvalidArgumentError(`invalid ${key2} header`);
           } else {
-            const str2 = `${val2[i]}`;
-            if (!isValidHeaderValue(str2)) {
+            const str3 = `${val2[i]}`;
+            if (!isValidHeaderValue(str3)) {
               throw new InvalidArgumentError(`invalid ${key2} header`);
             }
-            arr2.push(str2);
+            arr2.push(str3);
           }
         }
         val2 = arr2;
@@ -2162,9 +2162,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve16, reject) => {
+          return new Promise((resolve20, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve16(data);
+              return err ? reject(err) : resolve20(data);
             });
           });
         }
@@ -2202,12 +2202,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve16, reject) => {
+          return new Promise((resolve20, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve16(data);
+              ) : resolve20(data);
             });
           });
         }
@@ -2532,15 +2532,15 @@ var require_connect = __commonJS({
             if (this._sessionCache.size < this._maxCachedSessions) {
               return;
             }
-            const ref = this._sessionCache.get(key2);
-            if (ref !== void 0 && ref.deref() === void 0) {
+            const ref2 = this._sessionCache.get(key2);
+            if (ref2 !== void 0 && ref2.deref() === void 0) {
               this._sessionCache.delete(key2);
             }
           });
         }
         get(sessionKey) {
-          const ref = this._sessionCache.get(sessionKey);
-          return ref ? ref.deref() : null;
+          const ref2 = this._sessionCache.get(sessionKey);
+          return ref2 ? ref2.deref() : null;
         }
         set(sessionKey, session) {
           if (this._maxCachedSessions === 0) {
@@ -3565,25 +3565,25 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isHTTPWhiteSpace);
     }
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
-    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str2, leading, trailing, predicate) {
+    function removeChars(str3, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str2.length - 1;
+      let trail = str3.length - 1;
       if (leading) {
-        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
+        while (lead < str3.length && predicate(str3.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str3.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
+      return lead === 0 && trail === str3.length - 1 ? str3 : str3.slice(lead, trail + 1);
     }
     function isomorphicDecode(input) {
       const length = input.length;
@@ -4474,8 +4474,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve16, reject) => {
-        res = resolve16;
+      const promise2 = new Promise((resolve20, reject) => {
+        res = resolve20;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -5502,7 +5502,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape2 = (str3) => str3.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5590,7 +5590,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator.return();
           },
           type: "bytes"
@@ -5858,7 +5858,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser4 = class {
+    var Parser5 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6071,7 +6071,7 @@ var require_client_h1 = __commonJS({
           util.destroy(this.socket, new HeadersOverflowError());
         }
       }
-      onUpgrade(head) {
+      onUpgrade(head2) {
         const { upgrade, client, socket, headers, statusCode, statusText } = this;
         assert(upgrade);
         assert(client[kSocket] === socket);
@@ -6086,7 +6086,7 @@ var require_client_h1 = __commonJS({
         this.shouldKeepAlive = null;
         this.headers = [];
         this.headersSize = 0;
-        socket.unshift(head);
+        socket.unshift(head2);
         socket[kParser].destroy();
         socket[kParser] = null;
         socket[kClient] = null;
@@ -6285,7 +6285,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser4(client, socket, llhttpInstance);
+      socket[kParser] = new Parser5(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6726,12 +6726,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve16, reject) => {
+      const waitForDrain = () => new Promise((resolve20, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve16;
+          callback2 = resolve20;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7401,12 +7401,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve16, reject) => {
+      const waitForDrain = () => new Promise((resolve20, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve16;
+          callback2 = resolve20;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7885,16 +7885,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve16) => {
+        return new Promise((resolve20) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve16;
+            this[kClosedResolve] = resolve20;
           } else {
-            resolve16(null);
+            resolve20(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve16) => {
+        return new Promise((resolve20) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7905,7 +7905,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve16(null);
+            resolve20(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7956,7 +7956,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve16, reject) => {
+        const socket = await new Promise((resolve20, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve16(socket2);
+              resolve20(socket2);
             }
           });
         });
@@ -8304,8 +8304,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve16) => {
-            this[kClosedResolve] = resolve16;
+          await new Promise((resolve20) => {
+            this[kClosedResolve] = resolve20;
           });
         }
       }
@@ -8390,7 +8390,7 @@ var require_pool = __commonJS({
     }
     var Pool = class extends PoolBase {
       constructor(origin, {
-        connections,
+        connections: connections2,
         factory = defaultFactory,
         connect,
         connectTimeout,
@@ -8402,7 +8402,7 @@ var require_pool = __commonJS({
         allowH2,
         ...options
       } = {}) {
-        if (connections != null && (!Number.isFinite(connections) || connections < 0)) {
+        if (connections2 != null && (!Number.isFinite(connections2) || connections2 < 0)) {
           throw new InvalidArgumentError("invalid connections");
         }
         if (typeof factory !== "function") {
@@ -8424,7 +8424,7 @@ var require_pool = __commonJS({
         }
         super(options);
         this[kInterceptors] = options.interceptors?.Pool && Array.isArray(options.interceptors.Pool) ? options.interceptors.Pool : [];
-        this[kConnections] = connections || null;
+        this[kConnections] = connections2 || null;
         this[kUrl] = util.parseOrigin(origin);
         this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
@@ -9147,12 +9147,12 @@ var require_retry_handler = __commonJS({
         this.etag = null;
         this.resume = null;
         this.headersSent = false;
-        this.handler.onConnect((reason) => {
+        this.handler.onConnect((reason2) => {
           this.aborted = true;
           if (this.abort) {
-            this.abort(reason);
+            this.abort(reason2);
           } else {
-            this.reason = reason;
+            this.reason = reason2;
           }
         });
       }
@@ -9574,7 +9574,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve16, reject) => {
+        return await new Promise((resolve20, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve16(null);
+              resolve20(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9606,7 +9606,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve16, reject) => {
+      return new Promise((resolve20, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9623,7 +9623,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve16,
+              resolve: resolve20,
               reject,
               length: 0,
               body: []
@@ -9693,18 +9693,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve16, stream, length } = consume2;
+      const { type, body, resolve: resolve20, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve16(chunksDecode(body, length));
+          resolve20(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve16(JSON.parse(chunksDecode(body, length)));
+          resolve20(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve16(chunksConcat(body, length).buffer);
+          resolve20(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve16(new Blob(body, { type: stream[kContentType] }));
+          resolve20(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve16(chunksConcat(body, length));
+          resolve20(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9961,9 +9961,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve16, reject) => {
+        return new Promise((resolve20, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve16(data);
+            return err ? reject(err) : resolve20(data);
           });
         });
       }
@@ -10186,9 +10186,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve16, reject) => {
+        return new Promise((resolve20, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve16(data);
+            return err ? reject(err) : resolve20(data);
           });
         });
       }
@@ -10473,9 +10473,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve16, reject) => {
+        return new Promise((resolve20, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve16(data);
+            return err ? reject(err) : resolve20(data);
           });
         });
       }
@@ -10567,9 +10567,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve16, reject) => {
+        return new Promise((resolve20, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve16(data);
+            return err ? reject(err) : resolve20(data);
           });
         });
       }
@@ -11567,9 +11567,9 @@ var require_dump = __commonJS({
         this.#abort = abort;
         this.#handler.onConnect(this.#customAbort.bind(this));
       }
-      #customAbort(reason) {
+      #customAbort(reason2) {
         this.#aborted = true;
-        this.#reason = reason;
+        this.#reason = reason2;
       }
       // TODO: will require adjustment after new hooks are out
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
@@ -12596,13 +12596,13 @@ var require_response = __commonJS({
         urlList: init?.urlList ? [...init.urlList] : []
       };
     }
-    function makeNetworkError(reason) {
-      const isError = isErrorLike(reason);
+    function makeNetworkError(reason2) {
+      const isError = isErrorLike(reason2);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError ? reason : new Error(reason ? String(reason) : reason),
-        aborted: reason && reason.name === "AbortError"
+        error: isError ? reason2 : new Error(reason2 ? String(reason2) : reason2),
+        aborted: reason2 && reason2.name === "AbortError"
       });
     }
     function isNetworkError(response) {
@@ -12859,8 +12859,8 @@ var require_request2 = __commonJS({
           const controllerList = dependentControllerMap.get(ac.signal);
           if (controllerList !== void 0) {
             if (controllerList.size !== 0) {
-              for (const ref of controllerList) {
-                const ctrl = ref.deref();
+              for (const ref2 of controllerList) {
+                const ctrl = ref2.deref();
                 if (ctrl !== void 0) {
                   ctrl.abort(this.reason);
                 }
@@ -13584,13 +13584,13 @@ var require_fetch = __commonJS({
         this.dump = false;
         this.state = "ongoing";
       }
-      terminate(reason) {
+      terminate(reason2) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "terminated";
-        this.connection?.destroy(reason);
-        this.emit("terminated", reason);
+        this.connection?.destroy(reason2);
+        this.emit("terminated", reason2);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
       abort(error2) {
@@ -13869,7 +13869,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.dump = true;
       }
       if (request.integrity) {
-        const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
+        const processBodyError = (reason2) => fetchFinale(fetchParams, makeNetworkError(reason2));
         if (request.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
@@ -14347,9 +14347,9 @@ var require_fetch = __commonJS({
       const pullAlgorithm = async () => {
         await fetchParams.controller.resume();
       };
-      const cancelAlgorithm = (reason) => {
+      const cancelAlgorithm = (reason2) => {
         if (!isCancelled(fetchParams)) {
-          fetchParams.controller.abort(reason);
+          fetchParams.controller.abort(reason2);
         }
       };
       const stream = new ReadableStream(
@@ -14360,8 +14360,8 @@ var require_fetch = __commonJS({
           async pull(controller) {
             await pullAlgorithm(controller);
           },
-          async cancel(reason) {
-            await cancelAlgorithm(reason);
+          async cancel(reason2) {
+            await cancelAlgorithm(reason2);
           },
           type: "bytes"
         }
@@ -14411,7 +14411,7 @@ var require_fetch = __commonJS({
           }
         }
       };
-      function onAborted(reason) {
+      function onAborted(reason2) {
         if (isAborted(fetchParams)) {
           response.aborted = true;
           if (isReadable(stream)) {
@@ -14422,7 +14422,7 @@ var require_fetch = __commonJS({
         } else {
           if (isReadable(stream)) {
             fetchParams.controller.controller.error(new TypeError("terminated", {
-              cause: isErrorLike(reason) ? reason : void 0
+              cause: isErrorLike(reason2) ? reason2 : void 0
             }));
           }
         }
@@ -14432,7 +14432,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve16, reject) => agent.dispatch(
+        return new Promise((resolve20, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve16({
+              resolve20({
                 status,
                 statusText,
                 headersList,
@@ -14551,7 +14551,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve16({
+              resolve20({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -16485,9 +16485,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify2(cookie);
-      if (str2) {
-        headers.append("Set-Cookie", str2);
+      const str3 = stringify2(cookie);
+      if (str3) {
+        headers.append("Set-Cookie", str3);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -16998,16 +16998,16 @@ var require_util7 = __commonJS({
       }
       return code >= 3e3 && code <= 4999;
     }
-    function failWebsocketConnection(ws, reason) {
+    function failWebsocketConnection(ws, reason2) {
       const { [kController]: controller, [kResponse]: response } = ws;
       controller.abort();
       if (response?.socket && !response.socket.destroyed) {
         response.socket.destroy();
       }
-      if (reason) {
+      if (reason2) {
         fireEvent("error", ws, (type, init) => new ErrorEvent(type, init), {
-          error: new Error(reason),
-          message: reason
+          error: new Error(reason2),
+          message: reason2
         });
       }
     }
@@ -17265,7 +17265,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code, reason2, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17273,13 +17273,13 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code !== void 0 && reason2 === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
           frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+        } else if (code !== void 0 && reason2 !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
           frame.frameData.writeUInt16BE(code, 0);
-          frame.frameData.write(reason, 2, "utf-8");
+          frame.frameData.write(reason2, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
         }
@@ -17304,11 +17304,11 @@ var require_connection = __commonJS({
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code = 1005;
-      let reason = "";
+      let reason2 = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
         code = result.code ?? 1005;
-        reason = result.reason;
+        reason2 = result.reason;
       } else if (!ws[kReceivedClose]) {
         code = 1006;
       }
@@ -17316,13 +17316,13 @@ var require_connection = __commonJS({
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
         code,
-        reason
+        reason: reason2
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
           code,
-          reason
+          reason: reason2
         });
       }
     }
@@ -17446,9 +17446,9 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
-      failWebsocketConnection(ws, reason);
+    function failWebsocketConnectionWithCode(ws, code, reason2) {
+      closeWebSocketConnection(ws, code, reason2, Buffer.byteLength(reason2));
+      failWebsocketConnection(ws, reason2);
     }
     var ByteParser = class extends Writable {
       #buffers = [];
@@ -17728,16 +17728,16 @@ var require_receiver = __commonJS({
         if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason = data.subarray(2);
-        if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
-          reason = reason.subarray(3);
+        let reason2 = data.subarray(2);
+        if (reason2[0] === 239 && reason2[1] === 187 && reason2[2] === 191) {
+          reason2 = reason2.subarray(3);
         }
         try {
-          reason = utf8Decode(reason);
+          reason2 = utf8Decode(reason2);
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code, reason: reason2, error: false };
       }
       /**
        * Parses control frames.
@@ -17752,9 +17752,9 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
-            failWebsocketConnection(this.ws, reason);
+            const { code, reason: reason2 } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code, reason2, reason2.length);
+            failWebsocketConnection(this.ws, reason2);
             return false;
           }
           if (this.ws[kSentClose] !== sentCloseFrameState.SENT) {
@@ -17991,14 +17991,14 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code = void 0, reason2 = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
         if (code !== void 0) {
           code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
         }
-        if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix, "reason");
+        if (reason2 !== void 0) {
+          reason2 = webidl.converters.USVString(reason2, prefix, "reason");
         }
         if (code !== void 0) {
           if (code !== 1e3 && (code < 3e3 || code > 4999)) {
@@ -18006,8 +18006,8 @@ var require_websocket = __commonJS({
           }
         }
         let reasonByteLength = 0;
-        if (reason !== void 0) {
-          reasonByteLength = Buffer.byteLength(reason);
+        if (reason2 !== void 0) {
+          reasonByteLength = Buffer.byteLength(reason2);
           if (reasonByteLength > 123) {
             throw new DOMException(
               `Reason must be less than 123 bytes; received ${reasonByteLength}`,
@@ -18015,7 +18015,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code, reason2, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18292,8 +18292,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve16) => {
-        setTimeout(resolve16, ms).unref();
+      return new Promise((resolve20) => {
+        setTimeout(resolve20, ms).unref();
       });
     }
     module.exports = {
@@ -18679,24 +18679,24 @@ ${value}`;
         this.dropConsumedChunks();
       }
       handleBOM() {
-        const first = this.peekBufferedByte(0);
+        const first3 = this.peekBufferedByte(0);
         const second = this.peekBufferedByte(1);
         const third = this.peekBufferedByte(2);
         if (second === void 0) {
-          if (first === BOM[0]) {
+          if (first3 === BOM[0]) {
             return true;
           }
           this.checkBOM = false;
           return true;
         }
         if (third === void 0) {
-          if (first === BOM[0] && second === BOM[1]) {
+          if (first3 === BOM[0] && second === BOM[1]) {
             return true;
           }
           this.checkBOM = false;
           return false;
         }
-        if (first === BOM[0] && second === BOM[1] && third === BOM[2]) {
+        if (first3 === BOM[0] && second === BOM[1] && third === BOM[2]) {
           this.discardLeadingBytes(3);
         }
         this.checkBOM = false;
@@ -19364,10 +19364,10 @@ var require_utils2 = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants6();
     exports.isObject = (val2) => val2 !== null && typeof val2 === "object" && !Array.isArray(val2);
-    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
-    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
-    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
+    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
+    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform2 = navigator.platform.toLowerCase();
@@ -19378,8 +19378,8 @@ var require_utils2 = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str2) => {
-      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+    exports.removeBackslashes = (str3) => {
+      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
@@ -19469,7 +19469,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str2 = input;
+      let str3 = input;
       let index = -1;
       let start = 0;
       let lastIndex = 0;
@@ -19488,10 +19488,10 @@ var require_scan = __commonJS({
       let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
-      const peek = () => str2.charCodeAt(index + 1);
+      const peek = () => str3.charCodeAt(index + 1);
       const advance = () => {
         prev = code;
-        return str2.charCodeAt(++index);
+        return str3.charCodeAt(++index);
       };
       while (index < length) {
         code = advance();
@@ -19668,24 +19668,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base = str2;
+      let base = str3;
       let prefix = "";
       let glob2 = "";
       if (start > 0) {
-        prefix = str2.slice(0, start);
-        str2 = str2.slice(start);
+        prefix = str3.slice(0, start);
+        str3 = str3.slice(start);
         lastIndex -= start;
       }
       if (base && isGlob === true && lastIndex > 0) {
-        base = str2.slice(0, lastIndex);
-        glob2 = str2.slice(lastIndex);
+        base = str3.slice(0, lastIndex);
+        glob2 = str3.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob2 = str2;
+        glob2 = str3;
       } else {
-        base = str2;
+        base = str3;
       }
-      if (base && base !== "" && base !== "/" && base !== str2) {
+      if (base && base !== "" && base !== "/" && base !== str3) {
         if (isPathSeparator(base.charCodeAt(base.length - 1))) {
           base = base.slice(0, -1);
         }
@@ -19781,7 +19781,7 @@ var require_parse2 = __commonJS({
       }
       return value;
     };
-    var syntaxError2 = (type, char) => {
+    var syntaxError = (type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
     };
     var splitTopLevel = (input) => {
@@ -19993,9 +19993,9 @@ var require_parse2 = __commonJS({
           safeChars.push(...chars);
           continue;
         }
-        const literal2 = normalizeSimpleBranch(branch);
-        if (literal2 && literal2.length === 1) {
-          safeChars.push(literal2);
+        const literal3 = normalizeSimpleBranch(branch);
+        if (literal3 && literal3.length === 1) {
+          safeChars.push(literal3);
           continue;
         }
         combinable = false;
@@ -20147,15 +20147,15 @@ var require_parse2 = __commonJS({
         extglobs.push(token);
       };
       const extglobClose = (token) => {
-        const literal2 = input.slice(token.startIndex, state.index + 1);
+        const literal3 = input.slice(token.startIndex, state.index + 1);
         const body = input.slice(token.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open2 = tokens[token.tokensIndex];
           open2.type = "text";
-          open2.value = literal2;
-          open2.output = safeOutput || utils.escapeRegex(literal2);
+          open2.value = literal3;
+          open2.output = safeOutput || utils.escapeRegex(literal3);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
@@ -20190,26 +20190,26 @@ var require_parse2 = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first3, rest, index) => {
+          if (first3 === "\\") {
             backslashes = true;
             return m;
           }
-          if (first === "?") {
+          if (first3 === "?") {
             if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+              return esc + first3 + (rest ? QMARK.repeat(rest.length) : "");
             }
             if (index === 0) {
               return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
             }
             return QMARK.repeat(chars.length);
           }
-          if (first === ".") {
+          if (first3 === ".") {
             return DOT_LITERAL.repeat(chars.length);
           }
-          if (first === "*") {
+          if (first3 === "*") {
             if (esc) {
-              return esc + first + (rest ? star : "");
+              return esc + first3 + (rest ? star : "");
             }
             return star;
           }
@@ -20323,7 +20323,7 @@ var require_parse2 = __commonJS({
         }
         if (value === ")") {
           if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError2("opening", "("));
+            throw new SyntaxError(syntaxError("opening", "("));
           }
           const extglob = extglobs[extglobs.length - 1];
           if (extglob && state.parens === extglob.parens + 1) {
@@ -20337,7 +20337,7 @@ var require_parse2 = __commonJS({
         if (value === "[") {
           if (opts.nobracket === true || !remaining().includes("]")) {
             if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError2("closing", "]"));
+              throw new SyntaxError(syntaxError("closing", "]"));
             }
             value = `\\${value}`;
           } else {
@@ -20353,7 +20353,7 @@ var require_parse2 = __commonJS({
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError2("opening", "["));
+              throw new SyntaxError(syntaxError("opening", "["));
             }
             push({ type: "text", value, output: `\\${value}` });
             continue;
@@ -20673,17 +20673,17 @@ var require_parse2 = __commonJS({
         push(token);
       }
       while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", "]"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
         state.output = utils.escapeLast(state.output, "[");
         decrement("brackets");
       }
       while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", ")"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
         state.output = utils.escapeLast(state.output, "(");
         decrement("parens");
       }
       while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", "}"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
         state.output = utils.escapeLast(state.output, "{");
         decrement("braces");
       }
@@ -20732,8 +20732,8 @@ var require_parse2 = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create = (str2) => {
-        switch (str2) {
+      const create = (str3) => {
+        switch (str3) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -20751,7 +20751,7 @@ var require_parse2 = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str2);
+            const match = /^(.*?)\.(\w+)$/.exec(str3);
             if (!match) return;
             const source2 = create(match[1]);
             if (!source2) return;
@@ -20782,9 +20782,9 @@ var require_picomatch = __commonJS({
     var picomatch3 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
         const fns = glob2.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = (str2) => {
+        const arrayMatcher = (str3) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str2);
+            const state2 = isMatch(str3);
             if (state2) return state2;
           }
           return false;
@@ -20860,7 +20860,7 @@ var require_picomatch = __commonJS({
       const regex = glob2 instanceof RegExp ? glob2 : picomatch3.makeRe(glob2, options);
       return regex.test(utils.basename(input, { windows: posix2 }));
     };
-    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
+    picomatch3.isMatch = (str3, patterns, options) => picomatch3(patterns, options)(str3);
     picomatch3.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse2(pattern, { ...options, fastpaths: false });
@@ -20934,7 +20934,7 @@ var require_ignore = __commonJS({
       return Array.isArray(subject) ? subject : [subject];
     }
     var UNDEFINED = void 0;
-    var EMPTY = "";
+    var EMPTY2 = "";
     var SPACE = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
@@ -20986,14 +20986,14 @@ var require_ignore = __commonJS({
     var scanBracket = (pattern, start) => {
       const { length } = pattern;
       let index = start + 1;
-      let negated = EMPTY;
+      let negated = EMPTY2;
       const lead = pattern[index];
       if (lead === "!" || lead === "^") {
         negated = "^";
         index++;
       }
-      let body = EMPTY;
-      let prev = EMPTY;
+      let body = EMPTY2;
+      let prev = EMPTY2;
       for (; ; ) {
         const char = pattern[index];
         if (char === UNDEFINED) {
@@ -21012,7 +21012,7 @@ var require_ignore = __commonJS({
           if (prev <= to) {
             body += `-${escapeMember(to)}`;
           }
-          prev = EMPTY;
+          prev = EMPTY2;
         } else if (char === "[" && pattern[index + 1] === ":") {
           const nameStart = index + 2;
           let end = nameStart;
@@ -21028,7 +21028,7 @@ var require_ignore = __commonJS({
               return null;
             }
             body += POSIX_CLASSES[name];
-            prev = EMPTY;
+            prev = EMPTY2;
             index = end;
           } else {
             body += escapeMember("[");
@@ -21061,7 +21061,7 @@ var require_ignore = __commonJS({
       const sources = [];
       const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
       const { length } = pattern;
-      let out = EMPTY;
+      let out = EMPTY2;
       let index = 0;
       while (index < length) {
         const char = pattern[index];
@@ -21206,7 +21206,7 @@ var require_ignore = __commonJS({
         // Zero, one or several directories
         // should not use '*', or it will be replaced by the next replacer
         // Check if it is not the last `'/**'`
-        (_, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        (_, index, str3) => index + 6 < str3.length ? str3.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
         "*"
       ],
       // normal intermediate wildcards
@@ -21238,7 +21238,7 @@ var require_ignore = __commonJS({
         //   two are still distinct, before the unescape steps below collapse the
         //   literal onto the very `\*` a wildcard leaves behind.
         /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        (match, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match,
         "*"
       ],
       [
@@ -21301,7 +21301,7 @@ var require_ignore = __commonJS({
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
     var separatorAfter = (run, at) => {
-      let separator = EMPTY;
+      let separator = EMPTY2;
       for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
         separator += run[index].single;
       }
@@ -21362,7 +21362,7 @@ var require_ignore = __commonJS({
           index++;
         }
       }
-      let out = EMPTY;
+      let out = EMPTY2;
       let run = [];
       const flush = () => {
         let lastWildcard;
@@ -21421,9 +21421,9 @@ var require_ignore = __commonJS({
       if (body[body.length - 1] === SLASH) {
         prefix = makeRegexPrefix(body.slice(0, -1));
       }
-      const head = prefix.slice(0, -1);
+      const head2 = prefix.slice(0, -1);
       const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+      return last === TRAILING_WILDCARD ? `${head2}$` : last === TRAILING_DOUBLESTAR ? head2 : NEVER_MATCH;
     };
     var matchesBasename = (body) => {
       const index = body.indexOf(SLASH);
@@ -21441,14 +21441,14 @@ var require_ignore = __commonJS({
       if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
         const slices = path.split(SLASH).filter(Boolean);
         slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY2;
       }
       const end = path.length - 1;
       const cut = path.lastIndexOf(
         SLASH,
         path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
+      return cut < 0 ? EMPTY2 : path.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -21485,16 +21485,16 @@ var require_ignore = __commonJS({
         return this._make(MODE_CHECK_IGNORE, key2);
       }
       _make(mode, key2) {
-        const str2 = pinWildcards(
+        const str3 = pinWildcards(
           mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
         );
-        const regex = this.ignoreCase ? new RegExp(str2, "i") : new RegExp(str2);
+        const regex = this.ignoreCase ? new RegExp(str3, "i") : new RegExp(str3);
         return define(this, key2, regex);
       }
     };
-    var hasTrailingBackslash = (str2) => {
+    var hasTrailingBackslash = (str3) => {
       let count = 0;
-      while (str2[str2.length - count - 1] === ESCAPE) {
+      while (str3[str3.length - count - 1] === ESCAPE) {
         count++;
       }
       return count % 2 === 1;
@@ -21567,17 +21567,17 @@ var require_ignore = __commonJS({
         }
         const isStr = isString(pattern);
         const raw = isStr ? pattern : pattern.pattern;
-        const rule6 = checkPattern(raw) && createRule(
+        const rule10 = checkPattern(raw) && createRule(
           raw,
           isStr ? UNDEFINED : pattern.mark,
           this._ignoreCase,
           !this._split,
           this._stripBOM && !index
         );
-        if (rule6) {
+        if (rule10) {
           this._added = true;
-          this._rules.push(rule6);
-          if (matchesBasename(rule6.body)) {
+          this._rules.push(rule10);
+          if (matchesBasename(rule10.body)) {
             this._basenameCount++;
           }
         }
@@ -21606,11 +21606,11 @@ var require_ignore = __commonJS({
         let unignored = false;
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
-          const rule6 = rules[index];
-          if (rule6.checkRegex.test(path)) {
-            ignored = !rule6.negative;
-            unignored = rule6.negative;
-            matchedRule = rule6.negative ? UNDEFINED : rule6;
+          const rule10 = rules[index];
+          if (rule10.checkRegex.test(path)) {
+            ignored = !rule10.negative;
+            unignored = rule10.negative;
+            matchedRule = rule10.negative ? UNDEFINED : rule10;
             break;
           }
         }
@@ -21633,17 +21633,17 @@ var require_ignore = __commonJS({
         const shortcut = this._basenameCount * 2 >= length;
         const basename4 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
-          const rule6 = rules[index];
-          if (rule6[mode].test(
-            shortcut && rule6._basenameOnly ? basename4 : path
+          const rule10 = rules[index];
+          if (rule10[mode].test(
+            shortcut && rule10._basenameOnly ? basename4 : path
           )) {
-            const { negative } = rule6;
+            const { negative } = rule10;
             const ret = {
               ignored: !negative,
               unignored: negative
             };
             if (!negative) {
-              ret.rule = rule6;
+              ret.rule = rule10;
             }
             return ret;
           }
@@ -21677,11 +21677,11 @@ var require_ignore = __commonJS({
       return true;
     };
     var isNotRelative = (path) => {
-      const first = path.charCodeAt(0);
-      if (first === SLASH_CODE) {
+      const first3 = path.charCodeAt(0);
+      if (first3 === SLASH_CODE) {
         return true;
       }
-      if (first !== DOT_CODE) {
+      if (first3 !== DOT_CODE) {
         return false;
       }
       if (path.length === 1) {
@@ -21745,8 +21745,8 @@ var require_ignore = __commonJS({
         if (dir2.ignored) {
           return dir2;
         }
-        const literal2 = this._rules.testLiteral(path);
-        return literal2.ignored || literal2.unignored ? literal2 : dir2;
+        const literal3 = this._rules.testLiteral(path);
+        return literal3.ignored || literal3.unignored ? literal3 : dir2;
       }
       _t(path, cache3) {
         const cached2 = cache3[path];
@@ -21774,7 +21774,7 @@ var require_ignore = __commonJS({
     var factory = (options) => new Ignore(options);
     var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
     var setupWindows = () => {
-      const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
+      const makePosix = (str3) => /^\\\\\?\\/.test(str3) || /["<>|\u0000-\u001F]+/u.test(str3) ? str3 : str3.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
       checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
@@ -22228,9 +22228,9 @@ var require_anchors = __commonJS({
          */
         setAnchors: () => {
           for (const source of aliasObjects) {
-            const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
-              ref.node.anchor = ref.anchor;
+            const ref2 = sourceObjects.get(source);
+            if (typeof ref2 === "object" && ref2.anchor && (identity.isScalar(ref2.node) || identity.isCollection(ref2.node))) {
+              ref2.node.anchor = ref2.anchor;
             } else {
               const error2 = new Error("Failed to resolve repeated object (this should not happen)");
               error2.source = source;
@@ -22549,15 +22549,15 @@ var require_createNode = __commonJS({
         value = value.valueOf();
       }
       const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
-      let ref = void 0;
+      let ref2 = void 0;
       if (aliasDuplicateObjects && value && typeof value === "object") {
-        ref = sourceObjects.get(value);
-        if (ref) {
-          ref.anchor ?? (ref.anchor = onAnchor(value));
-          return new Alias.Alias(ref.anchor);
+        ref2 = sourceObjects.get(value);
+        if (ref2) {
+          ref2.anchor ?? (ref2.anchor = onAnchor(value));
+          return new Alias.Alias(ref2.anchor);
         } else {
-          ref = { anchor: null, node: null };
-          sourceObjects.set(value, ref);
+          ref2 = { anchor: null, node: null };
+          sourceObjects.set(value, ref2);
         }
       }
       if (tagName?.startsWith("!!"))
@@ -22569,8 +22569,8 @@ var require_createNode = __commonJS({
         }
         if (!value || typeof value !== "object") {
           const node2 = new Scalar.Scalar(value);
-          if (ref)
-            ref.node = node2;
+          if (ref2)
+            ref2.node = node2;
           return node2;
         }
         tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
@@ -22584,8 +22584,8 @@ var require_createNode = __commonJS({
         node.tag = tagName;
       else if (!tagObj.default)
         node.tag = tagObj.tag;
-      if (ref)
-        ref.node = node;
+      if (ref2)
+        ref2.node = node;
       return node;
     }
     exports.createNode = createNode;
@@ -22739,13 +22739,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str3, indent, comment) => str3.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str3.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -22759,14 +22759,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -22783,14 +22783,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text3, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text3[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text3[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -22807,12 +22807,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text3, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text3[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -22824,12 +22824,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text3[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -22844,39 +22844,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text3;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text3.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text3, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text3[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text3[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text3[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text3[start];
         }
       }
       return end;
@@ -22899,16 +22899,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
+    function lineLengthOverLimit(str3, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str2.length;
+      const strLen = str3.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str2[i] === "\n") {
+        if (str3[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -22925,11 +22925,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
+      let str3 = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
         if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
-          str2 += json2.slice(start, i) + "\\ ";
+          str3 += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -22938,38 +22938,38 @@ var require_stringifyString = __commonJS({
           switch (json2[i + 1]) {
             case "u":
               {
-                str2 += json2.slice(start, i);
+                str3 += json2.slice(start, i);
                 const code = json2.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str2 += "\\0";
+                    str3 += "\\0";
                     break;
                   case "0007":
-                    str2 += "\\a";
+                    str3 += "\\a";
                     break;
                   case "000b":
-                    str2 += "\\v";
+                    str3 += "\\v";
                     break;
                   case "001b":
-                    str2 += "\\e";
+                    str3 += "\\e";
                     break;
                   case "0085":
-                    str2 += "\\N";
+                    str3 += "\\N";
                     break;
                   case "00a0":
-                    str2 += "\\_";
+                    str3 += "\\_";
                     break;
                   case "2028":
-                    str2 += "\\L";
+                    str3 += "\\L";
                     break;
                   case "2029":
-                    str2 += "\\P";
+                    str3 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str2 += "\\x" + code.substr(2);
+                      str3 += "\\x" + code.substr(2);
                     else
-                      str2 += json2.substr(i, 6);
+                      str3 += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -22979,14 +22979,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str2 += json2.slice(start, i) + "\n\n";
+                str3 += json2.slice(start, i) + "\n\n";
                 while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
-                  str2 += "\n";
+                  str3 += "\n";
                   i += 2;
                 }
-                str2 += indent;
+                str3 += indent;
                 if (json2[i + 2] === " ")
-                  str2 += "\\";
+                  str3 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -22995,8 +22995,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str2 = start ? str2 + json2.slice(start) : json2;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str3 = start ? str3 + json2.slice(start) : json2;
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -23035,9 +23035,9 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
-        return literal2 ? "|\n" : ">\n";
+        return literal3 ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -23086,7 +23086,7 @@ ${indent}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal2) {
+      if (!literal3) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -23124,15 +23124,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str3 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -23284,11 +23284,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str2;
-      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx.indent}${str2}`;
+        return str3;
+      return identity.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
+${ctx.indent}${str3}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify2;
@@ -23323,8 +23323,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
+      let str3 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -23333,27 +23333,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
+          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str2 = `? ${str2}`;
+        str3 = `? ${str3}`;
         if (keyComment && !keyCommentDone) {
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str2;
+        return str3;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-        str2 = `? ${str2}
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+        str3 = `? ${str3}
 ${indent}:`;
       } else {
-        str2 = `${str2}:`;
+        str3 = `${str3}:`;
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -23369,7 +23369,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str2.length + 1;
+        ctx.indentAtStart = str3.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -23413,16 +23413,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str2 += ws + valueStr;
+      str3 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
+        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str2;
+      return str3;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -23649,31 +23649,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str4 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines.push(blockItemPrefix + str4);
       }
-      let str2;
+      let str3;
       if (lines.length === 0) {
-        str2 = flowChars.start + flowChars.end;
+        str3 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
+        str3 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str2 += line ? `
+          str3 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str3 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str2;
+      return str3;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -23716,21 +23716,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        let str3 = stringify2.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
         if (i < items.length - 1) {
-          str2 += ",";
+          str3 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str2 += ",";
+            str3 += ",";
           }
         }
         if (comment)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment));
+        lines.push(str3);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -23742,11 +23742,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str3 = start;
           for (const line of lines)
-            str2 += line ? `
+            str3 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str2}
+          return `${str3}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -24078,7 +24078,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: (str3) => str3,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -24116,7 +24116,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str3) => new Scalar.Scalar(str3[0] === "t" || str3[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -24168,7 +24168,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -24177,7 +24177,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -24188,11 +24188,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3));
+        const dot = str3.indexOf(".");
+        if (dot !== -1 && str3[str3.length - 1] === "0")
+          node.minFractionDigits = str3.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -24209,7 +24209,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -24222,7 +24222,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int = {
@@ -24230,7 +24230,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -24239,7 +24239,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -24292,7 +24292,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: (str3) => str3,
         stringify: stringifyJSON
       },
       {
@@ -24309,7 +24309,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: (str3) => str3 === "true",
         stringify: stringifyJSON
       },
       {
@@ -24317,7 +24317,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
+        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -24325,7 +24325,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: (str3) => parseFloat(str3),
         stringify: stringifyJSON
       }
     ];
@@ -24333,9 +24333,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str2, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
-        return str2;
+      resolve(str3, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str3)}`);
+        return str3;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -24367,10 +24367,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i = 0; i < str2.length; ++i)
-            buffer[i] = str2.charCodeAt(i);
+          const str3 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str3.length);
+          for (let i = 0; i < str3.length; ++i)
+            buffer[i] = str3.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -24381,28 +24381,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str2;
+        let str3;
         if (typeof node_buffer.Buffer === "function") {
-          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s2 = "";
           for (let i = 0; i < buf.length; ++i)
             s2 += String.fromCharCode(buf[i]);
-          str2 = btoa(s2);
+          str3 = btoa(s2);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n2 = Math.ceil(str2.length / lineWidth);
+          const n2 = Math.ceil(str3.length / lineWidth);
           const lines = new Array(n2);
           for (let i = 0, o = 0; i < n2; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
+            lines[i] = str3.substr(o, lineWidth);
           }
-          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str3 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str3 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -24608,7 +24608,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -24617,7 +24617,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -24628,11 +24628,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3.replace(/_/g, "")));
+        const dot = str3.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+          const f = str3.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -24652,34 +24652,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign = str2[0];
+    function intResolve(str3, offset, radix, { intAsBigInt }) {
+      const sign = str3[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str2 = str2.substring(offset).replace(/_/g, "");
+      str3 = str3.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str2 = `0b${str2}`;
+            str3 = `0b${str3}`;
             break;
           case 8:
-            str2 = `0o${str2}`;
+            str3 = `0o${str3}`;
             break;
           case 16:
-            str2 = `0x${str2}`;
+            str3 = `0x${str3}`;
             break;
         }
-        const n3 = BigInt(str2);
+        const n3 = BigInt(str3);
         return sign === "-" ? BigInt(-1) * n3 : n3;
       }
-      const n2 = parseInt(str2, radix);
+      const n2 = parseInt(str3, radix);
       return sign === "-" ? -1 * n2 : n2;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+        const str3 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -24689,7 +24689,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -24698,7 +24698,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int = {
@@ -24706,7 +24706,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -24715,7 +24715,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -24819,9 +24819,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str2, asBigInt) {
-      const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+    function parseSexagesimal(str3, asBigInt) {
+      const sign = str3[0];
+      const parts = sign === "-" || sign === "+" ? str3.substring(1) : str3;
       const num2 = (n2) => asBigInt ? BigInt(n2) : Number(n2);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
       return sign === "-" ? num2(-1) * res : res;
@@ -24858,7 +24858,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -24867,7 +24867,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: (str3) => parseSexagesimal(str3, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -24878,8 +24878,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str2) {
-        const match = str2.match(timestamp.test);
+      resolve(str3) {
+        const match = str3.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -26202,13 +26202,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar2, onError) {
+      const start = scalar2.offset;
+      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -26220,12 +26220,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar2.source)
+          end2 += scalar2.source.length;
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar2.indent + header.indent;
+      let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
@@ -26303,7 +26303,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
+      const end = start + header.length + scalar2.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -26368,9 +26368,9 @@ var require_resolve_block_scalar = __commonJS({
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
-      const first = split[0];
-      const m = first.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
+      const first3 = split[0];
+      const m = first3.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first3.slice(m[1].length)] : ["", first3];
       const lines = [line0];
       for (let i = 1; i < split.length; i += 2)
         lines.push([split[i], split[i + 1]]);
@@ -26386,8 +26386,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+    function resolveFlowScalar(scalar2, strict, onError) {
+      const { offset, type, source, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
@@ -26406,7 +26406,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -26621,26 +26621,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar;
+      let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar2 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar2 = new Scalar.Scalar(value);
       }
-      scalar.range = range;
-      scalar.source = value;
+      scalar2.range = range;
+      scalar2.source = value;
       if (type)
-        scalar.type = type;
+        scalar2.type = type;
       if (tagName)
-        scalar.tag = tagName;
+        scalar2.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar2.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar2.comment = comment;
+      return scalar2;
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -27112,10 +27112,10 @@ var require_cst_scalar = __commonJS({
         case "|":
         case ">": {
           const he = source.indexOf("\n");
-          const head = source.substring(0, he);
+          const head2 = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent, source: head2 }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -27175,19 +27175,19 @@ var require_cst_scalar = __commonJS({
     }
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
-      const head = source.substring(0, he);
+      const head2 = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header.source = head2;
         token.source = body;
       } else {
         const { offset } = token;
         const indent = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent, source: head2 }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -28196,7 +28196,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser4 = class {
+    var Parser5 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -28468,37 +28468,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep5;
-          if (scalar.end) {
-            sep5 = scalar.end;
+          if (scalar2.end) {
+            sep5 = scalar2.end;
             sep5.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar2.end;
           } else
             sep5 = [this.sourceToken];
           const map = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            offset: scalar2.offset,
+            indent: scalar2.indent,
+            items: [{ start, key: scalar2, sep: sep5 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar2);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar2) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar2.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar2.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -28969,7 +28969,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser4;
+    exports.Parser = Parser5;
   }
 });
 
@@ -29190,7 +29190,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str2(strs, ...args) {
+    function str3(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -29201,7 +29201,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str2;
+    exports.str = str3;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -29244,7 +29244,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str2`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str3`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -30206,22 +30206,22 @@ var require_util9 = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str2) {
-      return unescapeJsonPointer(decodeURIComponent(str2));
+    function unescapeFragment(str3) {
+      return unescapeJsonPointer(decodeURIComponent(str3));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str2) {
-      return encodeURIComponent(escapeJsonPointer(str2));
+    function escapeFragment(str3) {
+      return encodeURIComponent(escapeJsonPointer(str3));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str2) {
-      if (typeof str2 == "number")
-        return `${str2}`;
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str3) {
+      if (typeof str3 == "number")
+        return `${str3}`;
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str2) {
-      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str3) {
+      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -30563,12 +30563,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule6) => shouldUseRule(schema, rule6));
+      return group.rules.some((rule10) => shouldUseRule(schema, rule10));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule6) {
+    function shouldUseRule(schema, rule10) {
       var _a;
-      return schema[rule6.keyword] !== void 0 || ((_a = rule6.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule10.keyword] !== void 0 || ((_a = rule10.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -31246,8 +31246,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str2) {
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str3) {
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -31366,26 +31366,26 @@ var require_resolve = __commonJS({
         addAnchor.call(this, sch.$anchor);
         addAnchor.call(this, sch.$dynamicAnchor);
         baseIds[jsonPtr] = innerBaseId;
-        function addRef(ref) {
+        function addRef(ref2) {
           const _resolve = this.opts.uriResolver.resolve;
-          ref = normalizeId(innerBaseId ? _resolve(innerBaseId, ref) : ref);
-          if (schemaRefs.has(ref))
-            throw ambiguos(ref);
-          schemaRefs.add(ref);
-          let schOrRef = this.refs[ref];
+          ref2 = normalizeId(innerBaseId ? _resolve(innerBaseId, ref2) : ref2);
+          if (schemaRefs.has(ref2))
+            throw ambiguos(ref2);
+          schemaRefs.add(ref2);
+          let schOrRef = this.refs[ref2];
           if (typeof schOrRef == "string")
             schOrRef = this.refs[schOrRef];
           if (typeof schOrRef == "object") {
-            checkAmbiguosRef(sch, schOrRef.schema, ref);
-          } else if (ref !== normalizeId(fullPath)) {
-            if (ref[0] === "#") {
-              checkAmbiguosRef(sch, localRefs[ref], ref);
-              localRefs[ref] = sch;
+            checkAmbiguosRef(sch, schOrRef.schema, ref2);
+          } else if (ref2 !== normalizeId(fullPath)) {
+            if (ref2[0] === "#") {
+              checkAmbiguosRef(sch, localRefs[ref2], ref2);
+              localRefs[ref2] = sch;
             } else {
-              this.refs[ref] = fullPath;
+              this.refs[ref2] = fullPath;
             }
           }
-          return ref;
+          return ref2;
         }
         function addAnchor(anchor) {
           if (typeof anchor == "string") {
@@ -31396,12 +31396,12 @@ var require_resolve = __commonJS({
         }
       });
       return localRefs;
-      function checkAmbiguosRef(sch1, sch2, ref) {
+      function checkAmbiguosRef(sch1, sch2, ref2) {
         if (sch2 !== void 0 && !equal(sch1, sch2))
-          throw ambiguos(ref);
+          throw ambiguos(ref2);
       }
-      function ambiguos(ref) {
-        return new Error(`reference "${ref}" resolves to more than one schema`);
+      function ambiguos(ref2) {
+        return new Error(`reference "${ref2}" resolves to more than one schema`);
       }
     }
     exports.getSchemaRefs = getSchemaRefs;
@@ -31620,9 +31620,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule6 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule6)) {
-            keywordCode(it, rule6.keyword, rule6.definition, group.type);
+        for (const rule10 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule10)) {
+            keywordCode(it, rule10.keyword, rule10.definition, group.type);
           }
         }
       });
@@ -31657,9 +31657,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule6 = rules[keyword];
-        if (typeof rule6 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule6)) {
-          const { type } = rule6.definition;
+        const rule10 = rules[keyword];
+        if (typeof rule10 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule10)) {
+          const { type } = rule10.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -31939,9 +31939,9 @@ var require_ref_error = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var resolve_1 = require_resolve();
     var MissingRefError = class extends Error {
-      constructor(resolver, baseId, ref, msg) {
-        super(msg || `can't resolve reference ${ref} from id ${baseId}`);
-        this.missingRef = (0, resolve_1.resolveUrl)(resolver, baseId, ref);
+      constructor(resolver, baseId, ref2, msg) {
+        super(msg || `can't resolve reference ${ref2} from id ${baseId}`);
+        this.missingRef = (0, resolve_1.resolveUrl)(resolver, baseId, ref2);
         this.missingSchema = (0, resolve_1.normalizeId)((0, resolve_1.getFullPath)(resolver, this.missingRef));
       }
     };
@@ -32067,22 +32067,22 @@ var require_compile = __commonJS({
       }
     }
     exports.compileSchema = compileSchema;
-    function resolveRef(root, baseId, ref) {
+    function resolveRef(root, baseId, ref2) {
       var _a;
-      ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
-      const schOrFunc = root.refs[ref];
+      ref2 = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref2);
+      const schOrFunc = root.refs[ref2];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve16.call(this, root, ref);
+      let _sch = resolve20.call(this, root, ref2);
       if (_sch === void 0) {
-        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
+        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref2];
         const { schemaId } = this.opts;
         if (schema)
           _sch = new SchemaEnv({ schema, schemaId, root, baseId });
       }
       if (_sch === void 0)
         return;
-      return root.refs[ref] = inlineOrCompile.call(this, _sch);
+      return root.refs[ref2] = inlineOrCompile.call(this, _sch);
     }
     exports.resolveRef = resolveRef;
     function inlineOrCompile(sch) {
@@ -32100,14 +32100,14 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve16(root, ref) {
+    function resolve20(root, ref2) {
       let sch;
-      while (typeof (sch = this.refs[ref]) == "string")
-        ref = sch;
-      return sch || this.schemas[ref] || resolveSchema.call(this, root, ref);
+      while (typeof (sch = this.refs[ref2]) == "string")
+        ref2 = sch;
+      return sch || this.schemas[ref2] || resolveSchema.call(this, root, ref2);
     }
-    function resolveSchema(root, ref) {
-      const p = this.opts.uriResolver.parse(ref);
+    function resolveSchema(root, ref2) {
+      const p = this.opts.uriResolver.parse(ref2);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
       let baseId = (0, resolve_1.getFullPath)(this.opts.uriResolver, root.baseId, void 0);
       if (Object.keys(root.schema).length > 0 && refPath === baseId) {
@@ -32125,7 +32125,7 @@ var require_compile = __commonJS({
         return;
       if (!schOrRef.validate)
         compileSchema.call(this, schOrRef);
-      if (id === (0, resolve_1.normalizeId)(ref)) {
+      if (id === (0, resolve_1.normalizeId)(ref2)) {
         const { schema } = schOrRef;
         const { schemaId } = this.opts;
         const schId = schema[schemaId];
@@ -32279,9 +32279,9 @@ var require_utils3 = __commonJS({
         }
       }
       if (bestLength < 2) return hextets.join(":");
-      const head = hextets.slice(0, bestStart).join(":");
+      const head2 = hextets.slice(0, bestStart).join(":");
       const tail = hextets.slice(bestStart + bestLength).join(":");
-      return head + "::" + tail;
+      return head2 + "::" + tail;
     }
     function normalizeIPv6Address(input) {
       const compression = input.indexOf("::");
@@ -32344,10 +32344,10 @@ var require_utils3 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str2, token) {
+    function findToken(str3, token) {
       let ind = 0;
-      for (let i = 0; i < str2.length; i++) {
-        if (str2[i] === token) ind++;
+      for (let i = 0; i < str3.length; i++) {
+        if (str3[i] === token) ind++;
       }
       return ind;
     }
@@ -32532,7 +32532,7 @@ var require_utils3 = __commonJS({
     }
     function serializePathEncoding(input, pathNoScheme = false) {
       let output = "";
-      let firstSegment = pathNoScheme && input[0] !== "/";
+      let firstSegment2 = pathNoScheme && input[0] !== "/";
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
@@ -32544,9 +32544,9 @@ var require_utils3 = __commonJS({
           }
         }
         if (ch === "/") {
-          firstSegment = false;
+          firstSegment2 = false;
         }
-        if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
+        if (isPathCharacter(ch) && (ch !== ":" || !firstSegment2)) {
           output += ch;
         } else {
           const code = input.charCodeAt(i);
@@ -32964,7 +32964,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve16(baseURI, relativeURI, options) {
+    function resolve20(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33355,7 +33355,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve16,
+      resolve: resolve20,
       resolveComponent,
       equal,
       serialize,
@@ -33417,7 +33417,7 @@ var require_core = __commonJS({
     var util_1 = require_util9();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
+    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -33578,26 +33578,26 @@ var require_core = __commonJS({
             return _compileAsync.call(this, sch);
           }
         }
-        function checkLoaded({ missingSchema: ref, missingRef }) {
-          if (this.refs[ref]) {
-            throw new Error(`AnySchema ${ref} is loaded but ${missingRef} cannot be resolved`);
+        function checkLoaded({ missingSchema: ref2, missingRef }) {
+          if (this.refs[ref2]) {
+            throw new Error(`AnySchema ${ref2} is loaded but ${missingRef} cannot be resolved`);
           }
         }
-        async function loadMissingSchema(ref) {
-          const _schema = await _loadSchema.call(this, ref);
-          if (!this.refs[ref])
+        async function loadMissingSchema(ref2) {
+          const _schema = await _loadSchema.call(this, ref2);
+          if (!this.refs[ref2])
             await loadMetaSchema.call(this, _schema.$schema);
-          if (!this.refs[ref])
-            this.addSchema(_schema, ref, meta);
+          if (!this.refs[ref2])
+            this.addSchema(_schema, ref2, meta);
         }
-        async function _loadSchema(ref) {
-          const p = this._loading[ref];
+        async function _loadSchema(ref2) {
+          const p = this._loading[ref2];
           if (p)
             return p;
           try {
-            return await (this._loading[ref] = loadSchema(ref));
+            return await (this._loading[ref2] = loadSchema(ref2));
           } finally {
-            delete this._loading[ref];
+            delete this._loading[ref2];
           }
         }
       }
@@ -33745,8 +33745,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule6 = this.RULES.all[keyword];
-        return typeof rule6 == "object" ? rule6.definition : !!rule6;
+        const rule10 = this.RULES.all[keyword];
+        return typeof rule10 == "object" ? rule10.definition : !!rule10;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -33754,7 +33754,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group of RULES.rules) {
-          const i = group.rules.findIndex((rule6) => rule6.keyword === keyword);
+          const i = group.rules.findIndex((rule10) => rule10.keyword === keyword);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -33770,7 +33770,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text3, msg) => text3 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -33781,10 +33781,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key2 in rules) {
-            const rule6 = rules[key2];
-            if (typeof rule6 != "object")
+            const rule10 = rules[key2];
+            if (typeof rule10 != "object")
               continue;
-            const { $data } = rule6.definition;
+            const { $data } = rule10.definition;
             const schema = keywords[key2];
             if ($data && schema)
               keywords[key2] = schemaOrData(schema);
@@ -33948,7 +33948,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule6 = {
+      const rule10 = {
         keyword,
         definition: {
           ...definition,
@@ -33957,18 +33957,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule6, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule10, definition.before);
       else
-        ruleGroup.rules.push(rule6);
-      RULES.all[keyword] = rule6;
+        ruleGroup.rules.push(rule10);
+      RULES.all[keyword] = rule10;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule6, before2) {
+    function addBeforeRule(ruleGroup, rule10, before2) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before2);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule6);
+        ruleGroup.rules.splice(i, 0, rule10);
       } else {
-        ruleGroup.rules.push(rule6);
+        ruleGroup.rules.push(rule10);
         this.logger.warn(`rule ${before2} is not defined`);
       }
     }
@@ -34212,16 +34212,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str2) {
-      const len = str2.length;
+    function ucs2length(str3) {
+      const len = str3.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str2.charCodeAt(pos++);
+        value = str3.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str2.charCodeAt(pos);
+          value = str3.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -35756,12 +35756,12 @@ var require_discriminator = __commonJS({
           for (let i = 0; i < oneOf.length; i++) {
             let sch = oneOf[i];
             if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
-              const ref = sch.$ref;
-              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
+              const ref2 = sch.$ref;
+              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref2);
               if (sch instanceof compile_1.SchemaEnv)
                 sch = sch.schema;
               if (sch === void 0)
-                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
+                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref2);
             }
             const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
             if (typeof propSch != "object") {
@@ -36072,13 +36072,13 @@ var Command = class {
     let cmdStr = CMD_STRING + this.command;
     if (this.properties && Object.keys(this.properties).length > 0) {
       cmdStr += " ";
-      let first = true;
+      let first3 = true;
       for (const key2 in this.properties) {
         if (this.properties.hasOwnProperty(key2)) {
           const val2 = this.properties[key2];
           if (val2) {
-            if (first) {
-              first = false;
+            if (first3) {
+              first3 = false;
             } else {
               cmdStr += ",";
             }
@@ -36189,11 +36189,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve16) {
-      resolve16(value);
+    return value instanceof P ? value : new P(function(resolve20) {
+      resolve20(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve16, reject) {
+  return new (P || (P = Promise))(function(resolve20, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36209,7 +36209,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve16(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36319,8 +36319,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text3, addEOL = false) {
+    this._buffer += text3;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -36416,10 +36416,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text3, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -36448,9 +36448,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text3, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text3, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -36461,8 +36461,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text3, href) {
+    const element = this.wrap("a", text3, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -36528,11 +36528,11 @@ function info(message) {
 
 // src/integrations/action.ts
 import { writeFileSync as writeFileSync2, mkdirSync } from "node:fs";
-import { dirname as dirname14, resolve as resolve15 } from "node:path";
+import { dirname as dirname19, resolve as resolve19 } from "node:path";
 
 // src/discover/unmatched.ts
 import { statSync as statSync3 } from "node:fs";
-import { relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+import { relative as relative3, resolve as resolve5, sep as sep3 } from "node:path";
 
 // node_modules/tinyglobby/dist/index.mjs
 import { readdir as readdir2, readdirSync, realpath, realpathSync, stat as stat2, statSync } from "fs";
@@ -37310,584 +37310,1860 @@ async function glob(globInput, options) {
 
 // src/discover/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { readFileSync, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
-import { join, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
-var PathNotFoundError = class extends Error {
-  constructor(path) {
-    super(`No such file or directory: ${path}`);
-    this.path = path;
-  }
-  path;
-};
-var SKIPPED_FOLDERS = /* @__PURE__ */ new Set([".git", "node_modules", ".terraform", ".terragrunt-cache", ".venv", ".idea", ".vscode"]);
-function fileKind(path) {
-  const lower2 = path.toLowerCase();
-  if (lower2.endsWith(".bicep") || lower2.endsWith(".bicepparam")) return "bicep";
-  if (lower2.endsWith(".tf") || lower2.endsWith(".tf.json") || lower2.endsWith(".tfvars") || lower2.endsWith(".tfvars.json")) return "terraform";
-  if (lower2.endsWith(".json") || lower2.endsWith(".jsonc")) return "json";
-  return void 0;
-}
-async function discover(paths, options) {
-  const found = /* @__PURE__ */ new Map();
-  const configured = (0, import_ignore.default)().add(options.ignore ?? []);
-  const ignoredByConfig = (abs) => {
-    const rel = relative2(options.cwd, abs).split(sep2).join("/");
-    return rel !== "" && !rel.startsWith("..") && configured.ignores(rel);
-  };
-  for (const arg of paths.length > 0 ? paths : ["."]) {
-    if (isDynamicPattern(arg)) {
-      const matches = await globFiles(arg, options.cwd);
-      for (const m of matches.sort()) {
-        const kind = fileKind(m);
-        if (kind && !ignoredByConfig(m)) found.set(resolve3(m), kind);
-      }
-      continue;
-    }
-    const abs = resolve3(options.cwd, arg);
-    let stat3;
-    try {
-      stat3 = statSync2(abs);
-    } catch {
-      throw new PathNotFoundError(arg);
-    }
-    if (stat3.isDirectory()) walk(abs, [], found, ignoredByConfig);
-    else {
-      const kind = fileKind(abs);
-      if (kind) found.set(abs, kind);
-    }
-  }
-  return [...found].map(([path, kind]) => ({ path, kind })).sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
-}
-function globFiles(pattern, cwd) {
-  return glob(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
-}
-function readGitIgnore(dir2) {
-  try {
-    return { base: dir2, rules: (0, import_ignore.default)().add(readFileSync(join(dir2, ".gitignore"), "utf8")) };
-  } catch {
-    return void 0;
-  }
-}
-function isIgnored(abs, isDir, layers) {
-  for (const layer of layers) {
-    const rel = relative2(layer.base, abs).split(sep2).join("/") + (isDir ? "/" : "");
-    if (layer.rules.ignores(rel)) return true;
-  }
-  return false;
-}
-function walk(dir2, inherited, found, ignoredByConfig) {
-  const own = readGitIgnore(dir2);
-  const layers = own ? [...inherited, own] : inherited;
-  let entries;
-  try {
-    entries = readdirSync2(dir2, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  entries.sort((a, b2) => a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0);
-  for (const entry of entries) {
-    const abs = join(dir2, entry.name);
-    if (entry.isDirectory()) {
-      if (SKIPPED_FOLDERS.has(entry.name) || isIgnored(abs, true, layers) || ignoredByConfig(abs)) continue;
-      walk(abs, layers, found, ignoredByConfig);
-    } else if (entry.isFile()) {
-      const kind = fileKind(entry.name);
-      if (kind && !isIgnored(abs, false, layers) && !ignoredByConfig(abs)) found.set(abs, kind);
-    }
-  }
+import { readFileSync as readFileSync2, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
+import { join as join2, relative as relative2, resolve as resolve4, sep as sep2 } from "node:path";
+
+// src/discover/script-files.ts
+import { closeSync, openSync, readSync } from "node:fs";
+
+// src/lower/scripts/script.ts
+import { readFileSync } from "node:fs";
+import { extname } from "node:path";
+
+// src/util/arrays.ts
+function appendAll(target, items) {
+  for (const item of items) target.push(item);
+  return target;
 }
 
-// src/discover/unmatched.ts
-async function unmatchedPaths(paths, linted, cwd) {
-  const lintedSet = new Set(linted.map((f) => resolve4(f)));
-  const out = [];
-  for (const arg of paths) {
-    if (isDynamicPattern(arg)) {
-      const matches = await globFiles(arg, cwd);
-      if (!matches.some((m) => lintedSet.has(resolve4(m)))) out.push(arg);
+// src/syntax/powershell/parser.ts
+var MAX_DEPTH = 200;
+var KEYWORDS = /* @__PURE__ */ new Set(["if", "foreach", "for", "while", "do", "switch", "try", "function", "filter", "param", "trap", "return", "throw", "exit", "break", "continue", "class", "enum", "using", "begin", "process", "end", "workflow", "configuration"]);
+function isBlank(c) {
+  return c === " " || c === "	" || c === " " || c === "\f" || c === "\v";
+}
+function isNewline(c) {
+  return c === "\n" || c === "\r";
+}
+function endsBareword(c) {
+  return c === "" || isBlank(c) || isNewline(c) || c === ";" || c === "|" || c === ")" || c === "}" || c === "(" || c === "{" || c === "," || c === "&" || c === ">" || c === "<";
+}
+function parsePowerShell(text3, stats = { steps: 0 }) {
+  const p = new PowerShellParser(text3, stats);
+  const params = p.parseScriptParams();
+  const statements = p.parseBlock(false);
+  const ast = { statements, comments: p.comments };
+  if (params) ast.params = params;
+  return ast;
+}
+var PowerShellParser = class {
+  constructor(text3, stats) {
+    this.text = text3;
+    this.stats = stats;
+  }
+  text;
+  stats;
+  pos = 0;
+  comments = [];
+  depth = 0;
+  peek(offset = 0) {
+    this.stats.steps++;
+    return this.text[this.pos + offset] ?? "";
+  }
+  /** Blanks, comments and backtick line continuations; not line breaks. */
+  skipBlanks() {
+    for (; ; ) {
+      const c = this.peek();
+      if (isBlank(c)) this.pos++;
+      else if (c === "`" && isNewline(this.peek(1))) {
+        this.pos += this.peek(1) === "\r" && this.peek(2) === "\n" ? 3 : 2;
+      } else if (c === "#") this.lineComment();
+      else if (c === "<" && this.peek(1) === "#") this.blockComment();
+      else return;
+    }
+  }
+  lineComment() {
+    const start = this.pos;
+    while (this.pos < this.text.length && !isNewline(this.text[this.pos])) this.pos++;
+    this.comments.push({ start, end: this.pos });
+  }
+  blockComment() {
+    const start = this.pos;
+    const close = this.text.indexOf("#>", this.pos + 2);
+    this.pos = close < 0 ? this.text.length : close + 2;
+    this.comments.push({ start, end: this.pos });
+  }
+  skipSeparators() {
+    for (; ; ) {
+      this.skipBlanks();
+      const c = this.peek();
+      if (isNewline(c) || c === ";") this.pos++;
+      else return;
+    }
+  }
+  /** Blanks and line breaks (inside parentheses, where a line break does not end anything). */
+  skipAllSpace() {
+    for (; ; ) {
+      this.skipBlanks();
+      if (isNewline(this.peek())) this.pos++;
+      else return;
+    }
+  }
+  keywordAt() {
+    const m = /^[A-Za-z]+/.exec(this.text.slice(this.pos, this.pos + 16));
+    if (!m) return void 0;
+    const next = this.text[this.pos + m[0].length] ?? "";
+    if (next !== "" && !isBlank(next) && !isNewline(next) && next !== "(" && next !== "{" && next !== ";") return void 0;
+    const word = m[0].toLowerCase();
+    return KEYWORDS.has(word) || word === "elseif" || word === "else" || word === "catch" || word === "finally" || word === "until" ? word : void 0;
+  }
+  // ---- script structure ------------------------------------------------------------------------
+  /** `[CmdletBinding()] param(...)` at the top of the script. */
+  parseScriptParams() {
+    const saved = this.pos;
+    this.skipSeparators();
+    while (this.peek() === "[") {
+      this.skipBalanced("[", "]");
+      this.skipSeparators();
+    }
+    if (this.keywordAt() !== "param") {
+      this.pos = saved;
+      return void 0;
+    }
+    this.pos += 5;
+    this.skipAllSpace();
+    return this.paramList();
+  }
+  /** The inside of `param(...)` (the parser is at `(`). */
+  paramList() {
+    const out = [];
+    if (this.peek() !== "(") return out;
+    this.pos++;
+    for (; ; ) {
+      this.skipAllSpace();
+      const c = this.peek();
+      if (c === "" || c === ")") break;
+      if (c === ",") {
+        this.pos++;
+        continue;
+      }
+      if (c === "[") {
+        this.skipBalanced("[", "]");
+        continue;
+      }
+      if (c === "$") {
+        const start = this.pos;
+        const v = this.readVariable(false);
+        this.skipAllSpace();
+        const entry = { name: v.name, written: v.written, span: { start, end: this.pos } };
+        if (this.peek() === "=") {
+          this.pos++;
+          this.skipAllSpace();
+          entry.default = this.readExpressionWord();
+          entry.span.end = this.pos;
+        }
+        out.push(entry);
+        continue;
+      }
+      this.readArgument();
+    }
+    if (this.peek() === ")") this.pos++;
+    return out;
+  }
+  /** Statements until `}` (when `inBraces`) or the end. The `}` is not consumed. */
+  parseBlock(inBraces) {
+    const out = [];
+    for (; ; ) {
+      this.skipSeparators();
+      const c = this.peek();
+      if (c === "") return out;
+      if (c === "}") {
+        if (inBraces) return out;
+        this.pos++;
+        continue;
+      }
+      if (c === ")") {
+        if (this.depth > 0 && inBraces) return out;
+        this.pos++;
+        continue;
+      }
+      const before2 = this.pos;
+      const stmt = this.parseStatement();
+      if (stmt) out.push(stmt);
+      if (this.pos === before2) this.pos++;
+    }
+  }
+  /** `{ ... }` from the opening brace: its statements. */
+  braceBlock() {
+    this.skipAllSpace();
+    if (this.peek() !== "{") return [];
+    this.pos++;
+    this.depth++;
+    try {
+      const body = this.depth > MAX_DEPTH ? (this.skipBalanced("{", "}", true), []) : this.parseBlock(true);
+      if (this.peek() === "}") this.pos++;
+      return body;
+    } finally {
+      this.depth--;
+    }
+  }
+  /** `( ... )` from the opening parenthesis: its statements (a condition, a subexpression). */
+  parenStatements() {
+    if (this.peek() !== "(") return [];
+    this.pos++;
+    this.depth++;
+    try {
+      if (this.depth > MAX_DEPTH) {
+        this.skipBalanced("(", ")", true);
+        return [];
+      }
+      const out = [];
+      for (; ; ) {
+        this.skipAllSpace();
+        const c = this.peek();
+        if (c === "" || c === ")") break;
+        if (c === ";") {
+          this.pos++;
+          continue;
+        }
+        const before2 = this.pos;
+        const s2 = this.parseStatement(true);
+        if (s2) out.push(s2);
+        if (this.pos === before2) this.pos++;
+      }
+      if (this.peek() === ")") this.pos++;
+      return out;
+    } finally {
+      this.depth--;
+    }
+  }
+  parseStatement(inParens = false) {
+    this.skipBlanks();
+    const start = this.pos;
+    const keyword = this.keywordAt();
+    if (keyword) {
+      const s2 = this.parseKeyword(keyword, start);
+      if (s2 !== null) return s2;
+    }
+    let p = this.pos;
+    while (this.text[p] === "[") {
+      const close = this.text.indexOf("]", p);
+      if (close < 0) break;
+      p = close + 1;
+      while (isBlank(this.text[p] ?? "")) p++;
+    }
+    if (this.text[p] === "$") {
+      const saved = this.pos;
+      this.pos = p;
+      const v = this.readVariable(false);
+      this.skipBlanks();
+      const op = /^([+\-*/%]?=)(?!=)/.exec(this.text.slice(this.pos, this.pos + 3));
+      if (op && !v.members && !v.splat) {
+        this.pos += op[1].length;
+        this.skipAllSpace();
+        const valueStart = this.pos;
+        const rhs = this.parsePipelineStatement(inParens);
+        const value = rhs ? this.statementAsWord(rhs, valueStart) : void 0;
+        const assign = { name: v.name, written: v.written, start, end: this.pos };
+        if (value) assign.value = value;
+        if (op[1] !== "=") {
+          assign.append = true;
+        }
+        return { kind: "assign", assigns: [assign], start, end: this.pos };
+      }
+      this.pos = saved;
+    }
+    return this.parsePipelineStatement(inParens);
+  }
+  /** The value of an assignment's right-hand side: an expression's word, or the output of a command. */
+  statementAsWord(stmt, start) {
+    if (stmt.kind === "command" && stmt.words.length === 1 && stmt.expression) return stmt.words[0];
+    return { parts: [{ kind: "substitution", body: [stmt], quoted: false, start, end: stmt.end }], start, end: stmt.end };
+  }
+  /** null: the word is not used as a keyword here. */
+  parseKeyword(keyword, start) {
+    switch (keyword) {
+      case "if": {
+        this.pos += 2;
+        const conditions = [];
+        const arms = [];
+        let exhaustive = false;
+        this.skipAllSpace();
+        appendAll(conditions, this.parenStatements());
+        arms.push(this.braceBlock());
+        for (; ; ) {
+          const save = this.pos;
+          this.skipAllSpace();
+          const k = this.keywordAt();
+          if (k === "elseif") {
+            this.pos += 6;
+            this.skipAllSpace();
+            appendAll(conditions, this.parenStatements());
+            arms.push(this.braceBlock());
+            continue;
+          }
+          if (k === "else") {
+            this.pos += 4;
+            arms.push(this.braceBlock());
+            exhaustive = true;
+            break;
+          }
+          this.pos = save;
+          break;
+        }
+        return { kind: "branch", conditions, arms, exhaustive, start, end: this.pos };
+      }
+      case "foreach": {
+        this.pos += 7;
+        this.skipAllSpace();
+        if (this.peek() !== "(") return null;
+        this.pos++;
+        this.skipAllSpace();
+        let variable;
+        if (this.peek() === "$") variable = this.readVariable(false).name;
+        this.skipAllSpace();
+        let items;
+        if (/^in\b/i.test(this.text.slice(this.pos, this.pos + 3))) {
+          this.pos += 2;
+          this.skipAllSpace();
+          items = this.literalList();
+        }
+        this.skipBalanced("(", ")", true);
+        const body = this.braceBlock();
+        const loop = { kind: "for", body, start, end: this.pos };
+        if (variable) loop.variable = variable;
+        if (items) loop.items = items;
+        return loop;
+      }
+      case "for":
+      case "while": {
+        this.pos += keyword.length;
+        this.skipAllSpace();
+        const conditions = keyword === "while" ? this.parenStatements() : (this.skipBalanced("(", ")"), []);
+        const body = this.braceBlock();
+        return { kind: "while", conditions, body, readVariables: [], start, end: this.pos };
+      }
+      case "do": {
+        this.pos += 2;
+        const body = this.braceBlock();
+        this.skipAllSpace();
+        const k = this.keywordAt();
+        let conditions = [];
+        if (k === "while" || k === "until") {
+          this.pos += k.length;
+          this.skipAllSpace();
+          conditions = this.parenStatements();
+        }
+        return { kind: "while", conditions, body, readVariables: [], start, end: this.pos };
+      }
+      case "switch": {
+        this.pos += 6;
+        this.skipBlanks();
+        while (this.peek() === "-") this.readArgument();
+        this.skipAllSpace();
+        const conditions = this.parenStatements();
+        this.skipAllSpace();
+        const arms = [];
+        let exhaustive = false;
+        if (this.peek() === "{") {
+          this.pos++;
+          for (; ; ) {
+            this.skipSeparators();
+            const c = this.peek();
+            if (c === "" || c === "}") break;
+            if (/^default\b/i.test(this.text.slice(this.pos, this.pos + 8))) {
+              exhaustive = true;
+              this.pos += 7;
+            } else this.readArgument();
+            this.skipAllSpace();
+            if (this.peek() === "{") arms.push(this.braceBlock());
+          }
+          if (this.peek() === "}") this.pos++;
+        }
+        return { kind: "branch", conditions, arms, exhaustive, start, end: this.pos };
+      }
+      case "try": {
+        this.pos += 3;
+        const body = this.braceBlock();
+        const arms = [];
+        const after = [];
+        for (; ; ) {
+          const save = this.pos;
+          this.skipAllSpace();
+          const k = this.keywordAt();
+          if (k === "catch") {
+            this.pos += 5;
+            this.skipBlanks();
+            while (this.peek() === "[" || this.peek() === ",") {
+              if (this.peek() === ",") this.pos++;
+              else this.skipBalanced("[", "]");
+              this.skipBlanks();
+            }
+            arms.push(this.braceBlock());
+            continue;
+          }
+          if (k === "finally") {
+            this.pos += 7;
+            appendAll(after, this.braceBlock());
+            continue;
+          }
+          this.pos = save;
+          break;
+        }
+        const branch = { kind: "branch", conditions: [], arms, exhaustive: false, start, end: this.pos };
+        return { kind: "group", body: [...body, branch, ...after], subshell: false, start, end: this.pos };
+      }
+      case "function":
+      case "filter":
+      case "workflow": {
+        this.pos += keyword.length;
+        this.skipBlanks();
+        const m = /^[^\s({]+/.exec(this.text.slice(this.pos, this.pos + 256));
+        const name = (m?.[0] ?? "").toLowerCase();
+        this.pos += m?.[0].length ?? 0;
+        this.skipAllSpace();
+        let params;
+        if (this.peek() === "(") params = this.paramList();
+        this.skipAllSpace();
+        if (this.peek() !== "{") return { kind: "opaque", start, end: this.pos };
+        this.pos++;
+        this.depth++;
+        try {
+          this.skipSeparators();
+          while (this.peek() === "[") {
+            this.skipBalanced("[", "]");
+            this.skipSeparators();
+          }
+          if (this.keywordAt() === "param") {
+            this.pos += 5;
+            this.skipAllSpace();
+            params = this.paramList();
+          }
+          const body = this.parseBlock(true);
+          if (this.peek() === "}") this.pos++;
+          const def2 = { kind: "function", name, body, start, end: this.pos };
+          if (params) def2.params = params.map((x) => x.default ? { name: x.name, default: x.default } : { name: x.name });
+          return def2;
+        } finally {
+          this.depth--;
+        }
+      }
+      case "param": {
+        this.pos += 5;
+        this.skipAllSpace();
+        this.paramList();
+        return { kind: "opaque", start, end: this.pos };
+      }
+      case "begin":
+      case "process":
+      case "end": {
+        const save = this.pos;
+        this.pos += keyword.length;
+        this.skipAllSpace();
+        if (this.peek() !== "{") {
+          this.pos = save;
+          return null;
+        }
+        return { kind: "group", body: this.braceBlock(), subshell: false, start, end: this.pos };
+      }
+      case "class":
+      case "enum":
+      case "trap":
+      case "configuration": {
+        this.pos += keyword.length;
+        while (this.pos < this.text.length && this.peek() !== "{" && !isNewline(this.peek())) this.pos++;
+        if (this.peek() === "{") this.skipBalanced("{", "}", true);
+        return { kind: "opaque", start, end: this.pos };
+      }
+      case "return":
+      case "throw":
+      case "exit":
+        this.pos += keyword.length;
+        return this.parsePipelineStatement(false) ?? { kind: "opaque", start, end: this.pos };
+      case "break":
+      case "continue":
+      case "using":
+        this.skipLine();
+        return { kind: "opaque", start, end: this.pos };
+      default:
+        return null;
+    }
+  }
+  skipLine() {
+    while (this.pos < this.text.length && !isNewline(this.peek()) && this.peek() !== ";" && this.peek() !== "}") this.pos++;
+  }
+  /** `'a', 'b'` or `@('a', 'b')`: the literal items of a foreach; undefined for anything else. */
+  literalList() {
+    const start = this.pos;
+    let inner = false;
+    if (this.peek() === "@" && this.peek(1) === "(") {
+      this.pos += 2;
+      inner = true;
+    }
+    const items = [];
+    for (; ; ) {
+      this.skipAllSpace();
+      const c = this.peek();
+      if (c === "'" || c === '"') {
+        const w = this.readArgument();
+        if (w.parts.some((p) => p.kind !== "text")) {
+          this.pos = start;
+          return void 0;
+        }
+        items.push(w);
+        this.skipAllSpace();
+        if (this.peek() === ",") {
+          this.pos++;
+          continue;
+        }
+        if (inner && this.peek() === ")") this.pos++;
+        this.skipAllSpace();
+        if (this.peek() === ")") return items;
+      }
+      this.pos = start;
+      return void 0;
+    }
+  }
+  // ---- pipelines and commands ------------------------------------------------------------------
+  parsePipelineStatement(inParens) {
+    const first3 = this.parsePipeline(inParens);
+    if (!first3) return void 0;
+    const items = [first3];
+    for (; ; ) {
+      this.skipBlanks();
+      if (this.peek() === "&" && this.peek(1) === "&" || this.peek() === "|" && this.peek(1) === "|") {
+        this.pos += 2;
+        this.skipAllSpace();
+        const next = this.parsePipeline(inParens);
+        if (next) items.push(next);
+        continue;
+      }
+      break;
+    }
+    return items.length === 1 ? first3 : { kind: "andor", items, start: first3.start, end: items[items.length - 1].end };
+  }
+  parsePipeline(inParens) {
+    const stages = [];
+    const blocks = [];
+    const start = this.pos;
+    for (; ; ) {
+      const stage = this.parseCommand(inParens, blocks);
+      if (stage) stages.push(stage);
+      this.skipBlanks();
+      if (this.peek() === "|" && this.peek(1) !== "|") {
+        this.pos++;
+        this.skipAllSpace();
+        continue;
+      }
+      break;
+    }
+    if (stages.length === 0) return void 0;
+    let stmt = stages.length === 1 ? stages[0] : { kind: "pipeline", stages, start, end: stages[stages.length - 1].end };
+    if (blocks.length > 0) {
+      const loops = blocks.map((b2) => ({ kind: "for", variable: "_", body: b2.body, start: b2.span.start, end: b2.span.end }));
+      stmt = { kind: "group", body: [stmt, ...loops], subshell: false, start, end: this.pos };
+    }
+    return stmt;
+  }
+  /** One pipeline stage: a command with arguments, or an expression. */
+  parseCommand(inParens, blocks) {
+    this.skipBlanks();
+    const start = this.pos;
+    const c = this.peek();
+    if (c === "" || isNewline(c) || c === ";" || c === "}" || c === ")" || c === "|") return void 0;
+    const words = [];
+    const expression = c === "$" || c === "'" || c === '"' || c === "(" || c === "@" || c === "[" || /[0-9]/.test(c) || c === "-" && /[0-9]/.test(this.peek(1));
+    if (c === "&" || c === "." && isBlank(this.peek(1))) {
+      this.pos++;
+      this.skipBlanks();
+    }
+    let opaque = false;
+    for (; ; ) {
+      this.skipBlanks();
+      const d = this.peek();
+      if (d === "" || d === ";" || d === "}" || d === "|") break;
+      if (isNewline(d)) {
+        if (!inParens) break;
+        this.pos++;
+        continue;
+      }
+      if (d === ")") break;
+      if (d === ",") {
+        this.pos++;
+        continue;
+      }
+      if (d === "{") {
+        const s2 = this.pos;
+        const body = this.braceBlock();
+        blocks.push({ body, span: { start: s2, end: this.pos } });
+        continue;
+      }
+      if (d === ">" || /[0-9*]/.test(d) && this.peek(1) === ">") {
+        while (/[0-9*>&]/.test(this.peek())) this.pos++;
+        this.skipBlanks();
+        if (this.peek() && !endsBareword(this.peek())) this.readArgument();
+        continue;
+      }
+      if (expression && words.length > 0 && (d === "-" || d === "+" || d === "*" || d === "/" || d === "%" || d === "=" || d === "." || d === "[")) {
+        opaque = true;
+      }
+      const before2 = this.pos;
+      words.push(this.readArgument());
+      if (this.pos === before2) this.pos++;
+    }
+    if (words.length === 0) return void 0;
+    const end = words[words.length - 1].end;
+    if (expression) {
+      if (opaque || words.length > 1) return { kind: "command", words: [{ parts: [{ kind: "opaque", start, end }], start, end }], assigns: [], start, end, expression: true };
+      return { kind: "command", words, assigns: [], start, end, expression: true };
+    }
+    return { kind: "command", words, assigns: [], start, end };
+  }
+  /** One argument token of command mode (or an expression's operand). */
+  readArgument() {
+    const start = this.pos;
+    const c = this.peek();
+    if (c === "'" || c === '"' || c === "$" || c === "(" || c === "@") {
+      const w = this.readExpressionWord();
+      if (!endsBareword(this.peek()) && this.peek() !== "." && this.peek() !== "[" && this.peek() !== "=") {
+        const rest = this.readBareword();
+        return { parts: [...w.parts, ...rest.parts], start, end: this.pos };
+      }
+      return w;
+    }
+    if (c === "-" && /[A-Za-z_]/.test(this.peek(1))) {
+      let e = this.pos + 1;
+      while (e < this.text.length && /[A-Za-z0-9_-]/.test(this.text[e])) e++;
+      const name = this.text.slice(this.pos, e);
+      this.pos = e;
+      if (this.peek() === ":" && this.text.slice(this.pos, this.pos + 2) !== "::") {
+        this.pos++;
+        return { parts: [{ kind: "text", text: name, quoted: false, start, end: e }], start, end: e };
+      }
+      return { parts: [{ kind: "text", text: name, quoted: false, start, end: e }], start, end: e };
+    }
+    if (c === "[") {
+      this.skipBalanced("[", "]");
+      while (this.peek() === ":" || this.peek() === "." || /[A-Za-z0-9_]/.test(this.peek())) this.pos++;
+      if (this.peek() === "(") this.skipBalanced("(", ")", true);
+      const text3 = this.text.slice(start, this.pos);
+      if (/^\[(system\.)?guid\]::newguid\(\s*\)$/i.test(text3.replace(/\s+/g, ""))) {
+        return { parts: [{ kind: "substitution", body: [newGuidCommand(start, this.pos)], quoted: false, start, end: this.pos }], start, end: this.pos };
+      }
+      return { parts: [{ kind: "opaque", start, end: this.pos }], start, end: this.pos };
+    }
+    return this.readBareword();
+  }
+  /** A bareword in command mode: literal text with `$var` expansions, up to a blank or operator. */
+  readBareword() {
+    const start = this.pos;
+    const parts = [];
+    const text3 = (t, s2, e) => {
+      const last = parts[parts.length - 1];
+      if (last && last.kind === "text" && !last.quoted && last.end === s2) {
+        last.text += t;
+        last.end = e;
+      } else parts.push({ kind: "text", text: t, quoted: false, start: s2, end: e });
+    };
+    while (this.pos < this.text.length) {
+      this.stats.steps++;
+      const c = this.peek();
+      if (endsBareword(c)) break;
+      const s2 = this.pos;
+      if (c === "`") {
+        if (isNewline(this.peek(1))) break;
+        this.pos += 2;
+        text3(this.peek(-1), s2, this.pos);
+        continue;
+      }
+      if (c === "$" && /[A-Za-z_{:?]/.test(this.peek(1))) {
+        parts.push(this.readVariable(false, false));
+        continue;
+      }
+      if (c === "$" && this.peek(1) === "(") {
+        const sub = this.readSubexpression(false);
+        parts.push(sub);
+        continue;
+      }
+      if (c === "'" || c === '"') {
+        const w = this.readExpressionWord();
+        appendAll(parts, w.parts);
+        continue;
+      }
+      text3(c, s2, ++this.pos);
+    }
+    return { parts, start, end: this.pos };
+  }
+  /** A string, variable, subexpression, hashtable, array or number. */
+  readExpressionWord() {
+    const start = this.pos;
+    const c = this.peek();
+    if (c === "'") return this.singleQuoted();
+    if (c === '"') return this.doubleQuoted();
+    if (c === "@" && (this.peek(1) === '"' || this.peek(1) === "'")) return this.hereString();
+    if (c === "@" && this.peek(1) === "{") return this.hashtable();
+    if (c === "@" && this.peek(1) === "(") {
+      this.pos++;
+      const body = this.parenStatements();
+      return { parts: [{ kind: "substitution", body, quoted: false, start, end: this.pos }], start, end: this.pos };
+    }
+    if (c === "@" && /[A-Za-z_]/.test(this.peek(1))) {
+      this.pos++;
+      const v = this.readVariable(false, true, start);
+      v.splat = true;
+      return { parts: [v], start, end: this.pos };
+    }
+    if (c === "$" && this.peek(1) === "(") {
+      const sub = this.readSubexpression(false);
+      return { parts: [sub], start, end: this.pos };
+    }
+    if (c === "$") {
+      const v = this.readVariable(false);
+      return { parts: [v], start, end: this.pos };
+    }
+    if (c === "(") {
+      const body = this.parenStatements();
+      const members = this.readMembers();
+      const sub = { kind: "substitution", body, quoted: false, start, end: this.pos };
+      if (members) sub.members = members;
+      return { parts: [sub], start, end: this.pos };
+    }
+    if (c === "[") return this.readArgument();
+    return this.readBareword();
+  }
+  singleQuoted() {
+    const start = this.pos;
+    let out = "";
+    this.pos++;
+    while (this.pos < this.text.length) {
+      this.stats.steps++;
+      const c = this.text[this.pos];
+      if (c === "'" || c === "’" || c === "‘") {
+        if (this.peek(1) === c) {
+          out += "'";
+          this.pos += 2;
+          continue;
+        }
+        this.pos++;
+        break;
+      }
+      out += c;
+      this.pos++;
+    }
+    return { parts: [{ kind: "text", text: out, quoted: true, start, end: this.pos }], start, end: this.pos };
+  }
+  doubleQuoted() {
+    const start = this.pos;
+    this.pos++;
+    const parts = this.expandable((c) => c === '"' && this.peek(1) !== '"', true);
+    if (this.peek() === '"') this.pos++;
+    return { parts, start, end: this.pos };
+  }
+  /** The parts of an expandable string up to the closing quote (`stop`). */
+  expandable(stop, doubled) {
+    const parts = [];
+    const text3 = (t, s2, e) => {
+      const last = parts[parts.length - 1];
+      if (last && last.kind === "text" && last.end === s2) {
+        last.text += t;
+        last.end = e;
+      } else parts.push({ kind: "text", text: t, quoted: true, start: s2, end: e });
+    };
+    while (this.pos < this.text.length) {
+      this.stats.steps++;
+      const c = this.peek();
+      const s2 = this.pos;
+      if (stop(c)) break;
+      if (doubled && c === '"' && this.peek(1) === '"') {
+        this.pos += 2;
+        text3('"', s2, this.pos);
+        continue;
+      }
+      if (c === "`") {
+        const n2 = this.peek(1);
+        this.pos += 2;
+        text3(n2 === "n" ? "\n" : n2 === "t" ? "	" : n2 === "r" ? "\r" : n2 === "0" ? "\0" : n2, s2, this.pos);
+        continue;
+      }
+      if (c === "$" && this.peek(1) === "(") {
+        parts.push(this.readSubexpression(true));
+        continue;
+      }
+      if (c === "$" && /[A-Za-z_{:?]/.test(this.peek(1))) {
+        parts.push(this.readVariable(true, false));
+        continue;
+      }
+      text3(c, s2, ++this.pos);
+    }
+    return parts;
+  }
+  hereString() {
+    const start = this.pos;
+    const expandable = this.peek(1) === '"';
+    const quote = expandable ? '"' : "'";
+    this.pos += 2;
+    while (this.pos < this.text.length && !isNewline(this.peek())) this.pos++;
+    if (this.peek() === "\r") this.pos++;
+    if (this.peek() === "\n") this.pos++;
+    const closeRe = new RegExp(`(^|\\n)[ \\t]*${quote}@`, "g");
+    closeRe.lastIndex = this.pos - 1;
+    const m = closeRe.exec(this.text);
+    const bodyEnd = m ? m.index + (m[1] ? 1 : 0) : this.text.length;
+    let parts;
+    if (expandable) {
+      const limit = bodyEnd;
+      parts = this.expandable(() => this.pos >= limit, false);
+    } else {
+      parts = [{ kind: "text", text: this.text.slice(this.pos, bodyEnd).replace(/\r?\n$/, ""), quoted: true, start: this.pos, end: bodyEnd }];
+    }
+    this.pos = m ? m.index + m[0].length : this.text.length;
+    return { parts, start, end: this.pos };
+  }
+  hashtable() {
+    const start = this.pos;
+    this.pos += 2;
+    const entries = [];
+    let opaque = false;
+    for (; ; ) {
+      this.skipSeparators();
+      const c = this.peek();
+      if (c === "" || c === "}") break;
+      let key2;
+      if (c === "'" || c === '"') {
+        const w = c === "'" ? this.singleQuoted() : this.doubleQuoted();
+        const p = w.parts[0];
+        key2 = w.parts.length === 1 && p.kind === "text" ? p.text : void 0;
+      } else {
+        const m = /^[A-Za-z_][\w-]*/.exec(this.text.slice(this.pos, this.pos + 256));
+        if (m) {
+          key2 = m[0];
+          this.pos += m[0].length;
+        }
+      }
+      this.skipBlanks();
+      if (key2 === void 0 || this.peek() !== "=") {
+        opaque = true;
+        this.skipBalanced("{", "}", true, 1);
+        break;
+      }
+      this.pos++;
+      this.skipAllSpace();
+      const stmt = this.parsePipelineStatement(false);
+      if (stmt) entries.push({ key: key2, value: this.statementAsWord(stmt, stmt.start) });
+    }
+    if (this.peek() === "}") this.pos++;
+    if (opaque) return { parts: [{ kind: "opaque", start, end: this.pos }], start, end: this.pos };
+    return { parts: [{ kind: "hash", entries, start, end: this.pos }], start, end: this.pos };
+  }
+  readSubexpression(quoted2) {
+    const start = this.pos;
+    this.pos++;
+    const body = this.parenStatements();
+    const part = { kind: "substitution", body, quoted: quoted2, start, end: this.pos };
+    if (!quoted2) {
+      const members = this.readMembers();
+      if (members) {
+        part.members = members;
+        part.end = this.pos;
+      }
+    }
+    return part;
+  }
+  /** `$name`, `$env:NAME`, `$script:name`, `${any}`, with `.Member` access when `members`. */
+  readVariable(quoted2, members = true, start = this.pos) {
+    if (this.peek() === "$") this.pos++;
+    let written;
+    if (this.peek() === "{") {
+      const close = this.text.indexOf("}", this.pos);
+      const end = close < 0 ? this.text.length : close;
+      written = this.text.slice(this.pos + 1, end);
+      this.pos = Math.min(this.text.length, end + 1);
+    } else {
+      const m = /^(?:[A-Za-z]+:(?!:))?[A-Za-z0-9_?]+|^[$^?]/.exec(this.text.slice(this.pos, this.pos + 256));
+      written = m?.[0] ?? "";
+      this.pos += written.length;
+    }
+    const lower2 = written.toLowerCase();
+    const scoped = /^(script|global|local|private|using):/.exec(lower2);
+    const name = scoped ? lower2.slice(scoped[0].length) : lower2;
+    const part = { kind: "variable", name, written: `$${written}`, quoted: quoted2, start, end: this.pos };
+    if (name.startsWith("env:")) part.env = true;
+    if (members) {
+      const m = this.readMembers();
+      if (m) {
+        part.members = m;
+        part.end = this.pos;
+      }
+    }
+    return part;
+  }
+  /** `.Name.Other` after a variable or parenthesis; stops before a method call or an index. */
+  readMembers() {
+    const out = [];
+    for (; ; ) {
+      const m = /^\.([A-Za-z_][A-Za-z0-9_]*)/.exec(this.text.slice(this.pos, this.pos + 256));
+      if (!m) break;
+      if (this.text[this.pos + m[0].length] === "(") {
+        this.pos += m[0].length;
+        this.skipBalanced("(", ")", true);
+        out.push("()");
+        break;
+      }
+      out.push(m[1]);
+      this.pos += m[0].length;
+    }
+    if (this.peek() === "[") {
+      this.skipBalanced("[", "]");
+      out.push("[]");
+    }
+    return out.length > 0 ? out : void 0;
+  }
+  /** Skips a bracketed region (with nesting and strings) from its opening character. */
+  skipBalanced(open2, close, strings2 = false, depthAtStart = 0) {
+    let depth = depthAtStart;
+    if (depthAtStart === 0) {
+      if (this.peek() !== open2) return;
+      this.pos++;
+      depth = 1;
+    }
+    while (this.pos < this.text.length && depth > 0) {
+      const c = this.text[this.pos];
+      if (c === "`") {
+        this.pos += 2;
+        continue;
+      }
+      if (strings2 && (c === "'" || c === '"')) {
+        if (c === "'") this.singleQuoted();
+        else this.doubleQuoted();
+        continue;
+      }
+      if (c === "#" && strings2) {
+        this.lineComment();
+        continue;
+      }
+      if (c === open2) depth++;
+      else if (c === close) depth--;
+      this.pos++;
+    }
+  }
+};
+function newGuidCommand(start, end) {
+  return { kind: "command", words: [{ parts: [{ kind: "text", text: "New-Guid", quoted: false, start, end }], start, end }], assigns: [], start, end };
+}
+
+// src/model/location.ts
+function compareLocations(a, b2) {
+  if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
+  return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
+}
+function sameLocation(a, b2) {
+  return !!a && !!b2 && compareLocations(a, b2) === 0;
+}
+var LineMap = class {
+  starts;
+  constructor(text3) {
+    const starts = [0];
+    for (let i = 0; i < text3.length; i++) {
+      const c = text3.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text3.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.starts = starts;
+  }
+  position(offset) {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+  range(start, end) {
+    return { start: this.position(start), end: this.position(end) };
+  }
+  offset(pos) {
+    return (this.starts[pos.line - 1] ?? 0) + pos.column - 1;
+  }
+  get lineCount() {
+    return this.starts.length;
+  }
+};
+
+// src/syntax/script/source.ts
+function locationOf(source, span2) {
+  return { file: source.file, range: { start: source.position(span2.start), end: source.position(span2.end) } };
+}
+function fileSource(file, text3) {
+  const lines = new LineMap(text3);
+  return { file, text: text3, id: "", position: (offset) => lines.position(offset) };
+}
+var PROBE = 40;
+function embeddedSource(file, id, text3, hostText, hostLines, regionStart, regionEnd, alignText = text3) {
+  const starts = [0];
+  for (let i = 0; i < text3.length; i++) if (text3.charCodeAt(i) === 10) starts.push(i + 1);
+  const anchors = [];
+  let cursor = regionStart;
+  for (let i = 0; i < starts.length; i++) {
+    const lineEnd2 = i + 1 < starts.length ? starts[i + 1] - 1 : text3.length;
+    const line = alignText.slice(starts[i], lineEnd2).replace(/\r$/, "");
+    const body = line.trimStart();
+    const lead = line.length - body.length;
+    if (body === "") {
+      anchors.push({ hostOffset: Math.min(cursor, regionEnd), exact: false });
       continue;
     }
-    const abs = resolve4(cwd, arg);
-    if (lintedSet.size > 0 && isFile(abs)) continue;
-    const inside3 = (file) => {
-      const rel = relative3(abs, file);
-      return rel === "" || !rel.startsWith(`..${sep3}`) && rel !== ".." && !rel.startsWith(sep3) && !/^[A-Za-z]:/.test(rel);
-    };
-    if (![...lintedSet].some(inside3)) out.push(arg);
+    const window = hostText.slice(cursor, Math.min(regionEnd, cursor + line.length * 2 + 512));
+    let found = -1;
+    let matched = 0;
+    for (const probe of probes(body)) {
+      const at = window.indexOf(probe);
+      if (at >= 0) {
+        found = cursor + at;
+        matched = probe.length;
+        break;
+      }
+    }
+    if (found < 0) {
+      anchors.push({ hostOffset: Math.min(cursor, regionEnd), exact: false });
+      continue;
+    }
+    anchors.push({ hostOffset: Math.max(regionStart, found - lead), exact: true });
+    cursor = found + matched;
   }
+  const position = (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const a = anchors[lo];
+    return hostLines.position(a.exact ? a.hostOffset + (offset - starts[lo]) : a.hostOffset);
+  };
+  return { file, text: text3, id, position };
+}
+function probes(body) {
+  const out = [body.slice(0, PROBE)];
+  const plain = /^[A-Za-z0-9_.\-/]{3,}/.exec(body);
+  if (plain && plain[0].length < out[0].length) out.push(plain[0]);
   return out;
 }
-function unmatchedMessage(unmatched) {
-  const list2 = unmatched.map((p) => `'${p}'`).join(", ");
-  const what = unmatched.length === 1 ? `${list2} matches` : `${list2} match`;
-  return `Nothing to lint: ${what} no Bicep, Terraform or ARM template file (check the path for a typo; --no-error-on-unmatched-pattern allows this).`;
+
+// src/syntax/shell/parser.ts
+var RESERVED_END = /* @__PURE__ */ new Set(["then", "elif", "else", "fi", "do", "done", "esac", "}", "in"]);
+var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var MAX_DEPTH2 = 200;
+function isMeta(c) {
+  return c === " " || c === "	" || c === "\n" || c === "\r" || c === ";" || c === "&" || c === "|" || c === "(" || c === ")" || c === "<" || c === ">";
 }
-function isFile(path) {
-  try {
-    return statSync3(path).isFile();
-  } catch {
+function parseShell(text3, stats = { steps: 0 }) {
+  const parser = new ShellParser(text3, stats);
+  const statements = parser.parseProgram();
+  return { statements, comments: parser.comments };
+}
+var ShellParser = class _ShellParser {
+  constructor(text3, stats, len = text3.length) {
+    this.text = text3;
+    this.stats = stats;
+    this.len = len;
+  }
+  text;
+  stats;
+  len;
+  pos = 0;
+  comments = [];
+  heredocs = [];
+  depth = 0;
+  parseProgram() {
+    const out = [];
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      appendAll(out, this.parseList(/* @__PURE__ */ new Set()));
+      if (this.pos < this.len) this.skipStray();
+    }
+    return out;
+  }
+  skipStray() {
+    const c = this.text[this.pos];
+    if (c === ")" || c === ";" || c === "&" || c === "|") {
+      this.pos++;
+      return;
+    }
+    const w = this.peekWordText();
+    this.pos += Math.max(1, w?.length ?? 1);
+  }
+  // ---- low-level scanning ----------------------------------------------------------------------
+  peek(offset = 0) {
+    this.stats.steps++;
+    const i = this.pos + offset;
+    return i < this.len ? this.text[i] : "";
+  }
+  /** Skips blanks, `\`-newline continuations and comments; not newlines. */
+  skipBlanks() {
+    for (; ; ) {
+      const c = this.peek();
+      if (c === " " || c === "	") this.pos++;
+      else if (c === "\\" && this.peek(1) === "\n") this.pos += 2;
+      else if (c === "\\" && this.peek(1) === "\r" && this.peek(2) === "\n") this.pos += 3;
+      else if (c === "\r" && this.peek(1) !== "\n") this.pos++;
+      else if (c === "#") this.skipComment();
+      else return;
+    }
+  }
+  skipComment() {
+    const start = this.pos;
+    while (this.pos < this.len && this.text[this.pos] !== "\n" && this.text[this.pos] !== "\r") this.pos++;
+    this.comments.push({ start, end: this.pos });
+  }
+  /** Consumes one line break (and the bodies of here-documents opened on the line it ends). */
+  newline() {
+    if (this.peek() === "\r") this.pos++;
+    if (this.peek() === "\n") this.pos++;
+    if (this.heredocs.length > 0) {
+      const pending = this.heredocs;
+      this.heredocs = [];
+      for (const h of pending) this.skipHeredocBody(h);
+    }
+  }
+  skipHeredocBody(h) {
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      let lineEnd2 = this.text.indexOf("\n", this.pos);
+      if (lineEnd2 < 0) lineEnd2 = this.len;
+      let line = this.text.slice(this.pos, lineEnd2).replace(/\r$/, "");
+      if (h.stripTabs) line = line.replace(/^\t+/, "");
+      this.pos = Math.min(this.len, lineEnd2 + 1);
+      if (line === h.delimiter) return;
+    }
+  }
+  /** Skips blanks, comments and line breaks (and `;` when `semicolons`). */
+  skipSeparators(semicolons) {
+    for (; ; ) {
+      this.skipBlanks();
+      const c = this.peek();
+      if (c === "\n" || c === "\r") this.newline();
+      else if (semicolons && c === ";" && this.peek(1) !== ";") this.pos++;
+      else return;
+    }
+  }
+  /** The next unquoted plain word's text without consuming it (for reserved words). */
+  peekWordText() {
+    let i = this.pos;
+    while (i < this.len && !isMeta(this.text[i]) && !"'\"\\$`".includes(this.text[i])) i++;
+    if (i === this.pos) return void 0;
+    if (i < this.len && !isMeta(this.text[i])) return void 0;
+    return this.text.slice(this.pos, i);
+  }
+  atKeyword(word) {
+    return this.peekWordText() === word;
+  }
+  expectKeyword(word) {
+    this.skipSeparators(true);
+    if (this.atKeyword(word)) {
+      this.pos += word.length;
+      return true;
+    }
     return false;
   }
-}
-
-// src/cli/color.ts
-function useColor(flag, env, isTTY) {
-  if (flag !== void 0) return flag;
-  const force = env.FORCE_COLOR;
-  if (force !== void 0) return !["0", "false"].includes(force.trim().toLowerCase());
-  if (env.NO_COLOR) return false;
-  return isTTY && env.TERM !== "dumb";
-}
-
-// src/cli/results.ts
-import { isAbsolute as isAbsolute2, relative as relative4 } from "node:path";
-var RANK = { info: 1, warning: 2, error: 3 };
-function reachesFailLevel(findings, failOn) {
-  if (failOn === "never") return false;
-  return findings.some((f) => RANK[f.severity] >= RANK[failOn]);
-}
-function configuredBaseline(config, cwd) {
-  const abs = config.baselineFor(cwd);
-  if (!abs) return void 0;
-  const rel = relative4(cwd, abs);
-  return isAbsolute2(rel) ? abs : rel.split("\\").join("/");
-}
-
-// src/cli/options.ts
-import { parseArgs } from "node:util";
-
-// src/engine/suggest.ts
-function closest(name, candidates) {
-  let best;
-  let bestDistance = 4;
-  for (const candidate of candidates) {
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-function editDistance(a, b2) {
-  let prev = Array.from({ length: b2.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b2.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b2[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b2.length];
-}
-
-// src/cli/options.ts
-var UsageError = class extends Error {
-};
-var FAIL_ON = ["error", "warning", "info", "never"];
-var OPTIONS = {
-  format: { type: "string", short: "f", multiple: true },
-  "output-file": { type: "string", short: "o" },
-  "fail-on": { type: "string" },
-  quiet: { type: "boolean", short: "q" },
-  "max-warnings": { type: "string" },
-  color: { type: "boolean" },
-  "no-color": { type: "boolean" },
-  "no-error-on-unmatched-pattern": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "V" },
-  "var-file": { type: "string", multiple: true },
-  "include-generated": { type: "boolean" },
-  config: { type: "string", short: "c" },
-  baseline: { type: "string" },
-  "write-baseline": { type: "string" },
-  "report-unused-suppressions": { type: "boolean" },
-  "list-rules": { type: "boolean" },
-  "print-config": { type: "string" },
-  stdin: { type: "boolean" },
-  "stdin-filename": { type: "string" },
-  fix: { type: "boolean" },
-  "fix-dry-run": { type: "boolean" },
-  "fix-type": { type: "string", multiple: true },
-  "fix-rule": { type: "string", multiple: true }
-};
-function parseOptions(argv, options, command = "grantlint") {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
-  } catch (e) {
-    throw argumentError(e, options, command);
-  }
-}
-function argumentError(e, options, command) {
-  const err = e;
-  const quoted = /'([^']*)'/.exec(err.message)?.[1] ?? "";
-  const named = /--[^\s=,]+/.exec(quoted)?.[0] ?? /-[^\s=,]+/.exec(quoted)?.[0];
-  const help = `Run '${command} --help' for the options.`;
-  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && named) {
-    const longNames = Object.keys(options).filter((n2) => n2.length > 1).map((n2) => `--${n2}`);
-    const suggestion = named.startsWith("--") ? closest(named, longNames) : void 0;
-    return new UsageError(`Unknown option '${named}'.${suggestion ? ` Did you mean '${suggestion}'?` : ""} ${help}`);
-  }
-  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && named) {
-    const long = named.replace(/^-+/, "");
-    const name = Object.hasOwn(options, long) ? long : Object.keys(options).find((k) => options[k].short === long);
-    if (name && options[name].type === "boolean") return new UsageError(`Option '--${name}' takes no value. ${help}`);
-    if (name) return new UsageError(`Option '--${name}' needs a value. ${help}`);
-  }
-  return new UsageError(`${err.message.split("\n")[0]} ${help}`);
-}
-function outputSpec(text, formats) {
-  const colon = text.indexOf(":");
-  const format2 = colon < 0 ? text : text.slice(0, colon);
-  const file = colon < 0 ? void 0 : text.slice(colon + 1);
-  if (!formats.includes(format2)) {
-    const near = closest(format2, formats);
-    throw new UsageError(`Unknown format '${format2}'${near ? ` (did you mean '${near}'?)` : ""}; use one of: ${formats.join(", ")}.`);
-  }
-  if (file === "") throw new UsageError(`--format ${format2}: needs a file after the colon, as in ${format2}:report.${format2 === "sarif" ? "sarif" : "txt"}.`);
-  return { format: format2, file };
-}
-function parseCliArgs(argv, formats) {
-  const end = argv.indexOf("--");
-  const args = argv.map((a, i) => a === "-v" && (end < 0 || i < end) ? "-V" : a);
-  const { values, positionals } = parseOptions(args, OPTIONS);
-  if (values.stdin && !values["stdin-filename"]) throw new UsageError("--stdin needs --stdin-filename <path>: the file the text stands for.");
-  if (values.stdin && positionals.length > 0) throw new UsageError("--stdin lints standard input only; give no paths.");
-  if (values.fix && values["fix-dry-run"]) throw new UsageError("--fix writes the fixes and --fix-dry-run only reports them: give one of the two.");
-  if (values.fix && values.stdin) throw new UsageError("--fix cannot write to standard input; use --fix-dry-run --format json to get the fixed text.");
-  const fixing = values.fix || values["fix-dry-run"];
-  if (!fixing && (values["fix-type"] || values["fix-rule"])) throw new UsageError("--fix-type and --fix-rule choose what --fix or --fix-dry-run applies; give one of those too.");
-  const fixTypes = (values["fix-type"] ?? ["fix"]).flatMap((t) => t.split(",")).map((t) => t.trim()).filter(Boolean);
-  for (const t of fixTypes) if (t !== "fix" && t !== "suggestion") throw new UsageError(`Unknown --fix-type '${t}'; use fix, suggestion or fix,suggestion.`);
-  const outputs = (values.format ?? ["stylish"]).map((f) => outputSpec(f, formats));
-  if (outputs.filter((o) => !o.file).length > 1) {
-    throw new UsageError(
-      `Only one format can go to ${values["output-file"] ? `--output-file ${values["output-file"]}` : "standard output"}; give the others a file of their own, as in -f ${outputs[0].format} -f sarif:grantlint.sarif.`
-    );
-  }
-  const failOn = values["fail-on"] ?? "error";
-  if (!FAIL_ON.includes(failOn)) throw new UsageError(`Unknown --fail-on level '${failOn}'; use one of: ${FAIL_ON.join(", ")}.`);
-  const maxWarnings = values["max-warnings"] === void 0 ? -1 : Number(values["max-warnings"]);
-  if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings needs a whole number of warnings (0 or more, or -1 for no limit), not '${values["max-warnings"]}'.`);
-  if (values.color && values["no-color"]) throw new UsageError("--color and --no-color contradict each other; give one.");
-  return {
-    paths: positionals.length > 0 ? positionals : ["."],
-    format: outputs[0].format,
-    outputs,
-    outputFile: values["output-file"],
-    failOn,
-    quiet: values.quiet ?? false,
-    maxWarnings,
-    color: values.color ? true : values["no-color"] ? false : void 0,
-    errorOnUnmatchedPattern: !values["no-error-on-unmatched-pattern"],
-    help: values.help ?? false,
-    version: values.version ?? false,
-    varFiles: values["var-file"] ?? [],
-    includeGenerated: values["include-generated"] ?? false,
-    config: values.config,
-    baseline: values.baseline,
-    writeBaseline: values["write-baseline"],
-    reportUnusedSuppressions: values["report-unused-suppressions"] ?? false,
-    listRules: values["list-rules"] ?? false,
-    printConfig: values["print-config"],
-    stdin: values.stdin ?? false,
-    stdinFilename: values["stdin-filename"],
-    ...fixing ? { fix: values.fix ? "write" : "dry-run" } : {},
-    fixTypes,
-    fixRules: (values["fix-rule"] ?? []).flatMap((r) => r.split(",")).map((r) => r.trim()).filter(Boolean)
-  };
-}
-
-// src/engine/baseline.ts
-import { readFileSync as readFileSync4, writeFileSync } from "node:fs";
-import { dirname as dirname4, relative as relative6, resolve as resolve6 } from "node:path";
-
-// src/engine/config-file.ts
-var import_ignore2 = __toESM(require_ignore(), 1);
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { readFileSync as readFileSync3 } from "node:fs";
-import { dirname as dirname3, join as join3, relative as relative5, resolve as resolve5 } from "node:path";
-
-// src/engine/lazy-deps.ts
-import { createRequire as createRequire2 } from "node:module";
-var nodeRequire = createRequire2(import.meta.url);
-var yaml;
-var ajv;
-function lazyYaml() {
-  return yaml ??= typeof __require === "function" ? require_dist() : nodeRequire("yaml");
-}
-function lazyAjv() {
-  return ajv ??= typeof __require === "function" ? require_ajv() : nodeRequire("ajv");
-}
-
-// src/util/package-root.ts
-import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
-import { dirname as dirname2, join as join2 } from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-var cached;
-function packageRoot() {
-  if (cached) return cached;
-  let dir2 = dirname2(fileURLToPath2(import.meta.url));
-  for (; ; ) {
-    const manifest = join2(dir2, "package.json");
-    if (existsSync2(manifest) && JSON.parse(readFileSync2(manifest, "utf8")).name === "grantlint") {
-      cached = dir2;
-      return dir2;
-    }
-    const up = dirname2(dir2);
-    if (up === dir2) throw new Error("grantlint: cannot find its own package.json");
-    dir2 = up;
-  }
-}
-function packageVersion() {
-  return JSON.parse(readFileSync2(join2(packageRoot(), "package.json"), "utf8")).version;
-}
-
-// src/engine/config-file.ts
-var CONFIG_FILE_NAMES = [".grantlint.yaml", ".grantlint.yml", ".grantlint.json"];
-var CONFIG_SCHEMA_PATH = "schemas/grantlint-config.schema.json";
-var ConfigError = class extends Error {
-};
-var schemaValidator;
-function configSchemaValidator() {
-  if (!schemaValidator) {
-    const schema = JSON.parse(readFileSync3(join3(packageRoot(), CONFIG_SCHEMA_PATH), "utf8"));
-    schemaValidator = new (lazyAjv()).Ajv({ allErrors: false, verbose: true, strict: false }).compile(schema);
-  }
-  return schemaValidator;
-}
-function formatKeyPath(path) {
-  let out = "";
-  for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : out === "" ? seg : `.${seg}`;
-  return out || "(top level)";
-}
-function displayFile(file, cwd) {
-  const rel = relative5(cwd, file);
-  return (rel === "" || rel.startsWith("..") ? file : rel).split("\\").join("/");
-}
-function configError(file, line, path, problem, cwd) {
-  return new ConfigError(`${displayFile(file, cwd)}:${line}: ${path.length > 0 ? `${formatKeyPath(path)}: ` : ""}${problem}`);
-}
-function pointerToPath(pointer, data) {
-  if (!pointer) return [];
-  const out = [];
-  let cur = data;
-  for (const raw of pointer.slice(1).split("/")) {
-    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(cur)) {
-      out.push(Number(seg));
-      cur = cur[Number(seg)];
-    } else {
-      out.push(seg);
-      cur = cur && typeof cur === "object" ? cur[seg] : void 0;
-    }
-  }
-  return out;
-}
-var ARTICLE = { array: "an array", object: "an object", string: "a string", boolean: "a boolean (true or false)", number: "a number", integer: "an integer" };
-function describeSchemaError(errors, data) {
-  const error2 = errors.find((e) => !["if", "allOf", "anyOf", "oneOf"].includes(e.keyword)) ?? errors[0];
-  const path = pointerToPath(error2.instancePath, data);
-  const params = error2.params;
-  switch (error2.keyword) {
-    case "enum":
-      return { path, problem: `must be one of ${params.allowedValues.map(String).join(", ")}` };
-    case "type":
-      return { path, problem: `must be ${ARTICLE[String(params.type)] ?? String(params.type)}` };
-    case "additionalProperties": {
-      const allowed = Object.keys((error2.parentSchema ?? {}).properties ?? {}).filter((k) => k !== "$schema");
-      return { path: [...path, String(params.additionalProperty)], problem: `unknown key${allowed.length ? `; expected one of ${allowed.join(", ")}` : ""}` };
-    }
-    case "required":
-      return { path: [...path, String(params.missingProperty)], problem: "is required" };
-    case "minItems":
-    case "minLength":
-      return { path, problem: Number(params.limit) <= 1 ? "must not be empty" : `must have at least ${String(params.limit)} items` };
-    case "additionalItems":
-      return { path, problem: "must be a severity or [severity, options]" };
-    case "propertyNames":
-    case "pattern":
-      if (error2.propertyName !== void 0) {
-        return { path: [...path, error2.propertyName], problem: "is not a rule id (rule ids are kebab-case)" };
+  // ---- lists and pipelines ---------------------------------------------------------------------
+  /**
+   * Statements until the end of the text, a `)` (when `closers` has it), `;;`, or one of the
+   * reserved words in `closers` at a command's start. The terminator is not consumed.
+   */
+  parseList(closers) {
+    const out = [];
+    for (; ; ) {
+      this.skipSeparators(true);
+      if (this.pos >= this.len) return out;
+      const c = this.peek();
+      if (c === ")" || c === ";" && this.peek(1) === ";") return out;
+      if (c === "&" || c === "|" || c === ";") {
+        this.pos++;
+        continue;
       }
-      return { path, problem: error2.message ?? "is invalid" };
-    default:
-      return { path, problem: error2.message ?? "is invalid" };
+      const word = this.peekWordText();
+      if (word !== void 0 && (closers.has(word) || RESERVED_END.has(word))) return out;
+      const before2 = this.pos;
+      const stmt = this.parseAndOr(closers);
+      if (stmt) out.push(stmt);
+      if (this.pos === before2) this.pos++;
+      this.skipBlanks();
+      const d = this.peek();
+      if (d === ";" && this.peek(1) !== ";") this.pos++;
+      else if (d === "&" && this.peek(1) !== "&") this.pos++;
+    }
   }
-}
-function ruleEntries(raw, base) {
-  const out = /* @__PURE__ */ new Map();
-  for (const [id, value] of Object.entries(raw ?? {})) {
-    const path = [...base, id];
-    if (Array.isArray(value)) {
-      const entry = { severity: value[0], path };
-      if (value.length > 1) entry.options = value[1];
-      out.set(id, entry);
-    } else out.set(id, { severity: value, path });
+  parseAndOr(closers) {
+    const first3 = this.parsePipeline(closers);
+    if (!first3) return void 0;
+    const items = [first3];
+    for (; ; ) {
+      this.skipBlanks();
+      if (this.peek() === "&" && this.peek(1) === "&" || this.peek() === "|" && this.peek(1) === "|") {
+        this.pos += 2;
+        this.skipSeparators(false);
+        const next = this.parsePipeline(closers);
+        if (next) items.push(next);
+        continue;
+      }
+      break;
+    }
+    if (items.length === 1) return first3;
+    return { kind: "andor", items, start: first3.start, end: items[items.length - 1].end };
   }
-  return out;
-}
-function readConfigFile(path, cwd, text) {
-  const file = resolve5(path);
-  let source = text;
-  if (source === void 0) {
+  parsePipeline(closers) {
+    this.skipBlanks();
+    if (this.atKeyword("!")) {
+      this.pos++;
+      this.skipBlanks();
+    }
+    if (this.atKeyword("time")) {
+      this.pos += 4;
+      this.skipBlanks();
+    }
+    const first3 = this.parseCommand(closers);
+    if (!first3) return void 0;
+    const stages = [first3];
+    for (; ; ) {
+      this.skipBlanks();
+      if (this.peek() === "|" && this.peek(1) !== "|") {
+        this.pos += this.peek(1) === "&" ? 2 : 1;
+        this.skipSeparators(false);
+        const next = this.parseCommand(closers);
+        if (next) stages.push(next);
+        continue;
+      }
+      break;
+    }
+    if (stages.length === 1) return first3;
+    return { kind: "pipeline", stages, start: first3.start, end: stages[stages.length - 1].end };
+  }
+  // ---- commands --------------------------------------------------------------------------------
+  parseCommand(closers) {
+    this.skipBlanks();
+    const start = this.pos;
+    if (this.depth > MAX_DEPTH2) {
+      this.skipToLineEnd();
+      return { kind: "opaque", start, end: this.pos };
+    }
+    this.depth++;
     try {
-      source = readFileSync3(file, "utf8");
-    } catch (e) {
-      throw new ConfigError(`${displayFile(file, cwd)}: cannot read the configuration file (${e.code ?? e.message})`);
+      const c = this.peek();
+      if (c === "(") {
+        if (this.peek(1) === "(") return this.skipArithmeticCommand(start);
+        this.pos++;
+        const body = this.parseList(/* @__PURE__ */ new Set());
+        if (this.peek() === ")") this.pos++;
+        this.skipRedirections();
+        return { kind: "group", body, subshell: true, start, end: this.pos };
+      }
+      const word = this.peekWordText();
+      switch (word) {
+        case "{": {
+          this.pos++;
+          const body = this.parseList(/* @__PURE__ */ new Set(["}"]));
+          this.expectKeyword("}");
+          this.skipRedirections();
+          return { kind: "group", body, subshell: false, start, end: this.pos };
+        }
+        case "if":
+          return this.parseIf(start);
+        case "while":
+        case "until":
+          return this.parseWhile(start, word.length);
+        case "for":
+        case "select":
+          return this.parseFor(start, word.length);
+        case "case":
+          return this.parseCase(start);
+        case "function":
+          return this.parseFunctionKeyword(start);
+        case "[[":
+          return this.skipDoubleBracket(start);
+        default:
+          break;
+      }
+      if (word !== void 0 && closers.has(word)) return void 0;
+      return this.parseSimple(start);
+    } finally {
+      this.depth--;
     }
   }
-  const { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } = lazyYaml();
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    const line = lineCounter.linePos(first.pos[0]).line;
-    const message = first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    throw new ConfigError(`${displayFile(file, cwd)}:${line}: ${message}`);
+  skipToLineEnd() {
+    while (this.pos < this.len && this.text[this.pos] !== "\n") this.pos++;
   }
-  const lineOf = (keyPath) => {
-    let node = doc.contents;
-    let line = isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : 1;
-    for (const seg of keyPath) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
-        if (!pair) break;
-        if (isNode(pair.key) && pair.key.range) line = lineCounter.linePos(pair.key.range[0]).line;
-        node = pair.value;
-      } else if (isSeq(node) && typeof seg === "number") {
-        const item = node.items[seg];
-        if (!isNode(item)) break;
-        if (item.range) line = lineCounter.linePos(item.range[0]).line;
-        node = item;
-      } else break;
+  skipArithmeticCommand(start) {
+    this.pos += 2;
+    let depth = 1;
+    while (this.pos < this.len && depth > 0) {
+      const c = this.text[this.pos];
+      if (c === "(") depth++;
+      else if (c === ")") depth--;
+      else if (c === "\n" && depth > 8) break;
+      this.pos++;
     }
-    return line;
-  };
-  const error2 = (keyPath, problem, displayCwd) => configError(file, lineOf(keyPath), keyPath, problem, displayCwd);
-  const data = doc.contents === null ? {} : doc.toJS();
-  const validate = configSchemaValidator();
-  if (!validate(data)) {
-    const { path: keyPath, problem } = describeSchemaError(validate.errors ?? [], data);
-    throw error2(keyPath, problem, cwd);
+    if (this.peek() === ")") this.pos++;
+    return { kind: "opaque", start, end: this.pos };
   }
-  const raw = data;
-  const dir2 = dirname3(file);
-  const ignorePatterns = raw.ignore ?? [];
-  let ignoreRules;
-  if (ignorePatterns.length > 0) ignoreRules = (0, import_ignore2.default)().add(ignorePatterns);
-  const overrides = (raw.overrides ?? []).map((o, i) => {
-    return { files: o.files, matches: globMatcher(o.files), rules: ruleEntries(o.rules, ["overrides", i, "rules"]) };
-  });
-  return {
-    path: file,
-    dir: dir2,
-    root: raw.root === true,
-    rules: ruleEntries(raw.rules, ["rules"]),
-    ignorePatterns,
-    overrides,
-    plugins: (raw.plugins ?? []).map((p) => resolve5(dir2, p)),
-    baseline: raw.baseline === void 0 ? void 0 : resolve5(dir2, raw.baseline),
-    lineOf,
-    error: error2,
-    ignores(target) {
-      if (!ignoreRules) return false;
-      const rel = relativeInside(dir2, target);
-      return rel !== void 0 && ignoreRules.ignores(rel);
+  skipDoubleBracket(start) {
+    this.pos += 2;
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      const c = this.text[this.pos];
+      if (c === "]" && this.peek(1) === "]") {
+        this.pos += 2;
+        break;
+      }
+      if (c === "\n") break;
+      if (c === "\\") this.pos += 2;
+      else if (c === "'" || c === '"') this.readWord();
+      else this.pos++;
     }
-  };
-}
-function globMatcher(patterns) {
-  const matchers = patterns.map((p) => {
-    const pattern = p.replace(/^\.\//, "");
-    const match = (0, import_picomatch2.default)(pattern, { dot: true });
-    return pattern.includes("/") ? match : (rel) => match(rel.slice(rel.lastIndexOf("/") + 1));
-  });
-  return (rel) => matchers.some((m) => m(rel));
-}
-function relativeInside(dir2, target) {
-  const rel = relative5(dir2, target).split("\\").join("/");
-  if (rel === "" || rel.startsWith("../") || rel === ".." || /^[a-zA-Z]:/.test(rel) || rel.startsWith("/")) return void 0;
-  return rel;
-}
-
-// src/engine/baseline.ts
-var BASELINE_VERSION = 1;
-function relativeTo(dir2, file) {
-  return relative6(dir2, file).split("\\").join("/");
-}
-function key(file, ruleId, fingerprint2) {
-  return `${file}\0${ruleId}\0${fingerprint2}`;
-}
-function compareEntries(a, b2) {
-  for (const k of ["file", "ruleId", "symbol", "fingerprint", "message"]) {
-    const x = a[k] ?? "";
-    const y = b2[k] ?? "";
-    if (x !== y) return x < y ? -1 : 1;
+    return { kind: "opaque", start, end: this.pos };
   }
-  return 0;
-}
-var Baseline = class _Baseline {
-  constructor(path, entries) {
-    this.path = path;
-    this.entries = entries;
+  parseIf(start) {
+    this.pos += 2;
+    const conditions = [];
+    const arms = [];
+    let exhaustive = false;
+    const stop = /* @__PURE__ */ new Set(["then", "elif", "else", "fi"]);
+    appendAll(conditions, this.parseList(stop));
+    for (; ; ) {
+      if (!this.expectKeyword("then")) break;
+      arms.push(this.parseList(stop));
+      this.skipSeparators(true);
+      if (this.atKeyword("elif")) {
+        this.pos += 4;
+        appendAll(conditions, this.parseList(stop));
+        continue;
+      }
+      if (this.atKeyword("else")) {
+        this.pos += 4;
+        arms.push(this.parseList(stop));
+        exhaustive = true;
+      }
+      break;
+    }
+    this.expectKeyword("fi");
+    this.skipRedirections();
+    return { kind: "branch", conditions, arms, exhaustive, start, end: this.pos };
   }
-  path;
-  entries;
-  /** Reads a baseline file; a missing or malformed file is a ConfigError (exit 2). */
-  static read(path, cwd) {
-    const abs = resolve6(cwd, path);
-    let doc;
+  parseWhile(start, keywordLength) {
+    this.pos += keywordLength;
+    const conditions = this.parseList(/* @__PURE__ */ new Set(["do"]));
+    this.expectKeyword("do");
+    const body = this.parseList(/* @__PURE__ */ new Set(["done"]));
+    this.expectKeyword("done");
+    this.skipRedirections();
+    const readVariables = [];
+    for (const c of conditions) collectReadVariables(c, readVariables);
+    return { kind: "while", conditions, body, readVariables, start, end: this.pos };
+  }
+  parseFor(start, keywordLength) {
+    this.pos += keywordLength;
+    this.skipBlanks();
+    if (this.peek() === "(" && this.peek(1) === "(") {
+      this.skipArithmeticCommand(this.pos);
+      this.skipSeparators(true);
+      this.expectKeyword("do");
+      const body2 = this.parseList(/* @__PURE__ */ new Set(["done"]));
+      this.expectKeyword("done");
+      return { kind: "for", body: body2, start, end: this.pos };
+    }
+    const nameWord = this.peekWordText();
+    let variable;
+    if (nameWord !== void 0 && NAME.test(nameWord)) {
+      variable = nameWord;
+      this.pos += nameWord.length;
+    }
+    let items;
+    this.skipSeparators(false);
+    if (this.atKeyword("in")) {
+      this.pos += 2;
+      items = [];
+      for (; ; ) {
+        this.skipBlanks();
+        const c = this.peek();
+        if (c === "" || c === "\n" || c === "\r" || c === ";") break;
+        if (isMeta(c)) {
+          this.pos++;
+          continue;
+        }
+        items.push(this.readWord());
+      }
+    }
+    this.expectKeyword("do");
+    const body = this.parseList(/* @__PURE__ */ new Set(["done"]));
+    this.expectKeyword("done");
+    this.skipRedirections();
+    const loop = { kind: "for", body, start, end: this.pos };
+    if (variable) loop.variable = variable;
+    if (items) loop.items = items;
+    return loop;
+  }
+  parseCase(start) {
+    this.pos += 4;
+    this.skipBlanks();
+    const subject = this.readWord();
+    const conditions = [];
+    if (subject.parts.some((p) => p.kind === "substitution")) {
+      conditions.push({ kind: "command", words: [{ parts: [], start: subject.start, end: subject.start }, subject], assigns: [], start: subject.start, end: subject.end });
+    }
+    this.expectKeyword("in");
+    const arms = [];
+    let exhaustive = false;
+    for (; ; ) {
+      this.skipSeparators(true);
+      if (this.pos >= this.len || this.atKeyword("esac")) break;
+      if (this.peek() === "(") this.pos++;
+      let patternText = "";
+      while (this.pos < this.len && this.peek() !== ")") {
+        const c = this.peek();
+        if (c === "\n") break;
+        if (c === " " || c === "	" || c === "|") {
+          this.pos++;
+          continue;
+        }
+        const w = this.readWord();
+        if (w.end === w.start) this.pos++;
+        patternText += this.text.slice(w.start, w.end) + "|";
+      }
+      if (this.peek() === ")") this.pos++;
+      if (patternText.split("|").includes("*")) exhaustive = true;
+      arms.push(this.parseList(/* @__PURE__ */ new Set(["esac"])));
+      this.skipBlanks();
+      if (this.peek() === ";" && this.peek(1) === ";") this.pos += this.peek(2) === "&" ? 3 : 2;
+      else if (this.peek() === ";" && this.peek(1) === "&") this.pos += 2;
+      else if (!this.atKeyword("esac") && this.pos < this.len && this.peek() !== "\n") this.pos++;
+    }
+    this.expectKeyword("esac");
+    this.skipRedirections();
+    return { kind: "branch", conditions, arms, exhaustive, start, end: this.pos };
+  }
+  parseFunctionKeyword(start) {
+    this.pos += "function".length;
+    this.skipBlanks();
+    const name = this.peekWordText() ?? "";
+    this.pos += name.length;
+    this.skipBlanks();
+    if (this.peek() === "(" && /^\(\s*\)/.test(this.text.slice(this.pos, this.pos + 64))) this.pos = this.text.indexOf(")", this.pos) + 1;
+    return this.functionBody(start, name);
+  }
+  functionBody(start, name) {
+    this.skipSeparators(false);
+    const body = this.parseCommand(/* @__PURE__ */ new Set());
+    return { kind: "function", name, body: body ? [body] : [], start, end: this.pos };
+  }
+  /** Redirections after a compound command (`done < file`, `} > log`). */
+  skipRedirections() {
+    for (; ; ) {
+      this.skipBlanks();
+      if (!this.atRedirection()) return;
+      this.readRedirection();
+    }
+  }
+  atRedirection() {
+    let i = this.pos;
+    while (i < this.len && this.text[i] >= "0" && this.text[i] <= "9") i++;
+    const c = this.text[i];
+    if (c === "<" || c === ">") return !(c === "<" && this.text[i + 1] === "(") && !(c === ">" && this.text[i + 1] === "(");
+    return c === "&" && this.text[i + 1] === ">" && i === this.pos;
+  }
+  readRedirection() {
+    while (this.peek() >= "0" && this.peek() <= "9") this.pos++;
+    if (this.peek() === "&") this.pos++;
+    const op = this.text.slice(this.pos, this.pos + 3);
+    if (op.startsWith("<<<")) {
+      this.pos += 3;
+      this.skipBlanks();
+      this.readWord();
+      return;
+    }
+    if (op.startsWith("<<")) {
+      this.pos += 2;
+      const stripTabs = this.peek() === "-";
+      if (stripTabs) this.pos++;
+      this.skipBlanks();
+      const w = this.readWord();
+      const delimiter = this.text.slice(w.start, w.end).replace(/['"\\]/g, "");
+      if (delimiter) this.heredocs.push({ delimiter, stripTabs });
+      return;
+    }
+    this.pos++;
+    while ("<>&|".includes(this.peek()) && this.peek() !== "") this.pos++;
+    this.skipBlanks();
+    if (this.peek() === "-" && isMeta(this.peek(1) || " ")) {
+      this.pos++;
+      return;
+    }
+    if (!isMeta(this.peek()) && this.peek() !== "") this.readWord();
+  }
+  parseSimple(start) {
+    const assigns = [];
+    const words = [];
+    for (; ; ) {
+      this.skipBlanks();
+      const c = this.peek();
+      if (c === "" || c === "\n" || c === "\r" || c === ";" || c === ")" || c === "|" || c === "&" && this.peek(1) !== ">") break;
+      if (this.atRedirection()) {
+        this.readRedirection();
+        continue;
+      }
+      if (c === "(") {
+        if (words.length === 1 && assigns.length === 0 && /^\(\s*\)/.test(this.text.slice(this.pos, this.pos + 64))) {
+          this.pos = this.text.indexOf(")", this.pos) + 1;
+          return this.functionBody(start, this.text.slice(words[0].start, words[0].end));
+        }
+        this.skipBalanced("(", ")");
+        words.push({ parts: [{ kind: "opaque", start, end: this.pos }], start, end: this.pos });
+        continue;
+      }
+      if (c === "<" || c === ">") {
+        this.pos++;
+        this.skipBalanced("(", ")");
+        continue;
+      }
+      const wordStart = this.pos;
+      if (words.length === 0) {
+        const assign = this.tryAssignment();
+        if (assign) {
+          assigns.push(assign);
+          continue;
+        }
+      }
+      const w = this.readWord();
+      if (this.pos === wordStart) {
+        this.pos++;
+        continue;
+      }
+      words.push(w);
+    }
+    const end = words.length > 0 ? words[words.length - 1].end : assigns.length > 0 ? assigns[assigns.length - 1].end : this.pos;
+    if (words.length === 0 && assigns.length === 0) return void 0;
+    if (words.length === 0) return { kind: "assign", assigns, start, end };
+    const cmd = { kind: "command", words, assigns, start, end };
+    return cmd;
+  }
+  /** `(`...`)` with nesting and quotes, from the opening character (already consumed or not). */
+  skipBalanced(open2, close) {
+    if (this.peek() === open2) this.pos++;
+    let depth = 1;
+    while (this.pos < this.len && depth > 0) {
+      const c = this.text[this.pos];
+      if (c === "\\") {
+        this.pos += 2;
+        continue;
+      }
+      if (c === "'" || c === '"') {
+        this.readWord();
+        continue;
+      }
+      if (c === open2) depth++;
+      else if (c === close) depth--;
+      this.pos++;
+    }
+  }
+  /** `NAME=value`, `NAME+=value`, `NAME=(array)` at a command's start. */
+  tryAssignment() {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]\s]*\])?(\+?)=/.exec(this.text.slice(this.pos, this.pos + 256));
+    if (!m) return void 0;
+    const start = this.pos;
+    this.pos += m[0].length;
+    const a = { name: m[1], written: m[1], start, end: this.pos };
+    if (m[3]) a.append = true;
+    if (m[2]) a.array = true;
+    if (this.peek() === "(") {
+      this.skipBalanced("(", ")");
+      a.array = true;
+      a.end = this.pos;
+      return a;
+    }
+    if (!isMeta(this.peek()) && this.peek() !== "") {
+      a.value = this.readWord();
+      a.end = a.value.end;
+    } else {
+      a.value = { parts: [{ kind: "text", text: "", quoted: false, start: this.pos, end: this.pos }], start: this.pos, end: this.pos };
+    }
+    return a;
+  }
+  // ---- words -----------------------------------------------------------------------------------
+  /** One word: unquoted text, quotes, expansions, until an unquoted blank or operator. */
+  readWord() {
+    const start = this.pos;
+    const parts = [];
+    const text3 = (t, s2, e, quoted2) => {
+      const last = parts[parts.length - 1];
+      if (last && last.kind === "text" && last.quoted === quoted2 && last.end === s2) {
+        last.text += t;
+        last.end = e;
+      } else parts.push({ kind: "text", text: t, quoted: quoted2, start: s2, end: e });
+    };
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      const c = this.text[this.pos];
+      if (isMeta(c)) break;
+      const s2 = this.pos;
+      if (c === "\\") {
+        const n2 = this.peek(1);
+        if (n2 === "\n") {
+          this.pos += 2;
+          continue;
+        }
+        if (n2 === "\r" && this.peek(2) === "\n") {
+          this.pos += 3;
+          continue;
+        }
+        this.pos += n2 === "" ? 1 : 2;
+        text3(n2, s2, this.pos, true);
+        continue;
+      }
+      if (c === "'") {
+        const close = this.text.indexOf("'", this.pos + 1);
+        const end = close < 0 || close > this.len ? this.len : close;
+        text3(this.text.slice(this.pos + 1, end), s2, Math.min(this.len, end + 1), true);
+        this.pos = Math.min(this.len, end + 1);
+        continue;
+      }
+      if (c === '"') {
+        this.pos++;
+        this.readDoubleQuoted(parts, text3);
+        continue;
+      }
+      if (c === "$") {
+        if (this.peek(1) === "'") {
+          this.pos += 2;
+          text3(this.readAnsiC(), s2, this.pos, true);
+          continue;
+        }
+        if (this.peek(1) === '"') {
+          this.pos += 2;
+          this.readDoubleQuoted(parts, text3);
+          continue;
+        }
+        const part = this.readDollar(false);
+        if (part) parts.push(part);
+        else text3("$", s2, ++this.pos, false);
+        continue;
+      }
+      if (c === "`") {
+        parts.push(this.readBackquote(false));
+        continue;
+      }
+      let e = this.pos + 1;
+      while (e < this.len && !isMeta(this.text[e]) && !"\\'\"$`".includes(this.text[e])) e++;
+      text3(this.text.slice(this.pos, e), s2, e, false);
+      this.pos = e;
+    }
+    return { parts, start, end: this.pos };
+  }
+  readDoubleQuoted(parts, text3) {
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      const c = this.text[this.pos];
+      const s2 = this.pos;
+      if (c === '"') {
+        this.pos++;
+        return;
+      }
+      if (c === "\\") {
+        const n2 = this.peek(1);
+        if (n2 === "\n") {
+          this.pos += 2;
+          continue;
+        }
+        if (n2 === "$" || n2 === "`" || n2 === '"' || n2 === "\\") {
+          this.pos += 2;
+          text3(n2, s2, this.pos, true);
+          continue;
+        }
+        this.pos++;
+        text3("\\", s2, this.pos, true);
+        continue;
+      }
+      if (c === "$") {
+        const part = this.readDollar(true);
+        if (part) parts.push(part);
+        else text3("$", s2, ++this.pos, true);
+        continue;
+      }
+      if (c === "`") {
+        parts.push(this.readBackquote(true));
+        continue;
+      }
+      let e = this.pos + 1;
+      while (e < this.len && !'"\\$`'.includes(this.text[e])) e++;
+      text3(this.text.slice(this.pos, e), s2, e, true);
+      this.pos = e;
+    }
+  }
+  readAnsiC() {
+    let out = "";
+    while (this.pos < this.len && this.text[this.pos] !== "'") {
+      const c = this.text[this.pos];
+      if (c === "\\" && this.pos + 1 < this.len) {
+        const n2 = this.text[this.pos + 1];
+        out += n2 === "n" ? "\n" : n2 === "t" ? "	" : n2 === "r" ? "\r" : n2;
+        this.pos += 2;
+        continue;
+      }
+      out += c;
+      this.pos++;
+    }
+    this.pos++;
+    return out;
+  }
+  /** `$name`, `${...}`, `$(...)`, `$((...))`, `$1`, `$@`...; undefined for a lone `$`. */
+  readDollar(quoted2) {
+    const start = this.pos;
+    const n2 = this.peek(1);
+    if (n2 === "(") {
+      if (this.peek(2) === "(") {
+        this.pos += 3;
+        let depth = 2;
+        while (this.pos < this.len && depth > 0) {
+          const c = this.text[this.pos];
+          if (c === "(") depth++;
+          else if (c === ")") depth--;
+          this.pos++;
+        }
+        return { kind: "opaque", start, end: this.pos };
+      }
+      this.pos += 2;
+      const body = this.nested(() => this.parseList(/* @__PURE__ */ new Set()));
+      if (this.peek() === ")") this.pos++;
+      return { kind: "substitution", body, quoted: quoted2, start, end: this.pos };
+    }
+    if (n2 === "{") return this.readBraceExpansion(quoted2);
+    const m = /^[A-Za-z_][A-Za-z0-9_]*|^[0-9@*#?$!-]/.exec(this.text.slice(this.pos + 1, this.pos + 257));
+    if (!m) return void 0;
+    this.pos += 1 + m[0].length;
+    return { kind: "variable", name: m[0], written: m[0], quoted: quoted2, start, end: this.pos };
+  }
+  readBraceExpansion(quoted2) {
+    const start = this.pos;
+    this.pos += 2;
+    const m = /^([#!]?)([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])/.exec(this.text.slice(this.pos, this.pos + 256));
+    if (!m) {
+      this.skipBalanced("{", "}");
+      return { kind: "opaque", start, end: this.pos };
+    }
+    this.pos += m[0].length;
+    const name = m[2];
+    if (m[1]) {
+      this.skipBalanced("{", "}");
+      return { kind: "opaque", start, end: this.pos };
+    }
+    if (this.peek() === "}") {
+      this.pos++;
+      return { kind: "variable", name, written: name, quoted: quoted2, start, end: this.pos };
+    }
+    if (this.peek() === "[") {
+      this.skipBalanced("[", "]");
+    }
+    const op = /^(:[-=?+]|[-=?+]|##?|%%?|\/\/?|\^\^?|,,?|:)/.exec(this.text.slice(this.pos, this.pos + 3));
+    if (!op) {
+      this.skipBalanced("{", "}");
+      return { kind: "opaque", start, end: this.pos };
+    }
+    this.pos += op[0].length;
+    const operand = this.readOperand();
+    if (this.peek() === "}") this.pos++;
+    return { kind: "variable", name, written: name, quoted: quoted2, op: op[0], operand, start, end: this.pos };
+  }
+  /** The word after a `${x:-` operator, up to the matching `}` (quotes and expansions inside). */
+  readOperand() {
+    const start = this.pos;
+    const parts = [];
+    while (this.pos < this.len && this.peek() !== "}") {
+      const c = this.peek();
+      const s2 = this.pos;
+      if (c === "$") {
+        const part = this.readDollar(true);
+        if (part) parts.push(part);
+        else parts.push({ kind: "text", text: "$", quoted: true, start: s2, end: ++this.pos });
+        continue;
+      }
+      if (c === "'" || c === '"') {
+        const w = this.readWordUntilBrace();
+        appendAll(parts, w.parts);
+        continue;
+      }
+      if (c === "\\") {
+        parts.push({ kind: "text", text: this.peek(1), quoted: true, start: s2, end: this.pos += 2 });
+        continue;
+      }
+      if (c === "`") {
+        parts.push(this.readBackquote(true));
+        continue;
+      }
+      let e = this.pos + 1;
+      while (e < this.len && !"}$'\"\\`".includes(this.text[e])) e++;
+      parts.push({ kind: "text", text: this.text.slice(this.pos, e), quoted: true, start: s2, end: e });
+      this.pos = e;
+    }
+    return { parts, start, end: this.pos };
+  }
+  /** A quoted piece inside `${x:-'...'}`. */
+  readWordUntilBrace() {
+    const start = this.pos;
+    const c = this.peek();
+    if (c === "'") {
+      const close = this.text.indexOf("'", this.pos + 1);
+      const end = close < 0 || close > this.len ? this.len : close;
+      const part = { kind: "text", text: this.text.slice(this.pos + 1, end), quoted: true, start, end: end + 1 };
+      this.pos = Math.min(this.len, end + 1);
+      return { parts: [part], start, end: this.pos };
+    }
+    this.pos++;
+    const parts = [];
+    this.readDoubleQuoted(parts, (t, s2, e, quoted2) => parts.push({ kind: "text", text: t, quoted: quoted2, start: s2, end: e }));
+    return { parts, start, end: this.pos };
+  }
+  /** `` `...` ``: the inner text is parsed as a script of its own, at the same offsets. */
+  readBackquote(quoted2) {
+    const start = this.pos;
+    let i = this.pos + 1;
+    while (i < this.len && this.text[i] !== "`") i += this.text[i] === "\\" ? 2 : 1;
+    const end = Math.min(i, this.len);
+    const inner = new _ShellParser(this.text, this.stats, end);
+    inner.pos = start + 1;
+    inner.depth = this.depth + 1;
+    const body = inner.depth > MAX_DEPTH2 ? [] : inner.parseList(/* @__PURE__ */ new Set());
+    appendAll(this.comments, inner.comments);
+    this.pos = Math.min(this.len, end + 1);
+    return { kind: "substitution", body, quoted: quoted2, start, end: this.pos };
+  }
+  nested(f) {
+    const saved = this.heredocs;
+    this.heredocs = [];
+    this.depth++;
     try {
-      doc = JSON.parse(readFileSync4(abs, "utf8"));
-    } catch (e) {
-      const err = e;
-      throw new ConfigError(`${path}: cannot read the baseline (${err.code ?? err.message}); write one with --write-baseline ${path}`);
+      return this.depth > MAX_DEPTH2 ? (this.skipBalanced("(", ")"), []) : f();
+    } finally {
+      this.depth--;
+      this.heredocs = [...saved, ...this.heredocs];
     }
-    return new _Baseline(abs, validateBaseline(doc, path));
-  }
-  static fromDocument(path, doc) {
-    return new _Baseline(resolve6(path), validateBaseline(doc, path));
-  }
-  apply(findings) {
-    const dir2 = dirname4(this.path);
-    const remaining = /* @__PURE__ */ new Map();
-    for (const e of this.entries) {
-      const k = key(e.file, e.ruleId, e.fingerprint);
-      remaining.set(k, [...remaining.get(k) ?? [], e]);
-    }
-    const outcome = { kept: [], matched: [], stale: [] };
-    for (const f of findings) {
-      const list2 = remaining.get(key(relativeTo(dir2, f.file), f.ruleId, f.fingerprint));
-      if (list2 && list2.length > 0) {
-        list2.pop();
-        outcome.matched.push(f);
-      } else outcome.kept.push(f);
-    }
-    outcome.stale = [...remaining.values()].flat().sort(compareEntries);
-    return outcome;
   }
 };
-function validateBaseline(doc, shownPath) {
-  const bad = (why) => new ConfigError(`${shownPath}: not a grantlint baseline: ${why}`);
-  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw bad('expected an object { "version": 1, "findings": [...] }');
-  const { version, findings } = doc;
-  if (version !== BASELINE_VERSION) throw bad(`version must be ${BASELINE_VERSION} (found ${JSON.stringify(version)})`);
-  if (!Array.isArray(findings)) throw bad("findings must be an array");
-  findings.forEach((e, i) => {
-    const entry = e;
-    for (const k of ["file", "ruleId", "fingerprint"]) {
-      if (typeof entry?.[k] !== "string") throw bad(`findings[${i}].${k} must be a string`);
-    }
-  });
-  return findings;
+function collectReadVariables(stmt, out) {
+  if (stmt.kind === "pipeline") {
+    for (const s2 of stmt.stages) collectReadVariables(s2, out);
+    return;
+  }
+  if (stmt.kind === "andor") {
+    for (const s2 of stmt.items) collectReadVariables(s2, out);
+    return;
+  }
+  if (stmt.kind !== "command") return;
+  const first3 = stmt.words[0];
+  if (!first3 || first3.parts.length !== 1 || first3.parts[0].kind !== "text" || first3.parts[0].text !== "read") return;
+  for (const w of stmt.words.slice(1)) {
+    const p = w.parts[0];
+    if (w.parts.length === 1 && p.kind === "text" && NAME.test(p.text)) out.push(p.text);
+  }
 }
-
-// src/engine/config.ts
-import { existsSync as existsSync3, statSync as statSync4 } from "node:fs";
-import { dirname as dirname6, join as join5, resolve as resolve7 } from "node:path";
-import { pathToFileURL } from "node:url";
 
 // src/model/value.ts
 var UNKNOWN = Object.freeze({ kind: "unknown" });
+function str(value, at) {
+  return at ? { kind: "string", value, at } : { kind: "string", value };
+}
 function unknown(symbol, at, input) {
   const v = { kind: "unknown" };
   if (symbol !== void 0) v.symbol = symbol;
@@ -38064,14 +39340,2030 @@ function describeValue(v, depth = 0) {
   }
 }
 
-// src/graph/build.ts
-import { dirname as dirname5 } from "node:path";
-
-// src/util/arrays.ts
-function appendAll(target, items) {
-  for (const item of items) target.push(item);
-  return target;
+// src/graph/values.ts
+var MEANING_KEEPERS = /* @__PURE__ */ new Set(["tolower", "toupper", "trim", "string", "lower", "upper", "trimspace", "tostring"]);
+function isEmpty(v) {
+  return v.kind === "null" || v.kind === "string" && v.value === "";
 }
+function unwrap(v) {
+  let cur = v;
+  for (; ; ) {
+    if (!cur) return cur;
+    if (cur.kind === "concat") {
+      const parts = cur.parts.filter((p) => !(p.kind === "string" && p.value === ""));
+      if (parts.length !== 1) return cur;
+      cur = parts[0];
+    } else if (cur.kind === "call" && cur.args.length === 1 && MEANING_KEEPERS.has(cur.fn)) {
+      cur = cur.args[0];
+    } else if (cur.kind === "call" && cur.fn === "if" && cur.args.length === 3 && isEmpty(cur.args[1]) !== isEmpty(cur.args[2])) {
+      cur = isEmpty(cur.args[1]) ? cur.args[2] : cur.args[1];
+    } else return cur;
+  }
+}
+function stringsIn(v) {
+  const out = [];
+  const visit = (x) => {
+    if (!x) return;
+    switch (x.kind) {
+      case "string":
+        out.push(x.value);
+        break;
+      case "call":
+        x.args.forEach(visit);
+        break;
+      case "concat":
+        x.parts.forEach(visit);
+        break;
+      default:
+        break;
+    }
+  };
+  visit(v);
+  return out;
+}
+function lowerPath(path) {
+  return path.map((p) => String(p).toLowerCase()).join(".");
+}
+function valueKey(v) {
+  if (!v) return void 0;
+  switch (v.kind) {
+    case "string":
+      return JSON.stringify(v.value.toLowerCase());
+    case "number":
+    case "bool":
+      return String(v.value);
+    case "null":
+      return "null";
+    case "unknown":
+      return v.symbol === void 0 ? void 0 : `?${v.symbol}`;
+    case "ref":
+      return `&${v.resource.key}${v.path.map((p) => `.${String(p).toLowerCase()}`).join("")}`;
+    case "scope": {
+      const name = v.name ? valueKey(v.name) : "";
+      const sub = v.subscriptionId ? valueKey(v.subscriptionId) : "";
+      if (name === void 0 || sub === void 0) return void 0;
+      return `@${v.level}:${v.current}:${name}:${sub}:${v.path.join(".").toLowerCase()}`;
+    }
+    default: {
+      const children = v.kind === "array" ? v.items : v.kind === "object" ? [...v.entries.values()] : v.kind === "call" ? v.args : v.parts;
+      const keys = children.map(valueKey);
+      if (keys.some((k) => k === void 0)) return void 0;
+      const label2 = v.kind === "object" ? [...v.entries.keys()].map((k) => k.toLowerCase()).join(",") : v.kind === "call" ? v.fn : "";
+      return `${v.kind}(${label2}|${keys.join(",")})`;
+    }
+  }
+}
+function listOf(v) {
+  const u = unwrap(v);
+  if (!u || u.kind === "null") return [];
+  return u.kind === "array" ? u.items : [u];
+}
+function pathOrUnknown(v, path) {
+  let cur = unwrap(v);
+  for (const p of path) {
+    if (!cur || cur.kind === "null") return void 0;
+    if (cur.kind === "unknown" || cur.kind === "ref" || cur.kind === "call" || cur.kind === "concat") return { kind: "unknown", ...cur.at ? { at: cur.at } : {} };
+    if (typeof p === "number") cur = cur.kind === "array" ? unwrap(cur.items[p]) : void 0;
+    else cur = cur.kind === "object" ? unwrap(getProp(cur, p)) : void 0;
+  }
+  return cur;
+}
+
+// src/lower/scripts/evaluate.ts
+var UNREADABLE = /* @__PURE__ */ Symbol("unreadable");
+var OPAQUE_CHAR = "";
+var MAX_CALL_DEPTH = 8;
+var MAX_LOOP_ITEMS = 64;
+var ScriptEvaluator = class {
+  constructor(source, language, handler, options = {}) {
+    this.source = source;
+    this.language = language;
+    this.handler = handler;
+    for (const [k, v] of options.variables ?? []) this.vars.set(this.norm(k), v);
+    this.macros = options.macros ?? /* @__PURE__ */ new Map();
+    this.keyPrefix = options.keyPrefix ?? "";
+  }
+  source;
+  language;
+  handler;
+  vars = /* @__PURE__ */ new Map();
+  functions = /* @__PURE__ */ new Map();
+  called = /* @__PURE__ */ new Set();
+  suffix = [];
+  callDepth = 0;
+  macros;
+  keyPrefix;
+  run(ast) {
+    for (const p of ast.params ?? []) {
+      if (this.vars.has(p.name)) continue;
+      const at = locationOf(this.source, p.span);
+      this.vars.set(p.name, p.default ? this.wordValue(p.default) : unknown(`param:${p.name}`, at, { kind: "parameter", name: p.written, decl: at }));
+    }
+    this.block(ast.statements);
+    for (const [name, def2] of this.functions) {
+      if (this.called.has(name)) continue;
+      this.inScope(() => {
+        for (let i = 1; i <= 9; i++) this.vars.set(String(i), UNREADABLE);
+        for (const p of def2.params ?? []) this.vars.set(p.name, UNREADABLE);
+        this.vars.set("@", UNREADABLE);
+        this.vars.set("*", UNREADABLE);
+        this.block(def2.body);
+      });
+    }
+  }
+  norm(name) {
+    return this.language === "powershell" ? name.toLowerCase() : name;
+  }
+  at(span2) {
+    return locationOf(this.source, span2);
+  }
+  // ---- statements ------------------------------------------------------------------------------
+  block(statements) {
+    let last;
+    for (const s2 of statements) last = this.statement(s2);
+    return statements.length === 1 ? last : void 0;
+  }
+  /** Runs a statement; returns what it prints when grantlint knows it. */
+  statement(s2) {
+    switch (s2.kind) {
+      case "command":
+        return this.command(s2, false);
+      case "assign":
+        for (const a of s2.assigns) this.assign(a);
+        return void 0;
+      case "pipeline": {
+        const outputs = s2.stages.map((stage) => this.statement(stage));
+        return s2.stages.slice(1).every(isPassThrough) ? outputs[0] : void 0;
+      }
+      case "andor": {
+        this.statement(s2.items[0]);
+        this.branches(s2.items.slice(1).map((i) => [i]), false);
+        return void 0;
+      }
+      case "branch":
+        for (const c of s2.conditions) this.statement(c);
+        this.branches(s2.arms, s2.exhaustive);
+        return void 0;
+      case "for":
+        this.forLoop(s2);
+        return void 0;
+      case "while": {
+        for (const c of s2.conditions) this.statement(c);
+        for (const v of s2.readVariables) this.vars.set(this.norm(v), UNREADABLE);
+        this.branches([s2.body], false);
+        return void 0;
+      }
+      case "function":
+        this.functions.set(this.norm(s2.name), s2);
+        return void 0;
+      case "group":
+        if (s2.subshell) {
+          const saved = this.vars;
+          this.vars = new Map(saved);
+          const out = this.block(s2.body);
+          this.vars = saved;
+          return out;
+        }
+        return this.block(s2.body);
+      case "opaque":
+        return void 0;
+    }
+  }
+  /** Runs each arm in its own copy of the variables and merges them. */
+  branches(arms, exhaustive) {
+    const before2 = this.vars;
+    const results = [];
+    for (const arm of arms) {
+      this.vars = new Map(before2);
+      this.block(arm);
+      results.push(this.vars);
+    }
+    if (!exhaustive || arms.length === 0) results.push(before2);
+    this.vars = mergeVariables(results);
+  }
+  forLoop(s2) {
+    const name = s2.variable ? this.norm(s2.variable) : void 0;
+    const items = s2.items ? this.literalItems(s2.items) : void 0;
+    if (!items || !name) {
+      this.inLoop(() => {
+        if (name) this.vars.set(name, UNREADABLE);
+        this.branches([s2.body], false);
+      }, "loop");
+      return;
+    }
+    const before2 = this.vars;
+    items.forEach((item, i) => {
+      this.suffix.push(`[${i}]`);
+      this.vars.set(name, item);
+      this.block(s2.body);
+      this.suffix.pop();
+    });
+    if (items.length === 0) this.vars = before2;
+  }
+  inLoop(f, tag) {
+    this.suffix.push(`[${tag}]`);
+    try {
+      f();
+    } finally {
+      this.suffix.pop();
+    }
+  }
+  literalItems(words) {
+    const out = [];
+    for (const w of words) {
+      const args = this.words([w]);
+      if (args === UNREADABLE) return void 0;
+      for (const a of args) {
+        if (a.spread || a.value.kind !== "string") return void 0;
+        out.push(a.value);
+      }
+    }
+    return out.length <= MAX_LOOP_ITEMS ? out : void 0;
+  }
+  inScope(f) {
+    const saved = this.vars;
+    this.vars = new Map(saved);
+    try {
+      f();
+    } finally {
+      this.vars = saved;
+    }
+  }
+  assign(a, local = false) {
+    const name = this.norm(a.name);
+    if (a.array || !a.value) {
+      if (!a.value && !local) return;
+      this.vars.set(name, unknown(void 0, this.at(a), { kind: "variable", name: a.written }));
+      return;
+    }
+    let v = this.wordBinding(a.value);
+    if (v === UNREADABLE) {
+      this.vars.set(name, UNREADABLE);
+      return;
+    }
+    if (v.kind === "unknown" && !v.input) v = unknown(`var:${name}@${a.start}`, v.at ?? this.at(a), { kind: "variable", name: a.written.replace(/^\$/, "") });
+    if (a.append) {
+      const prev = this.vars.get(name);
+      if (prev === UNREADABLE) return;
+      this.vars.set(name, prev ? concatValues([prev, v], this.at(a)) : v);
+      return;
+    }
+    this.vars.set(name, v);
+  }
+  // ---- commands --------------------------------------------------------------------------------
+  command(s2, captured) {
+    if (s2.expression) {
+      const v = this.wordBinding(s2.words[0]);
+      return v === UNREADABLE ? void 0 : v;
+    }
+    const nameWord = s2.words[0];
+    const head2 = this.words([nameWord]);
+    if (head2 === UNREADABLE || head2.length === 0) return void 0;
+    const name = head2[0].value.kind === "string" ? head2[0].value.value : void 0;
+    if (name === void 0) return void 0;
+    const lower2 = name.toLowerCase();
+    if (this.language === "shell" && ["export", "local", "declare", "typeset", "readonly"].includes(name)) {
+      this.declaration(s2, name === "local");
+      return void 0;
+    }
+    if (lower2 === "eval" || lower2 === "invoke-expression" || lower2 === "iex") return void 0;
+    if (this.language === "shell" && name === "read") {
+      for (const w of s2.words.slice(1)) {
+        const t = w.parts.length === 1 && w.parts[0].kind === "text" ? w.parts[0].text : void 0;
+        if (t && /^[A-Za-z_]\w*$/.test(t)) this.vars.set(t, unknown(void 0, this.at(w), { kind: "variable", name: t }));
+      }
+      return void 0;
+    }
+    if (lower2 === "set-variable" || lower2 === "new-variable") return void 0;
+    const fn = this.functions.get(this.norm(name));
+    if (fn) return this.callFunction(fn, s2);
+    const saved = this.vars;
+    if (s2.assigns.length > 0) {
+      this.vars = new Map(saved);
+      for (const a of s2.assigns) this.assign(a);
+    }
+    try {
+      const args = this.words(s2.words);
+      if (args === UNREADABLE) return void 0;
+      const declKey = `${this.source.file}#${this.source.id}@${s2.start}`;
+      const out = this.handler.run({
+        args,
+        at: this.at(s2),
+        key: `${this.keyPrefix}${declKey}${this.suffix.join("")}`,
+        declKey,
+        captured,
+        language: this.language
+      });
+      return out;
+    } finally {
+      this.vars = saved;
+    }
+  }
+  declaration(s2, local) {
+    for (const w of s2.words.slice(1)) {
+      const first3 = w.parts[0];
+      if (!first3 || first3.kind !== "text" || first3.quoted) continue;
+      if (first3.text.startsWith("-")) continue;
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(first3.text);
+      if (!m) {
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(first3.text) && local) this.vars.set(first3.text, unknown(void 0, this.at(w), { kind: "variable", name: first3.text }));
+        continue;
+      }
+      const rest = [{ ...first3, text: first3.text.slice(m[0].length), start: first3.start + m[0].length }, ...w.parts.slice(1)];
+      const value = { parts: rest, start: first3.start + m[0].length, end: w.end };
+      this.assign({ name: m[1], written: m[1], value, append: m[2] === "+", start: w.start, end: w.end }, local);
+    }
+  }
+  callFunction(fn, s2) {
+    this.called.add(this.norm(fn.name));
+    if (this.callDepth >= MAX_CALL_DEPTH) return void 0;
+    const args = this.words(s2.words.slice(1));
+    const bindings = /* @__PURE__ */ new Map();
+    if (this.language === "shell") {
+      const list2 = args === UNREADABLE ? void 0 : args;
+      for (let i = 1; i <= 9; i++) {
+        const a = list2?.[i - 1];
+        bindings.set(String(i), list2 === void 0 || list2.some((x, j) => x.spread && j < i) ? UNREADABLE : a ? a.value : str("", this.at(s2)));
+      }
+      const all = list2 && !list2.some((x) => x.spread) ? void 0 : UNREADABLE;
+      bindings.set("@", all ?? UNREADABLE);
+      bindings.set("*", all ?? UNREADABLE);
+    } else {
+      bindPowerShellParams(fn.params ?? [], args === UNREADABLE ? void 0 : args, bindings, (w) => this.wordBinding(w));
+    }
+    const saved = this.vars;
+    this.vars = new Map(saved);
+    for (const [k, v] of bindings) this.vars.set(k, v);
+    this.callDepth++;
+    this.suffix.push(`{${s2.start}}`);
+    try {
+      return this.block(fn.body);
+    } finally {
+      this.suffix.pop();
+      this.callDepth--;
+      if (this.language === "shell") {
+        const after = this.vars;
+        this.vars = saved;
+        for (const [k, v] of after) if (!bindings.has(k)) this.vars.set(k, v);
+      } else this.vars = saved;
+    }
+  }
+  // ---- words -----------------------------------------------------------------------------------
+  /** The arguments words make: splatting and word splitting applied. */
+  words(words) {
+    const out = [];
+    for (const w of words) {
+      const at = this.at(w);
+      const text3 = this.source.text.slice(w.start, w.end);
+      const only = w.parts.length === 1 ? w.parts[0] : void 0;
+      if (only?.kind === "variable" && only.splat) {
+        const v = this.variable(only);
+        if (v === UNREADABLE) return UNREADABLE;
+        if (v.kind !== "object") {
+          out.push({ value: v, text: text3, at, spread: true });
+          continue;
+        }
+        for (const [k, value2] of v.entries) {
+          out.push({ value: str(`-${k}`, at), text: `-${k}`, at });
+          out.push({ value: value2, text: `${text3}.${k}`, at: value2.at ?? at });
+        }
+        continue;
+      }
+      const value = this.wordBinding(w);
+      if (value === UNREADABLE) return UNREADABLE;
+      const unquotedExpansion = only && (only.kind === "variable" || only.kind === "substitution") && !only.quoted;
+      if (unquotedExpansion && this.language === "shell" && value.kind === "string" && /\s/.test(value.value.trim())) {
+        for (const piece of value.value.trim().split(/\s+/)) out.push({ value: str(piece, at), text: text3, at });
+        continue;
+      }
+      const arg = { value, text: text3, at };
+      if (unquotedExpansion && value.kind !== "string" && (this.language === "shell" || value.kind === "unknown")) arg.spread = true;
+      out.push(arg);
+    }
+    return out;
+  }
+  wordValue(w) {
+    const v = this.wordBinding(w);
+    return v === UNREADABLE ? unknown(void 0, this.at(w)) : v;
+  }
+  wordBinding(w) {
+    const at = this.at(w);
+    const parts = [];
+    for (const p of w.parts) {
+      const v = this.part(p);
+      if (v === UNREADABLE) return UNREADABLE;
+      parts.push(v);
+    }
+    if (parts.length === 0) return str("", at);
+    return concatValues(parts, at);
+  }
+  part(p) {
+    switch (p.kind) {
+      case "text":
+        return p.text.includes(OPAQUE_CHAR) ? this.withOpaque(p) : str(p.text, this.at(p));
+      case "variable":
+        return this.variable(p);
+      case "substitution": {
+        const out = this.substitution(p.body);
+        const value = out ?? unknown(void 0, this.at(p));
+        if (!p.members) return value;
+        return this.handler.member(value, p.members, this.at(p)) ?? unknown(void 0, this.at(p));
+      }
+      case "hash": {
+        const entries = [];
+        for (const e of p.entries) {
+          const v = this.wordBinding(e.value);
+          if (v === UNREADABLE) return UNREADABLE;
+          entries.push([e.key, v]);
+        }
+        return obj(entries, this.at(p));
+      }
+      case "opaque":
+        return unknown(void 0, this.at(p));
+    }
+  }
+  /** Text holding host-format expressions: known pieces and unknowns. */
+  withOpaque(p) {
+    const at = this.at(p);
+    const pieces = p.text.split(new RegExp(`${OPAQUE_CHAR}+`));
+    const parts = [];
+    pieces.forEach((piece, i) => {
+      if (i > 0) parts.push(unknown(void 0, at));
+      if (piece) parts.push(str(piece, at));
+    });
+    return concatValues(parts, at);
+  }
+  substitution(body) {
+    const macro = this.macro(body);
+    if (macro) return macro;
+    if (body.length !== 1) {
+      this.block(body);
+      return void 0;
+    }
+    const s2 = body[0];
+    if (s2.kind === "command") return this.command(s2, true);
+    return this.statement(s2);
+  }
+  /** `$(name)` naming an Azure Pipelines variable. */
+  macro(body) {
+    if (this.macros.size === 0 || body.length !== 1) return void 0;
+    const s2 = body[0];
+    if (s2.kind !== "command" || s2.words.length !== 1 || s2.assigns.length > 0) return void 0;
+    const w = s2.words[0];
+    const t = w.parts.length === 1 && w.parts[0].kind === "text" && !w.parts[0].quoted ? w.parts[0].text : void 0;
+    return t === void 0 ? void 0 : this.macros.get(t.toLowerCase());
+  }
+  variable(p) {
+    const at = this.at(p);
+    const name = p.name;
+    if (this.language === "powershell") {
+      if (name === "true" || name === "false") return { kind: "bool", value: name === "true", at };
+      if (name === "null") return { kind: "null", at };
+    }
+    let bound = this.vars.get(name);
+    if (bound === void 0 && p.env) bound = this.vars.get(name.slice(4));
+    if (bound === UNREADABLE) return UNREADABLE;
+    const written = p.written;
+    const external = () => unknown(`env:${name}`, at, { kind: "external", name: written });
+    let value;
+    if (p.op !== void 0) {
+      if (p.op === ":?" || p.op === "?") value = bound ?? external();
+      else if ((p.op === ":-" || p.op === "-" || p.op === ":=" || p.op === "=") && bound && isNonEmpty(bound)) value = bound;
+      else value = unknown(void 0, at, { kind: "variable", name: written });
+      if (p.op === ":=" || p.op === "=") this.vars.set(name, value);
+    } else value = bound ? withAt(bound, at) : external();
+    if (p.members) return this.handler.member(value, p.members, at) ?? unknown(void 0, at);
+    return value;
+  }
+};
+function isPassThrough(s2) {
+  if (s2.kind !== "command") return false;
+  const first3 = s2.words[0]?.parts[0];
+  if (!first3 || first3.kind !== "text") return false;
+  const name = first3.text.toLowerCase();
+  const args = s2.words.slice(1).map((w) => w.parts.length === 1 && w.parts[0].kind === "text" ? w.parts[0].text : "?");
+  if (name === "tr") return args.length === 2 && args[0] === "-d";
+  if (name === "head" || name === "tail") return args.join(" ") === "-n1" || args.join(" ") === "-n 1" || args.join(" ") === "-1";
+  return name === "xargs" && args.length === 0;
+}
+function isNonEmpty(v) {
+  return v.kind !== "string" || v.value !== "";
+}
+function concatValues(parts, at) {
+  const merged = [];
+  for (const p of parts) {
+    if (p.kind === "concat") {
+      for (const q of p.parts) pushPart(merged, q);
+    } else pushPart(merged, p);
+  }
+  const nonEmpty = merged.filter((p) => !(p.kind === "string" && p.value === ""));
+  if (nonEmpty.length === 0) return str("", at);
+  if (nonEmpty.length === 1) return nonEmpty[0].kind === "string" ? str(nonEmpty[0].value, at) : nonEmpty[0];
+  return { kind: "concat", parts: nonEmpty, at };
+}
+function pushPart(out, p) {
+  const last = out[out.length - 1];
+  if (p.kind === "string" && last?.kind === "string") out[out.length - 1] = str(last.value + p.value, last.at);
+  else out.push(p);
+}
+function mergeVariables(results) {
+  const merged = /* @__PURE__ */ new Map();
+  const names = /* @__PURE__ */ new Set();
+  for (const r of results) for (const k of r.keys()) names.add(k);
+  for (const name of names) {
+    const values = results.map((r) => r.get(name));
+    const first3 = values[0];
+    if (values.some((v) => v === UNREADABLE)) {
+      merged.set(name, UNREADABLE);
+      continue;
+    }
+    if (values.every((v) => v === first3 || v !== void 0 && first3 !== void 0 && v !== UNREADABLE && first3 !== UNREADABLE && sameValue(v, first3))) {
+      if (first3 !== void 0) merged.set(name, first3);
+      continue;
+    }
+    const some = values.find((v) => v !== void 0 && v !== UNREADABLE);
+    merged.set(name, unknown(void 0, some?.at, { kind: "variable", name }));
+  }
+  return merged;
+}
+function bindPowerShellParams(params, args, out, evalWord) {
+  if (!args || args.some((a) => a.spread)) {
+    for (const p of params) out.set(p.name, UNREADABLE);
+    out.set("args", UNREADABLE);
+    return;
+  }
+  const positional = [];
+  const named2 = /* @__PURE__ */ new Map();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const t = a.value.kind === "string" && /^-[A-Za-z_]\w*$/.test(a.value.value) ? a.value.value.slice(1).toLowerCase() : void 0;
+    const param = t === void 0 ? void 0 : params.find((p) => p.name === t) ?? uniquePrefix(params, t);
+    if (param && i + 1 < args.length) {
+      named2.set(param.name, args[++i]);
+      continue;
+    }
+    positional.push(a);
+  }
+  for (const p of params) {
+    const a = named2.get(p.name) ?? positional.shift();
+    if (a) out.set(p.name, a.value);
+    else out.set(p.name, p.default ? evalWord(p.default) : UNREADABLE);
+  }
+}
+function uniquePrefix(params, prefix) {
+  const matches = params.filter((p) => p.name.startsWith(prefix));
+  return matches.length === 1 ? matches[0] : void 0;
+}
+
+// src/lower/scripts/commands.ts
+var ROLE_ASSIGNMENT = "Microsoft.Authorization/roleAssignments";
+var UAMI = "Microsoft.ManagedIdentity/userAssignedIdentities";
+var SITES = "Microsoft.Web/sites";
+var AKS = "Microsoft.ContainerService/managedClusters";
+var AZ_TYPES = {
+  webapp: SITES,
+  functionapp: SITES,
+  vm: "Microsoft.Compute/virtualMachines",
+  vmss: "Microsoft.Compute/virtualMachineScaleSets",
+  containerapp: "Microsoft.App/containerApps",
+  "containerapp job": "Microsoft.App/jobs",
+  aks: AKS,
+  identity: UAMI,
+  keyvault: "Microsoft.KeyVault/vaults",
+  "storage account": "Microsoft.Storage/storageAccounts",
+  acr: "Microsoft.ContainerRegistry/registries",
+  cosmosdb: "Microsoft.DocumentDB/databaseAccounts",
+  "servicebus namespace": "Microsoft.ServiceBus/namespaces",
+  "eventhubs namespace": "Microsoft.EventHub/namespaces",
+  appconfig: "Microsoft.AppConfiguration/configurationStores",
+  "sql server": "Microsoft.Sql/servers",
+  "cognitiveservices account": "Microsoft.CognitiveServices/accounts",
+  "search service": "Microsoft.Search/searchServices",
+  redis: "Microsoft.Cache/redis",
+  "containerapp env": "Microsoft.App/managedEnvironments",
+  "monitor log-analytics workspace": "Microsoft.OperationalInsights/workspaces",
+  "eventgrid topic": "Microsoft.EventGrid/topics",
+  "postgres flexible-server": "Microsoft.DBforPostgreSQL/flexibleServers",
+  "mysql flexible-server": "Microsoft.DBforMySQL/flexibleServers",
+  apim: "Microsoft.ApiManagement/service",
+  "signalr": "Microsoft.SignalRService/signalR"
+};
+var IDENTITY_SERVICES = /* @__PURE__ */ new Set(["webapp", "functionapp", "vm", "vmss", "containerapp"]);
+var AZ_SWITCHES = /* @__PURE__ */ new Set(["--only-show-errors", "--debug", "--verbose", "--yes", "-y", "--no-wait", "--system-assigned", "--help", "-h", "--can-delegate", "--force", "--enable-managed-identity", "--assign-identity-none"]);
+var AZ_LISTS = /* @__PURE__ */ new Set(["--identities", "--assign-identity", "--user-assigned", "--scopes", "--ids", "--tags"]);
+var PS_ROLE_PARAMS = {
+  objectid: ["id", "principalid"],
+  signinname: ["email", "userprincipalname"],
+  applicationid: ["spn", "serviceprincipalname"],
+  objecttype: [],
+  roledefinitionname: [],
+  roledefinitionid: [],
+  scope: [],
+  resourcegroupname: [],
+  resourcename: [],
+  resourcetype: [],
+  parentresource: [],
+  condition: [],
+  conditionversion: [],
+  description: [],
+  roleassignmentname: [],
+  allowdelegation: [],
+  skipclientsidescopevalidation: [],
+  defaultprofile: []
+};
+var PS_SWITCHES = /* @__PURE__ */ new Set(["allowdelegation", "skipclientsidescopevalidation", "whatif", "confirm", "passthru", "force", "asjob"]);
+function literal(a) {
+  return a && a.value.kind === "string" && !a.spread ? a.value.value : void 0;
+}
+function parseAz(args) {
+  const flags = { path: [], values: /* @__PURE__ */ new Map(), written: /* @__PURE__ */ new Map(), incomplete: false };
+  let i = 0;
+  while (i < args.length) {
+    const t = literal(args[i]);
+    if (t === void 0 || t.startsWith("-")) break;
+    flags.path.push(t.toLowerCase());
+    i++;
+  }
+  let current2;
+  for (; i < args.length; i++) {
+    const a = args[i];
+    const t = literal(a);
+    if (t !== void 0 && /^-[A-Za-z]./.test(t) && !t.startsWith("--")) {
+      const name = t.slice(0, 2).toLowerCase();
+      if (!flags.values.has(name)) flags.values.set(name, []);
+      flags.written.set(name, t.slice(0, 2));
+      flags.values.get(name).push({ ...a, value: str(t.slice(2), a.at), text: a.text.slice(2) });
+      current2 = void 0;
+      continue;
+    }
+    if (t !== void 0 && /^--?[A-Za-z]/.test(t)) {
+      const eq2 = t.indexOf("=");
+      const name = (eq2 > 0 ? t.slice(0, eq2) : t).toLowerCase();
+      current2 = AZ_SWITCHES.has(name) ? void 0 : name;
+      if (!flags.values.has(name)) flags.values.set(name, []);
+      flags.written.set(name, eq2 > 0 ? t.slice(0, eq2) : t);
+      if (eq2 > 0) {
+        flags.values.get(name).push({ ...a, value: str(t.slice(eq2 + 1), a.at), text: a.text.slice(a.text.indexOf("=") + 1) });
+        current2 = void 0;
+      }
+      continue;
+    }
+    if (a.spread && current2 === void 0) {
+      flags.incomplete = true;
+      continue;
+    }
+    if (current2 !== void 0) {
+      flags.values.get(current2).push(a);
+      if (!AZ_LISTS.has(current2)) current2 = void 0;
+    } else flags.incomplete = true;
+  }
+  return flags;
+}
+function parsePowerShell2(args, known2) {
+  const flags = { path: [], values: /* @__PURE__ */ new Map(), written: /* @__PURE__ */ new Map(), incomplete: false };
+  const resolve20 = (raw) => {
+    const n2 = raw.toLowerCase();
+    for (const [canonical, aliases] of Object.entries(known2)) if (canonical === n2 || aliases.includes(n2)) return canonical;
+    const matches = Object.keys(known2).filter((k) => k.startsWith(n2));
+    return matches.length === 1 ? matches[0] : void 0;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const t = literal(a);
+    if (t !== void 0 && /^-[A-Za-z]/.test(t) && !a.text.startsWith("'") && !a.text.startsWith('"')) {
+      const name = resolve20(t.slice(1)) ?? t.slice(1).toLowerCase();
+      flags.written.set(name, t);
+      if (PS_SWITCHES.has(name) || PS_SWITCHES.has(t.slice(1).toLowerCase())) {
+        flags.values.set(name, [{ ...a, value: { kind: "bool", value: true, at: a.at } }]);
+        continue;
+      }
+      const next = args[i + 1];
+      if (next) {
+        flags.values.set(name, [next]);
+        i++;
+      }
+      continue;
+    }
+    flags.incomplete = true;
+  }
+  return flags;
+}
+function first(flags, ...names) {
+  for (const n2 of names) {
+    const v = flags.values.get(n2);
+    if (v && v.length > 0) return v[0];
+  }
+  return void 0;
+}
+function has(flags, ...names) {
+  return names.some((n2) => flags.values.has(n2));
+}
+var ScriptLowering = class {
+  constructor(rootKey, callChain = []) {
+    this.rootKey = rootKey;
+    this.callChain = callChain;
+  }
+  rootKey;
+  callChain;
+  resources = [];
+  known = /* @__PURE__ */ new Map();
+  /** Identities created by the script (judged only when linked). */
+  created = /* @__PURE__ */ new Set();
+  run(call2) {
+    const head2 = literal(call2.args[0]);
+    if (head2 === void 0) return void 0;
+    const name = head2.toLowerCase().replace(/\.(exe|cmd)$/, "");
+    const rest = call2.args.slice(1);
+    if (name === "az" || name.endsWith("/az")) return this.az(call2, parseAz(rest));
+    if (name === "uuidgen" || name === "new-guid") return { kind: "call", fn: "newguid", args: [], at: call2.at };
+    if (name === "cat" && literal(rest[0]) === "/proc/sys/kernel/random/uuid") return { kind: "call", fn: "newguid", args: [], at: call2.at };
+    if (name === "new-azroleassignment") {
+      this.psRoleAssignment(call2, parsePowerShell2(rest, PS_ROLE_PARAMS));
+      return void 0;
+    }
+    if (name === "new-azuserassignedidentity" || name === "get-azuserassignedidentity") {
+      const flags = parsePowerShell2(rest, { name: [], resourcegroupname: [], subscriptionid: [], location: [] });
+      const id = this.resource(UAMI, first(flags, "name")?.value, first(flags, "resourcegroupname")?.value, call2, "powershell", name === "new-azuserassignedidentity" ? "New-AzUserAssignedIdentity" : "Get-AzUserAssignedIdentity");
+      if (id && name.startsWith("new-")) this.created.add(id);
+      return id ? ref(id, [], call2.at) : void 0;
+    }
+    const psWorkload = {
+      "get-azwebapp": SITES,
+      "get-azfunctionapp": SITES,
+      "get-azvm": "Microsoft.Compute/virtualMachines",
+      "get-azvmss": "Microsoft.Compute/virtualMachineScaleSets",
+      "get-azcontainerapp": "Microsoft.App/containerApps"
+    };
+    if (psWorkload[name]) {
+      const flags = parsePowerShell2(rest, { name: ["vmname", "vmscalesetname"], resourcegroupname: [] });
+      const r = this.resource(psWorkload[name], first(flags, "name")?.value, first(flags, "resourcegroupname")?.value, call2, "powershell", head2);
+      return r ? ref(r, [], call2.at) : void 0;
+    }
+    const psResources = {
+      "get-azresourcegroup": ["resourceGroup", "name"],
+      "get-azkeyvault": ["Microsoft.KeyVault/vaults", "vaultname"],
+      "get-azstorageaccount": ["Microsoft.Storage/storageAccounts", "name"],
+      "get-azcontainerregistry": ["Microsoft.ContainerRegistry/registries", "name"]
+    };
+    if (psResources[name]) {
+      const [type, nameParam] = psResources[name];
+      const flags = parsePowerShell2(rest, { [nameParam]: ["name"], resourcegroupname: [] });
+      const id = resourceId(type, first(flags, nameParam)?.value, first(flags, "resourcegroupname")?.value, void 0, call2.at);
+      return id ? obj([["ResourceId", id], ["Id", id]], call2.at) : void 0;
+    }
+    return void 0;
+  }
+  /** `$x.PrincipalId`, `(Get-AzWebApp ...).Identity.PrincipalId`, az `--query identity.principalId`. */
+  member(value, members, at) {
+    const path = members.filter((m) => m !== "()").map((m) => m.toLowerCase());
+    if (value.kind === "call" && value.fn === "newguid") return path.length <= 1 ? value : void 0;
+    if (members.includes("[]")) return void 0;
+    if (value.kind === "object") {
+      let cur = value;
+      for (const m of members) cur = getProp(cur, m);
+      return cur;
+    }
+    if (value.kind !== "ref") return void 0;
+    const full = [...value.path.map((p) => String(p).toLowerCase()), ...path].join(".");
+    const r = value.resource;
+    const type = r.type.toLowerCase();
+    if (full === "id" || full === "") return ref(r, full === "" ? [] : ["id"], at);
+    if (full === "name") return r.name;
+    if (type === UAMI.toLowerCase()) {
+      const prop2 = { principalid: "principalId", clientid: "clientId", tenantid: "tenantId", "properties.principalid": "principalId", "properties.clientid": "clientId" }[full];
+      return prop2 ? ref(r, ["properties", prop2], at) : void 0;
+    }
+    if (["identity.principalid", "systemassignedidentity", "identity.systemassignedidentity", "principalid"].includes(full)) return ref(r, ["identity", "principalId"], at);
+    if (type === AKS.toLowerCase()) {
+      const kubelet = /^(?:properties\.)?identityprofile\.kubeletidentity\.(objectid|clientid|resourceid)$/.exec(full);
+      if (kubelet) return ref(r, ["properties", "identityProfile", "kubeletidentity", { objectid: "objectId", clientid: "clientId", resourceid: "resourceId" }[kubelet[1]]], at);
+    }
+    return void 0;
+  }
+  /** Marks the identities the script created but never granted nor attached as owned elsewhere. */
+  finish() {
+    const linked = /* @__PURE__ */ new Set();
+    for (const r of this.resources) {
+      const isGrant = r.type === ROLE_ASSIGNMENT;
+      const used = isGrant ? getProp(r.body, "properties") : getProp(r.body, "identity");
+      if (!used) continue;
+      walkValue(used, (v) => {
+        if (v.kind === "ref" && this.created.has(v.resource)) linked.add(v.resource);
+      });
+      const keys = getProp(getProp(r.body, "identity"), "userAssignedIdentities");
+      if (keys?.kind === "object") {
+        for (const kv of keys.keyValues?.values() ?? []) {
+          walkValue(kv, (v) => {
+            if (v.kind === "ref" && this.created.has(v.resource)) linked.add(v.resource);
+          });
+        }
+      }
+      const kubelet = getProp(getProp(getProp(r.body, "properties"), "identityProfile"), "kubeletidentity");
+      if (kubelet) walkValue(kubelet, (v) => {
+        if (v.kind === "ref" && this.created.has(v.resource)) linked.add(v.resource);
+      });
+    }
+    for (const id of this.created) id.existing = !linked.has(id);
+    return this.resources;
+  }
+  // ---- az ----------------------------------------------------------------------------------------
+  az(call2, flags) {
+    const path = flags.path.join(" ");
+    let output;
+    if (path === "role assignment create") this.azRoleAssignment(call2, flags);
+    else if (path === "ad sp create-for-rbac") this.azCreateForRbac(call2, flags);
+    else if (path === "group show" || path === "group create") {
+      const name = first(flags, "--name", "-n", "--resource-group", "-g")?.value;
+      const id = resourceId("resourceGroup", name, void 0, first(flags, "--subscription")?.value, call2.at);
+      output = id && name ? obj([["id", id], ["name", name]], call2.at) : void 0;
+    } else if (path === "identity create" || path === "identity show") {
+      const id = this.resource(UAMI, first(flags, "--name", "-n")?.value, first(flags, "--resource-group", "-g")?.value, call2, "azcli", `az ${path}`);
+      if (id && path === "identity create") this.created.add(id);
+      output = id ? ref(id, [], call2.at) : void 0;
+    } else {
+      const m = /^(.+) (identity assign|identity show|create|update|show)$/.exec(path);
+      const service = m?.[1];
+      const type = service ? AZ_TYPES[service] : void 0;
+      if (m && type) output = this.azService(call2, flags, service, type, m[2]);
+    }
+    return this.azOutput(flags, output, call2.at);
+  }
+  /** What a command prints with `--query Q -o tsv`: the value Q names, when grantlint knows it. */
+  azOutput(flags, output, at) {
+    if (!output) return void 0;
+    const format2 = literal(first(flags, "--output", "-o"))?.toLowerCase();
+    const query = literal(first(flags, "--query"));
+    if (format2 !== "tsv" || query === void 0) return void 0;
+    const q = query.trim().replace(/^["'](.*)["']$/, "$1").replace(/^\[(.*)\]$/, "$1");
+    if (!/^[A-Za-z_][\w.]*$/.test(q)) return void 0;
+    return this.member(output, q.split("."), at);
+  }
+  azService(call2, flags, service, type, verb) {
+    let name = first(flags, "--name", "-n")?.value;
+    const rg = first(flags, "--resource-group", "-g")?.value;
+    const slot = first(flags, "--slot", "-s")?.value;
+    let fullType = type;
+    if (slot && type === SITES) {
+      fullType = `${SITES}/slots`;
+      name = name ? concatValues([name, str("/"), slot], call2.at) : void 0;
+    }
+    if (type !== AKS && !IDENTITY_SERVICES.has(service) && verb !== "show") return void 0;
+    if (verb === "show" && type !== UAMI && type !== AKS && !IDENTITY_SERVICES.has(service)) {
+      const id = resourceId(type, name, rg, first(flags, "--subscription")?.value, call2.at);
+      return id && name ? obj([["id", id], ["name", name]], call2.at) : void 0;
+    }
+    const r = this.resource(fullType, name, rg, call2, "azcli", `az ${service} ${verb}`);
+    if (!r) return void 0;
+    if (verb === "identity assign") this.attach(r, call2, flags, identityAssignValues(service, flags), service === "containerapp" ? has(flags, "--system-assigned") : void 0);
+    else if ((verb === "create" || verb === "update") && type === AKS) this.attachAks(r, call2, flags, verb);
+    else if (verb === "create" && (has(flags, "--assign-identity") || has(flags, "--system-assigned") || has(flags, "--user-assigned"))) {
+      const values = service === "containerapp" ? flags.values.get("--user-assigned") ?? [] : flags.values.get("--assign-identity") ?? [];
+      this.attach(r, call2, flags, values, service === "containerapp" ? has(flags, "--system-assigned") : void 0);
+    }
+    return verb === "identity assign" || verb === "identity show" ? ref(r, ["identity"], call2.at) : ref(r, [], call2.at);
+  }
+  /**
+   * Identities given to a workload: `[system]` (or none at all, for `identity assign`) is the
+   * system-assigned one; names and IDs are user-assigned ones, linked to those the script created.
+   */
+  attach(r, call2, flags, values, system) {
+    const users = [];
+    let withSystem = system ?? false;
+    if (system === void 0) {
+      withSystem = values.length === 0 || values.some((v) => literal(v)?.toLowerCase() === "[system]");
+    }
+    for (const v of values) {
+      if (literal(v)?.toLowerCase() === "[system]") continue;
+      users.push(this.userIdentityValue(v, first(flags, "--resource-group", "-g")?.value));
+    }
+    addIdentities(r, withSystem, users, call2.at);
+    const role2 = first(flags, "--role");
+    const scope = first(flags, "--scope");
+    if (withSystem && role2 && scope) {
+      this.grant(call2, {
+        dialect: "azcli",
+        command: `az ${flags.path.join(" ")}`,
+        principal: ref(r, ["identity", "principalId"], call2.at),
+        principalType: str("ServicePrincipal", call2.at),
+        role: role2.value,
+        scope: scope.value,
+        written: writtenArgs(flags, call2)
+      });
+    }
+  }
+  attachAks(r, call2, flags, verb) {
+    const control = first(flags, "--assign-identity");
+    const kubelet = first(flags, "--assign-kubelet-identity");
+    const rg = first(flags, "--resource-group", "-g")?.value;
+    if (control) addIdentities(r, false, [this.userIdentityValue(control, rg)], call2.at);
+    else if (verb === "create" || has(flags, "--enable-managed-identity")) addIdentities(r, true, [], call2.at);
+    if (kubelet) {
+      const props = getProp(r.body, "properties") ?? obj([], call2.at);
+      props.entries.set("identityProfile", obj([["kubeletidentity", obj([["resourceId", this.userIdentityValue(kubelet, rg)]], call2.at)]], call2.at));
+      r.body.entries.set("properties", props);
+    }
+  }
+  /** A user-assigned identity named by a workload flag: one the script created by that name, or the value as given. */
+  userIdentityValue(arg, rg) {
+    const text3 = literal(arg);
+    if (text3 !== void 0 && !text3.includes("/")) {
+      const found = this.known.get(registryKey(UAMI, str(text3), rg)) ?? [...this.known.values()].find((r) => r.type === UAMI && valueKey(r.name) === valueKey(str(text3)));
+      if (found) return ref(found, ["id"], arg.at);
+    }
+    return arg.value;
+  }
+  azRoleAssignment(call2, flags) {
+    const assignee = first(flags, "--assignee");
+    const objectId = first(flags, "--assignee-object-id");
+    const principalTypeArg = first(flags, "--assignee-principal-type");
+    const scopeArg = first(flags, "--scope");
+    const rgArg = first(flags, "--resource-group", "-g");
+    const role2 = first(flags, "--role");
+    if (!role2 || !assignee && !objectId) return;
+    if (!flags.incomplete && (assignee && objectId || principalTypeArg && !objectId || scopeArg && rgArg)) return;
+    const principal = objectId ?? assignee;
+    let principalType = principalTypeArg?.value;
+    const assigneeText = literal(assignee);
+    if (!principalType && assigneeText?.includes("@")) principalType = str("User", assignee.at);
+    if (!principalType && flags.incomplete) principalType = unknown(void 0, call2.at);
+    const sub = first(flags, "--subscription")?.value;
+    let scope;
+    if (scopeArg) scope = scopeArg.value;
+    else if (rgArg) scope = resourceId("resourceGroup", rgArg.value, void 0, sub, rgArg.at);
+    else if (flags.incomplete) scope = unknown(void 0, call2.at);
+    else scope = subscriptionId(sub, call2.at);
+    this.grant(call2, {
+      dialect: "azcli",
+      command: "az role assignment create",
+      principal: principal?.value ?? unknown(void 0, call2.at),
+      principalType,
+      role: role2?.value ?? unknown(void 0, call2.at),
+      scope,
+      name: first(flags, "--name", "-n")?.value,
+      condition: first(flags, "--condition")?.value,
+      written: writtenArgs(flags, call2)
+    });
+  }
+  azCreateForRbac(call2, flags) {
+    const role2 = first(flags, "--role");
+    const scopes = flags.values.get("--scopes") ?? [];
+    if (!role2 || scopes.length === 0) return;
+    const sp = this.instance(call2, {
+      type: "Microsoft.Graph/servicePrincipals",
+      symbol: `${literal(first(flags, "--name", "-n", "--display-name")) ? `'${literal(first(flags, "--name", "-n", "--display-name"))}', ` : ""}the service principal az ad sp create-for-rbac creates`,
+      name: first(flags, "--name", "-n", "--display-name")?.value,
+      existing: true,
+      dialect: "azcli",
+      command: "az ad sp create-for-rbac",
+      keySuffix: "#sp"
+    });
+    scopes.forEach((scope, i) => {
+      this.grant(call2, {
+        dialect: "azcli",
+        command: "az ad sp create-for-rbac",
+        // No origin of its own: messages name the principal by the instance's symbol.
+        principal: { kind: "ref", resource: sp, path: [] },
+        principalType: str("ServicePrincipal", call2.at),
+        role: role2.value,
+        scope: scope.value,
+        written: writtenArgs(flags, call2),
+        keySuffix: scopes.length > 1 ? `#${i}` : ""
+      });
+    });
+  }
+  // ---- PowerShell ----------------------------------------------------------------------------------
+  psRoleAssignment(call2, flags) {
+    const objectId = first(flags, "objectid");
+    const signIn = first(flags, "signinname");
+    const app = first(flags, "applicationid");
+    const principal = objectId ?? signIn ?? app;
+    const role2 = first(flags, "roledefinitionname", "roledefinitionid");
+    if (!principal || !role2) return;
+    let principalType = objectId ? first(flags, "objecttype")?.value : void 0;
+    if (signIn) principalType = str("User", signIn.at);
+    if (!principalType && flags.incomplete) principalType = unknown(void 0, call2.at);
+    const rg = first(flags, "resourcegroupname")?.value;
+    const resourceName = first(flags, "resourcename")?.value;
+    const resourceType = first(flags, "resourcetype")?.value;
+    const parent = first(flags, "parentresource")?.value;
+    let scope;
+    const scopeArg = first(flags, "scope");
+    if (scopeArg) scope = scopeArg.value;
+    else if (rg && resourceName && resourceType) {
+      const sub = unknown("az:subscription", call2.at, { kind: "external", name: "subscription" });
+      const parts = [str("/subscriptions/"), sub, str("/resourceGroups/"), rg, str("/providers/"), resourceType, str("/")];
+      if (parent) parts.push(parent, str("/"));
+      parts.push(resourceName);
+      scope = concatValues(parts, call2.at);
+    } else if (rg) scope = resourceId("resourceGroup", rg, void 0, void 0, call2.at);
+    else if (flags.incomplete) scope = unknown(void 0, call2.at);
+    else scope = subscriptionId(void 0, call2.at);
+    this.grant(call2, {
+      dialect: "powershell",
+      command: "New-AzRoleAssignment",
+      principal: principal?.value ?? unknown(void 0, call2.at),
+      principalType,
+      role: role2?.value ?? unknown(void 0, call2.at),
+      scope,
+      name: first(flags, "roleassignmentname")?.value,
+      condition: first(flags, "condition")?.value,
+      written: writtenArgs(flags, call2)
+    });
+  }
+  // ---- instances -----------------------------------------------------------------------------------
+  grant(call2, g) {
+    const props = [
+      ["principalId", g.principal],
+      ["roleDefinitionId", g.role]
+    ];
+    if (g.principalType) props.push(["principalType", g.principalType]);
+    if (g.condition) props.push(["condition", g.condition]);
+    const body = obj([["properties", obj(props, call2.at)]], call2.at);
+    const r = this.instance(call2, { type: ROLE_ASSIGNMENT, symbol: g.command, existing: false, dialect: g.dialect, command: g.command, keySuffix: g.keySuffix ?? "", written: g.written, body });
+    r.scope = g.scope;
+    if (g.name) {
+      r.name = g.name;
+      body.entries.set("name", g.name);
+    }
+  }
+  /** The instance for a resource the script names (one per type, resource group and name). */
+  resource(type, name, rg, call2, dialect, command) {
+    if (!name) return void 0;
+    const key2 = registryKey(type, name, rg);
+    const found = this.known.get(key2);
+    if (found) return found;
+    const symbol = name.kind === "string" ? name.value : call2.args.find((a) => a.value === name)?.text ?? "resource";
+    const r = this.instance(call2, { type, symbol, name, existing: true, dialect, command, keySuffix: `#${type}` });
+    r.key = `${this.rootKey}|${key2}`;
+    r.declKey = r.key;
+    if (rg) r.deploymentScope = { kind: "scope", level: "resourceGroup", current: false, name: rg, path: [] };
+    if (type === SITES || type === `${SITES}/slots`) {
+      r.body.entries.set("properties", obj([["siteConfig", obj([["appSettings", unknown(void 0, call2.at)]])]]));
+    } else if (type === "Microsoft.App/containerApps") {
+      r.body.entries.set("properties", obj([["template", obj([["containers", { kind: "array", items: [obj([["env", unknown(void 0, call2.at)]])] }]])]]));
+    }
+    this.known.set(key2, r);
+    return r;
+  }
+  instance(call2, o) {
+    const body = o.body ?? obj([], call2.at);
+    if (o.name && !body.entries.has("name")) body.entries.set("name", o.name);
+    const subscription = { kind: "scope", level: "subscription", current: true, path: [] };
+    const r = {
+      key: `${call2.key}${o.keySuffix}`,
+      declKey: `${call2.declKey}${o.keySuffix}`,
+      format: "script",
+      type: o.type,
+      symbol: o.symbol,
+      existing: o.existing,
+      decl: call2.at,
+      body,
+      deploymentScope: subscription,
+      callChain: this.callChain,
+      command: { dialect: o.dialect, name: o.command, args: o.written ?? {} }
+    };
+    if (o.name) r.name = o.name;
+    this.resources.push(r);
+    return r;
+  }
+};
+function identityAssignValues(service, flags) {
+  if (service === "containerapp") return flags.values.get("--user-assigned") ?? flags.values.get("--identities") ?? [];
+  return flags.values.get("--identities") ?? [];
+}
+function addIdentities(r, system, users, at) {
+  const current2 = getProp(r.body, "identity");
+  const type = current2?.entries.get("type");
+  const had = type?.kind === "string" ? type.value.toLowerCase() : "";
+  const hasSystem = system || had.includes("systemassigned");
+  const map = getProp(current2, "userAssignedIdentities") ?? obj([], at);
+  for (const u of users) {
+    const k = u.kind === "string" ? u.value : `${u.kind}:${map.entries.size}`;
+    map.entries.set(k, obj([], u.at));
+    if (u.kind !== "string") (map.keyValues ??= /* @__PURE__ */ new Map()).set(k, u);
+  }
+  const hasUser = map.entries.size > 0;
+  const kinds = [hasSystem ? "SystemAssigned" : "", hasUser ? "UserAssigned" : ""].filter(Boolean).join(", ");
+  if (!kinds) return;
+  const identity = obj([["type", str(kinds, at)]], at);
+  if (hasUser) identity.entries.set("userAssignedIdentities", map);
+  r.body.entries.set("identity", identity);
+}
+function ref(resource, path, at) {
+  return { kind: "ref", resource, path, at };
+}
+function registryKey(type, name, rg) {
+  return `${type.toLowerCase()}|${rg ? valueKey(rg) ?? `?${rg.at?.range.start.line}` : "?"}|${valueKey(name) ?? `?${name.at?.range.start.line}:${name.at?.range.start.column}`}`;
+}
+function subscriptionId(sub, at) {
+  return concatValues([str("/subscriptions/"), sub ?? unknown("az:subscription", at, { kind: "external", name: "subscription" })], at);
+}
+function resourceId(type, name, rg, sub, at) {
+  if (!name) return void 0;
+  const subscription = subscriptionId(sub, at);
+  if (type === "resourceGroup") return concatValues([subscription, str("/resourceGroups/"), name], at);
+  const group = rg ?? unknown(void 0, at, { kind: "external", name: "resource group" });
+  return concatValues([subscription, str("/resourceGroups/"), group, str(`/providers/${type}/`), name], at);
+}
+function writtenArgs(flags, call2) {
+  const out = {};
+  for (const [name, values] of flags.values) {
+    const flag = flags.written.get(name) ?? name;
+    out[flag] = values.map((v) => v.text).join(" ");
+  }
+  void call2;
+  return out;
+}
+
+// src/lower/scripts/script.ts
+function lowerScript(run, out) {
+  const ast = run.language === "powershell" ? parsePowerShell(run.source.text) : parseShell(run.source.text);
+  for (const c of run.comments === false ? [] : ast.comments) {
+    out.comments.push({ file: run.source.file, text: run.source.text.slice(c.start, c.end), at: locationOf(run.source, c) });
+  }
+  const lowering = new ScriptLowering(`${run.source.file}#${run.source.id}${run.options?.keyPrefix ?? ""}`, run.callChain);
+  new ScriptEvaluator(run.source, run.language, lowering, run.options).run(ast);
+  appendAll(out.resources, lowering.finish());
+}
+function languageOf(path) {
+  const ext = extname(path).toLowerCase();
+  if (ext === ".sh" || ext === ".bash" || ext === ".azcli" || ext === ".zsh") return "shell";
+  if (ext === ".ps1" || ext === ".psm1") return "powershell";
+  return void 0;
+}
+function readScript(path, host) {
+  const text3 = host.readFile(path);
+  if (text3 === void 0) return void 0;
+  if (!text3.startsWith("��") || !text3.includes("\0")) return text3.replace(/^\uFEFF/, "");
+  try {
+    const bytes = readFileSync(path);
+    if (bytes[0] === 255 && bytes[1] === 254) return bytes.subarray(2).toString("utf16le");
+    if (bytes[0] === 254 && bytes[1] === 255) {
+      const swapped = Buffer.from(bytes.subarray(2));
+      swapped.swap16();
+      return swapped.toString("utf16le");
+    }
+  } catch {
+  }
+  return text3;
+}
+
+// src/lower/scripts/workflows.ts
+import { dirname as dirname2, join, resolve as resolve3 } from "node:path";
+
+// src/engine/lazy-deps.ts
+import { createRequire as createRequire2 } from "node:module";
+var nodeRequire = createRequire2(import.meta.url);
+var yaml;
+var ajv;
+function lazyYaml() {
+  return yaml ??= typeof __require === "function" ? require_dist() : nodeRequire("yaml");
+}
+function lazyAjv() {
+  return ajv ??= typeof __require === "function" ? require_ajv() : nodeRequire("ajv");
+}
+
+// src/lower/scripts/workflows.ts
+function isWorkflowPath(path) {
+  const p = path.replace(/\\/g, "/").toLowerCase();
+  if (!/\.ya?ml$/.test(p)) return false;
+  const name = p.slice(p.lastIndexOf("/") + 1);
+  return p.includes("/.github/workflows/") || p.startsWith(".github/workflows/") || name === "action.yml" || name === "action.yaml" || name.startsWith("azure-pipelines") || p.includes("/.azure-pipelines/") || p.includes("/.pipelines/");
+}
+function looksLikePipeline(text3) {
+  if (/^apiVersion\s*:/m.test(text3) && /^kind\s*:/m.test(text3)) return false;
+  return /^(steps|jobs|stages)\s*:/m.test(text3) && /^\s*-\s*(task|script|bash|pwsh|powershell|checkout|job|stage|deployment)\s*:/m.test(text3);
+}
+function analyzeWorkflowFile(file, host, out, discovered) {
+  const text3 = host.readFile(file);
+  if (text3 === void 0) return;
+  const byPath = isWorkflowPath(file);
+  if (!byPath && !looksLikePipeline(text3)) return;
+  const yaml2 = lazyYaml();
+  const lines = new LineMap(text3);
+  const doc = yaml2.parseDocument(text3, { uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    if (!byPath) return;
+    const e = doc.errors[0];
+    const start = lines.position(e.pos[0]);
+    out.files.push(file);
+    out.diagnostics.push({
+      code: "parse-error",
+      message: `This YAML file cannot be parsed: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`,
+      at: { file, range: { start, end: lines.position(Math.max(e.pos[1], e.pos[0])) } }
+    });
+    return;
+  }
+  const root = doc.contents;
+  if (!yaml2.isMap(root)) return;
+  out.files.push(file);
+  collectComments(text3, lines, file, out);
+  const ctx = { file, text: text3, lines, host, out, discovered };
+  const norm = file.replace(/\\/g, "/");
+  if (norm.includes("/.github/workflows/") || norm.startsWith(".github/workflows/")) githubWorkflow(yaml2, root, ctx);
+  else if (/\/action\.ya?ml$/i.test(norm) || /^action\.ya?ml$/i.test(norm)) compositeAction(yaml2, root, ctx);
+  else azurePipeline(yaml2, root, ctx, { windows: false, macros: /* @__PURE__ */ new Map(), env: /* @__PURE__ */ new Map() });
+}
+function collectComments(text3, lines, file, out) {
+  const re = /(^|[ \t])#[^\n\r]*/g;
+  for (let m = re.exec(text3); m; m = re.exec(text3)) {
+    const start = m.index + m[1].length;
+    const body = text3.slice(start, m.index + m[0].length);
+    if (!body.includes("grantlint-")) continue;
+    out.comments.push({ file, text: body, at: { file, range: lines.range(start, m.index + m[0].length) } });
+  }
+}
+function get(yaml2, map, key2, caseless = false) {
+  if (!yaml2.isMap(map)) return void 0;
+  for (const pair of map.items) {
+    const k = yaml2.isScalar(pair.key) ? String(pair.key.value) : void 0;
+    if (k === key2 || caseless && k?.toLowerCase() === key2.toLowerCase()) return pair.value ?? void 0;
+  }
+  return void 0;
+}
+function scalar(yaml2, node) {
+  if (!yaml2.isScalar(node)) return void 0;
+  const v = node.value;
+  return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : void 0;
+}
+function locationOfNode(ctx, node) {
+  const range = node.range ?? [0, 0, 0];
+  return { file: ctx.file, range: ctx.lines.range(range[0], range[1]) };
+}
+function maskExpressions(text3) {
+  return text3.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => OPAQUE_CHAR.repeat(m.length));
+}
+function envMap(yaml2, node, ctx, into) {
+  const out = new Map(into);
+  if (!yaml2.isMap(node)) return out;
+  for (const pair of node.items) {
+    const name = scalar(yaml2, pair.key);
+    if (name === void 0) continue;
+    const v = scalar(yaml2, pair.value);
+    const at = yaml2.isNode(pair.value) ? locationOfNode(ctx, pair.value) : void 0;
+    out.set(name, v !== void 0 && !v.includes("${{") && !v.includes("$(") && !v.includes("$[") ? str(v, at) : unknown(void 0, at, { kind: "external", name }));
+  }
+  return out;
+}
+function inlineScript(yaml2, node, language, ctx, variables, macros) {
+  const value = scalar(yaml2, node);
+  if (value === void 0 || !node.range) return;
+  const masked = maskExpressions(value);
+  const source = embeddedSource(ctx.file, `yaml@${node.range[0]}`, masked, ctx.text, ctx.lines, node.range[0], node.range[2], value);
+  lowerScript({ source, language, options: { variables, ...macros ? { macros } : {} }, comments: false }, ctx.out);
+}
+function shellLanguage(shell, windows) {
+  const s2 = (shell ?? (windows ? "pwsh" : "bash")).trim().toLowerCase();
+  if (/^(bash|sh)\b/.test(s2)) return "shell";
+  if (/^(pwsh|powershell)\b/.test(s2)) return "powershell";
+  return void 0;
+}
+function githubWorkflow(yaml2, root, ctx) {
+  const wfEnv = envMap(yaml2, get(yaml2, root, "env"), ctx, /* @__PURE__ */ new Map());
+  const wfShell = scalar(yaml2, get(yaml2, get(yaml2, get(yaml2, root, "defaults"), "run"), "shell"));
+  const jobs = get(yaml2, root, "jobs");
+  if (!yaml2.isMap(jobs)) return;
+  for (const pair of jobs.items) {
+    const job = pair.value;
+    if (!yaml2.isMap(job)) continue;
+    const runsOn = get(yaml2, job, "runs-on");
+    const windows = /windows/i.test(String(yaml2.isNode(runsOn) ? runsOn.toString() : ""));
+    const jobShell = scalar(yaml2, get(yaml2, get(yaml2, get(yaml2, job, "defaults"), "run"), "shell")) ?? wfShell;
+    const jobEnv = envMap(yaml2, get(yaml2, job, "env"), ctx, wfEnv);
+    githubSteps(yaml2, get(yaml2, job, "steps"), ctx, jobEnv, jobShell, windows);
+  }
+}
+function githubSteps(yaml2, steps, ctx, env, defaultShell, windows) {
+  if (!yaml2.isSeq(steps)) return;
+  for (const step of steps.items) {
+    if (!yaml2.isMap(step)) continue;
+    const run = get(yaml2, step, "run");
+    if (!run) continue;
+    const language = shellLanguage(scalar(yaml2, get(yaml2, step, "shell")) ?? defaultShell, windows);
+    if (!language) continue;
+    inlineScript(yaml2, run, language, ctx, envMap(yaml2, get(yaml2, step, "env"), ctx, env));
+  }
+}
+function compositeAction(yaml2, root, ctx) {
+  const runs = get(yaml2, root, "runs");
+  if (scalar(yaml2, get(yaml2, runs, "using"))?.toLowerCase() !== "composite") return;
+  githubSteps(yaml2, get(yaml2, runs, "steps"), ctx, /* @__PURE__ */ new Map(), void 0, false);
+}
+function pipelineVariables(yaml2, node, ctx, scope) {
+  if (!node) return scope;
+  const macros = new Map(scope.macros);
+  const env = new Map(scope.env);
+  const set = (name, valueNode) => {
+    const v = scalar(yaml2, valueNode);
+    const at = yaml2.isNode(valueNode) ? locationOfNode(ctx, valueNode) : void 0;
+    const value = v !== void 0 && !/\$[({[]/.test(v) ? str(v, at) : unknown(void 0, at, { kind: "external", name });
+    macros.set(name.toLowerCase(), value);
+    env.set(name.toUpperCase().replace(/\./g, "_"), value);
+  };
+  if (yaml2.isMap(node)) {
+    for (const pair of node.items) {
+      const name = scalar(yaml2, pair.key);
+      if (name !== void 0) set(name, pair.value);
+    }
+  } else if (yaml2.isSeq(node)) {
+    for (const item of node.items) {
+      const name = scalar(yaml2, get(yaml2, item, "name"));
+      if (name !== void 0) set(name, get(yaml2, item, "value"));
+    }
+  }
+  return { ...scope, macros, env };
+}
+var TASKS = {
+  azurecli: {
+    type: ["scriptType"],
+    inline: ["inlineScript"],
+    path: ["scriptPath"],
+    language: (t) => t === void 0 || t === "bash" ? "shell" : t === "ps" || t === "pscore" ? "powershell" : void 0
+  },
+  azurepowershell: { type: [], inline: ["Inline"], path: ["ScriptPath"], language: () => "powershell" },
+  bash: { type: [], inline: ["script"], path: ["filePath"], language: () => "shell" },
+  powershell: { type: [], inline: ["script"], path: ["filePath"], language: () => "powershell" }
+};
+function azurePipeline(yaml2, node, ctx, inherited) {
+  if (yaml2.isSeq(node)) {
+    for (const item of node.items) azurePipeline(yaml2, item, ctx, inherited);
+    return;
+  }
+  if (!yaml2.isMap(node)) return;
+  let scope = pipelineVariables(yaml2, get(yaml2, node, "variables"), ctx, inherited);
+  const pool = get(yaml2, node, "pool");
+  const image = scalar(yaml2, get(yaml2, pool, "vmImage")) ?? scalar(yaml2, pool);
+  if (image !== void 0) scope = { ...scope, windows: /windows|win20|vs20/i.test(image) };
+  const env = () => envMap(yaml2, get(yaml2, node, "env"), ctx, scope.env);
+  for (const [key2, language] of [["bash", "shell"], ["script", scope.windows ? void 0 : "shell"], ["pwsh", "powershell"], ["powershell", "powershell"]]) {
+    const step = get(yaml2, node, key2);
+    if (step && yaml2.isScalar(step)) {
+      if (language) inlineScript(yaml2, step, language, ctx, env(), scope.macros);
+      return;
+    }
+  }
+  const task = scalar(yaml2, get(yaml2, node, "task"));
+  if (task !== void 0) {
+    const spec = TASKS[task.split("@")[0].trim().toLowerCase()];
+    if (spec) pipelineTask(yaml2, node, spec, ctx, scope, env());
+    return;
+  }
+  for (const pair of node.items) {
+    const k = scalar(yaml2, pair.key);
+    if (k === "variables" || k === "env" || k === "parameters") continue;
+    azurePipeline(yaml2, pair.value, ctx, scope);
+  }
+}
+function pipelineTask(yaml2, node, spec, ctx, scope, env) {
+  const inputs = get(yaml2, node, "inputs");
+  const input = (names) => {
+    for (const n2 of names) {
+      const v = get(yaml2, inputs, n2, true);
+      if (v) return v;
+    }
+    return void 0;
+  };
+  const type = scalar(yaml2, input(spec.type))?.toLowerCase();
+  const language = spec.language(type);
+  if (!language) return;
+  const inline = input(spec.inline);
+  if (inline) {
+    inlineScript(yaml2, inline, language, ctx, env, scope.macros);
+    return;
+  }
+  const path = scalar(yaml2, input(spec.path));
+  if (path === void 0) return;
+  const file = findScriptFile(path, ctx);
+  if (!file || ctx.discovered.has(file)) return;
+  const text3 = readScript(file, ctx.host);
+  if (text3 === void 0) return;
+  ctx.out.files.push(file);
+  lowerScript({ source: fileSource(file, text3), language: languageOf(file) ?? language, options: { variables: env, macros: scope.macros } }, ctx.out);
+}
+function findScriptFile(path, ctx) {
+  const rel = path.replace(/^\$\((System\.DefaultWorkingDirectory|Build\.SourcesDirectory|Build\.Repository\.LocalPath)\)[\\/]?/i, "").replace(/\\/g, "/");
+  if (/\$\(|\$\{\{/.test(rel) || /^[a-z]+:\/\//i.test(rel)) return void 0;
+  if (rel.startsWith("/")) return ctx.host.readFile(rel) !== void 0 ? rel : void 0;
+  let dir2 = dirname2(ctx.file);
+  for (let i = 0; i < 8; i++) {
+    const candidate = resolve3(join(dir2, rel));
+    if (ctx.host.readFile(candidate) !== void 0) return candidate;
+    const up = dirname2(dir2);
+    if (up === dir2) break;
+    dir2 = up;
+  }
+  return void 0;
+}
+
+// src/discover/script-files.ts
+var SNIFF_BYTES = 64 * 1024;
+function scriptKind(path) {
+  if (languageOf(path)) return "script";
+  if (!/\.ya?ml$/i.test(path)) return void 0;
+  if (isWorkflowPath(path)) return "script";
+  if (/(^|[\\/])\.gitlab-ci\.ya?ml$/i.test(path)) return void 0;
+  return looksLikePipeline(head(path)) ? "script" : void 0;
+}
+function head(path) {
+  let fd;
+  try {
+    fd = openSync(path, "r");
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const n2 = readSync(fd, buffer, 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, n2).toString("utf8");
+  } catch {
+    return "";
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+
+// src/discover/discover.ts
+var PathNotFoundError = class extends Error {
+  constructor(path) {
+    super(`No such file or directory: ${path}`);
+    this.path = path;
+  }
+  path;
+};
+var SKIPPED_FOLDERS = /* @__PURE__ */ new Set([".git", "node_modules", ".terraform", ".terragrunt-cache", ".venv", ".idea", ".vscode"]);
+function fileKind(path) {
+  const lower2 = path.toLowerCase();
+  if (lower2.endsWith(".bicep") || lower2.endsWith(".bicepparam")) return "bicep";
+  if (lower2.endsWith(".tf") || lower2.endsWith(".tf.json") || lower2.endsWith(".tfvars") || lower2.endsWith(".tfvars.json")) return "terraform";
+  if (lower2.endsWith(".json") || lower2.endsWith(".jsonc")) return "json";
+  return scriptKind(path);
+}
+async function discover(paths, options) {
+  const found = /* @__PURE__ */ new Map();
+  const configured = (0, import_ignore.default)().add(options.ignore ?? []);
+  const ignoredByConfig = (abs) => {
+    const rel = relative2(options.cwd, abs).split(sep2).join("/");
+    return rel !== "" && !rel.startsWith("..") && configured.ignores(rel);
+  };
+  for (const arg of paths.length > 0 ? paths : ["."]) {
+    if (isDynamicPattern(arg)) {
+      const matches = await globFiles(arg, options.cwd);
+      for (const m of matches.sort()) {
+        const kind = fileKind(m);
+        if (kind && !ignoredByConfig(m)) found.set(resolve4(m), kind);
+      }
+      continue;
+    }
+    const abs = resolve4(options.cwd, arg);
+    let stat3;
+    try {
+      stat3 = statSync2(abs);
+    } catch {
+      throw new PathNotFoundError(arg);
+    }
+    if (stat3.isDirectory()) walk(abs, [], found, ignoredByConfig);
+    else {
+      const kind = fileKind(abs);
+      if (kind) found.set(abs, kind);
+    }
+  }
+  return [...found].map(([path, kind]) => ({ path, kind })).sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
+}
+function globFiles(pattern, cwd) {
+  return glob(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
+}
+function readGitIgnore(dir2) {
+  try {
+    return { base: dir2, rules: (0, import_ignore.default)().add(readFileSync2(join2(dir2, ".gitignore"), "utf8")) };
+  } catch {
+    return void 0;
+  }
+}
+function isIgnored(abs, isDir, layers) {
+  for (const layer of layers) {
+    const rel = relative2(layer.base, abs).split(sep2).join("/") + (isDir ? "/" : "");
+    if (layer.rules.ignores(rel)) return true;
+  }
+  return false;
+}
+function walk(dir2, inherited, found, ignoredByConfig) {
+  const own = readGitIgnore(dir2);
+  const layers = own ? [...inherited, own] : inherited;
+  let entries;
+  try {
+    entries = readdirSync2(dir2, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  entries.sort((a, b2) => a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0);
+  for (const entry of entries) {
+    const abs = join2(dir2, entry.name);
+    if (entry.isDirectory()) {
+      if (SKIPPED_FOLDERS.has(entry.name) || isIgnored(abs, true, layers) || ignoredByConfig(abs)) continue;
+      walk(abs, layers, found, ignoredByConfig);
+    } else if (entry.isFile()) {
+      const kind = fileKind(abs);
+      if (kind && !isIgnored(abs, false, layers) && !ignoredByConfig(abs)) found.set(abs, kind);
+    }
+  }
+}
+
+// src/discover/unmatched.ts
+async function unmatchedPaths(paths, linted, cwd) {
+  const lintedSet = new Set(linted.map((f) => resolve5(f)));
+  const out = [];
+  for (const arg of paths) {
+    if (isDynamicPattern(arg)) {
+      const matches = await globFiles(arg, cwd);
+      if (!matches.some((m) => lintedSet.has(resolve5(m)))) out.push(arg);
+      continue;
+    }
+    const abs = resolve5(cwd, arg);
+    if (lintedSet.size > 0 && isFile(abs)) continue;
+    const inside3 = (file) => {
+      const rel = relative3(abs, file);
+      return rel === "" || !rel.startsWith(`..${sep3}`) && rel !== ".." && !rel.startsWith(sep3) && !/^[A-Za-z]:/.test(rel);
+    };
+    if (![...lintedSet].some(inside3)) out.push(arg);
+  }
+  return out;
+}
+function unmatchedMessage(unmatched) {
+  const list2 = unmatched.map((p) => `'${p}'`).join(", ");
+  const what = unmatched.length === 1 ? `${list2} matches` : `${list2} match`;
+  return `Nothing to lint: ${what} no Bicep, Terraform or ARM template file (check the path for a typo; --no-error-on-unmatched-pattern allows this).`;
+}
+function isFile(path) {
+  try {
+    return statSync3(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+// src/cli/color.ts
+function useColor(flag, env, isTTY) {
+  if (flag !== void 0) return flag;
+  const force = env.FORCE_COLOR;
+  if (force !== void 0) return !["0", "false"].includes(force.trim().toLowerCase());
+  if (env.NO_COLOR) return false;
+  return isTTY && env.TERM !== "dumb";
+}
+
+// src/cli/results.ts
+import { isAbsolute as isAbsolute2, relative as relative4 } from "node:path";
+var RANK = { info: 1, warning: 2, error: 3 };
+function reachesFailLevel(findings, failOn) {
+  if (failOn === "never") return false;
+  return findings.some((f) => RANK[f.severity] >= RANK[failOn]);
+}
+function configuredBaseline(config, cwd) {
+  const abs = config.baselineFor(cwd);
+  if (!abs) return void 0;
+  const rel = relative4(cwd, abs);
+  return isAbsolute2(rel) ? abs : rel.split("\\").join("/");
+}
+
+// src/cli/options.ts
+import { parseArgs } from "node:util";
+
+// src/engine/suggest.ts
+function closest(name, candidates) {
+  let best;
+  let bestDistance = 4;
+  for (const candidate of candidates) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+function editDistance(a, b2) {
+  let prev = Array.from({ length: b2.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b2.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b2[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b2.length];
+}
+
+// src/cli/options.ts
+var UsageError = class extends Error {
+};
+var FAIL_ON = ["error", "warning", "info", "never"];
+var OPTIONS = {
+  format: { type: "string", short: "f", multiple: true },
+  "output-file": { type: "string", short: "o" },
+  "fail-on": { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  "max-warnings": { type: "string" },
+  color: { type: "boolean" },
+  "no-color": { type: "boolean" },
+  "no-error-on-unmatched-pattern": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+  "var-file": { type: "string", multiple: true },
+  "include-generated": { type: "boolean" },
+  config: { type: "string", short: "c" },
+  baseline: { type: "string" },
+  "write-baseline": { type: "string" },
+  "report-unused-suppressions": { type: "boolean" },
+  "list-rules": { type: "boolean" },
+  "print-config": { type: "string" },
+  stdin: { type: "boolean" },
+  "stdin-filename": { type: "string" },
+  fix: { type: "boolean" },
+  "fix-dry-run": { type: "boolean" },
+  "fix-type": { type: "string", multiple: true },
+  "fix-rule": { type: "string", multiple: true },
+  jobs: { type: "string", short: "j" },
+  shard: { type: "string" },
+  cache: { type: "boolean" },
+  "cache-location": { type: "string" }
+};
+function parseOptions(argv, options, command = "grantlint") {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  } catch (e) {
+    throw argumentError(e, options, command);
+  }
+}
+function argumentError(e, options, command) {
+  const err = e;
+  const quoted2 = /'([^']*)'/.exec(err.message)?.[1] ?? "";
+  const named2 = /--[^\s=,]+/.exec(quoted2)?.[0] ?? /-[^\s=,]+/.exec(quoted2)?.[0];
+  const help = `Run '${command} --help' for the options.`;
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && named2) {
+    const longNames = Object.keys(options).filter((n2) => n2.length > 1).map((n2) => `--${n2}`);
+    const suggestion = named2.startsWith("--") ? closest(named2, longNames) : void 0;
+    return new UsageError(`Unknown option '${named2}'.${suggestion ? ` Did you mean '${suggestion}'?` : ""} ${help}`);
+  }
+  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && named2) {
+    const long = named2.replace(/^-+/, "");
+    const name = Object.hasOwn(options, long) ? long : Object.keys(options).find((k) => options[k].short === long);
+    if (name && options[name].type === "boolean") return new UsageError(`Option '--${name}' takes no value. ${help}`);
+    if (name) return new UsageError(`Option '--${name}' needs a value. ${help}`);
+  }
+  return new UsageError(`${err.message.split("\n")[0]} ${help}`);
+}
+function outputSpec(text3, formats) {
+  const colon = text3.indexOf(":");
+  const format2 = colon < 0 ? text3 : text3.slice(0, colon);
+  const file = colon < 0 ? void 0 : text3.slice(colon + 1);
+  if (!formats.includes(format2)) {
+    const near = closest(format2, formats);
+    throw new UsageError(`Unknown format '${format2}'${near ? ` (did you mean '${near}'?)` : ""}; use one of: ${formats.join(", ")}.`);
+  }
+  if (file === "") throw new UsageError(`--format ${format2}: needs a file after the colon, as in ${format2}:report.${format2 === "sarif" ? "sarif" : "txt"}.`);
+  return { format: format2, file };
+}
+function parseCliArgs(argv, formats) {
+  const end = argv.indexOf("--");
+  const args = argv.map((a, i) => a === "-v" && (end < 0 || i < end) ? "-V" : a);
+  const { values, positionals } = parseOptions(args, OPTIONS);
+  if (values.stdin && !values["stdin-filename"]) throw new UsageError("--stdin needs --stdin-filename <path>: the file the text stands for.");
+  if (values.stdin && positionals.length > 0) throw new UsageError("--stdin lints standard input only; give no paths.");
+  if (values.fix && values["fix-dry-run"]) throw new UsageError("--fix writes the fixes and --fix-dry-run only reports them: give one of the two.");
+  if (values.fix && values.stdin) throw new UsageError("--fix cannot write to standard input; use --fix-dry-run --format json to get the fixed text.");
+  const fixing = values.fix || values["fix-dry-run"];
+  if (!fixing && (values["fix-type"] || values["fix-rule"])) throw new UsageError("--fix-type and --fix-rule choose what --fix or --fix-dry-run applies; give one of those too.");
+  const fixTypes = (values["fix-type"] ?? ["fix"]).flatMap((t) => t.split(",")).map((t) => t.trim()).filter(Boolean);
+  for (const t of fixTypes) if (t !== "fix" && t !== "suggestion") throw new UsageError(`Unknown --fix-type '${t}'; use fix, suggestion or fix,suggestion.`);
+  const outputs = (values.format ?? ["stylish"]).map((f) => outputSpec(f, formats));
+  if (outputs.filter((o) => !o.file).length > 1) {
+    throw new UsageError(
+      `Only one format can go to ${values["output-file"] ? `--output-file ${values["output-file"]}` : "standard output"}; give the others a file of their own, as in -f ${outputs[0].format} -f sarif:grantlint.sarif.`
+    );
+  }
+  const failOn = values["fail-on"] ?? "error";
+  if (!FAIL_ON.includes(failOn)) throw new UsageError(`Unknown --fail-on level '${failOn}'; use one of: ${FAIL_ON.join(", ")}.`);
+  const maxWarnings = values["max-warnings"] === void 0 ? -1 : Number(values["max-warnings"]);
+  if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings needs a whole number of warnings (0 or more, or -1 for no limit), not '${values["max-warnings"]}'.`);
+  if (values.color && values["no-color"]) throw new UsageError("--color and --no-color contradict each other; give one.");
+  return {
+    paths: positionals.length > 0 ? positionals : ["."],
+    format: outputs[0].format,
+    outputs,
+    outputFile: values["output-file"],
+    failOn,
+    quiet: values.quiet ?? false,
+    maxWarnings,
+    color: values.color ? true : values["no-color"] ? false : void 0,
+    errorOnUnmatchedPattern: !values["no-error-on-unmatched-pattern"],
+    help: values.help ?? false,
+    version: values.version ?? false,
+    varFiles: values["var-file"] ?? [],
+    includeGenerated: values["include-generated"] ?? false,
+    config: values.config,
+    baseline: values.baseline,
+    writeBaseline: values["write-baseline"],
+    reportUnusedSuppressions: values["report-unused-suppressions"] ?? false,
+    listRules: values["list-rules"] ?? false,
+    printConfig: values["print-config"],
+    stdin: values.stdin ?? false,
+    stdinFilename: values["stdin-filename"],
+    ...fixing ? { fix: values.fix ? "write" : "dry-run" } : {},
+    fixTypes,
+    fixRules: (values["fix-rule"] ?? []).flatMap((r) => r.split(",")).map((r) => r.trim()).filter(Boolean),
+    jobs: values.jobs === void 0 ? void 0 : jobsOption(values.jobs),
+    shard: values.shard === void 0 ? void 0 : shardOption(values.shard),
+    cache: values.cache ?? values["cache-location"] !== void 0,
+    cacheLocation: values["cache-location"]
+  };
+}
+function jobsOption(text3) {
+  const n2 = /^\d+$/.test(text3) ? Number(text3) : NaN;
+  if (!(n2 >= 1 && n2 <= 256)) throw new UsageError(`--jobs takes a number of workers from 1 to 256, not '${text3}'.`);
+  return n2;
+}
+function shardOption(text3) {
+  const m = /^(\d+)\/(\d+)$/.exec(text3);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new UsageError(`--shard takes i/n with 1 <= i <= n (for example 2/4), not '${text3}'.`);
+  return { index, count };
+}
+
+// src/engine/baseline.ts
+import { readFileSync as readFileSync5, writeFileSync } from "node:fs";
+import { dirname as dirname5, relative as relative6, resolve as resolve7 } from "node:path";
+
+// src/engine/config-file.ts
+var import_ignore2 = __toESM(require_ignore(), 1);
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+import { readFileSync as readFileSync4 } from "node:fs";
+import { dirname as dirname4, join as join4, relative as relative5, resolve as resolve6 } from "node:path";
+
+// src/util/package-root.ts
+import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
+import { dirname as dirname3, join as join3 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var cached;
+function packageRoot() {
+  if (cached) return cached;
+  let dir2 = dirname3(fileURLToPath2(import.meta.url));
+  for (; ; ) {
+    const manifest = join3(dir2, "package.json");
+    if (existsSync2(manifest) && JSON.parse(readFileSync3(manifest, "utf8")).name === "grantlint") {
+      cached = dir2;
+      return dir2;
+    }
+    const up = dirname3(dir2);
+    if (up === dir2) throw new Error("grantlint: cannot find its own package.json");
+    dir2 = up;
+  }
+}
+function packageVersion() {
+  return JSON.parse(readFileSync3(join3(packageRoot(), "package.json"), "utf8")).version;
+}
+
+// src/engine/config-file.ts
+var CONFIG_FILE_NAMES = [".grantlint.yaml", ".grantlint.yml", ".grantlint.json"];
+var CONFIG_SCHEMA_PATH = "schemas/grantlint-config.schema.json";
+var ConfigError = class extends Error {
+};
+var schemaValidator;
+function configSchemaValidator() {
+  if (!schemaValidator) {
+    const schema = JSON.parse(readFileSync4(join4(packageRoot(), CONFIG_SCHEMA_PATH), "utf8"));
+    schemaValidator = new (lazyAjv()).Ajv({ allErrors: false, verbose: true, strict: false }).compile(schema);
+  }
+  return schemaValidator;
+}
+function formatKeyPath(path) {
+  let out = "";
+  for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : out === "" ? seg : `.${seg}`;
+  return out || "(top level)";
+}
+function displayFile(file, cwd) {
+  const rel = relative5(cwd, file);
+  return (rel === "" || rel.startsWith("..") ? file : rel).split("\\").join("/");
+}
+function configError(file, line, path, problem, cwd) {
+  return new ConfigError(`${displayFile(file, cwd)}:${line}: ${path.length > 0 ? `${formatKeyPath(path)}: ` : ""}${problem}`);
+}
+function pointerToPath(pointer, data) {
+  if (!pointer) return [];
+  const out = [];
+  let cur = data;
+  for (const raw of pointer.slice(1).split("/")) {
+    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(cur)) {
+      out.push(Number(seg));
+      cur = cur[Number(seg)];
+    } else {
+      out.push(seg);
+      cur = cur && typeof cur === "object" ? cur[seg] : void 0;
+    }
+  }
+  return out;
+}
+var ARTICLE = { array: "an array", object: "an object", string: "a string", boolean: "a boolean (true or false)", number: "a number", integer: "an integer" };
+function describeSchemaError(errors, data) {
+  const error2 = errors.find((e) => !["if", "allOf", "anyOf", "oneOf"].includes(e.keyword)) ?? errors[0];
+  const path = pointerToPath(error2.instancePath, data);
+  const params = error2.params;
+  switch (error2.keyword) {
+    case "enum":
+      return { path, problem: `must be one of ${params.allowedValues.map(String).join(", ")}` };
+    case "type":
+      return { path, problem: `must be ${ARTICLE[String(params.type)] ?? String(params.type)}` };
+    case "additionalProperties": {
+      const allowed = Object.keys((error2.parentSchema ?? {}).properties ?? {}).filter((k) => k !== "$schema");
+      return { path: [...path, String(params.additionalProperty)], problem: `unknown key${allowed.length ? `; expected one of ${allowed.join(", ")}` : ""}` };
+    }
+    case "required":
+      return { path: [...path, String(params.missingProperty)], problem: "is required" };
+    case "minItems":
+    case "minLength":
+      return { path, problem: Number(params.limit) <= 1 ? "must not be empty" : `must have at least ${String(params.limit)} items` };
+    case "additionalItems":
+      return { path, problem: "must be a severity or [severity, options]" };
+    case "propertyNames":
+    case "pattern":
+      if (error2.propertyName !== void 0) {
+        return { path: [...path, error2.propertyName], problem: "is not a rule id (rule ids are kebab-case)" };
+      }
+      return { path, problem: error2.message ?? "is invalid" };
+    default:
+      return { path, problem: error2.message ?? "is invalid" };
+  }
+}
+function ruleEntries(raw, base) {
+  const out = /* @__PURE__ */ new Map();
+  for (const [id, value] of Object.entries(raw ?? {})) {
+    const path = [...base, id];
+    if (Array.isArray(value)) {
+      const entry = { severity: value[0], path };
+      if (value.length > 1) entry.options = value[1];
+      out.set(id, entry);
+    } else out.set(id, { severity: value, path });
+  }
+  return out;
+}
+function readConfigFile(path, cwd, text3) {
+  const file = resolve6(path);
+  let source = text3;
+  if (source === void 0) {
+    try {
+      source = readFileSync4(file, "utf8");
+    } catch (e) {
+      throw new ConfigError(`${displayFile(file, cwd)}: cannot read the configuration file (${e.code ?? e.message})`);
+    }
+  }
+  const { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } = lazyYaml();
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first3 = doc.errors[0];
+    const line = lineCounter.linePos(first3.pos[0]).line;
+    const message = first3.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new ConfigError(`${displayFile(file, cwd)}:${line}: ${message}`);
+  }
+  const lineOf = (keyPath) => {
+    let node = doc.contents;
+    let line = isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : 1;
+    for (const seg of keyPath) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
+        if (!pair) break;
+        if (isNode(pair.key) && pair.key.range) line = lineCounter.linePos(pair.key.range[0]).line;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === "number") {
+        const item = node.items[seg];
+        if (!isNode(item)) break;
+        if (item.range) line = lineCounter.linePos(item.range[0]).line;
+        node = item;
+      } else break;
+    }
+    return line;
+  };
+  const error2 = (keyPath, problem, displayCwd) => configError(file, lineOf(keyPath), keyPath, problem, displayCwd);
+  const data = doc.contents === null ? {} : doc.toJS();
+  const validate = configSchemaValidator();
+  if (!validate(data)) {
+    const { path: keyPath, problem } = describeSchemaError(validate.errors ?? [], data);
+    throw error2(keyPath, problem, cwd);
+  }
+  const raw = data;
+  const dir2 = dirname4(file);
+  const ignorePatterns = raw.ignore ?? [];
+  let ignoreRules;
+  if (ignorePatterns.length > 0) ignoreRules = (0, import_ignore2.default)().add(ignorePatterns);
+  const overrides = (raw.overrides ?? []).map((o, i) => {
+    return { files: o.files, matches: globMatcher(o.files), rules: ruleEntries(o.rules, ["overrides", i, "rules"]) };
+  });
+  return {
+    path: file,
+    dir: dir2,
+    root: raw.root === true,
+    rules: ruleEntries(raw.rules, ["rules"]),
+    ignorePatterns,
+    overrides,
+    plugins: (raw.plugins ?? []).map((p) => resolve6(dir2, p)),
+    baseline: raw.baseline === void 0 ? void 0 : resolve6(dir2, raw.baseline),
+    ...raw.scripts !== void 0 ? { scripts: raw.scripts } : {},
+    lineOf,
+    error: error2,
+    ignores(target) {
+      if (!ignoreRules) return false;
+      const rel = relativeInside(dir2, target);
+      return rel !== void 0 && ignoreRules.ignores(rel);
+    }
+  };
+}
+function globMatcher(patterns) {
+  const matchers = patterns.map((p) => {
+    const pattern = p.replace(/^\.\//, "");
+    const match = (0, import_picomatch2.default)(pattern, { dot: true });
+    return pattern.includes("/") ? match : (rel) => match(rel.slice(rel.lastIndexOf("/") + 1));
+  });
+  return (rel) => matchers.some((m) => m(rel));
+}
+function relativeInside(dir2, target) {
+  const rel = relative5(dir2, target).split("\\").join("/");
+  if (rel === "" || rel.startsWith("../") || rel === ".." || /^[a-zA-Z]:/.test(rel) || rel.startsWith("/")) return void 0;
+  return rel;
+}
+
+// src/engine/baseline.ts
+var BASELINE_VERSION = 1;
+function relativeTo(dir2, file) {
+  return relative6(dir2, file).split("\\").join("/");
+}
+function key(file, ruleId, fingerprint2) {
+  return `${file}\0${ruleId}\0${fingerprint2}`;
+}
+function compareEntries(a, b2) {
+  for (const k of ["file", "ruleId", "symbol", "fingerprint", "message"]) {
+    const x = a[k] ?? "";
+    const y = b2[k] ?? "";
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+var Baseline = class _Baseline {
+  constructor(path, entries) {
+    this.path = path;
+    this.entries = entries;
+  }
+  path;
+  entries;
+  /** Reads a baseline file; a missing or malformed file is a ConfigError (exit 2). */
+  static read(path, cwd) {
+    const abs = resolve7(cwd, path);
+    let doc;
+    try {
+      doc = JSON.parse(readFileSync5(abs, "utf8"));
+    } catch (e) {
+      const err = e;
+      throw new ConfigError(`${path}: cannot read the baseline (${err.code ?? err.message}); write one with --write-baseline ${path}`);
+    }
+    return new _Baseline(abs, validateBaseline(doc, path));
+  }
+  static fromDocument(path, doc) {
+    return new _Baseline(resolve7(path), validateBaseline(doc, path));
+  }
+  apply(findings) {
+    const dir2 = dirname5(this.path);
+    const remaining = /* @__PURE__ */ new Map();
+    for (const e of this.entries) {
+      const k = key(e.file, e.ruleId, e.fingerprint);
+      remaining.set(k, [...remaining.get(k) ?? [], e]);
+    }
+    const outcome = { kept: [], matched: [], stale: [] };
+    for (const f of findings) {
+      const list2 = remaining.get(key(relativeTo(dir2, f.file), f.ruleId, f.fingerprint));
+      if (list2 && list2.length > 0) {
+        list2.pop();
+        outcome.matched.push(f);
+      } else outcome.kept.push(f);
+    }
+    outcome.stale = [...remaining.values()].flat().sort(compareEntries);
+    return outcome;
+  }
+};
+function validateBaseline(doc, shownPath) {
+  const bad = (why2) => new ConfigError(`${shownPath}: not a grantlint baseline: ${why2}`);
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw bad('expected an object { "version": 1, "findings": [...] }');
+  const { version, findings } = doc;
+  if (version !== BASELINE_VERSION) throw bad(`version must be ${BASELINE_VERSION} (found ${JSON.stringify(version)})`);
+  if (!Array.isArray(findings)) throw bad("findings must be an array");
+  findings.forEach((e, i) => {
+    const entry = e;
+    for (const k of ["file", "ruleId", "fingerprint"]) {
+      if (typeof entry?.[k] !== "string") throw bad(`findings[${i}].${k} must be a string`);
+    }
+  });
+  return findings;
+}
+
+// src/engine/config.ts
+import { existsSync as existsSync3, statSync as statSync4 } from "node:fs";
+import { dirname as dirname9, join as join6, resolve as resolve8 } from "node:path";
+import { pathToFileURL } from "node:url";
+
+// src/graph/build.ts
+import { dirname as dirname7 } from "node:path";
 
 // src/link/functions.ts
 var RESOURCE_ID_FUNCTIONS = /* @__PURE__ */ new Set([
@@ -38231,10 +41523,10 @@ function concatParts(parts, at) {
       p.parts.forEach(visit);
       return;
     }
-    const text = stringify(p);
-    if (text !== void 0) {
-      if (pending) pending.text += text;
-      else pending = { text, at: p.at };
+    const text3 = stringify(p);
+    if (text3 !== void 0) {
+      if (pending) pending.text += text3;
+      else pending = { text: text3, at: p.at };
       return;
     }
     flush();
@@ -38406,9 +41698,9 @@ function stringShape(v) {
   const c = concatParts(parts);
   return c.kind === "concat" ? c : void 0;
 }
-function shapeCouldBe(shape, text) {
+function shapeCouldBe(shape, text3) {
   const pattern = shape.parts.map((p) => p.kind === "string" ? p.value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : "[\\s\\S]*").join("");
-  return new RegExp(`^${pattern}$`, "i").test(text);
+  return new RegExp(`^${pattern}$`, "i").test(text3);
 }
 var FUNCTIONS = /* @__PURE__ */ new Map();
 var WRITTEN_FUNCTION_NAMES = [];
@@ -38439,15 +41731,15 @@ def("format", (args, _ctx, at) => {
   const fmt = s(args[0]);
   const a = vals(args.slice(1));
   const parts = [];
-  let text = "";
+  let text3 = "";
   let i = 0;
   while (i < fmt.length) {
     const c = fmt[i];
     if (c === "{" && fmt[i + 1] === "{") {
-      text += "{";
+      text3 += "{";
       i += 2;
     } else if (c === "}" && fmt[i + 1] === "}") {
-      text += "}";
+      text3 += "}";
       i += 2;
     } else if (c === "{") {
       const close = fmt.indexOf("}", i);
@@ -38457,19 +41749,19 @@ def("format", (args, _ctx, at) => {
       const arg = a[Number(m[1])];
       if (!arg) fail();
       const formatted = formatItem(arg, m[3], m[2] === void 0 ? void 0 : Number(m[2]));
-      if (typeof formatted === "string") text += formatted;
+      if (typeof formatted === "string") text3 += formatted;
       else {
-        if (text) parts.push(strV(text, at));
-        text = "";
+        if (text3) parts.push(strV(text3, at));
+        text3 = "";
         parts.push(formatted);
       }
       i = close + 1;
     } else {
-      text += c;
+      text3 += c;
       i++;
     }
   }
-  if (text) parts.push(strV(text, at));
+  if (text3) parts.push(strV(text3, at));
   return concatParts(parts, at);
 });
 function formatItem(v, spec, width) {
@@ -38538,9 +41830,9 @@ def("bool", (args, _ctx, at) => {
 });
 def("json", (args, _ctx, at) => {
   arity(args, 1);
-  const text = s(args[0]);
+  const text3 = s(args[0]);
   try {
-    return fromJson(JSON.parse(text), at);
+    return fromJson(JSON.parse(text3), at);
   } catch {
     return fail();
   }
@@ -38554,13 +41846,13 @@ def("replace", (args, _ctx, at) => {
 });
 def("split", (args, _ctx, at) => {
   arity(args, 2);
-  const text = s(args[0]);
+  const text3 = s(args[0]);
   const d = val(args[1]);
   let delims;
   if (d.kind === "string") delims = [d.value];
   else if (d.kind === "array") delims = d.items.map((x) => s(x));
   else fail();
-  let pieces = [text];
+  let pieces = [text3];
   for (const delim of delims) if (delim !== "") pieces = pieces.flatMap((p) => p.split(delim));
   return arrV(
     pieces.map((p) => strV(p, at)),
@@ -38583,18 +41875,18 @@ def("startsWith", (args, _ctx, at) => boolV(s(args[0]).toLowerCase().startsWith(
 def("endsWith", (args, _ctx, at) => boolV(s(args[0]).toLowerCase().endsWith(s(args[1]).toLowerCase()), at));
 def("substring", (args, _ctx, at) => {
   arity(args, 2, 3);
-  const text = s(args[0]);
+  const text3 = s(args[0]);
   const start = n(args[1]);
-  const len = args.length > 2 ? n(args[2]) : text.length - start;
-  if (start < 0 || len < 0 || start + len > text.length) fail();
-  return strV(text.substr(start, len), at);
+  const len = args.length > 2 ? n(args[2]) : text3.length - start;
+  if (start < 0 || len < 0 || start + len > text3.length) fail();
+  return strV(text3.substr(start, len), at);
 });
 def("padLeft", (args, _ctx, at) => {
   arity(args, 2, 3);
   const v = val(args[0]);
-  const text = v.kind === "number" ? String(v.value) : s(v);
+  const text3 = v.kind === "number" ? String(v.value) : s(v);
   const pad = args.length > 2 ? s(args[2]) : " ";
-  return strV(text.padStart(n(args[1]), pad || " "), at);
+  return strV(text3.padStart(n(args[1]), pad || " "), at);
 });
 def("lastIndexOf", (args, _ctx, at) => {
   arity(args, 2);
@@ -38760,9 +42052,9 @@ def("intersection", (args, _ctx, at) => {
   const a = vals(args);
   if (a.length < 2) fail();
   if (a.every((x) => x.kind === "object")) {
-    const [head, ...rest] = a;
+    const [head2, ...rest] = a;
     const entries = /* @__PURE__ */ new Map();
-    for (const [k, v] of head.entries) {
+    for (const [k, v] of head2.entries) {
       let keep = true;
       for (const o of rest) {
         const other = getProp(o, k);
@@ -38775,9 +42067,9 @@ def("intersection", (args, _ctx, at) => {
     return objV(entries, at);
   }
   if (a.every((x) => x.kind === "array")) {
-    const [head, ...rest] = a;
+    const [head2, ...rest] = a;
     const out = [];
-    for (const item of head.items) {
+    for (const item of head2.items) {
       let keep = true;
       for (const o of rest) {
         let found = false;
@@ -39019,12 +42311,12 @@ def("toObject", (args, _ctx, at) => {
   arity(args, 2, 3);
   const items = arrOf(args[0]);
   const keyOf = lam(args[1]);
-  const valueOf = args.length > 2 ? lam(args[2]) : void 0;
+  const valueOf2 = args.length > 2 ? lam(args[2]) : void 0;
   const entries = /* @__PURE__ */ new Map();
   for (const x of items) {
     const k = keyOf.invoke([x]);
     if (k.kind !== "string") fail();
-    entries.set(k.value, valueOf ? valueOf.invoke([x]) : x);
+    entries.set(k.value, valueOf2 ? valueOf2.invoke([x]) : x);
   }
   return objV(entries, at);
 });
@@ -39159,84 +42451,10 @@ function suffixShape(segs) {
   return void 0;
 }
 
-// src/graph/values.ts
-var MEANING_KEEPERS = /* @__PURE__ */ new Set(["tolower", "toupper", "trim", "string", "lower", "upper", "trimspace", "tostring"]);
-function isEmpty(v) {
-  return v.kind === "null" || v.kind === "string" && v.value === "";
-}
-function unwrap(v) {
-  let cur = v;
-  for (; ; ) {
-    if (!cur) return cur;
-    if (cur.kind === "concat") {
-      const parts = cur.parts.filter((p) => !(p.kind === "string" && p.value === ""));
-      if (parts.length !== 1) return cur;
-      cur = parts[0];
-    } else if (cur.kind === "call" && cur.args.length === 1 && MEANING_KEEPERS.has(cur.fn)) {
-      cur = cur.args[0];
-    } else if (cur.kind === "call" && cur.fn === "if" && cur.args.length === 3 && isEmpty(cur.args[1]) !== isEmpty(cur.args[2])) {
-      cur = isEmpty(cur.args[1]) ? cur.args[2] : cur.args[1];
-    } else return cur;
-  }
-}
-function stringsIn(v) {
-  const out = [];
-  const visit = (x) => {
-    if (!x) return;
-    switch (x.kind) {
-      case "string":
-        out.push(x.value);
-        break;
-      case "call":
-        x.args.forEach(visit);
-        break;
-      case "concat":
-        x.parts.forEach(visit);
-        break;
-      default:
-        break;
-    }
-  };
-  visit(v);
-  return out;
-}
-function lowerPath(path) {
-  return path.map((p) => String(p).toLowerCase()).join(".");
-}
-function valueKey(v) {
-  if (!v) return void 0;
-  switch (v.kind) {
-    case "string":
-      return JSON.stringify(v.value.toLowerCase());
-    case "number":
-    case "bool":
-      return String(v.value);
-    case "null":
-      return "null";
-    case "unknown":
-      return v.symbol === void 0 ? void 0 : `?${v.symbol}`;
-    case "ref":
-      return `&${v.resource.key}${v.path.map((p) => `.${String(p).toLowerCase()}`).join("")}`;
-    case "scope": {
-      const name = v.name ? valueKey(v.name) : "";
-      const sub = v.subscriptionId ? valueKey(v.subscriptionId) : "";
-      if (name === void 0 || sub === void 0) return void 0;
-      return `@${v.level}:${v.current}:${name}:${sub}:${v.path.join(".").toLowerCase()}`;
-    }
-    default: {
-      const children = v.kind === "array" ? v.items : v.kind === "object" ? [...v.entries.values()] : v.kind === "call" ? v.args : v.parts;
-      const keys = children.map(valueKey);
-      if (keys.some((k) => k === void 0)) return void 0;
-      const label2 = v.kind === "object" ? [...v.entries.keys()].map((k) => k.toLowerCase()).join(",") : v.kind === "call" ? v.fn : "";
-      return `${v.kind}(${label2}|${keys.join(",")})`;
-    }
-  }
-}
-
 // src/graph/arm-shape.ts
-var ROLE_ASSIGNMENT = "microsoft.authorization/roleassignments";
+var ROLE_ASSIGNMENT2 = "microsoft.authorization/roleassignments";
 var USER_ASSIGNED_IDENTITY = "microsoft.managedidentity/userassignedidentities";
-var AKS = "microsoft.containerservice/managedclusters";
+var AKS2 = "microsoft.containerservice/managedclusters";
 var ARC_CLUSTER = "microsoft.kubernetes/connectedclusters";
 function isArmShaped(r) {
   return r.format !== "terraform";
@@ -39261,8 +42479,8 @@ function workloadIdentities(r) {
   const types2 = identityTypes(identity);
   if (!types2) return void 0;
   const userAssigned = types2.user ? userAssignedKeys(identity) : [];
-  const platformManaged = typeOf(r) === AKS || typeOf(r) === ARC_CLUSTER;
-  if (typeOf(r) === AKS) {
+  const platformManaged = typeOf(r) === AKS2 || typeOf(r) === ARC_CLUSTER;
+  if (typeOf(r) === AKS2) {
     const kubelet = getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
     if (kubelet) userAssigned.push(kubelet);
   }
@@ -39285,17 +42503,17 @@ function roleAssignmentFacts(r) {
 function accessPolicyFacts(r, vaultScope2) {
   const policies = getPath(r.body, ["properties", "accessPolicies"]);
   if (!policies || policies.kind !== "array") return [];
-  return policies.items.map((entry) => ({
-    kind: "accessPolicy",
-    at: entry.at ?? r.decl,
-    principal: getProp(entry, "objectId") ?? { kind: "unknown" },
-    impliedScope: vaultScope2
-  }));
+  return policies.items.map((entry) => {
+    const facts = { kind: "accessPolicy", at: entry.at ?? r.decl, principal: getProp(entry, "objectId") ?? { kind: "unknown" }, impliedScope: vaultScope2 };
+    const permissions = entry.kind === "object" ? getProp(entry, "permissions") : entry;
+    if (permissions) facts.permissions = permissions;
+    return facts;
+  });
 }
 function grants(r) {
   if (!isArmShaped(r)) return [];
   const type = typeOf(r);
-  if (type === ROLE_ASSIGNMENT) return [roleAssignmentFacts(r)];
+  if (type === ROLE_ASSIGNMENT2) return [roleAssignmentFacts(r)];
   if (type === "microsoft.keyvault/vaults") {
     return accessPolicyFacts(r, { kind: "resource", resourceType: r.type, label: asString(r.name), resource: r });
   }
@@ -39328,7 +42546,7 @@ function resolvePrincipal(value) {
     return { kind: "managedIdentity", resource: v.resource, system: false };
   }
   if (path === "identity.principalid") return { kind: "managedIdentity", resource: v.resource, system: true };
-  if (type === AKS && path.startsWith("properties.identityprofile.kubeletidentity.")) {
+  if (type === AKS2 && path.startsWith("properties.identityprofile.kubeletidentity.")) {
     return { kind: "managedIdentity" };
   }
   return { kind: "unknown" };
@@ -39460,8 +42678,8 @@ function azapiArmType(type) {
 }
 
 // src/graph/roles.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-import { join as join4 } from "node:path";
+import { readFileSync as readFileSync6 } from "node:fs";
+import { join as join5 } from "node:path";
 var GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 var RoleCatalog = class {
   constructor(roles, snapshot) {
@@ -39477,8 +42695,8 @@ var RoleCatalog = class {
   byId = /* @__PURE__ */ new Map();
   byName = /* @__PURE__ */ new Map();
   /** By GUID, or by any string that ends in one (`/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/<guid>`). */
-  byGuid(text) {
-    const all = text.match(new RegExp(GUID.source, "gi"));
+  byGuid(text3) {
+    const all = text3.match(new RegExp(GUID.source, "gi"));
     const last = all?.[all.length - 1];
     return last ? this.byId.get(last.toLowerCase()) : void 0;
   }
@@ -39502,14 +42720,17 @@ var RoleCatalog = class {
 var catalog;
 function roleCatalog() {
   if (!catalog) {
-    const file = join4(packageRoot(), "data", "builtin-roles.json");
-    const data = JSON.parse(readFileSync5(file, "utf8"));
+    const file = join5(packageRoot(), "data", "builtin-roles.json");
+    const data = JSON.parse(readFileSync6(file, "utf8"));
     catalog = new RoleCatalog(data.roles, data.snapshot);
   }
   return catalog;
 }
-function findGuid(text) {
-  return text.match(GUID)?.[0]?.toLowerCase();
+function isGuid(text3) {
+  return new RegExp(`^${GUID.source}$`, "i").test(text3);
+}
+function findGuid(text3) {
+  return text3.match(GUID)?.[0]?.toLowerCase();
 }
 var PRIVILEGED_ROLE_NAMES = [
   "Owner",
@@ -39528,12 +42749,12 @@ function isRoleDefinitionResource(r) {
 function customRoleOf(r) {
   if (r.existing || !isRoleDefinitionResource(r)) return void 0;
   if (r.type === "azurerm_role_definition") {
-    const blocks2 = listOf(getProp(r.body, "permissions")).map((b2) => block(b2, ["actions", "not_actions", "data_actions", "not_data_actions"]));
+    const blocks2 = listOf2(getProp(r.body, "permissions")).map((b2) => block(b2, ["actions", "not_actions", "data_actions", "not_data_actions"]));
     return role(r, asString(getProp(r.body, "role_definition_id")), asString(getProp(r.body, "name")), blocks2);
   }
   const body = r.type === "azapi_resource" ? getProp(r.body, "body") : r.body;
   const props = getProp(body, "properties");
-  const blocks = listOf(getProp(props, "permissions")).map((b2) => block(b2, ["actions", "notActions", "dataActions", "notDataActions"]));
+  const blocks = listOf2(getProp(props, "permissions")).map((b2) => block(b2, ["actions", "notActions", "dataActions", "notDataActions"]));
   return role(r, asString(r.name), asString(getProp(props, "roleName")), blocks);
 }
 function role(r, guidText, name, blocks) {
@@ -39572,807 +42793,329 @@ function stringList(v) {
   }
   return out;
 }
-function listOf(v) {
-  const u = unwrap(v);
-  if (!u || u.kind === "null") return [];
-  return u.kind === "array" ? u.items : [u];
-}
-
-// src/graph/settings.ts
-var SITE_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites", "microsoft.web/sites/slots"]);
-var CONTAINER_APP_TYPES = /* @__PURE__ */ new Set(["microsoft.app/containerapps", "microsoft.app/jobs"]);
-var CONTAINER_GROUP = "microsoft.containerinstance/containergroups";
-var CONFIG_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites/config", "microsoft.web/sites/slots/config"]);
-var AZURERM_APP_SETTINGS = /^azurerm_(?:(?:linux|windows)_(?:web|function)_app(?:_slot)?|function_app(?:_slot)?|app_service(?:_slot)?|logic_app_standard|function_app_flex_consumption)$/;
-var Collector = class {
-  constructor(fallback) {
-    this.fallback = fallback;
-  }
-  fallback;
-  entries = [];
-  complete = true;
-  add(name, value, at, extra = {}) {
-    const n2 = typeof name === "string" ? name : asString(unwrap(name));
-    if (n2 === void 0) {
-      this.complete = false;
-      return;
-    }
-    this.entries.push({ name: n2, value: value ?? { kind: "null" }, at: at ?? value?.at ?? this.fallback, ...extra });
-  }
-  /** A `{ NAME: value }` map (azurerm `app_settings`, ARM `appsettings` properties). */
-  map(v, extra = {}) {
-    const u = unwrap(v);
-    if (!u || u.kind === "null") return;
-    if (u.kind !== "object") {
-      this.complete = false;
-      return;
-    }
-    for (const [k, value] of u.entries) {
-      const key2 = u.keyValues?.get(k);
-      this.add(key2 ?? k, value, value.at ?? u.at, extra);
-    }
-  }
-  /** A `[{ name, value }]` list; `valueKeys` are the properties that can carry the value. */
-  list(v, valueKeys, secretKeys, extra = {}) {
-    const u = unwrap(v);
-    if (!u || u.kind === "null") return;
-    if (u.kind !== "array") {
-      this.complete = false;
-      return;
-    }
-    for (const item of u.items) {
-      const entry = unwrap(item);
-      if (!entry || entry.kind !== "object") {
-        this.complete = false;
-        continue;
-      }
-      const secret = secretKeys.map((k) => getProp(entry, k)).find((x) => x && x.kind !== "null");
-      const value = secret ?? valueKeys.map((k) => getProp(entry, k)).find((x) => x !== void 0);
-      this.add(getProp(entry, "name"), value, entry.at, secret ? { ...extra, secret: true } : extra);
-    }
-  }
-};
 function listOf2(v) {
   const u = unwrap(v);
   if (!u || u.kind === "null") return [];
   return u.kind === "array" ? u.items : [u];
 }
-function armView(r) {
-  if (r.format !== "terraform") return { type: r.type.toLowerCase(), body: r.body };
-  if (r.type !== "azapi_resource") return void 0;
-  const type = azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
-  return type ? { type, body: getProp(r.body, "body") ?? { kind: "unknown" } } : void 0;
-}
-function armSettings(type, body, out) {
-  if (SITE_TYPES.has(type)) {
-    out.list(getPath(body, ["properties", "siteConfig", "appSettings"]), ["value"], []);
-    return true;
-  }
-  if (CONTAINER_APP_TYPES.has(type)) {
-    const template = getPath(body, ["properties", "template"]) ?? getPath(body, ["properties", "jobTemplate"]);
-    for (const key2 of ["containers", "initContainers"]) {
-      for (const c of listOf2(getProp(template, key2))) {
-        const container = asString(unwrap(getProp(c, "name")));
-        out.list(getProp(c, "env"), ["value"], ["secretRef"], container ? { container } : {});
-      }
-    }
-    return true;
-  }
-  if (type === CONTAINER_GROUP) {
-    for (const c of listOf2(getPath(body, ["properties", "containers"]))) {
-      const container = asString(unwrap(getProp(c, "name")));
-      out.list(getPath(c, ["properties", "environmentVariables"]), ["value"], ["secureValue"], container ? { container } : {});
-    }
-    return true;
-  }
-  return false;
-}
-function azurermSettings(r, out) {
-  if (AZURERM_APP_SETTINGS.test(r.type)) {
-    out.map(getProp(r.body, "app_settings"));
-    return true;
-  }
-  if (r.type === "azurerm_container_app" || r.type === "azurerm_container_app_job") {
-    for (const template of listOf2(getProp(r.body, "template"))) {
-      for (const key2 of ["container", "init_container"]) {
-        for (const c of listOf2(getProp(template, key2))) {
-          const container = asString(unwrap(getProp(c, "name")));
-          out.list(getProp(c, "env"), ["value"], ["secret_name"], container ? { container } : {});
-        }
-      }
-    }
-    return true;
-  }
-  if (r.type === "azurerm_container_group") {
-    for (const c of listOf2(getProp(r.body, "container"))) {
-      const container = asString(unwrap(getProp(c, "name")));
-      const extra = container ? { container } : {};
-      out.map(getProp(c, "environment_variables"), extra);
-      out.map(getProp(c, "secure_environment_variables"), { ...extra, secret: true });
-    }
-    return true;
-  }
-  return false;
-}
-function configKind(r) {
-  const view = armView(r);
-  if (!view || !CONFIG_TYPES.has(view.type)) return void 0;
-  const name = asString(unwrap(r.name)) ?? asString(unwrap(getProp(view.body, "name")));
-  const last = name?.split("/").pop()?.toLowerCase();
-  return last === "appsettings" || last === "web" ? last : void 0;
-}
-function configOwner(config, sites) {
-  if (config.parent) return config.parent;
-  const segments = (asString(unwrap(config.name)) ?? "").split("/").slice(0, -1).map((s2) => s2.toLowerCase());
-  if (segments.length === 0) return void 0;
-  const root = config.callChain[0]?.file ?? config.decl.file;
-  return sites.find((s2) => {
-    const own = (asString(unwrap(s2.name)) ?? "").toLowerCase().split("/");
-    return (s2.callChain[0]?.file ?? s2.decl.file) === root && own.length === segments.length && own.every((x, i) => x === segments[i]);
-  });
-}
-function collectSettings(resources) {
-  const collectors = /* @__PURE__ */ new Map();
-  const sites = [];
-  for (const r of resources) {
-    const out = new Collector(r.decl);
-    const view = armView(r);
-    const has = view ? armSettings(view.type, view.body, out) : azurermSettings(r, out);
-    if (!has) continue;
-    collectors.set(r.key, out);
-    if (view && SITE_TYPES.has(view.type)) sites.push(r);
-  }
-  for (const r of resources) {
-    const kind = configKind(r);
-    if (!kind) continue;
-    const owner = configOwner(r, sites);
-    const out = owner && collectors.get(owner.key);
-    if (!out) continue;
-    const view = armView(r);
-    if (kind === "appsettings") out.map(getProp(view.body, "properties"));
-    else out.list(getPath(view.body, ["properties", "appSettings"]), ["value"], []);
-  }
-  const result = /* @__PURE__ */ new Map();
-  for (const [key2, c] of collectors) result.set(key2, { entries: c.entries, complete: c.complete });
-  return result;
-}
 
-// src/graph/azurerm-shape.ts
+// src/graph/identity-ids.ts
 var UAMI_ARM = "microsoft.managedidentity/userassignedidentities";
 var AKS_ARM = "microsoft.containerservice/managedclusters";
-var ROLE_ASSIGNMENT_ARM = "microsoft.authorization/roleassignments";
-function isTerraform(r) {
-  return r.format === "terraform";
-}
-function azapiType(r) {
-  if (r.type !== "azapi_resource") return void 0;
-  return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
-}
-function firstBlock(v) {
-  if (!v) return void 0;
-  if (v.kind === "array") return v.items[0];
-  if (v.kind === "object") return v;
+var UAMI_ID = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i;
+function armTypeOfInstance(r) {
+  if (r.format !== "terraform") return r.type.toLowerCase();
+  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
   return void 0;
 }
-function parseIdentityType(type) {
-  const parts = type.toLowerCase().split(",").map((s2) => s2.trim());
-  return { system: parts.includes("systemassigned"), user: parts.includes("userassigned") };
-}
-function listOf3(v) {
-  if (!v || v.kind === "null") return [];
-  if (v.kind === "array") return v.items;
-  return [v];
-}
-function identityBlock(r) {
-  const block2 = firstBlock(getProp(r.body, "identity"));
-  const type = asString(getProp(block2, "type"));
-  if (type === void 0) return void 0;
-  const t = parseIdentityType(type);
-  return { system: t.system, userAssigned: t.user ? listOf3(getProp(block2, "identity_ids")) : [] };
-}
-function azapiBodyIdentity(r) {
-  const identity = getProp(getProp(r.body, "body"), "identity");
-  const type = asString(getProp(identity, "type"));
-  if (type === void 0) return void 0;
-  const t = parseIdentityType(type);
-  const map = getProp(identity, "userAssignedIdentities");
-  const userAssigned = [];
-  if (t.user && map && map.kind === "object") {
-    for (const k of map.entries.keys()) userAssigned.push(map.keyValues?.get(k) ?? { kind: "string", value: k, ...map.at ? { at: map.at } : {} });
-  }
-  return { system: t.system, userAssigned };
-}
-function workloadIdentities2(r) {
-  if (!isTerraform(r)) return void 0;
-  const arm = azapiType(r);
-  if (arm === UAMI_ARM) return void 0;
-  const found = identityBlock(r) ?? (arm ? azapiBodyIdentity(r) : void 0);
-  if (!found) return void 0;
-  const platformManaged = r.type === "azurerm_kubernetes_cluster" || arm === AKS_ARM || r.type === "azurerm_arc_kubernetes_cluster" || arm === "microsoft.kubernetes/connectedclusters";
-  const userAssigned = [...found.userAssigned];
-  if (r.type === "azurerm_kubernetes_cluster") {
-    const kubelet = getProp(firstBlock(getProp(r.body, "kubelet_identity")), "user_assigned_identity_id");
-    if (kubelet && kubelet.kind !== "null") userAssigned.push(kubelet);
-  }
-  if (!found.system && userAssigned.length === 0) return void 0;
-  return { systemAssigned: found.system, userAssigned, platformManaged };
-}
-function isUserAssignedIdentity(r) {
-  if (!isTerraform(r)) return false;
-  if (r.type === "azurerm_user_assigned_identity") return true;
-  return azapiType(r) === UAMI_ARM;
-}
-function roleValue(r) {
-  const byName = getProp(r.body, "role_definition_name");
-  if (byName && byName.kind !== "null") return byName;
-  const byId = getProp(r.body, "role_definition_id");
-  const v = unwrap(byId);
-  if (v && v.kind === "ref" && v.resource.type === "azurerm_role_definition" && v.resource.existing) {
-    const path = lowerPath(v.path);
-    if (path === "id" || path === "role_definition_id") {
-      const name = getProp(v.resource.body, "name");
-      if (name && name.kind === "string") return name;
-      const guid = getProp(v.resource.body, "role_definition_id");
-      if (guid && guid.kind === "string") return guid;
-    }
-  }
-  return byId;
-}
-function present(v) {
-  return v && v.kind !== "null" ? v : void 0;
-}
-function roleAssignment(r) {
-  const facts = {
-    kind: "rbac",
-    at: r.decl,
-    principal: getProp(r.body, "principal_id") ?? { kind: "unknown" }
-  };
-  const role2 = roleValue(r);
-  if (role2) facts.role = role2;
-  const scope = present(getProp(r.body, "scope"));
-  if (scope) facts.scope = scope;
-  const principalType = present(getProp(r.body, "principal_type"));
-  if (principalType) facts.principalType = principalType;
-  const skip = present(getProp(r.body, "skip_service_principal_aad_check"));
-  if (skip) facts.skipPrincipalCheck = skip;
-  const name = present(getProp(r.body, "name"));
-  if (name) facts.name = name;
-  const condition = present(getProp(r.body, "condition"));
-  if (condition) facts.condition = condition;
-  return facts;
-}
-function vaultScope(vault) {
-  const resolved = vault ? resolveScope2(vault) : void 0;
-  if (resolved && resolved.kind === "resource") return resolved;
-  return { kind: "resource", resourceType: "Microsoft.KeyVault/vaults" };
-}
-function azapiRoleAssignment(r) {
-  const body = getProp(r.body, "body");
-  const props = getProp(body, "properties");
-  const facts = {
-    kind: "rbac",
-    at: r.decl,
-    principal: getProp(props, "principalId") ?? { kind: "unknown" }
-  };
-  const role2 = present(getProp(props, "roleDefinitionId"));
-  if (role2) facts.role = role2;
-  const scope = present(getProp(r.body, "parent_id"));
-  if (scope) facts.scope = scope;
-  const principalType = present(getProp(props, "principalType"));
-  if (principalType) facts.principalType = principalType;
-  const name = present(getProp(r.body, "name"));
-  if (name) facts.name = name;
-  const condition = present(getProp(props, "condition"));
-  if (condition) facts.condition = condition;
-  return facts;
-}
-function grants2(r) {
-  if (!isTerraform(r) || r.existing) return [];
-  switch (r.type) {
-    case "azurerm_role_assignment":
-      return [roleAssignment(r)];
-    case "azurerm_key_vault_access_policy":
-      return [
-        {
-          kind: "accessPolicy",
-          at: r.decl,
-          principal: getProp(r.body, "object_id") ?? { kind: "unknown" },
-          impliedScope: vaultScope(getProp(r.body, "key_vault_id"))
-        }
-      ];
-    case "azurerm_key_vault": {
-      const policies = listOf3(getProp(r.body, "access_policy"));
-      const scope = { kind: "resource", resourceType: "Microsoft.KeyVault/vaults", resource: r };
-      const label2 = asString(r.name);
-      if (label2) scope.label = label2;
-      return policies.filter((p) => p.kind === "object").map((p) => ({
-        kind: "accessPolicy",
-        at: p.at ?? r.decl,
-        principal: getProp(p, "object_id") ?? { kind: "unknown" },
-        impliedScope: scope
-      }));
-    }
-    case "azurerm_cosmosdb_sql_role_assignment": {
-      const facts = {
-        kind: "dataPlane",
-        at: r.decl,
-        principal: getProp(r.body, "principal_id") ?? { kind: "unknown" }
-      };
-      const role2 = present(getProp(r.body, "role_definition_id"));
-      if (role2) facts.role = role2;
-      const scope = present(getProp(r.body, "scope"));
-      if (scope) facts.scope = scope;
-      else facts.impliedScope = { kind: "resource", resourceType: "Microsoft.DocumentDB/databaseAccounts" };
-      const name = present(getProp(r.body, "name"));
-      if (name) facts.name = name;
-      return [facts];
-    }
-    case "azapi_resource":
-      return azapiType(r) === ROLE_ASSIGNMENT_ARM ? [azapiRoleAssignment(r)] : [];
-    default:
-      return [];
-  }
-}
-var AKS_PLATFORM_PRINCIPALS = [
-  /^kubelet_identity\.0\.object_id$/,
-  /^key_vault_secrets_provider\.0\.secret_identity\.0\.object_id$/,
-  /^oms_agent\.0\.oms_agent_identity\.0\.object_id$/,
-  /^ingress_application_gateway\.0\.ingress_application_gateway_identity\.0\.object_id$/,
-  /^web_app_routing\.0\.web_app_routing_identity\.0\.object_id$/
-];
-var SERVICE_IDENTITY_PATH = /^(?:[a-z0-9_]+\.0\.)?[a-z0-9_]*_identity\.0\.(?:object_id|principal_id)$/;
-function isSystemPrincipalPath(path) {
-  return path === "identity.0.principal_id" || path === "identity.principal_id";
-}
-function resolvePrincipal2(value, lookup) {
+var UAMI_PATHS = {
+  "": "resourceId",
+  id: "resourceId",
+  name: "name",
+  "properties.principalid": "principalId",
+  principalid: "principalId",
+  "properties.clientid": "clientId",
+  clientid: "clientId",
+  "properties.tenantid": "tenantId",
+  tenantid: "tenantId"
+};
+var KUBELET_ARM = {
+  "properties.identityprofile.kubeletidentity.objectid": "principalId",
+  "properties.identityprofile.kubeletidentity.clientid": "clientId",
+  "properties.identityprofile.kubeletidentity.resourceid": "resourceId"
+};
+var UAMI_TF = {
+  id: "resourceId",
+  name: "name",
+  principal_id: "principalId",
+  client_id: "clientId",
+  tenant_id: "tenantId"
+};
+var KUBELET_TF = {
+  "kubelet_identity.0.object_id": "principalId",
+  "kubelet_identity.0.client_id": "clientId",
+  "kubelet_identity.0.user_assigned_identity_id": "resourceId"
+};
+function identityIdFacts(value) {
   let v = unwrap(value);
   if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (!v || v.kind !== "ref" || !isTerraform(v.resource)) return void 0;
+  if (!v) return void 0;
+  if (v.kind === "string") return UAMI_ID.test(v.value) ? { property: "resourceId" } : void 0;
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+    return parseResourceIdArgs(v.fn, v.args)?.type.toLowerCase() === UAMI_ARM ? { property: "resourceId" } : void 0;
+  }
+  if (v.kind !== "ref") return void 0;
   const r = v.resource;
   const path = lowerPath(v.path);
-  switch (r.type) {
-    case "azurerm_user_assigned_identity":
-      return path === "principal_id" ? { kind: "managedIdentity", resource: r, system: false } : { kind: "unknown" };
-    case "azuread_user":
-      return path === "object_id" || path === "id" ? { kind: "user" } : { kind: "unknown" };
-    case "azuread_group":
-      return path === "object_id" || path === "id" ? { kind: "group" } : { kind: "unknown" };
-    case "azuread_service_principal":
-      if (path !== "object_id" && path !== "id") return { kind: "unknown" };
-      return (r.existing ? lookedUpIdentity(r, lookup) : void 0) ?? { kind: "servicePrincipal" };
-    case "azurerm_client_config":
-      return { kind: "unknown" };
-    default:
-      break;
+  if (r.format === "terraform" && r.type !== "azapi_resource") {
+    if (r.type === "azurerm_user_assigned_identity") return known(UAMI_TF[path], r);
+    if (path === "identity.0.principal_id" || path === "identity.principal_id") return { property: "principalId", resource: r, system: true };
+    if (path === "identity.0.tenant_id") return { property: "tenantId", resource: r, system: true };
+    if (r.type === "azurerm_kubernetes_cluster" && KUBELET_TF[path]) return { property: KUBELET_TF[path], resource: r, aks: "kubelet" };
+    return void 0;
   }
-  const arm = azapiType(r);
-  if (arm) {
-    if (arm === UAMI_ARM && (path === "output.properties.principalid" || path === "output.principalid")) {
-      return { kind: "managedIdentity", resource: r, system: false };
-    }
-    if (path === "output.identity.principalid" || isSystemPrincipalPath(path)) return { kind: "managedIdentity", resource: r, system: true };
-    return { kind: "unknown" };
-  }
-  if (isSystemPrincipalPath(path)) return { kind: "managedIdentity", resource: r, system: true };
-  if (r.type === "azurerm_kubernetes_cluster" && AKS_PLATFORM_PRINCIPALS.some((re) => re.test(path))) return { kind: "managedIdentity" };
-  if (SERVICE_IDENTITY_PATH.test(path)) return { kind: "managedIdentity" };
-  return { kind: "unknown" };
-}
-function lookedUpIdentity(sp, lookup) {
-  const byObjectId = present(getProp(sp.body, "object_id"));
-  if (byObjectId) {
-    const facts = resolvePrincipal2(byObjectId);
-    if (facts?.resource) return facts;
-  }
-  for (const arg of ["client_id", "application_id", "display_name"]) {
-    const v = unwrap(getProp(sp.body, arg));
-    if (arg === "display_name" && v?.kind === "string" && lookup) {
-      const named = lookup.userIdentitiesNamed(v.value, sp);
-      if (named.length === 1) return { kind: "managedIdentity", resource: named[0], system: false };
-    }
-    if (v?.kind !== "ref" || !isTerraform(v.resource)) continue;
-    const path = lowerPath(v.path);
-    const target = v.resource;
-    if (isUserAssignedIdentity(target) && (path === (arg === "display_name" ? "name" : "client_id") || path === "output.properties.clientid")) {
-      return { kind: "managedIdentity", resource: target, system: false };
-    }
-    if (arg === "display_name" && path === "name" && identityBlock(target)?.system) return { kind: "managedIdentity", resource: target, system: true };
-  }
+  const type = armTypeOfInstance(r);
+  const armPath = r.type === "azapi_resource" ? path.replace(/^output\./, "") : path;
+  if (type === UAMI_ARM) return known(UAMI_PATHS[armPath], r);
+  if (armPath === "identity.principalid" || r.type === "azapi_resource" && armPath === "identity.0.principal_id") return { property: "principalId", resource: r, system: true };
+  if (armPath === "identity.tenantid") return { property: "tenantId", resource: r, system: true };
+  if (type === AKS_ARM && KUBELET_ARM[armPath]) return { property: KUBELET_ARM[armPath], resource: r, aks: "kubelet" };
   return void 0;
 }
-function refLabel(r) {
-  return asString(r.name) ?? asString(getProp(r.body, "display_name"));
+function known(property, resource) {
+  return property ? { property, resource, system: false } : void 0;
 }
-function withLabel2(facts, label2) {
-  if (label2) facts.label = label2;
-  return facts;
+function identityIdOf(graph, value) {
+  const facts = identityIdFacts(value);
+  if (!facts) return void 0;
+  const identity = facts.resource ? identityNodeOf(graph, facts) : void 0;
+  return identity ? { ...facts, identity } : facts;
 }
-function resolveScope2(value) {
-  const v = unwrap(value);
-  if (!v) return void 0;
-  if (v.kind === "ref") {
-    const r = v.resource;
-    if (!isTerraform(r)) return void 0;
-    const path = lowerPath(v.path);
-    if (r.type === "azurerm_kubernetes_cluster" && path === "node_resource_group_id") return { kind: "resourceGroup" };
-    if (path !== "id" && path !== "") return { kind: "unknown" };
-    switch (r.type) {
-      case "azurerm_resource_group":
-        return withLabel2({ kind: "resourceGroup", resource: r }, refLabel(r));
-      case "azurerm_subscription":
-        return withLabel2({ kind: "subscription", resource: r }, asString(getProp(r.body, "subscription_name")) ?? asString(getProp(r.body, "subscription_id")));
-      case "azurerm_management_group":
-        return withLabel2({ kind: "managementGroup", resource: r }, refLabel(r));
-      default:
-        break;
-    }
-    const arm = azapiType(r);
-    if (arm !== void 0) {
-      if (arm === "microsoft.resources/resourcegroups") return withLabel2({ kind: "resourceGroup", resource: r }, refLabel(r));
-      if (arm === "microsoft.management/managementgroups") return withLabel2({ kind: "managementGroup", resource: r }, refLabel(r));
-      const type2 = azapiArmType(asString(getProp(r.body, "type")));
-      return withLabel2({ kind: "resource", resource: r, ...type2 ? { resourceType: type2 } : {} }, refLabel(r));
-    }
-    const type = armTypeOf(r.type);
-    return withLabel2({ kind: "resource", resource: r, ...type ? { resourceType: type } : {} }, refLabel(r));
+function identityNodeOf(graph, facts) {
+  const r = facts.resource;
+  if (facts.aks === "kubelet") {
+    const resourceId2 = r.format === "terraform" ? getProp(getPath(r.body, ["kubelet_identity", 0]), "user_assigned_identity_id") : getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
+    const named2 = identityIdFacts(resourceId2);
+    return named2?.resource && named2.property === "resourceId" ? graph.identityIndex.get(`user:${azureResourceKey(named2.resource)}`) : void 0;
   }
-  if (v.kind === "string" || v.kind === "concat") return parseResourceIdShape(v);
-  return void 0;
+  return graph.identityIndex.get(`${facts.system ? "system" : "user"}:${azureResourceKey(r)}`);
 }
-var azurermShape = {
-  workloadIdentities: workloadIdentities2,
-  isUserAssignedIdentity,
-  grants: grants2,
-  resolvePrincipal: resolvePrincipal2,
-  resolveScope: resolveScope2
-};
 
-// src/graph/build.ts
-var SHAPES = [armShape, azurermShape];
-function buildGraph(resources, roles, shapes = SHAPES, externalCalls = []) {
-  return { ...new GraphBuilder(resources, roles, shapes).build(), externalCalls };
+// src/graph/permissions.ts
+function action(name) {
+  return { kind: "action", name };
 }
-var GraphBuilder = class {
-  constructor(resources, roles, shapes) {
-    this.resources = resources;
-    this.roles = roles;
-    this.shapes = shapes;
+function dataAction(name) {
+  return { kind: "dataAction", name };
+}
+function matchesPermission(pattern, text3) {
+  const p = pattern.toLowerCase();
+  const t = text3.toLowerCase();
+  let pi = 0;
+  let ti = 0;
+  let star = -1;
+  let mark = 0;
+  while (ti < t.length) {
+    if (pi < p.length && p[pi] !== "*" && p[pi] === t[ti]) {
+      pi++;
+      ti++;
+    } else if (pi < p.length && p[pi] === "*") {
+      star = pi++;
+      mark = ti;
+    } else if (star >= 0) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
   }
-  resources;
-  roles;
-  shapes;
-  identities = /* @__PURE__ */ new Map();
-  workloads = [];
-  grants = [];
-  /** Custom roles declared here, by the declaring instance's key. */
-  customRoles = /* @__PURE__ */ new Map();
-  settings = /* @__PURE__ */ new Map();
-  identitiesByName;
-  lookup = {
-    userIdentitiesNamed: (name, near) => {
-      if (!this.identitiesByName) {
-        this.identitiesByName = /* @__PURE__ */ new Map();
-        for (const r of this.resources) {
-          const n2 = asString(r.name);
-          if (n2 === void 0 || r.existing || !this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) continue;
-          const key2 = n2.toLowerCase();
-          this.identitiesByName.set(key2, [...this.identitiesByName.get(key2) ?? [], r]);
+  while (pi < p.length && p[pi] === "*") pi++;
+  return pi === p.length;
+}
+function blocksOf(role2) {
+  return role2.permissionBlocks ?? [role2];
+}
+function blockAllows(block2, op) {
+  const [granted, denied] = op.kind === "action" ? [block2.actions, block2.notActions] : [block2.dataActions, block2.notDataActions];
+  return granted.some((p) => matchesPermission(p, op.name)) && !denied.some((p) => matchesPermission(p, op.name));
+}
+function allows(role2, op) {
+  if (role2.permissionsKnown === false) return void 0;
+  return blocksOf(role2).some((b2) => blockAllows(b2, op));
+}
+function allowsAll(role2, ops) {
+  if (role2.permissionsKnown === false) return void 0;
+  return ops.every((op) => allows(role2, op));
+}
+function hasDataActions(role2) {
+  if (role2.permissionsKnown === false) return void 0;
+  return blocksOf(role2).some((b2) => b2.dataActions.length > 0);
+}
+function patternsOf(role2) {
+  if (role2.permissionsKnown === false) return void 0;
+  return blocksOf(role2).flatMap((b2) => [...b2.actions, ...b2.dataActions]);
+}
+var PermissionModel = class {
+  constructor(catalog2) {
+    this.catalog = catalog2;
+  }
+  catalog;
+  vocabulary;
+  breadths = /* @__PURE__ */ new Map();
+  answers = /* @__PURE__ */ new Map();
+  allows(role2, op) {
+    return allows(role2, op);
+  }
+  leastPrivileged(ops) {
+    const key2 = ops.map((o) => `${o.kind}:${o.name.toLowerCase()}`).sort().join("|");
+    const cached2 = this.answers.get(key2);
+    if (cached2) return cached2;
+    const candidates = this.catalog.all().filter((r) => ops.length > 0 && allowsAll(r, ops) === true);
+    const ranked = candidates.map((role2) => ({ role: role2, documented: role2.category !== null ? 0 : 1, breadth: this.breadth(role2) })).sort((a, b2) => a.documented - b2.documented || a.breadth - b2.breadth || (a.role.roleName < b2.role.roleName ? -1 : 1)).map((x) => x.role);
+    this.answers.set(key2, ranked);
+    return ranked;
+  }
+  /** The single narrowest built-in role that allows every operation, if any does. */
+  narrowest(ops) {
+    return this.leastPrivileged(ops)[0];
+  }
+  breadth(role2) {
+    let n2 = this.breadths.get(role2.id);
+    if (n2 === void 0) {
+      n2 = this.ops().filter((op) => allows(role2, op) === true).length;
+      this.breadths.set(role2.id, n2);
+    }
+    return n2;
+  }
+  ops() {
+    if (!this.vocabulary) {
+      const seen = /* @__PURE__ */ new Map();
+      for (const r of this.catalog.all()) {
+        for (const b2 of blocksOf(r)) {
+          for (const a of b2.actions) seen.set(`a:${a.toLowerCase()}`, action(a));
+          for (const d of b2.dataActions) seen.set(`d:${d.toLowerCase()}`, dataAction(d));
         }
       }
-      const root = (r) => dirname5((r.callChain[0] ?? r.decl).file);
-      return (this.identitiesByName.get(name.toLowerCase()) ?? []).filter((r) => root(r) === root(near));
+      this.vocabulary = [...seen.values()];
+    }
+    return this.vocabulary;
+  }
+};
+var TYPICAL_OPERATIONS = {
+  "microsoft.keyvault/vaults": [dataAction("Microsoft.KeyVault/vaults/secrets/getSecret/action")],
+  "microsoft.storage/storageaccounts": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
+  "microsoft.storage/storageaccounts/blobservices/containers": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
+  "microsoft.storage/storageaccounts/queueservices/queues": [dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/read")],
+  "microsoft.containerregistry/registries": [action("Microsoft.ContainerRegistry/registries/pull/read")],
+  "microsoft.servicebus/namespaces": [dataAction("Microsoft.ServiceBus/namespaces/messages/receive/action")],
+  "microsoft.eventhub/namespaces": [dataAction("Microsoft.EventHub/namespaces/messages/receive/action")],
+  "microsoft.appconfiguration/configurationstores": [dataAction("Microsoft.AppConfiguration/configurationStores/keyValues/read")]
+};
+function suggestedRole(model2, resourceType) {
+  const ops = resourceType ? TYPICAL_OPERATIONS[resourceType.toLowerCase()] : void 0;
+  return ops ? model2.narrowest(ops) : void 0;
+}
+var model;
+function permissionModel() {
+  model ??= new PermissionModel(roleCatalog());
+  return model;
+}
+
+// src/graph/operations.ts
+var SECRET_GET = dataAction("Microsoft.KeyVault/vaults/secrets/getSecret/action");
+var KEY_WRAP = dataAction("Microsoft.KeyVault/vaults/keys/wrap/action");
+var KEY_UNWRAP = dataAction("Microsoft.KeyVault/vaults/keys/unwrap/action");
+var ACR_PULL = action("Microsoft.ContainerRegistry/registries/pull/read");
+var BLOB_READ = dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read");
+var BLOB_WRITE = dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write");
+var QUEUE_READ = dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/read");
+var QUEUE_ADD = dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action");
+var SERVICE_BUS_OPS = [
+  dataAction("Microsoft.ServiceBus/namespaces/messages/receive/action"),
+  dataAction("Microsoft.ServiceBus/namespaces/messages/send/action")
+];
+var EVENT_HUBS_OPS = [
+  dataAction("Microsoft.EventHub/namespaces/messages/receive/action"),
+  dataAction("Microsoft.EventHub/namespaces/messages/send/action")
+];
+
+// src/graph/grant-index.ts
+var EMPTY = [];
+var byGraph = /* @__PURE__ */ new WeakMap();
+function grantIndex(graph) {
+  let index = byGraph.get(graph);
+  if (!index) byGraph.set(graph, index = indexGrants(graph.grants));
+  return index;
+}
+function grantsOf(graph, identity) {
+  return grantIndex(graph).to(identity);
+}
+function indexGrants(grants3) {
+  const byIdentity = /* @__PURE__ */ new Map();
+  for (const g of grants3) {
+    const identity = g.principal.identity;
+    if (identity) {
+      const list2 = byIdentity.get(identity);
+      if (list2) list2.push(g);
+      else byIdentity.set(identity, [g]);
+    }
+  }
+  let byPrincipal;
+  return {
+    to: (identity) => byIdentity.get(identity) ?? EMPTY,
+    withPrincipal(principal) {
+      if (!byPrincipal) {
+        byPrincipal = new ValueMap();
+        for (const g of grants3) byPrincipal.add(unwrap(g.principal.value), g);
+      }
+      return byPrincipal.lookup(unwrap(principal));
     }
   };
-  build() {
-    for (const r of this.resources) {
-      const custom = customRoleOf(r);
-      if (custom) this.customRoles.set(r.key, custom);
-    }
-    this.settings = collectSettings(this.resources);
-    for (const r of this.resources) {
-      if (this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) this.userIdentity(r);
-    }
-    for (const r of this.resources) this.addWorkload(r);
-    for (const r of this.resources) {
-      for (const shape of this.shapes) {
-        for (const facts of shape.grants(r)) this.grants.push(this.grant(r, facts));
-      }
-    }
-    return {
-      workloads: this.workloads,
-      identities: [...this.identities.values()],
-      grants: this.grants,
-      resources: this.resources,
-      roleDefinitions: [...this.customRoles.values()],
-      settings: this.settings,
-      identityIndex: this.identities
-    };
+}
+var ValueMap = class {
+  buckets = /* @__PURE__ */ new Map();
+  add(value, item) {
+    if (!value) return;
+    const key2 = equalityKey(value);
+    const bucket = this.buckets.get(key2);
+    if (bucket) bucket.push({ value, item });
+    else this.buckets.set(key2, [{ value, item }]);
   }
-  first(ask) {
-    for (const s2 of this.shapes) {
-      const answer = ask(s2);
-      if (answer !== void 0) return answer;
-    }
-    return void 0;
+  lookup(value) {
+    if (!value) return EMPTY;
+    const bucket = this.buckets.get(equalityKey(value));
+    if (!bucket) return EMPTY;
+    return bucket.filter((e) => sameValue(e.value, value)).map((e) => e.item);
   }
-  userIdentity(r) {
-    return this.identity(`user:${azureResourceKey(r)}`, r, "user");
-  }
-  systemIdentity(r) {
-    return this.identity(`system:${azureResourceKey(r)}`, r, "system");
-  }
-  /** One node per Azure resource: instances that deploy the same resource share its identity. */
-  identity(id, r, kind) {
-    let node = this.identities.get(id);
-    if (!node) {
-      node = { id, kind, resource: r, createdHere: !r.existing, label: r.symbol, workloads: [], platformManaged: false };
-      this.identities.set(id, node);
-    } else if (!r.existing && !node.createdHere) {
-      node.createdHere = true;
-      node.resource = r;
-    }
-    return node;
-  }
-  externalIdentity(text) {
-    const id = `external:${text}`;
-    let node = this.identities.get(id);
-    if (!node) {
-      node = { id, kind: "external", createdHere: false, label: text, workloads: [], platformManaged: false };
-      this.identities.set(id, node);
-    }
-    return node;
-  }
-  addWorkload(r) {
-    const facts = this.first((s2) => s2.workloadIdentities(r));
-    if (!facts) return;
-    const workload = { id: r.key, resource: r, identities: [] };
-    const settings = this.settings.get(r.key);
-    if (settings) workload.settings = settings;
-    const attach = (identity) => {
-      if (workload.identities.includes(identity)) return;
-      workload.identities.push(identity);
-      const firstAttachment = identity.workloads.length === 0;
-      identity.workloads.push(workload);
-      identity.platformManaged = facts.platformManaged && (firstAttachment || identity.platformManaged);
-    };
-    if (facts.systemAssigned) attach(this.systemIdentity(r));
-    for (const ref of facts.userAssigned) attach(this.attachedUserIdentity(ref));
-    this.workloads.push(workload);
-  }
-  /** The identity a workload's `userAssignedIdentities` key or `identity_ids` entry names. */
-  attachedUserIdentity(value) {
-    const v = unwrap(value);
-    if (v?.kind === "ref" && this.shapes.some((s2) => s2.isUserAssignedIdentity(v.resource))) return this.userIdentity(v.resource);
-    return this.externalIdentity(describeValue(v));
-  }
-  grant(r, facts) {
-    const grant = {
-      id: `${r.key}@${facts.at.range.start.line}:${facts.at.range.start.column}`,
-      kind: facts.kind,
-      resource: r,
-      at: facts.at,
-      principal: this.principal(facts.principal, facts.principalType),
-      roleValue: facts.role,
-      role: this.role(facts.role),
-      scope: this.scope(r, facts)
-    };
-    if (facts.principalType) grant.principalType = facts.principalType;
-    if (facts.skipPrincipalCheck) grant.skipPrincipalCheck = facts.skipPrincipalCheck;
-    if (facts.name) grant.name = facts.name;
-    if (facts.condition) grant.condition = facts.condition;
-    return grant;
-  }
-  principal(value, principalType) {
-    const facts = this.first((s2) => s2.resolvePrincipal(value, this.lookup));
-    let identity;
-    if (facts?.resource) {
-      identity = facts.system ? this.systemIdentity(facts.resource) : this.userIdentity(facts.resource);
-    }
-    let kind = facts?.kind ?? "unknown";
-    const declared = asString(principalType)?.toLowerCase();
-    if (!identity && (declared === "user" || declared === "group")) kind = declared;
-    if (!identity && declared === "serviceprincipal" && kind === "unknown") kind = "servicePrincipal";
-    const principal = { kind, value };
-    if (identity) principal.identity = identity;
-    return principal;
-  }
-  /**
-   * The role a value names: a GUID or role name string, a role definition resource ID (by string,
-   * concat or resourceId call), or a reference to a declared role definition — a custom role
-   * declared here resolves to that definition, whose permissions the rules judge. Values that
-   * merely contain a GUID somewhere (a conditional, a lookup) are not guessed at.
-   */
-  role(value) {
-    const v = unwrap(value);
-    if (!v) return void 0;
-    if (v.kind === "string") return this.byGuid(v.value) ?? this.byName(v.value);
-    if (v.kind === "ref" && isRoleDefinitionResource(v.resource)) {
-      return this.customRoles.get(v.resource.key) ?? (v.resource.format === "terraform" ? void 0 : this.role(v.resource.name));
-    }
-    if (v.kind === "concat" || v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
-      const strings2 = stringsIn(v);
-      const last = strings2[strings2.length - 1];
-      const guid = last === void 0 ? void 0 : findGuid(last);
-      if (guid) return this.byGuid(guid);
-      return v.kind === "call" ? this.customByName(v.args[v.args.length - 1]) : void 0;
-    }
-    return void 0;
-  }
-  byGuid(text) {
-    const builtIn = this.roles.byGuid(text);
-    if (builtIn) return builtIn;
-    const guid = findGuid(text);
-    return guid ? [...this.customRoles.values()].find((r) => r.id === guid) : void 0;
-  }
-  byName(text) {
-    const name = text.trim().toLowerCase();
-    return this.roles.byRoleName(text) ?? [...this.customRoles.values()].find((r) => r.roleName.trim().toLowerCase() === name);
-  }
-  /** `resourceId('Microsoft.Authorization/roleDefinitions', guid(...))` naming a definition declared with that name. */
-  customByName(nameValue) {
-    const key2 = valueKey(unwrap(nameValue));
-    if (key2 === void 0) return void 0;
-    return [...this.customRoles.values()].find((r) => r.resource && valueKey(unwrap(r.resource.name)) === key2);
-  }
-  scope(r, facts) {
-    if (facts.impliedScope) return { ...facts.impliedScope };
-    if (!facts.scope) return { ...scopeOfDeployment(r.deploymentScope) };
-    const resolved = resolveScopeValue(facts.scope, this.shapes);
-    return { ...resolved, value: facts.scope };
+  /** The buckets themselves (values with equal keys), for grouping without a lookup per item. */
+  groups() {
+    return this.buckets.values();
   }
 };
-function azureResourceKey(r) {
-  const name = valueKey(r.name);
-  const scope = valueKey(r.deploymentScope);
-  if (name === void 0 || scope === void 0) return r.key;
-  const rootFile = (r.callChain[0] ?? r.decl).file;
-  const root = r.format === "terraform" ? dirname5(rootFile) : rootFile;
-  return `${root}|${r.type.toLowerCase()}|${name}|${scope}`;
-}
-function scopeOfDeployment(scope) {
-  const label2 = asString(scope.name);
-  return label2 ? { kind: scope.level, label: label2 } : { kind: scope.level };
-}
-function resolveScopeValue(value, shapes = SHAPES) {
-  const v = unwrap(value);
-  if (!v) return { kind: "unknown" };
-  if (v.kind === "scope") {
-    if (v.path.length > 1 || v.path.length === 1 && v.path[0].toLowerCase() !== "id") return { kind: "unknown" };
-    return scopeOfDeployment(v);
+var opaqueIds = /* @__PURE__ */ new WeakMap();
+var nextOpaque = 0;
+function equalityKey(v) {
+  switch (v.kind) {
+    case "string":
+      return text(v.value.toLowerCase());
+    case "number":
+      return Object.is(v.value, -0) ? "0" : String(v.value);
+    case "bool":
+      return String(v.value);
+    case "null":
+      return "null";
+    case "unknown": {
+      if (v.symbol !== void 0) return `?${text(v.symbol)}`;
+      let id = opaqueIds.get(v);
+      if (id === void 0) opaqueIds.set(v, id = nextOpaque++);
+      return `?#${id}`;
+    }
+    case "ref":
+      return `&${text(v.resource.key)}${pathKey(v.path)}`;
+    case "scope":
+      return `@${v.level}:${v.current}:${v.name ? equalityKey(v.name) : ""}:${v.subscriptionId ? equalityKey(v.subscriptionId) : ""}:${pathKey(v.path)}`;
+    case "object": {
+      const entries = [...v.entries].map(([k, x]) => [k.toLowerCase(), x]);
+      const names = entries.map(([k]) => k).sort();
+      if (names.some((k, i) => i > 0 && names[i - 1] === k)) return `{${names.map(text).join("")}}`;
+      entries.sort((a, b2) => a[0] < b2[0] ? -1 : a[0] > b2[0] ? 1 : 0);
+      return `{${entries.map(([k, x]) => `${text(k)}${equalityKey(x)}`).join(",")}}`;
+    }
+    case "array":
+      return `[${v.items.map(equalityKey).join(",")}]`;
+    case "call":
+      return `${v.fn}(${v.args.map(equalityKey).join(",")})`;
+    case "concat":
+      return `concat<${v.parts.map(equalityKey).join(",")}>`;
   }
-  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) return resourceIdCallScope(v.fn, v.args);
-  if (v.kind === "string" && !v.value.startsWith("/")) {
-    const relative9 = relativeResourceId(v.value);
-    if (relative9) return relative9;
-  }
-  for (const s2 of shapes) {
-    const answer = s2.resolveScope(v);
-    if (answer) return answer;
-  }
-  return { kind: "unknown" };
 }
-function resourceIdCallScope(fn, args) {
-  const q = parseResourceIdArgs(fn, args);
-  if (!q) return { kind: "unknown" };
-  const label2 = q.names.map((n2) => asString(n2) ?? describeValue(n2)).join("/");
-  if (q.type.toLowerCase() === "microsoft.resources/resourcegroups") return { kind: "resourceGroup", label: label2 };
-  if (q.type.toLowerCase() === "microsoft.management/managementgroups") return { kind: "managementGroup", label: label2 };
-  return { kind: "resource", resourceType: q.type, label: label2 };
+function text(s2) {
+  return `${s2.length}'${s2}`;
 }
-function relativeResourceId(text) {
-  const segments = text.split("/");
-  if (segments.length < 3 || segments.length % 2 === 0 || !/^[A-Za-z]+\.[\w.]+$/.test(segments[0])) return void 0;
-  const types2 = [segments[0]];
-  const names = [];
-  for (let i = 1; i < segments.length; i += 2) {
-    types2.push(segments[i]);
-    names.push(segments[i + 1]);
-  }
-  return { kind: "resource", resourceType: types2.join("/"), label: names.join("/") };
-}
-
-// src/graph/aks.ts
-var ARM_AKS = "microsoft.containerservice/managedclusters";
-function isAksCluster(r) {
-  if (r.format === "terraform") {
-    if (r.type === "azurerm_kubernetes_cluster") return true;
-    return r.type === "azapi_resource" && asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase() === ARM_AKS;
-  }
-  return r.type.toLowerCase() === ARM_AKS;
-}
-function clusterOfPrincipal(grant) {
-  const identity = grant.principal.identity;
-  if (identity) return identity.workloads.find((w) => isAksCluster(w.resource))?.resource;
-  let v = unwrap(grant.principal.value);
-  if (v?.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
-  const path = lowerPath(v.path);
-  if (/(^|\.)(object_id|principal_id|objectid|principalid)$/.test(path)) return v.resource;
-  return void 0;
-}
-function nodeResourceGroupCluster(grant) {
-  if (grant.scope.kind !== "resourceGroup") return void 0;
-  const written = grant.scope.value;
-  if (!written) return clusterNamedBy(grant, grant.resource.deploymentScope.name);
-  const v = unwrap(written);
-  if (!v) return void 0;
-  if (v.kind === "ref") {
-    const path = lowerPath(v.path);
-    if (isAksCluster(v.resource) && path === "node_resource_group_id") return v.resource;
-    if (v.resource.type === "azurerm_resource_group" && (path === "id" || path === "")) return clusterNamedBy(grant, getProp(v.resource.body, "name"));
-    return void 0;
-  }
-  if (v.kind === "scope") return clusterNamedBy(grant, v.name);
-  const label2 = parseResourceIdShape(v)?.label;
-  return label2 ? clusterByNodeGroupName(grant, label2) : void 0;
-}
-function clusterNamedBy(grant, name) {
-  const v = unwrap(name);
-  if (v?.kind === "string") return clusterByNodeGroupName(grant, v.value);
-  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
-  const path = lowerPath(v.path);
-  return path === "node_resource_group" || path === "properties.noderesourcegroup" ? v.resource : void 0;
-}
-function clusterByNodeGroupName(grant, name) {
-  const cluster = clusterOfPrincipal(grant);
-  if (!cluster) return void 0;
-  const written = cluster.format === "terraform" ? getProp(cluster.body, "node_resource_group") : getPath(cluster.body, ["properties", "nodeResourceGroup"]);
-  const own = asString(unwrap(written));
-  return own !== void 0 && own.toLowerCase() === name.toLowerCase() ? cluster : void 0;
-}
-function onOwnNodeResourceGroup(grant) {
-  const cluster = clusterOfPrincipal(grant);
-  const owner = cluster && nodeResourceGroupCluster(grant);
-  return !!cluster && !!owner && azureResourceKey(cluster) === azureResourceKey(owner);
-}
-
-// src/graph/platform.ts
-var AGENT_EXTENSIONS = {
-  // Azure Policy's machine configuration.
-  "microsoft.guestconfiguration": /.*/,
-  // The Azure Monitor Agent: data collection rules authorise what it sends.
-  "microsoft.azure.monitor": /^azuremonitor(windows|linux)agent$/i
-};
-var cache = /* @__PURE__ */ new WeakMap();
-function usedByPlatformAgent(identity, graph) {
-  if (identity.workloads.length === 0) return false;
-  const machines = machinesWithAgents(graph);
-  return identity.workloads.every((w) => machines.has(w.resource.key));
-}
-function machinesWithAgents(graph) {
-  let set = cache.get(graph);
-  if (set) return set;
-  set = /* @__PURE__ */ new Set();
-  for (const r of graph.resources) {
-    if (inlineExtensions(r).some(isAgent)) set.add(r.key);
-    const machine = extensionTarget(r);
-    if (machine && isAgent(r.format === "terraform" ? r.body : getProp(r.body, "properties"))) set.add(machine.key);
-  }
-  cache.set(graph, set);
-  return set;
-}
-function inlineExtensions(r) {
-  const list2 = getPath(r.body, ["properties", "virtualMachineProfile", "extensionProfile", "extensions"]);
-  if (!list2 || list2.kind !== "array") return [];
-  return list2.items.map((e) => getProp(e, "properties") ?? e);
-}
-function extensionTarget(r) {
-  if (r.format !== "terraform") return /\/extensions$/i.test(r.type) ? r.parent : void 0;
-  if (r.type !== "azurerm_virtual_machine_extension" && r.type !== "azurerm_virtual_machine_scale_set_extension") return void 0;
-  const id = unwrap(getProp(r.body, r.type === "azurerm_virtual_machine_extension" ? "virtual_machine_id" : "virtual_machine_scale_set_id"));
-  return id?.kind === "ref" ? id.resource : void 0;
-}
-function isAgent(settings) {
-  const publisher = asString(getProp(settings, "publisher"))?.toLowerCase();
-  const type = asString(getProp(settings, "type")) ?? "";
-  return publisher !== void 0 && publisher in AGENT_EXTENSIONS && AGENT_EXTENSIONS[publisher].test(type);
-}
-var BACKUP_VAULTS = /* @__PURE__ */ new Set(["microsoft.dataprotection/backupvaults", "azurerm_data_protection_backup_vault"]);
-var SNAPSHOT_GROUP_ROLES = /* @__PURE__ */ new Set(["disk snapshot contributor", "data operator for managed disks"]);
-function isSnapshotGroupGrant(grant) {
-  if (grant.scope.kind !== "resourceGroup" || !grant.role || !SNAPSHOT_GROUP_ROLES.has(grant.role.roleName.toLowerCase())) return false;
-  const identity = grant.principal.identity;
-  return !!identity && identity.workloads.some((w) => BACKUP_VAULTS.has(w.resource.type.toLowerCase()));
+function pathKey(path) {
+  let out = "";
+  for (const p of path) out += `.${text(String(p).toLowerCase())}`;
+  return out;
 }
 
 // src/graph/policy.ts
@@ -40401,9 +43144,9 @@ function listsRole(remediation, grant) {
 }
 function isPolicyAssignment(r) {
   if (r.format !== "terraform") return r.type.toLowerCase() === ARM_ASSIGNMENT;
-  return r.type in AZURERM_ASSIGNMENT_SCOPE || azapiType2(r) === ARM_ASSIGNMENT;
+  return r.type in AZURERM_ASSIGNMENT_SCOPE || azapiType(r) === ARM_ASSIGNMENT;
 }
-function azapiType2(r) {
+function azapiType(r) {
   if (r.type !== "azapi_resource") return void 0;
   return asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase();
 }
@@ -40429,9 +43172,9 @@ function listedRoles(definition, depth = 0) {
     }
     return all;
   }
-  const rule6 = policyRule(definition);
-  if (!rule6) return void 0;
-  const ids = getPath(rule6, ["then", "details", "roleDefinitionIds"]);
+  const rule10 = policyRule(definition);
+  if (!rule10) return void 0;
+  const ids = getPath(rule10, ["then", "details", "roleDefinitionIds"]);
   if (!ids) return /* @__PURE__ */ new Set();
   if (ids.kind !== "array") return void 0;
   const guids = /* @__PURE__ */ new Set();
@@ -40446,7 +43189,7 @@ function policyRule(definition) {
   if (definition.format !== "terraform") {
     return definition.type.toLowerCase() === ARM_DEFINITION ? getPath(definition.body, ["properties", "policyRule"]) : void 0;
   }
-  if (definition.type === "azapi_resource") return azapiType2(definition) === ARM_DEFINITION ? getPath(definition.body, ["body", "properties", "policyRule"]) : void 0;
+  if (definition.type === "azapi_resource") return azapiType(definition) === ARM_DEFINITION ? getPath(definition.body, ["body", "properties", "policyRule"]) : void 0;
   if (definition.type !== "azurerm_policy_definition") return void 0;
   return jsonValue(getProp(definition.body, "policy_rule"));
 }
@@ -40572,51 +43315,8 @@ function inside(g, a) {
   return false;
 }
 
-// src/model/location.ts
-function compareLocations(a, b2) {
-  if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
-  return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
-}
-function sameLocation(a, b2) {
-  return !!a && !!b2 && compareLocations(a, b2) === 0;
-}
-var LineMap = class {
-  starts;
-  constructor(text) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
-    }
-    this.starts = starts;
-  }
-  position(offset) {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
-  }
-  range(start, end) {
-    return { start: this.position(start), end: this.position(end) };
-  }
-  offset(pos) {
-    return (this.starts[pos.line - 1] ?? 0) + pos.column - 1;
-  }
-  get lineCount() {
-    return this.starts.length;
-  }
-};
-
 // src/graph/written.ts
-import { extname } from "node:path";
+import { extname as extname2 } from "node:path";
 var current;
 function withSourceText(read, fn) {
   const saved = current;
@@ -40631,8 +43331,8 @@ function sourceOf(file) {
   if (!current) return void 0;
   const cached2 = current.files.get(file);
   if (cached2 !== void 0) return cached2 ?? void 0;
-  const text = current.read(file);
-  const source = text === void 0 ? null : { text, lines: new LineMap(text) };
+  const text3 = current.read(file);
+  const source = text3 === void 0 ? null : { text: text3, lines: new LineMap(text3) };
   current.files.set(file, source);
   return source ?? void 0;
 }
@@ -40688,15 +43388,15 @@ function isTerraformFile(file) {
   return /\.tf(vars)?(\.json)?$/i.test(file);
 }
 function isJsonFile(file) {
-  const ext = extname(file).toLowerCase();
+  const ext = extname2(file).toLowerCase();
   return ext === ".json" || ext === ".jsonc";
 }
 function writtenText(v) {
   if (!v) return "nothing";
   return shorten(textAt(v) ?? printValue(v));
 }
-function shorten(text) {
-  const flat = text.replace(/\s+/g, " ").trim();
+function shorten(text3) {
+  const flat = text3.replace(/\s+/g, " ").trim();
   return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT - 1)}…` : flat;
 }
 function textAt(v) {
@@ -40704,9 +43404,9 @@ function textAt(v) {
   if (!at || v.kind === "unknown" && v.input) return void 0;
   const raw = slice(at);
   if (raw === void 0) return void 0;
-  const text = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();
-  if (text === void 0 || text === "" || !plausible(v, text)) return void 0;
-  return text;
+  const text3 = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();
+  if (text3 === void 0 || text3 === "" || !plausible(v, text3)) return void 0;
+  return text3;
 }
 function slice(at) {
   const source = sourceOf(at.file);
@@ -40717,36 +43417,36 @@ function slice(at) {
   return source.text.slice(start, end);
 }
 function armExpressionText(raw) {
-  let text = raw.trim();
-  if (text.startsWith('"')) {
+  let text3 = raw.trim();
+  if (text3.startsWith('"')) {
     try {
-      const decoded = JSON.parse(text);
-      if (typeof decoded !== "string") return text;
-      text = decoded;
+      const decoded = JSON.parse(text3);
+      if (typeof decoded !== "string") return text3;
+      text3 = decoded;
     } catch {
       return void 0;
     }
-    if (text.startsWith("[[")) return `'${text.slice(1).replace(/'/g, "''")}'`;
-    if (text.startsWith("[") && text.endsWith("]")) return text.slice(1, -1).trim();
-    return `'${text.replace(/'/g, "''")}'`;
+    if (text3.startsWith("[[")) return `'${text3.slice(1).replace(/'/g, "''")}'`;
+    if (text3.startsWith("[") && text3.endsWith("]")) return text3.slice(1, -1).trim();
+    return `'${text3.replace(/'/g, "''")}'`;
   }
-  if (text.includes("\\")) {
+  if (text3.includes("\\")) {
     try {
-      const decoded = JSON.parse(`"${text}"`);
-      if (typeof decoded === "string") text = decoded;
+      const decoded = JSON.parse(`"${text3}"`);
+      if (typeof decoded === "string") text3 = decoded;
     } catch {
       return void 0;
     }
   }
-  return text;
+  return text3;
 }
 var DECLARATION = /^(param|var|resource|module|output|variable|locals|data|provider|type|func|import|targetScope)\b/;
-function plausible(v, text) {
-  if (DECLARATION.test(text)) return false;
+function plausible(v, text3) {
+  if (DECLARATION.test(text3)) return false;
   if (v.kind === "object") return false;
-  const first = text[0];
-  if (first === "{") return false;
-  if (first === "[") return v.kind === "array" || v.kind === "unknown";
+  const first3 = text3[0];
+  if (first3 === "{") return false;
+  if (first3 === "[") return v.kind === "array" || v.kind === "unknown";
   return true;
 }
 function printValue(v, depth = 0) {
@@ -40783,8 +43483,11 @@ function printValue(v, depth = 0) {
 function isWorkloadPrincipal(grant) {
   return grant.principal.kind !== "user" && grant.principal.kind !== "group";
 }
+var indexes = /* @__PURE__ */ new WeakMap();
 function grantsTo(identity, grants3) {
-  return grants3.filter((g) => g.principal.identity === identity);
+  let cached2 = indexes.get(grants3);
+  if (!cached2 || cached2.length !== grants3.length) indexes.set(grants3, cached2 = { length: grants3.length, index: indexGrants(grants3) });
+  return cached2.index.to(identity);
 }
 function isBroad(scope) {
   return scope.kind === "resourceGroup" || scope.kind === "subscription" || scope.kind === "managementGroup" || scope.kind === "tenant";
@@ -40948,15 +43651,2258 @@ function firstGuid(v) {
   return void 0;
 }
 
-// rules/broad-scope.ts
+// src/graph/targets.ts
+import { dirname as dirname6 } from "node:path";
+var VAULT = "Microsoft.KeyVault/vaults";
+var REGISTRY = "Microsoft.ContainerRegistry/registries";
+var STORAGE = "Microsoft.Storage/storageAccounts";
+var SERVICE_BUS = "Microsoft.ServiceBus/namespaces";
+var EVENT_HUBS = "Microsoft.EventHub/namespaces";
+function armTypeOfResource(r) {
+  if (r.format !== "terraform") return r.type;
+  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")));
+  return armTypeOf(r.type);
+}
+function rootOf(r) {
+  const file = (r.callChain[0] ?? r.decl).file;
+  return r.format === "terraform" ? dirname6(file) : file;
+}
+function nameOf(r) {
+  return asString(unwrap(r.name)) ?? asString(unwrap(getProp(r.body, "name")));
+}
+var ResourceIndex = class {
+  byKey = /* @__PURE__ */ new Map();
+  /** Indexes the resources of the given ARM types (default: the types access needs reach). */
+  constructor(resources, types2 = INDEXED_TYPES) {
+    const wanted = new Set(types2.map((t) => t.toLowerCase()));
+    for (const r of resources) {
+      const type = armTypeOfResource(r);
+      if (!type || !wanted.has(type.toLowerCase())) continue;
+      const name = nameOf(r);
+      if (!name) continue;
+      const key2 = `${rootOf(r)}|${type.toLowerCase()}|${name.toLowerCase()}`;
+      const list2 = this.byKey.get(key2);
+      if (list2) list2.push(r);
+      else this.byKey.set(key2, [r]);
+    }
+  }
+  named(type, name, near) {
+    return this.byKey.get(`${rootOf(near)}|${type.toLowerCase()}|${name.toLowerCase()}`) ?? [];
+  }
+};
+var INDEXED_TYPES = [VAULT, REGISTRY, STORAGE, SERVICE_BUS, EVENT_HUBS, "Microsoft.ManagedIdentity/userAssignedIdentities"];
+var HOSTS = {
+  [VAULT.toLowerCase()]: /^(?:https?:\/\/)?([a-z0-9-]+)\.vault\.(?:azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)(?:[:/]|$)/i,
+  [REGISTRY.toLowerCase()]: /^(?:https?:\/\/)?([a-z0-9]+)\.azurecr\.(?:io|cn|us)(?:[:/]|$)/i,
+  [STORAGE.toLowerCase()]: /^(?:https?:\/\/)?([a-z0-9]+)\.(?:blob|queue|table|dfs|file)\.core\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)(?:[:/]|$)/i,
+  [SERVICE_BUS.toLowerCase()]: /^(?:sb:\/\/|https?:\/\/)?([a-z0-9-]+)\.servicebus\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)(?:[:/]|$)/i
+};
+HOSTS[EVENT_HUBS.toLowerCase()] = HOSTS[SERVICE_BUS.toLowerCase()];
+function isManagedHsmKey(value) {
+  const v = unwrap(value);
+  if (v?.kind === "string") return /\.managedhsm\./i.test(v.value) || /\/managedHSMs\//i.test(v.value);
+  if (v?.kind === "concat") return v.parts.some((p) => p.kind === "string" && /\.managedhsm\.|\/managedHSMs\//i.test(p.value));
+  if (v?.kind === "ref") return /managedhsm/i.test(armTypeOfResource(v.resource) ?? "") || /managed_hardware_security_module/.test(v.resource.type);
+  return false;
+}
+var PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+var AZURERM_PARENT = {
+  [VAULT.toLowerCase()]: ["key_vault_id"],
+  [STORAGE.toLowerCase()]: ["storage_account_id", "storage_account_name"],
+  [REGISTRY.toLowerCase()]: ["container_registry_id", "registry_name"]
+};
+function targetOf(value, query, index, near, depth = 0) {
+  const unknownTarget = query.types.length === 1 ? { kind: "unknown", resourceType: query.types[0], resources: [] } : { kind: "unknown", resources: [] };
+  const v = unwrap(value);
+  if (!v || depth > 4) return unknownTarget;
+  if (v.kind === "ref") return refTarget(v.resource, query, index, near, depth) ?? unknownTarget;
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+    const q = parseResourceIdArgs(v.fn, v.args);
+    const type = q && query.types.find((t) => sameOrChild(q.type, t));
+    const name = q && asString(unwrap(q.names[0]));
+    return type && name ? named(type, name, index, near, name) : unknownTarget;
+  }
+  if (v.kind === "string") return textTarget(v.value, query, index, near) ?? unknownTarget;
+  if (v.kind === "concat") {
+    const first3 = v.parts.find((p) => !(p.kind === "string" && p.value === ""));
+    if (first3 && first3.kind !== "string") return targetOf(first3, query, index, near, depth + 1);
+    let prefix = "";
+    for (const p of v.parts) {
+      if (p.kind !== "string") break;
+      prefix += p.value;
+    }
+    const known2 = textTarget(prefix, { types: query.types }, index, near, true);
+    if (known2) return known2;
+  }
+  return unknownTarget;
+}
+function named(type, name, index, near, written) {
+  const resources = index.named(type, name, near);
+  return { kind: resources.length > 0 ? "declared" : "named", resourceType: type, name, resources, written };
+}
+function textTarget(text3, query, index, near, partial = false) {
+  const trimmed = text3.trim();
+  for (const type of query.types) {
+    const host = HOSTS[type.toLowerCase()]?.exec(trimmed);
+    if (host) {
+      const written = /^[a-z]+:\/\//i.test(trimmed) ? trimmed.replace(/^([a-z]+:\/\/[^/]+).*$/i, "$1") : trimmed.split("/")[0];
+      const candidates = query.types.filter((t) => HOSTS[t.toLowerCase()] === HOSTS[type.toLowerCase()]);
+      for (const t of candidates) {
+        const found = named(t, host[1], index, near, written);
+        if (found.kind === "declared") return found;
+      }
+      const target = named(type, host[1], index, near, written);
+      if (candidates.length > 1) delete target.resourceType;
+      return target;
+    }
+  }
+  if (partial) return void 0;
+  if (trimmed.startsWith("/")) {
+    const shape = parseResourceIdShape({ kind: "string", value: trimmed });
+    const type = shape?.resourceType && query.types.find((t) => sameOrChild(shape.resourceType, t));
+    const name = shape?.label?.split("/")[0];
+    return type && name ? named(type, name, index, near, name) : void 0;
+  }
+  if (query.bareName && query.types.length === 1 && PLAIN_NAME.test(trimmed)) return named(query.types[0], trimmed, index, near, trimmed);
+  return void 0;
+}
+function refTarget(r, query, index, near, depth) {
+  const type = armTypeOfResource(r);
+  for (const wanted of query.types) {
+    if (type && type.toLowerCase() === wanted.toLowerCase()) {
+      const name = nameOf(r);
+      const target = { kind: "declared", resourceType: wanted, resources: [r] };
+      if (name) target.name = name;
+      return target;
+    }
+    if (type && sameOrChild(type, wanted)) {
+      if (r.parent) return refTarget(r.parent, query, index, near, depth + 1);
+      const parentName = nameOf(r)?.split("/")[0];
+      if (r.format !== "terraform" && parentName) return named(wanted, parentName, index, r, parentName);
+    }
+    if (r.format === "terraform" && (!type || sameOrChild(type, wanted))) {
+      for (const attr of AZURERM_PARENT[wanted.toLowerCase()] ?? []) {
+        const parent = getProp(r.body, attr);
+        if (parent && parent.kind !== "null") {
+          return targetOf(parent, { types: [wanted], bareName: attr.endsWith("_name") }, index, r, depth + 1);
+        }
+      }
+    }
+  }
+  return void 0;
+}
+function sameOrChild(type, parent) {
+  const t = type.toLowerCase();
+  const p = parent.toLowerCase();
+  return t === p || t.startsWith(`${p}/`);
+}
+
+// src/graph/needs-cmk.ts
+var text2 = (v) => asString(unwrap(v))?.toLowerCase();
+var selectorOf = (v) => isSet(v) ? { value: v } : void 0;
+function enabled(block2) {
+  const source = text2(getProp(block2, "keySource"));
+  const status = text2(getProp(block2, "status"));
+  return (source === void 0 || source.includes("keyvault")) && status !== "disabled";
+}
+function encryptionWith(keyPath, identityPath) {
+  return (props) => {
+    const enc = getProp(props, "encryption");
+    if (!enc || enc.kind !== "object" || !enabled(enc)) return [];
+    const key2 = getPath(enc, keyPath);
+    if (!isSet(key2)) return [];
+    const identity = selectorOf(pathOrUnknown(enc, identityPath));
+    return [{ block: enc, key: key2, ...identity ? { identity } : {} }];
+  };
+}
+function kekIdentity(kek) {
+  if (!kek || kek.kind === "null") return void 0;
+  if (kek.kind !== "object") return false;
+  const type = text2(getProp(kek, "identityType"));
+  if (isTrue(getProp(kek, "useSystemAssignedIdentity")) || type === "systemassigned") return void 0;
+  return selectorOf(getProp(kek, "userAssignedIdentity") ?? getProp(kek, "identityId")) ?? false;
+}
+var READERS = {
+  "microsoft.storage/storageaccounts": encryptionWith(["keyvaultproperties", "keyvaulturi"], ["identity", "userAssignedIdentity"]),
+  "microsoft.automation/automationaccounts": encryptionWith(["keyVaultProperties", "keyvaultUri"], ["identity", "userAssignedIdentity"]),
+  "microsoft.netapp/netappaccounts": (props) => {
+    const uses = encryptionWith(["keyVaultProperties", "keyVaultUri"], ["identity", "userAssignedIdentity"])(props);
+    return uses.length > 0 ? uses : encryptionWith(["keyVaultProperties", "keyVaultResourceId"], ["identity", "userAssignedIdentity"])(props);
+  },
+  "microsoft.cognitiveservices/accounts": encryptionWith(["keyVaultProperties", "keyVaultUri"], ["keyVaultProperties", "identityClientId"]),
+  "microsoft.appconfiguration/configurationstores": encryptionWith(["keyVaultProperties", "keyIdentifier"], ["keyVaultProperties", "identityClientId"]),
+  "microsoft.datafactory/factories": encryptionWith(["vaultBaseUrl"], ["identity", "userAssignedIdentity"]),
+  "microsoft.machinelearningservices/workspaces": (props) => {
+    const enc = getProp(props, "encryption");
+    if (!enc || !enabled(enc)) return [];
+    const key2 = getPath(enc, ["keyVaultProperties", "keyIdentifier"]) ?? getPath(enc, ["keyVaultProperties", "keyVaultArmId"]);
+    if (!isSet(key2)) return [];
+    return [{ block: enc, key: key2, identity: selectorOf(pathOrUnknown(enc, ["identity", "userAssignedIdentity"])) ?? false }];
+  },
+  // A registry encrypts with a user-assigned identity given by client ID; without one it cannot be told.
+  "microsoft.containerregistry/registries": (props) => {
+    const enc = getProp(props, "encryption");
+    if (!enc || text2(getProp(enc, "status")) !== "enabled") return [];
+    const key2 = getPath(enc, ["keyVaultProperties", "keyIdentifier"]);
+    if (!isSet(key2)) return [];
+    return [{ block: enc, key: key2, identity: selectorOf(pathOrUnknown(enc, ["keyVaultProperties", "identity"])) ?? false }];
+  },
+  // Batch, Log Analytics clusters and disk encryption sets use the resource's identity, whichever it is.
+  "microsoft.batch/batchaccounts": (props) => {
+    const enc = getProp(props, "encryption");
+    const key2 = getPath(enc, ["keyVaultProperties", "keyIdentifier"]);
+    return enc && enabled(enc) && isSet(key2) ? [{ block: enc, key: key2, identity: { sole: true } }] : [];
+  },
+  "microsoft.operationalinsights/clusters": (props) => {
+    const kv = getProp(props, "keyVaultProperties");
+    const key2 = getProp(kv, "keyVaultUri");
+    return kv && isSet(key2) ? [{ block: kv, key: key2, identity: { sole: true } }] : [];
+  },
+  "microsoft.compute/diskencryptionsets": (props) => {
+    const active = getProp(props, "activeKey");
+    const key2 = getProp(active, "keyUrl") ?? getPath(active, ["sourceVault", "id"]);
+    return active && isSet(key2) ? [{ block: active, key: key2, identity: { sole: true } }] : [];
+  },
+  "microsoft.kusto/clusters": (props) => {
+    const kv = getProp(props, "keyVaultProperties");
+    const key2 = getProp(kv, "keyVaultUri");
+    if (!kv || !isSet(key2)) return [];
+    const identity = selectorOf(pathOrUnknown(kv, ["userIdentity"]));
+    return [{ block: kv, key: key2, ...identity ? { identity } : {} }];
+  },
+  "microsoft.recoveryservices/vaults": (props) => {
+    const enc = getProp(props, "encryption");
+    const key2 = getPath(enc, ["keyVaultProperties", "keyUri"]);
+    return enc && isSet(key2) ? [{ block: enc, key: key2, identity: kekIdentity(getProp(enc, "kekIdentity")) }] : [];
+  },
+  "microsoft.dataprotection/backupvaults": (props) => {
+    const enc = getPath(props, ["securitySettings", "encryptionSettings"]);
+    const key2 = getPath(enc, ["keyVaultProperties", "keyUri"]);
+    return enc && text2(getProp(enc, "state")) !== "disabled" && isSet(key2) ? [{ block: enc, key: key2, identity: kekIdentity(getProp(enc, "kekIdentity")) }] : [];
+  },
+  "microsoft.synapse/workspaces": (props) => {
+    const cmk = getPath(props, ["encryption", "cmk"]);
+    const key2 = getPath(cmk, ["key", "keyVaultUrl"]);
+    return cmk && isSet(key2) ? [{ block: cmk, key: key2, identity: kekIdentity(getProp(cmk, "kekIdentity")) }] : [];
+  },
+  "microsoft.elasticsan/elasticsans/volumegroups": (props) => {
+    if (text2(getProp(props, "encryption")) !== "encryptionatrestwithcustomermanagedkey") return [];
+    const ep = getProp(props, "encryptionProperties");
+    const key2 = getPath(ep, ["keyVaultProperties", "keyVaultUri"]);
+    if (!ep || !isSet(key2)) return [];
+    const identity = selectorOf(pathOrUnknown(ep, ["identity", "userAssignedIdentity"]));
+    return [{ block: ep, key: key2, ...identity ? { identity } : {} }];
+  },
+  "microsoft.dbforpostgresql/flexibleservers": flexibleServer,
+  "microsoft.dbformysql/flexibleservers": flexibleServer,
+  "microsoft.documentdb/databaseaccounts": (props) => {
+    const key2 = getProp(props, "keyVaultKeyUri");
+    const identity = asString(unwrap(getProp(props, "defaultIdentity")));
+    if (!isSet(key2) || !identity) return [];
+    if (identity.toLowerCase() === "systemassignedidentity") return [{ block: key2, key: key2 }];
+    const user = /^UserAssignedIdentity=(.+)$/i.exec(identity);
+    return user ? [{ block: key2, key: key2, identity: { value: { kind: "string", value: user[1] } } }] : [];
+  },
+  "microsoft.cache/redisenterprise": (props) => {
+    const enc = getPath(props, ["encryption", "customerManagedKeyEncryption"]);
+    const key2 = getProp(enc, "keyEncryptionKeyUrl");
+    if (!enc || !isSet(key2)) return [];
+    const kek = getProp(enc, "keyEncryptionKeyIdentity");
+    const type = text2(getProp(kek, "identityType"));
+    if (type === "systemassignedidentity") return [{ block: enc, key: key2 }];
+    return [{ block: enc, key: key2, identity: selectorOf(getProp(kek, "userAssignedIdentityResourceId")) ?? false }];
+  }
+};
+function namespaceKeys(props) {
+  const enc = getProp(props, "encryption");
+  if (!enc || !enabled(enc)) return [];
+  return listOf(getProp(enc, "keyVaultProperties")).flatMap((kv) => {
+    const key2 = getProp(kv, "keyVaultUri");
+    if (!isSet(key2)) return [];
+    const identity = selectorOf(pathOrUnknown(kv, ["identity", "userAssignedIdentity"]));
+    return [{ block: kv, key: key2, ...identity ? { identity } : {} }];
+  });
+}
+READERS["microsoft.servicebus/namespaces"] = namespaceKeys;
+READERS["microsoft.eventhub/namespaces"] = namespaceKeys;
+function flexibleServer(props) {
+  const de = getProp(props, "dataEncryption");
+  if (!de || text2(getProp(de, "type")) !== "azurekeyvault") return [];
+  const key2 = getProp(de, "primaryKeyURI");
+  return isSet(key2) ? [{ block: de, key: key2, identity: selectorOf(getProp(de, "primaryUserAssignedIdentityId")) ?? false }] : [];
+}
+function hasCmkReader(type) {
+  return type in READERS;
+}
+function cmkNeeds(r, type, props) {
+  const read = READERS[type];
+  if (!read) return [];
+  return read(props).flatMap((use) => {
+    if (use.identity === false) return [];
+    return [
+      {
+        kind: "customerManagedKey",
+        workload: r,
+        resource: r,
+        at: use.block.at ?? r.decl,
+        ...use.identity ? { identity: use.identity } : {},
+        target: use.key,
+        query: { types: [VAULT] },
+        operations: [KEY_WRAP, KEY_UNWRAP],
+        use: "the customer-managed key"
+      }
+    ];
+  });
+}
+
+// src/graph/template-text.ts
+var HOLE = 57344;
+function templateOf(value) {
+  const v = unwrap(value);
+  if (!v) return void 0;
+  if (v.kind === "string") return { text: v.value, holes: [], ...v.at ? { at: v.at } : {} };
+  if (v.kind !== "concat") return void 0;
+  let text3 = "";
+  const holes = [];
+  for (const p of v.parts) {
+    if (p.kind === "string") text3 += p.value;
+    else {
+      text3 += String.fromCharCode(HOLE + holes.length);
+      holes.push(p);
+    }
+  }
+  return { text: text3, holes, ...v.at ? { at: v.at } : {} };
+}
+function valueOf(t, piece) {
+  const parts = [];
+  let literal3 = "";
+  for (const ch of piece) {
+    const code = ch.charCodeAt(0);
+    if (code >= HOLE && code < HOLE + t.holes.length) {
+      if (literal3) parts.push({ kind: "string", value: literal3 });
+      literal3 = "";
+      parts.push(t.holes[code - HOLE]);
+    } else literal3 += ch;
+  }
+  if (literal3 || parts.length === 0) parts.push({ kind: "string", value: literal3 });
+  const at = t.at ? { at: t.at } : {};
+  if (parts.length === 1) return parts[0].kind === "string" ? { ...parts[0], ...at } : parts[0];
+  return { kind: "concat", parts, ...at };
+}
+function afterPrefix(value, prefix) {
+  const t = templateOf(value);
+  if (!t || !t.text.toLowerCase().startsWith(prefix.toLowerCase())) return void 0;
+  return valueOf(t, t.text.slice(prefix.length));
+}
+
+// src/graph/needs-settings.ts
+var REFERENCE = /^\s*@Microsoft\.KeyVault\((.*)\)\s*$/is;
+function keyVaultReference(value) {
+  const t = templateOf(value);
+  const m = t && REFERENCE.exec(t.text);
+  if (!t || !m) return void 0;
+  const fields = /* @__PURE__ */ new Map();
+  for (const part of m[1].split(";")) {
+    const eq2 = part.indexOf("=");
+    if (eq2 > 0) fields.set(part.slice(0, eq2).trim().toLowerCase(), part.slice(eq2 + 1).trim());
+  }
+  const uri = fields.get("secreturi");
+  if (uri !== void 0) return { target: valueOf(t, uri), query: { types: [VAULT] } };
+  const vault = fields.get("vaultname");
+  if (vault !== void 0) return { target: valueOf(t, vault), query: { types: [VAULT], bareName: true } };
+  return { target: { kind: "unknown" }, query: { types: [VAULT] } };
+}
+function connections(settings) {
+  const out = /* @__PURE__ */ new Map();
+  for (const s2 of settings.entries) {
+    const sep5 = s2.name.indexOf("__");
+    if (sep5 <= 0) continue;
+    const prefix = s2.name.slice(0, sep5);
+    const key2 = prefix.toLowerCase();
+    let entry = out.get(key2);
+    if (!entry) out.set(key2, entry = { prefix, parts: /* @__PURE__ */ new Map() });
+    entry.parts.set(s2.name.slice(sep5 + 2).toLowerCase(), s2);
+  }
+  return out;
+}
+function connectionIdentity(parts, complete) {
+  const chosen = parts.get("clientid") ?? parts.get("managedidentityresourceid");
+  if (chosen && isSet(chosen.value)) return { value: chosen.value };
+  return complete ? void 0 : { value: { kind: "unknown" } };
+}
+function usesConnectionString(settings, prefix) {
+  const lower2 = prefix.toLowerCase();
+  const plain = settings.entries.find((s2) => s2.name.toLowerCase() === lower2);
+  if (!plain) return false;
+  const text3 = asString(unwrap(plain.value));
+  return text3 === void 0 ? isSet(plain.value) : text3.trim() !== "";
+}
+function settingNeeds(workload, settings, referenceIdentity) {
+  if (!settings) return [];
+  const needs = [];
+  const base = (s2) => ({ workload, resource: s2.declaredIn ?? workload, at: s2.at });
+  const refSelector = isSet(referenceIdentity) ? { value: referenceIdentity } : void 0;
+  for (const s2 of settings.entries) {
+    const ref2 = keyVaultReference(s2.value);
+    if (!ref2) continue;
+    needs.push({
+      ...base(s2),
+      kind: "keyVaultReference",
+      ...refSelector ? { identity: refSelector } : {},
+      target: ref2.target,
+      query: ref2.query,
+      operations: [SECRET_GET],
+      use: `the Key Vault reference in app setting '${s2.name}'`
+    });
+  }
+  for (const { prefix, parts } of connections(settings).values()) {
+    if (usesConnectionString(settings, prefix)) continue;
+    const identity = connectionIdentity(parts, settings.complete);
+    const withIdentity = identity ? { identity } : {};
+    if (prefix.toLowerCase() === "azurewebjobsstorage") {
+      const account = parts.get("accountname");
+      const blob = parts.get("blobserviceuri");
+      const used = account ?? blob;
+      if (!used) continue;
+      needs.push({
+        ...base(used),
+        kind: "hostStorage",
+        ...withIdentity,
+        target: used.value,
+        query: { types: [STORAGE], bareName: used === account },
+        operations: [BLOB_READ, BLOB_WRITE],
+        use: `the Functions host storage (app setting '${used.name}')`
+      });
+      continue;
+    }
+    const namespace = parts.get("fullyqualifiednamespace");
+    if (namespace) {
+      needs.push({
+        ...base(namespace),
+        kind: "messagingConnection",
+        ...withIdentity,
+        target: namespace.value,
+        query: { types: [SERVICE_BUS, EVENT_HUBS] },
+        operations: [...SERVICE_BUS_OPS, ...EVENT_HUBS_OPS],
+        requires: "any",
+        use: `the identity-based connection '${prefix}' (app setting '${namespace.name}')`
+      });
+    }
+    for (const [suffix, ops] of [["blobserviceuri", [BLOB_READ, BLOB_WRITE]], ["queueserviceuri", [QUEUE_READ, QUEUE_ADD]]]) {
+      const uri = parts.get(suffix);
+      if (!uri) continue;
+      needs.push({
+        ...base(uri),
+        kind: "storageConnection",
+        ...withIdentity,
+        target: uri.value,
+        query: { types: [STORAGE] },
+        operations: [...ops],
+        requires: "any",
+        use: `the identity-based connection '${prefix}' (app setting '${uri.name}')`
+      });
+    }
+  }
+  return needs;
+}
+
+// src/graph/settings.ts
+function findSetting(settings, name) {
+  const lower2 = name.toLowerCase();
+  return settings?.entries.find((s2) => s2.name.toLowerCase() === lower2);
+}
+var SITE_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites", "microsoft.web/sites/slots"]);
+var CONTAINER_APP_TYPES = /* @__PURE__ */ new Set(["microsoft.app/containerapps", "microsoft.app/jobs"]);
+var CONTAINER_GROUP = "microsoft.containerinstance/containergroups";
+var CONFIG_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites/config", "microsoft.web/sites/slots/config"]);
+var AZURERM_APP_SETTINGS = /^azurerm_(?:(?:linux|windows)_(?:web|function)_app(?:_slot)?|function_app(?:_slot)?|app_service(?:_slot)?|logic_app_standard|function_app_flex_consumption)$/;
+var Collector = class {
+  constructor(fallback) {
+    this.fallback = fallback;
+  }
+  fallback;
+  entries = [];
+  complete = true;
+  add(name, value, at, extra = {}) {
+    const n2 = typeof name === "string" ? name : asString(unwrap(name));
+    if (n2 === void 0) {
+      this.complete = false;
+      return;
+    }
+    this.entries.push({ name: n2, value: value ?? { kind: "null" }, at: at ?? value?.at ?? this.fallback, ...extra });
+  }
+  /** A `{ NAME: value }` map (azurerm `app_settings`, ARM `appsettings` properties). */
+  map(v, extra = {}) {
+    const u = unwrap(v);
+    if (!u || u.kind === "null") return;
+    if (u.kind !== "object") {
+      this.complete = false;
+      return;
+    }
+    for (const [k, value] of u.entries) {
+      const key2 = u.keyValues?.get(k);
+      this.add(key2 ?? k, value, value.at ?? u.at, extra);
+    }
+  }
+  /** A `[{ name, value }]` list; `valueKeys` are the properties that can carry the value. */
+  list(v, valueKeys, secretKeys, extra = {}) {
+    const u = unwrap(v);
+    if (!u || u.kind === "null") return;
+    if (u.kind !== "array") {
+      this.complete = false;
+      return;
+    }
+    for (const item of u.items) {
+      const entry = unwrap(item);
+      if (!entry || entry.kind !== "object") {
+        this.complete = false;
+        continue;
+      }
+      const secret2 = secretKeys.map((k) => getProp(entry, k)).find((x) => x && x.kind !== "null");
+      const value = secret2 ?? valueKeys.map((k) => getProp(entry, k)).find((x) => x !== void 0);
+      this.add(getProp(entry, "name"), value, entry.at, secret2 ? { ...extra, secret: true } : extra);
+    }
+  }
+};
+function listOf3(v) {
+  const u = unwrap(v);
+  if (!u || u.kind === "null") return [];
+  return u.kind === "array" ? u.items : [u];
+}
+function armView(r) {
+  if (r.format !== "terraform") return { type: r.type.toLowerCase(), body: r.body };
+  if (r.type !== "azapi_resource") return void 0;
+  const type = azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
+  return type ? { type, body: getProp(r.body, "body") ?? { kind: "unknown" } } : void 0;
+}
+function armSettings(type, body, out) {
+  if (SITE_TYPES.has(type)) {
+    out.list(getPath(body, ["properties", "siteConfig", "appSettings"]), ["value"], []);
+    return true;
+  }
+  if (CONTAINER_APP_TYPES.has(type)) {
+    const template = getPath(body, ["properties", "template"]) ?? getPath(body, ["properties", "jobTemplate"]);
+    for (const key2 of ["containers", "initContainers"]) {
+      for (const c of listOf3(getProp(template, key2))) {
+        const container = asString(unwrap(getProp(c, "name")));
+        out.list(getProp(c, "env"), ["value"], ["secretRef"], container ? { container } : {});
+      }
+    }
+    return true;
+  }
+  if (type === CONTAINER_GROUP) {
+    for (const c of listOf3(getPath(body, ["properties", "containers"]))) {
+      const container = asString(unwrap(getProp(c, "name")));
+      out.list(getPath(c, ["properties", "environmentVariables"]), ["value"], ["secureValue"], container ? { container } : {});
+    }
+    return true;
+  }
+  return false;
+}
+function azurermSettings(r, out) {
+  if (AZURERM_APP_SETTINGS.test(r.type)) {
+    out.map(getProp(r.body, "app_settings"));
+    return true;
+  }
+  if (r.type === "azurerm_container_app" || r.type === "azurerm_container_app_job") {
+    for (const template of listOf3(getProp(r.body, "template"))) {
+      for (const key2 of ["container", "init_container"]) {
+        for (const c of listOf3(getProp(template, key2))) {
+          const container = asString(unwrap(getProp(c, "name")));
+          out.list(getProp(c, "env"), ["value"], ["secret_name"], container ? { container } : {});
+        }
+      }
+    }
+    return true;
+  }
+  if (r.type === "azurerm_container_group") {
+    for (const c of listOf3(getProp(r.body, "container"))) {
+      const container = asString(unwrap(getProp(c, "name")));
+      const extra = container ? { container } : {};
+      out.map(getProp(c, "environment_variables"), extra);
+      out.map(getProp(c, "secure_environment_variables"), { ...extra, secret: true });
+    }
+    return true;
+  }
+  return false;
+}
+function configKind(r) {
+  const view = armView(r);
+  if (!view || !CONFIG_TYPES.has(view.type)) return void 0;
+  const name = asString(unwrap(r.name)) ?? asString(unwrap(getProp(view.body, "name")));
+  const last = name?.split("/").pop()?.toLowerCase();
+  return last === "appsettings" || last === "web" ? last : void 0;
+}
+function configOwner(config, sites) {
+  if (config.parent) return config.parent;
+  const segments = (asString(unwrap(config.name)) ?? "").split("/").slice(0, -1).map((s2) => s2.toLowerCase());
+  if (segments.length === 0) return void 0;
+  const root = config.callChain[0]?.file ?? config.decl.file;
+  return sites.find((s2) => {
+    const own = (asString(unwrap(s2.name)) ?? "").toLowerCase().split("/");
+    return (s2.callChain[0]?.file ?? s2.decl.file) === root && own.length === segments.length && own.every((x, i) => x === segments[i]);
+  });
+}
+function collectSettings(resources) {
+  const collectors = /* @__PURE__ */ new Map();
+  const sites = [];
+  for (const r of resources) {
+    const out = new Collector(r.decl);
+    const view = armView(r);
+    const has2 = view ? armSettings(view.type, view.body, out) : azurermSettings(r, out);
+    if (!has2) continue;
+    collectors.set(r.key, out);
+    if (view && SITE_TYPES.has(view.type)) sites.push(r);
+  }
+  for (const r of resources) {
+    const kind = configKind(r);
+    if (!kind) continue;
+    const owner2 = configOwner(r, sites);
+    const out = owner2 && collectors.get(owner2.key);
+    if (!out) continue;
+    const view = armView(r);
+    if (kind === "appsettings") out.map(getProp(view.body, "properties"), { declaredIn: r });
+    else out.list(getPath(view.body, ["properties", "appSettings"]), ["value"], [], { declaredIn: r });
+  }
+  const result = /* @__PURE__ */ new Map();
+  for (const [key2, c] of collectors) result.set(key2, { entries: c.entries, complete: c.complete });
+  return result;
+}
+
+// src/graph/needs-arm.ts
+var SITES2 = /* @__PURE__ */ new Set(["microsoft.web/sites", "microsoft.web/sites/slots"]);
+var CONTAINER_APPS = /* @__PURE__ */ new Set(["microsoft.app/containerapps", "microsoft.app/jobs"]);
+var READ_TYPES = /* @__PURE__ */ new Set([
+  ...SITES2,
+  ...CONTAINER_APPS,
+  "microsoft.web/sites/config",
+  "microsoft.web/sites/slots/config",
+  "microsoft.containerinstance/containergroups",
+  "microsoft.app/managedenvironments",
+  "microsoft.app/managedenvironments/certificates",
+  "microsoft.apimanagement/service",
+  "microsoft.apimanagement/service/namedvalues",
+  "microsoft.apimanagement/service/certificates",
+  "microsoft.network/applicationgateways"
+]);
+function valueSelector(v) {
+  return isSet(v) ? { value: v } : void 0;
+}
+function withSelector(selector) {
+  return selector ? { identity: selector } : {};
+}
+function armNeeds(r, graph) {
+  if (r.format !== "terraform" && !READ_TYPES.has(r.type.toLowerCase()) && !hasCmkReader(r.type.toLowerCase())) return [];
+  const view = armView(r);
+  if (!view) return [];
+  const props = getProp(view.body, "properties");
+  if (SITES2.has(view.type)) return siteNeeds(r, props, graph);
+  if (CONTAINER_APPS.has(view.type)) return containerAppNeeds(r, props);
+  switch (view.type) {
+    case "microsoft.web/sites/config":
+    case "microsoft.web/sites/slots/config":
+      return configNeeds(r, props);
+    case "microsoft.containerinstance/containergroups":
+      return containerGroupNeeds(r, props);
+    case "microsoft.app/managedenvironments":
+      return certificateNeed(r, r, getPath(props, ["customDomainConfiguration", "certificateKeyVaultProperties"]));
+    case "microsoft.app/managedenvironments/certificates":
+      return r.parent ? certificateNeed(r, r.parent, getProp(props, "certificateKeyVaultProperties")) : [];
+    case "microsoft.apimanagement/service":
+      return apimHostnameNeeds(r, props);
+    case "microsoft.apimanagement/service/namedvalues":
+    case "microsoft.apimanagement/service/certificates":
+      return r.parent ? apimKeyVaultNeed(r, r.parent, getProp(props, "keyVault"), view.type.endsWith("namedvalues") ? "named value" : "certificate") : [];
+    case "microsoft.network/applicationgateways":
+      return gatewayNeeds(r, props);
+    default:
+      return cmkNeeds(r, view.type, props);
+  }
+}
+function siteNeeds(r, props, graph) {
+  const referenceIdentity = pathOrUnknown(props, ["keyVaultReferenceIdentity"]);
+  const needs = settingNeeds(r, graph.settings.get(r.key), referenceIdentity);
+  const siteConfig = getProp(props, "siteConfig");
+  needs.push(...connectionStringNeeds(r, r, getProp(siteConfig, "connectionStrings"), referenceIdentity));
+  needs.push(...imagePullNeeds(r, r, siteConfig));
+  const storage = getPath(props, ["functionAppConfig", "deployment", "storage"]);
+  const auth = getProp(storage, "authentication");
+  const authType = asString(unwrap(getProp(auth, "type")))?.toLowerCase();
+  const selector = authType === "systemassignedidentity" ? void 0 : authType === "userassignedidentity" ? valueSelector(getProp(auth, "userAssignedIdentityResourceId")) ?? false : false;
+  if (storage && selector !== false) {
+    needs.push({
+      kind: "deploymentStorage",
+      workload: r,
+      resource: r,
+      at: storage.at ?? r.decl,
+      ...withSelector(selector),
+      target: getProp(storage, "value"),
+      query: { types: [STORAGE] },
+      operations: [BLOB_READ, BLOB_WRITE],
+      use: "the Flex Consumption deployment storage"
+    });
+  }
+  return needs;
+}
+function connectionStringNeeds(workload, resource, list2, referenceIdentity) {
+  const needs = [];
+  for (const entry of listOf(list2)) {
+    const ref2 = keyVaultReference(getProp(entry, "connectionString"));
+    if (!ref2) continue;
+    const name = asString(unwrap(getProp(entry, "name")));
+    needs.push({
+      kind: "keyVaultReference",
+      workload,
+      resource,
+      at: entry.at ?? resource.decl,
+      ...withSelector(valueSelector(referenceIdentity)),
+      target: ref2.target,
+      query: ref2.query,
+      operations: [SECRET_GET],
+      use: name ? `the Key Vault reference in connection string '${name}'` : "a Key Vault reference in a connection string"
+    });
+  }
+  return needs;
+}
+function imagePullNeeds(workload, resource, siteConfig) {
+  const flag = getProp(siteConfig, "acrUseManagedIdentityCreds");
+  if (!isTrue(flag)) return [];
+  const needs = [];
+  for (const key2 of ["linuxFxVersion", "windowsFxVersion"]) {
+    const image = afterPrefix(getProp(siteConfig, key2), "DOCKER|");
+    if (!image) continue;
+    needs.push({
+      kind: "imagePull",
+      workload,
+      resource,
+      at: flag.at ?? resource.decl,
+      ...withSelector(valueSelector(pathOrUnknown(siteConfig, ["acrUserManagedIdentityID"]))),
+      target: image,
+      query: { types: [REGISTRY] },
+      operations: [ACR_PULL],
+      use: "the image pull"
+    });
+  }
+  return needs;
+}
+function configNeeds(r, props) {
+  const owner2 = r.parent;
+  if (!owner2) return [];
+  if (configKind(r) === "web") return [...imagePullNeeds(owner2, r, props), ...connectionStringNeeds(owner2, r, getProp(props, "connectionStrings"), pathOrUnknown(owner2.body, ["properties", "keyVaultReferenceIdentity"]))];
+  const name = asString(unwrap(r.name))?.split("/").pop()?.toLowerCase();
+  if (name !== "connectionstrings" || !props || props.kind !== "object") return [];
+  const referenceIdentity = pathOrUnknown(owner2.body, ["properties", "keyVaultReferenceIdentity"]);
+  const entries = [...props.entries].map(([k, v]) => ({ kind: "object", entries: /* @__PURE__ */ new Map([["name", { kind: "string", value: k }], ["connectionString", getProp(v, "value") ?? { kind: "unknown" }]]), ...v.at ? { at: v.at } : {} }));
+  return connectionStringNeeds(owner2, r, { kind: "array", items: entries }, referenceIdentity);
+}
+function containerAppNeeds(r, props) {
+  const config = getProp(props, "configuration");
+  const needs = [];
+  for (const entry of listOf(getProp(config, "registries"))) {
+    const identity = getProp(entry, "identity");
+    if (!isSet(identity)) continue;
+    const server = getProp(entry, "server");
+    needs.push({
+      kind: "imagePull",
+      workload: r,
+      resource: r,
+      at: entry.at ?? r.decl,
+      identity: { value: identity },
+      target: server,
+      query: { types: [REGISTRY] },
+      operations: [ACR_PULL],
+      use: `the image pull from registry ${describeServer(server)}`
+    });
+  }
+  for (const entry of listOf(getProp(config, "secrets"))) {
+    const url = getProp(entry, "keyVaultUrl");
+    const identity = getProp(entry, "identity");
+    if (!isSet(url) || !isSet(identity)) continue;
+    const name = asString(unwrap(getProp(entry, "name")));
+    needs.push({
+      kind: "keyVaultSecret",
+      workload: r,
+      resource: r,
+      at: entry.at ?? r.decl,
+      identity: { value: identity },
+      target: url,
+      query: { types: [VAULT] },
+      operations: [SECRET_GET],
+      use: name ? `secret '${name}' from Key Vault` : "a secret from Key Vault"
+    });
+  }
+  return needs;
+}
+function describeServer(server) {
+  const text3 = asString(unwrap(server));
+  return text3 ? `'${text3}'` : "of the registry entry";
+}
+function containerGroupNeeds(r, props) {
+  const needs = [];
+  for (const entry of listOf(getProp(props, "imageRegistryCredentials"))) {
+    const identity = getProp(entry, "identity");
+    if (!isSet(identity)) continue;
+    const server = getProp(entry, "server");
+    needs.push({
+      kind: "imagePull",
+      workload: r,
+      resource: r,
+      at: entry.at ?? r.decl,
+      identity: { value: identity },
+      target: server,
+      query: { types: [REGISTRY] },
+      operations: [ACR_PULL],
+      use: `the image pull from registry ${describeServer(server)}`
+    });
+  }
+  return needs;
+}
+function certificateNeed(r, environment2, kv) {
+  const url = getProp(kv, "keyVaultUrl");
+  const identity = getProp(kv, "identity");
+  if (!isSet(url) || !isSet(identity)) return [];
+  return [
+    {
+      kind: "keyVaultCertificate",
+      workload: environment2,
+      resource: r,
+      at: kv.at ?? r.decl,
+      identity: { value: identity },
+      target: url,
+      query: { types: [VAULT] },
+      operations: [SECRET_GET],
+      use: "the certificate from Key Vault"
+    }
+  ];
+}
+function apimKeyVaultNeed(r, service, kv, what) {
+  const secret2 = getProp(kv, "secretIdentifier");
+  if (!isSet(secret2)) return [];
+  const name = asString(unwrap(r.name))?.split("/").pop();
+  return [
+    {
+      kind: "keyVaultSecret",
+      workload: service,
+      resource: r,
+      at: kv.at ?? r.decl,
+      ...withSelector(valueSelector(getProp(kv, "identityClientId"))),
+      target: secret2,
+      query: { types: [VAULT] },
+      operations: [SECRET_GET],
+      use: name ? `${what} '${name}' from Key Vault` : `a ${what} from Key Vault`
+    }
+  ];
+}
+function apimHostnameNeeds(r, props) {
+  const needs = [];
+  for (const entry of listOf(getProp(props, "hostnameConfigurations"))) {
+    const secret2 = getProp(entry, "keyVaultId");
+    if (!isSet(secret2)) continue;
+    const host = asString(unwrap(getProp(entry, "hostName")));
+    needs.push({
+      kind: "keyVaultCertificate",
+      workload: r,
+      resource: r,
+      at: entry.at ?? r.decl,
+      ...withSelector(valueSelector(getProp(entry, "identityClientId"))),
+      target: secret2,
+      query: { types: [VAULT] },
+      operations: [SECRET_GET],
+      use: host ? `the certificate of host name '${host}' from Key Vault` : "a custom-domain certificate from Key Vault"
+    });
+  }
+  return needs;
+}
+function gatewayNeeds(r, props) {
+  const needs = [];
+  for (const list2 of ["sslCertificates", "trustedRootCertificates"]) {
+    for (const entry of listOf(getProp(props, list2))) {
+      const secret2 = getPath(entry, ["properties", "keyVaultSecretId"]);
+      if (!isSet(secret2)) continue;
+      const name = asString(unwrap(getProp(entry, "name")));
+      needs.push({
+        kind: "keyVaultCertificate",
+        workload: r,
+        resource: r,
+        at: entry.at ?? r.decl,
+        identity: { sole: true },
+        target: secret2,
+        query: { types: [VAULT] },
+        operations: [SECRET_GET],
+        use: name ? `certificate '${name}' from Key Vault` : "a certificate from Key Vault"
+      });
+    }
+  }
+  return needs;
+}
+
+// src/graph/needs-azurerm.ts
+var APPS = /^azurerm_(?:(?:linux|windows)_(?:web|function)_app(?:_slot)?|function_app(?:_slot)?|app_service(?:_slot)?|logic_app_standard|function_app_flex_consumption)$/;
+var selectorOf2 = (v) => isSet(v) ? { value: v } : void 0;
+var withSelector2 = (s2) => s2 ? { identity: s2 } : {};
+var first2 = (v) => listOf(v)[0];
+function azurermNeeds(r, graph) {
+  if (r.format !== "terraform" || r.existing) return [];
+  if (APPS.test(r.type)) return appNeeds(r, graph);
+  switch (r.type) {
+    case "azurerm_container_app":
+    case "azurerm_container_app_job":
+      return containerAppNeeds2(r);
+    case "azurerm_container_group":
+      return listOf(getProp(r.body, "image_registry_credential")).flatMap(
+        (c) => isSet(getProp(c, "user_assigned_identity_id")) ? [pull(r, c, getProp(c, "server"), { value: getProp(c, "user_assigned_identity_id") })] : []
+      );
+    case "azurerm_api_management":
+      return apimHostnameNeeds2(r);
+    case "azurerm_api_management_named_value":
+      return apimChildNeed(r, graph, first2(getProp(r.body, "value_from_key_vault")), "secret_id", "identity_client_id", "named value");
+    case "azurerm_api_management_certificate":
+      return apimChildNeed(r, graph, r.body, "key_vault_secret_id", "key_vault_identity_client_id", "certificate");
+    case "azurerm_application_gateway":
+      return ["ssl_certificate", "trusted_root_certificate"].flatMap(
+        (block2) => listOf(getProp(r.body, block2)).flatMap((c) => isSet(getProp(c, "key_vault_secret_id")) ? [secret(r, r, c, getProp(c, "key_vault_secret_id"), { sole: true }, certificateUse(c))] : [])
+      );
+    default:
+      return cmkNeeds2(r);
+  }
+}
+function certificateUse(block2) {
+  const name = asString(unwrap(getProp(block2, "name")));
+  return name ? `certificate '${name}' from Key Vault` : "a certificate from Key Vault";
+}
+function pull(r, at, server, identity) {
+  const text3 = asString(unwrap(server));
+  return {
+    kind: "imagePull",
+    workload: r,
+    resource: r,
+    at: at.at ?? r.decl,
+    ...withSelector2(identity),
+    target: server,
+    query: { types: [REGISTRY] },
+    operations: [ACR_PULL],
+    use: text3 ? `the image pull from registry '${text3}'` : "the image pull"
+  };
+}
+function secret(workload, r, at, target, identity, use, kind = "keyVaultCertificate") {
+  return {
+    kind,
+    workload,
+    resource: r,
+    at: at.at ?? r.decl,
+    ...withSelector2(identity),
+    target,
+    query: { types: [VAULT] },
+    operations: [SECRET_GET],
+    use
+  };
+}
+function appNeeds(r, graph) {
+  const settings = graph.settings.get(r.key);
+  const referenceIdentity = getProp(r.body, "key_vault_reference_identity_id");
+  const needs = settingNeeds(r, settings, referenceIdentity);
+  for (const cs of listOf(getProp(r.body, "connection_string"))) {
+    const ref2 = keyVaultReference(getProp(cs, "value"));
+    if (!ref2) continue;
+    const name = asString(unwrap(getProp(cs, "name")));
+    needs.push({
+      kind: "keyVaultReference",
+      workload: r,
+      resource: r,
+      at: cs.at ?? r.decl,
+      ...withSelector2(selectorOf2(referenceIdentity)),
+      target: ref2.target,
+      query: ref2.query,
+      operations: [SECRET_GET],
+      use: name ? `the Key Vault reference in connection string '${name}'` : "a Key Vault reference in a connection string"
+    });
+  }
+  const flag = getProp(r.body, "storage_uses_managed_identity");
+  if (isTrue(flag) && !needs.some((n2) => n2.kind === "hostStorage")) {
+    const chosen = findSetting(settings, "AzureWebJobsStorage__clientId") ?? findSetting(settings, "AzureWebJobsStorage__managedIdentityResourceId");
+    needs.push({
+      kind: "hostStorage",
+      workload: r,
+      resource: r,
+      at: flag.at ?? r.decl,
+      ...withSelector2(selectorOf2(chosen?.value)),
+      target: getProp(r.body, "storage_account_name"),
+      query: { types: [STORAGE], bareName: true },
+      operations: [BLOB_READ, BLOB_WRITE],
+      use: "the Functions host storage (storage_uses_managed_identity)"
+    });
+  }
+  const auth = asString(unwrap(getProp(r.body, "storage_authentication_type")))?.toLowerCase();
+  const endpoint = getProp(r.body, "storage_container_endpoint");
+  if (isSet(endpoint) && (auth === "systemassignedidentity" || auth === "userassignedidentity")) {
+    const selector = auth === "userassignedidentity" ? selectorOf2(getProp(r.body, "storage_user_assigned_identity_id")) : void 0;
+    if (auth === "systemassignedidentity" || selector) {
+      needs.push({
+        kind: "deploymentStorage",
+        workload: r,
+        resource: r,
+        at: getProp(r.body, "storage_authentication_type")?.at ?? r.decl,
+        ...withSelector2(selector),
+        target: endpoint,
+        query: { types: [STORAGE] },
+        operations: [BLOB_READ, BLOB_WRITE],
+        use: "the Flex Consumption deployment storage"
+      });
+    }
+  }
+  needs.push(...appImagePull(r));
+  return needs;
+}
+function appImagePull(r) {
+  const config = first2(getProp(r.body, "site_config"));
+  const flag = getProp(config, "container_registry_use_managed_identity") ?? getProp(config, "acr_use_managed_identity_credentials");
+  if (!isTrue(flag)) return [];
+  const clientId = getProp(config, "container_registry_managed_identity_client_id") ?? getProp(config, "acr_user_managed_identity_client_id");
+  const stack = first2(getProp(config, "application_stack"));
+  const docker = first2(getProp(stack, "docker"));
+  const registry = [getProp(stack, "docker_registry_url"), getProp(docker, "registry_url"), getProp(stack, "docker_image"), getProp(stack, "docker_image_name")].find(isSet) ?? afterPrefix(getProp(config, "linux_fx_version"), "DOCKER|") ?? afterPrefix(getProp(config, "windows_fx_version"), "DOCKER|");
+  if (!registry) return [];
+  return [{ ...pull(r, flag, registry, selectorOf2(clientId)), use: "the image pull" }];
+}
+function containerAppNeeds2(r) {
+  const needs = [];
+  for (const reg of listOf(getProp(r.body, "registry"))) {
+    const identity = getProp(reg, "identity");
+    if (isSet(identity)) needs.push(pull(r, reg, getProp(reg, "server"), { value: identity }));
+  }
+  for (const s2 of listOf(getProp(r.body, "secret"))) {
+    const id = getProp(s2, "key_vault_secret_id");
+    const identity = getProp(s2, "identity");
+    if (!isSet(id) || !isSet(identity)) continue;
+    const name = asString(unwrap(getProp(s2, "name")));
+    needs.push(secret(r, r, s2, id, { value: identity }, name ? `secret '${name}' from Key Vault` : "a secret from Key Vault", "keyVaultSecret"));
+  }
+  return needs;
+}
+function apimHostnameNeeds2(r) {
+  const needs = [];
+  for (const config of listOf(getProp(r.body, "hostname_configuration"))) {
+    for (const kind of ["management", "portal", "developer_portal", "proxy", "scm"]) {
+      for (const h of listOf(getProp(config, kind))) {
+        const id = [getProp(h, "key_vault_certificate_id"), getProp(h, "key_vault_id")].find(isSet);
+        if (!id) continue;
+        const host = asString(unwrap(getProp(h, "host_name")));
+        needs.push(secret(r, r, h, id, selectorOf2(getProp(h, "ssl_keyvault_identity_client_id")), host ? `the certificate of host name '${host}' from Key Vault` : "a custom-domain certificate from Key Vault"));
+      }
+    }
+  }
+  return needs;
+}
+function apimChildNeed(r, graph, block2, secretKey, clientKey, what) {
+  const id = getProp(block2, secretKey);
+  if (!block2 || !isSet(id)) return [];
+  const service = owner(r, graph, getProp(r.body, "api_management_id"), getProp(r.body, "api_management_name"), "azurerm_api_management");
+  if (!service) return [];
+  const name = asString(unwrap(r.name));
+  return [secret(service, r, block2, id, selectorOf2(getProp(block2, clientKey)), name ? `${what} '${name}' from Key Vault` : `a ${what} from Key Vault`, what === "named value" ? "keyVaultSecret" : "keyVaultCertificate")];
+}
+function owner(r, graph, idValue, nameValue, type) {
+  const ref2 = unwrap(idValue);
+  if (ref2?.kind === "ref" && ref2.resource.type === type) return ref2.resource;
+  const name = asString(unwrap(nameValue))?.toLowerCase();
+  if (!name) return void 0;
+  const dir2 = (r.callChain[0] ?? r.decl).file.replace(/[\\/][^\\/]*$/, "");
+  return graph.resources.find(
+    (x) => x.type === type && !x.existing && asString(unwrap(x.name))?.toLowerCase() === name && (x.callChain[0] ?? x.decl).file.replace(/[\\/][^\\/]*$/, "") === dir2
+  );
+}
+var CMK = {
+  azurerm_storage_account: { block: "customer_managed_key", keys: ["key_vault_key_id", "managed_hsm_key_id"], identity: "user_assigned_identity_id" },
+  azurerm_storage_account_customer_managed_key: { block: ".", keys: ["key_vault_key_id", "key_vault_id", "key_vault_uri"], identity: "user_assigned_identity_id", owner: "storage_account_id" },
+  azurerm_servicebus_namespace: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "identity_id" },
+  azurerm_servicebus_namespace_customer_managed_key: { block: ".", keys: ["key_vault_key_id"], owner: "namespace_id" },
+  azurerm_eventhub_namespace_customer_managed_key: { block: ".", keys: ["key_vault_key_ids"], identity: "user_assigned_identity_id", owner: "eventhub_namespace_id" },
+  azurerm_cognitive_account: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "identity_client_id", identityOptional: true },
+  azurerm_ai_services: { block: "customer_managed_key", keys: ["key_vault_key_id", "managed_hsm_key_id"], identity: "identity_client_id", identityOptional: true },
+  azurerm_cognitive_account_customer_managed_key: { block: ".", keys: ["key_vault_key_id"], identity: "identity_client_id", owner: "cognitive_account_id" },
+  azurerm_container_registry: { block: "encryption", keys: ["key_vault_key_id"], identity: "identity_client_id" },
+  azurerm_app_configuration: { block: "encryption", keys: ["key_vault_key_identifier"], identity: "identity_client_id", identityOptional: true },
+  azurerm_kusto_cluster_customer_managed_key: { block: ".", keys: ["key_vault_id"], identity: "user_identity", owner: "cluster_id" },
+  azurerm_log_analytics_cluster_customer_managed_key: { block: ".", keys: ["key_vault_key_id"], identity: "sole", owner: "log_analytics_cluster_id" },
+  azurerm_data_factory_customer_managed_key: { block: ".", keys: ["customer_managed_key_id"], identity: "user_assigned_identity_id", owner: "data_factory_id" },
+  azurerm_disk_encryption_set: { block: ".", keys: ["key_vault_key_id"], identity: "sole" },
+  azurerm_postgresql_flexible_server: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "primary_user_assigned_identity_id" },
+  azurerm_mysql_flexible_server: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "primary_user_assigned_identity_id" },
+  azurerm_data_protection_backup_vault_customer_managed_key: { block: ".", keys: ["key_vault_key_id"], owner: "data_protection_backup_vault_id" },
+  azurerm_machine_learning_workspace: { block: "encryption", keys: ["key_id", "key_vault_id"], identity: "user_assigned_identity_id", identityOptional: true },
+  azurerm_automation_account: { block: "encryption", keys: ["key_vault_key_id"], identity: "user_assigned_identity_id", identityOptional: true },
+  azurerm_synapse_workspace: { block: "customer_managed_key", keys: ["key_versionless_id"], identity: "user_assigned_identity_id", identityOptional: true },
+  azurerm_managed_redis: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "user_assigned_identity_id" }
+};
+function cmkNeeds2(r) {
+  const shape = CMK[r.type];
+  if (!shape) return [];
+  let workload = r;
+  if (shape.owner) {
+    const ref2 = unwrap(getProp(r.body, shape.owner));
+    if (ref2?.kind !== "ref" || ref2.resource.existing) return [];
+    workload = ref2.resource;
+  }
+  const blocks = shape.block === "." ? [r.body] : listOf(getProp(r.body, shape.block));
+  return blocks.flatMap((block2) => {
+    const key2 = shape.keys.map((k) => getProp(block2, k)).find(isSet);
+    if (!key2) return [];
+    let identity;
+    if (shape.identity === "sole") identity = { sole: true };
+    else if (shape.identity) identity = selectorOf2(getProp(block2, shape.identity));
+    if (shape.identity && shape.identity !== "sole" && !identity && !shape.owner && !shape.identityOptional) return [];
+    const target = unwrap(key2)?.kind === "array" ? listOf(key2)[0] : key2;
+    return [
+      {
+        kind: "customerManagedKey",
+        workload,
+        resource: r,
+        at: (shape.block === "." ? r.decl : block2.at) ?? r.decl,
+        ...withSelector2(identity),
+        target,
+        query: { types: [VAULT] },
+        operations: [KEY_WRAP, KEY_UNWRAP],
+        use: "the customer-managed key"
+      }
+    ];
+  });
+}
+
+// src/graph/needs.ts
+var SYSTEM_KEYWORDS = /* @__PURE__ */ new Set(["system", "systemassigned", "systemassignedidentity"]);
+var UAMI2 = "Microsoft.ManagedIdentity/userAssignedIdentities";
+function collectAccessNeeds(graph) {
+  const found = [];
+  for (const r of graph.resources) {
+    for (const facts of r.format === "terraform" ? azurermNeeds(r, graph) : armNeeds(r, graph)) {
+      if (!isManagedHsmKey(facts.target)) found.push(facts);
+    }
+    if (r.type === "azapi_resource") found.push(...armNeeds(r, graph).filter((f) => !isManagedHsmKey(f.target)));
+  }
+  if (found.length === 0) return [];
+  const index = new ResourceIndex(graph.resources);
+  const attachments = /* @__PURE__ */ new Map();
+  for (const w of graph.workloads) {
+    const key2 = azureResourceKey(w.resource);
+    attachments.set(key2, [...attachments.get(key2) ?? [], ...w.identities]);
+  }
+  return found.map((facts) => resolveNeed(facts, graph, index, attachments)).filter((n2) => n2.kind !== "customerManagedKey" || n2.target.kind !== "unknown");
+}
+function resolveNeed(facts, graph, index, attachments) {
+  const attachedHere = attachments.get(azureResourceKey(facts.workload)) ?? [];
+  const identity = selectIdentity(facts, graph, index, attachedHere);
+  const target = targetOf(facts.target, facts.query, index, facts.resource);
+  const need = {
+    id: `${facts.resource.key}@${facts.at.range.start.line}:${facts.at.range.start.column}`,
+    kind: facts.kind,
+    workload: facts.workload,
+    attached: !!identity && attachedHere.includes(identity),
+    target,
+    operations: operationsFor(facts.operations, target),
+    requires: facts.requires ?? "all",
+    resource: facts.resource,
+    at: facts.at,
+    use: facts.use
+  };
+  if (identity) need.identity = identity;
+  if (facts.target) need.value = facts.target;
+  if (facts.identity && "value" in facts.identity) need.identityValue = facts.identity.value;
+  return need;
+}
+function operationsFor(ops, target) {
+  if (!target.resourceType) return ops;
+  const ns = `${target.resourceType.split("/")[0].toLowerCase()}/`;
+  const mine = ops.filter((op) => op.name.toLowerCase().startsWith(ns));
+  return mine.length > 0 ? mine : ops;
+}
+function selectIdentity(facts, graph, index, attached) {
+  const system = () => graph.identityIndex.get(`system:${azureResourceKey(facts.workload)}`);
+  const selector = facts.identity;
+  if (!selector) return system();
+  if ("sole" in selector) return attached.length === 1 ? attached[0] : void 0;
+  const v = unwrap(selector.value);
+  const text3 = asString(v);
+  if (text3 !== void 0 && SYSTEM_KEYWORDS.has(text3.trim().toLowerCase())) return system();
+  const id = identityIdOf(graph, v);
+  if (id?.identity) return id.identity;
+  if (id?.resource && id.system) return graph.identityIndex.get(`system:${azureResourceKey(id.resource)}`);
+  if (text3 !== void 0 && text3.startsWith("/")) {
+    const shape = parseResourceIdShape({ kind: "string", value: text3 });
+    if (shape?.resourceType?.toLowerCase() === UAMI2.toLowerCase() && shape.label) {
+      const [declared] = index.named(UAMI2, shape.label, facts.resource);
+      if (declared) return graph.identityIndex.get(`user:${azureResourceKey(declared)}`);
+    }
+  }
+  return void 0;
+}
+
+// src/graph/azurerm-shape.ts
+var UAMI_ARM2 = "microsoft.managedidentity/userassignedidentities";
+var AKS_ARM2 = "microsoft.containerservice/managedclusters";
+var ROLE_ASSIGNMENT_ARM = "microsoft.authorization/roleassignments";
+function isTerraform(r) {
+  return r.format === "terraform";
+}
+function azapiType2(r) {
+  if (r.type !== "azapi_resource") return void 0;
+  return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
+}
+function firstBlock(v) {
+  if (!v) return void 0;
+  if (v.kind === "array") return v.items[0];
+  if (v.kind === "object") return v;
+  return void 0;
+}
+function parseIdentityType(type) {
+  const parts = type.toLowerCase().split(",").map((s2) => s2.trim());
+  return { system: parts.includes("systemassigned"), user: parts.includes("userassigned") };
+}
+function listOf4(v) {
+  if (!v || v.kind === "null") return [];
+  if (v.kind === "array") return v.items;
+  return [v];
+}
+function identityBlock(r) {
+  const block2 = firstBlock(getProp(r.body, "identity"));
+  const type = asString(getProp(block2, "type"));
+  if (type === void 0) return void 0;
+  const t = parseIdentityType(type);
+  return { system: t.system, userAssigned: t.user ? listOf4(getProp(block2, "identity_ids")) : [] };
+}
+function azapiBodyIdentity(r) {
+  const identity = getProp(getProp(r.body, "body"), "identity");
+  const type = asString(getProp(identity, "type"));
+  if (type === void 0) return void 0;
+  const t = parseIdentityType(type);
+  const map = getProp(identity, "userAssignedIdentities");
+  const userAssigned = [];
+  if (t.user && map && map.kind === "object") {
+    for (const k of map.entries.keys()) userAssigned.push(map.keyValues?.get(k) ?? { kind: "string", value: k, ...map.at ? { at: map.at } : {} });
+  }
+  return { system: t.system, userAssigned };
+}
+function workloadIdentities2(r) {
+  if (!isTerraform(r)) return void 0;
+  const arm = azapiType2(r);
+  if (arm === UAMI_ARM2) return void 0;
+  const found = identityBlock(r) ?? (arm ? azapiBodyIdentity(r) : void 0);
+  if (!found) return void 0;
+  const platformManaged = r.type === "azurerm_kubernetes_cluster" || arm === AKS_ARM2 || r.type === "azurerm_arc_kubernetes_cluster" || arm === "microsoft.kubernetes/connectedclusters";
+  const userAssigned = [...found.userAssigned];
+  if (r.type === "azurerm_kubernetes_cluster") {
+    const kubelet = getProp(firstBlock(getProp(r.body, "kubelet_identity")), "user_assigned_identity_id");
+    if (kubelet && kubelet.kind !== "null") userAssigned.push(kubelet);
+  }
+  if (!found.system && userAssigned.length === 0) return void 0;
+  return { systemAssigned: found.system, userAssigned, platformManaged };
+}
+function isUserAssignedIdentity(r) {
+  if (!isTerraform(r)) return false;
+  if (r.type === "azurerm_user_assigned_identity") return true;
+  return azapiType2(r) === UAMI_ARM2;
+}
+function roleValue(r) {
+  const byName = getProp(r.body, "role_definition_name");
+  if (byName && byName.kind !== "null") return byName;
+  const byId = getProp(r.body, "role_definition_id");
+  const v = unwrap(byId);
+  if (v && v.kind === "ref" && v.resource.type === "azurerm_role_definition" && v.resource.existing) {
+    const path = lowerPath(v.path);
+    if (path === "id" || path === "role_definition_id") {
+      const name = getProp(v.resource.body, "name");
+      if (name && name.kind === "string") return name;
+      const guid = getProp(v.resource.body, "role_definition_id");
+      if (guid && guid.kind === "string") return guid;
+    }
+  }
+  return byId;
+}
+function present(v) {
+  return v && v.kind !== "null" ? v : void 0;
+}
+function roleAssignment(r) {
+  const facts = {
+    kind: "rbac",
+    at: r.decl,
+    principal: getProp(r.body, "principal_id") ?? { kind: "unknown" }
+  };
+  const role2 = roleValue(r);
+  if (role2) facts.role = role2;
+  const scope = present(getProp(r.body, "scope"));
+  if (scope) facts.scope = scope;
+  const principalType = present(getProp(r.body, "principal_type"));
+  if (principalType) facts.principalType = principalType;
+  const skip = present(getProp(r.body, "skip_service_principal_aad_check"));
+  if (skip) facts.skipPrincipalCheck = skip;
+  const name = present(getProp(r.body, "name"));
+  if (name) facts.name = name;
+  const condition = present(getProp(r.body, "condition"));
+  if (condition) facts.condition = condition;
+  return facts;
+}
+function vaultScope(vault) {
+  const resolved = vault ? resolveScope2(vault) : void 0;
+  if (resolved && resolved.kind === "resource") return resolved;
+  return { kind: "resource", resourceType: "Microsoft.KeyVault/vaults" };
+}
+function policyPermissions(block2) {
+  const entries = [];
+  for (const [arm, tf] of [["keys", "key_permissions"], ["secrets", "secret_permissions"], ["certificates", "certificate_permissions"], ["storage", "storage_permissions"]]) {
+    const list2 = getProp(block2, tf);
+    if (list2) entries.push([arm, list2]);
+  }
+  return { kind: "object", entries: new Map(entries), ...block2.at ? { at: block2.at } : {} };
+}
+function azapiRoleAssignment(r) {
+  const body = getProp(r.body, "body");
+  const props = getProp(body, "properties");
+  const facts = {
+    kind: "rbac",
+    at: r.decl,
+    principal: getProp(props, "principalId") ?? { kind: "unknown" }
+  };
+  const role2 = present(getProp(props, "roleDefinitionId"));
+  if (role2) facts.role = role2;
+  const scope = present(getProp(r.body, "parent_id"));
+  if (scope) facts.scope = scope;
+  const principalType = present(getProp(props, "principalType"));
+  if (principalType) facts.principalType = principalType;
+  const name = present(getProp(r.body, "name"));
+  if (name) facts.name = name;
+  const condition = present(getProp(props, "condition"));
+  if (condition) facts.condition = condition;
+  return facts;
+}
+function azapiAccessPolicies(r, scope) {
+  const list2 = getProp(getProp(getProp(r.body, "body"), "properties"), "accessPolicies");
+  return listOf4(list2).filter((p) => p.kind === "object").map((p) => {
+    const facts = { kind: "accessPolicy", at: p.at ?? r.decl, principal: getProp(p, "objectId") ?? { kind: "unknown" }, impliedScope: scope };
+    const permissions = getProp(p, "permissions");
+    if (permissions) facts.permissions = permissions;
+    return facts;
+  });
+}
+function grants2(r) {
+  if (!isTerraform(r) || r.existing) return [];
+  switch (r.type) {
+    case "azurerm_role_assignment":
+      return [roleAssignment(r)];
+    case "azurerm_key_vault_access_policy":
+      return [
+        {
+          kind: "accessPolicy",
+          at: r.decl,
+          principal: getProp(r.body, "object_id") ?? { kind: "unknown" },
+          impliedScope: vaultScope(getProp(r.body, "key_vault_id")),
+          permissions: policyPermissions(r.body)
+        }
+      ];
+    case "azurerm_key_vault": {
+      const policies = listOf4(getProp(r.body, "access_policy"));
+      const scope = { kind: "resource", resourceType: "Microsoft.KeyVault/vaults", resource: r };
+      const label2 = asString(r.name);
+      if (label2) scope.label = label2;
+      return policies.filter((p) => p.kind === "object").map((p) => ({
+        kind: "accessPolicy",
+        at: p.at ?? r.decl,
+        principal: getProp(p, "object_id") ?? { kind: "unknown" },
+        impliedScope: scope,
+        permissions: policyPermissions(p)
+      }));
+    }
+    case "azurerm_cosmosdb_sql_role_assignment": {
+      const facts = {
+        kind: "dataPlane",
+        at: r.decl,
+        principal: getProp(r.body, "principal_id") ?? { kind: "unknown" }
+      };
+      const role2 = present(getProp(r.body, "role_definition_id"));
+      if (role2) facts.role = role2;
+      const scope = present(getProp(r.body, "scope"));
+      if (scope) facts.scope = scope;
+      else facts.impliedScope = { kind: "resource", resourceType: "Microsoft.DocumentDB/databaseAccounts" };
+      const name = present(getProp(r.body, "name"));
+      if (name) facts.name = name;
+      return [facts];
+    }
+    case "azapi_resource": {
+      const arm = azapiType2(r);
+      if (arm === ROLE_ASSIGNMENT_ARM) return [azapiRoleAssignment(r)];
+      if (arm === "microsoft.keyvault/vaults") return azapiAccessPolicies(r, { kind: "resource", resourceType: "Microsoft.KeyVault/vaults", resource: r, ...asString(r.name) ? { label: asString(r.name) } : {} });
+      if (arm === "microsoft.keyvault/vaults/accesspolicies") return azapiAccessPolicies(r, vaultScope(getProp(r.body, "parent_id")));
+      return [];
+    }
+    default:
+      return [];
+  }
+}
+var AKS_PLATFORM_PRINCIPALS = [
+  /^kubelet_identity\.0\.object_id$/,
+  /^key_vault_secrets_provider\.0\.secret_identity\.0\.object_id$/,
+  /^oms_agent\.0\.oms_agent_identity\.0\.object_id$/,
+  /^ingress_application_gateway\.0\.ingress_application_gateway_identity\.0\.object_id$/,
+  /^web_app_routing\.0\.web_app_routing_identity\.0\.object_id$/
+];
+var SERVICE_IDENTITY_PATH = /^(?:[a-z0-9_]+\.0\.)?[a-z0-9_]*_identity\.0\.(?:object_id|principal_id)$/;
+function isSystemPrincipalPath(path) {
+  return path === "identity.0.principal_id" || path === "identity.principal_id";
+}
+function resolvePrincipal2(value, lookup) {
+  let v = unwrap(value);
+  if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
+  if (!v || v.kind !== "ref" || !isTerraform(v.resource)) return void 0;
+  const r = v.resource;
+  const path = lowerPath(v.path);
+  switch (r.type) {
+    case "azurerm_user_assigned_identity":
+      return path === "principal_id" ? { kind: "managedIdentity", resource: r, system: false } : { kind: "unknown" };
+    case "azuread_user":
+      return path === "object_id" || path === "id" ? { kind: "user" } : { kind: "unknown" };
+    case "azuread_group":
+      return path === "object_id" || path === "id" ? { kind: "group" } : { kind: "unknown" };
+    case "azuread_service_principal":
+      if (path !== "object_id" && path !== "id") return { kind: "unknown" };
+      return (r.existing ? lookedUpIdentity(r, lookup) : void 0) ?? { kind: "servicePrincipal" };
+    case "azurerm_client_config":
+      return { kind: "unknown" };
+    default:
+      break;
+  }
+  const arm = azapiType2(r);
+  if (arm) {
+    if (arm === UAMI_ARM2 && (path === "output.properties.principalid" || path === "output.principalid")) {
+      return { kind: "managedIdentity", resource: r, system: false };
+    }
+    if (path === "output.identity.principalid" || isSystemPrincipalPath(path)) return { kind: "managedIdentity", resource: r, system: true };
+    return { kind: "unknown" };
+  }
+  if (isSystemPrincipalPath(path)) return { kind: "managedIdentity", resource: r, system: true };
+  if (r.type === "azurerm_kubernetes_cluster" && AKS_PLATFORM_PRINCIPALS.some((re) => re.test(path))) return { kind: "managedIdentity" };
+  if (SERVICE_IDENTITY_PATH.test(path)) return { kind: "managedIdentity" };
+  return { kind: "unknown" };
+}
+function lookedUpIdentity(sp, lookup) {
+  const byObjectId = present(getProp(sp.body, "object_id"));
+  if (byObjectId) {
+    const facts = resolvePrincipal2(byObjectId);
+    if (facts?.resource) return facts;
+  }
+  for (const arg of ["client_id", "application_id", "display_name"]) {
+    const v = unwrap(getProp(sp.body, arg));
+    if (arg === "display_name" && v?.kind === "string" && lookup) {
+      const named2 = lookup.userIdentitiesNamed(v.value, sp);
+      if (named2.length === 1) return { kind: "managedIdentity", resource: named2[0], system: false };
+    }
+    if (v?.kind !== "ref" || !isTerraform(v.resource)) continue;
+    const path = lowerPath(v.path);
+    const target = v.resource;
+    if (isUserAssignedIdentity(target) && (path === (arg === "display_name" ? "name" : "client_id") || path === "output.properties.clientid")) {
+      return { kind: "managedIdentity", resource: target, system: false };
+    }
+    if (arg === "display_name" && path === "name" && identityBlock(target)?.system) return { kind: "managedIdentity", resource: target, system: true };
+  }
+  return void 0;
+}
+function refLabel(r) {
+  return asString(r.name) ?? asString(getProp(r.body, "display_name"));
+}
+function withLabel2(facts, label2) {
+  if (label2) facts.label = label2;
+  return facts;
+}
+function resolveScope2(value) {
+  const v = unwrap(value);
+  if (!v) return void 0;
+  if (v.kind === "ref") {
+    const r = v.resource;
+    if (!isTerraform(r)) return void 0;
+    const path = lowerPath(v.path);
+    if (r.type === "azurerm_kubernetes_cluster" && path === "node_resource_group_id") return { kind: "resourceGroup" };
+    if (path !== "id" && path !== "") return { kind: "unknown" };
+    switch (r.type) {
+      case "azurerm_resource_group":
+        return withLabel2({ kind: "resourceGroup", resource: r }, refLabel(r));
+      case "azurerm_subscription":
+        return withLabel2({ kind: "subscription", resource: r }, asString(getProp(r.body, "subscription_name")) ?? asString(getProp(r.body, "subscription_id")));
+      case "azurerm_management_group":
+        return withLabel2({ kind: "managementGroup", resource: r }, refLabel(r));
+      default:
+        break;
+    }
+    const arm = azapiType2(r);
+    if (arm !== void 0) {
+      if (arm === "microsoft.resources/resourcegroups") return withLabel2({ kind: "resourceGroup", resource: r }, refLabel(r));
+      if (arm === "microsoft.management/managementgroups") return withLabel2({ kind: "managementGroup", resource: r }, refLabel(r));
+      const type2 = azapiArmType(asString(getProp(r.body, "type")));
+      return withLabel2({ kind: "resource", resource: r, ...type2 ? { resourceType: type2 } : {} }, refLabel(r));
+    }
+    const type = armTypeOf(r.type);
+    return withLabel2({ kind: "resource", resource: r, ...type ? { resourceType: type } : {} }, refLabel(r));
+  }
+  if (v.kind === "string" || v.kind === "concat") return parseResourceIdShape(v);
+  return void 0;
+}
+var azurermShape = {
+  workloadIdentities: workloadIdentities2,
+  isUserAssignedIdentity,
+  grants: grants2,
+  resolvePrincipal: resolvePrincipal2,
+  resolveScope: resolveScope2
+};
+
+// src/graph/build.ts
+var SHAPES = [armShape, azurermShape];
+function buildGraph(resources, roles, shapes = SHAPES, externalCalls = []) {
+  return { ...new GraphBuilder(resources, roles, shapes).build(), externalCalls };
+}
+var GraphBuilder = class {
+  constructor(resources, roles, shapes) {
+    this.resources = resources;
+    this.roles = roles;
+    this.shapes = shapes;
+  }
+  resources;
+  roles;
+  shapes;
+  identities = /* @__PURE__ */ new Map();
+  workloads = [];
+  grants = [];
+  /** Custom roles declared here, by the declaring instance's key. */
+  customRoles = /* @__PURE__ */ new Map();
+  settings = /* @__PURE__ */ new Map();
+  identitiesByName;
+  lookup = {
+    userIdentitiesNamed: (name, near) => {
+      if (!this.identitiesByName) {
+        this.identitiesByName = /* @__PURE__ */ new Map();
+        for (const r of this.resources) {
+          const n2 = asString(r.name);
+          if (n2 === void 0 || r.existing || !this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) continue;
+          const key2 = n2.toLowerCase();
+          this.identitiesByName.set(key2, [...this.identitiesByName.get(key2) ?? [], r]);
+        }
+      }
+      const root = (r) => dirname7((r.callChain[0] ?? r.decl).file);
+      return (this.identitiesByName.get(name.toLowerCase()) ?? []).filter((r) => root(r) === root(near));
+    }
+  };
+  build() {
+    for (const r of this.resources) {
+      const custom = customRoleOf(r);
+      if (custom) this.customRoles.set(r.key, custom);
+    }
+    this.settings = collectSettings(this.resources);
+    for (const r of this.resources) {
+      if (this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) this.userIdentity(r);
+    }
+    for (const r of this.resources) this.addWorkload(r);
+    for (const r of this.resources) {
+      for (const shape of this.shapes) {
+        for (const facts of shape.grants(r)) this.grants.push(this.grant(r, facts));
+      }
+    }
+    const graph = {
+      workloads: this.workloads,
+      identities: [...this.identities.values()],
+      grants: this.grants,
+      resources: this.resources,
+      roleDefinitions: [...this.customRoles.values()],
+      settings: this.settings,
+      identityIndex: this.identities,
+      needs: []
+    };
+    graph.needs = collectAccessNeeds(graph);
+    return graph;
+  }
+  first(ask) {
+    for (const s2 of this.shapes) {
+      const answer = ask(s2);
+      if (answer !== void 0) return answer;
+    }
+    return void 0;
+  }
+  userIdentity(r) {
+    return this.identity(`user:${azureResourceKey(r)}`, r, "user");
+  }
+  systemIdentity(r) {
+    return this.identity(`system:${azureResourceKey(r)}`, r, "system");
+  }
+  /** One node per Azure resource: instances that deploy the same resource share its identity. */
+  identity(id, r, kind) {
+    let node = this.identities.get(id);
+    if (!node) {
+      node = { id, kind, resource: r, createdHere: !r.existing, label: r.symbol, workloads: [], platformManaged: false };
+      this.identities.set(id, node);
+    } else if (!r.existing && !node.createdHere) {
+      node.createdHere = true;
+      node.resource = r;
+    }
+    return node;
+  }
+  externalIdentity(text3) {
+    const id = `external:${text3}`;
+    let node = this.identities.get(id);
+    if (!node) {
+      node = { id, kind: "external", createdHere: false, label: text3, workloads: [], platformManaged: false };
+      this.identities.set(id, node);
+    }
+    return node;
+  }
+  addWorkload(r) {
+    const facts = this.first((s2) => s2.workloadIdentities(r));
+    if (!facts) return;
+    const workload = { id: r.key, resource: r, identities: [] };
+    const settings = this.settings.get(r.key);
+    if (settings) workload.settings = settings;
+    const attach = (identity) => {
+      if (workload.identities.includes(identity)) return;
+      workload.identities.push(identity);
+      const firstAttachment = identity.workloads.length === 0;
+      identity.workloads.push(workload);
+      identity.platformManaged = facts.platformManaged && (firstAttachment || identity.platformManaged);
+    };
+    if (facts.systemAssigned) attach(this.systemIdentity(r));
+    for (const ref2 of facts.userAssigned) attach(this.attachedUserIdentity(ref2));
+    this.workloads.push(workload);
+  }
+  /** The identity a workload's `userAssignedIdentities` key or `identity_ids` entry names. */
+  attachedUserIdentity(value) {
+    const v = unwrap(value);
+    if (v?.kind === "ref" && this.shapes.some((s2) => s2.isUserAssignedIdentity(v.resource))) return this.userIdentity(v.resource);
+    return this.externalIdentity(describeValue(v));
+  }
+  grant(r, facts) {
+    const grant = {
+      id: `${r.key}@${facts.at.range.start.line}:${facts.at.range.start.column}`,
+      kind: facts.kind,
+      resource: r,
+      at: facts.at,
+      principal: this.principal(facts.principal, facts.principalType),
+      roleValue: facts.role,
+      role: this.role(facts.role),
+      scope: this.scope(r, facts)
+    };
+    if (facts.principalType) grant.principalType = facts.principalType;
+    if (facts.skipPrincipalCheck) grant.skipPrincipalCheck = facts.skipPrincipalCheck;
+    if (facts.name) grant.name = facts.name;
+    if (facts.condition) grant.condition = facts.condition;
+    if (facts.permissions) grant.permissions = facts.permissions;
+    return grant;
+  }
+  principal(value, principalType) {
+    const facts = this.first((s2) => s2.resolvePrincipal(value, this.lookup));
+    let identity;
+    if (facts?.resource) {
+      identity = facts.system ? this.systemIdentity(facts.resource) : this.userIdentity(facts.resource);
+    }
+    let kind = facts?.kind ?? "unknown";
+    const declared = asString(principalType)?.toLowerCase();
+    if (!identity && (declared === "user" || declared === "group")) kind = declared;
+    if (!identity && declared === "serviceprincipal" && kind === "unknown") kind = "servicePrincipal";
+    const principal = { kind, value };
+    if (identity) principal.identity = identity;
+    return principal;
+  }
+  /**
+   * The role a value names: a GUID or role name string, a role definition resource ID (by string,
+   * concat or resourceId call), or a reference to a declared role definition — a custom role
+   * declared here resolves to that definition, whose permissions the rules judge. Values that
+   * merely contain a GUID somewhere (a conditional, a lookup) are not guessed at.
+   */
+  role(value) {
+    const v = unwrap(value);
+    if (!v) return void 0;
+    if (v.kind === "string") return this.byGuid(v.value) ?? this.byName(v.value);
+    if (v.kind === "ref" && isRoleDefinitionResource(v.resource)) {
+      return this.customRoles.get(v.resource.key) ?? (v.resource.format === "terraform" ? void 0 : this.role(v.resource.name));
+    }
+    if (v.kind === "concat" || v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+      const strings2 = stringsIn(v);
+      const last = strings2[strings2.length - 1];
+      const guid = last === void 0 ? void 0 : findGuid(last);
+      if (guid) return this.byGuid(guid);
+      return v.kind === "call" ? this.customByName(v.args[v.args.length - 1]) : void 0;
+    }
+    return void 0;
+  }
+  byGuid(text3) {
+    const builtIn = this.roles.byGuid(text3);
+    if (builtIn) return builtIn;
+    const guid = findGuid(text3);
+    return guid ? [...this.customRoles.values()].find((r) => r.id === guid) : void 0;
+  }
+  byName(text3) {
+    const name = text3.trim().toLowerCase();
+    return this.roles.byRoleName(text3) ?? [...this.customRoles.values()].find((r) => r.roleName.trim().toLowerCase() === name);
+  }
+  /** `resourceId('Microsoft.Authorization/roleDefinitions', guid(...))` naming a definition declared with that name. */
+  customByName(nameValue) {
+    const key2 = valueKey(unwrap(nameValue));
+    if (key2 === void 0) return void 0;
+    return [...this.customRoles.values()].find((r) => r.resource && valueKey(unwrap(r.resource.name)) === key2);
+  }
+  scope(r, facts) {
+    if (facts.impliedScope) return { ...facts.impliedScope };
+    if (!facts.scope) return { ...scopeOfDeployment(r.deploymentScope) };
+    const resolved = resolveScopeValue(facts.scope, this.shapes);
+    return { ...resolved, value: facts.scope };
+  }
+};
+function azureResourceKey(r) {
+  const name = valueKey(r.name);
+  const scope = valueKey(r.deploymentScope);
+  if (name === void 0 || scope === void 0) return r.key;
+  const rootFile = (r.callChain[0] ?? r.decl).file;
+  const root = r.format === "terraform" ? dirname7(rootFile) : rootFile;
+  return `${root}|${r.type.toLowerCase()}|${name}|${scope}`;
+}
+function scopeOfDeployment(scope) {
+  const label2 = asString(scope.name);
+  return label2 ? { kind: scope.level, label: label2 } : { kind: scope.level };
+}
+function resolveScopeValue(value, shapes = SHAPES) {
+  const v = unwrap(value);
+  if (!v) return { kind: "unknown" };
+  if (v.kind === "scope") {
+    if (v.path.length > 1 || v.path.length === 1 && v.path[0].toLowerCase() !== "id") return { kind: "unknown" };
+    return scopeOfDeployment(v);
+  }
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) return resourceIdCallScope(v.fn, v.args);
+  if (v.kind === "string" && !v.value.startsWith("/")) {
+    const relative9 = relativeResourceId(v.value);
+    if (relative9) return relative9;
+  }
+  for (const s2 of shapes) {
+    const answer = s2.resolveScope(v);
+    if (answer) return answer;
+  }
+  return { kind: "unknown" };
+}
+function resourceIdCallScope(fn, args) {
+  const q = parseResourceIdArgs(fn, args);
+  if (!q) return { kind: "unknown" };
+  const label2 = q.names.map((n2) => asString(n2) ?? describeValue(n2)).join("/");
+  if (q.type.toLowerCase() === "microsoft.resources/resourcegroups") return { kind: "resourceGroup", label: label2 };
+  if (q.type.toLowerCase() === "microsoft.management/managementgroups") return { kind: "managementGroup", label: label2 };
+  return { kind: "resource", resourceType: q.type, label: label2 };
+}
+function relativeResourceId(text3) {
+  const segments = text3.split("/");
+  if (segments.length < 3 || segments.length % 2 === 0 || !/^[A-Za-z]+\.[\w.]+$/.test(segments[0])) return void 0;
+  const types2 = [segments[0]];
+  const names = [];
+  for (let i = 1; i < segments.length; i += 2) {
+    types2.push(segments[i]);
+    names.push(segments[i + 1]);
+  }
+  return { kind: "resource", resourceType: types2.join("/"), label: names.join("/") };
+}
+
+// src/graph/keyvault-model.ts
+var VAULT2 = "microsoft.keyvault/vaults";
+var RBAC_DEFAULT_FROM = "2026-02-01";
+function fromValue(v) {
+  const u = unwrap(v);
+  if (u?.kind === "bool") return u.value ? "rbac" : "accessPolicy";
+  const text3 = asString(u)?.trim().toLowerCase();
+  return text3 === "true" ? "rbac" : text3 === "false" ? "accessPolicy" : void 0;
+}
+function armModel(body, apiVersion) {
+  const props = getProp(body, "properties");
+  if (!props || props.kind !== "object") return void 0;
+  const written = getProp(props, "enableRbacAuthorization");
+  if (written && written.kind !== "null") {
+    const model2 = fromValue(written);
+    return model2 ? { model: model2, value: written } : void 0;
+  }
+  if (!apiVersion || !/^\d{4}-\d{2}-\d{2}/.test(apiVersion)) return void 0;
+  return { model: apiVersion.slice(0, 10) >= RBAC_DEFAULT_FROM ? "rbac" : "accessPolicy", byDefault: "apiVersion", apiVersion };
+}
+function vaultAccessModel(r) {
+  if (r.existing) return void 0;
+  if (r.format !== "terraform") return r.type.toLowerCase() === VAULT2 ? armModel(r.body, r.apiVersion) : void 0;
+  if (r.type === "azapi_resource") {
+    const type = asString(getProp(r.body, "type"));
+    if (azapiArmType(type)?.toLowerCase() !== VAULT2) return void 0;
+    return armModel(getProp(r.body, "body"), type.split("@")[1]);
+  }
+  if (r.type !== "azurerm_key_vault") return void 0;
+  for (const name of ["rbac_authorization_enabled", "enable_rbac_authorization"]) {
+    const written = getProp(r.body, name);
+    if (written && written.kind !== "null") {
+      const model2 = fromValue(written);
+      return model2 ? { model: model2, value: written } : void 0;
+    }
+  }
+  return { model: "accessPolicy", byDefault: "provider" };
+}
+function isVault(r) {
+  if (r.format !== "terraform") return r.type.toLowerCase() === VAULT2;
+  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase() === VAULT2;
+  return r.type === "azurerm_key_vault";
+}
+function modelOfDeclarations(resources) {
+  const created = resources.filter((r) => isVault(r) && !r.existing);
+  const models = created.map(vaultAccessModel);
+  if (models.length === 0 || models.some((m) => m === void 0)) return void 0;
+  return models.every((m) => m.model === models[0].model) ? models[0] : void 0;
+}
+
+// src/graph/principals.ts
+function identityOfPrincipal(value, graph) {
+  const id = identityIdOf(graph, value);
+  return id?.property === "principalId" ? id.identity : void 0;
+}
+function possibleIdentities(grant, graph) {
+  if (grant.principal.identity) return [grant.principal.identity];
+  const v = unwrap(grant.principal.value);
+  if (v?.kind !== "call" || v.fn !== "if" || v.args.length !== 3) return [];
+  return [v.args[1], v.args[2]].map((b2) => identityOfPrincipal(b2, graph)).filter((i) => !!i);
+}
+
+// src/graph/access.ts
+var POLICY_PERMISSIONS = /* @__PURE__ */ new Map([
+  [SECRET_GET.name.toLowerCase(), ["secrets", ["get"]]],
+  [KEY_WRAP.name.toLowerCase(), ["keys", ["wrapkey", "get"]]],
+  [KEY_UNWRAP.name.toLowerCase(), ["keys", ["unwrapkey", "get"]]]
+]);
+function roleCovers(grant, need) {
+  const role2 = grant.role;
+  if (!role2) return true;
+  const results = need.operations.map((op) => allows(role2, op));
+  return need.requires === "all" ? results.every((r) => r !== false) : results.some((r) => r !== false);
+}
+function policyCovers(grant, ops, requires) {
+  const results = ops.map((op) => {
+    const wanted = POLICY_PERMISSIONS.get(op.name.toLowerCase());
+    if (!wanted) return false;
+    const [list2, names] = wanted;
+    if (!grant.permissions) return true;
+    const written = getProp(grant.permissions, list2);
+    if (!written) return false;
+    const kind = unwrap(written)?.kind;
+    if (kind !== "array" && kind !== "string" && kind !== "null") return true;
+    const texts = listOf(written).map((i) => asString(unwrap(i))?.toLowerCase());
+    if (texts.some((t) => t === void 0 || t === "all")) return true;
+    return names.every((n2) => texts.includes(n2));
+  });
+  return requires === "all" ? results.every(Boolean) : results.some(Boolean);
+}
+function targetNamespaces(need) {
+  if (need.target.resourceType) return [need.target.resourceType.split("/")[0].toLowerCase()];
+  return [...new Set(need.operations.map((op) => op.name.split("/")[0].toLowerCase()))];
+}
+function firstSegment(name) {
+  return name.split("/")[0].trim().toLowerCase();
+}
+function resourceScopeCovers(scope, need) {
+  const target = need.target;
+  if (target.kind === "unknown" && !target.resourceType) return true;
+  if (scope.resource && target.resources.some((t) => t.key === scope.resource.key || azureResourceKey(t) === azureResourceKey(scope.resource))) return true;
+  const scopeType = scope.resourceType ?? (scope.resource ? armTypeOfResource(scope.resource) : void 0);
+  if (scopeType) {
+    if (target.resourceType) {
+      if (!sameOrChild(scopeType, target.resourceType) && !sameOrChild(target.resourceType, scopeType)) return false;
+    } else if (!targetNamespaces(need).includes(scopeType.split("/")[0].toLowerCase())) return false;
+  }
+  if (target.kind === "unknown") return true;
+  const scopeName = scope.label ?? (scope.resource ? asString(unwrap(scope.resource.name)) : void 0);
+  if (!scopeName || !target.name || scopeName.includes("${")) return true;
+  return firstSegment(scopeName) === firstSegment(target.name);
+}
+function targetGroups(need) {
+  return need.target.resources.map((t) => {
+    if (t.format === "terraform") return asString(unwrap(getProp(t.body, "resource_group_name")))?.toLowerCase();
+    const scope = t.deploymentScope;
+    return scope.level === "resourceGroup" ? asString(unwrap(scope.name))?.toLowerCase() : void 0;
+  });
+}
+function scopeContains(grant, need) {
+  const scope = grant.scope;
+  switch (scope.kind) {
+    case "resource":
+      return resourceScopeCovers(scope, need);
+    case "resourceGroup": {
+      const group = (scope.label ?? (scope.value ? void 0 : asString(unwrap(grant.resource.deploymentScope.name))))?.toLowerCase();
+      const groups = targetGroups(need);
+      if (!group || groups.length === 0 || groups.some((g) => g === void 0)) return true;
+      return groups.includes(group);
+    }
+    default:
+      return true;
+  }
+}
+function isVaultNeed(need) {
+  return need.target.resourceType?.toLowerCase() === VAULT.toLowerCase();
+}
+function targetVaultModel(need) {
+  return isVaultNeed(need) ? modelOfDeclarations(need.target.resources) : void 0;
+}
+function assessNeed(need, grants3, graph) {
+  const identity = need.identity;
+  const mine = !identity ? [] : graph ? [...grantsOf(graph, identity), ...conditionalGrants(graph).filter((g) => possibleIdentities(g, graph).includes(identity))] : grants3.filter((g) => g.principal.identity === identity);
+  const model2 = targetVaultModel(need)?.model;
+  const insufficient = [];
+  let blocked = false;
+  for (const g of mine) {
+    if (g.kind === "dataPlane" || !scopeContains(g, need)) continue;
+    if (g.kind === "accessPolicy") {
+      if (!isVaultNeed(need) || !policyCovers(g, need.operations, need.requires)) continue;
+      if (model2 === "rbac") blocked = true;
+      else return { verdict: "met", insufficient: [] };
+      continue;
+    }
+    if (!roleCovers(g, need)) {
+      insufficient.push(g);
+      continue;
+    }
+    const dataAccess = need.operations.some((op) => op.kind === "dataAction");
+    if (isVaultNeed(need) && model2 === "accessPolicy" && dataAccess) blocked = true;
+    else return { verdict: "met", insufficient: [] };
+  }
+  return { verdict: blocked ? "model" : "unmet", insufficient };
+}
+var conditionals = /* @__PURE__ */ new WeakMap();
+function conditionalGrants(graph) {
+  let list2 = conditionals.get(graph);
+  if (!list2) conditionals.set(graph, list2 = graph.grants.filter((g) => !g.principal.identity && unwrap(g.principal.value)?.kind === "call"));
+  return list2;
+}
+function neededOperations(need) {
+  return need.requires === "all" ? [need.operations] : need.operations.map((op) => [op]);
+}
+
+// src/graph/need-messages.ts
+var TYPE_WORDS = {
+  "microsoft.keyvault/vaults": "key vault",
+  "microsoft.containerregistry/registries": "container registry",
+  "microsoft.storage/storageaccounts": "storage account",
+  "microsoft.servicebus/namespaces": "Service Bus namespace",
+  "microsoft.eventhub/namespaces": "Event Hubs namespace"
+};
+function targetWords(target) {
+  return target.resourceType ? TYPE_WORDS[target.resourceType.toLowerCase()] ?? target.resourceType : "messaging namespace";
+}
+function describeTarget(target) {
+  const words = targetWords(target);
+  const name = target.name ?? target.resources[0]?.symbol;
+  if (!name) return target.written ? `${words} '${target.written}'` : `a ${words} whose name is not known statically`;
+  return target.written && target.written.toLowerCase() !== name.toLowerCase() ? `${words} '${name}' (${target.written})` : `${words} '${name}'`;
+}
+function suggestedRoles(need, permissions) {
+  const out = [];
+  for (const ops of neededOperations(need)) {
+    const role2 = permissions.narrowest(ops);
+    if (role2 && !out.includes(role2)) out.push(role2);
+  }
+  return out;
+}
+function describeOperations(need) {
+  return need.operations.map((op) => op.name).join(need.requires === "all" ? " and " : " or ");
+}
+function targetDeclaration(target, near) {
+  const same = target.resources.filter((r) => r.format === near.format);
+  return same.find((r) => r.decl.file === near.decl.file) ?? same[0];
+}
+function quoted(format2, text3) {
+  return format2 === "terraform" ? `"${text3}"` : `'${text3}'`;
+}
+function nameText(r) {
+  return asString(unwrap(r.name)) ?? writtenText(r.name);
+}
+function principalExpression(identity, format2) {
+  const r = identity.resource;
+  if (!r || identity.kind === "external") return void 0;
+  if (format2 === "bicep" && r.format === "bicep") return identity.kind === "system" ? `${r.symbol}.identity.principalId` : `${r.symbol}.properties.principalId`;
+  if (format2 === "terraform" && r.format === "terraform") {
+    if (r.type === "azapi_resource") return identity.kind === "system" ? `${r.symbol}.identity[0].principal_id` : `${r.symbol}.output.properties.principalId`;
+    return identity.kind === "system" ? `${r.symbol}.identity[0].principal_id` : `${r.symbol}.principal_id`;
+  }
+  if (format2 === "arm" && r.format === "arm") {
+    const id = `resourceId('${r.type}', '${nameText(r)}')`;
+    const api = r.apiVersion ?? (identity.kind === "system" ? "<api-version>" : "2023-01-31");
+    return identity.kind === "system" ? `[reference(${id}, '${api}', 'full').identity.principalId]` : `[reference(${id}, '${api}').principalId]`;
+  }
+  return void 0;
+}
+function scopeExpression(target, near) {
+  const format2 = near.format;
+  const declared = targetDeclaration(target, near);
+  if (format2 === "bicep") return declared ? declared.symbol : void 0;
+  if (format2 === "terraform") return declared ? `${declared.symbol}.id` : void 0;
+  const type = target.resourceType ?? (declared ? armTypeOfResource(declared) : void 0);
+  const name = target.name ?? (declared ? nameText(declared) : void 0);
+  return type && name ? `[resourceId('${type}', '${name}')]` : void 0;
+}
+function assignmentParts(need, identity, role2) {
+  const format2 = need.resource.format;
+  const scope = scopeExpression(need.target, need.resource);
+  const principal = principalExpression(identity, format2);
+  const roleId = `subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${role2.id}')`;
+  const parts = [];
+  if (format2 === "terraform") {
+    parts.push(`scope = ${scope ?? `<the ID of ${describeTarget(need.target).replace(/'/g, '"')}>`}`);
+    parts.push(`role_definition_name = ${quoted(format2, role2.roleName)}`);
+    if (principal) parts.push(`principal_id = ${principal}`);
+    parts.push('principal_type = "ServicePrincipal"');
+  } else if (format2 === "bicep") {
+    parts.push(`scope: ${scope ?? `<an existing declaration of ${describeTarget(need.target)}>`}`);
+    parts.push(`roleDefinitionId: ${roleId}`);
+    if (principal) parts.push(`principalId: ${principal}`);
+    parts.push("principalType: 'ServicePrincipal'");
+  } else {
+    if (scope) parts.push(`"scope": "${scope}"`);
+    parts.push(`"roleDefinitionId": "[${roleId}]"`);
+    if (principal) parts.push(`"principalId": "${principal}"`);
+    parts.push('"principalType": "ServicePrincipal"');
+  }
+  return parts;
+}
+function assignmentHint(need, identity, role2) {
+  const what = need.resource.format === "terraform" ? "an azurerm_role_assignment" : need.resource.format === "arm" ? "a Microsoft.Authorization/roleAssignments resource" : "a role assignment";
+  return `add ${what} with ${assignmentParts(need, identity, role2).join(", ")}`;
+}
+function describeRoles(roles) {
+  const [first3, ...rest] = roles;
+  if (!first3) return "a role that allows it";
+  return rest.length === 0 ? `'${first3.roleName}'` : `'${first3.roleName}' (or ${rest.map((r) => `'${r.roleName}'`).join(", or ")})`;
+}
+
+// src/graph/slots.ts
+function isSlotOfDeclaredApp(r, graph) {
+  if (r.format === "terraform") {
+    if (!r.type.endsWith("_slot")) return false;
+    const app2 = unwrap(getProp(r.body, "app_service_id") ?? getProp(r.body, "function_app_id"));
+    return app2?.kind === "ref";
+  }
+  if (r.type.toLowerCase() !== "microsoft.web/sites/slots") return false;
+  if (r.parent) return true;
+  const app = asString(unwrap(r.name))?.split("/")[0]?.toLowerCase();
+  return !!app && graph.resources.some((x) => x.type.toLowerCase() === "microsoft.web/sites" && asString(unwrap(x.name))?.toLowerCase() === app);
+}
+
+// src/graph/external.ts
+var cache = /* @__PURE__ */ new WeakMap();
+function externalCallsPassing(identity, graph, what = "principalId") {
+  const uses = usesOf(graph).get(identity) ?? [];
+  return [...new Set(uses.filter((u) => what === "any" || u.passed === what).map((u) => u.call))];
+}
+function usesOf(graph) {
+  let map = cache.get(graph);
+  if (map) return map;
+  const uses = /* @__PURE__ */ new Map();
+  for (const call2 of graph.externalCalls ?? []) {
+    walkValue(call2.args, (v) => {
+      if (v.kind !== "ref" && v.kind !== "concat" && v.kind !== "call") return;
+      const id = identityIdOf(graph, v);
+      if (!id?.identity) return;
+      const list2 = uses.get(id.identity) ?? [];
+      list2.push({ call: call2, passed: id.property === "principalId" ? "principalId" : "other" });
+      uses.set(id.identity, list2);
+    });
+  }
+  map = uses;
+  cache.set(graph, map);
+  return map;
+}
+
+// rules/access-not-granted.ts
 var rule = {
+  meta: {
+    id: "access-not-granted",
+    description: "A workload uses an identity to reach a resource, but no grant to that identity allows that access.",
+    severity: "warning",
+    messages: {
+      unmet: "'{{workload}}' uses {{identity}} for {{use}}, which needs {{operations}} on {{target}}, but no grant to that identity allows it{{why}}. Grant {{role}} on the {{targetWords}}: {{hint}}."
+    },
+    docs: "docs/rules/access-not-granted.md"
+  },
+  check(graph, context) {
+    const groups = /* @__PURE__ */ new Map();
+    for (const need of graph.needs) {
+      const identity = need.identity;
+      if (!identity || !need.attached || !identity.createdHere || identity.platformManaged) continue;
+      if (isSlotOfDeclaredApp(need.workload, graph)) continue;
+      if (grantsTo(identity, graph.grants).length === 0) continue;
+      if (externalCallsPassing(identity, graph).length > 0) continue;
+      const assessment = assessNeed(need, graph.grants, graph);
+      if (assessment.verdict !== "unmet") continue;
+      const key2 = `${identity.id}|${targetKey(need)}`;
+      groups.set(key2, [...groups.get(key2) ?? [], { need, assessment }]);
+    }
+    for (const group of groups.values()) {
+      group.sort((a, b2) => compareLocations(a.need.at, b2.need.at));
+      const [{ need, assessment }, ...others] = group;
+      const roles = suggestedRoles(need, context.permissions);
+      context.report({
+        node: need,
+        // Only a value written in another file moves the finding (to the module call that passes it).
+        ...need.value?.at && need.value.at.file !== need.at.file ? { value: need.value } : {},
+        messageId: "unmet",
+        data: {
+          use: need.use,
+          workload: need.workload.symbol,
+          operations: describeOperations(need),
+          target: describeTarget(need.target),
+          identity: need.identity.kind === "system" && need.identity.resource === need.workload ? "its system-assigned identity" : describeIdentity(need.identity),
+          why: why(assessment.insufficient, need),
+          role: describeRoles(roles),
+          targetWords: targetWords(need.target),
+          hint: roles[0] ? assignmentHint(need, need.identity, roles[0]) : "grant a role whose permissions cover it"
+        },
+        related: others.map((o) => ({ message: `Also ${o.need.use}, through the same identity to the same target.`, at: o.need.at }))
+      });
+    }
+  }
+};
+function targetKey(need) {
+  const t = need.target;
+  if (t.kind === "declared") return `d:${azureResourceKey(t.resources[0])}`;
+  if (t.kind === "named") return `n:${(t.resourceType ?? "").toLowerCase()}|${(t.name ?? "").toLowerCase()}`;
+  return `u:${need.id}`;
+}
+function why(insufficient, need) {
+  if (insufficient.length === 0) return ": its grants are on other resources";
+  const dataOnly = need.operations.every((op) => op.kind === "dataAction");
+  const shown = insufficient.slice(0, 2).map((g) => {
+    const held = `${describeRole(g)} on ${describeScope(g.scope)}`;
+    if (g.role && dataOnly && hasDataActions(g.role) === false) return `${held}, which carries no data actions`;
+    const missing = g.role ? need.operations.find((op) => allows(g.role, op) === false) : void 0;
+    return missing ? `${held}, which does not allow ${missing.name}` : held;
+  });
+  return `: it holds ${shown.join("; and ")}`;
+}
+var access_not_granted_default = rule;
+
+// src/graph/aks.ts
+var ARM_AKS = "microsoft.containerservice/managedclusters";
+function isAksCluster(r) {
+  if (r.format === "terraform") {
+    if (r.type === "azurerm_kubernetes_cluster") return true;
+    return r.type === "azapi_resource" && asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase() === ARM_AKS;
+  }
+  return r.type.toLowerCase() === ARM_AKS;
+}
+function clusterOfPrincipal(grant) {
+  const identity = grant.principal.identity;
+  if (identity) return identity.workloads.find((w) => isAksCluster(w.resource))?.resource;
+  let v = unwrap(grant.principal.value);
+  if (v?.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
+  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
+  const path = lowerPath(v.path);
+  if (/(^|\.)(object_id|principal_id|objectid|principalid)$/.test(path)) return v.resource;
+  return void 0;
+}
+function nodeResourceGroupCluster(grant) {
+  if (grant.scope.kind !== "resourceGroup") return void 0;
+  const written = grant.scope.value;
+  if (!written) return clusterNamedBy(grant, grant.resource.deploymentScope.name);
+  const v = unwrap(written);
+  if (!v) return void 0;
+  if (v.kind === "ref") {
+    const path = lowerPath(v.path);
+    if (isAksCluster(v.resource) && path === "node_resource_group_id") return v.resource;
+    if (v.resource.type === "azurerm_resource_group" && (path === "id" || path === "")) return clusterNamedBy(grant, getProp(v.resource.body, "name"));
+    return void 0;
+  }
+  if (v.kind === "scope") return clusterNamedBy(grant, v.name);
+  const label2 = parseResourceIdShape(v)?.label;
+  return label2 ? clusterByNodeGroupName(grant, label2) : void 0;
+}
+function clusterNamedBy(grant, name) {
+  const v = unwrap(name);
+  if (v?.kind === "string") return clusterByNodeGroupName(grant, v.value);
+  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
+  const path = lowerPath(v.path);
+  return path === "node_resource_group" || path === "properties.noderesourcegroup" ? v.resource : void 0;
+}
+function clusterByNodeGroupName(grant, name) {
+  const cluster = clusterOfPrincipal(grant);
+  if (!cluster) return void 0;
+  const written = cluster.format === "terraform" ? getProp(cluster.body, "node_resource_group") : getPath(cluster.body, ["properties", "nodeResourceGroup"]);
+  const own = asString(unwrap(written));
+  return own !== void 0 && own.toLowerCase() === name.toLowerCase() ? cluster : void 0;
+}
+function onOwnNodeResourceGroup(grant) {
+  const cluster = clusterOfPrincipal(grant);
+  const owner2 = cluster && nodeResourceGroupCluster(grant);
+  return !!cluster && !!owner2 && azureResourceKey(cluster) === azureResourceKey(owner2);
+}
+
+// src/graph/platform.ts
+var AGENT_EXTENSIONS = {
+  // Azure Policy's machine configuration.
+  "microsoft.guestconfiguration": /.*/,
+  // The Azure Monitor Agent: data collection rules authorise what it sends.
+  "microsoft.azure.monitor": /^azuremonitor(windows|linux)agent$/i
+};
+var cache2 = /* @__PURE__ */ new WeakMap();
+function usedByPlatformAgent(identity, graph) {
+  if (identity.workloads.length === 0) return false;
+  const machines = machinesWithAgents(graph);
+  return identity.workloads.every((w) => machines.has(w.resource.key));
+}
+function machinesWithAgents(graph) {
+  let set = cache2.get(graph);
+  if (set) return set;
+  set = /* @__PURE__ */ new Set();
+  for (const r of graph.resources) {
+    if (inlineExtensions(r).some(isAgent)) set.add(r.key);
+    const machine = extensionTarget(r);
+    if (machine && isAgent(r.format === "terraform" ? r.body : getProp(r.body, "properties"))) set.add(machine.key);
+  }
+  cache2.set(graph, set);
+  return set;
+}
+function inlineExtensions(r) {
+  const list2 = getPath(r.body, ["properties", "virtualMachineProfile", "extensionProfile", "extensions"]);
+  if (!list2 || list2.kind !== "array") return [];
+  return list2.items.map((e) => getProp(e, "properties") ?? e);
+}
+function extensionTarget(r) {
+  if (r.format !== "terraform") return /\/extensions$/i.test(r.type) ? r.parent : void 0;
+  if (r.type !== "azurerm_virtual_machine_extension" && r.type !== "azurerm_virtual_machine_scale_set_extension") return void 0;
+  const id = unwrap(getProp(r.body, r.type === "azurerm_virtual_machine_extension" ? "virtual_machine_id" : "virtual_machine_scale_set_id"));
+  return id?.kind === "ref" ? id.resource : void 0;
+}
+function isAgent(settings) {
+  const publisher = asString(getProp(settings, "publisher"))?.toLowerCase();
+  const type = asString(getProp(settings, "type")) ?? "";
+  return publisher !== void 0 && publisher in AGENT_EXTENSIONS && AGENT_EXTENSIONS[publisher].test(type);
+}
+var BACKUP_VAULTS = /* @__PURE__ */ new Set(["microsoft.dataprotection/backupvaults", "azurerm_data_protection_backup_vault"]);
+var SNAPSHOT_GROUP_ROLES = /* @__PURE__ */ new Set(["disk snapshot contributor", "data operator for managed disks"]);
+function isSnapshotGroupGrant(grant) {
+  if (grant.scope.kind !== "resourceGroup" || !grant.role || !SNAPSHOT_GROUP_ROLES.has(grant.role.roleName.toLowerCase())) return false;
+  const identity = grant.principal.identity;
+  return !!identity && identity.workloads.some((w) => BACKUP_VAULTS.has(w.resource.type.toLowerCase()));
+}
+
+// src/graph/dialect.ts
+function adviceDialect(r) {
+  if (r.command) return r.command.dialect;
+  return r.format === "terraform" ? "terraform" : "arm";
+}
+function writtenArgument(r, ...flags) {
+  const args = r.command?.args ?? {};
+  for (const want of flags) {
+    const flag = Object.keys(args).find((k) => k.toLowerCase() === want.toLowerCase());
+    if (flag !== void 0) return { flag, text: args[flag] };
+  }
+  return void 0;
+}
+
+// rules/broad-scope.ts
+var rule2 = {
   meta: {
     id: "broad-scope",
     description: "A role is granted on a resource group, subscription or management group rather than on the target resource.",
     severity: "warning",
     messages: {
       deploymentScope: "Grants {{role}} to {{principal}} on {{scope}}, because the assignment has no scope; set its scope to the resource the identity uses.",
-      explicitScope: "Grants {{role}} to {{principal}} on {{scope}}; grant it on the resource it needs instead."
+      explicitScope: "Grants {{role}} to {{principal}} on {{scope}}; grant it on the resource it needs instead.",
+      azcli: "Grants {{role}} to {{principal}} on {{scope}}; pass --scope <resource id> of the resource it needs{{instead}}.",
+      powershell: "Grants {{role}} to {{principal}} on {{scope}}; pass -Scope <resource id> of the resource it needs{{instead}}."
     },
     docs: "docs/rules/broad-scope.md"
   },
@@ -40964,19 +45910,134 @@ var rule = {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !isBroad(grant.scope) || !isWorkloadPrincipal(grant)) continue;
       if (remediationGrant(grant)?.withinScope || onOwnNodeResourceGroup(grant) || isSnapshotGroupGrant(grant)) continue;
+      const data = { role: describeRole(grant), principal: describePrincipal(grant), scope: describeScope(grant.scope) };
+      const dialect = adviceDialect(grant.resource);
+      if (dialect === "azcli" || dialect === "powershell") {
+        const written = writtenArgument(grant.resource, "--scope", "-Scope", "--resource-group", "-g", "-ResourceGroupName");
+        const instead = written ? ` instead of ${written.flag} ${written.text}` : "";
+        context.report({ node: grant, value: grant.scope.value, messageId: dialect, data: { ...data, instead } });
+        continue;
+      }
       context.report({
         node: grant,
         value: grant.scope.value,
         messageId: grant.scope.value ? "explicitScope" : "deploymentScope",
-        data: { role: describeRole(grant), principal: describePrincipal(grant), scope: describeScope(grant.scope) }
+        data
       });
     }
   }
 };
-var broad_scope_default = rule;
+var broad_scope_default = rule2;
+
+// rules/keyvault-access-model.ts
+var rule3 = {
+  meta: {
+    id: "keyvault-access-model",
+    description: "A Key Vault grant of the kind the vault's access model ignores: an access policy on an RBAC vault, a data role on an access-policy vault.",
+    severity: "warning",
+    messages: {
+      policyOnRbac: "This access policy for {{principal}} is ignored: key vault {{vault}} uses Azure RBAC ({{reason}}). Grant {{role}} on the vault with a role assignment instead, or set {{policySetting}} if the vault is meant to use access policies.",
+      roleOnPolicies: "Grants '{{role}}' to {{principal}} on key vault {{vault}}, but the vault uses access policies ({{reason}}): role assignments give no data access there. Add an access policy for the principal instead, or turn on RBAC ({{rbacSetting}})."
+    },
+    docs: "docs/rules/keyvault-access-model.md"
+  },
+  check(graph, context) {
+    let declarations;
+    let index;
+    for (const grant of graph.grants) {
+      if (grant.kind !== "accessPolicy" && grant.kind !== "rbac") continue;
+      const type = grant.scope.resourceType ?? grant.scope.resource?.type;
+      if (grant.kind === "rbac" && (grant.scope.kind !== "resource" || !type || !/keyvault|key_vault|azapi/i.test(type))) continue;
+      const vault = vaultOf(grant.scope.resource) ?? namedVault(grant, index ??= new ResourceIndex(graph.resources));
+      if (!vault) continue;
+      declarations ??= vaultDeclarations(graph);
+      const decls = declarations.get(azureResourceKey(vault)) ?? [vault];
+      const model2 = modelOfDeclarations(decls);
+      if (!model2) continue;
+      const created = decls.find((d) => !d.existing) ?? vault;
+      const terraform = created.format === "terraform" && created.type !== "azapi_resource";
+      const assign = created.format === "terraform" ? " = " : ": ";
+      const data = { principal: describePrincipal(grant), vault: `'${asString(unwrap(vault.name)) ?? vault.symbol}'`, reason: reason(model2, created) };
+      const related = model2.value?.at ? [{ message: "The access model is set here.", at: model2.value.at }] : [{ message: "The vault's declaration, whose API version decides the access model.", at: created.decl }];
+      if (grant.kind === "accessPolicy" && model2.model === "rbac") {
+        const policySetting = terraform ? "rbac_authorization_enabled = false" : `enableRbacAuthorization${assign}false`;
+        context.report({ node: grant, messageId: "policyOnRbac", data: { ...data, role: policyRole(grant, context), policySetting }, related });
+      } else if (grant.kind === "rbac" && model2.model === "accessPolicy" && grant.role && carriesVaultData(grant)) {
+        const rbacSetting = terraform ? "rbac_authorization_enabled = true" : `enableRbacAuthorization${assign}true`;
+        context.report({ node: grant, value: roleSource(grant), messageId: "roleOnPolicies", data: { ...data, role: grant.role.roleName, rbacSetting }, related });
+      }
+    }
+  }
+};
+function vaultDeclarations(graph) {
+  const out = /* @__PURE__ */ new Map();
+  for (const r of graph.resources) {
+    if (!isVault(r)) continue;
+    const key2 = azureResourceKey(r);
+    out.set(key2, [...out.get(key2) ?? [], r]);
+  }
+  return out;
+}
+function vaultOf(r) {
+  if (!r) return void 0;
+  if (isVault(r)) return r;
+  if (r.parent && isVault(r.parent) && r.type.toLowerCase().startsWith("microsoft.keyvault/vaults/")) return r.parent;
+  const ref2 = r.format === "terraform" && /^azurerm_key_vault_(?:secret|key|certificate)$/.test(r.type) ? unwrap(getProp(r.body, "key_vault_id")) : void 0;
+  return ref2?.kind === "ref" && isVault(ref2.resource) ? ref2.resource : void 0;
+}
+function namedVault(grant, index) {
+  const { resourceType, label: label2 } = grant.scope;
+  if (grant.scope.resource || !resourceType || !label2 || !sameOrChild(resourceType, VAULT)) return void 0;
+  const found = index.named(VAULT, label2.split("/")[0], grant.resource);
+  return found.length === 1 ? found[0] : void 0;
+}
+function carriesVaultData(grant) {
+  const role2 = grant.role;
+  if (role2.permissionsKnown === false) return false;
+  const patterns = patternsOf(role2) ?? [];
+  const data = role2.permissionBlocks ? role2.permissionBlocks.flatMap((b2) => b2.dataActions) : role2.dataActions;
+  return patterns.length > 0 && data.some((p) => matchesPermission(p.split("/")[0], "Microsoft.KeyVault"));
+}
+function reason(model2, vault) {
+  if (vault.format === "terraform" && vault.type !== "azapi_resource") {
+    return model2.byDefault ? "rbac_authorization_enabled is not set, and azurerm defaults it to false" : `rbac_authorization_enabled = ${model2.model === "rbac"}`;
+  }
+  if (model2.byDefault) {
+    const since = model2.model === "rbac" ? "from 2026-02-01 on, API versions default to RBAC" : "API versions before 2026-02-01 default to access policies";
+    return `enableRbacAuthorization is not written and the API version is ${model2.apiVersion}: ${since}`;
+  }
+  return `enableRbacAuthorization${vault.format === "terraform" ? " = " : ": "}${model2.model === "rbac"}`;
+}
+var POLICY_ACTIONS = {
+  secrets: { get: "secrets/getSecret/action", list: "secrets/readMetadata/action", set: "secrets/setSecret/action", delete: "secrets/delete" },
+  keys: {
+    get: "keys/read",
+    list: "keys/read",
+    wrapkey: "keys/wrap/action",
+    unwrapkey: "keys/unwrap/action",
+    encrypt: "keys/encrypt/action",
+    decrypt: "keys/decrypt/action",
+    sign: "keys/sign/action",
+    verify: "keys/verify/action"
+  },
+  certificates: { get: "certificates/read", list: "certificates/read" }
+};
+function policyRole(grant, context) {
+  const ops = [];
+  for (const [list2, actions] of Object.entries(POLICY_ACTIONS)) {
+    for (const item of listOf(getProp(grant.permissions, list2))) {
+      const name = asString(unwrap(item))?.toLowerCase();
+      if (name === void 0 || name === "all" || !actions[name]) return "a Key Vault data role that covers its permissions";
+      ops.push(dataAction(`Microsoft.KeyVault/vaults/${actions[name]}`));
+    }
+  }
+  const role2 = ops.length > 0 ? context.permissions.narrowest(ops) : void 0;
+  return role2 ? `'${role2.roleName}'` : "a Key Vault data role that covers its permissions";
+}
+var keyvault_access_model_default = rule3;
 
 // rules/missing-principal-type.ts
-var rule2 = {
+var rule4 = {
   meta: {
     id: "missing-principal-type",
     description: "A role assignment to a service principal does not set principalType: 'ServicePrincipal'.",
@@ -40986,6 +46047,8 @@ var rule2 = {
       armUnknownKind: "The assignment of {{role}} to {{principal}} does not set principalType; take the principal's type as a parameter beside its ID and pass it to principalType, so an assignment to a new service principal does not race its replication.",
       terraform: `The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = "ServicePrincipal" so it does not race the identity's replication.`,
       azapi: `The assignment of {{role}} to {{principal}}, created in this configuration, does not set principalType; add principalType = "ServicePrincipal" to body.properties so it does not race the identity's replication.`,
+      azcli: "The assignment of {{role}} to {{principal}} does not pass both --assignee-object-id and --assignee-principal-type, so the CLI looks the principal up in Microsoft Graph, which fails with 'principal not found' while a new identity replicates; pass --assignee-object-id <object id> --assignee-principal-type ServicePrincipal.",
+      powershell: "The assignment of {{role}} to {{principal}} does not pass -ObjectId with -ObjectType, so New-AzRoleAssignment looks the principal up in Microsoft Graph, which fails while a new identity replicates; pass -ObjectId <object id> -ObjectType ServicePrincipal.",
       addArm: "Add principalType: 'ServicePrincipal'",
       addTerraform: 'Add principal_type = "ServicePrincipal"',
       addAzapi: 'Add principalType = "ServicePrincipal" to body.properties',
@@ -41008,6 +46071,11 @@ var rule2 = {
         const azapi = grant.resource.type === "azapi_resource";
         context.report({ node: grant, value, messageId: azapi ? "azapi" : "terraform", data, ...offer(azapi ? "addAzapi" : "addTerraform") });
       } else {
+        const dialect = adviceDialect(grant.resource);
+        if (dialect === "azcli" || dialect === "powershell") {
+          context.report({ node: grant, value, messageId: dialect, data });
+          continue;
+        }
         const unknownKind = !grant.principal.identity && grant.principal.kind === "unknown";
         context.report({ node: grant, value, messageId: unknownKind ? "armUnknownKind" : "arm", data, ...offer("addArm", data) });
       }
@@ -41022,136 +46090,19 @@ function addPrincipalType(grant) {
     return properties?.set("principalType", "ServicePrincipal");
   };
 }
-var missing_principal_type_default = rule2;
-
-// src/graph/identity-ids.ts
-var UAMI_ARM2 = "microsoft.managedidentity/userassignedidentities";
-var AKS_ARM2 = "microsoft.containerservice/managedclusters";
-var UAMI_ID = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i;
-function armTypeOfInstance(r) {
-  if (r.format !== "terraform") return r.type.toLowerCase();
-  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
-  return void 0;
-}
-var UAMI_PATHS = {
-  "": "resourceId",
-  id: "resourceId",
-  name: "name",
-  "properties.principalid": "principalId",
-  principalid: "principalId",
-  "properties.clientid": "clientId",
-  clientid: "clientId",
-  "properties.tenantid": "tenantId",
-  tenantid: "tenantId"
-};
-var KUBELET_ARM = {
-  "properties.identityprofile.kubeletidentity.objectid": "principalId",
-  "properties.identityprofile.kubeletidentity.clientid": "clientId",
-  "properties.identityprofile.kubeletidentity.resourceid": "resourceId"
-};
-var UAMI_TF = {
-  id: "resourceId",
-  name: "name",
-  principal_id: "principalId",
-  client_id: "clientId",
-  tenant_id: "tenantId"
-};
-var KUBELET_TF = {
-  "kubelet_identity.0.object_id": "principalId",
-  "kubelet_identity.0.client_id": "clientId",
-  "kubelet_identity.0.user_assigned_identity_id": "resourceId"
-};
-function identityIdFacts(value) {
-  let v = unwrap(value);
-  if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (!v) return void 0;
-  if (v.kind === "string") return UAMI_ID.test(v.value) ? { property: "resourceId" } : void 0;
-  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
-    return parseResourceIdArgs(v.fn, v.args)?.type.toLowerCase() === UAMI_ARM2 ? { property: "resourceId" } : void 0;
-  }
-  if (v.kind !== "ref") return void 0;
-  const r = v.resource;
-  const path = lowerPath(v.path);
-  if (r.format === "terraform" && r.type !== "azapi_resource") {
-    if (r.type === "azurerm_user_assigned_identity") return known(UAMI_TF[path], r);
-    if (path === "identity.0.principal_id" || path === "identity.principal_id") return { property: "principalId", resource: r, system: true };
-    if (path === "identity.0.tenant_id") return { property: "tenantId", resource: r, system: true };
-    if (r.type === "azurerm_kubernetes_cluster" && KUBELET_TF[path]) return { property: KUBELET_TF[path], resource: r, aks: "kubelet" };
-    return void 0;
-  }
-  const type = armTypeOfInstance(r);
-  const armPath = r.type === "azapi_resource" ? path.replace(/^output\./, "") : path;
-  if (type === UAMI_ARM2) return known(UAMI_PATHS[armPath], r);
-  if (armPath === "identity.principalid" || r.type === "azapi_resource" && armPath === "identity.0.principal_id") return { property: "principalId", resource: r, system: true };
-  if (armPath === "identity.tenantid") return { property: "tenantId", resource: r, system: true };
-  if (type === AKS_ARM2 && KUBELET_ARM[armPath]) return { property: KUBELET_ARM[armPath], resource: r, aks: "kubelet" };
-  return void 0;
-}
-function known(property, resource) {
-  return property ? { property, resource, system: false } : void 0;
-}
-function identityIdOf(graph, value) {
-  const facts = identityIdFacts(value);
-  if (!facts) return void 0;
-  const identity = facts.resource ? identityNodeOf(graph, facts) : void 0;
-  return identity ? { ...facts, identity } : facts;
-}
-function identityNodeOf(graph, facts) {
-  const r = facts.resource;
-  if (facts.aks === "kubelet") {
-    const resourceId = r.format === "terraform" ? getProp(getPath(r.body, ["kubelet_identity", 0]), "user_assigned_identity_id") : getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
-    const named = identityIdFacts(resourceId);
-    return named?.resource && named.property === "resourceId" ? graph.identityIndex.get(`user:${azureResourceKey(named.resource)}`) : void 0;
-  }
-  return graph.identityIndex.get(`${facts.system ? "system" : "user"}:${azureResourceKey(r)}`);
-}
-
-// src/graph/external.ts
-var cache2 = /* @__PURE__ */ new WeakMap();
-function externalCallsPassing(identity, graph, what = "principalId") {
-  const uses = usesOf(graph).get(identity) ?? [];
-  return [...new Set(uses.filter((u) => what === "any" || u.passed === what).map((u) => u.call))];
-}
-function usesOf(graph) {
-  let map = cache2.get(graph);
-  if (map) return map;
-  const uses = /* @__PURE__ */ new Map();
-  for (const call2 of graph.externalCalls ?? []) {
-    walkValue(call2.args, (v) => {
-      if (v.kind !== "ref" && v.kind !== "concat" && v.kind !== "call") return;
-      const id = identityIdOf(graph, v);
-      if (!id?.identity) return;
-      const list2 = uses.get(id.identity) ?? [];
-      list2.push({ call: call2, passed: id.property === "principalId" ? "principalId" : "other" });
-      uses.set(id.identity, list2);
-    });
-  }
-  map = uses;
-  cache2.set(graph, map);
-  return map;
-}
-
-// src/graph/principals.ts
-function identityOfPrincipal(value, graph) {
-  const id = identityIdOf(graph, value);
-  return id?.property === "principalId" ? id.identity : void 0;
-}
-function possibleIdentities(grant, graph) {
-  if (grant.principal.identity) return [grant.principal.identity];
-  const v = unwrap(grant.principal.value);
-  if (v?.kind !== "call" || v.fn !== "if" || v.args.length !== 3) return [];
-  return [v.args[1], v.args[2]].map((b2) => identityOfPrincipal(b2, graph)).filter((i) => !!i);
-}
+var missing_principal_type_default = rule4;
 
 // rules/missing-role-grant.ts
-var rule3 = {
+var rule5 = {
   meta: {
     id: "missing-role-grant",
     description: "A managed identity is attached to a workload, but nothing grants it a role.",
     severity: "warning",
     messages: {
       system: "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or remove the identity if nothing uses it.",
-      user: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or detach it if nothing uses it."
+      user: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or detach it if nothing uses it.",
+      systemNeeds: "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role, and {{use}} needs {{operations}} on {{target}} through it. Grant {{role}} on the {{targetWords}}: {{hint}}.",
+      userNeeds: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role, and {{use}} of '{{workload}}' needs {{operations}} on {{target}} through it. Grant {{role}} on the {{targetWords}}: {{hint}}."
     },
     docs: "docs/rules/missing-role-grant.md"
   },
@@ -41159,6 +46110,23 @@ var rule3 = {
     const maybe = new Set(graph.grants.filter((g) => !g.principal.identity).flatMap((g) => possibleIdentities(g, graph)));
     for (const identity of graph.identities) {
       if (maybe.has(identity) || !ungranted(identity, graph)) continue;
+      const need = firstNeed(graph, identity);
+      if (need && (identity.kind === "system" || identity.kind === "user")) {
+        const roles = suggestedRoles(need, context.permissions);
+        const data = {
+          workload: need.workload.symbol,
+          identity: identity.label,
+          workloads: [...new Set(identity.workloads.map((w) => `'${w.resource.symbol}'`))].join(", "),
+          use: need.use,
+          operations: describeOperations(need),
+          target: describeTarget(need.target),
+          role: describeRoles(roles),
+          targetWords: targetWords(need.target),
+          hint: roles[0] ? assignmentHint(need, identity, roles[0]) : "grant a role whose permissions cover it"
+        };
+        context.report({ node: identity.kind === "system" ? identity.workloads[0] : identity, messageId: identity.kind === "system" ? "systemNeeds" : "userNeeds", data });
+        continue;
+      }
       if (identity.kind === "system") {
         const workload = identity.workloads[0];
         context.report({ node: workload, messageId: "system", data: { workload: workload.resource.symbol } });
@@ -41175,7 +46143,18 @@ function ungranted(identity, graph) {
   if (grantsTo(identity, graph.grants).length > 0) return false;
   return externalCallsPassing(identity, graph).length === 0;
 }
-var missing_role_grant_default = rule3;
+function firstNeed(graph, identity) {
+  const mine = graph.needs.filter((n2) => n2.identity === identity && n2.attached);
+  return mine.sort((a, b2) => compareLocations(a.at, b2.at))[0];
+}
+var missing_role_grant_default = rule5;
+
+// src/graph/roots.ts
+import { dirname as dirname8 } from "node:path";
+function deploymentRoot(r) {
+  const rootFile = (r.callChain[0] ?? r.decl).file;
+  return r.format === "terraform" ? dirname8(rootFile) : rootFile;
+}
 
 // src/syntax/bicep/lexer.ts
 var DIRECTIVES = ["disable-next-line", "disable-diagnostics", "restore-diagnostics"];
@@ -41193,17 +46172,17 @@ function isHexDigit(c) {
 function isWhitespace(c) {
   return c === 32 /* Space */ || c === 9 /* Tab */ || c === 11 /* VT */ || c === 12 /* FF */ || c === 160 /* Nbsp */ || c === 65279 /* Bom */ || c >= 8192 && c <= 8202 || c === 12288;
 }
-function lex(text) {
+function lex(text3) {
   const tokens = [];
   const comments = [];
   const directives = [];
   const errors = [];
-  const len = text.length;
+  const len = text3.length;
   const stack = [];
-  let pos = len > 0 && text.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
+  let pos = len > 0 && text3.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
   let lineStart = true;
   const push = (kind, start, end) => {
-    tokens.push({ kind, start, end, text: text.slice(start, end) });
+    tokens.push({ kind, start, end, text: text3.slice(start, end) });
   };
   const error2 = (start, end, code, message) => {
     errors.push({ start, end, code, message });
@@ -41215,7 +46194,7 @@ function lex(text) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i);
         return i;
       }
-      const c = text.charCodeAt(i);
+      const c = text3.charCodeAt(i);
       if (c === 39 /* Quote */) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
         return i + 1;
@@ -41231,15 +46210,15 @@ function lex(text) {
           push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
           return i + 1;
         }
-        const e = text.charCodeAt(i + 1);
+        const e = text3.charCodeAt(i + 1);
         if (e === 92 /* Backslash */ || e === 39 /* Quote */ || e === 110 /* n */ || e === 114 /* r */ || e === 116 /* t */ || e === 36 /* Dollar */) {
           i += 2;
           continue;
         }
-        if (e === 117 /* u */ && text.charCodeAt(i + 2) === 123 /* LBrace */) {
+        if (e === 117 /* u */ && text3.charCodeAt(i + 2) === 123 /* LBrace */) {
           let j = i + 3;
-          while (j < len && isHexDigit(text.charCodeAt(j))) j++;
-          if (j > i + 3 && j - (i + 3) <= 6 && text.charCodeAt(j) === 125 /* RBrace */) {
+          while (j < len && isHexDigit(text3.charCodeAt(j))) j++;
+          if (j > i + 3 && j - (i + 3) <= 6 && text3.charCodeAt(j) === 125 /* RBrace */) {
             i = j + 1;
             continue;
           }
@@ -41253,7 +46232,7 @@ function lex(text) {
         i += 2;
         continue;
       }
-      if (c === 36 /* Dollar */ && text.charCodeAt(i + 1) === 123 /* LBrace */) {
+      if (c === 36 /* Dollar */ && text3.charCodeAt(i + 1) === 123 /* LBrace */) {
         stack.push(SINGLE_QUOTED);
         push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, i + 2);
         return i + 2;
@@ -41268,17 +46247,17 @@ function lex(text) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i);
         return i;
       }
-      const c = text.charCodeAt(i);
-      if (c === 39 /* Quote */ && text.charCodeAt(i + 1) === 39 /* Quote */ && text.charCodeAt(i + 2) === 39 /* Quote */) {
+      const c = text3.charCodeAt(i);
+      if (c === 39 /* Quote */ && text3.charCodeAt(i + 1) === 39 /* Quote */ && text3.charCodeAt(i + 2) === 39 /* Quote */) {
         let j = i + 3;
-        while (j < len && text.charCodeAt(j) === 39 /* Quote */) j++;
+        while (j < len && text3.charCodeAt(j) === 39 /* Quote */) j++;
         push(resumed ? "StringRightPiece" : "StringComplete", start, j);
         return j;
       }
       if (c === 36 /* Dollar */ && dollars > 0) {
         let j = i + 1;
-        while (j < len && text.charCodeAt(j) === 36 /* Dollar */) j++;
-        if (j - i >= dollars && text.charCodeAt(j) === 123 /* LBrace */) {
+        while (j < len && text3.charCodeAt(j) === 36 /* Dollar */) j++;
+        if (j - i >= dollars && text3.charCodeAt(j) === 123 /* LBrace */) {
           stack.push(dollars);
           push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, j + 1);
           return j + 1;
@@ -41290,7 +46269,7 @@ function lex(text) {
     }
   };
   while (pos < len) {
-    const c = text.charCodeAt(pos);
+    const c = text3.charCodeAt(pos);
     const start = pos;
     if (c === 32 /* Space */ || c === 9 /* Tab */) {
       pos++;
@@ -41305,7 +46284,7 @@ function lex(text) {
       }
       pos++;
       while (pos < len) {
-        const d = text.charCodeAt(pos);
+        const d = text3.charCodeAt(pos);
         if (d !== 13 /* CR */ && d !== 10 /* LF */) break;
         pos++;
       }
@@ -41314,22 +46293,22 @@ function lex(text) {
       continue;
     }
     if (c === 47 /* Slash */) {
-      const d = text.charCodeAt(pos + 1);
+      const d = text3.charCodeAt(pos + 1);
       if (d === 47 /* Slash */) {
         pos += 2;
         while (pos < len) {
-          const e = text.charCodeAt(pos);
+          const e = text3.charCodeAt(pos);
           if (e === 13 /* CR */ || e === 10 /* LF */) break;
           pos++;
         }
-        comments.push({ start, end: pos, text: text.slice(start, pos), block: false });
+        comments.push({ start, end: pos, text: text3.slice(start, pos), block: false });
         continue;
       }
       if (d === 42 /* Star */) {
         pos += 2;
         let closed = false;
         while (pos < len) {
-          if (text.charCodeAt(pos) === 42 /* Star */ && text.charCodeAt(pos + 1) === 47 /* Slash */) {
+          if (text3.charCodeAt(pos) === 42 /* Star */ && text3.charCodeAt(pos + 1) === 47 /* Slash */) {
             pos += 2;
             closed = true;
             break;
@@ -41339,7 +46318,7 @@ function lex(text) {
         if (!closed) {
           error2(start, pos, "BCP002", "The multi-line comment at this location is not terminated. Terminate it with the */ character sequence.");
         }
-        comments.push({ start, end: pos, text: text.slice(start, pos), block: true });
+        comments.push({ start, end: pos, text: text3.slice(start, pos), block: true });
         lineStart = false;
         continue;
       }
@@ -41356,13 +46335,13 @@ function lex(text) {
     lineStart = false;
     if (isIdentStart(c)) {
       pos++;
-      while (pos < len && isIdentPart(text.charCodeAt(pos))) pos++;
+      while (pos < len && isIdentPart(text3.charCodeAt(pos))) pos++;
       const n2 = pos - start;
       let kind = "Identifier";
       if (n2 === 4) {
-        if (text.startsWith("true", start)) kind = "TrueKeyword";
-        else if (text.startsWith("null", start)) kind = "NullKeyword";
-      } else if (n2 === 5 && text.startsWith("false", start)) {
+        if (text3.startsWith("true", start)) kind = "TrueKeyword";
+        else if (text3.startsWith("null", start)) kind = "NullKeyword";
+      } else if (n2 === 5 && text3.startsWith("false", start)) {
         kind = "FalseKeyword";
       }
       push(kind, start, pos);
@@ -41371,7 +46350,7 @@ function lex(text) {
     if (c >= 48 /* D0 */ && c <= 57 /* D9 */) {
       pos++;
       while (pos < len) {
-        const d = text.charCodeAt(pos);
+        const d = text3.charCodeAt(pos);
         if (d < 48 /* D0 */ || d > 57 /* D9 */) break;
         pos++;
       }
@@ -41380,7 +46359,7 @@ function lex(text) {
     }
     switch (c) {
       case 39 /* Quote */:
-        if (text.charCodeAt(pos + 1) === 39 /* Quote */ && text.charCodeAt(pos + 2) === 39 /* Quote */) {
+        if (text3.charCodeAt(pos + 1) === 39 /* Quote */ && text3.charCodeAt(pos + 2) === 39 /* Quote */) {
           pos = scanMultiline(start, pos + 3, 0, false);
         } else {
           pos = scanQuoted(start, pos + 1, false);
@@ -41388,8 +46367,8 @@ function lex(text) {
         continue;
       case 36 /* Dollar */: {
         let j = pos + 1;
-        while (j < len && text.charCodeAt(j) === 36 /* Dollar */) j++;
-        if (text.charCodeAt(j) === 39 /* Quote */ && text.charCodeAt(j + 1) === 39 /* Quote */ && text.charCodeAt(j + 2) === 39 /* Quote */) {
+        while (j < len && text3.charCodeAt(j) === 36 /* Dollar */) j++;
+        if (text3.charCodeAt(j) === 39 /* Quote */ && text3.charCodeAt(j + 1) === 39 /* Quote */ && text3.charCodeAt(j + 2) === 39 /* Quote */) {
           pos = scanMultiline(start, j + 3, j - pos, false);
           continue;
         }
@@ -41466,7 +46445,7 @@ function lex(text) {
         push("Modulo", start, pos);
         continue;
       case 46 /* Dot */:
-        if (text.charCodeAt(pos + 1) === 46 /* Dot */ && text.charCodeAt(pos + 2) === 46 /* Dot */) {
+        if (text3.charCodeAt(pos + 1) === 46 /* Dot */ && text3.charCodeAt(pos + 2) === 46 /* Dot */) {
           pos += 3;
           push("Ellipsis", start, pos);
         } else {
@@ -41475,7 +46454,7 @@ function lex(text) {
         }
         continue;
       case 63 /* Question */:
-        if (text.charCodeAt(pos + 1) === 63 /* Question */) {
+        if (text3.charCodeAt(pos + 1) === 63 /* Question */) {
           pos += 2;
           push("DoubleQuestion", start, pos);
         } else {
@@ -41484,7 +46463,7 @@ function lex(text) {
         }
         continue;
       case 58 /* Colon */:
-        if (text.charCodeAt(pos + 1) === 58 /* Colon */) {
+        if (text3.charCodeAt(pos + 1) === 58 /* Colon */) {
           pos += 2;
           push("DoubleColon", start, pos);
         } else {
@@ -41493,7 +46472,7 @@ function lex(text) {
         }
         continue;
       case 33 /* Bang */: {
-        const d = text.charCodeAt(pos + 1);
+        const d = text3.charCodeAt(pos + 1);
         if (d === 61 /* Eq */) {
           pos += 2;
           push("NotEquals", start, pos);
@@ -41507,7 +46486,7 @@ function lex(text) {
         continue;
       }
       case 61 /* Eq */: {
-        const d = text.charCodeAt(pos + 1);
+        const d = text3.charCodeAt(pos + 1);
         if (d === 61 /* Eq */) {
           pos += 2;
           push("Equals", start, pos);
@@ -41524,7 +46503,7 @@ function lex(text) {
         continue;
       }
       case 60 /* Lt */:
-        if (text.charCodeAt(pos + 1) === 61 /* Eq */) {
+        if (text3.charCodeAt(pos + 1) === 61 /* Eq */) {
           pos += 2;
           push("LessThanOrEqual", start, pos);
         } else {
@@ -41533,7 +46512,7 @@ function lex(text) {
         }
         continue;
       case 62 /* Gt */:
-        if (text.charCodeAt(pos + 1) === 61 /* Eq */) {
+        if (text3.charCodeAt(pos + 1) === 61 /* Eq */) {
           pos += 2;
           push("GreaterThanOrEqual", start, pos);
         } else {
@@ -41542,7 +46521,7 @@ function lex(text) {
         }
         continue;
       case 38 /* Amp */:
-        if (text.charCodeAt(pos + 1) === 38 /* Amp */) {
+        if (text3.charCodeAt(pos + 1) === 38 /* Amp */) {
           pos += 2;
           push("LogicalAnd", start, pos);
         } else {
@@ -41551,7 +46530,7 @@ function lex(text) {
         }
         continue;
       case 124 /* Pipe */:
-        if (text.charCodeAt(pos + 1) === 124 /* Pipe */) {
+        if (text3.charCodeAt(pos + 1) === 124 /* Pipe */) {
           pos += 2;
           push("LogicalOr", start, pos);
         } else {
@@ -41580,32 +46559,32 @@ function lex(text) {
   return { tokens, comments, directives, errors };
   function unrecognized(start, end) {
     push("Unrecognized", start, end);
-    if (text.charCodeAt(start) === 34) {
+    if (text3.charCodeAt(start) === 34) {
       error2(start, end, "BCP103", `The following token is not recognized: '"'. Strings are defined using single quotes in bicep.`);
     } else {
-      error2(start, end, "BCP001", `The following token is not recognized: "${text.slice(start, end)}".`);
+      error2(start, end, "BCP001", `The following token is not recognized: "${text3.slice(start, end)}".`);
     }
   }
   function scanDirective(start) {
     let i = start + 1;
     while (i < len) {
-      const d = text.charCodeAt(i);
+      const d = text3.charCodeAt(i);
       if (!isIdentPart(d) && d !== 45 /* Minus */) break;
       i++;
     }
-    const name = text.slice(start + 1, i);
+    const name = text3.slice(start + 1, i);
     if (!DIRECTIVES.includes(name)) return start;
     let end = i;
     let codes = 0;
     let after = i;
     for (; ; ) {
       let j = end;
-      while (j < len && (text.charCodeAt(j) === 32 /* Space */ || text.charCodeAt(j) === 9 /* Tab */)) j++;
+      while (j < len && (text3.charCodeAt(j) === 32 /* Space */ || text3.charCodeAt(j) === 9 /* Tab */)) j++;
       after = j;
       if (j === end) break;
       let k = j;
       while (k < len) {
-        const d = text.charCodeAt(k);
+        const d = text3.charCodeAt(k);
         if (!isIdentPart(d) && d !== 45 /* Minus */ && d !== 46 /* Dot */) break;
         k++;
       }
@@ -41616,20 +46595,20 @@ function lex(text) {
     if (codes === 0) {
       error2(after, after, "BCP226", 'Expected at least one diagnostic code at this location. Valid format is "#disable-next-line diagnosticCode1 diagnosticCode2 ..."');
     }
-    directives.push({ start, end, text: text.slice(start, end), block: false });
+    directives.push({ start, end, text: text3.slice(start, end), block: false });
     return end;
   }
 }
 
 // src/syntax/bicep/parser.ts
-function parseBicep(text, options = {}) {
-  const { tokens, comments, directives, errors } = lex(text);
+function parseBicep(text3, options = {}) {
+  const { tokens, comments, directives, errors } = lex(text3);
   let file;
   try {
-    file = new Parser(text, tokens, errors, options).parseFile(comments, directives);
+    file = new Parser(text3, tokens, errors, options).parseFile(comments, directives);
   } catch (e) {
     errors.push({ start: 0, end: 0, message: `Internal parser error: ${e.message}` });
-    file = { kind: "File", start: 0, end: text.length, statements: [], errors, comments, directives };
+    file = { kind: "File", start: 0, end: text3.length, statements: [], errors, comments, directives };
   }
   file.errors.sort((a, b2) => a.start - b2.start || a.end - b2.end);
   return file;
@@ -41657,8 +46636,8 @@ var PARAMS_FILE_DECLARATIONS = /* @__PURE__ */ new Set(["using", "extends", "par
 var MAX_INT64 = 9223372036854775807n;
 var ESCAPES = { n: "\n", r: "\r", t: "	", "\\": "\\", "'": "'", $: "$" };
 var Parser = class {
-  constructor(text, tokens, errors, options) {
-    this.text = text;
+  constructor(text3, tokens, errors, options) {
+    this.text = text3;
     this.tokens = tokens;
     this.errors = errors;
     this.options = options;
@@ -42600,11 +47579,11 @@ var Parser = class {
     }
   }
   parseString() {
-    const first = this.next();
-    const dollars = stringDollars(first.text);
-    const parts = [cookPiece(first.text, first.kind, dollars)];
+    const first3 = this.next();
+    const dollars = stringDollars(first3.text);
+    const parts = [cookPiece(first3.text, first3.kind, dollars)];
     const expressions = [];
-    if (first.kind === "StringLeftPiece") {
+    if (first3.kind === "StringLeftPiece") {
       const saved = this.nlSkip;
       this.nlSkip = 0;
       for (; ; ) {
@@ -42618,7 +47597,7 @@ var Parser = class {
         if (t.kind === "StringRightPiece") {
           this.next();
           parts.push(cookPiece(t.text, t.kind, dollars));
-          if (t.start === t.end) this.error(first.start, t.start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
+          if (t.start === t.end) this.error(first3.start, t.start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
           break;
         }
         this.errorHere("BCP064", "Found unexpected tokens in interpolated expression.");
@@ -42629,7 +47608,7 @@ var Parser = class {
       }
       this.nlSkip = saved;
     }
-    const node = { kind: "String", parts, expressions, start: first.start, end: this.lastEnd() };
+    const node = { kind: "String", parts, expressions, start: first3.start, end: this.lastEnd() };
     if (dollars >= 0) node.multiline = true;
     return node;
   }
@@ -42788,41 +47767,41 @@ var Parser = class {
     return { kind: "If", condition, body, start: kw.start, end: this.lastEnd() };
   }
 };
-function stringDollars(first) {
+function stringDollars(first3) {
   let i = 0;
-  while (first.charCodeAt(i) === 36) i++;
-  return first.startsWith("'''", i) ? i : -1;
+  while (first3.charCodeAt(i) === 36) i++;
+  return first3.startsWith("'''", i) ? i : -1;
 }
-function cookPiece(text, kind, dollars = stringDollars(text)) {
+function cookPiece(text3, kind, dollars = stringDollars(text3)) {
   const opening = kind === "StringComplete" || kind === "StringLeftPiece";
   const closing = kind === "StringComplete" || kind === "StringRightPiece";
   if (dollars >= 0) {
     let start2 = opening ? dollars + 3 : 1;
-    let end2 = text.length;
+    let end2 = text3.length;
     if (closing) {
-      if (end2 - 3 >= start2 && text.endsWith("'''")) end2 -= 3;
+      if (end2 - 3 >= start2 && text3.endsWith("'''")) end2 -= 3;
     } else {
       end2 -= dollars + 1;
     }
     if (opening) {
-      if (text.charCodeAt(start2) === 13 && text.charCodeAt(start2 + 1) === 10) start2 += 2;
-      else if (text.charCodeAt(start2) === 10) start2 += 1;
+      if (text3.charCodeAt(start2) === 13 && text3.charCodeAt(start2 + 1) === 10) start2 += 2;
+      else if (text3.charCodeAt(start2) === 10) start2 += 1;
     }
-    return end2 > start2 ? text.slice(start2, end2) : "";
+    return end2 > start2 ? text3.slice(start2, end2) : "";
   }
   const start = 1;
-  let end = text.length;
+  let end = text3.length;
   if (!closing) end -= 2;
-  else if (end - 1 >= start && text.charCodeAt(end - 1) === 39 && !escapedAt(text, end - 1)) end -= 1;
+  else if (end - 1 >= start && text3.charCodeAt(end - 1) === 39 && !escapedAt(text3, end - 1)) end -= 1;
   let out = "";
   let run = start;
   for (let i = start; i < end; i++) {
-    if (text.charCodeAt(i) !== 92) continue;
-    out += text.slice(run, i);
-    const e = text[i + 1];
-    if (e === "u" && text[i + 2] === "{") {
-      const close = text.indexOf("}", i + 3);
-      const code = close > 0 ? parseInt(text.slice(i + 3, close), 16) : Number.NaN;
+    if (text3.charCodeAt(i) !== 92) continue;
+    out += text3.slice(run, i);
+    const e = text3[i + 1];
+    if (e === "u" && text3[i + 2] === "{") {
+      const close = text3.indexOf("}", i + 3);
+      const code = close > 0 ? parseInt(text3.slice(i + 3, close), 16) : Number.NaN;
       if (Number.isFinite(code) && code <= 1114111) {
         out += String.fromCodePoint(code);
         i = close;
@@ -42834,11 +47813,11 @@ function cookPiece(text, kind, dollars = stringDollars(text)) {
     i++;
     run = i + 1;
   }
-  return out + (end > run ? text.slice(run, end) : "");
+  return out + (end > run ? text3.slice(run, end) : "");
 }
-function escapedAt(text, i) {
+function escapedAt(text3, i) {
   let n2 = 0;
-  while (i - 1 - n2 >= 0 && text.charCodeAt(i - 1 - n2) === 92) n2++;
+  while (i - 1 - n2 >= 0 && text3.charCodeAt(i - 1 - n2) === 92) n2++;
   return n2 % 2 === 1;
 }
 
@@ -42883,20 +47862,20 @@ var tokenNames = [
 ];
 var ID_START = new RegExp("^\\p{ID_Start}$", "u");
 var ID_CONTINUE = new RegExp("^\\p{ID_Continue}$", "u");
-function isIdentStartAt(text, i) {
-  const c = text.charCodeAt(i);
+function isIdentStartAt(text3, i) {
+  const c = text3.charCodeAt(i);
   if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c === 95) return true;
   if (!(c >= 128)) return false;
-  const cp = text.codePointAt(i);
+  const cp = text3.codePointAt(i);
   return ID_START.test(String.fromCodePoint(cp));
 }
-function identContinueLength(text, i) {
-  const c = text.charCodeAt(i);
+function identContinueLength(text3, i) {
+  const c = text3.charCodeAt(i);
   if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 95 || c === 45) {
     return 1;
   }
   if (c < 128 || Number.isNaN(c)) return 0;
-  const cp = text.codePointAt(i);
+  const cp = text3.codePointAt(i);
   if (!ID_CONTINUE.test(String.fromCodePoint(cp))) return 0;
   return cp > 65535 ? 2 : 1;
 }
@@ -42904,8 +47883,8 @@ function isDigit(c) {
   return c >= 48 && c <= 57;
 }
 var Lexer = class {
-  constructor(text, start = 0) {
-    this.text = text;
+  constructor(text3, start = 0) {
+    this.text = text3;
     this.pos = start;
   }
   text;
@@ -42921,28 +47900,28 @@ var Lexer = class {
   commentHighWater = -1;
   /** Lexes the next token, skipping spaces and comments. Newlines are tokens. */
   next() {
-    const text = this.text;
-    const len = text.length;
+    const text3 = this.text;
+    const len = text3.length;
     let i = this.pos;
     for (; ; ) {
-      const c2 = text.charCodeAt(i);
+      const c2 = text3.charCodeAt(i);
       if (c2 === 32 || c2 === 9) {
         i++;
         continue;
       }
-      if (c2 === 35 || c2 === 47 && text.charCodeAt(i + 1) === 47) {
+      if (c2 === 35 || c2 === 47 && text3.charCodeAt(i + 1) === 47) {
         const s2 = i;
         while (i < len) {
-          const d = text.charCodeAt(i);
-          if (d === 10 || d === 13 && text.charCodeAt(i + 1) === 10) break;
+          const d = text3.charCodeAt(i);
+          if (d === 10 || d === 13 && text3.charCodeAt(i + 1) === 10) break;
           i++;
         }
         this.comment(s2, i);
         continue;
       }
-      if (c2 === 47 && text.charCodeAt(i + 1) === 42) {
+      if (c2 === 47 && text3.charCodeAt(i + 1) === 42) {
         const s2 = i;
-        const close = text.indexOf("*/", i + 2);
+        const close = text3.indexOf("*/", i + 2);
         i = close < 0 ? len : close + 2;
         this.comment(s2, i);
         continue;
@@ -42958,7 +47937,7 @@ var Lexer = class {
       this.pos = this.end = len;
       return this.type = 0 /* EOF */;
     }
-    const c = text.charCodeAt(i);
+    const c = text3.charCodeAt(i);
     let t;
     let n2 = 1;
     switch (c) {
@@ -42966,7 +47945,7 @@ var Lexer = class {
         t = 1 /* Newline */;
         break;
       case 13:
-        if (text.charCodeAt(i + 1) === 10) {
+        if (text3.charCodeAt(i + 1) === 10) {
           t = 1 /* Newline */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -42996,13 +47975,13 @@ var Lexer = class {
         t = 12 /* Comma */;
         break;
       case 46:
-        if (text.charCodeAt(i + 1) === 46 && text.charCodeAt(i + 2) === 46) {
+        if (text3.charCodeAt(i + 1) === 46 && text3.charCodeAt(i + 2) === 46) {
           t = 14 /* Ellipsis */;
           n2 = 3;
         } else t = 13 /* Dot */;
         break;
       case 61: {
-        const d = text.charCodeAt(i + 1);
+        const d = text3.charCodeAt(i + 1);
         if (d === 61) {
           t = 16 /* Eq */;
           n2 = 2;
@@ -43013,16 +47992,16 @@ var Lexer = class {
         break;
       }
       case 33:
-        if (text.charCodeAt(i + 1) === 61) {
+        if (text3.charCodeAt(i + 1) === 61) {
           t = 18 /* NotEq */;
           n2 = 2;
         } else t = 17 /* Not */;
         break;
       case 60:
-        if (text.charCodeAt(i + 1) === 61) {
+        if (text3.charCodeAt(i + 1) === 61) {
           t = 20 /* Le */;
           n2 = 2;
-        } else if (text.charCodeAt(i + 1) === 60) {
+        } else if (text3.charCodeAt(i + 1) === 60) {
           const h = this.heredocStart(i);
           if (h > 0) {
             t = 5 /* OHeredoc */;
@@ -43034,7 +48013,7 @@ var Lexer = class {
         } else t = 19 /* Lt */;
         break;
       case 62:
-        if (text.charCodeAt(i + 1) === 61) {
+        if (text3.charCodeAt(i + 1) === 61) {
           t = 22 /* Ge */;
           n2 = 2;
         } else t = 21 /* Gt */;
@@ -43055,13 +48034,13 @@ var Lexer = class {
         t = 27 /* Percent */;
         break;
       case 38:
-        if (text.charCodeAt(i + 1) === 38) {
+        if (text3.charCodeAt(i + 1) === 38) {
           t = 28 /* And */;
           n2 = 2;
         } else t = 35 /* Invalid */;
         break;
       case 124:
-        if (text.charCodeAt(i + 1) === 124) {
+        if (text3.charCodeAt(i + 1) === 124) {
           t = 29 /* Or */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -43070,13 +48049,13 @@ var Lexer = class {
         t = 30 /* Question */;
         break;
       case 58:
-        if (text.charCodeAt(i + 1) === 58) {
+        if (text3.charCodeAt(i + 1) === 58) {
           t = 32 /* DoubleColon */;
           n2 = 2;
         } else t = 31 /* Colon */;
         break;
       case 126:
-        if (text.charCodeAt(i + 1) === 125) {
+        if (text3.charCodeAt(i + 1) === 125) {
           t = 34 /* TildeRBrace */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -43085,11 +48064,11 @@ var Lexer = class {
         if (isDigit(c)) {
           t = 3 /* Number */;
           n2 = this.numberEnd(i) - i;
-        } else if (isIdentStartAt(text, i)) {
+        } else if (isIdentStartAt(text3, i)) {
           t = 2 /* Ident */;
-          let j = i + (text.charCodeAt(i) >= 55296 && text.charCodeAt(i) <= 56319 ? 2 : 1);
+          let j = i + (text3.charCodeAt(i) >= 55296 && text3.charCodeAt(i) <= 56319 ? 2 : 1);
           for (; ; ) {
-            const k = identContinueLength(text, j);
+            const k = identContinueLength(text3, j);
             if (k === 0) break;
             j += k;
           }
@@ -43111,20 +48090,20 @@ var Lexer = class {
   }
   /** `digits ('.' digits)? ([eE] [+-]? digits)?` */
   numberEnd(i) {
-    const text = this.text;
-    while (isDigit(text.charCodeAt(i))) i++;
-    if (text.charCodeAt(i) === 46 && isDigit(text.charCodeAt(i + 1))) {
+    const text3 = this.text;
+    while (isDigit(text3.charCodeAt(i))) i++;
+    if (text3.charCodeAt(i) === 46 && isDigit(text3.charCodeAt(i + 1))) {
       i += 2;
-      while (isDigit(text.charCodeAt(i))) i++;
+      while (isDigit(text3.charCodeAt(i))) i++;
     }
-    const e = text.charCodeAt(i);
+    const e = text3.charCodeAt(i);
     if (e === 101 || e === 69) {
       let j = i + 1;
-      const s2 = text.charCodeAt(j);
+      const s2 = text3.charCodeAt(j);
       if (s2 === 43 || s2 === 45) j++;
-      if (isDigit(text.charCodeAt(j))) {
+      if (isDigit(text3.charCodeAt(j))) {
         j++;
-        while (isDigit(text.charCodeAt(j))) j++;
+        while (isDigit(text3.charCodeAt(j))) j++;
         i = j;
       }
     }
@@ -43132,28 +48111,28 @@ var Lexer = class {
   }
   /** At `<<`: the end of `<<-?IDENT` when a newline follows it, else -1. */
   heredocStart(i) {
-    const text = this.text;
+    const text3 = this.text;
     let j = i + 2;
-    const indent = text.charCodeAt(j) === 45;
+    const indent = text3.charCodeAt(j) === 45;
     if (indent) j++;
-    if (!isIdentStartAt(text, j)) return -1;
+    if (!isIdentStartAt(text3, j)) return -1;
     const s2 = j;
     j++;
     for (; ; ) {
-      const k = identContinueLength(text, j);
+      const k = identContinueLength(text3, j);
       if (k === 0) break;
       j += k;
     }
-    const c = text.charCodeAt(j);
-    if (c !== 10 && !(c === 13 && text.charCodeAt(j + 1) === 10)) return -1;
-    this.heredocMarker = text.slice(s2, j);
+    const c = text3.charCodeAt(j);
+    if (c !== 10 && !(c === 13 && text3.charCodeAt(j + 1) === 10)) return -1;
+    this.heredocMarker = text3.slice(s2, j);
     this.heredocIndent = indent;
     return j;
   }
   /** The length of the decimal digit run at `i` (for the legacy index `a.0.1`). */
   digitsEnd(i) {
-    const text = this.text;
-    while (isDigit(text.charCodeAt(i))) i++;
+    const text3 = this.text;
+    while (isDigit(text3.charCodeAt(i))) i++;
     return i;
   }
   /** The text of the current token. */
@@ -43178,22 +48157,22 @@ var BINARY = {
   [26 /* Slash */]: ["/", 6],
   [27 /* Percent */]: ["%", 6]
 };
-function parseHcl(text) {
-  const p = new Parser2(text);
+function parseHcl(text3) {
+  const p = new Parser2(text3);
   return p.parseFile();
 }
-function parseHclExpression(text) {
-  const p = new Parser2(text);
+function parseHclExpression(text3) {
+  const p = new Parser2(text3);
   return p.parseStandaloneExpression();
 }
-function parseHclTemplate(text) {
-  const p = new Parser2(text);
+function parseHclTemplate(text3) {
+  const p = new Parser2(text3);
   return p.parseStandaloneTemplate();
 }
 var Parser2 = class {
-  constructor(text) {
-    this.text = text;
-    this.lx = new Lexer(text);
+  constructor(text3) {
+    this.text = text3;
+    this.lx = new Lexer(text3);
   }
   text;
   lx;
@@ -43509,17 +48488,17 @@ var Parser2 = class {
   }
   /** The offset after the quoted string whose content starts at `i` (or at the line's end). */
   skipQuoted(i) {
-    const text = this.text;
-    const len = text.length;
+    const text3 = this.text;
+    const len = text3.length;
     let depth = 0;
     while (i < len) {
-      const c = text.charCodeAt(i);
+      const c = text3.charCodeAt(i);
       if (c === 92) i += 2;
       else if (c === 34) {
         if (depth === 0) return i + 1;
         i = this.skipQuoted(i + 1);
-      } else if (c === 10 && depth === 0) return text.charCodeAt(i - 1) === 13 ? i - 1 : i;
-      else if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === 123) {
+      } else if (c === 10 && depth === 0) return text3.charCodeAt(i - 1) === 13 ? i - 1 : i;
+      else if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === 123) {
         depth++;
         i += 2;
       } else if (c === 123 && depth > 0) {
@@ -43533,15 +48512,15 @@ var Parser2 = class {
     return len;
   }
   skipHeredoc(i, marker) {
-    const text = this.text;
-    const len = text.length;
-    i = lineAfter(text, i);
+    const text3 = this.text;
+    const len = text3.length;
+    i = lineAfter(text3, i);
     while (i < len) {
-      const e = lineEnd(text, i);
+      const e = lineEnd(text3, i);
       let s2 = i;
-      while (s2 < e && isSpace(text.charCodeAt(s2))) s2++;
-      if (e - s2 === marker.length && text.startsWith(marker, s2)) return e;
-      i = lineAfter(text, e);
+      while (s2 < e && isSpace(text3.charCodeAt(s2))) s2++;
+      if (e - s2 === marker.length && text3.startsWith(marker, s2)) return e;
+      i = lineAfter(text3, e);
     }
     return len;
   }
@@ -43745,8 +48724,8 @@ var Parser2 = class {
         return { kind: "ErrorExpression", start, end: start };
     }
   }
-  parseCall(first, start, firstEnd) {
-    let name = first;
+  parseCall(first3, start, firstEnd) {
+    let name = first3;
     let nameEnd = firstEnd;
     while (this.peek() === 32 /* DoubleColon */) {
       this.advance();
@@ -43989,8 +48968,8 @@ var Parser2 = class {
    * marker line (excluding its newline); json mode at the end of the text.
    */
   scanTemplate(i, mode, marker = "") {
-    const text = this.text;
-    const len = text.length;
+    const text3 = this.text;
+    const len = text3.length;
     const parts = [];
     const escapes = mode === "quoted";
     let lineStart = mode === "heredoc";
@@ -43998,7 +48977,7 @@ var Parser2 = class {
     let value = "";
     let runStart = i;
     const flush = (end) => {
-      if (runStart < end) value += text.slice(runStart, end);
+      if (runStart < end) value += text3.slice(runStart, end);
       if (textStart < end) {
         parts.push({ kind: "Text", value, start: textStart, end, lineStart });
       }
@@ -44007,10 +48986,10 @@ var Parser2 = class {
     };
     for (; ; ) {
       if (lineStart && mode === "heredoc" && textStart === i) {
-        const e = lineEnd(text, i);
+        const e = lineEnd(text3, i);
         let s2 = i;
-        while (s2 < e && isSpace(text.charCodeAt(s2))) s2++;
-        if (e - s2 === marker.length && text.startsWith(marker, s2)) {
+        while (s2 < e && isSpace(text3.charCodeAt(s2))) s2++;
+        if (e - s2 === marker.length && text3.startsWith(marker, s2)) {
           return { parts, end: e, closed: true };
         }
       }
@@ -44019,7 +48998,7 @@ var Parser2 = class {
         if (mode === "quoted") this.error(i, i, `Unterminated string: expected '"'.`);
         return { parts, end: len, closed: mode === "json" };
       }
-      const c = text.charCodeAt(i);
+      const c = text3.charCodeAt(i);
       if (c === 34 && mode === "quoted") {
         flush(i);
         return { parts, end: i + 1, closed: true };
@@ -44031,27 +49010,27 @@ var Parser2 = class {
           return { parts, end: i, closed: false };
         }
         if (mode === "heredoc") {
-          const next = c === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+          const next = c === 13 && text3.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
           flush(next);
           i = next;
           textStart = runStart = i;
           lineStart = true;
           continue;
         }
-        if (c === 10 || text.charCodeAt(i + 1) === 10) {
+        if (c === 10 || text3.charCodeAt(i + 1) === 10) {
           i++;
           continue;
         }
       }
       if (c === 92 && escapes) {
-        value += text.slice(runStart, i);
+        value += text3.slice(runStart, i);
         const r = this.escape(i);
         value += r.value;
         i = r.end;
         runStart = i;
         continue;
       }
-      if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === 123) {
+      if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === 123) {
         const s2 = i;
         flush(i);
         const seq = c === 36 ? this.interpolation(s2) : this.directive(s2);
@@ -44066,8 +49045,8 @@ var Parser2 = class {
         }
         continue;
       }
-      if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === 123) {
-        value += text.slice(runStart, i + 1);
+      if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === c && text3.charCodeAt(i + 2) === 123) {
+        value += text3.slice(runStart, i + 1);
         i += 2;
         runStart = i;
         continue;
@@ -44076,8 +49055,8 @@ var Parser2 = class {
     }
   }
   escape(i) {
-    const text = this.text;
-    const c = text.charCodeAt(i + 1);
+    const text3 = this.text;
+    const c = text3.charCodeAt(i + 1);
     switch (c) {
       case 110:
         return { value: "\n", end: i + 2 };
@@ -44092,7 +49071,7 @@ var Parser2 = class {
       case 117:
       case 85: {
         const n2 = c === 117 ? 4 : 8;
-        const hex = text.slice(i + 2, i + 2 + n2);
+        const hex = text3.slice(i + 2, i + 2 + n2);
         if (hex.length === n2 && /^[0-9a-fA-F]+$/.test(hex)) {
           const cp = parseInt(hex, 16);
           if (cp <= 1114111 && (cp < 55296 || cp > 57343)) {
@@ -44103,8 +49082,8 @@ var Parser2 = class {
         return { value: "", end: i + 2 };
       }
       default:
-        this.error(i, i + 2, `Invalid escape sequence '\\${text[i + 1] ?? ""}'.`);
-        return { value: "", end: Math.min(i + 2, text.length) };
+        this.error(i, i + 2, `Invalid escape sequence '\\${text3[i + 1] ?? ""}'.`);
+        return { value: "", end: Math.min(i + 2, text3.length) };
     }
   }
   /** `${ expr }` at `s`, with optional strip markers. */
@@ -44287,19 +49266,19 @@ var Parser2 = class {
 function isSpace(c) {
   return c === 32 || c === 9;
 }
-function lineEnd(text, i) {
-  const len = text.length;
+function lineEnd(text3, i) {
+  const len = text3.length;
   while (i < len) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13 && text.charCodeAt(i + 1) === 10) return i;
+    const c = text3.charCodeAt(i);
+    if (c === 10 || c === 13 && text3.charCodeAt(i + 1) === 10) return i;
     i++;
   }
   return len;
 }
-function lineAfter(text, i) {
-  const e = lineEnd(text, i);
-  if (text.charCodeAt(e) === 13 && text.charCodeAt(e + 1) === 10) return e + 2;
-  return e < text.length ? e + 1 : e;
+function lineAfter(text3, i) {
+  const e = lineEnd(text3, i);
+  if (text3.charCodeAt(e) === 13 && text3.charCodeAt(e + 1) === 10) return e + 2;
+  return e < text3.length ? e + 1 : e;
 }
 function flushIndent(parts) {
   let min = Infinity;
@@ -44331,1570 +49310,377 @@ function flushIndent(parts) {
   }
 }
 
-// node_modules/@humanwhocodes/momoa/dist/momoa.js
-var CHAR_0 = 48;
-var CHAR_1 = 49;
-var CHAR_9 = 57;
-var CHAR_BACKSLASH = 92;
-var CHAR_DOLLAR = 36;
-var CHAR_DOT = 46;
-var CHAR_DOUBLE_QUOTE = 34;
-var CHAR_LOWER_A = 97;
-var CHAR_LOWER_E = 101;
-var CHAR_LOWER_F = 102;
-var CHAR_LOWER_N = 110;
-var CHAR_LOWER_T = 116;
-var CHAR_LOWER_U = 117;
-var CHAR_LOWER_X = 120;
-var CHAR_LOWER_Z = 122;
-var CHAR_MINUS = 45;
-var CHAR_NEWLINE = 10;
-var CHAR_PLUS = 43;
-var CHAR_RETURN = 13;
-var CHAR_SINGLE_QUOTE = 39;
-var CHAR_SLASH = 47;
-var CHAR_SPACE = 32;
-var CHAR_TAB = 9;
-var CHAR_UNDERSCORE = 95;
-var CHAR_UPPER_A = 65;
-var CHAR_UPPER_E = 69;
-var CHAR_UPPER_F = 70;
-var CHAR_UPPER_N = 78;
-var CHAR_UPPER_X = 88;
-var CHAR_UPPER_Z = 90;
-var CHAR_LOWER_B = 98;
-var CHAR_LOWER_R = 114;
-var CHAR_LOWER_V = 118;
-var CHAR_LINE_SEPARATOR = 8232;
-var CHAR_PARAGRAPH_SEPARATOR = 8233;
-var CHAR_UPPER_I = 73;
-var CHAR_STAR = 42;
-var CHAR_VTAB = 11;
-var CHAR_FORM_FEED = 12;
-var CHAR_NBSP = 160;
-var CHAR_BOM = 65279;
-var CHAR_NON_BREAKING_SPACE = 160;
-var CHAR_EN_QUAD = 8192;
-var CHAR_EM_QUAD = 8193;
-var CHAR_EN_SPACE = 8194;
-var CHAR_EM_SPACE = 8195;
-var CHAR_THREE_PER_EM_SPACE = 8196;
-var CHAR_FOUR_PER_EM_SPACE = 8197;
-var CHAR_SIX_PER_EM_SPACE = 8198;
-var CHAR_FIGURE_SPACE = 8199;
-var CHAR_PUNCTUATION_SPACE = 8200;
-var CHAR_THIN_SPACE = 8201;
-var CHAR_HAIR_SPACE = 8202;
-var CHAR_NARROW_NO_BREAK_SPACE = 8239;
-var CHAR_MEDIUM_MATHEMATICAL_SPACE = 8287;
-var CHAR_IDEOGRAPHIC_SPACE = 12288;
-var LBRACKET = "[";
-var RBRACKET = "]";
-var LBRACE = "{";
-var RBRACE = "}";
-var COLON = ":";
-var COMMA = ",";
-var TRUE = "true";
-var FALSE = "false";
-var NULL = "null";
-var NAN$1 = "NaN";
-var INFINITY$1 = "Infinity";
-var QUOTE = '"';
-var escapeToChar = /* @__PURE__ */ new Map([
-  [CHAR_DOUBLE_QUOTE, QUOTE],
-  [CHAR_BACKSLASH, "\\"],
-  [CHAR_SLASH, "/"],
-  [CHAR_LOWER_B, "\b"],
-  [CHAR_LOWER_N, "\n"],
-  [CHAR_LOWER_F, "\f"],
-  [CHAR_LOWER_R, "\r"],
-  [CHAR_LOWER_T, "	"]
-]);
-var json5EscapeToChar = new Map([
-  ...escapeToChar,
-  [CHAR_LOWER_V, "\v"],
-  [CHAR_0, "\0"]
-]);
-var charToEscape = /* @__PURE__ */ new Map([
-  [QUOTE, QUOTE],
-  ["\\", "\\"],
-  ["/", "/"],
-  ["\b", "b"],
-  ["\n", "n"],
-  ["\f", "f"],
-  ["\r", "r"],
-  ["	", "t"]
-]);
-var json5CharToEscape = new Map([
-  ...charToEscape,
-  ["\v", "v"],
-  ["\0", "0"],
-  ["\u2028", "u2028"],
-  ["\u2029", "u2029"]
-]);
-var knownTokenTypes = /* @__PURE__ */ new Map([
-  [LBRACKET, "LBracket"],
-  [RBRACKET, "RBracket"],
-  [LBRACE, "LBrace"],
-  [RBRACE, "RBrace"],
-  [COLON, "Colon"],
-  [COMMA, "Comma"],
-  [TRUE, "Boolean"],
-  [FALSE, "Boolean"],
-  [NULL, "Null"]
-]);
-var knownJSON5TokenTypes = new Map([
-  ...knownTokenTypes,
-  [NAN$1, "Number"],
-  [INFINITY$1, "Number"]
-]);
-var json5LineTerminators = /* @__PURE__ */ new Set([
-  CHAR_NEWLINE,
-  CHAR_RETURN,
-  CHAR_LINE_SEPARATOR,
-  CHAR_PARAGRAPH_SEPARATOR
-]);
-var ErrorWithLocation = class extends Error {
-  /**
-   * Creates a new instance.
-   * @param {string} message The error message to report. 
-   * @param {Location} loc The location information for the error.
-   */
-  constructor(message, { line, column, offset }) {
-    super(`${message} (${line}:${column})`);
-    this.line = line;
-    this.column = column;
+// src/syntax/json/scanner.ts
+var JsonError = class extends Error {
+  constructor(message, offset) {
+    super(message);
     this.offset = offset;
   }
+  offset;
 };
-var UnexpectedChar = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {number} unexpected The character that was found.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(unexpected, loc2) {
-    super(`Unexpected character '${String.fromCharCode(unexpected)}' found.`, loc2);
+function scanJson(text3) {
+  const p = new Parser3(text3);
+  try {
+    const root = p.document();
+    return { root, comments: p.comments };
+  } catch (e) {
+    if (e instanceof JsonError) return { error: { message: e.message, offset: e.offset }, comments: [] };
+    if (e instanceof RangeError) return { error: { message: "The JSON is nested too deeply to read", offset: p.pos }, comments: [] };
+    throw e;
   }
-};
-var UnexpectedIdentifier = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {string} unexpected The character that was found.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(unexpected, loc2) {
-    super(`Unexpected identifier '${unexpected}' found.`, loc2);
+}
+var Parser3 = class {
+  constructor(text3) {
+    this.text = text3;
+    this.n = text3.length;
+    if (text3.charCodeAt(0) === 65279) this.pos = 1;
   }
-};
-var UnexpectedToken = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {Token} token The token that was found. 
-   */
-  constructor(token) {
-    super(`Unexpected token ${token.type} found.`, token.loc.start);
+  text;
+  pos = 0;
+  comments = [];
+  n;
+  /** Opening offsets of the containers being read, for "not closed" messages. */
+  open = [];
+  document() {
+    this.skip();
+    const root = this.value("value");
+    this.skip();
+    if (this.pos < this.n) this.unexpected("end");
+    return root;
   }
-};
-var UnexpectedEOF = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(loc2) {
-    super("Unexpected end of input found.", loc2);
-  }
-};
-var ID_Start = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0370-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u05D0-\u05EA\u05F0-\u05F2\u0620-\u064A\u066E\u066F\u0671-\u06D3\u06D5\u06E5\u06E6\u06EE\u06EF\u06FA-\u06FC\u06FF\u0710\u0712-\u072F\u074D-\u07A5\u07B1\u07CA-\u07EA\u07F4\u07F5\u07FA\u0800-\u0815\u081A\u0824\u0828\u0840-\u0858\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u0904-\u0939\u093D\u0950\u0958-\u0961\u0971-\u0980\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BD\u09CE\u09DC\u09DD\u09DF-\u09E1\u09F0\u09F1\u09FC\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A59-\u0A5C\u0A5E\u0A72-\u0A74\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABD\u0AD0\u0AE0\u0AE1\u0AF9\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3D\u0B5C\u0B5D\u0B5F-\u0B61\u0B71\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BD0\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D\u0C58-\u0C5A\u0C60\u0C61\u0C80\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBD\u0CDE\u0CE0\u0CE1\u0CF1\u0CF2\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D3A\u0D3D\u0D4E\u0D54-\u0D56\u0D5F-\u0D61\u0D7A-\u0D7F\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0E01-\u0E30\u0E32\u0E33\u0E40-\u0E46\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB0\u0EB2\u0EB3\u0EBD\u0EC0-\u0EC4\u0EC6\u0EDC-\u0EDF\u0F00\u0F40-\u0F47\u0F49-\u0F6C\u0F88-\u0F8C\u1000-\u102A\u103F\u1050-\u1055\u105A-\u105D\u1061\u1065\u1066\u106E-\u1070\u1075-\u1081\u108E\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1711\u1720-\u1731\u1740-\u1751\u1760-\u176C\u176E-\u1770\u1780-\u17B3\u17D7\u17DC\u1820-\u1877\u1880-\u1884\u1887-\u18A8\u18AA\u18B0-\u18F5\u1900-\u191E\u1950-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u1A00-\u1A16\u1A20-\u1A54\u1AA7\u1B05-\u1B33\u1B45-\u1B4B\u1B83-\u1BA0\u1BAE\u1BAF\u1BBA-\u1BE5\u1C00-\u1C23\u1C4D-\u1C4F\u1C5A-\u1C7D\u1C80-\u1C88\u1CE9-\u1CEC\u1CEE-\u1CF1\u1CF5\u1CF6\u1D00-\u1DBF\u1E00-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u2071\u207F\u2090-\u209C\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CEE\u2CF2\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D80-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2E2F\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303C\u3041-\u3096\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA61F\uA62A\uA62B\uA640-\uA66E\uA67F-\uA69D\uA6A0-\uA6EF\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA801\uA803-\uA805\uA807-\uA80A\uA80C-\uA822\uA840-\uA873\uA882-\uA8B3\uA8F2-\uA8F7\uA8FB\uA8FD\uA90A-\uA925\uA930-\uA946\uA960-\uA97C\uA984-\uA9B2\uA9CF\uA9E0-\uA9E4\uA9E6-\uA9EF\uA9FA-\uA9FE\uAA00-\uAA28\uAA40-\uAA42\uAA44-\uAA4B\uAA60-\uAA76\uAA7A\uAA7E-\uAAAF\uAAB1\uAAB5\uAAB6\uAAB9-\uAABD\uAAC0\uAAC2\uAADB-\uAADD\uAAE0-\uAAEA\uAAF2-\uAAF4\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABE2\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D\uFB1F-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE70-\uFE74\uFE76-\uFEFC\uFF21-\uFF3A\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDE80-\uDE9C\uDEA0-\uDED0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF75\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00\uDE10-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE4\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC03-\uDC37\uDC83-\uDCAF\uDCD0-\uDCE8\uDD03-\uDD26\uDD50-\uDD72\uDD76\uDD83-\uDDB2\uDDC1-\uDDC4\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE2B\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEDE\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3D\uDF50\uDF5D-\uDF61]|\uD805[\uDC00-\uDC34\uDC47-\uDC4A\uDC80-\uDCAF\uDCC4\uDCC5\uDCC7\uDD80-\uDDAE\uDDD8-\uDDDB\uDE00-\uDE2F\uDE44\uDE80-\uDEAA\uDF00-\uDF19]|\uD806[\uDCA0-\uDCDF\uDCFF\uDE00\uDE0B-\uDE32\uDE3A\uDE50\uDE5C-\uDE83\uDE86-\uDE89\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC2E\uDC40\uDC72-\uDC8F\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD30\uDD46]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDED0-\uDEED\uDF00-\uDF2F\uDF40-\uDF43\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50\uDF93-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB]|\uD83A[\uDC00-\uDCC4\uDD00-\uDD43]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]/;
-var ID_Continue = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0300-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u0483-\u0487\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7\u05D0-\u05EA\u05F0-\u05F2\u0610-\u061A\u0620-\u0669\u066E-\u06D3\u06D5-\u06DC\u06DF-\u06E8\u06EA-\u06FC\u06FF\u0710-\u074A\u074D-\u07B1\u07C0-\u07F5\u07FA\u0800-\u082D\u0840-\u085B\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u08D4-\u08E1\u08E3-\u0963\u0966-\u096F\u0971-\u0983\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BC-\u09C4\u09C7\u09C8\u09CB-\u09CE\u09D7\u09DC\u09DD\u09DF-\u09E3\u09E6-\u09F1\u09FC\u0A01-\u0A03\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A3C\u0A3E-\u0A42\u0A47\u0A48\u0A4B-\u0A4D\u0A51\u0A59-\u0A5C\u0A5E\u0A66-\u0A75\u0A81-\u0A83\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABC-\u0AC5\u0AC7-\u0AC9\u0ACB-\u0ACD\u0AD0\u0AE0-\u0AE3\u0AE6-\u0AEF\u0AF9-\u0AFF\u0B01-\u0B03\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3C-\u0B44\u0B47\u0B48\u0B4B-\u0B4D\u0B56\u0B57\u0B5C\u0B5D\u0B5F-\u0B63\u0B66-\u0B6F\u0B71\u0B82\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BBE-\u0BC2\u0BC6-\u0BC8\u0BCA-\u0BCD\u0BD0\u0BD7\u0BE6-\u0BEF\u0C00-\u0C03\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D-\u0C44\u0C46-\u0C48\u0C4A-\u0C4D\u0C55\u0C56\u0C58-\u0C5A\u0C60-\u0C63\u0C66-\u0C6F\u0C80-\u0C83\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBC-\u0CC4\u0CC6-\u0CC8\u0CCA-\u0CCD\u0CD5\u0CD6\u0CDE\u0CE0-\u0CE3\u0CE6-\u0CEF\u0CF1\u0CF2\u0D00-\u0D03\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D44\u0D46-\u0D48\u0D4A-\u0D4E\u0D54-\u0D57\u0D5F-\u0D63\u0D66-\u0D6F\u0D7A-\u0D7F\u0D82\u0D83\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0DCA\u0DCF-\u0DD4\u0DD6\u0DD8-\u0DDF\u0DE6-\u0DEF\u0DF2\u0DF3\u0E01-\u0E3A\u0E40-\u0E4E\u0E50-\u0E59\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB9\u0EBB-\u0EBD\u0EC0-\u0EC4\u0EC6\u0EC8-\u0ECD\u0ED0-\u0ED9\u0EDC-\u0EDF\u0F00\u0F18\u0F19\u0F20-\u0F29\u0F35\u0F37\u0F39\u0F3E-\u0F47\u0F49-\u0F6C\u0F71-\u0F84\u0F86-\u0F97\u0F99-\u0FBC\u0FC6\u1000-\u1049\u1050-\u109D\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u135D-\u135F\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1714\u1720-\u1734\u1740-\u1753\u1760-\u176C\u176E-\u1770\u1772\u1773\u1780-\u17D3\u17D7\u17DC\u17DD\u17E0-\u17E9\u180B-\u180D\u1810-\u1819\u1820-\u1877\u1880-\u18AA\u18B0-\u18F5\u1900-\u191E\u1920-\u192B\u1930-\u193B\u1946-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u19D0-\u19D9\u1A00-\u1A1B\u1A20-\u1A5E\u1A60-\u1A7C\u1A7F-\u1A89\u1A90-\u1A99\u1AA7\u1AB0-\u1ABD\u1B00-\u1B4B\u1B50-\u1B59\u1B6B-\u1B73\u1B80-\u1BF3\u1C00-\u1C37\u1C40-\u1C49\u1C4D-\u1C7D\u1C80-\u1C88\u1CD0-\u1CD2\u1CD4-\u1CF9\u1D00-\u1DF9\u1DFB-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u203F\u2040\u2054\u2071\u207F\u2090-\u209C\u20D0-\u20DC\u20E1\u20E5-\u20F0\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D7F-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2DE0-\u2DFF\u2E2F\u3005-\u3007\u3021-\u302F\u3031-\u3035\u3038-\u303C\u3041-\u3096\u3099\u309A\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA62B\uA640-\uA66F\uA674-\uA67D\uA67F-\uA6F1\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA827\uA840-\uA873\uA880-\uA8C5\uA8D0-\uA8D9\uA8E0-\uA8F7\uA8FB\uA8FD\uA900-\uA92D\uA930-\uA953\uA960-\uA97C\uA980-\uA9C0\uA9CF-\uA9D9\uA9E0-\uA9FE\uAA00-\uAA36\uAA40-\uAA4D\uAA50-\uAA59\uAA60-\uAA76\uAA7A-\uAAC2\uAADB-\uAADD\uAAE0-\uAAEF\uAAF2-\uAAF6\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABEA\uABEC\uABED\uABF0-\uABF9\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE00-\uFE0F\uFE20-\uFE2F\uFE33\uFE34\uFE4D-\uFE4F\uFE70-\uFE74\uFE76-\uFEFC\uFF10-\uFF19\uFF21-\uFF3A\uFF3F\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDDFD\uDE80-\uDE9C\uDEA0-\uDED0\uDEE0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF7A\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCA0-\uDCA9\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00-\uDE03\uDE05\uDE06\uDE0C-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE38-\uDE3A\uDE3F\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE6\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC00-\uDC46\uDC66-\uDC6F\uDC7F-\uDCBA\uDCD0-\uDCE8\uDCF0-\uDCF9\uDD00-\uDD34\uDD36-\uDD3F\uDD50-\uDD73\uDD76\uDD80-\uDDC4\uDDCA-\uDDCC\uDDD0-\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE37\uDE3E\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEEA\uDEF0-\uDEF9\uDF00-\uDF03\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3C-\uDF44\uDF47\uDF48\uDF4B-\uDF4D\uDF50\uDF57\uDF5D-\uDF63\uDF66-\uDF6C\uDF70-\uDF74]|\uD805[\uDC00-\uDC4A\uDC50-\uDC59\uDC80-\uDCC5\uDCC7\uDCD0-\uDCD9\uDD80-\uDDB5\uDDB8-\uDDC0\uDDD8-\uDDDD\uDE00-\uDE40\uDE44\uDE50-\uDE59\uDE80-\uDEB7\uDEC0-\uDEC9\uDF00-\uDF19\uDF1D-\uDF2B\uDF30-\uDF39]|\uD806[\uDCA0-\uDCE9\uDCFF\uDE00-\uDE3E\uDE47\uDE50-\uDE83\uDE86-\uDE99\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC36\uDC38-\uDC40\uDC50-\uDC59\uDC72-\uDC8F\uDC92-\uDCA7\uDCA9-\uDCB6\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD36\uDD3A\uDD3C\uDD3D\uDD3F-\uDD47\uDD50-\uDD59]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDE60-\uDE69\uDED0-\uDEED\uDEF0-\uDEF4\uDF00-\uDF36\uDF40-\uDF43\uDF50-\uDF59\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50-\uDF7E\uDF8F-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99\uDC9D\uDC9E]|\uD834[\uDD65-\uDD69\uDD6D-\uDD72\uDD7B-\uDD82\uDD85-\uDD8B\uDDAA-\uDDAD\uDE42-\uDE44]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB\uDFCE-\uDFFF]|\uD836[\uDE00-\uDE36\uDE3B-\uDE6C\uDE75\uDE84\uDE9B-\uDE9F\uDEA1-\uDEAF]|\uD838[\uDC00-\uDC06\uDC08-\uDC18\uDC1B-\uDC21\uDC23\uDC24\uDC26-\uDC2A]|\uD83A[\uDC00-\uDCC4\uDCD0-\uDCD6\uDD00-\uDD4A\uDD50-\uDD59]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]|\uDB40[\uDD00-\uDDEF]/;
-var CHAR_CR = 13;
-var CHAR_LF = 10;
-var CharCodeReader = class {
-  /**
-   * The text to read from.
-   * @type {string}
-   */
-  #text = "";
-  /**
-   * The current line number.
-   * @type {number}
-   */
-  #line = 1;
-  /**
-   * The current column number.
-   * @type {number}
-   */
-  #column = 0;
-  /**
-   * The current offset in the text.
-   * @type {number}
-   */
-  #offset = -1;
-  /**
-   * Whether the last character read was a new line.
-   * @type {boolean}
-   */
-  #newLine = false;
-  /**
-   * The last character code read.
-   * @type {number}
-   */
-  #last = -1;
-  /**
-   * Whether the reader has ended.
-   * @type {boolean}
-   */
-  #ended = false;
-  /**
-   * Creates a new instance.
-   * @param {string} text The text to read from
-   */
-  constructor(text) {
-    this.#text = text;
-  }
-  /**
-   * Ends the reader.
-   * @returns {void}
-   */
-  #end() {
-    if (this.#ended) {
-      return;
+  /** Skips white space and comments. */
+  skip() {
+    const text3 = this.text;
+    const n2 = this.n;
+    let i = this.pos;
+    while (i < n2) {
+      const c = text3.charCodeAt(i);
+      if (c === 32 /* Space */ || c === 10 /* LF */ || c === 13 /* CR */ || c === 9 /* Tab */) i++;
+      else if (c === 47 /* Slash */) {
+        i = this.comment(i);
+      } else break;
     }
-    this.#column++;
-    this.#offset++;
-    this.#last = -1;
-    this.#ended = true;
+    this.pos = i;
   }
-  /**
-   * Returns the current position of the reader.
-   * @returns {Location} An object with line, column, and offset properties.
-   */
-  locate() {
-    return {
-      line: this.#line,
-      column: this.#column,
-      offset: this.#offset
-    };
-  }
-  /**
-   * Reads the next character code in the text.
-   * @returns {number} The next character code, or -1 if there are no more characters.
-   */
-  next() {
-    if (this.#offset >= this.#text.length - 1) {
-      this.#end();
-      return -1;
-    }
-    this.#offset++;
-    const charCode = this.#text.charCodeAt(this.#offset);
-    if (this.#newLine) {
-      this.#line++;
-      this.#column = 1;
-      this.#newLine = false;
-    } else {
-      this.#column++;
-    }
-    if (charCode === CHAR_CR) {
-      this.#newLine = true;
-      if (this.peek() === CHAR_LF) {
-        this.#offset++;
+  comment(start) {
+    const text3 = this.text;
+    const d = text3.charCodeAt(start + 1);
+    if (d === 47 /* Slash */) {
+      let j = start + 2;
+      while (j < this.n) {
+        const c = text3.charCodeAt(j);
+        if (c === 10 /* LF */ || c === 13 /* CR */) break;
+        j++;
       }
-    } else if (charCode === CHAR_LF) {
-      this.#newLine = true;
+      this.comments.push({ start, end: j, text: text3.slice(start, j), block: false });
+      return j;
     }
-    this.#last = charCode;
-    return charCode;
-  }
-  /**
-   * Peeks at the next character code in the text.
-   * @returns {number} The next character code, or -1 if there are no more characters.
-   */
-  peek() {
-    if (this.#offset === this.#text.length - 1) {
-      return -1;
+    if (d === 42 /* Star */) {
+      const close = text3.indexOf("*/", start + 2);
+      if (close < 0) throw new JsonError(`Unexpected end of file: the comment opened at ${this.where(start)} is not closed with '*/'`, this.n);
+      this.comments.push({ start, end: close + 2, text: text3.slice(start, close + 2), block: true });
+      return close + 2;
     }
-    return this.#text.charCodeAt(this.#offset + 1);
+    throw new JsonError(`Unexpected character '/': a comment starts with '//' or '/*'`, start);
   }
-  /**
-   * Determines if the next character code in the text matches a specific character code.
-   * @param {(number) => boolean} fn A function to call on the next character.
-   * @returns {boolean} True if the next character code matches, false if not.
-   */
-  match(fn) {
-    if (fn(this.peek())) {
-      this.next();
-      return true;
-    }
-    return false;
-  }
-  /**
-   * Returns the last character code read.
-   * @returns {number} The last character code read.
-   */
-  current() {
-    return this.#last;
-  }
-};
-var INFINITY = "Infinity";
-var NAN = "NaN";
-var keywordStarts = /* @__PURE__ */ new Set([CHAR_LOWER_T, CHAR_LOWER_F, CHAR_LOWER_N]);
-var whitespace = /* @__PURE__ */ new Set([CHAR_SPACE, CHAR_TAB, CHAR_NEWLINE, CHAR_RETURN]);
-var json5Whitespace = /* @__PURE__ */ new Set([
-  ...whitespace,
-  CHAR_VTAB,
-  CHAR_FORM_FEED,
-  CHAR_NBSP,
-  CHAR_LINE_SEPARATOR,
-  CHAR_PARAGRAPH_SEPARATOR,
-  CHAR_BOM,
-  CHAR_NON_BREAKING_SPACE,
-  CHAR_EN_QUAD,
-  CHAR_EM_QUAD,
-  CHAR_EN_SPACE,
-  CHAR_EM_SPACE,
-  CHAR_THREE_PER_EM_SPACE,
-  CHAR_FOUR_PER_EM_SPACE,
-  CHAR_SIX_PER_EM_SPACE,
-  CHAR_FIGURE_SPACE,
-  CHAR_PUNCTUATION_SPACE,
-  CHAR_THIN_SPACE,
-  CHAR_HAIR_SPACE,
-  CHAR_NARROW_NO_BREAK_SPACE,
-  CHAR_MEDIUM_MATHEMATICAL_SPACE,
-  CHAR_IDEOGRAPHIC_SPACE
-]);
-var DEFAULT_OPTIONS$1 = {
-  mode: "json",
-  ranges: false
-};
-var jsonKeywords = /* @__PURE__ */ new Set(["true", "false", "null"]);
-var tt = {
-  EOF: 0,
-  Number: 1,
-  String: 2,
-  Boolean: 3,
-  Null: 4,
-  NaN: 5,
-  Infinity: 6,
-  Identifier: 7,
-  Colon: 20,
-  LBrace: 21,
-  RBrace: 22,
-  LBracket: 23,
-  RBracket: 24,
-  Comma: 25,
-  LineComment: 40,
-  BlockComment: 41
-};
-function isDigit2(c) {
-  return c >= CHAR_0 && c <= CHAR_9;
-}
-function isHexDigit2(c) {
-  return isDigit2(c) || c >= CHAR_UPPER_A && c <= CHAR_UPPER_F || c >= CHAR_LOWER_A && c <= CHAR_LOWER_F;
-}
-function isPositiveDigit(c) {
-  return c >= CHAR_1 && c <= CHAR_9;
-}
-function isKeywordStart(c) {
-  return keywordStarts.has(c);
-}
-function isNumberStart(c) {
-  return isDigit2(c) || c === CHAR_DOT || c === CHAR_MINUS;
-}
-function isJSON5NumberStart(c) {
-  return isNumberStart(c) || c === CHAR_PLUS;
-}
-function isStringStart(c, json5) {
-  return c === CHAR_DOUBLE_QUOTE || json5 && c === CHAR_SINGLE_QUOTE;
-}
-function isJSON5IdentifierStart(c) {
-  if (c === CHAR_DOLLAR || c === CHAR_UNDERSCORE || c === CHAR_BACKSLASH) {
-    return true;
-  }
-  if (c >= CHAR_LOWER_A && c <= CHAR_LOWER_Z || c >= CHAR_UPPER_A && c <= CHAR_UPPER_Z) {
-    return true;
-  }
-  if (c === 8204 || c === 8205) {
-    return true;
-  }
-  const ct = String.fromCharCode(c);
-  return ID_Start.test(ct);
-}
-function isJSON5IdentifierPart(c) {
-  if (isJSON5IdentifierStart(c) || isDigit2(c)) {
-    return true;
-  }
-  const ct = String.fromCharCode(c);
-  return ID_Continue.test(ct);
-}
-var Tokenizer = class {
-  /**
-   * Options for the tokenizer.
-   * @type {TokenizeOptions}
-   */
-  #options;
-  /**
-   * The source text to tokenize.
-   * @type {string}
-   */
-  #text;
-  /**
-   * The reader for the source text.
-   * @type {CharCodeReader}
-   */
-  #reader;
-  /**
-   * Indicates if the tokenizer is in JSON5 mode.
-   * @type {boolean}
-   */
-  #json5;
-  /**
-   * Indicates if comments are allowed.
-   * @type {boolean}
-   */
-  #allowComments;
-  /**
-   * Indicates if ranges should be included in the tokens.
-   * @type {boolean}
-   */
-  #ranges;
-  /**
-   * The last token type read.
-   * @type {Token}
-   */
-  #token;
-  /**
-   * Determines if a character is an escaped character.
-   * @type {(c:number) => boolean}
-   */
-  #isEscapedCharacter;
-  /**
-   * Determines if a character is a JSON5 line terminator.
-   * @type {(c:number) => boolean}
-   */
-  #isJSON5LineTerminator;
-  /**
-   * Determines if a character is a JSON5 hex escape.
-   * @type {(c:number) => boolean}
-   */
-  #isJSON5HexEscape;
-  /**
-   * Determines if a character is whitespace.
-   * @type {(c:number) => boolean}
-   */
-  #isWhitespace;
-  /**
-   * Creates a new instance of the tokenizer.
-   * @param {string} text The source text
-   * @param {TokenizeOptions} [options] Options for the tokenizer.
-   */
-  constructor(text, options) {
-    this.#text = text;
-    this.#options = {
-      ...DEFAULT_OPTIONS$1,
-      ...options
-    };
-    this.#reader = new CharCodeReader(text);
-    this.#json5 = this.#options.mode === "json5";
-    this.#allowComments = this.#options.mode !== "json";
-    this.#ranges = this.#options.ranges;
-    this.#isEscapedCharacter = this.#json5 ? json5EscapeToChar.has.bind(json5EscapeToChar) : escapeToChar.has.bind(escapeToChar);
-    this.#isJSON5LineTerminator = this.#json5 ? json5LineTerminators.has.bind(json5LineTerminators) : () => false;
-    this.#isJSON5HexEscape = this.#json5 ? (c) => c === CHAR_LOWER_X : () => false;
-    this.#isWhitespace = this.#json5 ? json5Whitespace.has.bind(json5Whitespace) : whitespace.has.bind(whitespace);
-  }
-  // #region Errors
-  /**
-   * Convenience function for throwing unexpected character errors.
-   * @param {number} c The unexpected character.
-   * @param {Location} [loc] The location of the unexpected character.
-   * @returns {never}
-   * @throws {UnexpectedChar} always.
-   */
-  #unexpected(c, loc2 = this.#reader.locate()) {
-    throw new UnexpectedChar(c, loc2);
-  }
-  /**
-   * Convenience function for throwing unexpected identifier errors.
-   * @param {string} identifier The unexpected identifier.
-   * @param {Location} [loc] The location of the unexpected identifier.
-   * @returns {never}
-   * @throws {UnexpectedIdentifier} always.
-   */
-  #unexpectedIdentifier(identifier, loc2 = this.#reader.locate()) {
-    throw new UnexpectedIdentifier(identifier, loc2);
-  }
-  /**
-  * Convenience function for throwing unexpected EOF errors.
-  * @returns {never}
-  * @throws {UnexpectedEOF} always.
-  */
-  #unexpectedEOF() {
-    throw new UnexpectedEOF(this.#reader.locate());
-  }
-  // #endregion
-  // #region Helpers
-  /**
-   * Creates a new token.
-   * @param {TokenType} tokenType The type of token to create.
-   * @param {number} length The length of the token.
-   * @param {Location} startLoc The start location for the token.
-   * @param {Location} [endLoc] The end location for the token.
-   * @returns {Token} The token.
-   */
-  #createToken(tokenType, length, startLoc, endLoc) {
-    const endOffset = startLoc.offset + length;
-    let range = this.#options.ranges ? {
-      range: (
-        /** @type {Range} */
-        [startLoc.offset, endOffset]
-      )
-    } : void 0;
-    return {
-      type: tokenType,
-      loc: {
-        start: startLoc,
-        end: endLoc || {
-          line: startLoc.line,
-          column: startLoc.column + length,
-          offset: endOffset
+  value(expecting) {
+    const text3 = this.text;
+    const start = this.pos;
+    const c = text3.charCodeAt(start);
+    switch (c) {
+      case 123 /* LBrace */:
+        return this.object();
+      case 91 /* LBracket */:
+        return this.array();
+      case 34 /* Quote */: {
+        const value = this.string();
+        return { type: "string", start, end: this.pos, value };
+      }
+      case 116:
+        this.keyword("true");
+        return { type: "bool", start, end: this.pos, value: true };
+      case 102:
+        this.keyword("false");
+        return { type: "bool", start, end: this.pos, value: false };
+      case 110:
+        this.keyword("null");
+        return { type: "null", start, end: this.pos };
+      default:
+        if (c === 45 /* Minus */ || c >= 48 /* Zero */ && c <= 57 /* Nine */) {
+          const end = this.number();
+          return { type: "number", start, end, value: Number(text3.slice(start, end)) };
         }
-      },
-      ...range
-    };
+        return this.unexpected(expecting);
+    }
   }
-  /**
-   * Reads in a specific number of hex digits.
-   * @param {number} count The number of hex digits to read.
-   * @returns {string} The hex digits read.
-   */
-  #readHexDigits(count) {
-    let value = "";
-    let c;
-    for (let i = 0; i < count; i++) {
-      c = this.#reader.peek();
-      if (isHexDigit2(c)) {
-        this.#reader.next();
-        value += String.fromCharCode(c);
+  object() {
+    const text3 = this.text;
+    const start = this.pos;
+    this.open.push(start);
+    this.pos++;
+    const members = [];
+    this.skip();
+    if (text3.charCodeAt(this.pos) !== 125 /* RBrace */) {
+      for (; ; ) {
+        const keyStart = this.pos;
+        if (text3.charCodeAt(keyStart) !== 34 /* Quote */) this.unexpected("key");
+        const key2 = this.string();
+        const keyEnd = this.pos;
+        this.skip();
+        if (text3.charCodeAt(this.pos) !== 58 /* Colon */) this.unexpected("colon");
+        this.pos++;
+        this.skip();
+        const value = this.value("value");
+        members.push({ key: key2, keySpan: { start: keyStart, end: keyEnd }, value, start: keyStart, end: value.end });
+        this.skip();
+        const d = text3.charCodeAt(this.pos);
+        if (d === 44 /* Comma */) {
+          this.pos++;
+          this.skip();
+          if (text3.charCodeAt(this.pos) === 125 /* RBrace */) break;
+        } else if (d === 125 /* RBrace */) break;
+        else this.unexpected("commaOrBrace");
+      }
+    }
+    this.pos++;
+    this.open.pop();
+    return { type: "object", start, end: this.pos, members };
+  }
+  array() {
+    const text3 = this.text;
+    const start = this.pos;
+    this.open.push(start);
+    this.pos++;
+    const items = [];
+    this.skip();
+    if (text3.charCodeAt(this.pos) !== 93 /* RBracket */) {
+      for (; ; ) {
+        items.push(this.value("value"));
+        this.skip();
+        const d = text3.charCodeAt(this.pos);
+        if (d === 44 /* Comma */) {
+          this.pos++;
+          this.skip();
+          if (text3.charCodeAt(this.pos) === 93 /* RBracket */) break;
+        } else if (d === 93 /* RBracket */) break;
+        else this.unexpected("commaOrBracket");
+      }
+    }
+    this.pos++;
+    this.open.pop();
+    return { type: "array", start, end: this.pos, items };
+  }
+  /** Reads the string at `pos` (on its opening quote); leaves `pos` after the closing quote. */
+  string() {
+    const text3 = this.text;
+    const start = this.pos;
+    let i = start + 1;
+    const n2 = this.n;
+    for (; ; ) {
+      if (i >= n2) this.unclosedString(start);
+      const c = text3.charCodeAt(i);
+      if (c === 34 /* Quote */) {
+        this.pos = i + 1;
+        return text3.slice(start + 1, i);
+      }
+      if (c === 92 /* Backslash */) break;
+      i++;
+    }
+    let out = text3.slice(start + 1, i);
+    let from = i;
+    for (; ; ) {
+      if (i >= n2) this.unclosedString(start);
+      const c = text3.charCodeAt(i);
+      if (c === 34 /* Quote */) {
+        this.pos = i + 1;
+        return out + text3.slice(from, i);
+      }
+      if (c !== 92 /* Backslash */) {
+        i++;
         continue;
       }
-      this.#unexpected(c);
-    }
-    return value;
-  }
-  /**
-   * Reads in a JSON5 identifier. Also used for JSON but we validate
-   * the identifier later.
-   * @param {number} c The first character of the identifier.
-   * @returns {string} The identifier read.
-   * @throws {UnexpectedChar} when the identifier cannot be read.
-   */
-  #readIdentifier(c) {
-    let value = "";
-    do {
-      value += String.fromCharCode(c);
-      if (c === CHAR_BACKSLASH) {
-        c = this.#reader.next();
-        if (c !== CHAR_LOWER_U) {
-          this.#unexpected(c);
-        }
-        value += String.fromCharCode(c);
-        const hexDigits = this.#readHexDigits(4);
-        const charCode = parseInt(hexDigits, 16);
-        if (value.length === 2 && !isJSON5IdentifierStart(charCode)) {
-          const loc2 = this.#reader.locate();
-          this.#unexpected(CHAR_BACKSLASH, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
-        } else if (!isJSON5IdentifierPart(charCode)) {
-          const loc2 = this.#reader.locate();
-          this.#unexpected(charCode, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
-        }
-        value += hexDigits;
-      }
-      c = this.#reader.peek();
-      if (!isJSON5IdentifierPart(c)) {
-        break;
-      }
-      this.#reader.next();
-    } while (true);
-    return value;
-  }
-  /**
-   * Reads in a string. Works for both JSON and JSON5.
-   * @param {number} c The first character of the string (either " or ').
-   * @returns {number} The length of the string.
-   * @throws {UnexpectedChar} when the string cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the string is finalized.
-   */
-  #readString(c) {
-    const delimiter = c;
-    let length = 1;
-    c = this.#reader.peek();
-    while (c !== -1 && c !== delimiter) {
-      this.#reader.next();
-      length++;
-      if (c === CHAR_BACKSLASH) {
-        c = this.#reader.peek();
-        if (this.#isEscapedCharacter(c) || this.#isJSON5LineTerminator(c)) {
-          this.#reader.next();
-          length++;
-        } else if (c === CHAR_LOWER_U) {
-          this.#reader.next();
-          length++;
-          const result = this.#readHexDigits(4);
-          length += result.length;
-        } else if (this.#isJSON5HexEscape(c)) {
-          this.#reader.next();
-          length++;
-          const result = this.#readHexDigits(2);
-          length += result.length;
-        } else if (this.#json5) {
-          this.#reader.next();
-          length++;
-        } else {
-          this.#unexpected(c);
-        }
-      }
-      c = this.#reader.peek();
-    }
-    if (c === -1) {
-      this.#reader.next();
-      this.#unexpectedEOF();
-    }
-    this.#reader.next();
-    length++;
-    return length;
-  }
-  /**
-   * Reads a number. Works for both JSON and JSON5.
-   * @param {number} c The first character of the number.
-   * @returns {number} The length of the number.
-   * @throws {UnexpectedChar} when the number cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the number is finalized.
-   */
-  #readNumber(c) {
-    let length = 1;
-    if (c === CHAR_MINUS || this.#json5 && c === CHAR_PLUS) {
-      c = this.#reader.peek();
-      if (this.#json5) {
-        if (c === CHAR_UPPER_I || c === CHAR_UPPER_N) {
-          this.#reader.next();
-          const identifier = this.#readIdentifier(c);
-          if (identifier !== INFINITY && identifier !== NAN) {
-            this.#unexpected(c);
+      out += text3.slice(from, i);
+      if (i + 1 >= n2) this.unclosedString(start);
+      const e = text3.charCodeAt(i + 1);
+      switch (e) {
+        case 34 /* Quote */:
+          out += '"';
+          break;
+        case 92 /* Backslash */:
+          out += "\\";
+          break;
+        case 47 /* Slash */:
+          out += "/";
+          break;
+        case 98:
+          out += "\b";
+          break;
+        case 102:
+          out += "\f";
+          break;
+        case 110:
+          out += "\n";
+          break;
+        case 114:
+          out += "\r";
+          break;
+        case 116:
+          out += "	";
+          break;
+        case 117 /* LowerU */: {
+          let code = 0;
+          for (let k = 0; k < 4; k++) {
+            const h = text3.charCodeAt(i + 2 + k);
+            const v = hexValue(h);
+            if (v < 0) {
+              if (i + 2 + k >= n2) this.unclosedString(start);
+              throw new JsonError(`Invalid escape '${text3.slice(i, i + 2 + k + 1)}' in a string: \\u takes four hexadecimal digits`, i + 2 + k);
+            }
+            code = code * 16 + v;
           }
-          return length + identifier.length;
-        }
-      }
-      if (!isDigit2(c)) {
-        this.#unexpected(c);
-      }
-      this.#reader.next();
-      length++;
-    }
-    if (c === CHAR_0) {
-      c = this.#reader.peek();
-      if (this.#json5 && (c === CHAR_LOWER_X || c === CHAR_UPPER_X)) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-        if (!isHexDigit2(c)) {
-          this.#reader.next();
-          this.#unexpected(c);
-        }
-        do {
-          this.#reader.next();
-          length++;
-          c = this.#reader.peek();
-        } while (isHexDigit2(c));
-      } else if (isDigit2(c)) {
-        this.#unexpected(c);
-      }
-    } else {
-      if (!this.#json5 || c !== CHAR_DOT) {
-        if (!isPositiveDigit(c)) {
-          this.#unexpected(c);
-        }
-        c = this.#reader.peek();
-        while (isDigit2(c)) {
-          this.#reader.next();
-          length++;
-          c = this.#reader.peek();
-        }
-      }
-    }
-    if (c === CHAR_DOT) {
-      let digitCount = -1;
-      this.#reader.next();
-      length++;
-      digitCount++;
-      c = this.#reader.peek();
-      while (isDigit2(c)) {
-        this.#reader.next();
-        length++;
-        digitCount++;
-        c = this.#reader.peek();
-      }
-      if (!this.#json5 && digitCount === 0) {
-        this.#reader.next();
-        if (c) {
-          this.#unexpected(c);
-        } else {
-          this.#unexpectedEOF();
-        }
-      }
-    }
-    if (c === CHAR_LOWER_E || c === CHAR_UPPER_E) {
-      this.#reader.next();
-      length++;
-      c = this.#reader.peek();
-      if (c === CHAR_PLUS || c === CHAR_MINUS) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-      }
-      if (c === -1) {
-        this.#reader.next();
-        this.#unexpectedEOF();
-      }
-      if (!isDigit2(c)) {
-        this.#reader.next();
-        this.#unexpected(c);
-      }
-      while (isDigit2(c)) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-      }
-    }
-    return length;
-  }
-  /**
-   * Reads a comment. Works for both JSON and JSON5.
-   * @param {number} c The first character of the comment.
-   * @returns {{length: number, multiline: boolean}} The length of the comment, and whether the comment is multi-line.
-   * @throws {UnexpectedChar} when the comment cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the comment is finalized.
-   */
-  #readComment(c) {
-    let length = 1;
-    c = this.#reader.peek();
-    if (c === CHAR_SLASH) {
-      do {
-        this.#reader.next();
-        length += 1;
-        c = this.#reader.peek();
-      } while (c > -1 && c !== CHAR_RETURN && c !== CHAR_NEWLINE);
-      return { length, multiline: false };
-    }
-    if (c === CHAR_STAR) {
-      this.#reader.next();
-      length += 1;
-      while (c > -1) {
-        c = this.#reader.peek();
-        if (c === CHAR_STAR) {
-          this.#reader.next();
-          length += 1;
-          c = this.#reader.peek();
-          if (c === CHAR_SLASH) {
-            this.#reader.next();
-            length += 1;
-            return { length, multiline: true };
-          }
-        } else {
-          this.#reader.next();
-          length += 1;
-        }
-      }
-      this.#reader.next();
-      this.#unexpectedEOF();
-    }
-    this.#reader.next();
-    this.#unexpected(c);
-  }
-  // #endregion
-  /**
-   * Returns the next token in the source text.
-   * @returns {number} The code for the next token.
-   */
-  next() {
-    let c = this.#reader.next();
-    while (this.#isWhitespace(c)) {
-      c = this.#reader.next();
-    }
-    if (c === -1) {
-      return tt.EOF;
-    }
-    const start = this.#reader.locate();
-    const ct = String.fromCharCode(c);
-    if (this.#json5) {
-      if (knownJSON5TokenTypes.has(ct)) {
-        this.#token = this.#createToken(knownJSON5TokenTypes.get(ct), 1, start);
-      } else if (isJSON5IdentifierStart(c)) {
-        const value = this.#readIdentifier(c);
-        if (knownJSON5TokenTypes.has(value)) {
-          this.#token = this.#createToken(knownJSON5TokenTypes.get(value), value.length, start);
-        } else {
-          this.#token = this.#createToken("Identifier", value.length, start);
-        }
-      } else if (isJSON5NumberStart(c)) {
-        const result = this.#readNumber(c);
-        this.#token = this.#createToken("Number", result, start);
-      } else if (isStringStart(c, this.#json5)) {
-        const result = this.#readString(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken("String", result, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else if (c === CHAR_SLASH && this.#allowComments) {
-        const result = this.#readComment(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else {
-        this.#unexpected(c);
-      }
-    } else {
-      if (knownTokenTypes.has(ct)) {
-        this.#token = this.#createToken(knownTokenTypes.get(ct), 1, start);
-      } else if (isKeywordStart(c)) {
-        const value = this.#readIdentifier(c);
-        if (!jsonKeywords.has(value)) {
-          this.#unexpectedIdentifier(value, start);
-        }
-        this.#token = this.#createToken(knownTokenTypes.get(value), value.length, start);
-      } else if (isNumberStart(c)) {
-        const result = this.#readNumber(c);
-        this.#token = this.#createToken("Number", result, start);
-      } else if (isStringStart(c, this.#json5)) {
-        const result = this.#readString(c);
-        this.#token = this.#createToken("String", result, start);
-      } else if (c === CHAR_SLASH && this.#allowComments) {
-        const result = this.#readComment(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else {
-        this.#unexpected(c);
-      }
-    }
-    return tt[this.#token.type];
-  }
-  /**
-   * Returns the current token in the source text.
-   * @returns {Token} The current token.
-   */
-  get token() {
-    return this.#token;
-  }
-};
-var types = {
-  /**
-   * Creates a document node.
-   * @param {ValueNode} body The body of the document.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {DocumentNode} The document node.
-   */
-  document(body, parts = {}) {
-    return {
-      type: "Document",
-      body,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a string node.
-   * @param {string} value The value for the string.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {StringNode} The string node.
-   */
-  string(value, parts = {}) {
-    return {
-      type: "String",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a number node.
-   * @param {number} value The value for the number.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {NumberNode} The number node.
-   */
-  number(value, parts = {}) {
-    return {
-      type: "Number",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a boolean node.
-   * @param {boolean} value The value for the boolean.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {BooleanNode} The boolean node.
-   */
-  boolean(value, parts = {}) {
-    return {
-      type: "Boolean",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a null node.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {NullNode} The null node.
-   */
-  null(parts = {}) {
-    return {
-      type: "Null",
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an array node.
-   * @param {Array<ElementNode>} elements The elements to add.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ArrayNode} The array node.
-   */
-  array(elements, parts = {}) {
-    return {
-      type: "Array",
-      elements,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an element node.
-   * @param {ValueNode} value The value for the element.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ElementNode} The element node.
-   */
-  element(value, parts = {}) {
-    return {
-      type: "Element",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an object node.
-   * @param {Array<MemberNode>} members The members to add.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ObjectNode} The object node.
-   */
-  object(members, parts = {}) {
-    return {
-      type: "Object",
-      members,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a member node.
-   * @param {StringNode|IdentifierNode} name The name for the member.
-   * @param {ValueNode} value The value for the member.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {MemberNode} The member node.
-   */
-  member(name, value, parts = {}) {
-    return {
-      type: "Member",
-      name,
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an identifier node.
-   * @param {string} name The name for the identifier.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {IdentifierNode} The identifier node.
-   */
-  identifier(name, parts = {}) {
-    return {
-      type: "Identifier",
-      name,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a NaN node.
-   * @param {Sign} sign The sign for the Infinity.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {NaNNode} The NaN node.
-   */
-  nan(sign = "", parts = {}) {
-    return {
-      type: "NaN",
-      sign,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an Infinity node.
-   * @param {Sign} sign The sign for the Infinity.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {InfinityNode} The Infinity node.
-   */
-  infinity(sign = "", parts = {}) {
-    return {
-      type: "Infinity",
-      sign,
-      loc: parts.loc,
-      ...parts
-    };
-  }
-};
-var DEFAULT_OPTIONS = {
-  mode: "json",
-  ranges: false,
-  tokens: false,
-  allowTrailingCommas: false
-};
-var UNICODE_SEQUENCE = /\\u[\da-fA-F]{4}/gu;
-function normalizeIdentifier(identifier) {
-  return identifier.replace(UNICODE_SEQUENCE, (unicodeEscape) => {
-    return String.fromCharCode(parseInt(unicodeEscape.slice(2), 16));
-  });
-}
-function getEndLocation(text) {
-  let line = 1;
-  let column = 1;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === "\n") {
-      line++;
-      column = 1;
-    } else if (char === "\r") {
-      if (text[i + 1] === "\n") {
-        i++;
-      }
-      line++;
-      column = 1;
-    } else {
-      column++;
-    }
-  }
-  return {
-    line,
-    column,
-    offset: text.length
-  };
-}
-function getStringValue(value, token, json5 = false) {
-  let result = "";
-  let escapeIndex = value.indexOf("\\");
-  let lastIndex = 0;
-  while (escapeIndex >= 0) {
-    result += value.slice(lastIndex, escapeIndex);
-    const escapeChar = value.charAt(escapeIndex + 1);
-    const escapeCharCode = escapeChar.charCodeAt(0);
-    if (json5 && json5EscapeToChar.has(escapeCharCode)) {
-      result += json5EscapeToChar.get(escapeCharCode);
-      lastIndex = escapeIndex + 2;
-    } else if (escapeToChar.has(escapeCharCode)) {
-      result += escapeToChar.get(escapeCharCode);
-      lastIndex = escapeIndex + 2;
-    } else if (escapeChar === "u") {
-      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 6);
-      if (hexCode.length < 4 || /[^0-9a-f]/i.test(hexCode)) {
-        throw new ErrorWithLocation(
-          `Invalid unicode escape \\u${hexCode}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-      result += String.fromCharCode(parseInt(hexCode, 16));
-      lastIndex = escapeIndex + 6;
-    } else if (json5 && escapeChar === "x") {
-      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 4);
-      if (hexCode.length < 2 || /[^0-9a-f]/i.test(hexCode)) {
-        throw new ErrorWithLocation(
-          `Invalid hex escape \\x${hexCode}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-      result += String.fromCharCode(parseInt(hexCode, 16));
-      lastIndex = escapeIndex + 4;
-    } else if (json5 && json5LineTerminators.has(escapeCharCode)) {
-      lastIndex = escapeIndex + 2;
-      if (escapeChar === "\r" && value.charAt(lastIndex) === "\n") {
-        lastIndex++;
-      }
-    } else {
-      if (json5) {
-        result += escapeChar;
-        lastIndex = escapeIndex + 2;
-      } else {
-        throw new ErrorWithLocation(
-          `Invalid escape \\${escapeChar}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-    }
-    escapeIndex = value.indexOf("\\", lastIndex);
-  }
-  result += value.slice(lastIndex);
-  return result;
-}
-function getLiteralValue(value, token, json5 = false) {
-  switch (token.type) {
-    case "Boolean":
-      return value === "true";
-    case "Number":
-      if (json5) {
-        if (value.charCodeAt(0) === 45) {
-          return -Number(value.slice(1));
-        }
-        if (value.charCodeAt(0) === 43) {
-          return Number(value.slice(1));
-        }
-      }
-      return Number(value);
-    case "String":
-      return getStringValue(value.slice(1, -1), token, json5);
-    default:
-      throw new TypeError(`Unknown token type "${token.type}.`);
-  }
-}
-function parse(text, options) {
-  options = Object.freeze({
-    ...DEFAULT_OPTIONS,
-    ...options
-  });
-  const tokens = [];
-  const tokenizer = new Tokenizer(text, {
-    mode: options.mode,
-    ranges: options.ranges
-  });
-  const json5 = options.mode === "json5";
-  const allowTrailingCommas = options.allowTrailingCommas || json5;
-  function nextNoComments() {
-    const nextType = tokenizer.next();
-    if (nextType && options.tokens) {
-      tokens.push(tokenizer.token);
-    }
-    return nextType;
-  }
-  function nextSkipComments() {
-    const nextType = tokenizer.next();
-    if (nextType && options.tokens) {
-      tokens.push(tokenizer.token);
-    }
-    if (nextType >= tt.LineComment) {
-      return nextSkipComments();
-    }
-    return nextType;
-  }
-  const next = options.mode === "json" ? nextNoComments : nextSkipComments;
-  function assertTokenType(token, type) {
-    if (token !== type) {
-      throw new UnexpectedToken(tokenizer.token);
-    }
-  }
-  function assertTokenTypes(token, types2) {
-    if (!types2.includes(token)) {
-      throw new UnexpectedToken(tokenizer.token);
-    }
-  }
-  function createRange(start, end) {
-    return options.ranges ? {
-      range: [start.offset, end.offset]
-    } : void 0;
-  }
-  function createLiteralNode(tokenType) {
-    const token = tokenizer.token;
-    const range = createRange(token.loc.start, token.loc.end);
-    const value = getLiteralValue(
-      text.slice(token.loc.start.offset, token.loc.end.offset),
-      token,
-      json5
-    );
-    const loc2 = {
-      start: {
-        ...token.loc.start
-      },
-      end: {
-        ...token.loc.end
-      }
-    };
-    const parts = { loc: loc2, ...range };
-    switch (tokenType) {
-      case tt.String:
-        return types.string(
-          /** @type {string} */
-          value,
-          parts
-        );
-      case tt.Number:
-        return types.number(
-          /** @type {number} */
-          value,
-          parts
-        );
-      case tt.Boolean:
-        return types.boolean(
-          /** @type {boolean} */
-          value,
-          parts
-        );
-      default:
-        throw new TypeError(`Unknown token type ${token.type}.`);
-    }
-  }
-  function createJSON5IdentifierNode(token) {
-    const range = createRange(token.loc.start, token.loc.end);
-    const identifier = text.slice(token.loc.start.offset, token.loc.end.offset);
-    const loc2 = {
-      start: {
-        ...token.loc.start
-      },
-      end: {
-        ...token.loc.end
-      }
-    };
-    const parts = { loc: loc2, ...range };
-    if (token.type !== "Identifier") {
-      let sign = "";
-      if (identifier[0] === "+" || identifier[0] === "-") {
-        sign = identifier[0];
-      }
-      return types[identifier.includes("NaN") ? "nan" : "infinity"](
-        /** @type {Sign} */
-        sign,
-        parts
-      );
-    }
-    return types.identifier(normalizeIdentifier(identifier), parts);
-  }
-  function createNullNode(token) {
-    const range = createRange(token.loc.start, token.loc.end);
-    return types.null({
-      loc: {
-        start: {
-          ...token.loc.start
-        },
-        end: {
-          ...token.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseProperty(tokenType) {
-    if (json5) {
-      assertTokenTypes(tokenType, [tt.String, tt.Identifier, tt.Number]);
-    } else {
-      assertTokenType(tokenType, tt.String);
-    }
-    const token = tokenizer.token;
-    if (json5 && tokenType === tt.Number && /[+\-0-9]/.test(text[token.loc.start.offset])) {
-      throw new UnexpectedToken(token);
-    }
-    let key2 = tokenType === tt.String ? (
-      /** @type {StringNode} */
-      createLiteralNode(tokenType)
-    ) : (
-      /** @type {IdentifierNode|NaNNode|InfinityNode} */
-      createJSON5IdentifierNode(token)
-    );
-    if (json5 && (key2.type === "NaN" || key2.type === "Infinity")) {
-      if (key2.sign !== "") {
-        throw new UnexpectedToken(tokenizer.token);
-      }
-      key2 = types.identifier(key2.type, { loc: key2.loc, ...createRange(key2.loc.start, key2.loc.end) });
-    }
-    tokenType = next();
-    assertTokenType(tokenType, tt.Colon);
-    const value = parseValue();
-    const range = createRange(key2.loc.start, value.loc.end);
-    return types.member(
-      /** @type {StringNode|IdentifierNode} */
-      key2,
-      /** @type {ValueNode} */
-      value,
-      {
-        loc: {
-          start: {
-            ...key2.loc.start
-          },
-          end: {
-            ...value.loc.end
-          }
-        },
-        ...range
-      }
-    );
-  }
-  function parseObject(firstTokenType) {
-    assertTokenType(firstTokenType, tt.LBrace);
-    const firstToken = tokenizer.token;
-    const members = [];
-    let tokenType = next();
-    if (tokenType !== tt.RBrace) {
-      do {
-        members.push(parseProperty(tokenType));
-        tokenType = next();
-        if (!tokenType) {
-          throw new UnexpectedEOF(members[members.length - 1].loc.end);
-        }
-        if (tokenType === tt.Comma) {
-          tokenType = next();
-          if (allowTrailingCommas && tokenType === tt.RBrace) {
-            break;
-          }
-        } else {
+          out += String.fromCharCode(code);
+          i += 4;
           break;
         }
-      } while (tokenType);
-    }
-    assertTokenType(tokenType, tt.RBrace);
-    const lastToken = tokenizer.token;
-    const range = createRange(firstToken.loc.start, lastToken.loc.end);
-    return types.object(members, {
-      loc: {
-        start: {
-          ...firstToken.loc.start
-        },
-        end: {
-          ...lastToken.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseArray(firstTokenType) {
-    assertTokenType(firstTokenType, tt.LBracket);
-    const firstToken = tokenizer.token;
-    const elements = [];
-    let tokenType = next();
-    if (tokenType !== tt.RBracket) {
-      do {
-        const value = parseValue(tokenType);
-        elements.push(types.element(
-          /** @type {ValueNode} */
-          value,
-          { loc: value.loc }
-        ));
-        tokenType = next();
-        if (tokenType === tt.Comma) {
-          tokenType = next();
-          if (allowTrailingCommas && tokenType === tt.RBracket) {
-            break;
-          }
-        } else {
-          break;
-        }
-      } while (tokenType);
-    }
-    assertTokenType(tokenType, tt.RBracket);
-    const lastToken = tokenizer.token;
-    const range = createRange(firstToken.loc.start, lastToken.loc.end);
-    return types.array(elements, {
-      loc: {
-        start: {
-          ...firstToken.loc.start
-        },
-        end: {
-          ...lastToken.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseValue(tokenType) {
-    tokenType = tokenType ?? next();
-    const token = tokenizer.token;
-    if (!tokenType) {
-      throw new UnexpectedEOF({
-        line: 1,
-        column: 1,
-        offset: 0
-      });
-    }
-    switch (tokenType) {
-      case tt.String:
-      case tt.Boolean:
-        return createLiteralNode(tokenType);
-      case tt.Number:
-        if (json5) {
-          let tokenText = text.slice(token.loc.start.offset, token.loc.end.offset);
-          if (tokenText[0] === "+" || tokenText[0] === "-") {
-            tokenText = tokenText.slice(1);
-          }
-          if (tokenText === "NaN" || tokenText === "Infinity") {
-            return createJSON5IdentifierNode(token);
-          }
-        }
-        return createLiteralNode(tokenType);
-      case tt.Null:
-        return createNullNode(token);
-      case tt.LBrace:
-        return parseObject(tokenType);
-      case tt.LBracket:
-        return parseArray(tokenType);
-      default:
-        throw new UnexpectedToken(token);
+        default:
+          throw new JsonError(
+            `Invalid escape '\\${String.fromCodePoint(text3.codePointAt(i + 1))}' in a string: write '\\\\' for a backslash (JSON allows \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)`,
+            i + 1
+          );
+      }
+      i += 2;
+      from = i;
     }
   }
-  const docBody = parseValue();
-  const unexpectedToken = next();
-  if (unexpectedToken) {
-    throw new UnexpectedToken(tokenizer.token);
+  unclosedString(start) {
+    throw new JsonError(`Unexpected end of file: the string opened at ${this.where(start)} is not closed with '"'`, this.n);
   }
-  const textEndLocation = getEndLocation(text);
-  const docParts = {
-    loc: {
-      start: {
-        line: 1,
-        column: 1,
-        offset: 0
-      },
-      end: {
-        ...textEndLocation
+  /** Reads a JSON number at `pos`; returns its end. */
+  number() {
+    const text3 = this.text;
+    let i = this.pos;
+    if (text3.charCodeAt(i) === 45 /* Minus */) i++;
+    let c = text3.charCodeAt(i);
+    if (c === 48 /* Zero */) {
+      i++;
+      c = text3.charCodeAt(i);
+      if (c >= 48 /* Zero */ && c <= 57 /* Nine */) throw new JsonError(`Invalid number '${this.word(this.pos)}': a number does not start with 0 unless it is 0 or 0.x`, i);
+    } else if (c >= 49 && c <= 57 /* Nine */) {
+      do
+        c = text3.charCodeAt(++i);
+      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
+    } else this.badNumber(i, "a digit");
+    if (c === 46 /* Dot */) {
+      c = text3.charCodeAt(++i);
+      if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit after the decimal point");
+      do
+        c = text3.charCodeAt(++i);
+      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
+    }
+    if (c === 101 /* LowerE */ || c === 69 /* UpperE */) {
+      c = text3.charCodeAt(++i);
+      if (c === 43 /* Plus */ || c === 45 /* Minus */) c = text3.charCodeAt(++i);
+      if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit in the exponent");
+      do
+        c = text3.charCodeAt(++i);
+      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
+    }
+    this.pos = i;
+    return i;
+  }
+  badNumber(at, expected) {
+    if (at >= this.n) throw new JsonError(`Unexpected end of file: expected ${expected} in the number '${this.text.slice(this.pos)}'`, at);
+    throw new JsonError(`Invalid number '${this.word(this.pos)}': expected ${expected}`, at);
+  }
+  keyword(word) {
+    const start = this.pos;
+    const end = start + word.length;
+    if (this.text.startsWith(word, start) && !isWordPart(this.text.charCodeAt(end))) {
+      this.pos = end;
+      return;
+    }
+    const found = this.word(start);
+    throw new JsonError(`Unexpected '${found}': expected a value (a string in double quotes, a number, true, false, null, an object or an array)`, start);
+  }
+  /** The run of word characters at `from` (for messages). */
+  word(from) {
+    let i = from;
+    while (i < this.n && i - from < 40 && (isWordPart(this.text.charCodeAt(i)) || this.text.charCodeAt(i) === 45 /* Minus */ || this.text.charCodeAt(i) === 46 /* Dot */)) i++;
+    return this.text.slice(from, Math.max(i, from + 1));
+  }
+  unexpected(expecting) {
+    const at = this.pos;
+    const wanted = EXPECTED[expecting];
+    if (at >= this.n) {
+      const open2 = this.open[this.open.length - 1];
+      const what = open2 === void 0 ? "the file holds no JSON value" : `the ${this.text.charCodeAt(open2) === 123 /* LBrace */ ? "object" : "array"} opened at ${this.where(open2)} is not closed`;
+      throw new JsonError(`Unexpected end of file: ${what} (expected ${wanted})`, at);
+    }
+    const c = this.text.codePointAt(at);
+    const shown = c === 34 /* Quote */ ? "a string" : isWordPart(c) ? `'${this.word(at)}'` : `'${printable(c)}'`;
+    throw new JsonError(`Unexpected ${shown}: expected ${wanted}`, at);
+  }
+  /** `line 3, column 5` of an offset, for messages about where something was opened. */
+  where(offset) {
+    let line = 1;
+    let lineStart = 0;
+    const text3 = this.text;
+    for (let i = 0; i < offset; i++) {
+      const c = text3.charCodeAt(i);
+      if (c === 10 /* LF */ || c === 13 /* CR */ && text3.charCodeAt(i + 1) !== 10 /* LF */) {
+        line++;
+        lineStart = i + 1;
       }
     }
-  };
-  if (options.tokens) {
-    docParts.tokens = tokens;
+    return `line ${line}, column ${offset - lineStart + 1}`;
   }
-  if (options.ranges) {
-    docParts.range = [
-      docParts.loc.start.offset,
-      docParts.loc.end.offset
-    ];
-  }
-  return types.document(
-    /** @type {ValueNode} */
-    docBody,
-    docParts
-  );
+};
+var EXPECTED = {
+  value: "a value (a string in double quotes, a number, true, false, null, an object or an array)",
+  key: "a property name in double quotes or '}'",
+  colon: "':' after the property name",
+  commaOrBrace: "',' or '}'",
+  commaOrBracket: "',' or ']'",
+  end: "the end of the file after the top-level value"
+};
+function hexValue(c) {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+var WORD_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
+function isWordPart(c) {
+  if (c < 128) return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
+  return c === c && WORD_PART.test(String.fromCodePoint(c));
+}
+function printable(c) {
+  if (c < 32 || c === 127) return `\\u${c.toString(16).padStart(4, "0")}`;
+  if (c === 160 || c === 65279 || c >= 8192 && c <= 8203 || c === 12288) return `\\u${c.toString(16).padStart(4, "0")} (a white-space character JSON does not allow here)`;
+  return String.fromCodePoint(c);
 }
 
 // src/syntax/json/index.ts
-var OPTIONS2 = { mode: "jsonc", ranges: true, allowTrailingCommas: true };
-function parseJson(text) {
-  const lines = new LineMap(text);
-  const source = text.charCodeAt(0) === 65279 ? " " + text.slice(1) : text;
-  let root;
-  let error2;
-  try {
-    const doc = parse(source, OPTIONS2);
-    root = convert(doc.body);
-  } catch (e) {
-    error2 = syntaxError(e, source);
+function parseJson(text3) {
+  const { root, error: error2, comments } = scanJson(text3);
+  return new ParsedJson(text3, root, error2, comments);
+}
+var ParsedJson = class {
+  constructor(text3, root, error2, comments) {
+    this.text = text3;
+    this.root = root;
+    this.error = error2;
+    this.comments = comments;
   }
-  return { text, root, error: error2, comments: root ? scanComments(source) : [], lines };
-}
-function syntaxError(e, source) {
-  const err = e;
-  const raw = typeof err?.message === "string" ? err.message : String(e);
-  const message = raw.replace(/\s*\(\d+:\d+\)\s*$/, "");
-  let offset = typeof err?.offset === "number" ? err.offset : 0;
-  if (offset < 0) offset = 0;
-  if (offset > source.length) offset = source.length;
-  if (/^[^\S]*$/.test(source.slice(offset + 1)) || offset >= source.length) {
-    return { message: "Unexpected end of file: the JSON is incomplete (an unclosed object, array or string)", offset };
+  text;
+  root;
+  error;
+  comments;
+  lineMap;
+  get lines() {
+    return this.lineMap ??= new LineMap(this.text);
   }
-  return { message: message || "invalid JSON", offset };
-}
-function span(n2) {
-  const r = n2.range ?? [n2.loc.start.offset, n2.loc.end.offset];
-  return { start: r[0], end: r[1] };
-}
-function convert(n2) {
-  const s2 = span(n2);
-  switch (n2.type) {
-    case "Object":
-      return {
-        type: "object",
-        ...s2,
-        members: n2.members.map((m) => ({
-          key: m.name.type === "String" ? m.name.value : m.name.name,
-          keySpan: span(m.name),
-          value: convert(m.value),
-          ...span(m)
-        }))
-      };
-    case "Array":
-      return { type: "array", ...s2, items: n2.elements.map((e) => convert(e.value)) };
-    case "String":
-      return { type: "string", ...s2, value: n2.value };
-    case "Number":
-      return { type: "number", ...s2, value: n2.value };
-    case "Boolean":
-      return { type: "bool", ...s2, value: n2.value };
-    case "Null":
-      return { type: "null", ...s2 };
-    case "NaN":
-      return { type: "number", ...s2, value: NaN };
-    case "Infinity":
-      return { type: "number", ...s2, value: n2.sign === "-" ? -Infinity : Infinity };
-  }
-}
-function scanComments(text) {
-  const out = [];
-  const n2 = text.length;
-  let i = 0;
-  while (i < n2) {
-    const c = text.charCodeAt(i);
-    if (c === 34) {
-      i++;
-      while (i < n2) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i += 2;
-        else if (d === 34) break;
-        else i++;
-      }
-      i++;
-    } else if (c === 47) {
-      const d = text.charCodeAt(i + 1);
-      if (d === 47) {
-        let j = i + 2;
-        while (j < n2 && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
-        out.push({ start: i, end: j, text: text.slice(i, j), block: false });
-        i = j;
-      } else if (d === 42) {
-        const close = text.indexOf("*/", i + 2);
-        const j = close < 0 ? n2 : close + 2;
-        out.push({ start: i, end: j, text: text.slice(i, j), block: true });
-        i = j;
-      } else i++;
-    } else i++;
-  }
-  return out;
-}
+};
 function member(o, key2) {
   if (!o || o.type !== "object") return void 0;
   const lower2 = key2.toLowerCase();
@@ -45910,19 +49696,19 @@ function stringProp(o, key2) {
   return v && v.type === "string" ? v.value : void 0;
 }
 function stringValueOffset(doc, node, index) {
-  const first = node.start + 1;
-  if (node.end - node.start - 2 === node.value.length) return first + Math.max(0, Math.min(index, node.value.length));
-  const text = doc.text;
-  let raw = first;
+  const first3 = node.start + 1;
+  if (node.end - node.start - 2 === node.value.length) return first3 + Math.max(0, Math.min(index, node.value.length));
+  const text3 = doc.text;
+  let raw = first3;
   let k = 0;
   while (k < index && raw < node.end - 1) {
-    if (text.charCodeAt(raw) === 92) raw += text.charCodeAt(raw + 1) === 117 ? 6 : 2;
+    if (text3.charCodeAt(raw) === 92) raw += text3.charCodeAt(raw + 1) === 117 ? 6 : 2;
     else raw++;
     k++;
   }
   return raw;
 }
-function locationOf(file, doc, s2) {
+function locationOf2(file, doc, s2) {
   return { file, range: doc.lines.range(s2.start, s2.end) };
 }
 
@@ -45935,7 +49721,7 @@ function syntaxOf(file) {
   return void 0;
 }
 var spanKey = (start, end) => `${start}:${end}`;
-function indexSyntax(file, text) {
+function indexSyntax(file, text3) {
   const syntax = syntaxOf(file);
   if (!syntax) return void 0;
   const objects = /* @__PURE__ */ new Map();
@@ -45944,24 +49730,24 @@ function indexSyntax(file, text) {
     return o;
   };
   if (syntax === "json") {
-    const doc = parseJson(text);
+    const doc = parseJson(text3);
     if (doc.root) visitJson(doc.root, add);
     return { syntax, broken: !!doc.error || !doc.root, objects };
   }
   if (syntax === "bicep") {
-    const ast2 = parseBicep(text, { fileKind: file.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
+    const ast2 = parseBicep(text3, { fileKind: file.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
     const memo = /* @__PURE__ */ new Map();
     walk2(ast2, (n2) => {
       if (n2.kind === "Object") bicepObject(n2, memo, add);
     });
     return { syntax, broken: ast2.errors.length > 0, objects };
   }
-  const ast = parseHcl(text);
+  const ast = parseHcl(text3);
   const bodies = /* @__PURE__ */ new Map();
   const hclObjects = /* @__PURE__ */ new Map();
   walk2(ast.body, (n2) => {
-    if (n2.kind === "Body") hclBody(n2, text, bodies, hclObjects, add);
-    else if (n2.kind === "Object") hclObject(n2, text, bodies, hclObjects, add);
+    if (n2.kind === "Body") hclBody(n2, text3, bodies, hclObjects, add);
+    else if (n2.kind === "Object") hclObject(n2, text3, bodies, hclObjects, add);
   });
   return { syntax, broken: ast.errors.length > 0, objects };
 }
@@ -46031,7 +49817,7 @@ function bicepObject(node, memo, add) {
   memo.set(node, o);
   return add(o);
 }
-function hclBody(body, text, bodies, objects, add) {
+function hclBody(body, text3, bodies, objects, add) {
   const known2 = bodies.get(body);
   if (known2) return known2;
   const members = body.items.map((item) => {
@@ -46045,7 +49831,7 @@ function hclBody(body, text, bodies, objects, add) {
         valueStart: item.value.start,
         valueEnd: item.value.end
       };
-      if (item.value.kind === "Object") member2.child = hclObject(item.value, text, bodies, objects, add);
+      if (item.value.kind === "Object") member2.child = hclObject(item.value, text3, bodies, objects, add);
       return member2;
     }
     return {
@@ -46057,16 +49843,16 @@ function hclBody(body, text, bodies, objects, add) {
       valueStart: item.body.start,
       valueEnd: item.body.end,
       block: true,
-      child: hclBody(item.body, text, bodies, objects, add)
+      child: hclBody(item.body, text3, bodies, objects, add)
     };
   });
   let open2 = body.start - 1;
-  while (open2 > 0 && text[open2] !== "{") open2--;
+  while (open2 > 0 && text3[open2] !== "{") open2--;
   const o = { start: body.start, end: body.end, open: open2, close: body.end, body: true, members };
   bodies.set(body, o);
   return add(o);
 }
-function hclObject(node, text, bodies, objects, add) {
+function hclObject(node, text3, bodies, objects, add) {
   const known2 = objects.get(node);
   if (known2) return known2;
   const members = [];
@@ -46085,7 +49871,7 @@ function hclObject(node, text, bodies, objects, add) {
       valueStart: item.value.start,
       valueEnd: item.value.end
     };
-    if (item.value.kind === "Object") member2.child = hclObject(item.value, text, bodies, objects, add);
+    if (item.value.kind === "Object") member2.child = hclObject(item.value, text3, bodies, objects, add);
     members.push(member2);
   }
   const o = { start: node.start, end: node.end, open: node.start, close: node.end - 1, body: false, members };
@@ -46095,12 +49881,12 @@ function hclObject(node, text, bodies, objects, add) {
 
 // src/engine/fix/fixer.ts
 var SourceFile = class {
-  constructor(file, text) {
+  constructor(file, text3) {
     this.file = file;
-    this.text = text;
-    this.lines = new LineMap(text);
-    this.eol = /\r\n|\r|\n/.exec(text)?.[0] ?? "\n";
-    this.unit = indentUnit(text);
+    this.text = text3;
+    this.lines = new LineMap(text3);
+    this.eol = /\r\n|\r|\n/.exec(text3)?.[0] ?? "\n";
+    this.unit = indentUnit(text3);
   }
   file;
   text;
@@ -46115,8 +49901,8 @@ var SourceFile = class {
   offset(pos) {
     return this.lines.offset(pos);
   }
-  edit(start, end, text) {
-    return { file: this.file, range: this.lines.range(start, end), text };
+  edit(start, end, text3) {
+    return { file: this.file, range: this.lines.range(start, end), text: text3 };
   }
   lineStart(offset) {
     let i = offset;
@@ -46163,8 +49949,8 @@ var SourceFile = class {
     return void 0;
   }
 };
-function indentUnit(text) {
-  const m = /(?:\r\n|\r|\n)([ \t]+)\S/.exec(text);
+function indentUnit(text3) {
+  const m = /(?:\r\n|\r|\n)([ \t]+)\S/.exec(text3);
   if (!m) return "  ";
   return m[1].startsWith("	") ? "	" : m[1];
 }
@@ -46176,8 +49962,8 @@ var SourceFixer = class {
   files = /* @__PURE__ */ new Map();
   source(file) {
     if (!this.files.has(file)) {
-      const text = this.read(file);
-      this.files.set(file, text === void 0 ? null : new SourceFile(file, text));
+      const text3 = this.read(file);
+      this.files.set(file, text3 === void 0 ? null : new SourceFile(file, text3));
     }
     return this.files.get(file) ?? void 0;
   }
@@ -46202,31 +49988,31 @@ var SourceFixer = class {
     if (!src) throw new Error(`grantlint: cannot edit ${at.file}: it cannot be read`);
     return src;
   }
-  replace(at, text) {
-    return { file: at.file, range: at.range, text };
+  replace(at, text3) {
+    return { file: at.file, range: at.range, text: text3 };
   }
-  insertBefore(at, text) {
+  insertBefore(at, text3) {
     this.located(at);
-    return { file: at.file, range: { start: at.range.start, end: at.range.start }, text };
+    return { file: at.file, range: { start: at.range.start, end: at.range.start }, text: text3 };
   }
-  insertAfter(at, text) {
+  insertAfter(at, text3) {
     this.located(at);
-    return { file: at.file, range: { start: at.range.end, end: at.range.end }, text };
+    return { file: at.file, range: { start: at.range.end, end: at.range.end }, text: text3 };
   }
   remove(at) {
     return { file: at.file, range: at.range, text: "" };
   }
-  replaceAll(within3, search, text) {
+  replaceAll(within3, search, text3) {
     const src = this.source(within3.file);
     if (!src || search.length === 0) return [];
     const start = src.offset(within3.range.start);
     const haystack = src.text.slice(start, src.offset(within3.range.end)).toLowerCase();
     const needle = search.toLowerCase();
-    const edits = [];
+    const edits2 = [];
     for (let i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + needle.length)) {
-      edits.push(src.edit(start + i, start + i + needle.length, text));
+      edits2.push(src.edit(start + i, start + i + needle.length, text3));
     }
-    return edits;
+    return edits2;
   }
 };
 function before(a, b2) {
@@ -46307,14 +50093,14 @@ var Editor = class _Editor {
     const next = src.nextSignificant(m.end, this.syntax);
     const ownComma = next !== void 0 && src.text[next] === "," ? next : void 0;
     const restOfLine = src.nextSignificant(ownComma !== void 0 ? ownComma + 1 : m.end, this.syntax);
-    const edits = [];
+    const edits2 = [];
     if (src.startsLine(m.start) && restOfLine === void 0 && src.line(m.end) < src.line(o.close)) {
-      edits.push(src.edit(src.lineStart(m.start), src.nextLine(m.end), ""));
+      edits2.push(src.edit(src.lineStart(m.start), src.nextLine(m.end), ""));
       if (this.syntax === "json" && i === o.members.length - 1 && ownComma === void 0 && prev) {
         const c = src.nextSignificant(prev.end, this.syntax);
-        if (c !== void 0 && src.text[c] === ",") edits.unshift(src.edit(c, c + 1, ""));
+        if (c !== void 0 && src.text[c] === ",") edits2.unshift(src.edit(c, c + 1, ""));
       }
-      return edits;
+      return edits2;
     }
     if (ownComma !== void 0) {
       let end = ownComma + 1;
@@ -46362,7 +50148,7 @@ function renderLiteral(syntax, value) {
 }
 
 // src/engine/fix/role-assignment.ts
-var ROLE_ASSIGNMENT2 = "microsoft.authorization/roleassignments";
+var ROLE_ASSIGNMENT3 = "microsoft.authorization/roleassignments";
 var SCOPE_ID = {
   resourceGroup: "resourceGroup().id",
   subscription: "subscription().id",
@@ -46370,7 +50156,7 @@ var SCOPE_ID = {
 };
 function canonicalGuidName(grant, fixer) {
   const r = grant.resource;
-  if (r.format === "terraform" || r.type.toLowerCase() !== ROLE_ASSIGNMENT2) return void 0;
+  if (r.format === "terraform" || r.type.toLowerCase() !== ROLE_ASSIGNMENT3) return void 0;
   const body = fixer.object(r.body, r.decl);
   const props = body?.object("properties");
   const nameProp = body?.property("name");
@@ -46383,19 +50169,21 @@ function canonicalGuidName(grant, fixer) {
   const missing = missingSeeds(grant, [scopeSeed, grant.principal.value, grant.roleValue]);
   if (!missing || missing.length > 0) return void 0;
   const level = r.deploymentScope.level;
-  let text;
+  let text3;
   if (body.syntax === "bicep") {
     const scope = scopeProp ? `${parenthesised(scopeProp.valueText)}.id` : SCOPE_ID[level];
     if (!scope) return void 0;
-    text = `guid(${scope}, ${principal.valueText}, ${role2.valueText})`;
+    text3 = `guid(${scope}, ${principal.valueText}, ${role2.valueText})`;
   } else {
     const parts = [scopeProp ? armExpression(scopeProp.valueText) : SCOPE_ID[level], armExpression(principal.valueText), armExpression(role2.valueText)];
     if (parts.some((p) => p === void 0)) return void 0;
-    text = JSON.stringify(`[guid(${parts.join(", ")})]`);
+    text3 = JSON.stringify(`[guid(${parts.join(", ")})]`);
   }
-  if (text === nameProp.valueText) return void 0;
-  const edits = body.set("name", { expression: text });
-  return edits ? { text, edits } : void 0;
+  const written = nameProp.valueText.replace(/\s+/g, " ").trim();
+  const canonical = text3.replace(/\s+/g, " ");
+  if (written === canonical || written.endsWith(`?? ${canonical}`)) return void 0;
+  const edits2 = body.set("name", { expression: text3 });
+  return edits2 ? { text: text3, edits: edits2 } : void 0;
 }
 function scopeSeedValue(grant) {
   const written = unwrap(grant.scope.value);
@@ -46407,8 +50195,8 @@ function scopeSeedValue(grant) {
   }
   return written;
 }
-function parenthesised(text) {
-  return /^[A-Za-z_][\w]*(\.[A-Za-z_]\w*|\[[^\]]*\]|\([^()]*\))*$/.test(text.trim()) ? text.trim() : `(${text.trim()})`;
+function parenthesised(text3) {
+  return /^[A-Za-z_][\w]*(\.[A-Za-z_]\w*|::[A-Za-z_]\w*|\[[^\]]*\]|\([^()]*\))*$/.test(text3.trim()) ? text3.trim() : `(${text3.trim()})`;
 }
 function armExpression(jsonText) {
   let s2;
@@ -46425,25 +50213,25 @@ function removeTerraformName(grant, fixer) {
   if (grant.resource.type !== "azurerm_role_assignment") return void 0;
   return fixer.object(grant.resource.body, grant.resource.decl)?.remove("name");
 }
-function replaceRole(grant, literal2, to, fixer) {
+function replaceRole(grant, literal3, to, fixer) {
   const from = grant.role;
-  if (!from || !literal2?.at || literal2.kind !== "string") return void 0;
-  const container = [grant.resource.decl, ...grant.resource.callChain].find((c) => inside2(c, literal2.at));
+  if (!from || !literal3?.at || literal3.kind !== "string") return void 0;
+  const container = [grant.resource.decl, ...grant.resource.callChain].find((c) => inside2(c, literal3.at));
   if (!container) return void 0;
-  const guid = findGuid(literal2.value);
+  const guid = findGuid(literal3.value);
   if (guid && guid.toLowerCase() === from.id.toLowerCase()) {
-    const edits = fixer.replaceAll(container, guid, to.id);
-    return edits.length > 0 ? edits : void 0;
+    const edits2 = fixer.replaceAll(container, guid, to.id);
+    return edits2.length > 0 ? edits2 : void 0;
   }
-  if (literal2.value.trim().toLowerCase() === from.roleName.toLowerCase()) {
-    const edits = fixer.replaceAll(literal2.at, from.roleName, to.roleName);
-    return edits.length === 1 ? edits : void 0;
+  if (literal3.value.trim().toLowerCase() === from.roleName.toLowerCase()) {
+    const edits2 = fixer.replaceAll(literal3.at, from.roleName, to.roleName);
+    return edits2.length === 1 ? edits2 : void 0;
   }
   return void 0;
 }
 
 // rules/non-idempotent-assignment-name.ts
-var rule4 = {
+var rule6 = {
   meta: {
     id: "non-idempotent-assignment-name",
     description: "A role assignment name is not a stable function of scope, principal and role.",
@@ -46453,6 +50241,8 @@ var rule4 = {
       literal: "The assignment name is the fixed string {{name}}: it collides in the next environment or subscription. Name it guid(<scope id>, <principal id>, <role definition id>).",
       partialGuid: "The assignment name {{name}} leaves out the {{missing}}: an assignment that differs from this one only in its {{missing}} gets the same name, and the two collide. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
       partialGuidShared: "The assignment name {{name}} leaves out the {{missing}}: {{sharers}} get the same name, and only one of them can be created. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
+      scriptRandom: "The assignment name {{flag}} {{name}} is a new value on every run: the next run fails with RoleAssignmentExists. Leave out {{flag}}: the command then names the assignment itself.",
+      scriptLiteral: "The assignment name {{flag}} {{name}} is a fixed string: it collides in the next environment or subscription. Leave out {{flag}}: the command then names the assignment itself.",
       duplicate: "The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed.",
       useGuid: "Name it {{guid}}. A new name is a new assignment: delete the one already deployed first, or the next deployment fails with RoleAssignmentExists",
       removeName: "Remove name: Terraform then generates one once and keeps it in state"
@@ -46461,18 +50251,16 @@ var rule4 = {
     hasSuggestions: true
   },
   check(graph, context) {
-    const named = graph.grants.filter((g) => g.kind === "rbac" && g.name);
-    const byName = /* @__PURE__ */ new Map();
-    for (const g of named) {
-      const key2 = nameKey(g);
-      if (key2 !== void 0) byName.set(key2, [...byName.get(key2) ?? [], g]);
-    }
-    const sameNamed = (g) => {
-      const key2 = nameKey(g);
-      return key2 === void 0 ? [] : byName.get(key2);
-    };
-    for (const grant of named) {
+    const named2 = graph.grants.filter((g) => g.kind === "rbac" && g.name);
+    const twins = new TwinFinder(named2);
+    for (const grant of named2) {
       const name = unwrap(grant.name);
+      const written = grant.resource.command ? writtenArgument(grant.resource, "--name", "-n", "-RoleAssignmentName") : void 0;
+      if (written) {
+        const messageId = findCall(name, ["newguid", "uuid"]) ? "scriptRandom" : name.kind === "string" ? "scriptLiteral" : void 0;
+        if (messageId) context.report({ node: grant, value: grant.name, messageId, data: { flag: written.flag, name: written.text } });
+        continue;
+      }
       const random = findCall(name, ["newguid", "uuid", "utcnow", "timestamp"]);
       if (random) {
         context.report({ node: grant, value: grant.name, messageId: "random", data: { fn: writtenFunctionName(random, grant.resource.decl.file) }, suggest: stableName(grant) });
@@ -46485,32 +50273,31 @@ var rule4 = {
       if (name.kind === "call" && name.fn === "guid") {
         const missing = missingSeeds(grant, name.args);
         if (missing === void 0) continue;
-        const written = writtenText(grant.name);
+        const written2 = writtenText(grant.name);
         if (missing.length > 0) {
-          const sharers = collidingWith(grant, sameNamed(grant));
+          const sharers = collidingWith(grant, twins);
           context.report({
             node: grant,
             value: grant.name,
-            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written, missing: missing.join(" and ") } },
+            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written2, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written2, missing: missing.join(" and ") } },
             suggest: stableName(grant)
           });
           continue;
         }
-        const twin = sameNamed(grant).find((other) => other !== grant && other.resource.declKey !== grant.resource.declKey);
+        const twin = twins.of(grant);
         if (twin) {
-          context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written, other: `'${twin.resource.symbol}'` } });
+          context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written2, other: `'${twin.resource.symbol}'` } });
         }
       }
     }
   }
 };
-function nameKey(g) {
-  const key2 = valueKey(unwrap(g.name));
-  return key2 === void 0 ? void 0 : `${g.resource.deploymentScope.level}|${key2}`;
+function sameName(a, b2) {
+  return sameValue(unwrap(a.name), unwrap(b2.name)) && a.resource.deploymentScope.level === b2.resource.deploymentScope.level;
 }
 function stableName(grant) {
   if (grant.resource.format === "terraform") return [{ messageId: "removeName", fix: (fixer) => removeTerraformName(grant, fixer) }];
-  return [{ messageId: "useGuid", data: (edits) => ({ guid: edits.map((e) => e.text).join("").trim() }), fix: (fixer) => canonicalGuidName(grant, fixer)?.edits }];
+  return [{ messageId: "useGuid", data: (edits2) => ({ guid: edits2.map((e) => e.text).join("").trim() }), fix: (fixer) => canonicalGuidName(grant, fixer)?.edits }];
 }
 function assignmentKey(g) {
   const scope = g.scope.value ? valueKey(unwrap(g.scope.value)) : valueKey(g.resource.deploymentScope);
@@ -46519,17 +50306,17 @@ function assignmentKey(g) {
   if (scope === void 0 || principal === void 0 || role2 === void 0) return void 0;
   return `${scope}|${principal}|${role2}`;
 }
-function collidingWith(grant, named) {
+function collidingWith(grant, twins) {
   const key2 = assignmentKey(grant);
   if (key2 === void 0) return [];
-  const root = rootOf(grant);
-  return named.filter((other) => {
-    if (other === grant || rootOf(other) !== root) return false;
+  const root = rootOf2(grant);
+  return twins.sameBucket(grant).filter((other) => {
+    if (other === grant || rootOf2(other) !== root || !sameName(other, grant)) return false;
     const otherKey = assignmentKey(other);
     return otherKey !== void 0 && otherKey !== key2;
   });
 }
-function rootOf(g) {
+function rootOf2(g) {
   return (g.resource.callChain[0] ?? g.resource.decl).file;
 }
 function describeSharers(grant, sharers) {
@@ -46537,123 +50324,40 @@ function describeSharers(grant, sharers) {
   if (others.length === 0) return `its ${sharers.length + 1} instances`;
   return `it and ${others.join(", ")}`;
 }
-var non_idempotent_assignment_name_default = rule4;
-
-// src/graph/permissions.ts
-function action(name) {
-  return { kind: "action", name };
-}
-function dataAction(name) {
-  return { kind: "dataAction", name };
-}
-function matchesPermission(pattern, text) {
-  const p = pattern.toLowerCase();
-  const t = text.toLowerCase();
-  let pi = 0;
-  let ti = 0;
-  let star = -1;
-  let mark = 0;
-  while (ti < t.length) {
-    if (pi < p.length && p[pi] !== "*" && p[pi] === t[ti]) {
-      pi++;
-      ti++;
-    } else if (pi < p.length && p[pi] === "*") {
-      star = pi++;
-      mark = ti;
-    } else if (star >= 0) {
-      pi = star + 1;
-      ti = ++mark;
-    } else {
-      return false;
+var TwinFinder = class _TwinFinder {
+  buckets = /* @__PURE__ */ new Map();
+  constructor(named2) {
+    for (const g of named2) {
+      const key2 = _TwinFinder.key(g);
+      let runs = this.buckets.get(key2);
+      if (!runs) this.buckets.set(key2, runs = []);
+      const last = runs[runs.length - 1];
+      if (last?.declKey === g.resource.declKey) last.grants.push(g);
+      else runs.push({ declKey: g.resource.declKey, grants: [g] });
     }
   }
-  while (pi < p.length && p[pi] === "*") pi++;
-  return pi === p.length;
-}
-function blocksOf(role2) {
-  return role2.permissionBlocks ?? [role2];
-}
-function blockAllows(block2, op) {
-  const [granted, denied] = op.kind === "action" ? [block2.actions, block2.notActions] : [block2.dataActions, block2.notDataActions];
-  return granted.some((p) => matchesPermission(p, op.name)) && !denied.some((p) => matchesPermission(p, op.name));
-}
-function allows(role2, op) {
-  if (role2.permissionsKnown === false) return void 0;
-  return blocksOf(role2).some((b2) => blockAllows(b2, op));
-}
-function allowsAll(role2, ops) {
-  if (role2.permissionsKnown === false) return void 0;
-  return ops.every((op) => allows(role2, op));
-}
-var PermissionModel = class {
-  constructor(catalog2) {
-    this.catalog = catalog2;
+  static key(g) {
+    return `${deploymentRoot(g.resource)}|${g.resource.deploymentScope.level}|${equalityKey(unwrap(g.name))}`;
   }
-  catalog;
-  vocabulary;
-  breadths = /* @__PURE__ */ new Map();
-  answers = /* @__PURE__ */ new Map();
-  allows(role2, op) {
-    return allows(role2, op);
-  }
-  leastPrivileged(ops) {
-    const key2 = ops.map((o) => `${o.kind}:${o.name.toLowerCase()}`).sort().join("|");
-    const cached2 = this.answers.get(key2);
-    if (cached2) return cached2;
-    const candidates = this.catalog.all().filter((r) => ops.length > 0 && allowsAll(r, ops) === true);
-    const ranked = candidates.map((role2) => ({ role: role2, documented: role2.category !== null ? 0 : 1, breadth: this.breadth(role2) })).sort((a, b2) => a.documented - b2.documented || a.breadth - b2.breadth || (a.role.roleName < b2.role.roleName ? -1 : 1)).map((x) => x.role);
-    this.answers.set(key2, ranked);
-    return ranked;
-  }
-  /** The single narrowest built-in role that allows every operation, if any does. */
-  narrowest(ops) {
-    return this.leastPrivileged(ops)[0];
-  }
-  breadth(role2) {
-    let n2 = this.breadths.get(role2.id);
-    if (n2 === void 0) {
-      n2 = this.ops().filter((op) => allows(role2, op) === true).length;
-      this.breadths.set(role2.id, n2);
+  /** The first grant of another declaration with the same name (runs are contiguous and in graph order). */
+  of(grant) {
+    for (const run of this.buckets.get(_TwinFinder.key(grant)) ?? []) {
+      if (run.declKey === grant.resource.declKey) continue;
+      const found = run.grants.find((other) => sameName(other, grant));
+      if (found) return found;
     }
-    return n2;
+    return void 0;
   }
-  ops() {
-    if (!this.vocabulary) {
-      const seen = /* @__PURE__ */ new Map();
-      for (const r of this.catalog.all()) {
-        for (const b2 of blocksOf(r)) {
-          for (const a of b2.actions) seen.set(`a:${a.toLowerCase()}`, action(a));
-          for (const d of b2.dataActions) seen.set(`d:${d.toLowerCase()}`, dataAction(d));
-        }
-      }
-      this.vocabulary = [...seen.values()];
-    }
-    return this.vocabulary;
+  /** Every grant whose name may be the same as this one's, in graph order (confirm with sameName). */
+  sameBucket(grant) {
+    return (this.buckets.get(_TwinFinder.key(grant)) ?? []).flatMap((run) => run.grants);
   }
 };
-var TYPICAL_OPERATIONS = {
-  "microsoft.keyvault/vaults": [dataAction("Microsoft.KeyVault/vaults/secrets/getSecret/action")],
-  "microsoft.storage/storageaccounts": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
-  "microsoft.storage/storageaccounts/blobservices/containers": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
-  "microsoft.storage/storageaccounts/queueservices/queues": [dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/read")],
-  "microsoft.containerregistry/registries": [action("Microsoft.ContainerRegistry/registries/pull/read")],
-  "microsoft.servicebus/namespaces": [dataAction("Microsoft.ServiceBus/namespaces/messages/receive/action")],
-  "microsoft.eventhub/namespaces": [dataAction("Microsoft.EventHub/namespaces/messages/receive/action")],
-  "microsoft.appconfiguration/configurationstores": [dataAction("Microsoft.AppConfiguration/configurationStores/keyValues/read")]
-};
-function suggestedRole(model2, resourceType) {
-  const ops = resourceType ? TYPICAL_OPERATIONS[resourceType.toLowerCase()] : void 0;
-  return ops ? model2.narrowest(ops) : void 0;
-}
-var model;
-function permissionModel() {
-  model ??= new PermissionModel(roleCatalog());
-  return model;
-}
+var non_idempotent_assignment_name_default = rule6;
 
 // rules/privileged-role.ts
 var PRIVILEGED = new Set(PRIVILEGED_ROLE_NAMES.map((n2) => n2.toLowerCase()));
-var rule5 = {
+var rule7 = {
   meta: {
     id: "privileged-role",
     description: "A privileged role (Owner, Contributor, access administrators) is granted to a workload identity.",
@@ -46696,7 +50400,171 @@ var rule5 = {
     }
   }
 };
-var privileged_role_default = rule5;
+var privileged_role_default = rule7;
+
+// rules/role-target-mismatch.ts
+var EVERYWHERE = [
+  "Microsoft.Authorization",
+  "Microsoft.Insights",
+  "Microsoft.Resources",
+  "Microsoft.Support",
+  "Microsoft.ResourceHealth",
+  "Microsoft.Security",
+  "Microsoft.PolicyInsights",
+  "Microsoft.Advisor",
+  "Microsoft.EventGrid"
+];
+function applies(pattern, namespace) {
+  const first3 = pattern.split("/")[0].trim();
+  return first3 === "*" || matchesPermission(first3, namespace) || EVERYWHERE.some((ns) => matchesPermission(first3, ns));
+}
+var rule8 = {
+  meta: {
+    id: "role-target-mismatch",
+    description: "A role is granted on a resource whose type none of its permissions can act on.",
+    severity: "warning",
+    messages: {
+      mismatch: "Grants '{{role}}' to {{principal}} on {{scope}}, but none of the role's permissions apply to {{namespace}} resources: the assignment grants nothing there. Grant it on the resource it is meant for, or grant a role for this resource{{suggestion}}."
+    },
+    docs: "docs/rules/role-target-mismatch.md"
+  },
+  check(graph, context) {
+    for (const grant of graph.grants) {
+      if (grant.kind !== "rbac" || grant.scope.kind !== "resource" || !grant.role) continue;
+      const type = grant.scope.resourceType ?? (grant.scope.resource ? armTypeOfResource(grant.scope.resource) : void 0);
+      if (!type || !/^[A-Za-z][\w-]*\.[\w.-]+\//.test(type)) continue;
+      const patterns = patternsOf(grant.role);
+      if (!patterns || patterns.length === 0) continue;
+      const namespace = type.split("/")[0];
+      if (patterns.some((p) => applies(p, namespace))) continue;
+      const narrow = suggestedRole(context.permissions, type);
+      context.report({
+        node: grant,
+        value: roleSource(grant),
+        messageId: "mismatch",
+        data: {
+          role: grant.role.roleName,
+          principal: describePrincipal(grant),
+          scope: describeScope(grant.scope),
+          namespace,
+          suggestion: narrow ? ` (such as '${narrow.roleName}')` : ""
+        }
+      });
+    }
+  }
+};
+var role_target_mismatch_default = rule8;
+
+// rules/unknown-role.ts
+var NEAR = 2;
+function writtenRole(grant) {
+  const v = unwrap(grant.roleValue);
+  if (!v) return void 0;
+  if (v.kind === "string") {
+    const text3 = v.value.trim();
+    if (text3 === "") return void 0;
+    const terraformName = grant.resource.format === "terraform" && grant.resource.type !== "azapi_resource" && !text3.includes("/") && !looksLikeGuid(text3);
+    return terraformName ? { kind: "name", text: text3, value: v } : { kind: "id", text: lastSegment(text3), value: v };
+  }
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+    const strings2 = stringsIn(v);
+    const last = unwrap(v.args[v.args.length - 1]);
+    if (!strings2.some((s2) => s2.toLowerCase() === "microsoft.authorization/roledefinitions") || last?.kind !== "string") return void 0;
+    return { kind: "id", text: last.value.trim(), value: last };
+  }
+  if (v.kind === "concat") {
+    const last = v.parts[v.parts.length - 1];
+    if (last?.kind !== "string") return void 0;
+    const m = /roleDefinitions\/([^/]*)$/i.exec(last.value);
+    return m ? { kind: "id", text: m[1].trim(), value: last } : void 0;
+  }
+  return void 0;
+}
+function lastSegment(id) {
+  const m = /\/roleDefinitions\/([^/]*)\/?$/i.exec(id);
+  return m ? m[1] : id;
+}
+function looksLikeGuid(text3) {
+  return /^[0-9a-z]{6,10}-[0-9a-z-]{20,30}$/i.test(text3);
+}
+function nearest(text3, roles, key2) {
+  const lower2 = text3.toLowerCase();
+  let best;
+  for (const role2 of roles) {
+    const candidate = key2(role2).toLowerCase();
+    if (Math.abs(candidate.length - lower2.length) > NEAR) continue;
+    const distance = editDistance(lower2, candidate);
+    if (distance <= NEAR && (!best || distance < best.distance)) best = { role: role2, distance };
+  }
+  return best;
+}
+var rule9 = {
+  meta: {
+    id: "unknown-role",
+    description: "A role assignment names a role definition that is no built-in role and no role declared here.",
+    severity: "error",
+    messages: {
+      nearGuid: "Role definition ID '{{written}}' is no built-in role and no role declared here, and the deployment fails with RoleDefinitionDoesNotExist: it is {{distance}} off the ID of '{{suggestion}}'. Use '{{guid}}'.",
+      malformedGuid: "Role definition ID '{{written}}' is not a GUID, so the deployment fails. {{advice}}",
+      unknownGuid: "Role definition ID '{{written}}' is no built-in role and no role declared in the analysed files. If it is a custom role defined elsewhere, list it in the knownRoles option.",
+      nearName: "Role '{{written}}' is no built-in role's name and no role declared here, so the plan fails to find it: it is {{distance}} off '{{suggestion}}'. Write '{{suggestion}}'.",
+      unknownName: "Role '{{written}}' is no built-in role's name and no role declared in the analysed files. If it is a custom role defined elsewhere, list it in the knownRoles option."
+    },
+    schema: {
+      type: "object",
+      properties: {
+        knownRoles: {
+          type: "array",
+          items: { type: "string" },
+          description: "GUIDs and names of custom roles defined outside the analysed files."
+        }
+      },
+      additionalProperties: false
+    },
+    defaultOptions: { knownRoles: [] },
+    docs: "docs/rules/unknown-role.md"
+  },
+  check(graph, context) {
+    const known2 = new Set((context.options.knownRoles ?? []).map((k) => k.trim().toLowerCase()));
+    const declared = graph.roleDefinitions;
+    const candidates = [...context.roles.all(), ...declared];
+    for (const grant of graph.grants) {
+      if (grant.kind !== "rbac" || grant.role) continue;
+      const written = writtenRole(grant);
+      if (!written || known2.has(written.text.toLowerCase()) || written.text.includes("${")) continue;
+      if (written.kind === "name") checkName(grant, written, candidates, context);
+      else checkGuid(grant, written, candidates, context);
+    }
+  }
+};
+function edits(n2) {
+  return n2 === 1 ? "one character" : `${n2} characters`;
+}
+function checkGuid(grant, written, candidates, context) {
+  const guid = written.text.toLowerCase();
+  if (isGuid(guid) && candidates.some((r) => r.id === guid)) return;
+  const near = nearest(written.text, candidates.filter((r) => isGuid(r.id)), (r) => r.id);
+  const base = { node: grant, value: written.value };
+  if (!isGuid(written.text)) {
+    const byName = candidates.find((r) => r.roleName.trim().toLowerCase() === written.text.toLowerCase());
+    const meant = near?.role ?? byName;
+    const advice = meant ? `Did you mean '${meant.roleName}' (${meant.id})?` : "Write the GUID of the role definition: 8-4-4-4-12 hexadecimal digits.";
+    context.report({ ...base, messageId: "malformedGuid", data: { written: written.text, advice } });
+  } else if (near) {
+    context.report({ ...base, messageId: "nearGuid", data: { written: written.text, distance: edits(near.distance), suggestion: near.role.roleName, guid: near.role.id } });
+  } else {
+    context.report({ ...base, messageId: "unknownGuid", severity: "info", data: { written: written.text } });
+  }
+}
+function checkName(grant, written, candidates, context) {
+  const lower2 = written.text.toLowerCase();
+  if (candidates.some((r) => r.roleName.trim().toLowerCase() === lower2)) return;
+  const near = nearest(written.text, candidates, (r) => r.roleName.trim());
+  const base = { node: grant, value: written.value };
+  if (near) context.report({ ...base, messageId: "nearName", data: { written: written.text, distance: edits(near.distance), suggestion: near.role.roleName } });
+  else context.report({ ...base, messageId: "unknownName", severity: "info", data: { written: written.text } });
+}
+var unknown_role_default = rule9;
 
 // rules/index.ts
 var builtinRules = [
@@ -46704,7 +50572,11 @@ var builtinRules = [
   privileged_role_default,
   broad_scope_default,
   missing_principal_type_default,
-  non_idempotent_assignment_name_default
+  non_idempotent_assignment_name_default,
+  access_not_granted_default,
+  role_target_mismatch_default,
+  keyvault_access_model_default,
+  unknown_role_default
 ];
 
 // src/engine/diagnostic-rules.ts
@@ -46755,7 +50627,7 @@ var ConfigResolver = class {
   constructor(options) {
     this.cwd = options.cwd;
     this.builtins = options.builtins ?? builtinRules;
-    if (options.configFile) this.forced = readConfigFile(resolve7(options.cwd, options.configFile), options.cwd);
+    if (options.configFile) this.forced = readConfigFile(resolve8(options.cwd, options.configFile), options.cwd);
   }
   /** The configuration files for files in `dir`, farthest first. Reads and schema-checks them. */
   chain(dir2) {
@@ -46763,7 +50635,7 @@ var ConfigResolver = class {
     const cached2 = this.chains.get(dir2);
     if (cached2) return cached2;
     const mine = this.configIn(dir2);
-    const parent = dirname6(dir2);
+    const parent = dirname9(dir2);
     let chain;
     if (mine?.root) chain = [mine];
     else {
@@ -46777,7 +50649,7 @@ var ConfigResolver = class {
     if (!this.own.has(dir2)) {
       let found = null;
       for (const name of CONFIG_FILE_NAMES) {
-        const path = join5(dir2, name);
+        const path = join6(dir2, name);
         if (existsSync3(path) && statSync4(path).isFile()) {
           found = readConfigFile(path, this.cwd);
           break;
@@ -46793,7 +50665,13 @@ var ConfigResolver = class {
   }
   /** An `ignore` pattern of an applicable configuration matches the file (absolute path). */
   isIgnored(file) {
-    return this.chain(dirname6(file)).some((c) => c.ignores(file));
+    return this.chain(dirname9(file)).some((c) => c.ignores(file));
+  }
+  /** Whether scripts are read in this file (absolute path): the nearest configuration that says wins; default yes. */
+  scriptsEnabled(file) {
+    const chain = this.chain(dirname9(file));
+    for (let i = chain.length - 1; i >= 0; i--) if (chain[i].scripts !== void 0) return chain[i].scripts;
+    return true;
   }
   /**
    * Reads the configuration for these files (absolute paths), loads their plugins and checks rule
@@ -46801,13 +50679,13 @@ var ConfigResolver = class {
    */
   async load(files) {
     const configs = /* @__PURE__ */ new Set();
-    for (const file of files) for (const c of this.chain(dirname6(file))) configs.add(c);
+    for (const file of files) for (const c of this.chain(dirname9(file))) configs.add(c);
     for (const config of configs) await this.loadPlugins(config);
     for (const config of configs) this.validate(config);
   }
   /** Reads the configuration for files in a folder (and loads its plugins), as `load` does for files. */
   async loadFolder(dir2) {
-    await this.load([join5(dir2, "_")]);
+    await this.load([join6(dir2, "_")]);
   }
   /** Built-in and loaded plugin rules. */
   rules() {
@@ -46833,10 +50711,10 @@ var ConfigResolver = class {
       for (const candidate of rules) {
         const problem = pluginRuleProblem(candidate);
         if (problem) throw config.error(where, `'${modulePath}' ${problem}`, this.cwd);
-        const rule6 = candidate;
-        const clash = this.ruleMetas().find((m) => m.id === rule6.meta.id) ?? checked.find((r) => r.meta.id === rule6.meta.id)?.meta;
-        if (clash) throw config.error(where, `'${modulePath}' defines the rule '${rule6.meta.id}', which is already defined`, this.cwd);
-        checked.push(rule6);
+        const rule10 = candidate;
+        const clash = this.ruleMetas().find((m) => m.id === rule10.meta.id) ?? checked.find((r) => r.meta.id === rule10.meta.id)?.meta;
+        if (clash) throw config.error(where, `'${modulePath}' defines the rule '${rule10.meta.id}', which is already defined`, this.cwd);
+        checked.push(rule10);
       }
       this.pluginModules.set(modulePath, checked);
     }
@@ -46882,7 +50760,7 @@ var ConfigResolver = class {
   forFile(file) {
     const cached2 = this.effective.get(file);
     if (cached2) return cached2;
-    const chain = this.chain(dirname6(file));
+    const chain = this.chain(dirname9(file));
     const known2 = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
     const metas = new Map([...known2, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
     const settings = /* @__PURE__ */ new Map();
@@ -46934,15 +50812,567 @@ function stableJson(value) {
 }
 
 // src/engine/lint.ts
-import { resolve as resolve13 } from "node:path";
-
-// src/lower/arm/index.ts
-import { basename as basename2, dirname as dirname8, join as join6, resolve as resolve9 } from "node:path";
+import { resolve as resolve17 } from "node:path";
 
 // src/model/template.ts
 function emptyProgram() {
   return { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
 }
+
+// src/engine/host.ts
+import { readFileSync as readFileSync7, readdirSync as readdirSync3, statSync as statSync5 } from "node:fs";
+import { join as join7 } from "node:path";
+var CachingHost = class {
+  texts = /* @__PURE__ */ new Map();
+  varFiles;
+  includeGeneratedTemplates;
+  scriptsEnabled;
+  constructor(overrides = /* @__PURE__ */ new Map()) {
+    for (const [path, text3] of overrides) this.texts.set(path, text3);
+  }
+  readFile(path) {
+    if (!this.texts.has(path)) {
+      let text3;
+      try {
+        text3 = readFileSync7(path, "utf8");
+      } catch {
+        text3 = void 0;
+      }
+      this.texts.set(path, text3);
+    }
+    return this.texts.get(path);
+  }
+  /** The text without keeping it (a first look at every file, before the front ends read them). */
+  readUncached(path) {
+    if (this.texts.has(path)) return this.texts.get(path);
+    try {
+      return readFileSync7(path, "utf8");
+    } catch {
+      return void 0;
+    }
+  }
+  fileExists(path) {
+    if (this.texts.has(path)) return this.texts.get(path) !== void 0;
+    try {
+      return statSync5(path).isFile();
+    } catch {
+      return false;
+    }
+  }
+  listFolder(path) {
+    try {
+      return readdirSync3(path, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => join7(path, e.name)).sort();
+    } catch {
+      return [];
+    }
+  }
+};
+
+// src/engine/run-rules.ts
+import { createHash } from "node:crypto";
+
+// src/engine/call-path.ts
+import { dirname as dirname10, relative as relative7 } from "node:path";
+function callPathNote(resource, primary, sourceText) {
+  if (!resource) return void 0;
+  const chain = resource.callChain;
+  const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
+  if (from < 0) return void 0;
+  const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
+  const file = relative7(dirname10(primary.file), resource.decl.file).split("\\").join("/");
+  return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
+}
+function callName(call2, sourceText) {
+  const text3 = sourceText(call2.file);
+  const line = text3?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
+  const bicep = /^module\s+([A-Za-z_]\w*)/.exec(line);
+  if (bicep) return `module '${bicep[1]}'`;
+  const terraform = /^module\s+"([^"]+)"/.exec(line);
+  if (terraform) return `module '${terraform[1]}'`;
+  const arm = text3 ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text3, call2)) : null;
+  if (arm) return `deployment '${arm[1].replace(/^\[(.*)\]$/, "$1")}'`;
+  return `the call on line ${call2.range.start.line}`;
+}
+function sliceFrom(text3, call2) {
+  const lines = text3.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
+  return lines.join("\n");
+}
+
+// src/engine/messages.ts
+function formatMessage(template, data = {}) {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
+}
+
+// src/engine/fix/attach.ts
+function attachFixes(finding, rule10, d, fixer) {
+  if (d.fix) {
+    if (!rule10.meta.fixable) throw new Error(`rule '${rule10.meta.id}' reports a fix but its meta does not set fixable: true`);
+    const edits2 = build2(d.fix, fixer);
+    if (edits2) {
+      const template = d.fixMessageId === void 0 ? void 0 : rule10.meta.messages[d.fixMessageId];
+      if (d.fixMessageId !== void 0 && template === void 0) throw new Error(`rule '${rule10.meta.id}' names unknown fix message id '${d.fixMessageId}'`);
+      finding.fix = template === void 0 ? { edits: edits2 } : { message: formatMessage(template, d.data), edits: edits2 };
+    }
+  }
+  if (d.suggest && d.suggest.length > 0) {
+    if (!rule10.meta.hasSuggestions) throw new Error(`rule '${rule10.meta.id}' reports suggestions but its meta does not set hasSuggestions: true`);
+    const suggestions = [];
+    for (const s2 of d.suggest) {
+      const template = rule10.meta.messages[s2.messageId];
+      if (template === void 0) throw new Error(`rule '${rule10.meta.id}' suggests with unknown message id '${s2.messageId}'`);
+      const edits2 = build2(s2.fix, fixer);
+      if (edits2) suggestions.push({ message: formatMessage(template, typeof s2.data === "function" ? s2.data(edits2) : s2.data), edits: edits2 });
+    }
+    if (suggestions.length > 0) finding.suggestions = suggestions;
+  }
+}
+function build2(fn, fixer) {
+  const result = fn(fixer);
+  const edits2 = result === void 0 ? [] : Array.isArray(result) ? result : [result];
+  if (edits2.length === 0) return void 0;
+  return [...edits2].sort(
+    (a, b2) => a.file < b2.file ? -1 : a.file > b2.file ? 1 : a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column
+  );
+}
+
+// src/engine/run-rules.ts
+function runRules(graph, runs, options) {
+  return withSourceText(options.sourceText, () => runEach(graph, runs, options));
+}
+function runEach(graph, runs, options) {
+  const findings = [];
+  const seen = /* @__PURE__ */ new Set();
+  const fixer = new SourceFixer((file) => options.sourceText(file));
+  for (const { rule: rule10, severity, options: ruleOptions } of runs) {
+    rule10.check(graph, {
+      options: ruleOptions,
+      roles: options.roles,
+      permissions: options.permissions ?? permissionModel(),
+      report(descriptor) {
+        const finding = toFinding(rule10, severity, descriptor, options);
+        const key2 = `${rule10.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
+        if (seen.has(key2)) return;
+        seen.add(key2);
+        attachFixes(finding, rule10, descriptor, fixer);
+        findings.push(finding);
+      }
+    });
+  }
+  return findings;
+}
+function nodeResource(node) {
+  return "resource" in node ? node.resource : void 0;
+}
+function nodeKey(node) {
+  const r = nodeResource(node);
+  if ("at" in node) return `${node.resource.declKey}@${node.at.range.start.line}:${node.at.range.start.column}`;
+  return r?.declKey ?? node.id;
+}
+function nodeLocation(node) {
+  if ("at" in node) return node.at;
+  return nodeResource(node)?.decl;
+}
+function primaryLocation(node, valueAt) {
+  const own = nodeLocation(node);
+  if (!valueAt || valueAt.file === own.file) return own;
+  const chain = nodeResource(node)?.callChain ?? [];
+  for (let i = chain.length - 1; i >= 0; i--) if (chain[i].file === valueAt.file) return chain[i];
+  return own;
+}
+function contains(outer, inner) {
+  return outer.file === inner.file && compareLocations({ ...outer, range: { start: outer.range.start, end: outer.range.start } }, inner) <= 0 && (inner.range.end.line < outer.range.end.line || inner.range.end.line === outer.range.end.line && inner.range.end.column <= outer.range.end.column);
+}
+function toFinding(rule10, severity, d, options) {
+  const primary = primaryLocation(d.node, d.value?.at);
+  const related = [...d.related ?? []];
+  if (d.value?.at && !contains(primary, d.value.at) && !related.some((r) => sameLocation(r.at, d.value?.at))) {
+    related.unshift({ message: "The value is written here.", at: d.value.at });
+  }
+  const symbol = nodeResource(d.node)?.symbol;
+  const text3 = formatMessage(rule10.meta.messages[d.messageId] ?? d.messageId, d.data);
+  const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
+  const message = note ? `${text3} ${note}` : text3;
+  const finding = {
+    ruleId: rule10.meta.id,
+    severity: capSeverity(severity, d.severity),
+    message,
+    file: primary.file,
+    range: primary.range,
+    related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
+    fingerprint: fingerprint(rule10.meta.id, primary, symbol, options.sourceText(primary.file))
+  };
+  if (symbol) finding.symbol = symbol;
+  if (d.severity) finding.severityCap = d.severity;
+  return finding;
+}
+var RANK2 = { info: 0, warning: 1, error: 2 };
+function capSeverity(severity, cap) {
+  return cap && RANK2[cap] < RANK2[severity] ? cap : severity;
+}
+function fingerprint(ruleId, at, symbol, text3) {
+  const snippet = text3 ? sliceRange(text3, at).replace(/\s+/g, " ").trim() : "";
+  const file = at.file.replace(/\\/g, "/").split("/").pop() ?? at.file;
+  return createHash("sha256").update([ruleId, file, symbol ?? "", snippet].join("\0")).digest("hex").slice(0, 32);
+}
+function sliceRange(text3, at) {
+  const lines = text3.split(/\r\n|\r|\n/);
+  const { start, end } = at.range;
+  if (start.line === end.line) return (lines[start.line - 1] ?? "").slice(start.column - 1, end.column - 1);
+  const out = [(lines[start.line - 1] ?? "").slice(start.column - 1)];
+  for (let l = start.line + 1; l < end.line; l++) out.push(lines[l - 1] ?? "");
+  out.push((lines[end.line - 1] ?? "").slice(0, end.column - 1));
+  return out.join("\n");
+}
+function compareFindings(a, b2) {
+  return compareLocations({ file: a.file, range: a.range }, { file: b2.file, range: b2.range }) || (a.ruleId < b2.ruleId ? -1 : a.ruleId > b2.ruleId ? 1 : 0) || (a.message < b2.message ? -1 : a.message > b2.message ? 1 : 0);
+}
+
+// src/engine/configured-rules.ts
+function runConfiguredRules(graph, config, files, options) {
+  const findings = [];
+  const optionsKey = (file, ruleId) => {
+    const effective = config.forFile(file);
+    const setting = effective.rules.get(ruleId);
+    return !setting || setting.severity === "off" || effective.ignored ? void 0 : stableJson(setting.options);
+  };
+  for (const rule10 of config.rules()) {
+    const groups = /* @__PURE__ */ new Map();
+    for (const file of files) {
+      const key2 = optionsKey(file, rule10.meta.id);
+      if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule10.meta.id).options);
+    }
+    for (const [key2, ruleOptions] of groups) {
+      const run = runRules(graph, [{ rule: rule10, severity: rule10.meta.severity, options: structuredClone(ruleOptions) }], options);
+      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule10.meta.id) === key2));
+    }
+  }
+  return findings;
+}
+
+// src/engine/suppressions.ts
+function commentBody(text3) {
+  let body = text3.trim();
+  if (body.startsWith("/*")) body = body.slice(2).replace(/\*\/\s*$/, "");
+  else if (body.startsWith("//")) body = body.slice(2);
+  else if (body.startsWith("#")) body = body.slice(1);
+  return body.trim();
+}
+function parseDirective(comment) {
+  const m = /^grantlint-([A-Za-z-]*)(?:\s+([\s\S]*))?$/.exec(commentBody(comment));
+  if (!m) return void 0;
+  return { directive: m[1], ...parseRulesAndReason(m[2] ?? "") };
+}
+function parseRulesAndReason(text3) {
+  const sep5 = text3.search(/(^|\s)--(\s|$)/);
+  const rulesPart = sep5 >= 0 ? text3.slice(0, sep5) : text3;
+  const reason2 = sep5 >= 0 ? text3.slice(sep5).trim().slice(2).trim() : "";
+  const rules = [...new Set(rulesPart.split(/[\s,]+/).filter(Boolean))];
+  return { rules, reason: reason2 };
+}
+function collectSuppressions(program, options) {
+  const out = { suppressions: [], problems: [] };
+  const check = (at, parsed, kind, covers) => {
+    if (parsed.rules.length === 0) {
+      out.problems.push({ at, messageId: "noRule", data: {} });
+      return;
+    }
+    const known2 = options.knownRules(at.file);
+    const unknownRule = parsed.rules.find((r) => !known2.has(r));
+    if (unknownRule) {
+      const near = closest(unknownRule, known2);
+      const hint = near ? ` (did you mean '${near}'?)` : "";
+      out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
+      return;
+    }
+    if (!parsed.reason) {
+      out.problems.push({ at, messageId: "noReason", data: { rules: parsed.rules.map((r) => `'${r}'`).join(", ") } });
+      return;
+    }
+    out.suppressions.push({ at, rules: parsed.rules, reason: parsed.reason, kind, covers });
+  };
+  const byFile = /* @__PURE__ */ new Map();
+  const seenComments = /* @__PURE__ */ new Set();
+  for (const c of program.comments) {
+    const id = `${c.at.file}|${c.at.range.start.line}:${c.at.range.start.column}`;
+    if (seenComments.has(id)) continue;
+    seenComments.add(id);
+    const list2 = byFile.get(c.at.file) ?? [];
+    list2.push(c);
+    byFile.set(c.at.file, list2);
+  }
+  for (const [file, comments] of byFile) {
+    const directives = comments.map((c) => ({ c, parsed: parseDirective(c.text) })).filter((d) => d.parsed);
+    if (directives.length === 0) continue;
+    const lines = (options.readFile(file) ?? "").split(/\r\n|\r|\n/);
+    const commentLines = /* @__PURE__ */ new Set();
+    for (const c of comments) {
+      const { start, end } = c.at.range;
+      if ((lines[start.line - 1] ?? "").slice(0, start.column - 1).trim() !== "") continue;
+      for (let l = start.line; l <= end.line; l++) commentLines.add(l);
+    }
+    const isBicep = /\.bicep(param)?$/i.test(file);
+    const skippable = (line) => commentLines.has(line) || isBicep && (lines[line - 1] ?? "").trim().startsWith("@");
+    for (const { c, parsed } of directives) {
+      if (parsed.directive !== "disable-next-line") {
+        out.problems.push({ at: c.at, messageId: "unknownDirective", data: { directive: `grantlint-${parsed.directive}` } });
+        continue;
+      }
+      const fromLine = c.at.range.end.line + 1;
+      let toLine = fromLine;
+      while (toLine <= lines.length && skippable(toLine)) toLine++;
+      check(c.at, parsed, "comment", { file, fromLine, toLine });
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  for (const r of program.resources) {
+    if (r.format !== "arm") continue;
+    const key2 = `${r.decl.file}|${r.decl.range.start.line}:${r.decl.range.start.column}`;
+    if (seen.has(key2)) continue;
+    seen.add(key2);
+    const disable = getPath(r.body, ["metadata", "grantlint", "disable"]);
+    if (!disable) continue;
+    const entries = disable.kind === "array" ? disable.items : [disable];
+    for (const entry of entries) {
+      const at = entry.at ?? disable.at ?? r.decl;
+      const parsed = metadataEntry(entry);
+      if (typeof parsed === "string") out.problems.push({ at, messageId: "malformed", data: { detail: parsed } });
+      else check(at, parsed, "metadata", r.decl);
+    }
+  }
+  return out;
+}
+function metadataEntry(entry) {
+  if (entry.kind === "string") return parseRulesAndReason(entry.value);
+  if (entry.kind !== "object") return 'write "<rule> -- <reason>" or { "rule": "<rule>", "reason": "<reason>" }';
+  const rule10 = getPath(entry, ["rule"]) ?? getPath(entry, ["rules"]);
+  const reason2 = getPath(entry, ["reason"]);
+  const rules = rule10?.kind === "string" ? rule10.value.split(/[\s,]+/).filter(Boolean) : rule10?.kind === "array" ? rule10.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
+  return { rules, reason: reason2?.kind === "string" ? reason2.value.trim() : "" };
+}
+function within2(outer, file, line, column) {
+  if (outer.file !== file) return false;
+  const { start, end } = outer.range;
+  const afterStart = line > start.line || line === start.line && column >= start.column;
+  const beforeEnd = line < end.line || line === end.line && column <= end.column;
+  return afterStart && beforeEnd;
+}
+function applySuppressions(findings, suppressions, resources) {
+  const comments = suppressions.filter((s2) => s2.kind === "comment");
+  const metadata = suppressions.filter((s2) => s2.kind === "metadata");
+  const armDecls = metadata.length > 0 ? resources.filter((r) => r.format === "arm").map((r) => r.decl) : [];
+  const outcome = { kept: [], suppressed: [], used: /* @__PURE__ */ new Map() };
+  const use = (s2, rule10) => {
+    const set = outcome.used.get(s2) ?? /* @__PURE__ */ new Set();
+    set.add(rule10);
+    outcome.used.set(s2, set);
+  };
+  for (const f of findings) {
+    const { line, column } = f.range.start;
+    let by = comments.find((s2) => {
+      const c = s2.covers;
+      return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
+    });
+    if (!by && metadata.length > 0) {
+      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
+      if (innermost) {
+        by = metadata.find((s2) => {
+          const d = s2.covers;
+          return d.file === innermost.file && d.range.start.line === innermost.range.start.line && d.range.start.column === innermost.range.start.column && s2.rules.includes(f.ruleId);
+        });
+      }
+    }
+    if (by) {
+      use(by, f.ruleId);
+      outcome.suppressed.push(f);
+    } else outcome.kept.push(f);
+  }
+  return outcome;
+}
+function engineFinding(meta, messageId, data, at, readFile) {
+  return {
+    ruleId: meta.id,
+    severity: meta.severity,
+    message: formatMessage(meta.messages[messageId], data),
+    file: at.file,
+    range: at.range,
+    related: [],
+    fingerprint: fingerprint(meta.id, at, void 0, readFile(at.file))
+  };
+}
+function problemFindings(problems, readFile) {
+  return problems.map((p) => engineFinding(INVALID_SUPPRESSION_RULE, p.messageId, p.data, p.at, readFile));
+}
+function unusedFindings(suppressions, used, isActive, readFile) {
+  const out = [];
+  for (const s2 of suppressions) {
+    for (const rule10 of s2.rules) {
+      if (used.get(s2)?.has(rule10) || !isActive(s2.at.file, rule10)) continue;
+      out.push(engineFinding(UNUSED_SUPPRESSION_RULE, "unused", { rule: rule10 }, s2.at, readFile));
+    }
+  }
+  return out;
+}
+
+// src/engine/filter.ts
+function filterFindings(findings, program, options) {
+  const { config } = options;
+  const configured = (f) => {
+    if (!config) return f;
+    const effective = config.forFile(f.file);
+    if (effective.ignored) return void 0;
+    const setting = effective.rules.get(f.ruleId);
+    if (!setting) return f;
+    if (setting.severity === "off") return void 0;
+    const severity = capSeverity(setting.severity, f.severityCap);
+    return severity === f.severity ? f : { ...f, severity };
+  };
+  const severe = (list2) => list2.flatMap((f) => configured(f) ?? []);
+  const knownRules = (file) => config ? new Set(config.forFile(file).rules.keys()) : options.knownRuleIds;
+  const isActive = (file, ruleId) => {
+    if (!config) return options.knownRuleIds.has(ruleId);
+    const effective = config.forFile(file);
+    const setting = effective.rules.get(ruleId);
+    return !effective.ignored && !!setting && setting.severity !== "off";
+  };
+  const collected = collectSuppressions(program, { readFile: options.readFile, knownRules });
+  const outcome = applySuppressions(severe(findings), collected.suppressions, program.resources);
+  let kept = [...outcome.kept, ...severe(problemFindings(collected.problems, options.readFile))];
+  if (options.reportUnusedSuppressions) {
+    appendAll(kept, severe(unusedFindings(collected.suppressions, outcome.used, isActive, options.readFile)));
+  }
+  const stats = { suppressed: outcome.suppressed.length, baselined: 0, staleBaseline: 0 };
+  if (options.baseline) {
+    const result = options.baseline.apply(kept);
+    kept = result.kept;
+    stats.baselined = result.matched.length;
+    stats.staleBaseline = result.stale.length;
+  }
+  return { findings: kept, stats };
+}
+
+// src/engine/closures.ts
+import { readFileSync as readFileSync8 } from "node:fs";
+import { dirname as dirname11, resolve as resolve9 } from "node:path";
+var BATCH_SIZE = 2e6;
+var ARM_PARENT_LEVELS = 3;
+function moduleClosures(files, readText = readOrUndefined) {
+  const index = /* @__PURE__ */ new Map();
+  files.forEach((f, i) => index.set(f.path, i));
+  const parent = files.map((_, i) => i);
+  const find = (i) => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const join10 = (a, b2) => {
+    const ra = find(a);
+    const rb = find(b2);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  const sizes = new Array(files.length).fill(0);
+  const folderOf = /* @__PURE__ */ new Map();
+  files.forEach((f, i) => {
+    if (f.kind !== "terraform") return;
+    const folder = dirname11(f.path);
+    const first3 = folderOf.get(folder);
+    if (first3 === void 0) folderOf.set(folder, i);
+    else join10(first3, i);
+  });
+  files.forEach((f, i) => {
+    const text3 = readText(f.path);
+    if (text3 === void 0) return;
+    sizes[i] = text3.length;
+    const dir2 = dirname11(f.path);
+    const link = (path) => {
+      const j = index.get(path);
+      if (j !== void 0) join10(i, j);
+      const folder = folderOf.get(path);
+      if (folder !== void 0) join10(i, folder);
+    };
+    if (f.kind === "terraform") {
+      for (const m of text3.matchAll(RELATIVE_STRING)) link(resolve9(dir2, m[1]));
+    }
+    const params = f.kind === "json" ? /^(.*)\.parameters\.jsonc?$/i.exec(f.path) : null;
+    if (params) link(`${params[1]}.json`);
+    if (!MAY_NAME_FILE.test(text3)) return;
+    const parents = f.kind === "json" ? ARM_PARENT_LEVELS : 0;
+    for (const name of fileNames(text3)) {
+      const rel = name.replace(/^[/\\]+/, "");
+      let folder = dir2;
+      for (let up = 0; up <= parents; up++) {
+        link(resolve9(folder, rel));
+        const next = dirname11(folder);
+        if (next === folder) break;
+        folder = next;
+      }
+    }
+  });
+  const groups = /* @__PURE__ */ new Map();
+  files.forEach((f, i) => {
+    const root = find(i);
+    let c = groups.get(root);
+    if (!c) groups.set(root, c = { files: [], size: 0 });
+    c.files.push(f);
+    c.size += sizes[i];
+  });
+  const closures = [...groups.values()];
+  for (const c of closures) c.files.sort((a, b2) => compare2(a.path, b2.path));
+  return closures.sort((a, b2) => compare2(a.files[0].path, b2.files[0].path));
+}
+function batches(closures, size = BATCH_SIZE) {
+  const out = [];
+  let current2 = [];
+  let total = 0;
+  for (const c of closures) {
+    current2.push(c);
+    total += c.size;
+    if (total >= size) {
+      out.push(current2);
+      current2 = [];
+      total = 0;
+    }
+  }
+  if (current2.length > 0) out.push(current2);
+  return out;
+}
+function shardClosures(closures, index, count) {
+  const load = new Array(count).fill(0);
+  const owner2 = /* @__PURE__ */ new Map();
+  const bySize = closures.map((c, i) => ({ c, i })).sort((a, b2) => b2.c.size - a.c.size || a.i - b2.i);
+  for (const { c } of bySize) {
+    let best = 0;
+    for (let s2 = 1; s2 < count; s2++) if (load[s2] < load[best]) best = s2;
+    owner2.set(c, best);
+    load[best] += Math.max(1, c.size);
+  }
+  return closures.filter((c) => owner2.get(c) === index - 1);
+}
+var MAY_NAME_FILE = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)\b/i;
+var EXTENSION = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)(?:\.json)?(?![\w])/gi;
+function* fileNames(text3) {
+  for (const m of text3.matchAll(EXTENSION)) {
+    let start = m.index;
+    const limit = Math.max(0, m.index - 500);
+    while (start > limit && isPathChar(text3.charCodeAt(start - 1))) start--;
+    yield text3.slice(start, m.index + m[0].length);
+  }
+}
+function isPathChar(c) {
+  return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 45 || c === 46 || c === 126 || c === 37 || c === 47 || c === 92;
+}
+var RELATIVE_STRING = /"(\.\.?[/\\][^"\r\n]*)"/g;
+function readOrUndefined(path) {
+  try {
+    return readFileSync8(path, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function compare2(a, b2) {
+  return a < b2 ? -1 : a > b2 ? 1 : 0;
+}
+
+// src/lower/arm/index.ts
+import { basename as basename2, dirname as dirname13, join as join8, resolve as resolve11 } from "node:path";
 
 // src/syntax/arm/expression.ts
 function parseTemplateString(value) {
@@ -46953,13 +51383,13 @@ function parseTemplateString(value) {
   const r = parseExpression(value, 1, value.length - 1);
   return r.expr ? { kind: "expression", expr: r.expr } : { kind: "error", error: r.error };
 }
-function parseExpression(text, start = 0, end = text.length) {
-  const p = new Parser3(text, start, end);
+function parseExpression(text3, start = 0, end = text3.length) {
+  const p = new Parser4(text3, start, end);
   try {
     p.skipWs();
     const expr = p.expression();
     p.skipWs();
-    if (p.pos < end) p.fail(`unexpected '${text[p.pos]}'`);
+    if (p.pos < end) p.fail(`unexpected '${text3[p.pos]}'`);
     return { expr };
   } catch (e) {
     if (e instanceof ParseFailure) return { error: { message: e.message, offset: e.offset } };
@@ -46974,19 +51404,19 @@ var ParseFailure = class extends Error {
   }
   offset;
 };
-var MAX_DEPTH = 200;
+var MAX_DEPTH3 = 200;
 function isIdentStart2(c) {
   return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
 }
 function isIdentPart2(c) {
   return isIdentStart2(c) || c >= 48 && c <= 57;
 }
-function isDigit3(c) {
+function isDigit2(c) {
   return c >= 48 && c <= 57;
 }
-var Parser3 = class {
-  constructor(text, start, end) {
-    this.text = text;
+var Parser4 = class {
+  constructor(text3, start, end) {
+    this.text = text3;
     this.end = end;
     this.pos = start;
   }
@@ -47008,7 +51438,7 @@ var Parser3 = class {
     return this.pos < this.end ? this.text.charCodeAt(this.pos) : -1;
   }
   expression() {
-    if (++this.depth > MAX_DEPTH) this.fail("expression nested too deeply");
+    if (++this.depth > MAX_DEPTH3) this.fail("expression nested too deeply");
     let e = this.primary();
     for (; ; ) {
       this.skipWs();
@@ -47043,7 +51473,7 @@ var Parser3 = class {
     const c = this.peek();
     if (c === -1) this.fail("expected an expression");
     if (c === 39) return this.stringLit();
-    if (isDigit3(c) || c === 45 || c === 43) return this.numberLit();
+    if (isDigit2(c) || c === 45 || c === 43) return this.numberLit();
     if (isIdentStart2(c)) {
       let name = this.identifier("a function name");
       let namespace;
@@ -47117,18 +51547,18 @@ var Parser3 = class {
   numberLit() {
     const start = this.pos;
     if (this.peek() === 45 || this.peek() === 43) this.pos++;
-    if (!isDigit3(this.peek())) this.fail("expected a number");
-    while (isDigit3(this.peek())) this.pos++;
-    if (this.peek() === 46 && isDigit3(this.pos + 1 < this.end ? this.text.charCodeAt(this.pos + 1) : -1)) {
+    if (!isDigit2(this.peek())) this.fail("expected a number");
+    while (isDigit2(this.peek())) this.pos++;
+    if (this.peek() === 46 && isDigit2(this.pos + 1 < this.end ? this.text.charCodeAt(this.pos + 1) : -1)) {
       this.pos++;
-      while (isDigit3(this.peek())) this.pos++;
+      while (isDigit2(this.peek())) this.pos++;
     }
     return { kind: "number", value: Number(this.text.slice(start, this.pos)), start, end: this.pos };
   }
 };
 
 // src/lower/arm/evaluate.ts
-import { dirname as dirname7, resolve as resolve8 } from "node:path";
+import { dirname as dirname12, resolve as resolve10 } from "node:path";
 
 // src/lower/arm/inputs.ts
 function dependsOnInput(node, lookup) {
@@ -47149,9 +51579,9 @@ function exprDepends(e, lookup) {
   switch (e.kind) {
     case "call": {
       const fn = e.namespace === void 0 ? e.name.toLowerCase() : "";
-      const first = e.args[0];
-      if ((fn === "parameters" || fn === "variables") && first?.kind === "string") {
-        return fn === "parameters" ? lookup.param(first.value.toLowerCase()) : lookup.variable(first.value.toLowerCase());
+      const first3 = e.args[0];
+      if ((fn === "parameters" || fn === "variables") && first3?.kind === "string") {
+        return fn === "parameters" ? lookup.param(first3.value.toLowerCase()) : lookup.variable(first3.value.toLowerCase());
       }
       return e.args.some((a) => exprDepends(a, lookup));
     }
@@ -47211,7 +51641,7 @@ function mk2(v, at) {
   return v;
 }
 function loc(ctx, s2) {
-  return locationOf(ctx.src.file, ctx.src.doc, s2);
+  return locationOf2(ctx.src.file, ctx.src.doc, s2);
 }
 function schemaLevel(schema) {
   if (!schema) return void 0;
@@ -47440,8 +51870,8 @@ var ExprEval = class _ExprEval {
         const base = this.eval(e.object);
         if (key2 === void 0) {
           if (idx.kind === "unknown" && idx.symbol?.startsWith("loop:") && !(base.kind === "unknown" && base.symbol)) {
-            const text = this.node.value.slice(e.object.start, e.object.end).replace(/\s+/g, "");
-            return unknownAt(this.at(e), `${idx.symbol}:${text}`, { kind: "loop", name: text });
+            const text3 = this.node.value.slice(e.object.start, e.object.end).replace(/\s+/g, "");
+            return unknownAt(this.at(e), `${idx.symbol}:${text3}`, { kind: "loop", name: text3 });
           }
           return indexUnknown(base, this.at(e));
         }
@@ -47629,7 +52059,7 @@ function joinNames(names) {
   });
   return parts.length === 1 ? parts[0] : concatParts(parts);
 }
-function sameName(a, b2) {
+function sameName2(a, b2) {
   if (!a) return false;
   if (sameValue(a, b2)) return true;
   const ca = a.kind === "concat" ? concatParts(a.parts) : a;
@@ -47641,7 +52071,7 @@ function findDeclared(dep, type, name) {
   for (let d = dep; d; d = d.parent) {
     const list2 = d.byType.get(t);
     if (!list2) continue;
-    for (const r of list2) if (sameName(r.name, name)) return r;
+    for (const r of list2) if (sameName2(r.name, name)) return r;
   }
   return void 0;
 }
@@ -47660,21 +52090,21 @@ function sameScope(a, b2) {
 function parseResourceIdString(v) {
   const segs = segmentsOf2(v);
   if (!segs) return void 0;
-  const text = (i2) => {
+  const text3 = (i2) => {
     const s2 = segs[i2];
     return s2 && s2.length === 1 && s2[0].kind === "string" ? s2[0].value : void 0;
   };
   let i = 0;
-  for (let k = 0; k < segs.length; k++) if (text(k)?.toLowerCase() === "providers") i = k + 1;
+  for (let k = 0; k < segs.length; k++) if (text3(k)?.toLowerCase() === "providers") i = k + 1;
   if (i === 0 && segs.length > 0 && segs[0].length === 0) return void 0;
-  const ns = text(i);
+  const ns = text3(i);
   if (!ns || !ns.includes(".")) return void 0;
   const rest = segs.slice(i + 1);
   if (rest.length < 2 || rest.length % 2 !== 0) return void 0;
   const types2 = [ns];
   const names = [];
   for (let k = 0; k < rest.length; k += 2) {
-    const t = text(i + 1 + k);
+    const t = text3(i + 1 + k);
     if (!t) return void 0;
     types2.push(t);
     if (rest[k + 1].length === 0) return void 0;
@@ -47701,7 +52131,7 @@ function reference(args, at, ctx) {
   }
   if (!target && a && ctx.v2) target = loopElement(ctx.deployment, a);
   if (!target && a && (a.kind === "unknown" || a.kind === "concat")) {
-    for (let d = ctx.deployment; d && !target; d = d.parent) target = d.instances.find((r) => sameName(r.name, a));
+    for (let d = ctx.deployment; d && !target; d = d.parent) target = d.instances.find((r) => sameName2(r.name, a));
   }
   if (target) return mk2({ kind: "ref", resource: target, path: full ? [] : ["properties"] }, at);
   return symbolicCall("reference", args, at);
@@ -47716,9 +52146,9 @@ function loopElement(dep, a) {
       index = { kind: "number", value: Number(m[2]) };
     }
   } else if (a.kind === "concat" && a.parts.length === 3) {
-    const [head, mid, tail] = a.parts;
-    if (head.kind === "string" && head.value.endsWith("[") && tail.kind === "string" && tail.value === "]") {
-      symbol = head.value.slice(0, -1);
+    const [head2, mid, tail] = a.parts;
+    if (head2.kind === "string" && head2.value.endsWith("[") && tail.kind === "string" && tail.value === "]") {
+      symbol = head2.value.slice(0, -1);
       index = mid;
     }
   }
@@ -47832,13 +52262,13 @@ function declareOne(node, pointer, symbolic, ctx, parent) {
   const declKey = `${ctx.src.file}#${pointer}`;
   let key2 = `${ctx.keyPrefix}${declKey}${ctx.iterPath}`;
   const apiVersion = stringProp(node, "apiVersion");
-  const nameText = name ? name.kind === "string" ? name.value : nameNode?.type === "string" ? nameNode.value : describeValue(name) : "";
+  const nameText2 = name ? name.kind === "string" ? name.value : nameNode?.type === "string" ? nameNode.value : describeValue(name) : "";
   const inst = {
     key: key2,
     declKey,
     format: "arm",
     type,
-    symbol: symbolic ?? `${type}/${nameText}`,
+    symbol: symbolic ?? `${type}/${nameText2}`,
     existing: existingNode?.type === "bool" && existingNode.value,
     decl: loc(ctx, node),
     body: { kind: "object", entries: /* @__PURE__ */ new Map() },
@@ -47889,7 +52319,7 @@ function ensureBody(r, dep) {
       const l = k.toLowerCase();
       return SKIP_BODY.has(l) || isDeployment && l === "properties";
     });
-    if (r.name) body.entries.set(nameKey2(body) ?? "name", r.name);
+    if (r.name) body.entries.set(nameKey(body) ?? "name", r.name);
     const scopeKey = [...body.entries.keys()].find((k) => k.toLowerCase() === "scope");
     if (scopeKey !== void 0 && !r.scope && !isDeployment) {
       r.scope = normalizeScope(body.entries.get(scopeKey), ctx);
@@ -47908,7 +52338,7 @@ function ensureBody(r, dep) {
   }
   p.state = 2;
 }
-function nameKey2(body) {
+function nameKey(body) {
   return [...body.entries.keys()].find((k) => k.toLowerCase() === "name");
 }
 function nestedScope(r, ctx, level) {
@@ -47982,7 +52412,7 @@ function runNested(r, node, ctx) {
       });
     };
     if (relative9 === void 0) return external();
-    const path = resolve8(dirname7(ctx.src.file), relative9);
+    const path = resolve10(dirname12(ctx.src.file), relative9);
     if (fileChain.includes(path)) return;
     const linked = session.loadLinked(path);
     if (!linked || !linked.doc.root || linked.doc.root.type !== "object") return external();
@@ -48079,28 +52509,28 @@ function declPointer(r) {
 var MAX_INSTANCES = 2e5;
 var MAX_DEPLOYMENTS = 2e4;
 var LOOKS_LIKE_TEMPLATE = /deployment(Template|Parameters)\.json|"contentVersion"/i;
-function classify(file, text) {
-  const doc = parseJson(text);
+function classify(file, text3) {
+  const doc = parseJson(text3);
   const src = { file, doc };
-  if (!doc.root) return { kind: LOOKS_LIKE_TEMPLATE.test(text) ? "broken" : "other", src };
+  if (!doc.root) return { kind: LOOKS_LIKE_TEMPLATE.test(text3) ? "broken" : "other", src };
   const schema = stringProp(doc.root, "$schema");
   const level = schemaLevel(schema);
   if (level) return { kind: "template", src, level };
   if (schema && /deploymentParameters\.json/i.test(schema)) return { kind: "parameters", src };
   return { kind: "other", src };
 }
-function mayMatter(text) {
-  return /deployment(Template|Parameters)\.json|contentVersion/i.test(text);
+function mayMatter(text3) {
+  return /deployment(Template|Parameters)\.json|contentVersion/i.test(text3);
 }
 function rootScope(level) {
   return { kind: "scope", level, current: true, path: [] };
 }
 function templateForParameters(file) {
   const m = /^(.*)\.parameters\.jsonc?$/i.exec(basename2(file));
-  return m ? join6(dirname8(file), `${m[1]}.json`) : void 0;
+  return m ? join8(dirname13(file), `${m[1]}.json`) : void 0;
 }
-function literal(node, src) {
-  const at = locationOf(src.file, src.doc, node);
+function literal2(node, src) {
+  const at = locationOf2(src.file, src.doc, node);
   switch (node.type) {
     case "string":
       return { kind: "string", value: node.value, at };
@@ -48111,9 +52541,9 @@ function literal(node, src) {
     case "null":
       return { kind: "null", at };
     case "array":
-      return { kind: "array", items: node.items.map((x) => literal(x, src)), at };
+      return { kind: "array", items: node.items.map((x) => literal2(x, src)), at };
     case "object":
-      return { kind: "object", entries: new Map(node.members.map((m) => [m.key, literal(m.value, src)])), at };
+      return { kind: "object", entries: new Map(node.members.map((m) => [m.key, literal2(m.value, src)])), at };
   }
 }
 function parameterValues(src, templateFile) {
@@ -48122,9 +52552,9 @@ function parameterValues(src, templateFile) {
   if (!ps || ps.type !== "object") return out;
   for (const m of ps.members) {
     const value = prop(m.value, "value");
-    if (value) out.set(m.key.toLowerCase(), literal(value, src));
+    if (value) out.set(m.key.toLowerCase(), literal2(value, src));
     else {
-      const decl = locationOf(src.file, src.doc, m);
+      const decl = locationOf2(src.file, src.doc, m);
       out.set(m.key.toLowerCase(), {
         kind: "unknown",
         symbol: `param:${templateFile}#${m.key}`,
@@ -48143,7 +52573,7 @@ function linkedFiles(src) {
       for (const m of n2.members) {
         if (m.key.toLowerCase() === "templatelink") {
           const rel = stringProp(m.value, "relativePath");
-          if (rel && !rel.startsWith("[")) out.push(resolve9(dirname8(src.file), rel));
+          if (rel && !rel.startsWith("[")) out.push(resolve11(dirname13(src.file), rel));
         } else visit(m.value);
       }
     }
@@ -48159,11 +52589,20 @@ function keptRoots(slices, linkers) {
   }
   return [...slices.keys()].filter((f) => !dropped.has(f));
 }
+function generatedBesideBicep(file, text3, host) {
+  if (!GENERATOR_HEAD.test(text3.slice(0, 1024)) || text3.includes("relativePath")) return false;
+  const bicep = file.replace(/\.jsonc?$/i, ".bicep");
+  return bicep !== file && fileExists(host, bicep);
+}
+function fileExists(host, path) {
+  return host.fileExists ? host.fileExists(path) : host.readFile(path) !== void 0;
+}
+var GENERATOR_HEAD = /"metadata"\s*:\s*\{\s*"_generator"\s*:\s*\{\s*"name"\s*:\s*"bicep"/i;
 function isGeneratedBesideBicep(src, host) {
   const gen = stringProp(prop(prop(src.doc.root, "metadata"), "_generator"), "name");
   if (gen?.toLowerCase() !== "bicep") return false;
   const bicep = src.file.replace(/\.jsonc?$/i, ".bicep");
-  return bicep !== src.file && host.readFile(bicep) !== void 0;
+  return bicep !== src.file && fileExists(host, bicep);
 }
 var reported = /* @__PURE__ */ new WeakMap();
 function parseError(src, program) {
@@ -48208,7 +52647,7 @@ function checkExpressions(src, program) {
 function addFileFacts(src, program) {
   checkExpressions(src, program);
   for (const c of src.doc.comments) {
-    program.comments.push({ file: src.file, text: c.text, at: locationOf(src.file, src.doc, c) });
+    program.comments.push({ file: src.file, text: c.text, at: locationOf2(src.file, src.doc, c) });
   }
 }
 var armFrontEnd = {
@@ -48219,9 +52658,10 @@ var armFrontEnd = {
     const parameterFiles = /* @__PURE__ */ new Map();
     const analysed = /* @__PURE__ */ new Set();
     for (const file of files) {
-      const text = host.readFile(file);
-      if (text === void 0 || !mayMatter(text)) continue;
-      const c = classify(file, text);
+      const text3 = host.readFile(file);
+      if (text3 === void 0 || !mayMatter(text3)) continue;
+      if (!host.includeGeneratedTemplates && generatedBesideBicep(file, text3, host)) continue;
+      const c = classify(file, text3);
       if (c.kind === "template") templates.set(file, c);
       else if (c.kind === "parameters") {
         const t = templateForParameters(file);
@@ -48241,10 +52681,10 @@ var armFrontEnd = {
       budget: { instances: MAX_INSTANCES, deployments: MAX_DEPLOYMENTS },
       loadLinked(path) {
         if (!loaded.has(path)) {
-          const text = host.readFile(path);
-          if (text === void 0) loaded.set(path, void 0);
+          const text3 = host.readFile(path);
+          if (text3 === void 0) loaded.set(path, void 0);
           else {
-            const src2 = { file: path, doc: parseJson(text) };
+            const src2 = { file: path, doc: parseJson(text3) };
             loaded.set(path, src2);
             if (!src2.doc.root) parseError(src2, program);
           }
@@ -48312,9 +52752,9 @@ import * as nodePath from "node:path";
 // src/lower/arm/module.ts
 var MODULE_BUDGET = { instances: 2e4, deployments: 2e3 };
 function loadArmModule(file, host) {
-  const text = host.readFile(file);
-  if (text === void 0) return void 0;
-  const doc = parseJson(text);
+  const text3 = host.readFile(file);
+  if (text3 === void 0) return void 0;
+  const doc = parseJson(text3);
   const root = doc.root;
   if (!root || root.type !== "object") return void 0;
   const level = schemaLevel(stringProp(root, "$schema"));
@@ -48416,11 +52856,11 @@ function isConditionalPrincipal2(a, b2) {
 
 // src/lower/bicep/source.ts
 var SourceFile2 = class {
-  constructor(path, text, ast) {
+  constructor(path, text3, ast) {
     this.path = path;
-    this.text = text;
+    this.text = text3;
     this.ast = ast;
-    this.lines = new LineMap(text);
+    this.lines = new LineMap(text3);
     for (const st of ast.statements) this.index(st);
   }
   path;
@@ -48449,11 +52889,11 @@ var SourceFile2 = class {
     return this.ast.errors.length > 0;
   }
   /** The location of a node (memoized per node). */
-  loc(span3) {
-    let l = this.locs.get(span3);
+  loc(span2) {
+    let l = this.locs.get(span2);
     if (!l) {
-      l = { file: this.path, range: this.lines.range(span3.start, span3.end) };
-      this.locs.set(span3, l);
+      l = { file: this.path, range: this.lines.range(span2.start, span2.end) };
+      this.locs.set(span2, l);
     }
     return l;
   }
@@ -48622,14 +53062,14 @@ var Run = class {
   source(path) {
     const cached2 = this.sources.get(path);
     if (cached2 !== void 0) return cached2 ?? void 0;
-    const text = this.host.readFile(path);
-    if (text === void 0) {
+    const text3 = this.host.readFile(path);
+    if (text3 === void 0) {
       this.sources.set(path, null);
       return void 0;
     }
     let src;
     try {
-      src = new SourceFile2(path, text, this.parse(text, path));
+      src = new SourceFile2(path, text3, this.parse(text3, path));
     } catch (e) {
       this.sources.set(path, null);
       this.diagnostics.push({
@@ -48643,12 +53083,12 @@ var Run = class {
     this.files.push(path);
     const errors = src.ast.errors;
     if (errors.length) {
-      const first = errors.reduce((a, e) => e.start < a.start ? e : a, errors[0]);
+      const first3 = errors.reduce((a, e) => e.start < a.start ? e : a, errors[0]);
       const more = errors.length - 1;
       this.diagnostics.push({
         code: "parse-error",
-        message: more ? `${first.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first.message,
-        at: src.loc(first)
+        message: more ? `${first3.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first3.message,
+        at: src.loc(first3)
       });
     }
     const trivia = src.ast.directives.length ? [...src.ast.comments, ...src.ast.directives].sort((a, c) => a.start - c.start) : src.ast.comments;
@@ -48694,8 +53134,8 @@ function refV(resource, path, at) {
   if (at) v.at = at;
   return v;
 }
-function levelOf(text) {
-  switch (text?.toLowerCase()) {
+function levelOf(text3) {
+  switch (text3?.toLowerCase()) {
     case "subscription":
       return "subscription";
     case "managementgroup":
@@ -48793,8 +53233,8 @@ var FileInstance = class _FileInstance {
       }
     }
   }
-  runDecl(decl, owner) {
-    for (const entry of this.instanceSet(decl, owner).entries) {
+  runDecl(decl, owner2) {
+    for (const entry of this.instanceSet(decl, owner2).entries) {
       this.fillBody(entry);
       this.run.resources.push(entry.inst);
       for (const child of decl.children) this.runDecl(child, entry);
@@ -48926,16 +53366,16 @@ var FileInstance = class _FileInstance {
   }
   // -----------------------------------------------------------------------------------------
   // Resource instances
-  instanceSet(decl, owner) {
-    const cache3 = owner ? owner.children : this.topSets;
+  instanceSet(decl, owner2) {
+    const cache3 = owner2 ? owner2.children : this.topSets;
     const cached2 = cache3.get(decl);
     if (cached2) return cached2;
-    const busyKey = `res:${owner?.inst.key ?? ""}:${decl.symbol}`;
+    const busyKey = `res:${owner2?.inst.key ?? ""}:${decl.symbol}`;
     if (this.busy.has(busyKey)) return { entries: [], byIndex: [], loop: "unknown" };
     this.busy.add(busyKey);
     try {
-      const base = owner ? owner.scopeEnv : ROOT_ENV;
-      const prefix = owner ? `${owner.keyPath}::` : "";
+      const base = owner2 ? owner2.scopeEnv : ROOT_ENV;
+      const prefix = owner2 ? `${owner2.keyPath}::` : "";
       const exp = this.expand(decl.stmt.value, base, `${this.key}#${prefix}${decl.keyName}`);
       const set = { entries: [], byIndex: [], loop: exp.loop };
       for (const el of exp.elements) {
@@ -48944,7 +53384,7 @@ var FileInstance = class _FileInstance {
           continue;
         }
         this.run.instances++;
-        const entry = this.createEntry(decl, owner, el, `${prefix}${decl.keyName}${el.loopKey}`);
+        const entry = this.createEntry(decl, owner2, el, `${prefix}${decl.keyName}${el.loopKey}`);
         set.entries.push(entry);
         set.byIndex.push(entry);
       }
@@ -48954,7 +53394,7 @@ var FileInstance = class _FileInstance {
       this.busy.delete(busyKey);
     }
   }
-  createEntry(decl, owner, el, keyPath) {
+  createEntry(decl, owner2, el, keyPath) {
     const inst = {
       key: `${this.key}#${keyPath}`,
       declKey: decl.declKey,
@@ -48968,7 +53408,7 @@ var FileInstance = class _FileInstance {
       callChain: this.callChain
     };
     if (decl.apiVersion) inst.apiVersion = decl.apiVersion;
-    if (owner) inst.parent = owner.inst;
+    if (owner2) inst.parent = owner2.inst;
     const entry = {
       fi: this,
       decl,
@@ -48983,7 +53423,7 @@ var FileInstance = class _FileInstance {
       filled: false
     };
     entry.scopeEnv = { parent: el.env, owner: entry };
-    if (owner) entry.lexicalParent = owner;
+    if (owner2) entry.lexicalParent = owner2;
     this.run.entries.set(inst, entry);
     return entry;
   }
@@ -49091,9 +53531,9 @@ var FileInstance = class _FileInstance {
     return void 0;
   }
   /** What a resource's symbol evaluates to: a ref, an array of refs (loop) or unknown. */
-  resourceSymbol(decl, owner, at) {
-    const set = this.instanceSet(decl, owner);
-    if (set.loop === "none") return set.entries[0] ? refV(set.entries[0].inst, [], at) : this.undeployedId(decl, owner, at);
+  resourceSymbol(decl, owner2, at) {
+    const set = this.instanceSet(decl, owner2);
+    if (set.loop === "none") return set.entries[0] ? refV(set.entries[0].inst, [], at) : this.undeployedId(decl, owner2, at);
     if (set.loop === "known") {
       return arrV(
         set.byIndex.map((e) => e ? refV(e.inst, [], at) : unknownAt(at)),
@@ -49107,11 +53547,11 @@ var FileInstance = class _FileInstance {
    * writes for `x` / `x.id` (`resourceId('T', name...)`): a `resourceid` call, as the ARM front end
    * reads the compiled template.
    */
-  undeployedId(decl, owner, at) {
+  undeployedId(decl, owner2, at) {
     const body = resourceBody(decl.stmt.value);
     if (!body || decl.stmt.value.kind !== "If") return unknownAt(at);
-    const base = owner ? owner.scopeEnv : ROOT_ENV;
-    const entry = this.createEntry(decl, owner, { env: base, body, loopKey: "" }, `${decl.keyName}?undeployed`);
+    const base = owner2 ? owner2.scopeEnv : ROOT_ENV;
+    const entry = this.createEntry(decl, owner2, { env: base, body, loopKey: "" }, `${decl.keyName}?undeployed`);
     const segments = this.segments(entry);
     if (segments.length === 0) return unknownAt(at);
     return symbolicCall("resourceid", [strV(decl.type, at), ...segments], at);
@@ -49377,8 +53817,8 @@ var FileInstance = class _FileInstance {
     const at = this.loc(e);
     if (e.expressions.length === 0) return strV(e.parts.join(""), at);
     const parts = [];
-    e.parts.forEach((text, i) => {
-      if (text) parts.push(strV(text, at));
+    e.parts.forEach((text3, i) => {
+      if (text3) parts.push(strV(text3, at));
       const x = e.expressions[i];
       if (x) parts.push(this.evaluate(x, env));
     });
@@ -49448,9 +53888,9 @@ var FileInstance = class _FileInstance {
       const v = s2.names?.get(name);
       if (v) return v;
       if (s2.owner) {
-        const owner = s2.owner;
-        const child = owner.decl.children.find((c) => c.name === name);
-        if (child) return owner.fi.resourceSymbol(child, owner, this.loc(e));
+        const owner2 = s2.owner;
+        const child = owner2.decl.children.find((c) => c.name === name);
+        if (child) return owner2.fi.resourceSymbol(child, owner2, this.loc(e));
       }
     }
     const src = this.src;
@@ -49672,17 +54112,17 @@ var FileInstance = class _FileInstance {
       }
     };
   }
-  callUserFunc(owner, f, e, env, at) {
+  callUserFunc(owner2, f, e, env, at) {
     const args = e.args.map((a) => this.evaluate(a, env));
     const names = /* @__PURE__ */ new Map();
     f.lambda.params.forEach((p, i) => names.set(p.name.name, args[i] ?? unknownAt(at)));
     const key2 = `func:${f.name.name}`;
-    if (owner.busy.has(key2)) return unknownAt(at);
-    owner.busy.add(key2);
+    if (owner2.busy.has(key2)) return unknownAt(at);
+    owner2.busy.add(key2);
     try {
-      return owner.evaluate(f.lambda.body, { names });
+      return owner2.evaluate(f.lambda.body, { names });
     } finally {
-      owner.busy.delete(key2);
+      owner2.busy.delete(key2);
     }
   }
   callImported(from, name, e, env, at) {
@@ -49694,8 +54134,8 @@ var FileInstance = class _FileInstance {
 };
 
 // src/lower/bicep/index.ts
-function defaultParse(text, path) {
-  return parseBicep(text, { fileKind: path.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
+function defaultParse(text3, path) {
+  return parseBicep(text3, { fileKind: path.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
 }
 function isLocalBicep(p) {
   return !!p && !/^(br|ts)[:/]/i.test(p) && p.toLowerCase().endsWith(".bicep");
@@ -49764,13 +54204,135 @@ var bicepFrontEnd = {
   analyze: (files, host) => analyzeBicep(files, host)
 };
 
+// src/lower/scripts/index.ts
+import { resolve as resolve15 } from "node:path";
+
+// src/lower/scripts/deployment-scripts.ts
+import { dirname as dirname16, resolve as resolve14 } from "node:path";
+var DEPLOYMENT_SCRIPTS = "microsoft.resources/deploymentscripts";
+function deploymentScriptPrograms(resources, host) {
+  const out = emptyProgram();
+  const lines = /* @__PURE__ */ new Map();
+  const lineMap = (file, text3) => {
+    let m = lines.get(file);
+    if (!m) lines.set(file, m = new LineMap(text3));
+    return m;
+  };
+  for (const r of resources) {
+    if (r.format === "terraform" || r.format === "script" || r.type.toLowerCase() !== DEPLOYMENT_SCRIPTS) continue;
+    if (host.scriptsEnabled && !host.scriptsEnabled(r.decl.file)) continue;
+    const kind = asString(unwrap(getProp(r.body, "kind")))?.toLowerCase();
+    const language = kind === "azurecli" ? "shell" : kind === "azurepowershell" ? "powershell" : void 0;
+    if (!language) continue;
+    const props = getProp(r.body, "properties");
+    const source = scriptSource(r, getProp(props, "scriptContent"), getProp(props, "primaryScriptUri"), host, lineMap, out);
+    if (!source) continue;
+    const variables = environment(getProp(props, "environmentVariables"));
+    for (const [k, v] of scriptArguments(asString(unwrap(getProp(props, "arguments"))), language)) variables.set(k, v);
+    try {
+      lowerScript({ source, language, options: { variables, keyPrefix: `${r.key}|` }, callChain: r.callChain }, out);
+    } catch (e) {
+      out.diagnostics.push({ code: "internal-error", message: `grantlint could not analyse this deployment script: ${e instanceof Error ? e.message : String(e)}`, at: r.decl });
+    }
+  }
+  return out;
+}
+function scriptSource(r, content, uri, host, lineMap, out) {
+  const v = unwrap(content);
+  if (v && (v.kind === "string" || v.kind === "concat")) return embedded(r, v, host, lineMap);
+  if (v?.kind === "call" && v.fn === "loadtextcontent") return localFile(v.args[0], v.at ?? r.decl, host, out);
+  const u = unwrap(uri);
+  if (!u) return void 0;
+  if (u.kind === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(u.value)) return localFile(u, u.at ?? r.decl, host, out);
+  if (u.kind === "concat" && u.parts[0]?.kind !== "string") {
+    const path = u.parts.find((p) => p.kind === "string" && /\.(sh|ps1|bash)$/i.test(p.value));
+    if (path) return localFile(str(path.value.replace(/^\/+/, ""), u.at), u.at ?? r.decl, host, out);
+  }
+  return void 0;
+}
+function embedded(r, v, host, lineMap) {
+  const at = v.at ?? r.decl;
+  const hostText = host.readFile(at.file);
+  if (hostText === void 0) return void 0;
+  const text3 = v.kind === "string" ? v.value : v.kind === "concat" ? v.parts.map((p) => p.kind === "string" ? p.value : OPAQUE_CHAR).join("") : "";
+  const lines = lineMap(at.file, hostText);
+  return embeddedSource(at.file, `ds@${at.range.start.line}:${at.range.start.column}`, text3, hostText, lines, lines.offset(at.range.start), lines.offset(at.range.end));
+}
+function localFile(pathValue, at, host, out) {
+  const rel = asString(unwrap(pathValue));
+  if (rel === void 0) return void 0;
+  const file = resolve14(dirname16(at.file), rel);
+  const text3 = readScript(file, host);
+  if (text3 === void 0) return void 0;
+  out.files.push(file);
+  return fileSource(file, text3);
+}
+function environment(list2) {
+  const out = /* @__PURE__ */ new Map();
+  const u = unwrap(list2);
+  if (u?.kind !== "array") return out;
+  for (const item of u.items) {
+    const name = asString(unwrap(getProp(item, "name")));
+    const value = getProp(item, "value") ?? getProp(item, "secureValue");
+    if (name !== void 0 && value) out.set(name, value);
+  }
+  return out;
+}
+function scriptArguments(text3, language) {
+  const out = /* @__PURE__ */ new Map();
+  if (!text3) return out;
+  const words = [...text3.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  if (language === "shell") {
+    words.slice(0, 9).forEach((w, i) => out.set(String(i + 1), str(w)));
+    return out;
+  }
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (/^-[A-Za-z]\w*$/.test(words[i]) && !/^-[A-Za-z]/.test(words[i + 1])) {
+      out.set(words[i].slice(1).toLowerCase(), str(words[i + 1]));
+      i++;
+    }
+  }
+  return out;
+}
+
+// src/lower/scripts/index.ts
+function analyzeScripts(files, host) {
+  const out = emptyProgram();
+  for (const raw of files) {
+    const file = resolve15(raw);
+    if (host.scriptsEnabled && !host.scriptsEnabled(file)) continue;
+    const language = languageOf(file);
+    try {
+      if (language) {
+        const text3 = readScript(file, host);
+        if (text3 === void 0) continue;
+        out.files.push(file);
+        lowerScript({ source: fileSource(file, text3), language }, out);
+      } else if (isWorkflowPath(file) || /\.ya?ml$/i.test(file)) {
+        analyzeWorkflowFile(file, host, out, new Set(files.map((f) => resolve15(f))));
+      }
+    } catch (e) {
+      out.diagnostics.push({
+        code: "internal-error",
+        message: `grantlint could not analyse this script: ${e instanceof Error ? e.message : String(e)}`,
+        at: { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } }
+      });
+    }
+  }
+  return out;
+}
+var scriptsFrontEnd = {
+  format: "script",
+  analyze: analyzeScripts
+};
+
 // src/lower/terraform/index.ts
-import { basename as basename3, dirname as dirname12 } from "node:path";
+import { basename as basename3, dirname as dirname18 } from "node:path";
 
 // src/lower/terraform/config.ts
-import { dirname as dirname11, resolve as resolve12 } from "node:path";
-function locate(file, span3) {
-  return { file: file.path, range: file.lineMap.range(span3.start, span3.end) };
+import { dirname as dirname17, resolve as resolve16 } from "node:path";
+function locate(file, span2) {
+  return { file: file.path, range: file.lineMap.range(span2.start, span2.end) };
 }
 function attribute(body, name) {
   for (const item of body.items) if (item.kind === "Attribute" && item.name === name) return item;
@@ -49812,16 +54374,16 @@ var SourceCache = class {
   get(path) {
     const cached2 = this.files.get(path);
     if (cached2 !== void 0) return cached2 ?? void 0;
-    const text = this.readText(path);
-    if (text === void 0) {
+    const text3 = this.readText(path);
+    if (text3 === void 0) {
       this.files.set(path, null);
       return void 0;
     }
     this.read.push(path);
-    const lineMap = new LineMap(text);
+    const lineMap = new LineMap(text3);
     let ast;
     try {
-      ast = this.parse(path, text);
+      ast = this.parse(path, text3);
     } catch (e) {
       this.diagnostics.push({
         code: "parse-error",
@@ -49832,12 +54394,12 @@ var SourceCache = class {
       return void 0;
     }
     if (ast.errors.length > 0) {
-      const first = [...ast.errors].sort((a, b2) => a.start - b2.start)[0];
+      const first3 = [...ast.errors].sort((a, b2) => a.start - b2.start)[0];
       const more = ast.errors.length - 1;
       this.diagnostics.push({
         code: "parse-error",
-        message: more > 0 ? `${first.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first.message,
-        at: { file: path, range: lineMap.range(first.start, Math.max(first.start, first.end)) }
+        message: more > 0 ? `${first3.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first3.message,
+        at: { file: path, range: lineMap.range(first3.start, Math.max(first3.start, first3.end)) }
       });
       this.files.set(path, null);
       return void 0;
@@ -49906,7 +54468,7 @@ function loadModuleConfig(folder, paths, cache3) {
           const decl = { name: labels[0], file, block: item };
           if (source !== void 0) {
             decl.source = source;
-            if (isLocalSource(source)) decl.localDir = resolve12(dirname11(path), source.replace(/\\/g, "/"));
+            if (isLocalSource(source)) decl.localDir = resolve16(dirname17(path), source.replace(/\\/g, "/"));
           }
           config.modules.set(labels[0], decl);
           break;
@@ -49920,7 +54482,7 @@ function loadModuleConfig(folder, paths, cache3) {
 }
 
 // src/lower/terraform/functions.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // src/lower/terraform/values.ts
 var EvalError = class extends Error {
@@ -49969,8 +54531,8 @@ function concatOf(parts, at) {
   }
   if (merged.length === 0) return at ? { kind: "string", value: "", at } : { kind: "string", value: "" };
   if (merged.every((p) => p.kind === "string")) {
-    const text = merged.map((p) => p.kind === "string" ? p.value : "").join("");
-    return at ? { kind: "string", value: text, at } : { kind: "string", value: text };
+    const text3 = merged.map((p) => p.kind === "string" ? p.value : "").join("");
+    return at ? { kind: "string", value: text3, at } : { kind: "string", value: text3 };
   }
   const v = { kind: "concat", parts: merged };
   if (at) v.at = at;
@@ -50087,7 +54649,7 @@ function fromJs(x, at) {
 
 // src/lower/terraform/functions.ts
 var NEVER_EVALUATED = /* @__PURE__ */ new Set(["uuid", "timestamp", "uuidv5", "bcrypt", "plantimestamp", "file", "filebase64", "templatefile", "fileexists", "fileset", "filemd5", "filesha1", "filesha256", "filesha512", "filebase64sha256", "filebase64sha512", "abspath", "pathexpand"]);
-function str(value, at) {
+function str2(value, at) {
   return at ? { kind: "string", value, at } : { kind: "string", value };
 }
 function knownString(v) {
@@ -50118,7 +54680,7 @@ function strFn(f) {
     const all = strings(args);
     if (!all) return void 0;
     const r = f(all[0] ?? "", all.slice(1));
-    return typeof r === "string" ? str(r, at) : r;
+    return typeof r === "string" ? str2(r, at) : r;
   };
 }
 function flattenItems(items) {
@@ -50135,23 +54697,23 @@ function flattenItems(items) {
 }
 function format(fmt, args, at) {
   const parts = [];
-  let text = "";
+  let text3 = "";
   let argIndex = 0;
   for (let i = 0; i < fmt.length; i++) {
     const c = fmt[i];
     if (c !== "%") {
-      text += c;
+      text3 += c;
       continue;
     }
     const m = /^%([-+# 0]*)(\d+)?(?:\.(\d+))?([sdvqftxXobeEgG%])/.exec(fmt.slice(i));
     if (!m) {
-      text += c;
+      text3 += c;
       continue;
     }
     i += m[0].length - 1;
     const verb = m[4];
     if (verb === "%") {
-      text += "%";
+      text3 += "%";
       continue;
     }
     const a = args[argIndex++];
@@ -50177,15 +54739,15 @@ function format(fmt, args, at) {
         const pad = m[1].includes("0") && !m[1].includes("-") ? "0" : " ";
         piece = m[1].includes("-") ? piece.padEnd(width, " ") : piece.padStart(width, pad);
       }
-      text += piece;
+      text3 += piece;
       continue;
     }
     if (a.kind === "null" || a.kind === "array" || a.kind === "object") return void 0;
-    if (text) parts.push(str(text));
-    text = "";
+    if (text3) parts.push(str2(text3));
+    text3 = "";
     parts.push(a);
   }
-  if (text) parts.push(str(text));
+  if (text3) parts.push(str2(text3));
   return concatOf(parts, at);
 }
 function regexFrom(pattern) {
@@ -50232,7 +54794,7 @@ var IMPLS = {
     for (const i of items) if (!out.some((o) => tfEqual(o, i) === true || o === i)) out.push(i);
     return arr(out, at);
   },
-  keys: ([a], at) => a && a.kind === "object" ? arr(sortedEntries(a).map(([k]) => str(k, at)), at) : void 0,
+  keys: ([a], at) => a && a.kind === "object" ? arr(sortedEntries(a).map(([k]) => str2(k, at)), at) : void 0,
   values: ([a], at) => a && a.kind === "object" ? arr(sortedEntries(a).map(([, v]) => v), at) : void 0,
   lookup: ([m, k, d]) => {
     const key2 = k && knownString(k);
@@ -50301,8 +54863,8 @@ var IMPLS = {
   setintersection: (args, at) => {
     const lists = args.map(listItems);
     if (lists.some((l) => !l) || lists.length === 0 || !args.every(isKnown)) return void 0;
-    const [first, ...rest] = lists;
-    return toSet(first.filter((x) => rest.every((l) => l.some((y) => tfEqual(x, y) === true))), at);
+    const [first3, ...rest] = lists;
+    return toSet(first3.filter((x) => rest.every((l) => l.some((y) => tfEqual(x, y) === true))), at);
   },
   setsubtract: ([a, b2], at) => {
     const x = listItems(a);
@@ -50349,7 +54911,7 @@ var IMPLS = {
   sort: ([l], at) => {
     const items = listItems(l);
     const s2 = items && strings(items);
-    return s2 ? arr([...s2].sort().map((x) => str(x, at)), at) : void 0;
+    return s2 ? arr([...s2].sort().map((x) => str2(x, at)), at) : void 0;
   },
   alltrue: ([l], at) => {
     const items = listItems(l);
@@ -50392,7 +54954,7 @@ var IMPLS = {
     }
     const parts = [];
     items.forEach((item, i) => {
-      if (i > 0) parts.push(str(s2));
+      if (i > 0) parts.push(str2(s2));
       parts.push(templatePart(item));
     });
     return concatOf(parts, at);
@@ -50402,7 +54964,7 @@ var IMPLS = {
     const b2 = s2 && knownString(s2);
     if (a === void 0 || b2 === void 0) return void 0;
     if (b2 === "") return arr([], at);
-    return arr(b2.split(a).map((x) => str(x, at)), at);
+    return arr(b2.split(a).map((x) => str2(x, at)), at);
   },
   lower: strFn((s2) => s2.toLowerCase()),
   upper: strFn((s2) => s2.toUpperCase()),
@@ -50443,13 +55005,13 @@ var IMPLS = {
     return s2 ? bool(s2[0].includes(s2[1] ?? ""), at) : void 0;
   },
   substr: ([s2, o, l], at) => {
-    const text = s2 && knownString(s2);
+    const text3 = s2 && knownString(s2);
     const off = o && toNumber(o);
     const len = l && toNumber(l);
-    if (text === void 0 || off === void 0 || len === void 0) return void 0;
-    const chars = [...text];
+    if (text3 === void 0 || off === void 0 || len === void 0) return void 0;
+    const chars = [...text3];
     const start = off < 0 ? chars.length + off : off;
-    return str(chars.slice(start, len < 0 ? void 0 : start + len).join(""), at);
+    return str2(chars.slice(start, len < 0 ? void 0 : start + len).join(""), at);
   },
   replace: strFn((s2, [search, replacement]) => {
     if (search === void 0 || replacement === void 0) return fail2("replace: arguments");
@@ -50462,21 +55024,21 @@ var IMPLS = {
   }),
   regex: ([p, s2], at) => {
     const pattern = p && knownString(p);
-    const text = s2 && knownString(s2);
-    if (pattern === void 0 || text === void 0) return void 0;
+    const text3 = s2 && knownString(s2);
+    if (pattern === void 0 || text3 === void 0) return void 0;
     const re = regexFrom(pattern);
     if (!re) return void 0;
-    const m = new RegExp(re.source).exec(text);
+    const m = new RegExp(re.source).exec(text3);
     if (!m) return fail2("regex: no match");
-    if (m.groups) return obj(Object.entries(m.groups).map(([k, v]) => [k, v === void 0 ? nul(at) : str(v, at)]), at);
-    if (m.length > 1) return arr(m.slice(1).map((x) => x === void 0 ? nul(at) : str(x, at)), at);
-    return str(m[0], at);
+    if (m.groups) return obj(Object.entries(m.groups).map(([k, v]) => [k, v === void 0 ? nul(at) : str2(v, at)]), at);
+    if (m.length > 1) return arr(m.slice(1).map((x) => x === void 0 ? nul(at) : str2(x, at)), at);
+    return str2(m[0], at);
   },
   tostring: ([a], at) => {
     if (!a) return void 0;
     if (a.kind === "null") return a;
     const s2 = primitiveString(a);
-    if (s2 !== void 0) return a.kind === "string" ? a : str(s2, at);
+    if (s2 !== void 0) return a.kind === "string" ? a : str2(s2, at);
     if (a.kind === "concat" || a.kind === "ref") return a;
     return void 0;
   },
@@ -50492,7 +55054,7 @@ var IMPLS = {
     if (a.kind === "string" && (a.value === "true" || a.value === "false")) return bool(a.value === "true", at);
     return void 0;
   },
-  jsonencode: ([a], at) => a && isKnown(a) ? str(JSON.stringify(toJs(a)), at) : void 0,
+  jsonencode: ([a], at) => a && isKnown(a) ? str2(JSON.stringify(toJs(a)), at) : void 0,
   jsondecode: ([a], at) => {
     const s2 = a && knownString(a);
     if (s2 === void 0) return void 0;
@@ -50504,10 +55066,10 @@ var IMPLS = {
   },
   base64encode: strFn((s2) => Buffer.from(s2, "utf8").toString("base64")),
   base64decode: strFn((s2) => Buffer.from(s2, "base64").toString("utf8")),
-  md5: strFn((s2) => createHash("md5").update(s2).digest("hex")),
-  sha1: strFn((s2) => createHash("sha1").update(s2).digest("hex")),
-  sha256: strFn((s2) => createHash("sha256").update(s2).digest("hex")),
-  sha512: strFn((s2) => createHash("sha512").update(s2).digest("hex")),
+  md5: strFn((s2) => createHash2("md5").update(s2).digest("hex")),
+  sha1: strFn((s2) => createHash2("sha1").update(s2).digest("hex")),
+  sha256: strFn((s2) => createHash2("sha256").update(s2).digest("hex")),
+  sha512: strFn((s2) => createHash2("sha512").update(s2).digest("hex")),
   // Numbers
   abs: numFn((n2) => Math.abs(n2)),
   ceil: numFn((n2) => Math.ceil(n2)),
@@ -50987,9 +55549,9 @@ var Evaluator = class {
             o.entries.set(key2, value);
             continue;
           }
-          const text = describeValue(key2);
-          o.entries.set(text, value);
-          (o.keyValues ??= /* @__PURE__ */ new Map()).set(text, key2);
+          const text3 = describeValue(key2);
+          o.entries.set(text3, value);
+          (o.keyValues ??= /* @__PURE__ */ new Map()).set(text3, key2);
         }
         return o;
       }
@@ -51229,37 +55791,37 @@ var Evaluator = class {
     const scoped = env.scope.get(root);
     if (scoped) return this.applySteps(scoped, steps, env);
     const mod = env.mod;
-    const first = steps[0]?.name;
+    const first3 = steps[0]?.name;
     const rest = steps.slice(1);
     const stepAt = steps[0] ? this.at(steps[0].node, env) : at;
     switch (root) {
       case "var":
-        if (!first || !mod) return unknown(void 0, at);
-        return this.applySteps(mod.variable(first, stepAt), rest, env);
+        if (!first3 || !mod) return unknown(void 0, at);
+        return this.applySteps(mod.variable(first3, stepAt), rest, env);
       case "local":
-        if (!first || !mod) return unknown(void 0, at);
-        return this.applySteps(mod.local(first, stepAt), rest, env);
+        if (!first3 || !mod) return unknown(void 0, at);
+        return this.applySteps(mod.local(first3, stepAt), rest, env);
       case "each":
       case "count":
       case "self":
         return unknown(void 0, at);
       case "path":
-        if (first === "module" && mod) return this.applySteps({ kind: "string", value: mod.relPath, at: stepAt }, rest, env);
-        if (first === "root") return this.applySteps({ kind: "string", value: ".", at: stepAt }, rest, env);
-        return unknown(`path.${first ?? ""}`, at);
+        if (first3 === "module" && mod) return this.applySteps({ kind: "string", value: mod.relPath, at: stepAt }, rest, env);
+        if (first3 === "root") return this.applySteps({ kind: "string", value: ".", at: stepAt }, rest, env);
+        return unknown(`path.${first3 ?? ""}`, at);
       case "terraform":
-        return unknown(`terraform.${first ?? ""}`, at, { kind: "external", name: `terraform.${first ?? ""}` });
+        return unknown(`terraform.${first3 ?? ""}`, at, { kind: "external", name: `terraform.${first3 ?? ""}` });
       case "module":
-        if (!first || !mod) return unknown(void 0, at);
-        return this.moduleRef(mod, first, rest, env, stepAt);
+        if (!first3 || !mod) return unknown(void 0, at);
+        return this.moduleRef(mod, first3, rest, env, stepAt);
       case "data": {
         const name = steps[1]?.name;
-        if (!first || !name || !mod) return unknown(void 0, at);
-        return this.resourceRef(mod, `data.${first}.${name}`, steps.slice(2), env, this.at(steps[1].node, env));
+        if (!first3 || !name || !mod) return unknown(void 0, at);
+        return this.resourceRef(mod, `data.${first3}.${name}`, steps.slice(2), env, this.at(steps[1].node, env));
       }
       default:
-        if (!first || !mod) return unknown(void 0, at);
-        return this.resourceRef(mod, `${root}.${first}`, rest, env, stepAt);
+        if (!first3 || !mod) return unknown(void 0, at);
+        return this.resourceRef(mod, `${root}.${first3}`, rest, env, stepAt);
     }
   }
   stepKey(step, env) {
@@ -51546,6 +56108,1477 @@ function derivedUnknown2(v, key2, at) {
   return unknown(`${v.symbol}${suffix}`, at, input);
 }
 
+// node_modules/@humanwhocodes/momoa/dist/momoa.js
+var CHAR_0 = 48;
+var CHAR_1 = 49;
+var CHAR_9 = 57;
+var CHAR_BACKSLASH = 92;
+var CHAR_DOLLAR = 36;
+var CHAR_DOT = 46;
+var CHAR_DOUBLE_QUOTE = 34;
+var CHAR_LOWER_A = 97;
+var CHAR_LOWER_E = 101;
+var CHAR_LOWER_F = 102;
+var CHAR_LOWER_N = 110;
+var CHAR_LOWER_T = 116;
+var CHAR_LOWER_U = 117;
+var CHAR_LOWER_X = 120;
+var CHAR_LOWER_Z = 122;
+var CHAR_MINUS = 45;
+var CHAR_NEWLINE = 10;
+var CHAR_PLUS = 43;
+var CHAR_RETURN = 13;
+var CHAR_SINGLE_QUOTE = 39;
+var CHAR_SLASH = 47;
+var CHAR_SPACE = 32;
+var CHAR_TAB = 9;
+var CHAR_UNDERSCORE = 95;
+var CHAR_UPPER_A = 65;
+var CHAR_UPPER_E = 69;
+var CHAR_UPPER_F = 70;
+var CHAR_UPPER_N = 78;
+var CHAR_UPPER_X = 88;
+var CHAR_UPPER_Z = 90;
+var CHAR_LOWER_B = 98;
+var CHAR_LOWER_R = 114;
+var CHAR_LOWER_V = 118;
+var CHAR_LINE_SEPARATOR = 8232;
+var CHAR_PARAGRAPH_SEPARATOR = 8233;
+var CHAR_UPPER_I = 73;
+var CHAR_STAR = 42;
+var CHAR_VTAB = 11;
+var CHAR_FORM_FEED = 12;
+var CHAR_NBSP = 160;
+var CHAR_BOM = 65279;
+var CHAR_NON_BREAKING_SPACE = 160;
+var CHAR_EN_QUAD = 8192;
+var CHAR_EM_QUAD = 8193;
+var CHAR_EN_SPACE = 8194;
+var CHAR_EM_SPACE = 8195;
+var CHAR_THREE_PER_EM_SPACE = 8196;
+var CHAR_FOUR_PER_EM_SPACE = 8197;
+var CHAR_SIX_PER_EM_SPACE = 8198;
+var CHAR_FIGURE_SPACE = 8199;
+var CHAR_PUNCTUATION_SPACE = 8200;
+var CHAR_THIN_SPACE = 8201;
+var CHAR_HAIR_SPACE = 8202;
+var CHAR_NARROW_NO_BREAK_SPACE = 8239;
+var CHAR_MEDIUM_MATHEMATICAL_SPACE = 8287;
+var CHAR_IDEOGRAPHIC_SPACE = 12288;
+var LBRACKET = "[";
+var RBRACKET = "]";
+var LBRACE = "{";
+var RBRACE = "}";
+var COLON = ":";
+var COMMA = ",";
+var TRUE = "true";
+var FALSE = "false";
+var NULL = "null";
+var NAN$1 = "NaN";
+var INFINITY$1 = "Infinity";
+var QUOTE = '"';
+var escapeToChar = /* @__PURE__ */ new Map([
+  [CHAR_DOUBLE_QUOTE, QUOTE],
+  [CHAR_BACKSLASH, "\\"],
+  [CHAR_SLASH, "/"],
+  [CHAR_LOWER_B, "\b"],
+  [CHAR_LOWER_N, "\n"],
+  [CHAR_LOWER_F, "\f"],
+  [CHAR_LOWER_R, "\r"],
+  [CHAR_LOWER_T, "	"]
+]);
+var json5EscapeToChar = new Map([
+  ...escapeToChar,
+  [CHAR_LOWER_V, "\v"],
+  [CHAR_0, "\0"]
+]);
+var charToEscape = /* @__PURE__ */ new Map([
+  [QUOTE, QUOTE],
+  ["\\", "\\"],
+  ["/", "/"],
+  ["\b", "b"],
+  ["\n", "n"],
+  ["\f", "f"],
+  ["\r", "r"],
+  ["	", "t"]
+]);
+var json5CharToEscape = new Map([
+  ...charToEscape,
+  ["\v", "v"],
+  ["\0", "0"],
+  ["\u2028", "u2028"],
+  ["\u2029", "u2029"]
+]);
+var knownTokenTypes = /* @__PURE__ */ new Map([
+  [LBRACKET, "LBracket"],
+  [RBRACKET, "RBracket"],
+  [LBRACE, "LBrace"],
+  [RBRACE, "RBrace"],
+  [COLON, "Colon"],
+  [COMMA, "Comma"],
+  [TRUE, "Boolean"],
+  [FALSE, "Boolean"],
+  [NULL, "Null"]
+]);
+var knownJSON5TokenTypes = new Map([
+  ...knownTokenTypes,
+  [NAN$1, "Number"],
+  [INFINITY$1, "Number"]
+]);
+var json5LineTerminators = /* @__PURE__ */ new Set([
+  CHAR_NEWLINE,
+  CHAR_RETURN,
+  CHAR_LINE_SEPARATOR,
+  CHAR_PARAGRAPH_SEPARATOR
+]);
+var ErrorWithLocation = class extends Error {
+  /**
+   * Creates a new instance.
+   * @param {string} message The error message to report. 
+   * @param {Location} loc The location information for the error.
+   */
+  constructor(message, { line, column, offset }) {
+    super(`${message} (${line}:${column})`);
+    this.line = line;
+    this.column = column;
+    this.offset = offset;
+  }
+};
+var UnexpectedChar = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {number} unexpected The character that was found.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(unexpected, loc2) {
+    super(`Unexpected character '${String.fromCharCode(unexpected)}' found.`, loc2);
+  }
+};
+var UnexpectedIdentifier = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {string} unexpected The character that was found.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(unexpected, loc2) {
+    super(`Unexpected identifier '${unexpected}' found.`, loc2);
+  }
+};
+var UnexpectedToken = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {Token} token The token that was found. 
+   */
+  constructor(token) {
+    super(`Unexpected token ${token.type} found.`, token.loc.start);
+  }
+};
+var UnexpectedEOF = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(loc2) {
+    super("Unexpected end of input found.", loc2);
+  }
+};
+var ID_Start = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0370-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u05D0-\u05EA\u05F0-\u05F2\u0620-\u064A\u066E\u066F\u0671-\u06D3\u06D5\u06E5\u06E6\u06EE\u06EF\u06FA-\u06FC\u06FF\u0710\u0712-\u072F\u074D-\u07A5\u07B1\u07CA-\u07EA\u07F4\u07F5\u07FA\u0800-\u0815\u081A\u0824\u0828\u0840-\u0858\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u0904-\u0939\u093D\u0950\u0958-\u0961\u0971-\u0980\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BD\u09CE\u09DC\u09DD\u09DF-\u09E1\u09F0\u09F1\u09FC\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A59-\u0A5C\u0A5E\u0A72-\u0A74\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABD\u0AD0\u0AE0\u0AE1\u0AF9\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3D\u0B5C\u0B5D\u0B5F-\u0B61\u0B71\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BD0\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D\u0C58-\u0C5A\u0C60\u0C61\u0C80\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBD\u0CDE\u0CE0\u0CE1\u0CF1\u0CF2\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D3A\u0D3D\u0D4E\u0D54-\u0D56\u0D5F-\u0D61\u0D7A-\u0D7F\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0E01-\u0E30\u0E32\u0E33\u0E40-\u0E46\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB0\u0EB2\u0EB3\u0EBD\u0EC0-\u0EC4\u0EC6\u0EDC-\u0EDF\u0F00\u0F40-\u0F47\u0F49-\u0F6C\u0F88-\u0F8C\u1000-\u102A\u103F\u1050-\u1055\u105A-\u105D\u1061\u1065\u1066\u106E-\u1070\u1075-\u1081\u108E\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1711\u1720-\u1731\u1740-\u1751\u1760-\u176C\u176E-\u1770\u1780-\u17B3\u17D7\u17DC\u1820-\u1877\u1880-\u1884\u1887-\u18A8\u18AA\u18B0-\u18F5\u1900-\u191E\u1950-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u1A00-\u1A16\u1A20-\u1A54\u1AA7\u1B05-\u1B33\u1B45-\u1B4B\u1B83-\u1BA0\u1BAE\u1BAF\u1BBA-\u1BE5\u1C00-\u1C23\u1C4D-\u1C4F\u1C5A-\u1C7D\u1C80-\u1C88\u1CE9-\u1CEC\u1CEE-\u1CF1\u1CF5\u1CF6\u1D00-\u1DBF\u1E00-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u2071\u207F\u2090-\u209C\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CEE\u2CF2\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D80-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2E2F\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303C\u3041-\u3096\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA61F\uA62A\uA62B\uA640-\uA66E\uA67F-\uA69D\uA6A0-\uA6EF\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA801\uA803-\uA805\uA807-\uA80A\uA80C-\uA822\uA840-\uA873\uA882-\uA8B3\uA8F2-\uA8F7\uA8FB\uA8FD\uA90A-\uA925\uA930-\uA946\uA960-\uA97C\uA984-\uA9B2\uA9CF\uA9E0-\uA9E4\uA9E6-\uA9EF\uA9FA-\uA9FE\uAA00-\uAA28\uAA40-\uAA42\uAA44-\uAA4B\uAA60-\uAA76\uAA7A\uAA7E-\uAAAF\uAAB1\uAAB5\uAAB6\uAAB9-\uAABD\uAAC0\uAAC2\uAADB-\uAADD\uAAE0-\uAAEA\uAAF2-\uAAF4\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABE2\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D\uFB1F-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE70-\uFE74\uFE76-\uFEFC\uFF21-\uFF3A\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDE80-\uDE9C\uDEA0-\uDED0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF75\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00\uDE10-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE4\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC03-\uDC37\uDC83-\uDCAF\uDCD0-\uDCE8\uDD03-\uDD26\uDD50-\uDD72\uDD76\uDD83-\uDDB2\uDDC1-\uDDC4\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE2B\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEDE\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3D\uDF50\uDF5D-\uDF61]|\uD805[\uDC00-\uDC34\uDC47-\uDC4A\uDC80-\uDCAF\uDCC4\uDCC5\uDCC7\uDD80-\uDDAE\uDDD8-\uDDDB\uDE00-\uDE2F\uDE44\uDE80-\uDEAA\uDF00-\uDF19]|\uD806[\uDCA0-\uDCDF\uDCFF\uDE00\uDE0B-\uDE32\uDE3A\uDE50\uDE5C-\uDE83\uDE86-\uDE89\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC2E\uDC40\uDC72-\uDC8F\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD30\uDD46]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDED0-\uDEED\uDF00-\uDF2F\uDF40-\uDF43\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50\uDF93-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB]|\uD83A[\uDC00-\uDCC4\uDD00-\uDD43]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]/;
+var ID_Continue = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0300-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u0483-\u0487\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7\u05D0-\u05EA\u05F0-\u05F2\u0610-\u061A\u0620-\u0669\u066E-\u06D3\u06D5-\u06DC\u06DF-\u06E8\u06EA-\u06FC\u06FF\u0710-\u074A\u074D-\u07B1\u07C0-\u07F5\u07FA\u0800-\u082D\u0840-\u085B\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u08D4-\u08E1\u08E3-\u0963\u0966-\u096F\u0971-\u0983\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BC-\u09C4\u09C7\u09C8\u09CB-\u09CE\u09D7\u09DC\u09DD\u09DF-\u09E3\u09E6-\u09F1\u09FC\u0A01-\u0A03\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A3C\u0A3E-\u0A42\u0A47\u0A48\u0A4B-\u0A4D\u0A51\u0A59-\u0A5C\u0A5E\u0A66-\u0A75\u0A81-\u0A83\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABC-\u0AC5\u0AC7-\u0AC9\u0ACB-\u0ACD\u0AD0\u0AE0-\u0AE3\u0AE6-\u0AEF\u0AF9-\u0AFF\u0B01-\u0B03\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3C-\u0B44\u0B47\u0B48\u0B4B-\u0B4D\u0B56\u0B57\u0B5C\u0B5D\u0B5F-\u0B63\u0B66-\u0B6F\u0B71\u0B82\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BBE-\u0BC2\u0BC6-\u0BC8\u0BCA-\u0BCD\u0BD0\u0BD7\u0BE6-\u0BEF\u0C00-\u0C03\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D-\u0C44\u0C46-\u0C48\u0C4A-\u0C4D\u0C55\u0C56\u0C58-\u0C5A\u0C60-\u0C63\u0C66-\u0C6F\u0C80-\u0C83\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBC-\u0CC4\u0CC6-\u0CC8\u0CCA-\u0CCD\u0CD5\u0CD6\u0CDE\u0CE0-\u0CE3\u0CE6-\u0CEF\u0CF1\u0CF2\u0D00-\u0D03\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D44\u0D46-\u0D48\u0D4A-\u0D4E\u0D54-\u0D57\u0D5F-\u0D63\u0D66-\u0D6F\u0D7A-\u0D7F\u0D82\u0D83\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0DCA\u0DCF-\u0DD4\u0DD6\u0DD8-\u0DDF\u0DE6-\u0DEF\u0DF2\u0DF3\u0E01-\u0E3A\u0E40-\u0E4E\u0E50-\u0E59\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB9\u0EBB-\u0EBD\u0EC0-\u0EC4\u0EC6\u0EC8-\u0ECD\u0ED0-\u0ED9\u0EDC-\u0EDF\u0F00\u0F18\u0F19\u0F20-\u0F29\u0F35\u0F37\u0F39\u0F3E-\u0F47\u0F49-\u0F6C\u0F71-\u0F84\u0F86-\u0F97\u0F99-\u0FBC\u0FC6\u1000-\u1049\u1050-\u109D\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u135D-\u135F\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1714\u1720-\u1734\u1740-\u1753\u1760-\u176C\u176E-\u1770\u1772\u1773\u1780-\u17D3\u17D7\u17DC\u17DD\u17E0-\u17E9\u180B-\u180D\u1810-\u1819\u1820-\u1877\u1880-\u18AA\u18B0-\u18F5\u1900-\u191E\u1920-\u192B\u1930-\u193B\u1946-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u19D0-\u19D9\u1A00-\u1A1B\u1A20-\u1A5E\u1A60-\u1A7C\u1A7F-\u1A89\u1A90-\u1A99\u1AA7\u1AB0-\u1ABD\u1B00-\u1B4B\u1B50-\u1B59\u1B6B-\u1B73\u1B80-\u1BF3\u1C00-\u1C37\u1C40-\u1C49\u1C4D-\u1C7D\u1C80-\u1C88\u1CD0-\u1CD2\u1CD4-\u1CF9\u1D00-\u1DF9\u1DFB-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u203F\u2040\u2054\u2071\u207F\u2090-\u209C\u20D0-\u20DC\u20E1\u20E5-\u20F0\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D7F-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2DE0-\u2DFF\u2E2F\u3005-\u3007\u3021-\u302F\u3031-\u3035\u3038-\u303C\u3041-\u3096\u3099\u309A\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA62B\uA640-\uA66F\uA674-\uA67D\uA67F-\uA6F1\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA827\uA840-\uA873\uA880-\uA8C5\uA8D0-\uA8D9\uA8E0-\uA8F7\uA8FB\uA8FD\uA900-\uA92D\uA930-\uA953\uA960-\uA97C\uA980-\uA9C0\uA9CF-\uA9D9\uA9E0-\uA9FE\uAA00-\uAA36\uAA40-\uAA4D\uAA50-\uAA59\uAA60-\uAA76\uAA7A-\uAAC2\uAADB-\uAADD\uAAE0-\uAAEF\uAAF2-\uAAF6\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABEA\uABEC\uABED\uABF0-\uABF9\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE00-\uFE0F\uFE20-\uFE2F\uFE33\uFE34\uFE4D-\uFE4F\uFE70-\uFE74\uFE76-\uFEFC\uFF10-\uFF19\uFF21-\uFF3A\uFF3F\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDDFD\uDE80-\uDE9C\uDEA0-\uDED0\uDEE0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF7A\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCA0-\uDCA9\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00-\uDE03\uDE05\uDE06\uDE0C-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE38-\uDE3A\uDE3F\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE6\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC00-\uDC46\uDC66-\uDC6F\uDC7F-\uDCBA\uDCD0-\uDCE8\uDCF0-\uDCF9\uDD00-\uDD34\uDD36-\uDD3F\uDD50-\uDD73\uDD76\uDD80-\uDDC4\uDDCA-\uDDCC\uDDD0-\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE37\uDE3E\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEEA\uDEF0-\uDEF9\uDF00-\uDF03\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3C-\uDF44\uDF47\uDF48\uDF4B-\uDF4D\uDF50\uDF57\uDF5D-\uDF63\uDF66-\uDF6C\uDF70-\uDF74]|\uD805[\uDC00-\uDC4A\uDC50-\uDC59\uDC80-\uDCC5\uDCC7\uDCD0-\uDCD9\uDD80-\uDDB5\uDDB8-\uDDC0\uDDD8-\uDDDD\uDE00-\uDE40\uDE44\uDE50-\uDE59\uDE80-\uDEB7\uDEC0-\uDEC9\uDF00-\uDF19\uDF1D-\uDF2B\uDF30-\uDF39]|\uD806[\uDCA0-\uDCE9\uDCFF\uDE00-\uDE3E\uDE47\uDE50-\uDE83\uDE86-\uDE99\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC36\uDC38-\uDC40\uDC50-\uDC59\uDC72-\uDC8F\uDC92-\uDCA7\uDCA9-\uDCB6\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD36\uDD3A\uDD3C\uDD3D\uDD3F-\uDD47\uDD50-\uDD59]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDE60-\uDE69\uDED0-\uDEED\uDEF0-\uDEF4\uDF00-\uDF36\uDF40-\uDF43\uDF50-\uDF59\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50-\uDF7E\uDF8F-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99\uDC9D\uDC9E]|\uD834[\uDD65-\uDD69\uDD6D-\uDD72\uDD7B-\uDD82\uDD85-\uDD8B\uDDAA-\uDDAD\uDE42-\uDE44]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB\uDFCE-\uDFFF]|\uD836[\uDE00-\uDE36\uDE3B-\uDE6C\uDE75\uDE84\uDE9B-\uDE9F\uDEA1-\uDEAF]|\uD838[\uDC00-\uDC06\uDC08-\uDC18\uDC1B-\uDC21\uDC23\uDC24\uDC26-\uDC2A]|\uD83A[\uDC00-\uDCC4\uDCD0-\uDCD6\uDD00-\uDD4A\uDD50-\uDD59]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]|\uDB40[\uDD00-\uDDEF]/;
+var CHAR_CR = 13;
+var CHAR_LF = 10;
+var CharCodeReader = class {
+  /**
+   * The text to read from.
+   * @type {string}
+   */
+  #text = "";
+  /**
+   * The current line number.
+   * @type {number}
+   */
+  #line = 1;
+  /**
+   * The current column number.
+   * @type {number}
+   */
+  #column = 0;
+  /**
+   * The current offset in the text.
+   * @type {number}
+   */
+  #offset = -1;
+  /**
+   * Whether the last character read was a new line.
+   * @type {boolean}
+   */
+  #newLine = false;
+  /**
+   * The last character code read.
+   * @type {number}
+   */
+  #last = -1;
+  /**
+   * Whether the reader has ended.
+   * @type {boolean}
+   */
+  #ended = false;
+  /**
+   * Creates a new instance.
+   * @param {string} text The text to read from
+   */
+  constructor(text3) {
+    this.#text = text3;
+  }
+  /**
+   * Ends the reader.
+   * @returns {void}
+   */
+  #end() {
+    if (this.#ended) {
+      return;
+    }
+    this.#column++;
+    this.#offset++;
+    this.#last = -1;
+    this.#ended = true;
+  }
+  /**
+   * Returns the current position of the reader.
+   * @returns {Location} An object with line, column, and offset properties.
+   */
+  locate() {
+    return {
+      line: this.#line,
+      column: this.#column,
+      offset: this.#offset
+    };
+  }
+  /**
+   * Reads the next character code in the text.
+   * @returns {number} The next character code, or -1 if there are no more characters.
+   */
+  next() {
+    if (this.#offset >= this.#text.length - 1) {
+      this.#end();
+      return -1;
+    }
+    this.#offset++;
+    const charCode = this.#text.charCodeAt(this.#offset);
+    if (this.#newLine) {
+      this.#line++;
+      this.#column = 1;
+      this.#newLine = false;
+    } else {
+      this.#column++;
+    }
+    if (charCode === CHAR_CR) {
+      this.#newLine = true;
+      if (this.peek() === CHAR_LF) {
+        this.#offset++;
+      }
+    } else if (charCode === CHAR_LF) {
+      this.#newLine = true;
+    }
+    this.#last = charCode;
+    return charCode;
+  }
+  /**
+   * Peeks at the next character code in the text.
+   * @returns {number} The next character code, or -1 if there are no more characters.
+   */
+  peek() {
+    if (this.#offset === this.#text.length - 1) {
+      return -1;
+    }
+    return this.#text.charCodeAt(this.#offset + 1);
+  }
+  /**
+   * Determines if the next character code in the text matches a specific character code.
+   * @param {(number) => boolean} fn A function to call on the next character.
+   * @returns {boolean} True if the next character code matches, false if not.
+   */
+  match(fn) {
+    if (fn(this.peek())) {
+      this.next();
+      return true;
+    }
+    return false;
+  }
+  /**
+   * Returns the last character code read.
+   * @returns {number} The last character code read.
+   */
+  current() {
+    return this.#last;
+  }
+};
+var INFINITY = "Infinity";
+var NAN = "NaN";
+var keywordStarts = /* @__PURE__ */ new Set([CHAR_LOWER_T, CHAR_LOWER_F, CHAR_LOWER_N]);
+var whitespace = /* @__PURE__ */ new Set([CHAR_SPACE, CHAR_TAB, CHAR_NEWLINE, CHAR_RETURN]);
+var json5Whitespace = /* @__PURE__ */ new Set([
+  ...whitespace,
+  CHAR_VTAB,
+  CHAR_FORM_FEED,
+  CHAR_NBSP,
+  CHAR_LINE_SEPARATOR,
+  CHAR_PARAGRAPH_SEPARATOR,
+  CHAR_BOM,
+  CHAR_NON_BREAKING_SPACE,
+  CHAR_EN_QUAD,
+  CHAR_EM_QUAD,
+  CHAR_EN_SPACE,
+  CHAR_EM_SPACE,
+  CHAR_THREE_PER_EM_SPACE,
+  CHAR_FOUR_PER_EM_SPACE,
+  CHAR_SIX_PER_EM_SPACE,
+  CHAR_FIGURE_SPACE,
+  CHAR_PUNCTUATION_SPACE,
+  CHAR_THIN_SPACE,
+  CHAR_HAIR_SPACE,
+  CHAR_NARROW_NO_BREAK_SPACE,
+  CHAR_MEDIUM_MATHEMATICAL_SPACE,
+  CHAR_IDEOGRAPHIC_SPACE
+]);
+var DEFAULT_OPTIONS$1 = {
+  mode: "json",
+  ranges: false
+};
+var jsonKeywords = /* @__PURE__ */ new Set(["true", "false", "null"]);
+var tt = {
+  EOF: 0,
+  Number: 1,
+  String: 2,
+  Boolean: 3,
+  Null: 4,
+  NaN: 5,
+  Infinity: 6,
+  Identifier: 7,
+  Colon: 20,
+  LBrace: 21,
+  RBrace: 22,
+  LBracket: 23,
+  RBracket: 24,
+  Comma: 25,
+  LineComment: 40,
+  BlockComment: 41
+};
+function isDigit3(c) {
+  return c >= CHAR_0 && c <= CHAR_9;
+}
+function isHexDigit2(c) {
+  return isDigit3(c) || c >= CHAR_UPPER_A && c <= CHAR_UPPER_F || c >= CHAR_LOWER_A && c <= CHAR_LOWER_F;
+}
+function isPositiveDigit(c) {
+  return c >= CHAR_1 && c <= CHAR_9;
+}
+function isKeywordStart(c) {
+  return keywordStarts.has(c);
+}
+function isNumberStart(c) {
+  return isDigit3(c) || c === CHAR_DOT || c === CHAR_MINUS;
+}
+function isJSON5NumberStart(c) {
+  return isNumberStart(c) || c === CHAR_PLUS;
+}
+function isStringStart(c, json5) {
+  return c === CHAR_DOUBLE_QUOTE || json5 && c === CHAR_SINGLE_QUOTE;
+}
+function isJSON5IdentifierStart(c) {
+  if (c === CHAR_DOLLAR || c === CHAR_UNDERSCORE || c === CHAR_BACKSLASH) {
+    return true;
+  }
+  if (c >= CHAR_LOWER_A && c <= CHAR_LOWER_Z || c >= CHAR_UPPER_A && c <= CHAR_UPPER_Z) {
+    return true;
+  }
+  if (c === 8204 || c === 8205) {
+    return true;
+  }
+  const ct = String.fromCharCode(c);
+  return ID_Start.test(ct);
+}
+function isJSON5IdentifierPart(c) {
+  if (isJSON5IdentifierStart(c) || isDigit3(c)) {
+    return true;
+  }
+  const ct = String.fromCharCode(c);
+  return ID_Continue.test(ct);
+}
+var Tokenizer = class {
+  /**
+   * Options for the tokenizer.
+   * @type {TokenizeOptions}
+   */
+  #options;
+  /**
+   * The source text to tokenize.
+   * @type {string}
+   */
+  #text;
+  /**
+   * The reader for the source text.
+   * @type {CharCodeReader}
+   */
+  #reader;
+  /**
+   * Indicates if the tokenizer is in JSON5 mode.
+   * @type {boolean}
+   */
+  #json5;
+  /**
+   * Indicates if comments are allowed.
+   * @type {boolean}
+   */
+  #allowComments;
+  /**
+   * Indicates if ranges should be included in the tokens.
+   * @type {boolean}
+   */
+  #ranges;
+  /**
+   * The last token type read.
+   * @type {Token}
+   */
+  #token;
+  /**
+   * Determines if a character is an escaped character.
+   * @type {(c:number) => boolean}
+   */
+  #isEscapedCharacter;
+  /**
+   * Determines if a character is a JSON5 line terminator.
+   * @type {(c:number) => boolean}
+   */
+  #isJSON5LineTerminator;
+  /**
+   * Determines if a character is a JSON5 hex escape.
+   * @type {(c:number) => boolean}
+   */
+  #isJSON5HexEscape;
+  /**
+   * Determines if a character is whitespace.
+   * @type {(c:number) => boolean}
+   */
+  #isWhitespace;
+  /**
+   * Creates a new instance of the tokenizer.
+   * @param {string} text The source text
+   * @param {TokenizeOptions} [options] Options for the tokenizer.
+   */
+  constructor(text3, options) {
+    this.#text = text3;
+    this.#options = {
+      ...DEFAULT_OPTIONS$1,
+      ...options
+    };
+    this.#reader = new CharCodeReader(text3);
+    this.#json5 = this.#options.mode === "json5";
+    this.#allowComments = this.#options.mode !== "json";
+    this.#ranges = this.#options.ranges;
+    this.#isEscapedCharacter = this.#json5 ? json5EscapeToChar.has.bind(json5EscapeToChar) : escapeToChar.has.bind(escapeToChar);
+    this.#isJSON5LineTerminator = this.#json5 ? json5LineTerminators.has.bind(json5LineTerminators) : () => false;
+    this.#isJSON5HexEscape = this.#json5 ? (c) => c === CHAR_LOWER_X : () => false;
+    this.#isWhitespace = this.#json5 ? json5Whitespace.has.bind(json5Whitespace) : whitespace.has.bind(whitespace);
+  }
+  // #region Errors
+  /**
+   * Convenience function for throwing unexpected character errors.
+   * @param {number} c The unexpected character.
+   * @param {Location} [loc] The location of the unexpected character.
+   * @returns {never}
+   * @throws {UnexpectedChar} always.
+   */
+  #unexpected(c, loc2 = this.#reader.locate()) {
+    throw new UnexpectedChar(c, loc2);
+  }
+  /**
+   * Convenience function for throwing unexpected identifier errors.
+   * @param {string} identifier The unexpected identifier.
+   * @param {Location} [loc] The location of the unexpected identifier.
+   * @returns {never}
+   * @throws {UnexpectedIdentifier} always.
+   */
+  #unexpectedIdentifier(identifier, loc2 = this.#reader.locate()) {
+    throw new UnexpectedIdentifier(identifier, loc2);
+  }
+  /**
+  * Convenience function for throwing unexpected EOF errors.
+  * @returns {never}
+  * @throws {UnexpectedEOF} always.
+  */
+  #unexpectedEOF() {
+    throw new UnexpectedEOF(this.#reader.locate());
+  }
+  // #endregion
+  // #region Helpers
+  /**
+   * Creates a new token.
+   * @param {TokenType} tokenType The type of token to create.
+   * @param {number} length The length of the token.
+   * @param {Location} startLoc The start location for the token.
+   * @param {Location} [endLoc] The end location for the token.
+   * @returns {Token} The token.
+   */
+  #createToken(tokenType, length, startLoc, endLoc) {
+    const endOffset = startLoc.offset + length;
+    let range = this.#options.ranges ? {
+      range: (
+        /** @type {Range} */
+        [startLoc.offset, endOffset]
+      )
+    } : void 0;
+    return {
+      type: tokenType,
+      loc: {
+        start: startLoc,
+        end: endLoc || {
+          line: startLoc.line,
+          column: startLoc.column + length,
+          offset: endOffset
+        }
+      },
+      ...range
+    };
+  }
+  /**
+   * Reads in a specific number of hex digits.
+   * @param {number} count The number of hex digits to read.
+   * @returns {string} The hex digits read.
+   */
+  #readHexDigits(count) {
+    let value = "";
+    let c;
+    for (let i = 0; i < count; i++) {
+      c = this.#reader.peek();
+      if (isHexDigit2(c)) {
+        this.#reader.next();
+        value += String.fromCharCode(c);
+        continue;
+      }
+      this.#unexpected(c);
+    }
+    return value;
+  }
+  /**
+   * Reads in a JSON5 identifier. Also used for JSON but we validate
+   * the identifier later.
+   * @param {number} c The first character of the identifier.
+   * @returns {string} The identifier read.
+   * @throws {UnexpectedChar} when the identifier cannot be read.
+   */
+  #readIdentifier(c) {
+    let value = "";
+    do {
+      value += String.fromCharCode(c);
+      if (c === CHAR_BACKSLASH) {
+        c = this.#reader.next();
+        if (c !== CHAR_LOWER_U) {
+          this.#unexpected(c);
+        }
+        value += String.fromCharCode(c);
+        const hexDigits = this.#readHexDigits(4);
+        const charCode = parseInt(hexDigits, 16);
+        if (value.length === 2 && !isJSON5IdentifierStart(charCode)) {
+          const loc2 = this.#reader.locate();
+          this.#unexpected(CHAR_BACKSLASH, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
+        } else if (!isJSON5IdentifierPart(charCode)) {
+          const loc2 = this.#reader.locate();
+          this.#unexpected(charCode, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
+        }
+        value += hexDigits;
+      }
+      c = this.#reader.peek();
+      if (!isJSON5IdentifierPart(c)) {
+        break;
+      }
+      this.#reader.next();
+    } while (true);
+    return value;
+  }
+  /**
+   * Reads in a string. Works for both JSON and JSON5.
+   * @param {number} c The first character of the string (either " or ').
+   * @returns {number} The length of the string.
+   * @throws {UnexpectedChar} when the string cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the string is finalized.
+   */
+  #readString(c) {
+    const delimiter = c;
+    let length = 1;
+    c = this.#reader.peek();
+    while (c !== -1 && c !== delimiter) {
+      this.#reader.next();
+      length++;
+      if (c === CHAR_BACKSLASH) {
+        c = this.#reader.peek();
+        if (this.#isEscapedCharacter(c) || this.#isJSON5LineTerminator(c)) {
+          this.#reader.next();
+          length++;
+        } else if (c === CHAR_LOWER_U) {
+          this.#reader.next();
+          length++;
+          const result = this.#readHexDigits(4);
+          length += result.length;
+        } else if (this.#isJSON5HexEscape(c)) {
+          this.#reader.next();
+          length++;
+          const result = this.#readHexDigits(2);
+          length += result.length;
+        } else if (this.#json5) {
+          this.#reader.next();
+          length++;
+        } else {
+          this.#unexpected(c);
+        }
+      }
+      c = this.#reader.peek();
+    }
+    if (c === -1) {
+      this.#reader.next();
+      this.#unexpectedEOF();
+    }
+    this.#reader.next();
+    length++;
+    return length;
+  }
+  /**
+   * Reads a number. Works for both JSON and JSON5.
+   * @param {number} c The first character of the number.
+   * @returns {number} The length of the number.
+   * @throws {UnexpectedChar} when the number cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the number is finalized.
+   */
+  #readNumber(c) {
+    let length = 1;
+    if (c === CHAR_MINUS || this.#json5 && c === CHAR_PLUS) {
+      c = this.#reader.peek();
+      if (this.#json5) {
+        if (c === CHAR_UPPER_I || c === CHAR_UPPER_N) {
+          this.#reader.next();
+          const identifier = this.#readIdentifier(c);
+          if (identifier !== INFINITY && identifier !== NAN) {
+            this.#unexpected(c);
+          }
+          return length + identifier.length;
+        }
+      }
+      if (!isDigit3(c)) {
+        this.#unexpected(c);
+      }
+      this.#reader.next();
+      length++;
+    }
+    if (c === CHAR_0) {
+      c = this.#reader.peek();
+      if (this.#json5 && (c === CHAR_LOWER_X || c === CHAR_UPPER_X)) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+        if (!isHexDigit2(c)) {
+          this.#reader.next();
+          this.#unexpected(c);
+        }
+        do {
+          this.#reader.next();
+          length++;
+          c = this.#reader.peek();
+        } while (isHexDigit2(c));
+      } else if (isDigit3(c)) {
+        this.#unexpected(c);
+      }
+    } else {
+      if (!this.#json5 || c !== CHAR_DOT) {
+        if (!isPositiveDigit(c)) {
+          this.#unexpected(c);
+        }
+        c = this.#reader.peek();
+        while (isDigit3(c)) {
+          this.#reader.next();
+          length++;
+          c = this.#reader.peek();
+        }
+      }
+    }
+    if (c === CHAR_DOT) {
+      let digitCount = -1;
+      this.#reader.next();
+      length++;
+      digitCount++;
+      c = this.#reader.peek();
+      while (isDigit3(c)) {
+        this.#reader.next();
+        length++;
+        digitCount++;
+        c = this.#reader.peek();
+      }
+      if (!this.#json5 && digitCount === 0) {
+        this.#reader.next();
+        if (c) {
+          this.#unexpected(c);
+        } else {
+          this.#unexpectedEOF();
+        }
+      }
+    }
+    if (c === CHAR_LOWER_E || c === CHAR_UPPER_E) {
+      this.#reader.next();
+      length++;
+      c = this.#reader.peek();
+      if (c === CHAR_PLUS || c === CHAR_MINUS) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+      }
+      if (c === -1) {
+        this.#reader.next();
+        this.#unexpectedEOF();
+      }
+      if (!isDigit3(c)) {
+        this.#reader.next();
+        this.#unexpected(c);
+      }
+      while (isDigit3(c)) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+      }
+    }
+    return length;
+  }
+  /**
+   * Reads a comment. Works for both JSON and JSON5.
+   * @param {number} c The first character of the comment.
+   * @returns {{length: number, multiline: boolean}} The length of the comment, and whether the comment is multi-line.
+   * @throws {UnexpectedChar} when the comment cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the comment is finalized.
+   */
+  #readComment(c) {
+    let length = 1;
+    c = this.#reader.peek();
+    if (c === CHAR_SLASH) {
+      do {
+        this.#reader.next();
+        length += 1;
+        c = this.#reader.peek();
+      } while (c > -1 && c !== CHAR_RETURN && c !== CHAR_NEWLINE);
+      return { length, multiline: false };
+    }
+    if (c === CHAR_STAR) {
+      this.#reader.next();
+      length += 1;
+      while (c > -1) {
+        c = this.#reader.peek();
+        if (c === CHAR_STAR) {
+          this.#reader.next();
+          length += 1;
+          c = this.#reader.peek();
+          if (c === CHAR_SLASH) {
+            this.#reader.next();
+            length += 1;
+            return { length, multiline: true };
+          }
+        } else {
+          this.#reader.next();
+          length += 1;
+        }
+      }
+      this.#reader.next();
+      this.#unexpectedEOF();
+    }
+    this.#reader.next();
+    this.#unexpected(c);
+  }
+  // #endregion
+  /**
+   * Returns the next token in the source text.
+   * @returns {number} The code for the next token.
+   */
+  next() {
+    let c = this.#reader.next();
+    while (this.#isWhitespace(c)) {
+      c = this.#reader.next();
+    }
+    if (c === -1) {
+      return tt.EOF;
+    }
+    const start = this.#reader.locate();
+    const ct = String.fromCharCode(c);
+    if (this.#json5) {
+      if (knownJSON5TokenTypes.has(ct)) {
+        this.#token = this.#createToken(knownJSON5TokenTypes.get(ct), 1, start);
+      } else if (isJSON5IdentifierStart(c)) {
+        const value = this.#readIdentifier(c);
+        if (knownJSON5TokenTypes.has(value)) {
+          this.#token = this.#createToken(knownJSON5TokenTypes.get(value), value.length, start);
+        } else {
+          this.#token = this.#createToken("Identifier", value.length, start);
+        }
+      } else if (isJSON5NumberStart(c)) {
+        const result = this.#readNumber(c);
+        this.#token = this.#createToken("Number", result, start);
+      } else if (isStringStart(c, this.#json5)) {
+        const result = this.#readString(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken("String", result, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else if (c === CHAR_SLASH && this.#allowComments) {
+        const result = this.#readComment(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else {
+        this.#unexpected(c);
+      }
+    } else {
+      if (knownTokenTypes.has(ct)) {
+        this.#token = this.#createToken(knownTokenTypes.get(ct), 1, start);
+      } else if (isKeywordStart(c)) {
+        const value = this.#readIdentifier(c);
+        if (!jsonKeywords.has(value)) {
+          this.#unexpectedIdentifier(value, start);
+        }
+        this.#token = this.#createToken(knownTokenTypes.get(value), value.length, start);
+      } else if (isNumberStart(c)) {
+        const result = this.#readNumber(c);
+        this.#token = this.#createToken("Number", result, start);
+      } else if (isStringStart(c, this.#json5)) {
+        const result = this.#readString(c);
+        this.#token = this.#createToken("String", result, start);
+      } else if (c === CHAR_SLASH && this.#allowComments) {
+        const result = this.#readComment(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else {
+        this.#unexpected(c);
+      }
+    }
+    return tt[this.#token.type];
+  }
+  /**
+   * Returns the current token in the source text.
+   * @returns {Token} The current token.
+   */
+  get token() {
+    return this.#token;
+  }
+};
+var types = {
+  /**
+   * Creates a document node.
+   * @param {ValueNode} body The body of the document.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {DocumentNode} The document node.
+   */
+  document(body, parts = {}) {
+    return {
+      type: "Document",
+      body,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a string node.
+   * @param {string} value The value for the string.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {StringNode} The string node.
+   */
+  string(value, parts = {}) {
+    return {
+      type: "String",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a number node.
+   * @param {number} value The value for the number.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {NumberNode} The number node.
+   */
+  number(value, parts = {}) {
+    return {
+      type: "Number",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a boolean node.
+   * @param {boolean} value The value for the boolean.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {BooleanNode} The boolean node.
+   */
+  boolean(value, parts = {}) {
+    return {
+      type: "Boolean",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a null node.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {NullNode} The null node.
+   */
+  null(parts = {}) {
+    return {
+      type: "Null",
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an array node.
+   * @param {Array<ElementNode>} elements The elements to add.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ArrayNode} The array node.
+   */
+  array(elements, parts = {}) {
+    return {
+      type: "Array",
+      elements,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an element node.
+   * @param {ValueNode} value The value for the element.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ElementNode} The element node.
+   */
+  element(value, parts = {}) {
+    return {
+      type: "Element",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an object node.
+   * @param {Array<MemberNode>} members The members to add.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ObjectNode} The object node.
+   */
+  object(members, parts = {}) {
+    return {
+      type: "Object",
+      members,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a member node.
+   * @param {StringNode|IdentifierNode} name The name for the member.
+   * @param {ValueNode} value The value for the member.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {MemberNode} The member node.
+   */
+  member(name, value, parts = {}) {
+    return {
+      type: "Member",
+      name,
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an identifier node.
+   * @param {string} name The name for the identifier.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {IdentifierNode} The identifier node.
+   */
+  identifier(name, parts = {}) {
+    return {
+      type: "Identifier",
+      name,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a NaN node.
+   * @param {Sign} sign The sign for the Infinity.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {NaNNode} The NaN node.
+   */
+  nan(sign = "", parts = {}) {
+    return {
+      type: "NaN",
+      sign,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an Infinity node.
+   * @param {Sign} sign The sign for the Infinity.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {InfinityNode} The Infinity node.
+   */
+  infinity(sign = "", parts = {}) {
+    return {
+      type: "Infinity",
+      sign,
+      loc: parts.loc,
+      ...parts
+    };
+  }
+};
+var DEFAULT_OPTIONS = {
+  mode: "json",
+  ranges: false,
+  tokens: false,
+  allowTrailingCommas: false
+};
+var UNICODE_SEQUENCE = /\\u[\da-fA-F]{4}/gu;
+function normalizeIdentifier(identifier) {
+  return identifier.replace(UNICODE_SEQUENCE, (unicodeEscape) => {
+    return String.fromCharCode(parseInt(unicodeEscape.slice(2), 16));
+  });
+}
+function getEndLocation(text3) {
+  let line = 1;
+  let column = 1;
+  for (let i = 0; i < text3.length; i++) {
+    const char = text3[i];
+    if (char === "\n") {
+      line++;
+      column = 1;
+    } else if (char === "\r") {
+      if (text3[i + 1] === "\n") {
+        i++;
+      }
+      line++;
+      column = 1;
+    } else {
+      column++;
+    }
+  }
+  return {
+    line,
+    column,
+    offset: text3.length
+  };
+}
+function getStringValue(value, token, json5 = false) {
+  let result = "";
+  let escapeIndex = value.indexOf("\\");
+  let lastIndex = 0;
+  while (escapeIndex >= 0) {
+    result += value.slice(lastIndex, escapeIndex);
+    const escapeChar = value.charAt(escapeIndex + 1);
+    const escapeCharCode = escapeChar.charCodeAt(0);
+    if (json5 && json5EscapeToChar.has(escapeCharCode)) {
+      result += json5EscapeToChar.get(escapeCharCode);
+      lastIndex = escapeIndex + 2;
+    } else if (escapeToChar.has(escapeCharCode)) {
+      result += escapeToChar.get(escapeCharCode);
+      lastIndex = escapeIndex + 2;
+    } else if (escapeChar === "u") {
+      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 6);
+      if (hexCode.length < 4 || /[^0-9a-f]/i.test(hexCode)) {
+        throw new ErrorWithLocation(
+          `Invalid unicode escape \\u${hexCode}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+      result += String.fromCharCode(parseInt(hexCode, 16));
+      lastIndex = escapeIndex + 6;
+    } else if (json5 && escapeChar === "x") {
+      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 4);
+      if (hexCode.length < 2 || /[^0-9a-f]/i.test(hexCode)) {
+        throw new ErrorWithLocation(
+          `Invalid hex escape \\x${hexCode}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+      result += String.fromCharCode(parseInt(hexCode, 16));
+      lastIndex = escapeIndex + 4;
+    } else if (json5 && json5LineTerminators.has(escapeCharCode)) {
+      lastIndex = escapeIndex + 2;
+      if (escapeChar === "\r" && value.charAt(lastIndex) === "\n") {
+        lastIndex++;
+      }
+    } else {
+      if (json5) {
+        result += escapeChar;
+        lastIndex = escapeIndex + 2;
+      } else {
+        throw new ErrorWithLocation(
+          `Invalid escape \\${escapeChar}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+    }
+    escapeIndex = value.indexOf("\\", lastIndex);
+  }
+  result += value.slice(lastIndex);
+  return result;
+}
+function getLiteralValue(value, token, json5 = false) {
+  switch (token.type) {
+    case "Boolean":
+      return value === "true";
+    case "Number":
+      if (json5) {
+        if (value.charCodeAt(0) === 45) {
+          return -Number(value.slice(1));
+        }
+        if (value.charCodeAt(0) === 43) {
+          return Number(value.slice(1));
+        }
+      }
+      return Number(value);
+    case "String":
+      return getStringValue(value.slice(1, -1), token, json5);
+    default:
+      throw new TypeError(`Unknown token type "${token.type}.`);
+  }
+}
+function parse(text3, options) {
+  options = Object.freeze({
+    ...DEFAULT_OPTIONS,
+    ...options
+  });
+  const tokens = [];
+  const tokenizer = new Tokenizer(text3, {
+    mode: options.mode,
+    ranges: options.ranges
+  });
+  const json5 = options.mode === "json5";
+  const allowTrailingCommas = options.allowTrailingCommas || json5;
+  function nextNoComments() {
+    const nextType = tokenizer.next();
+    if (nextType && options.tokens) {
+      tokens.push(tokenizer.token);
+    }
+    return nextType;
+  }
+  function nextSkipComments() {
+    const nextType = tokenizer.next();
+    if (nextType && options.tokens) {
+      tokens.push(tokenizer.token);
+    }
+    if (nextType >= tt.LineComment) {
+      return nextSkipComments();
+    }
+    return nextType;
+  }
+  const next = options.mode === "json" ? nextNoComments : nextSkipComments;
+  function assertTokenType(token, type) {
+    if (token !== type) {
+      throw new UnexpectedToken(tokenizer.token);
+    }
+  }
+  function assertTokenTypes(token, types2) {
+    if (!types2.includes(token)) {
+      throw new UnexpectedToken(tokenizer.token);
+    }
+  }
+  function createRange(start, end) {
+    return options.ranges ? {
+      range: [start.offset, end.offset]
+    } : void 0;
+  }
+  function createLiteralNode(tokenType) {
+    const token = tokenizer.token;
+    const range = createRange(token.loc.start, token.loc.end);
+    const value = getLiteralValue(
+      text3.slice(token.loc.start.offset, token.loc.end.offset),
+      token,
+      json5
+    );
+    const loc2 = {
+      start: {
+        ...token.loc.start
+      },
+      end: {
+        ...token.loc.end
+      }
+    };
+    const parts = { loc: loc2, ...range };
+    switch (tokenType) {
+      case tt.String:
+        return types.string(
+          /** @type {string} */
+          value,
+          parts
+        );
+      case tt.Number:
+        return types.number(
+          /** @type {number} */
+          value,
+          parts
+        );
+      case tt.Boolean:
+        return types.boolean(
+          /** @type {boolean} */
+          value,
+          parts
+        );
+      default:
+        throw new TypeError(`Unknown token type ${token.type}.`);
+    }
+  }
+  function createJSON5IdentifierNode(token) {
+    const range = createRange(token.loc.start, token.loc.end);
+    const identifier = text3.slice(token.loc.start.offset, token.loc.end.offset);
+    const loc2 = {
+      start: {
+        ...token.loc.start
+      },
+      end: {
+        ...token.loc.end
+      }
+    };
+    const parts = { loc: loc2, ...range };
+    if (token.type !== "Identifier") {
+      let sign = "";
+      if (identifier[0] === "+" || identifier[0] === "-") {
+        sign = identifier[0];
+      }
+      return types[identifier.includes("NaN") ? "nan" : "infinity"](
+        /** @type {Sign} */
+        sign,
+        parts
+      );
+    }
+    return types.identifier(normalizeIdentifier(identifier), parts);
+  }
+  function createNullNode(token) {
+    const range = createRange(token.loc.start, token.loc.end);
+    return types.null({
+      loc: {
+        start: {
+          ...token.loc.start
+        },
+        end: {
+          ...token.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseProperty(tokenType) {
+    if (json5) {
+      assertTokenTypes(tokenType, [tt.String, tt.Identifier, tt.Number]);
+    } else {
+      assertTokenType(tokenType, tt.String);
+    }
+    const token = tokenizer.token;
+    if (json5 && tokenType === tt.Number && /[+\-0-9]/.test(text3[token.loc.start.offset])) {
+      throw new UnexpectedToken(token);
+    }
+    let key2 = tokenType === tt.String ? (
+      /** @type {StringNode} */
+      createLiteralNode(tokenType)
+    ) : (
+      /** @type {IdentifierNode|NaNNode|InfinityNode} */
+      createJSON5IdentifierNode(token)
+    );
+    if (json5 && (key2.type === "NaN" || key2.type === "Infinity")) {
+      if (key2.sign !== "") {
+        throw new UnexpectedToken(tokenizer.token);
+      }
+      key2 = types.identifier(key2.type, { loc: key2.loc, ...createRange(key2.loc.start, key2.loc.end) });
+    }
+    tokenType = next();
+    assertTokenType(tokenType, tt.Colon);
+    const value = parseValue();
+    const range = createRange(key2.loc.start, value.loc.end);
+    return types.member(
+      /** @type {StringNode|IdentifierNode} */
+      key2,
+      /** @type {ValueNode} */
+      value,
+      {
+        loc: {
+          start: {
+            ...key2.loc.start
+          },
+          end: {
+            ...value.loc.end
+          }
+        },
+        ...range
+      }
+    );
+  }
+  function parseObject(firstTokenType) {
+    assertTokenType(firstTokenType, tt.LBrace);
+    const firstToken = tokenizer.token;
+    const members = [];
+    let tokenType = next();
+    if (tokenType !== tt.RBrace) {
+      do {
+        members.push(parseProperty(tokenType));
+        tokenType = next();
+        if (!tokenType) {
+          throw new UnexpectedEOF(members[members.length - 1].loc.end);
+        }
+        if (tokenType === tt.Comma) {
+          tokenType = next();
+          if (allowTrailingCommas && tokenType === tt.RBrace) {
+            break;
+          }
+        } else {
+          break;
+        }
+      } while (tokenType);
+    }
+    assertTokenType(tokenType, tt.RBrace);
+    const lastToken = tokenizer.token;
+    const range = createRange(firstToken.loc.start, lastToken.loc.end);
+    return types.object(members, {
+      loc: {
+        start: {
+          ...firstToken.loc.start
+        },
+        end: {
+          ...lastToken.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseArray(firstTokenType) {
+    assertTokenType(firstTokenType, tt.LBracket);
+    const firstToken = tokenizer.token;
+    const elements = [];
+    let tokenType = next();
+    if (tokenType !== tt.RBracket) {
+      do {
+        const value = parseValue(tokenType);
+        elements.push(types.element(
+          /** @type {ValueNode} */
+          value,
+          { loc: value.loc }
+        ));
+        tokenType = next();
+        if (tokenType === tt.Comma) {
+          tokenType = next();
+          if (allowTrailingCommas && tokenType === tt.RBracket) {
+            break;
+          }
+        } else {
+          break;
+        }
+      } while (tokenType);
+    }
+    assertTokenType(tokenType, tt.RBracket);
+    const lastToken = tokenizer.token;
+    const range = createRange(firstToken.loc.start, lastToken.loc.end);
+    return types.array(elements, {
+      loc: {
+        start: {
+          ...firstToken.loc.start
+        },
+        end: {
+          ...lastToken.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseValue(tokenType) {
+    tokenType = tokenType ?? next();
+    const token = tokenizer.token;
+    if (!tokenType) {
+      throw new UnexpectedEOF({
+        line: 1,
+        column: 1,
+        offset: 0
+      });
+    }
+    switch (tokenType) {
+      case tt.String:
+      case tt.Boolean:
+        return createLiteralNode(tokenType);
+      case tt.Number:
+        if (json5) {
+          let tokenText = text3.slice(token.loc.start.offset, token.loc.end.offset);
+          if (tokenText[0] === "+" || tokenText[0] === "-") {
+            tokenText = tokenText.slice(1);
+          }
+          if (tokenText === "NaN" || tokenText === "Infinity") {
+            return createJSON5IdentifierNode(token);
+          }
+        }
+        return createLiteralNode(tokenType);
+      case tt.Null:
+        return createNullNode(token);
+      case tt.LBrace:
+        return parseObject(tokenType);
+      case tt.LBracket:
+        return parseArray(tokenType);
+      default:
+        throw new UnexpectedToken(token);
+    }
+  }
+  const docBody = parseValue();
+  const unexpectedToken = next();
+  if (unexpectedToken) {
+    throw new UnexpectedToken(tokenizer.token);
+  }
+  const textEndLocation = getEndLocation(text3);
+  const docParts = {
+    loc: {
+      start: {
+        line: 1,
+        column: 1,
+        offset: 0
+      },
+      end: {
+        ...textEndLocation
+      }
+    }
+  };
+  if (options.tokens) {
+    docParts.tokens = tokens;
+  }
+  if (options.ranges) {
+    docParts.range = [
+      docParts.loc.start.offset,
+      docParts.loc.end.offset
+    ];
+  }
+  return types.document(
+    /** @type {ValueNode} */
+    docBody,
+    docParts
+  );
+}
+
 // src/syntax/hcl/json.ts
 var lifecycle = {
   labels: 0,
@@ -51608,12 +57641,12 @@ var ROOT = {
     }
   }
 };
-function parseTerraformJson(text) {
+function parseTerraformJson(text3) {
   const errors = [];
-  const len = text.length;
+  const len = text3.length;
   let doc;
   try {
-    doc = parse(text, { mode: "jsonc", ranges: true, allowTrailingCommas: true });
+    doc = parse(text3, { mode: "jsonc", ranges: true, allowTrailingCommas: true });
   } catch (e) {
     const offset = typeof e.offset === "number" ? e.offset : 0;
     const message = e instanceof Error ? e.message : String(e);
@@ -51627,7 +57660,7 @@ function parseTerraformJson(text) {
       syntax: "json"
     };
   }
-  const reader = new JsonReader(text, errors);
+  const reader = new JsonReader(text3, errors);
   let body;
   if (doc.body.type === "Object") body = reader.body(doc.body, ROOT);
   else {
@@ -51638,19 +57671,19 @@ function parseTerraformJson(text) {
   body.end = len;
   return { kind: "File", start: 0, end: len, body, errors, comments: [], syntax: "json" };
 }
-function span2(n2) {
+function span(n2) {
   const r = n2.range ?? [0, 0];
   return { start: r[0], end: r[1] };
 }
 var JsonReader = class {
-  constructor(text, errors) {
-    this.text = text;
+  constructor(text3, errors) {
+    this.text = text3;
     this.errors = errors;
   }
   text;
   errors;
   error(n2, message) {
-    this.errors.push({ ...span2(n2), message });
+    this.errors.push({ ...span(n2), message });
   }
   body(obj2, schema) {
     const items = [];
@@ -51661,7 +57694,7 @@ var JsonReader = class {
       if (nested) this.blocks(m, name, nested, [], m.value, items);
       else items.push(this.attribute(m, name, schema.expressions?.[name]));
     }
-    return { kind: "Body", ...span2(obj2), items };
+    return { kind: "Body", ...span(obj2), items };
   }
   /** Descends through label levels; arrays at any level hold several objects. */
   blocks(m, type, schema, labels, value, out) {
@@ -51675,7 +57708,7 @@ var JsonReader = class {
     }
     if (labels.length < schema.labels) {
       for (const lm of value.members) {
-        const label2 = { ...span2(lm.name), value: memberName(lm) };
+        const label2 = { ...span(lm.name), value: memberName(lm) };
         if (label2.value === "//") continue;
         this.blocks(m, type, schema, [...labels, label2], lm.value, out);
       }
@@ -51687,7 +57720,7 @@ var JsonReader = class {
       start: m.range ? m.range[0] : 0,
       end: value.range ? value.range[1] : 0,
       type,
-      typeSpan: span2(m.name),
+      typeSpan: span(m.name),
       labels,
       body
     });
@@ -51699,7 +57732,7 @@ var JsonReader = class {
     else if (mode === "expressions" && m.value.type === "Array") {
       value = {
         kind: "Tuple",
-        ...span2(m.value),
+        ...span(m.value),
         items: m.value.elements.map((e) => this.value(e.value, "expression"))
       };
     } else if (mode === "map-of-expressions" && m.value.type === "Object") {
@@ -51710,7 +57743,7 @@ var JsonReader = class {
       start: m.range ? m.range[0] : 0,
       end: m.value.range ? m.value.range[1] : 0,
       name,
-      nameSpan: span2(m.name),
+      nameSpan: span(m.name),
       value
     };
   }
@@ -51721,16 +57754,16 @@ var JsonReader = class {
         return mode === "expression" ? this.expressionString(v) : this.templateString(v);
       case "Number":
       case "Boolean":
-        return { kind: "Literal", ...span2(v), value: v.value };
+        return { kind: "Literal", ...span(v), value: v.value };
       case "Null":
-        return { kind: "Literal", ...span2(v), value: null };
+        return { kind: "Literal", ...span(v), value: null };
       case "Array":
-        return { kind: "Tuple", ...span2(v), items: v.elements.map((e) => this.value(e.value, "template")) };
+        return { kind: "Tuple", ...span(v), items: v.elements.map((e) => this.value(e.value, "template")) };
       case "Object":
         return this.object(v, "template");
       default:
         this.error(v, "Unsupported JSON value.");
-        return { kind: "ErrorExpression", ...span2(v) };
+        return { kind: "ErrorExpression", ...span(v) };
     }
   }
   object(v, valueMode) {
@@ -51740,13 +57773,13 @@ var JsonReader = class {
       const value = this.value(m.value, valueMode);
       items.push({ start: key2.start, end: value.end, key: key2, value });
     }
-    return { kind: "Object", ...span2(v), items };
+    return { kind: "Object", ...span(v), items };
   }
   /** A JSON value taken literally (a variable's default): strings are not templates. */
   literal(v) {
     switch (v.type) {
       case "String": {
-        const s2 = span2(v);
+        const s2 = span(v);
         return {
           kind: "Template",
           ...s2,
@@ -51754,11 +57787,11 @@ var JsonReader = class {
         };
       }
       case "Array":
-        return { kind: "Tuple", ...span2(v), items: v.elements.map((e) => this.literal(e.value)) };
+        return { kind: "Tuple", ...span(v), items: v.elements.map((e) => this.literal(e.value)) };
       case "Object":
         return {
           kind: "Object",
-          ...span2(v),
+          ...span(v),
           items: v.members.map((m) => {
             const key2 = this.literal(m.name);
             const value = this.literal(m.value);
@@ -51774,8 +57807,8 @@ var JsonReader = class {
     const r = parseHclTemplate(decoded);
     const t = remap(r.template, map);
     for (const e of r.errors) this.errors.push(remap(e, map));
-    t.start = span2(v).start;
-    t.end = span2(v).end;
+    t.start = span(v).start;
+    t.end = span(v).end;
     return t;
   }
   expressionString(v) {
@@ -51794,16 +57827,16 @@ var JsonReader = class {
     const rawLen = e - 1 - rawStart;
     const decoded = v.value;
     if (decoded.length === rawLen) return { decoded, map: rawStart };
-    const text = this.text;
+    const text3 = this.text;
     const map = [];
     let i = rawStart;
     while (i < e - 1) {
-      if (text.charCodeAt(i) !== 92) {
+      if (text3.charCodeAt(i) !== 92) {
         map.push(i);
         i++;
         continue;
       }
-      const c = text.charCodeAt(i + 1);
+      const c = text3.charCodeAt(i + 1);
       if (c === 117) {
         map.push(i);
         i += 6;
@@ -51845,8 +57878,8 @@ function remap(node, map) {
 }
 
 // src/lower/terraform/parse.ts
-function parseTerraformFile(path, text) {
-  return path.endsWith(".json") ? parseTerraformJson(text) : parseHcl(text);
+function parseTerraformFile(path, text3) {
+  return path.endsWith(".json") ? parseTerraformJson(text3) : parseHcl(text3);
 }
 
 // src/lower/terraform/index.ts
@@ -51864,7 +57897,7 @@ var TerraformAnalysis = class {
     this.host = host;
     this.cache = new SourceCache((p) => host.readFile(p), parseTerraformFile);
     for (const f of configFiles) {
-      const dir2 = dirname12(f);
+      const dir2 = dirname18(f);
       const list2 = this.given.get(dir2) ?? [];
       list2.push(f);
       this.given.set(dir2, list2);
@@ -51917,19 +57950,19 @@ var TerraformAnalysis = class {
     if (cached2 !== void 0) return cached2;
     let values = null;
     if (path.endsWith(".json")) {
-      const text = this.host.readFile(path);
-      if (text !== void 0) {
+      const text3 = this.host.readFile(path);
+      if (text3 !== void 0) {
         const at = { file: path, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
         try {
-          const data = JSON.parse(text);
+          const data = JSON.parse(text3);
           values = /* @__PURE__ */ new Map();
           if (data && typeof data === "object" && !Array.isArray(data)) {
             for (const [k, v] of Object.entries(data)) values.set(k, fromJs(v, at));
           }
         } catch (e) {
-          const lineMap = new LineMap(text);
+          const lineMap = new LineMap(text3);
           const m = /position (\d+)/.exec(e instanceof Error ? e.message : "");
-          const offset = m ? Math.min(Number(m[1]), text.length) : 0;
+          const offset = m ? Math.min(Number(m[1]), text3.length) : 0;
           this.cache.diagnostics.push({
             code: "parse-error",
             message: `invalid JSON: ${e instanceof Error ? e.message : String(e)}`,
@@ -52013,462 +58046,244 @@ var terraformFrontEnd = {
   analyze
 };
 
-// src/engine/host.ts
-import { readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
-import { join as join7 } from "node:path";
-var CachingHost = class {
-  texts = /* @__PURE__ */ new Map();
-  varFiles;
-  includeGeneratedTemplates;
-  constructor(overrides = /* @__PURE__ */ new Map()) {
-    for (const [path, text] of overrides) this.texts.set(path, text);
-  }
-  readFile(path) {
-    if (!this.texts.has(path)) {
-      let text;
-      try {
-        text = readFileSync6(path, "utf8");
-      } catch {
-        text = void 0;
-      }
-      this.texts.set(path, text);
-    }
-    return this.texts.get(path);
-  }
-  listFolder(path) {
-    try {
-      return readdirSync3(path, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => join7(path, e.name)).sort();
-    } catch {
-      return [];
-    }
-  }
-};
-
-// src/engine/run-rules.ts
-import { createHash as createHash2 } from "node:crypto";
-
-// src/engine/call-path.ts
-import { dirname as dirname13, relative as relative7 } from "node:path";
-function callPathNote(resource, primary, sourceText) {
-  if (!resource) return void 0;
-  const chain = resource.callChain;
-  const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
-  if (from < 0) return void 0;
-  const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
-  const file = relative7(dirname13(primary.file), resource.decl.file).split("\\").join("/");
-  return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
-}
-function callName(call2, sourceText) {
-  const text = sourceText(call2.file);
-  const line = text?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
-  const bicep = /^module\s+([A-Za-z_]\w*)/.exec(line);
-  if (bicep) return `module '${bicep[1]}'`;
-  const terraform = /^module\s+"([^"]+)"/.exec(line);
-  if (terraform) return `module '${terraform[1]}'`;
-  const arm = text ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text, call2)) : null;
-  if (arm) return `deployment '${arm[1].replace(/^\[(.*)\]$/, "$1")}'`;
-  return `the call on line ${call2.range.start.line}`;
-}
-function sliceFrom(text, call2) {
-  const lines = text.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
-  return lines.join("\n");
-}
-
-// src/engine/messages.ts
-function formatMessage(template, data = {}) {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
-}
-
-// src/engine/fix/attach.ts
-function attachFixes(finding, rule6, d, fixer) {
-  if (d.fix) {
-    if (!rule6.meta.fixable) throw new Error(`rule '${rule6.meta.id}' reports a fix but its meta does not set fixable: true`);
-    const edits = build2(d.fix, fixer);
-    if (edits) {
-      const template = d.fixMessageId === void 0 ? void 0 : rule6.meta.messages[d.fixMessageId];
-      if (d.fixMessageId !== void 0 && template === void 0) throw new Error(`rule '${rule6.meta.id}' names unknown fix message id '${d.fixMessageId}'`);
-      finding.fix = template === void 0 ? { edits } : { message: formatMessage(template, d.data), edits };
-    }
-  }
-  if (d.suggest && d.suggest.length > 0) {
-    if (!rule6.meta.hasSuggestions) throw new Error(`rule '${rule6.meta.id}' reports suggestions but its meta does not set hasSuggestions: true`);
-    const suggestions = [];
-    for (const s2 of d.suggest) {
-      const template = rule6.meta.messages[s2.messageId];
-      if (template === void 0) throw new Error(`rule '${rule6.meta.id}' suggests with unknown message id '${s2.messageId}'`);
-      const edits = build2(s2.fix, fixer);
-      if (edits) suggestions.push({ message: formatMessage(template, typeof s2.data === "function" ? s2.data(edits) : s2.data), edits });
-    }
-    if (suggestions.length > 0) finding.suggestions = suggestions;
-  }
-}
-function build2(fn, fixer) {
-  const result = fn(fixer);
-  const edits = result === void 0 ? [] : Array.isArray(result) ? result : [result];
-  if (edits.length === 0) return void 0;
-  return [...edits].sort(
-    (a, b2) => a.file < b2.file ? -1 : a.file > b2.file ? 1 : a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column
-  );
-}
-
-// src/engine/run-rules.ts
-function runRules(graph, runs, options) {
-  return withSourceText(options.sourceText, () => runEach(graph, runs, options));
-}
-function runEach(graph, runs, options) {
-  const findings = [];
-  const seen = /* @__PURE__ */ new Set();
-  const fixer = new SourceFixer((file) => options.sourceText(file));
-  for (const { rule: rule6, severity, options: ruleOptions } of runs) {
-    rule6.check(graph, {
-      options: ruleOptions,
-      roles: options.roles,
-      permissions: options.permissions ?? permissionModel(),
-      report(descriptor) {
-        const finding = toFinding(rule6, severity, descriptor, options);
-        const key2 = `${rule6.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
-        if (seen.has(key2)) return;
-        seen.add(key2);
-        attachFixes(finding, rule6, descriptor, fixer);
-        findings.push(finding);
-      }
-    });
-  }
-  return findings;
-}
-function nodeResource(node) {
-  return "resource" in node ? node.resource : void 0;
-}
-function nodeKey(node) {
-  const r = nodeResource(node);
-  if ("at" in node) return `${node.resource.declKey}@${node.at.range.start.line}:${node.at.range.start.column}`;
-  return r?.declKey ?? node.id;
-}
-function nodeLocation(node) {
-  if ("at" in node) return node.at;
-  return nodeResource(node)?.decl;
-}
-function primaryLocation(node, valueAt) {
-  const own = nodeLocation(node);
-  if (!valueAt || valueAt.file === own.file) return own;
-  const chain = nodeResource(node)?.callChain ?? [];
-  for (let i = chain.length - 1; i >= 0; i--) if (chain[i].file === valueAt.file) return chain[i];
-  return own;
-}
-function contains(outer, inner) {
-  return outer.file === inner.file && compareLocations({ ...outer, range: { start: outer.range.start, end: outer.range.start } }, inner) <= 0 && (inner.range.end.line < outer.range.end.line || inner.range.end.line === outer.range.end.line && inner.range.end.column <= outer.range.end.column);
-}
-function toFinding(rule6, severity, d, options) {
-  const primary = primaryLocation(d.node, d.value?.at);
-  const related = [...d.related ?? []];
-  if (d.value?.at && !contains(primary, d.value.at) && !related.some((r) => sameLocation(r.at, d.value?.at))) {
-    related.unshift({ message: "The value is written here.", at: d.value.at });
-  }
-  const symbol = nodeResource(d.node)?.symbol;
-  const text = formatMessage(rule6.meta.messages[d.messageId] ?? d.messageId, d.data);
-  const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
-  const message = note ? `${text} ${note}` : text;
-  const finding = {
-    ruleId: rule6.meta.id,
-    severity,
-    message,
-    file: primary.file,
-    range: primary.range,
-    related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
-    fingerprint: fingerprint(rule6.meta.id, primary, symbol, options.sourceText(primary.file))
-  };
-  if (symbol) finding.symbol = symbol;
-  return finding;
-}
-function fingerprint(ruleId, at, symbol, text) {
-  const snippet = text ? sliceRange(text, at).replace(/\s+/g, " ").trim() : "";
-  const file = at.file.replace(/\\/g, "/").split("/").pop() ?? at.file;
-  return createHash2("sha256").update([ruleId, file, symbol ?? "", snippet].join("\0")).digest("hex").slice(0, 32);
-}
-function sliceRange(text, at) {
-  const lines = text.split(/\r\n|\r|\n/);
-  const { start, end } = at.range;
-  if (start.line === end.line) return (lines[start.line - 1] ?? "").slice(start.column - 1, end.column - 1);
-  const out = [(lines[start.line - 1] ?? "").slice(start.column - 1)];
-  for (let l = start.line + 1; l < end.line; l++) out.push(lines[l - 1] ?? "");
-  out.push((lines[end.line - 1] ?? "").slice(0, end.column - 1));
-  return out.join("\n");
-}
-function compareFindings(a, b2) {
-  return compareLocations({ file: a.file, range: a.range }, { file: b2.file, range: b2.range }) || (a.ruleId < b2.ruleId ? -1 : a.ruleId > b2.ruleId ? 1 : 0) || (a.message < b2.message ? -1 : a.message > b2.message ? 1 : 0);
-}
-
-// src/engine/configured-rules.ts
-function runConfiguredRules(graph, config, files, options) {
-  const findings = [];
-  const optionsKey = (file, ruleId) => {
-    const effective = config.forFile(file);
-    const setting = effective.rules.get(ruleId);
-    return !setting || setting.severity === "off" || effective.ignored ? void 0 : stableJson(setting.options);
-  };
-  for (const rule6 of config.rules()) {
-    const groups = /* @__PURE__ */ new Map();
-    for (const file of files) {
-      const key2 = optionsKey(file, rule6.meta.id);
-      if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule6.meta.id).options);
-    }
-    for (const [key2, ruleOptions] of groups) {
-      const run = runRules(graph, [{ rule: rule6, severity: rule6.meta.severity, options: structuredClone(ruleOptions) }], options);
-      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule6.meta.id) === key2));
-    }
-  }
-  return findings;
-}
-
-// src/engine/suppressions.ts
-function commentBody(text) {
-  let body = text.trim();
-  if (body.startsWith("/*")) body = body.slice(2).replace(/\*\/\s*$/, "");
-  else if (body.startsWith("//")) body = body.slice(2);
-  else if (body.startsWith("#")) body = body.slice(1);
-  return body.trim();
-}
-function parseDirective(comment) {
-  const m = /^grantlint-([A-Za-z-]*)(?:\s+([\s\S]*))?$/.exec(commentBody(comment));
-  if (!m) return void 0;
-  return { directive: m[1], ...parseRulesAndReason(m[2] ?? "") };
-}
-function parseRulesAndReason(text) {
-  const sep5 = text.search(/(^|\s)--(\s|$)/);
-  const rulesPart = sep5 >= 0 ? text.slice(0, sep5) : text;
-  const reason = sep5 >= 0 ? text.slice(sep5).trim().slice(2).trim() : "";
-  const rules = [...new Set(rulesPart.split(/[\s,]+/).filter(Boolean))];
-  return { rules, reason };
-}
-function collectSuppressions(program, options) {
-  const out = { suppressions: [], problems: [] };
-  const check = (at, parsed, kind, covers) => {
-    if (parsed.rules.length === 0) {
-      out.problems.push({ at, messageId: "noRule", data: {} });
-      return;
-    }
-    const known2 = options.knownRules(at.file);
-    const unknownRule = parsed.rules.find((r) => !known2.has(r));
-    if (unknownRule) {
-      const near = closest(unknownRule, known2);
-      const hint = near ? ` (did you mean '${near}'?)` : "";
-      out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
-      return;
-    }
-    if (!parsed.reason) {
-      out.problems.push({ at, messageId: "noReason", data: { rules: parsed.rules.map((r) => `'${r}'`).join(", ") } });
-      return;
-    }
-    out.suppressions.push({ at, rules: parsed.rules, reason: parsed.reason, kind, covers });
-  };
-  const byFile = /* @__PURE__ */ new Map();
-  const seenComments = /* @__PURE__ */ new Set();
-  for (const c of program.comments) {
-    const id = `${c.at.file}|${c.at.range.start.line}:${c.at.range.start.column}`;
-    if (seenComments.has(id)) continue;
-    seenComments.add(id);
-    const list2 = byFile.get(c.at.file) ?? [];
-    list2.push(c);
-    byFile.set(c.at.file, list2);
-  }
-  for (const [file, comments] of byFile) {
-    const directives = comments.map((c) => ({ c, parsed: parseDirective(c.text) })).filter((d) => d.parsed);
-    if (directives.length === 0) continue;
-    const lines = (options.readFile(file) ?? "").split(/\r\n|\r|\n/);
-    const commentLines = /* @__PURE__ */ new Set();
-    for (const c of comments) {
-      const { start, end } = c.at.range;
-      if ((lines[start.line - 1] ?? "").slice(0, start.column - 1).trim() !== "") continue;
-      for (let l = start.line; l <= end.line; l++) commentLines.add(l);
-    }
-    const isBicep = /\.bicep(param)?$/i.test(file);
-    const skippable = (line) => commentLines.has(line) || isBicep && (lines[line - 1] ?? "").trim().startsWith("@");
-    for (const { c, parsed } of directives) {
-      if (parsed.directive !== "disable-next-line") {
-        out.problems.push({ at: c.at, messageId: "unknownDirective", data: { directive: `grantlint-${parsed.directive}` } });
-        continue;
-      }
-      const fromLine = c.at.range.end.line + 1;
-      let toLine = fromLine;
-      while (toLine <= lines.length && skippable(toLine)) toLine++;
-      check(c.at, parsed, "comment", { file, fromLine, toLine });
-    }
-  }
-  const seen = /* @__PURE__ */ new Set();
-  for (const r of program.resources) {
-    if (r.format !== "arm") continue;
-    const key2 = `${r.decl.file}|${r.decl.range.start.line}:${r.decl.range.start.column}`;
-    if (seen.has(key2)) continue;
-    seen.add(key2);
-    const disable = getPath(r.body, ["metadata", "grantlint", "disable"]);
-    if (!disable) continue;
-    const entries = disable.kind === "array" ? disable.items : [disable];
-    for (const entry of entries) {
-      const at = entry.at ?? disable.at ?? r.decl;
-      const parsed = metadataEntry(entry);
-      if (typeof parsed === "string") out.problems.push({ at, messageId: "malformed", data: { detail: parsed } });
-      else check(at, parsed, "metadata", r.decl);
-    }
-  }
-  return out;
-}
-function metadataEntry(entry) {
-  if (entry.kind === "string") return parseRulesAndReason(entry.value);
-  if (entry.kind !== "object") return 'write "<rule> -- <reason>" or { "rule": "<rule>", "reason": "<reason>" }';
-  const rule6 = getPath(entry, ["rule"]) ?? getPath(entry, ["rules"]);
-  const reason = getPath(entry, ["reason"]);
-  const rules = rule6?.kind === "string" ? rule6.value.split(/[\s,]+/).filter(Boolean) : rule6?.kind === "array" ? rule6.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
-  return { rules, reason: reason?.kind === "string" ? reason.value.trim() : "" };
-}
-function within2(outer, file, line, column) {
-  if (outer.file !== file) return false;
-  const { start, end } = outer.range;
-  const afterStart = line > start.line || line === start.line && column >= start.column;
-  const beforeEnd = line < end.line || line === end.line && column <= end.column;
-  return afterStart && beforeEnd;
-}
-function applySuppressions(findings, suppressions, resources) {
-  const comments = suppressions.filter((s2) => s2.kind === "comment");
-  const metadata = suppressions.filter((s2) => s2.kind === "metadata");
-  const armDecls = metadata.length > 0 ? resources.filter((r) => r.format === "arm").map((r) => r.decl) : [];
-  const outcome = { kept: [], suppressed: [], used: /* @__PURE__ */ new Map() };
-  const use = (s2, rule6) => {
-    const set = outcome.used.get(s2) ?? /* @__PURE__ */ new Set();
-    set.add(rule6);
-    outcome.used.set(s2, set);
-  };
-  for (const f of findings) {
-    const { line, column } = f.range.start;
-    let by = comments.find((s2) => {
-      const c = s2.covers;
-      return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
-    });
-    if (!by && metadata.length > 0) {
-      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
-      if (innermost) {
-        by = metadata.find((s2) => {
-          const d = s2.covers;
-          return d.file === innermost.file && d.range.start.line === innermost.range.start.line && d.range.start.column === innermost.range.start.column && s2.rules.includes(f.ruleId);
-        });
-      }
-    }
-    if (by) {
-      use(by, f.ruleId);
-      outcome.suppressed.push(f);
-    } else outcome.kept.push(f);
-  }
-  return outcome;
-}
-function engineFinding(meta, messageId, data, at, readFile) {
-  return {
-    ruleId: meta.id,
-    severity: meta.severity,
-    message: formatMessage(meta.messages[messageId], data),
-    file: at.file,
-    range: at.range,
-    related: [],
-    fingerprint: fingerprint(meta.id, at, void 0, readFile(at.file))
-  };
-}
-function problemFindings(problems, readFile) {
-  return problems.map((p) => engineFinding(INVALID_SUPPRESSION_RULE, p.messageId, p.data, p.at, readFile));
-}
-function unusedFindings(suppressions, used, isActive, readFile) {
-  const out = [];
-  for (const s2 of suppressions) {
-    for (const rule6 of s2.rules) {
-      if (used.get(s2)?.has(rule6) || !isActive(s2.at.file, rule6)) continue;
-      out.push(engineFinding(UNUSED_SUPPRESSION_RULE, "unused", { rule: rule6 }, s2.at, readFile));
-    }
-  }
-  return out;
-}
-
-// src/engine/filter.ts
-function filterFindings(findings, program, options) {
-  const { config } = options;
-  const configured = (f) => {
-    if (!config) return f;
-    const effective = config.forFile(f.file);
-    if (effective.ignored) return void 0;
-    const setting = effective.rules.get(f.ruleId);
-    if (!setting) return f;
-    if (setting.severity === "off") return void 0;
-    return setting.severity === f.severity ? f : { ...f, severity: setting.severity };
-  };
-  const severe = (list2) => list2.flatMap((f) => configured(f) ?? []);
-  const knownRules = (file) => config ? new Set(config.forFile(file).rules.keys()) : options.knownRuleIds;
-  const isActive = (file, ruleId) => {
-    if (!config) return options.knownRuleIds.has(ruleId);
-    const effective = config.forFile(file);
-    const setting = effective.rules.get(ruleId);
-    return !effective.ignored && !!setting && setting.severity !== "off";
-  };
-  const collected = collectSuppressions(program, { readFile: options.readFile, knownRules });
-  const outcome = applySuppressions(severe(findings), collected.suppressions, program.resources);
-  let kept = [...outcome.kept, ...severe(problemFindings(collected.problems, options.readFile))];
-  if (options.reportUnusedSuppressions) {
-    appendAll(kept, severe(unusedFindings(collected.suppressions, outcome.used, isActive, options.readFile)));
-  }
-  const stats = { suppressed: outcome.suppressed.length, baselined: 0, staleBaseline: 0 };
-  if (options.baseline) {
-    const result = options.baseline.apply(kept);
-    kept = result.kept;
-    stats.baselined = result.matched.length;
-    stats.staleBaseline = result.stale.length;
-  }
-  return { findings: kept, stats };
-}
-
-// src/engine/lint.ts
+// src/engine/front-ends.ts
 var FRONT_ENDS = {
   bicep: bicepFrontEnd,
   terraform: terraformFrontEnd,
-  arm: armFrontEnd
+  arm: armFrontEnd,
+  script: scriptsFrontEnd
 };
-var KIND_TO_FORMAT = { bicep: "bicep", terraform: "terraform", json: "arm" };
+var KIND_TO_FORMAT = { bicep: "bicep", terraform: "terraform", json: "arm", script: "script" };
+var ORDER = ["bicep", "arm", "terraform", "script"];
+function analyzeFiles(files, host, onFormat) {
+  const program = emptyProgram();
+  for (const format2 of ORDER) {
+    if (!files.some((f) => KIND_TO_FORMAT[f.kind] === format2)) continue;
+    const reached = new Set(program.files);
+    const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format2 && !reached.has(f.path)).map((f) => f.path);
+    onFormat?.(format2, mine.length);
+    const part = FRONT_ENDS[format2].analyze(mine, host);
+    appendAll(program.resources, part.resources);
+    appendAll(program.diagnostics, part.diagnostics);
+    appendAll(program.comments, directiveComments(part.comments, host));
+    appendAll(program.files, part.files);
+    appendAll(program.externalCalls, part.externalCalls ?? []);
+  }
+  const scripts = deploymentScriptPrograms(program.resources, host);
+  appendAll(program.resources, scripts.resources);
+  appendAll(program.diagnostics, scripts.diagnostics);
+  appendAll(program.comments, directiveComments(scripts.comments, host));
+  appendAll(program.files, scripts.files);
+  return program;
+}
+function directiveComments(comments, host) {
+  const mayDirect = /* @__PURE__ */ new Map();
+  return comments.filter((c) => {
+    let yes = mayDirect.get(c.at.file);
+    if (yes === void 0) mayDirect.set(c.at.file, yes = host.readFile(c.at.file)?.includes("grantlint-") ?? true);
+    return yes;
+  });
+}
+function mergeProgram(program, part) {
+  appendAll(program.resources, part.resources);
+  appendAll(program.diagnostics, part.diagnostics);
+  appendAll(program.comments, part.comments);
+  appendAll(program.files, part.files);
+  appendAll(program.externalCalls ??= [], part.externalCalls ?? []);
+}
+
+// src/engine/pool.ts
+import { existsSync as existsSync4 } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join as join9 } from "node:path";
+import { fileURLToPath as fileURLToPath3, pathToFileURL as pathToFileURL2 } from "node:url";
+import { Worker } from "node:worker_threads";
+var MIN_PARALLEL_SIZE = 4e6;
+function workerScript() {
+  const candidates = [
+    new URL("./front-end-worker.js", import.meta.url),
+    new URL("./grantlint-worker.mjs", import.meta.url),
+    pathToFileURL2(join9(packageRoot(), "dist", "src", "engine", "front-end-worker.js"))
+  ];
+  return candidates.find((url) => existsSync4(fileURLToPath3(url)));
+}
+function defaultJobs() {
+  return Math.max(1, availableParallelism());
+}
+function batchHost(setup) {
+  const host = new CachingHost(setup.overrides);
+  if (setup.varFiles) host.varFiles = setup.varFiles;
+  if (setup.includeGenerated) host.includeGeneratedTemplates = true;
+  if (setup.scriptsDisabled) {
+    const off = new Set(setup.scriptsDisabled);
+    host.scriptsEnabled = (file) => !off.has(file);
+  }
+  return host;
+}
+async function lowerBatches(batches2, setup, jobs, onBatch) {
+  const total = batches2.reduce((n2, b2) => n2 + b2.size, 0);
+  const workers = Math.min(jobs, batches2.length);
+  const script = workers > 1 && total >= MIN_PARALLEL_SIZE ? workerScript() : void 0;
+  if (!script) {
+    return batches2.map((b2, i) => {
+      const program = analyzeFiles(b2.files, batchHost(setup));
+      onBatch?.(i + 1, batches2.length);
+      return program;
+    });
+  }
+  return inWorkers(script, batches2, setup, workers, onBatch);
+}
+function inWorkers(script, batches2, setup, count, onBatch) {
+  const results = new Array(batches2.length);
+  let next = 0;
+  let done = 0;
+  const pool = [];
+  return new Promise((resolvePromise, reject) => {
+    let settled = false;
+    const stop = () => {
+      for (const w of pool) void w.terminate();
+    };
+    const fail3 = (e) => {
+      if (settled) return;
+      settled = true;
+      stop();
+      reject(e);
+    };
+    const finished = (id, program) => {
+      results[id] = program;
+      done++;
+      onBatch?.(done, batches2.length);
+      if (done === batches2.length && !settled) {
+        settled = true;
+        stop();
+        resolvePromise(results);
+      }
+    };
+    const feed = (w) => {
+      if (next >= batches2.length) return;
+      const id = next++;
+      w.postMessage({ id, files: batches2[id].files });
+    };
+    for (let i = 0; i < count - 1; i++) {
+      const w = new Worker(script, { workerData: setup });
+      pool.push(w);
+      w.on("message", (reply) => {
+        if ("error" in reply) {
+          const e = new Error(reply.error);
+          if (reply.stack) e.stack = reply.stack;
+          fail3(e);
+          return;
+        }
+        finished(reply.id, reply.program);
+        feed(w);
+      });
+      w.on("error", (e) => fail3(e));
+      w.on("exit", (code) => {
+        if (!settled && code !== 0) fail3(new Error(`a front-end worker stopped with exit code ${code}`));
+      });
+      feed(w);
+    }
+    const own = () => {
+      if (settled || next >= batches2.length) return;
+      const id = next++;
+      try {
+        finished(id, analyzeFiles(batches2[id].files, batchHost(setup)));
+      } catch (e) {
+        fail3(e);
+        return;
+      }
+      setImmediate(own);
+    };
+    setImmediate(own);
+  });
+}
+
+// src/engine/cache.ts
+import { createHash as createHash3 } from "node:crypto";
+function contentHash(text3) {
+  return createHash3("sha1").update(text3).digest("base64url");
+}
+
+// src/engine/lint.ts
 function defaultRuleRuns(rules = builtinRules) {
-  return rules.map((rule6) => ({ rule: rule6, severity: rule6.meta.severity, options: { ...rule6.meta.defaultOptions ?? {} } }));
+  return rules.map((rule10) => ({ rule: rule10, severity: rule10.meta.severity, options: { ...rule10.meta.defaultOptions ?? {} } }));
 }
 async function analyze2(paths, options = {}) {
   const cwd = options.cwd ?? process.cwd();
   let files = await discover(paths, { cwd, ignore: options.ignore });
   if (options.config) {
-    const config = options.config;
-    files = files.filter((f) => !config.isIgnored(f.path));
-    await config.load(files.map((f) => f.path));
+    const config2 = options.config;
+    files = files.filter((f) => !config2.isIgnored(f.path));
+    await config2.load(files.map((f) => f.path));
   }
   options.onProgress?.({ stage: "discovered", files: files.length });
   for (const path of options.overrides?.keys() ?? []) {
     if (!files.some((f) => f.path === path)) {
-      const kind = path.endsWith(".bicep") || path.endsWith(".bicepparam") ? "bicep" : /\.tf(vars)?(\.json)?$/.test(path) ? "terraform" : "json";
-      files.push({ path: resolve13(path), kind });
+      files.push({ path: resolve17(path), kind: fileKind(path) ?? "json" });
     }
   }
   const host = new CachingHost(options.overrides);
-  if (options.varFiles) host.varFiles = options.varFiles.map((f) => resolve13(cwd, f));
-  if (options.includeGenerated) host.includeGeneratedTemplates = true;
-  const program = { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
-  const formats = ["bicep", "arm", "terraform"].filter((format2) => files.some((f) => KIND_TO_FORMAT[f.kind] === format2));
-  for (const [done, format2] of formats.entries()) {
-    const reached = new Set(program.files);
-    const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format2 && !reached.has(f.path)).map((f) => f.path);
-    options.onProgress?.({ stage: "front-end", format: format2, files: mine.length, done, total: formats.length });
-    const part = FRONT_ENDS[format2].analyze(mine, host);
-    appendAll(program.resources, part.resources);
-    appendAll(program.diagnostics, part.diagnostics);
-    appendAll(program.comments, part.comments);
-    appendAll(program.files, part.files);
-    appendAll(program.externalCalls, part.externalCalls ?? []);
+  const config = options.config;
+  const scriptsDisabled = config ? files.filter((f) => !config.scriptsEnabled(f.path)).map((f) => f.path) : [];
+  const setup = {
+    overrides: options.overrides,
+    varFiles: options.varFiles?.map((f) => resolve17(cwd, f)),
+    includeGenerated: options.includeGenerated,
+    ...scriptsDisabled.length > 0 ? { scriptsDisabled } : {}
+  };
+  const hashes = /* @__PURE__ */ new Map();
+  let closures = moduleClosures(files, (path) => {
+    const text3 = host.readUncached(path);
+    if (options.cache && text3 !== void 0) hashes.set(path, contentHash(text3));
+    return text3;
+  });
+  if (options.shard) closures = shardClosures(closures, options.shard.index, options.shard.count);
+  let cached2;
+  let keys = [];
+  if (options.cache) {
+    const cache3 = options.cache;
+    const hashOf = (path) => {
+      if (!hashes.has(path)) {
+        const text3 = host.readUncached(path);
+        if (text3 !== void 0) hashes.set(path, contentHash(text3));
+      }
+      return hashes.get(path);
+    };
+    const hits = [];
+    const stale = [];
+    for (const c of closures) {
+      const key2 = closureKey(c.files.map((f) => f.path), hashOf, options.config);
+      const entry = cache3.lookup(key2, hashOf);
+      if (entry) hits.push(entry);
+      else {
+        stale.push(c);
+        keys.push(key2);
+      }
+    }
+    closures = stale;
+    cached2 = { hits, analysed: [] };
   }
+  const groups = options.cache ? closures.map((c) => [c]) : batches(closures, options.batchSize);
+  const work = groups.map((group) => ({ files: group.flatMap((c) => c.files), size: group.reduce((n2, c) => n2 + c.size, 0) }));
+  const total = work.reduce((n2, b2) => n2 + b2.files.length, 0);
+  const parts = await lowerBatches(
+    work,
+    setup,
+    options.jobs ?? defaultJobs(),
+    (done, count) => options.onProgress?.({ stage: "front-end", files: total, done, total: count })
+  );
+  const program = emptyProgram();
+  for (const part of parts) mergeProgram(program, part);
+  if (cached2) cached2.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
+  keys = [];
   const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), void 0, program.externalCalls));
-  return { graph, program, host };
+  return { graph, program, host, cached: cached2 };
 }
 async function lint(paths, options = {}) {
   return lintAnalysis(await analyze2(paths, options), options);
 }
 async function lintAnalysis(analysis, options = {}, ruleFindings) {
-  const { graph, program, host } = analysis;
+  const { graph, program, host, cached: cached2 } = analysis;
   options.onProgress?.({ stage: "rules" });
   const runOptions = { roles: roleCatalog(), sourceText: (f) => host.readFile(f) };
   const runs = options.rules ?? defaultRuleRuns();
@@ -52481,15 +58296,73 @@ async function lintAnalysis(analysis, options = {}, ruleFindings) {
     findings = runConfiguredRules(graph, options.config, program.files, runOptions);
   } else findings = runRules(graph, runs, runOptions);
   appendAll(findings, program.diagnostics.map(diagnosticFinding));
-  const filtered = filterFindings(findings, program, {
+  const filter = (list2, part, baseline) => filterFindings(list2, part, {
     config: options.config,
     knownRuleIds: /* @__PURE__ */ new Set([...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]),
     reportUnusedSuppressions: options.reportUnusedSuppressions,
-    baseline: options.baseline,
+    baseline,
     readFile: (f) => host.readFile(f)
   });
+  if (cached2 && options.cache) return cachedResult(findings, cached2, options.cache, filter, host, options.baseline, graph);
+  const filtered = filter(findings, program, options.baseline);
   filtered.findings.sort(compareFindings);
   return { findings: filtered.findings, files: [...new Set(program.files)].sort(), stats: filtered.stats, graph };
+}
+function cachedResult(findings, cached2, cache3, filter, host, baseline, graph) {
+  const byFile = /* @__PURE__ */ new Map();
+  cached2.analysed.forEach((a, i) => {
+    for (const f of /* @__PURE__ */ new Set([...a.files, ...a.program.files])) byFile.set(f, [...byFile.get(f) ?? [], i]);
+  });
+  const perClosure = cached2.analysed.map(() => []);
+  const unplaced = [];
+  for (const f of findings) {
+    const owners = byFile.get(f.file);
+    if (owners) for (const i of owners) perClosure[i].push(f);
+    else unplaced.push(f);
+  }
+  const storing = unplaced.length === 0;
+  const all = [];
+  const files = /* @__PURE__ */ new Set();
+  let suppressed = 0;
+  cached2.analysed.forEach((a, i) => {
+    const filtered = filter(perClosure[i], a.program);
+    const inputs = {};
+    for (const f of [.../* @__PURE__ */ new Set([...a.files, ...a.program.files])].sort()) {
+      const text3 = host.readUncached(f);
+      if (text3 !== void 0) inputs[f] = contentHash(text3);
+    }
+    if (storing) cache3.store(a.key, { inputs, findings: filtered.findings, files: a.program.files, suppressed: filtered.stats.suppressed });
+    appendAll(all, filtered.findings);
+    for (const f of a.program.files) files.add(f);
+    suppressed += filtered.stats.suppressed;
+  });
+  if (!storing) appendAll(all, filter(unplaced, emptyProgram()).findings);
+  for (const hit of cached2.hits) {
+    appendAll(all, hit.findings);
+    for (const f of hit.files) files.add(f);
+    suppressed += hit.suppressed;
+  }
+  if (storing) cache3.save();
+  const seen = /* @__PURE__ */ new Set();
+  let kept = all.filter((f) => {
+    const k = JSON.stringify(f);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  const stats = { suppressed, baselined: 0, staleBaseline: 0 };
+  if (baseline) {
+    const outcome = baseline.apply(kept);
+    kept = outcome.kept;
+    stats.baselined = outcome.matched.length;
+    stats.staleBaseline = outcome.stale.length;
+  }
+  kept.sort(compareFindings);
+  return { findings: kept, files: [...files].sort(), stats, graph };
+}
+function closureKey(paths, hashOf, config) {
+  const parts = paths.map((p) => [p, hashOf(p) ?? "", config ? JSON.stringify(config.forFile(p), (_, v) => v instanceof Map ? [...v] : v) : ""]);
+  return contentHash(JSON.stringify(parts));
 }
 function diagnosticFinding(d) {
   return {
@@ -52510,10 +58383,10 @@ function releaseTag(version) {
   return `v${version}`;
 }
 var OWN_RULES = /* @__PURE__ */ new Set([...builtinRules.map((r) => r.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]);
-function ruleDocsUrl(rule6, version) {
-  if (/^https?:\/\//i.test(rule6.docs)) return rule6.docs;
-  if (!OWN_RULES.has(rule6.id)) return void 0;
-  const docs = rule6.docs || `docs/rules/${rule6.id}.md`;
+function ruleDocsUrl(rule10, version) {
+  if (/^https?:\/\//i.test(rule10.docs)) return rule10.docs;
+  if (!OWN_RULES.has(rule10.id)) return void 0;
+  const docs = rule10.docs || `docs/rules/${rule10.id}.md`;
   return `${REPOSITORY_URL}/blob/${releaseTag(version)}/${docs.replace(/^\.?\//, "")}`;
 }
 function docsLookup(context) {
@@ -52539,8 +58412,8 @@ function findingsByFile(result, cwd, includeClean) {
 }
 
 // src/format/xml.ts
-function xmlEscape(text) {
-  return text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "�").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
+function xmlEscape(text3) {
+  return text3.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "�").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
 }
 var XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>';
 
@@ -52577,17 +58450,17 @@ var compact = (result, context) => {
 `;
   }).join("");
 };
-function oneLine(text) {
-  return text.replace(/\s*(\r\n|\r|\n)\s*/g, " ");
+function oneLine(text3) {
+  return text3.replace(/\s*(\r\n|\r|\n)\s*/g, " ");
 }
 
 // src/format/github.ts
 var COMMAND = { error: "error", warning: "warning", info: "notice" };
-function escapeData2(text) {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+function escapeData2(text3) {
+  return text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-function escapeProperty2(text) {
-  return escapeData2(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeProperty2(text3) {
+  return escapeData2(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 function annotation(f, cwd, docsUrl) {
   const { start, end } = f.range;
@@ -52615,7 +58488,7 @@ var json = (result, context) => {
   const { cwd } = context;
   const docsUrl = docsLookup(context);
   const summary2 = { files: result.files.length, error: 0, warning: 0, info: 0 };
-  const edits = (list2) => list2.map((e) => ({ file: displayPath(e.file, cwd), range: e.range, text: e.text }));
+  const edits2 = (list2) => list2.map((e) => ({ file: displayPath(e.file, cwd), range: e.range, text: e.text }));
   const findings = result.findings.map((f) => {
     summary2[f.severity]++;
     const out = {
@@ -52628,8 +58501,8 @@ var json = (result, context) => {
       fingerprint: f.fingerprint,
       ...withDocsUrl(docsUrl(f.ruleId))
     };
-    if (f.fix) out.fix = f.fix.message ? { message: f.fix.message, edits: edits(f.fix.edits) } : { edits: edits(f.fix.edits) };
-    if (f.suggestions) out.suggestions = f.suggestions.map((s2) => ({ message: s2.message, edits: edits(s2.edits) }));
+    if (f.fix) out.fix = f.fix.message ? { message: f.fix.message, edits: edits2(f.fix.edits) } : { edits: edits2(f.fix.edits) };
+    if (f.suggestions) out.suggestions = f.suggestions.map((s2) => ({ message: s2.message, edits: edits2(s2.edits) }));
     return out;
   });
   const report2 = { version: 1, findings, summary: summary2 };
@@ -52672,7 +58545,7 @@ ${suites.map((s2) => s2 + "\n").join("")}</testsuites>
 };
 
 // src/format/sarif.ts
-import { pathToFileURL as pathToFileURL2 } from "node:url";
+import { pathToFileURL as pathToFileURL3 } from "node:url";
 var LEVEL = { error: "error", warning: "warning", info: "note" };
 var SECURITY_SEVERITY = { error: "7.5", warning: "5.0", info: "2.0" };
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -52695,9 +58568,9 @@ var sarif = (result, { cwd, rules, version }) => {
       endColumn: range.end.column
     }
   });
-  const artifactChanges = (edits) => {
+  const artifactChanges = (edits2) => {
     const byFile = /* @__PURE__ */ new Map();
-    for (const e of edits) byFile.set(e.file, [...byFile.get(e.file) ?? [], e]);
+    for (const e of edits2) byFile.set(e.file, [...byFile.get(e.file) ?? [], e]);
     return [...byFile].map(([file, list2]) => ({
       artifactLocation: physical(file, list2[0].range).artifactLocation,
       replacements: list2.map((e) => ({
@@ -52736,7 +58609,7 @@ var sarif = (result, { cwd, rules, version }) => {
             semanticVersion: version,
             version,
             informationUri: REPOSITORY_URL,
-            rules: table.map((rule6) => ruleDescriptor(rule6, version))
+            rules: table.map((rule10) => ruleDescriptor(rule10, version))
           }
         },
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(cwd) } },
@@ -52747,36 +58620,36 @@ var sarif = (result, { cwd, rules, version }) => {
   };
   return JSON.stringify(log2, null, 2) + "\n";
 };
-function ruleDescriptor(rule6, version) {
-  const helpUri = ruleDocsUrl(rule6, version);
+function ruleDescriptor(rule10, version) {
+  const helpUri = ruleDocsUrl(rule10, version);
   const descriptor = {
-    id: rule6.id,
-    name: rule6.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c) => c.toUpperCase()),
-    shortDescription: { text: firstSentence(rule6.description) },
-    fullDescription: { text: rule6.description },
-    defaultConfiguration: { level: LEVEL[rule6.severity] },
+    id: rule10.id,
+    name: rule10.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c) => c.toUpperCase()),
+    shortDescription: { text: firstSentence(rule10.description) },
+    fullDescription: { text: rule10.description },
+    defaultConfiguration: { level: LEVEL[rule10.severity] },
     help: {
-      text: helpUri ? `${rule6.description}
+      text: helpUri ? `${rule10.description}
 
-Documentation: ${helpUri}` : rule6.description,
-      markdown: helpUri ? `${rule6.description}
+Documentation: ${helpUri}` : rule10.description,
+      markdown: helpUri ? `${rule10.description}
 
-[Documentation](${helpUri})` : rule6.description
+[Documentation](${helpUri})` : rule10.description
     },
-    properties: { tags: ["security", "azure", "rbac"], "security-severity": SECURITY_SEVERITY[rule6.severity] }
+    properties: { tags: ["security", "azure", "rbac"], "security-severity": SECURITY_SEVERITY[rule10.severity] }
   };
   if (helpUri) descriptor.helpUri = helpUri;
   return descriptor;
 }
-function firstSentence(text) {
-  const m = /^(.+?[.!?])(\s|$)/.exec(text);
-  return m ? m[1] : text;
+function firstSentence(text3) {
+  const m = /^(.+?[.!?])(\s|$)/.exec(text3);
+  return m ? m[1] : text3;
 }
 function encodeUri(rel) {
   return rel.split("/").map(encodeURIComponent).join("/");
 }
 function directoryUri(dir2) {
-  const href = pathToFileURL2(dir2).href;
+  const href = pathToFileURL3(dir2).href;
   return href.endsWith("/") ? href : `${href}/`;
 }
 
@@ -52838,7 +58711,7 @@ var FORMATTERS = {
 // src/format/graph/view.ts
 var KIND_ORDER = { workload: 0, identity: 1, principal: 2, scope: 3 };
 var PREFIX = { workload: "w", identity: "i", principal: "p", scope: "s" };
-var RANK2 = { info: 1, warning: 2, error: 3 };
+var RANK3 = { info: 1, warning: 2, error: 3 };
 var FINDING_COLORS = { error: "#d93025", warning: "#e37400", info: "#1a73e8" };
 function nodeDetail(n2) {
   const count = n2.count ? `×${n2.count}` : void 0;
@@ -52857,7 +58730,7 @@ function graphView(graph, cwd, findings = []) {
     key: `identity:${identity.id}`,
     kind: "identity",
     label: identity.resource ? withModulePath(identity.resource, identity.label) : identity.label,
-    root: identity.resource ? rootOf2(identity.resource) : void 0,
+    root: identity.resource ? rootOf3(identity.resource) : void 0,
     detail: identity.kind === "system" ? "system-assigned identity" : identity.kind === "user" ? identity.createdHere ? "user-assigned identity" : "user-assigned identity (existing)" : "identity passed in",
     at: identity.kind === "user" ? identity.resource?.decl : void 0
   });
@@ -52869,7 +58742,7 @@ function graphView(graph, cwd, findings = []) {
       label: withModulePath(w.resource, w.resource.symbol),
       detail: w.resource.type,
       at: w.resource.decl,
-      root: rootOf2(w.resource)
+      root: rootOf3(w.resource)
     });
     for (const identity of w.identities) edges.push({ from, to: identityNode(identity), kind: "uses" });
   }
@@ -52877,6 +58750,12 @@ function graphView(graph, cwd, findings = []) {
   for (const g of graph.grants) {
     const from = g.principal.identity ? identityNode(g.principal.identity) : principalNode(g, add);
     edges.push({ from, to: scopeNode(g, add, drafts, cwd), kind: "grant", label: grantLabel(g), at: g.at, findings: findingsOn(g, findings) });
+  }
+  for (const n2 of graph.needs) {
+    const from = n2.identity ? identityNode(n2.identity) : `workload:${n2.workload.key}`;
+    if (!drafts.has(from)) continue;
+    const need = needEdge(n2, graph);
+    edges.push({ from, to: needTargetNode(n2, add, drafts), kind: "needs", label: need.label, at: n2.at, ...need.met === void 0 ? {} : { met: need.met } });
   }
   const instanceCounts = mergeLookAlikes(drafts, edges);
   const rel = (at) => at ? { file: displayPath(at.file, cwd), line: at.range.start.line } : {};
@@ -52906,14 +58785,15 @@ function graphView(graph, cwd, findings = []) {
   for (const e of edges) {
     const edge = { from: ids.get(e.from), to: ids.get(e.to), kind: e.kind };
     if (e.label) edge.label = e.label;
+    if (e.met !== void 0) edge.met = e.met;
     Object.assign(edge, rel(e.at));
     const key2 = `${edge.from}|${edge.to}|${edge.kind}|${edge.label ?? ""}|${edge.file ?? ""}:${edge.line ?? ""}`;
     const found = e.findings ?? [];
     const existing = seen.get(key2);
     const target = existing ?? edge;
     if (found.length > 0) {
-      const severity = found.reduce((s2, f) => RANK2[f.severity] > RANK2[s2] ? f.severity : s2, found[0].severity);
-      if (!target.severity || RANK2[severity] > RANK2[target.severity]) target.severity = severity;
+      const severity = found.reduce((s2, f) => RANK3[f.severity] > RANK3[s2] ? f.severity : s2, found[0].severity);
+      if (!target.severity || RANK3[severity] > RANK3[target.severity]) target.severity = severity;
       target.rules = [.../* @__PURE__ */ new Set([...target.rules ?? [], ...found.map((f) => f.ruleId)])].sort();
     }
     if (existing) continue;
@@ -52952,12 +58832,41 @@ function scopeNode(g, add, drafts, cwd) {
       label: scope.label ?? withModulePath(scope.resource, scope.resource.symbol),
       detail: scope.kind === "resource" ? scope.resourceType ?? scope.resource.type : SCOPE_WORDS[scope.kind],
       at: scope.resource.decl,
-      root: rootOf2(scope.resource)
+      root: rootOf3(scope.resource)
     });
   }
   const label2 = scope.kind === "resource" ? scope.label ?? "a resource" : scope.kind === "unknown" ? unknownScopeLabel(g, cwd) : describeScope(scope);
   const detail = scope.kind === "resource" ? scope.resourceType : void 0;
   return add({ key: `scope:${scope.kind}:${scope.resourceType ?? ""}:${label2}`, kind: "scope", label: label2, ...detail ? { detail } : {} });
+}
+var NEED_WORDS = {
+  keyVaultReference: "Key Vault secret",
+  keyVaultSecret: "Key Vault secret",
+  keyVaultCertificate: "Key Vault certificate",
+  imagePull: "image pull",
+  hostStorage: "host storage",
+  deploymentStorage: "deployment storage",
+  storageConnection: "storage connection",
+  messagingConnection: "messaging connection",
+  customerManagedKey: "customer-managed key"
+};
+function needEdge(n2, graph) {
+  const what = `needs ${NEED_WORDS[n2.kind]}`;
+  if (!n2.identity) return { label: `${what} (identity unknown)` };
+  const verdict = assessNeed(n2, graph.grants, graph).verdict;
+  if (verdict === "met") return { label: `${what} (granted)`, met: true };
+  return { label: `${what} (${verdict === "model" ? "grant ignored by the vault" : "not granted"})`, met: false };
+}
+function needTargetNode(n2, add, drafts) {
+  const r = n2.target.resources[0];
+  const type = n2.target.resourceType;
+  if (r) {
+    const workload = `workload:${r.key}`;
+    if (drafts.has(workload)) return workload;
+    return add({ key: `scope:${r.key}`, kind: "scope", label: n2.target.name ?? withModulePath(r, r.symbol), detail: type ?? r.type, at: r.decl, root: rootOf3(r) });
+  }
+  const label2 = n2.target.name ?? describeTarget(n2.target);
+  return add({ key: `scope:resource:${type ?? ""}:${label2}`, kind: "scope", label: label2, ...type ? { detail: type } : {} });
 }
 function unknownScopeLabel(g, cwd) {
   const v = unwrap(g.scope.value);
@@ -52987,7 +58896,7 @@ function withModulePath(resource, label2) {
   }
   return label2;
 }
-function rootOf2(resource) {
+function rootOf3(resource) {
   return resource.key.split(/[#>]/)[0].trim();
 }
 function mergeLookAlikes(drafts, edges) {
@@ -53019,8 +58928,8 @@ function grantLabel(g) {
   const role2 = roleName(g);
   return g.kind === "dataPlane" ? `${role2} (data plane)` : role2;
 }
-function slug(text) {
-  const s2 = text.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 40);
+function slug(text3) {
+  const s2 = text3.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 40);
   return s2 || "node";
 }
 function cmp(a, b2) {
@@ -53029,20 +58938,20 @@ function cmp(a, b2) {
 
 // src/integrations/changed-files.ts
 import { execFileSync } from "node:child_process";
-import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve14 } from "node:path";
+import { readFileSync as readFileSync9 } from "node:fs";
+import { resolve as resolve18 } from "node:path";
 function pullRequestRange(eventPath) {
   if (!eventPath) return void 0;
   let payload;
   try {
-    payload = JSON.parse(readFileSync7(eventPath, "utf8"));
+    payload = JSON.parse(readFileSync9(eventPath, "utf8"));
   } catch {
     return void 0;
   }
   const base = payload.pull_request?.base?.sha;
-  const head = payload.pull_request?.head?.sha;
+  const head2 = payload.pull_request?.head?.sha;
   const sha = (v) => typeof v === "string" && /^[0-9a-f]{7,64}$/i.test(v);
-  return sha(base) && sha(head) ? { base, head } : void 0;
+  return sha(base) && sha(head2) ? { base, head: head2 } : void 0;
 }
 function changedLines(range, cwd) {
   const git = (...args) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
@@ -53074,7 +58983,7 @@ function parseUnifiedDiff(diff, top) {
       else {
         const path = unquote(target).replace(/^b\//, "");
         current2 = /* @__PURE__ */ new Set();
-        out.set(resolve14(top, path), current2);
+        out.set(resolve18(top, path), current2);
       }
     } else if (line.startsWith("@@ ") && current2) {
       const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
@@ -53118,8 +59027,8 @@ function onChangedLines(f, changed) {
 }
 
 // src/format/graph/mermaid.ts
-function mermaidText(text) {
-  return text.replace(/[\r\n]+/g, " ").replace(/[#"<>&`|\\]/g, (c) => `#${c.charCodeAt(0)};`);
+function mermaidText(text3) {
+  return text3.replace(/[\r\n]+/g, " ").replace(/[#"<>&`|\\]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 var SHAPES2 = {
   workload: ["[", "]"],
@@ -53139,11 +59048,16 @@ function renderMermaidView(view) {
   for (const n2 of view.nodes) {
     const [open2, close] = SHAPES2[n2.kind];
     const detail = nodeDetail(n2);
-    const text = detail ? `${mermaidText(n2.label)}<br/>${mermaidText(detail)}` : mermaidText(n2.label);
-    lines.push(`  ${n2.id}${open2}"${text}"${close}`);
+    const text3 = detail ? `${mermaidText(n2.label)}<br/>${mermaidText(detail)}` : mermaidText(n2.label);
+    lines.push(`  ${n2.id}${open2}"${text3}"${close}`);
   }
   const styles = [];
   view.edges.forEach((e, i) => {
+    if (e.kind === "needs") {
+      lines.push(`  ${e.from} -.->|"${mermaidText(e.label ?? "needs")}"| ${e.to}`);
+      if (e.met === false) styles.push(linkStyle(i, FINDING_COLORS.warning));
+      return;
+    }
     lines.push(e.kind === "uses" ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${edgeLines(e).map(mermaidText).join("<br/>")}"| ${e.to}`);
     if (e.severity) styles.push(linkStyle(i, FINDING_COLORS[e.severity]));
   });
@@ -53175,8 +59089,8 @@ function renderMermaidView(view) {
 }
 
 // src/integrations/summary.ts
-function cell(text) {
-  return text.replace(/[&<>|[\]*_~`\\#!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, "<br>");
+function cell(text3) {
+  return text3.replace(/[&<>|[\]*_~`\\#!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, "<br>");
 }
 function attribute2(url) {
   return url.replace(/[&"<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -53212,8 +59126,8 @@ function jobSummary(input) {
       const where = `${rel}:${f.range.start.line}`;
       const location = input.blobUrl && !rel.startsWith("../") ? `<a href="${input.blobUrl}/${rel.split("/").map(encodeURIComponent).join("/")}#L${f.range.start.line}-L${f.range.end.line}">${cell(where)}</a>` : cell(where);
       const url = input.docsUrl?.(f.ruleId);
-      const rule6 = url ? `<a href="${attribute2(url)}">${cell(f.ruleId)}</a>` : cell(f.ruleId);
-      out.push(`| ${ICON[f.severity]} | ${rule6} | ${location} | ${cell(f.message)} |`);
+      const rule10 = url ? `<a href="${attribute2(url)}">${cell(f.ruleId)}</a>` : cell(f.ruleId);
+      out.push(`| ${ICON[f.severity]} | ${rule10} | ${location} | ${cell(f.message)} |`);
     }
   }
   const view = input.changed ? focusView(input.view, new Set([...input.changed].map((f) => displayPath(f, cwd)))) : input.view;
@@ -53238,14 +59152,15 @@ var NOT_IN_ARGS = [
   ["help", "--help"],
   ["version", "--version"],
   ["outputFile", "--output-file (use -f <format>:<file>)"],
-  ["fix", "--fix / --fix-dry-run (fix locally or in a workflow step of your own)"]
+  ["fix", "--fix / --fix-dry-run (fix locally or in a workflow step of your own)"],
+  ["cache", "--cache (each Action run starts on a fresh runner)"]
 ];
-function splitArgs(text) {
+function splitArgs(text3) {
   const out = [];
   const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"']+)/g;
   let word;
   let last = -1;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  for (let m = re.exec(text3); m; m = re.exec(text3)) {
     const piece = m[1] !== void 0 ? m[1].replace(/\\(.)/g, "$1") : m[2] ?? m[3];
     if (word !== void 0 && m.index === last) word += piece;
     else {
@@ -53314,7 +59229,7 @@ function annotations(findings, cwd, docsUrl) {
   return { commands, left };
 }
 async function runAction(env = process.env) {
-  const cwd = resolve15(env.GITHUB_WORKSPACE || process.cwd());
+  const cwd = resolve19(env.GITHUB_WORKSPACE || process.cwd());
   const inputs = readInputs();
   debug(`grantlint ${packageVersion()}: linting ${inputs.paths.join(" ")} in ${cwd}`);
   const { cli } = inputs;
@@ -53327,7 +59242,9 @@ async function runAction(env = process.env) {
     varFiles: [...inputs.varFiles, ...cli.varFiles],
     includeGenerated: cli.includeGenerated,
     reportUnusedSuppressions: cli.reportUnusedSuppressions,
-    baseline
+    baseline,
+    jobs: cli.jobs,
+    shard: cli.shard
   });
   if (cli.errorOnUnmatchedPattern) {
     const unmatched = await unmatchedPaths(inputs.paths, result.files, cwd);
@@ -53367,10 +59284,10 @@ async function runAction(env = process.env) {
   }
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = resolve15(cwd, inputs.sarifFile);
+    sarifPath = resolve19(cwd, inputs.sarifFile);
     writeReport(sarifPath, sarif(result, context));
   }
-  for (const output of cli.outputs) if (output.file) writeReport(resolve15(cwd, output.file), FORMATTERS[output.format](shown, context));
+  for (const output of cli.outputs) if (output.file) writeReport(resolve19(cwd, output.file), FORMATTERS[output.format](shown, context));
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of reported2) counts[f.severity]++;
   setOutput("errors", counts.error);
@@ -53381,7 +59298,7 @@ async function runAction(env = process.env) {
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
     const sha = range?.head ?? env.GITHUB_SHA;
     const blobUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && sha ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${sha}` : void 0;
-    const text = jobSummary({
+    const text3 = jobSummary({
       findings: reported2,
       cwd,
       view: graphView(graph, cwd, result.findings),
@@ -53392,7 +59309,7 @@ async function runAction(env = process.env) {
       docsUrl,
       notAnnotated
     });
-    await summary.addRaw(text).write();
+    await summary.addRaw(text3).write();
   }
   const warnings = counts.warning;
   const tooManyWarnings = cli.maxWarnings >= 0 && warnings > cli.maxWarnings;
@@ -53402,9 +59319,9 @@ async function runAction(env = process.env) {
     setFailed(`grantlint: ${warnings} warning${warnings === 1 ? "" : "s"}, more than --max-warnings ${cli.maxWarnings} allows.`);
   }
 }
-function writeReport(path, text) {
-  mkdirSync(dirname14(path), { recursive: true });
-  writeFileSync2(path, text);
+function writeReport(path, text3) {
+  mkdirSync(dirname19(path), { recursive: true });
+  writeFileSync2(path, text3);
 }
 
 // src/integrations/action-main.ts

@@ -1,9 +1,13 @@
 import type { Rule } from '../src/engine/types.js';
+import accessNotGranted from './access-not-granted.js';
 import broadScope from './broad-scope.js';
+import keyvaultAccessModel from './keyvault-access-model.js';
 import missingPrincipalType from './missing-principal-type.js';
 import missingRoleGrant from './missing-role-grant.js';
 import nonIdempotentAssignmentName from './non-idempotent-assignment-name.js';
 import privilegedRole from './privileged-role.js';
+import roleTargetMismatch from './role-target-mismatch.js';
+import unknownRole from './unknown-role.js';
 
 /** The built-in rules, by id. */
 export const builtinRules: Rule[] = [
@@ -12,4 +16,8 @@ export const builtinRules: Rule[] = [
   broadScope,
   missingPrincipalType,
   nonIdempotentAssignmentName,
+  accessNotGranted,
+  roleTargetMismatch,
+  keyvaultAccessModel,
+  unknownRole,
 ];

@@ -46,6 +46,13 @@ export interface CliOptions {
   fixTypes: ('fix' | 'suggestion')[];
   /** `--fix-rule`: only these rules' fixes. */
   fixRules: string[];
+  /** `--jobs N`: worker threads for parsing and lowering (default: the number of cores). */
+  jobs?: number;
+  /** `--shard i/n`: lint only the module closures of shard i of n (CI matrix jobs). */
+  shard?: { index: number; count: number };
+  /** `--cache` / `--cache-location`: reuse findings of unchanged module closures. */
+  cache: boolean;
+  cacheLocation?: string;
 }
 
 export class UsageError extends Error {}
@@ -79,6 +86,10 @@ const OPTIONS = {
   'fix-dry-run': { type: 'boolean' },
   'fix-type': { type: 'string', multiple: true },
   'fix-rule': { type: 'string', multiple: true },
+  jobs: { type: 'string', short: 'j' },
+  shard: { type: 'string' },
+  cache: { type: 'boolean' },
+  'cache-location': { type: 'string' },
 } as const satisfies OptionTable;
 
 /**
@@ -175,7 +186,25 @@ export function parseCliArgs(argv: string[], formats: string[]): CliOptions {
     ...(fixing ? { fix: values.fix ? ('write' as const) : ('dry-run' as const) } : {}),
     fixTypes: fixTypes as ('fix' | 'suggestion')[],
     fixRules: (values['fix-rule'] ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean),
+    jobs: values.jobs === undefined ? undefined : jobsOption(values.jobs),
+    shard: values.shard === undefined ? undefined : shardOption(values.shard),
+    cache: values.cache ?? values['cache-location'] !== undefined,
+    cacheLocation: values['cache-location'],
   };
+}
+
+function jobsOption(text: string): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 256)) throw new UsageError(`--jobs takes a number of workers from 1 to 256, not '${text}'.`);
+  return n;
+}
+
+function shardOption(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new UsageError(`--shard takes i/n with 1 <= i <= n (for example 2/4), not '${text}'.`);
+  return { index, count };
 }
 
 export function helpText(formats: string[]): string {
@@ -221,17 +250,21 @@ Configuration:
                            and documentation (--format json for a machine-readable list)
       --print-config <file>
                            Print the configuration in force for a file, as JSON
-      --stdin              Lint standard input as the file named by --stdin-filename
-      --stdin-filename <path>
-                           The file the text on stdin stands for (its modules are read from disk)
+
+Fixes:
       --fix                Apply the fixes to the files, then report what is left
       --fix-dry-run        Compute the fixes without writing them (--format json shows
                            each fixed file's text as "output")
       --fix-type <types>   What --fix applies: fix (safe fixes, the default), suggestion
                            (a finding's suggestion when it has exactly one), or both: fix,suggestion
       --fix-rule <id>      Apply only this rule's fixes (repeatable, or comma-separated)
-  -h, --help               Show this help
-  -v, --version            Show the version
+
+Speed:
+  -j, --jobs <n>           Threads reading files (default: the number of cores)
+      --shard <i/n>        Lint shard i of n: whole module closures, for CI matrix jobs
+      --cache              Reuse the findings of unchanged module closures (.grantlintcache)
+      --cache-location <path>
+                           Where the cache file is (a folder: .grantlintcache inside it)
 
   -h, --help               Show this help (also: grantlint help)
   -V, --version            Show the version (also: -v)

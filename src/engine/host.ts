@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrontEndHost } from '../lower/types.js';
 
@@ -7,6 +7,7 @@ export class CachingHost implements FrontEndHost {
   private readonly texts = new Map<string, string | undefined>();
   varFiles?: string[];
   includeGeneratedTemplates?: boolean;
+  scriptsEnabled?: (file: string) => boolean;
 
   constructor(overrides: Map<string, string> = new Map()) {
     for (const [path, text] of overrides) this.texts.set(path, text);
@@ -23,6 +24,25 @@ export class CachingHost implements FrontEndHost {
       this.texts.set(path, text);
     }
     return this.texts.get(path);
+  }
+
+  /** The text without keeping it (a first look at every file, before the front ends read them). */
+  readUncached(path: string): string | undefined {
+    if (this.texts.has(path)) return this.texts.get(path);
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  fileExists(path: string): boolean {
+    if (this.texts.has(path)) return this.texts.get(path) !== undefined;
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
   }
 
   listFolder(path: string): string[] {

@@ -103,7 +103,7 @@ function toFinding(rule: Rule, severity: Severity, d: ReportDescriptor, options:
   const message = note ? `${text} ${note}` : text;
   const finding: Finding = {
     ruleId: rule.meta.id,
-    severity,
+    severity: capSeverity(severity, d.severity),
     message,
     file: primary.file,
     range: primary.range,
@@ -111,7 +111,15 @@ function toFinding(rule: Rule, severity: Severity, d: ReportDescriptor, options:
     fingerprint: fingerprint(rule.meta.id, primary, symbol, options.sourceText(primary.file)),
   };
   if (symbol) finding.symbol = symbol;
+  if (d.severity) finding.severityCap = d.severity;
   return finding;
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** The lower of a configured severity and the cap a rule set for one finding. */
+export function capSeverity(severity: Severity, cap: Severity | undefined): Severity {
+  return cap && RANK[cap] < RANK[severity] ? cap : severity;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { PermissionModel } from '../graph/permissions.js';
 import type { RoleCatalog } from '../graph/roles.js';
+import type { AccessNeed } from '../graph/needs.js';
 import type { Grant, Identity, IdentityGraph, Workload } from '../graph/types.js';
 import type { Location, Range } from '../model/location.js';
 import type { Value } from '../model/value.js';
@@ -25,7 +26,7 @@ export interface RuleMeta {
   hasSuggestions?: boolean;
 }
 
-export type GraphNode = Workload | Identity | Grant;
+export type GraphNode = Workload | Identity | Grant | AccessNeed;
 
 export interface RelatedLocation {
   message: string;
@@ -52,6 +53,12 @@ export interface ReportDescriptor {
   fixMessageId?: string;
   /** Suggestions: edits a person chooses among (shown as quick fixes). Only with meta `hasSuggestions`. */
   suggest?: SuggestionDescriptor[];
+  /**
+   * A lower severity for this finding than the rule's (`unknown-role`: info for a GUID that may be a
+   * custom role defined elsewhere). It caps the configured severity: a rule set to `warning` reports
+   * this finding at `info` still, never above what is configured.
+   */
+  severity?: Severity;
 }
 
 export type FixFunction = (fixer: Fixer) => TextEdit | TextEdit[] | undefined;
@@ -171,6 +178,8 @@ export interface Finding {
   fix?: FindingFix;
   /** Edits a person may choose (never applied by `--fix` alone). */
   suggestions?: FindingSuggestion[];
+  /** The severity the rule asked for this finding, which the configured severity cannot exceed. */
+  severityCap?: Severity;
 }
 
 export interface LintResult {

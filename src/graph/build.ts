@@ -4,6 +4,7 @@ import type { ExternalCall, ResourceInstance } from '../model/template.js';
 import { asString, describeValue, type ScopeValue, type Value } from '../model/value.js';
 import { armShape } from './arm-shape.js';
 import { customRoleOf, isRoleDefinitionResource } from './custom-roles.js';
+import { collectAccessNeeds } from './needs.js';
 import { collectSettings, type WorkloadSettings } from './settings.js';
 import { azurermShape } from './azurerm-shape.js';
 import { findGuid, type RoleCatalog, type RoleDefinition } from './roles.js';
@@ -63,7 +64,7 @@ class GraphBuilder {
         for (const facts of shape.grants(r)) this.grants.push(this.grant(r, facts));
       }
     }
-    return {
+    const graph: IdentityGraph = {
       workloads: this.workloads,
       identities: [...this.identities.values()],
       grants: this.grants,
@@ -71,7 +72,10 @@ class GraphBuilder {
       roleDefinitions: [...this.customRoles.values()],
       settings: this.settings,
       identityIndex: this.identities,
+      needs: [],
     };
+    graph.needs = collectAccessNeeds(graph);
+    return graph;
   }
 
   private first<T>(ask: (s: ShapeAdapter) => T | undefined): T | undefined {
@@ -154,6 +158,7 @@ class GraphBuilder {
     if (facts.skipPrincipalCheck) grant.skipPrincipalCheck = facts.skipPrincipalCheck;
     if (facts.name) grant.name = facts.name;
     if (facts.condition) grant.condition = facts.condition;
+    if (facts.permissions) grant.permissions = facts.permissions;
     return grant;
   }
 

@@ -1,6 +1,7 @@
 import type { Location } from '../model/location.js';
 import type { ExternalCall, ResourceInstance } from '../model/template.js';
 import type { Value } from '../model/value.js';
+import type { AccessNeed } from './needs.js';
 import type { RoleDefinition } from './roles.js';
 import type { WorkloadSettings } from './settings.js';
 
@@ -77,6 +78,11 @@ export interface Grant {
   /** RBAC: the assignment's name expression, or absent when not written. */
   name?: Value;
   condition?: Value;
+  /**
+   * A Key Vault access policy's permissions as written: `{ keys, secrets, certificates, storage }`
+   * lists (ARM `permissions`; azurerm `key_permissions`, `secret_permissions`, ...).
+   */
+  permissions?: Value;
 }
 
 export interface IdentityGraph {
@@ -93,4 +99,6 @@ export interface IdentityGraph {
   identityIndex: Map<string, Identity>;
   /** Module calls grantlint cannot read, with what they pass in: what happens there is not known. */
   externalCalls?: ExternalCall[];
+  /** What workloads reach through their identities (Key Vault references, image pulls, ...): see needs.ts. */
+  needs: AccessNeed[];
 }

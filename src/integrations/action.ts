@@ -54,6 +54,7 @@ const NOT_IN_ARGS: [keyof CliOptions, string][] = [
   ['version', '--version'],
   ['outputFile', '--output-file (use -f <format>:<file>)'],
   ['fix', '--fix / --fix-dry-run (fix locally or in a workflow step of your own)'],
+  ['cache', '--cache (each Action run starts on a fresh runner)'],
 ];
 
 /** Splits `args` as a shell would for plain words and quotes: `--var-file "env/prod vars.tfvars"`. */
@@ -162,6 +163,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     includeGenerated: cli.includeGenerated,
     reportUnusedSuppressions: cli.reportUnusedSuppressions,
     baseline,
+    jobs: cli.jobs,
+    shard: cli.shard,
   });
   if (cli.errorOnUnmatchedPattern) {
     const unmatched = await unmatchedPaths(inputs.paths, result.files, cwd);

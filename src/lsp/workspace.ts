@@ -22,22 +22,24 @@ import { buildGraph } from '../graph/build.js';
 import { withSourceText } from '../graph/written.js';
 import { roleCatalog } from '../graph/roles.js';
 import type { IdentityGraph } from '../graph/types.js';
-import { armFrontEnd } from '../lower/arm/index.js';
-import { bicepFrontEnd } from '../lower/bicep/index.js';
-import { terraformFrontEnd } from '../lower/terraform/index.js';
-import type { FrontEnd, FrontEndHost } from '../lower/types.js';
-import type { LoweredProgram } from '../model/template.js';
+import { analyzeFiles } from '../engine/front-ends.js';
+import type { FrontEndHost } from '../lower/types.js';
+import type { LoweredProgram, SourceFormat } from '../model/template.js';
 import { appendAll } from '../util/arrays.js';
+import { mergeGraphs } from './merge-graphs.js';
 
-type Format = 'bicep' | 'arm' | 'terraform';
-const FRONT_ENDS: Record<Format, FrontEnd> = { bicep: bicepFrontEnd, arm: armFrontEnd, terraform: terraformFrontEnd };
+type Format = SourceFormat;
 
 /**
  * What a candidate's reads can make a module: Bicep calls Bicep and ARM JSON modules, ARM links
  * JSON templates, Terraform calls folders. (The ARM front end also reads a `.bicep` file beside a
- * generated template, to skip it: that read calls nothing.)
+ * generated template, to skip it: that read calls nothing.) A script a workflow runs is linted on
+ * its own too, as the scripts front end does for a file given to it.
  */
-const CALLABLE: Record<Format, string[]> = { bicep: ['bicep', 'json'], arm: ['json'], terraform: ['terraform'] };
+const CALLABLE: Record<Format, string[]> = { bicep: ['bicep', 'json'], arm: ['json'], terraform: ['terraform'], script: [] };
+
+/** lint()'s front-end order (front-ends.ts): Bicep, ARM, Terraform, scripts. */
+const ORDER: Record<Format, number> = { bicep: 0, arm: 1, terraform: 2, script: 3 };
 
 interface Candidate {
   key: string;
@@ -106,7 +108,8 @@ export class Workspace {
 
   setConfig(config: ConfigResolver | undefined): void {
     this.config = config;
-    for (const unit of this.units.values()) delete unit.findings;
+    // The configuration also decides what front ends read (`scripts: false`): everything is analysed again.
+    this.units.clear();
     // Ignores may have changed: which files are candidates is decided again.
     this.files = undefined;
   }
@@ -164,6 +167,7 @@ export class Workspace {
     }
     const out: Candidate[] = [];
     const folders = new Map<string, string[]>();
+    const scripts: string[] = [];
     for (const path of this.files) {
       const kind = fileKind(path);
       if (kind === 'terraform') {
@@ -171,8 +175,12 @@ export class Workspace {
         folders.set(dir, [...(folders.get(dir) ?? []), path]);
       } else if (kind === 'bicep') out.push({ key: path, format: 'bicep', inputs: [path], paramFile: path.toLowerCase().endsWith('.bicepparam') });
       else if (kind === 'json') out.push({ key: path, format: 'arm', inputs: [path], paramFile: false });
+      else if (kind === 'script') scripts.push(path);
     }
     for (const [dir, inputs] of folders) out.push({ key: `tf:${dir}`, format: 'terraform', inputs, paramFile: false });
+    // Scripts are analysed together, as lint() gives them to the scripts front end: a script that a
+    // workflow or pipeline runs is then read as a file of its own, not again inside the workflow.
+    if (scripts.length > 0) out.push({ key: 'scripts:', format: 'script', inputs: scripts, paramFile: false });
     return out;
   }
 
@@ -196,8 +204,14 @@ export class Workspace {
     };
     if (this.options.varFiles) host.varFiles = this.options.varFiles.map((f) => resolve(this.root, f));
     if (this.options.includeGenerated) host.includeGeneratedTemplates = true;
+    const config = this.config;
+    if (config) host.scriptsEnabled = (file) => config.scriptsEnabled(file);
     for (const input of c.inputs) closure.set(input, this.version(input));
-    const program = FRONT_ENDS[c.format].analyze(c.inputs, host);
+    // lint()'s front-end step for one batch (front ends, deployment scripts, directive comments).
+    const program = analyzeFiles(
+      c.inputs.map((path) => ({ path, kind: fileKind(path)! })),
+      host,
+    );
     const own = new Set(c.inputs);
     const callable = CALLABLE[c.format];
     const calls = [...closure.keys()].filter((key) => {
@@ -254,9 +268,8 @@ export class Workspace {
     const seenDiagnostics = new Set<string>();
     const seenComments = new Set<string>();
     const seenFiles = new Set<string>();
-    // The order of lint(): Bicep, then ARM, then Terraform, each in file order.
-    const order: Record<Format, number> = { bicep: 0, arm: 1, terraform: 2 };
-    roots.sort((a, b) => order[a.format] - order[b.format] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    // The order of lint(): Bicep, then ARM, then Terraform, then scripts, each in file order.
+    roots.sort((a, b) => ORDER[a.format] - ORDER[b.format] || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     for (const c of roots) {
       const part = this.units.get(c.key)!.program;
       appendAll(program.resources, part.resources);
@@ -283,26 +296,21 @@ export class Workspace {
         }
       }
     }
-    const host = { readFile: (f: string) => this.read(f) };
+    const host = { readFile: (f: string) => this.read(f), readUncached: (f: string) => this.read(f) };
     let graph: IdentityGraph;
     let ruleFindings: Finding[] | undefined;
     if (mode === 'exact') graph = this.graphOf(program);
     else {
-      graph = { workloads: [], identities: [], grants: [], resources: program.resources, roleDefinitions: [], settings: new Map(), identityIndex: new Map(), externalCalls: program.externalCalls ?? [] };
       ruleFindings = [];
       const seen = new Set<string>();
+      const graphs: IdentityGraph[] = [];
       for (const c of roots) {
         const unit = this.units.get(c.key)!;
         if (!unit.findings || !unit.graph) {
           unit.graph = this.graphOf(unit.program);
           unit.findings = await this.ruleFindings(unit.graph, unit.program.files);
         }
-        appendAll(graph.workloads, unit.graph.workloads);
-        appendAll(graph.identities, unit.graph.identities);
-        appendAll(graph.grants, unit.graph.grants);
-        appendAll(graph.roleDefinitions, unit.graph.roleDefinitions);
-        for (const [k, v] of unit.graph.settings) graph.settings.set(k, v);
-        for (const [k, v] of unit.graph.identityIndex) if (!graph.identityIndex.has(k)) graph.identityIndex.set(k, v);
+        graphs.push(unit.graph);
         // One finding per rule and declaration, however many roots reach it (the first, as in one run).
         for (const f of unit.findings) {
           const key = `${f.ruleId}|${f.file}|${f.range.start.line}:${f.range.start.column}|${f.fingerprint}`;
@@ -311,6 +319,8 @@ export class Workspace {
           ruleFindings.push(f);
         }
       }
+      // Hover and the rest read one graph: the roots' graphs side by side, the resources as merged above.
+      graph = { ...mergeGraphs(graphs), resources: program.resources, externalCalls: program.externalCalls ?? [] };
     }
     const t2 = performance.now();
     const result = await lintAnalysis({ graph, program, host }, { cwd: this.root, config: this.config }, ruleFindings);

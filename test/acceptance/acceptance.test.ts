@@ -16,16 +16,6 @@ import { sharedPath } from '../helpers/paths.js';
  * pass. A listed case must still fail: when it passes, this test fails until it leaves the list.
  */
 const PENDING: Record<string, number> = {
-  '28-bicep-keyvault-reference-not-granted': 10,
-  '29-terraform-functions-host-storage': 10,
-  '30-arm-container-app-pull-and-secret': 10,
-  '31-bicep-role-target-mismatch': 10,
-  '32-terraform-role-target-mismatch-custom-role': 10,
-  '33-bicep-keyvault-model-api-version-default': 10,
-  '34-terraform-keyvault-model-explicit': 10,
-  '35-arm-unknown-role-guid-typo': 10,
-  '36-terraform-unknown-role-name-typo': 10,
-  '52-bicep-function-container-pull-and-host-storage': 10,
   '37-bicep-ambiguous-user-assigned': 11,
   '38-terraform-ambiguous-system-and-user': 11,
   '39-terraform-principal-id-is-client-id': 11,
@@ -38,8 +28,6 @@ const PENDING: Record<string, number> = {
   '46-terraform-kubelet-acr-pull': 11,
   '47-bicep-federated-credential': 11,
   '48-terraform-federated-credential': 11,
-  '49-script-az-role-assignment': 12,
-  '50-workflow-az-role-assignment': 12,
 };
 
 const CORE = ['missing-role-grant', 'privileged-role', 'broad-scope', 'missing-principal-type', 'non-idempotent-assignment-name', 'parse-error'];

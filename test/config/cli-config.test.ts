@@ -109,17 +109,21 @@ describe('--list-rules and --print-config', () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines.map((l) => l.split(/\s+/)[0])).toEqual([
+      'access-not-granted',
       'broad-scope',
       'fixture-every-workload',
       'invalid-suppression',
+      'keyvault-access-model',
       'missing-principal-type',
       'missing-role-grant',
       'non-idempotent-assignment-name',
       'parse-error',
       'privileged-role',
+      'role-target-mismatch',
+      'unknown-role',
       'unused-suppression',
     ]);
-    expect(lines[1]).toMatch(/^fixture-every-workload +info +Reports every workload \(a test fixture\)\.$/);
+    expect(lines[2]).toMatch(/^fixture-every-workload +info +Reports every workload \(a test fixture\)\.$/);
     const json = JSON.parse(runCli(['--list-rules', '--format', 'json'], dir).stdout);
     const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version;
     expect(json.find((r: { id: string }) => r.id === 'privileged-role')).toEqual({
@@ -152,16 +156,16 @@ describe('--list-rules and --print-config', () => {
 });
 
 describe('progress indicator', () => {
-  it('shows files found and front ends for large runs, erases itself, and stays quiet for small ones', () => {
+  it('shows files found and batches read for large runs, erases itself, and stays quiet for small ones', () => {
     const out: string[] = [];
     const p = progressReporter((t) => out.push(t));
     p.onProgress({ stage: 'discovered', files: 120 });
-    p.onProgress({ stage: 'front-end', format: 'bicep', files: 100, done: 0, total: 2 });
+    p.onProgress({ stage: 'front-end', files: 100, done: 1, total: 2 });
     p.onProgress({ stage: 'rules' });
     p.done();
     expect(out).toEqual([
       '\r\u001b[2Kgrantlint: 120 files found',
-      '\r\u001b[2Kgrantlint: 120 files found; reading bicep (100 files, 1/2)',
+      '\r\u001b[2Kgrantlint: 120 files found; reading (batch 1/2)',
       '\r\u001b[2Kgrantlint: 120 files read; running rules',
       '\r\u001b[2K',
     ]);

@@ -51,6 +51,13 @@ describe('the whole corpus', () => {
     expect(bad.map(where)).toEqual([]);
   });
 
+  it('access findings say which built-in role to grant, and unknown-role errors name the role meant or the malformed GUID', () => {
+    const noRole = findings.filter((f) => (f.ruleId === 'access-not-granted' || (f.ruleId === 'missing-role-grant' && / needs .* through it\. /.test(f.message))) && !/Grant '[^']+'/.test(f.message));
+    expect(noRole.map(where)).toEqual([]);
+    const vague = findings.filter((f) => f.ruleId === 'unknown-role' && /off the ID of|Did you mean|is not a GUID|off '/.test(f.message) === false && !/knownRoles/.test(f.message));
+    expect(vague.map(where)).toEqual([]);
+  });
+
   it('says two assignments get the same name only when it shows which', () => {
     const bad = findings.filter((f) => f.ruleId === 'non-idempotent-assignment-name' && /two different assignments get the same name/.test(f.message));
     expect(bad.map(where)).toEqual([]);

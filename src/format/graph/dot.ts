@@ -33,6 +33,14 @@ export function renderDotView(view: GraphView): string {
       lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)} [label="uses", style=dashed];`);
       continue;
     }
+    if (e.kind === 'needs') {
+      // An access need: dotted, in the warning colour when no grant meets it.
+      const attrs = [`label=${dotString(e.label ?? 'needs')}`, 'style=dotted'];
+      if (e.file) attrs.push(`tooltip=${dotString(`${e.file}:${e.line}`)}`);
+      if (e.met === false) attrs.push(`color="${FINDING_COLORS.warning}"`, `fontcolor="${FINDING_COLORS.warning}"`);
+      lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)} [${attrs.join(', ')}];`);
+      continue;
+    }
     const attrs = [`label=${dotString(edgeLines(e).join('\n'))}`];
     if (e.file) attrs.push(`tooltip=${dotString(`${e.file}:${e.line}`)}`);
     if (e.severity) attrs.push(findingStyle(FINDING_COLORS[e.severity]));

@@ -44,6 +44,12 @@ export function renderMermaidView(view: GraphView): string {
   }
   const styles: string[] = [];
   view.edges.forEach((e, i) => {
+    if (e.kind === 'needs') {
+      // An access need: dotted, in the warning colour when no grant meets it.
+      lines.push(`  ${e.from} -.->|"${mermaidText(e.label ?? 'needs')}"| ${e.to}`);
+      if (e.met === false) styles.push(linkStyle(i, FINDING_COLORS.warning));
+      return;
+    }
     lines.push(e.kind === 'uses' ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${edgeLines(e).map(mermaidText).join('<br/>')}"| ${e.to}`);
     if (e.severity) styles.push(linkStyle(i, FINDING_COLORS[e.severity]));
   });
