@@ -1,6 +1,6 @@
 import type { PermissionModel } from '../graph/permissions.js';
 import type { RoleCatalog } from '../graph/roles.js';
-import type { Grant, Identity, IdentityGraph, Workload } from '../graph/types.js';
+import type { Grant, GraphEntry, Identity, IdentityGraph, Workload } from '../graph/types.js';
 import type { Location, Range } from '../model/location.js';
 import type { Value } from '../model/value.js';
 
@@ -21,7 +21,7 @@ export interface RuleMeta {
   docs: string;
 }
 
-export type GraphNode = Workload | Identity | Grant;
+export type GraphNode = Workload | Identity | Grant | GraphEntry;
 
 export interface RelatedLocation {
   message: string;

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { parseResourceIdArgs, RESOURCE_ID_FUNCTIONS } from '../link/functions.js';
-import type { ExternalCall, ResourceInstance } from '../model/template.js';
+import type { ExportedValue, ExternalCall, ResourceInstance } from '../model/template.js';
 import { asString, describeValue, type ScopeValue, type Value } from '../model/value.js';
 import { armShape } from './arm-shape.js';
 import { customRoleOf, isRoleDefinitionResource } from './custom-roles.js';
@@ -10,12 +10,19 @@ import { findGuid, type RoleCatalog, type RoleDefinition } from './roles.js';
 import type { GrantFacts, PrincipalFacts, PrincipalLookup, ScopeFacts, ShapeAdapter } from './shape.js';
 import type { Grant, GrantScope, Identity, IdentityGraph, Principal, Workload } from './types.js';
 import { stringsIn, unwrap, valueKey } from './values.js';
+import { wireIdentities } from './wiring.js';
 
 export const SHAPES: ShapeAdapter[] = [armShape, azurermShape];
 
 /** Builds the identity graph from linked resource instances. */
-export function buildGraph(resources: ResourceInstance[], roles: RoleCatalog, shapes: ShapeAdapter[] = SHAPES, externalCalls: ExternalCall[] = []): IdentityGraph {
-  return { ...new GraphBuilder(resources, roles, shapes).build(), externalCalls };
+export function buildGraph(
+  resources: ResourceInstance[],
+  roles: RoleCatalog,
+  shapes: ShapeAdapter[] = SHAPES,
+  externalCalls: ExternalCall[] = [],
+  exports: ExportedValue[] = [],
+): IdentityGraph {
+  return { ...new GraphBuilder(resources, roles, shapes, exports).build(), externalCalls };
 }
 
 class GraphBuilder {
@@ -46,6 +53,7 @@ class GraphBuilder {
     private readonly resources: ResourceInstance[],
     private readonly roles: RoleCatalog,
     private readonly shapes: ShapeAdapter[],
+    private readonly exports: ExportedValue[],
   ) {}
 
   build(): IdentityGraph {
@@ -63,7 +71,7 @@ class GraphBuilder {
         for (const facts of shape.grants(r)) this.grants.push(this.grant(r, facts));
       }
     }
-    return {
+    const graph: IdentityGraph = {
       workloads: this.workloads,
       identities: [...this.identities.values()],
       grants: this.grants,
@@ -71,7 +79,20 @@ class GraphBuilder {
       roleDefinitions: [...this.customRoles.values()],
       settings: this.settings,
       identityIndex: this.identities,
+      clusters: [],
+      slots: [],
+      federatedCredentials: [],
+      serviceAccounts: [],
+      exports: this.exports,
     };
+    wireIdentities(graph, {
+      attached: (v) => this.attachedUserIdentity(v),
+      add: (identity) => {
+        this.identities.set(identity.id, identity);
+        graph.identities.push(identity);
+      },
+    });
+    return graph;
   }
 
   private first<T>(ask: (s: ShapeAdapter) => T | undefined): T | undefined {

@@ -1,0 +1,82 @@
+/**
+ * Whether anything in the analysed files uses a user-assigned identity beyond granting it: any
+ * resource whose body names the identity (any of its IDs or its name: an attachment, a setting, a
+ * credential's parent, a scope), a module call that receives it (readable or not), an output that
+ * hands it on. A grant's own principal, its name seed and `dependsOn` are not uses.
+ */
+import type { ResourceInstance } from '../model/template.js';
+import { asString, walkValue, type Value } from '../model/value.js';
+import { parseResourceIdArgs, RESOURCE_ID_FUNCTIONS } from '../link/functions.js';
+import { azureResourceKey } from './build.js';
+import type { Identity, IdentityGraph } from './types.js';
+
+const UAMI = 'microsoft.managedidentity/userassignedidentities';
+const UAMI_ID = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/([^/]+)\/?$/i;
+const SKIPPED_KEYS = new Set(['dependson', 'depends_on']);
+
+interface Uses {
+  /** `azureResourceKey` of every resource some value refers to. */
+  resources: Set<string>;
+  /** Lower-case names of user-assigned identities named by a resource ID string or a `resourceId()` call. */
+  names: Set<string>;
+}
+
+const cache = new WeakMap<IdentityGraph, Uses>();
+
+function collect(graph: IdentityGraph): Uses {
+  const uses: Uses = { resources: new Set(), names: new Set() };
+  const notUses = new Set<Value>();
+  const granting = new Set<ResourceInstance>();
+  for (const g of graph.grants) {
+    notUses.add(g.principal.value);
+    granting.add(g.resource);
+  }
+  const visit = (v: Value): void => {
+    walkValue(v, (x) => {
+      if (x.kind === 'ref') uses.resources.add(azureResourceKey(x.resource));
+      else if (x.kind === 'string') {
+        const m = UAMI_ID.exec(x.value);
+        if (m) uses.names.add(m[1].toLowerCase());
+      } else if (x.kind === 'call' && RESOURCE_ID_FUNCTIONS.has(x.fn)) {
+        const q = parseResourceIdArgs(x.fn, x.args);
+        const name = q && q.type.toLowerCase() === UAMI ? asString(q.names[q.names.length - 1]) : undefined;
+        if (name) uses.names.add(name.toLowerCase());
+      }
+    });
+  };
+  const visitBody = (v: Value, r: ResourceInstance, depth: number): void => {
+    if (notUses.has(v)) return;
+    if (v.kind === 'object') {
+      for (const [k, x] of v.entries) {
+        const key = k.toLowerCase();
+        if (SKIPPED_KEYS.has(key) || (depth === 0 && key === 'name' && granting.has(r))) continue;
+        const keyValue = v.keyValues?.get(k);
+        if (keyValue) visit(keyValue);
+        visitBody(x, r, depth + 1);
+      }
+    } else if (v.kind === 'array') {
+      for (const x of v.items) visitBody(x, r, depth + 1);
+    } else visit(v);
+  };
+  for (const r of graph.resources) {
+    // A grant's assignment name (a guid() seed) names its principal without using it.
+    visitBody(r.body, r, 0);
+    if (r.scope) visit(r.scope);
+  }
+  for (const e of graph.exports) visit(e.value);
+  return uses;
+}
+
+/** Something other than its grants uses the identity (see above). */
+export function isUsed(graph: IdentityGraph, identity: Identity): boolean {
+  const r = identity.resource;
+  if (!r) return true;
+  let uses = cache.get(graph);
+  if (!uses) {
+    uses = collect(graph);
+    cache.set(graph, uses);
+  }
+  if (uses.resources.has(azureResourceKey(r))) return true;
+  const name = asString(r.name)?.toLowerCase();
+  return name !== undefined && uses.names.has(name);
+}
