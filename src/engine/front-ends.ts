@@ -32,6 +32,7 @@ export function analyzeFiles(files: DiscoveredFile[], host: FrontEndHost, onForm
     onFormat?.(format, mine.length);
     const part = FRONT_ENDS[format].analyze(mine, host);
     appendAll(program.resources, part.resources);
+    appendAll((program.exports ??= []), part.exports ?? []);
     appendAll(program.diagnostics, part.diagnostics);
     appendAll(program.comments, directiveComments(part.comments, host));
     appendAll(program.files, part.files);
@@ -56,6 +57,7 @@ function directiveComments(comments: SourceComment[], host: FrontEndHost): Sourc
 /** Appends `part` to `program` (batches are merged in their fixed order). */
 export function mergeProgram(program: LoweredProgram, part: LoweredProgram): void {
   appendAll(program.resources, part.resources);
+  appendAll((program.exports ??= []), part.exports ?? []);
   appendAll(program.diagnostics, part.diagnostics);
   appendAll(program.comments, part.comments);
   appendAll(program.files, part.files);
