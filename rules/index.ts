@@ -1,9 +1,15 @@
 import type { Rule } from '../src/engine/types.js';
+import ambiguousIdentity from './ambiguous-identity.js';
 import broadScope from './broad-scope.js';
+import federatedCredential from './federated-credential.js';
+import identityIdMismatch from './identity-id-mismatch.js';
+import kubeletAcrPull from './kubelet-acr-pull.js';
 import missingPrincipalType from './missing-principal-type.js';
 import missingRoleGrant from './missing-role-grant.js';
 import nonIdempotentAssignmentName from './non-idempotent-assignment-name.js';
+import orphanedIdentity from './orphaned-identity.js';
 import privilegedRole from './privileged-role.js';
+import slotIdentityDrift from './slot-identity-drift.js';
 
 /** The built-in rules, by id. */
 export const builtinRules: Rule[] = [
@@ -12,4 +18,10 @@ export const builtinRules: Rule[] = [
   broadScope,
   missingPrincipalType,
   nonIdempotentAssignmentName,
+  ambiguousIdentity,
+  identityIdMismatch,
+  slotIdentityDrift,
+  orphanedIdentity,
+  kubeletAcrPull,
+  federatedCredential,
 ];

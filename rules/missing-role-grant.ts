@@ -2,6 +2,7 @@ import { externalCallsPassing } from '../src/graph/external.js';
 import { usedByPlatformAgent } from '../src/graph/platform.js';
 import { possibleIdentities } from '../src/graph/principals.js';
 import { grantsTo } from '../src/graph/queries.js';
+import { reportedAsSlotDrift } from '../src/graph/slots.js';
 import type { Identity, IdentityGraph } from '../src/graph/types.js';
 import type { Rule } from '../src/engine/types.js';
 
@@ -34,6 +35,8 @@ const rule: Rule = {
     const maybe = new Set(graph.grants.filter((g) => !g.principal.identity).flatMap((g) => possibleIdentities(g, graph)));
     for (const identity of graph.identities) {
       if (maybe.has(identity) || !ungranted(identity, graph)) continue;
+      // A slot's identity lacking its production app's grants is slot-identity-drift's finding.
+      if (reportedAsSlotDrift(graph, identity)) continue;
       if (identity.kind === 'system') {
         const workload = identity.workloads[0];
         context.report({ node: workload, messageId: 'system', data: { workload: workload.resource.symbol } });
