@@ -7,6 +7,7 @@ import { describeIdentity, describeRole, describeScope } from '../src/graph/quer
 import { findSetting } from '../src/graph/settings.js';
 import { grantsByIdentity } from '../src/graph/slots.js';
 import type { Grant, Identity, IdentityGraph, Workload } from '../src/graph/types.js';
+import { unwrap, valueKey } from '../src/graph/values.js';
 import type { Rule } from '../src/engine/types.js';
 
 /** Where the Azure SDKs' managed identity credential picks an identity only by AZURE_CLIENT_ID. */
@@ -54,6 +55,7 @@ const rule: Rule = {
         continue;
       }
       const selected = selectedForPlatform(graph, workload, places);
+      if (selected === 'unknown') continue;
       for (const user of users) {
         if (user.kind !== 'user' || selected.has(user)) continue;
         const lacking = lackingGrant(graph, user, system);
@@ -85,15 +87,20 @@ function selectedInCode(graph: IdentityGraph, workload: Workload, users: Identit
 
 /**
  * Identities the app selects for the platform's own use (image pulls, Key Vault references,
- * registries, secrets, bindings' connections): their grants serve that use, not the code.
+ * registries, secrets, scale rules, customer-managed keys, bindings' connections): their grants
+ * serve that use, not the code. 'unknown' when a selection may name any identity (a parameter, an
+ * identity read only by a name grantlint cannot know).
  */
-function selectedForPlatform(graph: IdentityGraph, workload: Workload, places: ReturnType<typeof identityIdPlaces>): Set<Identity> {
+function selectedForPlatform(graph: IdentityGraph, workload: Workload, places: ReturnType<typeof identityIdPlaces>): Set<Identity> | 'unknown' {
   const out = new Set<Identity>();
   for (const p of places) {
     if (p.node.resource?.key !== workload.resource.key || p.place === 'userAssignedIdentities' || p.place === 'identity_ids') continue;
     if (p.place.toUpperCase() === 'AZURE_CLIENT_ID') continue;
-    const id = identityIdOf(graph, p.value);
-    if (id?.identity) out.add(id.identity);
+    const v = unwrap(p.value);
+    if (!v || v.kind === 'null' || (v.kind === 'string' && !/[0-9a-f]{8}-|\/userassignedidentities\//i.test(v.value))) continue;
+    const identity = identityIdOf(graph, p.value)?.identity;
+    if (!identity || (identity.resource?.existing && valueKey(identity.resource.name) === undefined)) return 'unknown';
+    out.add(identity);
   }
   return out;
 }

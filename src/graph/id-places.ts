@@ -5,14 +5,16 @@
  *   identity `objectId` (azurerm `kubelet_identity { object_id }`);
  * - its client ID, where code or a setting selects an identity: `AZURE_CLIENT_ID` and
  *   `<connection>__clientId` settings and environment variables, App Service
- *   `acrUserManagedIdentityID`, azurerm `*_managed_identity_client_id`, the kubelet identity
+ *   `acrUserManagedIdentityID`, azurerm `*_managed_identity_client_id`, `identityClientId` and a
+ *   registry's `encryption.keyVaultProperties.identity` (customer-managed keys), the kubelet identity
  *   `clientId` / `client_id`, the `azure.workload.identity/client-id` service-account annotation
  *   (a literal or placeholder there names no identity of the graph);
  * - its resource ID, where it is attached or referenced by the platform: `userAssignedIdentities`
  *   keys and `identity_ids` entries, `keyVaultReferenceIdentity` / `key_vault_reference_identity_id`,
  *   Container Apps `registries[].identity` and `secrets[].identity` (azurerm `registry`/`secret`
- *   blocks), container groups' `imageRegistryCredentials[].identity`, `encryption.identity.userAssignedIdentity`,
- *   `userAssignedIdentityResourceId`, azurerm `user_assigned_identity_id` (anywhere),
+ *   blocks) and scale rules' `identity`, container groups' `imageRegistryCredentials[].identity` and
+ *   `encryptionProperties.identity`, customer-managed keys' `identity.userAssignedIdentity` and
+ *   `*UserAssignedIdentityId`, `userAssignedIdentityResourceId`, azurerm `user_assigned_identity_id` (anywhere),
  *   `<connection>__managedIdentityResourceId` settings, and a federated credential's `parent_id`.
  */
 import type { Location } from '../model/location.js';
@@ -39,7 +41,12 @@ const ARM_PATHS: [RegExp, IdentityProperty][] = [
   [/(^|\.)acrusermanagedidentityid$/, 'clientId'],
   [/(^|\.)keyvaultreferenceidentity$/, 'resourceId'],
   [/(^|\.)userassignedidentityresourceid$/, 'resourceId'],
-  [/(^|\.)encryption\.identity\.userassignedidentity$/, 'resourceId'],
+  [/(^|\.)identity\.userassignedidentity$/, 'resourceId'],
+  [/(^|\.)[a-z]*userassignedidentityid$/, 'resourceId'],
+  [/(^|\.)encryptionproperties\.identity$/, 'resourceId'],
+  [/(^|\.)encryption\.keyvaultproperties\.identity$/, 'clientId'],
+  [/(^|\.)identityclientid$/, 'clientId'],
+  [/(^|\.)scale\.rules\.identity$/, 'resourceId'],
   [/^properties\.configuration\.(registries|secrets)\.identity$/, 'resourceId'],
   [/^properties\.imageregistrycredentials\.identity$/, 'resourceId'],
   [/^properties\.identityprofile\.kubeletidentity\.clientid$/, 'clientId'],
