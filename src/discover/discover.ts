@@ -3,7 +3,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
-export type FileKind = 'bicep' | 'terraform' | 'json';
+/** `yaml`: Kubernetes manifests (read for ServiceAccounts; other YAML is skipped without a word). */
+export type FileKind = 'bicep' | 'terraform' | 'json' | 'yaml';
 
 export interface DiscoveredFile {
   path: string;
@@ -30,6 +31,7 @@ export function fileKind(path: string): FileKind | undefined {
   if (lower.endsWith('.bicep') || lower.endsWith('.bicepparam')) return 'bicep';
   if (lower.endsWith('.tf') || lower.endsWith('.tf.json') || lower.endsWith('.tfvars') || lower.endsWith('.tfvars.json')) return 'terraform';
   if (lower.endsWith('.json') || lower.endsWith('.jsonc')) return 'json';
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
   return undefined;
 }
 

@@ -5,6 +5,7 @@
 import type { DiscoveredFile } from '../discover/discover.js';
 import { armFrontEnd } from '../lower/arm/index.js';
 import { bicepFrontEnd } from '../lower/bicep/index.js';
+import { readServiceAccounts } from '../lower/kubernetes/index.js';
 import { terraformFrontEnd } from '../lower/terraform/index.js';
 import type { FrontEnd, FrontEndHost } from '../lower/types.js';
 import { emptyProgram, type LoweredProgram, type SourceComment, type SourceFormat } from '../model/template.js';
@@ -16,7 +17,8 @@ const FRONT_ENDS: Record<SourceFormat, FrontEnd> = {
   arm: armFrontEnd,
 };
 
-export const KIND_TO_FORMAT = { bicep: 'bicep', terraform: 'terraform', json: 'arm' } as const;
+/** The template front end of each kind of file; YAML (Kubernetes manifests) is read beside them. */
+export const KIND_TO_FORMAT: Partial<Record<DiscoveredFile['kind'], SourceFormat>> = { bicep: 'bicep', terraform: 'terraform', json: 'arm' };
 
 /** Front ends in the order they run: a Bicep module written as ARM JSON is reached from Bicep first. */
 const ORDER = ['bicep', 'arm', 'terraform'] as const;
@@ -37,6 +39,13 @@ export function analyzeFiles(files: DiscoveredFile[], host: FrontEndHost, onForm
     appendAll(program.comments, directiveComments(part.comments, host));
     appendAll(program.files, part.files);
     appendAll(program.externalCalls!, part.externalCalls ?? []);
+  }
+  // Kubernetes manifests: the service accounts that ask for a workload identity (other YAML is skipped).
+  const manifests = readServiceAccounts(files.filter((f) => f.kind === 'yaml').map((f) => f.path), host);
+  if (manifests.serviceAccounts.length > 0) {
+    appendAll((program.serviceAccounts ??= []), manifests.serviceAccounts);
+    appendAll(program.files, manifests.files);
+    appendAll(program.comments, directiveComments(manifests.comments, host));
   }
   return program;
 }
@@ -62,4 +71,5 @@ export function mergeProgram(program: LoweredProgram, part: LoweredProgram): voi
   appendAll(program.comments, part.comments);
   appendAll(program.files, part.files);
   appendAll((program.externalCalls ??= []), part.externalCalls ?? []);
+  if (part.serviceAccounts) appendAll((program.serviceAccounts ??= []), part.serviceAccounts);
 }

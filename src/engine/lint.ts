@@ -130,7 +130,8 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
   if (cached) cached.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
   keys = [];
   // Labels in the graph quote values as written (see src/graph/written.ts).
-  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), SHAPES, program.externalCalls, program.exports));
+  const inputs = { externalCalls: program.externalCalls, exports: program.exports, serviceAccounts: program.serviceAccounts };
+  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), SHAPES, inputs));
   return { graph, program, host, cached };
 }
 

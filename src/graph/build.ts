@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import { parseResourceIdArgs, RESOURCE_ID_FUNCTIONS } from '../link/functions.js';
+import type { ServiceAccountManifest } from '../model/kubernetes.js';
 import type { ExportedValue, ExternalCall, ResourceInstance } from '../model/template.js';
 import { asString, describeValue, type ScopeValue, type Value } from '../model/value.js';
 import { armShape } from './arm-shape.js';
@@ -15,14 +16,18 @@ import { wireIdentities } from './wiring.js';
 export const SHAPES: ShapeAdapter[] = [armShape, azurermShape];
 
 /** Builds the identity graph from linked resource instances. */
-export function buildGraph(
-  resources: ResourceInstance[],
-  roles: RoleCatalog,
-  shapes: ShapeAdapter[] = SHAPES,
-  externalCalls: ExternalCall[] = [],
-  exports: ExportedValue[] = [],
-): IdentityGraph {
-  return { ...new GraphBuilder(resources, roles, shapes, exports).build(), externalCalls };
+/** What the graph reads besides resource instances. */
+export interface GraphInputs {
+  /** Module calls grantlint cannot read, with what they pass in. */
+  externalCalls?: ExternalCall[];
+  /** Outputs and module call arguments (front ends' `exports`). */
+  exports?: ExportedValue[];
+  /** Kubernetes service accounts asking for a workload identity. */
+  serviceAccounts?: ServiceAccountManifest[];
+}
+
+export function buildGraph(resources: ResourceInstance[], roles: RoleCatalog, shapes: ShapeAdapter[] = SHAPES, inputs: GraphInputs = {}): IdentityGraph {
+  return new GraphBuilder(resources, roles, shapes, inputs).build();
 }
 
 class GraphBuilder {
@@ -53,7 +58,7 @@ class GraphBuilder {
     private readonly resources: ResourceInstance[],
     private readonly roles: RoleCatalog,
     private readonly shapes: ShapeAdapter[],
-    private readonly exports: ExportedValue[],
+    private readonly inputs: GraphInputs,
   ) {}
 
   build(): IdentityGraph {
@@ -83,9 +88,10 @@ class GraphBuilder {
       slots: [],
       federatedCredentials: [],
       serviceAccounts: [],
-      exports: this.exports,
+      exports: this.inputs.exports ?? [],
+      externalCalls: this.inputs.externalCalls ?? [],
     };
-    wireIdentities(graph, {
+    wireIdentities(graph, this.inputs.serviceAccounts ?? [], {
       attached: (v) => this.attachedUserIdentity(v),
       add: (identity) => {
         this.identities.set(identity.id, identity);

@@ -1,3 +1,4 @@
+import type { ServiceAccountManifest } from '../model/kubernetes.js';
 import type { Location } from '../model/location.js';
 import type { ExportedValue, ExternalCall, ResourceInstance } from '../model/template.js';
 import type { Value } from '../model/value.js';
@@ -162,19 +163,10 @@ export interface FederatedCredential extends GraphEntry {
 }
 
 /**
- * A Kubernetes ServiceAccount manifest with the `azure.workload.identity/client-id` annotation:
- * pods running as it exchange the cluster's token for the identity that client ID names, through
- * a federated credential whose subject is `system:serviceaccount:<namespace>:<name>`.
+ * A Kubernetes ServiceAccount asking for a workload identity (see `ServiceAccountManifest`), with
+ * the federated credentials declared here whose subject `system:serviceaccount:<namespace>:<name>`
+ * names it.
  */
-export interface ServiceAccount extends GraphEntry {
-  /** `metadata.name`, absent when templated. */
-  name?: string;
-  /** `metadata.namespace`; absent when not written (set when applied) or templated. */
-  namespace?: string;
-  /** The annotation's value as written: a client ID, or a Helm/Kustomize placeholder. */
-  clientId: string;
-  /** Where the annotation is written. */
-  clientIdAt: Location;
-  /** Credentials declared here whose subject names this service account. */
+export interface ServiceAccount extends GraphEntry, ServiceAccountManifest {
   trustedBy: FederatedCredential[];
 }

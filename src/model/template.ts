@@ -1,4 +1,5 @@
 import type { Location } from './location.js';
+import type { ServiceAccountManifest } from './kubernetes.js';
 import type { ObjectValue, ScopeValue, Value } from './value.js';
 
 export type SourceFormat = 'bicep' | 'arm' | 'terraform';
@@ -92,6 +93,8 @@ export interface LoweredProgram {
   files: string[];
   /** Module calls that could not be read. */
   externalCalls?: ExternalCall[];
+  /** Kubernetes service accounts asking for a workload identity (read from YAML files). */
+  serviceAccounts?: ServiceAccountManifest[];
 }
 
 export function emptyProgram(): LoweredProgram {
