@@ -15,6 +15,7 @@
  * `aks.properties.oidcIssuerProfile.issuerURL` (ARM `reference(...).oidcIssuerProfile.issuerURL`,
  * azapi `output.properties.oidcIssuerProfile.issuerURL`), azurerm `oidc_issuer_url`.
  */
+import { within } from '../model/location.js';
 import type { ResourceInstance } from '../model/template.js';
 import { getPath, getProp, type Value } from '../model/value.js';
 import { isAksCluster } from './aks-identities.js';
@@ -127,29 +128,34 @@ export function clusterFederation(cluster: ResourceInstance): { oidcIssuer?: boo
   if (cluster.existing) return {};
   if (cluster.type === 'azurerm_kubernetes_cluster') {
     return {
-      oidcIssuer: oidcSwitch(getProp(cluster.body, 'oidc_issuer_enabled'), getProp(cluster.body, 'kubernetes_version')),
-      workloadIdentity: offUnlessWritten(getProp(cluster.body, 'workload_identity_enabled')),
+      oidcIssuer: oidcSwitch(getProp(cluster.body, 'oidc_issuer_enabled'), getProp(cluster.body, 'kubernetes_version'), cluster),
+      workloadIdentity: offUnlessWritten(getProp(cluster.body, 'workload_identity_enabled'), cluster),
     };
   }
   const body = armView(cluster)?.body;
   return {
-    oidcIssuer: oidcSwitch(getPath(body, ['properties', 'oidcIssuerProfile', 'enabled']), getPath(body, ['properties', 'kubernetesVersion'])),
-    workloadIdentity: offUnlessWritten(getPath(body, ['properties', 'securityProfile', 'workloadIdentity', 'enabled'])),
+    oidcIssuer: oidcSwitch(getPath(body, ['properties', 'oidcIssuerProfile', 'enabled']), getPath(body, ['properties', 'kubernetesVersion']), cluster),
+    workloadIdentity: offUnlessWritten(getPath(body, ['properties', 'securityProfile', 'workloadIdentity', 'enabled']), cluster),
   };
 }
 
-/** A known boolean, 'absent' when unwritten, undefined when written but not known (a parameter). */
-function written(v: Value | undefined): boolean | 'absent' | undefined {
+/**
+ * A known boolean written in the cluster's declaration, 'absent' when unwritten, undefined when
+ * not known: a parameter, or a value written elsewhere (a root's parameter default is a
+ * possibility, not a fact; a module's caller may pass another value).
+ */
+function written(v: Value | undefined, cluster: ResourceInstance): boolean | 'absent' | undefined {
   const u = unwrap(v);
   if (!u || u.kind === 'null') return 'absent';
+  if (u.at && !within(cluster.decl, u.at)) return undefined;
   if (u.kind === 'bool') return u.value;
   if (u.kind === 'string' && /^(true|false)$/i.test(u.value)) return u.value.toLowerCase() === 'true';
   return undefined;
 }
 
 /** Workload identity is off unless turned on. */
-function offUnlessWritten(v: Value | undefined): boolean | undefined {
-  const w = written(v);
+function offUnlessWritten(v: Value | undefined, cluster: ResourceInstance): boolean | undefined {
+  const w = written(v, cluster);
   return w === 'absent' ? false : w;
 }
 
@@ -157,11 +163,13 @@ function offUnlessWritten(v: Value | undefined): boolean | undefined {
  * The OIDC issuer is on by default only for clusters created with Kubernetes 1.34 or later: unwritten,
  * it is off when the written version is older, on when newer, and not known without a version.
  */
-function oidcSwitch(v: Value | undefined, version: Value | undefined): boolean | undefined {
-  const w = written(v);
+function oidcSwitch(v: Value | undefined, version: Value | undefined, cluster: ResourceInstance): boolean | undefined {
+  const w = written(v, cluster);
   if (w !== 'absent') return w;
   const ver = unwrap(version);
+  if (ver?.at && !within(cluster.decl, ver.at)) return undefined;
   const m = ver?.kind === 'string' ? /^(\d+)\.(\d+)/.exec(ver.value) : null;
   if (!m) return undefined;
   return Number(m[1]) > 1 || Number(m[2]) >= 34;
 }
+

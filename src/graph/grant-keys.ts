@@ -4,6 +4,7 @@
  * anything: it may give the same.
  */
 import { azureResourceKey } from './build.js';
+import { walkValue, type Value } from '../model/value.js';
 import type { Grant } from './types.js';
 import { unwrap, valueKey } from './values.js';
 
@@ -18,7 +19,7 @@ export function grantKey(g: Grant): GrantKey {
   if (g.kind === 'accessPolicy') key.role = 'access-policy';
   else if (g.role) key.role = `${g.kind}:${g.role.id.toLowerCase()}`;
   else {
-    const v = valueKey(unwrap(g.roleValue));
+    const v = definite(g.roleValue);
     if (v !== undefined) key.role = `${g.kind}:${v}`;
   }
   const s = g.scope;
@@ -28,10 +29,21 @@ export function grantKey(g: Grant): GrantKey {
     const d = valueKey(g.resource.deploymentScope);
     if (d !== undefined) key.scope = `deployment:${d}`;
   } else {
-    const v = valueKey(unwrap(s.value));
+    const v = definite(s.value);
     if (v !== undefined) key.scope = `value:${v}`;
   }
   return key;
+}
+
+/** A key for a value with nothing unknown in it: a parameter's value may be anything. */
+function definite(value: Value | undefined): string | undefined {
+  const v = unwrap(value);
+  if (!v) return undefined;
+  let unknown = false;
+  walkValue(v, (x) => {
+    if (x.kind === 'unknown') unknown = true;
+  });
+  return unknown ? undefined : valueKey(v);
 }
 
 /** Could `other` give what `grant` gives? Unknown roles or scopes may. */

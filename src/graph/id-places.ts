@@ -17,7 +17,7 @@
  *   `*UserAssignedIdentityId`, `userAssignedIdentityResourceId`, azurerm `user_assigned_identity_id` (anywhere),
  *   `<connection>__managedIdentityResourceId` settings, and a federated credential's `parent_id`.
  */
-import type { Location } from '../model/location.js';
+import { within } from '../model/location.js';
 import type { ResourceInstance } from '../model/template.js';
 import type { Value } from '../model/value.js';
 import { isAksCluster, kubeletIdentityValue } from './aks-identities.js';
@@ -74,17 +74,8 @@ function settingExpects(name: string): IdentityProperty | undefined {
   return undefined;
 }
 
-function contains(outer: Location, inner: Location | undefined): inner is Location {
-  if (!inner || inner.file !== outer.file) return false;
-  const s = outer.range.start;
-  const e = outer.range.end;
-  const a = inner.range.start;
-  const b = inner.range.end;
-  return (a.line > s.line || (a.line === s.line && a.column >= s.column)) && (b.line < e.line || (b.line === e.line && b.column <= e.column));
-}
-
 function entryAt(r: ResourceInstance, v: Value): GraphEntry {
-  const at = contains(r.decl, v.at) ? v.at : r.decl;
+  const at = v.at && within(r.decl, v.at) ? v.at : r.decl;
   return { id: `${r.key}@${at.range.start.line}:${at.range.start.column}`, resource: r, at };
 }
 

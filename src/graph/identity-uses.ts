@@ -17,7 +17,7 @@ const SKIPPED_KEYS = new Set(['dependson', 'depends_on']);
 interface Uses {
   /** `azureResourceKey` of every resource some value refers to. */
   resources: Set<string>;
-  /** Lower-case names of user-assigned identities named by a resource ID string or a `resourceId()` call. */
+  /** Lower-case names of user-assigned identities named by a resource ID string or a `resourceId()` call, and strings passed to modules. */
   names: Set<string>;
 }
 
@@ -63,7 +63,15 @@ function collect(graph: IdentityGraph): Uses {
     visitBody(r.body, r, 0);
     if (r.scope) visit(r.scope);
   }
-  for (const e of graph.exports) visit(e.value);
+  for (const e of graph.exports) {
+    visit(e.value);
+    // A module may look an identity up by the name it is given.
+    if (e.kind === 'moduleArgument') {
+      walkValue(e.value, (x) => {
+        if (x.kind === 'string') uses.names.add(x.value.toLowerCase());
+      });
+    }
+  }
   return uses;
 }
 
