@@ -4,6 +4,7 @@
  * credential's parent, a scope), a module call that receives it (readable or not), an output that
  * hands it on. A grant's own principal, its name seed and `dependsOn` are not uses.
  */
+import { sameLocation, within, type Location } from '../model/location.js';
 import type { ResourceInstance } from '../model/template.js';
 import { asString, walkValue, type Value } from '../model/value.js';
 import { parseResourceIdArgs, RESOURCE_ID_FUNCTIONS } from '../link/functions.js';
@@ -17,14 +18,16 @@ const SKIPPED_KEYS = new Set(['dependson', 'depends_on']);
 interface Uses {
   /** `azureResourceKey` of every resource some value refers to. */
   resources: Set<string>;
-  /** Lower-case names of user-assigned identities named by a resource ID string or a `resourceId()` call, and strings passed to modules. */
+  /** Lower-case names of user-assigned identities named by a resource ID string or a `resourceId()` call. */
   names: Set<string>;
+  /** Lower-case strings passed to module calls, with the calls that pass them. */
+  passed: Map<string, Location[]>;
 }
 
 const cache = new WeakMap<IdentityGraph, Uses>();
 
 function collect(graph: IdentityGraph): Uses {
-  const uses: Uses = { resources: new Set(), names: new Set() };
+  const uses: Uses = { resources: new Set(), names: new Set(), passed: new Map() };
   const notUses = new Set<Value>();
   const granting = new Set<ResourceInstance>();
   for (const g of graph.grants) {
@@ -68,7 +71,9 @@ function collect(graph: IdentityGraph): Uses {
     // A module may look an identity up by the name it is given.
     if (e.kind === 'moduleArgument') {
       walkValue(e.value, (x) => {
-        if (x.kind === 'string') uses.names.add(x.value.toLowerCase());
+        if (x.kind !== 'string') return;
+        const key = x.value.toLowerCase();
+        uses.passed.set(key, [...(uses.passed.get(key) ?? []), e.at]);
       });
     }
   }
@@ -86,5 +91,8 @@ export function isUsed(graph: IdentityGraph, identity: Identity): boolean {
   }
   if (uses.resources.has(azureResourceKey(r))) return true;
   const name = asString(r.name)?.toLowerCase();
-  return name !== undefined && uses.names.has(name);
+  if (name === undefined) return false;
+  if (uses.names.has(name)) return true;
+  // The name handed to the module that declares the identity creates it: that is no use.
+  return (uses.passed.get(name) ?? []).some((call) => !r.callChain.some((c) => sameLocation(c, call) || within(call, c)));
 }

@@ -112,6 +112,14 @@ describe('orphaned-identity', () => {
       findings: [{ file: 'main.bicep', line: 4 }],
     },
     {
+      name: 'Bicep: the name given to the module that creates the identity is no use of it',
+      files: {
+        'main.bicep': "module deps 'deps.bicep' = {\n  name: 'deps'\n  params: {\n    identityName: 'sync'\n  }\n}\n",
+        'deps.bicep': 'param identityName string\n' + bicepIdentity.replace("name: 'sync'", 'name: identityName'),
+      },
+      findings: [{ file: 'deps.bicep', line: 5 }],
+    },
+    {
       name: 'Bicep: an output hands it on',
       files: { 'main.bicep': bicepIdentity + 'output syncId string = sync.id\n' },
       findings: [],
