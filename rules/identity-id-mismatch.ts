@@ -42,7 +42,11 @@ const rule: Rule = {
         value: describeValue(unwrap(place.value)),
         identity: found.identity ? describeIdentity(found.identity) : 'a user-assigned identity',
       };
-      const suggestion = rewrite(place.value, found, place.expects);
+      let suggestion = rewrite(place.value, found, place.expects);
+      // Written elsewhere (a module's output): the expression is only in scope where it is declared.
+      if (suggestion && found.resource && found.resource.decl.file !== place.node.at.file) {
+        suggestion = `its ${WORDS[place.expects]} (${suggestion} where the identity is declared)`;
+      }
       if (suggestion === undefined && found.system && place.expects === 'clientId') {
         context.report({ node: place.node, value: place.value, messageId: 'systemClientId', data });
         continue;

@@ -31,6 +31,8 @@ export function fileKind(path: string): FileKind | undefined {
   if (lower.endsWith('.bicep') || lower.endsWith('.bicepparam')) return 'bicep';
   if (lower.endsWith('.tf') || lower.endsWith('.tf.json') || lower.endsWith('.tfvars') || lower.endsWith('.tfvars.json')) return 'terraform';
   if (lower.endsWith('.json') || lower.endsWith('.jsonc')) return 'json';
+  // grantlint's own configuration is no manifest.
+  if (/(^|[\\/])\.grantlint\.ya?ml$/.test(lower)) return undefined;
   if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
   return undefined;
 }

@@ -213,7 +213,7 @@ resource blobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 output clientId string = shared.properties.clientId
 `,
       },
-      findings: [{ file: 'main.bicep', line: 7, message: 'write shared.properties.principalId' }],
+      findings: [{ file: 'main.bicep', line: 7, message: 'write its principal (object) ID (shared.properties.principalId where the identity is declared)' }],
     },
     {
       name: "Bicep: an AKS kubelet identity's objectId given the client ID",
