@@ -216,6 +216,55 @@ output clientId string = shared.properties.clientId
       findings: [{ file: 'main.bicep', line: 7, message: 'write its principal (object) ID (shared.properties.principalId where the identity is declared)' }],
     },
     {
+      name: "Terraform: a module's output followed back to the identity",
+      files: {
+        'main.tf': 'module "id" {\n  source = "./id"\n}\n' + tfGrant('module.id.client_id'),
+        'id/main.tf': uami() + 'output "client_id" {\n  value = azurerm_user_assigned_identity.worker.client_id\n}\n',
+      },
+      findings: [{ file: 'main.tf', line: 4, message: 'azurerm_user_assigned_identity.worker.principal_id where the identity is declared' }],
+    },
+    {
+      name: "ARM JSON: a nested deployment's output followed back to the identity",
+      files: {
+        'azuredeploy.json': JSON.stringify(
+          {
+            $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+            contentVersion: '1.0.0.0',
+            resources: [
+              {
+                type: 'Microsoft.Resources/deployments',
+                apiVersion: '2022-09-01',
+                name: 'identity',
+                properties: {
+                  mode: 'Incremental',
+                  expressionEvaluationOptions: { scope: 'inner' },
+                  template: {
+                    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+                    contentVersion: '1.0.0.0',
+                    resources: [{ type: 'Microsoft.ManagedIdentity/userAssignedIdentities', apiVersion: '2023-01-31', name: 'w', location: 'westeurope' }],
+                    outputs: { clientId: { type: 'string', value: "[reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', 'w'), '2023-01-31').clientId]" } },
+                  },
+                },
+              },
+              {
+                type: 'Microsoft.Authorization/roleAssignments',
+                apiVersion: '2022-04-01',
+                name: "[guid('x')]",
+                properties: {
+                  roleDefinitionId: "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'acdd72a7-3385-48ef-bd42-f606fba81ae7')]",
+                  principalId: "[reference('identity').outputs.clientId.value]",
+                  principalType: 'ServicePrincipal',
+                },
+              },
+            ],
+          },
+          null,
+          2,
+        ),
+      },
+      findings: [{ file: 'azuredeploy.json', line: 34, message: "write [reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', 'w'), '2023-01-31').principalId]" }],
+    },
+    {
       name: "Bicep: an AKS kubelet identity's objectId given the client ID",
       files: {
         'main.bicep': `resource kubelet 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
