@@ -36,7 +36,6 @@ const rule: Rule = {
     docs: 'docs/rules/ambiguous-identity.md',
   },
   check(graph, context) {
-    const places = identityIdPlaces(graph);
     for (const workload of graph.workloads) {
       const r = workload.resource;
       if (r.existing || !ARM_TYPES.has(armTypeOfResource(r) ?? '')) continue;
@@ -54,7 +53,7 @@ const rule: Rule = {
         });
         continue;
       }
-      const selected = selectedForPlatform(graph, workload, places);
+      const selected = selectedForPlatform(graph, workload, identityIdPlaces(graph));
       if (selected === 'unknown') continue;
       for (const user of users) {
         if (user.kind !== 'user' || selected.has(user)) continue;

@@ -79,13 +79,18 @@ function entryAt(r: ResourceInstance, v: Value): GraphEntry {
   return { id: `${r.key}@${at.range.start.line}:${at.range.start.column}`, resource: r, at };
 }
 
-/** Calls `visit` with every property path (lower case, indices dropped) and value in the body. */
+/** Last keys that can name a place (one test before the paths are built and matched). */
+const PLACE_KEY = /(identity|identityid|clientid|objectid|resourceid|client_id|object_id|identity_id)$/;
+
+/** Calls `visit` with the property path (lower case, indices dropped) and value of every key that may be a place. */
 function walkProps(v: Value, path: string[], visit: (path: string, key: string, value: Value) => void): void {
   if (v.kind === 'object') {
     for (const [k, x] of v.entries) {
-      const p = [...path, k.toLowerCase()];
-      visit(p.join('.'), k, x);
-      walkProps(x, p, visit);
+      const lower = k.toLowerCase();
+      path.push(lower);
+      if (PLACE_KEY.test(lower)) visit(path.join('.'), k, x);
+      walkProps(x, path, visit);
+      path.pop();
     }
   } else if (v.kind === 'array') {
     for (const x of v.items) walkProps(x, path, visit);
@@ -113,8 +118,19 @@ function listOf(v: Value): Value[] {
   return u?.kind === 'array' ? u.items : [v];
 }
 
-/** Every place in the graph where a particular identity ID belongs, with the value written there. */
+const cache = new WeakMap<IdentityGraph, IdPlace[]>();
+
+/** Every place in the graph where a particular identity ID belongs, with the value written there (computed once per graph). */
 export function identityIdPlaces(graph: IdentityGraph): IdPlace[] {
+  let places = cache.get(graph);
+  if (!places) {
+    places = collectPlaces(graph);
+    cache.set(graph, places);
+  }
+  return places;
+}
+
+function collectPlaces(graph: IdentityGraph): IdPlace[] {
   const out: IdPlace[] = [];
   for (const grant of graph.grants) {
     const place = grant.resource.format === 'terraform' ? (grant.kind === 'accessPolicy' ? 'object_id' : 'principal_id') : grant.kind === 'accessPolicy' ? 'objectId' : 'principalId';

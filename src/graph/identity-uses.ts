@@ -28,6 +28,8 @@ const cache = new WeakMap<IdentityGraph, Uses>();
 
 function collect(graph: IdentityGraph): Uses {
   const uses: Uses = { resources: new Set(), names: new Set(), passed: new Map() };
+  // Instances first, keys once each: a corpus holds millions of references to far fewer resources.
+  const referenced = new Set<ResourceInstance>();
   const notUses = new Set<Value>();
   const granting = new Set<ResourceInstance>();
   for (const g of graph.grants) {
@@ -36,7 +38,7 @@ function collect(graph: IdentityGraph): Uses {
   }
   const visit = (v: Value): void => {
     walkValue(v, (x) => {
-      if (x.kind === 'ref') uses.resources.add(azureResourceKey(x.resource));
+      if (x.kind === 'ref') referenced.add(x.resource);
       else if (x.kind === 'string') {
         const m = UAMI_ID.exec(x.value);
         if (m) uses.names.add(m[1].toLowerCase());
@@ -73,10 +75,13 @@ function collect(graph: IdentityGraph): Uses {
       walkValue(e.value, (x) => {
         if (x.kind !== 'string') return;
         const key = x.value.toLowerCase();
-        uses.passed.set(key, [...(uses.passed.get(key) ?? []), e.at]);
+        const calls = uses.passed.get(key);
+        if (calls) calls.push(e.at);
+        else uses.passed.set(key, [e.at]);
       });
     }
   }
+  for (const r of referenced) uses.resources.add(azureResourceKey(r));
   return uses;
 }
 
