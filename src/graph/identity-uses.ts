@@ -2,12 +2,15 @@
  * Whether anything in the analysed files uses a user-assigned identity beyond granting it: any
  * resource whose body names the identity (any of its IDs or its name: an attachment, a setting, a
  * credential's parent, a scope), a module call that receives it (readable or not), an output that
- * hands it on. A grant's own principal, its name seed and `dependsOn` are not uses.
+ * hands it on. A grant's own principal, its name seed and `dependsOn` are not uses. An identity
+ * whose name grantlint cannot know may be the one another declaration or reference names by a name
+ * grantlint cannot know either: that counts as a possible use.
  */
 import { sameLocation, within, type Location } from '../model/location.js';
 import type { ResourceInstance } from '../model/template.js';
 import { asString, walkValue, type Value } from '../model/value.js';
 import { parseResourceIdArgs, RESOURCE_ID_FUNCTIONS } from '../link/functions.js';
+import { armTypeOfResource } from './arm-view.js';
 import { azureResourceKey } from './build.js';
 import type { Identity, IdentityGraph } from './types.js';
 
@@ -22,12 +25,14 @@ interface Uses {
   names: Set<string>;
   /** Lower-case strings passed to module calls, with the calls that pass them. */
   passed: Map<string, Location[]>;
+  /** Some value names a user-assigned identity by a name grantlint cannot know (`resourceId()`, an assembled ID). */
+  unknownName: boolean;
 }
 
 const cache = new WeakMap<IdentityGraph, Uses>();
 
 function collect(graph: IdentityGraph): Uses {
-  const uses: Uses = { resources: new Set(), names: new Set(), passed: new Map() };
+  const uses: Uses = { resources: new Set(), names: new Set(), passed: new Map(), unknownName: false };
   // Instances first, keys once each: a corpus holds millions of references to far fewer resources.
   const referenced = new Set<ResourceInstance>();
   const notUses = new Set<Value>();
@@ -44,8 +49,12 @@ function collect(graph: IdentityGraph): Uses {
         if (m) uses.names.add(m[1].toLowerCase());
       } else if (x.kind === 'call' && RESOURCE_ID_FUNCTIONS.has(x.fn)) {
         const q = parseResourceIdArgs(x.fn, x.args);
-        const name = q && q.type.toLowerCase() === UAMI ? asString(q.names[q.names.length - 1]) : undefined;
+        if (!q || q.type.toLowerCase() !== UAMI) return;
+        const name = asString(q.names[q.names.length - 1]);
         if (name) uses.names.add(name.toLowerCase());
+        else uses.unknownName = true;
+      } else if (x.kind === 'concat' && x.parts.some((p) => p.kind === 'string' && /\/userassignedidentities\//i.test(p.value))) {
+        uses.unknownName = true;
       }
     });
   };
@@ -96,8 +105,15 @@ export function isUsed(graph: IdentityGraph, identity: Identity): boolean {
   }
   if (uses.resources.has(azureResourceKey(r))) return true;
   const name = asString(r.name)?.toLowerCase();
-  if (name === undefined) return false;
+  // A name grantlint cannot know may be the one another declaration or reference uses.
+  if (name === undefined) return uses.unknownName || unknownNamedElsewhere(graph, r);
   if (uses.names.has(name)) return true;
   // The name handed to the module that declares the identity creates it: that is no use.
   return (uses.passed.get(name) ?? []).some((call) => !r.callChain.some((c) => sameLocation(c, call) || within(call, c)));
+}
+
+/** Another user-assigned identity declared with a name grantlint cannot know: it may be this one. */
+function unknownNamedElsewhere(graph: IdentityGraph, r: ResourceInstance): boolean {
+  const key = azureResourceKey(r);
+  return graph.resources.some((o) => armTypeOfResource(o) === UAMI && asString(o.name) === undefined && azureResourceKey(o) !== key);
 }

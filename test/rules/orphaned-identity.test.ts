@@ -170,6 +170,34 @@ resource web 'Microsoft.Web/sites@2023-12-01' = {
       findings: [],
     },
     {
+      name: 'Bicep: an identity named by a parameter is judged on its own',
+      files: { 'main.bicep': 'param identityName string\n' + bicepIdentity.replace("name: 'sync'", 'name: identityName') },
+      findings: [{ file: 'main.bicep', line: 5 }],
+    },
+    {
+      name: 'Bicep: ... but not when another declaration names an identity by a name grantlint cannot know either',
+      files: {
+        'main.bicep': 'param identityName string\n' + bicepIdentity.replace("name: 'sync'", 'name: identityName'),
+        'app.bicep': `param identityName string
+resource sync 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' existing = {
+  name: identityName
+}
+resource web 'Microsoft.Web/sites@2023-12-01' = {
+  name: 'web'
+  location: 'westeurope'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '\${sync.id}': {}
+    }
+  }
+  properties: {}
+}
+`,
+      },
+      findings: [],
+    },
+    {
       name: 'ARM JSON: passed to a nested deployment',
       files: {
         'azuredeploy.json': JSON.stringify(
