@@ -2162,9 +2162,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve18, reject) => {
+          return new Promise((resolve17, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve18(data);
+              return err ? reject(err) : resolve17(data);
             });
           });
         }
@@ -2202,12 +2202,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve18, reject) => {
+          return new Promise((resolve17, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve18(data);
+              ) : resolve17(data);
             });
           });
         }
@@ -4209,7 +4209,7 @@ var require_util2 = __commonJS({
             }
             break;
           case "same-origin":
-            if (!sameOrigin2(request, requestCurrentURL(request))) {
+            if (!sameOrigin(request, requestCurrentURL(request))) {
               serializedOrigin = null;
             }
             break;
@@ -4287,7 +4287,7 @@ var require_util2 = __commonJS({
       if (referrerURL.toString().length > 4096) {
         referrerURL = referrerOrigin;
       }
-      const areSameOrigin = sameOrigin2(request, referrerURL);
+      const areSameOrigin = sameOrigin(request, referrerURL);
       const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request.url);
       switch (policy) {
         case "origin":
@@ -4300,7 +4300,7 @@ var require_util2 = __commonJS({
           return areSameOrigin ? referrerURL : referrerOrigin;
         case "strict-origin-when-cross-origin": {
           const currentURL = requestCurrentURL(request);
-          if (sameOrigin2(referrerURL, currentURL)) {
+          if (sameOrigin(referrerURL, currentURL)) {
             return referrerURL;
           }
           if (isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(currentURL)) {
@@ -4462,7 +4462,7 @@ var require_util2 = __commonJS({
     }
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request) {
     }
-    function sameOrigin2(A, B) {
+    function sameOrigin(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
         return true;
       }
@@ -4474,8 +4474,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve18, reject) => {
-        res = resolve18;
+      const promise2 = new Promise((resolve17, reject) => {
+        res = resolve17;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -4915,7 +4915,7 @@ var require_util2 = __commonJS({
       isBlobLike,
       isURLPotentiallyTrustworthy,
       isValidReasonPhrase,
-      sameOrigin: sameOrigin2,
+      sameOrigin,
       normalizeMethod,
       serializeJavascriptValueToJSONString,
       iteratorMixin,
@@ -5858,7 +5858,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser5 = class {
+    var Parser4 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6256,8 +6256,8 @@ var require_client_h1 = __commonJS({
         }
       }
     };
-    function onParserTimeout(parser) {
-      const { socket, timeoutType, client, paused } = parser.deref();
+    function onParserTimeout(parser2) {
+      const { socket, timeoutType, client, paused } = parser2.deref();
       if (timeoutType === TIMEOUT_HEADERS) {
         if (!socket[kWriting] || socket.writableNeedDrain || client[kRunning] > 1) {
           assert(!paused, "cannot be paused while waiting for headers");
@@ -6285,11 +6285,11 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser5(client, socket, llhttpInstance);
+      socket[kParser] = new Parser4(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
-        const parser = this[kParser];
-        if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
-          const parserErr = parser.finish();
+        const parser2 = this[kParser];
+        if (err.code === "ECONNRESET" && parser2.statusCode && !parser2.shouldKeepAlive) {
+          const parserErr = parser2.finish();
           if (parserErr) {
             this[kError] = parserErr;
             this[kClient][kOnError](parserErr);
@@ -6300,15 +6300,15 @@ var require_client_h1 = __commonJS({
         this[kClient][kOnError](err);
       });
       addListener(socket, "readable", function() {
-        const parser = this[kParser];
-        if (parser) {
-          parser.readMore();
+        const parser2 = this[kParser];
+        if (parser2) {
+          parser2.readMore();
         }
       });
       addListener(socket, "end", function() {
-        const parser = this[kParser];
-        if (parser.statusCode && !parser.shouldKeepAlive) {
-          const parserErr = parser.finish();
+        const parser2 = this[kParser];
+        if (parser2.statusCode && !parser2.shouldKeepAlive) {
+          const parserErr = parser2.finish();
           if (parserErr) {
             util.destroy(this, parserErr);
           }
@@ -6318,11 +6318,11 @@ var require_client_h1 = __commonJS({
       });
       addListener(socket, "close", function() {
         const client2 = this[kClient];
-        const parser = this[kParser];
+        const parser2 = this[kParser];
         clearIdleSocketValidation(this);
-        if (parser) {
-          if (!this[kError] && parser.statusCode && !parser.shouldKeepAlive) {
-            this[kError] = parser.finish() || this[kError];
+        if (parser2) {
+          if (!this[kError] && parser2.statusCode && !parser2.shouldKeepAlive) {
+            this[kError] = parser2.finish() || this[kError];
           }
           this[kParser].destroy();
           this[kParser] = null;
@@ -6726,12 +6726,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve18, reject) => {
+      const waitForDrain = () => new Promise((resolve17, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve18;
+          callback2 = resolve17;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7401,12 +7401,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve18, reject) => {
+      const waitForDrain = () => new Promise((resolve17, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve18;
+          callback2 = resolve17;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7885,16 +7885,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve18) => {
+        return new Promise((resolve17) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve18;
+            this[kClosedResolve] = resolve17;
           } else {
-            resolve18(null);
+            resolve17(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve18) => {
+        return new Promise((resolve17) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7905,7 +7905,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve18(null);
+            resolve17(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7956,7 +7956,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve18, reject) => {
+        const socket = await new Promise((resolve17, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve18(socket2);
+              resolve17(socket2);
             }
           });
         });
@@ -8304,8 +8304,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve18) => {
-            this[kClosedResolve] = resolve18;
+          await new Promise((resolve17) => {
+            this[kClosedResolve] = resolve17;
           });
         }
       }
@@ -9072,8 +9072,8 @@ var require_retry_handler = __commonJS({
       wrapRequestBody
     } = require_util();
     function calculateRetryAfterHeader(retryAfter) {
-      const current2 = Date.now();
-      return new Date(retryAfter).getTime() - current2;
+      const current = Date.now();
+      return new Date(retryAfter).getTime() - current;
     }
     function validatePartialResponseContentLength(headers, range, statusCode, retryCount) {
       const contentLength = headers["content-length"];
@@ -9574,7 +9574,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve18, reject) => {
+        return await new Promise((resolve17, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve18(null);
+              resolve17(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9606,7 +9606,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve18, reject) => {
+      return new Promise((resolve17, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9623,7 +9623,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve18,
+              resolve: resolve17,
               reject,
               length: 0,
               body: []
@@ -9693,18 +9693,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve18, stream, length } = consume2;
+      const { type, body, resolve: resolve17, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve18(chunksDecode(body, length));
+          resolve17(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve18(JSON.parse(chunksDecode(body, length)));
+          resolve17(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve18(chunksConcat(body, length).buffer);
+          resolve17(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve18(new Blob(body, { type: stream[kContentType] }));
+          resolve17(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve18(chunksConcat(body, length));
+          resolve17(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9961,9 +9961,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve17, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve18(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10186,9 +10186,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve17, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve18(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10473,9 +10473,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve17, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve18(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -10567,9 +10567,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve18, reject) => {
+        return new Promise((resolve17, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve18(data);
+            return err ? reject(err) : resolve17(data);
           });
         });
       }
@@ -12823,7 +12823,7 @@ var require_request2 = __commonJS({
     var nodeUtil = __require("node:util");
     var {
       isValidHTTPToken,
-      sameOrigin: sameOrigin2,
+      sameOrigin,
       environmentSettingsObject
     } = require_util2();
     var {
@@ -12911,7 +12911,7 @@ var require_request2 = __commonJS({
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window = "client";
-        if (request.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin2(request.window, origin)) {
+        if (request.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request.window, origin)) {
           window = request.window;
         }
         if (init.window != null) {
@@ -12987,7 +12987,7 @@ var require_request2 = __commonJS({
             } catch (err) {
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
-            if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin2(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
+            if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
               request.referrer = "client";
             } else {
               request.referrer = parsedReferrer;
@@ -13540,7 +13540,7 @@ var require_fetch = __commonJS({
       coarsenedSharedCurrentTime,
       createDeferredPromise,
       isBlobLike,
-      sameOrigin: sameOrigin2,
+      sameOrigin,
       isCancelled,
       isAborted,
       isErrorLike,
@@ -13812,7 +13812,7 @@ var require_fetch = __commonJS({
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin2(currentURL, request.url) && request.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin(currentURL, request.url) && request.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
             (request.mode === "navigate" || request.mode === "websocket")
           ) {
@@ -14106,7 +14106,7 @@ var require_fetch = __commonJS({
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
       request.redirectCount += 1;
-      if (request.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin2(request, locationURL)) {
+      if (request.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
       if (request.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
@@ -14124,7 +14124,7 @@ var require_fetch = __commonJS({
           request.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin2(requestCurrentURL(request), locationURL)) {
+      if (!sameOrigin(requestCurrentURL(request), locationURL)) {
         request.headersList.delete("authorization", true);
         request.headersList.delete("proxy-authorization", true);
         request.headersList.delete("cookie", true);
@@ -14432,7 +14432,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve18, reject) => agent.dispatch(
+        return new Promise((resolve17, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve18({
+              resolve17({
                 status,
                 statusText,
                 headersList,
@@ -14551,7 +14551,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve18({
+              resolve17({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15088,12 +15088,12 @@ var require_util4 = __commonJS({
     function decode(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
-      let slice2 = 0;
+      let slice = 0;
       if (BOMEncoding !== null) {
         encoding = BOMEncoding;
-        slice2 = BOMEncoding === "UTF-8" ? 3 : 2;
+        slice = BOMEncoding === "UTF-8" ? 3 : 2;
       }
-      const sliced = bytes.slice(slice2);
+      const sliced = bytes.slice(slice);
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
@@ -18159,14 +18159,14 @@ var require_websocket = __commonJS({
         const webSocketOptions = this[kController]?.dispatcher?.webSocketOptions;
         const maxFragments = webSocketOptions?.maxFragments;
         const maxPayloadSize = webSocketOptions?.maxPayloadSize;
-        const parser = new ByteParser(this, parsedExtensions, {
+        const parser2 = new ByteParser(this, parsedExtensions, {
           maxFragments,
           maxPayloadSize
         });
-        parser.on("drain", onParserDrain);
-        parser.on("error", onParserError.bind(this));
+        parser2.on("drain", onParserDrain);
+        parser2.on("error", onParserError.bind(this));
         response.socket.ws = this;
-        this[kByteParser] = parser;
+        this[kByteParser] = parser2;
         this.#sendQueue = new SendQueue(response.socket);
         this[kReadyState] = states.OPEN;
         const extensions = response.headersList.get("sec-websocket-extensions");
@@ -18292,8 +18292,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve18) => {
-        setTimeout(resolve18, ms).unref();
+      return new Promise((resolve17) => {
+        setTimeout(resolve17, ms).unref();
       });
     }
     module.exports = {
@@ -18641,9 +18641,9 @@ ${value}`;
           const chunk = this.chunks[i];
           const start = i === this.lineChunkIndex ? this.linePos : 0;
           const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice2 = chunk.subarray(start, end);
-          length += slice2.length;
-          chunks.push(slice2);
+          const slice = chunk.subarray(start, end);
+          length += slice.length;
+          chunks.push(slice);
         }
         return Buffer.concat(chunks, length);
       }
@@ -19781,7 +19781,7 @@ var require_parse2 = __commonJS({
       }
       return value;
     };
-    var syntaxError = (type, char) => {
+    var syntaxError2 = (type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
     };
     var splitTopLevel = (input) => {
@@ -20323,7 +20323,7 @@ var require_parse2 = __commonJS({
         }
         if (value === ")") {
           if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError("opening", "("));
+            throw new SyntaxError(syntaxError2("opening", "("));
           }
           const extglob = extglobs[extglobs.length - 1];
           if (extglob && state.parens === extglob.parens + 1) {
@@ -20337,7 +20337,7 @@ var require_parse2 = __commonJS({
         if (value === "[") {
           if (opts.nobracket === true || !remaining().includes("]")) {
             if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("closing", "]"));
+              throw new SyntaxError(syntaxError2("closing", "]"));
             }
             value = `\\${value}`;
           } else {
@@ -20353,7 +20353,7 @@ var require_parse2 = __commonJS({
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError("opening", "["));
+              throw new SyntaxError(syntaxError2("opening", "["));
             }
             push({ type: "text", value, output: `\\${value}` });
             continue;
@@ -20673,17 +20673,17 @@ var require_parse2 = __commonJS({
         push(token);
       }
       while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", "]"));
         state.output = utils.escapeLast(state.output, "[");
         decrement("brackets");
       }
       while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", ")"));
         state.output = utils.escapeLast(state.output, "(");
         decrement("parens");
       }
       while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", "}"));
         state.output = utils.escapeLast(state.output, "{");
         decrement("braces");
       }
@@ -20934,7 +20934,7 @@ var require_ignore = __commonJS({
       return Array.isArray(subject) ? subject : [subject];
     }
     var UNDEFINED = void 0;
-    var EMPTY2 = "";
+    var EMPTY = "";
     var SPACE = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
@@ -20986,14 +20986,14 @@ var require_ignore = __commonJS({
     var scanBracket = (pattern, start) => {
       const { length } = pattern;
       let index = start + 1;
-      let negated = EMPTY2;
+      let negated = EMPTY;
       const lead = pattern[index];
       if (lead === "!" || lead === "^") {
         negated = "^";
         index++;
       }
-      let body = EMPTY2;
-      let prev = EMPTY2;
+      let body = EMPTY;
+      let prev = EMPTY;
       for (; ; ) {
         const char = pattern[index];
         if (char === UNDEFINED) {
@@ -21012,7 +21012,7 @@ var require_ignore = __commonJS({
           if (prev <= to) {
             body += `-${escapeMember(to)}`;
           }
-          prev = EMPTY2;
+          prev = EMPTY;
         } else if (char === "[" && pattern[index + 1] === ":") {
           const nameStart = index + 2;
           let end = nameStart;
@@ -21028,7 +21028,7 @@ var require_ignore = __commonJS({
               return null;
             }
             body += POSIX_CLASSES[name];
-            prev = EMPTY2;
+            prev = EMPTY;
             index = end;
           } else {
             body += escapeMember("[");
@@ -21061,7 +21061,7 @@ var require_ignore = __commonJS({
       const sources = [];
       const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
       const { length } = pattern;
-      let out = EMPTY2;
+      let out = EMPTY;
       let index = 0;
       while (index < length) {
         const char = pattern[index];
@@ -21238,7 +21238,7 @@ var require_ignore = __commonJS({
         //   two are still distinct, before the unescape steps below collapse the
         //   literal onto the very `\*` a wildcard leaves behind.
         /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match,
+        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
         "*"
       ],
       [
@@ -21301,7 +21301,7 @@ var require_ignore = __commonJS({
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
     var separatorAfter = (run, at) => {
-      let separator = EMPTY2;
+      let separator = EMPTY;
       for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
         separator += run[index].single;
       }
@@ -21362,7 +21362,7 @@ var require_ignore = __commonJS({
           index++;
         }
       }
-      let out = EMPTY2;
+      let out = EMPTY;
       let run = [];
       const flush = () => {
         let lastWildcard;
@@ -21441,14 +21441,14 @@ var require_ignore = __commonJS({
       if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
         const slices = path.split(SLASH).filter(Boolean);
         slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY2;
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
       }
       const end = path.length - 1;
       const cut = path.lastIndexOf(
         SLASH,
         path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY2 : path.slice(0, cut + 1);
+      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -21567,17 +21567,17 @@ var require_ignore = __commonJS({
         }
         const isStr = isString(pattern);
         const raw = isStr ? pattern : pattern.pattern;
-        const rule6 = checkPattern(raw) && createRule(
+        const rule12 = checkPattern(raw) && createRule(
           raw,
           isStr ? UNDEFINED : pattern.mark,
           this._ignoreCase,
           !this._split,
           this._stripBOM && !index
         );
-        if (rule6) {
+        if (rule12) {
           this._added = true;
-          this._rules.push(rule6);
-          if (matchesBasename(rule6.body)) {
+          this._rules.push(rule12);
+          if (matchesBasename(rule12.body)) {
             this._basenameCount++;
           }
         }
@@ -21606,11 +21606,11 @@ var require_ignore = __commonJS({
         let unignored = false;
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
-          const rule6 = rules[index];
-          if (rule6.checkRegex.test(path)) {
-            ignored = !rule6.negative;
-            unignored = rule6.negative;
-            matchedRule = rule6.negative ? UNDEFINED : rule6;
+          const rule12 = rules[index];
+          if (rule12.checkRegex.test(path)) {
+            ignored = !rule12.negative;
+            unignored = rule12.negative;
+            matchedRule = rule12.negative ? UNDEFINED : rule12;
             break;
           }
         }
@@ -21633,17 +21633,17 @@ var require_ignore = __commonJS({
         const shortcut = this._basenameCount * 2 >= length;
         const basename4 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
-          const rule6 = rules[index];
-          if (rule6[mode].test(
-            shortcut && rule6._basenameOnly ? basename4 : path
+          const rule12 = rules[index];
+          if (rule12[mode].test(
+            shortcut && rule12._basenameOnly ? basename4 : path
           )) {
-            const { negative } = rule6;
+            const { negative } = rule12;
             const ret = {
               ignored: !negative,
               unignored: negative
             };
             if (!negative) {
-              ret.rule = rule6;
+              ret.rule = rule12;
             }
             return ret;
           }
@@ -21741,12 +21741,12 @@ var require_ignore = __commonJS({
         if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
           return this._test(target, this._testCache, path);
         }
-        const dir2 = this._t(path, this._testCache);
-        if (dir2.ignored) {
-          return dir2;
+        const dir = this._t(path, this._testCache);
+        if (dir.ignored) {
+          return dir;
         }
         const literal2 = this._rules.testLiteral(path);
-        return literal2.ignored || literal2.unignored ? literal2 : dir2;
+        return literal2.ignored || literal2.unignored ? literal2 : dir;
       }
       _t(path, cache3) {
         const cached2 = cache3[path];
@@ -22759,14 +22759,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text.length <= endStep)
+        return text;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -22783,14 +22783,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -22807,12 +22807,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
+            i = consumeMoreIndentedLines(text, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i + 1];
+            const next = text[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -22824,12 +22824,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -22844,39 +22844,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
+        const end2 = folds[i2 + 1] || text.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text2[start];
+      let ch = text[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text2[++i];
+          ch = text[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text2[start];
+          ch = text[start];
         }
       }
       return end;
@@ -25083,9 +25083,9 @@ var require_stringifyDocument = __commonJS({
       const lines = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
-        const dir2 = doc.directives.toString(doc);
-        if (dir2) {
-          lines.push(dir2);
+        const dir = doc.directives.toString(doc);
+        if (dir) {
+          lines.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
@@ -27484,7 +27484,7 @@ var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
-    function isEmpty2(ch) {
+    function isEmpty(ch) {
       switch (ch) {
         case void 0:
         case " ":
@@ -27562,7 +27562,7 @@ var require_lexer = __commonJS({
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
-          if ((dt === "---" || dt === "...") && isEmpty2(this.buffer[offset + 3]))
+          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
             return -1;
         }
         return offset;
@@ -27661,7 +27661,7 @@ var require_lexer = __commonJS({
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
           const s2 = this.peek(3);
-          if ((s2 === "---" || s2 === "...") && isEmpty2(this.charAt(3))) {
+          if ((s2 === "---" || s2 === "...") && isEmpty(this.charAt(3))) {
             yield* this.pushCount(3);
             this.indentValue = 0;
             this.indentNext = 0;
@@ -27669,7 +27669,7 @@ var require_lexer = __commonJS({
           }
         }
         this.indentValue = yield* this.pushSpaces(false);
-        if (this.indentNext > this.indentValue && !isEmpty2(this.charAt(1)))
+        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
           this.indentNext = this.indentValue;
         return yield* this.parseBlockStart();
       }
@@ -27677,7 +27677,7 @@ var require_lexer = __commonJS({
         const [ch0, ch1] = this.peek(2);
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
-        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty2(ch1)) {
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
           const n2 = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
           this.indentValue += n2;
@@ -27741,7 +27741,7 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty2(line[3])) {
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
           const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
@@ -27783,7 +27783,7 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case ":": {
             const next = this.charAt(1);
-            if (this.flowKey || isEmpty2(next) || next === ",") {
+            if (this.flowKey || isEmpty(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -27846,7 +27846,7 @@ var require_lexer = __commonJS({
           else if (ch !== "-")
             break;
         }
-        return yield* this.pushUntil((ch) => isEmpty2(ch) || ch === "#");
+        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
@@ -27928,10 +27928,10 @@ var require_lexer = __commonJS({
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
             const next = this.buffer[i + 1];
-            if (isEmpty2(next) || inFlow && flowIndicatorChars.has(next))
+            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i;
-          } else if (isEmpty2(ch)) {
+          } else if (isEmpty(ch)) {
             let next = this.buffer[i + 1];
             if (ch === "\r") {
               if (next === "\n") {
@@ -27998,7 +27998,7 @@ var require_lexer = __commonJS({
             case ":": {
               const inFlow = this.flowLevel > 0;
               const ch1 = this.charAt(1);
-              if (isEmpty2(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+              if (isEmpty(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
                 if (!inFlow)
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
@@ -28017,7 +28017,7 @@ var require_lexer = __commonJS({
         if (this.charAt(1) === "<") {
           let i = this.pos + 2;
           let ch = this.buffer[i];
-          while (!isEmpty2(ch) && ch !== ">")
+          while (!isEmpty(ch) && ch !== ">")
             ch = this.buffer[++i];
           return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
         } else {
@@ -28196,7 +28196,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser5 = class {
+    var Parser4 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -28969,7 +28969,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser5;
+    exports.Parser = Parser4;
   }
 });
 
@@ -28983,7 +28983,7 @@ var require_public_api = __commonJS({
     var log2 = require_log();
     var identity = require_identity();
     var lineCounter = require_line_counter();
-    var parser = require_parser();
+    var parser2 = require_parser();
     function parseOptions2(options) {
       const prettyErrors = options.prettyErrors !== false;
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
@@ -28991,7 +28991,7 @@ var require_public_api = __commonJS({
     }
     function parseAllDocuments(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions2(options);
-      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       const docs = Array.from(composer$1.compose(parser$1.parse(source)));
       if (prettyErrors && lineCounter2)
@@ -29005,7 +29005,7 @@ var require_public_api = __commonJS({
     }
     function parseDocument(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions2(options);
-      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       let doc = null;
       for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
@@ -29087,7 +29087,7 @@ var require_dist = __commonJS({
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
-    var parser = require_parser();
+    var parser2 = require_parser();
     var publicApi = require_public_api();
     var visit = require_visit();
     exports.Composer = composer.Composer;
@@ -29112,7 +29112,7 @@ var require_dist = __commonJS({
     exports.CST = cst;
     exports.Lexer = lexer.Lexer;
     exports.LineCounter = lineCounter.LineCounter;
-    exports.Parser = parser.Parser;
+    exports.Parser = parser2.Parser;
     exports.parse = publicApi.parse;
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
@@ -30563,12 +30563,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule6) => shouldUseRule(schema, rule6));
+      return group.rules.some((rule12) => shouldUseRule(schema, rule12));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule6) {
+    function shouldUseRule(schema, rule12) {
       var _a;
-      return schema[rule6.keyword] !== void 0 || ((_a = rule6.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule12.keyword] !== void 0 || ((_a = rule12.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -31620,9 +31620,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule6 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule6)) {
-            keywordCode(it, rule6.keyword, rule6.definition, group.type);
+        for (const rule12 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule12)) {
+            keywordCode(it, rule12.keyword, rule12.definition, group.type);
           }
         }
       });
@@ -31657,9 +31657,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule6 = rules[keyword];
-        if (typeof rule6 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule6)) {
-          const { type } = rule6.definition;
+        const rule12 = rules[keyword];
+        if (typeof rule12 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule12)) {
+          const { type } = rule12.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -32073,7 +32073,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve18.call(this, root, ref);
+      let _sch = resolve17.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -32100,7 +32100,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve18(root, ref) {
+    function resolve17(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -32964,7 +32964,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve18(baseURI, relativeURI, options) {
+    function resolve17(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33000,50 +33000,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative9, options, skipNormalization) {
+    function resolveComponent(base, relative8, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse2(serialize(base, options), options);
-        relative9 = parse2(serialize(relative9, options), options);
+        relative8 = parse2(serialize(relative8, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative9.scheme) {
-        target.scheme = relative9.scheme;
-        target.userinfo = relative9.userinfo;
-        target.host = relative9.host;
-        target.port = relative9.port;
-        target.path = removeDotSegments(relative9.path || "");
-        target.query = relative9.query;
+      if (!options.tolerant && relative8.scheme) {
+        target.scheme = relative8.scheme;
+        target.userinfo = relative8.userinfo;
+        target.host = relative8.host;
+        target.port = relative8.port;
+        target.path = removeDotSegments(relative8.path || "");
+        target.query = relative8.query;
       } else {
-        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
-          target.userinfo = relative9.userinfo;
-          target.host = relative9.host;
-          target.port = relative9.port;
-          target.path = removeDotSegments(relative9.path || "");
-          target.query = relative9.query;
+        if (relative8.userinfo !== void 0 || relative8.host !== void 0 || relative8.port !== void 0) {
+          target.userinfo = relative8.userinfo;
+          target.host = relative8.host;
+          target.port = relative8.port;
+          target.path = removeDotSegments(relative8.path || "");
+          target.query = relative8.query;
         } else {
-          if (!relative9.path) {
+          if (!relative8.path) {
             target.path = base.path;
-            if (relative9.query !== void 0) {
-              target.query = relative9.query;
+            if (relative8.query !== void 0) {
+              target.query = relative8.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative9.path[0] === "/") {
-              target.path = removeDotSegments(relative9.path);
+            if (relative8.path[0] === "/") {
+              target.path = removeDotSegments(relative8.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative9.path;
+                target.path = "/" + relative8.path;
               } else if (!base.path) {
-                target.path = relative9.path;
+                target.path = relative8.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative8.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative9.query;
+            target.query = relative8.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -33051,7 +33051,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative9.fragment;
+      target.fragment = relative8.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -33355,7 +33355,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve18,
+      resolve: resolve17,
       resolveComponent,
       equal,
       serialize,
@@ -33745,8 +33745,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule6 = this.RULES.all[keyword];
-        return typeof rule6 == "object" ? rule6.definition : !!rule6;
+        const rule12 = this.RULES.all[keyword];
+        return typeof rule12 == "object" ? rule12.definition : !!rule12;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -33754,7 +33754,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group of RULES.rules) {
-          const i = group.rules.findIndex((rule6) => rule6.keyword === keyword);
+          const i = group.rules.findIndex((rule12) => rule12.keyword === keyword);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -33770,7 +33770,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -33781,10 +33781,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key2 in rules) {
-            const rule6 = rules[key2];
-            if (typeof rule6 != "object")
+            const rule12 = rules[key2];
+            if (typeof rule12 != "object")
               continue;
-            const { $data } = rule6.definition;
+            const { $data } = rule12.definition;
             const schema = keywords[key2];
             if ($data && schema)
               keywords[key2] = schemaOrData(schema);
@@ -33948,7 +33948,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule6 = {
+      const rule12 = {
         keyword,
         definition: {
           ...definition,
@@ -33957,18 +33957,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule6, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule12, definition.before);
       else
-        ruleGroup.rules.push(rule6);
-      RULES.all[keyword] = rule6;
+        ruleGroup.rules.push(rule12);
+      RULES.all[keyword] = rule12;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule6, before) {
+    function addBeforeRule(ruleGroup, rule12, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule6);
+        ruleGroup.rules.splice(i, 0, rule12);
       } else {
-        ruleGroup.rules.push(rule6);
+        ruleGroup.rules.push(rule12);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -36189,11 +36189,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve18) {
-      resolve18(value);
+    return value instanceof P ? value : new P(function(resolve17) {
+      resolve17(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve18, reject) {
+  return new (P || (P = Promise))(function(resolve17, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36209,7 +36209,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve18(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36319,8 +36319,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text, addEOL = false) {
+    this._buffer += text;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -36416,10 +36416,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -36448,9 +36448,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -36461,8 +36461,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text, href) {
+    const element = this.wrap("a", text, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -36528,7 +36528,7 @@ function info(message) {
 
 // src/integrations/action.ts
 import { writeFileSync as writeFileSync2, mkdirSync } from "node:fs";
-import { dirname as dirname17, resolve as resolve17 } from "node:path";
+import { dirname as dirname14, resolve as resolve16 } from "node:path";
 
 // src/discover/unmatched.ts
 import { statSync as statSync3 } from "node:fs";
@@ -36571,8 +36571,8 @@ function joinPathWithBasePath(filename, directoryPath) {
 }
 function joinPathWithRelativePath(root, options) {
   return function(filename, directoryPath) {
-    const sameRoot = directoryPath.startsWith(root);
-    if (sameRoot) return directoryPath.slice(root.length) + filename;
+    const sameRoot2 = directoryPath.startsWith(root);
+    if (sameRoot2) return directoryPath.slice(root.length) + filename;
     else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
   };
 }
@@ -37304,8 +37304,8 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative9] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative9) : [];
+  const [crawler, relative8] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative8) : [];
 }
 
 // src/discover/discover.ts
@@ -37325,6 +37325,8 @@ function fileKind(path) {
   if (lower2.endsWith(".bicep") || lower2.endsWith(".bicepparam")) return "bicep";
   if (lower2.endsWith(".tf") || lower2.endsWith(".tf.json") || lower2.endsWith(".tfvars") || lower2.endsWith(".tfvars.json")) return "terraform";
   if (lower2.endsWith(".json") || lower2.endsWith(".jsonc")) return "json";
+  if (/(^|[\\/])\.grantlint\.ya?ml$/.test(lower2)) return void 0;
+  if (lower2.endsWith(".yaml") || lower2.endsWith(".yml")) return "yaml";
   return void 0;
 }
 async function discover(paths, options) {
@@ -37361,9 +37363,9 @@ async function discover(paths, options) {
 function globFiles(pattern, cwd) {
   return glob(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
 }
-function readGitIgnore(dir2) {
+function readGitIgnore(dir) {
   try {
-    return { base: dir2, rules: (0, import_ignore.default)().add(readFileSync(join(dir2, ".gitignore"), "utf8")) };
+    return { base: dir, rules: (0, import_ignore.default)().add(readFileSync(join(dir, ".gitignore"), "utf8")) };
   } catch {
     return void 0;
   }
@@ -37375,18 +37377,18 @@ function isIgnored(abs, isDir, layers) {
   }
   return false;
 }
-function walk(dir2, inherited, found, ignoredByConfig) {
-  const own = readGitIgnore(dir2);
+function walk(dir, inherited, found, ignoredByConfig) {
+  const own = readGitIgnore(dir);
   const layers = own ? [...inherited, own] : inherited;
   let entries;
   try {
-    entries = readdirSync2(dir2, { withFileTypes: true });
+    entries = readdirSync2(dir, { withFileTypes: true });
   } catch {
     return;
   }
   entries.sort((a, b2) => a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0);
   for (const entry of entries) {
-    const abs = join(dir2, entry.name);
+    const abs = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (SKIPPED_FOLDERS.has(entry.name) || isIgnored(abs, true, layers) || ignoredByConfig(abs)) continue;
       walk(abs, layers, found, ignoredByConfig);
@@ -37409,11 +37411,11 @@ async function unmatchedPaths(paths, linted, cwd) {
     }
     const abs = resolve4(cwd, arg);
     if (lintedSet.size > 0 && isFile(abs)) continue;
-    const inside2 = (file) => {
+    const inside = (file) => {
       const rel = relative3(abs, file);
       return rel === "" || !rel.startsWith(`..${sep3}`) && rel !== ".." && !rel.startsWith(sep3) && !/^[A-Za-z]:/.test(rel);
     };
-    if (![...lintedSet].some(inside2)) out.push(arg);
+    if (![...lintedSet].some(inside)) out.push(arg);
   }
   return out;
 }
@@ -37440,13 +37442,7 @@ function useColor(flag, env, isTTY) {
 }
 
 // src/cli/main.ts
-import { dirname as dirname16, isAbsolute as isAbsolute2, join as join9, relative as relative8, resolve as resolve15 } from "node:path";
-
-// src/engine/cache.ts
-import { createHash } from "node:crypto";
-function contentHash(text2) {
-  return createHash("sha1").update(text2).digest("base64url");
-}
+import { dirname as dirname13, isAbsolute as isAbsolute2, relative as relative7, resolve as resolve14 } from "node:path";
 
 // src/engine/baseline.ts
 import { readFileSync as readFileSync4, writeFileSync } from "node:fs";
@@ -37477,16 +37473,16 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 var cached;
 function packageRoot() {
   if (cached) return cached;
-  let dir2 = dirname2(fileURLToPath2(import.meta.url));
+  let dir = dirname2(fileURLToPath2(import.meta.url));
   for (; ; ) {
-    const manifest = join2(dir2, "package.json");
+    const manifest = join2(dir, "package.json");
     if (existsSync2(manifest) && JSON.parse(readFileSync2(manifest, "utf8")).name === "grantlint") {
-      cached = dir2;
-      return dir2;
+      cached = dir;
+      return dir;
     }
-    const up = dirname2(dir2);
-    if (up === dir2) throw new Error("grantlint: cannot find its own package.json");
-    dir2 = up;
+    const up = dirname2(dir);
+    if (up === dir) throw new Error("grantlint: cannot find its own package.json");
+    dir = up;
   }
 }
 function packageVersion() {
@@ -37577,9 +37573,9 @@ function ruleEntries(raw, base) {
   }
   return out;
 }
-function readConfigFile(path, cwd, text2) {
+function readConfigFile(path, cwd, text) {
   const file = resolve5(path);
-  let source = text2;
+  let source = text;
   if (source === void 0) {
     try {
       source = readFileSync3(file, "utf8");
@@ -37622,7 +37618,7 @@ function readConfigFile(path, cwd, text2) {
     throw error2(keyPath, problem, cwd);
   }
   const raw = data;
-  const dir2 = dirname3(file);
+  const dir = dirname3(file);
   const ignorePatterns = raw.ignore ?? [];
   let ignoreRules;
   if (ignorePatterns.length > 0) ignoreRules = (0, import_ignore2.default)().add(ignorePatterns);
@@ -37631,18 +37627,18 @@ function readConfigFile(path, cwd, text2) {
   });
   return {
     path: file,
-    dir: dir2,
+    dir,
     root: raw.root === true,
     rules: ruleEntries(raw.rules, ["rules"]),
     ignorePatterns,
     overrides,
-    plugins: (raw.plugins ?? []).map((p) => resolve5(dir2, p)),
-    baseline: raw.baseline === void 0 ? void 0 : resolve5(dir2, raw.baseline),
+    plugins: (raw.plugins ?? []).map((p) => resolve5(dir, p)),
+    baseline: raw.baseline === void 0 ? void 0 : resolve5(dir, raw.baseline),
     lineOf,
     error: error2,
     ignores(target) {
       if (!ignoreRules) return false;
-      const rel = relativeInside(dir2, target);
+      const rel = relativeInside(dir, target);
       return rel !== void 0 && ignoreRules.ignores(rel);
     }
   };
@@ -37655,16 +37651,16 @@ function globMatcher(patterns) {
   });
   return (rel) => matchers.some((m) => m(rel));
 }
-function relativeInside(dir2, target) {
-  const rel = relative4(dir2, target).split("\\").join("/");
+function relativeInside(dir, target) {
+  const rel = relative4(dir, target).split("\\").join("/");
   if (rel === "" || rel.startsWith("../") || rel === ".." || /^[a-zA-Z]:/.test(rel) || rel.startsWith("/")) return void 0;
   return rel;
 }
 
 // src/engine/baseline.ts
 var BASELINE_VERSION = 1;
-function relativeTo(dir2, file) {
-  return relative5(dir2, file).split("\\").join("/");
+function relativeTo(dir, file) {
+  return relative5(dir, file).split("\\").join("/");
 }
 function key(file, ruleId, fingerprint2) {
   return `${file}\0${ruleId}\0${fingerprint2}`;
@@ -37700,7 +37696,7 @@ var Baseline = class _Baseline {
     return new _Baseline(resolve6(path), validateBaseline(doc, path));
   }
   apply(findings) {
-    const dir2 = dirname4(this.path);
+    const dir = dirname4(this.path);
     const remaining = /* @__PURE__ */ new Map();
     for (const e of this.entries) {
       const k = key(e.file, e.ruleId, e.fingerprint);
@@ -37708,7 +37704,7 @@ var Baseline = class _Baseline {
     }
     const outcome = { kept: [], matched: [], stale: [] };
     for (const f of findings) {
-      const list2 = remaining.get(key(relativeTo(dir2, f.file), f.ruleId, f.fingerprint));
+      const list2 = remaining.get(key(relativeTo(dir, f.file), f.ruleId, f.fingerprint));
       if (list2 && list2.length > 0) {
         list2.pop();
         outcome.matched.push(f);
@@ -37735,7 +37731,7 @@ function validateBaseline(doc, shownPath) {
 
 // src/engine/config.ts
 import { existsSync as existsSync3, statSync as statSync4 } from "node:fs";
-import { dirname as dirname7, join as join5, resolve as resolve7 } from "node:path";
+import { dirname as dirname6, join as join5, resolve as resolve7 } from "node:path";
 import { pathToFileURL } from "node:url";
 
 // src/model/value.ts
@@ -37757,10 +37753,6 @@ function obj(entries, at) {
 }
 function arr(items, at) {
   return at ? { kind: "array", items, at } : { kind: "array", items };
-}
-function withAt(v, at) {
-  if (!at || v.at === at) return v;
-  return { ...v, at };
 }
 function getProp(v, name) {
   if (!v || v.kind !== "object") return void 0;
@@ -37914,6 +37906,126 @@ function describeValue(v, depth = 0) {
     case "concat":
       return v.parts.map((p) => p.kind === "string" ? p.value : `\${${describeValue(p, depth + 1)}}`).join("");
   }
+}
+
+// src/graph/azurerm-types.ts
+var AZURERM_ARM_TYPES = {
+  azurerm_key_vault: "Microsoft.KeyVault/vaults",
+  azurerm_key_vault_managed_hardware_security_module: "Microsoft.KeyVault/managedHSMs",
+  azurerm_storage_account: "Microsoft.Storage/storageAccounts",
+  azurerm_storage_container: "Microsoft.Storage/storageAccounts/blobServices/containers",
+  azurerm_storage_queue: "Microsoft.Storage/storageAccounts/queueServices/queues",
+  azurerm_storage_share: "Microsoft.Storage/storageAccounts/fileServices/shares",
+  azurerm_storage_table: "Microsoft.Storage/storageAccounts/tableServices/tables",
+  azurerm_container_registry: "Microsoft.ContainerRegistry/registries",
+  azurerm_servicebus_namespace: "Microsoft.ServiceBus/namespaces",
+  azurerm_servicebus_queue: "Microsoft.ServiceBus/namespaces/queues",
+  azurerm_servicebus_topic: "Microsoft.ServiceBus/namespaces/topics",
+  azurerm_servicebus_subscription: "Microsoft.ServiceBus/namespaces/topics/subscriptions",
+  azurerm_eventhub_namespace: "Microsoft.EventHub/namespaces",
+  azurerm_eventhub: "Microsoft.EventHub/namespaces/eventhubs",
+  azurerm_eventhub_consumer_group: "Microsoft.EventHub/namespaces/eventhubs/consumergroups",
+  azurerm_app_configuration: "Microsoft.AppConfiguration/configurationStores",
+  azurerm_cosmosdb_account: "Microsoft.DocumentDB/databaseAccounts",
+  azurerm_cosmosdb_sql_database: "Microsoft.DocumentDB/databaseAccounts/sqlDatabases",
+  azurerm_cosmosdb_sql_container: "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers",
+  azurerm_signalr_service: "Microsoft.SignalRService/signalR",
+  azurerm_web_pubsub: "Microsoft.SignalRService/webPubSub",
+  azurerm_cognitive_account: "Microsoft.CognitiveServices/accounts",
+  azurerm_ai_services: "Microsoft.CognitiveServices/accounts",
+  azurerm_search_service: "Microsoft.Search/searchServices",
+  azurerm_eventgrid_topic: "Microsoft.EventGrid/topics",
+  azurerm_eventgrid_domain: "Microsoft.EventGrid/domains",
+  azurerm_eventgrid_system_topic: "Microsoft.EventGrid/systemTopics",
+  azurerm_user_assigned_identity: "Microsoft.ManagedIdentity/userAssignedIdentities",
+  azurerm_kubernetes_cluster: "Microsoft.ContainerService/managedClusters",
+  azurerm_linux_web_app: "Microsoft.Web/sites",
+  azurerm_windows_web_app: "Microsoft.Web/sites",
+  azurerm_linux_function_app: "Microsoft.Web/sites",
+  azurerm_windows_function_app: "Microsoft.Web/sites",
+  azurerm_function_app_flex_consumption: "Microsoft.Web/sites",
+  azurerm_linux_web_app_slot: "Microsoft.Web/sites/slots",
+  azurerm_windows_web_app_slot: "Microsoft.Web/sites/slots",
+  azurerm_linux_function_app_slot: "Microsoft.Web/sites/slots",
+  azurerm_windows_function_app_slot: "Microsoft.Web/sites/slots",
+  azurerm_app_service: "Microsoft.Web/sites",
+  azurerm_function_app: "Microsoft.Web/sites",
+  azurerm_logic_app_standard: "Microsoft.Web/sites",
+  azurerm_service_plan: "Microsoft.Web/serverfarms",
+  azurerm_app_service_plan: "Microsoft.Web/serverfarms",
+  azurerm_static_web_app: "Microsoft.Web/staticSites",
+  azurerm_container_app: "Microsoft.App/containerApps",
+  azurerm_container_app_job: "Microsoft.App/jobs",
+  azurerm_container_app_environment: "Microsoft.App/managedEnvironments",
+  azurerm_container_group: "Microsoft.ContainerInstance/containerGroups",
+  azurerm_linux_virtual_machine: "Microsoft.Compute/virtualMachines",
+  azurerm_windows_virtual_machine: "Microsoft.Compute/virtualMachines",
+  azurerm_virtual_machine: "Microsoft.Compute/virtualMachines",
+  azurerm_linux_virtual_machine_scale_set: "Microsoft.Compute/virtualMachineScaleSets",
+  azurerm_windows_virtual_machine_scale_set: "Microsoft.Compute/virtualMachineScaleSets",
+  azurerm_orchestrated_virtual_machine_scale_set: "Microsoft.Compute/virtualMachineScaleSets",
+  azurerm_managed_disk: "Microsoft.Compute/disks",
+  azurerm_disk_encryption_set: "Microsoft.Compute/diskEncryptionSets",
+  azurerm_virtual_network: "Microsoft.Network/virtualNetworks",
+  azurerm_subnet: "Microsoft.Network/virtualNetworks/subnets",
+  azurerm_network_interface: "Microsoft.Network/networkInterfaces",
+  azurerm_network_security_group: "Microsoft.Network/networkSecurityGroups",
+  azurerm_public_ip: "Microsoft.Network/publicIPAddresses",
+  azurerm_private_dns_zone: "Microsoft.Network/privateDnsZones",
+  azurerm_dns_zone: "Microsoft.Network/dnsZones",
+  azurerm_application_gateway: "Microsoft.Network/applicationGateways",
+  azurerm_lb: "Microsoft.Network/loadBalancers",
+  azurerm_route_table: "Microsoft.Network/routeTables",
+  azurerm_log_analytics_workspace: "Microsoft.OperationalInsights/workspaces",
+  azurerm_application_insights: "Microsoft.Insights/components",
+  azurerm_monitor_workspace: "Microsoft.Monitor/accounts",
+  azurerm_dashboard_grafana: "Microsoft.Dashboard/grafana",
+  azurerm_mssql_server: "Microsoft.Sql/servers",
+  azurerm_mssql_database: "Microsoft.Sql/servers/databases",
+  azurerm_postgresql_flexible_server: "Microsoft.DBforPostgreSQL/flexibleServers",
+  azurerm_mysql_flexible_server: "Microsoft.DBforMySQL/flexibleServers",
+  azurerm_redis_cache: "Microsoft.Cache/redis",
+  azurerm_data_factory: "Microsoft.DataFactory/factories",
+  azurerm_synapse_workspace: "Microsoft.Synapse/workspaces",
+  azurerm_databricks_workspace: "Microsoft.Databricks/workspaces",
+  azurerm_machine_learning_workspace: "Microsoft.MachineLearningServices/workspaces",
+  azurerm_api_management: "Microsoft.ApiManagement/service",
+  azurerm_logic_app_workflow: "Microsoft.Logic/workflows",
+  azurerm_automation_account: "Microsoft.Automation/automationAccounts",
+  azurerm_recovery_services_vault: "Microsoft.RecoveryServices/vaults",
+  azurerm_data_protection_backup_vault: "Microsoft.DataProtection/backupVaults",
+  azurerm_kusto_cluster: "Microsoft.Kusto/clusters",
+  azurerm_iothub: "Microsoft.Devices/IotHubs",
+  azurerm_spring_cloud_service: "Microsoft.AppPlatform/Spring",
+  azurerm_communication_service: "Microsoft.Communication/communicationServices",
+  azurerm_purview_account: "Microsoft.Purview/accounts",
+  azurerm_resource_deployment_script_azure_cli: "Microsoft.Resources/deploymentScripts",
+  azurerm_resource_deployment_script_azure_power_shell: "Microsoft.Resources/deploymentScripts"
+};
+function armTypeOf(terraformType) {
+  return AZURERM_ARM_TYPES[terraformType];
+}
+function azapiArmType(type) {
+  if (!type) return void 0;
+  const at = type.indexOf("@");
+  return at >= 0 ? type.slice(0, at) : type;
+}
+
+// src/graph/arm-view.ts
+function armTypeOfResource(r) {
+  if (r.format !== "terraform") return r.type.toLowerCase();
+  if (r.type === "azapi_resource" || r.type === "azapi_update_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
+  return armTypeOf(r.type)?.toLowerCase();
+}
+function armView(r) {
+  if (r.format !== "terraform") return { type: r.type.toLowerCase(), body: r.body };
+  if (r.type !== "azapi_resource") return void 0;
+  const type = azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
+  return type ? { type, body: getProp(r.body, "body") ?? { kind: "unknown" } } : void 0;
+}
+function armAttributePath(r, lowerPath2) {
+  if (r.type !== "azapi_resource") return lowerPath2;
+  return lowerPath2.replace(/^(?:output|body)\./, "");
 }
 
 // src/graph/build.ts
@@ -38083,10 +38195,10 @@ function concatParts(parts, at) {
       p.parts.forEach(visit);
       return;
     }
-    const text2 = stringify(p);
-    if (text2 !== void 0) {
-      if (pending) pending.text += text2;
-      else pending = { text: text2, at: p.at };
+    const text = stringify(p);
+    if (text !== void 0) {
+      if (pending) pending.text += text;
+      else pending = { text, at: p.at };
       return;
     }
     flush();
@@ -38125,8 +38237,8 @@ function jsonEquals(a, c, ignoreCase) {
 function truth(v) {
   return v.kind === "bool" ? v.value : void 0;
 }
-function scopeValue(level, current2, extra = {}, at) {
-  const v = { kind: "scope", level, current: current2, path: extra.path ?? [] };
+function scopeValue(level, current, extra = {}, at) {
+  const v = { kind: "scope", level, current, path: extra.path ?? [] };
   if (extra.name) v.name = extra.name;
   if (extra.subscriptionId) v.subscriptionId = extra.subscriptionId;
   if (at) v.at = at;
@@ -38193,7 +38305,7 @@ function parseResourceIdArgs(fn, args) {
     }
   }
   if (ti < 0 || ti === args.length - 1) return void 0;
-  const type = args[ti].value.replace(/\/+$/, "");
+  const type = args[ti].value;
   const names = args.slice(ti + 1);
   const prefix = args.slice(start, ti);
   const q = { fn, type, names };
@@ -38258,17 +38370,13 @@ function stringShape(v) {
   const c = concatParts(parts);
   return c.kind === "concat" ? c : void 0;
 }
-function shapeCouldBe(shape, text2) {
+function shapeCouldBe(shape, text) {
   const pattern = shape.parts.map((p) => p.kind === "string" ? p.value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : "[\\s\\S]*").join("");
-  return new RegExp(`^${pattern}$`, "i").test(text2);
+  return new RegExp(`^${pattern}$`, "i").test(text);
 }
 var FUNCTIONS = /* @__PURE__ */ new Map();
-var WRITTEN_FUNCTION_NAMES = [];
 function def(names, impl) {
-  for (const name of Array.isArray(names) ? names : [names]) {
-    FUNCTIONS.set(name.toLowerCase(), impl);
-    WRITTEN_FUNCTION_NAMES.push(name);
-  }
+  for (const name of Array.isArray(names) ? names : [names]) FUNCTIONS.set(name.toLowerCase(), impl);
 }
 def(["guid", "newGuid", "utcNow", "uniqueString"], () => void 0);
 def(["deployment", "environment"], (args, _ctx, at, fn) => args.length === 0 ? unknownAt2(at, `fn:${fn}()`) : void 0);
@@ -38291,15 +38399,15 @@ def("format", (args, _ctx, at) => {
   const fmt = s(args[0]);
   const a = vals(args.slice(1));
   const parts = [];
-  let text2 = "";
+  let text = "";
   let i = 0;
   while (i < fmt.length) {
     const c = fmt[i];
     if (c === "{" && fmt[i + 1] === "{") {
-      text2 += "{";
+      text += "{";
       i += 2;
     } else if (c === "}" && fmt[i + 1] === "}") {
-      text2 += "}";
+      text += "}";
       i += 2;
     } else if (c === "{") {
       const close = fmt.indexOf("}", i);
@@ -38309,19 +38417,19 @@ def("format", (args, _ctx, at) => {
       const arg = a[Number(m[1])];
       if (!arg) fail();
       const formatted = formatItem(arg, m[3], m[2] === void 0 ? void 0 : Number(m[2]));
-      if (typeof formatted === "string") text2 += formatted;
+      if (typeof formatted === "string") text += formatted;
       else {
-        if (text2) parts.push(strV(text2, at));
-        text2 = "";
+        if (text) parts.push(strV(text, at));
+        text = "";
         parts.push(formatted);
       }
       i = close + 1;
     } else {
-      text2 += c;
+      text += c;
       i++;
     }
   }
-  if (text2) parts.push(strV(text2, at));
+  if (text) parts.push(strV(text, at));
   return concatParts(parts, at);
 });
 function formatItem(v, spec, width) {
@@ -38390,9 +38498,9 @@ def("bool", (args, _ctx, at) => {
 });
 def("json", (args, _ctx, at) => {
   arity(args, 1);
-  const text2 = s(args[0]);
+  const text = s(args[0]);
   try {
-    return fromJson(JSON.parse(text2), at);
+    return fromJson(JSON.parse(text), at);
   } catch {
     return fail();
   }
@@ -38406,13 +38514,13 @@ def("replace", (args, _ctx, at) => {
 });
 def("split", (args, _ctx, at) => {
   arity(args, 2);
-  const text2 = s(args[0]);
+  const text = s(args[0]);
   const d = val(args[1]);
   let delims;
   if (d.kind === "string") delims = [d.value];
   else if (d.kind === "array") delims = d.items.map((x) => s(x));
   else fail();
-  let pieces = [text2];
+  let pieces = [text];
   for (const delim of delims) if (delim !== "") pieces = pieces.flatMap((p) => p.split(delim));
   return arrV(
     pieces.map((p) => strV(p, at)),
@@ -38435,18 +38543,18 @@ def("startsWith", (args, _ctx, at) => boolV(s(args[0]).toLowerCase().startsWith(
 def("endsWith", (args, _ctx, at) => boolV(s(args[0]).toLowerCase().endsWith(s(args[1]).toLowerCase()), at));
 def("substring", (args, _ctx, at) => {
   arity(args, 2, 3);
-  const text2 = s(args[0]);
+  const text = s(args[0]);
   const start = n(args[1]);
-  const len = args.length > 2 ? n(args[2]) : text2.length - start;
-  if (start < 0 || len < 0 || start + len > text2.length) fail();
-  return strV(text2.substr(start, len), at);
+  const len = args.length > 2 ? n(args[2]) : text.length - start;
+  if (start < 0 || len < 0 || start + len > text.length) fail();
+  return strV(text.substr(start, len), at);
 });
 def("padLeft", (args, _ctx, at) => {
   arity(args, 2, 3);
   const v = val(args[0]);
-  const text2 = v.kind === "number" ? String(v.value) : s(v);
+  const text = v.kind === "number" ? String(v.value) : s(v);
   const pad = args.length > 2 ? s(args[2]) : " ";
-  return strV(text2.padStart(n(args[1]), pad || " "), at);
+  return strV(text.padStart(n(args[1]), pad || " "), at);
 });
 def("lastIndexOf", (args, _ctx, at) => {
   arity(args, 2);
@@ -39012,24 +39120,14 @@ function suffixShape(segs) {
 }
 
 // src/graph/values.ts
-var MEANING_KEEPERS = /* @__PURE__ */ new Set(["tolower", "toupper", "trim", "string", "lower", "upper", "trimspace", "tostring"]);
-function isEmpty(v) {
-  return v.kind === "null" || v.kind === "string" && v.value === "";
-}
 function unwrap(v) {
   let cur = v;
-  for (; ; ) {
-    if (!cur) return cur;
-    if (cur.kind === "concat") {
-      const parts = cur.parts.filter((p) => !(p.kind === "string" && p.value === ""));
-      if (parts.length !== 1) return cur;
-      cur = parts[0];
-    } else if (cur.kind === "call" && cur.args.length === 1 && MEANING_KEEPERS.has(cur.fn)) {
-      cur = cur.args[0];
-    } else if (cur.kind === "call" && cur.fn === "if" && cur.args.length === 3 && isEmpty(cur.args[1]) !== isEmpty(cur.args[2])) {
-      cur = isEmpty(cur.args[1]) ? cur.args[2] : cur.args[1];
-    } else return cur;
+  while (cur && cur.kind === "concat") {
+    const parts = cur.parts.filter((p) => !(p.kind === "string" && p.value === ""));
+    if (parts.length !== 1) break;
+    cur = parts[0];
   }
+  return cur;
 }
 function stringsIn(v) {
   const out = [];
@@ -39089,7 +39187,6 @@ function valueKey(v) {
 var ROLE_ASSIGNMENT = "microsoft.authorization/roleassignments";
 var USER_ASSIGNED_IDENTITY = "microsoft.managedidentity/userassignedidentities";
 var AKS = "microsoft.containerservice/managedclusters";
-var ARC_CLUSTER = "microsoft.kubernetes/connectedclusters";
 function isArmShaped(r) {
   return r.format !== "terraform";
 }
@@ -39113,8 +39210,8 @@ function workloadIdentities(r) {
   const types2 = identityTypes(identity);
   if (!types2) return void 0;
   const userAssigned = types2.user ? userAssignedKeys(identity) : [];
-  const platformManaged = typeOf(r) === AKS || typeOf(r) === ARC_CLUSTER;
-  if (typeOf(r) === AKS) {
+  const platformManaged = typeOf(r) === AKS;
+  if (platformManaged) {
     const kubelet = getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
     if (kubelet) userAssigned.push(kubelet);
   }
@@ -39208,109 +39305,6 @@ var armShape = {
   resolveScope
 };
 
-// src/graph/azurerm-types.ts
-var AZURERM_ARM_TYPES = {
-  azurerm_key_vault: "Microsoft.KeyVault/vaults",
-  azurerm_key_vault_managed_hardware_security_module: "Microsoft.KeyVault/managedHSMs",
-  azurerm_storage_account: "Microsoft.Storage/storageAccounts",
-  azurerm_storage_container: "Microsoft.Storage/storageAccounts/blobServices/containers",
-  azurerm_storage_queue: "Microsoft.Storage/storageAccounts/queueServices/queues",
-  azurerm_storage_share: "Microsoft.Storage/storageAccounts/fileServices/shares",
-  azurerm_storage_table: "Microsoft.Storage/storageAccounts/tableServices/tables",
-  azurerm_container_registry: "Microsoft.ContainerRegistry/registries",
-  azurerm_servicebus_namespace: "Microsoft.ServiceBus/namespaces",
-  azurerm_servicebus_queue: "Microsoft.ServiceBus/namespaces/queues",
-  azurerm_servicebus_topic: "Microsoft.ServiceBus/namespaces/topics",
-  azurerm_servicebus_subscription: "Microsoft.ServiceBus/namespaces/topics/subscriptions",
-  azurerm_eventhub_namespace: "Microsoft.EventHub/namespaces",
-  azurerm_eventhub: "Microsoft.EventHub/namespaces/eventhubs",
-  azurerm_eventhub_consumer_group: "Microsoft.EventHub/namespaces/eventhubs/consumergroups",
-  azurerm_app_configuration: "Microsoft.AppConfiguration/configurationStores",
-  azurerm_cosmosdb_account: "Microsoft.DocumentDB/databaseAccounts",
-  azurerm_cosmosdb_sql_database: "Microsoft.DocumentDB/databaseAccounts/sqlDatabases",
-  azurerm_cosmosdb_sql_container: "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers",
-  azurerm_signalr_service: "Microsoft.SignalRService/signalR",
-  azurerm_web_pubsub: "Microsoft.SignalRService/webPubSub",
-  azurerm_cognitive_account: "Microsoft.CognitiveServices/accounts",
-  azurerm_ai_services: "Microsoft.CognitiveServices/accounts",
-  azurerm_search_service: "Microsoft.Search/searchServices",
-  azurerm_eventgrid_topic: "Microsoft.EventGrid/topics",
-  azurerm_eventgrid_domain: "Microsoft.EventGrid/domains",
-  azurerm_eventgrid_system_topic: "Microsoft.EventGrid/systemTopics",
-  azurerm_user_assigned_identity: "Microsoft.ManagedIdentity/userAssignedIdentities",
-  azurerm_kubernetes_cluster: "Microsoft.ContainerService/managedClusters",
-  azurerm_linux_web_app: "Microsoft.Web/sites",
-  azurerm_windows_web_app: "Microsoft.Web/sites",
-  azurerm_linux_function_app: "Microsoft.Web/sites",
-  azurerm_windows_function_app: "Microsoft.Web/sites",
-  azurerm_function_app_flex_consumption: "Microsoft.Web/sites",
-  azurerm_linux_web_app_slot: "Microsoft.Web/sites/slots",
-  azurerm_windows_web_app_slot: "Microsoft.Web/sites/slots",
-  azurerm_linux_function_app_slot: "Microsoft.Web/sites/slots",
-  azurerm_windows_function_app_slot: "Microsoft.Web/sites/slots",
-  azurerm_app_service: "Microsoft.Web/sites",
-  azurerm_function_app: "Microsoft.Web/sites",
-  azurerm_logic_app_standard: "Microsoft.Web/sites",
-  azurerm_service_plan: "Microsoft.Web/serverfarms",
-  azurerm_app_service_plan: "Microsoft.Web/serverfarms",
-  azurerm_static_web_app: "Microsoft.Web/staticSites",
-  azurerm_container_app: "Microsoft.App/containerApps",
-  azurerm_container_app_job: "Microsoft.App/jobs",
-  azurerm_container_app_environment: "Microsoft.App/managedEnvironments",
-  azurerm_container_group: "Microsoft.ContainerInstance/containerGroups",
-  azurerm_linux_virtual_machine: "Microsoft.Compute/virtualMachines",
-  azurerm_windows_virtual_machine: "Microsoft.Compute/virtualMachines",
-  azurerm_virtual_machine: "Microsoft.Compute/virtualMachines",
-  azurerm_linux_virtual_machine_scale_set: "Microsoft.Compute/virtualMachineScaleSets",
-  azurerm_windows_virtual_machine_scale_set: "Microsoft.Compute/virtualMachineScaleSets",
-  azurerm_orchestrated_virtual_machine_scale_set: "Microsoft.Compute/virtualMachineScaleSets",
-  azurerm_managed_disk: "Microsoft.Compute/disks",
-  azurerm_disk_encryption_set: "Microsoft.Compute/diskEncryptionSets",
-  azurerm_virtual_network: "Microsoft.Network/virtualNetworks",
-  azurerm_subnet: "Microsoft.Network/virtualNetworks/subnets",
-  azurerm_network_interface: "Microsoft.Network/networkInterfaces",
-  azurerm_network_security_group: "Microsoft.Network/networkSecurityGroups",
-  azurerm_public_ip: "Microsoft.Network/publicIPAddresses",
-  azurerm_private_dns_zone: "Microsoft.Network/privateDnsZones",
-  azurerm_dns_zone: "Microsoft.Network/dnsZones",
-  azurerm_application_gateway: "Microsoft.Network/applicationGateways",
-  azurerm_lb: "Microsoft.Network/loadBalancers",
-  azurerm_route_table: "Microsoft.Network/routeTables",
-  azurerm_log_analytics_workspace: "Microsoft.OperationalInsights/workspaces",
-  azurerm_application_insights: "Microsoft.Insights/components",
-  azurerm_monitor_workspace: "Microsoft.Monitor/accounts",
-  azurerm_dashboard_grafana: "Microsoft.Dashboard/grafana",
-  azurerm_mssql_server: "Microsoft.Sql/servers",
-  azurerm_mssql_database: "Microsoft.Sql/servers/databases",
-  azurerm_postgresql_flexible_server: "Microsoft.DBforPostgreSQL/flexibleServers",
-  azurerm_mysql_flexible_server: "Microsoft.DBforMySQL/flexibleServers",
-  azurerm_redis_cache: "Microsoft.Cache/redis",
-  azurerm_data_factory: "Microsoft.DataFactory/factories",
-  azurerm_synapse_workspace: "Microsoft.Synapse/workspaces",
-  azurerm_databricks_workspace: "Microsoft.Databricks/workspaces",
-  azurerm_machine_learning_workspace: "Microsoft.MachineLearningServices/workspaces",
-  azurerm_api_management: "Microsoft.ApiManagement/service",
-  azurerm_logic_app_workflow: "Microsoft.Logic/workflows",
-  azurerm_automation_account: "Microsoft.Automation/automationAccounts",
-  azurerm_recovery_services_vault: "Microsoft.RecoveryServices/vaults",
-  azurerm_data_protection_backup_vault: "Microsoft.DataProtection/backupVaults",
-  azurerm_kusto_cluster: "Microsoft.Kusto/clusters",
-  azurerm_iothub: "Microsoft.Devices/IotHubs",
-  azurerm_spring_cloud_service: "Microsoft.AppPlatform/Spring",
-  azurerm_communication_service: "Microsoft.Communication/communicationServices",
-  azurerm_purview_account: "Microsoft.Purview/accounts",
-  azurerm_resource_deployment_script_azure_cli: "Microsoft.Resources/deploymentScripts",
-  azurerm_resource_deployment_script_azure_power_shell: "Microsoft.Resources/deploymentScripts"
-};
-function armTypeOf(terraformType) {
-  return AZURERM_ARM_TYPES[terraformType];
-}
-function azapiArmType(type) {
-  if (!type) return void 0;
-  const at = type.indexOf("@");
-  return at >= 0 ? type.slice(0, at) : type;
-}
-
 // src/graph/roles.ts
 import { readFileSync as readFileSync5 } from "node:fs";
 import { join as join4 } from "node:path";
@@ -39329,8 +39323,8 @@ var RoleCatalog = class {
   byId = /* @__PURE__ */ new Map();
   byName = /* @__PURE__ */ new Map();
   /** By GUID, or by any string that ends in one (`/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/<guid>`). */
-  byGuid(text2) {
-    const all = text2.match(new RegExp(GUID.source, "gi"));
+  byGuid(text) {
+    const all = text.match(new RegExp(GUID.source, "gi"));
     const last = all?.[all.length - 1];
     return last ? this.byId.get(last.toLowerCase()) : void 0;
   }
@@ -39360,8 +39354,8 @@ function roleCatalog() {
   }
   return catalog;
 }
-function findGuid(text2) {
-  return text2.match(GUID)?.[0]?.toLowerCase();
+function findGuid(text) {
+  return text.match(GUID)?.[0]?.toLowerCase();
 }
 var PRIVILEGED_ROLE_NAMES = [
   "Owner",
@@ -39431,6 +39425,10 @@ function listOf(v) {
 }
 
 // src/graph/settings.ts
+function findSetting(settings, name) {
+  const lower2 = name.toLowerCase();
+  return settings?.entries.find((s2) => s2.name.toLowerCase() === lower2);
+}
 var SITE_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites", "microsoft.web/sites/slots"]);
 var CONTAINER_APP_TYPES = /* @__PURE__ */ new Set(["microsoft.app/containerapps", "microsoft.app/jobs"]);
 var CONTAINER_GROUP = "microsoft.containerinstance/containergroups";
@@ -39489,7 +39487,7 @@ function listOf2(v) {
   if (!u || u.kind === "null") return [];
   return u.kind === "array" ? u.items : [u];
 }
-function armView(r) {
+function armView2(r) {
   if (r.format !== "terraform") return { type: r.type.toLowerCase(), body: r.body };
   if (r.type !== "azapi_resource") return void 0;
   const type = azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
@@ -39547,7 +39545,7 @@ function azurermSettings(r, out) {
   return false;
 }
 function configKind(r) {
-  const view = armView(r);
+  const view = armView2(r);
   if (!view || !CONFIG_TYPES.has(view.type)) return void 0;
   const name = asString(unwrap(r.name)) ?? asString(unwrap(getProp(view.body, "name")));
   const last = name?.split("/").pop()?.toLowerCase();
@@ -39568,7 +39566,7 @@ function collectSettings(resources) {
   const sites = [];
   for (const r of resources) {
     const out = new Collector(r.decl);
-    const view = armView(r);
+    const view = armView2(r);
     const has = view ? armSettings(view.type, view.body, out) : azurermSettings(r, out);
     if (!has) continue;
     collectors.set(r.key, out);
@@ -39580,7 +39578,7 @@ function collectSettings(resources) {
     const owner = configOwner(r, sites);
     const out = owner && collectors.get(owner.key);
     if (!out) continue;
-    const view = armView(r);
+    const view = armView2(r);
     if (kind === "appsettings") out.map(getProp(view.body, "properties"));
     else out.list(getPath(view.body, ["properties", "appSettings"]), ["value"], []);
   }
@@ -39640,7 +39638,7 @@ function workloadIdentities2(r) {
   if (arm === UAMI_ARM) return void 0;
   const found = identityBlock(r) ?? (arm ? azapiBodyIdentity(r) : void 0);
   if (!found) return void 0;
-  const platformManaged = r.type === "azurerm_kubernetes_cluster" || arm === AKS_ARM || r.type === "azurerm_arc_kubernetes_cluster" || arm === "microsoft.kubernetes/connectedclusters";
+  const platformManaged = r.type === "azurerm_kubernetes_cluster" || arm === AKS_ARM;
   const userAssigned = [...found.userAssigned];
   if (r.type === "azurerm_kubernetes_cluster") {
     const kubelet = getProp(firstBlock(getProp(r.body, "kubelet_identity")), "user_assigned_identity_id");
@@ -39776,7 +39774,7 @@ var SERVICE_IDENTITY_PATH = /^(?:[a-z0-9_]+\.0\.)?[a-z0-9_]*_identity\.0\.(?:obj
 function isSystemPrincipalPath(path) {
   return path === "identity.0.principal_id" || path === "identity.principal_id";
 }
-function resolvePrincipal2(value, lookup) {
+function resolvePrincipal2(value) {
   let v = unwrap(value);
   if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
   if (!v || v.kind !== "ref" || !isTerraform(v.resource)) return void 0;
@@ -39790,8 +39788,7 @@ function resolvePrincipal2(value, lookup) {
     case "azuread_group":
       return path === "object_id" || path === "id" ? { kind: "group" } : { kind: "unknown" };
     case "azuread_service_principal":
-      if (path !== "object_id" && path !== "id") return { kind: "unknown" };
-      return (r.existing ? lookedUpIdentity(r, lookup) : void 0) ?? { kind: "servicePrincipal" };
+      return path === "object_id" || path === "id" ? { kind: "servicePrincipal" } : { kind: "unknown" };
     case "azurerm_client_config":
       return { kind: "unknown" };
     default:
@@ -39809,28 +39806,6 @@ function resolvePrincipal2(value, lookup) {
   if (r.type === "azurerm_kubernetes_cluster" && AKS_PLATFORM_PRINCIPALS.some((re) => re.test(path))) return { kind: "managedIdentity" };
   if (SERVICE_IDENTITY_PATH.test(path)) return { kind: "managedIdentity" };
   return { kind: "unknown" };
-}
-function lookedUpIdentity(sp, lookup) {
-  const byObjectId = present(getProp(sp.body, "object_id"));
-  if (byObjectId) {
-    const facts = resolvePrincipal2(byObjectId);
-    if (facts?.resource) return facts;
-  }
-  for (const arg of ["client_id", "application_id", "display_name"]) {
-    const v = unwrap(getProp(sp.body, arg));
-    if (arg === "display_name" && v?.kind === "string" && lookup) {
-      const named = lookup.userIdentitiesNamed(v.value, sp);
-      if (named.length === 1) return { kind: "managedIdentity", resource: named[0], system: false };
-    }
-    if (v?.kind !== "ref" || !isTerraform(v.resource)) continue;
-    const path = lowerPath(v.path);
-    const target = v.resource;
-    if (isUserAssignedIdentity(target) && (path === (arg === "display_name" ? "name" : "client_id") || path === "output.properties.clientid")) {
-      return { kind: "managedIdentity", resource: target, system: false };
-    }
-    if (arg === "display_name" && path === "name" && identityBlock(target)?.system) return { kind: "managedIdentity", resource: target, system: true };
-  }
-  return void 0;
 }
 function refLabel(r) {
   return asString(r.name) ?? asString(getProp(r.body, "display_name"));
@@ -39879,549 +39854,103 @@ var azurermShape = {
   resolveScope: resolveScope2
 };
 
-// src/graph/build.ts
-var SHAPES = [armShape, azurermShape];
-function buildGraph(resources, roles, shapes = SHAPES, externalCalls = []) {
-  return { ...new GraphBuilder(resources, roles, shapes).build(), externalCalls };
+// src/graph/id-expressions.ts
+var TF = { principalId: "principal_id", clientId: "client_id", resourceId: "id" };
+var ARM = { principalId: "properties.principalId", clientId: "properties.clientId", resourceId: "id" };
+function userIdentityExpression(uami, property) {
+  if (uami.format === "terraform") {
+    if (uami.type === "azapi_resource") return property === "resourceId" ? `${uami.symbol}.id` : `${uami.symbol}.output.${ARM[property]}`;
+    return `${uami.symbol}.${TF[property]}`;
+  }
+  if (uami.format === "bicep") return `${uami.symbol}.${ARM[property]}`;
+  return armExpression("Microsoft.ManagedIdentity/userAssignedIdentities", uami, property === "resourceId" ? void 0 : property, "2023-01-31");
 }
-var GraphBuilder = class {
-  constructor(resources, roles, shapes) {
-    this.resources = resources;
-    this.roles = roles;
-    this.shapes = shapes;
-  }
-  resources;
-  roles;
-  shapes;
-  identities = /* @__PURE__ */ new Map();
-  workloads = [];
-  grants = [];
-  /** Custom roles declared here, by the declaring instance's key. */
-  customRoles = /* @__PURE__ */ new Map();
-  settings = /* @__PURE__ */ new Map();
-  identitiesByName;
-  lookup = {
-    userIdentitiesNamed: (name, near) => {
-      if (!this.identitiesByName) {
-        this.identitiesByName = /* @__PURE__ */ new Map();
-        for (const r of this.resources) {
-          const n2 = asString(r.name);
-          if (n2 === void 0 || r.existing || !this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) continue;
-          const key2 = n2.toLowerCase();
-          this.identitiesByName.set(key2, [...this.identitiesByName.get(key2) ?? [], r]);
-        }
-      }
-      const root = (r) => dirname5((r.callChain[0] ?? r.decl).file);
-      return (this.identitiesByName.get(name.toLowerCase()) ?? []).filter((r) => root(r) === root(near));
-    }
-  };
-  build() {
-    for (const r of this.resources) {
-      const custom = customRoleOf(r);
-      if (custom) this.customRoles.set(r.key, custom);
-    }
-    this.settings = collectSettings(this.resources);
-    for (const r of this.resources) {
-      if (this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) this.userIdentity(r);
-    }
-    for (const r of this.resources) this.addWorkload(r);
-    for (const r of this.resources) {
-      for (const shape of this.shapes) {
-        for (const facts of shape.grants(r)) this.grants.push(this.grant(r, facts));
-      }
-    }
-    return {
-      workloads: this.workloads,
-      identities: [...this.identities.values()],
-      grants: this.grants,
-      resources: this.resources,
-      roleDefinitions: [...this.customRoles.values()],
-      settings: this.settings,
-      identityIndex: this.identities
-    };
-  }
-  first(ask) {
-    for (const s2 of this.shapes) {
-      const answer = ask(s2);
-      if (answer !== void 0) return answer;
-    }
-    return void 0;
-  }
-  userIdentity(r) {
-    return this.identity(`user:${azureResourceKey(r)}`, r, "user");
-  }
-  systemIdentity(r) {
-    return this.identity(`system:${azureResourceKey(r)}`, r, "system");
-  }
-  /** One node per Azure resource: instances that deploy the same resource share its identity. */
-  identity(id, r, kind) {
-    let node = this.identities.get(id);
-    if (!node) {
-      node = { id, kind, resource: r, createdHere: !r.existing, label: r.symbol, workloads: [], platformManaged: false };
-      this.identities.set(id, node);
-    } else if (!r.existing && !node.createdHere) {
-      node.createdHere = true;
-      node.resource = r;
-    }
-    return node;
-  }
-  externalIdentity(text2) {
-    const id = `external:${text2}`;
-    let node = this.identities.get(id);
-    if (!node) {
-      node = { id, kind: "external", createdHere: false, label: text2, workloads: [], platformManaged: false };
-      this.identities.set(id, node);
-    }
-    return node;
-  }
-  addWorkload(r) {
-    const facts = this.first((s2) => s2.workloadIdentities(r));
-    if (!facts) return;
-    const workload = { id: r.key, resource: r, identities: [] };
-    const settings = this.settings.get(r.key);
-    if (settings) workload.settings = settings;
-    const attach = (identity) => {
-      if (workload.identities.includes(identity)) return;
-      workload.identities.push(identity);
-      const firstAttachment = identity.workloads.length === 0;
-      identity.workloads.push(workload);
-      identity.platformManaged = facts.platformManaged && (firstAttachment || identity.platformManaged);
-    };
-    if (facts.systemAssigned) attach(this.systemIdentity(r));
-    for (const ref of facts.userAssigned) attach(this.attachedUserIdentity(ref));
-    this.workloads.push(workload);
-  }
-  /** The identity a workload's `userAssignedIdentities` key or `identity_ids` entry names. */
-  attachedUserIdentity(value) {
-    const v = unwrap(value);
-    if (v?.kind === "ref" && this.shapes.some((s2) => s2.isUserAssignedIdentity(v.resource))) return this.userIdentity(v.resource);
-    return this.externalIdentity(describeValue(v));
-  }
-  grant(r, facts) {
-    const grant = {
-      id: `${r.key}@${facts.at.range.start.line}:${facts.at.range.start.column}`,
-      kind: facts.kind,
-      resource: r,
-      at: facts.at,
-      principal: this.principal(facts.principal, facts.principalType),
-      roleValue: facts.role,
-      role: this.role(facts.role),
-      scope: this.scope(r, facts)
-    };
-    if (facts.principalType) grant.principalType = facts.principalType;
-    if (facts.skipPrincipalCheck) grant.skipPrincipalCheck = facts.skipPrincipalCheck;
-    if (facts.name) grant.name = facts.name;
-    if (facts.condition) grant.condition = facts.condition;
-    return grant;
-  }
-  principal(value, principalType) {
-    const facts = this.first((s2) => s2.resolvePrincipal(value, this.lookup));
-    let identity;
-    if (facts?.resource) {
-      identity = facts.system ? this.systemIdentity(facts.resource) : this.userIdentity(facts.resource);
-    }
-    let kind = facts?.kind ?? "unknown";
-    const declared = asString(principalType)?.toLowerCase();
-    if (!identity && (declared === "user" || declared === "group")) kind = declared;
-    if (!identity && declared === "serviceprincipal" && kind === "unknown") kind = "servicePrincipal";
-    const principal = { kind, value };
-    if (identity) principal.identity = identity;
-    return principal;
-  }
-  /**
-   * The role a value names: a GUID or role name string, a role definition resource ID (by string,
-   * concat or resourceId call), or a reference to a declared role definition — a custom role
-   * declared here resolves to that definition, whose permissions the rules judge. Values that
-   * merely contain a GUID somewhere (a conditional, a lookup) are not guessed at.
-   */
-  role(value) {
-    const v = unwrap(value);
-    if (!v) return void 0;
-    if (v.kind === "string") return this.byGuid(v.value) ?? this.byName(v.value);
-    if (v.kind === "ref" && isRoleDefinitionResource(v.resource)) {
-      return this.customRoles.get(v.resource.key) ?? (v.resource.format === "terraform" ? void 0 : this.role(v.resource.name));
-    }
-    if (v.kind === "concat" || v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
-      const strings2 = stringsIn(v);
-      const last = strings2[strings2.length - 1];
-      const guid = last === void 0 ? void 0 : findGuid(last);
-      if (guid) return this.byGuid(guid);
-      return v.kind === "call" ? this.customByName(v.args[v.args.length - 1]) : void 0;
-    }
-    return void 0;
-  }
-  byGuid(text2) {
-    const builtIn = this.roles.byGuid(text2);
-    if (builtIn) return builtIn;
-    const guid = findGuid(text2);
-    return guid ? [...this.customRoles.values()].find((r) => r.id === guid) : void 0;
-  }
-  byName(text2) {
-    const name = text2.trim().toLowerCase();
-    return this.roles.byRoleName(text2) ?? [...this.customRoles.values()].find((r) => r.roleName.trim().toLowerCase() === name);
-  }
-  /** `resourceId('Microsoft.Authorization/roleDefinitions', guid(...))` naming a definition declared with that name. */
-  customByName(nameValue) {
-    const key2 = valueKey(unwrap(nameValue));
-    if (key2 === void 0) return void 0;
-    return [...this.customRoles.values()].find((r) => r.resource && valueKey(unwrap(r.resource.name)) === key2);
-  }
-  scope(r, facts) {
-    if (facts.impliedScope) return { ...facts.impliedScope };
-    if (!facts.scope) return { ...scopeOfDeployment(r.deploymentScope) };
-    const resolved = resolveScopeValue(facts.scope, this.shapes);
-    return { ...resolved, value: facts.scope };
-  }
-};
-function azureResourceKey(r) {
-  const name = valueKey(r.name);
-  const scope = valueKey(r.deploymentScope);
-  if (name === void 0 || scope === void 0) return r.key;
-  const rootFile = (r.callChain[0] ?? r.decl).file;
-  const root = r.format === "terraform" ? dirname5(rootFile) : rootFile;
-  return `${root}|${r.type.toLowerCase()}|${name}|${scope}`;
-}
-function scopeOfDeployment(scope) {
-  const label2 = asString(scope.name);
-  return label2 ? { kind: scope.level, label: label2 } : { kind: scope.level };
-}
-function resolveScopeValue(value, shapes = SHAPES) {
-  const v = unwrap(value);
-  if (!v) return { kind: "unknown" };
-  if (v.kind === "scope") {
-    if (v.path.length > 1 || v.path.length === 1 && v.path[0].toLowerCase() !== "id") return { kind: "unknown" };
-    return scopeOfDeployment(v);
-  }
-  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) return resourceIdCallScope(v.fn, v.args);
-  if (v.kind === "string" && !v.value.startsWith("/")) {
-    const relative9 = relativeResourceId(v.value);
-    if (relative9) return relative9;
-  }
-  for (const s2 of shapes) {
-    const answer = s2.resolveScope(v);
-    if (answer) return answer;
-  }
-  return { kind: "unknown" };
-}
-function resourceIdCallScope(fn, args) {
-  const q = parseResourceIdArgs(fn, args);
-  if (!q) return { kind: "unknown" };
-  const label2 = q.names.map((n2) => asString(n2) ?? describeValue(n2)).join("/");
-  if (q.type.toLowerCase() === "microsoft.resources/resourcegroups") return { kind: "resourceGroup", label: label2 };
-  if (q.type.toLowerCase() === "microsoft.management/managementgroups") return { kind: "managementGroup", label: label2 };
-  return { kind: "resource", resourceType: q.type, label: label2 };
-}
-function relativeResourceId(text2) {
-  const segments = text2.split("/");
-  if (segments.length < 3 || segments.length % 2 === 0 || !/^[A-Za-z]+\.[\w.]+$/.test(segments[0])) return void 0;
-  const types2 = [segments[0]];
-  const names = [];
-  for (let i = 1; i < segments.length; i += 2) {
-    types2.push(segments[i]);
-    names.push(segments[i + 1]);
-  }
-  return { kind: "resource", resourceType: types2.join("/"), label: names.join("/") };
+function armExpression(type, r, read, apiVersion) {
+  const name = asString(unwrap(r.name));
+  const id = `resourceId('${type}', ${name !== void 0 ? `'${name}'` : describeValue(unwrap(r.name))})`;
+  return read === void 0 ? `[${id}]` : `[reference(${id}, '${r.apiVersion ?? apiVersion}').${read}]`;
 }
 
-// src/graph/aks.ts
-var ARM_AKS = "microsoft.containerservice/managedclusters";
+// src/graph/aks-identities.ts
+var AKS2 = "microsoft.containerservice/managedclusters";
 function isAksCluster(r) {
-  if (r.format === "terraform") {
-    if (r.type === "azurerm_kubernetes_cluster") return true;
-    return r.type === "azapi_resource" && asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase() === ARM_AKS;
-  }
-  return r.type.toLowerCase() === ARM_AKS;
+  return r.type === "azurerm_kubernetes_cluster" || armView(r)?.type === AKS2;
 }
-function clusterOfPrincipal(grant) {
-  const identity = grant.principal.identity;
-  if (identity) return identity.workloads.find((w) => isAksCluster(w.resource))?.resource;
-  let v = unwrap(grant.principal.value);
-  if (v?.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
-  const path = lowerPath(v.path);
-  if (/(^|\.)(object_id|principal_id|objectid|principalid)$/.test(path)) return v.resource;
-  return void 0;
-}
-function nodeResourceGroupCluster(grant) {
-  if (grant.scope.kind !== "resourceGroup") return void 0;
-  const written = grant.scope.value;
-  if (!written) return clusterNamedBy(grant, grant.resource.deploymentScope.name);
-  const v = unwrap(written);
-  if (!v) return void 0;
-  if (v.kind === "ref") {
-    const path = lowerPath(v.path);
-    if (isAksCluster(v.resource) && path === "node_resource_group_id") return v.resource;
-    if (v.resource.type === "azurerm_resource_group" && (path === "id" || path === "")) return clusterNamedBy(grant, getProp(v.resource.body, "name"));
-    return void 0;
-  }
-  if (v.kind === "scope") return clusterNamedBy(grant, v.name);
-  const label2 = parseResourceIdShape(v)?.label;
-  return label2 ? clusterByNodeGroupName(grant, label2) : void 0;
-}
-function clusterNamedBy(grant, name) {
-  const v = unwrap(name);
-  if (v?.kind === "string") return clusterByNodeGroupName(grant, v.value);
-  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
-  const path = lowerPath(v.path);
-  return path === "node_resource_group" || path === "properties.noderesourcegroup" ? v.resource : void 0;
-}
-function clusterByNodeGroupName(grant, name) {
-  const cluster = clusterOfPrincipal(grant);
-  if (!cluster) return void 0;
-  const written = cluster.format === "terraform" ? getProp(cluster.body, "node_resource_group") : getPath(cluster.body, ["properties", "nodeResourceGroup"]);
-  const own = asString(unwrap(written));
-  return own !== void 0 && own.toLowerCase() === name.toLowerCase() ? cluster : void 0;
-}
-function onOwnNodeResourceGroup(grant) {
-  const cluster = clusterOfPrincipal(grant);
-  const owner = cluster && nodeResourceGroupCluster(grant);
-  return !!cluster && !!owner && azureResourceKey(cluster) === azureResourceKey(owner);
-}
-
-// src/graph/platform.ts
-var AGENT_EXTENSIONS = {
-  // Azure Policy's machine configuration.
-  "microsoft.guestconfiguration": /.*/,
-  // The Azure Monitor Agent: data collection rules authorise what it sends.
-  "microsoft.azure.monitor": /^azuremonitor(windows|linux)agent$/i
-};
-var cache = /* @__PURE__ */ new WeakMap();
-function usedByPlatformAgent(identity, graph) {
-  if (identity.workloads.length === 0) return false;
-  const machines = machinesWithAgents(graph);
-  return identity.workloads.every((w) => machines.has(w.resource.key));
-}
-function machinesWithAgents(graph) {
-  let set = cache.get(graph);
-  if (set) return set;
-  set = /* @__PURE__ */ new Set();
-  for (const r of graph.resources) {
-    if (inlineExtensions(r).some(isAgent)) set.add(r.key);
-    const machine = extensionTarget(r);
-    if (machine && isAgent(r.format === "terraform" ? r.body : getProp(r.body, "properties"))) set.add(machine.key);
-  }
-  cache.set(graph, set);
-  return set;
-}
-function inlineExtensions(r) {
-  const list2 = getPath(r.body, ["properties", "virtualMachineProfile", "extensionProfile", "extensions"]);
-  if (!list2 || list2.kind !== "array") return [];
-  return list2.items.map((e) => getProp(e, "properties") ?? e);
-}
-function extensionTarget(r) {
-  if (r.format !== "terraform") return /\/extensions$/i.test(r.type) ? r.parent : void 0;
-  if (r.type !== "azurerm_virtual_machine_extension" && r.type !== "azurerm_virtual_machine_scale_set_extension") return void 0;
-  const id = unwrap(getProp(r.body, r.type === "azurerm_virtual_machine_extension" ? "virtual_machine_id" : "virtual_machine_scale_set_id"));
-  return id?.kind === "ref" ? id.resource : void 0;
-}
-function isAgent(settings) {
-  const publisher = asString(getProp(settings, "publisher"))?.toLowerCase();
-  const type = asString(getProp(settings, "type")) ?? "";
-  return publisher !== void 0 && publisher in AGENT_EXTENSIONS && AGENT_EXTENSIONS[publisher].test(type);
-}
-var BACKUP_VAULTS = /* @__PURE__ */ new Set(["microsoft.dataprotection/backupvaults", "azurerm_data_protection_backup_vault"]);
-var SNAPSHOT_GROUP_ROLES = /* @__PURE__ */ new Set(["disk snapshot contributor", "data operator for managed disks"]);
-function isSnapshotGroupGrant(grant) {
-  if (grant.scope.kind !== "resourceGroup" || !grant.role || !SNAPSHOT_GROUP_ROLES.has(grant.role.roleName.toLowerCase())) return false;
-  const identity = grant.principal.identity;
-  return !!identity && identity.workloads.some((w) => BACKUP_VAULTS.has(w.resource.type.toLowerCase()));
-}
-
-// src/graph/policy.ts
-var ARM_ASSIGNMENT = "microsoft.authorization/policyassignments";
-var ARM_DEFINITION = "microsoft.authorization/policydefinitions";
-var ARM_SET = "microsoft.authorization/policysetdefinitions";
-var AZURERM_ASSIGNMENT_SCOPE = {
-  azurerm_resource_group_policy_assignment: "resource_group_id",
-  azurerm_subscription_policy_assignment: "subscription_id",
-  azurerm_management_group_policy_assignment: "management_group_id",
-  azurerm_resource_policy_assignment: "resource_id",
-  azurerm_policy_assignment: "scope"
-};
-function remediationGrant(grant) {
-  const identity = grant.principal.identity;
-  if (!identity || identity.kind !== "system" || !identity.resource || !isPolicyAssignment(identity.resource)) return void 0;
-  const assignment = identity.resource;
-  const result = { assignment, withinScope: withinAssignmentScope(grant, assignment) };
-  const listed = listedRoles(definitionOf(assignment));
-  if (listed) result.listedRoles = listed;
-  return result;
-}
-function listsRole(remediation, grant) {
-  const guid = grant.role?.id ?? roleGuid(grant.roleValue);
-  return !!guid && !!remediation.listedRoles?.has(guid);
-}
-function isPolicyAssignment(r) {
-  if (r.format !== "terraform") return r.type.toLowerCase() === ARM_ASSIGNMENT;
-  return r.type in AZURERM_ASSIGNMENT_SCOPE || azapiType2(r) === ARM_ASSIGNMENT;
-}
-function azapiType2(r) {
-  if (r.type !== "azapi_resource") return void 0;
-  return asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase();
-}
-function definitionOf(assignment) {
-  const id = assignment.format === "terraform" && assignment.type !== "azapi_resource" ? getProp(assignment.body, "policy_definition_id") : getPath(assignment.format === "terraform" ? getProp(assignment.body, "body") : assignment.body, ["properties", "policyDefinitionId"]);
-  const v = unwrap(id);
-  return v?.kind === "ref" && isIdPath(v.path) ? v.resource : void 0;
-}
-function isIdPath(path) {
-  const p = lowerPath(path);
-  return p === "" || p === "id";
-}
-function listedRoles(definition, depth = 0) {
-  if (!definition || depth > 2) return void 0;
-  const members = setMembers(definition);
-  if (members === null) return void 0;
-  if (members) {
-    const all = /* @__PURE__ */ new Set();
-    for (const m of members) {
-      const roles = listedRoles(m, depth + 1);
-      if (!roles) return void 0;
-      roles.forEach((r) => all.add(r));
-    }
-    return all;
-  }
-  const rule6 = policyRule(definition);
-  if (!rule6) return void 0;
-  const ids = getPath(rule6, ["then", "details", "roleDefinitionIds"]);
-  if (!ids) return /* @__PURE__ */ new Set();
-  if (ids.kind !== "array") return void 0;
-  const guids = /* @__PURE__ */ new Set();
-  for (const item of ids.items) {
-    const guid = roleGuid(item);
-    if (!guid) return void 0;
-    guids.add(guid);
-  }
-  return guids;
-}
-function policyRule(definition) {
-  if (definition.format !== "terraform") {
-    return definition.type.toLowerCase() === ARM_DEFINITION ? getPath(definition.body, ["properties", "policyRule"]) : void 0;
-  }
-  if (definition.type === "azapi_resource") return azapiType2(definition) === ARM_DEFINITION ? getPath(definition.body, ["body", "properties", "policyRule"]) : void 0;
-  if (definition.type !== "azurerm_policy_definition") return void 0;
-  return jsonValue(getProp(definition.body, "policy_rule"));
-}
-function setMembers(definition) {
-  let refs;
-  let idOf;
-  if (definition.format !== "terraform" && definition.type.toLowerCase() === ARM_SET) {
-    refs = getPath(definition.body, ["properties", "policyDefinitions"]);
-    idOf = (e) => getProp(e, "policyDefinitionId");
-  } else if (definition.type === "azurerm_policy_set_definition") {
-    refs = getProp(definition.body, "policy_definition_reference");
-    idOf = (e) => getProp(e, "policy_definition_id");
-  } else return void 0;
-  if (!refs || refs.kind !== "array") return [];
-  const members = [];
-  for (const entry of refs.items) {
-    const v = unwrap(idOf(entry));
-    if (v?.kind !== "ref" || !isIdPath(v.path)) return null;
-    members.push(v.resource);
-  }
-  return members;
-}
-function jsonValue(v) {
+function firstBlock2(v) {
   const u = unwrap(v);
-  if (!u) return void 0;
-  if (u.kind === "object") return u;
-  if (u.kind === "call" && u.fn === "jsonencode" && u.args.length === 1) return u.args[0];
-  if (u.kind !== "string") return void 0;
-  try {
-    return fromPlain(JSON.parse(u.value));
-  } catch {
-    return void 0;
-  }
+  if (u?.kind === "array") return u.items[0];
+  return u?.kind === "object" ? u : void 0;
 }
-function fromPlain(x) {
-  if (x === null) return { kind: "null" };
-  if (Array.isArray(x)) return { kind: "array", items: x.map(fromPlain) };
-  if (typeof x === "object") return { kind: "object", entries: new Map(Object.entries(x).map(([k, y]) => [k, fromPlain(y)])) };
-  if (typeof x === "number") return { kind: "number", value: x };
-  if (typeof x === "boolean") return { kind: "bool", value: x };
-  return { kind: "string", value: String(x) };
-}
-function roleGuid(v) {
-  const strings2 = stringsIn(unwrap(v));
-  for (let i = strings2.length - 1; i >= 0; i--) {
-    const all = strings2[i].match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi);
-    if (all) return all[all.length - 1].toLowerCase();
-  }
-  return void 0;
-}
-function assignmentPlacement(a) {
-  if (a.format !== "terraform") return a.scope ? { value: a.scope, deployment: a.deploymentScope } : { deployment: a.deploymentScope };
-  const arg = a.type === "azapi_resource" ? "parent_id" : AZURERM_ASSIGNMENT_SCOPE[a.type];
-  const value = getProp(a.body, arg);
-  return value && value.kind !== "null" ? { value, deployment: a.deploymentScope } : { deployment: a.deploymentScope };
-}
-function withinAssignmentScope(grant, assignment) {
-  const at = assignmentPlacement(assignment);
-  const granted = grant.scope.value ? { value: grant.scope.value, deployment: grant.resource.deploymentScope } : { deployment: grant.resource.deploymentScope };
-  if (sameResourceRoot(grant.resource, assignment) === false) return false;
-  return samePlace(granted, at) || inside(granted, at);
-}
-function sameResourceRoot(a, b2) {
-  const root = (r) => (r.callChain[0] ?? r.decl).file;
-  if (a.format === "terraform" && b2.format === "terraform") return dir(root(a)) === dir(root(b2));
-  return root(a) === root(b2);
-}
-function dir(file) {
-  return file.replace(/[\\/][^\\/]*$/, "");
-}
-function asDeploymentScope(v) {
+function present2(v) {
   const u = unwrap(v);
-  if (u?.kind !== "scope") return void 0;
-  if (u.path.length > 1 || u.path.length === 1 && u.path[0].toLowerCase() !== "id") return void 0;
-  return { ...u, path: [] };
+  return u && u.kind !== "null" ? v : void 0;
 }
-function sameDeploymentScope(a, b2) {
-  return a === b2 || sameValue({ ...a, path: [] }, { ...b2, path: [] });
+function kubeletIdentityValue(r) {
+  if (r.type === "azurerm_kubernetes_cluster") return present2(getProp(firstBlock2(getProp(r.body, "kubelet_identity")), "user_assigned_identity_id"));
+  const view = armView(r);
+  return view ? present2(getPath(view.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"])) : void 0;
 }
-function samePlace(g, a) {
-  const gs = g.value ? asDeploymentScope(g.value) : g.deployment;
-  const as = a.value ? asDeploymentScope(a.value) : a.deployment;
-  if (gs && as) return sameDeploymentScope(gs, as);
-  if (!g.value || !a.value) return false;
-  const gv = unwrap(g.value);
-  const av = unwrap(a.value);
-  if (!gv || !av) return false;
-  if (gv.kind === "ref" && av.kind === "ref") return gv.resource.key === av.resource.key && isIdPath(gv.path) && isIdPath(av.path);
-  if (gv.kind === "string" && av.kind === "string") return trimSlash(gv.value) === trimSlash(av.value);
-  const gf = resolveScopeValue(gv);
-  const af = resolveScopeValue(av);
-  if (gf.kind === "unknown" || gf.kind !== af.kind) return false;
-  if (gf.resource && af.resource) return gf.resource.key === af.resource.key;
-  return false;
-}
-function trimSlash(s2) {
-  return s2.toLowerCase().replace(/\/+$/, "");
-}
-function inside(g, a) {
-  if (!g.value) return false;
-  const gv = unwrap(g.value);
-  if (!gv) return false;
-  const av = a.value ? unwrap(a.value) : void 0;
-  if (gv.kind === "string" && av?.kind === "string") return gv.value.toLowerCase().startsWith(`${trimSlash(av.value)}/`);
-  const as = av ? asDeploymentScope(av) : a.deployment;
-  if (as) {
-    if (gv.kind === "ref" && isIdPath(gv.path) && gv.resource.format !== "terraform") {
-      return sameDeploymentScope(gv.resource.deploymentScope, as) || as.level === "subscription" && as.current && gv.resource.deploymentScope.level === "resourceGroup";
+function controlPlaneValues(r) {
+  const view = armView(r);
+  if (r.type === "azurerm_kubernetes_cluster" || r.format === "terraform" && getProp(r.body, "identity")) {
+    const block2 = firstBlock2(getProp(r.body, "identity"));
+    if (block2) {
+      const ids = unwrap(getProp(block2, "identity_ids"));
+      if (!ids || ids.kind === "null") return [];
+      return ids.kind === "array" ? ids.items : [ids];
     }
-    const gs = asDeploymentScope(gv);
-    if (gs && as.level === "subscription" && as.current && gs.level === "resourceGroup" && !gs.subscriptionId) return true;
-    return false;
   }
-  if (!av || gv.kind !== "ref" || !isIdPath(gv.path) || av.kind !== "ref" || !isIdPath(av.path)) return false;
-  const container = av.resource;
-  if (container.type === "azurerm_resource_group") {
-    const rg = unwrap(getProp(gv.resource.body, "resource_group_name"));
-    return rg?.kind === "ref" && rg.resource.key === container.key && lowerPath(rg.path) === "name";
+  const map = getProp(getProp(view?.body, "identity"), "userAssignedIdentities");
+  if (!map || map.kind !== "object") return [];
+  return [...map.entries.keys()].map((k) => map.keyValues?.get(k) ?? { kind: "string", value: k });
+}
+function wireClusters(graph, wiring) {
+  const clusters = [];
+  for (const workload of graph.workloads) {
+    const r = workload.resource;
+    if (!isAksCluster(r)) continue;
+    const controlPlane = [];
+    const system = graph.identityIndex.get(`system:${azureResourceKey(r)}`);
+    if (system && workload.identities.includes(system)) controlPlane.push(system);
+    for (const v of controlPlaneValues(r)) {
+      const identity = wiring.attached(v);
+      if (!controlPlane.includes(identity)) controlPlane.push(identity);
+    }
+    const named = kubeletIdentityValue(r);
+    const kubelet = named ? wiring.attached(named) : platformKubelet(r, workload, wiring);
+    clusters.push({ resource: r, workload, controlPlane, kubelet, kubeletPrincipal: kubeletPrincipal(r, named ? kubelet : void 0, named) });
   }
-  if (container.type === "azurerm_subscription" && container.existing && !getProp(container.body, "subscription_id")) {
-    return gv.resource.format === "terraform" && !gv.resource.existing && gv.resource.type.startsWith("azurerm_") && gv.resource.type !== "azurerm_subscription";
+  return clusters;
+}
+function platformKubelet(r, workload, wiring) {
+  const identity = {
+    id: `kubelet:${azureResourceKey(r)}`,
+    kind: "kubelet",
+    resource: r,
+    createdHere: false,
+    workloads: [workload],
+    platformManaged: true,
+    label: r.symbol
+  };
+  workload.identities.push(identity);
+  wiring.add(identity);
+  return identity;
+}
+function kubeletPrincipal(cluster, userKubelet, named) {
+  const uami = userKubelet?.kind === "user" ? userKubelet.resource : void 0;
+  if (uami) return userIdentityExpression(uami, "principalId");
+  if (named) return `the principal ID of the identity ${describeValue(unwrap(named))} names`;
+  if (cluster.format === "terraform") {
+    return cluster.type === "azapi_resource" ? `${cluster.symbol}.output.properties.identityProfile.kubeletidentity.objectId` : `${cluster.symbol}.kubelet_identity[0].object_id`;
   }
-  return false;
+  if (cluster.format === "bicep") return `${cluster.symbol}.properties.identityProfile.kubeletidentity.objectId`;
+  return armExpression("Microsoft.ContainerService/managedClusters", cluster, "identityProfile.kubeletidentity.objectId", "2024-05-01");
+}
+function clusterRoles(graph, identity) {
+  return {
+    controlPlaneOf: graph.clusters.filter((c) => c.controlPlane.includes(identity)),
+    kubeletOf: graph.clusters.filter((c) => c.kubelet === identity)
+  };
 }
 
 // src/model/location.ts
@@ -40429,18 +39958,25 @@ function compareLocations(a, b2) {
   if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
   return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
 }
+function within(outer, inner) {
+  if (inner.file !== outer.file) return false;
+  const { start, end } = outer.range;
+  const a = inner.range.start;
+  const b2 = inner.range.end;
+  return (a.line > start.line || a.line === start.line && a.column >= start.column) && (b2.line < end.line || b2.line === end.line && b2.column <= end.column);
+}
 function sameLocation(a, b2) {
   return !!a && !!b2 && compareLocations(a, b2) === 0;
 }
 var LineMap = class {
   starts;
-  constructor(text2) {
+  constructor(text) {
     const starts = [0];
-    for (let i = 0; i < text2.length; i++) {
-      const c = text2.charCodeAt(i);
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
       if (c === 10) starts.push(i + 1);
       else if (c === 13) {
-        if (text2.charCodeAt(i + 1) === 10) i++;
+        if (text.charCodeAt(i + 1) === 10) i++;
         starts.push(i + 1);
       }
     }
@@ -40466,490 +40002,6 @@ var LineMap = class {
     return this.starts.length;
   }
 };
-
-// src/graph/grant-index.ts
-var EMPTY = [];
-function indexGrants(grants3) {
-  const byIdentity = /* @__PURE__ */ new Map();
-  for (const g of grants3) {
-    const identity = g.principal.identity;
-    if (identity) {
-      const list2 = byIdentity.get(identity);
-      if (list2) list2.push(g);
-      else byIdentity.set(identity, [g]);
-    }
-  }
-  let byPrincipal;
-  return {
-    to: (identity) => byIdentity.get(identity) ?? EMPTY,
-    withPrincipal(principal) {
-      if (!byPrincipal) {
-        byPrincipal = new ValueMap();
-        for (const g of grants3) byPrincipal.add(unwrap(g.principal.value), g);
-      }
-      return byPrincipal.lookup(unwrap(principal));
-    }
-  };
-}
-var ValueMap = class {
-  buckets = /* @__PURE__ */ new Map();
-  add(value, item) {
-    if (!value) return;
-    const key2 = equalityKey(value);
-    const bucket = this.buckets.get(key2);
-    if (bucket) bucket.push({ value, item });
-    else this.buckets.set(key2, [{ value, item }]);
-  }
-  lookup(value) {
-    if (!value) return EMPTY;
-    const bucket = this.buckets.get(equalityKey(value));
-    if (!bucket) return EMPTY;
-    return bucket.filter((e) => sameValue(e.value, value)).map((e) => e.item);
-  }
-  /** The buckets themselves (values with equal keys), for grouping without a lookup per item. */
-  groups() {
-    return this.buckets.values();
-  }
-};
-var opaqueIds = /* @__PURE__ */ new WeakMap();
-var nextOpaque = 0;
-function equalityKey(v) {
-  switch (v.kind) {
-    case "string":
-      return text(v.value.toLowerCase());
-    case "number":
-      return Object.is(v.value, -0) ? "0" : String(v.value);
-    case "bool":
-      return String(v.value);
-    case "null":
-      return "null";
-    case "unknown": {
-      if (v.symbol !== void 0) return `?${text(v.symbol)}`;
-      let id = opaqueIds.get(v);
-      if (id === void 0) opaqueIds.set(v, id = nextOpaque++);
-      return `?#${id}`;
-    }
-    case "ref":
-      return `&${text(v.resource.key)}${pathKey(v.path)}`;
-    case "scope":
-      return `@${v.level}:${v.current}:${v.name ? equalityKey(v.name) : ""}:${v.subscriptionId ? equalityKey(v.subscriptionId) : ""}:${pathKey(v.path)}`;
-    case "object": {
-      const entries = [...v.entries].map(([k, x]) => [k.toLowerCase(), x]);
-      const names = entries.map(([k]) => k).sort();
-      if (names.some((k, i) => i > 0 && names[i - 1] === k)) return `{${names.map(text).join("")}}`;
-      entries.sort((a, b2) => a[0] < b2[0] ? -1 : a[0] > b2[0] ? 1 : 0);
-      return `{${entries.map(([k, x]) => `${text(k)}${equalityKey(x)}`).join(",")}}`;
-    }
-    case "array":
-      return `[${v.items.map(equalityKey).join(",")}]`;
-    case "call":
-      return `${v.fn}(${v.args.map(equalityKey).join(",")})`;
-    case "concat":
-      return `concat<${v.parts.map(equalityKey).join(",")}>`;
-  }
-}
-function text(s2) {
-  return `${s2.length}'${s2}`;
-}
-function pathKey(path) {
-  let out = "";
-  for (const p of path) out += `.${text(String(p).toLowerCase())}`;
-  return out;
-}
-
-// src/graph/written.ts
-import { extname } from "node:path";
-var current;
-function withSourceText(read, fn) {
-  const saved = current;
-  current = { read, files: /* @__PURE__ */ new Map() };
-  try {
-    return fn();
-  } finally {
-    current = saved;
-  }
-}
-function sourceOf(file) {
-  if (!current) return void 0;
-  const cached2 = current.files.get(file);
-  if (cached2 !== void 0) return cached2 ?? void 0;
-  const text2 = current.read(file);
-  const source = text2 === void 0 ? null : { text: text2, lines: new LineMap(text2) };
-  current.files.set(file, source);
-  return source ?? void 0;
-}
-var MAX_TEXT = 160;
-var MORE_FUNCTION_NAMES = [
-  "resourceId",
-  "subscriptionResourceId",
-  "tenantResourceId",
-  "extensionResourceId",
-  "managementGroupResourceId",
-  "reference",
-  "resourceInfo",
-  "listKeys",
-  "listSecrets",
-  "listAccountSas",
-  "listServiceSas",
-  "pickZones",
-  "providers",
-  "copyIndex",
-  "parameters",
-  "variables",
-  "dataUri",
-  "dataUriToString",
-  "base64ToJson",
-  "dateTimeAdd",
-  "dateTimeFromEpoch",
-  "dateTimeToEpoch",
-  "loadTextContent",
-  "loadJsonContent",
-  "loadYamlContent",
-  "loadFileAsBase64",
-  "getSecret",
-  "parseCidr",
-  "cidrSubnet",
-  "cidrHost",
-  "lambdaVariables",
-  "userAssignedIdentities",
-  "tryIndexFromEnd",
-  "indexFromEnd",
-  "toLower",
-  "toUpper",
-  "uniqueString",
-  "newGuid",
-  "utcNow"
-];
-var CANONICAL = /* @__PURE__ */ new Map();
-for (const name of [...WRITTEN_FUNCTION_NAMES, ...MORE_FUNCTION_NAMES]) CANONICAL.set(name.toLowerCase(), name);
-function writtenFunctionName(fn, file) {
-  if (file && isTerraformFile(file)) return fn;
-  return CANONICAL.get(fn.toLowerCase()) ?? fn;
-}
-function isTerraformFile(file) {
-  return /\.tf(vars)?(\.json)?$/i.test(file);
-}
-function isJsonFile(file) {
-  const ext = extname(file).toLowerCase();
-  return ext === ".json" || ext === ".jsonc";
-}
-function writtenText(v) {
-  if (!v) return "nothing";
-  return shorten(textAt(v) ?? printValue(v));
-}
-function shorten(text2) {
-  const flat = text2.replace(/\s+/g, " ").trim();
-  return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT - 1)}…` : flat;
-}
-function textAt(v) {
-  const at = v.at;
-  if (!at || v.kind === "unknown" && v.input) return void 0;
-  const raw = slice(at);
-  if (raw === void 0) return void 0;
-  const text2 = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();
-  if (text2 === void 0 || text2 === "" || !plausible(v, text2)) return void 0;
-  return text2;
-}
-function slice(at) {
-  const source = sourceOf(at.file);
-  if (!source) return void 0;
-  const start = source.lines.offset(at.range.start);
-  const end = source.lines.offset(at.range.end);
-  if (start < 0 || end <= start || end > source.text.length) return void 0;
-  return source.text.slice(start, end);
-}
-function armExpressionText(raw) {
-  let text2 = raw.trim();
-  if (text2.startsWith('"')) {
-    try {
-      const decoded = JSON.parse(text2);
-      if (typeof decoded !== "string") return text2;
-      text2 = decoded;
-    } catch {
-      return void 0;
-    }
-    if (text2.startsWith("[[")) return `'${text2.slice(1).replace(/'/g, "''")}'`;
-    if (text2.startsWith("[") && text2.endsWith("]")) return text2.slice(1, -1).trim();
-    return `'${text2.replace(/'/g, "''")}'`;
-  }
-  if (text2.includes("\\")) {
-    try {
-      const decoded = JSON.parse(`"${text2}"`);
-      if (typeof decoded === "string") text2 = decoded;
-    } catch {
-      return void 0;
-    }
-  }
-  return text2;
-}
-var DECLARATION = /^(param|var|resource|module|output|variable|locals|data|provider|type|func|import|targetScope)\b/;
-function plausible(v, text2) {
-  if (DECLARATION.test(text2)) return false;
-  if (v.kind === "object") return false;
-  const first = text2[0];
-  if (first === "{") return false;
-  if (first === "[") return v.kind === "array" || v.kind === "unknown";
-  return true;
-}
-function printValue(v, depth = 0) {
-  if (depth > 4) return "…";
-  const inner = (x) => textAt(x) ?? printValue(x, depth + 1);
-  switch (v.kind) {
-    case "string":
-      return `'${v.value}'`;
-    case "number":
-    case "bool":
-      return String(v.value);
-    case "null":
-      return "null";
-    case "array":
-      return `[${v.items.map(inner).join(", ")}]`;
-    case "object":
-      return "{…}";
-    case "unknown":
-      return v.input ? v.input.name : "…";
-    case "call":
-      return `${writtenFunctionName(v.fn, v.at?.file)}(${v.args.map(inner).join(", ")})`;
-    case "ref": {
-      const base = v.resource.symbol;
-      return v.path.reduce((s2, p) => typeof p === "number" ? `${s2}[${p}]` : `${s2}.${p}`, base);
-    }
-    case "scope":
-      return [`${v.level}()`, ...v.path].join(".");
-    case "concat":
-      return `'${v.parts.map((p) => p.kind === "string" ? p.value : `\${${inner(p)}}`).join("")}'`;
-  }
-}
-
-// src/graph/queries.ts
-function isWorkloadPrincipal(grant) {
-  return grant.principal.kind !== "user" && grant.principal.kind !== "group";
-}
-var indexes = /* @__PURE__ */ new WeakMap();
-function grantsTo(identity, grants3) {
-  let cached2 = indexes.get(grants3);
-  if (!cached2 || cached2.length !== grants3.length) indexes.set(grants3, cached2 = { length: grants3.length, index: indexGrants(grants3) });
-  return cached2.index.to(identity);
-}
-function isBroad(scope) {
-  return scope.kind === "resourceGroup" || scope.kind === "subscription" || scope.kind === "managementGroup" || scope.kind === "tenant";
-}
-var SCOPE_WORDS = {
-  resource: "resource",
-  resourceGroup: "resource group",
-  subscription: "subscription",
-  managementGroup: "management group",
-  tenant: "tenant",
-  unknown: "scope"
-};
-function describeScope(scope) {
-  if (scope.kind === "resource") {
-    const label2 = scope.label ?? scope.resource?.symbol;
-    const name = label2 ? `'${label2}'` : "a resource";
-    return scope.resourceType ? `${name} (${scope.resourceType})` : name;
-  }
-  const word = SCOPE_WORDS[scope.kind];
-  if (scope.kind === "unknown") return "its scope";
-  return scope.label ? `${word} '${scope.label}'` : `the ${word}`;
-}
-function describePrincipal(grant) {
-  const identity = grant.principal.identity;
-  if (identity) return describeIdentity(identity);
-  const v = unwrap(grant.principal.value);
-  if (v?.kind === "unknown" && v.input) return `principal '${v.input.name}' (passed in, kind unknown)`;
-  return `principal ${writtenText(grant.principal.value)}`;
-}
-function describeIdentity(identity) {
-  if (identity.kind === "system" && identity.resource && isPolicyAssignment(identity.resource)) return `the remediation identity of policy assignment '${identity.label}'`;
-  if (identity.kind === "system") return `the system-assigned identity of '${identity.label}'`;
-  if (identity.kind === "user") return `user-assigned identity '${identity.label}'`;
-  return `identity ${identity.label}`;
-}
-function roleSource(grant) {
-  const role2 = grant.role;
-  let found;
-  if (role2 && grant.roleValue) {
-    walkValue(grant.roleValue, (x) => {
-      if (found || x.kind !== "string") return;
-      if (findGuid(x.value) === role2.id || x.value.trim().toLowerCase() === role2.roleName.trim().toLowerCase()) found = x;
-    });
-  }
-  if (!found) return grant.roleValue;
-  return depthOf(grant, grant.roleValue?.at) < depthOf(grant, found.at) ? grant.roleValue : found;
-}
-function depthOf(grant, at) {
-  const files = [...grant.resource.callChain.map((c) => c.file), grant.resource.decl.file];
-  const i = at ? files.indexOf(at.file) : -1;
-  return i < 0 ? files.length : i;
-}
-function roleName(grant) {
-  if (grant.role) return grant.role.roleName;
-  return writtenText(grant.roleValue);
-}
-function describeRole(grant) {
-  if (grant.role) return `'${grant.role.roleName}'`;
-  const v = unwrap(grant.roleValue);
-  const guid = firstGuid(v);
-  if (guid && (v?.kind === "string" || v?.kind === "concat" || v?.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn))) {
-    return `role '${guid}', which is not a built-in role,`;
-  }
-  if (v?.kind === "unknown" && v.input) return `the role in '${v.input.name}' (passed in)`;
-  return `the role ${writtenText(grant.roleValue)}`;
-}
-function isSet(v) {
-  const u = unwrap(v);
-  return !!u && u.kind !== "null";
-}
-function isTrue(v) {
-  const u = unwrap(v);
-  return !!u && (u.kind === "bool" && u.value || u.kind === "string" && u.value.toLowerCase() === "true");
-}
-function findCall(v, fns) {
-  let found;
-  if (v) walkValue(v, (x) => {
-    if (!found && x.kind === "call" && fns.includes(x.fn)) found = x.fn;
-  });
-  return found;
-}
-function missingSeeds(grant, args) {
-  const seeds = args.flatMap(seedParts);
-  const missing = [];
-  if (!seeds.some((a) => coversScope(grant, a))) missing.push("scope");
-  if (!seeds.some((a) => coversPrincipal(grant, a))) missing.push("principal");
-  if (!seeds.some((a) => coversRole(grant, a))) missing.push("role");
-  if (missing.length > 0 && seeds.some(isOpaque)) return void 0;
-  return missing;
-}
-var SEED_WRAPPERS = /* @__PURE__ */ new Set(["guid", "uniquestring", "concat", "format", "string", "tolower", "toupper", "trim"]);
-function seedParts(raw) {
-  const v = unwrap(raw);
-  if (v.kind === "concat") return v.parts.flatMap(seedParts);
-  if (v.kind === "call" && SEED_WRAPPERS.has(v.fn)) return v.args.flatMap(seedParts);
-  return [v];
-}
-function isOpaque(v) {
-  return v.kind === "unknown" && v.symbol === void 0;
-}
-function containsValue(haystack, needle) {
-  let found = false;
-  if (haystack) walkValue(haystack, (x) => {
-    if (!found && sameValue(x, needle)) found = true;
-  });
-  return found;
-}
-function symbolicPartOf(target, arg) {
-  return arg.kind !== "string" && arg.kind !== "number" && arg.kind !== "bool" && arg.kind !== "null" && containsValue(target, arg);
-}
-function coversScope(grant, raw) {
-  const arg = unwrap(raw);
-  const written = grant.scope.value;
-  if (!written) {
-    const ds = grant.resource.deploymentScope;
-    if (!ds.current && [ds.name, ds.subscriptionId].some((x) => x && sameValue(arg, unwrap(x)) && sameOrigin(arg, unwrap(x), grant.name?.at))) return true;
-    return arg.kind === "scope" && arg.level === grant.resource.deploymentScope.level && arg.path.length === 1 && ["id", "subscriptionid", "name"].includes(arg.path[0].toLowerCase()) && sameValue({ ...arg, path: [] }, grant.resource.deploymentScope);
-  }
-  const scope = unwrap(written);
-  if (sameValue(arg, scope) || symbolicPartOf(scope, arg)) return true;
-  if (scope.kind === "ref" && arg.kind === "ref" && arg.resource.key === scope.resource.key) return true;
-  if (scope.kind === "scope" && arg.kind === "scope") return sameValue({ ...arg, path: [] }, { ...scope, path: [] });
-  return sameNamedScope(resolveScopeValue(scope), resolveScopeValue(arg));
-}
-function sameOrigin(a, b2, nameAt) {
-  if (a.kind === "unknown") return a.symbol !== void 0;
-  if (a === b2 || sameLocation(a.at, b2.at)) return true;
-  return !!a.at && !!nameAt && !within(a.at, nameAt);
-}
-function within(inner, outer) {
-  const before = (x, y) => x.line < y.line || x.line === y.line && x.column <= y.column;
-  return inner.file === outer.file && before(outer.range.start, inner.range.start) && before(inner.range.end, outer.range.end);
-}
-function sameNamedScope(a, b2) {
-  if (a.kind === "unknown" || a.kind !== b2.kind || !a.label || !b2.label) return false;
-  if (a.resource && b2.resource) return a.resource.key === b2.resource.key;
-  return a.label.toLowerCase() === b2.label.toLowerCase() && (a.resourceType ?? "").toLowerCase() === (b2.resourceType ?? "").toLowerCase();
-}
-function coversPrincipal(grant, raw) {
-  const arg = unwrap(raw);
-  const principal = unwrap(grant.principal.value);
-  if (sameValue(arg, principal) || symbolicPartOf(principal, arg)) return true;
-  const resource = grant.principal.identity?.resource;
-  if (resource && arg.kind === "ref" && azureResourceKey(arg.resource) === azureResourceKey(resource)) return true;
-  const guid = principal?.kind === "string" ? findGuid(principal.value) : void 0;
-  return !!guid && stringsIn(arg).some((s2) => s2.toLowerCase().includes(guid));
-}
-function coversRole(grant, raw) {
-  const arg = unwrap(raw);
-  const role2 = unwrap(grant.roleValue);
-  if (sameValue(arg, role2) || symbolicPartOf(role2, arg)) return true;
-  const guid = grant.role?.id ?? firstGuid(role2);
-  if (!guid) return false;
-  return stringsIn(arg).some((s2) => s2.toLowerCase().includes(guid));
-}
-function firstGuid(v) {
-  for (const s2 of stringsIn(v)) {
-    const g = findGuid(s2);
-    if (g) return g;
-  }
-  return void 0;
-}
-
-// rules/broad-scope.ts
-var rule = {
-  meta: {
-    id: "broad-scope",
-    description: "A role is granted on a resource group, subscription or management group rather than on the target resource.",
-    severity: "warning",
-    messages: {
-      deploymentScope: "Grants {{role}} to {{principal}} on {{scope}}, because the assignment has no scope; set its scope to the resource the identity uses.",
-      explicitScope: "Grants {{role}} to {{principal}} on {{scope}}; grant it on the resource it needs instead."
-    },
-    docs: "docs/rules/broad-scope.md"
-  },
-  check(graph, context) {
-    for (const grant of graph.grants) {
-      if (grant.kind !== "rbac" || !isBroad(grant.scope) || !isWorkloadPrincipal(grant)) continue;
-      if (remediationGrant(grant)?.withinScope || onOwnNodeResourceGroup(grant) || isSnapshotGroupGrant(grant)) continue;
-      context.report({
-        node: grant,
-        value: grant.scope.value,
-        messageId: grant.scope.value ? "explicitScope" : "deploymentScope",
-        data: { role: describeRole(grant), principal: describePrincipal(grant), scope: describeScope(grant.scope) }
-      });
-    }
-  }
-};
-var broad_scope_default = rule;
-
-// rules/missing-principal-type.ts
-var rule2 = {
-  meta: {
-    id: "missing-principal-type",
-    description: "A role assignment to a service principal does not set principalType: 'ServicePrincipal'.",
-    severity: "warning",
-    messages: {
-      arm: "The assignment of {{role}} to {{principal}} does not set principalType; add principalType: 'ServicePrincipal' so it does not race the identity's replication.",
-      armUnknownKind: "The assignment of {{role}} to {{principal}} does not set principalType; take the principal's type as a parameter beside its ID and pass it to principalType, so an assignment to a new service principal does not race its replication.",
-      terraform: `The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = "ServicePrincipal" so it does not race the identity's replication.`,
-      azapi: `The assignment of {{role}} to {{principal}}, created in this configuration, does not set principalType; add principalType = "ServicePrincipal" to body.properties so it does not race the identity's replication.`
-    },
-    docs: "docs/rules/missing-principal-type.md"
-  },
-  check(graph, context) {
-    for (const grant of graph.grants) {
-      if (grant.kind !== "rbac" || !isWorkloadPrincipal(grant) || isSet(grant.principalType)) continue;
-      const data = { role: describeRole(grant), principal: describePrincipal(grant) };
-      const value = grant.principalType ? grant.principal.value : void 0;
-      if (grant.resource.format === "terraform") {
-        if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
-        context.report({ node: grant, value, messageId: grant.resource.type === "azapi_resource" ? "azapi" : "terraform", data });
-      } else {
-        const unknownKind = !grant.principal.identity && grant.principal.kind === "unknown";
-        context.report({ node: grant, value, messageId: unknownKind ? "armUnknownKind" : "arm", data });
-      }
-    }
-  }
-};
-var missing_principal_type_default = rule2;
 
 // src/graph/identity-ids.ts
 var UAMI_ARM2 = "microsoft.managedidentity/userassignedidentities";
@@ -41027,198 +40079,1103 @@ function identityNodeOf(graph, facts) {
   const r = facts.resource;
   if (facts.aks === "kubelet") {
     const resourceId = r.format === "terraform" ? getProp(getPath(r.body, ["kubelet_identity", 0]), "user_assigned_identity_id") : getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
+    const u = unwrap(resourceId);
+    if (!u || u.kind === "null") return graph.identityIndex.get(`kubelet:${azureResourceKey(r)}`);
     const named = identityIdFacts(resourceId);
     return named?.resource && named.property === "resourceId" ? graph.identityIndex.get(`user:${azureResourceKey(named.resource)}`) : void 0;
   }
   return graph.identityIndex.get(`${facts.system ? "system" : "user"}:${azureResourceKey(r)}`);
 }
 
-// src/graph/external.ts
-var cache2 = /* @__PURE__ */ new WeakMap();
-function externalCallsPassing(identity, graph, what = "principalId") {
-  const uses = usesOf(graph).get(identity) ?? [];
-  return [...new Set(uses.filter((u) => what === "any" || u.passed === what).map((u) => u.call))];
+// src/graph/federation.ts
+var UAMI_FIC = "microsoft.managedidentity/userassignedidentities/federatedidentitycredentials";
+var UAMI = "microsoft.managedidentity/userassignedidentities";
+var GRAPH_FIC = "microsoft.graph/applications/federatedidentitycredentials";
+function present3(v) {
+  const u = unwrap(v);
+  return u && u.kind !== "null" ? v : void 0;
 }
-function usesOf(graph) {
-  let map = cache2.get(graph);
-  if (map) return map;
-  const uses = /* @__PURE__ */ new Map();
-  for (const call2 of graph.externalCalls ?? []) {
-    walkValue(call2.args, (v) => {
-      if (v.kind !== "ref" && v.kind !== "concat" && v.kind !== "call") return;
-      const id = identityIdOf(graph, v);
-      if (!id?.identity) return;
-      const list2 = uses.get(id.identity) ?? [];
-      list2.push({ call: call2, passed: id.property === "principalId" ? "principalId" : "other" });
-      uses.set(id.identity, list2);
+function withFields(c, fields) {
+  for (const [k, v] of Object.entries(fields)) {
+    const value = present3(v);
+    if (value) c[k] = value;
+  }
+  return c;
+}
+function credentialOf(r, graph) {
+  const base = { id: `credential:${r.key}`, resource: r, at: r.decl };
+  if (r.type === "azurerm_federated_identity_credential") {
+    const c2 = withFields(base, { parent: getProp(r.body, "parent_id"), issuer: getProp(r.body, "issuer"), subject: getProp(r.body, "subject"), audiences: getProp(r.body, "audience") });
+    const id = identityIdOf(graph, c2.parent);
+    if (id?.identity && id.identity.kind === "user") c2.identity = id.identity;
+    return c2;
+  }
+  if (r.type === "azuread_application_federated_identity_credential") {
+    return withFields(base, {
+      parent: getProp(r.body, "application_id") ?? getProp(r.body, "application_object_id"),
+      issuer: getProp(r.body, "issuer"),
+      subject: getProp(r.body, "subject"),
+      audiences: getProp(r.body, "audiences")
     });
   }
-  map = uses;
-  cache2.set(graph, map);
-  return map;
+  const view = armView(r);
+  if (view?.type === GRAPH_FIC) {
+    return withFields(base, { issuer: getProp(view.body, "issuer"), subject: getProp(view.body, "subject"), audiences: getProp(view.body, "audiences") });
+  }
+  if (view?.type !== UAMI_FIC) return void 0;
+  const props = getProp(view.body, "properties");
+  const c = withFields(base, { issuer: getProp(props, "issuer"), subject: getProp(props, "subject"), audiences: getProp(props, "audiences") });
+  if (r.parent && armView(r.parent)?.type === UAMI) {
+    c.identity = graph.identityIndex.get(`user:${azureResourceKey(r.parent)}`);
+    if (!c.identity) delete c.identity;
+  } else if (r.type === "azapi_resource") {
+    const parent = present3(getProp(r.body, "parent_id"));
+    if (parent) c.parent = parent;
+    const id = identityIdOf(graph, parent);
+    if (id?.identity && id.identity.kind === "user") c.identity = id.identity;
+  }
+  return c;
+}
+function issuerClusterOf(issuer) {
+  const v = unwrap(issuer);
+  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
+  const path = armAttributePath(v.resource, lowerPath(v.path));
+  if (v.resource.type === "azurerm_kubernetes_cluster") return path === "oidc_issuer_url" ? v.resource : void 0;
+  return path === "properties.oidcissuerprofile.issuerurl" || path === "oidcissuerprofile.issuerurl" ? v.resource : void 0;
+}
+function findCredentials(graph) {
+  const out = [];
+  for (const r of graph.resources) {
+    if (r.existing) continue;
+    const c = credentialOf(r, graph);
+    if (!c) continue;
+    const cluster = issuerClusterOf(c.issuer);
+    if (cluster) c.issuerCluster = cluster;
+    out.push(c);
+  }
+  return out;
+}
+function serviceAccountSubject(subject) {
+  const v = unwrap(subject);
+  if (v?.kind !== "string") return void 0;
+  const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(v.value);
+  return m ? { namespace: m[1], name: m[2] } : void 0;
+}
+function linkServiceAccounts(accounts, credentials) {
+  for (const account of accounts) {
+    if (account.name === void 0) continue;
+    account.trustedBy = credentials.filter((c) => {
+      const s2 = serviceAccountSubject(c.subject);
+      return s2 !== void 0 && s2.name === account.name && (account.namespace === void 0 || s2.namespace === account.namespace);
+    });
+  }
+}
+function credentialsOf(graph, identity) {
+  return graph.federatedCredentials.filter((c) => c.identity?.id === identity.id);
+}
+function clusterFederation(cluster) {
+  if (cluster.existing) return {};
+  if (cluster.type === "azurerm_kubernetes_cluster") {
+    return {
+      oidcIssuer: oidcSwitch(getProp(cluster.body, "oidc_issuer_enabled"), getProp(cluster.body, "kubernetes_version"), cluster),
+      workloadIdentity: offUnlessWritten(getProp(cluster.body, "workload_identity_enabled"), cluster)
+    };
+  }
+  const body = armView(cluster)?.body;
+  return {
+    oidcIssuer: oidcSwitch(getPath(body, ["properties", "oidcIssuerProfile", "enabled"]), getPath(body, ["properties", "kubernetesVersion"]), cluster),
+    workloadIdentity: offUnlessWritten(getPath(body, ["properties", "securityProfile", "workloadIdentity", "enabled"]), cluster)
+  };
+}
+function written(v, cluster) {
+  const u = unwrap(v);
+  if (!u || u.kind === "null") return "absent";
+  if (u.at && !within(cluster.decl, u.at)) return void 0;
+  if (u.kind === "bool") return u.value;
+  if (u.kind === "string" && /^(true|false)$/i.test(u.value)) return u.value.toLowerCase() === "true";
+  return void 0;
+}
+function offUnlessWritten(v, cluster) {
+  const w = written(v, cluster);
+  return w === "absent" ? false : w;
+}
+function oidcSwitch(v, version, cluster) {
+  const w = written(v, cluster);
+  if (w !== "absent") return w;
+  const ver = unwrap(version);
+  if (ver?.at && !within(cluster.decl, ver.at)) return void 0;
+  const m = ver?.kind === "string" ? /^(\d+)\.(\d+)/.exec(ver.value) : null;
+  if (!m) return void 0;
+  return Number(m[1]) > 1 || Number(m[2]) >= 34;
 }
 
-// src/graph/principals.ts
-function identityOfPrincipal(value, graph) {
-  const id = identityIdOf(graph, value);
-  return id?.property === "principalId" ? id.identity : void 0;
+// src/graph/slots.ts
+var SITE = "microsoft.web/sites";
+var SLOT = "microsoft.web/sites/slots";
+var AZURERM_SLOTS = {
+  azurerm_linux_web_app_slot: { arg: "app_service_id", byName: false, app: /^azurerm_linux_web_app$/ },
+  azurerm_windows_web_app_slot: { arg: "app_service_id", byName: false, app: /^azurerm_windows_web_app$/ },
+  azurerm_linux_function_app_slot: { arg: "function_app_id", byName: false, app: /^azurerm_linux_function_app$/ },
+  azurerm_windows_function_app_slot: { arg: "function_app_id", byName: false, app: /^azurerm_windows_function_app$/ },
+  azurerm_app_service_slot: { arg: "app_service_name", byName: true, app: /^azurerm_app_service$/ },
+  azurerm_function_app_slot: { arg: "function_app_name", byName: true, app: /^azurerm_function_app$/ }
+};
+function isApp(r) {
+  return armView(r)?.type === SITE || /^azurerm_(?:(?:linux|windows)_(?:web|function)_app|app_service|function_app)$/.test(r.type);
 }
-function possibleIdentities(grant, graph) {
-  if (grant.principal.identity) return [grant.principal.identity];
-  const v = unwrap(grant.principal.value);
-  if (v?.kind !== "call" || v.fn !== "if" || v.args.length !== 3) return [];
-  return [v.args[1], v.args[2]].map((b2) => identityOfPrincipal(b2, graph)).filter((i) => !!i);
+function productionApp(slot, resources) {
+  const azurerm = AZURERM_SLOTS[slot.type];
+  if (azurerm) {
+    const v = unwrap(getProp(slot.body, azurerm.arg));
+    if (v?.kind === "ref" && azurerm.app.test(v.resource.type)) {
+      const path = lowerPath(v.path);
+      if (path === (azurerm.byName ? "name" : "id")) return v.resource;
+    }
+    const name = azurerm.byName ? asString(v) : void 0;
+    if (name === void 0) return void 0;
+    return resources.find((r) => azurerm.app.test(r.type) && sameRoot(r, slot) && asString(unwrap(r.name))?.toLowerCase() === name.toLowerCase());
+  }
+  if (slot.parent && isApp(slot.parent)) return slot.parent;
+  if (slot.type === "azapi_resource") {
+    const v = unwrap(getProp(slot.body, "parent_id"));
+    if (v?.kind === "ref" && isApp(v.resource) && ["id", ""].includes(lowerPath(v.path))) return v.resource;
+  }
+  return void 0;
 }
-
-// rules/missing-role-grant.ts
-var rule3 = {
-  meta: {
-    id: "missing-role-grant",
-    description: "A managed identity is attached to a workload, but nothing grants it a role.",
-    severity: "warning",
-    messages: {
-      system: "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or remove the identity if nothing uses it.",
-      user: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or detach it if nothing uses it."
-    },
-    docs: "docs/rules/missing-role-grant.md"
-  },
-  check(graph, context) {
-    const maybe = new Set(graph.grants.filter((g) => !g.principal.identity).flatMap((g) => possibleIdentities(g, graph)));
-    for (const identity of graph.identities) {
-      if (maybe.has(identity) || !ungranted(identity, graph)) continue;
-      if (identity.kind === "system") {
-        const workload = identity.workloads[0];
-        context.report({ node: workload, messageId: "system", data: { workload: workload.resource.symbol } });
-      } else if (identity.kind === "user") {
-        const workloads = [...new Set(identity.workloads.map((w) => `'${w.resource.symbol}'`))].join(", ");
-        context.report({ node: identity, messageId: "user", data: { identity: identity.label, workloads } });
-      }
+function sameRoot(a, b2) {
+  return (a.callChain[0] ?? a.decl).file === (b2.callChain[0] ?? b2.decl).file || a.format === "terraform" && a.key.split("#")[0] === b2.key.split("#")[0];
+}
+function isSlot(r) {
+  return AZURERM_SLOTS[r.type] !== void 0 || armView(r)?.type === SLOT;
+}
+function findSlots(graph) {
+  const workloads = new Map(graph.workloads.map((w) => [w.resource.key, w]));
+  const slots = [];
+  for (const r of graph.resources) {
+    if (r.existing || !isSlot(r)) continue;
+    const app = productionApp(r, graph.resources);
+    if (!app) continue;
+    const slot = { id: `slot:${r.key}`, resource: r, at: r.decl, app };
+    const workload = workloads.get(r.key);
+    if (workload) slot.workload = workload;
+    const appWorkload = workloads.get(app.key);
+    if (appWorkload) slot.appWorkload = appWorkload;
+    slots.push(slot);
+  }
+  return slots;
+}
+var driftCache = /* @__PURE__ */ new WeakMap();
+function slotDrift(graph, slot) {
+  let cache3 = driftCache.get(graph);
+  if (!cache3) {
+    cache3 = /* @__PURE__ */ new Map();
+    driftCache.set(graph, cache3);
+  }
+  if (cache3.has(slot)) return cache3.get(slot);
+  const result = computeDrift(graph, slot);
+  cache3.set(slot, result);
+  return result;
+}
+function computeDrift(graph, slot) {
+  const production = slot.appWorkload?.identities ?? [];
+  const own = slot.workload?.identities ?? [];
+  if (production.length === 0) return void 0;
+  if (own.some((i) => !production.includes(i) && !i.createdHere)) return void 0;
+  const byPrincipal = grantsByIdentity(graph);
+  const ownGrants = own.flatMap((i) => byPrincipal.get(i) ?? []);
+  const lacking = [];
+  for (const identity of production) {
+    if (own.includes(identity)) continue;
+    for (const grant of byPrincipal.get(identity) ?? []) {
+      if (ownGrants.some((g) => mayGiveSame(grant, g))) continue;
+      if (lacking.some((g) => sameGrantKey(g, grant))) continue;
+      lacking.push(grant);
     }
   }
-};
-function ungranted(identity, graph) {
-  if (!identity.createdHere || identity.platformManaged || identity.workloads.length === 0) return false;
-  if (usedByPlatformAgent(identity, graph)) return false;
-  if (grantsTo(identity, graph.grants).length > 0) return false;
-  return externalCallsPassing(identity, graph).length === 0;
+  return lacking.length > 0 ? { slot, lacking } : void 0;
 }
-var missing_role_grant_default = rule3;
-
-// src/graph/roots.ts
-import { dirname as dirname6 } from "node:path";
-function deploymentRoot(r) {
-  const rootFile = (r.callChain[0] ?? r.decl).file;
-  return r.format === "terraform" ? dirname6(rootFile) : rootFile;
-}
-
-// rules/non-idempotent-assignment-name.ts
-var rule4 = {
-  meta: {
-    id: "non-idempotent-assignment-name",
-    description: "A role assignment name is not a stable function of scope, principal and role.",
-    severity: "warning",
-    messages: {
-      random: "The assignment name comes from {{fn}}(), a new value on every deployment: the next run fails with RoleAssignmentExists. Name it guid(<scope id>, <principal id>, <role definition id>).",
-      literal: "The assignment name is the fixed string {{name}}: it collides in the next environment or subscription. Name it guid(<scope id>, <principal id>, <role definition id>).",
-      partialGuid: "The assignment name {{name}} leaves out the {{missing}}: an assignment that differs from this one only in its {{missing}} gets the same name, and the two collide. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
-      partialGuidShared: "The assignment name {{name}} leaves out the {{missing}}: {{sharers}} get the same name, and only one of them can be created. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
-      duplicate: "The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed."
-    },
-    docs: "docs/rules/non-idempotent-assignment-name.md"
-  },
-  check(graph, context) {
-    const named = graph.grants.filter((g) => g.kind === "rbac" && g.name);
-    const twins = new TwinFinder(named);
-    for (const grant of named) {
-      const name = unwrap(grant.name);
-      const random = findCall(name, ["newguid", "uuid", "utcnow", "timestamp"]);
-      if (random) {
-        context.report({ node: grant, value: grant.name, messageId: "random", data: { fn: writtenFunctionName(random, grant.resource.decl.file) } });
-        continue;
-      }
-      if (name.kind === "string") {
-        context.report({ node: grant, value: grant.name, messageId: "literal", data: { name: `'${name.value}'` } });
-        continue;
-      }
-      if (name.kind === "call" && name.fn === "guid") {
-        const missing = missingSeeds(grant, name.args);
-        if (missing === void 0) continue;
-        const written = writtenText(grant.name);
-        if (missing.length > 0) {
-          const sharers = collidingWith(grant, twins);
-          context.report({
-            node: grant,
-            value: grant.name,
-            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written, missing: missing.join(" and ") } }
-          });
-          continue;
-        }
-        const twin = twins.of(grant);
-        if (twin) {
-          context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written, other: `'${twin.resource.symbol}'` } });
-        }
-      }
+var grantIndex = /* @__PURE__ */ new WeakMap();
+function grantsByIdentity(graph) {
+  let index = grantIndex.get(graph);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const g of graph.grants) {
+      const identity = g.principal.identity;
+      if (!identity) continue;
+      const list2 = index.get(identity);
+      if (list2) list2.push(g);
+      else index.set(identity, [g]);
     }
+    grantIndex.set(graph, index);
   }
-};
-function sameName(a, b2) {
-  return sameValue(unwrap(a.name), unwrap(b2.name)) && a.resource.deploymentScope.level === b2.resource.deploymentScope.level;
+  return index;
 }
-function assignmentKey(g) {
-  const scope = g.scope.value ? valueKey(unwrap(g.scope.value)) : valueKey(g.resource.deploymentScope);
-  const principal = valueKey(unwrap(g.principal.value));
-  const role2 = g.role?.id ?? valueKey(unwrap(g.roleValue));
-  if (scope === void 0 || principal === void 0 || role2 === void 0) return void 0;
-  return `${scope}|${principal}|${role2}`;
-}
-function collidingWith(grant, twins) {
-  const key2 = assignmentKey(grant);
-  if (key2 === void 0) return [];
-  const root = rootOf(grant);
-  return twins.sameBucket(grant).filter((other) => {
-    if (other === grant || rootOf(other) !== root || !sameName(other, grant)) return false;
-    const otherKey = assignmentKey(other);
-    return otherKey !== void 0 && otherKey !== key2;
+function reportedAsSlotDrift(graph, identity) {
+  if (identity.workloads.length === 0) return false;
+  return identity.workloads.every((w) => {
+    const slot = graph.slots.find((s2) => s2.workload === w);
+    return slot !== void 0 && slotDrift(graph, slot) !== void 0;
   });
 }
-function rootOf(g) {
-  return (g.resource.callChain[0] ?? g.resource.decl).file;
+
+// src/graph/wiring.ts
+function wireIdentities(graph, manifests, wiring) {
+  graph.clusters = wireClusters(graph, wiring);
+  for (const grant of graph.grants) {
+    if (grant.principal.identity) continue;
+    const id = identityIdOf(graph, grant.principal.value);
+    if (!id?.identity || id.property !== "principalId" && id.property !== "clientId" && id.property !== "resourceId") continue;
+    grant.principal.identity = id.identity;
+    grant.principal.kind = "managedIdentity";
+  }
+  graph.slots = findSlots(graph);
+  graph.federatedCredentials = findCredentials(graph);
+  graph.serviceAccounts = manifests.map((m) => ({ ...m, id: `serviceaccount:${m.file}:${m.at.range.start.line}`, trustedBy: [] }));
+  linkServiceAccounts(graph.serviceAccounts, graph.federatedCredentials);
 }
-function describeSharers(grant, sharers) {
-  const others = [...new Set(sharers.filter((s2) => s2.resource.declKey !== grant.resource.declKey).map((s2) => `'${s2.resource.symbol}'`))];
-  if (others.length === 0) return `its ${sharers.length + 1} instances`;
-  return `it and ${others.join(", ")}`;
+
+// src/graph/build.ts
+var SHAPES = [armShape, azurermShape];
+function buildGraph(resources, roles, shapes = SHAPES, inputs = {}) {
+  return new GraphBuilder(resources, roles, shapes, inputs).build();
 }
-var TwinFinder = class _TwinFinder {
-  buckets = /* @__PURE__ */ new Map();
-  constructor(named) {
-    for (const g of named) {
-      const key2 = _TwinFinder.key(g);
-      let runs = this.buckets.get(key2);
-      if (!runs) this.buckets.set(key2, runs = []);
-      const last = runs[runs.length - 1];
-      if (last?.declKey === g.resource.declKey) last.grants.push(g);
-      else runs.push({ declKey: g.resource.declKey, grants: [g] });
+var GraphBuilder = class {
+  constructor(resources, roles, shapes, inputs) {
+    this.resources = resources;
+    this.roles = roles;
+    this.shapes = shapes;
+    this.inputs = inputs;
+  }
+  resources;
+  roles;
+  shapes;
+  inputs;
+  identities = /* @__PURE__ */ new Map();
+  workloads = [];
+  grants = [];
+  /** Custom roles declared here, by the declaring instance's key. */
+  customRoles = /* @__PURE__ */ new Map();
+  settings = /* @__PURE__ */ new Map();
+  build() {
+    for (const r of this.resources) {
+      const custom = customRoleOf(r);
+      if (custom) this.customRoles.set(r.key, custom);
     }
+    this.settings = collectSettings(this.resources);
+    for (const r of this.resources) {
+      if (this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) this.userIdentity(r);
+    }
+    for (const r of this.resources) this.addWorkload(r);
+    for (const r of this.resources) {
+      for (const shape of this.shapes) {
+        for (const facts of shape.grants(r)) this.grants.push(this.grant(r, facts));
+      }
+    }
+    const graph = {
+      workloads: this.workloads,
+      identities: [...this.identities.values()],
+      grants: this.grants,
+      resources: this.resources,
+      roleDefinitions: [...this.customRoles.values()],
+      settings: this.settings,
+      identityIndex: this.identities,
+      clusters: [],
+      slots: [],
+      federatedCredentials: [],
+      serviceAccounts: [],
+      exports: this.inputs.exports ?? []
+    };
+    wireIdentities(graph, this.inputs.serviceAccounts ?? [], {
+      attached: (v) => this.attachedUserIdentity(v),
+      add: (identity) => {
+        this.identities.set(identity.id, identity);
+        graph.identities.push(identity);
+      }
+    });
+    return graph;
   }
-  static key(g) {
-    return `${deploymentRoot(g.resource)}|${g.resource.deploymentScope.level}|${equalityKey(unwrap(g.name))}`;
-  }
-  /** The first grant of another declaration with the same name (runs are contiguous and in graph order). */
-  of(grant) {
-    for (const run of this.buckets.get(_TwinFinder.key(grant)) ?? []) {
-      if (run.declKey === grant.resource.declKey) continue;
-      const found = run.grants.find((other) => sameName(other, grant));
-      if (found) return found;
+  first(ask) {
+    for (const s2 of this.shapes) {
+      const answer = ask(s2);
+      if (answer !== void 0) return answer;
     }
     return void 0;
   }
-  /** Every grant whose name may be the same as this one's, in graph order (confirm with sameName). */
-  sameBucket(grant) {
-    return (this.buckets.get(_TwinFinder.key(grant)) ?? []).flatMap((run) => run.grants);
+  userIdentity(r) {
+    return this.identity(`user:${azureResourceKey(r)}`, r, "user");
+  }
+  systemIdentity(r) {
+    return this.identity(`system:${azureResourceKey(r)}`, r, "system");
+  }
+  /** One node per Azure resource: instances that deploy the same resource share its identity. */
+  identity(id, r, kind) {
+    let node = this.identities.get(id);
+    if (!node) {
+      node = { id, kind, resource: r, createdHere: !r.existing, label: r.symbol, workloads: [], platformManaged: false };
+      this.identities.set(id, node);
+    } else if (!r.existing && !node.createdHere) {
+      node.createdHere = true;
+      node.resource = r;
+    }
+    return node;
+  }
+  externalIdentity(text) {
+    const id = `external:${text}`;
+    let node = this.identities.get(id);
+    if (!node) {
+      node = { id, kind: "external", createdHere: false, label: text, workloads: [], platformManaged: false };
+      this.identities.set(id, node);
+    }
+    return node;
+  }
+  addWorkload(r) {
+    const facts = this.first((s2) => s2.workloadIdentities(r));
+    if (!facts) return;
+    const workload = { id: r.key, resource: r, identities: [] };
+    const settings = this.settings.get(r.key);
+    if (settings) workload.settings = settings;
+    const attach = (identity) => {
+      if (workload.identities.includes(identity)) return;
+      workload.identities.push(identity);
+      const firstAttachment = identity.workloads.length === 0;
+      identity.workloads.push(workload);
+      identity.platformManaged = facts.platformManaged && (firstAttachment || identity.platformManaged);
+    };
+    if (facts.systemAssigned) attach(this.systemIdentity(r));
+    for (const ref of facts.userAssigned) attach(this.attachedUserIdentity(ref));
+    this.workloads.push(workload);
+  }
+  /** The identity a workload's `userAssignedIdentities` key or `identity_ids` entry names. */
+  attachedUserIdentity(value) {
+    const v = unwrap(value);
+    if (v?.kind === "ref" && this.shapes.some((s2) => s2.isUserAssignedIdentity(v.resource))) return this.userIdentity(v.resource);
+    return this.externalIdentity(describeValue(v));
+  }
+  grant(r, facts) {
+    const grant = {
+      id: `${r.key}@${facts.at.range.start.line}:${facts.at.range.start.column}`,
+      kind: facts.kind,
+      resource: r,
+      at: facts.at,
+      principal: this.principal(facts.principal, facts.principalType),
+      roleValue: facts.role,
+      role: this.role(facts.role),
+      scope: this.scope(r, facts)
+    };
+    if (facts.principalType) grant.principalType = facts.principalType;
+    if (facts.skipPrincipalCheck) grant.skipPrincipalCheck = facts.skipPrincipalCheck;
+    if (facts.name) grant.name = facts.name;
+    if (facts.condition) grant.condition = facts.condition;
+    return grant;
+  }
+  principal(value, principalType) {
+    const facts = this.first((s2) => s2.resolvePrincipal(value));
+    let identity;
+    if (facts?.resource) {
+      identity = facts.system ? this.systemIdentity(facts.resource) : this.userIdentity(facts.resource);
+    }
+    let kind = facts?.kind ?? "unknown";
+    const declared = asString(principalType)?.toLowerCase();
+    if (!identity && (declared === "user" || declared === "group")) kind = declared;
+    if (!identity && declared === "serviceprincipal" && kind === "unknown") kind = "servicePrincipal";
+    const principal = { kind, value };
+    if (identity) principal.identity = identity;
+    return principal;
+  }
+  /**
+   * The role a value names: a GUID or role name string, a role definition resource ID (by string,
+   * concat or resourceId call), or a reference to a declared role definition — a custom role
+   * declared here resolves to that definition, whose permissions the rules judge. Values that
+   * merely contain a GUID somewhere (a conditional, a lookup) are not guessed at.
+   */
+  role(value) {
+    const v = unwrap(value);
+    if (!v) return void 0;
+    if (v.kind === "string") return this.byGuid(v.value) ?? this.byName(v.value);
+    if (v.kind === "ref" && isRoleDefinitionResource(v.resource)) {
+      return this.customRoles.get(v.resource.key) ?? (v.resource.format === "terraform" ? void 0 : this.role(v.resource.name));
+    }
+    if (v.kind === "concat" || v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+      const strings2 = stringsIn(v);
+      const last = strings2[strings2.length - 1];
+      const guid = last === void 0 ? void 0 : findGuid(last);
+      if (guid) return this.byGuid(guid);
+      return v.kind === "call" ? this.customByName(v.args[v.args.length - 1]) : void 0;
+    }
+    return void 0;
+  }
+  byGuid(text) {
+    const builtIn = this.roles.byGuid(text);
+    if (builtIn) return builtIn;
+    const guid = findGuid(text);
+    return guid ? [...this.customRoles.values()].find((r) => r.id === guid) : void 0;
+  }
+  byName(text) {
+    const name = text.trim().toLowerCase();
+    return this.roles.byRoleName(text) ?? [...this.customRoles.values()].find((r) => r.roleName.trim().toLowerCase() === name);
+  }
+  /** `resourceId('Microsoft.Authorization/roleDefinitions', guid(...))` naming a definition declared with that name. */
+  customByName(nameValue) {
+    const key2 = valueKey(unwrap(nameValue));
+    if (key2 === void 0) return void 0;
+    return [...this.customRoles.values()].find((r) => r.resource && valueKey(unwrap(r.resource.name)) === key2);
+  }
+  scope(r, facts) {
+    if (facts.impliedScope) return { ...facts.impliedScope };
+    if (!facts.scope) return { ...scopeOfDeployment(r.deploymentScope) };
+    const resolved = resolveScopeValue(facts.scope, this.shapes);
+    return { ...resolved, value: facts.scope };
   }
 };
-var non_idempotent_assignment_name_default = rule4;
+function azureResourceKey(r) {
+  const name = valueKey(r.name);
+  const scope = valueKey(r.deploymentScope);
+  if (name === void 0 || scope === void 0) return r.key;
+  const rootFile = (r.callChain[0] ?? r.decl).file;
+  const root = r.format === "terraform" ? dirname5(rootFile) : rootFile;
+  return `${root}|${r.type.toLowerCase()}|${name}|${scope}`;
+}
+function scopeOfDeployment(scope) {
+  const label2 = asString(scope.name);
+  return label2 ? { kind: scope.level, label: label2 } : { kind: scope.level };
+}
+function resolveScopeValue(value, shapes = SHAPES) {
+  const v = unwrap(value);
+  if (!v) return { kind: "unknown" };
+  if (v.kind === "scope") {
+    if (v.path.length > 1 || v.path.length === 1 && v.path[0].toLowerCase() !== "id") return { kind: "unknown" };
+    return scopeOfDeployment(v);
+  }
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) return resourceIdCallScope(v.fn, v.args);
+  if (v.kind === "string" && !v.value.startsWith("/")) {
+    const relative8 = relativeResourceId(v.value);
+    if (relative8) return relative8;
+  }
+  for (const s2 of shapes) {
+    const answer = s2.resolveScope(v);
+    if (answer) return answer;
+  }
+  return { kind: "unknown" };
+}
+function resourceIdCallScope(fn, args) {
+  const q = parseResourceIdArgs(fn, args);
+  if (!q) return { kind: "unknown" };
+  const label2 = q.names.map((n2) => asString(n2) ?? describeValue(n2)).join("/");
+  if (q.type.toLowerCase() === "microsoft.resources/resourcegroups") return { kind: "resourceGroup", label: label2 };
+  if (q.type.toLowerCase() === "microsoft.management/managementgroups") return { kind: "managementGroup", label: label2 };
+  return { kind: "resource", resourceType: q.type, label: label2 };
+}
+function relativeResourceId(text) {
+  const segments = text.split("/");
+  if (segments.length < 3 || segments.length % 2 === 0 || !/^[A-Za-z]+\.[\w.]+$/.test(segments[0])) return void 0;
+  const types2 = [segments[0]];
+  const names = [];
+  for (let i = 1; i < segments.length; i += 2) {
+    types2.push(segments[i]);
+    names.push(segments[i + 1]);
+  }
+  return { kind: "resource", resourceType: types2.join("/"), label: names.join("/") };
+}
+
+// src/graph/grant-keys.ts
+function grantKey(g) {
+  const key2 = {};
+  if (g.kind === "accessPolicy") key2.role = "access-policy";
+  else if (g.role) key2.role = `${g.kind}:${g.role.id.toLowerCase()}`;
+  else {
+    const v = definite(g.roleValue);
+    if (v !== void 0) key2.role = `${g.kind}:${v}`;
+  }
+  const s2 = g.scope;
+  if (s2.resource) key2.scope = `resource:${azureResourceKey(s2.resource)}`;
+  else if (s2.kind !== "unknown" && s2.label) key2.scope = `${s2.kind}:${(s2.resourceType ?? "").toLowerCase()}:${s2.label.toLowerCase()}`;
+  else if (!s2.value) {
+    const d = valueKey(g.resource.deploymentScope);
+    if (d !== void 0) key2.scope = `deployment:${d}`;
+  } else {
+    const v = definite(s2.value);
+    if (v !== void 0) key2.scope = `value:${v}`;
+  }
+  return key2;
+}
+function definite(value) {
+  const v = unwrap(value);
+  if (!v) return void 0;
+  let unknown2 = false;
+  walkValue(v, (x) => {
+    if (x.kind === "unknown") unknown2 = true;
+  });
+  return unknown2 ? void 0 : valueKey(v);
+}
+function mayGiveSame(grant, other) {
+  const a = grantKey(grant);
+  const b2 = grantKey(other);
+  const role2 = a.role === void 0 || b2.role === void 0 || a.role === b2.role;
+  const scope = a.scope === void 0 || b2.scope === void 0 || a.scope === b2.scope;
+  return role2 && scope;
+}
+function sameGrantKey(a, b2) {
+  const x = grantKey(a);
+  const y = grantKey(b2);
+  return x.role !== void 0 && x.scope !== void 0 && x.role === y.role && x.scope === y.scope;
+}
+function mayShareScope(a, b2) {
+  const x = grantKey(a).scope;
+  const y = grantKey(b2).scope;
+  return x === void 0 || y === void 0 || x === y;
+}
+
+// src/graph/id-places.ts
+var ARM_PATHS = [
+  [/(^|\.)acrusermanagedidentityid$/, "clientId"],
+  [/(^|\.)keyvaultreferenceidentity$/, "resourceId"],
+  [/(^|\.)userassignedidentityresourceid$/, "resourceId"],
+  [/(^|\.)identity\.userassignedidentity$/, "resourceId"],
+  [/(^|\.)[a-z]*userassignedidentityid$/, "resourceId"],
+  [/(^|\.)encryptionproperties\.identity$/, "resourceId"],
+  [/(^|\.)encryption\.keyvaultproperties\.identity$/, "clientId"],
+  [/(^|\.)identityclientid$/, "clientId"],
+  [/(^|\.)scale\.rules\.identity$/, "resourceId"],
+  [/^properties\.configuration\.(registries|secrets)\.identity$/, "resourceId"],
+  [/^properties\.imageregistrycredentials\.identity$/, "resourceId"],
+  [/^properties\.identityprofile\.kubeletidentity\.clientid$/, "clientId"],
+  [/^properties\.identityprofile\.kubeletidentity\.objectid$/, "principalId"],
+  [/^properties\.identityprofile\.kubeletidentity\.resourceid$/, "resourceId"]
+];
+var AZURERM_PATHS = [
+  [/(^|\.)user_assigned_identity_id$/, "resourceId"],
+  [/(^|\.)key_vault_reference_identity_id$/, "resourceId"],
+  [/(^|\.)[a-z0-9_]*managed_identity_client_id$/, "clientId"],
+  [/^kubelet_identity\.client_id$/, "clientId"],
+  [/^kubelet_identity\.object_id$/, "principalId"],
+  [/^(registry|secret)\.identity$/, "resourceId"]
+];
+var AZURERM_CONTAINER_APPS = /* @__PURE__ */ new Set(["azurerm_container_app", "azurerm_container_app_job"]);
+function settingExpects(name) {
+  const lower2 = name.toLowerCase();
+  if (lower2 === "azure_client_id" || lower2.endsWith("__clientid")) return "clientId";
+  if (lower2.endsWith("__managedidentityresourceid")) return "resourceId";
+  return void 0;
+}
+function entryAt(r, v) {
+  const at = v.at && within(r.decl, v.at) ? v.at : r.decl;
+  return { id: `${r.key}@${at.range.start.line}:${at.range.start.column}`, resource: r, at };
+}
+var PLACE_KEY = /(identity|identityid|clientid|objectid|resourceid|client_id|object_id|identity_id)$/;
+function walkProps(v, path, visit) {
+  if (v.kind === "object") {
+    for (const [k, x] of v.entries) {
+      const lower2 = k.toLowerCase();
+      path.push(lower2);
+      if (PLACE_KEY.test(lower2)) visit(path.join("."), k, x);
+      walkProps(x, path, visit);
+      path.pop();
+    }
+  } else if (v.kind === "array") {
+    for (const x of v.items) walkProps(x, path, visit);
+  }
+}
+function propertyPlaces(r, out) {
+  const view = armView(r);
+  const table = view ? ARM_PATHS : r.format === "terraform" ? AZURERM_PATHS : [];
+  const body = view?.body ?? r.body;
+  walkProps(body, [], (path, key2, value) => {
+    if (!view && /^(registry|secret)\./.test(path) && !AZURERM_CONTAINER_APPS.has(r.type)) return;
+    const hit = table.find(([re]) => re.test(path));
+    if (!hit) return;
+    for (const v of listOf4(value)) out.push({ node: entryAt(r, v), place: key2, expects: hit[1], value: v });
+  });
+  if (r.type === "azurerm_federated_identity_credential") {
+    const parent = r.body.entries.get("parent_id");
+    if (parent) out.push({ node: entryAt(r, parent), place: "parent_id", expects: "resourceId", value: parent });
+  }
+}
+function listOf4(v) {
+  const u = unwrap(v);
+  return u?.kind === "array" ? u.items : [v];
+}
+var cache = /* @__PURE__ */ new WeakMap();
+function identityIdPlaces(graph) {
+  let places = cache.get(graph);
+  if (!places) {
+    places = collectPlaces(graph);
+    cache.set(graph, places);
+  }
+  return places;
+}
+function collectPlaces(graph) {
+  const out = [];
+  for (const grant of graph.grants) {
+    const place = grant.resource.format === "terraform" ? grant.kind === "accessPolicy" ? "object_id" : "principal_id" : grant.kind === "accessPolicy" ? "objectId" : "principalId";
+    out.push({ node: grant, place, expects: "principalId", value: grant.principal.value });
+  }
+  for (const workload of graph.workloads) {
+    const r = workload.resource;
+    const facts = SHAPES.map((s2) => s2.workloadIdentities(r)).find((f) => f !== void 0);
+    const place = r.format === "terraform" && r.type !== "azapi_resource" ? "identity_ids" : "userAssignedIdentities";
+    const kubelet = isAksCluster(r) ? kubeletIdentityValue(r) : void 0;
+    for (const v of facts?.userAssigned ?? []) if (v !== kubelet) out.push({ node: entryAt(r, v), place, expects: "resourceId", value: v });
+  }
+  const byKey = new Map(graph.resources.map((r) => [r.key, r]));
+  for (const [key2, settings] of graph.settings) {
+    const r = byKey.get(key2);
+    if (!r) continue;
+    for (const s2 of settings.entries) {
+      const expects = settingExpects(s2.name);
+      if (!expects || s2.secret) continue;
+      out.push({ node: { id: `${r.key}@${s2.at.range.start.line}:${s2.at.range.start.column}`, resource: r, at: s2.at }, place: s2.name, expects, value: s2.value });
+    }
+  }
+  for (const r of graph.resources) propertyPlaces(r, out);
+  return out;
+}
+
+// src/graph/queries.ts
+function isWorkloadPrincipal(grant) {
+  return grant.principal.kind !== "user" && grant.principal.kind !== "group";
+}
+function grantsTo(identity, grants3) {
+  return grants3.filter((g) => g.principal.identity === identity);
+}
+function isBroad(scope) {
+  return scope.kind === "resourceGroup" || scope.kind === "subscription" || scope.kind === "managementGroup" || scope.kind === "tenant";
+}
+var SCOPE_WORDS = {
+  resource: "resource",
+  resourceGroup: "resource group",
+  subscription: "subscription",
+  managementGroup: "management group",
+  tenant: "tenant",
+  unknown: "scope"
+};
+function describeScope(scope) {
+  if (scope.kind === "resource") {
+    const label2 = scope.label ?? scope.resource?.symbol;
+    const name = label2 ? `'${label2}'` : "a resource";
+    return scope.resourceType ? `${name} (${scope.resourceType})` : name;
+  }
+  const word = SCOPE_WORDS[scope.kind];
+  if (scope.kind === "unknown") return "its scope";
+  return scope.label ? `${word} '${scope.label}'` : `the ${word}`;
+}
+function describePrincipal(grant) {
+  const identity = grant.principal.identity;
+  if (identity) return describeIdentity(identity);
+  const v = unwrap(grant.principal.value);
+  if (v?.kind === "unknown" && v.input) return `principal '${v.input.name}' (passed in, kind unknown)`;
+  if (v?.kind === "unknown") return "a principal grantlint cannot resolve statically";
+  return `principal ${describeValue(v)}`;
+}
+function describeIdentity(identity) {
+  if (identity.kind === "system") return `the system-assigned identity of '${identity.label}'`;
+  if (identity.kind === "user") return `user-assigned identity '${identity.label}'`;
+  if (identity.kind === "kubelet") return `the kubelet identity of '${identity.label}'`;
+  return `identity ${identity.label}`;
+}
+function roleSource(grant) {
+  const role2 = grant.role;
+  let found;
+  if (role2 && grant.roleValue) {
+    walkValue(grant.roleValue, (x) => {
+      if (found || x.kind !== "string") return;
+      if (findGuid(x.value) === role2.id || x.value.trim().toLowerCase() === role2.roleName.trim().toLowerCase()) found = x;
+    });
+  }
+  return found ?? grant.roleValue;
+}
+function roleName(grant) {
+  if (grant.role) return grant.role.roleName;
+  return describeValue(unwrap(grant.roleValue));
+}
+function describeRole(grant) {
+  if (grant.role) return `'${grant.role.roleName}'`;
+  return `a role grantlint cannot resolve statically (${describeValue(unwrap(grant.roleValue))})`;
+}
+function isSet(v) {
+  const u = unwrap(v);
+  return !!u && u.kind !== "null";
+}
+function isTrue(v) {
+  const u = unwrap(v);
+  return !!u && (u.kind === "bool" && u.value || u.kind === "string" && u.value.toLowerCase() === "true");
+}
+function findCall(v, fns) {
+  let found;
+  if (v) walkValue(v, (x) => {
+    if (!found && x.kind === "call" && fns.includes(x.fn)) found = x.fn;
+  });
+  return found;
+}
+function missingSeeds(grant, args) {
+  const seeds = args.flatMap(seedParts);
+  const missing = [];
+  if (!seeds.some((a) => coversScope(grant, a))) missing.push("scope");
+  if (!seeds.some((a) => coversPrincipal(grant, a))) missing.push("principal");
+  if (!seeds.some((a) => coversRole(grant, a))) missing.push("role");
+  if (missing.length > 0 && seeds.some(isOpaque)) return void 0;
+  return missing;
+}
+var SEED_WRAPPERS = /* @__PURE__ */ new Set(["guid", "uniquestring", "concat", "format", "string", "tolower", "toupper", "trim"]);
+function seedParts(raw) {
+  const v = unwrap(raw);
+  if (v.kind === "concat") return v.parts.flatMap(seedParts);
+  if (v.kind === "call" && SEED_WRAPPERS.has(v.fn)) return v.args.flatMap(seedParts);
+  return [v];
+}
+function isOpaque(v) {
+  return v.kind === "unknown" && v.symbol === void 0;
+}
+function containsValue(haystack, needle) {
+  let found = false;
+  if (haystack) walkValue(haystack, (x) => {
+    if (!found && sameValue(x, needle)) found = true;
+  });
+  return found;
+}
+function symbolicPartOf(target, arg) {
+  return arg.kind !== "string" && arg.kind !== "number" && arg.kind !== "bool" && arg.kind !== "null" && containsValue(target, arg);
+}
+function coversScope(grant, raw) {
+  const arg = unwrap(raw);
+  const written2 = grant.scope.value;
+  if (!written2) {
+    return arg.kind === "scope" && arg.level === grant.resource.deploymentScope.level && arg.path.length === 1 && ["id", "subscriptionid", "name"].includes(arg.path[0].toLowerCase()) && sameValue({ ...arg, path: [] }, grant.resource.deploymentScope);
+  }
+  const scope = unwrap(written2);
+  if (sameValue(arg, scope) || symbolicPartOf(scope, arg)) return true;
+  if (scope.kind === "ref" && arg.kind === "ref" && arg.resource.key === scope.resource.key) return true;
+  if (scope.kind === "scope" && arg.kind === "scope") return sameValue({ ...arg, path: [] }, { ...scope, path: [] });
+  return sameNamedScope(resolveScopeValue(scope), resolveScopeValue(arg));
+}
+function sameNamedScope(a, b2) {
+  if (a.kind === "unknown" || a.kind !== b2.kind || !a.label || !b2.label) return false;
+  if (a.resource && b2.resource) return a.resource.key === b2.resource.key;
+  return a.label.toLowerCase() === b2.label.toLowerCase() && (a.resourceType ?? "").toLowerCase() === (b2.resourceType ?? "").toLowerCase();
+}
+function coversPrincipal(grant, raw) {
+  const arg = unwrap(raw);
+  const principal = unwrap(grant.principal.value);
+  if (sameValue(arg, principal) || symbolicPartOf(principal, arg)) return true;
+  const resource = grant.principal.identity?.resource;
+  if (resource && arg.kind === "ref" && azureResourceKey(arg.resource) === azureResourceKey(resource)) return true;
+  return false;
+}
+function coversRole(grant, raw) {
+  const arg = unwrap(raw);
+  const role2 = unwrap(grant.roleValue);
+  if (sameValue(arg, role2) || symbolicPartOf(role2, arg)) return true;
+  const guid = grant.role?.id ?? firstGuid(role2);
+  if (!guid) return false;
+  return stringsIn(arg).some((s2) => findGuid(s2) === guid);
+}
+function firstGuid(v) {
+  for (const s2 of stringsIn(v)) {
+    const g = findGuid(s2);
+    if (g) return g;
+  }
+  return void 0;
+}
+
+// rules/ambiguous-identity.ts
+var ARM_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites", "microsoft.web/sites/slots", "microsoft.app/containerapps", "microsoft.app/jobs", "microsoft.containerinstance/containergroups"]);
+var PLATFORM_SETTING = /__(clientid|managedidentityresourceid|credential)$/i;
+var rule = {
+  meta: {
+    id: "ambiguous-identity",
+    description: "An app carries several managed identities and no AZURE_CLIENT_ID says which one its code uses.",
+    severity: "warning",
+    messages: {
+      noSystem: "'{{workload}}' carries the user-assigned identities {{identities}} and no system-assigned one, and sets no AZURE_CLIENT_ID: a token request without a client ID cannot choose between them. Set AZURE_CLIENT_ID to the client ID of the one its code uses ({{example}}).",
+      systemFirst: "'{{workload}}' carries a system-assigned identity and {{identity}}, and sets no AZURE_CLIENT_ID, so its code gets the system-assigned identity, which lacks the {{grant}} that {{identity}} holds. Set AZURE_CLIENT_ID to {{example}}, or grant the system-assigned identity what the code needs."
+    },
+    docs: "docs/rules/ambiguous-identity.md"
+  },
+  check(graph, context) {
+    for (const workload of graph.workloads) {
+      const r = workload.resource;
+      if (r.existing || !ARM_TYPES.has(armTypeOfResource(r) ?? "")) continue;
+      const settings = workload.settings;
+      if (!settings || !settings.complete || findSetting(settings, "AZURE_CLIENT_ID")) continue;
+      const users = workload.identities.filter((i) => i.kind === "user" || i.kind === "external");
+      const system = workload.identities.find((i) => i.kind === "system");
+      if (selectedInCode(graph, workload, users)) continue;
+      if (!system) {
+        if (users.length < 2) continue;
+        context.report({
+          node: workload,
+          messageId: "noSystem",
+          data: { workload: r.symbol, identities: users.map((u) => `'${u.label}'`).join(" and "), example: clientIdExample(users) }
+        });
+        continue;
+      }
+      const selected = selectedForPlatform(graph, workload, identityIdPlaces(graph));
+      if (selected === "unknown") continue;
+      for (const user of users) {
+        if (user.kind !== "user" || selected.has(user)) continue;
+        const lacking = lackingGrant(graph, user, system);
+        if (!lacking) continue;
+        context.report({
+          node: workload,
+          messageId: "systemFirst",
+          data: {
+            workload: r.symbol,
+            identity: describeIdentity(user),
+            grant: `${describeRole(lacking)} on ${describeScope(lacking.scope)}`,
+            example: clientIdExample([user])
+          }
+        });
+        break;
+      }
+    }
+  }
+};
+function selectedInCode(graph, workload, users) {
+  return (workload.settings?.entries ?? []).some((s2) => {
+    if (PLATFORM_SETTING.test(s2.name)) return false;
+    const id = identityIdOf(graph, s2.value);
+    return id?.property === "clientId" && id.identity !== void 0 && users.includes(id.identity);
+  });
+}
+function selectedForPlatform(graph, workload, places) {
+  const out = /* @__PURE__ */ new Set();
+  for (const p of places) {
+    if (p.node.resource?.key !== workload.resource.key || p.place === "userAssignedIdentities" || p.place === "identity_ids") continue;
+    if (p.place.toUpperCase() === "AZURE_CLIENT_ID") continue;
+    const v = unwrap(p.value);
+    if (!v || v.kind === "null" || v.kind === "string" && !/[0-9a-f]{8}-|\/userassignedidentities\//i.test(v.value)) continue;
+    const identity = identityIdOf(graph, p.value)?.identity;
+    if (!identity || identity.resource?.existing && valueKey(identity.resource.name) === void 0) return "unknown";
+    out.add(identity);
+  }
+  return out;
+}
+function lackingGrant(graph, user, system) {
+  const byIdentity = grantsByIdentity(graph);
+  const own = byIdentity.get(system) ?? [];
+  return (byIdentity.get(user) ?? []).find((g) => !own.some((s2) => mayGiveSame(g, s2)));
+}
+function clientIdExample(users) {
+  const declared = users.find((u) => u.kind === "user" && u.resource);
+  return declared?.resource ? userIdentityExpression(declared.resource, "clientId") : "the identity's client ID";
+}
+var ambiguous_identity_default = rule;
+
+// rules/broad-scope.ts
+var rule2 = {
+  meta: {
+    id: "broad-scope",
+    description: "A role is granted on a resource group, subscription or management group rather than on the target resource.",
+    severity: "warning",
+    messages: {
+      deploymentScope: "Grants {{role}} to {{principal}} on {{scope}}, because the assignment has no scope; set scope to the resource it needs (Bicep: scope: vault; ARM JSON: the scope property).",
+      explicitScope: "Grants {{role}} to {{principal}} on {{scope}}; grant it on the resource it needs instead."
+    },
+    docs: "docs/rules/broad-scope.md"
+  },
+  check(graph, context) {
+    for (const grant of graph.grants) {
+      if (grant.kind !== "rbac" || !isBroad(grant.scope) || !isWorkloadPrincipal(grant)) continue;
+      context.report({
+        node: grant,
+        value: grant.scope.value,
+        messageId: grant.scope.value ? "explicitScope" : "deploymentScope",
+        data: { role: describeRole(grant), principal: describePrincipal(grant), scope: describeScope(grant.scope) }
+      });
+    }
+  }
+};
+var broad_scope_default = rule2;
+
+// rules/federated-credential.ts
+var TOKEN_EXCHANGE_AUDIENCES = [
+  "api://AzureADTokenExchange",
+  "api://AzureADTokenExchangeUSGov",
+  "api://AzureADTokenExchangeChina",
+  "api://AzureADTokenExchangeUSNat",
+  "api://AzureADTokenExchangeUSSec"
+];
+var AUDIENCES = new Set(TOKEN_EXCHANGE_AUDIENCES.map((a) => a.toLowerCase()));
+var GITHUB_ISSUER = /^https:\/\/token\.actions\.githubusercontent\.com(\/[^/]+)?$/i;
+var AKS_ISSUER = /^https:\/\/([a-z0-9-]+\.)?oic\.prod-aks\.azure\.com\/|^https:\/\/oidc\.prod-aks\.azure\.com\//i;
+var SA_SUBJECT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?:[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+var GITHUB_SUBJECT = /^repo:[^/:\s]+\/[^/:\s]+:(ref:refs\/\S+|environment:.+|pull_request|job_workflow_ref:\S+)$/;
+var GITHUB_KINDS = ["ref:refs/", "environment:", "pull_request", "job_workflow_ref:"];
+var rule3 = {
+  meta: {
+    id: "federated-credential",
+    description: "A federated identity credential can never match a token: wrong audience, an issuer without workload identity, or a malformed subject.",
+    severity: "error",
+    messages: {
+      problems: "This federated credential never matches a token: {{problems}}.",
+      untrusted: "Service account '{{account}}' asks for a workload identity, but no federated credential declared here trusts it: token exchange fails. Add a credential with subject 'system:serviceaccount:{{namespace}}:{{account}}' and the cluster's OIDC issuer to the identity its client ID names."
+    },
+    docs: "docs/rules/federated-credential.md"
+  },
+  check(graph, context) {
+    for (const credential of graph.federatedCredentials) {
+      const problems = [audienceProblem(credential.audiences), issuerProblem(credential), subjectProblem(credential)].filter((p) => p !== void 0);
+      if (problems.length === 0) continue;
+      context.report({ node: credential, messageId: "problems", data: { problems: problems.join("; ") } });
+    }
+    for (const account of untrustedAccounts(graph)) {
+      context.report({ node: account, messageId: "untrusted", data: { account: account.name ?? "", namespace: account.namespace ?? "<namespace>" } });
+    }
+  }
+};
+function audienceProblem(audiences) {
+  const v = unwrap(audiences);
+  const items = v?.kind === "array" ? v.items.map(unwrap) : v?.kind === "string" ? [v] : void 0;
+  if (!items) return void 0;
+  const wrong = items.filter((x) => x?.kind === "string" && !AUDIENCES.has(x.value.toLowerCase()));
+  const allKnown = items.every((x) => x?.kind === "string");
+  if (wrong.length === 0 && (!allKnown || items.length === 1)) return void 0;
+  const written2 = items.map((x) => describeValue(x)).join(", ");
+  return `its audiences are [${written2}], not exactly ['api://AzureADTokenExchange'] (public cloud; the other clouds have their own), so Entra ID rejects every token`;
+}
+function issuerProblem(credential) {
+  const cluster = credential.issuerCluster;
+  if (!cluster) return void 0;
+  const { oidcIssuer, workloadIdentity } = clusterFederation(cluster);
+  const off = [oidcIssuer === false ? "the OIDC issuer" : void 0, workloadIdentity === false ? "workload identity" : void 0].filter(Boolean);
+  if (off.length === 0) return void 0;
+  const terraform = cluster.format === "terraform" && cluster.type !== "azapi_resource";
+  const fix = [
+    oidcIssuer === false ? terraform ? "oidc_issuer_enabled = true" : "oidcIssuerProfile.enabled: true" : void 0,
+    workloadIdentity === false ? terraform ? "workload_identity_enabled = true" : "securityProfile.workloadIdentity.enabled: true" : void 0
+  ].filter(Boolean);
+  return `its issuer is AKS cluster '${cluster.symbol}', which has ${off.join(" and ")} turned off, so no pod gets a token to exchange (set ${fix.join(" and ")})`;
+}
+function knownText(subject) {
+  const v = unwrap(subject);
+  if (v?.kind === "string") return { text: v.value, complete: true };
+  if (v?.kind !== "concat") return void 0;
+  let text = "";
+  for (const p of v.parts) {
+    if (p.kind !== "string") return { text, complete: false };
+    text += p.value;
+  }
+  return { text, complete: true };
+}
+function issuerKind(credential) {
+  if (credential.issuerCluster) return "aks";
+  const issuer = unwrap(credential.issuer);
+  if (issuer?.kind !== "string") return void 0;
+  if (GITHUB_ISSUER.test(issuer.value)) return "github";
+  return AKS_ISSUER.test(issuer.value) ? "aks" : void 0;
+}
+function subjectProblem(credential) {
+  const kind = issuerKind(credential);
+  const known2 = knownText(credential.subject);
+  if (!kind || !known2) return void 0;
+  const { text, complete } = known2;
+  if (kind === "aks") {
+    const ok2 = complete ? SA_SUBJECT.test(text) : compatible(text, "system:serviceaccount:");
+    return ok2 ? void 0 : `its subject '${text}${complete ? "" : "…"}' is not system:serviceaccount:<namespace>:<name>, the only subject an AKS issuer signs`;
+  }
+  if (!text.startsWith("repo:")) return void 0;
+  const m = /^repo:[^/:\s]+\/[^/:\s]+:/.exec(text);
+  if (!m) return complete ? githubProblem(text) : void 0;
+  const rest = text.slice(m[0].length);
+  const ok = complete ? GITHUB_SUBJECT.test(text) : GITHUB_KINDS.some((k) => compatible(rest, k));
+  return ok ? void 0 : githubProblem(`${text}${complete ? "" : "…"}`);
+}
+function githubProblem(text) {
+  return `its subject '${text}' is not a GitHub Actions subject: repo:<owner>/<repo>: followed by ref:refs/heads/<branch> (or refs/tags/…), environment:<name>, pull_request or job_workflow_ref:…`;
+}
+function compatible(prefix, start) {
+  return start.startsWith(prefix) || prefix.startsWith(start);
+}
+function untrustedAccounts(graph) {
+  if (graph.serviceAccounts.length === 0) return [];
+  const credentials = graph.federatedCredentials;
+  if (credentials.some((c) => knownText(c.subject)?.complete !== true)) return [];
+  if (!credentials.some((c) => knownText(c.subject)?.text.startsWith("system:serviceaccount:"))) return [];
+  return graph.serviceAccounts.filter((a) => a.name !== void 0 && a.trustedBy.length === 0);
+}
+var federated_credential_default = rule3;
+
+// rules/identity-id-mismatch.ts
+var WORDS = {
+  principalId: "principal (object) ID",
+  clientId: "client ID",
+  resourceId: "resource ID",
+  tenantId: "tenant ID",
+  name: "name"
+};
+var THREE = /* @__PURE__ */ new Set(["principalId", "clientId", "resourceId"]);
+var rule4 = {
+  meta: {
+    id: "identity-id-mismatch",
+    description: "One of an identity's IDs (principal, client, resource) is written where another of them belongs.",
+    severity: "error",
+    messages: {
+      mismatch: "{{place}} takes the {{expected}} of an identity, but {{value}} is the {{actual}} of {{identity}}; write {{suggestion}}.",
+      systemClientId: "{{place}} takes the client ID of a user-assigned identity, but {{value}} is the {{actual}} of {{identity}}, which needs no selecting: remove {{place}}, or set it to the client ID of the user-assigned identity the code should use."
+    },
+    docs: "docs/rules/identity-id-mismatch.md"
+  },
+  check(graph, context) {
+    for (const place of identityIdPlaces(graph)) {
+      const found = identityIdOf(graph, place.value);
+      if (!found || !THREE.has(found.property) || found.property === place.expects) continue;
+      const data = {
+        place: place.place,
+        expected: WORDS[place.expects],
+        actual: WORDS[found.property],
+        value: describeValue(unwrap(place.value)),
+        identity: found.identity ? describeIdentity(found.identity) : "a user-assigned identity"
+      };
+      let suggestion = rewrite(place.value, found, place.expects);
+      if (suggestion && found.resource && found.resource.decl.file !== place.node.at.file) {
+        suggestion = `its ${WORDS[place.expects]} (${suggestion} where the identity is declared)`;
+      }
+      if (suggestion === void 0 && found.system && place.expects === "clientId") {
+        context.report({ node: place.node, value: place.value, messageId: "systemClientId", data });
+        continue;
+      }
+      context.report({
+        node: place.node,
+        value: place.value,
+        messageId: "mismatch",
+        data: { ...data, suggestion: suggestion ?? `the identity's ${WORDS[place.expects]}` }
+      });
+    }
+  }
+};
+var UAMI_ARM3 = { principalId: ["properties", "principalId"], clientId: ["properties", "clientId"], resourceId: ["id"] };
+var UAMI_TF2 = { principalId: ["principal_id"], clientId: ["client_id"], resourceId: ["id"] };
+var KUBELET_ARM2 = {
+  principalId: ["properties", "identityProfile", "kubeletidentity", "objectId"],
+  clientId: ["properties", "identityProfile", "kubeletidentity", "clientId"],
+  resourceId: ["properties", "identityProfile", "kubeletidentity", "resourceId"]
+};
+var KUBELET_TF2 = {
+  principalId: ["kubelet_identity", 0, "object_id"],
+  clientId: ["kubelet_identity", 0, "client_id"],
+  resourceId: ["kubelet_identity", 0, "user_assigned_identity_id"]
+};
+function rewrite(value, found, expects) {
+  const v = unwrap(value);
+  if (v?.kind !== "ref" || !found.resource || found.system) return void 0;
+  const r = v.resource;
+  const terraform = r.format === "terraform" && r.type !== "azapi_resource";
+  const table = found.aks === "kubelet" ? terraform ? KUBELET_TF2 : KUBELET_ARM2 : terraform ? UAMI_TF2 : UAMI_ARM3;
+  let path = table[expects];
+  if (!path) return void 0;
+  if (r.type === "azapi_resource") path = path[0] === "id" ? ["id"] : ["output", ...path];
+  if (r.format === "arm") return armText(v, expects, found.aks === "kubelet");
+  const ref = { kind: "ref", resource: r, path };
+  return describeValue(ref);
+}
+function armText(v, expects, kubelet) {
+  const name = describeValue(unwrap(v.resource.name));
+  const id = `resourceId('${v.resource.type}', ${name})`;
+  const read = `reference(${id}, '${v.resource.apiVersion ?? "2023-01-31"}')`;
+  if (kubelet) return `[${read}.identityProfile.kubeletidentity.${expects === "principalId" ? "objectId" : expects}]`;
+  if (expects === "resourceId") return `[${id}]`;
+  return `[${read}.${expects}]`;
+}
+var identity_id_mismatch_default = rule4;
 
 // src/graph/permissions.ts
 function action(name) {
@@ -41227,9 +41184,9 @@ function action(name) {
 function dataAction(name) {
   return { kind: "dataAction", name };
 }
-function matchesPermission(pattern, text2) {
+function matchesPermission(pattern, text) {
   const p = pattern.toLowerCase();
-  const t = text2.toLowerCase();
+  const t = text.toLowerCase();
   let pi = 0;
   let ti = 0;
   let star = -1;
@@ -41332,17 +41289,310 @@ function permissionModel() {
   return model;
 }
 
+// rules/kubelet-acr-pull.ts
+var PULL = action("Microsoft.ContainerRegistry/registries/pull/read");
+var REGISTRY = "microsoft.containerregistry/registries";
+var rule5 = {
+  meta: {
+    id: "kubelet-acr-pull",
+    description: "A role that pulls images is granted on a registry to an AKS cluster's control-plane identity instead of its kubelet identity.",
+    severity: "error",
+    messages: {
+      wrongIdentity: "Grants {{role}} on {{registry}} to {{principal}}, the control plane of AKS cluster '{{cluster}}'; its nodes pull images with the kubelet identity, so pulls fail. Grant it to the kubelet identity instead: principal ID {{kubelet}}.",
+      unused: "Grants {{role}} on {{registry}} to {{principal}}, the control plane of AKS cluster '{{cluster}}'; its nodes pull images with the kubelet identity ({{kubelet}}), which holds a pull grant there already, so this grant is access nothing uses. Remove it."
+    },
+    docs: "docs/rules/kubelet-acr-pull.md"
+  },
+  check(graph, context) {
+    for (const grant of graph.grants) {
+      if (grant.kind !== "rbac" || !grant.role || !grant.principal.identity) continue;
+      if (grant.scope.kind !== "resource" || grant.scope.resourceType?.toLowerCase() !== REGISTRY) continue;
+      if (allows(grant.role, PULL) !== true) continue;
+      const target = controlPlaneOf(graph, grant.principal.identity);
+      if (!target) continue;
+      const kubeletGranted = target.kubelet !== void 0 && graph.grants.some((g) => isPullGrant(g, target.kubelet) && mayShareScope(g, grant));
+      context.report({
+        node: grant,
+        value: grant.principal.value,
+        messageId: kubeletGranted ? "unused" : "wrongIdentity",
+        data: {
+          role: describeRole(grant),
+          registry: describeScope(grant.scope),
+          principal: describeIdentity(grant.principal.identity),
+          cluster: target.cluster.symbol,
+          kubelet: target.expression
+        }
+      });
+    }
+  }
+};
+function isPullGrant(g, identity) {
+  return g.kind === "rbac" && g.principal.identity === identity && !!g.role && allows(g.role, PULL) !== false;
+}
+function controlPlaneOf(graph, identity) {
+  const { controlPlaneOf: clusters, kubeletOf } = clusterRoles(graph, identity);
+  if (clusters.length > 0) {
+    if (kubeletOf.length > 0) return void 0;
+    if (identity.workloads.some((w) => !clusters.some((c2) => c2.workload === w))) return void 0;
+    const c = clusters[0];
+    return { cluster: c.resource, kubelet: c.kubelet, expression: c.kubeletPrincipal };
+  }
+  const r = identity.resource;
+  if (identity.kind === "system" && r && r.existing && isAksCluster(r)) return { cluster: r, expression: kubeletPrincipal(r) };
+  return void 0;
+}
+var kubelet_acr_pull_default = rule5;
+
+// rules/missing-principal-type.ts
+var rule6 = {
+  meta: {
+    id: "missing-principal-type",
+    description: "A role assignment to a service principal does not set principalType: 'ServicePrincipal'.",
+    severity: "warning",
+    messages: {
+      arm: "The assignment of {{role}} to {{principal}} does not set principalType; add principalType: 'ServicePrincipal' so it does not race the identity's replication.",
+      terraform: `The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = "ServicePrincipal" so it does not race the identity's replication.`
+    },
+    docs: "docs/rules/missing-principal-type.md"
+  },
+  check(graph, context) {
+    for (const grant of graph.grants) {
+      if (grant.kind !== "rbac" || !isWorkloadPrincipal(grant) || isSet(grant.principalType)) continue;
+      const data = { role: describeRole(grant), principal: describePrincipal(grant) };
+      if (grant.resource.format === "terraform") {
+        if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
+        context.report({ node: grant, messageId: "terraform", data });
+      } else {
+        context.report({ node: grant, messageId: "arm", data });
+      }
+    }
+  }
+};
+var missing_principal_type_default = rule6;
+
+// rules/missing-role-grant.ts
+var rule7 = {
+  meta: {
+    id: "missing-role-grant",
+    description: "A managed identity is attached to a workload, but nothing grants it a role.",
+    severity: "warning",
+    messages: {
+      system: "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role: its first call to another resource gets a 403. Grant it a narrow data-plane role on the target (for a key vault, 'Key Vault Secrets User').",
+      user: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role: its first call to another resource gets a 403. Grant it a narrow data-plane role on the target (for a key vault, 'Key Vault Secrets User')."
+    },
+    docs: "docs/rules/missing-role-grant.md"
+  },
+  check(graph, context) {
+    for (const identity of graph.identities) {
+      if (!identity.createdHere || identity.platformManaged || identity.workloads.length === 0) continue;
+      if (grantsTo(identity, graph.grants).length > 0) continue;
+      if (reportedAsSlotDrift(graph, identity)) continue;
+      if (identity.kind === "system") {
+        const workload = identity.workloads[0];
+        context.report({ node: workload, messageId: "system", data: { workload: workload.resource.symbol } });
+      } else if (identity.kind === "user") {
+        const workloads = identity.workloads.map((w) => `'${w.resource.symbol}'`).join(", ");
+        context.report({
+          node: identity,
+          messageId: "user",
+          data: { identity: identity.label, workloads, described: describeIdentity(identity) }
+        });
+      }
+    }
+  }
+};
+var missing_role_grant_default = rule7;
+
+// rules/non-idempotent-assignment-name.ts
+var rule8 = {
+  meta: {
+    id: "non-idempotent-assignment-name",
+    description: "A role assignment name is not a stable function of scope, principal and role.",
+    severity: "warning",
+    messages: {
+      random: "The assignment name comes from {{fn}}(), a new value on every deployment: the next run fails with RoleAssignmentExists. Name it guid(<scope id>, <principal id>, <role definition id>).",
+      literal: "The assignment name is the fixed string {{name}}: it collides in the next environment or subscription. Name it guid(<scope id>, <principal id>, <role definition id>).",
+      partialGuid: "The assignment name {{name}} leaves out the {{missing}}: two different assignments get the same name. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
+      duplicate: "The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed."
+    },
+    docs: "docs/rules/non-idempotent-assignment-name.md"
+  },
+  check(graph, context) {
+    const named = graph.grants.filter((g) => g.kind === "rbac" && g.name);
+    for (const grant of named) {
+      const name = unwrap(grant.name);
+      const random = findCall(name, ["newguid", "uuid", "utcnow", "timestamp"]);
+      if (random) {
+        context.report({ node: grant, value: grant.name, messageId: "random", data: { fn: random === "newguid" ? "newGuid" : random } });
+        continue;
+      }
+      if (name.kind === "string") {
+        context.report({ node: grant, value: grant.name, messageId: "literal", data: { name: `'${name.value}'` } });
+        continue;
+      }
+      if (name.kind === "call" && name.fn === "guid") {
+        const missing = missingSeeds(grant, name.args);
+        if (missing === void 0) continue;
+        if (missing.length > 0) {
+          context.report({
+            node: grant,
+            value: grant.name,
+            messageId: "partialGuid",
+            data: { name: describeValue(name), missing: missing.join(" and ") }
+          });
+          continue;
+        }
+        const twin = named.find((other) => other !== grant && other.resource.declKey !== grant.resource.declKey && sameName(other, grant));
+        if (twin) {
+          context.report({
+            node: grant,
+            value: grant.name,
+            messageId: "duplicate",
+            data: { name: describeValue(name), other: `'${twin.resource.symbol}'` }
+          });
+        }
+      }
+    }
+  }
+};
+function sameName(a, b2) {
+  return sameValue(unwrap(a.name), unwrap(b2.name)) && a.resource.deploymentScope.level === b2.resource.deploymentScope.level;
+}
+var non_idempotent_assignment_name_default = rule8;
+
+// src/graph/identity-uses.ts
+var UAMI2 = "microsoft.managedidentity/userassignedidentities";
+var UAMI_ID2 = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/([^/]+)\/?$/i;
+var SKIPPED_KEYS = /* @__PURE__ */ new Set(["dependson", "depends_on"]);
+var cache2 = /* @__PURE__ */ new WeakMap();
+function collect(graph) {
+  const uses = { resources: /* @__PURE__ */ new Set(), names: /* @__PURE__ */ new Set(), passed: /* @__PURE__ */ new Map(), unknownName: false };
+  const referenced = /* @__PURE__ */ new Set();
+  const notUses = /* @__PURE__ */ new Set();
+  const granting = /* @__PURE__ */ new Set();
+  for (const g of graph.grants) {
+    notUses.add(g.principal.value);
+    granting.add(g.resource);
+  }
+  const visit = (v) => {
+    walkValue(v, (x) => {
+      if (x.kind === "ref") referenced.add(x.resource);
+      else if (x.kind === "string") {
+        const m = UAMI_ID2.exec(x.value);
+        if (m) uses.names.add(m[1].toLowerCase());
+      } else if (x.kind === "call" && RESOURCE_ID_FUNCTIONS.has(x.fn)) {
+        const q = parseResourceIdArgs(x.fn, x.args);
+        if (!q || q.type.toLowerCase() !== UAMI2) return;
+        const name = asString(q.names[q.names.length - 1]);
+        if (name) uses.names.add(name.toLowerCase());
+        else uses.unknownName = true;
+      } else if (x.kind === "concat" && x.parts.some((p) => p.kind === "string" && /\/userassignedidentities\//i.test(p.value))) {
+        uses.unknownName = true;
+      }
+    });
+  };
+  const visitBody = (v, r, depth) => {
+    if (notUses.has(v)) return;
+    if (v.kind === "object") {
+      for (const [k, x] of v.entries) {
+        const key2 = k.toLowerCase();
+        if (SKIPPED_KEYS.has(key2) || depth === 0 && key2 === "name" && granting.has(r)) continue;
+        const keyValue = v.keyValues?.get(k);
+        if (keyValue) visit(keyValue);
+        visitBody(x, r, depth + 1);
+      }
+    } else if (v.kind === "array") {
+      for (const x of v.items) visitBody(x, r, depth + 1);
+    } else visit(v);
+  };
+  for (const r of graph.resources) {
+    visitBody(r.body, r, 0);
+    if (r.scope) visit(r.scope);
+  }
+  for (const e of graph.exports) {
+    visit(e.value);
+    if (e.kind === "moduleArgument") {
+      walkValue(e.value, (x) => {
+        if (x.kind !== "string") return;
+        const key2 = x.value.toLowerCase();
+        const calls = uses.passed.get(key2);
+        if (calls) calls.push(e.at);
+        else uses.passed.set(key2, [e.at]);
+      });
+    }
+  }
+  for (const r of referenced) uses.resources.add(azureResourceKey(r));
+  return uses;
+}
+function isUsed(graph, identity) {
+  const r = identity.resource;
+  if (!r) return true;
+  let uses = cache2.get(graph);
+  if (!uses) {
+    uses = collect(graph);
+    cache2.set(graph, uses);
+  }
+  if (uses.resources.has(azureResourceKey(r))) return true;
+  const name = asString(r.name)?.toLowerCase();
+  if (name === void 0) return uses.unknownName || unknownNamedElsewhere(graph, r);
+  if (uses.names.has(name)) return true;
+  return (uses.passed.get(name) ?? []).some((call2) => !r.callChain.some((c) => sameLocation(c, call2) || within(call2, c)));
+}
+function unknownNamedElsewhere(graph, r) {
+  const key2 = azureResourceKey(r);
+  return graph.resources.some((o) => armTypeOfResource(o) === UAMI2 && asString(o.name) === void 0 && azureResourceKey(o) !== key2);
+}
+
+// rules/orphaned-identity.ts
+var UAMI3 = "microsoft.managedidentity/userassignedidentities";
+var rule9 = {
+  meta: {
+    id: "orphaned-identity",
+    description: "A user-assigned identity holds grants, but nothing uses it.",
+    severity: "warning",
+    messages: {
+      orphaned: "User-assigned identity '{{identity}}' holds {{grants}}, but nothing here uses it: no workload carries it, no federated credential trusts it, no setting selects it, no module receives it and no output hands it on. Delete it with its grants, or attach it to the workload that needs them."
+    },
+    docs: "docs/rules/orphaned-identity.md"
+  },
+  check(graph, context) {
+    const byIdentity = grantsByIdentity(graph);
+    for (const identity of graph.identities) {
+      if (identity.kind !== "user" || !identity.createdHere || !identity.resource || identity.workloads.length > 0) continue;
+      const grants3 = byIdentity.get(identity) ?? [];
+      if (grants3.length === 0 || credentialsOf(graph, identity).length > 0 || isUsed(graph, identity)) continue;
+      if (declaredElsewhere(graph, identity)) continue;
+      const named = grants3.slice(0, 2).map((g) => g.kind === "accessPolicy" ? `an access policy on ${describeScope(g.scope)}` : `${describeRole(g)} on ${describeScope(g.scope)}`);
+      const more = grants3.length - named.length;
+      context.report({
+        node: identity,
+        messageId: "orphaned",
+        data: { identity: identity.label, grants: named.join(" and ") + (more > 0 ? ` and ${more} more grant${more > 1 ? "s" : ""}` : "") }
+      });
+    }
+  }
+};
+function declaredElsewhere(graph, identity) {
+  const r = identity.resource;
+  const name = asString(r.name)?.toLowerCase();
+  if (name === void 0) return false;
+  const key2 = azureResourceKey(r);
+  return graph.resources.some(
+    (o) => armTypeOfResource(o) === UAMI3 && azureResourceKey(o) !== key2 && asString(o.name)?.toLowerCase() === name
+  );
+}
+var orphaned_identity_default = rule9;
+
 // rules/privileged-role.ts
 var PRIVILEGED = new Set(PRIVILEGED_ROLE_NAMES.map((n2) => n2.toLowerCase()));
-var rule5 = {
+var rule10 = {
   meta: {
     id: "privileged-role",
     description: "A privileged role (Owner, Contributor, access administrators) is granted to a workload identity.",
     severity: "error",
     messages: {
       withSuggestion: "Grants '{{role}}' to {{principal}} on {{scope}}; grant {{suggestion}} on the resource instead.",
-      generic: "Grants '{{role}}' to {{principal}} on {{scope}}; grant a role with only the data-plane or control-plane actions the workload needs, on the resource it uses.",
-      notListed: "Grants '{{role}}' to {{principal}} on {{scope}}, a role its policy definition does not list; grant the roles in the definition's roleDefinitionIds ({{listed}}) instead."
+      generic: "Grants '{{role}}' to {{principal}} on {{scope}}; grant a role with only the data-plane or control-plane actions the workload needs, on the resource it uses."
     },
     docs: "docs/rules/privileged-role.md"
   },
@@ -41350,18 +41600,8 @@ var rule5 = {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !grant.role || !PRIVILEGED.has(grant.role.roleName.toLowerCase())) continue;
       if (!isWorkloadPrincipal(grant)) continue;
-      const data = { role: grant.role.roleName, principal: describePrincipal(grant), scope: describeScope(grant.scope) };
-      const remediation = remediationGrant(grant);
-      if (remediation?.withinScope) {
-        if (!remediation.listedRoles || listsRole(remediation, grant)) continue;
-        const listed = [...remediation.listedRoles].map((guid) => {
-          const role2 = context.roles.byGuid(guid);
-          return role2 ? `'${role2.roleName}'` : `'${guid}'`;
-        });
-        context.report({ node: grant, value: roleSource(grant), messageId: "notListed", data: { ...data, listed: listed.join(", ") || "none" } });
-        continue;
-      }
       const narrow = suggestedRole(context.permissions, grant.scope.resourceType);
+      const data = { role: grant.role.roleName, principal: describePrincipal(grant), scope: describeScope(grant.scope) };
       context.report({
         node: grant,
         value: roleSource(grant),
@@ -41370,7 +41610,44 @@ var rule5 = {
     }
   }
 };
-var privileged_role_default = rule5;
+var privileged_role_default = rule10;
+
+// rules/slot-identity-drift.ts
+var NAMED = 3;
+var rule11 = {
+  meta: {
+    id: "slot-identity-drift",
+    description: "A deployment slot's identities do not hold the grants its production app's identities hold.",
+    severity: "warning",
+    messages: {
+      noIdentity: "Slot '{{slot}}' has no managed identity, while production '{{app}}' holds {{grants}}: after a swap the app runs without an identity. Give the slot the production app's user-assigned identity, or an identity of its own granted the same roles.",
+      ownIdentity: "Slot '{{slot}}' runs as {{identities}}, which lack{{s}} {{grants}} that production '{{app}}' holds: managed identities do not swap, so after a swap these calls fail. Grant the slot's identity the same roles, or give slot and app one user-assigned identity."
+    },
+    docs: "docs/rules/slot-identity-drift.md"
+  },
+  check(graph, context) {
+    for (const slot of graph.slots) {
+      const drift = slotDrift(graph, slot);
+      if (!drift) continue;
+      const named = drift.lacking.slice(0, NAMED).map((g) => `${describeRole(g)} on ${describeScope(g.scope)}`);
+      const more = drift.lacking.length - named.length;
+      const grants3 = named.join(", ") + (more > 0 ? ` and ${more} more grant${more > 1 ? "s" : ""}` : "");
+      const identities = slot.workload?.identities ?? [];
+      const base = { slot: slot.resource.symbol, app: slot.app.symbol, grants: grants3 };
+      if (identities.length === 0) {
+        context.report({ node: slot, messageId: "noIdentity", data: base });
+        continue;
+      }
+      const names = identities.map((i) => i.kind === "system" ? "its system-assigned identity" : `'${i.label}'`);
+      context.report({
+        node: slot,
+        messageId: "ownIdentity",
+        data: { ...base, identities: names.join(" and "), s: identities.length === 1 ? "s" : "" }
+      });
+    }
+  }
+};
+var slot_identity_drift_default = rule11;
 
 // rules/index.ts
 var builtinRules = [
@@ -41378,7 +41655,13 @@ var builtinRules = [
   privileged_role_default,
   broad_scope_default,
   missing_principal_type_default,
-  non_idempotent_assignment_name_default
+  non_idempotent_assignment_name_default,
+  ambiguous_identity_default,
+  identity_id_mismatch_default,
+  slot_identity_drift_default,
+  orphaned_identity_default,
+  kubelet_acr_pull_default,
+  federated_credential_default
 ];
 
 // src/engine/diagnostic-rules.ts
@@ -41455,42 +41738,42 @@ var ConfigResolver = class {
     if (options.configFile) this.forced = readConfigFile(resolve7(options.cwd, options.configFile), options.cwd);
   }
   /** The configuration files for files in `dir`, farthest first. Reads and schema-checks them. */
-  chain(dir2) {
+  chain(dir) {
     if (this.forced) return [this.forced];
-    const cached2 = this.chains.get(dir2);
+    const cached2 = this.chains.get(dir);
     if (cached2) return cached2;
-    const mine = this.configIn(dir2);
-    const parent = dirname7(dir2);
+    const mine = this.configIn(dir);
+    const parent = dirname6(dir);
     let chain;
     if (mine?.root) chain = [mine];
     else {
-      const above = parent === dir2 ? [] : this.chain(parent);
+      const above = parent === dir ? [] : this.chain(parent);
       chain = mine ? [...above, mine] : above;
     }
-    this.chains.set(dir2, chain);
+    this.chains.set(dir, chain);
     return chain;
   }
-  configIn(dir2) {
-    if (!this.own.has(dir2)) {
+  configIn(dir) {
+    if (!this.own.has(dir)) {
       let found = null;
       for (const name of CONFIG_FILE_NAMES) {
-        const path = join5(dir2, name);
+        const path = join5(dir, name);
         if (existsSync3(path) && statSync4(path).isFile()) {
           found = readConfigFile(path, this.cwd);
           break;
         }
       }
-      this.own.set(dir2, found);
+      this.own.set(dir, found);
     }
-    return this.own.get(dir2) ?? void 0;
+    return this.own.get(dir) ?? void 0;
   }
   /** The `baseline` of the nearest configuration for a folder that names one (absolute path). */
-  baselineFor(dir2) {
-    return [...this.chain(dir2)].reverse().find((c) => c.baseline !== void 0)?.baseline;
+  baselineFor(dir) {
+    return [...this.chain(dir)].reverse().find((c) => c.baseline !== void 0)?.baseline;
   }
   /** An `ignore` pattern of an applicable configuration matches the file (absolute path). */
   isIgnored(file) {
-    return this.chain(dirname7(file)).some((c) => c.ignores(file));
+    return this.chain(dirname6(file)).some((c) => c.ignores(file));
   }
   /**
    * Reads the configuration for these files (absolute paths), loads their plugins and checks rule
@@ -41498,13 +41781,13 @@ var ConfigResolver = class {
    */
   async load(files) {
     const configs = /* @__PURE__ */ new Set();
-    for (const file of files) for (const c of this.chain(dirname7(file))) configs.add(c);
+    for (const file of files) for (const c of this.chain(dirname6(file))) configs.add(c);
     for (const config of configs) await this.loadPlugins(config);
     for (const config of configs) this.validate(config);
   }
   /** Reads the configuration for files in a folder (and loads its plugins), as `load` does for files. */
-  async loadFolder(dir2) {
-    await this.load([join5(dir2, "_")]);
+  async loadFolder(dir) {
+    await this.load([join5(dir, "_")]);
   }
   /** Built-in and loaded plugin rules. */
   rules() {
@@ -41530,10 +41813,10 @@ var ConfigResolver = class {
       for (const candidate of rules) {
         const problem = pluginRuleProblem(candidate);
         if (problem) throw config.error(where, `'${modulePath}' ${problem}`, this.cwd);
-        const rule6 = candidate;
-        const clash = this.ruleMetas().find((m) => m.id === rule6.meta.id) ?? checked.find((r) => r.meta.id === rule6.meta.id)?.meta;
-        if (clash) throw config.error(where, `'${modulePath}' defines the rule '${rule6.meta.id}', which is already defined`, this.cwd);
-        checked.push(rule6);
+        const rule12 = candidate;
+        const clash = this.ruleMetas().find((m) => m.id === rule12.meta.id) ?? checked.find((r) => r.meta.id === rule12.meta.id)?.meta;
+        if (clash) throw config.error(where, `'${modulePath}' defines the rule '${rule12.meta.id}', which is already defined`, this.cwd);
+        checked.push(rule12);
       }
       this.pluginModules.set(modulePath, checked);
     }
@@ -41579,7 +41862,7 @@ var ConfigResolver = class {
   forFile(file) {
     const cached2 = this.effective.get(file);
     if (cached2) return cached2;
-    const chain = this.chain(dirname7(file));
+    const chain = this.chain(dirname6(file));
     const known2 = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
     const metas = new Map([...known2, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
     const settings = /* @__PURE__ */ new Map();
@@ -41589,9 +41872,9 @@ var ConfigResolver = class {
     }
     const apply = (entries) => {
       for (const [id, entry] of entries) {
-        const current2 = settings.get(id);
-        if (!current2) continue;
-        const options = entry.options !== void 0 ? { ...metas.get(id)?.defaultOptions ?? {}, ...entry.options } : current2.options;
+        const current = settings.get(id);
+        if (!current) continue;
+        const options = entry.options !== void 0 ? { ...metas.get(id)?.defaultOptions ?? {}, ...entry.options } : current.options;
         settings.set(id, { severity: entry.severity, options });
       }
     };
@@ -41631,526 +41914,15 @@ function stableJson(value) {
 }
 
 // src/engine/lint.ts
-import { resolve as resolve14 } from "node:path";
+import { resolve as resolve13 } from "node:path";
+
+// src/lower/arm/index.ts
+import { basename as basename2, dirname as dirname8, join as join6, resolve as resolve9 } from "node:path";
 
 // src/model/template.ts
 function emptyProgram() {
-  return { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
+  return { resources: [], diagnostics: [], comments: [], files: [] };
 }
-
-// src/engine/host.ts
-import { readFileSync as readFileSync6, readdirSync as readdirSync3, statSync as statSync5 } from "node:fs";
-import { join as join6 } from "node:path";
-var CachingHost = class {
-  texts = /* @__PURE__ */ new Map();
-  varFiles;
-  includeGeneratedTemplates;
-  constructor(overrides = /* @__PURE__ */ new Map()) {
-    for (const [path, text2] of overrides) this.texts.set(path, text2);
-  }
-  readFile(path) {
-    if (!this.texts.has(path)) {
-      let text2;
-      try {
-        text2 = readFileSync6(path, "utf8");
-      } catch {
-        text2 = void 0;
-      }
-      this.texts.set(path, text2);
-    }
-    return this.texts.get(path);
-  }
-  /** The text without keeping it (a first look at every file, before the front ends read them). */
-  readUncached(path) {
-    if (this.texts.has(path)) return this.texts.get(path);
-    try {
-      return readFileSync6(path, "utf8");
-    } catch {
-      return void 0;
-    }
-  }
-  fileExists(path) {
-    if (this.texts.has(path)) return this.texts.get(path) !== void 0;
-    try {
-      return statSync5(path).isFile();
-    } catch {
-      return false;
-    }
-  }
-  listFolder(path) {
-    try {
-      return readdirSync3(path, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => join6(path, e.name)).sort();
-    } catch {
-      return [];
-    }
-  }
-};
-
-// src/engine/run-rules.ts
-import { createHash as createHash2 } from "node:crypto";
-
-// src/engine/call-path.ts
-import { dirname as dirname8, relative as relative6 } from "node:path";
-function callPathNote(resource, primary, sourceText) {
-  if (!resource) return void 0;
-  const chain = resource.callChain;
-  const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
-  if (from < 0) return void 0;
-  const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
-  const file = relative6(dirname8(primary.file), resource.decl.file).split("\\").join("/");
-  return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
-}
-function callName(call2, sourceText) {
-  const text2 = sourceText(call2.file);
-  const line = text2?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
-  const bicep = /^module\s+([A-Za-z_]\w*)/.exec(line);
-  if (bicep) return `module '${bicep[1]}'`;
-  const terraform = /^module\s+"([^"]+)"/.exec(line);
-  if (terraform) return `module '${terraform[1]}'`;
-  const arm = text2 ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text2, call2)) : null;
-  if (arm) return `deployment '${arm[1].replace(/^\[(.*)\]$/, "$1")}'`;
-  return `the call on line ${call2.range.start.line}`;
-}
-function sliceFrom(text2, call2) {
-  const lines = text2.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
-  return lines.join("\n");
-}
-
-// src/engine/messages.ts
-function formatMessage(template, data = {}) {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
-}
-
-// src/engine/run-rules.ts
-function runRules(graph, runs, options) {
-  return withSourceText(options.sourceText, () => runEach(graph, runs, options));
-}
-function runEach(graph, runs, options) {
-  const findings = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const { rule: rule6, severity, options: ruleOptions } of runs) {
-    rule6.check(graph, {
-      options: ruleOptions,
-      roles: options.roles,
-      permissions: options.permissions ?? permissionModel(),
-      report(descriptor) {
-        const finding = toFinding(rule6, severity, descriptor, options);
-        const key2 = `${rule6.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
-        if (seen.has(key2)) return;
-        seen.add(key2);
-        findings.push(finding);
-      }
-    });
-  }
-  return findings;
-}
-function nodeResource(node) {
-  return "resource" in node ? node.resource : void 0;
-}
-function nodeKey(node) {
-  const r = nodeResource(node);
-  if ("at" in node) return `${node.resource.declKey}@${node.at.range.start.line}:${node.at.range.start.column}`;
-  return r?.declKey ?? node.id;
-}
-function nodeLocation(node) {
-  if ("at" in node) return node.at;
-  return nodeResource(node)?.decl;
-}
-function primaryLocation(node, valueAt) {
-  const own = nodeLocation(node);
-  if (!valueAt || valueAt.file === own.file) return own;
-  const chain = nodeResource(node)?.callChain ?? [];
-  for (let i = chain.length - 1; i >= 0; i--) if (chain[i].file === valueAt.file) return chain[i];
-  return own;
-}
-function contains(outer, inner) {
-  return outer.file === inner.file && compareLocations({ ...outer, range: { start: outer.range.start, end: outer.range.start } }, inner) <= 0 && (inner.range.end.line < outer.range.end.line || inner.range.end.line === outer.range.end.line && inner.range.end.column <= outer.range.end.column);
-}
-function toFinding(rule6, severity, d, options) {
-  const primary = primaryLocation(d.node, d.value?.at);
-  const related = [...d.related ?? []];
-  if (d.value?.at && !contains(primary, d.value.at) && !related.some((r) => sameLocation(r.at, d.value?.at))) {
-    related.unshift({ message: "The value is written here.", at: d.value.at });
-  }
-  const symbol = nodeResource(d.node)?.symbol;
-  const text2 = formatMessage(rule6.meta.messages[d.messageId] ?? d.messageId, d.data);
-  const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
-  const message = note ? `${text2} ${note}` : text2;
-  const finding = {
-    ruleId: rule6.meta.id,
-    severity,
-    message,
-    file: primary.file,
-    range: primary.range,
-    related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
-    fingerprint: fingerprint(rule6.meta.id, primary, symbol, options.sourceText(primary.file))
-  };
-  if (symbol) finding.symbol = symbol;
-  return finding;
-}
-function fingerprint(ruleId, at, symbol, text2) {
-  const snippet = text2 ? sliceRange(text2, at).replace(/\s+/g, " ").trim() : "";
-  const file = at.file.replace(/\\/g, "/").split("/").pop() ?? at.file;
-  return createHash2("sha256").update([ruleId, file, symbol ?? "", snippet].join("\0")).digest("hex").slice(0, 32);
-}
-function sliceRange(text2, at) {
-  const lines = text2.split(/\r\n|\r|\n/);
-  const { start, end } = at.range;
-  if (start.line === end.line) return (lines[start.line - 1] ?? "").slice(start.column - 1, end.column - 1);
-  const out = [(lines[start.line - 1] ?? "").slice(start.column - 1)];
-  for (let l = start.line + 1; l < end.line; l++) out.push(lines[l - 1] ?? "");
-  out.push((lines[end.line - 1] ?? "").slice(0, end.column - 1));
-  return out.join("\n");
-}
-function compareFindings(a, b2) {
-  return compareLocations({ file: a.file, range: a.range }, { file: b2.file, range: b2.range }) || (a.ruleId < b2.ruleId ? -1 : a.ruleId > b2.ruleId ? 1 : 0) || (a.message < b2.message ? -1 : a.message > b2.message ? 1 : 0);
-}
-
-// src/engine/configured-rules.ts
-function runConfiguredRules(graph, config, files, options) {
-  const findings = [];
-  const optionsKey = (file, ruleId) => {
-    const effective = config.forFile(file);
-    const setting = effective.rules.get(ruleId);
-    return !setting || setting.severity === "off" || effective.ignored ? void 0 : stableJson(setting.options);
-  };
-  for (const rule6 of config.rules()) {
-    const groups = /* @__PURE__ */ new Map();
-    for (const file of files) {
-      const key2 = optionsKey(file, rule6.meta.id);
-      if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule6.meta.id).options);
-    }
-    for (const [key2, ruleOptions] of groups) {
-      const run = runRules(graph, [{ rule: rule6, severity: rule6.meta.severity, options: structuredClone(ruleOptions) }], options);
-      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule6.meta.id) === key2));
-    }
-  }
-  return findings;
-}
-
-// src/engine/suppressions.ts
-function commentBody(text2) {
-  let body = text2.trim();
-  if (body.startsWith("/*")) body = body.slice(2).replace(/\*\/\s*$/, "");
-  else if (body.startsWith("//")) body = body.slice(2);
-  else if (body.startsWith("#")) body = body.slice(1);
-  return body.trim();
-}
-function parseDirective(comment) {
-  const m = /^grantlint-([A-Za-z-]*)(?:\s+([\s\S]*))?$/.exec(commentBody(comment));
-  if (!m) return void 0;
-  return { directive: m[1], ...parseRulesAndReason(m[2] ?? "") };
-}
-function parseRulesAndReason(text2) {
-  const sep5 = text2.search(/(^|\s)--(\s|$)/);
-  const rulesPart = sep5 >= 0 ? text2.slice(0, sep5) : text2;
-  const reason = sep5 >= 0 ? text2.slice(sep5).trim().slice(2).trim() : "";
-  const rules = [...new Set(rulesPart.split(/[\s,]+/).filter(Boolean))];
-  return { rules, reason };
-}
-function collectSuppressions(program, options) {
-  const out = { suppressions: [], problems: [] };
-  const check = (at, parsed, kind, covers) => {
-    if (parsed.rules.length === 0) {
-      out.problems.push({ at, messageId: "noRule", data: {} });
-      return;
-    }
-    const known2 = options.knownRules(at.file);
-    const unknownRule = parsed.rules.find((r) => !known2.has(r));
-    if (unknownRule) {
-      const near = closest(unknownRule, known2);
-      const hint = near ? ` (did you mean '${near}'?)` : "";
-      out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
-      return;
-    }
-    if (!parsed.reason) {
-      out.problems.push({ at, messageId: "noReason", data: { rules: parsed.rules.map((r) => `'${r}'`).join(", ") } });
-      return;
-    }
-    out.suppressions.push({ at, rules: parsed.rules, reason: parsed.reason, kind, covers });
-  };
-  const byFile = /* @__PURE__ */ new Map();
-  const seenComments = /* @__PURE__ */ new Set();
-  for (const c of program.comments) {
-    const id = `${c.at.file}|${c.at.range.start.line}:${c.at.range.start.column}`;
-    if (seenComments.has(id)) continue;
-    seenComments.add(id);
-    const list2 = byFile.get(c.at.file) ?? [];
-    list2.push(c);
-    byFile.set(c.at.file, list2);
-  }
-  for (const [file, comments] of byFile) {
-    const directives = comments.map((c) => ({ c, parsed: parseDirective(c.text) })).filter((d) => d.parsed);
-    if (directives.length === 0) continue;
-    const lines = (options.readFile(file) ?? "").split(/\r\n|\r|\n/);
-    const commentLines = /* @__PURE__ */ new Set();
-    for (const c of comments) {
-      const { start, end } = c.at.range;
-      if ((lines[start.line - 1] ?? "").slice(0, start.column - 1).trim() !== "") continue;
-      for (let l = start.line; l <= end.line; l++) commentLines.add(l);
-    }
-    const isBicep = /\.bicep(param)?$/i.test(file);
-    const skippable = (line) => commentLines.has(line) || isBicep && (lines[line - 1] ?? "").trim().startsWith("@");
-    for (const { c, parsed } of directives) {
-      if (parsed.directive !== "disable-next-line") {
-        out.problems.push({ at: c.at, messageId: "unknownDirective", data: { directive: `grantlint-${parsed.directive}` } });
-        continue;
-      }
-      const fromLine = c.at.range.end.line + 1;
-      let toLine = fromLine;
-      while (toLine <= lines.length && skippable(toLine)) toLine++;
-      check(c.at, parsed, "comment", { file, fromLine, toLine });
-    }
-  }
-  const seen = /* @__PURE__ */ new Set();
-  for (const r of program.resources) {
-    if (r.format !== "arm") continue;
-    const key2 = `${r.decl.file}|${r.decl.range.start.line}:${r.decl.range.start.column}`;
-    if (seen.has(key2)) continue;
-    seen.add(key2);
-    const disable = getPath(r.body, ["metadata", "grantlint", "disable"]);
-    if (!disable) continue;
-    const entries = disable.kind === "array" ? disable.items : [disable];
-    for (const entry of entries) {
-      const at = entry.at ?? disable.at ?? r.decl;
-      const parsed = metadataEntry(entry);
-      if (typeof parsed === "string") out.problems.push({ at, messageId: "malformed", data: { detail: parsed } });
-      else check(at, parsed, "metadata", r.decl);
-    }
-  }
-  return out;
-}
-function metadataEntry(entry) {
-  if (entry.kind === "string") return parseRulesAndReason(entry.value);
-  if (entry.kind !== "object") return 'write "<rule> -- <reason>" or { "rule": "<rule>", "reason": "<reason>" }';
-  const rule6 = getPath(entry, ["rule"]) ?? getPath(entry, ["rules"]);
-  const reason = getPath(entry, ["reason"]);
-  const rules = rule6?.kind === "string" ? rule6.value.split(/[\s,]+/).filter(Boolean) : rule6?.kind === "array" ? rule6.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
-  return { rules, reason: reason?.kind === "string" ? reason.value.trim() : "" };
-}
-function within2(outer, file, line, column) {
-  if (outer.file !== file) return false;
-  const { start, end } = outer.range;
-  const afterStart = line > start.line || line === start.line && column >= start.column;
-  const beforeEnd = line < end.line || line === end.line && column <= end.column;
-  return afterStart && beforeEnd;
-}
-function applySuppressions(findings, suppressions, resources) {
-  const comments = suppressions.filter((s2) => s2.kind === "comment");
-  const metadata = suppressions.filter((s2) => s2.kind === "metadata");
-  const armDecls = metadata.length > 0 ? resources.filter((r) => r.format === "arm").map((r) => r.decl) : [];
-  const outcome = { kept: [], suppressed: [], used: /* @__PURE__ */ new Map() };
-  const use = (s2, rule6) => {
-    const set = outcome.used.get(s2) ?? /* @__PURE__ */ new Set();
-    set.add(rule6);
-    outcome.used.set(s2, set);
-  };
-  for (const f of findings) {
-    const { line, column } = f.range.start;
-    let by = comments.find((s2) => {
-      const c = s2.covers;
-      return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
-    });
-    if (!by && metadata.length > 0) {
-      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
-      if (innermost) {
-        by = metadata.find((s2) => {
-          const d = s2.covers;
-          return d.file === innermost.file && d.range.start.line === innermost.range.start.line && d.range.start.column === innermost.range.start.column && s2.rules.includes(f.ruleId);
-        });
-      }
-    }
-    if (by) {
-      use(by, f.ruleId);
-      outcome.suppressed.push(f);
-    } else outcome.kept.push(f);
-  }
-  return outcome;
-}
-function engineFinding(meta, messageId, data, at, readFile) {
-  return {
-    ruleId: meta.id,
-    severity: meta.severity,
-    message: formatMessage(meta.messages[messageId], data),
-    file: at.file,
-    range: at.range,
-    related: [],
-    fingerprint: fingerprint(meta.id, at, void 0, readFile(at.file))
-  };
-}
-function problemFindings(problems, readFile) {
-  return problems.map((p) => engineFinding(INVALID_SUPPRESSION_RULE, p.messageId, p.data, p.at, readFile));
-}
-function unusedFindings(suppressions, used, isActive, readFile) {
-  const out = [];
-  for (const s2 of suppressions) {
-    for (const rule6 of s2.rules) {
-      if (used.get(s2)?.has(rule6) || !isActive(s2.at.file, rule6)) continue;
-      out.push(engineFinding(UNUSED_SUPPRESSION_RULE, "unused", { rule: rule6 }, s2.at, readFile));
-    }
-  }
-  return out;
-}
-
-// src/engine/filter.ts
-function filterFindings(findings, program, options) {
-  const { config } = options;
-  const configured = (f) => {
-    if (!config) return f;
-    const effective = config.forFile(f.file);
-    if (effective.ignored) return void 0;
-    const setting = effective.rules.get(f.ruleId);
-    if (!setting) return f;
-    if (setting.severity === "off") return void 0;
-    return setting.severity === f.severity ? f : { ...f, severity: setting.severity };
-  };
-  const severe = (list2) => list2.flatMap((f) => configured(f) ?? []);
-  const knownRules = (file) => config ? new Set(config.forFile(file).rules.keys()) : options.knownRuleIds;
-  const isActive = (file, ruleId) => {
-    if (!config) return options.knownRuleIds.has(ruleId);
-    const effective = config.forFile(file);
-    const setting = effective.rules.get(ruleId);
-    return !effective.ignored && !!setting && setting.severity !== "off";
-  };
-  const collected = collectSuppressions(program, { readFile: options.readFile, knownRules });
-  const outcome = applySuppressions(severe(findings), collected.suppressions, program.resources);
-  let kept = [...outcome.kept, ...severe(problemFindings(collected.problems, options.readFile))];
-  if (options.reportUnusedSuppressions) {
-    appendAll(kept, severe(unusedFindings(collected.suppressions, outcome.used, isActive, options.readFile)));
-  }
-  const stats = { suppressed: outcome.suppressed.length, baselined: 0, staleBaseline: 0 };
-  if (options.baseline) {
-    const result = options.baseline.apply(kept);
-    kept = result.kept;
-    stats.baselined = result.matched.length;
-    stats.staleBaseline = result.stale.length;
-  }
-  return { findings: kept, stats };
-}
-
-// src/engine/closures.ts
-import { readFileSync as readFileSync7 } from "node:fs";
-import { dirname as dirname9, resolve as resolve8 } from "node:path";
-var BATCH_SIZE = 2e6;
-var ARM_PARENT_LEVELS = 3;
-function moduleClosures(files, readText = readOrUndefined) {
-  const index = /* @__PURE__ */ new Map();
-  files.forEach((f, i) => index.set(f.path, i));
-  const parent = files.map((_, i) => i);
-  const find = (i) => {
-    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
-    return i;
-  };
-  const join10 = (a, b2) => {
-    const ra = find(a);
-    const rb = find(b2);
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  };
-  const sizes = new Array(files.length).fill(0);
-  const folderOf = /* @__PURE__ */ new Map();
-  files.forEach((f, i) => {
-    if (f.kind !== "terraform") return;
-    const folder = dirname9(f.path);
-    const first = folderOf.get(folder);
-    if (first === void 0) folderOf.set(folder, i);
-    else join10(first, i);
-  });
-  files.forEach((f, i) => {
-    const text2 = readText(f.path);
-    if (text2 === void 0) return;
-    sizes[i] = text2.length;
-    const dir2 = dirname9(f.path);
-    const link = (path) => {
-      const j = index.get(path);
-      if (j !== void 0) join10(i, j);
-      const folder = folderOf.get(path);
-      if (folder !== void 0) join10(i, folder);
-    };
-    if (f.kind === "terraform") {
-      for (const m of text2.matchAll(RELATIVE_STRING)) link(resolve8(dir2, m[1]));
-    }
-    const params = f.kind === "json" ? /^(.*)\.parameters\.jsonc?$/i.exec(f.path) : null;
-    if (params) link(`${params[1]}.json`);
-    if (!MAY_NAME_FILE.test(text2)) return;
-    const parents = f.kind === "json" ? ARM_PARENT_LEVELS : 0;
-    for (const name of fileNames(text2)) {
-      const rel = name.replace(/^[/\\]+/, "");
-      let folder = dir2;
-      for (let up = 0; up <= parents; up++) {
-        link(resolve8(folder, rel));
-        const next = dirname9(folder);
-        if (next === folder) break;
-        folder = next;
-      }
-    }
-  });
-  const groups = /* @__PURE__ */ new Map();
-  files.forEach((f, i) => {
-    const root = find(i);
-    let c = groups.get(root);
-    if (!c) groups.set(root, c = { files: [], size: 0 });
-    c.files.push(f);
-    c.size += sizes[i];
-  });
-  const closures = [...groups.values()];
-  for (const c of closures) c.files.sort((a, b2) => compare2(a.path, b2.path));
-  return closures.sort((a, b2) => compare2(a.files[0].path, b2.files[0].path));
-}
-function batches(closures, size = BATCH_SIZE) {
-  const out = [];
-  let current2 = [];
-  let total = 0;
-  for (const c of closures) {
-    current2.push(c);
-    total += c.size;
-    if (total >= size) {
-      out.push(current2);
-      current2 = [];
-      total = 0;
-    }
-  }
-  if (current2.length > 0) out.push(current2);
-  return out;
-}
-function shardClosures(closures, index, count) {
-  const load = new Array(count).fill(0);
-  const owner = /* @__PURE__ */ new Map();
-  const bySize = closures.map((c, i) => ({ c, i })).sort((a, b2) => b2.c.size - a.c.size || a.i - b2.i);
-  for (const { c } of bySize) {
-    let best = 0;
-    for (let s2 = 1; s2 < count; s2++) if (load[s2] < load[best]) best = s2;
-    owner.set(c, best);
-    load[best] += Math.max(1, c.size);
-  }
-  return closures.filter((c) => owner.get(c) === index - 1);
-}
-var MAY_NAME_FILE = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)\b/i;
-var EXTENSION = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)(?:\.json)?(?![\w])/gi;
-function* fileNames(text2) {
-  for (const m of text2.matchAll(EXTENSION)) {
-    let start = m.index;
-    const limit = Math.max(0, m.index - 500);
-    while (start > limit && isPathChar(text2.charCodeAt(start - 1))) start--;
-    yield text2.slice(start, m.index + m[0].length);
-  }
-}
-function isPathChar(c) {
-  return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 45 || c === 46 || c === 126 || c === 37 || c === 47 || c === 92;
-}
-var RELATIVE_STRING = /"(\.\.?[/\\][^"\r\n]*)"/g;
-function readOrUndefined(path) {
-  try {
-    return readFileSync7(path, "utf8");
-  } catch {
-    return void 0;
-  }
-}
-function compare2(a, b2) {
-  return a < b2 ? -1 : a > b2 ? 1 : 0;
-}
-
-// src/lower/arm/index.ts
-import { basename as basename2, dirname as dirname11, join as join7, resolve as resolve10 } from "node:path";
 
 // src/syntax/arm/expression.ts
 function parseTemplateString(value) {
@@ -42161,13 +41933,13 @@ function parseTemplateString(value) {
   const r = parseExpression(value, 1, value.length - 1);
   return r.expr ? { kind: "expression", expr: r.expr } : { kind: "error", error: r.error };
 }
-function parseExpression(text2, start = 0, end = text2.length) {
-  const p = new Parser(text2, start, end);
+function parseExpression(text, start = 0, end = text.length) {
+  const p = new Parser(text, start, end);
   try {
     p.skipWs();
     const expr = p.expression();
     p.skipWs();
-    if (p.pos < end) p.fail(`unexpected '${text2[p.pos]}'`);
+    if (p.pos < end) p.fail(`unexpected '${text[p.pos]}'`);
     return { expr };
   } catch (e) {
     if (e instanceof ParseFailure) return { error: { message: e.message, offset: e.offset } };
@@ -42193,8 +41965,8 @@ function isDigit(c) {
   return c >= 48 && c <= 57;
 }
 var Parser = class {
-  constructor(text2, start, end) {
-    this.text = text2;
+  constructor(text, start, end) {
+    this.text = text;
     this.end = end;
     this.pos = start;
   }
@@ -42335,377 +42107,1570 @@ var Parser = class {
   }
 };
 
-// src/syntax/json/scanner.ts
-var JsonError = class extends Error {
-  constructor(message, offset) {
-    super(message);
+// node_modules/@humanwhocodes/momoa/dist/momoa.js
+var CHAR_0 = 48;
+var CHAR_1 = 49;
+var CHAR_9 = 57;
+var CHAR_BACKSLASH = 92;
+var CHAR_DOLLAR = 36;
+var CHAR_DOT = 46;
+var CHAR_DOUBLE_QUOTE = 34;
+var CHAR_LOWER_A = 97;
+var CHAR_LOWER_E = 101;
+var CHAR_LOWER_F = 102;
+var CHAR_LOWER_N = 110;
+var CHAR_LOWER_T = 116;
+var CHAR_LOWER_U = 117;
+var CHAR_LOWER_X = 120;
+var CHAR_LOWER_Z = 122;
+var CHAR_MINUS = 45;
+var CHAR_NEWLINE = 10;
+var CHAR_PLUS = 43;
+var CHAR_RETURN = 13;
+var CHAR_SINGLE_QUOTE = 39;
+var CHAR_SLASH = 47;
+var CHAR_SPACE = 32;
+var CHAR_TAB = 9;
+var CHAR_UNDERSCORE = 95;
+var CHAR_UPPER_A = 65;
+var CHAR_UPPER_E = 69;
+var CHAR_UPPER_F = 70;
+var CHAR_UPPER_N = 78;
+var CHAR_UPPER_X = 88;
+var CHAR_UPPER_Z = 90;
+var CHAR_LOWER_B = 98;
+var CHAR_LOWER_R = 114;
+var CHAR_LOWER_V = 118;
+var CHAR_LINE_SEPARATOR = 8232;
+var CHAR_PARAGRAPH_SEPARATOR = 8233;
+var CHAR_UPPER_I = 73;
+var CHAR_STAR = 42;
+var CHAR_VTAB = 11;
+var CHAR_FORM_FEED = 12;
+var CHAR_NBSP = 160;
+var CHAR_BOM = 65279;
+var CHAR_NON_BREAKING_SPACE = 160;
+var CHAR_EN_QUAD = 8192;
+var CHAR_EM_QUAD = 8193;
+var CHAR_EN_SPACE = 8194;
+var CHAR_EM_SPACE = 8195;
+var CHAR_THREE_PER_EM_SPACE = 8196;
+var CHAR_FOUR_PER_EM_SPACE = 8197;
+var CHAR_SIX_PER_EM_SPACE = 8198;
+var CHAR_FIGURE_SPACE = 8199;
+var CHAR_PUNCTUATION_SPACE = 8200;
+var CHAR_THIN_SPACE = 8201;
+var CHAR_HAIR_SPACE = 8202;
+var CHAR_NARROW_NO_BREAK_SPACE = 8239;
+var CHAR_MEDIUM_MATHEMATICAL_SPACE = 8287;
+var CHAR_IDEOGRAPHIC_SPACE = 12288;
+var LBRACKET = "[";
+var RBRACKET = "]";
+var LBRACE = "{";
+var RBRACE = "}";
+var COLON = ":";
+var COMMA = ",";
+var TRUE = "true";
+var FALSE = "false";
+var NULL = "null";
+var NAN$1 = "NaN";
+var INFINITY$1 = "Infinity";
+var QUOTE = '"';
+var escapeToChar = /* @__PURE__ */ new Map([
+  [CHAR_DOUBLE_QUOTE, QUOTE],
+  [CHAR_BACKSLASH, "\\"],
+  [CHAR_SLASH, "/"],
+  [CHAR_LOWER_B, "\b"],
+  [CHAR_LOWER_N, "\n"],
+  [CHAR_LOWER_F, "\f"],
+  [CHAR_LOWER_R, "\r"],
+  [CHAR_LOWER_T, "	"]
+]);
+var json5EscapeToChar = new Map([
+  ...escapeToChar,
+  [CHAR_LOWER_V, "\v"],
+  [CHAR_0, "\0"]
+]);
+var charToEscape = /* @__PURE__ */ new Map([
+  [QUOTE, QUOTE],
+  ["\\", "\\"],
+  ["/", "/"],
+  ["\b", "b"],
+  ["\n", "n"],
+  ["\f", "f"],
+  ["\r", "r"],
+  ["	", "t"]
+]);
+var json5CharToEscape = new Map([
+  ...charToEscape,
+  ["\v", "v"],
+  ["\0", "0"],
+  ["\u2028", "u2028"],
+  ["\u2029", "u2029"]
+]);
+var knownTokenTypes = /* @__PURE__ */ new Map([
+  [LBRACKET, "LBracket"],
+  [RBRACKET, "RBracket"],
+  [LBRACE, "LBrace"],
+  [RBRACE, "RBrace"],
+  [COLON, "Colon"],
+  [COMMA, "Comma"],
+  [TRUE, "Boolean"],
+  [FALSE, "Boolean"],
+  [NULL, "Null"]
+]);
+var knownJSON5TokenTypes = new Map([
+  ...knownTokenTypes,
+  [NAN$1, "Number"],
+  [INFINITY$1, "Number"]
+]);
+var json5LineTerminators = /* @__PURE__ */ new Set([
+  CHAR_NEWLINE,
+  CHAR_RETURN,
+  CHAR_LINE_SEPARATOR,
+  CHAR_PARAGRAPH_SEPARATOR
+]);
+var ErrorWithLocation = class extends Error {
+  /**
+   * Creates a new instance.
+   * @param {string} message The error message to report. 
+   * @param {Location} loc The location information for the error.
+   */
+  constructor(message, { line, column, offset }) {
+    super(`${message} (${line}:${column})`);
+    this.line = line;
+    this.column = column;
     this.offset = offset;
   }
-  offset;
 };
-function scanJson(text2) {
-  const p = new Parser2(text2);
-  try {
-    const root = p.document();
-    return { root, comments: p.comments };
-  } catch (e) {
-    if (e instanceof JsonError) return { error: { message: e.message, offset: e.offset }, comments: [] };
-    if (e instanceof RangeError) return { error: { message: "The JSON is nested too deeply to read", offset: p.pos }, comments: [] };
-    throw e;
+var UnexpectedChar = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {number} unexpected The character that was found.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(unexpected, loc2) {
+    super(`Unexpected character '${String.fromCharCode(unexpected)}' found.`, loc2);
   }
-}
-var Parser2 = class {
-  constructor(text2) {
-    this.text = text2;
-    this.n = text2.length;
-    if (text2.charCodeAt(0) === 65279) this.pos = 1;
+};
+var UnexpectedIdentifier = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {string} unexpected The character that was found.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(unexpected, loc2) {
+    super(`Unexpected identifier '${unexpected}' found.`, loc2);
   }
-  text;
-  pos = 0;
-  comments = [];
-  n;
-  /** Opening offsets of the containers being read, for "not closed" messages. */
-  open = [];
-  document() {
-    this.skip();
-    const root = this.value("value");
-    this.skip();
-    if (this.pos < this.n) this.unexpected("end");
-    return root;
+};
+var UnexpectedToken = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {Token} token The token that was found. 
+   */
+  constructor(token) {
+    super(`Unexpected token ${token.type} found.`, token.loc.start);
   }
-  /** Skips white space and comments. */
-  skip() {
-    const text2 = this.text;
-    const n2 = this.n;
-    let i = this.pos;
-    while (i < n2) {
-      const c = text2.charCodeAt(i);
-      if (c === 32 /* Space */ || c === 10 /* LF */ || c === 13 /* CR */ || c === 9 /* Tab */) i++;
-      else if (c === 47 /* Slash */) {
-        i = this.comment(i);
-      } else break;
-    }
-    this.pos = i;
+};
+var UnexpectedEOF = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(loc2) {
+    super("Unexpected end of input found.", loc2);
   }
-  comment(start) {
-    const text2 = this.text;
-    const d = text2.charCodeAt(start + 1);
-    if (d === 47 /* Slash */) {
-      let j = start + 2;
-      while (j < this.n) {
-        const c = text2.charCodeAt(j);
-        if (c === 10 /* LF */ || c === 13 /* CR */) break;
-        j++;
-      }
-      this.comments.push({ start, end: j, text: text2.slice(start, j), block: false });
-      return j;
-    }
-    if (d === 42 /* Star */) {
-      const close = text2.indexOf("*/", start + 2);
-      if (close < 0) throw new JsonError(`Unexpected end of file: the comment opened at ${this.where(start)} is not closed with '*/'`, this.n);
-      this.comments.push({ start, end: close + 2, text: text2.slice(start, close + 2), block: true });
-      return close + 2;
-    }
-    throw new JsonError(`Unexpected character '/': a comment starts with '//' or '/*'`, start);
+};
+var ID_Start = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0370-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u05D0-\u05EA\u05F0-\u05F2\u0620-\u064A\u066E\u066F\u0671-\u06D3\u06D5\u06E5\u06E6\u06EE\u06EF\u06FA-\u06FC\u06FF\u0710\u0712-\u072F\u074D-\u07A5\u07B1\u07CA-\u07EA\u07F4\u07F5\u07FA\u0800-\u0815\u081A\u0824\u0828\u0840-\u0858\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u0904-\u0939\u093D\u0950\u0958-\u0961\u0971-\u0980\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BD\u09CE\u09DC\u09DD\u09DF-\u09E1\u09F0\u09F1\u09FC\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A59-\u0A5C\u0A5E\u0A72-\u0A74\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABD\u0AD0\u0AE0\u0AE1\u0AF9\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3D\u0B5C\u0B5D\u0B5F-\u0B61\u0B71\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BD0\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D\u0C58-\u0C5A\u0C60\u0C61\u0C80\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBD\u0CDE\u0CE0\u0CE1\u0CF1\u0CF2\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D3A\u0D3D\u0D4E\u0D54-\u0D56\u0D5F-\u0D61\u0D7A-\u0D7F\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0E01-\u0E30\u0E32\u0E33\u0E40-\u0E46\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB0\u0EB2\u0EB3\u0EBD\u0EC0-\u0EC4\u0EC6\u0EDC-\u0EDF\u0F00\u0F40-\u0F47\u0F49-\u0F6C\u0F88-\u0F8C\u1000-\u102A\u103F\u1050-\u1055\u105A-\u105D\u1061\u1065\u1066\u106E-\u1070\u1075-\u1081\u108E\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1711\u1720-\u1731\u1740-\u1751\u1760-\u176C\u176E-\u1770\u1780-\u17B3\u17D7\u17DC\u1820-\u1877\u1880-\u1884\u1887-\u18A8\u18AA\u18B0-\u18F5\u1900-\u191E\u1950-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u1A00-\u1A16\u1A20-\u1A54\u1AA7\u1B05-\u1B33\u1B45-\u1B4B\u1B83-\u1BA0\u1BAE\u1BAF\u1BBA-\u1BE5\u1C00-\u1C23\u1C4D-\u1C4F\u1C5A-\u1C7D\u1C80-\u1C88\u1CE9-\u1CEC\u1CEE-\u1CF1\u1CF5\u1CF6\u1D00-\u1DBF\u1E00-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u2071\u207F\u2090-\u209C\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CEE\u2CF2\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D80-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2E2F\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303C\u3041-\u3096\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA61F\uA62A\uA62B\uA640-\uA66E\uA67F-\uA69D\uA6A0-\uA6EF\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA801\uA803-\uA805\uA807-\uA80A\uA80C-\uA822\uA840-\uA873\uA882-\uA8B3\uA8F2-\uA8F7\uA8FB\uA8FD\uA90A-\uA925\uA930-\uA946\uA960-\uA97C\uA984-\uA9B2\uA9CF\uA9E0-\uA9E4\uA9E6-\uA9EF\uA9FA-\uA9FE\uAA00-\uAA28\uAA40-\uAA42\uAA44-\uAA4B\uAA60-\uAA76\uAA7A\uAA7E-\uAAAF\uAAB1\uAAB5\uAAB6\uAAB9-\uAABD\uAAC0\uAAC2\uAADB-\uAADD\uAAE0-\uAAEA\uAAF2-\uAAF4\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABE2\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D\uFB1F-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE70-\uFE74\uFE76-\uFEFC\uFF21-\uFF3A\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDE80-\uDE9C\uDEA0-\uDED0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF75\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00\uDE10-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE4\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC03-\uDC37\uDC83-\uDCAF\uDCD0-\uDCE8\uDD03-\uDD26\uDD50-\uDD72\uDD76\uDD83-\uDDB2\uDDC1-\uDDC4\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE2B\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEDE\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3D\uDF50\uDF5D-\uDF61]|\uD805[\uDC00-\uDC34\uDC47-\uDC4A\uDC80-\uDCAF\uDCC4\uDCC5\uDCC7\uDD80-\uDDAE\uDDD8-\uDDDB\uDE00-\uDE2F\uDE44\uDE80-\uDEAA\uDF00-\uDF19]|\uD806[\uDCA0-\uDCDF\uDCFF\uDE00\uDE0B-\uDE32\uDE3A\uDE50\uDE5C-\uDE83\uDE86-\uDE89\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC2E\uDC40\uDC72-\uDC8F\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD30\uDD46]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDED0-\uDEED\uDF00-\uDF2F\uDF40-\uDF43\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50\uDF93-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB]|\uD83A[\uDC00-\uDCC4\uDD00-\uDD43]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]/;
+var ID_Continue = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0300-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u0483-\u0487\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7\u05D0-\u05EA\u05F0-\u05F2\u0610-\u061A\u0620-\u0669\u066E-\u06D3\u06D5-\u06DC\u06DF-\u06E8\u06EA-\u06FC\u06FF\u0710-\u074A\u074D-\u07B1\u07C0-\u07F5\u07FA\u0800-\u082D\u0840-\u085B\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u08D4-\u08E1\u08E3-\u0963\u0966-\u096F\u0971-\u0983\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BC-\u09C4\u09C7\u09C8\u09CB-\u09CE\u09D7\u09DC\u09DD\u09DF-\u09E3\u09E6-\u09F1\u09FC\u0A01-\u0A03\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A3C\u0A3E-\u0A42\u0A47\u0A48\u0A4B-\u0A4D\u0A51\u0A59-\u0A5C\u0A5E\u0A66-\u0A75\u0A81-\u0A83\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABC-\u0AC5\u0AC7-\u0AC9\u0ACB-\u0ACD\u0AD0\u0AE0-\u0AE3\u0AE6-\u0AEF\u0AF9-\u0AFF\u0B01-\u0B03\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3C-\u0B44\u0B47\u0B48\u0B4B-\u0B4D\u0B56\u0B57\u0B5C\u0B5D\u0B5F-\u0B63\u0B66-\u0B6F\u0B71\u0B82\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BBE-\u0BC2\u0BC6-\u0BC8\u0BCA-\u0BCD\u0BD0\u0BD7\u0BE6-\u0BEF\u0C00-\u0C03\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D-\u0C44\u0C46-\u0C48\u0C4A-\u0C4D\u0C55\u0C56\u0C58-\u0C5A\u0C60-\u0C63\u0C66-\u0C6F\u0C80-\u0C83\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBC-\u0CC4\u0CC6-\u0CC8\u0CCA-\u0CCD\u0CD5\u0CD6\u0CDE\u0CE0-\u0CE3\u0CE6-\u0CEF\u0CF1\u0CF2\u0D00-\u0D03\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D44\u0D46-\u0D48\u0D4A-\u0D4E\u0D54-\u0D57\u0D5F-\u0D63\u0D66-\u0D6F\u0D7A-\u0D7F\u0D82\u0D83\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0DCA\u0DCF-\u0DD4\u0DD6\u0DD8-\u0DDF\u0DE6-\u0DEF\u0DF2\u0DF3\u0E01-\u0E3A\u0E40-\u0E4E\u0E50-\u0E59\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB9\u0EBB-\u0EBD\u0EC0-\u0EC4\u0EC6\u0EC8-\u0ECD\u0ED0-\u0ED9\u0EDC-\u0EDF\u0F00\u0F18\u0F19\u0F20-\u0F29\u0F35\u0F37\u0F39\u0F3E-\u0F47\u0F49-\u0F6C\u0F71-\u0F84\u0F86-\u0F97\u0F99-\u0FBC\u0FC6\u1000-\u1049\u1050-\u109D\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u135D-\u135F\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1714\u1720-\u1734\u1740-\u1753\u1760-\u176C\u176E-\u1770\u1772\u1773\u1780-\u17D3\u17D7\u17DC\u17DD\u17E0-\u17E9\u180B-\u180D\u1810-\u1819\u1820-\u1877\u1880-\u18AA\u18B0-\u18F5\u1900-\u191E\u1920-\u192B\u1930-\u193B\u1946-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u19D0-\u19D9\u1A00-\u1A1B\u1A20-\u1A5E\u1A60-\u1A7C\u1A7F-\u1A89\u1A90-\u1A99\u1AA7\u1AB0-\u1ABD\u1B00-\u1B4B\u1B50-\u1B59\u1B6B-\u1B73\u1B80-\u1BF3\u1C00-\u1C37\u1C40-\u1C49\u1C4D-\u1C7D\u1C80-\u1C88\u1CD0-\u1CD2\u1CD4-\u1CF9\u1D00-\u1DF9\u1DFB-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u203F\u2040\u2054\u2071\u207F\u2090-\u209C\u20D0-\u20DC\u20E1\u20E5-\u20F0\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D7F-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2DE0-\u2DFF\u2E2F\u3005-\u3007\u3021-\u302F\u3031-\u3035\u3038-\u303C\u3041-\u3096\u3099\u309A\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA62B\uA640-\uA66F\uA674-\uA67D\uA67F-\uA6F1\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA827\uA840-\uA873\uA880-\uA8C5\uA8D0-\uA8D9\uA8E0-\uA8F7\uA8FB\uA8FD\uA900-\uA92D\uA930-\uA953\uA960-\uA97C\uA980-\uA9C0\uA9CF-\uA9D9\uA9E0-\uA9FE\uAA00-\uAA36\uAA40-\uAA4D\uAA50-\uAA59\uAA60-\uAA76\uAA7A-\uAAC2\uAADB-\uAADD\uAAE0-\uAAEF\uAAF2-\uAAF6\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABEA\uABEC\uABED\uABF0-\uABF9\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE00-\uFE0F\uFE20-\uFE2F\uFE33\uFE34\uFE4D-\uFE4F\uFE70-\uFE74\uFE76-\uFEFC\uFF10-\uFF19\uFF21-\uFF3A\uFF3F\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDDFD\uDE80-\uDE9C\uDEA0-\uDED0\uDEE0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF7A\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCA0-\uDCA9\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00-\uDE03\uDE05\uDE06\uDE0C-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE38-\uDE3A\uDE3F\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE6\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC00-\uDC46\uDC66-\uDC6F\uDC7F-\uDCBA\uDCD0-\uDCE8\uDCF0-\uDCF9\uDD00-\uDD34\uDD36-\uDD3F\uDD50-\uDD73\uDD76\uDD80-\uDDC4\uDDCA-\uDDCC\uDDD0-\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE37\uDE3E\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEEA\uDEF0-\uDEF9\uDF00-\uDF03\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3C-\uDF44\uDF47\uDF48\uDF4B-\uDF4D\uDF50\uDF57\uDF5D-\uDF63\uDF66-\uDF6C\uDF70-\uDF74]|\uD805[\uDC00-\uDC4A\uDC50-\uDC59\uDC80-\uDCC5\uDCC7\uDCD0-\uDCD9\uDD80-\uDDB5\uDDB8-\uDDC0\uDDD8-\uDDDD\uDE00-\uDE40\uDE44\uDE50-\uDE59\uDE80-\uDEB7\uDEC0-\uDEC9\uDF00-\uDF19\uDF1D-\uDF2B\uDF30-\uDF39]|\uD806[\uDCA0-\uDCE9\uDCFF\uDE00-\uDE3E\uDE47\uDE50-\uDE83\uDE86-\uDE99\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC36\uDC38-\uDC40\uDC50-\uDC59\uDC72-\uDC8F\uDC92-\uDCA7\uDCA9-\uDCB6\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD36\uDD3A\uDD3C\uDD3D\uDD3F-\uDD47\uDD50-\uDD59]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDE60-\uDE69\uDED0-\uDEED\uDEF0-\uDEF4\uDF00-\uDF36\uDF40-\uDF43\uDF50-\uDF59\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50-\uDF7E\uDF8F-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99\uDC9D\uDC9E]|\uD834[\uDD65-\uDD69\uDD6D-\uDD72\uDD7B-\uDD82\uDD85-\uDD8B\uDDAA-\uDDAD\uDE42-\uDE44]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB\uDFCE-\uDFFF]|\uD836[\uDE00-\uDE36\uDE3B-\uDE6C\uDE75\uDE84\uDE9B-\uDE9F\uDEA1-\uDEAF]|\uD838[\uDC00-\uDC06\uDC08-\uDC18\uDC1B-\uDC21\uDC23\uDC24\uDC26-\uDC2A]|\uD83A[\uDC00-\uDCC4\uDCD0-\uDCD6\uDD00-\uDD4A\uDD50-\uDD59]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]|\uDB40[\uDD00-\uDDEF]/;
+var CHAR_CR = 13;
+var CHAR_LF = 10;
+var CharCodeReader = class {
+  /**
+   * The text to read from.
+   * @type {string}
+   */
+  #text = "";
+  /**
+   * The current line number.
+   * @type {number}
+   */
+  #line = 1;
+  /**
+   * The current column number.
+   * @type {number}
+   */
+  #column = 0;
+  /**
+   * The current offset in the text.
+   * @type {number}
+   */
+  #offset = -1;
+  /**
+   * Whether the last character read was a new line.
+   * @type {boolean}
+   */
+  #newLine = false;
+  /**
+   * The last character code read.
+   * @type {number}
+   */
+  #last = -1;
+  /**
+   * Whether the reader has ended.
+   * @type {boolean}
+   */
+  #ended = false;
+  /**
+   * Creates a new instance.
+   * @param {string} text The text to read from
+   */
+  constructor(text) {
+    this.#text = text;
   }
-  value(expecting) {
-    const text2 = this.text;
-    const start = this.pos;
-    const c = text2.charCodeAt(start);
-    switch (c) {
-      case 123 /* LBrace */:
-        return this.object();
-      case 91 /* LBracket */:
-        return this.array();
-      case 34 /* Quote */: {
-        const value = this.string();
-        return { type: "string", start, end: this.pos, value };
-      }
-      case 116:
-        this.keyword("true");
-        return { type: "bool", start, end: this.pos, value: true };
-      case 102:
-        this.keyword("false");
-        return { type: "bool", start, end: this.pos, value: false };
-      case 110:
-        this.keyword("null");
-        return { type: "null", start, end: this.pos };
-      default:
-        if (c === 45 /* Minus */ || c >= 48 /* Zero */ && c <= 57 /* Nine */) {
-          const end = this.number();
-          return { type: "number", start, end, value: Number(text2.slice(start, end)) };
-        }
-        return this.unexpected(expecting);
-    }
-  }
-  object() {
-    const text2 = this.text;
-    const start = this.pos;
-    this.open.push(start);
-    this.pos++;
-    const members = [];
-    this.skip();
-    if (text2.charCodeAt(this.pos) !== 125 /* RBrace */) {
-      for (; ; ) {
-        const keyStart = this.pos;
-        if (text2.charCodeAt(keyStart) !== 34 /* Quote */) this.unexpected("key");
-        const key2 = this.string();
-        const keyEnd = this.pos;
-        this.skip();
-        if (text2.charCodeAt(this.pos) !== 58 /* Colon */) this.unexpected("colon");
-        this.pos++;
-        this.skip();
-        const value = this.value("value");
-        members.push({ key: key2, keySpan: { start: keyStart, end: keyEnd }, value, start: keyStart, end: value.end });
-        this.skip();
-        const d = text2.charCodeAt(this.pos);
-        if (d === 44 /* Comma */) {
-          this.pos++;
-          this.skip();
-          if (text2.charCodeAt(this.pos) === 125 /* RBrace */) break;
-        } else if (d === 125 /* RBrace */) break;
-        else this.unexpected("commaOrBrace");
-      }
-    }
-    this.pos++;
-    this.open.pop();
-    return { type: "object", start, end: this.pos, members };
-  }
-  array() {
-    const text2 = this.text;
-    const start = this.pos;
-    this.open.push(start);
-    this.pos++;
-    const items = [];
-    this.skip();
-    if (text2.charCodeAt(this.pos) !== 93 /* RBracket */) {
-      for (; ; ) {
-        items.push(this.value("value"));
-        this.skip();
-        const d = text2.charCodeAt(this.pos);
-        if (d === 44 /* Comma */) {
-          this.pos++;
-          this.skip();
-          if (text2.charCodeAt(this.pos) === 93 /* RBracket */) break;
-        } else if (d === 93 /* RBracket */) break;
-        else this.unexpected("commaOrBracket");
-      }
-    }
-    this.pos++;
-    this.open.pop();
-    return { type: "array", start, end: this.pos, items };
-  }
-  /** Reads the string at `pos` (on its opening quote); leaves `pos` after the closing quote. */
-  string() {
-    const text2 = this.text;
-    const start = this.pos;
-    let i = start + 1;
-    const n2 = this.n;
-    for (; ; ) {
-      if (i >= n2) this.unclosedString(start);
-      const c = text2.charCodeAt(i);
-      if (c === 34 /* Quote */) {
-        this.pos = i + 1;
-        return text2.slice(start + 1, i);
-      }
-      if (c === 92 /* Backslash */) break;
-      i++;
-    }
-    let out = text2.slice(start + 1, i);
-    let from = i;
-    for (; ; ) {
-      if (i >= n2) this.unclosedString(start);
-      const c = text2.charCodeAt(i);
-      if (c === 34 /* Quote */) {
-        this.pos = i + 1;
-        return out + text2.slice(from, i);
-      }
-      if (c !== 92 /* Backslash */) {
-        i++;
-        continue;
-      }
-      out += text2.slice(from, i);
-      if (i + 1 >= n2) this.unclosedString(start);
-      const e = text2.charCodeAt(i + 1);
-      switch (e) {
-        case 34 /* Quote */:
-          out += '"';
-          break;
-        case 92 /* Backslash */:
-          out += "\\";
-          break;
-        case 47 /* Slash */:
-          out += "/";
-          break;
-        case 98:
-          out += "\b";
-          break;
-        case 102:
-          out += "\f";
-          break;
-        case 110:
-          out += "\n";
-          break;
-        case 114:
-          out += "\r";
-          break;
-        case 116:
-          out += "	";
-          break;
-        case 117 /* LowerU */: {
-          let code = 0;
-          for (let k = 0; k < 4; k++) {
-            const h = text2.charCodeAt(i + 2 + k);
-            const v = hexValue(h);
-            if (v < 0) {
-              if (i + 2 + k >= n2) this.unclosedString(start);
-              throw new JsonError(`Invalid escape '${text2.slice(i, i + 2 + k + 1)}' in a string: \\u takes four hexadecimal digits`, i + 2 + k);
-            }
-            code = code * 16 + v;
-          }
-          out += String.fromCharCode(code);
-          i += 4;
-          break;
-        }
-        default:
-          throw new JsonError(
-            `Invalid escape '\\${String.fromCodePoint(text2.codePointAt(i + 1))}' in a string: write '\\\\' for a backslash (JSON allows \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)`,
-            i + 1
-          );
-      }
-      i += 2;
-      from = i;
-    }
-  }
-  unclosedString(start) {
-    throw new JsonError(`Unexpected end of file: the string opened at ${this.where(start)} is not closed with '"'`, this.n);
-  }
-  /** Reads a JSON number at `pos`; returns its end. */
-  number() {
-    const text2 = this.text;
-    let i = this.pos;
-    if (text2.charCodeAt(i) === 45 /* Minus */) i++;
-    let c = text2.charCodeAt(i);
-    if (c === 48 /* Zero */) {
-      i++;
-      c = text2.charCodeAt(i);
-      if (c >= 48 /* Zero */ && c <= 57 /* Nine */) throw new JsonError(`Invalid number '${this.word(this.pos)}': a number does not start with 0 unless it is 0 or 0.x`, i);
-    } else if (c >= 49 && c <= 57 /* Nine */) {
-      do
-        c = text2.charCodeAt(++i);
-      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
-    } else this.badNumber(i, "a digit");
-    if (c === 46 /* Dot */) {
-      c = text2.charCodeAt(++i);
-      if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit after the decimal point");
-      do
-        c = text2.charCodeAt(++i);
-      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
-    }
-    if (c === 101 /* LowerE */ || c === 69 /* UpperE */) {
-      c = text2.charCodeAt(++i);
-      if (c === 43 /* Plus */ || c === 45 /* Minus */) c = text2.charCodeAt(++i);
-      if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit in the exponent");
-      do
-        c = text2.charCodeAt(++i);
-      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
-    }
-    this.pos = i;
-    return i;
-  }
-  badNumber(at, expected) {
-    if (at >= this.n) throw new JsonError(`Unexpected end of file: expected ${expected} in the number '${this.text.slice(this.pos)}'`, at);
-    throw new JsonError(`Invalid number '${this.word(this.pos)}': expected ${expected}`, at);
-  }
-  keyword(word) {
-    const start = this.pos;
-    const end = start + word.length;
-    if (this.text.startsWith(word, start) && !isWordPart(this.text.charCodeAt(end))) {
-      this.pos = end;
+  /**
+   * Ends the reader.
+   * @returns {void}
+   */
+  #end() {
+    if (this.#ended) {
       return;
     }
-    const found = this.word(start);
-    throw new JsonError(`Unexpected '${found}': expected a value (a string in double quotes, a number, true, false, null, an object or an array)`, start);
+    this.#column++;
+    this.#offset++;
+    this.#last = -1;
+    this.#ended = true;
   }
-  /** The run of word characters at `from` (for messages). */
-  word(from) {
-    let i = from;
-    while (i < this.n && i - from < 40 && (isWordPart(this.text.charCodeAt(i)) || this.text.charCodeAt(i) === 45 /* Minus */ || this.text.charCodeAt(i) === 46 /* Dot */)) i++;
-    return this.text.slice(from, Math.max(i, from + 1));
+  /**
+   * Returns the current position of the reader.
+   * @returns {Location} An object with line, column, and offset properties.
+   */
+  locate() {
+    return {
+      line: this.#line,
+      column: this.#column,
+      offset: this.#offset
+    };
   }
-  unexpected(expecting) {
-    const at = this.pos;
-    const wanted = EXPECTED[expecting];
-    if (at >= this.n) {
-      const open2 = this.open[this.open.length - 1];
-      const what = open2 === void 0 ? "the file holds no JSON value" : `the ${this.text.charCodeAt(open2) === 123 /* LBrace */ ? "object" : "array"} opened at ${this.where(open2)} is not closed`;
-      throw new JsonError(`Unexpected end of file: ${what} (expected ${wanted})`, at);
+  /**
+   * Reads the next character code in the text.
+   * @returns {number} The next character code, or -1 if there are no more characters.
+   */
+  next() {
+    if (this.#offset >= this.#text.length - 1) {
+      this.#end();
+      return -1;
     }
-    const c = this.text.codePointAt(at);
-    const shown = c === 34 /* Quote */ ? "a string" : isWordPart(c) ? `'${this.word(at)}'` : `'${printable(c)}'`;
-    throw new JsonError(`Unexpected ${shown}: expected ${wanted}`, at);
+    this.#offset++;
+    const charCode = this.#text.charCodeAt(this.#offset);
+    if (this.#newLine) {
+      this.#line++;
+      this.#column = 1;
+      this.#newLine = false;
+    } else {
+      this.#column++;
+    }
+    if (charCode === CHAR_CR) {
+      this.#newLine = true;
+      if (this.peek() === CHAR_LF) {
+        this.#offset++;
+      }
+    } else if (charCode === CHAR_LF) {
+      this.#newLine = true;
+    }
+    this.#last = charCode;
+    return charCode;
   }
-  /** `line 3, column 5` of an offset, for messages about where something was opened. */
-  where(offset) {
-    let line = 1;
-    let lineStart = 0;
-    const text2 = this.text;
-    for (let i = 0; i < offset; i++) {
-      const c = text2.charCodeAt(i);
-      if (c === 10 /* LF */ || c === 13 /* CR */ && text2.charCodeAt(i + 1) !== 10 /* LF */) {
-        line++;
-        lineStart = i + 1;
+  /**
+   * Peeks at the next character code in the text.
+   * @returns {number} The next character code, or -1 if there are no more characters.
+   */
+  peek() {
+    if (this.#offset === this.#text.length - 1) {
+      return -1;
+    }
+    return this.#text.charCodeAt(this.#offset + 1);
+  }
+  /**
+   * Determines if the next character code in the text matches a specific character code.
+   * @param {(number) => boolean} fn A function to call on the next character.
+   * @returns {boolean} True if the next character code matches, false if not.
+   */
+  match(fn) {
+    if (fn(this.peek())) {
+      this.next();
+      return true;
+    }
+    return false;
+  }
+  /**
+   * Returns the last character code read.
+   * @returns {number} The last character code read.
+   */
+  current() {
+    return this.#last;
+  }
+};
+var INFINITY = "Infinity";
+var NAN = "NaN";
+var keywordStarts = /* @__PURE__ */ new Set([CHAR_LOWER_T, CHAR_LOWER_F, CHAR_LOWER_N]);
+var whitespace = /* @__PURE__ */ new Set([CHAR_SPACE, CHAR_TAB, CHAR_NEWLINE, CHAR_RETURN]);
+var json5Whitespace = /* @__PURE__ */ new Set([
+  ...whitespace,
+  CHAR_VTAB,
+  CHAR_FORM_FEED,
+  CHAR_NBSP,
+  CHAR_LINE_SEPARATOR,
+  CHAR_PARAGRAPH_SEPARATOR,
+  CHAR_BOM,
+  CHAR_NON_BREAKING_SPACE,
+  CHAR_EN_QUAD,
+  CHAR_EM_QUAD,
+  CHAR_EN_SPACE,
+  CHAR_EM_SPACE,
+  CHAR_THREE_PER_EM_SPACE,
+  CHAR_FOUR_PER_EM_SPACE,
+  CHAR_SIX_PER_EM_SPACE,
+  CHAR_FIGURE_SPACE,
+  CHAR_PUNCTUATION_SPACE,
+  CHAR_THIN_SPACE,
+  CHAR_HAIR_SPACE,
+  CHAR_NARROW_NO_BREAK_SPACE,
+  CHAR_MEDIUM_MATHEMATICAL_SPACE,
+  CHAR_IDEOGRAPHIC_SPACE
+]);
+var DEFAULT_OPTIONS$1 = {
+  mode: "json",
+  ranges: false
+};
+var jsonKeywords = /* @__PURE__ */ new Set(["true", "false", "null"]);
+var tt = {
+  EOF: 0,
+  Number: 1,
+  String: 2,
+  Boolean: 3,
+  Null: 4,
+  NaN: 5,
+  Infinity: 6,
+  Identifier: 7,
+  Colon: 20,
+  LBrace: 21,
+  RBrace: 22,
+  LBracket: 23,
+  RBracket: 24,
+  Comma: 25,
+  LineComment: 40,
+  BlockComment: 41
+};
+function isDigit2(c) {
+  return c >= CHAR_0 && c <= CHAR_9;
+}
+function isHexDigit(c) {
+  return isDigit2(c) || c >= CHAR_UPPER_A && c <= CHAR_UPPER_F || c >= CHAR_LOWER_A && c <= CHAR_LOWER_F;
+}
+function isPositiveDigit(c) {
+  return c >= CHAR_1 && c <= CHAR_9;
+}
+function isKeywordStart(c) {
+  return keywordStarts.has(c);
+}
+function isNumberStart(c) {
+  return isDigit2(c) || c === CHAR_DOT || c === CHAR_MINUS;
+}
+function isJSON5NumberStart(c) {
+  return isNumberStart(c) || c === CHAR_PLUS;
+}
+function isStringStart(c, json5) {
+  return c === CHAR_DOUBLE_QUOTE || json5 && c === CHAR_SINGLE_QUOTE;
+}
+function isJSON5IdentifierStart(c) {
+  if (c === CHAR_DOLLAR || c === CHAR_UNDERSCORE || c === CHAR_BACKSLASH) {
+    return true;
+  }
+  if (c >= CHAR_LOWER_A && c <= CHAR_LOWER_Z || c >= CHAR_UPPER_A && c <= CHAR_UPPER_Z) {
+    return true;
+  }
+  if (c === 8204 || c === 8205) {
+    return true;
+  }
+  const ct = String.fromCharCode(c);
+  return ID_Start.test(ct);
+}
+function isJSON5IdentifierPart(c) {
+  if (isJSON5IdentifierStart(c) || isDigit2(c)) {
+    return true;
+  }
+  const ct = String.fromCharCode(c);
+  return ID_Continue.test(ct);
+}
+var Tokenizer = class {
+  /**
+   * Options for the tokenizer.
+   * @type {TokenizeOptions}
+   */
+  #options;
+  /**
+   * The source text to tokenize.
+   * @type {string}
+   */
+  #text;
+  /**
+   * The reader for the source text.
+   * @type {CharCodeReader}
+   */
+  #reader;
+  /**
+   * Indicates if the tokenizer is in JSON5 mode.
+   * @type {boolean}
+   */
+  #json5;
+  /**
+   * Indicates if comments are allowed.
+   * @type {boolean}
+   */
+  #allowComments;
+  /**
+   * Indicates if ranges should be included in the tokens.
+   * @type {boolean}
+   */
+  #ranges;
+  /**
+   * The last token type read.
+   * @type {Token}
+   */
+  #token;
+  /**
+   * Determines if a character is an escaped character.
+   * @type {(c:number) => boolean}
+   */
+  #isEscapedCharacter;
+  /**
+   * Determines if a character is a JSON5 line terminator.
+   * @type {(c:number) => boolean}
+   */
+  #isJSON5LineTerminator;
+  /**
+   * Determines if a character is a JSON5 hex escape.
+   * @type {(c:number) => boolean}
+   */
+  #isJSON5HexEscape;
+  /**
+   * Determines if a character is whitespace.
+   * @type {(c:number) => boolean}
+   */
+  #isWhitespace;
+  /**
+   * Creates a new instance of the tokenizer.
+   * @param {string} text The source text
+   * @param {TokenizeOptions} [options] Options for the tokenizer.
+   */
+  constructor(text, options) {
+    this.#text = text;
+    this.#options = {
+      ...DEFAULT_OPTIONS$1,
+      ...options
+    };
+    this.#reader = new CharCodeReader(text);
+    this.#json5 = this.#options.mode === "json5";
+    this.#allowComments = this.#options.mode !== "json";
+    this.#ranges = this.#options.ranges;
+    this.#isEscapedCharacter = this.#json5 ? json5EscapeToChar.has.bind(json5EscapeToChar) : escapeToChar.has.bind(escapeToChar);
+    this.#isJSON5LineTerminator = this.#json5 ? json5LineTerminators.has.bind(json5LineTerminators) : () => false;
+    this.#isJSON5HexEscape = this.#json5 ? (c) => c === CHAR_LOWER_X : () => false;
+    this.#isWhitespace = this.#json5 ? json5Whitespace.has.bind(json5Whitespace) : whitespace.has.bind(whitespace);
+  }
+  // #region Errors
+  /**
+   * Convenience function for throwing unexpected character errors.
+   * @param {number} c The unexpected character.
+   * @param {Location} [loc] The location of the unexpected character.
+   * @returns {never}
+   * @throws {UnexpectedChar} always.
+   */
+  #unexpected(c, loc2 = this.#reader.locate()) {
+    throw new UnexpectedChar(c, loc2);
+  }
+  /**
+   * Convenience function for throwing unexpected identifier errors.
+   * @param {string} identifier The unexpected identifier.
+   * @param {Location} [loc] The location of the unexpected identifier.
+   * @returns {never}
+   * @throws {UnexpectedIdentifier} always.
+   */
+  #unexpectedIdentifier(identifier, loc2 = this.#reader.locate()) {
+    throw new UnexpectedIdentifier(identifier, loc2);
+  }
+  /**
+  * Convenience function for throwing unexpected EOF errors.
+  * @returns {never}
+  * @throws {UnexpectedEOF} always.
+  */
+  #unexpectedEOF() {
+    throw new UnexpectedEOF(this.#reader.locate());
+  }
+  // #endregion
+  // #region Helpers
+  /**
+   * Creates a new token.
+   * @param {TokenType} tokenType The type of token to create.
+   * @param {number} length The length of the token.
+   * @param {Location} startLoc The start location for the token.
+   * @param {Location} [endLoc] The end location for the token.
+   * @returns {Token} The token.
+   */
+  #createToken(tokenType, length, startLoc, endLoc) {
+    const endOffset = startLoc.offset + length;
+    let range = this.#options.ranges ? {
+      range: (
+        /** @type {Range} */
+        [startLoc.offset, endOffset]
+      )
+    } : void 0;
+    return {
+      type: tokenType,
+      loc: {
+        start: startLoc,
+        end: endLoc || {
+          line: startLoc.line,
+          column: startLoc.column + length,
+          offset: endOffset
+        }
+      },
+      ...range
+    };
+  }
+  /**
+   * Reads in a specific number of hex digits.
+   * @param {number} count The number of hex digits to read.
+   * @returns {string} The hex digits read.
+   */
+  #readHexDigits(count) {
+    let value = "";
+    let c;
+    for (let i = 0; i < count; i++) {
+      c = this.#reader.peek();
+      if (isHexDigit(c)) {
+        this.#reader.next();
+        value += String.fromCharCode(c);
+        continue;
+      }
+      this.#unexpected(c);
+    }
+    return value;
+  }
+  /**
+   * Reads in a JSON5 identifier. Also used for JSON but we validate
+   * the identifier later.
+   * @param {number} c The first character of the identifier.
+   * @returns {string} The identifier read.
+   * @throws {UnexpectedChar} when the identifier cannot be read.
+   */
+  #readIdentifier(c) {
+    let value = "";
+    do {
+      value += String.fromCharCode(c);
+      if (c === CHAR_BACKSLASH) {
+        c = this.#reader.next();
+        if (c !== CHAR_LOWER_U) {
+          this.#unexpected(c);
+        }
+        value += String.fromCharCode(c);
+        const hexDigits = this.#readHexDigits(4);
+        const charCode = parseInt(hexDigits, 16);
+        if (value.length === 2 && !isJSON5IdentifierStart(charCode)) {
+          const loc2 = this.#reader.locate();
+          this.#unexpected(CHAR_BACKSLASH, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
+        } else if (!isJSON5IdentifierPart(charCode)) {
+          const loc2 = this.#reader.locate();
+          this.#unexpected(charCode, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
+        }
+        value += hexDigits;
+      }
+      c = this.#reader.peek();
+      if (!isJSON5IdentifierPart(c)) {
+        break;
+      }
+      this.#reader.next();
+    } while (true);
+    return value;
+  }
+  /**
+   * Reads in a string. Works for both JSON and JSON5.
+   * @param {number} c The first character of the string (either " or ').
+   * @returns {number} The length of the string.
+   * @throws {UnexpectedChar} when the string cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the string is finalized.
+   */
+  #readString(c) {
+    const delimiter = c;
+    let length = 1;
+    c = this.#reader.peek();
+    while (c !== -1 && c !== delimiter) {
+      this.#reader.next();
+      length++;
+      if (c === CHAR_BACKSLASH) {
+        c = this.#reader.peek();
+        if (this.#isEscapedCharacter(c) || this.#isJSON5LineTerminator(c)) {
+          this.#reader.next();
+          length++;
+        } else if (c === CHAR_LOWER_U) {
+          this.#reader.next();
+          length++;
+          const result = this.#readHexDigits(4);
+          length += result.length;
+        } else if (this.#isJSON5HexEscape(c)) {
+          this.#reader.next();
+          length++;
+          const result = this.#readHexDigits(2);
+          length += result.length;
+        } else if (this.#json5) {
+          this.#reader.next();
+          length++;
+        } else {
+          this.#unexpected(c);
+        }
+      }
+      c = this.#reader.peek();
+    }
+    if (c === -1) {
+      this.#reader.next();
+      this.#unexpectedEOF();
+    }
+    this.#reader.next();
+    length++;
+    return length;
+  }
+  /**
+   * Reads a number. Works for both JSON and JSON5.
+   * @param {number} c The first character of the number.
+   * @returns {number} The length of the number.
+   * @throws {UnexpectedChar} when the number cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the number is finalized.
+   */
+  #readNumber(c) {
+    let length = 1;
+    if (c === CHAR_MINUS || this.#json5 && c === CHAR_PLUS) {
+      c = this.#reader.peek();
+      if (this.#json5) {
+        if (c === CHAR_UPPER_I || c === CHAR_UPPER_N) {
+          this.#reader.next();
+          const identifier = this.#readIdentifier(c);
+          if (identifier !== INFINITY && identifier !== NAN) {
+            this.#unexpected(c);
+          }
+          return length + identifier.length;
+        }
+      }
+      if (!isDigit2(c)) {
+        this.#unexpected(c);
+      }
+      this.#reader.next();
+      length++;
+    }
+    if (c === CHAR_0) {
+      c = this.#reader.peek();
+      if (this.#json5 && (c === CHAR_LOWER_X || c === CHAR_UPPER_X)) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+        if (!isHexDigit(c)) {
+          this.#reader.next();
+          this.#unexpected(c);
+        }
+        do {
+          this.#reader.next();
+          length++;
+          c = this.#reader.peek();
+        } while (isHexDigit(c));
+      } else if (isDigit2(c)) {
+        this.#unexpected(c);
+      }
+    } else {
+      if (!this.#json5 || c !== CHAR_DOT) {
+        if (!isPositiveDigit(c)) {
+          this.#unexpected(c);
+        }
+        c = this.#reader.peek();
+        while (isDigit2(c)) {
+          this.#reader.next();
+          length++;
+          c = this.#reader.peek();
+        }
       }
     }
-    return `line ${line}, column ${offset - lineStart + 1}`;
+    if (c === CHAR_DOT) {
+      let digitCount = -1;
+      this.#reader.next();
+      length++;
+      digitCount++;
+      c = this.#reader.peek();
+      while (isDigit2(c)) {
+        this.#reader.next();
+        length++;
+        digitCount++;
+        c = this.#reader.peek();
+      }
+      if (!this.#json5 && digitCount === 0) {
+        this.#reader.next();
+        if (c) {
+          this.#unexpected(c);
+        } else {
+          this.#unexpectedEOF();
+        }
+      }
+    }
+    if (c === CHAR_LOWER_E || c === CHAR_UPPER_E) {
+      this.#reader.next();
+      length++;
+      c = this.#reader.peek();
+      if (c === CHAR_PLUS || c === CHAR_MINUS) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+      }
+      if (c === -1) {
+        this.#reader.next();
+        this.#unexpectedEOF();
+      }
+      if (!isDigit2(c)) {
+        this.#reader.next();
+        this.#unexpected(c);
+      }
+      while (isDigit2(c)) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+      }
+    }
+    return length;
+  }
+  /**
+   * Reads a comment. Works for both JSON and JSON5.
+   * @param {number} c The first character of the comment.
+   * @returns {{length: number, multiline: boolean}} The length of the comment, and whether the comment is multi-line.
+   * @throws {UnexpectedChar} when the comment cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the comment is finalized.
+   */
+  #readComment(c) {
+    let length = 1;
+    c = this.#reader.peek();
+    if (c === CHAR_SLASH) {
+      do {
+        this.#reader.next();
+        length += 1;
+        c = this.#reader.peek();
+      } while (c > -1 && c !== CHAR_RETURN && c !== CHAR_NEWLINE);
+      return { length, multiline: false };
+    }
+    if (c === CHAR_STAR) {
+      this.#reader.next();
+      length += 1;
+      while (c > -1) {
+        c = this.#reader.peek();
+        if (c === CHAR_STAR) {
+          this.#reader.next();
+          length += 1;
+          c = this.#reader.peek();
+          if (c === CHAR_SLASH) {
+            this.#reader.next();
+            length += 1;
+            return { length, multiline: true };
+          }
+        } else {
+          this.#reader.next();
+          length += 1;
+        }
+      }
+      this.#reader.next();
+      this.#unexpectedEOF();
+    }
+    this.#reader.next();
+    this.#unexpected(c);
+  }
+  // #endregion
+  /**
+   * Returns the next token in the source text.
+   * @returns {number} The code for the next token.
+   */
+  next() {
+    let c = this.#reader.next();
+    while (this.#isWhitespace(c)) {
+      c = this.#reader.next();
+    }
+    if (c === -1) {
+      return tt.EOF;
+    }
+    const start = this.#reader.locate();
+    const ct = String.fromCharCode(c);
+    if (this.#json5) {
+      if (knownJSON5TokenTypes.has(ct)) {
+        this.#token = this.#createToken(knownJSON5TokenTypes.get(ct), 1, start);
+      } else if (isJSON5IdentifierStart(c)) {
+        const value = this.#readIdentifier(c);
+        if (knownJSON5TokenTypes.has(value)) {
+          this.#token = this.#createToken(knownJSON5TokenTypes.get(value), value.length, start);
+        } else {
+          this.#token = this.#createToken("Identifier", value.length, start);
+        }
+      } else if (isJSON5NumberStart(c)) {
+        const result = this.#readNumber(c);
+        this.#token = this.#createToken("Number", result, start);
+      } else if (isStringStart(c, this.#json5)) {
+        const result = this.#readString(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken("String", result, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else if (c === CHAR_SLASH && this.#allowComments) {
+        const result = this.#readComment(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else {
+        this.#unexpected(c);
+      }
+    } else {
+      if (knownTokenTypes.has(ct)) {
+        this.#token = this.#createToken(knownTokenTypes.get(ct), 1, start);
+      } else if (isKeywordStart(c)) {
+        const value = this.#readIdentifier(c);
+        if (!jsonKeywords.has(value)) {
+          this.#unexpectedIdentifier(value, start);
+        }
+        this.#token = this.#createToken(knownTokenTypes.get(value), value.length, start);
+      } else if (isNumberStart(c)) {
+        const result = this.#readNumber(c);
+        this.#token = this.#createToken("Number", result, start);
+      } else if (isStringStart(c, this.#json5)) {
+        const result = this.#readString(c);
+        this.#token = this.#createToken("String", result, start);
+      } else if (c === CHAR_SLASH && this.#allowComments) {
+        const result = this.#readComment(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else {
+        this.#unexpected(c);
+      }
+    }
+    return tt[this.#token.type];
+  }
+  /**
+   * Returns the current token in the source text.
+   * @returns {Token} The current token.
+   */
+  get token() {
+    return this.#token;
   }
 };
-var EXPECTED = {
-  value: "a value (a string in double quotes, a number, true, false, null, an object or an array)",
-  key: "a property name in double quotes or '}'",
-  colon: "':' after the property name",
-  commaOrBrace: "',' or '}'",
-  commaOrBracket: "',' or ']'",
-  end: "the end of the file after the top-level value"
+var types = {
+  /**
+   * Creates a document node.
+   * @param {ValueNode} body The body of the document.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {DocumentNode} The document node.
+   */
+  document(body, parts = {}) {
+    return {
+      type: "Document",
+      body,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a string node.
+   * @param {string} value The value for the string.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {StringNode} The string node.
+   */
+  string(value, parts = {}) {
+    return {
+      type: "String",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a number node.
+   * @param {number} value The value for the number.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {NumberNode} The number node.
+   */
+  number(value, parts = {}) {
+    return {
+      type: "Number",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a boolean node.
+   * @param {boolean} value The value for the boolean.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {BooleanNode} The boolean node.
+   */
+  boolean(value, parts = {}) {
+    return {
+      type: "Boolean",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a null node.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {NullNode} The null node.
+   */
+  null(parts = {}) {
+    return {
+      type: "Null",
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an array node.
+   * @param {Array<ElementNode>} elements The elements to add.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ArrayNode} The array node.
+   */
+  array(elements, parts = {}) {
+    return {
+      type: "Array",
+      elements,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an element node.
+   * @param {ValueNode} value The value for the element.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ElementNode} The element node.
+   */
+  element(value, parts = {}) {
+    return {
+      type: "Element",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an object node.
+   * @param {Array<MemberNode>} members The members to add.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ObjectNode} The object node.
+   */
+  object(members, parts = {}) {
+    return {
+      type: "Object",
+      members,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a member node.
+   * @param {StringNode|IdentifierNode} name The name for the member.
+   * @param {ValueNode} value The value for the member.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {MemberNode} The member node.
+   */
+  member(name, value, parts = {}) {
+    return {
+      type: "Member",
+      name,
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an identifier node.
+   * @param {string} name The name for the identifier.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {IdentifierNode} The identifier node.
+   */
+  identifier(name, parts = {}) {
+    return {
+      type: "Identifier",
+      name,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a NaN node.
+   * @param {Sign} sign The sign for the Infinity.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {NaNNode} The NaN node.
+   */
+  nan(sign = "", parts = {}) {
+    return {
+      type: "NaN",
+      sign,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an Infinity node.
+   * @param {Sign} sign The sign for the Infinity.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {InfinityNode} The Infinity node.
+   */
+  infinity(sign = "", parts = {}) {
+    return {
+      type: "Infinity",
+      sign,
+      loc: parts.loc,
+      ...parts
+    };
+  }
 };
-function hexValue(c) {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
+var DEFAULT_OPTIONS = {
+  mode: "json",
+  ranges: false,
+  tokens: false,
+  allowTrailingCommas: false
+};
+var UNICODE_SEQUENCE = /\\u[\da-fA-F]{4}/gu;
+function normalizeIdentifier(identifier) {
+  return identifier.replace(UNICODE_SEQUENCE, (unicodeEscape) => {
+    return String.fromCharCode(parseInt(unicodeEscape.slice(2), 16));
+  });
 }
-var WORD_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
-function isWordPart(c) {
-  if (c < 128) return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
-  return c === c && WORD_PART.test(String.fromCodePoint(c));
+function getEndLocation(text) {
+  let line = 1;
+  let column = 1;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === "\n") {
+      line++;
+      column = 1;
+    } else if (char === "\r") {
+      if (text[i + 1] === "\n") {
+        i++;
+      }
+      line++;
+      column = 1;
+    } else {
+      column++;
+    }
+  }
+  return {
+    line,
+    column,
+    offset: text.length
+  };
 }
-function printable(c) {
-  if (c < 32 || c === 127) return `\\u${c.toString(16).padStart(4, "0")}`;
-  if (c === 160 || c === 65279 || c >= 8192 && c <= 8203 || c === 12288) return `\\u${c.toString(16).padStart(4, "0")} (a white-space character JSON does not allow here)`;
-  return String.fromCodePoint(c);
+function getStringValue(value, token, json5 = false) {
+  let result = "";
+  let escapeIndex = value.indexOf("\\");
+  let lastIndex = 0;
+  while (escapeIndex >= 0) {
+    result += value.slice(lastIndex, escapeIndex);
+    const escapeChar = value.charAt(escapeIndex + 1);
+    const escapeCharCode = escapeChar.charCodeAt(0);
+    if (json5 && json5EscapeToChar.has(escapeCharCode)) {
+      result += json5EscapeToChar.get(escapeCharCode);
+      lastIndex = escapeIndex + 2;
+    } else if (escapeToChar.has(escapeCharCode)) {
+      result += escapeToChar.get(escapeCharCode);
+      lastIndex = escapeIndex + 2;
+    } else if (escapeChar === "u") {
+      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 6);
+      if (hexCode.length < 4 || /[^0-9a-f]/i.test(hexCode)) {
+        throw new ErrorWithLocation(
+          `Invalid unicode escape \\u${hexCode}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+      result += String.fromCharCode(parseInt(hexCode, 16));
+      lastIndex = escapeIndex + 6;
+    } else if (json5 && escapeChar === "x") {
+      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 4);
+      if (hexCode.length < 2 || /[^0-9a-f]/i.test(hexCode)) {
+        throw new ErrorWithLocation(
+          `Invalid hex escape \\x${hexCode}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+      result += String.fromCharCode(parseInt(hexCode, 16));
+      lastIndex = escapeIndex + 4;
+    } else if (json5 && json5LineTerminators.has(escapeCharCode)) {
+      lastIndex = escapeIndex + 2;
+      if (escapeChar === "\r" && value.charAt(lastIndex) === "\n") {
+        lastIndex++;
+      }
+    } else {
+      if (json5) {
+        result += escapeChar;
+        lastIndex = escapeIndex + 2;
+      } else {
+        throw new ErrorWithLocation(
+          `Invalid escape \\${escapeChar}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+    }
+    escapeIndex = value.indexOf("\\", lastIndex);
+  }
+  result += value.slice(lastIndex);
+  return result;
+}
+function getLiteralValue(value, token, json5 = false) {
+  switch (token.type) {
+    case "Boolean":
+      return value === "true";
+    case "Number":
+      if (json5) {
+        if (value.charCodeAt(0) === 45) {
+          return -Number(value.slice(1));
+        }
+        if (value.charCodeAt(0) === 43) {
+          return Number(value.slice(1));
+        }
+      }
+      return Number(value);
+    case "String":
+      return getStringValue(value.slice(1, -1), token, json5);
+    default:
+      throw new TypeError(`Unknown token type "${token.type}.`);
+  }
+}
+function parse(text, options) {
+  options = Object.freeze({
+    ...DEFAULT_OPTIONS,
+    ...options
+  });
+  const tokens = [];
+  const tokenizer = new Tokenizer(text, {
+    mode: options.mode,
+    ranges: options.ranges
+  });
+  const json5 = options.mode === "json5";
+  const allowTrailingCommas = options.allowTrailingCommas || json5;
+  function nextNoComments() {
+    const nextType = tokenizer.next();
+    if (nextType && options.tokens) {
+      tokens.push(tokenizer.token);
+    }
+    return nextType;
+  }
+  function nextSkipComments() {
+    const nextType = tokenizer.next();
+    if (nextType && options.tokens) {
+      tokens.push(tokenizer.token);
+    }
+    if (nextType >= tt.LineComment) {
+      return nextSkipComments();
+    }
+    return nextType;
+  }
+  const next = options.mode === "json" ? nextNoComments : nextSkipComments;
+  function assertTokenType(token, type) {
+    if (token !== type) {
+      throw new UnexpectedToken(tokenizer.token);
+    }
+  }
+  function assertTokenTypes(token, types2) {
+    if (!types2.includes(token)) {
+      throw new UnexpectedToken(tokenizer.token);
+    }
+  }
+  function createRange(start, end) {
+    return options.ranges ? {
+      range: [start.offset, end.offset]
+    } : void 0;
+  }
+  function createLiteralNode(tokenType) {
+    const token = tokenizer.token;
+    const range = createRange(token.loc.start, token.loc.end);
+    const value = getLiteralValue(
+      text.slice(token.loc.start.offset, token.loc.end.offset),
+      token,
+      json5
+    );
+    const loc2 = {
+      start: {
+        ...token.loc.start
+      },
+      end: {
+        ...token.loc.end
+      }
+    };
+    const parts = { loc: loc2, ...range };
+    switch (tokenType) {
+      case tt.String:
+        return types.string(
+          /** @type {string} */
+          value,
+          parts
+        );
+      case tt.Number:
+        return types.number(
+          /** @type {number} */
+          value,
+          parts
+        );
+      case tt.Boolean:
+        return types.boolean(
+          /** @type {boolean} */
+          value,
+          parts
+        );
+      default:
+        throw new TypeError(`Unknown token type ${token.type}.`);
+    }
+  }
+  function createJSON5IdentifierNode(token) {
+    const range = createRange(token.loc.start, token.loc.end);
+    const identifier = text.slice(token.loc.start.offset, token.loc.end.offset);
+    const loc2 = {
+      start: {
+        ...token.loc.start
+      },
+      end: {
+        ...token.loc.end
+      }
+    };
+    const parts = { loc: loc2, ...range };
+    if (token.type !== "Identifier") {
+      let sign = "";
+      if (identifier[0] === "+" || identifier[0] === "-") {
+        sign = identifier[0];
+      }
+      return types[identifier.includes("NaN") ? "nan" : "infinity"](
+        /** @type {Sign} */
+        sign,
+        parts
+      );
+    }
+    return types.identifier(normalizeIdentifier(identifier), parts);
+  }
+  function createNullNode(token) {
+    const range = createRange(token.loc.start, token.loc.end);
+    return types.null({
+      loc: {
+        start: {
+          ...token.loc.start
+        },
+        end: {
+          ...token.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseProperty(tokenType) {
+    if (json5) {
+      assertTokenTypes(tokenType, [tt.String, tt.Identifier, tt.Number]);
+    } else {
+      assertTokenType(tokenType, tt.String);
+    }
+    const token = tokenizer.token;
+    if (json5 && tokenType === tt.Number && /[+\-0-9]/.test(text[token.loc.start.offset])) {
+      throw new UnexpectedToken(token);
+    }
+    let key2 = tokenType === tt.String ? (
+      /** @type {StringNode} */
+      createLiteralNode(tokenType)
+    ) : (
+      /** @type {IdentifierNode|NaNNode|InfinityNode} */
+      createJSON5IdentifierNode(token)
+    );
+    if (json5 && (key2.type === "NaN" || key2.type === "Infinity")) {
+      if (key2.sign !== "") {
+        throw new UnexpectedToken(tokenizer.token);
+      }
+      key2 = types.identifier(key2.type, { loc: key2.loc, ...createRange(key2.loc.start, key2.loc.end) });
+    }
+    tokenType = next();
+    assertTokenType(tokenType, tt.Colon);
+    const value = parseValue();
+    const range = createRange(key2.loc.start, value.loc.end);
+    return types.member(
+      /** @type {StringNode|IdentifierNode} */
+      key2,
+      /** @type {ValueNode} */
+      value,
+      {
+        loc: {
+          start: {
+            ...key2.loc.start
+          },
+          end: {
+            ...value.loc.end
+          }
+        },
+        ...range
+      }
+    );
+  }
+  function parseObject(firstTokenType) {
+    assertTokenType(firstTokenType, tt.LBrace);
+    const firstToken = tokenizer.token;
+    const members = [];
+    let tokenType = next();
+    if (tokenType !== tt.RBrace) {
+      do {
+        members.push(parseProperty(tokenType));
+        tokenType = next();
+        if (!tokenType) {
+          throw new UnexpectedEOF(members[members.length - 1].loc.end);
+        }
+        if (tokenType === tt.Comma) {
+          tokenType = next();
+          if (allowTrailingCommas && tokenType === tt.RBrace) {
+            break;
+          }
+        } else {
+          break;
+        }
+      } while (tokenType);
+    }
+    assertTokenType(tokenType, tt.RBrace);
+    const lastToken = tokenizer.token;
+    const range = createRange(firstToken.loc.start, lastToken.loc.end);
+    return types.object(members, {
+      loc: {
+        start: {
+          ...firstToken.loc.start
+        },
+        end: {
+          ...lastToken.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseArray(firstTokenType) {
+    assertTokenType(firstTokenType, tt.LBracket);
+    const firstToken = tokenizer.token;
+    const elements = [];
+    let tokenType = next();
+    if (tokenType !== tt.RBracket) {
+      do {
+        const value = parseValue(tokenType);
+        elements.push(types.element(
+          /** @type {ValueNode} */
+          value,
+          { loc: value.loc }
+        ));
+        tokenType = next();
+        if (tokenType === tt.Comma) {
+          tokenType = next();
+          if (allowTrailingCommas && tokenType === tt.RBracket) {
+            break;
+          }
+        } else {
+          break;
+        }
+      } while (tokenType);
+    }
+    assertTokenType(tokenType, tt.RBracket);
+    const lastToken = tokenizer.token;
+    const range = createRange(firstToken.loc.start, lastToken.loc.end);
+    return types.array(elements, {
+      loc: {
+        start: {
+          ...firstToken.loc.start
+        },
+        end: {
+          ...lastToken.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseValue(tokenType) {
+    tokenType = tokenType ?? next();
+    const token = tokenizer.token;
+    if (!tokenType) {
+      throw new UnexpectedEOF({
+        line: 1,
+        column: 1,
+        offset: 0
+      });
+    }
+    switch (tokenType) {
+      case tt.String:
+      case tt.Boolean:
+        return createLiteralNode(tokenType);
+      case tt.Number:
+        if (json5) {
+          let tokenText = text.slice(token.loc.start.offset, token.loc.end.offset);
+          if (tokenText[0] === "+" || tokenText[0] === "-") {
+            tokenText = tokenText.slice(1);
+          }
+          if (tokenText === "NaN" || tokenText === "Infinity") {
+            return createJSON5IdentifierNode(token);
+          }
+        }
+        return createLiteralNode(tokenType);
+      case tt.Null:
+        return createNullNode(token);
+      case tt.LBrace:
+        return parseObject(tokenType);
+      case tt.LBracket:
+        return parseArray(tokenType);
+      default:
+        throw new UnexpectedToken(token);
+    }
+  }
+  const docBody = parseValue();
+  const unexpectedToken = next();
+  if (unexpectedToken) {
+    throw new UnexpectedToken(tokenizer.token);
+  }
+  const textEndLocation = getEndLocation(text);
+  const docParts = {
+    loc: {
+      start: {
+        line: 1,
+        column: 1,
+        offset: 0
+      },
+      end: {
+        ...textEndLocation
+      }
+    }
+  };
+  if (options.tokens) {
+    docParts.tokens = tokens;
+  }
+  if (options.ranges) {
+    docParts.range = [
+      docParts.loc.start.offset,
+      docParts.loc.end.offset
+    ];
+  }
+  return types.document(
+    /** @type {ValueNode} */
+    docBody,
+    docParts
+  );
 }
 
 // src/syntax/json/index.ts
-function parseJson(text2) {
-  const { root, error: error2, comments } = scanJson(text2);
-  return new ParsedJson(text2, root, error2, comments);
+var OPTIONS = { mode: "jsonc", ranges: true, allowTrailingCommas: true };
+function parseJson(text) {
+  const lines = new LineMap(text);
+  const source = text.charCodeAt(0) === 65279 ? " " + text.slice(1) : text;
+  let root;
+  let error2;
+  try {
+    const doc = parse(source, OPTIONS);
+    root = convert(doc.body);
+  } catch (e) {
+    error2 = syntaxError(e, source);
+  }
+  return { text, root, error: error2, comments: root ? scanComments(source) : [], lines };
 }
-var ParsedJson = class {
-  constructor(text2, root, error2, comments) {
-    this.text = text2;
-    this.root = root;
-    this.error = error2;
-    this.comments = comments;
+function syntaxError(e, source) {
+  const err = e;
+  const raw = typeof err?.message === "string" ? err.message : String(e);
+  const message = raw.replace(/\s*\(\d+:\d+\)\s*$/, "");
+  let offset = typeof err?.offset === "number" ? err.offset : 0;
+  if (offset < 0) offset = 0;
+  if (offset > source.length) offset = source.length;
+  if (/^[^\S]*$/.test(source.slice(offset + 1)) || offset >= source.length) {
+    return { message: "Unexpected end of file: the JSON is incomplete (an unclosed object, array or string)", offset };
   }
-  text;
-  root;
-  error;
-  comments;
-  lineMap;
-  get lines() {
-    return this.lineMap ??= new LineMap(this.text);
+  return { message: message || "invalid JSON", offset };
+}
+function span(n2) {
+  const r = n2.range ?? [n2.loc.start.offset, n2.loc.end.offset];
+  return { start: r[0], end: r[1] };
+}
+function convert(n2) {
+  const s2 = span(n2);
+  switch (n2.type) {
+    case "Object":
+      return {
+        type: "object",
+        ...s2,
+        members: n2.members.map((m) => ({
+          key: m.name.type === "String" ? m.name.value : m.name.name,
+          keySpan: span(m.name),
+          value: convert(m.value),
+          ...span(m)
+        }))
+      };
+    case "Array":
+      return { type: "array", ...s2, items: n2.elements.map((e) => convert(e.value)) };
+    case "String":
+      return { type: "string", ...s2, value: n2.value };
+    case "Number":
+      return { type: "number", ...s2, value: n2.value };
+    case "Boolean":
+      return { type: "bool", ...s2, value: n2.value };
+    case "Null":
+      return { type: "null", ...s2 };
+    case "NaN":
+      return { type: "number", ...s2, value: NaN };
+    case "Infinity":
+      return { type: "number", ...s2, value: n2.sign === "-" ? -Infinity : Infinity };
   }
-};
+}
+function scanComments(text) {
+  const out = [];
+  const n2 = text.length;
+  let i = 0;
+  while (i < n2) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      i++;
+      while (i < n2) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i += 2;
+        else if (d === 34) break;
+        else i++;
+      }
+      i++;
+    } else if (c === 47) {
+      const d = text.charCodeAt(i + 1);
+      if (d === 47) {
+        let j = i + 2;
+        while (j < n2 && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
+        out.push({ start: i, end: j, text: text.slice(i, j), block: false });
+        i = j;
+      } else if (d === 42) {
+        const close = text.indexOf("*/", i + 2);
+        const j = close < 0 ? n2 : close + 2;
+        out.push({ start: i, end: j, text: text.slice(i, j), block: true });
+        i = j;
+      } else i++;
+    } else i++;
+  }
+  return out;
+}
 function member(o, key2) {
   if (!o || o.type !== "object") return void 0;
   const lower2 = key2.toLowerCase();
@@ -42723,11 +43688,11 @@ function stringProp(o, key2) {
 function stringValueOffset(doc, node, index) {
   const first = node.start + 1;
   if (node.end - node.start - 2 === node.value.length) return first + Math.max(0, Math.min(index, node.value.length));
-  const text2 = doc.text;
+  const text = doc.text;
   let raw = first;
   let k = 0;
   while (k < index && raw < node.end - 1) {
-    if (text2.charCodeAt(raw) === 92) raw += text2.charCodeAt(raw + 1) === 117 ? 6 : 2;
+    if (text.charCodeAt(raw) === 92) raw += text.charCodeAt(raw + 1) === 117 ? 6 : 2;
     else raw++;
     k++;
   }
@@ -42738,52 +43703,7 @@ function locationOf(file, doc, s2) {
 }
 
 // src/lower/arm/evaluate.ts
-import { dirname as dirname10, resolve as resolve9 } from "node:path";
-
-// src/lower/arm/inputs.ts
-function dependsOnInput(node, lookup) {
-  switch (node.type) {
-    case "string": {
-      const t = parseTemplateString(node.value);
-      return t.kind === "expression" && exprDepends(t.expr, lookup);
-    }
-    case "array":
-      return node.items.some((x) => dependsOnInput(x, lookup));
-    case "object":
-      return node.members.some((m) => dependsOnInput(m.value, lookup));
-    default:
-      return false;
-  }
-}
-function exprDepends(e, lookup) {
-  switch (e.kind) {
-    case "call": {
-      const fn = e.namespace === void 0 ? e.name.toLowerCase() : "";
-      const first = e.args[0];
-      if ((fn === "parameters" || fn === "variables") && first?.kind === "string") {
-        return fn === "parameters" ? lookup.param(first.value.toLowerCase()) : lookup.variable(first.value.toLowerCase());
-      }
-      return e.args.some((a) => exprDepends(a, lookup));
-    }
-    case "property":
-      return exprDepends(e.object, lookup);
-    case "index":
-      return exprDepends(e.object, lookup) || exprDepends(e.index, lookup);
-    default:
-      return false;
-  }
-}
-function isEmptyExpr(e) {
-  return e.kind === "string" && e.value === "" || e.kind === "null" || e.kind === "call" && !e.namespace && e.name.toLowerCase() === "null" && e.args.length === 0;
-}
-function principalBranch(e) {
-  return isEmptyExpr(e) || e.kind === "property" && /^(principalid|objectid)$/i.test(e.name);
-}
-function isConditionalPrincipal(a, b2) {
-  return principalBranch(a) && principalBranch(b2) && !(isEmptyExpr(a) && isEmptyExpr(b2));
-}
-
-// src/lower/arm/evaluate.ts
+import { dirname as dirname7, resolve as resolve8 } from "node:path";
 var MAX_COPY = 800;
 var MAX_NESTING = 24;
 var DEPLOYMENTS = "microsoft.resources/deployments";
@@ -42872,10 +43792,6 @@ function templateCtx(o) {
       });
     }
   }
-  ctx.paramDependsOnInput = (name) => {
-    if (o.given?.has(name)) return o.givenDependsOnInput?.(name) ?? false;
-    return !!o.root && !!params && params.type === "object" && params.members.some((m) => m.key.toLowerCase() === name && !!prop(m.value, "defaultValue"));
-  };
   addVariables(ctx, prop(o.template, "variables"));
   addFunctions(ctx, prop(o.template, "functions"));
   addOutputs(ctx, prop(o.template, "outputs"));
@@ -42894,7 +43810,7 @@ function addVariables(ctx, vars) {
     }
     const lower2 = m.key.toLowerCase();
     if (ctx.vars.has(lower2) && ctx.vars.get(lower2)?.state !== 0) continue;
-    ctx.vars.set(lower2, { name: m.key, state: 0, compute: () => evalNode(m.value, ctx), node: m.value });
+    ctx.vars.set(lower2, { name: m.key, state: 0, compute: () => evalNode(m.value, ctx) });
   }
 }
 function addFunctions(ctx, fns) {
@@ -42915,6 +43831,7 @@ function addOutputs(ctx, outs) {
   for (const m of outs.members) {
     ctx.outputs.set(m.key.toLowerCase(), {
       name: m.key,
+      at: loc(ctx, m),
       state: 0,
       compute: () => {
         const copy = prop(m.value, "copy");
@@ -43050,8 +43967,8 @@ var ExprEval = class _ExprEval {
         const base = this.eval(e.object);
         if (key2 === void 0) {
           if (idx.kind === "unknown" && idx.symbol?.startsWith("loop:") && !(base.kind === "unknown" && base.symbol)) {
-            const text2 = this.node.value.slice(e.object.start, e.object.end).replace(/\s+/g, "");
-            return unknownAt(this.at(e), `${idx.symbol}:${text2}`, { kind: "loop", name: text2 });
+            const text = this.node.value.slice(e.object.start, e.object.end).replace(/\s+/g, "");
+            return unknownAt(this.at(e), `${idx.symbol}:${text}`, { kind: "loop", name: text });
           }
           return indexUnknown(base, this.at(e));
         }
@@ -43089,8 +44006,7 @@ var ExprEval = class _ExprEval {
       }
       case "if": {
         const cond = e.args[0] ? this.eval(e.args[0]) : void 0;
-        const possible = e.args.length === 3 && isConditionalPrincipal(e.args[1], e.args[2]) && exprDepends(e.args[0], inputLookup(ctx));
-        if (cond && cond.kind === "bool" && e.args.length === 3 && !possible) return this.eval(e.args[cond.value ? 1 : 2]);
+        if (cond && cond.kind === "bool" && e.args.length === 3) return this.eval(e.args[cond.value ? 1 : 2]);
         const args2 = e.args.map((a) => this.eval(a));
         if (args2.length === 3 && sameValue(args2[1], args2[2])) return args2[1];
         return symbolicCall("if", args2, at);
@@ -43270,21 +44186,21 @@ function sameScope(a, b2) {
 function parseResourceIdString(v) {
   const segs = segmentsOf2(v);
   if (!segs) return void 0;
-  const text2 = (i2) => {
+  const text = (i2) => {
     const s2 = segs[i2];
     return s2 && s2.length === 1 && s2[0].kind === "string" ? s2[0].value : void 0;
   };
   let i = 0;
-  for (let k = 0; k < segs.length; k++) if (text2(k)?.toLowerCase() === "providers") i = k + 1;
+  for (let k = 0; k < segs.length; k++) if (text(k)?.toLowerCase() === "providers") i = k + 1;
   if (i === 0 && segs.length > 0 && segs[0].length === 0) return void 0;
-  const ns = text2(i);
+  const ns = text(i);
   if (!ns || !ns.includes(".")) return void 0;
   const rest = segs.slice(i + 1);
   if (rest.length < 2 || rest.length % 2 !== 0) return void 0;
   const types2 = [ns];
   const names = [];
   for (let k = 0; k < rest.length; k += 2) {
-    const t = text2(i + 1 + k);
+    const t = text(i + 1 + k);
     if (!t) return void 0;
     types2.push(t);
     if (rest[k + 1].length === 0) return void 0;
@@ -43351,8 +44267,8 @@ function normalizeScope(v, ctx) {
   if (!parsed) return v;
   const found = findDeclared(ctx.deployment, parsed.type, joinNames(parsed.names));
   if (found) return mk2({ kind: "ref", resource: found, path: [] }, v.at);
-  const relative9 = v.kind === "string" ? !v.value.startsWith("/") : !(v.parts[0]?.kind === "string" && v.parts[0].value.startsWith("/"));
-  if (!relative9) return v;
+  const relative8 = v.kind === "string" ? !v.value.startsWith("/") : !(v.parts[0]?.kind === "string" && v.parts[0].value.startsWith("/"));
+  if (!relative8) return v;
   return symbolicCall("resourceid", [mk2({ kind: "string", value: parsed.type }, v.at), ...parsed.names], v.at);
 }
 function runTemplate(ctx) {
@@ -43365,6 +44281,12 @@ function runTemplate(ctx) {
   }
   linkParents(ctx.deployment);
   for (const r of [...ctx.deployment.pending.keys()]) ensureBody(r, ctx.deployment);
+  if (ctx.session.exports) {
+    for (const slot of ctx.outputs.values()) {
+      const at = slot.at ?? locationOf(ctx.src.file, ctx.src.doc, ctx.template);
+      ctx.session.exports.push({ kind: "output", name: slot.name, value: readSlot(slot, at), at });
+    }
+  }
 }
 function escapePointer(k) {
   return k.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -43398,7 +44320,7 @@ function declare(node, pointer, symbolic, ctx, parent) {
     const condNode = prop(node, "condition");
     if (condNode) {
       const cond = evalNode(condNode, ictx);
-      if (cond.kind === "bool" && !cond.value && !templateDependsOnInput(condNode, ictx)) continue;
+      if (cond.kind === "bool" && !cond.value) continue;
     }
     const inst = declareOne(node, pointer, symbolic, ictx, parent);
     const children = prop(node, "resources");
@@ -43442,7 +44364,7 @@ function declareOne(node, pointer, symbolic, ctx, parent) {
   const declKey = `${ctx.src.file}#${pointer}`;
   let key2 = `${ctx.keyPrefix}${declKey}${ctx.iterPath}`;
   const apiVersion = stringProp(node, "apiVersion");
-  const nameText = name ? name.kind === "string" ? name.value : nameNode?.type === "string" ? nameNode.value : describeValue(name) : "";
+  const nameText = name ? name.kind === "string" ? name.value : describeValue(name) : "";
   const inst = {
     key: key2,
     declKey,
@@ -43579,23 +44501,12 @@ function runNested(r, node, ctx) {
   if (!template || template.type !== "object") {
     const link = getProp(getProp(r.body, "properties"), "templateLink");
     const rel = getProp(link, "relativePath");
-    const relative9 = rel?.kind === "string" ? rel.value : artifactPath(getProp(link, "uri"));
-    const external = () => {
-      if (!link) return;
-      const source = getProp(link, "uri") ?? getProp(link, "id") ?? rel;
-      session.externalCalls?.push({
-        format: "arm",
-        source: source?.kind === "string" ? source.value : describeValue(source),
-        at: r.decl,
-        args: getProp(getProp(r.body, "properties"), "parameters") ?? { kind: "object", entries: /* @__PURE__ */ new Map() },
-        callChain: ctx.callChain
-      });
-    };
-    if (relative9 === void 0) return external();
-    const path = resolve9(dirname10(ctx.src.file), relative9);
+    const relative8 = rel?.kind === "string" ? rel.value : artifactPath(getProp(link, "uri"));
+    if (relative8 === void 0) return;
+    const path = resolve8(dirname7(ctx.src.file), relative8);
     if (fileChain.includes(path)) return;
     const linked = session.loadLinked(path);
-    if (!linked || !linked.doc.root || linked.doc.root.type !== "object") return external();
+    if (!linked || !linked.doc.root || linked.doc.root.type !== "object") return;
     session.onLinked?.(fileChain[0], path);
     src = linked;
     template = linked.doc.root;
@@ -43618,21 +44529,14 @@ function runNested(r, node, ctx) {
         const value = getProp(v, "value");
         if (value) given.set(k.toLowerCase(), value);
         else if (getProp(v, "reference")) given.set(k.toLowerCase(), unknownAt(v.at));
-        else if (v.kind !== "object") given.set(k.toLowerCase(), passedValue(v));
       }
     }
-    const argNodes = prop(props, "parameters");
     nctx = templateCtx({
       session,
       src,
       template,
       pointer,
       given,
-      givenDependsOnInput: (name) => {
-        const arg = argNodes?.type === "object" ? argNodes.members.find((m) => m.key.toLowerCase() === name) : void 0;
-        const value = arg && (arg.value.type === "object" ? prop(arg.value, "value") : arg.value);
-        return !!value && templateDependsOnInput(value, ctx);
-      },
       symbolBase: `${src.file}${pointer ? "#" + pointer : ""}`,
       exprScope: targetScope,
       targetScope,
@@ -43655,31 +44559,6 @@ function runNested(r, node, ctx) {
   dep.nested.set(r, nctx);
   runTemplate(nctx);
 }
-function templateDependsOnInput(node, ctx) {
-  return dependsOnInput(node, inputLookup(ctx));
-}
-function inputLookup(ctx) {
-  return {
-    param: (name) => ctx.paramDependsOnInput?.(name) ?? false,
-    variable: (name) => {
-      const slot = ctx.vars.get(name);
-      if (!slot?.node) return false;
-      if (slot.dependsOnInput === void 0) {
-        slot.dependsOnInput = false;
-        slot.dependsOnInput = templateDependsOnInput(slot.node, ctx);
-      }
-      return slot.dependsOnInput;
-    }
-  };
-}
-function passedValue(v) {
-  if (v.kind === "call" && v.fn === "if" && v.args.length === 3) {
-    const a = getProp(v.args[1], "value");
-    const b2 = getProp(v.args[2], "value");
-    if (a && b2) return sameValue(a, b2) ? a : symbolicCall("if", [v.args[0], a, b2], v.at);
-  }
-  return unknownAt(v.at);
-}
 function declPointer(r) {
   const i = r.declKey.indexOf("#");
   return i < 0 ? "" : r.declKey.slice(i + 1);
@@ -43689,25 +44568,25 @@ function declPointer(r) {
 var MAX_INSTANCES = 2e5;
 var MAX_DEPLOYMENTS = 2e4;
 var LOOKS_LIKE_TEMPLATE = /deployment(Template|Parameters)\.json|"contentVersion"/i;
-function classify(file, text2) {
-  const doc = parseJson(text2);
+function classify(file, text) {
+  const doc = parseJson(text);
   const src = { file, doc };
-  if (!doc.root) return { kind: LOOKS_LIKE_TEMPLATE.test(text2) ? "broken" : "other", src };
+  if (!doc.root) return { kind: LOOKS_LIKE_TEMPLATE.test(text) ? "broken" : "other", src };
   const schema = stringProp(doc.root, "$schema");
   const level = schemaLevel(schema);
   if (level) return { kind: "template", src, level };
   if (schema && /deploymentParameters\.json/i.test(schema)) return { kind: "parameters", src };
   return { kind: "other", src };
 }
-function mayMatter(text2) {
-  return /deployment(Template|Parameters)\.json|contentVersion/i.test(text2);
+function mayMatter(text) {
+  return /deployment(Template|Parameters)\.json|contentVersion/i.test(text);
 }
 function rootScope(level) {
   return { kind: "scope", level, current: true, path: [] };
 }
 function templateForParameters(file) {
   const m = /^(.*)\.parameters\.jsonc?$/i.exec(basename2(file));
-  return m ? join7(dirname11(file), `${m[1]}.json`) : void 0;
+  return m ? join6(dirname8(file), `${m[1]}.json`) : void 0;
 }
 function literal(node, src) {
   const at = locationOf(src.file, src.doc, node);
@@ -43753,7 +44632,7 @@ function linkedFiles(src) {
       for (const m of n2.members) {
         if (m.key.toLowerCase() === "templatelink") {
           const rel = stringProp(m.value, "relativePath");
-          if (rel && !rel.startsWith("[")) out.push(resolve10(dirname11(src.file), rel));
+          if (rel && !rel.startsWith("[")) out.push(resolve9(dirname8(src.file), rel));
         } else visit(m.value);
       }
     }
@@ -43769,20 +44648,11 @@ function keptRoots(slices, linkers) {
   }
   return [...slices.keys()].filter((f) => !dropped.has(f));
 }
-function generatedBesideBicep(file, text2, host) {
-  if (!GENERATOR_HEAD.test(text2.slice(0, 1024)) || text2.includes("relativePath")) return false;
-  const bicep = file.replace(/\.jsonc?$/i, ".bicep");
-  return bicep !== file && fileExists(host, bicep);
-}
-function fileExists(host, path) {
-  return host.fileExists ? host.fileExists(path) : host.readFile(path) !== void 0;
-}
-var GENERATOR_HEAD = /"metadata"\s*:\s*\{\s*"_generator"\s*:\s*\{\s*"name"\s*:\s*"bicep"/i;
 function isGeneratedBesideBicep(src, host) {
   const gen = stringProp(prop(prop(src.doc.root, "metadata"), "_generator"), "name");
   if (gen?.toLowerCase() !== "bicep") return false;
   const bicep = src.file.replace(/\.jsonc?$/i, ".bicep");
-  return bicep !== src.file && fileExists(host, bicep);
+  return bicep !== src.file && host.readFile(bicep) !== void 0;
 }
 var reported = /* @__PURE__ */ new WeakMap();
 function parseError(src, program) {
@@ -43838,10 +44708,9 @@ var armFrontEnd = {
     const parameterFiles = /* @__PURE__ */ new Map();
     const analysed = /* @__PURE__ */ new Set();
     for (const file of files) {
-      const text2 = host.readFile(file);
-      if (text2 === void 0 || !mayMatter(text2)) continue;
-      if (!host.includeGeneratedTemplates && generatedBesideBicep(file, text2, host)) continue;
-      const c = classify(file, text2);
+      const text = host.readFile(file);
+      if (text === void 0 || !mayMatter(text)) continue;
+      const c = classify(file, text);
       if (c.kind === "template") templates.set(file, c);
       else if (c.kind === "parameters") {
         const t = templateForParameters(file);
@@ -43855,16 +44724,17 @@ var armFrontEnd = {
     for (const c of templates.values()) for (const f of linkedFiles(c.src)) if (f !== c.src.file) linked.add(f);
     const loaded = /* @__PURE__ */ new Map();
     for (const [f, c] of templates) loaded.set(f, c.src);
+    const exports = [];
     const session = {
       resources: [],
-      externalCalls: program.externalCalls,
+      exports,
       budget: { instances: MAX_INSTANCES, deployments: MAX_DEPLOYMENTS },
       loadLinked(path) {
         if (!loaded.has(path)) {
-          const text2 = host.readFile(path);
-          if (text2 === void 0) loaded.set(path, void 0);
+          const text = host.readFile(path);
+          if (text === void 0) loaded.set(path, void 0);
           else {
-            const src2 = { file: path, doc: parseJson(text2) };
+            const src2 = { file: path, doc: parseJson(text) };
             loaded.set(path, src2);
             if (!src2.doc.root) parseError(src2, program);
           }
@@ -43905,7 +44775,6 @@ var armFrontEnd = {
           pointer: "",
           given: paramSrc ? parameterValues(paramSrc, file) : void 0,
           symbolBase: file,
-          root: true,
           exprScope: scope,
           targetScope: scope,
           deployment: new Deployment(void 0, 0),
@@ -43918,6 +44787,7 @@ var armFrontEnd = {
       }
     }
     program.resources = keptRoots(slices, linkers).flatMap((file) => slices.get(file));
+    program.exports = exports;
     program.files = [...analysed];
     return program;
   }
@@ -43936,23 +44806,23 @@ function isIdentStart2(c) {
 function isIdentPart2(c) {
   return isIdentStart2(c) || c >= 48 /* D0 */ && c <= 57 /* D9 */;
 }
-function isHexDigit(c) {
+function isHexDigit2(c) {
   return c >= 48 /* D0 */ && c <= 57 /* D9 */ || c >= 65 && c <= 70 || c >= 97 && c <= 102;
 }
 function isWhitespace(c) {
   return c === 32 /* Space */ || c === 9 /* Tab */ || c === 11 /* VT */ || c === 12 /* FF */ || c === 160 /* Nbsp */ || c === 65279 /* Bom */ || c >= 8192 && c <= 8202 || c === 12288;
 }
-function lex(text2) {
+function lex(text) {
   const tokens = [];
   const comments = [];
   const directives = [];
   const errors = [];
-  const len = text2.length;
+  const len = text.length;
   const stack = [];
-  let pos = len > 0 && text2.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
+  let pos = len > 0 && text.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
   let lineStart = true;
   const push = (kind, start, end) => {
-    tokens.push({ kind, start, end, text: text2.slice(start, end) });
+    tokens.push({ kind, start, end, text: text.slice(start, end) });
   };
   const error2 = (start, end, code, message) => {
     errors.push({ start, end, code, message });
@@ -43964,7 +44834,7 @@ function lex(text2) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i);
         return i;
       }
-      const c = text2.charCodeAt(i);
+      const c = text.charCodeAt(i);
       if (c === 39 /* Quote */) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
         return i + 1;
@@ -43980,15 +44850,15 @@ function lex(text2) {
           push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
           return i + 1;
         }
-        const e = text2.charCodeAt(i + 1);
+        const e = text.charCodeAt(i + 1);
         if (e === 92 /* Backslash */ || e === 39 /* Quote */ || e === 110 /* n */ || e === 114 /* r */ || e === 116 /* t */ || e === 36 /* Dollar */) {
           i += 2;
           continue;
         }
-        if (e === 117 /* u */ && text2.charCodeAt(i + 2) === 123 /* LBrace */) {
+        if (e === 117 /* u */ && text.charCodeAt(i + 2) === 123 /* LBrace */) {
           let j = i + 3;
-          while (j < len && isHexDigit(text2.charCodeAt(j))) j++;
-          if (j > i + 3 && j - (i + 3) <= 6 && text2.charCodeAt(j) === 125 /* RBrace */) {
+          while (j < len && isHexDigit2(text.charCodeAt(j))) j++;
+          if (j > i + 3 && j - (i + 3) <= 6 && text.charCodeAt(j) === 125 /* RBrace */) {
             i = j + 1;
             continue;
           }
@@ -44002,7 +44872,7 @@ function lex(text2) {
         i += 2;
         continue;
       }
-      if (c === 36 /* Dollar */ && text2.charCodeAt(i + 1) === 123 /* LBrace */) {
+      if (c === 36 /* Dollar */ && text.charCodeAt(i + 1) === 123 /* LBrace */) {
         stack.push(SINGLE_QUOTED);
         push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, i + 2);
         return i + 2;
@@ -44017,17 +44887,17 @@ function lex(text2) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i);
         return i;
       }
-      const c = text2.charCodeAt(i);
-      if (c === 39 /* Quote */ && text2.charCodeAt(i + 1) === 39 /* Quote */ && text2.charCodeAt(i + 2) === 39 /* Quote */) {
+      const c = text.charCodeAt(i);
+      if (c === 39 /* Quote */ && text.charCodeAt(i + 1) === 39 /* Quote */ && text.charCodeAt(i + 2) === 39 /* Quote */) {
         let j = i + 3;
-        while (j < len && text2.charCodeAt(j) === 39 /* Quote */) j++;
+        while (j < len && text.charCodeAt(j) === 39 /* Quote */) j++;
         push(resumed ? "StringRightPiece" : "StringComplete", start, j);
         return j;
       }
       if (c === 36 /* Dollar */ && dollars > 0) {
         let j = i + 1;
-        while (j < len && text2.charCodeAt(j) === 36 /* Dollar */) j++;
-        if (j - i >= dollars && text2.charCodeAt(j) === 123 /* LBrace */) {
+        while (j < len && text.charCodeAt(j) === 36 /* Dollar */) j++;
+        if (j - i >= dollars && text.charCodeAt(j) === 123 /* LBrace */) {
           stack.push(dollars);
           push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, j + 1);
           return j + 1;
@@ -44039,7 +44909,7 @@ function lex(text2) {
     }
   };
   while (pos < len) {
-    const c = text2.charCodeAt(pos);
+    const c = text.charCodeAt(pos);
     const start = pos;
     if (c === 32 /* Space */ || c === 9 /* Tab */) {
       pos++;
@@ -44054,7 +44924,7 @@ function lex(text2) {
       }
       pos++;
       while (pos < len) {
-        const d = text2.charCodeAt(pos);
+        const d = text.charCodeAt(pos);
         if (d !== 13 /* CR */ && d !== 10 /* LF */) break;
         pos++;
       }
@@ -44063,22 +44933,22 @@ function lex(text2) {
       continue;
     }
     if (c === 47 /* Slash */) {
-      const d = text2.charCodeAt(pos + 1);
+      const d = text.charCodeAt(pos + 1);
       if (d === 47 /* Slash */) {
         pos += 2;
         while (pos < len) {
-          const e = text2.charCodeAt(pos);
+          const e = text.charCodeAt(pos);
           if (e === 13 /* CR */ || e === 10 /* LF */) break;
           pos++;
         }
-        comments.push({ start, end: pos, text: text2.slice(start, pos), block: false });
+        comments.push({ start, end: pos, text: text.slice(start, pos), block: false });
         continue;
       }
       if (d === 42 /* Star */) {
         pos += 2;
         let closed = false;
         while (pos < len) {
-          if (text2.charCodeAt(pos) === 42 /* Star */ && text2.charCodeAt(pos + 1) === 47 /* Slash */) {
+          if (text.charCodeAt(pos) === 42 /* Star */ && text.charCodeAt(pos + 1) === 47 /* Slash */) {
             pos += 2;
             closed = true;
             break;
@@ -44088,7 +44958,7 @@ function lex(text2) {
         if (!closed) {
           error2(start, pos, "BCP002", "The multi-line comment at this location is not terminated. Terminate it with the */ character sequence.");
         }
-        comments.push({ start, end: pos, text: text2.slice(start, pos), block: true });
+        comments.push({ start, end: pos, text: text.slice(start, pos), block: true });
         lineStart = false;
         continue;
       }
@@ -44105,13 +44975,13 @@ function lex(text2) {
     lineStart = false;
     if (isIdentStart2(c)) {
       pos++;
-      while (pos < len && isIdentPart2(text2.charCodeAt(pos))) pos++;
+      while (pos < len && isIdentPart2(text.charCodeAt(pos))) pos++;
       const n2 = pos - start;
       let kind = "Identifier";
       if (n2 === 4) {
-        if (text2.startsWith("true", start)) kind = "TrueKeyword";
-        else if (text2.startsWith("null", start)) kind = "NullKeyword";
-      } else if (n2 === 5 && text2.startsWith("false", start)) {
+        if (text.startsWith("true", start)) kind = "TrueKeyword";
+        else if (text.startsWith("null", start)) kind = "NullKeyword";
+      } else if (n2 === 5 && text.startsWith("false", start)) {
         kind = "FalseKeyword";
       }
       push(kind, start, pos);
@@ -44120,7 +44990,7 @@ function lex(text2) {
     if (c >= 48 /* D0 */ && c <= 57 /* D9 */) {
       pos++;
       while (pos < len) {
-        const d = text2.charCodeAt(pos);
+        const d = text.charCodeAt(pos);
         if (d < 48 /* D0 */ || d > 57 /* D9 */) break;
         pos++;
       }
@@ -44129,7 +44999,7 @@ function lex(text2) {
     }
     switch (c) {
       case 39 /* Quote */:
-        if (text2.charCodeAt(pos + 1) === 39 /* Quote */ && text2.charCodeAt(pos + 2) === 39 /* Quote */) {
+        if (text.charCodeAt(pos + 1) === 39 /* Quote */ && text.charCodeAt(pos + 2) === 39 /* Quote */) {
           pos = scanMultiline(start, pos + 3, 0, false);
         } else {
           pos = scanQuoted(start, pos + 1, false);
@@ -44137,8 +45007,8 @@ function lex(text2) {
         continue;
       case 36 /* Dollar */: {
         let j = pos + 1;
-        while (j < len && text2.charCodeAt(j) === 36 /* Dollar */) j++;
-        if (text2.charCodeAt(j) === 39 /* Quote */ && text2.charCodeAt(j + 1) === 39 /* Quote */ && text2.charCodeAt(j + 2) === 39 /* Quote */) {
+        while (j < len && text.charCodeAt(j) === 36 /* Dollar */) j++;
+        if (text.charCodeAt(j) === 39 /* Quote */ && text.charCodeAt(j + 1) === 39 /* Quote */ && text.charCodeAt(j + 2) === 39 /* Quote */) {
           pos = scanMultiline(start, j + 3, j - pos, false);
           continue;
         }
@@ -44215,7 +45085,7 @@ function lex(text2) {
         push("Modulo", start, pos);
         continue;
       case 46 /* Dot */:
-        if (text2.charCodeAt(pos + 1) === 46 /* Dot */ && text2.charCodeAt(pos + 2) === 46 /* Dot */) {
+        if (text.charCodeAt(pos + 1) === 46 /* Dot */ && text.charCodeAt(pos + 2) === 46 /* Dot */) {
           pos += 3;
           push("Ellipsis", start, pos);
         } else {
@@ -44224,7 +45094,7 @@ function lex(text2) {
         }
         continue;
       case 63 /* Question */:
-        if (text2.charCodeAt(pos + 1) === 63 /* Question */) {
+        if (text.charCodeAt(pos + 1) === 63 /* Question */) {
           pos += 2;
           push("DoubleQuestion", start, pos);
         } else {
@@ -44233,7 +45103,7 @@ function lex(text2) {
         }
         continue;
       case 58 /* Colon */:
-        if (text2.charCodeAt(pos + 1) === 58 /* Colon */) {
+        if (text.charCodeAt(pos + 1) === 58 /* Colon */) {
           pos += 2;
           push("DoubleColon", start, pos);
         } else {
@@ -44242,7 +45112,7 @@ function lex(text2) {
         }
         continue;
       case 33 /* Bang */: {
-        const d = text2.charCodeAt(pos + 1);
+        const d = text.charCodeAt(pos + 1);
         if (d === 61 /* Eq */) {
           pos += 2;
           push("NotEquals", start, pos);
@@ -44256,7 +45126,7 @@ function lex(text2) {
         continue;
       }
       case 61 /* Eq */: {
-        const d = text2.charCodeAt(pos + 1);
+        const d = text.charCodeAt(pos + 1);
         if (d === 61 /* Eq */) {
           pos += 2;
           push("Equals", start, pos);
@@ -44273,7 +45143,7 @@ function lex(text2) {
         continue;
       }
       case 60 /* Lt */:
-        if (text2.charCodeAt(pos + 1) === 61 /* Eq */) {
+        if (text.charCodeAt(pos + 1) === 61 /* Eq */) {
           pos += 2;
           push("LessThanOrEqual", start, pos);
         } else {
@@ -44282,7 +45152,7 @@ function lex(text2) {
         }
         continue;
       case 62 /* Gt */:
-        if (text2.charCodeAt(pos + 1) === 61 /* Eq */) {
+        if (text.charCodeAt(pos + 1) === 61 /* Eq */) {
           pos += 2;
           push("GreaterThanOrEqual", start, pos);
         } else {
@@ -44291,7 +45161,7 @@ function lex(text2) {
         }
         continue;
       case 38 /* Amp */:
-        if (text2.charCodeAt(pos + 1) === 38 /* Amp */) {
+        if (text.charCodeAt(pos + 1) === 38 /* Amp */) {
           pos += 2;
           push("LogicalAnd", start, pos);
         } else {
@@ -44300,7 +45170,7 @@ function lex(text2) {
         }
         continue;
       case 124 /* Pipe */:
-        if (text2.charCodeAt(pos + 1) === 124 /* Pipe */) {
+        if (text.charCodeAt(pos + 1) === 124 /* Pipe */) {
           pos += 2;
           push("LogicalOr", start, pos);
         } else {
@@ -44329,32 +45199,32 @@ function lex(text2) {
   return { tokens, comments, directives, errors };
   function unrecognized(start, end) {
     push("Unrecognized", start, end);
-    if (text2.charCodeAt(start) === 34) {
+    if (text.charCodeAt(start) === 34) {
       error2(start, end, "BCP103", `The following token is not recognized: '"'. Strings are defined using single quotes in bicep.`);
     } else {
-      error2(start, end, "BCP001", `The following token is not recognized: "${text2.slice(start, end)}".`);
+      error2(start, end, "BCP001", `The following token is not recognized: "${text.slice(start, end)}".`);
     }
   }
   function scanDirective(start) {
     let i = start + 1;
     while (i < len) {
-      const d = text2.charCodeAt(i);
+      const d = text.charCodeAt(i);
       if (!isIdentPart2(d) && d !== 45 /* Minus */) break;
       i++;
     }
-    const name = text2.slice(start + 1, i);
+    const name = text.slice(start + 1, i);
     if (!DIRECTIVES.includes(name)) return start;
     let end = i;
     let codes = 0;
     let after = i;
     for (; ; ) {
       let j = end;
-      while (j < len && (text2.charCodeAt(j) === 32 /* Space */ || text2.charCodeAt(j) === 9 /* Tab */)) j++;
+      while (j < len && (text.charCodeAt(j) === 32 /* Space */ || text.charCodeAt(j) === 9 /* Tab */)) j++;
       after = j;
       if (j === end) break;
       let k = j;
       while (k < len) {
-        const d = text2.charCodeAt(k);
+        const d = text.charCodeAt(k);
         if (!isIdentPart2(d) && d !== 45 /* Minus */ && d !== 46 /* Dot */) break;
         k++;
       }
@@ -44365,20 +45235,20 @@ function lex(text2) {
     if (codes === 0) {
       error2(after, after, "BCP226", 'Expected at least one diagnostic code at this location. Valid format is "#disable-next-line diagnosticCode1 diagnosticCode2 ..."');
     }
-    directives.push({ start, end, text: text2.slice(start, end), block: false });
+    directives.push({ start, end, text: text.slice(start, end), block: false });
     return end;
   }
 }
 
 // src/syntax/bicep/parser.ts
-function parseBicep(text2, options = {}) {
-  const { tokens, comments, directives, errors } = lex(text2);
+function parseBicep(text, options = {}) {
+  const { tokens, comments, directives, errors } = lex(text);
   let file;
   try {
-    file = new Parser3(text2, tokens, errors, options).parseFile(comments, directives);
+    file = new Parser2(text, tokens, errors, options).parseFile(comments, directives);
   } catch (e) {
     errors.push({ start: 0, end: 0, message: `Internal parser error: ${e.message}` });
-    file = { kind: "File", start: 0, end: text2.length, statements: [], errors, comments, directives };
+    file = { kind: "File", start: 0, end: text.length, statements: [], errors, comments, directives };
   }
   file.errors.sort((a, b2) => a.start - b2.start || a.end - b2.end);
   return file;
@@ -44405,9 +45275,9 @@ var MAX_IDENTIFIER_LENGTH = 255;
 var PARAMS_FILE_DECLARATIONS = /* @__PURE__ */ new Set(["using", "extends", "param", "var", "type", "import", "func", "extensionConfig"]);
 var MAX_INT64 = 9223372036854775807n;
 var ESCAPES = { n: "\n", r: "\r", t: "	", "\\": "\\", "'": "'", $: "$" };
-var Parser3 = class {
-  constructor(text2, tokens, errors, options) {
-    this.text = text2;
+var Parser2 = class {
+  constructor(text, tokens, errors, options) {
+    this.text = text;
     this.tokens = tokens;
     this.errors = errors;
     this.options = options;
@@ -45542,36 +46412,36 @@ function stringDollars(first) {
   while (first.charCodeAt(i) === 36) i++;
   return first.startsWith("'''", i) ? i : -1;
 }
-function cookPiece(text2, kind, dollars = stringDollars(text2)) {
+function cookPiece(text, kind, dollars = stringDollars(text)) {
   const opening = kind === "StringComplete" || kind === "StringLeftPiece";
   const closing = kind === "StringComplete" || kind === "StringRightPiece";
   if (dollars >= 0) {
     let start2 = opening ? dollars + 3 : 1;
-    let end2 = text2.length;
+    let end2 = text.length;
     if (closing) {
-      if (end2 - 3 >= start2 && text2.endsWith("'''")) end2 -= 3;
+      if (end2 - 3 >= start2 && text.endsWith("'''")) end2 -= 3;
     } else {
       end2 -= dollars + 1;
     }
     if (opening) {
-      if (text2.charCodeAt(start2) === 13 && text2.charCodeAt(start2 + 1) === 10) start2 += 2;
-      else if (text2.charCodeAt(start2) === 10) start2 += 1;
+      if (text.charCodeAt(start2) === 13 && text.charCodeAt(start2 + 1) === 10) start2 += 2;
+      else if (text.charCodeAt(start2) === 10) start2 += 1;
     }
-    return end2 > start2 ? text2.slice(start2, end2) : "";
+    return end2 > start2 ? text.slice(start2, end2) : "";
   }
   const start = 1;
-  let end = text2.length;
+  let end = text.length;
   if (!closing) end -= 2;
-  else if (end - 1 >= start && text2.charCodeAt(end - 1) === 39 && !escapedAt(text2, end - 1)) end -= 1;
+  else if (end - 1 >= start && text.charCodeAt(end - 1) === 39 && !escapedAt(text, end - 1)) end -= 1;
   let out = "";
   let run = start;
   for (let i = start; i < end; i++) {
-    if (text2.charCodeAt(i) !== 92) continue;
-    out += text2.slice(run, i);
-    const e = text2[i + 1];
-    if (e === "u" && text2[i + 2] === "{") {
-      const close = text2.indexOf("}", i + 3);
-      const code = close > 0 ? parseInt(text2.slice(i + 3, close), 16) : Number.NaN;
+    if (text.charCodeAt(i) !== 92) continue;
+    out += text.slice(run, i);
+    const e = text[i + 1];
+    if (e === "u" && text[i + 2] === "{") {
+      const close = text.indexOf("}", i + 3);
+      const code = close > 0 ? parseInt(text.slice(i + 3, close), 16) : Number.NaN;
       if (Number.isFinite(code) && code <= 1114111) {
         out += String.fromCodePoint(code);
         i = close;
@@ -45583,11 +46453,11 @@ function cookPiece(text2, kind, dollars = stringDollars(text2)) {
     i++;
     run = i + 1;
   }
-  return out + (end > run ? text2.slice(run, end) : "");
+  return out + (end > run ? text.slice(run, end) : "");
 }
-function escapedAt(text2, i) {
+function escapedAt(text, i) {
   let n2 = 0;
-  while (i - 1 - n2 >= 0 && text2.charCodeAt(i - 1 - n2) === 92) n2++;
+  while (i - 1 - n2 >= 0 && text.charCodeAt(i - 1 - n2) === 92) n2++;
   return n2 % 2 === 1;
 }
 
@@ -45597,9 +46467,9 @@ import * as nodePath from "node:path";
 // src/lower/arm/module.ts
 var MODULE_BUDGET = { instances: 2e4, deployments: 2e3 };
 function loadArmModule(file, host) {
-  const text2 = host.readFile(file);
-  if (text2 === void 0) return void 0;
-  const doc = parseJson(text2);
+  const text = host.readFile(file);
+  if (text === void 0) return void 0;
+  const doc = parseJson(text);
   const root = doc.root;
   if (!root || root.type !== "object") return void 0;
   const level = schemaLevel(stringProp(root, "$schema"));
@@ -45610,6 +46480,7 @@ function loadArmModule(file, host) {
     instantiate(call2) {
       const session = {
         resources: [],
+        exports: [],
         budget: { ...MODULE_BUDGET },
         loadLinked(path) {
           const linked = host.readFile(path);
@@ -45637,75 +46508,18 @@ function loadArmModule(file, host) {
         runTemplate(ctx);
       } catch {
       }
-      return { resources: session.resources, output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
+      return { resources: session.resources, exports: session.exports ?? [], output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
     }
   };
 }
 
-// src/lower/bicep/inputs.ts
-function dependsOnInput2(e, lookup, bound = /* @__PURE__ */ new Set()) {
-  const dep = (x, b2 = bound) => dependsOnInput2(x, lookup, b2);
-  switch (e.kind) {
-    case "Identifier":
-      if (bound.has(e.name) || lookup.isLocal(e.name)) return false;
-      return lookup.param(e.name) || lookup.variable(e.name);
-    case "String":
-      return e.expressions.some((x) => dep(x));
-    case "Array":
-      return e.items.some((x) => dep(x));
-    case "Object":
-      return e.properties.some((p) => p.kind === "Property" ? dep(p.value) || p.key.kind === "String" && dep(p.key) : p.kind === "Spread" && dep(p.expression));
-    case "Member":
-    case "ResourceAccess":
-      return dep(e.object);
-    case "Index":
-      return dep(e.object) || dep(e.index);
-    case "Call":
-      return e.callee.kind === "Member" && dep(e.callee.object) || e.args.some((x) => dep(x));
-    case "Unary":
-      return dep(e.operand);
-    case "NonNull":
-    case "Paren":
-    case "Spread":
-      return dep(e.expression);
-    case "Binary":
-      return dep(e.left) || dep(e.right);
-    case "Ternary":
-      return dep(e.condition) || dep(e.consequent) || dep(e.alternate);
-    case "Lambda":
-      return dep(e.body, /* @__PURE__ */ new Set([...bound, ...e.params.map((p) => p.name)]));
-    case "For": {
-      const inner = new Set(bound);
-      if (e.item) inner.add(e.item.name);
-      if (e.index) inner.add(e.index.name);
-      return dep(e.iterable) || dep(e.body, inner);
-    }
-    case "If":
-      return dep(e.condition) || dep(e.body);
-    default:
-      return false;
-  }
-}
-function isEmptyLiteral(e) {
-  if (e.kind === "Paren") return isEmptyLiteral(e.expression);
-  return e.kind === "Null" || e.kind === "String" && e.expressions.length === 0 && e.parts.join("") === "";
-}
-function principalBranch2(e) {
-  if (isEmptyLiteral(e)) return true;
-  const x = e.kind === "Paren" || e.kind === "NonNull" ? e.expression : e;
-  return x.kind === "Member" && /^(principalid|objectid)$/i.test(x.property.name);
-}
-function isConditionalPrincipal2(a, b2) {
-  return principalBranch2(a) && principalBranch2(b2) && !(isEmptyLiteral(a) && isEmptyLiteral(b2));
-}
-
 // src/lower/bicep/source.ts
 var SourceFile = class {
-  constructor(path, text2, ast) {
+  constructor(path, text, ast) {
     this.path = path;
-    this.text = text2;
+    this.text = text;
     this.ast = ast;
-    this.lines = new LineMap(text2);
+    this.lines = new LineMap(text);
     for (const st of ast.statements) this.index(st);
   }
   path;
@@ -45734,11 +46548,11 @@ var SourceFile = class {
     return this.ast.errors.length > 0;
   }
   /** The location of a node (memoized per node). */
-  loc(span2) {
-    let l = this.locs.get(span2);
+  loc(span3) {
+    let l = this.locs.get(span3);
     if (!l) {
-      l = { file: this.path, range: this.lines.range(span2.start, span2.end) };
-      this.locs.set(span2, l);
+      l = { file: this.path, range: this.lines.range(span3.start, span3.end) };
+      this.locs.set(span3, l);
     }
     return l;
   }
@@ -45853,15 +46667,6 @@ function literalText(e) {
   return e && e.kind === "String" && e.expressions.length === 0 ? e.parts.join("") : void 0;
 }
 
-// src/util/memo.ts
-function memoized(cache3, key2, whileBusy, compute) {
-  if (cache3.has(key2)) return cache3.get(key2);
-  cache3.set(key2, whileBusy);
-  const value = compute();
-  cache3.set(key2, value);
-  return value;
-}
-
 // src/lower/bicep/evaluator.ts
 var DEFAULT_LIMITS = {
   maxLoop: 1e3,
@@ -45881,10 +46686,11 @@ var Run = class {
   parse;
   limits;
   resources = [];
+  /** Outputs of every file instance run, and the arguments of every module call. */
+  exports = [];
   diagnostics = [];
   comments = [];
   files = [];
-  externalCalls = [];
   /** Every instance's evaluation record, to go from a `ref` back to its declaration. */
   entries = /* @__PURE__ */ new Map();
   sources = /* @__PURE__ */ new Map();
@@ -45907,14 +46713,14 @@ var Run = class {
   source(path) {
     const cached2 = this.sources.get(path);
     if (cached2 !== void 0) return cached2 ?? void 0;
-    const text2 = this.host.readFile(path);
-    if (text2 === void 0) {
+    const text = this.host.readFile(path);
+    if (text === void 0) {
       this.sources.set(path, null);
       return void 0;
     }
     let src;
     try {
-      src = new SourceFile(path, text2, this.parse(text2, path));
+      src = new SourceFile(path, text, this.parse(text, path));
     } catch (e) {
       this.sources.set(path, null);
       this.diagnostics.push({
@@ -45966,6 +46772,7 @@ var JsonModuleChild = class {
     if (this.ran) return;
     this.ran = true;
     appendAll(this.run.resources, this.instance.resources);
+    appendAll(this.run.exports, this.instance.exports);
   }
   outputValue(name) {
     return this.instance.output(name);
@@ -45979,8 +46786,8 @@ function refV(resource, path, at) {
   if (at) v.at = at;
   return v;
 }
-function levelOf(text2) {
-  switch (text2?.toLowerCase()) {
+function levelOf(text) {
+  switch (text?.toLowerCase()) {
     case "subscription":
       return "subscription";
     case "managementgroup":
@@ -46020,8 +46827,6 @@ var FileInstance = class _FileInstance {
     this.src = src;
     this.key = opts.key;
     this.binding = opts.binding;
-    this.isModule = opts.isModule ?? false;
-    this.boundDependsOnInput = opts.boundDependsOnInput;
     this.callChain = opts.callChain ?? [];
     this.ancestry = opts.ancestry ?? [src.path];
     this.depth = opts.depth ?? 0;
@@ -46041,9 +46846,6 @@ var FileInstance = class _FileInstance {
   depth;
   fctx;
   binding;
-  isModule;
-  boundDependsOnInput;
-  inputDependence = /* @__PURE__ */ new Map();
   paramCache = /* @__PURE__ */ new Map();
   varCache = /* @__PURE__ */ new Map();
   outputCache = /* @__PURE__ */ new Map();
@@ -46052,10 +46854,10 @@ var FileInstance = class _FileInstance {
   moduleSets = /* @__PURE__ */ new Map();
   ran = false;
   /** The file's `targetScope` as a scope value. */
-  ownTargetScope(current2) {
+  ownTargetScope(current) {
     const ts = this.src.targetScope;
     const level = levelOf(literalText(ts));
-    return scopeValue(level, current2, {}, ts ? this.src.loc(ts) : void 0);
+    return scopeValue(level, current, {}, ts ? this.src.loc(ts) : void 0);
   }
   loc(e) {
     return this.src.loc(e);
@@ -46071,12 +46873,27 @@ var FileInstance = class _FileInstance {
         if (decl) this.runDecl(decl, void 0);
       } else if (st.kind === "Module") {
         for (const m of this.moduleSet(st).entries) {
-          const child = this.childOf(m);
-          if (child) child.runAll();
-          else this.externalCall(m);
+          this.recordArguments(m);
+          this.childOf(m)?.runAll();
         }
       }
     }
+    for (const [name, st] of this.src.outputs) {
+      const value = this.outputValue(name);
+      if (value) this.run.exports.push({ kind: "output", name, value, at: this.loc(st) });
+    }
+  }
+  /** What a module call passes, readable module or not: an identity passed on is used there. */
+  recordArguments(m) {
+    this.moduleParam(m, "");
+    const params = m.params;
+    if (!params) return;
+    const at = this.loc(m.stmt);
+    if (params.kind !== "object") {
+      this.run.exports.push({ kind: "moduleArgument", name: "params", value: params, at });
+      return;
+    }
+    for (const [name, value] of params.entries) this.run.exports.push({ kind: "moduleArgument", name, value, at });
   }
   runDecl(decl, owner) {
     for (const entry of this.instanceSet(decl, owner).entries) {
@@ -46107,30 +46924,6 @@ var FileInstance = class _FileInstance {
     } finally {
       this.busy.delete(busyKey);
     }
-  }
-  /**
-   * Whether an expression depends on a root's input: a parameter whose default stands in a root,
-   * or one a module call passes such a value for (see inputs.ts).
-   */
-  dependsOnInput(e, env) {
-    return dependsOnInput2(e, {
-      isLocal: (name) => this.lookupLocal(name, env),
-      param: (name) => this.inputDependent(`param:${name}`, () => this.paramDependsOnInput(name)),
-      variable: (name) => {
-        const st = this.src.vars.get(name);
-        return !!st && this.inputDependent(`var:${name}`, () => this.dependsOnInput(st.value, ROOT_ENV));
-      }
-    });
-  }
-  inputDependent(key2, compute) {
-    return memoized(this.inputDependence, key2, false, compute);
-  }
-  paramDependsOnInput(name) {
-    const d = this.src.params.get(name);
-    if (!d) return false;
-    if (this.binding?.(name) !== void 0) return this.boundDependsOnInput?.(name) ?? false;
-    if (!d.defaultValue) return false;
-    return !this.isModule || this.dependsOnInput(d.defaultValue, ROOT_ENV);
   }
   varValue(name) {
     const cached2 = this.varCache.get(name);
@@ -46177,7 +46970,7 @@ var FileInstance = class _FileInstance {
         return this.expand(value.expression, env, loopSymbol);
       case "If": {
         const c = truth(this.evaluate(value.condition, env));
-        if (c === false && !this.dependsOnInput(value.condition, env)) return { loop: "none", elements: [] };
+        if (c === false) return { loop: "none", elements: [] };
         return this.expand(value.body, env, loopSymbol);
       }
       case "For":
@@ -46501,7 +47294,6 @@ var FileInstance = class _FileInstance {
     m.child = new _FileInstance(this.run, src, {
       key: m.key,
       binding: (name) => this.moduleParam(m, name),
-      boundDependsOnInput: (name) => this.moduleArgDependsOnInput(m, name),
       deploymentScope: this.moduleScope(m, levelOf(literalText(src.targetScope))),
       callChain,
       ancestry: [...this.ancestry, file],
@@ -46509,23 +47301,6 @@ var FileInstance = class _FileInstance {
       isModule: true
     });
     return m.child;
-  }
-  /** A module call grantlint cannot read: what it passes in may be granted there. */
-  externalCall(m) {
-    this.run.externalCalls.push({
-      format: "bicep",
-      source: literalText(m.stmt.path) ?? "",
-      at: this.src.keywordLoc(m.stmt, "module"),
-      args: this.moduleProp(m, "params") ?? objV(/* @__PURE__ */ new Map()),
-      callChain: this.callChain
-    });
-  }
-  /** Whether the argument a module call passes for a parameter depends on a root's input. */
-  moduleArgDependsOnInput(m, name) {
-    const params = m.body.properties.find((x) => x.kind === "Property" && (x.key.kind === "Identifier" ? x.key.name : literalText(x.key)) === "params");
-    if (!params || params.kind !== "Property") return false;
-    const value = params.value.kind === "Object" ? params.value.properties.find((x) => x.kind === "Property" && (x.key.kind === "Identifier" ? x.key.name : literalText(x.key)) === name) : params;
-    return !!value && value.kind === "Property" && this.dependsOnInput(value.value, m.env);
   }
   /** Every parameter value a module call passes, by name (for ARM JSON modules, bound all at once). */
   moduleParamValues(m) {
@@ -46635,15 +47410,12 @@ var FileInstance = class _FileInstance {
       case "Binary":
         return this.evalBinary(e, env);
       case "Ternary": {
-        const cond = this.evaluate(e.condition, env);
-        let c = truth(cond);
-        if (c !== void 0 && isConditionalPrincipal2(e.consequent, e.alternate) && this.dependsOnInput(e.condition, env)) c = void 0;
+        const c = truth(this.evaluate(e.condition, env));
         if (c === true) return this.evaluate(e.consequent, env);
         if (c === false) return this.evaluate(e.alternate, env);
         const a = this.evaluate(e.consequent, env);
         const b2 = this.evaluate(e.alternate, env);
-        if (sameValue(a, b2)) return a;
-        return symbolicCall("if", [cond, a, b2], this.loc(e));
+        return sameValue(a, b2) ? a : unknownAt(this.loc(e));
       }
       case "For":
         return this.evalFor(e, env);
@@ -46662,8 +47434,8 @@ var FileInstance = class _FileInstance {
     const at = this.loc(e);
     if (e.expressions.length === 0) return strV(e.parts.join(""), at);
     const parts = [];
-    e.parts.forEach((text2, i) => {
-      if (text2) parts.push(strV(text2, at));
+    e.parts.forEach((text, i) => {
+      if (text) parts.push(strV(text, at));
       const x = e.expressions[i];
       if (x) parts.push(this.evaluate(x, env));
     });
@@ -46838,10 +47610,7 @@ var FileInstance = class _FileInstance {
       if (item) return item;
       return safe ? nullV(at) : unknownAt(at);
     }
-    if (idx.kind === "string") {
-      const v = this.member(obj2, idx.value, safe, at);
-      return idx.at && v.at && idx.at.file !== v.at.file ? withAt(v, idx.at) : v;
-    }
+    if (idx.kind === "string") return this.member(obj2, idx.value, safe, at);
     if (safe && obj2.kind === "object" && !obj2.keyValues?.size) {
       const shape = stringShape(idx);
       if (shape && ![...obj2.entries.keys()].some((k) => shapeCouldBe(shape, k))) return nullV(at);
@@ -46979,8 +47748,8 @@ var FileInstance = class _FileInstance {
 };
 
 // src/lower/bicep/index.ts
-function defaultParse(text2, path) {
-  return parseBicep(text2, { fileKind: path.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
+function defaultParse(text, path) {
+  return parseBicep(text, { fileKind: path.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
 }
 function isLocalBicep(p) {
   return !!p && !/^(br|ts)[:/]/i.test(p) && p.toLowerCase().endsWith(".bicep");
@@ -47042,20 +47811,80 @@ function analyzeBicep(files, host, parse2 = defaultParse, limits = DEFAULT_LIMIT
       }).runAll();
     });
   }
-  return { resources: run.resources, diagnostics: run.diagnostics, comments: run.comments, files: run.files, externalCalls: run.externalCalls };
+  return { resources: run.resources, exports: run.exports, diagnostics: run.diagnostics, comments: run.comments, files: run.files };
 }
 var bicepFrontEnd = {
   format: "bicep",
   analyze: (files, host) => analyzeBicep(files, host)
 };
 
+// src/lower/kubernetes/index.ts
+var ANNOTATION = "azure.workload.identity/client-id";
+var MAY_MATTER = /ServiceAccount[\s\S]*azure\.workload\.identity\/client-id|azure\.workload\.identity\/client-id[\s\S]*ServiceAccount/;
+var TEMPLATED = /\{\{|\$\{|\$\(/;
+var parser = lazyYaml;
+function readServiceAccounts(files, host) {
+  const out = { serviceAccounts: [], files: [], comments: [] };
+  for (const file of files) {
+    const text = host.readFile(file);
+    if (text === void 0 || !MAY_MATTER.test(text)) continue;
+    const found = serviceAccountsIn(file, text);
+    if (found.length === 0) continue;
+    out.serviceAccounts.push(...found);
+    out.files.push(file);
+    out.comments.push(...lineComments(file, text));
+  }
+  return out;
+}
+function serviceAccountsIn(file, text) {
+  const { parseAllDocuments, isMap, isScalar } = parser();
+  const lines = new LineMap(text);
+  const at = (start, end) => ({ file, range: lines.range(start, end) });
+  const out = [];
+  const docs = parseAllDocuments(text, { uniqueKeys: false });
+  if (!Array.isArray(docs)) return out;
+  for (const doc of docs) {
+    if (doc.errors.length > 0 || !isMap(doc.contents)) continue;
+    const root = doc.contents;
+    const scalar = (node2) => isScalar(node2) && typeof node2.value === "string" ? node2.value : void 0;
+    if (scalar(root.get("kind", true)) !== "ServiceAccount" || scalar(root.get("apiVersion", true)) !== "v1") continue;
+    const metadata = root.get("metadata", true);
+    if (!isMap(metadata)) continue;
+    const annotations2 = metadata.get("annotations", true);
+    if (!isMap(annotations2)) continue;
+    const pair = annotations2.items.find((p) => isScalar(p.key) && p.key.value === ANNOTATION);
+    if (!pair) continue;
+    const node = pair.value ?? pair.key;
+    const valueRange = node?.range ?? [0, 0, 0];
+    const clientId = scalar(pair.value) ?? text.slice(valueRange[0], valueRange[1]);
+    const range = root.range;
+    const account = { file, at: at(range[0], range[1]), clientId: clientId.trim(), clientIdAt: at(valueRange[0], valueRange[1]) };
+    const name = scalar(metadata.get("name", true));
+    if (name !== void 0 && !TEMPLATED.test(name)) account.name = name;
+    const namespace = scalar(metadata.get("namespace", true));
+    if (namespace !== void 0 && !TEMPLATED.test(namespace)) account.namespace = namespace;
+    out.push(account);
+  }
+  return out;
+}
+function lineComments(file, text) {
+  const out = [];
+  const lines = text.split(/\r\n|\r|\n/);
+  lines.forEach((line, i) => {
+    const start = line.search(/\S/);
+    if (start < 0 || line[start] !== "#") return;
+    out.push({ file, text: line.slice(start), at: { file, range: { start: { line: i + 1, column: start + 1 }, end: { line: i + 1, column: line.length + 1 } } } });
+  });
+  return out;
+}
+
 // src/lower/terraform/index.ts
-import { basename as basename3, dirname as dirname15 } from "node:path";
+import { basename as basename3, dirname as dirname12 } from "node:path";
 
 // src/lower/terraform/config.ts
-import { dirname as dirname14, resolve as resolve13 } from "node:path";
-function locate(file, span2) {
-  return { file: file.path, range: file.lineMap.range(span2.start, span2.end) };
+import { dirname as dirname11, resolve as resolve12 } from "node:path";
+function locate(file, span3) {
+  return { file: file.path, range: file.lineMap.range(span3.start, span3.end) };
 }
 function attribute(body, name) {
   for (const item of body.items) if (item.kind === "Attribute" && item.name === name) return item;
@@ -47097,16 +47926,16 @@ var SourceCache = class {
   get(path) {
     const cached2 = this.files.get(path);
     if (cached2 !== void 0) return cached2 ?? void 0;
-    const text2 = this.readText(path);
-    if (text2 === void 0) {
+    const text = this.readText(path);
+    if (text === void 0) {
       this.files.set(path, null);
       return void 0;
     }
     this.read.push(path);
-    const lineMap = new LineMap(text2);
+    const lineMap = new LineMap(text);
     let ast;
     try {
-      ast = this.parse(path, text2);
+      ast = this.parse(path, text);
     } catch (e) {
       this.diagnostics.push({
         code: "parse-error",
@@ -47191,7 +48020,7 @@ function loadModuleConfig(folder, paths, cache3) {
           const decl = { name: labels[0], file, block: item };
           if (source !== void 0) {
             decl.source = source;
-            if (isLocalSource(source)) decl.localDir = resolve13(dirname14(path), source.replace(/\\/g, "/"));
+            if (isLocalSource(source)) decl.localDir = resolve12(dirname11(path), source.replace(/\\/g, "/"));
           }
           config.modules.set(labels[0], decl);
           break;
@@ -47205,7 +48034,7 @@ function loadModuleConfig(folder, paths, cache3) {
 }
 
 // src/lower/terraform/functions.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash } from "node:crypto";
 
 // src/lower/terraform/values.ts
 var EvalError = class extends Error {
@@ -47254,8 +48083,8 @@ function concatOf(parts, at) {
   }
   if (merged.length === 0) return at ? { kind: "string", value: "", at } : { kind: "string", value: "" };
   if (merged.every((p) => p.kind === "string")) {
-    const text2 = merged.map((p) => p.kind === "string" ? p.value : "").join("");
-    return at ? { kind: "string", value: text2, at } : { kind: "string", value: text2 };
+    const text = merged.map((p) => p.kind === "string" ? p.value : "").join("");
+    return at ? { kind: "string", value: text, at } : { kind: "string", value: text };
   }
   const v = { kind: "concat", parts: merged };
   if (at) v.at = at;
@@ -47420,23 +48249,23 @@ function flattenItems(items) {
 }
 function format(fmt, args, at) {
   const parts = [];
-  let text2 = "";
+  let text = "";
   let argIndex = 0;
   for (let i = 0; i < fmt.length; i++) {
     const c = fmt[i];
     if (c !== "%") {
-      text2 += c;
+      text += c;
       continue;
     }
     const m = /^%([-+# 0]*)(\d+)?(?:\.(\d+))?([sdvqftxXobeEgG%])/.exec(fmt.slice(i));
     if (!m) {
-      text2 += c;
+      text += c;
       continue;
     }
     i += m[0].length - 1;
     const verb = m[4];
     if (verb === "%") {
-      text2 += "%";
+      text += "%";
       continue;
     }
     const a = args[argIndex++];
@@ -47462,15 +48291,15 @@ function format(fmt, args, at) {
         const pad = m[1].includes("0") && !m[1].includes("-") ? "0" : " ";
         piece = m[1].includes("-") ? piece.padEnd(width, " ") : piece.padStart(width, pad);
       }
-      text2 += piece;
+      text += piece;
       continue;
     }
     if (a.kind === "null" || a.kind === "array" || a.kind === "object") return void 0;
-    if (text2) parts.push(str(text2));
-    text2 = "";
+    if (text) parts.push(str(text));
+    text = "";
     parts.push(a);
   }
-  if (text2) parts.push(str(text2));
+  if (text) parts.push(str(text));
   return concatOf(parts, at);
 }
 function regexFrom(pattern) {
@@ -47728,11 +48557,11 @@ var IMPLS = {
     return s2 ? bool(s2[0].includes(s2[1] ?? ""), at) : void 0;
   },
   substr: ([s2, o, l], at) => {
-    const text2 = s2 && knownString(s2);
+    const text = s2 && knownString(s2);
     const off = o && toNumber(o);
     const len = l && toNumber(l);
-    if (text2 === void 0 || off === void 0 || len === void 0) return void 0;
-    const chars = [...text2];
+    if (text === void 0 || off === void 0 || len === void 0) return void 0;
+    const chars = [...text];
     const start = off < 0 ? chars.length + off : off;
     return str(chars.slice(start, len < 0 ? void 0 : start + len).join(""), at);
   },
@@ -47747,11 +48576,11 @@ var IMPLS = {
   }),
   regex: ([p, s2], at) => {
     const pattern = p && knownString(p);
-    const text2 = s2 && knownString(s2);
-    if (pattern === void 0 || text2 === void 0) return void 0;
+    const text = s2 && knownString(s2);
+    if (pattern === void 0 || text === void 0) return void 0;
     const re = regexFrom(pattern);
     if (!re) return void 0;
-    const m = new RegExp(re.source).exec(text2);
+    const m = new RegExp(re.source).exec(text);
     if (!m) return fail2("regex: no match");
     if (m.groups) return obj(Object.entries(m.groups).map(([k, v]) => [k, v === void 0 ? nul(at) : str(v, at)]), at);
     if (m.length > 1) return arr(m.slice(1).map((x) => x === void 0 ? nul(at) : str(x, at)), at);
@@ -47789,10 +48618,10 @@ var IMPLS = {
   },
   base64encode: strFn((s2) => Buffer.from(s2, "utf8").toString("base64")),
   base64decode: strFn((s2) => Buffer.from(s2, "base64").toString("utf8")),
-  md5: strFn((s2) => createHash3("md5").update(s2).digest("hex")),
-  sha1: strFn((s2) => createHash3("sha1").update(s2).digest("hex")),
-  sha256: strFn((s2) => createHash3("sha256").update(s2).digest("hex")),
-  sha512: strFn((s2) => createHash3("sha512").update(s2).digest("hex")),
+  md5: strFn((s2) => createHash("md5").update(s2).digest("hex")),
+  sha1: strFn((s2) => createHash("sha1").update(s2).digest("hex")),
+  sha256: strFn((s2) => createHash("sha256").update(s2).digest("hex")),
+  sha512: strFn((s2) => createHash("sha512").update(s2).digest("hex")),
   // Numbers
   abs: numFn((n2) => Math.abs(n2)),
   ceil: numFn((n2) => Math.ceil(n2)),
@@ -47905,68 +48734,6 @@ function keyText(e) {
   return void 0;
 }
 
-// src/lower/terraform/inputs.ts
-function dependsOnInput3(e, lookup) {
-  const dep = (x) => dependsOnInput3(x, lookup);
-  switch (e.kind) {
-    case "GetAttr":
-      if (e.object.kind === "Variable" && e.object.name === "var") return lookup.variable(e.name);
-      if (e.object.kind === "Variable" && e.object.name === "local") return lookup.local(e.name);
-      return dep(e.object);
-    case "Index":
-      return dep(e.object) || dep(e.key);
-    case "Splat":
-      return dep(e.object);
-    case "Template":
-      return partsDepend(e.parts, lookup);
-    case "Tuple":
-      return e.items.some(dep);
-    case "Object":
-      return e.items.some((i) => dep(i.value) || i.key.kind !== "Variable" && dep(i.key));
-    case "FunctionCall":
-      return e.args.some(dep);
-    case "Conditional":
-      return dep(e.condition) || dep(e.trueResult) || dep(e.falseResult);
-    case "Binary":
-      return dep(e.left) || dep(e.right);
-    case "Unary":
-      return dep(e.operand);
-    case "For":
-      return dep(e.collection) || dep(e.value) || !!e.key && dep(e.key) || !!e.condition && dep(e.condition);
-    case "Paren":
-      return dep(e.expression);
-    default:
-      return false;
-  }
-}
-function partsDepend(parts, lookup) {
-  return parts.some((p) => {
-    switch (p.kind) {
-      case "Interpolation":
-        return dependsOnInput3(p.expression, lookup);
-      case "If":
-        return dependsOnInput3(p.condition, lookup) || partsDepend(p.then, lookup) || !!p.else && partsDepend(p.else, lookup);
-      case "For":
-        return dependsOnInput3(p.collection, lookup) || partsDepend(p.body, lookup);
-      default:
-        return false;
-    }
-  });
-}
-function isEmptyLiteral2(e) {
-  if (e.kind === "Paren") return isEmptyLiteral2(e.expression);
-  if (e.kind === "Literal") return e.value === null || e.value === "";
-  return e.kind === "Template" && e.parts.every((p) => p.kind === "Text" && p.value === "");
-}
-function principalBranch3(e) {
-  if (isEmptyLiteral2(e)) return true;
-  const x = e.kind === "Paren" ? e.expression : e;
-  return x.kind === "GetAttr" && /^(principal_id|object_id)$/.test(x.name);
-}
-function isConditionalPrincipal3(a, b2) {
-  return principalBranch3(a) && principalBranch3(b2) && !(isEmptyLiteral2(a) && isEmptyLiteral2(b2));
-}
-
 // src/lower/terraform/evaluate.ts
 var RESOURCE_META_ARGS = /* @__PURE__ */ new Set(["count", "for_each", "provider", "depends_on"]);
 var RESOURCE_META_BLOCKS = /* @__PURE__ */ new Set(["lifecycle", "provisioner", "connection"]);
@@ -47983,7 +48750,7 @@ function quoteKey(k) {
   return typeof k === "number" ? `[${k}]` : `[${JSON.stringify(k)}]`;
 }
 var ModuleInstance = class _ModuleInstance {
-  constructor(ev, run, config, modulePath, callChain, inputs, folderChain, relPath, inputDeps) {
+  constructor(ev, run, config, modulePath, callChain, inputs, folderChain, relPath) {
     this.ev = ev;
     this.run = run;
     this.config = config;
@@ -47992,7 +48759,6 @@ var ModuleInstance = class _ModuleInstance {
     this.inputs = inputs;
     this.folderChain = folderChain;
     this.relPath = relPath;
-    this.inputDeps = inputDeps;
   }
   ev;
   run;
@@ -48002,7 +48768,6 @@ var ModuleInstance = class _ModuleInstance {
   inputs;
   folderChain;
   relPath;
-  inputDeps;
   varMemo = /* @__PURE__ */ new Map();
   localMemo = /* @__PURE__ */ new Map();
   localBusy = /* @__PURE__ */ new Set();
@@ -48012,26 +48777,6 @@ var ModuleInstance = class _ModuleInstance {
   inputBusy = /* @__PURE__ */ new Set();
   resources = /* @__PURE__ */ new Map();
   moduleCalls = /* @__PURE__ */ new Map();
-  inputDependence = /* @__PURE__ */ new Map();
-  /** Whether `var.<name>` depends on a root's input: a root's default that stands, or a caller's argument that does. */
-  variableDependsOnInput(name) {
-    return this.dependent(`var:${name}`, () => {
-      const decl = this.config.variables.get(name);
-      if (!decl) return false;
-      if (this.inputs.has(name)) return this.inputDeps?.get(name)?.() ?? false;
-      if (!decl.default) return false;
-      return this.modulePath === "" || this.ev.dependsOnInput(decl.default, { mod: this, file: decl.file, scope: /* @__PURE__ */ new Map() });
-    });
-  }
-  localDependsOnInput(name) {
-    return this.dependent(`local:${name}`, () => {
-      const decl = this.config.locals.get(name);
-      return !!decl && this.ev.dependsOnInput(decl.attr.value, { mod: this, file: decl.file, scope: /* @__PURE__ */ new Map() });
-    });
-  }
-  dependent(key2, compute) {
-    return memoized(this.inputDependence, key2, false, compute);
-  }
   variable(name, at) {
     const memo = this.varMemo.get(name);
     if (memo) return memo;
@@ -48143,19 +48888,13 @@ var ModuleInstance = class _ModuleInstance {
     for (const el of elements.items) {
       const suffix = elements.mode === "single" ? "" : quoteKey(el.key);
       const path = `${this.modulePath}module.${name}${suffix}`;
-      const inst = { key: el.key, external: `external:${this.config.folder}#${path}` };
-      if (!config) {
-        const argEnv = { mod: this, file: decl.file, scope: el.scope };
-        inst.externalArgs = () => this.ev.body(decl.block.body, argEnv, true, callAt);
-      }
+      const inst = { key: el.key, scope: el.scope, external: `external:${this.config.folder}#${path}` };
       if (config) {
         const inputs = /* @__PURE__ */ new Map();
-        const inputDeps = /* @__PURE__ */ new Map();
         const argEnv = { mod: this, file: decl.file, scope: el.scope };
         for (const item of decl.block.body.items) {
           if (item.kind !== "Attribute" || MODULE_META_ARGS.has(item.name)) continue;
           inputs.set(item.name, () => this.ev.safe(item.value, argEnv));
-          inputDeps.set(item.name, () => this.ev.dependsOnInput(item.value, argEnv));
         }
         const rel = this.relPath === "." ? decl.source ?? "." : `${this.relPath}/${decl.source ?? "."}`;
         inst.child = new _ModuleInstance(
@@ -48166,8 +48905,7 @@ var ModuleInstance = class _ModuleInstance {
           [...this.callChain, callAt],
           inputs,
           [...this.folderChain, config.folder],
-          normaliseRel(rel),
-          inputDeps
+          normaliseRel(rel)
         );
       }
       state.instances.push(inst);
@@ -48183,12 +48921,30 @@ var ModuleInstance = class _ModuleInstance {
     }
     for (const name of this.config.modules.keys()) {
       const state = this.moduleCall(name);
+      if (state) for (const i of state.instances) i.child?.materialize();
+    }
+  }
+  /**
+   * The outputs of this module instance and the modules below it, and the arguments of every module
+   * call, whether grantlint reads the module or not.
+   */
+  exportsInto(out) {
+    for (const [name, decl] of this.config.outputs) {
+      const at = locate(decl.file, decl.block);
+      out.push({ kind: "output", name, value: this.output(name, at), at });
+    }
+    for (const name of this.config.modules.keys()) {
+      const state = this.moduleCalls.get(name);
       if (!state) continue;
+      const decl = state.decl;
+      const at = locate(decl.file, decl.block);
       for (const i of state.instances) {
-        i.child?.materialize();
-        if (i.externalArgs && this.run.externalCalls) {
-          this.run.externalCalls.push({ format: "terraform", source: state.decl.source ?? "", at: locate(state.decl.file, state.decl.block), args: i.externalArgs(), callChain: this.callChain });
+        const env = { mod: this, file: decl.file, scope: i.scope };
+        for (const item of decl.block.body.items) {
+          if (item.kind !== "Attribute" || MODULE_META_ARGS.has(item.name)) continue;
+          out.push({ kind: "moduleArgument", name: item.name, value: this.ev.safe(item.value, env), at });
         }
+        i.child?.exportsInto(out);
       }
     }
   }
@@ -48204,9 +48960,6 @@ var ModuleInstance = class _ModuleInstance {
     }
   }
 };
-function isEmptyValue(v) {
-  return v.kind === "null" || v.kind === "string" && v.value === "";
-}
 function normaliseRel(p) {
   const parts = [];
   for (const seg of p.replace(/\\/g, "/").split("/")) {
@@ -48228,25 +48981,6 @@ var Evaluator = class {
   }
   at(e, env) {
     return locate(env.file, e);
-  }
-  /** Whether an expression depends on a root's input (see inputs.ts). */
-  dependsOnInput(e, env) {
-    const mod = env.mod;
-    return !!mod && dependsOnInput3(e, { variable: (n2) => mod.variableDependsOnInput(n2), local: (n2) => mod.localDependsOnInput(n2) });
-  }
-  /**
-   * `count`/`for_each` written as a conditional on a root's input (`var.enable_x ? 1 : 0`): the
-   * branch that makes more instances, as a condition on a root's default is possibly true.
-   */
-  guardedCollection(e, env, size) {
-    const inner = e.kind === "Paren" ? e.expression : e;
-    if (inner.kind !== "Conditional" || !this.dependsOnInput(inner.condition, env)) return this.safe(e, env);
-    const t = this.safe(inner.trueResult, env);
-    const f = this.safe(inner.falseResult, env);
-    const st = size(t);
-    const sf = size(f);
-    if (st === void 0 || sf === void 0) return this.safe(e, env);
-    return sf > st ? f : t;
   }
   expr(e, env) {
     const at = this.at(e, env);
@@ -48272,9 +49006,9 @@ var Evaluator = class {
             o.entries.set(key2, value);
             continue;
           }
-          const text2 = describeValue(key2);
-          o.entries.set(text2, value);
-          (o.keyValues ??= /* @__PURE__ */ new Map()).set(text2, key2);
+          const text = describeValue(key2);
+          o.entries.set(text, value);
+          (o.keyValues ??= /* @__PURE__ */ new Map()).set(text, key2);
         }
         return o;
       }
@@ -48288,15 +49022,13 @@ var Evaluator = class {
         return this.functionCall(e.name, e.args, e.expandFinal, env, at);
       case "Conditional": {
         const c = this.expr(e.condition, env);
-        let b2 = toBool(c);
-        if (b2 !== void 0 && isConditionalPrincipal3(e.trueResult, e.falseResult) && this.dependsOnInput(e.condition, env)) b2 = void 0;
-        else if (b2 === void 0 && isLiteral(c)) fail2("condition is not a bool");
+        const b2 = toBool(c);
         if (b2 === true) return this.expr(e.trueResult, env);
         if (b2 === false) return this.expr(e.falseResult, env);
+        if (isLiteral(c)) fail2("condition is not a bool");
         const t = this.safe(e.trueResult, env);
         const f = this.safe(e.falseResult, env);
         if (tfEqual(t, f) === true) return t;
-        if (isEmptyValue(t) !== isEmptyValue(f) || isConditionalPrincipal3(e.trueResult, e.falseResult)) return call("if", [c, t, f], at);
         return unknown(void 0, at);
       }
       case "Binary":
@@ -48697,8 +49429,8 @@ var Evaluator = class {
     const forEach = attribute(body, "for_each");
     const count = attribute(body, "count");
     if (forEach) {
+      const v = this.safe(forEach.value, env);
       const at = this.at(forEach.value, env);
-      const v = this.guardedCollection(forEach.value, env, (x) => forEachPairs(x, at)?.length);
       const pairs = forEachPairs(v, at);
       if (!pairs) {
         const sym = `loop:${env.file.path}:${forEach.start}`;
@@ -48715,7 +49447,7 @@ var Evaluator = class {
       };
     }
     if (count) {
-      const v = this.guardedCollection(count.value, env, toNumber);
+      const v = this.safe(count.value, env);
       const n2 = toNumber(v);
       const at = this.at(count.value, env);
       if (n2 === void 0 || n2 < 0 || !Number.isFinite(n2)) {
@@ -48831,1477 +49563,6 @@ function derivedUnknown2(v, key2, at) {
   return unknown(`${v.symbol}${suffix}`, at, input);
 }
 
-// node_modules/@humanwhocodes/momoa/dist/momoa.js
-var CHAR_0 = 48;
-var CHAR_1 = 49;
-var CHAR_9 = 57;
-var CHAR_BACKSLASH = 92;
-var CHAR_DOLLAR = 36;
-var CHAR_DOT = 46;
-var CHAR_DOUBLE_QUOTE = 34;
-var CHAR_LOWER_A = 97;
-var CHAR_LOWER_E = 101;
-var CHAR_LOWER_F = 102;
-var CHAR_LOWER_N = 110;
-var CHAR_LOWER_T = 116;
-var CHAR_LOWER_U = 117;
-var CHAR_LOWER_X = 120;
-var CHAR_LOWER_Z = 122;
-var CHAR_MINUS = 45;
-var CHAR_NEWLINE = 10;
-var CHAR_PLUS = 43;
-var CHAR_RETURN = 13;
-var CHAR_SINGLE_QUOTE = 39;
-var CHAR_SLASH = 47;
-var CHAR_SPACE = 32;
-var CHAR_TAB = 9;
-var CHAR_UNDERSCORE = 95;
-var CHAR_UPPER_A = 65;
-var CHAR_UPPER_E = 69;
-var CHAR_UPPER_F = 70;
-var CHAR_UPPER_N = 78;
-var CHAR_UPPER_X = 88;
-var CHAR_UPPER_Z = 90;
-var CHAR_LOWER_B = 98;
-var CHAR_LOWER_R = 114;
-var CHAR_LOWER_V = 118;
-var CHAR_LINE_SEPARATOR = 8232;
-var CHAR_PARAGRAPH_SEPARATOR = 8233;
-var CHAR_UPPER_I = 73;
-var CHAR_STAR = 42;
-var CHAR_VTAB = 11;
-var CHAR_FORM_FEED = 12;
-var CHAR_NBSP = 160;
-var CHAR_BOM = 65279;
-var CHAR_NON_BREAKING_SPACE = 160;
-var CHAR_EN_QUAD = 8192;
-var CHAR_EM_QUAD = 8193;
-var CHAR_EN_SPACE = 8194;
-var CHAR_EM_SPACE = 8195;
-var CHAR_THREE_PER_EM_SPACE = 8196;
-var CHAR_FOUR_PER_EM_SPACE = 8197;
-var CHAR_SIX_PER_EM_SPACE = 8198;
-var CHAR_FIGURE_SPACE = 8199;
-var CHAR_PUNCTUATION_SPACE = 8200;
-var CHAR_THIN_SPACE = 8201;
-var CHAR_HAIR_SPACE = 8202;
-var CHAR_NARROW_NO_BREAK_SPACE = 8239;
-var CHAR_MEDIUM_MATHEMATICAL_SPACE = 8287;
-var CHAR_IDEOGRAPHIC_SPACE = 12288;
-var LBRACKET = "[";
-var RBRACKET = "]";
-var LBRACE = "{";
-var RBRACE = "}";
-var COLON = ":";
-var COMMA = ",";
-var TRUE = "true";
-var FALSE = "false";
-var NULL = "null";
-var NAN$1 = "NaN";
-var INFINITY$1 = "Infinity";
-var QUOTE = '"';
-var escapeToChar = /* @__PURE__ */ new Map([
-  [CHAR_DOUBLE_QUOTE, QUOTE],
-  [CHAR_BACKSLASH, "\\"],
-  [CHAR_SLASH, "/"],
-  [CHAR_LOWER_B, "\b"],
-  [CHAR_LOWER_N, "\n"],
-  [CHAR_LOWER_F, "\f"],
-  [CHAR_LOWER_R, "\r"],
-  [CHAR_LOWER_T, "	"]
-]);
-var json5EscapeToChar = new Map([
-  ...escapeToChar,
-  [CHAR_LOWER_V, "\v"],
-  [CHAR_0, "\0"]
-]);
-var charToEscape = /* @__PURE__ */ new Map([
-  [QUOTE, QUOTE],
-  ["\\", "\\"],
-  ["/", "/"],
-  ["\b", "b"],
-  ["\n", "n"],
-  ["\f", "f"],
-  ["\r", "r"],
-  ["	", "t"]
-]);
-var json5CharToEscape = new Map([
-  ...charToEscape,
-  ["\v", "v"],
-  ["\0", "0"],
-  ["\u2028", "u2028"],
-  ["\u2029", "u2029"]
-]);
-var knownTokenTypes = /* @__PURE__ */ new Map([
-  [LBRACKET, "LBracket"],
-  [RBRACKET, "RBracket"],
-  [LBRACE, "LBrace"],
-  [RBRACE, "RBrace"],
-  [COLON, "Colon"],
-  [COMMA, "Comma"],
-  [TRUE, "Boolean"],
-  [FALSE, "Boolean"],
-  [NULL, "Null"]
-]);
-var knownJSON5TokenTypes = new Map([
-  ...knownTokenTypes,
-  [NAN$1, "Number"],
-  [INFINITY$1, "Number"]
-]);
-var json5LineTerminators = /* @__PURE__ */ new Set([
-  CHAR_NEWLINE,
-  CHAR_RETURN,
-  CHAR_LINE_SEPARATOR,
-  CHAR_PARAGRAPH_SEPARATOR
-]);
-var ErrorWithLocation = class extends Error {
-  /**
-   * Creates a new instance.
-   * @param {string} message The error message to report. 
-   * @param {Location} loc The location information for the error.
-   */
-  constructor(message, { line, column, offset }) {
-    super(`${message} (${line}:${column})`);
-    this.line = line;
-    this.column = column;
-    this.offset = offset;
-  }
-};
-var UnexpectedChar = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {number} unexpected The character that was found.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(unexpected, loc2) {
-    super(`Unexpected character '${String.fromCharCode(unexpected)}' found.`, loc2);
-  }
-};
-var UnexpectedIdentifier = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {string} unexpected The character that was found.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(unexpected, loc2) {
-    super(`Unexpected identifier '${unexpected}' found.`, loc2);
-  }
-};
-var UnexpectedToken = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {Token} token The token that was found. 
-   */
-  constructor(token) {
-    super(`Unexpected token ${token.type} found.`, token.loc.start);
-  }
-};
-var UnexpectedEOF = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(loc2) {
-    super("Unexpected end of input found.", loc2);
-  }
-};
-var ID_Start = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0370-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u05D0-\u05EA\u05F0-\u05F2\u0620-\u064A\u066E\u066F\u0671-\u06D3\u06D5\u06E5\u06E6\u06EE\u06EF\u06FA-\u06FC\u06FF\u0710\u0712-\u072F\u074D-\u07A5\u07B1\u07CA-\u07EA\u07F4\u07F5\u07FA\u0800-\u0815\u081A\u0824\u0828\u0840-\u0858\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u0904-\u0939\u093D\u0950\u0958-\u0961\u0971-\u0980\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BD\u09CE\u09DC\u09DD\u09DF-\u09E1\u09F0\u09F1\u09FC\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A59-\u0A5C\u0A5E\u0A72-\u0A74\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABD\u0AD0\u0AE0\u0AE1\u0AF9\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3D\u0B5C\u0B5D\u0B5F-\u0B61\u0B71\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BD0\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D\u0C58-\u0C5A\u0C60\u0C61\u0C80\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBD\u0CDE\u0CE0\u0CE1\u0CF1\u0CF2\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D3A\u0D3D\u0D4E\u0D54-\u0D56\u0D5F-\u0D61\u0D7A-\u0D7F\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0E01-\u0E30\u0E32\u0E33\u0E40-\u0E46\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB0\u0EB2\u0EB3\u0EBD\u0EC0-\u0EC4\u0EC6\u0EDC-\u0EDF\u0F00\u0F40-\u0F47\u0F49-\u0F6C\u0F88-\u0F8C\u1000-\u102A\u103F\u1050-\u1055\u105A-\u105D\u1061\u1065\u1066\u106E-\u1070\u1075-\u1081\u108E\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1711\u1720-\u1731\u1740-\u1751\u1760-\u176C\u176E-\u1770\u1780-\u17B3\u17D7\u17DC\u1820-\u1877\u1880-\u1884\u1887-\u18A8\u18AA\u18B0-\u18F5\u1900-\u191E\u1950-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u1A00-\u1A16\u1A20-\u1A54\u1AA7\u1B05-\u1B33\u1B45-\u1B4B\u1B83-\u1BA0\u1BAE\u1BAF\u1BBA-\u1BE5\u1C00-\u1C23\u1C4D-\u1C4F\u1C5A-\u1C7D\u1C80-\u1C88\u1CE9-\u1CEC\u1CEE-\u1CF1\u1CF5\u1CF6\u1D00-\u1DBF\u1E00-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u2071\u207F\u2090-\u209C\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CEE\u2CF2\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D80-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2E2F\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303C\u3041-\u3096\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA61F\uA62A\uA62B\uA640-\uA66E\uA67F-\uA69D\uA6A0-\uA6EF\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA801\uA803-\uA805\uA807-\uA80A\uA80C-\uA822\uA840-\uA873\uA882-\uA8B3\uA8F2-\uA8F7\uA8FB\uA8FD\uA90A-\uA925\uA930-\uA946\uA960-\uA97C\uA984-\uA9B2\uA9CF\uA9E0-\uA9E4\uA9E6-\uA9EF\uA9FA-\uA9FE\uAA00-\uAA28\uAA40-\uAA42\uAA44-\uAA4B\uAA60-\uAA76\uAA7A\uAA7E-\uAAAF\uAAB1\uAAB5\uAAB6\uAAB9-\uAABD\uAAC0\uAAC2\uAADB-\uAADD\uAAE0-\uAAEA\uAAF2-\uAAF4\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABE2\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D\uFB1F-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE70-\uFE74\uFE76-\uFEFC\uFF21-\uFF3A\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDE80-\uDE9C\uDEA0-\uDED0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF75\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00\uDE10-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE4\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC03-\uDC37\uDC83-\uDCAF\uDCD0-\uDCE8\uDD03-\uDD26\uDD50-\uDD72\uDD76\uDD83-\uDDB2\uDDC1-\uDDC4\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE2B\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEDE\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3D\uDF50\uDF5D-\uDF61]|\uD805[\uDC00-\uDC34\uDC47-\uDC4A\uDC80-\uDCAF\uDCC4\uDCC5\uDCC7\uDD80-\uDDAE\uDDD8-\uDDDB\uDE00-\uDE2F\uDE44\uDE80-\uDEAA\uDF00-\uDF19]|\uD806[\uDCA0-\uDCDF\uDCFF\uDE00\uDE0B-\uDE32\uDE3A\uDE50\uDE5C-\uDE83\uDE86-\uDE89\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC2E\uDC40\uDC72-\uDC8F\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD30\uDD46]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDED0-\uDEED\uDF00-\uDF2F\uDF40-\uDF43\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50\uDF93-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB]|\uD83A[\uDC00-\uDCC4\uDD00-\uDD43]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]/;
-var ID_Continue = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0300-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u0483-\u0487\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7\u05D0-\u05EA\u05F0-\u05F2\u0610-\u061A\u0620-\u0669\u066E-\u06D3\u06D5-\u06DC\u06DF-\u06E8\u06EA-\u06FC\u06FF\u0710-\u074A\u074D-\u07B1\u07C0-\u07F5\u07FA\u0800-\u082D\u0840-\u085B\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u08D4-\u08E1\u08E3-\u0963\u0966-\u096F\u0971-\u0983\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BC-\u09C4\u09C7\u09C8\u09CB-\u09CE\u09D7\u09DC\u09DD\u09DF-\u09E3\u09E6-\u09F1\u09FC\u0A01-\u0A03\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A3C\u0A3E-\u0A42\u0A47\u0A48\u0A4B-\u0A4D\u0A51\u0A59-\u0A5C\u0A5E\u0A66-\u0A75\u0A81-\u0A83\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABC-\u0AC5\u0AC7-\u0AC9\u0ACB-\u0ACD\u0AD0\u0AE0-\u0AE3\u0AE6-\u0AEF\u0AF9-\u0AFF\u0B01-\u0B03\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3C-\u0B44\u0B47\u0B48\u0B4B-\u0B4D\u0B56\u0B57\u0B5C\u0B5D\u0B5F-\u0B63\u0B66-\u0B6F\u0B71\u0B82\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BBE-\u0BC2\u0BC6-\u0BC8\u0BCA-\u0BCD\u0BD0\u0BD7\u0BE6-\u0BEF\u0C00-\u0C03\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D-\u0C44\u0C46-\u0C48\u0C4A-\u0C4D\u0C55\u0C56\u0C58-\u0C5A\u0C60-\u0C63\u0C66-\u0C6F\u0C80-\u0C83\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBC-\u0CC4\u0CC6-\u0CC8\u0CCA-\u0CCD\u0CD5\u0CD6\u0CDE\u0CE0-\u0CE3\u0CE6-\u0CEF\u0CF1\u0CF2\u0D00-\u0D03\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D44\u0D46-\u0D48\u0D4A-\u0D4E\u0D54-\u0D57\u0D5F-\u0D63\u0D66-\u0D6F\u0D7A-\u0D7F\u0D82\u0D83\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0DCA\u0DCF-\u0DD4\u0DD6\u0DD8-\u0DDF\u0DE6-\u0DEF\u0DF2\u0DF3\u0E01-\u0E3A\u0E40-\u0E4E\u0E50-\u0E59\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB9\u0EBB-\u0EBD\u0EC0-\u0EC4\u0EC6\u0EC8-\u0ECD\u0ED0-\u0ED9\u0EDC-\u0EDF\u0F00\u0F18\u0F19\u0F20-\u0F29\u0F35\u0F37\u0F39\u0F3E-\u0F47\u0F49-\u0F6C\u0F71-\u0F84\u0F86-\u0F97\u0F99-\u0FBC\u0FC6\u1000-\u1049\u1050-\u109D\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u135D-\u135F\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1714\u1720-\u1734\u1740-\u1753\u1760-\u176C\u176E-\u1770\u1772\u1773\u1780-\u17D3\u17D7\u17DC\u17DD\u17E0-\u17E9\u180B-\u180D\u1810-\u1819\u1820-\u1877\u1880-\u18AA\u18B0-\u18F5\u1900-\u191E\u1920-\u192B\u1930-\u193B\u1946-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u19D0-\u19D9\u1A00-\u1A1B\u1A20-\u1A5E\u1A60-\u1A7C\u1A7F-\u1A89\u1A90-\u1A99\u1AA7\u1AB0-\u1ABD\u1B00-\u1B4B\u1B50-\u1B59\u1B6B-\u1B73\u1B80-\u1BF3\u1C00-\u1C37\u1C40-\u1C49\u1C4D-\u1C7D\u1C80-\u1C88\u1CD0-\u1CD2\u1CD4-\u1CF9\u1D00-\u1DF9\u1DFB-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u203F\u2040\u2054\u2071\u207F\u2090-\u209C\u20D0-\u20DC\u20E1\u20E5-\u20F0\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D7F-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2DE0-\u2DFF\u2E2F\u3005-\u3007\u3021-\u302F\u3031-\u3035\u3038-\u303C\u3041-\u3096\u3099\u309A\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA62B\uA640-\uA66F\uA674-\uA67D\uA67F-\uA6F1\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA827\uA840-\uA873\uA880-\uA8C5\uA8D0-\uA8D9\uA8E0-\uA8F7\uA8FB\uA8FD\uA900-\uA92D\uA930-\uA953\uA960-\uA97C\uA980-\uA9C0\uA9CF-\uA9D9\uA9E0-\uA9FE\uAA00-\uAA36\uAA40-\uAA4D\uAA50-\uAA59\uAA60-\uAA76\uAA7A-\uAAC2\uAADB-\uAADD\uAAE0-\uAAEF\uAAF2-\uAAF6\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABEA\uABEC\uABED\uABF0-\uABF9\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE00-\uFE0F\uFE20-\uFE2F\uFE33\uFE34\uFE4D-\uFE4F\uFE70-\uFE74\uFE76-\uFEFC\uFF10-\uFF19\uFF21-\uFF3A\uFF3F\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDDFD\uDE80-\uDE9C\uDEA0-\uDED0\uDEE0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF7A\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCA0-\uDCA9\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00-\uDE03\uDE05\uDE06\uDE0C-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE38-\uDE3A\uDE3F\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE6\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC00-\uDC46\uDC66-\uDC6F\uDC7F-\uDCBA\uDCD0-\uDCE8\uDCF0-\uDCF9\uDD00-\uDD34\uDD36-\uDD3F\uDD50-\uDD73\uDD76\uDD80-\uDDC4\uDDCA-\uDDCC\uDDD0-\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE37\uDE3E\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEEA\uDEF0-\uDEF9\uDF00-\uDF03\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3C-\uDF44\uDF47\uDF48\uDF4B-\uDF4D\uDF50\uDF57\uDF5D-\uDF63\uDF66-\uDF6C\uDF70-\uDF74]|\uD805[\uDC00-\uDC4A\uDC50-\uDC59\uDC80-\uDCC5\uDCC7\uDCD0-\uDCD9\uDD80-\uDDB5\uDDB8-\uDDC0\uDDD8-\uDDDD\uDE00-\uDE40\uDE44\uDE50-\uDE59\uDE80-\uDEB7\uDEC0-\uDEC9\uDF00-\uDF19\uDF1D-\uDF2B\uDF30-\uDF39]|\uD806[\uDCA0-\uDCE9\uDCFF\uDE00-\uDE3E\uDE47\uDE50-\uDE83\uDE86-\uDE99\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC36\uDC38-\uDC40\uDC50-\uDC59\uDC72-\uDC8F\uDC92-\uDCA7\uDCA9-\uDCB6\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD36\uDD3A\uDD3C\uDD3D\uDD3F-\uDD47\uDD50-\uDD59]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDE60-\uDE69\uDED0-\uDEED\uDEF0-\uDEF4\uDF00-\uDF36\uDF40-\uDF43\uDF50-\uDF59\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50-\uDF7E\uDF8F-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99\uDC9D\uDC9E]|\uD834[\uDD65-\uDD69\uDD6D-\uDD72\uDD7B-\uDD82\uDD85-\uDD8B\uDDAA-\uDDAD\uDE42-\uDE44]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB\uDFCE-\uDFFF]|\uD836[\uDE00-\uDE36\uDE3B-\uDE6C\uDE75\uDE84\uDE9B-\uDE9F\uDEA1-\uDEAF]|\uD838[\uDC00-\uDC06\uDC08-\uDC18\uDC1B-\uDC21\uDC23\uDC24\uDC26-\uDC2A]|\uD83A[\uDC00-\uDCC4\uDCD0-\uDCD6\uDD00-\uDD4A\uDD50-\uDD59]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]|\uDB40[\uDD00-\uDDEF]/;
-var CHAR_CR = 13;
-var CHAR_LF = 10;
-var CharCodeReader = class {
-  /**
-   * The text to read from.
-   * @type {string}
-   */
-  #text = "";
-  /**
-   * The current line number.
-   * @type {number}
-   */
-  #line = 1;
-  /**
-   * The current column number.
-   * @type {number}
-   */
-  #column = 0;
-  /**
-   * The current offset in the text.
-   * @type {number}
-   */
-  #offset = -1;
-  /**
-   * Whether the last character read was a new line.
-   * @type {boolean}
-   */
-  #newLine = false;
-  /**
-   * The last character code read.
-   * @type {number}
-   */
-  #last = -1;
-  /**
-   * Whether the reader has ended.
-   * @type {boolean}
-   */
-  #ended = false;
-  /**
-   * Creates a new instance.
-   * @param {string} text The text to read from
-   */
-  constructor(text2) {
-    this.#text = text2;
-  }
-  /**
-   * Ends the reader.
-   * @returns {void}
-   */
-  #end() {
-    if (this.#ended) {
-      return;
-    }
-    this.#column++;
-    this.#offset++;
-    this.#last = -1;
-    this.#ended = true;
-  }
-  /**
-   * Returns the current position of the reader.
-   * @returns {Location} An object with line, column, and offset properties.
-   */
-  locate() {
-    return {
-      line: this.#line,
-      column: this.#column,
-      offset: this.#offset
-    };
-  }
-  /**
-   * Reads the next character code in the text.
-   * @returns {number} The next character code, or -1 if there are no more characters.
-   */
-  next() {
-    if (this.#offset >= this.#text.length - 1) {
-      this.#end();
-      return -1;
-    }
-    this.#offset++;
-    const charCode = this.#text.charCodeAt(this.#offset);
-    if (this.#newLine) {
-      this.#line++;
-      this.#column = 1;
-      this.#newLine = false;
-    } else {
-      this.#column++;
-    }
-    if (charCode === CHAR_CR) {
-      this.#newLine = true;
-      if (this.peek() === CHAR_LF) {
-        this.#offset++;
-      }
-    } else if (charCode === CHAR_LF) {
-      this.#newLine = true;
-    }
-    this.#last = charCode;
-    return charCode;
-  }
-  /**
-   * Peeks at the next character code in the text.
-   * @returns {number} The next character code, or -1 if there are no more characters.
-   */
-  peek() {
-    if (this.#offset === this.#text.length - 1) {
-      return -1;
-    }
-    return this.#text.charCodeAt(this.#offset + 1);
-  }
-  /**
-   * Determines if the next character code in the text matches a specific character code.
-   * @param {(number) => boolean} fn A function to call on the next character.
-   * @returns {boolean} True if the next character code matches, false if not.
-   */
-  match(fn) {
-    if (fn(this.peek())) {
-      this.next();
-      return true;
-    }
-    return false;
-  }
-  /**
-   * Returns the last character code read.
-   * @returns {number} The last character code read.
-   */
-  current() {
-    return this.#last;
-  }
-};
-var INFINITY = "Infinity";
-var NAN = "NaN";
-var keywordStarts = /* @__PURE__ */ new Set([CHAR_LOWER_T, CHAR_LOWER_F, CHAR_LOWER_N]);
-var whitespace = /* @__PURE__ */ new Set([CHAR_SPACE, CHAR_TAB, CHAR_NEWLINE, CHAR_RETURN]);
-var json5Whitespace = /* @__PURE__ */ new Set([
-  ...whitespace,
-  CHAR_VTAB,
-  CHAR_FORM_FEED,
-  CHAR_NBSP,
-  CHAR_LINE_SEPARATOR,
-  CHAR_PARAGRAPH_SEPARATOR,
-  CHAR_BOM,
-  CHAR_NON_BREAKING_SPACE,
-  CHAR_EN_QUAD,
-  CHAR_EM_QUAD,
-  CHAR_EN_SPACE,
-  CHAR_EM_SPACE,
-  CHAR_THREE_PER_EM_SPACE,
-  CHAR_FOUR_PER_EM_SPACE,
-  CHAR_SIX_PER_EM_SPACE,
-  CHAR_FIGURE_SPACE,
-  CHAR_PUNCTUATION_SPACE,
-  CHAR_THIN_SPACE,
-  CHAR_HAIR_SPACE,
-  CHAR_NARROW_NO_BREAK_SPACE,
-  CHAR_MEDIUM_MATHEMATICAL_SPACE,
-  CHAR_IDEOGRAPHIC_SPACE
-]);
-var DEFAULT_OPTIONS$1 = {
-  mode: "json",
-  ranges: false
-};
-var jsonKeywords = /* @__PURE__ */ new Set(["true", "false", "null"]);
-var tt = {
-  EOF: 0,
-  Number: 1,
-  String: 2,
-  Boolean: 3,
-  Null: 4,
-  NaN: 5,
-  Infinity: 6,
-  Identifier: 7,
-  Colon: 20,
-  LBrace: 21,
-  RBrace: 22,
-  LBracket: 23,
-  RBracket: 24,
-  Comma: 25,
-  LineComment: 40,
-  BlockComment: 41
-};
-function isDigit2(c) {
-  return c >= CHAR_0 && c <= CHAR_9;
-}
-function isHexDigit2(c) {
-  return isDigit2(c) || c >= CHAR_UPPER_A && c <= CHAR_UPPER_F || c >= CHAR_LOWER_A && c <= CHAR_LOWER_F;
-}
-function isPositiveDigit(c) {
-  return c >= CHAR_1 && c <= CHAR_9;
-}
-function isKeywordStart(c) {
-  return keywordStarts.has(c);
-}
-function isNumberStart(c) {
-  return isDigit2(c) || c === CHAR_DOT || c === CHAR_MINUS;
-}
-function isJSON5NumberStart(c) {
-  return isNumberStart(c) || c === CHAR_PLUS;
-}
-function isStringStart(c, json5) {
-  return c === CHAR_DOUBLE_QUOTE || json5 && c === CHAR_SINGLE_QUOTE;
-}
-function isJSON5IdentifierStart(c) {
-  if (c === CHAR_DOLLAR || c === CHAR_UNDERSCORE || c === CHAR_BACKSLASH) {
-    return true;
-  }
-  if (c >= CHAR_LOWER_A && c <= CHAR_LOWER_Z || c >= CHAR_UPPER_A && c <= CHAR_UPPER_Z) {
-    return true;
-  }
-  if (c === 8204 || c === 8205) {
-    return true;
-  }
-  const ct = String.fromCharCode(c);
-  return ID_Start.test(ct);
-}
-function isJSON5IdentifierPart(c) {
-  if (isJSON5IdentifierStart(c) || isDigit2(c)) {
-    return true;
-  }
-  const ct = String.fromCharCode(c);
-  return ID_Continue.test(ct);
-}
-var Tokenizer = class {
-  /**
-   * Options for the tokenizer.
-   * @type {TokenizeOptions}
-   */
-  #options;
-  /**
-   * The source text to tokenize.
-   * @type {string}
-   */
-  #text;
-  /**
-   * The reader for the source text.
-   * @type {CharCodeReader}
-   */
-  #reader;
-  /**
-   * Indicates if the tokenizer is in JSON5 mode.
-   * @type {boolean}
-   */
-  #json5;
-  /**
-   * Indicates if comments are allowed.
-   * @type {boolean}
-   */
-  #allowComments;
-  /**
-   * Indicates if ranges should be included in the tokens.
-   * @type {boolean}
-   */
-  #ranges;
-  /**
-   * The last token type read.
-   * @type {Token}
-   */
-  #token;
-  /**
-   * Determines if a character is an escaped character.
-   * @type {(c:number) => boolean}
-   */
-  #isEscapedCharacter;
-  /**
-   * Determines if a character is a JSON5 line terminator.
-   * @type {(c:number) => boolean}
-   */
-  #isJSON5LineTerminator;
-  /**
-   * Determines if a character is a JSON5 hex escape.
-   * @type {(c:number) => boolean}
-   */
-  #isJSON5HexEscape;
-  /**
-   * Determines if a character is whitespace.
-   * @type {(c:number) => boolean}
-   */
-  #isWhitespace;
-  /**
-   * Creates a new instance of the tokenizer.
-   * @param {string} text The source text
-   * @param {TokenizeOptions} [options] Options for the tokenizer.
-   */
-  constructor(text2, options) {
-    this.#text = text2;
-    this.#options = {
-      ...DEFAULT_OPTIONS$1,
-      ...options
-    };
-    this.#reader = new CharCodeReader(text2);
-    this.#json5 = this.#options.mode === "json5";
-    this.#allowComments = this.#options.mode !== "json";
-    this.#ranges = this.#options.ranges;
-    this.#isEscapedCharacter = this.#json5 ? json5EscapeToChar.has.bind(json5EscapeToChar) : escapeToChar.has.bind(escapeToChar);
-    this.#isJSON5LineTerminator = this.#json5 ? json5LineTerminators.has.bind(json5LineTerminators) : () => false;
-    this.#isJSON5HexEscape = this.#json5 ? (c) => c === CHAR_LOWER_X : () => false;
-    this.#isWhitespace = this.#json5 ? json5Whitespace.has.bind(json5Whitespace) : whitespace.has.bind(whitespace);
-  }
-  // #region Errors
-  /**
-   * Convenience function for throwing unexpected character errors.
-   * @param {number} c The unexpected character.
-   * @param {Location} [loc] The location of the unexpected character.
-   * @returns {never}
-   * @throws {UnexpectedChar} always.
-   */
-  #unexpected(c, loc2 = this.#reader.locate()) {
-    throw new UnexpectedChar(c, loc2);
-  }
-  /**
-   * Convenience function for throwing unexpected identifier errors.
-   * @param {string} identifier The unexpected identifier.
-   * @param {Location} [loc] The location of the unexpected identifier.
-   * @returns {never}
-   * @throws {UnexpectedIdentifier} always.
-   */
-  #unexpectedIdentifier(identifier, loc2 = this.#reader.locate()) {
-    throw new UnexpectedIdentifier(identifier, loc2);
-  }
-  /**
-  * Convenience function for throwing unexpected EOF errors.
-  * @returns {never}
-  * @throws {UnexpectedEOF} always.
-  */
-  #unexpectedEOF() {
-    throw new UnexpectedEOF(this.#reader.locate());
-  }
-  // #endregion
-  // #region Helpers
-  /**
-   * Creates a new token.
-   * @param {TokenType} tokenType The type of token to create.
-   * @param {number} length The length of the token.
-   * @param {Location} startLoc The start location for the token.
-   * @param {Location} [endLoc] The end location for the token.
-   * @returns {Token} The token.
-   */
-  #createToken(tokenType, length, startLoc, endLoc) {
-    const endOffset = startLoc.offset + length;
-    let range = this.#options.ranges ? {
-      range: (
-        /** @type {Range} */
-        [startLoc.offset, endOffset]
-      )
-    } : void 0;
-    return {
-      type: tokenType,
-      loc: {
-        start: startLoc,
-        end: endLoc || {
-          line: startLoc.line,
-          column: startLoc.column + length,
-          offset: endOffset
-        }
-      },
-      ...range
-    };
-  }
-  /**
-   * Reads in a specific number of hex digits.
-   * @param {number} count The number of hex digits to read.
-   * @returns {string} The hex digits read.
-   */
-  #readHexDigits(count) {
-    let value = "";
-    let c;
-    for (let i = 0; i < count; i++) {
-      c = this.#reader.peek();
-      if (isHexDigit2(c)) {
-        this.#reader.next();
-        value += String.fromCharCode(c);
-        continue;
-      }
-      this.#unexpected(c);
-    }
-    return value;
-  }
-  /**
-   * Reads in a JSON5 identifier. Also used for JSON but we validate
-   * the identifier later.
-   * @param {number} c The first character of the identifier.
-   * @returns {string} The identifier read.
-   * @throws {UnexpectedChar} when the identifier cannot be read.
-   */
-  #readIdentifier(c) {
-    let value = "";
-    do {
-      value += String.fromCharCode(c);
-      if (c === CHAR_BACKSLASH) {
-        c = this.#reader.next();
-        if (c !== CHAR_LOWER_U) {
-          this.#unexpected(c);
-        }
-        value += String.fromCharCode(c);
-        const hexDigits = this.#readHexDigits(4);
-        const charCode = parseInt(hexDigits, 16);
-        if (value.length === 2 && !isJSON5IdentifierStart(charCode)) {
-          const loc2 = this.#reader.locate();
-          this.#unexpected(CHAR_BACKSLASH, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
-        } else if (!isJSON5IdentifierPart(charCode)) {
-          const loc2 = this.#reader.locate();
-          this.#unexpected(charCode, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
-        }
-        value += hexDigits;
-      }
-      c = this.#reader.peek();
-      if (!isJSON5IdentifierPart(c)) {
-        break;
-      }
-      this.#reader.next();
-    } while (true);
-    return value;
-  }
-  /**
-   * Reads in a string. Works for both JSON and JSON5.
-   * @param {number} c The first character of the string (either " or ').
-   * @returns {number} The length of the string.
-   * @throws {UnexpectedChar} when the string cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the string is finalized.
-   */
-  #readString(c) {
-    const delimiter = c;
-    let length = 1;
-    c = this.#reader.peek();
-    while (c !== -1 && c !== delimiter) {
-      this.#reader.next();
-      length++;
-      if (c === CHAR_BACKSLASH) {
-        c = this.#reader.peek();
-        if (this.#isEscapedCharacter(c) || this.#isJSON5LineTerminator(c)) {
-          this.#reader.next();
-          length++;
-        } else if (c === CHAR_LOWER_U) {
-          this.#reader.next();
-          length++;
-          const result = this.#readHexDigits(4);
-          length += result.length;
-        } else if (this.#isJSON5HexEscape(c)) {
-          this.#reader.next();
-          length++;
-          const result = this.#readHexDigits(2);
-          length += result.length;
-        } else if (this.#json5) {
-          this.#reader.next();
-          length++;
-        } else {
-          this.#unexpected(c);
-        }
-      }
-      c = this.#reader.peek();
-    }
-    if (c === -1) {
-      this.#reader.next();
-      this.#unexpectedEOF();
-    }
-    this.#reader.next();
-    length++;
-    return length;
-  }
-  /**
-   * Reads a number. Works for both JSON and JSON5.
-   * @param {number} c The first character of the number.
-   * @returns {number} The length of the number.
-   * @throws {UnexpectedChar} when the number cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the number is finalized.
-   */
-  #readNumber(c) {
-    let length = 1;
-    if (c === CHAR_MINUS || this.#json5 && c === CHAR_PLUS) {
-      c = this.#reader.peek();
-      if (this.#json5) {
-        if (c === CHAR_UPPER_I || c === CHAR_UPPER_N) {
-          this.#reader.next();
-          const identifier = this.#readIdentifier(c);
-          if (identifier !== INFINITY && identifier !== NAN) {
-            this.#unexpected(c);
-          }
-          return length + identifier.length;
-        }
-      }
-      if (!isDigit2(c)) {
-        this.#unexpected(c);
-      }
-      this.#reader.next();
-      length++;
-    }
-    if (c === CHAR_0) {
-      c = this.#reader.peek();
-      if (this.#json5 && (c === CHAR_LOWER_X || c === CHAR_UPPER_X)) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-        if (!isHexDigit2(c)) {
-          this.#reader.next();
-          this.#unexpected(c);
-        }
-        do {
-          this.#reader.next();
-          length++;
-          c = this.#reader.peek();
-        } while (isHexDigit2(c));
-      } else if (isDigit2(c)) {
-        this.#unexpected(c);
-      }
-    } else {
-      if (!this.#json5 || c !== CHAR_DOT) {
-        if (!isPositiveDigit(c)) {
-          this.#unexpected(c);
-        }
-        c = this.#reader.peek();
-        while (isDigit2(c)) {
-          this.#reader.next();
-          length++;
-          c = this.#reader.peek();
-        }
-      }
-    }
-    if (c === CHAR_DOT) {
-      let digitCount = -1;
-      this.#reader.next();
-      length++;
-      digitCount++;
-      c = this.#reader.peek();
-      while (isDigit2(c)) {
-        this.#reader.next();
-        length++;
-        digitCount++;
-        c = this.#reader.peek();
-      }
-      if (!this.#json5 && digitCount === 0) {
-        this.#reader.next();
-        if (c) {
-          this.#unexpected(c);
-        } else {
-          this.#unexpectedEOF();
-        }
-      }
-    }
-    if (c === CHAR_LOWER_E || c === CHAR_UPPER_E) {
-      this.#reader.next();
-      length++;
-      c = this.#reader.peek();
-      if (c === CHAR_PLUS || c === CHAR_MINUS) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-      }
-      if (c === -1) {
-        this.#reader.next();
-        this.#unexpectedEOF();
-      }
-      if (!isDigit2(c)) {
-        this.#reader.next();
-        this.#unexpected(c);
-      }
-      while (isDigit2(c)) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-      }
-    }
-    return length;
-  }
-  /**
-   * Reads a comment. Works for both JSON and JSON5.
-   * @param {number} c The first character of the comment.
-   * @returns {{length: number, multiline: boolean}} The length of the comment, and whether the comment is multi-line.
-   * @throws {UnexpectedChar} when the comment cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the comment is finalized.
-   */
-  #readComment(c) {
-    let length = 1;
-    c = this.#reader.peek();
-    if (c === CHAR_SLASH) {
-      do {
-        this.#reader.next();
-        length += 1;
-        c = this.#reader.peek();
-      } while (c > -1 && c !== CHAR_RETURN && c !== CHAR_NEWLINE);
-      return { length, multiline: false };
-    }
-    if (c === CHAR_STAR) {
-      this.#reader.next();
-      length += 1;
-      while (c > -1) {
-        c = this.#reader.peek();
-        if (c === CHAR_STAR) {
-          this.#reader.next();
-          length += 1;
-          c = this.#reader.peek();
-          if (c === CHAR_SLASH) {
-            this.#reader.next();
-            length += 1;
-            return { length, multiline: true };
-          }
-        } else {
-          this.#reader.next();
-          length += 1;
-        }
-      }
-      this.#reader.next();
-      this.#unexpectedEOF();
-    }
-    this.#reader.next();
-    this.#unexpected(c);
-  }
-  // #endregion
-  /**
-   * Returns the next token in the source text.
-   * @returns {number} The code for the next token.
-   */
-  next() {
-    let c = this.#reader.next();
-    while (this.#isWhitespace(c)) {
-      c = this.#reader.next();
-    }
-    if (c === -1) {
-      return tt.EOF;
-    }
-    const start = this.#reader.locate();
-    const ct = String.fromCharCode(c);
-    if (this.#json5) {
-      if (knownJSON5TokenTypes.has(ct)) {
-        this.#token = this.#createToken(knownJSON5TokenTypes.get(ct), 1, start);
-      } else if (isJSON5IdentifierStart(c)) {
-        const value = this.#readIdentifier(c);
-        if (knownJSON5TokenTypes.has(value)) {
-          this.#token = this.#createToken(knownJSON5TokenTypes.get(value), value.length, start);
-        } else {
-          this.#token = this.#createToken("Identifier", value.length, start);
-        }
-      } else if (isJSON5NumberStart(c)) {
-        const result = this.#readNumber(c);
-        this.#token = this.#createToken("Number", result, start);
-      } else if (isStringStart(c, this.#json5)) {
-        const result = this.#readString(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken("String", result, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else if (c === CHAR_SLASH && this.#allowComments) {
-        const result = this.#readComment(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else {
-        this.#unexpected(c);
-      }
-    } else {
-      if (knownTokenTypes.has(ct)) {
-        this.#token = this.#createToken(knownTokenTypes.get(ct), 1, start);
-      } else if (isKeywordStart(c)) {
-        const value = this.#readIdentifier(c);
-        if (!jsonKeywords.has(value)) {
-          this.#unexpectedIdentifier(value, start);
-        }
-        this.#token = this.#createToken(knownTokenTypes.get(value), value.length, start);
-      } else if (isNumberStart(c)) {
-        const result = this.#readNumber(c);
-        this.#token = this.#createToken("Number", result, start);
-      } else if (isStringStart(c, this.#json5)) {
-        const result = this.#readString(c);
-        this.#token = this.#createToken("String", result, start);
-      } else if (c === CHAR_SLASH && this.#allowComments) {
-        const result = this.#readComment(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else {
-        this.#unexpected(c);
-      }
-    }
-    return tt[this.#token.type];
-  }
-  /**
-   * Returns the current token in the source text.
-   * @returns {Token} The current token.
-   */
-  get token() {
-    return this.#token;
-  }
-};
-var types = {
-  /**
-   * Creates a document node.
-   * @param {ValueNode} body The body of the document.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {DocumentNode} The document node.
-   */
-  document(body, parts = {}) {
-    return {
-      type: "Document",
-      body,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a string node.
-   * @param {string} value The value for the string.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {StringNode} The string node.
-   */
-  string(value, parts = {}) {
-    return {
-      type: "String",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a number node.
-   * @param {number} value The value for the number.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {NumberNode} The number node.
-   */
-  number(value, parts = {}) {
-    return {
-      type: "Number",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a boolean node.
-   * @param {boolean} value The value for the boolean.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {BooleanNode} The boolean node.
-   */
-  boolean(value, parts = {}) {
-    return {
-      type: "Boolean",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a null node.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {NullNode} The null node.
-   */
-  null(parts = {}) {
-    return {
-      type: "Null",
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an array node.
-   * @param {Array<ElementNode>} elements The elements to add.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ArrayNode} The array node.
-   */
-  array(elements, parts = {}) {
-    return {
-      type: "Array",
-      elements,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an element node.
-   * @param {ValueNode} value The value for the element.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ElementNode} The element node.
-   */
-  element(value, parts = {}) {
-    return {
-      type: "Element",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an object node.
-   * @param {Array<MemberNode>} members The members to add.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ObjectNode} The object node.
-   */
-  object(members, parts = {}) {
-    return {
-      type: "Object",
-      members,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a member node.
-   * @param {StringNode|IdentifierNode} name The name for the member.
-   * @param {ValueNode} value The value for the member.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {MemberNode} The member node.
-   */
-  member(name, value, parts = {}) {
-    return {
-      type: "Member",
-      name,
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an identifier node.
-   * @param {string} name The name for the identifier.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {IdentifierNode} The identifier node.
-   */
-  identifier(name, parts = {}) {
-    return {
-      type: "Identifier",
-      name,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a NaN node.
-   * @param {Sign} sign The sign for the Infinity.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {NaNNode} The NaN node.
-   */
-  nan(sign = "", parts = {}) {
-    return {
-      type: "NaN",
-      sign,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an Infinity node.
-   * @param {Sign} sign The sign for the Infinity.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {InfinityNode} The Infinity node.
-   */
-  infinity(sign = "", parts = {}) {
-    return {
-      type: "Infinity",
-      sign,
-      loc: parts.loc,
-      ...parts
-    };
-  }
-};
-var DEFAULT_OPTIONS = {
-  mode: "json",
-  ranges: false,
-  tokens: false,
-  allowTrailingCommas: false
-};
-var UNICODE_SEQUENCE = /\\u[\da-fA-F]{4}/gu;
-function normalizeIdentifier(identifier) {
-  return identifier.replace(UNICODE_SEQUENCE, (unicodeEscape) => {
-    return String.fromCharCode(parseInt(unicodeEscape.slice(2), 16));
-  });
-}
-function getEndLocation(text2) {
-  let line = 1;
-  let column = 1;
-  for (let i = 0; i < text2.length; i++) {
-    const char = text2[i];
-    if (char === "\n") {
-      line++;
-      column = 1;
-    } else if (char === "\r") {
-      if (text2[i + 1] === "\n") {
-        i++;
-      }
-      line++;
-      column = 1;
-    } else {
-      column++;
-    }
-  }
-  return {
-    line,
-    column,
-    offset: text2.length
-  };
-}
-function getStringValue(value, token, json5 = false) {
-  let result = "";
-  let escapeIndex = value.indexOf("\\");
-  let lastIndex = 0;
-  while (escapeIndex >= 0) {
-    result += value.slice(lastIndex, escapeIndex);
-    const escapeChar = value.charAt(escapeIndex + 1);
-    const escapeCharCode = escapeChar.charCodeAt(0);
-    if (json5 && json5EscapeToChar.has(escapeCharCode)) {
-      result += json5EscapeToChar.get(escapeCharCode);
-      lastIndex = escapeIndex + 2;
-    } else if (escapeToChar.has(escapeCharCode)) {
-      result += escapeToChar.get(escapeCharCode);
-      lastIndex = escapeIndex + 2;
-    } else if (escapeChar === "u") {
-      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 6);
-      if (hexCode.length < 4 || /[^0-9a-f]/i.test(hexCode)) {
-        throw new ErrorWithLocation(
-          `Invalid unicode escape \\u${hexCode}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-      result += String.fromCharCode(parseInt(hexCode, 16));
-      lastIndex = escapeIndex + 6;
-    } else if (json5 && escapeChar === "x") {
-      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 4);
-      if (hexCode.length < 2 || /[^0-9a-f]/i.test(hexCode)) {
-        throw new ErrorWithLocation(
-          `Invalid hex escape \\x${hexCode}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-      result += String.fromCharCode(parseInt(hexCode, 16));
-      lastIndex = escapeIndex + 4;
-    } else if (json5 && json5LineTerminators.has(escapeCharCode)) {
-      lastIndex = escapeIndex + 2;
-      if (escapeChar === "\r" && value.charAt(lastIndex) === "\n") {
-        lastIndex++;
-      }
-    } else {
-      if (json5) {
-        result += escapeChar;
-        lastIndex = escapeIndex + 2;
-      } else {
-        throw new ErrorWithLocation(
-          `Invalid escape \\${escapeChar}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-    }
-    escapeIndex = value.indexOf("\\", lastIndex);
-  }
-  result += value.slice(lastIndex);
-  return result;
-}
-function getLiteralValue(value, token, json5 = false) {
-  switch (token.type) {
-    case "Boolean":
-      return value === "true";
-    case "Number":
-      if (json5) {
-        if (value.charCodeAt(0) === 45) {
-          return -Number(value.slice(1));
-        }
-        if (value.charCodeAt(0) === 43) {
-          return Number(value.slice(1));
-        }
-      }
-      return Number(value);
-    case "String":
-      return getStringValue(value.slice(1, -1), token, json5);
-    default:
-      throw new TypeError(`Unknown token type "${token.type}.`);
-  }
-}
-function parse(text2, options) {
-  options = Object.freeze({
-    ...DEFAULT_OPTIONS,
-    ...options
-  });
-  const tokens = [];
-  const tokenizer = new Tokenizer(text2, {
-    mode: options.mode,
-    ranges: options.ranges
-  });
-  const json5 = options.mode === "json5";
-  const allowTrailingCommas = options.allowTrailingCommas || json5;
-  function nextNoComments() {
-    const nextType = tokenizer.next();
-    if (nextType && options.tokens) {
-      tokens.push(tokenizer.token);
-    }
-    return nextType;
-  }
-  function nextSkipComments() {
-    const nextType = tokenizer.next();
-    if (nextType && options.tokens) {
-      tokens.push(tokenizer.token);
-    }
-    if (nextType >= tt.LineComment) {
-      return nextSkipComments();
-    }
-    return nextType;
-  }
-  const next = options.mode === "json" ? nextNoComments : nextSkipComments;
-  function assertTokenType(token, type) {
-    if (token !== type) {
-      throw new UnexpectedToken(tokenizer.token);
-    }
-  }
-  function assertTokenTypes(token, types2) {
-    if (!types2.includes(token)) {
-      throw new UnexpectedToken(tokenizer.token);
-    }
-  }
-  function createRange(start, end) {
-    return options.ranges ? {
-      range: [start.offset, end.offset]
-    } : void 0;
-  }
-  function createLiteralNode(tokenType) {
-    const token = tokenizer.token;
-    const range = createRange(token.loc.start, token.loc.end);
-    const value = getLiteralValue(
-      text2.slice(token.loc.start.offset, token.loc.end.offset),
-      token,
-      json5
-    );
-    const loc2 = {
-      start: {
-        ...token.loc.start
-      },
-      end: {
-        ...token.loc.end
-      }
-    };
-    const parts = { loc: loc2, ...range };
-    switch (tokenType) {
-      case tt.String:
-        return types.string(
-          /** @type {string} */
-          value,
-          parts
-        );
-      case tt.Number:
-        return types.number(
-          /** @type {number} */
-          value,
-          parts
-        );
-      case tt.Boolean:
-        return types.boolean(
-          /** @type {boolean} */
-          value,
-          parts
-        );
-      default:
-        throw new TypeError(`Unknown token type ${token.type}.`);
-    }
-  }
-  function createJSON5IdentifierNode(token) {
-    const range = createRange(token.loc.start, token.loc.end);
-    const identifier = text2.slice(token.loc.start.offset, token.loc.end.offset);
-    const loc2 = {
-      start: {
-        ...token.loc.start
-      },
-      end: {
-        ...token.loc.end
-      }
-    };
-    const parts = { loc: loc2, ...range };
-    if (token.type !== "Identifier") {
-      let sign = "";
-      if (identifier[0] === "+" || identifier[0] === "-") {
-        sign = identifier[0];
-      }
-      return types[identifier.includes("NaN") ? "nan" : "infinity"](
-        /** @type {Sign} */
-        sign,
-        parts
-      );
-    }
-    return types.identifier(normalizeIdentifier(identifier), parts);
-  }
-  function createNullNode(token) {
-    const range = createRange(token.loc.start, token.loc.end);
-    return types.null({
-      loc: {
-        start: {
-          ...token.loc.start
-        },
-        end: {
-          ...token.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseProperty(tokenType) {
-    if (json5) {
-      assertTokenTypes(tokenType, [tt.String, tt.Identifier, tt.Number]);
-    } else {
-      assertTokenType(tokenType, tt.String);
-    }
-    const token = tokenizer.token;
-    if (json5 && tokenType === tt.Number && /[+\-0-9]/.test(text2[token.loc.start.offset])) {
-      throw new UnexpectedToken(token);
-    }
-    let key2 = tokenType === tt.String ? (
-      /** @type {StringNode} */
-      createLiteralNode(tokenType)
-    ) : (
-      /** @type {IdentifierNode|NaNNode|InfinityNode} */
-      createJSON5IdentifierNode(token)
-    );
-    if (json5 && (key2.type === "NaN" || key2.type === "Infinity")) {
-      if (key2.sign !== "") {
-        throw new UnexpectedToken(tokenizer.token);
-      }
-      key2 = types.identifier(key2.type, { loc: key2.loc, ...createRange(key2.loc.start, key2.loc.end) });
-    }
-    tokenType = next();
-    assertTokenType(tokenType, tt.Colon);
-    const value = parseValue();
-    const range = createRange(key2.loc.start, value.loc.end);
-    return types.member(
-      /** @type {StringNode|IdentifierNode} */
-      key2,
-      /** @type {ValueNode} */
-      value,
-      {
-        loc: {
-          start: {
-            ...key2.loc.start
-          },
-          end: {
-            ...value.loc.end
-          }
-        },
-        ...range
-      }
-    );
-  }
-  function parseObject(firstTokenType) {
-    assertTokenType(firstTokenType, tt.LBrace);
-    const firstToken = tokenizer.token;
-    const members = [];
-    let tokenType = next();
-    if (tokenType !== tt.RBrace) {
-      do {
-        members.push(parseProperty(tokenType));
-        tokenType = next();
-        if (!tokenType) {
-          throw new UnexpectedEOF(members[members.length - 1].loc.end);
-        }
-        if (tokenType === tt.Comma) {
-          tokenType = next();
-          if (allowTrailingCommas && tokenType === tt.RBrace) {
-            break;
-          }
-        } else {
-          break;
-        }
-      } while (tokenType);
-    }
-    assertTokenType(tokenType, tt.RBrace);
-    const lastToken = tokenizer.token;
-    const range = createRange(firstToken.loc.start, lastToken.loc.end);
-    return types.object(members, {
-      loc: {
-        start: {
-          ...firstToken.loc.start
-        },
-        end: {
-          ...lastToken.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseArray(firstTokenType) {
-    assertTokenType(firstTokenType, tt.LBracket);
-    const firstToken = tokenizer.token;
-    const elements = [];
-    let tokenType = next();
-    if (tokenType !== tt.RBracket) {
-      do {
-        const value = parseValue(tokenType);
-        elements.push(types.element(
-          /** @type {ValueNode} */
-          value,
-          { loc: value.loc }
-        ));
-        tokenType = next();
-        if (tokenType === tt.Comma) {
-          tokenType = next();
-          if (allowTrailingCommas && tokenType === tt.RBracket) {
-            break;
-          }
-        } else {
-          break;
-        }
-      } while (tokenType);
-    }
-    assertTokenType(tokenType, tt.RBracket);
-    const lastToken = tokenizer.token;
-    const range = createRange(firstToken.loc.start, lastToken.loc.end);
-    return types.array(elements, {
-      loc: {
-        start: {
-          ...firstToken.loc.start
-        },
-        end: {
-          ...lastToken.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseValue(tokenType) {
-    tokenType = tokenType ?? next();
-    const token = tokenizer.token;
-    if (!tokenType) {
-      throw new UnexpectedEOF({
-        line: 1,
-        column: 1,
-        offset: 0
-      });
-    }
-    switch (tokenType) {
-      case tt.String:
-      case tt.Boolean:
-        return createLiteralNode(tokenType);
-      case tt.Number:
-        if (json5) {
-          let tokenText = text2.slice(token.loc.start.offset, token.loc.end.offset);
-          if (tokenText[0] === "+" || tokenText[0] === "-") {
-            tokenText = tokenText.slice(1);
-          }
-          if (tokenText === "NaN" || tokenText === "Infinity") {
-            return createJSON5IdentifierNode(token);
-          }
-        }
-        return createLiteralNode(tokenType);
-      case tt.Null:
-        return createNullNode(token);
-      case tt.LBrace:
-        return parseObject(tokenType);
-      case tt.LBracket:
-        return parseArray(tokenType);
-      default:
-        throw new UnexpectedToken(token);
-    }
-  }
-  const docBody = parseValue();
-  const unexpectedToken = next();
-  if (unexpectedToken) {
-    throw new UnexpectedToken(tokenizer.token);
-  }
-  const textEndLocation = getEndLocation(text2);
-  const docParts = {
-    loc: {
-      start: {
-        line: 1,
-        column: 1,
-        offset: 0
-      },
-      end: {
-        ...textEndLocation
-      }
-    }
-  };
-  if (options.tokens) {
-    docParts.tokens = tokens;
-  }
-  if (options.ranges) {
-    docParts.range = [
-      docParts.loc.start.offset,
-      docParts.loc.end.offset
-    ];
-  }
-  return types.document(
-    /** @type {ValueNode} */
-    docBody,
-    docParts
-  );
-}
-
 // src/syntax/hcl/lexer.ts
 var tokenNames = [
   "end of file",
@@ -50343,20 +49604,20 @@ var tokenNames = [
 ];
 var ID_START = new RegExp("^\\p{ID_Start}$", "u");
 var ID_CONTINUE = new RegExp("^\\p{ID_Continue}$", "u");
-function isIdentStartAt(text2, i) {
-  const c = text2.charCodeAt(i);
+function isIdentStartAt(text, i) {
+  const c = text.charCodeAt(i);
   if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c === 95) return true;
   if (!(c >= 128)) return false;
-  const cp = text2.codePointAt(i);
+  const cp = text.codePointAt(i);
   return ID_START.test(String.fromCodePoint(cp));
 }
-function identContinueLength(text2, i) {
-  const c = text2.charCodeAt(i);
+function identContinueLength(text, i) {
+  const c = text.charCodeAt(i);
   if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 95 || c === 45) {
     return 1;
   }
   if (c < 128 || Number.isNaN(c)) return 0;
-  const cp = text2.codePointAt(i);
+  const cp = text.codePointAt(i);
   if (!ID_CONTINUE.test(String.fromCodePoint(cp))) return 0;
   return cp > 65535 ? 2 : 1;
 }
@@ -50364,8 +49625,8 @@ function isDigit3(c) {
   return c >= 48 && c <= 57;
 }
 var Lexer = class {
-  constructor(text2, start = 0) {
-    this.text = text2;
+  constructor(text, start = 0) {
+    this.text = text;
     this.pos = start;
   }
   text;
@@ -50381,28 +49642,28 @@ var Lexer = class {
   commentHighWater = -1;
   /** Lexes the next token, skipping spaces and comments. Newlines are tokens. */
   next() {
-    const text2 = this.text;
-    const len = text2.length;
+    const text = this.text;
+    const len = text.length;
     let i = this.pos;
     for (; ; ) {
-      const c2 = text2.charCodeAt(i);
+      const c2 = text.charCodeAt(i);
       if (c2 === 32 || c2 === 9) {
         i++;
         continue;
       }
-      if (c2 === 35 || c2 === 47 && text2.charCodeAt(i + 1) === 47) {
+      if (c2 === 35 || c2 === 47 && text.charCodeAt(i + 1) === 47) {
         const s2 = i;
         while (i < len) {
-          const d = text2.charCodeAt(i);
-          if (d === 10 || d === 13 && text2.charCodeAt(i + 1) === 10) break;
+          const d = text.charCodeAt(i);
+          if (d === 10 || d === 13 && text.charCodeAt(i + 1) === 10) break;
           i++;
         }
         this.comment(s2, i);
         continue;
       }
-      if (c2 === 47 && text2.charCodeAt(i + 1) === 42) {
+      if (c2 === 47 && text.charCodeAt(i + 1) === 42) {
         const s2 = i;
-        const close = text2.indexOf("*/", i + 2);
+        const close = text.indexOf("*/", i + 2);
         i = close < 0 ? len : close + 2;
         this.comment(s2, i);
         continue;
@@ -50418,7 +49679,7 @@ var Lexer = class {
       this.pos = this.end = len;
       return this.type = 0 /* EOF */;
     }
-    const c = text2.charCodeAt(i);
+    const c = text.charCodeAt(i);
     let t;
     let n2 = 1;
     switch (c) {
@@ -50426,7 +49687,7 @@ var Lexer = class {
         t = 1 /* Newline */;
         break;
       case 13:
-        if (text2.charCodeAt(i + 1) === 10) {
+        if (text.charCodeAt(i + 1) === 10) {
           t = 1 /* Newline */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -50456,13 +49717,13 @@ var Lexer = class {
         t = 12 /* Comma */;
         break;
       case 46:
-        if (text2.charCodeAt(i + 1) === 46 && text2.charCodeAt(i + 2) === 46) {
+        if (text.charCodeAt(i + 1) === 46 && text.charCodeAt(i + 2) === 46) {
           t = 14 /* Ellipsis */;
           n2 = 3;
         } else t = 13 /* Dot */;
         break;
       case 61: {
-        const d = text2.charCodeAt(i + 1);
+        const d = text.charCodeAt(i + 1);
         if (d === 61) {
           t = 16 /* Eq */;
           n2 = 2;
@@ -50473,16 +49734,16 @@ var Lexer = class {
         break;
       }
       case 33:
-        if (text2.charCodeAt(i + 1) === 61) {
+        if (text.charCodeAt(i + 1) === 61) {
           t = 18 /* NotEq */;
           n2 = 2;
         } else t = 17 /* Not */;
         break;
       case 60:
-        if (text2.charCodeAt(i + 1) === 61) {
+        if (text.charCodeAt(i + 1) === 61) {
           t = 20 /* Le */;
           n2 = 2;
-        } else if (text2.charCodeAt(i + 1) === 60) {
+        } else if (text.charCodeAt(i + 1) === 60) {
           const h = this.heredocStart(i);
           if (h > 0) {
             t = 5 /* OHeredoc */;
@@ -50494,7 +49755,7 @@ var Lexer = class {
         } else t = 19 /* Lt */;
         break;
       case 62:
-        if (text2.charCodeAt(i + 1) === 61) {
+        if (text.charCodeAt(i + 1) === 61) {
           t = 22 /* Ge */;
           n2 = 2;
         } else t = 21 /* Gt */;
@@ -50515,13 +49776,13 @@ var Lexer = class {
         t = 27 /* Percent */;
         break;
       case 38:
-        if (text2.charCodeAt(i + 1) === 38) {
+        if (text.charCodeAt(i + 1) === 38) {
           t = 28 /* And */;
           n2 = 2;
         } else t = 35 /* Invalid */;
         break;
       case 124:
-        if (text2.charCodeAt(i + 1) === 124) {
+        if (text.charCodeAt(i + 1) === 124) {
           t = 29 /* Or */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -50530,13 +49791,13 @@ var Lexer = class {
         t = 30 /* Question */;
         break;
       case 58:
-        if (text2.charCodeAt(i + 1) === 58) {
+        if (text.charCodeAt(i + 1) === 58) {
           t = 32 /* DoubleColon */;
           n2 = 2;
         } else t = 31 /* Colon */;
         break;
       case 126:
-        if (text2.charCodeAt(i + 1) === 125) {
+        if (text.charCodeAt(i + 1) === 125) {
           t = 34 /* TildeRBrace */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -50545,11 +49806,11 @@ var Lexer = class {
         if (isDigit3(c)) {
           t = 3 /* Number */;
           n2 = this.numberEnd(i) - i;
-        } else if (isIdentStartAt(text2, i)) {
+        } else if (isIdentStartAt(text, i)) {
           t = 2 /* Ident */;
-          let j = i + (text2.charCodeAt(i) >= 55296 && text2.charCodeAt(i) <= 56319 ? 2 : 1);
+          let j = i + (text.charCodeAt(i) >= 55296 && text.charCodeAt(i) <= 56319 ? 2 : 1);
           for (; ; ) {
-            const k = identContinueLength(text2, j);
+            const k = identContinueLength(text, j);
             if (k === 0) break;
             j += k;
           }
@@ -50571,20 +49832,20 @@ var Lexer = class {
   }
   /** `digits ('.' digits)? ([eE] [+-]? digits)?` */
   numberEnd(i) {
-    const text2 = this.text;
-    while (isDigit3(text2.charCodeAt(i))) i++;
-    if (text2.charCodeAt(i) === 46 && isDigit3(text2.charCodeAt(i + 1))) {
+    const text = this.text;
+    while (isDigit3(text.charCodeAt(i))) i++;
+    if (text.charCodeAt(i) === 46 && isDigit3(text.charCodeAt(i + 1))) {
       i += 2;
-      while (isDigit3(text2.charCodeAt(i))) i++;
+      while (isDigit3(text.charCodeAt(i))) i++;
     }
-    const e = text2.charCodeAt(i);
+    const e = text.charCodeAt(i);
     if (e === 101 || e === 69) {
       let j = i + 1;
-      const s2 = text2.charCodeAt(j);
+      const s2 = text.charCodeAt(j);
       if (s2 === 43 || s2 === 45) j++;
-      if (isDigit3(text2.charCodeAt(j))) {
+      if (isDigit3(text.charCodeAt(j))) {
         j++;
-        while (isDigit3(text2.charCodeAt(j))) j++;
+        while (isDigit3(text.charCodeAt(j))) j++;
         i = j;
       }
     }
@@ -50592,28 +49853,28 @@ var Lexer = class {
   }
   /** At `<<`: the end of `<<-?IDENT` when a newline follows it, else -1. */
   heredocStart(i) {
-    const text2 = this.text;
+    const text = this.text;
     let j = i + 2;
-    const indent = text2.charCodeAt(j) === 45;
+    const indent = text.charCodeAt(j) === 45;
     if (indent) j++;
-    if (!isIdentStartAt(text2, j)) return -1;
+    if (!isIdentStartAt(text, j)) return -1;
     const s2 = j;
     j++;
     for (; ; ) {
-      const k = identContinueLength(text2, j);
+      const k = identContinueLength(text, j);
       if (k === 0) break;
       j += k;
     }
-    const c = text2.charCodeAt(j);
-    if (c !== 10 && !(c === 13 && text2.charCodeAt(j + 1) === 10)) return -1;
-    this.heredocMarker = text2.slice(s2, j);
+    const c = text.charCodeAt(j);
+    if (c !== 10 && !(c === 13 && text.charCodeAt(j + 1) === 10)) return -1;
+    this.heredocMarker = text.slice(s2, j);
     this.heredocIndent = indent;
     return j;
   }
   /** The length of the decimal digit run at `i` (for the legacy index `a.0.1`). */
   digitsEnd(i) {
-    const text2 = this.text;
-    while (isDigit3(text2.charCodeAt(i))) i++;
+    const text = this.text;
+    while (isDigit3(text.charCodeAt(i))) i++;
     return i;
   }
   /** The text of the current token. */
@@ -50638,22 +49899,22 @@ var BINARY = {
   [26 /* Slash */]: ["/", 6],
   [27 /* Percent */]: ["%", 6]
 };
-function parseHcl(text2) {
-  const p = new Parser4(text2);
+function parseHcl(text) {
+  const p = new Parser3(text);
   return p.parseFile();
 }
-function parseHclExpression(text2) {
-  const p = new Parser4(text2);
+function parseHclExpression(text) {
+  const p = new Parser3(text);
   return p.parseStandaloneExpression();
 }
-function parseHclTemplate(text2) {
-  const p = new Parser4(text2);
+function parseHclTemplate(text) {
+  const p = new Parser3(text);
   return p.parseStandaloneTemplate();
 }
-var Parser4 = class {
-  constructor(text2) {
-    this.text = text2;
-    this.lx = new Lexer(text2);
+var Parser3 = class {
+  constructor(text) {
+    this.text = text;
+    this.lx = new Lexer(text);
   }
   text;
   lx;
@@ -50969,17 +50230,17 @@ var Parser4 = class {
   }
   /** The offset after the quoted string whose content starts at `i` (or at the line's end). */
   skipQuoted(i) {
-    const text2 = this.text;
-    const len = text2.length;
+    const text = this.text;
+    const len = text.length;
     let depth = 0;
     while (i < len) {
-      const c = text2.charCodeAt(i);
+      const c = text.charCodeAt(i);
       if (c === 92) i += 2;
       else if (c === 34) {
         if (depth === 0) return i + 1;
         i = this.skipQuoted(i + 1);
-      } else if (c === 10 && depth === 0) return text2.charCodeAt(i - 1) === 13 ? i - 1 : i;
-      else if ((c === 36 || c === 37) && text2.charCodeAt(i + 1) === 123) {
+      } else if (c === 10 && depth === 0) return text.charCodeAt(i - 1) === 13 ? i - 1 : i;
+      else if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === 123) {
         depth++;
         i += 2;
       } else if (c === 123 && depth > 0) {
@@ -50993,15 +50254,15 @@ var Parser4 = class {
     return len;
   }
   skipHeredoc(i, marker) {
-    const text2 = this.text;
-    const len = text2.length;
-    i = lineAfter(text2, i);
+    const text = this.text;
+    const len = text.length;
+    i = lineAfter(text, i);
     while (i < len) {
-      const e = lineEnd(text2, i);
+      const e = lineEnd(text, i);
       let s2 = i;
-      while (s2 < e && isSpace(text2.charCodeAt(s2))) s2++;
-      if (e - s2 === marker.length && text2.startsWith(marker, s2)) return e;
-      i = lineAfter(text2, e);
+      while (s2 < e && isSpace(text.charCodeAt(s2))) s2++;
+      if (e - s2 === marker.length && text.startsWith(marker, s2)) return e;
+      i = lineAfter(text, e);
     }
     return len;
   }
@@ -51449,8 +50710,8 @@ var Parser4 = class {
    * marker line (excluding its newline); json mode at the end of the text.
    */
   scanTemplate(i, mode, marker = "") {
-    const text2 = this.text;
-    const len = text2.length;
+    const text = this.text;
+    const len = text.length;
     const parts = [];
     const escapes = mode === "quoted";
     let lineStart = mode === "heredoc";
@@ -51458,7 +50719,7 @@ var Parser4 = class {
     let value = "";
     let runStart = i;
     const flush = (end) => {
-      if (runStart < end) value += text2.slice(runStart, end);
+      if (runStart < end) value += text.slice(runStart, end);
       if (textStart < end) {
         parts.push({ kind: "Text", value, start: textStart, end, lineStart });
       }
@@ -51467,10 +50728,10 @@ var Parser4 = class {
     };
     for (; ; ) {
       if (lineStart && mode === "heredoc" && textStart === i) {
-        const e = lineEnd(text2, i);
+        const e = lineEnd(text, i);
         let s2 = i;
-        while (s2 < e && isSpace(text2.charCodeAt(s2))) s2++;
-        if (e - s2 === marker.length && text2.startsWith(marker, s2)) {
+        while (s2 < e && isSpace(text.charCodeAt(s2))) s2++;
+        if (e - s2 === marker.length && text.startsWith(marker, s2)) {
           return { parts, end: e, closed: true };
         }
       }
@@ -51479,7 +50740,7 @@ var Parser4 = class {
         if (mode === "quoted") this.error(i, i, `Unterminated string: expected '"'.`);
         return { parts, end: len, closed: mode === "json" };
       }
-      const c = text2.charCodeAt(i);
+      const c = text.charCodeAt(i);
       if (c === 34 && mode === "quoted") {
         flush(i);
         return { parts, end: i + 1, closed: true };
@@ -51491,27 +50752,27 @@ var Parser4 = class {
           return { parts, end: i, closed: false };
         }
         if (mode === "heredoc") {
-          const next = c === 13 && text2.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+          const next = c === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
           flush(next);
           i = next;
           textStart = runStart = i;
           lineStart = true;
           continue;
         }
-        if (c === 10 || text2.charCodeAt(i + 1) === 10) {
+        if (c === 10 || text.charCodeAt(i + 1) === 10) {
           i++;
           continue;
         }
       }
       if (c === 92 && escapes) {
-        value += text2.slice(runStart, i);
+        value += text.slice(runStart, i);
         const r = this.escape(i);
         value += r.value;
         i = r.end;
         runStart = i;
         continue;
       }
-      if ((c === 36 || c === 37) && text2.charCodeAt(i + 1) === 123) {
+      if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === 123) {
         const s2 = i;
         flush(i);
         const seq = c === 36 ? this.interpolation(s2) : this.directive(s2);
@@ -51526,8 +50787,8 @@ var Parser4 = class {
         }
         continue;
       }
-      if ((c === 36 || c === 37) && text2.charCodeAt(i + 1) === c && text2.charCodeAt(i + 2) === 123) {
-        value += text2.slice(runStart, i + 1);
+      if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === 123) {
+        value += text.slice(runStart, i + 1);
         i += 2;
         runStart = i;
         continue;
@@ -51536,8 +50797,8 @@ var Parser4 = class {
     }
   }
   escape(i) {
-    const text2 = this.text;
-    const c = text2.charCodeAt(i + 1);
+    const text = this.text;
+    const c = text.charCodeAt(i + 1);
     switch (c) {
       case 110:
         return { value: "\n", end: i + 2 };
@@ -51552,7 +50813,7 @@ var Parser4 = class {
       case 117:
       case 85: {
         const n2 = c === 117 ? 4 : 8;
-        const hex = text2.slice(i + 2, i + 2 + n2);
+        const hex = text.slice(i + 2, i + 2 + n2);
         if (hex.length === n2 && /^[0-9a-fA-F]+$/.test(hex)) {
           const cp = parseInt(hex, 16);
           if (cp <= 1114111 && (cp < 55296 || cp > 57343)) {
@@ -51563,8 +50824,8 @@ var Parser4 = class {
         return { value: "", end: i + 2 };
       }
       default:
-        this.error(i, i + 2, `Invalid escape sequence '\\${text2[i + 1] ?? ""}'.`);
-        return { value: "", end: Math.min(i + 2, text2.length) };
+        this.error(i, i + 2, `Invalid escape sequence '\\${text[i + 1] ?? ""}'.`);
+        return { value: "", end: Math.min(i + 2, text.length) };
     }
   }
   /** `${ expr }` at `s`, with optional strip markers. */
@@ -51747,19 +51008,19 @@ var Parser4 = class {
 function isSpace(c) {
   return c === 32 || c === 9;
 }
-function lineEnd(text2, i) {
-  const len = text2.length;
+function lineEnd(text, i) {
+  const len = text.length;
   while (i < len) {
-    const c = text2.charCodeAt(i);
-    if (c === 10 || c === 13 && text2.charCodeAt(i + 1) === 10) return i;
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13 && text.charCodeAt(i + 1) === 10) return i;
     i++;
   }
   return len;
 }
-function lineAfter(text2, i) {
-  const e = lineEnd(text2, i);
-  if (text2.charCodeAt(e) === 13 && text2.charCodeAt(e + 1) === 10) return e + 2;
-  return e < text2.length ? e + 1 : e;
+function lineAfter(text, i) {
+  const e = lineEnd(text, i);
+  if (text.charCodeAt(e) === 13 && text.charCodeAt(e + 1) === 10) return e + 2;
+  return e < text.length ? e + 1 : e;
 }
 function flushIndent(parts) {
   let min = Infinity;
@@ -51853,12 +51114,12 @@ var ROOT = {
     }
   }
 };
-function parseTerraformJson(text2) {
+function parseTerraformJson(text) {
   const errors = [];
-  const len = text2.length;
+  const len = text.length;
   let doc;
   try {
-    doc = parse(text2, { mode: "jsonc", ranges: true, allowTrailingCommas: true });
+    doc = parse(text, { mode: "jsonc", ranges: true, allowTrailingCommas: true });
   } catch (e) {
     const offset = typeof e.offset === "number" ? e.offset : 0;
     const message = e instanceof Error ? e.message : String(e);
@@ -51872,7 +51133,7 @@ function parseTerraformJson(text2) {
       syntax: "json"
     };
   }
-  const reader = new JsonReader(text2, errors);
+  const reader = new JsonReader(text, errors);
   let body;
   if (doc.body.type === "Object") body = reader.body(doc.body, ROOT);
   else {
@@ -51883,19 +51144,19 @@ function parseTerraformJson(text2) {
   body.end = len;
   return { kind: "File", start: 0, end: len, body, errors, comments: [], syntax: "json" };
 }
-function span(n2) {
+function span2(n2) {
   const r = n2.range ?? [0, 0];
   return { start: r[0], end: r[1] };
 }
 var JsonReader = class {
-  constructor(text2, errors) {
-    this.text = text2;
+  constructor(text, errors) {
+    this.text = text;
     this.errors = errors;
   }
   text;
   errors;
   error(n2, message) {
-    this.errors.push({ ...span(n2), message });
+    this.errors.push({ ...span2(n2), message });
   }
   body(obj2, schema) {
     const items = [];
@@ -51906,7 +51167,7 @@ var JsonReader = class {
       if (nested) this.blocks(m, name, nested, [], m.value, items);
       else items.push(this.attribute(m, name, schema.expressions?.[name]));
     }
-    return { kind: "Body", ...span(obj2), items };
+    return { kind: "Body", ...span2(obj2), items };
   }
   /** Descends through label levels; arrays at any level hold several objects. */
   blocks(m, type, schema, labels, value, out) {
@@ -51920,7 +51181,7 @@ var JsonReader = class {
     }
     if (labels.length < schema.labels) {
       for (const lm of value.members) {
-        const label2 = { ...span(lm.name), value: memberName(lm) };
+        const label2 = { ...span2(lm.name), value: memberName(lm) };
         if (label2.value === "//") continue;
         this.blocks(m, type, schema, [...labels, label2], lm.value, out);
       }
@@ -51932,7 +51193,7 @@ var JsonReader = class {
       start: m.range ? m.range[0] : 0,
       end: value.range ? value.range[1] : 0,
       type,
-      typeSpan: span(m.name),
+      typeSpan: span2(m.name),
       labels,
       body
     });
@@ -51944,7 +51205,7 @@ var JsonReader = class {
     else if (mode === "expressions" && m.value.type === "Array") {
       value = {
         kind: "Tuple",
-        ...span(m.value),
+        ...span2(m.value),
         items: m.value.elements.map((e) => this.value(e.value, "expression"))
       };
     } else if (mode === "map-of-expressions" && m.value.type === "Object") {
@@ -51955,7 +51216,7 @@ var JsonReader = class {
       start: m.range ? m.range[0] : 0,
       end: m.value.range ? m.value.range[1] : 0,
       name,
-      nameSpan: span(m.name),
+      nameSpan: span2(m.name),
       value
     };
   }
@@ -51966,16 +51227,16 @@ var JsonReader = class {
         return mode === "expression" ? this.expressionString(v) : this.templateString(v);
       case "Number":
       case "Boolean":
-        return { kind: "Literal", ...span(v), value: v.value };
+        return { kind: "Literal", ...span2(v), value: v.value };
       case "Null":
-        return { kind: "Literal", ...span(v), value: null };
+        return { kind: "Literal", ...span2(v), value: null };
       case "Array":
-        return { kind: "Tuple", ...span(v), items: v.elements.map((e) => this.value(e.value, "template")) };
+        return { kind: "Tuple", ...span2(v), items: v.elements.map((e) => this.value(e.value, "template")) };
       case "Object":
         return this.object(v, "template");
       default:
         this.error(v, "Unsupported JSON value.");
-        return { kind: "ErrorExpression", ...span(v) };
+        return { kind: "ErrorExpression", ...span2(v) };
     }
   }
   object(v, valueMode) {
@@ -51985,13 +51246,13 @@ var JsonReader = class {
       const value = this.value(m.value, valueMode);
       items.push({ start: key2.start, end: value.end, key: key2, value });
     }
-    return { kind: "Object", ...span(v), items };
+    return { kind: "Object", ...span2(v), items };
   }
   /** A JSON value taken literally (a variable's default): strings are not templates. */
   literal(v) {
     switch (v.type) {
       case "String": {
-        const s2 = span(v);
+        const s2 = span2(v);
         return {
           kind: "Template",
           ...s2,
@@ -51999,11 +51260,11 @@ var JsonReader = class {
         };
       }
       case "Array":
-        return { kind: "Tuple", ...span(v), items: v.elements.map((e) => this.literal(e.value)) };
+        return { kind: "Tuple", ...span2(v), items: v.elements.map((e) => this.literal(e.value)) };
       case "Object":
         return {
           kind: "Object",
-          ...span(v),
+          ...span2(v),
           items: v.members.map((m) => {
             const key2 = this.literal(m.name);
             const value = this.literal(m.value);
@@ -52019,8 +51280,8 @@ var JsonReader = class {
     const r = parseHclTemplate(decoded);
     const t = remap(r.template, map);
     for (const e of r.errors) this.errors.push(remap(e, map));
-    t.start = span(v).start;
-    t.end = span(v).end;
+    t.start = span2(v).start;
+    t.end = span2(v).end;
     return t;
   }
   expressionString(v) {
@@ -52039,16 +51300,16 @@ var JsonReader = class {
     const rawLen = e - 1 - rawStart;
     const decoded = v.value;
     if (decoded.length === rawLen) return { decoded, map: rawStart };
-    const text2 = this.text;
+    const text = this.text;
     const map = [];
     let i = rawStart;
     while (i < e - 1) {
-      if (text2.charCodeAt(i) !== 92) {
+      if (text.charCodeAt(i) !== 92) {
         map.push(i);
         i++;
         continue;
       }
-      const c = text2.charCodeAt(i + 1);
+      const c = text.charCodeAt(i + 1);
       if (c === 117) {
         map.push(i);
         i += 6;
@@ -52090,8 +51351,8 @@ function remap(node, map) {
 }
 
 // src/lower/terraform/parse.ts
-function parseTerraformFile(path, text2) {
-  return path.endsWith(".json") ? parseTerraformJson(text2) : parseHcl(text2);
+function parseTerraformFile(path, text) {
+  return path.endsWith(".json") ? parseTerraformJson(text) : parseHcl(text);
 }
 
 // src/lower/terraform/index.ts
@@ -52109,10 +51370,10 @@ var TerraformAnalysis = class {
     this.host = host;
     this.cache = new SourceCache((p) => host.readFile(p), parseTerraformFile);
     for (const f of configFiles) {
-      const dir2 = dirname15(f);
-      const list2 = this.given.get(dir2) ?? [];
+      const dir = dirname12(f);
+      const list2 = this.given.get(dir) ?? [];
       list2.push(f);
-      this.given.set(dir2, list2);
+      this.given.set(dir, list2);
     }
   }
   host;
@@ -52162,19 +51423,19 @@ var TerraformAnalysis = class {
     if (cached2 !== void 0) return cached2;
     let values = null;
     if (path.endsWith(".json")) {
-      const text2 = this.host.readFile(path);
-      if (text2 !== void 0) {
+      const text = this.host.readFile(path);
+      if (text !== void 0) {
         const at = { file: path, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
         try {
-          const data = JSON.parse(text2);
+          const data = JSON.parse(text);
           values = /* @__PURE__ */ new Map();
           if (data && typeof data === "object" && !Array.isArray(data)) {
             for (const [k, v] of Object.entries(data)) values.set(k, fromJs(v, at));
           }
         } catch (e) {
-          const lineMap = new LineMap(text2);
+          const lineMap = new LineMap(text);
           const m = /position (\d+)/.exec(e instanceof Error ? e.message : "");
-          const offset = m ? Math.min(Number(m[1]), text2.length) : 0;
+          const offset = m ? Math.min(Number(m[1]), text.length) : 0;
           this.cache.diagnostics.push({
             code: "parse-error",
             message: `invalid JSON: ${e instanceof Error ? e.message : String(e)}`,
@@ -52218,6 +51479,8 @@ function analyze(files, host) {
   const program = emptyProgram();
   const configFiles = files.filter(isConfigFile);
   const analysis = new TerraformAnalysis(host, configFiles);
+  const exports = [];
+  program.exports = exports;
   try {
     for (const f of files.filter(isVarFile)) {
       analysis.varFile(f);
@@ -52230,7 +51493,7 @@ function analyze(files, host) {
       if (!config) continue;
       const instance = new ModuleInstance(
         analysis.ev,
-        { rootFolder: root, loadModule: (folder) => analysis.loadModule(folder), externalCalls: program.externalCalls },
+        { rootFolder: root, loadModule: (folder) => analysis.loadModule(folder) },
         config,
         "",
         [],
@@ -52245,6 +51508,7 @@ function analyze(files, host) {
       const out = [];
       instance.collect(out);
       appendAll(program.resources, out);
+      instance.exportsInto(exports);
     }
   } catch {
   }
@@ -52258,151 +51522,356 @@ var terraformFrontEnd = {
   analyze
 };
 
-// src/engine/front-ends.ts
+// src/engine/host.ts
+import { readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
+import { join as join7 } from "node:path";
+var CachingHost = class {
+  texts = /* @__PURE__ */ new Map();
+  varFiles;
+  includeGeneratedTemplates;
+  constructor(overrides = /* @__PURE__ */ new Map()) {
+    for (const [path, text] of overrides) this.texts.set(path, text);
+  }
+  readFile(path) {
+    if (!this.texts.has(path)) {
+      let text;
+      try {
+        text = readFileSync6(path, "utf8");
+      } catch {
+        text = void 0;
+      }
+      this.texts.set(path, text);
+    }
+    return this.texts.get(path);
+  }
+  listFolder(path) {
+    try {
+      return readdirSync3(path, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => join7(path, e.name)).sort();
+    } catch {
+      return [];
+    }
+  }
+};
+
+// src/engine/run-rules.ts
+import { createHash as createHash2 } from "node:crypto";
+
+// src/engine/messages.ts
+function formatMessage(template, data = {}) {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
+}
+
+// src/engine/run-rules.ts
+function runRules(graph, runs, options) {
+  const findings = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { rule: rule12, severity, options: ruleOptions } of runs) {
+    rule12.check(graph, {
+      options: ruleOptions,
+      roles: options.roles,
+      permissions: options.permissions ?? permissionModel(),
+      report(descriptor) {
+        const finding = toFinding(rule12, severity, descriptor, options);
+        const key2 = `${rule12.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
+        if (seen.has(key2)) return;
+        seen.add(key2);
+        findings.push(finding);
+      }
+    });
+  }
+  return findings;
+}
+function nodeResource(node) {
+  return "resource" in node ? node.resource : void 0;
+}
+function nodeKey(node) {
+  const r = nodeResource(node);
+  if ("at" in node) return `${r?.declKey ?? node.id}@${node.at.range.start.line}:${node.at.range.start.column}`;
+  return r?.declKey ?? node.id;
+}
+function nodeLocation(node) {
+  if ("at" in node) return node.at;
+  return nodeResource(node)?.decl;
+}
+function primaryLocation(node, valueAt) {
+  const own = nodeLocation(node);
+  if (!valueAt || valueAt.file === own.file) return own;
+  const chain = nodeResource(node)?.callChain ?? [];
+  for (let i = chain.length - 1; i >= 0; i--) if (chain[i].file === valueAt.file) return chain[i];
+  return own;
+}
+function contains(outer, inner) {
+  return outer.file === inner.file && compareLocations({ ...outer, range: { start: outer.range.start, end: outer.range.start } }, inner) <= 0 && (inner.range.end.line < outer.range.end.line || inner.range.end.line === outer.range.end.line && inner.range.end.column <= outer.range.end.column);
+}
+function toFinding(rule12, severity, d, options) {
+  const primary = primaryLocation(d.node, d.value?.at);
+  const related = [...d.related ?? []];
+  if (d.value?.at && !contains(primary, d.value.at) && !related.some((r) => sameLocation(r.at, d.value?.at))) {
+    related.unshift({ message: "The value is written here.", at: d.value.at });
+  }
+  const symbol = nodeResource(d.node)?.symbol;
+  const message = formatMessage(rule12.meta.messages[d.messageId] ?? d.messageId, d.data);
+  const finding = {
+    ruleId: rule12.meta.id,
+    severity,
+    message,
+    file: primary.file,
+    range: primary.range,
+    related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
+    fingerprint: fingerprint(rule12.meta.id, primary, symbol, options.sourceText(primary.file))
+  };
+  if (symbol) finding.symbol = symbol;
+  return finding;
+}
+function fingerprint(ruleId, at, symbol, text) {
+  const snippet = text ? sliceRange(text, at).replace(/\s+/g, " ").trim() : "";
+  const file = at.file.replace(/\\/g, "/").split("/").pop() ?? at.file;
+  return createHash2("sha256").update([ruleId, file, symbol ?? "", snippet].join("\0")).digest("hex").slice(0, 32);
+}
+function sliceRange(text, at) {
+  const lines = text.split(/\r\n|\r|\n/);
+  const { start, end } = at.range;
+  if (start.line === end.line) return (lines[start.line - 1] ?? "").slice(start.column - 1, end.column - 1);
+  const out = [(lines[start.line - 1] ?? "").slice(start.column - 1)];
+  for (let l = start.line + 1; l < end.line; l++) out.push(lines[l - 1] ?? "");
+  out.push((lines[end.line - 1] ?? "").slice(0, end.column - 1));
+  return out.join("\n");
+}
+function compareFindings(a, b2) {
+  return compareLocations({ file: a.file, range: a.range }, { file: b2.file, range: b2.range }) || (a.ruleId < b2.ruleId ? -1 : a.ruleId > b2.ruleId ? 1 : 0) || (a.message < b2.message ? -1 : a.message > b2.message ? 1 : 0);
+}
+
+// src/engine/configured-rules.ts
+function runConfiguredRules(graph, config, files, options) {
+  const findings = [];
+  const optionsKey = (file, ruleId) => {
+    const effective = config.forFile(file);
+    const setting = effective.rules.get(ruleId);
+    return !setting || setting.severity === "off" || effective.ignored ? void 0 : stableJson(setting.options);
+  };
+  for (const rule12 of config.rules()) {
+    const groups = /* @__PURE__ */ new Map();
+    for (const file of files) {
+      const key2 = optionsKey(file, rule12.meta.id);
+      if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule12.meta.id).options);
+    }
+    for (const [key2, ruleOptions] of groups) {
+      const run = runRules(graph, [{ rule: rule12, severity: rule12.meta.severity, options: structuredClone(ruleOptions) }], options);
+      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule12.meta.id) === key2));
+    }
+  }
+  return findings;
+}
+
+// src/engine/suppressions.ts
+function commentBody(text) {
+  let body = text.trim();
+  if (body.startsWith("/*")) body = body.slice(2).replace(/\*\/\s*$/, "");
+  else if (body.startsWith("//")) body = body.slice(2);
+  else if (body.startsWith("#")) body = body.slice(1);
+  return body.trim();
+}
+function parseDirective(comment) {
+  const m = /^grantlint-([A-Za-z-]*)(?:\s+([\s\S]*))?$/.exec(commentBody(comment));
+  if (!m) return void 0;
+  return { directive: m[1], ...parseRulesAndReason(m[2] ?? "") };
+}
+function parseRulesAndReason(text) {
+  const sep5 = text.search(/(^|\s)--(\s|$)/);
+  const rulesPart = sep5 >= 0 ? text.slice(0, sep5) : text;
+  const reason = sep5 >= 0 ? text.slice(sep5).trim().slice(2).trim() : "";
+  const rules = [...new Set(rulesPart.split(/[\s,]+/).filter(Boolean))];
+  return { rules, reason };
+}
+function collectSuppressions(program, options) {
+  const out = { suppressions: [], problems: [] };
+  const check = (at, parsed, kind, covers) => {
+    if (parsed.rules.length === 0) {
+      out.problems.push({ at, messageId: "noRule", data: {} });
+      return;
+    }
+    const known2 = options.knownRules(at.file);
+    const unknownRule = parsed.rules.find((r) => !known2.has(r));
+    if (unknownRule) {
+      const near = closest(unknownRule, known2);
+      const hint = near ? ` (did you mean '${near}'?)` : "";
+      out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
+      return;
+    }
+    if (!parsed.reason) {
+      out.problems.push({ at, messageId: "noReason", data: { rules: parsed.rules.map((r) => `'${r}'`).join(", ") } });
+      return;
+    }
+    out.suppressions.push({ at, rules: parsed.rules, reason: parsed.reason, kind, covers });
+  };
+  const byFile = /* @__PURE__ */ new Map();
+  const seenComments = /* @__PURE__ */ new Set();
+  for (const c of program.comments) {
+    const id = `${c.at.file}|${c.at.range.start.line}:${c.at.range.start.column}`;
+    if (seenComments.has(id)) continue;
+    seenComments.add(id);
+    const list2 = byFile.get(c.at.file) ?? [];
+    list2.push(c);
+    byFile.set(c.at.file, list2);
+  }
+  for (const [file, comments] of byFile) {
+    const directives = comments.map((c) => ({ c, parsed: parseDirective(c.text) })).filter((d) => d.parsed);
+    if (directives.length === 0) continue;
+    const lines = (options.readFile(file) ?? "").split(/\r\n|\r|\n/);
+    const commentLines = /* @__PURE__ */ new Set();
+    for (const c of comments) {
+      const { start, end } = c.at.range;
+      if ((lines[start.line - 1] ?? "").slice(0, start.column - 1).trim() !== "") continue;
+      for (let l = start.line; l <= end.line; l++) commentLines.add(l);
+    }
+    const isBicep = /\.bicep(param)?$/i.test(file);
+    const skippable = (line) => commentLines.has(line) || isBicep && (lines[line - 1] ?? "").trim().startsWith("@");
+    for (const { c, parsed } of directives) {
+      if (parsed.directive !== "disable-next-line") {
+        out.problems.push({ at: c.at, messageId: "unknownDirective", data: { directive: `grantlint-${parsed.directive}` } });
+        continue;
+      }
+      const fromLine = c.at.range.end.line + 1;
+      let toLine = fromLine;
+      while (toLine <= lines.length && skippable(toLine)) toLine++;
+      check(c.at, parsed, "comment", { file, fromLine, toLine });
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  for (const r of program.resources) {
+    if (r.format !== "arm") continue;
+    const key2 = `${r.decl.file}|${r.decl.range.start.line}:${r.decl.range.start.column}`;
+    if (seen.has(key2)) continue;
+    seen.add(key2);
+    const disable = getPath(r.body, ["metadata", "grantlint", "disable"]);
+    if (!disable) continue;
+    const entries = disable.kind === "array" ? disable.items : [disable];
+    for (const entry of entries) {
+      const at = entry.at ?? disable.at ?? r.decl;
+      const parsed = metadataEntry(entry);
+      if (typeof parsed === "string") out.problems.push({ at, messageId: "malformed", data: { detail: parsed } });
+      else check(at, parsed, "metadata", r.decl);
+    }
+  }
+  return out;
+}
+function metadataEntry(entry) {
+  if (entry.kind === "string") return parseRulesAndReason(entry.value);
+  if (entry.kind !== "object") return 'write "<rule> -- <reason>" or { "rule": "<rule>", "reason": "<reason>" }';
+  const rule12 = getPath(entry, ["rule"]) ?? getPath(entry, ["rules"]);
+  const reason = getPath(entry, ["reason"]);
+  const rules = rule12?.kind === "string" ? rule12.value.split(/[\s,]+/).filter(Boolean) : rule12?.kind === "array" ? rule12.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
+  return { rules, reason: reason?.kind === "string" ? reason.value.trim() : "" };
+}
+function within2(outer, file, line, column) {
+  if (outer.file !== file) return false;
+  const { start, end } = outer.range;
+  const afterStart = line > start.line || line === start.line && column >= start.column;
+  const beforeEnd = line < end.line || line === end.line && column <= end.column;
+  return afterStart && beforeEnd;
+}
+function applySuppressions(findings, suppressions, resources) {
+  const comments = suppressions.filter((s2) => s2.kind === "comment");
+  const metadata = suppressions.filter((s2) => s2.kind === "metadata");
+  const armDecls = metadata.length > 0 ? resources.filter((r) => r.format === "arm").map((r) => r.decl) : [];
+  const outcome = { kept: [], suppressed: [], used: /* @__PURE__ */ new Map() };
+  const use = (s2, rule12) => {
+    const set = outcome.used.get(s2) ?? /* @__PURE__ */ new Set();
+    set.add(rule12);
+    outcome.used.set(s2, set);
+  };
+  for (const f of findings) {
+    const { line, column } = f.range.start;
+    let by = comments.find((s2) => {
+      const c = s2.covers;
+      return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
+    });
+    if (!by && metadata.length > 0) {
+      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
+      if (innermost) {
+        by = metadata.find((s2) => {
+          const d = s2.covers;
+          return d.file === innermost.file && d.range.start.line === innermost.range.start.line && d.range.start.column === innermost.range.start.column && s2.rules.includes(f.ruleId);
+        });
+      }
+    }
+    if (by) {
+      use(by, f.ruleId);
+      outcome.suppressed.push(f);
+    } else outcome.kept.push(f);
+  }
+  return outcome;
+}
+function engineFinding(meta, messageId, data, at, readFile) {
+  return {
+    ruleId: meta.id,
+    severity: meta.severity,
+    message: formatMessage(meta.messages[messageId], data),
+    file: at.file,
+    range: at.range,
+    related: [],
+    fingerprint: fingerprint(meta.id, at, void 0, readFile(at.file))
+  };
+}
+function problemFindings(problems, readFile) {
+  return problems.map((p) => engineFinding(INVALID_SUPPRESSION_RULE, p.messageId, p.data, p.at, readFile));
+}
+function unusedFindings(suppressions, used, isActive, readFile) {
+  const out = [];
+  for (const s2 of suppressions) {
+    for (const rule12 of s2.rules) {
+      if (used.get(s2)?.has(rule12) || !isActive(s2.at.file, rule12)) continue;
+      out.push(engineFinding(UNUSED_SUPPRESSION_RULE, "unused", { rule: rule12 }, s2.at, readFile));
+    }
+  }
+  return out;
+}
+
+// src/engine/filter.ts
+function filterFindings(findings, program, options) {
+  const { config } = options;
+  const configured = (f) => {
+    if (!config) return f;
+    const effective = config.forFile(f.file);
+    if (effective.ignored) return void 0;
+    const setting = effective.rules.get(f.ruleId);
+    if (!setting) return f;
+    if (setting.severity === "off") return void 0;
+    return setting.severity === f.severity ? f : { ...f, severity: setting.severity };
+  };
+  const severe = (list2) => list2.flatMap((f) => configured(f) ?? []);
+  const knownRules = (file) => config ? new Set(config.forFile(file).rules.keys()) : options.knownRuleIds;
+  const isActive = (file, ruleId) => {
+    if (!config) return options.knownRuleIds.has(ruleId);
+    const effective = config.forFile(file);
+    const setting = effective.rules.get(ruleId);
+    return !effective.ignored && !!setting && setting.severity !== "off";
+  };
+  const collected = collectSuppressions(program, { readFile: options.readFile, knownRules });
+  const outcome = applySuppressions(severe(findings), collected.suppressions, program.resources);
+  let kept = [...outcome.kept, ...severe(problemFindings(collected.problems, options.readFile))];
+  if (options.reportUnusedSuppressions) {
+    appendAll(kept, severe(unusedFindings(collected.suppressions, outcome.used, isActive, options.readFile)));
+  }
+  const stats = { suppressed: outcome.suppressed.length, baselined: 0, staleBaseline: 0 };
+  if (options.baseline) {
+    const result = options.baseline.apply(kept);
+    kept = result.kept;
+    stats.baselined = result.matched.length;
+    stats.staleBaseline = result.stale.length;
+  }
+  return { findings: kept, stats };
+}
+
+// src/engine/lint.ts
 var FRONT_ENDS = {
   bicep: bicepFrontEnd,
   terraform: terraformFrontEnd,
   arm: armFrontEnd
 };
 var KIND_TO_FORMAT = { bicep: "bicep", terraform: "terraform", json: "arm" };
-var ORDER = ["bicep", "arm", "terraform"];
-function analyzeFiles(files, host, onFormat) {
-  const program = emptyProgram();
-  for (const format2 of ORDER) {
-    if (!files.some((f) => KIND_TO_FORMAT[f.kind] === format2)) continue;
-    const reached = new Set(program.files);
-    const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format2 && !reached.has(f.path)).map((f) => f.path);
-    onFormat?.(format2, mine.length);
-    const part = FRONT_ENDS[format2].analyze(mine, host);
-    appendAll(program.resources, part.resources);
-    appendAll(program.diagnostics, part.diagnostics);
-    appendAll(program.comments, directiveComments(part.comments, host));
-    appendAll(program.files, part.files);
-    appendAll(program.externalCalls, part.externalCalls ?? []);
-  }
-  return program;
-}
-function directiveComments(comments, host) {
-  const mayDirect = /* @__PURE__ */ new Map();
-  return comments.filter((c) => {
-    let yes = mayDirect.get(c.at.file);
-    if (yes === void 0) mayDirect.set(c.at.file, yes = host.readFile(c.at.file)?.includes("grantlint-") ?? true);
-    return yes;
-  });
-}
-function mergeProgram(program, part) {
-  appendAll(program.resources, part.resources);
-  appendAll(program.diagnostics, part.diagnostics);
-  appendAll(program.comments, part.comments);
-  appendAll(program.files, part.files);
-  appendAll(program.externalCalls ??= [], part.externalCalls ?? []);
-}
-
-// src/engine/pool.ts
-import { existsSync as existsSync4 } from "node:fs";
-import { availableParallelism } from "node:os";
-import { join as join8 } from "node:path";
-import { fileURLToPath as fileURLToPath3, pathToFileURL as pathToFileURL2 } from "node:url";
-import { Worker } from "node:worker_threads";
-var MIN_PARALLEL_SIZE = 4e6;
-function workerScript() {
-  const candidates = [
-    new URL("./front-end-worker.js", import.meta.url),
-    new URL("./grantlint-worker.mjs", import.meta.url),
-    pathToFileURL2(join8(packageRoot(), "dist", "src", "engine", "front-end-worker.js"))
-  ];
-  return candidates.find((url) => existsSync4(fileURLToPath3(url)));
-}
-function defaultJobs() {
-  return Math.max(1, availableParallelism());
-}
-function batchHost(setup) {
-  const host = new CachingHost(setup.overrides);
-  if (setup.varFiles) host.varFiles = setup.varFiles;
-  if (setup.includeGenerated) host.includeGeneratedTemplates = true;
-  return host;
-}
-async function lowerBatches(batches2, setup, jobs, onBatch) {
-  const total = batches2.reduce((n2, b2) => n2 + b2.size, 0);
-  const workers = Math.min(jobs, batches2.length);
-  const script = workers > 1 && total >= MIN_PARALLEL_SIZE ? workerScript() : void 0;
-  if (!script) {
-    return batches2.map((b2, i) => {
-      const program = analyzeFiles(b2.files, batchHost(setup));
-      onBatch?.(i + 1, batches2.length);
-      return program;
-    });
-  }
-  return inWorkers(script, batches2, setup, workers, onBatch);
-}
-function inWorkers(script, batches2, setup, count, onBatch) {
-  const results = new Array(batches2.length);
-  let next = 0;
-  let done = 0;
-  const pool = [];
-  return new Promise((resolvePromise, reject) => {
-    let settled = false;
-    const stop = () => {
-      for (const w of pool) void w.terminate();
-    };
-    const fail3 = (e) => {
-      if (settled) return;
-      settled = true;
-      stop();
-      reject(e);
-    };
-    const finished = (id, program) => {
-      results[id] = program;
-      done++;
-      onBatch?.(done, batches2.length);
-      if (done === batches2.length && !settled) {
-        settled = true;
-        stop();
-        resolvePromise(results);
-      }
-    };
-    const feed = (w) => {
-      if (next >= batches2.length) return;
-      const id = next++;
-      w.postMessage({ id, files: batches2[id].files });
-    };
-    for (let i = 0; i < count - 1; i++) {
-      const w = new Worker(script, { workerData: setup });
-      pool.push(w);
-      w.on("message", (reply) => {
-        if ("error" in reply) {
-          const e = new Error(reply.error);
-          if (reply.stack) e.stack = reply.stack;
-          fail3(e);
-          return;
-        }
-        finished(reply.id, reply.program);
-        feed(w);
-      });
-      w.on("error", (e) => fail3(e));
-      w.on("exit", (code) => {
-        if (!settled && code !== 0) fail3(new Error(`a front-end worker stopped with exit code ${code}`));
-      });
-      feed(w);
-    }
-    const own = () => {
-      if (settled || next >= batches2.length) return;
-      const id = next++;
-      try {
-        finished(id, analyzeFiles(batches2[id].files, batchHost(setup)));
-      } catch (e) {
-        fail3(e);
-        return;
-      }
-      setImmediate(own);
-    };
-    setImmediate(own);
-  });
-}
-
-// src/engine/lint.ts
 function defaultRuleRuns(rules = builtinRules) {
-  return rules.map((rule6) => ({ rule: rule6, severity: rule6.meta.severity, options: { ...rule6.meta.defaultOptions ?? {} } }));
+  return rules.map((rule12) => ({ rule: rule12, severity: rule12.meta.severity, options: { ...rule12.meta.defaultOptions ?? {} } }));
 }
 async function analyze2(paths, options = {}) {
   const cwd = options.cwd ?? process.cwd();
@@ -52416,61 +51885,33 @@ async function analyze2(paths, options = {}) {
   for (const path of options.overrides?.keys() ?? []) {
     if (!files.some((f) => f.path === path)) {
       const kind = path.endsWith(".bicep") || path.endsWith(".bicepparam") ? "bicep" : /\.tf(vars)?(\.json)?$/.test(path) ? "terraform" : "json";
-      files.push({ path: resolve14(path), kind });
+      files.push({ path: resolve13(path), kind });
     }
   }
   const host = new CachingHost(options.overrides);
-  const setup = { overrides: options.overrides, varFiles: options.varFiles?.map((f) => resolve14(cwd, f)), includeGenerated: options.includeGenerated };
-  const hashes = /* @__PURE__ */ new Map();
-  let closures = moduleClosures(files, (path) => {
-    const text2 = host.readUncached(path);
-    if (options.cache && text2 !== void 0) hashes.set(path, contentHash(text2));
-    return text2;
-  });
-  if (options.shard) closures = shardClosures(closures, options.shard.index, options.shard.count);
-  let cached2;
-  let keys = [];
-  if (options.cache) {
-    const cache3 = options.cache;
-    const hashOf = (path) => {
-      if (!hashes.has(path)) {
-        const text2 = host.readUncached(path);
-        if (text2 !== void 0) hashes.set(path, contentHash(text2));
-      }
-      return hashes.get(path);
-    };
-    const hits = [];
-    const stale = [];
-    for (const c of closures) {
-      const key2 = closureKey(c.files.map((f) => f.path), hashOf, options.config);
-      const entry = cache3.lookup(key2, hashOf);
-      if (entry) hits.push(entry);
-      else {
-        stale.push(c);
-        keys.push(key2);
-      }
-    }
-    closures = stale;
-    cached2 = { hits, analysed: [] };
+  if (options.varFiles) host.varFiles = options.varFiles.map((f) => resolve13(cwd, f));
+  if (options.includeGenerated) host.includeGeneratedTemplates = true;
+  const program = { resources: [], exports: [], diagnostics: [], comments: [], files: [] };
+  const formats = ["bicep", "arm", "terraform"].filter((format2) => files.some((f) => KIND_TO_FORMAT[f.kind] === format2));
+  for (const [done, format2] of formats.entries()) {
+    const reached = new Set(program.files);
+    const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format2 && !reached.has(f.path)).map((f) => f.path);
+    options.onProgress?.({ stage: "front-end", format: format2, files: mine.length, done, total: formats.length });
+    const part = FRONT_ENDS[format2].analyze(mine, host);
+    appendAll(program.resources, part.resources);
+    appendAll(program.exports, part.exports ?? []);
+    appendAll(program.diagnostics, part.diagnostics);
+    appendAll(program.comments, part.comments);
+    appendAll(program.files, part.files);
   }
-  const groups = options.cache ? closures.map((c) => [c]) : batches(closures, options.batchSize);
-  const work = groups.map((group) => ({ files: group.flatMap((c) => c.files), size: group.reduce((n2, c) => n2 + c.size, 0) }));
-  const total = work.reduce((n2, b2) => n2 + b2.files.length, 0);
-  const parts = await lowerBatches(
-    work,
-    setup,
-    options.jobs ?? defaultJobs(),
-    (done, count) => options.onProgress?.({ stage: "front-end", files: total, done, total: count })
-  );
-  const program = emptyProgram();
-  for (const part of parts) mergeProgram(program, part);
-  if (cached2) cached2.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
-  keys = [];
-  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), void 0, program.externalCalls));
-  return { graph, program, host, cached: cached2 };
+  const manifests = readServiceAccounts(files.filter((f) => f.kind === "yaml").map((f) => f.path), host);
+  appendAll(program.files, manifests.files);
+  appendAll(program.comments, manifests.comments);
+  const graph = buildGraph(program.resources, roleCatalog(), SHAPES, { exports: program.exports, serviceAccounts: manifests.serviceAccounts });
+  return { graph, program, host };
 }
 async function lint(paths, options = {}) {
-  const { graph, program, host, cached: cached2 } = await analyze2(paths, options);
+  const { graph, program, host } = await analyze2(paths, options);
   options.onProgress?.({ stage: "rules" });
   const runOptions = { roles: roleCatalog(), sourceText: (f) => host.readFile(f) };
   const runs = options.rules ?? defaultRuleRuns();
@@ -52480,73 +51921,15 @@ async function lint(paths, options = {}) {
     findings = runConfiguredRules(graph, options.config, program.files, runOptions);
   } else findings = runRules(graph, runs, runOptions);
   appendAll(findings, program.diagnostics.map(diagnosticFinding));
-  const filter = (list2, part, baseline) => filterFindings(list2, part, {
+  const filtered = filterFindings(findings, program, {
     config: options.config,
     knownRuleIds: /* @__PURE__ */ new Set([...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]),
     reportUnusedSuppressions: options.reportUnusedSuppressions,
-    baseline,
+    baseline: options.baseline,
     readFile: (f) => host.readFile(f)
   });
-  if (cached2 && options.cache) return cachedResult(findings, cached2, options.cache, filter, host, options.baseline, graph);
-  const filtered = filter(findings, program, options.baseline);
   filtered.findings.sort(compareFindings);
   return { findings: filtered.findings, files: [...new Set(program.files)].sort(), stats: filtered.stats, graph };
-}
-function cachedResult(findings, cached2, cache3, filter, host, baseline, graph) {
-  const byFile = /* @__PURE__ */ new Map();
-  cached2.analysed.forEach((a, i) => {
-    for (const f of /* @__PURE__ */ new Set([...a.files, ...a.program.files])) byFile.set(f, [...byFile.get(f) ?? [], i]);
-  });
-  const perClosure = cached2.analysed.map(() => []);
-  const unplaced = [];
-  for (const f of findings) {
-    const owners = byFile.get(f.file);
-    if (owners) for (const i of owners) perClosure[i].push(f);
-    else unplaced.push(f);
-  }
-  const storing = unplaced.length === 0;
-  const all = [];
-  const files = /* @__PURE__ */ new Set();
-  let suppressed = 0;
-  cached2.analysed.forEach((a, i) => {
-    const filtered = filter(perClosure[i], a.program);
-    const inputs = {};
-    for (const f of [.../* @__PURE__ */ new Set([...a.files, ...a.program.files])].sort()) {
-      const text2 = host.readUncached(f);
-      if (text2 !== void 0) inputs[f] = contentHash(text2);
-    }
-    if (storing) cache3.store(a.key, { inputs, findings: filtered.findings, files: a.program.files, suppressed: filtered.stats.suppressed });
-    appendAll(all, filtered.findings);
-    for (const f of a.program.files) files.add(f);
-    suppressed += filtered.stats.suppressed;
-  });
-  if (!storing) appendAll(all, filter(unplaced, emptyProgram()).findings);
-  for (const hit of cached2.hits) {
-    appendAll(all, hit.findings);
-    for (const f of hit.files) files.add(f);
-    suppressed += hit.suppressed;
-  }
-  if (storing) cache3.save();
-  const seen = /* @__PURE__ */ new Set();
-  let kept = all.filter((f) => {
-    const k = JSON.stringify(f);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-  const stats = { suppressed, baselined: 0, staleBaseline: 0 };
-  if (baseline) {
-    const outcome = baseline.apply(kept);
-    kept = outcome.kept;
-    stats.baselined = outcome.matched.length;
-    stats.staleBaseline = outcome.stale.length;
-  }
-  kept.sort(compareFindings);
-  return { findings: kept, files: [...files].sort(), stats, graph };
-}
-function closureKey(paths, hashOf, config) {
-  const parts = paths.map((p) => [p, hashOf(p) ?? "", config ? JSON.stringify(config.forFile(p), (_, v) => v instanceof Map ? [...v] : v) : ""]);
-  return contentHash(JSON.stringify(parts));
 }
 function diagnosticFinding(d) {
   return {
@@ -52567,10 +51950,10 @@ function releaseTag(version) {
   return `v${version}`;
 }
 var OWN_RULES = /* @__PURE__ */ new Set([...builtinRules.map((r) => r.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]);
-function ruleDocsUrl(rule6, version) {
-  if (/^https?:\/\//i.test(rule6.docs)) return rule6.docs;
-  if (!OWN_RULES.has(rule6.id)) return void 0;
-  const docs = rule6.docs || `docs/rules/${rule6.id}.md`;
+function ruleDocsUrl(rule12, version) {
+  if (/^https?:\/\//i.test(rule12.docs)) return rule12.docs;
+  if (!OWN_RULES.has(rule12.id)) return void 0;
+  const docs = rule12.docs || `docs/rules/${rule12.id}.md`;
   return `${REPOSITORY_URL}/blob/${releaseTag(version)}/${docs.replace(/^\.?\//, "")}`;
 }
 function docsLookup(context) {
@@ -52579,9 +51962,9 @@ function docsLookup(context) {
 }
 
 // src/format/paths.ts
-import { relative as relative7, sep as sep4 } from "node:path";
+import { relative as relative6, sep as sep4 } from "node:path";
 function displayPath(file, cwd) {
-  const rel = relative7(cwd, file);
+  const rel = relative6(cwd, file);
   return (rel === "" ? file : rel).split(sep4).join("/");
 }
 function findingsByFile(result, cwd, includeClean) {
@@ -52596,8 +51979,8 @@ function findingsByFile(result, cwd, includeClean) {
 }
 
 // src/format/xml.ts
-function xmlEscape(text2) {
-  return text2.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "�").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
+function xmlEscape(text) {
+  return text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "�").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
 }
 var XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>';
 
@@ -52634,17 +52017,17 @@ var compact = (result, context) => {
 `;
   }).join("");
 };
-function oneLine(text2) {
-  return text2.replace(/\s*(\r\n|\r|\n)\s*/g, " ");
+function oneLine(text) {
+  return text.replace(/\s*(\r\n|\r|\n)\s*/g, " ");
 }
 
 // src/format/github.ts
 var COMMAND = { error: "error", warning: "warning", info: "notice" };
-function escapeData2(text2) {
-  return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+function escapeData2(text) {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-function escapeProperty2(text2) {
-  return escapeData2(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeProperty2(text) {
+  return escapeData2(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 function annotation(f, cwd, docsUrl) {
   const { start, end } = f.range;
@@ -52723,7 +52106,7 @@ ${suites.map((s2) => s2 + "\n").join("")}</testsuites>
 };
 
 // src/format/sarif.ts
-import { pathToFileURL as pathToFileURL3 } from "node:url";
+import { pathToFileURL as pathToFileURL2 } from "node:url";
 var LEVEL = { error: "error", warning: "warning", info: "note" };
 var SECURITY_SEVERITY = { error: "7.5", warning: "5.0", info: "2.0" };
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -52771,7 +52154,7 @@ var sarif = (result, { cwd, rules, version }) => {
             semanticVersion: version,
             version,
             informationUri: REPOSITORY_URL,
-            rules: table.map((rule6) => ruleDescriptor(rule6, version))
+            rules: table.map((rule12) => ruleDescriptor(rule12, version))
           }
         },
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(cwd) } },
@@ -52782,36 +52165,36 @@ var sarif = (result, { cwd, rules, version }) => {
   };
   return JSON.stringify(log2, null, 2) + "\n";
 };
-function ruleDescriptor(rule6, version) {
-  const helpUri = ruleDocsUrl(rule6, version);
+function ruleDescriptor(rule12, version) {
+  const helpUri = ruleDocsUrl(rule12, version);
   const descriptor = {
-    id: rule6.id,
-    name: rule6.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c) => c.toUpperCase()),
-    shortDescription: { text: firstSentence(rule6.description) },
-    fullDescription: { text: rule6.description },
-    defaultConfiguration: { level: LEVEL[rule6.severity] },
+    id: rule12.id,
+    name: rule12.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c) => c.toUpperCase()),
+    shortDescription: { text: firstSentence(rule12.description) },
+    fullDescription: { text: rule12.description },
+    defaultConfiguration: { level: LEVEL[rule12.severity] },
     help: {
-      text: helpUri ? `${rule6.description}
+      text: helpUri ? `${rule12.description}
 
-Documentation: ${helpUri}` : rule6.description,
-      markdown: helpUri ? `${rule6.description}
+Documentation: ${helpUri}` : rule12.description,
+      markdown: helpUri ? `${rule12.description}
 
-[Documentation](${helpUri})` : rule6.description
+[Documentation](${helpUri})` : rule12.description
     },
-    properties: { tags: ["security", "azure", "rbac"], "security-severity": SECURITY_SEVERITY[rule6.severity] }
+    properties: { tags: ["security", "azure", "rbac"], "security-severity": SECURITY_SEVERITY[rule12.severity] }
   };
   if (helpUri) descriptor.helpUri = helpUri;
   return descriptor;
 }
-function firstSentence(text2) {
-  const m = /^(.+?[.!?])(\s|$)/.exec(text2);
-  return m ? m[1] : text2;
+function firstSentence(text) {
+  const m = /^(.+?[.!?])(\s|$)/.exec(text);
+  return m ? m[1] : text;
 }
 function encodeUri(rel) {
   return rel.split("/").map(encodeURIComponent).join("/");
 }
-function directoryUri(dir2) {
-  const href = pathToFileURL3(dir2).href;
+function directoryUri(dir) {
+  const href = pathToFileURL2(dir).href;
   return href.endsWith("/") ? href : `${href}/`;
 }
 
@@ -52871,8 +52254,8 @@ var FORMATTERS = {
 };
 
 // src/format/graph/view.ts
-var KIND_ORDER = { workload: 0, identity: 1, principal: 2, scope: 3 };
-var PREFIX = { workload: "w", identity: "i", principal: "p", scope: "s" };
+var KIND_ORDER = { workload: 0, identity: 1, principal: 2, scope: 3, credential: 4 };
+var PREFIX = { workload: "w", identity: "i", principal: "p", scope: "s", credential: "c" };
 var RANK = { info: 1, warning: 2, error: 3 };
 var FINDING_COLORS = { error: "#d93025", warning: "#e37400", info: "#1a73e8" };
 function nodeDetail(n2) {
@@ -52892,8 +52275,8 @@ function graphView(graph, cwd, findings = []) {
     key: `identity:${identity.id}`,
     kind: "identity",
     label: identity.resource ? withModulePath(identity.resource, identity.label) : identity.label,
-    root: identity.resource ? rootOf2(identity.resource) : void 0,
-    detail: identity.kind === "system" ? "system-assigned identity" : identity.kind === "user" ? identity.createdHere ? "user-assigned identity" : "user-assigned identity (existing)" : "identity passed in",
+    root: identity.resource ? rootOf(identity.resource) : void 0,
+    detail: identity.kind === "system" ? "system-assigned identity" : identity.kind === "user" ? identity.createdHere ? "user-assigned identity" : "user-assigned identity (existing)" : identity.kind === "kubelet" ? "kubelet identity (created by AKS)" : "identity passed in",
     at: identity.kind === "user" ? identity.resource?.decl : void 0
   });
   const edges = [];
@@ -52904,11 +52287,25 @@ function graphView(graph, cwd, findings = []) {
       label: withModulePath(w.resource, w.resource.symbol),
       detail: w.resource.type,
       at: w.resource.decl,
-      root: rootOf2(w.resource)
+      root: rootOf(w.resource)
     });
     for (const identity of w.identities) edges.push({ from, to: identityNode(identity), kind: "uses" });
   }
   for (const identity of graph.identities) identityNode(identity);
+  const resourceNode = (r) => add({ key: `workload:${r.key}`, kind: "workload", label: withModulePath(r, r.symbol), detail: r.type, at: r.decl, root: rootOf(r) });
+  for (const slot of graph.slots) edges.push({ from: resourceNode(slot.resource), to: resourceNode(slot.app), kind: "slot", label: "slot of" });
+  for (const c of graph.federatedCredentials) {
+    const subject = unwrap(c.subject);
+    const node = add({
+      key: `credential:${c.resource.key}`,
+      kind: "credential",
+      label: withModulePath(c.resource, c.resource.symbol),
+      detail: subject ? `subject ${describeValue(subject)}` : "federated credential",
+      at: c.at,
+      root: rootOf(c.resource)
+    });
+    if (c.identity) edges.push({ from: identityNode(c.identity), to: node, kind: "trusts", label: "trusts" });
+  }
   for (const g of graph.grants) {
     const from = g.principal.identity ? identityNode(g.principal.identity) : principalNode(g, add);
     edges.push({ from, to: scopeNode(g, add, drafts, cwd), kind: "grant", label: grantLabel(g), at: g.at, findings: findingsOn(g, findings) });
@@ -52987,7 +52384,7 @@ function scopeNode(g, add, drafts, cwd) {
       label: scope.label ?? withModulePath(scope.resource, scope.resource.symbol),
       detail: scope.kind === "resource" ? scope.resourceType ?? scope.resource.type : SCOPE_WORDS[scope.kind],
       at: scope.resource.decl,
-      root: rootOf2(scope.resource)
+      root: rootOf(scope.resource)
     });
   }
   const label2 = scope.kind === "resource" ? scope.label ?? "a resource" : scope.kind === "unknown" ? unknownScopeLabel(g, cwd) : describeScope(scope);
@@ -53022,7 +52419,7 @@ function withModulePath(resource, label2) {
   }
   return label2;
 }
-function rootOf2(resource) {
+function rootOf(resource) {
   return resource.key.split(/[#>]/)[0].trim();
 }
 function mergeLookAlikes(drafts, edges) {
@@ -53054,8 +52451,8 @@ function grantLabel(g) {
   const role2 = roleName(g);
   return g.kind === "dataPlane" ? `${role2} (data plane)` : role2;
 }
-function slug(text2) {
-  const s2 = text2.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 40);
+function slug(text) {
+  const s2 = text.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 40);
   return s2 || "node";
 }
 function cmp(a, b2) {
@@ -53063,15 +52460,17 @@ function cmp(a, b2) {
 }
 
 // src/format/graph/mermaid.ts
-function mermaidText(text2) {
-  return text2.replace(/[\r\n]+/g, " ").replace(/[#"<>&`|\\]/g, (c) => `#${c.charCodeAt(0)};`);
+function mermaidText(text) {
+  return text.replace(/[\r\n]+/g, " ").replace(/[#"<>&`|\\]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 var SHAPES2 = {
   workload: ["[", "]"],
   identity: ["([", "])"],
   principal: ["{{", "}}"],
-  scope: ["[(", ")]"]
+  scope: ["[(", ")]"],
+  credential: [">", "]"]
 };
+var ARROWS = { slot: "==>", trusts: "-.->" };
 var CLASS_DEFS = [
   "  classDef workload fill:#e8f0fe,stroke:#1a73e8",
   "  classDef identity fill:#e6f4ea,stroke:#188038",
@@ -53084,12 +52483,13 @@ function renderMermaidView(view) {
   for (const n2 of view.nodes) {
     const [open2, close] = SHAPES2[n2.kind];
     const detail = nodeDetail(n2);
-    const text2 = detail ? `${mermaidText(n2.label)}<br/>${mermaidText(detail)}` : mermaidText(n2.label);
-    lines.push(`  ${n2.id}${open2}"${text2}"${close}`);
+    const text = detail ? `${mermaidText(n2.label)}<br/>${mermaidText(detail)}` : mermaidText(n2.label);
+    lines.push(`  ${n2.id}${open2}"${text}"${close}`);
   }
   const styles = [];
   view.edges.forEach((e, i) => {
-    lines.push(e.kind === "uses" ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${edgeLines(e).map(mermaidText).join("<br/>")}"| ${e.to}`);
+    if (e.kind === "slot" || e.kind === "trusts") lines.push(`  ${e.from} ${ARROWS[e.kind]}|"${mermaidText(e.label ?? e.kind)}"| ${e.to}`);
+    else lines.push(e.kind === "uses" ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${edgeLines(e).map(mermaidText).join("<br/>")}"| ${e.to}`);
     if (e.severity) styles.push(linkStyle(i, FINDING_COLORS[e.severity]));
   });
   if (view.nodes.length === 0) return lines.join("\n") + "\n";
@@ -53110,12 +52510,15 @@ function renderMermaidView(view) {
     workload: ["legend_workload"],
     identity: ["legend_identity"],
     principal: ["legend_principal"],
-    scope: ["legend_scope", "legend_error", "legend_warning"]
+    scope: ["legend_scope", "legend_error", "legend_warning"],
+    credential: []
   };
   for (const kind of Object.keys(legend)) {
-    lines.push(`  class ${[...view.nodes.filter((n2) => n2.kind === kind).map((n2) => n2.id), ...legend[kind]].join(",")} ${kind}`);
+    const members = [...view.nodes.filter((n2) => n2.kind === kind).map((n2) => n2.id), ...legend[kind]];
+    if (members.length > 0) lines.push(`  class ${members.join(",")} ${kind}`);
   }
   lines.push(...CLASS_DEFS);
+  if (view.nodes.some((n2) => n2.kind === "credential")) lines.push("  classDef credential fill:#f3e8fd,stroke:#8430ce");
   return lines.join("\n") + "\n";
 }
 
@@ -53124,7 +52527,7 @@ import { parseArgs } from "node:util";
 var UsageError = class extends Error {
 };
 var FAIL_ON = ["error", "warning", "info", "never"];
-var OPTIONS = {
+var OPTIONS2 = {
   format: { type: "string", short: "f", multiple: true },
   "output-file": { type: "string", short: "o" },
   "fail-on": { type: "string" },
@@ -53144,11 +52547,7 @@ var OPTIONS = {
   "list-rules": { type: "boolean" },
   "print-config": { type: "string" },
   stdin: { type: "boolean" },
-  "stdin-filename": { type: "string" },
-  jobs: { type: "string", short: "j" },
-  shard: { type: "string" },
-  cache: { type: "boolean" },
-  "cache-location": { type: "string" }
+  "stdin-filename": { type: "string" }
 };
 function parseOptions(argv, options, command = "grantlint") {
   try {
@@ -53175,10 +52574,10 @@ function argumentError(e, options, command) {
   }
   return new UsageError(`${err.message.split("\n")[0]} ${help}`);
 }
-function outputSpec(text2, formats) {
-  const colon = text2.indexOf(":");
-  const format2 = colon < 0 ? text2 : text2.slice(0, colon);
-  const file = colon < 0 ? void 0 : text2.slice(colon + 1);
+function outputSpec(text, formats) {
+  const colon = text.indexOf(":");
+  const format2 = colon < 0 ? text : text.slice(0, colon);
+  const file = colon < 0 ? void 0 : text.slice(colon + 1);
   if (!formats.includes(format2)) {
     const near = closest(format2, formats);
     throw new UsageError(`Unknown format '${format2}'${near ? ` (did you mean '${near}'?)` : ""}; use one of: ${formats.join(", ")}.`);
@@ -53189,7 +52588,7 @@ function outputSpec(text2, formats) {
 function parseCliArgs(argv, formats) {
   const end = argv.indexOf("--");
   const args = argv.map((a, i) => a === "-v" && (end < 0 || i < end) ? "-V" : a);
-  const { values, positionals } = parseOptions(args, OPTIONS);
+  const { values, positionals } = parseOptions(args, OPTIONS2);
   if (values.stdin && !values["stdin-filename"]) throw new UsageError("--stdin needs --stdin-filename <path>: the file the text stands for.");
   if (values.stdin && positionals.length > 0) throw new UsageError("--stdin lints standard input only; give no paths.");
   const outputs = (values.format ?? ["stylish"]).map((f) => outputSpec(f, formats));
@@ -53224,24 +52623,8 @@ function parseCliArgs(argv, formats) {
     listRules: values["list-rules"] ?? false,
     printConfig: values["print-config"],
     stdin: values.stdin ?? false,
-    stdinFilename: values["stdin-filename"],
-    jobs: values.jobs === void 0 ? void 0 : jobsOption(values.jobs),
-    shard: values.shard === void 0 ? void 0 : shardOption(values.shard),
-    cache: values.cache ?? values["cache-location"] !== void 0,
-    cacheLocation: values["cache-location"]
+    stdinFilename: values["stdin-filename"]
   };
-}
-function jobsOption(text2) {
-  const n2 = /^\d+$/.test(text2) ? Number(text2) : NaN;
-  if (!(n2 >= 1 && n2 <= 256)) throw new UsageError(`--jobs takes a number of workers from 1 to 256, not '${text2}'.`);
-  return n2;
-}
-function shardOption(text2) {
-  const m = /^(\d+)\/(\d+)$/.exec(text2);
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!(count >= 1 && index >= 1 && index <= count)) throw new UsageError(`--shard takes i/n with 1 <= i <= n (for example 2/4), not '${text2}'.`);
-  return { index, count };
 }
 
 // src/cli/main.ts
@@ -53253,19 +52636,19 @@ function reachesFailLevel(findings, failOn) {
 function configuredBaseline(config, cwd) {
   const abs = config.baselineFor(cwd);
   if (!abs) return void 0;
-  const rel = relative8(cwd, abs);
+  const rel = relative7(cwd, abs);
   return isAbsolute2(rel) ? abs : rel.split("\\").join("/");
 }
 
 // src/integrations/changed-files.ts
 import { execFileSync } from "node:child_process";
-import { readFileSync as readFileSync8 } from "node:fs";
-import { resolve as resolve16 } from "node:path";
+import { readFileSync as readFileSync7 } from "node:fs";
+import { resolve as resolve15 } from "node:path";
 function pullRequestRange(eventPath) {
   if (!eventPath) return void 0;
   let payload;
   try {
-    payload = JSON.parse(readFileSync8(eventPath, "utf8"));
+    payload = JSON.parse(readFileSync7(eventPath, "utf8"));
   } catch {
     return void 0;
   }
@@ -53295,23 +52678,23 @@ function changedLines(range, cwd) {
 }
 function parseUnifiedDiff(diff, top) {
   const out = /* @__PURE__ */ new Map();
-  let current2;
+  let current;
   for (const line of diff.split("\n")) {
-    if (line.startsWith("diff --git ")) current2 = void 0;
+    if (line.startsWith("diff --git ")) current = void 0;
     else if (line.startsWith("+++ ")) {
       const target = line.slice(4);
-      if (target === "/dev/null") current2 = void 0;
+      if (target === "/dev/null") current = void 0;
       else {
         const path = unquote(target).replace(/^b\//, "");
-        current2 = /* @__PURE__ */ new Set();
-        out.set(resolve16(top, path), current2);
+        current = /* @__PURE__ */ new Set();
+        out.set(resolve15(top, path), current);
       }
-    } else if (line.startsWith("@@ ") && current2) {
+    } else if (line.startsWith("@@ ") && current) {
       const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
       if (!m) continue;
       const start = Number(m[1]);
       const count = m[2] === void 0 ? 1 : Number(m[2]);
-      for (let l = start; l < start + count; l++) current2.add(l);
+      for (let l = start; l < start + count; l++) current.add(l);
     }
   }
   return out;
@@ -53348,8 +52731,8 @@ function onChangedLines(f, changed) {
 }
 
 // src/integrations/summary.ts
-function cell(text2) {
-  return text2.replace(/[&<>|[\]*_~`\\#!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, "<br>");
+function cell(text) {
+  return text.replace(/[&<>|[\]*_~`\\#!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, "<br>");
 }
 function attribute2(url) {
   return url.replace(/[&"<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -53385,8 +52768,8 @@ function jobSummary(input) {
       const where = `${rel}:${f.range.start.line}`;
       const location = input.blobUrl && !rel.startsWith("../") ? `<a href="${input.blobUrl}/${rel.split("/").map(encodeURIComponent).join("/")}#L${f.range.start.line}-L${f.range.end.line}">${cell(where)}</a>` : cell(where);
       const url = input.docsUrl?.(f.ruleId);
-      const rule6 = url ? `<a href="${attribute2(url)}">${cell(f.ruleId)}</a>` : cell(f.ruleId);
-      out.push(`| ${ICON[f.severity]} | ${rule6} | ${location} | ${cell(f.message)} |`);
+      const rule12 = url ? `<a href="${attribute2(url)}">${cell(f.ruleId)}</a>` : cell(f.ruleId);
+      out.push(`| ${ICON[f.severity]} | ${rule12} | ${location} | ${cell(f.message)} |`);
     }
   }
   const view = input.changed ? focusView(input.view, new Set([...input.changed].map((f) => displayPath(f, cwd)))) : input.view;
@@ -53410,15 +52793,14 @@ var NOT_IN_ARGS = [
   ["writeBaseline", "--write-baseline"],
   ["help", "--help"],
   ["version", "--version"],
-  ["outputFile", "--output-file (use -f <format>:<file>)"],
-  ["cache", "--cache (each Action run starts on a fresh runner)"]
+  ["outputFile", "--output-file (use -f <format>:<file>)"]
 ];
-function splitArgs(text2) {
+function splitArgs(text) {
   const out = [];
   const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"']+)/g;
   let word;
   let last = -1;
-  for (let m = re.exec(text2); m; m = re.exec(text2)) {
+  for (let m = re.exec(text); m; m = re.exec(text)) {
     const piece = m[1] !== void 0 ? m[1].replace(/\\(.)/g, "$1") : m[2] ?? m[3];
     if (word !== void 0 && m.index === last) word += piece;
     else {
@@ -53487,7 +52869,7 @@ function annotations(findings, cwd, docsUrl) {
   return { commands, left };
 }
 async function runAction(env = process.env) {
-  const cwd = resolve17(env.GITHUB_WORKSPACE || process.cwd());
+  const cwd = resolve16(env.GITHUB_WORKSPACE || process.cwd());
   const inputs = readInputs();
   debug(`grantlint ${packageVersion()}: linting ${inputs.paths.join(" ")} in ${cwd}`);
   const { cli } = inputs;
@@ -53500,9 +52882,7 @@ async function runAction(env = process.env) {
     varFiles: [...inputs.varFiles, ...cli.varFiles],
     includeGenerated: cli.includeGenerated,
     reportUnusedSuppressions: cli.reportUnusedSuppressions,
-    baseline,
-    jobs: cli.jobs,
-    shard: cli.shard
+    baseline
   });
   if (cli.errorOnUnmatchedPattern) {
     const unmatched = await unmatchedPaths(inputs.paths, result.files, cwd);
@@ -53542,10 +52922,10 @@ async function runAction(env = process.env) {
   }
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = resolve17(cwd, inputs.sarifFile);
+    sarifPath = resolve16(cwd, inputs.sarifFile);
     writeReport(sarifPath, sarif(result, context));
   }
-  for (const output of cli.outputs) if (output.file) writeReport(resolve17(cwd, output.file), FORMATTERS[output.format](shown, context));
+  for (const output of cli.outputs) if (output.file) writeReport(resolve16(cwd, output.file), FORMATTERS[output.format](shown, context));
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of reported2) counts[f.severity]++;
   setOutput("errors", counts.error);
@@ -53556,7 +52936,7 @@ async function runAction(env = process.env) {
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
     const sha = range?.head ?? env.GITHUB_SHA;
     const blobUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && sha ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${sha}` : void 0;
-    const text2 = jobSummary({
+    const text = jobSummary({
       findings: reported2,
       cwd,
       view: graphView(graph, cwd, result.findings),
@@ -53567,7 +52947,7 @@ async function runAction(env = process.env) {
       docsUrl,
       notAnnotated
     });
-    await summary.addRaw(text2).write();
+    await summary.addRaw(text).write();
   }
   const warnings = counts.warning;
   const tooManyWarnings = cli.maxWarnings >= 0 && warnings > cli.maxWarnings;
@@ -53577,9 +52957,9 @@ async function runAction(env = process.env) {
     setFailed(`grantlint: ${warnings} warning${warnings === 1 ? "" : "s"}, more than --max-warnings ${cli.maxWarnings} allows.`);
   }
 }
-function writeReport(path, text2) {
-  mkdirSync(dirname17(path), { recursive: true });
-  writeFileSync2(path, text2);
+function writeReport(path, text) {
+  mkdirSync(dirname14(path), { recursive: true });
+  writeFileSync2(path, text);
 }
 
 // src/integrations/action-main.ts

@@ -9,7 +9,7 @@
  * names produced by templates. A file or document that is not valid YAML (a Helm template) is
  * skipped without a word: YAML that is not infrastructure as code is not grantlint's to report.
  */
-import { createRequire } from 'node:module';
+import { lazyYaml } from '../../engine/lazy-deps.js';
 import { LineMap, type Location } from '../../model/location.js';
 import type { ServiceAccountManifest } from '../../model/kubernetes.js';
 import type { SourceComment } from '../../model/template.js';
@@ -20,12 +20,9 @@ const ANNOTATION = 'azure.workload.identity/client-id';
 const MAY_MATTER = /ServiceAccount[\s\S]*azure\.workload\.identity\/client-id|azure\.workload\.identity\/client-id[\s\S]*ServiceAccount/;
 const TEMPLATED = /\{\{|\$\{|\$\(/;
 
-// The YAML parser is loaded only when a file may hold a service account (start-up time).
-const require = createRequire(import.meta.url);
-let yaml: typeof import('yaml') | undefined;
-function parser(): typeof import('yaml') {
-  return (yaml ??= require('yaml') as typeof import('yaml'));
-}
+// The YAML parser is loaded only when a file may hold a service account (start-up time), the way
+// the bundles expect it (a utility of the engine's, not a step of its pipeline).
+const parser = lazyYaml;
 
 export interface KubernetesManifests {
   serviceAccounts: ServiceAccountManifest[];
