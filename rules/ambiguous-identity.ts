@@ -7,7 +7,8 @@ import { describeIdentity, describeRole, describeScope } from '../src/graph/quer
 import { findSetting } from '../src/graph/settings.js';
 import { grantsByIdentity } from '../src/graph/slots.js';
 import type { Grant, Identity, IdentityGraph, Workload } from '../src/graph/types.js';
-import { unwrap, valueKey } from '../src/graph/values.js';
+import { unwrap } from '../src/graph/values.js';
+import { asString } from '../src/model/value.js';
 import type { Rule } from '../src/engine/types.js';
 
 /** Where the Azure SDKs' managed identity credential picks an identity only by AZURE_CLIENT_ID. */
@@ -98,7 +99,7 @@ function selectedForPlatform(graph: IdentityGraph, workload: Workload, places: R
     const v = unwrap(p.value);
     if (!v || v.kind === 'null' || (v.kind === 'string' && !/[0-9a-f]{8}-|\/userassignedidentities\//i.test(v.value))) continue;
     const identity = identityIdOf(graph, p.value)?.identity;
-    if (!identity || (identity.resource?.existing && valueKey(identity.resource.name) === undefined)) return 'unknown';
+    if (!identity || (identity.resource?.existing && asString(unwrap(identity.resource.name)) === undefined)) return 'unknown';
     out.add(identity);
   }
   return out;

@@ -1,7 +1,8 @@
 import { clusterFederation } from '../src/graph/federation.js';
 import type { FederatedCredential, IdentityGraph, ServiceAccount } from '../src/graph/types.js';
 import { unwrap } from '../src/graph/values.js';
-import { describeValue, type Value } from '../src/model/value.js';
+import { writtenText } from '../src/graph/queries.js';
+import type { Value } from '../src/model/value.js';
 import type { Rule } from '../src/engine/types.js';
 
 /** Entra ID's token exchange audience, per cloud: public, US Government, China, US Nat, US Sec. */
@@ -41,7 +42,7 @@ const rule: Rule = {
   },
   check(graph, context) {
     for (const credential of graph.federatedCredentials) {
-      const problems = [audienceProblem(credential.audiences), issuerProblem(credential), subjectProblem(credential)].filter((p): p is string => p !== undefined);
+      const problems = [audienceProblem(credential), issuerProblem(credential), subjectProblem(credential)].filter((p): p is string => p !== undefined);
       if (problems.length === 0) continue;
       context.report({ node: credential, messageId: 'problems', data: { problems: problems.join('; ') } });
     }
@@ -51,15 +52,17 @@ const rule: Rule = {
   },
 };
 
-function audienceProblem(audiences: Value | undefined): string | undefined {
-  const v = unwrap(audiences);
+function audienceProblem(credential: FederatedCredential): string | undefined {
+  const v = unwrap(credential.audiences);
   const items = v?.kind === 'array' ? v.items.map(unwrap) : v?.kind === 'string' ? [v] : undefined;
   if (!items) return undefined;
   const wrong = items.filter((x) => x?.kind === 'string' && !AUDIENCES.has(x.value.toLowerCase()));
   const allKnown = items.every((x) => x?.kind === 'string');
   if (wrong.length === 0 && (!allKnown || items.length === 1)) return undefined;
-  const written = items.map((x) => describeValue(x)).join(', ');
-  return `its audiences are [${written}], not exactly ['api://AzureADTokenExchange'] (public cloud; the other clouds have their own), so Entra ID rejects every token`;
+  const written = items.map((x) => writtenText(x)).join(', ');
+  // The fix as the credential's own language writes a string.
+  const q = credential.resource.format === 'bicep' ? "'" : '"';
+  return `its audiences are [${written}], not exactly [${q}api://AzureADTokenExchange${q}] (public cloud; the other clouds have their own), so Entra ID rejects every token`;
 }
 
 function issuerProblem(credential: FederatedCredential): string | undefined {

@@ -1,8 +1,9 @@
+import { armExpression } from '../src/graph/id-expressions.js';
 import { identityIdPlaces } from '../src/graph/id-places.js';
 import { identityIdOf, type IdentityIdOf, type IdentityProperty } from '../src/graph/identity-ids.js';
-import { describeIdentity } from '../src/graph/queries.js';
+import { describeIdentity, writtenText } from '../src/graph/queries.js';
 import { unwrap } from '../src/graph/values.js';
-import { describeValue, type RefValue, type Value } from '../src/model/value.js';
+import type { RefValue, Value } from '../src/model/value.js';
 import type { Rule } from '../src/engine/types.js';
 
 const WORDS: Record<IdentityProperty, string> = {
@@ -39,7 +40,7 @@ const rule: Rule = {
         place: place.place,
         expected: WORDS[place.expects],
         actual: WORDS[found.property],
-        value: describeValue(unwrap(place.value)),
+        value: writtenText(place.value),
         identity: found.identity ? describeIdentity(found.identity) : 'a user-assigned identity',
       };
       let suggestion = rewrite(place.value, found, place.expects);
@@ -87,17 +88,13 @@ function rewrite(value: Value, found: IdentityIdOf, expects: IdentityProperty): 
   if (r.type === 'azapi_resource') path = path[0] === 'id' ? ['id'] : ['output', ...path];
   if (r.format === 'arm') return armText(v, expects, found.aks === 'kubelet');
   const ref: RefValue = { kind: 'ref', resource: r, path };
-  return describeValue(ref);
+  return writtenText(ref);
 }
 
 /** ARM JSON has no symbols: the expressions that read each ID of a declared identity. */
 function armText(v: RefValue, expects: IdentityProperty, kubelet: boolean): string {
-  const name = describeValue(unwrap(v.resource.name));
-  const id = `resourceId('${v.resource.type}', ${name})`;
-  const read = `reference(${id}, '${v.resource.apiVersion ?? '2023-01-31'}')`;
-  if (kubelet) return `[${read}.identityProfile.kubeletidentity.${expects === 'principalId' ? 'objectId' : expects}]`;
-  if (expects === 'resourceId') return `[${id}]`;
-  return `[${read}.${expects}]`;
+  if (kubelet) return armExpression(v.resource.type, v.resource, `identityProfile.kubeletidentity.${expects === 'principalId' ? 'objectId' : expects}`, '2024-05-01');
+  return armExpression(v.resource.type, v.resource, expects === 'resourceId' ? undefined : expects, '2023-01-31');
 }
 
 export default rule;

@@ -1,4 +1,4 @@
-import { clusterRoles, isAksCluster, kubeletPrincipal } from '../src/graph/aks-identities.js';
+import { clusterRoles, isAksCluster, kubeletPrincipal } from '../src/graph/aks.js';
 import { mayShareScope } from '../src/graph/grant-keys.js';
 import { action, allows } from '../src/graph/permissions.js';
 import { describeIdentity, describeRole, describeScope } from '../src/graph/queries.js';

@@ -1,5 +1,6 @@
 import { armTypeOfResource } from '../src/graph/arm-view.js';
 import { azureResourceKey } from '../src/graph/build.js';
+import { externalCallsPassing } from '../src/graph/external.js';
 import { credentialsOf } from '../src/graph/federation.js';
 import { isUsed } from '../src/graph/identity-uses.js';
 import { describeRole, describeScope } from '../src/graph/queries.js';
@@ -31,7 +32,8 @@ const rule: Rule = {
     for (const identity of graph.identities) {
       if (identity.kind !== 'user' || !identity.createdHere || !identity.resource || identity.workloads.length > 0) continue;
       const grants = byIdentity.get(identity) ?? [];
-      if (grants.length === 0 || credentialsOf(graph, identity).length > 0 || isUsed(graph, identity)) continue;
+      if (grants.length === 0 || credentialsOf(graph, identity).length > 0) continue;
+      if (externalCallsPassing(identity, graph, 'any').length > 0 || isUsed(graph, identity)) continue;
       if (declaredElsewhere(graph, identity)) continue;
       const named = grants.slice(0, 2).map((g) => (g.kind === 'accessPolicy' ? `an access policy on ${describeScope(g.scope)}` : `${describeRole(g)} on ${describeScope(g.scope)}`));
       const more = grants.length - named.length;

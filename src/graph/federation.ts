@@ -18,7 +18,7 @@
 import { within } from '../model/location.js';
 import type { ResourceInstance } from '../model/template.js';
 import { getPath, getProp, type Value } from '../model/value.js';
-import { isAksCluster } from './aks-identities.js';
+import { isAksCluster } from './aks.js';
 import { armAttributePath, armView } from './arm-view.js';
 import { azureResourceKey } from './build.js';
 import { identityIdOf } from './identity-ids.js';

@@ -5,9 +5,10 @@
  * `[reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', 'name'), '2023-01-31').clientId]`.
  */
 import type { ResourceInstance } from '../model/template.js';
-import { asString, describeValue } from '../model/value.js';
+import { asString } from '../model/value.js';
 import type { IdentityProperty } from './identity-ids.js';
 import { unwrap } from './values.js';
+import { writtenText } from './written.js';
 
 const TF: Partial<Record<IdentityProperty, string>> = { principalId: 'principal_id', clientId: 'client_id', resourceId: 'id' };
 const ARM: Partial<Record<IdentityProperty, string>> = { principalId: 'properties.principalId', clientId: 'properties.clientId', resourceId: 'id' };
@@ -25,6 +26,6 @@ export function userIdentityExpression(uami: ResourceInstance, property: 'princi
 /** `[resourceId('<type>', '<name>')]`, or `[reference(resourceId(...), '<api>').<read>]`. */
 export function armExpression(type: string, r: ResourceInstance, read: string | undefined, apiVersion: string): string {
   const name = asString(unwrap(r.name));
-  const id = `resourceId('${type}', ${name !== undefined ? `'${name}'` : describeValue(unwrap(r.name))})`;
+  const id = `resourceId('${type}', ${name !== undefined ? `'${name}'` : writtenText(r.name)})`;
   return read === undefined ? `[${id}]` : `[reference(${id}, '${r.apiVersion ?? apiVersion}').${read}]`;
 }

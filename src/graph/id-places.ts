@@ -20,7 +20,7 @@
 import { within } from '../model/location.js';
 import type { ResourceInstance } from '../model/template.js';
 import type { Value } from '../model/value.js';
-import { isAksCluster, kubeletIdentityValue } from './aks-identities.js';
+import { isAksCluster, kubeletIdentityValue } from './aks.js';
 import { armView } from './arm-view.js';
 import { SHAPES } from './build.js';
 import type { IdentityProperty } from './identity-ids.js';

@@ -13,7 +13,7 @@
  * - an AKS cluster's kubelet identity: ARM `properties.identityProfile.kubeletidentity.objectId`,
  *   `.clientId`, `.resourceId`; azurerm `kubelet_identity[0].object_id`, `.client_id`,
  *   `.user_assigned_identity_id` — the user-assigned identity the cluster names for its kubelets,
- *   or else the `kubelet` node of the identity AKS creates (aks-identities.ts);
+ *   or else the `kubelet` node of the identity AKS creates (aks.ts);
  * - a literal resource ID of `Microsoft.ManagedIdentity/userAssignedIdentities` (the identity not
  *   known, the kind of ID known).
  */

@@ -1,7 +1,8 @@
 /**
  * Whether anything in the analysed files uses a user-assigned identity beyond granting it: any
  * resource whose body names the identity (any of its IDs or its name: an attachment, a setting, a
- * credential's parent, a scope), a module call that receives it (readable or not), an output that
+ * credential's parent, a scope), a module call that receives it (readable or not: see also
+ * `externalCallsPassing`), an output that
  * hands it on. A grant's own principal, its name seed and `dependsOn` are not uses. An identity
  * whose name grantlint cannot know may be the one another declaration or reference names by a name
  * grantlint cannot know either: that counts as a possible use.
@@ -77,19 +78,21 @@ function collect(graph: IdentityGraph): Uses {
     visitBody(r.body, r, 0);
     if (r.scope) visit(r.scope);
   }
+  // A module may look an identity up by the name it is given.
+  const passedTo = (v: Value, call: Location): void =>
+    walkValue(v, (x) => {
+      if (x.kind !== 'string') return;
+      const key = x.value.toLowerCase();
+      const calls = uses.passed.get(key);
+      if (calls) calls.push(call);
+      else uses.passed.set(key, [call]);
+    });
   for (const e of graph.exports) {
     visit(e.value);
-    // A module may look an identity up by the name it is given.
-    if (e.kind === 'moduleArgument') {
-      walkValue(e.value, (x) => {
-        if (x.kind !== 'string') return;
-        const key = x.value.toLowerCase();
-        const calls = uses.passed.get(key);
-        if (calls) calls.push(e.at);
-        else uses.passed.set(key, [e.at]);
-      });
-    }
+    if (e.kind === 'moduleArgument') passedTo(e.value, e.at);
   }
+  // Calls to modules grantlint cannot read: `externalCallsPassing` finds the IDs; names here.
+  for (const call of graph.externalCalls ?? []) passedTo(call.args, call.at);
   for (const r of referenced) uses.resources.add(azureResourceKey(r));
   return uses;
 }

@@ -98,7 +98,7 @@ export interface IdentityGraph {
   identityIndex: Map<string, Identity>;
   /** Module calls grantlint cannot read, with what they pass in: what happens there is not known. */
   externalCalls?: ExternalCall[];
-  /** AKS clusters and their two kinds of identity (aks-identities.ts). */
+  /** AKS clusters and their two kinds of identity (aks.ts). */
   clusters: AksCluster[];
   /** Deployment slots and their production apps (slots.ts). */
   slots: DeploymentSlot[];

@@ -5,7 +5,7 @@
  * rules; `identity-id-mismatch` reports the ID), deployment slots, federated credentials and the
  * Kubernetes service accounts they trust.
  */
-import { wireClusters, type ClusterWiring } from './aks-identities.js';
+import { wireClusters, type ClusterWiring } from './aks.js';
 import type { ServiceAccountManifest } from '../model/kubernetes.js';
 import { findCredentials, linkServiceAccounts } from './federation.js';
 import { identityIdOf } from './identity-ids.js';

@@ -130,7 +130,7 @@ resource "azurerm_role_assignment" "by_client_id" {
 });
 
 describe('exports: outputs and module arguments', () => {
-  it('Bicep: outputs of roots and modules, arguments of readable and registry modules', async () => {
+  it('Bicep: outputs of roots and modules, arguments of readable modules (registry modules are external calls)', async () => {
     const g = await graphOf({
       'main.bicep': `module local 'mod.bicep' = {
   name: 'local'
@@ -149,16 +149,18 @@ output fromRoot string = local.outputs.back
       'mod.bicep': "param given string\noutput back string = given\n",
     });
     const shown = g.exports.map((e) => `${e.kind}:${e.name}`).sort();
-    expect(shown).toEqual(['moduleArgument:given', 'moduleArgument:identity', 'output:back', 'output:fromRoot']);
+    expect(shown).toEqual(['moduleArgument:given', 'output:back', 'output:fromRoot']);
+    expect(g.externalCalls?.map((c) => c.source)).toEqual(['br/public:avm/res/app/job:0.7.0']);
   });
 
-  it('Terraform: outputs of every module instance, arguments of every call', async () => {
+  it('Terraform: outputs of every module instance, arguments of every call to a module it reads', async () => {
     const g = await graphOf({
       'main.tf': 'module "local" {\n  source = "./mod"\n  given  = "a"\n}\nmodule "registry" {\n  source  = "Azure/x/azurerm"\n  version = "1.0.0"\n  ids     = ["b"]\n}\noutput "root" {\n  value = module.local.back\n}\n',
       'mod/main.tf': 'variable "given" { type = string }\noutput "back" {\n  value = var.given\n}\n',
     });
     const shown = g.exports.map((e) => `${e.kind}:${e.name}`).sort();
-    expect(shown).toEqual(['moduleArgument:given', 'moduleArgument:ids', 'output:back', 'output:root']);
+    expect(shown).toEqual(['moduleArgument:given', 'output:back', 'output:root']);
+    expect(g.externalCalls?.map((c) => c.source)).toEqual(['Azure/x/azurerm']);
     expect(g.exports.find((e) => e.name === 'root')?.value).toMatchObject({ kind: 'string', value: 'a' });
   });
 

@@ -195,7 +195,7 @@ describe('federated-credential', () => {
 }
 `,
       },
-      findings: [{ file: 'main.tf', line: 1, message: "['api://AzureADTokenExchange/.default']" }],
+      findings: [{ file: 'main.tf', line: 1, message: 'its audiences are ["api://AzureADTokenExchange/.default"], not exactly ["api://AzureADTokenExchange"]' }],
     },
     {
       name: 'Terraform (azapi): a credential of an identity',
