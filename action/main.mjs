@@ -48019,10 +48019,17 @@ function moduleClosures(files, readText = readOrUndefined) {
     if (first3 === void 0) folderOf.set(folder, i);
     else join11(first3, i);
   });
+  let federation;
+  const federate = (i) => {
+    if (federation === void 0) federation = i;
+    else join11(federation, i);
+  };
   files.forEach((f, i) => {
     const text3 = readText(f.path);
     if (text3 === void 0) return;
     sizes[i] = text3.length;
+    if (f.kind === "yaml" ? WORKLOAD_IDENTITY.test(text3) : SERVICE_ACCOUNT_SUBJECT.test(text3)) federate(i);
+    if (f.kind === "yaml") return;
     const dir2 = dirname11(f.path);
     const link = (path) => {
       const j = index.get(path);
@@ -48088,6 +48095,8 @@ function shardClosures(closures, index, count) {
   }
   return closures.filter((c) => owner2.get(c) === index - 1);
 }
+var WORKLOAD_IDENTITY = /azure\.workload\.identity\//;
+var SERVICE_ACCOUNT_SUBJECT = /system:serviceaccount:/i;
 var MAY_NAME_FILE = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)\b/i;
 var EXTENSION = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)(?:\.json)?(?![\w])/gi;
 function* fileNames(text3) {
