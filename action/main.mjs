@@ -6256,8 +6256,8 @@ var require_client_h1 = __commonJS({
         }
       }
     };
-    function onParserTimeout(parser) {
-      const { socket, timeoutType, client, paused } = parser.deref();
+    function onParserTimeout(parser2) {
+      const { socket, timeoutType, client, paused } = parser2.deref();
       if (timeoutType === TIMEOUT_HEADERS) {
         if (!socket[kWriting] || socket.writableNeedDrain || client[kRunning] > 1) {
           assert(!paused, "cannot be paused while waiting for headers");
@@ -6287,9 +6287,9 @@ var require_client_h1 = __commonJS({
       socket[kSocketUsed] = false;
       socket[kParser] = new Parser5(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
-        const parser = this[kParser];
-        if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
-          const parserErr = parser.finish();
+        const parser2 = this[kParser];
+        if (err.code === "ECONNRESET" && parser2.statusCode && !parser2.shouldKeepAlive) {
+          const parserErr = parser2.finish();
           if (parserErr) {
             this[kError] = parserErr;
             this[kClient][kOnError](parserErr);
@@ -6300,15 +6300,15 @@ var require_client_h1 = __commonJS({
         this[kClient][kOnError](err);
       });
       addListener(socket, "readable", function() {
-        const parser = this[kParser];
-        if (parser) {
-          parser.readMore();
+        const parser2 = this[kParser];
+        if (parser2) {
+          parser2.readMore();
         }
       });
       addListener(socket, "end", function() {
-        const parser = this[kParser];
-        if (parser.statusCode && !parser.shouldKeepAlive) {
-          const parserErr = parser.finish();
+        const parser2 = this[kParser];
+        if (parser2.statusCode && !parser2.shouldKeepAlive) {
+          const parserErr = parser2.finish();
           if (parserErr) {
             util.destroy(this, parserErr);
           }
@@ -6318,11 +6318,11 @@ var require_client_h1 = __commonJS({
       });
       addListener(socket, "close", function() {
         const client2 = this[kClient];
-        const parser = this[kParser];
+        const parser2 = this[kParser];
         clearIdleSocketValidation(this);
-        if (parser) {
-          if (!this[kError] && parser.statusCode && !parser.shouldKeepAlive) {
-            this[kError] = parser.finish() || this[kError];
+        if (parser2) {
+          if (!this[kError] && parser2.statusCode && !parser2.shouldKeepAlive) {
+            this[kError] = parser2.finish() || this[kError];
           }
           this[kParser].destroy();
           this[kParser] = null;
@@ -15760,8 +15760,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache3 = this.#relevantRequestResponseList;
-        const backupCache = [...cache3];
+        const cache5 = this.#relevantRequestResponseList;
+        const backupCache = [...cache5];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15788,9 +15788,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache3.indexOf(requestResponse);
+                const idx = cache5.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache3.splice(idx, 1);
+                cache5.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15820,11 +15820,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache3.indexOf(requestResponse);
+                const idx = cache5.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache3.splice(idx, 1);
+                cache5.splice(idx, 1);
               }
-              cache3.push([operation.request, operation.response]);
+              cache5.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -15998,13 +15998,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache3 = new Cache(kConstruct, cacheList);
-            return await cache3.match(request, options);
+            const cache5 = new Cache(kConstruct, cacheList);
+            return await cache5.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache3 = new Cache(kConstruct, cacheList);
-            const response = await cache3.match(request, options);
+            const cache5 = new Cache(kConstruct, cacheList);
+            const response = await cache5.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -16034,12 +16034,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache4 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache4);
+          const cache6 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache6);
         }
-        const cache3 = [];
-        this.#caches.set(cacheName, cache3);
-        return new Cache(kConstruct, cache3);
+        const cache5 = [];
+        this.#caches.set(cacheName, cache5);
+        return new Cache(kConstruct, cache5);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -18159,14 +18159,14 @@ var require_websocket = __commonJS({
         const webSocketOptions = this[kController]?.dispatcher?.webSocketOptions;
         const maxFragments = webSocketOptions?.maxFragments;
         const maxPayloadSize = webSocketOptions?.maxPayloadSize;
-        const parser = new ByteParser(this, parsedExtensions, {
+        const parser2 = new ByteParser(this, parsedExtensions, {
           maxFragments,
           maxPayloadSize
         });
-        parser.on("drain", onParserDrain);
-        parser.on("error", onParserError.bind(this));
+        parser2.on("drain", onParserDrain);
+        parser2.on("error", onParserError.bind(this));
         response.socket.ws = this;
-        this[kByteParser] = parser;
+        this[kByteParser] = parser2;
         this.#sendQueue = new SendQueue(response.socket);
         this[kReadyState] = states.OPEN;
         const extensions = response.headersList.get("sec-websocket-extensions");
@@ -21567,17 +21567,17 @@ var require_ignore = __commonJS({
         }
         const isStr = isString(pattern);
         const raw = isStr ? pattern : pattern.pattern;
-        const rule10 = checkPattern(raw) && createRule(
+        const rule16 = checkPattern(raw) && createRule(
           raw,
           isStr ? UNDEFINED : pattern.mark,
           this._ignoreCase,
           !this._split,
           this._stripBOM && !index
         );
-        if (rule10) {
+        if (rule16) {
           this._added = true;
-          this._rules.push(rule10);
-          if (matchesBasename(rule10.body)) {
+          this._rules.push(rule16);
+          if (matchesBasename(rule16.body)) {
             this._basenameCount++;
           }
         }
@@ -21606,11 +21606,11 @@ var require_ignore = __commonJS({
         let unignored = false;
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
-          const rule10 = rules[index];
-          if (rule10.checkRegex.test(path)) {
-            ignored = !rule10.negative;
-            unignored = rule10.negative;
-            matchedRule = rule10.negative ? UNDEFINED : rule10;
+          const rule16 = rules[index];
+          if (rule16.checkRegex.test(path)) {
+            ignored = !rule16.negative;
+            unignored = rule16.negative;
+            matchedRule = rule16.negative ? UNDEFINED : rule16;
             break;
           }
         }
@@ -21633,17 +21633,17 @@ var require_ignore = __commonJS({
         const shortcut = this._basenameCount * 2 >= length;
         const basename4 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
-          const rule10 = rules[index];
-          if (rule10[mode].test(
-            shortcut && rule10._basenameOnly ? basename4 : path
+          const rule16 = rules[index];
+          if (rule16[mode].test(
+            shortcut && rule16._basenameOnly ? basename4 : path
           )) {
-            const { negative } = rule10;
+            const { negative } = rule16;
             const ret = {
               ignored: !negative,
               unignored: negative
             };
             if (!negative) {
-              ret.rule = rule10;
+              ret.rule = rule16;
             }
             return ret;
           }
@@ -21725,13 +21725,13 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache3, path) {
+      _test(originalPath, cache5, path) {
         checkPath(
           path,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path ? this._t(path, cache3) : {
+        return path ? this._t(path, cache5) : {
           ignored: false,
           unignored: false
         };
@@ -21748,14 +21748,14 @@ var require_ignore = __commonJS({
         const literal3 = this._rules.testLiteral(path);
         return literal3.ignored || literal3.unignored ? literal3 : dir2;
       }
-      _t(path, cache3) {
-        const cached2 = cache3[path];
+      _t(path, cache5) {
+        const cached2 = cache5[path];
         if (cached2) {
           return cached2;
         }
         const parentPath = parentOf(path);
-        const parent = parentPath ? this._t(parentPath, cache3) : UNDEFINED;
-        return cache3[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+        const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
+        return cache5[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
       }
       ignores(path) {
         return this._test(path, this._ignoreCache, convertPath(path)).ignored;
@@ -28983,7 +28983,7 @@ var require_public_api = __commonJS({
     var log2 = require_log();
     var identity = require_identity();
     var lineCounter = require_line_counter();
-    var parser = require_parser();
+    var parser2 = require_parser();
     function parseOptions2(options) {
       const prettyErrors = options.prettyErrors !== false;
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
@@ -28991,7 +28991,7 @@ var require_public_api = __commonJS({
     }
     function parseAllDocuments(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions2(options);
-      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       const docs = Array.from(composer$1.compose(parser$1.parse(source)));
       if (prettyErrors && lineCounter2)
@@ -29005,7 +29005,7 @@ var require_public_api = __commonJS({
     }
     function parseDocument(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions2(options);
-      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       let doc = null;
       for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
@@ -29087,7 +29087,7 @@ var require_dist = __commonJS({
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
-    var parser = require_parser();
+    var parser2 = require_parser();
     var publicApi = require_public_api();
     var visit = require_visit();
     exports.Composer = composer.Composer;
@@ -29112,7 +29112,7 @@ var require_dist = __commonJS({
     exports.CST = cst;
     exports.Lexer = lexer.Lexer;
     exports.LineCounter = lineCounter.LineCounter;
-    exports.Parser = parser.Parser;
+    exports.Parser = parser2.Parser;
     exports.parse = publicApi.parse;
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
@@ -30563,12 +30563,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule10) => shouldUseRule(schema, rule10));
+      return group.rules.some((rule16) => shouldUseRule(schema, rule16));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule10) {
+    function shouldUseRule(schema, rule16) {
       var _a;
-      return schema[rule10.keyword] !== void 0 || ((_a = rule10.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule16.keyword] !== void 0 || ((_a = rule16.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -31620,9 +31620,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule10 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule10)) {
-            keywordCode(it, rule10.keyword, rule10.definition, group.type);
+        for (const rule16 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule16)) {
+            keywordCode(it, rule16.keyword, rule16.definition, group.type);
           }
         }
       });
@@ -31657,9 +31657,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule10 = rules[keyword];
-        if (typeof rule10 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule10)) {
-          const { type } = rule10.definition;
+        const rule16 = rules[keyword];
+        if (typeof rule16 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule16)) {
+          const { type } = rule16.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -33745,8 +33745,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule10 = this.RULES.all[keyword];
-        return typeof rule10 == "object" ? rule10.definition : !!rule10;
+        const rule16 = this.RULES.all[keyword];
+        return typeof rule16 == "object" ? rule16.definition : !!rule16;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -33754,7 +33754,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group of RULES.rules) {
-          const i = group.rules.findIndex((rule10) => rule10.keyword === keyword);
+          const i = group.rules.findIndex((rule16) => rule16.keyword === keyword);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -33781,10 +33781,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key2 in rules) {
-            const rule10 = rules[key2];
-            if (typeof rule10 != "object")
+            const rule16 = rules[key2];
+            if (typeof rule16 != "object")
               continue;
-            const { $data } = rule10.definition;
+            const { $data } = rule16.definition;
             const schema = keywords[key2];
             if ($data && schema)
               keywords[key2] = schemaOrData(schema);
@@ -33948,7 +33948,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule10 = {
+      const rule16 = {
         keyword,
         definition: {
           ...definition,
@@ -33957,18 +33957,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule10, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule16, definition.before);
       else
-        ruleGroup.rules.push(rule10);
-      RULES.all[keyword] = rule10;
+        ruleGroup.rules.push(rule16);
+      RULES.all[keyword] = rule16;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule10, before2) {
+    function addBeforeRule(ruleGroup, rule16, before2) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before2);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule10);
+        ruleGroup.rules.splice(i, 0, rule16);
       } else {
-        ruleGroup.rules.push(rule10);
+        ruleGroup.rules.push(rule16);
         this.logger.warn(`rule ${before2} is not defined`);
       }
     }
@@ -36571,8 +36571,8 @@ function joinPathWithBasePath(filename, directoryPath) {
 }
 function joinPathWithRelativePath(root, options) {
   return function(filename, directoryPath) {
-    const sameRoot = directoryPath.startsWith(root);
-    if (sameRoot) return directoryPath.slice(root.length) + filename;
+    const sameRoot2 = directoryPath.startsWith(root);
+    if (sameRoot2) return directoryPath.slice(root.length) + filename;
     else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
   };
 }
@@ -38162,21 +38162,21 @@ var PowerShellParser = class {
   /** `$name`, `$env:NAME`, `$script:name`, `${any}`, with `.Member` access when `members`. */
   readVariable(quoted2, members = true, start = this.pos) {
     if (this.peek() === "$") this.pos++;
-    let written;
+    let written2;
     if (this.peek() === "{") {
       const close = this.text.indexOf("}", this.pos);
       const end = close < 0 ? this.text.length : close;
-      written = this.text.slice(this.pos + 1, end);
+      written2 = this.text.slice(this.pos + 1, end);
       this.pos = Math.min(this.text.length, end + 1);
     } else {
       const m = /^(?:[A-Za-z]+:(?!:))?[A-Za-z0-9_?]+|^[$^?]/.exec(this.text.slice(this.pos, this.pos + 256));
-      written = m?.[0] ?? "";
-      this.pos += written.length;
+      written2 = m?.[0] ?? "";
+      this.pos += written2.length;
     }
-    const lower2 = written.toLowerCase();
+    const lower2 = written2.toLowerCase();
     const scoped = /^(script|global|local|private|using):/.exec(lower2);
     const name = scoped ? lower2.slice(scoped[0].length) : lower2;
-    const part = { kind: "variable", name, written: `$${written}`, quoted: quoted2, start, end: this.pos };
+    const part = { kind: "variable", name, written: `$${written2}`, quoted: quoted2, start, end: this.pos };
     if (name.startsWith("env:")) part.env = true;
     if (members) {
       const m = this.readMembers();
@@ -38245,6 +38245,13 @@ function newGuidCommand(start, end) {
 function compareLocations(a, b2) {
   if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
   return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
+}
+function within(outer, inner) {
+  if (inner.file !== outer.file) return false;
+  const { start, end } = outer.range;
+  const a = inner.range.start;
+  const b2 = inner.range.end;
+  return (a.line > start.line || a.line === start.line && a.column >= start.column) && (b2.line < end.line || b2.line === end.line && b2.column <= end.column);
 }
 function sameLocation(a, b2) {
   return !!a && !!b2 && compareLocations(a, b2) === 0;
@@ -38353,9 +38360,9 @@ function isMeta(c) {
   return c === " " || c === "	" || c === "\n" || c === "\r" || c === ";" || c === "&" || c === "|" || c === "(" || c === ")" || c === "<" || c === ">";
 }
 function parseShell(text3, stats = { steps: 0 }) {
-  const parser = new ShellParser(text3, stats);
-  const statements = parser.parseProgram();
-  return { statements, comments: parser.comments };
+  const parser2 = new ShellParser(text3, stats);
+  const statements = parser2.parseProgram();
+  return { statements, comments: parser2.comments };
 }
 var ShellParser = class _ShellParser {
   constructor(text3, stats, len = text3.length) {
@@ -39823,13 +39830,13 @@ var ScriptEvaluator = class {
     let bound = this.vars.get(name);
     if (bound === void 0 && p.env) bound = this.vars.get(name.slice(4));
     if (bound === UNREADABLE) return UNREADABLE;
-    const written = p.written;
-    const external = () => unknown(`env:${name}`, at, { kind: "external", name: written });
+    const written2 = p.written;
+    const external = () => unknown(`env:${name}`, at, { kind: "external", name: written2 });
     let value;
     if (p.op !== void 0) {
       if (p.op === ":?" || p.op === "?") value = bound ?? external();
       else if ((p.op === ":-" || p.op === "-" || p.op === ":=" || p.op === "=") && bound && isNonEmpty(bound)) value = bound;
-      else value = unknown(void 0, at, { kind: "variable", name: written });
+      else value = unknown(void 0, at, { kind: "variable", name: written2 });
       if (p.op === ":=" || p.op === "=") this.vars.set(name, value);
     } else value = bound ? withAt(bound, at) : external();
     if (p.members) return this.handler.member(value, p.members, at) ?? unknown(void 0, at);
@@ -40792,7 +40799,11 @@ function fileKind(path) {
   if (lower2.endsWith(".bicep") || lower2.endsWith(".bicepparam")) return "bicep";
   if (lower2.endsWith(".tf") || lower2.endsWith(".tf.json") || lower2.endsWith(".tfvars") || lower2.endsWith(".tfvars.json")) return "terraform";
   if (lower2.endsWith(".json") || lower2.endsWith(".jsonc")) return "json";
-  return scriptKind(path);
+  if (/(^|[\\/])\.grantlint\.ya?ml$/.test(lower2)) return void 0;
+  const script = scriptKind(path);
+  if (script) return script;
+  if (lower2.endsWith(".yaml") || lower2.endsWith(".yml")) return "yaml";
+  return void 0;
 }
 async function discover(paths, options) {
   const found = /* @__PURE__ */ new Map();
@@ -42875,6 +42886,8 @@ function identityNodeOf(graph, facts) {
   const r = facts.resource;
   if (facts.aks === "kubelet") {
     const resourceId2 = r.format === "terraform" ? getProp(getPath(r.body, ["kubelet_identity", 0]), "user_assigned_identity_id") : getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
+    const u = unwrap(resourceId2);
+    if (!u || u.kind === "null") return graph.identityIndex.get(`kubelet:${azureResourceKey(r)}`);
     const named2 = identityIdFacts(resourceId2);
     return named2?.resource && named2.property === "resourceId" ? graph.identityIndex.get(`user:${azureResourceKey(named2.resource)}`) : void 0;
   }
@@ -43172,9 +43185,9 @@ function listedRoles(definition, depth = 0) {
     }
     return all;
   }
-  const rule10 = policyRule(definition);
-  if (!rule10) return void 0;
-  const ids = getPath(rule10, ["then", "details", "roleDefinitionIds"]);
+  const rule16 = policyRule(definition);
+  if (!rule16) return void 0;
+  const ids = getPath(rule16, ["then", "details", "roleDefinitionIds"]);
   if (!ids) return /* @__PURE__ */ new Set();
   if (ids.kind !== "array") return void 0;
   const guids = /* @__PURE__ */ new Set();
@@ -43521,6 +43534,7 @@ function describeIdentity(identity) {
   if (identity.kind === "system" && identity.resource && isPolicyAssignment(identity.resource)) return `the remediation identity of policy assignment '${identity.label}'`;
   if (identity.kind === "system") return `the system-assigned identity of '${identity.label}'`;
   if (identity.kind === "user") return `user-assigned identity '${identity.label}'`;
+  if (identity.kind === "kubelet") return `the kubelet identity of '${identity.label}'`;
   return `identity ${identity.label}`;
 }
 function roleSource(grant) {
@@ -43600,13 +43614,13 @@ function symbolicPartOf(target, arg) {
 }
 function coversScope(grant, raw) {
   const arg = unwrap(raw);
-  const written = grant.scope.value;
-  if (!written) {
+  const written2 = grant.scope.value;
+  if (!written2) {
     const ds = grant.resource.deploymentScope;
     if (!ds.current && [ds.name, ds.subscriptionId].some((x) => x && sameValue(arg, unwrap(x)) && sameOrigin(arg, unwrap(x), grant.name?.at))) return true;
     return arg.kind === "scope" && arg.level === grant.resource.deploymentScope.level && arg.path.length === 1 && ["id", "subscriptionid", "name"].includes(arg.path[0].toLowerCase()) && sameValue({ ...arg, path: [] }, grant.resource.deploymentScope);
   }
-  const scope = unwrap(written);
+  const scope = unwrap(written2);
   if (sameValue(arg, scope) || symbolicPartOf(scope, arg)) return true;
   if (scope.kind === "ref" && arg.kind === "ref" && arg.resource.key === scope.resource.key) return true;
   if (scope.kind === "scope" && arg.kind === "scope") return sameValue({ ...arg, path: [] }, { ...scope, path: [] });
@@ -43615,9 +43629,9 @@ function coversScope(grant, raw) {
 function sameOrigin(a, b2, nameAt) {
   if (a.kind === "unknown") return a.symbol !== void 0;
   if (a === b2 || sameLocation(a.at, b2.at)) return true;
-  return !!a.at && !!nameAt && !within(a.at, nameAt);
+  return !!a.at && !!nameAt && !within2(a.at, nameAt);
 }
-function within(inner, outer) {
+function within2(inner, outer) {
   const before2 = (x, y) => x.line < y.line || x.line === y.line && x.column <= y.column;
   return inner.file === outer.file && before2(outer.range.start, inner.range.start) && before2(inner.range.end, outer.range.end);
 }
@@ -43736,22 +43750,22 @@ function targetOf(value, query, index, near, depth = 0) {
   }
   return unknownTarget;
 }
-function named(type, name, index, near, written) {
+function named(type, name, index, near, written2) {
   const resources = index.named(type, name, near);
-  return { kind: resources.length > 0 ? "declared" : "named", resourceType: type, name, resources, written };
+  return { kind: resources.length > 0 ? "declared" : "named", resourceType: type, name, resources, written: written2 };
 }
 function textTarget(text3, query, index, near, partial = false) {
   const trimmed = text3.trim();
   for (const type of query.types) {
     const host = HOSTS[type.toLowerCase()]?.exec(trimmed);
     if (host) {
-      const written = /^[a-z]+:\/\//i.test(trimmed) ? trimmed.replace(/^([a-z]+:\/\/[^/]+).*$/i, "$1") : trimmed.split("/")[0];
+      const written2 = /^[a-z]+:\/\//i.test(trimmed) ? trimmed.replace(/^([a-z]+:\/\/[^/]+).*$/i, "$1") : trimmed.split("/")[0];
       const candidates = query.types.filter((t) => HOSTS[t.toLowerCase()] === HOSTS[type.toLowerCase()]);
       for (const t of candidates) {
-        const found = named(t, host[1], index, near, written);
+        const found = named(t, host[1], index, near, written2);
         if (found.kind === "declared") return found;
       }
-      const target = named(type, host[1], index, near, written);
+      const target = named(type, host[1], index, near, written2);
       if (candidates.length > 1) delete target.resourceType;
       return target;
     }
@@ -45150,20 +45164,490 @@ var azurermShape = {
   resolveScope: resolveScope2
 };
 
+// src/graph/arm-view.ts
+function armTypeOfResource2(r) {
+  if (r.format !== "terraform") return r.type.toLowerCase();
+  if (r.type === "azapi_resource" || r.type === "azapi_update_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
+  return armTypeOf(r.type)?.toLowerCase();
+}
+function armView2(r) {
+  if (r.format !== "terraform") return { type: r.type.toLowerCase(), body: r.body };
+  if (r.type !== "azapi_resource") return void 0;
+  const type = azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
+  return type ? { type, body: getProp(r.body, "body") ?? { kind: "unknown" } } : void 0;
+}
+function armAttributePath(r, lowerPath2) {
+  if (r.type !== "azapi_resource") return lowerPath2;
+  return lowerPath2.replace(/^(?:output|body)\./, "");
+}
+
+// src/graph/id-expressions.ts
+var TF = { principalId: "principal_id", clientId: "client_id", resourceId: "id" };
+var ARM = { principalId: "properties.principalId", clientId: "properties.clientId", resourceId: "id" };
+function userIdentityExpression(uami, property) {
+  if (uami.format === "terraform") {
+    if (uami.type === "azapi_resource") return property === "resourceId" ? `${uami.symbol}.id` : `${uami.symbol}.output.${ARM[property]}`;
+    return `${uami.symbol}.${TF[property]}`;
+  }
+  if (uami.format === "bicep") return `${uami.symbol}.${ARM[property]}`;
+  return armExpression("Microsoft.ManagedIdentity/userAssignedIdentities", uami, property === "resourceId" ? void 0 : property, "2023-01-31");
+}
+function armExpression(type, r, read, apiVersion) {
+  const name = asString(unwrap(r.name));
+  const id = `resourceId('${type}', ${name !== void 0 ? `'${name}'` : writtenText(r.name)})`;
+  return read === void 0 ? `[${id}]` : `[reference(${id}, '${r.apiVersion ?? apiVersion}').${read}]`;
+}
+
+// src/graph/aks.ts
+var ARM_AKS = "microsoft.containerservice/managedclusters";
+function isAksCluster(r) {
+  if (r.format === "terraform") {
+    if (r.type === "azurerm_kubernetes_cluster") return true;
+    return r.type === "azapi_resource" && asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase() === ARM_AKS;
+  }
+  return r.type.toLowerCase() === ARM_AKS;
+}
+function clusterOfPrincipal(grant) {
+  const identity = grant.principal.identity;
+  if (identity) {
+    const attached = identity.workloads.find((w) => isAksCluster(w.resource))?.resource;
+    if (attached) return attached;
+    const own = identity.resource;
+    return (identity.kind === "system" || identity.kind === "kubelet") && own && isAksCluster(own) ? own : void 0;
+  }
+  let v = unwrap(grant.principal.value);
+  if (v?.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
+  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
+  const path = lowerPath(v.path);
+  if (/(^|\.)(object_id|principal_id|objectid|principalid)$/.test(path)) return v.resource;
+  return void 0;
+}
+function nodeResourceGroupCluster(grant) {
+  if (grant.scope.kind !== "resourceGroup") return void 0;
+  const written2 = grant.scope.value;
+  if (!written2) return clusterNamedBy(grant, grant.resource.deploymentScope.name);
+  const v = unwrap(written2);
+  if (!v) return void 0;
+  if (v.kind === "ref") {
+    const path = lowerPath(v.path);
+    if (isAksCluster(v.resource) && path === "node_resource_group_id") return v.resource;
+    if (v.resource.type === "azurerm_resource_group" && (path === "id" || path === "")) return clusterNamedBy(grant, getProp(v.resource.body, "name"));
+    return void 0;
+  }
+  if (v.kind === "scope") return clusterNamedBy(grant, v.name);
+  const label2 = parseResourceIdShape(v)?.label;
+  return label2 ? clusterByNodeGroupName(grant, label2) : void 0;
+}
+function clusterNamedBy(grant, name) {
+  const v = unwrap(name);
+  if (v?.kind === "string") return clusterByNodeGroupName(grant, v.value);
+  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
+  const path = lowerPath(v.path);
+  return path === "node_resource_group" || path === "properties.noderesourcegroup" ? v.resource : void 0;
+}
+function clusterByNodeGroupName(grant, name) {
+  const cluster = clusterOfPrincipal(grant);
+  if (!cluster) return void 0;
+  const written2 = cluster.format === "terraform" ? getProp(cluster.body, "node_resource_group") : getPath(cluster.body, ["properties", "nodeResourceGroup"]);
+  const own = asString(unwrap(written2));
+  return own !== void 0 && own.toLowerCase() === name.toLowerCase() ? cluster : void 0;
+}
+function onOwnNodeResourceGroup(grant) {
+  const cluster = clusterOfPrincipal(grant);
+  const owner2 = cluster && nodeResourceGroupCluster(grant);
+  return !!cluster && !!owner2 && azureResourceKey(cluster) === azureResourceKey(owner2);
+}
+function firstBlock2(v) {
+  const u = unwrap(v);
+  if (u?.kind === "array") return u.items[0];
+  return u?.kind === "object" ? u : void 0;
+}
+function present2(v) {
+  const u = unwrap(v);
+  return u && u.kind !== "null" ? v : void 0;
+}
+function kubeletIdentityValue(r) {
+  if (r.type === "azurerm_kubernetes_cluster") return present2(getProp(firstBlock2(getProp(r.body, "kubelet_identity")), "user_assigned_identity_id"));
+  const view = armView2(r);
+  return view ? present2(getPath(view.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"])) : void 0;
+}
+function controlPlaneValues(r) {
+  const view = armView2(r);
+  if (r.type === "azurerm_kubernetes_cluster" || r.format === "terraform" && getProp(r.body, "identity")) {
+    const block2 = firstBlock2(getProp(r.body, "identity"));
+    if (block2) {
+      const ids = unwrap(getProp(block2, "identity_ids"));
+      if (!ids || ids.kind === "null") return [];
+      return ids.kind === "array" ? ids.items : [ids];
+    }
+  }
+  const map = getProp(getProp(view?.body, "identity"), "userAssignedIdentities");
+  if (!map || map.kind !== "object") return [];
+  return [...map.entries.keys()].map((k) => map.keyValues?.get(k) ?? { kind: "string", value: k });
+}
+function wireClusters(graph, wiring) {
+  const clusters = [];
+  for (const workload of graph.workloads) {
+    const r = workload.resource;
+    if (!isAksCluster(r)) continue;
+    const controlPlane = [];
+    const system = graph.identityIndex.get(`system:${azureResourceKey(r)}`);
+    if (system && workload.identities.includes(system)) controlPlane.push(system);
+    for (const v of controlPlaneValues(r)) {
+      const identity = wiring.attached(v);
+      if (!controlPlane.includes(identity)) controlPlane.push(identity);
+    }
+    const named2 = kubeletIdentityValue(r);
+    const kubelet = named2 ? wiring.attached(named2) : platformKubelet(r, workload, wiring);
+    clusters.push({ resource: r, workload, controlPlane, kubelet, kubeletPrincipal: kubeletPrincipal(r, named2 ? kubelet : void 0, named2) });
+  }
+  return clusters;
+}
+function platformKubelet(r, workload, wiring) {
+  const identity = {
+    id: `kubelet:${azureResourceKey(r)}`,
+    kind: "kubelet",
+    resource: r,
+    createdHere: false,
+    workloads: [workload],
+    platformManaged: true,
+    label: r.symbol
+  };
+  workload.identities.push(identity);
+  wiring.add(identity);
+  return identity;
+}
+function kubeletPrincipal(cluster, userKubelet, named2) {
+  const uami = userKubelet?.kind === "user" ? userKubelet.resource : void 0;
+  if (uami) return userIdentityExpression(uami, "principalId");
+  if (named2) return `the principal ID of the identity ${writtenText(named2)} names`;
+  if (cluster.format === "terraform") {
+    return cluster.type === "azapi_resource" ? `${cluster.symbol}.output.properties.identityProfile.kubeletidentity.objectId` : `${cluster.symbol}.kubelet_identity[0].object_id`;
+  }
+  if (cluster.format === "bicep") return `${cluster.symbol}.properties.identityProfile.kubeletidentity.objectId`;
+  return armExpression("Microsoft.ContainerService/managedClusters", cluster, "identityProfile.kubeletidentity.objectId", "2024-05-01");
+}
+function clusterRoles(graph, identity) {
+  return {
+    controlPlaneOf: graph.clusters.filter((c) => c.controlPlane.includes(identity)),
+    kubeletOf: graph.clusters.filter((c) => c.kubelet === identity)
+  };
+}
+
+// src/graph/federation.ts
+var UAMI_FIC = "microsoft.managedidentity/userassignedidentities/federatedidentitycredentials";
+var UAMI3 = "microsoft.managedidentity/userassignedidentities";
+var GRAPH_FIC = "microsoft.graph/applications/federatedidentitycredentials";
+function present3(v) {
+  const u = unwrap(v);
+  return u && u.kind !== "null" ? v : void 0;
+}
+function withFields(c, fields) {
+  for (const [k, v] of Object.entries(fields)) {
+    const value = present3(v);
+    if (value) c[k] = value;
+  }
+  return c;
+}
+function credentialOf(r, graph) {
+  const base = { id: `credential:${r.key}`, resource: r, at: r.decl };
+  if (r.type === "azurerm_federated_identity_credential") {
+    const c2 = withFields(base, { parent: getProp(r.body, "parent_id"), issuer: getProp(r.body, "issuer"), subject: getProp(r.body, "subject"), audiences: getProp(r.body, "audience") });
+    const id = identityIdOf(graph, c2.parent);
+    if (id?.identity && id.identity.kind === "user") c2.identity = id.identity;
+    return c2;
+  }
+  if (r.type === "azuread_application_federated_identity_credential") {
+    return withFields(base, {
+      parent: getProp(r.body, "application_id") ?? getProp(r.body, "application_object_id"),
+      issuer: getProp(r.body, "issuer"),
+      subject: getProp(r.body, "subject"),
+      audiences: getProp(r.body, "audiences")
+    });
+  }
+  const view = armView2(r);
+  if (view?.type === GRAPH_FIC) {
+    return withFields(base, { issuer: getProp(view.body, "issuer"), subject: getProp(view.body, "subject"), audiences: getProp(view.body, "audiences") });
+  }
+  if (view?.type !== UAMI_FIC) return void 0;
+  const props = getProp(view.body, "properties");
+  const c = withFields(base, { issuer: getProp(props, "issuer"), subject: getProp(props, "subject"), audiences: getProp(props, "audiences") });
+  if (r.parent && armView2(r.parent)?.type === UAMI3) {
+    c.identity = graph.identityIndex.get(`user:${azureResourceKey(r.parent)}`);
+    if (!c.identity) delete c.identity;
+  } else if (r.type === "azapi_resource") {
+    const parent = present3(getProp(r.body, "parent_id"));
+    if (parent) c.parent = parent;
+    const id = identityIdOf(graph, parent);
+    if (id?.identity && id.identity.kind === "user") c.identity = id.identity;
+  }
+  return c;
+}
+function issuerClusterOf(issuer) {
+  const v = unwrap(issuer);
+  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
+  const path = armAttributePath(v.resource, lowerPath(v.path));
+  if (v.resource.type === "azurerm_kubernetes_cluster") return path === "oidc_issuer_url" ? v.resource : void 0;
+  return path === "properties.oidcissuerprofile.issuerurl" || path === "oidcissuerprofile.issuerurl" ? v.resource : void 0;
+}
+function findCredentials(graph) {
+  const out = [];
+  for (const r of graph.resources) {
+    if (r.existing) continue;
+    const c = credentialOf(r, graph);
+    if (!c) continue;
+    const cluster = issuerClusterOf(c.issuer);
+    if (cluster) c.issuerCluster = cluster;
+    out.push(c);
+  }
+  return out;
+}
+function serviceAccountSubject(subject) {
+  const v = unwrap(subject);
+  if (v?.kind !== "string") return void 0;
+  const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(v.value);
+  return m ? { namespace: m[1], name: m[2] } : void 0;
+}
+function linkServiceAccounts(accounts, credentials) {
+  for (const account of accounts) {
+    if (account.name === void 0) continue;
+    account.trustedBy = credentials.filter((c) => {
+      const s2 = serviceAccountSubject(c.subject);
+      return s2 !== void 0 && s2.name === account.name && (account.namespace === void 0 || s2.namespace === account.namespace);
+    });
+  }
+}
+function credentialsOf(graph, identity) {
+  return graph.federatedCredentials.filter((c) => c.identity?.id === identity.id);
+}
+function clusterFederation(cluster) {
+  if (cluster.existing) return {};
+  if (cluster.type === "azurerm_kubernetes_cluster") {
+    return {
+      oidcIssuer: oidcSwitch(getProp(cluster.body, "oidc_issuer_enabled"), getProp(cluster.body, "kubernetes_version"), cluster),
+      workloadIdentity: offUnlessWritten(getProp(cluster.body, "workload_identity_enabled"), cluster)
+    };
+  }
+  const body = armView2(cluster)?.body;
+  return {
+    oidcIssuer: oidcSwitch(getPath(body, ["properties", "oidcIssuerProfile", "enabled"]), getPath(body, ["properties", "kubernetesVersion"]), cluster),
+    workloadIdentity: offUnlessWritten(getPath(body, ["properties", "securityProfile", "workloadIdentity", "enabled"]), cluster)
+  };
+}
+function written(v, cluster) {
+  const u = unwrap(v);
+  if (!u || u.kind === "null") return "absent";
+  if (u.at && !within(cluster.decl, u.at)) return void 0;
+  if (u.kind === "bool") return u.value;
+  if (u.kind === "string" && /^(true|false)$/i.test(u.value)) return u.value.toLowerCase() === "true";
+  return void 0;
+}
+function offUnlessWritten(v, cluster) {
+  const w = written(v, cluster);
+  return w === "absent" ? false : w;
+}
+function oidcSwitch(v, version, cluster) {
+  const w = written(v, cluster);
+  if (w !== "absent") return w;
+  const ver = unwrap(version);
+  if (ver?.at && !within(cluster.decl, ver.at)) return void 0;
+  const m = ver?.kind === "string" ? /^(\d+)\.(\d+)/.exec(ver.value) : null;
+  if (!m) return void 0;
+  return Number(m[1]) > 1 || Number(m[2]) >= 34;
+}
+
+// src/graph/grant-keys.ts
+function grantKey(g) {
+  const key2 = {};
+  if (g.kind === "accessPolicy") key2.role = "access-policy";
+  else if (g.role) key2.role = `${g.kind}:${g.role.id.toLowerCase()}`;
+  else {
+    const v = definite(g.roleValue);
+    if (v !== void 0) key2.role = `${g.kind}:${v}`;
+  }
+  const s2 = g.scope;
+  if (s2.resource) key2.scope = `resource:${azureResourceKey(s2.resource)}`;
+  else if (s2.kind !== "unknown" && s2.label) key2.scope = `${s2.kind}:${(s2.resourceType ?? "").toLowerCase()}:${s2.label.toLowerCase()}`;
+  else if (!s2.value) {
+    const d = valueKey(g.resource.deploymentScope);
+    if (d !== void 0) key2.scope = `deployment:${d}`;
+  } else {
+    const v = definite(s2.value);
+    if (v !== void 0) key2.scope = `value:${v}`;
+  }
+  return key2;
+}
+function definite(value) {
+  const v = unwrap(value);
+  if (!v) return void 0;
+  let unknown2 = false;
+  walkValue(v, (x) => {
+    if (x.kind === "unknown") unknown2 = true;
+  });
+  return unknown2 ? void 0 : valueKey(v);
+}
+function mayGiveSame(grant, other) {
+  const a = grantKey(grant);
+  const b2 = grantKey(other);
+  const role2 = a.role === void 0 || b2.role === void 0 || a.role === b2.role;
+  const scope = a.scope === void 0 || b2.scope === void 0 || a.scope === b2.scope;
+  return role2 && scope;
+}
+function sameGrantKey(a, b2) {
+  const x = grantKey(a);
+  const y = grantKey(b2);
+  return x.role !== void 0 && x.scope !== void 0 && x.role === y.role && x.scope === y.scope;
+}
+function mayShareScope(a, b2) {
+  const x = grantKey(a).scope;
+  const y = grantKey(b2).scope;
+  return x === void 0 || y === void 0 || x === y;
+}
+
+// src/graph/slots.ts
+var SITE = "microsoft.web/sites";
+var SLOT = "microsoft.web/sites/slots";
+var AZURERM_SLOTS = {
+  azurerm_linux_web_app_slot: { arg: "app_service_id", byName: false, app: /^azurerm_linux_web_app$/ },
+  azurerm_windows_web_app_slot: { arg: "app_service_id", byName: false, app: /^azurerm_windows_web_app$/ },
+  azurerm_linux_function_app_slot: { arg: "function_app_id", byName: false, app: /^azurerm_linux_function_app$/ },
+  azurerm_windows_function_app_slot: { arg: "function_app_id", byName: false, app: /^azurerm_windows_function_app$/ },
+  azurerm_app_service_slot: { arg: "app_service_name", byName: true, app: /^azurerm_app_service$/ },
+  azurerm_function_app_slot: { arg: "function_app_name", byName: true, app: /^azurerm_function_app$/ }
+};
+function isApp(r) {
+  return armView2(r)?.type === SITE || /^azurerm_(?:(?:linux|windows)_(?:web|function)_app|app_service|function_app)$/.test(r.type);
+}
+function productionApp(slot, resources) {
+  const azurerm = AZURERM_SLOTS[slot.type];
+  if (azurerm) {
+    const v = unwrap(getProp(slot.body, azurerm.arg));
+    if (v?.kind === "ref" && azurerm.app.test(v.resource.type)) {
+      const path = lowerPath(v.path);
+      if (path === (azurerm.byName ? "name" : "id")) return v.resource;
+    }
+    const name = azurerm.byName ? asString(v) : void 0;
+    if (name === void 0) return void 0;
+    return resources.find((r) => azurerm.app.test(r.type) && sameRoot(r, slot) && asString(unwrap(r.name))?.toLowerCase() === name.toLowerCase());
+  }
+  if (slot.parent && isApp(slot.parent)) return slot.parent;
+  if (slot.type === "azapi_resource") {
+    const v = unwrap(getProp(slot.body, "parent_id"));
+    if (v?.kind === "ref" && isApp(v.resource) && ["id", ""].includes(lowerPath(v.path))) return v.resource;
+  }
+  return void 0;
+}
+function sameRoot(a, b2) {
+  return (a.callChain[0] ?? a.decl).file === (b2.callChain[0] ?? b2.decl).file || a.format === "terraform" && a.key.split("#")[0] === b2.key.split("#")[0];
+}
+function isSlot(r) {
+  return AZURERM_SLOTS[r.type] !== void 0 || armView2(r)?.type === SLOT;
+}
+function findSlots(graph) {
+  const workloads = new Map(graph.workloads.map((w) => [w.resource.key, w]));
+  const slots = [];
+  for (const r of graph.resources) {
+    if (r.existing || !isSlot(r)) continue;
+    const app = productionApp(r, graph.resources);
+    if (!app) continue;
+    const slot = { id: `slot:${r.key}`, resource: r, at: r.decl, app };
+    const workload = workloads.get(r.key);
+    if (workload) slot.workload = workload;
+    const appWorkload = workloads.get(app.key);
+    if (appWorkload) slot.appWorkload = appWorkload;
+    slots.push(slot);
+  }
+  return slots;
+}
+var driftCache = /* @__PURE__ */ new WeakMap();
+function slotDrift(graph, slot) {
+  let cache5 = driftCache.get(graph);
+  if (!cache5) {
+    cache5 = /* @__PURE__ */ new Map();
+    driftCache.set(graph, cache5);
+  }
+  if (cache5.has(slot)) return cache5.get(slot);
+  const result = computeDrift(graph, slot);
+  cache5.set(slot, result);
+  return result;
+}
+function computeDrift(graph, slot) {
+  const production = slot.appWorkload?.identities ?? [];
+  const own = slot.workload?.identities ?? [];
+  if (production.length === 0) return void 0;
+  if (own.some((i) => !production.includes(i) && !i.createdHere)) return void 0;
+  const byPrincipal = grantsByIdentity(graph);
+  const ownGrants = own.flatMap((i) => byPrincipal.get(i) ?? []);
+  const lacking = [];
+  for (const identity of production) {
+    if (own.includes(identity)) continue;
+    for (const grant of byPrincipal.get(identity) ?? []) {
+      if (ownGrants.some((g) => mayGiveSame(grant, g))) continue;
+      if (lacking.some((g) => sameGrantKey(g, grant))) continue;
+      lacking.push(grant);
+    }
+  }
+  return lacking.length > 0 ? { slot, lacking } : void 0;
+}
+var grantIndex2 = /* @__PURE__ */ new WeakMap();
+function grantsByIdentity(graph) {
+  let index = grantIndex2.get(graph);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const g of graph.grants) {
+      const identity = g.principal.identity;
+      if (!identity) continue;
+      const list2 = index.get(identity);
+      if (list2) list2.push(g);
+      else index.set(identity, [g]);
+    }
+    grantIndex2.set(graph, index);
+  }
+  return index;
+}
+function reportedAsSlotDrift(graph, identity) {
+  if (identity.workloads.length === 0) return false;
+  return identity.workloads.every((w) => {
+    const slot = graph.slots.find((s2) => s2.workload === w);
+    return slot !== void 0 && slotDrift(graph, slot) !== void 0;
+  });
+}
+function isSlotOfDeclaredApp(r, graph) {
+  return isSlot(r) && productionApp(r, graph.resources) !== void 0;
+}
+
+// src/graph/wiring.ts
+function wireIdentities(graph, manifests, wiring) {
+  graph.clusters = wireClusters(graph, wiring);
+  for (const grant of graph.grants) {
+    if (grant.principal.identity) continue;
+    const id = identityIdOf(graph, grant.principal.value);
+    if (!id?.identity || id.property !== "principalId" && id.property !== "clientId" && id.property !== "resourceId") continue;
+    grant.principal.identity = id.identity;
+    grant.principal.kind = "managedIdentity";
+  }
+  graph.slots = findSlots(graph);
+  graph.federatedCredentials = findCredentials(graph);
+  graph.serviceAccounts = manifests.map((m) => ({ ...m, id: `serviceaccount:${m.file}:${m.at.range.start.line}`, trustedBy: [] }));
+  linkServiceAccounts(graph.serviceAccounts, graph.federatedCredentials);
+}
+
 // src/graph/build.ts
 var SHAPES = [armShape, azurermShape];
-function buildGraph(resources, roles, shapes = SHAPES, externalCalls = []) {
-  return { ...new GraphBuilder(resources, roles, shapes).build(), externalCalls };
+function buildGraph(resources, roles, shapes = SHAPES, inputs = {}) {
+  return new GraphBuilder(resources, roles, shapes, inputs).build();
 }
 var GraphBuilder = class {
-  constructor(resources, roles, shapes) {
+  constructor(resources, roles, shapes, inputs) {
     this.resources = resources;
     this.roles = roles;
     this.shapes = shapes;
+    this.inputs = inputs;
   }
   resources;
   roles;
   shapes;
+  inputs;
   identities = /* @__PURE__ */ new Map();
   workloads = [];
   grants = [];
@@ -45209,8 +45693,21 @@ var GraphBuilder = class {
       roleDefinitions: [...this.customRoles.values()],
       settings: this.settings,
       identityIndex: this.identities,
-      needs: []
+      needs: [],
+      clusters: [],
+      slots: [],
+      federatedCredentials: [],
+      serviceAccounts: [],
+      exports: this.inputs.exports ?? [],
+      externalCalls: this.inputs.externalCalls ?? []
     };
+    wireIdentities(graph, this.inputs.serviceAccounts ?? [], {
+      attached: (v) => this.attachedUserIdentity(v),
+      add: (identity) => {
+        this.identities.set(identity.id, identity);
+        graph.identities.push(identity);
+      }
+    });
     graph.needs = collectAccessNeeds(graph);
     return graph;
   }
@@ -45410,10 +45907,10 @@ function fromValue(v) {
 function armModel(body, apiVersion) {
   const props = getProp(body, "properties");
   if (!props || props.kind !== "object") return void 0;
-  const written = getProp(props, "enableRbacAuthorization");
-  if (written && written.kind !== "null") {
-    const model2 = fromValue(written);
-    return model2 ? { model: model2, value: written } : void 0;
+  const written2 = getProp(props, "enableRbacAuthorization");
+  if (written2 && written2.kind !== "null") {
+    const model2 = fromValue(written2);
+    return model2 ? { model: model2, value: written2 } : void 0;
   }
   if (!apiVersion || !/^\d{4}-\d{2}-\d{2}/.test(apiVersion)) return void 0;
   return { model: apiVersion.slice(0, 10) >= RBAC_DEFAULT_FROM ? "rbac" : "accessPolicy", byDefault: "apiVersion", apiVersion };
@@ -45428,10 +45925,10 @@ function vaultAccessModel(r) {
   }
   if (r.type !== "azurerm_key_vault") return void 0;
   for (const name of ["rbac_authorization_enabled", "enable_rbac_authorization"]) {
-    const written = getProp(r.body, name);
-    if (written && written.kind !== "null") {
-      const model2 = fromValue(written);
-      return model2 ? { model: model2, value: written } : void 0;
+    const written2 = getProp(r.body, name);
+    if (written2 && written2.kind !== "null") {
+      const model2 = fromValue(written2);
+      return model2 ? { model: model2, value: written2 } : void 0;
     }
   }
   return { model: "accessPolicy", byDefault: "provider" };
@@ -45478,11 +45975,11 @@ function policyCovers(grant, ops, requires) {
     if (!wanted) return false;
     const [list2, names] = wanted;
     if (!grant.permissions) return true;
-    const written = getProp(grant.permissions, list2);
-    if (!written) return false;
-    const kind = unwrap(written)?.kind;
+    const written2 = getProp(grant.permissions, list2);
+    if (!written2) return false;
+    const kind = unwrap(written2)?.kind;
     if (kind !== "array" && kind !== "string" && kind !== "null") return true;
-    const texts = listOf(written).map((i) => asString(unwrap(i))?.toLowerCase());
+    const texts = listOf(written2).map((i) => asString(unwrap(i))?.toLowerCase());
     if (texts.some((t) => t === void 0 || t === "all")) return true;
     return names.every((n2) => texts.includes(n2));
   });
@@ -45668,19 +46165,6 @@ function describeRoles(roles) {
   return rest.length === 0 ? `'${first3.roleName}'` : `'${first3.roleName}' (or ${rest.map((r) => `'${r.roleName}'`).join(", or ")})`;
 }
 
-// src/graph/slots.ts
-function isSlotOfDeclaredApp(r, graph) {
-  if (r.format === "terraform") {
-    if (!r.type.endsWith("_slot")) return false;
-    const app2 = unwrap(getProp(r.body, "app_service_id") ?? getProp(r.body, "function_app_id"));
-    return app2?.kind === "ref";
-  }
-  if (r.type.toLowerCase() !== "microsoft.web/sites/slots") return false;
-  if (r.parent) return true;
-  const app = asString(unwrap(r.name))?.split("/")[0]?.toLowerCase();
-  return !!app && graph.resources.some((x) => x.type.toLowerCase() === "microsoft.web/sites" && asString(unwrap(x.name))?.toLowerCase() === app);
-}
-
 // src/graph/external.ts
 var cache = /* @__PURE__ */ new WeakMap();
 function externalCallsPassing(identity, graph, what = "principalId") {
@@ -45774,60 +46258,194 @@ function why(insufficient, need) {
 }
 var access_not_granted_default = rule;
 
-// src/graph/aks.ts
-var ARM_AKS = "microsoft.containerservice/managedclusters";
-function isAksCluster(r) {
-  if (r.format === "terraform") {
-    if (r.type === "azurerm_kubernetes_cluster") return true;
-    return r.type === "azapi_resource" && asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase() === ARM_AKS;
-  }
-  return r.type.toLowerCase() === ARM_AKS;
-}
-function clusterOfPrincipal(grant) {
-  const identity = grant.principal.identity;
-  if (identity) return identity.workloads.find((w) => isAksCluster(w.resource))?.resource;
-  let v = unwrap(grant.principal.value);
-  if (v?.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
-  const path = lowerPath(v.path);
-  if (/(^|\.)(object_id|principal_id|objectid|principalid)$/.test(path)) return v.resource;
+// src/graph/id-places.ts
+var ARM_PATHS = [
+  [/(^|\.)acrusermanagedidentityid$/, "clientId"],
+  [/(^|\.)keyvaultreferenceidentity$/, "resourceId"],
+  [/(^|\.)userassignedidentityresourceid$/, "resourceId"],
+  [/(^|\.)identity\.userassignedidentity$/, "resourceId"],
+  [/(^|\.)[a-z]*userassignedidentityid$/, "resourceId"],
+  [/(^|\.)encryptionproperties\.identity$/, "resourceId"],
+  [/(^|\.)encryption\.keyvaultproperties\.identity$/, "clientId"],
+  [/(^|\.)identityclientid$/, "clientId"],
+  [/(^|\.)scale\.rules\.identity$/, "resourceId"],
+  [/^properties\.configuration\.(registries|secrets)\.identity$/, "resourceId"],
+  [/^properties\.imageregistrycredentials\.identity$/, "resourceId"],
+  [/^properties\.identityprofile\.kubeletidentity\.clientid$/, "clientId"],
+  [/^properties\.identityprofile\.kubeletidentity\.objectid$/, "principalId"],
+  [/^properties\.identityprofile\.kubeletidentity\.resourceid$/, "resourceId"]
+];
+var AZURERM_PATHS = [
+  [/(^|\.)user_assigned_identity_id$/, "resourceId"],
+  [/(^|\.)key_vault_reference_identity_id$/, "resourceId"],
+  [/(^|\.)[a-z0-9_]*managed_identity_client_id$/, "clientId"],
+  [/^kubelet_identity\.client_id$/, "clientId"],
+  [/^kubelet_identity\.object_id$/, "principalId"],
+  [/^(registry|secret)\.identity$/, "resourceId"]
+];
+var AZURERM_CONTAINER_APPS = /* @__PURE__ */ new Set(["azurerm_container_app", "azurerm_container_app_job"]);
+function settingExpects(name) {
+  const lower2 = name.toLowerCase();
+  if (lower2 === "azure_client_id" || lower2.endsWith("__clientid")) return "clientId";
+  if (lower2.endsWith("__managedidentityresourceid")) return "resourceId";
   return void 0;
 }
-function nodeResourceGroupCluster(grant) {
-  if (grant.scope.kind !== "resourceGroup") return void 0;
-  const written = grant.scope.value;
-  if (!written) return clusterNamedBy(grant, grant.resource.deploymentScope.name);
-  const v = unwrap(written);
-  if (!v) return void 0;
-  if (v.kind === "ref") {
-    const path = lowerPath(v.path);
-    if (isAksCluster(v.resource) && path === "node_resource_group_id") return v.resource;
-    if (v.resource.type === "azurerm_resource_group" && (path === "id" || path === "")) return clusterNamedBy(grant, getProp(v.resource.body, "name"));
-    return void 0;
+function entryAt(r, v) {
+  const at = v.at && within(r.decl, v.at) ? v.at : r.decl;
+  return { id: `${r.key}@${at.range.start.line}:${at.range.start.column}`, resource: r, at };
+}
+var PLACE_KEY = /(identity|identityid|clientid|objectid|resourceid|client_id|object_id|identity_id)$/;
+function walkProps(v, path, visit) {
+  if (v.kind === "object") {
+    for (const [k, x] of v.entries) {
+      const lower2 = k.toLowerCase();
+      path.push(lower2);
+      if (PLACE_KEY.test(lower2)) visit(path.join("."), k, x);
+      walkProps(x, path, visit);
+      path.pop();
+    }
+  } else if (v.kind === "array") {
+    for (const x of v.items) walkProps(x, path, visit);
   }
-  if (v.kind === "scope") return clusterNamedBy(grant, v.name);
-  const label2 = parseResourceIdShape(v)?.label;
-  return label2 ? clusterByNodeGroupName(grant, label2) : void 0;
 }
-function clusterNamedBy(grant, name) {
-  const v = unwrap(name);
-  if (v?.kind === "string") return clusterByNodeGroupName(grant, v.value);
-  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
-  const path = lowerPath(v.path);
-  return path === "node_resource_group" || path === "properties.noderesourcegroup" ? v.resource : void 0;
+function propertyPlaces(r, out) {
+  const view = armView2(r);
+  const table = view ? ARM_PATHS : r.format === "terraform" ? AZURERM_PATHS : [];
+  const body = view?.body ?? r.body;
+  walkProps(body, [], (path, key2, value) => {
+    if (!view && /^(registry|secret)\./.test(path) && !AZURERM_CONTAINER_APPS.has(r.type)) return;
+    const hit = table.find(([re]) => re.test(path));
+    if (!hit) return;
+    for (const v of listOf5(value)) out.push({ node: entryAt(r, v), place: key2, expects: hit[1], value: v });
+  });
+  if (r.type === "azurerm_federated_identity_credential") {
+    const parent = r.body.entries.get("parent_id");
+    if (parent) out.push({ node: entryAt(r, parent), place: "parent_id", expects: "resourceId", value: parent });
+  }
 }
-function clusterByNodeGroupName(grant, name) {
-  const cluster = clusterOfPrincipal(grant);
-  if (!cluster) return void 0;
-  const written = cluster.format === "terraform" ? getProp(cluster.body, "node_resource_group") : getPath(cluster.body, ["properties", "nodeResourceGroup"]);
-  const own = asString(unwrap(written));
-  return own !== void 0 && own.toLowerCase() === name.toLowerCase() ? cluster : void 0;
+function listOf5(v) {
+  const u = unwrap(v);
+  return u?.kind === "array" ? u.items : [v];
 }
-function onOwnNodeResourceGroup(grant) {
-  const cluster = clusterOfPrincipal(grant);
-  const owner2 = cluster && nodeResourceGroupCluster(grant);
-  return !!cluster && !!owner2 && azureResourceKey(cluster) === azureResourceKey(owner2);
+var cache2 = /* @__PURE__ */ new WeakMap();
+function identityIdPlaces(graph) {
+  let places = cache2.get(graph);
+  if (!places) {
+    places = collectPlaces(graph);
+    cache2.set(graph, places);
+  }
+  return places;
 }
+function collectPlaces(graph) {
+  const out = [];
+  for (const grant of graph.grants) {
+    const place = grant.resource.format === "terraform" ? grant.kind === "accessPolicy" ? "object_id" : "principal_id" : grant.kind === "accessPolicy" ? "objectId" : "principalId";
+    out.push({ node: grant, place, expects: "principalId", value: grant.principal.value });
+  }
+  for (const workload of graph.workloads) {
+    const r = workload.resource;
+    const facts = SHAPES.map((s2) => s2.workloadIdentities(r)).find((f) => f !== void 0);
+    const place = r.format === "terraform" && r.type !== "azapi_resource" ? "identity_ids" : "userAssignedIdentities";
+    const kubelet = isAksCluster(r) ? kubeletIdentityValue(r) : void 0;
+    for (const v of facts?.userAssigned ?? []) if (v !== kubelet) out.push({ node: entryAt(r, v), place, expects: "resourceId", value: v });
+  }
+  const byKey = new Map(graph.resources.map((r) => [r.key, r]));
+  for (const [key2, settings] of graph.settings) {
+    const r = byKey.get(key2);
+    if (!r) continue;
+    for (const s2 of settings.entries) {
+      const expects = settingExpects(s2.name);
+      if (!expects || s2.secret) continue;
+      out.push({ node: { id: `${r.key}@${s2.at.range.start.line}:${s2.at.range.start.column}`, resource: r, at: s2.at }, place: s2.name, expects, value: s2.value });
+    }
+  }
+  for (const r of graph.resources) propertyPlaces(r, out);
+  return out;
+}
+
+// rules/ambiguous-identity.ts
+var ARM_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites", "microsoft.web/sites/slots", "microsoft.app/containerapps", "microsoft.app/jobs", "microsoft.containerinstance/containergroups"]);
+var PLATFORM_SETTING = /__(clientid|managedidentityresourceid|credential)$/i;
+var rule2 = {
+  meta: {
+    id: "ambiguous-identity",
+    description: "An app carries several managed identities and no AZURE_CLIENT_ID says which one its code uses.",
+    severity: "warning",
+    messages: {
+      noSystem: "'{{workload}}' carries the user-assigned identities {{identities}} and no system-assigned one, and sets no AZURE_CLIENT_ID: a token request without a client ID cannot choose between them. Set AZURE_CLIENT_ID to the client ID of the one its code uses ({{example}}).",
+      systemFirst: "'{{workload}}' carries a system-assigned identity and {{identity}}, and sets no AZURE_CLIENT_ID, so its code gets the system-assigned identity, which lacks the {{grant}} that {{identity}} holds. Set AZURE_CLIENT_ID to {{example}}, or grant the system-assigned identity what the code needs."
+    },
+    docs: "docs/rules/ambiguous-identity.md"
+  },
+  check(graph, context) {
+    for (const workload of graph.workloads) {
+      const r = workload.resource;
+      if (r.existing || !ARM_TYPES.has(armTypeOfResource2(r) ?? "")) continue;
+      const settings = workload.settings;
+      if (!settings || !settings.complete || findSetting(settings, "AZURE_CLIENT_ID")) continue;
+      const users = workload.identities.filter((i) => i.kind === "user" || i.kind === "external");
+      const system = workload.identities.find((i) => i.kind === "system");
+      if (selectedInCode(graph, workload, users)) continue;
+      if (!system) {
+        if (users.length < 2) continue;
+        context.report({
+          node: workload,
+          messageId: "noSystem",
+          data: { workload: r.symbol, identities: users.map((u) => `'${u.label}'`).join(" and "), example: clientIdExample(users) }
+        });
+        continue;
+      }
+      const selected = selectedForPlatform(graph, workload, identityIdPlaces(graph));
+      if (selected === "unknown") continue;
+      for (const user of users) {
+        if (user.kind !== "user" || selected.has(user)) continue;
+        const lacking = lackingGrant(graph, user, system);
+        if (!lacking) continue;
+        context.report({
+          node: workload,
+          messageId: "systemFirst",
+          data: {
+            workload: r.symbol,
+            identity: describeIdentity(user),
+            grant: `${describeRole(lacking)} on ${describeScope(lacking.scope)}`,
+            example: clientIdExample([user])
+          }
+        });
+        break;
+      }
+    }
+  }
+};
+function selectedInCode(graph, workload, users) {
+  return (workload.settings?.entries ?? []).some((s2) => {
+    if (PLATFORM_SETTING.test(s2.name)) return false;
+    const id = identityIdOf(graph, s2.value);
+    return id?.property === "clientId" && id.identity !== void 0 && users.includes(id.identity);
+  });
+}
+function selectedForPlatform(graph, workload, places) {
+  const out = /* @__PURE__ */ new Set();
+  for (const p of places) {
+    if (p.node.resource?.key !== workload.resource.key || p.place === "userAssignedIdentities" || p.place === "identity_ids") continue;
+    if (p.place.toUpperCase() === "AZURE_CLIENT_ID") continue;
+    const v = unwrap(p.value);
+    if (!v || v.kind === "null" || v.kind === "string" && !/[0-9a-f]{8}-|\/userassignedidentities\//i.test(v.value)) continue;
+    const identity = identityIdOf(graph, p.value)?.identity;
+    if (!identity || identity.resource?.existing && asString(unwrap(identity.resource.name)) === void 0) return "unknown";
+    out.add(identity);
+  }
+  return out;
+}
+function lackingGrant(graph, user, system) {
+  const byIdentity = grantsByIdentity(graph);
+  const own = byIdentity.get(system) ?? [];
+  return (byIdentity.get(user) ?? []).find((g) => !own.some((s2) => mayGiveSame(g, s2)));
+}
+function clientIdExample(users) {
+  const declared = users.find((u) => u.kind === "user" && u.resource);
+  return declared?.resource ? userIdentityExpression(declared.resource, "clientId") : "the identity's client ID";
+}
+var ambiguous_identity_default = rule2;
 
 // src/graph/platform.ts
 var AGENT_EXTENSIONS = {
@@ -45836,14 +46454,14 @@ var AGENT_EXTENSIONS = {
   // The Azure Monitor Agent: data collection rules authorise what it sends.
   "microsoft.azure.monitor": /^azuremonitor(windows|linux)agent$/i
 };
-var cache2 = /* @__PURE__ */ new WeakMap();
+var cache3 = /* @__PURE__ */ new WeakMap();
 function usedByPlatformAgent(identity, graph) {
   if (identity.workloads.length === 0) return false;
   const machines = machinesWithAgents(graph);
   return identity.workloads.every((w) => machines.has(w.resource.key));
 }
 function machinesWithAgents(graph) {
-  let set = cache2.get(graph);
+  let set = cache3.get(graph);
   if (set) return set;
   set = /* @__PURE__ */ new Set();
   for (const r of graph.resources) {
@@ -45851,7 +46469,7 @@ function machinesWithAgents(graph) {
     const machine = extensionTarget(r);
     if (machine && isAgent(r.format === "terraform" ? r.body : getProp(r.body, "properties"))) set.add(machine.key);
   }
-  cache2.set(graph, set);
+  cache3.set(graph, set);
   return set;
 }
 function inlineExtensions(r) {
@@ -45893,7 +46511,7 @@ function writtenArgument(r, ...flags) {
 }
 
 // rules/broad-scope.ts
-var rule2 = {
+var rule3 = {
   meta: {
     id: "broad-scope",
     description: "A role is granted on a resource group, subscription or management group rather than on the target resource.",
@@ -45913,8 +46531,8 @@ var rule2 = {
       const data = { role: describeRole(grant), principal: describePrincipal(grant), scope: describeScope(grant.scope) };
       const dialect = adviceDialect(grant.resource);
       if (dialect === "azcli" || dialect === "powershell") {
-        const written = writtenArgument(grant.resource, "--scope", "-Scope", "--resource-group", "-g", "-ResourceGroupName");
-        const instead = written ? ` instead of ${written.flag} ${written.text}` : "";
+        const written2 = writtenArgument(grant.resource, "--scope", "-Scope", "--resource-group", "-g", "-ResourceGroupName");
+        const instead = written2 ? ` instead of ${written2.flag} ${written2.text}` : "";
         context.report({ node: grant, value: grant.scope.value, messageId: dialect, data: { ...data, instead } });
         continue;
       }
@@ -45927,10 +46545,198 @@ var rule2 = {
     }
   }
 };
-var broad_scope_default = rule2;
+var broad_scope_default = rule3;
+
+// rules/federated-credential.ts
+var TOKEN_EXCHANGE_AUDIENCES = [
+  "api://AzureADTokenExchange",
+  "api://AzureADTokenExchangeUSGov",
+  "api://AzureADTokenExchangeChina",
+  "api://AzureADTokenExchangeUSNat",
+  "api://AzureADTokenExchangeUSSec"
+];
+var AUDIENCES = new Set(TOKEN_EXCHANGE_AUDIENCES.map((a) => a.toLowerCase()));
+var GITHUB_ISSUER = /^https:\/\/token\.actions\.githubusercontent\.com(\/[^/]+)?$/i;
+var AKS_ISSUER = /^https:\/\/([a-z0-9-]+\.)?oic\.prod-aks\.azure\.com\/|^https:\/\/oidc\.prod-aks\.azure\.com\//i;
+var SA_SUBJECT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?:[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+var GITHUB_SUBJECT = /^repo:[^/:\s]+\/[^/:\s]+:(ref:refs\/\S+|environment:.+|pull_request|job_workflow_ref:\S+)$/;
+var GITHUB_KINDS = ["ref:refs/", "environment:", "pull_request", "job_workflow_ref:"];
+var rule4 = {
+  meta: {
+    id: "federated-credential",
+    description: "A federated identity credential can never match a token: wrong audience, an issuer without workload identity, or a malformed subject.",
+    severity: "error",
+    messages: {
+      problems: "This federated credential never matches a token: {{problems}}.",
+      untrusted: "Service account '{{account}}' asks for a workload identity, but no federated credential declared here trusts it: token exchange fails. Add a credential with subject 'system:serviceaccount:{{namespace}}:{{account}}' and the cluster's OIDC issuer to the identity its client ID names."
+    },
+    docs: "docs/rules/federated-credential.md"
+  },
+  check(graph, context) {
+    for (const credential of graph.federatedCredentials) {
+      const problems = [audienceProblem(credential), issuerProblem(credential), subjectProblem(credential)].filter((p) => p !== void 0);
+      if (problems.length === 0) continue;
+      context.report({ node: credential, messageId: "problems", data: { problems: problems.join("; ") } });
+    }
+    for (const account of untrustedAccounts(graph)) {
+      context.report({ node: account, messageId: "untrusted", data: { account: account.name ?? "", namespace: account.namespace ?? "<namespace>" } });
+    }
+  }
+};
+function audienceProblem(credential) {
+  const v = unwrap(credential.audiences);
+  const items = v?.kind === "array" ? v.items.map(unwrap) : v?.kind === "string" ? [v] : void 0;
+  if (!items) return void 0;
+  const wrong = items.filter((x) => x?.kind === "string" && !AUDIENCES.has(x.value.toLowerCase()));
+  const allKnown = items.every((x) => x?.kind === "string");
+  if (wrong.length === 0 && (!allKnown || items.length === 1)) return void 0;
+  const written2 = items.map((x) => writtenText(x)).join(", ");
+  const q = credential.resource.format === "bicep" ? "'" : '"';
+  return `its audiences are [${written2}], not exactly [${q}api://AzureADTokenExchange${q}] (public cloud; the other clouds have their own), so Entra ID rejects every token`;
+}
+function issuerProblem(credential) {
+  const cluster = credential.issuerCluster;
+  if (!cluster) return void 0;
+  const { oidcIssuer, workloadIdentity } = clusterFederation(cluster);
+  const off = [oidcIssuer === false ? "the OIDC issuer" : void 0, workloadIdentity === false ? "workload identity" : void 0].filter(Boolean);
+  if (off.length === 0) return void 0;
+  const terraform = cluster.format === "terraform" && cluster.type !== "azapi_resource";
+  const fix = [
+    oidcIssuer === false ? terraform ? "oidc_issuer_enabled = true" : "oidcIssuerProfile.enabled: true" : void 0,
+    workloadIdentity === false ? terraform ? "workload_identity_enabled = true" : "securityProfile.workloadIdentity.enabled: true" : void 0
+  ].filter(Boolean);
+  return `its issuer is AKS cluster '${cluster.symbol}', which has ${off.join(" and ")} turned off, so no pod gets a token to exchange (set ${fix.join(" and ")})`;
+}
+function knownText(subject) {
+  const v = unwrap(subject);
+  if (v?.kind === "string") return { text: v.value, complete: true };
+  if (v?.kind !== "concat") return void 0;
+  let text3 = "";
+  for (const p of v.parts) {
+    if (p.kind !== "string") return { text: text3, complete: false };
+    text3 += p.value;
+  }
+  return { text: text3, complete: true };
+}
+function issuerKind(credential) {
+  if (credential.issuerCluster) return "aks";
+  const issuer = unwrap(credential.issuer);
+  if (issuer?.kind !== "string") return void 0;
+  if (GITHUB_ISSUER.test(issuer.value)) return "github";
+  return AKS_ISSUER.test(issuer.value) ? "aks" : void 0;
+}
+function subjectProblem(credential) {
+  const kind = issuerKind(credential);
+  const known2 = knownText(credential.subject);
+  if (!kind || !known2) return void 0;
+  const { text: text3, complete } = known2;
+  if (kind === "aks") {
+    const ok2 = complete ? SA_SUBJECT.test(text3) : compatible(text3, "system:serviceaccount:");
+    return ok2 ? void 0 : `its subject '${text3}${complete ? "" : "…"}' is not system:serviceaccount:<namespace>:<name>, the only subject an AKS issuer signs`;
+  }
+  if (!text3.startsWith("repo:")) return void 0;
+  const m = /^repo:[^/:\s]+\/[^/:\s]+:/.exec(text3);
+  if (!m) return complete ? githubProblem(text3) : void 0;
+  const rest = text3.slice(m[0].length);
+  const ok = complete ? GITHUB_SUBJECT.test(text3) : GITHUB_KINDS.some((k) => compatible(rest, k));
+  return ok ? void 0 : githubProblem(`${text3}${complete ? "" : "…"}`);
+}
+function githubProblem(text3) {
+  return `its subject '${text3}' is not a GitHub Actions subject: repo:<owner>/<repo>: followed by ref:refs/heads/<branch> (or refs/tags/…), environment:<name>, pull_request or job_workflow_ref:…`;
+}
+function compatible(prefix, start) {
+  return start.startsWith(prefix) || prefix.startsWith(start);
+}
+function untrustedAccounts(graph) {
+  if (graph.serviceAccounts.length === 0) return [];
+  const credentials = graph.federatedCredentials;
+  if (credentials.some((c) => knownText(c.subject)?.complete !== true)) return [];
+  if (!credentials.some((c) => knownText(c.subject)?.text.startsWith("system:serviceaccount:"))) return [];
+  return graph.serviceAccounts.filter((a) => a.name !== void 0 && a.trustedBy.length === 0);
+}
+var federated_credential_default = rule4;
+
+// rules/identity-id-mismatch.ts
+var WORDS = {
+  principalId: "principal (object) ID",
+  clientId: "client ID",
+  resourceId: "resource ID",
+  tenantId: "tenant ID",
+  name: "name"
+};
+var THREE = /* @__PURE__ */ new Set(["principalId", "clientId", "resourceId"]);
+var rule5 = {
+  meta: {
+    id: "identity-id-mismatch",
+    description: "One of an identity's IDs (principal, client, resource) is written where another of them belongs.",
+    severity: "error",
+    messages: {
+      mismatch: "{{place}} takes the {{expected}} of an identity, but {{value}} is the {{actual}} of {{identity}}; write {{suggestion}}.",
+      systemClientId: "{{place}} takes the client ID of a user-assigned identity, but {{value}} is the {{actual}} of {{identity}}, which needs no selecting: remove {{place}}, or set it to the client ID of the user-assigned identity the code should use."
+    },
+    docs: "docs/rules/identity-id-mismatch.md"
+  },
+  check(graph, context) {
+    for (const place of identityIdPlaces(graph)) {
+      const found = identityIdOf(graph, place.value);
+      if (!found || !THREE.has(found.property) || found.property === place.expects) continue;
+      const data = {
+        place: place.place,
+        expected: WORDS[place.expects],
+        actual: WORDS[found.property],
+        value: writtenText(place.value),
+        identity: found.identity ? describeIdentity(found.identity) : "a user-assigned identity"
+      };
+      let suggestion = rewrite(place.value, found, place.expects);
+      if (suggestion && found.resource && found.resource.decl.file !== place.node.at.file) {
+        suggestion = `its ${WORDS[place.expects]} (${suggestion} where the identity is declared)`;
+      }
+      if (suggestion === void 0 && found.system && place.expects === "clientId") {
+        context.report({ node: place.node, value: place.value, messageId: "systemClientId", data });
+        continue;
+      }
+      context.report({
+        node: place.node,
+        value: place.value,
+        messageId: "mismatch",
+        data: { ...data, suggestion: suggestion ?? `the identity's ${WORDS[place.expects]}` }
+      });
+    }
+  }
+};
+var UAMI_ARM3 = { principalId: ["properties", "principalId"], clientId: ["properties", "clientId"], resourceId: ["id"] };
+var UAMI_TF2 = { principalId: ["principal_id"], clientId: ["client_id"], resourceId: ["id"] };
+var KUBELET_ARM2 = {
+  principalId: ["properties", "identityProfile", "kubeletidentity", "objectId"],
+  clientId: ["properties", "identityProfile", "kubeletidentity", "clientId"],
+  resourceId: ["properties", "identityProfile", "kubeletidentity", "resourceId"]
+};
+var KUBELET_TF2 = {
+  principalId: ["kubelet_identity", 0, "object_id"],
+  clientId: ["kubelet_identity", 0, "client_id"],
+  resourceId: ["kubelet_identity", 0, "user_assigned_identity_id"]
+};
+function rewrite(value, found, expects) {
+  const v = unwrap(value);
+  if (v?.kind !== "ref" || !found.resource || found.system) return void 0;
+  const r = v.resource;
+  const terraform = r.format === "terraform" && r.type !== "azapi_resource";
+  const table = found.aks === "kubelet" ? terraform ? KUBELET_TF2 : KUBELET_ARM2 : terraform ? UAMI_TF2 : UAMI_ARM3;
+  let path = table[expects];
+  if (!path) return void 0;
+  if (r.type === "azapi_resource") path = path[0] === "id" ? ["id"] : ["output", ...path];
+  if (r.format === "arm") return armText(v, expects, found.aks === "kubelet");
+  const ref2 = { kind: "ref", resource: r, path };
+  return writtenText(ref2);
+}
+function armText(v, expects, kubelet) {
+  if (kubelet) return armExpression(v.resource.type, v.resource, `identityProfile.kubeletidentity.${expects === "principalId" ? "objectId" : expects}`, "2024-05-01");
+  return armExpression(v.resource.type, v.resource, expects === "resourceId" ? void 0 : expects, "2023-01-31");
+}
+var identity_id_mismatch_default = rule5;
 
 // rules/keyvault-access-model.ts
-var rule3 = {
+var rule6 = {
   meta: {
     id: "keyvault-access-model",
     description: "A Key Vault grant of the kind the vault's access model ignores: an access policy on an RBAC vault, a data role on an access-policy vault.",
@@ -46034,10 +46840,64 @@ function policyRole(grant, context) {
   const role2 = ops.length > 0 ? context.permissions.narrowest(ops) : void 0;
   return role2 ? `'${role2.roleName}'` : "a Key Vault data role that covers its permissions";
 }
-var keyvault_access_model_default = rule3;
+var keyvault_access_model_default = rule6;
+
+// rules/kubelet-acr-pull.ts
+var PULL = action("Microsoft.ContainerRegistry/registries/pull/read");
+var REGISTRY2 = "microsoft.containerregistry/registries";
+var rule7 = {
+  meta: {
+    id: "kubelet-acr-pull",
+    description: "A role that pulls images is granted on a registry to an AKS cluster's control-plane identity instead of its kubelet identity.",
+    severity: "error",
+    messages: {
+      wrongIdentity: "Grants {{role}} on {{registry}} to {{principal}}, the control plane of AKS cluster '{{cluster}}'; its nodes pull images with the kubelet identity, so pulls fail. Grant it to the kubelet identity instead: principal ID {{kubelet}}.",
+      unused: "Grants {{role}} on {{registry}} to {{principal}}, the control plane of AKS cluster '{{cluster}}'; its nodes pull images with the kubelet identity ({{kubelet}}), which holds a pull grant there already, so this grant is access nothing uses. Remove it."
+    },
+    docs: "docs/rules/kubelet-acr-pull.md"
+  },
+  check(graph, context) {
+    for (const grant of graph.grants) {
+      if (grant.kind !== "rbac" || !grant.role || !grant.principal.identity) continue;
+      if (grant.scope.kind !== "resource" || grant.scope.resourceType?.toLowerCase() !== REGISTRY2) continue;
+      if (allows(grant.role, PULL) !== true) continue;
+      const target = controlPlaneOf(graph, grant.principal.identity);
+      if (!target) continue;
+      const kubeletGranted = target.kubelet !== void 0 && graph.grants.some((g) => isPullGrant(g, target.kubelet) && mayShareScope(g, grant));
+      context.report({
+        node: grant,
+        value: grant.principal.value,
+        messageId: kubeletGranted ? "unused" : "wrongIdentity",
+        data: {
+          role: describeRole(grant),
+          registry: describeScope(grant.scope),
+          principal: describeIdentity(grant.principal.identity),
+          cluster: target.cluster.symbol,
+          kubelet: target.expression
+        }
+      });
+    }
+  }
+};
+function isPullGrant(g, identity) {
+  return g.kind === "rbac" && g.principal.identity === identity && !!g.role && allows(g.role, PULL) !== false;
+}
+function controlPlaneOf(graph, identity) {
+  const { controlPlaneOf: clusters, kubeletOf } = clusterRoles(graph, identity);
+  if (clusters.length > 0) {
+    if (kubeletOf.length > 0) return void 0;
+    if (identity.workloads.some((w) => !clusters.some((c2) => c2.workload === w))) return void 0;
+    const c = clusters[0];
+    return { cluster: c.resource, kubelet: c.kubelet, expression: c.kubeletPrincipal };
+  }
+  const r = identity.resource;
+  if (identity.kind === "system" && r && r.existing && isAksCluster(r)) return { cluster: r, expression: kubeletPrincipal(r) };
+  return void 0;
+}
+var kubelet_acr_pull_default = rule7;
 
 // rules/missing-principal-type.ts
-var rule4 = {
+var rule8 = {
   meta: {
     id: "missing-principal-type",
     description: "A role assignment to a service principal does not set principalType: 'ServicePrincipal'.",
@@ -46090,10 +46950,10 @@ function addPrincipalType(grant) {
     return properties?.set("principalType", "ServicePrincipal");
   };
 }
-var missing_principal_type_default = rule4;
+var missing_principal_type_default = rule8;
 
 // rules/missing-role-grant.ts
-var rule5 = {
+var rule9 = {
   meta: {
     id: "missing-role-grant",
     description: "A managed identity is attached to a workload, but nothing grants it a role.",
@@ -46110,6 +46970,7 @@ var rule5 = {
     const maybe = new Set(graph.grants.filter((g) => !g.principal.identity).flatMap((g) => possibleIdentities(g, graph)));
     for (const identity of graph.identities) {
       if (maybe.has(identity) || !ungranted(identity, graph)) continue;
+      if (reportedAsSlotDrift(graph, identity)) continue;
       const need = firstNeed(graph, identity);
       if (need && (identity.kind === "system" || identity.kind === "user")) {
         const roles = suggestedRoles(need, context.permissions);
@@ -46147,7 +47008,7 @@ function firstNeed(graph, identity) {
   const mine = graph.needs.filter((n2) => n2.identity === identity && n2.attached);
   return mine.sort((a, b2) => compareLocations(a.at, b2.at))[0];
 }
-var missing_role_grant_default = rule5;
+var missing_role_grant_default = rule9;
 
 // src/graph/roots.ts
 import { dirname as dirname8 } from "node:path";
@@ -49974,9 +50835,9 @@ var SourceFixer = class {
     const src = this.source(at.file);
     return src?.text.slice(src.offset(at.range.start), src.offset(at.range.end));
   }
-  object(value, within3) {
+  object(value, within4) {
     const at = value?.at;
-    if (!at || value?.kind !== "object" || !inside2(within3, at)) return void 0;
+    if (!at || value?.kind !== "object" || !inside2(within4, at)) return void 0;
     const src = this.source(at.file);
     const index = src?.syntax();
     if (!src || !index || index.broken) return void 0;
@@ -50002,11 +50863,11 @@ var SourceFixer = class {
   remove(at) {
     return { file: at.file, range: at.range, text: "" };
   }
-  replaceAll(within3, search, text3) {
-    const src = this.source(within3.file);
+  replaceAll(within4, search, text3) {
+    const src = this.source(within4.file);
     if (!src || search.length === 0) return [];
-    const start = src.offset(within3.range.start);
-    const haystack = src.text.slice(start, src.offset(within3.range.end)).toLowerCase();
+    const start = src.offset(within4.range.start);
+    const haystack = src.text.slice(start, src.offset(within4.range.end)).toLowerCase();
     const needle = search.toLowerCase();
     const edits2 = [];
     for (let i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + needle.length)) {
@@ -50175,30 +51036,30 @@ function canonicalGuidName(grant, fixer) {
     if (!scope) return void 0;
     text3 = `guid(${scope}, ${principal.valueText}, ${role2.valueText})`;
   } else {
-    const parts = [scopeProp ? armExpression(scopeProp.valueText) : SCOPE_ID[level], armExpression(principal.valueText), armExpression(role2.valueText)];
+    const parts = [scopeProp ? armExpression2(scopeProp.valueText) : SCOPE_ID[level], armExpression2(principal.valueText), armExpression2(role2.valueText)];
     if (parts.some((p) => p === void 0)) return void 0;
     text3 = JSON.stringify(`[guid(${parts.join(", ")})]`);
   }
-  const written = nameProp.valueText.replace(/\s+/g, " ").trim();
+  const written2 = nameProp.valueText.replace(/\s+/g, " ").trim();
   const canonical = text3.replace(/\s+/g, " ");
-  if (written === canonical || written.endsWith(`?? ${canonical}`)) return void 0;
+  if (written2 === canonical || written2.endsWith(`?? ${canonical}`)) return void 0;
   const edits2 = body.set("name", { expression: text3 });
   return edits2 ? { text: text3, edits: edits2 } : void 0;
 }
 function scopeSeedValue(grant) {
-  const written = unwrap(grant.scope.value);
-  if (!written) return { ...grant.resource.deploymentScope, path: ["id"] };
+  const written2 = unwrap(grant.scope.value);
+  if (!written2) return { ...grant.resource.deploymentScope, path: ["id"] };
   if (grant.resource.format === "bicep") {
-    if (written.kind === "ref" && written.path.length === 0) return { ...written, path: ["id"] };
-    if (written.kind === "scope" && written.path.length === 0) return { ...written, path: ["id"] };
+    if (written2.kind === "ref" && written2.path.length === 0) return { ...written2, path: ["id"] };
+    if (written2.kind === "scope" && written2.path.length === 0) return { ...written2, path: ["id"] };
     return void 0;
   }
-  return written;
+  return written2;
 }
 function parenthesised(text3) {
   return /^[A-Za-z_][\w]*(\.[A-Za-z_]\w*|::[A-Za-z_]\w*|\[[^\]]*\]|\([^()]*\))*$/.test(text3.trim()) ? text3.trim() : `(${text3.trim()})`;
 }
-function armExpression(jsonText) {
+function armExpression2(jsonText) {
   let s2;
   try {
     s2 = JSON.parse(jsonText);
@@ -50231,7 +51092,7 @@ function replaceRole(grant, literal3, to, fixer) {
 }
 
 // rules/non-idempotent-assignment-name.ts
-var rule6 = {
+var rule10 = {
   meta: {
     id: "non-idempotent-assignment-name",
     description: "A role assignment name is not a stable function of scope, principal and role.",
@@ -50255,10 +51116,10 @@ var rule6 = {
     const twins = new TwinFinder(named2);
     for (const grant of named2) {
       const name = unwrap(grant.name);
-      const written = grant.resource.command ? writtenArgument(grant.resource, "--name", "-n", "-RoleAssignmentName") : void 0;
-      if (written) {
+      const written2 = grant.resource.command ? writtenArgument(grant.resource, "--name", "-n", "-RoleAssignmentName") : void 0;
+      if (written2) {
         const messageId = findCall(name, ["newguid", "uuid"]) ? "scriptRandom" : name.kind === "string" ? "scriptLiteral" : void 0;
-        if (messageId) context.report({ node: grant, value: grant.name, messageId, data: { flag: written.flag, name: written.text } });
+        if (messageId) context.report({ node: grant, value: grant.name, messageId, data: { flag: written2.flag, name: written2.text } });
         continue;
       }
       const random = findCall(name, ["newguid", "uuid", "utcnow", "timestamp"]);
@@ -50273,20 +51134,20 @@ var rule6 = {
       if (name.kind === "call" && name.fn === "guid") {
         const missing = missingSeeds(grant, name.args);
         if (missing === void 0) continue;
-        const written2 = writtenText(grant.name);
+        const written3 = writtenText(grant.name);
         if (missing.length > 0) {
           const sharers = collidingWith(grant, twins);
           context.report({
             node: grant,
             value: grant.name,
-            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written2, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written2, missing: missing.join(" and ") } },
+            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written3, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written3, missing: missing.join(" and ") } },
             suggest: stableName(grant)
           });
           continue;
         }
         const twin = twins.of(grant);
         if (twin) {
-          context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written2, other: `'${twin.resource.symbol}'` } });
+          context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written3, other: `'${twin.resource.symbol}'` } });
         }
       }
     }
@@ -50353,11 +51214,135 @@ var TwinFinder = class _TwinFinder {
     return (this.buckets.get(_TwinFinder.key(grant)) ?? []).flatMap((run) => run.grants);
   }
 };
-var non_idempotent_assignment_name_default = rule6;
+var non_idempotent_assignment_name_default = rule10;
+
+// src/graph/identity-uses.ts
+var UAMI4 = "microsoft.managedidentity/userassignedidentities";
+var UAMI_ID2 = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/([^/]+)\/?$/i;
+var SKIPPED_KEYS = /* @__PURE__ */ new Set(["dependson", "depends_on"]);
+var cache4 = /* @__PURE__ */ new WeakMap();
+function collect(graph) {
+  const uses = { resources: /* @__PURE__ */ new Set(), names: /* @__PURE__ */ new Set(), passed: /* @__PURE__ */ new Map(), unknownName: false };
+  const referenced = /* @__PURE__ */ new Set();
+  const notUses = /* @__PURE__ */ new Set();
+  const granting = /* @__PURE__ */ new Set();
+  for (const g of graph.grants) {
+    notUses.add(g.principal.value);
+    granting.add(g.resource);
+  }
+  const visit = (v) => {
+    walkValue(v, (x) => {
+      if (x.kind === "ref") referenced.add(x.resource);
+      else if (x.kind === "string") {
+        const m = UAMI_ID2.exec(x.value);
+        if (m) uses.names.add(m[1].toLowerCase());
+      } else if (x.kind === "call" && RESOURCE_ID_FUNCTIONS.has(x.fn)) {
+        const q = parseResourceIdArgs(x.fn, x.args);
+        if (!q || q.type.toLowerCase() !== UAMI4) return;
+        const name = asString(q.names[q.names.length - 1]);
+        if (name) uses.names.add(name.toLowerCase());
+        else uses.unknownName = true;
+      } else if (x.kind === "concat" && x.parts.some((p) => p.kind === "string" && /\/userassignedidentities\//i.test(p.value))) {
+        uses.unknownName = true;
+      }
+    });
+  };
+  const visitBody = (v, r, depth) => {
+    if (notUses.has(v)) return;
+    if (v.kind === "object") {
+      for (const [k, x] of v.entries) {
+        const key2 = k.toLowerCase();
+        if (SKIPPED_KEYS.has(key2) || depth === 0 && key2 === "name" && granting.has(r)) continue;
+        const keyValue = v.keyValues?.get(k);
+        if (keyValue) visit(keyValue);
+        visitBody(x, r, depth + 1);
+      }
+    } else if (v.kind === "array") {
+      for (const x of v.items) visitBody(x, r, depth + 1);
+    } else visit(v);
+  };
+  for (const r of graph.resources) {
+    visitBody(r.body, r, 0);
+    if (r.scope) visit(r.scope);
+  }
+  const passedTo = (v, call2) => walkValue(v, (x) => {
+    if (x.kind !== "string") return;
+    const key2 = x.value.toLowerCase();
+    const calls = uses.passed.get(key2);
+    if (calls) calls.push(call2);
+    else uses.passed.set(key2, [call2]);
+  });
+  for (const e of graph.exports) {
+    visit(e.value);
+    if (e.kind === "moduleArgument") passedTo(e.value, e.at);
+  }
+  for (const call2 of graph.externalCalls ?? []) passedTo(call2.args, call2.at);
+  for (const r of referenced) uses.resources.add(azureResourceKey(r));
+  return uses;
+}
+function isUsed(graph, identity) {
+  const r = identity.resource;
+  if (!r) return true;
+  let uses = cache4.get(graph);
+  if (!uses) {
+    uses = collect(graph);
+    cache4.set(graph, uses);
+  }
+  if (uses.resources.has(azureResourceKey(r))) return true;
+  const name = asString(r.name)?.toLowerCase();
+  if (name === void 0) return uses.unknownName || unknownNamedElsewhere(graph, r);
+  if (uses.names.has(name)) return true;
+  return (uses.passed.get(name) ?? []).some((call2) => !r.callChain.some((c) => sameLocation(c, call2) || within(call2, c)));
+}
+function unknownNamedElsewhere(graph, r) {
+  const key2 = azureResourceKey(r);
+  return graph.resources.some((o) => armTypeOfResource2(o) === UAMI4 && asString(o.name) === void 0 && azureResourceKey(o) !== key2);
+}
+
+// rules/orphaned-identity.ts
+var UAMI5 = "microsoft.managedidentity/userassignedidentities";
+var rule11 = {
+  meta: {
+    id: "orphaned-identity",
+    description: "A user-assigned identity holds grants, but nothing uses it.",
+    severity: "warning",
+    messages: {
+      orphaned: "User-assigned identity '{{identity}}' holds {{grants}}, but nothing here uses it: no workload carries it, no federated credential trusts it, no setting selects it, no module receives it and no output hands it on. Delete it with its grants, or attach it to the workload that needs them."
+    },
+    docs: "docs/rules/orphaned-identity.md"
+  },
+  check(graph, context) {
+    const byIdentity = grantsByIdentity(graph);
+    for (const identity of graph.identities) {
+      if (identity.kind !== "user" || !identity.createdHere || !identity.resource || identity.workloads.length > 0) continue;
+      const grants3 = byIdentity.get(identity) ?? [];
+      if (grants3.length === 0 || credentialsOf(graph, identity).length > 0) continue;
+      if (externalCallsPassing(identity, graph, "any").length > 0 || isUsed(graph, identity)) continue;
+      if (declaredElsewhere(graph, identity)) continue;
+      const named2 = grants3.slice(0, 2).map((g) => g.kind === "accessPolicy" ? `an access policy on ${describeScope(g.scope)}` : `${describeRole(g)} on ${describeScope(g.scope)}`);
+      const more = grants3.length - named2.length;
+      context.report({
+        node: identity,
+        messageId: "orphaned",
+        data: { identity: identity.label, grants: named2.join(" and ") + (more > 0 ? ` and ${more} more grant${more > 1 ? "s" : ""}` : "") }
+      });
+    }
+  }
+};
+function declaredElsewhere(graph, identity) {
+  const r = identity.resource;
+  const name = asString(r.name)?.toLowerCase();
+  if (name === void 0) return false;
+  const key2 = azureResourceKey(r);
+  return graph.resources.some(
+    (o) => armTypeOfResource2(o) === UAMI5 && azureResourceKey(o) !== key2 && asString(o.name)?.toLowerCase() === name
+  );
+}
+var orphaned_identity_default = rule11;
 
 // rules/privileged-role.ts
 var PRIVILEGED = new Set(PRIVILEGED_ROLE_NAMES.map((n2) => n2.toLowerCase()));
-var rule7 = {
+var rule12 = {
   meta: {
     id: "privileged-role",
     description: "A privileged role (Owner, Contributor, access administrators) is granted to a workload identity.",
@@ -50400,7 +51385,7 @@ var rule7 = {
     }
   }
 };
-var privileged_role_default = rule7;
+var privileged_role_default = rule12;
 
 // rules/role-target-mismatch.ts
 var EVERYWHERE = [
@@ -50418,7 +51403,7 @@ function applies(pattern, namespace) {
   const first3 = pattern.split("/")[0].trim();
   return first3 === "*" || matchesPermission(first3, namespace) || EVERYWHERE.some((ns) => matchesPermission(first3, ns));
 }
-var rule8 = {
+var rule13 = {
   meta: {
     id: "role-target-mismatch",
     description: "A role is granted on a resource whose type none of its permissions can act on.",
@@ -50453,7 +51438,44 @@ var rule8 = {
     }
   }
 };
-var role_target_mismatch_default = rule8;
+var role_target_mismatch_default = rule13;
+
+// rules/slot-identity-drift.ts
+var NAMED = 3;
+var rule14 = {
+  meta: {
+    id: "slot-identity-drift",
+    description: "A deployment slot's identities do not hold the grants its production app's identities hold.",
+    severity: "warning",
+    messages: {
+      noIdentity: "Slot '{{slot}}' has no managed identity, while production '{{app}}' holds {{grants}}: after a swap the app runs without an identity. Give the slot the production app's user-assigned identity, or an identity of its own granted the same roles.",
+      ownIdentity: "Slot '{{slot}}' runs as {{identities}}, which lack{{s}} {{grants}} that production '{{app}}' holds: managed identities do not swap, so after a swap these calls fail. Grant the slot's identity the same roles, or give slot and app one user-assigned identity."
+    },
+    docs: "docs/rules/slot-identity-drift.md"
+  },
+  check(graph, context) {
+    for (const slot of graph.slots) {
+      const drift = slotDrift(graph, slot);
+      if (!drift) continue;
+      const named2 = drift.lacking.slice(0, NAMED).map((g) => `${describeRole(g)} on ${describeScope(g.scope)}`);
+      const more = drift.lacking.length - named2.length;
+      const grants3 = named2.join(", ") + (more > 0 ? ` and ${more} more grant${more > 1 ? "s" : ""}` : "");
+      const identities = slot.workload?.identities ?? [];
+      const base = { slot: slot.resource.symbol, app: slot.app.symbol, grants: grants3 };
+      if (identities.length === 0) {
+        context.report({ node: slot, messageId: "noIdentity", data: base });
+        continue;
+      }
+      const names = identities.map((i) => i.kind === "system" ? "its system-assigned identity" : `'${i.label}'`);
+      context.report({
+        node: slot,
+        messageId: "ownIdentity",
+        data: { ...base, identities: names.join(" and "), s: identities.length === 1 ? "s" : "" }
+      });
+    }
+  }
+};
+var slot_identity_drift_default = rule14;
 
 // rules/unknown-role.ts
 var NEAR = 2;
@@ -50498,7 +51520,7 @@ function nearest(text3, roles, key2) {
   }
   return best;
 }
-var rule9 = {
+var rule15 = {
   meta: {
     id: "unknown-role",
     description: "A role assignment names a role definition that is no built-in role and no role declared here.",
@@ -50530,41 +51552,41 @@ var rule9 = {
     const candidates = [...context.roles.all(), ...declared];
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || grant.role) continue;
-      const written = writtenRole(grant);
-      if (!written || known2.has(written.text.toLowerCase()) || written.text.includes("${")) continue;
-      if (written.kind === "name") checkName(grant, written, candidates, context);
-      else checkGuid(grant, written, candidates, context);
+      const written2 = writtenRole(grant);
+      if (!written2 || known2.has(written2.text.toLowerCase()) || written2.text.includes("${")) continue;
+      if (written2.kind === "name") checkName(grant, written2, candidates, context);
+      else checkGuid(grant, written2, candidates, context);
     }
   }
 };
 function edits(n2) {
   return n2 === 1 ? "one character" : `${n2} characters`;
 }
-function checkGuid(grant, written, candidates, context) {
-  const guid = written.text.toLowerCase();
+function checkGuid(grant, written2, candidates, context) {
+  const guid = written2.text.toLowerCase();
   if (isGuid(guid) && candidates.some((r) => r.id === guid)) return;
-  const near = nearest(written.text, candidates.filter((r) => isGuid(r.id)), (r) => r.id);
-  const base = { node: grant, value: written.value };
-  if (!isGuid(written.text)) {
-    const byName = candidates.find((r) => r.roleName.trim().toLowerCase() === written.text.toLowerCase());
+  const near = nearest(written2.text, candidates.filter((r) => isGuid(r.id)), (r) => r.id);
+  const base = { node: grant, value: written2.value };
+  if (!isGuid(written2.text)) {
+    const byName = candidates.find((r) => r.roleName.trim().toLowerCase() === written2.text.toLowerCase());
     const meant = near?.role ?? byName;
     const advice = meant ? `Did you mean '${meant.roleName}' (${meant.id})?` : "Write the GUID of the role definition: 8-4-4-4-12 hexadecimal digits.";
-    context.report({ ...base, messageId: "malformedGuid", data: { written: written.text, advice } });
+    context.report({ ...base, messageId: "malformedGuid", data: { written: written2.text, advice } });
   } else if (near) {
-    context.report({ ...base, messageId: "nearGuid", data: { written: written.text, distance: edits(near.distance), suggestion: near.role.roleName, guid: near.role.id } });
+    context.report({ ...base, messageId: "nearGuid", data: { written: written2.text, distance: edits(near.distance), suggestion: near.role.roleName, guid: near.role.id } });
   } else {
-    context.report({ ...base, messageId: "unknownGuid", severity: "info", data: { written: written.text } });
+    context.report({ ...base, messageId: "unknownGuid", severity: "info", data: { written: written2.text } });
   }
 }
-function checkName(grant, written, candidates, context) {
-  const lower2 = written.text.toLowerCase();
+function checkName(grant, written2, candidates, context) {
+  const lower2 = written2.text.toLowerCase();
   if (candidates.some((r) => r.roleName.trim().toLowerCase() === lower2)) return;
-  const near = nearest(written.text, candidates, (r) => r.roleName.trim());
-  const base = { node: grant, value: written.value };
-  if (near) context.report({ ...base, messageId: "nearName", data: { written: written.text, distance: edits(near.distance), suggestion: near.role.roleName } });
-  else context.report({ ...base, messageId: "unknownName", severity: "info", data: { written: written.text } });
+  const near = nearest(written2.text, candidates, (r) => r.roleName.trim());
+  const base = { node: grant, value: written2.value };
+  if (near) context.report({ ...base, messageId: "nearName", data: { written: written2.text, distance: edits(near.distance), suggestion: near.role.roleName } });
+  else context.report({ ...base, messageId: "unknownName", severity: "info", data: { written: written2.text } });
 }
-var unknown_role_default = rule9;
+var unknown_role_default = rule15;
 
 // rules/index.ts
 var builtinRules = [
@@ -50576,7 +51598,13 @@ var builtinRules = [
   access_not_granted_default,
   role_target_mismatch_default,
   keyvault_access_model_default,
-  unknown_role_default
+  unknown_role_default,
+  ambiguous_identity_default,
+  identity_id_mismatch_default,
+  slot_identity_drift_default,
+  orphaned_identity_default,
+  kubelet_acr_pull_default,
+  federated_credential_default
 ];
 
 // src/engine/diagnostic-rules.ts
@@ -50711,10 +51739,10 @@ var ConfigResolver = class {
       for (const candidate of rules) {
         const problem = pluginRuleProblem(candidate);
         if (problem) throw config.error(where, `'${modulePath}' ${problem}`, this.cwd);
-        const rule10 = candidate;
-        const clash = this.ruleMetas().find((m) => m.id === rule10.meta.id) ?? checked.find((r) => r.meta.id === rule10.meta.id)?.meta;
-        if (clash) throw config.error(where, `'${modulePath}' defines the rule '${rule10.meta.id}', which is already defined`, this.cwd);
-        checked.push(rule10);
+        const rule16 = candidate;
+        const clash = this.ruleMetas().find((m) => m.id === rule16.meta.id) ?? checked.find((r) => r.meta.id === rule16.meta.id)?.meta;
+        if (clash) throw config.error(where, `'${modulePath}' defines the rule '${rule16.meta.id}', which is already defined`, this.cwd);
+        checked.push(rule16);
       }
       this.pluginModules.set(modulePath, checked);
     }
@@ -50904,22 +51932,22 @@ function formatMessage(template, data = {}) {
 }
 
 // src/engine/fix/attach.ts
-function attachFixes(finding, rule10, d, fixer) {
+function attachFixes(finding, rule16, d, fixer) {
   if (d.fix) {
-    if (!rule10.meta.fixable) throw new Error(`rule '${rule10.meta.id}' reports a fix but its meta does not set fixable: true`);
+    if (!rule16.meta.fixable) throw new Error(`rule '${rule16.meta.id}' reports a fix but its meta does not set fixable: true`);
     const edits2 = build2(d.fix, fixer);
     if (edits2) {
-      const template = d.fixMessageId === void 0 ? void 0 : rule10.meta.messages[d.fixMessageId];
-      if (d.fixMessageId !== void 0 && template === void 0) throw new Error(`rule '${rule10.meta.id}' names unknown fix message id '${d.fixMessageId}'`);
+      const template = d.fixMessageId === void 0 ? void 0 : rule16.meta.messages[d.fixMessageId];
+      if (d.fixMessageId !== void 0 && template === void 0) throw new Error(`rule '${rule16.meta.id}' names unknown fix message id '${d.fixMessageId}'`);
       finding.fix = template === void 0 ? { edits: edits2 } : { message: formatMessage(template, d.data), edits: edits2 };
     }
   }
   if (d.suggest && d.suggest.length > 0) {
-    if (!rule10.meta.hasSuggestions) throw new Error(`rule '${rule10.meta.id}' reports suggestions but its meta does not set hasSuggestions: true`);
+    if (!rule16.meta.hasSuggestions) throw new Error(`rule '${rule16.meta.id}' reports suggestions but its meta does not set hasSuggestions: true`);
     const suggestions = [];
     for (const s2 of d.suggest) {
-      const template = rule10.meta.messages[s2.messageId];
-      if (template === void 0) throw new Error(`rule '${rule10.meta.id}' suggests with unknown message id '${s2.messageId}'`);
+      const template = rule16.meta.messages[s2.messageId];
+      if (template === void 0) throw new Error(`rule '${rule16.meta.id}' suggests with unknown message id '${s2.messageId}'`);
       const edits2 = build2(s2.fix, fixer);
       if (edits2) suggestions.push({ message: formatMessage(template, typeof s2.data === "function" ? s2.data(edits2) : s2.data), edits: edits2 });
     }
@@ -50943,17 +51971,17 @@ function runEach(graph, runs, options) {
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
   const fixer = new SourceFixer((file) => options.sourceText(file));
-  for (const { rule: rule10, severity, options: ruleOptions } of runs) {
-    rule10.check(graph, {
+  for (const { rule: rule16, severity, options: ruleOptions } of runs) {
+    rule16.check(graph, {
       options: ruleOptions,
       roles: options.roles,
       permissions: options.permissions ?? permissionModel(),
       report(descriptor) {
-        const finding = toFinding(rule10, severity, descriptor, options);
-        const key2 = `${rule10.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
+        const finding = toFinding(rule16, severity, descriptor, options);
+        const key2 = `${rule16.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
         if (seen.has(key2)) return;
         seen.add(key2);
-        attachFixes(finding, rule10, descriptor, fixer);
+        attachFixes(finding, rule16, descriptor, fixer);
         findings.push(finding);
       }
     });
@@ -50965,7 +51993,7 @@ function nodeResource(node) {
 }
 function nodeKey(node) {
   const r = nodeResource(node);
-  if ("at" in node) return `${node.resource.declKey}@${node.at.range.start.line}:${node.at.range.start.column}`;
+  if ("at" in node) return `${r?.declKey ?? node.id}@${node.at.range.start.line}:${node.at.range.start.column}`;
   return r?.declKey ?? node.id;
 }
 function nodeLocation(node) {
@@ -50982,24 +52010,24 @@ function primaryLocation(node, valueAt) {
 function contains(outer, inner) {
   return outer.file === inner.file && compareLocations({ ...outer, range: { start: outer.range.start, end: outer.range.start } }, inner) <= 0 && (inner.range.end.line < outer.range.end.line || inner.range.end.line === outer.range.end.line && inner.range.end.column <= outer.range.end.column);
 }
-function toFinding(rule10, severity, d, options) {
+function toFinding(rule16, severity, d, options) {
   const primary = primaryLocation(d.node, d.value?.at);
   const related = [...d.related ?? []];
   if (d.value?.at && !contains(primary, d.value.at) && !related.some((r) => sameLocation(r.at, d.value?.at))) {
     related.unshift({ message: "The value is written here.", at: d.value.at });
   }
   const symbol = nodeResource(d.node)?.symbol;
-  const text3 = formatMessage(rule10.meta.messages[d.messageId] ?? d.messageId, d.data);
+  const text3 = formatMessage(rule16.meta.messages[d.messageId] ?? d.messageId, d.data);
   const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
   const message = note ? `${text3} ${note}` : text3;
   const finding = {
-    ruleId: rule10.meta.id,
+    ruleId: rule16.meta.id,
     severity: capSeverity(severity, d.severity),
     message,
     file: primary.file,
     range: primary.range,
     related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
-    fingerprint: fingerprint(rule10.meta.id, primary, symbol, options.sourceText(primary.file))
+    fingerprint: fingerprint(rule16.meta.id, primary, symbol, options.sourceText(primary.file))
   };
   if (symbol) finding.symbol = symbol;
   if (d.severity) finding.severityCap = d.severity;
@@ -51035,15 +52063,15 @@ function runConfiguredRules(graph, config, files, options) {
     const setting = effective.rules.get(ruleId);
     return !setting || setting.severity === "off" || effective.ignored ? void 0 : stableJson(setting.options);
   };
-  for (const rule10 of config.rules()) {
+  for (const rule16 of config.rules()) {
     const groups = /* @__PURE__ */ new Map();
     for (const file of files) {
-      const key2 = optionsKey(file, rule10.meta.id);
-      if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule10.meta.id).options);
+      const key2 = optionsKey(file, rule16.meta.id);
+      if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule16.meta.id).options);
     }
     for (const [key2, ruleOptions] of groups) {
-      const run = runRules(graph, [{ rule: rule10, severity: rule10.meta.severity, options: structuredClone(ruleOptions) }], options);
-      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule10.meta.id) === key2));
+      const run = runRules(graph, [{ rule: rule16, severity: rule16.meta.severity, options: structuredClone(ruleOptions) }], options);
+      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule16.meta.id) === key2));
     }
   }
   return findings;
@@ -51144,12 +52172,12 @@ function collectSuppressions(program, options) {
 function metadataEntry(entry) {
   if (entry.kind === "string") return parseRulesAndReason(entry.value);
   if (entry.kind !== "object") return 'write "<rule> -- <reason>" or { "rule": "<rule>", "reason": "<reason>" }';
-  const rule10 = getPath(entry, ["rule"]) ?? getPath(entry, ["rules"]);
+  const rule16 = getPath(entry, ["rule"]) ?? getPath(entry, ["rules"]);
   const reason2 = getPath(entry, ["reason"]);
-  const rules = rule10?.kind === "string" ? rule10.value.split(/[\s,]+/).filter(Boolean) : rule10?.kind === "array" ? rule10.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
+  const rules = rule16?.kind === "string" ? rule16.value.split(/[\s,]+/).filter(Boolean) : rule16?.kind === "array" ? rule16.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
   return { rules, reason: reason2?.kind === "string" ? reason2.value.trim() : "" };
 }
-function within2(outer, file, line, column) {
+function within3(outer, file, line, column) {
   if (outer.file !== file) return false;
   const { start, end } = outer.range;
   const afterStart = line > start.line || line === start.line && column >= start.column;
@@ -51161,9 +52189,9 @@ function applySuppressions(findings, suppressions, resources) {
   const metadata = suppressions.filter((s2) => s2.kind === "metadata");
   const armDecls = metadata.length > 0 ? resources.filter((r) => r.format === "arm").map((r) => r.decl) : [];
   const outcome = { kept: [], suppressed: [], used: /* @__PURE__ */ new Map() };
-  const use = (s2, rule10) => {
+  const use = (s2, rule16) => {
     const set = outcome.used.get(s2) ?? /* @__PURE__ */ new Set();
-    set.add(rule10);
+    set.add(rule16);
     outcome.used.set(s2, set);
   };
   for (const f of findings) {
@@ -51173,7 +52201,7 @@ function applySuppressions(findings, suppressions, resources) {
       return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
     });
     if (!by && metadata.length > 0) {
-      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
+      const innermost = armDecls.filter((d) => within3(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
       if (innermost) {
         by = metadata.find((s2) => {
           const d = s2.covers;
@@ -51205,9 +52233,9 @@ function problemFindings(problems, readFile) {
 function unusedFindings(suppressions, used, isActive, readFile) {
   const out = [];
   for (const s2 of suppressions) {
-    for (const rule10 of s2.rules) {
-      if (used.get(s2)?.has(rule10) || !isActive(s2.at.file, rule10)) continue;
-      out.push(engineFinding(UNUSED_SUPPRESSION_RULE, "unused", { rule: rule10 }, s2.at, readFile));
+    for (const rule16 of s2.rules) {
+      if (used.get(s2)?.has(rule16) || !isActive(s2.at.file, rule16)) continue;
+      out.push(engineFinding(UNUSED_SUPPRESSION_RULE, "unused", { rule: rule16 }, s2.at, readFile));
     }
   }
   return out;
@@ -51277,10 +52305,17 @@ function moduleClosures(files, readText = readOrUndefined) {
     if (first3 === void 0) folderOf.set(folder, i);
     else join10(first3, i);
   });
+  let federation;
+  const federate = (i) => {
+    if (federation === void 0) federation = i;
+    else join10(federation, i);
+  };
   files.forEach((f, i) => {
     const text3 = readText(f.path);
     if (text3 === void 0) return;
     sizes[i] = text3.length;
+    if (f.kind === "yaml" ? WORKLOAD_IDENTITY.test(text3) : SERVICE_ACCOUNT_SUBJECT.test(text3)) federate(i);
+    if (f.kind === "yaml") return;
     const dir2 = dirname11(f.path);
     const link = (path) => {
       const j = index.get(path);
@@ -51346,6 +52381,8 @@ function shardClosures(closures, index, count) {
   }
   return closures.filter((c) => owner2.get(c) === index - 1);
 }
+var WORKLOAD_IDENTITY = /azure\.workload\.identity\//;
+var SERVICE_ACCOUNT_SUBJECT = /system:serviceaccount:/i;
 var MAY_NAME_FILE = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)\b/i;
 var EXTENSION = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)(?:\.json)?(?![\w])/gi;
 function* fileNames(text3) {
@@ -51735,6 +52772,7 @@ function addOutputs(ctx, outs) {
   for (const m of outs.members) {
     ctx.outputs.set(m.key.toLowerCase(), {
       name: m.key,
+      at: loc(ctx, m),
       state: 0,
       compute: () => {
         const copy = prop(m.value, "copy");
@@ -52185,6 +53223,12 @@ function runTemplate(ctx) {
   }
   linkParents(ctx.deployment);
   for (const r of [...ctx.deployment.pending.keys()]) ensureBody(r, ctx.deployment);
+  if (ctx.session.exports) {
+    for (const slot of ctx.outputs.values()) {
+      const at = slot.at ?? locationOf2(ctx.src.file, ctx.src.doc, ctx.template);
+      ctx.session.exports.push({ kind: "output", name: slot.name, value: readSlot(slot, at), at });
+    }
+  }
 }
 function escapePointer(k) {
   return k.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -52675,9 +53719,11 @@ var armFrontEnd = {
     for (const c of templates.values()) for (const f of linkedFiles(c.src)) if (f !== c.src.file) linked.add(f);
     const loaded = /* @__PURE__ */ new Map();
     for (const [f, c] of templates) loaded.set(f, c.src);
+    const exports = [];
     const session = {
       resources: [],
       externalCalls: program.externalCalls,
+      exports,
       budget: { instances: MAX_INSTANCES, deployments: MAX_DEPLOYMENTS },
       loadLinked(path) {
         if (!loaded.has(path)) {
@@ -52738,6 +53784,7 @@ var armFrontEnd = {
       }
     }
     program.resources = keptRoots(slices, linkers).flatMap((file) => slices.get(file));
+    program.exports = exports;
     program.files = [...analysed];
     return program;
   }
@@ -52765,6 +53812,7 @@ function loadArmModule(file, host) {
     instantiate(call2) {
       const session = {
         resources: [],
+        exports: [],
         budget: { ...MODULE_BUDGET },
         loadLinked(path) {
           const linked = host.readFile(path);
@@ -52792,7 +53840,7 @@ function loadArmModule(file, host) {
         runTemplate(ctx);
       } catch {
       }
-      return { resources: session.resources, output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
+      return { resources: session.resources, exports: session.exports ?? [], output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
     }
   };
 }
@@ -53009,11 +54057,11 @@ function literalText(e) {
 }
 
 // src/util/memo.ts
-function memoized(cache3, key2, whileBusy, compute) {
-  if (cache3.has(key2)) return cache3.get(key2);
-  cache3.set(key2, whileBusy);
+function memoized(cache5, key2, whileBusy, compute) {
+  if (cache5.has(key2)) return cache5.get(key2);
+  cache5.set(key2, whileBusy);
   const value = compute();
-  cache3.set(key2, value);
+  cache5.set(key2, value);
   return value;
 }
 
@@ -53036,6 +54084,8 @@ var Run = class {
   parse;
   limits;
   resources = [];
+  /** Outputs of every file instance run, and the arguments of every module call. */
+  exports = [];
   diagnostics = [];
   comments = [];
   files = [];
@@ -53121,6 +54171,7 @@ var JsonModuleChild = class {
     if (this.ran) return;
     this.ran = true;
     appendAll(this.run.resources, this.instance.resources);
+    appendAll(this.run.exports, this.instance.exports);
   }
   outputValue(name) {
     return this.instance.output(name);
@@ -53227,11 +54278,29 @@ var FileInstance = class _FileInstance {
       } else if (st.kind === "Module") {
         for (const m of this.moduleSet(st).entries) {
           const child = this.childOf(m);
-          if (child) child.runAll();
-          else this.externalCall(m);
+          if (child) {
+            this.recordArguments(m);
+            child.runAll();
+          } else this.externalCall(m);
         }
       }
     }
+    for (const [name, st] of this.src.outputs) {
+      const value = this.outputValue(name);
+      if (value) this.run.exports.push({ kind: "output", name, value, at: this.loc(st) });
+    }
+  }
+  /** What a call to a module grantlint reads passes in: an identity passed on is used there. */
+  recordArguments(m) {
+    this.moduleParam(m, "");
+    const params = m.params;
+    if (!params) return;
+    const at = this.loc(m.stmt);
+    if (params.kind !== "object") {
+      this.run.exports.push({ kind: "moduleArgument", name: "params", value: params, at });
+      return;
+    }
+    for (const [name, value] of params.entries) this.run.exports.push({ kind: "moduleArgument", name, value, at });
   }
   runDecl(decl, owner2) {
     for (const entry of this.instanceSet(decl, owner2).entries) {
@@ -53367,8 +54436,8 @@ var FileInstance = class _FileInstance {
   // -----------------------------------------------------------------------------------------
   // Resource instances
   instanceSet(decl, owner2) {
-    const cache3 = owner2 ? owner2.children : this.topSets;
-    const cached2 = cache3.get(decl);
+    const cache5 = owner2 ? owner2.children : this.topSets;
+    const cached2 = cache5.get(decl);
     if (cached2) return cached2;
     const busyKey = `res:${owner2?.inst.key ?? ""}:${decl.symbol}`;
     if (this.busy.has(busyKey)) return { entries: [], byIndex: [], loop: "unknown" };
@@ -53388,7 +54457,7 @@ var FileInstance = class _FileInstance {
         set.entries.push(entry);
         set.byIndex.push(entry);
       }
-      cache3.set(decl, set);
+      cache5.set(decl, set);
       return set;
     } finally {
       this.busy.delete(busyKey);
@@ -54197,12 +55266,72 @@ function analyzeBicep(files, host, parse2 = defaultParse, limits = DEFAULT_LIMIT
       }).runAll();
     });
   }
-  return { resources: run.resources, diagnostics: run.diagnostics, comments: run.comments, files: run.files, externalCalls: run.externalCalls };
+  return { resources: run.resources, exports: run.exports, diagnostics: run.diagnostics, comments: run.comments, files: run.files, externalCalls: run.externalCalls };
 }
 var bicepFrontEnd = {
   format: "bicep",
   analyze: (files, host) => analyzeBicep(files, host)
 };
+
+// src/lower/kubernetes/index.ts
+var ANNOTATION = "azure.workload.identity/client-id";
+var MAY_MATTER = /ServiceAccount[\s\S]*azure\.workload\.identity\/client-id|azure\.workload\.identity\/client-id[\s\S]*ServiceAccount/;
+var TEMPLATED = /\{\{|\$\{|\$\(/;
+var parser = lazyYaml;
+function readServiceAccounts(files, host) {
+  const out = { serviceAccounts: [], files: [], comments: [] };
+  for (const file of files) {
+    const text3 = host.readFile(file);
+    if (text3 === void 0 || !MAY_MATTER.test(text3)) continue;
+    const found = serviceAccountsIn(file, text3);
+    if (found.length === 0) continue;
+    out.serviceAccounts.push(...found);
+    out.files.push(file);
+    out.comments.push(...lineComments(file, text3));
+  }
+  return out;
+}
+function serviceAccountsIn(file, text3) {
+  const { parseAllDocuments, isMap, isScalar } = parser();
+  const lines = new LineMap(text3);
+  const at = (start, end) => ({ file, range: lines.range(start, end) });
+  const out = [];
+  const docs = parseAllDocuments(text3, { uniqueKeys: false });
+  if (!Array.isArray(docs)) return out;
+  for (const doc of docs) {
+    if (doc.errors.length > 0 || !isMap(doc.contents)) continue;
+    const root = doc.contents;
+    const scalar2 = (node2) => isScalar(node2) && typeof node2.value === "string" ? node2.value : void 0;
+    if (scalar2(root.get("kind", true)) !== "ServiceAccount" || scalar2(root.get("apiVersion", true)) !== "v1") continue;
+    const metadata = root.get("metadata", true);
+    if (!isMap(metadata)) continue;
+    const annotations2 = metadata.get("annotations", true);
+    if (!isMap(annotations2)) continue;
+    const pair = annotations2.items.find((p) => isScalar(p.key) && p.key.value === ANNOTATION);
+    if (!pair) continue;
+    const node = pair.value ?? pair.key;
+    const valueRange = node?.range ?? [0, 0, 0];
+    const clientId = scalar2(pair.value) ?? text3.slice(valueRange[0], valueRange[1]);
+    const range = root.range;
+    const account = { file, at: at(range[0], range[1]), clientId: clientId.trim(), clientIdAt: at(valueRange[0], valueRange[1]) };
+    const name = scalar2(metadata.get("name", true));
+    if (name !== void 0 && !TEMPLATED.test(name)) account.name = name;
+    const namespace = scalar2(metadata.get("namespace", true));
+    if (namespace !== void 0 && !TEMPLATED.test(namespace)) account.namespace = namespace;
+    out.push(account);
+  }
+  return out;
+}
+function lineComments(file, text3) {
+  const out = [];
+  const lines = text3.split(/\r\n|\r|\n/);
+  lines.forEach((line, i) => {
+    const start = line.search(/\S/);
+    if (start < 0 || line[start] !== "#") return;
+    out.push({ file, text: line.slice(start), at: { file, range: { start: { line: i + 1, column: start + 1 }, end: { line: i + 1, column: line.length + 1 } } } });
+  });
+  return out;
+}
 
 // src/lower/scripts/index.ts
 import { resolve as resolve15 } from "node:path";
@@ -54410,7 +55539,7 @@ var SourceCache = class {
     return file;
   }
 };
-function loadModuleConfig(folder, paths, cache3) {
+function loadModuleConfig(folder, paths, cache5) {
   const config = {
     folder,
     files: [],
@@ -54422,7 +55551,7 @@ function loadModuleConfig(folder, paths, cache3) {
     modules: /* @__PURE__ */ new Map()
   };
   for (const path of [...paths].sort()) {
-    const file = cache3.get(path);
+    const file = cache5.get(path);
     if (!file) continue;
     config.files.push(file);
     if (isOverrideFile(path)) continue;
@@ -55420,7 +56549,7 @@ var ModuleInstance = class _ModuleInstance {
     for (const el of elements.items) {
       const suffix = elements.mode === "single" ? "" : quoteKey(el.key);
       const path = `${this.modulePath}module.${name}${suffix}`;
-      const inst = { key: el.key, external: `external:${this.config.folder}#${path}` };
+      const inst = { key: el.key, scope: el.scope, external: `external:${this.config.folder}#${path}` };
       if (!config) {
         const argEnv = { mod: this, file: decl.file, scope: el.scope };
         inst.externalArgs = () => this.ev.body(decl.block.body, argEnv, true, callAt);
@@ -55466,6 +56595,31 @@ var ModuleInstance = class _ModuleInstance {
         if (i.externalArgs && this.run.externalCalls) {
           this.run.externalCalls.push({ format: "terraform", source: state.decl.source ?? "", at: locate(state.decl.file, state.decl.block), args: i.externalArgs(), callChain: this.callChain });
         }
+      }
+    }
+  }
+  /**
+   * The outputs of this module instance and the modules below it, and the arguments of every module
+   * call grantlint reads (a call it cannot read is an external call, with its arguments).
+   */
+  exportsInto(out) {
+    for (const [name, decl] of this.config.outputs) {
+      const at = locate(decl.file, decl.block);
+      out.push({ kind: "output", name, value: this.output(name, at), at });
+    }
+    for (const name of this.config.modules.keys()) {
+      const state = this.moduleCalls.get(name);
+      if (!state) continue;
+      const decl = state.decl;
+      const at = locate(decl.file, decl.block);
+      for (const i of state.instances) {
+        if (!i.child) continue;
+        const env = { mod: this, file: decl.file, scope: i.scope };
+        for (const item of decl.block.body.items) {
+          if (item.kind !== "Attribute" || MODULE_META_ARGS.has(item.name)) continue;
+          out.push({ kind: "moduleArgument", name: item.name, value: this.ev.safe(item.value, env), at });
+        }
+        i.child.exportsInto(out);
       }
     }
   }
@@ -58006,6 +59160,8 @@ function analyze(files, host) {
   const program = emptyProgram();
   const configFiles = files.filter(isConfigFile);
   const analysis = new TerraformAnalysis(host, configFiles);
+  const exports = [];
+  program.exports = exports;
   try {
     for (const f of files.filter(isVarFile)) {
       analysis.varFile(f);
@@ -58033,6 +59189,7 @@ function analyze(files, host) {
       const out = [];
       instance.collect(out);
       appendAll(program.resources, out);
+      instance.exportsInto(exports);
     }
   } catch {
   }
@@ -58064,6 +59221,7 @@ function analyzeFiles(files, host, onFormat) {
     onFormat?.(format2, mine.length);
     const part = FRONT_ENDS[format2].analyze(mine, host);
     appendAll(program.resources, part.resources);
+    appendAll(program.exports ??= [], part.exports ?? []);
     appendAll(program.diagnostics, part.diagnostics);
     appendAll(program.comments, directiveComments(part.comments, host));
     appendAll(program.files, part.files);
@@ -58074,6 +59232,12 @@ function analyzeFiles(files, host, onFormat) {
   appendAll(program.diagnostics, scripts.diagnostics);
   appendAll(program.comments, directiveComments(scripts.comments, host));
   appendAll(program.files, scripts.files);
+  const manifests = readServiceAccounts(files.filter((f) => f.kind === "yaml").map((f) => f.path), host);
+  if (manifests.serviceAccounts.length > 0) {
+    appendAll(program.serviceAccounts ??= [], manifests.serviceAccounts);
+    appendAll(program.files, manifests.files);
+    appendAll(program.comments, directiveComments(manifests.comments, host));
+  }
   return program;
 }
 function directiveComments(comments, host) {
@@ -58086,10 +59250,12 @@ function directiveComments(comments, host) {
 }
 function mergeProgram(program, part) {
   appendAll(program.resources, part.resources);
+  appendAll(program.exports ??= [], part.exports ?? []);
   appendAll(program.diagnostics, part.diagnostics);
   appendAll(program.comments, part.comments);
   appendAll(program.files, part.files);
   appendAll(program.externalCalls ??= [], part.externalCalls ?? []);
+  if (part.serviceAccounts) appendAll(program.serviceAccounts ??= [], part.serviceAccounts);
 }
 
 // src/engine/pool.ts
@@ -58206,7 +59372,7 @@ function contentHash(text3) {
 
 // src/engine/lint.ts
 function defaultRuleRuns(rules = builtinRules) {
-  return rules.map((rule10) => ({ rule: rule10, severity: rule10.meta.severity, options: { ...rule10.meta.defaultOptions ?? {} } }));
+  return rules.map((rule16) => ({ rule: rule16, severity: rule16.meta.severity, options: { ...rule16.meta.defaultOptions ?? {} } }));
 }
 async function analyze2(paths, options = {}) {
   const cwd = options.cwd ?? process.cwd();
@@ -58241,7 +59407,7 @@ async function analyze2(paths, options = {}) {
   let cached2;
   let keys = [];
   if (options.cache) {
-    const cache3 = options.cache;
+    const cache5 = options.cache;
     const hashOf = (path) => {
       if (!hashes.has(path)) {
         const text3 = host.readUncached(path);
@@ -58253,7 +59419,7 @@ async function analyze2(paths, options = {}) {
     const stale = [];
     for (const c of closures) {
       const key2 = closureKey(c.files.map((f) => f.path), hashOf, options.config);
-      const entry = cache3.lookup(key2, hashOf);
+      const entry = cache5.lookup(key2, hashOf);
       if (entry) hits.push(entry);
       else {
         stale.push(c);
@@ -58276,8 +59442,12 @@ async function analyze2(paths, options = {}) {
   for (const part of parts) mergeProgram(program, part);
   if (cached2) cached2.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
   keys = [];
-  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), void 0, program.externalCalls));
+  const graph = programGraph(program, (f) => host.readFile(f));
   return { graph, program, host, cached: cached2 };
+}
+function programGraph(program, readFile) {
+  const inputs = { externalCalls: program.externalCalls, exports: program.exports, serviceAccounts: program.serviceAccounts };
+  return withSourceText(readFile, () => buildGraph(program.resources, roleCatalog(), SHAPES, inputs));
 }
 async function lint(paths, options = {}) {
   return lintAnalysis(await analyze2(paths, options), options);
@@ -58308,7 +59478,7 @@ async function lintAnalysis(analysis, options = {}, ruleFindings) {
   filtered.findings.sort(compareFindings);
   return { findings: filtered.findings, files: [...new Set(program.files)].sort(), stats: filtered.stats, graph };
 }
-function cachedResult(findings, cached2, cache3, filter, host, baseline, graph) {
+function cachedResult(findings, cached2, cache5, filter, host, baseline, graph) {
   const byFile = /* @__PURE__ */ new Map();
   cached2.analysed.forEach((a, i) => {
     for (const f of /* @__PURE__ */ new Set([...a.files, ...a.program.files])) byFile.set(f, [...byFile.get(f) ?? [], i]);
@@ -58331,7 +59501,7 @@ function cachedResult(findings, cached2, cache3, filter, host, baseline, graph) 
       const text3 = host.readUncached(f);
       if (text3 !== void 0) inputs[f] = contentHash(text3);
     }
-    if (storing) cache3.store(a.key, { inputs, findings: filtered.findings, files: a.program.files, suppressed: filtered.stats.suppressed });
+    if (storing) cache5.store(a.key, { inputs, findings: filtered.findings, files: a.program.files, suppressed: filtered.stats.suppressed });
     appendAll(all, filtered.findings);
     for (const f of a.program.files) files.add(f);
     suppressed += filtered.stats.suppressed;
@@ -58342,7 +59512,7 @@ function cachedResult(findings, cached2, cache3, filter, host, baseline, graph) 
     for (const f of hit.files) files.add(f);
     suppressed += hit.suppressed;
   }
-  if (storing) cache3.save();
+  if (storing) cache5.save();
   const seen = /* @__PURE__ */ new Set();
   let kept = all.filter((f) => {
     const k = JSON.stringify(f);
@@ -58383,10 +59553,10 @@ function releaseTag(version) {
   return `v${version}`;
 }
 var OWN_RULES = /* @__PURE__ */ new Set([...builtinRules.map((r) => r.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]);
-function ruleDocsUrl(rule10, version) {
-  if (/^https?:\/\//i.test(rule10.docs)) return rule10.docs;
-  if (!OWN_RULES.has(rule10.id)) return void 0;
-  const docs = rule10.docs || `docs/rules/${rule10.id}.md`;
+function ruleDocsUrl(rule16, version) {
+  if (/^https?:\/\//i.test(rule16.docs)) return rule16.docs;
+  if (!OWN_RULES.has(rule16.id)) return void 0;
+  const docs = rule16.docs || `docs/rules/${rule16.id}.md`;
   return `${REPOSITORY_URL}/blob/${releaseTag(version)}/${docs.replace(/^\.?\//, "")}`;
 }
 function docsLookup(context) {
@@ -58609,7 +59779,7 @@ var sarif = (result, { cwd, rules, version }) => {
             semanticVersion: version,
             version,
             informationUri: REPOSITORY_URL,
-            rules: table.map((rule10) => ruleDescriptor(rule10, version))
+            rules: table.map((rule16) => ruleDescriptor(rule16, version))
           }
         },
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(cwd) } },
@@ -58620,23 +59790,23 @@ var sarif = (result, { cwd, rules, version }) => {
   };
   return JSON.stringify(log2, null, 2) + "\n";
 };
-function ruleDescriptor(rule10, version) {
-  const helpUri = ruleDocsUrl(rule10, version);
+function ruleDescriptor(rule16, version) {
+  const helpUri = ruleDocsUrl(rule16, version);
   const descriptor = {
-    id: rule10.id,
-    name: rule10.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c) => c.toUpperCase()),
-    shortDescription: { text: firstSentence(rule10.description) },
-    fullDescription: { text: rule10.description },
-    defaultConfiguration: { level: LEVEL[rule10.severity] },
+    id: rule16.id,
+    name: rule16.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c) => c.toUpperCase()),
+    shortDescription: { text: firstSentence(rule16.description) },
+    fullDescription: { text: rule16.description },
+    defaultConfiguration: { level: LEVEL[rule16.severity] },
     help: {
-      text: helpUri ? `${rule10.description}
+      text: helpUri ? `${rule16.description}
 
-Documentation: ${helpUri}` : rule10.description,
-      markdown: helpUri ? `${rule10.description}
+Documentation: ${helpUri}` : rule16.description,
+      markdown: helpUri ? `${rule16.description}
 
-[Documentation](${helpUri})` : rule10.description
+[Documentation](${helpUri})` : rule16.description
     },
-    properties: { tags: ["security", "azure", "rbac"], "security-severity": SECURITY_SEVERITY[rule10.severity] }
+    properties: { tags: ["security", "azure", "rbac"], "security-severity": SECURITY_SEVERITY[rule16.severity] }
   };
   if (helpUri) descriptor.helpUri = helpUri;
   return descriptor;
@@ -58709,8 +59879,8 @@ var FORMATTERS = {
 };
 
 // src/format/graph/view.ts
-var KIND_ORDER = { workload: 0, identity: 1, principal: 2, scope: 3 };
-var PREFIX = { workload: "w", identity: "i", principal: "p", scope: "s" };
+var KIND_ORDER = { workload: 0, identity: 1, principal: 2, scope: 3, credential: 4 };
+var PREFIX = { workload: "w", identity: "i", principal: "p", scope: "s", credential: "c" };
 var RANK3 = { info: 1, warning: 2, error: 3 };
 var FINDING_COLORS = { error: "#d93025", warning: "#e37400", info: "#1a73e8" };
 function nodeDetail(n2) {
@@ -58731,7 +59901,7 @@ function graphView(graph, cwd, findings = []) {
     kind: "identity",
     label: identity.resource ? withModulePath(identity.resource, identity.label) : identity.label,
     root: identity.resource ? rootOf3(identity.resource) : void 0,
-    detail: identity.kind === "system" ? "system-assigned identity" : identity.kind === "user" ? identity.createdHere ? "user-assigned identity" : "user-assigned identity (existing)" : "identity passed in",
+    detail: identity.kind === "system" ? "system-assigned identity" : identity.kind === "user" ? identity.createdHere ? "user-assigned identity" : "user-assigned identity (existing)" : identity.kind === "kubelet" ? "kubelet identity (created by AKS)" : "identity passed in",
     at: identity.kind === "user" ? identity.resource?.decl : void 0
   });
   const edges = [];
@@ -58747,6 +59917,20 @@ function graphView(graph, cwd, findings = []) {
     for (const identity of w.identities) edges.push({ from, to: identityNode(identity), kind: "uses" });
   }
   for (const identity of graph.identities) identityNode(identity);
+  const resourceNode = (r) => add({ key: `workload:${r.key}`, kind: "workload", label: withModulePath(r, r.symbol), detail: r.type, at: r.decl, root: rootOf3(r) });
+  for (const slot of graph.slots) edges.push({ from: resourceNode(slot.resource), to: resourceNode(slot.app), kind: "slot", label: "slot of" });
+  for (const c of graph.federatedCredentials) {
+    const subject = unwrap(c.subject);
+    const node = add({
+      key: `credential:${c.resource.key}`,
+      kind: "credential",
+      label: withModulePath(c.resource, c.resource.symbol),
+      detail: subject ? `subject ${describeValue(subject)}` : "federated credential",
+      at: c.at,
+      root: rootOf3(c.resource)
+    });
+    if (c.identity) edges.push({ from: identityNode(c.identity), to: node, kind: "trusts", label: "trusts" });
+  }
   for (const g of graph.grants) {
     const from = g.principal.identity ? identityNode(g.principal.identity) : principalNode(g, add);
     edges.push({ from, to: scopeNode(g, add, drafts, cwd), kind: "grant", label: grantLabel(g), at: g.at, findings: findingsOn(g, findings) });
@@ -59034,8 +60218,10 @@ var SHAPES2 = {
   workload: ["[", "]"],
   identity: ["([", "])"],
   principal: ["{{", "}}"],
-  scope: ["[(", ")]"]
+  scope: ["[(", ")]"],
+  credential: [">", "]"]
 };
+var ARROWS = { slot: "==>", trusts: "-.->" };
 var CLASS_DEFS = [
   "  classDef workload fill:#e8f0fe,stroke:#1a73e8",
   "  classDef identity fill:#e6f4ea,stroke:#188038",
@@ -59058,7 +60244,8 @@ function renderMermaidView(view) {
       if (e.met === false) styles.push(linkStyle(i, FINDING_COLORS.warning));
       return;
     }
-    lines.push(e.kind === "uses" ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${edgeLines(e).map(mermaidText).join("<br/>")}"| ${e.to}`);
+    if (e.kind === "slot" || e.kind === "trusts") lines.push(`  ${e.from} ${ARROWS[e.kind]}|"${mermaidText(e.label ?? e.kind)}"| ${e.to}`);
+    else lines.push(e.kind === "uses" ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${edgeLines(e).map(mermaidText).join("<br/>")}"| ${e.to}`);
     if (e.severity) styles.push(linkStyle(i, FINDING_COLORS[e.severity]));
   });
   if (view.nodes.length === 0) return lines.join("\n") + "\n";
@@ -59079,12 +60266,15 @@ function renderMermaidView(view) {
     workload: ["legend_workload"],
     identity: ["legend_identity"],
     principal: ["legend_principal"],
-    scope: ["legend_scope", "legend_error", "legend_warning"]
+    scope: ["legend_scope", "legend_error", "legend_warning"],
+    credential: []
   };
   for (const kind of Object.keys(legend)) {
-    lines.push(`  class ${[...view.nodes.filter((n2) => n2.kind === kind).map((n2) => n2.id), ...legend[kind]].join(",")} ${kind}`);
+    const members = [...view.nodes.filter((n2) => n2.kind === kind).map((n2) => n2.id), ...legend[kind]];
+    if (members.length > 0) lines.push(`  class ${members.join(",")} ${kind}`);
   }
   lines.push(...CLASS_DEFS);
+  if (view.nodes.some((n2) => n2.kind === "credential")) lines.push("  classDef credential fill:#f3e8fd,stroke:#8430ce");
   return lines.join("\n") + "\n";
 }
 
@@ -59126,8 +60316,8 @@ function jobSummary(input) {
       const where = `${rel}:${f.range.start.line}`;
       const location = input.blobUrl && !rel.startsWith("../") ? `<a href="${input.blobUrl}/${rel.split("/").map(encodeURIComponent).join("/")}#L${f.range.start.line}-L${f.range.end.line}">${cell(where)}</a>` : cell(where);
       const url = input.docsUrl?.(f.ruleId);
-      const rule10 = url ? `<a href="${attribute2(url)}">${cell(f.ruleId)}</a>` : cell(f.ruleId);
-      out.push(`| ${ICON[f.severity]} | ${rule10} | ${location} | ${cell(f.message)} |`);
+      const rule16 = url ? `<a href="${attribute2(url)}">${cell(f.ruleId)}</a>` : cell(f.ruleId);
+      out.push(`| ${ICON[f.severity]} | ${rule16} | ${location} | ${cell(f.message)} |`);
     }
   }
   const view = input.changed ? focusView(input.view, new Set([...input.changed].map((f) => displayPath(f, cwd)))) : input.view;

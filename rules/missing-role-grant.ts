@@ -4,6 +4,7 @@ import type { AccessNeed } from '../src/graph/needs.js';
 import { usedByPlatformAgent } from '../src/graph/platform.js';
 import { possibleIdentities } from '../src/graph/principals.js';
 import { grantsTo } from '../src/graph/queries.js';
+import { reportedAsSlotDrift } from '../src/graph/slots.js';
 import type { Identity, IdentityGraph } from '../src/graph/types.js';
 import { compareLocations } from '../src/model/location.js';
 import type { Rule } from '../src/engine/types.js';
@@ -41,6 +42,8 @@ const rule: Rule = {
     const maybe = new Set(graph.grants.filter((g) => !g.principal.identity).flatMap((g) => possibleIdentities(g, graph)));
     for (const identity of graph.identities) {
       if (maybe.has(identity) || !ungranted(identity, graph)) continue;
+      // A slot's identity lacking its production app's grants is slot-identity-drift's finding.
+      if (reportedAsSlotDrift(graph, identity)) continue;
       // What the identity is known to need, when its needs are known: then the message says what to grant.
       const need = firstNeed(graph, identity);
       if (need && (identity.kind === 'system' || identity.kind === 'user')) {

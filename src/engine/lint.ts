@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { discover, fileKind } from '../discover/discover.js';
-import { buildGraph } from '../graph/build.js';
+import { buildGraph, SHAPES } from '../graph/build.js';
 import { roleCatalog } from '../graph/roles.js';
 import type { IdentityGraph } from '../graph/types.js';
 import { withSourceText } from '../graph/written.js';
@@ -136,9 +136,15 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
   for (const part of parts) mergeProgram(program, part);
   if (cached) cached.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
   keys = [];
-  // Labels in the graph quote values as written (see src/graph/written.ts).
-  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), undefined, program.externalCalls));
+  const graph = programGraph(program, (f) => host.readFile(f));
   return { graph, program, host, cached };
+}
+
+/** The identity graph of a lowered program (the language server builds its graphs with this too). */
+export function programGraph(program: LoweredProgram, readFile: (path: string) => string | undefined): IdentityGraph {
+  // Labels in the graph quote values as written (see src/graph/written.ts).
+  const inputs = { externalCalls: program.externalCalls, exports: program.exports, serviceAccounts: program.serviceAccounts };
+  return withSourceText(readFile, () => buildGraph(program.resources, roleCatalog(), SHAPES, inputs));
 }
 
 /** The whole pipeline: findings sorted by file, position and rule. */

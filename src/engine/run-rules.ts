@@ -63,7 +63,7 @@ function nodeResource(node: GraphNode): ResourceInstance | undefined {
 /** The declaration a node stands for (a grant written inline in a vault is its own entry). */
 function nodeKey(node: GraphNode): string {
   const r = nodeResource(node);
-  if ('at' in node) return `${node.resource.declKey}@${node.at.range.start.line}:${node.at.range.start.column}`;
+  if ('at' in node) return `${r?.declKey ?? node.id}@${node.at.range.start.line}:${node.at.range.start.column}`;
   return r?.declKey ?? node.id;
 }
 

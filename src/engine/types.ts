@@ -1,7 +1,7 @@
 import type { PermissionModel } from '../graph/permissions.js';
 import type { RoleCatalog } from '../graph/roles.js';
 import type { AccessNeed } from '../graph/needs.js';
-import type { Grant, Identity, IdentityGraph, Workload } from '../graph/types.js';
+import type { Grant, GraphEntry, Identity, IdentityGraph, Workload } from '../graph/types.js';
 import type { Location, Range } from '../model/location.js';
 import type { Value } from '../model/value.js';
 
@@ -26,7 +26,7 @@ export interface RuleMeta {
   hasSuggestions?: boolean;
 }
 
-export type GraphNode = Workload | Identity | Grant | AccessNeed;
+export type GraphNode = Workload | Identity | Grant | AccessNeed | GraphEntry;
 
 export interface RelatedLocation {
   message: string;

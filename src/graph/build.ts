@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { parseResourceIdArgs, RESOURCE_ID_FUNCTIONS } from '../link/functions.js';
-import type { ExternalCall, ResourceInstance } from '../model/template.js';
+import type { ServiceAccountManifest } from '../model/kubernetes.js';
+import type { ExportedValue, ExternalCall, ResourceInstance } from '../model/template.js';
 import { asString, describeValue, type ScopeValue, type Value } from '../model/value.js';
 import { armShape } from './arm-shape.js';
 import { customRoleOf, isRoleDefinitionResource } from './custom-roles.js';
@@ -11,12 +12,23 @@ import { findGuid, type RoleCatalog, type RoleDefinition } from './roles.js';
 import type { GrantFacts, PrincipalFacts, PrincipalLookup, ScopeFacts, ShapeAdapter } from './shape.js';
 import type { Grant, GrantScope, Identity, IdentityGraph, Principal, Workload } from './types.js';
 import { stringsIn, unwrap, valueKey } from './values.js';
+import { wireIdentities } from './wiring.js';
 
 export const SHAPES: ShapeAdapter[] = [armShape, azurermShape];
 
 /** Builds the identity graph from linked resource instances. */
-export function buildGraph(resources: ResourceInstance[], roles: RoleCatalog, shapes: ShapeAdapter[] = SHAPES, externalCalls: ExternalCall[] = []): IdentityGraph {
-  return { ...new GraphBuilder(resources, roles, shapes).build(), externalCalls };
+/** What the graph reads besides resource instances. */
+export interface GraphInputs {
+  /** Module calls grantlint cannot read, with what they pass in. */
+  externalCalls?: ExternalCall[];
+  /** Outputs and module call arguments (front ends' `exports`). */
+  exports?: ExportedValue[];
+  /** Kubernetes service accounts asking for a workload identity. */
+  serviceAccounts?: ServiceAccountManifest[];
+}
+
+export function buildGraph(resources: ResourceInstance[], roles: RoleCatalog, shapes: ShapeAdapter[] = SHAPES, inputs: GraphInputs = {}): IdentityGraph {
+  return new GraphBuilder(resources, roles, shapes, inputs).build();
 }
 
 class GraphBuilder {
@@ -47,6 +59,7 @@ class GraphBuilder {
     private readonly resources: ResourceInstance[],
     private readonly roles: RoleCatalog,
     private readonly shapes: ShapeAdapter[],
+    private readonly inputs: GraphInputs,
   ) {}
 
   build(): IdentityGraph {
@@ -73,7 +86,20 @@ class GraphBuilder {
       settings: this.settings,
       identityIndex: this.identities,
       needs: [],
+      clusters: [],
+      slots: [],
+      federatedCredentials: [],
+      serviceAccounts: [],
+      exports: this.inputs.exports ?? [],
+      externalCalls: this.inputs.externalCalls ?? [],
     };
+    wireIdentities(graph, this.inputs.serviceAccounts ?? [], {
+      attached: (v) => this.attachedUserIdentity(v),
+      add: (identity) => {
+        this.identities.set(identity.id, identity);
+        graph.identities.push(identity);
+      },
+    });
     graph.needs = collectAccessNeeds(graph);
     return graph;
   }

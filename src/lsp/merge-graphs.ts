@@ -27,5 +27,5 @@ export function mergeGraphs(graphs: IdentityGraph[]): IdentityGraph {
 
 /** A graph with nothing in it (no roots), as the graph builder makes it: every field there. */
 function emptyGraph(): IdentityGraph {
-  return buildGraph([], roleCatalog(), undefined, []);
+  return buildGraph([], roleCatalog());
 }

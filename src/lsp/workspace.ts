@@ -15,11 +15,9 @@ import { discover, fileKind } from '../discover/discover.js';
 import type { ConfigResolver } from '../engine/config.js';
 import { CachingHost } from '../engine/host.js';
 import { runConfiguredRules } from '../engine/configured-rules.js';
-import { defaultRuleRuns, lintAnalysis } from '../engine/lint.js';
+import { defaultRuleRuns, lintAnalysis, programGraph } from '../engine/lint.js';
 import { runRules } from '../engine/run-rules.js';
 import type { Finding, LintResult } from '../engine/types.js';
-import { buildGraph } from '../graph/build.js';
-import { withSourceText } from '../graph/written.js';
 import { roleCatalog } from '../graph/roles.js';
 import type { IdentityGraph } from '../graph/types.js';
 import { analyzeFiles } from '../engine/front-ends.js';
@@ -28,7 +26,8 @@ import type { LoweredProgram, SourceFormat } from '../model/template.js';
 import { appendAll } from '../util/arrays.js';
 import { mergeGraphs } from './merge-graphs.js';
 
-type Format = SourceFormat;
+/** A front end's format, or `yaml`: Kubernetes manifests (their service accounts). */
+type Format = SourceFormat | 'yaml';
 
 /**
  * What a candidate's reads can make a module: Bicep calls Bicep and ARM JSON modules, ARM links
@@ -36,10 +35,10 @@ type Format = SourceFormat;
  * generated template, to skip it: that read calls nothing.) A script a workflow runs is linted on
  * its own too, as the scripts front end does for a file given to it.
  */
-const CALLABLE: Record<Format, string[]> = { bicep: ['bicep', 'json'], arm: ['json'], terraform: ['terraform'], script: [] };
+const CALLABLE: Record<Format, string[]> = { bicep: ['bicep', 'json'], arm: ['json'], terraform: ['terraform'], script: [], yaml: [] };
 
 /** lint()'s front-end order (front-ends.ts): Bicep, ARM, Terraform, scripts. */
-const ORDER: Record<Format, number> = { bicep: 0, arm: 1, terraform: 2, script: 3 };
+const ORDER: Record<Format, number> = { bicep: 0, arm: 1, terraform: 2, script: 3, yaml: 4 };
 
 interface Candidate {
   key: string;
@@ -168,6 +167,7 @@ export class Workspace {
     const out: Candidate[] = [];
     const folders = new Map<string, string[]>();
     const scripts: string[] = [];
+    const manifests: string[] = [];
     for (const path of this.files) {
       const kind = fileKind(path);
       if (kind === 'terraform') {
@@ -176,11 +176,13 @@ export class Workspace {
       } else if (kind === 'bicep') out.push({ key: path, format: 'bicep', inputs: [path], paramFile: path.toLowerCase().endsWith('.bicepparam') });
       else if (kind === 'json') out.push({ key: path, format: 'arm', inputs: [path], paramFile: false });
       else if (kind === 'script') scripts.push(path);
+      else if (kind === 'yaml') manifests.push(path);
     }
     for (const [dir, inputs] of folders) out.push({ key: `tf:${dir}`, format: 'terraform', inputs, paramFile: false });
     // Scripts are analysed together, as lint() gives them to the scripts front end: a script that a
     // workflow or pipeline runs is then read as a file of its own, not again inside the workflow.
     if (scripts.length > 0) out.push({ key: 'scripts:', format: 'script', inputs: scripts, paramFile: false });
+    if (manifests.length > 0) out.push({ key: 'yaml:', format: 'yaml', inputs: manifests, paramFile: false });
     return out;
   }
 
@@ -264,7 +266,7 @@ export class Workspace {
     this.roots = new Set(roots.map((c) => c.key));
     const t1 = performance.now();
 
-    const program: LoweredProgram = { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
+    const program: LoweredProgram = { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [], exports: [] };
     const seenDiagnostics = new Set<string>();
     const seenComments = new Set<string>();
     const seenFiles = new Set<string>();
@@ -274,6 +276,8 @@ export class Workspace {
       const part = this.units.get(c.key)!.program;
       appendAll(program.resources, part.resources);
       appendAll(program.externalCalls!, part.externalCalls ?? []);
+      appendAll(program.exports!, part.exports ?? []);
+      if (part.serviceAccounts) appendAll((program.serviceAccounts ??= []), part.serviceAccounts);
       const unit = this.units.get(c.key)!;
       part.diagnostics.forEach((d, i) => {
         const key = unit.diagnosticKeys[i];
@@ -339,7 +343,7 @@ export class Workspace {
 
   /** As analyze() in lint.ts builds it: messages read the source text as written. */
   private graphOf(program: LoweredProgram): IdentityGraph {
-    return withSourceText((f) => this.read(f), () => buildGraph(program.resources, roleCatalog(), undefined, program.externalCalls));
+    return programGraph(program, (f) => this.read(f));
   }
 
   private async ruleFindings(graph: IdentityGraph, files: string[]): Promise<Finding[]> {

@@ -12,6 +12,7 @@ const STYLE: Record<ViewNode['kind'], string> = {
   identity: 'shape=ellipse, style=filled, fillcolor="#e6f4ea"',
   principal: 'shape=hexagon, style=filled, fillcolor="#fef7e0"',
   scope: 'shape=cylinder, style=filled, fillcolor="#fce8e6"',
+  credential: 'shape=note, style=filled, fillcolor="#f3e8fd"',
 };
 
 const findingStyle = (color: string): string => `color="${color}", fontcolor="${color}", penwidth=2.5`;
@@ -39,6 +40,10 @@ export function renderDotView(view: GraphView): string {
       if (e.file) attrs.push(`tooltip=${dotString(`${e.file}:${e.line}`)}`);
       if (e.met === false) attrs.push(`color="${FINDING_COLORS.warning}"`, `fontcolor="${FINDING_COLORS.warning}"`);
       lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)} [${attrs.join(', ')}];`);
+      continue;
+    }
+    if (e.kind === 'slot' || e.kind === 'trusts') {
+      lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)} [label=${dotString(e.label ?? e.kind)}, style=${e.kind === 'slot' ? 'bold' : 'dotted'}];`);
       continue;
     }
     const attrs = [`label=${dotString(edgeLines(e).join('\n'))}`];

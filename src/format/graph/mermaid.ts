@@ -18,7 +18,11 @@ const SHAPES: Record<ViewNode['kind'], [string, string]> = {
   identity: ['([', '])'],
   principal: ['{{', '}}'],
   scope: ['[(', ')]'],
+  credential: ['>', ']'],
 };
+
+/** A deployment slot to its production app, an identity to a federated credential it trusts. */
+const ARROWS: Record<'slot' | 'trusts', string> = { slot: '==>', trusts: '-.->' };
 
 const CLASS_DEFS = [
   '  classDef workload fill:#e8f0fe,stroke:#1a73e8',
@@ -50,7 +54,8 @@ export function renderMermaidView(view: GraphView): string {
       if (e.met === false) styles.push(linkStyle(i, FINDING_COLORS.warning));
       return;
     }
-    lines.push(e.kind === 'uses' ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${edgeLines(e).map(mermaidText).join('<br/>')}"| ${e.to}`);
+    if (e.kind === 'slot' || e.kind === 'trusts') lines.push(`  ${e.from} ${ARROWS[e.kind]}|"${mermaidText(e.label ?? e.kind)}"| ${e.to}`);
+    else lines.push(e.kind === 'uses' ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${edgeLines(e).map(mermaidText).join('<br/>')}"| ${e.to}`);
     if (e.severity) styles.push(linkStyle(i, FINDING_COLORS[e.severity]));
   });
   if (view.nodes.length === 0) return lines.join('\n') + '\n';
@@ -73,11 +78,14 @@ export function renderMermaidView(view: GraphView): string {
     identity: ['legend_identity'],
     principal: ['legend_principal'],
     scope: ['legend_scope', 'legend_error', 'legend_warning'],
+    credential: [],
   };
   for (const kind of Object.keys(legend) as ViewNode['kind'][]) {
-    lines.push(`  class ${[...view.nodes.filter((n) => n.kind === kind).map((n) => n.id), ...legend[kind]].join(',')} ${kind}`);
+    const members = [...view.nodes.filter((n) => n.kind === kind).map((n) => n.id), ...legend[kind]];
+    if (members.length > 0) lines.push(`  class ${members.join(',')} ${kind}`);
   }
   lines.push(...CLASS_DEFS);
+  if (view.nodes.some((n) => n.kind === 'credential')) lines.push('  classDef credential fill:#f3e8fd,stroke:#8430ce');
   return lines.join('\n') + '\n';
 }
 

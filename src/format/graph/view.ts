@@ -10,7 +10,8 @@ import type { Location, Position, Range } from '../../model/location.js';
 import type { ResourceInstance } from '../../model/template.js';
 import { displayPath } from '../paths.js';
 
-export type ViewNodeKind = 'workload' | 'identity' | 'principal' | 'scope';
+/** `credential`: a federated identity credential, which an identity trusts. */
+export type ViewNodeKind = 'workload' | 'identity' | 'principal' | 'scope' | 'credential';
 
 export interface ViewNode {
   /** Deterministic and readable: kind prefix and the symbol, numbered on a clash. */
@@ -32,7 +33,8 @@ export interface ViewNode {
 export interface ViewEdge {
   from: string;
   to: string;
-  kind: 'uses' | 'grant' | 'needs';
+  /** `slot`: a deployment slot to its production app; `trusts`: an identity to a federated credential; `needs`: an access need to its target. */
+  kind: 'uses' | 'grant' | 'needs' | 'slot' | 'trusts';
   /** For a grant: the role name (or `access policy`, or the role expression when not resolved). For a need: what it needs and whether a grant meets it. */
   label?: string;
   /** For a need: whether a grant meets it (absent when the identity cannot be told). */
@@ -50,8 +52,8 @@ export interface GraphView {
   edges: ViewEdge[];
 }
 
-const KIND_ORDER: Record<ViewNodeKind, number> = { workload: 0, identity: 1, principal: 2, scope: 3 };
-const PREFIX: Record<ViewNodeKind, string> = { workload: 'w', identity: 'i', principal: 'p', scope: 's' };
+const KIND_ORDER: Record<ViewNodeKind, number> = { workload: 0, identity: 1, principal: 2, scope: 3, credential: 4 };
+const PREFIX: Record<ViewNodeKind, string> = { workload: 'w', identity: 'i', principal: 'p', scope: 's', credential: 'c' };
 
 interface Draft {
   key: string;
@@ -98,7 +100,7 @@ export function graphView(graph: IdentityGraph, cwd: string, findings: Finding[]
       kind: 'identity',
       label: identity.resource ? withModulePath(identity.resource, identity.label) : identity.label,
       root: identity.resource ? rootOf(identity.resource) : undefined,
-      detail: identity.kind === 'system' ? 'system-assigned identity' : identity.kind === 'user' ? (identity.createdHere ? 'user-assigned identity' : 'user-assigned identity (existing)') : 'identity passed in',
+      detail: identity.kind === 'system' ? 'system-assigned identity' : identity.kind === 'user' ? (identity.createdHere ? 'user-assigned identity' : 'user-assigned identity (existing)') : identity.kind === 'kubelet' ? 'kubelet identity (created by AKS)' : 'identity passed in',
       at: identity.kind === 'user' ? identity.resource?.decl : undefined,
     });
 
@@ -115,6 +117,21 @@ export function graphView(graph: IdentityGraph, cwd: string, findings: Finding[]
     for (const identity of w.identities) edges.push({ from, to: identityNode(identity), kind: 'uses' });
   }
   for (const identity of graph.identities) identityNode(identity);
+  const resourceNode = (r: ResourceInstance): string =>
+    add({ key: `workload:${r.key}`, kind: 'workload', label: withModulePath(r, r.symbol), detail: r.type, at: r.decl, root: rootOf(r) });
+  for (const slot of graph.slots) edges.push({ from: resourceNode(slot.resource), to: resourceNode(slot.app), kind: 'slot', label: 'slot of' });
+  for (const c of graph.federatedCredentials) {
+    const subject = unwrap(c.subject);
+    const node = add({
+      key: `credential:${c.resource.key}`,
+      kind: 'credential',
+      label: withModulePath(c.resource, c.resource.symbol),
+      detail: subject ? `subject ${describeValue(subject)}` : 'federated credential',
+      at: c.at,
+      root: rootOf(c.resource),
+    });
+    if (c.identity) edges.push({ from: identityNode(c.identity), to: node, kind: 'trusts', label: 'trusts' });
+  }
   for (const g of graph.grants) {
     const from = g.principal.identity ? identityNode(g.principal.identity) : principalNode(g, add);
     edges.push({ from, to: scopeNode(g, add, drafts, cwd), kind: 'grant', label: grantLabel(g), at: g.at, findings: findingsOn(g, findings) });

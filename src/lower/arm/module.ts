@@ -5,7 +5,7 @@
  */
 import type { FrontEndHost } from '../types.js';
 import type { Location } from '../../model/location.js';
-import type { ResourceInstance } from '../../model/template.js';
+import type { ExportedValue, ResourceInstance } from '../../model/template.js';
 import type { ScopeLevel, ScopeValue, Value } from '../../model/value.js';
 import { parseJson, stringProp } from '../../syntax/json/index.js';
 import { Deployment, outputNames, readOutput, runTemplate, schemaLevel, templateCtx, type Session, type Source } from './evaluate.js';
@@ -23,6 +23,8 @@ export interface ArmModuleCall {
 
 export interface ArmModuleInstance {
   resources: ResourceInstance[];
+  /** The template's outputs (and those of its nested deployments). */
+  exports: ExportedValue[];
   output(name: string): Value | undefined;
   outputNames: string[];
 }
@@ -48,6 +50,7 @@ export function loadArmModule(file: string, host: FrontEndHost): ArmModule | und
     instantiate(call) {
       const session: Session = {
         resources: [],
+        exports: [],
         budget: { ...MODULE_BUDGET },
         loadLinked(path) {
           const linked = host.readFile(path);
@@ -76,7 +79,7 @@ export function loadArmModule(file: string, host: FrontEndHost): ArmModule | und
       } catch {
         // Never crash on input: what was lowered so far stays.
       }
-      return { resources: session.resources, output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
+      return { resources: session.resources, exports: session.exports ?? [], output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
     },
   };
 }
