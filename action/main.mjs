@@ -51409,8 +51409,10 @@ var rule13 = {
     description: "A role is granted on a resource whose type none of its permissions can act on.",
     severity: "warning",
     messages: {
-      mismatch: "Grants '{{role}}' to {{principal}} on {{scope}}, but none of the role's permissions apply to {{namespace}} resources: the assignment grants nothing there. Grant it on the resource it is meant for, or grant a role for this resource{{suggestion}}."
+      mismatch: "Grants '{{role}}' to {{principal}} on {{scope}}, but none of the role's permissions apply to {{namespace}} resources: the assignment grants nothing there. Grant it on the resource it is meant for, or grant a role for this resource{{suggestion}}.",
+      useRole: "Grant '{{suggestion}}' instead, if this resource is the one the assignment is meant for. The '{{role}}' assignment already deployed stays until you delete it"
     },
+    hasSuggestions: true,
     docs: "docs/rules/role-target-mismatch.md"
   },
   check(graph, context) {
@@ -51423,9 +51425,11 @@ var rule13 = {
       const namespace = type.split("/")[0];
       if (patterns.some((p) => applies(p, namespace))) continue;
       const narrow = suggestedRole(context.permissions, type);
+      const source = roleSource(grant);
+      const role2 = grant.role;
       context.report({
         node: grant,
-        value: roleSource(grant),
+        value: source,
         messageId: "mismatch",
         data: {
           role: grant.role.roleName,
@@ -51433,7 +51437,9 @@ var rule13 = {
           scope: describeScope(grant.scope),
           namespace,
           suggestion: narrow ? ` (such as '${narrow.roleName}')` : ""
-        }
+        },
+        // A suggestion, not a fix: the scope may be what is wrong, and only a person knows which.
+        ...narrow ? { suggest: [{ messageId: "useRole", data: { role: role2.roleName, suggestion: narrow.roleName }, fix: (fixer) => replaceRole(grant, source, narrow, fixer) }] } : {}
       });
     }
   }

@@ -19,6 +19,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
 `;
 const SECRETS_USER = '4633458b-17de-408a-b874-0445c86b69e6';
 const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+const BLOB_READER = '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1';
 
 const bicepAssignment = (name: string, role: string, extra = '') => `${BICEP_UAMI}resource ra 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: ${name}
@@ -124,6 +125,8 @@ const CASES: FixCase[] = [
   { name: 'narrower role, Bicep', file: 'main.bicep', text: bicepAssignment(`guid(vault.id, uami.id, '${OWNER}')`, OWNER, PT_BICEP), rule: 'privileged-role', kind: 'suggestion', expect: `  name: guid(vault.id, uami.id, '${SECRETS_USER}')` },
   { name: 'narrower role, ARM', file: 'azuredeploy.json', text: armTemplate(`[guid('Microsoft.KeyVault/vaults/kv', 'app-id', '${OWNER}')]`, OWNER, PT_ARM, `\n      "scope": "Microsoft.KeyVault/vaults/kv",`), rule: 'privileged-role', kind: 'suggestion', expect: `        "roleDefinitionId": "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${SECRETS_USER}')]",` },
   { name: 'narrower role, azurerm', file: 'main.tf', text: tfAssignment('', 'Owner', '\n  principal_type       = "ServicePrincipal"'), rule: 'privileged-role', kind: 'suggestion', expect: '  role_definition_name = "Key Vault Secrets User"' },
+  { name: 'a role for the target, Bicep', file: 'main.bicep', text: bicepAssignment(`guid(vault.id, uami.id, '${BLOB_READER}')`, BLOB_READER, PT_BICEP), rule: 'role-target-mismatch', kind: 'suggestion', expect: new RegExp(`roleDefinitionId: subscriptionResourceId\\('Microsoft.Authorization/roleDefinitions', '(?!${BLOB_READER})[0-9a-f-]{36}'\\)`) },
+  { name: 'a role for the target, azurerm', file: 'main.tf', text: tfAssignment('', 'AcrPull', '\n  principal_type       = "ServicePrincipal"'), rule: 'role-target-mismatch', kind: 'suggestion', expect: /role_definition_name = "(?!AcrPull")[^"]+"/ },
 ];
 
 type Variant = 'LF' | 'CRLF' | 'BOM' | 'BOM+CRLF';
