@@ -43246,7 +43246,7 @@ function shorten(text3) {
 }
 function textAt(v) {
   const at = v.at;
-  if (!at || v.kind === "unknown" && v.input) return void 0;
+  if (!at || v.kind === "unknown" && v.input && v.input.kind !== "output" && v.input.kind !== "external") return void 0;
   const raw = slice(at);
   if (raw === void 0) return void 0;
   const text3 = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();
@@ -43359,7 +43359,10 @@ function describePrincipal(grant) {
   const identity = grant.principal.identity;
   if (identity) return describeIdentity(identity);
   const v = unwrap(grant.principal.value);
-  if (v?.kind === "unknown" && v.input) return `principal '${v.input.name}' (passed in, kind unknown)`;
+  if (v?.kind === "unknown" && v.input) {
+    if (v.input.kind === "output" || v.input.kind === "external") return `principal ${writtenText(grant.principal.value)} (kind unknown)`;
+    return `principal '${v.input.name}' (passed in, kind unknown)`;
+  }
   return `principal ${writtenText(grant.principal.value)}`;
 }
 function describeIdentity(identity) {
@@ -44089,6 +44092,26 @@ function configOwner(config, sites) {
     return (s2.callChain[0]?.file ?? s2.decl.file) === root && own.length === segments.length && own.every((x, i) => x === segments[i]);
   });
 }
+function fullName(r) {
+  const own = asString(unwrap(r.name)) ?? asString(unwrap(getProp(armView(r)?.body, "name")));
+  if (own === void 0) return void 0;
+  if (!r.parent || own.includes("/")) return own.toLowerCase();
+  const parent = fullName(r.parent);
+  return parent === void 0 ? void 0 : `${parent}/${own.toLowerCase()}`;
+}
+function rootFile(r) {
+  return (r.callChain[0] ?? r.decl).file;
+}
+function declaredTwins(existing, sites, name) {
+  const type = armView(existing)?.type;
+  return sites.filter((s2) => !s2.existing && s2 !== existing && armView(s2)?.type === type && rootFile(s2) === rootFile(existing) && (name === void 0 || fullName(s2) === name));
+}
+function configTargets(owner2, sites) {
+  if (!owner2.existing) return [owner2];
+  const name = fullName(owner2);
+  if (name === void 0) return [owner2, "incomplete"];
+  return [owner2, ...declaredTwins(owner2, sites, name)];
+}
 function collectSettings(resources) {
   const collectors = /* @__PURE__ */ new Map();
   const sites = [];
@@ -44104,11 +44127,21 @@ function collectSettings(resources) {
     const kind = configKind(r);
     if (!kind) continue;
     const owner2 = configOwner(r, sites);
-    const out = owner2 && collectors.get(owner2.key);
-    if (!out) continue;
+    if (!owner2) continue;
     const view = armView(r);
-    if (kind === "appsettings") out.map(getProp(view.body, "properties"), { declaredIn: r });
-    else out.list(getPath(view.body, ["properties", "appSettings"]), ["value"], [], { declaredIn: r });
+    for (const target of configTargets(owner2, sites)) {
+      if (target === "incomplete") {
+        for (const s2 of declaredTwins(owner2, sites, void 0)) {
+          const c = collectors.get(s2.key);
+          if (c) c.complete = false;
+        }
+        continue;
+      }
+      const out = collectors.get(target.key);
+      if (!out) continue;
+      if (kind === "appsettings") out.map(getProp(view.body, "properties"), { declaredIn: r });
+      else out.list(getPath(view.body, ["properties", "appSettings"]), ["value"], [], { declaredIn: r });
+    }
   }
   const result = /* @__PURE__ */ new Map();
   for (const [key2, c] of collectors) result.set(key2, { entries: c.entries, complete: c.complete });
@@ -45681,8 +45714,8 @@ function azureResourceKey(r) {
   const name = valueKey(r.name);
   const scope = valueKey(r.deploymentScope);
   if (name === void 0 || scope === void 0) return r.key;
-  const rootFile = (r.callChain[0] ?? r.decl).file;
-  const root = r.format === "terraform" ? dirname7(rootFile) : rootFile;
+  const rootFile2 = (r.callChain[0] ?? r.decl).file;
+  const root = r.format === "terraform" ? dirname7(rootFile2) : rootFile2;
   return `${root}|${r.type.toLowerCase()}|${name}|${scope}`;
 }
 function scopeOfDeployment(scope) {
@@ -46827,8 +46860,8 @@ var missing_role_grant_default = rule9;
 // src/graph/roots.ts
 import { dirname as dirname8 } from "node:path";
 function deploymentRoot(r) {
-  const rootFile = (r.callChain[0] ?? r.decl).file;
-  return r.format === "terraform" ? dirname8(rootFile) : rootFile;
+  const rootFile2 = (r.callChain[0] ?? r.decl).file;
+  return r.format === "terraform" ? dirname8(rootFile2) : rootFile2;
 }
 
 // rules/non-idempotent-assignment-name.ts
