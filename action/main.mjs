@@ -42734,8 +42734,9 @@ function dataAction(name) {
   return { kind: "dataAction", name };
 }
 function matchesPermission(pattern, text3) {
-  const p = pattern.toLowerCase();
-  const t = text3.toLowerCase();
+  return matchesLower(pattern.toLowerCase(), text3.toLowerCase());
+}
+function matchesLower(p, t) {
   let pi = 0;
   let ti = 0;
   let star = -1;
@@ -42760,13 +42761,39 @@ function matchesPermission(pattern, text3) {
 function blocksOf(role2) {
   return role2.permissionBlocks ?? [role2];
 }
-function blockAllows(block2, op) {
-  const [granted, denied] = op.kind === "action" ? [block2.actions, block2.notActions] : [block2.dataActions, block2.notDataActions];
-  return granted.some((p) => matchesPermission(p, op.name)) && !denied.some((p) => matchesPermission(p, op.name));
+function patternSet(patterns) {
+  const set = { exact: /* @__PURE__ */ new Set(), prefixes: [], suffixes: [], wild: [] };
+  for (const p of patterns) {
+    const lower2 = p.toLowerCase();
+    const star = lower2.indexOf("*");
+    if (star < 0) set.exact.add(lower2);
+    else if (star === lower2.length - 1) set.prefixes.push(lower2.slice(0, -1));
+    else if (star === 0 && !lower2.includes("*", 1)) set.suffixes.push(lower2.slice(1));
+    else set.wild.push(lower2);
+  }
+  return set;
+}
+function inSet(set, lower2) {
+  return set.exact.has(lower2) || set.prefixes.some((p) => lower2.startsWith(p)) || set.suffixes.some((p) => lower2.endsWith(p)) || set.wild.some((p) => matchesLower(p, lower2));
+}
+var compiled = /* @__PURE__ */ new WeakMap();
+function compiledBlocks(role2) {
+  let blocks = compiled.get(role2);
+  if (!blocks) {
+    blocks = blocksOf(role2).map((b2) => ({
+      action: { granted: patternSet(b2.actions), denied: patternSet(b2.notActions) },
+      dataAction: { granted: patternSet(b2.dataActions), denied: patternSet(b2.notDataActions) }
+    }));
+    compiled.set(role2, blocks);
+  }
+  return blocks;
+}
+function allowsLower(role2, kind, lower2) {
+  return compiledBlocks(role2).some((b2) => inSet(b2[kind].granted, lower2) && !inSet(b2[kind].denied, lower2));
 }
 function allows(role2, op) {
   if (role2.permissionsKnown === false) return void 0;
-  return blocksOf(role2).some((b2) => blockAllows(b2, op));
+  return allowsLower(role2, op.kind, op.name.toLowerCase());
 }
 function allowsAll(role2, ops) {
   if (role2.permissionsKnown === false) return void 0;
@@ -42807,7 +42834,7 @@ var PermissionModel = class {
   breadth(role2) {
     let n2 = this.breadths.get(role2.id);
     if (n2 === void 0) {
-      n2 = this.ops().filter((op) => allows(role2, op) === true).length;
+      n2 = role2.permissionsKnown === false ? 0 : this.ops().filter((op) => allowsLower(role2, op.kind, op.lower)).length;
       this.breadths.set(role2.id, n2);
     }
     return n2;
@@ -42817,8 +42844,8 @@ var PermissionModel = class {
       const seen = /* @__PURE__ */ new Map();
       for (const r of this.catalog.all()) {
         for (const b2 of blocksOf(r)) {
-          for (const a of b2.actions) seen.set(`a:${a.toLowerCase()}`, action(a));
-          for (const d of b2.dataActions) seen.set(`d:${d.toLowerCase()}`, dataAction(d));
+          for (const a of b2.actions) seen.set(`a:${a.toLowerCase()}`, { kind: "action", lower: a.toLowerCase() });
+          for (const d of b2.dataActions) seen.set(`d:${d.toLowerCase()}`, { kind: "dataAction", lower: d.toLowerCase() });
         }
       }
       this.vocabulary = [...seen.values()];
