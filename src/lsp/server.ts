@@ -59,7 +59,8 @@ export class GrantlintServer {
   private metas = new Map<string, RuleMeta>();
   /** Per workspace root: the last results, and the document versions they were computed from. */
   private readonly results = new Map<Workspace, { findings: Finding[]; versions: Map<string, number> }>();
-  private readonly published = new Set<string>();
+  /** Per open document: `uri@version` when that version was answered with no diagnostics. */
+  private readonly published = new Map<string, string>();
   private quickTimer?: NodeJS.Timeout;
   private idleTimer?: NodeJS.Timeout;
   private running: Promise<void> = Promise.resolve();
@@ -235,9 +236,12 @@ export class GrantlintServer {
   private publish(): void {
     for (const doc of this.documents.all()) {
       const diagnostics = this.findingsFor(doc.uri).map((f) => this.diagnostic(f));
-      if (diagnostics.length === 0 && !this.published.has(doc.uri)) continue;
-      if (diagnostics.length > 0) this.published.add(doc.uri);
-      else this.published.delete(doc.uri);
+      // Every version of an open document gets an answer, an empty one too: a client waiting for this
+      // version's diagnostics (and the bench) learns the file is clean. A version already answered
+      // with nothing is not answered again.
+      const key = `${doc.uri}@${doc.version}`;
+      if (diagnostics.length === 0 && this.published.get(doc.uri) === key) continue;
+      this.published.set(doc.uri, diagnostics.length === 0 ? key : '');
       void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
     }
   }

@@ -47,7 +47,7 @@ function diagnosticsOf(name: string, test: (d: Diag[]) => boolean = () => true) 
 }
 
 beforeAll(async () => {
-  dir = tree({ 'main.bicep': MAIN_BICEP, 'grant.bicep': GRANT_BICEP });
+  dir = tree({ 'main.bicep': MAIN_BICEP, 'grant.bicep': GRANT_BICEP, 'clean.bicep': "param location string = 'westeurope'\n" });
   client = new LspClient(dir, [binPath, 'lsp']);
   const init = await client.request<{ capabilities: Record<string, unknown> }>('initialize', {
     processId: process.pid,
@@ -63,6 +63,13 @@ afterAll(async () => {
 });
 
 describe('grantlint lsp', () => {
+  it('answers a clean file with an empty list, for its version', async () => {
+    const wait = diagnosticsOf('clean.bicep');
+    client.notify('textDocument/didOpen', { textDocument: { uri: uri('clean.bicep'), languageId: 'bicep', version: 1, text: "param location string = 'westeurope'\n" } });
+    expect(await wait()).toEqual([]);
+    client.notify('textDocument/didClose', { textDocument: { uri: uri('clean.bicep') } });
+  });
+
   it('lints an opened file over the workspace: the grant in the module counts', async () => {
     const wait = diagnosticsOf('grant.bicep', (d) => d.length > 0);
     client.notify('textDocument/didOpen', { textDocument: { uri: uri('grant.bicep'), languageId: 'bicep', version: 1, text: GRANT_BICEP } });
