@@ -1,3 +1,4 @@
+import { printableLine, printablePath } from './escape.js';
 import { docsLookup } from './links.js';
 import { displayPath, findingsByFile } from './paths.js';
 import type { Formatter } from './types.js';
@@ -16,15 +17,15 @@ export const stylish: Formatter = (result, context) => {
   const lines: string[] = [];
   const counts = { error: 0, warning: 0, info: 0 };
   for (const { rel, findings } of findingsByFile(result, cwd, false)) {
-    lines.push(paint('underline', rel));
+    lines.push(paint('underline', printablePath(rel)));
     const posWidth = Math.max(...findings.map((f) => `${f.range.start.line}:${f.range.start.column}`.length));
     for (const f of findings) {
       counts[f.severity]++;
       const pos = `${f.range.start.line}:${f.range.start.column}`.padEnd(posWidth);
       const sev = f.severity === 'error' ? paint('red', 'error  ') : f.severity === 'warning' ? paint('yellow', 'warning') : paint('blue', 'info   ');
-      lines.push(`  ${paint('gray', pos)}  ${sev}  ${f.message}  ${paint('gray', f.ruleId)}`);
+      lines.push(`  ${paint('gray', pos)}  ${sev}  ${printableLine(f.message)}  ${paint('gray', printableLine(f.ruleId))}`);
       for (const r of f.related) {
-        lines.push(`  ${' '.repeat(posWidth)}           ${paint('gray', `↳ ${r.message} ${displayPath(r.file, cwd)}:${r.range.start.line}:${r.range.start.column}`)}`);
+        lines.push(`  ${' '.repeat(posWidth)}           ${paint('gray', `↳ ${printableLine(r.message)} ${printablePath(displayPath(r.file, cwd))}:${r.range.start.line}:${r.range.start.column}`)}`);
       }
     }
     lines.push('');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as core from '@actions/core';
@@ -196,7 +197,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     // Actions logs show colour though stdout is no terminal: on unless NO_COLOR, FORCE_COLOR=0 or --no-color.
     const color = cli.color ?? (env.FORCE_COLOR !== undefined ? useColor(undefined, env, false) : !env.NO_COLOR);
     const log = FORMATTERS[inputs.format](shown, { ...context, color });
-    if (log) process.stdout.write(log.endsWith('\n') ? log : `${log}\n`);
+    if (log) process.stdout.write(commandsStopped(log));
   }
   let notAnnotated: Record<Severity, number> | undefined;
   if (inputs.annotate) {
@@ -252,4 +253,13 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
 function writeReport(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
+}
+
+/**
+ * Text printed to the log with workflow commands off: the formats already escape what a template
+ * can carry, and this is the runner's own guard on top (a random token that no template can guess
+ * ends the pause), so that nothing in the log can silence or forge the annotations after it.
+ */
+export function commandsStopped(text: string, token: string = randomUUID()): string {
+  return `::stop-commands::${token}\n${text.endsWith('\n') ? text : `${text}\n`}::${token}::\n`;
 }
