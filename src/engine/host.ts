@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FrontEndHost } from '../lower/types.js';
+import { LineMap } from '../model/location.js';
 
 /** Reads files once per run; `overrides` stand in for files on disk (unsaved editor buffers). */
 export class CachingHost implements FrontEndHost {
@@ -23,6 +24,17 @@ export class CachingHost implements FrontEndHost {
       this.texts.set(path, text);
     }
     return this.texts.get(path);
+  }
+
+  private readonly lineMaps = new Map<string, LineMap | undefined>();
+
+  /** The file's line index, built once. */
+  lineMap(path: string): LineMap | undefined {
+    if (!this.lineMaps.has(path)) {
+      const text = this.readFile(path);
+      this.lineMaps.set(path, text === undefined ? undefined : new LineMap(text));
+    }
+    return this.lineMaps.get(path);
   }
 
   listFolder(path: string): string[] {

@@ -107,7 +107,7 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
 export async function lint(paths: string[], options: LintOptions = {}): Promise<LintResult> {
   const { graph, program, host } = await analyze(paths, options);
   options.onProgress?.({ stage: 'rules' });
-  const runOptions = { roles: roleCatalog(), sourceText: (f: string) => host.readFile(f) };
+  const runOptions = { roles: roleCatalog(), sourceText: (f: string) => host.readFile(f), sourceLines: (f: string) => host.lineMap(f) };
   const runs = options.rules ?? defaultRuleRuns();
   let findings: Finding[];
   if (options.config) {
