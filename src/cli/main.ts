@@ -75,7 +75,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       io.stdout(`${packageVersion()} (Azure built-in roles: ${roles.size}, snapshot ${roles.snapshot ?? 'of unknown date'})\n`);
       return EXIT_OK;
     }
-    const config = new ConfigResolver({ cwd: io.cwd, configFile: options.config });
+    const config = new ConfigResolver({ cwd: io.cwd, configFile: options.config, plugins: options.plugins });
     if (options.listRules) {
       await config.loadFolder(io.cwd);
       io.stdout(listRules(config, options.format, packageVersion()));

@@ -40,6 +40,8 @@ export interface CliOptions {
   /** `--stdin`: lint standard input as the file named by `--stdin-filename` (editors). */
   stdin: boolean;
   stdinFilename?: string;
+  /** `--no-plugins`: load no plugin named in a configuration file (untrusted code, e.g. a fork's pull request). */
+  plugins: boolean;
 }
 
 export class UsageError extends Error {}
@@ -57,6 +59,7 @@ const OPTIONS = {
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   'no-error-on-unmatched-pattern': { type: 'boolean' },
+  'no-plugins': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
   'var-file': { type: 'string', multiple: true },
@@ -156,6 +159,7 @@ export function parseCliArgs(argv: string[], formats: string[]): CliOptions {
     printConfig: values['print-config'],
     stdin: values.stdin ?? false,
     stdinFilename: values['stdin-filename'],
+    plugins: !values['no-plugins'],
   };
 }
 
@@ -193,6 +197,7 @@ Input:
 
 Configuration:
   -c, --config <file>      Use this configuration file instead of the nearest .grantlint.yaml
+      --no-plugins         Load no plugin a configuration file names (code you do not trust)
       --baseline <file>    Do not report the findings recorded in this baseline file
       --write-baseline <file>
                            Record the current findings in a baseline file and exit 0
