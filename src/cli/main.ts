@@ -97,6 +97,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         cwd: io.cwd,
         varFiles: options.varFiles,
         includeGenerated: options.includeGenerated,
+        root: options.root,
         config,
         reportUnusedSuppressions: options.reportUnusedSuppressions,
         baseline,

@@ -42,6 +42,8 @@ export interface CliOptions {
   stdinFilename?: string;
   /** `--no-plugins`: load no plugin named in a configuration file (untrusted code, e.g. a fork's pull request). */
   plugins: boolean;
+  /** `--root <folder>`: reads stay inside it (default: the git top level of the paths, or their common folder). */
+  root?: string;
 }
 
 export class UsageError extends Error {}
@@ -60,6 +62,7 @@ const OPTIONS = {
   'no-color': { type: 'boolean' },
   'no-error-on-unmatched-pattern': { type: 'boolean' },
   'no-plugins': { type: 'boolean' },
+  root: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
   'var-file': { type: 'string', multiple: true },
@@ -160,6 +163,7 @@ export function parseCliArgs(argv: string[], formats: string[]): CliOptions {
     stdin: values.stdin ?? false,
     stdinFilename: values['stdin-filename'],
     plugins: !values['no-plugins'],
+    root: values.root,
   };
 }
 
@@ -191,6 +195,8 @@ Exit code:
 Input:
       --var-file <file>    Terraform variable values (repeatable)
       --include-generated  Also lint ARM templates generated from a Bicep file beside them
+      --root <folder>      Modules and linked templates are read only inside this folder
+                           (default: the git top level of the paths, or their common folder)
       --stdin              Lint standard input as the file named by --stdin-filename
       --stdin-filename <path>
                            The file the text on stdin stands for (its modules are read from disk)

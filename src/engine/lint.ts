@@ -19,6 +19,8 @@ import { filterFindings } from './filter.js';
 import { compareFindings, fingerprint, runRules, type RuleRun } from './run-rules.js';
 import type { Finding, LintResult, Rule } from './types.js';
 import { appendAll } from '../util/arrays.js';
+import { repositoryRoot } from '../discover/root.js';
+import { checkedVarFiles, uniqueDiagnostics, unreadableFiles } from './inputs.js';
 
 const FRONT_ENDS: Record<SourceFormat, FrontEnd> = {
   bicep: bicepFrontEnd,
@@ -47,6 +49,8 @@ export interface LintOptions {
   baseline?: Baseline;
   /** Called as the run advances (a progress indicator). */
   onProgress?: (event: LintProgress) => void;
+  /** Reads stay inside this folder (default: the git top level of the paths, or their common folder). */
+  root?: string;
 }
 
 export type LintProgress =
@@ -67,7 +71,8 @@ export function defaultRuleRuns(rules: Rule[] = builtinRules): RuleRun[] {
 /** discover → parse/lower/link (front ends) → graph. */
 export async function analyze(paths: string[], options: LintOptions = {}): Promise<AnalysisResult> {
   const cwd = options.cwd ?? process.cwd();
-  let files = await discover(paths, { cwd, ignore: options.ignore });
+  const walkProblems = new Map<string, string>();
+  let files = await discover(paths, { cwd, ignore: options.ignore, problems: walkProblems });
   if (options.config) {
     const config = options.config;
     files = files.filter((f) => !config.isIgnored(f.path));
@@ -80,8 +85,10 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
       files.push({ path: resolve(path), kind });
     }
   }
-  const host = new CachingHost(options.overrides);
-  if (options.varFiles) host.varFiles = options.varFiles.map((f) => resolve(cwd, f));
+  const varFiles = checkedVarFiles(options.varFiles ?? [], cwd);
+  const root = options.root ? resolve(cwd, options.root) : repositoryRoot(paths, cwd);
+  const host = new CachingHost({ overrides: options.overrides, root, allow: varFiles });
+  if (options.varFiles) host.varFiles = varFiles;
   if (options.includeGenerated) host.includeGeneratedTemplates = true;
   const program: LoweredProgram = { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
   const formats = (['bicep', 'arm', 'terraform'] as const).filter((format) => files.some((f) => KIND_TO_FORMAT[f.kind] === format));
@@ -98,6 +105,7 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
     appendAll(program.files, part.files);
     appendAll(program.externalCalls!, part.externalCalls ?? []);
   }
+  appendAll(program.diagnostics, unreadableFiles(files.map((f) => f.path), program, host, walkProblems));
   // Labels in the graph quote values as written (see src/graph/written.ts).
   const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), undefined, program.externalCalls));
   return { graph, program, host };
@@ -114,7 +122,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     await options.config.load(program.files);
     findings = runConfiguredRules(graph, options.config, program.files, runOptions);
   } else findings = runRules(graph, runs, runOptions);
-  appendAll(findings, program.diagnostics.map(diagnosticFinding));
+  appendAll(findings, uniqueDiagnostics(program.diagnostics).map(diagnosticFinding));
   const filtered = filterFindings(findings, program, {
     config: options.config,
     knownRuleIds: new Set([...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]),
@@ -129,7 +137,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
 function diagnosticFinding(d: Diagnostic): Finding {
   return {
     ruleId: d.code === 'parse-error' ? PARSE_ERROR_RULE.id : d.code,
-    severity: 'error',
+    severity: DIAGNOSTIC_RULES.find((m) => m.id === d.code)?.severity ?? 'error',
     message: d.message,
     file: d.at.file,
     range: d.at.range,

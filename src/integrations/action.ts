@@ -163,6 +163,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     config,
     varFiles: [...inputs.varFiles, ...cli.varFiles],
     includeGenerated: cli.includeGenerated,
+    root: cli.root,
     reportUnusedSuppressions: cli.reportUnusedSuppressions,
     baseline,
   });

@@ -109,17 +109,21 @@ describe('--list-rules and --print-config', () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines.map((l) => l.split(/\s+/)[0])).toEqual([
+      'analysis-budget',
       'broad-scope',
       'fixture-every-workload',
+      'internal-error',
       'invalid-suppression',
       'missing-principal-type',
       'missing-role-grant',
+      'module-cycle',
       'non-idempotent-assignment-name',
       'parse-error',
       'privileged-role',
+      'unreadable-file',
       'unused-suppression',
     ]);
-    expect(lines[1]).toMatch(/^fixture-every-workload +info +Reports every workload \(a test fixture\)\.$/);
+    expect(lines[2]).toMatch(/^fixture-every-workload +info +Reports every workload \(a test fixture\)\.$/);
     const json = JSON.parse(runCli(['--list-rules', '--format', 'json'], dir).stdout);
     const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version;
     expect(json.find((r: { id: string }) => r.id === 'privileged-role')).toEqual({

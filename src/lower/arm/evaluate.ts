@@ -19,7 +19,8 @@ import {
   type ResourceQuery,
 } from '../../link/functions.js';
 import type { Location } from '../../model/location.js';
-import type { ExternalCall, ResourceInstance } from '../../model/template.js';
+import type { Diagnostic, ExternalCall, ResourceInstance } from '../../model/template.js';
+import { internalError, moduleCycle, unreadable } from '../problems.js';
 import {
   describeValue,
   getProp,
@@ -62,6 +63,10 @@ export interface Session {
   externalCalls?: ExternalCall[];
   /** Stops runaway expansion (copy loops, nested deployments). */
   budget: { instances: number; deployments: number };
+  /** Why a linked template could not be read, if it could not. */
+  readProblem?(path: string): string | undefined;
+  /** Records a diagnostic (an unreadable linked template, a cycle, a budget). */
+  report?(d: Diagnostic): void;
 }
 
 export const MAX_COPY = 800;
@@ -316,14 +321,15 @@ function readSlot(slot: Slot, at: Location | undefined): Value {
   if (slot.state === 2) return slot.value as Value;
   if (slot.state === 1) return unknownAt(at); // a cycle
   slot.state = 1;
-  let v: Value;
+  let v: Value = unknownAt(at);
   try {
+    // Nothing here throws on input (what cannot be computed is unknown): an exception is a defect,
+    // reported by the resource or root that reads the slot.
     v = slot.compute();
-  } catch {
-    v = unknownAt(at);
+  } finally {
+    slot.value = v;
+    slot.state = 2;
   }
-  slot.value = v;
-  slot.state = 2;
   return v;
 }
 
@@ -983,8 +989,12 @@ export function ensureBody(r: ResourceInstance, dep: Deployment): void {
     }
     r.body = body;
     if (isDeployment) runNested(r, node, ctx);
-  } catch {
-    // Never let one resource stop the analysis.
+  } catch (e) {
+    // One resource must not stop the analysis, nor fail without a word: it keeps what was
+    // evaluated, and the failure is a finding at it.
+    const report = ctx.session.report;
+    if (!report) throw e;
+    report(internalError(`the resource ${r.symbol ?? r.type}`, e, r.decl));
   }
   p.state = 2;
 }
@@ -1076,9 +1086,20 @@ function runNested(r: ResourceInstance, node: JsonObject, ctx: Ctx): void {
     };
     if (relative === undefined) return external();
     const path = resolve(dirname(ctx.src.file), relative);
-    if (fileChain.includes(path)) return;
+    const linkAt = (rel?.kind === 'string' ? rel.at : undefined) ?? r.decl;
+    if (fileChain.includes(path)) {
+      if (rel?.kind === 'string') session.report?.(moduleCycle(fileChain, path, linkAt));
+      return;
+    }
     const linked = session.loadLinked(path);
-    if (!linked || !linked.doc.root || linked.doc.root.type !== 'object') return external();
+    if (!linked) {
+      // A relativePath names a file beside the template; a local file guessed from an artifact
+      // location `uri` may live elsewhere when deployed, so not finding it is no finding.
+      const why = rel?.kind === 'string' ? session.readProblem?.(path) : undefined;
+      if (why) session.report?.(unreadable('linked template', relative, why, linkAt));
+      return external();
+    }
+    if (!linked.doc.root || linked.doc.root.type !== 'object') return external();
     session.onLinked?.(fileChain[0], path);
     src = linked;
     template = linked.doc.root;

@@ -60,6 +60,7 @@ import { dependsOnInput, isConditionalPrincipal } from './inputs.js';
 import { literalText, resourceBody, SourceFile, type ResourceDecl } from './source.js';
 import { appendAll } from '../../util/arrays.js';
 import { memoized } from '../../util/memo.js';
+import { internalError, moduleCycle, unreadable } from '../problems.js';
 
 export interface Limits {
   /** Elements taken from one loop's collection. */
@@ -230,6 +231,7 @@ class JsonModuleChild implements ModuleChild {
     if (this.ran) return;
     this.ran = true;
     appendAll(this.run.resources, this.instance.resources);
+    appendAll(this.run.diagnostics, this.instance.diagnostics);
   }
 
   outputValue(name: string): Value | undefined {
@@ -396,20 +398,35 @@ export class FileInstance {
     for (const st of this.src.ast.statements) {
       if (st.kind === 'Resource') {
         const decl = this.src.declOf.get(st);
-        if (decl) this.runDecl(decl, undefined);
+        if (decl) this.guarded(decl.decl, decl.symbol, () => this.runDecl(decl, undefined));
       } else if (st.kind === 'Module') {
-        for (const m of this.moduleSet(st).entries) {
-          const child = this.childOf(m);
-          if (child) child.runAll();
-          else this.externalCall(m);
-        }
+        const at = this.src.keywordLoc(st, 'module');
+        this.guarded(at, `module ${st.name?.name ?? ''}`.trim(), () => {
+          for (const m of this.moduleSet(st).entries) {
+            const child = this.childOf(m);
+            if (child) child.runAll();
+            else this.externalCall(m);
+          }
+        });
       }
+    }
+  }
+
+  /**
+   * A defect while evaluating one declaration is a finding at it; the declaration keeps what was
+   * evaluated (an instance whose body failed is analysed with what it has) and the others go on.
+   */
+  private guarded(at: Location, what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.run.diagnostics.push(internalError(what, e, at));
     }
   }
 
   private runDecl(decl: ResourceDecl, owner: Entry | undefined): void {
     for (const entry of this.instanceSet(decl, owner).entries) {
-      this.fillBody(entry);
+      this.guarded(decl.decl, decl.symbol, () => this.fillBody(entry));
       this.run.resources.push(entry.inst);
       for (const child of decl.children) this.runDecl(child, entry);
     }
@@ -830,6 +847,13 @@ export class FileInstance {
     return scopeValue(childLevel, false, {}, sc.at);
   }
 
+  /** A local module that cannot be read is reported at its path (once per call site: see uniqueDiagnostics). */
+  private unreadableModule(file: string, written: string, m: ModuleEntry): undefined {
+    const why = this.run.host.readProblem?.(file);
+    if (why) this.run.diagnostics.push(unreadable('module', written, why, this.loc(m.stmt.path)));
+    return undefined;
+  }
+
   /** The module's analysis, or null for external, unreadable, broken or cyclic modules. */
   private childOf(m: ModuleEntry): ModuleChild | undefined {
     if (m.child !== undefined) return m.child ?? undefined;
@@ -840,12 +864,13 @@ export class FileInstance {
     const json = lower.endsWith('.json') || lower.endsWith('.jsonc');
     if (!json && !lower.endsWith('.bicep')) return undefined;
     const file = nodePath.resolve(nodePath.dirname(this.src.path), p);
-    if (this.ancestry.includes(file) || this.depth >= this.run.limits.maxModuleDepth) return undefined;
+    if (this.ancestry.includes(file)) return void this.run.diagnostics.push(moduleCycle(this.ancestry, file, this.loc(m.stmt.path)));
+    if (this.depth >= this.run.limits.maxModuleDepth) return undefined;
     if (this.run.moduleInstances >= this.run.limits.maxModuleInstances) return undefined;
     const callChain = [...this.callChain, this.src.keywordLoc(m.stmt, 'module')];
     if (json) {
       const template = loadArmModule(file, this.run.host);
-      if (!template) return undefined;
+      if (!template) return this.unreadableModule(file, p, m);
       this.run.moduleInstances++;
       this.run.reachedFile(file);
       const params = this.moduleParamValues(m);
@@ -859,7 +884,8 @@ export class FileInstance {
       return m.child;
     }
     const src = this.run.source(file);
-    if (!src || src.failed) return undefined;
+    if (!src) return this.unreadableModule(file, p, m);
+    if (src.failed) return undefined;
     this.run.moduleInstances++;
     m.child = new FileInstance(this.run, src, {
       key: m.key,

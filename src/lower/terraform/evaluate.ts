@@ -4,7 +4,8 @@
  * a reference cycle or anything not statically known gives an unknown, never a guess.
  */
 import type { Location } from '../../model/location.js';
-import type { ExternalCall, ResourceInstance } from '../../model/template.js';
+import type { Diagnostic, ExternalCall, ResourceInstance } from '../../model/template.js';
+import { internalError, moduleCycle, unreadable } from '../problems.js';
 import type { ArrayValue, ObjectValue, RefValue, ScopeValue, UnknownValue, Value } from '../../model/value.js';
 import { arr, describeValue, isKnown, obj, unknown } from '../../model/value.js';
 import type { Block, Body, Expression, ForExpression, TemplatePart } from '../../syntax/hcl/ast.js';
@@ -103,6 +104,10 @@ export interface RunContext {
   loadModule(folder: string): ModuleConfig | undefined;
   /** Module calls that cannot be read, as they are met. */
   externalCalls?: ExternalCall[];
+  /** Why a module folder could not be listed, if it could not. */
+  readProblem?(folder: string): string | undefined;
+  /** Records a diagnostic (an unreadable module, a cycle, a budget). */
+  report?(d: Diagnostic): void;
 }
 
 function rgScope(): ScopeValue {
@@ -281,6 +286,9 @@ export class ModuleInstance {
     let config: ModuleConfig | undefined;
     if (decl.localDir && !this.folderChain.includes(decl.localDir) && this.folderChain.length < MAX_MODULE_DEPTH) {
       config = this.run.loadModule(decl.localDir);
+      moduleProblem(this.run, decl, callAt, config);
+    } else if (decl.localDir && this.folderChain.includes(decl.localDir)) {
+      this.run.report?.(moduleCycle(this.folderChain, decl.localDir, locate(decl.file, attribute(decl.block.body, 'source') ?? decl.block)));
     }
     for (const el of elements.items) {
       const suffix = elements.mode === 'single' ? '' : quoteKey(el.key);
@@ -321,18 +329,35 @@ export class ModuleInstance {
   /** Evaluates every resource body and module call reachable from this instance. */
   materialize(): void {
     for (const decl of this.config.resources) {
-      const state = this.resource(decl.address);
-      if (state) for (const is of state.instances) this.ev.ensureBody(is);
+      this.guarded(decl.address, decl.file, decl.block, () => {
+        const state = this.resource(decl.address);
+        if (state) for (const is of state.instances) this.ev.ensureBody(is);
+      });
     }
-    for (const name of this.config.modules.keys()) {
-      const state = this.moduleCall(name);
-      if (!state) continue;
-      for (const i of state.instances) {
-        i.child?.materialize();
-        if (i.externalArgs && this.run.externalCalls) {
-          this.run.externalCalls.push({ format: 'terraform', source: state.decl.source ?? '', at: locate(state.decl.file, state.decl.block), args: i.externalArgs(), callChain: this.callChain });
+    for (const [name, decl] of this.config.modules) {
+      this.guarded(`module.${name}`, decl.file, decl.block, () => {
+        const state = this.moduleCall(name);
+        if (!state) return;
+        for (const i of state.instances) {
+          i.child?.materialize();
+          if (i.externalArgs && this.run.externalCalls) {
+            this.run.externalCalls.push({ format: 'terraform', source: state.decl.source ?? '', at: locate(state.decl.file, state.decl.block), args: i.externalArgs(), callChain: this.callChain });
+          }
         }
-      }
+      });
+    }
+  }
+
+  /**
+   * A defect while evaluating one declaration is a finding at it; the declaration keeps what was
+   * evaluated (an instance whose body failed is analysed with an empty body) and the others go on.
+   */
+  private guarded(what: string, file: SourceFile, block: Block, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (!this.run.report) throw e;
+      this.run.report(internalError(`${this.modulePath}${what}`, e, locate(file, block)));
     }
   }
 
@@ -351,6 +376,14 @@ export class ModuleInstance {
 
 function isEmptyValue(v: Value): boolean {
   return v.kind === 'null' || (v.kind === 'string' && v.value === '');
+}
+
+/** A local module folder that cannot be read is a finding at its `source`. */
+function moduleProblem(run: RunContext, decl: ModuleCallDecl, callAt: Location, config: ModuleConfig | undefined): void {
+  if (config || !decl.localDir) return;
+  const why = run.readProblem?.(decl.localDir);
+  const source = attribute(decl.block.body, 'source');
+  if (why) run.report?.(unreadable('module', decl.source ?? decl.localDir, why, source ? locate(decl.file, source) : callAt));
 }
 
 function normaliseRel(p: string): string {
