@@ -1,3 +1,4 @@
+import { maxOf } from '../util/arrays.js';
 import { printableLine, printablePath } from './escape.js';
 import { docsLookup } from './links.js';
 import { displayPath, findingsByFile } from './paths.js';
@@ -18,7 +19,7 @@ export const stylish: Formatter = (result, context) => {
   const counts = { error: 0, warning: 0, info: 0 };
   for (const { rel, findings } of findingsByFile(result, cwd, false)) {
     lines.push(paint('underline', printablePath(rel)));
-    const posWidth = Math.max(...findings.map((f) => `${f.range.start.line}:${f.range.start.column}`.length));
+    const posWidth = maxOf(findings.map((f) => `${f.range.start.line}:${f.range.start.column}`.length));
     for (const f of findings) {
       counts[f.severity]++;
       const pos = `${f.range.start.line}:${f.range.start.column}`.padEnd(posWidth);
@@ -42,7 +43,7 @@ export const stylish: Formatter = (result, context) => {
     return url ? [[id, url]] : [];
   });
   if (references.length > 0) {
-    const width = Math.max(...references.map(([id]) => id.length));
+    const width = maxOf(references.map(([id]) => id.length));
     lines.push('', 'Reference:');
     for (const [id, url] of references) lines.push(`  ${id.padEnd(width)}  ${paint('underline', url)}`);
   }

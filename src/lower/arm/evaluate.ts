@@ -20,7 +20,7 @@ import {
 } from '../../link/functions.js';
 import type { Location } from '../../model/location.js';
 import type { Diagnostic, ExternalCall, ResourceInstance } from '../../model/template.js';
-import { internalError, moduleCycle, unreadable } from '../problems.js';
+import { budgetExceeded, internalError, moduleCycle, unreadable } from '../problems.js';
 import {
   describeValue,
   getProp,
@@ -343,10 +343,29 @@ function copyArray(loop: JsonObject, name: string, ctx: Ctx): Value {
   // An unknown count: the array is unknown (as a Bicep `[for x in coll: ...]` over an unknown
   // collection), not a guessed one-element array.
   if (!count || count.kind !== 'number') return unknownAt(at);
+  if (copyOverBudget(count.value, Infinity, at, ctx)) return unknownAt(at);
   const items: Value[] = [];
-  const n = Math.max(0, Math.min(MAX_COPY, Math.trunc(count.value)));
+  const n = Math.max(0, Math.trunc(count.value));
   for (let i = 0; i < n; i++) items.push(evalNode(input, bind(ctx, name, mk({ kind: 'number', value: i }, at))));
   return mk({ kind: 'array', items }, at);
+}
+
+/**
+ * Whether a copy loop of `count` is analysed abstractly (one iteration, unknown copyIndex()): past
+ * Azure's limit of 800, or past the resource instances the session has left (`instances`: Infinity
+ * for a value copy, which makes none); the finding says why.
+ */
+function copyOverBudget(count: number, instances: number, at: Location, ctx: Ctx): boolean {
+  const n = Math.trunc(count);
+  if (n > MAX_COPY) {
+    ctx.session.report?.(budgetExceeded(`This copy loop asks for ${n} iterations; Azure allows at most ${MAX_COPY}`, at));
+    return true;
+  }
+  if (n > instances) {
+    ctx.session.report?.(budgetExceeded(`Expanding this copy loop would go past the resource instances grantlint analyses per root (${Math.max(0, instances)} left)`, at));
+    return true;
+  }
+  return false;
 }
 
 function bind(ctx: Ctx, name: string, index: Value): Ctx {
@@ -837,8 +856,8 @@ function declare(node: JsonNode, pointer: string, symbolic: string | undefined, 
     const name = stringProp(copy, 'name') ?? '';
     const countNode = prop(copy, 'count');
     const count = countNode ? evalNode(countNode, ctx) : undefined;
-    if (count && count.kind === 'number') {
-      const n = Math.max(0, Math.min(MAX_COPY, Math.trunc(count.value)));
+    if (count && count.kind === 'number' && !copyOverBudget(count.value, session.budget.instances, loc(ctx, copy), ctx)) {
+      const n = Math.max(0, Math.trunc(count.value));
       const at = loc(ctx, copy);
       for (let i = 0; i < n; i++) {
         const c = bind(ctx, name, mk({ kind: 'number', value: i }, at));
@@ -854,7 +873,6 @@ function declare(node: JsonNode, pointer: string, symbolic: string | undefined, 
   } else iterations.push(ctx);
 
   for (const ictx of iterations) {
-    if (session.budget.instances <= 0) return;
     const condNode = prop(node, 'condition');
     if (condNode) {
       const cond = evalNode(condNode, ictx);

@@ -60,7 +60,7 @@ import { dependsOnInput, isConditionalPrincipal } from './inputs.js';
 import { literalText, resourceBody, SourceFile, type ResourceDecl } from './source.js';
 import { appendAll } from '../../util/arrays.js';
 import { memoized } from '../../util/memo.js';
-import { internalError, moduleCycle, unreadable } from '../problems.js';
+import { budgetExceeded, internalError, moduleCycle, unreadable } from '../problems.js';
 
 export interface Limits {
   /** Elements taken from one loop's collection. */
@@ -120,6 +120,17 @@ export class Run {
     this.instances = 0;
     this.moduleInstances = 0;
     this.evals = 0;
+    this.spent.clear();
+  }
+
+  /** Budgets that ran out in this root (each reported once); a spent instance budget makes loops abstract. */
+  readonly spent = new Set<string>();
+
+  /** Reports a budget that ran out at `at`, once per root and kind. */
+  budgetSpent(kind: string, what: string, at: Location): void {
+    if (this.spent.has(kind)) return;
+    this.spent.add(kind);
+    this.diagnostics.push(budgetExceeded(what, at));
   }
 
   /** The parsed file (once per run); a parse-error diagnostic is recorded the first time. */
@@ -553,9 +564,8 @@ export class FileInstance {
       const inner = this.expand(value.body, e, loopSymbol);
       return { env: e, body: inner.elements[0]?.body, loopKey };
     };
-    if (coll.kind === 'array') {
-      const items = coll.items.slice(0, this.run.limits.maxLoop);
-      const elements = items.map((item, i) => {
+    if (coll.kind === 'array' && !this.loopOverBudget(coll.items.length, this.loc(value.iterable))) {
+      const elements = coll.items.map((item, i) => {
         const names = new Map<string, Value>();
         if (value.item) names.set(value.item.name, item);
         if (value.index) names.set(value.index.name, numV(i, this.loc(value.index)));
@@ -568,6 +578,19 @@ export class FileInstance {
     if (value.item) names.set(value.item.name, unknownAt(at, `loop:${loopSymbol}:${value.item.name}`, { kind: 'loop', name: value.item.name }));
     if (value.index) names.set(value.index.name, unknownAt(at, `loop:${loopSymbol}:${value.index.name}`, { kind: 'loop', name: value.index.name }));
     return { loop: 'unknown', elements: [elementOf(names, '[*]')] };
+  }
+
+  /**
+   * Whether a loop of `n` elements is analysed abstractly (one element, unknown index and item):
+   * past the loop limit (a finding here), or once the root's instance budget is spent.
+   */
+  private loopOverBudget(n: number, at: Location): boolean {
+    const { maxLoop } = this.run.limits;
+    if (n > maxLoop) {
+      this.run.diagnostics.push(budgetExceeded(`This loop has ${n} elements, more than the ${maxLoop} grantlint expands`, at));
+      return true;
+    }
+    return this.run.spent.has('instances');
   }
 
   // -----------------------------------------------------------------------------------------
@@ -583,10 +606,15 @@ export class FileInstance {
     try {
       const base: Env = owner ? owner.scopeEnv : ROOT_ENV;
       const prefix = owner ? `${owner.keyPath}::` : '';
-      const exp = this.expand(decl.stmt.value, base, `${this.key}#${prefix}${decl.keyName}`);
+      let exp = this.expand(decl.stmt.value, base, `${this.key}#${prefix}${decl.keyName}`);
+      if (exp.loop === 'known' && this.run.instances + exp.elements.length > this.run.limits.maxInstances) {
+        // The root's instances are spent: this loop and every later one are analysed abstractly.
+        this.run.budgetSpent('instances', `This root already has ${this.run.instances} resource instances; past ${this.run.limits.maxInstances}, loops are analysed as one instance each`, decl.decl);
+        exp = this.expand(decl.stmt.value, base, `${this.key}#${prefix}${decl.keyName}`);
+      }
       const set: InstanceSet = { entries: [], byIndex: [], loop: exp.loop };
       for (const el of exp.elements) {
-        if (!el.body || this.run.instances >= this.run.limits.maxInstances) {
+        if (!el.body) {
           set.byIndex.push(undefined);
           continue;
         }
@@ -866,7 +894,11 @@ export class FileInstance {
     const file = nodePath.resolve(nodePath.dirname(this.src.path), p);
     if (this.ancestry.includes(file)) return void this.run.diagnostics.push(moduleCycle(this.ancestry, file, this.loc(m.stmt.path)));
     if (this.depth >= this.run.limits.maxModuleDepth) return undefined;
-    if (this.run.moduleInstances >= this.run.limits.maxModuleInstances) return undefined;
+    if (this.run.moduleInstances >= this.run.limits.maxModuleInstances) {
+      this.run.budgetSpent('modules', `This root already has ${this.run.moduleInstances} module instances, the most grantlint analyses; this module is not analysed`, this.loc(m.stmt.path));
+      this.run.spent.add('instances');
+      return undefined;
+    }
     const callChain = [...this.callChain, this.src.keywordLoc(m.stmt, 'module')];
     if (json) {
       const template = loadArmModule(file, this.run.host);
@@ -971,7 +1003,12 @@ export class FileInstance {
 
   evaluate(e: Expression, env: Env): Value {
     const run = this.run;
-    if (run.evalDepth >= run.limits.maxEvalDepth || ++run.evals > run.limits.maxEvals) return unknownAt(this.loc(e));
+    if (run.evalDepth >= run.limits.maxEvalDepth || ++run.evals > run.limits.maxEvals) {
+      const at = this.loc(e);
+      if (run.evals > run.limits.maxEvals) run.budgetSpent('evals', `Evaluation stopped here after ${run.limits.maxEvals} steps in this root`, at);
+      else run.budgetSpent('depth', `Expressions here are nested deeper than ${run.limits.maxEvalDepth} levels`, at);
+      return unknownAt(at);
+    }
     run.evalDepth++;
     try {
       return this.evalInner(e, env);
@@ -1111,7 +1148,11 @@ export class FileInstance {
   private evalFor(e: ForExpression, env: Env): Value {
     const at = this.loc(e);
     const coll = this.evaluate(e.iterable, env);
-    if (coll.kind !== 'array' || coll.items.length > this.run.limits.maxLoop) return unknownAt(at);
+    if (coll.kind !== 'array') return unknownAt(at);
+    if (coll.items.length > this.run.limits.maxLoop) {
+      this.run.diagnostics.push(budgetExceeded(`This loop has ${coll.items.length} elements, more than the ${this.run.limits.maxLoop} grantlint expands`, this.loc(e.iterable)));
+      return unknownAt(at);
+    }
     const out: Value[] = [];
     coll.items.forEach((item, i) => {
       const names = new Map<string, Value>();

@@ -12,6 +12,7 @@ import type { Block, Body, Expression, ForExpression, TemplatePart } from '../..
 import type { ModuleCallDecl, ModuleConfig, ResourceDecl, SourceFile } from './config.js';
 import { attribute, locate } from './config.js';
 import { callFunction } from './functions.js';
+import { EvaluationBudget } from './budget.js';
 import { convertType } from './typeconv.js';
 import { dependsOnInput, isConditionalPrincipal } from './inputs.js';
 import { memoized } from '../../util/memo.js';
@@ -280,7 +281,7 @@ export class ModuleInstance {
     if (!decl) return undefined;
     this.moduleCalls.set(name, null);
     const env: Env = { mod: this, file: decl.file, scope: new Map() };
-    const elements = this.ev.loopElements(decl.block.body, env);
+    const elements = this.ev.loopElements(decl.block.body, env, true);
     const state: ModuleCallState = { decl, mode: elements.mode, known: elements.known, instances: [] };
     const callAt = locate(decl.file, decl.block);
     let config: ModuleConfig | undefined;
@@ -402,13 +403,19 @@ interface LoopElement {
 }
 
 export class Evaluator {
-  /** Evaluates an expression; where Terraform would fail, the result is unknown. */
+  readonly budget = new EvaluationBudget();
+
+  /** Evaluates an expression; where Terraform would fail, or a budget runs out, the result is unknown. */
   safe(e: Expression, env: Env): Value {
+    const at = this.at(e, env);
+    if (!this.budget.enter(at)) return unknown(undefined, at);
     try {
       return this.expr(e, env);
     } catch (err) {
-      if (err instanceof EvalError) return unknown(undefined, this.at(e, env));
+      if (err instanceof EvalError) return unknown(undefined, at);
       throw err;
+    } finally {
+      this.budget.leave();
     }
   }
 
@@ -439,6 +446,7 @@ export class Evaluator {
 
   expr(e: Expression, env: Env): Value {
     const at = this.at(e, env);
+    if (!this.budget.step(at)) return unknown(undefined, at);
     switch (e.kind) {
       case 'Literal':
         if (e.value === null) return nul(at);
@@ -911,14 +919,14 @@ export class Evaluator {
   // ---- loops and bodies ----
 
   /** The instances a `count` / `for_each` meta-argument asks for. */
-  loopElements(body: Body, env: Env): { mode: 'single' | 'count' | 'for_each'; known: boolean; items: LoopElement[] } {
+  loopElements(body: Body, env: Env, modules = false): { mode: 'single' | 'count' | 'for_each'; known: boolean; items: LoopElement[] } {
     const forEach = attribute(body, 'for_each');
     const count = attribute(body, 'count');
     if (forEach) {
       const at = this.at(forEach.value, env);
       const v = this.guardedCollection(forEach.value, env, (x) => forEachPairs(x, at)?.length);
       const pairs = forEachPairs(v, at);
-      if (!pairs) {
+      if (!pairs || this.budget.loopTooLarge(pairs.length, 'for_each', at, modules)) {
         const sym = `loop:${env.file.path}:${forEach.start}`;
         const each = obj([
           ['key', unknown(`${sym}#each.key`, at, { kind: 'loop', name: 'each.key' })],
@@ -936,15 +944,16 @@ export class Evaluator {
       const v = this.guardedCollection(count.value, env, toNumber);
       const n = toNumber(v);
       const at = this.at(count.value, env);
-      if (n === undefined || n < 0 || !Number.isFinite(n)) {
+      if (n === undefined || n < 0 || !Number.isFinite(n) || this.budget.loopTooLarge(n, 'count', at, modules)) {
         const sym = `loop:${env.file.path}:${count.start}#count.index`;
         const c = obj([['index', unknown(sym, at, { kind: 'loop', name: 'count.index' })]]);
         return { mode: 'count', known: false, items: [{ key: undefined, scope: new Map([['count', c]]) }] };
       }
       const items: LoopElement[] = [];
-      for (let i = 0; i < Math.min(n, 1000); i++) items.push({ key: i, scope: new Map([['count', obj([['index', num(i, at)]])]]) });
+      for (let i = 0; i < n; i++) items.push({ key: i, scope: new Map([['count', obj([['index', num(i, at)]])]]) });
       return { mode: 'count', known: true, items };
     }
+    this.budget.instances++;
     return { mode: 'single', known: true, items: [{ key: undefined, scope: new Map() }] };
   }
 

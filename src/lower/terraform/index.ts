@@ -173,6 +173,7 @@ function analyze(files: string[], host: FrontEndHost): LoweredProgram {
     for (const root of roots) {
       const config = analysis.loadModule(root);
       if (!config) continue;
+      analysis.ev.budget.reset((d) => analysis.cache.diagnostics.push(d));
       try {
         const instance = new ModuleInstance(
           analysis.ev,
