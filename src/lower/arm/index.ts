@@ -18,6 +18,7 @@ import { locationOf, parseJson, prop, stringProp, stringValueOffset, type JsonDo
 import type { FrontEnd, FrontEndHost } from '../types.js';
 import { fileStart, internalError } from '../problems.js';
 import { rootsOfCycles } from '../roots.js';
+import { tooDeepMessage } from '../../syntax/nesting.js';
 import { Deployment, runTemplate, schemaLevel, templateCtx, type ParamValues, type Session, type Source } from './evaluate.js';
 
 const MAX_INSTANCES = 200_000;
@@ -184,6 +185,10 @@ function checkExpressions(src: Source, program: LoweredProgram): void {
 /** What an analysed template contributes besides instances: its comments and its expression errors. */
 function addFileFacts(src: Source, program: LoweredProgram): void {
   checkExpressions(src, program);
+  if (src.doc.deepAt !== undefined) {
+    const pos = src.doc.lines.position(src.doc.deepAt);
+    program.diagnostics.push({ code: 'parse-error', message: tooDeepMessage(), at: { file: src.file, range: { start: pos, end: pos } } });
+  }
   for (const c of src.doc.comments) {
     program.comments.push({ file: src.file, text: c.text, at: locationOf(src.file, src.doc, c) });
   }

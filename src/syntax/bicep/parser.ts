@@ -33,6 +33,7 @@ import type {
   TypedLambda,
 } from './ast.js';
 import { lex, type Token, type TokenKind } from './lexer.js';
+import { MAX_NESTING, tooDeepMessage } from '../nesting.js';
 
 export interface ParseOptions {
   /**
@@ -1019,7 +1020,38 @@ class Parser {
     };
   }
 
+  private depth = 0;
+
+  /**
+   * Brackets nested past MAX_NESTING are not parsed (a recursive parser would overflow the stack):
+   * the construct is skipped to its closing bracket, reported where it starts, and unknown.
+   */
   private parsePrimary(): Expression {
+    const k = this.cur().kind;
+    if (k !== 'LeftBrace' && k !== 'LeftSquare' && k !== 'LeftParen') return this.parsePrimaryInner();
+    if (this.depth >= MAX_NESTING) return this.skipTooDeep();
+    this.depth++;
+    try {
+      return this.parsePrimaryInner();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private skipTooDeep(): Expression {
+    const start = this.cur().start;
+    this.errors.push({ start, end: this.cur().end, message: tooDeepMessage(), limit: true });
+    let open = 0;
+    do {
+      const t = this.next();
+      if (t.kind === 'LeftBrace' || t.kind === 'LeftSquare' || t.kind === 'LeftParen') open++;
+      else if (t.kind === 'RightBrace' || t.kind === 'RightSquare' || t.kind === 'RightParen') open--;
+      else if (t.kind === 'EndOfFile') break;
+    } while (open > 0);
+    return { kind: 'ErrorExpression', start, end: this.lastEnd() };
+  }
+
+  private parsePrimaryInner(): Expression {
     const t = this.cur();
     switch (t.kind) {
       case 'Identifier': {

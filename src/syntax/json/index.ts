@@ -12,6 +12,7 @@
 import { parse as momoaParse } from '@humanwhocodes/momoa';
 import type { AnyNode as MomoaNode, ValueNode as MomoaValue } from '@humanwhocodes/momoa';
 import { LineMap, type Location, type Range } from '../../model/location.js';
+import { limitJsonDepth } from './depth.js';
 
 export interface Span {
   start: number;
@@ -68,6 +69,8 @@ export interface JsonDocument {
   error?: JsonSyntaxError;
   comments: JsonComment[];
   lines: LineMap;
+  /** Where brackets first nest past MAX_NESTING: that value was read as `0` (see limitJsonDepth). */
+  deepAt?: number;
 }
 
 const OPTIONS = { mode: 'jsonc', ranges: true, allowTrailingCommas: true } as const;
@@ -75,7 +78,8 @@ const OPTIONS = { mode: 'jsonc', ranges: true, allowTrailingCommas: true } as co
 /** Parses JSON/JSONC text. Never throws: a syntax error is returned in `error`. */
 export function parseJson(text: string): JsonDocument {
   const lines = new LineMap(text);
-  const source = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+  const limited = limitJsonDepth(text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text);
+  const source = limited.text;
   let root: JsonNode | undefined;
   let error: JsonSyntaxError | undefined;
   try {
@@ -84,7 +88,9 @@ export function parseJson(text: string): JsonDocument {
   } catch (e) {
     error = syntaxError(e, source);
   }
-  return { text, root, error, comments: root ? scanComments(source) : [], lines };
+  const doc: JsonDocument = { text, root, error, comments: root ? scanComments(source) : [], lines };
+  if (limited.deepAt !== undefined) doc.deepAt = limited.deepAt;
+  return doc;
 }
 
 function syntaxError(e: unknown, source: string): JsonSyntaxError {
