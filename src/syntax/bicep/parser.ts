@@ -50,6 +50,7 @@ export function parseBicep(text: string, options: ParseOptions = {}): BicepFile 
     file = new Parser(text, tokens, errors, options).parseFile(comments, directives);
   } catch (e) {
     // A defect in the parser must not take the linter down: report it as a syntax error.
+    if (process.env.GRANTLINT_DEBUG) console.error((e as Error).stack);
     errors.push({ start: 0, end: 0, message: `Internal parser error: ${(e as Error).message}` });
     file = { kind: 'File', start: 0, end: text.length, statements: [], errors, comments, directives };
   }
@@ -652,6 +653,20 @@ class Parser {
 
   /** A type expression, kept as its source text (plus the resource type of `resourceInput<...>`). */
   private parseTypeExpression(): TypeExpression {
+    if (this.depth >= MAX_NESTING) {
+      // Types nest through tuples and objects too: past the limit, skipped like expressions.
+      const skipped = this.skipTooDeep();
+      return { kind: 'TypeExpression', text: this.text.slice(skipped.start, skipped.end), start: skipped.start, end: skipped.end };
+    }
+    this.depth++;
+    try {
+      return this.parseTypeExpressionAt();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseTypeExpressionAt(): TypeExpression {
     const node: TypeExpression = { kind: 'TypeExpression', text: '', start: this.cur().start, end: this.cur().start };
     // A union may start on the next line with a leading `|`.
     if (this.at('NewLine') && this.peekPastNewlines().kind === 'Pipe') this.skipNewlines();
@@ -1040,7 +1055,7 @@ class Parser {
 
   private skipTooDeep(): Expression {
     const start = this.cur().start;
-    this.errors.push({ start, end: this.cur().end, message: tooDeepMessage(), limit: true });
+    if (!this.errors.some((e) => e.limit)) this.errors.push({ start, end: this.cur().end, message: tooDeepMessage(), limit: true });
     let open = 0;
     do {
       const t = this.next();
