@@ -2162,9 +2162,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve20, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve17(data);
+              return err ? reject(err) : resolve20(data);
             });
           });
         }
@@ -2202,12 +2202,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve17, reject) => {
+          return new Promise((resolve20, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve17(data);
+              ) : resolve20(data);
             });
           });
         }
@@ -4209,7 +4209,7 @@ var require_util2 = __commonJS({
             }
             break;
           case "same-origin":
-            if (!sameOrigin2(request, requestCurrentURL(request))) {
+            if (!sameOrigin(request, requestCurrentURL(request))) {
               serializedOrigin = null;
             }
             break;
@@ -4287,7 +4287,7 @@ var require_util2 = __commonJS({
       if (referrerURL.toString().length > 4096) {
         referrerURL = referrerOrigin;
       }
-      const areSameOrigin = sameOrigin2(request, referrerURL);
+      const areSameOrigin = sameOrigin(request, referrerURL);
       const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request.url);
       switch (policy) {
         case "origin":
@@ -4300,7 +4300,7 @@ var require_util2 = __commonJS({
           return areSameOrigin ? referrerURL : referrerOrigin;
         case "strict-origin-when-cross-origin": {
           const currentURL = requestCurrentURL(request);
-          if (sameOrigin2(referrerURL, currentURL)) {
+          if (sameOrigin(referrerURL, currentURL)) {
             return referrerURL;
           }
           if (isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(currentURL)) {
@@ -4462,7 +4462,7 @@ var require_util2 = __commonJS({
     }
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request) {
     }
-    function sameOrigin2(A, B) {
+    function sameOrigin(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
         return true;
       }
@@ -4474,8 +4474,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve17, reject) => {
-        res = resolve17;
+      const promise2 = new Promise((resolve20, reject) => {
+        res = resolve20;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -4915,7 +4915,7 @@ var require_util2 = __commonJS({
       isBlobLike,
       isURLPotentiallyTrustworthy,
       isValidReasonPhrase,
-      sameOrigin: sameOrigin2,
+      sameOrigin,
       normalizeMethod,
       serializeJavascriptValueToJSONString,
       iteratorMixin,
@@ -5787,7 +5787,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5858,11 +5858,11 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser4 = class {
+    var Parser6 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5957,11 +5957,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5984,10 +5984,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6004,7 +6004,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6184,7 +6184,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6206,7 +6206,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6242,13 +6242,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6285,7 +6285,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser4(client, socket, llhttpInstance);
+      socket[kParser] = new Parser6(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6726,12 +6726,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve20, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve17;
+          callback2 = resolve20;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7401,12 +7401,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve17, reject) => {
+      const waitForDrain = () => new Promise((resolve20, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve17;
+          callback2 = resolve20;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7885,16 +7885,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve17) => {
+        return new Promise((resolve20) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve17;
+            this[kClosedResolve] = resolve20;
           } else {
-            resolve17(null);
+            resolve20(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve17) => {
+        return new Promise((resolve20) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7905,7 +7905,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve17(null);
+            resolve20(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7956,7 +7956,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve17, reject) => {
+        const socket = await new Promise((resolve20, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve17(socket2);
+              resolve20(socket2);
             }
           });
         });
@@ -8304,8 +8304,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve17) => {
-            this[kClosedResolve] = resolve17;
+          await new Promise((resolve20) => {
+            this[kClosedResolve] = resolve20;
           });
         }
       }
@@ -9072,8 +9072,8 @@ var require_retry_handler = __commonJS({
       wrapRequestBody
     } = require_util();
     function calculateRetryAfterHeader(retryAfter) {
-      const current2 = Date.now();
-      return new Date(retryAfter).getTime() - current2;
+      const current = Date.now();
+      return new Date(retryAfter).getTime() - current;
     }
     function validatePartialResponseContentLength(headers, range, statusCode, retryCount) {
       const contentLength = headers["content-length"];
@@ -9574,7 +9574,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve17, reject) => {
+        return await new Promise((resolve20, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve17(null);
+              resolve20(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9606,7 +9606,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve17, reject) => {
+      return new Promise((resolve20, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9623,7 +9623,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve17,
+              resolve: resolve20,
               reject,
               length: 0,
               body: []
@@ -9693,18 +9693,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve17, stream, length } = consume2;
+      const { type, body, resolve: resolve20, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve17(chunksDecode(body, length));
+          resolve20(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve17(JSON.parse(chunksDecode(body, length)));
+          resolve20(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve17(chunksConcat(body, length).buffer);
+          resolve20(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve17(new Blob(body, { type: stream[kContentType] }));
+          resolve20(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve17(chunksConcat(body, length));
+          resolve20(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9961,9 +9961,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve20, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve20(data);
           });
         });
       }
@@ -10186,9 +10186,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve20, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve20(data);
           });
         });
       }
@@ -10473,9 +10473,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve20, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve20(data);
           });
         });
       }
@@ -10567,9 +10567,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve17, reject) => {
+        return new Promise((resolve20, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve17(data);
+            return err ? reject(err) : resolve20(data);
           });
         });
       }
@@ -10672,7 +10672,7 @@ var require_mock_utils = __commonJS({
         isPromise
       }
     } = __require("node:util");
-    function matchValue(match, value) {
+    function matchValue2(match, value) {
       if (typeof match === "string") {
         return match === value;
       }
@@ -10728,7 +10728,7 @@ var require_mock_utils = __commonJS({
       }
       for (const [matchHeaderName, matchHeaderValue] of Object.entries(mockDispatch2.headers)) {
         const headerValue = getHeaderByName(headers, matchHeaderName);
-        if (!matchValue(matchHeaderValue, headerValue)) {
+        if (!matchValue2(matchHeaderValue, headerValue)) {
           return false;
         }
       }
@@ -10747,9 +10747,9 @@ var require_mock_utils = __commonJS({
       return [...pathSegments, qp.toString()].join("?");
     }
     function matchKey(mockDispatch2, { path, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path);
-      const methodMatch = matchValue(mockDispatch2.method, method);
-      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
+      const pathMatch = matchValue2(mockDispatch2.path, path);
+      const methodMatch = matchValue2(mockDispatch2.method, method);
+      const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue2(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
       return pathMatch && methodMatch && bodyMatch && headersMatch;
     }
@@ -10769,15 +10769,15 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key2) {
       const basePath = key2.query ? buildURL(key2.path, key2.query) : key2.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl(path), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue2(safeUrl(path), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue(method, key2.method));
+      matchedMockDispatches = matchedMockDispatches.filter(({ method }) => matchValue2(method, key2.method));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for method '${key2.method}' on path '${resolvedPath}'`);
       }
-      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue(body, key2.body) : true);
+      matchedMockDispatches = matchedMockDispatches.filter(({ body }) => typeof body !== "undefined" ? matchValue2(body, key2.body) : true);
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for body '${key2.body}' on path '${resolvedPath}'`);
       }
@@ -10918,7 +10918,7 @@ var require_mock_utils = __commonJS({
       const url = new URL(origin);
       if (netConnect === true) {
         return true;
-      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue(matcher, url.host))) {
+      } else if (Array.isArray(netConnect) && netConnect.some((matcher) => matchValue2(matcher, url.host))) {
         return true;
       }
       return false;
@@ -10936,7 +10936,7 @@ var require_mock_utils = __commonJS({
       deleteMockDispatch,
       buildKey,
       generateKeyValues,
-      matchValue,
+      matchValue: matchValue2,
       getResponse,
       getStatusText,
       mockDispatch,
@@ -11308,7 +11308,7 @@ var require_mock_agent = __commonJS({
     } = require_mock_symbols();
     var MockClient = require_mock_client();
     var MockPool = require_mock_pool();
-    var { matchValue, buildMockOptions } = require_mock_utils();
+    var { matchValue: matchValue2, buildMockOptions } = require_mock_utils();
     var { InvalidArgumentError, UndiciError } = require_errors();
     var Dispatcher = require_dispatcher();
     var Pluralizer = require_pluralizer();
@@ -11387,7 +11387,7 @@ var require_mock_agent = __commonJS({
           return dispatcher;
         }
         for (const [keyMatcher, nonExplicitDispatcher] of Array.from(this[kClients])) {
-          if (nonExplicitDispatcher && typeof keyMatcher !== "string" && matchValue(keyMatcher, origin)) {
+          if (nonExplicitDispatcher && typeof keyMatcher !== "string" && matchValue2(keyMatcher, origin)) {
             const dispatcher = this[kFactory](origin);
             this[kMockAgentSet](origin, dispatcher);
             dispatcher[kDispatches] = nonExplicitDispatcher[kDispatches];
@@ -12823,7 +12823,7 @@ var require_request2 = __commonJS({
     var nodeUtil = __require("node:util");
     var {
       isValidHTTPToken,
-      sameOrigin: sameOrigin2,
+      sameOrigin,
       environmentSettingsObject
     } = require_util2();
     var {
@@ -12911,7 +12911,7 @@ var require_request2 = __commonJS({
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window = "client";
-        if (request.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin2(request.window, origin)) {
+        if (request.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request.window, origin)) {
           window = request.window;
         }
         if (init.window != null) {
@@ -12987,7 +12987,7 @@ var require_request2 = __commonJS({
             } catch (err) {
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
-            if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin2(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
+            if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
               request.referrer = "client";
             } else {
               request.referrer = parsedReferrer;
@@ -13540,7 +13540,7 @@ var require_fetch = __commonJS({
       coarsenedSharedCurrentTime,
       createDeferredPromise,
       isBlobLike,
-      sameOrigin: sameOrigin2,
+      sameOrigin,
       isCancelled,
       isAborted,
       isErrorLike,
@@ -13812,7 +13812,7 @@ var require_fetch = __commonJS({
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin2(currentURL, request.url) && request.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin(currentURL, request.url) && request.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
             (request.mode === "navigate" || request.mode === "websocket")
           ) {
@@ -14106,7 +14106,7 @@ var require_fetch = __commonJS({
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
       request.redirectCount += 1;
-      if (request.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin2(request, locationURL)) {
+      if (request.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
       if (request.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
@@ -14124,7 +14124,7 @@ var require_fetch = __commonJS({
           request.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin2(requestCurrentURL(request), locationURL)) {
+      if (!sameOrigin(requestCurrentURL(request), locationURL)) {
         request.headersList.delete("authorization", true);
         request.headersList.delete("proxy-authorization", true);
         request.headersList.delete("cookie", true);
@@ -14432,7 +14432,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve17, reject) => agent.dispatch(
+        return new Promise((resolve20, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve17({
+              resolve20({
                 status,
                 statusText,
                 headersList,
@@ -14551,7 +14551,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve17({
+              resolve20({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15088,12 +15088,12 @@ var require_util4 = __commonJS({
     function decode(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
-      let slice2 = 0;
+      let slice = 0;
       if (BOMEncoding !== null) {
         encoding = BOMEncoding;
-        slice2 = BOMEncoding === "UTF-8" ? 3 : 2;
+        slice = BOMEncoding === "UTF-8" ? 3 : 2;
       }
-      const sliced = bytes.slice(slice2);
+      const sliced = bytes.slice(slice);
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
@@ -15760,8 +15760,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache3 = this.#relevantRequestResponseList;
-        const backupCache = [...cache3];
+        const cache = this.#relevantRequestResponseList;
+        const backupCache = [...cache];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15788,9 +15788,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache3.indexOf(requestResponse);
+                const idx = cache.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache3.splice(idx, 1);
+                cache.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15820,11 +15820,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache3.indexOf(requestResponse);
+                const idx = cache.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache3.splice(idx, 1);
+                cache.splice(idx, 1);
               }
-              cache3.push([operation.request, operation.response]);
+              cache.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -15998,13 +15998,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache3 = new Cache(kConstruct, cacheList);
-            return await cache3.match(request, options);
+            const cache = new Cache(kConstruct, cacheList);
+            return await cache.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache3 = new Cache(kConstruct, cacheList);
-            const response = await cache3.match(request, options);
+            const cache = new Cache(kConstruct, cacheList);
+            const response = await cache.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -16034,12 +16034,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache4 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache4);
+          const cache2 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache2);
         }
-        const cache3 = [];
-        this.#caches.set(cacheName, cache3);
-        return new Cache(kConstruct, cache3);
+        const cache = [];
+        this.#caches.set(cacheName, cache);
+        return new Cache(kConstruct, cache);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -18292,8 +18292,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve17) => {
-        setTimeout(resolve17, ms).unref();
+      return new Promise((resolve20) => {
+        setTimeout(resolve20, ms).unref();
       });
     }
     module.exports = {
@@ -18641,9 +18641,9 @@ ${value}`;
           const chunk = this.chunks[i];
           const start = i === this.lineChunkIndex ? this.linePos : 0;
           const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice2 = chunk.subarray(start, end);
-          length += slice2.length;
-          chunks.push(slice2);
+          const slice = chunk.subarray(start, end);
+          length += slice.length;
+          chunks.push(slice);
         }
         return Buffer.concat(chunks, length);
       }
@@ -19759,7 +19759,7 @@ var require_scan = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports, module) {
     "use strict";
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var utils = require_utils2();
     var {
       MAX_LENGTH,
@@ -19767,7 +19767,7 @@ var require_parse2 = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants3;
+    } = constants4;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -19976,7 +19976,7 @@ var require_parse2 = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -20022,8 +20022,8 @@ var require_parse2 = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants3.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants4.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -20719,7 +20719,7 @@ var require_parse2 = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants3.globChars(opts.windows);
+      } = constants4.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -20777,7 +20777,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse2 = require_parse2();
     var utils = require_utils2();
-    var constants3 = require_constants6();
+    var constants4 = require_constants6();
     var isObject = (val2) => val2 && typeof val2 === "object" && !Array.isArray(val2);
     var picomatch3 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
@@ -20791,13 +20791,13 @@ var require_picomatch = __commonJS({
         };
         return arrayMatcher;
       }
-      const isState = isObject(glob2) && glob2.tokens && glob2.input;
-      if (glob2 === "" || typeof glob2 !== "string" && !isState) {
+      const isState2 = isObject(glob2) && glob2.tokens && glob2.input;
+      if (glob2 === "" || typeof glob2 !== "string" && !isState2) {
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex = isState ? picomatch3.compileRe(glob2, options) : picomatch3.makeRe(glob2, options, false, true);
+      const regex = isState2 ? picomatch3.compileRe(glob2, options) : picomatch3.makeRe(glob2, options, false, true);
       const state = regex.state;
       delete regex.state;
       let isIgnored2 = () => false;
@@ -20905,7 +20905,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch3.constants = constants3;
+    picomatch3.constants = constants4;
     module.exports = picomatch3;
   }
 });
@@ -21500,23 +21500,23 @@ var require_ignore = __commonJS({
       return count % 2 === 1;
     };
     var trimEnd = (body, stripLineEnd) => {
-      let lineEnd2 = body.length;
+      let lineEnd3 = body.length;
       let end;
       for (; ; ) {
-        if (stripLineEnd && body[lineEnd2 - 1] === "\r") {
-          lineEnd2--;
+        if (stripLineEnd && body[lineEnd3 - 1] === "\r") {
+          lineEnd3--;
         }
-        end = lineEnd2;
+        end = lineEnd3;
         while (body[end - 1] === SPACE) {
           end--;
         }
         if (!stripLineEnd || body[end - 1] !== "\n") {
           break;
         }
-        lineEnd2 = end - 1;
+        lineEnd3 = end - 1;
       }
-      if (end === lineEnd2) {
-        return body.slice(0, lineEnd2);
+      if (end === lineEnd3) {
+        return body.slice(0, lineEnd3);
       }
       let backslashes = 0;
       while (body[end - backslashes - 1] === ESCAPE) {
@@ -21631,11 +21631,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename4 = shortcut ? basenameOf(path) : path;
+        const basename5 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule6 = rules[index];
           if (rule6[mode].test(
-            shortcut && rule6._basenameOnly ? basename4 : path
+            shortcut && rule6._basenameOnly ? basename5 : path
           )) {
             const { negative } = rule6;
             const ret = {
@@ -21725,13 +21725,13 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache3, path) {
+      _test(originalPath, cache, path) {
         checkPath(
           path,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path ? this._t(path, cache3) : {
+        return path ? this._t(path, cache) : {
           ignored: false,
           unignored: false
         };
@@ -21741,21 +21741,21 @@ var require_ignore = __commonJS({
         if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
           return this._test(target, this._testCache, path);
         }
-        const dir2 = this._t(path, this._testCache);
-        if (dir2.ignored) {
-          return dir2;
+        const dir = this._t(path, this._testCache);
+        if (dir.ignored) {
+          return dir;
         }
         const literal2 = this._rules.testLiteral(path);
-        return literal2.ignored || literal2.unignored ? literal2 : dir2;
+        return literal2.ignored || literal2.unignored ? literal2 : dir;
       }
-      _t(path, cache3) {
-        const cached2 = cache3[path];
+      _t(path, cache) {
+        const cached2 = cache[path];
         if (cached2) {
           return cached2;
         }
         const parentPath = parentOf(path);
-        const parent = parentPath ? this._t(parentPath, cache3) : UNDEFINED;
-        return cache3[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
+        return cache[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
       }
       ignores(path) {
         return this._test(path, this._ignoreCache, convertPath(path)).ignored;
@@ -25083,9 +25083,9 @@ var require_stringifyDocument = __commonJS({
       const lines = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
-        const dir2 = doc.directives.toString(doc);
-        if (dir2) {
-          lines.push(dir2);
+        const dir = doc.directives.toString(doc);
+        if (dir) {
+          lines.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
@@ -25755,10 +25755,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key: key2, sep: sep5, value } = collItem;
+        const { start, key: key2, sep: sep6, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key2 ?? sep5?.[0],
+          next: key2 ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -25772,7 +25772,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key2 && key2.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -25796,7 +25796,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -25812,7 +25812,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -25903,7 +25903,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -25917,13 +25917,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep5 + cb;
-              sep5 = "";
+                comment += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep5 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -25966,18 +25966,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key: key2, sep: sep5, value } = collItem;
+        const { start, key: key2, sep: sep6, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key2 ?? sep5?.[0],
+          next: key2 ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep5 && !value) {
+          if (!props.anchor && !props.tag && !sep6 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -26031,8 +26031,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep5 && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep5, null, props, onError);
+        if (!isMap && !sep6 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep6, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -26044,7 +26044,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key2))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -26055,8 +26055,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap && !props.found && ctx.options.strict) {
-              if (sep5)
-                for (const st of sep5) {
+              if (sep6)
+                for (const st of sep6) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -26073,7 +26073,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -26253,7 +26253,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep5 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -26270,24 +26270,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep5 === "\n")
+          if (sep6 === "\n")
             value += "\n";
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          value += sep5 + content;
-          sep5 = " ";
+          value += sep6 + content;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -26470,25 +26470,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep5 + (match?.[1] ?? "");
+      return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -27298,14 +27298,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key: key2, sep: sep5, value }) {
+    function stringifyItem({ start, key: key2, sep: sep6, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key2)
         res += stringifyToken(key2);
-      if (sep5)
-        for (const st of sep5)
+      if (sep6)
+        for (const st of sep6)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -27484,7 +27484,7 @@ var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
-    function isEmpty2(ch) {
+    function isEmpty(ch) {
       switch (ch) {
         case void 0:
         case " ":
@@ -27562,7 +27562,7 @@ var require_lexer = __commonJS({
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
-          if ((dt === "---" || dt === "...") && isEmpty2(this.buffer[offset + 3]))
+          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
             return -1;
         }
         return offset;
@@ -27661,7 +27661,7 @@ var require_lexer = __commonJS({
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
           const s2 = this.peek(3);
-          if ((s2 === "---" || s2 === "...") && isEmpty2(this.charAt(3))) {
+          if ((s2 === "---" || s2 === "...") && isEmpty(this.charAt(3))) {
             yield* this.pushCount(3);
             this.indentValue = 0;
             this.indentNext = 0;
@@ -27669,7 +27669,7 @@ var require_lexer = __commonJS({
           }
         }
         this.indentValue = yield* this.pushSpaces(false);
-        if (this.indentNext > this.indentValue && !isEmpty2(this.charAt(1)))
+        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
           this.indentNext = this.indentValue;
         return yield* this.parseBlockStart();
       }
@@ -27677,7 +27677,7 @@ var require_lexer = __commonJS({
         const [ch0, ch1] = this.peek(2);
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
-        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty2(ch1)) {
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
           const n2 = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
           this.indentValue += n2;
@@ -27741,7 +27741,7 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty2(line[3])) {
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
           const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
@@ -27783,7 +27783,7 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case ":": {
             const next = this.charAt(1);
-            if (this.flowKey || isEmpty2(next) || next === ",") {
+            if (this.flowKey || isEmpty(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -27846,7 +27846,7 @@ var require_lexer = __commonJS({
           else if (ch !== "-")
             break;
         }
-        return yield* this.pushUntil((ch) => isEmpty2(ch) || ch === "#");
+        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
@@ -27928,10 +27928,10 @@ var require_lexer = __commonJS({
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
             const next = this.buffer[i + 1];
-            if (isEmpty2(next) || inFlow && flowIndicatorChars.has(next))
+            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i;
-          } else if (isEmpty2(ch)) {
+          } else if (isEmpty(ch)) {
             let next = this.buffer[i + 1];
             if (ch === "\r") {
               if (next === "\n") {
@@ -27998,7 +27998,7 @@ var require_lexer = __commonJS({
             case ":": {
               const inFlow = this.flowLevel > 0;
               const ch1 = this.charAt(1);
-              if (isEmpty2(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+              if (isEmpty(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
                 if (!inFlow)
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
@@ -28017,7 +28017,7 @@ var require_lexer = __commonJS({
         if (this.charAt(1) === "<") {
           let i = this.pos + 2;
           let ch = this.buffer[i];
-          while (!isEmpty2(ch) && ch !== ">")
+          while (!isEmpty(ch) && ch !== ">")
             ch = this.buffer[++i];
           return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
         } else {
@@ -28196,7 +28196,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser4 = class {
+    var Parser6 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -28472,18 +28472,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep6;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -28636,15 +28636,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key2 = it.key;
-                  const sep5 = it.sep;
-                  sep5.push(this.sourceToken);
+                  const sep6 = it.sep;
+                  sep6.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key: key2, sep: sep5 }]
+                    items: [{ start: start2, key: key2, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -28838,13 +28838,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -28969,7 +28969,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser4;
+    exports.Parser = Parser6;
   }
 });
 
@@ -29499,11 +29499,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants3);
+          this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -29520,10 +29520,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants3);
+        this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -29584,8 +29584,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants3) {
-        this.code = optimizeExpr(this.code, names, constants3);
+      optimizeNames(names, constants4) {
+        this.code = optimizeExpr(this.code, names, constants4);
         return this;
       }
       get names() {
@@ -29614,12 +29614,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n2 = nodes[i];
-          if (n2.optimizeNames(names, constants3))
+          if (n2.optimizeNames(names, constants4))
             continue;
           subtractNames(names, n2.names);
           nodes.splice(i, 1);
@@ -29672,12 +29672,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        if (!(super.optimizeNames(names, constants3) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
+        if (!(super.optimizeNames(names, constants4) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants3);
+        this.condition = optimizeExpr(this.condition, names, constants4);
         return this;
       }
       get names() {
@@ -29700,10 +29700,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants3);
+        this.iteration = optimizeExpr(this.iteration, names, constants4);
         return this;
       }
       get names() {
@@ -29739,10 +29739,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants3);
+        this.iterable = optimizeExpr(this.iterable, names, constants4);
         return this;
       }
       get names() {
@@ -29784,11 +29784,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a, _b;
-        super.optimizeNames(names, constants3);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
+        super.optimizeNames(names, constants4);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
         return this;
       }
       get names() {
@@ -30089,7 +30089,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants3) {
+    function optimizeExpr(expr, names, constants4) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -30104,14 +30104,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n2) {
-        const c = constants3[n2.str];
+        const c = constants4[n2.str];
         if (c === void 0 || names[n2.str] !== 1)
           return n2;
         delete names[n2.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants4[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -32073,7 +32073,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve17.call(this, root, ref);
+      let _sch = resolve20.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -32100,7 +32100,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve17(root, ref) {
+    function resolve20(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -32964,7 +32964,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve17(baseURI, relativeURI, options) {
+    function resolve20(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33000,50 +33000,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative9, options, skipNormalization) {
+    function resolveComponent(base, relative10, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse2(serialize(base, options), options);
-        relative9 = parse2(serialize(relative9, options), options);
+        relative10 = parse2(serialize(relative10, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative9.scheme) {
-        target.scheme = relative9.scheme;
-        target.userinfo = relative9.userinfo;
-        target.host = relative9.host;
-        target.port = relative9.port;
-        target.path = removeDotSegments(relative9.path || "");
-        target.query = relative9.query;
+      if (!options.tolerant && relative10.scheme) {
+        target.scheme = relative10.scheme;
+        target.userinfo = relative10.userinfo;
+        target.host = relative10.host;
+        target.port = relative10.port;
+        target.path = removeDotSegments(relative10.path || "");
+        target.query = relative10.query;
       } else {
-        if (relative9.userinfo !== void 0 || relative9.host !== void 0 || relative9.port !== void 0) {
-          target.userinfo = relative9.userinfo;
-          target.host = relative9.host;
-          target.port = relative9.port;
-          target.path = removeDotSegments(relative9.path || "");
-          target.query = relative9.query;
+        if (relative10.userinfo !== void 0 || relative10.host !== void 0 || relative10.port !== void 0) {
+          target.userinfo = relative10.userinfo;
+          target.host = relative10.host;
+          target.port = relative10.port;
+          target.path = removeDotSegments(relative10.path || "");
+          target.query = relative10.query;
         } else {
-          if (!relative9.path) {
+          if (!relative10.path) {
             target.path = base.path;
-            if (relative9.query !== void 0) {
-              target.query = relative9.query;
+            if (relative10.query !== void 0) {
+              target.query = relative10.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative9.path[0] === "/") {
-              target.path = removeDotSegments(relative9.path);
+            if (relative10.path[0] === "/") {
+              target.path = removeDotSegments(relative10.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative9.path;
+                target.path = "/" + relative10.path;
               } else if (!base.path) {
-                target.path = relative9.path;
+                target.path = relative10.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative9.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative10.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative9.query;
+            target.query = relative10.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -33051,7 +33051,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative9.fragment;
+      target.fragment = relative10.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -33355,7 +33355,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve17,
+      resolve: resolve20,
       resolveComponent,
       equal,
       serialize,
@@ -36189,11 +36189,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve17) {
-      resolve17(value);
+    return value instanceof P ? value : new P(function(resolve20) {
+      resolve20(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve17, reject) {
+  return new (P || (P = Promise))(function(resolve20, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36209,7 +36209,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve17(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36527,8 +36527,9 @@ function info(message) {
 }
 
 // src/integrations/action.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
 import { writeFileSync as writeFileSync2, mkdirSync } from "node:fs";
-import { dirname as dirname15, resolve as resolve16 } from "node:path";
+import { dirname as dirname16, resolve as resolve19 } from "node:path";
 
 // src/discover/unmatched.ts
 import { statSync as statSync3 } from "node:fs";
@@ -37304,14 +37305,48 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative9] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative9) : [];
+  const [crawler, relative10] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative10) : [];
 }
 
 // src/discover/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
 import { readFileSync, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
 import { join, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+
+// src/util/fs-errors.ts
+var REASONS = {
+  ENOENT: "no such file or folder",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EISDIR: "it is a folder",
+  ENOTDIR: "a part of the path is not a folder",
+  ELOOP: "too many levels of symbolic links (a symlink loop)",
+  EROFS: "read-only file system",
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EMFILE: "too many open files",
+  ENFILE: "too many open files",
+  ENAMETOOLONG: "the name is too long",
+  EIO: "input/output error",
+  EFBIG: "the file is too large",
+  EPIPE: "the reader closed the pipe",
+  EBUSY: "the resource is busy",
+  ETXTBSY: "the file is busy",
+  EAGAIN: "the resource is temporarily unavailable"
+};
+function describeFsError(e) {
+  const err = e;
+  const code = typeof err?.code === "string" ? err.code : void 0;
+  const reason = code ? REASONS[code] : void 0;
+  if (reason) return `${reason} (${code})`;
+  const message = err instanceof Error ? err.message : String(e);
+  return code ? `${message.split("\n")[0]} (${code})` : message.split("\n")[0];
+}
+var EnvironmentError = class extends Error {
+};
+
+// src/discover/discover.ts
 var PathNotFoundError = class extends Error {
   constructor(path) {
     super(`No such file or directory: ${path}`);
@@ -37347,10 +37382,11 @@ async function discover(paths, options) {
     let stat3;
     try {
       stat3 = statSync2(abs);
-    } catch {
-      throw new PathNotFoundError(arg);
+    } catch (e) {
+      if (e.code === "ENOENT") throw new PathNotFoundError(arg);
+      throw new EnvironmentError(`cannot read ${arg}: ${describeFsError(e)}`);
     }
-    if (stat3.isDirectory()) walk(abs, [], found, ignoredByConfig);
+    if (stat3.isDirectory()) walk(abs, [], found, ignoredByConfig, options.problems);
     else {
       const kind = fileKind(abs);
       if (kind) found.set(abs, kind);
@@ -37361,9 +37397,9 @@ async function discover(paths, options) {
 function globFiles(pattern, cwd) {
   return glob(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
 }
-function readGitIgnore(dir2) {
+function readGitIgnore(dir) {
   try {
-    return { base: dir2, rules: (0, import_ignore.default)().add(readFileSync(join(dir2, ".gitignore"), "utf8")) };
+    return { base: dir, rules: (0, import_ignore.default)().add(readFileSync(join(dir, ".gitignore"), "utf8")) };
   } catch {
     return void 0;
   }
@@ -37375,25 +37411,41 @@ function isIgnored(abs, isDir, layers) {
   }
   return false;
 }
-function walk(dir2, inherited, found, ignoredByConfig) {
-  const own = readGitIgnore(dir2);
+function walk(dir, inherited, found, ignoredByConfig, problems) {
+  const own = readGitIgnore(dir);
   const layers = own ? [...inherited, own] : inherited;
   let entries;
   try {
-    entries = readdirSync2(dir2, { withFileTypes: true });
-  } catch {
+    entries = readdirSync2(dir, { withFileTypes: true, encoding: "buffer" });
+  } catch (e) {
+    problems?.set(dir, `the folder cannot be listed (${describeFsError(e)})`);
     return;
   }
-  entries.sort((a, b2) => a.name < b2.name ? -1 : a.name > b2.name ? 1 : 0);
-  for (const entry of entries) {
-    const abs = join(dir2, entry.name);
+  const named = entries.map((entry) => ({ entry, name: utf8Name(entry.name) }));
+  named.sort((a, b2) => a.name.text < b2.name.text ? -1 : a.name.text > b2.name.text ? 1 : 0);
+  for (const { entry, name } of named) {
+    const abs = join(dir, name.text);
+    if (!name.valid) {
+      if (entry.isFile() && fileKind(name.text) || entry.isDirectory()) {
+        problems?.set(abs, `its name is not valid UTF-8 (shown with U+FFFD); rename it to have it linted`);
+      }
+      continue;
+    }
     if (entry.isDirectory()) {
-      if (SKIPPED_FOLDERS.has(entry.name) || isIgnored(abs, true, layers) || ignoredByConfig(abs)) continue;
-      walk(abs, layers, found, ignoredByConfig);
+      if (SKIPPED_FOLDERS.has(name.text) || isIgnored(abs, true, layers) || ignoredByConfig(abs)) continue;
+      walk(abs, layers, found, ignoredByConfig, problems);
     } else if (entry.isFile()) {
-      const kind = fileKind(entry.name);
+      const kind = fileKind(name.text);
       if (kind && !isIgnored(abs, false, layers) && !ignoredByConfig(abs)) found.set(abs, kind);
     }
+  }
+}
+var UTF8 = new TextDecoder("utf-8", { fatal: true });
+function utf8Name(bytes) {
+  try {
+    return { text: UTF8.decode(bytes), valid: true };
+  } catch {
+    return { text: bytes.toString("utf8"), valid: false };
   }
 }
 
@@ -37409,11 +37461,11 @@ async function unmatchedPaths(paths, linted, cwd) {
     }
     const abs = resolve4(cwd, arg);
     if (lintedSet.size > 0 && isFile(abs)) continue;
-    const inside2 = (file) => {
+    const inside = (file) => {
       const rel = relative3(abs, file);
       return rel === "" || !rel.startsWith(`..${sep3}`) && rel !== ".." && !rel.startsWith(sep3) && !/^[A-Za-z]:/.test(rel);
     };
-    if (![...lintedSet].some(inside2)) out.push(arg);
+    if (![...lintedSet].some(inside)) out.push(arg);
   }
   return out;
 }
@@ -37440,10 +37492,10 @@ function useColor(flag, env, isTTY) {
 }
 
 // src/cli/main.ts
-import { dirname as dirname14, isAbsolute as isAbsolute2, relative as relative8, resolve as resolve14 } from "node:path";
+import { dirname as dirname15, isAbsolute as isAbsolute3, relative as relative9, resolve as resolve17 } from "node:path";
 
 // src/engine/baseline.ts
-import { readFileSync as readFileSync4, writeFileSync } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync4, writeFileSync } from "node:fs";
 import { dirname as dirname4, relative as relative5, resolve as resolve6 } from "node:path";
 
 // src/engine/config-file.ts
@@ -37471,16 +37523,16 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 var cached;
 function packageRoot() {
   if (cached) return cached;
-  let dir2 = dirname2(fileURLToPath2(import.meta.url));
+  let dir = dirname2(fileURLToPath2(import.meta.url));
   for (; ; ) {
-    const manifest = join2(dir2, "package.json");
+    const manifest = join2(dir, "package.json");
     if (existsSync2(manifest) && JSON.parse(readFileSync2(manifest, "utf8")).name === "grantlint") {
-      cached = dir2;
-      return dir2;
+      cached = dir;
+      return dir;
     }
-    const up = dirname2(dir2);
-    if (up === dir2) throw new Error("grantlint: cannot find its own package.json");
-    dir2 = up;
+    const up = dirname2(dir);
+    if (up === dir) throw new Error("grantlint: cannot find its own package.json");
+    dir = up;
   }
 }
 function packageVersion() {
@@ -37616,7 +37668,7 @@ function readConfigFile(path, cwd, text) {
     throw error2(keyPath, problem, cwd);
   }
   const raw = data;
-  const dir2 = dirname3(file);
+  const dir = dirname3(file);
   const ignorePatterns = raw.ignore ?? [];
   let ignoreRules;
   if (ignorePatterns.length > 0) ignoreRules = (0, import_ignore2.default)().add(ignorePatterns);
@@ -37625,18 +37677,18 @@ function readConfigFile(path, cwd, text) {
   });
   return {
     path: file,
-    dir: dir2,
+    dir,
     root: raw.root === true,
     rules: ruleEntries(raw.rules, ["rules"]),
     ignorePatterns,
     overrides,
-    plugins: (raw.plugins ?? []).map((p) => resolve5(dir2, p)),
-    baseline: raw.baseline === void 0 ? void 0 : resolve5(dir2, raw.baseline),
+    plugins: (raw.plugins ?? []).map((p) => resolve5(dir, p)),
+    baseline: raw.baseline === void 0 ? void 0 : resolve5(dir, raw.baseline),
     lineOf,
     error: error2,
     ignores(target) {
       if (!ignoreRules) return false;
-      const rel = relativeInside(dir2, target);
+      const rel = relativeInside(dir, target);
       return rel !== void 0 && ignoreRules.ignores(rel);
     }
   };
@@ -37649,16 +37701,16 @@ function globMatcher(patterns) {
   });
   return (rel) => matchers.some((m) => m(rel));
 }
-function relativeInside(dir2, target) {
-  const rel = relative4(dir2, target).split("\\").join("/");
+function relativeInside(dir, target) {
+  const rel = relative4(dir, target).split("\\").join("/");
   if (rel === "" || rel.startsWith("../") || rel === ".." || /^[a-zA-Z]:/.test(rel) || rel.startsWith("/")) return void 0;
   return rel;
 }
 
 // src/engine/baseline.ts
 var BASELINE_VERSION = 1;
-function relativeTo(dir2, file) {
-  return relative5(dir2, file).split("\\").join("/");
+function relativeTo(dir, file) {
+  return relative5(dir, file).split("\\").join("/");
 }
 function key(file, ruleId, fingerprint2) {
   return `${file}\0${ruleId}\0${fingerprint2}`;
@@ -37694,7 +37746,7 @@ var Baseline = class _Baseline {
     return new _Baseline(resolve6(path), validateBaseline(doc, path));
   }
   apply(findings) {
-    const dir2 = dirname4(this.path);
+    const dir = dirname4(this.path);
     const remaining = /* @__PURE__ */ new Map();
     for (const e of this.entries) {
       const k = key(e.file, e.ruleId, e.fingerprint);
@@ -37702,7 +37754,7 @@ var Baseline = class _Baseline {
     }
     const outcome = { kept: [], matched: [], stale: [] };
     for (const f of findings) {
-      const list2 = remaining.get(key(relativeTo(dir2, f.file), f.ruleId, f.fingerprint));
+      const list2 = remaining.get(key(relativeTo(dir, f.file), f.ruleId, f.fingerprint));
       if (list2 && list2.length > 0) {
         list2.pop();
         outcome.matched.push(f);
@@ -37728,7 +37780,7 @@ function validateBaseline(doc, shownPath) {
 }
 
 // src/engine/config.ts
-import { existsSync as existsSync3, statSync as statSync4 } from "node:fs";
+import { existsSync as existsSync4, statSync as statSync4 } from "node:fs";
 import { dirname as dirname6, join as join5, resolve as resolve7 } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -37751,10 +37803,6 @@ function obj(entries, at) {
 }
 function arr(items, at) {
   return at ? { kind: "array", items, at } : { kind: "array", items };
-}
-function withAt(v, at) {
-  if (!at || v.at === at) return v;
-  return { ...v, at };
 }
 function getProp(v, name) {
   if (!v || v.kind !== "object") return void 0;
@@ -37917,6 +37965,22 @@ import { dirname as dirname5 } from "node:path";
 function appendAll(target, items) {
   for (const item of items) target.push(item);
   return target;
+}
+function maxOf(items) {
+  let max = -Infinity;
+  for (const n2 of items) {
+    if (Number.isNaN(n2)) return NaN;
+    if (n2 > max) max = n2;
+  }
+  return max;
+}
+function minOf(items) {
+  let min = Infinity;
+  for (const n2 of items) {
+    if (Number.isNaN(n2)) return NaN;
+    if (n2 < min) min = n2;
+  }
+  return min;
 }
 
 // src/link/functions.ts
@@ -38119,8 +38183,8 @@ function jsonEquals(a, c, ignoreCase) {
 function truth(v) {
   return v.kind === "bool" ? v.value : void 0;
 }
-function scopeValue(level, current2, extra = {}, at) {
-  const v = { kind: "scope", level, current: current2, path: extra.path ?? [] };
+function scopeValue(level, current, extra = {}, at) {
+  const v = { kind: "scope", level, current, path: extra.path ?? [] };
   if (extra.name) v.name = extra.name;
   if (extra.subscriptionId) v.subscriptionId = extra.subscriptionId;
   if (at) v.at = at;
@@ -38187,7 +38251,7 @@ function parseResourceIdArgs(fn, args) {
     }
   }
   if (ti < 0 || ti === args.length - 1) return void 0;
-  const type = args[ti].value.replace(/\/+$/, "");
+  const type = args[ti].value;
   const names = args.slice(ti + 1);
   const prefix = args.slice(start, ti);
   const q = { fn, type, names };
@@ -38253,16 +38317,28 @@ function stringShape(v) {
   return c.kind === "concat" ? c : void 0;
 }
 function shapeCouldBe(shape, text) {
-  const pattern = shape.parts.map((p) => p.kind === "string" ? p.value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") : "[\\s\\S]*").join("");
-  return new RegExp(`^${pattern}$`, "i").test(text);
+  const literals = [""];
+  for (const p of shape.parts) {
+    if (p.kind === "string") literals[literals.length - 1] += p.value.toLowerCase();
+    else literals.push("");
+  }
+  const subject = text.toLowerCase();
+  if (literals.length === 1) return subject === literals[0];
+  const first = literals[0];
+  const last = literals[literals.length - 1];
+  if (!subject.startsWith(first) || subject.length < first.length + last.length || !subject.endsWith(last)) return false;
+  let from = first.length;
+  const end = subject.length - last.length;
+  for (const lit of literals.slice(1, -1)) {
+    const at = subject.indexOf(lit, from);
+    if (at < 0 || at + lit.length > end) return false;
+    from = at + lit.length;
+  }
+  return true;
 }
 var FUNCTIONS = /* @__PURE__ */ new Map();
-var WRITTEN_FUNCTION_NAMES = [];
 function def(names, impl) {
-  for (const name of Array.isArray(names) ? names : [names]) {
-    FUNCTIONS.set(name.toLowerCase(), impl);
-    WRITTEN_FUNCTION_NAMES.push(name);
-  }
+  for (const name of Array.isArray(names) ? names : [names]) FUNCTIONS.set(name.toLowerCase(), impl);
 }
 def(["guid", "newGuid", "utcNow", "uniqueString"], () => void 0);
 def(["deployment", "environment"], (args, _ctx, at, fn) => args.length === 0 ? unknownAt2(at, `fn:${fn}()`) : void 0);
@@ -38798,8 +38874,8 @@ function numbersOf(args) {
   if (list2.length === 0) fail();
   return list2.map((x) => n(x));
 }
-def("min", (args, _ctx, at) => numV(Math.min(...numbersOf(args)), at));
-def("max", (args, _ctx, at) => numV(Math.max(...numbersOf(args)), at));
+def("min", (args, _ctx, at) => numV(minOf(numbersOf(args)), at));
+def("max", (args, _ctx, at) => numV(maxOf(numbersOf(args)), at));
 def("add", (args, _ctx, at) => numV(n(args[0]) + n(args[1]), at));
 def("sub", (args, _ctx, at) => numV(n(args[0]) - n(args[1]), at));
 def("mul", (args, _ctx, at) => numV(n(args[0]) * n(args[1]), at));
@@ -39006,24 +39082,14 @@ function suffixShape(segs) {
 }
 
 // src/graph/values.ts
-var MEANING_KEEPERS = /* @__PURE__ */ new Set(["tolower", "toupper", "trim", "string", "lower", "upper", "trimspace", "tostring"]);
-function isEmpty(v) {
-  return v.kind === "null" || v.kind === "string" && v.value === "";
-}
 function unwrap(v) {
   let cur = v;
-  for (; ; ) {
-    if (!cur) return cur;
-    if (cur.kind === "concat") {
-      const parts = cur.parts.filter((p) => !(p.kind === "string" && p.value === ""));
-      if (parts.length !== 1) return cur;
-      cur = parts[0];
-    } else if (cur.kind === "call" && cur.args.length === 1 && MEANING_KEEPERS.has(cur.fn)) {
-      cur = cur.args[0];
-    } else if (cur.kind === "call" && cur.fn === "if" && cur.args.length === 3 && isEmpty(cur.args[1]) !== isEmpty(cur.args[2])) {
-      cur = isEmpty(cur.args[1]) ? cur.args[2] : cur.args[1];
-    } else return cur;
+  while (cur && cur.kind === "concat") {
+    const parts = cur.parts.filter((p) => !(p.kind === "string" && p.value === ""));
+    if (parts.length !== 1) break;
+    cur = parts[0];
   }
+  return cur;
 }
 function stringsIn(v) {
   const out = [];
@@ -39083,7 +39149,6 @@ function valueKey(v) {
 var ROLE_ASSIGNMENT = "microsoft.authorization/roleassignments";
 var USER_ASSIGNED_IDENTITY = "microsoft.managedidentity/userassignedidentities";
 var AKS = "microsoft.containerservice/managedclusters";
-var ARC_CLUSTER = "microsoft.kubernetes/connectedclusters";
 function isArmShaped(r) {
   return r.format !== "terraform";
 }
@@ -39107,8 +39172,8 @@ function workloadIdentities(r) {
   const types2 = identityTypes(identity);
   if (!types2) return void 0;
   const userAssigned = types2.user ? userAssignedKeys(identity) : [];
-  const platformManaged = typeOf(r) === AKS || typeOf(r) === ARC_CLUSTER;
-  if (typeOf(r) === AKS) {
+  const platformManaged = typeOf(r) === AKS;
+  if (platformManaged) {
     const kubelet = getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
     if (kubelet) userAssigned.push(kubelet);
   }
@@ -39383,8 +39448,8 @@ function customRoleOf(r) {
   return role(r, asString(r.name), asString(getProp(props, "roleName")), blocks);
 }
 function role(r, guidText, name, blocks) {
-  const known2 = blocks.length > 0 && blocks.every((b2) => b2 !== void 0);
-  const flat = (pick) => known2 ? blocks.flatMap(pick) : [];
+  const known = blocks.length > 0 && blocks.every((b2) => b2 !== void 0);
+  const flat = (pick) => known ? blocks.flatMap(pick) : [];
   const definition = {
     id: (guidText && findGuid(guidText)) ?? `custom:${r.declKey}`,
     roleName: name ?? r.symbol,
@@ -39395,9 +39460,9 @@ function role(r, guidText, name, blocks) {
     notDataActions: flat((b2) => b2.notDataActions),
     custom: true,
     resource: r,
-    permissionsKnown: known2
+    permissionsKnown: known
   };
-  if (known2 && blocks.length > 1) definition.permissionBlocks = blocks;
+  if (known && blocks.length > 1) definition.permissionBlocks = blocks;
   return definition;
 }
 function block(v, [actions, notActions, dataActions, notDataActions]) {
@@ -39634,7 +39699,7 @@ function workloadIdentities2(r) {
   if (arm === UAMI_ARM) return void 0;
   const found = identityBlock(r) ?? (arm ? azapiBodyIdentity(r) : void 0);
   if (!found) return void 0;
-  const platformManaged = r.type === "azurerm_kubernetes_cluster" || arm === AKS_ARM || r.type === "azurerm_arc_kubernetes_cluster" || arm === "microsoft.kubernetes/connectedclusters";
+  const platformManaged = r.type === "azurerm_kubernetes_cluster" || arm === AKS_ARM;
   const userAssigned = [...found.userAssigned];
   if (r.type === "azurerm_kubernetes_cluster") {
     const kubelet = getProp(firstBlock(getProp(r.body, "kubelet_identity")), "user_assigned_identity_id");
@@ -39770,7 +39835,7 @@ var SERVICE_IDENTITY_PATH = /^(?:[a-z0-9_]+\.0\.)?[a-z0-9_]*_identity\.0\.(?:obj
 function isSystemPrincipalPath(path) {
   return path === "identity.0.principal_id" || path === "identity.principal_id";
 }
-function resolvePrincipal2(value, lookup) {
+function resolvePrincipal2(value) {
   let v = unwrap(value);
   if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
   if (!v || v.kind !== "ref" || !isTerraform(v.resource)) return void 0;
@@ -39784,8 +39849,7 @@ function resolvePrincipal2(value, lookup) {
     case "azuread_group":
       return path === "object_id" || path === "id" ? { kind: "group" } : { kind: "unknown" };
     case "azuread_service_principal":
-      if (path !== "object_id" && path !== "id") return { kind: "unknown" };
-      return (r.existing ? lookedUpIdentity(r, lookup) : void 0) ?? { kind: "servicePrincipal" };
+      return path === "object_id" || path === "id" ? { kind: "servicePrincipal" } : { kind: "unknown" };
     case "azurerm_client_config":
       return { kind: "unknown" };
     default:
@@ -39803,28 +39867,6 @@ function resolvePrincipal2(value, lookup) {
   if (r.type === "azurerm_kubernetes_cluster" && AKS_PLATFORM_PRINCIPALS.some((re) => re.test(path))) return { kind: "managedIdentity" };
   if (SERVICE_IDENTITY_PATH.test(path)) return { kind: "managedIdentity" };
   return { kind: "unknown" };
-}
-function lookedUpIdentity(sp, lookup) {
-  const byObjectId = present(getProp(sp.body, "object_id"));
-  if (byObjectId) {
-    const facts = resolvePrincipal2(byObjectId);
-    if (facts?.resource) return facts;
-  }
-  for (const arg of ["client_id", "application_id", "display_name"]) {
-    const v = unwrap(getProp(sp.body, arg));
-    if (arg === "display_name" && v?.kind === "string" && lookup) {
-      const named = lookup.userIdentitiesNamed(v.value, sp);
-      if (named.length === 1) return { kind: "managedIdentity", resource: named[0], system: false };
-    }
-    if (v?.kind !== "ref" || !isTerraform(v.resource)) continue;
-    const path = lowerPath(v.path);
-    const target = v.resource;
-    if (isUserAssignedIdentity(target) && (path === (arg === "display_name" ? "name" : "client_id") || path === "output.properties.clientid")) {
-      return { kind: "managedIdentity", resource: target, system: false };
-    }
-    if (arg === "display_name" && path === "name" && identityBlock(target)?.system) return { kind: "managedIdentity", resource: target, system: true };
-  }
-  return void 0;
 }
 function refLabel(r) {
   return asString(r.name) ?? asString(getProp(r.body, "display_name"));
@@ -39875,8 +39917,8 @@ var azurermShape = {
 
 // src/graph/build.ts
 var SHAPES = [armShape, azurermShape];
-function buildGraph(resources, roles, shapes = SHAPES, externalCalls = []) {
-  return { ...new GraphBuilder(resources, roles, shapes).build(), externalCalls };
+function buildGraph(resources, roles, shapes = SHAPES) {
+  return new GraphBuilder(resources, roles, shapes).build();
 }
 var GraphBuilder = class {
   constructor(resources, roles, shapes) {
@@ -39893,22 +39935,6 @@ var GraphBuilder = class {
   /** Custom roles declared here, by the declaring instance's key. */
   customRoles = /* @__PURE__ */ new Map();
   settings = /* @__PURE__ */ new Map();
-  identitiesByName;
-  lookup = {
-    userIdentitiesNamed: (name, near) => {
-      if (!this.identitiesByName) {
-        this.identitiesByName = /* @__PURE__ */ new Map();
-        for (const r of this.resources) {
-          const n2 = asString(r.name);
-          if (n2 === void 0 || r.existing || !this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) continue;
-          const key2 = n2.toLowerCase();
-          this.identitiesByName.set(key2, [...this.identitiesByName.get(key2) ?? [], r]);
-        }
-      }
-      const root = (r) => dirname5((r.callChain[0] ?? r.decl).file);
-      return (this.identitiesByName.get(name.toLowerCase()) ?? []).filter((r) => root(r) === root(near));
-    }
-  };
   build() {
     for (const r of this.resources) {
       const custom = customRoleOf(r);
@@ -40009,7 +40035,7 @@ var GraphBuilder = class {
     return grant;
   }
   principal(value, principalType) {
-    const facts = this.first((s2) => s2.resolvePrincipal(value, this.lookup));
+    const facts = this.first((s2) => s2.resolvePrincipal(value));
     let identity;
     if (facts?.resource) {
       identity = facts.system ? this.systemIdentity(facts.resource) : this.userIdentity(facts.resource);
@@ -40088,8 +40114,8 @@ function resolveScopeValue(value, shapes = SHAPES) {
   }
   if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) return resourceIdCallScope(v.fn, v.args);
   if (v.kind === "string" && !v.value.startsWith("/")) {
-    const relative9 = relativeResourceId(v.value);
-    if (relative9) return relative9;
+    const relative10 = relativeResourceId(v.value);
+    if (relative10) return relative10;
   }
   for (const s2 of shapes) {
     const answer = s2.resolveScope(v);
@@ -40115,514 +40141,6 @@ function relativeResourceId(text) {
     names.push(segments[i + 1]);
   }
   return { kind: "resource", resourceType: types2.join("/"), label: names.join("/") };
-}
-
-// src/graph/aks.ts
-var ARM_AKS = "microsoft.containerservice/managedclusters";
-function isAksCluster(r) {
-  if (r.format === "terraform") {
-    if (r.type === "azurerm_kubernetes_cluster") return true;
-    return r.type === "azapi_resource" && asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase() === ARM_AKS;
-  }
-  return r.type.toLowerCase() === ARM_AKS;
-}
-function clusterOfPrincipal(grant) {
-  const identity = grant.principal.identity;
-  if (identity) return identity.workloads.find((w) => isAksCluster(w.resource))?.resource;
-  let v = unwrap(grant.principal.value);
-  if (v?.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
-  const path = lowerPath(v.path);
-  if (/(^|\.)(object_id|principal_id|objectid|principalid)$/.test(path)) return v.resource;
-  return void 0;
-}
-function nodeResourceGroupCluster(grant) {
-  if (grant.scope.kind !== "resourceGroup") return void 0;
-  const written = grant.scope.value;
-  if (!written) return clusterNamedBy(grant, grant.resource.deploymentScope.name);
-  const v = unwrap(written);
-  if (!v) return void 0;
-  if (v.kind === "ref") {
-    const path = lowerPath(v.path);
-    if (isAksCluster(v.resource) && path === "node_resource_group_id") return v.resource;
-    if (v.resource.type === "azurerm_resource_group" && (path === "id" || path === "")) return clusterNamedBy(grant, getProp(v.resource.body, "name"));
-    return void 0;
-  }
-  if (v.kind === "scope") return clusterNamedBy(grant, v.name);
-  const label2 = parseResourceIdShape(v)?.label;
-  return label2 ? clusterByNodeGroupName(grant, label2) : void 0;
-}
-function clusterNamedBy(grant, name) {
-  const v = unwrap(name);
-  if (v?.kind === "string") return clusterByNodeGroupName(grant, v.value);
-  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
-  const path = lowerPath(v.path);
-  return path === "node_resource_group" || path === "properties.noderesourcegroup" ? v.resource : void 0;
-}
-function clusterByNodeGroupName(grant, name) {
-  const cluster = clusterOfPrincipal(grant);
-  if (!cluster) return void 0;
-  const written = cluster.format === "terraform" ? getProp(cluster.body, "node_resource_group") : getPath(cluster.body, ["properties", "nodeResourceGroup"]);
-  const own = asString(unwrap(written));
-  return own !== void 0 && own.toLowerCase() === name.toLowerCase() ? cluster : void 0;
-}
-function onOwnNodeResourceGroup(grant) {
-  const cluster = clusterOfPrincipal(grant);
-  const owner = cluster && nodeResourceGroupCluster(grant);
-  return !!cluster && !!owner && azureResourceKey(cluster) === azureResourceKey(owner);
-}
-
-// src/graph/platform.ts
-var AGENT_EXTENSIONS = {
-  // Azure Policy's machine configuration.
-  "microsoft.guestconfiguration": /.*/,
-  // The Azure Monitor Agent: data collection rules authorise what it sends.
-  "microsoft.azure.monitor": /^azuremonitor(windows|linux)agent$/i
-};
-var cache = /* @__PURE__ */ new WeakMap();
-function usedByPlatformAgent(identity, graph) {
-  if (identity.workloads.length === 0) return false;
-  const machines = machinesWithAgents(graph);
-  return identity.workloads.every((w) => machines.has(w.resource.key));
-}
-function machinesWithAgents(graph) {
-  let set = cache.get(graph);
-  if (set) return set;
-  set = /* @__PURE__ */ new Set();
-  for (const r of graph.resources) {
-    if (inlineExtensions(r).some(isAgent)) set.add(r.key);
-    const machine = extensionTarget(r);
-    if (machine && isAgent(r.format === "terraform" ? r.body : getProp(r.body, "properties"))) set.add(machine.key);
-  }
-  cache.set(graph, set);
-  return set;
-}
-function inlineExtensions(r) {
-  const list2 = getPath(r.body, ["properties", "virtualMachineProfile", "extensionProfile", "extensions"]);
-  if (!list2 || list2.kind !== "array") return [];
-  return list2.items.map((e) => getProp(e, "properties") ?? e);
-}
-function extensionTarget(r) {
-  if (r.format !== "terraform") return /\/extensions$/i.test(r.type) ? r.parent : void 0;
-  if (r.type !== "azurerm_virtual_machine_extension" && r.type !== "azurerm_virtual_machine_scale_set_extension") return void 0;
-  const id = unwrap(getProp(r.body, r.type === "azurerm_virtual_machine_extension" ? "virtual_machine_id" : "virtual_machine_scale_set_id"));
-  return id?.kind === "ref" ? id.resource : void 0;
-}
-function isAgent(settings) {
-  const publisher = asString(getProp(settings, "publisher"))?.toLowerCase();
-  const type = asString(getProp(settings, "type")) ?? "";
-  return publisher !== void 0 && publisher in AGENT_EXTENSIONS && AGENT_EXTENSIONS[publisher].test(type);
-}
-var BACKUP_VAULTS = /* @__PURE__ */ new Set(["microsoft.dataprotection/backupvaults", "azurerm_data_protection_backup_vault"]);
-var SNAPSHOT_GROUP_ROLES = /* @__PURE__ */ new Set(["disk snapshot contributor", "data operator for managed disks"]);
-function isSnapshotGroupGrant(grant) {
-  if (grant.scope.kind !== "resourceGroup" || !grant.role || !SNAPSHOT_GROUP_ROLES.has(grant.role.roleName.toLowerCase())) return false;
-  const identity = grant.principal.identity;
-  return !!identity && identity.workloads.some((w) => BACKUP_VAULTS.has(w.resource.type.toLowerCase()));
-}
-
-// src/graph/policy.ts
-var ARM_ASSIGNMENT = "microsoft.authorization/policyassignments";
-var ARM_DEFINITION = "microsoft.authorization/policydefinitions";
-var ARM_SET = "microsoft.authorization/policysetdefinitions";
-var AZURERM_ASSIGNMENT_SCOPE = {
-  azurerm_resource_group_policy_assignment: "resource_group_id",
-  azurerm_subscription_policy_assignment: "subscription_id",
-  azurerm_management_group_policy_assignment: "management_group_id",
-  azurerm_resource_policy_assignment: "resource_id",
-  azurerm_policy_assignment: "scope"
-};
-function remediationGrant(grant) {
-  const identity = grant.principal.identity;
-  if (!identity || identity.kind !== "system" || !identity.resource || !isPolicyAssignment(identity.resource)) return void 0;
-  const assignment = identity.resource;
-  const result = { assignment, withinScope: withinAssignmentScope(grant, assignment) };
-  const listed = listedRoles(definitionOf(assignment));
-  if (listed) result.listedRoles = listed;
-  return result;
-}
-function listsRole(remediation, grant) {
-  const guid = grant.role?.id ?? roleGuid(grant.roleValue);
-  return !!guid && !!remediation.listedRoles?.has(guid);
-}
-function isPolicyAssignment(r) {
-  if (r.format !== "terraform") return r.type.toLowerCase() === ARM_ASSIGNMENT;
-  return r.type in AZURERM_ASSIGNMENT_SCOPE || azapiType2(r) === ARM_ASSIGNMENT;
-}
-function azapiType2(r) {
-  if (r.type !== "azapi_resource") return void 0;
-  return asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase();
-}
-function definitionOf(assignment) {
-  const id = assignment.format === "terraform" && assignment.type !== "azapi_resource" ? getProp(assignment.body, "policy_definition_id") : getPath(assignment.format === "terraform" ? getProp(assignment.body, "body") : assignment.body, ["properties", "policyDefinitionId"]);
-  const v = unwrap(id);
-  return v?.kind === "ref" && isIdPath(v.path) ? v.resource : void 0;
-}
-function isIdPath(path) {
-  const p = lowerPath(path);
-  return p === "" || p === "id";
-}
-function listedRoles(definition, depth = 0) {
-  if (!definition || depth > 2) return void 0;
-  const members = setMembers(definition);
-  if (members === null) return void 0;
-  if (members) {
-    const all = /* @__PURE__ */ new Set();
-    for (const m of members) {
-      const roles = listedRoles(m, depth + 1);
-      if (!roles) return void 0;
-      roles.forEach((r) => all.add(r));
-    }
-    return all;
-  }
-  const rule6 = policyRule(definition);
-  if (!rule6) return void 0;
-  const ids = getPath(rule6, ["then", "details", "roleDefinitionIds"]);
-  if (!ids) return /* @__PURE__ */ new Set();
-  if (ids.kind !== "array") return void 0;
-  const guids = /* @__PURE__ */ new Set();
-  for (const item of ids.items) {
-    const guid = roleGuid(item);
-    if (!guid) return void 0;
-    guids.add(guid);
-  }
-  return guids;
-}
-function policyRule(definition) {
-  if (definition.format !== "terraform") {
-    return definition.type.toLowerCase() === ARM_DEFINITION ? getPath(definition.body, ["properties", "policyRule"]) : void 0;
-  }
-  if (definition.type === "azapi_resource") return azapiType2(definition) === ARM_DEFINITION ? getPath(definition.body, ["body", "properties", "policyRule"]) : void 0;
-  if (definition.type !== "azurerm_policy_definition") return void 0;
-  return jsonValue(getProp(definition.body, "policy_rule"));
-}
-function setMembers(definition) {
-  let refs;
-  let idOf;
-  if (definition.format !== "terraform" && definition.type.toLowerCase() === ARM_SET) {
-    refs = getPath(definition.body, ["properties", "policyDefinitions"]);
-    idOf = (e) => getProp(e, "policyDefinitionId");
-  } else if (definition.type === "azurerm_policy_set_definition") {
-    refs = getProp(definition.body, "policy_definition_reference");
-    idOf = (e) => getProp(e, "policy_definition_id");
-  } else return void 0;
-  if (!refs || refs.kind !== "array") return [];
-  const members = [];
-  for (const entry of refs.items) {
-    const v = unwrap(idOf(entry));
-    if (v?.kind !== "ref" || !isIdPath(v.path)) return null;
-    members.push(v.resource);
-  }
-  return members;
-}
-function jsonValue(v) {
-  const u = unwrap(v);
-  if (!u) return void 0;
-  if (u.kind === "object") return u;
-  if (u.kind === "call" && u.fn === "jsonencode" && u.args.length === 1) return u.args[0];
-  if (u.kind !== "string") return void 0;
-  try {
-    return fromPlain(JSON.parse(u.value));
-  } catch {
-    return void 0;
-  }
-}
-function fromPlain(x) {
-  if (x === null) return { kind: "null" };
-  if (Array.isArray(x)) return { kind: "array", items: x.map(fromPlain) };
-  if (typeof x === "object") return { kind: "object", entries: new Map(Object.entries(x).map(([k, y]) => [k, fromPlain(y)])) };
-  if (typeof x === "number") return { kind: "number", value: x };
-  if (typeof x === "boolean") return { kind: "bool", value: x };
-  return { kind: "string", value: String(x) };
-}
-function roleGuid(v) {
-  const strings2 = stringsIn(unwrap(v));
-  for (let i = strings2.length - 1; i >= 0; i--) {
-    const all = strings2[i].match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi);
-    if (all) return all[all.length - 1].toLowerCase();
-  }
-  return void 0;
-}
-function assignmentPlacement(a) {
-  if (a.format !== "terraform") return a.scope ? { value: a.scope, deployment: a.deploymentScope } : { deployment: a.deploymentScope };
-  const arg = a.type === "azapi_resource" ? "parent_id" : AZURERM_ASSIGNMENT_SCOPE[a.type];
-  const value = getProp(a.body, arg);
-  return value && value.kind !== "null" ? { value, deployment: a.deploymentScope } : { deployment: a.deploymentScope };
-}
-function withinAssignmentScope(grant, assignment) {
-  const at = assignmentPlacement(assignment);
-  const granted = grant.scope.value ? { value: grant.scope.value, deployment: grant.resource.deploymentScope } : { deployment: grant.resource.deploymentScope };
-  if (sameResourceRoot(grant.resource, assignment) === false) return false;
-  return samePlace(granted, at) || inside(granted, at);
-}
-function sameResourceRoot(a, b2) {
-  const root = (r) => (r.callChain[0] ?? r.decl).file;
-  if (a.format === "terraform" && b2.format === "terraform") return dir(root(a)) === dir(root(b2));
-  return root(a) === root(b2);
-}
-function dir(file) {
-  return file.replace(/[\\/][^\\/]*$/, "");
-}
-function asDeploymentScope(v) {
-  const u = unwrap(v);
-  if (u?.kind !== "scope") return void 0;
-  if (u.path.length > 1 || u.path.length === 1 && u.path[0].toLowerCase() !== "id") return void 0;
-  return { ...u, path: [] };
-}
-function sameDeploymentScope(a, b2) {
-  return a === b2 || sameValue({ ...a, path: [] }, { ...b2, path: [] });
-}
-function samePlace(g, a) {
-  const gs = g.value ? asDeploymentScope(g.value) : g.deployment;
-  const as = a.value ? asDeploymentScope(a.value) : a.deployment;
-  if (gs && as) return sameDeploymentScope(gs, as);
-  if (!g.value || !a.value) return false;
-  const gv = unwrap(g.value);
-  const av = unwrap(a.value);
-  if (!gv || !av) return false;
-  if (gv.kind === "ref" && av.kind === "ref") return gv.resource.key === av.resource.key && isIdPath(gv.path) && isIdPath(av.path);
-  if (gv.kind === "string" && av.kind === "string") return trimSlash(gv.value) === trimSlash(av.value);
-  const gf = resolveScopeValue(gv);
-  const af = resolveScopeValue(av);
-  if (gf.kind === "unknown" || gf.kind !== af.kind) return false;
-  if (gf.resource && af.resource) return gf.resource.key === af.resource.key;
-  return false;
-}
-function trimSlash(s2) {
-  return s2.toLowerCase().replace(/\/+$/, "");
-}
-function inside(g, a) {
-  if (!g.value) return false;
-  const gv = unwrap(g.value);
-  if (!gv) return false;
-  const av = a.value ? unwrap(a.value) : void 0;
-  if (gv.kind === "string" && av?.kind === "string") return gv.value.toLowerCase().startsWith(`${trimSlash(av.value)}/`);
-  const as = av ? asDeploymentScope(av) : a.deployment;
-  if (as) {
-    if (gv.kind === "ref" && isIdPath(gv.path) && gv.resource.format !== "terraform") {
-      return sameDeploymentScope(gv.resource.deploymentScope, as) || as.level === "subscription" && as.current && gv.resource.deploymentScope.level === "resourceGroup";
-    }
-    const gs = asDeploymentScope(gv);
-    if (gs && as.level === "subscription" && as.current && gs.level === "resourceGroup" && !gs.subscriptionId) return true;
-    return false;
-  }
-  if (!av || gv.kind !== "ref" || !isIdPath(gv.path) || av.kind !== "ref" || !isIdPath(av.path)) return false;
-  const container = av.resource;
-  if (container.type === "azurerm_resource_group") {
-    const rg = unwrap(getProp(gv.resource.body, "resource_group_name"));
-    return rg?.kind === "ref" && rg.resource.key === container.key && lowerPath(rg.path) === "name";
-  }
-  if (container.type === "azurerm_subscription" && container.existing && !getProp(container.body, "subscription_id")) {
-    return gv.resource.format === "terraform" && !gv.resource.existing && gv.resource.type.startsWith("azurerm_") && gv.resource.type !== "azurerm_subscription";
-  }
-  return false;
-}
-
-// src/model/location.ts
-function compareLocations(a, b2) {
-  if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
-  return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
-}
-function sameLocation(a, b2) {
-  return !!a && !!b2 && compareLocations(a, b2) === 0;
-}
-var LineMap = class {
-  starts;
-  constructor(text) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
-    }
-    this.starts = starts;
-  }
-  position(offset) {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
-  }
-  range(start, end) {
-    return { start: this.position(start), end: this.position(end) };
-  }
-  offset(pos) {
-    return (this.starts[pos.line - 1] ?? 0) + pos.column - 1;
-  }
-  get lineCount() {
-    return this.starts.length;
-  }
-};
-
-// src/graph/written.ts
-import { extname } from "node:path";
-var current;
-function withSourceText(read, fn) {
-  const saved = current;
-  current = { read, files: /* @__PURE__ */ new Map() };
-  try {
-    return fn();
-  } finally {
-    current = saved;
-  }
-}
-function sourceOf(file) {
-  if (!current) return void 0;
-  const cached2 = current.files.get(file);
-  if (cached2 !== void 0) return cached2 ?? void 0;
-  const text = current.read(file);
-  const source = text === void 0 ? null : { text, lines: new LineMap(text) };
-  current.files.set(file, source);
-  return source ?? void 0;
-}
-var MAX_TEXT = 160;
-var MORE_FUNCTION_NAMES = [
-  "resourceId",
-  "subscriptionResourceId",
-  "tenantResourceId",
-  "extensionResourceId",
-  "managementGroupResourceId",
-  "reference",
-  "resourceInfo",
-  "listKeys",
-  "listSecrets",
-  "listAccountSas",
-  "listServiceSas",
-  "pickZones",
-  "providers",
-  "copyIndex",
-  "parameters",
-  "variables",
-  "dataUri",
-  "dataUriToString",
-  "base64ToJson",
-  "dateTimeAdd",
-  "dateTimeFromEpoch",
-  "dateTimeToEpoch",
-  "loadTextContent",
-  "loadJsonContent",
-  "loadYamlContent",
-  "loadFileAsBase64",
-  "getSecret",
-  "parseCidr",
-  "cidrSubnet",
-  "cidrHost",
-  "lambdaVariables",
-  "userAssignedIdentities",
-  "tryIndexFromEnd",
-  "indexFromEnd",
-  "toLower",
-  "toUpper",
-  "uniqueString",
-  "newGuid",
-  "utcNow"
-];
-var CANONICAL = /* @__PURE__ */ new Map();
-for (const name of [...WRITTEN_FUNCTION_NAMES, ...MORE_FUNCTION_NAMES]) CANONICAL.set(name.toLowerCase(), name);
-function writtenFunctionName(fn, file) {
-  if (file && isTerraformFile(file)) return fn;
-  return CANONICAL.get(fn.toLowerCase()) ?? fn;
-}
-function isTerraformFile(file) {
-  return /\.tf(vars)?(\.json)?$/i.test(file);
-}
-function isJsonFile(file) {
-  const ext = extname(file).toLowerCase();
-  return ext === ".json" || ext === ".jsonc";
-}
-function writtenText(v) {
-  if (!v) return "nothing";
-  return shorten(textAt(v) ?? printValue(v));
-}
-function shorten(text) {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT - 1)}…` : flat;
-}
-function textAt(v) {
-  const at = v.at;
-  if (!at || v.kind === "unknown" && v.input) return void 0;
-  const raw = slice(at);
-  if (raw === void 0) return void 0;
-  const text = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();
-  if (text === void 0 || text === "" || !plausible(v, text)) return void 0;
-  return text;
-}
-function slice(at) {
-  const source = sourceOf(at.file);
-  if (!source) return void 0;
-  const start = source.lines.offset(at.range.start);
-  const end = source.lines.offset(at.range.end);
-  if (start < 0 || end <= start || end > source.text.length) return void 0;
-  return source.text.slice(start, end);
-}
-function armExpressionText(raw) {
-  let text = raw.trim();
-  if (text.startsWith('"')) {
-    try {
-      const decoded = JSON.parse(text);
-      if (typeof decoded !== "string") return text;
-      text = decoded;
-    } catch {
-      return void 0;
-    }
-    if (text.startsWith("[[")) return `'${text.slice(1).replace(/'/g, "''")}'`;
-    if (text.startsWith("[") && text.endsWith("]")) return text.slice(1, -1).trim();
-    return `'${text.replace(/'/g, "''")}'`;
-  }
-  if (text.includes("\\")) {
-    try {
-      const decoded = JSON.parse(`"${text}"`);
-      if (typeof decoded === "string") text = decoded;
-    } catch {
-      return void 0;
-    }
-  }
-  return text;
-}
-var DECLARATION = /^(param|var|resource|module|output|variable|locals|data|provider|type|func|import|targetScope)\b/;
-function plausible(v, text) {
-  if (DECLARATION.test(text)) return false;
-  if (v.kind === "object") return false;
-  const first = text[0];
-  if (first === "{") return false;
-  if (first === "[") return v.kind === "array" || v.kind === "unknown";
-  return true;
-}
-function printValue(v, depth = 0) {
-  if (depth > 4) return "…";
-  const inner = (x) => textAt(x) ?? printValue(x, depth + 1);
-  switch (v.kind) {
-    case "string":
-      return `'${v.value}'`;
-    case "number":
-    case "bool":
-      return String(v.value);
-    case "null":
-      return "null";
-    case "array":
-      return `[${v.items.map(inner).join(", ")}]`;
-    case "object":
-      return "{…}";
-    case "unknown":
-      return v.input ? v.input.name : "…";
-    case "call":
-      return `${writtenFunctionName(v.fn, v.at?.file)}(${v.args.map(inner).join(", ")})`;
-    case "ref": {
-      const base = v.resource.symbol;
-      return v.path.reduce((s2, p) => typeof p === "number" ? `${s2}[${p}]` : `${s2}.${p}`, base);
-    }
-    case "scope":
-      return [`${v.level}()`, ...v.path].join(".");
-    case "concat":
-      return `'${v.parts.map((p) => p.kind === "string" ? p.value : `\${${inner(p)}}`).join("")}'`;
-  }
 }
 
 // src/graph/queries.ts
@@ -40658,10 +40176,10 @@ function describePrincipal(grant) {
   if (identity) return describeIdentity(identity);
   const v = unwrap(grant.principal.value);
   if (v?.kind === "unknown" && v.input) return `principal '${v.input.name}' (passed in, kind unknown)`;
-  return `principal ${writtenText(grant.principal.value)}`;
+  if (v?.kind === "unknown") return "a principal grantlint cannot resolve statically";
+  return `principal ${describeValue(v)}`;
 }
 function describeIdentity(identity) {
-  if (identity.kind === "system" && identity.resource && isPolicyAssignment(identity.resource)) return `the remediation identity of policy assignment '${identity.label}'`;
   if (identity.kind === "system") return `the system-assigned identity of '${identity.label}'`;
   if (identity.kind === "user") return `user-assigned identity '${identity.label}'`;
   return `identity ${identity.label}`;
@@ -40675,27 +40193,15 @@ function roleSource(grant) {
       if (findGuid(x.value) === role2.id || x.value.trim().toLowerCase() === role2.roleName.trim().toLowerCase()) found = x;
     });
   }
-  if (!found) return grant.roleValue;
-  return depthOf(grant, grant.roleValue?.at) < depthOf(grant, found.at) ? grant.roleValue : found;
-}
-function depthOf(grant, at) {
-  const files = [...grant.resource.callChain.map((c) => c.file), grant.resource.decl.file];
-  const i = at ? files.indexOf(at.file) : -1;
-  return i < 0 ? files.length : i;
+  return found ?? grant.roleValue;
 }
 function roleName(grant) {
   if (grant.role) return grant.role.roleName;
-  return writtenText(grant.roleValue);
+  return describeValue(unwrap(grant.roleValue));
 }
 function describeRole(grant) {
   if (grant.role) return `'${grant.role.roleName}'`;
-  const v = unwrap(grant.roleValue);
-  const guid = firstGuid(v);
-  if (guid && (v?.kind === "string" || v?.kind === "concat" || v?.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn))) {
-    return `role '${guid}', which is not a built-in role,`;
-  }
-  if (v?.kind === "unknown" && v.input) return `the role in '${v.input.name}' (passed in)`;
-  return `the role ${writtenText(grant.roleValue)}`;
+  return `a role grantlint cannot resolve statically (${describeValue(unwrap(grant.roleValue))})`;
 }
 function isSet(v) {
   const u = unwrap(v);
@@ -40745,8 +40251,6 @@ function coversScope(grant, raw) {
   const arg = unwrap(raw);
   const written = grant.scope.value;
   if (!written) {
-    const ds = grant.resource.deploymentScope;
-    if (!ds.current && [ds.name, ds.subscriptionId].some((x) => x && sameValue(arg, unwrap(x)) && sameOrigin(arg, unwrap(x), grant.name?.at))) return true;
     return arg.kind === "scope" && arg.level === grant.resource.deploymentScope.level && arg.path.length === 1 && ["id", "subscriptionid", "name"].includes(arg.path[0].toLowerCase()) && sameValue({ ...arg, path: [] }, grant.resource.deploymentScope);
   }
   const scope = unwrap(written);
@@ -40754,15 +40258,6 @@ function coversScope(grant, raw) {
   if (scope.kind === "ref" && arg.kind === "ref" && arg.resource.key === scope.resource.key) return true;
   if (scope.kind === "scope" && arg.kind === "scope") return sameValue({ ...arg, path: [] }, { ...scope, path: [] });
   return sameNamedScope(resolveScopeValue(scope), resolveScopeValue(arg));
-}
-function sameOrigin(a, b2, nameAt) {
-  if (a.kind === "unknown") return a.symbol !== void 0;
-  if (a === b2 || sameLocation(a.at, b2.at)) return true;
-  return !!a.at && !!nameAt && !within(a.at, nameAt);
-}
-function within(inner, outer) {
-  const before = (x, y) => x.line < y.line || x.line === y.line && x.column <= y.column;
-  return inner.file === outer.file && before(outer.range.start, inner.range.start) && before(inner.range.end, outer.range.end);
 }
 function sameNamedScope(a, b2) {
   if (a.kind === "unknown" || a.kind !== b2.kind || !a.label || !b2.label) return false;
@@ -40775,8 +40270,7 @@ function coversPrincipal(grant, raw) {
   if (sameValue(arg, principal) || symbolicPartOf(principal, arg)) return true;
   const resource = grant.principal.identity?.resource;
   if (resource && arg.kind === "ref" && azureResourceKey(arg.resource) === azureResourceKey(resource)) return true;
-  const guid = principal?.kind === "string" ? findGuid(principal.value) : void 0;
-  return !!guid && stringsIn(arg).some((s2) => s2.toLowerCase().includes(guid));
+  return false;
 }
 function coversRole(grant, raw) {
   const arg = unwrap(raw);
@@ -40784,7 +40278,7 @@ function coversRole(grant, raw) {
   if (sameValue(arg, role2) || symbolicPartOf(role2, arg)) return true;
   const guid = grant.role?.id ?? firstGuid(role2);
   if (!guid) return false;
-  return stringsIn(arg).some((s2) => s2.toLowerCase().includes(guid));
+  return stringsIn(arg).some((s2) => findGuid(s2) === guid);
 }
 function firstGuid(v) {
   for (const s2 of stringsIn(v)) {
@@ -40801,7 +40295,7 @@ var rule = {
     description: "A role is granted on a resource group, subscription or management group rather than on the target resource.",
     severity: "warning",
     messages: {
-      deploymentScope: "Grants {{role}} to {{principal}} on {{scope}}, because the assignment has no scope; set its scope to the resource the identity uses.",
+      deploymentScope: "Grants {{role}} to {{principal}} on {{scope}}, because the assignment has no scope; set scope to the resource it needs (Bicep: scope: vault; ARM JSON: the scope property).",
       explicitScope: "Grants {{role}} to {{principal}} on {{scope}}; grant it on the resource it needs instead."
     },
     docs: "docs/rules/broad-scope.md"
@@ -40809,7 +40303,6 @@ var rule = {
   check(graph, context) {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !isBroad(grant.scope) || !isWorkloadPrincipal(grant)) continue;
-      if (remediationGrant(grant)?.withinScope || onOwnNodeResourceGroup(grant) || isSnapshotGroupGrant(grant)) continue;
       context.report({
         node: grant,
         value: grant.scope.value,
@@ -40829,9 +40322,7 @@ var rule2 = {
     severity: "warning",
     messages: {
       arm: "The assignment of {{role}} to {{principal}} does not set principalType; add principalType: 'ServicePrincipal' so it does not race the identity's replication.",
-      armUnknownKind: "The assignment of {{role}} to {{principal}} does not set principalType; take the principal's type as a parameter beside its ID and pass it to principalType, so an assignment to a new service principal does not race its replication.",
-      terraform: `The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = "ServicePrincipal" so it does not race the identity's replication.`,
-      azapi: `The assignment of {{role}} to {{principal}}, created in this configuration, does not set principalType; add principalType = "ServicePrincipal" to body.properties so it does not race the identity's replication.`
+      terraform: `The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = "ServicePrincipal" so it does not race the identity's replication.`
     },
     docs: "docs/rules/missing-principal-type.md"
   },
@@ -40839,137 +40330,16 @@ var rule2 = {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !isWorkloadPrincipal(grant) || isSet(grant.principalType)) continue;
       const data = { role: describeRole(grant), principal: describePrincipal(grant) };
-      const value = grant.principalType ? grant.principal.value : void 0;
       if (grant.resource.format === "terraform") {
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
-        context.report({ node: grant, value, messageId: grant.resource.type === "azapi_resource" ? "azapi" : "terraform", data });
+        context.report({ node: grant, messageId: "terraform", data });
       } else {
-        const unknownKind = !grant.principal.identity && grant.principal.kind === "unknown";
-        context.report({ node: grant, value, messageId: unknownKind ? "armUnknownKind" : "arm", data });
+        context.report({ node: grant, messageId: "arm", data });
       }
     }
   }
 };
 var missing_principal_type_default = rule2;
-
-// src/graph/identity-ids.ts
-var UAMI_ARM2 = "microsoft.managedidentity/userassignedidentities";
-var AKS_ARM2 = "microsoft.containerservice/managedclusters";
-var UAMI_ID = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i;
-function armTypeOfInstance(r) {
-  if (r.format !== "terraform") return r.type.toLowerCase();
-  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
-  return void 0;
-}
-var UAMI_PATHS = {
-  "": "resourceId",
-  id: "resourceId",
-  name: "name",
-  "properties.principalid": "principalId",
-  principalid: "principalId",
-  "properties.clientid": "clientId",
-  clientid: "clientId",
-  "properties.tenantid": "tenantId",
-  tenantid: "tenantId"
-};
-var KUBELET_ARM = {
-  "properties.identityprofile.kubeletidentity.objectid": "principalId",
-  "properties.identityprofile.kubeletidentity.clientid": "clientId",
-  "properties.identityprofile.kubeletidentity.resourceid": "resourceId"
-};
-var UAMI_TF = {
-  id: "resourceId",
-  name: "name",
-  principal_id: "principalId",
-  client_id: "clientId",
-  tenant_id: "tenantId"
-};
-var KUBELET_TF = {
-  "kubelet_identity.0.object_id": "principalId",
-  "kubelet_identity.0.client_id": "clientId",
-  "kubelet_identity.0.user_assigned_identity_id": "resourceId"
-};
-function identityIdFacts(value) {
-  let v = unwrap(value);
-  if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (!v) return void 0;
-  if (v.kind === "string") return UAMI_ID.test(v.value) ? { property: "resourceId" } : void 0;
-  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
-    return parseResourceIdArgs(v.fn, v.args)?.type.toLowerCase() === UAMI_ARM2 ? { property: "resourceId" } : void 0;
-  }
-  if (v.kind !== "ref") return void 0;
-  const r = v.resource;
-  const path = lowerPath(v.path);
-  if (r.format === "terraform" && r.type !== "azapi_resource") {
-    if (r.type === "azurerm_user_assigned_identity") return known(UAMI_TF[path], r);
-    if (path === "identity.0.principal_id" || path === "identity.principal_id") return { property: "principalId", resource: r, system: true };
-    if (path === "identity.0.tenant_id") return { property: "tenantId", resource: r, system: true };
-    if (r.type === "azurerm_kubernetes_cluster" && KUBELET_TF[path]) return { property: KUBELET_TF[path], resource: r, aks: "kubelet" };
-    return void 0;
-  }
-  const type = armTypeOfInstance(r);
-  const armPath = r.type === "azapi_resource" ? path.replace(/^output\./, "") : path;
-  if (type === UAMI_ARM2) return known(UAMI_PATHS[armPath], r);
-  if (armPath === "identity.principalid" || r.type === "azapi_resource" && armPath === "identity.0.principal_id") return { property: "principalId", resource: r, system: true };
-  if (armPath === "identity.tenantid") return { property: "tenantId", resource: r, system: true };
-  if (type === AKS_ARM2 && KUBELET_ARM[armPath]) return { property: KUBELET_ARM[armPath], resource: r, aks: "kubelet" };
-  return void 0;
-}
-function known(property, resource) {
-  return property ? { property, resource, system: false } : void 0;
-}
-function identityIdOf(graph, value) {
-  const facts = identityIdFacts(value);
-  if (!facts) return void 0;
-  const identity = facts.resource ? identityNodeOf(graph, facts) : void 0;
-  return identity ? { ...facts, identity } : facts;
-}
-function identityNodeOf(graph, facts) {
-  const r = facts.resource;
-  if (facts.aks === "kubelet") {
-    const resourceId = r.format === "terraform" ? getProp(getPath(r.body, ["kubelet_identity", 0]), "user_assigned_identity_id") : getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
-    const named = identityIdFacts(resourceId);
-    return named?.resource && named.property === "resourceId" ? graph.identityIndex.get(`user:${azureResourceKey(named.resource)}`) : void 0;
-  }
-  return graph.identityIndex.get(`${facts.system ? "system" : "user"}:${azureResourceKey(r)}`);
-}
-
-// src/graph/external.ts
-var cache2 = /* @__PURE__ */ new WeakMap();
-function externalCallsPassing(identity, graph, what = "principalId") {
-  const uses = usesOf(graph).get(identity) ?? [];
-  return [...new Set(uses.filter((u) => what === "any" || u.passed === what).map((u) => u.call))];
-}
-function usesOf(graph) {
-  let map = cache2.get(graph);
-  if (map) return map;
-  const uses = /* @__PURE__ */ new Map();
-  for (const call2 of graph.externalCalls ?? []) {
-    walkValue(call2.args, (v) => {
-      if (v.kind !== "ref" && v.kind !== "concat" && v.kind !== "call") return;
-      const id = identityIdOf(graph, v);
-      if (!id?.identity) return;
-      const list2 = uses.get(id.identity) ?? [];
-      list2.push({ call: call2, passed: id.property === "principalId" ? "principalId" : "other" });
-      uses.set(id.identity, list2);
-    });
-  }
-  map = uses;
-  cache2.set(graph, map);
-  return map;
-}
-
-// src/graph/principals.ts
-function identityOfPrincipal(value, graph) {
-  const id = identityIdOf(graph, value);
-  return id?.property === "principalId" ? id.identity : void 0;
-}
-function possibleIdentities(grant, graph) {
-  if (grant.principal.identity) return [grant.principal.identity];
-  const v = unwrap(grant.principal.value);
-  if (v?.kind !== "call" || v.fn !== "if" || v.args.length !== 3) return [];
-  return [v.args[1], v.args[2]].map((b2) => identityOfPrincipal(b2, graph)).filter((i) => !!i);
-}
 
 // rules/missing-role-grant.ts
 var rule3 = {
@@ -40978,31 +40348,29 @@ var rule3 = {
     description: "A managed identity is attached to a workload, but nothing grants it a role.",
     severity: "warning",
     messages: {
-      system: "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or remove the identity if nothing uses it.",
-      user: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or detach it if nothing uses it."
+      system: "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role: its first call to another resource gets a 403. Grant it a narrow data-plane role on the target (for a key vault, 'Key Vault Secrets User').",
+      user: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role: its first call to another resource gets a 403. Grant it a narrow data-plane role on the target (for a key vault, 'Key Vault Secrets User')."
     },
     docs: "docs/rules/missing-role-grant.md"
   },
   check(graph, context) {
-    const maybe = new Set(graph.grants.filter((g) => !g.principal.identity).flatMap((g) => possibleIdentities(g, graph)));
     for (const identity of graph.identities) {
-      if (maybe.has(identity) || !ungranted(identity, graph)) continue;
+      if (!identity.createdHere || identity.platformManaged || identity.workloads.length === 0) continue;
+      if (grantsTo(identity, graph.grants).length > 0) continue;
       if (identity.kind === "system") {
         const workload = identity.workloads[0];
         context.report({ node: workload, messageId: "system", data: { workload: workload.resource.symbol } });
       } else if (identity.kind === "user") {
-        const workloads = [...new Set(identity.workloads.map((w) => `'${w.resource.symbol}'`))].join(", ");
-        context.report({ node: identity, messageId: "user", data: { identity: identity.label, workloads } });
+        const workloads = identity.workloads.map((w) => `'${w.resource.symbol}'`).join(", ");
+        context.report({
+          node: identity,
+          messageId: "user",
+          data: { identity: identity.label, workloads, described: describeIdentity(identity) }
+        });
       }
     }
   }
 };
-function ungranted(identity, graph) {
-  if (!identity.createdHere || identity.platformManaged || identity.workloads.length === 0) return false;
-  if (usedByPlatformAgent(identity, graph)) return false;
-  if (grantsTo(identity, graph.grants).length > 0) return false;
-  return externalCallsPassing(identity, graph).length === 0;
-}
 var missing_role_grant_default = rule3;
 
 // rules/non-idempotent-assignment-name.ts
@@ -41014,8 +40382,7 @@ var rule4 = {
     messages: {
       random: "The assignment name comes from {{fn}}(), a new value on every deployment: the next run fails with RoleAssignmentExists. Name it guid(<scope id>, <principal id>, <role definition id>).",
       literal: "The assignment name is the fixed string {{name}}: it collides in the next environment or subscription. Name it guid(<scope id>, <principal id>, <role definition id>).",
-      partialGuid: "The assignment name {{name}} leaves out the {{missing}}: an assignment that differs from this one only in its {{missing}} gets the same name, and the two collide. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
-      partialGuidShared: "The assignment name {{name}} leaves out the {{missing}}: {{sharers}} get the same name, and only one of them can be created. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
+      partialGuid: "The assignment name {{name}} leaves out the {{missing}}: two different assignments get the same name. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
       duplicate: "The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed."
     },
     docs: "docs/rules/non-idempotent-assignment-name.md"
@@ -41026,7 +40393,7 @@ var rule4 = {
       const name = unwrap(grant.name);
       const random = findCall(name, ["newguid", "uuid", "utcnow", "timestamp"]);
       if (random) {
-        context.report({ node: grant, value: grant.name, messageId: "random", data: { fn: writtenFunctionName(random, grant.resource.decl.file) } });
+        context.report({ node: grant, value: grant.name, messageId: "random", data: { fn: random === "newguid" ? "newGuid" : random } });
         continue;
       }
       if (name.kind === "string") {
@@ -41036,19 +40403,23 @@ var rule4 = {
       if (name.kind === "call" && name.fn === "guid") {
         const missing = missingSeeds(grant, name.args);
         if (missing === void 0) continue;
-        const written = writtenText(grant.name);
         if (missing.length > 0) {
-          const sharers = collidingWith(grant, named);
           context.report({
             node: grant,
             value: grant.name,
-            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written, missing: missing.join(" and ") } }
+            messageId: "partialGuid",
+            data: { name: describeValue(name), missing: missing.join(" and ") }
           });
           continue;
         }
         const twin = named.find((other) => other !== grant && other.resource.declKey !== grant.resource.declKey && sameName(other, grant));
         if (twin) {
-          context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written, other: `'${twin.resource.symbol}'` } });
+          context.report({
+            node: grant,
+            value: grant.name,
+            messageId: "duplicate",
+            data: { name: describeValue(name), other: `'${twin.resource.symbol}'` }
+          });
         }
       }
     }
@@ -41056,31 +40427,6 @@ var rule4 = {
 };
 function sameName(a, b2) {
   return sameValue(unwrap(a.name), unwrap(b2.name)) && a.resource.deploymentScope.level === b2.resource.deploymentScope.level;
-}
-function assignmentKey(g) {
-  const scope = g.scope.value ? valueKey(unwrap(g.scope.value)) : valueKey(g.resource.deploymentScope);
-  const principal = valueKey(unwrap(g.principal.value));
-  const role2 = g.role?.id ?? valueKey(unwrap(g.roleValue));
-  if (scope === void 0 || principal === void 0 || role2 === void 0) return void 0;
-  return `${scope}|${principal}|${role2}`;
-}
-function collidingWith(grant, named) {
-  const key2 = assignmentKey(grant);
-  if (key2 === void 0) return [];
-  const root = rootOf(grant);
-  return named.filter((other) => {
-    if (other === grant || rootOf(other) !== root || !sameName(other, grant)) return false;
-    const otherKey = assignmentKey(other);
-    return otherKey !== void 0 && otherKey !== key2;
-  });
-}
-function rootOf(g) {
-  return (g.resource.callChain[0] ?? g.resource.decl).file;
-}
-function describeSharers(grant, sharers) {
-  const others = [...new Set(sharers.filter((s2) => s2.resource.declKey !== grant.resource.declKey).map((s2) => `'${s2.resource.symbol}'`))];
-  if (others.length === 0) return `its ${sharers.length + 1} instances`;
-  return `it and ${others.join(", ")}`;
 }
 var non_idempotent_assignment_name_default = rule4;
 
@@ -41205,8 +40551,7 @@ var rule5 = {
     severity: "error",
     messages: {
       withSuggestion: "Grants '{{role}}' to {{principal}} on {{scope}}; grant {{suggestion}} on the resource instead.",
-      generic: "Grants '{{role}}' to {{principal}} on {{scope}}; grant a role with only the data-plane or control-plane actions the workload needs, on the resource it uses.",
-      notListed: "Grants '{{role}}' to {{principal}} on {{scope}}, a role its policy definition does not list; grant the roles in the definition's roleDefinitionIds ({{listed}}) instead."
+      generic: "Grants '{{role}}' to {{principal}} on {{scope}}; grant a role with only the data-plane or control-plane actions the workload needs, on the resource it uses."
     },
     docs: "docs/rules/privileged-role.md"
   },
@@ -41214,18 +40559,8 @@ var rule5 = {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !grant.role || !PRIVILEGED.has(grant.role.roleName.toLowerCase())) continue;
       if (!isWorkloadPrincipal(grant)) continue;
-      const data = { role: grant.role.roleName, principal: describePrincipal(grant), scope: describeScope(grant.scope) };
-      const remediation = remediationGrant(grant);
-      if (remediation?.withinScope) {
-        if (!remediation.listedRoles || listsRole(remediation, grant)) continue;
-        const listed = [...remediation.listedRoles].map((guid) => {
-          const role2 = context.roles.byGuid(guid);
-          return role2 ? `'${role2.roleName}'` : `'${guid}'`;
-        });
-        context.report({ node: grant, value: roleSource(grant), messageId: "notListed", data: { ...data, listed: listed.join(", ") || "none" } });
-        continue;
-      }
       const narrow = suggestedRole(context.permissions, grant.scope.resourceType);
+      const data = { role: grant.role.roleName, principal: describePrincipal(grant), scope: describeScope(grant.scope) };
       context.report({
         node: grant,
         value: roleSource(grant),
@@ -41275,7 +40610,43 @@ var UNUSED_SUPPRESSION_RULE = {
   },
   docs: "docs/rules/unused-suppression.md"
 };
-var DIAGNOSTIC_RULES = [PARSE_ERROR_RULE, INVALID_SUPPRESSION_RULE, UNUSED_SUPPRESSION_RULE];
+var UNREADABLE_FILE_RULE = {
+  id: "unreadable-file",
+  description: "A file, module or linked template cannot be read, so what it declares is not analysed.",
+  severity: "error",
+  messages: {},
+  docs: "docs/rules/unreadable-file.md"
+};
+var MODULE_CYCLE_RULE = {
+  id: "module-cycle",
+  description: "Modules or linked templates call each other in a cycle; the repeated call is not analysed.",
+  severity: "error",
+  messages: {},
+  docs: "docs/rules/module-cycle.md"
+};
+var ANALYSIS_BUDGET_RULE = {
+  id: "analysis-budget",
+  description: "A template asks for more evaluation than grantlint does; the rest is analysed with unknown values.",
+  severity: "warning",
+  messages: {},
+  docs: "docs/rules/analysis-budget.md"
+};
+var INTERNAL_ERROR_RULE = {
+  id: "internal-error",
+  description: "grantlint failed while analysing this part of the templates; the rest was still linted. Please report it.",
+  severity: "error",
+  messages: {},
+  docs: "docs/rules/internal-error.md"
+};
+var DIAGNOSTIC_RULES = [
+  PARSE_ERROR_RULE,
+  INVALID_SUPPRESSION_RULE,
+  UNUSED_SUPPRESSION_RULE,
+  UNREADABLE_FILE_RULE,
+  MODULE_CYCLE_RULE,
+  ANALYSIS_BUDGET_RULE,
+  INTERNAL_ERROR_RULE
+];
 
 // src/engine/suggest.ts
 function closest(name, candidates) {
@@ -41313,44 +40684,48 @@ var ConfigResolver = class {
   pluginModules = /* @__PURE__ */ new Map();
   validated = /* @__PURE__ */ new Set();
   optionValidators = /* @__PURE__ */ new Map();
+  allowPlugins;
+  /** Plugins listed but not loaded (`--no-plugins`). */
+  pluginsSkipped = 0;
   constructor(options) {
     this.cwd = options.cwd;
     this.builtins = options.builtins ?? builtinRules;
+    this.allowPlugins = options.plugins ?? true;
     if (options.configFile) this.forced = readConfigFile(resolve7(options.cwd, options.configFile), options.cwd);
   }
   /** The configuration files for files in `dir`, farthest first. Reads and schema-checks them. */
-  chain(dir2) {
+  chain(dir) {
     if (this.forced) return [this.forced];
-    const cached2 = this.chains.get(dir2);
+    const cached2 = this.chains.get(dir);
     if (cached2) return cached2;
-    const mine = this.configIn(dir2);
-    const parent = dirname6(dir2);
+    const mine = this.configIn(dir);
+    const parent = dirname6(dir);
     let chain;
     if (mine?.root) chain = [mine];
     else {
-      const above = parent === dir2 ? [] : this.chain(parent);
+      const above = parent === dir ? [] : this.chain(parent);
       chain = mine ? [...above, mine] : above;
     }
-    this.chains.set(dir2, chain);
+    this.chains.set(dir, chain);
     return chain;
   }
-  configIn(dir2) {
-    if (!this.own.has(dir2)) {
+  configIn(dir) {
+    if (!this.own.has(dir)) {
       let found = null;
       for (const name of CONFIG_FILE_NAMES) {
-        const path = join5(dir2, name);
-        if (existsSync3(path) && statSync4(path).isFile()) {
+        const path = join5(dir, name);
+        if (existsSync4(path) && statSync4(path).isFile()) {
           found = readConfigFile(path, this.cwd);
           break;
         }
       }
-      this.own.set(dir2, found);
+      this.own.set(dir, found);
     }
-    return this.own.get(dir2) ?? void 0;
+    return this.own.get(dir) ?? void 0;
   }
   /** The `baseline` of the nearest configuration for a folder that names one (absolute path). */
-  baselineFor(dir2) {
-    return [...this.chain(dir2)].reverse().find((c) => c.baseline !== void 0)?.baseline;
+  baselineFor(dir) {
+    return [...this.chain(dir)].reverse().find((c) => c.baseline !== void 0)?.baseline;
   }
   /** An `ignore` pattern of an applicable configuration matches the file (absolute path). */
   isIgnored(file) {
@@ -41367,8 +40742,8 @@ var ConfigResolver = class {
     for (const config of configs) this.validate(config);
   }
   /** Reads the configuration for files in a folder (and loads its plugins), as `load` does for files. */
-  async loadFolder(dir2) {
-    await this.load([join5(dir2, "_")]);
+  async loadFolder(dir) {
+    await this.load([join5(dir, "_")]);
   }
   /** Built-in and loaded plugin rules. */
   rules() {
@@ -41378,7 +40753,28 @@ var ConfigResolver = class {
   ruleMetas() {
     return [...this.rules().map((r) => r.meta), ...DIAGNOSTIC_RULES];
   }
+  /**
+   * Plugins are code, and a configuration file inside the linted folders may come from anyone who
+   * can open a pull request. Like ESLint, grantlint runs only the plugins of the configuration that
+   * the person running it chose: the one given with `-c`, or the one that applies to the working
+   * folder (its own `.grantlint.yaml` or those above it).
+   */
+  mayLoadPlugins(config) {
+    return this.forced === config || this.chain(resolve7(this.cwd)).includes(config);
+  }
   async loadPlugins(config) {
+    if (config.plugins.length === 0) return;
+    if (!this.allowPlugins) {
+      this.pluginsSkipped += config.plugins.length;
+      return;
+    }
+    if (!this.mayLoadPlugins(config)) {
+      throw config.error(
+        ["plugins"],
+        "plugins are loaded only from the configuration of the working folder or the file given with -c, not from a configuration inside the linted folders; list them there",
+        this.cwd
+      );
+    }
     for (const [i, modulePath] of config.plugins.entries()) {
       if (this.pluginModules.has(modulePath)) continue;
       const where = ["plugins", i];
@@ -41410,6 +40806,7 @@ var ConfigResolver = class {
       for (const [id, entry] of block2) {
         const meta = metas.get(id);
         if (!meta) {
+          if (this.pluginsSkipped > 0) continue;
           const near = closest(id, [...metas.keys()]);
           throw config.error(entry.path, `unknown rule id${near ? ` (did you mean '${near}'?)` : ""}; plugins add rule ids with 'plugins'`, this.cwd);
         }
@@ -41444,8 +40841,8 @@ var ConfigResolver = class {
     const cached2 = this.effective.get(file);
     if (cached2) return cached2;
     const chain = this.chain(dirname6(file));
-    const known2 = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
-    const metas = new Map([...known2, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
+    const known = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
+    const metas = new Map([...known, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
     const settings = /* @__PURE__ */ new Map();
     for (const id of [...metas.keys()].sort()) {
       const meta = metas.get(id);
@@ -41453,9 +40850,9 @@ var ConfigResolver = class {
     }
     const apply = (entries) => {
       for (const [id, entry] of entries) {
-        const current2 = settings.get(id);
-        if (!current2) continue;
-        const options = entry.options !== void 0 ? { ...metas.get(id)?.defaultOptions ?? {}, ...entry.options } : current2.options;
+        const current = settings.get(id);
+        if (!current) continue;
+        const options = entry.options !== void 0 ? { ...metas.get(id)?.defaultOptions ?? {}, ...entry.options } : current.options;
         settings.set(id, { severity: entry.severity, options });
       }
     };
@@ -41495,14 +40892,14 @@ function stableJson(value) {
 }
 
 // src/engine/lint.ts
-import { resolve as resolve13 } from "node:path";
+import { resolve as resolve16 } from "node:path";
 
 // src/lower/arm/index.ts
-import { basename as basename2, dirname as dirname8, join as join6, resolve as resolve9 } from "node:path";
+import { basename as basename2, dirname as dirname9, join as join6, resolve as resolve9 } from "node:path";
 
 // src/model/template.ts
 function emptyProgram() {
-  return { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
+  return { resources: [], diagnostics: [], comments: [], files: [] };
 }
 
 // src/syntax/arm/expression.ts
@@ -41524,7 +40921,7 @@ function parseExpression(text, start = 0, end = text.length) {
     return { expr };
   } catch (e) {
     if (e instanceof ParseFailure) return { error: { message: e.message, offset: e.offset } };
-    return { error: { message: String(e), offset: start } };
+    throw e;
   }
 }
 var UNICODE_SPACE = /\s/u;
@@ -42764,15 +42161,15 @@ function getStringValue(value, token, json5 = false) {
   let lastIndex = 0;
   while (escapeIndex >= 0) {
     result += value.slice(lastIndex, escapeIndex);
-    const escapeChar = value.charAt(escapeIndex + 1);
-    const escapeCharCode = escapeChar.charCodeAt(0);
+    const escapeChar2 = value.charAt(escapeIndex + 1);
+    const escapeCharCode = escapeChar2.charCodeAt(0);
     if (json5 && json5EscapeToChar.has(escapeCharCode)) {
       result += json5EscapeToChar.get(escapeCharCode);
       lastIndex = escapeIndex + 2;
     } else if (escapeToChar.has(escapeCharCode)) {
       result += escapeToChar.get(escapeCharCode);
       lastIndex = escapeIndex + 2;
-    } else if (escapeChar === "u") {
+    } else if (escapeChar2 === "u") {
       const hexCode = value.slice(escapeIndex + 2, escapeIndex + 6);
       if (hexCode.length < 4 || /[^0-9a-f]/i.test(hexCode)) {
         throw new ErrorWithLocation(
@@ -42786,7 +42183,7 @@ function getStringValue(value, token, json5 = false) {
       }
       result += String.fromCharCode(parseInt(hexCode, 16));
       lastIndex = escapeIndex + 6;
-    } else if (json5 && escapeChar === "x") {
+    } else if (json5 && escapeChar2 === "x") {
       const hexCode = value.slice(escapeIndex + 2, escapeIndex + 4);
       if (hexCode.length < 2 || /[^0-9a-f]/i.test(hexCode)) {
         throw new ErrorWithLocation(
@@ -42802,16 +42199,16 @@ function getStringValue(value, token, json5 = false) {
       lastIndex = escapeIndex + 4;
     } else if (json5 && json5LineTerminators.has(escapeCharCode)) {
       lastIndex = escapeIndex + 2;
-      if (escapeChar === "\r" && value.charAt(lastIndex) === "\n") {
+      if (escapeChar2 === "\r" && value.charAt(lastIndex) === "\n") {
         lastIndex++;
       }
     } else {
       if (json5) {
-        result += escapeChar;
+        result += escapeChar2;
         lastIndex = escapeIndex + 2;
       } else {
         throw new ErrorWithLocation(
-          `Invalid escape \\${escapeChar}.`,
+          `Invalid escape \\${escapeChar2}.`,
           {
             line: token.loc.start.line,
             column: token.loc.start.column + escapeIndex,
@@ -43159,20 +42556,129 @@ function parse(text, options) {
   );
 }
 
+// src/model/location.ts
+function compareLocations(a, b2) {
+  if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
+  return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
+}
+function sameLocation(a, b2) {
+  return !!a && !!b2 && compareLocations(a, b2) === 0;
+}
+var LineMap = class {
+  starts;
+  constructor(text) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.starts = starts;
+  }
+  position(offset) {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+  range(start, end) {
+    return { start: this.position(start), end: this.position(end) };
+  }
+  offset(pos) {
+    return (this.starts[pos.line - 1] ?? 0) + pos.column - 1;
+  }
+  get lineCount() {
+    return this.starts.length;
+  }
+};
+
+// src/syntax/nesting.ts
+var MAX_NESTING = 128;
+function tooDeepMessage() {
+  return `Brackets nested deeper than ${MAX_NESTING} levels start here; grantlint does not read them (their value is unknown) and lints the rest of the file`;
+}
+
+// src/syntax/json/depth.ts
+function limitJsonDepth(text) {
+  let depth = 0;
+  let deepAt;
+  let out;
+  let copied = 0;
+  const len = text.length;
+  for (let i = 0; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      for (i++; i < len; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34 || d === 10) break;
+      }
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      while (i < len && text.charCodeAt(i) !== 10) i++;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const end = text.indexOf("*/", i + 2);
+      i = end < 0 ? len : end + 1;
+    } else if (c === 91 || c === 123) {
+      if (++depth <= MAX_NESTING) continue;
+      deepAt ??= i;
+      const end = closingBracket(text, i);
+      out ??= [];
+      out.push(text.slice(copied, i), "0", text.slice(i + 1, end).replace(/[^\r\n]/g, " "));
+      copied = end;
+      i = end - 1;
+      depth--;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  if (!out) return { text };
+  out.push(text.slice(copied));
+  return { text: out.join(""), deepAt };
+}
+function closingBracket(text, open2) {
+  let depth = 0;
+  const len = text.length;
+  for (let i = open2; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      for (i++; i < len; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34 || d === 10) break;
+      }
+    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
+      while (i < len && text.charCodeAt(i) !== 10) i++;
+    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
+      const end = text.indexOf("*/", i + 2);
+      i = end < 0 ? len : end + 1;
+    } else if (c === 91 || c === 123) depth++;
+    else if ((c === 93 || c === 125) && --depth === 0) return i + 1;
+  }
+  return len;
+}
+
 // src/syntax/json/index.ts
 var OPTIONS = { mode: "jsonc", ranges: true, allowTrailingCommas: true };
 function parseJson(text) {
   const lines = new LineMap(text);
-  const source = text.charCodeAt(0) === 65279 ? " " + text.slice(1) : text;
+  const limited = limitJsonDepth(text.charCodeAt(0) === 65279 ? " " + text.slice(1) : text);
+  const source = limited.text;
   let root;
   let error2;
   try {
-    const doc = parse(source, OPTIONS);
-    root = convert(doc.body);
+    const doc2 = parse(source, OPTIONS);
+    root = convert(doc2.body);
   } catch (e) {
     error2 = syntaxError(e, source);
   }
-  return { text, root, error: error2, comments: root ? scanComments(source) : [], lines };
+  const doc = { text, root, error: error2, comments: root ? scanComments(source) : [], lines };
+  if (limited.deepAt !== void 0) doc.deepAt = limited.deepAt;
+  return doc;
 }
 function syntaxError(e, source) {
   const err = e;
@@ -43283,55 +42789,64 @@ function locationOf(file, doc, s2) {
   return { file, range: doc.lines.range(s2.start, s2.end) };
 }
 
-// src/lower/arm/evaluate.ts
-import { dirname as dirname7, resolve as resolve8 } from "node:path";
-
-// src/lower/arm/inputs.ts
-function dependsOnInput(node, lookup) {
-  switch (node.type) {
-    case "string": {
-      const t = parseTemplateString(node.value);
-      return t.kind === "expression" && exprDepends(t.expr, lookup);
-    }
-    case "array":
-      return node.items.some((x) => dependsOnInput(x, lookup));
-    case "object":
-      return node.members.some((m) => dependsOnInput(m.value, lookup));
-    default:
-      return false;
-  }
+// src/lower/problems.ts
+import { dirname as dirname7, relative as relative6 } from "node:path";
+function fileStart(file) {
+  return { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
 }
-function exprDepends(e, lookup) {
-  switch (e.kind) {
-    case "call": {
-      const fn = e.namespace === void 0 ? e.name.toLowerCase() : "";
-      const first = e.args[0];
-      if ((fn === "parameters" || fn === "variables") && first?.kind === "string") {
-        return fn === "parameters" ? lookup.param(first.value.toLowerCase()) : lookup.variable(first.value.toLowerCase());
-      }
-      return e.args.some((a) => exprDepends(a, lookup));
-    }
-    case "property":
-      return exprDepends(e.object, lookup);
-    case "index":
-      return exprDepends(e.object, lookup) || exprDepends(e.index, lookup);
-    default:
-      return false;
-  }
+function unreadable(what, written, reason, at) {
+  return { code: "unreadable-file", message: `Cannot read the ${what} '${written}': ${reason}. What it declares is not analysed.`, at };
 }
-function isEmptyExpr(e) {
-  return e.kind === "string" && e.value === "" || e.kind === "null" || e.kind === "call" && !e.namespace && e.name.toLowerCase() === "null" && e.args.length === 0;
+function unreadableFile(file, reason) {
+  return { code: "unreadable-file", message: `Cannot read this file: ${reason}. It is not analysed.`, at: fileStart(file) };
 }
-function principalBranch(e) {
-  return isEmptyExpr(e) || e.kind === "property" && /^(principalid|objectid)$/i.test(e.name);
+function moduleCycle(chain, target, at) {
+  const base = dirname7(at.file);
+  const show = (f) => relative6(base, f).split("\\").join("/") || ".";
+  const from = chain.indexOf(target);
+  const loop = [...chain.slice(from < 0 ? 0 : from), target].map(show).join(" → ");
+  return { code: "module-cycle", message: `This call makes a cycle of modules (${loop}); the repeated call is not analysed.`, at };
 }
-function isConditionalPrincipal(a, b2) {
-  return principalBranch(a) && principalBranch(b2) && !(isEmptyExpr(a) && isEmptyExpr(b2));
+function budgetExceeded(what, at) {
+  return { code: "analysis-budget", message: `${what}; grantlint analyses the rest with unknown values.`, at };
+}
+function internalError(what, e, at) {
+  const message = e instanceof Error ? e.message : String(e);
+  if (process.env.GRANTLINT_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}
+`);
+  return {
+    code: "internal-error",
+    message: `grantlint failed while analysing ${what} (${message.split("\n")[0]}); the rest was still linted. Please report it (GRANTLINT_DEBUG=1 prints the stack).`,
+    at
+  };
 }
 
+// src/lower/roots.ts
+function rootsOfCycles(files, called, callees) {
+  const reached = /* @__PURE__ */ new Set();
+  const reach = (start) => {
+    const stack = [start];
+    while (stack.length > 0) {
+      const f = stack.pop();
+      if (reached.has(f)) continue;
+      reached.add(f);
+      for (const c of callees.get(f) ?? []) stack.push(c);
+    }
+  };
+  for (const f of files) if (!called.has(f)) reach(f);
+  const extra = [];
+  for (const f of [...files].sort()) {
+    if (reached.has(f)) continue;
+    extra.push(f);
+    reach(f);
+  }
+  return extra;
+}
+
 // src/lower/arm/evaluate.ts
+import { dirname as dirname8, resolve as resolve8 } from "node:path";
 var MAX_COPY = 800;
-var MAX_NESTING = 24;
+var MAX_NESTING2 = 24;
 var DEPLOYMENTS = "microsoft.resources/deployments";
 var Deployment = class {
   constructor(parent, depth) {
@@ -43418,10 +42933,6 @@ function templateCtx(o) {
       });
     }
   }
-  ctx.paramDependsOnInput = (name) => {
-    if (o.given?.has(name)) return o.givenDependsOnInput?.(name) ?? false;
-    return !!o.root && !!params && params.type === "object" && params.members.some((m) => m.key.toLowerCase() === name && !!prop(m.value, "defaultValue"));
-  };
   addVariables(ctx, prop(o.template, "variables"));
   addFunctions(ctx, prop(o.template, "functions"));
   addOutputs(ctx, prop(o.template, "outputs"));
@@ -43440,7 +42951,7 @@ function addVariables(ctx, vars) {
     }
     const lower2 = m.key.toLowerCase();
     if (ctx.vars.has(lower2) && ctx.vars.get(lower2)?.state !== 0) continue;
-    ctx.vars.set(lower2, { name: m.key, state: 0, compute: () => evalNode(m.value, ctx), node: m.value });
+    ctx.vars.set(lower2, { name: m.key, state: 0, compute: () => evalNode(m.value, ctx) });
   }
 }
 function addFunctions(ctx, fns) {
@@ -43482,14 +42993,13 @@ function readSlot(slot, at) {
   if (slot.state === 2) return slot.value;
   if (slot.state === 1) return unknownAt(at);
   slot.state = 1;
-  let v;
+  let v = unknownAt(at);
   try {
     v = slot.compute();
-  } catch {
-    v = unknownAt(at);
+  } finally {
+    slot.value = v;
+    slot.state = 2;
   }
-  slot.value = v;
-  slot.state = 2;
   return v;
 }
 function copyArray(loop, name, ctx) {
@@ -43499,10 +43009,23 @@ function copyArray(loop, name, ctx) {
   const count = countNode ? evalNode(countNode, ctx) : void 0;
   if (!input) return unknownAt(at);
   if (!count || count.kind !== "number") return unknownAt(at);
+  if (copyOverBudget(count.value, Infinity, at, ctx)) return unknownAt(at);
   const items = [];
-  const n2 = Math.max(0, Math.min(MAX_COPY, Math.trunc(count.value)));
+  const n2 = Math.max(0, Math.trunc(count.value));
   for (let i = 0; i < n2; i++) items.push(evalNode(input, bind(ctx, name, mk2({ kind: "number", value: i }, at))));
   return mk2({ kind: "array", items }, at);
+}
+function copyOverBudget(count, instances, at, ctx) {
+  const n2 = Math.trunc(count);
+  if (n2 > MAX_COPY) {
+    ctx.session.report?.(budgetExceeded(`This copy loop asks for ${n2} iterations; Azure allows at most ${MAX_COPY}`, at));
+    return true;
+  }
+  if (n2 > instances) {
+    ctx.session.report?.(budgetExceeded(`Expanding this copy loop would go past the resource instances grantlint analyses per root (${Math.max(0, instances)} left)`, at));
+    return true;
+  }
+  return false;
 }
 function bind(ctx, name, index) {
   const copy = new Map(ctx.copy);
@@ -43635,8 +43158,7 @@ var ExprEval = class _ExprEval {
       }
       case "if": {
         const cond = e.args[0] ? this.eval(e.args[0]) : void 0;
-        const possible = e.args.length === 3 && isConditionalPrincipal(e.args[1], e.args[2]) && exprDepends(e.args[0], inputLookup(ctx));
-        if (cond && cond.kind === "bool" && e.args.length === 3 && !possible) return this.eval(e.args[cond.value ? 1 : 2]);
+        if (cond && cond.kind === "bool" && e.args.length === 3) return this.eval(e.args[cond.value ? 1 : 2]);
         const args2 = e.args.map((a) => this.eval(a));
         if (args2.length === 3 && sameValue(args2[1], args2[2])) return args2[1];
         return symbolicCall("if", args2, at);
@@ -43897,8 +43419,8 @@ function normalizeScope(v, ctx) {
   if (!parsed) return v;
   const found = findDeclared(ctx.deployment, parsed.type, joinNames(parsed.names));
   if (found) return mk2({ kind: "ref", resource: found, path: [] }, v.at);
-  const relative9 = v.kind === "string" ? !v.value.startsWith("/") : !(v.parts[0]?.kind === "string" && v.parts[0].value.startsWith("/"));
-  if (!relative9) return v;
+  const relative10 = v.kind === "string" ? !v.value.startsWith("/") : !(v.parts[0]?.kind === "string" && v.parts[0].value.startsWith("/"));
+  if (!relative10) return v;
   return symbolicCall("resourceid", [mk2({ kind: "string", value: parsed.type }, v.at), ...parsed.names], v.at);
 }
 function runTemplate(ctx) {
@@ -43924,8 +43446,8 @@ function declare(node, pointer, symbolic, ctx, parent) {
     const name = stringProp(copy, "name") ?? "";
     const countNode = prop(copy, "count");
     const count = countNode ? evalNode(countNode, ctx) : void 0;
-    if (count && count.kind === "number") {
-      const n2 = Math.max(0, Math.min(MAX_COPY, Math.trunc(count.value)));
+    if (count && count.kind === "number" && !copyOverBudget(count.value, session.budget.instances, loc(ctx, copy), ctx)) {
+      const n2 = Math.max(0, Math.trunc(count.value));
       const at = loc(ctx, copy);
       for (let i = 0; i < n2; i++) {
         const c = bind(ctx, name, mk2({ kind: "number", value: i }, at));
@@ -43940,11 +43462,10 @@ function declare(node, pointer, symbolic, ctx, parent) {
     }
   } else iterations.push(ctx);
   for (const ictx of iterations) {
-    if (session.budget.instances <= 0) return;
     const condNode = prop(node, "condition");
     if (condNode) {
       const cond = evalNode(condNode, ictx);
-      if (cond.kind === "bool" && !cond.value && !templateDependsOnInput(condNode, ictx)) continue;
+      if (cond.kind === "bool" && !cond.value) continue;
     }
     const inst = declareOne(node, pointer, symbolic, ictx, parent);
     const children = prop(node, "resources");
@@ -43988,7 +43509,7 @@ function declareOne(node, pointer, symbolic, ctx, parent) {
   const declKey = `${ctx.src.file}#${pointer}`;
   let key2 = `${ctx.keyPrefix}${declKey}${ctx.iterPath}`;
   const apiVersion = stringProp(node, "apiVersion");
-  const nameText = name ? name.kind === "string" ? name.value : nameNode?.type === "string" ? nameNode.value : describeValue(name) : "";
+  const nameText = name ? name.kind === "string" ? name.value : describeValue(name) : "";
   const inst = {
     key: key2,
     declKey,
@@ -44060,7 +43581,10 @@ function ensureBody(r, dep) {
     }
     r.body = body;
     if (isDeployment) runNested(r, node, ctx);
-  } catch {
+  } catch (e) {
+    const report2 = ctx.session.report;
+    if (!report2) throw e;
+    report2(internalError(`the resource ${r.symbol ?? r.type}`, e, r.decl));
   }
   p.state = 2;
 }
@@ -44114,7 +43638,7 @@ function runNested(r, node, ctx) {
   const dep = ctx.deployment;
   dep.nested.set(r, null);
   const session = ctx.session;
-  if (dep.depth >= MAX_NESTING || session.budget.deployments <= 0) return;
+  if (dep.depth >= MAX_NESTING2 || session.budget.deployments <= 0) return;
   session.budget.deployments--;
   const props = prop(node, "properties");
   let template = prop(props, "template");
@@ -44125,23 +43649,21 @@ function runNested(r, node, ctx) {
   if (!template || template.type !== "object") {
     const link = getProp(getProp(r.body, "properties"), "templateLink");
     const rel = getProp(link, "relativePath");
-    const relative9 = rel?.kind === "string" ? rel.value : artifactPath(getProp(link, "uri"));
-    const external = () => {
-      if (!link) return;
-      const source = getProp(link, "uri") ?? getProp(link, "id") ?? rel;
-      session.externalCalls?.push({
-        format: "arm",
-        source: source?.kind === "string" ? source.value : describeValue(source),
-        at: r.decl,
-        args: getProp(getProp(r.body, "properties"), "parameters") ?? { kind: "object", entries: /* @__PURE__ */ new Map() },
-        callChain: ctx.callChain
-      });
-    };
-    if (relative9 === void 0) return external();
-    const path = resolve8(dirname7(ctx.src.file), relative9);
-    if (fileChain.includes(path)) return;
+    const relative10 = rel?.kind === "string" ? rel.value : artifactPath(getProp(link, "uri"));
+    if (relative10 === void 0) return;
+    const path = resolve8(dirname8(ctx.src.file), relative10);
+    const linkAt = (rel?.kind === "string" ? rel.at : void 0) ?? r.decl;
+    if (fileChain.includes(path)) {
+      if (rel?.kind === "string") session.report?.(moduleCycle(fileChain, path, linkAt));
+      return;
+    }
     const linked = session.loadLinked(path);
-    if (!linked || !linked.doc.root || linked.doc.root.type !== "object") return external();
+    if (!linked) {
+      const why = rel?.kind === "string" ? session.readProblem?.(path) : void 0;
+      if (why) session.report?.(unreadable("linked template", relative10, why, linkAt));
+      return;
+    }
+    if (!linked.doc.root || linked.doc.root.type !== "object") return;
     session.onLinked?.(fileChain[0], path);
     src = linked;
     template = linked.doc.root;
@@ -44164,21 +43686,14 @@ function runNested(r, node, ctx) {
         const value = getProp(v, "value");
         if (value) given.set(k.toLowerCase(), value);
         else if (getProp(v, "reference")) given.set(k.toLowerCase(), unknownAt(v.at));
-        else if (v.kind !== "object") given.set(k.toLowerCase(), passedValue(v));
       }
     }
-    const argNodes = prop(props, "parameters");
     nctx = templateCtx({
       session,
       src,
       template,
       pointer,
       given,
-      givenDependsOnInput: (name) => {
-        const arg = argNodes?.type === "object" ? argNodes.members.find((m) => m.key.toLowerCase() === name) : void 0;
-        const value = arg && (arg.value.type === "object" ? prop(arg.value, "value") : arg.value);
-        return !!value && templateDependsOnInput(value, ctx);
-      },
       symbolBase: `${src.file}${pointer ? "#" + pointer : ""}`,
       exprScope: targetScope,
       targetScope,
@@ -44200,31 +43715,6 @@ function runNested(r, node, ctx) {
   }
   dep.nested.set(r, nctx);
   runTemplate(nctx);
-}
-function templateDependsOnInput(node, ctx) {
-  return dependsOnInput(node, inputLookup(ctx));
-}
-function inputLookup(ctx) {
-  return {
-    param: (name) => ctx.paramDependsOnInput?.(name) ?? false,
-    variable: (name) => {
-      const slot = ctx.vars.get(name);
-      if (!slot?.node) return false;
-      if (slot.dependsOnInput === void 0) {
-        slot.dependsOnInput = false;
-        slot.dependsOnInput = templateDependsOnInput(slot.node, ctx);
-      }
-      return slot.dependsOnInput;
-    }
-  };
-}
-function passedValue(v) {
-  if (v.kind === "call" && v.fn === "if" && v.args.length === 3) {
-    const a = getProp(v.args[1], "value");
-    const b2 = getProp(v.args[2], "value");
-    if (a && b2) return sameValue(a, b2) ? a : symbolicCall("if", [v.args[0], a, b2], v.at);
-  }
-  return unknownAt(v.at);
 }
 function declPointer(r) {
   const i = r.declKey.indexOf("#");
@@ -44253,7 +43743,7 @@ function rootScope(level) {
 }
 function templateForParameters(file) {
   const m = /^(.*)\.parameters\.jsonc?$/i.exec(basename2(file));
-  return m ? join6(dirname8(file), `${m[1]}.json`) : void 0;
+  return m ? join6(dirname9(file), `${m[1]}.json`) : void 0;
 }
 function literal(node, src) {
   const at = locationOf(src.file, src.doc, node);
@@ -44299,7 +43789,7 @@ function linkedFiles(src) {
       for (const m of n2.members) {
         if (m.key.toLowerCase() === "templatelink") {
           const rel = stringProp(m.value, "relativePath");
-          if (rel && !rel.startsWith("[")) out.push(resolve9(dirname8(src.file), rel));
+          if (rel && !rel.startsWith("[")) out.push(resolve9(dirname9(src.file), rel));
         } else visit(m.value);
       }
     }
@@ -44363,6 +43853,10 @@ function checkExpressions(src, program) {
 }
 function addFileFacts(src, program) {
   checkExpressions(src, program);
+  if (src.doc.deepAt !== void 0) {
+    const pos = src.doc.lines.position(src.doc.deepAt);
+    program.diagnostics.push({ code: "parse-error", message: tooDeepMessage(), at: { file: src.file, range: { start: pos, end: pos } } });
+  }
   for (const c of src.doc.comments) {
     program.comments.push({ file: src.file, text: c.text, at: locationOf(src.file, src.doc, c) });
   }
@@ -44388,13 +43882,19 @@ var armFrontEnd = {
       }
     }
     const linked = /* @__PURE__ */ new Set();
-    for (const c of templates.values()) for (const f of linkedFiles(c.src)) if (f !== c.src.file) linked.add(f);
+    const callees = /* @__PURE__ */ new Map();
+    for (const [file, c] of templates) {
+      callees.set(file, linkedFiles(c.src));
+      for (const f of callees.get(file)) if (f !== c.src.file) linked.add(f);
+    }
+    for (const f of rootsOfCycles([...templates.keys()], linked, callees)) linked.delete(f);
     const loaded = /* @__PURE__ */ new Map();
     for (const [f, c] of templates) loaded.set(f, c.src);
     const session = {
       resources: [],
-      externalCalls: program.externalCalls,
       budget: { instances: MAX_INSTANCES, deployments: MAX_DEPLOYMENTS },
+      readProblem: (path) => host.readProblem?.(path),
+      report: (d) => program.diagnostics.push(d),
       loadLinked(path) {
         if (!loaded.has(path)) {
           const text = host.readFile(path);
@@ -44441,7 +43941,6 @@ var armFrontEnd = {
           pointer: "",
           given: paramSrc ? parameterValues(paramSrc, file) : void 0,
           symbolBase: file,
-          root: true,
           exprScope: scope,
           targetScope: scope,
           deployment: new Deployment(void 0, 0),
@@ -44450,7 +43949,8 @@ var armFrontEnd = {
           fileChain: [file]
         });
         runTemplate(ctx);
-      } catch {
+      } catch (e) {
+        program.diagnostics.push(internalError("this template", e, fileStart(file)));
       }
     }
     program.resources = keptRoots(slices, linkers).flatMap((file) => slices.get(file));
@@ -44913,6 +44413,7 @@ function parseBicep(text, options = {}) {
   try {
     file = new Parser2(text, tokens, errors, options).parseFile(comments, directives);
   } catch (e) {
+    if (process.env.GRANTLINT_DEBUG) console.error(e.stack);
     errors.push({ start: 0, end: 0, message: `Internal parser error: ${e.message}` });
     file = { kind: "File", start: 0, end: text.length, statements: [], errors, comments, directives };
   }
@@ -45464,6 +44965,18 @@ var Parser2 = class {
   // ---- types --------------------------------------------------------------------------------
   /** A type expression, kept as its source text (plus the resource type of `resourceInput<...>`). */
   parseTypeExpression() {
+    if (this.depth >= MAX_NESTING) {
+      const skipped = this.skipTooDeep();
+      return { kind: "TypeExpression", text: this.text.slice(skipped.start, skipped.end), start: skipped.start, end: skipped.end };
+    }
+    this.depth++;
+    try {
+      return this.parseTypeExpressionAt();
+    } finally {
+      this.depth--;
+    }
+  }
+  parseTypeExpressionAt() {
     const node = { kind: "TypeExpression", text: "", start: this.cur().start, end: this.cur().start };
     if (this.at("NewLine") && this.peekPastNewlines().kind === "Pipe") this.skipNewlines();
     node.start = this.cur().start;
@@ -45812,7 +45325,35 @@ var Parser2 = class {
       end: this.lastEnd()
     };
   }
+  depth = 0;
+  /**
+   * Brackets nested past MAX_NESTING are not parsed (a recursive parser would overflow the stack):
+   * the construct is skipped to its closing bracket, reported where it starts, and unknown.
+   */
   parsePrimary() {
+    const k = this.cur().kind;
+    if (k !== "LeftBrace" && k !== "LeftSquare" && k !== "LeftParen") return this.parsePrimaryInner();
+    if (this.depth >= MAX_NESTING) return this.skipTooDeep();
+    this.depth++;
+    try {
+      return this.parsePrimaryInner();
+    } finally {
+      this.depth--;
+    }
+  }
+  skipTooDeep() {
+    const start = this.cur().start;
+    if (!this.errors.some((e) => e.limit)) this.errors.push({ start, end: this.cur().end, message: tooDeepMessage(), limit: true });
+    let open2 = 0;
+    do {
+      const t = this.next();
+      if (t.kind === "LeftBrace" || t.kind === "LeftSquare" || t.kind === "LeftParen") open2++;
+      else if (t.kind === "RightBrace" || t.kind === "RightSquare" || t.kind === "RightParen") open2--;
+      else if (t.kind === "EndOfFile") break;
+    } while (open2 > 0);
+    return { kind: "ErrorExpression", start, end: this.lastEnd() };
+  }
+  parsePrimaryInner() {
     const t = this.cur();
     switch (t.kind) {
       case "Identifier": {
@@ -46131,6 +45672,7 @@ function escapedAt(text, i) {
 import * as nodePath from "node:path";
 
 // src/lower/arm/module.ts
+import { basename as basename3 } from "node:path";
 var MODULE_BUDGET = { instances: 2e4, deployments: 2e3 };
 function loadArmModule(file, host) {
   const text = host.readFile(file);
@@ -46144,9 +45686,12 @@ function loadArmModule(file, host) {
   return {
     level,
     instantiate(call2) {
+      const diagnostics = [];
       const session = {
         resources: [],
         budget: { ...MODULE_BUDGET },
+        readProblem: (path) => host.readProblem?.(path),
+        report: (d) => diagnostics.push(d),
         loadLinked(path) {
           const linked = host.readFile(path);
           if (linked === void 0) return void 0;
@@ -46171,68 +45716,12 @@ function loadArmModule(file, host) {
       });
       try {
         runTemplate(ctx);
-      } catch {
+      } catch (e) {
+        diagnostics.push(internalError(`the module template ${basename3(file)}`, e, call2.callChain.at(-1) ?? fileStart(file)));
       }
-      return { resources: session.resources, output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
+      return { resources: session.resources, diagnostics, output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
     }
   };
-}
-
-// src/lower/bicep/inputs.ts
-function dependsOnInput2(e, lookup, bound = /* @__PURE__ */ new Set()) {
-  const dep = (x, b2 = bound) => dependsOnInput2(x, lookup, b2);
-  switch (e.kind) {
-    case "Identifier":
-      if (bound.has(e.name) || lookup.isLocal(e.name)) return false;
-      return lookup.param(e.name) || lookup.variable(e.name);
-    case "String":
-      return e.expressions.some((x) => dep(x));
-    case "Array":
-      return e.items.some((x) => dep(x));
-    case "Object":
-      return e.properties.some((p) => p.kind === "Property" ? dep(p.value) || p.key.kind === "String" && dep(p.key) : p.kind === "Spread" && dep(p.expression));
-    case "Member":
-    case "ResourceAccess":
-      return dep(e.object);
-    case "Index":
-      return dep(e.object) || dep(e.index);
-    case "Call":
-      return e.callee.kind === "Member" && dep(e.callee.object) || e.args.some((x) => dep(x));
-    case "Unary":
-      return dep(e.operand);
-    case "NonNull":
-    case "Paren":
-    case "Spread":
-      return dep(e.expression);
-    case "Binary":
-      return dep(e.left) || dep(e.right);
-    case "Ternary":
-      return dep(e.condition) || dep(e.consequent) || dep(e.alternate);
-    case "Lambda":
-      return dep(e.body, /* @__PURE__ */ new Set([...bound, ...e.params.map((p) => p.name)]));
-    case "For": {
-      const inner = new Set(bound);
-      if (e.item) inner.add(e.item.name);
-      if (e.index) inner.add(e.index.name);
-      return dep(e.iterable) || dep(e.body, inner);
-    }
-    case "If":
-      return dep(e.condition) || dep(e.body);
-    default:
-      return false;
-  }
-}
-function isEmptyLiteral(e) {
-  if (e.kind === "Paren") return isEmptyLiteral(e.expression);
-  return e.kind === "Null" || e.kind === "String" && e.expressions.length === 0 && e.parts.join("") === "";
-}
-function principalBranch2(e) {
-  if (isEmptyLiteral(e)) return true;
-  const x = e.kind === "Paren" || e.kind === "NonNull" ? e.expression : e;
-  return x.kind === "Member" && /^(principalid|objectid)$/i.test(x.property.name);
-}
-function isConditionalPrincipal2(a, b2) {
-  return principalBranch2(a) && principalBranch2(b2) && !(isEmptyLiteral(a) && isEmptyLiteral(b2));
 }
 
 // src/lower/bicep/source.ts
@@ -46266,8 +45755,9 @@ var SourceFile = class {
   usingPath;
   locs = /* @__PURE__ */ new WeakMap();
   usedKeys = /* @__PURE__ */ new Set();
+  /** A syntax error stops the file's analysis; grantlint's nesting limit does not. */
   get failed() {
-    return this.ast.errors.length > 0;
+    return this.ast.errors.some((e) => !e.limit);
   }
   /** The location of a node (memoized per node). */
   loc(span3) {
@@ -46389,15 +45879,6 @@ function literalText(e) {
   return e && e.kind === "String" && e.expressions.length === 0 ? e.parts.join("") : void 0;
 }
 
-// src/util/memo.ts
-function memoized(cache3, key2, whileBusy, compute) {
-  if (cache3.has(key2)) return cache3.get(key2);
-  cache3.set(key2, whileBusy);
-  const value = compute();
-  cache3.set(key2, value);
-  return value;
-}
-
 // src/lower/bicep/evaluator.ts
 var DEFAULT_LIMITS = {
   maxLoop: 1e3,
@@ -46420,7 +45901,6 @@ var Run = class {
   diagnostics = [];
   comments = [];
   files = [];
-  externalCalls = [];
   /** Every instance's evaluation record, to go from a `ref` back to its declaration. */
   entries = /* @__PURE__ */ new Map();
   sources = /* @__PURE__ */ new Map();
@@ -46438,6 +45918,15 @@ var Run = class {
     this.instances = 0;
     this.moduleInstances = 0;
     this.evals = 0;
+    this.spent.clear();
+  }
+  /** Budgets that ran out in this root (each reported once); a spent instance budget makes loops abstract. */
+  spent = /* @__PURE__ */ new Set();
+  /** Reports a budget that ran out at `at`, once per root and kind. */
+  budgetSpent(kind, what, at) {
+    if (this.spent.has(kind)) return;
+    this.spent.add(kind);
+    this.diagnostics.push(budgetExceeded(what, at));
   }
   /** The parsed file (once per run); a parse-error diagnostic is recorded the first time. */
   source(path) {
@@ -46502,6 +45991,7 @@ var JsonModuleChild = class {
     if (this.ran) return;
     this.ran = true;
     appendAll(this.run.resources, this.instance.resources);
+    appendAll(this.run.diagnostics, this.instance.diagnostics);
   }
   outputValue(name) {
     return this.instance.output(name);
@@ -46556,8 +46046,6 @@ var FileInstance = class _FileInstance {
     this.src = src;
     this.key = opts.key;
     this.binding = opts.binding;
-    this.isModule = opts.isModule ?? false;
-    this.boundDependsOnInput = opts.boundDependsOnInput;
     this.callChain = opts.callChain ?? [];
     this.ancestry = opts.ancestry ?? [src.path];
     this.depth = opts.depth ?? 0;
@@ -46577,9 +46065,6 @@ var FileInstance = class _FileInstance {
   depth;
   fctx;
   binding;
-  isModule;
-  boundDependsOnInput;
-  inputDependence = /* @__PURE__ */ new Map();
   paramCache = /* @__PURE__ */ new Map();
   varCache = /* @__PURE__ */ new Map();
   outputCache = /* @__PURE__ */ new Map();
@@ -46588,10 +46073,10 @@ var FileInstance = class _FileInstance {
   moduleSets = /* @__PURE__ */ new Map();
   ran = false;
   /** The file's `targetScope` as a scope value. */
-  ownTargetScope(current2) {
+  ownTargetScope(current) {
     const ts = this.src.targetScope;
     const level = levelOf(literalText(ts));
-    return scopeValue(level, current2, {}, ts ? this.src.loc(ts) : void 0);
+    return scopeValue(level, current, {}, ts ? this.src.loc(ts) : void 0);
   }
   loc(e) {
     return this.src.loc(e);
@@ -46604,19 +46089,29 @@ var FileInstance = class _FileInstance {
     for (const st of this.src.ast.statements) {
       if (st.kind === "Resource") {
         const decl = this.src.declOf.get(st);
-        if (decl) this.runDecl(decl, void 0);
+        if (decl) this.guarded(decl.decl, decl.symbol, () => this.runDecl(decl, void 0));
       } else if (st.kind === "Module") {
-        for (const m of this.moduleSet(st).entries) {
-          const child = this.childOf(m);
-          if (child) child.runAll();
-          else this.externalCall(m);
-        }
+        const at = this.src.keywordLoc(st, "module");
+        this.guarded(at, `module ${st.name?.name ?? ""}`.trim(), () => {
+          for (const m of this.moduleSet(st).entries) this.childOf(m)?.runAll();
+        });
       }
+    }
+  }
+  /**
+   * A defect while evaluating one declaration is a finding at it; the declaration keeps what was
+   * evaluated (an instance whose body failed is analysed with what it has) and the others go on.
+   */
+  guarded(at, what, fn) {
+    try {
+      fn();
+    } catch (e) {
+      this.run.diagnostics.push(internalError(what, e, at));
     }
   }
   runDecl(decl, owner) {
     for (const entry of this.instanceSet(decl, owner).entries) {
-      this.fillBody(entry);
+      this.guarded(decl.decl, decl.symbol, () => this.fillBody(entry));
       this.run.resources.push(entry.inst);
       for (const child of decl.children) this.runDecl(child, entry);
     }
@@ -46643,30 +46138,6 @@ var FileInstance = class _FileInstance {
     } finally {
       this.busy.delete(busyKey);
     }
-  }
-  /**
-   * Whether an expression depends on a root's input: a parameter whose default stands in a root,
-   * or one a module call passes such a value for (see inputs.ts).
-   */
-  dependsOnInput(e, env) {
-    return dependsOnInput2(e, {
-      isLocal: (name) => this.lookupLocal(name, env),
-      param: (name) => this.inputDependent(`param:${name}`, () => this.paramDependsOnInput(name)),
-      variable: (name) => {
-        const st = this.src.vars.get(name);
-        return !!st && this.inputDependent(`var:${name}`, () => this.dependsOnInput(st.value, ROOT_ENV));
-      }
-    });
-  }
-  inputDependent(key2, compute) {
-    return memoized(this.inputDependence, key2, false, compute);
-  }
-  paramDependsOnInput(name) {
-    const d = this.src.params.get(name);
-    if (!d) return false;
-    if (this.binding?.(name) !== void 0) return this.boundDependsOnInput?.(name) ?? false;
-    if (!d.defaultValue) return false;
-    return !this.isModule || this.dependsOnInput(d.defaultValue, ROOT_ENV);
   }
   varValue(name) {
     const cached2 = this.varCache.get(name);
@@ -46713,7 +46184,7 @@ var FileInstance = class _FileInstance {
         return this.expand(value.expression, env, loopSymbol);
       case "If": {
         const c = truth(this.evaluate(value.condition, env));
-        if (c === false && !this.dependsOnInput(value.condition, env)) return { loop: "none", elements: [] };
+        if (c === false) return { loop: "none", elements: [] };
         return this.expand(value.body, env, loopSymbol);
       }
       case "For":
@@ -46729,9 +46200,8 @@ var FileInstance = class _FileInstance {
       const inner = this.expand(value.body, e, loopSymbol);
       return { env: e, body: inner.elements[0]?.body, loopKey };
     };
-    if (coll.kind === "array") {
-      const items = coll.items.slice(0, this.run.limits.maxLoop);
-      const elements = items.map((item, i) => {
+    if (coll.kind === "array" && !this.loopOverBudget(coll.items.length, this.loc(value.iterable))) {
+      const elements = coll.items.map((item, i) => {
         const names2 = /* @__PURE__ */ new Map();
         if (value.item) names2.set(value.item.name, item);
         if (value.index) names2.set(value.index.name, numV(i, this.loc(value.index)));
@@ -46745,11 +46215,23 @@ var FileInstance = class _FileInstance {
     if (value.index) names.set(value.index.name, unknownAt(at, `loop:${loopSymbol}:${value.index.name}`, { kind: "loop", name: value.index.name }));
     return { loop: "unknown", elements: [elementOf(names, "[*]")] };
   }
+  /**
+   * Whether a loop of `n` elements is analysed abstractly (one element, unknown index and item):
+   * past the loop limit (a finding here), or once the root's instance budget is spent.
+   */
+  loopOverBudget(n2, at) {
+    const { maxLoop } = this.run.limits;
+    if (n2 > maxLoop) {
+      this.run.diagnostics.push(budgetExceeded(`This loop has ${n2} elements, more than the ${maxLoop} grantlint expands`, at));
+      return true;
+    }
+    return this.run.spent.has("instances");
+  }
   // -----------------------------------------------------------------------------------------
   // Resource instances
   instanceSet(decl, owner) {
-    const cache3 = owner ? owner.children : this.topSets;
-    const cached2 = cache3.get(decl);
+    const cache = owner ? owner.children : this.topSets;
+    const cached2 = cache.get(decl);
     if (cached2) return cached2;
     const busyKey = `res:${owner?.inst.key ?? ""}:${decl.symbol}`;
     if (this.busy.has(busyKey)) return { entries: [], byIndex: [], loop: "unknown" };
@@ -46757,10 +46239,14 @@ var FileInstance = class _FileInstance {
     try {
       const base = owner ? owner.scopeEnv : ROOT_ENV;
       const prefix = owner ? `${owner.keyPath}::` : "";
-      const exp = this.expand(decl.stmt.value, base, `${this.key}#${prefix}${decl.keyName}`);
+      let exp = this.expand(decl.stmt.value, base, `${this.key}#${prefix}${decl.keyName}`);
+      if (exp.loop === "known" && this.run.instances + exp.elements.length > this.run.limits.maxInstances) {
+        this.run.budgetSpent("instances", `This root already has ${this.run.instances} resource instances; past ${this.run.limits.maxInstances}, loops are analysed as one instance each`, decl.decl);
+        exp = this.expand(decl.stmt.value, base, `${this.key}#${prefix}${decl.keyName}`);
+      }
       const set = { entries: [], byIndex: [], loop: exp.loop };
       for (const el of exp.elements) {
-        if (!el.body || this.run.instances >= this.run.limits.maxInstances) {
+        if (!el.body) {
           set.byIndex.push(void 0);
           continue;
         }
@@ -46769,7 +46255,7 @@ var FileInstance = class _FileInstance {
         set.entries.push(entry);
         set.byIndex.push(entry);
       }
-      cache3.set(decl, set);
+      cache.set(decl, set);
       return set;
     } finally {
       this.busy.delete(busyKey);
@@ -47003,6 +46489,12 @@ var FileInstance = class _FileInstance {
     }
     return scopeValue(childLevel, false, {}, sc.at);
   }
+  /** A local module that cannot be read is reported at its path (once per call site: see uniqueDiagnostics). */
+  unreadableModule(file, written, m) {
+    const why = this.run.host.readProblem?.(file);
+    if (why) this.run.diagnostics.push(unreadable("module", written, why, this.loc(m.stmt.path)));
+    return void 0;
+  }
   /** The module's analysis, or null for external, unreadable, broken or cyclic modules. */
   childOf(m) {
     if (m.child !== void 0) return m.child ?? void 0;
@@ -47013,12 +46505,17 @@ var FileInstance = class _FileInstance {
     const json2 = lower2.endsWith(".json") || lower2.endsWith(".jsonc");
     if (!json2 && !lower2.endsWith(".bicep")) return void 0;
     const file = nodePath.resolve(nodePath.dirname(this.src.path), p);
-    if (this.ancestry.includes(file) || this.depth >= this.run.limits.maxModuleDepth) return void 0;
-    if (this.run.moduleInstances >= this.run.limits.maxModuleInstances) return void 0;
+    if (this.ancestry.includes(file)) return void this.run.diagnostics.push(moduleCycle(this.ancestry, file, this.loc(m.stmt.path)));
+    if (this.depth >= this.run.limits.maxModuleDepth) return void 0;
+    if (this.run.moduleInstances >= this.run.limits.maxModuleInstances) {
+      this.run.budgetSpent("modules", `This root already has ${this.run.moduleInstances} module instances, the most grantlint analyses; this module is not analysed`, this.loc(m.stmt.path));
+      this.run.spent.add("instances");
+      return void 0;
+    }
     const callChain = [...this.callChain, this.src.keywordLoc(m.stmt, "module")];
     if (json2) {
       const template = loadArmModule(file, this.run.host);
-      if (!template) return void 0;
+      if (!template) return this.unreadableModule(file, p, m);
       this.run.moduleInstances++;
       this.run.reachedFile(file);
       const params = this.moduleParamValues(m);
@@ -47032,12 +46529,12 @@ var FileInstance = class _FileInstance {
       return m.child;
     }
     const src = this.run.source(file);
-    if (!src || src.failed) return void 0;
+    if (!src) return this.unreadableModule(file, p, m);
+    if (src.failed) return void 0;
     this.run.moduleInstances++;
     m.child = new _FileInstance(this.run, src, {
       key: m.key,
       binding: (name) => this.moduleParam(m, name),
-      boundDependsOnInput: (name) => this.moduleArgDependsOnInput(m, name),
       deploymentScope: this.moduleScope(m, levelOf(literalText(src.targetScope))),
       callChain,
       ancestry: [...this.ancestry, file],
@@ -47045,23 +46542,6 @@ var FileInstance = class _FileInstance {
       isModule: true
     });
     return m.child;
-  }
-  /** A module call grantlint cannot read: what it passes in may be granted there. */
-  externalCall(m) {
-    this.run.externalCalls.push({
-      format: "bicep",
-      source: literalText(m.stmt.path) ?? "",
-      at: this.src.keywordLoc(m.stmt, "module"),
-      args: this.moduleProp(m, "params") ?? objV(/* @__PURE__ */ new Map()),
-      callChain: this.callChain
-    });
-  }
-  /** Whether the argument a module call passes for a parameter depends on a root's input. */
-  moduleArgDependsOnInput(m, name) {
-    const params = m.body.properties.find((x) => x.kind === "Property" && (x.key.kind === "Identifier" ? x.key.name : literalText(x.key)) === "params");
-    if (!params || params.kind !== "Property") return false;
-    const value = params.value.kind === "Object" ? params.value.properties.find((x) => x.kind === "Property" && (x.key.kind === "Identifier" ? x.key.name : literalText(x.key)) === name) : params;
-    return !!value && value.kind === "Property" && this.dependsOnInput(value.value, m.env);
   }
   /** Every parameter value a module call passes, by name (for ARM JSON modules, bound all at once). */
   moduleParamValues(m) {
@@ -47110,7 +46590,12 @@ var FileInstance = class _FileInstance {
   // Expressions
   evaluate(e, env) {
     const run = this.run;
-    if (run.evalDepth >= run.limits.maxEvalDepth || ++run.evals > run.limits.maxEvals) return unknownAt(this.loc(e));
+    if (run.evalDepth >= run.limits.maxEvalDepth || ++run.evals > run.limits.maxEvals) {
+      const at = this.loc(e);
+      if (run.evals > run.limits.maxEvals) run.budgetSpent("evals", `Evaluation stopped here after ${run.limits.maxEvals} steps in this root`, at);
+      else run.budgetSpent("depth", `Expressions here are nested deeper than ${run.limits.maxEvalDepth} levels`, at);
+      return unknownAt(at);
+    }
     run.evalDepth++;
     try {
       return this.evalInner(e, env);
@@ -47171,15 +46656,12 @@ var FileInstance = class _FileInstance {
       case "Binary":
         return this.evalBinary(e, env);
       case "Ternary": {
-        const cond = this.evaluate(e.condition, env);
-        let c = truth(cond);
-        if (c !== void 0 && isConditionalPrincipal2(e.consequent, e.alternate) && this.dependsOnInput(e.condition, env)) c = void 0;
+        const c = truth(this.evaluate(e.condition, env));
         if (c === true) return this.evaluate(e.consequent, env);
         if (c === false) return this.evaluate(e.alternate, env);
         const a = this.evaluate(e.consequent, env);
         const b2 = this.evaluate(e.alternate, env);
-        if (sameValue(a, b2)) return a;
-        return symbolicCall("if", [cond, a, b2], this.loc(e));
+        return sameValue(a, b2) ? a : unknownAt(this.loc(e));
       }
       case "For":
         return this.evalFor(e, env);
@@ -47241,7 +46723,11 @@ var FileInstance = class _FileInstance {
   evalFor(e, env) {
     const at = this.loc(e);
     const coll = this.evaluate(e.iterable, env);
-    if (coll.kind !== "array" || coll.items.length > this.run.limits.maxLoop) return unknownAt(at);
+    if (coll.kind !== "array") return unknownAt(at);
+    if (coll.items.length > this.run.limits.maxLoop) {
+      this.run.diagnostics.push(budgetExceeded(`This loop has ${coll.items.length} elements, more than the ${this.run.limits.maxLoop} grantlint expands`, this.loc(e.iterable)));
+      return unknownAt(at);
+    }
     const out = [];
     coll.items.forEach((item, i) => {
       const names = /* @__PURE__ */ new Map();
@@ -47374,10 +46860,7 @@ var FileInstance = class _FileInstance {
       if (item) return item;
       return safe ? nullV(at) : unknownAt(at);
     }
-    if (idx.kind === "string") {
-      const v = this.member(obj2, idx.value, safe, at);
-      return idx.at && v.at && idx.at.file !== v.at.file ? withAt(v, idx.at) : v;
-    }
+    if (idx.kind === "string") return this.member(obj2, idx.value, safe, at);
     if (safe && obj2.kind === "object" && !obj2.keyValues?.size) {
       const shape = stringShape(idx);
       if (shape && ![...obj2.entries.keys()].some((k) => shapeCouldBe(shape, k))) return nullV(at);
@@ -47527,17 +47010,21 @@ function analyzeBicep(files, host, parse2 = defaultParse, limits = DEFAULT_LIMIT
   const templates = abs.filter((f) => f.toLowerCase().endsWith(".bicep"));
   const paramFiles = abs.filter((f) => f.toLowerCase().endsWith(".bicepparam"));
   const called = /* @__PURE__ */ new Set();
+  const callees = /* @__PURE__ */ new Map();
   const seen = new Set(templates);
   const queue = [...templates];
   while (queue.length) {
     const file = queue.shift();
     const src = run.source(file);
     if (!src) continue;
+    const mine = [];
+    callees.set(file, mine);
     for (const st of src.ast.statements) {
       if (st.kind !== "Module") continue;
       const p = literalText(st.path);
       if (!isLocalBicep(p)) continue;
       const target = nodePath2.resolve(nodePath2.dirname(file), p);
+      mine.push(target);
       if (target !== file) called.add(target);
       if (!seen.has(target)) {
         seen.add(target);
@@ -47545,24 +47032,21 @@ function analyzeBicep(files, host, parse2 = defaultParse, limits = DEFAULT_LIMIT
       }
     }
   }
+  for (const f of rootsOfCycles(templates, called, callees)) called.delete(f);
   const guarded = (what, file, fn) => {
     run.resetBudget();
     run.evalDepth = 0;
     try {
       fn();
     } catch (e) {
-      run.diagnostics.push({
-        code: "internal-error",
-        message: `grantlint could not ${what}: ${e instanceof Error ? e.message : String(e)}`,
-        at: { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } }
-      });
+      run.diagnostics.push(internalError(what, e, fileStart(file)));
     }
   };
   for (const root of templates) {
     if (called.has(root)) continue;
     const src = run.source(root);
     if (!src || src.failed) continue;
-    guarded("analyse this file", root, () => new FileInstance(run, src, { key: root }).runAll());
+    guarded("this file", root, () => new FileInstance(run, src, { key: root }).runAll());
   }
   for (const pf of paramFiles) {
     const psrc = run.source(pf);
@@ -47570,7 +47054,7 @@ function analyzeBicep(files, host, parse2 = defaultParse, limits = DEFAULT_LIMIT
     const target = nodePath2.resolve(nodePath2.dirname(pf), psrc.usingPath);
     const tsrc = run.source(target);
     if (!tsrc || tsrc.failed) continue;
-    guarded("analyse this parameter file", pf, () => {
+    guarded("this parameter file", pf, () => {
       const paramsInstance = new FileInstance(run, psrc, { key: `${pf}#params` });
       new FileInstance(run, tsrc, {
         key: `${target}?${pf}`,
@@ -47578,7 +47062,7 @@ function analyzeBicep(files, host, parse2 = defaultParse, limits = DEFAULT_LIMIT
       }).runAll();
     });
   }
-  return { resources: run.resources, diagnostics: run.diagnostics, comments: run.comments, files: run.files, externalCalls: run.externalCalls };
+  return { resources: run.resources, diagnostics: run.diagnostics, comments: run.comments, files: run.files };
 }
 var bicepFrontEnd = {
   format: "bicep",
@@ -47586,10 +47070,10 @@ var bicepFrontEnd = {
 };
 
 // src/lower/terraform/index.ts
-import { basename as basename3, dirname as dirname12 } from "node:path";
+import { basename as basename4, dirname as dirname13 } from "node:path";
 
 // src/lower/terraform/config.ts
-import { dirname as dirname11, resolve as resolve12 } from "node:path";
+import { dirname as dirname12, resolve as resolve12 } from "node:path";
 function locate(file, span3) {
   return { file: file.path, range: file.lineMap.range(span3.start, span3.end) };
 }
@@ -47655,13 +47139,16 @@ var SourceCache = class {
     if (ast.errors.length > 0) {
       const first = [...ast.errors].sort((a, b2) => a.start - b2.start)[0];
       const more = ast.errors.length - 1;
+      const start = Math.min(first.start, text.length);
       this.diagnostics.push({
         code: "parse-error",
         message: more > 0 ? `${first.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first.message,
-        at: { file: path, range: lineMap.range(first.start, Math.max(first.start, first.end)) }
+        at: { file: path, range: lineMap.range(start, Math.min(text.length, Math.max(start, first.end))) }
       });
-      this.files.set(path, null);
-      return void 0;
+      if (ast.errors.some((e) => !e.limit)) {
+        this.files.set(path, null);
+        return void 0;
+      }
     }
     const file = { path, lineMap, ast };
     for (const c of ast.comments) this.comments.push({ file: path, text: c.text, at: locate(file, c) });
@@ -47669,7 +47156,7 @@ var SourceCache = class {
     return file;
   }
 };
-function loadModuleConfig(folder, paths, cache3) {
+function loadModuleConfig(folder, paths, cache) {
   const config = {
     folder,
     files: [],
@@ -47681,7 +47168,7 @@ function loadModuleConfig(folder, paths, cache3) {
     modules: /* @__PURE__ */ new Map()
   };
   for (const path of [...paths].sort()) {
-    const file = cache3.get(path);
+    const file = cache.get(path);
     if (!file) continue;
     config.files.push(file);
     if (isOverrideFile(path)) continue;
@@ -47727,7 +47214,7 @@ function loadModuleConfig(folder, paths, cache3) {
           const decl = { name: labels[0], file, block: item };
           if (source !== void 0) {
             decl.source = source;
-            if (isLocalSource(source)) decl.localDir = resolve12(dirname11(path), source.replace(/\\/g, "/"));
+            if (isLocalSource(source)) decl.localDir = resolve12(dirname12(path), source.replace(/\\/g, "/"));
           }
           config.modules.set(labels[0], decl);
           break;
@@ -47906,6 +47393,6708 @@ function fromJs(x, at) {
   return o;
 }
 
+// node_modules/re2js/build/index.js
+var RE2Flags = class RE2Flags2 {
+  static FOLD_CASE = 1;
+  static LITERAL = 2;
+  static CLASS_NL = 4;
+  static DOT_NL = 8;
+  static ONE_LINE = 16;
+  static NON_GREEDY = 32;
+  static PERL_X = 64;
+  static UNICODE_GROUPS = 128;
+  static WAS_DOLLAR = 256;
+  static LOOKBEHIND = 512;
+  static MATCH_NL = RE2Flags2.CLASS_NL | RE2Flags2.DOT_NL;
+  static PERL = RE2Flags2.CLASS_NL | RE2Flags2.ONE_LINE | RE2Flags2.PERL_X | RE2Flags2.UNICODE_GROUPS;
+  static POSIX = 0;
+  static UNANCHORED = 0;
+  static ANCHOR_START = 1;
+  static ANCHOR_BOTH = 2;
+};
+var PublicFlags = {
+  CASE_INSENSITIVE: 1,
+  DOTALL: 2,
+  MULTILINE: 4,
+  DISABLE_UNICODE_GROUPS: 8,
+  LONGEST_MATCH: 16,
+  LOOKBEHINDS: 512
+};
+var ASCII_SIZE = 128;
+var ASCII_TO_UPPER = new Int32Array(ASCII_SIZE);
+var ASCII_TO_LOWER = new Int32Array(ASCII_SIZE);
+var MAX_BMP = 65535;
+for (let i = 0; i < ASCII_SIZE; i++) {
+  if (i >= 97 && i <= 122) ASCII_TO_UPPER[i] = i - 32;
+  else ASCII_TO_UPPER[i] = i;
+  if (i >= 65 && i <= 90) ASCII_TO_LOWER[i] = i + 32;
+  else ASCII_TO_LOWER[i] = i;
+}
+var Codepoint = class {
+  static CODES = Object.freeze({
+    "\x07": 7,
+    "\b": 8,
+    "	": 9,
+    "\n": 10,
+    "\v": 11,
+    "\f": 12,
+    "\r": 13,
+    " ": 32,
+    '"': 34,
+    $: 36,
+    "&": 38,
+    "'": 39,
+    "(": 40,
+    ")": 41,
+    "*": 42,
+    "+": 43,
+    "-": 45,
+    ".": 46,
+    0: 48,
+    1: 49,
+    2: 50,
+    3: 51,
+    4: 52,
+    5: 53,
+    6: 54,
+    7: 55,
+    8: 56,
+    9: 57,
+    ":": 58,
+    "<": 60,
+    ">": 62,
+    "?": 63,
+    A: 65,
+    B: 66,
+    C: 67,
+    F: 70,
+    P: 80,
+    Q: 81,
+    U: 85,
+    Z: 90,
+    "[": 91,
+    "\\": 92,
+    "]": 93,
+    "^": 94,
+    _: 95,
+    "`": 96,
+    a: 97,
+    b: 98,
+    f: 102,
+    i: 105,
+    m: 109,
+    n: 110,
+    r: 114,
+    s: 115,
+    t: 116,
+    v: 118,
+    x: 120,
+    z: 122,
+    "{": 123,
+    "|": 124,
+    "}": 125
+  });
+  static toUpperCase(codepoint) {
+    if (codepoint < ASCII_SIZE) return ASCII_TO_UPPER[codepoint];
+    const s2 = String.fromCodePoint(codepoint).toUpperCase();
+    const expectedLen = s2.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (s2.length > expectedLen) return codepoint;
+    const sOrigin = String.fromCodePoint(s2.codePointAt(0)).toLowerCase();
+    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+    return s2.codePointAt(0);
+  }
+  static toLowerCase(codepoint) {
+    if (codepoint < ASCII_SIZE) return ASCII_TO_LOWER[codepoint];
+    const s2 = String.fromCodePoint(codepoint).toLowerCase();
+    const expectedLen = s2.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (s2.length > expectedLen) return codepoint;
+    const sOrigin = String.fromCodePoint(s2.codePointAt(0)).toUpperCase();
+    const originExpectedLen = sOrigin.codePointAt(0) > MAX_BMP ? 2 : 1;
+    if (sOrigin.length > originExpectedLen || sOrigin.codePointAt(0) !== codepoint) return codepoint;
+    return s2.codePointAt(0);
+  }
+};
+var UnicodeRangeTable = class {
+  /**
+  * @param {Uint32Array | number[]} data
+  * @param {boolean} isStride1
+  */
+  constructor(data, isStride1 = false) {
+    this.data = data;
+    this.isStride1 = isStride1;
+    this.SIZE = isStride1 ? 2 : 3;
+  }
+  getLo(index) {
+    return this.data[index * this.SIZE];
+  }
+  getHi(index) {
+    return this.data[index * this.SIZE + 1];
+  }
+  getStride(index) {
+    return this.isStride1 ? 1 : this.data[index * this.SIZE + 2];
+  }
+  get length() {
+    return this.data.length / this.SIZE;
+  }
+};
+var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
+var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
+for (let i = 0; i < 64; i++) B64_MAP[B64.charCodeAt(i)] = i;
+var decodeVLQ = (str2) => {
+  const res = [];
+  let value = 0;
+  let shift = 0;
+  for (let i = 0; i < str2.length; i++) {
+    const digit = B64_MAP[str2.charCodeAt(i)];
+    value |= (digit & 31) << shift;
+    if ((digit & 32) === 0) {
+      res.push(value);
+      value = 0;
+      shift = 0;
+    } else shift += 5;
+  }
+  return res;
+};
+var decodeRanges = (str2, isStride1) => {
+  const res = decodeVLQ(str2);
+  const numRanges = isStride1 ? res.length / 2 : res.length / 3;
+  const out = new Uint32Array(numRanges * 3);
+  let current = 0;
+  let resIdx = 0;
+  for (let i = 0; i < numRanges; i++) {
+    current += res[resIdx++];
+    out[i * 3] = current;
+    current += res[resIdx++];
+    out[i * 3 + 1] = current;
+    out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
+  }
+  return out;
+};
+var decodeOrbit = (str2) => {
+  const res = decodeVLQ(str2);
+  const map = /* @__PURE__ */ new Map();
+  let currentKey = 0;
+  for (let i = 0; i < res.length; i += 2) {
+    currentKey += res[i];
+    const zz = res[i + 1];
+    const delta = zz >>> 1 ^ -(zz & 1);
+    map.set(currentKey, currentKey + delta);
+  }
+  return map;
+};
+var LazyMap = class {
+  constructor(initializer) {
+    this.initializer = initializer;
+    this.cache = /* @__PURE__ */ new Map();
+  }
+  has(key2) {
+    return Object.hasOwn(this.initializer, key2);
+  }
+  get(key2) {
+    if (this.cache.has(key2)) return this.cache.get(key2);
+    const val2 = this.has(key2) ? this.initializer[key2]() : null;
+    this.cache.set(key2, val2);
+    return val2;
+  }
+};
+var UnicodeTables = class {
+  static _CASE_ORBIT = null;
+  static get CASE_ORBIT() {
+    if (!this._CASE_ORBIT) this._CASE_ORBIT = decodeOrbit("rCgCIgCY+rQI4QiCuuBLgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCCgCBgCBgCBgCBgCBgCBgCB+7OB-BB-BB-BB-BB-BBskQB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BC-BB-BB-BB-BB-BB-BB-BByHBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBxHBCBBBCBBBCBBB3SBmMBkNBCBBBCBBB8MBCBBB6MB6MBCBBC+EB0MB2MBCBBB6MB+MBiGBmNBiNBCBBBmKBikzCBmNBqNBkIBsNBCBBBCBBBCBBB0NBCBBB0NDCBBB0NBCBBByNByNBCBBBCBBB2NBCBBDCBBCwDFCBCBDBCBCBDBCBCBDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB9EBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCCBCBDBCBBBhGBvDBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBjICCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBH2iVBCBBBlKBwiVB+jVB+jVBCBBBlMBqEBuEBCBBBCBBBCBBBCBBBCBBB+hVB4hVB8hVBjNB7MC5MB5MCzMC1MB+0yCE5MB20yCC9MBu2yCBwyyCBo0yCChNBlNBo0yCBu-UBi0yCDlNC6-UBpNDrNIu+UDzNCm0yCBzNE0yyCBzNBpEBxNBxNBtEG1NLqxyCBkxyCnFoFrBCBBBCBBDCBBEkIBkIBkICoHHsCCqCBqCBqCCgEC+DB+DBmkOBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCC+BBgCBgCBgCBgCBgCBgCBgCBgCBrCBpCBpCBpCBmjOB-BB8BB-BB-BBgEB-BB-BByBBqgOBsDB-BBtwBB-BB-BB-BBsBBgDBCB-BB-BB-BBeB-BB-BB61OB-BB-BB-DB9DB9DBQB7DBmCE9CBrDBPBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBrFB-EBOBnHB3FB-FCCBBBNBCBBCjIBjIBjIBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgFBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB8kMB-BB6kMB-BB-BB-BB-BB-BB-BB-BB-BB-BBokMB-BB-BBkkMBkkMB-BB-BB-BB-BB-BB-BB-BB4jMB-BB-BB-BB-BB-BB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EB-EBCBBBCBoiMBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBJCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBeBCBBBCBBBCBBBCBBBCBBBCBBBCBBBdBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBCgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDL-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-C64CgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOBgmOCgmOGgmODg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FBg8FDg8FBg8FBg8FhVg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBg9rCBQBQBQBQBQBQDPBPBPBPBPBPjkC7mMB5mMBnmMBjmMBCBlmMB3lMBpiMBk8kCBCBBG-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FB-7FD-7FB-7FB-7F6FoglCEsuHRwjlCyDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCB0DBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBG1DD97OCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQDPBPBPBPBPBPEQCQCQCQCPCPCPCPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPB0EB0EBsFBsFBsFBsFBoGBoGBgIBgIBgHBgHB8HB8HDQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQBQBQBQBQBQBQBPBPBPBPBPBPBPBPBQBQCSFPBPBzEBzEBRCxnOFSFrFBrFBrFBrFBREQBQClkOFPBPBnGBnGFQBQCljOCODPBPB-GB-GBNHSF-HB-HB7HB7HBRqJ53OE9tQBrmQH4Bc3BSgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBgBBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfBfECBByZ0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BB0BBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzBBzB34BgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDBgDB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CB-CBCBBBt-UBruHBt+UB1iVBviVBCBBBCBBBCBBB3hVB5-UB9hVB7hVCCBBCCBBI9jVB9jVBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBICBBBCBBECBBN-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOB-lOC-lOG-lOzoeCBBBCBBBCBBBCBBBCBBBCBl8kCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBTCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBnECBBBCBBBCBBBCBBBCBBBCBBBCBBDCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBKCBBBCBBBnglCBCBBBCBBBCBBBCBBBCBBECBBBvyyCDCBBBCBBBgDCCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBn0yCB90yCB10yCBh0yCBn0yCCjxyCBzyyCBpxyCBg6BBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBB-CBl0yCBvjlCBCBBBCBBBt2yCBCBBBCBBBCBBBCBBBCBBBCBBBCBBBCBBBhkzCZCBB9a-5Bd-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCB-8rCm6TCBB7gBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCH-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BmlBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvChDwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCBwCFvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvCBvC1DuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCBuCCuCBuCBuCBuCBuCBuCBuCCuCBuCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCBtCCtCBtCBtCBtCBtCBtCBtCCtCBtCk2BgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEBgEO-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-DB-D+CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCL-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-B74CgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhrVgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCBgCB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BB-BhB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BB2BD1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BB1BtxekCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBkCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjCBjC");
+    return this._CASE_ORBIT;
+  }
+  static _Print = null;
+  static get Print() {
+    if (!this._Print) this._Print = new UnicodeRangeTable(decodeRanges("hB9CBjBLBCpWBDFBFGBCCCBSBCsMBClBBDxBBDCBC2BBJaBFFBSVBC-FBCvBBD6BBDkDBP6BBDwBBDOBCbBDCCBJBGfBIqCBCgFBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYBDCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPBLCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGBCCBCHBDBBDVBCGBCBBCEBDIBDBBDCBICBFBBCEBDRBLBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBGMBCCBCWBCPBDIBCCBCDBIBBCCBCBBDDBDJBIVBCCBCWBCJBCEBDIBCCBCDBIBBGCBCDBDJBCCBNMBCCBCyBBCCBCFBFPBDZBCCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBN5BBFcBmBBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDBhBnCBCjBBFmBBCjBBCOBCMBmBlGBCGGD4LBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBH1CBDFBD-TBCbBE4CBIVBKXBKTBNMBCCBCBBN9CBDJBHJBHNBCKBH4CBIqBBGlCBLeBCLBFLBFEEBoBBDEBMrBBFZBHKBE9BBDgCBCcBDKBHJBHNBDtBBDLBVsCBClFBJ7BBEOBE9BBGqBBDKBJqBBG1QBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBSXBJuBBSBBDaBCMBEhBBPgBBQrEBF5UBXKBWz4BBD9LBGsBBCGGD3BBIBBPXBKGBCGBCGBCGBCGBCGBCGBCGBC9DBjBZBC4CBN1GBbPBC+BBC1CBDmDBGqBBC9CBC1CBKvBBCszcBE2BBK7KBV3FBJ8GBV7BBEJBH3BBJlCBJLBHzDBMdBEtCBCKBFgBBC2BBKNBDJBDmDBZbBLFBDFBDFBKGBCGBC7BBF9DBDJBHj9KBNWBFwBBloItLBDpDBnBGBNEBGZBCEBCCCBCCBCCBoUBhBpBBHyBBCSBCDBFEBCmEBF9FBEFBDFBDFBDCBEGBCGBOBBDLBCZBCSBCBBCOBDNBjB6DBGCBFsBBE3CBCMBEwBwBBsBBjEcBEwBBQbBFjBBKdBGqBBGdBCkBBFNBrB9EBDJBHjBBFjBBFnBBJzBBMLBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBCnCBJIBxBSBCBBGgBBEaBGaBnB3BBFTBDxBBCBBGHBCCBCcBDCBFJBIIBI-BBhBmBBFLBK1BBEcBDaBGZBIDBNGBxCoCB4ByBBOyBBItBBJJBHlBBEcBJBBxGeBCpBBCCBDBBRFBJIBiBtBBJpBBXZBnBbBVWBKtCBFjBBK9BBCEBOYBIJBH0BBCRBJmBBK-CBCTBMRBCuBB-BGBCCCBCBCOBCKBH6BBGJBHDBCHBDBBDVBCGBCBBCEBCJBDBBDCBDHHGGBDGBEEBMJBCDDClBBCJBCDDCDBCJBCBBJBBe7CBCEBfnCBJJBnF1BBDlBBjBkCBMJBHMBU5BBHJBHTBdaBDOBFWB6F7BBlDyCBNHBDDDBGBCBBCdBCBBDLBKJBnCHBDtBBDKBcnCBJyCBOoCBIJB3CHB5ChBBPJBHIBCsBBCNBLcBEfBDVBCNBqCGBCBBCrBBECCBCCBHBJJBHFBCBBCkBBCBBCFBIJBHrBBFJB3HYBIQBCoBBEcB2CQQBwBBO6cBnDuDBCEBMjGBtyCiDBOvhBBRVBL68DBGmSB61G5BBn2B4RBIeBCJBFwCBCJBHdBDFBLlCBLJBCGBCUBGSBxN5BBnG6CBGYBDYBtBqCBF4BBIQBhCEBMGBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBDDBh7D8HBEzNBHWBQQBQtBBDWBKzDB9B1HBLmBBDpCBJvDBWlCB7DTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBD9VBQEBCOBxiBeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBENBDJBFBBhKeBS5BBGxOxOBoBB3GqBBFhGhGBdBCVBJBBhHGBCDBCBBCOBCkGBDPBqBrCBFJBFBByYjCBtC8BBjGDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBBvIrBBFjDBNOBDOBCOBCkBBLtFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBmgB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIBnkzVvHB", false));
+    return this._Print;
+  }
+  static CATEGORIES = new LazyMap({
+    C: () => new UnicodeRangeTable(decodeRanges("AfBgDgBBOrWrWBHHBCBICCVuMuMnBBBzBBBE4B4BBGBcDBHQBXhGhGxBBB8BBBmDNB8BBByBBBQddBCCMEBhBGBsCiFiFJBBDBBXIICCBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBPMMBEB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKMMBDBbEByBPBDBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCB-FCBHBBHBBHBBECBIIIBLBDBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIB-BGGBLBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMBxhBPBXJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBF-6DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBrCHBxDUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIlkzVBxHvw-FB", false)),
+    Cc: () => new UnicodeRangeTable(decodeRanges("AfgDgB", true)),
+    Cf: () => new UnicodeRangeTable(decodeRanges("tFzqBzqBBEBXhGhGyBhMhMBxCxCs5D9-B9-BBDBbEByBEBCJBw03B6H6HBBBimEQQj7IPBhjiBDBwmFHBn0rYffB+CB", false)),
+    Cn: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBDBvzIBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-BB---BBB---BBB", false)),
+    Co: () => new UnicodeRangeTable(decodeRanges("gg4B-nGh4hc9--BD9--B", true)),
+    Cs: () => new UnicodeRangeTable(decodeRanges("gg2B--B", true)),
+    L: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICCiEEBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoCaBFDBuBqBBkBBBCiDBCQQBIIBLLBBBDRRCdBe4CBMZZBfBKBBFGGBUBFKKEYYBXBIKBGXBCGBRpBB7B1BBETTIJBQPBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNGB7BBBCCCBDBCXBCCCBIBCBBKDDBDBCWWBCBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNSSBkBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBkBFFkC4CBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBzC+C+CBtBBSHB3BdBOBBLrBBbjBBqBCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBhC1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBF1B1BB8zC8zCBjHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBxC2O2OBrBrBBDBGBBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBReBDlCByBIBDmDBDxCBVQBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBdRRBDBCJBLEBCoBBYCBCHBVWBEEEBwBBCEEBDDBDBDCCZCBDKBICBNFBDFBDFBKGBCGBCqBBCNBHyDBej9KBNWBFwBBloItLBDpDBnBGBNEBGCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBxB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOjBBnBbBKWB7HpBBHBBRFB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB1D-BBgBHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBqBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBGjCjCBLBhCBBCPPBNNB0mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBn7F0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFBmI9BBzEsBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCCBCBBCGBDEBKBBhHGBCDBCBBCOBCkGB8BjCBI1lB1lBBCBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    LC: () => new UnicodeRangeTable(decodeRanges("hCZBHZB7BLLBVBCeBCiGBCDBFvGBDZBhGDBDBBECBCHHCCBCCCBSBCyCBCqEBJlFBClBBKoBB44ClBBCGGDqBBDCBhV1CBDFBjkCKBGqBBDCBhCrBBgCMBChBBmD1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGBmIFFDJBCEEBDBHGCBCBCFBFDDBCBGEBF1B1BB8zC8zCB6DBDmDBHDBEBBNlBBCGGzoetBBTbBnEtCBCWBEDBCsCBZBBE2Z2ZBpBBGIBIvCBh6TGBNEBqgBZBHZBmlBvCBhDjBBFjBB1DKBCOBCGBCBBCKBCOBCGBCBBk2ByBBOyBB+CVBLVB74C-BBhrV-BBhBYBDYBtpZ0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BJBCTBHFB2uCjCB", false)),
+    Ll: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDZBiGCCEEEBBBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBDCB5XFBjkCIBC2D2DBqBBgCMBChBBnD0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBBzIEEBEEcKFDBBJDBF2B2Bs1CvBBCEEBGCFCCBCCBEBGiDCBIICFFNlBBCGG0oesBCUaCoEMCBBBC+BCBGBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCbEE2ZqBBGIBIvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFB4vChBB", false)),
+    Lm: () => new UnicodeRangeTable(decodeRanges("wVRBFLBPEBICCmEGG-OnHnHlFBBuIBBFgBgBKEEhFoFoF1mBgEgE2R72B72BsDkTkTxOFBvF+BBOjBjBBjBByVOORMBg-CBByHgGgG2OsBsBBDBGiDiDB+C+CBBB34bjnBjnBBEBvIzDzDdBB6DIBxCYYpDDBEBB2OXXqEtDtDWBBoDDBKngVngVuBBBh-BFBCpBBCIB0sBhBhB2K04D04DnrTDB9PCBpBBBnRMBhCBBCPPB9-P9-PBCBCGBCBByhM9BBqGGBud0Q0QsSAB", false)),
+    Lo: () => new UnicodeRangeTable(decodeRanges("qFQQhIFFBCBxGBB7ZaBFDBuBfBCJBkBBBCiDBCZZBLLBBBDRRCdBe4CBMZZBfBWVBrBYBIKBGXBCGBRoBB8B1BBETTIJBROBFHBDBBDVBCGBCEEBCBERROBBCCBPBBLJJBEBFBBDVBCGBCBBCBBCBBgBDBCUUBBBRIBCCBCVBCGBCBBCEBETTQBBYMMBGBDBBDVBCGBCBBCEBEffBCCBBBQSSCFBECBCDBEBBCCCBEEBEEBBBELBX1B1BBGBCCBCWBCPBEbbBBBCBBDBBfFFBGBCCBCWBCJBCEBEffBBBCBBQBBSIBCCBCoBBDRRGCBJCBZFBGRBEXBCIBCDDBFB7BvBBCBBNFB8BBBCCCBDBCXBCCCBIBCBBKDDBDBYDBhBgCgCBGBCjBBcEB0DqBBVRRBEBFDBEEEBIIBBBFMBNyDyDBnKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPByDrTBDQBCZBGqCBHHBIRBOSBPRBPMBCCBQzBBpBkCkCBhBBC0BBIEBDhBBCGGBkCBLeByBdBDEBMrBBFZB3BWBK0BBxFuBBSHB3BdBOBBLrBBbjBBqBCBLdByDDBCFBCBBE7hB7hBBCB4-C3BBZWBKGBCGBCGBCGBCGBCGBCGBCGBoR2B2BF1CBJCCB4CBFGGBpBBC9CBSfBxBPBhQ-tGBhC0wUBC2jBBkCnBBJrIBFPBLBBjCyByBBkCBqFoDoDEGBCCBCDBCWBezBBPxBB-BFBECCBMMBaBLWBacBIuBBuBEBDIBLEBCoBBYCBCHBVPBCFBEEEBwBBCEEBDDBDBDCCZBBEKBIPPBEBDFBDFBKGBCGByEiBBej9KBNWBFwBBloItLBDpDBkCCCBIBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBqDJBCsBBDeBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmMcBEwBBwBfBOTBCHBHlBBLdBDjBBFHBhEtCBjDnBBJzBB9CzBBN2JBKVBLHB5EFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCQQBCBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4FjBBnBDBCxJxJBoBBHBBRCBCBB5BcBLJJBUBrBRBvBUBcWBN0BB6BBBDOOBrBBhBYBbjBBeDDJiBBENNBuBBPDBWCCkBRBCYBUBBgCGBCCCBCBCOBCJBIuBBnBHBDBBDVBCGBCBBCEBETTNEBfJBCDDClBBCaaCtBtBBzBBTDBVCBfvBBVBBC5F5FBtBBqBDBlBvBBV8B8BBpBBOoCoCBZBmBGB6FrBB0GHBDDDBGBCBBCXBQCC-CHBDmBBRCCdLLBmBBIWWMtBBUTTBnCBoGgBBgBIBCkBBSyByBBcBxDGBCBBClBBWaaBEBCBBCfBPYYBnBBCBBlISBQCCBLBChBB9DwCwCB4cBnHjGBtyCgDBQvhBBSFBa68DBGmSB61GdBj3B4RBIeBSuCBSdBTvBB0BUBGSB0NnBB2MqCBGwFwFB0mHBqBfBiDyDBuwIiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBxzI2P2PBrBBiBiKiKBcBTrBBlPaBmHdBDwGwGBdBCCBCBBCGBDEBKiHiHBFBCDBCBBCOBCkGB8pBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQBlqE-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Lt: () => new UnicodeRangeTable(decodeRanges("lOGDnB2sH2sHBGBJHBJHBNQQwBAB", false)),
+    Lu: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBG+B+B9zCvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBB", false)),
+    M: () => new UnicodeRangeTable(decodeRanges("gYvDB0IGBoIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCgBB3BCBCRBCGBLBBeCB5BCCBFBDBBDCBKLLBbbDCB5BCCBDBFBBDCBEffBEEMCB5BCCBGBCCBCCBVBBXFBCCB5BCCBFBDBBDCBICBLBBf8B8BBDBECBCDBKpBpBBDB4BCCBFBCCBCDBIBBMBBeCB5BCCBFBCCBCDBIBBMBBQNNBCB4BBBCGBCCBCDBKLLBeeBBBnCFFBEBCCCBGBTBB+BDDBFBNHBjDDDBHBMGBqCBBcECFBByBTBCBBGKBCjBBKlDlDBSBYDBFCBCCBDGBEDBOLBCLLBCBgWCBzdDBdCBeBBfBBhCfBKuBuBBBBC2D2DBjBjB3DLBFLB8GEB6BJBCcBDxBxBBsBBDLBVEBwBQBnBIBNCBfMB5BNBxBTB5ECBCUBFHHDCBnG-BBxWgBB--CCBuEhDhDBeBrRFBqDBB1udDBCJBhBBBxCBBxIEEFYYBDBF0C0CBzBzBBQBbRBOnBnBBGBaMBtBDBwBNBlBkCkCBMBNJJBuBuBBBBzBCCBBBDBBGBBCqBqBBDBGBBtHHBCBBx5TiXiXBOBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB7DCB2BOBqBDDBLLBCBuBKBI+B+BBBBlBNBRBBtBNNBBBxBNBJDBCBB9CLBHDD+ELBWDB4BBBCGBDBBDCBKLLBDDBFBEEBkCIBCDDCDBCEBCPPBzCzCBQBYyCyCBSBsHGBDIBcBBzCQBrDMBmDOBhIOB2HFBCBBDDBCCCBuEuEBFBDGBEddBIBpBGBCDBJKKBJBvBPBnGHBoGHBCHBzCVBCNB7DFBECCBCCBFBCjCjCBDBCBBCEB8KDBKBBCxBxBBFBEEBYmnFmnFHOBpmLRBhuCEB8BGB5gBCCB1BBIDByCMMBslTslTBizEizEBsBBDWB-QEBEFBJHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+    Mc: () => new UnicodeRangeTable(decodeRanges("joC4B4BDCBJDBCBBzBBB7BCBHBBDBBLsBsB7BCBjC7B7BBBBJCCB2B2BB7B7BCHHBDDBLLnDBBCBBECBCCBLqBqBBBB+BDB+BBB7BCCBDBDBBCBBKBBdPPB7B7BBBBGCBCCBLrBrBBsCsCBBBHHBTBBrKBBgCsFsFBFFHDDBaaBLLBBBDGBWBBDFBDLLBBB5zBffiEIIBGBCBB7KDBDCBFBBCFBhHBB7BCCKCCBJJBEByExBxBGCCBDBCBB+BffFBBD9B9BDCBCEEBxBxBBGBJBBsFWW35EBB0-dBBD5C5CBzBzBBOBvEBBwBxBxBBFFBDDBBBvDBBDBBZuBuBCuDuDDBBGuHuHBCCBCCBCC0gZCCgEuBuBBBBFBB0DZZB8B8BxBCBKBBO+C+CBBBEBBCrFrFBBBgBBB7BBBCDBDBBDCBKLLB1C1CBBBIDDCDBCBBCmDmDBBBJBBErDrDBBBHCCBCBDuHuHBBBHDBDyDyDBBBJBBCuDuDCBBHoDoDCBBFmImIBBBK4H4HBEBCBBFDDCvEvEBBBJDBF1C1CeBB-BqGqGECCoGPPrDIID2G2GBDBFBBC-K-KBNNxBBBJBBCpvQpvQBBBlxD2BBpDBB0rYBBHFB", false)),
+    Me: () => new UnicodeRangeTable(decodeRanges("okBBB1xF-wB-wBBCBCCBsshBCB", false)),
+    Mn: () => new UnicodeRangeTable(decodeRanges("gYvDB0IEBqIsBBCCCBCCBCCpCKBxBUBRmDmDBFBDFBDBBCDBkBffBZB8CKB7BIBKZZBCBCIBCCBCEBsBCB8BIBrBXBCfB4BCCFHBFEEBFBLBBe7B7BFDBJVVBbbDBB6BFFBFFBDDBBBEffBEEMBB6BFFBDBCBBFVVBXXBEBC7B7BDCCBCBJIIBMMBff+BNNzBEE4BCCBBBGCBCDBIBBMBBe7B7BDHHGBBVBBdBB6BBBFDBJVVBeepCIIBBBC7C7CDGBNHBjDDDBHBMGBqCBBcEC4BNBCEBCBBGKBCjBBKnDnDBCBCFBCBBDBBaBBFCBRDBODDBHHQgWgWBBBzdCBeBBfBBfBBhCBBCGBJDDBJBKuBuBBBBC2D2DBjBjB3DCBFBBKHHBBB8GBBD7B7BCGBCCCDHBHJBDxBxBBMBCeBDLBVDBxBCCBDBCGGpBIBNBBhBDBDBBCCB5BCCBEECCB7BHBDBB5ECBCMBCGBFHHEBBnG-BBxWMBFEEBKB--CCBuEhDhDBeBrRDBsDBB1udFFBIBhBBBxCBBxIEEFaaBGG4EBBbRBOnBnBBGBaKBvBCBxBDDBCBDBBoBkCkCBEBDBBDBBNJJwB0B0BCCBDBBGBBCrBrBBJJvHDDFx5Tx5TiXPBRPBuejHjH2EEBn0BCBCBBGDBpBCBFmFmFB+R+RBCBiCEB+JBBuCFBnCKByBDB8D3B3BBNBqBDDBLLBBByBDBDBBI+B+BBBBlBEBCHB-BNNB1B1BBHBLDBDgDgDBBBDCCBHHD+E+EEHBWBB6BBBEmBmBBFBEEBnCFBOECPBB2CHBDCBCYY1CFBCFFBCCBvHvHBCBHBBCBBcBB2CHBDCCBrDrDCDDBEBCmDmDCDDBCBCEBkIIBCBBhIBBCFFxEDBDBBFhBhBBIBpBFBDDBJKKBEBDCBvBMBCBBnGCCBBBCqGqGBFBCFBCzCzCBUBDGBCBBCBB7DFBECCBCCBFBCpCpCBEEC8K8KBMMB1B1BBDBGCCYmnFmnFHOBpmLLBECBhuCEB8BGB5gBgCgCBCByC5lT5lTBizEizEBsBBDWBhRCBSHBDGBfDB1ECB89B2BBFxBBJPPXEBCOBxqBGBCQBDGBCBBCEBlDhFhFBFB4L+B+BBCB9PDB-HBB0HDDIBBG7O7OBFBuDGB29lYvHB", false)),
+    N: () => new UnicodeRangeTable(decodeRanges("wBJB5DBBGDDBBBitBJBnEJBnGJB9MJB3DJBFFBtDJB3DJB3DJBDFBvDMB0DJBJGBoDJBpDGBISBuDJBhDJB3DJBnCTBtIJBnCJBwWTBybCBwHJBHJBXJBtJJBhEKBmFJBHJB3FJB3CJBnEJBHJB3gBEEBEBHJBnGyBBDEB3W7BBvCVB3TdBqrBqYqYaIBPCB4KDBrEJBfHBCOBhBJBoBOBh7cJB9FJBhKFB7EJBnBJBnGJBXJB3CJB3MJB34UJBuPsBBN4BBSBB2KaBlBDBeJJnEEBrGJBvdHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBxBJBHJB3IeB-EJBrBDBxDGBnEdBhEJB9BJBxEJBITB8HJB3KJB3DJB3LJBnDJBHTBtCLBlNSB+CJB3UJB3CcBkHJBnCJB3BJBnLJBnDUBshBuDBimPJBnpCJB3CJBnEJBCGBvQJBnIWB+KCB6nXJBnuBTBNTBtDYB2iBxBBhqCJBnNJB3PJB4HJBtWIBhEJB4Y6BBCCBCDBtCsBBCOBjeMBk3CJB", false)),
+    Nd: () => new UnicodeRangeTable(decodeRanges("wBJnxBJnEJnGJ9MJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJ3DJhDJ3DJnCJ3IJnCJn6BJnBJtJJhEJnFJHJ3FJ3CJnEJHJnuiBJnVJnBJnGJXJ3CJ3MJ34UJnsBJnkCJHJ9YJhEJ9BJxEJ3IJ3KJ3DJ3LJnDJHTtCJnNJnDJ3UJ3CJ3HJnCJ3BJnLJ3uQJnpCJ3CJnEJ3QJ37XJ12CxBhqCJnNJ3PJ4HJ2aJ30EJ", true)),
+    Nl: () => new UnicodeRangeTable(decodeRanges("u3FCBwzCiBBDDB-zDaaBHBPCBs1dJBxyW0BBtOJJnEEBrhIuDBm8SCB", false)),
+    No: () => new UnicodeRangeTable(decodeRanges("yFBBGDDBBB2pCFB5LFB5DCBmEGB6GGBSIByNJB2hBTB0jBJBhP20B20BEFBHJBnGPBqB3W3WB6BBvCVB3TdBqrB1kB1kBBCBrEJBfHBCOBhBJBoBOBxrdFBymWsBBiCDBSBB2KaBlBDB1pBHBaGBoBIBsCEBXFBhFBBDPBDtBBhCIB1BBBfCBsCEBpDHBZHBqBGBrKFBhLeB-EJBrBDBxDGBnETB8LTBmqBBBvNIBobSB0aUBn8SGB-YWBqhZTBNTBtDYBvqFIBid6BBCCBCDBtCsBBCOBjeMB", false)),
+    P: () => new UnicodeRangeTable(decodeRanges("hBCBCFBCDBLBBEBBbCBCccCkBkBGEELBBEEE-VJJzOFBqBBB0BCCDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCmBmBBCBoCrCrCBDBFBBwDFBsFlTlTBHB4EuTuTtBBBvCCBoCBB+ECBCCBmBKB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBM9Z9ZBWBJTBCMBCLBfBBPBB6TDBeBB+hBNBwCBBgBJB0MVBgCDBhBBB8XDBCBBxDwEwEBtBBCfBDLBkNCBFJBDLBRNNjD7C7CjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HzqUzqUBxGxGBIBXiBBCNBCFFCBB2ECBCFBCDBLBBEBBbCBCccCCCBFB7MCB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDByO-J-JjBlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+    Pc: () => new UnicodeRangeTable(decodeRanges("-Cg-Hg-HBUU-u3BBBZCBwHAB", false)),
+    Pd: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEBiwDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+    Pe: () => new UnicodeRangeTable(decodeRanges("pB0B0BgB+1D+1DC-6B-6BqtC4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECtBGCtNICEGCDBB-ozB6G6GeOCESSCCCrF0B0BgBGD", false)),
+    Pf: () => new UnicodeRangeTable(decodeRanges("7F+6H+6HEddpuDCCFDDQEE", false)),
+    Pi: () => new UnicodeRangeTable(decodeRanges("rFt7Ht7HDBBDaapuDCCFDDQEE", false)),
+    Po: () => new UnicodeRangeTable(decodeRanges("hBCBCCBDECBLLBEEBcclCGGPBBI-V-VJzOzOBEBqB3B3BDDDtBBBVBBCBBOCCBBBrCDBnDsBsBBMBqHCB3BOBgBmImIBLLtE5D5D6DnMnMNwLwL7CLLBpFpFBNBCxDxDrCEBFBBwDFBsFlTlTBHBmY9D9DBBBoCBB+ECBCCBmBFBCDB6JBB5GBBhEGBCFBhFBBLGBdCB9DDB8BEB-BBBhCHBMjajaBJJBGBJIBDDBDCBEKBCCCBIB7kDDBCBBxDwEwEBFFBBBDDDBHBCBBCDDBLLBDBCJBDDBCCCBLBDCBtNCB6B+F+FjgdBBuICBkDLL0DFB9LDB3CBBpBCBCyByBBwBwBiDMBRBB9DDB-DBBRBB6HlxUlxUBFBDXXVBBDDBECBCDBICBHCCB2E2EBBBCCBDECBLLBEEBcclBDDB7M7MBBB9UxBxB-MoXoXoGgBgBxIIBnBxDxDBFBjCGB6CDB0ZlElEBDBtBDB+FGBuDBBCDB-DDBxBBBwCDBFOOCCB5CFBsDrJrJBCCBzDzDBDBLBBCpDpD7HWBqDCBdMBtCjEjEBBB9HpIpIBBB8E9C9CBGB0CCBCEB+CJB4GgDgDBDBrBBBmUBBrCMBwFxjBxjBBDB97CBB8zOBBmEiCiCBDBJpRpRBBBoJDBoK9lT9lTovHEB07C-a-aBAB", false)),
+    Ps: () => new UnicodeRangeTable(decodeRanges("oBzBzBgB-1D-1DC-6B-6B-rCEEnB4B4BQ7T7TCff-hBMCxChBhBCGC1MUChCCCiBmhBmhBCECaTTCECtNICEGCDipzBipzB4GeeCMCESSCCCrFzBzBgBEEDAB", false)),
+    S: () => new UnicodeRangeTable(decodeRanges("kBHHRCBgBCCcCCkBEBCBBDCCBCBDEEfgBgBrODBNNBGGBCCCBPB2DPPBxDxDsErIrIBBB3DCBDDDBvGvGLUUB4H4HIBBpEqLqLBHHB2H2H-DjEjEBGBlEwGwGqBmGmGiGCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WuLuLlL+E+EBgBBiLJBKIBhiBCCBBBMCBOCBOCBOBBmCOOoBCBOCBUhBB-BBBCDBCBBLCCBBBGFBCECFMMBFFBDBGDBC7B7BBFFB2LBFcBD+HBXKByCtCBXnTBtBwBBDeBLyMBX+BBFfBD1LBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBB8CBB0HBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BB6RWBKBBoDBB+EDBLDB+RCBiHPPB+9T+9TpEgBBuLPBhCBB3BHBtBDBjDCCBBBD7E7EHRRBBBgBCCcCCiEGBCGBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSmWmWBiKiKBGBnjC2kC2kCBbBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQQBgDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBrbaagBaagBaagBaagBaa9B-PB4BDBzBHBCNBCBBp2BwNwNttCEE+DiOiOBvIvIBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+    Sc: () => new UnicodeRangeTable(decodeRanges("kB+D+DBCBqnB8D8DzPBBzPBBI2H2HoImSmS8sClmClmCBgBB37hBkuVkuVtD7E7E8GBBEBB3-HDB-4wBxtCxtC", false)),
+    Sk: () => new UnicodeRangeTable(decodeRanges("+CCCoCHHFEEqQDBNNBGGBCCCBPB2DPPBjoBjoB15FCCBBBMCBOCBOCBOBB9kEBBkzdWBKBBoDBBxePPBniUniUBPB8bCCjF4g9B4g9BBDB", false)),
+    Sm: () => new UnicodeRangeTable(decodeRanges("rBRRBBB+BCCuBFFmBgBgB-XwQwQBBB8xGOOoBCBOCBsEoBoBBDBHlClCBDBGBBFGDIgBgBBDDCgBgBBqIBhBBB7CffBXBpBFB2OKK3BHBwDxKxKBDBDeBLPBhIiEBX+BBFfBDhIBxBUBDFB9+zB5Z5ZCCBlFRRBBB+BCCkEHHBCBitDBBhrwBx+Bx+BagBgBagBgBagBgBagBgBat5Ft5FB-uC-uCBHB", false)),
+    So: () => new UnicodeRangeTable(decodeRanges("mFDDFCCyerIrIBgEgEBvGvGLUUB4H4HkQ2L2LjEFBClElEwGqBqBoMCBQCCBBBDFBVECmEHBCFBCBBGDBmGBBxXJB0WzWzW+EhBBiLJBKIBksBBBCDBCBBLCCBHHBEBCECFMMBPPCBBC7B7BBKKBDBDDBCBBCBBCGBCeBDBBCCCBdBtIHBFTBDGBDwCBCdBanBBHnCBXKByCtCBX2FBCIBC1BBJuDBC3HBtBrBBhC-HBhQvBBWBBHmBBDpEBmHFBmLBBvBZBC4CBN1GBbPBFOOBNNWBBHBBxKBBFJBhBlBBKRRBdBMdBJQQBeBLmBBQ-JBhuG-BBx0V2BBibDBLBBC+R+RBBBqqUPBuLPBhCBB3BHBuBCBlPEEFBBOBB6JIB6BQBDCBCMBEwBwBBrBB7zBBBwSpgBpgBBGBnjC2kC2kCBGBFQBr6SDBG3qU3qUk7DvHBLCBEzNBHWBQPBhDzDB9B1HBLmBBD7BBGCBXBBIdBF8BBWhCBE7F7FB1CBqlB-PB4BDBzBHBCNBCBBp2B96C96CiEyWyWBqBBFjDBNOBDOBCOBCkBBYgFB5BcBOrBBFIBIBBPFB7E6HBG4WBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBB-B3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBC7CBLAB", false)),
+    Z: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBeBBGwBwBh9DAB", false)),
+    Zl: () => new UnicodeRangeTable(decodeRanges("ohIA", true)),
+    Zp: () => new UnicodeRangeTable(decodeRanges("phIA", true)),
+    Zs: () => new UnicodeRangeTable(decodeRanges("gBgEgEgvFgsCgsCBJBlBwBwBh9DAB", false)),
+    ASCII_Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbF", true)),
+    Alphabetic: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBLLFGGBVBCeBCpOBFLBPEBICC3CeeBQBCBBDDBCHHCCBCCCBSBCyCBCqEBJlFBClBBDHHBnBBoBNBCCCBCCBCCJaBFDBeKBG3BBCGBPlDBCHBFHBFCBLCBDRRBuBBOkDBZgBBKBBFGGBWBDSBUYBIKBGXBCGBIJJBoBBLLBEGBHrCBCPBCCBFOBOSBCHBDBBDVBCGBCEEBCBEHBDBBDBBCJJFBBCEBNBBLFFBBBCFBFBBDVBCGBCBBCBBCBBFEBFBBDBBFIIBCBCSSBEBMCBCIBCCBCVBCGBCBBCEBEIBCCBCBBEQQBCBWDBFCBCHBDBBDVBCGBCBBCEBEHBDBBDBBKBBFBBCEBORRBCCBEBECBCDBEBBCCCBEEBEEBBBELBFEBECBCCBEHHpBMBCCBCWBCPBEHBCCBCCBJBBCCBCBBDDBdDBCHBCCBCWBCJBCEBEHBCCBCCBJBBGCBCDBOCBNMBCCBCoBBDHBCCBCCBCGGBCBIEBXFBCCBCRBEXBCIBCDDBFBJFBCCCBGBTBBO5BBGGBH0B0BBECBDBCXBCCCBRBCCBDEBCHHPDBhBgCgCBGBCjBBFSBFPBCjBBkC2BBCDDBDBR-BBLDBDlBBCGGDqBBCsKBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBmBPBR1CBDFBErTBDQBCZBGqCBEKBITBMUBNTBNMBCCBCBBNzBBDSBPFFkC4CBIqBBGlCBLeBCLBFIBYdBDEBMrBBFZB3BbBF+BBDTBzBYYBMMBBByBzBBCOBCHB0BpBBDDBLrBBCKBP2BBXCBLjBBDKBGqBBDCBqBDBCFBCBBEGGB+FBUhBBM1IBDFBDlBBDFBDHBCGCBdBD0BBCGBCEEBBBCGBEDBDFBFMBGCBCGB1DOORMBmDFFDJBCEEBDBHGCBCBCKBDDBGEBFSSBnBBuZzBB34BkHBHDBEBBNlBBCGGD3BBIRRBVBKGBCGBCGBCGBCGBCGBCGBCGBCfBwB2O2OBBBaIBIEBDEBF1CBHCBC5CBCDBGqBBC9CBSfBxBPBhQ-tGBhCs0VBkCtBBDsIBEPBLBBVuBBGHBEwDBoBIBDmDBDxCBVUBCgBBZzBBNjCBCtBtBBEBECCBBBLgBBGiBBOcBEyBBCLBQRRBOBLEBC2BBKNBTWBEkCBCCCZCBDPBDDBMFBDFBDFBKGBCGBCqBBCNBH6DBWj9KBNWBFwBBloItLBDpDBnBGBNEBGLBCMBCEBCCCBCCBCCBqDBiBqLBT-BBD1BBpBLB1DEBCmEBlBZBHZBM4CBEFBDFBDFBDCBkBLBCZBCSBCBBCOBDNBjB6DBmC0BBsIcBEwBBwBfBOdBGqBBGdBDjBBFHBCEBrB9EBTjBBFjBBFnBBJzBBNKBCOBCGBCBBCKBCOBCGBCBBEzBBN2JBKVBLHBZFBCpBBCIBmCFBDCCBqBBCBBEDDBVBLWBKeBiCSBCBBLVBLZBHZBnB3BBHBBhCDBCBBGHBCCBCcBrBcBEcBkBHBCbBc1BBLVBLSBORBvDoCB4ByBBOyBBOnBBjBbBEGGBVB7HpBBCBBEBBRFBzBCBEcBLJJBUBrBRBvBUBcWBKlCBsBEBL4BBKOOBXBYyBBSDBJiBBEKKB+BBCDBKBBLCCkBRBChBBDHHBCB-BGBCCCBCBCOBCJBI4BBYDBCHBDBBDVBCGBCBBCEBEHBDBBDBBEHHGGBdJBCDDClBBCJBCDDCDBCBBECCtBhCBCCBCDBVCBfhCBDBBC5F5FB0BBDGBaFBjB+BBCEE8B1BBDoCoCBZBDNBWGB6F4BBoD-BBgBHBDDDBGBCBBCdBCBBDBBDDB+CHBDtBBDFBCCCBccBxBBDJBSnCBGTTBnCBoDHB5CgBBgBIBCsBBCGBCyByBBcBDVBCNBqCGBCBBCrBBECCBCCBBBCDDBZZBEBCBBCkBBCBBCDBCYYBqBBlIWBKQBCoBBECBwDwCwCB4cBnDuDBSjGBtyCgDBQvhBBSFBa68DBGmSB61GuBBy2B4RBIeBSuCBSdBTvBBRDBgBUBGSBxNsBB0G-BBhBYBDYBtBqCBF4BBIQBhCBBCNNBFBK1mHBqBfBiDyDB+vIDBCGBCBBCiJBQeeBBBDPPBCBJrMBloCqDBGMBEIBIJBFi7Fi7FBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDYBCYBCeBCYBCeBCYBCeBCYBCeBCYBCHB15BeBHFB2GGBCQBDGBCBBCEBG9BBiBxDxDBrBBLGBRiKiKBcBTrBBlPbBlHdBDwGwGBdBCVBJBBhHGBCDBCBBCOBCkGB8BjCBEEE1lBDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1TZBHZBHZB3zD-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Dash: () => new UnicodeRangeTable(decodeRanges("tB9qB9qB0BiyDiyDmgBqgCqgCBEB+BoBoBQnMnMlgDDDgBBBFdd-NUUwDxszBxszBBmBmBLqFqFhzD-J-J", false)),
+    Emoji: () => new UnicodeRangeTable(decodeRanges("jBHHGJBwDFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDrGrGhFBBNBBPDDBIBsCZBCBBYVVDIBWBBvFhBBDvDBDBBCCBDyCBDCBCmIBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDDBEJBECCBEEDJBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+    Emoji_Component: () => new UnicodeRangeTable(decodeRanges("jBHHGJB0+H2G2Gsp3B3+8B3+8BBYB8PEBxtBDBtzhY-CB", false)),
+    Emoji_Modifier: () => new UnicodeRangeTable(decodeRanges("7-8DE", true)),
+    Emoji_Modifier_Base: () => new UnicodeRangeTable(decodeRanges("9wJ8G8GRDB4jzD9B9BBBBDDDBBB2DBBDKBWSBEFFBBBCCBICCZqGqGBFFWFFBvFvFBBBEEB0CRRBBBKMMgSDDJHBHKKBIBDCB5B+B+BBCCBCCSCBCMBmHCBrBIB", false)),
+    Emoji_Presentation: () => new UnicodeRangeTable(decodeRanges("64IBBuGDBEDDqQBBWBBzBLBsBUUOJJBSSBGGBJJGWWIBBCFFDIIFBBdkBkBCFFBBBC+B+BBBBZPP8aBB0BFFvlxDrGrG-FDDBIBsCZBCZZVDDBDBCCBWBBvFgBBNIBClCBCVBNqBBFEBNQBEEEBlCBCCCB5FBD+BBODBCXBTbbBOO3C0CBxBlCBHEEBBBDDBEDBMBBIIBkHLBF8I8IBtBBCJBC4FBxDMBEKBE4BBCFFBOBDLBFJB", false)),
+    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("pFFFu8HNN5GXX7CFBQBBwLBBNnFnFaKBFCBoGoHoHBLLK7B7BBCBCEBKGDBDDFDDCBBDIEBJJBBBGCCGLBMBBDCCBCCTDDBTTBEBCCCBEEBGGDBBFBBMBBGBBDGGBECBVVBGGBEBCDBDFFDDDBEBCDDCCCHEEHLLBQQDFFCFFBBBCMMBxBxBBBBKeP1LBBwOCBUBB0BFF7mBNN6SCCrrvDoBoBBCBlDLBQBBQPPBmBmBBIBxDBBNBBPDDBIBU3BBcOBLVVDIBCDBKWBH7FBDvDBDBBCCBDyCBDCBCDBG9HBC+BBMFBCXBIBBDHBNDDBCBDFFBOOBDDJBBKGGBBBNCBJCBDCCFHHEHHB0CBxBlCBGHBDQBECCBEBDMB7GlBBNDB5BHBLFBpBHBfBBNDBDNBKmBBNuBBCJBC4FB5CHBPxEBhI9fB", false)),
+    Hex_Digit: () => new UnicodeRangeTable(decodeRanges("wBJIFbFq1-BJIFbF", true)),
+    Lowercase: () => new UnicodeRangeTable(decodeRanges("hDZBwBLLFlBlBBWBCHBC2BCBQCBuBCDECBBBDCCDEEBFFDEEBBBDDDCCCDCCBCCDEECDDBDDBBBHGDCOCBSCBDDCEEC4BCBFBDDDBCCFICBjCBDiBBIBBfEBhDsBsBCEEDDBTccBhBBCBBECBCWCBDBCGDB0B0BBuBBCgBCK0BCDMCBgDCxBoBBo6CqBBCDB5XFBjkCIBC2D2DB+FBiC0ECBHBCgDCBHBJFBLHBJHBJFBLHBJHBJNBDHBJHBJHBJEBCBBHEEBBBCBBJDBDBBJHBLCBCBB6DOORMBuDEEBEEcKFDBBJDBFiBiBBOBFsasaBYBn6BvBBCEEBGCFCCBCCBGBEiDCBIICFFNlBBCGG0oesBCUaCBBBmEMCBBBC8BCBIBCCCDICFCCDCCBBBCSCGGGCMCFCCDOCWDBCCCBBB2ZqBBCNBHvCBh6TGBNEBqhBZBumBnBBpEjBB8EKBCOBCGBCBBkODDBBBCpBBCIBmoByBB+DVB75CfBhsVfB8BYBnqZZBbGBCRBbZBbDBCCCBFBCKBbZBbZBbZBbZBbZBbZBbZBbZBbbBdYBCFBbYBCFBbYBCFBbYBCFBbYBCFBC15B15BBIBCTBHFBmI9BB1lChBB", false)),
+    Math: () => new UnicodeRangeTable(decodeRanges("rBRRBBBgBeeCuBuBFmBmBgB5W5WBBBDbbBDDBBBwQCBuwGccBBBMEEOPPBCBWEBMEBiCMBFEEBFFBDBTFFDJBCDDBEBHEEBDDBCCBBBCFBENBClClCBWBCFBCBBFBBFfBCHHBPPBqIBJDBVBB7CffBZBCZZMGB+NBBNJBFFBFBBDBBEEBPCCDFBMHBGBB6BCCeDBKCBxK-BBhI-PBxBUBDFB9+zB4Z4ZBEBCjFjFRCBeCCeCCkEHHBCBitDBBhrwBwoBwoBBzCBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBBhwFDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB-uCIB", false)),
+    Quotation_Mark: () => new UnicodeRangeTable(decodeRanges("iBFFkEQQ96HHBaBBowDqOqOBCBOCBixzBDB+FFF7CBB", false)),
+    Terminal_Punctuation: () => new UnicodeRangeTable(decodeRanges("hBLLCMMBEE-ZJJiQ6B6BpCPPCCB1FsBsBBJBCsHsHB3B3BBEBCHBgBmImIB1nB1nBBtFtFFFB4JBB2YHBmY9D9DBBBoCBB+ECBEoBoBBCBDBB7JBBjLDBjFBBLBBCCBeCB8FEB-BBBldYYBKKBBBwlDCBzJOOFLLCBBEBBtNBB8ndBBuICBkHEB-LBB3CBBgD4E4EBBB0ECBgERRB6H6HnxUDDB6B6BBBBCDBqFLLCMMBEEiCDD7hBxBxBnkBoGoG3JBB5EFBlCFB6CDB5dEBtBDB+FGBxDDBgECBiEBBHRRB5C5CBDBtDrJrJB2D2DBBBNBBnLDBEOBqDBB6HCBmQCC8HBB4CBBFBB-MCBuBmUmUBrCrCBspBspBBDB6vRBBmEiCiCBBBLqRqRBoJoJBnwTnwTovHDB", false)),
+    Uppercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiB2BCDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIJDCMCDQCDDDCCBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBDDBBBEWCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBpCDBNDBNDBNEBMDBnIFFECBDCBDEEBDBHGCBCBDDBLBBGbbBOBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoqZZBbZBbZBbCCBGDBDDBCBCHBbZBbBBCDBDHBCGBcBBCDBCEBCEEBFBcZBbZBbZBbZBbZBbZBfYBiBYBiBYBiBYBiBYBiB2pE2pEBgBBvgCZBHZBHZB", false)),
+    White_Space: () => new UnicodeRangeTable(decodeRanges("JEBTlDlDbgvFgvFgsCKBeBBGwBwBh9DAB", false))
+  });
+  static SCRIPTS = new LazyMap({
+    Adlam: () => new UnicodeRangeTable(decodeRanges("go6DrCFJFB", true)),
+    Ahom: () => new UnicodeRangeTable(decodeRanges("g4lCaDOFW", true)),
+    Anatolian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggxCmS", true)),
+    Arabic: () => new UnicodeRangeTable(decodeRanges("gwBEBCFBCNBCCBCfBCJBMZBCrDBChBBxCvBBxHhBBGqCBCcBxy8BtPBDvEBhBPBxDEBCmEBk7DeBkCFBJIBiBFBh43BDBCaBCBBCDDCJBCDBCCCHFFCECBBBCBBCDDCICBCCDDBCGBCDBCDBCCCBIBCQBGCBCEBCQB1BBB", false)),
+    Armenian: () => new UnicodeRangeTable(decodeRanges("xpBlBDxBDCks9BE", true)),
+    Avestan: () => new UnicodeRangeTable(decodeRanges("g4iC1BEG", true)),
+    Balinese: () => new UnicodeRangeTable(decodeRanges("g4GsCCxB", true)),
+    Bamum: () => new UnicodeRangeTable(decodeRanges("g1pB3CpowB4R", true)),
+    Bassa_Vah: () => new UnicodeRangeTable(decodeRanges("w26CdDF", true)),
+    Batak: () => new UnicodeRangeTable(decodeRanges("g+GzBJD", true)),
+    Bengali: () => new UnicodeRangeTable(decodeRanges("gsCDBCHBDBBDVBCGBCEEBCBDIBDBBDDBJFFBCCBDBDYB", false)),
+    Beria_Erfe: () => new UnicodeRangeTable(decodeRanges("g17CYDY", true)),
+    Bhaiksuki: () => new UnicodeRangeTable(decodeRanges("ggnCICsBCNLc", true)),
+    Bopomofo: () => new UnicodeRangeTable(decodeRanges("qXB6wLqBxDf", true)),
+    Brahmi: () => new UnicodeRangeTable(decodeRanges("ggkCtCFjBKA", true)),
+    Braille: () => new UnicodeRangeTable(decodeRanges("ggK-H", true)),
+    Buginese: () => new UnicodeRangeTable(decodeRanges("gwGbDB", true)),
+    Buhid: () => new UnicodeRangeTable(decodeRanges("g6FT", true)),
+    Canadian_Aboriginal: () => new UnicodeRangeTable(decodeRanges("ggF-TxRlC7tgCP", true)),
+    Carian: () => new UnicodeRangeTable(decodeRanges("g1gCwB", true)),
+    Caucasian_Albanian: () => new UnicodeRangeTable(decodeRanges("wphCzBMA", true)),
+    Chakma: () => new UnicodeRangeTable(decodeRanges("gokC0BCR", true)),
+    Cham: () => new UnicodeRangeTable(decodeRanges("gwqB2BKNDJDD", true)),
+    Cherokee: () => new UnicodeRangeTable(decodeRanges("g9E1CDFz7lBvC", true)),
+    Chorasmian: () => new UnicodeRangeTable(decodeRanges("w9jCb", true)),
+    Common: () => new UnicodeRangeTable(decodeRanges("AgCBbFBbuBBCOBCEBYgBgBiOmBBGEBDTB1DKKHCC+THHPEEhB9E9ElQiEiEB6mB6mB2MDBjJwvBwvBBBBoCBBsGBBCumBumBOIIBCBCFBCCBDmYmYBKBD2CBCKBEKBCOBShBB-BlBBCCBDFBCaBCQBqBCBF5UBXKBW-cBhIzTBDpEBhQ9CBzMUBCCCBXBQHBFDB8CBBE7C7CB0E0EBOBhBlBBKxBxBB+BBgBwCBwB5C5CBmFBhuG-BBhoWhBBnDCBmFJB1HhFhFsMPPBzuUzuUBxGxGBIBXiBBCSBCDB0ECCBeBbFBbKBLuBuBBhChCBFBCGBLEBjICBFsBBEIBxCMB0BsBBlHaBltuBDB96D8HBEzNBHWBQQBgDzDB9B1HBLmBBD9BBEQBJBBIdBF8BB2GTBNTBN2CBKYBoE0CBCmCBCBBDDDBDDBCBCLBCCCBFBCgCBCDBDHBCGBCbBCDBCEBCEEBFBCzKBDjJBDxBByjFjCBtC8BBjWrBBFjDBNOBDOBCOBCkBBLtFB5BZBCBBOrBBFIBIBBPFB7E4eBEQBEMBE5GBHLBFQQBKBF3BBJJBHnBBJdBDLBFBBPIBoB3KBJNBDMBEKBE4BBCFFBOBDLBFJBIyEBCmDBnghYffB+CB", false)),
+    Coptic: () => new UnicodeRangeTable(decodeRanges("ifNxkKzDGG", true)),
+    Cuneiform: () => new UnicodeRangeTable(decodeRanges("ggoC5cnDuDCEMjG", true)),
+    Cypriot: () => new UnicodeRangeTable(decodeRanges("ggiCFBDCCBqBBCBBEDD", false)),
+    Cypro_Minoan: () => new UnicodeRangeTable(decodeRanges("w8rCiD", true)),
+    Cyrillic: () => new UnicodeRangeTable(decodeRanges("ggBkEBDoFBx6FKBhFtCtCojEfBhie-CBv8VBBhw4B9BBiBAB", false)),
+    Deseret: () => new UnicodeRangeTable(decodeRanges("gghCvC", true)),
+    Devanagari: () => new UnicodeRangeTable(decodeRanges("goCwCFODZh7nBfhwcJ", true)),
+    Dives_Akuru: () => new UnicodeRangeTable(decodeRanges("gomCGBDDDBGBCBBCdBCBBDLBKJB", false)),
+    Dogra: () => new UnicodeRangeTable(decodeRanges("ggmC7B", true)),
+    Duployan: () => new UnicodeRangeTable(decodeRanges("ggvDqDGMEIIJDD", true)),
+    Egyptian_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("ggsC1iBL68D", true)),
+    Elbasan: () => new UnicodeRangeTable(decodeRanges("gohCnB", true)),
+    Elymaic: () => new UnicodeRangeTable(decodeRanges("g-jCW", true)),
+    Ethiopic: () => new UnicodeRangeTable(decodeRanges("gwEoCBCDBDGBCCCBCBDoBBCDBDgBBCDBDGBCCCBCBDOBC4BBCDBDiCBDfBEZBnvGWBKGBCGBCGBCGBCGBCGBCGBCGBjpfFBDFBDFBKGBCGBylvCGBCDBCBBCOB", false)),
+    Garay: () => new UnicodeRangeTable(decodeRanges("gqjClBEcJB", true)),
+    Georgian: () => new UnicodeRangeTable(decodeRanges("glElBBCGGDqBBCDBx8CqBBDCBhiElBBCGG", false)),
+    Glagolitic: () => new UnicodeRangeTable(decodeRanges("ggL-Ch9sDGCQDGCBCE", true)),
+    Gothic: () => new UnicodeRangeTable(decodeRanges("w5gCa", true)),
+    Grantha: () => new UnicodeRangeTable(decodeRanges("g4kCDBCHBDBBDVBCGBCBBCEBDIBDBBDCBDHHGGBDGBEEB", false)),
+    Greek: () => new UnicodeRangeTable(decodeRanges("wbDBCCBDDBCFFCCCBBBCCCBSBC+BBPPBnpGEBzBEBFEB1ChKhKBUBDFBDlBBDFBDHBCGCBdBD0BBCOBCNBDFBCSBDCBCIBoJ-xiB-xiB7uVuCBSgj0Bgj0BBkCB", false)),
+    Gujarati: () => new UnicodeRangeTable(decodeRanges("h0CCBCIBCCBCVBCGBCBBCEBDJBCCBCCBDQQBCBDLBIGB", false)),
+    Gunjala_Gondi: () => new UnicodeRangeTable(decodeRanges("grnCFCBCkBCBCFIJ", true)),
+    Gurmukhi: () => new UnicodeRangeTable(decodeRanges("hwCCBCFBFBBDVBCGBCBBCBBCBBDCCBDBFBBDCBEIIBCBCIIBPB", false)),
+    Gurung_Khema: () => new UnicodeRangeTable(decodeRanges("go4C5B", true)),
+    Han: () => new UnicodeRangeTable(decodeRanges("g0LZBC4CBN1GBwBCCaIBPDBle-tGBhC-vUBhoWtLBDpDBpodBBNGBqgkB-2pBBhB9oEBDt0FBDwpHBQtTBjtC9QBjvBq6EBGppIB", false)),
+    Hangul: () => new UnicodeRangeTable(decodeRanges("goE-HvxHBiI9CyDeiCei3dckUj9KNWFwBl9JeEFDFDFDC", true)),
+    Hanifi_Rohingya: () => new UnicodeRangeTable(decodeRanges("gojCnBJJ", true)),
+    Hanunoo: () => new UnicodeRangeTable(decodeRanges("g5FU", true)),
+    Hatran: () => new UnicodeRangeTable(decodeRanges("gniCSCBGE", true)),
+    Hebrew: () => new UnicodeRangeTable(decodeRanges("xsB2BBJaBFFBpp9BZBCEBCCCBCCBCCBIB", false)),
+    Hiragana: () => new UnicodeRangeTable(decodeRanges("hiM1CBHCBi7-C+IBTeeBBBulQAB", false)),
+    Imperial_Aramaic: () => new UnicodeRangeTable(decodeRanges("giiCVCI", true)),
+    Inherited: () => new UnicodeRangeTable(decodeRanges("gYvDB2IBBlOKBbhXhXBCB8qEtBBDLBlPCBCMBCGBFHHEBBnG-BBtQBBjGgBB65DDBsDBBmrzBPBRNBwejHjH7iEl+uBl+uBBsBBDWBhRCBSHBDGBfDBz6rYvHB", false)),
+    Inscriptional_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g7iCSGH", true)),
+    Inscriptional_Parthian: () => new UnicodeRangeTable(decodeRanges("g6iCVDH", true)),
+    Javanese: () => new UnicodeRangeTable(decodeRanges("gsqBtCDJFB", true)),
+    Kaithi: () => new UnicodeRangeTable(decodeRanges("gkkCiCLA", true)),
+    Kannada: () => new UnicodeRangeTable(decodeRanges("gkDMCCCWCJCEDICCCDIBGCCDDJCC", true)),
+    Katakana: () => new UnicodeRangeTable(decodeRanges("hlM5CBDCBxHPBxGuBBC3CBvgzBJBCsBBzisBDBCGBCBBCgJgJBBBzBPPBCB", false)),
+    Kawi: () => new UnicodeRangeTable(decodeRanges("g4nCQCoBEc", true)),
+    Kayah_Li: () => new UnicodeRangeTable(decodeRanges("goqBtBCA", true)),
+    Kharoshthi: () => new UnicodeRangeTable(decodeRanges("gwiCDCBGHCCCcDCFJII", true)),
+    Khitan_Small_Script: () => new UnicodeRangeTable(decodeRanges("k-7C84G84GB0OBqBAB", false)),
+    Khmer: () => new UnicodeRangeTable(decodeRanges("g8F9CDJHJnPf", true)),
+    Khojki: () => new UnicodeRangeTable(decodeRanges("gwkCRCuB", true)),
+    Khudawadi: () => new UnicodeRangeTable(decodeRanges("w1kC6BGJ", true)),
+    Kirat_Rai: () => new UnicodeRangeTable(decodeRanges("gq7C5B", true)),
+    Lao: () => new UnicodeRangeTable(decodeRanges("h0DBBCCCBDBCXBCCCBVBDEBCCCBFBCJBDDB", false)),
+    Latin: () => new UnicodeRangeTable(decodeRanges("hCZBHZBwBQQGWBCeBCgOBoBEB8wGlBBHwBBGDBGMBClCBiC-HByLOORMBuEBBHccSoBB42CfBj1elDBExCBVOBxZqBBCIBCDB38TGB7gBZBHZBmhCFBCpBBCIBm61BeBHFB", false)),
+    Lepcha: () => new UnicodeRangeTable(decodeRanges("ggH3BEOEC", true)),
+    Limbu: () => new UnicodeRangeTable(decodeRanges("goGeBCLBFLBFEEBKB", false)),
+    Linear_A: () => new UnicodeRangeTable(decodeRanges("gwhC2JKVLH", true)),
+    Linear_B: () => new UnicodeRangeTable(decodeRanges("gggCLCZCSCBCODNjB6D", true)),
+    Lisu: () => new UnicodeRangeTable(decodeRanges("wmpBvBx1eA", true)),
+    Lycian: () => new UnicodeRangeTable(decodeRanges("g0gCc", true)),
+    Lydian: () => new UnicodeRangeTable(decodeRanges("gpiCZGA", true)),
+    Mahajani: () => new UnicodeRangeTable(decodeRanges("wqkCmB", true)),
+    Makasar: () => new UnicodeRangeTable(decodeRanges("g3nCY", true)),
+    Malayalam: () => new UnicodeRangeTable(decodeRanges("goDMCCCyBCCCFFPDZ", true)),
+    Mandaic: () => new UnicodeRangeTable(decodeRanges("giCbDA", true)),
+    Manichaean: () => new UnicodeRangeTable(decodeRanges("g2iCmBFL", true)),
+    Marchen: () => new UnicodeRangeTable(decodeRanges("wjnCfDVCN", true)),
+    Masaram_Gondi: () => new UnicodeRangeTable(decodeRanges("gonCGBCBBCrBBECCBCCBHBJJB", false)),
+    Medefaidrin: () => new UnicodeRangeTable(decodeRanges("gy7C6C", true)),
+    Meetei_Mayek: () => new UnicodeRangeTable(decodeRanges("g3qBWqGtBDJ", true)),
+    Mende_Kikakui: () => new UnicodeRangeTable(decodeRanges("gg6DkGDP", true)),
+    Meroitic_Cursive: () => new UnicodeRangeTable(decodeRanges("gtiCXFTDtB", true)),
+    Meroitic_Hieroglyphs: () => new UnicodeRangeTable(decodeRanges("gsiCf", true)),
+    Miao: () => new UnicodeRangeTable(decodeRanges("g47CqCF4BIQ", true)),
+    Modi: () => new UnicodeRangeTable(decodeRanges("gwlCkCMJ", true)),
+    Mongolian: () => new UnicodeRangeTable(decodeRanges("ggGBBDCCBSBH4CBIqBB2t-BMB", false)),
+    Mro: () => new UnicodeRangeTable(decodeRanges("gy6CeCJFB", true)),
+    Multani: () => new UnicodeRangeTable(decodeRanges("g0kCGBCCCBCBCOBCKB", false)),
+    Myanmar: () => new UnicodeRangeTable(decodeRanges("ggE-EhqmBeiDfxibT", true)),
+    Nabataean: () => new UnicodeRangeTable(decodeRanges("gkiCeJI", true)),
+    Nag_Mundari: () => new UnicodeRangeTable(decodeRanges("wm5DpB", true)),
+    Nandinagari: () => new UnicodeRangeTable(decodeRanges("gtmCHDtBDK", true)),
+    New_Tai_Lue: () => new UnicodeRangeTable(decodeRanges("gsGrBFZHKEB", true)),
+    Newa: () => new UnicodeRangeTable(decodeRanges("gglC7CCE", true)),
+    Nko: () => new UnicodeRangeTable(decodeRanges("g+B6BDC", true)),
+    Nushu: () => new UnicodeRangeTable(decodeRanges("h-7CvsQvsQBqMB", false)),
+    Nyiakeng_Puachue_Hmong: () => new UnicodeRangeTable(decodeRanges("go4DsBENDJFB", true)),
+    Ogham: () => new UnicodeRangeTable(decodeRanges("g0Fc", true)),
+    Ol_Chiki: () => new UnicodeRangeTable(decodeRanges("wiHvB", true)),
+    Ol_Onal: () => new UnicodeRangeTable(decodeRanges("wu5DqBFA", true)),
+    Old_Hungarian: () => new UnicodeRangeTable(decodeRanges("gkjCyBOyBIF", true)),
+    Old_Italic: () => new UnicodeRangeTable(decodeRanges("g4gCjBKC", true)),
+    Old_North_Arabian: () => new UnicodeRangeTable(decodeRanges("g0iCf", true)),
+    Old_Permic: () => new UnicodeRangeTable(decodeRanges("w6gCqB", true)),
+    Old_Persian: () => new UnicodeRangeTable(decodeRanges("g9gCjBFN", true)),
+    Old_Sogdian: () => new UnicodeRangeTable(decodeRanges("g4jCnB", true)),
+    Old_South_Arabian: () => new UnicodeRangeTable(decodeRanges("gziCf", true)),
+    Old_Turkic: () => new UnicodeRangeTable(decodeRanges("ggjCoC", true)),
+    Old_Uyghur: () => new UnicodeRangeTable(decodeRanges("w7jCZ", true)),
+    Oriya: () => new UnicodeRangeTable(decodeRanges("h4CCCHDBDVCGCBCEDIDBDCICFBCEDR", true)),
+    Osage: () => new UnicodeRangeTable(decodeRanges("wlhCjBFjB", true)),
+    Osmanya: () => new UnicodeRangeTable(decodeRanges("gkhCdDJ", true)),
+    Pahawh_Hmong: () => new UnicodeRangeTable(decodeRanges("g46ClCLJCGCUGS", true)),
+    Palmyrene: () => new UnicodeRangeTable(decodeRanges("gjiCf", true)),
+    Pau_Cin_Hau: () => new UnicodeRangeTable(decodeRanges("g2mC4B", true)),
+    Phags_Pa: () => new UnicodeRangeTable(decodeRanges("giqB3B", true)),
+    Phoenician: () => new UnicodeRangeTable(decodeRanges("goiCbEA", true)),
+    Psalter_Pahlavi: () => new UnicodeRangeTable(decodeRanges("g8iCRIDNG", true)),
+    Rejang: () => new UnicodeRangeTable(decodeRanges("wpqBjBMA", true)),
+    Runic: () => new UnicodeRangeTable(decodeRanges("g1FqCEK", true)),
+    Samaritan: () => new UnicodeRangeTable(decodeRanges("ggCtBDO", true)),
+    Saurashtra: () => new UnicodeRangeTable(decodeRanges("gkqBlCJL", true)),
+    Sharada: () => new UnicodeRangeTable(decodeRanges("gskC-ChsCH", true)),
+    Shavian: () => new UnicodeRangeTable(decodeRanges("wihCvB", true)),
+    Siddham: () => new UnicodeRangeTable(decodeRanges("gslC1BDlB", true)),
+    Sidetic: () => new UnicodeRangeTable(decodeRanges("gqiCZ", true)),
+    SignWriting: () => new UnicodeRangeTable(decodeRanges("gg2DrUQECO", true)),
+    Sinhala: () => new UnicodeRangeTable(decodeRanges("hsDCBCRBEXBCIBCDDBFBEFFBEBCCCBGBHJBDCBt-gCTB", false)),
+    Sogdian: () => new UnicodeRangeTable(decodeRanges("w5jCpB", true)),
+    Sora_Sompeng: () => new UnicodeRangeTable(decodeRanges("wmkCYIJ", true)),
+    Soyombo: () => new UnicodeRangeTable(decodeRanges("wymCyC", true)),
+    Sundanese: () => new UnicodeRangeTable(decodeRanges("g8G-BhIH", true)),
+    Sunuwar: () => new UnicodeRangeTable(decodeRanges("g+mChBPJ", true)),
+    Syloti_Nagri: () => new UnicodeRangeTable(decodeRanges("ggqBsB", true)),
+    Syriac: () => new UnicodeRangeTable(decodeRanges("g4BNC7BDCxIK", true)),
+    Tagalog: () => new UnicodeRangeTable(decodeRanges("g4FVKA", true)),
+    Tagbanwa: () => new UnicodeRangeTable(decodeRanges("g7FMCCCB", true)),
+    Tai_Le: () => new UnicodeRangeTable(decodeRanges("wqGdDE", true)),
+    Tai_Tham: () => new UnicodeRangeTable(decodeRanges("gxG+BCcDKHJHN", true)),
+    Tai_Viet: () => new UnicodeRangeTable(decodeRanges("g0qBiCZE", true)),
+    Tai_Yo: () => new UnicodeRangeTable(decodeRanges("g25DeCVJB", true)),
+    Takri: () => new UnicodeRangeTable(decodeRanges("g0lC5BHJ", true)),
+    Tamil: () => new UnicodeRangeTable(decodeRanges("i8CBBCFBECBCDBEBBCCCBEEBEEBBBELBFEBECBCDBDHHPUBm+kCxBBOAB", false)),
+    Tangsa: () => new UnicodeRangeTable(decodeRanges("wz6CuCCJ", true)),
+    Tangut: () => new UnicodeRangeTable(decodeRanges("g-7CgBgBB+3GBhQeBiDyDB", false)),
+    Telugu: () => new UnicodeRangeTable(decodeRanges("ggDMCCCWCPDICCCDIBCCCBDDDJII", true)),
+    Thaana: () => new UnicodeRangeTable(decodeRanges("g8BxB", true)),
+    Thai: () => new UnicodeRangeTable(decodeRanges("hwD5BGb", true)),
+    Tibetan: () => new UnicodeRangeTable(decodeRanges("g4DnCCjBFmBCjBCOCGFB", true)),
+    Tifinagh: () => new UnicodeRangeTable(decodeRanges("wpL3BIBPA", true)),
+    Tirhuta: () => new UnicodeRangeTable(decodeRanges("gklCnCJJ", true)),
+    Todhri: () => new UnicodeRangeTable(decodeRanges("guhCzB", true)),
+    Tolong_Siki: () => new UnicodeRangeTable(decodeRanges("wtnCrBFJ", true)),
+    Toto: () => new UnicodeRangeTable(decodeRanges("w04De", true)),
+    Tulu_Tigalari: () => new UnicodeRangeTable(decodeRanges("g8kCJBCDDClBBCJBCDDCDBCJBCBBJBB", false)),
+    Ugaritic: () => new UnicodeRangeTable(decodeRanges("g8gCdCA", true)),
+    Unknown: () => new UnicodeRangeTable(decodeRanges("4bBBHDBICCVuMuMnBBBzBBBE4B4BBGBcDBHKBvI9B9BBmDmDBMB8BBByBBBQddBCCMEBjBEBuHJJBDDBXXICCBBBFBBKBBDBBFHBCDBDGGBaaBEEHDBDBBXIIDGDBCCGDBDBBECBCGBFCCBFBSJBEKKEXXIDDGBBLIEBCCBNBFBBNGBIEEJBBDBBXIIDGGBKKBDDBEEBFBEDBDGGBTTBIBDHHBBBEFFBBBDCCDCBDCBECBNDBGCBEFFBCCBEBCNBWEBOEEYRRBKKEFFBFBDEEDBBFBBLGBXEEYLLGBBKEEFGBDEBEFFBLLELBOEE0BEEHDBRBBbEETCBZKKCBBICBCDBHCCJFBLBBELB7BDBekBBDCCGZZCYYBGGCIILBBFfBpClBlBBCBoBlBlBQOOBjBBnGCCBDBCBB6LFFBIICFFBqBqBFBBiBFFBIICFFBQQ6BFFBkCkCBhBhBBBBbFB3CBBHBB+UCB6CGBXIBZIBVLBOEEDLB-CBBLFBLFBbFB6CGBsBEBnCJBgBNNBCBNDBCCBrBBBGKBtBDBbFBMCB-BBBiCeeBMMBEBLFBPBBvBBBNTBuCnFnFBGB9BCBQCB-BEBsBBBMHBsBEB3QBBHBBnBBBHBBJGCgBBB2BQQPBBHUUBEEKmDmDNBBcOOBBBjBNBiBOBtEDB7UVBMUB14BBB-LEBuBCCBDBCBB5BGBDNBZIBI4BI-DhBBb6C6CBKB3GZBxC3C3CBoDoDBDBsB-C-C3CIBxBuzcuzcBBB4BIB9KTB5FHB+GTB9BCBLFB5BHBnCHBNFB1DKBfCBvCMMBCBiB4B4BBHBPBBLBBoDXBdJBHBBHBBHIBIII9BDB-DBBLFBl9KLBYDByBjoIBvLBBrDlBBILBGEBbGGCGDrUfBrBFB0BUUFDBGoEoEBCC-FCBHBBHBBHBBECBIIIBIBGBBNbbUDDQBBPhBB8DEBEDBuBCB5COOBBBCuBBvBhEBeCByBOBdDBlBIBfEBsBEBfmBmBBCBPpBB-EBBLFBlBDBlBDBpBHB1BKBNQQIDDMQQIDDBBB1BLB4JIBXJBJXBHrBrBKkCBHBBCtBtBDCBCBBYpCpCBGBKvBBUDDBDBiBCBcEBclBB5BDBVBBzBDDBDBJEEeBBEDBLGBKGBhCfBoBDBNIB3BCBeBBcEBbGBFLBIvCBqC2BB0BMB0BGBvBHBLFBnBCBeHBDvGBgBrBrBEBBDPBHHBKgBBvBHBrBVBblBBdTBYIBvCDBlBIBlCJBCBBaGBLFB2BTTBGBoBIBhDVVBJBTwBwBB8BBICCFQQMFB8BEBLFBFJJBDDBXXIDDGLLBDDBEEBCCBEBCEBIBBICBGKBLCCBCCnBLLCBBCFFLDDBGBDcB9CGGBcBpCHBLlFB3BBBnBhBBmCKBLFBOSB7BFBLFBVbBcBBQDBY4FB9BjDB0CLBJBBCBBJDDfDDBNNBHBLlCBJBBvBBBMaBpCHB0CMBqCGBL1CBJ3CBjBNBLFBKuBuBPJBeCBhBBBXPPBnCBIDDtBCBCDDKHBLFBHDDmBDDHGBLFBtBDBL1HBaGBSqBqBBBBe0CBCOBzBMB8clDBwDGGBJBlGryCBkDMB3iBJB88DEBoS41GB7Bl2BB6RGBgBLLBCByCLLBEBfBBHJBnCJBLIIWEBUvNB7BlGB8CEBaBBarBBsCDB6BGBS-BBGKBIIB3mHoBBhBgDB0D8vIBFIIDkJkJBNBCcBEBBCNBFHBtMjoCBsDEBOCBKGBLBBJ76DB+HCB1NFBYOBSOBvBBBYIB1D7BB3HJBoBBBjGUBnC5DBVLBVLB4CIBamEB2CoCoCDBBCBBDBBFNNCIIiCFFBJJIddFGGCCBI1K1KBlJlJB-V-VBNBGQQBuiBBgBFBH0GBISSBIIDGGBDB-BgBBCvDBuBCBPBBLDBD-JBgBQB7BEBCvOBrB1GBsBDBC-FBgBXXBGBD-GBIFFDQQmGBBRoBBtCDBLDBDwYBlCrCB+BhGBFccDCCBCCLFFCCCBEBCDBCECEDDCBBCICDCCBFFIKFCLLSEBEGGSzBBDtIBtBDBlDLBQBBQQQmBJBvF3BBeMBtBDBKGBDNBH5EB6eCBSCBOCB7GFBNDBCOBNDB5BHBLFBpBHBfBBNDBDNBKmBB5KHBPBBOCBMCB6BCCBCBRBBNDBLGB0EoDoDBjgBBh3pBfB-oEBBv0FBBypHOBvThtCB-QhvBBs6EEBrpIm8yVBCdBhD-DBxHvw-FB", false)),
+    Vai: () => new UnicodeRangeTable(decodeRanges("gopBrJ", true)),
+    Vithkuqi: () => new UnicodeRangeTable(decodeRanges("wrhCKCOCGCBCKCOCGCB", true)),
+    Wancho: () => new UnicodeRangeTable(decodeRanges("g24D5BGA", true)),
+    Warang_Citi: () => new UnicodeRangeTable(decodeRanges("glmCyCNA", true)),
+    Yezidi: () => new UnicodeRangeTable(decodeRanges("g0jCpBCCDB", true)),
+    Yi: () => new UnicodeRangeTable(decodeRanges("ggoBskBE2B", true)),
+    Zanabazar_Square: () => new UnicodeRangeTable(decodeRanges("gwmCnC", true))
+  });
+  static FOLD_CATEGORIES = new LazyMap({
+    L: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+    LC: () => new UnicodeRangeTable(decodeRanges("laA", true)),
+    Ll: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGC3HrBrBCEEJHHCCBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHxC9zC9zCBuBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+    Lt: () => new UnicodeRangeTable(decodeRanges("kOCCBCCBCClBCCtsHHBJHBJHBMQQwBAB", false)),
+    Lu: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpL2B2Bs1CvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false)),
+    M: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+    Mn: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false)),
+    Emoji: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+    Extended_Pictographic: () => new UnicodeRangeTable(decodeRanges("8mJA", true)),
+    Lowercase: () => new UnicodeRangeTable(decodeRanges("hCZBmDWBCGBiBuBCEECDOCDuBCBECEBBCCCBCCBBBDDBCBBCCBEBBCBBCECBCCDCCBCCBBBCCCBEEIBBCBBCBBCOCDQCDBBCCCBBBC4BCIBBCBBDCCBCBCGCiJCCEJJHCCBBBCCCBCCBPBCIBkBJJCUCGDDCBBDyBBxBgBCK2BCBMCD+CCDlBBq6ClBBCGGzW1CB0kCHHBpBBDCBhK0ECKgDCKHBJFBLHBJHBJFBMGCJHBZHBJHBJHBJEBMEBMDBNEBMEBqJEEBHHuBPBUzZzZBYBx5BvBBxBCCBBBDGCBCBCDDJCBCgDCJCCFuqeuqeCqBCUaCoEMCE8BCLECBICFCCDCCEUCBDBCEBCOCBCBCCCBQCZs5Vs5VBYBmmBnBBpEjBB9EKBCOBCGBCBBr3ByBB+EVB75CfBhsVfBhCYBoyehBB", false)),
+    Math: () => new UnicodeRangeTable(decodeRanges("ycGDCHHFMMDDDCHHFAB", false)),
+    Uppercase: () => new UnicodeRangeTable(decodeRanges("hDZB7BqBqBBWBCHBCuBCEECDOCDsBCDECBBBDCCDEEGDDECBDDDCCCDFFDEECDDECCGBBCBBCBBCOCBSCDBBCEECkBCEQCJDDBCCFICBEBCBBCCCBEEBCCBCBCEBDCCBDDIDDCBBEFBGLLBnFnFsBCCEEEBBBvBDBCdBCBBECBCWCBDBCGD1BvBBCgBCK0BCDMCBgDCyBlBBq6CqBBDCB5XFBjkCIBCvHvHERRzD0ECGGGC8CCBHBJFBLHBJHBJFBMGCJHBJNBzBBBNSSBPPBEEpLiBiBBOBFsasaBYBn6BvBBCEEBGCHDDLiDCJCCFNNBkBBCGG0oesBCUaCoEMCE8BCLCCDICFFFCBBDSCMOCFCCDOCb9a9advCBi8UZBumBnBBpEjBB8EKBCOBCGBCBBk4ByBB+DVB75CfBhsVfB8BYBvyehBB", false))
+  });
+  static FOLD_SCRIPT = new LazyMap({
+    Common: () => new UnicodeRangeTable(decodeRanges("8cgBgB", false)),
+    Greek: () => new UnicodeRangeTable(decodeRanges("1FwUwU", false)),
+    Inherited: () => new UnicodeRangeTable(decodeRanges("5cgBgBlgHAB", false))
+  });
+};
+var Unicode = class Unicode2 {
+  static MAX_RUNE = 1114111;
+  static RUNE_ERROR = 65533;
+  static isUnsearchable(r) {
+    return r === Unicode2.RUNE_ERROR || r >= Unicode2.MIN_HIGH_SURROGATE && r <= Unicode2.MAX_LOW_SURROGATE;
+  }
+  static MAX_ASCII = 127;
+  static MAX_LATIN1 = 255;
+  static MAX_BMP = 65535;
+  static MIN_FOLD = 65;
+  static MAX_FOLD = 125251;
+  static MIN_HIGH_SURROGATE = 55296;
+  static MAX_HIGH_SURROGATE = 56319;
+  static MIN_LOW_SURROGATE = 56320;
+  static MAX_LOW_SURROGATE = 57343;
+  static MIN_SUPPLEMENTARY_CODE_POINT = 65536;
+  static is32(ranges, r) {
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+      const m = lo + Math.floor((hi - lo) / 2);
+      const rlo = ranges.getLo(m);
+      const rhi = ranges.getHi(m);
+      if (rlo <= r && r <= rhi) {
+        const stride = ranges.getStride(m);
+        return (r - rlo) % stride === 0;
+      }
+      if (r < rlo) hi = m;
+      else lo = m + 1;
+    }
+    return false;
+  }
+  static is(ranges, r) {
+    if (r <= Unicode2.MAX_LATIN1) {
+      for (let i = 0; i < ranges.length; i++) {
+        if (r > ranges.getHi(i)) continue;
+        const rlo = ranges.getLo(i);
+        if (r < rlo) return false;
+        const stride = ranges.getStride(i);
+        return (r - rlo) % stride === 0;
+      }
+      return false;
+    }
+    return ranges.length > 0 && r >= ranges.getLo(0) && Unicode2.is32(ranges, r);
+  }
+  static isPrint(r) {
+    if (r <= Unicode2.MAX_LATIN1) return r >= 32 && r < Unicode2.MAX_ASCII || r >= 161 && r !== 173;
+    return Unicode2.is(UnicodeTables.Print, r);
+  }
+  static simpleFold(r) {
+    if (UnicodeTables.CASE_ORBIT.has(r)) return UnicodeTables.CASE_ORBIT.get(r);
+    if (r <= Unicode2.MAX_ASCII) {
+      const l = Codepoint.toLowerCase(r);
+      return l !== r ? l : Codepoint.toUpperCase(r);
+    }
+    return r;
+  }
+  static equalsIgnoreCase(r1, r2) {
+    if (r1 === r2) return true;
+    if (r1 < 0 || r2 < 0) return false;
+    if (r1 <= Unicode2.MAX_ASCII && r2 <= Unicode2.MAX_ASCII) {
+      if (65 <= r1 && r1 <= 90) r1 |= 32;
+      if (65 <= r2 && r2 <= 90) r2 |= 32;
+      return r1 === r2;
+    }
+    for (let r = Unicode2.simpleFold(r1); r !== r1; r = Unicode2.simpleFold(r)) if (r === r2) return true;
+    return false;
+  }
+};
+var RE2JSException = class extends Error {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSException";
+  }
+};
+var RE2JSSyntaxException = class extends RE2JSException {
+  /**
+  * @param {string} error
+  * @param {string|null} [input=null]
+  */
+  constructor(error2, input = null) {
+    let message = `error parsing regexp: ${error2}`;
+    if (input) message += `: \`${input}\``;
+    super(message);
+    this.name = "RE2JSSyntaxException";
+    this.message = message;
+    this.error = error2;
+    this.input = input;
+  }
+  /**
+  * Retrieves the description of the error.
+  * @returns {string}
+  */
+  getDescription() {
+    return this.error;
+  }
+  /**
+  * Retrieves the erroneous regular-expression pattern.
+  * @returns {string|null}
+  */
+  getPattern() {
+    return this.input;
+  }
+};
+var RE2JSCompileException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSCompileException";
+  }
+};
+var RE2JSGroupException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSGroupException";
+  }
+};
+var RE2JSFlagsException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSFlagsException";
+  }
+};
+var RE2JSInternalException = class extends RE2JSException {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "RE2JSInternalException";
+  }
+};
+var FAST_PATH_TABLE_SIZE = 256;
+var WORD_RUNE_TABLE = new Uint8Array(FAST_PATH_TABLE_SIZE);
+for (let i = 0; i < FAST_PATH_TABLE_SIZE; i++) WORD_RUNE_TABLE[i] = 97 <= i && i <= 122 || 65 <= i && i <= 90 || 48 <= i && i <= 57 || i === 95 ? 1 : 0;
+var cachedNativeEncoder = null;
+var cachedNativeDecoder = null;
+var Utils = class Utils2 {
+  static METACHARACTERS = "\\.+*?()|[]{}^$";
+  static EMPTY_BEGIN_LINE = 1;
+  static EMPTY_END_LINE = 2;
+  static EMPTY_BEGIN_TEXT = 4;
+  static EMPTY_END_TEXT = 8;
+  static EMPTY_WORD_BOUNDARY = 16;
+  static EMPTY_NO_WORD_BOUNDARY = 32;
+  static EMPTY_ALL = -1;
+  static emptyInts() {
+    return [];
+  }
+  static isString(value) {
+    return typeof value === "string" || Object.prototype.toString.call(value) === "[object String]";
+  }
+  static typeName(value) {
+    if (value === null || typeof value !== "object" && typeof value !== "function") return value === null ? "null" : typeof value;
+    return Object.prototype.toString.call(value).slice(8, -1);
+  }
+  static checkPattern(pattern) {
+    if (!Utils2.isString(pattern)) throw new TypeError(`The pattern must be a string, not ${Utils2.typeName(pattern)} (RE2JS.translateRegExp() converts a RegExp)`);
+  }
+  static checkInput(input) {
+    if (!Utils2.isString(input) && !Utils2.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input)}`);
+  }
+  static checkFlags(flags) {
+    const known = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
+    if (!Number.isInteger(flags) || (flags & ~known) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
+  }
+  static isByteArray(input) {
+    return Array.isArray(input) || Object.prototype.toString.call(input) === "[object Uint8Array]";
+  }
+  static isalnum(c) {
+    return Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"] || Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["z"] || Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["Z"];
+  }
+  static unhex(c) {
+    if (Codepoint.CODES["0"] <= c && c <= Codepoint.CODES["9"]) return c - Codepoint.CODES["0"];
+    if (Codepoint.CODES["a"] <= c && c <= Codepoint.CODES["f"]) return c - Codepoint.CODES["a"] + 10;
+    if (Codepoint.CODES["A"] <= c && c <= Codepoint.CODES["F"]) return c - Codepoint.CODES["A"] + 10;
+    return -1;
+  }
+  static escapeRune(rune) {
+    let out = "";
+    if (Unicode.isPrint(rune)) {
+      if (Utils2.METACHARACTERS.indexOf(String.fromCodePoint(rune)) >= 0) out += "\\";
+      out += String.fromCodePoint(rune);
+    } else switch (rune) {
+      case Codepoint.CODES['"']:
+        out += '\\"';
+        break;
+      case Codepoint.CODES["\\"]:
+        out += "\\\\";
+        break;
+      case Codepoint.CODES["	"]:
+        out += "\\t";
+        break;
+      case Codepoint.CODES["\n"]:
+        out += "\\n";
+        break;
+      case Codepoint.CODES["\r"]:
+        out += "\\r";
+        break;
+      case Codepoint.CODES["\b"]:
+        out += "\\b";
+        break;
+      case Codepoint.CODES["\f"]:
+        out += "\\f";
+        break;
+      default: {
+        let s2 = rune.toString(16);
+        if (rune < 256) {
+          out += "\\x";
+          if (s2.length === 1) out += "0";
+          out += s2;
+        } else out += `\\x{${s2}}`;
+        break;
+      }
+    }
+    return out;
+  }
+  static stringToRunes(str2) {
+    const string = String(str2);
+    const runes = [];
+    let i = 0;
+    while (i < string.length) {
+      const cp = string.codePointAt(i);
+      runes.push(cp);
+      i += cp > Unicode.MAX_BMP ? 2 : 1;
+    }
+    return new Int32Array(runes);
+  }
+  static runeToString(r) {
+    return String.fromCodePoint(r);
+  }
+  static isWordRune(r) {
+    return r < FAST_PATH_TABLE_SIZE ? WORD_RUNE_TABLE[r] === 1 : false;
+  }
+  static emptyOpContext(r1, r2) {
+    let op = 0;
+    if (r1 < 0) op |= Utils2.EMPTY_BEGIN_TEXT | Utils2.EMPTY_BEGIN_LINE;
+    if (r1 === 10) op |= Utils2.EMPTY_BEGIN_LINE;
+    if (r2 < 0) op |= Utils2.EMPTY_END_TEXT | Utils2.EMPTY_END_LINE;
+    if (r2 === 10) op |= Utils2.EMPTY_END_LINE;
+    if (Utils2.isWordRune(r1) !== Utils2.isWordRune(r2)) op |= Utils2.EMPTY_WORD_BOUNDARY;
+    else op |= Utils2.EMPTY_NO_WORD_BOUNDARY;
+    return op;
+  }
+  /**
+  * Returns a string that quotes all regular expression metacharacters inside the argument text;
+  * the returned string is a regular expression matching the literal text. For example,
+  * {@code quoteMeta("[foo]").equals("\\[foo\\]")}.
+  * @param {string} str
+  * @returns {string}
+  */
+  static quoteMeta(str2) {
+    return str2.split("").map((s2) => {
+      if (Utils2.METACHARACTERS.indexOf(s2) >= 0) return `\\${s2}`;
+      return s2;
+    }).join("");
+  }
+  static charCount(codePoint) {
+    return codePoint > Unicode.MAX_BMP ? 2 : 1;
+  }
+  /**
+  * High-speed conversion from TypedArrays to standard JS Arrays.
+  * Bypasses the expensive Symbol.iterator overhead of Array.from()
+  */
+  static toArray(typedArray) {
+    const len = typedArray.length;
+    const res = new Array(len);
+    for (let i = 0; i < len; i++) res[i] = typedArray[i];
+    return res;
+  }
+  static stringToUtf8ByteArray(str2) {
+    if (globalThis.TextEncoder) {
+      if (!cachedNativeEncoder) cachedNativeEncoder = new TextEncoder();
+      return cachedNativeEncoder.encode(str2);
+    } else {
+      let out = [], p = 0;
+      for (let i = 0; i < str2.length; i++) {
+        let c = str2.charCodeAt(i);
+        if (c < 128) out[p++] = c;
+        else if (c < 2048) {
+          out[p++] = c >> 6 | 192;
+          out[p++] = c & 63 | 128;
+        } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str2.length && (str2.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
+          c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str2.charCodeAt(++i) & 1023);
+          out[p++] = c >> 18 | 240;
+          out[p++] = c >> 12 & 63 | 128;
+          out[p++] = c >> 6 & 63 | 128;
+          out[p++] = c & 63 | 128;
+        } else {
+          out[p++] = c >> 12 | 224;
+          out[p++] = c >> 6 & 63 | 128;
+          out[p++] = c & 63 | 128;
+        }
+      }
+      return out;
+    }
+  }
+  static utf8ByteArrayToString(bytes) {
+    if (globalThis.TextDecoder) {
+      if (!cachedNativeDecoder) cachedNativeDecoder = new TextDecoder("utf-8");
+      const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+      return cachedNativeDecoder.decode(view);
+    } else {
+      let out = [], pos = 0, c = 0;
+      while (pos < bytes.length) {
+        let c1 = bytes[pos++];
+        if (c1 < 128) out[c++] = String.fromCharCode(c1);
+        else if (c1 > 191 && c1 < 224) {
+          let c2 = bytes[pos++];
+          out[c++] = String.fromCharCode((c1 & 31) << 6 | c2 & 63);
+        } else if (c1 > 239 && c1 < 365) {
+          let c2 = bytes[pos++];
+          let c3 = bytes[pos++];
+          let c4 = bytes[pos++];
+          let u = ((c1 & 7) << 18 | (c2 & 63) << 12 | (c3 & 63) << 6 | c4 & 63) - Unicode.MIN_SUPPLEMENTARY_CODE_POINT;
+          out[c++] = String.fromCharCode(Unicode.MIN_HIGH_SURROGATE + (u >> 10));
+          out[c++] = String.fromCharCode(Unicode.MIN_LOW_SURROGATE + (u & 1023));
+        } else {
+          let c2 = bytes[pos++];
+          let c3 = bytes[pos++];
+          out[c++] = String.fromCharCode((c1 & 15) << 12 | (c2 & 63) << 6 | c3 & 63);
+        }
+      }
+      return out.join("");
+    }
+  }
+};
+var createEnum = (values = [], initNum = 0) => {
+  const enumObject = /* @__PURE__ */ Object.create(null);
+  for (let i = 0; i < values.length; i++) {
+    const val2 = values[i];
+    const keyVal = initNum + i;
+    enumObject[val2] = keyVal;
+    enumObject[keyVal] = val2;
+  }
+  return Object.freeze(enumObject);
+};
+var MatcherInputBase = class MatcherInputBase2 {
+  static Encoding = createEnum(["UTF_16", "UTF_8"]);
+  getEncoding() {
+    throw Error("not implemented");
+  }
+  /** @returns {string} */
+  asCharSequence() {
+    throw Error("not implemented");
+  }
+  /** @returns {Uint8Array|number[]|null} */
+  asBytes() {
+    throw Error("not implemented");
+  }
+  /** @returns {number} */
+  length() {
+    throw Error("not implemented");
+  }
+  /**
+  *
+  * @returns {boolean}
+  */
+  isUTF8Encoding() {
+    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_8;
+  }
+  /**
+  *
+  * @returns {boolean}
+  */
+  isUTF16Encoding() {
+    return this.getEncoding() === MatcherInputBase2.Encoding.UTF_16;
+  }
+};
+var Utf8MatcherInput = class extends MatcherInputBase {
+  /** @param {Uint8Array|number[]|null} bytes */
+  constructor(bytes = null) {
+    super();
+    this.bytes = bytes;
+  }
+  getEncoding() {
+    return MatcherInputBase.Encoding.UTF_8;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  asCharSequence() {
+    return Utils.utf8ByteArrayToString(this.bytes);
+  }
+  /**
+  *
+  * @returns {Uint8Array|number[]|null}
+  */
+  asBytes() {
+    return this.bytes;
+  }
+  /**
+  *
+  * @returns {number}
+  */
+  length() {
+    return this.bytes.length;
+  }
+};
+var Utf16MatcherInput = class extends MatcherInputBase {
+  /** @param {string|null} charSequence */
+  constructor(charSequence = null) {
+    super();
+    this.charSequence = charSequence;
+  }
+  getEncoding() {
+    return MatcherInputBase.Encoding.UTF_16;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  asCharSequence() {
+    return this.charSequence;
+  }
+  /**
+  *
+  * @returns {number[]}
+  */
+  asBytes() {
+    return Utils.stringToUtf8ByteArray(this.charSequence.toString());
+  }
+  /**
+  *
+  * @returns {number}
+  */
+  length() {
+    return this.charSequence.length;
+  }
+};
+var MatcherInput = class {
+  /**
+  * Return the MatcherInput for UTF_16 encoding.
+  * @returns {Utf16MatcherInput}
+  */
+  static utf16(charSequence) {
+    Utils.checkInput(charSequence);
+    return new Utf16MatcherInput(charSequence);
+  }
+  /**
+  * Return the MatcherInput for UTF_8 encoding.
+  * @returns {Utf8MatcherInput}
+  */
+  static utf8(input) {
+    if (Utils.isByteArray(input)) return new Utf8MatcherInput(input);
+    return new Utf8MatcherInput(Utils.stringToUtf8ByteArray(input));
+  }
+};
+var MachineInputBase = class {
+  static EOF() {
+    return -8;
+  }
+  constructor() {
+    this.start = 0;
+    this.end = 0;
+  }
+  canCheckPrefix() {
+    return true;
+  }
+  endPos() {
+    return this.end - this.start;
+  }
+  hasString() {
+    return false;
+  }
+  hasAnyString() {
+    return false;
+  }
+  prefixLength() {
+    return 0;
+  }
+};
+var MachineUTF8Input = class MachineUTF8Input2 extends MachineInputBase {
+  static RUNE_ERROR_STEP = Unicode.RUNE_ERROR << 3 | 1;
+  constructor(bytes, start = 0, end = bytes.length) {
+    super();
+    this.bytes = bytes;
+    this.start = start;
+    this.end = end;
+  }
+  hasString(prefilter, pos) {
+    const target = prefilter.bytes;
+    if (target.length === 0) return true;
+    const idx = this.indexOf(this.bytes, target, this.start + pos);
+    return idx !== -1 && idx <= this.end - target.length;
+  }
+  hasAnyString(prefilter, pos) {
+    return prefilter.automaton8().searchUTF8(this.bytes, this.start + pos, this.end);
+  }
+  step(pos) {
+    pos += this.start;
+    if (pos >= this.end) return MachineInputBase.EOF();
+    const c = this.bytes[pos] & 255;
+    if (c < 128) return c << 3 | 1;
+    let size;
+    let rune;
+    let lo = 128;
+    let hi = 191;
+    if (c >= 194 && c <= 223) {
+      size = 2;
+      rune = c & 31;
+    } else if (c >= 224 && c <= 239) {
+      size = 3;
+      rune = c & 15;
+      if (c === 224) lo = 160;
+      else if (c === 237) hi = 159;
+    } else if (c >= 240 && c <= 244) {
+      size = 4;
+      rune = c & 7;
+      if (c === 240) lo = 144;
+      else if (c === 244) hi = 143;
+    } else return MachineUTF8Input2.RUNE_ERROR_STEP;
+    if (pos + size > this.end) return MachineUTF8Input2.RUNE_ERROR_STEP;
+    const c1 = this.bytes[pos + 1] & 255;
+    if (c1 < lo || c1 > hi) return MachineUTF8Input2.RUNE_ERROR_STEP;
+    rune = rune << 6 | c1 & 63;
+    if (size > 2) {
+      const c2 = this.bytes[pos + 2] & 255;
+      if ((c2 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+      rune = rune << 6 | c2 & 63;
+      if (size > 3) {
+        const c3 = this.bytes[pos + 3] & 255;
+        if ((c3 & 192) !== 128) return MachineUTF8Input2.RUNE_ERROR_STEP;
+        rune = rune << 6 | c3 & 63;
+      }
+    }
+    return rune << 3 | size;
+  }
+  index(re2, pos) {
+    pos += this.start;
+    const i = this.indexOf(this.bytes, re2.prefixUTF8, pos);
+    return i < 0 ? i : i - pos;
+  }
+  context(pos) {
+    pos += this.start;
+    let r1 = -1;
+    if (pos > this.start && pos <= this.end) {
+      let start = pos - 1;
+      r1 = this.bytes[start--];
+      if (r1 >= 128) {
+        let lim = pos - 4;
+        if (lim < this.start) lim = this.start;
+        while (start >= lim && (this.bytes[start] & 192) === 128) start--;
+        if (start < this.start) start = this.start;
+        const r = this.step(start - this.start);
+        r1 = start + (r & 7) === pos ? r >> 3 : Unicode.RUNE_ERROR;
+      }
+    }
+    const r2 = pos < this.end ? this.step(pos - this.start) >> 3 : -1;
+    return Utils.emptyOpContext(r1, r2);
+  }
+  indexOf(source, target, fromIndex = 0) {
+    let targetLength = target.length;
+    if (targetLength === 0) return fromIndex <= this.end ? fromIndex : -1;
+    const firstByte = target[0];
+    let limit = this.end - targetLength;
+    const hasNativeIndexOf = typeof source.indexOf === "function";
+    let i = fromIndex;
+    while (i <= limit) {
+      if (hasNativeIndexOf) {
+        i = source.indexOf(firstByte, i);
+        if (i === -1 || i > limit) return -1;
+      } else {
+        while (i <= limit && source[i] !== firstByte) i++;
+        if (i > limit) return -1;
+      }
+      let match = true;
+      for (let j = 1; j < targetLength; j++) if (source[i + j] !== target[j]) {
+        match = false;
+        break;
+      }
+      if (match) return i;
+      i++;
+    }
+    return -1;
+  }
+  prefixLength(re2) {
+    return re2.prefixUTF8.length;
+  }
+};
+var MachineUTF16Input = class extends MachineInputBase {
+  constructor(charSequence, start = 0, end = charSequence.length) {
+    super();
+    this.charSequence = charSequence;
+    this.start = start;
+    this.end = end;
+  }
+  hasString(prefilter, pos) {
+    const idx = this.charSequence.indexOf(prefilter.str, this.start + pos);
+    return idx !== -1 && idx <= this.end - prefilter.str.length;
+  }
+  hasAnyString(prefilter, pos) {
+    return prefilter.automaton16().searchUTF16(this.charSequence, this.start + pos, this.end);
+  }
+  step(pos) {
+    pos += this.start;
+    if (pos >= this.end) return MachineInputBase.EOF();
+    const c1 = this.charSequence.charCodeAt(pos);
+    if (c1 < Unicode.MIN_HIGH_SURROGATE || c1 > Unicode.MAX_HIGH_SURROGATE || pos + 1 >= this.end) return c1 << 3 | 1;
+    const c2 = this.charSequence.charCodeAt(pos + 1);
+    if (c2 >= Unicode.MIN_LOW_SURROGATE && c2 <= Unicode.MAX_LOW_SURROGATE) return (c1 - Unicode.MIN_HIGH_SURROGATE) * 1024 + (c2 - Unicode.MIN_LOW_SURROGATE) + Unicode.MIN_SUPPLEMENTARY_CODE_POINT << 3 | 2;
+    return c1 << 3 | 1;
+  }
+  index(re2, pos) {
+    pos += this.start;
+    const i = this.charSequence.indexOf(re2.prefix, pos);
+    if (i < 0 || i > this.end - re2.prefix.length) return -1;
+    return i - pos;
+  }
+  context(pos) {
+    pos += this.start;
+    const r1 = pos > this.start && pos <= this.end ? this.charSequence.charCodeAt(pos - 1) : -1;
+    const r2 = pos < this.end ? this.charSequence.charCodeAt(pos) : -1;
+    return Utils.emptyOpContext(r1, r2);
+  }
+  prefixLength(re2) {
+    return re2.prefix.length;
+  }
+};
+var MachineInput = class {
+  static fromUTF8(bytes, start = 0, end = bytes.length) {
+    return new MachineUTF8Input(bytes, start, end);
+  }
+  static fromUTF16(charSequence, start = 0, end = void 0) {
+    Utils.checkInput(charSequence);
+    return new MachineUTF16Input(charSequence, start, end ?? charSequence.length);
+  }
+};
+var Matcher = class Matcher2 {
+  /**
+  * V8 and WebKit have historical hard limits on the number of arguments
+  * that can be passed to a function. We cap replacer arguments to prevent
+  * Call Stack Overflow (DoS) vulnerabilities on massive ASTs.
+  */
+  static MAX_REPLACER_ARGS = 65535;
+  /**
+  * Quotes '\' and '$' in {@code s}, so that the returned string could be used in
+  * {@link #appendReplacement} as a literal replacement of {@code s}.
+  *
+  * @param {string} str the string to be quoted
+  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+  * @returns {string} the quoted string
+  */
+  static quoteReplacement(str2, javaMode = false) {
+    if (javaMode) {
+      if (str2.indexOf("\\") < 0 && str2.indexOf("$") < 0) return str2;
+      return str2.split("").map((s2) => {
+        const c = s2.codePointAt(0);
+        if (c === Codepoint.CODES["\\"] || c === Codepoint.CODES["$"]) return `\\${s2}`;
+        return s2;
+      }).join("");
+    }
+    if (str2.indexOf("$") < 0) return str2;
+    return str2.split("").map((s2) => {
+      if (s2.codePointAt(0) === Codepoint.CODES["$"]) return "$$";
+      return s2;
+    }).join("");
+  }
+  /**
+  *
+  * @param {import('./index.js').RE2JS} pattern
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input
+  */
+  constructor(pattern, input) {
+    if (pattern === null) throw new Error("pattern is null");
+    this.patternInput = pattern;
+    const re2 = this.patternInput.re2();
+    this.patternGroupCount = re2.numberOfCapturingGroups();
+    this.groups = [];
+    this.namedGroups = re2.namedGroups;
+    this.hasNamedGroups = Object.keys(this.namedGroups).length > 0;
+    this.numberOfInstructions = re2.numberOfInstructions();
+    this.lookbehindState = null;
+    if (input instanceof MatcherInputBase) this.resetMatcherInput(input);
+    else if (Utils.isByteArray(input)) this.resetMatcherInput(MatcherInput.utf8(input));
+    else this.resetMatcherInput(MatcherInput.utf16(input));
+  }
+  /**
+  * Returns the {@code RE2JS} associated with this {@code Matcher}.
+  * @returns {import('./index.js').RE2JS}
+  */
+  pattern() {
+    return this.patternInput;
+  }
+  /**
+  * Resets the {@code Matcher}, rewinding input and discarding any match information.
+  *
+  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+  */
+  reset() {
+    this.matcherInputLength = this.matcherInput.length();
+    this.appendPos = 0;
+    this.hasMatch = false;
+    this.hasGroups = false;
+    this.anchorFlag = 0;
+    return this;
+  }
+  /**
+  * Resets the {@code Matcher} and changes the input.
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input
+  * @returns {Matcher} the {@code Matcher} itself, for chained method calls
+  */
+  resetMatcherInput(input) {
+    if (input === null) throw new Error("input is null");
+    if (!(input instanceof MatcherInputBase)) {
+      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+      else input = MatcherInput.utf16(input);
+    }
+    this.matcherInput = input;
+    if (this.lookbehindState !== null) this.lookbehindState.reset();
+    else this.lookbehindState = this.patternInput.re2().createLookbehindState();
+    this.reset();
+    return this;
+  }
+  /**
+  * Returns the start of the named group of the most recent match, or -1 if the group was not
+  * matched.
+  * @param {string|number} [group=0]
+  * @returns {number}
+  */
+  start(group = 0) {
+    if (typeof group === "string") {
+      const groupInt = this.namedGroups[group];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+      group = groupInt;
+    }
+    this.loadGroup(group);
+    return this.groups[2 * group];
+  }
+  /**
+  * Returns the end of the named group of the most recent match, or -1 if the group was not
+  * matched.
+  * @param {string|number} [group=0]
+  * @returns {number}
+  */
+  end(group = 0) {
+    if (typeof group === "string") {
+      const groupInt = this.namedGroups[group];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+      group = groupInt;
+    }
+    this.loadGroup(group);
+    return this.groups[2 * group + 1];
+  }
+  /**
+  * Returns the program size of this pattern.
+  *
+  * <p>
+  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+  * "cost". Larger numbers are more expensive than smaller numbers.
+  * </p>
+  *
+  * @returns {number} the program size of this pattern
+  */
+  programSize() {
+    return this.numberOfInstructions;
+  }
+  /**
+  * Returns the named group of the most recent match, or {@code null} if the group was not matched.
+  * @param {string|number} [group=0]
+  * @returns {string|null}
+  */
+  group(group = 0) {
+    if (typeof group === "string") {
+      const groupInt = this.namedGroups[group];
+      if (!Number.isFinite(groupInt)) throw new RE2JSGroupException(`group '${group}' not found`);
+      group = groupInt;
+    }
+    const start = this.start(group);
+    const end = this.end(group);
+    if (start < 0 && end < 0) return null;
+    return this.substring(start, end);
+  }
+  /**
+  * Returns a dictionary map of all named capturing groups and their matched values.
+  * If a group was not matched, its value will be `null`.
+  * @returns {Record<string, string|null>}
+  */
+  getNamedGroups() {
+    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+    const result = /* @__PURE__ */ Object.create(null);
+    for (const name of Object.keys(this.namedGroups)) result[name] = this.group(name);
+    return result;
+  }
+  /**
+  * Returns the number of subgroups in this pattern.
+  *
+  * @returns {number} the number of subgroups; the overall match (group 0) does not count
+  */
+  groupCount() {
+    return this.patternGroupCount;
+  }
+  /**
+  * Helper: finds subgroup information if needed for group.
+  * @param {number} group
+  * @private
+  */
+  loadGroup(group) {
+    if (!Number.isInteger(group) || group < 0 || group > this.patternGroupCount) throw new RE2JSGroupException(`Group index out of bounds: ${group}`);
+    if (!this.hasMatch) throw new RE2JSGroupException("perhaps no match attempted");
+    if (group === 0 || this.hasGroups) return;
+    const end = this.matcherInputLength;
+    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, this.groups[0], end, this.anchorFlag, 1 + this.patternGroupCount, this.lookbehindState);
+    if (!res[0]) throw new RE2JSGroupException("inconsistency in matching group data");
+    this.groups = res[1];
+    this.hasGroups = true;
+  }
+  /**
+  * Matches the entire input against the pattern (anchored start and end). If there is a match,
+  * {@code matches} sets the match state to describe it.
+  *
+  * @returns {boolean} true if the entire input matches the pattern
+  */
+  matches() {
+    return this.genMatch(0, RE2Flags.ANCHOR_BOTH);
+  }
+  /**
+  * Matches the beginning of input against the pattern (anchored start). If there is a match,
+  * {@code lookingAt} sets the match state to describe it.
+  *
+  * @returns {boolean} true if the beginning of the input matches the pattern
+  */
+  lookingAt() {
+    return this.genMatch(0, RE2Flags.ANCHOR_START);
+  }
+  /**
+  * Matches the input against the pattern (unanchored), starting at a specified position. If there
+  * is a match, {@code find} sets the match state to describe it.
+  *
+  * @param {number|null} [start=null] the input position where the search begins
+  * @returns {boolean} if it finds a match
+  * @throws IndexOutOfBoundsException if start is not a valid input position
+  */
+  find(start = null) {
+    if (start !== null) {
+      if (!Number.isInteger(start) || start < 0 || start > this.matcherInputLength) throw new RE2JSGroupException(`start index out of bounds: ${start}`);
+      this.reset();
+      return this.genMatch(start, 0);
+    }
+    start = 0;
+    if (this.hasMatch) {
+      start = this.groups[1];
+      if (this.groups[0] === this.groups[1]) {
+        const r = (this.matcherInput.isUTF16Encoding() ? MachineInput.fromUTF16(this.matcherInput.asCharSequence(), 0, this.matcherInputLength) : MachineInput.fromUTF8(this.matcherInput.asBytes(), 0, this.matcherInputLength)).step(start);
+        if (r < 0) start++;
+        else start += r & 7;
+      }
+    }
+    return this.genMatch(start, RE2Flags.UNANCHORED);
+  }
+  /**
+  * Helper: does match starting at start, with RE2 anchor flag.
+  * @param {number} startByte
+  * @param {number} anchor
+  * @returns {boolean}
+  * @private
+  */
+  genMatch(startByte, anchor) {
+    const res = this.patternInput.re2().matchMachineInput(this.matcherInput, startByte, this.matcherInputLength, anchor, 1, this.lookbehindState);
+    if (!res[0]) {
+      this.hasMatch = false;
+      return false;
+    }
+    this.groups = res[1];
+    this.hasMatch = true;
+    this.hasGroups = this.patternGroupCount === 0;
+    this.anchorFlag = anchor;
+    return true;
+  }
+  /**
+  * Helper: return substring for [start, end).
+  * @param {number} start
+  * @param {number} end
+  * @returns {string}
+  */
+  substring(start, end) {
+    if (this.matcherInput.isUTF8Encoding()) return Utils.utf8ByteArrayToString(this.matcherInput.asBytes().slice(start, end));
+    return this.matcherInput.asCharSequence().substring(start, end).toString();
+  }
+  /**
+  * Helper for Pattern: return input length.
+  * @returns {number}
+  */
+  inputLength() {
+    return this.matcherInputLength;
+  }
+  /**
+  * Appends to result two strings: the text from the append position up to the beginning of the
+  * most recent match, and then the replacement with submatch groups substituted for references to
+  * them. It advances the append position to where the most recent match ended.
+  *
+  * By default the replacement is expanded as by String.prototype.replace (see
+  * appendReplacementInternalJs). In Java mode it follows re2j / java.util.regex: $n takes as
+  * many digits as still form a valid group number, ${name} is a named group, and a backslash
+  * escapes the next character (so "\\$" in a JS string literal inserts a literal $).
+  *
+  * @param {string} replacement the replacement string
+  * @param {boolean} [javaMode=false] activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string}
+  * @throws IllegalStateException if there was no most recent match
+  * @throws IndexOutOfBoundsException in Java mode, if replacement refers to an invalid group
+  * @private
+  */
+  appendReplacement(replacement, javaMode = false) {
+    let res = "";
+    const s2 = this.start();
+    const e = this.end();
+    if (this.appendPos < s2) res += this.substring(this.appendPos, s2);
+    this.appendPos = e;
+    res += javaMode ? this.appendReplacementInternalJava(replacement) : this.appendReplacementInternalJs(replacement);
+    return res;
+  }
+  /**
+  * @param {string} replacement - the replacement string
+  * @returns {string}
+  * @private
+  */
+  appendReplacementInternalJava(replacement) {
+    let res = "";
+    let last = 0;
+    const m = replacement.length;
+    let i = 0;
+    while (i < m) {
+      const cCode = replacement.codePointAt(i);
+      if (cCode === Codepoint.CODES["\\"]) {
+        if (last < i) res += replacement.substring(last, i);
+        i++;
+        if (i >= m) throw new RE2JSGroupException("character to be escaped is missing");
+        last = i;
+        i++;
+        continue;
+      }
+      if (cCode === Codepoint.CODES["$"]) {
+        if (last < i) res += replacement.substring(last, i);
+        if (i + 1 >= m) throw new RE2JSGroupException("Illegal group reference: group index is missing");
+        const nextCode = replacement.codePointAt(i + 1);
+        if (Codepoint.CODES["0"] <= nextCode && nextCode <= Codepoint.CODES["9"]) {
+          let n2 = nextCode - Codepoint.CODES["0"];
+          let j = i + 2;
+          for (; j < m; j++) {
+            const digit = replacement.codePointAt(j);
+            if (digit < Codepoint.CODES["0"] || digit > Codepoint.CODES["9"] || n2 * 10 + digit - Codepoint.CODES["0"] > this.patternGroupCount) break;
+            n2 = n2 * 10 + digit - Codepoint.CODES["0"];
+          }
+          if (n2 > this.patternGroupCount) throw new RE2JSGroupException(`n > number of groups: ${n2}`);
+          const group = this.group(n2);
+          if (group !== null) res += group;
+          i = j;
+          last = i;
+        } else if (nextCode === Codepoint.CODES["{"]) {
+          let j = i + 2;
+          while (j < m && replacement.codePointAt(j) !== Codepoint.CODES["}"]) j++;
+          if (j >= m) throw new RE2JSGroupException("named capture group is missing trailing '}'");
+          const groupName = replacement.substring(i + 2, j);
+          const groupVal = this.group(groupName);
+          if (groupVal !== null) res += groupVal;
+          i = j + 1;
+          last = i;
+        } else throw new RE2JSGroupException("Illegal group reference");
+        continue;
+      }
+      i++;
+    }
+    if (last < m) res += replacement.substring(last, m);
+    return res;
+  }
+  /**
+  * Expands |replacement| for the current match by the rules of String.prototype.replace
+  * (ECMAScript GetSubstitution): $$ is "$", $& the match, $` the text before it, $' the text
+  * after it, $n and $nn a group (two digits only when they form a valid group number, so with
+  * one group "$10" is group 1 then "0"; an unmatched group is empty), and $<name> a named group
+  * (empty when no such group), only when the pattern has named groups. Anything else, such as
+  * "$0" or "$<" without a closing ">", is kept as is.
+  * @param {string} replacement - the replacement string
+  * @returns {string}
+  * @private
+  */
+  appendReplacementInternalJs(replacement) {
+    const isDigit4 = (c) => c >= 48 && c <= 57;
+    const groupCount = this.patternGroupCount;
+    let res = "";
+    let i = 0;
+    while (i < replacement.length) {
+      const dollar = replacement.indexOf("$", i);
+      if (dollar < 0) break;
+      res += replacement.substring(i, dollar);
+      i = dollar;
+      const c = replacement.charCodeAt(i + 1);
+      if (c === Codepoint.CODES["$"]) {
+        res += "$";
+        i += 2;
+      } else if (c === Codepoint.CODES["&"]) {
+        res += this.group(0);
+        i += 2;
+      } else if (c === Codepoint.CODES["`"]) {
+        res += this.substring(0, this.start(0));
+        i += 2;
+      } else if (c === Codepoint.CODES["'"]) {
+        res += this.substring(this.end(0), this.matcherInputLength);
+        i += 2;
+      } else if (isDigit4(c)) {
+        let digits = 1;
+        let index = c - 48;
+        const c2 = replacement.charCodeAt(i + 2);
+        if (isDigit4(c2) && index * 10 + c2 - 48 <= groupCount) {
+          digits = 2;
+          index = index * 10 + c2 - 48;
+        }
+        if (index >= 1 && index <= groupCount) {
+          const group = this.group(index);
+          if (group !== null) res += group;
+        } else res += replacement.substring(i, i + 1 + digits);
+        i += 1 + digits;
+      } else if (c === Codepoint.CODES["<"] && this.hasNamedGroups) {
+        const gt = replacement.indexOf(">", i + 2);
+        if (gt < 0) {
+          res += "$<";
+          i += 2;
+        } else {
+          const name = replacement.substring(i + 2, gt);
+          if (Object.hasOwn(this.namedGroups, name)) {
+            const group = this.group(name);
+            if (group !== null) res += group;
+          }
+          i = gt + 1;
+        }
+      } else {
+        res += "$";
+        i += 1;
+      }
+    }
+    return res + replacement.substring(i);
+  }
+  /**
+  * Return the substring of the input from the append position to the end of the
+  * input.
+  * @returns {string}
+  */
+  appendTail() {
+    return this.substring(this.appendPos, this.matcherInputLength);
+  }
+  /**
+  * Returns the input with all matches replaced by {@code replacement}, interpreted as for
+  * {@code appendReplacement}.
+  *
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string} the input string with the matches replaced
+  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+  */
+  replaceAll(replacement, javaMode = false) {
+    return this.replace(replacement, true, javaMode);
+  }
+  /**
+  * Returns the input with the first match replaced by {@code replacement}, interpreted as for
+  * {@code appendReplacement}.
+  *
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string} the input string with the first match replaced
+  * @throws IndexOutOfBoundsException if replacement refers to an invalid group and javaMode is true
+  */
+  replaceFirst(replacement, javaMode = false) {
+    return this.replace(replacement, false, javaMode);
+  }
+  /**
+  * Helper: replaceAll/replaceFirst hybrid.
+  * @param {string|((...args: any[]) => string)} replacement - the replacement string or a replacer function
+  * @param {boolean} [all=true] - replace all matches
+  * @param {boolean} [javaMode=false] - activate java mode (different behaviour for capture groups and special characters)
+  * @returns {string}
+  * @private
+  */
+  replace(replacement, all = true, javaMode = false) {
+    let res = "";
+    this.reset();
+    const isFunc = typeof replacement === "function";
+    let originalInput = null;
+    if (isFunc) {
+      if (this.groupCount() >= Matcher2.MAX_REPLACER_ARGS) throw new RE2JSGroupException("Too many capture groups to safely invoke replacer function");
+      originalInput = this.matcherInput.isUTF8Encoding() ? this.matcherInput.asBytes() : this.matcherInput.asCharSequence();
+    }
+    while (this.find()) {
+      res += isFunc ? this.appendReplacementFunc(replacement, originalInput) : this.appendReplacement(replacement, javaMode);
+      if (!all) break;
+    }
+    res += this.appendTail();
+    return res;
+  }
+  /**
+  * Evaluates a replacer function for the current match and appends the result,
+  * along with any un-matched preceding text, advancing the append position.
+  * @param {Function} replacer - the replacer function
+  * @param {string|Uint8Array|number[]} originalInput - the cached original input reference
+  * @returns {string} the evaluated string to append
+  * @private
+  */
+  appendReplacementFunc(replacer, originalInput) {
+    let res = "";
+    const s2 = this.start();
+    const e = this.end();
+    if (this.appendPos < s2) res += this.substring(this.appendPos, s2);
+    this.appendPos = e;
+    const args = this.matchArray();
+    args.push(s2, originalInput);
+    if (this.hasNamedGroups) args.push(this.namedGroupsObject());
+    res += String(replacer(...args));
+    return res;
+  }
+  /**
+  * The match and its groups, as the elements of a JS RegExpExecArray: undefined for a group that
+  * did not take part in the match. Used by exec(), matchAll() and replacer functions.
+  * @returns {Array<string|undefined>}
+  * @private
+  */
+  matchArray() {
+    const result = [this.group(0)];
+    for (let i = 1; i <= this.patternGroupCount; i++) {
+      const group = this.group(i);
+      result.push(group === null ? void 0 : group);
+    }
+    return result;
+  }
+  /**
+  * The named groups, as the groups property of a JS RegExpExecArray: an object without a
+  * prototype mapping each name to its group (undefined when it did not take part in the match),
+  * or undefined when the pattern has no named groups.
+  * @returns {Record<string, string|undefined>|undefined}
+  * @private
+  */
+  namedGroupsObject() {
+    if (!this.hasNamedGroups) return;
+    const result = this.getNamedGroups();
+    for (const name in result) if (result[name] === null) result[name] = void 0;
+    return result;
+  }
+};
+var Inst = class Inst2 {
+  static ALT = 1;
+  static ALT_MATCH = 2;
+  static CAPTURE = 3;
+  static EMPTY_WIDTH = 4;
+  static FAIL = 5;
+  static MATCH = 6;
+  static NOP = 7;
+  static RUNE = 8;
+  static RUNE1 = 9;
+  static RUNE_ANY = 10;
+  static RUNE_ANY_NOT_NL = 11;
+  static LB_WRITE = 12;
+  static LB_CHECK = 13;
+  static isRuneOp(op) {
+    return Inst2.RUNE <= op && op <= Inst2.RUNE_ANY_NOT_NL;
+  }
+  static escapeRunes(runes) {
+    let out = '"';
+    for (let rune of runes) out += Utils.escapeRune(rune);
+    out += '"';
+    return out;
+  }
+  constructor(op) {
+    this.op = op;
+    this.out = 0;
+    this.arg = 0;
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.next = null;
+  }
+  matchRune(r) {
+    if (this.runes.length === 1) {
+      const r0 = this.runes[0];
+      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r);
+      return r === r0;
+    }
+    const len = this.runes.length;
+    if (len === 0) return false;
+    if (len === 2 || len === 4 || len === 6 || len === 8) {
+      for (let j = 0; j < len; j += 2) {
+        if (r < this.runes[j]) return false;
+        if (r <= this.runes[j + 1]) return true;
+      }
+      return false;
+    }
+    let base = 0;
+    let n2 = len >> 1;
+    while (n2 > 1) {
+      const half = n2 >> 1;
+      base += this.runes[base + half << 1] <= r ? half : 0;
+      n2 -= half;
+    }
+    base += this.runes[base << 1] <= r ? 1 : 0;
+    const m = base - 1;
+    return m >= 0 && r <= this.runes[m << 1 | 1];
+  }
+  matchRunePos(r) {
+    if (this.runes.length === 1) {
+      const r0 = this.runes[0];
+      if ((this.arg & RE2Flags.FOLD_CASE) !== 0) return Unicode.equalsIgnoreCase(r0, r) ? 0 : -1;
+      return r === r0 ? 0 : -1;
+    }
+    const len = this.runes.length;
+    if (len === 0) return -1;
+    if (len === 2 || len === 4 || len === 6 || len === 8) {
+      for (let j = 0; j < len; j += 2) {
+        if (r < this.runes[j]) return -1;
+        if (r <= this.runes[j + 1]) return Math.floor(j / 2);
+      }
+      return -1;
+    }
+    let base = 0;
+    let n2 = len >> 1;
+    while (n2 > 1) {
+      const half = n2 >> 1;
+      base += this.runes[base + half << 1] <= r ? half : 0;
+      n2 -= half;
+    }
+    base += this.runes[base << 1] <= r ? 1 : 0;
+    const m = base - 1;
+    return m >= 0 && r <= this.runes[m << 1 | 1] ? m : -1;
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    switch (this.op) {
+      case Inst2.ALT:
+        return `alt -> ${this.out}, ${this.arg}`;
+      case Inst2.ALT_MATCH:
+        return `altmatch -> ${this.out}, ${this.arg}`;
+      case Inst2.CAPTURE:
+        return `cap ${this.arg} -> ${this.out}`;
+      case Inst2.EMPTY_WIDTH:
+        return `empty ${this.arg} -> ${this.out}`;
+      case Inst2.MATCH:
+        return `match${this.arg !== 0 ? ` ${this.arg}` : ""}`;
+      case Inst2.FAIL:
+        return "fail";
+      case Inst2.NOP:
+        return `nop -> ${this.out}`;
+      case Inst2.LB_WRITE:
+        return `lbwrite ${this.arg} -> ${this.out}`;
+      case Inst2.LB_CHECK:
+        return `lbcheck ${this.arg} -> ${this.out}`;
+      case Inst2.RUNE:
+        if (this.runes === null) return "rune <null>";
+        return [
+          "rune ",
+          Inst2.escapeRunes(this.runes),
+          (this.arg & RE2Flags.FOLD_CASE) !== 0 ? "/i" : "",
+          " -> ",
+          this.out
+        ].join("");
+      case Inst2.RUNE1:
+        return `rune1 ${Inst2.escapeRunes(this.runes)} -> ${this.out}`;
+      case Inst2.RUNE_ANY:
+        return `any -> ${this.out}`;
+      case Inst2.RUNE_ANY_NOT_NL:
+        return `anynotnl -> ${this.out}`;
+      default:
+        throw new Error("unhandled case in Inst.toString");
+    }
+  }
+};
+var Queue2 = class Queue3 {
+  constructor(numInst) {
+    this.sparse = new Int32Array(numInst);
+    this.densePcs = new Int32Array(numInst);
+    this.denseCaps = null;
+    this.size = 0;
+    this.ncap = 0;
+    this.mainThreads = 0;
+  }
+  static INITIAL_THREADS = 32;
+  init(ncap) {
+    this.ncap = ncap;
+    const needed = Math.min(this.densePcs.length, Queue3.INITIAL_THREADS) * ncap;
+    if (!this.denseCaps || this.denseCaps.length < needed) this.denseCaps = new Int32Array(needed);
+  }
+  growCaps(needed) {
+    const limit = this.densePcs.length * this.ncap;
+    const grown = new Int32Array(Math.min(limit, Math.max(needed, 2 * this.denseCaps.length)));
+    grown.set(this.denseCaps);
+    this.denseCaps = grown;
+  }
+  contains(pc) {
+    const j = this.sparse[pc];
+    return j < this.size && this.densePcs[j] === pc;
+  }
+  isEmpty() {
+    return this.size === 0;
+  }
+  add(pc) {
+    const j = this.size++;
+    this.sparse[pc] = j;
+    this.densePcs[j] = pc;
+    return j;
+  }
+  clear() {
+    this.size = 0;
+    this.mainThreads = 0;
+  }
+  toString() {
+    let out = "{";
+    for (let i = 0; i < this.size; i++) {
+      if (i !== 0) out += ", ";
+      out += this.densePcs[i];
+    }
+    out += "}";
+    return out;
+  }
+};
+var LookbehindState = class {
+  constructor(prog) {
+    this.pos = -1;
+    this.pcs = new Int32Array(prog.numInst());
+    this.size = 0;
+    this.lbTable = new Int32Array(prog.numLb + 1);
+  }
+  reset() {
+    this.pos = -1;
+    this.size = 0;
+  }
+};
+var Machine = class Machine2 {
+  static fromRE2(re2) {
+    const m = new Machine2();
+    m.prog = re2.prog;
+    m.re2 = re2;
+    m.q0 = new Queue2(m.prog.numInst());
+    m.q1 = new Queue2(m.prog.numInst());
+    m.addStack = new Int32Array(2 * (m.prog.numInst() + 1));
+    m.matched = false;
+    m.matchcap = new Int32Array(m.prog.numCap < 2 ? 2 : m.prog.numCap);
+    m.ncap = 0;
+    return m;
+  }
+  constructor() {
+    this.prog = null;
+    this.re2 = null;
+    this.q0 = null;
+    this.q1 = null;
+    this.addStack = null;
+    this.matched = false;
+    this.matchcap = null;
+    this.ncap = 0;
+    this.lbTable = null;
+  }
+  init(ncap) {
+    this.ncap = ncap;
+    if (ncap > this.matchcap.length) this.matchcap = new Int32Array(ncap).fill(-1);
+    else this.matchcap.fill(-1);
+    this.q0.init(ncap);
+    this.q1.init(ncap);
+    if (this.prog.numLb > 0) {
+      if (!this.lbTable || this.lbTable.length < this.prog.numLb + 1) this.lbTable = new Int32Array(this.prog.numLb + 1);
+      this.lbTable.fill(-1);
+    }
+  }
+  submatches() {
+    if (this.ncap === 0) return Utils.emptyInts();
+    return Utils.toArray(this.matchcap.subarray(0, this.ncap));
+  }
+  match(input, pos, anchor, lbState = null) {
+    const startCond = this.re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return false;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+    this.matched = false;
+    this.matchcap.fill(-1);
+    const hasLookbehinds = this.prog.numLb > 0;
+    const matchStartPos = pos;
+    let currentPos = pos;
+    let resumeLookbehinds = false;
+    if (hasLookbehinds) {
+      if (lbState !== null && lbState.pos >= 0 && lbState.pos <= pos) {
+        currentPos = lbState.pos;
+        resumeLookbehinds = true;
+      } else currentPos = 0;
+    }
+    let saveLookbehinds = hasLookbehinds && lbState !== null;
+    let runq = this.q0;
+    let nextq = this.q1;
+    let r = input.step(currentPos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r = input.step(currentPos + width);
+      rune1 = r >> 3;
+      width1 = r & 7;
+    }
+    let flag;
+    if (currentPos === 0) flag = Utils.emptyOpContext(-1, rune);
+    else flag = input.context(currentPos);
+    if (hasLookbehinds) {
+      if (resumeLookbehinds) this.restoreLookbehinds(lbState, runq, flag);
+      else this.spawnLookbehinds(runq, currentPos, flag);
+    }
+    while (true) {
+      if (runq.mainThreads === 0) {
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+        if (this.matched) break;
+        if (this.prog.numLb === 0 && runq.isEmpty() && !(this.re2.prefix.length === 0) && rune1 !== this.re2.prefixRune && input.canCheckPrefix()) {
+          const advance = input.index(this.re2, currentPos);
+          if (advance < 0) break;
+          currentPos += advance;
+          r = input.step(currentPos);
+          rune = r >> 3;
+          width = r & 7;
+          r = input.step(currentPos + width);
+          rune1 = r >> 3;
+          width1 = r & 7;
+          flag = input.context(currentPos);
+        }
+      }
+      if (currentPos >= matchStartPos) {
+        if (saveLookbehinds) {
+          this.saveLookbehinds(lbState, runq, currentPos);
+          saveLookbehinds = false;
+        }
+        if (!this.matched && (currentPos === 0 || anchor === RE2Flags.UNANCHORED)) {
+          if (this.ncap > 0) this.matchcap[0] = currentPos;
+          this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+        }
+      }
+      const nextPos = currentPos + width;
+      flag = input.context(nextPos);
+      this.step(runq, nextq, currentPos, nextPos, rune, flag, anchor, currentPos === input.endPos());
+      if (width === 0) break;
+      if (this.ncap === 0 && this.matched) break;
+      currentPos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r = input.step(currentPos + width);
+        rune1 = r >> 3;
+        width1 = r & 7;
+      }
+      const tmpq = runq;
+      runq = nextq;
+      nextq = tmpq;
+    }
+    runq.clear();
+    nextq.clear();
+    return this.matched;
+  }
+  matchSet(input, pos, anchor) {
+    const startCond = this.re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return [];
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+    let currentPos = this.prog.numLb > 0 ? 0 : pos;
+    let matchStartPos = pos;
+    let runq = this.q0;
+    let nextq = this.q1;
+    let r = input.step(currentPos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r = input.step(currentPos + width);
+      rune1 = r >> 3;
+      width1 = r & 7;
+    }
+    let flag = currentPos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(currentPos);
+    const matches = /* @__PURE__ */ new Set();
+    if (this.prog.numLb > 0) this.spawnLookbehinds(runq, currentPos, flag);
+    while (true) {
+      if (runq.mainThreads === 0) {
+        if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && currentPos !== 0) break;
+        if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && currentPos !== 0) break;
+      }
+      if (currentPos === 0 || anchor === RE2Flags.UNANCHORED) {
+        if (currentPos >= matchStartPos) this.add(runq, this.prog.start, currentPos, this.matchcap, 0, flag);
+      }
+      const nextPos = currentPos + width;
+      flag = input.context(nextPos);
+      for (let j = 0; j < runq.size; j++) {
+        const pc = runq.densePcs[j];
+        const i = this.prog.inst[pc];
+        const capOffset = j * this.ncap;
+        let add = false;
+        switch (i.op) {
+          case Inst.MATCH:
+            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== input.endPos()) break;
+            matches.add(i.arg);
+            break;
+          case Inst.RUNE:
+            add = i.matchRune(rune);
+            break;
+          case Inst.RUNE1:
+            add = rune === i.runes[0];
+            break;
+          case Inst.RUNE_ANY:
+            add = true;
+            break;
+          case Inst.RUNE_ANY_NOT_NL:
+            add = rune !== 10;
+            break;
+          default:
+            continue;
+        }
+        if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, flag);
+      }
+      runq.clear();
+      if (width === 0) break;
+      currentPos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r = input.step(currentPos + width);
+        rune1 = r >> 3;
+        width1 = r & 7;
+      }
+      const tmpq = runq;
+      runq = nextq;
+      nextq = tmpq;
+    }
+    nextq.clear();
+    return Array.from(matches).sort((a, b2) => a - b2);
+  }
+  step(runq, nextq, pos, nextPos, c, nextCond, anchor, atEnd) {
+    const longest = this.re2.longest;
+    for (let j = 0; j < runq.size; j++) {
+      const pc = runq.densePcs[j];
+      const capOffset = j * this.ncap;
+      if (longest && this.matched && this.ncap > 0 && this.matchcap[0] < runq.denseCaps[capOffset]) continue;
+      const i = this.prog.inst[pc];
+      let add = false;
+      switch (i.op) {
+        case Inst.MATCH:
+          if (anchor === RE2Flags.ANCHOR_BOTH && !atEnd) break;
+          if (this.ncap > 0 && (!longest || !this.matched || this.matchcap[1] < pos)) {
+            runq.denseCaps[capOffset + 1] = pos;
+            for (let k = 0; k < this.ncap; k++) this.matchcap[k] = runq.denseCaps[capOffset + k];
+          }
+          if (!longest) runq.size = 0;
+          this.matched = true;
+          break;
+        case Inst.RUNE:
+          add = i.matchRune(c);
+          break;
+        case Inst.RUNE1:
+          add = c === i.runes[0];
+          break;
+        case Inst.RUNE_ANY:
+          add = true;
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          add = c !== 10;
+          break;
+        default:
+          continue;
+      }
+      if (add) this.add(nextq, i.out, nextPos, runq.denseCaps, capOffset, nextCond);
+    }
+    runq.clear();
+  }
+  spawnLookbehinds(q, pos, flag) {
+    for (let i = 0; i < this.prog.lbStarts.length; i++) this.add(q, this.prog.lbStarts[i], pos, this.matchcap, 0, flag);
+  }
+  restoreLookbehinds(lbState, q, flag) {
+    this.lbTable.set(lbState.lbTable);
+    for (let j = 0; j < lbState.size; j++) this.add(q, lbState.pcs[j], lbState.pos, this.matchcap, 0, flag);
+  }
+  saveLookbehinds(lbState, q, pos) {
+    let size = 0;
+    for (let j = 0; j < q.size; j++) {
+      const pc = q.densePcs[j];
+      if (this.prog.lbInst[pc] === 1 && Inst.isRuneOp(this.prog.inst[pc].op)) lbState.pcs[size++] = pc;
+    }
+    lbState.size = size;
+    lbState.pos = pos;
+    lbState.lbTable.set(this.lbTable);
+  }
+  add(q, pc, pos, capArray, capOffset, cond) {
+    const stk = this.addStack;
+    let nstk = 0;
+    for (; ; ) {
+      while (pc !== 0 && !q.contains(pc)) {
+        const d = q.add(pc);
+        const inst = this.prog.inst[pc];
+        switch (inst.op) {
+          case Inst.FAIL:
+            pc = 0;
+            break;
+          case Inst.ALT:
+          case Inst.ALT_MATCH:
+            stk[nstk++] = inst.arg;
+            stk[nstk++] = 0;
+            pc = inst.out;
+            break;
+          case Inst.EMPTY_WIDTH:
+            pc = (inst.arg & ~cond) === 0 ? inst.out : 0;
+            break;
+          case Inst.NOP:
+            pc = inst.out;
+            break;
+          case Inst.CAPTURE:
+            if (inst.arg < this.ncap) {
+              stk[nstk++] = -inst.arg - 1;
+              stk[nstk++] = capArray[capOffset + inst.arg];
+              capArray[capOffset + inst.arg] = pos;
+            }
+            pc = inst.out;
+            break;
+          case Inst.LB_WRITE:
+            this.lbTable[Math.abs(inst.arg)] = pos;
+            pc = inst.out;
+            break;
+          case Inst.LB_CHECK:
+            if (inst.arg > 0) pc = this.lbTable[inst.arg] === pos ? inst.out : 0;
+            else pc = this.lbTable[-inst.arg] !== pos ? inst.out : 0;
+            break;
+          case Inst.MATCH:
+          case Inst.RUNE:
+          case Inst.RUNE1:
+          case Inst.RUNE_ANY:
+          case Inst.RUNE_ANY_NOT_NL:
+            if (this.prog.lbInst[pc] === 0) q.mainThreads++;
+            if (this.ncap > 0) {
+              const destOffset = d * this.ncap;
+              if (destOffset + this.ncap > q.denseCaps.length) q.growCaps(destOffset + this.ncap);
+              for (let c = 0; c < this.ncap; c++) q.denseCaps[destOffset + c] = capArray[capOffset + c];
+            }
+            pc = 0;
+            break;
+          default:
+            throw new RE2JSInternalException("unhandled");
+        }
+      }
+      if (nstk === 0) return;
+      nstk -= 2;
+      const entry = stk[nstk];
+      if (entry < 0) {
+        capArray[capOffset - entry - 1] = stk[nstk + 1];
+        pc = 0;
+      } else pc = entry;
+    }
+  }
+};
+var hashState = (pcs, flag, ids) => {
+  let h = -2128831035;
+  for (let i = 0; i < pcs.length; i++) {
+    h ^= pcs[i];
+    h = Math.imul(h, 16777619);
+  }
+  h ^= flag;
+  h = Math.imul(h, 16777619);
+  for (let i = 0; i < ids.length; i++) {
+    h ^= ids[i];
+    h = Math.imul(h, 16777619);
+  }
+  return h;
+};
+var arraysEqual = (a, b2) => {
+  if (a.length !== b2.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b2[i]) return false;
+  return true;
+};
+var isState = (state, pcs, flag, ids) => state.flag === flag && arraysEqual(state.nfaStates, pcs) && arraysEqual(state.matchIDs, ids);
+var NO_IDS = [];
+var END_TEXT = -1;
+var DFAState = class {
+  constructor(nfaStates, flag, matchIDs) {
+    this.nfaStates = nfaStates;
+    this.flag = flag;
+    this.isMatch = (flag & DFA.FLAG_MATCH) !== 0;
+    this.matchIDs = matchIDs;
+    this.next = null;
+    this.nextAnchored = null;
+  }
+};
+var DFA = class DFA2 {
+  static FLAG_EMPTY_MASK = 255;
+  static FLAG_MATCH = 256;
+  static FLAG_LAST_WORD = 512;
+  static FLAG_NEED_SHIFT = 16;
+  static STATE_OVERHEAD = 150;
+  static ARRAY_OVERHEAD = 40;
+  static ELEMENT_SIZE = 8;
+  static TABLE_OVERHEAD = 48;
+  static PROGRESS_PER_STATE = 10;
+  constructor(prog, maxMem = 8388608) {
+    this.prog = prog;
+    this.maxMem = maxMem;
+    this.stateCache = /* @__PURE__ */ new Map();
+    this.stateCount = 0;
+    this.startStates = /* @__PURE__ */ new Map();
+    this.failed = false;
+    for (let pc = 0; pc < prog.numInst(); pc++) {
+      const op = prog.getInst(pc).op;
+      if (op === Inst.LB_WRITE || op === Inst.LB_CHECK) {
+        this.failed = true;
+        break;
+      }
+    }
+    this.computeRuneClasses();
+    this.stateBudget = maxMem;
+    this.memBudget = maxMem;
+  }
+  computeRuneClasses() {
+    const bounds = /* @__PURE__ */ new Set();
+    const addRange = (lo, hi) => {
+      bounds.add(lo);
+      bounds.add(hi + 1);
+    };
+    for (let pc = 0; pc < this.prog.numInst(); pc++) {
+      const inst = this.prog.getInst(pc);
+      switch (inst.op) {
+        case Inst.RUNE:
+        case Inst.RUNE1:
+          if (inst.runes.length === 1) {
+            addRange(inst.runes[0], inst.runes[0]);
+            if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) for (let f = Unicode.simpleFold(inst.runes[0]); f !== inst.runes[0]; f = Unicode.simpleFold(f)) addRange(f, f);
+          } else for (let j = 0; j < inst.runes.length; j += 2) addRange(inst.runes[j], inst.runes[j + 1]);
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          addRange(10, 10);
+          break;
+        case Inst.EMPTY_WIDTH:
+          if ((inst.arg & (Utils.EMPTY_BEGIN_LINE | Utils.EMPTY_END_LINE)) !== 0) addRange(10, 10);
+          if ((inst.arg & (Utils.EMPTY_WORD_BOUNDARY | Utils.EMPTY_NO_WORD_BOUNDARY)) !== 0) {
+            addRange(48, 57);
+            addRange(65, 90);
+            addRange(95, 95);
+            addRange(97, 122);
+          }
+      }
+    }
+    bounds.delete(0);
+    this.classBounds = Int32Array.from(bounds).sort();
+    this.numClasses = this.classBounds.length + 1;
+    const latin1Class = new Int32Array(Unicode.MAX_LATIN1 + 1);
+    for (let r = 0; r <= Unicode.MAX_LATIN1; r++) latin1Class[r] = this.searchClass(r);
+    this.latin1Class = latin1Class;
+  }
+  runeClass(r) {
+    if (r <= Unicode.MAX_LATIN1) return this.latin1Class[r];
+    return this.searchClass(r);
+  }
+  searchClass(r) {
+    const bounds = this.classBounds;
+    let lo = 0;
+    let hi = bounds.length;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      if (bounds[mid] <= r) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  closure(pcs, flag) {
+    const closure = /* @__PURE__ */ new Set();
+    const stack = Array.from(pcs);
+    let needflags = 0;
+    while (stack.length > 0) {
+      const pc = stack.pop();
+      if (pc === 0 || closure.has(pc)) continue;
+      closure.add(pc);
+      const inst = this.prog.getInst(pc);
+      switch (inst.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          stack.push(inst.out);
+          stack.push(inst.arg);
+          break;
+        case Inst.NOP:
+        case Inst.CAPTURE:
+          stack.push(inst.out);
+          break;
+        case Inst.EMPTY_WIDTH:
+          needflags |= inst.arg;
+          if ((inst.arg & ~flag) === 0) stack.push(inst.out);
+      }
+    }
+    return {
+      pcs: Array.from(closure).sort((a, b2) => a - b2),
+      needflags
+    };
+  }
+  getState(pcs, flag, ids) {
+    const hash = hashState(pcs, flag, ids);
+    const cached2 = this.stateCache.get(hash);
+    if (cached2 instanceof DFAState) {
+      if (isState(cached2, pcs, flag, ids)) return cached2;
+    } else if (cached2 !== void 0) {
+      for (let i = 0; i < cached2.length; i++) if (isState(cached2[i], pcs, flag, ids)) return cached2[i];
+    }
+    const cost = DFA2.stateCost(pcs, ids);
+    if (this.memBudget < cost) return null;
+    this.memBudget -= cost;
+    const state = new DFAState(pcs, flag, ids);
+    if (cached2 === void 0) this.stateCache.set(hash, state);
+    else if (cached2 instanceof DFAState) this.stateCache.set(hash, [cached2, state]);
+    else cached2.push(state);
+    this.stateCount++;
+    return state;
+  }
+  static stateCost(pcs, ids) {
+    const idsCost = ids.length === 0 ? 0 : DFA2.ARRAY_OVERHEAD + DFA2.ELEMENT_SIZE * ids.length;
+    return DFA2.STATE_OVERHEAD + DFA2.ELEMENT_SIZE * pcs.length + idsCost;
+  }
+  *cachedStates() {
+    for (const cached2 of this.stateCache.values()) if (cached2 instanceof DFAState) yield cached2;
+    else yield* cached2;
+  }
+  makeState(pcs, flag, ids) {
+    const closure = this.closure(pcs, flag & DFA2.FLAG_EMPTY_MASK);
+    let stateFlag = flag;
+    if (closure.needflags === 0) stateFlag &= DFA2.FLAG_MATCH;
+    stateFlag |= closure.needflags << DFA2.FLAG_NEED_SHIFT;
+    return this.getState(closure.pcs, stateFlag, ids);
+  }
+  allocTable(state, anchor) {
+    const size = this.numClasses + 1;
+    const cost = DFA2.TABLE_OVERHEAD + DFA2.ELEMENT_SIZE * size;
+    if (this.memBudget < cost) return null;
+    this.memBudget -= cost;
+    const table = new Array(size).fill(null);
+    if (anchor === RE2Flags.UNANCHORED) state.next = table;
+    else state.nextAnchored = table;
+    return table;
+  }
+  clearCache() {
+    this.stateCache.clear();
+    this.stateCount = 0;
+    this.startStates.clear();
+    this.memBudget = this.stateBudget;
+  }
+  resetCache(current) {
+    this.clearCache();
+    return this.getState(current.nfaStates, current.flag, current.matchIDs);
+  }
+  step(state, cls, rune, anchor) {
+    let table = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
+    if (table !== null) {
+      const cached2 = table[cls];
+      if (cached2 !== null) return cached2;
+    } else {
+      table = this.allocTable(state, anchor);
+      if (table === null) return null;
+    }
+    const needflag = state.flag >>> DFA2.FLAG_NEED_SHIFT;
+    const oldbeforeflag = state.flag & DFA2.FLAG_EMPTY_MASK;
+    let beforeflag = oldbeforeflag;
+    let afterflag = 0;
+    if (rune === 10) {
+      beforeflag |= Utils.EMPTY_END_LINE;
+      afterflag |= Utils.EMPTY_BEGIN_LINE;
+    }
+    if (rune === END_TEXT) beforeflag |= Utils.EMPTY_END_LINE | Utils.EMPTY_END_TEXT;
+    const islastword = (state.flag & DFA2.FLAG_LAST_WORD) !== 0;
+    const isword = rune !== END_TEXT && Utils.isWordRune(rune);
+    beforeflag |= isword === islastword ? Utils.EMPTY_NO_WORD_BOUNDARY : Utils.EMPTY_WORD_BOUNDARY;
+    let pcs = state.nfaStates;
+    if ((beforeflag & ~oldbeforeflag & needflag) !== 0) pcs = this.closure(pcs, beforeflag).pcs;
+    const nextPCs = [];
+    let ismatch = false;
+    let ids = NO_IDS;
+    for (let i = 0; i < pcs.length; i++) {
+      const inst = this.prog.getInst(pcs[i]);
+      if (inst.op === Inst.MATCH) {
+        if (!ismatch) {
+          ismatch = true;
+          ids = [];
+        }
+        ids.push(inst.arg);
+      } else if (rune !== END_TEXT && Inst.isRuneOp(inst.op) && inst.matchRune(rune)) nextPCs.push(inst.out);
+    }
+    if (ids.length > 1) ids.sort((a, b2) => a - b2);
+    if (anchor === RE2Flags.UNANCHORED && rune !== END_TEXT) nextPCs.push(this.prog.start);
+    let flag = afterflag;
+    if (ismatch) flag |= DFA2.FLAG_MATCH;
+    if (isword) flag |= DFA2.FLAG_LAST_WORD;
+    const nextState = this.makeState(nextPCs, flag, ids);
+    if (nextState === null) return null;
+    table[cls] = nextState;
+    return nextState;
+  }
+  start(input, pos) {
+    const context = input.context(pos);
+    let flags;
+    if ((context & Utils.EMPTY_BEGIN_TEXT) !== 0) flags = Utils.EMPTY_BEGIN_TEXT | Utils.EMPTY_BEGIN_LINE;
+    else if ((context & Utils.EMPTY_BEGIN_LINE) !== 0) flags = Utils.EMPTY_BEGIN_LINE;
+    else {
+      const r = input.step(pos);
+      const nextIsWord = r >= 0 && Utils.isWordRune(r >> 3);
+      flags = (context & Utils.EMPTY_WORD_BOUNDARY) !== 0 !== nextIsWord ? DFA2.FLAG_LAST_WORD : 0;
+    }
+    let state = this.startStates.get(flags);
+    if (state === void 0) {
+      state = this.makeState([this.prog.start], flags, NO_IDS);
+      if (state === null) {
+        this.clearCache();
+        state = this.makeState([this.prog.start], flags, NO_IDS);
+        if (state === null) return null;
+      }
+      this.startStates.set(flags, state);
+    }
+    return state;
+  }
+  stepOrReset(state, cls, rune, anchor, pos, search) {
+    let next = this.step(state, cls, rune, anchor);
+    if (next !== null) return next;
+    if (search.resetPos >= 0 && pos - search.resetPos < DFA2.PROGRESS_PER_STATE * this.stateCount) return null;
+    search.resetPos = pos;
+    const restored = this.resetCache(state);
+    if (restored === null) return null;
+    next = this.step(restored, cls, rune, anchor);
+    return next;
+  }
+  run(input, pos, anchor, state, onMatch) {
+    const endPos = input.endPos();
+    const latin1Class = this.latin1Class;
+    const unanchored = anchor === RE2Flags.UNANCHORED;
+    const search = { resetPos: -1 };
+    let i = pos;
+    while (i < endPos) {
+      const r = input.step(i);
+      const rune = r >> 3;
+      const width = r & 7;
+      if (width === 0) break;
+      const cls = rune <= Unicode.MAX_LATIN1 ? latin1Class[rune] : this.runeClass(rune);
+      let next = unanchored && state.next !== null ? state.next[cls] : null;
+      if (next === null) {
+        next = this.stepOrReset(state, cls, rune, anchor, i, search);
+        if (next === null) return null;
+      }
+      state = next;
+      if (state.isMatch && onMatch(state, false)) return true;
+      if (!unanchored && state.nfaStates.length === 0) return false;
+      i += width;
+    }
+    state = this.stepOrReset(state, this.numClasses, END_TEXT, anchor, i, search);
+    if (state === null) return null;
+    return state.isMatch && onMatch(state, true);
+  }
+  match(input, pos, anchor) {
+    if (this.failed) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return false;
+    const startState = this.start(input, pos);
+    if (startState === null) return null;
+    return this.run(input, pos, anchor, startState, (state, atEnd) => anchor !== RE2Flags.ANCHOR_BOTH || atEnd);
+  }
+  matchSet(input, pos, anchor) {
+    if (this.failed) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return [];
+    const startState = this.start(input, pos);
+    if (startState === null) return null;
+    const matches = /* @__PURE__ */ new Set();
+    const collect = (state, atEnd) => {
+      if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches.add(state.matchIDs[k]);
+      return false;
+    };
+    if (this.run(input, pos, anchor, startState, collect) === null) return null;
+    return Array.from(matches).sort((a, b2) => a - b2);
+  }
+};
+var VISITED_BITS = 32;
+var MAX_BACKTRACK_PROG = 500;
+var INITIAL_JOB_CAPACITY = 256;
+var MAX_BACKTRACK_VECTOR = 262144;
+var BitState = class {
+  constructor() {
+    this.end = 0;
+    this.cap = /* @__PURE__ */ new Int32Array(0);
+    this.matchcap = /* @__PURE__ */ new Int32Array(0);
+    this.ncap = 0;
+    this.jobPc = new Int32Array(INITIAL_JOB_CAPACITY);
+    this.jobArg = new Uint8Array(INITIAL_JOB_CAPACITY);
+    this.jobPos = new Int32Array(INITIAL_JOB_CAPACITY);
+    this.jobLen = 0;
+    this.visited = /* @__PURE__ */ new Uint32Array(0);
+  }
+  reset(prog, end, ncap) {
+    this.end = end;
+    this.jobLen = 0;
+    this.ncap = ncap;
+    const visitedSize = prog.numInst() * (end + 1) + VISITED_BITS - 1 >>> 5;
+    if (this.visited.length < visitedSize) this.visited = new Uint32Array(visitedSize);
+    else this.visited.fill(0, 0, visitedSize);
+    if (this.cap.length < ncap) this.cap = new Int32Array(ncap).fill(-1);
+    else this.cap.fill(-1, 0, ncap);
+    if (this.matchcap.length < ncap) this.matchcap = new Int32Array(ncap).fill(-1);
+    else this.matchcap.fill(-1, 0, ncap);
+  }
+  shouldVisit(pc, pos) {
+    const n2 = pc * (this.end + 1) + pos;
+    const idx = n2 >>> 5;
+    const mask = 1 << (n2 & 31);
+    if ((this.visited[idx] & mask) !== 0) return false;
+    this.visited[idx] |= mask;
+    return true;
+  }
+  push(re2, pc, pos, arg) {
+    if (re2.prog.getInst(pc).op !== Inst.FAIL && (arg || this.shouldVisit(pc, pos))) {
+      if (this.jobLen >= this.jobPc.length) {
+        const newSize = this.jobPc.length * 2;
+        const newPc = new Int32Array(newSize);
+        newPc.set(this.jobPc);
+        this.jobPc = newPc;
+        const newArg = new Uint8Array(newSize);
+        newArg.set(this.jobArg);
+        this.jobArg = newArg;
+        const newPos = new Int32Array(newSize);
+        newPos.set(this.jobPos);
+        this.jobPos = newPos;
+      }
+      this.jobPc[this.jobLen] = pc;
+      this.jobArg[this.jobLen] = arg ? 1 : 0;
+      this.jobPos[this.jobLen] = pos;
+      this.jobLen++;
+    }
+  }
+  tryBacktrack(re2, input, pc, pos, anchor) {
+    const longest = re2.longest;
+    this.push(re2, pc, pos, false);
+    while (this.jobLen > 0) {
+      this.jobLen--;
+      let currentPc = this.jobPc[this.jobLen];
+      let arg = this.jobArg[this.jobLen] === 1;
+      let currentPos = this.jobPos[this.jobLen];
+      let skipShouldVisit = true;
+      while (true) {
+        if (!skipShouldVisit) {
+          if (!this.shouldVisit(currentPc, currentPos)) break;
+        }
+        skipShouldVisit = false;
+        const inst = re2.prog.getInst(currentPc);
+        switch (inst.op) {
+          case Inst.FAIL:
+            break;
+          case Inst.ALT:
+            if (arg) {
+              arg = false;
+              currentPc = inst.arg;
+              continue;
+            } else {
+              this.push(re2, currentPc, currentPos, true);
+              currentPc = inst.out;
+              continue;
+            }
+          case Inst.ALT_MATCH: {
+            const outInst = re2.prog.getInst(inst.out);
+            if (Inst.isRuneOp(outInst.op)) {
+              this.push(re2, inst.arg, currentPos, false);
+              currentPc = inst.arg;
+              currentPos = this.end;
+              continue;
+            }
+            this.push(re2, inst.out, this.end, false);
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (!inst.matchRune(r >> 3)) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE1: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (r >> 3 !== inst.runes[0]) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE_ANY_NOT_NL: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            if (r >> 3 === 10) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.RUNE_ANY: {
+            const r = input.step(currentPos);
+            if (r === MachineInputBase.EOF()) break;
+            currentPos += r & 7;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.CAPTURE:
+            if (arg) {
+              this.cap[inst.arg] = currentPos;
+              break;
+            } else {
+              if (inst.arg < this.ncap) {
+                this.push(re2, currentPc, this.cap[inst.arg], true);
+                this.cap[inst.arg] = currentPos;
+              }
+              currentPc = inst.out;
+              continue;
+            }
+          case Inst.EMPTY_WIDTH: {
+            const flag = input.context(currentPos);
+            if ((inst.arg & ~flag) !== 0) break;
+            currentPc = inst.out;
+            continue;
+          }
+          case Inst.NOP:
+            currentPc = inst.out;
+            continue;
+          case Inst.MATCH: {
+            if (anchor === RE2Flags.ANCHOR_BOTH && currentPos !== this.end) break;
+            if (this.ncap === 0) return true;
+            if (this.ncap > 1) this.cap[1] = currentPos;
+            const old = this.matchcap[1];
+            if (old === -1 || longest && currentPos > 0 && currentPos > old) this.matchcap.set(this.cap);
+            if (!longest) return true;
+            if (currentPos === this.end) return true;
+            break;
+          }
+          case Inst.LB_WRITE:
+          case Inst.LB_CHECK:
+            throw new RE2JSInternalException("Backtracker cannot evaluate Lookbehind instructions");
+          default:
+            throw new RE2JSInternalException("bad inst");
+        }
+        break;
+      }
+    }
+    return longest && this.matchcap.length > 1 && this.matchcap[1] >= 0;
+  }
+};
+var bitStatePool = [];
+var Backtracker = class Backtracker2 {
+  static shouldBacktrack(prog) {
+    return prog.numInst() <= MAX_BACKTRACK_PROG;
+  }
+  static maxBitStateLen(prog) {
+    if (!Backtracker2.shouldBacktrack(prog)) return 0;
+    return Math.floor(MAX_BACKTRACK_VECTOR / prog.numInst());
+  }
+  static execute(re2, input, pos, anchor, ncap) {
+    const startCond = re2.cond;
+    if (startCond === Utils.EMPTY_ALL) return null;
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 && pos !== 0) return null;
+    const b2 = bitStatePool.length > 0 ? bitStatePool.pop() : new BitState();
+    const end = input.endPos();
+    b2.reset(re2.prog, end, ncap);
+    let matched = false;
+    if ((startCond & Utils.EMPTY_BEGIN_TEXT) !== 0 || anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) {
+      if (b2.ncap > 0) b2.cap[0] = pos;
+      if (b2.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) matched = true;
+    } else {
+      let width = -1;
+      for (; pos <= end && width !== 0; pos += width) {
+        if (re2.prefix.length > 0) {
+          const advance = input.index(re2, pos);
+          if (advance < 0) break;
+          pos += advance;
+        }
+        if (b2.ncap > 0) b2.cap[0] = pos;
+        if (b2.tryBacktrack(re2, input, re2.prog.start, pos, anchor)) {
+          matched = true;
+          break;
+        }
+        const r = input.step(pos);
+        width = r === MachineInputBase.EOF() ? 0 : r & 7;
+      }
+    }
+    if (!matched) {
+      bitStatePool.push(b2);
+      return null;
+    }
+    const result = ncap === 0 ? [] : Utils.toArray(b2.matchcap.subarray(0, ncap));
+    bitStatePool.push(b2);
+    return result;
+  }
+};
+var QueueOnePass = class {
+  constructor(size) {
+    this.sparse = new Uint32Array(size);
+    this.dense = new Uint32Array(size);
+    this.size = 0;
+    this.nextIndex = 0;
+  }
+  empty() {
+    return this.nextIndex >= this.size;
+  }
+  next() {
+    return this.dense[this.nextIndex++];
+  }
+  clear() {
+    this.size = 0;
+    this.nextIndex = 0;
+  }
+  contains(u) {
+    return u < this.sparse.length && this.sparse[u] < this.size && this.dense[this.sparse[u]] === u;
+  }
+  insert(u) {
+    if (!this.contains(u)) this.insertNew(u);
+  }
+  insertNew(u) {
+    if (u >= this.sparse.length) return;
+    this.sparse[u] = this.size;
+    this.dense[this.size] = u;
+    this.size++;
+  }
+};
+var mergeRuneSets = (leftRunes, rightRunes, leftPC, rightPC) => {
+  const leftLen = leftRunes.length;
+  const rightLen = rightRunes.length;
+  let lx = 0, rx = 0;
+  const merged = [];
+  const next = [];
+  let ok = true;
+  let ix = -1;
+  const extend = (isLeft) => {
+    const newArray = isLeft ? leftRunes : rightRunes;
+    const low = isLeft ? lx : rx;
+    const pc = isLeft ? leftPC : rightPC;
+    if (ix > 0 && newArray[low] <= merged[ix]) return false;
+    merged.push(newArray[low], newArray[low + 1]);
+    if (isLeft) lx += 2;
+    else rx += 2;
+    ix += 2;
+    next.push(pc);
+    return true;
+  };
+  while (lx < leftLen || rx < rightLen) {
+    if (rx >= rightLen) ok = extend(true);
+    else if (lx >= leftLen) ok = extend(false);
+    else if (rightRunes[rx] < leftRunes[lx]) ok = extend(false);
+    else ok = extend(true);
+    if (!ok) return null;
+  }
+  return {
+    merged,
+    next
+  };
+};
+var OnePassProg = class {
+  constructor(prog) {
+    this.start = prog.start;
+    this.numCap = prog.numCap;
+    this.inst = new Array(prog.inst.length);
+    for (let i = 0; i < prog.inst.length; i++) {
+      const orig = prog.inst[i];
+      const inst = new Inst(orig.op);
+      inst.out = orig.out;
+      inst.arg = orig.arg;
+      inst.runes = orig.runes ? new Int32Array(orig.runes) : /* @__PURE__ */ new Int32Array(0);
+      inst.next = null;
+      this.inst[i] = inst;
+    }
+  }
+};
+var onePassCopy = (prog) => {
+  const p = new OnePassProg(prog);
+  for (let pc = 0; pc < p.inst.length; pc++) {
+    const inst = p.inst[pc];
+    if (inst.op !== Inst.ALT && inst.op !== Inst.ALT_MATCH) continue;
+    let pAOther = "out";
+    let pAAlt = "arg";
+    let instAlt = p.inst[inst[pAAlt]];
+    if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) {
+      pAOther = "arg";
+      pAAlt = "out";
+      instAlt = p.inst[inst[pAAlt]];
+      if (instAlt.op !== Inst.ALT && instAlt.op !== Inst.ALT_MATCH) continue;
+    }
+    const instOther = p.inst[inst[pAOther]];
+    if (instOther.op === Inst.ALT || instOther.op === Inst.ALT_MATCH) continue;
+    let pBAlt = "out";
+    let pBOther = "arg";
+    let patch = false;
+    if (instAlt.out === pc) patch = true;
+    else if (instAlt.arg === pc) {
+      patch = true;
+      pBAlt = "arg";
+      pBOther = "out";
+    }
+    if (patch) instAlt[pBAlt] = inst[pAOther];
+    if (inst[pAOther] === instAlt[pBAlt]) inst[pAAlt] = instAlt[pBOther];
+  }
+  return p;
+};
+var makeOnePass = (p) => {
+  if (p.inst.length >= 1e3) return null;
+  const instQueue = new QueueOnePass(p.inst.length);
+  const visitQueue = new QueueOnePass(p.inst.length);
+  const onePassRunes = new Array(p.inst.length);
+  const m = new Array(p.inst.length).fill(false);
+  const check = (pc) => {
+    let ok = true;
+    const inst = p.inst[pc];
+    if (visitQueue.contains(pc)) return true;
+    visitQueue.insert(pc);
+    switch (inst.op) {
+      case Inst.ALT:
+      case Inst.ALT_MATCH: {
+        ok = check(inst.out) && check(inst.arg);
+        let matchOut = m[inst.out];
+        let matchArg = m[inst.arg];
+        if (matchOut && matchArg) return false;
+        if (matchArg) {
+          const tempOut = inst.out;
+          inst.out = inst.arg;
+          inst.arg = tempOut;
+          const tempMatch = matchOut;
+          matchOut = matchArg;
+          matchArg = tempMatch;
+        }
+        if (matchOut) {
+          m[pc] = true;
+          inst.op = Inst.ALT_MATCH;
+        }
+        const leftRunes = onePassRunes[inst.out] || [];
+        const rightRunes = onePassRunes[inst.arg] || [];
+        const mergeRes = mergeRuneSets(leftRunes, rightRunes, inst.out, inst.arg);
+        if (!mergeRes) return false;
+        onePassRunes[pc] = new Int32Array(mergeRes.merged);
+        inst.next = new Uint32Array(mergeRes.next);
+        break;
+      }
+      case Inst.CAPTURE:
+      case Inst.EMPTY_WIDTH:
+      case Inst.NOP:
+        ok = check(inst.out);
+        m[pc] = m[inst.out];
+        onePassRunes[pc] = onePassRunes[inst.out] ? new Int32Array(onePassRunes[inst.out]) : /* @__PURE__ */ new Int32Array(0);
+        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+        break;
+      case Inst.MATCH:
+      case Inst.FAIL:
+        m[pc] = inst.op === Inst.MATCH;
+        break;
+      case Inst.RUNE: {
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        if (!inst.runes || inst.runes.length === 0) {
+          onePassRunes[pc] = /* @__PURE__ */ new Int32Array(0);
+          inst.next = new Uint32Array([inst.out]);
+          break;
+        }
+        let runes = [];
+        if (inst.runes.length === 1 && (inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+          const r0 = inst.runes[0];
+          runes.push(r0, r0);
+          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+          runes.sort((a, b2) => a - b2);
+        } else for (let j = 0; j < inst.runes.length; j++) runes.push(inst.runes[j]);
+        onePassRunes[pc] = new Int32Array(runes);
+        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+        inst.op = Inst.RUNE;
+        break;
+      }
+      case Inst.RUNE1: {
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        let runes = [];
+        if ((inst.arg & RE2Flags.FOLD_CASE) !== 0) {
+          const r0 = inst.runes[0];
+          runes.push(r0, r0);
+          for (let r1 = Unicode.simpleFold(r0); r1 !== r0; r1 = Unicode.simpleFold(r1)) runes.push(r1, r1);
+          runes.sort((a, b2) => a - b2);
+        } else runes.push(inst.runes[0], inst.runes[0]);
+        onePassRunes[pc] = new Int32Array(runes);
+        inst.next = new Uint32Array(Math.floor(runes.length / 2) + 1).fill(inst.out);
+        inst.op = Inst.RUNE;
+        break;
+      }
+      case Inst.RUNE_ANY:
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        onePassRunes[pc] = new Int32Array([0, Unicode.MAX_RUNE]);
+        inst.next = new Uint32Array([inst.out]);
+        break;
+      case Inst.RUNE_ANY_NOT_NL:
+        m[pc] = false;
+        if (inst.next && inst.next.length > 0) break;
+        instQueue.insert(inst.out);
+        onePassRunes[pc] = new Int32Array([
+          0,
+          9,
+          11,
+          Unicode.MAX_RUNE
+        ]);
+        inst.next = new Uint32Array(Math.floor(onePassRunes[pc].length / 2) + 1).fill(inst.out);
+    }
+    return ok;
+  };
+  instQueue.clear();
+  instQueue.insert(p.start);
+  while (!instQueue.empty()) {
+    visitQueue.clear();
+    if (!check(instQueue.next())) return null;
+  }
+  for (let i = 0; i < p.inst.length; i++) if (onePassRunes[i]) p.inst[i].runes = onePassRunes[i];
+  return p;
+};
+var cleanupOnePass = (p, original) => {
+  for (let ix = 0; ix < original.inst.length; ix++) {
+    const instOriginal = original.inst[ix];
+    switch (instOriginal.op) {
+      case Inst.ALT:
+      case Inst.ALT_MATCH:
+      case Inst.RUNE:
+        break;
+      case Inst.CAPTURE:
+      case Inst.EMPTY_WIDTH:
+      case Inst.NOP:
+      case Inst.MATCH:
+      case Inst.FAIL:
+        p.inst[ix].next = null;
+        break;
+      case Inst.RUNE1:
+      case Inst.RUNE_ANY:
+      case Inst.RUNE_ANY_NOT_NL:
+        p.inst[ix].next = null;
+        p.inst[ix].op = instOriginal.op;
+        p.inst[ix].runes = instOriginal.runes ? new Int32Array(instOriginal.runes) : /* @__PURE__ */ new Int32Array(0);
+    }
+  }
+};
+var OnePass = class OnePass2 {
+  static compile(prog) {
+    if (prog.start === 0) return null;
+    if (prog.numLb > 0) return null;
+    const startInst = prog.inst[prog.start];
+    if (startInst.op !== Inst.EMPTY_WIDTH || (startInst.arg & Utils.EMPTY_BEGIN_TEXT) === 0) return null;
+    let hasAlt = false;
+    for (let i = 0; i < prog.inst.length; i++) if (prog.inst[i].op === Inst.ALT || prog.inst[i].op === Inst.ALT_MATCH) {
+      hasAlt = true;
+      break;
+    }
+    for (let i = 0; i < prog.inst.length; i++) {
+      const inst = prog.inst[i];
+      const opOut = prog.inst[inst.out].op;
+      switch (inst.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          if (opOut === Inst.MATCH || prog.inst[inst.arg].op === Inst.MATCH) return null;
+          break;
+        case Inst.EMPTY_WIDTH:
+          if (opOut === Inst.MATCH) {
+            if ((inst.arg & Utils.EMPTY_END_TEXT) === Utils.EMPTY_END_TEXT) continue;
+            return null;
+          }
+          break;
+        default:
+          if (opOut === Inst.MATCH && hasAlt) return null;
+      }
+    }
+    let p = onePassCopy(prog);
+    p = makeOnePass(p);
+    if (p !== null) cleanupOnePass(p, prog);
+    return p;
+  }
+  static next(inst, r) {
+    const nextIdx = inst.matchRunePos(r);
+    if (nextIdx >= 0) return inst.next[nextIdx];
+    if (inst.op === Inst.ALT_MATCH) return inst.out;
+    return 0;
+  }
+  static execute(re2, input, pos, anchor, ncap) {
+    const onepass = re2.onepass;
+    if (!onepass) return null;
+    const matchcap = new Int32Array(ncap).fill(-1);
+    let matched = false;
+    let r = input.step(pos);
+    let rune = r >> 3;
+    let width = r & 7;
+    let r1 = MachineInputBase.EOF();
+    let rune1 = -1;
+    let width1 = 0;
+    if (r !== MachineInputBase.EOF()) {
+      r1 = input.step(pos + width);
+      if (r1 !== MachineInputBase.EOF()) {
+        rune1 = r1 >> 3;
+        width1 = r1 & 7;
+      }
+    }
+    let flag = pos === 0 ? Utils.emptyOpContext(-1, rune) : input.context(pos);
+    let pc = onepass.start;
+    let inst;
+    while (true) {
+      inst = onepass.inst[pc];
+      pc = inst.out;
+      switch (inst.op) {
+        case Inst.MATCH:
+          if (anchor === RE2Flags.ANCHOR_BOTH && pos !== input.endPos()) return null;
+          matched = true;
+          if (matchcap.length > 0) {
+            matchcap[0] = 0;
+            matchcap[1] = pos;
+          }
+          return ncap === 0 ? [] : Utils.toArray(matchcap);
+        case Inst.RUNE:
+          if (!inst.matchRune(rune)) return null;
+          break;
+        case Inst.RUNE1:
+          if (rune !== inst.runes[0]) return null;
+          break;
+        case Inst.RUNE_ANY:
+          break;
+        case Inst.RUNE_ANY_NOT_NL:
+          if (rune === 10) return null;
+          break;
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          pc = OnePass2.next(inst, rune);
+          continue;
+        case Inst.FAIL:
+          return null;
+        case Inst.NOP:
+          continue;
+        case Inst.EMPTY_WIDTH:
+          if ((inst.arg & ~flag) !== 0) return null;
+          continue;
+        case Inst.CAPTURE:
+          if (inst.arg < matchcap.length) matchcap[inst.arg] = pos;
+          continue;
+        default:
+          throw new RE2JSInternalException("bad inst");
+      }
+      if (width === 0) break;
+      flag = Utils.emptyOpContext(rune, rune1);
+      pos += width;
+      rune = rune1;
+      width = width1;
+      if (rune !== -1) {
+        r1 = input.step(pos + width);
+        if (r1 !== MachineInputBase.EOF()) {
+          rune1 = r1 >> 3;
+          width1 = r1 & 7;
+        } else {
+          rune1 = -1;
+          width1 = 0;
+        }
+      }
+    }
+    if (!matched) return null;
+    return ncap === 0 ? [] : Utils.toArray(matchcap);
+  }
+};
+var Regexp = class Regexp2 {
+  static Op = createEnum([
+    "NO_MATCH",
+    "EMPTY_MATCH",
+    "LITERAL",
+    "CHAR_CLASS",
+    "ANY_CHAR_NOT_NL",
+    "ANY_CHAR",
+    "BEGIN_LINE",
+    "END_LINE",
+    "BEGIN_TEXT",
+    "END_TEXT",
+    "WORD_BOUNDARY",
+    "NO_WORD_BOUNDARY",
+    "CAPTURE",
+    "STAR",
+    "PLUS",
+    "QUEST",
+    "REPEAT",
+    "CONCAT",
+    "ALTERNATE",
+    "PLB",
+    "NLB",
+    "LEFT_PAREN",
+    "VERTICAL_BAR"
+  ]);
+  static isPseudoOp(op) {
+    return op >= Regexp2.Op.LEFT_PAREN;
+  }
+  static emptySubs() {
+    return [];
+  }
+  static quoteIfHyphen(rune) {
+    if (rune === Codepoint.CODES["-"]) return "\\";
+    return "";
+  }
+  static fromRegexp(re) {
+    const regex = new Regexp2(re.op);
+    regex.flags = re.flags;
+    regex.subs = re.subs;
+    regex.runes = re.runes;
+    regex.cap = re.cap;
+    regex.min = re.min;
+    regex.max = re.max;
+    regex.name = re.name;
+    regex.namedGroups = re.namedGroups;
+    regex.lb = re.lb;
+    return regex;
+  }
+  constructor(op) {
+    this.op = op;
+    this.flags = 0;
+    this.subs = Regexp2.emptySubs();
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.min = 0;
+    this.max = 0;
+    this.cap = 0;
+    this.name = null;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.lb = 0;
+  }
+  reinit() {
+    this.flags = 0;
+    this.subs = Regexp2.emptySubs();
+    this.runes = /* @__PURE__ */ new Int32Array(0);
+    this.cap = 0;
+    this.min = 0;
+    this.max = 0;
+    this.name = null;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.lb = 0;
+  }
+  toString() {
+    return this.appendTo();
+  }
+  appendTo() {
+    let out = "";
+    switch (this.op) {
+      case Regexp2.Op.NO_MATCH:
+        out += "[^\\x00-\\x{10FFFF}]";
+        break;
+      case Regexp2.Op.EMPTY_MATCH:
+        out += "(?:)";
+        break;
+      case Regexp2.Op.STAR:
+      case Regexp2.Op.PLUS:
+      case Regexp2.Op.QUEST:
+      case Regexp2.Op.REPEAT: {
+        const sub = this.subs[0];
+        if (sub.op > Regexp2.Op.CAPTURE || sub.op === Regexp2.Op.LITERAL && sub.runes.length > 1) out += `(?:${sub.appendTo()})`;
+        else out += sub.appendTo();
+        switch (this.op) {
+          case Regexp2.Op.STAR:
+            out += "*";
+            break;
+          case Regexp2.Op.PLUS:
+            out += "+";
+            break;
+          case Regexp2.Op.QUEST:
+            out += "?";
+            break;
+          case Regexp2.Op.REPEAT:
+            out += `{${this.min}`;
+            if (this.min !== this.max) {
+              out += ",";
+              if (this.max >= 0) out += this.max;
+            }
+            out += "}";
+        }
+        if ((this.flags & RE2Flags.NON_GREEDY) !== 0) out += "?";
+        break;
+      }
+      case Regexp2.Op.CONCAT:
+        for (let sub of this.subs) if (sub.op === Regexp2.Op.ALTERNATE) out += `(?:${sub.appendTo()})`;
+        else out += sub.appendTo();
+        break;
+      case Regexp2.Op.ALTERNATE: {
+        let sep6 = "";
+        for (let sub of this.subs) {
+          out += sep6;
+          sep6 = "|";
+          out += sub.appendTo();
+        }
+        break;
+      }
+      case Regexp2.Op.LITERAL:
+        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += "(?i:";
+        for (let rune of this.runes) out += Utils.escapeRune(rune);
+        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += ")";
+        break;
+      case Regexp2.Op.ANY_CHAR_NOT_NL:
+        out += "(?-s:.)";
+        break;
+      case Regexp2.Op.ANY_CHAR:
+        out += "(?s:.)";
+        break;
+      case Regexp2.Op.PLB:
+        out += `(?<=${this.subs[0].appendTo()})`;
+        break;
+      case Regexp2.Op.NLB:
+        out += `(?<!${this.subs[0].appendTo()})`;
+        break;
+      case Regexp2.Op.CAPTURE:
+        if (this.name === null || this.name.length === 0) out += "(";
+        else out += `(?P<${this.name}>`;
+        if (this.subs[0].op !== Regexp2.Op.EMPTY_MATCH) out += this.subs[0].appendTo();
+        out += ")";
+        break;
+      case Regexp2.Op.BEGIN_TEXT:
+        out += "\\A";
+        break;
+      case Regexp2.Op.END_TEXT:
+        if ((this.flags & RE2Flags.WAS_DOLLAR) !== 0) out += "(?-m:$)";
+        else out += "\\z";
+        break;
+      case Regexp2.Op.BEGIN_LINE:
+        out += "^";
+        break;
+      case Regexp2.Op.END_LINE:
+        out += "$";
+        break;
+      case Regexp2.Op.WORD_BOUNDARY:
+        out += "\\b";
+        break;
+      case Regexp2.Op.NO_WORD_BOUNDARY:
+        out += "\\B";
+        break;
+      case Regexp2.Op.CHAR_CLASS:
+        if (this.runes.length % 2 !== 0) {
+          out += "[invalid char class]";
+          break;
+        }
+        out += "[";
+        if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
+        else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
+          out += "^";
+          for (let i = 1; i < this.runes.length - 1; i += 2) {
+            const lo = this.runes[i] + 1;
+            const hi = this.runes[i + 1] - 1;
+            out += Regexp2.quoteIfHyphen(lo);
+            out += Utils.escapeRune(lo);
+            if (lo !== hi) {
+              out += "-";
+              out += Regexp2.quoteIfHyphen(hi);
+              out += Utils.escapeRune(hi);
+            }
+          }
+        } else for (let i = 0; i < this.runes.length; i += 2) {
+          const lo = this.runes[i];
+          const hi = this.runes[i + 1];
+          out += Regexp2.quoteIfHyphen(lo);
+          out += Utils.escapeRune(lo);
+          if (lo !== hi) {
+            out += "-";
+            out += Regexp2.quoteIfHyphen(hi);
+            out += Utils.escapeRune(hi);
+          }
+        }
+        out += "]";
+        break;
+      default:
+        out += this.op;
+    }
+    return out;
+  }
+  maxCap() {
+    let m = 0;
+    if (this.op === Regexp2.Op.CAPTURE) m = this.cap;
+    if (this.subs !== null) for (let sub of this.subs) {
+      const n2 = sub.maxCap();
+      if (m < n2) m = n2;
+    }
+    return m;
+  }
+  equals(that) {
+    if (!(that !== null && that instanceof Regexp2)) return false;
+    if (this.op !== that.op) return false;
+    switch (this.op) {
+      case Regexp2.Op.END_TEXT:
+        if ((this.flags & RE2Flags.WAS_DOLLAR) !== (that.flags & RE2Flags.WAS_DOLLAR)) return false;
+        break;
+      case Regexp2.Op.LITERAL:
+      case Regexp2.Op.CHAR_CLASS:
+        if ((this.flags & RE2Flags.FOLD_CASE) !== (that.flags & RE2Flags.FOLD_CASE)) return false;
+        if (this.runes === null && that.runes === null) break;
+        if (this.runes === null || that.runes === null) return false;
+        if (this.runes.length !== that.runes.length) return false;
+        for (let i = 0; i < this.runes.length; i++) if (this.runes[i] !== that.runes[i]) return false;
+        break;
+      case Regexp2.Op.ALTERNATE:
+      case Regexp2.Op.CONCAT:
+        if (this.subs.length !== that.subs.length) return false;
+        for (let i = 0; i < this.subs.length; ++i) if (!this.subs[i].equals(that.subs[i])) return false;
+        break;
+      case Regexp2.Op.STAR:
+      case Regexp2.Op.PLUS:
+      case Regexp2.Op.QUEST:
+        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.REPEAT:
+        if ((this.flags & RE2Flags.NON_GREEDY) !== (that.flags & RE2Flags.NON_GREEDY) || this.min !== that.min || this.max !== that.max || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.CAPTURE:
+        if (this.cap !== that.cap || (this.name === null ? that.name !== null : this.name !== that.name) || !this.subs[0].equals(that.subs[0])) return false;
+        break;
+      case Regexp2.Op.PLB:
+      case Regexp2.Op.NLB:
+        if (this.lb !== that.lb || !this.subs[0].equals(that.subs[0])) return false;
+    }
+    return true;
+  }
+};
+var RegexpWalker = class {
+  static walk(root, handler) {
+    const stack = [];
+    let re = root;
+    let result;
+    for (; ; ) {
+      if (re.subs.length === 0) result = handler.leaf(re);
+      else {
+        const state = handler.enter(re);
+        if (state.result === void 0) {
+          stack.push({
+            re,
+            state,
+            i: 0
+          });
+          re = re.subs[0];
+          continue;
+        }
+        result = state.result;
+      }
+      for (; ; ) {
+        if (stack.length === 0) return result;
+        const frame = stack[stack.length - 1];
+        handler.child(frame.re, frame.state, result, frame.i);
+        frame.i++;
+        if (frame.state.result === void 0 && frame.i < frame.re.subs.length) {
+          re = frame.re.subs[frame.i];
+          break;
+        }
+        stack.pop();
+        result = frame.state.result !== void 0 ? frame.state.result : handler.leave(frame.re, frame.state);
+      }
+    }
+  }
+};
+var AhoCorasick = class {
+  constructor(words, alphabetSize) {
+    const edges = /* @__PURE__ */ new Map();
+    const parent = [0];
+    const unit = [0];
+    const depth = [0];
+    const terminal = [0];
+    for (const word of words) {
+      let node = 0;
+      for (let i = 0; i < word.length; i++) {
+        const key2 = node * alphabetSize + word[i];
+        let child = edges.get(key2);
+        if (child === void 0) {
+          child = parent.length;
+          edges.set(key2, child);
+          parent.push(node);
+          unit.push(word[i]);
+          depth.push(depth[node] + 1);
+          terminal.push(0);
+        }
+        node = child;
+      }
+      terminal[node] = 1;
+    }
+    const numNodes = parent.length;
+    const children = new Int32Array(numNodes - 1);
+    for (let c = 1; c < numNodes; c++) children[c - 1] = c;
+    children.sort((a, b2) => parent[a] - parent[b2] || unit[a] - unit[b2]);
+    const childStart = new Int32Array(numNodes + 1);
+    for (let c = 1; c < numNodes; c++) childStart[parent[c] + 1]++;
+    for (let n2 = 0; n2 < numNodes; n2++) childStart[n2 + 1] += childStart[n2];
+    const childUnit = new Int32Array(numNodes - 1);
+    for (let k = 0; k < children.length; k++) childUnit[k] = unit[children[k]];
+    this.childStart = childStart;
+    this.childUnit = childUnit;
+    this.childNode = children;
+    const byDepth = new Int32Array(numNodes);
+    for (let n2 = 0; n2 < numNodes; n2++) byDepth[n2] = n2;
+    byDepth.sort((a, b2) => depth[a] - depth[b2]);
+    const fail3 = new Int32Array(numNodes);
+    const match = Uint8Array.from(terminal);
+    for (let k = 1; k < numNodes; k++) {
+      const c = byDepth[k];
+      const p = parent[c];
+      if (p !== 0) {
+        let f = fail3[p];
+        let next = this.next(f, unit[c]);
+        while (next < 0 && f !== 0) {
+          f = fail3[f];
+          next = this.next(f, unit[c]);
+        }
+        fail3[c] = next >= 0 ? next : 0;
+      }
+      match[c] |= match[fail3[c]];
+    }
+    this.fail = fail3;
+    this.match = match;
+  }
+  next(node, u) {
+    let lo = this.childStart[node];
+    let hi = this.childStart[node + 1];
+    const units = this.childUnit;
+    while (lo < hi) {
+      const mid = lo + hi >> 1;
+      const m = units[mid];
+      if (m === u) return this.childNode[mid];
+      if (m < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+  advance(node, u) {
+    for (; ; ) {
+      const next = this.next(node, u);
+      if (next >= 0) return next;
+      if (node === 0) return 0;
+      node = this.fail[node];
+    }
+  }
+  searchUTF16(charSeq, start, end) {
+    let node = 0;
+    for (let i = start; i < end; i++) {
+      node = this.advance(node, charSeq.charCodeAt(i));
+      if (this.match[node] === 1) return true;
+    }
+    return false;
+  }
+  searchUTF8(bytes, start, end) {
+    let node = 0;
+    for (let i = start; i < end; i++) {
+      node = this.advance(node, bytes[i]);
+      if (this.match[node] === 1) return true;
+    }
+    return false;
+  }
+};
+var Prefilter = class Prefilter2 {
+  static Type = {
+    NONE: 0,
+    EXACT: 1,
+    AND: 2,
+    OR: 3
+  };
+  static MAX_SCANS = 32;
+  static MAX_AC_UNITS = 1 << 18;
+  constructor(type) {
+    this.type = type;
+    this.subs = [];
+    this.str = "";
+    this.bytes = null;
+    this.cost = type === Prefilter2.Type.EXACT ? 1 : 0;
+    this.allExact = false;
+    this.ac16 = null;
+    this.ac8 = null;
+  }
+  automaton16() {
+    if (this.ac16 === null) {
+      const words = this.subs.map((s2) => {
+        const arr2 = new Array(s2.str.length);
+        for (let i = 0; i < s2.str.length; i++) arr2[i] = s2.str.charCodeAt(i);
+        return arr2;
+      });
+      this.ac16 = new AhoCorasick(words, 65536);
+    }
+    return this.ac16;
+  }
+  automaton8() {
+    if (this.ac8 === null) this.ac8 = new AhoCorasick(this.subs.map((s2) => s2.bytes), 256);
+    return this.ac8;
+  }
+  eval(input, pos) {
+    switch (this.type) {
+      case Prefilter2.Type.NONE:
+        return true;
+      case Prefilter2.Type.EXACT:
+        return input.hasString(this, pos);
+      case Prefilter2.Type.AND:
+        for (let i = 0; i < this.subs.length; i++) if (!this.subs[i].eval(input, pos)) return false;
+        return true;
+      case Prefilter2.Type.OR:
+        if (this.allExact) return input.hasAnyString(this, pos);
+        for (let i = 0; i < this.subs.length; i++) if (this.subs[i].eval(input, pos)) return true;
+        return false;
+      default:
+        return true;
+    }
+  }
+};
+var PrefilterTree = class PrefilterTree2 {
+  static build(re) {
+    if (!re) return new Prefilter(Prefilter.Type.NONE);
+    return RegexpWalker.walk(re, PrefilterTree2.WALKER);
+  }
+  static WALKER = {
+    leaf: (re) => PrefilterTree2.leaf(re),
+    enter: (re) => PrefilterTree2.enter(re),
+    child: (re, state, result) => PrefilterTree2.child(re, state, result),
+    leave: (re, state) => PrefilterTree2.leave(re, state)
+  };
+  static leaf(re) {
+    if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
+    if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
+    let str2 = "";
+    for (let i = 0; i < re.runes.length; i++) {
+      if (Unicode.isUnsearchable(re.runes[i])) return new Prefilter(Prefilter.Type.NONE);
+      str2 += String.fromCodePoint(re.runes[i]);
+    }
+    const pf = new Prefilter(Prefilter.Type.EXACT);
+    pf.str = str2;
+    pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
+    return pf;
+  }
+  static enter(re) {
+    switch (re.op) {
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.PLUS:
+        return { sub: null };
+      case Regexp.Op.REPEAT:
+        if (re.min >= 1) return { sub: null };
+        return { result: new Prefilter(Prefilter.Type.NONE) };
+      case Regexp.Op.CONCAT:
+        return {
+          pf: new Prefilter(Prefilter.Type.AND),
+          subs: []
+        };
+      case Regexp.Op.ALTERNATE:
+        return {
+          pf: new Prefilter(Prefilter.Type.OR),
+          subs: []
+        };
+      default:
+        return { result: new Prefilter(Prefilter.Type.NONE) };
+    }
+  }
+  static child(re, state, s2) {
+    if (state.subs === void 0) {
+      state.sub = s2;
+      return;
+    }
+    if (state.pf.type === Prefilter.Type.AND) {
+      if (s2.type === Prefilter.Type.NONE) return;
+      if (s2.type === Prefilter.Type.AND) {
+        for (let j = 0; j < s2.subs.length; j++) state.subs.push(s2.subs[j]);
+        return;
+      }
+      state.subs.push(s2);
+      return;
+    }
+    if (s2.type === Prefilter.Type.NONE) {
+      state.result = new Prefilter(Prefilter.Type.NONE);
+      return;
+    }
+    if (s2.type === Prefilter.Type.OR) {
+      for (let j = 0; j < s2.subs.length; j++) state.subs.push(s2.subs[j]);
+      return;
+    }
+    state.subs.push(s2);
+  }
+  static leave(re, state) {
+    if (state.subs === void 0) return state.sub;
+    const pf = state.pf;
+    const seen = /* @__PURE__ */ new Set();
+    const subs = [];
+    for (const sub of state.subs) {
+      if (sub.type === Prefilter.Type.EXACT) {
+        if (seen.has(sub.str)) continue;
+        seen.add(sub.str);
+      }
+      subs.push(sub);
+    }
+    if (pf.type === Prefilter.Type.AND) {
+      const kept = [];
+      let cost2 = 0;
+      for (const sub of subs) {
+        if (cost2 + sub.cost > Prefilter.MAX_SCANS) continue;
+        kept.push(sub);
+        cost2 += sub.cost;
+      }
+      if (kept.length === 0) return new Prefilter(Prefilter.Type.NONE);
+      if (kept.length === 1) return kept[0];
+      pf.subs = kept;
+      pf.cost = cost2;
+      return pf;
+    }
+    if (subs.length === 0) return new Prefilter(Prefilter.Type.NONE);
+    if (subs.length === 1) return subs[0];
+    pf.subs = subs;
+    let allExact = true;
+    let cost = 0;
+    let units = 0;
+    for (const sub of subs) {
+      if (sub.type !== Prefilter.Type.EXACT) allExact = false;
+      else units += sub.bytes.length;
+      cost += sub.cost;
+    }
+    if (allExact) {
+      if (units > Prefilter.MAX_AC_UNITS) return new Prefilter(Prefilter.Type.NONE);
+      pf.allExact = true;
+      pf.cost = 1;
+      return pf;
+    }
+    if (cost > Prefilter.MAX_SCANS) return new Prefilter(Prefilter.Type.NONE);
+    pf.cost = cost;
+    return pf;
+  }
+};
+var PatchList = class {
+  /**
+  * @param {number} head - Encoded pointer to the start of the patch list.
+  * @param {number} tail - Encoded pointer to the end of the patch list.
+  */
+  constructor(head = 0, tail = 0) {
+    this.head = head;
+    this.tail = tail;
+  }
+};
+var Prog = class {
+  constructor() {
+    this.inst = [];
+    this.start = 0;
+    this.numCap = 2;
+    this.lbStarts = [];
+    this.numLb = 0;
+    this.lbInst = null;
+  }
+  getInst(pc) {
+    return this.inst[pc];
+  }
+  numInst() {
+    return this.inst.length;
+  }
+  addInst(op) {
+    this.inst.push(new Inst(op));
+  }
+  markLookbehindInsts() {
+    const lbInst = new Uint8Array(this.inst.length);
+    const pending = this.lbStarts.slice();
+    while (pending.length > 0) {
+      const pc = pending.pop();
+      if (pc === 0 || lbInst[pc] === 1) continue;
+      lbInst[pc] = 1;
+      const i = this.inst[pc];
+      switch (i.op) {
+        case Inst.ALT:
+        case Inst.ALT_MATCH:
+          pending.push(i.out, i.arg);
+          break;
+        case Inst.MATCH:
+        case Inst.FAIL:
+          break;
+        default:
+          pending.push(i.out);
+      }
+    }
+    this.lbInst = lbInst;
+  }
+  skipNop(pc) {
+    let i = this.inst[pc];
+    while (i.op === Inst.NOP || i.op === Inst.CAPTURE) {
+      i = this.inst[pc];
+      pc = i.out;
+    }
+    return i;
+  }
+  /** @returns {[boolean, string]} */
+  prefix() {
+    let prefix = "";
+    let i = this.skipNop(this.start);
+    if (!Inst.isRuneOp(i.op) || i.runes.length !== 1) return [i.op === Inst.MATCH, prefix];
+    while (Inst.isRuneOp(i.op) && i.runes.length === 1 && (i.arg & RE2Flags.FOLD_CASE) === 0 && !Unicode.isUnsearchable(i.runes[0])) {
+      prefix += String.fromCodePoint(i.runes[0]);
+      i = this.skipNop(i.out);
+    }
+    return [i.op === Inst.MATCH, prefix];
+  }
+  startCond() {
+    let flag = 0;
+    let pc = this.start;
+    loop: for (; ; ) {
+      const i = this.inst[pc];
+      switch (i.op) {
+        case Inst.EMPTY_WIDTH:
+          flag |= i.arg;
+          break;
+        case Inst.FAIL:
+          return -1;
+        case Inst.CAPTURE:
+        case Inst.NOP:
+          break;
+        default:
+          break loop;
+      }
+      pc = i.out;
+    }
+    return flag;
+  }
+  patch(l, val2) {
+    let head = l.head;
+    while (head !== 0) {
+      const i = this.inst[head >> 1];
+      if ((head & 1) === 0) {
+        head = i.out;
+        i.out = val2;
+      } else {
+        head = i.arg;
+        i.arg = val2;
+      }
+    }
+  }
+  append(l1, l2) {
+    if (l1.head === 0) return l2;
+    if (l2.head === 0) return l1;
+    const i = this.inst[l1.tail >> 1];
+    if ((l1.tail & 1) === 0) i.out = l2.head;
+    else i.arg = l2.head;
+    return new PatchList(l1.head, l2.tail);
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    let out = "";
+    for (let pc = 0; pc < this.inst.length; pc++) {
+      const len = out.length;
+      out += pc;
+      if (pc === this.start) out += "*";
+      out += "        ".substring(out.length - len);
+      out += this.inst[pc];
+      out += "\n";
+    }
+    return out;
+  }
+};
+var ANY_RUNE_NOT_NL = new Int32Array([
+  0,
+  Codepoint.CODES["\n"] - 1,
+  Codepoint.CODES["\n"] + 1,
+  Unicode.MAX_RUNE
+]);
+var ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
+var Frag = class {
+  constructor(i = 0, out = new PatchList(), nullable = false) {
+    this.i = i;
+    this.out = out;
+    this.nullable = nullable;
+  }
+};
+var Compiler = class Compiler2 {
+  static compileRegexp(re) {
+    const c = new Compiler2();
+    const f = c.compile(re);
+    c.prog.patch(f.out, c.newInst(Inst.MATCH).i);
+    c.prog.start = f.i;
+    c.prog.markLookbehindInsts();
+    return c.prog;
+  }
+  static compileSet(regexps) {
+    const c = new Compiler2();
+    if (regexps.length === 0) {
+      c.prog.start = c.newInst(Inst.FAIL).i;
+      c.prog.markLookbehindInsts();
+      return c.prog;
+    }
+    let starts = [];
+    for (let i = 0; i < regexps.length; i++) {
+      c.lbOffset = c.prog.numLb;
+      const f = c.compile(regexps[i]);
+      const m = c.newInst(Inst.MATCH);
+      c.prog.getInst(m.i).arg = i;
+      c.prog.patch(f.out, m.i);
+      starts.push(f.i);
+    }
+    let start = starts[0];
+    for (let i = 1; i < starts.length; i++) {
+      const f = c.newInst(Inst.ALT);
+      const inst = c.prog.getInst(f.i);
+      inst.out = start;
+      inst.arg = starts[i];
+      start = f.i;
+    }
+    c.prog.start = start;
+    c.prog.markLookbehindInsts();
+    return c.prog;
+  }
+  constructor() {
+    this.prog = new Prog();
+    this.newInst(Inst.FAIL);
+    this.lbOffset = 0;
+    this.runeCache = /* @__PURE__ */ new Map();
+    this.walker = {
+      leaf: (re) => this.leaf(re),
+      enter: (re) => this.enter(re),
+      child: (re, state, result) => this.child(re, state, result),
+      leave: (re, state) => this.leave(re, state)
+    };
+  }
+  newInst(op) {
+    this.prog.addInst(op);
+    return new Frag(this.prog.numInst() - 1, new PatchList(), true);
+  }
+  nop() {
+    const f = this.newInst(Inst.NOP);
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    return f;
+  }
+  fail() {
+    return new Frag();
+  }
+  cap(arg) {
+    const f = this.newInst(Inst.CAPTURE);
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    this.prog.getInst(f.i).arg = arg;
+    if (this.prog.numCap < arg + 1) this.prog.numCap = arg + 1;
+    return f;
+  }
+  cat(f1, f2) {
+    if (f1.i === 0 || f2.i === 0) {
+      this.prog.patch(f1.out, 0);
+      this.prog.patch(f2.out, 0);
+      return this.fail();
+    }
+    this.prog.patch(f1.out, f2.i);
+    return new Frag(f1.i, f2.out, f1.nullable && f2.nullable);
+  }
+  alt(f1, f2) {
+    if (f1.i === 0) return f2;
+    if (f2.i === 0) return f1;
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    i.out = f1.i;
+    i.arg = f2.i;
+    f.out = this.prog.append(f1.out, f2.out);
+    f.nullable = f1.nullable || f2.nullable;
+    return f;
+  }
+  loop(f1, nongreedy) {
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    if (nongreedy) {
+      i.arg = f1.i;
+      f.out = new PatchList(f.i << 1, f.i << 1);
+    } else {
+      i.out = f1.i;
+      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
+    }
+    this.prog.patch(f1.out, f.i);
+    return f;
+  }
+  quest(f1, nongreedy) {
+    if (f1.i === 0) return this.nop();
+    const f = this.newInst(Inst.ALT);
+    const i = this.prog.getInst(f.i);
+    if (nongreedy) {
+      i.arg = f1.i;
+      f.out = new PatchList(f.i << 1, f.i << 1);
+    } else {
+      i.out = f1.i;
+      f.out = new PatchList(f.i << 1 | 1, f.i << 1 | 1);
+    }
+    f.out = this.prog.append(f.out, f1.out);
+    return f;
+  }
+  star(f1, nongreedy) {
+    if (f1.i === 0) return this.nop();
+    if (f1.nullable) return this.quest(this.plus(f1, nongreedy), nongreedy);
+    return this.loop(f1, nongreedy);
+  }
+  plus(f1, nongreedy) {
+    if (f1.i === 0) return this.fail();
+    return new Frag(f1.i, this.loop(f1, nongreedy).out, f1.nullable);
+  }
+  empty(op) {
+    const f = this.newInst(Inst.EMPTY_WIDTH);
+    this.prog.getInst(f.i).arg = op;
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    return f;
+  }
+  rune(runes, flags) {
+    const f = this.newInst(Inst.RUNE);
+    f.nullable = false;
+    const i = this.prog.getInst(f.i);
+    i.runes = runes;
+    flags &= RE2Flags.FOLD_CASE;
+    if (runes.length !== 1 || Unicode.simpleFold(runes[0]) === runes[0]) flags &= ~RE2Flags.FOLD_CASE;
+    i.arg = flags;
+    f.out = new PatchList(f.i << 1, f.i << 1);
+    if ((flags & RE2Flags.FOLD_CASE) === 0 && runes.length === 1 || runes.length === 2 && runes[0] === runes[1]) i.op = Inst.RUNE1;
+    else if (runes.length === 2 && runes[0] === 0 && runes[1] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY;
+    else if (runes.length === 4 && runes[0] === 0 && runes[1] === Codepoint.CODES["\n"] - 1 && runes[2] === Codepoint.CODES["\n"] + 1 && runes[3] === Unicode.MAX_RUNE) i.op = Inst.RUNE_ANY_NOT_NL;
+    return f;
+  }
+  lookBehind(a, parsedLb) {
+    const lb = Math.sign(parsedLb) * (Math.abs(parsedLb) + this.lbOffset);
+    const id = this.newInst(Inst.LB_WRITE);
+    this.prog.getInst(id.i).arg = lb;
+    const any = this.rune(ANY_RUNE, 0);
+    const dotStar = this.star(any, true);
+    const lbAutomaton = this.cat(dotStar, a);
+    this.prog.patch(lbAutomaton.out, id.i);
+    const checkId = this.newInst(Inst.LB_CHECK);
+    this.prog.getInst(checkId.i).arg = lb;
+    this.prog.lbStarts.push(lbAutomaton.i);
+    if (Math.abs(lb) > this.prog.numLb) this.prog.numLb = Math.abs(lb);
+    checkId.out = new PatchList(checkId.i << 1, checkId.i << 1);
+    return checkId;
+  }
+  compile(re) {
+    return RegexpWalker.walk(re, this.walker);
+  }
+  leaf(re) {
+    switch (re.op) {
+      case Regexp.Op.NO_MATCH:
+        return this.fail();
+      case Regexp.Op.EMPTY_MATCH:
+        return this.nop();
+      case Regexp.Op.LITERAL: {
+        if (re.runes.length === 0) return this.nop();
+        let f = null;
+        for (let r of re.runes) {
+          let singleRune = this.runeCache.get(r);
+          if (singleRune === void 0) {
+            singleRune = new Int32Array([r]);
+            this.runeCache.set(r, singleRune);
+          }
+          const f1 = this.rune(singleRune, re.flags);
+          f = f === null ? f1 : this.cat(f, f1);
+        }
+        return f;
+      }
+      case Regexp.Op.CHAR_CLASS:
+        return this.rune(re.runes, re.flags);
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        return this.rune(ANY_RUNE_NOT_NL, 0);
+      case Regexp.Op.ANY_CHAR:
+        return this.rune(ANY_RUNE, 0);
+      case Regexp.Op.BEGIN_LINE:
+        return this.empty(Utils.EMPTY_BEGIN_LINE);
+      case Regexp.Op.END_LINE:
+        return this.empty(Utils.EMPTY_END_LINE);
+      case Regexp.Op.BEGIN_TEXT:
+        return this.empty(Utils.EMPTY_BEGIN_TEXT);
+      case Regexp.Op.END_TEXT:
+        return this.empty(Utils.EMPTY_END_TEXT);
+      case Regexp.Op.WORD_BOUNDARY:
+        return this.empty(Utils.EMPTY_WORD_BOUNDARY);
+      case Regexp.Op.NO_WORD_BOUNDARY:
+        return this.empty(Utils.EMPTY_NO_WORD_BOUNDARY);
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return this.nop();
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+  enter(re) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return { sub: null };
+      case Regexp.Op.CAPTURE:
+        return {
+          bra: this.cap(re.cap << 1),
+          sub: null
+        };
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return { f: null };
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+  child(re, state, f1) {
+    if (re.op === Regexp.Op.CONCAT) state.f = state.f === null ? f1 : this.cat(state.f, f1);
+    else if (re.op === Regexp.Op.ALTERNATE) state.f = state.f === null ? f1 : this.alt(state.f, f1);
+    else state.sub = f1;
+  }
+  leave(re, state) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+        return this.lookBehind(state.sub, re.lb);
+      case Regexp.Op.CAPTURE: {
+        const ket = this.cap(re.cap << 1 | 1);
+        return this.cat(this.cat(state.bra, state.sub), ket);
+      }
+      case Regexp.Op.STAR:
+        return this.star(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.PLUS:
+        return this.plus(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.QUEST:
+        return this.quest(state.sub, (re.flags & RE2Flags.NON_GREEDY) !== 0);
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return state.f;
+      default:
+        throw new RE2JSCompileException("regexp: unhandled case in compile");
+    }
+  }
+};
+var Simplify = class Simplify2 {
+  static simplify(re) {
+    if (re === null) return null;
+    return RegexpWalker.walk(re, Simplify2.WALKER);
+  }
+  static WALKER = {
+    leaf: (re) => Simplify2.leaf(re),
+    enter: (re) => Simplify2.enter(re),
+    child: (re, state, result, i) => Simplify2.child(re, state, result, i),
+    leave: (re, state) => Simplify2.leave(re, state)
+  };
+  static leaf(re) {
+    if (re.op === Regexp.Op.CHAR_CLASS) {
+      if (re.runes === null) return re;
+      if (re.runes.length === 0) return new Regexp(Regexp.Op.NO_MATCH);
+      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR);
+      if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) return new Regexp(Regexp.Op.ANY_CHAR_NOT_NL);
+    }
+    return re;
+  }
+  static enter(re) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return { sub: null };
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        return {
+          subs: [],
+          changed: false
+        };
+      case Regexp.Op.REPEAT:
+        if (re.min === 0 && re.max === 0) return { result: new Regexp(Regexp.Op.EMPTY_MATCH) };
+        return { sub: null };
+      default:
+        return { result: re };
+    }
+  }
+  static child(re, state, nsub, i) {
+    if (state.subs === void 0) {
+      state.sub = nsub;
+      return;
+    }
+    if (nsub !== re.subs[i]) state.changed = true;
+    if (re.op === Regexp.Op.CONCAT) {
+      if (nsub.op === Regexp.Op.NO_MATCH) {
+        state.result = new Regexp(Regexp.Op.NO_MATCH);
+        return;
+      }
+      if (nsub.op === Regexp.Op.EMPTY_MATCH) {
+        state.changed = true;
+        return;
+      }
+      if (nsub.op === Regexp.Op.CONCAT) {
+        state.changed = true;
+        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+        return;
+      }
+    } else {
+      if (nsub.op === Regexp.Op.NO_MATCH) {
+        state.changed = true;
+        return;
+      }
+      if (nsub.op === Regexp.Op.ALTERNATE) {
+        state.changed = true;
+        for (let j = 0; j < nsub.subs.length; j++) state.subs.push(nsub.subs[j]);
+        return;
+      }
+    }
+    state.subs.push(nsub);
+  }
+  static leave(re, state) {
+    switch (re.op) {
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE: {
+        const sub = state.sub;
+        if (sub !== re.subs[0]) {
+          const nre = Regexp.fromRegexp(re);
+          nre.runes = /* @__PURE__ */ new Int32Array(0);
+          nre.subs = [sub];
+          return nre;
+        }
+        return re;
+      }
+      case Regexp.Op.CONCAT:
+      case Regexp.Op.ALTERNATE:
+        if (state.changed) {
+          const newSubs = state.subs;
+          if (newSubs.length === 0) return new Regexp(re.op === Regexp.Op.CONCAT ? Regexp.Op.EMPTY_MATCH : Regexp.Op.NO_MATCH);
+          if (newSubs.length === 1) return newSubs[0];
+          const nre = Regexp.fromRegexp(re);
+          nre.runes = /* @__PURE__ */ new Int32Array(0);
+          nre.subs = newSubs;
+          return nre;
+        }
+        return re;
+      case Regexp.Op.STAR:
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        return Simplify2.simplify1(re.op, re.flags, state.sub, re);
+      case Regexp.Op.REPEAT:
+        return Simplify2.simplifyRepeat(re, state.sub);
+      default:
+        return re;
+    }
+  }
+  static simplifyRepeat(re, sub) {
+    if (re.max === -1) {
+      if (re.min === 0) return Simplify2.simplify1(Regexp.Op.STAR, re.flags, sub, null);
+      if (re.min === 1) return Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null);
+      const subs = [];
+      for (let i = 0; i < re.min - 1; i++) subs.push(sub);
+      subs.push(Simplify2.simplify1(Regexp.Op.PLUS, re.flags, sub, null));
+      return Simplify2.concat(subs);
+    }
+    if (re.min === 1 && re.max === 1) return sub;
+    let prefixSubs = null;
+    if (re.min > 0) {
+      prefixSubs = [];
+      for (let i = 0; i < re.min; i++) prefixSubs.push(sub);
+    }
+    if (re.max > re.min) {
+      let suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, sub, null);
+      for (let i = re.min + 1; i < re.max; i++) suffix = Simplify2.simplify1(Regexp.Op.QUEST, re.flags, Simplify2.concat([sub, suffix]), null);
+      if (prefixSubs === null) return suffix;
+      prefixSubs.push(suffix);
+    }
+    if (prefixSubs !== null) return Simplify2.concat(prefixSubs);
+    return new Regexp(Regexp.Op.NO_MATCH);
+  }
+  static concat(subs) {
+    const newSubs = [];
+    for (let i = 0; i < subs.length; i++) {
+      const sub = subs[i];
+      if (sub.op === Regexp.Op.NO_MATCH) return new Regexp(Regexp.Op.NO_MATCH);
+      if (sub.op === Regexp.Op.EMPTY_MATCH) continue;
+      if (sub.op === Regexp.Op.CONCAT) {
+        for (let j = 0; j < sub.subs.length; j++) newSubs.push(sub.subs[j]);
+        continue;
+      }
+      newSubs.push(sub);
+    }
+    if (newSubs.length === 0) return new Regexp(Regexp.Op.EMPTY_MATCH);
+    if (newSubs.length === 1) return newSubs[0];
+    const nre = new Regexp(Regexp.Op.CONCAT);
+    nre.subs = newSubs;
+    return nre;
+  }
+  static simplify1(op, flags, sub, re) {
+    if (sub.op === Regexp.Op.EMPTY_MATCH) return sub;
+    if (sub.op === Regexp.Op.NO_MATCH) {
+      if (op === Regexp.Op.PLUS) return sub;
+      return new Regexp(Regexp.Op.EMPTY_MATCH);
+    }
+    if (op === sub.op && (flags & RE2Flags.NON_GREEDY) === (sub.flags & RE2Flags.NON_GREEDY)) return sub;
+    if (re !== null && re.op === op && (re.flags & RE2Flags.NON_GREEDY) === (flags & RE2Flags.NON_GREEDY) && sub === re.subs[0]) return re;
+    const nre = new Regexp(op);
+    nre.flags = flags;
+    nre.subs = [sub];
+    return nre;
+  }
+};
+var CharGroup = class {
+  constructor(sign, cls) {
+    this.sign = sign;
+    this.cls = cls;
+  }
+};
+var code1 = [48, 57];
+var code2 = [
+  9,
+  10,
+  12,
+  13,
+  32,
+  32
+];
+var code3 = [
+  48,
+  57,
+  65,
+  90,
+  95,
+  95,
+  97,
+  122
+];
+var PERL_GROUPS = /* @__PURE__ */ new Map([
+  ["\\d", new CharGroup(1, code1)],
+  ["\\D", new CharGroup(-1, code1)],
+  ["\\s", new CharGroup(1, code2)],
+  ["\\S", new CharGroup(-1, code2)],
+  ["\\w", new CharGroup(1, code3)],
+  ["\\W", new CharGroup(-1, code3)]
+]);
+var code4 = [
+  48,
+  57,
+  65,
+  90,
+  97,
+  122
+];
+var code5 = [
+  65,
+  90,
+  97,
+  122
+];
+var code6 = [0, 127];
+var code7 = [
+  9,
+  9,
+  32,
+  32
+];
+var code8 = [
+  0,
+  31,
+  127,
+  127
+];
+var code9 = [48, 57];
+var code10 = [33, 126];
+var code11 = [97, 122];
+var code12 = [32, 126];
+var code13 = [
+  33,
+  47,
+  58,
+  64,
+  91,
+  96,
+  123,
+  126
+];
+var code14 = [
+  9,
+  13,
+  32,
+  32
+];
+var code15 = [65, 90];
+var code16 = [
+  48,
+  57,
+  65,
+  90,
+  95,
+  95,
+  97,
+  122
+];
+var code17 = [
+  48,
+  57,
+  65,
+  70,
+  97,
+  102
+];
+var POSIX_GROUPS = /* @__PURE__ */ new Map([
+  ["[:alnum:]", new CharGroup(1, code4)],
+  ["[:^alnum:]", new CharGroup(-1, code4)],
+  ["[:alpha:]", new CharGroup(1, code5)],
+  ["[:^alpha:]", new CharGroup(-1, code5)],
+  ["[:ascii:]", new CharGroup(1, code6)],
+  ["[:^ascii:]", new CharGroup(-1, code6)],
+  ["[:blank:]", new CharGroup(1, code7)],
+  ["[:^blank:]", new CharGroup(-1, code7)],
+  ["[:cntrl:]", new CharGroup(1, code8)],
+  ["[:^cntrl:]", new CharGroup(-1, code8)],
+  ["[:digit:]", new CharGroup(1, code9)],
+  ["[:^digit:]", new CharGroup(-1, code9)],
+  ["[:graph:]", new CharGroup(1, code10)],
+  ["[:^graph:]", new CharGroup(-1, code10)],
+  ["[:lower:]", new CharGroup(1, code11)],
+  ["[:^lower:]", new CharGroup(-1, code11)],
+  ["[:print:]", new CharGroup(1, code12)],
+  ["[:^print:]", new CharGroup(-1, code12)],
+  ["[:punct:]", new CharGroup(1, code13)],
+  ["[:^punct:]", new CharGroup(-1, code13)],
+  ["[:space:]", new CharGroup(1, code14)],
+  ["[:^space:]", new CharGroup(-1, code14)],
+  ["[:upper:]", new CharGroup(1, code15)],
+  ["[:^upper:]", new CharGroup(-1, code15)],
+  ["[:word:]", new CharGroup(1, code16)],
+  ["[:^word:]", new CharGroup(-1, code16)],
+  ["[:xdigit:]", new CharGroup(1, code17)],
+  ["[:^xdigit:]", new CharGroup(-1, code17)]
+]);
+var CharClass = class CharClass2 {
+  static charClassToString(r, len) {
+    let result = "[";
+    for (let i = 0; i < len; i += 2) {
+      if (i > 0) result += " ";
+      const lo = r[i];
+      const hi = r[i + 1];
+      if (lo === hi) result += `0x${lo.toString(16)}`;
+      else result += `0x${lo.toString(16)}-0x${hi.toString(16)}`;
+    }
+    result += "]";
+    return result;
+  }
+  static sortRanges(array, len) {
+    const n2 = len >> 1;
+    const order = new Array(n2);
+    for (let i = 0; i < n2; i++) order[i] = i;
+    order.sort((a, b2) => array[2 * a] - array[2 * b2] || array[2 * b2 + 1] - array[2 * a + 1]);
+    const sorted = array.slice(0, len);
+    for (let i = 0; i < n2; i++) {
+      array[2 * i] = sorted[2 * order[i]];
+      array[2 * i + 1] = sorted[2 * order[i] + 1];
+    }
+  }
+  /**
+  * @param {number[]|Int32Array} [r]
+  */
+  constructor(r = Utils.emptyInts()) {
+    this.r = r;
+    this.len = r.length;
+  }
+  toArray() {
+    if (this.r instanceof Int32Array) return this.len === this.r.length ? this.r : this.r.subarray(0, this.len);
+    return new Int32Array(this.len === this.r.length ? this.r : this.r.slice(0, this.len));
+  }
+  toGrowableArray() {
+    if (Array.isArray(this.r)) {
+      this.r.length = this.len;
+      return this.r;
+    }
+    return Array.from(this.r.subarray(0, this.len));
+  }
+  cleanClass() {
+    if (this.len < 4) return this;
+    CharClass2.sortRanges(this.r, this.len);
+    let w = 2;
+    for (let i = 2; i < this.len; i += 2) {
+      const lo = this.r[i];
+      const hi = this.r[i + 1];
+      if (lo <= this.r[w - 1] + 1) {
+        if (hi > this.r[w - 1]) this.r[w - 1] = hi;
+        continue;
+      }
+      this.r[w] = lo;
+      this.r[w + 1] = hi;
+      w += 2;
+    }
+    this.len = w;
+    return this;
+  }
+  appendLiteral(x, flags) {
+    return (flags & RE2Flags.FOLD_CASE) !== 0 ? this.appendFoldedRange(x, x) : this.appendRange(x, x);
+  }
+  appendRange(lo, hi) {
+    if (this.len > 0) {
+      for (let i = 2; i <= 4; i += 2) if (this.len >= i) {
+        const rlo = this.r[this.len - i];
+        const rhi = this.r[this.len - i + 1];
+        if (lo <= rhi + 1 && rlo <= hi + 1) {
+          if (lo < rlo) this.r[this.len - i] = lo;
+          if (hi > rhi) this.r[this.len - i + 1] = hi;
+          return this;
+        }
+      }
+    }
+    this.r[this.len++] = lo;
+    this.r[this.len++] = hi;
+    return this;
+  }
+  appendFoldedRange(lo, hi) {
+    if (lo <= Unicode.MIN_FOLD && hi >= Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+    if (hi < Unicode.MIN_FOLD || lo > Unicode.MAX_FOLD) return this.appendRange(lo, hi);
+    if (lo < Unicode.MIN_FOLD) {
+      this.appendRange(lo, Unicode.MIN_FOLD - 1);
+      lo = Unicode.MIN_FOLD;
+    }
+    if (hi > Unicode.MAX_FOLD) {
+      this.appendRange(Unicode.MAX_FOLD + 1, hi);
+      hi = Unicode.MAX_FOLD;
+    }
+    for (let c = lo; c <= hi; c++) {
+      this.appendRange(c, c);
+      for (let f = Unicode.simpleFold(c); f !== c; f = Unicode.simpleFold(f)) this.appendRange(f, f);
+    }
+    return this;
+  }
+  appendClass(x) {
+    for (let i = 0; i < x.length; i += 2) this.appendRange(x[i], x[i + 1]);
+    return this;
+  }
+  appendFoldedClass(x) {
+    for (let i = 0; i < x.length; i += 2) this.appendFoldedRange(x[i], x[i + 1]);
+    return this;
+  }
+  appendNegatedClass(x) {
+    let nextLo = 0;
+    for (let i = 0; i < x.length; i += 2) {
+      const lo = x[i];
+      const hi = x[i + 1];
+      if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+      nextLo = hi + 1;
+    }
+    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+    return this;
+  }
+  appendTable(table) {
+    for (let i = 0; i < table.length; ++i) {
+      const lo = table.getLo(i);
+      const hi = table.getHi(i);
+      const stride = table.getStride(i);
+      if (stride === 1) {
+        this.appendRange(lo, hi);
+        continue;
+      }
+      for (let c = lo; c <= hi; c += stride) this.appendRange(c, c);
+    }
+    return this;
+  }
+  appendNegatedTable(table) {
+    let nextLo = 0;
+    for (let i = 0; i < table.length; ++i) {
+      const lo = table.getLo(i);
+      const hi = table.getHi(i);
+      const stride = table.getStride(i);
+      if (stride === 1) {
+        if (nextLo <= lo - 1) this.appendRange(nextLo, lo - 1);
+        nextLo = hi + 1;
+        continue;
+      }
+      for (let c = lo; c <= hi; c += stride) {
+        if (nextLo <= c - 1) this.appendRange(nextLo, c - 1);
+        nextLo = c + 1;
+      }
+    }
+    if (nextLo <= Unicode.MAX_RUNE) this.appendRange(nextLo, Unicode.MAX_RUNE);
+    return this;
+  }
+  appendTableWithSign(table, sign) {
+    return sign < 0 ? this.appendNegatedTable(table) : this.appendTable(table);
+  }
+  negateClass() {
+    let nextLo = 0;
+    let w = 0;
+    for (let i = 0; i < this.len; i += 2) {
+      const lo = this.r[i];
+      const hi = this.r[i + 1];
+      if (nextLo <= lo - 1) {
+        this.r[w] = nextLo;
+        this.r[w + 1] = lo - 1;
+        w += 2;
+      }
+      nextLo = hi + 1;
+    }
+    this.len = w;
+    if (nextLo <= Unicode.MAX_RUNE) {
+      this.r[this.len++] = nextLo;
+      this.r[this.len++] = Unicode.MAX_RUNE;
+    }
+    return this;
+  }
+  appendClassWithSign(x, sign) {
+    return sign < 0 ? this.appendNegatedClass(x) : this.appendClass(x);
+  }
+  appendGroup(g, foldCase) {
+    let cls = g.cls;
+    if (foldCase) cls = new CharClass2().appendFoldedClass(cls).cleanClass().toArray();
+    return this.appendClassWithSign(cls, g.sign);
+  }
+  toString() {
+    return CharClass2.charClassToString(this.r, this.len);
+  }
+};
+var StringIterator = class {
+  constructor(str2) {
+    this.str = str2;
+    this.position = 0;
+  }
+  pos() {
+    return this.position;
+  }
+  rewindTo(pos) {
+    this.position = pos;
+  }
+  more() {
+    return this.position < this.str.length;
+  }
+  peek() {
+    return this.str.codePointAt(this.position);
+  }
+  skip(n2) {
+    this.position += n2;
+  }
+  skipString(s2) {
+    this.position += s2.length;
+  }
+  pop() {
+    const r = this.str.codePointAt(this.position);
+    this.position += Utils.charCount(r);
+    return r;
+  }
+  lookingAt(s2) {
+    return this.str.startsWith(s2, this.position);
+  }
+  rest() {
+    return this.str.substring(this.position);
+  }
+  from(beforePos) {
+    return this.str.substring(beforePos, this.position);
+  }
+  toString() {
+    return this.rest();
+  }
+};
+var Parser3 = class Parser4 {
+  static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
+  static ERR_INVALID_CHAR_RANGE = "invalid character class range";
+  static ERR_INVALID_ESCAPE = "invalid escape sequence";
+  static ERR_INVALID_NAMED_CAPTURE = "invalid named capture";
+  static ERR_INVALID_PERL_OP = "invalid or unsupported Perl syntax";
+  static ERR_INVALID_REPEAT_OP = "invalid nested repetition operator";
+  static ERR_INVALID_REPEAT_SIZE = "invalid repeat count";
+  static ERR_MISSING_BRACKET = "missing closing ]";
+  static ERR_MISSING_PAREN = "missing closing )";
+  static ERR_MISSING_REPEAT_ARGUMENT = "missing argument to repetition operator";
+  static ERR_TRAILING_BACKSLASH = "trailing backslash at end of expression";
+  static ERR_DUPLICATE_NAMED_CAPTURE = "duplicate capture group name";
+  static ERR_UNEXPECTED_PAREN = "unexpected )";
+  static ERR_NESTING_DEPTH = "expression nests too deeply";
+  static ERR_LARGE = "expression too large";
+  static ERR_INVALID_CAPTURE_IN_LOOKBEHIND = "invalid capture in lookbehind";
+  static MAX_HEIGHT = 1e3;
+  static MAX_SIZE = 1398101;
+  static MAX_RUNES = 33554432;
+  static ANY_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    Unicode.MAX_RUNE,
+    1
+  ]));
+  static ASCII_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    127,
+    1
+  ]));
+  static ASCII_FOLD_TABLE = new UnicodeRangeTable(new Uint32Array([
+    0,
+    127,
+    1,
+    383,
+    383,
+    1,
+    8490,
+    8490,
+    1
+  ]));
+  static unicodeTable(name) {
+    if (name === "Any") return {
+      tab: Parser4.ANY_TABLE,
+      fold: Parser4.ANY_TABLE,
+      sign: 1
+    };
+    if (name === "Ascii") return {
+      tab: Parser4.ASCII_TABLE,
+      fold: Parser4.ASCII_FOLD_TABLE,
+      sign: 1
+    };
+    if (name === "Assigned") return {
+      tab: UnicodeTables.CATEGORIES.get("Cn"),
+      fold: UnicodeTables.CATEGORIES.get("Cn"),
+      sign: -1
+    };
+    if (name === "Lc") return {
+      tab: UnicodeTables.CATEGORIES.get("LC"),
+      fold: UnicodeTables.FOLD_CATEGORIES.get("LC"),
+      sign: 1
+    };
+    if (UnicodeTables.CATEGORIES.has(name)) return {
+      tab: UnicodeTables.CATEGORIES.get(name),
+      fold: UnicodeTables.FOLD_CATEGORIES.get(name),
+      sign: 1
+    };
+    if (UnicodeTables.SCRIPTS.has(name)) return {
+      tab: UnicodeTables.SCRIPTS.get(name),
+      fold: UnicodeTables.FOLD_SCRIPT.get(name),
+      sign: 1
+    };
+    return null;
+  }
+  static minFoldRune(r) {
+    if (r < Unicode.MIN_FOLD || r > Unicode.MAX_FOLD) return r;
+    let min = r;
+    const r0 = r;
+    for (r = Unicode.simpleFold(r); r !== r0; r = Unicode.simpleFold(r)) if (min > r) min = r;
+    return min;
+  }
+  static leadingRegexp(re) {
+    if (re.op === Regexp.Op.EMPTY_MATCH) return null;
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      const sub = re.subs[0];
+      if (sub.op === Regexp.Op.EMPTY_MATCH) return null;
+      return sub;
+    }
+    return re;
+  }
+  static literalRegexp(s2, flags) {
+    const re = new Regexp(Regexp.Op.LITERAL);
+    re.flags = flags;
+    re.runes = Utils.stringToRunes(s2);
+    return re;
+  }
+  /**
+  * Parse regular expression pattern {@code pattern} with mode flags {@code flags}.
+  * @param {string} pattern
+  * @param {number} flags
+  */
+  static parse(pattern, flags) {
+    return new Parser4(pattern, flags).parseInternal();
+  }
+  static parseRepeat(t) {
+    const start = t.pos();
+    if (!t.more() || !t.lookingAt("{")) return -1;
+    t.skip(1);
+    const min = Parser4.parseInt(t);
+    if (min === -1) return -1;
+    if (!t.more()) return -1;
+    let max;
+    if (!t.lookingAt(",")) max = min;
+    else {
+      t.skip(1);
+      if (!t.more()) return -1;
+      if (t.lookingAt("}")) max = -1;
+      else if ((max = Parser4.parseInt(t)) === -1) return -1;
+    }
+    if (!t.more() || !t.lookingAt("}")) return -1;
+    t.skip(1);
+    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_REPEAT_SIZE, t.from(start));
+    return min << 16 | max & Unicode.MAX_BMP;
+  }
+  static isValidCaptureName(name) {
+    if (name.length === 0) return false;
+    for (let i = 0; i < name.length; i++) {
+      const c = name.codePointAt(i);
+      if (c !== Codepoint.CODES["_"] && !Utils.isalnum(c)) return false;
+    }
+    return true;
+  }
+  static parseInt(t) {
+    const start = t.pos();
+    while (t.more() && t.peek() >= Codepoint.CODES["0"] && t.peek() <= Codepoint.CODES["9"]) t.skip(1);
+    const n2 = t.from(start);
+    if (n2.length === 0 || n2.length > 1 && n2.codePointAt(0) === Codepoint.CODES["0"]) return -1;
+    if (n2.length > 8) return -2;
+    return parseInt(n2, 10);
+  }
+  static isCharClass(re) {
+    return re.op === Regexp.Op.LITERAL && re.runes.length === 1 || re.op === Regexp.Op.CHAR_CLASS || re.op === Regexp.Op.ANY_CHAR_NOT_NL || re.op === Regexp.Op.ANY_CHAR;
+  }
+  static matchRune(re, r) {
+    switch (re.op) {
+      case Regexp.Op.LITERAL:
+        return re.runes.length === 1 && re.runes[0] === r;
+      case Regexp.Op.CHAR_CLASS:
+        for (let i = 0; i < re.runes.length; i += 2) if (re.runes[i] <= r && r <= re.runes[i + 1]) return true;
+        return false;
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        return r !== Codepoint.CODES["\n"];
+      case Regexp.Op.ANY_CHAR:
+        return true;
+    }
+    return false;
+  }
+  static mergeCharClass(dst, src) {
+    switch (dst.op) {
+      case Regexp.Op.ANY_CHAR:
+        break;
+      case Regexp.Op.ANY_CHAR_NOT_NL:
+        if (Parser4.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
+        break;
+      case Regexp.Op.CHAR_CLASS: {
+        const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
+        if (src.op === Regexp.Op.LITERAL) cc.appendLiteral(src.runes[0], src.flags);
+        else cc.appendClass(src.runes);
+        dst.runes = cc.toGrowableArray();
+        break;
+      }
+      case Regexp.Op.LITERAL:
+        if (src.runes[0] === dst.runes[0] && src.flags === dst.flags) break;
+        dst.op = Regexp.Op.CHAR_CLASS;
+        dst.runes = new CharClass().appendLiteral(dst.runes[0], dst.flags).appendLiteral(src.runes[0], src.flags).toGrowableArray();
+    }
+  }
+  static parseEscape(t) {
+    const startPos = t.pos();
+    t.skip(1);
+    if (!t.more()) throw new RE2JSSyntaxException(Parser4.ERR_TRAILING_BACKSLASH);
+    let c = t.pop();
+    bigswitch: switch (c) {
+      case Codepoint.CODES["1"]:
+      case Codepoint.CODES["2"]:
+      case Codepoint.CODES["3"]:
+      case Codepoint.CODES["4"]:
+      case Codepoint.CODES["5"]:
+      case Codepoint.CODES["6"]:
+      case Codepoint.CODES["7"]:
+        if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+      case Codepoint.CODES["0"]: {
+        let r = c - Codepoint.CODES["0"];
+        for (let i = 1; i < 3; i++) {
+          if (!t.more() || t.peek() < Codepoint.CODES["0"] || t.peek() > Codepoint.CODES["7"]) break;
+          r = r * 8 + t.peek() - Codepoint.CODES["0"];
+          t.skip(1);
+        }
+        return r;
+      }
+      case Codepoint.CODES["x"]: {
+        if (!t.more()) break;
+        c = t.pop();
+        if (c === Codepoint.CODES["{"]) {
+          let nhex = 0;
+          let r = 0;
+          while (true) {
+            if (!t.more()) break bigswitch;
+            c = t.pop();
+            if (c === Codepoint.CODES["}"]) break;
+            const v = Utils.unhex(c);
+            if (v < 0) break bigswitch;
+            r = r * 16 + v;
+            if (r > Unicode.MAX_RUNE) break bigswitch;
+            nhex++;
+          }
+          if (nhex === 0) break bigswitch;
+          return r;
+        }
+        const x = Utils.unhex(c);
+        if (!t.more()) break;
+        c = t.pop();
+        const y = Utils.unhex(c);
+        if (x < 0 || y < 0) break;
+        return x * 16 + y;
+      }
+      case Codepoint.CODES["a"]:
+        return Codepoint.CODES["\x07"];
+      case Codepoint.CODES["f"]:
+        return Codepoint.CODES["\f"];
+      case Codepoint.CODES["n"]:
+        return Codepoint.CODES["\n"];
+      case Codepoint.CODES["r"]:
+        return Codepoint.CODES["\r"];
+      case Codepoint.CODES["t"]:
+        return Codepoint.CODES["	"];
+      case Codepoint.CODES["v"]:
+        return Codepoint.CODES["\v"];
+      default:
+        if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
+    }
+    throw new RE2JSSyntaxException(Parser4.ERR_INVALID_ESCAPE, t.from(startPos));
+  }
+  static parseClassChar(t, wholeClassPos) {
+    if (!t.more()) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_BRACKET, t.from(wholeClassPos));
+    if (t.lookingAt("\\")) return Parser4.parseEscape(t);
+    return t.pop();
+  }
+  static hasCapture(re) {
+    if (re === null) return false;
+    if (re.op === Regexp.Op.CAPTURE) return true;
+    if (re.subs) {
+      for (let sub of re.subs) if (Parser4.hasCapture(sub)) return true;
+    }
+    return false;
+  }
+  constructor(wholeRegexp, flags = 0) {
+    this.wholeRegexp = wholeRegexp;
+    this.flags = flags;
+    this.numCap = 0;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.stack = [];
+    this.free = null;
+    this.numRegexp = 0;
+    this.numRunes = 0;
+    this.repeats = 0;
+    this.height = null;
+    this.size = null;
+    this.nlb = 0;
+  }
+  newRegexp(op) {
+    let re = this.free;
+    if (re !== null && re.subs !== null && re.subs.length > 0) {
+      this.free = re.subs[0];
+      re.reinit();
+      re.op = op;
+    } else {
+      re = new Regexp(op);
+      this.numRegexp += 1;
+    }
+    return re;
+  }
+  reuse(re) {
+    if (this.height !== null && this.height.has(re)) this.height.delete(re);
+    if (re.subs !== null && re.subs.length > 0) re.subs[0] = this.free;
+    this.free = re;
+  }
+  checkLimits(re) {
+    if (this.numRunes > Parser4.MAX_RUNES) throw new RE2JSSyntaxException(Parser4.ERR_LARGE);
+    this.checkSize(re);
+    this.checkHeight(re);
+  }
+  checkSize(re) {
+    if (this.size === null) {
+      if (this.repeats === 0) this.repeats = 1;
+      if (re.op === Regexp.Op.REPEAT) {
+        let n2 = re.max;
+        if (n2 === -1) n2 = re.min;
+        if (n2 <= 0) n2 = 1;
+        if (n2 > Math.floor(Parser4.MAX_SIZE / this.repeats)) this.repeats = Parser4.MAX_SIZE;
+        else this.repeats *= n2;
+      }
+      if (this.numRegexp < Math.floor(Parser4.MAX_SIZE / this.repeats)) return;
+      this.size = /* @__PURE__ */ new Map();
+      for (let reEx of this.stack) this.checkSize(reEx);
+    }
+    if (this.calcSize(re, true) > Parser4.MAX_SIZE) throw new RE2JSSyntaxException(Parser4.ERR_LARGE);
+  }
+  calcSize(re, force = false) {
+    if (!force && this.size !== null) {
+      if (this.size.has(re)) return this.size.get(re);
+    }
+    let size = 0;
+    switch (re.op) {
+      case Regexp.Op.LITERAL:
+        size = re.runes.length;
+        break;
+      case Regexp.Op.PLB:
+      case Regexp.Op.NLB:
+      case Regexp.Op.CAPTURE:
+      case Regexp.Op.STAR:
+        size = 2 + this.calcSize(re.subs[0]);
+        break;
+      case Regexp.Op.PLUS:
+      case Regexp.Op.QUEST:
+        size = 1 + this.calcSize(re.subs[0]);
+        break;
+      case Regexp.Op.CONCAT:
+        for (let sub of re.subs) size = size + this.calcSize(sub);
+        break;
+      case Regexp.Op.ALTERNATE:
+        for (let sub of re.subs) size = size + this.calcSize(sub);
+        if (re.subs.length > 1) size = size + re.subs.length - 1;
+        break;
+      case Regexp.Op.REPEAT: {
+        let sub = this.calcSize(re.subs[0]);
+        if (re.max === -1) {
+          if (re.min === 0) size = 2 + sub;
+          else size = 1 + re.min * sub;
+          break;
+        }
+        size = re.max * sub + (re.max - re.min);
+        break;
+      }
+    }
+    size = Math.max(1, size);
+    if (this.size === null) this.size = /* @__PURE__ */ new Map();
+    this.size.set(re, size);
+    return size;
+  }
+  checkHeight(re) {
+    if (this.numRegexp < Parser4.MAX_HEIGHT) return;
+    if (this.height === null) {
+      this.height = /* @__PURE__ */ new Map();
+      for (let reEx of this.stack) this.checkHeight(reEx);
+    }
+    if (this.calcHeight(re, true) > Parser4.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser4.ERR_NESTING_DEPTH);
+  }
+  calcHeight(re, force = false) {
+    if (!force && this.height !== null) {
+      if (this.height.has(re)) return this.height.get(re);
+    }
+    let h = 1;
+    for (let sub of re.subs) {
+      const hsub = this.calcHeight(sub);
+      if (h < 1 + hsub) h = 1 + hsub;
+    }
+    if (this.height === null) this.height = /* @__PURE__ */ new Map();
+    this.height.set(re, h);
+    return h;
+  }
+  pop() {
+    return this.stack.pop();
+  }
+  popToPseudo() {
+    const n2 = this.stack.length;
+    let i = n2;
+    while (i > 0 && !Regexp.isPseudoOp(this.stack[i - 1].op)) i--;
+    return this.stack.splice(i, n2 - i);
+  }
+  push(re) {
+    this.numRunes += re.runes.length;
+    if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] === re.runes[1]) {
+      if (this.maybeConcat(re.runes[0], this.flags & ~RE2Flags.FOLD_CASE)) return null;
+      re.op = Regexp.Op.LITERAL;
+      re.runes = [re.runes[0]];
+      re.flags = this.flags & ~RE2Flags.FOLD_CASE;
+    } else if (re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 4 && re.runes[0] === re.runes[1] && re.runes[2] === re.runes[3] && Unicode.simpleFold(re.runes[0]) === re.runes[2] && Unicode.simpleFold(re.runes[2]) === re.runes[0] || re.op === Regexp.Op.CHAR_CLASS && re.runes.length === 2 && re.runes[0] + 1 === re.runes[1] && Unicode.simpleFold(re.runes[0]) === re.runes[1] && Unicode.simpleFold(re.runes[1]) === re.runes[0]) {
+      if (this.maybeConcat(re.runes[0], this.flags | RE2Flags.FOLD_CASE)) return null;
+      re.op = Regexp.Op.LITERAL;
+      re.runes = [re.runes[0]];
+      re.flags = this.flags | RE2Flags.FOLD_CASE;
+    } else this.maybeConcat(-1, 0);
+    this.stack.push(re);
+    this.checkLimits(re);
+    return re;
+  }
+  maybeConcat(r, flags) {
+    const n2 = this.stack.length;
+    if (n2 < 2) return false;
+    const re1 = this.stack[n2 - 1];
+    const re2 = this.stack[n2 - 2];
+    if (re1.op !== Regexp.Op.LITERAL || re2.op !== Regexp.Op.LITERAL || (re1.flags & RE2Flags.FOLD_CASE) !== (re2.flags & RE2Flags.FOLD_CASE)) return false;
+    if (!Array.isArray(re2.runes)) re2.runes = Array.from(re2.runes);
+    for (let i = 0; i < re1.runes.length; i++) re2.runes.push(re1.runes[i]);
+    if (r >= 0) {
+      re1.runes = [r];
+      re1.flags = flags;
+      return true;
+    }
+    this.pop();
+    this.reuse(re1);
+    return false;
+  }
+  newLiteral(r, flags) {
+    const re = this.newRegexp(Regexp.Op.LITERAL);
+    re.flags = flags;
+    if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser4.minFoldRune(r);
+    re.runes = [r];
+    return re;
+  }
+  literal(r) {
+    this.push(this.newLiteral(r, this.flags));
+  }
+  op(op) {
+    const re = this.newRegexp(op);
+    re.flags = this.flags;
+    return this.push(re);
+  }
+  repeat(op, min, max, beforePos, t, lastRepeatPos) {
+    let flags = this.flags;
+    if ((flags & RE2Flags.PERL_X) !== 0) {
+      if (t.more() && t.lookingAt("?")) {
+        t.skip(1);
+        flags ^= RE2Flags.NON_GREEDY;
+      }
+      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
+    }
+    const n2 = this.stack.length;
+    if (n2 === 0) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    const sub = this.stack[n2 - 1];
+    if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    const re = this.newRegexp(op);
+    re.min = min;
+    re.max = max;
+    re.flags = flags;
+    re.subs = [sub];
+    this.stack[n2 - 1] = re;
+    this.checkLimits(re);
+    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
+  }
+  repeatIsValid(re, n2) {
+    if (re.op === Regexp.Op.REPEAT) {
+      let m = re.max;
+      if (m === 0) return true;
+      if (m < 0) m = re.min;
+      if (m > n2) return false;
+      if (m > 0) n2 = Math.trunc(n2 / m);
+    }
+    for (let sub of re.subs) if (!this.repeatIsValid(sub, n2)) return false;
+    return true;
+  }
+  concat() {
+    this.maybeConcat(-1, 0);
+    const subs = this.popToPseudo();
+    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.EMPTY_MATCH));
+    return this.push(this.collapse(subs, Regexp.Op.CONCAT));
+  }
+  alternate() {
+    const subs = this.popToPseudo();
+    if (subs.length > 0) this.cleanAlt(subs[subs.length - 1]);
+    if (subs.length === 0) return this.push(this.newRegexp(Regexp.Op.NO_MATCH));
+    return this.push(this.collapse(subs, Regexp.Op.ALTERNATE));
+  }
+  cleanAlt(re) {
+    if (re.op === Regexp.Op.CHAR_CLASS) {
+      re.runes = new CharClass(Array.from(re.runes)).cleanClass().toArray();
+      if (re.runes.length === 2 && re.runes[0] === 0 && re.runes[1] === Unicode.MAX_RUNE) {
+        re.runes = /* @__PURE__ */ new Int32Array(0);
+        re.op = Regexp.Op.ANY_CHAR;
+      } else if (re.runes.length === 4 && re.runes[0] === 0 && re.runes[1] === Codepoint.CODES["\n"] - 1 && re.runes[2] === Codepoint.CODES["\n"] + 1 && re.runes[3] === Unicode.MAX_RUNE) {
+        re.runes = /* @__PURE__ */ new Int32Array(0);
+        re.op = Regexp.Op.ANY_CHAR_NOT_NL;
+      }
+    }
+  }
+  collapse(subs, op) {
+    if (subs.length === 1) return subs[0];
+    let len = 0;
+    for (let sub of subs) len += sub.op === op ? sub.subs.length : 1;
+    let newsubs = new Array(len).fill(null);
+    let i = 0;
+    for (let sub of subs) if (sub.op === op) {
+      for (let j = 0; j < sub.subs.length; j++) newsubs[i++] = sub.subs[j];
+      this.reuse(sub);
+    } else newsubs[i++] = sub;
+    let re = this.newRegexp(op);
+    re.subs = newsubs;
+    if (op === Regexp.Op.ALTERNATE) {
+      re.subs = this.factor(re.subs);
+      if (re.subs.length === 1) {
+        const old = re;
+        re = re.subs[0];
+        this.reuse(old);
+      }
+    }
+    return re;
+  }
+  factor(array) {
+    if (array.length < 2) return array;
+    let s2 = 0;
+    let lensub = array.length;
+    let lenout = 0;
+    let str2 = null;
+    let strlen = 0;
+    let strflags = 0;
+    let start = 0;
+    for (let i = 0; i <= lensub; i++) {
+      let istr = null;
+      let istrlen = 0;
+      let iflags = 0;
+      if (i < lensub) {
+        let re = array[s2 + i];
+        if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) re = re.subs[0];
+        if (re.op === Regexp.Op.LITERAL) {
+          istr = re.runes;
+          istrlen = re.runes.length;
+          iflags = re.flags & RE2Flags.FOLD_CASE;
+        }
+        if (iflags === strflags) {
+          let same = 0;
+          while (same < strlen && same < istrlen && str2[same] === istr[same]) same++;
+          if (same > 0) {
+            strlen = same;
+            continue;
+          }
+        }
+      }
+      if (i === start) {
+      } else if (i === start + 1) array[lenout++] = array[s2 + start];
+      else {
+        const prefix = this.newRegexp(Regexp.Op.LITERAL);
+        prefix.flags = strflags;
+        prefix.runes = str2.slice(0, strlen);
+        for (let j = start; j < i; j++) {
+          array[s2 + j] = this.removeLeadingString(array[s2 + j], strlen);
+          this.checkLimits(array[s2 + j]);
+        }
+        const suffix = this.collapse(array.slice(s2 + start, s2 + i), Regexp.Op.ALTERNATE);
+        const re = this.newRegexp(Regexp.Op.CONCAT);
+        re.subs = [prefix, suffix];
+        array[lenout++] = re;
+      }
+      start = i;
+      str2 = istr;
+      strlen = istrlen;
+      strflags = iflags;
+    }
+    lensub = lenout;
+    s2 = 0;
+    start = 0;
+    lenout = 0;
+    let first = null;
+    for (let i = 0; i <= lensub; i++) {
+      let ifirst = null;
+      if (i < lensub) {
+        ifirst = Parser4.leadingRegexp(array[s2 + i]);
+        if (first !== null && first.equals(ifirst) && (Parser4.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser4.isCharClass(first.subs[0]))) continue;
+      }
+      if (i === start) {
+      } else if (i === start + 1) array[lenout++] = array[s2 + start];
+      else {
+        const prefix = first;
+        for (let j = start; j < i; j++) {
+          const reuse = j !== start;
+          array[s2 + j] = this.removeLeadingRegexp(array[s2 + j], reuse);
+          this.checkLimits(array[s2 + j]);
+        }
+        const suffix = this.collapse(array.slice(s2 + start, s2 + i), Regexp.Op.ALTERNATE);
+        const re = this.newRegexp(Regexp.Op.CONCAT);
+        re.subs = [prefix, suffix];
+        array[lenout++] = re;
+      }
+      start = i;
+      first = ifirst;
+    }
+    lensub = lenout;
+    s2 = 0;
+    start = 0;
+    lenout = 0;
+    for (let i = 0; i <= lensub; i++) {
+      if (i < lensub && Parser4.isCharClass(array[s2 + i])) continue;
+      if (i === start) {
+      } else if (i === start + 1) array[lenout++] = array[s2 + start];
+      else {
+        let max = start;
+        for (let j = start + 1; j < i; j++) {
+          const subMax = array[s2 + max];
+          const subJ = array[s2 + j];
+          if (subMax.op < subJ.op || subMax.op === subJ.op && (subMax.runes !== null ? subMax.runes.length : 0) < (subJ.runes !== null ? subJ.runes.length : 0)) max = j;
+        }
+        const tmp = array[s2 + start];
+        array[s2 + start] = array[s2 + max];
+        array[s2 + max] = tmp;
+        for (let j = start + 1; j < i; j++) {
+          Parser4.mergeCharClass(array[s2 + start], array[s2 + j]);
+          this.reuse(array[s2 + j]);
+        }
+        this.cleanAlt(array[s2 + start]);
+        array[lenout++] = array[s2 + start];
+      }
+      if (i < lensub) array[lenout++] = array[s2 + i];
+      start = i + 1;
+    }
+    lensub = lenout;
+    s2 = 0;
+    start = 0;
+    lenout = 0;
+    for (let i = 0; i < lensub; ++i) {
+      if (i + 1 < lensub && array[s2 + i].op === Regexp.Op.EMPTY_MATCH && array[s2 + i + 1].op === Regexp.Op.EMPTY_MATCH) continue;
+      array[lenout++] = array[s2 + i];
+    }
+    lensub = lenout;
+    s2 = 0;
+    return array.slice(s2, lensub);
+  }
+  removeLeadingString(re, n2) {
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      const sub = this.removeLeadingString(re.subs[0], n2);
+      re.subs[0] = sub;
+      if (sub.op === Regexp.Op.EMPTY_MATCH) {
+        this.reuse(sub);
+        switch (re.subs.length) {
+          case 0:
+          case 1:
+            re.op = Regexp.Op.EMPTY_MATCH;
+            re.subs = Regexp.emptySubs();
+            break;
+          case 2: {
+            const old = re;
+            re = re.subs[1];
+            this.reuse(old);
+            break;
+          }
+          default:
+            re.subs = re.subs.slice(1, re.subs.length);
+        }
+      }
+      return re;
+    }
+    if (re.op === Regexp.Op.LITERAL) {
+      re.runes = re.runes.slice(n2, re.runes.length);
+      if (re.runes.length === 0) re.op = Regexp.Op.EMPTY_MATCH;
+    }
+    return re;
+  }
+  removeLeadingRegexp(re, reuse) {
+    if (re.op === Regexp.Op.CONCAT && re.subs.length > 0) {
+      if (reuse) this.reuse(re.subs[0]);
+      re.subs = re.subs.slice(1, re.subs.length);
+      switch (re.subs.length) {
+        case 0:
+          re.op = Regexp.Op.EMPTY_MATCH;
+          re.subs = Regexp.emptySubs();
+          break;
+        case 1: {
+          const old = re;
+          re = re.subs[0];
+          this.reuse(old);
+          break;
+        }
+      }
+      return re;
+    }
+    if (reuse) this.reuse(re);
+    return this.newRegexp(Regexp.Op.EMPTY_MATCH);
+  }
+  parseInternal() {
+    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser4.literalRegexp(this.wholeRegexp, this.flags);
+    let lastRepeatPos = -1;
+    let min = -1;
+    let max = -1;
+    const t = new StringIterator(this.wholeRegexp);
+    while (t.more()) {
+      let repeatPos = -1;
+      bigswitch: switch (t.peek()) {
+        case Codepoint.CODES["("]:
+          if ((this.flags & RE2Flags.LOOKBEHIND) !== 0) {
+            if (t.lookingAt("(?<=")) {
+              this.parsePosLookBehind();
+              t.skip(4);
+              break;
+            }
+            if (t.lookingAt("(?<!")) {
+              this.parseNegLookBehind();
+              t.skip(4);
+              break;
+            }
+          }
+          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.lookingAt("(?")) {
+            this.parsePerlFlags(t);
+            break;
+          }
+          this.op(Regexp.Op.LEFT_PAREN).cap = ++this.numCap;
+          t.skip(1);
+          break;
+        case Codepoint.CODES["|"]:
+          this.parseVerticalBar();
+          t.skip(1);
+          break;
+        case Codepoint.CODES[")"]:
+          this.parseRightParen();
+          t.skip(1);
+          break;
+        case Codepoint.CODES["^"]:
+          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.BEGIN_TEXT);
+          else this.op(Regexp.Op.BEGIN_LINE);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["$"]:
+          if ((this.flags & RE2Flags.ONE_LINE) !== 0) this.op(Regexp.Op.END_TEXT).flags |= RE2Flags.WAS_DOLLAR;
+          else this.op(Regexp.Op.END_LINE);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["."]:
+          if ((this.flags & RE2Flags.DOT_NL) !== 0) this.op(Regexp.Op.ANY_CHAR);
+          else this.op(Regexp.Op.ANY_CHAR_NOT_NL);
+          t.skip(1);
+          break;
+        case Codepoint.CODES["["]:
+          this.parseClass(t);
+          break;
+        case Codepoint.CODES["*"]:
+        case Codepoint.CODES["+"]:
+        case Codepoint.CODES["?"]: {
+          repeatPos = t.pos();
+          let op = null;
+          switch (t.pop()) {
+            case Codepoint.CODES["*"]:
+              op = Regexp.Op.STAR;
+              break;
+            case Codepoint.CODES["+"]:
+              op = Regexp.Op.PLUS;
+              break;
+            case Codepoint.CODES["?"]:
+              op = Regexp.Op.QUEST;
+          }
+          this.repeat(op, min, max, repeatPos, t, lastRepeatPos);
+          break;
+        }
+        case Codepoint.CODES["{"]: {
+          const before = t.pos();
+          const minMax = Parser4.parseRepeat(t);
+          if (minMax < 0) {
+            t.rewindTo(before);
+            this.literal(t.pop());
+            break;
+          }
+          repeatPos = before;
+          min = minMax >> 16;
+          max = (minMax & Unicode.MAX_BMP) << 16 >> 16;
+          this.repeat(Regexp.Op.REPEAT, min, max, repeatPos, t, lastRepeatPos);
+          break;
+        }
+        case Codepoint.CODES["\\"]: {
+          const savedPos = t.pos();
+          t.skip(1);
+          if ((this.flags & RE2Flags.PERL_X) !== 0 && t.more()) switch (t.pop()) {
+            case Codepoint.CODES["A"]:
+              this.op(Regexp.Op.BEGIN_TEXT);
+              break bigswitch;
+            case Codepoint.CODES["b"]:
+              this.op(Regexp.Op.WORD_BOUNDARY);
+              break bigswitch;
+            case Codepoint.CODES["B"]:
+              this.op(Regexp.Op.NO_WORD_BOUNDARY);
+              break bigswitch;
+            case Codepoint.CODES["C"]:
+              throw new RE2JSSyntaxException(Parser4.ERR_INVALID_ESCAPE, "\\C");
+            case Codepoint.CODES["Q"]: {
+              let lit = t.rest();
+              const i = lit.indexOf("\\E");
+              if (i >= 0) {
+                lit = lit.substring(0, i);
+                t.skipString(lit);
+                t.skipString("\\E");
+              } else t.skipString(lit);
+              let j = 0;
+              while (j < lit.length) {
+                const codepoint = lit.codePointAt(j);
+                this.literal(codepoint);
+                j += Utils.charCount(codepoint);
+              }
+              break bigswitch;
+            }
+            case Codepoint.CODES["z"]:
+              this.op(Regexp.Op.END_TEXT);
+              break bigswitch;
+            default:
+              t.rewindTo(savedPos);
+          }
+          else t.rewindTo(savedPos);
+          const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+          re.flags = this.flags;
+          if (t.lookingAt("\\p") || t.lookingAt("\\P")) {
+            const cc2 = new CharClass();
+            if (this.parseUnicodeClass(t, cc2)) {
+              re.runes = cc2.toArray();
+              this.push(re);
+              break bigswitch;
+            }
+          }
+          const cc = new CharClass();
+          if (this.parsePerlClassEscape(t, cc)) {
+            re.runes = cc.toArray();
+            this.push(re);
+            break bigswitch;
+          }
+          t.rewindTo(savedPos);
+          this.reuse(re);
+          this.literal(Parser4.parseEscape(t));
+          break;
+        }
+        default:
+          this.literal(t.pop());
+      }
+      lastRepeatPos = repeatPos;
+    }
+    this.concat();
+    if (this.swapVerticalBar()) this.pop();
+    this.alternate();
+    if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_PAREN, this.wholeRegexp);
+    this.stack[0].namedGroups = this.namedGroups;
+    return this.stack[0];
+  }
+  parsePerlFlags(t) {
+    const startPos = t.pos();
+    const s2 = t.rest();
+    if (s2.startsWith("(?P<") || s2.startsWith("(?<")) {
+      const begin = s2.charAt(2) === "P" ? 4 : 3;
+      const end = s2.indexOf(">");
+      if (end < 0) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_NAMED_CAPTURE, s2);
+      const name = s2.substring(begin, end);
+      t.skipString(name);
+      t.skip(begin + 1);
+      if (!Parser4.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_NAMED_CAPTURE, s2.substring(0, end + 1));
+      const re = this.op(Regexp.Op.LEFT_PAREN);
+      re.cap = ++this.numCap;
+      if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser4.ERR_DUPLICATE_NAMED_CAPTURE, name);
+      this.namedGroups[name] = this.numCap;
+      re.name = name;
+      return;
+    }
+    t.skip(2);
+    let flags = this.flags;
+    let sign = 1;
+    let sawFlag = false;
+    loop: while (t.more()) {
+      const c = t.pop();
+      switch (c) {
+        case Codepoint.CODES["i"]:
+          flags |= RE2Flags.FOLD_CASE;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["m"]:
+          flags &= ~RE2Flags.ONE_LINE;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["s"]:
+          flags |= RE2Flags.DOT_NL;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["U"]:
+          flags |= RE2Flags.NON_GREEDY;
+          sawFlag = true;
+          break;
+        case Codepoint.CODES["-"]:
+          if (sign < 0) break loop;
+          sign = -1;
+          flags = ~flags;
+          sawFlag = false;
+          break;
+        case Codepoint.CODES[":"]:
+        case Codepoint.CODES[")"]:
+          if (sign < 0) {
+            if (!sawFlag) break loop;
+            flags = ~flags;
+          }
+          if (c === Codepoint.CODES[":"]) this.op(Regexp.Op.LEFT_PAREN);
+          this.flags = flags;
+          return;
+        default:
+          break loop;
+      }
+    }
+    throw new RE2JSSyntaxException(Parser4.ERR_INVALID_PERL_OP, t.from(startPos));
+  }
+  parsePosLookBehind() {
+    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+    re.flags = this.flags;
+    re.lb = ++this.nlb;
+    return this.push(re);
+  }
+  parseNegLookBehind() {
+    const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
+    re.flags = this.flags;
+    re.lb = -++this.nlb;
+    return this.push(re);
+  }
+  parseVerticalBar() {
+    this.concat();
+    if (!this.swapVerticalBar()) this.op(Regexp.Op.VERTICAL_BAR);
+  }
+  swapVerticalBar() {
+    const n2 = this.stack.length;
+    if (n2 >= 3 && this.stack[n2 - 2].op === Regexp.Op.VERTICAL_BAR && Parser4.isCharClass(this.stack[n2 - 1]) && Parser4.isCharClass(this.stack[n2 - 3])) {
+      let re1 = this.stack[n2 - 1];
+      let re3 = this.stack[n2 - 3];
+      if (re1.op > re3.op) {
+        const tmp = re3;
+        re3 = re1;
+        re1 = tmp;
+        this.stack[n2 - 3] = re3;
+      }
+      Parser4.mergeCharClass(re3, re1);
+      this.reuse(re1);
+      this.pop();
+      return true;
+    }
+    if (n2 >= 2) {
+      const re1 = this.stack[n2 - 1];
+      const re2 = this.stack[n2 - 2];
+      if (re2.op === Regexp.Op.VERTICAL_BAR) {
+        if (n2 >= 3) this.cleanAlt(this.stack[n2 - 3]);
+        this.stack[n2 - 2] = re1;
+        this.stack[n2 - 1] = re2;
+        return true;
+      }
+    }
+    return false;
+  }
+  parseRightParen() {
+    this.concat();
+    if (this.swapVerticalBar()) this.pop();
+    this.alternate();
+    if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser4.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    const re1 = this.pop();
+    const re2 = this.pop();
+    if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser4.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    this.flags = re2.flags;
+    if (re2.lb !== 0) {
+      if (Parser4.hasCapture(re1)) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
+      if (re2.lb > 0) re2.op = Regexp.Op.PLB;
+      else re2.op = Regexp.Op.NLB;
+      re2.subs = [re1];
+      this.push(re2);
+      return;
+    }
+    if (re2.cap === 0) this.push(re1);
+    else {
+      re2.op = Regexp.Op.CAPTURE;
+      re2.subs = [re1];
+      this.push(re2);
+    }
+  }
+  parsePerlClassEscape(t, cc) {
+    const beforePos = t.pos();
+    if ((this.flags & RE2Flags.PERL_X) === 0 || !t.more() || t.pop() !== Codepoint.CODES["\\"] || !t.more()) return false;
+    t.pop();
+    const p = t.from(beforePos);
+    const g = PERL_GROUPS.has(p) ? PERL_GROUPS.get(p) : null;
+    if (g === null) return false;
+    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+    return true;
+  }
+  parseNamedClass(t, cc) {
+    const cls = t.rest();
+    const i = cls.indexOf(":]");
+    if (i < 0) return false;
+    const name = cls.substring(0, i + 2);
+    t.skipString(name);
+    const g = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
+    if (g === null) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, name);
+    cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
+    return true;
+  }
+  parseUnicodeClass(t, cc) {
+    const startPos = t.pos();
+    if ((this.flags & RE2Flags.UNICODE_GROUPS) === 0 || !t.lookingAt("\\p") && !t.lookingAt("\\P")) return false;
+    t.skip(1);
+    let sign = 1;
+    let c = t.pop();
+    if (c === Codepoint.CODES["P"]) sign = -1;
+    if (!t.more()) {
+      t.rewindTo(startPos);
+      throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.rest());
+    }
+    c = t.pop();
+    let name;
+    if (c !== Codepoint.CODES["{"]) name = Utils.runeToString(c);
+    else {
+      const rest = t.rest();
+      const end = rest.indexOf("}");
+      if (end < 0) {
+        t.rewindTo(startPos);
+        throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.rest());
+      }
+      name = rest.substring(0, end);
+      t.skipString(name);
+      t.skip(1);
+    }
+    if (!(name.length === 0) && name.codePointAt(0) === Codepoint.CODES["^"]) {
+      sign = 0 - sign;
+      name = name.substring(1);
+    }
+    const pair = Parser4.unicodeTable(name);
+    if (pair === null) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+    if (pair.sign < 0) sign = 0 - sign;
+    const tab = pair.tab;
+    const fold = pair.fold;
+    if ((this.flags & RE2Flags.FOLD_CASE) === 0 || fold === null) cc.appendTableWithSign(tab, sign);
+    else {
+      const tmp = new CharClass().appendTable(tab).appendTable(fold).cleanClass().toArray();
+      cc.appendClassWithSign(Array.from(tmp), sign);
+    }
+    return true;
+  }
+  parseClass(t) {
+    const startPos = t.pos();
+    t.skip(1);
+    const re = this.newRegexp(Regexp.Op.CHAR_CLASS);
+    re.flags = this.flags;
+    const cc = new CharClass();
+    let sign = 1;
+    if (t.more() && t.lookingAt("^")) {
+      sign = -1;
+      t.skip(1);
+      if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
+    }
+    let first = true;
+    while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first) {
+      if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first) {
+        const s2 = t.rest();
+        if (s2 === "-" || !s2.startsWith("-]")) {
+          t.rewindTo(startPos);
+          throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.rest());
+        }
+      }
+      first = false;
+      const beforePos = t.pos();
+      if (t.lookingAt("[:")) {
+        if (this.parseNamedClass(t, cc)) continue;
+        t.rewindTo(beforePos);
+      }
+      if (this.parseUnicodeClass(t, cc)) continue;
+      if (this.parsePerlClassEscape(t, cc)) continue;
+      t.rewindTo(beforePos);
+      const lo = Parser4.parseClassChar(t, startPos);
+      let hi = lo;
+      if (t.more() && t.lookingAt("-")) {
+        t.skip(1);
+        if (t.more() && t.lookingAt("]")) t.skip(-1);
+        else {
+          hi = Parser4.parseClassChar(t, startPos);
+          if (hi < lo) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
+        }
+      }
+      if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
+      else cc.appendFoldedRange(lo, hi);
+    }
+    t.skip(1);
+    cc.cleanClass();
+    if (sign < 0) cc.negateClass();
+    re.runes = cc.toArray();
+    this.push(re);
+  }
+};
+var RE2 = class RE22 {
+  static initTest(expr) {
+    const re2 = RE22.compile(expr);
+    const res = new RE22(re2.expr, re2.prog, re2.numSubexp, re2.longest);
+    res.cond = re2.cond;
+    res.prefix = re2.prefix;
+    res.prefixUTF8 = re2.prefixUTF8;
+    res.prefixComplete = re2.prefixComplete;
+    res.prefixRune = re2.prefixRune;
+    res.prefilter = re2.prefilter;
+    res.namedGroups = re2.namedGroups;
+    return res;
+  }
+  /**
+  * Parses a regular expression and returns, if successful, an {@code RE2} instance that can be
+  * used to match against text.
+  *
+  * When matching against text, the regexp returns a match that begins as early as possible in the
+  * input (leftmost), and among those it chooses the one that a backtracking search would have
+  * found first. This so-called leftmost-first matching is the same semantics that Perl, Python,
+  * and other implementations use, although this package implements it without the expense of
+  * backtracking. For POSIX leftmost-longest matching, see {@link #compilePOSIX}.
+  */
+  static compile(expr) {
+    return RE22.compileImpl(expr, RE2Flags.PERL, false);
+  }
+  /**
+  * {@code compilePOSIX} is like {@link #compile} but restricts the regular expression to POSIX ERE
+  * (egrep) syntax and changes the match semantics to leftmost-longest.
+  *
+  * That is, when matching against text, the regexp returns a match that begins as early as
+  * possible in the input (leftmost), and among those it chooses a match that is as long as
+  * possible. This so-called leftmost-longest matching is the same semantics that early regular
+  * expression implementations used and that POSIX specifies.
+  *
+  * However, there can be multiple leftmost-longest matches, with different submatch choices, and
+  * here this package diverges from POSIX. Among the possible leftmost-longest matches, this
+  * package chooses the one that a backtracking search would have found first, while POSIX
+  * specifies that the match be chosen to maximize the length of the first subexpression, then the
+  * second, and so on from left to right. The POSIX rule is computationally prohibitive and not
+  * even well-defined. See http://swtch.com/~rsc/regexp/regexp2.html#posix
+  */
+  static compilePOSIX(expr) {
+    return RE22.compileImpl(expr, RE2Flags.POSIX, true);
+  }
+  static compileImpl(expr, mode, longest) {
+    let re = Parser3.parse(expr, mode);
+    const maxCap = re.maxCap();
+    const namedGroups = re.namedGroups;
+    re = Simplify.simplify(re);
+    const prefilter = PrefilterTree.build(re);
+    const prog = Compiler.compileRegexp(re);
+    const re2 = new RE22(expr, prog, maxCap, longest);
+    re2.prefilter = prefilter.type === Prefilter.Type.NONE ? null : prefilter;
+    const [prefixCompl, prefixStr] = prog.prefix();
+    re2.prefixComplete = prefixCompl;
+    re2.prefix = prefixStr;
+    re2.prefixUTF8 = Utils.stringToUtf8ByteArray(re2.prefix);
+    if (re2.prefix.length > 0) re2.prefixRune = re2.prefix.codePointAt(0);
+    re2.namedGroups = namedGroups;
+    return re2;
+  }
+  /**
+  * Returns true iff textual regular expression {@code pattern} matches string {@code s}.
+  *
+  * More complicated queries need to use {@link #compile} and the full {@code RE2} interface.
+  */
+  static match(pattern, s2) {
+    return RE22.compile(pattern).match(s2);
+  }
+  constructor(expr, prog, numSubexp = 0, longest = 0) {
+    this.expr = expr;
+    this.prog = prog;
+    this.numSubexp = numSubexp;
+    this.longest = longest;
+    this.cond = prog.startCond();
+    this.prefix = null;
+    this.prefixUTF8 = null;
+    this.prefixComplete = false;
+    this.prefixRune = 0;
+    this.namedGroups = /* @__PURE__ */ Object.create(null);
+    this.machinePool = [];
+    this.lazyDFA = null;
+    this.onepass = OnePass.compile(this.prog);
+    this.prefilter = null;
+  }
+  get dfa() {
+    if (this.lazyDFA === null) this.lazyDFA = new DFA(this.prog);
+    return this.lazyDFA;
+  }
+  matchPrefixComplete(input, pos, anchor, ncap) {
+    if ((anchor === RE2Flags.ANCHOR_START || anchor === RE2Flags.ANCHOR_BOTH) && pos !== 0) return null;
+    let matchStart = -1;
+    let matchEnd = -1;
+    const pLen = input.prefixLength(this);
+    if (anchor === RE2Flags.UNANCHORED) {
+      const idx = input.index(this, pos);
+      if (idx < 0) return null;
+      matchStart = pos + idx;
+      matchEnd = matchStart + pLen;
+    } else if (anchor === RE2Flags.ANCHOR_BOTH) {
+      if (input.endPos() !== pLen) return null;
+      if (input.index(this, 0) !== 0) return null;
+      matchStart = 0;
+      matchEnd = pLen;
+    } else if (anchor === RE2Flags.ANCHOR_START) {
+      if (input.index(this, 0) !== 0) return null;
+      matchStart = 0;
+      matchEnd = pLen;
+    }
+    if (matchStart < 0) return null;
+    if (ncap > 0) {
+      const matchcap = new Int32Array(ncap).fill(-1);
+      matchcap[0] = matchStart;
+      matchcap[1] = matchEnd;
+      return Array.from(matchcap);
+    }
+    return [];
+  }
+  createLookbehindState() {
+    return this.prog.numLb > 0 ? new LookbehindState(this.prog) : null;
+  }
+  executeEngine(input, pos, anchor, ncap, lbState = null) {
+    if (this.prefixComplete && (ncap === 0 || this.numSubexp === 0)) return this.matchPrefixComplete(input, pos, anchor, ncap);
+    if (this.prefilter !== null && anchor === RE2Flags.UNANCHORED) {
+      if (!this.prefilter.eval(input, pos)) return null;
+    }
+    if (this.onepass !== null) return OnePass.execute(this, input, pos, anchor, ncap);
+    if (ncap > 0) {
+      if (this.prog.numLb === 0 && input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+      return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+    }
+    if (this.prog.numLb === 0) {
+      const dfaResult = this.dfa.match(input, pos, anchor);
+      if (dfaResult !== null) return dfaResult ? [] : null;
+      if (input.endPos() <= Backtracker.maxBitStateLen(this.prog)) return Backtracker.execute(this, input, pos, anchor, ncap);
+    }
+    return this.doExecuteNFA(input, pos, anchor, ncap, lbState);
+  }
+  /**
+  * Returns the number of parenthesized subexpressions in this regular expression.
+  */
+  numberOfCapturingGroups() {
+    return this.numSubexp;
+  }
+  /**
+  * Returns the number of instructions in this compiled regular expression program.
+  */
+  numberOfInstructions() {
+    return this.prog.numInst();
+  }
+  get() {
+    return this.machinePool.length > 0 ? this.machinePool.pop() : null;
+  }
+  reset() {
+    this.machinePool.length = 0;
+  }
+  put(m) {
+    this.machinePool.push(m);
+  }
+  toString() {
+    return this.expr;
+  }
+  doExecuteNFA(input, pos, anchor, ncap, lbState = null) {
+    let m = this.get();
+    if (!m) m = Machine.fromRE2(this);
+    m.init(ncap);
+    const cap = m.match(input, pos, anchor, lbState) ? m.submatches() : null;
+    this.put(m);
+    return cap;
+  }
+  match(s2) {
+    return this.executeEngine(MachineInput.fromUTF16(s2), 0, RE2Flags.UNANCHORED, 0) !== null;
+  }
+  /**
+  * Matches the regular expression against input starting at position start and ending at position
+  * end, with the given anchoring. Records the submatch boundaries in group, which is [start, end)
+  * pairs of byte offsets. The number of boundaries needed is inferred from the size of the group
+  * array. It is most efficient not to ask for submatch boundaries.
+  *
+  * @param input the input byte array
+  * @param start the beginning position in the input
+  * @param end the end position in the input
+  * @param anchor the anchoring flag (UNANCHORED, ANCHOR_START, ANCHOR_BOTH)
+  * @param group the array to fill with submatch positions
+  * @param ngroup the number of array pairs to fill in
+  * @param lbState optional state carried between successive matches over the same input (see
+  *   createLookbehindState); omit it to evaluate lookbehinds from the beginning of the input
+  * @returns true if a match was found
+  */
+  matchWithGroup(input, start, end, anchor, ngroup, lbState = null) {
+    if (!(input instanceof MatcherInputBase)) {
+      if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+      else input = MatcherInput.utf16(input);
+    }
+    return this.matchMachineInput(input, start, end, anchor, ngroup, lbState);
+  }
+  matchMachineInput(input, start, end, anchor, ngroup, lbState = null) {
+    if (start > end) return [false, null];
+    const machineInput = input.isUTF16Encoding() ? MachineInput.fromUTF16(input.asCharSequence(), 0, end) : MachineInput.fromUTF8(input.asBytes(), 0, end);
+    const groupMatch = this.executeEngine(machineInput, start, anchor, 2 * ngroup, lbState);
+    if (groupMatch === null) return [false, null];
+    return [true, groupMatch];
+  }
+  /**
+  * Returns true iff this regexp matches the UTF-8 byte array {@code b}.
+  */
+  matchUTF8(b2) {
+    return this.executeEngine(MachineInput.fromUTF8(b2), 0, RE2Flags.UNANCHORED, 0) !== null;
+  }
+  /**
+  * Returns a copy of {@code src} in which all matches for this regexp have been replaced by
+  * {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceAll(src, repl) {
+    return this.replaceAllFunc(src, () => repl, 2 * src.length + 1);
+  }
+  /**
+  * Returns a copy of {@code src} in which only the first match for this regexp has been replaced
+  * by {@code repl}. No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceFirst(src, repl) {
+    return this.replaceAllFunc(src, () => repl, 1);
+  }
+  /**
+  * Returns a copy of {@code src} in which at most {@code maxReplaces} matches for this regexp have
+  * been replaced by the return value of of function {@code repl} (whose first argument is the
+  * matched string). No support is provided for expressions (e.g. {@code \1} or {@code $1}) in the
+  * replacement string.
+  */
+  replaceAllFunc(src, replFunc, maxReplaces) {
+    let lastMatchEnd = 0;
+    let searchPos = 0;
+    let out = "";
+    const input = MachineInput.fromUTF16(src);
+    const lbState = this.createLookbehindState();
+    let numReplaces = 0;
+    while (searchPos <= src.length) {
+      const a = this.executeEngine(input, searchPos, RE2Flags.UNANCHORED, 2, lbState);
+      if (a === null || a.length === 0) break;
+      out += src.substring(lastMatchEnd, a[0]);
+      if (a[1] > lastMatchEnd || a[0] === 0) {
+        out += replFunc(src.substring(a[0], a[1]));
+        numReplaces++;
+      }
+      lastMatchEnd = a[1];
+      const width = input.step(searchPos) & 7;
+      if (searchPos + width > a[1]) searchPos += width;
+      else if (searchPos + 1 > a[1]) searchPos++;
+      else searchPos = a[1];
+      if (numReplaces >= maxReplaces) break;
+    }
+    out += src.substring(lastMatchEnd);
+    return out;
+  }
+  pad(a) {
+    if (a === null) return null;
+    let n2 = (1 + this.numSubexp) * 2;
+    if (a.length < n2) {
+      let a2 = new Array(n2).fill(-1);
+      for (let i = 0; i < a.length; i++) a2[i] = a[i];
+      a = a2;
+    }
+    return a;
+  }
+  allMatches(input, n2, deliverFun = (v) => v) {
+    let result = [];
+    const end = input.endPos();
+    if (n2 < 0) n2 = end + 1;
+    let pos = 0;
+    let i = 0;
+    let prevMatchEnd = -1;
+    const lbState = this.createLookbehindState();
+    while (i < n2 && pos <= end) {
+      const matches = this.executeEngine(input, pos, RE2Flags.UNANCHORED, this.prog.numCap, lbState);
+      if (matches === null || matches.length === 0) break;
+      let accept = true;
+      if (matches[1] === pos) {
+        if (matches[0] === prevMatchEnd) accept = false;
+        const r = input.step(pos);
+        if (r < 0) pos = end + 1;
+        else pos += r & 7;
+      } else pos = matches[1];
+      prevMatchEnd = matches[1];
+      if (accept) {
+        result.push(deliverFun(this.pad(matches)));
+        i++;
+      }
+    }
+    return result;
+  }
+  /**
+  * Returns an array holding the text of the leftmost match in {@code b} of this regular
+  * expression.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8(b2) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b2), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return null;
+    return b2.slice(a[0], a[1]);
+  }
+  /**
+  * Returns a two-element array of integers defining the location of the leftmost match in
+  * {@code b} of this regular expression. The match itself is at {@code b[loc[0]...loc[1]]}.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8Index(b2) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b2), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return null;
+    return a.slice(0, 2);
+  }
+  /**
+  * Returns a string holding the text of the leftmost match in {@code s} of this regular
+  * expression.
+  *
+  * If there is no match, the return value is an empty string, but it will also be empty if the
+  * regular expression successfully matches an empty string. Use {@link #findIndex} or
+  * {@link #findSubmatch} if it is necessary to distinguish these cases.
+  */
+  find(s2) {
+    const a = this.executeEngine(MachineInput.fromUTF16(s2), 0, RE2Flags.UNANCHORED, 2);
+    if (a === null) return "";
+    return s2.substring(a[0], a[1]);
+  }
+  /**
+  * Returns a two-element array of integers defining the location of the leftmost match in
+  * {@code s} of this regular expression. The match itself is at
+  * {@code s.substring(loc[0], loc[1])}.
+  *
+  * A return value of null indicates no match.
+  */
+  findIndex(s2) {
+    return this.executeEngine(MachineInput.fromUTF16(s2), 0, RE2Flags.UNANCHORED, 2);
+  }
+  /**
+  * Returns an array of arrays the text of the leftmost match of the regular expression in
+  * {@code b} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8Submatch(b2) {
+    const a = this.executeEngine(MachineInput.fromUTF8(b2), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+    if (a === null) return null;
+    const ret = new Array(1 + this.numSubexp).fill(null);
+    for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = b2.slice(a[2 * i], a[2 * i + 1]);
+    return ret;
+  }
+  /**
+  * Returns an array holding the index pairs identifying the leftmost match of this regular
+  * expression in {@code b} and the matches, if any, of its subexpressions, as defined by the the
+  * <a href='#submatch'>Submatch</a> and <a href='#index'>Index</a> descriptions above.
+  *
+  * A return value of null indicates no match.
+  */
+  findUTF8SubmatchIndex(b2) {
+    return this.pad(this.executeEngine(MachineInput.fromUTF8(b2), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+  }
+  /**
+  * Returns an array of strings holding the text of the leftmost match of the regular expression in
+  * {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findSubmatch(s2) {
+    const a = this.executeEngine(MachineInput.fromUTF16(s2), 0, RE2Flags.UNANCHORED, this.prog.numCap);
+    if (a === null) return null;
+    const ret = new Array(1 + this.numSubexp).fill(null);
+    for (let i = 0; i < ret.length; i++) if (2 * i < a.length && a[2 * i] >= 0) ret[i] = s2.substring(a[2 * i], a[2 * i + 1]);
+    return ret;
+  }
+  /**
+  * Returns an array holding the index pairs identifying the leftmost match of this regular
+  * expression in {@code s} and the matches, if any, of its subexpressions, as defined by the <a
+  * href='#submatch'>Submatch</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findSubmatchIndex(s2) {
+    return this.pad(this.executeEngine(MachineInput.fromUTF16(s2), 0, RE2Flags.UNANCHORED, this.prog.numCap));
+  }
+  /**
+  * {@code findAllUTF8()} is the <a href='#all'>All</a> version of {@link #findUTF8}; it returns a
+  * list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  *
+  * TODO(adonovan): think about defining a byte slice view class, like a read-only Go slice backed
+  * by |b|.
+  */
+  findAllUTF8(b2, n2) {
+    const result = this.allMatches(MachineInput.fromUTF8(b2), n2, (match) => b2.slice(match[0], match[1]));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8Index} is the <a href='#all'>All</a> version of {@link #findUTF8Index}; it
+  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8Index(b2, n2) {
+    const result = this.allMatches(MachineInput.fromUTF8(b2), n2, (match) => match.slice(0, 2));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAll} is the <a href='#all'>All</a> version of {@link #find}; it returns a list of up
+  * to {@code n} successive matches of the expression, as defined by the <a href='#all'>All</a>
+  * description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAll(s2, n2) {
+    const result = this.allMatches(MachineInput.fromUTF16(s2), n2, (match) => s2.substring(match[0], match[1]));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllIndex} is the <a href='#all'>All</a> version of {@link #findIndex}; it returns a
+  * list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllIndex(s2, n2) {
+    const result = this.allMatches(MachineInput.fromUTF16(s2), n2, (match) => match.slice(0, 2));
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8Submatch} is the <a href='#all'>All</a> version of {@link #findUTF8Submatch};
+  * it returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8Submatch(b2, n2) {
+    const result = this.allMatches(MachineInput.fromUTF8(b2), n2, (match) => {
+      let slice = new Array(match.length / 2 | 0).fill(null);
+      for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = b2.slice(match[2 * j], match[2 * j + 1]);
+      return slice;
+    });
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllUTF8SubmatchIndex} is the <a href='#all'>All</a> version of
+  * {@link #findUTF8SubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+  * expression, as defined by the <a href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllUTF8SubmatchIndex(b2, n2) {
+    const result = this.allMatches(MachineInput.fromUTF8(b2), n2);
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllSubmatch} is the <a href='#all'>All</a> version of {@link #findSubmatch}; it
+  * returns a list of up to {@code n} successive matches of the expression, as defined by the <a
+  * href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllSubmatch(s2, n2) {
+    const result = this.allMatches(MachineInput.fromUTF16(s2), n2, (match) => {
+      let slice = new Array(match.length / 2 | 0).fill(null);
+      for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = s2.substring(match[2 * j], match[2 * j + 1]);
+      return slice;
+    });
+    if (result.length === 0) return null;
+    return result;
+  }
+  /**
+  * {@code findAllSubmatchIndex} is the <a href='#all'>All</a> version of
+  * {@link #findSubmatchIndex}; it returns a list of up to {@code n} successive matches of the
+  * expression, as defined by the <a href='#all'>All</a> description above.
+  *
+  * A return value of null indicates no match.
+  */
+  findAllSubmatchIndex(s2, n2) {
+    const result = this.allMatches(MachineInput.fromUTF16(s2), n2);
+    if (result.length === 0) return null;
+    return result;
+  }
+};
+var RE2Set = class RE2Set2 {
+  /** @type {number} */
+  static UNANCHORED = RE2Flags.UNANCHORED;
+  /** @type {number} */
+  static ANCHOR_START = RE2Flags.ANCHOR_START;
+  /** @type {number} */
+  static ANCHOR_BOTH = RE2Flags.ANCHOR_BOTH;
+  /**
+  * Constructs a new RE2Set with the specified anchor mode and flags.
+  * @param {number} [anchor=RE2Set.UNANCHORED] - The anchoring mode (e.g., RE2Set.UNANCHORED).
+  * @param {number} [flags=0] - The public flags to apply to all patterns in the set.
+  * @param {number} [maxMem=8388608] - The maximum memory in bytes to use for the DFA (default 8MB).
+  */
+  constructor(anchor = RE2Set2.UNANCHORED, flags = 0, maxMem = 8388608) {
+    if (![
+      RE2Set2.UNANCHORED,
+      RE2Set2.ANCHOR_START,
+      RE2Set2.ANCHOR_BOTH
+    ].includes(anchor)) throw new RE2JSFlagsException("The anchor should be RE2Set.UNANCHORED, RE2Set.ANCHOR_START or RE2Set.ANCHOR_BOTH");
+    Utils.checkFlags(flags);
+    this.anchor = anchor;
+    this.jsFlags = flags;
+    this.maxMem = maxMem;
+    let re2Flags = RE2Flags.PERL;
+    if ((flags & PublicFlags.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+    if ((flags & PublicFlags.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+    this.re2Flags = re2Flags;
+    this.regexps = [];
+    this.prog = null;
+    this.dfa = null;
+    this.dummyRe2 = null;
+  }
+  /**
+  * Adds a new regular expression pattern to the set.
+  * Patterns cannot be added after the set has been compiled.
+  * @param {string} pattern - The regular expression pattern to add.
+  * @returns {number} The integer index assigned to the added pattern.
+  * @throws {RE2JSCompileException} If patterns are added after compilation.
+  */
+  add(pattern) {
+    if (this.prog) throw new RE2JSCompileException("Cannot add patterns after compile");
+    Utils.checkPattern(pattern);
+    let fregex = pattern;
+    if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+    if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+    if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+    const re = Parser3.parse(fregex, this.re2Flags);
+    this.regexps.push(Simplify.simplify(re));
+    return this.regexps.length - 1;
+  }
+  /**
+  * Compiles the added patterns into a single state machine.
+  * This is automatically called on the first match if not called explicitly.
+  * @returns {void}
+  */
+  compile() {
+    if (this.prog) return;
+    const prog = Compiler.compileSet(this.regexps);
+    if (prog.numInst() > Parser3.MAX_SIZE) throw new RE2JSCompileException(`${Parser3.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser3.MAX_SIZE}`);
+    this.prog = prog;
+    this.dfa = new DFA(this.prog, this.maxMem);
+    this.dummyRe2 = {
+      prog: this.prog,
+      cond: this.prog.startCond(),
+      prefix: "",
+      prefixRune: 0,
+      longest: false
+    };
+  }
+  /**
+  * Matches the input against the compiled set of regular expressions.
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to match against.
+  * @returns {number[]} An array of indices representing the patterns that successfully matched the input.
+  */
+  match(input) {
+    if (!this.prog) this.compile();
+    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+    let internalAnchor = RE2Flags.UNANCHORED;
+    if (this.anchor === RE2Set2.ANCHOR_START) internalAnchor = RE2Flags.ANCHOR_START;
+    else if (this.anchor === RE2Set2.ANCHOR_BOTH) internalAnchor = RE2Flags.ANCHOR_BOTH;
+    const dfaResult = this.dfa.matchSet(machineInput, 0, internalAnchor);
+    if (dfaResult !== null) return dfaResult;
+    const machine = Machine.fromRE2(this.dummyRe2);
+    machine.init(0);
+    return machine.matchSet(machineInput, 0, internalAnchor);
+  }
+};
+var TranslateRegExpString = class TranslateRegExpString2 {
+  static isHexadecimal(ch) {
+    return "0" <= ch && ch <= "9" || "A" <= ch && ch <= "F" || "a" <= ch && ch <= "f";
+  }
+  static translate(data) {
+    let prefixFlags = "";
+    if (Object.prototype.toString.call(data) === "[object RegExp]") {
+      if (data.ignoreCase) prefixFlags += "i";
+      if (data.multiline) prefixFlags += "m";
+      if (data.dotAll) prefixFlags += "s";
+      data = data.source;
+    }
+    if (typeof data !== "string") return data;
+    let result = "";
+    let changed = false;
+    let size = data.length;
+    if (size === 0) {
+      result = "(?:)";
+      changed = true;
+    }
+    let inCharClass = false;
+    let i = 0;
+    while (i < size) {
+      let ch = data[i];
+      if (ch === "\\") {
+        if (i + 1 < size) {
+          ch = data[i + 1];
+          switch (ch) {
+            case "\\":
+              result += "\\\\";
+              i += 2;
+              continue;
+            case "c":
+              if (i + 2 < size) {
+                let code = data[i + 2].charCodeAt(0);
+                if (code >= 65 && code <= 90 || code >= 97 && code <= 122) {
+                  let val2 = code % 32;
+                  result += "\\x";
+                  result += (val2 >> 4).toString(16).toUpperCase();
+                  result += (val2 & 15).toString(16).toUpperCase();
+                  i += 3;
+                  changed = true;
+                  continue;
+                }
+              }
+              result += "c";
+              i += 2;
+              changed = true;
+              continue;
+            case "u":
+              if (i + 2 < size) {
+                if (data[i + 2] === "{") {
+                  let j = i + 3;
+                  let hasHex = false;
+                  let closed = false;
+                  while (j < size) {
+                    const hexChar = data[j];
+                    if (hexChar === "}") {
+                      closed = true;
+                      break;
+                    }
+                    if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                    hasHex = true;
+                    j++;
+                  }
+                  if (closed && hasHex) {
+                    result += "\\x";
+                    i += 2;
+                    changed = true;
+                    continue;
+                  }
+                } else if (i + 5 < size) {
+                  let isHex4 = true;
+                  for (let j = 0; j < 4; j++) if (!TranslateRegExpString2.isHexadecimal(data[i + 2 + j])) {
+                    isHex4 = false;
+                    break;
+                  }
+                  if (isHex4) {
+                    result += "\\x{" + data.substring(i + 2, i + 6) + "}";
+                    i += 6;
+                    changed = true;
+                    continue;
+                  }
+                }
+              }
+              result += "u";
+              i += 2;
+              changed = true;
+              continue;
+            case "x": {
+              let isValidHex = false;
+              if (i + 2 < size && data[i + 2] === "{") {
+                let j = i + 3;
+                let hasHex = false;
+                let closed = false;
+                while (j < size) {
+                  const hexChar = data[j];
+                  if (hexChar === "}") {
+                    closed = true;
+                    break;
+                  }
+                  if (!TranslateRegExpString2.isHexadecimal(hexChar)) break;
+                  hasHex = true;
+                  j++;
+                }
+                if (closed && hasHex) isValidHex = true;
+              } else if (i + 3 < size && TranslateRegExpString2.isHexadecimal(data[i + 2]) && TranslateRegExpString2.isHexadecimal(data[i + 3])) isValidHex = true;
+              if (isValidHex) {
+                result += "\\x";
+                i += 2;
+              } else {
+                result += "x";
+                i += 2;
+                changed = true;
+              }
+              continue;
+            }
+            case "n":
+            case "r":
+            case "t":
+            case "a":
+            case "f":
+            case "v":
+            case "d":
+            case "D":
+            case "s":
+            case "S":
+            case "w":
+            case "W":
+            case "b":
+            case "B":
+            case "p":
+            case "P":
+            case "A":
+            case "z":
+            case "Q":
+            case "E":
+            case "0":
+            case "1":
+            case "2":
+            case "3":
+            case "4":
+            case "5":
+            case "6":
+            case "7":
+              result += "\\" + ch;
+              i += 2;
+              continue;
+            default: {
+              let cp2 = data.codePointAt(i + 1);
+              if (cp2 >= 48 && cp2 <= 57 || cp2 >= 65 && cp2 <= 90 || cp2 >= 97 && cp2 <= 122) {
+                let symSize2 = Utils.charCount(cp2);
+                result += data.substring(i + 1, i + 1 + symSize2);
+                i += symSize2 + 1;
+                changed = true;
+              } else {
+                result += "\\";
+                let symSize2 = Utils.charCount(cp2);
+                result += data.substring(i + 1, i + 1 + symSize2);
+                i += symSize2 + 1;
+              }
+              continue;
+            }
+          }
+        }
+      } else if (ch === "/") {
+        result += "\\/";
+        i += 1;
+        changed = true;
+        continue;
+      } else if (ch === "[") {
+        if (!inCharClass && data[i + 1] === "]") {
+          result += "[^\\x00-\\x{10FFFF}]";
+          i += 2;
+          changed = true;
+          continue;
+        }
+        if (!inCharClass && data[i + 1] === "^" && data[i + 2] === "]") {
+          result += "[\\x00-\\x{10FFFF}]";
+          i += 3;
+          changed = true;
+          continue;
+        }
+        inCharClass = true;
+      } else if (ch === "]") inCharClass = false;
+      else if (!inCharClass && ch === "(" && i + 2 < size && data[i + 1] === "?" && data[i + 2] === "<") {
+        if (i + 3 < size && !"=!>)".includes(data[i + 3])) {
+          result += "(?P<";
+          i += 3;
+          changed = true;
+          continue;
+        }
+      }
+      let cp = data.codePointAt(i);
+      let symSize = Utils.charCount(cp);
+      result += data.substring(i, i + symSize);
+      i += symSize;
+    }
+    const finalResult = changed ? result : data;
+    if (prefixFlags.length > 0) return `(?${prefixFlags})${finalResult}`;
+    return finalResult;
+  }
+};
+var execResult = (m, input) => {
+  const result = m.matchArray();
+  result.index = m.start(0);
+  result.input = input;
+  result.groups = m.namedGroupsObject();
+  return result;
+};
+var RE2JS = class RE2JS2 {
+  /**
+  * Flag: case insensitive matching.
+  */
+  static CASE_INSENSITIVE = PublicFlags.CASE_INSENSITIVE;
+  /**
+  * Flag: dot ({@code .}) matches all characters, including newline.
+  */
+  static DOTALL = PublicFlags.DOTALL;
+  /**
+  * Flag: multiline matching: {@code ^} and {@code $} match at beginning and end of line, not just
+  * beginning and end of input.
+  */
+  static MULTILINE = PublicFlags.MULTILINE;
+  /**
+  * Flag: Unicode groups (e.g. {@code \p\ Greek\} ) will be syntax errors.
+  */
+  static DISABLE_UNICODE_GROUPS = PublicFlags.DISABLE_UNICODE_GROUPS;
+  /**
+  * Flag: matches longest possible string.
+  */
+  static LONGEST_MATCH = PublicFlags.LONGEST_MATCH;
+  /**
+  * Flag: enable linear-time captureless lookbehinds.
+  */
+  static LOOKBEHINDS = PublicFlags.LOOKBEHINDS;
+  /**
+  * Returns a literal pattern string for the specified string.
+  *
+  * This method produces a string that can be used to create a <code>RE2JS</code> that would
+  * match the string <code>s</code> as if it were a literal pattern.
+  *
+  * Metacharacters or escape sequences in the input sequence will be given no special meaning.
+  *
+  * @param {string} str The string to be literalized
+  * @returns {string} A literal string replacement
+  */
+  static quote(str2) {
+    return Utils.quoteMeta(str2);
+  }
+  /**
+  * Quotes '\' and '$' in {@code str}, so that the returned string could be used in
+  * replacement methods as a literal replacement of {@code str}.
+  *
+  * This is a convenience delegation to {@link Matcher.quoteReplacement}.
+  *
+  * @param {string} str the string to be quoted
+  * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
+  * @returns {string} the quoted string
+  */
+  static quoteReplacement(str2, javaMode = false) {
+    return Matcher.quoteReplacement(str2, javaMode);
+  }
+  /**
+  * Translates a given regular expression string to ensure compatibility with RE2JS.
+  *
+  * This function preprocesses the input regex string by applying necessary transformations,
+  * such as escaping special characters (e.g., `/`), converting named capture groups to
+  * RE2JS-compatible syntax, and handling Unicode sequences properly. It ensures that the
+  * resulting regex is safe and properly formatted before compilation.
+  *
+  * @param {string|RegExp} expr - The regular expression string to be translated.
+  * @returns {string} - The transformed regular expression string, ready for compilation.
+  */
+  static translateRegExp(expr) {
+    return TranslateRegExpString.translate(expr);
+  }
+  /**
+  * Helper: create new RE2JS with given regex and flags. Flregex is the regex with flags applied.
+  * @param {string} regex
+  * @param {number} [flags=0]
+  * @returns {RE2JS}
+  */
+  static compile(regex, flags = 0) {
+    Utils.checkPattern(regex);
+    Utils.checkFlags(flags);
+    let fregex = regex;
+    if ((flags & RE2JS2.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
+    if ((flags & RE2JS2.DOTALL) !== 0) fregex = `(?s)${fregex}`;
+    if ((flags & RE2JS2.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
+    let re2Flags = RE2Flags.PERL;
+    if ((flags & RE2JS2.DISABLE_UNICODE_GROUPS) !== 0) re2Flags &= ~RE2Flags.UNICODE_GROUPS;
+    if ((flags & RE2JS2.LOOKBEHINDS) !== 0) re2Flags |= RE2Flags.LOOKBEHIND;
+    const p = new RE2JS2(regex, flags);
+    p.re2Input = RE2.compileImpl(fregex, re2Flags, (flags & RE2JS2.LONGEST_MATCH) !== 0);
+    return p;
+  }
+  /**
+  * Matches a string against a regular expression.
+  *
+  * @param {string} regex the regular expression
+  * @param {string|number[]|Uint8Array} input the input
+  * @returns {boolean} true if the regular expression matches the entire input
+  * @throws RE2JSSyntaxException if the regular expression is malformed
+  */
+  static matches(regex, input) {
+    return RE2JS2.compile(regex).testExact(input);
+  }
+  /**
+  * This is visible for testing.
+  * @private
+  */
+  static initTest(pattern, flags, re2) {
+    if (pattern == null) throw new Error("pattern is null");
+    if (re2 == null) throw new Error("re2 is null");
+    const p = new RE2JS2(pattern, flags);
+    p.re2Input = re2;
+    return p;
+  }
+  /**
+  *
+  * @param {string} pattern
+  * @param {number} flags
+  */
+  constructor(pattern, flags) {
+    this.patternInput = pattern;
+    this.flagsInput = flags;
+    this.re2Input = null;
+  }
+  /**
+  * Releases memory used by internal caches associated with this pattern. Does not change the
+  * observable behaviour. Useful for tests that detect memory leaks via allocation tracking.
+  */
+  reset() {
+    this.re2Input.reset();
+  }
+  /**
+  * Returns the flags used in the constructor.
+  * @returns {number}
+  */
+  flags() {
+    return this.flagsInput;
+  }
+  /**
+  * Returns the pattern used in the constructor.
+  * @returns {string}
+  */
+  pattern() {
+    return this.patternInput;
+  }
+  re2() {
+    return this.re2Input;
+  }
+  /**
+  * Matches a string against a regular expression.
+  *
+  * @param {string|number[]|Uint8Array} input the input
+  * @returns {boolean} true if the regular expression matches the entire input
+  */
+  matches(input) {
+    return this.testExact(input);
+  }
+  /**
+  * Creates a new {@code Matcher} matching the pattern against the input.
+  *
+  * @param {string|number[]|Uint8Array|MatcherInputBase} input the input string
+  * @returns {Matcher}
+  */
+  matcher(input) {
+    if (Utils.isByteArray(input)) input = MatcherInput.utf8(input);
+    return new Matcher(this, input);
+  }
+  /**
+  * Tests whether the regular expression matches any part of the input string.
+  * Performance Note: This method is highly optimized. Because it only returns
+  * a boolean and does not extract capture groups, it bypasses the `Matcher` overhead
+  * and guarantees execution on the high-speed DFA engine whenever possible.
+  *
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+  * @returns {boolean} `true` if the pattern is found anywhere in the input, `false` otherwise.
+  */
+  test(input) {
+    if (Utils.isByteArray(input)) return this.re2Input.matchUTF8(input);
+    return this.re2Input.match(input);
+  }
+  /**
+  * Tests whether the regular expression matches the ENTIRE input string.
+  * * **Performance Note:** This operates identically to `.matches()`, but is significantly
+  * faster because it does not request capture group data. By requesting 0 capture groups,
+  * it securely routes execution through the DFA fast-path.
+  *
+  * @param {string|number[]|Uint8Array} input - The input string or UTF-8 byte array to test against.
+  * @returns {boolean} `true` if the exact input string fully matches the pattern, `false` otherwise.
+  */
+  testExact(input) {
+    const machineInput = Utils.isByteArray(input) ? MachineInput.fromUTF8(input) : MachineInput.fromUTF16(input);
+    return this.re2Input.executeEngine(machineInput, 0, RE2Flags.ANCHOR_BOTH, 0) !== null;
+  }
+  /**
+  * Executes a search for a match in a specified string.
+  * Returns a result array, or null if no match is found.
+  * The returned array perfectly mirrors standard JavaScript `RegExpExecArray`,
+  * including `.index`, `.input`, and `.groups` properties.
+  *
+  * @param {string|number[]|Uint8Array} input the input string or byte array
+  * @returns {Array|null} the match array with index, input, and groups properties, or null
+  */
+  exec(input) {
+    const m = this.matcher(input);
+    return m.find() ? execResult(m, input) : null;
+  }
+  /**
+  * Splits input around instances of the regular expression. It returns an array giving the strings
+  * that occur before, between, and after instances of the regular expression.
+  *
+  * If {@code limit <= 0}, there is no limit on the size of the returned array. If
+  * {@code limit == 0}, empty strings that would occur at the end of the array are omitted. If
+  * {@code limit > 0}, at most limit strings are returned. The final string contains the remainder
+  * of the input, possibly including additional matches of the pattern.
+  *
+  * @param {string} input the input string to be split
+  * @param {number} [limit=0] the limit
+  * @returns {string[]} the split strings
+  */
+  split(input, limit = 0) {
+    const m = this.matcher(input);
+    const result = [];
+    let emptiesSkipped = 0;
+    let last = 0;
+    while (m.find()) {
+      if (last === 0 && m.end() === 0) {
+        last = m.end();
+        continue;
+      }
+      if (limit > 0 && result.length === limit - 1) break;
+      if (last === m.start()) {
+        if (limit === 0) {
+          emptiesSkipped += 1;
+          last = m.end();
+          continue;
+        }
+      } else while (emptiesSkipped > 0) {
+        result.push("");
+        emptiesSkipped -= 1;
+      }
+      result.push(m.substring(last, m.start()));
+      last = m.end();
+    }
+    if (limit === 0 && last !== m.inputLength()) {
+      while (emptiesSkipped > 0) {
+        result.push("");
+        emptiesSkipped -= 1;
+      }
+      result.push(m.substring(last, m.inputLength()));
+    }
+    if (limit !== 0 || result.length === 0 && !(last === m.inputLength() && last > 0)) result.push(m.substring(last, m.inputLength()));
+    return result;
+  }
+  /**
+  * Returns an iterator of all results matching a string against the regular expression,
+  * including capturing groups.
+  *
+  * @param {string|number[]|Uint8Array} input the input string or byte array
+  * @returns {IterableIterator<RegExpMatchArray>}
+  */
+  *matchAll(input) {
+    const m = this.matcher(input);
+    while (m.find()) yield execResult(m, input);
+  }
+  /**
+  *
+  * @returns {string}
+  */
+  toString() {
+    return this.patternInput;
+  }
+  /**
+  * Returns the program size of this pattern.
+  *
+  * <p>
+  * Similar to the C++ implementation, the program size is a very approximate measure of a regexp's
+  * "cost". Larger numbers are more expensive than smaller numbers.
+  * </p>
+  *
+  * @returns {number} the program size of this pattern
+  */
+  programSize() {
+    return this.re2Input.numberOfInstructions();
+  }
+  /**
+  * Returns the number of capturing groups in this matcher's pattern. Group zero denotes the entire
+  * pattern and is excluded from this count.
+  *
+  * @returns {number} the number of capturing groups in this pattern
+  */
+  groupCount() {
+    return this.re2Input.numberOfCapturingGroups();
+  }
+  /**
+  * Return a map of the capturing groups in this matcher's pattern, where key is the name and value
+  * is the index of the group in the pattern.
+  * @returns {Record<string, number>}
+  */
+  namedGroups() {
+    return this.re2Input.namedGroups;
+  }
+  /**
+  *
+  * @param {*} other
+  * @returns {boolean}
+  */
+  equals(other) {
+    if (this === other) return true;
+    if (other === null || this.constructor !== other.constructor) return false;
+    return this.flagsInput === other.flagsInput && this.patternInput === other.patternInput;
+  }
+};
+
+// src/lower/terraform/regex.ts
+var MAX_PATTERN_LENGTH = 1e4;
+var compiled = /* @__PURE__ */ new Map();
+function compileRe2(pattern) {
+  let re = compiled.get(pattern);
+  if (re === void 0) {
+    re = null;
+    if (pattern.length <= MAX_PATTERN_LENGTH) {
+      try {
+        re = RE2JS.compile(pattern);
+      } catch {
+        re = null;
+      }
+    }
+    if (compiled.size > 1e3) compiled.clear();
+    compiled.set(pattern, re);
+  }
+  return re ?? void 0;
+}
+function matchOf(re, m) {
+  const groups = [];
+  for (let i = 1; i <= re.groupCount(); i++) groups.push(m.group(i));
+  const named = Object.entries(re.namedGroups()).map(([name, index]) => [name, m.group(index)]);
+  return { text: m.group(0) ?? "", groups, named };
+}
+function firstMatch(re, text) {
+  const m = re.matcher(text);
+  return m.find() ? matchOf(re, m) : void 0;
+}
+function allMatches(re, text) {
+  const m = re.matcher(text);
+  const out = [];
+  while (m.find()) out.push(matchOf(re, m));
+  return out;
+}
+function replaceAllRe2(re, text, replacement) {
+  return re.matcher(text).replaceAll(replacement, true);
+}
+
 // src/lower/terraform/functions.ts
 var NEVER_EVALUATED = /* @__PURE__ */ new Set(["uuid", "timestamp", "uuidv5", "bcrypt", "plantimestamp", "file", "filebase64", "templatefile", "fileexists", "fileset", "filemd5", "filesha1", "filesha256", "filesha512", "filebase64sha256", "filebase64sha512", "abspath", "pathexpand"]);
 function str(value, at) {
@@ -47984,7 +54173,8 @@ function format(fmt, args, at) {
       piece = n2 === void 0 ? void 0 : String(Math.trunc(n2));
     } else if (verb === "f") {
       const n2 = toNumber(a);
-      piece = n2 === void 0 ? void 0 : n2.toFixed(m[3] ? Number(m[3]) : 6);
+      const precision = m[3] ? Number(m[3]) : 6;
+      piece = n2 === void 0 || precision > 100 ? void 0 : n2.toFixed(precision);
     } else if (verb === "x" || verb === "X") {
       const n2 = toNumber(a);
       piece = n2 === void 0 ? void 0 : Math.trunc(n2).toString(16);
@@ -47994,6 +54184,7 @@ function format(fmt, args, at) {
     } else piece = primitiveString(a);
     if (piece !== void 0) {
       const width = m[2] ? Number(m[2]) : 0;
+      if (width > 1e4) return void 0;
       if (piece.length < width) {
         const pad = m[1].includes("0") && !m[1].includes("-") ? "0" : " ";
         piece = m[1].includes("-") ? piece.padEnd(width, " ") : piece.padStart(width, pad);
@@ -48009,12 +54200,11 @@ function format(fmt, args, at) {
   if (text) parts.push(str(text));
   return concatOf(parts, at);
 }
-function regexFrom(pattern) {
-  try {
-    return new RegExp(pattern.replace(/\(\?P</g, "(?<"), "g");
-  } catch {
-    return void 0;
-  }
+function matchValue(m, at) {
+  const text = (s2) => s2 === null ? nul(at) : str(s2, at);
+  if (m.named.length > 0) return obj(m.named.map(([k, v]) => [k, text(v)]), at);
+  if (m.groups.length > 0) return arr(m.groups.map(text), at);
+  return str(m.text, at);
 }
 var IMPLS = {
   // Collections
@@ -48202,8 +54392,8 @@ var IMPLS = {
     const fmt = f && knownString(f);
     return fmt === void 0 ? void 0 : format(fmt, rest, at);
   },
-  join: ([sep5, ...lists], at) => {
-    const s2 = sep5 && knownString(sep5);
+  join: ([sep6, ...lists], at) => {
+    const s2 = sep6 && knownString(sep6);
     if (s2 === void 0) return void 0;
     const items = [];
     for (const l of lists) {
@@ -48218,8 +54408,8 @@ var IMPLS = {
     });
     return concatOf(parts, at);
   },
-  split: ([sep5, s2], at) => {
-    const a = sep5 && knownString(sep5);
+  split: ([sep6, s2], at) => {
+    const a = sep6 && knownString(sep6);
     const b2 = s2 && knownString(s2);
     if (a === void 0 || b2 === void 0) return void 0;
     if (b2 === "") return arr([], at);
@@ -48275,9 +54465,9 @@ var IMPLS = {
   replace: strFn((s2, [search, replacement]) => {
     if (search === void 0 || replacement === void 0) return fail2("replace: arguments");
     if (search.length > 1 && search.startsWith("/") && search.endsWith("/")) {
-      const re = regexFrom(search.slice(1, -1));
+      const re = compileRe2(search.slice(1, -1));
       if (!re) return fail2("replace: bad pattern");
-      return s2.replace(re, replacement.replace(/\$\{(\w+)\}/g, "$<$1>"));
+      return replaceAllRe2(re, s2, replacement);
     }
     return search === "" ? s2 : s2.split(search).join(replacement);
   }),
@@ -48285,13 +54475,19 @@ var IMPLS = {
     const pattern = p && knownString(p);
     const text = s2 && knownString(s2);
     if (pattern === void 0 || text === void 0) return void 0;
-    const re = regexFrom(pattern);
+    const re = compileRe2(pattern);
     if (!re) return void 0;
-    const m = new RegExp(re.source).exec(text);
+    const m = firstMatch(re, text);
     if (!m) return fail2("regex: no match");
-    if (m.groups) return obj(Object.entries(m.groups).map(([k, v]) => [k, v === void 0 ? nul(at) : str(v, at)]), at);
-    if (m.length > 1) return arr(m.slice(1).map((x) => x === void 0 ? nul(at) : str(x, at)), at);
-    return str(m[0], at);
+    return matchValue(m, at);
+  },
+  regexall: ([p, s2], at) => {
+    const pattern = p && knownString(p);
+    const text = s2 && knownString(s2);
+    if (pattern === void 0 || text === void 0) return void 0;
+    const re = compileRe2(pattern);
+    if (!re) return void 0;
+    return arr(allMatches(re, text).map((m) => matchValue(m, at)), at);
   },
   tostring: ([a], at) => {
     if (!a) return void 0;
@@ -48335,11 +54531,11 @@ var IMPLS = {
   floor: numFn((n2) => Math.floor(n2)),
   max: (args, at) => {
     const ns = args.map(toNumber);
-    return ns.some((n2) => n2 === void 0) ? void 0 : num(Math.max(...ns), at);
+    return ns.some((n2) => n2 === void 0) ? void 0 : num(maxOf(ns), at);
   },
   min: (args, at) => {
     const ns = args.map(toNumber);
-    return ns.some((n2) => n2 === void 0) ? void 0 : num(Math.min(...ns), at);
+    return ns.some((n2) => n2 === void 0) ? void 0 : num(minOf(ns), at);
   },
   // Pass-through
   sensitive: ([a]) => a,
@@ -48362,6 +54558,81 @@ function callFunction2(name, args, at) {
   }
   return call(fn, args, at);
 }
+
+// src/lower/terraform/budget.ts
+var TERRAFORM_LIMITS = {
+  /** Elements of one `count` / `for_each`. */
+  maxLoop: 1e3,
+  /** Resource and module instances per root. */
+  maxInstances: 2e4,
+  /** Module instances per root (each holds a whole configuration). */
+  maxModuleInstances: 2e3,
+  /** Expression evaluations per root. */
+  maxSteps: 5e6,
+  /** References followed inside one another (local.a reads local.b reads ...). */
+  maxDepth: 400
+};
+var EvaluationBudget = class {
+  instances = 0;
+  moduleInstances = 0;
+  steps = 0;
+  depth = 0;
+  stepsReported = false;
+  limits = TERRAFORM_LIMITS;
+  report;
+  /** Starts a new root. */
+  reset(report2) {
+    this.instances = 0;
+    this.moduleInstances = 0;
+    this.steps = 0;
+    this.depth = 0;
+    this.stepsReported = false;
+    this.report = report2;
+  }
+  /**
+   * Whether a loop of `n` elements at `at` is analysed abstractly (too long, or the root has no
+   * instances left); when it is, the finding says why.
+   */
+  loopTooLarge(n2, meta, at, modules = false) {
+    const { maxLoop, maxInstances, maxModuleInstances } = this.limits;
+    if (n2 > maxLoop) {
+      this.report?.(budgetExceeded(`'${meta}' asks for ${n2} instances, more than the ${maxLoop} grantlint expands`, at));
+      return true;
+    }
+    if (modules && this.moduleInstances + n2 > maxModuleInstances) {
+      this.report?.(budgetExceeded(`This root module already has ${this.moduleInstances} module instances, and '${meta}' would go past the ${maxModuleInstances} grantlint analyses per root`, at));
+      return true;
+    }
+    if (modules) this.moduleInstances += n2;
+    if (this.instances + n2 > maxInstances) {
+      this.report?.(budgetExceeded(`This root module already has ${this.instances} instances, and '${meta}' would go past the ${maxInstances} grantlint analyses per root`, at));
+      return true;
+    }
+    this.instances += n2;
+    return false;
+  }
+  /** Counts one evaluation step; false once the root's steps are spent (reported once). */
+  step(at) {
+    if (++this.steps <= this.limits.maxSteps) return true;
+    if (!this.stepsReported) {
+      this.stepsReported = true;
+      this.report?.(budgetExceeded(`Evaluation stopped here after ${this.limits.maxSteps} steps in this root module`, at));
+    }
+    return false;
+  }
+  /** Enters a nested reference; false (reported) past the depth limit. */
+  enter(at) {
+    if (this.depth >= this.limits.maxDepth) {
+      this.report?.(budgetExceeded(`References here are nested deeper than ${this.limits.maxDepth} levels`, at));
+      return false;
+    }
+    this.depth++;
+    return true;
+  }
+  leave() {
+    this.depth--;
+  }
+};
 
 // src/lower/terraform/typeconv.ts
 function convertType(v, type, evalDefault) {
@@ -48441,68 +54712,6 @@ function keyText(e) {
   return void 0;
 }
 
-// src/lower/terraform/inputs.ts
-function dependsOnInput3(e, lookup) {
-  const dep = (x) => dependsOnInput3(x, lookup);
-  switch (e.kind) {
-    case "GetAttr":
-      if (e.object.kind === "Variable" && e.object.name === "var") return lookup.variable(e.name);
-      if (e.object.kind === "Variable" && e.object.name === "local") return lookup.local(e.name);
-      return dep(e.object);
-    case "Index":
-      return dep(e.object) || dep(e.key);
-    case "Splat":
-      return dep(e.object);
-    case "Template":
-      return partsDepend(e.parts, lookup);
-    case "Tuple":
-      return e.items.some(dep);
-    case "Object":
-      return e.items.some((i) => dep(i.value) || i.key.kind !== "Variable" && dep(i.key));
-    case "FunctionCall":
-      return e.args.some(dep);
-    case "Conditional":
-      return dep(e.condition) || dep(e.trueResult) || dep(e.falseResult);
-    case "Binary":
-      return dep(e.left) || dep(e.right);
-    case "Unary":
-      return dep(e.operand);
-    case "For":
-      return dep(e.collection) || dep(e.value) || !!e.key && dep(e.key) || !!e.condition && dep(e.condition);
-    case "Paren":
-      return dep(e.expression);
-    default:
-      return false;
-  }
-}
-function partsDepend(parts, lookup) {
-  return parts.some((p) => {
-    switch (p.kind) {
-      case "Interpolation":
-        return dependsOnInput3(p.expression, lookup);
-      case "If":
-        return dependsOnInput3(p.condition, lookup) || partsDepend(p.then, lookup) || !!p.else && partsDepend(p.else, lookup);
-      case "For":
-        return dependsOnInput3(p.collection, lookup) || partsDepend(p.body, lookup);
-      default:
-        return false;
-    }
-  });
-}
-function isEmptyLiteral2(e) {
-  if (e.kind === "Paren") return isEmptyLiteral2(e.expression);
-  if (e.kind === "Literal") return e.value === null || e.value === "";
-  return e.kind === "Template" && e.parts.every((p) => p.kind === "Text" && p.value === "");
-}
-function principalBranch3(e) {
-  if (isEmptyLiteral2(e)) return true;
-  const x = e.kind === "Paren" ? e.expression : e;
-  return x.kind === "GetAttr" && /^(principal_id|object_id)$/.test(x.name);
-}
-function isConditionalPrincipal3(a, b2) {
-  return principalBranch3(a) && principalBranch3(b2) && !(isEmptyLiteral2(a) && isEmptyLiteral2(b2));
-}
-
 // src/lower/terraform/evaluate.ts
 var RESOURCE_META_ARGS = /* @__PURE__ */ new Set(["count", "for_each", "provider", "depends_on"]);
 var RESOURCE_META_BLOCKS = /* @__PURE__ */ new Set(["lifecycle", "provisioner", "connection"]);
@@ -48519,7 +54728,7 @@ function quoteKey(k) {
   return typeof k === "number" ? `[${k}]` : `[${JSON.stringify(k)}]`;
 }
 var ModuleInstance = class _ModuleInstance {
-  constructor(ev, run, config, modulePath, callChain, inputs, folderChain, relPath, inputDeps) {
+  constructor(ev, run, config, modulePath, callChain, inputs, folderChain, relPath) {
     this.ev = ev;
     this.run = run;
     this.config = config;
@@ -48528,7 +54737,6 @@ var ModuleInstance = class _ModuleInstance {
     this.inputs = inputs;
     this.folderChain = folderChain;
     this.relPath = relPath;
-    this.inputDeps = inputDeps;
   }
   ev;
   run;
@@ -48538,7 +54746,6 @@ var ModuleInstance = class _ModuleInstance {
   inputs;
   folderChain;
   relPath;
-  inputDeps;
   varMemo = /* @__PURE__ */ new Map();
   localMemo = /* @__PURE__ */ new Map();
   localBusy = /* @__PURE__ */ new Set();
@@ -48548,26 +54755,6 @@ var ModuleInstance = class _ModuleInstance {
   inputBusy = /* @__PURE__ */ new Set();
   resources = /* @__PURE__ */ new Map();
   moduleCalls = /* @__PURE__ */ new Map();
-  inputDependence = /* @__PURE__ */ new Map();
-  /** Whether `var.<name>` depends on a root's input: a root's default that stands, or a caller's argument that does. */
-  variableDependsOnInput(name) {
-    return this.dependent(`var:${name}`, () => {
-      const decl = this.config.variables.get(name);
-      if (!decl) return false;
-      if (this.inputs.has(name)) return this.inputDeps?.get(name)?.() ?? false;
-      if (!decl.default) return false;
-      return this.modulePath === "" || this.ev.dependsOnInput(decl.default, { mod: this, file: decl.file, scope: /* @__PURE__ */ new Map() });
-    });
-  }
-  localDependsOnInput(name) {
-    return this.dependent(`local:${name}`, () => {
-      const decl = this.config.locals.get(name);
-      return !!decl && this.ev.dependsOnInput(decl.attr.value, { mod: this, file: decl.file, scope: /* @__PURE__ */ new Map() });
-    });
-  }
-  dependent(key2, compute) {
-    return memoized(this.inputDependence, key2, false, compute);
-  }
   variable(name, at) {
     const memo = this.varMemo.get(name);
     if (memo) return memo;
@@ -48669,29 +54856,26 @@ var ModuleInstance = class _ModuleInstance {
     if (!decl) return void 0;
     this.moduleCalls.set(name, null);
     const env = { mod: this, file: decl.file, scope: /* @__PURE__ */ new Map() };
-    const elements = this.ev.loopElements(decl.block.body, env);
+    const elements = this.ev.loopElements(decl.block.body, env, true);
     const state = { decl, mode: elements.mode, known: elements.known, instances: [] };
     const callAt = locate(decl.file, decl.block);
     let config;
     if (decl.localDir && !this.folderChain.includes(decl.localDir) && this.folderChain.length < MAX_MODULE_DEPTH) {
       config = this.run.loadModule(decl.localDir);
+      moduleProblem(this.run, decl, callAt, config);
+    } else if (decl.localDir && this.folderChain.includes(decl.localDir)) {
+      this.run.report?.(moduleCycle(this.folderChain, decl.localDir, locate(decl.file, attribute(decl.block.body, "source") ?? decl.block)));
     }
     for (const el of elements.items) {
       const suffix = elements.mode === "single" ? "" : quoteKey(el.key);
       const path = `${this.modulePath}module.${name}${suffix}`;
       const inst = { key: el.key, external: `external:${this.config.folder}#${path}` };
-      if (!config) {
-        const argEnv = { mod: this, file: decl.file, scope: el.scope };
-        inst.externalArgs = () => this.ev.body(decl.block.body, argEnv, true, callAt);
-      }
       if (config) {
         const inputs = /* @__PURE__ */ new Map();
-        const inputDeps = /* @__PURE__ */ new Map();
         const argEnv = { mod: this, file: decl.file, scope: el.scope };
         for (const item of decl.block.body.items) {
           if (item.kind !== "Attribute" || MODULE_META_ARGS.has(item.name)) continue;
           inputs.set(item.name, () => this.ev.safe(item.value, argEnv));
-          inputDeps.set(item.name, () => this.ev.dependsOnInput(item.value, argEnv));
         }
         const rel = this.relPath === "." ? decl.source ?? "." : `${this.relPath}/${decl.source ?? "."}`;
         inst.child = new _ModuleInstance(
@@ -48702,8 +54886,7 @@ var ModuleInstance = class _ModuleInstance {
           [...this.callChain, callAt],
           inputs,
           [...this.folderChain, config.folder],
-          normaliseRel(rel),
-          inputDeps
+          normaliseRel(rel)
         );
       }
       state.instances.push(inst);
@@ -48714,18 +54897,28 @@ var ModuleInstance = class _ModuleInstance {
   /** Evaluates every resource body and module call reachable from this instance. */
   materialize() {
     for (const decl of this.config.resources) {
-      const state = this.resource(decl.address);
-      if (state) for (const is of state.instances) this.ev.ensureBody(is);
+      this.guarded(decl.address, decl.file, decl.block, () => {
+        const state = this.resource(decl.address);
+        if (state) for (const is of state.instances) this.ev.ensureBody(is);
+      });
     }
-    for (const name of this.config.modules.keys()) {
-      const state = this.moduleCall(name);
-      if (!state) continue;
-      for (const i of state.instances) {
-        i.child?.materialize();
-        if (i.externalArgs && this.run.externalCalls) {
-          this.run.externalCalls.push({ format: "terraform", source: state.decl.source ?? "", at: locate(state.decl.file, state.decl.block), args: i.externalArgs(), callChain: this.callChain });
-        }
-      }
+    for (const [name, decl] of this.config.modules) {
+      this.guarded(`module.${name}`, decl.file, decl.block, () => {
+        const state = this.moduleCall(name);
+        if (state) for (const i of state.instances) i.child?.materialize();
+      });
+    }
+  }
+  /**
+   * A defect while evaluating one declaration is a finding at it; the declaration keeps what was
+   * evaluated (an instance whose body failed is analysed with an empty body) and the others go on.
+   */
+  guarded(what, file, block2, fn) {
+    try {
+      fn();
+    } catch (e) {
+      if (!this.run.report) throw e;
+      this.run.report(internalError(`${this.modulePath}${what}`, e, locate(file, block2)));
     }
   }
   /** The resource instances of this module instance and the modules below it, in declaration order. */
@@ -48740,8 +54933,11 @@ var ModuleInstance = class _ModuleInstance {
     }
   }
 };
-function isEmptyValue(v) {
-  return v.kind === "null" || v.kind === "string" && v.value === "";
+function moduleProblem(run, decl, callAt, config) {
+  if (config || !decl.localDir) return;
+  const why = run.readProblem?.(decl.localDir);
+  const source = attribute(decl.block.body, "source");
+  if (why) run.report?.(unreadable("module", decl.source ?? decl.localDir, why, source ? locate(decl.file, source) : callAt));
 }
 function normaliseRel(p) {
   const parts = [];
@@ -48753,39 +54949,26 @@ function normaliseRel(p) {
   return parts.length ? parts.join("/") : ".";
 }
 var Evaluator = class {
-  /** Evaluates an expression; where Terraform would fail, the result is unknown. */
+  budget = new EvaluationBudget();
+  /** Evaluates an expression; where Terraform would fail, or a budget runs out, the result is unknown. */
   safe(e, env) {
+    const at = this.at(e, env);
+    if (!this.budget.enter(at)) return unknown(void 0, at);
     try {
       return this.expr(e, env);
     } catch (err) {
-      if (err instanceof EvalError) return unknown(void 0, this.at(e, env));
+      if (err instanceof EvalError) return unknown(void 0, at);
       throw err;
+    } finally {
+      this.budget.leave();
     }
   }
   at(e, env) {
     return locate(env.file, e);
   }
-  /** Whether an expression depends on a root's input (see inputs.ts). */
-  dependsOnInput(e, env) {
-    const mod = env.mod;
-    return !!mod && dependsOnInput3(e, { variable: (n2) => mod.variableDependsOnInput(n2), local: (n2) => mod.localDependsOnInput(n2) });
-  }
-  /**
-   * `count`/`for_each` written as a conditional on a root's input (`var.enable_x ? 1 : 0`): the
-   * branch that makes more instances, as a condition on a root's default is possibly true.
-   */
-  guardedCollection(e, env, size) {
-    const inner = e.kind === "Paren" ? e.expression : e;
-    if (inner.kind !== "Conditional" || !this.dependsOnInput(inner.condition, env)) return this.safe(e, env);
-    const t = this.safe(inner.trueResult, env);
-    const f = this.safe(inner.falseResult, env);
-    const st = size(t);
-    const sf = size(f);
-    if (st === void 0 || sf === void 0) return this.safe(e, env);
-    return sf > st ? f : t;
-  }
   expr(e, env) {
     const at = this.at(e, env);
+    if (!this.budget.step(at)) return unknown(void 0, at);
     switch (e.kind) {
       case "Literal":
         if (e.value === null) return nul(at);
@@ -48824,15 +55007,13 @@ var Evaluator = class {
         return this.functionCall(e.name, e.args, e.expandFinal, env, at);
       case "Conditional": {
         const c = this.expr(e.condition, env);
-        let b2 = toBool(c);
-        if (b2 !== void 0 && isConditionalPrincipal3(e.trueResult, e.falseResult) && this.dependsOnInput(e.condition, env)) b2 = void 0;
-        else if (b2 === void 0 && isLiteral(c)) fail2("condition is not a bool");
+        const b2 = toBool(c);
         if (b2 === true) return this.expr(e.trueResult, env);
         if (b2 === false) return this.expr(e.falseResult, env);
+        if (isLiteral(c)) fail2("condition is not a bool");
         const t = this.safe(e.trueResult, env);
         const f = this.safe(e.falseResult, env);
         if (tfEqual(t, f) === true) return t;
-        if (isEmptyValue(t) !== isEmptyValue(f) || isConditionalPrincipal3(e.trueResult, e.falseResult)) return call("if", [c, t, f], at);
         return unknown(void 0, at);
       }
       case "Binary":
@@ -49229,14 +55410,14 @@ var Evaluator = class {
   }
   // ---- loops and bodies ----
   /** The instances a `count` / `for_each` meta-argument asks for. */
-  loopElements(body, env) {
+  loopElements(body, env, modules = false) {
     const forEach = attribute(body, "for_each");
     const count = attribute(body, "count");
     if (forEach) {
+      const v = this.safe(forEach.value, env);
       const at = this.at(forEach.value, env);
-      const v = this.guardedCollection(forEach.value, env, (x) => forEachPairs(x, at)?.length);
       const pairs = forEachPairs(v, at);
-      if (!pairs) {
+      if (!pairs || this.budget.loopTooLarge(pairs.length, "for_each", at, modules)) {
         const sym = `loop:${env.file.path}:${forEach.start}`;
         const each = obj([
           ["key", unknown(`${sym}#each.key`, at, { kind: "loop", name: "each.key" })],
@@ -49251,18 +55432,19 @@ var Evaluator = class {
       };
     }
     if (count) {
-      const v = this.guardedCollection(count.value, env, toNumber);
+      const v = this.safe(count.value, env);
       const n2 = toNumber(v);
       const at = this.at(count.value, env);
-      if (n2 === void 0 || n2 < 0 || !Number.isFinite(n2)) {
+      if (n2 === void 0 || n2 < 0 || !Number.isFinite(n2) || this.budget.loopTooLarge(n2, "count", at, modules)) {
         const sym = `loop:${env.file.path}:${count.start}#count.index`;
         const c = obj([["index", unknown(sym, at, { kind: "loop", name: "count.index" })]]);
         return { mode: "count", known: false, items: [{ key: void 0, scope: /* @__PURE__ */ new Map([["count", c]]) }] };
       }
       const items = [];
-      for (let i = 0; i < Math.min(n2, 1e3); i++) items.push({ key: i, scope: /* @__PURE__ */ new Map([["count", obj([["index", num(i, at)]])]]) });
+      for (let i = 0; i < n2; i++) items.push({ key: i, scope: /* @__PURE__ */ new Map([["count", obj([["index", num(i, at)]])]]) });
       return { mode: "count", known: true, items };
     }
+    this.budget.instances++;
     return { mode: "single", known: true, items: [{ key: void 0, scope: /* @__PURE__ */ new Map() }] };
   }
   ensureBody(is) {
@@ -49704,18 +55886,18 @@ var BINARY = {
   [27 /* Percent */]: ["%", 6]
 };
 function parseHcl(text) {
-  const p = new Parser3(text);
+  const p = new Parser5(text);
   return p.parseFile();
 }
 function parseHclExpression(text) {
-  const p = new Parser3(text);
+  const p = new Parser5(text);
   return p.parseStandaloneExpression();
 }
 function parseHclTemplate(text) {
-  const p = new Parser3(text);
+  const p = new Parser5(text);
   return p.parseStandaloneTemplate();
 }
-var Parser3 = class {
+var Parser5 = class {
   constructor(text) {
     this.text = text;
     this.lx = new Lexer(text);
@@ -50224,7 +56406,52 @@ var Parser3 = class {
     }
     return { kind: "Splat", start: object.start, end: Math.max(markEnd, each.end), object, full, each };
   }
+  depth = 0;
+  /**
+   * Brackets nested past MAX_NESTING are not parsed (the recursion would overflow the stack): the
+   * construct is skipped to its closing bracket, reported where it starts, and unknown.
+   */
   parsePrimary() {
+    const t = this.peek();
+    if (t !== 8 /* LBrack */ && t !== 6 /* LBrace */ && t !== 10 /* LParen */) return this.parsePrimaryInner();
+    if (this.depth >= MAX_NESTING) return this.skipTooDeep();
+    this.depth++;
+    try {
+      return this.parsePrimaryInner();
+    } finally {
+      this.depth--;
+    }
+  }
+  reportedTooDeep = false;
+  skipTooDeep() {
+    const start = this.ts;
+    if (!this.failed && !this.reportedTooDeep) {
+      this.reportedTooDeep = true;
+      this.errors.push({ start, end: this.te, message: tooDeepMessage(), limit: true });
+    }
+    let open2 = 0;
+    let end = start;
+    for (; ; ) {
+      const t = this.peek();
+      if (t === 0 /* EOF */) break;
+      const at = this.ts;
+      end = this.te;
+      if (t === 5 /* OHeredoc */) {
+        const marker = this.lx.heredocMarker;
+        const indent = this.lx.heredocIndent;
+        this.advance();
+        end = this.parseHeredoc(at, end, marker, indent).end;
+        continue;
+      }
+      this.advance();
+      if (t === 4 /* OQuote */) end = this.parseQuoted(at).end;
+      else if (t === 8 /* LBrack */ || t === 6 /* LBrace */ || t === 10 /* LParen */) open2++;
+      else if (t === 9 /* RBrack */ || t === 7 /* RBrace */ || t === 11 /* RParen */ || t === 34 /* TildeRBrace */) open2--;
+      if (open2 <= 0) break;
+    }
+    return { kind: "ErrorExpression", start, end };
+  }
+  parsePrimaryInner() {
     const t = this.peek();
     const start = this.ts;
     const end = this.te;
@@ -50922,8 +57149,10 @@ function parseTerraformJson(text) {
   const errors = [];
   const len = text.length;
   let doc;
+  const limited = limitJsonDepth(text);
+  if (limited.deepAt !== void 0) errors.push({ start: limited.deepAt, end: limited.deepAt + 1, message: tooDeepMessage(), limit: true });
   try {
-    doc = parse(text, { mode: "jsonc", ranges: true, allowTrailingCommas: true });
+    doc = parse(limited.text, { mode: "jsonc", ranges: true, allowTrailingCommas: true });
   } catch (e) {
     const offset = typeof e.offset === "number" ? e.offset : 0;
     const message = e instanceof Error ? e.message : String(e);
@@ -51156,7 +57385,18 @@ function remap(node, map) {
 
 // src/lower/terraform/parse.ts
 function parseTerraformFile(path, text) {
-  return path.endsWith(".json") ? parseTerraformJson(text) : parseHcl(text);
+  if (path.endsWith(".json")) return parseTerraformJson(text);
+  const file = parseHcl(text);
+  const swallowing = file.comments.find((c) => !c.text.startsWith("/*") && /\r(?!\n)/.test(c.text));
+  if (swallowing && file.errors.length === 0) {
+    const at = swallowing.start + swallowing.text.search(/\r(?!\n)/);
+    file.errors.push({
+      start: at,
+      end: at + 1,
+      message: "This comment runs to the end of the file: its line breaks are CR only, which HCL does not read as line breaks, so Terraform ignores everything after it. Use LF or CRLF line breaks."
+    });
+  }
+  return file;
 }
 
 // src/lower/terraform/index.ts
@@ -51174,10 +57414,10 @@ var TerraformAnalysis = class {
     this.host = host;
     this.cache = new SourceCache((p) => host.readFile(p), parseTerraformFile);
     for (const f of configFiles) {
-      const dir2 = dirname12(f);
-      const list2 = this.given.get(dir2) ?? [];
+      const dir = dirname13(f);
+      const list2 = this.given.get(dir) ?? [];
       list2.push(f);
-      this.given.set(dir2, list2);
+      this.given.set(dir, list2);
     }
   }
   host;
@@ -51201,6 +57441,8 @@ var TerraformAnalysis = class {
     this.configs.set(folder, config);
     return config;
   }
+  /** The local module folders each reached folder calls. */
+  callees = /* @__PURE__ */ new Map();
   /** Folders some analysed folder calls as a local module (transitively through reached modules). */
   calledFolders() {
     const called = /* @__PURE__ */ new Set();
@@ -51210,8 +57452,11 @@ var TerraformAnalysis = class {
       const folder = queue.shift();
       const config = this.loadModule(folder);
       if (!config) continue;
+      const mine = [];
+      this.callees.set(folder, mine);
       for (const call2 of config.modules.values()) {
         if (!call2.localDir || call2.localDir === folder) continue;
+        mine.push(call2.localDir);
         called.add(call2.localDir);
         if (!seen.has(call2.localDir)) {
           seen.add(call2.localDir);
@@ -51264,11 +57509,11 @@ var TerraformAnalysis = class {
   rootInputs(folder) {
     const inFolder = this.host.listFolder(folder).filter(isVarFile);
     const auto = inFolder.filter((f) => {
-      const b2 = basename3(f);
+      const b2 = basename4(f);
       return b2 === "terraform.tfvars" || b2 === "terraform.tfvars.json";
     });
     auto.sort((a, b2) => (a.endsWith(".json") ? 1 : 0) - (b2.endsWith(".json") ? 1 : 0));
-    const autoLoaded = inFolder.filter((f) => /\.auto\.tfvars(\.json)?$/.test(basename3(f))).sort();
+    const autoLoaded = inFolder.filter((f) => /\.auto\.tfvars(\.json)?$/.test(basename4(f))).sort();
     const inputs = /* @__PURE__ */ new Map();
     for (const path of [...auto, ...autoLoaded, ...this.host.varFiles ?? []]) {
       const values = this.varFile(path);
@@ -51289,29 +57534,38 @@ function analyze(files, host) {
       analysis.usedVarFiles.add(f);
     }
     const called = analysis.calledFolders();
+    for (const f of rootsOfCycles(analysis.givenFolders, called, analysis.callees)) called.delete(f);
     const roots = analysis.givenFolders.filter((f) => !called.has(f));
     for (const root of roots) {
       const config = analysis.loadModule(root);
       if (!config) continue;
-      const instance = new ModuleInstance(
-        analysis.ev,
-        { rootFolder: root, loadModule: (folder) => analysis.loadModule(folder), externalCalls: program.externalCalls },
-        config,
-        "",
-        [],
-        analysis.rootInputs(root),
-        [root],
-        "."
-      );
+      analysis.ev.budget.reset((d) => analysis.cache.diagnostics.push(d));
       try {
+        const instance = new ModuleInstance(
+          analysis.ev,
+          {
+            rootFolder: root,
+            loadModule: (folder) => analysis.loadModule(folder),
+            readProblem: (folder) => host.readProblem?.(folder),
+            report: (d) => analysis.cache.diagnostics.push(d)
+          },
+          config,
+          "",
+          [],
+          analysis.rootInputs(root),
+          [root],
+          "."
+        );
         instance.materialize();
-      } catch {
+        const out = [];
+        instance.collect(out);
+        appendAll(program.resources, out);
+      } catch (e) {
+        analysis.cache.diagnostics.push(internalError("this Terraform root module", e, fileStart(config.files[0]?.path ?? root)));
       }
-      const out = [];
-      instance.collect(out);
-      appendAll(program.resources, out);
     }
-  } catch {
+  } catch (e) {
+    analysis.cache.diagnostics.push(internalError("the Terraform configuration", e, fileStart(configFiles[0] ?? files[0] ?? ".")));
   }
   appendAll(program.diagnostics, analysis.cache.diagnostics);
   appendAll(program.comments, analysis.cache.comments);
@@ -51324,65 +57578,154 @@ var terraformFrontEnd = {
 };
 
 // src/engine/host.ts
-import { readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
-import { join as join7 } from "node:path";
+import { closeSync, constants as constants3, fstatSync, openSync, readdirSync as readdirSync3, readSync, realpathSync as realpathSync2 } from "node:fs";
+import { join as join7, resolve as resolve14 } from "node:path";
+
+// src/discover/root.ts
+import { existsSync as existsSync5, statSync as statSync5 } from "node:fs";
+import { dirname as dirname14, isAbsolute as isAbsolute2, relative as relative7, resolve as resolve13, sep as sep4 } from "node:path";
+function repositoryRoot(paths, cwd) {
+  const folders = (paths.length > 0 ? paths : ["."]).map((p) => folderOf(p, cwd));
+  const common = folders.reduce(commonFolder);
+  return gitTopLevel(common) ?? common;
+}
+function folderOf(arg, cwd) {
+  if (isDynamicPattern(arg)) {
+    const parts = arg.split(/[\\/]/);
+    const base = [];
+    for (const part of parts) {
+      if (isDynamicPattern(part)) break;
+      base.push(part);
+    }
+    return resolve13(cwd, base.join("/") || ".");
+  }
+  const abs = resolve13(cwd, arg);
+  try {
+    return statSync5(abs).isDirectory() ? abs : dirname14(abs);
+  } catch {
+    return dirname14(abs);
+  }
+}
+function commonFolder(a, b2) {
+  let x = a;
+  while (!isInside(x, b2)) {
+    const up = dirname14(x);
+    if (up === x) return x;
+    x = up;
+  }
+  return x;
+}
+function isInside(folder, path) {
+  const rel = relative7(folder, path);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep4}`) && !isAbsolute2(rel);
+}
+function gitTopLevel(folder) {
+  let dir = folder;
+  for (; ; ) {
+    if (existsSync5(resolve13(dir, ".git"))) return dir;
+    const up = dirname14(dir);
+    if (up === dir) return void 0;
+    dir = up;
+  }
+}
+
+// src/engine/host.ts
+var MAX_FILE_BYTES = 64 * 1024 * 1024;
 var CachingHost = class {
   texts = /* @__PURE__ */ new Map();
+  problems = /* @__PURE__ */ new Map();
+  lineMaps = /* @__PURE__ */ new Map();
+  root;
+  realRoot;
+  maxBytes;
   varFiles;
   includeGeneratedTemplates;
-  constructor(overrides = /* @__PURE__ */ new Map()) {
-    for (const [path, text] of overrides) this.texts.set(path, text);
+  constructor(options = {}) {
+    const opts = options instanceof Map ? { overrides: options } : options;
+    for (const [path, text] of opts.overrides ?? []) this.texts.set(path, text);
+    this.root = opts.root ? resolve14(opts.root) : void 0;
+    this.maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
+    this.allowed = new Set(opts.allow ?? []);
   }
+  allowed;
   readFile(path) {
     if (!this.texts.has(path)) {
       let text;
       try {
-        text = readFileSync6(path, "utf8");
-      } catch {
-        text = void 0;
+        text = this.read(path);
+      } catch (e) {
+        this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
       }
       this.texts.set(path, text);
     }
     return this.texts.get(path);
   }
+  /** Why `readFile(path)` or `listFolder(path)` gave nothing, when it was refused or failed. */
+  readProblem(path) {
+    return this.problems.get(path);
+  }
+  /** The file's line index, built once. */
+  lineMap(path) {
+    if (!this.lineMaps.has(path)) {
+      const text = this.readFile(path);
+      this.lineMaps.set(path, text === void 0 ? void 0 : new LineMap(text));
+    }
+    return this.lineMaps.get(path);
+  }
   listFolder(path) {
     try {
+      this.checkInsideRoot(path);
       return readdirSync3(path, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => join7(path, e.name)).sort();
-    } catch {
+    } catch (e) {
+      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
       return [];
     }
   }
+  read(path) {
+    this.checkInsideRoot(path);
+    const fd = openSync(path, constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
+    try {
+      const stat3 = fstatSync(fd);
+      if (stat3.isDirectory()) throw new ReadRefused("it is a folder, not a file");
+      if (!stat3.isFile()) throw new ReadRefused("it is not a regular file (a device, FIFO or socket); grantlint reads only regular files");
+      if (stat3.size > this.maxBytes) throw new ReadRefused(`it is larger than ${Math.round(this.maxBytes / 1024 / 1024)} MB, the most grantlint reads`);
+      const buffer = Buffer.allocUnsafe(stat3.size);
+      let filled = 0;
+      while (filled < stat3.size) {
+        const n2 = readSync(fd, buffer, filled, stat3.size - filled, null);
+        if (n2 === 0) break;
+        filled += n2;
+      }
+      return buffer.subarray(0, filled).toString("utf8");
+    } finally {
+      closeSync(fd);
+    }
+  }
+  /** Throws ReadRefused when the path, symbolic links followed, lies outside the root. */
+  checkInsideRoot(path) {
+    if (!this.root || this.allowed.has(path)) return;
+    if (!isInside(this.root, resolve14(path))) throw new ReadRefused(outsideMessage(this.root));
+    this.realRoot ??= safeRealpath(this.root) ?? this.root;
+    const real = safeRealpath(path);
+    if (real && !isInside(this.realRoot, real)) throw new ReadRefused(`${outsideMessage(this.root)} (through a symbolic link)`);
+  }
 };
+var ReadRefused = class extends Error {
+};
+function outsideMessage(root) {
+  return `it is outside the repository root ${root}; grantlint reads only inside it (widen it with --root)`;
+}
+function safeRealpath(path) {
+  try {
+    return realpathSync2(path);
+  } catch (e) {
+    if (e.code === "ELOOP") throw e;
+    return void 0;
+  }
+}
 
 // src/engine/run-rules.ts
 import { createHash as createHash2 } from "node:crypto";
-
-// src/engine/call-path.ts
-import { dirname as dirname13, relative as relative6 } from "node:path";
-function callPathNote(resource, primary, sourceText) {
-  if (!resource) return void 0;
-  const chain = resource.callChain;
-  const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
-  if (from < 0) return void 0;
-  const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
-  const file = relative6(dirname13(primary.file), resource.decl.file).split("\\").join("/");
-  return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
-}
-function callName(call2, sourceText) {
-  const text = sourceText(call2.file);
-  const line = text?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
-  const bicep = /^module\s+([A-Za-z_]\w*)/.exec(line);
-  if (bicep) return `module '${bicep[1]}'`;
-  const terraform = /^module\s+"([^"]+)"/.exec(line);
-  if (terraform) return `module '${terraform[1]}'`;
-  const arm = text ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text, call2)) : null;
-  if (arm) return `deployment '${arm[1].replace(/^\[(.*)\]$/, "$1")}'`;
-  return `the call on line ${call2.range.start.line}`;
-}
-function sliceFrom(text, call2) {
-  const lines = text.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
-  return lines.join("\n");
-}
 
 // src/engine/messages.ts
 function formatMessage(template, data = {}) {
@@ -51391,9 +57734,6 @@ function formatMessage(template, data = {}) {
 
 // src/engine/run-rules.ts
 function runRules(graph, runs, options) {
-  return withSourceText(options.sourceText, () => runEach(graph, runs, options));
-}
-function runEach(graph, runs, options) {
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
   for (const { rule: rule6, severity, options: ruleOptions } of runs) {
@@ -51441,9 +57781,7 @@ function toFinding(rule6, severity, d, options) {
     related.unshift({ message: "The value is written here.", at: d.value.at });
   }
   const symbol = nodeResource(d.node)?.symbol;
-  const text = formatMessage(rule6.meta.messages[d.messageId] ?? d.messageId, d.data);
-  const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
-  const message = note ? `${text} ${note}` : text;
+  const message = formatMessage(rule6.meta.messages[d.messageId] ?? d.messageId, d.data);
   const finding = {
     ruleId: rule6.meta.id,
     severity,
@@ -51451,24 +57789,30 @@ function toFinding(rule6, severity, d, options) {
     file: primary.file,
     range: primary.range,
     related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
-    fingerprint: fingerprint(rule6.meta.id, primary, symbol, options.sourceText(primary.file))
+    fingerprint: fingerprint(rule6.meta.id, primary, symbol, options.sourceText(primary.file), options.sourceLines?.(primary.file))
   };
   if (symbol) finding.symbol = symbol;
   return finding;
 }
-function fingerprint(ruleId, at, symbol, text) {
-  const snippet = text ? sliceRange(text, at).replace(/\s+/g, " ").trim() : "";
+function fingerprint(ruleId, at, symbol, text, lines) {
+  const snippet = text ? sliceRange(text, lines ?? new LineMap(text), at).replace(/\s+/g, " ").trim() : "";
   const file = at.file.replace(/\\/g, "/").split("/").pop() ?? at.file;
   return createHash2("sha256").update([ruleId, file, symbol ?? "", snippet].join("\0")).digest("hex").slice(0, 32);
 }
-function sliceRange(text, at) {
-  const lines = text.split(/\r\n|\r|\n/);
+function sliceRange(text, lines, at) {
   const { start, end } = at.range;
-  if (start.line === end.line) return (lines[start.line - 1] ?? "").slice(start.column - 1, end.column - 1);
-  const out = [(lines[start.line - 1] ?? "").slice(start.column - 1)];
-  for (let l = start.line + 1; l < end.line; l++) out.push(lines[l - 1] ?? "");
-  out.push((lines[end.line - 1] ?? "").slice(0, end.column - 1));
-  return out.join("\n");
+  const offset = (line, column) => {
+    if (line > lines.lineCount) return text.length;
+    const from = lines.offset({ line, column: 1 });
+    return Math.min(from + Math.max(0, column - 1), lineEnd2(text, lines, line));
+  };
+  if (start.line > lines.lineCount || start.line === end.line && end.column <= start.column) return "";
+  return text.slice(offset(start.line, start.column), Math.max(offset(start.line, start.column), offset(end.line, end.column)));
+}
+function lineEnd2(text, lines, line) {
+  if (line >= lines.lineCount) return text.length;
+  const next = lines.offset({ line: line + 1, column: 1 });
+  return text.charCodeAt(next - 1) === 10 && text.charCodeAt(next - 2) === 13 ? next - 2 : next - 1;
 }
 function compareFindings(a, b2) {
   return compareLocations({ file: a.file, range: a.range }, { file: b2.file, range: b2.range }) || (a.ruleId < b2.ruleId ? -1 : a.ruleId > b2.ruleId ? 1 : 0) || (a.message < b2.message ? -1 : a.message > b2.message ? 1 : 0);
@@ -51510,9 +57854,9 @@ function parseDirective(comment) {
   return { directive: m[1], ...parseRulesAndReason(m[2] ?? "") };
 }
 function parseRulesAndReason(text) {
-  const sep5 = text.search(/(^|\s)--(\s|$)/);
-  const rulesPart = sep5 >= 0 ? text.slice(0, sep5) : text;
-  const reason = sep5 >= 0 ? text.slice(sep5).trim().slice(2).trim() : "";
+  const sep6 = text.search(/(^|\s)--(\s|$)/);
+  const rulesPart = sep6 >= 0 ? text.slice(0, sep6) : text;
+  const reason = sep6 >= 0 ? text.slice(sep6).trim().slice(2).trim() : "";
   const rules = [...new Set(rulesPart.split(/[\s,]+/).filter(Boolean))];
   return { rules, reason };
 }
@@ -51523,10 +57867,10 @@ function collectSuppressions(program, options) {
       out.problems.push({ at, messageId: "noRule", data: {} });
       return;
     }
-    const known2 = options.knownRules(at.file);
-    const unknownRule = parsed.rules.find((r) => !known2.has(r));
+    const known = options.knownRules(at.file);
+    const unknownRule = parsed.rules.find((r) => !known.has(r));
     if (unknownRule) {
-      const near = closest(unknownRule, known2);
+      const near = closest(unknownRule, known);
       const hint = near ? ` (did you mean '${near}'?)` : "";
       out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
       return;
@@ -51596,7 +57940,7 @@ function metadataEntry(entry) {
   const rules = rule6?.kind === "string" ? rule6.value.split(/[\s,]+/).filter(Boolean) : rule6?.kind === "array" ? rule6.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
   return { rules, reason: reason?.kind === "string" ? reason.value.trim() : "" };
 }
-function within2(outer, file, line, column) {
+function within(outer, file, line, column) {
   if (outer.file !== file) return false;
   const { start, end } = outer.range;
   const afterStart = line > start.line || line === start.line && column >= start.column;
@@ -51620,7 +57964,7 @@ function applySuppressions(findings, suppressions, resources) {
       return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
     });
     if (!by && metadata.length > 0) {
-      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
+      const innermost = armDecls.filter((d) => within(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
       if (innermost) {
         by = metadata.find((s2) => {
           const d = s2.covers;
@@ -51696,6 +58040,44 @@ function filterFindings(findings, program, options) {
   return { findings: kept, stats };
 }
 
+// src/engine/inputs.ts
+import { statSync as statSync6 } from "node:fs";
+import { resolve as resolve15 } from "node:path";
+function checkedVarFiles(files, cwd) {
+  return files.map((f) => {
+    const abs = resolve15(cwd, f);
+    let why;
+    try {
+      const stat3 = statSync6(abs);
+      if (stat3.isDirectory()) why = "it is a folder, not a file";
+      else if (!stat3.isFile()) why = "it is not a regular file";
+    } catch (e) {
+      why = describeFsError(e);
+    }
+    if (why) throw new EnvironmentError(`--var-file ${f}: ${why}`);
+    return abs;
+  });
+}
+function unreadableFiles(files, program, host, walkProblems = /* @__PURE__ */ new Map()) {
+  const reported2 = new Set(program.diagnostics.map((d) => d.at.file));
+  const out = [...walkProblems].map(([path, why]) => ({ code: "unreadable-file", message: `Not linted: ${why}.`, at: fileStart(path) }));
+  for (const file of files) {
+    const why = host.readProblem(file);
+    if (why && !reported2.has(file)) out.push(unreadableFile(file, why));
+  }
+  return out;
+}
+function uniqueDiagnostics(diagnostics) {
+  const seen = /* @__PURE__ */ new Set();
+  return diagnostics.filter((d) => {
+    const { start, end } = d.at.range;
+    const key2 = `${d.code}\0${d.at.file}\0${start.line}:${start.column}-${end.line}:${end.column}\0${d.message}`;
+    if (seen.has(key2)) return false;
+    seen.add(key2);
+    return true;
+  });
+}
+
 // src/engine/lint.ts
 var FRONT_ENDS = {
   bicep: bicepFrontEnd,
@@ -51708,7 +58090,8 @@ function defaultRuleRuns(rules = builtinRules) {
 }
 async function analyze2(paths, options = {}) {
   const cwd = options.cwd ?? process.cwd();
-  let files = await discover(paths, { cwd, ignore: options.ignore });
+  const walkProblems = /* @__PURE__ */ new Map();
+  let files = await discover(paths, { cwd, ignore: options.ignore, problems: walkProblems });
   if (options.config) {
     const config = options.config;
     files = files.filter((f) => !config.isIgnored(f.path));
@@ -51718,13 +58101,15 @@ async function analyze2(paths, options = {}) {
   for (const path of options.overrides?.keys() ?? []) {
     if (!files.some((f) => f.path === path)) {
       const kind = path.endsWith(".bicep") || path.endsWith(".bicepparam") ? "bicep" : /\.tf(vars)?(\.json)?$/.test(path) ? "terraform" : "json";
-      files.push({ path: resolve13(path), kind });
+      files.push({ path: resolve16(path), kind });
     }
   }
-  const host = new CachingHost(options.overrides);
-  if (options.varFiles) host.varFiles = options.varFiles.map((f) => resolve13(cwd, f));
+  const varFiles = checkedVarFiles(options.varFiles ?? [], cwd);
+  const root = options.root ? resolve16(cwd, options.root) : repositoryRoot(paths, cwd);
+  const host = new CachingHost({ overrides: options.overrides, root, allow: varFiles });
+  if (options.varFiles) host.varFiles = varFiles;
   if (options.includeGenerated) host.includeGeneratedTemplates = true;
-  const program = { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
+  const program = { resources: [], diagnostics: [], comments: [], files: [] };
   const formats = ["bicep", "arm", "terraform"].filter((format2) => files.some((f) => KIND_TO_FORMAT[f.kind] === format2));
   for (const [done, format2] of formats.entries()) {
     const reached = new Set(program.files);
@@ -51735,22 +58120,21 @@ async function analyze2(paths, options = {}) {
     appendAll(program.diagnostics, part.diagnostics);
     appendAll(program.comments, part.comments);
     appendAll(program.files, part.files);
-    appendAll(program.externalCalls, part.externalCalls ?? []);
   }
-  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), void 0, program.externalCalls));
-  return { graph, program, host };
+  appendAll(program.diagnostics, unreadableFiles(files.map((f) => f.path), program, host, walkProblems));
+  return { graph: buildGraph(program.resources, roleCatalog()), program, host };
 }
 async function lint(paths, options = {}) {
   const { graph, program, host } = await analyze2(paths, options);
   options.onProgress?.({ stage: "rules" });
-  const runOptions = { roles: roleCatalog(), sourceText: (f) => host.readFile(f) };
+  const runOptions = { roles: roleCatalog(), sourceText: (f) => host.readFile(f), sourceLines: (f) => host.lineMap(f) };
   const runs = options.rules ?? defaultRuleRuns();
   let findings;
   if (options.config) {
     await options.config.load(program.files);
     findings = runConfiguredRules(graph, options.config, program.files, runOptions);
   } else findings = runRules(graph, runs, runOptions);
-  appendAll(findings, program.diagnostics.map(diagnosticFinding));
+  appendAll(findings, uniqueDiagnostics(program.diagnostics).map(diagnosticFinding));
   const filtered = filterFindings(findings, program, {
     config: options.config,
     knownRuleIds: /* @__PURE__ */ new Set([...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]),
@@ -51764,7 +58148,7 @@ async function lint(paths, options = {}) {
 function diagnosticFinding(d) {
   return {
     ruleId: d.code === "parse-error" ? PARSE_ERROR_RULE.id : d.code,
-    severity: "error",
+    severity: DIAGNOSTIC_RULES.find((m) => m.id === d.code)?.severity ?? "error",
     message: d.message,
     file: d.at.file,
     range: d.at.range,
@@ -51792,10 +58176,10 @@ function docsLookup(context) {
 }
 
 // src/format/paths.ts
-import { relative as relative7, sep as sep4 } from "node:path";
+import { relative as relative8, sep as sep5 } from "node:path";
 function displayPath(file, cwd) {
-  const rel = relative7(cwd, file);
-  return (rel === "" ? file : rel).split(sep4).join("/");
+  const rel = relative8(cwd, file);
+  return (rel === "" ? file : rel).split(sep5).join("/");
 }
 function findingsByFile(result, cwd, includeClean) {
   const byFile = /* @__PURE__ */ new Map();
@@ -51808,9 +58192,39 @@ function findingsByFile(result, cwd, includeClean) {
   return [...byFile].map(([file, findings]) => ({ file, rel: displayPath(file, cwd), findings })).sort((a, b2) => a.rel < b2.rel ? -1 : a.rel > b2.rel ? 1 : 0);
 }
 
+// src/format/escape.ts
+var UNPRINTABLE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+function wellFormed(text) {
+  return text.replace(LONE_SURROGATE, "�");
+}
+var SHORT = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+function escapeChar(c) {
+  const short = SHORT[c];
+  if (short) return short;
+  const code = c.charCodeAt(0);
+  return code < 256 ? `\\x${code.toString(16).toUpperCase().padStart(2, "0")}` : `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+function printable(text) {
+  return text.replace(UNPRINTABLE, escapeChar);
+}
+var V1_COMMAND = /##\[/g;
+function printableLine(text) {
+  return printable(text).replace(V1_COMMAND, "#\\x23[");
+}
+function printablePath(rel) {
+  const text = printableLine(rel);
+  return text.startsWith(":") ? `./${text}` : text;
+}
+var JSON_UNPRINTABLE = /[\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+function jsonForLogs(json2) {
+  return json2.replace(JSON_UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).replace(V1_COMMAND, "##\\u005b");
+}
+
 // src/format/xml.ts
+var UNPRINTABLE2 = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 function xmlEscape(text) {
-  return text.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, "�").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
+  return text.replace(UNPRINTABLE2, (c) => c === "￾" || c === "￿" ? `\\u${c.charCodeAt(0).toString(16).toUpperCase()}` : printable(c)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/##\[/g, "##&#91;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
 }
 var XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>';
 
@@ -51843,7 +58257,7 @@ var compact = (result, context) => {
   const docsUrl = docsLookup(context);
   return result.findings.map((f) => {
     const url = docsUrl(f.ruleId);
-    return `${displayPath(f.file, context.cwd)}:${f.range.start.line}:${f.range.start.column}: ${f.severity}: ${oneLine(f.message)} [${f.ruleId}]${url ? ` ${url}` : ""}
+    return `${printablePath(displayPath(f.file, context.cwd))}:${f.range.start.line}:${f.range.start.column}: ${f.severity}: ${printableLine(oneLine(f.message))} [${printableLine(f.ruleId)}]${url ? ` ${url}` : ""}
 `;
   }).join("");
 };
@@ -51854,7 +58268,7 @@ function oneLine(text) {
 // src/format/github.ts
 var COMMAND = { error: "error", warning: "warning", info: "notice" };
 function escapeData2(text) {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+  return printable(text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A"));
 }
 function escapeProperty2(text) {
   return escapeData2(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
@@ -51898,7 +58312,7 @@ var json = (result, context) => {
       ...withDocsUrl(docsUrl(f.ruleId))
     };
   });
-  return JSON.stringify({ version: 1, findings, summary: summary2 }, null, 2) + "\n";
+  return jsonForLogs(JSON.stringify({ version: 1, findings, summary: summary2 }, null, 2)) + "\n";
 };
 
 // src/format/junit.ts
@@ -51993,7 +58407,7 @@ var sarif = (result, { cwd, rules, version }) => {
       }
     ]
   };
-  return JSON.stringify(log2, null, 2) + "\n";
+  return jsonForLogs(JSON.stringify(log2, null, 2)) + "\n";
 };
 function ruleDescriptor(rule6, version) {
   const helpUri = ruleDocsUrl(rule6, version);
@@ -52021,10 +58435,10 @@ function firstSentence(text) {
   return m ? m[1] : text;
 }
 function encodeUri(rel) {
-  return rel.split("/").map(encodeURIComponent).join("/");
+  return wellFormed(rel).split("/").map(encodeURIComponent).join("/");
 }
-function directoryUri(dir2) {
-  const href = pathToFileURL2(dir2).href;
+function directoryUri(dir) {
+  const href = pathToFileURL2(dir).href;
   return href.endsWith("/") ? href : `${href}/`;
 }
 
@@ -52037,15 +58451,15 @@ var stylish = (result, context) => {
   const lines = [];
   const counts = { error: 0, warning: 0, info: 0 };
   for (const { rel, findings } of findingsByFile(result, cwd, false)) {
-    lines.push(paint("underline", rel));
-    const posWidth = Math.max(...findings.map((f) => `${f.range.start.line}:${f.range.start.column}`.length));
+    lines.push(paint("underline", printablePath(rel)));
+    const posWidth = maxOf(findings.map((f) => `${f.range.start.line}:${f.range.start.column}`.length));
     for (const f of findings) {
       counts[f.severity]++;
       const pos = `${f.range.start.line}:${f.range.start.column}`.padEnd(posWidth);
       const sev = f.severity === "error" ? paint("red", "error  ") : f.severity === "warning" ? paint("yellow", "warning") : paint("blue", "info   ");
-      lines.push(`  ${paint("gray", pos)}  ${sev}  ${f.message}  ${paint("gray", f.ruleId)}`);
+      lines.push(`  ${paint("gray", pos)}  ${sev}  ${printableLine(f.message)}  ${paint("gray", printableLine(f.ruleId))}`);
       for (const r of f.related) {
-        lines.push(`  ${" ".repeat(posWidth)}           ${paint("gray", `↳ ${r.message} ${displayPath(r.file, cwd)}:${r.range.start.line}:${r.range.start.column}`)}`);
+        lines.push(`  ${" ".repeat(posWidth)}           ${paint("gray", `↳ ${printableLine(r.message)} ${printablePath(displayPath(r.file, cwd))}:${r.range.start.line}:${r.range.start.column}`)}`);
       }
     }
     lines.push("");
@@ -52062,7 +58476,7 @@ var stylish = (result, context) => {
     return url ? [[id, url]] : [];
   });
   if (references.length > 0) {
-    const width = Math.max(...references.map(([id]) => id.length));
+    const width = maxOf(references.map(([id]) => id.length));
     lines.push("", "Reference:");
     for (const [id, url] of references) lines.push(`  ${id.padEnd(width)}  ${paint("underline", url)}`);
   }
@@ -52105,7 +58519,7 @@ function graphView(graph, cwd, findings = []) {
     key: `identity:${identity.id}`,
     kind: "identity",
     label: identity.resource ? withModulePath(identity.resource, identity.label) : identity.label,
-    root: identity.resource ? rootOf2(identity.resource) : void 0,
+    root: identity.resource ? rootOf(identity.resource) : void 0,
     detail: identity.kind === "system" ? "system-assigned identity" : identity.kind === "user" ? identity.createdHere ? "user-assigned identity" : "user-assigned identity (existing)" : "identity passed in",
     at: identity.kind === "user" ? identity.resource?.decl : void 0
   });
@@ -52117,7 +58531,7 @@ function graphView(graph, cwd, findings = []) {
       label: withModulePath(w.resource, w.resource.symbol),
       detail: w.resource.type,
       at: w.resource.decl,
-      root: rootOf2(w.resource)
+      root: rootOf(w.resource)
     });
     for (const identity of w.identities) edges.push({ from, to: identityNode(identity), kind: "uses" });
   }
@@ -52200,7 +58614,7 @@ function scopeNode(g, add, drafts, cwd) {
       label: scope.label ?? withModulePath(scope.resource, scope.resource.symbol),
       detail: scope.kind === "resource" ? scope.resourceType ?? scope.resource.type : SCOPE_WORDS[scope.kind],
       at: scope.resource.decl,
-      root: rootOf2(scope.resource)
+      root: rootOf(scope.resource)
     });
   }
   const label2 = scope.kind === "resource" ? scope.label ?? "a resource" : scope.kind === "unknown" ? unknownScopeLabel(g, cwd) : describeScope(scope);
@@ -52235,7 +58649,7 @@ function withModulePath(resource, label2) {
   }
   return label2;
 }
-function rootOf2(resource) {
+function rootOf(resource) {
   return resource.key.split(/[#>]/)[0].trim();
 }
 function mergeLookAlikes(drafts, edges) {
@@ -52346,6 +58760,8 @@ var OPTIONS2 = {
   color: { type: "boolean" },
   "no-color": { type: "boolean" },
   "no-error-on-unmatched-pattern": { type: "boolean" },
+  "no-plugins": { type: "boolean" },
+  root: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
   "var-file": { type: "string", multiple: true },
@@ -52433,7 +58849,9 @@ function parseCliArgs(argv, formats) {
     listRules: values["list-rules"] ?? false,
     printConfig: values["print-config"],
     stdin: values.stdin ?? false,
-    stdinFilename: values["stdin-filename"]
+    stdinFilename: values["stdin-filename"],
+    plugins: !values["no-plugins"],
+    root: values.root
   };
 }
 
@@ -52446,19 +58864,19 @@ function reachesFailLevel(findings, failOn) {
 function configuredBaseline(config, cwd) {
   const abs = config.baselineFor(cwd);
   if (!abs) return void 0;
-  const rel = relative8(cwd, abs);
-  return isAbsolute2(rel) ? abs : rel.split("\\").join("/");
+  const rel = relative9(cwd, abs);
+  return isAbsolute3(rel) ? abs : rel.split("\\").join("/");
 }
 
 // src/integrations/changed-files.ts
 import { execFileSync } from "node:child_process";
-import { readFileSync as readFileSync7 } from "node:fs";
-import { resolve as resolve15 } from "node:path";
+import { readFileSync as readFileSync6 } from "node:fs";
+import { resolve as resolve18 } from "node:path";
 function pullRequestRange(eventPath) {
   if (!eventPath) return void 0;
   let payload;
   try {
-    payload = JSON.parse(readFileSync7(eventPath, "utf8"));
+    payload = JSON.parse(readFileSync6(eventPath, "utf8"));
   } catch {
     return void 0;
   }
@@ -52488,23 +58906,23 @@ function changedLines(range, cwd) {
 }
 function parseUnifiedDiff(diff, top) {
   const out = /* @__PURE__ */ new Map();
-  let current2;
+  let current;
   for (const line of diff.split("\n")) {
-    if (line.startsWith("diff --git ")) current2 = void 0;
+    if (line.startsWith("diff --git ")) current = void 0;
     else if (line.startsWith("+++ ")) {
       const target = line.slice(4);
-      if (target === "/dev/null") current2 = void 0;
+      if (target === "/dev/null") current = void 0;
       else {
         const path = unquote(target).replace(/^b\//, "");
-        current2 = /* @__PURE__ */ new Set();
-        out.set(resolve15(top, path), current2);
+        current = /* @__PURE__ */ new Set();
+        out.set(resolve18(top, path), current);
       }
-    } else if (line.startsWith("@@ ") && current2) {
+    } else if (line.startsWith("@@ ") && current) {
       const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
       if (!m) continue;
       const start = Number(m[1]);
       const count = m[2] === void 0 ? 1 : Number(m[2]);
-      for (let l = start; l < start + count; l++) current2.add(l);
+      for (let l = start; l < start + count; l++) current.add(l);
     }
   }
   return out;
@@ -52664,7 +59082,8 @@ function readInputs() {
     onlyChanged,
     baseline: getInput("baseline").trim() || void 0,
     varFiles: list("var-files"),
-    cli
+    cli,
+    plugins: bool2("plugins", true)
   };
 }
 var LEVEL_ORDER = ["error", "warning", "info"];
@@ -52679,11 +59098,11 @@ function annotations(findings, cwd, docsUrl) {
   return { commands, left };
 }
 async function runAction(env = process.env) {
-  const cwd = resolve16(env.GITHUB_WORKSPACE || process.cwd());
+  const cwd = resolve19(env.GITHUB_WORKSPACE || process.cwd());
   const inputs = readInputs();
   debug(`grantlint ${packageVersion()}: linting ${inputs.paths.join(" ")} in ${cwd}`);
   const { cli } = inputs;
-  const config = new ConfigResolver({ cwd, configFile: inputs.config ?? cli.config });
+  const config = new ConfigResolver({ cwd, configFile: inputs.config ?? cli.config, plugins: inputs.plugins && cli.plugins });
   const baselinePath = inputs.baseline ?? cli.baseline ?? configuredBaseline(config, cwd);
   const baseline = baselinePath ? Baseline.read(baselinePath, cwd) : void 0;
   let result = await lint(inputs.paths, {
@@ -52691,6 +59110,7 @@ async function runAction(env = process.env) {
     config,
     varFiles: [...inputs.varFiles, ...cli.varFiles],
     includeGenerated: cli.includeGenerated,
+    root: cli.root,
     reportUnusedSuppressions: cli.reportUnusedSuppressions,
     baseline
   });
@@ -52720,8 +59140,7 @@ async function runAction(env = process.env) {
   if (inputs.format !== "github" || !inputs.annotate) {
     const color = cli.color ?? (env.FORCE_COLOR !== void 0 ? useColor(void 0, env, false) : !env.NO_COLOR);
     const log2 = FORMATTERS[inputs.format](shown, { ...context, color });
-    if (log2) process.stdout.write(log2.endsWith("\n") ? log2 : `${log2}
-`);
+    if (log2) process.stdout.write(commandsStopped(log2));
   }
   let notAnnotated;
   if (inputs.annotate) {
@@ -52732,10 +59151,10 @@ async function runAction(env = process.env) {
   }
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = resolve16(cwd, inputs.sarifFile);
+    sarifPath = resolve19(cwd, inputs.sarifFile);
     writeReport(sarifPath, sarif(result, context));
   }
-  for (const output of cli.outputs) if (output.file) writeReport(resolve16(cwd, output.file), FORMATTERS[output.format](shown, context));
+  for (const output of cli.outputs) if (output.file) writeReport(resolve19(cwd, output.file), FORMATTERS[output.format](shown, context));
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of reported2) counts[f.severity]++;
   setOutput("errors", counts.error);
@@ -52768,8 +59187,14 @@ async function runAction(env = process.env) {
   }
 }
 function writeReport(path, text) {
-  mkdirSync(dirname15(path), { recursive: true });
+  mkdirSync(dirname16(path), { recursive: true });
   writeFileSync2(path, text);
+}
+function commandsStopped(text, token = randomUUID2()) {
+  return `::stop-commands::${token}
+${text.endsWith("\n") ? text : `${text}
+`}::${token}::
+`;
 }
 
 // src/integrations/action-main.ts
@@ -52784,4 +59209,16 @@ undici/lib/web/fetch/body.js:
 
 undici/lib/web/websocket/frame.js:
   (*! ws. MIT License. Einar Otto Stangvik <einaros@gmail.com> *)
+
+re2js/build/index.js:
+  (*!
+  * re2js
+  * RE2JS is the JavaScript port of RE2, a regular expression engine that provides linear time matching
+  *
+  * @version v2.10.0
+  * @author Oleksii Vasyliev
+  * @homepage https://github.com/le0pard/re2js#readme
+  * @repository [object Object]
+  * @license MIT
+  *)
 */
