@@ -42614,18 +42614,9 @@ function limitJsonDepth(text) {
   const len = text.length;
   for (let i = 0; i < len; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34) {
-      for (i++; i < len; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34 || d === 10) break;
-      }
-    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
-      while (i < len && text.charCodeAt(i) !== 10) i++;
-    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
-      const end = text.indexOf("*/", i + 2);
-      i = end < 0 ? len : end + 1;
-    } else if (c === 91 || c === 123) {
+    const skipped = skipStringOrComment(text, i);
+    if (skipped !== i) i = skipped;
+    else if (c === 91 || c === 123) {
       if (++depth <= MAX_NESTING) continue;
       deepAt ??= i;
       const end = closingBracket(text, i);
@@ -42645,21 +42636,35 @@ function closingBracket(text, open2) {
   const len = text.length;
   for (let i = open2; i < len; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34) {
-      for (i++; i < len; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34 || d === 10) break;
-      }
-    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
-      while (i < len && text.charCodeAt(i) !== 10) i++;
-    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
-      const end = text.indexOf("*/", i + 2);
-      i = end < 0 ? len : end + 1;
-    } else if (c === 91 || c === 123) depth++;
+    const skipped = skipStringOrComment(text, i);
+    if (skipped !== i) i = skipped;
+    else if (c === 91 || c === 123) depth++;
     else if ((c === 93 || c === 125) && --depth === 0) return i + 1;
   }
   return len;
+}
+function skipStringOrComment(text, i) {
+  const c = text.charCodeAt(i);
+  const len = text.length;
+  if (c === 34) {
+    let j = i + 1;
+    for (; j < len; j++) {
+      const d = text.charCodeAt(j);
+      if (d === 92) j++;
+      else if (d === 34 || d === 10) break;
+    }
+    return Math.min(j, len);
+  }
+  if (c === 47 && text.charCodeAt(i + 1) === 47) {
+    let j = i;
+    while (j < len && text.charCodeAt(j) !== 10) j++;
+    return j;
+  }
+  if (c === 47 && text.charCodeAt(i + 1) === 42) {
+    const end = text.indexOf("*/", i + 2);
+    return end < 0 ? len : end + 1;
+  }
+  return i;
 }
 
 // src/syntax/json/index.ts
@@ -59083,7 +59088,7 @@ function readInputs() {
     baseline: getInput("baseline").trim() || void 0,
     varFiles: list("var-files"),
     cli,
-    plugins: bool2("plugins", true)
+    noPlugins: bool2("no-plugins", false)
   };
 }
 var LEVEL_ORDER = ["error", "warning", "info"];
@@ -59102,7 +59107,7 @@ async function runAction(env = process.env) {
   const inputs = readInputs();
   debug(`grantlint ${packageVersion()}: linting ${inputs.paths.join(" ")} in ${cwd}`);
   const { cli } = inputs;
-  const config = new ConfigResolver({ cwd, configFile: inputs.config ?? cli.config, plugins: inputs.plugins && cli.plugins });
+  const config = new ConfigResolver({ cwd, configFile: inputs.config ?? cli.config, plugins: !inputs.noPlugins && cli.plugins });
   const baselinePath = inputs.baseline ?? cli.baseline ?? configuredBaseline(config, cwd);
   const baseline = baselinePath ? Baseline.read(baselinePath, cwd) : void 0;
   let result = await lint(inputs.paths, {

@@ -38,8 +38,8 @@ export interface ActionInputs {
   varFiles: string[];
   /** `args`: the CLI's options, parsed by the CLI's parser (outputs to files, --quiet, ...). */
   cli: CliOptions;
-  /** Load the plugins the configuration names (turn off for pull requests from forks). */
-  plugins: boolean;
+  /** `no-plugins`: load no plugin the configuration names (pull requests from forks). */
+  noPlugins: boolean;
 }
 
 export class InputError extends Error {}
@@ -122,7 +122,7 @@ export function readInputs(): ActionInputs {
     baseline: core.getInput('baseline').trim() || undefined,
     varFiles: list('var-files'),
     cli,
-    plugins: bool('plugins', true),
+    noPlugins: bool('no-plugins', false),
   };
 }
 
@@ -155,7 +155,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
   const inputs = readInputs();
   core.debug(`grantlint ${packageVersion()}: linting ${inputs.paths.join(' ')} in ${cwd}`);
   const { cli } = inputs;
-  const config = new ConfigResolver({ cwd, configFile: inputs.config ?? cli.config, plugins: inputs.plugins && cli.plugins });
+  const config = new ConfigResolver({ cwd, configFile: inputs.config ?? cli.config, plugins: !inputs.noPlugins && cli.plugins });
   const baselinePath = inputs.baseline ?? cli.baseline ?? configuredBaseline(config, cwd);
   const baseline = baselinePath ? Baseline.read(baselinePath, cwd) : undefined;
   let result: LintResult = await lint(inputs.paths, {

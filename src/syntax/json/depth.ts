@@ -13,19 +13,9 @@ export function limitJsonDepth(text: string): { text: string; deepAt?: number } 
   const len = text.length;
   for (let i = 0; i < len; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34) {
-      // A string: skip to its closing quote.
-      for (i++; i < len; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34 || d === 10) break;
-      }
-    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
-      while (i < len && text.charCodeAt(i) !== 10) i++;
-    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? len : end + 1;
-    } else if (c === 91 || c === 123) {
+    const skipped = skipStringOrComment(text, i);
+    if (skipped !== i) i = skipped;
+    else if (c === 91 || c === 123) {
       if (++depth <= MAX_NESTING) continue;
       deepAt ??= i;
       const end = closingBracket(text, i);
@@ -47,19 +37,38 @@ function closingBracket(text: string, open: number): number {
   const len = text.length;
   for (let i = open; i < len; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34) {
-      for (i++; i < len; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34 || d === 10) break;
-      }
-    } else if (c === 47 && text.charCodeAt(i + 1) === 47) {
-      while (i < len && text.charCodeAt(i) !== 10) i++;
-    } else if (c === 47 && text.charCodeAt(i + 1) === 42) {
-      const end = text.indexOf('*/', i + 2);
-      i = end < 0 ? len : end + 1;
-    } else if (c === 91 || c === 123) depth++;
+    const skipped = skipStringOrComment(text, i);
+    if (skipped !== i) i = skipped;
+    else if (c === 91 || c === 123) depth++;
     else if ((c === 93 || c === 125) && --depth === 0) return i + 1;
   }
   return len;
+}
+
+/**
+ * When a string or a comment starts at `i`, the offset of its last character (the loop's `i++`
+ * steps past it); otherwise `i`. Brackets inside them do not nest.
+ */
+function skipStringOrComment(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  const len = text.length;
+  if (c === 34) {
+    let j = i + 1;
+    for (; j < len; j++) {
+      const d = text.charCodeAt(j);
+      if (d === 92) j++;
+      else if (d === 34 || d === 10) break;
+    }
+    return Math.min(j, len);
+  }
+  if (c === 47 && text.charCodeAt(i + 1) === 47) {
+    let j = i;
+    while (j < len && text.charCodeAt(j) !== 10) j++;
+    return j;
+  }
+  if (c === 47 && text.charCodeAt(i + 1) === 42) {
+    const end = text.indexOf('*/', i + 2);
+    return end < 0 ? len : end + 1;
+  }
+  return i;
 }
