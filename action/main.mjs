@@ -4209,7 +4209,7 @@ var require_util2 = __commonJS({
             }
             break;
           case "same-origin":
-            if (!sameOrigin(request, requestCurrentURL(request))) {
+            if (!sameOrigin2(request, requestCurrentURL(request))) {
               serializedOrigin = null;
             }
             break;
@@ -4287,7 +4287,7 @@ var require_util2 = __commonJS({
       if (referrerURL.toString().length > 4096) {
         referrerURL = referrerOrigin;
       }
-      const areSameOrigin = sameOrigin(request, referrerURL);
+      const areSameOrigin = sameOrigin2(request, referrerURL);
       const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request.url);
       switch (policy) {
         case "origin":
@@ -4300,7 +4300,7 @@ var require_util2 = __commonJS({
           return areSameOrigin ? referrerURL : referrerOrigin;
         case "strict-origin-when-cross-origin": {
           const currentURL = requestCurrentURL(request);
-          if (sameOrigin(referrerURL, currentURL)) {
+          if (sameOrigin2(referrerURL, currentURL)) {
             return referrerURL;
           }
           if (isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(currentURL)) {
@@ -4462,7 +4462,7 @@ var require_util2 = __commonJS({
     }
     function tryUpgradeRequestToAPotentiallyTrustworthyURL(request) {
     }
-    function sameOrigin(A, B) {
+    function sameOrigin2(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
         return true;
       }
@@ -4915,7 +4915,7 @@ var require_util2 = __commonJS({
       isBlobLike,
       isURLPotentiallyTrustworthy,
       isValidReasonPhrase,
-      sameOrigin,
+      sameOrigin: sameOrigin2,
       normalizeMethod,
       serializeJavascriptValueToJSONString,
       iteratorMixin,
@@ -9072,8 +9072,8 @@ var require_retry_handler = __commonJS({
       wrapRequestBody
     } = require_util();
     function calculateRetryAfterHeader(retryAfter) {
-      const current = Date.now();
-      return new Date(retryAfter).getTime() - current;
+      const current2 = Date.now();
+      return new Date(retryAfter).getTime() - current2;
     }
     function validatePartialResponseContentLength(headers, range, statusCode, retryCount) {
       const contentLength = headers["content-length"];
@@ -12823,7 +12823,7 @@ var require_request2 = __commonJS({
     var nodeUtil = __require("node:util");
     var {
       isValidHTTPToken,
-      sameOrigin,
+      sameOrigin: sameOrigin2,
       environmentSettingsObject
     } = require_util2();
     var {
@@ -12911,7 +12911,7 @@ var require_request2 = __commonJS({
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window = "client";
-        if (request.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request.window, origin)) {
+        if (request.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin2(request.window, origin)) {
           window = request.window;
         }
         if (init.window != null) {
@@ -12987,7 +12987,7 @@ var require_request2 = __commonJS({
             } catch (err) {
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
-            if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
+            if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin2(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
               request.referrer = "client";
             } else {
               request.referrer = parsedReferrer;
@@ -13540,7 +13540,7 @@ var require_fetch = __commonJS({
       coarsenedSharedCurrentTime,
       createDeferredPromise,
       isBlobLike,
-      sameOrigin,
+      sameOrigin: sameOrigin2,
       isCancelled,
       isAborted,
       isErrorLike,
@@ -13812,7 +13812,7 @@ var require_fetch = __commonJS({
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin(currentURL, request.url) && request.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin2(currentURL, request.url) && request.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
             (request.mode === "navigate" || request.mode === "websocket")
           ) {
@@ -14106,7 +14106,7 @@ var require_fetch = __commonJS({
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
       request.redirectCount += 1;
-      if (request.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request, locationURL)) {
+      if (request.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin2(request, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
       if (request.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
@@ -14124,7 +14124,7 @@ var require_fetch = __commonJS({
           request.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin(requestCurrentURL(request), locationURL)) {
+      if (!sameOrigin2(requestCurrentURL(request), locationURL)) {
         request.headersList.delete("authorization", true);
         request.headersList.delete("proxy-authorization", true);
         request.headersList.delete("cookie", true);
@@ -15088,12 +15088,12 @@ var require_util4 = __commonJS({
     function decode(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
-      let slice = 0;
+      let slice2 = 0;
       if (BOMEncoding !== null) {
         encoding = BOMEncoding;
-        slice = BOMEncoding === "UTF-8" ? 3 : 2;
+        slice2 = BOMEncoding === "UTF-8" ? 3 : 2;
       }
-      const sliced = bytes.slice(slice);
+      const sliced = bytes.slice(slice2);
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
@@ -15760,8 +15760,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache = this.#relevantRequestResponseList;
-        const backupCache = [...cache];
+        const cache3 = this.#relevantRequestResponseList;
+        const backupCache = [...cache3];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15788,9 +15788,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache3.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache.splice(idx, 1);
+                cache3.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15820,11 +15820,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache.indexOf(requestResponse);
+                const idx = cache3.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache.splice(idx, 1);
+                cache3.splice(idx, 1);
               }
-              cache.push([operation.request, operation.response]);
+              cache3.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -15998,13 +15998,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request, options);
+            const cache3 = new Cache(kConstruct, cacheList);
+            return await cache3.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request, options);
+            const cache3 = new Cache(kConstruct, cacheList);
+            const response = await cache3.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -16034,12 +16034,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache2 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache2);
+          const cache4 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache4);
         }
-        const cache = [];
-        this.#caches.set(cacheName, cache);
-        return new Cache(kConstruct, cache);
+        const cache3 = [];
+        this.#caches.set(cacheName, cache3);
+        return new Cache(kConstruct, cache3);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -18641,9 +18641,9 @@ ${value}`;
           const chunk = this.chunks[i];
           const start = i === this.lineChunkIndex ? this.linePos : 0;
           const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice = chunk.subarray(start, end);
-          length += slice.length;
-          chunks.push(slice);
+          const slice2 = chunk.subarray(start, end);
+          length += slice2.length;
+          chunks.push(slice2);
         }
         return Buffer.concat(chunks, length);
       }
@@ -21725,13 +21725,13 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache, path) {
+      _test(originalPath, cache3, path) {
         checkPath(
           path,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path ? this._t(path, cache) : {
+        return path ? this._t(path, cache3) : {
           ignored: false,
           unignored: false
         };
@@ -21741,21 +21741,21 @@ var require_ignore = __commonJS({
         if (!path || path.charCodeAt(path.length - 1) !== SLASH_CODE) {
           return this._test(target, this._testCache, path);
         }
-        const dir = this._t(path, this._testCache);
-        if (dir.ignored) {
-          return dir;
+        const dir2 = this._t(path, this._testCache);
+        if (dir2.ignored) {
+          return dir2;
         }
         const literal2 = this._rules.testLiteral(path);
-        return literal2.ignored || literal2.unignored ? literal2 : dir;
+        return literal2.ignored || literal2.unignored ? literal2 : dir2;
       }
-      _t(path, cache) {
-        const cached2 = cache[path];
+      _t(path, cache3) {
+        const cached2 = cache3[path];
         if (cached2) {
           return cached2;
         }
         const parentPath = parentOf(path);
-        const parent = parentPath ? this._t(parentPath, cache) : UNDEFINED;
-        return cache[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+        const parent = parentPath ? this._t(parentPath, cache3) : UNDEFINED;
+        return cache3[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
       }
       ignores(path) {
         return this._test(path, this._ignoreCache, convertPath(path)).ignored;
@@ -25083,9 +25083,9 @@ var require_stringifyDocument = __commonJS({
       const lines = [];
       let hasDirectives = options.directives === true;
       if (options.directives !== false && doc.directives) {
-        const dir = doc.directives.toString(doc);
-        if (dir) {
-          lines.push(dir);
+        const dir2 = doc.directives.toString(doc);
+        if (dir2) {
+          lines.push(dir2);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
@@ -27484,7 +27484,7 @@ var require_lexer = __commonJS({
   "node_modules/yaml/dist/parse/lexer.js"(exports) {
     "use strict";
     var cst = require_cst();
-    function isEmpty(ch) {
+    function isEmpty2(ch) {
       switch (ch) {
         case void 0:
         case " ":
@@ -27562,7 +27562,7 @@ var require_lexer = __commonJS({
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
-          if ((dt === "---" || dt === "...") && isEmpty(this.buffer[offset + 3]))
+          if ((dt === "---" || dt === "...") && isEmpty2(this.buffer[offset + 3]))
             return -1;
         }
         return offset;
@@ -27661,7 +27661,7 @@ var require_lexer = __commonJS({
           if (!this.atEnd && !this.hasChars(4))
             return this.setNext("line-start");
           const s2 = this.peek(3);
-          if ((s2 === "---" || s2 === "...") && isEmpty(this.charAt(3))) {
+          if ((s2 === "---" || s2 === "...") && isEmpty2(this.charAt(3))) {
             yield* this.pushCount(3);
             this.indentValue = 0;
             this.indentNext = 0;
@@ -27669,7 +27669,7 @@ var require_lexer = __commonJS({
           }
         }
         this.indentValue = yield* this.pushSpaces(false);
-        if (this.indentNext > this.indentValue && !isEmpty(this.charAt(1)))
+        if (this.indentNext > this.indentValue && !isEmpty2(this.charAt(1)))
           this.indentNext = this.indentValue;
         return yield* this.parseBlockStart();
       }
@@ -27677,7 +27677,7 @@ var require_lexer = __commonJS({
         const [ch0, ch1] = this.peek(2);
         if (!ch1 && !this.atEnd)
           return this.setNext("block-start");
-        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty(ch1)) {
+        if ((ch0 === "-" || ch0 === "?" || ch0 === ":") && isEmpty2(ch1)) {
           const n2 = (yield* this.pushCount(1)) + (yield* this.pushSpaces(true));
           this.indentNext = this.indentValue + 1;
           this.indentValue += n2;
@@ -27741,7 +27741,7 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty2(line[3])) {
           const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
@@ -27783,7 +27783,7 @@ var require_lexer = __commonJS({
             return yield* this.parseQuotedScalar();
           case ":": {
             const next = this.charAt(1);
-            if (this.flowKey || isEmpty(next) || next === ",") {
+            if (this.flowKey || isEmpty2(next) || next === ",") {
               this.flowKey = false;
               yield* this.pushCount(1);
               yield* this.pushSpaces(true);
@@ -27846,7 +27846,7 @@ var require_lexer = __commonJS({
           else if (ch !== "-")
             break;
         }
-        return yield* this.pushUntil((ch) => isEmpty(ch) || ch === "#");
+        return yield* this.pushUntil((ch) => isEmpty2(ch) || ch === "#");
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
@@ -27928,10 +27928,10 @@ var require_lexer = __commonJS({
         while (ch = this.buffer[++i]) {
           if (ch === ":") {
             const next = this.buffer[i + 1];
-            if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
+            if (isEmpty2(next) || inFlow && flowIndicatorChars.has(next))
               break;
             end = i;
-          } else if (isEmpty(ch)) {
+          } else if (isEmpty2(ch)) {
             let next = this.buffer[i + 1];
             if (ch === "\r") {
               if (next === "\n") {
@@ -27998,7 +27998,7 @@ var require_lexer = __commonJS({
             case ":": {
               const inFlow = this.flowLevel > 0;
               const ch1 = this.charAt(1);
-              if (isEmpty(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
+              if (isEmpty2(ch1) || inFlow && flowIndicatorChars.has(ch1)) {
                 if (!inFlow)
                   this.indentNext = this.indentValue + 1;
                 else if (this.flowKey)
@@ -28017,7 +28017,7 @@ var require_lexer = __commonJS({
         if (this.charAt(1) === "<") {
           let i = this.pos + 2;
           let ch = this.buffer[i];
-          while (!isEmpty(ch) && ch !== ">")
+          while (!isEmpty2(ch) && ch !== ">")
             ch = this.buffer[++i];
           return yield* this.pushToIndex(ch === ">" ? i + 1 : i, false);
         } else {
@@ -33000,50 +33000,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative10, options, skipNormalization) {
+    function resolveComponent(base, relative11, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse2(serialize(base, options), options);
-        relative10 = parse2(serialize(relative10, options), options);
+        relative11 = parse2(serialize(relative11, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative10.scheme) {
-        target.scheme = relative10.scheme;
-        target.userinfo = relative10.userinfo;
-        target.host = relative10.host;
-        target.port = relative10.port;
-        target.path = removeDotSegments(relative10.path || "");
-        target.query = relative10.query;
+      if (!options.tolerant && relative11.scheme) {
+        target.scheme = relative11.scheme;
+        target.userinfo = relative11.userinfo;
+        target.host = relative11.host;
+        target.port = relative11.port;
+        target.path = removeDotSegments(relative11.path || "");
+        target.query = relative11.query;
       } else {
-        if (relative10.userinfo !== void 0 || relative10.host !== void 0 || relative10.port !== void 0) {
-          target.userinfo = relative10.userinfo;
-          target.host = relative10.host;
-          target.port = relative10.port;
-          target.path = removeDotSegments(relative10.path || "");
-          target.query = relative10.query;
+        if (relative11.userinfo !== void 0 || relative11.host !== void 0 || relative11.port !== void 0) {
+          target.userinfo = relative11.userinfo;
+          target.host = relative11.host;
+          target.port = relative11.port;
+          target.path = removeDotSegments(relative11.path || "");
+          target.query = relative11.query;
         } else {
-          if (!relative10.path) {
+          if (!relative11.path) {
             target.path = base.path;
-            if (relative10.query !== void 0) {
-              target.query = relative10.query;
+            if (relative11.query !== void 0) {
+              target.query = relative11.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative10.path[0] === "/") {
-              target.path = removeDotSegments(relative10.path);
+            if (relative11.path[0] === "/") {
+              target.path = removeDotSegments(relative11.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative10.path;
+                target.path = "/" + relative11.path;
               } else if (!base.path) {
-                target.path = relative10.path;
+                target.path = relative11.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative10.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative11.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative10.query;
+            target.query = relative11.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -33051,7 +33051,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative10.fragment;
+      target.fragment = relative11.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -36529,7 +36529,7 @@ function info(message) {
 // src/integrations/action.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { writeFileSync as writeFileSync2, mkdirSync } from "node:fs";
-import { dirname as dirname16, resolve as resolve19 } from "node:path";
+import { dirname as dirname17, resolve as resolve19 } from "node:path";
 
 // src/discover/unmatched.ts
 import { statSync as statSync3 } from "node:fs";
@@ -37305,8 +37305,8 @@ function getCrawler(globInput, inputOptions = {}) {
   return patterns.length > 0 ? buildCrawler(options, patterns) : [];
 }
 async function glob(globInput, options) {
-  const [crawler, relative10] = getCrawler(globInput, options);
-  return crawler ? formatPaths(await crawler.withPromise(), relative10) : [];
+  const [crawler, relative11] = getCrawler(globInput, options);
+  return crawler ? formatPaths(await crawler.withPromise(), relative11) : [];
 }
 
 // src/discover/discover.ts
@@ -37397,9 +37397,9 @@ async function discover(paths, options) {
 function globFiles(pattern, cwd) {
   return glob(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
 }
-function readGitIgnore(dir) {
+function readGitIgnore(dir2) {
   try {
-    return { base: dir, rules: (0, import_ignore.default)().add(readFileSync(join(dir, ".gitignore"), "utf8")) };
+    return { base: dir2, rules: (0, import_ignore.default)().add(readFileSync(join(dir2, ".gitignore"), "utf8")) };
   } catch {
     return void 0;
   }
@@ -37411,20 +37411,20 @@ function isIgnored(abs, isDir, layers) {
   }
   return false;
 }
-function walk(dir, inherited, found, ignoredByConfig, problems) {
-  const own = readGitIgnore(dir);
+function walk(dir2, inherited, found, ignoredByConfig, problems) {
+  const own = readGitIgnore(dir2);
   const layers = own ? [...inherited, own] : inherited;
   let entries;
   try {
-    entries = readdirSync2(dir, { withFileTypes: true, encoding: "buffer" });
+    entries = readdirSync2(dir2, { withFileTypes: true, encoding: "buffer" });
   } catch (e) {
-    problems?.set(dir, `the folder cannot be listed (${describeFsError(e)})`);
+    problems?.set(dir2, `the folder cannot be listed (${describeFsError(e)})`);
     return;
   }
   const named = entries.map((entry) => ({ entry, name: utf8Name(entry.name) }));
   named.sort((a, b2) => a.name.text < b2.name.text ? -1 : a.name.text > b2.name.text ? 1 : 0);
   for (const { entry, name } of named) {
-    const abs = join(dir, name.text);
+    const abs = join(dir2, name.text);
     if (!name.valid) {
       if (entry.isFile() && fileKind(name.text) || entry.isDirectory()) {
         problems?.set(abs, `its name is not valid UTF-8 (shown with U+FFFD); rename it to have it linted`);
@@ -37461,11 +37461,11 @@ async function unmatchedPaths(paths, linted, cwd) {
     }
     const abs = resolve4(cwd, arg);
     if (lintedSet.size > 0 && isFile(abs)) continue;
-    const inside = (file) => {
+    const inside2 = (file) => {
       const rel = relative3(abs, file);
       return rel === "" || !rel.startsWith(`..${sep3}`) && rel !== ".." && !rel.startsWith(sep3) && !/^[A-Za-z]:/.test(rel);
     };
-    if (![...lintedSet].some(inside)) out.push(arg);
+    if (![...lintedSet].some(inside2)) out.push(arg);
   }
   return out;
 }
@@ -37492,7 +37492,7 @@ function useColor(flag, env, isTTY) {
 }
 
 // src/cli/main.ts
-import { dirname as dirname15, isAbsolute as isAbsolute3, relative as relative9, resolve as resolve17 } from "node:path";
+import { dirname as dirname16, isAbsolute as isAbsolute3, relative as relative10, resolve as resolve17 } from "node:path";
 
 // src/engine/baseline.ts
 import { existsSync as existsSync3, readFileSync as readFileSync4, writeFileSync } from "node:fs";
@@ -37523,16 +37523,16 @@ import { fileURLToPath as fileURLToPath2 } from "node:url";
 var cached;
 function packageRoot() {
   if (cached) return cached;
-  let dir = dirname2(fileURLToPath2(import.meta.url));
+  let dir2 = dirname2(fileURLToPath2(import.meta.url));
   for (; ; ) {
-    const manifest = join2(dir, "package.json");
+    const manifest = join2(dir2, "package.json");
     if (existsSync2(manifest) && JSON.parse(readFileSync2(manifest, "utf8")).name === "grantlint") {
-      cached = dir;
-      return dir;
+      cached = dir2;
+      return dir2;
     }
-    const up = dirname2(dir);
-    if (up === dir) throw new Error("grantlint: cannot find its own package.json");
-    dir = up;
+    const up = dirname2(dir2);
+    if (up === dir2) throw new Error("grantlint: cannot find its own package.json");
+    dir2 = up;
   }
 }
 function packageVersion() {
@@ -37668,7 +37668,7 @@ function readConfigFile(path, cwd, text) {
     throw error2(keyPath, problem, cwd);
   }
   const raw = data;
-  const dir = dirname3(file);
+  const dir2 = dirname3(file);
   const ignorePatterns = raw.ignore ?? [];
   let ignoreRules;
   if (ignorePatterns.length > 0) ignoreRules = (0, import_ignore2.default)().add(ignorePatterns);
@@ -37677,18 +37677,18 @@ function readConfigFile(path, cwd, text) {
   });
   return {
     path: file,
-    dir,
+    dir: dir2,
     root: raw.root === true,
     rules: ruleEntries(raw.rules, ["rules"]),
     ignorePatterns,
     overrides,
-    plugins: (raw.plugins ?? []).map((p) => resolve5(dir, p)),
-    baseline: raw.baseline === void 0 ? void 0 : resolve5(dir, raw.baseline),
+    plugins: (raw.plugins ?? []).map((p) => resolve5(dir2, p)),
+    baseline: raw.baseline === void 0 ? void 0 : resolve5(dir2, raw.baseline),
     lineOf,
     error: error2,
     ignores(target) {
       if (!ignoreRules) return false;
-      const rel = relativeInside(dir, target);
+      const rel = relativeInside(dir2, target);
       return rel !== void 0 && ignoreRules.ignores(rel);
     }
   };
@@ -37701,16 +37701,16 @@ function globMatcher(patterns) {
   });
   return (rel) => matchers.some((m) => m(rel));
 }
-function relativeInside(dir, target) {
-  const rel = relative4(dir, target).split("\\").join("/");
+function relativeInside(dir2, target) {
+  const rel = relative4(dir2, target).split("\\").join("/");
   if (rel === "" || rel.startsWith("../") || rel === ".." || /^[a-zA-Z]:/.test(rel) || rel.startsWith("/")) return void 0;
   return rel;
 }
 
 // src/engine/baseline.ts
 var BASELINE_VERSION = 1;
-function relativeTo(dir, file) {
-  return relative5(dir, file).split("\\").join("/");
+function relativeTo(dir2, file) {
+  return relative5(dir2, file).split("\\").join("/");
 }
 function key(file, ruleId, fingerprint2) {
   return `${file}\0${ruleId}\0${fingerprint2}`;
@@ -37746,7 +37746,7 @@ var Baseline = class _Baseline {
     return new _Baseline(resolve6(path), validateBaseline(doc, path));
   }
   apply(findings) {
-    const dir = dirname4(this.path);
+    const dir2 = dirname4(this.path);
     const remaining = /* @__PURE__ */ new Map();
     for (const e of this.entries) {
       const k = key(e.file, e.ruleId, e.fingerprint);
@@ -37754,7 +37754,7 @@ var Baseline = class _Baseline {
     }
     const outcome = { kept: [], matched: [], stale: [] };
     for (const f of findings) {
-      const list2 = remaining.get(key(relativeTo(dir, f.file), f.ruleId, f.fingerprint));
+      const list2 = remaining.get(key(relativeTo(dir2, f.file), f.ruleId, f.fingerprint));
       if (list2 && list2.length > 0) {
         list2.pop();
         outcome.matched.push(f);
@@ -37803,6 +37803,10 @@ function obj(entries, at) {
 }
 function arr(items, at) {
   return at ? { kind: "array", items, at } : { kind: "array", items };
+}
+function withAt(v, at) {
+  if (!at || v.at === at) return v;
+  return { ...v, at };
 }
 function getProp(v, name) {
   if (!v || v.kind !== "object") return void 0;
@@ -38183,8 +38187,8 @@ function jsonEquals(a, c, ignoreCase) {
 function truth(v) {
   return v.kind === "bool" ? v.value : void 0;
 }
-function scopeValue(level, current, extra = {}, at) {
-  const v = { kind: "scope", level, current, path: extra.path ?? [] };
+function scopeValue(level, current2, extra = {}, at) {
+  const v = { kind: "scope", level, current: current2, path: extra.path ?? [] };
   if (extra.name) v.name = extra.name;
   if (extra.subscriptionId) v.subscriptionId = extra.subscriptionId;
   if (at) v.at = at;
@@ -38251,7 +38255,7 @@ function parseResourceIdArgs(fn, args) {
     }
   }
   if (ti < 0 || ti === args.length - 1) return void 0;
-  const type = args[ti].value;
+  const type = args[ti].value.replace(/\/+$/, "");
   const names = args.slice(ti + 1);
   const prefix = args.slice(start, ti);
   const q = { fn, type, names };
@@ -38337,8 +38341,12 @@ function shapeCouldBe(shape, text) {
   return true;
 }
 var FUNCTIONS = /* @__PURE__ */ new Map();
+var WRITTEN_FUNCTION_NAMES = [];
 function def(names, impl) {
-  for (const name of Array.isArray(names) ? names : [names]) FUNCTIONS.set(name.toLowerCase(), impl);
+  for (const name of Array.isArray(names) ? names : [names]) {
+    FUNCTIONS.set(name.toLowerCase(), impl);
+    WRITTEN_FUNCTION_NAMES.push(name);
+  }
 }
 def(["guid", "newGuid", "utcNow", "uniqueString"], () => void 0);
 def(["deployment", "environment"], (args, _ctx, at, fn) => args.length === 0 ? unknownAt2(at, `fn:${fn}()`) : void 0);
@@ -39082,14 +39090,24 @@ function suffixShape(segs) {
 }
 
 // src/graph/values.ts
+var MEANING_KEEPERS = /* @__PURE__ */ new Set(["tolower", "toupper", "trim", "string", "lower", "upper", "trimspace", "tostring"]);
+function isEmpty(v) {
+  return v.kind === "null" || v.kind === "string" && v.value === "";
+}
 function unwrap(v) {
   let cur = v;
-  while (cur && cur.kind === "concat") {
-    const parts = cur.parts.filter((p) => !(p.kind === "string" && p.value === ""));
-    if (parts.length !== 1) break;
-    cur = parts[0];
+  for (; ; ) {
+    if (!cur) return cur;
+    if (cur.kind === "concat") {
+      const parts = cur.parts.filter((p) => !(p.kind === "string" && p.value === ""));
+      if (parts.length !== 1) return cur;
+      cur = parts[0];
+    } else if (cur.kind === "call" && cur.args.length === 1 && MEANING_KEEPERS.has(cur.fn)) {
+      cur = cur.args[0];
+    } else if (cur.kind === "call" && cur.fn === "if" && cur.args.length === 3 && isEmpty(cur.args[1]) !== isEmpty(cur.args[2])) {
+      cur = isEmpty(cur.args[1]) ? cur.args[2] : cur.args[1];
+    } else return cur;
   }
-  return cur;
 }
 function stringsIn(v) {
   const out = [];
@@ -39149,6 +39167,7 @@ function valueKey(v) {
 var ROLE_ASSIGNMENT = "microsoft.authorization/roleassignments";
 var USER_ASSIGNED_IDENTITY = "microsoft.managedidentity/userassignedidentities";
 var AKS = "microsoft.containerservice/managedclusters";
+var ARC_CLUSTER = "microsoft.kubernetes/connectedclusters";
 function isArmShaped(r) {
   return r.format !== "terraform";
 }
@@ -39172,8 +39191,8 @@ function workloadIdentities(r) {
   const types2 = identityTypes(identity);
   if (!types2) return void 0;
   const userAssigned = types2.user ? userAssignedKeys(identity) : [];
-  const platformManaged = typeOf(r) === AKS;
-  if (platformManaged) {
+  const platformManaged = typeOf(r) === AKS || typeOf(r) === ARC_CLUSTER;
+  if (typeOf(r) === AKS) {
     const kubelet = getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
     if (kubelet) userAssigned.push(kubelet);
   }
@@ -39448,8 +39467,8 @@ function customRoleOf(r) {
   return role(r, asString(r.name), asString(getProp(props, "roleName")), blocks);
 }
 function role(r, guidText, name, blocks) {
-  const known = blocks.length > 0 && blocks.every((b2) => b2 !== void 0);
-  const flat = (pick) => known ? blocks.flatMap(pick) : [];
+  const known2 = blocks.length > 0 && blocks.every((b2) => b2 !== void 0);
+  const flat = (pick) => known2 ? blocks.flatMap(pick) : [];
   const definition = {
     id: (guidText && findGuid(guidText)) ?? `custom:${r.declKey}`,
     roleName: name ?? r.symbol,
@@ -39460,9 +39479,9 @@ function role(r, guidText, name, blocks) {
     notDataActions: flat((b2) => b2.notDataActions),
     custom: true,
     resource: r,
-    permissionsKnown: known
+    permissionsKnown: known2
   };
-  if (known && blocks.length > 1) definition.permissionBlocks = blocks;
+  if (known2 && blocks.length > 1) definition.permissionBlocks = blocks;
   return definition;
 }
 function block(v, [actions, notActions, dataActions, notDataActions]) {
@@ -39699,7 +39718,7 @@ function workloadIdentities2(r) {
   if (arm === UAMI_ARM) return void 0;
   const found = identityBlock(r) ?? (arm ? azapiBodyIdentity(r) : void 0);
   if (!found) return void 0;
-  const platformManaged = r.type === "azurerm_kubernetes_cluster" || arm === AKS_ARM;
+  const platformManaged = r.type === "azurerm_kubernetes_cluster" || arm === AKS_ARM || r.type === "azurerm_arc_kubernetes_cluster" || arm === "microsoft.kubernetes/connectedclusters";
   const userAssigned = [...found.userAssigned];
   if (r.type === "azurerm_kubernetes_cluster") {
     const kubelet = getProp(firstBlock(getProp(r.body, "kubelet_identity")), "user_assigned_identity_id");
@@ -39835,7 +39854,7 @@ var SERVICE_IDENTITY_PATH = /^(?:[a-z0-9_]+\.0\.)?[a-z0-9_]*_identity\.0\.(?:obj
 function isSystemPrincipalPath(path) {
   return path === "identity.0.principal_id" || path === "identity.principal_id";
 }
-function resolvePrincipal2(value) {
+function resolvePrincipal2(value, lookup) {
   let v = unwrap(value);
   if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
   if (!v || v.kind !== "ref" || !isTerraform(v.resource)) return void 0;
@@ -39849,7 +39868,8 @@ function resolvePrincipal2(value) {
     case "azuread_group":
       return path === "object_id" || path === "id" ? { kind: "group" } : { kind: "unknown" };
     case "azuread_service_principal":
-      return path === "object_id" || path === "id" ? { kind: "servicePrincipal" } : { kind: "unknown" };
+      if (path !== "object_id" && path !== "id") return { kind: "unknown" };
+      return (r.existing ? lookedUpIdentity(r, lookup) : void 0) ?? { kind: "servicePrincipal" };
     case "azurerm_client_config":
       return { kind: "unknown" };
     default:
@@ -39867,6 +39887,28 @@ function resolvePrincipal2(value) {
   if (r.type === "azurerm_kubernetes_cluster" && AKS_PLATFORM_PRINCIPALS.some((re) => re.test(path))) return { kind: "managedIdentity" };
   if (SERVICE_IDENTITY_PATH.test(path)) return { kind: "managedIdentity" };
   return { kind: "unknown" };
+}
+function lookedUpIdentity(sp, lookup) {
+  const byObjectId = present(getProp(sp.body, "object_id"));
+  if (byObjectId) {
+    const facts = resolvePrincipal2(byObjectId);
+    if (facts?.resource) return facts;
+  }
+  for (const arg of ["client_id", "application_id", "display_name"]) {
+    const v = unwrap(getProp(sp.body, arg));
+    if (arg === "display_name" && v?.kind === "string" && lookup) {
+      const named = lookup.userIdentitiesNamed(v.value, sp);
+      if (named.length === 1) return { kind: "managedIdentity", resource: named[0], system: false };
+    }
+    if (v?.kind !== "ref" || !isTerraform(v.resource)) continue;
+    const path = lowerPath(v.path);
+    const target = v.resource;
+    if (isUserAssignedIdentity(target) && (path === (arg === "display_name" ? "name" : "client_id") || path === "output.properties.clientid")) {
+      return { kind: "managedIdentity", resource: target, system: false };
+    }
+    if (arg === "display_name" && path === "name" && identityBlock(target)?.system) return { kind: "managedIdentity", resource: target, system: true };
+  }
+  return void 0;
 }
 function refLabel(r) {
   return asString(r.name) ?? asString(getProp(r.body, "display_name"));
@@ -39917,8 +39959,8 @@ var azurermShape = {
 
 // src/graph/build.ts
 var SHAPES = [armShape, azurermShape];
-function buildGraph(resources, roles, shapes = SHAPES) {
-  return new GraphBuilder(resources, roles, shapes).build();
+function buildGraph(resources, roles, shapes = SHAPES, externalCalls = []) {
+  return { ...new GraphBuilder(resources, roles, shapes).build(), externalCalls };
 }
 var GraphBuilder = class {
   constructor(resources, roles, shapes) {
@@ -39935,6 +39977,22 @@ var GraphBuilder = class {
   /** Custom roles declared here, by the declaring instance's key. */
   customRoles = /* @__PURE__ */ new Map();
   settings = /* @__PURE__ */ new Map();
+  identitiesByName;
+  lookup = {
+    userIdentitiesNamed: (name, near) => {
+      if (!this.identitiesByName) {
+        this.identitiesByName = /* @__PURE__ */ new Map();
+        for (const r of this.resources) {
+          const n2 = asString(r.name);
+          if (n2 === void 0 || r.existing || !this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) continue;
+          const key2 = n2.toLowerCase();
+          this.identitiesByName.set(key2, [...this.identitiesByName.get(key2) ?? [], r]);
+        }
+      }
+      const root = (r) => dirname5((r.callChain[0] ?? r.decl).file);
+      return (this.identitiesByName.get(name.toLowerCase()) ?? []).filter((r) => root(r) === root(near));
+    }
+  };
   build() {
     for (const r of this.resources) {
       const custom = customRoleOf(r);
@@ -40035,7 +40093,7 @@ var GraphBuilder = class {
     return grant;
   }
   principal(value, principalType) {
-    const facts = this.first((s2) => s2.resolvePrincipal(value));
+    const facts = this.first((s2) => s2.resolvePrincipal(value, this.lookup));
     let identity;
     if (facts?.resource) {
       identity = facts.system ? this.systemIdentity(facts.resource) : this.userIdentity(facts.resource);
@@ -40114,8 +40172,8 @@ function resolveScopeValue(value, shapes = SHAPES) {
   }
   if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) return resourceIdCallScope(v.fn, v.args);
   if (v.kind === "string" && !v.value.startsWith("/")) {
-    const relative10 = relativeResourceId(v.value);
-    if (relative10) return relative10;
+    const relative11 = relativeResourceId(v.value);
+    if (relative11) return relative11;
   }
   for (const s2 of shapes) {
     const answer = s2.resolveScope(v);
@@ -40141,6 +40199,514 @@ function relativeResourceId(text) {
     names.push(segments[i + 1]);
   }
   return { kind: "resource", resourceType: types2.join("/"), label: names.join("/") };
+}
+
+// src/graph/aks.ts
+var ARM_AKS = "microsoft.containerservice/managedclusters";
+function isAksCluster(r) {
+  if (r.format === "terraform") {
+    if (r.type === "azurerm_kubernetes_cluster") return true;
+    return r.type === "azapi_resource" && asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase() === ARM_AKS;
+  }
+  return r.type.toLowerCase() === ARM_AKS;
+}
+function clusterOfPrincipal(grant) {
+  const identity = grant.principal.identity;
+  if (identity) return identity.workloads.find((w) => isAksCluster(w.resource))?.resource;
+  let v = unwrap(grant.principal.value);
+  if (v?.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
+  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
+  const path = lowerPath(v.path);
+  if (/(^|\.)(object_id|principal_id|objectid|principalid)$/.test(path)) return v.resource;
+  return void 0;
+}
+function nodeResourceGroupCluster(grant) {
+  if (grant.scope.kind !== "resourceGroup") return void 0;
+  const written = grant.scope.value;
+  if (!written) return clusterNamedBy(grant, grant.resource.deploymentScope.name);
+  const v = unwrap(written);
+  if (!v) return void 0;
+  if (v.kind === "ref") {
+    const path = lowerPath(v.path);
+    if (isAksCluster(v.resource) && path === "node_resource_group_id") return v.resource;
+    if (v.resource.type === "azurerm_resource_group" && (path === "id" || path === "")) return clusterNamedBy(grant, getProp(v.resource.body, "name"));
+    return void 0;
+  }
+  if (v.kind === "scope") return clusterNamedBy(grant, v.name);
+  const label2 = parseResourceIdShape(v)?.label;
+  return label2 ? clusterByNodeGroupName(grant, label2) : void 0;
+}
+function clusterNamedBy(grant, name) {
+  const v = unwrap(name);
+  if (v?.kind === "string") return clusterByNodeGroupName(grant, v.value);
+  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
+  const path = lowerPath(v.path);
+  return path === "node_resource_group" || path === "properties.noderesourcegroup" ? v.resource : void 0;
+}
+function clusterByNodeGroupName(grant, name) {
+  const cluster = clusterOfPrincipal(grant);
+  if (!cluster) return void 0;
+  const written = cluster.format === "terraform" ? getProp(cluster.body, "node_resource_group") : getPath(cluster.body, ["properties", "nodeResourceGroup"]);
+  const own = asString(unwrap(written));
+  return own !== void 0 && own.toLowerCase() === name.toLowerCase() ? cluster : void 0;
+}
+function onOwnNodeResourceGroup(grant) {
+  const cluster = clusterOfPrincipal(grant);
+  const owner = cluster && nodeResourceGroupCluster(grant);
+  return !!cluster && !!owner && azureResourceKey(cluster) === azureResourceKey(owner);
+}
+
+// src/graph/platform.ts
+var AGENT_EXTENSIONS = {
+  // Azure Policy's machine configuration.
+  "microsoft.guestconfiguration": /.*/,
+  // The Azure Monitor Agent: data collection rules authorise what it sends.
+  "microsoft.azure.monitor": /^azuremonitor(windows|linux)agent$/i
+};
+var cache = /* @__PURE__ */ new WeakMap();
+function usedByPlatformAgent(identity, graph) {
+  if (identity.workloads.length === 0) return false;
+  const machines = machinesWithAgents(graph);
+  return identity.workloads.every((w) => machines.has(w.resource.key));
+}
+function machinesWithAgents(graph) {
+  let set = cache.get(graph);
+  if (set) return set;
+  set = /* @__PURE__ */ new Set();
+  for (const r of graph.resources) {
+    if (inlineExtensions(r).some(isAgent)) set.add(r.key);
+    const machine = extensionTarget(r);
+    if (machine && isAgent(r.format === "terraform" ? r.body : getProp(r.body, "properties"))) set.add(machine.key);
+  }
+  cache.set(graph, set);
+  return set;
+}
+function inlineExtensions(r) {
+  const list2 = getPath(r.body, ["properties", "virtualMachineProfile", "extensionProfile", "extensions"]);
+  if (!list2 || list2.kind !== "array") return [];
+  return list2.items.map((e) => getProp(e, "properties") ?? e);
+}
+function extensionTarget(r) {
+  if (r.format !== "terraform") return /\/extensions$/i.test(r.type) ? r.parent : void 0;
+  if (r.type !== "azurerm_virtual_machine_extension" && r.type !== "azurerm_virtual_machine_scale_set_extension") return void 0;
+  const id = unwrap(getProp(r.body, r.type === "azurerm_virtual_machine_extension" ? "virtual_machine_id" : "virtual_machine_scale_set_id"));
+  return id?.kind === "ref" ? id.resource : void 0;
+}
+function isAgent(settings) {
+  const publisher = asString(getProp(settings, "publisher"))?.toLowerCase();
+  const type = asString(getProp(settings, "type")) ?? "";
+  return publisher !== void 0 && publisher in AGENT_EXTENSIONS && AGENT_EXTENSIONS[publisher].test(type);
+}
+var BACKUP_VAULTS = /* @__PURE__ */ new Set(["microsoft.dataprotection/backupvaults", "azurerm_data_protection_backup_vault"]);
+var SNAPSHOT_GROUP_ROLES = /* @__PURE__ */ new Set(["disk snapshot contributor", "data operator for managed disks"]);
+function isSnapshotGroupGrant(grant) {
+  if (grant.scope.kind !== "resourceGroup" || !grant.role || !SNAPSHOT_GROUP_ROLES.has(grant.role.roleName.toLowerCase())) return false;
+  const identity = grant.principal.identity;
+  return !!identity && identity.workloads.some((w) => BACKUP_VAULTS.has(w.resource.type.toLowerCase()));
+}
+
+// src/graph/policy.ts
+var ARM_ASSIGNMENT = "microsoft.authorization/policyassignments";
+var ARM_DEFINITION = "microsoft.authorization/policydefinitions";
+var ARM_SET = "microsoft.authorization/policysetdefinitions";
+var AZURERM_ASSIGNMENT_SCOPE = {
+  azurerm_resource_group_policy_assignment: "resource_group_id",
+  azurerm_subscription_policy_assignment: "subscription_id",
+  azurerm_management_group_policy_assignment: "management_group_id",
+  azurerm_resource_policy_assignment: "resource_id",
+  azurerm_policy_assignment: "scope"
+};
+function remediationGrant(grant) {
+  const identity = grant.principal.identity;
+  if (!identity || identity.kind !== "system" || !identity.resource || !isPolicyAssignment(identity.resource)) return void 0;
+  const assignment = identity.resource;
+  const result = { assignment, withinScope: withinAssignmentScope(grant, assignment) };
+  const listed = listedRoles(definitionOf(assignment));
+  if (listed) result.listedRoles = listed;
+  return result;
+}
+function listsRole(remediation, grant) {
+  const guid = grant.role?.id ?? roleGuid(grant.roleValue);
+  return !!guid && !!remediation.listedRoles?.has(guid);
+}
+function isPolicyAssignment(r) {
+  if (r.format !== "terraform") return r.type.toLowerCase() === ARM_ASSIGNMENT;
+  return r.type in AZURERM_ASSIGNMENT_SCOPE || azapiType2(r) === ARM_ASSIGNMENT;
+}
+function azapiType2(r) {
+  if (r.type !== "azapi_resource") return void 0;
+  return asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase();
+}
+function definitionOf(assignment) {
+  const id = assignment.format === "terraform" && assignment.type !== "azapi_resource" ? getProp(assignment.body, "policy_definition_id") : getPath(assignment.format === "terraform" ? getProp(assignment.body, "body") : assignment.body, ["properties", "policyDefinitionId"]);
+  const v = unwrap(id);
+  return v?.kind === "ref" && isIdPath(v.path) ? v.resource : void 0;
+}
+function isIdPath(path) {
+  const p = lowerPath(path);
+  return p === "" || p === "id";
+}
+function listedRoles(definition, depth = 0) {
+  if (!definition || depth > 2) return void 0;
+  const members = setMembers(definition);
+  if (members === null) return void 0;
+  if (members) {
+    const all = /* @__PURE__ */ new Set();
+    for (const m of members) {
+      const roles = listedRoles(m, depth + 1);
+      if (!roles) return void 0;
+      roles.forEach((r) => all.add(r));
+    }
+    return all;
+  }
+  const rule6 = policyRule(definition);
+  if (!rule6) return void 0;
+  const ids = getPath(rule6, ["then", "details", "roleDefinitionIds"]);
+  if (!ids) return /* @__PURE__ */ new Set();
+  if (ids.kind !== "array") return void 0;
+  const guids = /* @__PURE__ */ new Set();
+  for (const item of ids.items) {
+    const guid = roleGuid(item);
+    if (!guid) return void 0;
+    guids.add(guid);
+  }
+  return guids;
+}
+function policyRule(definition) {
+  if (definition.format !== "terraform") {
+    return definition.type.toLowerCase() === ARM_DEFINITION ? getPath(definition.body, ["properties", "policyRule"]) : void 0;
+  }
+  if (definition.type === "azapi_resource") return azapiType2(definition) === ARM_DEFINITION ? getPath(definition.body, ["body", "properties", "policyRule"]) : void 0;
+  if (definition.type !== "azurerm_policy_definition") return void 0;
+  return jsonValue(getProp(definition.body, "policy_rule"));
+}
+function setMembers(definition) {
+  let refs;
+  let idOf;
+  if (definition.format !== "terraform" && definition.type.toLowerCase() === ARM_SET) {
+    refs = getPath(definition.body, ["properties", "policyDefinitions"]);
+    idOf = (e) => getProp(e, "policyDefinitionId");
+  } else if (definition.type === "azurerm_policy_set_definition") {
+    refs = getProp(definition.body, "policy_definition_reference");
+    idOf = (e) => getProp(e, "policy_definition_id");
+  } else return void 0;
+  if (!refs || refs.kind !== "array") return [];
+  const members = [];
+  for (const entry of refs.items) {
+    const v = unwrap(idOf(entry));
+    if (v?.kind !== "ref" || !isIdPath(v.path)) return null;
+    members.push(v.resource);
+  }
+  return members;
+}
+function jsonValue(v) {
+  const u = unwrap(v);
+  if (!u) return void 0;
+  if (u.kind === "object") return u;
+  if (u.kind === "call" && u.fn === "jsonencode" && u.args.length === 1) return u.args[0];
+  if (u.kind !== "string") return void 0;
+  try {
+    return fromPlain(JSON.parse(u.value));
+  } catch {
+    return void 0;
+  }
+}
+function fromPlain(x) {
+  if (x === null) return { kind: "null" };
+  if (Array.isArray(x)) return { kind: "array", items: x.map(fromPlain) };
+  if (typeof x === "object") return { kind: "object", entries: new Map(Object.entries(x).map(([k, y]) => [k, fromPlain(y)])) };
+  if (typeof x === "number") return { kind: "number", value: x };
+  if (typeof x === "boolean") return { kind: "bool", value: x };
+  return { kind: "string", value: String(x) };
+}
+function roleGuid(v) {
+  const strings2 = stringsIn(unwrap(v));
+  for (let i = strings2.length - 1; i >= 0; i--) {
+    const all = strings2[i].match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi);
+    if (all) return all[all.length - 1].toLowerCase();
+  }
+  return void 0;
+}
+function assignmentPlacement(a) {
+  if (a.format !== "terraform") return a.scope ? { value: a.scope, deployment: a.deploymentScope } : { deployment: a.deploymentScope };
+  const arg = a.type === "azapi_resource" ? "parent_id" : AZURERM_ASSIGNMENT_SCOPE[a.type];
+  const value = getProp(a.body, arg);
+  return value && value.kind !== "null" ? { value, deployment: a.deploymentScope } : { deployment: a.deploymentScope };
+}
+function withinAssignmentScope(grant, assignment) {
+  const at = assignmentPlacement(assignment);
+  const granted = grant.scope.value ? { value: grant.scope.value, deployment: grant.resource.deploymentScope } : { deployment: grant.resource.deploymentScope };
+  if (sameResourceRoot(grant.resource, assignment) === false) return false;
+  return samePlace(granted, at) || inside(granted, at);
+}
+function sameResourceRoot(a, b2) {
+  const root = (r) => (r.callChain[0] ?? r.decl).file;
+  if (a.format === "terraform" && b2.format === "terraform") return dir(root(a)) === dir(root(b2));
+  return root(a) === root(b2);
+}
+function dir(file) {
+  return file.replace(/[\\/][^\\/]*$/, "");
+}
+function asDeploymentScope(v) {
+  const u = unwrap(v);
+  if (u?.kind !== "scope") return void 0;
+  if (u.path.length > 1 || u.path.length === 1 && u.path[0].toLowerCase() !== "id") return void 0;
+  return { ...u, path: [] };
+}
+function sameDeploymentScope(a, b2) {
+  return a === b2 || sameValue({ ...a, path: [] }, { ...b2, path: [] });
+}
+function samePlace(g, a) {
+  const gs = g.value ? asDeploymentScope(g.value) : g.deployment;
+  const as = a.value ? asDeploymentScope(a.value) : a.deployment;
+  if (gs && as) return sameDeploymentScope(gs, as);
+  if (!g.value || !a.value) return false;
+  const gv = unwrap(g.value);
+  const av = unwrap(a.value);
+  if (!gv || !av) return false;
+  if (gv.kind === "ref" && av.kind === "ref") return gv.resource.key === av.resource.key && isIdPath(gv.path) && isIdPath(av.path);
+  if (gv.kind === "string" && av.kind === "string") return trimSlash(gv.value) === trimSlash(av.value);
+  const gf = resolveScopeValue(gv);
+  const af = resolveScopeValue(av);
+  if (gf.kind === "unknown" || gf.kind !== af.kind) return false;
+  if (gf.resource && af.resource) return gf.resource.key === af.resource.key;
+  return false;
+}
+function trimSlash(s2) {
+  return s2.toLowerCase().replace(/\/+$/, "");
+}
+function inside(g, a) {
+  if (!g.value) return false;
+  const gv = unwrap(g.value);
+  if (!gv) return false;
+  const av = a.value ? unwrap(a.value) : void 0;
+  if (gv.kind === "string" && av?.kind === "string") return gv.value.toLowerCase().startsWith(`${trimSlash(av.value)}/`);
+  const as = av ? asDeploymentScope(av) : a.deployment;
+  if (as) {
+    if (gv.kind === "ref" && isIdPath(gv.path) && gv.resource.format !== "terraform") {
+      return sameDeploymentScope(gv.resource.deploymentScope, as) || as.level === "subscription" && as.current && gv.resource.deploymentScope.level === "resourceGroup";
+    }
+    const gs = asDeploymentScope(gv);
+    if (gs && as.level === "subscription" && as.current && gs.level === "resourceGroup" && !gs.subscriptionId) return true;
+    return false;
+  }
+  if (!av || gv.kind !== "ref" || !isIdPath(gv.path) || av.kind !== "ref" || !isIdPath(av.path)) return false;
+  const container = av.resource;
+  if (container.type === "azurerm_resource_group") {
+    const rg = unwrap(getProp(gv.resource.body, "resource_group_name"));
+    return rg?.kind === "ref" && rg.resource.key === container.key && lowerPath(rg.path) === "name";
+  }
+  if (container.type === "azurerm_subscription" && container.existing && !getProp(container.body, "subscription_id")) {
+    return gv.resource.format === "terraform" && !gv.resource.existing && gv.resource.type.startsWith("azurerm_") && gv.resource.type !== "azurerm_subscription";
+  }
+  return false;
+}
+
+// src/model/location.ts
+function compareLocations(a, b2) {
+  if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
+  return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
+}
+function sameLocation(a, b2) {
+  return !!a && !!b2 && compareLocations(a, b2) === 0;
+}
+var LineMap = class {
+  starts;
+  constructor(text) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.starts = starts;
+  }
+  position(offset) {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+  range(start, end) {
+    return { start: this.position(start), end: this.position(end) };
+  }
+  offset(pos) {
+    return (this.starts[pos.line - 1] ?? 0) + pos.column - 1;
+  }
+  get lineCount() {
+    return this.starts.length;
+  }
+};
+
+// src/graph/written.ts
+import { extname } from "node:path";
+var current;
+function withSourceText(read, fn) {
+  const saved = current;
+  current = { read, files: /* @__PURE__ */ new Map() };
+  try {
+    return fn();
+  } finally {
+    current = saved;
+  }
+}
+function sourceOf(file) {
+  if (!current) return void 0;
+  const cached2 = current.files.get(file);
+  if (cached2 !== void 0) return cached2 ?? void 0;
+  const text = current.read(file);
+  const source = text === void 0 ? null : { text, lines: new LineMap(text) };
+  current.files.set(file, source);
+  return source ?? void 0;
+}
+var MAX_TEXT = 160;
+var MORE_FUNCTION_NAMES = [
+  "resourceId",
+  "subscriptionResourceId",
+  "tenantResourceId",
+  "extensionResourceId",
+  "managementGroupResourceId",
+  "reference",
+  "resourceInfo",
+  "listKeys",
+  "listSecrets",
+  "listAccountSas",
+  "listServiceSas",
+  "pickZones",
+  "providers",
+  "copyIndex",
+  "parameters",
+  "variables",
+  "dataUri",
+  "dataUriToString",
+  "base64ToJson",
+  "dateTimeAdd",
+  "dateTimeFromEpoch",
+  "dateTimeToEpoch",
+  "loadTextContent",
+  "loadJsonContent",
+  "loadYamlContent",
+  "loadFileAsBase64",
+  "getSecret",
+  "parseCidr",
+  "cidrSubnet",
+  "cidrHost",
+  "lambdaVariables",
+  "userAssignedIdentities",
+  "tryIndexFromEnd",
+  "indexFromEnd",
+  "toLower",
+  "toUpper",
+  "uniqueString",
+  "newGuid",
+  "utcNow"
+];
+var CANONICAL = /* @__PURE__ */ new Map();
+for (const name of [...WRITTEN_FUNCTION_NAMES, ...MORE_FUNCTION_NAMES]) CANONICAL.set(name.toLowerCase(), name);
+function writtenFunctionName(fn, file) {
+  if (file && isTerraformFile(file)) return fn;
+  return CANONICAL.get(fn.toLowerCase()) ?? fn;
+}
+function isTerraformFile(file) {
+  return /\.tf(vars)?(\.json)?$/i.test(file);
+}
+function isJsonFile(file) {
+  const ext = extname(file).toLowerCase();
+  return ext === ".json" || ext === ".jsonc";
+}
+function writtenText(v) {
+  if (!v) return "nothing";
+  return shorten(textAt(v) ?? printValue(v));
+}
+function shorten(text) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT - 1)}…` : flat;
+}
+function textAt(v) {
+  const at = v.at;
+  if (!at || v.kind === "unknown" && v.input) return void 0;
+  const raw = slice(at);
+  if (raw === void 0) return void 0;
+  const text = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();
+  if (text === void 0 || text === "" || !plausible(v, text)) return void 0;
+  return text;
+}
+function slice(at) {
+  const source = sourceOf(at.file);
+  if (!source) return void 0;
+  const start = source.lines.offset(at.range.start);
+  const end = source.lines.offset(at.range.end);
+  if (start < 0 || end <= start || end > source.text.length) return void 0;
+  return source.text.slice(start, end);
+}
+function armExpressionText(raw) {
+  let text = raw.trim();
+  if (text.startsWith('"')) {
+    try {
+      const decoded = JSON.parse(text);
+      if (typeof decoded !== "string") return text;
+      text = decoded;
+    } catch {
+      return void 0;
+    }
+    if (text.startsWith("[[")) return `'${text.slice(1).replace(/'/g, "''")}'`;
+    if (text.startsWith("[") && text.endsWith("]")) return text.slice(1, -1).trim();
+    return `'${text.replace(/'/g, "''")}'`;
+  }
+  if (text.includes("\\")) {
+    try {
+      const decoded = JSON.parse(`"${text}"`);
+      if (typeof decoded === "string") text = decoded;
+    } catch {
+      return void 0;
+    }
+  }
+  return text;
+}
+var DECLARATION = /^(param|var|resource|module|output|variable|locals|data|provider|type|func|import|targetScope)\b/;
+function plausible(v, text) {
+  if (DECLARATION.test(text)) return false;
+  if (v.kind === "object") return false;
+  const first = text[0];
+  if (first === "{") return false;
+  if (first === "[") return v.kind === "array" || v.kind === "unknown";
+  return true;
+}
+function printValue(v, depth = 0) {
+  if (depth > 4) return "…";
+  const inner = (x) => textAt(x) ?? printValue(x, depth + 1);
+  switch (v.kind) {
+    case "string":
+      return `'${v.value}'`;
+    case "number":
+    case "bool":
+      return String(v.value);
+    case "null":
+      return "null";
+    case "array":
+      return `[${v.items.map(inner).join(", ")}]`;
+    case "object":
+      return "{…}";
+    case "unknown":
+      return v.input ? v.input.name : "…";
+    case "call":
+      return `${writtenFunctionName(v.fn, v.at?.file)}(${v.args.map(inner).join(", ")})`;
+    case "ref": {
+      const base = v.resource.symbol;
+      return v.path.reduce((s2, p) => typeof p === "number" ? `${s2}[${p}]` : `${s2}.${p}`, base);
+    }
+    case "scope":
+      return [`${v.level}()`, ...v.path].join(".");
+    case "concat":
+      return `'${v.parts.map((p) => p.kind === "string" ? p.value : `\${${inner(p)}}`).join("")}'`;
+  }
 }
 
 // src/graph/queries.ts
@@ -40176,10 +40742,10 @@ function describePrincipal(grant) {
   if (identity) return describeIdentity(identity);
   const v = unwrap(grant.principal.value);
   if (v?.kind === "unknown" && v.input) return `principal '${v.input.name}' (passed in, kind unknown)`;
-  if (v?.kind === "unknown") return "a principal grantlint cannot resolve statically";
-  return `principal ${describeValue(v)}`;
+  return `principal ${writtenText(grant.principal.value)}`;
 }
 function describeIdentity(identity) {
+  if (identity.kind === "system" && identity.resource && isPolicyAssignment(identity.resource)) return `the remediation identity of policy assignment '${identity.label}'`;
   if (identity.kind === "system") return `the system-assigned identity of '${identity.label}'`;
   if (identity.kind === "user") return `user-assigned identity '${identity.label}'`;
   return `identity ${identity.label}`;
@@ -40193,15 +40759,27 @@ function roleSource(grant) {
       if (findGuid(x.value) === role2.id || x.value.trim().toLowerCase() === role2.roleName.trim().toLowerCase()) found = x;
     });
   }
-  return found ?? grant.roleValue;
+  if (!found) return grant.roleValue;
+  return depthOf(grant, grant.roleValue?.at) < depthOf(grant, found.at) ? grant.roleValue : found;
+}
+function depthOf(grant, at) {
+  const files = [...grant.resource.callChain.map((c) => c.file), grant.resource.decl.file];
+  const i = at ? files.indexOf(at.file) : -1;
+  return i < 0 ? files.length : i;
 }
 function roleName(grant) {
   if (grant.role) return grant.role.roleName;
-  return describeValue(unwrap(grant.roleValue));
+  return writtenText(grant.roleValue);
 }
 function describeRole(grant) {
   if (grant.role) return `'${grant.role.roleName}'`;
-  return `a role grantlint cannot resolve statically (${describeValue(unwrap(grant.roleValue))})`;
+  const v = unwrap(grant.roleValue);
+  const guid = firstGuid(v);
+  if (guid && (v?.kind === "string" || v?.kind === "concat" || v?.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn))) {
+    return `role '${guid}', which is not a built-in role,`;
+  }
+  if (v?.kind === "unknown" && v.input) return `the role in '${v.input.name}' (passed in)`;
+  return `the role ${writtenText(grant.roleValue)}`;
 }
 function isSet(v) {
   const u = unwrap(v);
@@ -40251,6 +40829,8 @@ function coversScope(grant, raw) {
   const arg = unwrap(raw);
   const written = grant.scope.value;
   if (!written) {
+    const ds = grant.resource.deploymentScope;
+    if (!ds.current && [ds.name, ds.subscriptionId].some((x) => x && sameValue(arg, unwrap(x)) && sameOrigin(arg, unwrap(x), grant.name?.at))) return true;
     return arg.kind === "scope" && arg.level === grant.resource.deploymentScope.level && arg.path.length === 1 && ["id", "subscriptionid", "name"].includes(arg.path[0].toLowerCase()) && sameValue({ ...arg, path: [] }, grant.resource.deploymentScope);
   }
   const scope = unwrap(written);
@@ -40258,6 +40838,15 @@ function coversScope(grant, raw) {
   if (scope.kind === "ref" && arg.kind === "ref" && arg.resource.key === scope.resource.key) return true;
   if (scope.kind === "scope" && arg.kind === "scope") return sameValue({ ...arg, path: [] }, { ...scope, path: [] });
   return sameNamedScope(resolveScopeValue(scope), resolveScopeValue(arg));
+}
+function sameOrigin(a, b2, nameAt) {
+  if (a.kind === "unknown") return a.symbol !== void 0;
+  if (a === b2 || sameLocation(a.at, b2.at)) return true;
+  return !!a.at && !!nameAt && !within(a.at, nameAt);
+}
+function within(inner, outer) {
+  const before = (x, y) => x.line < y.line || x.line === y.line && x.column <= y.column;
+  return inner.file === outer.file && before(outer.range.start, inner.range.start) && before(inner.range.end, outer.range.end);
 }
 function sameNamedScope(a, b2) {
   if (a.kind === "unknown" || a.kind !== b2.kind || !a.label || !b2.label) return false;
@@ -40270,7 +40859,8 @@ function coversPrincipal(grant, raw) {
   if (sameValue(arg, principal) || symbolicPartOf(principal, arg)) return true;
   const resource = grant.principal.identity?.resource;
   if (resource && arg.kind === "ref" && azureResourceKey(arg.resource) === azureResourceKey(resource)) return true;
-  return false;
+  const guid = principal?.kind === "string" ? findGuid(principal.value) : void 0;
+  return !!guid && stringsIn(arg).some((s2) => s2.toLowerCase().includes(guid));
 }
 function coversRole(grant, raw) {
   const arg = unwrap(raw);
@@ -40278,7 +40868,7 @@ function coversRole(grant, raw) {
   if (sameValue(arg, role2) || symbolicPartOf(role2, arg)) return true;
   const guid = grant.role?.id ?? firstGuid(role2);
   if (!guid) return false;
-  return stringsIn(arg).some((s2) => findGuid(s2) === guid);
+  return stringsIn(arg).some((s2) => s2.toLowerCase().includes(guid));
 }
 function firstGuid(v) {
   for (const s2 of stringsIn(v)) {
@@ -40295,7 +40885,7 @@ var rule = {
     description: "A role is granted on a resource group, subscription or management group rather than on the target resource.",
     severity: "warning",
     messages: {
-      deploymentScope: "Grants {{role}} to {{principal}} on {{scope}}, because the assignment has no scope; set scope to the resource it needs (Bicep: scope: vault; ARM JSON: the scope property).",
+      deploymentScope: "Grants {{role}} to {{principal}} on {{scope}}, because the assignment has no scope; set its scope to the resource the identity uses.",
       explicitScope: "Grants {{role}} to {{principal}} on {{scope}}; grant it on the resource it needs instead."
     },
     docs: "docs/rules/broad-scope.md"
@@ -40303,6 +40893,7 @@ var rule = {
   check(graph, context) {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !isBroad(grant.scope) || !isWorkloadPrincipal(grant)) continue;
+      if (remediationGrant(grant)?.withinScope || onOwnNodeResourceGroup(grant) || isSnapshotGroupGrant(grant)) continue;
       context.report({
         node: grant,
         value: grant.scope.value,
@@ -40322,7 +40913,9 @@ var rule2 = {
     severity: "warning",
     messages: {
       arm: "The assignment of {{role}} to {{principal}} does not set principalType; add principalType: 'ServicePrincipal' so it does not race the identity's replication.",
-      terraform: `The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = "ServicePrincipal" so it does not race the identity's replication.`
+      armUnknownKind: "The assignment of {{role}} to {{principal}} does not set principalType; take the principal's type as a parameter beside its ID and pass it to principalType, so an assignment to a new service principal does not race its replication.",
+      terraform: `The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = "ServicePrincipal" so it does not race the identity's replication.`,
+      azapi: `The assignment of {{role}} to {{principal}}, created in this configuration, does not set principalType; add principalType = "ServicePrincipal" to body.properties so it does not race the identity's replication.`
     },
     docs: "docs/rules/missing-principal-type.md"
   },
@@ -40330,16 +40923,137 @@ var rule2 = {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !isWorkloadPrincipal(grant) || isSet(grant.principalType)) continue;
       const data = { role: describeRole(grant), principal: describePrincipal(grant) };
+      const value = grant.principalType ? grant.principal.value : void 0;
       if (grant.resource.format === "terraform") {
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
-        context.report({ node: grant, messageId: "terraform", data });
+        context.report({ node: grant, value, messageId: grant.resource.type === "azapi_resource" ? "azapi" : "terraform", data });
       } else {
-        context.report({ node: grant, messageId: "arm", data });
+        const unknownKind = !grant.principal.identity && grant.principal.kind === "unknown";
+        context.report({ node: grant, value, messageId: unknownKind ? "armUnknownKind" : "arm", data });
       }
     }
   }
 };
 var missing_principal_type_default = rule2;
+
+// src/graph/identity-ids.ts
+var UAMI_ARM2 = "microsoft.managedidentity/userassignedidentities";
+var AKS_ARM2 = "microsoft.containerservice/managedclusters";
+var UAMI_ID = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i;
+function armTypeOfInstance(r) {
+  if (r.format !== "terraform") return r.type.toLowerCase();
+  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
+  return void 0;
+}
+var UAMI_PATHS = {
+  "": "resourceId",
+  id: "resourceId",
+  name: "name",
+  "properties.principalid": "principalId",
+  principalid: "principalId",
+  "properties.clientid": "clientId",
+  clientid: "clientId",
+  "properties.tenantid": "tenantId",
+  tenantid: "tenantId"
+};
+var KUBELET_ARM = {
+  "properties.identityprofile.kubeletidentity.objectid": "principalId",
+  "properties.identityprofile.kubeletidentity.clientid": "clientId",
+  "properties.identityprofile.kubeletidentity.resourceid": "resourceId"
+};
+var UAMI_TF = {
+  id: "resourceId",
+  name: "name",
+  principal_id: "principalId",
+  client_id: "clientId",
+  tenant_id: "tenantId"
+};
+var KUBELET_TF = {
+  "kubelet_identity.0.object_id": "principalId",
+  "kubelet_identity.0.client_id": "clientId",
+  "kubelet_identity.0.user_assigned_identity_id": "resourceId"
+};
+function identityIdFacts(value) {
+  let v = unwrap(value);
+  if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
+  if (!v) return void 0;
+  if (v.kind === "string") return UAMI_ID.test(v.value) ? { property: "resourceId" } : void 0;
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+    return parseResourceIdArgs(v.fn, v.args)?.type.toLowerCase() === UAMI_ARM2 ? { property: "resourceId" } : void 0;
+  }
+  if (v.kind !== "ref") return void 0;
+  const r = v.resource;
+  const path = lowerPath(v.path);
+  if (r.format === "terraform" && r.type !== "azapi_resource") {
+    if (r.type === "azurerm_user_assigned_identity") return known(UAMI_TF[path], r);
+    if (path === "identity.0.principal_id" || path === "identity.principal_id") return { property: "principalId", resource: r, system: true };
+    if (path === "identity.0.tenant_id") return { property: "tenantId", resource: r, system: true };
+    if (r.type === "azurerm_kubernetes_cluster" && KUBELET_TF[path]) return { property: KUBELET_TF[path], resource: r, aks: "kubelet" };
+    return void 0;
+  }
+  const type = armTypeOfInstance(r);
+  const armPath = r.type === "azapi_resource" ? path.replace(/^output\./, "") : path;
+  if (type === UAMI_ARM2) return known(UAMI_PATHS[armPath], r);
+  if (armPath === "identity.principalid" || r.type === "azapi_resource" && armPath === "identity.0.principal_id") return { property: "principalId", resource: r, system: true };
+  if (armPath === "identity.tenantid") return { property: "tenantId", resource: r, system: true };
+  if (type === AKS_ARM2 && KUBELET_ARM[armPath]) return { property: KUBELET_ARM[armPath], resource: r, aks: "kubelet" };
+  return void 0;
+}
+function known(property, resource) {
+  return property ? { property, resource, system: false } : void 0;
+}
+function identityIdOf(graph, value) {
+  const facts = identityIdFacts(value);
+  if (!facts) return void 0;
+  const identity = facts.resource ? identityNodeOf(graph, facts) : void 0;
+  return identity ? { ...facts, identity } : facts;
+}
+function identityNodeOf(graph, facts) {
+  const r = facts.resource;
+  if (facts.aks === "kubelet") {
+    const resourceId = r.format === "terraform" ? getProp(getPath(r.body, ["kubelet_identity", 0]), "user_assigned_identity_id") : getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
+    const named = identityIdFacts(resourceId);
+    return named?.resource && named.property === "resourceId" ? graph.identityIndex.get(`user:${azureResourceKey(named.resource)}`) : void 0;
+  }
+  return graph.identityIndex.get(`${facts.system ? "system" : "user"}:${azureResourceKey(r)}`);
+}
+
+// src/graph/external.ts
+var cache2 = /* @__PURE__ */ new WeakMap();
+function externalCallsPassing(identity, graph, what = "principalId") {
+  const uses = usesOf(graph).get(identity) ?? [];
+  return [...new Set(uses.filter((u) => what === "any" || u.passed === what).map((u) => u.call))];
+}
+function usesOf(graph) {
+  let map = cache2.get(graph);
+  if (map) return map;
+  const uses = /* @__PURE__ */ new Map();
+  for (const call2 of graph.externalCalls ?? []) {
+    walkValue(call2.args, (v) => {
+      if (v.kind !== "ref" && v.kind !== "concat" && v.kind !== "call") return;
+      const id = identityIdOf(graph, v);
+      if (!id?.identity) return;
+      const list2 = uses.get(id.identity) ?? [];
+      list2.push({ call: call2, passed: id.property === "principalId" ? "principalId" : "other" });
+      uses.set(id.identity, list2);
+    });
+  }
+  map = uses;
+  cache2.set(graph, map);
+  return map;
+}
+
+// src/graph/principals.ts
+function identityOfPrincipal(value, graph) {
+  const id = identityIdOf(graph, value);
+  return id?.property === "principalId" ? id.identity : void 0;
+}
+function possibleIdentities(grant, graph) {
+  if (grant.principal.identity) return [grant.principal.identity];
+  const v = unwrap(grant.principal.value);
+  if (v?.kind !== "call" || v.fn !== "if" || v.args.length !== 3) return [];
+  return [v.args[1], v.args[2]].map((b2) => identityOfPrincipal(b2, graph)).filter((i) => !!i);
+}
 
 // rules/missing-role-grant.ts
 var rule3 = {
@@ -40348,29 +41062,31 @@ var rule3 = {
     description: "A managed identity is attached to a workload, but nothing grants it a role.",
     severity: "warning",
     messages: {
-      system: "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role: its first call to another resource gets a 403. Grant it a narrow data-plane role on the target (for a key vault, 'Key Vault Secrets User').",
-      user: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role: its first call to another resource gets a 403. Grant it a narrow data-plane role on the target (for a key vault, 'Key Vault Secrets User')."
+      system: "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or remove the identity if nothing uses it.",
+      user: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or detach it if nothing uses it."
     },
     docs: "docs/rules/missing-role-grant.md"
   },
   check(graph, context) {
+    const maybe = new Set(graph.grants.filter((g) => !g.principal.identity).flatMap((g) => possibleIdentities(g, graph)));
     for (const identity of graph.identities) {
-      if (!identity.createdHere || identity.platformManaged || identity.workloads.length === 0) continue;
-      if (grantsTo(identity, graph.grants).length > 0) continue;
+      if (maybe.has(identity) || !ungranted(identity, graph)) continue;
       if (identity.kind === "system") {
         const workload = identity.workloads[0];
         context.report({ node: workload, messageId: "system", data: { workload: workload.resource.symbol } });
       } else if (identity.kind === "user") {
-        const workloads = identity.workloads.map((w) => `'${w.resource.symbol}'`).join(", ");
-        context.report({
-          node: identity,
-          messageId: "user",
-          data: { identity: identity.label, workloads, described: describeIdentity(identity) }
-        });
+        const workloads = [...new Set(identity.workloads.map((w) => `'${w.resource.symbol}'`))].join(", ");
+        context.report({ node: identity, messageId: "user", data: { identity: identity.label, workloads } });
       }
     }
   }
 };
+function ungranted(identity, graph) {
+  if (!identity.createdHere || identity.platformManaged || identity.workloads.length === 0) return false;
+  if (usedByPlatformAgent(identity, graph)) return false;
+  if (grantsTo(identity, graph.grants).length > 0) return false;
+  return externalCallsPassing(identity, graph).length === 0;
+}
 var missing_role_grant_default = rule3;
 
 // rules/non-idempotent-assignment-name.ts
@@ -40382,7 +41098,8 @@ var rule4 = {
     messages: {
       random: "The assignment name comes from {{fn}}(), a new value on every deployment: the next run fails with RoleAssignmentExists. Name it guid(<scope id>, <principal id>, <role definition id>).",
       literal: "The assignment name is the fixed string {{name}}: it collides in the next environment or subscription. Name it guid(<scope id>, <principal id>, <role definition id>).",
-      partialGuid: "The assignment name {{name}} leaves out the {{missing}}: two different assignments get the same name. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
+      partialGuid: "The assignment name {{name}} leaves out the {{missing}}: an assignment that differs from this one only in its {{missing}} gets the same name, and the two collide. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
+      partialGuidShared: "The assignment name {{name}} leaves out the {{missing}}: {{sharers}} get the same name, and only one of them can be created. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
       duplicate: "The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed."
     },
     docs: "docs/rules/non-idempotent-assignment-name.md"
@@ -40393,7 +41110,7 @@ var rule4 = {
       const name = unwrap(grant.name);
       const random = findCall(name, ["newguid", "uuid", "utcnow", "timestamp"]);
       if (random) {
-        context.report({ node: grant, value: grant.name, messageId: "random", data: { fn: random === "newguid" ? "newGuid" : random } });
+        context.report({ node: grant, value: grant.name, messageId: "random", data: { fn: writtenFunctionName(random, grant.resource.decl.file) } });
         continue;
       }
       if (name.kind === "string") {
@@ -40403,23 +41120,19 @@ var rule4 = {
       if (name.kind === "call" && name.fn === "guid") {
         const missing = missingSeeds(grant, name.args);
         if (missing === void 0) continue;
+        const written = writtenText(grant.name);
         if (missing.length > 0) {
+          const sharers = collidingWith(grant, named);
           context.report({
             node: grant,
             value: grant.name,
-            messageId: "partialGuid",
-            data: { name: describeValue(name), missing: missing.join(" and ") }
+            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written, missing: missing.join(" and ") } }
           });
           continue;
         }
         const twin = named.find((other) => other !== grant && other.resource.declKey !== grant.resource.declKey && sameName(other, grant));
         if (twin) {
-          context.report({
-            node: grant,
-            value: grant.name,
-            messageId: "duplicate",
-            data: { name: describeValue(name), other: `'${twin.resource.symbol}'` }
-          });
+          context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written, other: `'${twin.resource.symbol}'` } });
         }
       }
     }
@@ -40427,6 +41140,31 @@ var rule4 = {
 };
 function sameName(a, b2) {
   return sameValue(unwrap(a.name), unwrap(b2.name)) && a.resource.deploymentScope.level === b2.resource.deploymentScope.level;
+}
+function assignmentKey(g) {
+  const scope = g.scope.value ? valueKey(unwrap(g.scope.value)) : valueKey(g.resource.deploymentScope);
+  const principal = valueKey(unwrap(g.principal.value));
+  const role2 = g.role?.id ?? valueKey(unwrap(g.roleValue));
+  if (scope === void 0 || principal === void 0 || role2 === void 0) return void 0;
+  return `${scope}|${principal}|${role2}`;
+}
+function collidingWith(grant, named) {
+  const key2 = assignmentKey(grant);
+  if (key2 === void 0) return [];
+  const root = rootOf(grant);
+  return named.filter((other) => {
+    if (other === grant || rootOf(other) !== root || !sameName(other, grant)) return false;
+    const otherKey = assignmentKey(other);
+    return otherKey !== void 0 && otherKey !== key2;
+  });
+}
+function rootOf(g) {
+  return (g.resource.callChain[0] ?? g.resource.decl).file;
+}
+function describeSharers(grant, sharers) {
+  const others = [...new Set(sharers.filter((s2) => s2.resource.declKey !== grant.resource.declKey).map((s2) => `'${s2.resource.symbol}'`))];
+  if (others.length === 0) return `its ${sharers.length + 1} instances`;
+  return `it and ${others.join(", ")}`;
 }
 var non_idempotent_assignment_name_default = rule4;
 
@@ -40551,7 +41289,8 @@ var rule5 = {
     severity: "error",
     messages: {
       withSuggestion: "Grants '{{role}}' to {{principal}} on {{scope}}; grant {{suggestion}} on the resource instead.",
-      generic: "Grants '{{role}}' to {{principal}} on {{scope}}; grant a role with only the data-plane or control-plane actions the workload needs, on the resource it uses."
+      generic: "Grants '{{role}}' to {{principal}} on {{scope}}; grant a role with only the data-plane or control-plane actions the workload needs, on the resource it uses.",
+      notListed: "Grants '{{role}}' to {{principal}} on {{scope}}, a role its policy definition does not list; grant the roles in the definition's roleDefinitionIds ({{listed}}) instead."
     },
     docs: "docs/rules/privileged-role.md"
   },
@@ -40559,8 +41298,18 @@ var rule5 = {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !grant.role || !PRIVILEGED.has(grant.role.roleName.toLowerCase())) continue;
       if (!isWorkloadPrincipal(grant)) continue;
-      const narrow = suggestedRole(context.permissions, grant.scope.resourceType);
       const data = { role: grant.role.roleName, principal: describePrincipal(grant), scope: describeScope(grant.scope) };
+      const remediation = remediationGrant(grant);
+      if (remediation?.withinScope) {
+        if (!remediation.listedRoles || listsRole(remediation, grant)) continue;
+        const listed = [...remediation.listedRoles].map((guid) => {
+          const role2 = context.roles.byGuid(guid);
+          return role2 ? `'${role2.roleName}'` : `'${guid}'`;
+        });
+        context.report({ node: grant, value: roleSource(grant), messageId: "notListed", data: { ...data, listed: listed.join(", ") || "none" } });
+        continue;
+      }
+      const narrow = suggestedRole(context.permissions, grant.scope.resourceType);
       context.report({
         node: grant,
         value: roleSource(grant),
@@ -40694,38 +41443,38 @@ var ConfigResolver = class {
     if (options.configFile) this.forced = readConfigFile(resolve7(options.cwd, options.configFile), options.cwd);
   }
   /** The configuration files for files in `dir`, farthest first. Reads and schema-checks them. */
-  chain(dir) {
+  chain(dir2) {
     if (this.forced) return [this.forced];
-    const cached2 = this.chains.get(dir);
+    const cached2 = this.chains.get(dir2);
     if (cached2) return cached2;
-    const mine = this.configIn(dir);
-    const parent = dirname6(dir);
+    const mine = this.configIn(dir2);
+    const parent = dirname6(dir2);
     let chain;
     if (mine?.root) chain = [mine];
     else {
-      const above = parent === dir ? [] : this.chain(parent);
+      const above = parent === dir2 ? [] : this.chain(parent);
       chain = mine ? [...above, mine] : above;
     }
-    this.chains.set(dir, chain);
+    this.chains.set(dir2, chain);
     return chain;
   }
-  configIn(dir) {
-    if (!this.own.has(dir)) {
+  configIn(dir2) {
+    if (!this.own.has(dir2)) {
       let found = null;
       for (const name of CONFIG_FILE_NAMES) {
-        const path = join5(dir, name);
+        const path = join5(dir2, name);
         if (existsSync4(path) && statSync4(path).isFile()) {
           found = readConfigFile(path, this.cwd);
           break;
         }
       }
-      this.own.set(dir, found);
+      this.own.set(dir2, found);
     }
-    return this.own.get(dir) ?? void 0;
+    return this.own.get(dir2) ?? void 0;
   }
   /** The `baseline` of the nearest configuration for a folder that names one (absolute path). */
-  baselineFor(dir) {
-    return [...this.chain(dir)].reverse().find((c) => c.baseline !== void 0)?.baseline;
+  baselineFor(dir2) {
+    return [...this.chain(dir2)].reverse().find((c) => c.baseline !== void 0)?.baseline;
   }
   /** An `ignore` pattern of an applicable configuration matches the file (absolute path). */
   isIgnored(file) {
@@ -40742,8 +41491,8 @@ var ConfigResolver = class {
     for (const config of configs) this.validate(config);
   }
   /** Reads the configuration for files in a folder (and loads its plugins), as `load` does for files. */
-  async loadFolder(dir) {
-    await this.load([join5(dir, "_")]);
+  async loadFolder(dir2) {
+    await this.load([join5(dir2, "_")]);
   }
   /** Built-in and loaded plugin rules. */
   rules() {
@@ -40841,8 +41590,8 @@ var ConfigResolver = class {
     const cached2 = this.effective.get(file);
     if (cached2) return cached2;
     const chain = this.chain(dirname6(file));
-    const known = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
-    const metas = new Map([...known, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
+    const known2 = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
+    const metas = new Map([...known2, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
     const settings = /* @__PURE__ */ new Map();
     for (const id of [...metas.keys()].sort()) {
       const meta = metas.get(id);
@@ -40850,9 +41599,9 @@ var ConfigResolver = class {
     }
     const apply = (entries) => {
       for (const [id, entry] of entries) {
-        const current = settings.get(id);
-        if (!current) continue;
-        const options = entry.options !== void 0 ? { ...metas.get(id)?.defaultOptions ?? {}, ...entry.options } : current.options;
+        const current2 = settings.get(id);
+        if (!current2) continue;
+        const options = entry.options !== void 0 ? { ...metas.get(id)?.defaultOptions ?? {}, ...entry.options } : current2.options;
         settings.set(id, { severity: entry.severity, options });
       }
     };
@@ -40899,7 +41648,7 @@ import { basename as basename2, dirname as dirname9, join as join6, resolve as r
 
 // src/model/template.ts
 function emptyProgram() {
-  return { resources: [], diagnostics: [], comments: [], files: [] };
+  return { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
 }
 
 // src/syntax/arm/expression.ts
@@ -42556,49 +43305,6 @@ function parse(text, options) {
   );
 }
 
-// src/model/location.ts
-function compareLocations(a, b2) {
-  if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
-  return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
-}
-function sameLocation(a, b2) {
-  return !!a && !!b2 && compareLocations(a, b2) === 0;
-}
-var LineMap = class {
-  starts;
-  constructor(text) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      }
-    }
-    this.starts = starts;
-  }
-  position(offset) {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
-  }
-  range(start, end) {
-    return { start: this.position(start), end: this.position(end) };
-  }
-  offset(pos) {
-    return (this.starts[pos.line - 1] ?? 0) + pos.column - 1;
-  }
-  get lineCount() {
-    return this.starts.length;
-  }
-};
-
 // src/syntax/nesting.ts
 var MAX_NESTING = 128;
 function tooDeepMessage() {
@@ -42850,6 +43556,51 @@ function rootsOfCycles(files, called, callees) {
 
 // src/lower/arm/evaluate.ts
 import { dirname as dirname8, resolve as resolve8 } from "node:path";
+
+// src/lower/arm/inputs.ts
+function dependsOnInput(node, lookup) {
+  switch (node.type) {
+    case "string": {
+      const t = parseTemplateString(node.value);
+      return t.kind === "expression" && exprDepends(t.expr, lookup);
+    }
+    case "array":
+      return node.items.some((x) => dependsOnInput(x, lookup));
+    case "object":
+      return node.members.some((m) => dependsOnInput(m.value, lookup));
+    default:
+      return false;
+  }
+}
+function exprDepends(e, lookup) {
+  switch (e.kind) {
+    case "call": {
+      const fn = e.namespace === void 0 ? e.name.toLowerCase() : "";
+      const first = e.args[0];
+      if ((fn === "parameters" || fn === "variables") && first?.kind === "string") {
+        return fn === "parameters" ? lookup.param(first.value.toLowerCase()) : lookup.variable(first.value.toLowerCase());
+      }
+      return e.args.some((a) => exprDepends(a, lookup));
+    }
+    case "property":
+      return exprDepends(e.object, lookup);
+    case "index":
+      return exprDepends(e.object, lookup) || exprDepends(e.index, lookup);
+    default:
+      return false;
+  }
+}
+function isEmptyExpr(e) {
+  return e.kind === "string" && e.value === "" || e.kind === "null" || e.kind === "call" && !e.namespace && e.name.toLowerCase() === "null" && e.args.length === 0;
+}
+function principalBranch(e) {
+  return isEmptyExpr(e) || e.kind === "property" && /^(principalid|objectid)$/i.test(e.name);
+}
+function isConditionalPrincipal(a, b2) {
+  return principalBranch(a) && principalBranch(b2) && !(isEmptyExpr(a) && isEmptyExpr(b2));
+}
+
+// src/lower/arm/evaluate.ts
 var MAX_COPY = 800;
 var MAX_NESTING2 = 24;
 var DEPLOYMENTS = "microsoft.resources/deployments";
@@ -42938,6 +43689,10 @@ function templateCtx(o) {
       });
     }
   }
+  ctx.paramDependsOnInput = (name) => {
+    if (o.given?.has(name)) return o.givenDependsOnInput?.(name) ?? false;
+    return !!o.root && !!params && params.type === "object" && params.members.some((m) => m.key.toLowerCase() === name && !!prop(m.value, "defaultValue"));
+  };
   addVariables(ctx, prop(o.template, "variables"));
   addFunctions(ctx, prop(o.template, "functions"));
   addOutputs(ctx, prop(o.template, "outputs"));
@@ -42956,7 +43711,7 @@ function addVariables(ctx, vars) {
     }
     const lower2 = m.key.toLowerCase();
     if (ctx.vars.has(lower2) && ctx.vars.get(lower2)?.state !== 0) continue;
-    ctx.vars.set(lower2, { name: m.key, state: 0, compute: () => evalNode(m.value, ctx) });
+    ctx.vars.set(lower2, { name: m.key, state: 0, compute: () => evalNode(m.value, ctx), node: m.value });
   }
 }
 function addFunctions(ctx, fns) {
@@ -43163,7 +43918,8 @@ var ExprEval = class _ExprEval {
       }
       case "if": {
         const cond = e.args[0] ? this.eval(e.args[0]) : void 0;
-        if (cond && cond.kind === "bool" && e.args.length === 3) return this.eval(e.args[cond.value ? 1 : 2]);
+        const possible = e.args.length === 3 && isConditionalPrincipal(e.args[1], e.args[2]) && exprDepends(e.args[0], inputLookup(ctx));
+        if (cond && cond.kind === "bool" && e.args.length === 3 && !possible) return this.eval(e.args[cond.value ? 1 : 2]);
         const args2 = e.args.map((a) => this.eval(a));
         if (args2.length === 3 && sameValue(args2[1], args2[2])) return args2[1];
         return symbolicCall("if", args2, at);
@@ -43424,8 +44180,8 @@ function normalizeScope(v, ctx) {
   if (!parsed) return v;
   const found = findDeclared(ctx.deployment, parsed.type, joinNames(parsed.names));
   if (found) return mk2({ kind: "ref", resource: found, path: [] }, v.at);
-  const relative10 = v.kind === "string" ? !v.value.startsWith("/") : !(v.parts[0]?.kind === "string" && v.parts[0].value.startsWith("/"));
-  if (!relative10) return v;
+  const relative11 = v.kind === "string" ? !v.value.startsWith("/") : !(v.parts[0]?.kind === "string" && v.parts[0].value.startsWith("/"));
+  if (!relative11) return v;
   return symbolicCall("resourceid", [mk2({ kind: "string", value: parsed.type }, v.at), ...parsed.names], v.at);
 }
 function runTemplate(ctx) {
@@ -43470,7 +44226,7 @@ function declare(node, pointer, symbolic, ctx, parent) {
     const condNode = prop(node, "condition");
     if (condNode) {
       const cond = evalNode(condNode, ictx);
-      if (cond.kind === "bool" && !cond.value) continue;
+      if (cond.kind === "bool" && !cond.value && !templateDependsOnInput(condNode, ictx)) continue;
     }
     const inst = declareOne(node, pointer, symbolic, ictx, parent);
     const children = prop(node, "resources");
@@ -43514,7 +44270,7 @@ function declareOne(node, pointer, symbolic, ctx, parent) {
   const declKey = `${ctx.src.file}#${pointer}`;
   let key2 = `${ctx.keyPrefix}${declKey}${ctx.iterPath}`;
   const apiVersion = stringProp(node, "apiVersion");
-  const nameText = name ? name.kind === "string" ? name.value : describeValue(name) : "";
+  const nameText = name ? name.kind === "string" ? name.value : nameNode?.type === "string" ? nameNode.value : describeValue(name) : "";
   const inst = {
     key: key2,
     declKey,
@@ -43654,9 +44410,20 @@ function runNested(r, node, ctx) {
   if (!template || template.type !== "object") {
     const link = getProp(getProp(r.body, "properties"), "templateLink");
     const rel = getProp(link, "relativePath");
-    const relative10 = rel?.kind === "string" ? rel.value : artifactPath(getProp(link, "uri"));
-    if (relative10 === void 0) return;
-    const path = resolve8(dirname8(ctx.src.file), relative10);
+    const relative11 = rel?.kind === "string" ? rel.value : artifactPath(getProp(link, "uri"));
+    const external = () => {
+      if (!link) return;
+      const source = getProp(link, "uri") ?? getProp(link, "id") ?? rel;
+      session.externalCalls?.push({
+        format: "arm",
+        source: source?.kind === "string" ? source.value : describeValue(source),
+        at: r.decl,
+        args: getProp(getProp(r.body, "properties"), "parameters") ?? { kind: "object", entries: /* @__PURE__ */ new Map() },
+        callChain: ctx.callChain
+      });
+    };
+    if (relative11 === void 0) return external();
+    const path = resolve8(dirname8(ctx.src.file), relative11);
     const linkAt = (rel?.kind === "string" ? rel.at : void 0) ?? r.decl;
     if (fileChain.includes(path)) {
       if (rel?.kind === "string") session.report?.(moduleCycle(fileChain, path, linkAt));
@@ -43665,10 +44432,10 @@ function runNested(r, node, ctx) {
     const linked = session.loadLinked(path);
     if (!linked) {
       const why = rel?.kind === "string" ? session.readProblem?.(path) : void 0;
-      if (why) session.report?.(unreadable("linked template", relative10, why, linkAt));
-      return;
+      if (why) session.report?.(unreadable("linked template", relative11, why, linkAt));
+      return external();
     }
-    if (!linked.doc.root || linked.doc.root.type !== "object") return;
+    if (!linked.doc.root || linked.doc.root.type !== "object") return external();
     session.onLinked?.(fileChain[0], path);
     src = linked;
     template = linked.doc.root;
@@ -43691,14 +44458,21 @@ function runNested(r, node, ctx) {
         const value = getProp(v, "value");
         if (value) given.set(k.toLowerCase(), value);
         else if (getProp(v, "reference")) given.set(k.toLowerCase(), unknownAt(v.at));
+        else if (v.kind !== "object") given.set(k.toLowerCase(), passedValue(v));
       }
     }
+    const argNodes = prop(props, "parameters");
     nctx = templateCtx({
       session,
       src,
       template,
       pointer,
       given,
+      givenDependsOnInput: (name) => {
+        const arg = argNodes?.type === "object" ? argNodes.members.find((m) => m.key.toLowerCase() === name) : void 0;
+        const value = arg && (arg.value.type === "object" ? prop(arg.value, "value") : arg.value);
+        return !!value && templateDependsOnInput(value, ctx);
+      },
       symbolBase: `${src.file}${pointer ? "#" + pointer : ""}`,
       exprScope: targetScope,
       targetScope,
@@ -43720,6 +44494,31 @@ function runNested(r, node, ctx) {
   }
   dep.nested.set(r, nctx);
   runTemplate(nctx);
+}
+function templateDependsOnInput(node, ctx) {
+  return dependsOnInput(node, inputLookup(ctx));
+}
+function inputLookup(ctx) {
+  return {
+    param: (name) => ctx.paramDependsOnInput?.(name) ?? false,
+    variable: (name) => {
+      const slot = ctx.vars.get(name);
+      if (!slot?.node) return false;
+      if (slot.dependsOnInput === void 0) {
+        slot.dependsOnInput = false;
+        slot.dependsOnInput = templateDependsOnInput(slot.node, ctx);
+      }
+      return slot.dependsOnInput;
+    }
+  };
+}
+function passedValue(v) {
+  if (v.kind === "call" && v.fn === "if" && v.args.length === 3) {
+    const a = getProp(v.args[1], "value");
+    const b2 = getProp(v.args[2], "value");
+    if (a && b2) return sameValue(a, b2) ? a : symbolicCall("if", [v.args[0], a, b2], v.at);
+  }
+  return unknownAt(v.at);
 }
 function declPointer(r) {
   const i = r.declKey.indexOf("#");
@@ -43897,6 +44696,7 @@ var armFrontEnd = {
     for (const [f, c] of templates) loaded.set(f, c.src);
     const session = {
       resources: [],
+      externalCalls: program.externalCalls,
       budget: { instances: MAX_INSTANCES, deployments: MAX_DEPLOYMENTS },
       readProblem: (path) => host.readProblem?.(path),
       report: (d) => program.diagnostics.push(d),
@@ -43946,6 +44746,7 @@ var armFrontEnd = {
           pointer: "",
           given: paramSrc ? parameterValues(paramSrc, file) : void 0,
           symbolBase: file,
+          root: true,
           exprScope: scope,
           targetScope: scope,
           deployment: new Deployment(void 0, 0),
@@ -45729,6 +46530,63 @@ function loadArmModule(file, host) {
   };
 }
 
+// src/lower/bicep/inputs.ts
+function dependsOnInput2(e, lookup, bound = /* @__PURE__ */ new Set()) {
+  const dep = (x, b2 = bound) => dependsOnInput2(x, lookup, b2);
+  switch (e.kind) {
+    case "Identifier":
+      if (bound.has(e.name) || lookup.isLocal(e.name)) return false;
+      return lookup.param(e.name) || lookup.variable(e.name);
+    case "String":
+      return e.expressions.some((x) => dep(x));
+    case "Array":
+      return e.items.some((x) => dep(x));
+    case "Object":
+      return e.properties.some((p) => p.kind === "Property" ? dep(p.value) || p.key.kind === "String" && dep(p.key) : p.kind === "Spread" && dep(p.expression));
+    case "Member":
+    case "ResourceAccess":
+      return dep(e.object);
+    case "Index":
+      return dep(e.object) || dep(e.index);
+    case "Call":
+      return e.callee.kind === "Member" && dep(e.callee.object) || e.args.some((x) => dep(x));
+    case "Unary":
+      return dep(e.operand);
+    case "NonNull":
+    case "Paren":
+    case "Spread":
+      return dep(e.expression);
+    case "Binary":
+      return dep(e.left) || dep(e.right);
+    case "Ternary":
+      return dep(e.condition) || dep(e.consequent) || dep(e.alternate);
+    case "Lambda":
+      return dep(e.body, /* @__PURE__ */ new Set([...bound, ...e.params.map((p) => p.name)]));
+    case "For": {
+      const inner = new Set(bound);
+      if (e.item) inner.add(e.item.name);
+      if (e.index) inner.add(e.index.name);
+      return dep(e.iterable) || dep(e.body, inner);
+    }
+    case "If":
+      return dep(e.condition) || dep(e.body);
+    default:
+      return false;
+  }
+}
+function isEmptyLiteral(e) {
+  if (e.kind === "Paren") return isEmptyLiteral(e.expression);
+  return e.kind === "Null" || e.kind === "String" && e.expressions.length === 0 && e.parts.join("") === "";
+}
+function principalBranch2(e) {
+  if (isEmptyLiteral(e)) return true;
+  const x = e.kind === "Paren" || e.kind === "NonNull" ? e.expression : e;
+  return x.kind === "Member" && /^(principalid|objectid)$/i.test(x.property.name);
+}
+function isConditionalPrincipal2(a, b2) {
+  return principalBranch2(a) && principalBranch2(b2) && !(isEmptyLiteral(a) && isEmptyLiteral(b2));
+}
+
 // src/lower/bicep/source.ts
 var SourceFile = class {
   constructor(path, text, ast) {
@@ -45884,6 +46742,15 @@ function literalText(e) {
   return e && e.kind === "String" && e.expressions.length === 0 ? e.parts.join("") : void 0;
 }
 
+// src/util/memo.ts
+function memoized(cache3, key2, whileBusy, compute) {
+  if (cache3.has(key2)) return cache3.get(key2);
+  cache3.set(key2, whileBusy);
+  const value = compute();
+  cache3.set(key2, value);
+  return value;
+}
+
 // src/lower/bicep/evaluator.ts
 var DEFAULT_LIMITS = {
   maxLoop: 1e3,
@@ -45906,6 +46773,7 @@ var Run = class {
   diagnostics = [];
   comments = [];
   files = [];
+  externalCalls = [];
   /** Every instance's evaluation record, to go from a `ref` back to its declaration. */
   entries = /* @__PURE__ */ new Map();
   sources = /* @__PURE__ */ new Map();
@@ -46051,6 +46919,8 @@ var FileInstance = class _FileInstance {
     this.src = src;
     this.key = opts.key;
     this.binding = opts.binding;
+    this.isModule = opts.isModule ?? false;
+    this.boundDependsOnInput = opts.boundDependsOnInput;
     this.callChain = opts.callChain ?? [];
     this.ancestry = opts.ancestry ?? [src.path];
     this.depth = opts.depth ?? 0;
@@ -46070,6 +46940,9 @@ var FileInstance = class _FileInstance {
   depth;
   fctx;
   binding;
+  isModule;
+  boundDependsOnInput;
+  inputDependence = /* @__PURE__ */ new Map();
   paramCache = /* @__PURE__ */ new Map();
   varCache = /* @__PURE__ */ new Map();
   outputCache = /* @__PURE__ */ new Map();
@@ -46078,10 +46951,10 @@ var FileInstance = class _FileInstance {
   moduleSets = /* @__PURE__ */ new Map();
   ran = false;
   /** The file's `targetScope` as a scope value. */
-  ownTargetScope(current) {
+  ownTargetScope(current2) {
     const ts = this.src.targetScope;
     const level = levelOf(literalText(ts));
-    return scopeValue(level, current, {}, ts ? this.src.loc(ts) : void 0);
+    return scopeValue(level, current2, {}, ts ? this.src.loc(ts) : void 0);
   }
   loc(e) {
     return this.src.loc(e);
@@ -46098,7 +46971,11 @@ var FileInstance = class _FileInstance {
       } else if (st.kind === "Module") {
         const at = this.src.keywordLoc(st, "module");
         this.guarded(at, `module ${st.name?.name ?? ""}`.trim(), () => {
-          for (const m of this.moduleSet(st).entries) this.childOf(m)?.runAll();
+          for (const m of this.moduleSet(st).entries) {
+            const child = this.childOf(m);
+            if (child) child.runAll();
+            else this.externalCall(m);
+          }
         });
       }
     }
@@ -46143,6 +47020,30 @@ var FileInstance = class _FileInstance {
     } finally {
       this.busy.delete(busyKey);
     }
+  }
+  /**
+   * Whether an expression depends on a root's input: a parameter whose default stands in a root,
+   * or one a module call passes such a value for (see inputs.ts).
+   */
+  dependsOnInput(e, env) {
+    return dependsOnInput2(e, {
+      isLocal: (name) => this.lookupLocal(name, env),
+      param: (name) => this.inputDependent(`param:${name}`, () => this.paramDependsOnInput(name)),
+      variable: (name) => {
+        const st = this.src.vars.get(name);
+        return !!st && this.inputDependent(`var:${name}`, () => this.dependsOnInput(st.value, ROOT_ENV));
+      }
+    });
+  }
+  inputDependent(key2, compute) {
+    return memoized(this.inputDependence, key2, false, compute);
+  }
+  paramDependsOnInput(name) {
+    const d = this.src.params.get(name);
+    if (!d) return false;
+    if (this.binding?.(name) !== void 0) return this.boundDependsOnInput?.(name) ?? false;
+    if (!d.defaultValue) return false;
+    return !this.isModule || this.dependsOnInput(d.defaultValue, ROOT_ENV);
   }
   varValue(name) {
     const cached2 = this.varCache.get(name);
@@ -46189,7 +47090,7 @@ var FileInstance = class _FileInstance {
         return this.expand(value.expression, env, loopSymbol);
       case "If": {
         const c = truth(this.evaluate(value.condition, env));
-        if (c === false) return { loop: "none", elements: [] };
+        if (c === false && !this.dependsOnInput(value.condition, env)) return { loop: "none", elements: [] };
         return this.expand(value.body, env, loopSymbol);
       }
       case "For":
@@ -46235,8 +47136,8 @@ var FileInstance = class _FileInstance {
   // -----------------------------------------------------------------------------------------
   // Resource instances
   instanceSet(decl, owner) {
-    const cache = owner ? owner.children : this.topSets;
-    const cached2 = cache.get(decl);
+    const cache3 = owner ? owner.children : this.topSets;
+    const cached2 = cache3.get(decl);
     if (cached2) return cached2;
     const busyKey = `res:${owner?.inst.key ?? ""}:${decl.symbol}`;
     if (this.busy.has(busyKey)) return { entries: [], byIndex: [], loop: "unknown" };
@@ -46260,7 +47161,7 @@ var FileInstance = class _FileInstance {
         set.entries.push(entry);
         set.byIndex.push(entry);
       }
-      cache.set(decl, set);
+      cache3.set(decl, set);
       return set;
     } finally {
       this.busy.delete(busyKey);
@@ -46540,6 +47441,7 @@ var FileInstance = class _FileInstance {
     m.child = new _FileInstance(this.run, src, {
       key: m.key,
       binding: (name) => this.moduleParam(m, name),
+      boundDependsOnInput: (name) => this.moduleArgDependsOnInput(m, name),
       deploymentScope: this.moduleScope(m, levelOf(literalText(src.targetScope))),
       callChain,
       ancestry: [...this.ancestry, file],
@@ -46547,6 +47449,23 @@ var FileInstance = class _FileInstance {
       isModule: true
     });
     return m.child;
+  }
+  /** A module call grantlint cannot read: what it passes in may be granted there. */
+  externalCall(m) {
+    this.run.externalCalls.push({
+      format: "bicep",
+      source: literalText(m.stmt.path) ?? "",
+      at: this.src.keywordLoc(m.stmt, "module"),
+      args: this.moduleProp(m, "params") ?? objV(/* @__PURE__ */ new Map()),
+      callChain: this.callChain
+    });
+  }
+  /** Whether the argument a module call passes for a parameter depends on a root's input. */
+  moduleArgDependsOnInput(m, name) {
+    const params = m.body.properties.find((x) => x.kind === "Property" && (x.key.kind === "Identifier" ? x.key.name : literalText(x.key)) === "params");
+    if (!params || params.kind !== "Property") return false;
+    const value = params.value.kind === "Object" ? params.value.properties.find((x) => x.kind === "Property" && (x.key.kind === "Identifier" ? x.key.name : literalText(x.key)) === name) : params;
+    return !!value && value.kind === "Property" && this.dependsOnInput(value.value, m.env);
   }
   /** Every parameter value a module call passes, by name (for ARM JSON modules, bound all at once). */
   moduleParamValues(m) {
@@ -46661,12 +47580,15 @@ var FileInstance = class _FileInstance {
       case "Binary":
         return this.evalBinary(e, env);
       case "Ternary": {
-        const c = truth(this.evaluate(e.condition, env));
+        const cond = this.evaluate(e.condition, env);
+        let c = truth(cond);
+        if (c !== void 0 && isConditionalPrincipal2(e.consequent, e.alternate) && this.dependsOnInput(e.condition, env)) c = void 0;
         if (c === true) return this.evaluate(e.consequent, env);
         if (c === false) return this.evaluate(e.alternate, env);
         const a = this.evaluate(e.consequent, env);
         const b2 = this.evaluate(e.alternate, env);
-        return sameValue(a, b2) ? a : unknownAt(this.loc(e));
+        if (sameValue(a, b2)) return a;
+        return symbolicCall("if", [cond, a, b2], this.loc(e));
       }
       case "For":
         return this.evalFor(e, env);
@@ -46865,7 +47787,10 @@ var FileInstance = class _FileInstance {
       if (item) return item;
       return safe ? nullV(at) : unknownAt(at);
     }
-    if (idx.kind === "string") return this.member(obj2, idx.value, safe, at);
+    if (idx.kind === "string") {
+      const v = this.member(obj2, idx.value, safe, at);
+      return idx.at && v.at && idx.at.file !== v.at.file ? withAt(v, idx.at) : v;
+    }
     if (safe && obj2.kind === "object" && !obj2.keyValues?.size) {
       const shape = stringShape(idx);
       if (shape && ![...obj2.entries.keys()].some((k) => shapeCouldBe(shape, k))) return nullV(at);
@@ -47067,7 +47992,7 @@ function analyzeBicep(files, host, parse2 = defaultParse, limits = DEFAULT_LIMIT
       }).runAll();
     });
   }
-  return { resources: run.resources, diagnostics: run.diagnostics, comments: run.comments, files: run.files };
+  return { resources: run.resources, diagnostics: run.diagnostics, comments: run.comments, files: run.files, externalCalls: run.externalCalls };
 }
 var bicepFrontEnd = {
   format: "bicep",
@@ -47161,7 +48086,7 @@ var SourceCache = class {
     return file;
   }
 };
-function loadModuleConfig(folder, paths, cache) {
+function loadModuleConfig(folder, paths, cache3) {
   const config = {
     folder,
     files: [],
@@ -47173,7 +48098,7 @@ function loadModuleConfig(folder, paths, cache) {
     modules: /* @__PURE__ */ new Map()
   };
   for (const path of [...paths].sort()) {
-    const file = cache.get(path);
+    const file = cache3.get(path);
     if (!file) continue;
     config.files.push(file);
     if (isOverrideFile(path)) continue;
@@ -47565,13 +48490,13 @@ var decodeRanges = (str2, isStride1) => {
   const res = decodeVLQ(str2);
   const numRanges = isStride1 ? res.length / 2 : res.length / 3;
   const out = new Uint32Array(numRanges * 3);
-  let current = 0;
+  let current2 = 0;
   let resIdx = 0;
   for (let i = 0; i < numRanges; i++) {
-    current += res[resIdx++];
-    out[i * 3] = current;
-    current += res[resIdx++];
-    out[i * 3 + 1] = current;
+    current2 += res[resIdx++];
+    out[i * 3] = current2;
+    current2 += res[resIdx++];
+    out[i * 3 + 1] = current2;
     out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
   }
   return out;
@@ -48031,8 +48956,8 @@ var Utils = class Utils2 {
     if (!Utils2.isString(input) && !Utils2.isByteArray(input)) throw new TypeError(`The input must be a string or a byte array (Uint8Array or number[]), not ${Utils2.typeName(input)}`);
   }
   static checkFlags(flags) {
-    const known = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
-    if (!Number.isInteger(flags) || (flags & ~known) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
+    const known2 = PublicFlags.MULTILINE | PublicFlags.DOTALL | PublicFlags.CASE_INSENSITIVE | PublicFlags.DISABLE_UNICODE_GROUPS | PublicFlags.LONGEST_MATCH | PublicFlags.LOOKBEHINDS;
+    if (!Number.isInteger(flags) || (flags & ~known2) !== 0) throw new RE2JSFlagsException("Flags should only be a combination of MULTILINE, DOTALL, CASE_INSENSITIVE, DISABLE_UNICODE_GROUPS, LONGEST_MATCH, LOOKBEHINDS");
   }
   static isByteArray(input) {
     return Array.isArray(input) || Object.prototype.toString.call(input) === "[object Uint8Array]";
@@ -49700,9 +50625,9 @@ var DFA = class DFA2 {
     this.startStates.clear();
     this.memBudget = this.stateBudget;
   }
-  resetCache(current) {
+  resetCache(current2) {
     this.clearCache();
-    return this.getState(current.nfaStates, current.flag, current.matchIDs);
+    return this.getState(current2.nfaStates, current2.flag, current2.matchIDs);
   }
   step(state, cls, rune, anchor) {
     let table = anchor === RE2Flags.UNANCHORED ? state.next : state.nextAnchored;
@@ -53408,9 +54333,9 @@ var RE2 = class RE22 {
   */
   findAllUTF8Submatch(b2, n2) {
     const result = this.allMatches(MachineInput.fromUTF8(b2), n2, (match) => {
-      let slice = new Array(match.length / 2 | 0).fill(null);
-      for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = b2.slice(match[2 * j], match[2 * j + 1]);
-      return slice;
+      let slice2 = new Array(match.length / 2 | 0).fill(null);
+      for (let j = 0; j < slice2.length; j++) if (match[2 * j] >= 0) slice2[j] = b2.slice(match[2 * j], match[2 * j + 1]);
+      return slice2;
     });
     if (result.length === 0) return null;
     return result;
@@ -53436,9 +54361,9 @@ var RE2 = class RE22 {
   */
   findAllSubmatch(s2, n2) {
     const result = this.allMatches(MachineInput.fromUTF16(s2), n2, (match) => {
-      let slice = new Array(match.length / 2 | 0).fill(null);
-      for (let j = 0; j < slice.length; j++) if (match[2 * j] >= 0) slice[j] = s2.substring(match[2 * j], match[2 * j + 1]);
-      return slice;
+      let slice2 = new Array(match.length / 2 | 0).fill(null);
+      for (let j = 0; j < slice2.length; j++) if (match[2 * j] >= 0) slice2[j] = s2.substring(match[2 * j], match[2 * j + 1]);
+      return slice2;
     });
     if (result.length === 0) return null;
     return result;
@@ -54717,6 +55642,68 @@ function keyText(e) {
   return void 0;
 }
 
+// src/lower/terraform/inputs.ts
+function dependsOnInput3(e, lookup) {
+  const dep = (x) => dependsOnInput3(x, lookup);
+  switch (e.kind) {
+    case "GetAttr":
+      if (e.object.kind === "Variable" && e.object.name === "var") return lookup.variable(e.name);
+      if (e.object.kind === "Variable" && e.object.name === "local") return lookup.local(e.name);
+      return dep(e.object);
+    case "Index":
+      return dep(e.object) || dep(e.key);
+    case "Splat":
+      return dep(e.object);
+    case "Template":
+      return partsDepend(e.parts, lookup);
+    case "Tuple":
+      return e.items.some(dep);
+    case "Object":
+      return e.items.some((i) => dep(i.value) || i.key.kind !== "Variable" && dep(i.key));
+    case "FunctionCall":
+      return e.args.some(dep);
+    case "Conditional":
+      return dep(e.condition) || dep(e.trueResult) || dep(e.falseResult);
+    case "Binary":
+      return dep(e.left) || dep(e.right);
+    case "Unary":
+      return dep(e.operand);
+    case "For":
+      return dep(e.collection) || dep(e.value) || !!e.key && dep(e.key) || !!e.condition && dep(e.condition);
+    case "Paren":
+      return dep(e.expression);
+    default:
+      return false;
+  }
+}
+function partsDepend(parts, lookup) {
+  return parts.some((p) => {
+    switch (p.kind) {
+      case "Interpolation":
+        return dependsOnInput3(p.expression, lookup);
+      case "If":
+        return dependsOnInput3(p.condition, lookup) || partsDepend(p.then, lookup) || !!p.else && partsDepend(p.else, lookup);
+      case "For":
+        return dependsOnInput3(p.collection, lookup) || partsDepend(p.body, lookup);
+      default:
+        return false;
+    }
+  });
+}
+function isEmptyLiteral2(e) {
+  if (e.kind === "Paren") return isEmptyLiteral2(e.expression);
+  if (e.kind === "Literal") return e.value === null || e.value === "";
+  return e.kind === "Template" && e.parts.every((p) => p.kind === "Text" && p.value === "");
+}
+function principalBranch3(e) {
+  if (isEmptyLiteral2(e)) return true;
+  const x = e.kind === "Paren" ? e.expression : e;
+  return x.kind === "GetAttr" && /^(principal_id|object_id)$/.test(x.name);
+}
+function isConditionalPrincipal3(a, b2) {
+  return principalBranch3(a) && principalBranch3(b2) && !(isEmptyLiteral2(a) && isEmptyLiteral2(b2));
+}
+
 // src/lower/terraform/evaluate.ts
 var RESOURCE_META_ARGS = /* @__PURE__ */ new Set(["count", "for_each", "provider", "depends_on"]);
 var RESOURCE_META_BLOCKS = /* @__PURE__ */ new Set(["lifecycle", "provisioner", "connection"]);
@@ -54733,7 +55720,7 @@ function quoteKey(k) {
   return typeof k === "number" ? `[${k}]` : `[${JSON.stringify(k)}]`;
 }
 var ModuleInstance = class _ModuleInstance {
-  constructor(ev, run, config, modulePath, callChain, inputs, folderChain, relPath) {
+  constructor(ev, run, config, modulePath, callChain, inputs, folderChain, relPath, inputDeps) {
     this.ev = ev;
     this.run = run;
     this.config = config;
@@ -54742,6 +55729,7 @@ var ModuleInstance = class _ModuleInstance {
     this.inputs = inputs;
     this.folderChain = folderChain;
     this.relPath = relPath;
+    this.inputDeps = inputDeps;
   }
   ev;
   run;
@@ -54751,6 +55739,7 @@ var ModuleInstance = class _ModuleInstance {
   inputs;
   folderChain;
   relPath;
+  inputDeps;
   varMemo = /* @__PURE__ */ new Map();
   localMemo = /* @__PURE__ */ new Map();
   localBusy = /* @__PURE__ */ new Set();
@@ -54760,6 +55749,26 @@ var ModuleInstance = class _ModuleInstance {
   inputBusy = /* @__PURE__ */ new Set();
   resources = /* @__PURE__ */ new Map();
   moduleCalls = /* @__PURE__ */ new Map();
+  inputDependence = /* @__PURE__ */ new Map();
+  /** Whether `var.<name>` depends on a root's input: a root's default that stands, or a caller's argument that does. */
+  variableDependsOnInput(name) {
+    return this.dependent(`var:${name}`, () => {
+      const decl = this.config.variables.get(name);
+      if (!decl) return false;
+      if (this.inputs.has(name)) return this.inputDeps?.get(name)?.() ?? false;
+      if (!decl.default) return false;
+      return this.modulePath === "" || this.ev.dependsOnInput(decl.default, { mod: this, file: decl.file, scope: /* @__PURE__ */ new Map() });
+    });
+  }
+  localDependsOnInput(name) {
+    return this.dependent(`local:${name}`, () => {
+      const decl = this.config.locals.get(name);
+      return !!decl && this.ev.dependsOnInput(decl.attr.value, { mod: this, file: decl.file, scope: /* @__PURE__ */ new Map() });
+    });
+  }
+  dependent(key2, compute) {
+    return memoized(this.inputDependence, key2, false, compute);
+  }
   variable(name, at) {
     const memo = this.varMemo.get(name);
     if (memo) return memo;
@@ -54875,12 +55884,18 @@ var ModuleInstance = class _ModuleInstance {
       const suffix = elements.mode === "single" ? "" : quoteKey(el.key);
       const path = `${this.modulePath}module.${name}${suffix}`;
       const inst = { key: el.key, external: `external:${this.config.folder}#${path}` };
+      if (!config) {
+        const argEnv = { mod: this, file: decl.file, scope: el.scope };
+        inst.externalArgs = () => this.ev.body(decl.block.body, argEnv, true, callAt);
+      }
       if (config) {
         const inputs = /* @__PURE__ */ new Map();
+        const inputDeps = /* @__PURE__ */ new Map();
         const argEnv = { mod: this, file: decl.file, scope: el.scope };
         for (const item of decl.block.body.items) {
           if (item.kind !== "Attribute" || MODULE_META_ARGS.has(item.name)) continue;
           inputs.set(item.name, () => this.ev.safe(item.value, argEnv));
+          inputDeps.set(item.name, () => this.ev.dependsOnInput(item.value, argEnv));
         }
         const rel = this.relPath === "." ? decl.source ?? "." : `${this.relPath}/${decl.source ?? "."}`;
         inst.child = new _ModuleInstance(
@@ -54891,7 +55906,8 @@ var ModuleInstance = class _ModuleInstance {
           [...this.callChain, callAt],
           inputs,
           [...this.folderChain, config.folder],
-          normaliseRel(rel)
+          normaliseRel(rel),
+          inputDeps
         );
       }
       state.instances.push(inst);
@@ -54910,7 +55926,13 @@ var ModuleInstance = class _ModuleInstance {
     for (const [name, decl] of this.config.modules) {
       this.guarded(`module.${name}`, decl.file, decl.block, () => {
         const state = this.moduleCall(name);
-        if (state) for (const i of state.instances) i.child?.materialize();
+        if (!state) return;
+        for (const i of state.instances) {
+          i.child?.materialize();
+          if (i.externalArgs && this.run.externalCalls) {
+            this.run.externalCalls.push({ format: "terraform", source: state.decl.source ?? "", at: locate(state.decl.file, state.decl.block), args: i.externalArgs(), callChain: this.callChain });
+          }
+        }
       });
     }
   }
@@ -54938,6 +55960,9 @@ var ModuleInstance = class _ModuleInstance {
     }
   }
 };
+function isEmptyValue(v) {
+  return v.kind === "null" || v.kind === "string" && v.value === "";
+}
 function moduleProblem(run, decl, callAt, config) {
   if (config || !decl.localDir) return;
   const why = run.readProblem?.(decl.localDir);
@@ -54970,6 +55995,25 @@ var Evaluator = class {
   }
   at(e, env) {
     return locate(env.file, e);
+  }
+  /** Whether an expression depends on a root's input (see inputs.ts). */
+  dependsOnInput(e, env) {
+    const mod = env.mod;
+    return !!mod && dependsOnInput3(e, { variable: (n2) => mod.variableDependsOnInput(n2), local: (n2) => mod.localDependsOnInput(n2) });
+  }
+  /**
+   * `count`/`for_each` written as a conditional on a root's input (`var.enable_x ? 1 : 0`): the
+   * branch that makes more instances, as a condition on a root's default is possibly true.
+   */
+  guardedCollection(e, env, size) {
+    const inner = e.kind === "Paren" ? e.expression : e;
+    if (inner.kind !== "Conditional" || !this.dependsOnInput(inner.condition, env)) return this.safe(e, env);
+    const t = this.safe(inner.trueResult, env);
+    const f = this.safe(inner.falseResult, env);
+    const st = size(t);
+    const sf = size(f);
+    if (st === void 0 || sf === void 0) return this.safe(e, env);
+    return sf > st ? f : t;
   }
   expr(e, env) {
     const at = this.at(e, env);
@@ -55012,13 +56056,15 @@ var Evaluator = class {
         return this.functionCall(e.name, e.args, e.expandFinal, env, at);
       case "Conditional": {
         const c = this.expr(e.condition, env);
-        const b2 = toBool(c);
+        let b2 = toBool(c);
+        if (b2 !== void 0 && isConditionalPrincipal3(e.trueResult, e.falseResult) && this.dependsOnInput(e.condition, env)) b2 = void 0;
+        else if (b2 === void 0 && isLiteral(c)) fail2("condition is not a bool");
         if (b2 === true) return this.expr(e.trueResult, env);
         if (b2 === false) return this.expr(e.falseResult, env);
-        if (isLiteral(c)) fail2("condition is not a bool");
         const t = this.safe(e.trueResult, env);
         const f = this.safe(e.falseResult, env);
         if (tfEqual(t, f) === true) return t;
+        if (isEmptyValue(t) !== isEmptyValue(f) || isConditionalPrincipal3(e.trueResult, e.falseResult)) return call("if", [c, t, f], at);
         return unknown(void 0, at);
       }
       case "Binary":
@@ -55419,8 +56465,8 @@ var Evaluator = class {
     const forEach = attribute(body, "for_each");
     const count = attribute(body, "count");
     if (forEach) {
-      const v = this.safe(forEach.value, env);
       const at = this.at(forEach.value, env);
+      const v = this.guardedCollection(forEach.value, env, (x) => forEachPairs(x, at)?.length);
       const pairs = forEachPairs(v, at);
       if (!pairs || this.budget.loopTooLarge(pairs.length, "for_each", at, modules)) {
         const sym = `loop:${env.file.path}:${forEach.start}`;
@@ -55437,7 +56483,7 @@ var Evaluator = class {
       };
     }
     if (count) {
-      const v = this.safe(count.value, env);
+      const v = this.guardedCollection(count.value, env, toNumber);
       const n2 = toNumber(v);
       const at = this.at(count.value, env);
       if (n2 === void 0 || n2 < 0 || !Number.isFinite(n2) || this.budget.loopTooLarge(n2, "count", at, modules)) {
@@ -57419,10 +58465,10 @@ var TerraformAnalysis = class {
     this.host = host;
     this.cache = new SourceCache((p) => host.readFile(p), parseTerraformFile);
     for (const f of configFiles) {
-      const dir = dirname13(f);
-      const list2 = this.given.get(dir) ?? [];
+      const dir2 = dirname13(f);
+      const list2 = this.given.get(dir2) ?? [];
       list2.push(f);
-      this.given.set(dir, list2);
+      this.given.set(dir2, list2);
     }
   }
   host;
@@ -57552,7 +58598,8 @@ function analyze(files, host) {
             rootFolder: root,
             loadModule: (folder) => analysis.loadModule(folder),
             readProblem: (folder) => host.readProblem?.(folder),
-            report: (d) => analysis.cache.diagnostics.push(d)
+            report: (d) => analysis.cache.diagnostics.push(d),
+            externalCalls: program.externalCalls
           },
           config,
           "",
@@ -57625,12 +58672,12 @@ function isInside(folder, path) {
   return rel === "" || rel !== ".." && !rel.startsWith(`..${sep4}`) && !isAbsolute2(rel);
 }
 function gitTopLevel(folder) {
-  let dir = folder;
+  let dir2 = folder;
   for (; ; ) {
-    if (existsSync5(resolve13(dir, ".git"))) return dir;
-    const up = dirname14(dir);
-    if (up === dir) return void 0;
-    dir = up;
+    if (existsSync5(resolve13(dir2, ".git"))) return dir2;
+    const up = dirname14(dir2);
+    if (up === dir2) return void 0;
+    dir2 = up;
   }
 }
 
@@ -57732,6 +58779,33 @@ function safeRealpath(path) {
 // src/engine/run-rules.ts
 import { createHash as createHash2 } from "node:crypto";
 
+// src/engine/call-path.ts
+import { dirname as dirname15, relative as relative8 } from "node:path";
+function callPathNote(resource, primary, sourceText) {
+  if (!resource) return void 0;
+  const chain = resource.callChain;
+  const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
+  if (from < 0) return void 0;
+  const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
+  const file = relative8(dirname15(primary.file), resource.decl.file).split("\\").join("/");
+  return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
+}
+function callName(call2, sourceText) {
+  const text = sourceText(call2.file);
+  const line = text?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
+  const bicep = /^module\s+([A-Za-z_]\w*)/.exec(line);
+  if (bicep) return `module '${bicep[1]}'`;
+  const terraform = /^module\s+"([^"]+)"/.exec(line);
+  if (terraform) return `module '${terraform[1]}'`;
+  const arm = text ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text, call2)) : null;
+  if (arm) return `deployment '${arm[1].replace(/^\[(.*)\]$/, "$1")}'`;
+  return `the call on line ${call2.range.start.line}`;
+}
+function sliceFrom(text, call2) {
+  const lines = text.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
+  return lines.join("\n");
+}
+
 // src/engine/messages.ts
 function formatMessage(template, data = {}) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
@@ -57739,6 +58813,9 @@ function formatMessage(template, data = {}) {
 
 // src/engine/run-rules.ts
 function runRules(graph, runs, options) {
+  return withSourceText(options.sourceText, () => runEach(graph, runs, options));
+}
+function runEach(graph, runs, options) {
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
   for (const { rule: rule6, severity, options: ruleOptions } of runs) {
@@ -57786,7 +58863,9 @@ function toFinding(rule6, severity, d, options) {
     related.unshift({ message: "The value is written here.", at: d.value.at });
   }
   const symbol = nodeResource(d.node)?.symbol;
-  const message = formatMessage(rule6.meta.messages[d.messageId] ?? d.messageId, d.data);
+  const text = formatMessage(rule6.meta.messages[d.messageId] ?? d.messageId, d.data);
+  const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
+  const message = note ? `${text} ${note}` : text;
   const finding = {
     ruleId: rule6.meta.id,
     severity,
@@ -57872,10 +58951,10 @@ function collectSuppressions(program, options) {
       out.problems.push({ at, messageId: "noRule", data: {} });
       return;
     }
-    const known = options.knownRules(at.file);
-    const unknownRule = parsed.rules.find((r) => !known.has(r));
+    const known2 = options.knownRules(at.file);
+    const unknownRule = parsed.rules.find((r) => !known2.has(r));
     if (unknownRule) {
-      const near = closest(unknownRule, known);
+      const near = closest(unknownRule, known2);
       const hint = near ? ` (did you mean '${near}'?)` : "";
       out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
       return;
@@ -57945,7 +59024,7 @@ function metadataEntry(entry) {
   const rules = rule6?.kind === "string" ? rule6.value.split(/[\s,]+/).filter(Boolean) : rule6?.kind === "array" ? rule6.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
   return { rules, reason: reason?.kind === "string" ? reason.value.trim() : "" };
 }
-function within(outer, file, line, column) {
+function within2(outer, file, line, column) {
   if (outer.file !== file) return false;
   const { start, end } = outer.range;
   const afterStart = line > start.line || line === start.line && column >= start.column;
@@ -57969,7 +59048,7 @@ function applySuppressions(findings, suppressions, resources) {
       return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
     });
     if (!by && metadata.length > 0) {
-      const innermost = armDecls.filter((d) => within(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
+      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
       if (innermost) {
         by = metadata.find((s2) => {
           const d = s2.covers;
@@ -58114,7 +59193,7 @@ async function analyze2(paths, options = {}) {
   const host = new CachingHost({ overrides: options.overrides, root, allow: varFiles });
   if (options.varFiles) host.varFiles = varFiles;
   if (options.includeGenerated) host.includeGeneratedTemplates = true;
-  const program = { resources: [], diagnostics: [], comments: [], files: [] };
+  const program = { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
   const formats = ["bicep", "arm", "terraform"].filter((format2) => files.some((f) => KIND_TO_FORMAT[f.kind] === format2));
   for (const [done, format2] of formats.entries()) {
     const reached = new Set(program.files);
@@ -58125,9 +59204,11 @@ async function analyze2(paths, options = {}) {
     appendAll(program.diagnostics, part.diagnostics);
     appendAll(program.comments, part.comments);
     appendAll(program.files, part.files);
+    appendAll(program.externalCalls, part.externalCalls ?? []);
   }
   appendAll(program.diagnostics, unreadableFiles(files.map((f) => f.path), program, host, walkProblems));
-  return { graph: buildGraph(program.resources, roleCatalog()), program, host };
+  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), void 0, program.externalCalls));
+  return { graph, program, host };
 }
 async function lint(paths, options = {}) {
   const { graph, program, host } = await analyze2(paths, options);
@@ -58181,9 +59262,9 @@ function docsLookup(context) {
 }
 
 // src/format/paths.ts
-import { relative as relative8, sep as sep5 } from "node:path";
+import { relative as relative9, sep as sep5 } from "node:path";
 function displayPath(file, cwd) {
-  const rel = relative8(cwd, file);
+  const rel = relative9(cwd, file);
   return (rel === "" ? file : rel).split(sep5).join("/");
 }
 function findingsByFile(result, cwd, includeClean) {
@@ -58442,8 +59523,8 @@ function firstSentence(text) {
 function encodeUri(rel) {
   return wellFormed(rel).split("/").map(encodeURIComponent).join("/");
 }
-function directoryUri(dir) {
-  const href = pathToFileURL2(dir).href;
+function directoryUri(dir2) {
+  const href = pathToFileURL2(dir2).href;
   return href.endsWith("/") ? href : `${href}/`;
 }
 
@@ -58524,7 +59605,7 @@ function graphView(graph, cwd, findings = []) {
     key: `identity:${identity.id}`,
     kind: "identity",
     label: identity.resource ? withModulePath(identity.resource, identity.label) : identity.label,
-    root: identity.resource ? rootOf(identity.resource) : void 0,
+    root: identity.resource ? rootOf2(identity.resource) : void 0,
     detail: identity.kind === "system" ? "system-assigned identity" : identity.kind === "user" ? identity.createdHere ? "user-assigned identity" : "user-assigned identity (existing)" : "identity passed in",
     at: identity.kind === "user" ? identity.resource?.decl : void 0
   });
@@ -58536,7 +59617,7 @@ function graphView(graph, cwd, findings = []) {
       label: withModulePath(w.resource, w.resource.symbol),
       detail: w.resource.type,
       at: w.resource.decl,
-      root: rootOf(w.resource)
+      root: rootOf2(w.resource)
     });
     for (const identity of w.identities) edges.push({ from, to: identityNode(identity), kind: "uses" });
   }
@@ -58619,7 +59700,7 @@ function scopeNode(g, add, drafts, cwd) {
       label: scope.label ?? withModulePath(scope.resource, scope.resource.symbol),
       detail: scope.kind === "resource" ? scope.resourceType ?? scope.resource.type : SCOPE_WORDS[scope.kind],
       at: scope.resource.decl,
-      root: rootOf(scope.resource)
+      root: rootOf2(scope.resource)
     });
   }
   const label2 = scope.kind === "resource" ? scope.label ?? "a resource" : scope.kind === "unknown" ? unknownScopeLabel(g, cwd) : describeScope(scope);
@@ -58654,7 +59735,7 @@ function withModulePath(resource, label2) {
   }
   return label2;
 }
-function rootOf(resource) {
+function rootOf2(resource) {
   return resource.key.split(/[#>]/)[0].trim();
 }
 function mergeLookAlikes(drafts, edges) {
@@ -58869,7 +59950,7 @@ function reachesFailLevel(findings, failOn) {
 function configuredBaseline(config, cwd) {
   const abs = config.baselineFor(cwd);
   if (!abs) return void 0;
-  const rel = relative9(cwd, abs);
+  const rel = relative10(cwd, abs);
   return isAbsolute3(rel) ? abs : rel.split("\\").join("/");
 }
 
@@ -58911,23 +59992,23 @@ function changedLines(range, cwd) {
 }
 function parseUnifiedDiff(diff, top) {
   const out = /* @__PURE__ */ new Map();
-  let current;
+  let current2;
   for (const line of diff.split("\n")) {
-    if (line.startsWith("diff --git ")) current = void 0;
+    if (line.startsWith("diff --git ")) current2 = void 0;
     else if (line.startsWith("+++ ")) {
       const target = line.slice(4);
-      if (target === "/dev/null") current = void 0;
+      if (target === "/dev/null") current2 = void 0;
       else {
         const path = unquote(target).replace(/^b\//, "");
-        current = /* @__PURE__ */ new Set();
-        out.set(resolve18(top, path), current);
+        current2 = /* @__PURE__ */ new Set();
+        out.set(resolve18(top, path), current2);
       }
-    } else if (line.startsWith("@@ ") && current) {
+    } else if (line.startsWith("@@ ") && current2) {
       const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
       if (!m) continue;
       const start = Number(m[1]);
       const count = m[2] === void 0 ? 1 : Number(m[2]);
-      for (let l = start; l < start + count; l++) current.add(l);
+      for (let l = start; l < start + count; l++) current2.add(l);
     }
   }
   return out;
@@ -59192,7 +60273,7 @@ async function runAction(env = process.env) {
   }
 }
 function writeReport(path, text) {
-  mkdirSync(dirname16(path), { recursive: true });
+  mkdirSync(dirname17(path), { recursive: true });
   writeFileSync2(path, text);
 }
 function commandsStopped(text, token = randomUUID2()) {
