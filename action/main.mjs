@@ -151,12 +151,12 @@ var require_tunnel = __commonJS({
       function onResponse(res) {
         res.upgrade = true;
       }
-      function onUpgrade(res, socket, head) {
+      function onUpgrade(res, socket, head2) {
         process.nextTick(function() {
-          onConnect(res, socket, head);
+          onConnect(res, socket, head2);
         });
       }
-      function onConnect(res, socket, head) {
+      function onConnect(res, socket, head2) {
         connectReq.removeAllListeners();
         socket.removeAllListeners();
         if (res.statusCode !== 200) {
@@ -171,7 +171,7 @@ var require_tunnel = __commonJS({
           self.removeSocket(placeholder);
           return;
         }
-        if (head.length > 0) {
+        if (head2.length > 0) {
           debug2("got illegal response body from proxy");
           socket.destroy();
           var error2 = new Error("got illegal response body from proxy");
@@ -1988,11 +1988,11 @@ var require_request = __commonJS({
           } else if (typeof val2[i] === "object") {
             throw new InvalidArgumentError(`invalid ${key2} header`);
           } else {
-            const str2 = `${val2[i]}`;
-            if (!isValidHeaderValue(str2)) {
+            const str3 = `${val2[i]}`;
+            if (!isValidHeaderValue(str3)) {
               throw new InvalidArgumentError(`invalid ${key2} header`);
             }
-            arr2.push(str2);
+            arr2.push(str3);
           }
         }
         val2 = arr2;
@@ -2162,9 +2162,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve20, reject) => {
+          return new Promise((resolve24, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve20(data);
+              return err ? reject(err) : resolve24(data);
             });
           });
         }
@@ -2202,12 +2202,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve20, reject) => {
+          return new Promise((resolve24, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve20(data);
+              ) : resolve24(data);
             });
           });
         }
@@ -2532,15 +2532,15 @@ var require_connect = __commonJS({
             if (this._sessionCache.size < this._maxCachedSessions) {
               return;
             }
-            const ref = this._sessionCache.get(key2);
-            if (ref !== void 0 && ref.deref() === void 0) {
+            const ref2 = this._sessionCache.get(key2);
+            if (ref2 !== void 0 && ref2.deref() === void 0) {
               this._sessionCache.delete(key2);
             }
           });
         }
         get(sessionKey) {
-          const ref = this._sessionCache.get(sessionKey);
-          return ref ? ref.deref() : null;
+          const ref2 = this._sessionCache.get(sessionKey);
+          return ref2 ? ref2.deref() : null;
         }
         set(sessionKey, session) {
           if (this._maxCachedSessions === 0) {
@@ -3565,25 +3565,25 @@ var require_data_url = __commonJS({
     function isHTTPWhiteSpace(char) {
       return char === 13 || char === 10 || char === 9 || char === 32;
     }
-    function removeHTTPWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isHTTPWhiteSpace);
+    function removeHTTPWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isHTTPWhiteSpace);
     }
     function isASCIIWhitespace(char) {
       return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
     }
-    function removeASCIIWhitespace(str2, leading = true, trailing = true) {
-      return removeChars(str2, leading, trailing, isASCIIWhitespace);
+    function removeASCIIWhitespace(str3, leading = true, trailing = true) {
+      return removeChars(str3, leading, trailing, isASCIIWhitespace);
     }
-    function removeChars(str2, leading, trailing, predicate) {
+    function removeChars(str3, leading, trailing, predicate) {
       let lead = 0;
-      let trail = str2.length - 1;
+      let trail = str3.length - 1;
       if (leading) {
-        while (lead < str2.length && predicate(str2.charCodeAt(lead))) lead++;
+        while (lead < str3.length && predicate(str3.charCodeAt(lead))) lead++;
       }
       if (trailing) {
-        while (trail > 0 && predicate(str2.charCodeAt(trail))) trail--;
+        while (trail > 0 && predicate(str3.charCodeAt(trail))) trail--;
       }
-      return lead === 0 && trail === str2.length - 1 ? str2 : str2.slice(lead, trail + 1);
+      return lead === 0 && trail === str3.length - 1 ? str3 : str3.slice(lead, trail + 1);
     }
     function isomorphicDecode(input) {
       const length = input.length;
@@ -4474,8 +4474,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve20, reject) => {
-        res = resolve20;
+      const promise2 = new Promise((resolve24, reject) => {
+        res = resolve24;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -5502,7 +5502,7 @@ var require_body = __commonJS({
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
         const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
-        const escape2 = (str2) => str2.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+        const escape2 = (str3) => str3.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
@@ -5858,7 +5858,7 @@ var require_client_h1 = __commonJS({
     var TIMEOUT_HEADERS = 2 | USE_FAST_TIMER;
     var TIMEOUT_BODY = 4 | USE_FAST_TIMER;
     var TIMEOUT_KEEP_ALIVE = 8 | USE_NATIVE_TIMER;
-    var Parser6 = class {
+    var Parser7 = class {
       constructor(client, socket, { exports: exports2 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
@@ -6071,7 +6071,7 @@ var require_client_h1 = __commonJS({
           util.destroy(this.socket, new HeadersOverflowError());
         }
       }
-      onUpgrade(head) {
+      onUpgrade(head2) {
         const { upgrade, client, socket, headers, statusCode, statusText } = this;
         assert(upgrade);
         assert(client[kSocket] === socket);
@@ -6086,7 +6086,7 @@ var require_client_h1 = __commonJS({
         this.shouldKeepAlive = null;
         this.headers = [];
         this.headersSize = 0;
-        socket.unshift(head);
+        socket.unshift(head2);
         socket[kParser].destroy();
         socket[kParser] = null;
         socket[kClient] = null;
@@ -6285,7 +6285,7 @@ var require_client_h1 = __commonJS({
       socket[kIdleSocketValidation] = 0;
       socket[kIdleSocketValidationTimeout] = null;
       socket[kSocketUsed] = false;
-      socket[kParser] = new Parser6(client, socket, llhttpInstance);
+      socket[kParser] = new Parser7(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
         const parser = this[kParser];
         if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
@@ -6726,12 +6726,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve20, reject) => {
+      const waitForDrain = () => new Promise((resolve24, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve20;
+          callback2 = resolve24;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7401,12 +7401,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve20, reject) => {
+      const waitForDrain = () => new Promise((resolve24, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve20;
+          callback2 = resolve24;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7885,16 +7885,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve20) => {
+        return new Promise((resolve24) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve20;
+            this[kClosedResolve] = resolve24;
           } else {
-            resolve20(null);
+            resolve24(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve20) => {
+        return new Promise((resolve24) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7905,7 +7905,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve20(null);
+            resolve24(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7956,7 +7956,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve20, reject) => {
+        const socket = await new Promise((resolve24, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve20(socket2);
+              resolve24(socket2);
             }
           });
         });
@@ -8304,8 +8304,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve20) => {
-            this[kClosedResolve] = resolve20;
+          await new Promise((resolve24) => {
+            this[kClosedResolve] = resolve24;
           });
         }
       }
@@ -9574,7 +9574,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve20, reject) => {
+        return await new Promise((resolve24, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve20(null);
+              resolve24(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9606,7 +9606,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve20, reject) => {
+      return new Promise((resolve24, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9623,7 +9623,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve20,
+              resolve: resolve24,
               reject,
               length: 0,
               body: []
@@ -9693,18 +9693,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve20, stream, length } = consume2;
+      const { type, body, resolve: resolve24, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve20(chunksDecode(body, length));
+          resolve24(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve20(JSON.parse(chunksDecode(body, length)));
+          resolve24(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve20(chunksConcat(body, length).buffer);
+          resolve24(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve20(new Blob(body, { type: stream[kContentType] }));
+          resolve24(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve20(chunksConcat(body, length));
+          resolve24(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9961,9 +9961,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve20, reject) => {
+        return new Promise((resolve24, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve20(data);
+            return err ? reject(err) : resolve24(data);
           });
         });
       }
@@ -10186,9 +10186,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve20, reject) => {
+        return new Promise((resolve24, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve20(data);
+            return err ? reject(err) : resolve24(data);
           });
         });
       }
@@ -10473,9 +10473,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve20, reject) => {
+        return new Promise((resolve24, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve20(data);
+            return err ? reject(err) : resolve24(data);
           });
         });
       }
@@ -10567,9 +10567,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve20, reject) => {
+        return new Promise((resolve24, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve20(data);
+            return err ? reject(err) : resolve24(data);
           });
         });
       }
@@ -12859,8 +12859,8 @@ var require_request2 = __commonJS({
           const controllerList = dependentControllerMap.get(ac.signal);
           if (controllerList !== void 0) {
             if (controllerList.size !== 0) {
-              for (const ref of controllerList) {
-                const ctrl = ref.deref();
+              for (const ref2 of controllerList) {
+                const ctrl = ref2.deref();
                 if (ctrl !== void 0) {
                   ctrl.abort(this.reason);
                 }
@@ -14432,7 +14432,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve20, reject) => agent.dispatch(
+        return new Promise((resolve24, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve20({
+              resolve24({
                 status,
                 statusText,
                 headersList,
@@ -14551,7 +14551,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve20({
+              resolve24({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -16485,9 +16485,9 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify2(cookie);
-      if (str2) {
-        headers.append("Set-Cookie", str2);
+      const str3 = stringify2(cookie);
+      if (str3) {
+        headers.append("Set-Cookie", str3);
       }
     }
     webidl.converters.DeleteCookieAttributes = webidl.dictionaryConverter([
@@ -18292,8 +18292,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve20) => {
-        setTimeout(resolve20, ms).unref();
+      return new Promise((resolve24) => {
+        setTimeout(resolve24, ms).unref();
       });
     }
     module.exports = {
@@ -18679,24 +18679,24 @@ ${value}`;
         this.dropConsumedChunks();
       }
       handleBOM() {
-        const first = this.peekBufferedByte(0);
+        const first2 = this.peekBufferedByte(0);
         const second = this.peekBufferedByte(1);
         const third = this.peekBufferedByte(2);
         if (second === void 0) {
-          if (first === BOM[0]) {
+          if (first2 === BOM[0]) {
             return true;
           }
           this.checkBOM = false;
           return true;
         }
         if (third === void 0) {
-          if (first === BOM[0] && second === BOM[1]) {
+          if (first2 === BOM[0] && second === BOM[1]) {
             return true;
           }
           this.checkBOM = false;
           return false;
         }
-        if (first === BOM[0] && second === BOM[1] && third === BOM[2]) {
+        if (first2 === BOM[0] && second === BOM[1] && third === BOM[2]) {
           this.discardLeadingBytes(3);
         }
         this.checkBOM = false;
@@ -19364,10 +19364,10 @@ var require_utils2 = __commonJS({
       REGEX_SPECIAL_CHARS_GLOBAL
     } = require_constants6();
     exports.isObject = (val2) => val2 !== null && typeof val2 === "object" && !Array.isArray(val2);
-    exports.hasRegexChars = (str2) => REGEX_SPECIAL_CHARS.test(str2);
-    exports.isRegexChar = (str2) => str2.length === 1 && exports.hasRegexChars(str2);
-    exports.escapeRegex = (str2) => str2.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
-    exports.toPosixSlashes = (str2) => str2.replace(REGEX_BACKSLASH, "/");
+    exports.hasRegexChars = (str3) => REGEX_SPECIAL_CHARS.test(str3);
+    exports.isRegexChar = (str3) => str3.length === 1 && exports.hasRegexChars(str3);
+    exports.escapeRegex = (str3) => str3.replace(REGEX_SPECIAL_CHARS_GLOBAL, "\\$1");
+    exports.toPosixSlashes = (str3) => str3.replace(REGEX_BACKSLASH, "/");
     exports.isWindows = () => {
       if (typeof navigator !== "undefined" && navigator.platform) {
         const platform2 = navigator.platform.toLowerCase();
@@ -19378,8 +19378,8 @@ var require_utils2 = __commonJS({
       }
       return false;
     };
-    exports.removeBackslashes = (str2) => {
-      return str2.replace(REGEX_REMOVE_BACKSLASH, (match) => {
+    exports.removeBackslashes = (str3) => {
+      return str3.replace(REGEX_REMOVE_BACKSLASH, (match) => {
         return match === "\\" ? "" : match;
       });
     };
@@ -19469,7 +19469,7 @@ var require_scan = __commonJS({
       const slashes = [];
       const tokens = [];
       const parts = [];
-      let str2 = input;
+      let str3 = input;
       let index = -1;
       let start = 0;
       let lastIndex = 0;
@@ -19488,10 +19488,10 @@ var require_scan = __commonJS({
       let code;
       let token = { value: "", depth: 0, isGlob: false };
       const eos = () => index >= length;
-      const peek = () => str2.charCodeAt(index + 1);
+      const peek = () => str3.charCodeAt(index + 1);
       const advance = () => {
         prev = code;
-        return str2.charCodeAt(++index);
+        return str3.charCodeAt(++index);
       };
       while (index < length) {
         code = advance();
@@ -19668,24 +19668,24 @@ var require_scan = __commonJS({
         isExtglob = false;
         isGlob = false;
       }
-      let base = str2;
+      let base = str3;
       let prefix = "";
       let glob2 = "";
       if (start > 0) {
-        prefix = str2.slice(0, start);
-        str2 = str2.slice(start);
+        prefix = str3.slice(0, start);
+        str3 = str3.slice(start);
         lastIndex -= start;
       }
       if (base && isGlob === true && lastIndex > 0) {
-        base = str2.slice(0, lastIndex);
-        glob2 = str2.slice(lastIndex);
+        base = str3.slice(0, lastIndex);
+        glob2 = str3.slice(lastIndex);
       } else if (isGlob === true) {
         base = "";
-        glob2 = str2;
+        glob2 = str3;
       } else {
-        base = str2;
+        base = str3;
       }
-      if (base && base !== "" && base !== "/" && base !== str2) {
+      if (base && base !== "" && base !== "/" && base !== str3) {
         if (isPathSeparator(base.charCodeAt(base.length - 1))) {
           base = base.slice(0, -1);
         }
@@ -19781,7 +19781,7 @@ var require_parse2 = __commonJS({
       }
       return value;
     };
-    var syntaxError2 = (type, char) => {
+    var syntaxError = (type, char) => {
       return `Missing ${type}: "${char}" - use "\\\\${char}" to match literal characters`;
     };
     var splitTopLevel = (input) => {
@@ -19993,9 +19993,9 @@ var require_parse2 = __commonJS({
           safeChars.push(...chars);
           continue;
         }
-        const literal2 = normalizeSimpleBranch(branch);
-        if (literal2 && literal2.length === 1) {
-          safeChars.push(literal2);
+        const literal3 = normalizeSimpleBranch(branch);
+        if (literal3 && literal3.length === 1) {
+          safeChars.push(literal3);
           continue;
         }
         combinable = false;
@@ -20147,15 +20147,15 @@ var require_parse2 = __commonJS({
         extglobs.push(token);
       };
       const extglobClose = (token) => {
-        const literal2 = input.slice(token.startIndex, state.index + 1);
+        const literal3 = input.slice(token.startIndex, state.index + 1);
         const body = input.slice(token.startIndex + 2, state.index);
         const analysis = analyzeRepeatedExtglob(body, opts);
         if ((token.type === "plus" || token.type === "star") && analysis.risky) {
           const safeOutput = analysis.safeOutput ? (token.output ? "" : ONE_CHAR) + (opts.capture ? `(${analysis.safeOutput})` : analysis.safeOutput) : void 0;
           const open2 = tokens[token.tokensIndex];
           open2.type = "text";
-          open2.value = literal2;
-          open2.output = safeOutput || utils.escapeRegex(literal2);
+          open2.value = literal3;
+          open2.output = safeOutput || utils.escapeRegex(literal3);
           for (let i = token.tokensIndex + 1; i < tokens.length; i++) {
             tokens[i].value = "";
             tokens[i].output = "";
@@ -20190,26 +20190,26 @@ var require_parse2 = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first, rest, index) => {
-          if (first === "\\") {
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first2, rest, index) => {
+          if (first2 === "\\") {
             backslashes = true;
             return m;
           }
-          if (first === "?") {
+          if (first2 === "?") {
             if (esc) {
-              return esc + first + (rest ? QMARK.repeat(rest.length) : "");
+              return esc + first2 + (rest ? QMARK.repeat(rest.length) : "");
             }
             if (index === 0) {
               return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
             }
             return QMARK.repeat(chars.length);
           }
-          if (first === ".") {
+          if (first2 === ".") {
             return DOT_LITERAL.repeat(chars.length);
           }
-          if (first === "*") {
+          if (first2 === "*") {
             if (esc) {
-              return esc + first + (rest ? star : "");
+              return esc + first2 + (rest ? star : "");
             }
             return star;
           }
@@ -20323,7 +20323,7 @@ var require_parse2 = __commonJS({
         }
         if (value === ")") {
           if (state.parens === 0 && opts.strictBrackets === true) {
-            throw new SyntaxError(syntaxError2("opening", "("));
+            throw new SyntaxError(syntaxError("opening", "("));
           }
           const extglob = extglobs[extglobs.length - 1];
           if (extglob && state.parens === extglob.parens + 1) {
@@ -20337,7 +20337,7 @@ var require_parse2 = __commonJS({
         if (value === "[") {
           if (opts.nobracket === true || !remaining().includes("]")) {
             if (opts.nobracket !== true && opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError2("closing", "]"));
+              throw new SyntaxError(syntaxError("closing", "]"));
             }
             value = `\\${value}`;
           } else {
@@ -20353,7 +20353,7 @@ var require_parse2 = __commonJS({
           }
           if (state.brackets === 0) {
             if (opts.strictBrackets === true) {
-              throw new SyntaxError(syntaxError2("opening", "["));
+              throw new SyntaxError(syntaxError("opening", "["));
             }
             push({ type: "text", value, output: `\\${value}` });
             continue;
@@ -20673,17 +20673,17 @@ var require_parse2 = __commonJS({
         push(token);
       }
       while (state.brackets > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", "]"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "]"));
         state.output = utils.escapeLast(state.output, "[");
         decrement("brackets");
       }
       while (state.parens > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", ")"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", ")"));
         state.output = utils.escapeLast(state.output, "(");
         decrement("parens");
       }
       while (state.braces > 0) {
-        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError2("closing", "}"));
+        if (opts.strictBrackets === true) throw new SyntaxError(syntaxError("closing", "}"));
         state.output = utils.escapeLast(state.output, "{");
         decrement("braces");
       }
@@ -20732,8 +20732,8 @@ var require_parse2 = __commonJS({
         if (opts2.noglobstar === true) return star;
         return `(${capture}(?:(?!${START_ANCHOR}${opts2.dot ? DOTS_SLASH : DOT_LITERAL}).)*?)`;
       };
-      const create = (str2) => {
-        switch (str2) {
+      const create = (str3) => {
+        switch (str3) {
           case "*":
             return `${nodot}${ONE_CHAR}${star}`;
           case ".*":
@@ -20751,7 +20751,7 @@ var require_parse2 = __commonJS({
           case "**/.*":
             return `(?:${nodot}${globstar(opts)}${SLASH_LITERAL})?${DOT_LITERAL}${ONE_CHAR}${star}`;
           default: {
-            const match = /^(.*?)\.(\w+)$/.exec(str2);
+            const match = /^(.*?)\.(\w+)$/.exec(str3);
             if (!match) return;
             const source2 = create(match[1]);
             if (!source2) return;
@@ -20782,9 +20782,9 @@ var require_picomatch = __commonJS({
     var picomatch3 = (glob2, options, returnState = false) => {
       if (Array.isArray(glob2)) {
         const fns = glob2.map((input) => picomatch3(input, options, returnState));
-        const arrayMatcher = (str2) => {
+        const arrayMatcher = (str3) => {
           for (const isMatch of fns) {
-            const state2 = isMatch(str2);
+            const state2 = isMatch(str3);
             if (state2) return state2;
           }
           return false;
@@ -20860,7 +20860,7 @@ var require_picomatch = __commonJS({
       const regex = glob2 instanceof RegExp ? glob2 : picomatch3.makeRe(glob2, options);
       return regex.test(utils.basename(input, { windows: posix2 }));
     };
-    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
+    picomatch3.isMatch = (str3, patterns, options) => picomatch3(patterns, options)(str3);
     picomatch3.parse = (pattern, options) => {
       if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse2(pattern, { ...options, fastpaths: false });
@@ -20934,7 +20934,7 @@ var require_ignore = __commonJS({
       return Array.isArray(subject) ? subject : [subject];
     }
     var UNDEFINED = void 0;
-    var EMPTY = "";
+    var EMPTY2 = "";
     var SPACE = " ";
     var ESCAPE = "\\";
     var REGEX_LITERAL_SPECIAL = /[.*+?()[\]{}^$|\\/]/;
@@ -20986,14 +20986,14 @@ var require_ignore = __commonJS({
     var scanBracket = (pattern, start) => {
       const { length } = pattern;
       let index = start + 1;
-      let negated = EMPTY;
+      let negated = EMPTY2;
       const lead = pattern[index];
       if (lead === "!" || lead === "^") {
         negated = "^";
         index++;
       }
-      let body = EMPTY;
-      let prev = EMPTY;
+      let body = EMPTY2;
+      let prev = EMPTY2;
       for (; ; ) {
         const char = pattern[index];
         if (char === UNDEFINED) {
@@ -21012,7 +21012,7 @@ var require_ignore = __commonJS({
           if (prev <= to) {
             body += `-${escapeMember(to)}`;
           }
-          prev = EMPTY;
+          prev = EMPTY2;
         } else if (char === "[" && pattern[index + 1] === ":") {
           const nameStart = index + 2;
           let end = nameStart;
@@ -21028,7 +21028,7 @@ var require_ignore = __commonJS({
               return null;
             }
             body += POSIX_CLASSES[name];
-            prev = EMPTY;
+            prev = EMPTY2;
             index = end;
           } else {
             body += escapeMember("[");
@@ -21061,7 +21061,7 @@ var require_ignore = __commonJS({
       const sources = [];
       const hold = (source) => `${PLACEHOLDER}${sources.push(source) - 1}${PLACEHOLDER}`;
       const { length } = pattern;
-      let out = EMPTY;
+      let out = EMPTY2;
       let index = 0;
       while (index < length) {
         const char = pattern[index];
@@ -21206,7 +21206,7 @@ var require_ignore = __commonJS({
         // Zero, one or several directories
         // should not use '*', or it will be replaced by the next replacer
         // Check if it is not the last `'/**'`
-        (_, index, str2) => index + 6 < str2.length ? str2.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
+        (_, index, str3) => index + 6 < str3.length ? str3.slice(index + 6) === "\\/" ? "(?:\\/[^\\/]+)+" : "(?:\\/[^\\/]+)*" : `\\/${TRAILING_DOUBLESTAR}`,
         "*"
       ],
       // normal intermediate wildcards
@@ -21238,7 +21238,7 @@ var require_ignore = __commonJS({
         //   two are still distinct, before the unescape steps below collapse the
         //   literal onto the very `\*` a wildcard leaves behind.
         /(^|[^\\])((?:\\\\)*)\\\*$/,
-        (match, p1, p2) => p2 === EMPTY ? p1 + TRAILING_WILDCARD : match,
+        (match, p1, p2) => p2 === EMPTY2 ? p1 + TRAILING_WILDCARD : match,
         "*"
       ],
       [
@@ -21301,7 +21301,7 @@ var require_ignore = __commonJS({
     var REGEX_REPLACE_TRAILING_DOUBLESTAR = /\uE001$/;
     var replaceTrailingDoublestar = () => "[\\s\\S]";
     var separatorAfter = (run, at) => {
-      let separator = EMPTY;
+      let separator = EMPTY2;
       for (let index = at + 1; index < run.length && !run[index].wildcard; index++) {
         separator += run[index].single;
       }
@@ -21362,7 +21362,7 @@ var require_ignore = __commonJS({
           index++;
         }
       }
-      let out = EMPTY;
+      let out = EMPTY2;
       let run = [];
       const flush = () => {
         let lastWildcard;
@@ -21421,9 +21421,9 @@ var require_ignore = __commonJS({
       if (body[body.length - 1] === SLASH) {
         prefix = makeRegexPrefix(body.slice(0, -1));
       }
-      const head = prefix.slice(0, -1);
+      const head2 = prefix.slice(0, -1);
       const last = prefix[prefix.length - 1];
-      return last === TRAILING_WILDCARD ? `${head}$` : last === TRAILING_DOUBLESTAR ? head : NEVER_MATCH;
+      return last === TRAILING_WILDCARD ? `${head2}$` : last === TRAILING_DOUBLESTAR ? head2 : NEVER_MATCH;
     };
     var matchesBasename = (body) => {
       const index = body.indexOf(SLASH);
@@ -21441,14 +21441,14 @@ var require_ignore = __commonJS({
       if (path.charCodeAt(0) === SLASH_CODE || path.indexOf(DOUBLE_SLASH) >= 0) {
         const slices = path.split(SLASH).filter(Boolean);
         slices.pop();
-        return slices.length ? slices.join(SLASH) + SLASH : EMPTY;
+        return slices.length ? slices.join(SLASH) + SLASH : EMPTY2;
       }
       const end = path.length - 1;
       const cut = path.lastIndexOf(
         SLASH,
         path.charCodeAt(end) === SLASH_CODE ? end - 1 : end
       );
-      return cut < 0 ? EMPTY : path.slice(0, cut + 1);
+      return cut < 0 ? EMPTY2 : path.slice(0, cut + 1);
     };
     var isString = (subject) => typeof subject === "string";
     var checkPattern = (pattern) => pattern && isString(pattern);
@@ -21485,16 +21485,16 @@ var require_ignore = __commonJS({
         return this._make(MODE_CHECK_IGNORE, key2);
       }
       _make(mode, key2) {
-        const str2 = pinWildcards(
+        const str3 = pinWildcards(
           mode === MODE_IGNORE ? this.regexPrefix.replace(REGEX_REPLACE_TRAILING_WILDCARD, replaceTrailingWildcard).replace(REGEX_REPLACE_TRAILING_DOUBLESTAR, replaceTrailingDoublestar) : checkSourceOf(this.body, this.regexPrefix)
         );
-        const regex = this.ignoreCase ? new RegExp(str2, "i") : new RegExp(str2);
+        const regex = this.ignoreCase ? new RegExp(str3, "i") : new RegExp(str3);
         return define(this, key2, regex);
       }
     };
-    var hasTrailingBackslash = (str2) => {
+    var hasTrailingBackslash = (str3) => {
       let count = 0;
-      while (str2[str2.length - count - 1] === ESCAPE) {
+      while (str3[str3.length - count - 1] === ESCAPE) {
         count++;
       }
       return count % 2 === 1;
@@ -21677,11 +21677,11 @@ var require_ignore = __commonJS({
       return true;
     };
     var isNotRelative = (path) => {
-      const first = path.charCodeAt(0);
-      if (first === SLASH_CODE) {
+      const first2 = path.charCodeAt(0);
+      if (first2 === SLASH_CODE) {
         return true;
       }
-      if (first !== DOT_CODE) {
+      if (first2 !== DOT_CODE) {
         return false;
       }
       if (path.length === 1) {
@@ -21745,8 +21745,8 @@ var require_ignore = __commonJS({
         if (dir2.ignored) {
           return dir2;
         }
-        const literal2 = this._rules.testLiteral(path);
-        return literal2.ignored || literal2.unignored ? literal2 : dir2;
+        const literal3 = this._rules.testLiteral(path);
+        return literal3.ignored || literal3.unignored ? literal3 : dir2;
       }
       _t(path, cache3) {
         const cached2 = cache3[path];
@@ -21774,7 +21774,7 @@ var require_ignore = __commonJS({
     var factory = (options) => new Ignore(options);
     var isPathValid = (path) => checkPath(convertPath(path), path, RETURN_FALSE);
     var setupWindows = () => {
-      const makePosix = (str2) => /^\\\\\?\\/.test(str2) || /["<>|\u0000-\u001F]+/u.test(str2) ? str2 : str2.replace(/\\/g, "/");
+      const makePosix = (str3) => /^\\\\\?\\/.test(str3) || /["<>|\u0000-\u001F]+/u.test(str3) ? str3 : str3.replace(/\\/g, "/");
       checkPath.convert = makePosix;
       const REGEX_TEST_WINDOWS_PATH_ABSOLUTE = /^[a-z]:\//i;
       checkPath.isNotRelative = (path) => REGEX_TEST_WINDOWS_PATH_ABSOLUTE.test(path) || isNotRelative(path);
@@ -22228,9 +22228,9 @@ var require_anchors = __commonJS({
          */
         setAnchors: () => {
           for (const source of aliasObjects) {
-            const ref = sourceObjects.get(source);
-            if (typeof ref === "object" && ref.anchor && (identity.isScalar(ref.node) || identity.isCollection(ref.node))) {
-              ref.node.anchor = ref.anchor;
+            const ref2 = sourceObjects.get(source);
+            if (typeof ref2 === "object" && ref2.anchor && (identity.isScalar(ref2.node) || identity.isCollection(ref2.node))) {
+              ref2.node.anchor = ref2.anchor;
             } else {
               const error2 = new Error("Failed to resolve repeated object (this should not happen)");
               error2.source = source;
@@ -22549,15 +22549,15 @@ var require_createNode = __commonJS({
         value = value.valueOf();
       }
       const { aliasDuplicateObjects, onAnchor, onTagObj, schema, sourceObjects } = ctx;
-      let ref = void 0;
+      let ref2 = void 0;
       if (aliasDuplicateObjects && value && typeof value === "object") {
-        ref = sourceObjects.get(value);
-        if (ref) {
-          ref.anchor ?? (ref.anchor = onAnchor(value));
-          return new Alias.Alias(ref.anchor);
+        ref2 = sourceObjects.get(value);
+        if (ref2) {
+          ref2.anchor ?? (ref2.anchor = onAnchor(value));
+          return new Alias.Alias(ref2.anchor);
         } else {
-          ref = { anchor: null, node: null };
-          sourceObjects.set(value, ref);
+          ref2 = { anchor: null, node: null };
+          sourceObjects.set(value, ref2);
         }
       }
       if (tagName?.startsWith("!!"))
@@ -22569,8 +22569,8 @@ var require_createNode = __commonJS({
         }
         if (!value || typeof value !== "object") {
           const node2 = new Scalar.Scalar(value);
-          if (ref)
-            ref.node = node2;
+          if (ref2)
+            ref2.node = node2;
           return node2;
         }
         tagObj = value instanceof Map ? schema[identity.MAP] : Symbol.iterator in Object(value) ? schema[identity.SEQ] : schema[identity.MAP];
@@ -22584,8 +22584,8 @@ var require_createNode = __commonJS({
         node.tag = tagName;
       else if (!tagObj.default)
         node.tag = tagObj.tag;
-      if (ref)
-        ref.node = node;
+      if (ref2)
+        ref2.node = node;
       return node;
     }
     exports.createNode = createNode;
@@ -22739,13 +22739,13 @@ var require_Collection = __commonJS({
 var require_stringifyComment = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyComment.js"(exports) {
     "use strict";
-    var stringifyComment = (str2) => str2.replace(/^(?!$)(?: $)?/gm, "#");
+    var stringifyComment = (str3) => str3.replace(/^(?!$)(?: $)?/gm, "#");
     function indentComment(comment, indent) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
       return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
     }
-    var lineComment = (str2, indent, comment) => str2.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str2.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str3, indent, comment) => str3.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str3.endsWith(" ") ? "" : " ") + comment;
     exports.indentComment = indentComment;
     exports.lineComment = lineComment;
     exports.stringifyComment = stringifyComment;
@@ -22759,14 +22759,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text;
+        return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text.length <= endStep)
-        return text;
+      if (text2.length <= endStep)
+        return text2;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -22783,14 +22783,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text[i += 1]; ) {
+      for (let ch; ch = text2[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text[i + 1]) {
+          switch (text2[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -22807,12 +22807,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text, i, indent.length);
+            i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text[i + 1];
+            const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -22824,12 +22824,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text[i += 1];
+                ch = text2[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text;
+                return text2;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -22844,39 +22844,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text;
+        return text2;
       if (onFold)
         onFold();
-      let res = text.slice(0, folds[0]);
+      let res = text2.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text.length;
+        const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text.slice(0, end2)}`;
+${indent}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text[fold]}\\`;
+            res += `${text2[fold]}\\`;
           res += `
-${indent}${text.slice(fold + 1, end2)}`;
+${indent}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text[start];
+      let ch = text2[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text[++i];
+          ch = text2[++i];
         } else {
           do {
-            ch = text[++i];
+            ch = text2[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text[start];
+          ch = text2[start];
         }
       }
       return end;
@@ -22899,16 +22899,16 @@ var require_stringifyString = __commonJS({
       lineWidth: ctx.options.lineWidth,
       minContentWidth: ctx.options.minContentWidth
     });
-    var containsDocumentMarker = (str2) => /^(%|---|\.\.\.)/m.test(str2);
-    function lineLengthOverLimit(str2, lineWidth, indentLength) {
+    var containsDocumentMarker = (str3) => /^(%|---|\.\.\.)/m.test(str3);
+    function lineLengthOverLimit(str3, lineWidth, indentLength) {
       if (!lineWidth || lineWidth < 0)
         return false;
       const limit = lineWidth - indentLength;
-      const strLen = str2.length;
+      const strLen = str3.length;
       if (strLen <= limit)
         return false;
       for (let i = 0, start = 0; i < strLen; ++i) {
-        if (str2[i] === "\n") {
+        if (str3[i] === "\n") {
           if (i - start > limit)
             return true;
           start = i + 1;
@@ -22925,11 +22925,11 @@ var require_stringifyString = __commonJS({
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
-      let str2 = "";
+      let str3 = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
         if (ch === " " && json2[i + 1] === "\\" && json2[i + 2] === "n") {
-          str2 += json2.slice(start, i) + "\\ ";
+          str3 += json2.slice(start, i) + "\\ ";
           i += 1;
           start = i;
           ch = "\\";
@@ -22938,38 +22938,38 @@ var require_stringifyString = __commonJS({
           switch (json2[i + 1]) {
             case "u":
               {
-                str2 += json2.slice(start, i);
+                str3 += json2.slice(start, i);
                 const code = json2.substr(i + 2, 4);
                 switch (code) {
                   case "0000":
-                    str2 += "\\0";
+                    str3 += "\\0";
                     break;
                   case "0007":
-                    str2 += "\\a";
+                    str3 += "\\a";
                     break;
                   case "000b":
-                    str2 += "\\v";
+                    str3 += "\\v";
                     break;
                   case "001b":
-                    str2 += "\\e";
+                    str3 += "\\e";
                     break;
                   case "0085":
-                    str2 += "\\N";
+                    str3 += "\\N";
                     break;
                   case "00a0":
-                    str2 += "\\_";
+                    str3 += "\\_";
                     break;
                   case "2028":
-                    str2 += "\\L";
+                    str3 += "\\L";
                     break;
                   case "2029":
-                    str2 += "\\P";
+                    str3 += "\\P";
                     break;
                   default:
                     if (code.substr(0, 2) === "00")
-                      str2 += "\\x" + code.substr(2);
+                      str3 += "\\x" + code.substr(2);
                     else
-                      str2 += json2.substr(i, 6);
+                      str3 += json2.substr(i, 6);
                 }
                 i += 5;
                 start = i + 1;
@@ -22979,14 +22979,14 @@ var require_stringifyString = __commonJS({
               if (implicitKey || json2[i + 2] === '"' || json2.length < minMultiLineLength) {
                 i += 1;
               } else {
-                str2 += json2.slice(start, i) + "\n\n";
+                str3 += json2.slice(start, i) + "\n\n";
                 while (json2[i + 2] === "\\" && json2[i + 3] === "n" && json2[i + 4] !== '"') {
-                  str2 += "\n";
+                  str3 += "\n";
                   i += 2;
                 }
-                str2 += indent;
+                str3 += indent;
                 if (json2[i + 2] === " ")
-                  str2 += "\\";
+                  str3 += "\\";
                 i += 1;
                 start = i + 1;
               }
@@ -22995,8 +22995,8 @@ var require_stringifyString = __commonJS({
               i += 1;
           }
       }
-      str2 = start ? str2 + json2.slice(start) : json2;
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      str3 = start ? str3 + json2.slice(start) : json2;
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
@@ -23035,9 +23035,9 @@ ${indent}`) + "'";
         return quotedString(value, ctx);
       }
       const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const literal3 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
       if (!value)
-        return literal2 ? "|\n" : ">\n";
+        return literal3 ? "|\n" : ">\n";
       let chomp;
       let endStart;
       for (endStart = value.length; endStart > 0; --endStart) {
@@ -23086,7 +23086,7 @@ ${indent}`) + "'";
         if (onComment)
           onComment();
       }
-      if (!literal2) {
+      if (!literal3) {
         const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
@@ -23124,15 +23124,15 @@ ${indent}${start}${value}${end}`;
           return quotedString(value, ctx);
         }
       }
-      const str2 = value.replace(/\n+/g, `$&
+      const str3 = value.replace(/\n+/g, `$&
 ${indent}`);
       if (actualString) {
-        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str2);
+        const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str3);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str2 : foldFlowLines.foldFlowLines(str2, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str3 : foldFlowLines.foldFlowLines(str3, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -23284,11 +23284,11 @@ var require_stringify = __commonJS({
       const props = stringifyProps(node, tagObj, ctx);
       if (props.length > 0)
         ctx.indentAtStart = (ctx.indentAtStart ?? 0) + props.length + 1;
-      const str2 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
+      const str3 = typeof tagObj.stringify === "function" ? tagObj.stringify(node, ctx, onComment, onChompKeep) : identity.isScalar(node) ? stringifyString.stringifyString(node, ctx, onComment, onChompKeep) : node.toString(ctx, onComment, onChompKeep);
       if (!props)
-        return str2;
-      return identity.isScalar(node) || str2[0] === "{" || str2[0] === "[" ? `${props} ${str2}` : `${props}
-${ctx.indent}${str2}`;
+        return str3;
+      return identity.isScalar(node) || str3[0] === "{" || str3[0] === "[" ? `${props} ${str3}` : `${props}
+${ctx.indent}${str3}`;
     }
     exports.createStringifyContext = createStringifyContext;
     exports.stringify = stringify2;
@@ -23323,8 +23323,8 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
-      if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
+      let str3 = stringify2.stringify(key2, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      if (!explicitKey && !ctx.inFlow && str3.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
         explicitKey = true;
@@ -23333,27 +23333,27 @@ var require_stringifyPair = __commonJS({
         if (allNullValues || value == null) {
           if (keyCommentDone && onComment)
             onComment();
-          return str2 === "" ? "?" : explicitKey ? `? ${str2}` : str2;
+          return str3 === "" ? "?" : explicitKey ? `? ${str3}` : str3;
         }
       } else if (allNullValues && !simpleKeys || value == null && explicitKey) {
-        str2 = `? ${str2}`;
+        str3 = `? ${str3}`;
         if (keyComment && !keyCommentDone) {
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
         } else if (chompKeep && onChompKeep)
           onChompKeep();
-        return str2;
+        return str3;
       }
       if (keyCommentDone)
         keyComment = null;
       if (explicitKey) {
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
-        str2 = `? ${str2}
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
+        str3 = `? ${str3}
 ${indent}:`;
       } else {
-        str2 = `${str2}:`;
+        str3 = `${str3}:`;
         if (keyComment)
-          str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(keyComment));
+          str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(keyComment));
       }
       let vsb, vcb, valueComment;
       if (identity.isNode(value)) {
@@ -23369,7 +23369,7 @@ ${indent}:`;
       }
       ctx.implicitKey = false;
       if (!explicitKey && !keyComment && identity.isScalar(value))
-        ctx.indentAtStart = str2.length + 1;
+        ctx.indentAtStart = str3.length + 1;
       chompKeep = false;
       if (!indentSeq && indentStep.length >= 2 && !ctx.inFlow && !explicitKey && identity.isSeq(value) && !value.flow && !value.tag && !value.anchor) {
         ctx.indent = ctx.indent.substring(2);
@@ -23413,16 +23413,16 @@ ${ctx.indent}`;
       } else if (valueStr === "" || valueStr[0] === "\n") {
         ws = "";
       }
-      str2 += ws + valueStr;
+      str3 += ws + valueStr;
       if (ctx.inFlow) {
         if (valueCommentDone && onComment)
           onComment();
       } else if (valueComment && !valueCommentDone) {
-        str2 += stringifyComment.lineComment(str2, ctx.indent, commentString(valueComment));
+        str3 += stringifyComment.lineComment(str3, ctx.indent, commentString(valueComment));
       } else if (chompKeep && onChompKeep) {
         onChompKeep();
       }
-      return str2;
+      return str3;
     }
     exports.stringifyPair = stringifyPair;
   }
@@ -23649,31 +23649,31 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
+        let str4 = stringify2.stringify(item, itemCtx, () => comment2 = null, () => chompKeep = true);
         if (comment2)
-          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
+          str4 += stringifyComment.lineComment(str4, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines.push(blockItemPrefix + str4);
       }
-      let str2;
+      let str3;
       if (lines.length === 0) {
-        str2 = flowChars.start + flowChars.end;
+        str3 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
+        str3 = lines[0];
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
-          str2 += line ? `
+          str3 += line ? `
 ${indent}${line}` : "\n";
         }
       }
       if (comment) {
-        str2 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str3 += "\n" + stringifyComment.indentComment(commentString(comment), indent);
         if (onComment)
           onComment();
       } else if (chompKeep && onChompKeep)
         onChompKeep();
-      return str2;
+      return str3;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
       const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
@@ -23716,21 +23716,21 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           reqNewline = true;
-        let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        let str3 = stringify2.stringify(item, itemCtx, () => comment = null);
+        reqNewline || (reqNewline = lines.length > linesAtValue || str3.includes("\n"));
         if (i < items.length - 1) {
-          str2 += ",";
+          str3 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str3.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
-            str2 += ",";
+            str3 += ",";
           }
         }
         if (comment)
-          str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
+          str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment));
+        lines.push(str3);
         linesAtValue = lines.length;
       }
       const { start, end } = flowChars;
@@ -23742,11 +23742,11 @@ ${indent}${line}` : "\n";
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
-          let str2 = start;
+          let str3 = start;
           for (const line of lines)
-            str2 += line ? `
+            str3 += line ? `
 ${indentStep}${indent}${line}` : "\n";
-          return `${str2}
+          return `${str3}
 ${indent}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
@@ -24078,7 +24078,7 @@ var require_string = __commonJS({
       identify: (value) => typeof value === "string",
       default: true,
       tag: "tag:yaml.org,2002:str",
-      resolve: (str2) => str2,
+      resolve: (str3) => str3,
       stringify(item, ctx, onComment, onChompKeep) {
         ctx = Object.assign({ actualString: true }, ctx);
         return stringifyString.stringifyString(item, ctx, onComment, onChompKeep);
@@ -24116,7 +24116,7 @@ var require_bool = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:bool",
       test: /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-      resolve: (str2) => new Scalar.Scalar(str2[0] === "t" || str2[0] === "T"),
+      resolve: (str3) => new Scalar.Scalar(str3[0] === "t" || str3[0] === "T"),
       stringify({ source, value }, ctx) {
         if (source && boolTag.test.test(source)) {
           const sv = source[0] === "t" || source[0] === "T";
@@ -24168,7 +24168,7 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -24177,7 +24177,7 @@ var require_float = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2),
+      resolve: (str3) => parseFloat(str3),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -24188,11 +24188,11 @@ var require_float = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2));
-        const dot = str2.indexOf(".");
-        if (dot !== -1 && str2[str2.length - 1] === "0")
-          node.minFractionDigits = str2.length - dot - 1;
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3));
+        const dot = str3.indexOf(".");
+        if (dot !== -1 && str3[str3.length - 1] === "0")
+          node.minFractionDigits = str3.length - dot - 1;
         return node;
       },
       stringify: stringifyNumber.stringifyNumber
@@ -24209,7 +24209,7 @@ var require_int = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    var intResolve = (str2, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2.substring(offset), radix);
+    var intResolve = (str3, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3.substring(offset), radix);
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value) && value >= 0)
@@ -24222,7 +24222,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^0o[0-7]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 8, opt),
       stringify: (node) => intStringify(node, 8, "0o")
     };
     var int = {
@@ -24230,7 +24230,7 @@ var require_int = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -24239,7 +24239,7 @@ var require_int = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^0x[0-9a-fA-F]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -24292,7 +24292,7 @@ var require_schema2 = __commonJS({
         identify: (value) => typeof value === "string",
         default: true,
         tag: "tag:yaml.org,2002:str",
-        resolve: (str2) => str2,
+        resolve: (str3) => str3,
         stringify: stringifyJSON
       },
       {
@@ -24309,7 +24309,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:bool",
         test: /^true$|^false$/,
-        resolve: (str2) => str2 === "true",
+        resolve: (str3) => str3 === "true",
         stringify: stringifyJSON
       },
       {
@@ -24317,7 +24317,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:int",
         test: /^-?(?:0|[1-9][0-9]*)$/,
-        resolve: (str2, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str2) : parseInt(str2, 10),
+        resolve: (str3, _onError, { intAsBigInt }) => intAsBigInt ? BigInt(str3) : parseInt(str3, 10),
         stringify: ({ value }) => intIdentify(value) ? value.toString() : JSON.stringify(value)
       },
       {
@@ -24325,7 +24325,7 @@ var require_schema2 = __commonJS({
         default: true,
         tag: "tag:yaml.org,2002:float",
         test: /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?$/,
-        resolve: (str2) => parseFloat(str2),
+        resolve: (str3) => parseFloat(str3),
         stringify: stringifyJSON
       }
     ];
@@ -24333,9 +24333,9 @@ var require_schema2 = __commonJS({
       default: true,
       tag: "",
       test: /^/,
-      resolve(str2, onError) {
-        onError(`Unresolved plain scalar ${JSON.stringify(str2)}`);
-        return str2;
+      resolve(str3, onError) {
+        onError(`Unresolved plain scalar ${JSON.stringify(str3)}`);
+        return str3;
       }
     };
     var schema = [map.map, seq.seq].concat(jsonScalars, jsonError);
@@ -24367,10 +24367,10 @@ var require_binary = __commonJS({
         if (typeof node_buffer.Buffer === "function") {
           return node_buffer.Buffer.from(src, "base64");
         } else if (typeof atob === "function") {
-          const str2 = atob(src.replace(/[\n\r]/g, ""));
-          const buffer = new Uint8Array(str2.length);
-          for (let i = 0; i < str2.length; ++i)
-            buffer[i] = str2.charCodeAt(i);
+          const str3 = atob(src.replace(/[\n\r]/g, ""));
+          const buffer = new Uint8Array(str3.length);
+          for (let i = 0; i < str3.length; ++i)
+            buffer[i] = str3.charCodeAt(i);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -24381,28 +24381,28 @@ var require_binary = __commonJS({
         if (!value)
           return "";
         const buf = value;
-        let str2;
+        let str3;
         if (typeof node_buffer.Buffer === "function") {
-          str2 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
+          str3 = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s2 = "";
           for (let i = 0; i < buf.length; ++i)
             s2 += String.fromCharCode(buf[i]);
-          str2 = btoa(s2);
+          str3 = btoa(s2);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
         }
         type ?? (type = Scalar.Scalar.BLOCK_LITERAL);
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
-          const n2 = Math.ceil(str2.length / lineWidth);
+          const n2 = Math.ceil(str3.length / lineWidth);
           const lines = new Array(n2);
           for (let i = 0, o = 0; i < n2; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
+            lines[i] = str3.substr(o, lineWidth);
           }
-          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str3 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
-        return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
+        return stringifyString.stringifyString({ comment, type, value: str3 }, ctx, onComment, onChompKeep);
       }
     };
     exports.binary = binary;
@@ -24608,7 +24608,7 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-      resolve: (str2) => str2.slice(-3).toLowerCase() === "nan" ? NaN : str2[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
+      resolve: (str3) => str3.slice(-3).toLowerCase() === "nan" ? NaN : str3[0] === "-" ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY,
       stringify: stringifyNumber.stringifyNumber
     };
     var floatExp = {
@@ -24617,7 +24617,7 @@ var require_float2 = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "EXP",
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-      resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
+      resolve: (str3) => parseFloat(str3.replace(/_/g, "")),
       stringify(node) {
         const num2 = Number(node.value);
         return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
@@ -24628,11 +24628,11 @@ var require_float2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:float",
       test: /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-      resolve(str2) {
-        const node = new Scalar.Scalar(parseFloat(str2.replace(/_/g, "")));
-        const dot = str2.indexOf(".");
+      resolve(str3) {
+        const node = new Scalar.Scalar(parseFloat(str3.replace(/_/g, "")));
+        const dot = str3.indexOf(".");
         if (dot !== -1) {
-          const f = str2.substring(dot + 1).replace(/_/g, "");
+          const f = str3.substring(dot + 1).replace(/_/g, "");
           if (f[f.length - 1] === "0")
             node.minFractionDigits = f.length;
         }
@@ -24652,34 +24652,34 @@ var require_int2 = __commonJS({
     "use strict";
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
-    function intResolve(str2, offset, radix, { intAsBigInt }) {
-      const sign = str2[0];
+    function intResolve(str3, offset, radix, { intAsBigInt }) {
+      const sign = str3[0];
       if (sign === "-" || sign === "+")
         offset += 1;
-      str2 = str2.substring(offset).replace(/_/g, "");
+      str3 = str3.substring(offset).replace(/_/g, "");
       if (intAsBigInt) {
         switch (radix) {
           case 2:
-            str2 = `0b${str2}`;
+            str3 = `0b${str3}`;
             break;
           case 8:
-            str2 = `0o${str2}`;
+            str3 = `0o${str3}`;
             break;
           case 16:
-            str2 = `0x${str2}`;
+            str3 = `0x${str3}`;
             break;
         }
-        const n3 = BigInt(str2);
+        const n3 = BigInt(str3);
         return sign === "-" ? BigInt(-1) * n3 : n3;
       }
-      const n2 = parseInt(str2, radix);
+      const n2 = parseInt(str3, radix);
       return sign === "-" ? -1 * n2 : n2;
     }
     function intStringify(node, radix, prefix) {
       const { value } = node;
       if (intIdentify(value)) {
-        const str2 = value.toString(radix);
-        return value < 0 ? "-" + prefix + str2.substr(1) : prefix + str2;
+        const str3 = value.toString(radix);
+        return value < 0 ? "-" + prefix + str3.substr(1) : prefix + str3;
       }
       return stringifyNumber.stringifyNumber(node);
     }
@@ -24689,7 +24689,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "BIN",
       test: /^[-+]?0b[0-1_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 2, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 2, opt),
       stringify: (node) => intStringify(node, 2, "0b")
     };
     var intOct = {
@@ -24698,7 +24698,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "OCT",
       test: /^[-+]?0[0-7_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 1, 8, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 1, 8, opt),
       stringify: (node) => intStringify(node, 8, "0")
     };
     var int = {
@@ -24706,7 +24706,7 @@ var require_int2 = __commonJS({
       default: true,
       tag: "tag:yaml.org,2002:int",
       test: /^[-+]?[0-9][0-9_]*$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 0, 10, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 0, 10, opt),
       stringify: stringifyNumber.stringifyNumber
     };
     var intHex = {
@@ -24715,7 +24715,7 @@ var require_int2 = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "HEX",
       test: /^[-+]?0x[0-9a-fA-F_]+$/,
-      resolve: (str2, _onError, opt) => intResolve(str2, 2, 16, opt),
+      resolve: (str3, _onError, opt) => intResolve(str3, 2, 16, opt),
       stringify: (node) => intStringify(node, 16, "0x")
     };
     exports.int = int;
@@ -24819,9 +24819,9 @@ var require_timestamp = __commonJS({
   "node_modules/yaml/dist/schema/yaml-1.1/timestamp.js"(exports) {
     "use strict";
     var stringifyNumber = require_stringifyNumber();
-    function parseSexagesimal(str2, asBigInt) {
-      const sign = str2[0];
-      const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
+    function parseSexagesimal(str3, asBigInt) {
+      const sign = str3[0];
+      const parts = sign === "-" || sign === "+" ? str3.substring(1) : str3;
       const num2 = (n2) => asBigInt ? BigInt(n2) : Number(n2);
       const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
       return sign === "-" ? num2(-1) * res : res;
@@ -24858,7 +24858,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:int",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-      resolve: (str2, _onError, { intAsBigInt }) => parseSexagesimal(str2, intAsBigInt),
+      resolve: (str3, _onError, { intAsBigInt }) => parseSexagesimal(str3, intAsBigInt),
       stringify: stringifySexagesimal
     };
     var floatTime = {
@@ -24867,7 +24867,7 @@ var require_timestamp = __commonJS({
       tag: "tag:yaml.org,2002:float",
       format: "TIME",
       test: /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-      resolve: (str2) => parseSexagesimal(str2, false),
+      resolve: (str3) => parseSexagesimal(str3, false),
       stringify: stringifySexagesimal
     };
     var timestamp = {
@@ -24878,8 +24878,8 @@ var require_timestamp = __commonJS({
       // may be omitted altogether, resulting in a date format. In such a case, the time part is
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
-      resolve(str2) {
-        const match = str2.match(timestamp.test);
+      resolve(str3) {
+        const match = str3.match(timestamp.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -26202,13 +26202,13 @@ var require_resolve_block_scalar = __commonJS({
   "node_modules/yaml/dist/compose/resolve-block-scalar.js"(exports) {
     "use strict";
     var Scalar = require_Scalar();
-    function resolveBlockScalar(ctx, scalar, onError) {
-      const start = scalar.offset;
-      const header = parseBlockScalarHeader(scalar, ctx.options.strict, onError);
+    function resolveBlockScalar(ctx, scalar2, onError) {
+      const start = scalar2.offset;
+      const header = parseBlockScalarHeader(scalar2, ctx.options.strict, onError);
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar2.source ? splitLines(scalar2.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -26220,12 +26220,12 @@ var require_resolve_block_scalar = __commonJS({
       if (chompStart === 0) {
         const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
         let end2 = start + header.length;
-        if (scalar.source)
-          end2 += scalar.source.length;
+        if (scalar2.source)
+          end2 += scalar2.source.length;
         return { value: value2, type, comment: header.comment, range: [start, end2, end2] };
       }
-      let trimIndent = scalar.indent + header.indent;
-      let offset = scalar.offset + header.length;
+      let trimIndent = scalar2.indent + header.indent;
+      let offset = scalar2.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines[i];
@@ -26303,7 +26303,7 @@ var require_resolve_block_scalar = __commonJS({
         default:
           value += "\n";
       }
-      const end = start + header.length + scalar.source.length;
+      const end = start + header.length + scalar2.source.length;
       return { value, type, comment: header.comment, range: [start, end, end] };
     }
     function parseBlockScalarHeader({ offset, props }, strict, onError) {
@@ -26368,9 +26368,9 @@ var require_resolve_block_scalar = __commonJS({
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
-      const first = split[0];
-      const m = first.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
+      const first2 = split[0];
+      const m = first2.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first2.slice(m[1].length)] : ["", first2];
       const lines = [line0];
       for (let i = 1; i < split.length; i += 2)
         lines.push([split[i], split[i + 1]]);
@@ -26386,8 +26386,8 @@ var require_resolve_flow_scalar = __commonJS({
     "use strict";
     var Scalar = require_Scalar();
     var resolveEnd = require_resolve_end();
-    function resolveFlowScalar(scalar, strict, onError) {
-      const { offset, type, source, end } = scalar;
+    function resolveFlowScalar(scalar2, strict, onError) {
+      const { offset, type, source, end } = scalar2;
       let _type;
       let value;
       const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
@@ -26406,7 +26406,7 @@ var require_resolve_flow_scalar = __commonJS({
           break;
         /* istanbul ignore next should not happen */
         default:
-          onError(scalar, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
+          onError(scalar2, "UNEXPECTED_TOKEN", `Expected a flow scalar value, but found: ${type}`);
           return {
             value: "",
             type: null,
@@ -26621,26 +26621,26 @@ var require_compose_scalar = __commonJS({
         tag = findScalarTagByTest(ctx, value, token, onError);
       else
         tag = ctx.schema[identity.SCALAR];
-      let scalar;
+      let scalar2;
       try {
         const res = tag.resolve(value, (msg) => onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg), ctx.options);
-        scalar = identity.isScalar(res) ? res : new Scalar.Scalar(res);
+        scalar2 = identity.isScalar(res) ? res : new Scalar.Scalar(res);
       } catch (error2) {
         const msg = error2 instanceof Error ? error2.message : String(error2);
         onError(tagToken ?? token, "TAG_RESOLVE_FAILED", msg);
-        scalar = new Scalar.Scalar(value);
+        scalar2 = new Scalar.Scalar(value);
       }
-      scalar.range = range;
-      scalar.source = value;
+      scalar2.range = range;
+      scalar2.source = value;
       if (type)
-        scalar.type = type;
+        scalar2.type = type;
       if (tagName)
-        scalar.tag = tagName;
+        scalar2.tag = tagName;
       if (tag.format)
-        scalar.format = tag.format;
+        scalar2.format = tag.format;
       if (comment)
-        scalar.comment = comment;
-      return scalar;
+        scalar2.comment = comment;
+      return scalar2;
     }
     function findScalarTagByName(schema, value, tagName, tagToken, onError) {
       if (tagName === "!")
@@ -27112,10 +27112,10 @@ var require_cst_scalar = __commonJS({
         case "|":
         case ">": {
           const he = source.indexOf("\n");
-          const head = source.substring(0, he);
+          const head2 = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent, source: head2 }
           ];
           if (!addEndtoBlockProps(props, end))
             props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -27175,19 +27175,19 @@ var require_cst_scalar = __commonJS({
     }
     function setBlockScalarValue(token, source) {
       const he = source.indexOf("\n");
-      const head = source.substring(0, he);
+      const head2 = source.substring(0, he);
       const body = source.substring(he + 1) + "\n";
       if (token.type === "block-scalar") {
         const header = token.props[0];
         if (header.type !== "block-scalar-header")
           throw new Error("Invalid block scalar header");
-        header.source = head;
+        header.source = head2;
         token.source = body;
       } else {
         const { offset } = token;
         const indent = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent, source: head2 }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
           props.push({ type: "newline", offset: -1, indent, source: "\n" });
@@ -28196,7 +28196,7 @@ var require_parser = __commonJS({
         }
       }
     }
-    var Parser6 = class {
+    var Parser7 = class {
       /**
        * @param onNewLine - If defined, called separately with the start position of
        *   each new line (in `parse()`, including the start of input).
@@ -28468,37 +28468,37 @@ var require_parser = __commonJS({
           };
         }
       }
-      *scalar(scalar) {
+      *scalar(scalar2) {
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
           let sep6;
-          if (scalar.end) {
-            sep6 = scalar.end;
+          if (scalar2.end) {
+            sep6 = scalar2.end;
             sep6.push(this.sourceToken);
-            delete scalar.end;
+            delete scalar2.end;
           } else
             sep6 = [this.sourceToken];
           const map = {
             type: "block-map",
-            offset: scalar.offset,
-            indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep6 }]
+            offset: scalar2.offset,
+            indent: scalar2.indent,
+            items: [{ start, key: scalar2, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
         } else
-          yield* this.lineEnd(scalar);
+          yield* this.lineEnd(scalar2);
       }
-      *blockScalar(scalar) {
+      *blockScalar(scalar2) {
         switch (this.type) {
           case "space":
           case "comment":
           case "newline":
-            scalar.props.push(this.sourceToken);
+            scalar2.props.push(this.sourceToken);
             return;
           case "scalar":
-            scalar.source = this.source;
+            scalar2.source = this.source;
             this.atNewLine = true;
             this.indent = 0;
             if (this.onNewLine) {
@@ -28969,7 +28969,7 @@ var require_parser = __commonJS({
         }
       }
     };
-    exports.Parser = Parser6;
+    exports.Parser = Parser7;
   }
 });
 
@@ -29190,7 +29190,7 @@ var require_code = __commonJS({
     }
     exports._ = _;
     var plus = new _Code("+");
-    function str2(strs, ...args) {
+    function str3(strs, ...args) {
       const expr = [safeStringify(strs[0])];
       let i = 0;
       while (i < args.length) {
@@ -29201,7 +29201,7 @@ var require_code = __commonJS({
       optimize(expr);
       return new _Code(expr);
     }
-    exports.str = str2;
+    exports.str = str3;
     function addCodeArg(code, arg) {
       if (arg instanceof _Code)
         code.push(...arg._items);
@@ -29244,7 +29244,7 @@ var require_code = __commonJS({
       return;
     }
     function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str2`${c1}${c2}`;
+      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str3`${c1}${c2}`;
     }
     exports.strConcat = strConcat;
     function interpolate(x) {
@@ -30206,22 +30206,22 @@ var require_util9 = __commonJS({
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
     exports.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str2) {
-      return unescapeJsonPointer(decodeURIComponent(str2));
+    function unescapeFragment(str3) {
+      return unescapeJsonPointer(decodeURIComponent(str3));
     }
     exports.unescapeFragment = unescapeFragment;
-    function escapeFragment(str2) {
-      return encodeURIComponent(escapeJsonPointer(str2));
+    function escapeFragment(str3) {
+      return encodeURIComponent(escapeJsonPointer(str3));
     }
     exports.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str2) {
-      if (typeof str2 == "number")
-        return `${str2}`;
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPointer(str3) {
+      if (typeof str3 == "number")
+        return `${str3}`;
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
     exports.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str2) {
-      return str2.replace(/~1/g, "/").replace(/~0/g, "~");
+    function unescapeJsonPointer(str3) {
+      return str3.replace(/~1/g, "/").replace(/~0/g, "~");
     }
     exports.unescapeJsonPointer = unescapeJsonPointer;
     function eachItem(xs, f) {
@@ -31246,8 +31246,8 @@ var require_json_schema_traverse = __commonJS({
         post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
-    function escapeJsonPtr(str2) {
-      return str2.replace(/~/g, "~0").replace(/\//g, "~1");
+    function escapeJsonPtr(str3) {
+      return str3.replace(/~/g, "~0").replace(/\//g, "~1");
     }
   }
 });
@@ -31366,26 +31366,26 @@ var require_resolve = __commonJS({
         addAnchor.call(this, sch.$anchor);
         addAnchor.call(this, sch.$dynamicAnchor);
         baseIds[jsonPtr] = innerBaseId;
-        function addRef(ref) {
+        function addRef(ref2) {
           const _resolve = this.opts.uriResolver.resolve;
-          ref = normalizeId(innerBaseId ? _resolve(innerBaseId, ref) : ref);
-          if (schemaRefs.has(ref))
-            throw ambiguos(ref);
-          schemaRefs.add(ref);
-          let schOrRef = this.refs[ref];
+          ref2 = normalizeId(innerBaseId ? _resolve(innerBaseId, ref2) : ref2);
+          if (schemaRefs.has(ref2))
+            throw ambiguos(ref2);
+          schemaRefs.add(ref2);
+          let schOrRef = this.refs[ref2];
           if (typeof schOrRef == "string")
             schOrRef = this.refs[schOrRef];
           if (typeof schOrRef == "object") {
-            checkAmbiguosRef(sch, schOrRef.schema, ref);
-          } else if (ref !== normalizeId(fullPath)) {
-            if (ref[0] === "#") {
-              checkAmbiguosRef(sch, localRefs[ref], ref);
-              localRefs[ref] = sch;
+            checkAmbiguosRef(sch, schOrRef.schema, ref2);
+          } else if (ref2 !== normalizeId(fullPath)) {
+            if (ref2[0] === "#") {
+              checkAmbiguosRef(sch, localRefs[ref2], ref2);
+              localRefs[ref2] = sch;
             } else {
-              this.refs[ref] = fullPath;
+              this.refs[ref2] = fullPath;
             }
           }
-          return ref;
+          return ref2;
         }
         function addAnchor(anchor) {
           if (typeof anchor == "string") {
@@ -31396,12 +31396,12 @@ var require_resolve = __commonJS({
         }
       });
       return localRefs;
-      function checkAmbiguosRef(sch1, sch2, ref) {
+      function checkAmbiguosRef(sch1, sch2, ref2) {
         if (sch2 !== void 0 && !equal(sch1, sch2))
-          throw ambiguos(ref);
+          throw ambiguos(ref2);
       }
-      function ambiguos(ref) {
-        return new Error(`reference "${ref}" resolves to more than one schema`);
+      function ambiguos(ref2) {
+        return new Error(`reference "${ref2}" resolves to more than one schema`);
       }
     }
     exports.getSchemaRefs = getSchemaRefs;
@@ -31939,9 +31939,9 @@ var require_ref_error = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     var resolve_1 = require_resolve();
     var MissingRefError = class extends Error {
-      constructor(resolver, baseId, ref, msg) {
-        super(msg || `can't resolve reference ${ref} from id ${baseId}`);
-        this.missingRef = (0, resolve_1.resolveUrl)(resolver, baseId, ref);
+      constructor(resolver, baseId, ref2, msg) {
+        super(msg || `can't resolve reference ${ref2} from id ${baseId}`);
+        this.missingRef = (0, resolve_1.resolveUrl)(resolver, baseId, ref2);
         this.missingSchema = (0, resolve_1.normalizeId)((0, resolve_1.getFullPath)(resolver, this.missingRef));
       }
     };
@@ -32067,22 +32067,22 @@ var require_compile = __commonJS({
       }
     }
     exports.compileSchema = compileSchema;
-    function resolveRef(root, baseId, ref) {
+    function resolveRef(root, baseId, ref2) {
       var _a;
-      ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
-      const schOrFunc = root.refs[ref];
+      ref2 = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref2);
+      const schOrFunc = root.refs[ref2];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve20.call(this, root, ref);
+      let _sch = resolve24.call(this, root, ref2);
       if (_sch === void 0) {
-        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
+        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref2];
         const { schemaId } = this.opts;
         if (schema)
           _sch = new SchemaEnv({ schema, schemaId, root, baseId });
       }
       if (_sch === void 0)
         return;
-      return root.refs[ref] = inlineOrCompile.call(this, _sch);
+      return root.refs[ref2] = inlineOrCompile.call(this, _sch);
     }
     exports.resolveRef = resolveRef;
     function inlineOrCompile(sch) {
@@ -32100,14 +32100,14 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve20(root, ref) {
+    function resolve24(root, ref2) {
       let sch;
-      while (typeof (sch = this.refs[ref]) == "string")
-        ref = sch;
-      return sch || this.schemas[ref] || resolveSchema.call(this, root, ref);
+      while (typeof (sch = this.refs[ref2]) == "string")
+        ref2 = sch;
+      return sch || this.schemas[ref2] || resolveSchema.call(this, root, ref2);
     }
-    function resolveSchema(root, ref) {
-      const p = this.opts.uriResolver.parse(ref);
+    function resolveSchema(root, ref2) {
+      const p = this.opts.uriResolver.parse(ref2);
       const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
       let baseId = (0, resolve_1.getFullPath)(this.opts.uriResolver, root.baseId, void 0);
       if (Object.keys(root.schema).length > 0 && refPath === baseId) {
@@ -32125,7 +32125,7 @@ var require_compile = __commonJS({
         return;
       if (!schOrRef.validate)
         compileSchema.call(this, schOrRef);
-      if (id === (0, resolve_1.normalizeId)(ref)) {
+      if (id === (0, resolve_1.normalizeId)(ref2)) {
         const { schema } = schOrRef;
         const { schemaId } = this.opts;
         const schId = schema[schemaId];
@@ -32279,9 +32279,9 @@ var require_utils3 = __commonJS({
         }
       }
       if (bestLength < 2) return hextets.join(":");
-      const head = hextets.slice(0, bestStart).join(":");
+      const head2 = hextets.slice(0, bestStart).join(":");
       const tail = hextets.slice(bestStart + bestLength).join(":");
-      return head + "::" + tail;
+      return head2 + "::" + tail;
     }
     function normalizeIPv6Address(input) {
       const compression = input.indexOf("::");
@@ -32344,10 +32344,10 @@ var require_utils3 = __commonJS({
         isIPV6: true
       };
     }
-    function findToken(str2, token) {
+    function findToken(str3, token) {
       let ind = 0;
-      for (let i = 0; i < str2.length; i++) {
-        if (str2[i] === token) ind++;
+      for (let i = 0; i < str3.length; i++) {
+        if (str3[i] === token) ind++;
       }
       return ind;
     }
@@ -32964,7 +32964,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve20(baseURI, relativeURI, options) {
+    function resolve24(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33355,7 +33355,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve20,
+      resolve: resolve24,
       resolveComponent,
       equal,
       serialize,
@@ -33417,7 +33417,7 @@ var require_core = __commonJS({
     var util_1 = require_util9();
     var $dataRefSchema = require_data();
     var uri_1 = require_uri();
-    var defaultRegExp = (str2, flags) => new RegExp(str2, flags);
+    var defaultRegExp = (str3, flags) => new RegExp(str3, flags);
     defaultRegExp.code = "new RegExp";
     var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
     var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
@@ -33578,26 +33578,26 @@ var require_core = __commonJS({
             return _compileAsync.call(this, sch);
           }
         }
-        function checkLoaded({ missingSchema: ref, missingRef }) {
-          if (this.refs[ref]) {
-            throw new Error(`AnySchema ${ref} is loaded but ${missingRef} cannot be resolved`);
+        function checkLoaded({ missingSchema: ref2, missingRef }) {
+          if (this.refs[ref2]) {
+            throw new Error(`AnySchema ${ref2} is loaded but ${missingRef} cannot be resolved`);
           }
         }
-        async function loadMissingSchema(ref) {
-          const _schema = await _loadSchema.call(this, ref);
-          if (!this.refs[ref])
+        async function loadMissingSchema(ref2) {
+          const _schema = await _loadSchema.call(this, ref2);
+          if (!this.refs[ref2])
             await loadMetaSchema.call(this, _schema.$schema);
-          if (!this.refs[ref])
-            this.addSchema(_schema, ref, meta);
+          if (!this.refs[ref2])
+            this.addSchema(_schema, ref2, meta);
         }
-        async function _loadSchema(ref) {
-          const p = this._loading[ref];
+        async function _loadSchema(ref2) {
+          const p = this._loading[ref2];
           if (p)
             return p;
           try {
-            return await (this._loading[ref] = loadSchema(ref));
+            return await (this._loading[ref2] = loadSchema(ref2));
           } finally {
-            delete this._loading[ref];
+            delete this._loading[ref2];
           }
         }
       }
@@ -33770,7 +33770,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -34212,16 +34212,16 @@ var require_ucs2length = __commonJS({
   "node_modules/ajv/dist/runtime/ucs2length.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    function ucs2length(str2) {
-      const len = str2.length;
+    function ucs2length(str3) {
+      const len = str3.length;
       let length = 0;
       let pos = 0;
       let value;
       while (pos < len) {
         length++;
-        value = str2.charCodeAt(pos++);
+        value = str3.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str2.charCodeAt(pos);
+          value = str3.charCodeAt(pos);
           if ((value & 64512) === 56320)
             pos++;
         }
@@ -35756,12 +35756,12 @@ var require_discriminator = __commonJS({
           for (let i = 0; i < oneOf.length; i++) {
             let sch = oneOf[i];
             if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
-              const ref = sch.$ref;
-              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
+              const ref2 = sch.$ref;
+              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref2);
               if (sch instanceof compile_1.SchemaEnv)
                 sch = sch.schema;
               if (sch === void 0)
-                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
+                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref2);
             }
             const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
             if (typeof propSch != "object") {
@@ -36072,13 +36072,13 @@ var Command = class {
     let cmdStr = CMD_STRING + this.command;
     if (this.properties && Object.keys(this.properties).length > 0) {
       cmdStr += " ";
-      let first = true;
+      let first2 = true;
       for (const key2 in this.properties) {
         if (this.properties.hasOwnProperty(key2)) {
           const val2 = this.properties[key2];
           if (val2) {
-            if (first) {
-              first = false;
+            if (first2) {
+              first2 = false;
             } else {
               cmdStr += ",";
             }
@@ -36189,11 +36189,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve20) {
-      resolve20(value);
+    return value instanceof P ? value : new P(function(resolve24) {
+      resolve24(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve20, reject) {
+  return new (P || (P = Promise))(function(resolve24, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36209,7 +36209,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve20(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve24(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36319,8 +36319,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -36416,10 +36416,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -36448,9 +36448,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -36461,8 +36461,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -36529,11 +36529,11 @@ function info(message) {
 // src/integrations/action.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { writeFileSync as writeFileSync2, mkdirSync } from "node:fs";
-import { dirname as dirname17, resolve as resolve19 } from "node:path";
+import { dirname as dirname21, resolve as resolve23 } from "node:path";
 
 // src/discover/unmatched.ts
 import { statSync as statSync3 } from "node:fs";
-import { relative as relative3, resolve as resolve4, sep as sep3 } from "node:path";
+import { relative as relative3, resolve as resolve5, sep as sep3 } from "node:path";
 
 // node_modules/tinyglobby/dist/index.mjs
 import { readdir as readdir2, readdirSync, realpath, realpathSync, stat as stat2, statSync } from "fs";
@@ -37311,8 +37311,8 @@ async function glob(globInput, options) {
 
 // src/discover/discover.ts
 var import_ignore = __toESM(require_ignore(), 1);
-import { readFileSync, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
-import { join, relative as relative2, resolve as resolve3, sep as sep2 } from "node:path";
+import { readFileSync as readFileSync2, readdirSync as readdirSync2, statSync as statSync2 } from "node:fs";
+import { join as join2, relative as relative2, resolve as resolve4, sep as sep2 } from "node:path";
 
 // src/util/fs-errors.ts
 var REASONS = {
@@ -37346,446 +37346,1873 @@ function describeFsError(e) {
 var EnvironmentError = class extends Error {
 };
 
-// src/discover/discover.ts
-var PathNotFoundError = class extends Error {
-  constructor(path) {
-    super(`No such file or directory: ${path}`);
-    this.path = path;
-  }
-  path;
-};
-var SKIPPED_FOLDERS = /* @__PURE__ */ new Set([".git", "node_modules", ".terraform", ".terragrunt-cache", ".venv", ".idea", ".vscode"]);
-function fileKind(path) {
-  const lower2 = path.toLowerCase();
-  if (lower2.endsWith(".bicep") || lower2.endsWith(".bicepparam")) return "bicep";
-  if (lower2.endsWith(".tf") || lower2.endsWith(".tf.json") || lower2.endsWith(".tfvars") || lower2.endsWith(".tfvars.json")) return "terraform";
-  if (lower2.endsWith(".json") || lower2.endsWith(".jsonc")) return "json";
-  return void 0;
+// src/discover/script-files.ts
+import { closeSync, openSync, readSync } from "node:fs";
+
+// src/lower/scripts/script.ts
+import { readFileSync } from "node:fs";
+import { extname } from "node:path";
+
+// src/util/arrays.ts
+function appendAll(target, items) {
+  for (const item of items) target.push(item);
+  return target;
 }
-async function discover(paths, options) {
-  const found = /* @__PURE__ */ new Map();
-  const configured = (0, import_ignore.default)().add(options.ignore ?? []);
-  const ignoredByConfig = (abs) => {
-    const rel = relative2(options.cwd, abs).split(sep2).join("/");
-    return rel !== "" && !rel.startsWith("..") && configured.ignores(rel);
-  };
-  for (const arg of paths.length > 0 ? paths : ["."]) {
-    if (isDynamicPattern(arg)) {
-      const matches = await globFiles(arg, options.cwd);
-      for (const m of matches.sort()) {
-        const kind = fileKind(m);
-        if (kind && !ignoredByConfig(m)) found.set(resolve3(m), kind);
-      }
-      continue;
-    }
-    const abs = resolve3(options.cwd, arg);
-    let stat3;
-    try {
-      stat3 = statSync2(abs);
-    } catch (e) {
-      if (e.code === "ENOENT") throw new PathNotFoundError(arg);
-      throw new EnvironmentError(`cannot read ${arg}: ${describeFsError(e)}`);
-    }
-    if (stat3.isDirectory()) walk(abs, [], found, ignoredByConfig, options.problems);
-    else {
-      const kind = fileKind(abs);
-      if (kind) found.set(abs, kind);
-    }
+function maxOf(items) {
+  let max = -Infinity;
+  for (const n2 of items) {
+    if (Number.isNaN(n2)) return NaN;
+    if (n2 > max) max = n2;
   }
-  return [...found].map(([path, kind]) => ({ path, kind })).sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
+  return max;
 }
-function globFiles(pattern, cwd) {
-  return glob(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
-}
-function readGitIgnore(dir2) {
-  try {
-    return { base: dir2, rules: (0, import_ignore.default)().add(readFileSync(join(dir2, ".gitignore"), "utf8")) };
-  } catch {
-    return void 0;
+function minOf(items) {
+  let min = Infinity;
+  for (const n2 of items) {
+    if (Number.isNaN(n2)) return NaN;
+    if (n2 < min) min = n2;
   }
-}
-function isIgnored(abs, isDir, layers) {
-  for (const layer of layers) {
-    const rel = relative2(layer.base, abs).split(sep2).join("/") + (isDir ? "/" : "");
-    if (layer.rules.ignores(rel)) return true;
-  }
-  return false;
-}
-function walk(dir2, inherited, found, ignoredByConfig, problems) {
-  const own = readGitIgnore(dir2);
-  const layers = own ? [...inherited, own] : inherited;
-  let entries;
-  try {
-    entries = readdirSync2(dir2, { withFileTypes: true, encoding: "buffer" });
-  } catch (e) {
-    problems?.set(dir2, `the folder cannot be listed (${describeFsError(e)})`);
-    return;
-  }
-  const named = entries.map((entry) => ({ entry, name: utf8Name(entry.name) }));
-  named.sort((a, b2) => a.name.text < b2.name.text ? -1 : a.name.text > b2.name.text ? 1 : 0);
-  for (const { entry, name } of named) {
-    const abs = join(dir2, name.text);
-    if (!name.valid) {
-      if (entry.isFile() && fileKind(name.text) || entry.isDirectory()) {
-        problems?.set(abs, `its name is not valid UTF-8 (shown with U+FFFD); rename it to have it linted`);
-      }
-      continue;
-    }
-    if (entry.isDirectory()) {
-      if (SKIPPED_FOLDERS.has(name.text) || isIgnored(abs, true, layers) || ignoredByConfig(abs)) continue;
-      walk(abs, layers, found, ignoredByConfig, problems);
-    } else if (entry.isFile()) {
-      const kind = fileKind(name.text);
-      if (kind && !isIgnored(abs, false, layers) && !ignoredByConfig(abs)) found.set(abs, kind);
-    }
-  }
-}
-var UTF8 = new TextDecoder("utf-8", { fatal: true });
-function utf8Name(bytes) {
-  try {
-    return { text: UTF8.decode(bytes), valid: true };
-  } catch {
-    return { text: bytes.toString("utf8"), valid: false };
-  }
+  return min;
 }
 
-// src/discover/unmatched.ts
-async function unmatchedPaths(paths, linted, cwd) {
-  const lintedSet = new Set(linted.map((f) => resolve4(f)));
-  const out = [];
-  for (const arg of paths) {
-    if (isDynamicPattern(arg)) {
-      const matches = await globFiles(arg, cwd);
-      if (!matches.some((m) => lintedSet.has(resolve4(m)))) out.push(arg);
+// src/syntax/powershell/parser.ts
+var MAX_DEPTH = 200;
+var KEYWORDS = /* @__PURE__ */ new Set(["if", "foreach", "for", "while", "do", "switch", "try", "function", "filter", "param", "trap", "return", "throw", "exit", "break", "continue", "class", "enum", "using", "begin", "process", "end", "workflow", "configuration"]);
+function isBlank(c) {
+  return c === " " || c === "	" || c === " " || c === "\f" || c === "\v";
+}
+function isNewline(c) {
+  return c === "\n" || c === "\r";
+}
+function endsBareword(c) {
+  return c === "" || isBlank(c) || isNewline(c) || c === ";" || c === "|" || c === ")" || c === "}" || c === "(" || c === "{" || c === "," || c === "&" || c === ">" || c === "<";
+}
+function parsePowerShell(text2, stats = { steps: 0 }) {
+  const p = new PowerShellParser(text2, stats);
+  const params = p.parseScriptParams();
+  const statements = p.parseBlock(false);
+  const ast = { statements, comments: p.comments };
+  if (params) ast.params = params;
+  return ast;
+}
+var PowerShellParser = class {
+  constructor(text2, stats) {
+    this.text = text2;
+    this.stats = stats;
+  }
+  text;
+  stats;
+  pos = 0;
+  comments = [];
+  depth = 0;
+  peek(offset = 0) {
+    this.stats.steps++;
+    return this.text[this.pos + offset] ?? "";
+  }
+  /** Blanks, comments and backtick line continuations; not line breaks. */
+  skipBlanks() {
+    for (; ; ) {
+      const c = this.peek();
+      if (isBlank(c)) this.pos++;
+      else if (c === "`" && isNewline(this.peek(1))) {
+        this.pos += this.peek(1) === "\r" && this.peek(2) === "\n" ? 3 : 2;
+      } else if (c === "#") this.lineComment();
+      else if (c === "<" && this.peek(1) === "#") this.blockComment();
+      else return;
+    }
+  }
+  lineComment() {
+    const start = this.pos;
+    while (this.pos < this.text.length && !isNewline(this.text[this.pos])) this.pos++;
+    this.comments.push({ start, end: this.pos });
+  }
+  blockComment() {
+    const start = this.pos;
+    const close = this.text.indexOf("#>", this.pos + 2);
+    this.pos = close < 0 ? this.text.length : close + 2;
+    this.comments.push({ start, end: this.pos });
+  }
+  skipSeparators() {
+    for (; ; ) {
+      this.skipBlanks();
+      const c = this.peek();
+      if (isNewline(c) || c === ";") this.pos++;
+      else return;
+    }
+  }
+  /** Blanks and line breaks (inside parentheses, where a line break does not end anything). */
+  skipAllSpace() {
+    for (; ; ) {
+      this.skipBlanks();
+      if (isNewline(this.peek())) this.pos++;
+      else return;
+    }
+  }
+  keywordAt() {
+    const m = /^[A-Za-z]+/.exec(this.text.slice(this.pos, this.pos + 16));
+    if (!m) return void 0;
+    const next = this.text[this.pos + m[0].length] ?? "";
+    if (next !== "" && !isBlank(next) && !isNewline(next) && next !== "(" && next !== "{" && next !== ";") return void 0;
+    const word = m[0].toLowerCase();
+    return KEYWORDS.has(word) || word === "elseif" || word === "else" || word === "catch" || word === "finally" || word === "until" ? word : void 0;
+  }
+  // ---- script structure ------------------------------------------------------------------------
+  /** `[CmdletBinding()] param(...)` at the top of the script. */
+  parseScriptParams() {
+    const saved = this.pos;
+    this.skipSeparators();
+    while (this.peek() === "[") {
+      this.skipBalanced("[", "]");
+      this.skipSeparators();
+    }
+    if (this.keywordAt() !== "param") {
+      this.pos = saved;
+      return void 0;
+    }
+    this.pos += 5;
+    this.skipAllSpace();
+    return this.paramList();
+  }
+  /** The inside of `param(...)` (the parser is at `(`). */
+  paramList() {
+    const out = [];
+    if (this.peek() !== "(") return out;
+    this.pos++;
+    for (; ; ) {
+      this.skipAllSpace();
+      const c = this.peek();
+      if (c === "" || c === ")") break;
+      if (c === ",") {
+        this.pos++;
+        continue;
+      }
+      if (c === "[") {
+        this.skipBalanced("[", "]");
+        continue;
+      }
+      if (c === "$") {
+        const start = this.pos;
+        const v = this.readVariable(false);
+        this.skipAllSpace();
+        const entry = { name: v.name, written: v.written, span: { start, end: this.pos } };
+        if (this.peek() === "=") {
+          this.pos++;
+          this.skipAllSpace();
+          entry.default = this.readExpressionWord();
+          entry.span.end = this.pos;
+        }
+        out.push(entry);
+        continue;
+      }
+      this.readArgument();
+    }
+    if (this.peek() === ")") this.pos++;
+    return out;
+  }
+  /** Statements until `}` (when `inBraces`) or the end. The `}` is not consumed. */
+  parseBlock(inBraces) {
+    const out = [];
+    for (; ; ) {
+      this.skipSeparators();
+      const c = this.peek();
+      if (c === "") return out;
+      if (c === "}") {
+        if (inBraces) return out;
+        this.pos++;
+        continue;
+      }
+      if (c === ")") {
+        if (this.depth > 0 && inBraces) return out;
+        this.pos++;
+        continue;
+      }
+      const before = this.pos;
+      const stmt = this.parseStatement();
+      if (stmt) out.push(stmt);
+      if (this.pos === before) this.pos++;
+    }
+  }
+  /** `{ ... }` from the opening brace: its statements. */
+  braceBlock() {
+    this.skipAllSpace();
+    if (this.peek() !== "{") return [];
+    this.pos++;
+    this.depth++;
+    try {
+      const body = this.depth > MAX_DEPTH ? (this.skipBalanced("{", "}", true), []) : this.parseBlock(true);
+      if (this.peek() === "}") this.pos++;
+      return body;
+    } finally {
+      this.depth--;
+    }
+  }
+  /** `( ... )` from the opening parenthesis: its statements (a condition, a subexpression). */
+  parenStatements() {
+    if (this.peek() !== "(") return [];
+    this.pos++;
+    this.depth++;
+    try {
+      if (this.depth > MAX_DEPTH) {
+        this.skipBalanced("(", ")", true);
+        return [];
+      }
+      const out = [];
+      for (; ; ) {
+        this.skipAllSpace();
+        const c = this.peek();
+        if (c === "" || c === ")") break;
+        if (c === ";") {
+          this.pos++;
+          continue;
+        }
+        const before = this.pos;
+        const s2 = this.parseStatement(true);
+        if (s2) out.push(s2);
+        if (this.pos === before) this.pos++;
+      }
+      if (this.peek() === ")") this.pos++;
+      return out;
+    } finally {
+      this.depth--;
+    }
+  }
+  parseStatement(inParens = false) {
+    this.skipBlanks();
+    const start = this.pos;
+    const keyword = this.keywordAt();
+    if (keyword) {
+      const s2 = this.parseKeyword(keyword, start);
+      if (s2 !== null) return s2;
+    }
+    let p = this.pos;
+    while (this.text[p] === "[") {
+      const close = this.text.indexOf("]", p);
+      if (close < 0) break;
+      p = close + 1;
+      while (isBlank(this.text[p] ?? "")) p++;
+    }
+    if (this.text[p] === "$") {
+      const saved = this.pos;
+      this.pos = p;
+      const v = this.readVariable(false);
+      this.skipBlanks();
+      const op = /^([+\-*/%]?=)(?!=)/.exec(this.text.slice(this.pos, this.pos + 3));
+      if (op && !v.members && !v.splat) {
+        this.pos += op[1].length;
+        this.skipAllSpace();
+        const valueStart = this.pos;
+        const rhs = this.parsePipelineStatement(inParens);
+        const value = rhs ? this.statementAsWord(rhs, valueStart) : void 0;
+        const assign = { name: v.name, written: v.written, start, end: this.pos };
+        if (value) assign.value = value;
+        if (op[1] !== "=") {
+          assign.append = true;
+        }
+        return { kind: "assign", assigns: [assign], start, end: this.pos };
+      }
+      this.pos = saved;
+    }
+    return this.parsePipelineStatement(inParens);
+  }
+  /** The value of an assignment's right-hand side: an expression's word, or the output of a command. */
+  statementAsWord(stmt, start) {
+    if (stmt.kind === "command" && stmt.words.length === 1 && stmt.expression) return stmt.words[0];
+    return { parts: [{ kind: "substitution", body: [stmt], quoted: false, start, end: stmt.end }], start, end: stmt.end };
+  }
+  /** null: the word is not used as a keyword here. */
+  parseKeyword(keyword, start) {
+    switch (keyword) {
+      case "if": {
+        this.pos += 2;
+        const conditions = [];
+        const arms = [];
+        let exhaustive = false;
+        this.skipAllSpace();
+        appendAll(conditions, this.parenStatements());
+        arms.push(this.braceBlock());
+        for (; ; ) {
+          const save = this.pos;
+          this.skipAllSpace();
+          const k = this.keywordAt();
+          if (k === "elseif") {
+            this.pos += 6;
+            this.skipAllSpace();
+            appendAll(conditions, this.parenStatements());
+            arms.push(this.braceBlock());
+            continue;
+          }
+          if (k === "else") {
+            this.pos += 4;
+            arms.push(this.braceBlock());
+            exhaustive = true;
+            break;
+          }
+          this.pos = save;
+          break;
+        }
+        return { kind: "branch", conditions, arms, exhaustive, start, end: this.pos };
+      }
+      case "foreach": {
+        this.pos += 7;
+        this.skipAllSpace();
+        if (this.peek() !== "(") return null;
+        this.pos++;
+        this.skipAllSpace();
+        let variable;
+        if (this.peek() === "$") variable = this.readVariable(false).name;
+        this.skipAllSpace();
+        let items;
+        if (/^in\b/i.test(this.text.slice(this.pos, this.pos + 3))) {
+          this.pos += 2;
+          this.skipAllSpace();
+          items = this.literalList();
+        }
+        this.skipBalanced("(", ")", true);
+        const body = this.braceBlock();
+        const loop = { kind: "for", body, start, end: this.pos };
+        if (variable) loop.variable = variable;
+        if (items) loop.items = items;
+        return loop;
+      }
+      case "for":
+      case "while": {
+        this.pos += keyword.length;
+        this.skipAllSpace();
+        const conditions = keyword === "while" ? this.parenStatements() : (this.skipBalanced("(", ")"), []);
+        const body = this.braceBlock();
+        return { kind: "while", conditions, body, readVariables: [], start, end: this.pos };
+      }
+      case "do": {
+        this.pos += 2;
+        const body = this.braceBlock();
+        this.skipAllSpace();
+        const k = this.keywordAt();
+        let conditions = [];
+        if (k === "while" || k === "until") {
+          this.pos += k.length;
+          this.skipAllSpace();
+          conditions = this.parenStatements();
+        }
+        return { kind: "while", conditions, body, readVariables: [], start, end: this.pos };
+      }
+      case "switch": {
+        this.pos += 6;
+        this.skipBlanks();
+        while (this.peek() === "-") this.readArgument();
+        this.skipAllSpace();
+        const conditions = this.parenStatements();
+        this.skipAllSpace();
+        const arms = [];
+        let exhaustive = false;
+        if (this.peek() === "{") {
+          this.pos++;
+          for (; ; ) {
+            this.skipSeparators();
+            const c = this.peek();
+            if (c === "" || c === "}") break;
+            if (/^default\b/i.test(this.text.slice(this.pos, this.pos + 8))) {
+              exhaustive = true;
+              this.pos += 7;
+            } else this.readArgument();
+            this.skipAllSpace();
+            if (this.peek() === "{") arms.push(this.braceBlock());
+          }
+          if (this.peek() === "}") this.pos++;
+        }
+        return { kind: "branch", conditions, arms, exhaustive, start, end: this.pos };
+      }
+      case "try": {
+        this.pos += 3;
+        const body = this.braceBlock();
+        const arms = [];
+        const after = [];
+        for (; ; ) {
+          const save = this.pos;
+          this.skipAllSpace();
+          const k = this.keywordAt();
+          if (k === "catch") {
+            this.pos += 5;
+            this.skipBlanks();
+            while (this.peek() === "[" || this.peek() === ",") {
+              if (this.peek() === ",") this.pos++;
+              else this.skipBalanced("[", "]");
+              this.skipBlanks();
+            }
+            arms.push(this.braceBlock());
+            continue;
+          }
+          if (k === "finally") {
+            this.pos += 7;
+            appendAll(after, this.braceBlock());
+            continue;
+          }
+          this.pos = save;
+          break;
+        }
+        const branch = { kind: "branch", conditions: [], arms, exhaustive: false, start, end: this.pos };
+        return { kind: "group", body: [...body, branch, ...after], subshell: false, start, end: this.pos };
+      }
+      case "function":
+      case "filter":
+      case "workflow": {
+        this.pos += keyword.length;
+        this.skipBlanks();
+        const m = /^[^\s({]+/.exec(this.text.slice(this.pos, this.pos + 256));
+        const name = (m?.[0] ?? "").toLowerCase();
+        this.pos += m?.[0].length ?? 0;
+        this.skipAllSpace();
+        let params;
+        if (this.peek() === "(") params = this.paramList();
+        this.skipAllSpace();
+        if (this.peek() !== "{") return { kind: "opaque", start, end: this.pos };
+        this.pos++;
+        this.depth++;
+        try {
+          this.skipSeparators();
+          while (this.peek() === "[") {
+            this.skipBalanced("[", "]");
+            this.skipSeparators();
+          }
+          if (this.keywordAt() === "param") {
+            this.pos += 5;
+            this.skipAllSpace();
+            params = this.paramList();
+          }
+          const body = this.parseBlock(true);
+          if (this.peek() === "}") this.pos++;
+          const def2 = { kind: "function", name, body, start, end: this.pos };
+          if (params) def2.params = params.map((x) => x.default ? { name: x.name, default: x.default } : { name: x.name });
+          return def2;
+        } finally {
+          this.depth--;
+        }
+      }
+      case "param": {
+        this.pos += 5;
+        this.skipAllSpace();
+        this.paramList();
+        return { kind: "opaque", start, end: this.pos };
+      }
+      case "begin":
+      case "process":
+      case "end": {
+        const save = this.pos;
+        this.pos += keyword.length;
+        this.skipAllSpace();
+        if (this.peek() !== "{") {
+          this.pos = save;
+          return null;
+        }
+        return { kind: "group", body: this.braceBlock(), subshell: false, start, end: this.pos };
+      }
+      case "class":
+      case "enum":
+      case "trap":
+      case "configuration": {
+        this.pos += keyword.length;
+        while (this.pos < this.text.length && this.peek() !== "{" && !isNewline(this.peek())) this.pos++;
+        if (this.peek() === "{") this.skipBalanced("{", "}", true);
+        return { kind: "opaque", start, end: this.pos };
+      }
+      case "return":
+      case "throw":
+      case "exit":
+        this.pos += keyword.length;
+        return this.parsePipelineStatement(false) ?? { kind: "opaque", start, end: this.pos };
+      case "break":
+      case "continue":
+      case "using":
+        this.skipLine();
+        return { kind: "opaque", start, end: this.pos };
+      default:
+        return null;
+    }
+  }
+  skipLine() {
+    while (this.pos < this.text.length && !isNewline(this.peek()) && this.peek() !== ";" && this.peek() !== "}") this.pos++;
+  }
+  /** `'a', 'b'` or `@('a', 'b')`: the literal items of a foreach; undefined for anything else. */
+  literalList() {
+    const start = this.pos;
+    let inner = false;
+    if (this.peek() === "@" && this.peek(1) === "(") {
+      this.pos += 2;
+      inner = true;
+    }
+    const items = [];
+    for (; ; ) {
+      this.skipAllSpace();
+      const c = this.peek();
+      if (c === "'" || c === '"') {
+        const w = this.readArgument();
+        if (w.parts.some((p) => p.kind !== "text")) {
+          this.pos = start;
+          return void 0;
+        }
+        items.push(w);
+        this.skipAllSpace();
+        if (this.peek() === ",") {
+          this.pos++;
+          continue;
+        }
+        if (inner && this.peek() === ")") this.pos++;
+        this.skipAllSpace();
+        if (this.peek() === ")") return items;
+      }
+      this.pos = start;
+      return void 0;
+    }
+  }
+  // ---- pipelines and commands ------------------------------------------------------------------
+  parsePipelineStatement(inParens) {
+    const first2 = this.parsePipeline(inParens);
+    if (!first2) return void 0;
+    const items = [first2];
+    for (; ; ) {
+      this.skipBlanks();
+      if (this.peek() === "&" && this.peek(1) === "&" || this.peek() === "|" && this.peek(1) === "|") {
+        this.pos += 2;
+        this.skipAllSpace();
+        const next = this.parsePipeline(inParens);
+        if (next) items.push(next);
+        continue;
+      }
+      break;
+    }
+    return items.length === 1 ? first2 : { kind: "andor", items, start: first2.start, end: items[items.length - 1].end };
+  }
+  parsePipeline(inParens) {
+    const stages = [];
+    const blocks = [];
+    const start = this.pos;
+    for (; ; ) {
+      const stage = this.parseCommand(inParens, blocks);
+      if (stage) stages.push(stage);
+      this.skipBlanks();
+      if (this.peek() === "|" && this.peek(1) !== "|") {
+        this.pos++;
+        this.skipAllSpace();
+        continue;
+      }
+      break;
+    }
+    if (stages.length === 0) return void 0;
+    let stmt = stages.length === 1 ? stages[0] : { kind: "pipeline", stages, start, end: stages[stages.length - 1].end };
+    if (blocks.length > 0) {
+      const loops = blocks.map((b2) => ({ kind: "for", variable: "_", body: b2.body, start: b2.span.start, end: b2.span.end }));
+      stmt = { kind: "group", body: [stmt, ...loops], subshell: false, start, end: this.pos };
+    }
+    return stmt;
+  }
+  /** One pipeline stage: a command with arguments, or an expression. */
+  parseCommand(inParens, blocks) {
+    this.skipBlanks();
+    const start = this.pos;
+    const c = this.peek();
+    if (c === "" || isNewline(c) || c === ";" || c === "}" || c === ")" || c === "|") return void 0;
+    const words = [];
+    const expression = c === "$" || c === "'" || c === '"' || c === "(" || c === "@" || c === "[" || /[0-9]/.test(c) || c === "-" && /[0-9]/.test(this.peek(1));
+    if (c === "&" || c === "." && isBlank(this.peek(1))) {
+      this.pos++;
+      this.skipBlanks();
+    }
+    let opaque = false;
+    for (; ; ) {
+      this.skipBlanks();
+      const d = this.peek();
+      if (d === "" || d === ";" || d === "}" || d === "|") break;
+      if (isNewline(d)) {
+        if (!inParens) break;
+        this.pos++;
+        continue;
+      }
+      if (d === ")") break;
+      if (d === ",") {
+        this.pos++;
+        continue;
+      }
+      if (d === "{") {
+        const s2 = this.pos;
+        const body = this.braceBlock();
+        blocks.push({ body, span: { start: s2, end: this.pos } });
+        continue;
+      }
+      if (d === ">" || /[0-9*]/.test(d) && this.peek(1) === ">") {
+        while (/[0-9*>&]/.test(this.peek())) this.pos++;
+        this.skipBlanks();
+        if (this.peek() && !endsBareword(this.peek())) this.readArgument();
+        continue;
+      }
+      if (expression && words.length > 0 && (d === "-" || d === "+" || d === "*" || d === "/" || d === "%" || d === "=" || d === "." || d === "[")) {
+        opaque = true;
+      }
+      const before = this.pos;
+      words.push(this.readArgument());
+      if (this.pos === before) this.pos++;
+    }
+    if (words.length === 0) return void 0;
+    const end = words[words.length - 1].end;
+    if (expression) {
+      if (opaque || words.length > 1) return { kind: "command", words: [{ parts: [{ kind: "opaque", start, end }], start, end }], assigns: [], start, end, expression: true };
+      return { kind: "command", words, assigns: [], start, end, expression: true };
+    }
+    return { kind: "command", words, assigns: [], start, end };
+  }
+  /** One argument token of command mode (or an expression's operand). */
+  readArgument() {
+    const start = this.pos;
+    const c = this.peek();
+    if (c === "'" || c === '"' || c === "$" || c === "(" || c === "@") {
+      const w = this.readExpressionWord();
+      if (!endsBareword(this.peek()) && this.peek() !== "." && this.peek() !== "[" && this.peek() !== "=") {
+        const rest = this.readBareword();
+        return { parts: [...w.parts, ...rest.parts], start, end: this.pos };
+      }
+      return w;
+    }
+    if (c === "-" && /[A-Za-z_]/.test(this.peek(1))) {
+      let e = this.pos + 1;
+      while (e < this.text.length && /[A-Za-z0-9_-]/.test(this.text[e])) e++;
+      const name = this.text.slice(this.pos, e);
+      this.pos = e;
+      if (this.peek() === ":" && this.text.slice(this.pos, this.pos + 2) !== "::") {
+        this.pos++;
+        return { parts: [{ kind: "text", text: name, quoted: false, start, end: e }], start, end: e };
+      }
+      return { parts: [{ kind: "text", text: name, quoted: false, start, end: e }], start, end: e };
+    }
+    if (c === "[") {
+      this.skipBalanced("[", "]");
+      while (this.peek() === ":" || this.peek() === "." || /[A-Za-z0-9_]/.test(this.peek())) this.pos++;
+      if (this.peek() === "(") this.skipBalanced("(", ")", true);
+      const text2 = this.text.slice(start, this.pos);
+      if (/^\[(system\.)?guid\]::newguid\(\s*\)$/i.test(text2.replace(/\s+/g, ""))) {
+        return { parts: [{ kind: "substitution", body: [newGuidCommand(start, this.pos)], quoted: false, start, end: this.pos }], start, end: this.pos };
+      }
+      return { parts: [{ kind: "opaque", start, end: this.pos }], start, end: this.pos };
+    }
+    return this.readBareword();
+  }
+  /** A bareword in command mode: literal text with `$var` expansions, up to a blank or operator. */
+  readBareword() {
+    const start = this.pos;
+    const parts = [];
+    const text2 = (t, s2, e) => {
+      const last = parts[parts.length - 1];
+      if (last && last.kind === "text" && !last.quoted && last.end === s2) {
+        last.text += t;
+        last.end = e;
+      } else parts.push({ kind: "text", text: t, quoted: false, start: s2, end: e });
+    };
+    while (this.pos < this.text.length) {
+      this.stats.steps++;
+      const c = this.peek();
+      if (endsBareword(c)) break;
+      const s2 = this.pos;
+      if (c === "`") {
+        if (isNewline(this.peek(1))) break;
+        this.pos += 2;
+        text2(this.peek(-1), s2, this.pos);
+        continue;
+      }
+      if (c === "$" && /[A-Za-z_{:?]/.test(this.peek(1))) {
+        parts.push(this.readVariable(false, false));
+        continue;
+      }
+      if (c === "$" && this.peek(1) === "(") {
+        const sub = this.readSubexpression(false);
+        parts.push(sub);
+        continue;
+      }
+      if (c === "'" || c === '"') {
+        const w = this.readExpressionWord();
+        appendAll(parts, w.parts);
+        continue;
+      }
+      text2(c, s2, ++this.pos);
+    }
+    return { parts, start, end: this.pos };
+  }
+  /** A string, variable, subexpression, hashtable, array or number. */
+  readExpressionWord() {
+    const start = this.pos;
+    const c = this.peek();
+    if (c === "'") return this.singleQuoted();
+    if (c === '"') return this.doubleQuoted();
+    if (c === "@" && (this.peek(1) === '"' || this.peek(1) === "'")) return this.hereString();
+    if (c === "@" && this.peek(1) === "{") return this.hashtable();
+    if (c === "@" && this.peek(1) === "(") {
+      this.pos++;
+      const body = this.parenStatements();
+      return { parts: [{ kind: "substitution", body, quoted: false, start, end: this.pos }], start, end: this.pos };
+    }
+    if (c === "@" && /[A-Za-z_]/.test(this.peek(1))) {
+      this.pos++;
+      const v = this.readVariable(false, true, start);
+      v.splat = true;
+      return { parts: [v], start, end: this.pos };
+    }
+    if (c === "$" && this.peek(1) === "(") {
+      const sub = this.readSubexpression(false);
+      return { parts: [sub], start, end: this.pos };
+    }
+    if (c === "$") {
+      const v = this.readVariable(false);
+      return { parts: [v], start, end: this.pos };
+    }
+    if (c === "(") {
+      const body = this.parenStatements();
+      const members = this.readMembers();
+      const sub = { kind: "substitution", body, quoted: false, start, end: this.pos };
+      if (members) sub.members = members;
+      return { parts: [sub], start, end: this.pos };
+    }
+    if (c === "[") return this.readArgument();
+    return this.readBareword();
+  }
+  singleQuoted() {
+    const start = this.pos;
+    let out = "";
+    this.pos++;
+    while (this.pos < this.text.length) {
+      this.stats.steps++;
+      const c = this.text[this.pos];
+      if (c === "'" || c === "’" || c === "‘") {
+        if (this.peek(1) === c) {
+          out += "'";
+          this.pos += 2;
+          continue;
+        }
+        this.pos++;
+        break;
+      }
+      out += c;
+      this.pos++;
+    }
+    return { parts: [{ kind: "text", text: out, quoted: true, start, end: this.pos }], start, end: this.pos };
+  }
+  doubleQuoted() {
+    const start = this.pos;
+    this.pos++;
+    const parts = this.expandable((c) => c === '"' && this.peek(1) !== '"', true);
+    if (this.peek() === '"') this.pos++;
+    return { parts, start, end: this.pos };
+  }
+  /** The parts of an expandable string up to the closing quote (`stop`). */
+  expandable(stop, doubled) {
+    const parts = [];
+    const text2 = (t, s2, e) => {
+      const last = parts[parts.length - 1];
+      if (last && last.kind === "text" && last.end === s2) {
+        last.text += t;
+        last.end = e;
+      } else parts.push({ kind: "text", text: t, quoted: true, start: s2, end: e });
+    };
+    while (this.pos < this.text.length) {
+      this.stats.steps++;
+      const c = this.peek();
+      const s2 = this.pos;
+      if (stop(c)) break;
+      if (doubled && c === '"' && this.peek(1) === '"') {
+        this.pos += 2;
+        text2('"', s2, this.pos);
+        continue;
+      }
+      if (c === "`") {
+        const n2 = this.peek(1);
+        this.pos += 2;
+        text2(n2 === "n" ? "\n" : n2 === "t" ? "	" : n2 === "r" ? "\r" : n2 === "0" ? "\0" : n2, s2, this.pos);
+        continue;
+      }
+      if (c === "$" && this.peek(1) === "(") {
+        parts.push(this.readSubexpression(true));
+        continue;
+      }
+      if (c === "$" && /[A-Za-z_{:?]/.test(this.peek(1))) {
+        parts.push(this.readVariable(true, false));
+        continue;
+      }
+      text2(c, s2, ++this.pos);
+    }
+    return parts;
+  }
+  hereString() {
+    const start = this.pos;
+    const expandable = this.peek(1) === '"';
+    const quote = expandable ? '"' : "'";
+    this.pos += 2;
+    while (this.pos < this.text.length && !isNewline(this.peek())) this.pos++;
+    if (this.peek() === "\r") this.pos++;
+    if (this.peek() === "\n") this.pos++;
+    const closeRe = new RegExp(`(^|\\n)[ \\t]*${quote}@`, "g");
+    closeRe.lastIndex = this.pos - 1;
+    const m = closeRe.exec(this.text);
+    const bodyEnd = m ? m.index + (m[1] ? 1 : 0) : this.text.length;
+    let parts;
+    if (expandable) {
+      const limit = bodyEnd;
+      parts = this.expandable(() => this.pos >= limit, false);
+    } else {
+      parts = [{ kind: "text", text: this.text.slice(this.pos, bodyEnd).replace(/\r?\n$/, ""), quoted: true, start: this.pos, end: bodyEnd }];
+    }
+    this.pos = m ? m.index + m[0].length : this.text.length;
+    return { parts, start, end: this.pos };
+  }
+  hashtable() {
+    const start = this.pos;
+    this.pos += 2;
+    const entries = [];
+    let opaque = false;
+    for (; ; ) {
+      this.skipSeparators();
+      const c = this.peek();
+      if (c === "" || c === "}") break;
+      let key2;
+      if (c === "'" || c === '"') {
+        const w = c === "'" ? this.singleQuoted() : this.doubleQuoted();
+        const p = w.parts[0];
+        key2 = w.parts.length === 1 && p.kind === "text" ? p.text : void 0;
+      } else {
+        const m = /^[A-Za-z_][\w-]*/.exec(this.text.slice(this.pos, this.pos + 256));
+        if (m) {
+          key2 = m[0];
+          this.pos += m[0].length;
+        }
+      }
+      this.skipBlanks();
+      if (key2 === void 0 || this.peek() !== "=") {
+        opaque = true;
+        this.skipBalanced("{", "}", true, 1);
+        break;
+      }
+      this.pos++;
+      this.skipAllSpace();
+      const stmt = this.parsePipelineStatement(false);
+      if (stmt) entries.push({ key: key2, value: this.statementAsWord(stmt, stmt.start) });
+    }
+    if (this.peek() === "}") this.pos++;
+    if (opaque) return { parts: [{ kind: "opaque", start, end: this.pos }], start, end: this.pos };
+    return { parts: [{ kind: "hash", entries, start, end: this.pos }], start, end: this.pos };
+  }
+  readSubexpression(quoted) {
+    const start = this.pos;
+    this.pos++;
+    const body = this.parenStatements();
+    const part = { kind: "substitution", body, quoted, start, end: this.pos };
+    if (!quoted) {
+      const members = this.readMembers();
+      if (members) {
+        part.members = members;
+        part.end = this.pos;
+      }
+    }
+    return part;
+  }
+  /** `$name`, `$env:NAME`, `$script:name`, `${any}`, with `.Member` access when `members`. */
+  readVariable(quoted, members = true, start = this.pos) {
+    if (this.peek() === "$") this.pos++;
+    let written;
+    if (this.peek() === "{") {
+      const close = this.text.indexOf("}", this.pos);
+      const end = close < 0 ? this.text.length : close;
+      written = this.text.slice(this.pos + 1, end);
+      this.pos = Math.min(this.text.length, end + 1);
+    } else {
+      const m = /^(?:[A-Za-z]+:(?!:))?[A-Za-z0-9_?]+|^[$^?]/.exec(this.text.slice(this.pos, this.pos + 256));
+      written = m?.[0] ?? "";
+      this.pos += written.length;
+    }
+    const lower2 = written.toLowerCase();
+    const scoped = /^(script|global|local|private|using):/.exec(lower2);
+    const name = scoped ? lower2.slice(scoped[0].length) : lower2;
+    const part = { kind: "variable", name, written: `$${written}`, quoted, start, end: this.pos };
+    if (name.startsWith("env:")) part.env = true;
+    if (members) {
+      const m = this.readMembers();
+      if (m) {
+        part.members = m;
+        part.end = this.pos;
+      }
+    }
+    return part;
+  }
+  /** `.Name.Other` after a variable or parenthesis; stops before a method call or an index. */
+  readMembers() {
+    const out = [];
+    for (; ; ) {
+      const m = /^\.([A-Za-z_][A-Za-z0-9_]*)/.exec(this.text.slice(this.pos, this.pos + 256));
+      if (!m) break;
+      if (this.text[this.pos + m[0].length] === "(") {
+        this.pos += m[0].length;
+        this.skipBalanced("(", ")", true);
+        out.push("()");
+        break;
+      }
+      out.push(m[1]);
+      this.pos += m[0].length;
+    }
+    if (this.peek() === "[") {
+      this.skipBalanced("[", "]");
+      out.push("[]");
+    }
+    return out.length > 0 ? out : void 0;
+  }
+  /** Skips a bracketed region (with nesting and strings) from its opening character. */
+  skipBalanced(open2, close, strings2 = false, depthAtStart = 0) {
+    let depth = depthAtStart;
+    if (depthAtStart === 0) {
+      if (this.peek() !== open2) return;
+      this.pos++;
+      depth = 1;
+    }
+    while (this.pos < this.text.length && depth > 0) {
+      const c = this.text[this.pos];
+      if (c === "`") {
+        this.pos += 2;
+        continue;
+      }
+      if (strings2 && (c === "'" || c === '"')) {
+        if (c === "'") this.singleQuoted();
+        else this.doubleQuoted();
+        continue;
+      }
+      if (c === "#" && strings2) {
+        this.lineComment();
+        continue;
+      }
+      if (c === open2) depth++;
+      else if (c === close) depth--;
+      this.pos++;
+    }
+  }
+};
+function newGuidCommand(start, end) {
+  return { kind: "command", words: [{ parts: [{ kind: "text", text: "New-Guid", quoted: false, start, end }], start, end }], assigns: [], start, end };
+}
+
+// src/model/location.ts
+function compareLocations(a, b2) {
+  if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
+  return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
+}
+function sameLocation(a, b2) {
+  return !!a && !!b2 && compareLocations(a, b2) === 0;
+}
+var LineMap = class {
+  starts;
+  constructor(text2) {
+    const starts = [0];
+    for (let i = 0; i < text2.length; i++) {
+      const c = text2.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text2.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.starts = starts;
+  }
+  position(offset) {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  }
+  range(start, end) {
+    return { start: this.position(start), end: this.position(end) };
+  }
+  offset(pos) {
+    return (this.starts[pos.line - 1] ?? 0) + pos.column - 1;
+  }
+  get lineCount() {
+    return this.starts.length;
+  }
+};
+
+// src/syntax/script/source.ts
+function locationOf(source, span2) {
+  return { file: source.file, range: { start: source.position(span2.start), end: source.position(span2.end) } };
+}
+function fileSource(file, text2) {
+  const lines = new LineMap(text2);
+  return { file, text: text2, id: "", position: (offset) => lines.position(offset) };
+}
+var PROBE = 40;
+function embeddedSource(file, id, text2, hostText, hostLines, regionStart, regionEnd, alignText = text2) {
+  const starts = [0];
+  for (let i = 0; i < text2.length; i++) if (text2.charCodeAt(i) === 10) starts.push(i + 1);
+  const anchors = [];
+  let cursor = regionStart;
+  for (let i = 0; i < starts.length; i++) {
+    const lineEnd3 = i + 1 < starts.length ? starts[i + 1] - 1 : text2.length;
+    const line = alignText.slice(starts[i], lineEnd3).replace(/\r$/, "");
+    const body = line.trimStart();
+    const lead = line.length - body.length;
+    if (body === "") {
+      anchors.push({ hostOffset: Math.min(cursor, regionEnd), exact: false });
       continue;
     }
-    const abs = resolve4(cwd, arg);
-    if (lintedSet.size > 0 && isFile(abs)) continue;
-    const inside2 = (file) => {
-      const rel = relative3(abs, file);
-      return rel === "" || !rel.startsWith(`..${sep3}`) && rel !== ".." && !rel.startsWith(sep3) && !/^[A-Za-z]:/.test(rel);
-    };
-    if (![...lintedSet].some(inside2)) out.push(arg);
+    const window = hostText.slice(cursor, Math.min(regionEnd, cursor + line.length * 2 + 512));
+    let found = -1;
+    let matched = 0;
+    for (const probe of probes(body)) {
+      const at = window.indexOf(probe);
+      if (at >= 0) {
+        found = cursor + at;
+        matched = probe.length;
+        break;
+      }
+    }
+    if (found < 0) {
+      anchors.push({ hostOffset: Math.min(cursor, regionEnd), exact: false });
+      continue;
+    }
+    anchors.push({ hostOffset: Math.max(regionStart, found - lead), exact: true });
+    cursor = found + matched;
   }
+  const position = (offset) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const a = anchors[lo];
+    return hostLines.position(a.exact ? a.hostOffset + (offset - starts[lo]) : a.hostOffset);
+  };
+  return { file, text: text2, id, position };
+}
+function probes(body) {
+  const out = [body.slice(0, PROBE)];
+  const plain = /^[A-Za-z0-9_.\-/]{3,}/.exec(body);
+  if (plain && plain[0].length < out[0].length) out.push(plain[0]);
   return out;
 }
-function unmatchedMessage(unmatched) {
-  const list2 = unmatched.map((p) => `'${p}'`).join(", ");
-  const what = unmatched.length === 1 ? `${list2} matches` : `${list2} match`;
-  return `Nothing to lint: ${what} no Bicep, Terraform or ARM template file (check the path for a typo; --no-error-on-unmatched-pattern allows this).`;
+
+// src/syntax/shell/parser.ts
+var RESERVED_END = /* @__PURE__ */ new Set(["then", "elif", "else", "fi", "do", "done", "esac", "}", "in"]);
+var NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var MAX_DEPTH2 = 200;
+function isMeta(c) {
+  return c === " " || c === "	" || c === "\n" || c === "\r" || c === ";" || c === "&" || c === "|" || c === "(" || c === ")" || c === "<" || c === ">";
 }
-function isFile(path) {
-  try {
-    return statSync3(path).isFile();
-  } catch {
+function parseShell(text2, stats = { steps: 0 }) {
+  const parser = new ShellParser(text2, stats);
+  const statements = parser.parseProgram();
+  return { statements, comments: parser.comments };
+}
+var ShellParser = class _ShellParser {
+  constructor(text2, stats, len = text2.length) {
+    this.text = text2;
+    this.stats = stats;
+    this.len = len;
+  }
+  text;
+  stats;
+  len;
+  pos = 0;
+  comments = [];
+  heredocs = [];
+  depth = 0;
+  parseProgram() {
+    const out = [];
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      appendAll(out, this.parseList(/* @__PURE__ */ new Set()));
+      if (this.pos < this.len) this.skipStray();
+    }
+    return out;
+  }
+  skipStray() {
+    const c = this.text[this.pos];
+    if (c === ")" || c === ";" || c === "&" || c === "|") {
+      this.pos++;
+      return;
+    }
+    const w = this.peekWordText();
+    this.pos += Math.max(1, w?.length ?? 1);
+  }
+  // ---- low-level scanning ----------------------------------------------------------------------
+  peek(offset = 0) {
+    this.stats.steps++;
+    const i = this.pos + offset;
+    return i < this.len ? this.text[i] : "";
+  }
+  /** Skips blanks, `\`-newline continuations and comments; not newlines. */
+  skipBlanks() {
+    for (; ; ) {
+      const c = this.peek();
+      if (c === " " || c === "	") this.pos++;
+      else if (c === "\\" && this.peek(1) === "\n") this.pos += 2;
+      else if (c === "\\" && this.peek(1) === "\r" && this.peek(2) === "\n") this.pos += 3;
+      else if (c === "\r" && this.peek(1) !== "\n") this.pos++;
+      else if (c === "#") this.skipComment();
+      else return;
+    }
+  }
+  skipComment() {
+    const start = this.pos;
+    while (this.pos < this.len && this.text[this.pos] !== "\n" && this.text[this.pos] !== "\r") this.pos++;
+    this.comments.push({ start, end: this.pos });
+  }
+  /** Consumes one line break (and the bodies of here-documents opened on the line it ends). */
+  newline() {
+    if (this.peek() === "\r") this.pos++;
+    if (this.peek() === "\n") this.pos++;
+    if (this.heredocs.length > 0) {
+      const pending = this.heredocs;
+      this.heredocs = [];
+      for (const h of pending) this.skipHeredocBody(h);
+    }
+  }
+  skipHeredocBody(h) {
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      let lineEnd3 = this.text.indexOf("\n", this.pos);
+      if (lineEnd3 < 0) lineEnd3 = this.len;
+      let line = this.text.slice(this.pos, lineEnd3).replace(/\r$/, "");
+      if (h.stripTabs) line = line.replace(/^\t+/, "");
+      this.pos = Math.min(this.len, lineEnd3 + 1);
+      if (line === h.delimiter) return;
+    }
+  }
+  /** Skips blanks, comments and line breaks (and `;` when `semicolons`). */
+  skipSeparators(semicolons) {
+    for (; ; ) {
+      this.skipBlanks();
+      const c = this.peek();
+      if (c === "\n" || c === "\r") this.newline();
+      else if (semicolons && c === ";" && this.peek(1) !== ";") this.pos++;
+      else return;
+    }
+  }
+  /** The next unquoted plain word's text without consuming it (for reserved words). */
+  peekWordText() {
+    let i = this.pos;
+    while (i < this.len && !isMeta(this.text[i]) && !"'\"\\$`".includes(this.text[i])) i++;
+    if (i === this.pos) return void 0;
+    if (i < this.len && !isMeta(this.text[i])) return void 0;
+    return this.text.slice(this.pos, i);
+  }
+  atKeyword(word) {
+    return this.peekWordText() === word;
+  }
+  expectKeyword(word) {
+    this.skipSeparators(true);
+    if (this.atKeyword(word)) {
+      this.pos += word.length;
+      return true;
+    }
     return false;
   }
-}
-
-// src/cli/color.ts
-function useColor(flag, env, isTTY) {
-  if (flag !== void 0) return flag;
-  const force = env.FORCE_COLOR;
-  if (force !== void 0) return !["0", "false"].includes(force.trim().toLowerCase());
-  if (env.NO_COLOR) return false;
-  return isTTY && env.TERM !== "dumb";
-}
-
-// src/cli/main.ts
-import { dirname as dirname16, isAbsolute as isAbsolute3, relative as relative10, resolve as resolve17 } from "node:path";
-
-// src/engine/baseline.ts
-import { existsSync as existsSync3, readFileSync as readFileSync4, writeFileSync } from "node:fs";
-import { dirname as dirname4, relative as relative5, resolve as resolve6 } from "node:path";
-
-// src/engine/config-file.ts
-var import_ignore2 = __toESM(require_ignore(), 1);
-var import_picomatch2 = __toESM(require_picomatch2(), 1);
-import { readFileSync as readFileSync3 } from "node:fs";
-import { dirname as dirname3, join as join3, relative as relative4, resolve as resolve5 } from "node:path";
-
-// src/engine/lazy-deps.ts
-import { createRequire as createRequire2 } from "node:module";
-var nodeRequire = createRequire2(import.meta.url);
-var yaml;
-var ajv;
-function lazyYaml() {
-  return yaml ??= typeof __require === "function" ? require_dist() : nodeRequire("yaml");
-}
-function lazyAjv() {
-  return ajv ??= typeof __require === "function" ? require_ajv() : nodeRequire("ajv");
-}
-
-// src/util/package-root.ts
-import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
-import { dirname as dirname2, join as join2 } from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-var cached;
-function packageRoot() {
-  if (cached) return cached;
-  let dir2 = dirname2(fileURLToPath2(import.meta.url));
-  for (; ; ) {
-    const manifest = join2(dir2, "package.json");
-    if (existsSync2(manifest) && JSON.parse(readFileSync2(manifest, "utf8")).name === "grantlint") {
-      cached = dir2;
-      return dir2;
-    }
-    const up = dirname2(dir2);
-    if (up === dir2) throw new Error("grantlint: cannot find its own package.json");
-    dir2 = up;
-  }
-}
-function packageVersion() {
-  return JSON.parse(readFileSync2(join2(packageRoot(), "package.json"), "utf8")).version;
-}
-
-// src/engine/config-file.ts
-var CONFIG_FILE_NAMES = [".grantlint.yaml", ".grantlint.yml", ".grantlint.json"];
-var CONFIG_SCHEMA_PATH = "schemas/grantlint-config.schema.json";
-var ConfigError = class extends Error {
-};
-var schemaValidator;
-function configSchemaValidator() {
-  if (!schemaValidator) {
-    const schema = JSON.parse(readFileSync3(join3(packageRoot(), CONFIG_SCHEMA_PATH), "utf8"));
-    schemaValidator = new (lazyAjv()).Ajv({ allErrors: false, verbose: true, strict: false }).compile(schema);
-  }
-  return schemaValidator;
-}
-function formatKeyPath(path) {
-  let out = "";
-  for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : out === "" ? seg : `.${seg}`;
-  return out || "(top level)";
-}
-function displayFile(file, cwd) {
-  const rel = relative4(cwd, file);
-  return (rel === "" || rel.startsWith("..") ? file : rel).split("\\").join("/");
-}
-function configError(file, line, path, problem, cwd) {
-  return new ConfigError(`${displayFile(file, cwd)}:${line}: ${path.length > 0 ? `${formatKeyPath(path)}: ` : ""}${problem}`);
-}
-function pointerToPath(pointer, data) {
-  if (!pointer) return [];
-  const out = [];
-  let cur = data;
-  for (const raw of pointer.slice(1).split("/")) {
-    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(cur)) {
-      out.push(Number(seg));
-      cur = cur[Number(seg)];
-    } else {
-      out.push(seg);
-      cur = cur && typeof cur === "object" ? cur[seg] : void 0;
-    }
-  }
-  return out;
-}
-var ARTICLE = { array: "an array", object: "an object", string: "a string", boolean: "a boolean (true or false)", number: "a number", integer: "an integer" };
-function describeSchemaError(errors, data) {
-  const error2 = errors.find((e) => !["if", "allOf", "anyOf", "oneOf"].includes(e.keyword)) ?? errors[0];
-  const path = pointerToPath(error2.instancePath, data);
-  const params = error2.params;
-  switch (error2.keyword) {
-    case "enum":
-      return { path, problem: `must be one of ${params.allowedValues.map(String).join(", ")}` };
-    case "type":
-      return { path, problem: `must be ${ARTICLE[String(params.type)] ?? String(params.type)}` };
-    case "additionalProperties": {
-      const allowed = Object.keys((error2.parentSchema ?? {}).properties ?? {}).filter((k) => k !== "$schema");
-      return { path: [...path, String(params.additionalProperty)], problem: `unknown key${allowed.length ? `; expected one of ${allowed.join(", ")}` : ""}` };
-    }
-    case "required":
-      return { path: [...path, String(params.missingProperty)], problem: "is required" };
-    case "minItems":
-    case "minLength":
-      return { path, problem: Number(params.limit) <= 1 ? "must not be empty" : `must have at least ${String(params.limit)} items` };
-    case "additionalItems":
-      return { path, problem: "must be a severity or [severity, options]" };
-    case "propertyNames":
-    case "pattern":
-      if (error2.propertyName !== void 0) {
-        return { path: [...path, error2.propertyName], problem: "is not a rule id (rule ids are kebab-case)" };
+  // ---- lists and pipelines ---------------------------------------------------------------------
+  /**
+   * Statements until the end of the text, a `)` (when `closers` has it), `;;`, or one of the
+   * reserved words in `closers` at a command's start. The terminator is not consumed.
+   */
+  parseList(closers) {
+    const out = [];
+    for (; ; ) {
+      this.skipSeparators(true);
+      if (this.pos >= this.len) return out;
+      const c = this.peek();
+      if (c === ")" || c === ";" && this.peek(1) === ";") return out;
+      if (c === "&" || c === "|" || c === ";") {
+        this.pos++;
+        continue;
       }
-      return { path, problem: error2.message ?? "is invalid" };
-    default:
-      return { path, problem: error2.message ?? "is invalid" };
+      const word = this.peekWordText();
+      if (word !== void 0 && (closers.has(word) || RESERVED_END.has(word))) return out;
+      const before = this.pos;
+      const stmt = this.parseAndOr(closers);
+      if (stmt) out.push(stmt);
+      if (this.pos === before) this.pos++;
+      this.skipBlanks();
+      const d = this.peek();
+      if (d === ";" && this.peek(1) !== ";") this.pos++;
+      else if (d === "&" && this.peek(1) !== "&") this.pos++;
+    }
   }
-}
-function ruleEntries(raw, base) {
-  const out = /* @__PURE__ */ new Map();
-  for (const [id, value] of Object.entries(raw ?? {})) {
-    const path = [...base, id];
-    if (Array.isArray(value)) {
-      const entry = { severity: value[0], path };
-      if (value.length > 1) entry.options = value[1];
-      out.set(id, entry);
-    } else out.set(id, { severity: value, path });
+  parseAndOr(closers) {
+    const first2 = this.parsePipeline(closers);
+    if (!first2) return void 0;
+    const items = [first2];
+    for (; ; ) {
+      this.skipBlanks();
+      if (this.peek() === "&" && this.peek(1) === "&" || this.peek() === "|" && this.peek(1) === "|") {
+        this.pos += 2;
+        this.skipSeparators(false);
+        const next = this.parsePipeline(closers);
+        if (next) items.push(next);
+        continue;
+      }
+      break;
+    }
+    if (items.length === 1) return first2;
+    return { kind: "andor", items, start: first2.start, end: items[items.length - 1].end };
   }
-  return out;
-}
-function readConfigFile(path, cwd, text) {
-  const file = resolve5(path);
-  let source = text;
-  if (source === void 0) {
+  parsePipeline(closers) {
+    this.skipBlanks();
+    if (this.atKeyword("!")) {
+      this.pos++;
+      this.skipBlanks();
+    }
+    if (this.atKeyword("time")) {
+      this.pos += 4;
+      this.skipBlanks();
+    }
+    const first2 = this.parseCommand(closers);
+    if (!first2) return void 0;
+    const stages = [first2];
+    for (; ; ) {
+      this.skipBlanks();
+      if (this.peek() === "|" && this.peek(1) !== "|") {
+        this.pos += this.peek(1) === "&" ? 2 : 1;
+        this.skipSeparators(false);
+        const next = this.parseCommand(closers);
+        if (next) stages.push(next);
+        continue;
+      }
+      break;
+    }
+    if (stages.length === 1) return first2;
+    return { kind: "pipeline", stages, start: first2.start, end: stages[stages.length - 1].end };
+  }
+  // ---- commands --------------------------------------------------------------------------------
+  parseCommand(closers) {
+    this.skipBlanks();
+    const start = this.pos;
+    if (this.depth > MAX_DEPTH2) {
+      this.skipToLineEnd();
+      return { kind: "opaque", start, end: this.pos };
+    }
+    this.depth++;
     try {
-      source = readFileSync3(file, "utf8");
-    } catch (e) {
-      throw new ConfigError(`${displayFile(file, cwd)}: cannot read the configuration file (${e.code ?? e.message})`);
+      const c = this.peek();
+      if (c === "(") {
+        if (this.peek(1) === "(") return this.skipArithmeticCommand(start);
+        this.pos++;
+        const body = this.parseList(/* @__PURE__ */ new Set());
+        if (this.peek() === ")") this.pos++;
+        this.skipRedirections();
+        return { kind: "group", body, subshell: true, start, end: this.pos };
+      }
+      const word = this.peekWordText();
+      switch (word) {
+        case "{": {
+          this.pos++;
+          const body = this.parseList(/* @__PURE__ */ new Set(["}"]));
+          this.expectKeyword("}");
+          this.skipRedirections();
+          return { kind: "group", body, subshell: false, start, end: this.pos };
+        }
+        case "if":
+          return this.parseIf(start);
+        case "while":
+        case "until":
+          return this.parseWhile(start, word.length);
+        case "for":
+        case "select":
+          return this.parseFor(start, word.length);
+        case "case":
+          return this.parseCase(start);
+        case "function":
+          return this.parseFunctionKeyword(start);
+        case "[[":
+          return this.skipDoubleBracket(start);
+        default:
+          break;
+      }
+      if (word !== void 0 && closers.has(word)) return void 0;
+      return this.parseSimple(start);
+    } finally {
+      this.depth--;
     }
   }
-  const { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } = lazyYaml();
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    const line = lineCounter.linePos(first.pos[0]).line;
-    const message = first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    throw new ConfigError(`${displayFile(file, cwd)}:${line}: ${message}`);
+  skipToLineEnd() {
+    while (this.pos < this.len && this.text[this.pos] !== "\n") this.pos++;
   }
-  const lineOf = (keyPath) => {
-    let node = doc.contents;
-    let line = isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : 1;
-    for (const seg of keyPath) {
-      if (isMap(node)) {
-        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
-        if (!pair) break;
-        if (isNode(pair.key) && pair.key.range) line = lineCounter.linePos(pair.key.range[0]).line;
-        node = pair.value;
-      } else if (isSeq(node) && typeof seg === "number") {
-        const item = node.items[seg];
-        if (!isNode(item)) break;
-        if (item.range) line = lineCounter.linePos(item.range[0]).line;
-        node = item;
-      } else break;
+  skipArithmeticCommand(start) {
+    this.pos += 2;
+    let depth = 1;
+    while (this.pos < this.len && depth > 0) {
+      const c = this.text[this.pos];
+      if (c === "(") depth++;
+      else if (c === ")") depth--;
+      else if (c === "\n" && depth > 8) break;
+      this.pos++;
     }
-    return line;
-  };
-  const error2 = (keyPath, problem, displayCwd) => configError(file, lineOf(keyPath), keyPath, problem, displayCwd);
-  const data = doc.contents === null ? {} : doc.toJS();
-  const validate = configSchemaValidator();
-  if (!validate(data)) {
-    const { path: keyPath, problem } = describeSchemaError(validate.errors ?? [], data);
-    throw error2(keyPath, problem, cwd);
+    if (this.peek() === ")") this.pos++;
+    return { kind: "opaque", start, end: this.pos };
   }
-  const raw = data;
-  const dir2 = dirname3(file);
-  const ignorePatterns = raw.ignore ?? [];
-  let ignoreRules;
-  if (ignorePatterns.length > 0) ignoreRules = (0, import_ignore2.default)().add(ignorePatterns);
-  const overrides = (raw.overrides ?? []).map((o, i) => {
-    return { files: o.files, matches: globMatcher(o.files), rules: ruleEntries(o.rules, ["overrides", i, "rules"]) };
-  });
-  return {
-    path: file,
-    dir: dir2,
-    root: raw.root === true,
-    rules: ruleEntries(raw.rules, ["rules"]),
-    ignorePatterns,
-    overrides,
-    plugins: (raw.plugins ?? []).map((p) => resolve5(dir2, p)),
-    baseline: raw.baseline === void 0 ? void 0 : resolve5(dir2, raw.baseline),
-    lineOf,
-    error: error2,
-    ignores(target) {
-      if (!ignoreRules) return false;
-      const rel = relativeInside(dir2, target);
-      return rel !== void 0 && ignoreRules.ignores(rel);
+  skipDoubleBracket(start) {
+    this.pos += 2;
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      const c = this.text[this.pos];
+      if (c === "]" && this.peek(1) === "]") {
+        this.pos += 2;
+        break;
+      }
+      if (c === "\n") break;
+      if (c === "\\") this.pos += 2;
+      else if (c === "'" || c === '"') this.readWord();
+      else this.pos++;
     }
-  };
-}
-function globMatcher(patterns) {
-  const matchers = patterns.map((p) => {
-    const pattern = p.replace(/^\.\//, "");
-    const match = (0, import_picomatch2.default)(pattern, { dot: true });
-    return pattern.includes("/") ? match : (rel) => match(rel.slice(rel.lastIndexOf("/") + 1));
-  });
-  return (rel) => matchers.some((m) => m(rel));
-}
-function relativeInside(dir2, target) {
-  const rel = relative4(dir2, target).split("\\").join("/");
-  if (rel === "" || rel.startsWith("../") || rel === ".." || /^[a-zA-Z]:/.test(rel) || rel.startsWith("/")) return void 0;
-  return rel;
-}
-
-// src/engine/baseline.ts
-var BASELINE_VERSION = 1;
-function relativeTo(dir2, file) {
-  return relative5(dir2, file).split("\\").join("/");
-}
-function key(file, ruleId, fingerprint2) {
-  return `${file}\0${ruleId}\0${fingerprint2}`;
-}
-function compareEntries(a, b2) {
-  for (const k of ["file", "ruleId", "symbol", "fingerprint", "message"]) {
-    const x = a[k] ?? "";
-    const y = b2[k] ?? "";
-    if (x !== y) return x < y ? -1 : 1;
+    return { kind: "opaque", start, end: this.pos };
   }
-  return 0;
-}
-var Baseline = class _Baseline {
-  constructor(path, entries) {
-    this.path = path;
-    this.entries = entries;
+  parseIf(start) {
+    this.pos += 2;
+    const conditions = [];
+    const arms = [];
+    let exhaustive = false;
+    const stop = /* @__PURE__ */ new Set(["then", "elif", "else", "fi"]);
+    appendAll(conditions, this.parseList(stop));
+    for (; ; ) {
+      if (!this.expectKeyword("then")) break;
+      arms.push(this.parseList(stop));
+      this.skipSeparators(true);
+      if (this.atKeyword("elif")) {
+        this.pos += 4;
+        appendAll(conditions, this.parseList(stop));
+        continue;
+      }
+      if (this.atKeyword("else")) {
+        this.pos += 4;
+        arms.push(this.parseList(stop));
+        exhaustive = true;
+      }
+      break;
+    }
+    this.expectKeyword("fi");
+    this.skipRedirections();
+    return { kind: "branch", conditions, arms, exhaustive, start, end: this.pos };
   }
-  path;
-  entries;
-  /** Reads a baseline file; a missing or malformed file is a ConfigError (exit 2). */
-  static read(path, cwd) {
-    const abs = resolve6(cwd, path);
-    let doc;
+  parseWhile(start, keywordLength) {
+    this.pos += keywordLength;
+    const conditions = this.parseList(/* @__PURE__ */ new Set(["do"]));
+    this.expectKeyword("do");
+    const body = this.parseList(/* @__PURE__ */ new Set(["done"]));
+    this.expectKeyword("done");
+    this.skipRedirections();
+    const readVariables = [];
+    for (const c of conditions) collectReadVariables(c, readVariables);
+    return { kind: "while", conditions, body, readVariables, start, end: this.pos };
+  }
+  parseFor(start, keywordLength) {
+    this.pos += keywordLength;
+    this.skipBlanks();
+    if (this.peek() === "(" && this.peek(1) === "(") {
+      this.skipArithmeticCommand(this.pos);
+      this.skipSeparators(true);
+      this.expectKeyword("do");
+      const body2 = this.parseList(/* @__PURE__ */ new Set(["done"]));
+      this.expectKeyword("done");
+      return { kind: "for", body: body2, start, end: this.pos };
+    }
+    const nameWord = this.peekWordText();
+    let variable;
+    if (nameWord !== void 0 && NAME.test(nameWord)) {
+      variable = nameWord;
+      this.pos += nameWord.length;
+    }
+    let items;
+    this.skipSeparators(false);
+    if (this.atKeyword("in")) {
+      this.pos += 2;
+      items = [];
+      for (; ; ) {
+        this.skipBlanks();
+        const c = this.peek();
+        if (c === "" || c === "\n" || c === "\r" || c === ";") break;
+        if (isMeta(c)) {
+          this.pos++;
+          continue;
+        }
+        items.push(this.readWord());
+      }
+    }
+    this.expectKeyword("do");
+    const body = this.parseList(/* @__PURE__ */ new Set(["done"]));
+    this.expectKeyword("done");
+    this.skipRedirections();
+    const loop = { kind: "for", body, start, end: this.pos };
+    if (variable) loop.variable = variable;
+    if (items) loop.items = items;
+    return loop;
+  }
+  parseCase(start) {
+    this.pos += 4;
+    this.skipBlanks();
+    const subject = this.readWord();
+    const conditions = [];
+    if (subject.parts.some((p) => p.kind === "substitution")) {
+      conditions.push({ kind: "command", words: [{ parts: [], start: subject.start, end: subject.start }, subject], assigns: [], start: subject.start, end: subject.end });
+    }
+    this.expectKeyword("in");
+    const arms = [];
+    let exhaustive = false;
+    for (; ; ) {
+      this.skipSeparators(true);
+      if (this.pos >= this.len || this.atKeyword("esac")) break;
+      if (this.peek() === "(") this.pos++;
+      let patternText = "";
+      while (this.pos < this.len && this.peek() !== ")") {
+        const c = this.peek();
+        if (c === "\n") break;
+        if (c === " " || c === "	" || c === "|") {
+          this.pos++;
+          continue;
+        }
+        const w = this.readWord();
+        if (w.end === w.start) this.pos++;
+        patternText += this.text.slice(w.start, w.end) + "|";
+      }
+      if (this.peek() === ")") this.pos++;
+      if (patternText.split("|").includes("*")) exhaustive = true;
+      arms.push(this.parseList(/* @__PURE__ */ new Set(["esac"])));
+      this.skipBlanks();
+      if (this.peek() === ";" && this.peek(1) === ";") this.pos += this.peek(2) === "&" ? 3 : 2;
+      else if (this.peek() === ";" && this.peek(1) === "&") this.pos += 2;
+      else if (!this.atKeyword("esac") && this.pos < this.len && this.peek() !== "\n") this.pos++;
+    }
+    this.expectKeyword("esac");
+    this.skipRedirections();
+    return { kind: "branch", conditions, arms, exhaustive, start, end: this.pos };
+  }
+  parseFunctionKeyword(start) {
+    this.pos += "function".length;
+    this.skipBlanks();
+    const name = this.peekWordText() ?? "";
+    this.pos += name.length;
+    this.skipBlanks();
+    if (this.peek() === "(" && /^\(\s*\)/.test(this.text.slice(this.pos, this.pos + 64))) this.pos = this.text.indexOf(")", this.pos) + 1;
+    return this.functionBody(start, name);
+  }
+  functionBody(start, name) {
+    this.skipSeparators(false);
+    const body = this.parseCommand(/* @__PURE__ */ new Set());
+    return { kind: "function", name, body: body ? [body] : [], start, end: this.pos };
+  }
+  /** Redirections after a compound command (`done < file`, `} > log`). */
+  skipRedirections() {
+    for (; ; ) {
+      this.skipBlanks();
+      if (!this.atRedirection()) return;
+      this.readRedirection();
+    }
+  }
+  atRedirection() {
+    let i = this.pos;
+    while (i < this.len && this.text[i] >= "0" && this.text[i] <= "9") i++;
+    const c = this.text[i];
+    if (c === "<" || c === ">") return !(c === "<" && this.text[i + 1] === "(") && !(c === ">" && this.text[i + 1] === "(");
+    return c === "&" && this.text[i + 1] === ">" && i === this.pos;
+  }
+  readRedirection() {
+    while (this.peek() >= "0" && this.peek() <= "9") this.pos++;
+    if (this.peek() === "&") this.pos++;
+    const op = this.text.slice(this.pos, this.pos + 3);
+    if (op.startsWith("<<<")) {
+      this.pos += 3;
+      this.skipBlanks();
+      this.readWord();
+      return;
+    }
+    if (op.startsWith("<<")) {
+      this.pos += 2;
+      const stripTabs = this.peek() === "-";
+      if (stripTabs) this.pos++;
+      this.skipBlanks();
+      const w = this.readWord();
+      const delimiter = this.text.slice(w.start, w.end).replace(/['"\\]/g, "");
+      if (delimiter) this.heredocs.push({ delimiter, stripTabs });
+      return;
+    }
+    this.pos++;
+    while ("<>&|".includes(this.peek()) && this.peek() !== "") this.pos++;
+    this.skipBlanks();
+    if (this.peek() === "-" && isMeta(this.peek(1) || " ")) {
+      this.pos++;
+      return;
+    }
+    if (!isMeta(this.peek()) && this.peek() !== "") this.readWord();
+  }
+  parseSimple(start) {
+    const assigns = [];
+    const words = [];
+    for (; ; ) {
+      this.skipBlanks();
+      const c = this.peek();
+      if (c === "" || c === "\n" || c === "\r" || c === ";" || c === ")" || c === "|" || c === "&" && this.peek(1) !== ">") break;
+      if (this.atRedirection()) {
+        this.readRedirection();
+        continue;
+      }
+      if (c === "(") {
+        if (words.length === 1 && assigns.length === 0 && /^\(\s*\)/.test(this.text.slice(this.pos, this.pos + 64))) {
+          this.pos = this.text.indexOf(")", this.pos) + 1;
+          return this.functionBody(start, this.text.slice(words[0].start, words[0].end));
+        }
+        this.skipBalanced("(", ")");
+        words.push({ parts: [{ kind: "opaque", start, end: this.pos }], start, end: this.pos });
+        continue;
+      }
+      if (c === "<" || c === ">") {
+        this.pos++;
+        this.skipBalanced("(", ")");
+        continue;
+      }
+      const wordStart = this.pos;
+      if (words.length === 0) {
+        const assign = this.tryAssignment();
+        if (assign) {
+          assigns.push(assign);
+          continue;
+        }
+      }
+      const w = this.readWord();
+      if (this.pos === wordStart) {
+        this.pos++;
+        continue;
+      }
+      words.push(w);
+    }
+    const end = words.length > 0 ? words[words.length - 1].end : assigns.length > 0 ? assigns[assigns.length - 1].end : this.pos;
+    if (words.length === 0 && assigns.length === 0) return void 0;
+    if (words.length === 0) return { kind: "assign", assigns, start, end };
+    const cmd = { kind: "command", words, assigns, start, end };
+    return cmd;
+  }
+  /** `(`...`)` with nesting and quotes, from the opening character (already consumed or not). */
+  skipBalanced(open2, close) {
+    if (this.peek() === open2) this.pos++;
+    let depth = 1;
+    while (this.pos < this.len && depth > 0) {
+      const c = this.text[this.pos];
+      if (c === "\\") {
+        this.pos += 2;
+        continue;
+      }
+      if (c === "'" || c === '"') {
+        this.readWord();
+        continue;
+      }
+      if (c === open2) depth++;
+      else if (c === close) depth--;
+      this.pos++;
+    }
+  }
+  /** `NAME=value`, `NAME+=value`, `NAME=(array)` at a command's start. */
+  tryAssignment() {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)(\[[^\]\s]*\])?(\+?)=/.exec(this.text.slice(this.pos, this.pos + 256));
+    if (!m) return void 0;
+    const start = this.pos;
+    this.pos += m[0].length;
+    const a = { name: m[1], written: m[1], start, end: this.pos };
+    if (m[3]) a.append = true;
+    if (m[2]) a.array = true;
+    if (this.peek() === "(") {
+      this.skipBalanced("(", ")");
+      a.array = true;
+      a.end = this.pos;
+      return a;
+    }
+    if (!isMeta(this.peek()) && this.peek() !== "") {
+      a.value = this.readWord();
+      a.end = a.value.end;
+    } else {
+      a.value = { parts: [{ kind: "text", text: "", quoted: false, start: this.pos, end: this.pos }], start: this.pos, end: this.pos };
+    }
+    return a;
+  }
+  // ---- words -----------------------------------------------------------------------------------
+  /** One word: unquoted text, quotes, expansions, until an unquoted blank or operator. */
+  readWord() {
+    const start = this.pos;
+    const parts = [];
+    const text2 = (t, s2, e, quoted) => {
+      const last = parts[parts.length - 1];
+      if (last && last.kind === "text" && last.quoted === quoted && last.end === s2) {
+        last.text += t;
+        last.end = e;
+      } else parts.push({ kind: "text", text: t, quoted, start: s2, end: e });
+    };
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      const c = this.text[this.pos];
+      if (isMeta(c)) break;
+      const s2 = this.pos;
+      if (c === "\\") {
+        const n2 = this.peek(1);
+        if (n2 === "\n") {
+          this.pos += 2;
+          continue;
+        }
+        if (n2 === "\r" && this.peek(2) === "\n") {
+          this.pos += 3;
+          continue;
+        }
+        this.pos += n2 === "" ? 1 : 2;
+        text2(n2, s2, this.pos, true);
+        continue;
+      }
+      if (c === "'") {
+        const close = this.text.indexOf("'", this.pos + 1);
+        const end = close < 0 || close > this.len ? this.len : close;
+        text2(this.text.slice(this.pos + 1, end), s2, Math.min(this.len, end + 1), true);
+        this.pos = Math.min(this.len, end + 1);
+        continue;
+      }
+      if (c === '"') {
+        this.pos++;
+        this.readDoubleQuoted(parts, text2);
+        continue;
+      }
+      if (c === "$") {
+        if (this.peek(1) === "'") {
+          this.pos += 2;
+          text2(this.readAnsiC(), s2, this.pos, true);
+          continue;
+        }
+        if (this.peek(1) === '"') {
+          this.pos += 2;
+          this.readDoubleQuoted(parts, text2);
+          continue;
+        }
+        const part = this.readDollar(false);
+        if (part) parts.push(part);
+        else text2("$", s2, ++this.pos, false);
+        continue;
+      }
+      if (c === "`") {
+        parts.push(this.readBackquote(false));
+        continue;
+      }
+      let e = this.pos + 1;
+      while (e < this.len && !isMeta(this.text[e]) && !"\\'\"$`".includes(this.text[e])) e++;
+      text2(this.text.slice(this.pos, e), s2, e, false);
+      this.pos = e;
+    }
+    return { parts, start, end: this.pos };
+  }
+  readDoubleQuoted(parts, text2) {
+    while (this.pos < this.len) {
+      this.stats.steps++;
+      const c = this.text[this.pos];
+      const s2 = this.pos;
+      if (c === '"') {
+        this.pos++;
+        return;
+      }
+      if (c === "\\") {
+        const n2 = this.peek(1);
+        if (n2 === "\n") {
+          this.pos += 2;
+          continue;
+        }
+        if (n2 === "$" || n2 === "`" || n2 === '"' || n2 === "\\") {
+          this.pos += 2;
+          text2(n2, s2, this.pos, true);
+          continue;
+        }
+        this.pos++;
+        text2("\\", s2, this.pos, true);
+        continue;
+      }
+      if (c === "$") {
+        const part = this.readDollar(true);
+        if (part) parts.push(part);
+        else text2("$", s2, ++this.pos, true);
+        continue;
+      }
+      if (c === "`") {
+        parts.push(this.readBackquote(true));
+        continue;
+      }
+      let e = this.pos + 1;
+      while (e < this.len && !'"\\$`'.includes(this.text[e])) e++;
+      text2(this.text.slice(this.pos, e), s2, e, true);
+      this.pos = e;
+    }
+  }
+  readAnsiC() {
+    let out = "";
+    while (this.pos < this.len && this.text[this.pos] !== "'") {
+      const c = this.text[this.pos];
+      if (c === "\\" && this.pos + 1 < this.len) {
+        const n2 = this.text[this.pos + 1];
+        out += n2 === "n" ? "\n" : n2 === "t" ? "	" : n2 === "r" ? "\r" : n2;
+        this.pos += 2;
+        continue;
+      }
+      out += c;
+      this.pos++;
+    }
+    this.pos++;
+    return out;
+  }
+  /** `$name`, `${...}`, `$(...)`, `$((...))`, `$1`, `$@`...; undefined for a lone `$`. */
+  readDollar(quoted) {
+    const start = this.pos;
+    const n2 = this.peek(1);
+    if (n2 === "(") {
+      if (this.peek(2) === "(") {
+        this.pos += 3;
+        let depth = 2;
+        while (this.pos < this.len && depth > 0) {
+          const c = this.text[this.pos];
+          if (c === "(") depth++;
+          else if (c === ")") depth--;
+          this.pos++;
+        }
+        return { kind: "opaque", start, end: this.pos };
+      }
+      this.pos += 2;
+      const body = this.nested(() => this.parseList(/* @__PURE__ */ new Set()));
+      if (this.peek() === ")") this.pos++;
+      return { kind: "substitution", body, quoted, start, end: this.pos };
+    }
+    if (n2 === "{") return this.readBraceExpansion(quoted);
+    const m = /^[A-Za-z_][A-Za-z0-9_]*|^[0-9@*#?$!-]/.exec(this.text.slice(this.pos + 1, this.pos + 257));
+    if (!m) return void 0;
+    this.pos += 1 + m[0].length;
+    return { kind: "variable", name: m[0], written: m[0], quoted, start, end: this.pos };
+  }
+  readBraceExpansion(quoted) {
+    const start = this.pos;
+    this.pos += 2;
+    const m = /^([#!]?)([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])/.exec(this.text.slice(this.pos, this.pos + 256));
+    if (!m) {
+      this.skipBalanced("{", "}");
+      return { kind: "opaque", start, end: this.pos };
+    }
+    this.pos += m[0].length;
+    const name = m[2];
+    if (m[1]) {
+      this.skipBalanced("{", "}");
+      return { kind: "opaque", start, end: this.pos };
+    }
+    if (this.peek() === "}") {
+      this.pos++;
+      return { kind: "variable", name, written: name, quoted, start, end: this.pos };
+    }
+    if (this.peek() === "[") {
+      this.skipBalanced("[", "]");
+    }
+    const op = /^(:[-=?+]|[-=?+]|##?|%%?|\/\/?|\^\^?|,,?|:)/.exec(this.text.slice(this.pos, this.pos + 3));
+    if (!op) {
+      this.skipBalanced("{", "}");
+      return { kind: "opaque", start, end: this.pos };
+    }
+    this.pos += op[0].length;
+    const operand = this.readOperand();
+    if (this.peek() === "}") this.pos++;
+    return { kind: "variable", name, written: name, quoted, op: op[0], operand, start, end: this.pos };
+  }
+  /** The word after a `${x:-` operator, up to the matching `}` (quotes and expansions inside). */
+  readOperand() {
+    const start = this.pos;
+    const parts = [];
+    while (this.pos < this.len && this.peek() !== "}") {
+      const c = this.peek();
+      const s2 = this.pos;
+      if (c === "$") {
+        const part = this.readDollar(true);
+        if (part) parts.push(part);
+        else parts.push({ kind: "text", text: "$", quoted: true, start: s2, end: ++this.pos });
+        continue;
+      }
+      if (c === "'" || c === '"') {
+        const w = this.readWordUntilBrace();
+        appendAll(parts, w.parts);
+        continue;
+      }
+      if (c === "\\") {
+        parts.push({ kind: "text", text: this.peek(1), quoted: true, start: s2, end: this.pos += 2 });
+        continue;
+      }
+      if (c === "`") {
+        parts.push(this.readBackquote(true));
+        continue;
+      }
+      let e = this.pos + 1;
+      while (e < this.len && !"}$'\"\\`".includes(this.text[e])) e++;
+      parts.push({ kind: "text", text: this.text.slice(this.pos, e), quoted: true, start: s2, end: e });
+      this.pos = e;
+    }
+    return { parts, start, end: this.pos };
+  }
+  /** A quoted piece inside `${x:-'...'}`. */
+  readWordUntilBrace() {
+    const start = this.pos;
+    const c = this.peek();
+    if (c === "'") {
+      const close = this.text.indexOf("'", this.pos + 1);
+      const end = close < 0 || close > this.len ? this.len : close;
+      const part = { kind: "text", text: this.text.slice(this.pos + 1, end), quoted: true, start, end: end + 1 };
+      this.pos = Math.min(this.len, end + 1);
+      return { parts: [part], start, end: this.pos };
+    }
+    this.pos++;
+    const parts = [];
+    this.readDoubleQuoted(parts, (t, s2, e, quoted) => parts.push({ kind: "text", text: t, quoted, start: s2, end: e }));
+    return { parts, start, end: this.pos };
+  }
+  /** `` `...` ``: the inner text is parsed as a script of its own, at the same offsets. */
+  readBackquote(quoted) {
+    const start = this.pos;
+    let i = this.pos + 1;
+    while (i < this.len && this.text[i] !== "`") i += this.text[i] === "\\" ? 2 : 1;
+    const end = Math.min(i, this.len);
+    const inner = new _ShellParser(this.text, this.stats, end);
+    inner.pos = start + 1;
+    inner.depth = this.depth + 1;
+    const body = inner.depth > MAX_DEPTH2 ? [] : inner.parseList(/* @__PURE__ */ new Set());
+    appendAll(this.comments, inner.comments);
+    this.pos = Math.min(this.len, end + 1);
+    return { kind: "substitution", body, quoted, start, end: this.pos };
+  }
+  nested(f) {
+    const saved = this.heredocs;
+    this.heredocs = [];
+    this.depth++;
     try {
-      doc = JSON.parse(readFileSync4(abs, "utf8"));
-    } catch (e) {
-      const err = e;
-      throw new ConfigError(`${path}: cannot read the baseline (${err.code ?? err.message}); write one with --write-baseline ${path}`);
+      return this.depth > MAX_DEPTH2 ? (this.skipBalanced("(", ")"), []) : f();
+    } finally {
+      this.depth--;
+      this.heredocs = [...saved, ...this.heredocs];
     }
-    return new _Baseline(abs, validateBaseline(doc, path));
-  }
-  static fromDocument(path, doc) {
-    return new _Baseline(resolve6(path), validateBaseline(doc, path));
-  }
-  apply(findings) {
-    const dir2 = dirname4(this.path);
-    const remaining = /* @__PURE__ */ new Map();
-    for (const e of this.entries) {
-      const k = key(e.file, e.ruleId, e.fingerprint);
-      remaining.set(k, [...remaining.get(k) ?? [], e]);
-    }
-    const outcome = { kept: [], matched: [], stale: [] };
-    for (const f of findings) {
-      const list2 = remaining.get(key(relativeTo(dir2, f.file), f.ruleId, f.fingerprint));
-      if (list2 && list2.length > 0) {
-        list2.pop();
-        outcome.matched.push(f);
-      } else outcome.kept.push(f);
-    }
-    outcome.stale = [...remaining.values()].flat().sort(compareEntries);
-    return outcome;
   }
 };
-function validateBaseline(doc, shownPath) {
-  const bad = (why) => new ConfigError(`${shownPath}: not a grantlint baseline: ${why}`);
-  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw bad('expected an object { "version": 1, "findings": [...] }');
-  const { version, findings } = doc;
-  if (version !== BASELINE_VERSION) throw bad(`version must be ${BASELINE_VERSION} (found ${JSON.stringify(version)})`);
-  if (!Array.isArray(findings)) throw bad("findings must be an array");
-  findings.forEach((e, i) => {
-    const entry = e;
-    for (const k of ["file", "ruleId", "fingerprint"]) {
-      if (typeof entry?.[k] !== "string") throw bad(`findings[${i}].${k} must be a string`);
-    }
-  });
-  return findings;
+function collectReadVariables(stmt, out) {
+  if (stmt.kind === "pipeline") {
+    for (const s2 of stmt.stages) collectReadVariables(s2, out);
+    return;
+  }
+  if (stmt.kind === "andor") {
+    for (const s2 of stmt.items) collectReadVariables(s2, out);
+    return;
+  }
+  if (stmt.kind !== "command") return;
+  const first2 = stmt.words[0];
+  if (!first2 || first2.parts.length !== 1 || first2.parts[0].kind !== "text" || first2.parts[0].text !== "read") return;
+  for (const w of stmt.words.slice(1)) {
+    const p = w.parts[0];
+    if (w.parts.length === 1 && p.kind === "text" && NAME.test(p.text)) out.push(p.text);
+  }
 }
-
-// src/engine/config.ts
-import { existsSync as existsSync4, statSync as statSync4 } from "node:fs";
-import { dirname as dirname6, join as join5, resolve as resolve7 } from "node:path";
-import { pathToFileURL } from "node:url";
 
 // src/model/value.ts
 var UNKNOWN = Object.freeze({ kind: "unknown" });
+function str(value, at) {
+  return at ? { kind: "string", value, at } : { kind: "string", value };
+}
 function unknown(symbol, at, input) {
   const v = { kind: "unknown" };
   if (symbol !== void 0) v.symbol = symbol;
@@ -37962,30 +39389,1864 @@ function describeValue(v, depth = 0) {
   }
 }
 
-// src/graph/build.ts
-import { dirname as dirname5 } from "node:path";
+// src/graph/values.ts
+var MEANING_KEEPERS = /* @__PURE__ */ new Set(["tolower", "toupper", "trim", "string", "lower", "upper", "trimspace", "tostring"]);
+function isEmpty(v) {
+  return v.kind === "null" || v.kind === "string" && v.value === "";
+}
+function unwrap(v) {
+  let cur = v;
+  for (; ; ) {
+    if (!cur) return cur;
+    if (cur.kind === "concat") {
+      const parts = cur.parts.filter((p) => !(p.kind === "string" && p.value === ""));
+      if (parts.length !== 1) return cur;
+      cur = parts[0];
+    } else if (cur.kind === "call" && cur.args.length === 1 && MEANING_KEEPERS.has(cur.fn)) {
+      cur = cur.args[0];
+    } else if (cur.kind === "call" && cur.fn === "if" && cur.args.length === 3 && isEmpty(cur.args[1]) !== isEmpty(cur.args[2])) {
+      cur = isEmpty(cur.args[1]) ? cur.args[2] : cur.args[1];
+    } else return cur;
+  }
+}
+function stringsIn(v) {
+  const out = [];
+  const visit = (x) => {
+    if (!x) return;
+    switch (x.kind) {
+      case "string":
+        out.push(x.value);
+        break;
+      case "call":
+        x.args.forEach(visit);
+        break;
+      case "concat":
+        x.parts.forEach(visit);
+        break;
+      default:
+        break;
+    }
+  };
+  visit(v);
+  return out;
+}
+function lowerPath(path) {
+  return path.map((p) => String(p).toLowerCase()).join(".");
+}
+function valueKey(v) {
+  if (!v) return void 0;
+  switch (v.kind) {
+    case "string":
+      return JSON.stringify(v.value.toLowerCase());
+    case "number":
+    case "bool":
+      return String(v.value);
+    case "null":
+      return "null";
+    case "unknown":
+      return v.symbol === void 0 ? void 0 : `?${v.symbol}`;
+    case "ref":
+      return `&${v.resource.key}${v.path.map((p) => `.${String(p).toLowerCase()}`).join("")}`;
+    case "scope": {
+      const name = v.name ? valueKey(v.name) : "";
+      const sub = v.subscriptionId ? valueKey(v.subscriptionId) : "";
+      if (name === void 0 || sub === void 0) return void 0;
+      return `@${v.level}:${v.current}:${name}:${sub}:${v.path.join(".").toLowerCase()}`;
+    }
+    default: {
+      const children = v.kind === "array" ? v.items : v.kind === "object" ? [...v.entries.values()] : v.kind === "call" ? v.args : v.parts;
+      const keys = children.map(valueKey);
+      if (keys.some((k) => k === void 0)) return void 0;
+      const label2 = v.kind === "object" ? [...v.entries.keys()].map((k) => k.toLowerCase()).join(",") : v.kind === "call" ? v.fn : "";
+      return `${v.kind}(${label2}|${keys.join(",")})`;
+    }
+  }
+}
 
-// src/util/arrays.ts
-function appendAll(target, items) {
-  for (const item of items) target.push(item);
-  return target;
-}
-function maxOf(items) {
-  let max = -Infinity;
-  for (const n2 of items) {
-    if (Number.isNaN(n2)) return NaN;
-    if (n2 > max) max = n2;
+// src/lower/scripts/evaluate.ts
+var UNREADABLE = /* @__PURE__ */ Symbol("unreadable");
+var OPAQUE_CHAR = "";
+var MAX_CALL_DEPTH = 8;
+var MAX_LOOP_ITEMS = 64;
+var ScriptEvaluator = class {
+  constructor(source, language, handler, options = {}) {
+    this.source = source;
+    this.language = language;
+    this.handler = handler;
+    for (const [k, v] of options.variables ?? []) this.vars.set(this.norm(k), v);
+    this.macros = options.macros ?? /* @__PURE__ */ new Map();
+    this.keyPrefix = options.keyPrefix ?? "";
   }
-  return max;
-}
-function minOf(items) {
-  let min = Infinity;
-  for (const n2 of items) {
-    if (Number.isNaN(n2)) return NaN;
-    if (n2 < min) min = n2;
+  source;
+  language;
+  handler;
+  vars = /* @__PURE__ */ new Map();
+  functions = /* @__PURE__ */ new Map();
+  called = /* @__PURE__ */ new Set();
+  suffix = [];
+  callDepth = 0;
+  macros;
+  keyPrefix;
+  run(ast) {
+    for (const p of ast.params ?? []) {
+      if (this.vars.has(p.name)) continue;
+      const at = locationOf(this.source, p.span);
+      this.vars.set(p.name, p.default ? this.wordValue(p.default) : unknown(`param:${p.name}`, at, { kind: "parameter", name: p.written, decl: at }));
+    }
+    this.block(ast.statements);
+    for (const [name, def2] of this.functions) {
+      if (this.called.has(name)) continue;
+      this.inScope(() => {
+        for (let i = 1; i <= 9; i++) this.vars.set(String(i), UNREADABLE);
+        for (const p of def2.params ?? []) this.vars.set(p.name, UNREADABLE);
+        this.vars.set("@", UNREADABLE);
+        this.vars.set("*", UNREADABLE);
+        this.block(def2.body);
+      });
+    }
   }
-  return min;
+  norm(name) {
+    return this.language === "powershell" ? name.toLowerCase() : name;
+  }
+  at(span2) {
+    return locationOf(this.source, span2);
+  }
+  // ---- statements ------------------------------------------------------------------------------
+  block(statements) {
+    let last;
+    for (const s2 of statements) last = this.statement(s2);
+    return statements.length === 1 ? last : void 0;
+  }
+  /** Runs a statement; returns what it prints when grantlint knows it. */
+  statement(s2) {
+    switch (s2.kind) {
+      case "command":
+        return this.command(s2, false);
+      case "assign":
+        for (const a of s2.assigns) this.assign(a);
+        return void 0;
+      case "pipeline": {
+        const outputs = s2.stages.map((stage) => this.statement(stage));
+        return s2.stages.slice(1).every(isPassThrough) ? outputs[0] : void 0;
+      }
+      case "andor": {
+        this.statement(s2.items[0]);
+        this.branches(s2.items.slice(1).map((i) => [i]), false);
+        return void 0;
+      }
+      case "branch":
+        for (const c of s2.conditions) this.statement(c);
+        this.branches(s2.arms, s2.exhaustive);
+        return void 0;
+      case "for":
+        this.forLoop(s2);
+        return void 0;
+      case "while": {
+        for (const c of s2.conditions) this.statement(c);
+        for (const v of s2.readVariables) this.vars.set(this.norm(v), UNREADABLE);
+        this.branches([s2.body], false);
+        return void 0;
+      }
+      case "function":
+        this.functions.set(this.norm(s2.name), s2);
+        return void 0;
+      case "group":
+        if (s2.subshell) {
+          const saved = this.vars;
+          this.vars = new Map(saved);
+          const out = this.block(s2.body);
+          this.vars = saved;
+          return out;
+        }
+        return this.block(s2.body);
+      case "opaque":
+        return void 0;
+    }
+  }
+  /** Runs each arm in its own copy of the variables and merges them. */
+  branches(arms, exhaustive) {
+    const before = this.vars;
+    const results = [];
+    for (const arm of arms) {
+      this.vars = new Map(before);
+      this.block(arm);
+      results.push(this.vars);
+    }
+    if (!exhaustive || arms.length === 0) results.push(before);
+    this.vars = mergeVariables(results);
+  }
+  forLoop(s2) {
+    const name = s2.variable ? this.norm(s2.variable) : void 0;
+    const items = s2.items ? this.literalItems(s2.items) : void 0;
+    if (!items || !name) {
+      this.inLoop(() => {
+        if (name) this.vars.set(name, UNREADABLE);
+        this.branches([s2.body], false);
+      }, "loop");
+      return;
+    }
+    const before = this.vars;
+    items.forEach((item, i) => {
+      this.suffix.push(`[${i}]`);
+      this.vars.set(name, item);
+      this.block(s2.body);
+      this.suffix.pop();
+    });
+    if (items.length === 0) this.vars = before;
+  }
+  inLoop(f, tag) {
+    this.suffix.push(`[${tag}]`);
+    try {
+      f();
+    } finally {
+      this.suffix.pop();
+    }
+  }
+  literalItems(words) {
+    const out = [];
+    for (const w of words) {
+      const args = this.words([w]);
+      if (args === UNREADABLE) return void 0;
+      for (const a of args) {
+        if (a.spread || a.value.kind !== "string") return void 0;
+        out.push(a.value);
+      }
+    }
+    return out.length <= MAX_LOOP_ITEMS ? out : void 0;
+  }
+  inScope(f) {
+    const saved = this.vars;
+    this.vars = new Map(saved);
+    try {
+      f();
+    } finally {
+      this.vars = saved;
+    }
+  }
+  assign(a, local = false) {
+    const name = this.norm(a.name);
+    if (a.array || !a.value) {
+      if (!a.value && !local) return;
+      this.vars.set(name, unknown(void 0, this.at(a), { kind: "variable", name: a.written }));
+      return;
+    }
+    let v = this.wordBinding(a.value);
+    if (v === UNREADABLE) {
+      this.vars.set(name, UNREADABLE);
+      return;
+    }
+    if (v.kind === "unknown" && !v.input) v = unknown(`var:${name}@${a.start}`, v.at ?? this.at(a), { kind: "variable", name: a.written.replace(/^\$/, "") });
+    if (a.append) {
+      const prev = this.vars.get(name);
+      if (prev === UNREADABLE) return;
+      this.vars.set(name, prev ? concatValues([prev, v], this.at(a)) : v);
+      return;
+    }
+    this.vars.set(name, v);
+  }
+  // ---- commands --------------------------------------------------------------------------------
+  command(s2, captured) {
+    if (s2.expression) {
+      const v = this.wordBinding(s2.words[0]);
+      return v === UNREADABLE ? void 0 : v;
+    }
+    const nameWord = s2.words[0];
+    const head2 = this.words([nameWord]);
+    if (head2 === UNREADABLE || head2.length === 0) return void 0;
+    const name = head2[0].value.kind === "string" ? head2[0].value.value : void 0;
+    if (name === void 0) return void 0;
+    const lower2 = name.toLowerCase();
+    if (this.language === "shell" && ["export", "local", "declare", "typeset", "readonly"].includes(name)) {
+      this.declaration(s2, name === "local");
+      return void 0;
+    }
+    if (lower2 === "eval" || lower2 === "invoke-expression" || lower2 === "iex") return void 0;
+    if (this.language === "shell" && name === "read") {
+      for (const w of s2.words.slice(1)) {
+        const t = w.parts.length === 1 && w.parts[0].kind === "text" ? w.parts[0].text : void 0;
+        if (t && /^[A-Za-z_]\w*$/.test(t)) this.vars.set(t, unknown(void 0, this.at(w), { kind: "variable", name: t }));
+      }
+      return void 0;
+    }
+    if (lower2 === "set-variable" || lower2 === "new-variable") return void 0;
+    const fn = this.functions.get(this.norm(name));
+    if (fn) return this.callFunction(fn, s2);
+    const saved = this.vars;
+    if (s2.assigns.length > 0) {
+      this.vars = new Map(saved);
+      for (const a of s2.assigns) this.assign(a);
+    }
+    try {
+      const args = this.words(s2.words);
+      if (args === UNREADABLE) return void 0;
+      const declKey = `${this.source.file}#${this.source.id}@${s2.start}`;
+      const out = this.handler.run({
+        args,
+        at: this.at(s2),
+        key: `${this.keyPrefix}${declKey}${this.suffix.join("")}`,
+        declKey,
+        captured,
+        language: this.language
+      });
+      return out;
+    } finally {
+      this.vars = saved;
+    }
+  }
+  declaration(s2, local) {
+    for (const w of s2.words.slice(1)) {
+      const first2 = w.parts[0];
+      if (!first2 || first2.kind !== "text" || first2.quoted) continue;
+      if (first2.text.startsWith("-")) continue;
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(first2.text);
+      if (!m) {
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(first2.text) && local) this.vars.set(first2.text, unknown(void 0, this.at(w), { kind: "variable", name: first2.text }));
+        continue;
+      }
+      const rest = [{ ...first2, text: first2.text.slice(m[0].length), start: first2.start + m[0].length }, ...w.parts.slice(1)];
+      const value = { parts: rest, start: first2.start + m[0].length, end: w.end };
+      this.assign({ name: m[1], written: m[1], value, append: m[2] === "+", start: w.start, end: w.end }, local);
+    }
+  }
+  callFunction(fn, s2) {
+    this.called.add(this.norm(fn.name));
+    if (this.callDepth >= MAX_CALL_DEPTH) return void 0;
+    const args = this.words(s2.words.slice(1));
+    const bindings = /* @__PURE__ */ new Map();
+    if (this.language === "shell") {
+      const list2 = args === UNREADABLE ? void 0 : args;
+      for (let i = 1; i <= 9; i++) {
+        const a = list2?.[i - 1];
+        bindings.set(String(i), list2 === void 0 || list2.some((x, j) => x.spread && j < i) ? UNREADABLE : a ? a.value : str("", this.at(s2)));
+      }
+      const all = list2 && !list2.some((x) => x.spread) ? void 0 : UNREADABLE;
+      bindings.set("@", all ?? UNREADABLE);
+      bindings.set("*", all ?? UNREADABLE);
+    } else {
+      bindPowerShellParams(fn.params ?? [], args === UNREADABLE ? void 0 : args, bindings, (w) => this.wordBinding(w));
+    }
+    const saved = this.vars;
+    this.vars = new Map(saved);
+    for (const [k, v] of bindings) this.vars.set(k, v);
+    this.callDepth++;
+    this.suffix.push(`{${s2.start}}`);
+    try {
+      return this.block(fn.body);
+    } finally {
+      this.suffix.pop();
+      this.callDepth--;
+      if (this.language === "shell") {
+        const after = this.vars;
+        this.vars = saved;
+        for (const [k, v] of after) if (!bindings.has(k)) this.vars.set(k, v);
+      } else this.vars = saved;
+    }
+  }
+  // ---- words -----------------------------------------------------------------------------------
+  /** The arguments words make: splatting and word splitting applied. */
+  words(words) {
+    const out = [];
+    for (const w of words) {
+      const at = this.at(w);
+      const text2 = this.source.text.slice(w.start, w.end);
+      const only = w.parts.length === 1 ? w.parts[0] : void 0;
+      if (only?.kind === "variable" && only.splat) {
+        const v = this.variable(only);
+        if (v === UNREADABLE) return UNREADABLE;
+        if (v.kind !== "object") {
+          out.push({ value: v, text: text2, at, spread: true });
+          continue;
+        }
+        for (const [k, value2] of v.entries) {
+          out.push({ value: str(`-${k}`, at), text: `-${k}`, at });
+          out.push({ value: value2, text: `${text2}.${k}`, at: value2.at ?? at });
+        }
+        continue;
+      }
+      const value = this.wordBinding(w);
+      if (value === UNREADABLE) return UNREADABLE;
+      const unquotedExpansion = only && (only.kind === "variable" || only.kind === "substitution") && !only.quoted;
+      if (unquotedExpansion && this.language === "shell" && value.kind === "string" && /\s/.test(value.value.trim())) {
+        for (const piece of value.value.trim().split(/\s+/)) out.push({ value: str(piece, at), text: text2, at });
+        continue;
+      }
+      const arg = { value, text: text2, at };
+      if (unquotedExpansion && value.kind !== "string" && (this.language === "shell" || value.kind === "unknown")) arg.spread = true;
+      out.push(arg);
+    }
+    return out;
+  }
+  wordValue(w) {
+    const v = this.wordBinding(w);
+    return v === UNREADABLE ? unknown(void 0, this.at(w)) : v;
+  }
+  wordBinding(w) {
+    const at = this.at(w);
+    const parts = [];
+    for (const p of w.parts) {
+      const v = this.part(p);
+      if (v === UNREADABLE) return UNREADABLE;
+      parts.push(v);
+    }
+    if (parts.length === 0) return str("", at);
+    return concatValues(parts, at);
+  }
+  part(p) {
+    switch (p.kind) {
+      case "text":
+        return p.text.includes(OPAQUE_CHAR) ? this.withOpaque(p) : str(p.text, this.at(p));
+      case "variable":
+        return this.variable(p);
+      case "substitution": {
+        const out = this.substitution(p.body);
+        const value = out ?? unknown(void 0, this.at(p));
+        if (!p.members) return value;
+        return this.handler.member(value, p.members, this.at(p)) ?? unknown(void 0, this.at(p));
+      }
+      case "hash": {
+        const entries = [];
+        for (const e of p.entries) {
+          const v = this.wordBinding(e.value);
+          if (v === UNREADABLE) return UNREADABLE;
+          entries.push([e.key, v]);
+        }
+        return obj(entries, this.at(p));
+      }
+      case "opaque":
+        return unknown(void 0, this.at(p));
+    }
+  }
+  /** Text holding host-format expressions: known pieces and unknowns. */
+  withOpaque(p) {
+    const at = this.at(p);
+    const pieces = p.text.split(new RegExp(`${OPAQUE_CHAR}+`));
+    const parts = [];
+    pieces.forEach((piece, i) => {
+      if (i > 0) parts.push(unknown(void 0, at));
+      if (piece) parts.push(str(piece, at));
+    });
+    return concatValues(parts, at);
+  }
+  substitution(body) {
+    const macro = this.macro(body);
+    if (macro) return macro;
+    if (body.length !== 1) {
+      this.block(body);
+      return void 0;
+    }
+    const s2 = body[0];
+    if (s2.kind === "command") return this.command(s2, true);
+    return this.statement(s2);
+  }
+  /** `$(name)` naming an Azure Pipelines variable. */
+  macro(body) {
+    if (this.macros.size === 0 || body.length !== 1) return void 0;
+    const s2 = body[0];
+    if (s2.kind !== "command" || s2.words.length !== 1 || s2.assigns.length > 0) return void 0;
+    const w = s2.words[0];
+    const t = w.parts.length === 1 && w.parts[0].kind === "text" && !w.parts[0].quoted ? w.parts[0].text : void 0;
+    return t === void 0 ? void 0 : this.macros.get(t.toLowerCase());
+  }
+  variable(p) {
+    const at = this.at(p);
+    const name = p.name;
+    if (this.language === "powershell") {
+      if (name === "true" || name === "false") return { kind: "bool", value: name === "true", at };
+      if (name === "null") return { kind: "null", at };
+    }
+    let bound = this.vars.get(name);
+    if (bound === void 0 && p.env) bound = this.vars.get(name.slice(4));
+    if (bound === UNREADABLE) return UNREADABLE;
+    const written = p.written;
+    const external = () => unknown(`env:${name}`, at, { kind: "external", name: written });
+    let value;
+    if (p.op !== void 0) {
+      if (p.op === ":?" || p.op === "?") value = bound ?? external();
+      else if ((p.op === ":-" || p.op === "-" || p.op === ":=" || p.op === "=") && bound && isNonEmpty(bound)) value = bound;
+      else value = unknown(void 0, at, { kind: "variable", name: written });
+      if (p.op === ":=" || p.op === "=") this.vars.set(name, value);
+    } else value = bound ? withAt(bound, at) : external();
+    if (p.members) return this.handler.member(value, p.members, at) ?? unknown(void 0, at);
+    return value;
+  }
+};
+function isPassThrough(s2) {
+  if (s2.kind !== "command") return false;
+  const first2 = s2.words[0]?.parts[0];
+  if (!first2 || first2.kind !== "text") return false;
+  const name = first2.text.toLowerCase();
+  const args = s2.words.slice(1).map((w) => w.parts.length === 1 && w.parts[0].kind === "text" ? w.parts[0].text : "?");
+  if (name === "tr") return args.length === 2 && args[0] === "-d";
+  if (name === "head" || name === "tail") return args.join(" ") === "-n1" || args.join(" ") === "-n 1" || args.join(" ") === "-1";
+  return name === "xargs" && args.length === 0;
 }
+function isNonEmpty(v) {
+  return v.kind !== "string" || v.value !== "";
+}
+function concatValues(parts, at) {
+  const merged = [];
+  for (const p of parts) {
+    if (p.kind === "concat") {
+      for (const q of p.parts) pushPart(merged, q);
+    } else pushPart(merged, p);
+  }
+  const nonEmpty = merged.filter((p) => !(p.kind === "string" && p.value === ""));
+  if (nonEmpty.length === 0) return str("", at);
+  if (nonEmpty.length === 1) return nonEmpty[0].kind === "string" ? str(nonEmpty[0].value, at) : nonEmpty[0];
+  return { kind: "concat", parts: nonEmpty, at };
+}
+function pushPart(out, p) {
+  const last = out[out.length - 1];
+  if (p.kind === "string" && last?.kind === "string") out[out.length - 1] = str(last.value + p.value, last.at);
+  else out.push(p);
+}
+function mergeVariables(results) {
+  const merged = /* @__PURE__ */ new Map();
+  const names = /* @__PURE__ */ new Set();
+  for (const r of results) for (const k of r.keys()) names.add(k);
+  for (const name of names) {
+    const values = results.map((r) => r.get(name));
+    const first2 = values[0];
+    if (values.some((v) => v === UNREADABLE)) {
+      merged.set(name, UNREADABLE);
+      continue;
+    }
+    if (values.every((v) => v === first2 || v !== void 0 && first2 !== void 0 && v !== UNREADABLE && first2 !== UNREADABLE && sameValue(v, first2))) {
+      if (first2 !== void 0) merged.set(name, first2);
+      continue;
+    }
+    const some = values.find((v) => v !== void 0 && v !== UNREADABLE);
+    merged.set(name, unknown(void 0, some?.at, { kind: "variable", name }));
+  }
+  return merged;
+}
+function bindPowerShellParams(params, args, out, evalWord) {
+  if (!args || args.some((a) => a.spread)) {
+    for (const p of params) out.set(p.name, UNREADABLE);
+    out.set("args", UNREADABLE);
+    return;
+  }
+  const positional = [];
+  const named = /* @__PURE__ */ new Map();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const t = a.value.kind === "string" && /^-[A-Za-z_]\w*$/.test(a.value.value) ? a.value.value.slice(1).toLowerCase() : void 0;
+    const param = t === void 0 ? void 0 : params.find((p) => p.name === t) ?? uniquePrefix(params, t);
+    if (param && i + 1 < args.length) {
+      named.set(param.name, args[++i]);
+      continue;
+    }
+    positional.push(a);
+  }
+  for (const p of params) {
+    const a = named.get(p.name) ?? positional.shift();
+    if (a) out.set(p.name, a.value);
+    else out.set(p.name, p.default ? evalWord(p.default) : UNREADABLE);
+  }
+}
+function uniquePrefix(params, prefix) {
+  const matches = params.filter((p) => p.name.startsWith(prefix));
+  return matches.length === 1 ? matches[0] : void 0;
+}
+
+// src/lower/scripts/commands.ts
+var ROLE_ASSIGNMENT = "Microsoft.Authorization/roleAssignments";
+var UAMI = "Microsoft.ManagedIdentity/userAssignedIdentities";
+var SITES = "Microsoft.Web/sites";
+var AKS = "Microsoft.ContainerService/managedClusters";
+var AZ_TYPES = {
+  webapp: SITES,
+  functionapp: SITES,
+  vm: "Microsoft.Compute/virtualMachines",
+  vmss: "Microsoft.Compute/virtualMachineScaleSets",
+  containerapp: "Microsoft.App/containerApps",
+  "containerapp job": "Microsoft.App/jobs",
+  aks: AKS,
+  identity: UAMI,
+  keyvault: "Microsoft.KeyVault/vaults",
+  "storage account": "Microsoft.Storage/storageAccounts",
+  acr: "Microsoft.ContainerRegistry/registries",
+  cosmosdb: "Microsoft.DocumentDB/databaseAccounts",
+  "servicebus namespace": "Microsoft.ServiceBus/namespaces",
+  "eventhubs namespace": "Microsoft.EventHub/namespaces",
+  appconfig: "Microsoft.AppConfiguration/configurationStores",
+  "sql server": "Microsoft.Sql/servers",
+  "cognitiveservices account": "Microsoft.CognitiveServices/accounts",
+  "search service": "Microsoft.Search/searchServices",
+  redis: "Microsoft.Cache/redis",
+  "containerapp env": "Microsoft.App/managedEnvironments",
+  "monitor log-analytics workspace": "Microsoft.OperationalInsights/workspaces",
+  "eventgrid topic": "Microsoft.EventGrid/topics",
+  "postgres flexible-server": "Microsoft.DBforPostgreSQL/flexibleServers",
+  "mysql flexible-server": "Microsoft.DBforMySQL/flexibleServers",
+  apim: "Microsoft.ApiManagement/service",
+  "signalr": "Microsoft.SignalRService/signalR"
+};
+var IDENTITY_SERVICES = /* @__PURE__ */ new Set(["webapp", "functionapp", "vm", "vmss", "containerapp"]);
+var AZ_SWITCHES = /* @__PURE__ */ new Set(["--only-show-errors", "--debug", "--verbose", "--yes", "-y", "--no-wait", "--system-assigned", "--help", "-h", "--can-delegate", "--force", "--enable-managed-identity", "--assign-identity-none"]);
+var AZ_LISTS = /* @__PURE__ */ new Set(["--identities", "--assign-identity", "--user-assigned", "--scopes", "--ids", "--tags"]);
+var PS_ROLE_PARAMS = {
+  objectid: ["id", "principalid"],
+  signinname: ["email", "userprincipalname"],
+  applicationid: ["spn", "serviceprincipalname"],
+  objecttype: [],
+  roledefinitionname: [],
+  roledefinitionid: [],
+  scope: [],
+  resourcegroupname: [],
+  resourcename: [],
+  resourcetype: [],
+  parentresource: [],
+  condition: [],
+  conditionversion: [],
+  description: [],
+  roleassignmentname: [],
+  allowdelegation: [],
+  skipclientsidescopevalidation: [],
+  defaultprofile: []
+};
+var PS_SWITCHES = /* @__PURE__ */ new Set(["allowdelegation", "skipclientsidescopevalidation", "whatif", "confirm", "passthru", "force", "asjob"]);
+function literal(a) {
+  return a && a.value.kind === "string" && !a.spread ? a.value.value : void 0;
+}
+function parseAz(args) {
+  const flags = { path: [], values: /* @__PURE__ */ new Map(), written: /* @__PURE__ */ new Map(), incomplete: false };
+  let i = 0;
+  while (i < args.length) {
+    const t = literal(args[i]);
+    if (t === void 0 || t.startsWith("-")) break;
+    flags.path.push(t.toLowerCase());
+    i++;
+  }
+  let current2;
+  for (; i < args.length; i++) {
+    const a = args[i];
+    const t = literal(a);
+    if (t !== void 0 && /^-[A-Za-z]./.test(t) && !t.startsWith("--")) {
+      const name = t.slice(0, 2).toLowerCase();
+      if (!flags.values.has(name)) flags.values.set(name, []);
+      flags.written.set(name, t.slice(0, 2));
+      flags.values.get(name).push({ ...a, value: str(t.slice(2), a.at), text: a.text.slice(2) });
+      current2 = void 0;
+      continue;
+    }
+    if (t !== void 0 && /^--?[A-Za-z]/.test(t)) {
+      const eq2 = t.indexOf("=");
+      const name = (eq2 > 0 ? t.slice(0, eq2) : t).toLowerCase();
+      current2 = AZ_SWITCHES.has(name) ? void 0 : name;
+      if (!flags.values.has(name)) flags.values.set(name, []);
+      flags.written.set(name, eq2 > 0 ? t.slice(0, eq2) : t);
+      if (eq2 > 0) {
+        flags.values.get(name).push({ ...a, value: str(t.slice(eq2 + 1), a.at), text: a.text.slice(a.text.indexOf("=") + 1) });
+        current2 = void 0;
+      }
+      continue;
+    }
+    if (a.spread && current2 === void 0) {
+      flags.incomplete = true;
+      continue;
+    }
+    if (current2 !== void 0) {
+      flags.values.get(current2).push(a);
+      if (!AZ_LISTS.has(current2)) current2 = void 0;
+    } else flags.incomplete = true;
+  }
+  return flags;
+}
+function parsePowerShell2(args, known2) {
+  const flags = { path: [], values: /* @__PURE__ */ new Map(), written: /* @__PURE__ */ new Map(), incomplete: false };
+  const resolve24 = (raw) => {
+    const n2 = raw.toLowerCase();
+    for (const [canonical, aliases] of Object.entries(known2)) if (canonical === n2 || aliases.includes(n2)) return canonical;
+    const matches = Object.keys(known2).filter((k) => k.startsWith(n2));
+    return matches.length === 1 ? matches[0] : void 0;
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const t = literal(a);
+    if (t !== void 0 && /^-[A-Za-z]/.test(t) && !a.text.startsWith("'") && !a.text.startsWith('"')) {
+      const name = resolve24(t.slice(1)) ?? t.slice(1).toLowerCase();
+      flags.written.set(name, t);
+      if (PS_SWITCHES.has(name) || PS_SWITCHES.has(t.slice(1).toLowerCase())) {
+        flags.values.set(name, [{ ...a, value: { kind: "bool", value: true, at: a.at } }]);
+        continue;
+      }
+      const next = args[i + 1];
+      if (next) {
+        flags.values.set(name, [next]);
+        i++;
+      }
+      continue;
+    }
+    flags.incomplete = true;
+  }
+  return flags;
+}
+function first(flags, ...names) {
+  for (const n2 of names) {
+    const v = flags.values.get(n2);
+    if (v && v.length > 0) return v[0];
+  }
+  return void 0;
+}
+function has(flags, ...names) {
+  return names.some((n2) => flags.values.has(n2));
+}
+var ScriptLowering = class {
+  constructor(rootKey, callChain = []) {
+    this.rootKey = rootKey;
+    this.callChain = callChain;
+  }
+  rootKey;
+  callChain;
+  resources = [];
+  known = /* @__PURE__ */ new Map();
+  /** Identities created by the script (judged only when linked). */
+  created = /* @__PURE__ */ new Set();
+  run(call2) {
+    const head2 = literal(call2.args[0]);
+    if (head2 === void 0) return void 0;
+    const name = head2.toLowerCase().replace(/\.(exe|cmd)$/, "");
+    const rest = call2.args.slice(1);
+    if (name === "az" || name.endsWith("/az")) return this.az(call2, parseAz(rest));
+    if (name === "uuidgen" || name === "new-guid") return { kind: "call", fn: "newguid", args: [], at: call2.at };
+    if (name === "cat" && literal(rest[0]) === "/proc/sys/kernel/random/uuid") return { kind: "call", fn: "newguid", args: [], at: call2.at };
+    if (name === "new-azroleassignment") {
+      this.psRoleAssignment(call2, parsePowerShell2(rest, PS_ROLE_PARAMS));
+      return void 0;
+    }
+    if (name === "new-azuserassignedidentity" || name === "get-azuserassignedidentity") {
+      const flags = parsePowerShell2(rest, { name: [], resourcegroupname: [], subscriptionid: [], location: [] });
+      const id = this.resource(UAMI, first(flags, "name")?.value, first(flags, "resourcegroupname")?.value, call2, "powershell", name === "new-azuserassignedidentity" ? "New-AzUserAssignedIdentity" : "Get-AzUserAssignedIdentity");
+      if (id && name.startsWith("new-")) this.created.add(id);
+      return id ? ref(id, [], call2.at) : void 0;
+    }
+    const psWorkload = {
+      "get-azwebapp": SITES,
+      "get-azfunctionapp": SITES,
+      "get-azvm": "Microsoft.Compute/virtualMachines",
+      "get-azvmss": "Microsoft.Compute/virtualMachineScaleSets",
+      "get-azcontainerapp": "Microsoft.App/containerApps"
+    };
+    if (psWorkload[name]) {
+      const flags = parsePowerShell2(rest, { name: ["vmname", "vmscalesetname"], resourcegroupname: [] });
+      const r = this.resource(psWorkload[name], first(flags, "name")?.value, first(flags, "resourcegroupname")?.value, call2, "powershell", head2);
+      return r ? ref(r, [], call2.at) : void 0;
+    }
+    const psResources = {
+      "get-azresourcegroup": ["resourceGroup", "name"],
+      "get-azkeyvault": ["Microsoft.KeyVault/vaults", "vaultname"],
+      "get-azstorageaccount": ["Microsoft.Storage/storageAccounts", "name"],
+      "get-azcontainerregistry": ["Microsoft.ContainerRegistry/registries", "name"]
+    };
+    if (psResources[name]) {
+      const [type, nameParam] = psResources[name];
+      const flags = parsePowerShell2(rest, { [nameParam]: ["name"], resourcegroupname: [] });
+      const id = resourceId(type, first(flags, nameParam)?.value, first(flags, "resourcegroupname")?.value, void 0, call2.at);
+      return id ? obj([["ResourceId", id], ["Id", id]], call2.at) : void 0;
+    }
+    return void 0;
+  }
+  /** `$x.PrincipalId`, `(Get-AzWebApp ...).Identity.PrincipalId`, az `--query identity.principalId`. */
+  member(value, members, at) {
+    const path = members.filter((m) => m !== "()").map((m) => m.toLowerCase());
+    if (value.kind === "call" && value.fn === "newguid") return path.length <= 1 ? value : void 0;
+    if (members.includes("[]")) return void 0;
+    if (value.kind === "object") {
+      let cur = value;
+      for (const m of members) cur = getProp(cur, m);
+      return cur;
+    }
+    if (value.kind !== "ref") return void 0;
+    const full = [...value.path.map((p) => String(p).toLowerCase()), ...path].join(".");
+    const r = value.resource;
+    const type = r.type.toLowerCase();
+    if (full === "id" || full === "") return ref(r, full === "" ? [] : ["id"], at);
+    if (full === "name") return r.name;
+    if (type === UAMI.toLowerCase()) {
+      const prop2 = { principalid: "principalId", clientid: "clientId", tenantid: "tenantId", "properties.principalid": "principalId", "properties.clientid": "clientId" }[full];
+      return prop2 ? ref(r, ["properties", prop2], at) : void 0;
+    }
+    if (["identity.principalid", "systemassignedidentity", "identity.systemassignedidentity", "principalid"].includes(full)) return ref(r, ["identity", "principalId"], at);
+    if (type === AKS.toLowerCase()) {
+      const kubelet = /^(?:properties\.)?identityprofile\.kubeletidentity\.(objectid|clientid|resourceid)$/.exec(full);
+      if (kubelet) return ref(r, ["properties", "identityProfile", "kubeletidentity", { objectid: "objectId", clientid: "clientId", resourceid: "resourceId" }[kubelet[1]]], at);
+    }
+    return void 0;
+  }
+  /** Marks the identities the script created but never granted nor attached as owned elsewhere. */
+  finish() {
+    const linked = /* @__PURE__ */ new Set();
+    for (const r of this.resources) {
+      const isGrant = r.type === ROLE_ASSIGNMENT;
+      const used = isGrant ? getProp(r.body, "properties") : getProp(r.body, "identity");
+      if (!used) continue;
+      walkValue(used, (v) => {
+        if (v.kind === "ref" && this.created.has(v.resource)) linked.add(v.resource);
+      });
+      const keys = getProp(getProp(r.body, "identity"), "userAssignedIdentities");
+      if (keys?.kind === "object") {
+        for (const kv of keys.keyValues?.values() ?? []) {
+          walkValue(kv, (v) => {
+            if (v.kind === "ref" && this.created.has(v.resource)) linked.add(v.resource);
+          });
+        }
+      }
+      const kubelet = getProp(getProp(getProp(r.body, "properties"), "identityProfile"), "kubeletidentity");
+      if (kubelet) walkValue(kubelet, (v) => {
+        if (v.kind === "ref" && this.created.has(v.resource)) linked.add(v.resource);
+      });
+    }
+    for (const id of this.created) id.existing = !linked.has(id);
+    return this.resources;
+  }
+  // ---- az ----------------------------------------------------------------------------------------
+  az(call2, flags) {
+    const path = flags.path.join(" ");
+    let output;
+    if (path === "role assignment create") this.azRoleAssignment(call2, flags);
+    else if (path === "ad sp create-for-rbac") this.azCreateForRbac(call2, flags);
+    else if (path === "group show" || path === "group create") {
+      const name = first(flags, "--name", "-n", "--resource-group", "-g")?.value;
+      const id = resourceId("resourceGroup", name, void 0, first(flags, "--subscription")?.value, call2.at);
+      output = id && name ? obj([["id", id], ["name", name]], call2.at) : void 0;
+    } else if (path === "identity create" || path === "identity show") {
+      const id = this.resource(UAMI, first(flags, "--name", "-n")?.value, first(flags, "--resource-group", "-g")?.value, call2, "azcli", `az ${path}`);
+      if (id && path === "identity create") this.created.add(id);
+      output = id ? ref(id, [], call2.at) : void 0;
+    } else {
+      const m = /^(.+) (identity assign|identity show|create|update|show)$/.exec(path);
+      const service = m?.[1];
+      const type = service ? AZ_TYPES[service] : void 0;
+      if (m && type) output = this.azService(call2, flags, service, type, m[2]);
+    }
+    return this.azOutput(flags, output, call2.at);
+  }
+  /** What a command prints with `--query Q -o tsv`: the value Q names, when grantlint knows it. */
+  azOutput(flags, output, at) {
+    if (!output) return void 0;
+    const format2 = literal(first(flags, "--output", "-o"))?.toLowerCase();
+    const query = literal(first(flags, "--query"));
+    if (format2 !== "tsv" || query === void 0) return void 0;
+    const q = query.trim().replace(/^["'](.*)["']$/, "$1").replace(/^\[(.*)\]$/, "$1");
+    if (!/^[A-Za-z_][\w.]*$/.test(q)) return void 0;
+    return this.member(output, q.split("."), at);
+  }
+  azService(call2, flags, service, type, verb) {
+    let name = first(flags, "--name", "-n")?.value;
+    const rg = first(flags, "--resource-group", "-g")?.value;
+    const slot = first(flags, "--slot", "-s")?.value;
+    let fullType = type;
+    if (slot && type === SITES) {
+      fullType = `${SITES}/slots`;
+      name = name ? concatValues([name, str("/"), slot], call2.at) : void 0;
+    }
+    if (type !== AKS && !IDENTITY_SERVICES.has(service) && verb !== "show") return void 0;
+    if (verb === "show" && type !== UAMI && type !== AKS && !IDENTITY_SERVICES.has(service)) {
+      const id = resourceId(type, name, rg, first(flags, "--subscription")?.value, call2.at);
+      return id && name ? obj([["id", id], ["name", name]], call2.at) : void 0;
+    }
+    const r = this.resource(fullType, name, rg, call2, "azcli", `az ${service} ${verb}`);
+    if (!r) return void 0;
+    if (verb === "identity assign") this.attach(r, call2, flags, identityAssignValues(service, flags), service === "containerapp" ? has(flags, "--system-assigned") : void 0);
+    else if ((verb === "create" || verb === "update") && type === AKS) this.attachAks(r, call2, flags, verb);
+    else if (verb === "create" && (has(flags, "--assign-identity") || has(flags, "--system-assigned") || has(flags, "--user-assigned"))) {
+      const values = service === "containerapp" ? flags.values.get("--user-assigned") ?? [] : flags.values.get("--assign-identity") ?? [];
+      this.attach(r, call2, flags, values, service === "containerapp" ? has(flags, "--system-assigned") : void 0);
+    }
+    return verb === "identity assign" || verb === "identity show" ? ref(r, ["identity"], call2.at) : ref(r, [], call2.at);
+  }
+  /**
+   * Identities given to a workload: `[system]` (or none at all, for `identity assign`) is the
+   * system-assigned one; names and IDs are user-assigned ones, linked to those the script created.
+   */
+  attach(r, call2, flags, values, system) {
+    const users = [];
+    let withSystem = system ?? false;
+    if (system === void 0) {
+      withSystem = values.length === 0 || values.some((v) => literal(v)?.toLowerCase() === "[system]");
+    }
+    for (const v of values) {
+      if (literal(v)?.toLowerCase() === "[system]") continue;
+      users.push(this.userIdentityValue(v, first(flags, "--resource-group", "-g")?.value));
+    }
+    addIdentities(r, withSystem, users, call2.at);
+    const role2 = first(flags, "--role");
+    const scope = first(flags, "--scope");
+    if (withSystem && role2 && scope) {
+      this.grant(call2, {
+        dialect: "azcli",
+        command: `az ${flags.path.join(" ")}`,
+        principal: ref(r, ["identity", "principalId"], call2.at),
+        principalType: str("ServicePrincipal", call2.at),
+        role: role2.value,
+        scope: scope.value,
+        written: writtenArgs(flags, call2)
+      });
+    }
+  }
+  attachAks(r, call2, flags, verb) {
+    const control = first(flags, "--assign-identity");
+    const kubelet = first(flags, "--assign-kubelet-identity");
+    const rg = first(flags, "--resource-group", "-g")?.value;
+    if (control) addIdentities(r, false, [this.userIdentityValue(control, rg)], call2.at);
+    else if (verb === "create" || has(flags, "--enable-managed-identity")) addIdentities(r, true, [], call2.at);
+    if (kubelet) {
+      const props = getProp(r.body, "properties") ?? obj([], call2.at);
+      props.entries.set("identityProfile", obj([["kubeletidentity", obj([["resourceId", this.userIdentityValue(kubelet, rg)]], call2.at)]], call2.at));
+      r.body.entries.set("properties", props);
+    }
+  }
+  /** A user-assigned identity named by a workload flag: one the script created by that name, or the value as given. */
+  userIdentityValue(arg, rg) {
+    const text2 = literal(arg);
+    if (text2 !== void 0 && !text2.includes("/")) {
+      const found = this.known.get(registryKey(UAMI, str(text2), rg)) ?? [...this.known.values()].find((r) => r.type === UAMI && valueKey(r.name) === valueKey(str(text2)));
+      if (found) return ref(found, ["id"], arg.at);
+    }
+    return arg.value;
+  }
+  azRoleAssignment(call2, flags) {
+    const assignee = first(flags, "--assignee");
+    const objectId = first(flags, "--assignee-object-id");
+    const principalTypeArg = first(flags, "--assignee-principal-type");
+    const scopeArg = first(flags, "--scope");
+    const rgArg = first(flags, "--resource-group", "-g");
+    const role2 = first(flags, "--role");
+    if (!role2 || !assignee && !objectId) return;
+    if (!flags.incomplete && (assignee && objectId || principalTypeArg && !objectId || scopeArg && rgArg)) return;
+    const principal = objectId ?? assignee;
+    let principalType = principalTypeArg?.value;
+    const assigneeText = literal(assignee);
+    if (!principalType && assigneeText?.includes("@")) principalType = str("User", assignee.at);
+    if (!principalType && flags.incomplete) principalType = unknown(void 0, call2.at);
+    const sub = first(flags, "--subscription")?.value;
+    let scope;
+    if (scopeArg) scope = scopeArg.value;
+    else if (rgArg) scope = resourceId("resourceGroup", rgArg.value, void 0, sub, rgArg.at);
+    else if (flags.incomplete) scope = unknown(void 0, call2.at);
+    else scope = subscriptionId(sub, call2.at);
+    this.grant(call2, {
+      dialect: "azcli",
+      command: "az role assignment create",
+      principal: principal?.value ?? unknown(void 0, call2.at),
+      principalType,
+      role: role2?.value ?? unknown(void 0, call2.at),
+      scope,
+      name: first(flags, "--name", "-n")?.value,
+      condition: first(flags, "--condition")?.value,
+      written: writtenArgs(flags, call2)
+    });
+  }
+  azCreateForRbac(call2, flags) {
+    const role2 = first(flags, "--role");
+    const scopes = flags.values.get("--scopes") ?? [];
+    if (!role2 || scopes.length === 0) return;
+    const sp = this.instance(call2, {
+      type: "Microsoft.Graph/servicePrincipals",
+      symbol: `${literal(first(flags, "--name", "-n", "--display-name")) ? `'${literal(first(flags, "--name", "-n", "--display-name"))}', ` : ""}the service principal az ad sp create-for-rbac creates`,
+      name: first(flags, "--name", "-n", "--display-name")?.value,
+      existing: true,
+      dialect: "azcli",
+      command: "az ad sp create-for-rbac",
+      keySuffix: "#sp"
+    });
+    scopes.forEach((scope, i) => {
+      this.grant(call2, {
+        dialect: "azcli",
+        command: "az ad sp create-for-rbac",
+        // No origin of its own: messages name the principal by the instance's symbol.
+        principal: { kind: "ref", resource: sp, path: [] },
+        principalType: str("ServicePrincipal", call2.at),
+        role: role2.value,
+        scope: scope.value,
+        written: writtenArgs(flags, call2),
+        keySuffix: scopes.length > 1 ? `#${i}` : ""
+      });
+    });
+  }
+  // ---- PowerShell ----------------------------------------------------------------------------------
+  psRoleAssignment(call2, flags) {
+    const objectId = first(flags, "objectid");
+    const signIn = first(flags, "signinname");
+    const app = first(flags, "applicationid");
+    const principal = objectId ?? signIn ?? app;
+    const role2 = first(flags, "roledefinitionname", "roledefinitionid");
+    if (!principal || !role2) return;
+    let principalType = objectId ? first(flags, "objecttype")?.value : void 0;
+    if (signIn) principalType = str("User", signIn.at);
+    if (!principalType && flags.incomplete) principalType = unknown(void 0, call2.at);
+    const rg = first(flags, "resourcegroupname")?.value;
+    const resourceName = first(flags, "resourcename")?.value;
+    const resourceType = first(flags, "resourcetype")?.value;
+    const parent = first(flags, "parentresource")?.value;
+    let scope;
+    const scopeArg = first(flags, "scope");
+    if (scopeArg) scope = scopeArg.value;
+    else if (rg && resourceName && resourceType) {
+      const sub = unknown("az:subscription", call2.at, { kind: "external", name: "subscription" });
+      const parts = [str("/subscriptions/"), sub, str("/resourceGroups/"), rg, str("/providers/"), resourceType, str("/")];
+      if (parent) parts.push(parent, str("/"));
+      parts.push(resourceName);
+      scope = concatValues(parts, call2.at);
+    } else if (rg) scope = resourceId("resourceGroup", rg, void 0, void 0, call2.at);
+    else if (flags.incomplete) scope = unknown(void 0, call2.at);
+    else scope = subscriptionId(void 0, call2.at);
+    this.grant(call2, {
+      dialect: "powershell",
+      command: "New-AzRoleAssignment",
+      principal: principal?.value ?? unknown(void 0, call2.at),
+      principalType,
+      role: role2?.value ?? unknown(void 0, call2.at),
+      scope,
+      name: first(flags, "roleassignmentname")?.value,
+      condition: first(flags, "condition")?.value,
+      written: writtenArgs(flags, call2)
+    });
+  }
+  // ---- instances -----------------------------------------------------------------------------------
+  grant(call2, g) {
+    const props = [
+      ["principalId", g.principal],
+      ["roleDefinitionId", g.role]
+    ];
+    if (g.principalType) props.push(["principalType", g.principalType]);
+    if (g.condition) props.push(["condition", g.condition]);
+    const body = obj([["properties", obj(props, call2.at)]], call2.at);
+    const r = this.instance(call2, { type: ROLE_ASSIGNMENT, symbol: g.command, existing: false, dialect: g.dialect, command: g.command, keySuffix: g.keySuffix ?? "", written: g.written, body });
+    r.scope = g.scope;
+    if (g.name) {
+      r.name = g.name;
+      body.entries.set("name", g.name);
+    }
+  }
+  /** The instance for a resource the script names (one per type, resource group and name). */
+  resource(type, name, rg, call2, dialect, command) {
+    if (!name) return void 0;
+    const key2 = registryKey(type, name, rg);
+    const found = this.known.get(key2);
+    if (found) return found;
+    const symbol = name.kind === "string" ? name.value : call2.args.find((a) => a.value === name)?.text ?? "resource";
+    const r = this.instance(call2, { type, symbol, name, existing: true, dialect, command, keySuffix: `#${type}` });
+    r.key = `${this.rootKey}|${key2}`;
+    r.declKey = r.key;
+    if (rg) r.deploymentScope = { kind: "scope", level: "resourceGroup", current: false, name: rg, path: [] };
+    if (type === SITES || type === `${SITES}/slots`) {
+      r.body.entries.set("properties", obj([["siteConfig", obj([["appSettings", unknown(void 0, call2.at)]])]]));
+    } else if (type === "Microsoft.App/containerApps") {
+      r.body.entries.set("properties", obj([["template", obj([["containers", { kind: "array", items: [obj([["env", unknown(void 0, call2.at)]])] }]])]]));
+    }
+    this.known.set(key2, r);
+    return r;
+  }
+  instance(call2, o) {
+    const body = o.body ?? obj([], call2.at);
+    if (o.name && !body.entries.has("name")) body.entries.set("name", o.name);
+    const subscription = { kind: "scope", level: "subscription", current: true, path: [] };
+    const r = {
+      key: `${call2.key}${o.keySuffix}`,
+      declKey: `${call2.declKey}${o.keySuffix}`,
+      format: "script",
+      type: o.type,
+      symbol: o.symbol,
+      existing: o.existing,
+      decl: call2.at,
+      body,
+      deploymentScope: subscription,
+      callChain: this.callChain,
+      command: { dialect: o.dialect, name: o.command, args: o.written ?? {} }
+    };
+    if (o.name) r.name = o.name;
+    this.resources.push(r);
+    return r;
+  }
+};
+function identityAssignValues(service, flags) {
+  if (service === "containerapp") return flags.values.get("--user-assigned") ?? flags.values.get("--identities") ?? [];
+  return flags.values.get("--identities") ?? [];
+}
+function addIdentities(r, system, users, at) {
+  const current2 = getProp(r.body, "identity");
+  const type = current2?.entries.get("type");
+  const had = type?.kind === "string" ? type.value.toLowerCase() : "";
+  const hasSystem = system || had.includes("systemassigned");
+  const map = getProp(current2, "userAssignedIdentities") ?? obj([], at);
+  for (const u of users) {
+    const k = u.kind === "string" ? u.value : `${u.kind}:${map.entries.size}`;
+    map.entries.set(k, obj([], u.at));
+    if (u.kind !== "string") (map.keyValues ??= /* @__PURE__ */ new Map()).set(k, u);
+  }
+  const hasUser = map.entries.size > 0;
+  const kinds = [hasSystem ? "SystemAssigned" : "", hasUser ? "UserAssigned" : ""].filter(Boolean).join(", ");
+  if (!kinds) return;
+  const identity = obj([["type", str(kinds, at)]], at);
+  if (hasUser) identity.entries.set("userAssignedIdentities", map);
+  r.body.entries.set("identity", identity);
+}
+function ref(resource, path, at) {
+  return { kind: "ref", resource, path, at };
+}
+function registryKey(type, name, rg) {
+  return `${type.toLowerCase()}|${rg ? valueKey(rg) ?? `?${rg.at?.range.start.line}` : "?"}|${valueKey(name) ?? `?${name.at?.range.start.line}:${name.at?.range.start.column}`}`;
+}
+function subscriptionId(sub, at) {
+  return concatValues([str("/subscriptions/"), sub ?? unknown("az:subscription", at, { kind: "external", name: "subscription" })], at);
+}
+function resourceId(type, name, rg, sub, at) {
+  if (!name) return void 0;
+  const subscription = subscriptionId(sub, at);
+  if (type === "resourceGroup") return concatValues([subscription, str("/resourceGroups/"), name], at);
+  const group = rg ?? unknown(void 0, at, { kind: "external", name: "resource group" });
+  return concatValues([subscription, str("/resourceGroups/"), group, str(`/providers/${type}/`), name], at);
+}
+function writtenArgs(flags, call2) {
+  const out = {};
+  for (const [name, values] of flags.values) {
+    const flag = flags.written.get(name) ?? name;
+    out[flag] = values.map((v) => v.text).join(" ");
+  }
+  void call2;
+  return out;
+}
+
+// src/lower/scripts/script.ts
+function lowerScript(run, out) {
+  const ast = run.language === "powershell" ? parsePowerShell(run.source.text) : parseShell(run.source.text);
+  for (const c of run.comments === false ? [] : ast.comments) {
+    out.comments.push({ file: run.source.file, text: run.source.text.slice(c.start, c.end), at: locationOf(run.source, c) });
+  }
+  const lowering = new ScriptLowering(`${run.source.file}#${run.source.id}${run.options?.keyPrefix ?? ""}`, run.callChain);
+  new ScriptEvaluator(run.source, run.language, lowering, run.options).run(ast);
+  appendAll(out.resources, lowering.finish());
+}
+function languageOf(path) {
+  const ext = extname(path).toLowerCase();
+  if (ext === ".sh" || ext === ".bash" || ext === ".azcli" || ext === ".zsh") return "shell";
+  if (ext === ".ps1" || ext === ".psm1") return "powershell";
+  return void 0;
+}
+function readScript(path, host) {
+  const text2 = host.readFile(path);
+  if (text2 === void 0) return void 0;
+  if (!text2.startsWith("��") || !text2.includes("\0")) return text2.replace(/^\uFEFF/, "");
+  try {
+    const bytes = readFileSync(path);
+    if (bytes[0] === 255 && bytes[1] === 254) return bytes.subarray(2).toString("utf16le");
+    if (bytes[0] === 254 && bytes[1] === 255) {
+      const swapped = Buffer.from(bytes.subarray(2));
+      swapped.swap16();
+      return swapped.toString("utf16le");
+    }
+  } catch {
+  }
+  return text2;
+}
+
+// src/lower/scripts/workflows.ts
+import { dirname as dirname2, join, resolve as resolve3 } from "node:path";
+
+// src/engine/lazy-deps.ts
+import { createRequire as createRequire2 } from "node:module";
+var nodeRequire = createRequire2(import.meta.url);
+var yaml;
+var ajv;
+function lazyYaml() {
+  return yaml ??= typeof __require === "function" ? require_dist() : nodeRequire("yaml");
+}
+function lazyAjv() {
+  return ajv ??= typeof __require === "function" ? require_ajv() : nodeRequire("ajv");
+}
+
+// src/lower/scripts/workflows.ts
+function isWorkflowPath(path) {
+  const p = path.replace(/\\/g, "/").toLowerCase();
+  if (!/\.ya?ml$/.test(p)) return false;
+  const name = p.slice(p.lastIndexOf("/") + 1);
+  return p.includes("/.github/workflows/") || p.startsWith(".github/workflows/") || name === "action.yml" || name === "action.yaml" || name.startsWith("azure-pipelines") || p.includes("/.azure-pipelines/") || p.includes("/.pipelines/");
+}
+function looksLikePipeline(text2) {
+  if (/^apiVersion\s*:/m.test(text2) && /^kind\s*:/m.test(text2)) return false;
+  return /^(steps|jobs|stages)\s*:/m.test(text2) && /^\s*-\s*(task|script|bash|pwsh|powershell|checkout|job|stage|deployment)\s*:/m.test(text2);
+}
+function analyzeWorkflowFile(file, host, out, discovered) {
+  const text2 = host.readFile(file);
+  if (text2 === void 0) return;
+  const byPath = isWorkflowPath(file);
+  if (!byPath && !looksLikePipeline(text2)) return;
+  const yaml2 = lazyYaml();
+  const lines = new LineMap(text2);
+  const doc = yaml2.parseDocument(text2, { uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    if (!byPath) return;
+    const e = doc.errors[0];
+    const start = lines.position(e.pos[0]);
+    out.files.push(file);
+    out.diagnostics.push({
+      code: "parse-error",
+      message: `This YAML file cannot be parsed: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`,
+      at: { file, range: { start, end: lines.position(Math.max(e.pos[1], e.pos[0])) } }
+    });
+    return;
+  }
+  const root = doc.contents;
+  if (!yaml2.isMap(root)) return;
+  out.files.push(file);
+  collectComments(text2, lines, file, out);
+  const ctx = { file, text: text2, lines, host, out, discovered };
+  const norm = file.replace(/\\/g, "/");
+  if (norm.includes("/.github/workflows/") || norm.startsWith(".github/workflows/")) githubWorkflow(yaml2, root, ctx);
+  else if (/\/action\.ya?ml$/i.test(norm) || /^action\.ya?ml$/i.test(norm)) compositeAction(yaml2, root, ctx);
+  else azurePipeline(yaml2, root, ctx, { windows: false, macros: /* @__PURE__ */ new Map(), env: /* @__PURE__ */ new Map() });
+}
+function collectComments(text2, lines, file, out) {
+  const re = /(^|[ \t])#[^\n\r]*/g;
+  for (let m = re.exec(text2); m; m = re.exec(text2)) {
+    const start = m.index + m[1].length;
+    const body = text2.slice(start, m.index + m[0].length);
+    if (!body.includes("grantlint-")) continue;
+    out.comments.push({ file, text: body, at: { file, range: lines.range(start, m.index + m[0].length) } });
+  }
+}
+function get(yaml2, map, key2, caseless = false) {
+  if (!yaml2.isMap(map)) return void 0;
+  for (const pair of map.items) {
+    const k = yaml2.isScalar(pair.key) ? String(pair.key.value) : void 0;
+    if (k === key2 || caseless && k?.toLowerCase() === key2.toLowerCase()) return pair.value ?? void 0;
+  }
+  return void 0;
+}
+function scalar(yaml2, node) {
+  if (!yaml2.isScalar(node)) return void 0;
+  const v = node.value;
+  return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : void 0;
+}
+function locationOfNode(ctx, node) {
+  const range = node.range ?? [0, 0, 0];
+  return { file: ctx.file, range: ctx.lines.range(range[0], range[1]) };
+}
+function maskExpressions(text2) {
+  return text2.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => OPAQUE_CHAR.repeat(m.length));
+}
+function envMap(yaml2, node, ctx, into) {
+  const out = new Map(into);
+  if (!yaml2.isMap(node)) return out;
+  for (const pair of node.items) {
+    const name = scalar(yaml2, pair.key);
+    if (name === void 0) continue;
+    const v = scalar(yaml2, pair.value);
+    const at = yaml2.isNode(pair.value) ? locationOfNode(ctx, pair.value) : void 0;
+    out.set(name, v !== void 0 && !v.includes("${{") && !v.includes("$(") && !v.includes("$[") ? str(v, at) : unknown(void 0, at, { kind: "external", name }));
+  }
+  return out;
+}
+function inlineScript(yaml2, node, language, ctx, variables, macros) {
+  const value = scalar(yaml2, node);
+  if (value === void 0 || !node.range) return;
+  const masked = maskExpressions(value);
+  const source = embeddedSource(ctx.file, `yaml@${node.range[0]}`, masked, ctx.text, ctx.lines, node.range[0], node.range[2], value);
+  lowerScript({ source, language, options: { variables, ...macros ? { macros } : {} }, comments: false }, ctx.out);
+}
+function shellLanguage(shell, windows) {
+  const s2 = (shell ?? (windows ? "pwsh" : "bash")).trim().toLowerCase();
+  if (/^(bash|sh)\b/.test(s2)) return "shell";
+  if (/^(pwsh|powershell)\b/.test(s2)) return "powershell";
+  return void 0;
+}
+function githubWorkflow(yaml2, root, ctx) {
+  const wfEnv = envMap(yaml2, get(yaml2, root, "env"), ctx, /* @__PURE__ */ new Map());
+  const wfShell = scalar(yaml2, get(yaml2, get(yaml2, get(yaml2, root, "defaults"), "run"), "shell"));
+  const jobs = get(yaml2, root, "jobs");
+  if (!yaml2.isMap(jobs)) return;
+  for (const pair of jobs.items) {
+    const job = pair.value;
+    if (!yaml2.isMap(job)) continue;
+    const runsOn = get(yaml2, job, "runs-on");
+    const windows = /windows/i.test(String(yaml2.isNode(runsOn) ? runsOn.toString() : ""));
+    const jobShell = scalar(yaml2, get(yaml2, get(yaml2, get(yaml2, job, "defaults"), "run"), "shell")) ?? wfShell;
+    const jobEnv = envMap(yaml2, get(yaml2, job, "env"), ctx, wfEnv);
+    githubSteps(yaml2, get(yaml2, job, "steps"), ctx, jobEnv, jobShell, windows);
+  }
+}
+function githubSteps(yaml2, steps, ctx, env, defaultShell, windows) {
+  if (!yaml2.isSeq(steps)) return;
+  for (const step of steps.items) {
+    if (!yaml2.isMap(step)) continue;
+    const run = get(yaml2, step, "run");
+    if (!run) continue;
+    const language = shellLanguage(scalar(yaml2, get(yaml2, step, "shell")) ?? defaultShell, windows);
+    if (!language) continue;
+    inlineScript(yaml2, run, language, ctx, envMap(yaml2, get(yaml2, step, "env"), ctx, env));
+  }
+}
+function compositeAction(yaml2, root, ctx) {
+  const runs = get(yaml2, root, "runs");
+  if (scalar(yaml2, get(yaml2, runs, "using"))?.toLowerCase() !== "composite") return;
+  githubSteps(yaml2, get(yaml2, runs, "steps"), ctx, /* @__PURE__ */ new Map(), void 0, false);
+}
+function pipelineVariables(yaml2, node, ctx, scope) {
+  if (!node) return scope;
+  const macros = new Map(scope.macros);
+  const env = new Map(scope.env);
+  const set = (name, valueNode) => {
+    const v = scalar(yaml2, valueNode);
+    const at = yaml2.isNode(valueNode) ? locationOfNode(ctx, valueNode) : void 0;
+    const value = v !== void 0 && !/\$[({[]/.test(v) ? str(v, at) : unknown(void 0, at, { kind: "external", name });
+    macros.set(name.toLowerCase(), value);
+    env.set(name.toUpperCase().replace(/\./g, "_"), value);
+  };
+  if (yaml2.isMap(node)) {
+    for (const pair of node.items) {
+      const name = scalar(yaml2, pair.key);
+      if (name !== void 0) set(name, pair.value);
+    }
+  } else if (yaml2.isSeq(node)) {
+    for (const item of node.items) {
+      const name = scalar(yaml2, get(yaml2, item, "name"));
+      if (name !== void 0) set(name, get(yaml2, item, "value"));
+    }
+  }
+  return { ...scope, macros, env };
+}
+var TASKS = {
+  azurecli: {
+    type: ["scriptType"],
+    inline: ["inlineScript"],
+    path: ["scriptPath"],
+    language: (t) => t === void 0 || t === "bash" ? "shell" : t === "ps" || t === "pscore" ? "powershell" : void 0
+  },
+  azurepowershell: { type: [], inline: ["Inline"], path: ["ScriptPath"], language: () => "powershell" },
+  bash: { type: [], inline: ["script"], path: ["filePath"], language: () => "shell" },
+  powershell: { type: [], inline: ["script"], path: ["filePath"], language: () => "powershell" }
+};
+function azurePipeline(yaml2, node, ctx, inherited) {
+  if (yaml2.isSeq(node)) {
+    for (const item of node.items) azurePipeline(yaml2, item, ctx, inherited);
+    return;
+  }
+  if (!yaml2.isMap(node)) return;
+  let scope = pipelineVariables(yaml2, get(yaml2, node, "variables"), ctx, inherited);
+  const pool = get(yaml2, node, "pool");
+  const image = scalar(yaml2, get(yaml2, pool, "vmImage")) ?? scalar(yaml2, pool);
+  if (image !== void 0) scope = { ...scope, windows: /windows|win20|vs20/i.test(image) };
+  const env = () => envMap(yaml2, get(yaml2, node, "env"), ctx, scope.env);
+  for (const [key2, language] of [["bash", "shell"], ["script", scope.windows ? void 0 : "shell"], ["pwsh", "powershell"], ["powershell", "powershell"]]) {
+    const step = get(yaml2, node, key2);
+    if (step && yaml2.isScalar(step)) {
+      if (language) inlineScript(yaml2, step, language, ctx, env(), scope.macros);
+      return;
+    }
+  }
+  const task = scalar(yaml2, get(yaml2, node, "task"));
+  if (task !== void 0) {
+    const spec = TASKS[task.split("@")[0].trim().toLowerCase()];
+    if (spec) pipelineTask(yaml2, node, spec, ctx, scope, env());
+    return;
+  }
+  for (const pair of node.items) {
+    const k = scalar(yaml2, pair.key);
+    if (k === "variables" || k === "env" || k === "parameters") continue;
+    azurePipeline(yaml2, pair.value, ctx, scope);
+  }
+}
+function pipelineTask(yaml2, node, spec, ctx, scope, env) {
+  const inputs = get(yaml2, node, "inputs");
+  const input = (names) => {
+    for (const n2 of names) {
+      const v = get(yaml2, inputs, n2, true);
+      if (v) return v;
+    }
+    return void 0;
+  };
+  const type = scalar(yaml2, input(spec.type))?.toLowerCase();
+  const language = spec.language(type);
+  if (!language) return;
+  const inline = input(spec.inline);
+  if (inline) {
+    inlineScript(yaml2, inline, language, ctx, env, scope.macros);
+    return;
+  }
+  const path = scalar(yaml2, input(spec.path));
+  if (path === void 0) return;
+  const file = findScriptFile(path, ctx);
+  if (!file || ctx.discovered.has(file)) return;
+  const text2 = readScript(file, ctx.host);
+  if (text2 === void 0) return;
+  ctx.out.files.push(file);
+  lowerScript({ source: fileSource(file, text2), language: languageOf(file) ?? language, options: { variables: env, macros: scope.macros } }, ctx.out);
+}
+function findScriptFile(path, ctx) {
+  const rel = path.replace(/^\$\((System\.DefaultWorkingDirectory|Build\.SourcesDirectory|Build\.Repository\.LocalPath)\)[\\/]?/i, "").replace(/\\/g, "/");
+  if (/\$\(|\$\{\{/.test(rel) || /^[a-z]+:\/\//i.test(rel)) return void 0;
+  if (rel.startsWith("/")) return ctx.host.readFile(rel) !== void 0 ? rel : void 0;
+  let dir2 = dirname2(ctx.file);
+  for (let i = 0; i < 8; i++) {
+    const candidate = resolve3(join(dir2, rel));
+    if (ctx.host.readFile(candidate) !== void 0) return candidate;
+    const up = dirname2(dir2);
+    if (up === dir2) break;
+    dir2 = up;
+  }
+  return void 0;
+}
+
+// src/discover/script-files.ts
+var SNIFF_BYTES = 64 * 1024;
+function scriptKind(path) {
+  if (languageOf(path)) return "script";
+  if (!/\.ya?ml$/i.test(path)) return void 0;
+  if (isWorkflowPath(path)) return "script";
+  if (/(^|[\\/])\.gitlab-ci\.ya?ml$/i.test(path)) return void 0;
+  return looksLikePipeline(head(path)) ? "script" : void 0;
+}
+function head(path) {
+  let fd;
+  try {
+    fd = openSync(path, "r");
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const n2 = readSync(fd, buffer, 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, n2).toString("utf8");
+  } catch {
+    return "";
+  } finally {
+    if (fd !== void 0) closeSync(fd);
+  }
+}
+
+// src/discover/discover.ts
+var PathNotFoundError = class extends Error {
+  constructor(path) {
+    super(`No such file or directory: ${path}`);
+    this.path = path;
+  }
+  path;
+};
+var SKIPPED_FOLDERS = /* @__PURE__ */ new Set([".git", "node_modules", ".terraform", ".terragrunt-cache", ".venv", ".idea", ".vscode"]);
+function fileKind(path) {
+  const lower2 = path.toLowerCase();
+  if (lower2.endsWith(".bicep") || lower2.endsWith(".bicepparam")) return "bicep";
+  if (lower2.endsWith(".tf") || lower2.endsWith(".tf.json") || lower2.endsWith(".tfvars") || lower2.endsWith(".tfvars.json")) return "terraform";
+  if (lower2.endsWith(".json") || lower2.endsWith(".jsonc")) return "json";
+  return scriptKind(path);
+}
+async function discover(paths, options) {
+  const found = /* @__PURE__ */ new Map();
+  const configured = (0, import_ignore.default)().add(options.ignore ?? []);
+  const ignoredByConfig = (abs) => {
+    const rel = relative2(options.cwd, abs).split(sep2).join("/");
+    return rel !== "" && !rel.startsWith("..") && configured.ignores(rel);
+  };
+  for (const arg of paths.length > 0 ? paths : ["."]) {
+    if (isDynamicPattern(arg)) {
+      const matches = await globFiles(arg, options.cwd);
+      for (const m of matches.sort()) {
+        const kind = fileKind(m);
+        if (kind && !ignoredByConfig(m)) found.set(resolve4(m), kind);
+      }
+      continue;
+    }
+    const abs = resolve4(options.cwd, arg);
+    let stat3;
+    try {
+      stat3 = statSync2(abs);
+    } catch (e) {
+      if (e.code === "ENOENT") throw new PathNotFoundError(arg);
+      throw new EnvironmentError(`cannot read ${arg}: ${describeFsError(e)}`);
+    }
+    if (stat3.isDirectory()) walk(abs, [], found, ignoredByConfig, options.problems);
+    else {
+      const kind = fileKind(abs);
+      if (kind) found.set(abs, kind);
+    }
+  }
+  return [...found].map(([path, kind]) => ({ path, kind })).sort((a, b2) => a.path < b2.path ? -1 : a.path > b2.path ? 1 : 0);
+}
+function globFiles(pattern, cwd) {
+  return glob(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
+}
+function readGitIgnore(dir2) {
+  try {
+    return { base: dir2, rules: (0, import_ignore.default)().add(readFileSync2(join2(dir2, ".gitignore"), "utf8")) };
+  } catch {
+    return void 0;
+  }
+}
+function isIgnored(abs, isDir, layers) {
+  for (const layer of layers) {
+    const rel = relative2(layer.base, abs).split(sep2).join("/") + (isDir ? "/" : "");
+    if (layer.rules.ignores(rel)) return true;
+  }
+  return false;
+}
+function walk(dir2, inherited, found, ignoredByConfig, problems) {
+  const own = readGitIgnore(dir2);
+  const layers = own ? [...inherited, own] : inherited;
+  let entries;
+  try {
+    entries = readdirSync2(dir2, { withFileTypes: true, encoding: "buffer" });
+  } catch (e) {
+    problems?.set(dir2, `the folder cannot be listed (${describeFsError(e)})`);
+    return;
+  }
+  const named = entries.map((entry) => ({ entry, name: utf8Name(entry.name) }));
+  named.sort((a, b2) => a.name.text < b2.name.text ? -1 : a.name.text > b2.name.text ? 1 : 0);
+  for (const { entry, name } of named) {
+    const abs = join2(dir2, name.text);
+    if (!name.valid) {
+      if (entry.isFile() && fileKind(name.text) || entry.isDirectory()) {
+        problems?.set(abs, `its name is not valid UTF-8 (shown with U+FFFD); rename it to have it linted`);
+      }
+      continue;
+    }
+    if (entry.isDirectory()) {
+      if (SKIPPED_FOLDERS.has(name.text) || isIgnored(abs, true, layers) || ignoredByConfig(abs)) continue;
+      walk(abs, layers, found, ignoredByConfig, problems);
+    } else if (entry.isFile()) {
+      const kind = fileKind(abs);
+      if (kind && !isIgnored(abs, false, layers) && !ignoredByConfig(abs)) found.set(abs, kind);
+    }
+  }
+}
+var UTF8 = new TextDecoder("utf-8", { fatal: true });
+function utf8Name(bytes) {
+  try {
+    return { text: UTF8.decode(bytes), valid: true };
+  } catch {
+    return { text: bytes.toString("utf8"), valid: false };
+  }
+}
+
+// src/discover/unmatched.ts
+async function unmatchedPaths(paths, linted, cwd) {
+  const lintedSet = new Set(linted.map((f) => resolve5(f)));
+  const out = [];
+  for (const arg of paths) {
+    if (isDynamicPattern(arg)) {
+      const matches = await globFiles(arg, cwd);
+      if (!matches.some((m) => lintedSet.has(resolve5(m)))) out.push(arg);
+      continue;
+    }
+    const abs = resolve5(cwd, arg);
+    if (lintedSet.size > 0 && isFile(abs)) continue;
+    const inside2 = (file) => {
+      const rel = relative3(abs, file);
+      return rel === "" || !rel.startsWith(`..${sep3}`) && rel !== ".." && !rel.startsWith(sep3) && !/^[A-Za-z]:/.test(rel);
+    };
+    if (![...lintedSet].some(inside2)) out.push(arg);
+  }
+  return out;
+}
+function unmatchedMessage(unmatched) {
+  const list2 = unmatched.map((p) => `'${p}'`).join(", ");
+  const what = unmatched.length === 1 ? `${list2} matches` : `${list2} match`;
+  return `Nothing to lint: ${what} no Bicep, Terraform or ARM template file (check the path for a typo; --no-error-on-unmatched-pattern allows this).`;
+}
+function isFile(path) {
+  try {
+    return statSync3(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+// src/cli/color.ts
+function useColor(flag, env, isTTY) {
+  if (flag !== void 0) return flag;
+  const force = env.FORCE_COLOR;
+  if (force !== void 0) return !["0", "false"].includes(force.trim().toLowerCase());
+  if (env.NO_COLOR) return false;
+  return isTTY && env.TERM !== "dumb";
+}
+
+// src/cli/main.ts
+import { dirname as dirname20, isAbsolute as isAbsolute3, join as join10, relative as relative10, resolve as resolve21 } from "node:path";
+
+// src/engine/cache.ts
+import { createHash } from "node:crypto";
+function contentHash(text2) {
+  return createHash("sha1").update(text2).digest("base64url");
+}
+
+// src/engine/baseline.ts
+import { existsSync as existsSync3, readFileSync as readFileSync5, writeFileSync } from "node:fs";
+import { dirname as dirname5, relative as relative5, resolve as resolve7 } from "node:path";
+
+// src/engine/config-file.ts
+var import_ignore2 = __toESM(require_ignore(), 1);
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+import { readFileSync as readFileSync4 } from "node:fs";
+import { dirname as dirname4, join as join4, relative as relative4, resolve as resolve6 } from "node:path";
+
+// src/util/package-root.ts
+import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
+import { dirname as dirname3, join as join3 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var cached;
+function packageRoot() {
+  if (cached) return cached;
+  let dir2 = dirname3(fileURLToPath2(import.meta.url));
+  for (; ; ) {
+    const manifest = join3(dir2, "package.json");
+    if (existsSync2(manifest) && JSON.parse(readFileSync3(manifest, "utf8")).name === "grantlint") {
+      cached = dir2;
+      return dir2;
+    }
+    const up = dirname3(dir2);
+    if (up === dir2) throw new Error("grantlint: cannot find its own package.json");
+    dir2 = up;
+  }
+}
+function packageVersion() {
+  return JSON.parse(readFileSync3(join3(packageRoot(), "package.json"), "utf8")).version;
+}
+
+// src/engine/config-file.ts
+var CONFIG_FILE_NAMES = [".grantlint.yaml", ".grantlint.yml", ".grantlint.json"];
+var CONFIG_SCHEMA_PATH = "schemas/grantlint-config.schema.json";
+var ConfigError = class extends Error {
+};
+var schemaValidator;
+function configSchemaValidator() {
+  if (!schemaValidator) {
+    const schema = JSON.parse(readFileSync4(join4(packageRoot(), CONFIG_SCHEMA_PATH), "utf8"));
+    schemaValidator = new (lazyAjv()).Ajv({ allErrors: false, verbose: true, strict: false }).compile(schema);
+  }
+  return schemaValidator;
+}
+function formatKeyPath(path) {
+  let out = "";
+  for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : out === "" ? seg : `.${seg}`;
+  return out || "(top level)";
+}
+function displayFile(file, cwd) {
+  const rel = relative4(cwd, file);
+  return (rel === "" || rel.startsWith("..") ? file : rel).split("\\").join("/");
+}
+function configError(file, line, path, problem, cwd) {
+  return new ConfigError(`${displayFile(file, cwd)}:${line}: ${path.length > 0 ? `${formatKeyPath(path)}: ` : ""}${problem}`);
+}
+function pointerToPath(pointer, data) {
+  if (!pointer) return [];
+  const out = [];
+  let cur = data;
+  for (const raw of pointer.slice(1).split("/")) {
+    const seg = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(cur)) {
+      out.push(Number(seg));
+      cur = cur[Number(seg)];
+    } else {
+      out.push(seg);
+      cur = cur && typeof cur === "object" ? cur[seg] : void 0;
+    }
+  }
+  return out;
+}
+var ARTICLE = { array: "an array", object: "an object", string: "a string", boolean: "a boolean (true or false)", number: "a number", integer: "an integer" };
+function describeSchemaError(errors, data) {
+  const error2 = errors.find((e) => !["if", "allOf", "anyOf", "oneOf"].includes(e.keyword)) ?? errors[0];
+  const path = pointerToPath(error2.instancePath, data);
+  const params = error2.params;
+  switch (error2.keyword) {
+    case "enum":
+      return { path, problem: `must be one of ${params.allowedValues.map(String).join(", ")}` };
+    case "type":
+      return { path, problem: `must be ${ARTICLE[String(params.type)] ?? String(params.type)}` };
+    case "additionalProperties": {
+      const allowed = Object.keys((error2.parentSchema ?? {}).properties ?? {}).filter((k) => k !== "$schema");
+      return { path: [...path, String(params.additionalProperty)], problem: `unknown key${allowed.length ? `; expected one of ${allowed.join(", ")}` : ""}` };
+    }
+    case "required":
+      return { path: [...path, String(params.missingProperty)], problem: "is required" };
+    case "minItems":
+    case "minLength":
+      return { path, problem: Number(params.limit) <= 1 ? "must not be empty" : `must have at least ${String(params.limit)} items` };
+    case "additionalItems":
+      return { path, problem: "must be a severity or [severity, options]" };
+    case "propertyNames":
+    case "pattern":
+      if (error2.propertyName !== void 0) {
+        return { path: [...path, error2.propertyName], problem: "is not a rule id (rule ids are kebab-case)" };
+      }
+      return { path, problem: error2.message ?? "is invalid" };
+    default:
+      return { path, problem: error2.message ?? "is invalid" };
+  }
+}
+function ruleEntries(raw, base) {
+  const out = /* @__PURE__ */ new Map();
+  for (const [id, value] of Object.entries(raw ?? {})) {
+    const path = [...base, id];
+    if (Array.isArray(value)) {
+      const entry = { severity: value[0], path };
+      if (value.length > 1) entry.options = value[1];
+      out.set(id, entry);
+    } else out.set(id, { severity: value, path });
+  }
+  return out;
+}
+function readConfigFile(path, cwd, text2) {
+  const file = resolve6(path);
+  let source = text2;
+  if (source === void 0) {
+    try {
+      source = readFileSync4(file, "utf8");
+    } catch (e) {
+      throw new ConfigError(`${displayFile(file, cwd)}: cannot read the configuration file (${e.code ?? e.message})`);
+    }
+  }
+  const { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } = lazyYaml();
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const first2 = doc.errors[0];
+    const line = lineCounter.linePos(first2.pos[0]).line;
+    const message = first2.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new ConfigError(`${displayFile(file, cwd)}:${line}: ${message}`);
+  }
+  const lineOf = (keyPath) => {
+    let node = doc.contents;
+    let line = isNode(node) && node.range ? lineCounter.linePos(node.range[0]).line : 1;
+    for (const seg of keyPath) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
+        if (!pair) break;
+        if (isNode(pair.key) && pair.key.range) line = lineCounter.linePos(pair.key.range[0]).line;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === "number") {
+        const item = node.items[seg];
+        if (!isNode(item)) break;
+        if (item.range) line = lineCounter.linePos(item.range[0]).line;
+        node = item;
+      } else break;
+    }
+    return line;
+  };
+  const error2 = (keyPath, problem, displayCwd) => configError(file, lineOf(keyPath), keyPath, problem, displayCwd);
+  const data = doc.contents === null ? {} : doc.toJS();
+  const validate = configSchemaValidator();
+  if (!validate(data)) {
+    const { path: keyPath, problem } = describeSchemaError(validate.errors ?? [], data);
+    throw error2(keyPath, problem, cwd);
+  }
+  const raw = data;
+  const dir2 = dirname4(file);
+  const ignorePatterns = raw.ignore ?? [];
+  let ignoreRules;
+  if (ignorePatterns.length > 0) ignoreRules = (0, import_ignore2.default)().add(ignorePatterns);
+  const overrides = (raw.overrides ?? []).map((o, i) => {
+    return { files: o.files, matches: globMatcher(o.files), rules: ruleEntries(o.rules, ["overrides", i, "rules"]) };
+  });
+  return {
+    path: file,
+    dir: dir2,
+    root: raw.root === true,
+    rules: ruleEntries(raw.rules, ["rules"]),
+    ignorePatterns,
+    overrides,
+    plugins: (raw.plugins ?? []).map((p) => resolve6(dir2, p)),
+    baseline: raw.baseline === void 0 ? void 0 : resolve6(dir2, raw.baseline),
+    ...raw.scripts !== void 0 ? { scripts: raw.scripts } : {},
+    lineOf,
+    error: error2,
+    ignores(target) {
+      if (!ignoreRules) return false;
+      const rel = relativeInside(dir2, target);
+      return rel !== void 0 && ignoreRules.ignores(rel);
+    }
+  };
+}
+function globMatcher(patterns) {
+  const matchers = patterns.map((p) => {
+    const pattern = p.replace(/^\.\//, "");
+    const match = (0, import_picomatch2.default)(pattern, { dot: true });
+    return pattern.includes("/") ? match : (rel) => match(rel.slice(rel.lastIndexOf("/") + 1));
+  });
+  return (rel) => matchers.some((m) => m(rel));
+}
+function relativeInside(dir2, target) {
+  const rel = relative4(dir2, target).split("\\").join("/");
+  if (rel === "" || rel.startsWith("../") || rel === ".." || /^[a-zA-Z]:/.test(rel) || rel.startsWith("/")) return void 0;
+  return rel;
+}
+
+// src/engine/baseline.ts
+var BASELINE_VERSION = 1;
+function relativeTo(dir2, file) {
+  return relative5(dir2, file).split("\\").join("/");
+}
+function key(file, ruleId, fingerprint2) {
+  return `${file}\0${ruleId}\0${fingerprint2}`;
+}
+function compareEntries(a, b2) {
+  for (const k of ["file", "ruleId", "symbol", "fingerprint", "message"]) {
+    const x = a[k] ?? "";
+    const y = b2[k] ?? "";
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+var Baseline = class _Baseline {
+  constructor(path, entries) {
+    this.path = path;
+    this.entries = entries;
+  }
+  path;
+  entries;
+  /** Reads a baseline file; a missing or malformed file is a ConfigError (exit 2). */
+  static read(path, cwd) {
+    const abs = resolve7(cwd, path);
+    let doc;
+    try {
+      doc = JSON.parse(readFileSync5(abs, "utf8"));
+    } catch (e) {
+      const err = e;
+      throw new ConfigError(`${path}: cannot read the baseline (${err.code ?? err.message}); write one with --write-baseline ${path}`);
+    }
+    return new _Baseline(abs, validateBaseline(doc, path));
+  }
+  static fromDocument(path, doc) {
+    return new _Baseline(resolve7(path), validateBaseline(doc, path));
+  }
+  apply(findings) {
+    const dir2 = dirname5(this.path);
+    const remaining = /* @__PURE__ */ new Map();
+    for (const e of this.entries) {
+      const k = key(e.file, e.ruleId, e.fingerprint);
+      remaining.set(k, [...remaining.get(k) ?? [], e]);
+    }
+    const outcome = { kept: [], matched: [], stale: [] };
+    for (const f of findings) {
+      const list2 = remaining.get(key(relativeTo(dir2, f.file), f.ruleId, f.fingerprint));
+      if (list2 && list2.length > 0) {
+        list2.pop();
+        outcome.matched.push(f);
+      } else outcome.kept.push(f);
+    }
+    outcome.stale = [...remaining.values()].flat().sort(compareEntries);
+    return outcome;
+  }
+};
+function validateBaseline(doc, shownPath) {
+  const bad = (why) => new ConfigError(`${shownPath}: not a grantlint baseline: ${why}`);
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw bad('expected an object { "version": 1, "findings": [...] }');
+  const { version, findings } = doc;
+  if (version !== BASELINE_VERSION) throw bad(`version must be ${BASELINE_VERSION} (found ${JSON.stringify(version)})`);
+  if (!Array.isArray(findings)) throw bad("findings must be an array");
+  findings.forEach((e, i) => {
+    const entry = e;
+    for (const k of ["file", "ruleId", "fingerprint"]) {
+      if (typeof entry?.[k] !== "string") throw bad(`findings[${i}].${k} must be a string`);
+    }
+  });
+  return findings;
+}
+
+// src/engine/config.ts
+import { existsSync as existsSync4, statSync as statSync4 } from "node:fs";
+import { dirname as dirname8, join as join6, resolve as resolve8 } from "node:path";
+import { pathToFileURL } from "node:url";
+
+// src/graph/build.ts
+import { dirname as dirname6 } from "node:path";
 
 // src/link/functions.ts
 var RESOURCE_ID_FUNCTIONS = /* @__PURE__ */ new Set([
@@ -38145,10 +41406,10 @@ function concatParts(parts, at) {
       p.parts.forEach(visit);
       return;
     }
-    const text = stringify(p);
-    if (text !== void 0) {
-      if (pending) pending.text += text;
-      else pending = { text, at: p.at };
+    const text2 = stringify(p);
+    if (text2 !== void 0) {
+      if (pending) pending.text += text2;
+      else pending = { text: text2, at: p.at };
       return;
     }
     flush();
@@ -38320,18 +41581,18 @@ function stringShape(v) {
   const c = concatParts(parts);
   return c.kind === "concat" ? c : void 0;
 }
-function shapeCouldBe(shape, text) {
+function shapeCouldBe(shape, text2) {
   const literals = [""];
   for (const p of shape.parts) {
     if (p.kind === "string") literals[literals.length - 1] += p.value.toLowerCase();
     else literals.push("");
   }
-  const subject = text.toLowerCase();
+  const subject = text2.toLowerCase();
   if (literals.length === 1) return subject === literals[0];
-  const first = literals[0];
+  const first2 = literals[0];
   const last = literals[literals.length - 1];
-  if (!subject.startsWith(first) || subject.length < first.length + last.length || !subject.endsWith(last)) return false;
-  let from = first.length;
+  if (!subject.startsWith(first2) || subject.length < first2.length + last.length || !subject.endsWith(last)) return false;
+  let from = first2.length;
   const end = subject.length - last.length;
   for (const lit of literals.slice(1, -1)) {
     const at = subject.indexOf(lit, from);
@@ -38369,15 +41630,15 @@ def("format", (args, _ctx, at) => {
   const fmt = s(args[0]);
   const a = vals(args.slice(1));
   const parts = [];
-  let text = "";
+  let text2 = "";
   let i = 0;
   while (i < fmt.length) {
     const c = fmt[i];
     if (c === "{" && fmt[i + 1] === "{") {
-      text += "{";
+      text2 += "{";
       i += 2;
     } else if (c === "}" && fmt[i + 1] === "}") {
-      text += "}";
+      text2 += "}";
       i += 2;
     } else if (c === "{") {
       const close = fmt.indexOf("}", i);
@@ -38387,19 +41648,19 @@ def("format", (args, _ctx, at) => {
       const arg = a[Number(m[1])];
       if (!arg) fail();
       const formatted = formatItem(arg, m[3], m[2] === void 0 ? void 0 : Number(m[2]));
-      if (typeof formatted === "string") text += formatted;
+      if (typeof formatted === "string") text2 += formatted;
       else {
-        if (text) parts.push(strV(text, at));
-        text = "";
+        if (text2) parts.push(strV(text2, at));
+        text2 = "";
         parts.push(formatted);
       }
       i = close + 1;
     } else {
-      text += c;
+      text2 += c;
       i++;
     }
   }
-  if (text) parts.push(strV(text, at));
+  if (text2) parts.push(strV(text2, at));
   return concatParts(parts, at);
 });
 function formatItem(v, spec, width) {
@@ -38468,9 +41729,9 @@ def("bool", (args, _ctx, at) => {
 });
 def("json", (args, _ctx, at) => {
   arity(args, 1);
-  const text = s(args[0]);
+  const text2 = s(args[0]);
   try {
-    return fromJson(JSON.parse(text), at);
+    return fromJson(JSON.parse(text2), at);
   } catch {
     return fail();
   }
@@ -38484,13 +41745,13 @@ def("replace", (args, _ctx, at) => {
 });
 def("split", (args, _ctx, at) => {
   arity(args, 2);
-  const text = s(args[0]);
+  const text2 = s(args[0]);
   const d = val(args[1]);
   let delims;
   if (d.kind === "string") delims = [d.value];
   else if (d.kind === "array") delims = d.items.map((x) => s(x));
   else fail();
-  let pieces = [text];
+  let pieces = [text2];
   for (const delim of delims) if (delim !== "") pieces = pieces.flatMap((p) => p.split(delim));
   return arrV(
     pieces.map((p) => strV(p, at)),
@@ -38513,18 +41774,18 @@ def("startsWith", (args, _ctx, at) => boolV(s(args[0]).toLowerCase().startsWith(
 def("endsWith", (args, _ctx, at) => boolV(s(args[0]).toLowerCase().endsWith(s(args[1]).toLowerCase()), at));
 def("substring", (args, _ctx, at) => {
   arity(args, 2, 3);
-  const text = s(args[0]);
+  const text2 = s(args[0]);
   const start = n(args[1]);
-  const len = args.length > 2 ? n(args[2]) : text.length - start;
-  if (start < 0 || len < 0 || start + len > text.length) fail();
-  return strV(text.substr(start, len), at);
+  const len = args.length > 2 ? n(args[2]) : text2.length - start;
+  if (start < 0 || len < 0 || start + len > text2.length) fail();
+  return strV(text2.substr(start, len), at);
 });
 def("padLeft", (args, _ctx, at) => {
   arity(args, 2, 3);
   const v = val(args[0]);
-  const text = v.kind === "number" ? String(v.value) : s(v);
+  const text2 = v.kind === "number" ? String(v.value) : s(v);
   const pad = args.length > 2 ? s(args[2]) : " ";
-  return strV(text.padStart(n(args[1]), pad || " "), at);
+  return strV(text2.padStart(n(args[1]), pad || " "), at);
 });
 def("lastIndexOf", (args, _ctx, at) => {
   arity(args, 2);
@@ -38690,9 +41951,9 @@ def("intersection", (args, _ctx, at) => {
   const a = vals(args);
   if (a.length < 2) fail();
   if (a.every((x) => x.kind === "object")) {
-    const [head, ...rest] = a;
+    const [head2, ...rest] = a;
     const entries = /* @__PURE__ */ new Map();
-    for (const [k, v] of head.entries) {
+    for (const [k, v] of head2.entries) {
       let keep = true;
       for (const o of rest) {
         const other = getProp(o, k);
@@ -38705,9 +41966,9 @@ def("intersection", (args, _ctx, at) => {
     return objV(entries, at);
   }
   if (a.every((x) => x.kind === "array")) {
-    const [head, ...rest] = a;
+    const [head2, ...rest] = a;
     const out = [];
-    for (const item of head.items) {
+    for (const item of head2.items) {
       let keep = true;
       for (const o of rest) {
         let found = false;
@@ -39089,84 +42350,10 @@ function suffixShape(segs) {
   return void 0;
 }
 
-// src/graph/values.ts
-var MEANING_KEEPERS = /* @__PURE__ */ new Set(["tolower", "toupper", "trim", "string", "lower", "upper", "trimspace", "tostring"]);
-function isEmpty(v) {
-  return v.kind === "null" || v.kind === "string" && v.value === "";
-}
-function unwrap(v) {
-  let cur = v;
-  for (; ; ) {
-    if (!cur) return cur;
-    if (cur.kind === "concat") {
-      const parts = cur.parts.filter((p) => !(p.kind === "string" && p.value === ""));
-      if (parts.length !== 1) return cur;
-      cur = parts[0];
-    } else if (cur.kind === "call" && cur.args.length === 1 && MEANING_KEEPERS.has(cur.fn)) {
-      cur = cur.args[0];
-    } else if (cur.kind === "call" && cur.fn === "if" && cur.args.length === 3 && isEmpty(cur.args[1]) !== isEmpty(cur.args[2])) {
-      cur = isEmpty(cur.args[1]) ? cur.args[2] : cur.args[1];
-    } else return cur;
-  }
-}
-function stringsIn(v) {
-  const out = [];
-  const visit = (x) => {
-    if (!x) return;
-    switch (x.kind) {
-      case "string":
-        out.push(x.value);
-        break;
-      case "call":
-        x.args.forEach(visit);
-        break;
-      case "concat":
-        x.parts.forEach(visit);
-        break;
-      default:
-        break;
-    }
-  };
-  visit(v);
-  return out;
-}
-function lowerPath(path) {
-  return path.map((p) => String(p).toLowerCase()).join(".");
-}
-function valueKey(v) {
-  if (!v) return void 0;
-  switch (v.kind) {
-    case "string":
-      return JSON.stringify(v.value.toLowerCase());
-    case "number":
-    case "bool":
-      return String(v.value);
-    case "null":
-      return "null";
-    case "unknown":
-      return v.symbol === void 0 ? void 0 : `?${v.symbol}`;
-    case "ref":
-      return `&${v.resource.key}${v.path.map((p) => `.${String(p).toLowerCase()}`).join("")}`;
-    case "scope": {
-      const name = v.name ? valueKey(v.name) : "";
-      const sub = v.subscriptionId ? valueKey(v.subscriptionId) : "";
-      if (name === void 0 || sub === void 0) return void 0;
-      return `@${v.level}:${v.current}:${name}:${sub}:${v.path.join(".").toLowerCase()}`;
-    }
-    default: {
-      const children = v.kind === "array" ? v.items : v.kind === "object" ? [...v.entries.values()] : v.kind === "call" ? v.args : v.parts;
-      const keys = children.map(valueKey);
-      if (keys.some((k) => k === void 0)) return void 0;
-      const label2 = v.kind === "object" ? [...v.entries.keys()].map((k) => k.toLowerCase()).join(",") : v.kind === "call" ? v.fn : "";
-      return `${v.kind}(${label2}|${keys.join(",")})`;
-    }
-  }
-}
-
 // src/graph/arm-shape.ts
-var ROLE_ASSIGNMENT = "microsoft.authorization/roleassignments";
+var ROLE_ASSIGNMENT2 = "microsoft.authorization/roleassignments";
 var USER_ASSIGNED_IDENTITY = "microsoft.managedidentity/userassignedidentities";
-var AKS = "microsoft.containerservice/managedclusters";
+var AKS2 = "microsoft.containerservice/managedclusters";
 var ARC_CLUSTER = "microsoft.kubernetes/connectedclusters";
 function isArmShaped(r) {
   return r.format !== "terraform";
@@ -39191,8 +42378,8 @@ function workloadIdentities(r) {
   const types2 = identityTypes(identity);
   if (!types2) return void 0;
   const userAssigned = types2.user ? userAssignedKeys(identity) : [];
-  const platformManaged = typeOf(r) === AKS || typeOf(r) === ARC_CLUSTER;
-  if (typeOf(r) === AKS) {
+  const platformManaged = typeOf(r) === AKS2 || typeOf(r) === ARC_CLUSTER;
+  if (typeOf(r) === AKS2) {
     const kubelet = getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
     if (kubelet) userAssigned.push(kubelet);
   }
@@ -39225,7 +42412,7 @@ function accessPolicyFacts(r, vaultScope2) {
 function grants(r) {
   if (!isArmShaped(r)) return [];
   const type = typeOf(r);
-  if (type === ROLE_ASSIGNMENT) return [roleAssignmentFacts(r)];
+  if (type === ROLE_ASSIGNMENT2) return [roleAssignmentFacts(r)];
   if (type === "microsoft.keyvault/vaults") {
     return accessPolicyFacts(r, { kind: "resource", resourceType: r.type, label: asString(r.name), resource: r });
   }
@@ -39258,7 +42445,7 @@ function resolvePrincipal(value) {
     return { kind: "managedIdentity", resource: v.resource, system: false };
   }
   if (path === "identity.principalid") return { kind: "managedIdentity", resource: v.resource, system: true };
-  if (type === AKS && path.startsWith("properties.identityprofile.kubeletidentity.")) {
+  if (type === AKS2 && path.startsWith("properties.identityprofile.kubeletidentity.")) {
     return { kind: "managedIdentity" };
   }
   return { kind: "unknown" };
@@ -39390,8 +42577,8 @@ function azapiArmType(type) {
 }
 
 // src/graph/roles.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-import { join as join4 } from "node:path";
+import { readFileSync as readFileSync6 } from "node:fs";
+import { join as join5 } from "node:path";
 var GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 var RoleCatalog = class {
   constructor(roles, snapshot) {
@@ -39407,8 +42594,8 @@ var RoleCatalog = class {
   byId = /* @__PURE__ */ new Map();
   byName = /* @__PURE__ */ new Map();
   /** By GUID, or by any string that ends in one (`/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/<guid>`). */
-  byGuid(text) {
-    const all = text.match(new RegExp(GUID.source, "gi"));
+  byGuid(text2) {
+    const all = text2.match(new RegExp(GUID.source, "gi"));
     const last = all?.[all.length - 1];
     return last ? this.byId.get(last.toLowerCase()) : void 0;
   }
@@ -39432,14 +42619,14 @@ var RoleCatalog = class {
 var catalog;
 function roleCatalog() {
   if (!catalog) {
-    const file = join4(packageRoot(), "data", "builtin-roles.json");
-    const data = JSON.parse(readFileSync5(file, "utf8"));
+    const file = join5(packageRoot(), "data", "builtin-roles.json");
+    const data = JSON.parse(readFileSync6(file, "utf8"));
     catalog = new RoleCatalog(data.roles, data.snapshot);
   }
   return catalog;
 }
-function findGuid(text) {
-  return text.match(GUID)?.[0]?.toLowerCase();
+function findGuid(text2) {
+  return text2.match(GUID)?.[0]?.toLowerCase();
 }
 var PRIVILEGED_ROLE_NAMES = [
   "Owner",
@@ -39647,8 +42834,8 @@ function collectSettings(resources) {
   for (const r of resources) {
     const out = new Collector(r.decl);
     const view = armView(r);
-    const has = view ? armSettings(view.type, view.body, out) : azurermSettings(r, out);
-    if (!has) continue;
+    const has2 = view ? armSettings(view.type, view.body, out) : azurermSettings(r, out);
+    if (!has2) continue;
     collectors.set(r.key, out);
     if (view && SITE_TYPES.has(view.type)) sites.push(r);
   }
@@ -39989,7 +43176,7 @@ var GraphBuilder = class {
           this.identitiesByName.set(key2, [...this.identitiesByName.get(key2) ?? [], r]);
         }
       }
-      const root = (r) => dirname5((r.callChain[0] ?? r.decl).file);
+      const root = (r) => dirname6((r.callChain[0] ?? r.decl).file);
       return (this.identitiesByName.get(name.toLowerCase()) ?? []).filter((r) => root(r) === root(near));
     }
   };
@@ -40043,11 +43230,11 @@ var GraphBuilder = class {
     }
     return node;
   }
-  externalIdentity(text) {
-    const id = `external:${text}`;
+  externalIdentity(text2) {
+    const id = `external:${text2}`;
     let node = this.identities.get(id);
     if (!node) {
-      node = { id, kind: "external", createdHere: false, label: text, workloads: [], platformManaged: false };
+      node = { id, kind: "external", createdHere: false, label: text2, workloads: [], platformManaged: false };
       this.identities.set(id, node);
     }
     return node;
@@ -40066,7 +43253,7 @@ var GraphBuilder = class {
       identity.platformManaged = facts.platformManaged && (firstAttachment || identity.platformManaged);
     };
     if (facts.systemAssigned) attach(this.systemIdentity(r));
-    for (const ref of facts.userAssigned) attach(this.attachedUserIdentity(ref));
+    for (const ref2 of facts.userAssigned) attach(this.attachedUserIdentity(ref2));
     this.workloads.push(workload);
   }
   /** The identity a workload's `userAssignedIdentities` key or `identity_ids` entry names. */
@@ -40128,15 +43315,15 @@ var GraphBuilder = class {
     }
     return void 0;
   }
-  byGuid(text) {
-    const builtIn = this.roles.byGuid(text);
+  byGuid(text2) {
+    const builtIn = this.roles.byGuid(text2);
     if (builtIn) return builtIn;
-    const guid = findGuid(text);
+    const guid = findGuid(text2);
     return guid ? [...this.customRoles.values()].find((r) => r.id === guid) : void 0;
   }
-  byName(text) {
-    const name = text.trim().toLowerCase();
-    return this.roles.byRoleName(text) ?? [...this.customRoles.values()].find((r) => r.roleName.trim().toLowerCase() === name);
+  byName(text2) {
+    const name = text2.trim().toLowerCase();
+    return this.roles.byRoleName(text2) ?? [...this.customRoles.values()].find((r) => r.roleName.trim().toLowerCase() === name);
   }
   /** `resourceId('Microsoft.Authorization/roleDefinitions', guid(...))` naming a definition declared with that name. */
   customByName(nameValue) {
@@ -40156,7 +43343,7 @@ function azureResourceKey(r) {
   const scope = valueKey(r.deploymentScope);
   if (name === void 0 || scope === void 0) return r.key;
   const rootFile = (r.callChain[0] ?? r.decl).file;
-  const root = r.format === "terraform" ? dirname5(rootFile) : rootFile;
+  const root = r.format === "terraform" ? dirname6(rootFile) : rootFile;
   return `${root}|${r.type.toLowerCase()}|${name}|${scope}`;
 }
 function scopeOfDeployment(scope) {
@@ -40189,8 +43376,8 @@ function resourceIdCallScope(fn, args) {
   if (q.type.toLowerCase() === "microsoft.management/managementgroups") return { kind: "managementGroup", label: label2 };
   return { kind: "resource", resourceType: q.type, label: label2 };
 }
-function relativeResourceId(text) {
-  const segments = text.split("/");
+function relativeResourceId(text2) {
+  const segments = text2.split("/");
   if (segments.length < 3 || segments.length % 2 === 0 || !/^[A-Za-z]+\.[\w.]+$/.test(segments[0])) return void 0;
   const types2 = [segments[0]];
   const names = [];
@@ -40502,51 +43689,98 @@ function inside(g, a) {
   return false;
 }
 
-// src/model/location.ts
-function compareLocations(a, b2) {
-  if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
-  return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
-}
-function sameLocation(a, b2) {
-  return !!a && !!b2 && compareLocations(a, b2) === 0;
-}
-var LineMap = class {
-  starts;
-  constructor(text) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
+// src/graph/grant-index.ts
+var EMPTY = [];
+function indexGrants(grants3) {
+  const byIdentity = /* @__PURE__ */ new Map();
+  for (const g of grants3) {
+    const identity = g.principal.identity;
+    if (identity) {
+      const list2 = byIdentity.get(identity);
+      if (list2) list2.push(g);
+      else byIdentity.set(identity, [g]);
+    }
+  }
+  let byPrincipal;
+  return {
+    to: (identity) => byIdentity.get(identity) ?? EMPTY,
+    withPrincipal(principal) {
+      if (!byPrincipal) {
+        byPrincipal = new ValueMap();
+        for (const g of grants3) byPrincipal.add(unwrap(g.principal.value), g);
       }
+      return byPrincipal.lookup(unwrap(principal));
     }
-    this.starts = starts;
+  };
+}
+var ValueMap = class {
+  buckets = /* @__PURE__ */ new Map();
+  add(value, item) {
+    if (!value) return;
+    const key2 = equalityKey(value);
+    const bucket = this.buckets.get(key2);
+    if (bucket) bucket.push({ value, item });
+    else this.buckets.set(key2, [{ value, item }]);
   }
-  position(offset) {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+  lookup(value) {
+    if (!value) return EMPTY;
+    const bucket = this.buckets.get(equalityKey(value));
+    if (!bucket) return EMPTY;
+    return bucket.filter((e) => sameValue(e.value, value)).map((e) => e.item);
   }
-  range(start, end) {
-    return { start: this.position(start), end: this.position(end) };
-  }
-  offset(pos) {
-    return (this.starts[pos.line - 1] ?? 0) + pos.column - 1;
-  }
-  get lineCount() {
-    return this.starts.length;
+  /** The buckets themselves (values with equal keys), for grouping without a lookup per item. */
+  groups() {
+    return this.buckets.values();
   }
 };
+var opaqueIds = /* @__PURE__ */ new WeakMap();
+var nextOpaque = 0;
+function equalityKey(v) {
+  switch (v.kind) {
+    case "string":
+      return text(v.value.toLowerCase());
+    case "number":
+      return Object.is(v.value, -0) ? "0" : String(v.value);
+    case "bool":
+      return String(v.value);
+    case "null":
+      return "null";
+    case "unknown": {
+      if (v.symbol !== void 0) return `?${text(v.symbol)}`;
+      let id = opaqueIds.get(v);
+      if (id === void 0) opaqueIds.set(v, id = nextOpaque++);
+      return `?#${id}`;
+    }
+    case "ref":
+      return `&${text(v.resource.key)}${pathKey(v.path)}`;
+    case "scope":
+      return `@${v.level}:${v.current}:${v.name ? equalityKey(v.name) : ""}:${v.subscriptionId ? equalityKey(v.subscriptionId) : ""}:${pathKey(v.path)}`;
+    case "object": {
+      const entries = [...v.entries].map(([k, x]) => [k.toLowerCase(), x]);
+      const names = entries.map(([k]) => k).sort();
+      if (names.some((k, i) => i > 0 && names[i - 1] === k)) return `{${names.map(text).join("")}}`;
+      entries.sort((a, b2) => a[0] < b2[0] ? -1 : a[0] > b2[0] ? 1 : 0);
+      return `{${entries.map(([k, x]) => `${text(k)}${equalityKey(x)}`).join(",")}}`;
+    }
+    case "array":
+      return `[${v.items.map(equalityKey).join(",")}]`;
+    case "call":
+      return `${v.fn}(${v.args.map(equalityKey).join(",")})`;
+    case "concat":
+      return `concat<${v.parts.map(equalityKey).join(",")}>`;
+  }
+}
+function text(s2) {
+  return `${s2.length}'${s2}`;
+}
+function pathKey(path) {
+  let out = "";
+  for (const p of path) out += `.${text(String(p).toLowerCase())}`;
+  return out;
+}
 
 // src/graph/written.ts
-import { extname } from "node:path";
+import { extname as extname2 } from "node:path";
 var current;
 function withSourceText(read, fn) {
   const saved = current;
@@ -40561,8 +43795,8 @@ function sourceOf(file) {
   if (!current) return void 0;
   const cached2 = current.files.get(file);
   if (cached2 !== void 0) return cached2 ?? void 0;
-  const text = current.read(file);
-  const source = text === void 0 ? null : { text, lines: new LineMap(text) };
+  const text2 = current.read(file);
+  const source = text2 === void 0 ? null : { text: text2, lines: new LineMap(text2) };
   current.files.set(file, source);
   return source ?? void 0;
 }
@@ -40618,15 +43852,15 @@ function isTerraformFile(file) {
   return /\.tf(vars)?(\.json)?$/i.test(file);
 }
 function isJsonFile(file) {
-  const ext = extname(file).toLowerCase();
+  const ext = extname2(file).toLowerCase();
   return ext === ".json" || ext === ".jsonc";
 }
 function writtenText(v) {
   if (!v) return "nothing";
   return shorten(textAt(v) ?? printValue(v));
 }
-function shorten(text) {
-  const flat = text.replace(/\s+/g, " ").trim();
+function shorten(text2) {
+  const flat = text2.replace(/\s+/g, " ").trim();
   return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT - 1)}…` : flat;
 }
 function textAt(v) {
@@ -40634,9 +43868,9 @@ function textAt(v) {
   if (!at || v.kind === "unknown" && v.input) return void 0;
   const raw = slice(at);
   if (raw === void 0) return void 0;
-  const text = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();
-  if (text === void 0 || text === "" || !plausible(v, text)) return void 0;
-  return text;
+  const text2 = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();
+  if (text2 === void 0 || text2 === "" || !plausible(v, text2)) return void 0;
+  return text2;
 }
 function slice(at) {
   const source = sourceOf(at.file);
@@ -40647,36 +43881,36 @@ function slice(at) {
   return source.text.slice(start, end);
 }
 function armExpressionText(raw) {
-  let text = raw.trim();
-  if (text.startsWith('"')) {
+  let text2 = raw.trim();
+  if (text2.startsWith('"')) {
     try {
-      const decoded = JSON.parse(text);
-      if (typeof decoded !== "string") return text;
-      text = decoded;
+      const decoded = JSON.parse(text2);
+      if (typeof decoded !== "string") return text2;
+      text2 = decoded;
     } catch {
       return void 0;
     }
-    if (text.startsWith("[[")) return `'${text.slice(1).replace(/'/g, "''")}'`;
-    if (text.startsWith("[") && text.endsWith("]")) return text.slice(1, -1).trim();
-    return `'${text.replace(/'/g, "''")}'`;
+    if (text2.startsWith("[[")) return `'${text2.slice(1).replace(/'/g, "''")}'`;
+    if (text2.startsWith("[") && text2.endsWith("]")) return text2.slice(1, -1).trim();
+    return `'${text2.replace(/'/g, "''")}'`;
   }
-  if (text.includes("\\")) {
+  if (text2.includes("\\")) {
     try {
-      const decoded = JSON.parse(`"${text}"`);
-      if (typeof decoded === "string") text = decoded;
+      const decoded = JSON.parse(`"${text2}"`);
+      if (typeof decoded === "string") text2 = decoded;
     } catch {
       return void 0;
     }
   }
-  return text;
+  return text2;
 }
 var DECLARATION = /^(param|var|resource|module|output|variable|locals|data|provider|type|func|import|targetScope)\b/;
-function plausible(v, text) {
-  if (DECLARATION.test(text)) return false;
+function plausible(v, text2) {
+  if (DECLARATION.test(text2)) return false;
   if (v.kind === "object") return false;
-  const first = text[0];
-  if (first === "{") return false;
-  if (first === "[") return v.kind === "array" || v.kind === "unknown";
+  const first2 = text2[0];
+  if (first2 === "{") return false;
+  if (first2 === "[") return v.kind === "array" || v.kind === "unknown";
   return true;
 }
 function printValue(v, depth = 0) {
@@ -40713,8 +43947,11 @@ function printValue(v, depth = 0) {
 function isWorkloadPrincipal(grant) {
   return grant.principal.kind !== "user" && grant.principal.kind !== "group";
 }
+var indexes = /* @__PURE__ */ new WeakMap();
 function grantsTo(identity, grants3) {
-  return grants3.filter((g) => g.principal.identity === identity);
+  let cached2 = indexes.get(grants3);
+  if (!cached2 || cached2.length !== grants3.length) indexes.set(grants3, cached2 = { length: grants3.length, index: indexGrants(grants3) });
+  return cached2.index.to(identity);
 }
 function isBroad(scope) {
   return scope.kind === "resourceGroup" || scope.kind === "subscription" || scope.kind === "managementGroup" || scope.kind === "tenant";
@@ -40878,6 +44115,20 @@ function firstGuid(v) {
   return void 0;
 }
 
+// src/graph/dialect.ts
+function adviceDialect(r) {
+  if (r.command) return r.command.dialect;
+  return r.format === "terraform" ? "terraform" : "arm";
+}
+function writtenArgument(r, ...flags) {
+  const args = r.command?.args ?? {};
+  for (const want of flags) {
+    const flag = Object.keys(args).find((k) => k.toLowerCase() === want.toLowerCase());
+    if (flag !== void 0) return { flag, text: args[flag] };
+  }
+  return void 0;
+}
+
 // rules/broad-scope.ts
 var rule = {
   meta: {
@@ -40886,7 +44137,9 @@ var rule = {
     severity: "warning",
     messages: {
       deploymentScope: "Grants {{role}} to {{principal}} on {{scope}}, because the assignment has no scope; set its scope to the resource the identity uses.",
-      explicitScope: "Grants {{role}} to {{principal}} on {{scope}}; grant it on the resource it needs instead."
+      explicitScope: "Grants {{role}} to {{principal}} on {{scope}}; grant it on the resource it needs instead.",
+      azcli: "Grants {{role}} to {{principal}} on {{scope}}; pass --scope <resource id> of the resource it needs{{instead}}.",
+      powershell: "Grants {{role}} to {{principal}} on {{scope}}; pass -Scope <resource id> of the resource it needs{{instead}}."
     },
     docs: "docs/rules/broad-scope.md"
   },
@@ -40894,11 +44147,19 @@ var rule = {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !isBroad(grant.scope) || !isWorkloadPrincipal(grant)) continue;
       if (remediationGrant(grant)?.withinScope || onOwnNodeResourceGroup(grant) || isSnapshotGroupGrant(grant)) continue;
+      const data = { role: describeRole(grant), principal: describePrincipal(grant), scope: describeScope(grant.scope) };
+      const dialect = adviceDialect(grant.resource);
+      if (dialect === "azcli" || dialect === "powershell") {
+        const written = writtenArgument(grant.resource, "--scope", "-Scope", "--resource-group", "-g", "-ResourceGroupName");
+        const instead = written ? ` instead of ${written.flag} ${written.text}` : "";
+        context.report({ node: grant, value: grant.scope.value, messageId: dialect, data: { ...data, instead } });
+        continue;
+      }
       context.report({
         node: grant,
         value: grant.scope.value,
         messageId: grant.scope.value ? "explicitScope" : "deploymentScope",
-        data: { role: describeRole(grant), principal: describePrincipal(grant), scope: describeScope(grant.scope) }
+        data
       });
     }
   }
@@ -40915,7 +44176,9 @@ var rule2 = {
       arm: "The assignment of {{role}} to {{principal}} does not set principalType; add principalType: 'ServicePrincipal' so it does not race the identity's replication.",
       armUnknownKind: "The assignment of {{role}} to {{principal}} does not set principalType; take the principal's type as a parameter beside its ID and pass it to principalType, so an assignment to a new service principal does not race its replication.",
       terraform: `The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = "ServicePrincipal" so it does not race the identity's replication.`,
-      azapi: `The assignment of {{role}} to {{principal}}, created in this configuration, does not set principalType; add principalType = "ServicePrincipal" to body.properties so it does not race the identity's replication.`
+      azapi: `The assignment of {{role}} to {{principal}}, created in this configuration, does not set principalType; add principalType = "ServicePrincipal" to body.properties so it does not race the identity's replication.`,
+      azcli: "The assignment of {{role}} to {{principal}} does not pass both --assignee-object-id and --assignee-principal-type, so the CLI looks the principal up in Microsoft Graph, which fails with 'principal not found' while a new identity replicates; pass --assignee-object-id <object id> --assignee-principal-type ServicePrincipal.",
+      powershell: "The assignment of {{role}} to {{principal}} does not pass -ObjectId with -ObjectType, so New-AzRoleAssignment looks the principal up in Microsoft Graph, which fails while a new identity replicates; pass -ObjectId <object id> -ObjectType ServicePrincipal."
     },
     docs: "docs/rules/missing-principal-type.md"
   },
@@ -40928,6 +44191,11 @@ var rule2 = {
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
         context.report({ node: grant, value, messageId: grant.resource.type === "azapi_resource" ? "azapi" : "terraform", data });
       } else {
+        const dialect = adviceDialect(grant.resource);
+        if (dialect === "azcli" || dialect === "powershell") {
+          context.report({ node: grant, value, messageId: dialect, data });
+          continue;
+        }
         const unknownKind = !grant.principal.identity && grant.principal.kind === "unknown";
         context.report({ node: grant, value, messageId: unknownKind ? "armUnknownKind" : "arm", data });
       }
@@ -41011,8 +44279,8 @@ function identityIdOf(graph, value) {
 function identityNodeOf(graph, facts) {
   const r = facts.resource;
   if (facts.aks === "kubelet") {
-    const resourceId = r.format === "terraform" ? getProp(getPath(r.body, ["kubelet_identity", 0]), "user_assigned_identity_id") : getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
-    const named = identityIdFacts(resourceId);
+    const resourceId2 = r.format === "terraform" ? getProp(getPath(r.body, ["kubelet_identity", 0]), "user_assigned_identity_id") : getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
+    const named = identityIdFacts(resourceId2);
     return named?.resource && named.property === "resourceId" ? graph.identityIndex.get(`user:${azureResourceKey(named.resource)}`) : void 0;
   }
   return graph.identityIndex.get(`${facts.system ? "system" : "user"}:${azureResourceKey(r)}`);
@@ -41089,6 +44357,13 @@ function ungranted(identity, graph) {
 }
 var missing_role_grant_default = rule3;
 
+// src/graph/roots.ts
+import { dirname as dirname7 } from "node:path";
+function deploymentRoot(r) {
+  const rootFile = (r.callChain[0] ?? r.decl).file;
+  return r.format === "terraform" ? dirname7(rootFile) : rootFile;
+}
+
 // rules/non-idempotent-assignment-name.ts
 var rule4 = {
   meta: {
@@ -41100,14 +44375,23 @@ var rule4 = {
       literal: "The assignment name is the fixed string {{name}}: it collides in the next environment or subscription. Name it guid(<scope id>, <principal id>, <role definition id>).",
       partialGuid: "The assignment name {{name}} leaves out the {{missing}}: an assignment that differs from this one only in its {{missing}} gets the same name, and the two collide. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
       partialGuidShared: "The assignment name {{name}} leaves out the {{missing}}: {{sharers}} get the same name, and only one of them can be created. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
+      scriptRandom: "The assignment name {{flag}} {{name}} is a new value on every run: the next run fails with RoleAssignmentExists. Leave out {{flag}}: the command then names the assignment itself.",
+      scriptLiteral: "The assignment name {{flag}} {{name}} is a fixed string: it collides in the next environment or subscription. Leave out {{flag}}: the command then names the assignment itself.",
       duplicate: "The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed."
     },
     docs: "docs/rules/non-idempotent-assignment-name.md"
   },
   check(graph, context) {
     const named = graph.grants.filter((g) => g.kind === "rbac" && g.name);
+    const twins = new TwinFinder(named);
     for (const grant of named) {
       const name = unwrap(grant.name);
+      const written = grant.resource.command ? writtenArgument(grant.resource, "--name", "-n", "-RoleAssignmentName") : void 0;
+      if (written) {
+        const messageId = findCall(name, ["newguid", "uuid"]) ? "scriptRandom" : name.kind === "string" ? "scriptLiteral" : void 0;
+        if (messageId) context.report({ node: grant, value: grant.name, messageId, data: { flag: written.flag, name: written.text } });
+        continue;
+      }
       const random = findCall(name, ["newguid", "uuid", "utcnow", "timestamp"]);
       if (random) {
         context.report({ node: grant, value: grant.name, messageId: "random", data: { fn: writtenFunctionName(random, grant.resource.decl.file) } });
@@ -41120,19 +44404,19 @@ var rule4 = {
       if (name.kind === "call" && name.fn === "guid") {
         const missing = missingSeeds(grant, name.args);
         if (missing === void 0) continue;
-        const written = writtenText(grant.name);
+        const written2 = writtenText(grant.name);
         if (missing.length > 0) {
-          const sharers = collidingWith(grant, named);
+          const sharers = collidingWith(grant, twins);
           context.report({
             node: grant,
             value: grant.name,
-            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written, missing: missing.join(" and ") } }
+            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written2, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written2, missing: missing.join(" and ") } }
           });
           continue;
         }
-        const twin = named.find((other) => other !== grant && other.resource.declKey !== grant.resource.declKey && sameName(other, grant));
+        const twin = twins.of(grant);
         if (twin) {
-          context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written, other: `'${twin.resource.symbol}'` } });
+          context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written2, other: `'${twin.resource.symbol}'` } });
         }
       }
     }
@@ -41148,11 +44432,11 @@ function assignmentKey(g) {
   if (scope === void 0 || principal === void 0 || role2 === void 0) return void 0;
   return `${scope}|${principal}|${role2}`;
 }
-function collidingWith(grant, named) {
+function collidingWith(grant, twins) {
   const key2 = assignmentKey(grant);
   if (key2 === void 0) return [];
   const root = rootOf(grant);
-  return named.filter((other) => {
+  return twins.sameBucket(grant).filter((other) => {
     if (other === grant || rootOf(other) !== root || !sameName(other, grant)) return false;
     const otherKey = assignmentKey(other);
     return otherKey !== void 0 && otherKey !== key2;
@@ -41166,6 +44450,35 @@ function describeSharers(grant, sharers) {
   if (others.length === 0) return `its ${sharers.length + 1} instances`;
   return `it and ${others.join(", ")}`;
 }
+var TwinFinder = class _TwinFinder {
+  buckets = /* @__PURE__ */ new Map();
+  constructor(named) {
+    for (const g of named) {
+      const key2 = _TwinFinder.key(g);
+      let runs = this.buckets.get(key2);
+      if (!runs) this.buckets.set(key2, runs = []);
+      const last = runs[runs.length - 1];
+      if (last?.declKey === g.resource.declKey) last.grants.push(g);
+      else runs.push({ declKey: g.resource.declKey, grants: [g] });
+    }
+  }
+  static key(g) {
+    return `${deploymentRoot(g.resource)}|${g.resource.deploymentScope.level}|${equalityKey(unwrap(g.name))}`;
+  }
+  /** The first grant of another declaration with the same name (runs are contiguous and in graph order). */
+  of(grant) {
+    for (const run of this.buckets.get(_TwinFinder.key(grant)) ?? []) {
+      if (run.declKey === grant.resource.declKey) continue;
+      const found = run.grants.find((other) => sameName(other, grant));
+      if (found) return found;
+    }
+    return void 0;
+  }
+  /** Every grant whose name may be the same as this one's, in graph order (confirm with sameName). */
+  sameBucket(grant) {
+    return (this.buckets.get(_TwinFinder.key(grant)) ?? []).flatMap((run) => run.grants);
+  }
+};
 var non_idempotent_assignment_name_default = rule4;
 
 // src/graph/permissions.ts
@@ -41175,9 +44488,9 @@ function action(name) {
 function dataAction(name) {
   return { kind: "dataAction", name };
 }
-function matchesPermission(pattern, text) {
+function matchesPermission(pattern, text2) {
   const p = pattern.toLowerCase();
-  const t = text.toLowerCase();
+  const t = text2.toLowerCase();
   let pi = 0;
   let ti = 0;
   let star = -1;
@@ -41440,7 +44753,7 @@ var ConfigResolver = class {
     this.cwd = options.cwd;
     this.builtins = options.builtins ?? builtinRules;
     this.allowPlugins = options.plugins ?? true;
-    if (options.configFile) this.forced = readConfigFile(resolve7(options.cwd, options.configFile), options.cwd);
+    if (options.configFile) this.forced = readConfigFile(resolve8(options.cwd, options.configFile), options.cwd);
   }
   /** The configuration files for files in `dir`, farthest first. Reads and schema-checks them. */
   chain(dir2) {
@@ -41448,7 +44761,7 @@ var ConfigResolver = class {
     const cached2 = this.chains.get(dir2);
     if (cached2) return cached2;
     const mine = this.configIn(dir2);
-    const parent = dirname6(dir2);
+    const parent = dirname8(dir2);
     let chain;
     if (mine?.root) chain = [mine];
     else {
@@ -41462,7 +44775,7 @@ var ConfigResolver = class {
     if (!this.own.has(dir2)) {
       let found = null;
       for (const name of CONFIG_FILE_NAMES) {
-        const path = join5(dir2, name);
+        const path = join6(dir2, name);
         if (existsSync4(path) && statSync4(path).isFile()) {
           found = readConfigFile(path, this.cwd);
           break;
@@ -41478,7 +44791,13 @@ var ConfigResolver = class {
   }
   /** An `ignore` pattern of an applicable configuration matches the file (absolute path). */
   isIgnored(file) {
-    return this.chain(dirname6(file)).some((c) => c.ignores(file));
+    return this.chain(dirname8(file)).some((c) => c.ignores(file));
+  }
+  /** Whether scripts are read in this file (absolute path): the nearest configuration that says wins; default yes. */
+  scriptsEnabled(file) {
+    const chain = this.chain(dirname8(file));
+    for (let i = chain.length - 1; i >= 0; i--) if (chain[i].scripts !== void 0) return chain[i].scripts;
+    return true;
   }
   /**
    * Reads the configuration for these files (absolute paths), loads their plugins and checks rule
@@ -41486,13 +44805,13 @@ var ConfigResolver = class {
    */
   async load(files) {
     const configs = /* @__PURE__ */ new Set();
-    for (const file of files) for (const c of this.chain(dirname6(file))) configs.add(c);
+    for (const file of files) for (const c of this.chain(dirname8(file))) configs.add(c);
     for (const config of configs) await this.loadPlugins(config);
     for (const config of configs) this.validate(config);
   }
   /** Reads the configuration for files in a folder (and loads its plugins), as `load` does for files. */
   async loadFolder(dir2) {
-    await this.load([join5(dir2, "_")]);
+    await this.load([join6(dir2, "_")]);
   }
   /** Built-in and loaded plugin rules. */
   rules() {
@@ -41509,7 +44828,7 @@ var ConfigResolver = class {
    * folder (its own `.grantlint.yaml` or those above it).
    */
   mayLoadPlugins(config) {
-    return this.forced === config || this.chain(resolve7(this.cwd)).includes(config);
+    return this.forced === config || this.chain(resolve8(this.cwd)).includes(config);
   }
   async loadPlugins(config) {
     if (config.plugins.length === 0) return;
@@ -41589,7 +44908,7 @@ var ConfigResolver = class {
   forFile(file) {
     const cached2 = this.effective.get(file);
     if (cached2) return cached2;
-    const chain = this.chain(dirname6(file));
+    const chain = this.chain(dirname8(file));
     const known2 = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
     const metas = new Map([...known2, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
     const settings = /* @__PURE__ */ new Map();
@@ -41641,15 +44960,726 @@ function stableJson(value) {
 }
 
 // src/engine/lint.ts
-import { resolve as resolve16 } from "node:path";
-
-// src/lower/arm/index.ts
-import { basename as basename2, dirname as dirname9, join as join6, resolve as resolve9 } from "node:path";
+import { resolve as resolve20 } from "node:path";
 
 // src/model/template.ts
 function emptyProgram() {
   return { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
 }
+
+// src/engine/host.ts
+import { closeSync as closeSync2, constants as constants3, fstatSync, openSync as openSync2, readdirSync as readdirSync3, readSync as readSync2, realpathSync as realpathSync2, statSync as statSync6 } from "node:fs";
+import { join as join7, resolve as resolve10 } from "node:path";
+
+// src/discover/root.ts
+import { existsSync as existsSync5, statSync as statSync5 } from "node:fs";
+import { dirname as dirname9, isAbsolute as isAbsolute2, relative as relative6, resolve as resolve9, sep as sep4 } from "node:path";
+function repositoryRoot(paths, cwd) {
+  const folders = (paths.length > 0 ? paths : ["."]).map((p) => folderOf(p, cwd));
+  const common = folders.reduce(commonFolder);
+  return gitTopLevel(common) ?? common;
+}
+function folderOf(arg, cwd) {
+  if (isDynamicPattern(arg)) {
+    const parts = arg.split(/[\\/]/);
+    const base = [];
+    for (const part of parts) {
+      if (isDynamicPattern(part)) break;
+      base.push(part);
+    }
+    return resolve9(cwd, base.join("/") || ".");
+  }
+  const abs = resolve9(cwd, arg);
+  try {
+    return statSync5(abs).isDirectory() ? abs : dirname9(abs);
+  } catch {
+    return dirname9(abs);
+  }
+}
+function commonFolder(a, b2) {
+  let x = a;
+  while (!isInside(x, b2)) {
+    const up = dirname9(x);
+    if (up === x) return x;
+    x = up;
+  }
+  return x;
+}
+function isInside(folder, path) {
+  const rel = relative6(folder, path);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep4}`) && !isAbsolute2(rel);
+}
+function gitTopLevel(folder) {
+  let dir2 = folder;
+  for (; ; ) {
+    if (existsSync5(resolve9(dir2, ".git"))) return dir2;
+    const up = dirname9(dir2);
+    if (up === dir2) return void 0;
+    dir2 = up;
+  }
+}
+
+// src/engine/host.ts
+var MAX_FILE_BYTES = 64 * 1024 * 1024;
+var CachingHost = class {
+  texts = /* @__PURE__ */ new Map();
+  problems = /* @__PURE__ */ new Map();
+  lineMaps = /* @__PURE__ */ new Map();
+  root;
+  realRoot;
+  maxBytes;
+  varFiles;
+  includeGeneratedTemplates;
+  scriptsEnabled;
+  constructor(options = {}) {
+    const opts = options instanceof Map ? { overrides: options } : options;
+    for (const [path, text2] of opts.overrides ?? []) this.texts.set(path, text2);
+    this.root = opts.root ? resolve10(opts.root) : void 0;
+    this.maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
+    this.allowed = new Set(opts.allow ?? []);
+  }
+  allowed;
+  readFile(path) {
+    if (!this.texts.has(path)) {
+      let text2;
+      try {
+        text2 = this.read(path);
+      } catch (e) {
+        this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
+      }
+      this.texts.set(path, text2);
+    }
+    return this.texts.get(path);
+  }
+  /** Why `readFile(path)` or `listFolder(path)` gave nothing, when it was refused or failed. */
+  readProblem(path) {
+    return this.problems.get(path);
+  }
+  /** The file's line index, built once. */
+  lineMap(path) {
+    if (!this.lineMaps.has(path)) {
+      const text2 = this.readFile(path);
+      this.lineMaps.set(path, text2 === void 0 ? void 0 : new LineMap(text2));
+    }
+    return this.lineMaps.get(path);
+  }
+  /**
+   * The text without keeping it (a first look at every file, before the front ends read them):
+   * confined and limited as `readFile`; why it failed is kept.
+   */
+  readUncached(path) {
+    if (this.texts.has(path)) return this.texts.get(path);
+    try {
+      return this.read(path);
+    } catch (e) {
+      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
+      return void 0;
+    }
+  }
+  fileExists(path) {
+    if (this.texts.has(path)) return this.texts.get(path) !== void 0;
+    try {
+      this.checkInsideRoot(path);
+      return statSync6(path).isFile();
+    } catch {
+      return false;
+    }
+  }
+  listFolder(path) {
+    try {
+      this.checkInsideRoot(path);
+      return readdirSync3(path, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => join7(path, e.name)).sort();
+    } catch (e) {
+      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
+      return [];
+    }
+  }
+  read(path) {
+    this.checkInsideRoot(path);
+    const fd = openSync2(path, constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
+    try {
+      const stat3 = fstatSync(fd);
+      if (stat3.isDirectory()) throw new ReadRefused("it is a folder, not a file");
+      if (!stat3.isFile()) throw new ReadRefused("it is not a regular file (a device, FIFO or socket); grantlint reads only regular files");
+      if (stat3.size > this.maxBytes) throw new ReadRefused(`it is larger than ${Math.round(this.maxBytes / 1024 / 1024)} MB, the most grantlint reads`);
+      const buffer = Buffer.allocUnsafe(stat3.size);
+      let filled = 0;
+      while (filled < stat3.size) {
+        const n2 = readSync2(fd, buffer, filled, stat3.size - filled, null);
+        if (n2 === 0) break;
+        filled += n2;
+      }
+      return buffer.subarray(0, filled).toString("utf8");
+    } finally {
+      closeSync2(fd);
+    }
+  }
+  /** Throws ReadRefused when the path, symbolic links followed, lies outside the root. */
+  checkInsideRoot(path) {
+    if (!this.root || this.allowed.has(path)) return;
+    if (!isInside(this.root, resolve10(path))) throw new ReadRefused(outsideMessage(this.root));
+    this.realRoot ??= safeRealpath(this.root) ?? this.root;
+    const real = safeRealpath(path);
+    if (real && !isInside(this.realRoot, real)) throw new ReadRefused(`${outsideMessage(this.root)} (through a symbolic link)`);
+  }
+};
+var ReadRefused = class extends Error {
+};
+function outsideMessage(root) {
+  return `it is outside the repository root ${root}; grantlint reads only inside it (widen it with --root)`;
+}
+function safeRealpath(path) {
+  try {
+    return realpathSync2(path);
+  } catch (e) {
+    if (e.code === "ELOOP") throw e;
+    return void 0;
+  }
+}
+
+// src/engine/run-rules.ts
+import { createHash as createHash2 } from "node:crypto";
+
+// src/engine/call-path.ts
+import { dirname as dirname10, relative as relative7 } from "node:path";
+function callPathNote(resource, primary, sourceText) {
+  if (!resource) return void 0;
+  const chain = resource.callChain;
+  const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
+  if (from < 0) return void 0;
+  const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
+  const file = relative7(dirname10(primary.file), resource.decl.file).split("\\").join("/");
+  return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
+}
+function callName(call2, sourceText) {
+  const text2 = sourceText(call2.file);
+  const line = text2?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
+  const bicep = /^module\s+([A-Za-z_]\w*)/.exec(line);
+  if (bicep) return `module '${bicep[1]}'`;
+  const terraform = /^module\s+"([^"]+)"/.exec(line);
+  if (terraform) return `module '${terraform[1]}'`;
+  const arm = text2 ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text2, call2)) : null;
+  if (arm) return `deployment '${arm[1].replace(/^\[(.*)\]$/, "$1")}'`;
+  return `the call on line ${call2.range.start.line}`;
+}
+function sliceFrom(text2, call2) {
+  const lines = text2.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
+  return lines.join("\n");
+}
+
+// src/engine/messages.ts
+function formatMessage(template, data = {}) {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
+}
+
+// src/engine/run-rules.ts
+function runRules(graph, runs, options) {
+  return withSourceText(options.sourceText, () => runEach(graph, runs, options));
+}
+function runEach(graph, runs, options) {
+  const findings = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const { rule: rule6, severity, options: ruleOptions } of runs) {
+    rule6.check(graph, {
+      options: ruleOptions,
+      roles: options.roles,
+      permissions: options.permissions ?? permissionModel(),
+      report(descriptor) {
+        const finding = toFinding(rule6, severity, descriptor, options);
+        const key2 = `${rule6.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
+        if (seen.has(key2)) return;
+        seen.add(key2);
+        findings.push(finding);
+      }
+    });
+  }
+  return findings;
+}
+function nodeResource(node) {
+  return "resource" in node ? node.resource : void 0;
+}
+function nodeKey(node) {
+  const r = nodeResource(node);
+  if ("at" in node) return `${node.resource.declKey}@${node.at.range.start.line}:${node.at.range.start.column}`;
+  return r?.declKey ?? node.id;
+}
+function nodeLocation(node) {
+  if ("at" in node) return node.at;
+  return nodeResource(node)?.decl;
+}
+function primaryLocation(node, valueAt) {
+  const own = nodeLocation(node);
+  if (!valueAt || valueAt.file === own.file) return own;
+  const chain = nodeResource(node)?.callChain ?? [];
+  for (let i = chain.length - 1; i >= 0; i--) if (chain[i].file === valueAt.file) return chain[i];
+  return own;
+}
+function contains(outer, inner) {
+  return outer.file === inner.file && compareLocations({ ...outer, range: { start: outer.range.start, end: outer.range.start } }, inner) <= 0 && (inner.range.end.line < outer.range.end.line || inner.range.end.line === outer.range.end.line && inner.range.end.column <= outer.range.end.column);
+}
+function toFinding(rule6, severity, d, options) {
+  const primary = primaryLocation(d.node, d.value?.at);
+  const related = [...d.related ?? []];
+  if (d.value?.at && !contains(primary, d.value.at) && !related.some((r) => sameLocation(r.at, d.value?.at))) {
+    related.unshift({ message: "The value is written here.", at: d.value.at });
+  }
+  const symbol = nodeResource(d.node)?.symbol;
+  const text2 = formatMessage(rule6.meta.messages[d.messageId] ?? d.messageId, d.data);
+  const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
+  const message = note ? `${text2} ${note}` : text2;
+  const finding = {
+    ruleId: rule6.meta.id,
+    severity,
+    message,
+    file: primary.file,
+    range: primary.range,
+    related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
+    fingerprint: fingerprint(rule6.meta.id, primary, symbol, options.sourceText(primary.file), options.sourceLines?.(primary.file))
+  };
+  if (symbol) finding.symbol = symbol;
+  return finding;
+}
+function fingerprint(ruleId, at, symbol, text2, lines) {
+  const snippet = text2 ? sliceRange(text2, lines ?? new LineMap(text2), at).replace(/\s+/g, " ").trim() : "";
+  const file = at.file.replace(/\\/g, "/").split("/").pop() ?? at.file;
+  return createHash2("sha256").update([ruleId, file, symbol ?? "", snippet].join("\0")).digest("hex").slice(0, 32);
+}
+function sliceRange(text2, lines, at) {
+  const { start, end } = at.range;
+  const offset = (line, column) => {
+    if (line > lines.lineCount) return text2.length;
+    const from = lines.offset({ line, column: 1 });
+    return Math.min(from + Math.max(0, column - 1), lineEnd(text2, lines, line));
+  };
+  if (start.line > lines.lineCount || start.line === end.line && end.column <= start.column) return "";
+  return text2.slice(offset(start.line, start.column), Math.max(offset(start.line, start.column), offset(end.line, end.column)));
+}
+function lineEnd(text2, lines, line) {
+  if (line >= lines.lineCount) return text2.length;
+  const next = lines.offset({ line: line + 1, column: 1 });
+  return text2.charCodeAt(next - 1) === 10 && text2.charCodeAt(next - 2) === 13 ? next - 2 : next - 1;
+}
+function compareFindings(a, b2) {
+  return compareLocations({ file: a.file, range: a.range }, { file: b2.file, range: b2.range }) || (a.ruleId < b2.ruleId ? -1 : a.ruleId > b2.ruleId ? 1 : 0) || (a.message < b2.message ? -1 : a.message > b2.message ? 1 : 0);
+}
+
+// src/engine/configured-rules.ts
+function runConfiguredRules(graph, config, files, options) {
+  const findings = [];
+  const optionsKey = (file, ruleId) => {
+    const effective = config.forFile(file);
+    const setting = effective.rules.get(ruleId);
+    return !setting || setting.severity === "off" || effective.ignored ? void 0 : stableJson(setting.options);
+  };
+  for (const rule6 of config.rules()) {
+    const groups = /* @__PURE__ */ new Map();
+    for (const file of files) {
+      const key2 = optionsKey(file, rule6.meta.id);
+      if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule6.meta.id).options);
+    }
+    for (const [key2, ruleOptions] of groups) {
+      const run = runRules(graph, [{ rule: rule6, severity: rule6.meta.severity, options: structuredClone(ruleOptions) }], options);
+      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule6.meta.id) === key2));
+    }
+  }
+  return findings;
+}
+
+// src/engine/suppressions.ts
+function commentBody(text2) {
+  let body = text2.trim();
+  if (body.startsWith("/*")) body = body.slice(2).replace(/\*\/\s*$/, "");
+  else if (body.startsWith("//")) body = body.slice(2);
+  else if (body.startsWith("#")) body = body.slice(1);
+  return body.trim();
+}
+function parseDirective(comment) {
+  const m = /^grantlint-([A-Za-z-]*)(?:\s+([\s\S]*))?$/.exec(commentBody(comment));
+  if (!m) return void 0;
+  return { directive: m[1], ...parseRulesAndReason(m[2] ?? "") };
+}
+function parseRulesAndReason(text2) {
+  const sep6 = text2.search(/(^|\s)--(\s|$)/);
+  const rulesPart = sep6 >= 0 ? text2.slice(0, sep6) : text2;
+  const reason = sep6 >= 0 ? text2.slice(sep6).trim().slice(2).trim() : "";
+  const rules = [...new Set(rulesPart.split(/[\s,]+/).filter(Boolean))];
+  return { rules, reason };
+}
+function collectSuppressions(program, options) {
+  const out = { suppressions: [], problems: [] };
+  const check = (at, parsed, kind, covers) => {
+    if (parsed.rules.length === 0) {
+      out.problems.push({ at, messageId: "noRule", data: {} });
+      return;
+    }
+    const known2 = options.knownRules(at.file);
+    const unknownRule = parsed.rules.find((r) => !known2.has(r));
+    if (unknownRule) {
+      const near = closest(unknownRule, known2);
+      const hint = near ? ` (did you mean '${near}'?)` : "";
+      out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
+      return;
+    }
+    if (!parsed.reason) {
+      out.problems.push({ at, messageId: "noReason", data: { rules: parsed.rules.map((r) => `'${r}'`).join(", ") } });
+      return;
+    }
+    out.suppressions.push({ at, rules: parsed.rules, reason: parsed.reason, kind, covers });
+  };
+  const byFile = /* @__PURE__ */ new Map();
+  const seenComments = /* @__PURE__ */ new Set();
+  for (const c of program.comments) {
+    const id = `${c.at.file}|${c.at.range.start.line}:${c.at.range.start.column}`;
+    if (seenComments.has(id)) continue;
+    seenComments.add(id);
+    const list2 = byFile.get(c.at.file) ?? [];
+    list2.push(c);
+    byFile.set(c.at.file, list2);
+  }
+  for (const [file, comments] of byFile) {
+    const directives = comments.map((c) => ({ c, parsed: parseDirective(c.text) })).filter((d) => d.parsed);
+    if (directives.length === 0) continue;
+    const lines = (options.readFile(file) ?? "").split(/\r\n|\r|\n/);
+    const commentLines = /* @__PURE__ */ new Set();
+    for (const c of comments) {
+      const { start, end } = c.at.range;
+      if ((lines[start.line - 1] ?? "").slice(0, start.column - 1).trim() !== "") continue;
+      for (let l = start.line; l <= end.line; l++) commentLines.add(l);
+    }
+    const isBicep = /\.bicep(param)?$/i.test(file);
+    const skippable = (line) => commentLines.has(line) || isBicep && (lines[line - 1] ?? "").trim().startsWith("@");
+    for (const { c, parsed } of directives) {
+      if (parsed.directive !== "disable-next-line") {
+        out.problems.push({ at: c.at, messageId: "unknownDirective", data: { directive: `grantlint-${parsed.directive}` } });
+        continue;
+      }
+      const fromLine = c.at.range.end.line + 1;
+      let toLine = fromLine;
+      while (toLine <= lines.length && skippable(toLine)) toLine++;
+      check(c.at, parsed, "comment", { file, fromLine, toLine });
+    }
+  }
+  const seen = /* @__PURE__ */ new Set();
+  for (const r of program.resources) {
+    if (r.format !== "arm") continue;
+    const key2 = `${r.decl.file}|${r.decl.range.start.line}:${r.decl.range.start.column}`;
+    if (seen.has(key2)) continue;
+    seen.add(key2);
+    const disable = getPath(r.body, ["metadata", "grantlint", "disable"]);
+    if (!disable) continue;
+    const entries = disable.kind === "array" ? disable.items : [disable];
+    for (const entry of entries) {
+      const at = entry.at ?? disable.at ?? r.decl;
+      const parsed = metadataEntry(entry);
+      if (typeof parsed === "string") out.problems.push({ at, messageId: "malformed", data: { detail: parsed } });
+      else check(at, parsed, "metadata", r.decl);
+    }
+  }
+  return out;
+}
+function metadataEntry(entry) {
+  if (entry.kind === "string") return parseRulesAndReason(entry.value);
+  if (entry.kind !== "object") return 'write "<rule> -- <reason>" or { "rule": "<rule>", "reason": "<reason>" }';
+  const rule6 = getPath(entry, ["rule"]) ?? getPath(entry, ["rules"]);
+  const reason = getPath(entry, ["reason"]);
+  const rules = rule6?.kind === "string" ? rule6.value.split(/[\s,]+/).filter(Boolean) : rule6?.kind === "array" ? rule6.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
+  return { rules, reason: reason?.kind === "string" ? reason.value.trim() : "" };
+}
+function within2(outer, file, line, column) {
+  if (outer.file !== file) return false;
+  const { start, end } = outer.range;
+  const afterStart = line > start.line || line === start.line && column >= start.column;
+  const beforeEnd = line < end.line || line === end.line && column <= end.column;
+  return afterStart && beforeEnd;
+}
+function applySuppressions(findings, suppressions, resources) {
+  const comments = suppressions.filter((s2) => s2.kind === "comment");
+  const metadata = suppressions.filter((s2) => s2.kind === "metadata");
+  const armDecls = metadata.length > 0 ? resources.filter((r) => r.format === "arm").map((r) => r.decl) : [];
+  const outcome = { kept: [], suppressed: [], used: /* @__PURE__ */ new Map() };
+  const use = (s2, rule6) => {
+    const set = outcome.used.get(s2) ?? /* @__PURE__ */ new Set();
+    set.add(rule6);
+    outcome.used.set(s2, set);
+  };
+  for (const f of findings) {
+    const { line, column } = f.range.start;
+    let by = comments.find((s2) => {
+      const c = s2.covers;
+      return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
+    });
+    if (!by && metadata.length > 0) {
+      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
+      if (innermost) {
+        by = metadata.find((s2) => {
+          const d = s2.covers;
+          return d.file === innermost.file && d.range.start.line === innermost.range.start.line && d.range.start.column === innermost.range.start.column && s2.rules.includes(f.ruleId);
+        });
+      }
+    }
+    if (by) {
+      use(by, f.ruleId);
+      outcome.suppressed.push(f);
+    } else outcome.kept.push(f);
+  }
+  return outcome;
+}
+function engineFinding(meta, messageId, data, at, readFile) {
+  return {
+    ruleId: meta.id,
+    severity: meta.severity,
+    message: formatMessage(meta.messages[messageId], data),
+    file: at.file,
+    range: at.range,
+    related: [],
+    fingerprint: fingerprint(meta.id, at, void 0, readFile(at.file))
+  };
+}
+function problemFindings(problems, readFile) {
+  return problems.map((p) => engineFinding(INVALID_SUPPRESSION_RULE, p.messageId, p.data, p.at, readFile));
+}
+function unusedFindings(suppressions, used, isActive, readFile) {
+  const out = [];
+  for (const s2 of suppressions) {
+    for (const rule6 of s2.rules) {
+      if (used.get(s2)?.has(rule6) || !isActive(s2.at.file, rule6)) continue;
+      out.push(engineFinding(UNUSED_SUPPRESSION_RULE, "unused", { rule: rule6 }, s2.at, readFile));
+    }
+  }
+  return out;
+}
+
+// src/engine/filter.ts
+function filterFindings(findings, program, options) {
+  const { config } = options;
+  const configured = (f) => {
+    if (!config) return f;
+    const effective = config.forFile(f.file);
+    if (effective.ignored) return void 0;
+    const setting = effective.rules.get(f.ruleId);
+    if (!setting) return f;
+    if (setting.severity === "off") return void 0;
+    return setting.severity === f.severity ? f : { ...f, severity: setting.severity };
+  };
+  const severe = (list2) => list2.flatMap((f) => configured(f) ?? []);
+  const knownRules = (file) => config ? new Set(config.forFile(file).rules.keys()) : options.knownRuleIds;
+  const isActive = (file, ruleId) => {
+    if (!config) return options.knownRuleIds.has(ruleId);
+    const effective = config.forFile(file);
+    const setting = effective.rules.get(ruleId);
+    return !effective.ignored && !!setting && setting.severity !== "off";
+  };
+  const collected = collectSuppressions(program, { readFile: options.readFile, knownRules });
+  const outcome = applySuppressions(severe(findings), collected.suppressions, program.resources);
+  let kept = [...outcome.kept, ...severe(problemFindings(collected.problems, options.readFile))];
+  if (options.reportUnusedSuppressions) {
+    appendAll(kept, severe(unusedFindings(collected.suppressions, outcome.used, isActive, options.readFile)));
+  }
+  const stats = { suppressed: outcome.suppressed.length, baselined: 0, staleBaseline: 0 };
+  if (options.baseline) {
+    const result = options.baseline.apply(kept);
+    kept = result.kept;
+    stats.baselined = result.matched.length;
+    stats.staleBaseline = result.stale.length;
+  }
+  return { findings: kept, stats };
+}
+
+// src/engine/inputs.ts
+import { statSync as statSync7 } from "node:fs";
+import { resolve as resolve11 } from "node:path";
+
+// src/lower/problems.ts
+import { dirname as dirname11, relative as relative8 } from "node:path";
+function fileStart(file) {
+  return { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
+}
+function unreadable(what, written, reason, at) {
+  return { code: "unreadable-file", message: `Cannot read the ${what} '${written}': ${reason}. What it declares is not analysed.`, at };
+}
+function unreadableFile(file, reason) {
+  return { code: "unreadable-file", message: `Cannot read this file: ${reason}. It is not analysed.`, at: fileStart(file) };
+}
+function moduleCycle(chain, target, at) {
+  const base = dirname11(at.file);
+  const show = (f) => relative8(base, f).split("\\").join("/") || ".";
+  const from = chain.indexOf(target);
+  const loop = [...chain.slice(from < 0 ? 0 : from), target].map(show).join(" → ");
+  return { code: "module-cycle", message: `This call makes a cycle of modules (${loop}); the repeated call is not analysed.`, at };
+}
+function budgetExceeded(what, at) {
+  return { code: "analysis-budget", message: `${what}; grantlint analyses the rest with unknown values.`, at };
+}
+function internalError(what, e, at) {
+  const message = e instanceof Error ? e.message : String(e);
+  if (process.env.GRANTLINT_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}
+`);
+  return {
+    code: "internal-error",
+    message: `grantlint failed while analysing ${what} (${message.split("\n")[0]}); the rest was still linted. Please report it (GRANTLINT_DEBUG=1 prints the stack).`,
+    at
+  };
+}
+
+// src/engine/inputs.ts
+function checkedVarFiles(files, cwd) {
+  return files.map((f) => {
+    const abs = resolve11(cwd, f);
+    let why;
+    try {
+      const stat3 = statSync7(abs);
+      if (stat3.isDirectory()) why = "it is a folder, not a file";
+      else if (!stat3.isFile()) why = "it is not a regular file";
+    } catch (e) {
+      why = describeFsError(e);
+    }
+    if (why) throw new EnvironmentError(`--var-file ${f}: ${why}`);
+    return abs;
+  });
+}
+function unreadableFiles(files, program, host, walkProblems = /* @__PURE__ */ new Map()) {
+  const reported2 = new Set(program.diagnostics.map((d) => d.at.file));
+  const out = [...walkProblems].map(([path, why]) => ({ code: "unreadable-file", message: `Not linted: ${why}.`, at: fileStart(path) }));
+  for (const file of files) {
+    const why = host.readProblem(file);
+    if (why && !reported2.has(file)) out.push(unreadableFile(file, why));
+  }
+  return out;
+}
+function uniqueDiagnostics(diagnostics) {
+  const seen = /* @__PURE__ */ new Set();
+  return diagnostics.filter((d) => {
+    const { start, end } = d.at.range;
+    const key2 = `${d.code}\0${d.at.file}\0${start.line}:${start.column}-${end.line}:${end.column}\0${d.message}`;
+    if (seen.has(key2)) return false;
+    seen.add(key2);
+    return true;
+  });
+}
+
+// src/engine/closures.ts
+import { readFileSync as readFileSync7 } from "node:fs";
+import { dirname as dirname12, resolve as resolve12 } from "node:path";
+var BATCH_SIZE = 2e6;
+var ARM_PARENT_LEVELS = 3;
+function moduleClosures(files, readText = readOrUndefined) {
+  const index = /* @__PURE__ */ new Map();
+  files.forEach((f, i) => index.set(f.path, i));
+  const parent = files.map((_, i) => i);
+  const find = (i) => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]];
+    return i;
+  };
+  const join11 = (a, b2) => {
+    const ra = find(a);
+    const rb = find(b2);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  const sizes = new Array(files.length).fill(0);
+  const folderOf2 = /* @__PURE__ */ new Map();
+  files.forEach((f, i) => {
+    if (f.kind !== "terraform") return;
+    const folder = dirname12(f.path);
+    const first2 = folderOf2.get(folder);
+    if (first2 === void 0) folderOf2.set(folder, i);
+    else join11(first2, i);
+  });
+  files.forEach((f, i) => {
+    const text2 = readText(f.path);
+    if (text2 === void 0) return;
+    sizes[i] = text2.length;
+    const dir2 = dirname12(f.path);
+    const link = (path) => {
+      const j = index.get(path);
+      if (j !== void 0) join11(i, j);
+      const folder = folderOf2.get(path);
+      if (folder !== void 0) join11(i, folder);
+    };
+    if (f.kind === "terraform") {
+      for (const m of text2.matchAll(RELATIVE_STRING)) link(resolve12(dir2, m[1]));
+    }
+    const params = f.kind === "json" ? /^(.*)\.parameters\.jsonc?$/i.exec(f.path) : null;
+    if (params) link(`${params[1]}.json`);
+    if (!MAY_NAME_FILE.test(text2)) return;
+    const parents = f.kind === "json" ? ARM_PARENT_LEVELS : 0;
+    for (const name of fileNames(text2)) {
+      const rel = name.replace(/^[/\\]+/, "");
+      let folder = dir2;
+      for (let up = 0; up <= parents; up++) {
+        link(resolve12(folder, rel));
+        const next = dirname12(folder);
+        if (next === folder) break;
+        folder = next;
+      }
+    }
+  });
+  const groups = /* @__PURE__ */ new Map();
+  files.forEach((f, i) => {
+    const root = find(i);
+    let c = groups.get(root);
+    if (!c) groups.set(root, c = { files: [], size: 0 });
+    c.files.push(f);
+    c.size += sizes[i];
+  });
+  const closures = [...groups.values()];
+  for (const c of closures) c.files.sort((a, b2) => compare2(a.path, b2.path));
+  return closures.sort((a, b2) => compare2(a.files[0].path, b2.files[0].path));
+}
+function batches(closures, size = BATCH_SIZE) {
+  const out = [];
+  let current2 = [];
+  let total = 0;
+  for (const c of closures) {
+    current2.push(c);
+    total += c.size;
+    if (total >= size) {
+      out.push(current2);
+      current2 = [];
+      total = 0;
+    }
+  }
+  if (current2.length > 0) out.push(current2);
+  return out;
+}
+function shardClosures(closures, index, count) {
+  const load = new Array(count).fill(0);
+  const owner = /* @__PURE__ */ new Map();
+  const bySize = closures.map((c, i) => ({ c, i })).sort((a, b2) => b2.c.size - a.c.size || a.i - b2.i);
+  for (const { c } of bySize) {
+    let best = 0;
+    for (let s2 = 1; s2 < count; s2++) if (load[s2] < load[best]) best = s2;
+    owner.set(c, best);
+    load[best] += Math.max(1, c.size);
+  }
+  return closures.filter((c) => owner.get(c) === index - 1);
+}
+var MAY_NAME_FILE = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)\b/i;
+var EXTENSION = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)(?:\.json)?(?![\w])/gi;
+function* fileNames(text2) {
+  for (const m of text2.matchAll(EXTENSION)) {
+    let start = m.index;
+    const limit = Math.max(0, m.index - 500);
+    while (start > limit && isPathChar(text2.charCodeAt(start - 1))) start--;
+    yield text2.slice(start, m.index + m[0].length);
+  }
+}
+function isPathChar(c) {
+  return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 45 || c === 46 || c === 126 || c === 37 || c === 47 || c === 92;
+}
+var RELATIVE_STRING = /"(\.\.?[/\\][^"\r\n]*)"/g;
+function readOrUndefined(path) {
+  try {
+    return readFileSync7(path, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function compare2(a, b2) {
+  return a < b2 ? -1 : a > b2 ? 1 : 0;
+}
+
+// src/lower/arm/index.ts
+import { basename as basename2, dirname as dirname14, join as join8, resolve as resolve14 } from "node:path";
 
 // src/syntax/arm/expression.ts
 function parseTemplateString(value) {
@@ -41660,13 +45690,13 @@ function parseTemplateString(value) {
   const r = parseExpression(value, 1, value.length - 1);
   return r.expr ? { kind: "expression", expr: r.expr } : { kind: "error", error: r.error };
 }
-function parseExpression(text, start = 0, end = text.length) {
-  const p = new Parser(text, start, end);
+function parseExpression(text2, start = 0, end = text2.length) {
+  const p = new Parser(text2, start, end);
   try {
     p.skipWs();
     const expr = p.expression();
     p.skipWs();
-    if (p.pos < end) p.fail(`unexpected '${text[p.pos]}'`);
+    if (p.pos < end) p.fail(`unexpected '${text2[p.pos]}'`);
     return { expr };
   } catch (e) {
     if (e instanceof ParseFailure) return { error: { message: e.message, offset: e.offset } };
@@ -41681,7 +45711,7 @@ var ParseFailure = class extends Error {
   }
   offset;
 };
-var MAX_DEPTH = 200;
+var MAX_DEPTH3 = 200;
 function isIdentStart(c) {
   return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
 }
@@ -41692,8 +45722,8 @@ function isDigit(c) {
   return c >= 48 && c <= 57;
 }
 var Parser = class {
-  constructor(text, start, end) {
-    this.text = text;
+  constructor(text2, start, end) {
+    this.text = text2;
     this.end = end;
     this.pos = start;
   }
@@ -41715,7 +45745,7 @@ var Parser = class {
     return this.pos < this.end ? this.text.charCodeAt(this.pos) : -1;
   }
   expression() {
-    if (++this.depth > MAX_DEPTH) this.fail("expression nested too deeply");
+    if (++this.depth > MAX_DEPTH3) this.fail("expression nested too deeply");
     let e = this.primary();
     for (; ; ) {
       this.skipWs();
@@ -41834,1477 +45864,6 @@ var Parser = class {
   }
 };
 
-// node_modules/@humanwhocodes/momoa/dist/momoa.js
-var CHAR_0 = 48;
-var CHAR_1 = 49;
-var CHAR_9 = 57;
-var CHAR_BACKSLASH = 92;
-var CHAR_DOLLAR = 36;
-var CHAR_DOT = 46;
-var CHAR_DOUBLE_QUOTE = 34;
-var CHAR_LOWER_A = 97;
-var CHAR_LOWER_E = 101;
-var CHAR_LOWER_F = 102;
-var CHAR_LOWER_N = 110;
-var CHAR_LOWER_T = 116;
-var CHAR_LOWER_U = 117;
-var CHAR_LOWER_X = 120;
-var CHAR_LOWER_Z = 122;
-var CHAR_MINUS = 45;
-var CHAR_NEWLINE = 10;
-var CHAR_PLUS = 43;
-var CHAR_RETURN = 13;
-var CHAR_SINGLE_QUOTE = 39;
-var CHAR_SLASH = 47;
-var CHAR_SPACE = 32;
-var CHAR_TAB = 9;
-var CHAR_UNDERSCORE = 95;
-var CHAR_UPPER_A = 65;
-var CHAR_UPPER_E = 69;
-var CHAR_UPPER_F = 70;
-var CHAR_UPPER_N = 78;
-var CHAR_UPPER_X = 88;
-var CHAR_UPPER_Z = 90;
-var CHAR_LOWER_B = 98;
-var CHAR_LOWER_R = 114;
-var CHAR_LOWER_V = 118;
-var CHAR_LINE_SEPARATOR = 8232;
-var CHAR_PARAGRAPH_SEPARATOR = 8233;
-var CHAR_UPPER_I = 73;
-var CHAR_STAR = 42;
-var CHAR_VTAB = 11;
-var CHAR_FORM_FEED = 12;
-var CHAR_NBSP = 160;
-var CHAR_BOM = 65279;
-var CHAR_NON_BREAKING_SPACE = 160;
-var CHAR_EN_QUAD = 8192;
-var CHAR_EM_QUAD = 8193;
-var CHAR_EN_SPACE = 8194;
-var CHAR_EM_SPACE = 8195;
-var CHAR_THREE_PER_EM_SPACE = 8196;
-var CHAR_FOUR_PER_EM_SPACE = 8197;
-var CHAR_SIX_PER_EM_SPACE = 8198;
-var CHAR_FIGURE_SPACE = 8199;
-var CHAR_PUNCTUATION_SPACE = 8200;
-var CHAR_THIN_SPACE = 8201;
-var CHAR_HAIR_SPACE = 8202;
-var CHAR_NARROW_NO_BREAK_SPACE = 8239;
-var CHAR_MEDIUM_MATHEMATICAL_SPACE = 8287;
-var CHAR_IDEOGRAPHIC_SPACE = 12288;
-var LBRACKET = "[";
-var RBRACKET = "]";
-var LBRACE = "{";
-var RBRACE = "}";
-var COLON = ":";
-var COMMA = ",";
-var TRUE = "true";
-var FALSE = "false";
-var NULL = "null";
-var NAN$1 = "NaN";
-var INFINITY$1 = "Infinity";
-var QUOTE = '"';
-var escapeToChar = /* @__PURE__ */ new Map([
-  [CHAR_DOUBLE_QUOTE, QUOTE],
-  [CHAR_BACKSLASH, "\\"],
-  [CHAR_SLASH, "/"],
-  [CHAR_LOWER_B, "\b"],
-  [CHAR_LOWER_N, "\n"],
-  [CHAR_LOWER_F, "\f"],
-  [CHAR_LOWER_R, "\r"],
-  [CHAR_LOWER_T, "	"]
-]);
-var json5EscapeToChar = new Map([
-  ...escapeToChar,
-  [CHAR_LOWER_V, "\v"],
-  [CHAR_0, "\0"]
-]);
-var charToEscape = /* @__PURE__ */ new Map([
-  [QUOTE, QUOTE],
-  ["\\", "\\"],
-  ["/", "/"],
-  ["\b", "b"],
-  ["\n", "n"],
-  ["\f", "f"],
-  ["\r", "r"],
-  ["	", "t"]
-]);
-var json5CharToEscape = new Map([
-  ...charToEscape,
-  ["\v", "v"],
-  ["\0", "0"],
-  ["\u2028", "u2028"],
-  ["\u2029", "u2029"]
-]);
-var knownTokenTypes = /* @__PURE__ */ new Map([
-  [LBRACKET, "LBracket"],
-  [RBRACKET, "RBracket"],
-  [LBRACE, "LBrace"],
-  [RBRACE, "RBrace"],
-  [COLON, "Colon"],
-  [COMMA, "Comma"],
-  [TRUE, "Boolean"],
-  [FALSE, "Boolean"],
-  [NULL, "Null"]
-]);
-var knownJSON5TokenTypes = new Map([
-  ...knownTokenTypes,
-  [NAN$1, "Number"],
-  [INFINITY$1, "Number"]
-]);
-var json5LineTerminators = /* @__PURE__ */ new Set([
-  CHAR_NEWLINE,
-  CHAR_RETURN,
-  CHAR_LINE_SEPARATOR,
-  CHAR_PARAGRAPH_SEPARATOR
-]);
-var ErrorWithLocation = class extends Error {
-  /**
-   * Creates a new instance.
-   * @param {string} message The error message to report. 
-   * @param {Location} loc The location information for the error.
-   */
-  constructor(message, { line, column, offset }) {
-    super(`${message} (${line}:${column})`);
-    this.line = line;
-    this.column = column;
-    this.offset = offset;
-  }
-};
-var UnexpectedChar = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {number} unexpected The character that was found.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(unexpected, loc2) {
-    super(`Unexpected character '${String.fromCharCode(unexpected)}' found.`, loc2);
-  }
-};
-var UnexpectedIdentifier = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {string} unexpected The character that was found.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(unexpected, loc2) {
-    super(`Unexpected identifier '${unexpected}' found.`, loc2);
-  }
-};
-var UnexpectedToken = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {Token} token The token that was found. 
-   */
-  constructor(token) {
-    super(`Unexpected token ${token.type} found.`, token.loc.start);
-  }
-};
-var UnexpectedEOF = class extends ErrorWithLocation {
-  /**
-   * Creates a new instance.
-   * @param {Location} loc The location information for the found character.
-   */
-  constructor(loc2) {
-    super("Unexpected end of input found.", loc2);
-  }
-};
-var ID_Start = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0370-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u05D0-\u05EA\u05F0-\u05F2\u0620-\u064A\u066E\u066F\u0671-\u06D3\u06D5\u06E5\u06E6\u06EE\u06EF\u06FA-\u06FC\u06FF\u0710\u0712-\u072F\u074D-\u07A5\u07B1\u07CA-\u07EA\u07F4\u07F5\u07FA\u0800-\u0815\u081A\u0824\u0828\u0840-\u0858\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u0904-\u0939\u093D\u0950\u0958-\u0961\u0971-\u0980\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BD\u09CE\u09DC\u09DD\u09DF-\u09E1\u09F0\u09F1\u09FC\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A59-\u0A5C\u0A5E\u0A72-\u0A74\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABD\u0AD0\u0AE0\u0AE1\u0AF9\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3D\u0B5C\u0B5D\u0B5F-\u0B61\u0B71\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BD0\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D\u0C58-\u0C5A\u0C60\u0C61\u0C80\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBD\u0CDE\u0CE0\u0CE1\u0CF1\u0CF2\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D3A\u0D3D\u0D4E\u0D54-\u0D56\u0D5F-\u0D61\u0D7A-\u0D7F\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0E01-\u0E30\u0E32\u0E33\u0E40-\u0E46\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB0\u0EB2\u0EB3\u0EBD\u0EC0-\u0EC4\u0EC6\u0EDC-\u0EDF\u0F00\u0F40-\u0F47\u0F49-\u0F6C\u0F88-\u0F8C\u1000-\u102A\u103F\u1050-\u1055\u105A-\u105D\u1061\u1065\u1066\u106E-\u1070\u1075-\u1081\u108E\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1711\u1720-\u1731\u1740-\u1751\u1760-\u176C\u176E-\u1770\u1780-\u17B3\u17D7\u17DC\u1820-\u1877\u1880-\u1884\u1887-\u18A8\u18AA\u18B0-\u18F5\u1900-\u191E\u1950-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u1A00-\u1A16\u1A20-\u1A54\u1AA7\u1B05-\u1B33\u1B45-\u1B4B\u1B83-\u1BA0\u1BAE\u1BAF\u1BBA-\u1BE5\u1C00-\u1C23\u1C4D-\u1C4F\u1C5A-\u1C7D\u1C80-\u1C88\u1CE9-\u1CEC\u1CEE-\u1CF1\u1CF5\u1CF6\u1D00-\u1DBF\u1E00-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u2071\u207F\u2090-\u209C\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CEE\u2CF2\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D80-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2E2F\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303C\u3041-\u3096\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA61F\uA62A\uA62B\uA640-\uA66E\uA67F-\uA69D\uA6A0-\uA6EF\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA801\uA803-\uA805\uA807-\uA80A\uA80C-\uA822\uA840-\uA873\uA882-\uA8B3\uA8F2-\uA8F7\uA8FB\uA8FD\uA90A-\uA925\uA930-\uA946\uA960-\uA97C\uA984-\uA9B2\uA9CF\uA9E0-\uA9E4\uA9E6-\uA9EF\uA9FA-\uA9FE\uAA00-\uAA28\uAA40-\uAA42\uAA44-\uAA4B\uAA60-\uAA76\uAA7A\uAA7E-\uAAAF\uAAB1\uAAB5\uAAB6\uAAB9-\uAABD\uAAC0\uAAC2\uAADB-\uAADD\uAAE0-\uAAEA\uAAF2-\uAAF4\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABE2\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D\uFB1F-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE70-\uFE74\uFE76-\uFEFC\uFF21-\uFF3A\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDE80-\uDE9C\uDEA0-\uDED0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF75\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00\uDE10-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE4\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC03-\uDC37\uDC83-\uDCAF\uDCD0-\uDCE8\uDD03-\uDD26\uDD50-\uDD72\uDD76\uDD83-\uDDB2\uDDC1-\uDDC4\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE2B\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEDE\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3D\uDF50\uDF5D-\uDF61]|\uD805[\uDC00-\uDC34\uDC47-\uDC4A\uDC80-\uDCAF\uDCC4\uDCC5\uDCC7\uDD80-\uDDAE\uDDD8-\uDDDB\uDE00-\uDE2F\uDE44\uDE80-\uDEAA\uDF00-\uDF19]|\uD806[\uDCA0-\uDCDF\uDCFF\uDE00\uDE0B-\uDE32\uDE3A\uDE50\uDE5C-\uDE83\uDE86-\uDE89\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC2E\uDC40\uDC72-\uDC8F\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD30\uDD46]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDED0-\uDEED\uDF00-\uDF2F\uDF40-\uDF43\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50\uDF93-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB]|\uD83A[\uDC00-\uDCC4\uDD00-\uDD43]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]/;
-var ID_Continue = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0300-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u0483-\u0487\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7\u05D0-\u05EA\u05F0-\u05F2\u0610-\u061A\u0620-\u0669\u066E-\u06D3\u06D5-\u06DC\u06DF-\u06E8\u06EA-\u06FC\u06FF\u0710-\u074A\u074D-\u07B1\u07C0-\u07F5\u07FA\u0800-\u082D\u0840-\u085B\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u08D4-\u08E1\u08E3-\u0963\u0966-\u096F\u0971-\u0983\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BC-\u09C4\u09C7\u09C8\u09CB-\u09CE\u09D7\u09DC\u09DD\u09DF-\u09E3\u09E6-\u09F1\u09FC\u0A01-\u0A03\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A3C\u0A3E-\u0A42\u0A47\u0A48\u0A4B-\u0A4D\u0A51\u0A59-\u0A5C\u0A5E\u0A66-\u0A75\u0A81-\u0A83\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABC-\u0AC5\u0AC7-\u0AC9\u0ACB-\u0ACD\u0AD0\u0AE0-\u0AE3\u0AE6-\u0AEF\u0AF9-\u0AFF\u0B01-\u0B03\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3C-\u0B44\u0B47\u0B48\u0B4B-\u0B4D\u0B56\u0B57\u0B5C\u0B5D\u0B5F-\u0B63\u0B66-\u0B6F\u0B71\u0B82\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BBE-\u0BC2\u0BC6-\u0BC8\u0BCA-\u0BCD\u0BD0\u0BD7\u0BE6-\u0BEF\u0C00-\u0C03\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D-\u0C44\u0C46-\u0C48\u0C4A-\u0C4D\u0C55\u0C56\u0C58-\u0C5A\u0C60-\u0C63\u0C66-\u0C6F\u0C80-\u0C83\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBC-\u0CC4\u0CC6-\u0CC8\u0CCA-\u0CCD\u0CD5\u0CD6\u0CDE\u0CE0-\u0CE3\u0CE6-\u0CEF\u0CF1\u0CF2\u0D00-\u0D03\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D44\u0D46-\u0D48\u0D4A-\u0D4E\u0D54-\u0D57\u0D5F-\u0D63\u0D66-\u0D6F\u0D7A-\u0D7F\u0D82\u0D83\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0DCA\u0DCF-\u0DD4\u0DD6\u0DD8-\u0DDF\u0DE6-\u0DEF\u0DF2\u0DF3\u0E01-\u0E3A\u0E40-\u0E4E\u0E50-\u0E59\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB9\u0EBB-\u0EBD\u0EC0-\u0EC4\u0EC6\u0EC8-\u0ECD\u0ED0-\u0ED9\u0EDC-\u0EDF\u0F00\u0F18\u0F19\u0F20-\u0F29\u0F35\u0F37\u0F39\u0F3E-\u0F47\u0F49-\u0F6C\u0F71-\u0F84\u0F86-\u0F97\u0F99-\u0FBC\u0FC6\u1000-\u1049\u1050-\u109D\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u135D-\u135F\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1714\u1720-\u1734\u1740-\u1753\u1760-\u176C\u176E-\u1770\u1772\u1773\u1780-\u17D3\u17D7\u17DC\u17DD\u17E0-\u17E9\u180B-\u180D\u1810-\u1819\u1820-\u1877\u1880-\u18AA\u18B0-\u18F5\u1900-\u191E\u1920-\u192B\u1930-\u193B\u1946-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u19D0-\u19D9\u1A00-\u1A1B\u1A20-\u1A5E\u1A60-\u1A7C\u1A7F-\u1A89\u1A90-\u1A99\u1AA7\u1AB0-\u1ABD\u1B00-\u1B4B\u1B50-\u1B59\u1B6B-\u1B73\u1B80-\u1BF3\u1C00-\u1C37\u1C40-\u1C49\u1C4D-\u1C7D\u1C80-\u1C88\u1CD0-\u1CD2\u1CD4-\u1CF9\u1D00-\u1DF9\u1DFB-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u203F\u2040\u2054\u2071\u207F\u2090-\u209C\u20D0-\u20DC\u20E1\u20E5-\u20F0\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D7F-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2DE0-\u2DFF\u2E2F\u3005-\u3007\u3021-\u302F\u3031-\u3035\u3038-\u303C\u3041-\u3096\u3099\u309A\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA62B\uA640-\uA66F\uA674-\uA67D\uA67F-\uA6F1\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA827\uA840-\uA873\uA880-\uA8C5\uA8D0-\uA8D9\uA8E0-\uA8F7\uA8FB\uA8FD\uA900-\uA92D\uA930-\uA953\uA960-\uA97C\uA980-\uA9C0\uA9CF-\uA9D9\uA9E0-\uA9FE\uAA00-\uAA36\uAA40-\uAA4D\uAA50-\uAA59\uAA60-\uAA76\uAA7A-\uAAC2\uAADB-\uAADD\uAAE0-\uAAEF\uAAF2-\uAAF6\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABEA\uABEC\uABED\uABF0-\uABF9\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE00-\uFE0F\uFE20-\uFE2F\uFE33\uFE34\uFE4D-\uFE4F\uFE70-\uFE74\uFE76-\uFEFC\uFF10-\uFF19\uFF21-\uFF3A\uFF3F\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDDFD\uDE80-\uDE9C\uDEA0-\uDED0\uDEE0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF7A\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCA0-\uDCA9\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00-\uDE03\uDE05\uDE06\uDE0C-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE38-\uDE3A\uDE3F\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE6\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC00-\uDC46\uDC66-\uDC6F\uDC7F-\uDCBA\uDCD0-\uDCE8\uDCF0-\uDCF9\uDD00-\uDD34\uDD36-\uDD3F\uDD50-\uDD73\uDD76\uDD80-\uDDC4\uDDCA-\uDDCC\uDDD0-\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE37\uDE3E\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEEA\uDEF0-\uDEF9\uDF00-\uDF03\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3C-\uDF44\uDF47\uDF48\uDF4B-\uDF4D\uDF50\uDF57\uDF5D-\uDF63\uDF66-\uDF6C\uDF70-\uDF74]|\uD805[\uDC00-\uDC4A\uDC50-\uDC59\uDC80-\uDCC5\uDCC7\uDCD0-\uDCD9\uDD80-\uDDB5\uDDB8-\uDDC0\uDDD8-\uDDDD\uDE00-\uDE40\uDE44\uDE50-\uDE59\uDE80-\uDEB7\uDEC0-\uDEC9\uDF00-\uDF19\uDF1D-\uDF2B\uDF30-\uDF39]|\uD806[\uDCA0-\uDCE9\uDCFF\uDE00-\uDE3E\uDE47\uDE50-\uDE83\uDE86-\uDE99\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC36\uDC38-\uDC40\uDC50-\uDC59\uDC72-\uDC8F\uDC92-\uDCA7\uDCA9-\uDCB6\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD36\uDD3A\uDD3C\uDD3D\uDD3F-\uDD47\uDD50-\uDD59]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDE60-\uDE69\uDED0-\uDEED\uDEF0-\uDEF4\uDF00-\uDF36\uDF40-\uDF43\uDF50-\uDF59\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50-\uDF7E\uDF8F-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99\uDC9D\uDC9E]|\uD834[\uDD65-\uDD69\uDD6D-\uDD72\uDD7B-\uDD82\uDD85-\uDD8B\uDDAA-\uDDAD\uDE42-\uDE44]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB\uDFCE-\uDFFF]|\uD836[\uDE00-\uDE36\uDE3B-\uDE6C\uDE75\uDE84\uDE9B-\uDE9F\uDEA1-\uDEAF]|\uD838[\uDC00-\uDC06\uDC08-\uDC18\uDC1B-\uDC21\uDC23\uDC24\uDC26-\uDC2A]|\uD83A[\uDC00-\uDCC4\uDCD0-\uDCD6\uDD00-\uDD4A\uDD50-\uDD59]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]|\uDB40[\uDD00-\uDDEF]/;
-var CHAR_CR = 13;
-var CHAR_LF = 10;
-var CharCodeReader = class {
-  /**
-   * The text to read from.
-   * @type {string}
-   */
-  #text = "";
-  /**
-   * The current line number.
-   * @type {number}
-   */
-  #line = 1;
-  /**
-   * The current column number.
-   * @type {number}
-   */
-  #column = 0;
-  /**
-   * The current offset in the text.
-   * @type {number}
-   */
-  #offset = -1;
-  /**
-   * Whether the last character read was a new line.
-   * @type {boolean}
-   */
-  #newLine = false;
-  /**
-   * The last character code read.
-   * @type {number}
-   */
-  #last = -1;
-  /**
-   * Whether the reader has ended.
-   * @type {boolean}
-   */
-  #ended = false;
-  /**
-   * Creates a new instance.
-   * @param {string} text The text to read from
-   */
-  constructor(text) {
-    this.#text = text;
-  }
-  /**
-   * Ends the reader.
-   * @returns {void}
-   */
-  #end() {
-    if (this.#ended) {
-      return;
-    }
-    this.#column++;
-    this.#offset++;
-    this.#last = -1;
-    this.#ended = true;
-  }
-  /**
-   * Returns the current position of the reader.
-   * @returns {Location} An object with line, column, and offset properties.
-   */
-  locate() {
-    return {
-      line: this.#line,
-      column: this.#column,
-      offset: this.#offset
-    };
-  }
-  /**
-   * Reads the next character code in the text.
-   * @returns {number} The next character code, or -1 if there are no more characters.
-   */
-  next() {
-    if (this.#offset >= this.#text.length - 1) {
-      this.#end();
-      return -1;
-    }
-    this.#offset++;
-    const charCode = this.#text.charCodeAt(this.#offset);
-    if (this.#newLine) {
-      this.#line++;
-      this.#column = 1;
-      this.#newLine = false;
-    } else {
-      this.#column++;
-    }
-    if (charCode === CHAR_CR) {
-      this.#newLine = true;
-      if (this.peek() === CHAR_LF) {
-        this.#offset++;
-      }
-    } else if (charCode === CHAR_LF) {
-      this.#newLine = true;
-    }
-    this.#last = charCode;
-    return charCode;
-  }
-  /**
-   * Peeks at the next character code in the text.
-   * @returns {number} The next character code, or -1 if there are no more characters.
-   */
-  peek() {
-    if (this.#offset === this.#text.length - 1) {
-      return -1;
-    }
-    return this.#text.charCodeAt(this.#offset + 1);
-  }
-  /**
-   * Determines if the next character code in the text matches a specific character code.
-   * @param {(number) => boolean} fn A function to call on the next character.
-   * @returns {boolean} True if the next character code matches, false if not.
-   */
-  match(fn) {
-    if (fn(this.peek())) {
-      this.next();
-      return true;
-    }
-    return false;
-  }
-  /**
-   * Returns the last character code read.
-   * @returns {number} The last character code read.
-   */
-  current() {
-    return this.#last;
-  }
-};
-var INFINITY = "Infinity";
-var NAN = "NaN";
-var keywordStarts = /* @__PURE__ */ new Set([CHAR_LOWER_T, CHAR_LOWER_F, CHAR_LOWER_N]);
-var whitespace = /* @__PURE__ */ new Set([CHAR_SPACE, CHAR_TAB, CHAR_NEWLINE, CHAR_RETURN]);
-var json5Whitespace = /* @__PURE__ */ new Set([
-  ...whitespace,
-  CHAR_VTAB,
-  CHAR_FORM_FEED,
-  CHAR_NBSP,
-  CHAR_LINE_SEPARATOR,
-  CHAR_PARAGRAPH_SEPARATOR,
-  CHAR_BOM,
-  CHAR_NON_BREAKING_SPACE,
-  CHAR_EN_QUAD,
-  CHAR_EM_QUAD,
-  CHAR_EN_SPACE,
-  CHAR_EM_SPACE,
-  CHAR_THREE_PER_EM_SPACE,
-  CHAR_FOUR_PER_EM_SPACE,
-  CHAR_SIX_PER_EM_SPACE,
-  CHAR_FIGURE_SPACE,
-  CHAR_PUNCTUATION_SPACE,
-  CHAR_THIN_SPACE,
-  CHAR_HAIR_SPACE,
-  CHAR_NARROW_NO_BREAK_SPACE,
-  CHAR_MEDIUM_MATHEMATICAL_SPACE,
-  CHAR_IDEOGRAPHIC_SPACE
-]);
-var DEFAULT_OPTIONS$1 = {
-  mode: "json",
-  ranges: false
-};
-var jsonKeywords = /* @__PURE__ */ new Set(["true", "false", "null"]);
-var tt = {
-  EOF: 0,
-  Number: 1,
-  String: 2,
-  Boolean: 3,
-  Null: 4,
-  NaN: 5,
-  Infinity: 6,
-  Identifier: 7,
-  Colon: 20,
-  LBrace: 21,
-  RBrace: 22,
-  LBracket: 23,
-  RBracket: 24,
-  Comma: 25,
-  LineComment: 40,
-  BlockComment: 41
-};
-function isDigit2(c) {
-  return c >= CHAR_0 && c <= CHAR_9;
-}
-function isHexDigit(c) {
-  return isDigit2(c) || c >= CHAR_UPPER_A && c <= CHAR_UPPER_F || c >= CHAR_LOWER_A && c <= CHAR_LOWER_F;
-}
-function isPositiveDigit(c) {
-  return c >= CHAR_1 && c <= CHAR_9;
-}
-function isKeywordStart(c) {
-  return keywordStarts.has(c);
-}
-function isNumberStart(c) {
-  return isDigit2(c) || c === CHAR_DOT || c === CHAR_MINUS;
-}
-function isJSON5NumberStart(c) {
-  return isNumberStart(c) || c === CHAR_PLUS;
-}
-function isStringStart(c, json5) {
-  return c === CHAR_DOUBLE_QUOTE || json5 && c === CHAR_SINGLE_QUOTE;
-}
-function isJSON5IdentifierStart(c) {
-  if (c === CHAR_DOLLAR || c === CHAR_UNDERSCORE || c === CHAR_BACKSLASH) {
-    return true;
-  }
-  if (c >= CHAR_LOWER_A && c <= CHAR_LOWER_Z || c >= CHAR_UPPER_A && c <= CHAR_UPPER_Z) {
-    return true;
-  }
-  if (c === 8204 || c === 8205) {
-    return true;
-  }
-  const ct = String.fromCharCode(c);
-  return ID_Start.test(ct);
-}
-function isJSON5IdentifierPart(c) {
-  if (isJSON5IdentifierStart(c) || isDigit2(c)) {
-    return true;
-  }
-  const ct = String.fromCharCode(c);
-  return ID_Continue.test(ct);
-}
-var Tokenizer = class {
-  /**
-   * Options for the tokenizer.
-   * @type {TokenizeOptions}
-   */
-  #options;
-  /**
-   * The source text to tokenize.
-   * @type {string}
-   */
-  #text;
-  /**
-   * The reader for the source text.
-   * @type {CharCodeReader}
-   */
-  #reader;
-  /**
-   * Indicates if the tokenizer is in JSON5 mode.
-   * @type {boolean}
-   */
-  #json5;
-  /**
-   * Indicates if comments are allowed.
-   * @type {boolean}
-   */
-  #allowComments;
-  /**
-   * Indicates if ranges should be included in the tokens.
-   * @type {boolean}
-   */
-  #ranges;
-  /**
-   * The last token type read.
-   * @type {Token}
-   */
-  #token;
-  /**
-   * Determines if a character is an escaped character.
-   * @type {(c:number) => boolean}
-   */
-  #isEscapedCharacter;
-  /**
-   * Determines if a character is a JSON5 line terminator.
-   * @type {(c:number) => boolean}
-   */
-  #isJSON5LineTerminator;
-  /**
-   * Determines if a character is a JSON5 hex escape.
-   * @type {(c:number) => boolean}
-   */
-  #isJSON5HexEscape;
-  /**
-   * Determines if a character is whitespace.
-   * @type {(c:number) => boolean}
-   */
-  #isWhitespace;
-  /**
-   * Creates a new instance of the tokenizer.
-   * @param {string} text The source text
-   * @param {TokenizeOptions} [options] Options for the tokenizer.
-   */
-  constructor(text, options) {
-    this.#text = text;
-    this.#options = {
-      ...DEFAULT_OPTIONS$1,
-      ...options
-    };
-    this.#reader = new CharCodeReader(text);
-    this.#json5 = this.#options.mode === "json5";
-    this.#allowComments = this.#options.mode !== "json";
-    this.#ranges = this.#options.ranges;
-    this.#isEscapedCharacter = this.#json5 ? json5EscapeToChar.has.bind(json5EscapeToChar) : escapeToChar.has.bind(escapeToChar);
-    this.#isJSON5LineTerminator = this.#json5 ? json5LineTerminators.has.bind(json5LineTerminators) : () => false;
-    this.#isJSON5HexEscape = this.#json5 ? (c) => c === CHAR_LOWER_X : () => false;
-    this.#isWhitespace = this.#json5 ? json5Whitespace.has.bind(json5Whitespace) : whitespace.has.bind(whitespace);
-  }
-  // #region Errors
-  /**
-   * Convenience function for throwing unexpected character errors.
-   * @param {number} c The unexpected character.
-   * @param {Location} [loc] The location of the unexpected character.
-   * @returns {never}
-   * @throws {UnexpectedChar} always.
-   */
-  #unexpected(c, loc2 = this.#reader.locate()) {
-    throw new UnexpectedChar(c, loc2);
-  }
-  /**
-   * Convenience function for throwing unexpected identifier errors.
-   * @param {string} identifier The unexpected identifier.
-   * @param {Location} [loc] The location of the unexpected identifier.
-   * @returns {never}
-   * @throws {UnexpectedIdentifier} always.
-   */
-  #unexpectedIdentifier(identifier, loc2 = this.#reader.locate()) {
-    throw new UnexpectedIdentifier(identifier, loc2);
-  }
-  /**
-  * Convenience function for throwing unexpected EOF errors.
-  * @returns {never}
-  * @throws {UnexpectedEOF} always.
-  */
-  #unexpectedEOF() {
-    throw new UnexpectedEOF(this.#reader.locate());
-  }
-  // #endregion
-  // #region Helpers
-  /**
-   * Creates a new token.
-   * @param {TokenType} tokenType The type of token to create.
-   * @param {number} length The length of the token.
-   * @param {Location} startLoc The start location for the token.
-   * @param {Location} [endLoc] The end location for the token.
-   * @returns {Token} The token.
-   */
-  #createToken(tokenType, length, startLoc, endLoc) {
-    const endOffset = startLoc.offset + length;
-    let range = this.#options.ranges ? {
-      range: (
-        /** @type {Range} */
-        [startLoc.offset, endOffset]
-      )
-    } : void 0;
-    return {
-      type: tokenType,
-      loc: {
-        start: startLoc,
-        end: endLoc || {
-          line: startLoc.line,
-          column: startLoc.column + length,
-          offset: endOffset
-        }
-      },
-      ...range
-    };
-  }
-  /**
-   * Reads in a specific number of hex digits.
-   * @param {number} count The number of hex digits to read.
-   * @returns {string} The hex digits read.
-   */
-  #readHexDigits(count) {
-    let value = "";
-    let c;
-    for (let i = 0; i < count; i++) {
-      c = this.#reader.peek();
-      if (isHexDigit(c)) {
-        this.#reader.next();
-        value += String.fromCharCode(c);
-        continue;
-      }
-      this.#unexpected(c);
-    }
-    return value;
-  }
-  /**
-   * Reads in a JSON5 identifier. Also used for JSON but we validate
-   * the identifier later.
-   * @param {number} c The first character of the identifier.
-   * @returns {string} The identifier read.
-   * @throws {UnexpectedChar} when the identifier cannot be read.
-   */
-  #readIdentifier(c) {
-    let value = "";
-    do {
-      value += String.fromCharCode(c);
-      if (c === CHAR_BACKSLASH) {
-        c = this.#reader.next();
-        if (c !== CHAR_LOWER_U) {
-          this.#unexpected(c);
-        }
-        value += String.fromCharCode(c);
-        const hexDigits = this.#readHexDigits(4);
-        const charCode = parseInt(hexDigits, 16);
-        if (value.length === 2 && !isJSON5IdentifierStart(charCode)) {
-          const loc2 = this.#reader.locate();
-          this.#unexpected(CHAR_BACKSLASH, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
-        } else if (!isJSON5IdentifierPart(charCode)) {
-          const loc2 = this.#reader.locate();
-          this.#unexpected(charCode, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
-        }
-        value += hexDigits;
-      }
-      c = this.#reader.peek();
-      if (!isJSON5IdentifierPart(c)) {
-        break;
-      }
-      this.#reader.next();
-    } while (true);
-    return value;
-  }
-  /**
-   * Reads in a string. Works for both JSON and JSON5.
-   * @param {number} c The first character of the string (either " or ').
-   * @returns {number} The length of the string.
-   * @throws {UnexpectedChar} when the string cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the string is finalized.
-   */
-  #readString(c) {
-    const delimiter = c;
-    let length = 1;
-    c = this.#reader.peek();
-    while (c !== -1 && c !== delimiter) {
-      this.#reader.next();
-      length++;
-      if (c === CHAR_BACKSLASH) {
-        c = this.#reader.peek();
-        if (this.#isEscapedCharacter(c) || this.#isJSON5LineTerminator(c)) {
-          this.#reader.next();
-          length++;
-        } else if (c === CHAR_LOWER_U) {
-          this.#reader.next();
-          length++;
-          const result = this.#readHexDigits(4);
-          length += result.length;
-        } else if (this.#isJSON5HexEscape(c)) {
-          this.#reader.next();
-          length++;
-          const result = this.#readHexDigits(2);
-          length += result.length;
-        } else if (this.#json5) {
-          this.#reader.next();
-          length++;
-        } else {
-          this.#unexpected(c);
-        }
-      }
-      c = this.#reader.peek();
-    }
-    if (c === -1) {
-      this.#reader.next();
-      this.#unexpectedEOF();
-    }
-    this.#reader.next();
-    length++;
-    return length;
-  }
-  /**
-   * Reads a number. Works for both JSON and JSON5.
-   * @param {number} c The first character of the number.
-   * @returns {number} The length of the number.
-   * @throws {UnexpectedChar} when the number cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the number is finalized.
-   */
-  #readNumber(c) {
-    let length = 1;
-    if (c === CHAR_MINUS || this.#json5 && c === CHAR_PLUS) {
-      c = this.#reader.peek();
-      if (this.#json5) {
-        if (c === CHAR_UPPER_I || c === CHAR_UPPER_N) {
-          this.#reader.next();
-          const identifier = this.#readIdentifier(c);
-          if (identifier !== INFINITY && identifier !== NAN) {
-            this.#unexpected(c);
-          }
-          return length + identifier.length;
-        }
-      }
-      if (!isDigit2(c)) {
-        this.#unexpected(c);
-      }
-      this.#reader.next();
-      length++;
-    }
-    if (c === CHAR_0) {
-      c = this.#reader.peek();
-      if (this.#json5 && (c === CHAR_LOWER_X || c === CHAR_UPPER_X)) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-        if (!isHexDigit(c)) {
-          this.#reader.next();
-          this.#unexpected(c);
-        }
-        do {
-          this.#reader.next();
-          length++;
-          c = this.#reader.peek();
-        } while (isHexDigit(c));
-      } else if (isDigit2(c)) {
-        this.#unexpected(c);
-      }
-    } else {
-      if (!this.#json5 || c !== CHAR_DOT) {
-        if (!isPositiveDigit(c)) {
-          this.#unexpected(c);
-        }
-        c = this.#reader.peek();
-        while (isDigit2(c)) {
-          this.#reader.next();
-          length++;
-          c = this.#reader.peek();
-        }
-      }
-    }
-    if (c === CHAR_DOT) {
-      let digitCount = -1;
-      this.#reader.next();
-      length++;
-      digitCount++;
-      c = this.#reader.peek();
-      while (isDigit2(c)) {
-        this.#reader.next();
-        length++;
-        digitCount++;
-        c = this.#reader.peek();
-      }
-      if (!this.#json5 && digitCount === 0) {
-        this.#reader.next();
-        if (c) {
-          this.#unexpected(c);
-        } else {
-          this.#unexpectedEOF();
-        }
-      }
-    }
-    if (c === CHAR_LOWER_E || c === CHAR_UPPER_E) {
-      this.#reader.next();
-      length++;
-      c = this.#reader.peek();
-      if (c === CHAR_PLUS || c === CHAR_MINUS) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-      }
-      if (c === -1) {
-        this.#reader.next();
-        this.#unexpectedEOF();
-      }
-      if (!isDigit2(c)) {
-        this.#reader.next();
-        this.#unexpected(c);
-      }
-      while (isDigit2(c)) {
-        this.#reader.next();
-        length++;
-        c = this.#reader.peek();
-      }
-    }
-    return length;
-  }
-  /**
-   * Reads a comment. Works for both JSON and JSON5.
-   * @param {number} c The first character of the comment.
-   * @returns {{length: number, multiline: boolean}} The length of the comment, and whether the comment is multi-line.
-   * @throws {UnexpectedChar} when the comment cannot be read.
-   * @throws {UnexpectedEOF} when EOF is reached before the comment is finalized.
-   */
-  #readComment(c) {
-    let length = 1;
-    c = this.#reader.peek();
-    if (c === CHAR_SLASH) {
-      do {
-        this.#reader.next();
-        length += 1;
-        c = this.#reader.peek();
-      } while (c > -1 && c !== CHAR_RETURN && c !== CHAR_NEWLINE);
-      return { length, multiline: false };
-    }
-    if (c === CHAR_STAR) {
-      this.#reader.next();
-      length += 1;
-      while (c > -1) {
-        c = this.#reader.peek();
-        if (c === CHAR_STAR) {
-          this.#reader.next();
-          length += 1;
-          c = this.#reader.peek();
-          if (c === CHAR_SLASH) {
-            this.#reader.next();
-            length += 1;
-            return { length, multiline: true };
-          }
-        } else {
-          this.#reader.next();
-          length += 1;
-        }
-      }
-      this.#reader.next();
-      this.#unexpectedEOF();
-    }
-    this.#reader.next();
-    this.#unexpected(c);
-  }
-  // #endregion
-  /**
-   * Returns the next token in the source text.
-   * @returns {number} The code for the next token.
-   */
-  next() {
-    let c = this.#reader.next();
-    while (this.#isWhitespace(c)) {
-      c = this.#reader.next();
-    }
-    if (c === -1) {
-      return tt.EOF;
-    }
-    const start = this.#reader.locate();
-    const ct = String.fromCharCode(c);
-    if (this.#json5) {
-      if (knownJSON5TokenTypes.has(ct)) {
-        this.#token = this.#createToken(knownJSON5TokenTypes.get(ct), 1, start);
-      } else if (isJSON5IdentifierStart(c)) {
-        const value = this.#readIdentifier(c);
-        if (knownJSON5TokenTypes.has(value)) {
-          this.#token = this.#createToken(knownJSON5TokenTypes.get(value), value.length, start);
-        } else {
-          this.#token = this.#createToken("Identifier", value.length, start);
-        }
-      } else if (isJSON5NumberStart(c)) {
-        const result = this.#readNumber(c);
-        this.#token = this.#createToken("Number", result, start);
-      } else if (isStringStart(c, this.#json5)) {
-        const result = this.#readString(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken("String", result, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else if (c === CHAR_SLASH && this.#allowComments) {
-        const result = this.#readComment(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else {
-        this.#unexpected(c);
-      }
-    } else {
-      if (knownTokenTypes.has(ct)) {
-        this.#token = this.#createToken(knownTokenTypes.get(ct), 1, start);
-      } else if (isKeywordStart(c)) {
-        const value = this.#readIdentifier(c);
-        if (!jsonKeywords.has(value)) {
-          this.#unexpectedIdentifier(value, start);
-        }
-        this.#token = this.#createToken(knownTokenTypes.get(value), value.length, start);
-      } else if (isNumberStart(c)) {
-        const result = this.#readNumber(c);
-        this.#token = this.#createToken("Number", result, start);
-      } else if (isStringStart(c, this.#json5)) {
-        const result = this.#readString(c);
-        this.#token = this.#createToken("String", result, start);
-      } else if (c === CHAR_SLASH && this.#allowComments) {
-        const result = this.#readComment(c);
-        const lastCharLoc = this.#reader.locate();
-        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
-          line: lastCharLoc.line,
-          column: lastCharLoc.column + 1,
-          offset: lastCharLoc.offset + 1
-        });
-      } else {
-        this.#unexpected(c);
-      }
-    }
-    return tt[this.#token.type];
-  }
-  /**
-   * Returns the current token in the source text.
-   * @returns {Token} The current token.
-   */
-  get token() {
-    return this.#token;
-  }
-};
-var types = {
-  /**
-   * Creates a document node.
-   * @param {ValueNode} body The body of the document.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {DocumentNode} The document node.
-   */
-  document(body, parts = {}) {
-    return {
-      type: "Document",
-      body,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a string node.
-   * @param {string} value The value for the string.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {StringNode} The string node.
-   */
-  string(value, parts = {}) {
-    return {
-      type: "String",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a number node.
-   * @param {number} value The value for the number.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {NumberNode} The number node.
-   */
-  number(value, parts = {}) {
-    return {
-      type: "Number",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a boolean node.
-   * @param {boolean} value The value for the boolean.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {BooleanNode} The boolean node.
-   */
-  boolean(value, parts = {}) {
-    return {
-      type: "Boolean",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a null node.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {NullNode} The null node.
-   */
-  null(parts = {}) {
-    return {
-      type: "Null",
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an array node.
-   * @param {Array<ElementNode>} elements The elements to add.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ArrayNode} The array node.
-   */
-  array(elements, parts = {}) {
-    return {
-      type: "Array",
-      elements,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an element node.
-   * @param {ValueNode} value The value for the element.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ElementNode} The element node.
-   */
-  element(value, parts = {}) {
-    return {
-      type: "Element",
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an object node.
-   * @param {Array<MemberNode>} members The members to add.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {ObjectNode} The object node.
-   */
-  object(members, parts = {}) {
-    return {
-      type: "Object",
-      members,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a member node.
-   * @param {StringNode|IdentifierNode} name The name for the member.
-   * @param {ValueNode} value The value for the member.
-   * @param {NodeParts} parts Additional properties for the node. 
-   * @returns {MemberNode} The member node.
-   */
-  member(name, value, parts = {}) {
-    return {
-      type: "Member",
-      name,
-      value,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an identifier node.
-   * @param {string} name The name for the identifier.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {IdentifierNode} The identifier node.
-   */
-  identifier(name, parts = {}) {
-    return {
-      type: "Identifier",
-      name,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates a NaN node.
-   * @param {Sign} sign The sign for the Infinity.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {NaNNode} The NaN node.
-   */
-  nan(sign = "", parts = {}) {
-    return {
-      type: "NaN",
-      sign,
-      loc: parts.loc,
-      ...parts
-    };
-  },
-  /**
-   * Creates an Infinity node.
-   * @param {Sign} sign The sign for the Infinity.
-   * @param {NodeParts} parts Additional properties for the node.
-   * @returns {InfinityNode} The Infinity node.
-   */
-  infinity(sign = "", parts = {}) {
-    return {
-      type: "Infinity",
-      sign,
-      loc: parts.loc,
-      ...parts
-    };
-  }
-};
-var DEFAULT_OPTIONS = {
-  mode: "json",
-  ranges: false,
-  tokens: false,
-  allowTrailingCommas: false
-};
-var UNICODE_SEQUENCE = /\\u[\da-fA-F]{4}/gu;
-function normalizeIdentifier(identifier) {
-  return identifier.replace(UNICODE_SEQUENCE, (unicodeEscape) => {
-    return String.fromCharCode(parseInt(unicodeEscape.slice(2), 16));
-  });
-}
-function getEndLocation(text) {
-  let line = 1;
-  let column = 1;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === "\n") {
-      line++;
-      column = 1;
-    } else if (char === "\r") {
-      if (text[i + 1] === "\n") {
-        i++;
-      }
-      line++;
-      column = 1;
-    } else {
-      column++;
-    }
-  }
-  return {
-    line,
-    column,
-    offset: text.length
-  };
-}
-function getStringValue(value, token, json5 = false) {
-  let result = "";
-  let escapeIndex = value.indexOf("\\");
-  let lastIndex = 0;
-  while (escapeIndex >= 0) {
-    result += value.slice(lastIndex, escapeIndex);
-    const escapeChar2 = value.charAt(escapeIndex + 1);
-    const escapeCharCode = escapeChar2.charCodeAt(0);
-    if (json5 && json5EscapeToChar.has(escapeCharCode)) {
-      result += json5EscapeToChar.get(escapeCharCode);
-      lastIndex = escapeIndex + 2;
-    } else if (escapeToChar.has(escapeCharCode)) {
-      result += escapeToChar.get(escapeCharCode);
-      lastIndex = escapeIndex + 2;
-    } else if (escapeChar2 === "u") {
-      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 6);
-      if (hexCode.length < 4 || /[^0-9a-f]/i.test(hexCode)) {
-        throw new ErrorWithLocation(
-          `Invalid unicode escape \\u${hexCode}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-      result += String.fromCharCode(parseInt(hexCode, 16));
-      lastIndex = escapeIndex + 6;
-    } else if (json5 && escapeChar2 === "x") {
-      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 4);
-      if (hexCode.length < 2 || /[^0-9a-f]/i.test(hexCode)) {
-        throw new ErrorWithLocation(
-          `Invalid hex escape \\x${hexCode}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-      result += String.fromCharCode(parseInt(hexCode, 16));
-      lastIndex = escapeIndex + 4;
-    } else if (json5 && json5LineTerminators.has(escapeCharCode)) {
-      lastIndex = escapeIndex + 2;
-      if (escapeChar2 === "\r" && value.charAt(lastIndex) === "\n") {
-        lastIndex++;
-      }
-    } else {
-      if (json5) {
-        result += escapeChar2;
-        lastIndex = escapeIndex + 2;
-      } else {
-        throw new ErrorWithLocation(
-          `Invalid escape \\${escapeChar2}.`,
-          {
-            line: token.loc.start.line,
-            column: token.loc.start.column + escapeIndex,
-            offset: token.loc.start.offset + escapeIndex
-          }
-        );
-      }
-    }
-    escapeIndex = value.indexOf("\\", lastIndex);
-  }
-  result += value.slice(lastIndex);
-  return result;
-}
-function getLiteralValue(value, token, json5 = false) {
-  switch (token.type) {
-    case "Boolean":
-      return value === "true";
-    case "Number":
-      if (json5) {
-        if (value.charCodeAt(0) === 45) {
-          return -Number(value.slice(1));
-        }
-        if (value.charCodeAt(0) === 43) {
-          return Number(value.slice(1));
-        }
-      }
-      return Number(value);
-    case "String":
-      return getStringValue(value.slice(1, -1), token, json5);
-    default:
-      throw new TypeError(`Unknown token type "${token.type}.`);
-  }
-}
-function parse(text, options) {
-  options = Object.freeze({
-    ...DEFAULT_OPTIONS,
-    ...options
-  });
-  const tokens = [];
-  const tokenizer = new Tokenizer(text, {
-    mode: options.mode,
-    ranges: options.ranges
-  });
-  const json5 = options.mode === "json5";
-  const allowTrailingCommas = options.allowTrailingCommas || json5;
-  function nextNoComments() {
-    const nextType = tokenizer.next();
-    if (nextType && options.tokens) {
-      tokens.push(tokenizer.token);
-    }
-    return nextType;
-  }
-  function nextSkipComments() {
-    const nextType = tokenizer.next();
-    if (nextType && options.tokens) {
-      tokens.push(tokenizer.token);
-    }
-    if (nextType >= tt.LineComment) {
-      return nextSkipComments();
-    }
-    return nextType;
-  }
-  const next = options.mode === "json" ? nextNoComments : nextSkipComments;
-  function assertTokenType(token, type) {
-    if (token !== type) {
-      throw new UnexpectedToken(tokenizer.token);
-    }
-  }
-  function assertTokenTypes(token, types2) {
-    if (!types2.includes(token)) {
-      throw new UnexpectedToken(tokenizer.token);
-    }
-  }
-  function createRange(start, end) {
-    return options.ranges ? {
-      range: [start.offset, end.offset]
-    } : void 0;
-  }
-  function createLiteralNode(tokenType) {
-    const token = tokenizer.token;
-    const range = createRange(token.loc.start, token.loc.end);
-    const value = getLiteralValue(
-      text.slice(token.loc.start.offset, token.loc.end.offset),
-      token,
-      json5
-    );
-    const loc2 = {
-      start: {
-        ...token.loc.start
-      },
-      end: {
-        ...token.loc.end
-      }
-    };
-    const parts = { loc: loc2, ...range };
-    switch (tokenType) {
-      case tt.String:
-        return types.string(
-          /** @type {string} */
-          value,
-          parts
-        );
-      case tt.Number:
-        return types.number(
-          /** @type {number} */
-          value,
-          parts
-        );
-      case tt.Boolean:
-        return types.boolean(
-          /** @type {boolean} */
-          value,
-          parts
-        );
-      default:
-        throw new TypeError(`Unknown token type ${token.type}.`);
-    }
-  }
-  function createJSON5IdentifierNode(token) {
-    const range = createRange(token.loc.start, token.loc.end);
-    const identifier = text.slice(token.loc.start.offset, token.loc.end.offset);
-    const loc2 = {
-      start: {
-        ...token.loc.start
-      },
-      end: {
-        ...token.loc.end
-      }
-    };
-    const parts = { loc: loc2, ...range };
-    if (token.type !== "Identifier") {
-      let sign = "";
-      if (identifier[0] === "+" || identifier[0] === "-") {
-        sign = identifier[0];
-      }
-      return types[identifier.includes("NaN") ? "nan" : "infinity"](
-        /** @type {Sign} */
-        sign,
-        parts
-      );
-    }
-    return types.identifier(normalizeIdentifier(identifier), parts);
-  }
-  function createNullNode(token) {
-    const range = createRange(token.loc.start, token.loc.end);
-    return types.null({
-      loc: {
-        start: {
-          ...token.loc.start
-        },
-        end: {
-          ...token.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseProperty(tokenType) {
-    if (json5) {
-      assertTokenTypes(tokenType, [tt.String, tt.Identifier, tt.Number]);
-    } else {
-      assertTokenType(tokenType, tt.String);
-    }
-    const token = tokenizer.token;
-    if (json5 && tokenType === tt.Number && /[+\-0-9]/.test(text[token.loc.start.offset])) {
-      throw new UnexpectedToken(token);
-    }
-    let key2 = tokenType === tt.String ? (
-      /** @type {StringNode} */
-      createLiteralNode(tokenType)
-    ) : (
-      /** @type {IdentifierNode|NaNNode|InfinityNode} */
-      createJSON5IdentifierNode(token)
-    );
-    if (json5 && (key2.type === "NaN" || key2.type === "Infinity")) {
-      if (key2.sign !== "") {
-        throw new UnexpectedToken(tokenizer.token);
-      }
-      key2 = types.identifier(key2.type, { loc: key2.loc, ...createRange(key2.loc.start, key2.loc.end) });
-    }
-    tokenType = next();
-    assertTokenType(tokenType, tt.Colon);
-    const value = parseValue();
-    const range = createRange(key2.loc.start, value.loc.end);
-    return types.member(
-      /** @type {StringNode|IdentifierNode} */
-      key2,
-      /** @type {ValueNode} */
-      value,
-      {
-        loc: {
-          start: {
-            ...key2.loc.start
-          },
-          end: {
-            ...value.loc.end
-          }
-        },
-        ...range
-      }
-    );
-  }
-  function parseObject(firstTokenType) {
-    assertTokenType(firstTokenType, tt.LBrace);
-    const firstToken = tokenizer.token;
-    const members = [];
-    let tokenType = next();
-    if (tokenType !== tt.RBrace) {
-      do {
-        members.push(parseProperty(tokenType));
-        tokenType = next();
-        if (!tokenType) {
-          throw new UnexpectedEOF(members[members.length - 1].loc.end);
-        }
-        if (tokenType === tt.Comma) {
-          tokenType = next();
-          if (allowTrailingCommas && tokenType === tt.RBrace) {
-            break;
-          }
-        } else {
-          break;
-        }
-      } while (tokenType);
-    }
-    assertTokenType(tokenType, tt.RBrace);
-    const lastToken = tokenizer.token;
-    const range = createRange(firstToken.loc.start, lastToken.loc.end);
-    return types.object(members, {
-      loc: {
-        start: {
-          ...firstToken.loc.start
-        },
-        end: {
-          ...lastToken.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseArray(firstTokenType) {
-    assertTokenType(firstTokenType, tt.LBracket);
-    const firstToken = tokenizer.token;
-    const elements = [];
-    let tokenType = next();
-    if (tokenType !== tt.RBracket) {
-      do {
-        const value = parseValue(tokenType);
-        elements.push(types.element(
-          /** @type {ValueNode} */
-          value,
-          { loc: value.loc }
-        ));
-        tokenType = next();
-        if (tokenType === tt.Comma) {
-          tokenType = next();
-          if (allowTrailingCommas && tokenType === tt.RBracket) {
-            break;
-          }
-        } else {
-          break;
-        }
-      } while (tokenType);
-    }
-    assertTokenType(tokenType, tt.RBracket);
-    const lastToken = tokenizer.token;
-    const range = createRange(firstToken.loc.start, lastToken.loc.end);
-    return types.array(elements, {
-      loc: {
-        start: {
-          ...firstToken.loc.start
-        },
-        end: {
-          ...lastToken.loc.end
-        }
-      },
-      ...range
-    });
-  }
-  function parseValue(tokenType) {
-    tokenType = tokenType ?? next();
-    const token = tokenizer.token;
-    if (!tokenType) {
-      throw new UnexpectedEOF({
-        line: 1,
-        column: 1,
-        offset: 0
-      });
-    }
-    switch (tokenType) {
-      case tt.String:
-      case tt.Boolean:
-        return createLiteralNode(tokenType);
-      case tt.Number:
-        if (json5) {
-          let tokenText = text.slice(token.loc.start.offset, token.loc.end.offset);
-          if (tokenText[0] === "+" || tokenText[0] === "-") {
-            tokenText = tokenText.slice(1);
-          }
-          if (tokenText === "NaN" || tokenText === "Infinity") {
-            return createJSON5IdentifierNode(token);
-          }
-        }
-        return createLiteralNode(tokenType);
-      case tt.Null:
-        return createNullNode(token);
-      case tt.LBrace:
-        return parseObject(tokenType);
-      case tt.LBracket:
-        return parseArray(tokenType);
-      default:
-        throw new UnexpectedToken(token);
-    }
-  }
-  const docBody = parseValue();
-  const unexpectedToken = next();
-  if (unexpectedToken) {
-    throw new UnexpectedToken(tokenizer.token);
-  }
-  const textEndLocation = getEndLocation(text);
-  const docParts = {
-    loc: {
-      start: {
-        line: 1,
-        column: 1,
-        offset: 0
-      },
-      end: {
-        ...textEndLocation
-      }
-    }
-  };
-  if (options.tokens) {
-    docParts.tokens = tokens;
-  }
-  if (options.ranges) {
-    docParts.range = [
-      docParts.loc.start.offset,
-      docParts.loc.end.offset
-    ];
-  }
-  return types.document(
-    /** @type {ValueNode} */
-    docBody,
-    docParts
-  );
-}
-
 // src/syntax/nesting.ts
 var MAX_NESTING = 128;
 function tooDeepMessage() {
@@ -43312,163 +45871,452 @@ function tooDeepMessage() {
 }
 
 // src/syntax/json/depth.ts
-function limitJsonDepth(text) {
+function limitJsonDepth(text2) {
   let depth = 0;
   let deepAt;
   let out;
   let copied = 0;
-  const len = text.length;
+  const len = text2.length;
   for (let i = 0; i < len; i++) {
-    const c = text.charCodeAt(i);
-    const skipped = skipStringOrComment(text, i);
+    const c = text2.charCodeAt(i);
+    const skipped = skipStringOrComment(text2, i);
     if (skipped !== i) i = skipped;
     else if (c === 91 || c === 123) {
       if (++depth <= MAX_NESTING) continue;
       deepAt ??= i;
-      const end = closingBracket(text, i);
+      const end = closingBracket(text2, i);
       out ??= [];
-      out.push(text.slice(copied, i), "0", text.slice(i + 1, end).replace(/[^\r\n]/g, " "));
+      out.push(text2.slice(copied, i), "0", text2.slice(i + 1, end).replace(/[^\r\n]/g, " "));
       copied = end;
       i = end - 1;
       depth--;
     } else if (c === 93 || c === 125) depth--;
   }
-  if (!out) return { text };
-  out.push(text.slice(copied));
+  if (!out) return { text: text2 };
+  out.push(text2.slice(copied));
   return { text: out.join(""), deepAt };
 }
-function closingBracket(text, open2) {
+function closingBracket(text2, open2) {
   let depth = 0;
-  const len = text.length;
+  const len = text2.length;
   for (let i = open2; i < len; i++) {
-    const c = text.charCodeAt(i);
-    const skipped = skipStringOrComment(text, i);
+    const c = text2.charCodeAt(i);
+    const skipped = skipStringOrComment(text2, i);
     if (skipped !== i) i = skipped;
     else if (c === 91 || c === 123) depth++;
     else if ((c === 93 || c === 125) && --depth === 0) return i + 1;
   }
   return len;
 }
-function skipStringOrComment(text, i) {
-  const c = text.charCodeAt(i);
-  const len = text.length;
+function skipStringOrComment(text2, i) {
+  const c = text2.charCodeAt(i);
+  const len = text2.length;
   if (c === 34) {
     let j = i + 1;
     for (; j < len; j++) {
-      const d = text.charCodeAt(j);
+      const d = text2.charCodeAt(j);
       if (d === 92) j++;
       else if (d === 34 || d === 10) break;
     }
     return Math.min(j, len);
   }
-  if (c === 47 && text.charCodeAt(i + 1) === 47) {
+  if (c === 47 && text2.charCodeAt(i + 1) === 47) {
     let j = i;
-    while (j < len && text.charCodeAt(j) !== 10) j++;
+    while (j < len && text2.charCodeAt(j) !== 10) j++;
     return j;
   }
-  if (c === 47 && text.charCodeAt(i + 1) === 42) {
-    const end = text.indexOf("*/", i + 2);
+  if (c === 47 && text2.charCodeAt(i + 1) === 42) {
+    const end = text2.indexOf("*/", i + 2);
     return end < 0 ? len : end + 1;
   }
   return i;
 }
 
-// src/syntax/json/index.ts
-var OPTIONS = { mode: "jsonc", ranges: true, allowTrailingCommas: true };
-function parseJson(text) {
-  const lines = new LineMap(text);
-  const limited = limitJsonDepth(text.charCodeAt(0) === 65279 ? " " + text.slice(1) : text);
-  const source = limited.text;
-  let root;
-  let error2;
-  try {
-    const doc2 = parse(source, OPTIONS);
-    root = convert(doc2.body);
-  } catch (e) {
-    error2 = syntaxError(e, source);
+// src/syntax/json/scanner.ts
+var JsonError = class extends Error {
+  constructor(message, offset) {
+    super(message);
+    this.offset = offset;
   }
-  const doc = { text, root, error: error2, comments: root ? scanComments(source) : [], lines };
-  if (limited.deepAt !== void 0) doc.deepAt = limited.deepAt;
+  offset;
+};
+function scanJson(text2) {
+  const p = new Parser2(text2);
+  try {
+    const root = p.document();
+    return p.deepAt === void 0 ? { root, comments: p.comments } : { root, comments: p.comments, deepAt: p.deepAt };
+  } catch (e) {
+    if (e instanceof JsonError) return { error: { message: e.message, offset: e.offset }, comments: [] };
+    if (e instanceof RangeError) return { error: { message: "The JSON is nested too deeply to read", offset: p.pos }, comments: [] };
+    throw e;
+  }
+}
+var Parser2 = class {
+  constructor(text2) {
+    this.text = text2;
+    this.n = text2.length;
+    if (text2.charCodeAt(0) === 65279) this.pos = 1;
+  }
+  text;
+  pos = 0;
+  comments = [];
+  deepAt;
+  n;
+  /** Opening offsets of the containers being read, for "not closed" messages. */
+  open = [];
+  document() {
+    this.skip();
+    const root = this.value("value");
+    this.skip();
+    if (this.pos < this.n) this.unexpected("end");
+    return root;
+  }
+  /** Skips white space and comments. */
+  skip() {
+    const text2 = this.text;
+    const n2 = this.n;
+    let i = this.pos;
+    while (i < n2) {
+      const c = text2.charCodeAt(i);
+      if (c === 32 /* Space */ || c === 10 /* LF */ || c === 13 /* CR */ || c === 9 /* Tab */) i++;
+      else if (c === 47 /* Slash */) {
+        i = this.comment(i);
+      } else break;
+    }
+    this.pos = i;
+  }
+  comment(start) {
+    const text2 = this.text;
+    const d = text2.charCodeAt(start + 1);
+    if (d === 47 /* Slash */) {
+      let j = start + 2;
+      while (j < this.n) {
+        const c = text2.charCodeAt(j);
+        if (c === 10 /* LF */ || c === 13 /* CR */) break;
+        j++;
+      }
+      this.comments.push({ start, end: j, text: text2.slice(start, j), block: false });
+      return j;
+    }
+    if (d === 42 /* Star */) {
+      const close = text2.indexOf("*/", start + 2);
+      if (close < 0) throw new JsonError(`Unexpected end of file: the comment opened at ${this.where(start)} is not closed with '*/'`, this.n);
+      this.comments.push({ start, end: close + 2, text: text2.slice(start, close + 2), block: true });
+      return close + 2;
+    }
+    throw new JsonError(`Unexpected character '/': a comment starts with '//' or '/*'`, start);
+  }
+  value(expecting) {
+    const text2 = this.text;
+    const start = this.pos;
+    const c = text2.charCodeAt(start);
+    if ((c === 123 /* LBrace */ || c === 91 /* LBracket */) && this.open.length >= MAX_NESTING) return this.tooDeep(start);
+    switch (c) {
+      case 123 /* LBrace */:
+        return this.object();
+      case 91 /* LBracket */:
+        return this.array();
+      case 34 /* Quote */: {
+        const value = this.string();
+        return { type: "string", start, end: this.pos, value };
+      }
+      case 116:
+        this.keyword("true");
+        return { type: "bool", start, end: this.pos, value: true };
+      case 102:
+        this.keyword("false");
+        return { type: "bool", start, end: this.pos, value: false };
+      case 110:
+        this.keyword("null");
+        return { type: "null", start, end: this.pos };
+      default:
+        if (c === 45 /* Minus */ || c >= 48 /* Zero */ && c <= 57 /* Nine */) {
+          const end = this.number();
+          return { type: "number", start, end, value: Number(text2.slice(start, end)) };
+        }
+        return this.unexpected(expecting);
+    }
+  }
+  /**
+   * A container nested past MAX_NESTING is not read (recursion would overflow the stack): its
+   * value is `0` and reading goes on after its closing bracket, so what surrounds it is linted.
+   */
+  tooDeep(start) {
+    this.deepAt ??= start;
+    this.pos = closingBracket(this.text, start);
+    return { type: "number", start, end: this.pos, value: 0 };
+  }
+  object() {
+    const text2 = this.text;
+    const start = this.pos;
+    this.open.push(start);
+    this.pos++;
+    const members = [];
+    this.skip();
+    if (text2.charCodeAt(this.pos) !== 125 /* RBrace */) {
+      for (; ; ) {
+        const keyStart = this.pos;
+        if (text2.charCodeAt(keyStart) !== 34 /* Quote */) this.unexpected("key");
+        const key2 = this.string();
+        const keyEnd = this.pos;
+        this.skip();
+        if (text2.charCodeAt(this.pos) !== 58 /* Colon */) this.unexpected("colon");
+        this.pos++;
+        this.skip();
+        const value = this.value("value");
+        members.push({ key: key2, keySpan: { start: keyStart, end: keyEnd }, value, start: keyStart, end: value.end });
+        this.skip();
+        const d = text2.charCodeAt(this.pos);
+        if (d === 44 /* Comma */) {
+          this.pos++;
+          this.skip();
+          if (text2.charCodeAt(this.pos) === 125 /* RBrace */) break;
+        } else if (d === 125 /* RBrace */) break;
+        else this.unexpected("commaOrBrace");
+      }
+    }
+    this.pos++;
+    this.open.pop();
+    return { type: "object", start, end: this.pos, members };
+  }
+  array() {
+    const text2 = this.text;
+    const start = this.pos;
+    this.open.push(start);
+    this.pos++;
+    const items = [];
+    this.skip();
+    if (text2.charCodeAt(this.pos) !== 93 /* RBracket */) {
+      for (; ; ) {
+        items.push(this.value("value"));
+        this.skip();
+        const d = text2.charCodeAt(this.pos);
+        if (d === 44 /* Comma */) {
+          this.pos++;
+          this.skip();
+          if (text2.charCodeAt(this.pos) === 93 /* RBracket */) break;
+        } else if (d === 93 /* RBracket */) break;
+        else this.unexpected("commaOrBracket");
+      }
+    }
+    this.pos++;
+    this.open.pop();
+    return { type: "array", start, end: this.pos, items };
+  }
+  /** Reads the string at `pos` (on its opening quote); leaves `pos` after the closing quote. */
+  string() {
+    const text2 = this.text;
+    const start = this.pos;
+    let i = start + 1;
+    const n2 = this.n;
+    for (; ; ) {
+      if (i >= n2) this.unclosedString(start);
+      const c = text2.charCodeAt(i);
+      if (c === 34 /* Quote */) {
+        this.pos = i + 1;
+        return text2.slice(start + 1, i);
+      }
+      if (c === 92 /* Backslash */) break;
+      i++;
+    }
+    let out = text2.slice(start + 1, i);
+    let from = i;
+    for (; ; ) {
+      if (i >= n2) this.unclosedString(start);
+      const c = text2.charCodeAt(i);
+      if (c === 34 /* Quote */) {
+        this.pos = i + 1;
+        return out + text2.slice(from, i);
+      }
+      if (c !== 92 /* Backslash */) {
+        i++;
+        continue;
+      }
+      out += text2.slice(from, i);
+      if (i + 1 >= n2) this.unclosedString(start);
+      const e = text2.charCodeAt(i + 1);
+      switch (e) {
+        case 34 /* Quote */:
+          out += '"';
+          break;
+        case 92 /* Backslash */:
+          out += "\\";
+          break;
+        case 47 /* Slash */:
+          out += "/";
+          break;
+        case 98:
+          out += "\b";
+          break;
+        case 102:
+          out += "\f";
+          break;
+        case 110:
+          out += "\n";
+          break;
+        case 114:
+          out += "\r";
+          break;
+        case 116:
+          out += "	";
+          break;
+        case 117 /* LowerU */: {
+          let code = 0;
+          for (let k = 0; k < 4; k++) {
+            const h = text2.charCodeAt(i + 2 + k);
+            const v = hexValue(h);
+            if (v < 0) {
+              if (i + 2 + k >= n2) this.unclosedString(start);
+              throw new JsonError(`Invalid escape '${text2.slice(i, i + 2 + k + 1)}' in a string: \\u takes four hexadecimal digits`, i + 2 + k);
+            }
+            code = code * 16 + v;
+          }
+          out += String.fromCharCode(code);
+          i += 4;
+          break;
+        }
+        default:
+          throw new JsonError(
+            `Invalid escape '\\${String.fromCodePoint(text2.codePointAt(i + 1))}' in a string: write '\\\\' for a backslash (JSON allows \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)`,
+            i + 1
+          );
+      }
+      i += 2;
+      from = i;
+    }
+  }
+  unclosedString(start) {
+    throw new JsonError(`Unexpected end of file: the string opened at ${this.where(start)} is not closed with '"'`, this.n);
+  }
+  /** Reads a JSON number at `pos`; returns its end. */
+  number() {
+    const text2 = this.text;
+    let i = this.pos;
+    if (text2.charCodeAt(i) === 45 /* Minus */) i++;
+    let c = text2.charCodeAt(i);
+    if (c === 48 /* Zero */) {
+      i++;
+      c = text2.charCodeAt(i);
+      if (c >= 48 /* Zero */ && c <= 57 /* Nine */) throw new JsonError(`Invalid number '${this.word(this.pos)}': a number does not start with 0 unless it is 0 or 0.x`, i);
+    } else if (c >= 49 && c <= 57 /* Nine */) {
+      do
+        c = text2.charCodeAt(++i);
+      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
+    } else this.badNumber(i, "a digit");
+    if (c === 46 /* Dot */) {
+      c = text2.charCodeAt(++i);
+      if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit after the decimal point");
+      do
+        c = text2.charCodeAt(++i);
+      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
+    }
+    if (c === 101 /* LowerE */ || c === 69 /* UpperE */) {
+      c = text2.charCodeAt(++i);
+      if (c === 43 /* Plus */ || c === 45 /* Minus */) c = text2.charCodeAt(++i);
+      if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit in the exponent");
+      do
+        c = text2.charCodeAt(++i);
+      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
+    }
+    this.pos = i;
+    return i;
+  }
+  badNumber(at, expected) {
+    if (at >= this.n) throw new JsonError(`Unexpected end of file: expected ${expected} in the number '${this.text.slice(this.pos)}'`, at);
+    throw new JsonError(`Invalid number '${this.word(this.pos)}': expected ${expected}`, at);
+  }
+  keyword(word) {
+    const start = this.pos;
+    const end = start + word.length;
+    if (this.text.startsWith(word, start) && !isWordPart(this.text.charCodeAt(end))) {
+      this.pos = end;
+      return;
+    }
+    const found = this.word(start);
+    throw new JsonError(`Unexpected '${found}': expected a value (a string in double quotes, a number, true, false, null, an object or an array)`, start);
+  }
+  /** The run of word characters at `from` (for messages). */
+  word(from) {
+    let i = from;
+    while (i < this.n && i - from < 40 && (isWordPart(this.text.charCodeAt(i)) || this.text.charCodeAt(i) === 45 /* Minus */ || this.text.charCodeAt(i) === 46 /* Dot */)) i++;
+    return this.text.slice(from, Math.max(i, from + 1));
+  }
+  unexpected(expecting) {
+    const at = this.pos;
+    const wanted = EXPECTED[expecting];
+    if (at >= this.n) {
+      const open2 = this.open[this.open.length - 1];
+      const what = open2 === void 0 ? "the file holds no JSON value" : `the ${this.text.charCodeAt(open2) === 123 /* LBrace */ ? "object" : "array"} opened at ${this.where(open2)} is not closed`;
+      throw new JsonError(`Unexpected end of file: ${what} (expected ${wanted})`, at);
+    }
+    const c = this.text.codePointAt(at);
+    const shown = c === 34 /* Quote */ ? "a string" : isWordPart(c) ? `'${this.word(at)}'` : `'${printable(c)}'`;
+    throw new JsonError(`Unexpected ${shown}: expected ${wanted}`, at);
+  }
+  /** `line 3, column 5` of an offset, for messages about where something was opened. */
+  where(offset) {
+    let line = 1;
+    let lineStart = 0;
+    const text2 = this.text;
+    for (let i = 0; i < offset; i++) {
+      const c = text2.charCodeAt(i);
+      if (c === 10 /* LF */ || c === 13 /* CR */ && text2.charCodeAt(i + 1) !== 10 /* LF */) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return `line ${line}, column ${offset - lineStart + 1}`;
+  }
+};
+var EXPECTED = {
+  value: "a value (a string in double quotes, a number, true, false, null, an object or an array)",
+  key: "a property name in double quotes or '}'",
+  colon: "':' after the property name",
+  commaOrBrace: "',' or '}'",
+  commaOrBracket: "',' or ']'",
+  end: "the end of the file after the top-level value"
+};
+function hexValue(c) {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+var WORD_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
+function isWordPart(c) {
+  if (c < 128) return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
+  return c === c && WORD_PART.test(String.fromCodePoint(c));
+}
+function printable(c) {
+  if (c < 32 || c === 127) return `\\u${c.toString(16).padStart(4, "0")}`;
+  if (c === 160 || c === 65279 || c >= 8192 && c <= 8203 || c === 12288) return `\\u${c.toString(16).padStart(4, "0")} (a white-space character JSON does not allow here)`;
+  return String.fromCodePoint(c);
+}
+
+// src/syntax/json/index.ts
+function parseJson(text2) {
+  const { root, error: error2, comments, deepAt } = scanJson(text2);
+  const doc = new ParsedJson(text2, root, error2, comments);
+  if (deepAt !== void 0) doc.deepAt = deepAt;
   return doc;
 }
-function syntaxError(e, source) {
-  const err = e;
-  const raw = typeof err?.message === "string" ? err.message : String(e);
-  const message = raw.replace(/\s*\(\d+:\d+\)\s*$/, "");
-  let offset = typeof err?.offset === "number" ? err.offset : 0;
-  if (offset < 0) offset = 0;
-  if (offset > source.length) offset = source.length;
-  if (/^[^\S]*$/.test(source.slice(offset + 1)) || offset >= source.length) {
-    return { message: "Unexpected end of file: the JSON is incomplete (an unclosed object, array or string)", offset };
+var ParsedJson = class {
+  constructor(text2, root, error2, comments) {
+    this.text = text2;
+    this.root = root;
+    this.error = error2;
+    this.comments = comments;
   }
-  return { message: message || "invalid JSON", offset };
-}
-function span(n2) {
-  const r = n2.range ?? [n2.loc.start.offset, n2.loc.end.offset];
-  return { start: r[0], end: r[1] };
-}
-function convert(n2) {
-  const s2 = span(n2);
-  switch (n2.type) {
-    case "Object":
-      return {
-        type: "object",
-        ...s2,
-        members: n2.members.map((m) => ({
-          key: m.name.type === "String" ? m.name.value : m.name.name,
-          keySpan: span(m.name),
-          value: convert(m.value),
-          ...span(m)
-        }))
-      };
-    case "Array":
-      return { type: "array", ...s2, items: n2.elements.map((e) => convert(e.value)) };
-    case "String":
-      return { type: "string", ...s2, value: n2.value };
-    case "Number":
-      return { type: "number", ...s2, value: n2.value };
-    case "Boolean":
-      return { type: "bool", ...s2, value: n2.value };
-    case "Null":
-      return { type: "null", ...s2 };
-    case "NaN":
-      return { type: "number", ...s2, value: NaN };
-    case "Infinity":
-      return { type: "number", ...s2, value: n2.sign === "-" ? -Infinity : Infinity };
+  text;
+  root;
+  error;
+  comments;
+  lineMap;
+  deepAt;
+  get lines() {
+    return this.lineMap ??= new LineMap(this.text);
   }
-}
-function scanComments(text) {
-  const out = [];
-  const n2 = text.length;
-  let i = 0;
-  while (i < n2) {
-    const c = text.charCodeAt(i);
-    if (c === 34) {
-      i++;
-      while (i < n2) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i += 2;
-        else if (d === 34) break;
-        else i++;
-      }
-      i++;
-    } else if (c === 47) {
-      const d = text.charCodeAt(i + 1);
-      if (d === 47) {
-        let j = i + 2;
-        while (j < n2 && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
-        out.push({ start: i, end: j, text: text.slice(i, j), block: false });
-        i = j;
-      } else if (d === 42) {
-        const close = text.indexOf("*/", i + 2);
-        const j = close < 0 ? n2 : close + 2;
-        out.push({ start: i, end: j, text: text.slice(i, j), block: true });
-        i = j;
-      } else i++;
-    } else i++;
-  }
-  return out;
-}
+};
 function member(o, key2) {
   if (!o || o.type !== "object") return void 0;
   const lower2 = key2.toLowerCase();
@@ -43484,52 +46332,20 @@ function stringProp(o, key2) {
   return v && v.type === "string" ? v.value : void 0;
 }
 function stringValueOffset(doc, node, index) {
-  const first = node.start + 1;
-  if (node.end - node.start - 2 === node.value.length) return first + Math.max(0, Math.min(index, node.value.length));
-  const text = doc.text;
-  let raw = first;
+  const first2 = node.start + 1;
+  if (node.end - node.start - 2 === node.value.length) return first2 + Math.max(0, Math.min(index, node.value.length));
+  const text2 = doc.text;
+  let raw = first2;
   let k = 0;
   while (k < index && raw < node.end - 1) {
-    if (text.charCodeAt(raw) === 92) raw += text.charCodeAt(raw + 1) === 117 ? 6 : 2;
+    if (text2.charCodeAt(raw) === 92) raw += text2.charCodeAt(raw + 1) === 117 ? 6 : 2;
     else raw++;
     k++;
   }
   return raw;
 }
-function locationOf(file, doc, s2) {
+function locationOf2(file, doc, s2) {
   return { file, range: doc.lines.range(s2.start, s2.end) };
-}
-
-// src/lower/problems.ts
-import { dirname as dirname7, relative as relative6 } from "node:path";
-function fileStart(file) {
-  return { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
-}
-function unreadable(what, written, reason, at) {
-  return { code: "unreadable-file", message: `Cannot read the ${what} '${written}': ${reason}. What it declares is not analysed.`, at };
-}
-function unreadableFile(file, reason) {
-  return { code: "unreadable-file", message: `Cannot read this file: ${reason}. It is not analysed.`, at: fileStart(file) };
-}
-function moduleCycle(chain, target, at) {
-  const base = dirname7(at.file);
-  const show = (f) => relative6(base, f).split("\\").join("/") || ".";
-  const from = chain.indexOf(target);
-  const loop = [...chain.slice(from < 0 ? 0 : from), target].map(show).join(" → ");
-  return { code: "module-cycle", message: `This call makes a cycle of modules (${loop}); the repeated call is not analysed.`, at };
-}
-function budgetExceeded(what, at) {
-  return { code: "analysis-budget", message: `${what}; grantlint analyses the rest with unknown values.`, at };
-}
-function internalError(what, e, at) {
-  const message = e instanceof Error ? e.message : String(e);
-  if (process.env.GRANTLINT_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}
-`);
-  return {
-    code: "internal-error",
-    message: `grantlint failed while analysing ${what} (${message.split("\n")[0]}); the rest was still linted. Please report it (GRANTLINT_DEBUG=1 prints the stack).`,
-    at
-  };
 }
 
 // src/lower/roots.ts
@@ -43555,7 +46371,7 @@ function rootsOfCycles(files, called, callees) {
 }
 
 // src/lower/arm/evaluate.ts
-import { dirname as dirname8, resolve as resolve8 } from "node:path";
+import { dirname as dirname13, resolve as resolve13 } from "node:path";
 
 // src/lower/arm/inputs.ts
 function dependsOnInput(node, lookup) {
@@ -43576,9 +46392,9 @@ function exprDepends(e, lookup) {
   switch (e.kind) {
     case "call": {
       const fn = e.namespace === void 0 ? e.name.toLowerCase() : "";
-      const first = e.args[0];
-      if ((fn === "parameters" || fn === "variables") && first?.kind === "string") {
-        return fn === "parameters" ? lookup.param(first.value.toLowerCase()) : lookup.variable(first.value.toLowerCase());
+      const first2 = e.args[0];
+      if ((fn === "parameters" || fn === "variables") && first2?.kind === "string") {
+        return fn === "parameters" ? lookup.param(first2.value.toLowerCase()) : lookup.variable(first2.value.toLowerCase());
       }
       return e.args.some((a) => exprDepends(a, lookup));
     }
@@ -43638,7 +46454,7 @@ function mk2(v, at) {
   return v;
 }
 function loc(ctx, s2) {
-  return locationOf(ctx.src.file, ctx.src.doc, s2);
+  return locationOf2(ctx.src.file, ctx.src.doc, s2);
 }
 function schemaLevel(schema) {
   if (!schema) return void 0;
@@ -43879,8 +46695,8 @@ var ExprEval = class _ExprEval {
         const base = this.eval(e.object);
         if (key2 === void 0) {
           if (idx.kind === "unknown" && idx.symbol?.startsWith("loop:") && !(base.kind === "unknown" && base.symbol)) {
-            const text = this.node.value.slice(e.object.start, e.object.end).replace(/\s+/g, "");
-            return unknownAt(this.at(e), `${idx.symbol}:${text}`, { kind: "loop", name: text });
+            const text2 = this.node.value.slice(e.object.start, e.object.end).replace(/\s+/g, "");
+            return unknownAt(this.at(e), `${idx.symbol}:${text2}`, { kind: "loop", name: text2 });
           }
           return indexUnknown(base, this.at(e));
         }
@@ -44099,21 +46915,21 @@ function sameScope(a, b2) {
 function parseResourceIdString(v) {
   const segs = segmentsOf2(v);
   if (!segs) return void 0;
-  const text = (i2) => {
+  const text2 = (i2) => {
     const s2 = segs[i2];
     return s2 && s2.length === 1 && s2[0].kind === "string" ? s2[0].value : void 0;
   };
   let i = 0;
-  for (let k = 0; k < segs.length; k++) if (text(k)?.toLowerCase() === "providers") i = k + 1;
+  for (let k = 0; k < segs.length; k++) if (text2(k)?.toLowerCase() === "providers") i = k + 1;
   if (i === 0 && segs.length > 0 && segs[0].length === 0) return void 0;
-  const ns = text(i);
+  const ns = text2(i);
   if (!ns || !ns.includes(".")) return void 0;
   const rest = segs.slice(i + 1);
   if (rest.length < 2 || rest.length % 2 !== 0) return void 0;
   const types2 = [ns];
   const names = [];
   for (let k = 0; k < rest.length; k += 2) {
-    const t = text(i + 1 + k);
+    const t = text2(i + 1 + k);
     if (!t) return void 0;
     types2.push(t);
     if (rest[k + 1].length === 0) return void 0;
@@ -44155,9 +46971,9 @@ function loopElement(dep, a) {
       index = { kind: "number", value: Number(m[2]) };
     }
   } else if (a.kind === "concat" && a.parts.length === 3) {
-    const [head, mid, tail] = a.parts;
-    if (head.kind === "string" && head.value.endsWith("[") && tail.kind === "string" && tail.value === "]") {
-      symbol = head.value.slice(0, -1);
+    const [head2, mid, tail] = a.parts;
+    if (head2.kind === "string" && head2.value.endsWith("[") && tail.kind === "string" && tail.value === "]") {
+      symbol = head2.value.slice(0, -1);
       index = mid;
     }
   }
@@ -44423,7 +47239,7 @@ function runNested(r, node, ctx) {
       });
     };
     if (relative11 === void 0) return external();
-    const path = resolve8(dirname8(ctx.src.file), relative11);
+    const path = resolve13(dirname13(ctx.src.file), relative11);
     const linkAt = (rel?.kind === "string" ? rel.at : void 0) ?? r.decl;
     if (fileChain.includes(path)) {
       if (rel?.kind === "string") session.report?.(moduleCycle(fileChain, path, linkAt));
@@ -44529,28 +47345,28 @@ function declPointer(r) {
 var MAX_INSTANCES = 2e5;
 var MAX_DEPLOYMENTS = 2e4;
 var LOOKS_LIKE_TEMPLATE = /deployment(Template|Parameters)\.json|"contentVersion"/i;
-function classify(file, text) {
-  const doc = parseJson(text);
+function classify(file, text2) {
+  const doc = parseJson(text2);
   const src = { file, doc };
-  if (!doc.root) return { kind: LOOKS_LIKE_TEMPLATE.test(text) ? "broken" : "other", src };
+  if (!doc.root) return { kind: LOOKS_LIKE_TEMPLATE.test(text2) ? "broken" : "other", src };
   const schema = stringProp(doc.root, "$schema");
   const level = schemaLevel(schema);
   if (level) return { kind: "template", src, level };
   if (schema && /deploymentParameters\.json/i.test(schema)) return { kind: "parameters", src };
   return { kind: "other", src };
 }
-function mayMatter(text) {
-  return /deployment(Template|Parameters)\.json|contentVersion/i.test(text);
+function mayMatter(text2) {
+  return /deployment(Template|Parameters)\.json|contentVersion/i.test(text2);
 }
 function rootScope(level) {
   return { kind: "scope", level, current: true, path: [] };
 }
 function templateForParameters(file) {
   const m = /^(.*)\.parameters\.jsonc?$/i.exec(basename2(file));
-  return m ? join6(dirname9(file), `${m[1]}.json`) : void 0;
+  return m ? join8(dirname14(file), `${m[1]}.json`) : void 0;
 }
-function literal(node, src) {
-  const at = locationOf(src.file, src.doc, node);
+function literal2(node, src) {
+  const at = locationOf2(src.file, src.doc, node);
   switch (node.type) {
     case "string":
       return { kind: "string", value: node.value, at };
@@ -44561,9 +47377,9 @@ function literal(node, src) {
     case "null":
       return { kind: "null", at };
     case "array":
-      return { kind: "array", items: node.items.map((x) => literal(x, src)), at };
+      return { kind: "array", items: node.items.map((x) => literal2(x, src)), at };
     case "object":
-      return { kind: "object", entries: new Map(node.members.map((m) => [m.key, literal(m.value, src)])), at };
+      return { kind: "object", entries: new Map(node.members.map((m) => [m.key, literal2(m.value, src)])), at };
   }
 }
 function parameterValues(src, templateFile) {
@@ -44572,9 +47388,9 @@ function parameterValues(src, templateFile) {
   if (!ps || ps.type !== "object") return out;
   for (const m of ps.members) {
     const value = prop(m.value, "value");
-    if (value) out.set(m.key.toLowerCase(), literal(value, src));
+    if (value) out.set(m.key.toLowerCase(), literal2(value, src));
     else {
-      const decl = locationOf(src.file, src.doc, m);
+      const decl = locationOf2(src.file, src.doc, m);
       out.set(m.key.toLowerCase(), {
         kind: "unknown",
         symbol: `param:${templateFile}#${m.key}`,
@@ -44593,7 +47409,7 @@ function linkedFiles(src) {
       for (const m of n2.members) {
         if (m.key.toLowerCase() === "templatelink") {
           const rel = stringProp(m.value, "relativePath");
-          if (rel && !rel.startsWith("[")) out.push(resolve9(dirname9(src.file), rel));
+          if (rel && !rel.startsWith("[")) out.push(resolve14(dirname14(src.file), rel));
         } else visit(m.value);
       }
     }
@@ -44609,11 +47425,20 @@ function keptRoots(slices, linkers) {
   }
   return [...slices.keys()].filter((f) => !dropped.has(f));
 }
+function generatedBesideBicep(file, text2, host) {
+  if (!GENERATOR_HEAD.test(text2.slice(0, 1024)) || text2.includes("relativePath")) return false;
+  const bicep = file.replace(/\.jsonc?$/i, ".bicep");
+  return bicep !== file && fileExists(host, bicep);
+}
+function fileExists(host, path) {
+  return host.fileExists ? host.fileExists(path) : host.readFile(path) !== void 0;
+}
+var GENERATOR_HEAD = /"metadata"\s*:\s*\{\s*"_generator"\s*:\s*\{\s*"name"\s*:\s*"bicep"/i;
 function isGeneratedBesideBicep(src, host) {
   const gen = stringProp(prop(prop(src.doc.root, "metadata"), "_generator"), "name");
   if (gen?.toLowerCase() !== "bicep") return false;
   const bicep = src.file.replace(/\.jsonc?$/i, ".bicep");
-  return bicep !== src.file && host.readFile(bicep) !== void 0;
+  return bicep !== src.file && fileExists(host, bicep);
 }
 var reported = /* @__PURE__ */ new WeakMap();
 function parseError(src, program) {
@@ -44662,7 +47487,7 @@ function addFileFacts(src, program) {
     program.diagnostics.push({ code: "parse-error", message: tooDeepMessage(), at: { file: src.file, range: { start: pos, end: pos } } });
   }
   for (const c of src.doc.comments) {
-    program.comments.push({ file: src.file, text: c.text, at: locationOf(src.file, src.doc, c) });
+    program.comments.push({ file: src.file, text: c.text, at: locationOf2(src.file, src.doc, c) });
   }
 }
 var armFrontEnd = {
@@ -44673,9 +47498,10 @@ var armFrontEnd = {
     const parameterFiles = /* @__PURE__ */ new Map();
     const analysed = /* @__PURE__ */ new Set();
     for (const file of files) {
-      const text = host.readFile(file);
-      if (text === void 0 || !mayMatter(text)) continue;
-      const c = classify(file, text);
+      const text2 = host.readFile(file);
+      if (text2 === void 0 || !mayMatter(text2)) continue;
+      if (!host.includeGeneratedTemplates && generatedBesideBicep(file, text2, host)) continue;
+      const c = classify(file, text2);
       if (c.kind === "template") templates.set(file, c);
       else if (c.kind === "parameters") {
         const t = templateForParameters(file);
@@ -44702,10 +47528,10 @@ var armFrontEnd = {
       report: (d) => program.diagnostics.push(d),
       loadLinked(path) {
         if (!loaded.has(path)) {
-          const text = host.readFile(path);
-          if (text === void 0) loaded.set(path, void 0);
+          const text2 = host.readFile(path);
+          if (text2 === void 0) loaded.set(path, void 0);
           else {
-            const src2 = { file: path, doc: parseJson(text) };
+            const src2 = { file: path, doc: parseJson(text2) };
             loaded.set(path, src2);
             if (!src2.doc.root) parseError(src2, program);
           }
@@ -44778,23 +47604,23 @@ function isIdentStart2(c) {
 function isIdentPart2(c) {
   return isIdentStart2(c) || c >= 48 /* D0 */ && c <= 57 /* D9 */;
 }
-function isHexDigit2(c) {
+function isHexDigit(c) {
   return c >= 48 /* D0 */ && c <= 57 /* D9 */ || c >= 65 && c <= 70 || c >= 97 && c <= 102;
 }
 function isWhitespace(c) {
   return c === 32 /* Space */ || c === 9 /* Tab */ || c === 11 /* VT */ || c === 12 /* FF */ || c === 160 /* Nbsp */ || c === 65279 /* Bom */ || c >= 8192 && c <= 8202 || c === 12288;
 }
-function lex(text) {
+function lex(text2) {
   const tokens = [];
   const comments = [];
   const directives = [];
   const errors = [];
-  const len = text.length;
+  const len = text2.length;
   const stack = [];
-  let pos = len > 0 && text.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
+  let pos = len > 0 && text2.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
   let lineStart = true;
   const push = (kind, start, end) => {
-    tokens.push({ kind, start, end, text: text.slice(start, end) });
+    tokens.push({ kind, start, end, text: text2.slice(start, end) });
   };
   const error2 = (start, end, code, message) => {
     errors.push({ start, end, code, message });
@@ -44806,7 +47632,7 @@ function lex(text) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i);
         return i;
       }
-      const c = text.charCodeAt(i);
+      const c = text2.charCodeAt(i);
       if (c === 39 /* Quote */) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
         return i + 1;
@@ -44822,15 +47648,15 @@ function lex(text) {
           push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
           return i + 1;
         }
-        const e = text.charCodeAt(i + 1);
+        const e = text2.charCodeAt(i + 1);
         if (e === 92 /* Backslash */ || e === 39 /* Quote */ || e === 110 /* n */ || e === 114 /* r */ || e === 116 /* t */ || e === 36 /* Dollar */) {
           i += 2;
           continue;
         }
-        if (e === 117 /* u */ && text.charCodeAt(i + 2) === 123 /* LBrace */) {
+        if (e === 117 /* u */ && text2.charCodeAt(i + 2) === 123 /* LBrace */) {
           let j = i + 3;
-          while (j < len && isHexDigit2(text.charCodeAt(j))) j++;
-          if (j > i + 3 && j - (i + 3) <= 6 && text.charCodeAt(j) === 125 /* RBrace */) {
+          while (j < len && isHexDigit(text2.charCodeAt(j))) j++;
+          if (j > i + 3 && j - (i + 3) <= 6 && text2.charCodeAt(j) === 125 /* RBrace */) {
             i = j + 1;
             continue;
           }
@@ -44844,7 +47670,7 @@ function lex(text) {
         i += 2;
         continue;
       }
-      if (c === 36 /* Dollar */ && text.charCodeAt(i + 1) === 123 /* LBrace */) {
+      if (c === 36 /* Dollar */ && text2.charCodeAt(i + 1) === 123 /* LBrace */) {
         stack.push(SINGLE_QUOTED);
         push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, i + 2);
         return i + 2;
@@ -44859,17 +47685,17 @@ function lex(text) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i);
         return i;
       }
-      const c = text.charCodeAt(i);
-      if (c === 39 /* Quote */ && text.charCodeAt(i + 1) === 39 /* Quote */ && text.charCodeAt(i + 2) === 39 /* Quote */) {
+      const c = text2.charCodeAt(i);
+      if (c === 39 /* Quote */ && text2.charCodeAt(i + 1) === 39 /* Quote */ && text2.charCodeAt(i + 2) === 39 /* Quote */) {
         let j = i + 3;
-        while (j < len && text.charCodeAt(j) === 39 /* Quote */) j++;
+        while (j < len && text2.charCodeAt(j) === 39 /* Quote */) j++;
         push(resumed ? "StringRightPiece" : "StringComplete", start, j);
         return j;
       }
       if (c === 36 /* Dollar */ && dollars > 0) {
         let j = i + 1;
-        while (j < len && text.charCodeAt(j) === 36 /* Dollar */) j++;
-        if (j - i >= dollars && text.charCodeAt(j) === 123 /* LBrace */) {
+        while (j < len && text2.charCodeAt(j) === 36 /* Dollar */) j++;
+        if (j - i >= dollars && text2.charCodeAt(j) === 123 /* LBrace */) {
           stack.push(dollars);
           push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, j + 1);
           return j + 1;
@@ -44881,7 +47707,7 @@ function lex(text) {
     }
   };
   while (pos < len) {
-    const c = text.charCodeAt(pos);
+    const c = text2.charCodeAt(pos);
     const start = pos;
     if (c === 32 /* Space */ || c === 9 /* Tab */) {
       pos++;
@@ -44896,7 +47722,7 @@ function lex(text) {
       }
       pos++;
       while (pos < len) {
-        const d = text.charCodeAt(pos);
+        const d = text2.charCodeAt(pos);
         if (d !== 13 /* CR */ && d !== 10 /* LF */) break;
         pos++;
       }
@@ -44905,22 +47731,22 @@ function lex(text) {
       continue;
     }
     if (c === 47 /* Slash */) {
-      const d = text.charCodeAt(pos + 1);
+      const d = text2.charCodeAt(pos + 1);
       if (d === 47 /* Slash */) {
         pos += 2;
         while (pos < len) {
-          const e = text.charCodeAt(pos);
+          const e = text2.charCodeAt(pos);
           if (e === 13 /* CR */ || e === 10 /* LF */) break;
           pos++;
         }
-        comments.push({ start, end: pos, text: text.slice(start, pos), block: false });
+        comments.push({ start, end: pos, text: text2.slice(start, pos), block: false });
         continue;
       }
       if (d === 42 /* Star */) {
         pos += 2;
         let closed = false;
         while (pos < len) {
-          if (text.charCodeAt(pos) === 42 /* Star */ && text.charCodeAt(pos + 1) === 47 /* Slash */) {
+          if (text2.charCodeAt(pos) === 42 /* Star */ && text2.charCodeAt(pos + 1) === 47 /* Slash */) {
             pos += 2;
             closed = true;
             break;
@@ -44930,7 +47756,7 @@ function lex(text) {
         if (!closed) {
           error2(start, pos, "BCP002", "The multi-line comment at this location is not terminated. Terminate it with the */ character sequence.");
         }
-        comments.push({ start, end: pos, text: text.slice(start, pos), block: true });
+        comments.push({ start, end: pos, text: text2.slice(start, pos), block: true });
         lineStart = false;
         continue;
       }
@@ -44947,13 +47773,13 @@ function lex(text) {
     lineStart = false;
     if (isIdentStart2(c)) {
       pos++;
-      while (pos < len && isIdentPart2(text.charCodeAt(pos))) pos++;
+      while (pos < len && isIdentPart2(text2.charCodeAt(pos))) pos++;
       const n2 = pos - start;
       let kind = "Identifier";
       if (n2 === 4) {
-        if (text.startsWith("true", start)) kind = "TrueKeyword";
-        else if (text.startsWith("null", start)) kind = "NullKeyword";
-      } else if (n2 === 5 && text.startsWith("false", start)) {
+        if (text2.startsWith("true", start)) kind = "TrueKeyword";
+        else if (text2.startsWith("null", start)) kind = "NullKeyword";
+      } else if (n2 === 5 && text2.startsWith("false", start)) {
         kind = "FalseKeyword";
       }
       push(kind, start, pos);
@@ -44962,7 +47788,7 @@ function lex(text) {
     if (c >= 48 /* D0 */ && c <= 57 /* D9 */) {
       pos++;
       while (pos < len) {
-        const d = text.charCodeAt(pos);
+        const d = text2.charCodeAt(pos);
         if (d < 48 /* D0 */ || d > 57 /* D9 */) break;
         pos++;
       }
@@ -44971,7 +47797,7 @@ function lex(text) {
     }
     switch (c) {
       case 39 /* Quote */:
-        if (text.charCodeAt(pos + 1) === 39 /* Quote */ && text.charCodeAt(pos + 2) === 39 /* Quote */) {
+        if (text2.charCodeAt(pos + 1) === 39 /* Quote */ && text2.charCodeAt(pos + 2) === 39 /* Quote */) {
           pos = scanMultiline(start, pos + 3, 0, false);
         } else {
           pos = scanQuoted(start, pos + 1, false);
@@ -44979,8 +47805,8 @@ function lex(text) {
         continue;
       case 36 /* Dollar */: {
         let j = pos + 1;
-        while (j < len && text.charCodeAt(j) === 36 /* Dollar */) j++;
-        if (text.charCodeAt(j) === 39 /* Quote */ && text.charCodeAt(j + 1) === 39 /* Quote */ && text.charCodeAt(j + 2) === 39 /* Quote */) {
+        while (j < len && text2.charCodeAt(j) === 36 /* Dollar */) j++;
+        if (text2.charCodeAt(j) === 39 /* Quote */ && text2.charCodeAt(j + 1) === 39 /* Quote */ && text2.charCodeAt(j + 2) === 39 /* Quote */) {
           pos = scanMultiline(start, j + 3, j - pos, false);
           continue;
         }
@@ -45057,7 +47883,7 @@ function lex(text) {
         push("Modulo", start, pos);
         continue;
       case 46 /* Dot */:
-        if (text.charCodeAt(pos + 1) === 46 /* Dot */ && text.charCodeAt(pos + 2) === 46 /* Dot */) {
+        if (text2.charCodeAt(pos + 1) === 46 /* Dot */ && text2.charCodeAt(pos + 2) === 46 /* Dot */) {
           pos += 3;
           push("Ellipsis", start, pos);
         } else {
@@ -45066,7 +47892,7 @@ function lex(text) {
         }
         continue;
       case 63 /* Question */:
-        if (text.charCodeAt(pos + 1) === 63 /* Question */) {
+        if (text2.charCodeAt(pos + 1) === 63 /* Question */) {
           pos += 2;
           push("DoubleQuestion", start, pos);
         } else {
@@ -45075,7 +47901,7 @@ function lex(text) {
         }
         continue;
       case 58 /* Colon */:
-        if (text.charCodeAt(pos + 1) === 58 /* Colon */) {
+        if (text2.charCodeAt(pos + 1) === 58 /* Colon */) {
           pos += 2;
           push("DoubleColon", start, pos);
         } else {
@@ -45084,7 +47910,7 @@ function lex(text) {
         }
         continue;
       case 33 /* Bang */: {
-        const d = text.charCodeAt(pos + 1);
+        const d = text2.charCodeAt(pos + 1);
         if (d === 61 /* Eq */) {
           pos += 2;
           push("NotEquals", start, pos);
@@ -45098,7 +47924,7 @@ function lex(text) {
         continue;
       }
       case 61 /* Eq */: {
-        const d = text.charCodeAt(pos + 1);
+        const d = text2.charCodeAt(pos + 1);
         if (d === 61 /* Eq */) {
           pos += 2;
           push("Equals", start, pos);
@@ -45115,7 +47941,7 @@ function lex(text) {
         continue;
       }
       case 60 /* Lt */:
-        if (text.charCodeAt(pos + 1) === 61 /* Eq */) {
+        if (text2.charCodeAt(pos + 1) === 61 /* Eq */) {
           pos += 2;
           push("LessThanOrEqual", start, pos);
         } else {
@@ -45124,7 +47950,7 @@ function lex(text) {
         }
         continue;
       case 62 /* Gt */:
-        if (text.charCodeAt(pos + 1) === 61 /* Eq */) {
+        if (text2.charCodeAt(pos + 1) === 61 /* Eq */) {
           pos += 2;
           push("GreaterThanOrEqual", start, pos);
         } else {
@@ -45133,7 +47959,7 @@ function lex(text) {
         }
         continue;
       case 38 /* Amp */:
-        if (text.charCodeAt(pos + 1) === 38 /* Amp */) {
+        if (text2.charCodeAt(pos + 1) === 38 /* Amp */) {
           pos += 2;
           push("LogicalAnd", start, pos);
         } else {
@@ -45142,7 +47968,7 @@ function lex(text) {
         }
         continue;
       case 124 /* Pipe */:
-        if (text.charCodeAt(pos + 1) === 124 /* Pipe */) {
+        if (text2.charCodeAt(pos + 1) === 124 /* Pipe */) {
           pos += 2;
           push("LogicalOr", start, pos);
         } else {
@@ -45171,32 +47997,32 @@ function lex(text) {
   return { tokens, comments, directives, errors };
   function unrecognized(start, end) {
     push("Unrecognized", start, end);
-    if (text.charCodeAt(start) === 34) {
+    if (text2.charCodeAt(start) === 34) {
       error2(start, end, "BCP103", `The following token is not recognized: '"'. Strings are defined using single quotes in bicep.`);
     } else {
-      error2(start, end, "BCP001", `The following token is not recognized: "${text.slice(start, end)}".`);
+      error2(start, end, "BCP001", `The following token is not recognized: "${text2.slice(start, end)}".`);
     }
   }
   function scanDirective(start) {
     let i = start + 1;
     while (i < len) {
-      const d = text.charCodeAt(i);
+      const d = text2.charCodeAt(i);
       if (!isIdentPart2(d) && d !== 45 /* Minus */) break;
       i++;
     }
-    const name = text.slice(start + 1, i);
+    const name = text2.slice(start + 1, i);
     if (!DIRECTIVES.includes(name)) return start;
     let end = i;
     let codes = 0;
     let after = i;
     for (; ; ) {
       let j = end;
-      while (j < len && (text.charCodeAt(j) === 32 /* Space */ || text.charCodeAt(j) === 9 /* Tab */)) j++;
+      while (j < len && (text2.charCodeAt(j) === 32 /* Space */ || text2.charCodeAt(j) === 9 /* Tab */)) j++;
       after = j;
       if (j === end) break;
       let k = j;
       while (k < len) {
-        const d = text.charCodeAt(k);
+        const d = text2.charCodeAt(k);
         if (!isIdentPart2(d) && d !== 45 /* Minus */ && d !== 46 /* Dot */) break;
         k++;
       }
@@ -45207,21 +48033,21 @@ function lex(text) {
     if (codes === 0) {
       error2(after, after, "BCP226", 'Expected at least one diagnostic code at this location. Valid format is "#disable-next-line diagnosticCode1 diagnosticCode2 ..."');
     }
-    directives.push({ start, end, text: text.slice(start, end), block: false });
+    directives.push({ start, end, text: text2.slice(start, end), block: false });
     return end;
   }
 }
 
 // src/syntax/bicep/parser.ts
-function parseBicep(text, options = {}) {
-  const { tokens, comments, directives, errors } = lex(text);
+function parseBicep(text2, options = {}) {
+  const { tokens, comments, directives, errors } = lex(text2);
   let file;
   try {
-    file = new Parser2(text, tokens, errors, options).parseFile(comments, directives);
+    file = new Parser3(text2, tokens, errors, options).parseFile(comments, directives);
   } catch (e) {
     if (process.env.GRANTLINT_DEBUG) console.error(e.stack);
     errors.push({ start: 0, end: 0, message: `Internal parser error: ${e.message}` });
-    file = { kind: "File", start: 0, end: text.length, statements: [], errors, comments, directives };
+    file = { kind: "File", start: 0, end: text2.length, statements: [], errors, comments, directives };
   }
   file.errors.sort((a, b2) => a.start - b2.start || a.end - b2.end);
   return file;
@@ -45248,9 +48074,9 @@ var MAX_IDENTIFIER_LENGTH = 255;
 var PARAMS_FILE_DECLARATIONS = /* @__PURE__ */ new Set(["using", "extends", "param", "var", "type", "import", "func", "extensionConfig"]);
 var MAX_INT64 = 9223372036854775807n;
 var ESCAPES = { n: "\n", r: "\r", t: "	", "\\": "\\", "'": "'", $: "$" };
-var Parser2 = class {
-  constructor(text, tokens, errors, options) {
-    this.text = text;
+var Parser3 = class {
+  constructor(text2, tokens, errors, options) {
+    this.text = text2;
     this.tokens = tokens;
     this.errors = errors;
     this.options = options;
@@ -46232,11 +49058,11 @@ var Parser2 = class {
     }
   }
   parseString() {
-    const first = this.next();
-    const dollars = stringDollars(first.text);
-    const parts = [cookPiece(first.text, first.kind, dollars)];
+    const first2 = this.next();
+    const dollars = stringDollars(first2.text);
+    const parts = [cookPiece(first2.text, first2.kind, dollars)];
     const expressions = [];
-    if (first.kind === "StringLeftPiece") {
+    if (first2.kind === "StringLeftPiece") {
       const saved = this.nlSkip;
       this.nlSkip = 0;
       for (; ; ) {
@@ -46250,7 +49076,7 @@ var Parser2 = class {
         if (t.kind === "StringRightPiece") {
           this.next();
           parts.push(cookPiece(t.text, t.kind, dollars));
-          if (t.start === t.end) this.error(first.start, t.start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
+          if (t.start === t.end) this.error(first2.start, t.start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
           break;
         }
         this.errorHere("BCP064", "Found unexpected tokens in interpolated expression.");
@@ -46261,7 +49087,7 @@ var Parser2 = class {
       }
       this.nlSkip = saved;
     }
-    const node = { kind: "String", parts, expressions, start: first.start, end: this.lastEnd() };
+    const node = { kind: "String", parts, expressions, start: first2.start, end: this.lastEnd() };
     if (dollars >= 0) node.multiline = true;
     return node;
   }
@@ -46420,41 +49246,41 @@ var Parser2 = class {
     return { kind: "If", condition, body, start: kw.start, end: this.lastEnd() };
   }
 };
-function stringDollars(first) {
+function stringDollars(first2) {
   let i = 0;
-  while (first.charCodeAt(i) === 36) i++;
-  return first.startsWith("'''", i) ? i : -1;
+  while (first2.charCodeAt(i) === 36) i++;
+  return first2.startsWith("'''", i) ? i : -1;
 }
-function cookPiece(text, kind, dollars = stringDollars(text)) {
+function cookPiece(text2, kind, dollars = stringDollars(text2)) {
   const opening = kind === "StringComplete" || kind === "StringLeftPiece";
   const closing = kind === "StringComplete" || kind === "StringRightPiece";
   if (dollars >= 0) {
     let start2 = opening ? dollars + 3 : 1;
-    let end2 = text.length;
+    let end2 = text2.length;
     if (closing) {
-      if (end2 - 3 >= start2 && text.endsWith("'''")) end2 -= 3;
+      if (end2 - 3 >= start2 && text2.endsWith("'''")) end2 -= 3;
     } else {
       end2 -= dollars + 1;
     }
     if (opening) {
-      if (text.charCodeAt(start2) === 13 && text.charCodeAt(start2 + 1) === 10) start2 += 2;
-      else if (text.charCodeAt(start2) === 10) start2 += 1;
+      if (text2.charCodeAt(start2) === 13 && text2.charCodeAt(start2 + 1) === 10) start2 += 2;
+      else if (text2.charCodeAt(start2) === 10) start2 += 1;
     }
-    return end2 > start2 ? text.slice(start2, end2) : "";
+    return end2 > start2 ? text2.slice(start2, end2) : "";
   }
   const start = 1;
-  let end = text.length;
+  let end = text2.length;
   if (!closing) end -= 2;
-  else if (end - 1 >= start && text.charCodeAt(end - 1) === 39 && !escapedAt(text, end - 1)) end -= 1;
+  else if (end - 1 >= start && text2.charCodeAt(end - 1) === 39 && !escapedAt(text2, end - 1)) end -= 1;
   let out = "";
   let run = start;
   for (let i = start; i < end; i++) {
-    if (text.charCodeAt(i) !== 92) continue;
-    out += text.slice(run, i);
-    const e = text[i + 1];
-    if (e === "u" && text[i + 2] === "{") {
-      const close = text.indexOf("}", i + 3);
-      const code = close > 0 ? parseInt(text.slice(i + 3, close), 16) : Number.NaN;
+    if (text2.charCodeAt(i) !== 92) continue;
+    out += text2.slice(run, i);
+    const e = text2[i + 1];
+    if (e === "u" && text2[i + 2] === "{") {
+      const close = text2.indexOf("}", i + 3);
+      const code = close > 0 ? parseInt(text2.slice(i + 3, close), 16) : Number.NaN;
       if (Number.isFinite(code) && code <= 1114111) {
         out += String.fromCodePoint(code);
         i = close;
@@ -46466,11 +49292,11 @@ function cookPiece(text, kind, dollars = stringDollars(text)) {
     i++;
     run = i + 1;
   }
-  return out + (end > run ? text.slice(run, end) : "");
+  return out + (end > run ? text2.slice(run, end) : "");
 }
-function escapedAt(text, i) {
+function escapedAt(text2, i) {
   let n2 = 0;
-  while (i - 1 - n2 >= 0 && text.charCodeAt(i - 1 - n2) === 92) n2++;
+  while (i - 1 - n2 >= 0 && text2.charCodeAt(i - 1 - n2) === 92) n2++;
   return n2 % 2 === 1;
 }
 
@@ -46481,9 +49307,9 @@ import * as nodePath from "node:path";
 import { basename as basename3 } from "node:path";
 var MODULE_BUDGET = { instances: 2e4, deployments: 2e3 };
 function loadArmModule(file, host) {
-  const text = host.readFile(file);
-  if (text === void 0) return void 0;
-  const doc = parseJson(text);
+  const text2 = host.readFile(file);
+  if (text2 === void 0) return void 0;
+  const doc = parseJson(text2);
   const root = doc.root;
   if (!root || root.type !== "object") return void 0;
   const level = schemaLevel(stringProp(root, "$schema"));
@@ -46589,11 +49415,11 @@ function isConditionalPrincipal2(a, b2) {
 
 // src/lower/bicep/source.ts
 var SourceFile = class {
-  constructor(path, text, ast) {
+  constructor(path, text2, ast) {
     this.path = path;
-    this.text = text;
+    this.text = text2;
     this.ast = ast;
-    this.lines = new LineMap(text);
+    this.lines = new LineMap(text2);
     for (const st of ast.statements) this.index(st);
   }
   path;
@@ -46623,11 +49449,11 @@ var SourceFile = class {
     return this.ast.errors.some((e) => !e.limit);
   }
   /** The location of a node (memoized per node). */
-  loc(span3) {
-    let l = this.locs.get(span3);
+  loc(span2) {
+    let l = this.locs.get(span2);
     if (!l) {
-      l = { file: this.path, range: this.lines.range(span3.start, span3.end) };
-      this.locs.set(span3, l);
+      l = { file: this.path, range: this.lines.range(span2.start, span2.end) };
+      this.locs.set(span2, l);
     }
     return l;
   }
@@ -46805,14 +49631,14 @@ var Run = class {
   source(path) {
     const cached2 = this.sources.get(path);
     if (cached2 !== void 0) return cached2 ?? void 0;
-    const text = this.host.readFile(path);
-    if (text === void 0) {
+    const text2 = this.host.readFile(path);
+    if (text2 === void 0) {
       this.sources.set(path, null);
       return void 0;
     }
     let src;
     try {
-      src = new SourceFile(path, text, this.parse(text, path));
+      src = new SourceFile(path, text2, this.parse(text2, path));
     } catch (e) {
       this.sources.set(path, null);
       this.diagnostics.push({
@@ -46826,12 +49652,12 @@ var Run = class {
     this.files.push(path);
     const errors = src.ast.errors;
     if (errors.length) {
-      const first = errors.reduce((a, e) => e.start < a.start ? e : a, errors[0]);
+      const first2 = errors.reduce((a, e) => e.start < a.start ? e : a, errors[0]);
       const more = errors.length - 1;
       this.diagnostics.push({
         code: "parse-error",
-        message: more ? `${first.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first.message,
-        at: src.loc(first)
+        message: more ? `${first2.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first2.message,
+        at: src.loc(first2)
       });
     }
     const trivia = src.ast.directives.length ? [...src.ast.comments, ...src.ast.directives].sort((a, c) => a.start - c.start) : src.ast.comments;
@@ -46878,8 +49704,8 @@ function refV(resource, path, at) {
   if (at) v.at = at;
   return v;
 }
-function levelOf(text) {
-  switch (text?.toLowerCase()) {
+function levelOf(text2) {
+  switch (text2?.toLowerCase()) {
     case "subscription":
       return "subscription";
     case "managementgroup":
@@ -47607,8 +50433,8 @@ var FileInstance = class _FileInstance {
     const at = this.loc(e);
     if (e.expressions.length === 0) return strV(e.parts.join(""), at);
     const parts = [];
-    e.parts.forEach((text, i) => {
-      if (text) parts.push(strV(text, at));
+    e.parts.forEach((text2, i) => {
+      if (text2) parts.push(strV(text2, at));
       const x = e.expressions[i];
       if (x) parts.push(this.evaluate(x, env));
     });
@@ -47928,8 +50754,8 @@ var FileInstance = class _FileInstance {
 };
 
 // src/lower/bicep/index.ts
-function defaultParse(text, path) {
-  return parseBicep(text, { fileKind: path.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
+function defaultParse(text2, path) {
+  return parseBicep(text2, { fileKind: path.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
 }
 function isLocalBicep(p) {
   return !!p && !/^(br|ts)[:/]/i.test(p) && p.toLowerCase().endsWith(".bicep");
@@ -47963,7 +50789,7 @@ function analyzeBicep(files, host, parse2 = defaultParse, limits = DEFAULT_LIMIT
     }
   }
   for (const f of rootsOfCycles(templates, called, callees)) called.delete(f);
-  const guarded = (what, file, fn) => {
+  const guarded2 = (what, file, fn) => {
     run.resetBudget();
     run.evalDepth = 0;
     try {
@@ -47976,7 +50802,7 @@ function analyzeBicep(files, host, parse2 = defaultParse, limits = DEFAULT_LIMIT
     if (called.has(root)) continue;
     const src = run.source(root);
     if (!src || src.failed) continue;
-    guarded("this file", root, () => new FileInstance(run, src, { key: root }).runAll());
+    guarded2("this file", root, () => new FileInstance(run, src, { key: root }).runAll());
   }
   for (const pf of paramFiles) {
     const psrc = run.source(pf);
@@ -47984,7 +50810,7 @@ function analyzeBicep(files, host, parse2 = defaultParse, limits = DEFAULT_LIMIT
     const target = nodePath2.resolve(nodePath2.dirname(pf), psrc.usingPath);
     const tsrc = run.source(target);
     if (!tsrc || tsrc.failed) continue;
-    guarded("this parameter file", pf, () => {
+    guarded2("this parameter file", pf, () => {
       const paramsInstance = new FileInstance(run, psrc, { key: `${pf}#params` });
       new FileInstance(run, tsrc, {
         key: `${target}?${pf}`,
@@ -47999,13 +50825,135 @@ var bicepFrontEnd = {
   analyze: (files, host) => analyzeBicep(files, host)
 };
 
+// src/lower/scripts/index.ts
+import { resolve as resolve18 } from "node:path";
+
+// src/lower/scripts/deployment-scripts.ts
+import { dirname as dirname17, resolve as resolve17 } from "node:path";
+var DEPLOYMENT_SCRIPTS = "microsoft.resources/deploymentscripts";
+function deploymentScriptPrograms(resources, host) {
+  const out = emptyProgram();
+  const lines = /* @__PURE__ */ new Map();
+  const lineMap = (file, text2) => {
+    let m = lines.get(file);
+    if (!m) lines.set(file, m = new LineMap(text2));
+    return m;
+  };
+  for (const r of resources) {
+    if (r.format === "terraform" || r.format === "script" || r.type.toLowerCase() !== DEPLOYMENT_SCRIPTS) continue;
+    if (host.scriptsEnabled && !host.scriptsEnabled(r.decl.file)) continue;
+    const kind = asString(unwrap(getProp(r.body, "kind")))?.toLowerCase();
+    const language = kind === "azurecli" ? "shell" : kind === "azurepowershell" ? "powershell" : void 0;
+    if (!language) continue;
+    const props = getProp(r.body, "properties");
+    const source = scriptSource(r, getProp(props, "scriptContent"), getProp(props, "primaryScriptUri"), host, lineMap, out);
+    if (!source) continue;
+    const variables = environment(getProp(props, "environmentVariables"));
+    for (const [k, v] of scriptArguments(asString(unwrap(getProp(props, "arguments"))), language)) variables.set(k, v);
+    try {
+      lowerScript({ source, language, options: { variables, keyPrefix: `${r.key}|` }, callChain: r.callChain }, out);
+    } catch (e) {
+      out.diagnostics.push(internalError("this deployment script", e, r.decl));
+    }
+  }
+  return out;
+}
+function scriptSource(r, content, uri, host, lineMap, out) {
+  const v = unwrap(content);
+  if (v && (v.kind === "string" || v.kind === "concat")) return embedded(r, v, host, lineMap);
+  if (v?.kind === "call" && v.fn === "loadtextcontent") return localFile(v.args[0], v.at ?? r.decl, host, out);
+  const u = unwrap(uri);
+  if (!u) return void 0;
+  if (u.kind === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(u.value)) return localFile(u, u.at ?? r.decl, host, out);
+  if (u.kind === "concat" && u.parts[0]?.kind !== "string") {
+    const path = u.parts.find((p) => p.kind === "string" && /\.(sh|ps1|bash)$/i.test(p.value));
+    if (path) return localFile(str(path.value.replace(/^\/+/, ""), u.at), u.at ?? r.decl, host, out);
+  }
+  return void 0;
+}
+function embedded(r, v, host, lineMap) {
+  const at = v.at ?? r.decl;
+  const hostText = host.readFile(at.file);
+  if (hostText === void 0) return void 0;
+  const text2 = v.kind === "string" ? v.value : v.kind === "concat" ? v.parts.map((p) => p.kind === "string" ? p.value : OPAQUE_CHAR).join("") : "";
+  const lines = lineMap(at.file, hostText);
+  return embeddedSource(at.file, `ds@${at.range.start.line}:${at.range.start.column}`, text2, hostText, lines, lines.offset(at.range.start), lines.offset(at.range.end));
+}
+function localFile(pathValue, at, host, out) {
+  const rel = asString(unwrap(pathValue));
+  if (rel === void 0) return void 0;
+  const file = resolve17(dirname17(at.file), rel);
+  const text2 = readScript(file, host);
+  if (text2 === void 0) {
+    const why = host.readProblem?.(file);
+    if (why) out.diagnostics.push(unreadable("script", rel, why, at));
+    return void 0;
+  }
+  out.files.push(file);
+  return fileSource(file, text2);
+}
+function environment(list2) {
+  const out = /* @__PURE__ */ new Map();
+  const u = unwrap(list2);
+  if (u?.kind !== "array") return out;
+  for (const item of u.items) {
+    const name = asString(unwrap(getProp(item, "name")));
+    const value = getProp(item, "value") ?? getProp(item, "secureValue");
+    if (name !== void 0 && value) out.set(name, value);
+  }
+  return out;
+}
+function scriptArguments(text2, language) {
+  const out = /* @__PURE__ */ new Map();
+  if (!text2) return out;
+  const words = [...text2.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  if (language === "shell") {
+    words.slice(0, 9).forEach((w, i) => out.set(String(i + 1), str(w)));
+    return out;
+  }
+  for (let i = 0; i + 1 < words.length; i++) {
+    if (/^-[A-Za-z]\w*$/.test(words[i]) && !/^-[A-Za-z]/.test(words[i + 1])) {
+      out.set(words[i].slice(1).toLowerCase(), str(words[i + 1]));
+      i++;
+    }
+  }
+  return out;
+}
+
+// src/lower/scripts/index.ts
+function analyzeScripts(files, host) {
+  const out = emptyProgram();
+  for (const raw of files) {
+    const file = resolve18(raw);
+    if (host.scriptsEnabled && !host.scriptsEnabled(file)) continue;
+    const language = languageOf(file);
+    try {
+      if (language) {
+        const text2 = readScript(file, host);
+        if (text2 === void 0) continue;
+        out.files.push(file);
+        lowerScript({ source: fileSource(file, text2), language }, out);
+      } else if (isWorkflowPath(file) || /\.ya?ml$/i.test(file)) {
+        analyzeWorkflowFile(file, host, out, new Set(files.map((f) => resolve18(f))));
+      }
+    } catch (e) {
+      out.diagnostics.push(internalError("this script", e, fileStart(file)));
+    }
+  }
+  return out;
+}
+var scriptsFrontEnd = {
+  format: "script",
+  analyze: analyzeScripts
+};
+
 // src/lower/terraform/index.ts
-import { basename as basename4, dirname as dirname13 } from "node:path";
+import { basename as basename4, dirname as dirname19 } from "node:path";
 
 // src/lower/terraform/config.ts
-import { dirname as dirname12, resolve as resolve12 } from "node:path";
-function locate(file, span3) {
-  return { file: file.path, range: file.lineMap.range(span3.start, span3.end) };
+import { dirname as dirname18, resolve as resolve19 } from "node:path";
+function locate(file, span2) {
+  return { file: file.path, range: file.lineMap.range(span2.start, span2.end) };
 }
 function attribute(body, name) {
   for (const item of body.items) if (item.kind === "Attribute" && item.name === name) return item;
@@ -48047,16 +50995,16 @@ var SourceCache = class {
   get(path) {
     const cached2 = this.files.get(path);
     if (cached2 !== void 0) return cached2 ?? void 0;
-    const text = this.readText(path);
-    if (text === void 0) {
+    const text2 = this.readText(path);
+    if (text2 === void 0) {
       this.files.set(path, null);
       return void 0;
     }
     this.read.push(path);
-    const lineMap = new LineMap(text);
+    const lineMap = new LineMap(text2);
     let ast;
     try {
-      ast = this.parse(path, text);
+      ast = this.parse(path, text2);
     } catch (e) {
       this.diagnostics.push({
         code: "parse-error",
@@ -48067,13 +51015,13 @@ var SourceCache = class {
       return void 0;
     }
     if (ast.errors.length > 0) {
-      const first = [...ast.errors].sort((a, b2) => a.start - b2.start)[0];
+      const first2 = [...ast.errors].sort((a, b2) => a.start - b2.start)[0];
       const more = ast.errors.length - 1;
-      const start = Math.min(first.start, text.length);
+      const start = Math.min(first2.start, text2.length);
       this.diagnostics.push({
         code: "parse-error",
-        message: more > 0 ? `${first.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first.message,
-        at: { file: path, range: lineMap.range(start, Math.min(text.length, Math.max(start, first.end))) }
+        message: more > 0 ? `${first2.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first2.message,
+        at: { file: path, range: lineMap.range(start, Math.min(text2.length, Math.max(start, first2.end))) }
       });
       if (ast.errors.some((e) => !e.limit)) {
         this.files.set(path, null);
@@ -48144,7 +51092,7 @@ function loadModuleConfig(folder, paths, cache3) {
           const decl = { name: labels[0], file, block: item };
           if (source !== void 0) {
             decl.source = source;
-            if (isLocalSource(source)) decl.localDir = resolve12(dirname12(path), source.replace(/\\/g, "/"));
+            if (isLocalSource(source)) decl.localDir = resolve19(dirname18(path), source.replace(/\\/g, "/"));
           }
           config.modules.set(labels[0], decl);
           break;
@@ -48158,7 +51106,7 @@ function loadModuleConfig(folder, paths, cache3) {
 }
 
 // src/lower/terraform/functions.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // src/lower/terraform/values.ts
 var EvalError = class extends Error {
@@ -48207,8 +51155,8 @@ function concatOf(parts, at) {
   }
   if (merged.length === 0) return at ? { kind: "string", value: "", at } : { kind: "string", value: "" };
   if (merged.every((p) => p.kind === "string")) {
-    const text = merged.map((p) => p.kind === "string" ? p.value : "").join("");
-    return at ? { kind: "string", value: text, at } : { kind: "string", value: text };
+    const text2 = merged.map((p) => p.kind === "string" ? p.value : "").join("");
+    return at ? { kind: "string", value: text2, at } : { kind: "string", value: text2 };
   }
   const v = { kind: "concat", parts: merged };
   if (at) v.at = at;
@@ -48471,12 +51419,12 @@ var UnicodeRangeTable = class {
 var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-";
 var B64_MAP = /* @__PURE__ */ new Uint8Array(256);
 for (let i = 0; i < 64; i++) B64_MAP[B64.charCodeAt(i)] = i;
-var decodeVLQ = (str2) => {
+var decodeVLQ = (str3) => {
   const res = [];
   let value = 0;
   let shift = 0;
-  for (let i = 0; i < str2.length; i++) {
-    const digit = B64_MAP[str2.charCodeAt(i)];
+  for (let i = 0; i < str3.length; i++) {
+    const digit = B64_MAP[str3.charCodeAt(i)];
     value |= (digit & 31) << shift;
     if ((digit & 32) === 0) {
       res.push(value);
@@ -48486,8 +51434,8 @@ var decodeVLQ = (str2) => {
   }
   return res;
 };
-var decodeRanges = (str2, isStride1) => {
-  const res = decodeVLQ(str2);
+var decodeRanges = (str3, isStride1) => {
+  const res = decodeVLQ(str3);
   const numRanges = isStride1 ? res.length / 2 : res.length / 3;
   const out = new Uint32Array(numRanges * 3);
   let current2 = 0;
@@ -48501,8 +51449,8 @@ var decodeRanges = (str2, isStride1) => {
   }
   return out;
 };
-var decodeOrbit = (str2) => {
-  const res = decodeVLQ(str2);
+var decodeOrbit = (str3) => {
+  const res = decodeVLQ(str3);
   const map = /* @__PURE__ */ new Map();
   let currentKey = 0;
   for (let i = 0; i < res.length; i += 2) {
@@ -49010,8 +51958,8 @@ var Utils = class Utils2 {
     }
     return out;
   }
-  static stringToRunes(str2) {
-    const string = String(str2);
+  static stringToRunes(str3) {
+    const string = String(str3);
     const runes = [];
     let i = 0;
     while (i < string.length) {
@@ -49044,8 +51992,8 @@ var Utils = class Utils2 {
   * @param {string} str
   * @returns {string}
   */
-  static quoteMeta(str2) {
-    return str2.split("").map((s2) => {
+  static quoteMeta(str3) {
+    return str3.split("").map((s2) => {
       if (Utils2.METACHARACTERS.indexOf(s2) >= 0) return `\\${s2}`;
       return s2;
     }).join("");
@@ -49063,20 +52011,20 @@ var Utils = class Utils2 {
     for (let i = 0; i < len; i++) res[i] = typedArray[i];
     return res;
   }
-  static stringToUtf8ByteArray(str2) {
+  static stringToUtf8ByteArray(str3) {
     if (globalThis.TextEncoder) {
       if (!cachedNativeEncoder) cachedNativeEncoder = new TextEncoder();
-      return cachedNativeEncoder.encode(str2);
+      return cachedNativeEncoder.encode(str3);
     } else {
       let out = [], p = 0;
-      for (let i = 0; i < str2.length; i++) {
-        let c = str2.charCodeAt(i);
+      for (let i = 0; i < str3.length; i++) {
+        let c = str3.charCodeAt(i);
         if (c < 128) out[p++] = c;
         else if (c < 2048) {
           out[p++] = c >> 6 | 192;
           out[p++] = c & 63 | 128;
-        } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str2.length && (str2.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
-          c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str2.charCodeAt(++i) & 1023);
+        } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str3.length && (str3.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
+          c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str3.charCodeAt(++i) & 1023);
           out[p++] = c >> 18 | 240;
           out[p++] = c >> 12 & 63 | 128;
           out[p++] = c >> 6 & 63 | 128;
@@ -49437,17 +52385,17 @@ var Matcher = class Matcher2 {
   * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
   * @returns {string} the quoted string
   */
-  static quoteReplacement(str2, javaMode = false) {
+  static quoteReplacement(str3, javaMode = false) {
     if (javaMode) {
-      if (str2.indexOf("\\") < 0 && str2.indexOf("$") < 0) return str2;
-      return str2.split("").map((s2) => {
+      if (str3.indexOf("\\") < 0 && str3.indexOf("$") < 0) return str3;
+      return str3.split("").map((s2) => {
         const c = s2.codePointAt(0);
         if (c === Codepoint.CODES["\\"] || c === Codepoint.CODES["$"]) return `\\${s2}`;
         return s2;
       }).join("");
     }
-    if (str2.indexOf("$") < 0) return str2;
-    return str2.split("").map((s2) => {
+    if (str3.indexOf("$") < 0) return str3;
+    return str3.split("").map((s2) => {
       if (s2.codePointAt(0) === Codepoint.CODES["$"]) return "$$";
       return s2;
     }).join("");
@@ -51790,13 +54738,13 @@ var PrefilterTree = class PrefilterTree2 {
   static leaf(re) {
     if (re.op !== Regexp.Op.LITERAL) return new Prefilter(Prefilter.Type.NONE);
     if (re.runes.length === 0 || (re.flags & RE2Flags.FOLD_CASE) !== 0) return new Prefilter(Prefilter.Type.NONE);
-    let str2 = "";
+    let str3 = "";
     for (let i = 0; i < re.runes.length; i++) {
       if (Unicode.isUnsearchable(re.runes[i])) return new Prefilter(Prefilter.Type.NONE);
-      str2 += String.fromCodePoint(re.runes[i]);
+      str3 += String.fromCodePoint(re.runes[i]);
     }
     const pf = new Prefilter(Prefilter.Type.EXACT);
-    pf.str = str2;
+    pf.str = str3;
     pf.bytes = Utils.stringToUtf8ByteArray(pf.str);
     return pf;
   }
@@ -51899,8 +54847,8 @@ var PatchList = class {
   * @param {number} head - Encoded pointer to the start of the patch list.
   * @param {number} tail - Encoded pointer to the end of the patch list.
   */
-  constructor(head = 0, tail = 0) {
-    this.head = head;
+  constructor(head2 = 0, tail = 0) {
+    this.head = head2;
     this.tail = tail;
   }
 };
@@ -51985,14 +54933,14 @@ var Prog = class {
     return flag;
   }
   patch(l, val2) {
-    let head = l.head;
-    while (head !== 0) {
-      const i = this.inst[head >> 1];
-      if ((head & 1) === 0) {
-        head = i.out;
+    let head2 = l.head;
+    while (head2 !== 0) {
+      const i = this.inst[head2 >> 1];
+      if ((head2 & 1) === 0) {
+        head2 = i.out;
         i.out = val2;
       } else {
-        head = i.arg;
+        head2 = i.arg;
         i.arg = val2;
       }
     }
@@ -52770,8 +55718,8 @@ var CharClass = class CharClass2 {
   }
 };
 var StringIterator = class {
-  constructor(str2) {
-    this.str = str2;
+  constructor(str3) {
+    this.str = str3;
     this.position = 0;
   }
   pos() {
@@ -52810,7 +55758,7 @@ var StringIterator = class {
     return this.rest();
   }
 };
-var Parser3 = class Parser4 {
+var Parser4 = class Parser5 {
   static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
   static ERR_INVALID_CHAR_RANGE = "invalid character class range";
   static ERR_INVALID_ESCAPE = "invalid escape sequence";
@@ -52853,13 +55801,13 @@ var Parser3 = class Parser4 {
   ]));
   static unicodeTable(name) {
     if (name === "Any") return {
-      tab: Parser4.ANY_TABLE,
-      fold: Parser4.ANY_TABLE,
+      tab: Parser5.ANY_TABLE,
+      fold: Parser5.ANY_TABLE,
       sign: 1
     };
     if (name === "Ascii") return {
-      tab: Parser4.ASCII_TABLE,
-      fold: Parser4.ASCII_FOLD_TABLE,
+      tab: Parser5.ASCII_TABLE,
+      fold: Parser5.ASCII_FOLD_TABLE,
       sign: 1
     };
     if (name === "Assigned") return {
@@ -52912,13 +55860,13 @@ var Parser3 = class Parser4 {
   * @param {number} flags
   */
   static parse(pattern, flags) {
-    return new Parser4(pattern, flags).parseInternal();
+    return new Parser5(pattern, flags).parseInternal();
   }
   static parseRepeat(t) {
     const start = t.pos();
     if (!t.more() || !t.lookingAt("{")) return -1;
     t.skip(1);
-    const min = Parser4.parseInt(t);
+    const min = Parser5.parseInt(t);
     if (min === -1) return -1;
     if (!t.more()) return -1;
     let max;
@@ -52927,11 +55875,11 @@ var Parser3 = class Parser4 {
       t.skip(1);
       if (!t.more()) return -1;
       if (t.lookingAt("}")) max = -1;
-      else if ((max = Parser4.parseInt(t)) === -1) return -1;
+      else if ((max = Parser5.parseInt(t)) === -1) return -1;
     }
     if (!t.more() || !t.lookingAt("}")) return -1;
     t.skip(1);
-    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_REPEAT_SIZE, t.from(start));
+    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_REPEAT_SIZE, t.from(start));
     return min << 16 | max & Unicode.MAX_BMP;
   }
   static isValidCaptureName(name) {
@@ -52972,7 +55920,7 @@ var Parser3 = class Parser4 {
       case Regexp.Op.ANY_CHAR:
         break;
       case Regexp.Op.ANY_CHAR_NOT_NL:
-        if (Parser4.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
+        if (Parser5.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
         break;
       case Regexp.Op.CHAR_CLASS: {
         const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
@@ -52990,7 +55938,7 @@ var Parser3 = class Parser4 {
   static parseEscape(t) {
     const startPos = t.pos();
     t.skip(1);
-    if (!t.more()) throw new RE2JSSyntaxException(Parser4.ERR_TRAILING_BACKSLASH);
+    if (!t.more()) throw new RE2JSSyntaxException(Parser5.ERR_TRAILING_BACKSLASH);
     let c = t.pop();
     bigswitch: switch (c) {
       case Codepoint.CODES["1"]:
@@ -53051,18 +55999,18 @@ var Parser3 = class Parser4 {
       default:
         if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
     }
-    throw new RE2JSSyntaxException(Parser4.ERR_INVALID_ESCAPE, t.from(startPos));
+    throw new RE2JSSyntaxException(Parser5.ERR_INVALID_ESCAPE, t.from(startPos));
   }
   static parseClassChar(t, wholeClassPos) {
-    if (!t.more()) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_BRACKET, t.from(wholeClassPos));
-    if (t.lookingAt("\\")) return Parser4.parseEscape(t);
+    if (!t.more()) throw new RE2JSSyntaxException(Parser5.ERR_MISSING_BRACKET, t.from(wholeClassPos));
+    if (t.lookingAt("\\")) return Parser5.parseEscape(t);
     return t.pop();
   }
   static hasCapture(re) {
     if (re === null) return false;
     if (re.op === Regexp.Op.CAPTURE) return true;
     if (re.subs) {
-      for (let sub of re.subs) if (Parser4.hasCapture(sub)) return true;
+      for (let sub of re.subs) if (Parser5.hasCapture(sub)) return true;
     }
     return false;
   }
@@ -53098,7 +56046,7 @@ var Parser3 = class Parser4 {
     this.free = re;
   }
   checkLimits(re) {
-    if (this.numRunes > Parser4.MAX_RUNES) throw new RE2JSSyntaxException(Parser4.ERR_LARGE);
+    if (this.numRunes > Parser5.MAX_RUNES) throw new RE2JSSyntaxException(Parser5.ERR_LARGE);
     this.checkSize(re);
     this.checkHeight(re);
   }
@@ -53109,14 +56057,14 @@ var Parser3 = class Parser4 {
         let n2 = re.max;
         if (n2 === -1) n2 = re.min;
         if (n2 <= 0) n2 = 1;
-        if (n2 > Math.floor(Parser4.MAX_SIZE / this.repeats)) this.repeats = Parser4.MAX_SIZE;
+        if (n2 > Math.floor(Parser5.MAX_SIZE / this.repeats)) this.repeats = Parser5.MAX_SIZE;
         else this.repeats *= n2;
       }
-      if (this.numRegexp < Math.floor(Parser4.MAX_SIZE / this.repeats)) return;
+      if (this.numRegexp < Math.floor(Parser5.MAX_SIZE / this.repeats)) return;
       this.size = /* @__PURE__ */ new Map();
       for (let reEx of this.stack) this.checkSize(reEx);
     }
-    if (this.calcSize(re, true) > Parser4.MAX_SIZE) throw new RE2JSSyntaxException(Parser4.ERR_LARGE);
+    if (this.calcSize(re, true) > Parser5.MAX_SIZE) throw new RE2JSSyntaxException(Parser5.ERR_LARGE);
   }
   calcSize(re, force = false) {
     if (!force && this.size !== null) {
@@ -53161,12 +56109,12 @@ var Parser3 = class Parser4 {
     return size;
   }
   checkHeight(re) {
-    if (this.numRegexp < Parser4.MAX_HEIGHT) return;
+    if (this.numRegexp < Parser5.MAX_HEIGHT) return;
     if (this.height === null) {
       this.height = /* @__PURE__ */ new Map();
       for (let reEx of this.stack) this.checkHeight(reEx);
     }
-    if (this.calcHeight(re, true) > Parser4.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser4.ERR_NESTING_DEPTH);
+    if (this.calcHeight(re, true) > Parser5.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser5.ERR_NESTING_DEPTH);
   }
   calcHeight(re, force = false) {
     if (!force && this.height !== null) {
@@ -53227,7 +56175,7 @@ var Parser3 = class Parser4 {
   newLiteral(r, flags) {
     const re = this.newRegexp(Regexp.Op.LITERAL);
     re.flags = flags;
-    if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser4.minFoldRune(r);
+    if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser5.minFoldRune(r);
     re.runes = [r];
     return re;
   }
@@ -53246,12 +56194,12 @@ var Parser3 = class Parser4 {
         t.skip(1);
         flags ^= RE2Flags.NON_GREEDY;
       }
-      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
+      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
     }
     const n2 = this.stack.length;
-    if (n2 === 0) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    if (n2 === 0) throw new RE2JSSyntaxException(Parser5.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
     const sub = this.stack[n2 - 1];
-    if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser5.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
     const re = this.newRegexp(op);
     re.min = min;
     re.max = max;
@@ -53259,7 +56207,7 @@ var Parser3 = class Parser4 {
     re.subs = [sub];
     this.stack[n2 - 1] = re;
     this.checkLimits(re);
-    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
+    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
   }
   repeatIsValid(re, n2) {
     if (re.op === Regexp.Op.REPEAT) {
@@ -53323,7 +56271,7 @@ var Parser3 = class Parser4 {
     let s2 = 0;
     let lensub = array.length;
     let lenout = 0;
-    let str2 = null;
+    let str3 = null;
     let strlen = 0;
     let strflags = 0;
     let start = 0;
@@ -53341,7 +56289,7 @@ var Parser3 = class Parser4 {
         }
         if (iflags === strflags) {
           let same = 0;
-          while (same < strlen && same < istrlen && str2[same] === istr[same]) same++;
+          while (same < strlen && same < istrlen && str3[same] === istr[same]) same++;
           if (same > 0) {
             strlen = same;
             continue;
@@ -53353,7 +56301,7 @@ var Parser3 = class Parser4 {
       else {
         const prefix = this.newRegexp(Regexp.Op.LITERAL);
         prefix.flags = strflags;
-        prefix.runes = str2.slice(0, strlen);
+        prefix.runes = str3.slice(0, strlen);
         for (let j = start; j < i; j++) {
           array[s2 + j] = this.removeLeadingString(array[s2 + j], strlen);
           this.checkLimits(array[s2 + j]);
@@ -53364,7 +56312,7 @@ var Parser3 = class Parser4 {
         array[lenout++] = re;
       }
       start = i;
-      str2 = istr;
+      str3 = istr;
       strlen = istrlen;
       strflags = iflags;
     }
@@ -53372,17 +56320,17 @@ var Parser3 = class Parser4 {
     s2 = 0;
     start = 0;
     lenout = 0;
-    let first = null;
+    let first2 = null;
     for (let i = 0; i <= lensub; i++) {
       let ifirst = null;
       if (i < lensub) {
-        ifirst = Parser4.leadingRegexp(array[s2 + i]);
-        if (first !== null && first.equals(ifirst) && (Parser4.isCharClass(first) || first.op === Regexp.Op.REPEAT && first.min === first.max && Parser4.isCharClass(first.subs[0]))) continue;
+        ifirst = Parser5.leadingRegexp(array[s2 + i]);
+        if (first2 !== null && first2.equals(ifirst) && (Parser5.isCharClass(first2) || first2.op === Regexp.Op.REPEAT && first2.min === first2.max && Parser5.isCharClass(first2.subs[0]))) continue;
       }
       if (i === start) {
       } else if (i === start + 1) array[lenout++] = array[s2 + start];
       else {
-        const prefix = first;
+        const prefix = first2;
         for (let j = start; j < i; j++) {
           const reuse = j !== start;
           array[s2 + j] = this.removeLeadingRegexp(array[s2 + j], reuse);
@@ -53394,14 +56342,14 @@ var Parser3 = class Parser4 {
         array[lenout++] = re;
       }
       start = i;
-      first = ifirst;
+      first2 = ifirst;
     }
     lensub = lenout;
     s2 = 0;
     start = 0;
     lenout = 0;
     for (let i = 0; i <= lensub; i++) {
-      if (i < lensub && Parser4.isCharClass(array[s2 + i])) continue;
+      if (i < lensub && Parser5.isCharClass(array[s2 + i])) continue;
       if (i === start) {
       } else if (i === start + 1) array[lenout++] = array[s2 + start];
       else {
@@ -53415,7 +56363,7 @@ var Parser3 = class Parser4 {
         array[s2 + start] = array[s2 + max];
         array[s2 + max] = tmp;
         for (let j = start + 1; j < i; j++) {
-          Parser4.mergeCharClass(array[s2 + start], array[s2 + j]);
+          Parser5.mergeCharClass(array[s2 + start], array[s2 + j]);
           this.reuse(array[s2 + j]);
         }
         this.cleanAlt(array[s2 + start]);
@@ -53488,7 +56436,7 @@ var Parser3 = class Parser4 {
     return this.newRegexp(Regexp.Op.EMPTY_MATCH);
   }
   parseInternal() {
-    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser4.literalRegexp(this.wholeRegexp, this.flags);
+    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser5.literalRegexp(this.wholeRegexp, this.flags);
     let lastRepeatPos = -1;
     let min = -1;
     let max = -1;
@@ -53562,7 +56510,7 @@ var Parser3 = class Parser4 {
         }
         case Codepoint.CODES["{"]: {
           const before = t.pos();
-          const minMax = Parser4.parseRepeat(t);
+          const minMax = Parser5.parseRepeat(t);
           if (minMax < 0) {
             t.rewindTo(before);
             this.literal(t.pop());
@@ -53588,7 +56536,7 @@ var Parser3 = class Parser4 {
               this.op(Regexp.Op.NO_WORD_BOUNDARY);
               break bigswitch;
             case Codepoint.CODES["C"]:
-              throw new RE2JSSyntaxException(Parser4.ERR_INVALID_ESCAPE, "\\C");
+              throw new RE2JSSyntaxException(Parser5.ERR_INVALID_ESCAPE, "\\C");
             case Codepoint.CODES["Q"]: {
               let lit = t.rest();
               const i = lit.indexOf("\\E");
@@ -53630,7 +56578,7 @@ var Parser3 = class Parser4 {
           }
           t.rewindTo(savedPos);
           this.reuse(re);
-          this.literal(Parser4.parseEscape(t));
+          this.literal(Parser5.parseEscape(t));
           break;
         }
         default:
@@ -53641,7 +56589,7 @@ var Parser3 = class Parser4 {
     this.concat();
     if (this.swapVerticalBar()) this.pop();
     this.alternate();
-    if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser4.ERR_MISSING_PAREN, this.wholeRegexp);
+    if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser5.ERR_MISSING_PAREN, this.wholeRegexp);
     this.stack[0].namedGroups = this.namedGroups;
     return this.stack[0];
   }
@@ -53651,14 +56599,14 @@ var Parser3 = class Parser4 {
     if (s2.startsWith("(?P<") || s2.startsWith("(?<")) {
       const begin = s2.charAt(2) === "P" ? 4 : 3;
       const end = s2.indexOf(">");
-      if (end < 0) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_NAMED_CAPTURE, s2);
+      if (end < 0) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_NAMED_CAPTURE, s2);
       const name = s2.substring(begin, end);
       t.skipString(name);
       t.skip(begin + 1);
-      if (!Parser4.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_NAMED_CAPTURE, s2.substring(0, end + 1));
+      if (!Parser5.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_NAMED_CAPTURE, s2.substring(0, end + 1));
       const re = this.op(Regexp.Op.LEFT_PAREN);
       re.cap = ++this.numCap;
-      if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser4.ERR_DUPLICATE_NAMED_CAPTURE, name);
+      if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser5.ERR_DUPLICATE_NAMED_CAPTURE, name);
       this.namedGroups[name] = this.numCap;
       re.name = name;
       return;
@@ -53705,7 +56653,7 @@ var Parser3 = class Parser4 {
           break loop;
       }
     }
-    throw new RE2JSSyntaxException(Parser4.ERR_INVALID_PERL_OP, t.from(startPos));
+    throw new RE2JSSyntaxException(Parser5.ERR_INVALID_PERL_OP, t.from(startPos));
   }
   parsePosLookBehind() {
     const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
@@ -53725,7 +56673,7 @@ var Parser3 = class Parser4 {
   }
   swapVerticalBar() {
     const n2 = this.stack.length;
-    if (n2 >= 3 && this.stack[n2 - 2].op === Regexp.Op.VERTICAL_BAR && Parser4.isCharClass(this.stack[n2 - 1]) && Parser4.isCharClass(this.stack[n2 - 3])) {
+    if (n2 >= 3 && this.stack[n2 - 2].op === Regexp.Op.VERTICAL_BAR && Parser5.isCharClass(this.stack[n2 - 1]) && Parser5.isCharClass(this.stack[n2 - 3])) {
       let re1 = this.stack[n2 - 1];
       let re3 = this.stack[n2 - 3];
       if (re1.op > re3.op) {
@@ -53734,7 +56682,7 @@ var Parser3 = class Parser4 {
         re1 = tmp;
         this.stack[n2 - 3] = re3;
       }
-      Parser4.mergeCharClass(re3, re1);
+      Parser5.mergeCharClass(re3, re1);
       this.reuse(re1);
       this.pop();
       return true;
@@ -53755,13 +56703,13 @@ var Parser3 = class Parser4 {
     this.concat();
     if (this.swapVerticalBar()) this.pop();
     this.alternate();
-    if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser4.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser5.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
     const re1 = this.pop();
     const re2 = this.pop();
-    if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser4.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser5.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
     this.flags = re2.flags;
     if (re2.lb !== 0) {
-      if (Parser4.hasCapture(re1)) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
+      if (Parser5.hasCapture(re1)) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
       if (re2.lb > 0) re2.op = Regexp.Op.PLB;
       else re2.op = Regexp.Op.NLB;
       re2.subs = [re1];
@@ -53792,7 +56740,7 @@ var Parser3 = class Parser4 {
     const name = cls.substring(0, i + 2);
     t.skipString(name);
     const g = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
-    if (g === null) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, name);
+    if (g === null) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CHAR_RANGE, name);
     cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
     return true;
   }
@@ -53805,7 +56753,7 @@ var Parser3 = class Parser4 {
     if (c === Codepoint.CODES["P"]) sign = -1;
     if (!t.more()) {
       t.rewindTo(startPos);
-      throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.rest());
+      throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CHAR_RANGE, t.rest());
     }
     c = t.pop();
     let name;
@@ -53815,7 +56763,7 @@ var Parser3 = class Parser4 {
       const end = rest.indexOf("}");
       if (end < 0) {
         t.rewindTo(startPos);
-        throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.rest());
+        throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CHAR_RANGE, t.rest());
       }
       name = rest.substring(0, end);
       t.skipString(name);
@@ -53825,8 +56773,8 @@ var Parser3 = class Parser4 {
       sign = 0 - sign;
       name = name.substring(1);
     }
-    const pair = Parser4.unicodeTable(name);
-    if (pair === null) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+    const pair = Parser5.unicodeTable(name);
+    if (pair === null) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CHAR_RANGE, t.from(startPos));
     if (pair.sign < 0) sign = 0 - sign;
     const tab = pair.tab;
     const fold = pair.fold;
@@ -53849,16 +56797,16 @@ var Parser3 = class Parser4 {
       t.skip(1);
       if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
     }
-    let first = true;
-    while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first) {
-      if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first) {
+    let first2 = true;
+    while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first2) {
+      if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first2) {
         const s2 = t.rest();
         if (s2 === "-" || !s2.startsWith("-]")) {
           t.rewindTo(startPos);
-          throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.rest());
+          throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CHAR_RANGE, t.rest());
         }
       }
-      first = false;
+      first2 = false;
       const beforePos = t.pos();
       if (t.lookingAt("[:")) {
         if (this.parseNamedClass(t, cc)) continue;
@@ -53867,14 +56815,14 @@ var Parser3 = class Parser4 {
       if (this.parseUnicodeClass(t, cc)) continue;
       if (this.parsePerlClassEscape(t, cc)) continue;
       t.rewindTo(beforePos);
-      const lo = Parser4.parseClassChar(t, startPos);
+      const lo = Parser5.parseClassChar(t, startPos);
       let hi = lo;
       if (t.more() && t.lookingAt("-")) {
         t.skip(1);
         if (t.more() && t.lookingAt("]")) t.skip(-1);
         else {
-          hi = Parser4.parseClassChar(t, startPos);
-          if (hi < lo) throw new RE2JSSyntaxException(Parser4.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
+          hi = Parser5.parseClassChar(t, startPos);
+          if (hi < lo) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
         }
       }
       if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
@@ -53933,7 +56881,7 @@ var RE2 = class RE22 {
     return RE22.compileImpl(expr, RE2Flags.POSIX, true);
   }
   static compileImpl(expr, mode, longest) {
-    let re = Parser3.parse(expr, mode);
+    let re = Parser4.parse(expr, mode);
     const maxCap = re.maxCap();
     const namedGroups = re.namedGroups;
     re = Simplify.simplify(re);
@@ -54427,7 +57375,7 @@ var RE2Set = class RE2Set2 {
     if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
     if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
     if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
-    const re = Parser3.parse(fregex, this.re2Flags);
+    const re = Parser4.parse(fregex, this.re2Flags);
     this.regexps.push(Simplify.simplify(re));
     return this.regexps.length - 1;
   }
@@ -54439,7 +57387,7 @@ var RE2Set = class RE2Set2 {
   compile() {
     if (this.prog) return;
     const prog = Compiler.compileSet(this.regexps);
-    if (prog.numInst() > Parser3.MAX_SIZE) throw new RE2JSCompileException(`${Parser3.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser3.MAX_SIZE}`);
+    if (prog.numInst() > Parser4.MAX_SIZE) throw new RE2JSCompileException(`${Parser4.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser4.MAX_SIZE}`);
     this.prog = prog;
     this.dfa = new DFA(this.prog, this.maxMem);
     this.dummyRe2 = {
@@ -54715,8 +57663,8 @@ var RE2JS = class RE2JS2 {
   * @param {string} str The string to be literalized
   * @returns {string} A literal string replacement
   */
-  static quote(str2) {
-    return Utils.quoteMeta(str2);
+  static quote(str3) {
+    return Utils.quoteMeta(str3);
   }
   /**
   * Quotes '\' and '$' in {@code str}, so that the returned string could be used in
@@ -54728,8 +57676,8 @@ var RE2JS = class RE2JS2 {
   * @param {boolean} [javaMode=false] whether the replacement will be used in javaMode
   * @returns {string} the quoted string
   */
-  static quoteReplacement(str2, javaMode = false) {
-    return Matcher.quoteReplacement(str2, javaMode);
+  static quoteReplacement(str3, javaMode = false) {
+    return Matcher.quoteReplacement(str3, javaMode);
   }
   /**
   * Translates a given regular expression string to ensure compatibility with RE2JS.
@@ -55011,23 +57959,23 @@ function matchOf(re, m) {
   const named = Object.entries(re.namedGroups()).map(([name, index]) => [name, m.group(index)]);
   return { text: m.group(0) ?? "", groups, named };
 }
-function firstMatch(re, text) {
-  const m = re.matcher(text);
+function firstMatch(re, text2) {
+  const m = re.matcher(text2);
   return m.find() ? matchOf(re, m) : void 0;
 }
-function allMatches(re, text) {
-  const m = re.matcher(text);
+function allMatches(re, text2) {
+  const m = re.matcher(text2);
   const out = [];
   while (m.find()) out.push(matchOf(re, m));
   return out;
 }
-function replaceAllRe2(re, text, replacement) {
-  return re.matcher(text).replaceAll(replacement, true);
+function replaceAllRe2(re, text2, replacement) {
+  return re.matcher(text2).replaceAll(replacement, true);
 }
 
 // src/lower/terraform/functions.ts
 var NEVER_EVALUATED = /* @__PURE__ */ new Set(["uuid", "timestamp", "uuidv5", "bcrypt", "plantimestamp", "file", "filebase64", "templatefile", "fileexists", "fileset", "filemd5", "filesha1", "filesha256", "filesha512", "filebase64sha256", "filebase64sha512", "abspath", "pathexpand"]);
-function str(value, at) {
+function str2(value, at) {
   return at ? { kind: "string", value, at } : { kind: "string", value };
 }
 function knownString(v) {
@@ -55058,7 +58006,7 @@ function strFn(f) {
     const all = strings(args);
     if (!all) return void 0;
     const r = f(all[0] ?? "", all.slice(1));
-    return typeof r === "string" ? str(r, at) : r;
+    return typeof r === "string" ? str2(r, at) : r;
   };
 }
 function flattenItems(items) {
@@ -55075,23 +58023,23 @@ function flattenItems(items) {
 }
 function format(fmt, args, at) {
   const parts = [];
-  let text = "";
+  let text2 = "";
   let argIndex = 0;
   for (let i = 0; i < fmt.length; i++) {
     const c = fmt[i];
     if (c !== "%") {
-      text += c;
+      text2 += c;
       continue;
     }
     const m = /^%([-+# 0]*)(\d+)?(?:\.(\d+))?([sdvqftxXobeEgG%])/.exec(fmt.slice(i));
     if (!m) {
-      text += c;
+      text2 += c;
       continue;
     }
     i += m[0].length - 1;
     const verb = m[4];
     if (verb === "%") {
-      text += "%";
+      text2 += "%";
       continue;
     }
     const a = args[argIndex++];
@@ -55119,22 +58067,22 @@ function format(fmt, args, at) {
         const pad = m[1].includes("0") && !m[1].includes("-") ? "0" : " ";
         piece = m[1].includes("-") ? piece.padEnd(width, " ") : piece.padStart(width, pad);
       }
-      text += piece;
+      text2 += piece;
       continue;
     }
     if (a.kind === "null" || a.kind === "array" || a.kind === "object") return void 0;
-    if (text) parts.push(str(text));
-    text = "";
+    if (text2) parts.push(str2(text2));
+    text2 = "";
     parts.push(a);
   }
-  if (text) parts.push(str(text));
+  if (text2) parts.push(str2(text2));
   return concatOf(parts, at);
 }
 function matchValue(m, at) {
-  const text = (s2) => s2 === null ? nul(at) : str(s2, at);
-  if (m.named.length > 0) return obj(m.named.map(([k, v]) => [k, text(v)]), at);
-  if (m.groups.length > 0) return arr(m.groups.map(text), at);
-  return str(m.text, at);
+  const text2 = (s2) => s2 === null ? nul(at) : str2(s2, at);
+  if (m.named.length > 0) return obj(m.named.map(([k, v]) => [k, text2(v)]), at);
+  if (m.groups.length > 0) return arr(m.groups.map(text2), at);
+  return str2(m.text, at);
 }
 var IMPLS = {
   // Collections
@@ -55173,7 +58121,7 @@ var IMPLS = {
     for (const i of items) if (!out.some((o) => tfEqual(o, i) === true || o === i)) out.push(i);
     return arr(out, at);
   },
-  keys: ([a], at) => a && a.kind === "object" ? arr(sortedEntries(a).map(([k]) => str(k, at)), at) : void 0,
+  keys: ([a], at) => a && a.kind === "object" ? arr(sortedEntries(a).map(([k]) => str2(k, at)), at) : void 0,
   values: ([a], at) => a && a.kind === "object" ? arr(sortedEntries(a).map(([, v]) => v), at) : void 0,
   lookup: ([m, k, d]) => {
     const key2 = k && knownString(k);
@@ -55242,8 +58190,8 @@ var IMPLS = {
   setintersection: (args, at) => {
     const lists = args.map(listItems);
     if (lists.some((l) => !l) || lists.length === 0 || !args.every(isKnown)) return void 0;
-    const [first, ...rest] = lists;
-    return toSet(first.filter((x) => rest.every((l) => l.some((y) => tfEqual(x, y) === true))), at);
+    const [first2, ...rest] = lists;
+    return toSet(first2.filter((x) => rest.every((l) => l.some((y) => tfEqual(x, y) === true))), at);
   },
   setsubtract: ([a, b2], at) => {
     const x = listItems(a);
@@ -55290,7 +58238,7 @@ var IMPLS = {
   sort: ([l], at) => {
     const items = listItems(l);
     const s2 = items && strings(items);
-    return s2 ? arr([...s2].sort().map((x) => str(x, at)), at) : void 0;
+    return s2 ? arr([...s2].sort().map((x) => str2(x, at)), at) : void 0;
   },
   alltrue: ([l], at) => {
     const items = listItems(l);
@@ -55333,7 +58281,7 @@ var IMPLS = {
     }
     const parts = [];
     items.forEach((item, i) => {
-      if (i > 0) parts.push(str(s2));
+      if (i > 0) parts.push(str2(s2));
       parts.push(templatePart(item));
     });
     return concatOf(parts, at);
@@ -55343,7 +58291,7 @@ var IMPLS = {
     const b2 = s2 && knownString(s2);
     if (a === void 0 || b2 === void 0) return void 0;
     if (b2 === "") return arr([], at);
-    return arr(b2.split(a).map((x) => str(x, at)), at);
+    return arr(b2.split(a).map((x) => str2(x, at)), at);
   },
   lower: strFn((s2) => s2.toLowerCase()),
   upper: strFn((s2) => s2.toUpperCase()),
@@ -55384,13 +58332,13 @@ var IMPLS = {
     return s2 ? bool(s2[0].includes(s2[1] ?? ""), at) : void 0;
   },
   substr: ([s2, o, l], at) => {
-    const text = s2 && knownString(s2);
+    const text2 = s2 && knownString(s2);
     const off = o && toNumber(o);
     const len = l && toNumber(l);
-    if (text === void 0 || off === void 0 || len === void 0) return void 0;
-    const chars = [...text];
+    if (text2 === void 0 || off === void 0 || len === void 0) return void 0;
+    const chars = [...text2];
     const start = off < 0 ? chars.length + off : off;
-    return str(chars.slice(start, len < 0 ? void 0 : start + len).join(""), at);
+    return str2(chars.slice(start, len < 0 ? void 0 : start + len).join(""), at);
   },
   replace: strFn((s2, [search, replacement]) => {
     if (search === void 0 || replacement === void 0) return fail2("replace: arguments");
@@ -55403,27 +58351,27 @@ var IMPLS = {
   }),
   regex: ([p, s2], at) => {
     const pattern = p && knownString(p);
-    const text = s2 && knownString(s2);
-    if (pattern === void 0 || text === void 0) return void 0;
+    const text2 = s2 && knownString(s2);
+    if (pattern === void 0 || text2 === void 0) return void 0;
     const re = compileRe2(pattern);
     if (!re) return void 0;
-    const m = firstMatch(re, text);
+    const m = firstMatch(re, text2);
     if (!m) return fail2("regex: no match");
     return matchValue(m, at);
   },
   regexall: ([p, s2], at) => {
     const pattern = p && knownString(p);
-    const text = s2 && knownString(s2);
-    if (pattern === void 0 || text === void 0) return void 0;
+    const text2 = s2 && knownString(s2);
+    if (pattern === void 0 || text2 === void 0) return void 0;
     const re = compileRe2(pattern);
     if (!re) return void 0;
-    return arr(allMatches(re, text).map((m) => matchValue(m, at)), at);
+    return arr(allMatches(re, text2).map((m) => matchValue(m, at)), at);
   },
   tostring: ([a], at) => {
     if (!a) return void 0;
     if (a.kind === "null") return a;
     const s2 = primitiveString(a);
-    if (s2 !== void 0) return a.kind === "string" ? a : str(s2, at);
+    if (s2 !== void 0) return a.kind === "string" ? a : str2(s2, at);
     if (a.kind === "concat" || a.kind === "ref") return a;
     return void 0;
   },
@@ -55439,7 +58387,7 @@ var IMPLS = {
     if (a.kind === "string" && (a.value === "true" || a.value === "false")) return bool(a.value === "true", at);
     return void 0;
   },
-  jsonencode: ([a], at) => a && isKnown(a) ? str(JSON.stringify(toJs(a)), at) : void 0,
+  jsonencode: ([a], at) => a && isKnown(a) ? str2(JSON.stringify(toJs(a)), at) : void 0,
   jsondecode: ([a], at) => {
     const s2 = a && knownString(a);
     if (s2 === void 0) return void 0;
@@ -55451,10 +58399,10 @@ var IMPLS = {
   },
   base64encode: strFn((s2) => Buffer.from(s2, "utf8").toString("base64")),
   base64decode: strFn((s2) => Buffer.from(s2, "base64").toString("utf8")),
-  md5: strFn((s2) => createHash("md5").update(s2).digest("hex")),
-  sha1: strFn((s2) => createHash("sha1").update(s2).digest("hex")),
-  sha256: strFn((s2) => createHash("sha256").update(s2).digest("hex")),
-  sha512: strFn((s2) => createHash("sha512").update(s2).digest("hex")),
+  md5: strFn((s2) => createHash3("md5").update(s2).digest("hex")),
+  sha1: strFn((s2) => createHash3("sha1").update(s2).digest("hex")),
+  sha256: strFn((s2) => createHash3("sha256").update(s2).digest("hex")),
+  sha512: strFn((s2) => createHash3("sha512").update(s2).digest("hex")),
   // Numbers
   abs: numFn((n2) => Math.abs(n2)),
   ceil: numFn((n2) => Math.ceil(n2)),
@@ -56040,9 +58988,9 @@ var Evaluator = class {
             o.entries.set(key2, value);
             continue;
           }
-          const text = describeValue(key2);
-          o.entries.set(text, value);
-          (o.keyValues ??= /* @__PURE__ */ new Map()).set(text, key2);
+          const text2 = describeValue(key2);
+          o.entries.set(text2, value);
+          (o.keyValues ??= /* @__PURE__ */ new Map()).set(text2, key2);
         }
         return o;
       }
@@ -56282,37 +59230,37 @@ var Evaluator = class {
     const scoped = env.scope.get(root);
     if (scoped) return this.applySteps(scoped, steps, env);
     const mod = env.mod;
-    const first = steps[0]?.name;
+    const first2 = steps[0]?.name;
     const rest = steps.slice(1);
     const stepAt = steps[0] ? this.at(steps[0].node, env) : at;
     switch (root) {
       case "var":
-        if (!first || !mod) return unknown(void 0, at);
-        return this.applySteps(mod.variable(first, stepAt), rest, env);
+        if (!first2 || !mod) return unknown(void 0, at);
+        return this.applySteps(mod.variable(first2, stepAt), rest, env);
       case "local":
-        if (!first || !mod) return unknown(void 0, at);
-        return this.applySteps(mod.local(first, stepAt), rest, env);
+        if (!first2 || !mod) return unknown(void 0, at);
+        return this.applySteps(mod.local(first2, stepAt), rest, env);
       case "each":
       case "count":
       case "self":
         return unknown(void 0, at);
       case "path":
-        if (first === "module" && mod) return this.applySteps({ kind: "string", value: mod.relPath, at: stepAt }, rest, env);
-        if (first === "root") return this.applySteps({ kind: "string", value: ".", at: stepAt }, rest, env);
-        return unknown(`path.${first ?? ""}`, at);
+        if (first2 === "module" && mod) return this.applySteps({ kind: "string", value: mod.relPath, at: stepAt }, rest, env);
+        if (first2 === "root") return this.applySteps({ kind: "string", value: ".", at: stepAt }, rest, env);
+        return unknown(`path.${first2 ?? ""}`, at);
       case "terraform":
-        return unknown(`terraform.${first ?? ""}`, at, { kind: "external", name: `terraform.${first ?? ""}` });
+        return unknown(`terraform.${first2 ?? ""}`, at, { kind: "external", name: `terraform.${first2 ?? ""}` });
       case "module":
-        if (!first || !mod) return unknown(void 0, at);
-        return this.moduleRef(mod, first, rest, env, stepAt);
+        if (!first2 || !mod) return unknown(void 0, at);
+        return this.moduleRef(mod, first2, rest, env, stepAt);
       case "data": {
         const name = steps[1]?.name;
-        if (!first || !name || !mod) return unknown(void 0, at);
-        return this.resourceRef(mod, `data.${first}.${name}`, steps.slice(2), env, this.at(steps[1].node, env));
+        if (!first2 || !name || !mod) return unknown(void 0, at);
+        return this.resourceRef(mod, `data.${first2}.${name}`, steps.slice(2), env, this.at(steps[1].node, env));
       }
       default:
-        if (!first || !mod) return unknown(void 0, at);
-        return this.resourceRef(mod, `${root}.${first}`, rest, env, stepAt);
+        if (!first2 || !mod) return unknown(void 0, at);
+        return this.resourceRef(mod, `${root}.${first2}`, rest, env, stepAt);
     }
   }
   stepKey(step, env) {
@@ -56600,6 +59548,1477 @@ function derivedUnknown2(v, key2, at) {
   return unknown(`${v.symbol}${suffix}`, at, input);
 }
 
+// node_modules/@humanwhocodes/momoa/dist/momoa.js
+var CHAR_0 = 48;
+var CHAR_1 = 49;
+var CHAR_9 = 57;
+var CHAR_BACKSLASH = 92;
+var CHAR_DOLLAR = 36;
+var CHAR_DOT = 46;
+var CHAR_DOUBLE_QUOTE = 34;
+var CHAR_LOWER_A = 97;
+var CHAR_LOWER_E = 101;
+var CHAR_LOWER_F = 102;
+var CHAR_LOWER_N = 110;
+var CHAR_LOWER_T = 116;
+var CHAR_LOWER_U = 117;
+var CHAR_LOWER_X = 120;
+var CHAR_LOWER_Z = 122;
+var CHAR_MINUS = 45;
+var CHAR_NEWLINE = 10;
+var CHAR_PLUS = 43;
+var CHAR_RETURN = 13;
+var CHAR_SINGLE_QUOTE = 39;
+var CHAR_SLASH = 47;
+var CHAR_SPACE = 32;
+var CHAR_TAB = 9;
+var CHAR_UNDERSCORE = 95;
+var CHAR_UPPER_A = 65;
+var CHAR_UPPER_E = 69;
+var CHAR_UPPER_F = 70;
+var CHAR_UPPER_N = 78;
+var CHAR_UPPER_X = 88;
+var CHAR_UPPER_Z = 90;
+var CHAR_LOWER_B = 98;
+var CHAR_LOWER_R = 114;
+var CHAR_LOWER_V = 118;
+var CHAR_LINE_SEPARATOR = 8232;
+var CHAR_PARAGRAPH_SEPARATOR = 8233;
+var CHAR_UPPER_I = 73;
+var CHAR_STAR = 42;
+var CHAR_VTAB = 11;
+var CHAR_FORM_FEED = 12;
+var CHAR_NBSP = 160;
+var CHAR_BOM = 65279;
+var CHAR_NON_BREAKING_SPACE = 160;
+var CHAR_EN_QUAD = 8192;
+var CHAR_EM_QUAD = 8193;
+var CHAR_EN_SPACE = 8194;
+var CHAR_EM_SPACE = 8195;
+var CHAR_THREE_PER_EM_SPACE = 8196;
+var CHAR_FOUR_PER_EM_SPACE = 8197;
+var CHAR_SIX_PER_EM_SPACE = 8198;
+var CHAR_FIGURE_SPACE = 8199;
+var CHAR_PUNCTUATION_SPACE = 8200;
+var CHAR_THIN_SPACE = 8201;
+var CHAR_HAIR_SPACE = 8202;
+var CHAR_NARROW_NO_BREAK_SPACE = 8239;
+var CHAR_MEDIUM_MATHEMATICAL_SPACE = 8287;
+var CHAR_IDEOGRAPHIC_SPACE = 12288;
+var LBRACKET = "[";
+var RBRACKET = "]";
+var LBRACE = "{";
+var RBRACE = "}";
+var COLON = ":";
+var COMMA = ",";
+var TRUE = "true";
+var FALSE = "false";
+var NULL = "null";
+var NAN$1 = "NaN";
+var INFINITY$1 = "Infinity";
+var QUOTE = '"';
+var escapeToChar = /* @__PURE__ */ new Map([
+  [CHAR_DOUBLE_QUOTE, QUOTE],
+  [CHAR_BACKSLASH, "\\"],
+  [CHAR_SLASH, "/"],
+  [CHAR_LOWER_B, "\b"],
+  [CHAR_LOWER_N, "\n"],
+  [CHAR_LOWER_F, "\f"],
+  [CHAR_LOWER_R, "\r"],
+  [CHAR_LOWER_T, "	"]
+]);
+var json5EscapeToChar = new Map([
+  ...escapeToChar,
+  [CHAR_LOWER_V, "\v"],
+  [CHAR_0, "\0"]
+]);
+var charToEscape = /* @__PURE__ */ new Map([
+  [QUOTE, QUOTE],
+  ["\\", "\\"],
+  ["/", "/"],
+  ["\b", "b"],
+  ["\n", "n"],
+  ["\f", "f"],
+  ["\r", "r"],
+  ["	", "t"]
+]);
+var json5CharToEscape = new Map([
+  ...charToEscape,
+  ["\v", "v"],
+  ["\0", "0"],
+  ["\u2028", "u2028"],
+  ["\u2029", "u2029"]
+]);
+var knownTokenTypes = /* @__PURE__ */ new Map([
+  [LBRACKET, "LBracket"],
+  [RBRACKET, "RBracket"],
+  [LBRACE, "LBrace"],
+  [RBRACE, "RBrace"],
+  [COLON, "Colon"],
+  [COMMA, "Comma"],
+  [TRUE, "Boolean"],
+  [FALSE, "Boolean"],
+  [NULL, "Null"]
+]);
+var knownJSON5TokenTypes = new Map([
+  ...knownTokenTypes,
+  [NAN$1, "Number"],
+  [INFINITY$1, "Number"]
+]);
+var json5LineTerminators = /* @__PURE__ */ new Set([
+  CHAR_NEWLINE,
+  CHAR_RETURN,
+  CHAR_LINE_SEPARATOR,
+  CHAR_PARAGRAPH_SEPARATOR
+]);
+var ErrorWithLocation = class extends Error {
+  /**
+   * Creates a new instance.
+   * @param {string} message The error message to report. 
+   * @param {Location} loc The location information for the error.
+   */
+  constructor(message, { line, column, offset }) {
+    super(`${message} (${line}:${column})`);
+    this.line = line;
+    this.column = column;
+    this.offset = offset;
+  }
+};
+var UnexpectedChar = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {number} unexpected The character that was found.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(unexpected, loc2) {
+    super(`Unexpected character '${String.fromCharCode(unexpected)}' found.`, loc2);
+  }
+};
+var UnexpectedIdentifier = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {string} unexpected The character that was found.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(unexpected, loc2) {
+    super(`Unexpected identifier '${unexpected}' found.`, loc2);
+  }
+};
+var UnexpectedToken = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {Token} token The token that was found. 
+   */
+  constructor(token) {
+    super(`Unexpected token ${token.type} found.`, token.loc.start);
+  }
+};
+var UnexpectedEOF = class extends ErrorWithLocation {
+  /**
+   * Creates a new instance.
+   * @param {Location} loc The location information for the found character.
+   */
+  constructor(loc2) {
+    super("Unexpected end of input found.", loc2);
+  }
+};
+var ID_Start = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0370-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u05D0-\u05EA\u05F0-\u05F2\u0620-\u064A\u066E\u066F\u0671-\u06D3\u06D5\u06E5\u06E6\u06EE\u06EF\u06FA-\u06FC\u06FF\u0710\u0712-\u072F\u074D-\u07A5\u07B1\u07CA-\u07EA\u07F4\u07F5\u07FA\u0800-\u0815\u081A\u0824\u0828\u0840-\u0858\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u0904-\u0939\u093D\u0950\u0958-\u0961\u0971-\u0980\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BD\u09CE\u09DC\u09DD\u09DF-\u09E1\u09F0\u09F1\u09FC\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A59-\u0A5C\u0A5E\u0A72-\u0A74\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABD\u0AD0\u0AE0\u0AE1\u0AF9\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3D\u0B5C\u0B5D\u0B5F-\u0B61\u0B71\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BD0\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D\u0C58-\u0C5A\u0C60\u0C61\u0C80\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBD\u0CDE\u0CE0\u0CE1\u0CF1\u0CF2\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D3A\u0D3D\u0D4E\u0D54-\u0D56\u0D5F-\u0D61\u0D7A-\u0D7F\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0E01-\u0E30\u0E32\u0E33\u0E40-\u0E46\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB0\u0EB2\u0EB3\u0EBD\u0EC0-\u0EC4\u0EC6\u0EDC-\u0EDF\u0F00\u0F40-\u0F47\u0F49-\u0F6C\u0F88-\u0F8C\u1000-\u102A\u103F\u1050-\u1055\u105A-\u105D\u1061\u1065\u1066\u106E-\u1070\u1075-\u1081\u108E\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1711\u1720-\u1731\u1740-\u1751\u1760-\u176C\u176E-\u1770\u1780-\u17B3\u17D7\u17DC\u1820-\u1877\u1880-\u1884\u1887-\u18A8\u18AA\u18B0-\u18F5\u1900-\u191E\u1950-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u1A00-\u1A16\u1A20-\u1A54\u1AA7\u1B05-\u1B33\u1B45-\u1B4B\u1B83-\u1BA0\u1BAE\u1BAF\u1BBA-\u1BE5\u1C00-\u1C23\u1C4D-\u1C4F\u1C5A-\u1C7D\u1C80-\u1C88\u1CE9-\u1CEC\u1CEE-\u1CF1\u1CF5\u1CF6\u1D00-\u1DBF\u1E00-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u2071\u207F\u2090-\u209C\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CEE\u2CF2\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D80-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2E2F\u3005-\u3007\u3021-\u3029\u3031-\u3035\u3038-\u303C\u3041-\u3096\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA61F\uA62A\uA62B\uA640-\uA66E\uA67F-\uA69D\uA6A0-\uA6EF\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA801\uA803-\uA805\uA807-\uA80A\uA80C-\uA822\uA840-\uA873\uA882-\uA8B3\uA8F2-\uA8F7\uA8FB\uA8FD\uA90A-\uA925\uA930-\uA946\uA960-\uA97C\uA984-\uA9B2\uA9CF\uA9E0-\uA9E4\uA9E6-\uA9EF\uA9FA-\uA9FE\uAA00-\uAA28\uAA40-\uAA42\uAA44-\uAA4B\uAA60-\uAA76\uAA7A\uAA7E-\uAAAF\uAAB1\uAAB5\uAAB6\uAAB9-\uAABD\uAAC0\uAAC2\uAADB-\uAADD\uAAE0-\uAAEA\uAAF2-\uAAF4\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABE2\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D\uFB1F-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE70-\uFE74\uFE76-\uFEFC\uFF21-\uFF3A\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDE80-\uDE9C\uDEA0-\uDED0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF75\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00\uDE10-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE4\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC03-\uDC37\uDC83-\uDCAF\uDCD0-\uDCE8\uDD03-\uDD26\uDD50-\uDD72\uDD76\uDD83-\uDDB2\uDDC1-\uDDC4\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE2B\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEDE\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3D\uDF50\uDF5D-\uDF61]|\uD805[\uDC00-\uDC34\uDC47-\uDC4A\uDC80-\uDCAF\uDCC4\uDCC5\uDCC7\uDD80-\uDDAE\uDDD8-\uDDDB\uDE00-\uDE2F\uDE44\uDE80-\uDEAA\uDF00-\uDF19]|\uD806[\uDCA0-\uDCDF\uDCFF\uDE00\uDE0B-\uDE32\uDE3A\uDE50\uDE5C-\uDE83\uDE86-\uDE89\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC2E\uDC40\uDC72-\uDC8F\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD30\uDD46]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDED0-\uDEED\uDF00-\uDF2F\uDF40-\uDF43\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50\uDF93-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB]|\uD83A[\uDC00-\uDCC4\uDD00-\uDD43]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]/;
+var ID_Continue = /[\xAA\xB5\xBA\xC0-\xD6\xD8-\xF6\xF8-\u02C1\u02C6-\u02D1\u02E0-\u02E4\u02EC\u02EE\u0300-\u0374\u0376\u0377\u037A-\u037D\u037F\u0386\u0388-\u038A\u038C\u038E-\u03A1\u03A3-\u03F5\u03F7-\u0481\u0483-\u0487\u048A-\u052F\u0531-\u0556\u0559\u0561-\u0587\u0591-\u05BD\u05BF\u05C1\u05C2\u05C4\u05C5\u05C7\u05D0-\u05EA\u05F0-\u05F2\u0610-\u061A\u0620-\u0669\u066E-\u06D3\u06D5-\u06DC\u06DF-\u06E8\u06EA-\u06FC\u06FF\u0710-\u074A\u074D-\u07B1\u07C0-\u07F5\u07FA\u0800-\u082D\u0840-\u085B\u0860-\u086A\u08A0-\u08B4\u08B6-\u08BD\u08D4-\u08E1\u08E3-\u0963\u0966-\u096F\u0971-\u0983\u0985-\u098C\u098F\u0990\u0993-\u09A8\u09AA-\u09B0\u09B2\u09B6-\u09B9\u09BC-\u09C4\u09C7\u09C8\u09CB-\u09CE\u09D7\u09DC\u09DD\u09DF-\u09E3\u09E6-\u09F1\u09FC\u0A01-\u0A03\u0A05-\u0A0A\u0A0F\u0A10\u0A13-\u0A28\u0A2A-\u0A30\u0A32\u0A33\u0A35\u0A36\u0A38\u0A39\u0A3C\u0A3E-\u0A42\u0A47\u0A48\u0A4B-\u0A4D\u0A51\u0A59-\u0A5C\u0A5E\u0A66-\u0A75\u0A81-\u0A83\u0A85-\u0A8D\u0A8F-\u0A91\u0A93-\u0AA8\u0AAA-\u0AB0\u0AB2\u0AB3\u0AB5-\u0AB9\u0ABC-\u0AC5\u0AC7-\u0AC9\u0ACB-\u0ACD\u0AD0\u0AE0-\u0AE3\u0AE6-\u0AEF\u0AF9-\u0AFF\u0B01-\u0B03\u0B05-\u0B0C\u0B0F\u0B10\u0B13-\u0B28\u0B2A-\u0B30\u0B32\u0B33\u0B35-\u0B39\u0B3C-\u0B44\u0B47\u0B48\u0B4B-\u0B4D\u0B56\u0B57\u0B5C\u0B5D\u0B5F-\u0B63\u0B66-\u0B6F\u0B71\u0B82\u0B83\u0B85-\u0B8A\u0B8E-\u0B90\u0B92-\u0B95\u0B99\u0B9A\u0B9C\u0B9E\u0B9F\u0BA3\u0BA4\u0BA8-\u0BAA\u0BAE-\u0BB9\u0BBE-\u0BC2\u0BC6-\u0BC8\u0BCA-\u0BCD\u0BD0\u0BD7\u0BE6-\u0BEF\u0C00-\u0C03\u0C05-\u0C0C\u0C0E-\u0C10\u0C12-\u0C28\u0C2A-\u0C39\u0C3D-\u0C44\u0C46-\u0C48\u0C4A-\u0C4D\u0C55\u0C56\u0C58-\u0C5A\u0C60-\u0C63\u0C66-\u0C6F\u0C80-\u0C83\u0C85-\u0C8C\u0C8E-\u0C90\u0C92-\u0CA8\u0CAA-\u0CB3\u0CB5-\u0CB9\u0CBC-\u0CC4\u0CC6-\u0CC8\u0CCA-\u0CCD\u0CD5\u0CD6\u0CDE\u0CE0-\u0CE3\u0CE6-\u0CEF\u0CF1\u0CF2\u0D00-\u0D03\u0D05-\u0D0C\u0D0E-\u0D10\u0D12-\u0D44\u0D46-\u0D48\u0D4A-\u0D4E\u0D54-\u0D57\u0D5F-\u0D63\u0D66-\u0D6F\u0D7A-\u0D7F\u0D82\u0D83\u0D85-\u0D96\u0D9A-\u0DB1\u0DB3-\u0DBB\u0DBD\u0DC0-\u0DC6\u0DCA\u0DCF-\u0DD4\u0DD6\u0DD8-\u0DDF\u0DE6-\u0DEF\u0DF2\u0DF3\u0E01-\u0E3A\u0E40-\u0E4E\u0E50-\u0E59\u0E81\u0E82\u0E84\u0E87\u0E88\u0E8A\u0E8D\u0E94-\u0E97\u0E99-\u0E9F\u0EA1-\u0EA3\u0EA5\u0EA7\u0EAA\u0EAB\u0EAD-\u0EB9\u0EBB-\u0EBD\u0EC0-\u0EC4\u0EC6\u0EC8-\u0ECD\u0ED0-\u0ED9\u0EDC-\u0EDF\u0F00\u0F18\u0F19\u0F20-\u0F29\u0F35\u0F37\u0F39\u0F3E-\u0F47\u0F49-\u0F6C\u0F71-\u0F84\u0F86-\u0F97\u0F99-\u0FBC\u0FC6\u1000-\u1049\u1050-\u109D\u10A0-\u10C5\u10C7\u10CD\u10D0-\u10FA\u10FC-\u1248\u124A-\u124D\u1250-\u1256\u1258\u125A-\u125D\u1260-\u1288\u128A-\u128D\u1290-\u12B0\u12B2-\u12B5\u12B8-\u12BE\u12C0\u12C2-\u12C5\u12C8-\u12D6\u12D8-\u1310\u1312-\u1315\u1318-\u135A\u135D-\u135F\u1380-\u138F\u13A0-\u13F5\u13F8-\u13FD\u1401-\u166C\u166F-\u167F\u1681-\u169A\u16A0-\u16EA\u16EE-\u16F8\u1700-\u170C\u170E-\u1714\u1720-\u1734\u1740-\u1753\u1760-\u176C\u176E-\u1770\u1772\u1773\u1780-\u17D3\u17D7\u17DC\u17DD\u17E0-\u17E9\u180B-\u180D\u1810-\u1819\u1820-\u1877\u1880-\u18AA\u18B0-\u18F5\u1900-\u191E\u1920-\u192B\u1930-\u193B\u1946-\u196D\u1970-\u1974\u1980-\u19AB\u19B0-\u19C9\u19D0-\u19D9\u1A00-\u1A1B\u1A20-\u1A5E\u1A60-\u1A7C\u1A7F-\u1A89\u1A90-\u1A99\u1AA7\u1AB0-\u1ABD\u1B00-\u1B4B\u1B50-\u1B59\u1B6B-\u1B73\u1B80-\u1BF3\u1C00-\u1C37\u1C40-\u1C49\u1C4D-\u1C7D\u1C80-\u1C88\u1CD0-\u1CD2\u1CD4-\u1CF9\u1D00-\u1DF9\u1DFB-\u1F15\u1F18-\u1F1D\u1F20-\u1F45\u1F48-\u1F4D\u1F50-\u1F57\u1F59\u1F5B\u1F5D\u1F5F-\u1F7D\u1F80-\u1FB4\u1FB6-\u1FBC\u1FBE\u1FC2-\u1FC4\u1FC6-\u1FCC\u1FD0-\u1FD3\u1FD6-\u1FDB\u1FE0-\u1FEC\u1FF2-\u1FF4\u1FF6-\u1FFC\u203F\u2040\u2054\u2071\u207F\u2090-\u209C\u20D0-\u20DC\u20E1\u20E5-\u20F0\u2102\u2107\u210A-\u2113\u2115\u2119-\u211D\u2124\u2126\u2128\u212A-\u212D\u212F-\u2139\u213C-\u213F\u2145-\u2149\u214E\u2160-\u2188\u2C00-\u2C2E\u2C30-\u2C5E\u2C60-\u2CE4\u2CEB-\u2CF3\u2D00-\u2D25\u2D27\u2D2D\u2D30-\u2D67\u2D6F\u2D7F-\u2D96\u2DA0-\u2DA6\u2DA8-\u2DAE\u2DB0-\u2DB6\u2DB8-\u2DBE\u2DC0-\u2DC6\u2DC8-\u2DCE\u2DD0-\u2DD6\u2DD8-\u2DDE\u2DE0-\u2DFF\u2E2F\u3005-\u3007\u3021-\u302F\u3031-\u3035\u3038-\u303C\u3041-\u3096\u3099\u309A\u309D-\u309F\u30A1-\u30FA\u30FC-\u30FF\u3105-\u312E\u3131-\u318E\u31A0-\u31BA\u31F0-\u31FF\u3400-\u4DB5\u4E00-\u9FEA\uA000-\uA48C\uA4D0-\uA4FD\uA500-\uA60C\uA610-\uA62B\uA640-\uA66F\uA674-\uA67D\uA67F-\uA6F1\uA717-\uA71F\uA722-\uA788\uA78B-\uA7AE\uA7B0-\uA7B7\uA7F7-\uA827\uA840-\uA873\uA880-\uA8C5\uA8D0-\uA8D9\uA8E0-\uA8F7\uA8FB\uA8FD\uA900-\uA92D\uA930-\uA953\uA960-\uA97C\uA980-\uA9C0\uA9CF-\uA9D9\uA9E0-\uA9FE\uAA00-\uAA36\uAA40-\uAA4D\uAA50-\uAA59\uAA60-\uAA76\uAA7A-\uAAC2\uAADB-\uAADD\uAAE0-\uAAEF\uAAF2-\uAAF6\uAB01-\uAB06\uAB09-\uAB0E\uAB11-\uAB16\uAB20-\uAB26\uAB28-\uAB2E\uAB30-\uAB5A\uAB5C-\uAB65\uAB70-\uABEA\uABEC\uABED\uABF0-\uABF9\uAC00-\uD7A3\uD7B0-\uD7C6\uD7CB-\uD7FB\uF900-\uFA6D\uFA70-\uFAD9\uFB00-\uFB06\uFB13-\uFB17\uFB1D-\uFB28\uFB2A-\uFB36\uFB38-\uFB3C\uFB3E\uFB40\uFB41\uFB43\uFB44\uFB46-\uFBB1\uFBD3-\uFD3D\uFD50-\uFD8F\uFD92-\uFDC7\uFDF0-\uFDFB\uFE00-\uFE0F\uFE20-\uFE2F\uFE33\uFE34\uFE4D-\uFE4F\uFE70-\uFE74\uFE76-\uFEFC\uFF10-\uFF19\uFF21-\uFF3A\uFF3F\uFF41-\uFF5A\uFF66-\uFFBE\uFFC2-\uFFC7\uFFCA-\uFFCF\uFFD2-\uFFD7\uFFDA-\uFFDC]|\uD800[\uDC00-\uDC0B\uDC0D-\uDC26\uDC28-\uDC3A\uDC3C\uDC3D\uDC3F-\uDC4D\uDC50-\uDC5D\uDC80-\uDCFA\uDD40-\uDD74\uDDFD\uDE80-\uDE9C\uDEA0-\uDED0\uDEE0\uDF00-\uDF1F\uDF2D-\uDF4A\uDF50-\uDF7A\uDF80-\uDF9D\uDFA0-\uDFC3\uDFC8-\uDFCF\uDFD1-\uDFD5]|\uD801[\uDC00-\uDC9D\uDCA0-\uDCA9\uDCB0-\uDCD3\uDCD8-\uDCFB\uDD00-\uDD27\uDD30-\uDD63\uDE00-\uDF36\uDF40-\uDF55\uDF60-\uDF67]|\uD802[\uDC00-\uDC05\uDC08\uDC0A-\uDC35\uDC37\uDC38\uDC3C\uDC3F-\uDC55\uDC60-\uDC76\uDC80-\uDC9E\uDCE0-\uDCF2\uDCF4\uDCF5\uDD00-\uDD15\uDD20-\uDD39\uDD80-\uDDB7\uDDBE\uDDBF\uDE00-\uDE03\uDE05\uDE06\uDE0C-\uDE13\uDE15-\uDE17\uDE19-\uDE33\uDE38-\uDE3A\uDE3F\uDE60-\uDE7C\uDE80-\uDE9C\uDEC0-\uDEC7\uDEC9-\uDEE6\uDF00-\uDF35\uDF40-\uDF55\uDF60-\uDF72\uDF80-\uDF91]|\uD803[\uDC00-\uDC48\uDC80-\uDCB2\uDCC0-\uDCF2]|\uD804[\uDC00-\uDC46\uDC66-\uDC6F\uDC7F-\uDCBA\uDCD0-\uDCE8\uDCF0-\uDCF9\uDD00-\uDD34\uDD36-\uDD3F\uDD50-\uDD73\uDD76\uDD80-\uDDC4\uDDCA-\uDDCC\uDDD0-\uDDDA\uDDDC\uDE00-\uDE11\uDE13-\uDE37\uDE3E\uDE80-\uDE86\uDE88\uDE8A-\uDE8D\uDE8F-\uDE9D\uDE9F-\uDEA8\uDEB0-\uDEEA\uDEF0-\uDEF9\uDF00-\uDF03\uDF05-\uDF0C\uDF0F\uDF10\uDF13-\uDF28\uDF2A-\uDF30\uDF32\uDF33\uDF35-\uDF39\uDF3C-\uDF44\uDF47\uDF48\uDF4B-\uDF4D\uDF50\uDF57\uDF5D-\uDF63\uDF66-\uDF6C\uDF70-\uDF74]|\uD805[\uDC00-\uDC4A\uDC50-\uDC59\uDC80-\uDCC5\uDCC7\uDCD0-\uDCD9\uDD80-\uDDB5\uDDB8-\uDDC0\uDDD8-\uDDDD\uDE00-\uDE40\uDE44\uDE50-\uDE59\uDE80-\uDEB7\uDEC0-\uDEC9\uDF00-\uDF19\uDF1D-\uDF2B\uDF30-\uDF39]|\uD806[\uDCA0-\uDCE9\uDCFF\uDE00-\uDE3E\uDE47\uDE50-\uDE83\uDE86-\uDE99\uDEC0-\uDEF8]|\uD807[\uDC00-\uDC08\uDC0A-\uDC36\uDC38-\uDC40\uDC50-\uDC59\uDC72-\uDC8F\uDC92-\uDCA7\uDCA9-\uDCB6\uDD00-\uDD06\uDD08\uDD09\uDD0B-\uDD36\uDD3A\uDD3C\uDD3D\uDD3F-\uDD47\uDD50-\uDD59]|\uD808[\uDC00-\uDF99]|\uD809[\uDC00-\uDC6E\uDC80-\uDD43]|[\uD80C\uD81C-\uD820\uD840-\uD868\uD86A-\uD86C\uD86F-\uD872\uD874-\uD879][\uDC00-\uDFFF]|\uD80D[\uDC00-\uDC2E]|\uD811[\uDC00-\uDE46]|\uD81A[\uDC00-\uDE38\uDE40-\uDE5E\uDE60-\uDE69\uDED0-\uDEED\uDEF0-\uDEF4\uDF00-\uDF36\uDF40-\uDF43\uDF50-\uDF59\uDF63-\uDF77\uDF7D-\uDF8F]|\uD81B[\uDF00-\uDF44\uDF50-\uDF7E\uDF8F-\uDF9F\uDFE0\uDFE1]|\uD821[\uDC00-\uDFEC]|\uD822[\uDC00-\uDEF2]|\uD82C[\uDC00-\uDD1E\uDD70-\uDEFB]|\uD82F[\uDC00-\uDC6A\uDC70-\uDC7C\uDC80-\uDC88\uDC90-\uDC99\uDC9D\uDC9E]|\uD834[\uDD65-\uDD69\uDD6D-\uDD72\uDD7B-\uDD82\uDD85-\uDD8B\uDDAA-\uDDAD\uDE42-\uDE44]|\uD835[\uDC00-\uDC54\uDC56-\uDC9C\uDC9E\uDC9F\uDCA2\uDCA5\uDCA6\uDCA9-\uDCAC\uDCAE-\uDCB9\uDCBB\uDCBD-\uDCC3\uDCC5-\uDD05\uDD07-\uDD0A\uDD0D-\uDD14\uDD16-\uDD1C\uDD1E-\uDD39\uDD3B-\uDD3E\uDD40-\uDD44\uDD46\uDD4A-\uDD50\uDD52-\uDEA5\uDEA8-\uDEC0\uDEC2-\uDEDA\uDEDC-\uDEFA\uDEFC-\uDF14\uDF16-\uDF34\uDF36-\uDF4E\uDF50-\uDF6E\uDF70-\uDF88\uDF8A-\uDFA8\uDFAA-\uDFC2\uDFC4-\uDFCB\uDFCE-\uDFFF]|\uD836[\uDE00-\uDE36\uDE3B-\uDE6C\uDE75\uDE84\uDE9B-\uDE9F\uDEA1-\uDEAF]|\uD838[\uDC00-\uDC06\uDC08-\uDC18\uDC1B-\uDC21\uDC23\uDC24\uDC26-\uDC2A]|\uD83A[\uDC00-\uDCC4\uDCD0-\uDCD6\uDD00-\uDD4A\uDD50-\uDD59]|\uD83B[\uDE00-\uDE03\uDE05-\uDE1F\uDE21\uDE22\uDE24\uDE27\uDE29-\uDE32\uDE34-\uDE37\uDE39\uDE3B\uDE42\uDE47\uDE49\uDE4B\uDE4D-\uDE4F\uDE51\uDE52\uDE54\uDE57\uDE59\uDE5B\uDE5D\uDE5F\uDE61\uDE62\uDE64\uDE67-\uDE6A\uDE6C-\uDE72\uDE74-\uDE77\uDE79-\uDE7C\uDE7E\uDE80-\uDE89\uDE8B-\uDE9B\uDEA1-\uDEA3\uDEA5-\uDEA9\uDEAB-\uDEBB]|\uD869[\uDC00-\uDED6\uDF00-\uDFFF]|\uD86D[\uDC00-\uDF34\uDF40-\uDFFF]|\uD86E[\uDC00-\uDC1D\uDC20-\uDFFF]|\uD873[\uDC00-\uDEA1\uDEB0-\uDFFF]|\uD87A[\uDC00-\uDFE0]|\uD87E[\uDC00-\uDE1D]|\uDB40[\uDD00-\uDDEF]/;
+var CHAR_CR = 13;
+var CHAR_LF = 10;
+var CharCodeReader = class {
+  /**
+   * The text to read from.
+   * @type {string}
+   */
+  #text = "";
+  /**
+   * The current line number.
+   * @type {number}
+   */
+  #line = 1;
+  /**
+   * The current column number.
+   * @type {number}
+   */
+  #column = 0;
+  /**
+   * The current offset in the text.
+   * @type {number}
+   */
+  #offset = -1;
+  /**
+   * Whether the last character read was a new line.
+   * @type {boolean}
+   */
+  #newLine = false;
+  /**
+   * The last character code read.
+   * @type {number}
+   */
+  #last = -1;
+  /**
+   * Whether the reader has ended.
+   * @type {boolean}
+   */
+  #ended = false;
+  /**
+   * Creates a new instance.
+   * @param {string} text The text to read from
+   */
+  constructor(text2) {
+    this.#text = text2;
+  }
+  /**
+   * Ends the reader.
+   * @returns {void}
+   */
+  #end() {
+    if (this.#ended) {
+      return;
+    }
+    this.#column++;
+    this.#offset++;
+    this.#last = -1;
+    this.#ended = true;
+  }
+  /**
+   * Returns the current position of the reader.
+   * @returns {Location} An object with line, column, and offset properties.
+   */
+  locate() {
+    return {
+      line: this.#line,
+      column: this.#column,
+      offset: this.#offset
+    };
+  }
+  /**
+   * Reads the next character code in the text.
+   * @returns {number} The next character code, or -1 if there are no more characters.
+   */
+  next() {
+    if (this.#offset >= this.#text.length - 1) {
+      this.#end();
+      return -1;
+    }
+    this.#offset++;
+    const charCode = this.#text.charCodeAt(this.#offset);
+    if (this.#newLine) {
+      this.#line++;
+      this.#column = 1;
+      this.#newLine = false;
+    } else {
+      this.#column++;
+    }
+    if (charCode === CHAR_CR) {
+      this.#newLine = true;
+      if (this.peek() === CHAR_LF) {
+        this.#offset++;
+      }
+    } else if (charCode === CHAR_LF) {
+      this.#newLine = true;
+    }
+    this.#last = charCode;
+    return charCode;
+  }
+  /**
+   * Peeks at the next character code in the text.
+   * @returns {number} The next character code, or -1 if there are no more characters.
+   */
+  peek() {
+    if (this.#offset === this.#text.length - 1) {
+      return -1;
+    }
+    return this.#text.charCodeAt(this.#offset + 1);
+  }
+  /**
+   * Determines if the next character code in the text matches a specific character code.
+   * @param {(number) => boolean} fn A function to call on the next character.
+   * @returns {boolean} True if the next character code matches, false if not.
+   */
+  match(fn) {
+    if (fn(this.peek())) {
+      this.next();
+      return true;
+    }
+    return false;
+  }
+  /**
+   * Returns the last character code read.
+   * @returns {number} The last character code read.
+   */
+  current() {
+    return this.#last;
+  }
+};
+var INFINITY = "Infinity";
+var NAN = "NaN";
+var keywordStarts = /* @__PURE__ */ new Set([CHAR_LOWER_T, CHAR_LOWER_F, CHAR_LOWER_N]);
+var whitespace = /* @__PURE__ */ new Set([CHAR_SPACE, CHAR_TAB, CHAR_NEWLINE, CHAR_RETURN]);
+var json5Whitespace = /* @__PURE__ */ new Set([
+  ...whitespace,
+  CHAR_VTAB,
+  CHAR_FORM_FEED,
+  CHAR_NBSP,
+  CHAR_LINE_SEPARATOR,
+  CHAR_PARAGRAPH_SEPARATOR,
+  CHAR_BOM,
+  CHAR_NON_BREAKING_SPACE,
+  CHAR_EN_QUAD,
+  CHAR_EM_QUAD,
+  CHAR_EN_SPACE,
+  CHAR_EM_SPACE,
+  CHAR_THREE_PER_EM_SPACE,
+  CHAR_FOUR_PER_EM_SPACE,
+  CHAR_SIX_PER_EM_SPACE,
+  CHAR_FIGURE_SPACE,
+  CHAR_PUNCTUATION_SPACE,
+  CHAR_THIN_SPACE,
+  CHAR_HAIR_SPACE,
+  CHAR_NARROW_NO_BREAK_SPACE,
+  CHAR_MEDIUM_MATHEMATICAL_SPACE,
+  CHAR_IDEOGRAPHIC_SPACE
+]);
+var DEFAULT_OPTIONS$1 = {
+  mode: "json",
+  ranges: false
+};
+var jsonKeywords = /* @__PURE__ */ new Set(["true", "false", "null"]);
+var tt = {
+  EOF: 0,
+  Number: 1,
+  String: 2,
+  Boolean: 3,
+  Null: 4,
+  NaN: 5,
+  Infinity: 6,
+  Identifier: 7,
+  Colon: 20,
+  LBrace: 21,
+  RBrace: 22,
+  LBracket: 23,
+  RBracket: 24,
+  Comma: 25,
+  LineComment: 40,
+  BlockComment: 41
+};
+function isDigit2(c) {
+  return c >= CHAR_0 && c <= CHAR_9;
+}
+function isHexDigit2(c) {
+  return isDigit2(c) || c >= CHAR_UPPER_A && c <= CHAR_UPPER_F || c >= CHAR_LOWER_A && c <= CHAR_LOWER_F;
+}
+function isPositiveDigit(c) {
+  return c >= CHAR_1 && c <= CHAR_9;
+}
+function isKeywordStart(c) {
+  return keywordStarts.has(c);
+}
+function isNumberStart(c) {
+  return isDigit2(c) || c === CHAR_DOT || c === CHAR_MINUS;
+}
+function isJSON5NumberStart(c) {
+  return isNumberStart(c) || c === CHAR_PLUS;
+}
+function isStringStart(c, json5) {
+  return c === CHAR_DOUBLE_QUOTE || json5 && c === CHAR_SINGLE_QUOTE;
+}
+function isJSON5IdentifierStart(c) {
+  if (c === CHAR_DOLLAR || c === CHAR_UNDERSCORE || c === CHAR_BACKSLASH) {
+    return true;
+  }
+  if (c >= CHAR_LOWER_A && c <= CHAR_LOWER_Z || c >= CHAR_UPPER_A && c <= CHAR_UPPER_Z) {
+    return true;
+  }
+  if (c === 8204 || c === 8205) {
+    return true;
+  }
+  const ct = String.fromCharCode(c);
+  return ID_Start.test(ct);
+}
+function isJSON5IdentifierPart(c) {
+  if (isJSON5IdentifierStart(c) || isDigit2(c)) {
+    return true;
+  }
+  const ct = String.fromCharCode(c);
+  return ID_Continue.test(ct);
+}
+var Tokenizer = class {
+  /**
+   * Options for the tokenizer.
+   * @type {TokenizeOptions}
+   */
+  #options;
+  /**
+   * The source text to tokenize.
+   * @type {string}
+   */
+  #text;
+  /**
+   * The reader for the source text.
+   * @type {CharCodeReader}
+   */
+  #reader;
+  /**
+   * Indicates if the tokenizer is in JSON5 mode.
+   * @type {boolean}
+   */
+  #json5;
+  /**
+   * Indicates if comments are allowed.
+   * @type {boolean}
+   */
+  #allowComments;
+  /**
+   * Indicates if ranges should be included in the tokens.
+   * @type {boolean}
+   */
+  #ranges;
+  /**
+   * The last token type read.
+   * @type {Token}
+   */
+  #token;
+  /**
+   * Determines if a character is an escaped character.
+   * @type {(c:number) => boolean}
+   */
+  #isEscapedCharacter;
+  /**
+   * Determines if a character is a JSON5 line terminator.
+   * @type {(c:number) => boolean}
+   */
+  #isJSON5LineTerminator;
+  /**
+   * Determines if a character is a JSON5 hex escape.
+   * @type {(c:number) => boolean}
+   */
+  #isJSON5HexEscape;
+  /**
+   * Determines if a character is whitespace.
+   * @type {(c:number) => boolean}
+   */
+  #isWhitespace;
+  /**
+   * Creates a new instance of the tokenizer.
+   * @param {string} text The source text
+   * @param {TokenizeOptions} [options] Options for the tokenizer.
+   */
+  constructor(text2, options) {
+    this.#text = text2;
+    this.#options = {
+      ...DEFAULT_OPTIONS$1,
+      ...options
+    };
+    this.#reader = new CharCodeReader(text2);
+    this.#json5 = this.#options.mode === "json5";
+    this.#allowComments = this.#options.mode !== "json";
+    this.#ranges = this.#options.ranges;
+    this.#isEscapedCharacter = this.#json5 ? json5EscapeToChar.has.bind(json5EscapeToChar) : escapeToChar.has.bind(escapeToChar);
+    this.#isJSON5LineTerminator = this.#json5 ? json5LineTerminators.has.bind(json5LineTerminators) : () => false;
+    this.#isJSON5HexEscape = this.#json5 ? (c) => c === CHAR_LOWER_X : () => false;
+    this.#isWhitespace = this.#json5 ? json5Whitespace.has.bind(json5Whitespace) : whitespace.has.bind(whitespace);
+  }
+  // #region Errors
+  /**
+   * Convenience function for throwing unexpected character errors.
+   * @param {number} c The unexpected character.
+   * @param {Location} [loc] The location of the unexpected character.
+   * @returns {never}
+   * @throws {UnexpectedChar} always.
+   */
+  #unexpected(c, loc2 = this.#reader.locate()) {
+    throw new UnexpectedChar(c, loc2);
+  }
+  /**
+   * Convenience function for throwing unexpected identifier errors.
+   * @param {string} identifier The unexpected identifier.
+   * @param {Location} [loc] The location of the unexpected identifier.
+   * @returns {never}
+   * @throws {UnexpectedIdentifier} always.
+   */
+  #unexpectedIdentifier(identifier, loc2 = this.#reader.locate()) {
+    throw new UnexpectedIdentifier(identifier, loc2);
+  }
+  /**
+  * Convenience function for throwing unexpected EOF errors.
+  * @returns {never}
+  * @throws {UnexpectedEOF} always.
+  */
+  #unexpectedEOF() {
+    throw new UnexpectedEOF(this.#reader.locate());
+  }
+  // #endregion
+  // #region Helpers
+  /**
+   * Creates a new token.
+   * @param {TokenType} tokenType The type of token to create.
+   * @param {number} length The length of the token.
+   * @param {Location} startLoc The start location for the token.
+   * @param {Location} [endLoc] The end location for the token.
+   * @returns {Token} The token.
+   */
+  #createToken(tokenType, length, startLoc, endLoc) {
+    const endOffset = startLoc.offset + length;
+    let range = this.#options.ranges ? {
+      range: (
+        /** @type {Range} */
+        [startLoc.offset, endOffset]
+      )
+    } : void 0;
+    return {
+      type: tokenType,
+      loc: {
+        start: startLoc,
+        end: endLoc || {
+          line: startLoc.line,
+          column: startLoc.column + length,
+          offset: endOffset
+        }
+      },
+      ...range
+    };
+  }
+  /**
+   * Reads in a specific number of hex digits.
+   * @param {number} count The number of hex digits to read.
+   * @returns {string} The hex digits read.
+   */
+  #readHexDigits(count) {
+    let value = "";
+    let c;
+    for (let i = 0; i < count; i++) {
+      c = this.#reader.peek();
+      if (isHexDigit2(c)) {
+        this.#reader.next();
+        value += String.fromCharCode(c);
+        continue;
+      }
+      this.#unexpected(c);
+    }
+    return value;
+  }
+  /**
+   * Reads in a JSON5 identifier. Also used for JSON but we validate
+   * the identifier later.
+   * @param {number} c The first character of the identifier.
+   * @returns {string} The identifier read.
+   * @throws {UnexpectedChar} when the identifier cannot be read.
+   */
+  #readIdentifier(c) {
+    let value = "";
+    do {
+      value += String.fromCharCode(c);
+      if (c === CHAR_BACKSLASH) {
+        c = this.#reader.next();
+        if (c !== CHAR_LOWER_U) {
+          this.#unexpected(c);
+        }
+        value += String.fromCharCode(c);
+        const hexDigits = this.#readHexDigits(4);
+        const charCode = parseInt(hexDigits, 16);
+        if (value.length === 2 && !isJSON5IdentifierStart(charCode)) {
+          const loc2 = this.#reader.locate();
+          this.#unexpected(CHAR_BACKSLASH, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
+        } else if (!isJSON5IdentifierPart(charCode)) {
+          const loc2 = this.#reader.locate();
+          this.#unexpected(charCode, { line: loc2.line, column: loc2.column - 5, offset: loc2.offset - 5 });
+        }
+        value += hexDigits;
+      }
+      c = this.#reader.peek();
+      if (!isJSON5IdentifierPart(c)) {
+        break;
+      }
+      this.#reader.next();
+    } while (true);
+    return value;
+  }
+  /**
+   * Reads in a string. Works for both JSON and JSON5.
+   * @param {number} c The first character of the string (either " or ').
+   * @returns {number} The length of the string.
+   * @throws {UnexpectedChar} when the string cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the string is finalized.
+   */
+  #readString(c) {
+    const delimiter = c;
+    let length = 1;
+    c = this.#reader.peek();
+    while (c !== -1 && c !== delimiter) {
+      this.#reader.next();
+      length++;
+      if (c === CHAR_BACKSLASH) {
+        c = this.#reader.peek();
+        if (this.#isEscapedCharacter(c) || this.#isJSON5LineTerminator(c)) {
+          this.#reader.next();
+          length++;
+        } else if (c === CHAR_LOWER_U) {
+          this.#reader.next();
+          length++;
+          const result = this.#readHexDigits(4);
+          length += result.length;
+        } else if (this.#isJSON5HexEscape(c)) {
+          this.#reader.next();
+          length++;
+          const result = this.#readHexDigits(2);
+          length += result.length;
+        } else if (this.#json5) {
+          this.#reader.next();
+          length++;
+        } else {
+          this.#unexpected(c);
+        }
+      }
+      c = this.#reader.peek();
+    }
+    if (c === -1) {
+      this.#reader.next();
+      this.#unexpectedEOF();
+    }
+    this.#reader.next();
+    length++;
+    return length;
+  }
+  /**
+   * Reads a number. Works for both JSON and JSON5.
+   * @param {number} c The first character of the number.
+   * @returns {number} The length of the number.
+   * @throws {UnexpectedChar} when the number cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the number is finalized.
+   */
+  #readNumber(c) {
+    let length = 1;
+    if (c === CHAR_MINUS || this.#json5 && c === CHAR_PLUS) {
+      c = this.#reader.peek();
+      if (this.#json5) {
+        if (c === CHAR_UPPER_I || c === CHAR_UPPER_N) {
+          this.#reader.next();
+          const identifier = this.#readIdentifier(c);
+          if (identifier !== INFINITY && identifier !== NAN) {
+            this.#unexpected(c);
+          }
+          return length + identifier.length;
+        }
+      }
+      if (!isDigit2(c)) {
+        this.#unexpected(c);
+      }
+      this.#reader.next();
+      length++;
+    }
+    if (c === CHAR_0) {
+      c = this.#reader.peek();
+      if (this.#json5 && (c === CHAR_LOWER_X || c === CHAR_UPPER_X)) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+        if (!isHexDigit2(c)) {
+          this.#reader.next();
+          this.#unexpected(c);
+        }
+        do {
+          this.#reader.next();
+          length++;
+          c = this.#reader.peek();
+        } while (isHexDigit2(c));
+      } else if (isDigit2(c)) {
+        this.#unexpected(c);
+      }
+    } else {
+      if (!this.#json5 || c !== CHAR_DOT) {
+        if (!isPositiveDigit(c)) {
+          this.#unexpected(c);
+        }
+        c = this.#reader.peek();
+        while (isDigit2(c)) {
+          this.#reader.next();
+          length++;
+          c = this.#reader.peek();
+        }
+      }
+    }
+    if (c === CHAR_DOT) {
+      let digitCount = -1;
+      this.#reader.next();
+      length++;
+      digitCount++;
+      c = this.#reader.peek();
+      while (isDigit2(c)) {
+        this.#reader.next();
+        length++;
+        digitCount++;
+        c = this.#reader.peek();
+      }
+      if (!this.#json5 && digitCount === 0) {
+        this.#reader.next();
+        if (c) {
+          this.#unexpected(c);
+        } else {
+          this.#unexpectedEOF();
+        }
+      }
+    }
+    if (c === CHAR_LOWER_E || c === CHAR_UPPER_E) {
+      this.#reader.next();
+      length++;
+      c = this.#reader.peek();
+      if (c === CHAR_PLUS || c === CHAR_MINUS) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+      }
+      if (c === -1) {
+        this.#reader.next();
+        this.#unexpectedEOF();
+      }
+      if (!isDigit2(c)) {
+        this.#reader.next();
+        this.#unexpected(c);
+      }
+      while (isDigit2(c)) {
+        this.#reader.next();
+        length++;
+        c = this.#reader.peek();
+      }
+    }
+    return length;
+  }
+  /**
+   * Reads a comment. Works for both JSON and JSON5.
+   * @param {number} c The first character of the comment.
+   * @returns {{length: number, multiline: boolean}} The length of the comment, and whether the comment is multi-line.
+   * @throws {UnexpectedChar} when the comment cannot be read.
+   * @throws {UnexpectedEOF} when EOF is reached before the comment is finalized.
+   */
+  #readComment(c) {
+    let length = 1;
+    c = this.#reader.peek();
+    if (c === CHAR_SLASH) {
+      do {
+        this.#reader.next();
+        length += 1;
+        c = this.#reader.peek();
+      } while (c > -1 && c !== CHAR_RETURN && c !== CHAR_NEWLINE);
+      return { length, multiline: false };
+    }
+    if (c === CHAR_STAR) {
+      this.#reader.next();
+      length += 1;
+      while (c > -1) {
+        c = this.#reader.peek();
+        if (c === CHAR_STAR) {
+          this.#reader.next();
+          length += 1;
+          c = this.#reader.peek();
+          if (c === CHAR_SLASH) {
+            this.#reader.next();
+            length += 1;
+            return { length, multiline: true };
+          }
+        } else {
+          this.#reader.next();
+          length += 1;
+        }
+      }
+      this.#reader.next();
+      this.#unexpectedEOF();
+    }
+    this.#reader.next();
+    this.#unexpected(c);
+  }
+  // #endregion
+  /**
+   * Returns the next token in the source text.
+   * @returns {number} The code for the next token.
+   */
+  next() {
+    let c = this.#reader.next();
+    while (this.#isWhitespace(c)) {
+      c = this.#reader.next();
+    }
+    if (c === -1) {
+      return tt.EOF;
+    }
+    const start = this.#reader.locate();
+    const ct = String.fromCharCode(c);
+    if (this.#json5) {
+      if (knownJSON5TokenTypes.has(ct)) {
+        this.#token = this.#createToken(knownJSON5TokenTypes.get(ct), 1, start);
+      } else if (isJSON5IdentifierStart(c)) {
+        const value = this.#readIdentifier(c);
+        if (knownJSON5TokenTypes.has(value)) {
+          this.#token = this.#createToken(knownJSON5TokenTypes.get(value), value.length, start);
+        } else {
+          this.#token = this.#createToken("Identifier", value.length, start);
+        }
+      } else if (isJSON5NumberStart(c)) {
+        const result = this.#readNumber(c);
+        this.#token = this.#createToken("Number", result, start);
+      } else if (isStringStart(c, this.#json5)) {
+        const result = this.#readString(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken("String", result, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else if (c === CHAR_SLASH && this.#allowComments) {
+        const result = this.#readComment(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else {
+        this.#unexpected(c);
+      }
+    } else {
+      if (knownTokenTypes.has(ct)) {
+        this.#token = this.#createToken(knownTokenTypes.get(ct), 1, start);
+      } else if (isKeywordStart(c)) {
+        const value = this.#readIdentifier(c);
+        if (!jsonKeywords.has(value)) {
+          this.#unexpectedIdentifier(value, start);
+        }
+        this.#token = this.#createToken(knownTokenTypes.get(value), value.length, start);
+      } else if (isNumberStart(c)) {
+        const result = this.#readNumber(c);
+        this.#token = this.#createToken("Number", result, start);
+      } else if (isStringStart(c, this.#json5)) {
+        const result = this.#readString(c);
+        this.#token = this.#createToken("String", result, start);
+      } else if (c === CHAR_SLASH && this.#allowComments) {
+        const result = this.#readComment(c);
+        const lastCharLoc = this.#reader.locate();
+        this.#token = this.#createToken(!result.multiline ? "LineComment" : "BlockComment", result.length, start, {
+          line: lastCharLoc.line,
+          column: lastCharLoc.column + 1,
+          offset: lastCharLoc.offset + 1
+        });
+      } else {
+        this.#unexpected(c);
+      }
+    }
+    return tt[this.#token.type];
+  }
+  /**
+   * Returns the current token in the source text.
+   * @returns {Token} The current token.
+   */
+  get token() {
+    return this.#token;
+  }
+};
+var types = {
+  /**
+   * Creates a document node.
+   * @param {ValueNode} body The body of the document.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {DocumentNode} The document node.
+   */
+  document(body, parts = {}) {
+    return {
+      type: "Document",
+      body,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a string node.
+   * @param {string} value The value for the string.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {StringNode} The string node.
+   */
+  string(value, parts = {}) {
+    return {
+      type: "String",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a number node.
+   * @param {number} value The value for the number.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {NumberNode} The number node.
+   */
+  number(value, parts = {}) {
+    return {
+      type: "Number",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a boolean node.
+   * @param {boolean} value The value for the boolean.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {BooleanNode} The boolean node.
+   */
+  boolean(value, parts = {}) {
+    return {
+      type: "Boolean",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a null node.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {NullNode} The null node.
+   */
+  null(parts = {}) {
+    return {
+      type: "Null",
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an array node.
+   * @param {Array<ElementNode>} elements The elements to add.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ArrayNode} The array node.
+   */
+  array(elements, parts = {}) {
+    return {
+      type: "Array",
+      elements,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an element node.
+   * @param {ValueNode} value The value for the element.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ElementNode} The element node.
+   */
+  element(value, parts = {}) {
+    return {
+      type: "Element",
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an object node.
+   * @param {Array<MemberNode>} members The members to add.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {ObjectNode} The object node.
+   */
+  object(members, parts = {}) {
+    return {
+      type: "Object",
+      members,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a member node.
+   * @param {StringNode|IdentifierNode} name The name for the member.
+   * @param {ValueNode} value The value for the member.
+   * @param {NodeParts} parts Additional properties for the node. 
+   * @returns {MemberNode} The member node.
+   */
+  member(name, value, parts = {}) {
+    return {
+      type: "Member",
+      name,
+      value,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an identifier node.
+   * @param {string} name The name for the identifier.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {IdentifierNode} The identifier node.
+   */
+  identifier(name, parts = {}) {
+    return {
+      type: "Identifier",
+      name,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates a NaN node.
+   * @param {Sign} sign The sign for the Infinity.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {NaNNode} The NaN node.
+   */
+  nan(sign = "", parts = {}) {
+    return {
+      type: "NaN",
+      sign,
+      loc: parts.loc,
+      ...parts
+    };
+  },
+  /**
+   * Creates an Infinity node.
+   * @param {Sign} sign The sign for the Infinity.
+   * @param {NodeParts} parts Additional properties for the node.
+   * @returns {InfinityNode} The Infinity node.
+   */
+  infinity(sign = "", parts = {}) {
+    return {
+      type: "Infinity",
+      sign,
+      loc: parts.loc,
+      ...parts
+    };
+  }
+};
+var DEFAULT_OPTIONS = {
+  mode: "json",
+  ranges: false,
+  tokens: false,
+  allowTrailingCommas: false
+};
+var UNICODE_SEQUENCE = /\\u[\da-fA-F]{4}/gu;
+function normalizeIdentifier(identifier) {
+  return identifier.replace(UNICODE_SEQUENCE, (unicodeEscape) => {
+    return String.fromCharCode(parseInt(unicodeEscape.slice(2), 16));
+  });
+}
+function getEndLocation(text2) {
+  let line = 1;
+  let column = 1;
+  for (let i = 0; i < text2.length; i++) {
+    const char = text2[i];
+    if (char === "\n") {
+      line++;
+      column = 1;
+    } else if (char === "\r") {
+      if (text2[i + 1] === "\n") {
+        i++;
+      }
+      line++;
+      column = 1;
+    } else {
+      column++;
+    }
+  }
+  return {
+    line,
+    column,
+    offset: text2.length
+  };
+}
+function getStringValue(value, token, json5 = false) {
+  let result = "";
+  let escapeIndex = value.indexOf("\\");
+  let lastIndex = 0;
+  while (escapeIndex >= 0) {
+    result += value.slice(lastIndex, escapeIndex);
+    const escapeChar2 = value.charAt(escapeIndex + 1);
+    const escapeCharCode = escapeChar2.charCodeAt(0);
+    if (json5 && json5EscapeToChar.has(escapeCharCode)) {
+      result += json5EscapeToChar.get(escapeCharCode);
+      lastIndex = escapeIndex + 2;
+    } else if (escapeToChar.has(escapeCharCode)) {
+      result += escapeToChar.get(escapeCharCode);
+      lastIndex = escapeIndex + 2;
+    } else if (escapeChar2 === "u") {
+      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 6);
+      if (hexCode.length < 4 || /[^0-9a-f]/i.test(hexCode)) {
+        throw new ErrorWithLocation(
+          `Invalid unicode escape \\u${hexCode}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+      result += String.fromCharCode(parseInt(hexCode, 16));
+      lastIndex = escapeIndex + 6;
+    } else if (json5 && escapeChar2 === "x") {
+      const hexCode = value.slice(escapeIndex + 2, escapeIndex + 4);
+      if (hexCode.length < 2 || /[^0-9a-f]/i.test(hexCode)) {
+        throw new ErrorWithLocation(
+          `Invalid hex escape \\x${hexCode}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+      result += String.fromCharCode(parseInt(hexCode, 16));
+      lastIndex = escapeIndex + 4;
+    } else if (json5 && json5LineTerminators.has(escapeCharCode)) {
+      lastIndex = escapeIndex + 2;
+      if (escapeChar2 === "\r" && value.charAt(lastIndex) === "\n") {
+        lastIndex++;
+      }
+    } else {
+      if (json5) {
+        result += escapeChar2;
+        lastIndex = escapeIndex + 2;
+      } else {
+        throw new ErrorWithLocation(
+          `Invalid escape \\${escapeChar2}.`,
+          {
+            line: token.loc.start.line,
+            column: token.loc.start.column + escapeIndex,
+            offset: token.loc.start.offset + escapeIndex
+          }
+        );
+      }
+    }
+    escapeIndex = value.indexOf("\\", lastIndex);
+  }
+  result += value.slice(lastIndex);
+  return result;
+}
+function getLiteralValue(value, token, json5 = false) {
+  switch (token.type) {
+    case "Boolean":
+      return value === "true";
+    case "Number":
+      if (json5) {
+        if (value.charCodeAt(0) === 45) {
+          return -Number(value.slice(1));
+        }
+        if (value.charCodeAt(0) === 43) {
+          return Number(value.slice(1));
+        }
+      }
+      return Number(value);
+    case "String":
+      return getStringValue(value.slice(1, -1), token, json5);
+    default:
+      throw new TypeError(`Unknown token type "${token.type}.`);
+  }
+}
+function parse(text2, options) {
+  options = Object.freeze({
+    ...DEFAULT_OPTIONS,
+    ...options
+  });
+  const tokens = [];
+  const tokenizer = new Tokenizer(text2, {
+    mode: options.mode,
+    ranges: options.ranges
+  });
+  const json5 = options.mode === "json5";
+  const allowTrailingCommas = options.allowTrailingCommas || json5;
+  function nextNoComments() {
+    const nextType = tokenizer.next();
+    if (nextType && options.tokens) {
+      tokens.push(tokenizer.token);
+    }
+    return nextType;
+  }
+  function nextSkipComments() {
+    const nextType = tokenizer.next();
+    if (nextType && options.tokens) {
+      tokens.push(tokenizer.token);
+    }
+    if (nextType >= tt.LineComment) {
+      return nextSkipComments();
+    }
+    return nextType;
+  }
+  const next = options.mode === "json" ? nextNoComments : nextSkipComments;
+  function assertTokenType(token, type) {
+    if (token !== type) {
+      throw new UnexpectedToken(tokenizer.token);
+    }
+  }
+  function assertTokenTypes(token, types2) {
+    if (!types2.includes(token)) {
+      throw new UnexpectedToken(tokenizer.token);
+    }
+  }
+  function createRange(start, end) {
+    return options.ranges ? {
+      range: [start.offset, end.offset]
+    } : void 0;
+  }
+  function createLiteralNode(tokenType) {
+    const token = tokenizer.token;
+    const range = createRange(token.loc.start, token.loc.end);
+    const value = getLiteralValue(
+      text2.slice(token.loc.start.offset, token.loc.end.offset),
+      token,
+      json5
+    );
+    const loc2 = {
+      start: {
+        ...token.loc.start
+      },
+      end: {
+        ...token.loc.end
+      }
+    };
+    const parts = { loc: loc2, ...range };
+    switch (tokenType) {
+      case tt.String:
+        return types.string(
+          /** @type {string} */
+          value,
+          parts
+        );
+      case tt.Number:
+        return types.number(
+          /** @type {number} */
+          value,
+          parts
+        );
+      case tt.Boolean:
+        return types.boolean(
+          /** @type {boolean} */
+          value,
+          parts
+        );
+      default:
+        throw new TypeError(`Unknown token type ${token.type}.`);
+    }
+  }
+  function createJSON5IdentifierNode(token) {
+    const range = createRange(token.loc.start, token.loc.end);
+    const identifier = text2.slice(token.loc.start.offset, token.loc.end.offset);
+    const loc2 = {
+      start: {
+        ...token.loc.start
+      },
+      end: {
+        ...token.loc.end
+      }
+    };
+    const parts = { loc: loc2, ...range };
+    if (token.type !== "Identifier") {
+      let sign = "";
+      if (identifier[0] === "+" || identifier[0] === "-") {
+        sign = identifier[0];
+      }
+      return types[identifier.includes("NaN") ? "nan" : "infinity"](
+        /** @type {Sign} */
+        sign,
+        parts
+      );
+    }
+    return types.identifier(normalizeIdentifier(identifier), parts);
+  }
+  function createNullNode(token) {
+    const range = createRange(token.loc.start, token.loc.end);
+    return types.null({
+      loc: {
+        start: {
+          ...token.loc.start
+        },
+        end: {
+          ...token.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseProperty(tokenType) {
+    if (json5) {
+      assertTokenTypes(tokenType, [tt.String, tt.Identifier, tt.Number]);
+    } else {
+      assertTokenType(tokenType, tt.String);
+    }
+    const token = tokenizer.token;
+    if (json5 && tokenType === tt.Number && /[+\-0-9]/.test(text2[token.loc.start.offset])) {
+      throw new UnexpectedToken(token);
+    }
+    let key2 = tokenType === tt.String ? (
+      /** @type {StringNode} */
+      createLiteralNode(tokenType)
+    ) : (
+      /** @type {IdentifierNode|NaNNode|InfinityNode} */
+      createJSON5IdentifierNode(token)
+    );
+    if (json5 && (key2.type === "NaN" || key2.type === "Infinity")) {
+      if (key2.sign !== "") {
+        throw new UnexpectedToken(tokenizer.token);
+      }
+      key2 = types.identifier(key2.type, { loc: key2.loc, ...createRange(key2.loc.start, key2.loc.end) });
+    }
+    tokenType = next();
+    assertTokenType(tokenType, tt.Colon);
+    const value = parseValue();
+    const range = createRange(key2.loc.start, value.loc.end);
+    return types.member(
+      /** @type {StringNode|IdentifierNode} */
+      key2,
+      /** @type {ValueNode} */
+      value,
+      {
+        loc: {
+          start: {
+            ...key2.loc.start
+          },
+          end: {
+            ...value.loc.end
+          }
+        },
+        ...range
+      }
+    );
+  }
+  function parseObject(firstTokenType) {
+    assertTokenType(firstTokenType, tt.LBrace);
+    const firstToken = tokenizer.token;
+    const members = [];
+    let tokenType = next();
+    if (tokenType !== tt.RBrace) {
+      do {
+        members.push(parseProperty(tokenType));
+        tokenType = next();
+        if (!tokenType) {
+          throw new UnexpectedEOF(members[members.length - 1].loc.end);
+        }
+        if (tokenType === tt.Comma) {
+          tokenType = next();
+          if (allowTrailingCommas && tokenType === tt.RBrace) {
+            break;
+          }
+        } else {
+          break;
+        }
+      } while (tokenType);
+    }
+    assertTokenType(tokenType, tt.RBrace);
+    const lastToken = tokenizer.token;
+    const range = createRange(firstToken.loc.start, lastToken.loc.end);
+    return types.object(members, {
+      loc: {
+        start: {
+          ...firstToken.loc.start
+        },
+        end: {
+          ...lastToken.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseArray(firstTokenType) {
+    assertTokenType(firstTokenType, tt.LBracket);
+    const firstToken = tokenizer.token;
+    const elements = [];
+    let tokenType = next();
+    if (tokenType !== tt.RBracket) {
+      do {
+        const value = parseValue(tokenType);
+        elements.push(types.element(
+          /** @type {ValueNode} */
+          value,
+          { loc: value.loc }
+        ));
+        tokenType = next();
+        if (tokenType === tt.Comma) {
+          tokenType = next();
+          if (allowTrailingCommas && tokenType === tt.RBracket) {
+            break;
+          }
+        } else {
+          break;
+        }
+      } while (tokenType);
+    }
+    assertTokenType(tokenType, tt.RBracket);
+    const lastToken = tokenizer.token;
+    const range = createRange(firstToken.loc.start, lastToken.loc.end);
+    return types.array(elements, {
+      loc: {
+        start: {
+          ...firstToken.loc.start
+        },
+        end: {
+          ...lastToken.loc.end
+        }
+      },
+      ...range
+    });
+  }
+  function parseValue(tokenType) {
+    tokenType = tokenType ?? next();
+    const token = tokenizer.token;
+    if (!tokenType) {
+      throw new UnexpectedEOF({
+        line: 1,
+        column: 1,
+        offset: 0
+      });
+    }
+    switch (tokenType) {
+      case tt.String:
+      case tt.Boolean:
+        return createLiteralNode(tokenType);
+      case tt.Number:
+        if (json5) {
+          let tokenText = text2.slice(token.loc.start.offset, token.loc.end.offset);
+          if (tokenText[0] === "+" || tokenText[0] === "-") {
+            tokenText = tokenText.slice(1);
+          }
+          if (tokenText === "NaN" || tokenText === "Infinity") {
+            return createJSON5IdentifierNode(token);
+          }
+        }
+        return createLiteralNode(tokenType);
+      case tt.Null:
+        return createNullNode(token);
+      case tt.LBrace:
+        return parseObject(tokenType);
+      case tt.LBracket:
+        return parseArray(tokenType);
+      default:
+        throw new UnexpectedToken(token);
+    }
+  }
+  const docBody = parseValue();
+  const unexpectedToken = next();
+  if (unexpectedToken) {
+    throw new UnexpectedToken(tokenizer.token);
+  }
+  const textEndLocation = getEndLocation(text2);
+  const docParts = {
+    loc: {
+      start: {
+        line: 1,
+        column: 1,
+        offset: 0
+      },
+      end: {
+        ...textEndLocation
+      }
+    }
+  };
+  if (options.tokens) {
+    docParts.tokens = tokens;
+  }
+  if (options.ranges) {
+    docParts.range = [
+      docParts.loc.start.offset,
+      docParts.loc.end.offset
+    ];
+  }
+  return types.document(
+    /** @type {ValueNode} */
+    docBody,
+    docParts
+  );
+}
+
 // src/syntax/hcl/lexer.ts
 var tokenNames = [
   "end of file",
@@ -56641,20 +61060,20 @@ var tokenNames = [
 ];
 var ID_START = new RegExp("^\\p{ID_Start}$", "u");
 var ID_CONTINUE = new RegExp("^\\p{ID_Continue}$", "u");
-function isIdentStartAt(text, i) {
-  const c = text.charCodeAt(i);
+function isIdentStartAt(text2, i) {
+  const c = text2.charCodeAt(i);
   if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c === 95) return true;
   if (!(c >= 128)) return false;
-  const cp = text.codePointAt(i);
+  const cp = text2.codePointAt(i);
   return ID_START.test(String.fromCodePoint(cp));
 }
-function identContinueLength(text, i) {
-  const c = text.charCodeAt(i);
+function identContinueLength(text2, i) {
+  const c = text2.charCodeAt(i);
   if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 95 || c === 45) {
     return 1;
   }
   if (c < 128 || Number.isNaN(c)) return 0;
-  const cp = text.codePointAt(i);
+  const cp = text2.codePointAt(i);
   if (!ID_CONTINUE.test(String.fromCodePoint(cp))) return 0;
   return cp > 65535 ? 2 : 1;
 }
@@ -56662,8 +61081,8 @@ function isDigit3(c) {
   return c >= 48 && c <= 57;
 }
 var Lexer = class {
-  constructor(text, start = 0) {
-    this.text = text;
+  constructor(text2, start = 0) {
+    this.text = text2;
     this.pos = start;
   }
   text;
@@ -56679,28 +61098,28 @@ var Lexer = class {
   commentHighWater = -1;
   /** Lexes the next token, skipping spaces and comments. Newlines are tokens. */
   next() {
-    const text = this.text;
-    const len = text.length;
+    const text2 = this.text;
+    const len = text2.length;
     let i = this.pos;
     for (; ; ) {
-      const c2 = text.charCodeAt(i);
+      const c2 = text2.charCodeAt(i);
       if (c2 === 32 || c2 === 9) {
         i++;
         continue;
       }
-      if (c2 === 35 || c2 === 47 && text.charCodeAt(i + 1) === 47) {
+      if (c2 === 35 || c2 === 47 && text2.charCodeAt(i + 1) === 47) {
         const s2 = i;
         while (i < len) {
-          const d = text.charCodeAt(i);
-          if (d === 10 || d === 13 && text.charCodeAt(i + 1) === 10) break;
+          const d = text2.charCodeAt(i);
+          if (d === 10 || d === 13 && text2.charCodeAt(i + 1) === 10) break;
           i++;
         }
         this.comment(s2, i);
         continue;
       }
-      if (c2 === 47 && text.charCodeAt(i + 1) === 42) {
+      if (c2 === 47 && text2.charCodeAt(i + 1) === 42) {
         const s2 = i;
-        const close = text.indexOf("*/", i + 2);
+        const close = text2.indexOf("*/", i + 2);
         i = close < 0 ? len : close + 2;
         this.comment(s2, i);
         continue;
@@ -56716,7 +61135,7 @@ var Lexer = class {
       this.pos = this.end = len;
       return this.type = 0 /* EOF */;
     }
-    const c = text.charCodeAt(i);
+    const c = text2.charCodeAt(i);
     let t;
     let n2 = 1;
     switch (c) {
@@ -56724,7 +61143,7 @@ var Lexer = class {
         t = 1 /* Newline */;
         break;
       case 13:
-        if (text.charCodeAt(i + 1) === 10) {
+        if (text2.charCodeAt(i + 1) === 10) {
           t = 1 /* Newline */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -56754,13 +61173,13 @@ var Lexer = class {
         t = 12 /* Comma */;
         break;
       case 46:
-        if (text.charCodeAt(i + 1) === 46 && text.charCodeAt(i + 2) === 46) {
+        if (text2.charCodeAt(i + 1) === 46 && text2.charCodeAt(i + 2) === 46) {
           t = 14 /* Ellipsis */;
           n2 = 3;
         } else t = 13 /* Dot */;
         break;
       case 61: {
-        const d = text.charCodeAt(i + 1);
+        const d = text2.charCodeAt(i + 1);
         if (d === 61) {
           t = 16 /* Eq */;
           n2 = 2;
@@ -56771,16 +61190,16 @@ var Lexer = class {
         break;
       }
       case 33:
-        if (text.charCodeAt(i + 1) === 61) {
+        if (text2.charCodeAt(i + 1) === 61) {
           t = 18 /* NotEq */;
           n2 = 2;
         } else t = 17 /* Not */;
         break;
       case 60:
-        if (text.charCodeAt(i + 1) === 61) {
+        if (text2.charCodeAt(i + 1) === 61) {
           t = 20 /* Le */;
           n2 = 2;
-        } else if (text.charCodeAt(i + 1) === 60) {
+        } else if (text2.charCodeAt(i + 1) === 60) {
           const h = this.heredocStart(i);
           if (h > 0) {
             t = 5 /* OHeredoc */;
@@ -56792,7 +61211,7 @@ var Lexer = class {
         } else t = 19 /* Lt */;
         break;
       case 62:
-        if (text.charCodeAt(i + 1) === 61) {
+        if (text2.charCodeAt(i + 1) === 61) {
           t = 22 /* Ge */;
           n2 = 2;
         } else t = 21 /* Gt */;
@@ -56813,13 +61232,13 @@ var Lexer = class {
         t = 27 /* Percent */;
         break;
       case 38:
-        if (text.charCodeAt(i + 1) === 38) {
+        if (text2.charCodeAt(i + 1) === 38) {
           t = 28 /* And */;
           n2 = 2;
         } else t = 35 /* Invalid */;
         break;
       case 124:
-        if (text.charCodeAt(i + 1) === 124) {
+        if (text2.charCodeAt(i + 1) === 124) {
           t = 29 /* Or */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -56828,13 +61247,13 @@ var Lexer = class {
         t = 30 /* Question */;
         break;
       case 58:
-        if (text.charCodeAt(i + 1) === 58) {
+        if (text2.charCodeAt(i + 1) === 58) {
           t = 32 /* DoubleColon */;
           n2 = 2;
         } else t = 31 /* Colon */;
         break;
       case 126:
-        if (text.charCodeAt(i + 1) === 125) {
+        if (text2.charCodeAt(i + 1) === 125) {
           t = 34 /* TildeRBrace */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -56843,11 +61262,11 @@ var Lexer = class {
         if (isDigit3(c)) {
           t = 3 /* Number */;
           n2 = this.numberEnd(i) - i;
-        } else if (isIdentStartAt(text, i)) {
+        } else if (isIdentStartAt(text2, i)) {
           t = 2 /* Ident */;
-          let j = i + (text.charCodeAt(i) >= 55296 && text.charCodeAt(i) <= 56319 ? 2 : 1);
+          let j = i + (text2.charCodeAt(i) >= 55296 && text2.charCodeAt(i) <= 56319 ? 2 : 1);
           for (; ; ) {
-            const k = identContinueLength(text, j);
+            const k = identContinueLength(text2, j);
             if (k === 0) break;
             j += k;
           }
@@ -56869,20 +61288,20 @@ var Lexer = class {
   }
   /** `digits ('.' digits)? ([eE] [+-]? digits)?` */
   numberEnd(i) {
-    const text = this.text;
-    while (isDigit3(text.charCodeAt(i))) i++;
-    if (text.charCodeAt(i) === 46 && isDigit3(text.charCodeAt(i + 1))) {
+    const text2 = this.text;
+    while (isDigit3(text2.charCodeAt(i))) i++;
+    if (text2.charCodeAt(i) === 46 && isDigit3(text2.charCodeAt(i + 1))) {
       i += 2;
-      while (isDigit3(text.charCodeAt(i))) i++;
+      while (isDigit3(text2.charCodeAt(i))) i++;
     }
-    const e = text.charCodeAt(i);
+    const e = text2.charCodeAt(i);
     if (e === 101 || e === 69) {
       let j = i + 1;
-      const s2 = text.charCodeAt(j);
+      const s2 = text2.charCodeAt(j);
       if (s2 === 43 || s2 === 45) j++;
-      if (isDigit3(text.charCodeAt(j))) {
+      if (isDigit3(text2.charCodeAt(j))) {
         j++;
-        while (isDigit3(text.charCodeAt(j))) j++;
+        while (isDigit3(text2.charCodeAt(j))) j++;
         i = j;
       }
     }
@@ -56890,28 +61309,28 @@ var Lexer = class {
   }
   /** At `<<`: the end of `<<-?IDENT` when a newline follows it, else -1. */
   heredocStart(i) {
-    const text = this.text;
+    const text2 = this.text;
     let j = i + 2;
-    const indent = text.charCodeAt(j) === 45;
+    const indent = text2.charCodeAt(j) === 45;
     if (indent) j++;
-    if (!isIdentStartAt(text, j)) return -1;
+    if (!isIdentStartAt(text2, j)) return -1;
     const s2 = j;
     j++;
     for (; ; ) {
-      const k = identContinueLength(text, j);
+      const k = identContinueLength(text2, j);
       if (k === 0) break;
       j += k;
     }
-    const c = text.charCodeAt(j);
-    if (c !== 10 && !(c === 13 && text.charCodeAt(j + 1) === 10)) return -1;
-    this.heredocMarker = text.slice(s2, j);
+    const c = text2.charCodeAt(j);
+    if (c !== 10 && !(c === 13 && text2.charCodeAt(j + 1) === 10)) return -1;
+    this.heredocMarker = text2.slice(s2, j);
     this.heredocIndent = indent;
     return j;
   }
   /** The length of the decimal digit run at `i` (for the legacy index `a.0.1`). */
   digitsEnd(i) {
-    const text = this.text;
-    while (isDigit3(text.charCodeAt(i))) i++;
+    const text2 = this.text;
+    while (isDigit3(text2.charCodeAt(i))) i++;
     return i;
   }
   /** The text of the current token. */
@@ -56936,22 +61355,22 @@ var BINARY = {
   [26 /* Slash */]: ["/", 6],
   [27 /* Percent */]: ["%", 6]
 };
-function parseHcl(text) {
-  const p = new Parser5(text);
+function parseHcl(text2) {
+  const p = new Parser6(text2);
   return p.parseFile();
 }
-function parseHclExpression(text) {
-  const p = new Parser5(text);
+function parseHclExpression(text2) {
+  const p = new Parser6(text2);
   return p.parseStandaloneExpression();
 }
-function parseHclTemplate(text) {
-  const p = new Parser5(text);
+function parseHclTemplate(text2) {
+  const p = new Parser6(text2);
   return p.parseStandaloneTemplate();
 }
-var Parser5 = class {
-  constructor(text) {
-    this.text = text;
-    this.lx = new Lexer(text);
+var Parser6 = class {
+  constructor(text2) {
+    this.text = text2;
+    this.lx = new Lexer(text2);
   }
   text;
   lx;
@@ -57267,17 +61686,17 @@ var Parser5 = class {
   }
   /** The offset after the quoted string whose content starts at `i` (or at the line's end). */
   skipQuoted(i) {
-    const text = this.text;
-    const len = text.length;
+    const text2 = this.text;
+    const len = text2.length;
     let depth = 0;
     while (i < len) {
-      const c = text.charCodeAt(i);
+      const c = text2.charCodeAt(i);
       if (c === 92) i += 2;
       else if (c === 34) {
         if (depth === 0) return i + 1;
         i = this.skipQuoted(i + 1);
-      } else if (c === 10 && depth === 0) return text.charCodeAt(i - 1) === 13 ? i - 1 : i;
-      else if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === 123) {
+      } else if (c === 10 && depth === 0) return text2.charCodeAt(i - 1) === 13 ? i - 1 : i;
+      else if ((c === 36 || c === 37) && text2.charCodeAt(i + 1) === 123) {
         depth++;
         i += 2;
       } else if (c === 123 && depth > 0) {
@@ -57291,15 +61710,15 @@ var Parser5 = class {
     return len;
   }
   skipHeredoc(i, marker) {
-    const text = this.text;
-    const len = text.length;
-    i = lineAfter(text, i);
+    const text2 = this.text;
+    const len = text2.length;
+    i = lineAfter(text2, i);
     while (i < len) {
-      const e = lineEnd(text, i);
+      const e = lineEnd2(text2, i);
       let s2 = i;
-      while (s2 < e && isSpace(text.charCodeAt(s2))) s2++;
-      if (e - s2 === marker.length && text.startsWith(marker, s2)) return e;
-      i = lineAfter(text, e);
+      while (s2 < e && isSpace(text2.charCodeAt(s2))) s2++;
+      if (e - s2 === marker.length && text2.startsWith(marker, s2)) return e;
+      i = lineAfter(text2, e);
     }
     return len;
   }
@@ -57548,8 +61967,8 @@ var Parser5 = class {
         return { kind: "ErrorExpression", start, end: start };
     }
   }
-  parseCall(first, start, firstEnd) {
-    let name = first;
+  parseCall(first2, start, firstEnd) {
+    let name = first2;
     let nameEnd = firstEnd;
     while (this.peek() === 32 /* DoubleColon */) {
       this.advance();
@@ -57792,8 +62211,8 @@ var Parser5 = class {
    * marker line (excluding its newline); json mode at the end of the text.
    */
   scanTemplate(i, mode, marker = "") {
-    const text = this.text;
-    const len = text.length;
+    const text2 = this.text;
+    const len = text2.length;
     const parts = [];
     const escapes = mode === "quoted";
     let lineStart = mode === "heredoc";
@@ -57801,7 +62220,7 @@ var Parser5 = class {
     let value = "";
     let runStart = i;
     const flush = (end) => {
-      if (runStart < end) value += text.slice(runStart, end);
+      if (runStart < end) value += text2.slice(runStart, end);
       if (textStart < end) {
         parts.push({ kind: "Text", value, start: textStart, end, lineStart });
       }
@@ -57810,10 +62229,10 @@ var Parser5 = class {
     };
     for (; ; ) {
       if (lineStart && mode === "heredoc" && textStart === i) {
-        const e = lineEnd(text, i);
+        const e = lineEnd2(text2, i);
         let s2 = i;
-        while (s2 < e && isSpace(text.charCodeAt(s2))) s2++;
-        if (e - s2 === marker.length && text.startsWith(marker, s2)) {
+        while (s2 < e && isSpace(text2.charCodeAt(s2))) s2++;
+        if (e - s2 === marker.length && text2.startsWith(marker, s2)) {
           return { parts, end: e, closed: true };
         }
       }
@@ -57822,7 +62241,7 @@ var Parser5 = class {
         if (mode === "quoted") this.error(i, i, `Unterminated string: expected '"'.`);
         return { parts, end: len, closed: mode === "json" };
       }
-      const c = text.charCodeAt(i);
+      const c = text2.charCodeAt(i);
       if (c === 34 && mode === "quoted") {
         flush(i);
         return { parts, end: i + 1, closed: true };
@@ -57834,27 +62253,27 @@ var Parser5 = class {
           return { parts, end: i, closed: false };
         }
         if (mode === "heredoc") {
-          const next = c === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+          const next = c === 13 && text2.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
           flush(next);
           i = next;
           textStart = runStart = i;
           lineStart = true;
           continue;
         }
-        if (c === 10 || text.charCodeAt(i + 1) === 10) {
+        if (c === 10 || text2.charCodeAt(i + 1) === 10) {
           i++;
           continue;
         }
       }
       if (c === 92 && escapes) {
-        value += text.slice(runStart, i);
+        value += text2.slice(runStart, i);
         const r = this.escape(i);
         value += r.value;
         i = r.end;
         runStart = i;
         continue;
       }
-      if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === 123) {
+      if ((c === 36 || c === 37) && text2.charCodeAt(i + 1) === 123) {
         const s2 = i;
         flush(i);
         const seq = c === 36 ? this.interpolation(s2) : this.directive(s2);
@@ -57869,8 +62288,8 @@ var Parser5 = class {
         }
         continue;
       }
-      if ((c === 36 || c === 37) && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === 123) {
-        value += text.slice(runStart, i + 1);
+      if ((c === 36 || c === 37) && text2.charCodeAt(i + 1) === c && text2.charCodeAt(i + 2) === 123) {
+        value += text2.slice(runStart, i + 1);
         i += 2;
         runStart = i;
         continue;
@@ -57879,8 +62298,8 @@ var Parser5 = class {
     }
   }
   escape(i) {
-    const text = this.text;
-    const c = text.charCodeAt(i + 1);
+    const text2 = this.text;
+    const c = text2.charCodeAt(i + 1);
     switch (c) {
       case 110:
         return { value: "\n", end: i + 2 };
@@ -57895,7 +62314,7 @@ var Parser5 = class {
       case 117:
       case 85: {
         const n2 = c === 117 ? 4 : 8;
-        const hex = text.slice(i + 2, i + 2 + n2);
+        const hex = text2.slice(i + 2, i + 2 + n2);
         if (hex.length === n2 && /^[0-9a-fA-F]+$/.test(hex)) {
           const cp = parseInt(hex, 16);
           if (cp <= 1114111 && (cp < 55296 || cp > 57343)) {
@@ -57906,8 +62325,8 @@ var Parser5 = class {
         return { value: "", end: i + 2 };
       }
       default:
-        this.error(i, i + 2, `Invalid escape sequence '\\${text[i + 1] ?? ""}'.`);
-        return { value: "", end: Math.min(i + 2, text.length) };
+        this.error(i, i + 2, `Invalid escape sequence '\\${text2[i + 1] ?? ""}'.`);
+        return { value: "", end: Math.min(i + 2, text2.length) };
     }
   }
   /** `${ expr }` at `s`, with optional strip markers. */
@@ -58090,19 +62509,19 @@ var Parser5 = class {
 function isSpace(c) {
   return c === 32 || c === 9;
 }
-function lineEnd(text, i) {
-  const len = text.length;
+function lineEnd2(text2, i) {
+  const len = text2.length;
   while (i < len) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13 && text.charCodeAt(i + 1) === 10) return i;
+    const c = text2.charCodeAt(i);
+    if (c === 10 || c === 13 && text2.charCodeAt(i + 1) === 10) return i;
     i++;
   }
   return len;
 }
-function lineAfter(text, i) {
-  const e = lineEnd(text, i);
-  if (text.charCodeAt(e) === 13 && text.charCodeAt(e + 1) === 10) return e + 2;
-  return e < text.length ? e + 1 : e;
+function lineAfter(text2, i) {
+  const e = lineEnd2(text2, i);
+  if (text2.charCodeAt(e) === 13 && text2.charCodeAt(e + 1) === 10) return e + 2;
+  return e < text2.length ? e + 1 : e;
 }
 function flushIndent(parts) {
   let min = Infinity;
@@ -58196,11 +62615,11 @@ var ROOT = {
     }
   }
 };
-function parseTerraformJson(text) {
+function parseTerraformJson(text2) {
   const errors = [];
-  const len = text.length;
+  const len = text2.length;
   let doc;
-  const limited = limitJsonDepth(text);
+  const limited = limitJsonDepth(text2);
   if (limited.deepAt !== void 0) errors.push({ start: limited.deepAt, end: limited.deepAt + 1, message: tooDeepMessage(), limit: true });
   try {
     doc = parse(limited.text, { mode: "jsonc", ranges: true, allowTrailingCommas: true });
@@ -58217,7 +62636,7 @@ function parseTerraformJson(text) {
       syntax: "json"
     };
   }
-  const reader = new JsonReader(text, errors);
+  const reader = new JsonReader(text2, errors);
   let body;
   if (doc.body.type === "Object") body = reader.body(doc.body, ROOT);
   else {
@@ -58228,19 +62647,19 @@ function parseTerraformJson(text) {
   body.end = len;
   return { kind: "File", start: 0, end: len, body, errors, comments: [], syntax: "json" };
 }
-function span2(n2) {
+function span(n2) {
   const r = n2.range ?? [0, 0];
   return { start: r[0], end: r[1] };
 }
 var JsonReader = class {
-  constructor(text, errors) {
-    this.text = text;
+  constructor(text2, errors) {
+    this.text = text2;
     this.errors = errors;
   }
   text;
   errors;
   error(n2, message) {
-    this.errors.push({ ...span2(n2), message });
+    this.errors.push({ ...span(n2), message });
   }
   body(obj2, schema) {
     const items = [];
@@ -58251,7 +62670,7 @@ var JsonReader = class {
       if (nested) this.blocks(m, name, nested, [], m.value, items);
       else items.push(this.attribute(m, name, schema.expressions?.[name]));
     }
-    return { kind: "Body", ...span2(obj2), items };
+    return { kind: "Body", ...span(obj2), items };
   }
   /** Descends through label levels; arrays at any level hold several objects. */
   blocks(m, type, schema, labels, value, out) {
@@ -58265,7 +62684,7 @@ var JsonReader = class {
     }
     if (labels.length < schema.labels) {
       for (const lm of value.members) {
-        const label2 = { ...span2(lm.name), value: memberName(lm) };
+        const label2 = { ...span(lm.name), value: memberName(lm) };
         if (label2.value === "//") continue;
         this.blocks(m, type, schema, [...labels, label2], lm.value, out);
       }
@@ -58277,7 +62696,7 @@ var JsonReader = class {
       start: m.range ? m.range[0] : 0,
       end: value.range ? value.range[1] : 0,
       type,
-      typeSpan: span2(m.name),
+      typeSpan: span(m.name),
       labels,
       body
     });
@@ -58289,7 +62708,7 @@ var JsonReader = class {
     else if (mode === "expressions" && m.value.type === "Array") {
       value = {
         kind: "Tuple",
-        ...span2(m.value),
+        ...span(m.value),
         items: m.value.elements.map((e) => this.value(e.value, "expression"))
       };
     } else if (mode === "map-of-expressions" && m.value.type === "Object") {
@@ -58300,7 +62719,7 @@ var JsonReader = class {
       start: m.range ? m.range[0] : 0,
       end: m.value.range ? m.value.range[1] : 0,
       name,
-      nameSpan: span2(m.name),
+      nameSpan: span(m.name),
       value
     };
   }
@@ -58311,16 +62730,16 @@ var JsonReader = class {
         return mode === "expression" ? this.expressionString(v) : this.templateString(v);
       case "Number":
       case "Boolean":
-        return { kind: "Literal", ...span2(v), value: v.value };
+        return { kind: "Literal", ...span(v), value: v.value };
       case "Null":
-        return { kind: "Literal", ...span2(v), value: null };
+        return { kind: "Literal", ...span(v), value: null };
       case "Array":
-        return { kind: "Tuple", ...span2(v), items: v.elements.map((e) => this.value(e.value, "template")) };
+        return { kind: "Tuple", ...span(v), items: v.elements.map((e) => this.value(e.value, "template")) };
       case "Object":
         return this.object(v, "template");
       default:
         this.error(v, "Unsupported JSON value.");
-        return { kind: "ErrorExpression", ...span2(v) };
+        return { kind: "ErrorExpression", ...span(v) };
     }
   }
   object(v, valueMode) {
@@ -58330,13 +62749,13 @@ var JsonReader = class {
       const value = this.value(m.value, valueMode);
       items.push({ start: key2.start, end: value.end, key: key2, value });
     }
-    return { kind: "Object", ...span2(v), items };
+    return { kind: "Object", ...span(v), items };
   }
   /** A JSON value taken literally (a variable's default): strings are not templates. */
   literal(v) {
     switch (v.type) {
       case "String": {
-        const s2 = span2(v);
+        const s2 = span(v);
         return {
           kind: "Template",
           ...s2,
@@ -58344,11 +62763,11 @@ var JsonReader = class {
         };
       }
       case "Array":
-        return { kind: "Tuple", ...span2(v), items: v.elements.map((e) => this.literal(e.value)) };
+        return { kind: "Tuple", ...span(v), items: v.elements.map((e) => this.literal(e.value)) };
       case "Object":
         return {
           kind: "Object",
-          ...span2(v),
+          ...span(v),
           items: v.members.map((m) => {
             const key2 = this.literal(m.name);
             const value = this.literal(m.value);
@@ -58364,8 +62783,8 @@ var JsonReader = class {
     const r = parseHclTemplate(decoded);
     const t = remap(r.template, map);
     for (const e of r.errors) this.errors.push(remap(e, map));
-    t.start = span2(v).start;
-    t.end = span2(v).end;
+    t.start = span(v).start;
+    t.end = span(v).end;
     return t;
   }
   expressionString(v) {
@@ -58384,16 +62803,16 @@ var JsonReader = class {
     const rawLen = e - 1 - rawStart;
     const decoded = v.value;
     if (decoded.length === rawLen) return { decoded, map: rawStart };
-    const text = this.text;
+    const text2 = this.text;
     const map = [];
     let i = rawStart;
     while (i < e - 1) {
-      if (text.charCodeAt(i) !== 92) {
+      if (text2.charCodeAt(i) !== 92) {
         map.push(i);
         i++;
         continue;
       }
-      const c = text.charCodeAt(i + 1);
+      const c = text2.charCodeAt(i + 1);
       if (c === 117) {
         map.push(i);
         i += 6;
@@ -58435,9 +62854,9 @@ function remap(node, map) {
 }
 
 // src/lower/terraform/parse.ts
-function parseTerraformFile(path, text) {
-  if (path.endsWith(".json")) return parseTerraformJson(text);
-  const file = parseHcl(text);
+function parseTerraformFile(path, text2) {
+  if (path.endsWith(".json")) return parseTerraformJson(text2);
+  const file = parseHcl(text2);
   const swallowing = file.comments.find((c) => !c.text.startsWith("/*") && /\r(?!\n)/.test(c.text));
   if (swallowing && file.errors.length === 0) {
     const at = swallowing.start + swallowing.text.search(/\r(?!\n)/);
@@ -58465,7 +62884,7 @@ var TerraformAnalysis = class {
     this.host = host;
     this.cache = new SourceCache((p) => host.readFile(p), parseTerraformFile);
     for (const f of configFiles) {
-      const dir2 = dirname13(f);
+      const dir2 = dirname19(f);
       const list2 = this.given.get(dir2) ?? [];
       list2.push(f);
       this.given.set(dir2, list2);
@@ -58523,19 +62942,19 @@ var TerraformAnalysis = class {
     if (cached2 !== void 0) return cached2;
     let values = null;
     if (path.endsWith(".json")) {
-      const text = this.host.readFile(path);
-      if (text !== void 0) {
+      const text2 = this.host.readFile(path);
+      if (text2 !== void 0) {
         const at = { file: path, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
         try {
-          const data = JSON.parse(text);
+          const data = JSON.parse(text2);
           values = /* @__PURE__ */ new Map();
           if (data && typeof data === "object" && !Array.isArray(data)) {
             for (const [k, v] of Object.entries(data)) values.set(k, fromJs(v, at));
           }
         } catch (e) {
-          const lineMap = new LineMap(text);
+          const lineMap = new LineMap(text2);
           const m = /position (\d+)/.exec(e instanceof Error ? e.message : "");
-          const offset = m ? Math.min(Number(m[1]), text.length) : 0;
+          const offset = m ? Math.min(Number(m[1]), text2.length) : 0;
           this.cache.diagnostics.push({
             code: "parse-error",
             message: `invalid JSON: ${e instanceof Error ? e.message : String(e)}`,
@@ -58629,546 +63048,170 @@ var terraformFrontEnd = {
   analyze
 };
 
-// src/engine/host.ts
-import { closeSync, constants as constants3, fstatSync, openSync, readdirSync as readdirSync3, readSync, realpathSync as realpathSync2 } from "node:fs";
-import { join as join7, resolve as resolve14 } from "node:path";
-
-// src/discover/root.ts
-import { existsSync as existsSync5, statSync as statSync5 } from "node:fs";
-import { dirname as dirname14, isAbsolute as isAbsolute2, relative as relative7, resolve as resolve13, sep as sep4 } from "node:path";
-function repositoryRoot(paths, cwd) {
-  const folders = (paths.length > 0 ? paths : ["."]).map((p) => folderOf(p, cwd));
-  const common = folders.reduce(commonFolder);
-  return gitTopLevel(common) ?? common;
-}
-function folderOf(arg, cwd) {
-  if (isDynamicPattern(arg)) {
-    const parts = arg.split(/[\\/]/);
-    const base = [];
-    for (const part of parts) {
-      if (isDynamicPattern(part)) break;
-      base.push(part);
-    }
-    return resolve13(cwd, base.join("/") || ".");
-  }
-  const abs = resolve13(cwd, arg);
-  try {
-    return statSync5(abs).isDirectory() ? abs : dirname14(abs);
-  } catch {
-    return dirname14(abs);
-  }
-}
-function commonFolder(a, b2) {
-  let x = a;
-  while (!isInside(x, b2)) {
-    const up = dirname14(x);
-    if (up === x) return x;
-    x = up;
-  }
-  return x;
-}
-function isInside(folder, path) {
-  const rel = relative7(folder, path);
-  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep4}`) && !isAbsolute2(rel);
-}
-function gitTopLevel(folder) {
-  let dir2 = folder;
-  for (; ; ) {
-    if (existsSync5(resolve13(dir2, ".git"))) return dir2;
-    const up = dirname14(dir2);
-    if (up === dir2) return void 0;
-    dir2 = up;
-  }
-}
-
-// src/engine/host.ts
-var MAX_FILE_BYTES = 64 * 1024 * 1024;
-var CachingHost = class {
-  texts = /* @__PURE__ */ new Map();
-  problems = /* @__PURE__ */ new Map();
-  lineMaps = /* @__PURE__ */ new Map();
-  root;
-  realRoot;
-  maxBytes;
-  varFiles;
-  includeGeneratedTemplates;
-  constructor(options = {}) {
-    const opts = options instanceof Map ? { overrides: options } : options;
-    for (const [path, text] of opts.overrides ?? []) this.texts.set(path, text);
-    this.root = opts.root ? resolve14(opts.root) : void 0;
-    this.maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
-    this.allowed = new Set(opts.allow ?? []);
-  }
-  allowed;
-  readFile(path) {
-    if (!this.texts.has(path)) {
-      let text;
-      try {
-        text = this.read(path);
-      } catch (e) {
-        this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
-      }
-      this.texts.set(path, text);
-    }
-    return this.texts.get(path);
-  }
-  /** Why `readFile(path)` or `listFolder(path)` gave nothing, when it was refused or failed. */
-  readProblem(path) {
-    return this.problems.get(path);
-  }
-  /** The file's line index, built once. */
-  lineMap(path) {
-    if (!this.lineMaps.has(path)) {
-      const text = this.readFile(path);
-      this.lineMaps.set(path, text === void 0 ? void 0 : new LineMap(text));
-    }
-    return this.lineMaps.get(path);
-  }
-  listFolder(path) {
-    try {
-      this.checkInsideRoot(path);
-      return readdirSync3(path, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => join7(path, e.name)).sort();
-    } catch (e) {
-      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
-      return [];
-    }
-  }
-  read(path) {
-    this.checkInsideRoot(path);
-    const fd = openSync(path, constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
-    try {
-      const stat3 = fstatSync(fd);
-      if (stat3.isDirectory()) throw new ReadRefused("it is a folder, not a file");
-      if (!stat3.isFile()) throw new ReadRefused("it is not a regular file (a device, FIFO or socket); grantlint reads only regular files");
-      if (stat3.size > this.maxBytes) throw new ReadRefused(`it is larger than ${Math.round(this.maxBytes / 1024 / 1024)} MB, the most grantlint reads`);
-      const buffer = Buffer.allocUnsafe(stat3.size);
-      let filled = 0;
-      while (filled < stat3.size) {
-        const n2 = readSync(fd, buffer, filled, stat3.size - filled, null);
-        if (n2 === 0) break;
-        filled += n2;
-      }
-      return buffer.subarray(0, filled).toString("utf8");
-    } finally {
-      closeSync(fd);
-    }
-  }
-  /** Throws ReadRefused when the path, symbolic links followed, lies outside the root. */
-  checkInsideRoot(path) {
-    if (!this.root || this.allowed.has(path)) return;
-    if (!isInside(this.root, resolve14(path))) throw new ReadRefused(outsideMessage(this.root));
-    this.realRoot ??= safeRealpath(this.root) ?? this.root;
-    const real = safeRealpath(path);
-    if (real && !isInside(this.realRoot, real)) throw new ReadRefused(`${outsideMessage(this.root)} (through a symbolic link)`);
-  }
+// src/engine/front-ends.ts
+var FRONT_ENDS = {
+  bicep: bicepFrontEnd,
+  terraform: terraformFrontEnd,
+  arm: armFrontEnd,
+  script: scriptsFrontEnd
 };
-var ReadRefused = class extends Error {
-};
-function outsideMessage(root) {
-  return `it is outside the repository root ${root}; grantlint reads only inside it (widen it with --root)`;
+var KIND_TO_FORMAT = { bicep: "bicep", terraform: "terraform", json: "arm", script: "script" };
+var ORDER = ["bicep", "arm", "terraform", "script"];
+function analyzeFiles(files, host, onFormat) {
+  const program = emptyProgram();
+  for (const format2 of ORDER) {
+    if (!files.some((f) => KIND_TO_FORMAT[f.kind] === format2)) continue;
+    const reached = new Set(program.files);
+    const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format2 && !reached.has(f.path)).map((f) => f.path);
+    onFormat?.(format2, mine.length);
+    const part = guarded(`the ${format2 === "arm" ? "ARM" : format2} files of this run`, () => mine, () => FRONT_ENDS[format2].analyze(mine, host));
+    appendAll(program.resources, part.resources);
+    appendAll(program.diagnostics, part.diagnostics);
+    appendAll(program.comments, directiveComments(part.comments, host));
+    appendAll(program.files, part.files);
+    appendAll(program.externalCalls, part.externalCalls ?? []);
+  }
+  const holders = () => [...new Set(program.resources.filter((r) => r.type.toLowerCase() === "microsoft.resources/deploymentscripts").map((r) => r.decl.file))];
+  const scripts = guarded("the deployment scripts of these templates", holders, () => deploymentScriptPrograms(program.resources, host));
+  appendAll(program.resources, scripts.resources);
+  appendAll(program.diagnostics, scripts.diagnostics);
+  appendAll(program.comments, directiveComments(scripts.comments, host));
+  appendAll(program.files, scripts.files);
+  return program;
 }
-function safeRealpath(path) {
+function guarded(what, files, analyze3) {
   try {
-    return realpathSync2(path);
+    return analyze3();
   } catch (e) {
-    if (e.code === "ELOOP") throw e;
-    return void 0;
+    return failedProgram(files(), what, e);
   }
 }
-
-// src/engine/run-rules.ts
-import { createHash as createHash2 } from "node:crypto";
-
-// src/engine/call-path.ts
-import { dirname as dirname15, relative as relative8 } from "node:path";
-function callPathNote(resource, primary, sourceText) {
-  if (!resource) return void 0;
-  const chain = resource.callChain;
-  const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
-  if (from < 0) return void 0;
-  const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
-  const file = relative8(dirname15(primary.file), resource.decl.file).split("\\").join("/");
-  return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
+function failedProgram(files, what, e) {
+  const program = emptyProgram();
+  for (const file of files) program.diagnostics.push(internalError(what, e, fileStart(file)));
+  return program;
 }
-function callName(call2, sourceText) {
-  const text = sourceText(call2.file);
-  const line = text?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
-  const bicep = /^module\s+([A-Za-z_]\w*)/.exec(line);
-  if (bicep) return `module '${bicep[1]}'`;
-  const terraform = /^module\s+"([^"]+)"/.exec(line);
-  if (terraform) return `module '${terraform[1]}'`;
-  const arm = text ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text, call2)) : null;
-  if (arm) return `deployment '${arm[1].replace(/^\[(.*)\]$/, "$1")}'`;
-  return `the call on line ${call2.range.start.line}`;
-}
-function sliceFrom(text, call2) {
-  const lines = text.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
-  return lines.join("\n");
-}
-
-// src/engine/messages.ts
-function formatMessage(template, data = {}) {
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
-}
-
-// src/engine/run-rules.ts
-function runRules(graph, runs, options) {
-  return withSourceText(options.sourceText, () => runEach(graph, runs, options));
-}
-function runEach(graph, runs, options) {
-  const findings = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const { rule: rule6, severity, options: ruleOptions } of runs) {
-    rule6.check(graph, {
-      options: ruleOptions,
-      roles: options.roles,
-      permissions: options.permissions ?? permissionModel(),
-      report(descriptor) {
-        const finding = toFinding(rule6, severity, descriptor, options);
-        const key2 = `${rule6.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
-        if (seen.has(key2)) return;
-        seen.add(key2);
-        findings.push(finding);
-      }
-    });
-  }
-  return findings;
-}
-function nodeResource(node) {
-  return "resource" in node ? node.resource : void 0;
-}
-function nodeKey(node) {
-  const r = nodeResource(node);
-  if ("at" in node) return `${node.resource.declKey}@${node.at.range.start.line}:${node.at.range.start.column}`;
-  return r?.declKey ?? node.id;
-}
-function nodeLocation(node) {
-  if ("at" in node) return node.at;
-  return nodeResource(node)?.decl;
-}
-function primaryLocation(node, valueAt) {
-  const own = nodeLocation(node);
-  if (!valueAt || valueAt.file === own.file) return own;
-  const chain = nodeResource(node)?.callChain ?? [];
-  for (let i = chain.length - 1; i >= 0; i--) if (chain[i].file === valueAt.file) return chain[i];
-  return own;
-}
-function contains(outer, inner) {
-  return outer.file === inner.file && compareLocations({ ...outer, range: { start: outer.range.start, end: outer.range.start } }, inner) <= 0 && (inner.range.end.line < outer.range.end.line || inner.range.end.line === outer.range.end.line && inner.range.end.column <= outer.range.end.column);
-}
-function toFinding(rule6, severity, d, options) {
-  const primary = primaryLocation(d.node, d.value?.at);
-  const related = [...d.related ?? []];
-  if (d.value?.at && !contains(primary, d.value.at) && !related.some((r) => sameLocation(r.at, d.value?.at))) {
-    related.unshift({ message: "The value is written here.", at: d.value.at });
-  }
-  const symbol = nodeResource(d.node)?.symbol;
-  const text = formatMessage(rule6.meta.messages[d.messageId] ?? d.messageId, d.data);
-  const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
-  const message = note ? `${text} ${note}` : text;
-  const finding = {
-    ruleId: rule6.meta.id,
-    severity,
-    message,
-    file: primary.file,
-    range: primary.range,
-    related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
-    fingerprint: fingerprint(rule6.meta.id, primary, symbol, options.sourceText(primary.file), options.sourceLines?.(primary.file))
-  };
-  if (symbol) finding.symbol = symbol;
-  return finding;
-}
-function fingerprint(ruleId, at, symbol, text, lines) {
-  const snippet = text ? sliceRange(text, lines ?? new LineMap(text), at).replace(/\s+/g, " ").trim() : "";
-  const file = at.file.replace(/\\/g, "/").split("/").pop() ?? at.file;
-  return createHash2("sha256").update([ruleId, file, symbol ?? "", snippet].join("\0")).digest("hex").slice(0, 32);
-}
-function sliceRange(text, lines, at) {
-  const { start, end } = at.range;
-  const offset = (line, column) => {
-    if (line > lines.lineCount) return text.length;
-    const from = lines.offset({ line, column: 1 });
-    return Math.min(from + Math.max(0, column - 1), lineEnd2(text, lines, line));
-  };
-  if (start.line > lines.lineCount || start.line === end.line && end.column <= start.column) return "";
-  return text.slice(offset(start.line, start.column), Math.max(offset(start.line, start.column), offset(end.line, end.column)));
-}
-function lineEnd2(text, lines, line) {
-  if (line >= lines.lineCount) return text.length;
-  const next = lines.offset({ line: line + 1, column: 1 });
-  return text.charCodeAt(next - 1) === 10 && text.charCodeAt(next - 2) === 13 ? next - 2 : next - 1;
-}
-function compareFindings(a, b2) {
-  return compareLocations({ file: a.file, range: a.range }, { file: b2.file, range: b2.range }) || (a.ruleId < b2.ruleId ? -1 : a.ruleId > b2.ruleId ? 1 : 0) || (a.message < b2.message ? -1 : a.message > b2.message ? 1 : 0);
-}
-
-// src/engine/configured-rules.ts
-function runConfiguredRules(graph, config, files, options) {
-  const findings = [];
-  const optionsKey = (file, ruleId) => {
-    const effective = config.forFile(file);
-    const setting = effective.rules.get(ruleId);
-    return !setting || setting.severity === "off" || effective.ignored ? void 0 : stableJson(setting.options);
-  };
-  for (const rule6 of config.rules()) {
-    const groups = /* @__PURE__ */ new Map();
-    for (const file of files) {
-      const key2 = optionsKey(file, rule6.meta.id);
-      if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule6.meta.id).options);
-    }
-    for (const [key2, ruleOptions] of groups) {
-      const run = runRules(graph, [{ rule: rule6, severity: rule6.meta.severity, options: structuredClone(ruleOptions) }], options);
-      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule6.meta.id) === key2));
-    }
-  }
-  return findings;
-}
-
-// src/engine/suppressions.ts
-function commentBody(text) {
-  let body = text.trim();
-  if (body.startsWith("/*")) body = body.slice(2).replace(/\*\/\s*$/, "");
-  else if (body.startsWith("//")) body = body.slice(2);
-  else if (body.startsWith("#")) body = body.slice(1);
-  return body.trim();
-}
-function parseDirective(comment) {
-  const m = /^grantlint-([A-Za-z-]*)(?:\s+([\s\S]*))?$/.exec(commentBody(comment));
-  if (!m) return void 0;
-  return { directive: m[1], ...parseRulesAndReason(m[2] ?? "") };
-}
-function parseRulesAndReason(text) {
-  const sep6 = text.search(/(^|\s)--(\s|$)/);
-  const rulesPart = sep6 >= 0 ? text.slice(0, sep6) : text;
-  const reason = sep6 >= 0 ? text.slice(sep6).trim().slice(2).trim() : "";
-  const rules = [...new Set(rulesPart.split(/[\s,]+/).filter(Boolean))];
-  return { rules, reason };
-}
-function collectSuppressions(program, options) {
-  const out = { suppressions: [], problems: [] };
-  const check = (at, parsed, kind, covers) => {
-    if (parsed.rules.length === 0) {
-      out.problems.push({ at, messageId: "noRule", data: {} });
-      return;
-    }
-    const known2 = options.knownRules(at.file);
-    const unknownRule = parsed.rules.find((r) => !known2.has(r));
-    if (unknownRule) {
-      const near = closest(unknownRule, known2);
-      const hint = near ? ` (did you mean '${near}'?)` : "";
-      out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
-      return;
-    }
-    if (!parsed.reason) {
-      out.problems.push({ at, messageId: "noReason", data: { rules: parsed.rules.map((r) => `'${r}'`).join(", ") } });
-      return;
-    }
-    out.suppressions.push({ at, rules: parsed.rules, reason: parsed.reason, kind, covers });
-  };
-  const byFile = /* @__PURE__ */ new Map();
-  const seenComments = /* @__PURE__ */ new Set();
-  for (const c of program.comments) {
-    const id = `${c.at.file}|${c.at.range.start.line}:${c.at.range.start.column}`;
-    if (seenComments.has(id)) continue;
-    seenComments.add(id);
-    const list2 = byFile.get(c.at.file) ?? [];
-    list2.push(c);
-    byFile.set(c.at.file, list2);
-  }
-  for (const [file, comments] of byFile) {
-    const directives = comments.map((c) => ({ c, parsed: parseDirective(c.text) })).filter((d) => d.parsed);
-    if (directives.length === 0) continue;
-    const lines = (options.readFile(file) ?? "").split(/\r\n|\r|\n/);
-    const commentLines = /* @__PURE__ */ new Set();
-    for (const c of comments) {
-      const { start, end } = c.at.range;
-      if ((lines[start.line - 1] ?? "").slice(0, start.column - 1).trim() !== "") continue;
-      for (let l = start.line; l <= end.line; l++) commentLines.add(l);
-    }
-    const isBicep = /\.bicep(param)?$/i.test(file);
-    const skippable = (line) => commentLines.has(line) || isBicep && (lines[line - 1] ?? "").trim().startsWith("@");
-    for (const { c, parsed } of directives) {
-      if (parsed.directive !== "disable-next-line") {
-        out.problems.push({ at: c.at, messageId: "unknownDirective", data: { directive: `grantlint-${parsed.directive}` } });
-        continue;
-      }
-      const fromLine = c.at.range.end.line + 1;
-      let toLine = fromLine;
-      while (toLine <= lines.length && skippable(toLine)) toLine++;
-      check(c.at, parsed, "comment", { file, fromLine, toLine });
-    }
-  }
-  const seen = /* @__PURE__ */ new Set();
-  for (const r of program.resources) {
-    if (r.format !== "arm") continue;
-    const key2 = `${r.decl.file}|${r.decl.range.start.line}:${r.decl.range.start.column}`;
-    if (seen.has(key2)) continue;
-    seen.add(key2);
-    const disable = getPath(r.body, ["metadata", "grantlint", "disable"]);
-    if (!disable) continue;
-    const entries = disable.kind === "array" ? disable.items : [disable];
-    for (const entry of entries) {
-      const at = entry.at ?? disable.at ?? r.decl;
-      const parsed = metadataEntry(entry);
-      if (typeof parsed === "string") out.problems.push({ at, messageId: "malformed", data: { detail: parsed } });
-      else check(at, parsed, "metadata", r.decl);
-    }
-  }
-  return out;
-}
-function metadataEntry(entry) {
-  if (entry.kind === "string") return parseRulesAndReason(entry.value);
-  if (entry.kind !== "object") return 'write "<rule> -- <reason>" or { "rule": "<rule>", "reason": "<reason>" }';
-  const rule6 = getPath(entry, ["rule"]) ?? getPath(entry, ["rules"]);
-  const reason = getPath(entry, ["reason"]);
-  const rules = rule6?.kind === "string" ? rule6.value.split(/[\s,]+/).filter(Boolean) : rule6?.kind === "array" ? rule6.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
-  return { rules, reason: reason?.kind === "string" ? reason.value.trim() : "" };
-}
-function within2(outer, file, line, column) {
-  if (outer.file !== file) return false;
-  const { start, end } = outer.range;
-  const afterStart = line > start.line || line === start.line && column >= start.column;
-  const beforeEnd = line < end.line || line === end.line && column <= end.column;
-  return afterStart && beforeEnd;
-}
-function applySuppressions(findings, suppressions, resources) {
-  const comments = suppressions.filter((s2) => s2.kind === "comment");
-  const metadata = suppressions.filter((s2) => s2.kind === "metadata");
-  const armDecls = metadata.length > 0 ? resources.filter((r) => r.format === "arm").map((r) => r.decl) : [];
-  const outcome = { kept: [], suppressed: [], used: /* @__PURE__ */ new Map() };
-  const use = (s2, rule6) => {
-    const set = outcome.used.get(s2) ?? /* @__PURE__ */ new Set();
-    set.add(rule6);
-    outcome.used.set(s2, set);
-  };
-  for (const f of findings) {
-    const { line, column } = f.range.start;
-    let by = comments.find((s2) => {
-      const c = s2.covers;
-      return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
-    });
-    if (!by && metadata.length > 0) {
-      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
-      if (innermost) {
-        by = metadata.find((s2) => {
-          const d = s2.covers;
-          return d.file === innermost.file && d.range.start.line === innermost.range.start.line && d.range.start.column === innermost.range.start.column && s2.rules.includes(f.ruleId);
-        });
-      }
-    }
-    if (by) {
-      use(by, f.ruleId);
-      outcome.suppressed.push(f);
-    } else outcome.kept.push(f);
-  }
-  return outcome;
-}
-function engineFinding(meta, messageId, data, at, readFile) {
-  return {
-    ruleId: meta.id,
-    severity: meta.severity,
-    message: formatMessage(meta.messages[messageId], data),
-    file: at.file,
-    range: at.range,
-    related: [],
-    fingerprint: fingerprint(meta.id, at, void 0, readFile(at.file))
-  };
-}
-function problemFindings(problems, readFile) {
-  return problems.map((p) => engineFinding(INVALID_SUPPRESSION_RULE, p.messageId, p.data, p.at, readFile));
-}
-function unusedFindings(suppressions, used, isActive, readFile) {
-  const out = [];
-  for (const s2 of suppressions) {
-    for (const rule6 of s2.rules) {
-      if (used.get(s2)?.has(rule6) || !isActive(s2.at.file, rule6)) continue;
-      out.push(engineFinding(UNUSED_SUPPRESSION_RULE, "unused", { rule: rule6 }, s2.at, readFile));
-    }
-  }
-  return out;
-}
-
-// src/engine/filter.ts
-function filterFindings(findings, program, options) {
-  const { config } = options;
-  const configured = (f) => {
-    if (!config) return f;
-    const effective = config.forFile(f.file);
-    if (effective.ignored) return void 0;
-    const setting = effective.rules.get(f.ruleId);
-    if (!setting) return f;
-    if (setting.severity === "off") return void 0;
-    return setting.severity === f.severity ? f : { ...f, severity: setting.severity };
-  };
-  const severe = (list2) => list2.flatMap((f) => configured(f) ?? []);
-  const knownRules = (file) => config ? new Set(config.forFile(file).rules.keys()) : options.knownRuleIds;
-  const isActive = (file, ruleId) => {
-    if (!config) return options.knownRuleIds.has(ruleId);
-    const effective = config.forFile(file);
-    const setting = effective.rules.get(ruleId);
-    return !effective.ignored && !!setting && setting.severity !== "off";
-  };
-  const collected = collectSuppressions(program, { readFile: options.readFile, knownRules });
-  const outcome = applySuppressions(severe(findings), collected.suppressions, program.resources);
-  let kept = [...outcome.kept, ...severe(problemFindings(collected.problems, options.readFile))];
-  if (options.reportUnusedSuppressions) {
-    appendAll(kept, severe(unusedFindings(collected.suppressions, outcome.used, isActive, options.readFile)));
-  }
-  const stats = { suppressed: outcome.suppressed.length, baselined: 0, staleBaseline: 0 };
-  if (options.baseline) {
-    const result = options.baseline.apply(kept);
-    kept = result.kept;
-    stats.baselined = result.matched.length;
-    stats.staleBaseline = result.stale.length;
-  }
-  return { findings: kept, stats };
-}
-
-// src/engine/inputs.ts
-import { statSync as statSync6 } from "node:fs";
-import { resolve as resolve15 } from "node:path";
-function checkedVarFiles(files, cwd) {
-  return files.map((f) => {
-    const abs = resolve15(cwd, f);
-    let why;
-    try {
-      const stat3 = statSync6(abs);
-      if (stat3.isDirectory()) why = "it is a folder, not a file";
-      else if (!stat3.isFile()) why = "it is not a regular file";
-    } catch (e) {
-      why = describeFsError(e);
-    }
-    if (why) throw new EnvironmentError(`--var-file ${f}: ${why}`);
-    return abs;
+function directiveComments(comments, host) {
+  const mayDirect = /* @__PURE__ */ new Map();
+  return comments.filter((c) => {
+    let yes = mayDirect.get(c.at.file);
+    if (yes === void 0) mayDirect.set(c.at.file, yes = host.readFile(c.at.file)?.includes("grantlint-") ?? true);
+    return yes;
   });
 }
-function unreadableFiles(files, program, host, walkProblems = /* @__PURE__ */ new Map()) {
-  const reported2 = new Set(program.diagnostics.map((d) => d.at.file));
-  const out = [...walkProblems].map(([path, why]) => ({ code: "unreadable-file", message: `Not linted: ${why}.`, at: fileStart(path) }));
-  for (const file of files) {
-    const why = host.readProblem(file);
-    if (why && !reported2.has(file)) out.push(unreadableFile(file, why));
-  }
-  return out;
+function mergeProgram(program, part) {
+  appendAll(program.resources, part.resources);
+  appendAll(program.diagnostics, part.diagnostics);
+  appendAll(program.comments, part.comments);
+  appendAll(program.files, part.files);
+  appendAll(program.externalCalls ??= [], part.externalCalls ?? []);
 }
-function uniqueDiagnostics(diagnostics) {
-  const seen = /* @__PURE__ */ new Set();
-  return diagnostics.filter((d) => {
-    const { start, end } = d.at.range;
-    const key2 = `${d.code}\0${d.at.file}\0${start.line}:${start.column}-${end.line}:${end.column}\0${d.message}`;
-    if (seen.has(key2)) return false;
-    seen.add(key2);
-    return true;
+
+// src/engine/pool.ts
+import { existsSync as existsSync6 } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join as join9 } from "node:path";
+import { fileURLToPath as fileURLToPath3, pathToFileURL as pathToFileURL2 } from "node:url";
+import { Worker } from "node:worker_threads";
+var MIN_PARALLEL_SIZE = 4e6;
+function workerScript() {
+  const candidates = [
+    new URL("./front-end-worker.js", import.meta.url),
+    new URL("./grantlint-worker.mjs", import.meta.url),
+    pathToFileURL2(join9(packageRoot(), "dist", "src", "engine", "front-end-worker.js"))
+  ];
+  return candidates.find((url) => existsSync6(fileURLToPath3(url)));
+}
+function defaultJobs() {
+  return Math.max(1, availableParallelism());
+}
+function batchHost(setup) {
+  const host = new CachingHost({ overrides: setup.overrides, root: setup.root, allow: setup.varFiles });
+  if (setup.varFiles) host.varFiles = setup.varFiles;
+  if (setup.includeGenerated) host.includeGeneratedTemplates = true;
+  if (setup.scriptsDisabled) {
+    const off = new Set(setup.scriptsDisabled);
+    host.scriptsEnabled = (file) => !off.has(file);
+  }
+  return host;
+}
+async function lowerBatches(batches2, setup, jobs, onBatch) {
+  const total = batches2.reduce((n2, b2) => n2 + b2.size, 0);
+  const workers = Math.min(jobs, batches2.length);
+  const script = workers > 1 && total >= MIN_PARALLEL_SIZE ? workerScript() : void 0;
+  if (!script) {
+    return batches2.map((b2, i) => {
+      const program = analyzeFiles(b2.files, batchHost(setup));
+      onBatch?.(i + 1, batches2.length);
+      return program;
+    });
+  }
+  return inWorkers(script, batches2, setup, workers, onBatch);
+}
+function inWorkers(script, batches2, setup, count, onBatch) {
+  const results = new Array(batches2.length);
+  let next = 0;
+  let done = 0;
+  const pool = [];
+  return new Promise((resolvePromise) => {
+    let settled = false;
+    const stop = () => {
+      for (const w of pool) void w.terminate();
+    };
+    const finished = (id, program) => {
+      results[id] = program;
+      done++;
+      onBatch?.(done, batches2.length);
+      if (done === batches2.length && !settled) {
+        settled = true;
+        stop();
+        resolvePromise(results);
+      }
+    };
+    const inFlight = /* @__PURE__ */ new Map();
+    const feed = (w) => {
+      if (next >= batches2.length) return;
+      const id = next++;
+      inFlight.set(w, id);
+      w.postMessage({ id, files: batches2[id].files });
+    };
+    const died = (w, e) => {
+      const id = inFlight.get(w);
+      inFlight.delete(w);
+      if (settled || id === void 0 || results[id]) return;
+      finished(id, failedProgram(batches2[id].files.map((f) => f.path), "this batch of files (its worker thread stopped)", e));
+    };
+    for (let i = 0; i < count - 1; i++) {
+      const w = new Worker(script, { workerData: setup });
+      pool.push(w);
+      w.on("message", (reply) => {
+        inFlight.delete(w);
+        finished(reply.id, reply.program);
+        feed(w);
+      });
+      w.on("error", (e) => died(w, e));
+      w.on("exit", (code) => {
+        if (code !== 0) died(w, new Error(`exit code ${code}`));
+      });
+      feed(w);
+    }
+    const own = () => {
+      if (settled || next >= batches2.length) return;
+      const id = next++;
+      let program;
+      try {
+        program = analyzeFiles(batches2[id].files, batchHost(setup));
+      } catch (e) {
+        program = failedProgram(batches2[id].files.map((f) => f.path), "this batch of files", e);
+      }
+      finished(id, program);
+      setImmediate(own);
+    };
+    setImmediate(own);
   });
 }
 
 // src/engine/lint.ts
-var FRONT_ENDS = {
-  bicep: bicepFrontEnd,
-  terraform: terraformFrontEnd,
-  arm: armFrontEnd
-};
-var KIND_TO_FORMAT = { bicep: "bicep", terraform: "terraform", json: "arm" };
 function defaultRuleRuns(rules = builtinRules) {
   return rules.map((rule6) => ({ rule: rule6, severity: rule6.meta.severity, options: { ...rule6.meta.defaultOptions ?? {} } }));
 }
@@ -59177,41 +63220,79 @@ async function analyze2(paths, options = {}) {
   const walkProblems = /* @__PURE__ */ new Map();
   let files = await discover(paths, { cwd, ignore: options.ignore, problems: walkProblems });
   if (options.config) {
-    const config = options.config;
-    files = files.filter((f) => !config.isIgnored(f.path));
-    await config.load(files.map((f) => f.path));
+    const config2 = options.config;
+    files = files.filter((f) => !config2.isIgnored(f.path));
+    await config2.load(files.map((f) => f.path));
   }
   options.onProgress?.({ stage: "discovered", files: files.length });
   for (const path of options.overrides?.keys() ?? []) {
     if (!files.some((f) => f.path === path)) {
-      const kind = path.endsWith(".bicep") || path.endsWith(".bicepparam") ? "bicep" : /\.tf(vars)?(\.json)?$/.test(path) ? "terraform" : "json";
-      files.push({ path: resolve16(path), kind });
+      files.push({ path: resolve20(path), kind: fileKind(path) ?? "json" });
     }
   }
   const varFiles = checkedVarFiles(options.varFiles ?? [], cwd);
-  const root = options.root ? resolve16(cwd, options.root) : repositoryRoot(paths, cwd);
+  const root = options.root ? resolve20(cwd, options.root) : repositoryRoot(paths, cwd);
   const host = new CachingHost({ overrides: options.overrides, root, allow: varFiles });
-  if (options.varFiles) host.varFiles = varFiles;
-  if (options.includeGenerated) host.includeGeneratedTemplates = true;
-  const program = { resources: [], diagnostics: [], comments: [], files: [], externalCalls: [] };
-  const formats = ["bicep", "arm", "terraform"].filter((format2) => files.some((f) => KIND_TO_FORMAT[f.kind] === format2));
-  for (const [done, format2] of formats.entries()) {
-    const reached = new Set(program.files);
-    const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format2 && !reached.has(f.path)).map((f) => f.path);
-    options.onProgress?.({ stage: "front-end", format: format2, files: mine.length, done, total: formats.length });
-    const part = FRONT_ENDS[format2].analyze(mine, host);
-    appendAll(program.resources, part.resources);
-    appendAll(program.diagnostics, part.diagnostics);
-    appendAll(program.comments, part.comments);
-    appendAll(program.files, part.files);
-    appendAll(program.externalCalls, part.externalCalls ?? []);
+  const config = options.config;
+  const scriptsDisabled = config ? files.filter((f) => !config.scriptsEnabled(f.path)).map((f) => f.path) : [];
+  const setup = {
+    overrides: options.overrides,
+    varFiles: options.varFiles ? varFiles : void 0,
+    root,
+    includeGenerated: options.includeGenerated,
+    ...scriptsDisabled.length > 0 ? { scriptsDisabled } : {}
+  };
+  const hashes = /* @__PURE__ */ new Map();
+  let closures = moduleClosures(files, (path) => {
+    const text2 = host.readUncached(path);
+    if (options.cache && text2 !== void 0) hashes.set(path, contentHash(text2));
+    return text2;
+  });
+  if (options.shard) closures = shardClosures(closures, options.shard.index, options.shard.count);
+  let cached2;
+  let keys = [];
+  if (options.cache) {
+    const cache3 = options.cache;
+    const hashOf = (path) => {
+      if (!hashes.has(path)) {
+        const text2 = host.readUncached(path);
+        if (text2 !== void 0) hashes.set(path, contentHash(text2));
+      }
+      return hashes.get(path);
+    };
+    const hits = [];
+    const stale = [];
+    for (const c of closures) {
+      const key2 = closureKey(c.files.map((f) => f.path), hashOf, options.config);
+      const entry = cache3.lookup(key2, hashOf);
+      if (entry) hits.push(entry);
+      else {
+        stale.push(c);
+        keys.push(key2);
+      }
+    }
+    closures = stale;
+    cached2 = { hits, analysed: [] };
   }
+  const groups = options.cache ? closures.map((c) => [c]) : batches(closures, options.batchSize);
+  const work = groups.map((group) => ({ files: group.flatMap((c) => c.files), size: group.reduce((n2, c) => n2 + c.size, 0) }));
+  const total = work.reduce((n2, b2) => n2 + b2.files.length, 0);
+  const parts = await lowerBatches(
+    work,
+    setup,
+    options.jobs ?? defaultJobs(),
+    (done, count) => options.onProgress?.({ stage: "front-end", files: total, done, total: count })
+  );
+  const program = emptyProgram();
+  for (const part of parts) mergeProgram(program, part);
   appendAll(program.diagnostics, unreadableFiles(files.map((f) => f.path), program, host, walkProblems));
+  if (cached2) cached2.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
+  keys = [];
   const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), void 0, program.externalCalls));
-  return { graph, program, host };
+  return { graph, program, host, cached: cached2 };
 }
 async function lint(paths, options = {}) {
-  const { graph, program, host } = await analyze2(paths, options);
+  const { graph, program, host, cached: cached2 } = await analyze2(paths, options);
   options.onProgress?.({ stage: "rules" });
   const runOptions = { roles: roleCatalog(), sourceText: (f) => host.readFile(f), sourceLines: (f) => host.lineMap(f) };
   const runs = options.rules ?? defaultRuleRuns();
@@ -59221,15 +63302,73 @@ async function lint(paths, options = {}) {
     findings = runConfiguredRules(graph, options.config, program.files, runOptions);
   } else findings = runRules(graph, runs, runOptions);
   appendAll(findings, uniqueDiagnostics(program.diagnostics).map(diagnosticFinding));
-  const filtered = filterFindings(findings, program, {
+  const filter = (list2, part, baseline) => filterFindings(list2, part, {
     config: options.config,
     knownRuleIds: /* @__PURE__ */ new Set([...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]),
     reportUnusedSuppressions: options.reportUnusedSuppressions,
-    baseline: options.baseline,
+    baseline,
     readFile: (f) => host.readFile(f)
   });
+  if (cached2 && options.cache) return cachedResult(findings, cached2, options.cache, filter, host, options.baseline, graph);
+  const filtered = filter(findings, program, options.baseline);
   filtered.findings.sort(compareFindings);
   return { findings: filtered.findings, files: [...new Set(program.files)].sort(), stats: filtered.stats, graph };
+}
+function cachedResult(findings, cached2, cache3, filter, host, baseline, graph) {
+  const byFile = /* @__PURE__ */ new Map();
+  cached2.analysed.forEach((a, i) => {
+    for (const f of /* @__PURE__ */ new Set([...a.files, ...a.program.files])) byFile.set(f, [...byFile.get(f) ?? [], i]);
+  });
+  const perClosure = cached2.analysed.map(() => []);
+  const unplaced = [];
+  for (const f of findings) {
+    const owners = byFile.get(f.file);
+    if (owners) for (const i of owners) perClosure[i].push(f);
+    else unplaced.push(f);
+  }
+  const storing = unplaced.length === 0;
+  const all = [];
+  const files = /* @__PURE__ */ new Set();
+  let suppressed = 0;
+  cached2.analysed.forEach((a, i) => {
+    const filtered = filter(perClosure[i], a.program);
+    const inputs = {};
+    for (const f of [.../* @__PURE__ */ new Set([...a.files, ...a.program.files])].sort()) {
+      const text2 = host.readUncached(f);
+      if (text2 !== void 0) inputs[f] = contentHash(text2);
+    }
+    if (storing) cache3.store(a.key, { inputs, findings: filtered.findings, files: a.program.files, suppressed: filtered.stats.suppressed });
+    appendAll(all, filtered.findings);
+    for (const f of a.program.files) files.add(f);
+    suppressed += filtered.stats.suppressed;
+  });
+  if (!storing) appendAll(all, filter(unplaced, emptyProgram()).findings);
+  for (const hit of cached2.hits) {
+    appendAll(all, hit.findings);
+    for (const f of hit.files) files.add(f);
+    suppressed += hit.suppressed;
+  }
+  if (storing) cache3.save();
+  const seen = /* @__PURE__ */ new Set();
+  let kept = all.filter((f) => {
+    const k = JSON.stringify(f);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  const stats = { suppressed, baselined: 0, staleBaseline: 0 };
+  if (baseline) {
+    const outcome = baseline.apply(kept);
+    kept = outcome.kept;
+    stats.baselined = outcome.matched.length;
+    stats.staleBaseline = outcome.stale.length;
+  }
+  kept.sort(compareFindings);
+  return { findings: kept, files: [...files].sort(), stats, graph };
+}
+function closureKey(paths, hashOf, config) {
+  const parts = paths.map((p) => [p, hashOf(p) ?? "", config ? JSON.stringify(config.forFile(p), (_, v) => v instanceof Map ? [...v] : v) : ""]);
+  return contentHash(JSON.stringify(parts));
 }
 function diagnosticFinding(d) {
   return {
@@ -59281,8 +63420,8 @@ function findingsByFile(result, cwd, includeClean) {
 // src/format/escape.ts
 var UNPRINTABLE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-function wellFormed(text) {
-  return text.replace(LONE_SURROGATE, "�");
+function wellFormed(text2) {
+  return text2.replace(LONE_SURROGATE, "�");
 }
 var SHORT = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
 function escapeChar(c) {
@@ -59291,16 +63430,16 @@ function escapeChar(c) {
   const code = c.charCodeAt(0);
   return code < 256 ? `\\x${code.toString(16).toUpperCase().padStart(2, "0")}` : `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
 }
-function printable(text) {
-  return text.replace(UNPRINTABLE, escapeChar);
+function printable2(text2) {
+  return text2.replace(UNPRINTABLE, escapeChar);
 }
 var V1_COMMAND = /##\[/g;
-function printableLine(text) {
-  return printable(text).replace(V1_COMMAND, "#\\x23[");
+function printableLine(text2) {
+  return printable2(text2).replace(V1_COMMAND, "#\\x23[");
 }
 function printablePath(rel) {
-  const text = printableLine(rel);
-  return text.startsWith(":") ? `./${text}` : text;
+  const text2 = printableLine(rel);
+  return text2.startsWith(":") ? `./${text2}` : text2;
 }
 var JSON_UNPRINTABLE = /[\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
 function jsonForLogs(json2) {
@@ -59309,8 +63448,8 @@ function jsonForLogs(json2) {
 
 // src/format/xml.ts
 var UNPRINTABLE2 = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-function xmlEscape(text) {
-  return text.replace(UNPRINTABLE2, (c) => c === "￾" || c === "￿" ? `\\u${c.charCodeAt(0).toString(16).toUpperCase()}` : printable(c)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/##\[/g, "##&#91;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
+function xmlEscape(text2) {
+  return text2.replace(UNPRINTABLE2, (c) => c === "￾" || c === "￿" ? `\\u${c.charCodeAt(0).toString(16).toUpperCase()}` : printable2(c)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/##\[/g, "##&#91;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
 }
 var XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>';
 
@@ -59347,17 +63486,17 @@ var compact = (result, context) => {
 `;
   }).join("");
 };
-function oneLine(text) {
-  return text.replace(/\s*(\r\n|\r|\n)\s*/g, " ");
+function oneLine(text2) {
+  return text2.replace(/\s*(\r\n|\r|\n)\s*/g, " ");
 }
 
 // src/format/github.ts
 var COMMAND = { error: "error", warning: "warning", info: "notice" };
-function escapeData2(text) {
-  return printable(text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A"));
+function escapeData2(text2) {
+  return printable2(text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A"));
 }
-function escapeProperty2(text) {
-  return escapeData2(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeProperty2(text2) {
+  return escapeData2(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 function annotation(f, cwd, docsUrl) {
   const { start, end } = f.range;
@@ -59436,7 +63575,7 @@ ${suites.map((s2) => s2 + "\n").join("")}</testsuites>
 };
 
 // src/format/sarif.ts
-import { pathToFileURL as pathToFileURL2 } from "node:url";
+import { pathToFileURL as pathToFileURL3 } from "node:url";
 var LEVEL = { error: "error", warning: "warning", info: "note" };
 var SECURITY_SEVERITY = { error: "7.5", warning: "5.0", info: "2.0" };
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -59516,15 +63655,15 @@ Documentation: ${helpUri}` : rule6.description,
   if (helpUri) descriptor.helpUri = helpUri;
   return descriptor;
 }
-function firstSentence(text) {
-  const m = /^(.+?[.!?])(\s|$)/.exec(text);
-  return m ? m[1] : text;
+function firstSentence(text2) {
+  const m = /^(.+?[.!?])(\s|$)/.exec(text2);
+  return m ? m[1] : text2;
 }
 function encodeUri(rel) {
   return wellFormed(rel).split("/").map(encodeURIComponent).join("/");
 }
 function directoryUri(dir2) {
-  const href = pathToFileURL2(dir2).href;
+  const href = pathToFileURL3(dir2).href;
   return href.endsWith("/") ? href : `${href}/`;
 }
 
@@ -59767,8 +63906,8 @@ function grantLabel(g) {
   const role2 = roleName(g);
   return g.kind === "dataPlane" ? `${role2} (data plane)` : role2;
 }
-function slug(text) {
-  const s2 = text.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 40);
+function slug(text2) {
+  const s2 = text2.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 40);
   return s2 || "node";
 }
 function cmp(a, b2) {
@@ -59776,8 +63915,8 @@ function cmp(a, b2) {
 }
 
 // src/format/graph/mermaid.ts
-function mermaidText(text) {
-  return text.replace(/[\r\n]+/g, " ").replace(/[#"<>&`|\\]/g, (c) => `#${c.charCodeAt(0)};`);
+function mermaidText(text2) {
+  return text2.replace(/[\r\n]+/g, " ").replace(/[#"<>&`|\\]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 var SHAPES2 = {
   workload: ["[", "]"],
@@ -59797,8 +63936,8 @@ function renderMermaidView(view) {
   for (const n2 of view.nodes) {
     const [open2, close] = SHAPES2[n2.kind];
     const detail = nodeDetail(n2);
-    const text = detail ? `${mermaidText(n2.label)}<br/>${mermaidText(detail)}` : mermaidText(n2.label);
-    lines.push(`  ${n2.id}${open2}"${text}"${close}`);
+    const text2 = detail ? `${mermaidText(n2.label)}<br/>${mermaidText(detail)}` : mermaidText(n2.label);
+    lines.push(`  ${n2.id}${open2}"${text2}"${close}`);
   }
   const styles = [];
   view.edges.forEach((e, i) => {
@@ -59837,7 +63976,7 @@ import { parseArgs } from "node:util";
 var UsageError = class extends Error {
 };
 var FAIL_ON = ["error", "warning", "info", "never"];
-var OPTIONS2 = {
+var OPTIONS = {
   format: { type: "string", short: "f", multiple: true },
   "output-file": { type: "string", short: "o" },
   "fail-on": { type: "string" },
@@ -59859,7 +63998,11 @@ var OPTIONS2 = {
   "list-rules": { type: "boolean" },
   "print-config": { type: "string" },
   stdin: { type: "boolean" },
-  "stdin-filename": { type: "string" }
+  "stdin-filename": { type: "string" },
+  jobs: { type: "string", short: "j" },
+  shard: { type: "string" },
+  cache: { type: "boolean" },
+  "cache-location": { type: "string" }
 };
 function parseOptions(argv, options, command = "grantlint") {
   try {
@@ -59886,10 +64029,10 @@ function argumentError(e, options, command) {
   }
   return new UsageError(`${err.message.split("\n")[0]} ${help}`);
 }
-function outputSpec(text, formats) {
-  const colon = text.indexOf(":");
-  const format2 = colon < 0 ? text : text.slice(0, colon);
-  const file = colon < 0 ? void 0 : text.slice(colon + 1);
+function outputSpec(text2, formats) {
+  const colon = text2.indexOf(":");
+  const format2 = colon < 0 ? text2 : text2.slice(0, colon);
+  const file = colon < 0 ? void 0 : text2.slice(colon + 1);
   if (!formats.includes(format2)) {
     const near = closest(format2, formats);
     throw new UsageError(`Unknown format '${format2}'${near ? ` (did you mean '${near}'?)` : ""}; use one of: ${formats.join(", ")}.`);
@@ -59900,7 +64043,7 @@ function outputSpec(text, formats) {
 function parseCliArgs(argv, formats) {
   const end = argv.indexOf("--");
   const args = argv.map((a, i) => a === "-v" && (end < 0 || i < end) ? "-V" : a);
-  const { values, positionals } = parseOptions(args, OPTIONS2);
+  const { values, positionals } = parseOptions(args, OPTIONS);
   if (values.stdin && !values["stdin-filename"]) throw new UsageError("--stdin needs --stdin-filename <path>: the file the text stands for.");
   if (values.stdin && positionals.length > 0) throw new UsageError("--stdin lints standard input only; give no paths.");
   const outputs = (values.format ?? ["stylish"]).map((f) => outputSpec(f, formats));
@@ -59937,8 +64080,24 @@ function parseCliArgs(argv, formats) {
     stdin: values.stdin ?? false,
     stdinFilename: values["stdin-filename"],
     plugins: !values["no-plugins"],
-    root: values.root
+    root: values.root,
+    jobs: values.jobs === void 0 ? void 0 : jobsOption(values.jobs),
+    shard: values.shard === void 0 ? void 0 : shardOption(values.shard),
+    cache: values.cache ?? values["cache-location"] !== void 0,
+    cacheLocation: values["cache-location"]
   };
+}
+function jobsOption(text2) {
+  const n2 = /^\d+$/.test(text2) ? Number(text2) : NaN;
+  if (!(n2 >= 1 && n2 <= 256)) throw new UsageError(`--jobs takes a number of workers from 1 to 256, not '${text2}'.`);
+  return n2;
+}
+function shardOption(text2) {
+  const m = /^(\d+)\/(\d+)$/.exec(text2);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new UsageError(`--shard takes i/n with 1 <= i <= n (for example 2/4), not '${text2}'.`);
+  return { index, count };
 }
 
 // src/cli/main.ts
@@ -59956,20 +64115,20 @@ function configuredBaseline(config, cwd) {
 
 // src/integrations/changed-files.ts
 import { execFileSync } from "node:child_process";
-import { readFileSync as readFileSync6 } from "node:fs";
-import { resolve as resolve18 } from "node:path";
+import { readFileSync as readFileSync8 } from "node:fs";
+import { resolve as resolve22 } from "node:path";
 function pullRequestRange(eventPath) {
   if (!eventPath) return void 0;
   let payload;
   try {
-    payload = JSON.parse(readFileSync6(eventPath, "utf8"));
+    payload = JSON.parse(readFileSync8(eventPath, "utf8"));
   } catch {
     return void 0;
   }
   const base = payload.pull_request?.base?.sha;
-  const head = payload.pull_request?.head?.sha;
+  const head2 = payload.pull_request?.head?.sha;
   const sha = (v) => typeof v === "string" && /^[0-9a-f]{7,64}$/i.test(v);
-  return sha(base) && sha(head) ? { base, head } : void 0;
+  return sha(base) && sha(head2) ? { base, head: head2 } : void 0;
 }
 function changedLines(range, cwd) {
   const git = (...args) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
@@ -60001,7 +64160,7 @@ function parseUnifiedDiff(diff, top) {
       else {
         const path = unquote(target).replace(/^b\//, "");
         current2 = /* @__PURE__ */ new Set();
-        out.set(resolve18(top, path), current2);
+        out.set(resolve22(top, path), current2);
       }
     } else if (line.startsWith("@@ ") && current2) {
       const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
@@ -60045,8 +64204,8 @@ function onChangedLines(f, changed) {
 }
 
 // src/integrations/summary.ts
-function cell(text) {
-  return text.replace(/[&<>|[\]*_~`\\#!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, "<br>");
+function cell(text2) {
+  return text2.replace(/[&<>|[\]*_~`\\#!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, "<br>");
 }
 function attribute2(url) {
   return url.replace(/[&"<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -60107,14 +64266,15 @@ var NOT_IN_ARGS = [
   ["writeBaseline", "--write-baseline"],
   ["help", "--help"],
   ["version", "--version"],
-  ["outputFile", "--output-file (use -f <format>:<file>)"]
+  ["outputFile", "--output-file (use -f <format>:<file>)"],
+  ["cache", "--cache (each Action run starts on a fresh runner)"]
 ];
-function splitArgs(text) {
+function splitArgs(text2) {
   const out = [];
   const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"']+)/g;
   let word;
   let last = -1;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
+  for (let m = re.exec(text2); m; m = re.exec(text2)) {
     const piece = m[1] !== void 0 ? m[1].replace(/\\(.)/g, "$1") : m[2] ?? m[3];
     if (word !== void 0 && m.index === last) word += piece;
     else {
@@ -60184,7 +64344,7 @@ function annotations(findings, cwd, docsUrl) {
   return { commands, left };
 }
 async function runAction(env = process.env) {
-  const cwd = resolve19(env.GITHUB_WORKSPACE || process.cwd());
+  const cwd = resolve23(env.GITHUB_WORKSPACE || process.cwd());
   const inputs = readInputs();
   debug(`grantlint ${packageVersion()}: linting ${inputs.paths.join(" ")} in ${cwd}`);
   const { cli } = inputs;
@@ -60198,7 +64358,9 @@ async function runAction(env = process.env) {
     includeGenerated: cli.includeGenerated,
     root: cli.root,
     reportUnusedSuppressions: cli.reportUnusedSuppressions,
-    baseline
+    baseline,
+    jobs: cli.jobs,
+    shard: cli.shard
   });
   if (cli.errorOnUnmatchedPattern) {
     const unmatched = await unmatchedPaths(inputs.paths, result.files, cwd);
@@ -60237,10 +64399,10 @@ async function runAction(env = process.env) {
   }
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = resolve19(cwd, inputs.sarifFile);
+    sarifPath = resolve23(cwd, inputs.sarifFile);
     writeReport(sarifPath, sarif(result, context));
   }
-  for (const output of cli.outputs) if (output.file) writeReport(resolve19(cwd, output.file), FORMATTERS[output.format](shown, context));
+  for (const output of cli.outputs) if (output.file) writeReport(resolve23(cwd, output.file), FORMATTERS[output.format](shown, context));
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of reported2) counts[f.severity]++;
   setOutput("errors", counts.error);
@@ -60251,7 +64413,7 @@ async function runAction(env = process.env) {
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
     const sha = range?.head ?? env.GITHUB_SHA;
     const blobUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && sha ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${sha}` : void 0;
-    const text = jobSummary({
+    const text2 = jobSummary({
       findings: reported2,
       cwd,
       view: graphView(graph, cwd, result.findings),
@@ -60262,7 +64424,7 @@ async function runAction(env = process.env) {
       docsUrl,
       notAnnotated
     });
-    await summary.addRaw(text).write();
+    await summary.addRaw(text2).write();
   }
   const warnings = counts.warning;
   const tooManyWarnings = cli.maxWarnings >= 0 && warnings > cli.maxWarnings;
@@ -60272,13 +64434,13 @@ async function runAction(env = process.env) {
     setFailed(`grantlint: ${warnings} warning${warnings === 1 ? "" : "s"}, more than --max-warnings ${cli.maxWarnings} allows.`);
   }
 }
-function writeReport(path, text) {
-  mkdirSync(dirname17(path), { recursive: true });
-  writeFileSync2(path, text);
+function writeReport(path, text2) {
+  mkdirSync(dirname21(path), { recursive: true });
+  writeFileSync2(path, text2);
 }
-function commandsStopped(text, token = randomUUID2()) {
+function commandsStopped(text2, token = randomUUID2()) {
   return `::stop-commands::${token}
-${text.endsWith("\n") ? text : `${text}
+${text2.endsWith("\n") ? text2 : `${text2}
 `}::${token}::
 `;
 }

@@ -3,6 +3,7 @@ import { isSnapshotGroupGrant } from '../src/graph/platform.js';
 import { remediationGrant } from '../src/graph/policy.js';
 import { describePrincipal, describeScope, isBroad, isWorkloadPrincipal, describeRole } from '../src/graph/queries.js';
 import type { Rule } from '../src/engine/types.js';
+import { adviceDialect, writtenArgument } from '../src/graph/dialect.js';
 
 /**
  * A role granted on a whole resource group, subscription or management group instead of the
@@ -20,6 +21,8 @@ const rule: Rule = {
       deploymentScope:
         'Grants {{role}} to {{principal}} on {{scope}}, because the assignment has no scope; set its scope to the resource the identity uses.',
       explicitScope: 'Grants {{role}} to {{principal}} on {{scope}}; grant it on the resource it needs instead.',
+      azcli: 'Grants {{role}} to {{principal}} on {{scope}}; pass --scope <resource id> of the resource it needs{{instead}}.',
+      powershell: 'Grants {{role}} to {{principal}} on {{scope}}; pass -Scope <resource id> of the resource it needs{{instead}}.',
     },
     docs: 'docs/rules/broad-scope.md',
   },
@@ -27,11 +30,19 @@ const rule: Rule = {
     for (const grant of graph.grants) {
       if (grant.kind !== 'rbac' || !isBroad(grant.scope) || !isWorkloadPrincipal(grant)) continue;
       if (remediationGrant(grant)?.withinScope || onOwnNodeResourceGroup(grant) || isSnapshotGroupGrant(grant)) continue;
+      const data = { role: describeRole(grant), principal: describePrincipal(grant), scope: describeScope(grant.scope) };
+      const dialect = adviceDialect(grant.resource);
+      if (dialect === 'azcli' || dialect === 'powershell') {
+        const written = writtenArgument(grant.resource, '--scope', '-Scope', '--resource-group', '-g', '-ResourceGroupName');
+        const instead = written ? ` instead of ${written.flag} ${written.text}` : '';
+        context.report({ node: grant, value: grant.scope.value, messageId: dialect, data: { ...data, instead } });
+        continue;
+      }
       context.report({
         node: grant,
         value: grant.scope.value,
         messageId: grant.scope.value ? 'explicitScope' : 'deploymentScope',
-        data: { role: describeRole(grant), principal: describePrincipal(grant), scope: describeScope(grant.scope) },
+        data,
       });
     }
   },

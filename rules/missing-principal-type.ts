@@ -1,5 +1,6 @@
 import { describePrincipal, isSet, isTrue, isWorkloadPrincipal, describeRole } from '../src/graph/queries.js';
 import type { Rule } from '../src/engine/types.js';
+import { adviceDialect } from '../src/graph/dialect.js';
 
 /**
  * A role assignment to a service principal without `principalType: 'ServicePrincipal'`: Azure then
@@ -19,6 +20,10 @@ const rule: Rule = {
         "The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = \"ServicePrincipal\" so it does not race the identity's replication.",
       azapi:
         "The assignment of {{role}} to {{principal}}, created in this configuration, does not set principalType; add principalType = \"ServicePrincipal\" to body.properties so it does not race the identity's replication.",
+      azcli:
+        "The assignment of {{role}} to {{principal}} does not pass both --assignee-object-id and --assignee-principal-type, so the CLI looks the principal up in Microsoft Graph, which fails with 'principal not found' while a new identity replicates; pass --assignee-object-id <object id> --assignee-principal-type ServicePrincipal.",
+      powershell:
+        "The assignment of {{role}} to {{principal}} does not pass -ObjectId with -ObjectType, so New-AzRoleAssignment looks the principal up in Microsoft Graph, which fails while a new identity replicates; pass -ObjectId <object id> -ObjectType ServicePrincipal.",
     },
     docs: 'docs/rules/missing-principal-type.md',
   },
@@ -34,6 +39,11 @@ const rule: Rule = {
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
         context.report({ node: grant, value, messageId: grant.resource.type === 'azapi_resource' ? 'azapi' : 'terraform', data });
       } else {
+        const dialect = adviceDialect(grant.resource);
+        if (dialect === 'azcli' || dialect === 'powershell') {
+          context.report({ node: grant, value, messageId: dialect, data });
+          continue;
+        }
         // A principal of unknown kind may be a user or a group: its type comes from the caller.
         const unknownKind = !grant.principal.identity && grant.principal.kind === 'unknown';
         context.report({ node: grant, value, messageId: unknownKind ? 'armUnknownKind' : 'arm', data });

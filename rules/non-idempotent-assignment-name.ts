@@ -2,8 +2,11 @@ import { findCall, missingSeeds, writtenText } from '../src/graph/queries.js';
 import { writtenFunctionName } from '../src/graph/written.js';
 import { sameValue } from '../src/model/value.js';
 import { unwrap, valueKey } from '../src/graph/values.js';
+import { equalityKey } from '../src/graph/grant-index.js';
+import { deploymentRoot } from '../src/graph/roots.js';
 import type { Grant } from '../src/graph/types.js';
 import type { Rule } from '../src/engine/types.js';
+import { writtenArgument } from '../src/graph/dialect.js';
 
 /**
  * A role assignment's name must be a stable function of scope, principal and role. `newGuid()`
@@ -26,6 +29,10 @@ const rule: Rule = {
         'The assignment name {{name}} leaves out the {{missing}}: an assignment that differs from this one only in its {{missing}} gets the same name, and the two collide. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).',
       partialGuidShared:
         'The assignment name {{name}} leaves out the {{missing}}: {{sharers}} get the same name, and only one of them can be created. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).',
+      scriptRandom:
+        'The assignment name {{flag}} {{name}} is a new value on every run: the next run fails with RoleAssignmentExists. Leave out {{flag}}: the command then names the assignment itself.',
+      scriptLiteral:
+        'The assignment name {{flag}} {{name}} is a fixed string: it collides in the next environment or subscription. Leave out {{flag}}: the command then names the assignment itself.',
       duplicate:
         'The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed.',
     },
@@ -33,8 +40,16 @@ const rule: Rule = {
   },
   check(graph, context) {
     const named = graph.grants.filter((g) => g.kind === 'rbac' && g.name);
+    const twins = new TwinFinder(named);
     for (const grant of named) {
       const name = unwrap(grant.name)!;
+      const written = grant.resource.command ? writtenArgument(grant.resource, '--name', '-n', '-RoleAssignmentName') : undefined;
+      if (written) {
+        // A script's name: generated (`$(uuidgen)`, `New-Guid`) or typed out; anything else is not judged.
+        const messageId = findCall(name, ['newguid', 'uuid']) ? 'scriptRandom' : name.kind === 'string' ? 'scriptLiteral' : undefined;
+        if (messageId) context.report({ node: grant, value: grant.name, messageId, data: { flag: written.flag, name: written.text } });
+        continue;
+      }
       const random = findCall(name, ['newguid', 'uuid', 'utcnow', 'timestamp']);
       if (random) {
         context.report({ node: grant, value: grant.name, messageId: 'random', data: { fn: writtenFunctionName(random, grant.resource.decl.file) } });
@@ -49,7 +64,7 @@ const rule: Rule = {
         if (missing === undefined) continue;
         const written = writtenText(grant.name);
         if (missing.length > 0) {
-          const sharers = collidingWith(grant, named);
+          const sharers = collidingWith(grant, twins);
           context.report({
             node: grant,
             value: grant.name,
@@ -59,7 +74,7 @@ const rule: Rule = {
           });
           continue;
         }
-        const twin = named.find((other) => other !== grant && other.resource.declKey !== grant.resource.declKey && sameName(other, grant));
+        const twin = twins.of(grant);
         if (twin) {
           context.report({ node: grant, value: grant.name, messageId: 'duplicate', data: { name: written, other: `'${twin.resource.symbol}'` } });
         }
@@ -82,11 +97,11 @@ function assignmentKey(g: Grant): string | undefined {
 }
 
 /** Other assignments of the same root deployment shown to get the same name while being different assignments. */
-function collidingWith(grant: Grant, named: Grant[]): Grant[] {
+function collidingWith(grant: Grant, twins: TwinFinder): Grant[] {
   const key = assignmentKey(grant);
   if (key === undefined) return [];
   const root = rootOf(grant);
-  return named.filter((other) => {
+  return twins.sameBucket(grant).filter((other) => {
     if (other === grant || rootOf(other) !== root || !sameName(other, grant)) return false;
     const otherKey = assignmentKey(other);
     return otherKey !== undefined && otherKey !== key;
@@ -101,6 +116,48 @@ function describeSharers(grant: Grant, sharers: Grant[]): string {
   const others = [...new Set(sharers.filter((s) => s.resource.declKey !== grant.resource.declKey).map((s) => `'${s.resource.symbol}'`))];
   if (others.length === 0) return `its ${sharers.length + 1} instances`;
   return `it and ${others.join(', ')}`;
+}
+
+/**
+ * Named grants by a hash of (root deployment, deployment level, name), so that the searches for an
+ * assignment with the same name look in one bucket instead of at every grant. Separate roots
+ * deploy to environments grantlint cannot tell apart (`resourceGroup().id` in one is not that of
+ * the other), so a twin is sought in the same root only. A bucket is kept as runs of one
+ * declaration: loop instances share their declaration's name and are no twins of each other.
+ */
+class TwinFinder {
+  private readonly buckets = new Map<string, { declKey: string; grants: Grant[] }[]>();
+
+  constructor(named: Grant[]) {
+    for (const g of named) {
+      const key = TwinFinder.key(g);
+      let runs = this.buckets.get(key);
+      if (!runs) this.buckets.set(key, (runs = []));
+      const last = runs[runs.length - 1];
+      if (last?.declKey === g.resource.declKey) last.grants.push(g);
+      else runs.push({ declKey: g.resource.declKey, grants: [g] });
+    }
+  }
+
+  private static key(g: Grant): string {
+    return `${deploymentRoot(g.resource)}|${g.resource.deploymentScope.level}|${equalityKey(unwrap(g.name)!)}`;
+  }
+
+  /** The first grant of another declaration with the same name (runs are contiguous and in graph order). */
+  of(grant: Grant): Grant | undefined {
+    for (const run of this.buckets.get(TwinFinder.key(grant)) ?? []) {
+      if (run.declKey === grant.resource.declKey) continue;
+      // Hash-equal names are equal but for rare collisions, so the first of a run usually matches.
+      const found = run.grants.find((other) => sameName(other, grant));
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** Every grant whose name may be the same as this one's, in graph order (confirm with sameName). */
+  sameBucket(grant: Grant): Grant[] {
+    return (this.buckets.get(TwinFinder.key(grant)) ?? []).flatMap((run) => run.grants);
+  }
 }
 
 export default rule;

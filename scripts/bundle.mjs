@@ -6,6 +6,8 @@
 //                                    modules). Built by `npm run build`; shipped in the npm package.
 //                                    yaml and ajv stay external: resolved from node_modules, and only
 //                                    when a configuration file is read.
+//   node scripts/bundle.mjs worker   dist/grantlint-worker.mjs: the worker thread of --jobs, beside the
+//                                    CLI bundle (src/engine/pool.ts looks for it there).
 //   node scripts/bundle.mjs action   action/main.mjs: the GitHub Action, every dependency inside (the
 //                                    runner has no node_modules and runs no `npm ci`). Committed;
 //                                    yaml and ajv are inside but evaluated only on first use.
@@ -47,6 +49,8 @@ const COMMON = {
 export const TARGETS = {
   cli: { ...COMMON, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/grantlint.mjs', external: ['yaml', 'ajv'] },
   action: { ...COMMON, entryPoints: ['src/integrations/action-main.ts'], outfile: 'action/main.mjs' },
+  // The front-end worker of `--jobs` (src/engine/pool.ts), loaded by URL beside dist/grantlint.mjs.
+  worker: { ...COMMON, entryPoints: ['src/engine/front-end-worker.ts'], outfile: 'dist/grantlint-worker.mjs', external: ['yaml', 'ajv'] },
 };
 
 const NOTICES = 'action/THIRD-PARTY-NOTICES.txt';
@@ -108,7 +112,7 @@ async function main(args) {
     return;
   }
   for (const name of args.length > 0 ? args : ['cli']) {
-    if (!TARGETS[name]) throw new Error(`unknown bundle '${name}': cli or action`);
+    if (!TARGETS[name]) throw new Error(`unknown bundle '${name}': cli, worker or action`);
     const { text, packages } = await build(name);
     const out = join(root, TARGETS[name].outfile);
     mkdirSync(dirname(out), { recursive: true });

@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { contentHash, ResultCache, runKey } from '../engine/cache.js';
 import { PathNotFoundError } from '../discover/discover.js';
 import { unmatchedMessage, unmatchedPaths } from '../discover/unmatched.js';
 import { Baseline, writeBaseline } from '../engine/baseline.js';
@@ -56,6 +57,34 @@ const defaultIo = (): CliIo => {
   };
 };
 
+/** `--cache`: `.grantlintcache` in the working folder, or `--cache-location` (a file, or a folder to put it in). */
+function openCache(options: CliOptions, config: ConfigResolver, cwd: string): ResultCache {
+  let path = resolve(cwd, options.cacheLocation ?? '.grantlintcache');
+  if (options.cacheLocation && (options.cacheLocation.endsWith('/') || isFolder(path))) path = join(path, '.grantlintcache');
+  const varFiles = options.varFiles.map((f) => {
+    const abs = resolve(cwd, f);
+    return [abs, existsSync(abs) ? contentHash(readFileSync(abs, 'utf8')) : ''];
+  });
+  return new ResultCache(
+    path,
+    runKey({
+      version: packageVersion(),
+      includeGenerated: options.includeGenerated,
+      reportUnusedSuppressions: options.reportUnusedSuppressions,
+      varFiles,
+      rules: config.ruleMetas().map((m) => m.id),
+    }),
+  );
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Runs the CLI; returns the exit code. Never throws on user input. */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   const formats = Object.keys(FORMATTERS);
@@ -102,6 +131,9 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         reportUnusedSuppressions: options.reportUnusedSuppressions,
         baseline,
         onProgress: progress?.onProgress,
+        jobs: options.jobs,
+        shard: options.shard,
+        cache: options.cache ? openCache(options, config, io.cwd) : undefined,
       });
     } finally {
       progress?.done();

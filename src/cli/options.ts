@@ -44,6 +44,13 @@ export interface CliOptions {
   plugins: boolean;
   /** `--root <folder>`: reads stay inside it (default: the git top level of the paths, or their common folder). */
   root?: string;
+  /** `--jobs N`: worker threads for parsing and lowering (default: the number of cores). */
+  jobs?: number;
+  /** `--shard i/n`: lint only the module closures of shard i of n (CI matrix jobs). */
+  shard?: { index: number; count: number };
+  /** `--cache` / `--cache-location`: reuse findings of unchanged module closures. */
+  cache: boolean;
+  cacheLocation?: string;
 }
 
 export class UsageError extends Error {}
@@ -75,6 +82,10 @@ const OPTIONS = {
   'print-config': { type: 'string' },
   stdin: { type: 'boolean' },
   'stdin-filename': { type: 'string' },
+  jobs: { type: 'string', short: 'j' },
+  shard: { type: 'string' },
+  cache: { type: 'boolean' },
+  'cache-location': { type: 'string' },
 } as const satisfies OptionTable;
 
 /**
@@ -164,7 +175,25 @@ export function parseCliArgs(argv: string[], formats: string[]): CliOptions {
     stdinFilename: values['stdin-filename'],
     plugins: !values['no-plugins'],
     root: values.root,
+    jobs: values.jobs === undefined ? undefined : jobsOption(values.jobs),
+    shard: values.shard === undefined ? undefined : shardOption(values.shard),
+    cache: values.cache ?? values['cache-location'] !== undefined,
+    cacheLocation: values['cache-location'],
   };
+}
+
+function jobsOption(text: string): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 256)) throw new UsageError(`--jobs takes a number of workers from 1 to 256, not '${text}'.`);
+  return n;
+}
+
+function shardOption(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new UsageError(`--shard takes i/n with 1 <= i <= n (for example 2/4), not '${text}'.`);
+  return { index, count };
 }
 
 export function helpText(formats: string[]): string {
@@ -213,6 +242,13 @@ Configuration:
                            and documentation (--format json for a machine-readable list)
       --print-config <file>
                            Print the configuration in force for a file, as JSON
+
+Speed:
+  -j, --jobs <n>           Threads reading files (default: the number of cores)
+      --shard <i/n>        Lint shard i of n: whole module closures, for CI matrix jobs
+      --cache              Reuse the findings of unchanged module closures (.grantlintcache)
+      --cache-location <path>
+                           Where the cache file is (a folder: .grantlintcache inside it)
 
   -h, --help               Show this help (also: grantlint help)
   -V, --version            Show the version (also: -v)

@@ -21,7 +21,7 @@ export function progressReporter(write: (text: string) => void, minFiles = PROGR
         files = e.files;
         if (files > minFiles) show(`grantlint: ${files} files found`);
       } else if (files > minFiles) {
-        if (e.stage === 'front-end') show(`grantlint: ${files} files found; reading ${e.format} (${e.files} files, ${e.done + 1}/${e.total})`);
+        if (e.stage === 'front-end') show(`grantlint: ${files} files found; reading (batch ${e.done}/${e.total})`);
         else show(`grantlint: ${files} files read; running rules`);
       }
     },

@@ -3,8 +3,9 @@ import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { describeFsError, EnvironmentError } from '../util/fs-errors.js';
+import { scriptKind } from './script-files.js';
 
-export type FileKind = 'bicep' | 'terraform' | 'json';
+export type FileKind = 'bicep' | 'terraform' | 'json' | 'script';
 
 export interface DiscoveredFile {
   path: string;
@@ -33,7 +34,7 @@ export function fileKind(path: string): FileKind | undefined {
   if (lower.endsWith('.bicep') || lower.endsWith('.bicepparam')) return 'bicep';
   if (lower.endsWith('.tf') || lower.endsWith('.tf.json') || lower.endsWith('.tfvars') || lower.endsWith('.tfvars.json')) return 'terraform';
   if (lower.endsWith('.json') || lower.endsWith('.jsonc')) return 'json';
-  return undefined;
+  return scriptKind(path);
 }
 
 /**
@@ -125,7 +126,7 @@ function walk(dir: string, inherited: GitIgnoreLayer[], found: Map<string, FileK
       if (SKIPPED_FOLDERS.has(name.text) || isIgnored(abs, true, layers) || ignoredByConfig(abs)) continue;
       walk(abs, layers, found, ignoredByConfig, problems);
     } else if (entry.isFile()) {
-      const kind = fileKind(name.text);
+      const kind = fileKind(abs);
       if (kind && !isIgnored(abs, false, layers) && !ignoredByConfig(abs)) found.set(abs, kind);
     }
   }

@@ -45,6 +45,8 @@ export interface ConfigFile {
   plugins: string[];
   /** `baseline`: the baseline file in force when none is given on the command line (absolute). */
   baseline?: string;
+  /** `scripts: false` turns the scripts front end off for the files this configuration applies to. */
+  scripts?: boolean;
   /** The line a key is written on (the nearest existing ancestor when the key is absent). */
   lineOf(path: KeyPath): number;
   /** `.grantlint.yaml:4: rules.privileged-role: <problem>` (the file relative to `cwd`). */
@@ -151,6 +153,7 @@ interface RawConfig {
   overrides?: { files: string[]; rules?: Record<string, unknown> }[];
   plugins?: string[];
   baseline?: string;
+  scripts?: boolean;
 }
 
 /**
@@ -221,6 +224,7 @@ export function readConfigFile(path: string, cwd: string, text?: string): Config
     overrides,
     plugins: (raw.plugins ?? []).map((p) => resolve(dir, p)),
     baseline: raw.baseline === undefined ? undefined : resolve(dir, raw.baseline),
+    ...(raw.scripts !== undefined ? { scripts: raw.scripts } : {}),
     lineOf,
     error,
     ignores(target: string): boolean {

@@ -112,6 +112,13 @@ export class ConfigResolver {
     return this.chain(dirname(file)).some((c) => c.ignores(file));
   }
 
+  /** Whether scripts are read in this file (absolute path): the nearest configuration that says wins; default yes. */
+  scriptsEnabled(file: string): boolean {
+    const chain = this.chain(dirname(file));
+    for (let i = chain.length - 1; i >= 0; i--) if (chain[i].scripts !== undefined) return chain[i].scripts!;
+    return true;
+  }
+
   /**
    * Reads the configuration for these files (absolute paths), loads their plugins and checks rule
    * ids and options. Call before `forFile` for those files.

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isInside as inside } from '../discover/root.js';
 import type { FrontEndHost } from '../lower/types.js';
@@ -35,6 +35,7 @@ export class CachingHost implements FrontEndHost {
   private readonly maxBytes: number;
   varFiles?: string[];
   includeGeneratedTemplates?: boolean;
+  scriptsEnabled?: (file: string) => boolean;
 
   constructor(options: HostOptions | Map<string, string> = {}) {
     const opts: HostOptions = options instanceof Map ? { overrides: options } : options;
@@ -71,6 +72,31 @@ export class CachingHost implements FrontEndHost {
       this.lineMaps.set(path, text === undefined ? undefined : new LineMap(text));
     }
     return this.lineMaps.get(path);
+  }
+
+  /**
+   * The text without keeping it (a first look at every file, before the front ends read them):
+   * confined and limited as `readFile`; why it failed is kept.
+   */
+  readUncached(path: string): string | undefined {
+    if (this.texts.has(path)) return this.texts.get(path);
+    try {
+      return this.read(path);
+    } catch (e) {
+      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
+      return undefined;
+    }
+  }
+
+  fileExists(path: string): boolean {
+    if (this.texts.has(path)) return this.texts.get(path) !== undefined;
+    try {
+      this.checkInsideRoot(path);
+      return statSync(path).isFile();
+    } catch {
+      // Not there, not readable or outside the root: the read that follows reports why.
+      return false;
+    }
   }
 
   listFolder(path: string): string[] {

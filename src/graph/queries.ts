@@ -2,6 +2,7 @@ import { asString, getProp, sameValue, walkValue, type Value } from '../model/va
 import { RESOURCE_ID_FUNCTIONS } from '../link/functions.js';
 import { sameLocation, type Location } from '../model/location.js';
 import { azureResourceKey, resolveScopeValue } from './build.js';
+import { indexGrants, type GrantIndex } from './grant-index.js';
 import { isPolicyAssignment } from './policy.js';
 import { findGuid } from './roles.js';
 import type { Grant, GrantScope, Identity } from './types.js';
@@ -15,8 +16,17 @@ export function isWorkloadPrincipal(grant: Grant): boolean {
   return grant.principal.kind !== 'user' && grant.principal.kind !== 'group';
 }
 
-export function grantsTo(identity: Identity, grants: Grant[]): Grant[] {
-  return grants.filter((g) => g.principal.identity === identity);
+const indexes = new WeakMap<readonly Grant[], { length: number; index: GrantIndex }>();
+
+/**
+ * Grants to one identity among `grants`, in their order. Indexed: the first call on an array
+ * builds its index (rebuilt when the array grows), so asking once per identity stays linear.
+ * Rules with the graph at hand can call `grantsOf(graph, identity)` (grant-index.ts).
+ */
+export function grantsTo(identity: Identity, grants: readonly Grant[]): Grant[] {
+  let cached = indexes.get(grants);
+  if (!cached || cached.length !== grants.length) indexes.set(grants, (cached = { length: grants.length, index: indexGrants(grants) }));
+  return cached.index.to(identity);
 }
 
 export function isBroad(scope: GrantScope): boolean {

@@ -56,6 +56,7 @@ const NOT_IN_ARGS: [keyof CliOptions, string][] = [
   ['help', '--help'],
   ['version', '--version'],
   ['outputFile', '--output-file (use -f <format>:<file>)'],
+  ['cache', '--cache (each Action run starts on a fresh runner)'],
 ];
 
 /** Splits `args` as a shell would for plain words and quotes: `--var-file "env/prod vars.tfvars"`. */
@@ -166,6 +167,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     root: cli.root,
     reportUnusedSuppressions: cli.reportUnusedSuppressions,
     baseline,
+    jobs: cli.jobs,
+    shard: cli.shard,
   });
   if (cli.errorOnUnmatchedPattern) {
     const unmatched = await unmatchedPaths(inputs.paths, result.files, cwd);

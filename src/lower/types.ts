@@ -4,6 +4,8 @@ import type { LoweredProgram, SourceFormat } from '../model/template.js';
 export interface FrontEndHost {
   /** The file's text, or undefined when it cannot be read. Cached by the host. */
   readFile(path: string): string | undefined;
+  /** Whether a readable file is there, without reading it (default: `readFile` is asked). */
+  fileExists?(path: string): boolean;
   /** Absolute paths of the files in a folder (Terraform modules), or [] when it cannot be read. */
   listFolder(path: string): string[];
   /** Why reading or listing `path` failed or was refused (outside the root, not a regular file...). */
@@ -12,6 +14,8 @@ export interface FrontEndHost {
   varFiles?: string[];
   /** Lint ARM templates generated from a Bicep file lying beside them (skipped by default). */
   includeGeneratedTemplates?: boolean;
+  /** Whether scripts in or named by this file are read (`scripts: false` in `.grantlint.yaml`); default yes. */
+  scriptsEnabled?(file: string): boolean;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Location } from './location.js';
 import type { ObjectValue, ScopeValue, Value } from './value.js';
 
-export type SourceFormat = 'bicep' | 'arm' | 'terraform';
+export type SourceFormat = 'bicep' | 'arm' | 'terraform' | 'script';
 
 /**
  * One instance of a declared resource after linking: loops expanded, module parameters bound,
@@ -34,6 +34,20 @@ export interface ResourceInstance {
   callChain: Location[];
   /** Terraform: the location of each argument and block by name, for related locations. */
   parent?: ResourceInstance;
+  /** Scripts: the command this instance comes from, so messages advise in the script's own language. */
+  command?: ScriptCommand;
+}
+
+/**
+ * A grant, identity or workload that a script command creates (format `script`): which command
+ * language it is written in, the command, and its arguments as written by their flag.
+ */
+export interface ScriptCommand {
+  dialect: 'azcli' | 'powershell';
+  /** `az role assignment create`, `New-AzRoleAssignment`. */
+  name: string;
+  /** Argument text as written, by the flag or parameter name as written (`--name`, `-Scope`). */
+  args: Record<string, string>;
 }
 
 export interface Diagnostic {

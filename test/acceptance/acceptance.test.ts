@@ -38,8 +38,6 @@ const PENDING: Record<string, number> = {
   '46-terraform-kubelet-acr-pull': 11,
   '47-bicep-federated-credential': 11,
   '48-terraform-federated-credential': 11,
-  '49-script-az-role-assignment': 12,
-  '50-workflow-az-role-assignment': 12,
 };
 
 const CORE = ['missing-role-grant', 'privileged-role', 'broad-scope', 'missing-principal-type', 'non-idempotent-assignment-name', 'parse-error'];

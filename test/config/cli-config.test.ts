@@ -156,16 +156,16 @@ describe('--list-rules and --print-config', () => {
 });
 
 describe('progress indicator', () => {
-  it('shows files found and front ends for large runs, erases itself, and stays quiet for small ones', () => {
+  it('shows files found and batches read for large runs, erases itself, and stays quiet for small ones', () => {
     const out: string[] = [];
     const p = progressReporter((t) => out.push(t));
     p.onProgress({ stage: 'discovered', files: 120 });
-    p.onProgress({ stage: 'front-end', format: 'bicep', files: 100, done: 0, total: 2 });
+    p.onProgress({ stage: 'front-end', files: 100, done: 1, total: 2 });
     p.onProgress({ stage: 'rules' });
     p.done();
     expect(out).toEqual([
       '\r\u001b[2Kgrantlint: 120 files found',
-      '\r\u001b[2Kgrantlint: 120 files found; reading bicep (100 files, 1/2)',
+      '\r\u001b[2Kgrantlint: 120 files found; reading (batch 1/2)',
       '\r\u001b[2Kgrantlint: 120 files read; running rules',
       '\r\u001b[2K',
     ]);

@@ -109,7 +109,7 @@ describe('reading a configuration file', () => {
   it('an unknown top-level key lists the known ones', () => {
     const dir = tree({ '.grantlint.yaml': 'root: true\nrule:\n  broad-scope: off\n' });
     expect(errorOf(() => readConfigFile(join(dir, '.grantlint.yaml'), dir))).toBe(
-      '.grantlint.yaml:2: rule: unknown key; expected one of root, rules, ignore, overrides, plugins, baseline',
+      '.grantlint.yaml:2: rule: unknown key; expected one of root, rules, ignore, overrides, plugins, baseline, scripts',
     );
   });
 

@@ -66,14 +66,13 @@ describe('configuration in the pipeline', () => {
     ]);
   });
 
-  it('reports progress: files discovered, then each front end', async () => {
+  it('reports progress: files discovered, then each batch of module closures read', async () => {
     const dir = tree({ 'a.bicep': SITE, 'b.tf': '', 'c/.grantlint.yaml': 'root: true\n' });
     const events: LintProgress[] = [];
     await lint([dir], { cwd: dir, onProgress: (e) => events.push(e) });
     expect(events).toEqual([
       { stage: 'discovered', files: 2 },
-      { stage: 'front-end', format: 'bicep', files: 1, done: 0, total: 2 },
-      { stage: 'front-end', format: 'terraform', files: 1, done: 1, total: 2 },
+      { stage: 'front-end', files: 2, done: 1, total: 1 },
       { stage: 'rules' },
     ]);
   });

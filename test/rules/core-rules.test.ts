@@ -253,6 +253,25 @@ resource "azurerm_role_assignment" "random" {
   ]);
 });
 
+describe('non-idempotent-assignment-name: the same name twice', () => {
+  const grant = assignment({ role: SECRETS_USER, principal: 'uami.properties.principalId', name: `guid(vault.id, uami.id, '${SECRETS_USER}')` });
+  ruleCases('non-idempotent-assignment-name', [
+    {
+      name: 'two declarations of one root with the same name: each names the other',
+      files: { 'main.bicep': uami() + vault + grant + grant.replace('resource grant ', 'resource again ') },
+      findings: [
+        { file: 'main.bicep', line: 8, message: "is the same as that of 'again'" },
+        { file: 'main.bicep', line: 17, message: "is the same as that of 'grant'" },
+      ],
+    },
+    {
+      name: 'the same name in two roots is two deployments, not a collision',
+      files: { 'dev/main.bicep': uami() + vault + grant, 'prod/main.bicep': uami() + vault + grant },
+      findings: [],
+    },
+  ]);
+});
+
 describe('missing-role-grant', () => {
   ruleCases('missing-role-grant', [
     {

@@ -128,11 +128,29 @@ function keptRoots(slices: Map<string, ResourceInstance[]>, linkers: Map<string,
   return [...slices.keys()].filter((f) => !dropped.has(f));
 }
 
+/**
+ * Before parsing: a template the Bicep compiler wrote (its `metadata._generator` comes first, as
+ * the compiler writes it) beside the `.bicep` it came from. Such a template links no local file
+ * (the compiler inlines modules), so skipping it changes no root; one that does mention a
+ * `relativePath` is parsed and judged by `isGeneratedBesideBicep` instead.
+ */
+function generatedBesideBicep(file: string, text: string, host: FrontEndHost): boolean {
+  if (!GENERATOR_HEAD.test(text.slice(0, 1024)) || text.includes('relativePath')) return false;
+  const bicep = file.replace(/\.jsonc?$/i, '.bicep');
+  return bicep !== file && fileExists(host, bicep);
+}
+
+function fileExists(host: FrontEndHost, path: string): boolean {
+  return host.fileExists ? host.fileExists(path) : host.readFile(path) !== undefined;
+}
+
+const GENERATOR_HEAD = /"metadata"\s*:\s*\{\s*"_generator"\s*:\s*\{\s*"name"\s*:\s*"bicep"/i;
+
 function isGeneratedBesideBicep(src: Source, host: FrontEndHost): boolean {
   const gen = stringProp(prop(prop(src.doc.root, 'metadata'), '_generator'), 'name');
   if (gen?.toLowerCase() !== 'bicep') return false;
   const bicep = src.file.replace(/\.jsonc?$/i, '.bicep');
-  return bicep !== src.file && host.readFile(bicep) !== undefined;
+  return bicep !== src.file && fileExists(host, bicep);
 }
 
 const reported = new WeakMap<LoweredProgram, Set<string>>();
@@ -205,6 +223,7 @@ export const armFrontEnd: FrontEnd = {
     for (const file of files) {
       const text = host.readFile(file);
       if (text === undefined || !mayMatter(text)) continue;
+      if (!host.includeGeneratedTemplates && generatedBesideBicep(file, text, host)) continue;
       const c = classify(file, text);
       if (c.kind === 'template') templates.set(file, c);
       else if (c.kind === 'parameters') {

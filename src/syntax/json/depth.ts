@@ -32,7 +32,7 @@ export function limitJsonDepth(text: string): { text: string; deepAt?: number } 
 }
 
 /** The offset just past the bracket that closes the one at `open` (or the end of the text). */
-function closingBracket(text: string, open: number): number {
+export function closingBracket(text: string, open: number): number {
   let depth = 0;
   const len = text.length;
   for (let i = open; i < len; i++) {

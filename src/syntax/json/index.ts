@@ -1,18 +1,15 @@
 /**
- * JSON (and JSONC) with source positions: a thin wrapper over @humanwhocodes/momoa.
+ * JSON (and JSONC) with source positions, read by the hand-written scanner in `scanner.ts`.
  *
  * Spans are UTF-16 offsets `[start, end)` into the file text as read; a byte-order mark counts as
- * one offset (it is replaced by a space before parsing, so offsets stay those of the text). Positions
- * are derived with `LineMap` from the offsets, never from momoa's own line counting (which does not
- * count a raw line break inside a string).
+ * one offset. Positions are derived with `LineMap` from the offsets (a raw line break inside a
+ * string counts as a line break, as editors count it).
  *
  * Accepted beyond strict JSON, as Azure accepts them: `//` and `/* *\/` comments, trailing commas,
  * a BOM, raw line breaks and other control characters inside strings.
  */
-import { parse as momoaParse } from '@humanwhocodes/momoa';
-import type { AnyNode as MomoaNode, ValueNode as MomoaValue } from '@humanwhocodes/momoa';
 import { LineMap, type Location, type Range } from '../../model/location.js';
-import { limitJsonDepth } from './depth.js';
+import { scanJson } from './scanner.js';
 
 export interface Span {
   start: number;
@@ -65,116 +62,37 @@ export interface JsonDocument {
   text: string;
   /** Absent when the text does not parse. */
   root?: JsonNode;
-  /** The first syntax error (momoa stops at the first one). */
+  /** The first syntax error (the scanner stops at the first one). */
   error?: JsonSyntaxError;
   comments: JsonComment[];
   lines: LineMap;
-  /** Where brackets first nest past MAX_NESTING: that value was read as `0` (see limitJsonDepth). */
+  /** Where brackets first nest past MAX_NESTING: that value was read as `0` (the scanner's tooDeep). */
   deepAt?: number;
 }
 
-const OPTIONS = { mode: 'jsonc', ranges: true, allowTrailingCommas: true } as const;
-
 /** Parses JSON/JSONC text. Never throws: a syntax error is returned in `error`. */
 export function parseJson(text: string): JsonDocument {
-  const lines = new LineMap(text);
-  const limited = limitJsonDepth(text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text);
-  const source = limited.text;
-  let root: JsonNode | undefined;
-  let error: JsonSyntaxError | undefined;
-  try {
-    const doc = momoaParse(source, OPTIONS);
-    root = convert(doc.body);
-  } catch (e) {
-    error = syntaxError(e, source);
-  }
-  const doc: JsonDocument = { text, root, error, comments: root ? scanComments(source) : [], lines };
-  if (limited.deepAt !== undefined) doc.deepAt = limited.deepAt;
+  const { root, error, comments, deepAt } = scanJson(text);
+  const doc = new ParsedJson(text, root, error, comments);
+  if (deepAt !== undefined) doc.deepAt = deepAt;
   return doc;
 }
 
-function syntaxError(e: unknown, source: string): JsonSyntaxError {
-  const err = e as { message?: unknown; offset?: unknown };
-  const raw = typeof err?.message === 'string' ? err.message : String(e);
-  const message = raw.replace(/\s*\(\d+:\d+\)\s*$/, '');
-  let offset = typeof err?.offset === 'number' ? err.offset : 0;
-  if (offset < 0) offset = 0;
-  if (offset > source.length) offset = source.length;
-  // momoa names the last token it read; when nothing but blanks follows it, the file was cut short.
-  if (/^[^\S]*$/.test(source.slice(offset + 1)) || offset >= source.length) {
-    return { message: 'Unexpected end of file: the JSON is incomplete (an unclosed object, array or string)', offset };
-  }
-  return { message: message || 'invalid JSON', offset };
-}
+/** The line map is built on first use: most JSON read is never asked for a position. */
+class ParsedJson implements JsonDocument {
+  private lineMap?: LineMap;
+  constructor(
+    readonly text: string,
+    readonly root: JsonNode | undefined,
+    readonly error: JsonSyntaxError | undefined,
+    readonly comments: JsonComment[],
+  ) {}
 
-function span(n: MomoaNode): Span {
-  const r = n.range ?? [n.loc.start.offset, n.loc.end.offset];
-  return { start: r[0], end: r[1] };
-}
+  deepAt?: number;
 
-function convert(n: MomoaValue): JsonNode {
-  const s = span(n);
-  switch (n.type) {
-    case 'Object':
-      return {
-        type: 'object',
-        ...s,
-        members: n.members.map((m) => ({
-          key: m.name.type === 'String' ? m.name.value : m.name.name,
-          keySpan: span(m.name),
-          value: convert(m.value),
-          ...span(m),
-        })),
-      };
-    case 'Array':
-      return { type: 'array', ...s, items: n.elements.map((e) => convert(e.value)) };
-    case 'String':
-      return { type: 'string', ...s, value: n.value };
-    case 'Number':
-      return { type: 'number', ...s, value: n.value };
-    case 'Boolean':
-      return { type: 'bool', ...s, value: n.value };
-    case 'Null':
-      return { type: 'null', ...s };
-    case 'NaN':
-      return { type: 'number', ...s, value: NaN };
-    case 'Infinity':
-      return { type: 'number', ...s, value: n.sign === '-' ? -Infinity : Infinity };
+  get lines(): LineMap {
+    return (this.lineMap ??= new LineMap(this.text));
   }
-}
-
-/** Comments outside strings, in order. Only called on text that parsed. */
-export function scanComments(text: string): JsonComment[] {
-  const out: JsonComment[] = [];
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 34 /* " */) {
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 92 /* \ */) i += 2;
-        else if (d === 34) break;
-        else i++;
-      }
-      i++;
-    } else if (c === 47 /* / */) {
-      const d = text.charCodeAt(i + 1);
-      if (d === 47) {
-        let j = i + 2;
-        while (j < n && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
-        out.push({ start: i, end: j, text: text.slice(i, j), block: false });
-        i = j;
-      } else if (d === 42 /* * */) {
-        const close = text.indexOf('*/', i + 2);
-        const j = close < 0 ? n : close + 2;
-        out.push({ start: i, end: j, text: text.slice(i, j), block: true });
-        i = j;
-      } else i++;
-    } else i++;
-  }
-  return out;
 }
 
 /** Case-insensitive member lookup (the last one wins when a key is repeated, like JSON.parse). */

@@ -209,6 +209,16 @@ describe('ARM lowering', () => {
     expect(run(files, { includeGeneratedTemplates: true }).resources.map((r) => r.decl.file).sort()).toEqual(['/a/main.json', '/b/main.json']);
   });
 
+  it('recognises a generated template from its first bytes and does not parse it', () => {
+    // A broken tail shows that the text was never parsed: no parse-error unless generated templates are asked for.
+    const head = JSON.stringify(template([UAMI], { metadata: { _generator: { name: 'bicep', version: '0.30.0' } } }), null, 2);
+    const files = { '/a/main.json': head.slice(0, -2) + ',,, }', '/a/main.bicep': "resource id 'x' = {}" };
+    expect(run(files)).toMatchObject({ resources: [], diagnostics: [], files: [] });
+    expect(run(files, { includeGeneratedTemplates: true }).diagnostics.map((d) => d.code)).toEqual(['parse-error']);
+    // Without the sibling .bicep it is an ordinary template.
+    expect(run({ '/a/main.json': head }).resources).toHaveLength(1);
+  });
+
   it('templateLink.relativePath: the linked file is a module, reached with the parameters passed', () => {
     const p = run({
       '/a/main.json': template([

@@ -79,4 +79,38 @@ describe('parseJson', () => {
     const plain = parseJson('{"k": "abc"}');
     expect(stringValueOffset(plain, prop(plain.root, 'k') as JsonString, 1)).toBe(8);
   });
+
+  it('says what it found, what it expected and where an unclosed thing was opened', () => {
+    const cases: [string, RegExp, { line: number; column: number }][] = [
+      ['{\n  "a": 1\n  "b": 2\n}', /^Unexpected a string: expected ',' or '}'$/, { line: 3, column: 3 }],
+      ['{\n  "a" 1\n}', /expected ':' after the property name/, { line: 2, column: 7 }],
+      ['{ a: 1 }', /^Unexpected 'a': expected a property name in double quotes/, { line: 1, column: 3 }],
+      ['[1, tru]', /^Unexpected 'tru': expected a value/, { line: 1, column: 5 }],
+      ['[1, 2,, 3]', /^Unexpected ',': expected a value/, { line: 1, column: 7 }],
+      ['{"a": 01}', /Invalid number '01'/, { line: 1, column: 8 }],
+      ['{"a": "\\q"}', /Invalid escape '\\q'/, { line: 1, column: 9 }],
+      ['{"a": "\\u12x4"}', /\\u takes four hexadecimal digits/, { line: 1, column: 12 }],
+      ['{\n  "a": [\n    1,\n', /^Unexpected end of file: the array opened at line 2, column 8 is not closed/, { line: 4, column: 1 }],
+      ['{"a": "open\n}', /^Unexpected end of file: the string opened at line 1, column 7 is not closed/, { line: 2, column: 2 }],
+      ['{"a": 1} /* c', /the comment opened at line 1, column 10 is not closed/, { line: 1, column: 14 }],
+      ['{"a": 1}\u00a0', /white-space character JSON does not allow here/, { line: 1, column: 9 }],
+      ['', /the file holds no JSON value/, { line: 1, column: 1 }],
+    ];
+    for (const [text, message, position] of cases) {
+      const doc = parseJson(text);
+      expect(doc.root, text).toBeUndefined();
+      expect(doc.error?.message, text).toMatch(message);
+      expect(doc.lines.position(doc.error!.offset), text).toEqual(position);
+    }
+  });
+
+  it('reads numbers, escapes and keywords as JSON defines them', () => {
+    const doc = parseJson('[-0.5e+2, 0, 1E3, "\\t\\u00e9\\/", true, false, null, "tab\there"]');
+    expect(toPlain(doc.root!)).toEqual([-50, 0, 1000, '\té/', true, false, null, 'tab\there']);
+    expect(parseJson('[truex]').error).toBeDefined();
+    expect(parseJson('[1.]').error).toBeDefined();
+    expect(parseJson('[-]').error).toBeDefined();
+    expect(parseJson('{"a":1,}').error).toBeUndefined();
+    expect(parseJson('[,]').error).toBeDefined();
+  });
 });
