@@ -63135,10 +63135,10 @@ function batchHost(setup) {
   }
   return host;
 }
-async function lowerBatches(batches2, setup, jobs, onBatch) {
+async function lowerBatches(batches2, setup, jobs, onBatch, minParallelSize = MIN_PARALLEL_SIZE) {
   const total = batches2.reduce((n2, b2) => n2 + b2.size, 0);
   const workers = Math.min(jobs, batches2.length);
-  const script = workers > 1 && total >= MIN_PARALLEL_SIZE ? workerScript() : void 0;
+  const script = workers > 1 && total >= minParallelSize ? workerScript() : void 0;
   if (!script) {
     return batches2.map((b2, i) => {
       const program = analyzeFiles(b2.files, batchHost(setup));
@@ -63277,12 +63277,8 @@ async function analyze2(paths, options = {}) {
   const groups = options.cache ? closures.map((c) => [c]) : batches(closures, options.batchSize);
   const work = groups.map((group) => ({ files: group.flatMap((c) => c.files), size: group.reduce((n2, c) => n2 + c.size, 0) }));
   const total = work.reduce((n2, b2) => n2 + b2.files.length, 0);
-  const parts = await lowerBatches(
-    work,
-    setup,
-    options.jobs ?? defaultJobs(),
-    (done, count) => options.onProgress?.({ stage: "front-end", files: total, done, total: count })
-  );
+  const onBatch = (done, count) => options.onProgress?.({ stage: "front-end", files: total, done, total: count });
+  const parts = await lowerBatches(work, setup, options.jobs ?? defaultJobs(), onBatch, options.parallelFrom);
   const program = emptyProgram();
   for (const part of parts) mergeProgram(program, part);
   appendAll(program.diagnostics, unreadableFiles(files.map((f) => f.path), program, host, walkProblems));

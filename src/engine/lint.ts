@@ -51,6 +51,8 @@ export interface LintOptions {
   batchSize?: number;
   /** Reuse findings of unchanged module closures (`--cache`). */
   cache?: ResultCache;
+  /** Characters of text from which workers are used (tests: `0` uses them for any run). */
+  parallelFrom?: number;
 }
 
 export type LintProgress =
@@ -138,9 +140,8 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
   const groups = options.cache ? closures.map((c) => [c]) : batches(closures, options.batchSize);
   const work = groups.map((group) => ({ files: group.flatMap((c) => c.files), size: group.reduce((n, c) => n + c.size, 0) }));
   const total = work.reduce((n, b) => n + b.files.length, 0);
-  const parts = await lowerBatches(work, setup, options.jobs ?? defaultJobs(), (done, count) =>
-    options.onProgress?.({ stage: 'front-end', files: total, done, total: count }),
-  );
+  const onBatch = (done: number, count: number): void => options.onProgress?.({ stage: 'front-end', files: total, done, total: count });
+  const parts = await lowerBatches(work, setup, options.jobs ?? defaultJobs(), onBatch, options.parallelFrom);
   const program: LoweredProgram = emptyProgram();
   for (const part of parts) mergeProgram(program, part);
   // The closure scan read every discovered file through `host`: what it could not read is a finding.

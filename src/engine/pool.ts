@@ -79,11 +79,12 @@ export async function lowerBatches(
   setup: BatchSetup,
   jobs: number,
   onBatch?: (done: number, total: number) => void,
+  minParallelSize = MIN_PARALLEL_SIZE,
 ): Promise<LoweredProgram[]> {
   const total = batches.reduce((n, b) => n + b.size, 0);
   const workers = Math.min(jobs, batches.length);
   // `workers` threads in all: this one and `workers - 1` worker threads.
-  const script = workers > 1 && total >= MIN_PARALLEL_SIZE ? workerScript() : undefined;
+  const script = workers > 1 && total >= minParallelSize ? workerScript() : undefined;
   if (!script) {
     return batches.map((b, i) => {
       const program = analyzeFiles(b.files, batchHost(setup));
@@ -99,7 +100,7 @@ export async function lowerBatches(
  * between the workers' replies, so no core waits while another deserialises. A worker that stops
  * (a defect, out of memory) costs only its batch, reported as a finding on each of its files.
  */
-function inWorkers(script: URL, batches: { files: DiscoveredFile[] }[], setup: BatchSetup, count: number, onBatch?: (done: number, total: number) => void): Promise<LoweredProgram[]> {
+export function inWorkers(script: URL, batches: { files: DiscoveredFile[] }[], setup: BatchSetup, count: number, onBatch?: (done: number, total: number) => void): Promise<LoweredProgram[]> {
   const results = new Array<LoweredProgram | undefined>(batches.length);
   let next = 0;
   let done = 0;
