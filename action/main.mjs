@@ -1299,7 +1299,7 @@ var require_util = __commonJS({
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator.return();
           },
           type: "bytes"
@@ -1627,12 +1627,12 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code, reason: reason2 } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
           code,
-          reason
+          reason2
         );
       });
       diagnosticsChannel.channel("undici:websocket:socket_error").subscribe((err) => {
@@ -5590,7 +5590,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             }
             return controller.desiredSize > 0;
           },
-          async cancel(reason) {
+          async cancel(reason2) {
             await iterator.return();
           },
           type: "bytes"
@@ -6256,8 +6256,8 @@ var require_client_h1 = __commonJS({
         }
       }
     };
-    function onParserTimeout(parser) {
-      const { socket, timeoutType, client, paused } = parser.deref();
+    function onParserTimeout(parser2) {
+      const { socket, timeoutType, client, paused } = parser2.deref();
       if (timeoutType === TIMEOUT_HEADERS) {
         if (!socket[kWriting] || socket.writableNeedDrain || client[kRunning] > 1) {
           assert(!paused, "cannot be paused while waiting for headers");
@@ -6287,9 +6287,9 @@ var require_client_h1 = __commonJS({
       socket[kSocketUsed] = false;
       socket[kParser] = new Parser7(client, socket, llhttpInstance);
       addListener(socket, "error", function(err) {
-        const parser = this[kParser];
-        if (err.code === "ECONNRESET" && parser.statusCode && !parser.shouldKeepAlive) {
-          const parserErr = parser.finish();
+        const parser2 = this[kParser];
+        if (err.code === "ECONNRESET" && parser2.statusCode && !parser2.shouldKeepAlive) {
+          const parserErr = parser2.finish();
           if (parserErr) {
             this[kError] = parserErr;
             this[kClient][kOnError](parserErr);
@@ -6300,15 +6300,15 @@ var require_client_h1 = __commonJS({
         this[kClient][kOnError](err);
       });
       addListener(socket, "readable", function() {
-        const parser = this[kParser];
-        if (parser) {
-          parser.readMore();
+        const parser2 = this[kParser];
+        if (parser2) {
+          parser2.readMore();
         }
       });
       addListener(socket, "end", function() {
-        const parser = this[kParser];
-        if (parser.statusCode && !parser.shouldKeepAlive) {
-          const parserErr = parser.finish();
+        const parser2 = this[kParser];
+        if (parser2.statusCode && !parser2.shouldKeepAlive) {
+          const parserErr = parser2.finish();
           if (parserErr) {
             util.destroy(this, parserErr);
           }
@@ -6318,11 +6318,11 @@ var require_client_h1 = __commonJS({
       });
       addListener(socket, "close", function() {
         const client2 = this[kClient];
-        const parser = this[kParser];
+        const parser2 = this[kParser];
         clearIdleSocketValidation(this);
-        if (parser) {
-          if (!this[kError] && parser.statusCode && !parser.shouldKeepAlive) {
-            this[kError] = parser.finish() || this[kError];
+        if (parser2) {
+          if (!this[kError] && parser2.statusCode && !parser2.shouldKeepAlive) {
+            this[kError] = parser2.finish() || this[kError];
           }
           this[kParser].destroy();
           this[kParser] = null;
@@ -8390,7 +8390,7 @@ var require_pool = __commonJS({
     }
     var Pool = class extends PoolBase {
       constructor(origin, {
-        connections,
+        connections: connections2,
         factory = defaultFactory,
         connect,
         connectTimeout,
@@ -8402,7 +8402,7 @@ var require_pool = __commonJS({
         allowH2,
         ...options
       } = {}) {
-        if (connections != null && (!Number.isFinite(connections) || connections < 0)) {
+        if (connections2 != null && (!Number.isFinite(connections2) || connections2 < 0)) {
           throw new InvalidArgumentError("invalid connections");
         }
         if (typeof factory !== "function") {
@@ -8424,7 +8424,7 @@ var require_pool = __commonJS({
         }
         super(options);
         this[kInterceptors] = options.interceptors?.Pool && Array.isArray(options.interceptors.Pool) ? options.interceptors.Pool : [];
-        this[kConnections] = connections || null;
+        this[kConnections] = connections2 || null;
         this[kUrl] = util.parseOrigin(origin);
         this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
@@ -9147,12 +9147,12 @@ var require_retry_handler = __commonJS({
         this.etag = null;
         this.resume = null;
         this.headersSent = false;
-        this.handler.onConnect((reason) => {
+        this.handler.onConnect((reason2) => {
           this.aborted = true;
           if (this.abort) {
-            this.abort(reason);
+            this.abort(reason2);
           } else {
-            this.reason = reason;
+            this.reason = reason2;
           }
         });
       }
@@ -11567,9 +11567,9 @@ var require_dump = __commonJS({
         this.#abort = abort;
         this.#handler.onConnect(this.#customAbort.bind(this));
       }
-      #customAbort(reason) {
+      #customAbort(reason2) {
         this.#aborted = true;
-        this.#reason = reason;
+        this.#reason = reason2;
       }
       // TODO: will require adjustment after new hooks are out
       onHeaders(statusCode, rawHeaders, resume, statusMessage) {
@@ -12596,13 +12596,13 @@ var require_response = __commonJS({
         urlList: init?.urlList ? [...init.urlList] : []
       };
     }
-    function makeNetworkError(reason) {
-      const isError = isErrorLike(reason);
+    function makeNetworkError(reason2) {
+      const isError = isErrorLike(reason2);
       return makeResponse({
         type: "error",
         status: 0,
-        error: isError ? reason : new Error(reason ? String(reason) : reason),
-        aborted: reason && reason.name === "AbortError"
+        error: isError ? reason2 : new Error(reason2 ? String(reason2) : reason2),
+        aborted: reason2 && reason2.name === "AbortError"
       });
     }
     function isNetworkError(response) {
@@ -13584,13 +13584,13 @@ var require_fetch = __commonJS({
         this.dump = false;
         this.state = "ongoing";
       }
-      terminate(reason) {
+      terminate(reason2) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "terminated";
-        this.connection?.destroy(reason);
-        this.emit("terminated", reason);
+        this.connection?.destroy(reason2);
+        this.emit("terminated", reason2);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
       abort(error2) {
@@ -13869,7 +13869,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.dump = true;
       }
       if (request.integrity) {
-        const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
+        const processBodyError = (reason2) => fetchFinale(fetchParams, makeNetworkError(reason2));
         if (request.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
@@ -14347,9 +14347,9 @@ var require_fetch = __commonJS({
       const pullAlgorithm = async () => {
         await fetchParams.controller.resume();
       };
-      const cancelAlgorithm = (reason) => {
+      const cancelAlgorithm = (reason2) => {
         if (!isCancelled(fetchParams)) {
-          fetchParams.controller.abort(reason);
+          fetchParams.controller.abort(reason2);
         }
       };
       const stream = new ReadableStream(
@@ -14360,8 +14360,8 @@ var require_fetch = __commonJS({
           async pull(controller) {
             await pullAlgorithm(controller);
           },
-          async cancel(reason) {
-            await cancelAlgorithm(reason);
+          async cancel(reason2) {
+            await cancelAlgorithm(reason2);
           },
           type: "bytes"
         }
@@ -14411,7 +14411,7 @@ var require_fetch = __commonJS({
           }
         }
       };
-      function onAborted(reason) {
+      function onAborted(reason2) {
         if (isAborted(fetchParams)) {
           response.aborted = true;
           if (isReadable(stream)) {
@@ -14422,7 +14422,7 @@ var require_fetch = __commonJS({
         } else {
           if (isReadable(stream)) {
             fetchParams.controller.controller.error(new TypeError("terminated", {
-              cause: isErrorLike(reason) ? reason : void 0
+              cause: isErrorLike(reason2) ? reason2 : void 0
             }));
           }
         }
@@ -15760,8 +15760,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache3 = this.#relevantRequestResponseList;
-        const backupCache = [...cache3];
+        const cache5 = this.#relevantRequestResponseList;
+        const backupCache = [...cache5];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15788,9 +15788,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache3.indexOf(requestResponse);
+                const idx = cache5.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache3.splice(idx, 1);
+                cache5.splice(idx, 1);
               }
             } else if (operation.type === "put") {
               if (operation.response == null) {
@@ -15820,11 +15820,11 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache3.indexOf(requestResponse);
+                const idx = cache5.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache3.splice(idx, 1);
+                cache5.splice(idx, 1);
               }
-              cache3.push([operation.request, operation.response]);
+              cache5.push([operation.request, operation.response]);
               addedItems.push([operation.request, operation.response]);
             }
             resultList.push([operation.request, operation.response]);
@@ -15998,13 +15998,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache3 = new Cache(kConstruct, cacheList);
-            return await cache3.match(request, options);
+            const cache5 = new Cache(kConstruct, cacheList);
+            return await cache5.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache3 = new Cache(kConstruct, cacheList);
-            const response = await cache3.match(request, options);
+            const cache5 = new Cache(kConstruct, cacheList);
+            const response = await cache5.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -16034,12 +16034,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache4 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache4);
+          const cache6 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache6);
         }
-        const cache3 = [];
-        this.#caches.set(cacheName, cache3);
-        return new Cache(kConstruct, cache3);
+        const cache5 = [];
+        this.#caches.set(cacheName, cache5);
+        return new Cache(kConstruct, cache5);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -16998,16 +16998,16 @@ var require_util7 = __commonJS({
       }
       return code >= 3e3 && code <= 4999;
     }
-    function failWebsocketConnection(ws, reason) {
+    function failWebsocketConnection(ws, reason2) {
       const { [kController]: controller, [kResponse]: response } = ws;
       controller.abort();
       if (response?.socket && !response.socket.destroyed) {
         response.socket.destroy();
       }
-      if (reason) {
+      if (reason2) {
         fireEvent("error", ws, (type, init) => new ErrorEvent(type, init), {
-          error: new Error(reason),
-          message: reason
+          error: new Error(reason2),
+          message: reason2
         });
       }
     }
@@ -17265,7 +17265,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code, reason2, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17273,13 +17273,13 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code !== void 0 && reason2 === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
           frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+        } else if (code !== void 0 && reason2 !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
           frame.frameData.writeUInt16BE(code, 0);
-          frame.frameData.write(reason, 2, "utf-8");
+          frame.frameData.write(reason2, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
         }
@@ -17304,11 +17304,11 @@ var require_connection = __commonJS({
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
       let code = 1005;
-      let reason = "";
+      let reason2 = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
         code = result.code ?? 1005;
-        reason = result.reason;
+        reason2 = result.reason;
       } else if (!ws[kReceivedClose]) {
         code = 1006;
       }
@@ -17316,13 +17316,13 @@ var require_connection = __commonJS({
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
         code,
-        reason
+        reason: reason2
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
           code,
-          reason
+          reason: reason2
         });
       }
     }
@@ -17446,9 +17446,9 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
-      failWebsocketConnection(ws, reason);
+    function failWebsocketConnectionWithCode(ws, code, reason2) {
+      closeWebSocketConnection(ws, code, reason2, Buffer.byteLength(reason2));
+      failWebsocketConnection(ws, reason2);
     }
     var ByteParser = class extends Writable {
       #buffers = [];
@@ -17728,16 +17728,16 @@ var require_receiver = __commonJS({
         if (code !== void 0 && !isValidStatusCode(code)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
-        let reason = data.subarray(2);
-        if (reason[0] === 239 && reason[1] === 187 && reason[2] === 191) {
-          reason = reason.subarray(3);
+        let reason2 = data.subarray(2);
+        if (reason2[0] === 239 && reason2[1] === 187 && reason2[2] === 191) {
+          reason2 = reason2.subarray(3);
         }
         try {
-          reason = utf8Decode(reason);
+          reason2 = utf8Decode(reason2);
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code, reason: reason2, error: false };
       }
       /**
        * Parses control frames.
@@ -17752,9 +17752,9 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
-            failWebsocketConnection(this.ws, reason);
+            const { code, reason: reason2 } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code, reason2, reason2.length);
+            failWebsocketConnection(this.ws, reason2);
             return false;
           }
           if (this.ws[kSentClose] !== sentCloseFrameState.SENT) {
@@ -17991,14 +17991,14 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code = void 0, reason2 = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
         if (code !== void 0) {
           code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
         }
-        if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix, "reason");
+        if (reason2 !== void 0) {
+          reason2 = webidl.converters.USVString(reason2, prefix, "reason");
         }
         if (code !== void 0) {
           if (code !== 1e3 && (code < 3e3 || code > 4999)) {
@@ -18006,8 +18006,8 @@ var require_websocket = __commonJS({
           }
         }
         let reasonByteLength = 0;
-        if (reason !== void 0) {
-          reasonByteLength = Buffer.byteLength(reason);
+        if (reason2 !== void 0) {
+          reasonByteLength = Buffer.byteLength(reason2);
           if (reasonByteLength > 123) {
             throw new DOMException(
               `Reason must be less than 123 bytes; received ${reasonByteLength}`,
@@ -18015,7 +18015,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code, reason2, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18159,14 +18159,14 @@ var require_websocket = __commonJS({
         const webSocketOptions = this[kController]?.dispatcher?.webSocketOptions;
         const maxFragments = webSocketOptions?.maxFragments;
         const maxPayloadSize = webSocketOptions?.maxPayloadSize;
-        const parser = new ByteParser(this, parsedExtensions, {
+        const parser2 = new ByteParser(this, parsedExtensions, {
           maxFragments,
           maxPayloadSize
         });
-        parser.on("drain", onParserDrain);
-        parser.on("error", onParserError.bind(this));
+        parser2.on("drain", onParserDrain);
+        parser2.on("error", onParserError.bind(this));
         response.socket.ws = this;
-        this[kByteParser] = parser;
+        this[kByteParser] = parser2;
         this.#sendQueue = new SendQueue(response.socket);
         this[kReadyState] = states.OPEN;
         const extensions = response.headersList.get("sec-websocket-extensions");
@@ -18679,24 +18679,24 @@ ${value}`;
         this.dropConsumedChunks();
       }
       handleBOM() {
-        const first2 = this.peekBufferedByte(0);
+        const first3 = this.peekBufferedByte(0);
         const second = this.peekBufferedByte(1);
         const third = this.peekBufferedByte(2);
         if (second === void 0) {
-          if (first2 === BOM[0]) {
+          if (first3 === BOM[0]) {
             return true;
           }
           this.checkBOM = false;
           return true;
         }
         if (third === void 0) {
-          if (first2 === BOM[0] && second === BOM[1]) {
+          if (first3 === BOM[0] && second === BOM[1]) {
             return true;
           }
           this.checkBOM = false;
           return false;
         }
-        if (first2 === BOM[0] && second === BOM[1] && third === BOM[2]) {
+        if (first3 === BOM[0] && second === BOM[1] && third === BOM[2]) {
           this.discardLeadingBytes(3);
         }
         this.checkBOM = false;
@@ -20190,26 +20190,26 @@ var require_parse2 = __commonJS({
       };
       if (opts.fastpaths !== false && !/(^[*!]|[/()[\]{}"])/.test(input)) {
         let backslashes = false;
-        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first2, rest, index) => {
-          if (first2 === "\\") {
+        let output = input.replace(REGEX_SPECIAL_CHARS_BACKREF, (m, esc, chars, first3, rest, index) => {
+          if (first3 === "\\") {
             backslashes = true;
             return m;
           }
-          if (first2 === "?") {
+          if (first3 === "?") {
             if (esc) {
-              return esc + first2 + (rest ? QMARK.repeat(rest.length) : "");
+              return esc + first3 + (rest ? QMARK.repeat(rest.length) : "");
             }
             if (index === 0) {
               return qmarkNoDot + (rest ? QMARK.repeat(rest.length) : "");
             }
             return QMARK.repeat(chars.length);
           }
-          if (first2 === ".") {
+          if (first3 === ".") {
             return DOT_LITERAL.repeat(chars.length);
           }
-          if (first2 === "*") {
+          if (first3 === "*") {
             if (esc) {
-              return esc + first2 + (rest ? star : "");
+              return esc + first3 + (rest ? star : "");
             }
             return star;
           }
@@ -21567,17 +21567,17 @@ var require_ignore = __commonJS({
         }
         const isStr = isString(pattern);
         const raw = isStr ? pattern : pattern.pattern;
-        const rule6 = checkPattern(raw) && createRule(
+        const rule16 = checkPattern(raw) && createRule(
           raw,
           isStr ? UNDEFINED : pattern.mark,
           this._ignoreCase,
           !this._split,
           this._stripBOM && !index
         );
-        if (rule6) {
+        if (rule16) {
           this._added = true;
-          this._rules.push(rule6);
-          if (matchesBasename(rule6.body)) {
+          this._rules.push(rule16);
+          if (matchesBasename(rule16.body)) {
             this._basenameCount++;
           }
         }
@@ -21606,11 +21606,11 @@ var require_ignore = __commonJS({
         let unignored = false;
         let matchedRule;
         for (let index = rules.length - 1; index >= 0; index--) {
-          const rule6 = rules[index];
-          if (rule6.checkRegex.test(path)) {
-            ignored = !rule6.negative;
-            unignored = rule6.negative;
-            matchedRule = rule6.negative ? UNDEFINED : rule6;
+          const rule16 = rules[index];
+          if (rule16.checkRegex.test(path)) {
+            ignored = !rule16.negative;
+            unignored = rule16.negative;
+            matchedRule = rule16.negative ? UNDEFINED : rule16;
             break;
           }
         }
@@ -21633,17 +21633,17 @@ var require_ignore = __commonJS({
         const shortcut = this._basenameCount * 2 >= length;
         const basename5 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
-          const rule6 = rules[index];
-          if (rule6[mode].test(
-            shortcut && rule6._basenameOnly ? basename5 : path
+          const rule16 = rules[index];
+          if (rule16[mode].test(
+            shortcut && rule16._basenameOnly ? basename5 : path
           )) {
-            const { negative } = rule6;
+            const { negative } = rule16;
             const ret = {
               ignored: !negative,
               unignored: negative
             };
             if (!negative) {
-              ret.rule = rule6;
+              ret.rule = rule16;
             }
             return ret;
           }
@@ -21677,11 +21677,11 @@ var require_ignore = __commonJS({
       return true;
     };
     var isNotRelative = (path) => {
-      const first2 = path.charCodeAt(0);
-      if (first2 === SLASH_CODE) {
+      const first3 = path.charCodeAt(0);
+      if (first3 === SLASH_CODE) {
         return true;
       }
-      if (first2 !== DOT_CODE) {
+      if (first3 !== DOT_CODE) {
         return false;
       }
       if (path.length === 1) {
@@ -21725,13 +21725,13 @@ var require_ignore = __commonJS({
         return this.add(pattern);
       }
       // @returns {TestResult}
-      _test(originalPath, cache3, path) {
+      _test(originalPath, cache5, path) {
         checkPath(
           path,
           originalPath,
           this._strictPathCheck ? throwError : RETURN_FALSE
         );
-        return path ? this._t(path, cache3) : {
+        return path ? this._t(path, cache5) : {
           ignored: false,
           unignored: false
         };
@@ -21748,14 +21748,14 @@ var require_ignore = __commonJS({
         const literal3 = this._rules.testLiteral(path);
         return literal3.ignored || literal3.unignored ? literal3 : dir2;
       }
-      _t(path, cache3) {
-        const cached2 = cache3[path];
+      _t(path, cache5) {
+        const cached2 = cache5[path];
         if (cached2) {
           return cached2;
         }
         const parentPath = parentOf(path);
-        const parent = parentPath ? this._t(parentPath, cache3) : UNDEFINED;
-        return cache3[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
+        const parent = parentPath ? this._t(parentPath, cache5) : UNDEFINED;
+        return cache5[path] = parent && parent.ignored ? parent : this._rules.test(path, MODE_IGNORE);
       }
       ignores(path) {
         return this._test(path, this._ignoreCache, convertPath(path)).ignored;
@@ -22759,14 +22759,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -22783,14 +22783,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text3, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text3[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text3[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -22807,12 +22807,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
+            i = consumeMoreIndentedLines(text3, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i + 1];
+            const next = text3[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -22824,12 +22824,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text3[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -22844,39 +22844,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text3;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
+        const end2 = folds[i2 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text3.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text3, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text2[start];
+      let ch = text3[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text2[++i];
+          ch = text3[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text3[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text2[start];
+          ch = text3[start];
         }
       }
       return end;
@@ -26368,9 +26368,9 @@ var require_resolve_block_scalar = __commonJS({
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
-      const first2 = split[0];
-      const m = first2.match(/^( *)/);
-      const line0 = m?.[1] ? [m[1], first2.slice(m[1].length)] : ["", first2];
+      const first3 = split[0];
+      const m = first3.match(/^( *)/);
+      const line0 = m?.[1] ? [m[1], first3.slice(m[1].length)] : ["", first3];
       const lines = [line0];
       for (let i = 1; i < split.length; i += 2)
         lines.push([split[i], split[i + 1]]);
@@ -28983,7 +28983,7 @@ var require_public_api = __commonJS({
     var log2 = require_log();
     var identity = require_identity();
     var lineCounter = require_line_counter();
-    var parser = require_parser();
+    var parser2 = require_parser();
     function parseOptions2(options) {
       const prettyErrors = options.prettyErrors !== false;
       const lineCounter$1 = options.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
@@ -28991,7 +28991,7 @@ var require_public_api = __commonJS({
     }
     function parseAllDocuments(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions2(options);
-      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       const docs = Array.from(composer$1.compose(parser$1.parse(source)));
       if (prettyErrors && lineCounter2)
@@ -29005,7 +29005,7 @@ var require_public_api = __commonJS({
     }
     function parseDocument(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions2(options);
-      const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
+      const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
       let doc = null;
       for (const _doc of composer$1.compose(parser$1.parse(source), true, source.length)) {
@@ -29087,7 +29087,7 @@ var require_dist = __commonJS({
     var cst = require_cst();
     var lexer = require_lexer();
     var lineCounter = require_line_counter();
-    var parser = require_parser();
+    var parser2 = require_parser();
     var publicApi = require_public_api();
     var visit = require_visit();
     exports.Composer = composer.Composer;
@@ -29112,7 +29112,7 @@ var require_dist = __commonJS({
     exports.CST = cst;
     exports.Lexer = lexer.Lexer;
     exports.LineCounter = lineCounter.LineCounter;
-    exports.Parser = parser.Parser;
+    exports.Parser = parser2.Parser;
     exports.parse = publicApi.parse;
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
@@ -30563,12 +30563,12 @@ var require_applicability = __commonJS({
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
     function shouldUseGroup(schema, group) {
-      return group.rules.some((rule6) => shouldUseRule(schema, rule6));
+      return group.rules.some((rule16) => shouldUseRule(schema, rule16));
     }
     exports.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule6) {
+    function shouldUseRule(schema, rule16) {
       var _a;
-      return schema[rule6.keyword] !== void 0 || ((_a = rule6.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema[rule16.keyword] !== void 0 || ((_a = rule16.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -31620,9 +31620,9 @@ var require_validate = __commonJS({
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
-        for (const rule6 of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule6)) {
-            keywordCode(it, rule6.keyword, rule6.definition, group.type);
+        for (const rule16 of group.rules) {
+          if ((0, applicability_1.shouldUseRule)(schema, rule16)) {
+            keywordCode(it, rule16.keyword, rule16.definition, group.type);
           }
         }
       });
@@ -31657,9 +31657,9 @@ var require_validate = __commonJS({
     function checkKeywordTypes(it, ts) {
       const rules = it.self.RULES.all;
       for (const keyword in rules) {
-        const rule6 = rules[keyword];
-        if (typeof rule6 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule6)) {
-          const { type } = rule6.definition;
+        const rule16 = rules[keyword];
+        if (typeof rule16 == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule16)) {
+          const { type } = rule16.definition;
           if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
@@ -32532,7 +32532,7 @@ var require_utils3 = __commonJS({
     }
     function serializePathEncoding(input, pathNoScheme = false) {
       let output = "";
-      let firstSegment = pathNoScheme && input[0] !== "/";
+      let firstSegment2 = pathNoScheme && input[0] !== "/";
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
@@ -32544,9 +32544,9 @@ var require_utils3 = __commonJS({
           }
         }
         if (ch === "/") {
-          firstSegment = false;
+          firstSegment2 = false;
         }
-        if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
+        if (isPathCharacter(ch) && (ch !== ":" || !firstSegment2)) {
           output += ch;
         } else {
           const code = input.charCodeAt(i);
@@ -33745,8 +33745,8 @@ var require_core = __commonJS({
         return this;
       }
       getKeyword(keyword) {
-        const rule6 = this.RULES.all[keyword];
-        return typeof rule6 == "object" ? rule6.definition : !!rule6;
+        const rule16 = this.RULES.all[keyword];
+        return typeof rule16 == "object" ? rule16.definition : !!rule16;
       }
       // Remove keyword
       removeKeyword(keyword) {
@@ -33754,7 +33754,7 @@ var require_core = __commonJS({
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
         for (const group of RULES.rules) {
-          const i = group.rules.findIndex((rule6) => rule6.keyword === keyword);
+          const i = group.rules.findIndex((rule16) => rule16.keyword === keyword);
           if (i >= 0)
             group.rules.splice(i, 1);
         }
@@ -33770,7 +33770,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text3, msg) => text3 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -33781,10 +33781,10 @@ var require_core = __commonJS({
           for (const seg of segments)
             keywords = keywords[seg];
           for (const key2 in rules) {
-            const rule6 = rules[key2];
-            if (typeof rule6 != "object")
+            const rule16 = rules[key2];
+            if (typeof rule16 != "object")
               continue;
-            const { $data } = rule6.definition;
+            const { $data } = rule16.definition;
             const schema = keywords[key2];
             if ($data && schema)
               keywords[key2] = schemaOrData(schema);
@@ -33948,7 +33948,7 @@ var require_core = __commonJS({
       RULES.keywords[keyword] = true;
       if (!definition)
         return;
-      const rule6 = {
+      const rule16 = {
         keyword,
         definition: {
           ...definition,
@@ -33957,18 +33957,18 @@ var require_core = __commonJS({
         }
       };
       if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule6, definition.before);
+        addBeforeRule.call(this, ruleGroup, rule16, definition.before);
       else
-        ruleGroup.rules.push(rule6);
-      RULES.all[keyword] = rule6;
+        ruleGroup.rules.push(rule16);
+      RULES.all[keyword] = rule16;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule6, before) {
+    function addBeforeRule(ruleGroup, rule16, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
       if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule6);
+        ruleGroup.rules.splice(i, 0, rule16);
       } else {
-        ruleGroup.rules.push(rule6);
+        ruleGroup.rules.push(rule16);
         this.logger.warn(`rule ${before} is not defined`);
       }
     }
@@ -36072,13 +36072,13 @@ var Command = class {
     let cmdStr = CMD_STRING + this.command;
     if (this.properties && Object.keys(this.properties).length > 0) {
       cmdStr += " ";
-      let first2 = true;
+      let first3 = true;
       for (const key2 in this.properties) {
         if (this.properties.hasOwnProperty(key2)) {
           const val2 = this.properties[key2];
           if (val2) {
-            if (first2) {
-              first2 = false;
+            if (first3) {
+              first3 = false;
             } else {
               cmdStr += ",";
             }
@@ -36319,8 +36319,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text3, addEOL = false) {
+    this._buffer += text3;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -36416,10 +36416,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text3, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -36448,9 +36448,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text3, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text3, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -36461,8 +36461,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text3, href) {
+    const element = this.wrap("a", text3, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -36529,7 +36529,7 @@ function info(message) {
 // src/integrations/action.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { writeFileSync as writeFileSync2, mkdirSync } from "node:fs";
-import { dirname as dirname21, resolve as resolve23 } from "node:path";
+import { dirname as dirname22, resolve as resolve23 } from "node:path";
 
 // src/discover/unmatched.ts
 import { statSync as statSync3 } from "node:fs";
@@ -36572,8 +36572,8 @@ function joinPathWithBasePath(filename, directoryPath) {
 }
 function joinPathWithRelativePath(root, options) {
   return function(filename, directoryPath) {
-    const sameRoot = directoryPath.startsWith(root);
-    if (sameRoot) return directoryPath.slice(root.length) + filename;
+    const sameRoot2 = directoryPath.startsWith(root);
+    if (sameRoot2) return directoryPath.slice(root.length) + filename;
     else return convertSlashes(relative(root, directoryPath), options.pathSeparator) + options.pathSeparator + filename;
   };
 }
@@ -37338,8 +37338,8 @@ var REASONS = {
 function describeFsError(e) {
   const err = e;
   const code = typeof err?.code === "string" ? err.code : void 0;
-  const reason = code ? REASONS[code] : void 0;
-  if (reason) return `${reason} (${code})`;
+  const reason2 = code ? REASONS[code] : void 0;
+  if (reason2) return `${reason2} (${code})`;
   const message = err instanceof Error ? err.message : String(e);
   return code ? `${message.split("\n")[0]} (${code})` : message.split("\n")[0];
 }
@@ -37387,8 +37387,8 @@ function isNewline(c) {
 function endsBareword(c) {
   return c === "" || isBlank(c) || isNewline(c) || c === ";" || c === "|" || c === ")" || c === "}" || c === "(" || c === "{" || c === "," || c === "&" || c === ">" || c === "<";
 }
-function parsePowerShell(text2, stats = { steps: 0 }) {
-  const p = new PowerShellParser(text2, stats);
+function parsePowerShell(text3, stats = { steps: 0 }) {
+  const p = new PowerShellParser(text3, stats);
   const params = p.parseScriptParams();
   const statements = p.parseBlock(false);
   const ast = { statements, comments: p.comments };
@@ -37396,8 +37396,8 @@ function parsePowerShell(text2, stats = { steps: 0 }) {
   return ast;
 }
 var PowerShellParser = class {
-  constructor(text2, stats) {
-    this.text = text2;
+  constructor(text3, stats) {
+    this.text = text3;
     this.stats = stats;
   }
   text;
@@ -37865,9 +37865,9 @@ var PowerShellParser = class {
   }
   // ---- pipelines and commands ------------------------------------------------------------------
   parsePipelineStatement(inParens) {
-    const first2 = this.parsePipeline(inParens);
-    if (!first2) return void 0;
-    const items = [first2];
+    const first3 = this.parsePipeline(inParens);
+    if (!first3) return void 0;
+    const items = [first3];
     for (; ; ) {
       this.skipBlanks();
       if (this.peek() === "&" && this.peek(1) === "&" || this.peek() === "|" && this.peek(1) === "|") {
@@ -37879,7 +37879,7 @@ var PowerShellParser = class {
       }
       break;
     }
-    return items.length === 1 ? first2 : { kind: "andor", items, start: first2.start, end: items[items.length - 1].end };
+    return items.length === 1 ? first3 : { kind: "andor", items, start: first3.start, end: items[items.length - 1].end };
   }
   parsePipeline(inParens) {
     const stages = [];
@@ -37985,8 +37985,8 @@ var PowerShellParser = class {
       this.skipBalanced("[", "]");
       while (this.peek() === ":" || this.peek() === "." || /[A-Za-z0-9_]/.test(this.peek())) this.pos++;
       if (this.peek() === "(") this.skipBalanced("(", ")", true);
-      const text2 = this.text.slice(start, this.pos);
-      if (/^\[(system\.)?guid\]::newguid\(\s*\)$/i.test(text2.replace(/\s+/g, ""))) {
+      const text3 = this.text.slice(start, this.pos);
+      if (/^\[(system\.)?guid\]::newguid\(\s*\)$/i.test(text3.replace(/\s+/g, ""))) {
         return { parts: [{ kind: "substitution", body: [newGuidCommand(start, this.pos)], quoted: false, start, end: this.pos }], start, end: this.pos };
       }
       return { parts: [{ kind: "opaque", start, end: this.pos }], start, end: this.pos };
@@ -37997,7 +37997,7 @@ var PowerShellParser = class {
   readBareword() {
     const start = this.pos;
     const parts = [];
-    const text2 = (t, s2, e) => {
+    const text3 = (t, s2, e) => {
       const last = parts[parts.length - 1];
       if (last && last.kind === "text" && !last.quoted && last.end === s2) {
         last.text += t;
@@ -38012,7 +38012,7 @@ var PowerShellParser = class {
       if (c === "`") {
         if (isNewline(this.peek(1))) break;
         this.pos += 2;
-        text2(this.peek(-1), s2, this.pos);
+        text3(this.peek(-1), s2, this.pos);
         continue;
       }
       if (c === "$" && /[A-Za-z_{:?]/.test(this.peek(1))) {
@@ -38029,7 +38029,7 @@ var PowerShellParser = class {
         appendAll(parts, w.parts);
         continue;
       }
-      text2(c, s2, ++this.pos);
+      text3(c, s2, ++this.pos);
     }
     return { parts, start, end: this.pos };
   }
@@ -38101,7 +38101,7 @@ var PowerShellParser = class {
   /** The parts of an expandable string up to the closing quote (`stop`). */
   expandable(stop, doubled) {
     const parts = [];
-    const text2 = (t, s2, e) => {
+    const text3 = (t, s2, e) => {
       const last = parts[parts.length - 1];
       if (last && last.kind === "text" && last.end === s2) {
         last.text += t;
@@ -38115,13 +38115,13 @@ var PowerShellParser = class {
       if (stop(c)) break;
       if (doubled && c === '"' && this.peek(1) === '"') {
         this.pos += 2;
-        text2('"', s2, this.pos);
+        text3('"', s2, this.pos);
         continue;
       }
       if (c === "`") {
         const n2 = this.peek(1);
         this.pos += 2;
-        text2(n2 === "n" ? "\n" : n2 === "t" ? "	" : n2 === "r" ? "\r" : n2 === "0" ? "\0" : n2, s2, this.pos);
+        text3(n2 === "n" ? "\n" : n2 === "t" ? "	" : n2 === "r" ? "\r" : n2 === "0" ? "\0" : n2, s2, this.pos);
         continue;
       }
       if (c === "$" && this.peek(1) === "(") {
@@ -38132,7 +38132,7 @@ var PowerShellParser = class {
         parts.push(this.readVariable(true, false));
         continue;
       }
-      text2(c, s2, ++this.pos);
+      text3(c, s2, ++this.pos);
     }
     return parts;
   }
@@ -38194,12 +38194,12 @@ var PowerShellParser = class {
     if (opaque) return { parts: [{ kind: "opaque", start, end: this.pos }], start, end: this.pos };
     return { parts: [{ kind: "hash", entries, start, end: this.pos }], start, end: this.pos };
   }
-  readSubexpression(quoted) {
+  readSubexpression(quoted2) {
     const start = this.pos;
     this.pos++;
     const body = this.parenStatements();
-    const part = { kind: "substitution", body, quoted, start, end: this.pos };
-    if (!quoted) {
+    const part = { kind: "substitution", body, quoted: quoted2, start, end: this.pos };
+    if (!quoted2) {
       const members = this.readMembers();
       if (members) {
         part.members = members;
@@ -38209,23 +38209,23 @@ var PowerShellParser = class {
     return part;
   }
   /** `$name`, `$env:NAME`, `$script:name`, `${any}`, with `.Member` access when `members`. */
-  readVariable(quoted, members = true, start = this.pos) {
+  readVariable(quoted2, members = true, start = this.pos) {
     if (this.peek() === "$") this.pos++;
-    let written;
+    let written2;
     if (this.peek() === "{") {
       const close = this.text.indexOf("}", this.pos);
       const end = close < 0 ? this.text.length : close;
-      written = this.text.slice(this.pos + 1, end);
+      written2 = this.text.slice(this.pos + 1, end);
       this.pos = Math.min(this.text.length, end + 1);
     } else {
       const m = /^(?:[A-Za-z]+:(?!:))?[A-Za-z0-9_?]+|^[$^?]/.exec(this.text.slice(this.pos, this.pos + 256));
-      written = m?.[0] ?? "";
-      this.pos += written.length;
+      written2 = m?.[0] ?? "";
+      this.pos += written2.length;
     }
-    const lower2 = written.toLowerCase();
+    const lower2 = written2.toLowerCase();
     const scoped = /^(script|global|local|private|using):/.exec(lower2);
     const name = scoped ? lower2.slice(scoped[0].length) : lower2;
-    const part = { kind: "variable", name, written: `$${written}`, quoted, start, end: this.pos };
+    const part = { kind: "variable", name, written: `$${written2}`, quoted: quoted2, start, end: this.pos };
     if (name.startsWith("env:")) part.env = true;
     if (members) {
       const m = this.readMembers();
@@ -38295,18 +38295,25 @@ function compareLocations(a, b2) {
   if (a.file !== b2.file) return a.file < b2.file ? -1 : 1;
   return a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column || a.range.end.line - b2.range.end.line || a.range.end.column - b2.range.end.column;
 }
+function within(outer, inner) {
+  if (inner.file !== outer.file) return false;
+  const { start, end } = outer.range;
+  const a = inner.range.start;
+  const b2 = inner.range.end;
+  return (a.line > start.line || a.line === start.line && a.column >= start.column) && (b2.line < end.line || b2.line === end.line && b2.column <= end.column);
+}
 function sameLocation(a, b2) {
   return !!a && !!b2 && compareLocations(a, b2) === 0;
 }
 var LineMap = class {
   starts;
-  constructor(text2) {
+  constructor(text3) {
     const starts = [0];
-    for (let i = 0; i < text2.length; i++) {
-      const c = text2.charCodeAt(i);
+    for (let i = 0; i < text3.length; i++) {
+      const c = text3.charCodeAt(i);
       if (c === 10) starts.push(i + 1);
       else if (c === 13) {
-        if (text2.charCodeAt(i + 1) === 10) i++;
+        if (text3.charCodeAt(i + 1) === 10) i++;
         starts.push(i + 1);
       }
     }
@@ -38337,18 +38344,18 @@ var LineMap = class {
 function locationOf(source, span2) {
   return { file: source.file, range: { start: source.position(span2.start), end: source.position(span2.end) } };
 }
-function fileSource(file, text2) {
-  const lines = new LineMap(text2);
-  return { file, text: text2, id: "", position: (offset) => lines.position(offset) };
+function fileSource(file, text3) {
+  const lines = new LineMap(text3);
+  return { file, text: text3, id: "", position: (offset) => lines.position(offset) };
 }
 var PROBE = 40;
-function embeddedSource(file, id, text2, hostText, hostLines, regionStart, regionEnd, alignText = text2) {
+function embeddedSource(file, id, text3, hostText, hostLines, regionStart, regionEnd, alignText = text3) {
   const starts = [0];
-  for (let i = 0; i < text2.length; i++) if (text2.charCodeAt(i) === 10) starts.push(i + 1);
+  for (let i = 0; i < text3.length; i++) if (text3.charCodeAt(i) === 10) starts.push(i + 1);
   const anchors = [];
   let cursor = regionStart;
   for (let i = 0; i < starts.length; i++) {
-    const lineEnd3 = i + 1 < starts.length ? starts[i + 1] - 1 : text2.length;
+    const lineEnd3 = i + 1 < starts.length ? starts[i + 1] - 1 : text3.length;
     const line = alignText.slice(starts[i], lineEnd3).replace(/\r$/, "");
     const body = line.trimStart();
     const lead = line.length - body.length;
@@ -38385,7 +38392,7 @@ function embeddedSource(file, id, text2, hostText, hostLines, regionStart, regio
     const a = anchors[lo];
     return hostLines.position(a.exact ? a.hostOffset + (offset - starts[lo]) : a.hostOffset);
   };
-  return { file, text: text2, id, position };
+  return { file, text: text3, id, position };
 }
 function probes(body) {
   const out = [body.slice(0, PROBE)];
@@ -38401,14 +38408,14 @@ var MAX_DEPTH2 = 200;
 function isMeta(c) {
   return c === " " || c === "	" || c === "\n" || c === "\r" || c === ";" || c === "&" || c === "|" || c === "(" || c === ")" || c === "<" || c === ">";
 }
-function parseShell(text2, stats = { steps: 0 }) {
-  const parser = new ShellParser(text2, stats);
-  const statements = parser.parseProgram();
-  return { statements, comments: parser.comments };
+function parseShell(text3, stats = { steps: 0 }) {
+  const parser2 = new ShellParser(text3, stats);
+  const statements = parser2.parseProgram();
+  return { statements, comments: parser2.comments };
 }
 var ShellParser = class _ShellParser {
-  constructor(text2, stats, len = text2.length) {
-    this.text = text2;
+  constructor(text3, stats, len = text3.length) {
+    this.text = text3;
     this.stats = stats;
     this.len = len;
   }
@@ -38539,9 +38546,9 @@ var ShellParser = class _ShellParser {
     }
   }
   parseAndOr(closers) {
-    const first2 = this.parsePipeline(closers);
-    if (!first2) return void 0;
-    const items = [first2];
+    const first3 = this.parsePipeline(closers);
+    if (!first3) return void 0;
+    const items = [first3];
     for (; ; ) {
       this.skipBlanks();
       if (this.peek() === "&" && this.peek(1) === "&" || this.peek() === "|" && this.peek(1) === "|") {
@@ -38553,8 +38560,8 @@ var ShellParser = class _ShellParser {
       }
       break;
     }
-    if (items.length === 1) return first2;
-    return { kind: "andor", items, start: first2.start, end: items[items.length - 1].end };
+    if (items.length === 1) return first3;
+    return { kind: "andor", items, start: first3.start, end: items[items.length - 1].end };
   }
   parsePipeline(closers) {
     this.skipBlanks();
@@ -38566,9 +38573,9 @@ var ShellParser = class _ShellParser {
       this.pos += 4;
       this.skipBlanks();
     }
-    const first2 = this.parseCommand(closers);
-    if (!first2) return void 0;
-    const stages = [first2];
+    const first3 = this.parseCommand(closers);
+    if (!first3) return void 0;
+    const stages = [first3];
     for (; ; ) {
       this.skipBlanks();
       if (this.peek() === "|" && this.peek(1) !== "|") {
@@ -38580,8 +38587,8 @@ var ShellParser = class _ShellParser {
       }
       break;
     }
-    if (stages.length === 1) return first2;
-    return { kind: "pipeline", stages, start: first2.start, end: stages[stages.length - 1].end };
+    if (stages.length === 1) return first3;
+    return { kind: "pipeline", stages, start: first3.start, end: stages[stages.length - 1].end };
   }
   // ---- commands --------------------------------------------------------------------------------
   parseCommand(closers) {
@@ -38936,12 +38943,12 @@ var ShellParser = class _ShellParser {
   readWord() {
     const start = this.pos;
     const parts = [];
-    const text2 = (t, s2, e, quoted) => {
+    const text3 = (t, s2, e, quoted2) => {
       const last = parts[parts.length - 1];
-      if (last && last.kind === "text" && last.quoted === quoted && last.end === s2) {
+      if (last && last.kind === "text" && last.quoted === quoted2 && last.end === s2) {
         last.text += t;
         last.end = e;
-      } else parts.push({ kind: "text", text: t, quoted, start: s2, end: e });
+      } else parts.push({ kind: "text", text: t, quoted: quoted2, start: s2, end: e });
     };
     while (this.pos < this.len) {
       this.stats.steps++;
@@ -38959,35 +38966,35 @@ var ShellParser = class _ShellParser {
           continue;
         }
         this.pos += n2 === "" ? 1 : 2;
-        text2(n2, s2, this.pos, true);
+        text3(n2, s2, this.pos, true);
         continue;
       }
       if (c === "'") {
         const close = this.text.indexOf("'", this.pos + 1);
         const end = close < 0 || close > this.len ? this.len : close;
-        text2(this.text.slice(this.pos + 1, end), s2, Math.min(this.len, end + 1), true);
+        text3(this.text.slice(this.pos + 1, end), s2, Math.min(this.len, end + 1), true);
         this.pos = Math.min(this.len, end + 1);
         continue;
       }
       if (c === '"') {
         this.pos++;
-        this.readDoubleQuoted(parts, text2);
+        this.readDoubleQuoted(parts, text3);
         continue;
       }
       if (c === "$") {
         if (this.peek(1) === "'") {
           this.pos += 2;
-          text2(this.readAnsiC(), s2, this.pos, true);
+          text3(this.readAnsiC(), s2, this.pos, true);
           continue;
         }
         if (this.peek(1) === '"') {
           this.pos += 2;
-          this.readDoubleQuoted(parts, text2);
+          this.readDoubleQuoted(parts, text3);
           continue;
         }
         const part = this.readDollar(false);
         if (part) parts.push(part);
-        else text2("$", s2, ++this.pos, false);
+        else text3("$", s2, ++this.pos, false);
         continue;
       }
       if (c === "`") {
@@ -38996,12 +39003,12 @@ var ShellParser = class _ShellParser {
       }
       let e = this.pos + 1;
       while (e < this.len && !isMeta(this.text[e]) && !"\\'\"$`".includes(this.text[e])) e++;
-      text2(this.text.slice(this.pos, e), s2, e, false);
+      text3(this.text.slice(this.pos, e), s2, e, false);
       this.pos = e;
     }
     return { parts, start, end: this.pos };
   }
-  readDoubleQuoted(parts, text2) {
+  readDoubleQuoted(parts, text3) {
     while (this.pos < this.len) {
       this.stats.steps++;
       const c = this.text[this.pos];
@@ -39018,17 +39025,17 @@ var ShellParser = class _ShellParser {
         }
         if (n2 === "$" || n2 === "`" || n2 === '"' || n2 === "\\") {
           this.pos += 2;
-          text2(n2, s2, this.pos, true);
+          text3(n2, s2, this.pos, true);
           continue;
         }
         this.pos++;
-        text2("\\", s2, this.pos, true);
+        text3("\\", s2, this.pos, true);
         continue;
       }
       if (c === "$") {
         const part = this.readDollar(true);
         if (part) parts.push(part);
-        else text2("$", s2, ++this.pos, true);
+        else text3("$", s2, ++this.pos, true);
         continue;
       }
       if (c === "`") {
@@ -39037,7 +39044,7 @@ var ShellParser = class _ShellParser {
       }
       let e = this.pos + 1;
       while (e < this.len && !'"\\$`'.includes(this.text[e])) e++;
-      text2(this.text.slice(this.pos, e), s2, e, true);
+      text3(this.text.slice(this.pos, e), s2, e, true);
       this.pos = e;
     }
   }
@@ -39058,7 +39065,7 @@ var ShellParser = class _ShellParser {
     return out;
   }
   /** `$name`, `${...}`, `$(...)`, `$((...))`, `$1`, `$@`...; undefined for a lone `$`. */
-  readDollar(quoted) {
+  readDollar(quoted2) {
     const start = this.pos;
     const n2 = this.peek(1);
     if (n2 === "(") {
@@ -39076,15 +39083,15 @@ var ShellParser = class _ShellParser {
       this.pos += 2;
       const body = this.nested(() => this.parseList(/* @__PURE__ */ new Set()));
       if (this.peek() === ")") this.pos++;
-      return { kind: "substitution", body, quoted, start, end: this.pos };
+      return { kind: "substitution", body, quoted: quoted2, start, end: this.pos };
     }
-    if (n2 === "{") return this.readBraceExpansion(quoted);
+    if (n2 === "{") return this.readBraceExpansion(quoted2);
     const m = /^[A-Za-z_][A-Za-z0-9_]*|^[0-9@*#?$!-]/.exec(this.text.slice(this.pos + 1, this.pos + 257));
     if (!m) return void 0;
     this.pos += 1 + m[0].length;
-    return { kind: "variable", name: m[0], written: m[0], quoted, start, end: this.pos };
+    return { kind: "variable", name: m[0], written: m[0], quoted: quoted2, start, end: this.pos };
   }
-  readBraceExpansion(quoted) {
+  readBraceExpansion(quoted2) {
     const start = this.pos;
     this.pos += 2;
     const m = /^([#!]?)([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-])/.exec(this.text.slice(this.pos, this.pos + 256));
@@ -39100,7 +39107,7 @@ var ShellParser = class _ShellParser {
     }
     if (this.peek() === "}") {
       this.pos++;
-      return { kind: "variable", name, written: name, quoted, start, end: this.pos };
+      return { kind: "variable", name, written: name, quoted: quoted2, start, end: this.pos };
     }
     if (this.peek() === "[") {
       this.skipBalanced("[", "]");
@@ -39113,7 +39120,7 @@ var ShellParser = class _ShellParser {
     this.pos += op[0].length;
     const operand = this.readOperand();
     if (this.peek() === "}") this.pos++;
-    return { kind: "variable", name, written: name, quoted, op: op[0], operand, start, end: this.pos };
+    return { kind: "variable", name, written: name, quoted: quoted2, op: op[0], operand, start, end: this.pos };
   }
   /** The word after a `${x:-` operator, up to the matching `}` (quotes and expansions inside). */
   readOperand() {
@@ -39161,11 +39168,11 @@ var ShellParser = class _ShellParser {
     }
     this.pos++;
     const parts = [];
-    this.readDoubleQuoted(parts, (t, s2, e, quoted) => parts.push({ kind: "text", text: t, quoted, start: s2, end: e }));
+    this.readDoubleQuoted(parts, (t, s2, e, quoted2) => parts.push({ kind: "text", text: t, quoted: quoted2, start: s2, end: e }));
     return { parts, start, end: this.pos };
   }
   /** `` `...` ``: the inner text is parsed as a script of its own, at the same offsets. */
-  readBackquote(quoted) {
+  readBackquote(quoted2) {
     const start = this.pos;
     let i = this.pos + 1;
     while (i < this.len && this.text[i] !== "`") i += this.text[i] === "\\" ? 2 : 1;
@@ -39176,7 +39183,7 @@ var ShellParser = class _ShellParser {
     const body = inner.depth > MAX_DEPTH2 ? [] : inner.parseList(/* @__PURE__ */ new Set());
     appendAll(this.comments, inner.comments);
     this.pos = Math.min(this.len, end + 1);
-    return { kind: "substitution", body, quoted, start, end: this.pos };
+    return { kind: "substitution", body, quoted: quoted2, start, end: this.pos };
   }
   nested(f) {
     const saved = this.heredocs;
@@ -39200,8 +39207,8 @@ function collectReadVariables(stmt, out) {
     return;
   }
   if (stmt.kind !== "command") return;
-  const first2 = stmt.words[0];
-  if (!first2 || first2.parts.length !== 1 || first2.parts[0].kind !== "text" || first2.parts[0].text !== "read") return;
+  const first3 = stmt.words[0];
+  if (!first3 || first3.parts.length !== 1 || first3.parts[0].kind !== "text" || first3.parts[0].text !== "read") return;
   for (const w of stmt.words.slice(1)) {
     const p = w.parts[0];
     if (w.parts.length === 1 && p.kind === "text" && NAME.test(p.text)) out.push(p.text);
@@ -39462,6 +39469,21 @@ function valueKey(v) {
     }
   }
 }
+function listOf(v) {
+  const u = unwrap(v);
+  if (!u || u.kind === "null") return [];
+  return u.kind === "array" ? u.items : [u];
+}
+function pathOrUnknown(v, path) {
+  let cur = unwrap(v);
+  for (const p of path) {
+    if (!cur || cur.kind === "null") return void 0;
+    if (cur.kind === "unknown" || cur.kind === "ref" || cur.kind === "call" || cur.kind === "concat") return { kind: "unknown", ...cur.at ? { at: cur.at } : {} };
+    if (typeof p === "number") cur = cur.kind === "array" ? unwrap(cur.items[p]) : void 0;
+    else cur = cur.kind === "object" ? unwrap(getProp(cur, p)) : void 0;
+  }
+  return cur;
+}
 
 // src/lower/scripts/evaluate.ts
 var UNREADABLE = /* @__PURE__ */ Symbol("unreadable");
@@ -39695,16 +39717,16 @@ var ScriptEvaluator = class {
   }
   declaration(s2, local) {
     for (const w of s2.words.slice(1)) {
-      const first2 = w.parts[0];
-      if (!first2 || first2.kind !== "text" || first2.quoted) continue;
-      if (first2.text.startsWith("-")) continue;
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(first2.text);
+      const first3 = w.parts[0];
+      if (!first3 || first3.kind !== "text" || first3.quoted) continue;
+      if (first3.text.startsWith("-")) continue;
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(first3.text);
       if (!m) {
-        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(first2.text) && local) this.vars.set(first2.text, unknown(void 0, this.at(w), { kind: "variable", name: first2.text }));
+        if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(first3.text) && local) this.vars.set(first3.text, unknown(void 0, this.at(w), { kind: "variable", name: first3.text }));
         continue;
       }
-      const rest = [{ ...first2, text: first2.text.slice(m[0].length), start: first2.start + m[0].length }, ...w.parts.slice(1)];
-      const value = { parts: rest, start: first2.start + m[0].length, end: w.end };
+      const rest = [{ ...first3, text: first3.text.slice(m[0].length), start: first3.start + m[0].length }, ...w.parts.slice(1)];
+      const value = { parts: rest, start: first3.start + m[0].length, end: w.end };
       this.assign({ name: m[1], written: m[1], value, append: m[2] === "+", start: w.start, end: w.end }, local);
     }
   }
@@ -39748,18 +39770,18 @@ var ScriptEvaluator = class {
     const out = [];
     for (const w of words) {
       const at = this.at(w);
-      const text2 = this.source.text.slice(w.start, w.end);
+      const text3 = this.source.text.slice(w.start, w.end);
       const only = w.parts.length === 1 ? w.parts[0] : void 0;
       if (only?.kind === "variable" && only.splat) {
         const v = this.variable(only);
         if (v === UNREADABLE) return UNREADABLE;
         if (v.kind !== "object") {
-          out.push({ value: v, text: text2, at, spread: true });
+          out.push({ value: v, text: text3, at, spread: true });
           continue;
         }
         for (const [k, value2] of v.entries) {
           out.push({ value: str(`-${k}`, at), text: `-${k}`, at });
-          out.push({ value: value2, text: `${text2}.${k}`, at: value2.at ?? at });
+          out.push({ value: value2, text: `${text3}.${k}`, at: value2.at ?? at });
         }
         continue;
       }
@@ -39767,10 +39789,10 @@ var ScriptEvaluator = class {
       if (value === UNREADABLE) return UNREADABLE;
       const unquotedExpansion = only && (only.kind === "variable" || only.kind === "substitution") && !only.quoted;
       if (unquotedExpansion && this.language === "shell" && value.kind === "string" && /\s/.test(value.value.trim())) {
-        for (const piece of value.value.trim().split(/\s+/)) out.push({ value: str(piece, at), text: text2, at });
+        for (const piece of value.value.trim().split(/\s+/)) out.push({ value: str(piece, at), text: text3, at });
         continue;
       }
-      const arg = { value, text: text2, at };
+      const arg = { value, text: text3, at };
       if (unquotedExpansion && value.kind !== "string" && (this.language === "shell" || value.kind === "unknown")) arg.spread = true;
       out.push(arg);
     }
@@ -39857,13 +39879,13 @@ var ScriptEvaluator = class {
     let bound = this.vars.get(name);
     if (bound === void 0 && p.env) bound = this.vars.get(name.slice(4));
     if (bound === UNREADABLE) return UNREADABLE;
-    const written = p.written;
-    const external = () => unknown(`env:${name}`, at, { kind: "external", name: written });
+    const written2 = p.written;
+    const external = () => unknown(`env:${name}`, at, { kind: "external", name: written2 });
     let value;
     if (p.op !== void 0) {
       if (p.op === ":?" || p.op === "?") value = bound ?? external();
       else if ((p.op === ":-" || p.op === "-" || p.op === ":=" || p.op === "=") && bound && isNonEmpty(bound)) value = bound;
-      else value = unknown(void 0, at, { kind: "variable", name: written });
+      else value = unknown(void 0, at, { kind: "variable", name: written2 });
       if (p.op === ":=" || p.op === "=") this.vars.set(name, value);
     } else value = bound ? withAt(bound, at) : external();
     if (p.members) return this.handler.member(value, p.members, at) ?? unknown(void 0, at);
@@ -39872,9 +39894,9 @@ var ScriptEvaluator = class {
 };
 function isPassThrough(s2) {
   if (s2.kind !== "command") return false;
-  const first2 = s2.words[0]?.parts[0];
-  if (!first2 || first2.kind !== "text") return false;
-  const name = first2.text.toLowerCase();
+  const first3 = s2.words[0]?.parts[0];
+  if (!first3 || first3.kind !== "text") return false;
+  const name = first3.text.toLowerCase();
   const args = s2.words.slice(1).map((w) => w.parts.length === 1 && w.parts[0].kind === "text" ? w.parts[0].text : "?");
   if (name === "tr") return args.length === 2 && args[0] === "-d";
   if (name === "head" || name === "tail") return args.join(" ") === "-n1" || args.join(" ") === "-n 1" || args.join(" ") === "-1";
@@ -39906,13 +39928,13 @@ function mergeVariables(results) {
   for (const r of results) for (const k of r.keys()) names.add(k);
   for (const name of names) {
     const values = results.map((r) => r.get(name));
-    const first2 = values[0];
+    const first3 = values[0];
     if (values.some((v) => v === UNREADABLE)) {
       merged.set(name, UNREADABLE);
       continue;
     }
-    if (values.every((v) => v === first2 || v !== void 0 && first2 !== void 0 && v !== UNREADABLE && first2 !== UNREADABLE && sameValue(v, first2))) {
-      if (first2 !== void 0) merged.set(name, first2);
+    if (values.every((v) => v === first3 || v !== void 0 && first3 !== void 0 && v !== UNREADABLE && first3 !== UNREADABLE && sameValue(v, first3))) {
+      if (first3 !== void 0) merged.set(name, first3);
       continue;
     }
     const some = values.find((v) => v !== void 0 && v !== UNREADABLE);
@@ -39927,19 +39949,19 @@ function bindPowerShellParams(params, args, out, evalWord) {
     return;
   }
   const positional = [];
-  const named = /* @__PURE__ */ new Map();
+  const named2 = /* @__PURE__ */ new Map();
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const t = a.value.kind === "string" && /^-[A-Za-z_]\w*$/.test(a.value.value) ? a.value.value.slice(1).toLowerCase() : void 0;
     const param = t === void 0 ? void 0 : params.find((p) => p.name === t) ?? uniquePrefix(params, t);
     if (param && i + 1 < args.length) {
-      named.set(param.name, args[++i]);
+      named2.set(param.name, args[++i]);
       continue;
     }
     positional.push(a);
   }
   for (const p of params) {
-    const a = named.get(p.name) ?? positional.shift();
+    const a = named2.get(p.name) ?? positional.shift();
     if (a) out.set(p.name, a.value);
     else out.set(p.name, p.default ? evalWord(p.default) : UNREADABLE);
   }
@@ -40299,9 +40321,9 @@ var ScriptLowering = class {
   }
   /** A user-assigned identity named by a workload flag: one the script created by that name, or the value as given. */
   userIdentityValue(arg, rg) {
-    const text2 = literal(arg);
-    if (text2 !== void 0 && !text2.includes("/")) {
-      const found = this.known.get(registryKey(UAMI, str(text2), rg)) ?? [...this.known.values()].find((r) => r.type === UAMI && valueKey(r.name) === valueKey(str(text2)));
+    const text3 = literal(arg);
+    if (text3 !== void 0 && !text3.includes("/")) {
+      const found = this.known.get(registryKey(UAMI, str(text3), rg)) ?? [...this.known.values()].find((r) => r.type === UAMI && valueKey(r.name) === valueKey(str(text3)));
       if (found) return ref(found, ["id"], arg.at);
     }
     return arg.value;
@@ -40526,9 +40548,9 @@ function languageOf(path) {
   return void 0;
 }
 function readScript(path, host) {
-  const text2 = host.readFile(path);
-  if (text2 === void 0) return void 0;
-  if (!text2.startsWith("��") || !text2.includes("\0")) return text2.replace(/^\uFEFF/, "");
+  const text3 = host.readFile(path);
+  if (text3 === void 0) return void 0;
+  if (!text3.startsWith("��") || !text3.includes("\0")) return text3.replace(/^\uFEFF/, "");
   try {
     const bytes = readFileSync(path);
     if (bytes[0] === 255 && bytes[1] === 254) return bytes.subarray(2).toString("utf16le");
@@ -40539,7 +40561,7 @@ function readScript(path, host) {
     }
   } catch {
   }
-  return text2;
+  return text3;
 }
 
 // src/lower/scripts/workflows.ts
@@ -40564,18 +40586,18 @@ function isWorkflowPath(path) {
   const name = p.slice(p.lastIndexOf("/") + 1);
   return p.includes("/.github/workflows/") || p.startsWith(".github/workflows/") || name === "action.yml" || name === "action.yaml" || name.startsWith("azure-pipelines") || p.includes("/.azure-pipelines/") || p.includes("/.pipelines/");
 }
-function looksLikePipeline(text2) {
-  if (/^apiVersion\s*:/m.test(text2) && /^kind\s*:/m.test(text2)) return false;
-  return /^(steps|jobs|stages)\s*:/m.test(text2) && /^\s*-\s*(task|script|bash|pwsh|powershell|checkout|job|stage|deployment)\s*:/m.test(text2);
+function looksLikePipeline(text3) {
+  if (/^apiVersion\s*:/m.test(text3) && /^kind\s*:/m.test(text3)) return false;
+  return /^(steps|jobs|stages)\s*:/m.test(text3) && /^\s*-\s*(task|script|bash|pwsh|powershell|checkout|job|stage|deployment)\s*:/m.test(text3);
 }
 function analyzeWorkflowFile(file, host, out, discovered) {
-  const text2 = host.readFile(file);
-  if (text2 === void 0) return;
+  const text3 = host.readFile(file);
+  if (text3 === void 0) return;
   const byPath = isWorkflowPath(file);
-  if (!byPath && !looksLikePipeline(text2)) return;
+  if (!byPath && !looksLikePipeline(text3)) return;
   const yaml2 = lazyYaml();
-  const lines = new LineMap(text2);
-  const doc = yaml2.parseDocument(text2, { uniqueKeys: false, prettyErrors: false });
+  const lines = new LineMap(text3);
+  const doc = yaml2.parseDocument(text3, { uniqueKeys: false, prettyErrors: false });
   if (doc.errors.length > 0) {
     if (!byPath) return;
     const e = doc.errors[0];
@@ -40591,18 +40613,18 @@ function analyzeWorkflowFile(file, host, out, discovered) {
   const root = doc.contents;
   if (!yaml2.isMap(root)) return;
   out.files.push(file);
-  collectComments(text2, lines, file, out);
-  const ctx = { file, text: text2, lines, host, out, discovered };
+  collectComments(text3, lines, file, out);
+  const ctx = { file, text: text3, lines, host, out, discovered };
   const norm = file.replace(/\\/g, "/");
   if (norm.includes("/.github/workflows/") || norm.startsWith(".github/workflows/")) githubWorkflow(yaml2, root, ctx);
   else if (/\/action\.ya?ml$/i.test(norm) || /^action\.ya?ml$/i.test(norm)) compositeAction(yaml2, root, ctx);
   else azurePipeline(yaml2, root, ctx, { windows: false, macros: /* @__PURE__ */ new Map(), env: /* @__PURE__ */ new Map() });
 }
-function collectComments(text2, lines, file, out) {
+function collectComments(text3, lines, file, out) {
   const re = /(^|[ \t])#[^\n\r]*/g;
-  for (let m = re.exec(text2); m; m = re.exec(text2)) {
+  for (let m = re.exec(text3); m; m = re.exec(text3)) {
     const start = m.index + m[1].length;
-    const body = text2.slice(start, m.index + m[0].length);
+    const body = text3.slice(start, m.index + m[0].length);
     if (!body.includes("grantlint-")) continue;
     out.comments.push({ file, text: body, at: { file, range: lines.range(start, m.index + m[0].length) } });
   }
@@ -40624,8 +40646,8 @@ function locationOfNode(ctx, node) {
   const range = node.range ?? [0, 0, 0];
   return { file: ctx.file, range: ctx.lines.range(range[0], range[1]) };
 }
-function maskExpressions(text2) {
-  return text2.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => OPAQUE_CHAR.repeat(m.length));
+function maskExpressions(text3) {
+  return text3.replace(/\$\{\{[\s\S]*?\}\}/g, (m) => OPAQUE_CHAR.repeat(m.length));
 }
 function envMap(yaml2, node, ctx, into) {
   const out = new Map(into);
@@ -40769,10 +40791,10 @@ function pipelineTask(yaml2, node, spec, ctx, scope, env) {
   if (path === void 0) return;
   const file = findScriptFile(path, ctx);
   if (!file || ctx.discovered.has(file)) return;
-  const text2 = readScript(file, ctx.host);
-  if (text2 === void 0) return;
+  const text3 = readScript(file, ctx.host);
+  if (text3 === void 0) return;
   ctx.out.files.push(file);
-  lowerScript({ source: fileSource(file, text2), language: languageOf(file) ?? language, options: { variables: env, macros: scope.macros } }, ctx.out);
+  lowerScript({ source: fileSource(file, text3), language: languageOf(file) ?? language, options: { variables: env, macros: scope.macros } }, ctx.out);
 }
 function findScriptFile(path, ctx) {
   const rel = path.replace(/^\$\((System\.DefaultWorkingDirectory|Build\.SourcesDirectory|Build\.Repository\.LocalPath)\)[\\/]?/i, "").replace(/\\/g, "/");
@@ -40826,7 +40848,11 @@ function fileKind(path) {
   if (lower2.endsWith(".bicep") || lower2.endsWith(".bicepparam")) return "bicep";
   if (lower2.endsWith(".tf") || lower2.endsWith(".tf.json") || lower2.endsWith(".tfvars") || lower2.endsWith(".tfvars.json")) return "terraform";
   if (lower2.endsWith(".json") || lower2.endsWith(".jsonc")) return "json";
-  return scriptKind(path);
+  if (/(^|[\\/])\.grantlint\.ya?ml$/.test(lower2)) return void 0;
+  const script = scriptKind(path);
+  if (script) return script;
+  if (lower2.endsWith(".yaml") || lower2.endsWith(".yml")) return "yaml";
+  return void 0;
 }
 async function discover(paths, options) {
   const found = /* @__PURE__ */ new Map();
@@ -40887,9 +40913,9 @@ function walk(dir2, inherited, found, ignoredByConfig, problems) {
     problems?.set(dir2, `the folder cannot be listed (${describeFsError(e)})`);
     return;
   }
-  const named = entries.map((entry) => ({ entry, name: utf8Name(entry.name) }));
-  named.sort((a, b2) => a.name.text < b2.name.text ? -1 : a.name.text > b2.name.text ? 1 : 0);
-  for (const { entry, name } of named) {
+  const named2 = entries.map((entry) => ({ entry, name: utf8Name(entry.name) }));
+  named2.sort((a, b2) => a.name.text < b2.name.text ? -1 : a.name.text > b2.name.text ? 1 : 0);
+  for (const { entry, name } of named2) {
     const abs = join2(dir2, name.text);
     if (!name.valid) {
       if (entry.isFile() && fileKind(name.text) || entry.isDirectory()) {
@@ -40958,12 +40984,12 @@ function useColor(flag, env, isTTY) {
 }
 
 // src/cli/main.ts
-import { dirname as dirname20, isAbsolute as isAbsolute3, join as join10, relative as relative10, resolve as resolve21 } from "node:path";
+import { dirname as dirname21, isAbsolute as isAbsolute3, join as join10, relative as relative10, resolve as resolve21 } from "node:path";
 
 // src/engine/cache.ts
 import { createHash } from "node:crypto";
-function contentHash(text2) {
-  return createHash("sha1").update(text2).digest("base64url");
+function contentHash(text3) {
+  return createHash("sha1").update(text3).digest("base64url");
 }
 
 // src/engine/baseline.ts
@@ -41083,9 +41109,9 @@ function ruleEntries(raw, base) {
   }
   return out;
 }
-function readConfigFile(path, cwd, text2) {
+function readConfigFile(path, cwd, text3) {
   const file = resolve6(path);
-  let source = text2;
+  let source = text3;
   if (source === void 0) {
     try {
       source = readFileSync4(file, "utf8");
@@ -41097,9 +41123,9 @@ function readConfigFile(path, cwd, text2) {
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const first2 = doc.errors[0];
-    const line = lineCounter.linePos(first2.pos[0]).line;
-    const message = first2.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    const first3 = doc.errors[0];
+    const line = lineCounter.linePos(first3.pos[0]).line;
+    const message = first3.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
     throw new ConfigError(`${displayFile(file, cwd)}:${line}: ${message}`);
   }
   const lineOf = (keyPath) => {
@@ -41226,7 +41252,7 @@ var Baseline = class _Baseline {
   }
 };
 function validateBaseline(doc, shownPath) {
-  const bad = (why) => new ConfigError(`${shownPath}: not a grantlint baseline: ${why}`);
+  const bad = (why2) => new ConfigError(`${shownPath}: not a grantlint baseline: ${why2}`);
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw bad('expected an object { "version": 1, "findings": [...] }');
   const { version, findings } = doc;
   if (version !== BASELINE_VERSION) throw bad(`version must be ${BASELINE_VERSION} (found ${JSON.stringify(version)})`);
@@ -41242,11 +41268,11 @@ function validateBaseline(doc, shownPath) {
 
 // src/engine/config.ts
 import { existsSync as existsSync4, statSync as statSync4 } from "node:fs";
-import { dirname as dirname8, join as join6, resolve as resolve8 } from "node:path";
+import { dirname as dirname9, join as join6, resolve as resolve8 } from "node:path";
 import { pathToFileURL } from "node:url";
 
 // src/graph/build.ts
-import { dirname as dirname6 } from "node:path";
+import { dirname as dirname7 } from "node:path";
 
 // src/link/functions.ts
 var RESOURCE_ID_FUNCTIONS = /* @__PURE__ */ new Set([
@@ -41406,10 +41432,10 @@ function concatParts(parts, at) {
       p.parts.forEach(visit);
       return;
     }
-    const text2 = stringify(p);
-    if (text2 !== void 0) {
-      if (pending) pending.text += text2;
-      else pending = { text: text2, at: p.at };
+    const text3 = stringify(p);
+    if (text3 !== void 0) {
+      if (pending) pending.text += text3;
+      else pending = { text: text3, at: p.at };
       return;
     }
     flush();
@@ -41581,18 +41607,18 @@ function stringShape(v) {
   const c = concatParts(parts);
   return c.kind === "concat" ? c : void 0;
 }
-function shapeCouldBe(shape, text2) {
+function shapeCouldBe(shape, text3) {
   const literals = [""];
   for (const p of shape.parts) {
     if (p.kind === "string") literals[literals.length - 1] += p.value.toLowerCase();
     else literals.push("");
   }
-  const subject = text2.toLowerCase();
+  const subject = text3.toLowerCase();
   if (literals.length === 1) return subject === literals[0];
-  const first2 = literals[0];
+  const first3 = literals[0];
   const last = literals[literals.length - 1];
-  if (!subject.startsWith(first2) || subject.length < first2.length + last.length || !subject.endsWith(last)) return false;
-  let from = first2.length;
+  if (!subject.startsWith(first3) || subject.length < first3.length + last.length || !subject.endsWith(last)) return false;
+  let from = first3.length;
   const end = subject.length - last.length;
   for (const lit of literals.slice(1, -1)) {
     const at = subject.indexOf(lit, from);
@@ -41630,15 +41656,15 @@ def("format", (args, _ctx, at) => {
   const fmt = s(args[0]);
   const a = vals(args.slice(1));
   const parts = [];
-  let text2 = "";
+  let text3 = "";
   let i = 0;
   while (i < fmt.length) {
     const c = fmt[i];
     if (c === "{" && fmt[i + 1] === "{") {
-      text2 += "{";
+      text3 += "{";
       i += 2;
     } else if (c === "}" && fmt[i + 1] === "}") {
-      text2 += "}";
+      text3 += "}";
       i += 2;
     } else if (c === "{") {
       const close = fmt.indexOf("}", i);
@@ -41648,19 +41674,19 @@ def("format", (args, _ctx, at) => {
       const arg = a[Number(m[1])];
       if (!arg) fail();
       const formatted = formatItem(arg, m[3], m[2] === void 0 ? void 0 : Number(m[2]));
-      if (typeof formatted === "string") text2 += formatted;
+      if (typeof formatted === "string") text3 += formatted;
       else {
-        if (text2) parts.push(strV(text2, at));
-        text2 = "";
+        if (text3) parts.push(strV(text3, at));
+        text3 = "";
         parts.push(formatted);
       }
       i = close + 1;
     } else {
-      text2 += c;
+      text3 += c;
       i++;
     }
   }
-  if (text2) parts.push(strV(text2, at));
+  if (text3) parts.push(strV(text3, at));
   return concatParts(parts, at);
 });
 function formatItem(v, spec, width) {
@@ -41729,9 +41755,9 @@ def("bool", (args, _ctx, at) => {
 });
 def("json", (args, _ctx, at) => {
   arity(args, 1);
-  const text2 = s(args[0]);
+  const text3 = s(args[0]);
   try {
-    return fromJson(JSON.parse(text2), at);
+    return fromJson(JSON.parse(text3), at);
   } catch {
     return fail();
   }
@@ -41745,13 +41771,13 @@ def("replace", (args, _ctx, at) => {
 });
 def("split", (args, _ctx, at) => {
   arity(args, 2);
-  const text2 = s(args[0]);
+  const text3 = s(args[0]);
   const d = val(args[1]);
   let delims;
   if (d.kind === "string") delims = [d.value];
   else if (d.kind === "array") delims = d.items.map((x) => s(x));
   else fail();
-  let pieces = [text2];
+  let pieces = [text3];
   for (const delim of delims) if (delim !== "") pieces = pieces.flatMap((p) => p.split(delim));
   return arrV(
     pieces.map((p) => strV(p, at)),
@@ -41774,18 +41800,18 @@ def("startsWith", (args, _ctx, at) => boolV(s(args[0]).toLowerCase().startsWith(
 def("endsWith", (args, _ctx, at) => boolV(s(args[0]).toLowerCase().endsWith(s(args[1]).toLowerCase()), at));
 def("substring", (args, _ctx, at) => {
   arity(args, 2, 3);
-  const text2 = s(args[0]);
+  const text3 = s(args[0]);
   const start = n(args[1]);
-  const len = args.length > 2 ? n(args[2]) : text2.length - start;
-  if (start < 0 || len < 0 || start + len > text2.length) fail();
-  return strV(text2.substr(start, len), at);
+  const len = args.length > 2 ? n(args[2]) : text3.length - start;
+  if (start < 0 || len < 0 || start + len > text3.length) fail();
+  return strV(text3.substr(start, len), at);
 });
 def("padLeft", (args, _ctx, at) => {
   arity(args, 2, 3);
   const v = val(args[0]);
-  const text2 = v.kind === "number" ? String(v.value) : s(v);
+  const text3 = v.kind === "number" ? String(v.value) : s(v);
   const pad = args.length > 2 ? s(args[2]) : " ";
-  return strV(text2.padStart(n(args[1]), pad || " "), at);
+  return strV(text3.padStart(n(args[1]), pad || " "), at);
 });
 def("lastIndexOf", (args, _ctx, at) => {
   arity(args, 2);
@@ -42210,12 +42236,12 @@ def("toObject", (args, _ctx, at) => {
   arity(args, 2, 3);
   const items = arrOf(args[0]);
   const keyOf = lam(args[1]);
-  const valueOf = args.length > 2 ? lam(args[2]) : void 0;
+  const valueOf2 = args.length > 2 ? lam(args[2]) : void 0;
   const entries = /* @__PURE__ */ new Map();
   for (const x of items) {
     const k = keyOf.invoke([x]);
     if (k.kind !== "string") fail();
-    entries.set(k.value, valueOf ? valueOf.invoke([x]) : x);
+    entries.set(k.value, valueOf2 ? valueOf2.invoke([x]) : x);
   }
   return objV(entries, at);
 });
@@ -42402,12 +42428,12 @@ function roleAssignmentFacts(r) {
 function accessPolicyFacts(r, vaultScope2) {
   const policies = getPath(r.body, ["properties", "accessPolicies"]);
   if (!policies || policies.kind !== "array") return [];
-  return policies.items.map((entry) => ({
-    kind: "accessPolicy",
-    at: entry.at ?? r.decl,
-    principal: getProp(entry, "objectId") ?? { kind: "unknown" },
-    impliedScope: vaultScope2
-  }));
+  return policies.items.map((entry) => {
+    const facts = { kind: "accessPolicy", at: entry.at ?? r.decl, principal: getProp(entry, "objectId") ?? { kind: "unknown" }, impliedScope: vaultScope2 };
+    const permissions = entry.kind === "object" ? getProp(entry, "permissions") : entry;
+    if (permissions) facts.permissions = permissions;
+    return facts;
+  });
 }
 function grants(r) {
   if (!isArmShaped(r)) return [];
@@ -42594,8 +42620,8 @@ var RoleCatalog = class {
   byId = /* @__PURE__ */ new Map();
   byName = /* @__PURE__ */ new Map();
   /** By GUID, or by any string that ends in one (`/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/<guid>`). */
-  byGuid(text2) {
-    const all = text2.match(new RegExp(GUID.source, "gi"));
+  byGuid(text3) {
+    const all = text3.match(new RegExp(GUID.source, "gi"));
     const last = all?.[all.length - 1];
     return last ? this.byId.get(last.toLowerCase()) : void 0;
   }
@@ -42625,8 +42651,11 @@ function roleCatalog() {
   }
   return catalog;
 }
-function findGuid(text2) {
-  return text2.match(GUID)?.[0]?.toLowerCase();
+function isGuid(text3) {
+  return new RegExp(`^${GUID.source}$`, "i").test(text3);
+}
+function findGuid(text3) {
+  return text3.match(GUID)?.[0]?.toLowerCase();
 }
 var PRIVILEGED_ROLE_NAMES = [
   "Owner",
@@ -42645,12 +42674,12 @@ function isRoleDefinitionResource(r) {
 function customRoleOf(r) {
   if (r.existing || !isRoleDefinitionResource(r)) return void 0;
   if (r.type === "azurerm_role_definition") {
-    const blocks2 = listOf(getProp(r.body, "permissions")).map((b2) => block(b2, ["actions", "not_actions", "data_actions", "not_data_actions"]));
+    const blocks2 = listOf2(getProp(r.body, "permissions")).map((b2) => block(b2, ["actions", "not_actions", "data_actions", "not_data_actions"]));
     return role(r, asString(getProp(r.body, "role_definition_id")), asString(getProp(r.body, "name")), blocks2);
   }
   const body = r.type === "azapi_resource" ? getProp(r.body, "body") : r.body;
   const props = getProp(body, "properties");
-  const blocks = listOf(getProp(props, "permissions")).map((b2) => block(b2, ["actions", "notActions", "dataActions", "notDataActions"]));
+  const blocks = listOf2(getProp(props, "permissions")).map((b2) => block(b2, ["actions", "notActions", "dataActions", "notDataActions"]));
   return role(r, asString(r.name), asString(getProp(props, "roleName")), blocks);
 }
 function role(r, guidText, name, blocks) {
@@ -42689,807 +42718,331 @@ function stringList(v) {
   }
   return out;
 }
-function listOf(v) {
-  const u = unwrap(v);
-  if (!u || u.kind === "null") return [];
-  return u.kind === "array" ? u.items : [u];
-}
-
-// src/graph/settings.ts
-var SITE_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites", "microsoft.web/sites/slots"]);
-var CONTAINER_APP_TYPES = /* @__PURE__ */ new Set(["microsoft.app/containerapps", "microsoft.app/jobs"]);
-var CONTAINER_GROUP = "microsoft.containerinstance/containergroups";
-var CONFIG_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites/config", "microsoft.web/sites/slots/config"]);
-var AZURERM_APP_SETTINGS = /^azurerm_(?:(?:linux|windows)_(?:web|function)_app(?:_slot)?|function_app(?:_slot)?|app_service(?:_slot)?|logic_app_standard|function_app_flex_consumption)$/;
-var Collector = class {
-  constructor(fallback) {
-    this.fallback = fallback;
-  }
-  fallback;
-  entries = [];
-  complete = true;
-  add(name, value, at, extra = {}) {
-    const n2 = typeof name === "string" ? name : asString(unwrap(name));
-    if (n2 === void 0) {
-      this.complete = false;
-      return;
-    }
-    this.entries.push({ name: n2, value: value ?? { kind: "null" }, at: at ?? value?.at ?? this.fallback, ...extra });
-  }
-  /** A `{ NAME: value }` map (azurerm `app_settings`, ARM `appsettings` properties). */
-  map(v, extra = {}) {
-    const u = unwrap(v);
-    if (!u || u.kind === "null") return;
-    if (u.kind !== "object") {
-      this.complete = false;
-      return;
-    }
-    for (const [k, value] of u.entries) {
-      const key2 = u.keyValues?.get(k);
-      this.add(key2 ?? k, value, value.at ?? u.at, extra);
-    }
-  }
-  /** A `[{ name, value }]` list; `valueKeys` are the properties that can carry the value. */
-  list(v, valueKeys, secretKeys, extra = {}) {
-    const u = unwrap(v);
-    if (!u || u.kind === "null") return;
-    if (u.kind !== "array") {
-      this.complete = false;
-      return;
-    }
-    for (const item of u.items) {
-      const entry = unwrap(item);
-      if (!entry || entry.kind !== "object") {
-        this.complete = false;
-        continue;
-      }
-      const secret = secretKeys.map((k) => getProp(entry, k)).find((x) => x && x.kind !== "null");
-      const value = secret ?? valueKeys.map((k) => getProp(entry, k)).find((x) => x !== void 0);
-      this.add(getProp(entry, "name"), value, entry.at, secret ? { ...extra, secret: true } : extra);
-    }
-  }
-};
 function listOf2(v) {
   const u = unwrap(v);
   if (!u || u.kind === "null") return [];
   return u.kind === "array" ? u.items : [u];
 }
-function armView(r) {
-  if (r.format !== "terraform") return { type: r.type.toLowerCase(), body: r.body };
-  if (r.type !== "azapi_resource") return void 0;
-  const type = azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
-  return type ? { type, body: getProp(r.body, "body") ?? { kind: "unknown" } } : void 0;
-}
-function armSettings(type, body, out) {
-  if (SITE_TYPES.has(type)) {
-    out.list(getPath(body, ["properties", "siteConfig", "appSettings"]), ["value"], []);
-    return true;
-  }
-  if (CONTAINER_APP_TYPES.has(type)) {
-    const template = getPath(body, ["properties", "template"]) ?? getPath(body, ["properties", "jobTemplate"]);
-    for (const key2 of ["containers", "initContainers"]) {
-      for (const c of listOf2(getProp(template, key2))) {
-        const container = asString(unwrap(getProp(c, "name")));
-        out.list(getProp(c, "env"), ["value"], ["secretRef"], container ? { container } : {});
-      }
-    }
-    return true;
-  }
-  if (type === CONTAINER_GROUP) {
-    for (const c of listOf2(getPath(body, ["properties", "containers"]))) {
-      const container = asString(unwrap(getProp(c, "name")));
-      out.list(getPath(c, ["properties", "environmentVariables"]), ["value"], ["secureValue"], container ? { container } : {});
-    }
-    return true;
-  }
-  return false;
-}
-function azurermSettings(r, out) {
-  if (AZURERM_APP_SETTINGS.test(r.type)) {
-    out.map(getProp(r.body, "app_settings"));
-    return true;
-  }
-  if (r.type === "azurerm_container_app" || r.type === "azurerm_container_app_job") {
-    for (const template of listOf2(getProp(r.body, "template"))) {
-      for (const key2 of ["container", "init_container"]) {
-        for (const c of listOf2(getProp(template, key2))) {
-          const container = asString(unwrap(getProp(c, "name")));
-          out.list(getProp(c, "env"), ["value"], ["secret_name"], container ? { container } : {});
-        }
-      }
-    }
-    return true;
-  }
-  if (r.type === "azurerm_container_group") {
-    for (const c of listOf2(getProp(r.body, "container"))) {
-      const container = asString(unwrap(getProp(c, "name")));
-      const extra = container ? { container } : {};
-      out.map(getProp(c, "environment_variables"), extra);
-      out.map(getProp(c, "secure_environment_variables"), { ...extra, secret: true });
-    }
-    return true;
-  }
-  return false;
-}
-function configKind(r) {
-  const view = armView(r);
-  if (!view || !CONFIG_TYPES.has(view.type)) return void 0;
-  const name = asString(unwrap(r.name)) ?? asString(unwrap(getProp(view.body, "name")));
-  const last = name?.split("/").pop()?.toLowerCase();
-  return last === "appsettings" || last === "web" ? last : void 0;
-}
-function configOwner(config, sites) {
-  if (config.parent) return config.parent;
-  const segments = (asString(unwrap(config.name)) ?? "").split("/").slice(0, -1).map((s2) => s2.toLowerCase());
-  if (segments.length === 0) return void 0;
-  const root = config.callChain[0]?.file ?? config.decl.file;
-  return sites.find((s2) => {
-    const own = (asString(unwrap(s2.name)) ?? "").toLowerCase().split("/");
-    return (s2.callChain[0]?.file ?? s2.decl.file) === root && own.length === segments.length && own.every((x, i) => x === segments[i]);
-  });
-}
-function collectSettings(resources) {
-  const collectors = /* @__PURE__ */ new Map();
-  const sites = [];
-  for (const r of resources) {
-    const out = new Collector(r.decl);
-    const view = armView(r);
-    const has2 = view ? armSettings(view.type, view.body, out) : azurermSettings(r, out);
-    if (!has2) continue;
-    collectors.set(r.key, out);
-    if (view && SITE_TYPES.has(view.type)) sites.push(r);
-  }
-  for (const r of resources) {
-    const kind = configKind(r);
-    if (!kind) continue;
-    const owner = configOwner(r, sites);
-    const out = owner && collectors.get(owner.key);
-    if (!out) continue;
-    const view = armView(r);
-    if (kind === "appsettings") out.map(getProp(view.body, "properties"));
-    else out.list(getPath(view.body, ["properties", "appSettings"]), ["value"], []);
-  }
-  const result = /* @__PURE__ */ new Map();
-  for (const [key2, c] of collectors) result.set(key2, { entries: c.entries, complete: c.complete });
-  return result;
-}
 
-// src/graph/azurerm-shape.ts
+// src/graph/identity-ids.ts
 var UAMI_ARM = "microsoft.managedidentity/userassignedidentities";
 var AKS_ARM = "microsoft.containerservice/managedclusters";
-var ROLE_ASSIGNMENT_ARM = "microsoft.authorization/roleassignments";
-function isTerraform(r) {
-  return r.format === "terraform";
-}
-function azapiType(r) {
-  if (r.type !== "azapi_resource") return void 0;
-  return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
-}
-function firstBlock(v) {
-  if (!v) return void 0;
-  if (v.kind === "array") return v.items[0];
-  if (v.kind === "object") return v;
+var UAMI_ID = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i;
+function armTypeOfInstance(r) {
+  if (r.format !== "terraform") return r.type.toLowerCase();
+  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
   return void 0;
 }
-function parseIdentityType(type) {
-  const parts = type.toLowerCase().split(",").map((s2) => s2.trim());
-  return { system: parts.includes("systemassigned"), user: parts.includes("userassigned") };
-}
-function listOf3(v) {
-  if (!v || v.kind === "null") return [];
-  if (v.kind === "array") return v.items;
-  return [v];
-}
-function identityBlock(r) {
-  const block2 = firstBlock(getProp(r.body, "identity"));
-  const type = asString(getProp(block2, "type"));
-  if (type === void 0) return void 0;
-  const t = parseIdentityType(type);
-  return { system: t.system, userAssigned: t.user ? listOf3(getProp(block2, "identity_ids")) : [] };
-}
-function azapiBodyIdentity(r) {
-  const identity = getProp(getProp(r.body, "body"), "identity");
-  const type = asString(getProp(identity, "type"));
-  if (type === void 0) return void 0;
-  const t = parseIdentityType(type);
-  const map = getProp(identity, "userAssignedIdentities");
-  const userAssigned = [];
-  if (t.user && map && map.kind === "object") {
-    for (const k of map.entries.keys()) userAssigned.push(map.keyValues?.get(k) ?? { kind: "string", value: k, ...map.at ? { at: map.at } : {} });
-  }
-  return { system: t.system, userAssigned };
-}
-function workloadIdentities2(r) {
-  if (!isTerraform(r)) return void 0;
-  const arm = azapiType(r);
-  if (arm === UAMI_ARM) return void 0;
-  const found = identityBlock(r) ?? (arm ? azapiBodyIdentity(r) : void 0);
-  if (!found) return void 0;
-  const platformManaged = r.type === "azurerm_kubernetes_cluster" || arm === AKS_ARM || r.type === "azurerm_arc_kubernetes_cluster" || arm === "microsoft.kubernetes/connectedclusters";
-  const userAssigned = [...found.userAssigned];
-  if (r.type === "azurerm_kubernetes_cluster") {
-    const kubelet = getProp(firstBlock(getProp(r.body, "kubelet_identity")), "user_assigned_identity_id");
-    if (kubelet && kubelet.kind !== "null") userAssigned.push(kubelet);
-  }
-  if (!found.system && userAssigned.length === 0) return void 0;
-  return { systemAssigned: found.system, userAssigned, platformManaged };
-}
-function isUserAssignedIdentity(r) {
-  if (!isTerraform(r)) return false;
-  if (r.type === "azurerm_user_assigned_identity") return true;
-  return azapiType(r) === UAMI_ARM;
-}
-function roleValue(r) {
-  const byName = getProp(r.body, "role_definition_name");
-  if (byName && byName.kind !== "null") return byName;
-  const byId = getProp(r.body, "role_definition_id");
-  const v = unwrap(byId);
-  if (v && v.kind === "ref" && v.resource.type === "azurerm_role_definition" && v.resource.existing) {
-    const path = lowerPath(v.path);
-    if (path === "id" || path === "role_definition_id") {
-      const name = getProp(v.resource.body, "name");
-      if (name && name.kind === "string") return name;
-      const guid = getProp(v.resource.body, "role_definition_id");
-      if (guid && guid.kind === "string") return guid;
-    }
-  }
-  return byId;
-}
-function present(v) {
-  return v && v.kind !== "null" ? v : void 0;
-}
-function roleAssignment(r) {
-  const facts = {
-    kind: "rbac",
-    at: r.decl,
-    principal: getProp(r.body, "principal_id") ?? { kind: "unknown" }
-  };
-  const role2 = roleValue(r);
-  if (role2) facts.role = role2;
-  const scope = present(getProp(r.body, "scope"));
-  if (scope) facts.scope = scope;
-  const principalType = present(getProp(r.body, "principal_type"));
-  if (principalType) facts.principalType = principalType;
-  const skip = present(getProp(r.body, "skip_service_principal_aad_check"));
-  if (skip) facts.skipPrincipalCheck = skip;
-  const name = present(getProp(r.body, "name"));
-  if (name) facts.name = name;
-  const condition = present(getProp(r.body, "condition"));
-  if (condition) facts.condition = condition;
-  return facts;
-}
-function vaultScope(vault) {
-  const resolved = vault ? resolveScope2(vault) : void 0;
-  if (resolved && resolved.kind === "resource") return resolved;
-  return { kind: "resource", resourceType: "Microsoft.KeyVault/vaults" };
-}
-function azapiRoleAssignment(r) {
-  const body = getProp(r.body, "body");
-  const props = getProp(body, "properties");
-  const facts = {
-    kind: "rbac",
-    at: r.decl,
-    principal: getProp(props, "principalId") ?? { kind: "unknown" }
-  };
-  const role2 = present(getProp(props, "roleDefinitionId"));
-  if (role2) facts.role = role2;
-  const scope = present(getProp(r.body, "parent_id"));
-  if (scope) facts.scope = scope;
-  const principalType = present(getProp(props, "principalType"));
-  if (principalType) facts.principalType = principalType;
-  const name = present(getProp(r.body, "name"));
-  if (name) facts.name = name;
-  const condition = present(getProp(props, "condition"));
-  if (condition) facts.condition = condition;
-  return facts;
-}
-function grants2(r) {
-  if (!isTerraform(r) || r.existing) return [];
-  switch (r.type) {
-    case "azurerm_role_assignment":
-      return [roleAssignment(r)];
-    case "azurerm_key_vault_access_policy":
-      return [
-        {
-          kind: "accessPolicy",
-          at: r.decl,
-          principal: getProp(r.body, "object_id") ?? { kind: "unknown" },
-          impliedScope: vaultScope(getProp(r.body, "key_vault_id"))
-        }
-      ];
-    case "azurerm_key_vault": {
-      const policies = listOf3(getProp(r.body, "access_policy"));
-      const scope = { kind: "resource", resourceType: "Microsoft.KeyVault/vaults", resource: r };
-      const label2 = asString(r.name);
-      if (label2) scope.label = label2;
-      return policies.filter((p) => p.kind === "object").map((p) => ({
-        kind: "accessPolicy",
-        at: p.at ?? r.decl,
-        principal: getProp(p, "object_id") ?? { kind: "unknown" },
-        impliedScope: scope
-      }));
-    }
-    case "azurerm_cosmosdb_sql_role_assignment": {
-      const facts = {
-        kind: "dataPlane",
-        at: r.decl,
-        principal: getProp(r.body, "principal_id") ?? { kind: "unknown" }
-      };
-      const role2 = present(getProp(r.body, "role_definition_id"));
-      if (role2) facts.role = role2;
-      const scope = present(getProp(r.body, "scope"));
-      if (scope) facts.scope = scope;
-      else facts.impliedScope = { kind: "resource", resourceType: "Microsoft.DocumentDB/databaseAccounts" };
-      const name = present(getProp(r.body, "name"));
-      if (name) facts.name = name;
-      return [facts];
-    }
-    case "azapi_resource":
-      return azapiType(r) === ROLE_ASSIGNMENT_ARM ? [azapiRoleAssignment(r)] : [];
-    default:
-      return [];
-  }
-}
-var AKS_PLATFORM_PRINCIPALS = [
-  /^kubelet_identity\.0\.object_id$/,
-  /^key_vault_secrets_provider\.0\.secret_identity\.0\.object_id$/,
-  /^oms_agent\.0\.oms_agent_identity\.0\.object_id$/,
-  /^ingress_application_gateway\.0\.ingress_application_gateway_identity\.0\.object_id$/,
-  /^web_app_routing\.0\.web_app_routing_identity\.0\.object_id$/
-];
-var SERVICE_IDENTITY_PATH = /^(?:[a-z0-9_]+\.0\.)?[a-z0-9_]*_identity\.0\.(?:object_id|principal_id)$/;
-function isSystemPrincipalPath(path) {
-  return path === "identity.0.principal_id" || path === "identity.principal_id";
-}
-function resolvePrincipal2(value, lookup) {
+var UAMI_PATHS = {
+  "": "resourceId",
+  id: "resourceId",
+  name: "name",
+  "properties.principalid": "principalId",
+  principalid: "principalId",
+  "properties.clientid": "clientId",
+  clientid: "clientId",
+  "properties.tenantid": "tenantId",
+  tenantid: "tenantId"
+};
+var KUBELET_ARM = {
+  "properties.identityprofile.kubeletidentity.objectid": "principalId",
+  "properties.identityprofile.kubeletidentity.clientid": "clientId",
+  "properties.identityprofile.kubeletidentity.resourceid": "resourceId"
+};
+var UAMI_TF = {
+  id: "resourceId",
+  name: "name",
+  principal_id: "principalId",
+  client_id: "clientId",
+  tenant_id: "tenantId"
+};
+var KUBELET_TF = {
+  "kubelet_identity.0.object_id": "principalId",
+  "kubelet_identity.0.client_id": "clientId",
+  "kubelet_identity.0.user_assigned_identity_id": "resourceId"
+};
+function identityIdFacts(value) {
   let v = unwrap(value);
   if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (!v || v.kind !== "ref" || !isTerraform(v.resource)) return void 0;
+  if (!v) return void 0;
+  if (v.kind === "string") return UAMI_ID.test(v.value) ? { property: "resourceId" } : void 0;
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+    return parseResourceIdArgs(v.fn, v.args)?.type.toLowerCase() === UAMI_ARM ? { property: "resourceId" } : void 0;
+  }
+  if (v.kind !== "ref") return void 0;
   const r = v.resource;
   const path = lowerPath(v.path);
-  switch (r.type) {
-    case "azurerm_user_assigned_identity":
-      return path === "principal_id" ? { kind: "managedIdentity", resource: r, system: false } : { kind: "unknown" };
-    case "azuread_user":
-      return path === "object_id" || path === "id" ? { kind: "user" } : { kind: "unknown" };
-    case "azuread_group":
-      return path === "object_id" || path === "id" ? { kind: "group" } : { kind: "unknown" };
-    case "azuread_service_principal":
-      if (path !== "object_id" && path !== "id") return { kind: "unknown" };
-      return (r.existing ? lookedUpIdentity(r, lookup) : void 0) ?? { kind: "servicePrincipal" };
-    case "azurerm_client_config":
-      return { kind: "unknown" };
-    default:
-      break;
+  if (r.format === "terraform" && r.type !== "azapi_resource") {
+    if (r.type === "azurerm_user_assigned_identity") return known(UAMI_TF[path], r);
+    if (path === "identity.0.principal_id" || path === "identity.principal_id") return { property: "principalId", resource: r, system: true };
+    if (path === "identity.0.tenant_id") return { property: "tenantId", resource: r, system: true };
+    if (r.type === "azurerm_kubernetes_cluster" && KUBELET_TF[path]) return { property: KUBELET_TF[path], resource: r, aks: "kubelet" };
+    return void 0;
   }
-  const arm = azapiType(r);
-  if (arm) {
-    if (arm === UAMI_ARM && (path === "output.properties.principalid" || path === "output.principalid")) {
-      return { kind: "managedIdentity", resource: r, system: false };
-    }
-    if (path === "output.identity.principalid" || isSystemPrincipalPath(path)) return { kind: "managedIdentity", resource: r, system: true };
-    return { kind: "unknown" };
-  }
-  if (isSystemPrincipalPath(path)) return { kind: "managedIdentity", resource: r, system: true };
-  if (r.type === "azurerm_kubernetes_cluster" && AKS_PLATFORM_PRINCIPALS.some((re) => re.test(path))) return { kind: "managedIdentity" };
-  if (SERVICE_IDENTITY_PATH.test(path)) return { kind: "managedIdentity" };
-  return { kind: "unknown" };
-}
-function lookedUpIdentity(sp, lookup) {
-  const byObjectId = present(getProp(sp.body, "object_id"));
-  if (byObjectId) {
-    const facts = resolvePrincipal2(byObjectId);
-    if (facts?.resource) return facts;
-  }
-  for (const arg of ["client_id", "application_id", "display_name"]) {
-    const v = unwrap(getProp(sp.body, arg));
-    if (arg === "display_name" && v?.kind === "string" && lookup) {
-      const named = lookup.userIdentitiesNamed(v.value, sp);
-      if (named.length === 1) return { kind: "managedIdentity", resource: named[0], system: false };
-    }
-    if (v?.kind !== "ref" || !isTerraform(v.resource)) continue;
-    const path = lowerPath(v.path);
-    const target = v.resource;
-    if (isUserAssignedIdentity(target) && (path === (arg === "display_name" ? "name" : "client_id") || path === "output.properties.clientid")) {
-      return { kind: "managedIdentity", resource: target, system: false };
-    }
-    if (arg === "display_name" && path === "name" && identityBlock(target)?.system) return { kind: "managedIdentity", resource: target, system: true };
-  }
+  const type = armTypeOfInstance(r);
+  const armPath = r.type === "azapi_resource" ? path.replace(/^output\./, "") : path;
+  if (type === UAMI_ARM) return known(UAMI_PATHS[armPath], r);
+  if (armPath === "identity.principalid" || r.type === "azapi_resource" && armPath === "identity.0.principal_id") return { property: "principalId", resource: r, system: true };
+  if (armPath === "identity.tenantid") return { property: "tenantId", resource: r, system: true };
+  if (type === AKS_ARM && KUBELET_ARM[armPath]) return { property: KUBELET_ARM[armPath], resource: r, aks: "kubelet" };
   return void 0;
 }
-function refLabel(r) {
-  return asString(r.name) ?? asString(getProp(r.body, "display_name"));
+function known(property, resource) {
+  return property ? { property, resource, system: false } : void 0;
 }
-function withLabel2(facts, label2) {
-  if (label2) facts.label = label2;
-  return facts;
+function identityIdOf(graph, value) {
+  const facts = identityIdFacts(value);
+  if (!facts) return void 0;
+  const identity = facts.resource ? identityNodeOf(graph, facts) : void 0;
+  return identity ? { ...facts, identity } : facts;
 }
-function resolveScope2(value) {
-  const v = unwrap(value);
-  if (!v) return void 0;
-  if (v.kind === "ref") {
-    const r = v.resource;
-    if (!isTerraform(r)) return void 0;
-    const path = lowerPath(v.path);
-    if (r.type === "azurerm_kubernetes_cluster" && path === "node_resource_group_id") return { kind: "resourceGroup" };
-    if (path !== "id" && path !== "") return { kind: "unknown" };
-    switch (r.type) {
-      case "azurerm_resource_group":
-        return withLabel2({ kind: "resourceGroup", resource: r }, refLabel(r));
-      case "azurerm_subscription":
-        return withLabel2({ kind: "subscription", resource: r }, asString(getProp(r.body, "subscription_name")) ?? asString(getProp(r.body, "subscription_id")));
-      case "azurerm_management_group":
-        return withLabel2({ kind: "managementGroup", resource: r }, refLabel(r));
-      default:
-        break;
-    }
-    const arm = azapiType(r);
-    if (arm !== void 0) {
-      if (arm === "microsoft.resources/resourcegroups") return withLabel2({ kind: "resourceGroup", resource: r }, refLabel(r));
-      if (arm === "microsoft.management/managementgroups") return withLabel2({ kind: "managementGroup", resource: r }, refLabel(r));
-      const type2 = azapiArmType(asString(getProp(r.body, "type")));
-      return withLabel2({ kind: "resource", resource: r, ...type2 ? { resourceType: type2 } : {} }, refLabel(r));
-    }
-    const type = armTypeOf(r.type);
-    return withLabel2({ kind: "resource", resource: r, ...type ? { resourceType: type } : {} }, refLabel(r));
+function identityNodeOf(graph, facts) {
+  const r = facts.resource;
+  if (facts.aks === "kubelet") {
+    const resourceId2 = r.format === "terraform" ? getProp(getPath(r.body, ["kubelet_identity", 0]), "user_assigned_identity_id") : getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
+    const u = unwrap(resourceId2);
+    if (!u || u.kind === "null") return graph.identityIndex.get(`kubelet:${azureResourceKey(r)}`);
+    const named2 = identityIdFacts(resourceId2);
+    return named2?.resource && named2.property === "resourceId" ? graph.identityIndex.get(`user:${azureResourceKey(named2.resource)}`) : void 0;
   }
-  if (v.kind === "string" || v.kind === "concat") return parseResourceIdShape(v);
-  return void 0;
+  return graph.identityIndex.get(`${facts.system ? "system" : "user"}:${azureResourceKey(r)}`);
 }
-var azurermShape = {
-  workloadIdentities: workloadIdentities2,
-  isUserAssignedIdentity,
-  grants: grants2,
-  resolvePrincipal: resolvePrincipal2,
-  resolveScope: resolveScope2
-};
 
-// src/graph/build.ts
-var SHAPES = [armShape, azurermShape];
-function buildGraph(resources, roles, shapes = SHAPES, externalCalls = []) {
-  return { ...new GraphBuilder(resources, roles, shapes).build(), externalCalls };
+// src/graph/permissions.ts
+function action(name) {
+  return { kind: "action", name };
 }
-var GraphBuilder = class {
-  constructor(resources, roles, shapes) {
-    this.resources = resources;
-    this.roles = roles;
-    this.shapes = shapes;
+function dataAction(name) {
+  return { kind: "dataAction", name };
+}
+function matchesPermission(pattern, text3) {
+  const p = pattern.toLowerCase();
+  const t = text3.toLowerCase();
+  let pi = 0;
+  let ti = 0;
+  let star = -1;
+  let mark = 0;
+  while (ti < t.length) {
+    if (pi < p.length && p[pi] !== "*" && p[pi] === t[ti]) {
+      pi++;
+      ti++;
+    } else if (pi < p.length && p[pi] === "*") {
+      star = pi++;
+      mark = ti;
+    } else if (star >= 0) {
+      pi = star + 1;
+      ti = ++mark;
+    } else {
+      return false;
+    }
   }
-  resources;
-  roles;
-  shapes;
-  identities = /* @__PURE__ */ new Map();
-  workloads = [];
-  grants = [];
-  /** Custom roles declared here, by the declaring instance's key. */
-  customRoles = /* @__PURE__ */ new Map();
-  settings = /* @__PURE__ */ new Map();
-  identitiesByName;
-  lookup = {
-    userIdentitiesNamed: (name, near) => {
-      if (!this.identitiesByName) {
-        this.identitiesByName = /* @__PURE__ */ new Map();
-        for (const r of this.resources) {
-          const n2 = asString(r.name);
-          if (n2 === void 0 || r.existing || !this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) continue;
-          const key2 = n2.toLowerCase();
-          this.identitiesByName.set(key2, [...this.identitiesByName.get(key2) ?? [], r]);
+  while (pi < p.length && p[pi] === "*") pi++;
+  return pi === p.length;
+}
+function blocksOf(role2) {
+  return role2.permissionBlocks ?? [role2];
+}
+function blockAllows(block2, op) {
+  const [granted, denied] = op.kind === "action" ? [block2.actions, block2.notActions] : [block2.dataActions, block2.notDataActions];
+  return granted.some((p) => matchesPermission(p, op.name)) && !denied.some((p) => matchesPermission(p, op.name));
+}
+function allows(role2, op) {
+  if (role2.permissionsKnown === false) return void 0;
+  return blocksOf(role2).some((b2) => blockAllows(b2, op));
+}
+function allowsAll(role2, ops) {
+  if (role2.permissionsKnown === false) return void 0;
+  return ops.every((op) => allows(role2, op));
+}
+function hasDataActions(role2) {
+  if (role2.permissionsKnown === false) return void 0;
+  return blocksOf(role2).some((b2) => b2.dataActions.length > 0);
+}
+function patternsOf(role2) {
+  if (role2.permissionsKnown === false) return void 0;
+  return blocksOf(role2).flatMap((b2) => [...b2.actions, ...b2.dataActions]);
+}
+var PermissionModel = class {
+  constructor(catalog2) {
+    this.catalog = catalog2;
+  }
+  catalog;
+  vocabulary;
+  breadths = /* @__PURE__ */ new Map();
+  answers = /* @__PURE__ */ new Map();
+  allows(role2, op) {
+    return allows(role2, op);
+  }
+  leastPrivileged(ops) {
+    const key2 = ops.map((o) => `${o.kind}:${o.name.toLowerCase()}`).sort().join("|");
+    const cached2 = this.answers.get(key2);
+    if (cached2) return cached2;
+    const candidates = this.catalog.all().filter((r) => ops.length > 0 && allowsAll(r, ops) === true);
+    const ranked = candidates.map((role2) => ({ role: role2, documented: role2.category !== null ? 0 : 1, breadth: this.breadth(role2) })).sort((a, b2) => a.documented - b2.documented || a.breadth - b2.breadth || (a.role.roleName < b2.role.roleName ? -1 : 1)).map((x) => x.role);
+    this.answers.set(key2, ranked);
+    return ranked;
+  }
+  /** The single narrowest built-in role that allows every operation, if any does. */
+  narrowest(ops) {
+    return this.leastPrivileged(ops)[0];
+  }
+  breadth(role2) {
+    let n2 = this.breadths.get(role2.id);
+    if (n2 === void 0) {
+      n2 = this.ops().filter((op) => allows(role2, op) === true).length;
+      this.breadths.set(role2.id, n2);
+    }
+    return n2;
+  }
+  ops() {
+    if (!this.vocabulary) {
+      const seen = /* @__PURE__ */ new Map();
+      for (const r of this.catalog.all()) {
+        for (const b2 of blocksOf(r)) {
+          for (const a of b2.actions) seen.set(`a:${a.toLowerCase()}`, action(a));
+          for (const d of b2.dataActions) seen.set(`d:${d.toLowerCase()}`, dataAction(d));
         }
       }
-      const root = (r) => dirname6((r.callChain[0] ?? r.decl).file);
-      return (this.identitiesByName.get(name.toLowerCase()) ?? []).filter((r) => root(r) === root(near));
+      this.vocabulary = [...seen.values()];
+    }
+    return this.vocabulary;
+  }
+};
+var TYPICAL_OPERATIONS = {
+  "microsoft.keyvault/vaults": [dataAction("Microsoft.KeyVault/vaults/secrets/getSecret/action")],
+  "microsoft.storage/storageaccounts": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
+  "microsoft.storage/storageaccounts/blobservices/containers": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
+  "microsoft.storage/storageaccounts/queueservices/queues": [dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/read")],
+  "microsoft.containerregistry/registries": [action("Microsoft.ContainerRegistry/registries/pull/read")],
+  "microsoft.servicebus/namespaces": [dataAction("Microsoft.ServiceBus/namespaces/messages/receive/action")],
+  "microsoft.eventhub/namespaces": [dataAction("Microsoft.EventHub/namespaces/messages/receive/action")],
+  "microsoft.appconfiguration/configurationstores": [dataAction("Microsoft.AppConfiguration/configurationStores/keyValues/read")]
+};
+function suggestedRole(model2, resourceType) {
+  const ops = resourceType ? TYPICAL_OPERATIONS[resourceType.toLowerCase()] : void 0;
+  return ops ? model2.narrowest(ops) : void 0;
+}
+var model;
+function permissionModel() {
+  model ??= new PermissionModel(roleCatalog());
+  return model;
+}
+
+// src/graph/operations.ts
+var SECRET_GET = dataAction("Microsoft.KeyVault/vaults/secrets/getSecret/action");
+var KEY_WRAP = dataAction("Microsoft.KeyVault/vaults/keys/wrap/action");
+var KEY_UNWRAP = dataAction("Microsoft.KeyVault/vaults/keys/unwrap/action");
+var ACR_PULL = action("Microsoft.ContainerRegistry/registries/pull/read");
+var BLOB_READ = dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read");
+var BLOB_WRITE = dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write");
+var QUEUE_READ = dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/read");
+var QUEUE_ADD = dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action");
+var SERVICE_BUS_OPS = [
+  dataAction("Microsoft.ServiceBus/namespaces/messages/receive/action"),
+  dataAction("Microsoft.ServiceBus/namespaces/messages/send/action")
+];
+var EVENT_HUBS_OPS = [
+  dataAction("Microsoft.EventHub/namespaces/messages/receive/action"),
+  dataAction("Microsoft.EventHub/namespaces/messages/send/action")
+];
+
+// src/graph/grant-index.ts
+var EMPTY = [];
+var byGraph = /* @__PURE__ */ new WeakMap();
+function grantIndex(graph) {
+  let index = byGraph.get(graph);
+  if (!index) byGraph.set(graph, index = indexGrants(graph.grants));
+  return index;
+}
+function grantsOf(graph, identity) {
+  return grantIndex(graph).to(identity);
+}
+function indexGrants(grants3) {
+  const byIdentity = /* @__PURE__ */ new Map();
+  for (const g of grants3) {
+    const identity = g.principal.identity;
+    if (identity) {
+      const list2 = byIdentity.get(identity);
+      if (list2) list2.push(g);
+      else byIdentity.set(identity, [g]);
+    }
+  }
+  let byPrincipal;
+  return {
+    to: (identity) => byIdentity.get(identity) ?? EMPTY,
+    withPrincipal(principal) {
+      if (!byPrincipal) {
+        byPrincipal = new ValueMap();
+        for (const g of grants3) byPrincipal.add(unwrap(g.principal.value), g);
+      }
+      return byPrincipal.lookup(unwrap(principal));
     }
   };
-  build() {
-    for (const r of this.resources) {
-      const custom = customRoleOf(r);
-      if (custom) this.customRoles.set(r.key, custom);
-    }
-    this.settings = collectSettings(this.resources);
-    for (const r of this.resources) {
-      if (this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) this.userIdentity(r);
-    }
-    for (const r of this.resources) this.addWorkload(r);
-    for (const r of this.resources) {
-      for (const shape of this.shapes) {
-        for (const facts of shape.grants(r)) this.grants.push(this.grant(r, facts));
-      }
-    }
-    return {
-      workloads: this.workloads,
-      identities: [...this.identities.values()],
-      grants: this.grants,
-      resources: this.resources,
-      roleDefinitions: [...this.customRoles.values()],
-      settings: this.settings,
-      identityIndex: this.identities
-    };
+}
+var ValueMap = class {
+  buckets = /* @__PURE__ */ new Map();
+  add(value, item) {
+    if (!value) return;
+    const key2 = equalityKey(value);
+    const bucket = this.buckets.get(key2);
+    if (bucket) bucket.push({ value, item });
+    else this.buckets.set(key2, [{ value, item }]);
   }
-  first(ask) {
-    for (const s2 of this.shapes) {
-      const answer = ask(s2);
-      if (answer !== void 0) return answer;
-    }
-    return void 0;
+  lookup(value) {
+    if (!value) return EMPTY;
+    const bucket = this.buckets.get(equalityKey(value));
+    if (!bucket) return EMPTY;
+    return bucket.filter((e) => sameValue(e.value, value)).map((e) => e.item);
   }
-  userIdentity(r) {
-    return this.identity(`user:${azureResourceKey(r)}`, r, "user");
-  }
-  systemIdentity(r) {
-    return this.identity(`system:${azureResourceKey(r)}`, r, "system");
-  }
-  /** One node per Azure resource: instances that deploy the same resource share its identity. */
-  identity(id, r, kind) {
-    let node = this.identities.get(id);
-    if (!node) {
-      node = { id, kind, resource: r, createdHere: !r.existing, label: r.symbol, workloads: [], platformManaged: false };
-      this.identities.set(id, node);
-    } else if (!r.existing && !node.createdHere) {
-      node.createdHere = true;
-      node.resource = r;
-    }
-    return node;
-  }
-  externalIdentity(text2) {
-    const id = `external:${text2}`;
-    let node = this.identities.get(id);
-    if (!node) {
-      node = { id, kind: "external", createdHere: false, label: text2, workloads: [], platformManaged: false };
-      this.identities.set(id, node);
-    }
-    return node;
-  }
-  addWorkload(r) {
-    const facts = this.first((s2) => s2.workloadIdentities(r));
-    if (!facts) return;
-    const workload = { id: r.key, resource: r, identities: [] };
-    const settings = this.settings.get(r.key);
-    if (settings) workload.settings = settings;
-    const attach = (identity) => {
-      if (workload.identities.includes(identity)) return;
-      workload.identities.push(identity);
-      const firstAttachment = identity.workloads.length === 0;
-      identity.workloads.push(workload);
-      identity.platformManaged = facts.platformManaged && (firstAttachment || identity.platformManaged);
-    };
-    if (facts.systemAssigned) attach(this.systemIdentity(r));
-    for (const ref2 of facts.userAssigned) attach(this.attachedUserIdentity(ref2));
-    this.workloads.push(workload);
-  }
-  /** The identity a workload's `userAssignedIdentities` key or `identity_ids` entry names. */
-  attachedUserIdentity(value) {
-    const v = unwrap(value);
-    if (v?.kind === "ref" && this.shapes.some((s2) => s2.isUserAssignedIdentity(v.resource))) return this.userIdentity(v.resource);
-    return this.externalIdentity(describeValue(v));
-  }
-  grant(r, facts) {
-    const grant = {
-      id: `${r.key}@${facts.at.range.start.line}:${facts.at.range.start.column}`,
-      kind: facts.kind,
-      resource: r,
-      at: facts.at,
-      principal: this.principal(facts.principal, facts.principalType),
-      roleValue: facts.role,
-      role: this.role(facts.role),
-      scope: this.scope(r, facts)
-    };
-    if (facts.principalType) grant.principalType = facts.principalType;
-    if (facts.skipPrincipalCheck) grant.skipPrincipalCheck = facts.skipPrincipalCheck;
-    if (facts.name) grant.name = facts.name;
-    if (facts.condition) grant.condition = facts.condition;
-    return grant;
-  }
-  principal(value, principalType) {
-    const facts = this.first((s2) => s2.resolvePrincipal(value, this.lookup));
-    let identity;
-    if (facts?.resource) {
-      identity = facts.system ? this.systemIdentity(facts.resource) : this.userIdentity(facts.resource);
-    }
-    let kind = facts?.kind ?? "unknown";
-    const declared = asString(principalType)?.toLowerCase();
-    if (!identity && (declared === "user" || declared === "group")) kind = declared;
-    if (!identity && declared === "serviceprincipal" && kind === "unknown") kind = "servicePrincipal";
-    const principal = { kind, value };
-    if (identity) principal.identity = identity;
-    return principal;
-  }
-  /**
-   * The role a value names: a GUID or role name string, a role definition resource ID (by string,
-   * concat or resourceId call), or a reference to a declared role definition — a custom role
-   * declared here resolves to that definition, whose permissions the rules judge. Values that
-   * merely contain a GUID somewhere (a conditional, a lookup) are not guessed at.
-   */
-  role(value) {
-    const v = unwrap(value);
-    if (!v) return void 0;
-    if (v.kind === "string") return this.byGuid(v.value) ?? this.byName(v.value);
-    if (v.kind === "ref" && isRoleDefinitionResource(v.resource)) {
-      return this.customRoles.get(v.resource.key) ?? (v.resource.format === "terraform" ? void 0 : this.role(v.resource.name));
-    }
-    if (v.kind === "concat" || v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
-      const strings2 = stringsIn(v);
-      const last = strings2[strings2.length - 1];
-      const guid = last === void 0 ? void 0 : findGuid(last);
-      if (guid) return this.byGuid(guid);
-      return v.kind === "call" ? this.customByName(v.args[v.args.length - 1]) : void 0;
-    }
-    return void 0;
-  }
-  byGuid(text2) {
-    const builtIn = this.roles.byGuid(text2);
-    if (builtIn) return builtIn;
-    const guid = findGuid(text2);
-    return guid ? [...this.customRoles.values()].find((r) => r.id === guid) : void 0;
-  }
-  byName(text2) {
-    const name = text2.trim().toLowerCase();
-    return this.roles.byRoleName(text2) ?? [...this.customRoles.values()].find((r) => r.roleName.trim().toLowerCase() === name);
-  }
-  /** `resourceId('Microsoft.Authorization/roleDefinitions', guid(...))` naming a definition declared with that name. */
-  customByName(nameValue) {
-    const key2 = valueKey(unwrap(nameValue));
-    if (key2 === void 0) return void 0;
-    return [...this.customRoles.values()].find((r) => r.resource && valueKey(unwrap(r.resource.name)) === key2);
-  }
-  scope(r, facts) {
-    if (facts.impliedScope) return { ...facts.impliedScope };
-    if (!facts.scope) return { ...scopeOfDeployment(r.deploymentScope) };
-    const resolved = resolveScopeValue(facts.scope, this.shapes);
-    return { ...resolved, value: facts.scope };
+  /** The buckets themselves (values with equal keys), for grouping without a lookup per item. */
+  groups() {
+    return this.buckets.values();
   }
 };
-function azureResourceKey(r) {
-  const name = valueKey(r.name);
-  const scope = valueKey(r.deploymentScope);
-  if (name === void 0 || scope === void 0) return r.key;
-  const rootFile = (r.callChain[0] ?? r.decl).file;
-  const root = r.format === "terraform" ? dirname6(rootFile) : rootFile;
-  return `${root}|${r.type.toLowerCase()}|${name}|${scope}`;
-}
-function scopeOfDeployment(scope) {
-  const label2 = asString(scope.name);
-  return label2 ? { kind: scope.level, label: label2 } : { kind: scope.level };
-}
-function resolveScopeValue(value, shapes = SHAPES) {
-  const v = unwrap(value);
-  if (!v) return { kind: "unknown" };
-  if (v.kind === "scope") {
-    if (v.path.length > 1 || v.path.length === 1 && v.path[0].toLowerCase() !== "id") return { kind: "unknown" };
-    return scopeOfDeployment(v);
+var opaqueIds = /* @__PURE__ */ new WeakMap();
+var nextOpaque = 0;
+function equalityKey(v) {
+  switch (v.kind) {
+    case "string":
+      return text(v.value.toLowerCase());
+    case "number":
+      return Object.is(v.value, -0) ? "0" : String(v.value);
+    case "bool":
+      return String(v.value);
+    case "null":
+      return "null";
+    case "unknown": {
+      if (v.symbol !== void 0) return `?${text(v.symbol)}`;
+      let id = opaqueIds.get(v);
+      if (id === void 0) opaqueIds.set(v, id = nextOpaque++);
+      return `?#${id}`;
+    }
+    case "ref":
+      return `&${text(v.resource.key)}${pathKey(v.path)}`;
+    case "scope":
+      return `@${v.level}:${v.current}:${v.name ? equalityKey(v.name) : ""}:${v.subscriptionId ? equalityKey(v.subscriptionId) : ""}:${pathKey(v.path)}`;
+    case "object": {
+      const entries = [...v.entries].map(([k, x]) => [k.toLowerCase(), x]);
+      const names = entries.map(([k]) => k).sort();
+      if (names.some((k, i) => i > 0 && names[i - 1] === k)) return `{${names.map(text).join("")}}`;
+      entries.sort((a, b2) => a[0] < b2[0] ? -1 : a[0] > b2[0] ? 1 : 0);
+      return `{${entries.map(([k, x]) => `${text(k)}${equalityKey(x)}`).join(",")}}`;
+    }
+    case "array":
+      return `[${v.items.map(equalityKey).join(",")}]`;
+    case "call":
+      return `${v.fn}(${v.args.map(equalityKey).join(",")})`;
+    case "concat":
+      return `concat<${v.parts.map(equalityKey).join(",")}>`;
   }
-  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) return resourceIdCallScope(v.fn, v.args);
-  if (v.kind === "string" && !v.value.startsWith("/")) {
-    const relative11 = relativeResourceId(v.value);
-    if (relative11) return relative11;
-  }
-  for (const s2 of shapes) {
-    const answer = s2.resolveScope(v);
-    if (answer) return answer;
-  }
-  return { kind: "unknown" };
 }
-function resourceIdCallScope(fn, args) {
-  const q = parseResourceIdArgs(fn, args);
-  if (!q) return { kind: "unknown" };
-  const label2 = q.names.map((n2) => asString(n2) ?? describeValue(n2)).join("/");
-  if (q.type.toLowerCase() === "microsoft.resources/resourcegroups") return { kind: "resourceGroup", label: label2 };
-  if (q.type.toLowerCase() === "microsoft.management/managementgroups") return { kind: "managementGroup", label: label2 };
-  return { kind: "resource", resourceType: q.type, label: label2 };
+function text(s2) {
+  return `${s2.length}'${s2}`;
 }
-function relativeResourceId(text2) {
-  const segments = text2.split("/");
-  if (segments.length < 3 || segments.length % 2 === 0 || !/^[A-Za-z]+\.[\w.]+$/.test(segments[0])) return void 0;
-  const types2 = [segments[0]];
-  const names = [];
-  for (let i = 1; i < segments.length; i += 2) {
-    types2.push(segments[i]);
-    names.push(segments[i + 1]);
-  }
-  return { kind: "resource", resourceType: types2.join("/"), label: names.join("/") };
-}
-
-// src/graph/aks.ts
-var ARM_AKS = "microsoft.containerservice/managedclusters";
-function isAksCluster(r) {
-  if (r.format === "terraform") {
-    if (r.type === "azurerm_kubernetes_cluster") return true;
-    return r.type === "azapi_resource" && asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase() === ARM_AKS;
-  }
-  return r.type.toLowerCase() === ARM_AKS;
-}
-function clusterOfPrincipal(grant) {
-  const identity = grant.principal.identity;
-  if (identity) return identity.workloads.find((w) => isAksCluster(w.resource))?.resource;
-  let v = unwrap(grant.principal.value);
-  if (v?.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
-  const path = lowerPath(v.path);
-  if (/(^|\.)(object_id|principal_id|objectid|principalid)$/.test(path)) return v.resource;
-  return void 0;
-}
-function nodeResourceGroupCluster(grant) {
-  if (grant.scope.kind !== "resourceGroup") return void 0;
-  const written = grant.scope.value;
-  if (!written) return clusterNamedBy(grant, grant.resource.deploymentScope.name);
-  const v = unwrap(written);
-  if (!v) return void 0;
-  if (v.kind === "ref") {
-    const path = lowerPath(v.path);
-    if (isAksCluster(v.resource) && path === "node_resource_group_id") return v.resource;
-    if (v.resource.type === "azurerm_resource_group" && (path === "id" || path === "")) return clusterNamedBy(grant, getProp(v.resource.body, "name"));
-    return void 0;
-  }
-  if (v.kind === "scope") return clusterNamedBy(grant, v.name);
-  const label2 = parseResourceIdShape(v)?.label;
-  return label2 ? clusterByNodeGroupName(grant, label2) : void 0;
-}
-function clusterNamedBy(grant, name) {
-  const v = unwrap(name);
-  if (v?.kind === "string") return clusterByNodeGroupName(grant, v.value);
-  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
-  const path = lowerPath(v.path);
-  return path === "node_resource_group" || path === "properties.noderesourcegroup" ? v.resource : void 0;
-}
-function clusterByNodeGroupName(grant, name) {
-  const cluster = clusterOfPrincipal(grant);
-  if (!cluster) return void 0;
-  const written = cluster.format === "terraform" ? getProp(cluster.body, "node_resource_group") : getPath(cluster.body, ["properties", "nodeResourceGroup"]);
-  const own = asString(unwrap(written));
-  return own !== void 0 && own.toLowerCase() === name.toLowerCase() ? cluster : void 0;
-}
-function onOwnNodeResourceGroup(grant) {
-  const cluster = clusterOfPrincipal(grant);
-  const owner = cluster && nodeResourceGroupCluster(grant);
-  return !!cluster && !!owner && azureResourceKey(cluster) === azureResourceKey(owner);
-}
-
-// src/graph/platform.ts
-var AGENT_EXTENSIONS = {
-  // Azure Policy's machine configuration.
-  "microsoft.guestconfiguration": /.*/,
-  // The Azure Monitor Agent: data collection rules authorise what it sends.
-  "microsoft.azure.monitor": /^azuremonitor(windows|linux)agent$/i
-};
-var cache = /* @__PURE__ */ new WeakMap();
-function usedByPlatformAgent(identity, graph) {
-  if (identity.workloads.length === 0) return false;
-  const machines = machinesWithAgents(graph);
-  return identity.workloads.every((w) => machines.has(w.resource.key));
-}
-function machinesWithAgents(graph) {
-  let set = cache.get(graph);
-  if (set) return set;
-  set = /* @__PURE__ */ new Set();
-  for (const r of graph.resources) {
-    if (inlineExtensions(r).some(isAgent)) set.add(r.key);
-    const machine = extensionTarget(r);
-    if (machine && isAgent(r.format === "terraform" ? r.body : getProp(r.body, "properties"))) set.add(machine.key);
-  }
-  cache.set(graph, set);
-  return set;
-}
-function inlineExtensions(r) {
-  const list2 = getPath(r.body, ["properties", "virtualMachineProfile", "extensionProfile", "extensions"]);
-  if (!list2 || list2.kind !== "array") return [];
-  return list2.items.map((e) => getProp(e, "properties") ?? e);
-}
-function extensionTarget(r) {
-  if (r.format !== "terraform") return /\/extensions$/i.test(r.type) ? r.parent : void 0;
-  if (r.type !== "azurerm_virtual_machine_extension" && r.type !== "azurerm_virtual_machine_scale_set_extension") return void 0;
-  const id = unwrap(getProp(r.body, r.type === "azurerm_virtual_machine_extension" ? "virtual_machine_id" : "virtual_machine_scale_set_id"));
-  return id?.kind === "ref" ? id.resource : void 0;
-}
-function isAgent(settings) {
-  const publisher = asString(getProp(settings, "publisher"))?.toLowerCase();
-  const type = asString(getProp(settings, "type")) ?? "";
-  return publisher !== void 0 && publisher in AGENT_EXTENSIONS && AGENT_EXTENSIONS[publisher].test(type);
-}
-var BACKUP_VAULTS = /* @__PURE__ */ new Set(["microsoft.dataprotection/backupvaults", "azurerm_data_protection_backup_vault"]);
-var SNAPSHOT_GROUP_ROLES = /* @__PURE__ */ new Set(["disk snapshot contributor", "data operator for managed disks"]);
-function isSnapshotGroupGrant(grant) {
-  if (grant.scope.kind !== "resourceGroup" || !grant.role || !SNAPSHOT_GROUP_ROLES.has(grant.role.roleName.toLowerCase())) return false;
-  const identity = grant.principal.identity;
-  return !!identity && identity.workloads.some((w) => BACKUP_VAULTS.has(w.resource.type.toLowerCase()));
+function pathKey(path) {
+  let out = "";
+  for (const p of path) out += `.${text(String(p).toLowerCase())}`;
+  return out;
 }
 
 // src/graph/policy.ts
@@ -43518,9 +43071,9 @@ function listsRole(remediation, grant) {
 }
 function isPolicyAssignment(r) {
   if (r.format !== "terraform") return r.type.toLowerCase() === ARM_ASSIGNMENT;
-  return r.type in AZURERM_ASSIGNMENT_SCOPE || azapiType2(r) === ARM_ASSIGNMENT;
+  return r.type in AZURERM_ASSIGNMENT_SCOPE || azapiType(r) === ARM_ASSIGNMENT;
 }
-function azapiType2(r) {
+function azapiType(r) {
   if (r.type !== "azapi_resource") return void 0;
   return asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase();
 }
@@ -43546,9 +43099,9 @@ function listedRoles(definition, depth = 0) {
     }
     return all;
   }
-  const rule6 = policyRule(definition);
-  if (!rule6) return void 0;
-  const ids = getPath(rule6, ["then", "details", "roleDefinitionIds"]);
+  const rule16 = policyRule(definition);
+  if (!rule16) return void 0;
+  const ids = getPath(rule16, ["then", "details", "roleDefinitionIds"]);
   if (!ids) return /* @__PURE__ */ new Set();
   if (ids.kind !== "array") return void 0;
   const guids = /* @__PURE__ */ new Set();
@@ -43563,7 +43116,7 @@ function policyRule(definition) {
   if (definition.format !== "terraform") {
     return definition.type.toLowerCase() === ARM_DEFINITION ? getPath(definition.body, ["properties", "policyRule"]) : void 0;
   }
-  if (definition.type === "azapi_resource") return azapiType2(definition) === ARM_DEFINITION ? getPath(definition.body, ["body", "properties", "policyRule"]) : void 0;
+  if (definition.type === "azapi_resource") return azapiType(definition) === ARM_DEFINITION ? getPath(definition.body, ["body", "properties", "policyRule"]) : void 0;
   if (definition.type !== "azurerm_policy_definition") return void 0;
   return jsonValue(getProp(definition.body, "policy_rule"));
 }
@@ -43689,96 +43242,6 @@ function inside(g, a) {
   return false;
 }
 
-// src/graph/grant-index.ts
-var EMPTY = [];
-function indexGrants(grants3) {
-  const byIdentity = /* @__PURE__ */ new Map();
-  for (const g of grants3) {
-    const identity = g.principal.identity;
-    if (identity) {
-      const list2 = byIdentity.get(identity);
-      if (list2) list2.push(g);
-      else byIdentity.set(identity, [g]);
-    }
-  }
-  let byPrincipal;
-  return {
-    to: (identity) => byIdentity.get(identity) ?? EMPTY,
-    withPrincipal(principal) {
-      if (!byPrincipal) {
-        byPrincipal = new ValueMap();
-        for (const g of grants3) byPrincipal.add(unwrap(g.principal.value), g);
-      }
-      return byPrincipal.lookup(unwrap(principal));
-    }
-  };
-}
-var ValueMap = class {
-  buckets = /* @__PURE__ */ new Map();
-  add(value, item) {
-    if (!value) return;
-    const key2 = equalityKey(value);
-    const bucket = this.buckets.get(key2);
-    if (bucket) bucket.push({ value, item });
-    else this.buckets.set(key2, [{ value, item }]);
-  }
-  lookup(value) {
-    if (!value) return EMPTY;
-    const bucket = this.buckets.get(equalityKey(value));
-    if (!bucket) return EMPTY;
-    return bucket.filter((e) => sameValue(e.value, value)).map((e) => e.item);
-  }
-  /** The buckets themselves (values with equal keys), for grouping without a lookup per item. */
-  groups() {
-    return this.buckets.values();
-  }
-};
-var opaqueIds = /* @__PURE__ */ new WeakMap();
-var nextOpaque = 0;
-function equalityKey(v) {
-  switch (v.kind) {
-    case "string":
-      return text(v.value.toLowerCase());
-    case "number":
-      return Object.is(v.value, -0) ? "0" : String(v.value);
-    case "bool":
-      return String(v.value);
-    case "null":
-      return "null";
-    case "unknown": {
-      if (v.symbol !== void 0) return `?${text(v.symbol)}`;
-      let id = opaqueIds.get(v);
-      if (id === void 0) opaqueIds.set(v, id = nextOpaque++);
-      return `?#${id}`;
-    }
-    case "ref":
-      return `&${text(v.resource.key)}${pathKey(v.path)}`;
-    case "scope":
-      return `@${v.level}:${v.current}:${v.name ? equalityKey(v.name) : ""}:${v.subscriptionId ? equalityKey(v.subscriptionId) : ""}:${pathKey(v.path)}`;
-    case "object": {
-      const entries = [...v.entries].map(([k, x]) => [k.toLowerCase(), x]);
-      const names = entries.map(([k]) => k).sort();
-      if (names.some((k, i) => i > 0 && names[i - 1] === k)) return `{${names.map(text).join("")}}`;
-      entries.sort((a, b2) => a[0] < b2[0] ? -1 : a[0] > b2[0] ? 1 : 0);
-      return `{${entries.map(([k, x]) => `${text(k)}${equalityKey(x)}`).join(",")}}`;
-    }
-    case "array":
-      return `[${v.items.map(equalityKey).join(",")}]`;
-    case "call":
-      return `${v.fn}(${v.args.map(equalityKey).join(",")})`;
-    case "concat":
-      return `concat<${v.parts.map(equalityKey).join(",")}>`;
-  }
-}
-function text(s2) {
-  return `${s2.length}'${s2}`;
-}
-function pathKey(path) {
-  let out = "";
-  for (const p of path) out += `.${text(String(p).toLowerCase())}`;
-  return out;
-}
-
 // src/graph/written.ts
 import { extname as extname2 } from "node:path";
 var current;
@@ -43795,8 +43258,8 @@ function sourceOf(file) {
   if (!current) return void 0;
   const cached2 = current.files.get(file);
   if (cached2 !== void 0) return cached2 ?? void 0;
-  const text2 = current.read(file);
-  const source = text2 === void 0 ? null : { text: text2, lines: new LineMap(text2) };
+  const text3 = current.read(file);
+  const source = text3 === void 0 ? null : { text: text3, lines: new LineMap(text3) };
   current.files.set(file, source);
   return source ?? void 0;
 }
@@ -43859,8 +43322,8 @@ function writtenText(v) {
   if (!v) return "nothing";
   return shorten(textAt(v) ?? printValue(v));
 }
-function shorten(text2) {
-  const flat = text2.replace(/\s+/g, " ").trim();
+function shorten(text3) {
+  const flat = text3.replace(/\s+/g, " ").trim();
   return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT - 1)}…` : flat;
 }
 function textAt(v) {
@@ -43868,9 +43331,9 @@ function textAt(v) {
   if (!at || v.kind === "unknown" && v.input) return void 0;
   const raw = slice(at);
   if (raw === void 0) return void 0;
-  const text2 = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();
-  if (text2 === void 0 || text2 === "" || !plausible(v, text2)) return void 0;
-  return text2;
+  const text3 = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();
+  if (text3 === void 0 || text3 === "" || !plausible(v, text3)) return void 0;
+  return text3;
 }
 function slice(at) {
   const source = sourceOf(at.file);
@@ -43881,36 +43344,36 @@ function slice(at) {
   return source.text.slice(start, end);
 }
 function armExpressionText(raw) {
-  let text2 = raw.trim();
-  if (text2.startsWith('"')) {
+  let text3 = raw.trim();
+  if (text3.startsWith('"')) {
     try {
-      const decoded = JSON.parse(text2);
-      if (typeof decoded !== "string") return text2;
-      text2 = decoded;
+      const decoded = JSON.parse(text3);
+      if (typeof decoded !== "string") return text3;
+      text3 = decoded;
     } catch {
       return void 0;
     }
-    if (text2.startsWith("[[")) return `'${text2.slice(1).replace(/'/g, "''")}'`;
-    if (text2.startsWith("[") && text2.endsWith("]")) return text2.slice(1, -1).trim();
-    return `'${text2.replace(/'/g, "''")}'`;
+    if (text3.startsWith("[[")) return `'${text3.slice(1).replace(/'/g, "''")}'`;
+    if (text3.startsWith("[") && text3.endsWith("]")) return text3.slice(1, -1).trim();
+    return `'${text3.replace(/'/g, "''")}'`;
   }
-  if (text2.includes("\\")) {
+  if (text3.includes("\\")) {
     try {
-      const decoded = JSON.parse(`"${text2}"`);
-      if (typeof decoded === "string") text2 = decoded;
+      const decoded = JSON.parse(`"${text3}"`);
+      if (typeof decoded === "string") text3 = decoded;
     } catch {
       return void 0;
     }
   }
-  return text2;
+  return text3;
 }
 var DECLARATION = /^(param|var|resource|module|output|variable|locals|data|provider|type|func|import|targetScope)\b/;
-function plausible(v, text2) {
-  if (DECLARATION.test(text2)) return false;
+function plausible(v, text3) {
+  if (DECLARATION.test(text3)) return false;
   if (v.kind === "object") return false;
-  const first2 = text2[0];
-  if (first2 === "{") return false;
-  if (first2 === "[") return v.kind === "array" || v.kind === "unknown";
+  const first3 = text3[0];
+  if (first3 === "{") return false;
+  if (first3 === "[") return v.kind === "array" || v.kind === "unknown";
   return true;
 }
 function printValue(v, depth = 0) {
@@ -43985,6 +43448,7 @@ function describeIdentity(identity) {
   if (identity.kind === "system" && identity.resource && isPolicyAssignment(identity.resource)) return `the remediation identity of policy assignment '${identity.label}'`;
   if (identity.kind === "system") return `the system-assigned identity of '${identity.label}'`;
   if (identity.kind === "user") return `user-assigned identity '${identity.label}'`;
+  if (identity.kind === "kubelet") return `the kubelet identity of '${identity.label}'`;
   return `identity ${identity.label}`;
 }
 function roleSource(grant) {
@@ -44064,13 +43528,13 @@ function symbolicPartOf(target, arg) {
 }
 function coversScope(grant, raw) {
   const arg = unwrap(raw);
-  const written = grant.scope.value;
-  if (!written) {
+  const written2 = grant.scope.value;
+  if (!written2) {
     const ds = grant.resource.deploymentScope;
     if (!ds.current && [ds.name, ds.subscriptionId].some((x) => x && sameValue(arg, unwrap(x)) && sameOrigin(arg, unwrap(x), grant.name?.at))) return true;
     return arg.kind === "scope" && arg.level === grant.resource.deploymentScope.level && arg.path.length === 1 && ["id", "subscriptionid", "name"].includes(arg.path[0].toLowerCase()) && sameValue({ ...arg, path: [] }, grant.resource.deploymentScope);
   }
-  const scope = unwrap(written);
+  const scope = unwrap(written2);
   if (sameValue(arg, scope) || symbolicPartOf(scope, arg)) return true;
   if (scope.kind === "ref" && arg.kind === "ref" && arg.resource.key === scope.resource.key) return true;
   if (scope.kind === "scope" && arg.kind === "scope") return sameValue({ ...arg, path: [] }, { ...scope, path: [] });
@@ -44079,9 +43543,9 @@ function coversScope(grant, raw) {
 function sameOrigin(a, b2, nameAt) {
   if (a.kind === "unknown") return a.symbol !== void 0;
   if (a === b2 || sameLocation(a.at, b2.at)) return true;
-  return !!a.at && !!nameAt && !within(a.at, nameAt);
+  return !!a.at && !!nameAt && !within2(a.at, nameAt);
 }
-function within(inner, outer) {
+function within2(inner, outer) {
   const before = (x, y) => x.line < y.line || x.line === y.line && x.column <= y.column;
   return inner.file === outer.file && before(outer.range.start, inner.range.start) && before(inner.range.end, outer.range.end);
 }
@@ -44115,6 +43579,2837 @@ function firstGuid(v) {
   return void 0;
 }
 
+// src/graph/targets.ts
+import { dirname as dirname6 } from "node:path";
+var VAULT = "Microsoft.KeyVault/vaults";
+var REGISTRY = "Microsoft.ContainerRegistry/registries";
+var STORAGE = "Microsoft.Storage/storageAccounts";
+var SERVICE_BUS = "Microsoft.ServiceBus/namespaces";
+var EVENT_HUBS = "Microsoft.EventHub/namespaces";
+function armTypeOfResource(r) {
+  if (r.format !== "terraform") return r.type;
+  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")));
+  return armTypeOf(r.type);
+}
+function rootOf(r) {
+  const file = (r.callChain[0] ?? r.decl).file;
+  return r.format === "terraform" ? dirname6(file) : file;
+}
+function nameOf(r) {
+  return asString(unwrap(r.name)) ?? asString(unwrap(getProp(r.body, "name")));
+}
+var ResourceIndex = class {
+  byKey = /* @__PURE__ */ new Map();
+  /** Indexes the resources of the given ARM types (default: the types access needs reach). */
+  constructor(resources, types2 = INDEXED_TYPES) {
+    const wanted = new Set(types2.map((t) => t.toLowerCase()));
+    for (const r of resources) {
+      const type = armTypeOfResource(r);
+      if (!type || !wanted.has(type.toLowerCase())) continue;
+      const name = nameOf(r);
+      if (!name) continue;
+      const key2 = `${rootOf(r)}|${type.toLowerCase()}|${name.toLowerCase()}`;
+      const list2 = this.byKey.get(key2);
+      if (list2) list2.push(r);
+      else this.byKey.set(key2, [r]);
+    }
+  }
+  named(type, name, near) {
+    return this.byKey.get(`${rootOf(near)}|${type.toLowerCase()}|${name.toLowerCase()}`) ?? [];
+  }
+};
+var INDEXED_TYPES = [VAULT, REGISTRY, STORAGE, SERVICE_BUS, EVENT_HUBS, "Microsoft.ManagedIdentity/userAssignedIdentities"];
+var HOSTS = {
+  [VAULT.toLowerCase()]: /^(?:https?:\/\/)?([a-z0-9-]+)\.vault\.(?:azure\.net|azure\.cn|usgovcloudapi\.net|microsoftazure\.de)(?:[:/]|$)/i,
+  [REGISTRY.toLowerCase()]: /^(?:https?:\/\/)?([a-z0-9]+)\.azurecr\.(?:io|cn|us)(?:[:/]|$)/i,
+  [STORAGE.toLowerCase()]: /^(?:https?:\/\/)?([a-z0-9]+)\.(?:blob|queue|table|dfs|file)\.core\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)(?:[:/]|$)/i,
+  [SERVICE_BUS.toLowerCase()]: /^(?:sb:\/\/|https?:\/\/)?([a-z0-9-]+)\.servicebus\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)(?:[:/]|$)/i
+};
+HOSTS[EVENT_HUBS.toLowerCase()] = HOSTS[SERVICE_BUS.toLowerCase()];
+function isManagedHsmKey(value) {
+  const v = unwrap(value);
+  if (v?.kind === "string") return /\.managedhsm\./i.test(v.value) || /\/managedHSMs\//i.test(v.value);
+  if (v?.kind === "concat") return v.parts.some((p) => p.kind === "string" && /\.managedhsm\.|\/managedHSMs\//i.test(p.value));
+  if (v?.kind === "ref") return /managedhsm/i.test(armTypeOfResource(v.resource) ?? "") || /managed_hardware_security_module/.test(v.resource.type);
+  return false;
+}
+var PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
+var AZURERM_PARENT = {
+  [VAULT.toLowerCase()]: ["key_vault_id"],
+  [STORAGE.toLowerCase()]: ["storage_account_id", "storage_account_name"],
+  [REGISTRY.toLowerCase()]: ["container_registry_id", "registry_name"]
+};
+function targetOf(value, query, index, near, depth = 0) {
+  const unknownTarget = query.types.length === 1 ? { kind: "unknown", resourceType: query.types[0], resources: [] } : { kind: "unknown", resources: [] };
+  const v = unwrap(value);
+  if (!v || depth > 4) return unknownTarget;
+  if (v.kind === "ref") return refTarget(v.resource, query, index, near, depth) ?? unknownTarget;
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+    const q = parseResourceIdArgs(v.fn, v.args);
+    const type = q && query.types.find((t) => sameOrChild(q.type, t));
+    const name = q && asString(unwrap(q.names[0]));
+    return type && name ? named(type, name, index, near, name) : unknownTarget;
+  }
+  if (v.kind === "string") return textTarget(v.value, query, index, near) ?? unknownTarget;
+  if (v.kind === "concat") {
+    const first3 = v.parts.find((p) => !(p.kind === "string" && p.value === ""));
+    if (first3 && first3.kind !== "string") return targetOf(first3, query, index, near, depth + 1);
+    let prefix = "";
+    for (const p of v.parts) {
+      if (p.kind !== "string") break;
+      prefix += p.value;
+    }
+    const known2 = textTarget(prefix, { types: query.types }, index, near, true);
+    if (known2) return known2;
+  }
+  return unknownTarget;
+}
+function named(type, name, index, near, written2) {
+  const resources = index.named(type, name, near);
+  return { kind: resources.length > 0 ? "declared" : "named", resourceType: type, name, resources, written: written2 };
+}
+function textTarget(text3, query, index, near, partial = false) {
+  const trimmed = text3.trim();
+  for (const type of query.types) {
+    const host = HOSTS[type.toLowerCase()]?.exec(trimmed);
+    if (host) {
+      const written2 = /^[a-z]+:\/\//i.test(trimmed) ? trimmed.replace(/^([a-z]+:\/\/[^/]+).*$/i, "$1") : trimmed.split("/")[0];
+      const candidates = query.types.filter((t) => HOSTS[t.toLowerCase()] === HOSTS[type.toLowerCase()]);
+      for (const t of candidates) {
+        const found = named(t, host[1], index, near, written2);
+        if (found.kind === "declared") return found;
+      }
+      const target = named(type, host[1], index, near, written2);
+      if (candidates.length > 1) delete target.resourceType;
+      return target;
+    }
+  }
+  if (partial) return void 0;
+  if (trimmed.startsWith("/")) {
+    const shape = parseResourceIdShape({ kind: "string", value: trimmed });
+    const type = shape?.resourceType && query.types.find((t) => sameOrChild(shape.resourceType, t));
+    const name = shape?.label?.split("/")[0];
+    return type && name ? named(type, name, index, near, name) : void 0;
+  }
+  if (query.bareName && query.types.length === 1 && PLAIN_NAME.test(trimmed)) return named(query.types[0], trimmed, index, near, trimmed);
+  return void 0;
+}
+function refTarget(r, query, index, near, depth) {
+  const type = armTypeOfResource(r);
+  for (const wanted of query.types) {
+    if (type && type.toLowerCase() === wanted.toLowerCase()) {
+      const name = nameOf(r);
+      const target = { kind: "declared", resourceType: wanted, resources: [r] };
+      if (name) target.name = name;
+      return target;
+    }
+    if (type && sameOrChild(type, wanted)) {
+      if (r.parent) return refTarget(r.parent, query, index, near, depth + 1);
+      const parentName = nameOf(r)?.split("/")[0];
+      if (r.format !== "terraform" && parentName) return named(wanted, parentName, index, r, parentName);
+    }
+    if (r.format === "terraform" && (!type || sameOrChild(type, wanted))) {
+      for (const attr of AZURERM_PARENT[wanted.toLowerCase()] ?? []) {
+        const parent = getProp(r.body, attr);
+        if (parent && parent.kind !== "null") {
+          return targetOf(parent, { types: [wanted], bareName: attr.endsWith("_name") }, index, r, depth + 1);
+        }
+      }
+    }
+  }
+  return void 0;
+}
+function sameOrChild(type, parent) {
+  const t = type.toLowerCase();
+  const p = parent.toLowerCase();
+  return t === p || t.startsWith(`${p}/`);
+}
+
+// src/graph/needs-cmk.ts
+var text2 = (v) => asString(unwrap(v))?.toLowerCase();
+var selectorOf = (v) => isSet(v) ? { value: v } : void 0;
+function enabled(block2) {
+  const source = text2(getProp(block2, "keySource"));
+  const status = text2(getProp(block2, "status"));
+  return (source === void 0 || source.includes("keyvault")) && status !== "disabled";
+}
+function encryptionWith(keyPath, identityPath) {
+  return (props) => {
+    const enc = getProp(props, "encryption");
+    if (!enc || enc.kind !== "object" || !enabled(enc)) return [];
+    const key2 = getPath(enc, keyPath);
+    if (!isSet(key2)) return [];
+    const identity = selectorOf(pathOrUnknown(enc, identityPath));
+    return [{ block: enc, key: key2, ...identity ? { identity } : {} }];
+  };
+}
+function kekIdentity(kek) {
+  if (!kek || kek.kind === "null") return void 0;
+  if (kek.kind !== "object") return false;
+  const type = text2(getProp(kek, "identityType"));
+  if (isTrue(getProp(kek, "useSystemAssignedIdentity")) || type === "systemassigned") return void 0;
+  return selectorOf(getProp(kek, "userAssignedIdentity") ?? getProp(kek, "identityId")) ?? false;
+}
+var READERS = {
+  "microsoft.storage/storageaccounts": encryptionWith(["keyvaultproperties", "keyvaulturi"], ["identity", "userAssignedIdentity"]),
+  "microsoft.automation/automationaccounts": encryptionWith(["keyVaultProperties", "keyvaultUri"], ["identity", "userAssignedIdentity"]),
+  "microsoft.netapp/netappaccounts": (props) => {
+    const uses = encryptionWith(["keyVaultProperties", "keyVaultUri"], ["identity", "userAssignedIdentity"])(props);
+    return uses.length > 0 ? uses : encryptionWith(["keyVaultProperties", "keyVaultResourceId"], ["identity", "userAssignedIdentity"])(props);
+  },
+  "microsoft.cognitiveservices/accounts": encryptionWith(["keyVaultProperties", "keyVaultUri"], ["keyVaultProperties", "identityClientId"]),
+  "microsoft.appconfiguration/configurationstores": encryptionWith(["keyVaultProperties", "keyIdentifier"], ["keyVaultProperties", "identityClientId"]),
+  "microsoft.datafactory/factories": encryptionWith(["vaultBaseUrl"], ["identity", "userAssignedIdentity"]),
+  "microsoft.machinelearningservices/workspaces": (props) => {
+    const enc = getProp(props, "encryption");
+    if (!enc || !enabled(enc)) return [];
+    const key2 = getPath(enc, ["keyVaultProperties", "keyIdentifier"]) ?? getPath(enc, ["keyVaultProperties", "keyVaultArmId"]);
+    if (!isSet(key2)) return [];
+    return [{ block: enc, key: key2, identity: selectorOf(pathOrUnknown(enc, ["identity", "userAssignedIdentity"])) ?? false }];
+  },
+  // A registry encrypts with a user-assigned identity given by client ID; without one it cannot be told.
+  "microsoft.containerregistry/registries": (props) => {
+    const enc = getProp(props, "encryption");
+    if (!enc || text2(getProp(enc, "status")) !== "enabled") return [];
+    const key2 = getPath(enc, ["keyVaultProperties", "keyIdentifier"]);
+    if (!isSet(key2)) return [];
+    return [{ block: enc, key: key2, identity: selectorOf(pathOrUnknown(enc, ["keyVaultProperties", "identity"])) ?? false }];
+  },
+  // Batch, Log Analytics clusters and disk encryption sets use the resource's identity, whichever it is.
+  "microsoft.batch/batchaccounts": (props) => {
+    const enc = getProp(props, "encryption");
+    const key2 = getPath(enc, ["keyVaultProperties", "keyIdentifier"]);
+    return enc && enabled(enc) && isSet(key2) ? [{ block: enc, key: key2, identity: { sole: true } }] : [];
+  },
+  "microsoft.operationalinsights/clusters": (props) => {
+    const kv = getProp(props, "keyVaultProperties");
+    const key2 = getProp(kv, "keyVaultUri");
+    return kv && isSet(key2) ? [{ block: kv, key: key2, identity: { sole: true } }] : [];
+  },
+  "microsoft.compute/diskencryptionsets": (props) => {
+    const active = getProp(props, "activeKey");
+    const key2 = getProp(active, "keyUrl") ?? getPath(active, ["sourceVault", "id"]);
+    return active && isSet(key2) ? [{ block: active, key: key2, identity: { sole: true } }] : [];
+  },
+  "microsoft.kusto/clusters": (props) => {
+    const kv = getProp(props, "keyVaultProperties");
+    const key2 = getProp(kv, "keyVaultUri");
+    if (!kv || !isSet(key2)) return [];
+    const identity = selectorOf(pathOrUnknown(kv, ["userIdentity"]));
+    return [{ block: kv, key: key2, ...identity ? { identity } : {} }];
+  },
+  "microsoft.recoveryservices/vaults": (props) => {
+    const enc = getProp(props, "encryption");
+    const key2 = getPath(enc, ["keyVaultProperties", "keyUri"]);
+    return enc && isSet(key2) ? [{ block: enc, key: key2, identity: kekIdentity(getProp(enc, "kekIdentity")) }] : [];
+  },
+  "microsoft.dataprotection/backupvaults": (props) => {
+    const enc = getPath(props, ["securitySettings", "encryptionSettings"]);
+    const key2 = getPath(enc, ["keyVaultProperties", "keyUri"]);
+    return enc && text2(getProp(enc, "state")) !== "disabled" && isSet(key2) ? [{ block: enc, key: key2, identity: kekIdentity(getProp(enc, "kekIdentity")) }] : [];
+  },
+  "microsoft.synapse/workspaces": (props) => {
+    const cmk = getPath(props, ["encryption", "cmk"]);
+    const key2 = getPath(cmk, ["key", "keyVaultUrl"]);
+    return cmk && isSet(key2) ? [{ block: cmk, key: key2, identity: kekIdentity(getProp(cmk, "kekIdentity")) }] : [];
+  },
+  "microsoft.elasticsan/elasticsans/volumegroups": (props) => {
+    if (text2(getProp(props, "encryption")) !== "encryptionatrestwithcustomermanagedkey") return [];
+    const ep = getProp(props, "encryptionProperties");
+    const key2 = getPath(ep, ["keyVaultProperties", "keyVaultUri"]);
+    if (!ep || !isSet(key2)) return [];
+    const identity = selectorOf(pathOrUnknown(ep, ["identity", "userAssignedIdentity"]));
+    return [{ block: ep, key: key2, ...identity ? { identity } : {} }];
+  },
+  "microsoft.dbforpostgresql/flexibleservers": flexibleServer,
+  "microsoft.dbformysql/flexibleservers": flexibleServer,
+  "microsoft.documentdb/databaseaccounts": (props) => {
+    const key2 = getProp(props, "keyVaultKeyUri");
+    const identity = asString(unwrap(getProp(props, "defaultIdentity")));
+    if (!isSet(key2) || !identity) return [];
+    if (identity.toLowerCase() === "systemassignedidentity") return [{ block: key2, key: key2 }];
+    const user = /^UserAssignedIdentity=(.+)$/i.exec(identity);
+    return user ? [{ block: key2, key: key2, identity: { value: { kind: "string", value: user[1] } } }] : [];
+  },
+  "microsoft.cache/redisenterprise": (props) => {
+    const enc = getPath(props, ["encryption", "customerManagedKeyEncryption"]);
+    const key2 = getProp(enc, "keyEncryptionKeyUrl");
+    if (!enc || !isSet(key2)) return [];
+    const kek = getProp(enc, "keyEncryptionKeyIdentity");
+    const type = text2(getProp(kek, "identityType"));
+    if (type === "systemassignedidentity") return [{ block: enc, key: key2 }];
+    return [{ block: enc, key: key2, identity: selectorOf(getProp(kek, "userAssignedIdentityResourceId")) ?? false }];
+  }
+};
+function namespaceKeys(props) {
+  const enc = getProp(props, "encryption");
+  if (!enc || !enabled(enc)) return [];
+  return listOf(getProp(enc, "keyVaultProperties")).flatMap((kv) => {
+    const key2 = getProp(kv, "keyVaultUri");
+    if (!isSet(key2)) return [];
+    const identity = selectorOf(pathOrUnknown(kv, ["identity", "userAssignedIdentity"]));
+    return [{ block: kv, key: key2, ...identity ? { identity } : {} }];
+  });
+}
+READERS["microsoft.servicebus/namespaces"] = namespaceKeys;
+READERS["microsoft.eventhub/namespaces"] = namespaceKeys;
+function flexibleServer(props) {
+  const de = getProp(props, "dataEncryption");
+  if (!de || text2(getProp(de, "type")) !== "azurekeyvault") return [];
+  const key2 = getProp(de, "primaryKeyURI");
+  return isSet(key2) ? [{ block: de, key: key2, identity: selectorOf(getProp(de, "primaryUserAssignedIdentityId")) ?? false }] : [];
+}
+function hasCmkReader(type) {
+  return type in READERS;
+}
+function cmkNeeds(r, type, props) {
+  const read = READERS[type];
+  if (!read) return [];
+  return read(props).flatMap((use) => {
+    if (use.identity === false) return [];
+    return [
+      {
+        kind: "customerManagedKey",
+        workload: r,
+        resource: r,
+        at: use.block.at ?? r.decl,
+        ...use.identity ? { identity: use.identity } : {},
+        target: use.key,
+        query: { types: [VAULT] },
+        operations: [KEY_WRAP, KEY_UNWRAP],
+        use: "the customer-managed key"
+      }
+    ];
+  });
+}
+
+// src/graph/template-text.ts
+var HOLE = 57344;
+function templateOf(value) {
+  const v = unwrap(value);
+  if (!v) return void 0;
+  if (v.kind === "string") return { text: v.value, holes: [], ...v.at ? { at: v.at } : {} };
+  if (v.kind !== "concat") return void 0;
+  let text3 = "";
+  const holes = [];
+  for (const p of v.parts) {
+    if (p.kind === "string") text3 += p.value;
+    else {
+      text3 += String.fromCharCode(HOLE + holes.length);
+      holes.push(p);
+    }
+  }
+  return { text: text3, holes, ...v.at ? { at: v.at } : {} };
+}
+function valueOf(t, piece) {
+  const parts = [];
+  let literal3 = "";
+  for (const ch of piece) {
+    const code = ch.charCodeAt(0);
+    if (code >= HOLE && code < HOLE + t.holes.length) {
+      if (literal3) parts.push({ kind: "string", value: literal3 });
+      literal3 = "";
+      parts.push(t.holes[code - HOLE]);
+    } else literal3 += ch;
+  }
+  if (literal3 || parts.length === 0) parts.push({ kind: "string", value: literal3 });
+  const at = t.at ? { at: t.at } : {};
+  if (parts.length === 1) return parts[0].kind === "string" ? { ...parts[0], ...at } : parts[0];
+  return { kind: "concat", parts, ...at };
+}
+function afterPrefix(value, prefix) {
+  const t = templateOf(value);
+  if (!t || !t.text.toLowerCase().startsWith(prefix.toLowerCase())) return void 0;
+  return valueOf(t, t.text.slice(prefix.length));
+}
+
+// src/graph/needs-settings.ts
+var REFERENCE = /^\s*@Microsoft\.KeyVault\((.*)\)\s*$/is;
+function keyVaultReference(value) {
+  const t = templateOf(value);
+  const m = t && REFERENCE.exec(t.text);
+  if (!t || !m) return void 0;
+  const fields = /* @__PURE__ */ new Map();
+  for (const part of m[1].split(";")) {
+    const eq2 = part.indexOf("=");
+    if (eq2 > 0) fields.set(part.slice(0, eq2).trim().toLowerCase(), part.slice(eq2 + 1).trim());
+  }
+  const uri = fields.get("secreturi");
+  if (uri !== void 0) return { target: valueOf(t, uri), query: { types: [VAULT] } };
+  const vault = fields.get("vaultname");
+  if (vault !== void 0) return { target: valueOf(t, vault), query: { types: [VAULT], bareName: true } };
+  return { target: { kind: "unknown" }, query: { types: [VAULT] } };
+}
+function connections(settings) {
+  const out = /* @__PURE__ */ new Map();
+  for (const s2 of settings.entries) {
+    const sep6 = s2.name.indexOf("__");
+    if (sep6 <= 0) continue;
+    const prefix = s2.name.slice(0, sep6);
+    const key2 = prefix.toLowerCase();
+    let entry = out.get(key2);
+    if (!entry) out.set(key2, entry = { prefix, parts: /* @__PURE__ */ new Map() });
+    entry.parts.set(s2.name.slice(sep6 + 2).toLowerCase(), s2);
+  }
+  return out;
+}
+function connectionIdentity(parts, complete) {
+  const chosen = parts.get("clientid") ?? parts.get("managedidentityresourceid");
+  if (chosen && isSet(chosen.value)) return { value: chosen.value };
+  return complete ? void 0 : { value: { kind: "unknown" } };
+}
+function usesConnectionString(settings, prefix) {
+  const lower2 = prefix.toLowerCase();
+  const plain = settings.entries.find((s2) => s2.name.toLowerCase() === lower2);
+  if (!plain) return false;
+  const text3 = asString(unwrap(plain.value));
+  return text3 === void 0 ? isSet(plain.value) : text3.trim() !== "";
+}
+function settingNeeds(workload, settings, referenceIdentity) {
+  if (!settings) return [];
+  const needs = [];
+  const base = (s2) => ({ workload, resource: s2.declaredIn ?? workload, at: s2.at });
+  const refSelector = isSet(referenceIdentity) ? { value: referenceIdentity } : void 0;
+  for (const s2 of settings.entries) {
+    const ref2 = keyVaultReference(s2.value);
+    if (!ref2) continue;
+    needs.push({
+      ...base(s2),
+      kind: "keyVaultReference",
+      ...refSelector ? { identity: refSelector } : {},
+      target: ref2.target,
+      query: ref2.query,
+      operations: [SECRET_GET],
+      use: `the Key Vault reference in app setting '${s2.name}'`
+    });
+  }
+  for (const { prefix, parts } of connections(settings).values()) {
+    if (usesConnectionString(settings, prefix)) continue;
+    const identity = connectionIdentity(parts, settings.complete);
+    const withIdentity = identity ? { identity } : {};
+    if (prefix.toLowerCase() === "azurewebjobsstorage") {
+      const account = parts.get("accountname");
+      const blob = parts.get("blobserviceuri");
+      const used = account ?? blob;
+      if (!used) continue;
+      needs.push({
+        ...base(used),
+        kind: "hostStorage",
+        ...withIdentity,
+        target: used.value,
+        query: { types: [STORAGE], bareName: used === account },
+        operations: [BLOB_READ, BLOB_WRITE],
+        use: `the Functions host storage (app setting '${used.name}')`
+      });
+      continue;
+    }
+    const namespace = parts.get("fullyqualifiednamespace");
+    if (namespace) {
+      needs.push({
+        ...base(namespace),
+        kind: "messagingConnection",
+        ...withIdentity,
+        target: namespace.value,
+        query: { types: [SERVICE_BUS, EVENT_HUBS] },
+        operations: [...SERVICE_BUS_OPS, ...EVENT_HUBS_OPS],
+        requires: "any",
+        use: `the identity-based connection '${prefix}' (app setting '${namespace.name}')`
+      });
+    }
+    for (const [suffix, ops] of [["blobserviceuri", [BLOB_READ, BLOB_WRITE]], ["queueserviceuri", [QUEUE_READ, QUEUE_ADD]]]) {
+      const uri = parts.get(suffix);
+      if (!uri) continue;
+      needs.push({
+        ...base(uri),
+        kind: "storageConnection",
+        ...withIdentity,
+        target: uri.value,
+        query: { types: [STORAGE] },
+        operations: [...ops],
+        requires: "any",
+        use: `the identity-based connection '${prefix}' (app setting '${uri.name}')`
+      });
+    }
+  }
+  return needs;
+}
+
+// src/graph/settings.ts
+function findSetting(settings, name) {
+  const lower2 = name.toLowerCase();
+  return settings?.entries.find((s2) => s2.name.toLowerCase() === lower2);
+}
+var SITE_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites", "microsoft.web/sites/slots"]);
+var CONTAINER_APP_TYPES = /* @__PURE__ */ new Set(["microsoft.app/containerapps", "microsoft.app/jobs"]);
+var CONTAINER_GROUP = "microsoft.containerinstance/containergroups";
+var CONFIG_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites/config", "microsoft.web/sites/slots/config"]);
+var AZURERM_APP_SETTINGS = /^azurerm_(?:(?:linux|windows)_(?:web|function)_app(?:_slot)?|function_app(?:_slot)?|app_service(?:_slot)?|logic_app_standard|function_app_flex_consumption)$/;
+var Collector = class {
+  constructor(fallback) {
+    this.fallback = fallback;
+  }
+  fallback;
+  entries = [];
+  complete = true;
+  add(name, value, at, extra = {}) {
+    const n2 = typeof name === "string" ? name : asString(unwrap(name));
+    if (n2 === void 0) {
+      this.complete = false;
+      return;
+    }
+    this.entries.push({ name: n2, value: value ?? { kind: "null" }, at: at ?? value?.at ?? this.fallback, ...extra });
+  }
+  /** A `{ NAME: value }` map (azurerm `app_settings`, ARM `appsettings` properties). */
+  map(v, extra = {}) {
+    const u = unwrap(v);
+    if (!u || u.kind === "null") return;
+    if (u.kind !== "object") {
+      this.complete = false;
+      return;
+    }
+    for (const [k, value] of u.entries) {
+      const key2 = u.keyValues?.get(k);
+      this.add(key2 ?? k, value, value.at ?? u.at, extra);
+    }
+  }
+  /** A `[{ name, value }]` list; `valueKeys` are the properties that can carry the value. */
+  list(v, valueKeys, secretKeys, extra = {}) {
+    const u = unwrap(v);
+    if (!u || u.kind === "null") return;
+    if (u.kind !== "array") {
+      this.complete = false;
+      return;
+    }
+    for (const item of u.items) {
+      const entry = unwrap(item);
+      if (!entry || entry.kind !== "object") {
+        this.complete = false;
+        continue;
+      }
+      const secret2 = secretKeys.map((k) => getProp(entry, k)).find((x) => x && x.kind !== "null");
+      const value = secret2 ?? valueKeys.map((k) => getProp(entry, k)).find((x) => x !== void 0);
+      this.add(getProp(entry, "name"), value, entry.at, secret2 ? { ...extra, secret: true } : extra);
+    }
+  }
+};
+function listOf3(v) {
+  const u = unwrap(v);
+  if (!u || u.kind === "null") return [];
+  return u.kind === "array" ? u.items : [u];
+}
+function armView(r) {
+  if (r.format !== "terraform") return { type: r.type.toLowerCase(), body: r.body };
+  if (r.type !== "azapi_resource") return void 0;
+  const type = azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
+  return type ? { type, body: getProp(r.body, "body") ?? { kind: "unknown" } } : void 0;
+}
+function armSettings(type, body, out) {
+  if (SITE_TYPES.has(type)) {
+    out.list(getPath(body, ["properties", "siteConfig", "appSettings"]), ["value"], []);
+    return true;
+  }
+  if (CONTAINER_APP_TYPES.has(type)) {
+    const template = getPath(body, ["properties", "template"]) ?? getPath(body, ["properties", "jobTemplate"]);
+    for (const key2 of ["containers", "initContainers"]) {
+      for (const c of listOf3(getProp(template, key2))) {
+        const container = asString(unwrap(getProp(c, "name")));
+        out.list(getProp(c, "env"), ["value"], ["secretRef"], container ? { container } : {});
+      }
+    }
+    return true;
+  }
+  if (type === CONTAINER_GROUP) {
+    for (const c of listOf3(getPath(body, ["properties", "containers"]))) {
+      const container = asString(unwrap(getProp(c, "name")));
+      out.list(getPath(c, ["properties", "environmentVariables"]), ["value"], ["secureValue"], container ? { container } : {});
+    }
+    return true;
+  }
+  return false;
+}
+function azurermSettings(r, out) {
+  if (AZURERM_APP_SETTINGS.test(r.type)) {
+    out.map(getProp(r.body, "app_settings"));
+    return true;
+  }
+  if (r.type === "azurerm_container_app" || r.type === "azurerm_container_app_job") {
+    for (const template of listOf3(getProp(r.body, "template"))) {
+      for (const key2 of ["container", "init_container"]) {
+        for (const c of listOf3(getProp(template, key2))) {
+          const container = asString(unwrap(getProp(c, "name")));
+          out.list(getProp(c, "env"), ["value"], ["secret_name"], container ? { container } : {});
+        }
+      }
+    }
+    return true;
+  }
+  if (r.type === "azurerm_container_group") {
+    for (const c of listOf3(getProp(r.body, "container"))) {
+      const container = asString(unwrap(getProp(c, "name")));
+      const extra = container ? { container } : {};
+      out.map(getProp(c, "environment_variables"), extra);
+      out.map(getProp(c, "secure_environment_variables"), { ...extra, secret: true });
+    }
+    return true;
+  }
+  return false;
+}
+function configKind(r) {
+  const view = armView(r);
+  if (!view || !CONFIG_TYPES.has(view.type)) return void 0;
+  const name = asString(unwrap(r.name)) ?? asString(unwrap(getProp(view.body, "name")));
+  const last = name?.split("/").pop()?.toLowerCase();
+  return last === "appsettings" || last === "web" ? last : void 0;
+}
+function configOwner(config, sites) {
+  if (config.parent) return config.parent;
+  const segments = (asString(unwrap(config.name)) ?? "").split("/").slice(0, -1).map((s2) => s2.toLowerCase());
+  if (segments.length === 0) return void 0;
+  const root = config.callChain[0]?.file ?? config.decl.file;
+  return sites.find((s2) => {
+    const own = (asString(unwrap(s2.name)) ?? "").toLowerCase().split("/");
+    return (s2.callChain[0]?.file ?? s2.decl.file) === root && own.length === segments.length && own.every((x, i) => x === segments[i]);
+  });
+}
+function collectSettings(resources) {
+  const collectors = /* @__PURE__ */ new Map();
+  const sites = [];
+  for (const r of resources) {
+    const out = new Collector(r.decl);
+    const view = armView(r);
+    const has2 = view ? armSettings(view.type, view.body, out) : azurermSettings(r, out);
+    if (!has2) continue;
+    collectors.set(r.key, out);
+    if (view && SITE_TYPES.has(view.type)) sites.push(r);
+  }
+  for (const r of resources) {
+    const kind = configKind(r);
+    if (!kind) continue;
+    const owner2 = configOwner(r, sites);
+    const out = owner2 && collectors.get(owner2.key);
+    if (!out) continue;
+    const view = armView(r);
+    if (kind === "appsettings") out.map(getProp(view.body, "properties"), { declaredIn: r });
+    else out.list(getPath(view.body, ["properties", "appSettings"]), ["value"], [], { declaredIn: r });
+  }
+  const result = /* @__PURE__ */ new Map();
+  for (const [key2, c] of collectors) result.set(key2, { entries: c.entries, complete: c.complete });
+  return result;
+}
+
+// src/graph/needs-arm.ts
+var SITES2 = /* @__PURE__ */ new Set(["microsoft.web/sites", "microsoft.web/sites/slots"]);
+var CONTAINER_APPS = /* @__PURE__ */ new Set(["microsoft.app/containerapps", "microsoft.app/jobs"]);
+var READ_TYPES = /* @__PURE__ */ new Set([
+  ...SITES2,
+  ...CONTAINER_APPS,
+  "microsoft.web/sites/config",
+  "microsoft.web/sites/slots/config",
+  "microsoft.containerinstance/containergroups",
+  "microsoft.app/managedenvironments",
+  "microsoft.app/managedenvironments/certificates",
+  "microsoft.apimanagement/service",
+  "microsoft.apimanagement/service/namedvalues",
+  "microsoft.apimanagement/service/certificates",
+  "microsoft.network/applicationgateways"
+]);
+function valueSelector(v) {
+  return isSet(v) ? { value: v } : void 0;
+}
+function withSelector(selector) {
+  return selector ? { identity: selector } : {};
+}
+function armNeeds(r, graph) {
+  if (r.format !== "terraform" && !READ_TYPES.has(r.type.toLowerCase()) && !hasCmkReader(r.type.toLowerCase())) return [];
+  const view = armView(r);
+  if (!view) return [];
+  const props = getProp(view.body, "properties");
+  if (SITES2.has(view.type)) return siteNeeds(r, props, graph);
+  if (CONTAINER_APPS.has(view.type)) return containerAppNeeds(r, props);
+  switch (view.type) {
+    case "microsoft.web/sites/config":
+    case "microsoft.web/sites/slots/config":
+      return configNeeds(r, props);
+    case "microsoft.containerinstance/containergroups":
+      return containerGroupNeeds(r, props);
+    case "microsoft.app/managedenvironments":
+      return certificateNeed(r, r, getPath(props, ["customDomainConfiguration", "certificateKeyVaultProperties"]));
+    case "microsoft.app/managedenvironments/certificates":
+      return r.parent ? certificateNeed(r, r.parent, getProp(props, "certificateKeyVaultProperties")) : [];
+    case "microsoft.apimanagement/service":
+      return apimHostnameNeeds(r, props);
+    case "microsoft.apimanagement/service/namedvalues":
+    case "microsoft.apimanagement/service/certificates":
+      return r.parent ? apimKeyVaultNeed(r, r.parent, getProp(props, "keyVault"), view.type.endsWith("namedvalues") ? "named value" : "certificate") : [];
+    case "microsoft.network/applicationgateways":
+      return gatewayNeeds(r, props);
+    default:
+      return cmkNeeds(r, view.type, props);
+  }
+}
+function siteNeeds(r, props, graph) {
+  const referenceIdentity = pathOrUnknown(props, ["keyVaultReferenceIdentity"]);
+  const needs = settingNeeds(r, graph.settings.get(r.key), referenceIdentity);
+  const siteConfig = getProp(props, "siteConfig");
+  needs.push(...connectionStringNeeds(r, r, getProp(siteConfig, "connectionStrings"), referenceIdentity));
+  needs.push(...imagePullNeeds(r, r, siteConfig));
+  const storage = getPath(props, ["functionAppConfig", "deployment", "storage"]);
+  const auth = getProp(storage, "authentication");
+  const authType = asString(unwrap(getProp(auth, "type")))?.toLowerCase();
+  const selector = authType === "systemassignedidentity" ? void 0 : authType === "userassignedidentity" ? valueSelector(getProp(auth, "userAssignedIdentityResourceId")) ?? false : false;
+  if (storage && selector !== false) {
+    needs.push({
+      kind: "deploymentStorage",
+      workload: r,
+      resource: r,
+      at: storage.at ?? r.decl,
+      ...withSelector(selector),
+      target: getProp(storage, "value"),
+      query: { types: [STORAGE] },
+      operations: [BLOB_READ, BLOB_WRITE],
+      use: "the Flex Consumption deployment storage"
+    });
+  }
+  return needs;
+}
+function connectionStringNeeds(workload, resource, list2, referenceIdentity) {
+  const needs = [];
+  for (const entry of listOf(list2)) {
+    const ref2 = keyVaultReference(getProp(entry, "connectionString"));
+    if (!ref2) continue;
+    const name = asString(unwrap(getProp(entry, "name")));
+    needs.push({
+      kind: "keyVaultReference",
+      workload,
+      resource,
+      at: entry.at ?? resource.decl,
+      ...withSelector(valueSelector(referenceIdentity)),
+      target: ref2.target,
+      query: ref2.query,
+      operations: [SECRET_GET],
+      use: name ? `the Key Vault reference in connection string '${name}'` : "a Key Vault reference in a connection string"
+    });
+  }
+  return needs;
+}
+function imagePullNeeds(workload, resource, siteConfig) {
+  const flag = getProp(siteConfig, "acrUseManagedIdentityCreds");
+  if (!isTrue(flag)) return [];
+  const needs = [];
+  for (const key2 of ["linuxFxVersion", "windowsFxVersion"]) {
+    const image = afterPrefix(getProp(siteConfig, key2), "DOCKER|");
+    if (!image) continue;
+    needs.push({
+      kind: "imagePull",
+      workload,
+      resource,
+      at: flag.at ?? resource.decl,
+      ...withSelector(valueSelector(pathOrUnknown(siteConfig, ["acrUserManagedIdentityID"]))),
+      target: image,
+      query: { types: [REGISTRY] },
+      operations: [ACR_PULL],
+      use: "the image pull"
+    });
+  }
+  return needs;
+}
+function configNeeds(r, props) {
+  const owner2 = r.parent;
+  if (!owner2) return [];
+  if (configKind(r) === "web") return [...imagePullNeeds(owner2, r, props), ...connectionStringNeeds(owner2, r, getProp(props, "connectionStrings"), pathOrUnknown(owner2.body, ["properties", "keyVaultReferenceIdentity"]))];
+  const name = asString(unwrap(r.name))?.split("/").pop()?.toLowerCase();
+  if (name !== "connectionstrings" || !props || props.kind !== "object") return [];
+  const referenceIdentity = pathOrUnknown(owner2.body, ["properties", "keyVaultReferenceIdentity"]);
+  const entries = [...props.entries].map(([k, v]) => ({ kind: "object", entries: /* @__PURE__ */ new Map([["name", { kind: "string", value: k }], ["connectionString", getProp(v, "value") ?? { kind: "unknown" }]]), ...v.at ? { at: v.at } : {} }));
+  return connectionStringNeeds(owner2, r, { kind: "array", items: entries }, referenceIdentity);
+}
+function containerAppNeeds(r, props) {
+  const config = getProp(props, "configuration");
+  const needs = [];
+  for (const entry of listOf(getProp(config, "registries"))) {
+    const identity = getProp(entry, "identity");
+    if (!isSet(identity)) continue;
+    const server = getProp(entry, "server");
+    needs.push({
+      kind: "imagePull",
+      workload: r,
+      resource: r,
+      at: entry.at ?? r.decl,
+      identity: { value: identity },
+      target: server,
+      query: { types: [REGISTRY] },
+      operations: [ACR_PULL],
+      use: `the image pull from registry ${describeServer(server)}`
+    });
+  }
+  for (const entry of listOf(getProp(config, "secrets"))) {
+    const url = getProp(entry, "keyVaultUrl");
+    const identity = getProp(entry, "identity");
+    if (!isSet(url) || !isSet(identity)) continue;
+    const name = asString(unwrap(getProp(entry, "name")));
+    needs.push({
+      kind: "keyVaultSecret",
+      workload: r,
+      resource: r,
+      at: entry.at ?? r.decl,
+      identity: { value: identity },
+      target: url,
+      query: { types: [VAULT] },
+      operations: [SECRET_GET],
+      use: name ? `secret '${name}' from Key Vault` : "a secret from Key Vault"
+    });
+  }
+  return needs;
+}
+function describeServer(server) {
+  const text3 = asString(unwrap(server));
+  return text3 ? `'${text3}'` : "of the registry entry";
+}
+function containerGroupNeeds(r, props) {
+  const needs = [];
+  for (const entry of listOf(getProp(props, "imageRegistryCredentials"))) {
+    const identity = getProp(entry, "identity");
+    if (!isSet(identity)) continue;
+    const server = getProp(entry, "server");
+    needs.push({
+      kind: "imagePull",
+      workload: r,
+      resource: r,
+      at: entry.at ?? r.decl,
+      identity: { value: identity },
+      target: server,
+      query: { types: [REGISTRY] },
+      operations: [ACR_PULL],
+      use: `the image pull from registry ${describeServer(server)}`
+    });
+  }
+  return needs;
+}
+function certificateNeed(r, environment2, kv) {
+  const url = getProp(kv, "keyVaultUrl");
+  const identity = getProp(kv, "identity");
+  if (!isSet(url) || !isSet(identity)) return [];
+  return [
+    {
+      kind: "keyVaultCertificate",
+      workload: environment2,
+      resource: r,
+      at: kv.at ?? r.decl,
+      identity: { value: identity },
+      target: url,
+      query: { types: [VAULT] },
+      operations: [SECRET_GET],
+      use: "the certificate from Key Vault"
+    }
+  ];
+}
+function apimKeyVaultNeed(r, service, kv, what) {
+  const secret2 = getProp(kv, "secretIdentifier");
+  if (!isSet(secret2)) return [];
+  const name = asString(unwrap(r.name))?.split("/").pop();
+  return [
+    {
+      kind: "keyVaultSecret",
+      workload: service,
+      resource: r,
+      at: kv.at ?? r.decl,
+      ...withSelector(valueSelector(getProp(kv, "identityClientId"))),
+      target: secret2,
+      query: { types: [VAULT] },
+      operations: [SECRET_GET],
+      use: name ? `${what} '${name}' from Key Vault` : `a ${what} from Key Vault`
+    }
+  ];
+}
+function apimHostnameNeeds(r, props) {
+  const needs = [];
+  for (const entry of listOf(getProp(props, "hostnameConfigurations"))) {
+    const secret2 = getProp(entry, "keyVaultId");
+    if (!isSet(secret2)) continue;
+    const host = asString(unwrap(getProp(entry, "hostName")));
+    needs.push({
+      kind: "keyVaultCertificate",
+      workload: r,
+      resource: r,
+      at: entry.at ?? r.decl,
+      ...withSelector(valueSelector(getProp(entry, "identityClientId"))),
+      target: secret2,
+      query: { types: [VAULT] },
+      operations: [SECRET_GET],
+      use: host ? `the certificate of host name '${host}' from Key Vault` : "a custom-domain certificate from Key Vault"
+    });
+  }
+  return needs;
+}
+function gatewayNeeds(r, props) {
+  const needs = [];
+  for (const list2 of ["sslCertificates", "trustedRootCertificates"]) {
+    for (const entry of listOf(getProp(props, list2))) {
+      const secret2 = getPath(entry, ["properties", "keyVaultSecretId"]);
+      if (!isSet(secret2)) continue;
+      const name = asString(unwrap(getProp(entry, "name")));
+      needs.push({
+        kind: "keyVaultCertificate",
+        workload: r,
+        resource: r,
+        at: entry.at ?? r.decl,
+        identity: { sole: true },
+        target: secret2,
+        query: { types: [VAULT] },
+        operations: [SECRET_GET],
+        use: name ? `certificate '${name}' from Key Vault` : "a certificate from Key Vault"
+      });
+    }
+  }
+  return needs;
+}
+
+// src/graph/needs-azurerm.ts
+var APPS = /^azurerm_(?:(?:linux|windows)_(?:web|function)_app(?:_slot)?|function_app(?:_slot)?|app_service(?:_slot)?|logic_app_standard|function_app_flex_consumption)$/;
+var selectorOf2 = (v) => isSet(v) ? { value: v } : void 0;
+var withSelector2 = (s2) => s2 ? { identity: s2 } : {};
+var first2 = (v) => listOf(v)[0];
+function azurermNeeds(r, graph) {
+  if (r.format !== "terraform" || r.existing) return [];
+  if (APPS.test(r.type)) return appNeeds(r, graph);
+  switch (r.type) {
+    case "azurerm_container_app":
+    case "azurerm_container_app_job":
+      return containerAppNeeds2(r);
+    case "azurerm_container_group":
+      return listOf(getProp(r.body, "image_registry_credential")).flatMap(
+        (c) => isSet(getProp(c, "user_assigned_identity_id")) ? [pull(r, c, getProp(c, "server"), { value: getProp(c, "user_assigned_identity_id") })] : []
+      );
+    case "azurerm_api_management":
+      return apimHostnameNeeds2(r);
+    case "azurerm_api_management_named_value":
+      return apimChildNeed(r, graph, first2(getProp(r.body, "value_from_key_vault")), "secret_id", "identity_client_id", "named value");
+    case "azurerm_api_management_certificate":
+      return apimChildNeed(r, graph, r.body, "key_vault_secret_id", "key_vault_identity_client_id", "certificate");
+    case "azurerm_application_gateway":
+      return ["ssl_certificate", "trusted_root_certificate"].flatMap(
+        (block2) => listOf(getProp(r.body, block2)).flatMap((c) => isSet(getProp(c, "key_vault_secret_id")) ? [secret(r, r, c, getProp(c, "key_vault_secret_id"), { sole: true }, certificateUse(c))] : [])
+      );
+    default:
+      return cmkNeeds2(r);
+  }
+}
+function certificateUse(block2) {
+  const name = asString(unwrap(getProp(block2, "name")));
+  return name ? `certificate '${name}' from Key Vault` : "a certificate from Key Vault";
+}
+function pull(r, at, server, identity) {
+  const text3 = asString(unwrap(server));
+  return {
+    kind: "imagePull",
+    workload: r,
+    resource: r,
+    at: at.at ?? r.decl,
+    ...withSelector2(identity),
+    target: server,
+    query: { types: [REGISTRY] },
+    operations: [ACR_PULL],
+    use: text3 ? `the image pull from registry '${text3}'` : "the image pull"
+  };
+}
+function secret(workload, r, at, target, identity, use, kind = "keyVaultCertificate") {
+  return {
+    kind,
+    workload,
+    resource: r,
+    at: at.at ?? r.decl,
+    ...withSelector2(identity),
+    target,
+    query: { types: [VAULT] },
+    operations: [SECRET_GET],
+    use
+  };
+}
+function appNeeds(r, graph) {
+  const settings = graph.settings.get(r.key);
+  const referenceIdentity = getProp(r.body, "key_vault_reference_identity_id");
+  const needs = settingNeeds(r, settings, referenceIdentity);
+  for (const cs of listOf(getProp(r.body, "connection_string"))) {
+    const ref2 = keyVaultReference(getProp(cs, "value"));
+    if (!ref2) continue;
+    const name = asString(unwrap(getProp(cs, "name")));
+    needs.push({
+      kind: "keyVaultReference",
+      workload: r,
+      resource: r,
+      at: cs.at ?? r.decl,
+      ...withSelector2(selectorOf2(referenceIdentity)),
+      target: ref2.target,
+      query: ref2.query,
+      operations: [SECRET_GET],
+      use: name ? `the Key Vault reference in connection string '${name}'` : "a Key Vault reference in a connection string"
+    });
+  }
+  const flag = getProp(r.body, "storage_uses_managed_identity");
+  if (isTrue(flag) && !needs.some((n2) => n2.kind === "hostStorage")) {
+    const chosen = findSetting(settings, "AzureWebJobsStorage__clientId") ?? findSetting(settings, "AzureWebJobsStorage__managedIdentityResourceId");
+    needs.push({
+      kind: "hostStorage",
+      workload: r,
+      resource: r,
+      at: flag.at ?? r.decl,
+      ...withSelector2(selectorOf2(chosen?.value)),
+      target: getProp(r.body, "storage_account_name"),
+      query: { types: [STORAGE], bareName: true },
+      operations: [BLOB_READ, BLOB_WRITE],
+      use: "the Functions host storage (storage_uses_managed_identity)"
+    });
+  }
+  const auth = asString(unwrap(getProp(r.body, "storage_authentication_type")))?.toLowerCase();
+  const endpoint = getProp(r.body, "storage_container_endpoint");
+  if (isSet(endpoint) && (auth === "systemassignedidentity" || auth === "userassignedidentity")) {
+    const selector = auth === "userassignedidentity" ? selectorOf2(getProp(r.body, "storage_user_assigned_identity_id")) : void 0;
+    if (auth === "systemassignedidentity" || selector) {
+      needs.push({
+        kind: "deploymentStorage",
+        workload: r,
+        resource: r,
+        at: getProp(r.body, "storage_authentication_type")?.at ?? r.decl,
+        ...withSelector2(selector),
+        target: endpoint,
+        query: { types: [STORAGE] },
+        operations: [BLOB_READ, BLOB_WRITE],
+        use: "the Flex Consumption deployment storage"
+      });
+    }
+  }
+  needs.push(...appImagePull(r));
+  return needs;
+}
+function appImagePull(r) {
+  const config = first2(getProp(r.body, "site_config"));
+  const flag = getProp(config, "container_registry_use_managed_identity") ?? getProp(config, "acr_use_managed_identity_credentials");
+  if (!isTrue(flag)) return [];
+  const clientId = getProp(config, "container_registry_managed_identity_client_id") ?? getProp(config, "acr_user_managed_identity_client_id");
+  const stack = first2(getProp(config, "application_stack"));
+  const docker = first2(getProp(stack, "docker"));
+  const registry = [getProp(stack, "docker_registry_url"), getProp(docker, "registry_url"), getProp(stack, "docker_image"), getProp(stack, "docker_image_name")].find(isSet) ?? afterPrefix(getProp(config, "linux_fx_version"), "DOCKER|") ?? afterPrefix(getProp(config, "windows_fx_version"), "DOCKER|");
+  if (!registry) return [];
+  return [{ ...pull(r, flag, registry, selectorOf2(clientId)), use: "the image pull" }];
+}
+function containerAppNeeds2(r) {
+  const needs = [];
+  for (const reg of listOf(getProp(r.body, "registry"))) {
+    const identity = getProp(reg, "identity");
+    if (isSet(identity)) needs.push(pull(r, reg, getProp(reg, "server"), { value: identity }));
+  }
+  for (const s2 of listOf(getProp(r.body, "secret"))) {
+    const id = getProp(s2, "key_vault_secret_id");
+    const identity = getProp(s2, "identity");
+    if (!isSet(id) || !isSet(identity)) continue;
+    const name = asString(unwrap(getProp(s2, "name")));
+    needs.push(secret(r, r, s2, id, { value: identity }, name ? `secret '${name}' from Key Vault` : "a secret from Key Vault", "keyVaultSecret"));
+  }
+  return needs;
+}
+function apimHostnameNeeds2(r) {
+  const needs = [];
+  for (const config of listOf(getProp(r.body, "hostname_configuration"))) {
+    for (const kind of ["management", "portal", "developer_portal", "proxy", "scm"]) {
+      for (const h of listOf(getProp(config, kind))) {
+        const id = [getProp(h, "key_vault_certificate_id"), getProp(h, "key_vault_id")].find(isSet);
+        if (!id) continue;
+        const host = asString(unwrap(getProp(h, "host_name")));
+        needs.push(secret(r, r, h, id, selectorOf2(getProp(h, "ssl_keyvault_identity_client_id")), host ? `the certificate of host name '${host}' from Key Vault` : "a custom-domain certificate from Key Vault"));
+      }
+    }
+  }
+  return needs;
+}
+function apimChildNeed(r, graph, block2, secretKey, clientKey, what) {
+  const id = getProp(block2, secretKey);
+  if (!block2 || !isSet(id)) return [];
+  const service = owner(r, graph, getProp(r.body, "api_management_id"), getProp(r.body, "api_management_name"), "azurerm_api_management");
+  if (!service) return [];
+  const name = asString(unwrap(r.name));
+  return [secret(service, r, block2, id, selectorOf2(getProp(block2, clientKey)), name ? `${what} '${name}' from Key Vault` : `a ${what} from Key Vault`, what === "named value" ? "keyVaultSecret" : "keyVaultCertificate")];
+}
+function owner(r, graph, idValue, nameValue, type) {
+  const ref2 = unwrap(idValue);
+  if (ref2?.kind === "ref" && ref2.resource.type === type) return ref2.resource;
+  const name = asString(unwrap(nameValue))?.toLowerCase();
+  if (!name) return void 0;
+  const dir2 = (r.callChain[0] ?? r.decl).file.replace(/[\\/][^\\/]*$/, "");
+  return graph.resources.find(
+    (x) => x.type === type && !x.existing && asString(unwrap(x.name))?.toLowerCase() === name && (x.callChain[0] ?? x.decl).file.replace(/[\\/][^\\/]*$/, "") === dir2
+  );
+}
+var CMK = {
+  azurerm_storage_account: { block: "customer_managed_key", keys: ["key_vault_key_id", "managed_hsm_key_id"], identity: "user_assigned_identity_id" },
+  azurerm_storage_account_customer_managed_key: { block: ".", keys: ["key_vault_key_id", "key_vault_id", "key_vault_uri"], identity: "user_assigned_identity_id", owner: "storage_account_id" },
+  azurerm_servicebus_namespace: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "identity_id" },
+  azurerm_servicebus_namespace_customer_managed_key: { block: ".", keys: ["key_vault_key_id"], owner: "namespace_id" },
+  azurerm_eventhub_namespace_customer_managed_key: { block: ".", keys: ["key_vault_key_ids"], identity: "user_assigned_identity_id", owner: "eventhub_namespace_id" },
+  azurerm_cognitive_account: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "identity_client_id", identityOptional: true },
+  azurerm_ai_services: { block: "customer_managed_key", keys: ["key_vault_key_id", "managed_hsm_key_id"], identity: "identity_client_id", identityOptional: true },
+  azurerm_cognitive_account_customer_managed_key: { block: ".", keys: ["key_vault_key_id"], identity: "identity_client_id", owner: "cognitive_account_id" },
+  azurerm_container_registry: { block: "encryption", keys: ["key_vault_key_id"], identity: "identity_client_id" },
+  azurerm_app_configuration: { block: "encryption", keys: ["key_vault_key_identifier"], identity: "identity_client_id", identityOptional: true },
+  azurerm_kusto_cluster_customer_managed_key: { block: ".", keys: ["key_vault_id"], identity: "user_identity", owner: "cluster_id" },
+  azurerm_log_analytics_cluster_customer_managed_key: { block: ".", keys: ["key_vault_key_id"], identity: "sole", owner: "log_analytics_cluster_id" },
+  azurerm_data_factory_customer_managed_key: { block: ".", keys: ["customer_managed_key_id"], identity: "user_assigned_identity_id", owner: "data_factory_id" },
+  azurerm_disk_encryption_set: { block: ".", keys: ["key_vault_key_id"], identity: "sole" },
+  azurerm_postgresql_flexible_server: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "primary_user_assigned_identity_id" },
+  azurerm_mysql_flexible_server: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "primary_user_assigned_identity_id" },
+  azurerm_data_protection_backup_vault_customer_managed_key: { block: ".", keys: ["key_vault_key_id"], owner: "data_protection_backup_vault_id" },
+  azurerm_machine_learning_workspace: { block: "encryption", keys: ["key_id", "key_vault_id"], identity: "user_assigned_identity_id", identityOptional: true },
+  azurerm_automation_account: { block: "encryption", keys: ["key_vault_key_id"], identity: "user_assigned_identity_id", identityOptional: true },
+  azurerm_synapse_workspace: { block: "customer_managed_key", keys: ["key_versionless_id"], identity: "user_assigned_identity_id", identityOptional: true },
+  azurerm_managed_redis: { block: "customer_managed_key", keys: ["key_vault_key_id"], identity: "user_assigned_identity_id" }
+};
+function cmkNeeds2(r) {
+  const shape = CMK[r.type];
+  if (!shape) return [];
+  let workload = r;
+  if (shape.owner) {
+    const ref2 = unwrap(getProp(r.body, shape.owner));
+    if (ref2?.kind !== "ref" || ref2.resource.existing) return [];
+    workload = ref2.resource;
+  }
+  const blocks = shape.block === "." ? [r.body] : listOf(getProp(r.body, shape.block));
+  return blocks.flatMap((block2) => {
+    const key2 = shape.keys.map((k) => getProp(block2, k)).find(isSet);
+    if (!key2) return [];
+    let identity;
+    if (shape.identity === "sole") identity = { sole: true };
+    else if (shape.identity) identity = selectorOf2(getProp(block2, shape.identity));
+    if (shape.identity && shape.identity !== "sole" && !identity && !shape.owner && !shape.identityOptional) return [];
+    const target = unwrap(key2)?.kind === "array" ? listOf(key2)[0] : key2;
+    return [
+      {
+        kind: "customerManagedKey",
+        workload,
+        resource: r,
+        at: (shape.block === "." ? r.decl : block2.at) ?? r.decl,
+        ...withSelector2(identity),
+        target,
+        query: { types: [VAULT] },
+        operations: [KEY_WRAP, KEY_UNWRAP],
+        use: "the customer-managed key"
+      }
+    ];
+  });
+}
+
+// src/graph/needs.ts
+var SYSTEM_KEYWORDS = /* @__PURE__ */ new Set(["system", "systemassigned", "systemassignedidentity"]);
+var UAMI2 = "Microsoft.ManagedIdentity/userAssignedIdentities";
+function collectAccessNeeds(graph) {
+  const found = [];
+  for (const r of graph.resources) {
+    for (const facts of r.format === "terraform" ? azurermNeeds(r, graph) : armNeeds(r, graph)) {
+      if (!isManagedHsmKey(facts.target)) found.push(facts);
+    }
+    if (r.type === "azapi_resource") found.push(...armNeeds(r, graph).filter((f) => !isManagedHsmKey(f.target)));
+  }
+  if (found.length === 0) return [];
+  const index = new ResourceIndex(graph.resources);
+  const attachments = /* @__PURE__ */ new Map();
+  for (const w of graph.workloads) {
+    const key2 = azureResourceKey(w.resource);
+    attachments.set(key2, [...attachments.get(key2) ?? [], ...w.identities]);
+  }
+  return found.map((facts) => resolveNeed(facts, graph, index, attachments)).filter((n2) => n2.kind !== "customerManagedKey" || n2.target.kind !== "unknown");
+}
+function resolveNeed(facts, graph, index, attachments) {
+  const attachedHere = attachments.get(azureResourceKey(facts.workload)) ?? [];
+  const identity = selectIdentity(facts, graph, index, attachedHere);
+  const target = targetOf(facts.target, facts.query, index, facts.resource);
+  const need = {
+    id: `${facts.resource.key}@${facts.at.range.start.line}:${facts.at.range.start.column}`,
+    kind: facts.kind,
+    workload: facts.workload,
+    attached: !!identity && attachedHere.includes(identity),
+    target,
+    operations: operationsFor(facts.operations, target),
+    requires: facts.requires ?? "all",
+    resource: facts.resource,
+    at: facts.at,
+    use: facts.use
+  };
+  if (identity) need.identity = identity;
+  if (facts.target) need.value = facts.target;
+  if (facts.identity && "value" in facts.identity) need.identityValue = facts.identity.value;
+  return need;
+}
+function operationsFor(ops, target) {
+  if (!target.resourceType) return ops;
+  const ns = `${target.resourceType.split("/")[0].toLowerCase()}/`;
+  const mine = ops.filter((op) => op.name.toLowerCase().startsWith(ns));
+  return mine.length > 0 ? mine : ops;
+}
+function selectIdentity(facts, graph, index, attached) {
+  const system = () => graph.identityIndex.get(`system:${azureResourceKey(facts.workload)}`);
+  const selector = facts.identity;
+  if (!selector) return system();
+  if ("sole" in selector) return attached.length === 1 ? attached[0] : void 0;
+  const v = unwrap(selector.value);
+  const text3 = asString(v);
+  if (text3 !== void 0 && SYSTEM_KEYWORDS.has(text3.trim().toLowerCase())) return system();
+  const id = identityIdOf(graph, v);
+  if (id?.identity) return id.identity;
+  if (id?.resource && id.system) return graph.identityIndex.get(`system:${azureResourceKey(id.resource)}`);
+  if (text3 !== void 0 && text3.startsWith("/")) {
+    const shape = parseResourceIdShape({ kind: "string", value: text3 });
+    if (shape?.resourceType?.toLowerCase() === UAMI2.toLowerCase() && shape.label) {
+      const [declared] = index.named(UAMI2, shape.label, facts.resource);
+      if (declared) return graph.identityIndex.get(`user:${azureResourceKey(declared)}`);
+    }
+  }
+  return void 0;
+}
+
+// src/graph/azurerm-shape.ts
+var UAMI_ARM2 = "microsoft.managedidentity/userassignedidentities";
+var AKS_ARM2 = "microsoft.containerservice/managedclusters";
+var ROLE_ASSIGNMENT_ARM = "microsoft.authorization/roleassignments";
+function isTerraform(r) {
+  return r.format === "terraform";
+}
+function azapiType2(r) {
+  if (r.type !== "azapi_resource") return void 0;
+  return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
+}
+function firstBlock(v) {
+  if (!v) return void 0;
+  if (v.kind === "array") return v.items[0];
+  if (v.kind === "object") return v;
+  return void 0;
+}
+function parseIdentityType(type) {
+  const parts = type.toLowerCase().split(",").map((s2) => s2.trim());
+  return { system: parts.includes("systemassigned"), user: parts.includes("userassigned") };
+}
+function listOf4(v) {
+  if (!v || v.kind === "null") return [];
+  if (v.kind === "array") return v.items;
+  return [v];
+}
+function identityBlock(r) {
+  const block2 = firstBlock(getProp(r.body, "identity"));
+  const type = asString(getProp(block2, "type"));
+  if (type === void 0) return void 0;
+  const t = parseIdentityType(type);
+  return { system: t.system, userAssigned: t.user ? listOf4(getProp(block2, "identity_ids")) : [] };
+}
+function azapiBodyIdentity(r) {
+  const identity = getProp(getProp(r.body, "body"), "identity");
+  const type = asString(getProp(identity, "type"));
+  if (type === void 0) return void 0;
+  const t = parseIdentityType(type);
+  const map = getProp(identity, "userAssignedIdentities");
+  const userAssigned = [];
+  if (t.user && map && map.kind === "object") {
+    for (const k of map.entries.keys()) userAssigned.push(map.keyValues?.get(k) ?? { kind: "string", value: k, ...map.at ? { at: map.at } : {} });
+  }
+  return { system: t.system, userAssigned };
+}
+function workloadIdentities2(r) {
+  if (!isTerraform(r)) return void 0;
+  const arm = azapiType2(r);
+  if (arm === UAMI_ARM2) return void 0;
+  const found = identityBlock(r) ?? (arm ? azapiBodyIdentity(r) : void 0);
+  if (!found) return void 0;
+  const platformManaged = r.type === "azurerm_kubernetes_cluster" || arm === AKS_ARM2 || r.type === "azurerm_arc_kubernetes_cluster" || arm === "microsoft.kubernetes/connectedclusters";
+  const userAssigned = [...found.userAssigned];
+  if (r.type === "azurerm_kubernetes_cluster") {
+    const kubelet = getProp(firstBlock(getProp(r.body, "kubelet_identity")), "user_assigned_identity_id");
+    if (kubelet && kubelet.kind !== "null") userAssigned.push(kubelet);
+  }
+  if (!found.system && userAssigned.length === 0) return void 0;
+  return { systemAssigned: found.system, userAssigned, platformManaged };
+}
+function isUserAssignedIdentity(r) {
+  if (!isTerraform(r)) return false;
+  if (r.type === "azurerm_user_assigned_identity") return true;
+  return azapiType2(r) === UAMI_ARM2;
+}
+function roleValue(r) {
+  const byName = getProp(r.body, "role_definition_name");
+  if (byName && byName.kind !== "null") return byName;
+  const byId = getProp(r.body, "role_definition_id");
+  const v = unwrap(byId);
+  if (v && v.kind === "ref" && v.resource.type === "azurerm_role_definition" && v.resource.existing) {
+    const path = lowerPath(v.path);
+    if (path === "id" || path === "role_definition_id") {
+      const name = getProp(v.resource.body, "name");
+      if (name && name.kind === "string") return name;
+      const guid = getProp(v.resource.body, "role_definition_id");
+      if (guid && guid.kind === "string") return guid;
+    }
+  }
+  return byId;
+}
+function present(v) {
+  return v && v.kind !== "null" ? v : void 0;
+}
+function roleAssignment(r) {
+  const facts = {
+    kind: "rbac",
+    at: r.decl,
+    principal: getProp(r.body, "principal_id") ?? { kind: "unknown" }
+  };
+  const role2 = roleValue(r);
+  if (role2) facts.role = role2;
+  const scope = present(getProp(r.body, "scope"));
+  if (scope) facts.scope = scope;
+  const principalType = present(getProp(r.body, "principal_type"));
+  if (principalType) facts.principalType = principalType;
+  const skip = present(getProp(r.body, "skip_service_principal_aad_check"));
+  if (skip) facts.skipPrincipalCheck = skip;
+  const name = present(getProp(r.body, "name"));
+  if (name) facts.name = name;
+  const condition = present(getProp(r.body, "condition"));
+  if (condition) facts.condition = condition;
+  return facts;
+}
+function vaultScope(vault) {
+  const resolved = vault ? resolveScope2(vault) : void 0;
+  if (resolved && resolved.kind === "resource") return resolved;
+  return { kind: "resource", resourceType: "Microsoft.KeyVault/vaults" };
+}
+function policyPermissions(block2) {
+  const entries = [];
+  for (const [arm, tf] of [["keys", "key_permissions"], ["secrets", "secret_permissions"], ["certificates", "certificate_permissions"], ["storage", "storage_permissions"]]) {
+    const list2 = getProp(block2, tf);
+    if (list2) entries.push([arm, list2]);
+  }
+  return { kind: "object", entries: new Map(entries), ...block2.at ? { at: block2.at } : {} };
+}
+function azapiRoleAssignment(r) {
+  const body = getProp(r.body, "body");
+  const props = getProp(body, "properties");
+  const facts = {
+    kind: "rbac",
+    at: r.decl,
+    principal: getProp(props, "principalId") ?? { kind: "unknown" }
+  };
+  const role2 = present(getProp(props, "roleDefinitionId"));
+  if (role2) facts.role = role2;
+  const scope = present(getProp(r.body, "parent_id"));
+  if (scope) facts.scope = scope;
+  const principalType = present(getProp(props, "principalType"));
+  if (principalType) facts.principalType = principalType;
+  const name = present(getProp(r.body, "name"));
+  if (name) facts.name = name;
+  const condition = present(getProp(props, "condition"));
+  if (condition) facts.condition = condition;
+  return facts;
+}
+function azapiAccessPolicies(r, scope) {
+  const list2 = getProp(getProp(getProp(r.body, "body"), "properties"), "accessPolicies");
+  return listOf4(list2).filter((p) => p.kind === "object").map((p) => {
+    const facts = { kind: "accessPolicy", at: p.at ?? r.decl, principal: getProp(p, "objectId") ?? { kind: "unknown" }, impliedScope: scope };
+    const permissions = getProp(p, "permissions");
+    if (permissions) facts.permissions = permissions;
+    return facts;
+  });
+}
+function grants2(r) {
+  if (!isTerraform(r) || r.existing) return [];
+  switch (r.type) {
+    case "azurerm_role_assignment":
+      return [roleAssignment(r)];
+    case "azurerm_key_vault_access_policy":
+      return [
+        {
+          kind: "accessPolicy",
+          at: r.decl,
+          principal: getProp(r.body, "object_id") ?? { kind: "unknown" },
+          impliedScope: vaultScope(getProp(r.body, "key_vault_id")),
+          permissions: policyPermissions(r.body)
+        }
+      ];
+    case "azurerm_key_vault": {
+      const policies = listOf4(getProp(r.body, "access_policy"));
+      const scope = { kind: "resource", resourceType: "Microsoft.KeyVault/vaults", resource: r };
+      const label2 = asString(r.name);
+      if (label2) scope.label = label2;
+      return policies.filter((p) => p.kind === "object").map((p) => ({
+        kind: "accessPolicy",
+        at: p.at ?? r.decl,
+        principal: getProp(p, "object_id") ?? { kind: "unknown" },
+        impliedScope: scope,
+        permissions: policyPermissions(p)
+      }));
+    }
+    case "azurerm_cosmosdb_sql_role_assignment": {
+      const facts = {
+        kind: "dataPlane",
+        at: r.decl,
+        principal: getProp(r.body, "principal_id") ?? { kind: "unknown" }
+      };
+      const role2 = present(getProp(r.body, "role_definition_id"));
+      if (role2) facts.role = role2;
+      const scope = present(getProp(r.body, "scope"));
+      if (scope) facts.scope = scope;
+      else facts.impliedScope = { kind: "resource", resourceType: "Microsoft.DocumentDB/databaseAccounts" };
+      const name = present(getProp(r.body, "name"));
+      if (name) facts.name = name;
+      return [facts];
+    }
+    case "azapi_resource": {
+      const arm = azapiType2(r);
+      if (arm === ROLE_ASSIGNMENT_ARM) return [azapiRoleAssignment(r)];
+      if (arm === "microsoft.keyvault/vaults") return azapiAccessPolicies(r, { kind: "resource", resourceType: "Microsoft.KeyVault/vaults", resource: r, ...asString(r.name) ? { label: asString(r.name) } : {} });
+      if (arm === "microsoft.keyvault/vaults/accesspolicies") return azapiAccessPolicies(r, vaultScope(getProp(r.body, "parent_id")));
+      return [];
+    }
+    default:
+      return [];
+  }
+}
+var AKS_PLATFORM_PRINCIPALS = [
+  /^kubelet_identity\.0\.object_id$/,
+  /^key_vault_secrets_provider\.0\.secret_identity\.0\.object_id$/,
+  /^oms_agent\.0\.oms_agent_identity\.0\.object_id$/,
+  /^ingress_application_gateway\.0\.ingress_application_gateway_identity\.0\.object_id$/,
+  /^web_app_routing\.0\.web_app_routing_identity\.0\.object_id$/
+];
+var SERVICE_IDENTITY_PATH = /^(?:[a-z0-9_]+\.0\.)?[a-z0-9_]*_identity\.0\.(?:object_id|principal_id)$/;
+function isSystemPrincipalPath(path) {
+  return path === "identity.0.principal_id" || path === "identity.principal_id";
+}
+function resolvePrincipal2(value, lookup) {
+  let v = unwrap(value);
+  if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
+  if (!v || v.kind !== "ref" || !isTerraform(v.resource)) return void 0;
+  const r = v.resource;
+  const path = lowerPath(v.path);
+  switch (r.type) {
+    case "azurerm_user_assigned_identity":
+      return path === "principal_id" ? { kind: "managedIdentity", resource: r, system: false } : { kind: "unknown" };
+    case "azuread_user":
+      return path === "object_id" || path === "id" ? { kind: "user" } : { kind: "unknown" };
+    case "azuread_group":
+      return path === "object_id" || path === "id" ? { kind: "group" } : { kind: "unknown" };
+    case "azuread_service_principal":
+      if (path !== "object_id" && path !== "id") return { kind: "unknown" };
+      return (r.existing ? lookedUpIdentity(r, lookup) : void 0) ?? { kind: "servicePrincipal" };
+    case "azurerm_client_config":
+      return { kind: "unknown" };
+    default:
+      break;
+  }
+  const arm = azapiType2(r);
+  if (arm) {
+    if (arm === UAMI_ARM2 && (path === "output.properties.principalid" || path === "output.principalid")) {
+      return { kind: "managedIdentity", resource: r, system: false };
+    }
+    if (path === "output.identity.principalid" || isSystemPrincipalPath(path)) return { kind: "managedIdentity", resource: r, system: true };
+    return { kind: "unknown" };
+  }
+  if (isSystemPrincipalPath(path)) return { kind: "managedIdentity", resource: r, system: true };
+  if (r.type === "azurerm_kubernetes_cluster" && AKS_PLATFORM_PRINCIPALS.some((re) => re.test(path))) return { kind: "managedIdentity" };
+  if (SERVICE_IDENTITY_PATH.test(path)) return { kind: "managedIdentity" };
+  return { kind: "unknown" };
+}
+function lookedUpIdentity(sp, lookup) {
+  const byObjectId = present(getProp(sp.body, "object_id"));
+  if (byObjectId) {
+    const facts = resolvePrincipal2(byObjectId);
+    if (facts?.resource) return facts;
+  }
+  for (const arg of ["client_id", "application_id", "display_name"]) {
+    const v = unwrap(getProp(sp.body, arg));
+    if (arg === "display_name" && v?.kind === "string" && lookup) {
+      const named2 = lookup.userIdentitiesNamed(v.value, sp);
+      if (named2.length === 1) return { kind: "managedIdentity", resource: named2[0], system: false };
+    }
+    if (v?.kind !== "ref" || !isTerraform(v.resource)) continue;
+    const path = lowerPath(v.path);
+    const target = v.resource;
+    if (isUserAssignedIdentity(target) && (path === (arg === "display_name" ? "name" : "client_id") || path === "output.properties.clientid")) {
+      return { kind: "managedIdentity", resource: target, system: false };
+    }
+    if (arg === "display_name" && path === "name" && identityBlock(target)?.system) return { kind: "managedIdentity", resource: target, system: true };
+  }
+  return void 0;
+}
+function refLabel(r) {
+  return asString(r.name) ?? asString(getProp(r.body, "display_name"));
+}
+function withLabel2(facts, label2) {
+  if (label2) facts.label = label2;
+  return facts;
+}
+function resolveScope2(value) {
+  const v = unwrap(value);
+  if (!v) return void 0;
+  if (v.kind === "ref") {
+    const r = v.resource;
+    if (!isTerraform(r)) return void 0;
+    const path = lowerPath(v.path);
+    if (r.type === "azurerm_kubernetes_cluster" && path === "node_resource_group_id") return { kind: "resourceGroup" };
+    if (path !== "id" && path !== "") return { kind: "unknown" };
+    switch (r.type) {
+      case "azurerm_resource_group":
+        return withLabel2({ kind: "resourceGroup", resource: r }, refLabel(r));
+      case "azurerm_subscription":
+        return withLabel2({ kind: "subscription", resource: r }, asString(getProp(r.body, "subscription_name")) ?? asString(getProp(r.body, "subscription_id")));
+      case "azurerm_management_group":
+        return withLabel2({ kind: "managementGroup", resource: r }, refLabel(r));
+      default:
+        break;
+    }
+    const arm = azapiType2(r);
+    if (arm !== void 0) {
+      if (arm === "microsoft.resources/resourcegroups") return withLabel2({ kind: "resourceGroup", resource: r }, refLabel(r));
+      if (arm === "microsoft.management/managementgroups") return withLabel2({ kind: "managementGroup", resource: r }, refLabel(r));
+      const type2 = azapiArmType(asString(getProp(r.body, "type")));
+      return withLabel2({ kind: "resource", resource: r, ...type2 ? { resourceType: type2 } : {} }, refLabel(r));
+    }
+    const type = armTypeOf(r.type);
+    return withLabel2({ kind: "resource", resource: r, ...type ? { resourceType: type } : {} }, refLabel(r));
+  }
+  if (v.kind === "string" || v.kind === "concat") return parseResourceIdShape(v);
+  return void 0;
+}
+var azurermShape = {
+  workloadIdentities: workloadIdentities2,
+  isUserAssignedIdentity,
+  grants: grants2,
+  resolvePrincipal: resolvePrincipal2,
+  resolveScope: resolveScope2
+};
+
+// src/graph/arm-view.ts
+function armTypeOfResource2(r) {
+  if (r.format !== "terraform") return r.type.toLowerCase();
+  if (r.type === "azapi_resource" || r.type === "azapi_update_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
+  return armTypeOf(r.type)?.toLowerCase();
+}
+function armView2(r) {
+  if (r.format !== "terraform") return { type: r.type.toLowerCase(), body: r.body };
+  if (r.type !== "azapi_resource") return void 0;
+  const type = azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
+  return type ? { type, body: getProp(r.body, "body") ?? { kind: "unknown" } } : void 0;
+}
+function armAttributePath(r, lowerPath2) {
+  if (r.type !== "azapi_resource") return lowerPath2;
+  return lowerPath2.replace(/^(?:output|body)\./, "");
+}
+
+// src/graph/id-expressions.ts
+var TF = { principalId: "principal_id", clientId: "client_id", resourceId: "id" };
+var ARM = { principalId: "properties.principalId", clientId: "properties.clientId", resourceId: "id" };
+function userIdentityExpression(uami, property) {
+  if (uami.format === "terraform") {
+    if (uami.type === "azapi_resource") return property === "resourceId" ? `${uami.symbol}.id` : `${uami.symbol}.output.${ARM[property]}`;
+    return `${uami.symbol}.${TF[property]}`;
+  }
+  if (uami.format === "bicep") return `${uami.symbol}.${ARM[property]}`;
+  return armExpression("Microsoft.ManagedIdentity/userAssignedIdentities", uami, property === "resourceId" ? void 0 : property, "2023-01-31");
+}
+function armExpression(type, r, read, apiVersion) {
+  const name = asString(unwrap(r.name));
+  const id = `resourceId('${type}', ${name !== void 0 ? `'${name}'` : writtenText(r.name)})`;
+  return read === void 0 ? `[${id}]` : `[reference(${id}, '${r.apiVersion ?? apiVersion}').${read}]`;
+}
+
+// src/graph/aks.ts
+var ARM_AKS = "microsoft.containerservice/managedclusters";
+function isAksCluster(r) {
+  if (r.format === "terraform") {
+    if (r.type === "azurerm_kubernetes_cluster") return true;
+    return r.type === "azapi_resource" && asString(getProp(r.body, "type"))?.split("@")[0].toLowerCase() === ARM_AKS;
+  }
+  return r.type.toLowerCase() === ARM_AKS;
+}
+function clusterOfPrincipal(grant) {
+  const identity = grant.principal.identity;
+  if (identity) {
+    const attached = identity.workloads.find((w) => isAksCluster(w.resource))?.resource;
+    if (attached) return attached;
+    const own = identity.resource;
+    return (identity.kind === "system" || identity.kind === "kubelet") && own && isAksCluster(own) ? own : void 0;
+  }
+  let v = unwrap(grant.principal.value);
+  if (v?.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
+  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
+  const path = lowerPath(v.path);
+  if (/(^|\.)(object_id|principal_id|objectid|principalid)$/.test(path)) return v.resource;
+  return void 0;
+}
+function nodeResourceGroupCluster(grant) {
+  if (grant.scope.kind !== "resourceGroup") return void 0;
+  const written2 = grant.scope.value;
+  if (!written2) return clusterNamedBy(grant, grant.resource.deploymentScope.name);
+  const v = unwrap(written2);
+  if (!v) return void 0;
+  if (v.kind === "ref") {
+    const path = lowerPath(v.path);
+    if (isAksCluster(v.resource) && path === "node_resource_group_id") return v.resource;
+    if (v.resource.type === "azurerm_resource_group" && (path === "id" || path === "")) return clusterNamedBy(grant, getProp(v.resource.body, "name"));
+    return void 0;
+  }
+  if (v.kind === "scope") return clusterNamedBy(grant, v.name);
+  const label2 = parseResourceIdShape(v)?.label;
+  return label2 ? clusterByNodeGroupName(grant, label2) : void 0;
+}
+function clusterNamedBy(grant, name) {
+  const v = unwrap(name);
+  if (v?.kind === "string") return clusterByNodeGroupName(grant, v.value);
+  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
+  const path = lowerPath(v.path);
+  return path === "node_resource_group" || path === "properties.noderesourcegroup" ? v.resource : void 0;
+}
+function clusterByNodeGroupName(grant, name) {
+  const cluster = clusterOfPrincipal(grant);
+  if (!cluster) return void 0;
+  const written2 = cluster.format === "terraform" ? getProp(cluster.body, "node_resource_group") : getPath(cluster.body, ["properties", "nodeResourceGroup"]);
+  const own = asString(unwrap(written2));
+  return own !== void 0 && own.toLowerCase() === name.toLowerCase() ? cluster : void 0;
+}
+function onOwnNodeResourceGroup(grant) {
+  const cluster = clusterOfPrincipal(grant);
+  const owner2 = cluster && nodeResourceGroupCluster(grant);
+  return !!cluster && !!owner2 && azureResourceKey(cluster) === azureResourceKey(owner2);
+}
+function firstBlock2(v) {
+  const u = unwrap(v);
+  if (u?.kind === "array") return u.items[0];
+  return u?.kind === "object" ? u : void 0;
+}
+function present2(v) {
+  const u = unwrap(v);
+  return u && u.kind !== "null" ? v : void 0;
+}
+function kubeletIdentityValue(r) {
+  if (r.type === "azurerm_kubernetes_cluster") return present2(getProp(firstBlock2(getProp(r.body, "kubelet_identity")), "user_assigned_identity_id"));
+  const view = armView2(r);
+  return view ? present2(getPath(view.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"])) : void 0;
+}
+function controlPlaneValues(r) {
+  const view = armView2(r);
+  if (r.type === "azurerm_kubernetes_cluster" || r.format === "terraform" && getProp(r.body, "identity")) {
+    const block2 = firstBlock2(getProp(r.body, "identity"));
+    if (block2) {
+      const ids = unwrap(getProp(block2, "identity_ids"));
+      if (!ids || ids.kind === "null") return [];
+      return ids.kind === "array" ? ids.items : [ids];
+    }
+  }
+  const map = getProp(getProp(view?.body, "identity"), "userAssignedIdentities");
+  if (!map || map.kind !== "object") return [];
+  return [...map.entries.keys()].map((k) => map.keyValues?.get(k) ?? { kind: "string", value: k });
+}
+function wireClusters(graph, wiring) {
+  const clusters = [];
+  for (const workload of graph.workloads) {
+    const r = workload.resource;
+    if (!isAksCluster(r)) continue;
+    const controlPlane = [];
+    const system = graph.identityIndex.get(`system:${azureResourceKey(r)}`);
+    if (system && workload.identities.includes(system)) controlPlane.push(system);
+    for (const v of controlPlaneValues(r)) {
+      const identity = wiring.attached(v);
+      if (!controlPlane.includes(identity)) controlPlane.push(identity);
+    }
+    const named2 = kubeletIdentityValue(r);
+    const kubelet = named2 ? wiring.attached(named2) : platformKubelet(r, workload, wiring);
+    clusters.push({ resource: r, workload, controlPlane, kubelet, kubeletPrincipal: kubeletPrincipal(r, named2 ? kubelet : void 0, named2) });
+  }
+  return clusters;
+}
+function platformKubelet(r, workload, wiring) {
+  const identity = {
+    id: `kubelet:${azureResourceKey(r)}`,
+    kind: "kubelet",
+    resource: r,
+    createdHere: false,
+    workloads: [workload],
+    platformManaged: true,
+    label: r.symbol
+  };
+  workload.identities.push(identity);
+  wiring.add(identity);
+  return identity;
+}
+function kubeletPrincipal(cluster, userKubelet, named2) {
+  const uami = userKubelet?.kind === "user" ? userKubelet.resource : void 0;
+  if (uami) return userIdentityExpression(uami, "principalId");
+  if (named2) return `the principal ID of the identity ${writtenText(named2)} names`;
+  if (cluster.format === "terraform") {
+    return cluster.type === "azapi_resource" ? `${cluster.symbol}.output.properties.identityProfile.kubeletidentity.objectId` : `${cluster.symbol}.kubelet_identity[0].object_id`;
+  }
+  if (cluster.format === "bicep") return `${cluster.symbol}.properties.identityProfile.kubeletidentity.objectId`;
+  return armExpression("Microsoft.ContainerService/managedClusters", cluster, "identityProfile.kubeletidentity.objectId", "2024-05-01");
+}
+function clusterRoles(graph, identity) {
+  return {
+    controlPlaneOf: graph.clusters.filter((c) => c.controlPlane.includes(identity)),
+    kubeletOf: graph.clusters.filter((c) => c.kubelet === identity)
+  };
+}
+
+// src/graph/federation.ts
+var UAMI_FIC = "microsoft.managedidentity/userassignedidentities/federatedidentitycredentials";
+var UAMI3 = "microsoft.managedidentity/userassignedidentities";
+var GRAPH_FIC = "microsoft.graph/applications/federatedidentitycredentials";
+function present3(v) {
+  const u = unwrap(v);
+  return u && u.kind !== "null" ? v : void 0;
+}
+function withFields(c, fields) {
+  for (const [k, v] of Object.entries(fields)) {
+    const value = present3(v);
+    if (value) c[k] = value;
+  }
+  return c;
+}
+function credentialOf(r, graph) {
+  const base = { id: `credential:${r.key}`, resource: r, at: r.decl };
+  if (r.type === "azurerm_federated_identity_credential") {
+    const c2 = withFields(base, { parent: getProp(r.body, "parent_id"), issuer: getProp(r.body, "issuer"), subject: getProp(r.body, "subject"), audiences: getProp(r.body, "audience") });
+    const id = identityIdOf(graph, c2.parent);
+    if (id?.identity && id.identity.kind === "user") c2.identity = id.identity;
+    return c2;
+  }
+  if (r.type === "azuread_application_federated_identity_credential") {
+    return withFields(base, {
+      parent: getProp(r.body, "application_id") ?? getProp(r.body, "application_object_id"),
+      issuer: getProp(r.body, "issuer"),
+      subject: getProp(r.body, "subject"),
+      audiences: getProp(r.body, "audiences")
+    });
+  }
+  const view = armView2(r);
+  if (view?.type === GRAPH_FIC) {
+    return withFields(base, { issuer: getProp(view.body, "issuer"), subject: getProp(view.body, "subject"), audiences: getProp(view.body, "audiences") });
+  }
+  if (view?.type !== UAMI_FIC) return void 0;
+  const props = getProp(view.body, "properties");
+  const c = withFields(base, { issuer: getProp(props, "issuer"), subject: getProp(props, "subject"), audiences: getProp(props, "audiences") });
+  if (r.parent && armView2(r.parent)?.type === UAMI3) {
+    c.identity = graph.identityIndex.get(`user:${azureResourceKey(r.parent)}`);
+    if (!c.identity) delete c.identity;
+  } else if (r.type === "azapi_resource") {
+    const parent = present3(getProp(r.body, "parent_id"));
+    if (parent) c.parent = parent;
+    const id = identityIdOf(graph, parent);
+    if (id?.identity && id.identity.kind === "user") c.identity = id.identity;
+  }
+  return c;
+}
+function issuerClusterOf(issuer) {
+  const v = unwrap(issuer);
+  if (v?.kind !== "ref" || !isAksCluster(v.resource)) return void 0;
+  const path = armAttributePath(v.resource, lowerPath(v.path));
+  if (v.resource.type === "azurerm_kubernetes_cluster") return path === "oidc_issuer_url" ? v.resource : void 0;
+  return path === "properties.oidcissuerprofile.issuerurl" || path === "oidcissuerprofile.issuerurl" ? v.resource : void 0;
+}
+function findCredentials(graph) {
+  const out = [];
+  for (const r of graph.resources) {
+    if (r.existing) continue;
+    const c = credentialOf(r, graph);
+    if (!c) continue;
+    const cluster = issuerClusterOf(c.issuer);
+    if (cluster) c.issuerCluster = cluster;
+    out.push(c);
+  }
+  return out;
+}
+function serviceAccountSubject(subject) {
+  const v = unwrap(subject);
+  if (v?.kind !== "string") return void 0;
+  const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(v.value);
+  return m ? { namespace: m[1], name: m[2] } : void 0;
+}
+function linkServiceAccounts(accounts, credentials) {
+  for (const account of accounts) {
+    if (account.name === void 0) continue;
+    account.trustedBy = credentials.filter((c) => {
+      const s2 = serviceAccountSubject(c.subject);
+      return s2 !== void 0 && s2.name === account.name && (account.namespace === void 0 || s2.namespace === account.namespace);
+    });
+  }
+}
+function credentialsOf(graph, identity) {
+  return graph.federatedCredentials.filter((c) => c.identity?.id === identity.id);
+}
+function clusterFederation(cluster) {
+  if (cluster.existing) return {};
+  if (cluster.type === "azurerm_kubernetes_cluster") {
+    return {
+      oidcIssuer: oidcSwitch(getProp(cluster.body, "oidc_issuer_enabled"), getProp(cluster.body, "kubernetes_version"), cluster),
+      workloadIdentity: offUnlessWritten(getProp(cluster.body, "workload_identity_enabled"), cluster)
+    };
+  }
+  const body = armView2(cluster)?.body;
+  return {
+    oidcIssuer: oidcSwitch(getPath(body, ["properties", "oidcIssuerProfile", "enabled"]), getPath(body, ["properties", "kubernetesVersion"]), cluster),
+    workloadIdentity: offUnlessWritten(getPath(body, ["properties", "securityProfile", "workloadIdentity", "enabled"]), cluster)
+  };
+}
+function written(v, cluster) {
+  const u = unwrap(v);
+  if (!u || u.kind === "null") return "absent";
+  if (u.at && !within(cluster.decl, u.at)) return void 0;
+  if (u.kind === "bool") return u.value;
+  if (u.kind === "string" && /^(true|false)$/i.test(u.value)) return u.value.toLowerCase() === "true";
+  return void 0;
+}
+function offUnlessWritten(v, cluster) {
+  const w = written(v, cluster);
+  return w === "absent" ? false : w;
+}
+function oidcSwitch(v, version, cluster) {
+  const w = written(v, cluster);
+  if (w !== "absent") return w;
+  const ver = unwrap(version);
+  if (ver?.at && !within(cluster.decl, ver.at)) return void 0;
+  const m = ver?.kind === "string" ? /^(\d+)\.(\d+)/.exec(ver.value) : null;
+  if (!m) return void 0;
+  return Number(m[1]) > 1 || Number(m[2]) >= 34;
+}
+
+// src/graph/grant-keys.ts
+function grantKey(g) {
+  const key2 = {};
+  if (g.kind === "accessPolicy") key2.role = "access-policy";
+  else if (g.role) key2.role = `${g.kind}:${g.role.id.toLowerCase()}`;
+  else {
+    const v = definite(g.roleValue);
+    if (v !== void 0) key2.role = `${g.kind}:${v}`;
+  }
+  const s2 = g.scope;
+  if (s2.resource) key2.scope = `resource:${azureResourceKey(s2.resource)}`;
+  else if (s2.kind !== "unknown" && s2.label) key2.scope = `${s2.kind}:${(s2.resourceType ?? "").toLowerCase()}:${s2.label.toLowerCase()}`;
+  else if (!s2.value) {
+    const d = valueKey(g.resource.deploymentScope);
+    if (d !== void 0) key2.scope = `deployment:${d}`;
+  } else {
+    const v = definite(s2.value);
+    if (v !== void 0) key2.scope = `value:${v}`;
+  }
+  return key2;
+}
+function definite(value) {
+  const v = unwrap(value);
+  if (!v) return void 0;
+  let unknown2 = false;
+  walkValue(v, (x) => {
+    if (x.kind === "unknown") unknown2 = true;
+  });
+  return unknown2 ? void 0 : valueKey(v);
+}
+function mayGiveSame(grant, other) {
+  const a = grantKey(grant);
+  const b2 = grantKey(other);
+  const role2 = a.role === void 0 || b2.role === void 0 || a.role === b2.role;
+  const scope = a.scope === void 0 || b2.scope === void 0 || a.scope === b2.scope;
+  return role2 && scope;
+}
+function sameGrantKey(a, b2) {
+  const x = grantKey(a);
+  const y = grantKey(b2);
+  return x.role !== void 0 && x.scope !== void 0 && x.role === y.role && x.scope === y.scope;
+}
+function mayShareScope(a, b2) {
+  const x = grantKey(a).scope;
+  const y = grantKey(b2).scope;
+  return x === void 0 || y === void 0 || x === y;
+}
+
+// src/graph/slots.ts
+var SITE = "microsoft.web/sites";
+var SLOT = "microsoft.web/sites/slots";
+var AZURERM_SLOTS = {
+  azurerm_linux_web_app_slot: { arg: "app_service_id", byName: false, app: /^azurerm_linux_web_app$/ },
+  azurerm_windows_web_app_slot: { arg: "app_service_id", byName: false, app: /^azurerm_windows_web_app$/ },
+  azurerm_linux_function_app_slot: { arg: "function_app_id", byName: false, app: /^azurerm_linux_function_app$/ },
+  azurerm_windows_function_app_slot: { arg: "function_app_id", byName: false, app: /^azurerm_windows_function_app$/ },
+  azurerm_app_service_slot: { arg: "app_service_name", byName: true, app: /^azurerm_app_service$/ },
+  azurerm_function_app_slot: { arg: "function_app_name", byName: true, app: /^azurerm_function_app$/ }
+};
+function isApp(r) {
+  return armView2(r)?.type === SITE || /^azurerm_(?:(?:linux|windows)_(?:web|function)_app|app_service|function_app)$/.test(r.type);
+}
+function productionApp(slot, resources) {
+  const azurerm = AZURERM_SLOTS[slot.type];
+  if (azurerm) {
+    const v = unwrap(getProp(slot.body, azurerm.arg));
+    if (v?.kind === "ref" && azurerm.app.test(v.resource.type)) {
+      const path = lowerPath(v.path);
+      if (path === (azurerm.byName ? "name" : "id")) return v.resource;
+    }
+    const name = azurerm.byName ? asString(v) : void 0;
+    if (name === void 0) return void 0;
+    return resources.find((r) => azurerm.app.test(r.type) && sameRoot(r, slot) && asString(unwrap(r.name))?.toLowerCase() === name.toLowerCase());
+  }
+  if (slot.parent && isApp(slot.parent)) return slot.parent;
+  if (slot.type === "azapi_resource") {
+    const v = unwrap(getProp(slot.body, "parent_id"));
+    if (v?.kind === "ref" && isApp(v.resource) && ["id", ""].includes(lowerPath(v.path))) return v.resource;
+  }
+  return void 0;
+}
+function sameRoot(a, b2) {
+  return (a.callChain[0] ?? a.decl).file === (b2.callChain[0] ?? b2.decl).file || a.format === "terraform" && a.key.split("#")[0] === b2.key.split("#")[0];
+}
+function isSlot(r) {
+  return AZURERM_SLOTS[r.type] !== void 0 || armView2(r)?.type === SLOT;
+}
+function findSlots(graph) {
+  const workloads = new Map(graph.workloads.map((w) => [w.resource.key, w]));
+  const slots = [];
+  for (const r of graph.resources) {
+    if (r.existing || !isSlot(r)) continue;
+    const app = productionApp(r, graph.resources);
+    if (!app) continue;
+    const slot = { id: `slot:${r.key}`, resource: r, at: r.decl, app };
+    const workload = workloads.get(r.key);
+    if (workload) slot.workload = workload;
+    const appWorkload = workloads.get(app.key);
+    if (appWorkload) slot.appWorkload = appWorkload;
+    slots.push(slot);
+  }
+  return slots;
+}
+var driftCache = /* @__PURE__ */ new WeakMap();
+function slotDrift(graph, slot) {
+  let cache5 = driftCache.get(graph);
+  if (!cache5) {
+    cache5 = /* @__PURE__ */ new Map();
+    driftCache.set(graph, cache5);
+  }
+  if (cache5.has(slot)) return cache5.get(slot);
+  const result = computeDrift(graph, slot);
+  cache5.set(slot, result);
+  return result;
+}
+function computeDrift(graph, slot) {
+  const production = slot.appWorkload?.identities ?? [];
+  const own = slot.workload?.identities ?? [];
+  if (production.length === 0) return void 0;
+  if (own.some((i) => !production.includes(i) && !i.createdHere)) return void 0;
+  const byPrincipal = grantsByIdentity(graph);
+  const ownGrants = own.flatMap((i) => byPrincipal.get(i) ?? []);
+  const lacking = [];
+  for (const identity of production) {
+    if (own.includes(identity)) continue;
+    for (const grant of byPrincipal.get(identity) ?? []) {
+      if (ownGrants.some((g) => mayGiveSame(grant, g))) continue;
+      if (lacking.some((g) => sameGrantKey(g, grant))) continue;
+      lacking.push(grant);
+    }
+  }
+  return lacking.length > 0 ? { slot, lacking } : void 0;
+}
+var grantIndex2 = /* @__PURE__ */ new WeakMap();
+function grantsByIdentity(graph) {
+  let index = grantIndex2.get(graph);
+  if (!index) {
+    index = /* @__PURE__ */ new Map();
+    for (const g of graph.grants) {
+      const identity = g.principal.identity;
+      if (!identity) continue;
+      const list2 = index.get(identity);
+      if (list2) list2.push(g);
+      else index.set(identity, [g]);
+    }
+    grantIndex2.set(graph, index);
+  }
+  return index;
+}
+function reportedAsSlotDrift(graph, identity) {
+  if (identity.workloads.length === 0) return false;
+  return identity.workloads.every((w) => {
+    const slot = graph.slots.find((s2) => s2.workload === w);
+    return slot !== void 0 && slotDrift(graph, slot) !== void 0;
+  });
+}
+function isSlotOfDeclaredApp(r, graph) {
+  return isSlot(r) && productionApp(r, graph.resources) !== void 0;
+}
+
+// src/graph/wiring.ts
+function wireIdentities(graph, manifests, wiring) {
+  graph.clusters = wireClusters(graph, wiring);
+  for (const grant of graph.grants) {
+    if (grant.principal.identity) continue;
+    const id = identityIdOf(graph, grant.principal.value);
+    if (!id?.identity || id.property !== "principalId" && id.property !== "clientId" && id.property !== "resourceId") continue;
+    grant.principal.identity = id.identity;
+    grant.principal.kind = "managedIdentity";
+  }
+  graph.slots = findSlots(graph);
+  graph.federatedCredentials = findCredentials(graph);
+  graph.serviceAccounts = manifests.map((m) => ({ ...m, id: `serviceaccount:${m.file}:${m.at.range.start.line}`, trustedBy: [] }));
+  linkServiceAccounts(graph.serviceAccounts, graph.federatedCredentials);
+}
+
+// src/graph/build.ts
+var SHAPES = [armShape, azurermShape];
+function buildGraph(resources, roles, shapes = SHAPES, inputs = {}) {
+  return new GraphBuilder(resources, roles, shapes, inputs).build();
+}
+var GraphBuilder = class {
+  constructor(resources, roles, shapes, inputs) {
+    this.resources = resources;
+    this.roles = roles;
+    this.shapes = shapes;
+    this.inputs = inputs;
+  }
+  resources;
+  roles;
+  shapes;
+  inputs;
+  identities = /* @__PURE__ */ new Map();
+  workloads = [];
+  grants = [];
+  /** Custom roles declared here, by the declaring instance's key. */
+  customRoles = /* @__PURE__ */ new Map();
+  settings = /* @__PURE__ */ new Map();
+  identitiesByName;
+  lookup = {
+    userIdentitiesNamed: (name, near) => {
+      if (!this.identitiesByName) {
+        this.identitiesByName = /* @__PURE__ */ new Map();
+        for (const r of this.resources) {
+          const n2 = asString(r.name);
+          if (n2 === void 0 || r.existing || !this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) continue;
+          const key2 = n2.toLowerCase();
+          this.identitiesByName.set(key2, [...this.identitiesByName.get(key2) ?? [], r]);
+        }
+      }
+      const root = (r) => dirname7((r.callChain[0] ?? r.decl).file);
+      return (this.identitiesByName.get(name.toLowerCase()) ?? []).filter((r) => root(r) === root(near));
+    }
+  };
+  build() {
+    for (const r of this.resources) {
+      const custom = customRoleOf(r);
+      if (custom) this.customRoles.set(r.key, custom);
+    }
+    this.settings = collectSettings(this.resources);
+    for (const r of this.resources) {
+      if (this.shapes.some((s2) => s2.isUserAssignedIdentity(r))) this.userIdentity(r);
+    }
+    for (const r of this.resources) this.addWorkload(r);
+    for (const r of this.resources) {
+      for (const shape of this.shapes) {
+        for (const facts of shape.grants(r)) this.grants.push(this.grant(r, facts));
+      }
+    }
+    const graph = {
+      workloads: this.workloads,
+      identities: [...this.identities.values()],
+      grants: this.grants,
+      resources: this.resources,
+      roleDefinitions: [...this.customRoles.values()],
+      settings: this.settings,
+      identityIndex: this.identities,
+      needs: [],
+      clusters: [],
+      slots: [],
+      federatedCredentials: [],
+      serviceAccounts: [],
+      exports: this.inputs.exports ?? [],
+      externalCalls: this.inputs.externalCalls ?? []
+    };
+    wireIdentities(graph, this.inputs.serviceAccounts ?? [], {
+      attached: (v) => this.attachedUserIdentity(v),
+      add: (identity) => {
+        this.identities.set(identity.id, identity);
+        graph.identities.push(identity);
+      }
+    });
+    graph.needs = collectAccessNeeds(graph);
+    return graph;
+  }
+  first(ask) {
+    for (const s2 of this.shapes) {
+      const answer = ask(s2);
+      if (answer !== void 0) return answer;
+    }
+    return void 0;
+  }
+  userIdentity(r) {
+    return this.identity(`user:${azureResourceKey(r)}`, r, "user");
+  }
+  systemIdentity(r) {
+    return this.identity(`system:${azureResourceKey(r)}`, r, "system");
+  }
+  /** One node per Azure resource: instances that deploy the same resource share its identity. */
+  identity(id, r, kind) {
+    let node = this.identities.get(id);
+    if (!node) {
+      node = { id, kind, resource: r, createdHere: !r.existing, label: r.symbol, workloads: [], platformManaged: false };
+      this.identities.set(id, node);
+    } else if (!r.existing && !node.createdHere) {
+      node.createdHere = true;
+      node.resource = r;
+    }
+    return node;
+  }
+  externalIdentity(text3) {
+    const id = `external:${text3}`;
+    let node = this.identities.get(id);
+    if (!node) {
+      node = { id, kind: "external", createdHere: false, label: text3, workloads: [], platformManaged: false };
+      this.identities.set(id, node);
+    }
+    return node;
+  }
+  addWorkload(r) {
+    const facts = this.first((s2) => s2.workloadIdentities(r));
+    if (!facts) return;
+    const workload = { id: r.key, resource: r, identities: [] };
+    const settings = this.settings.get(r.key);
+    if (settings) workload.settings = settings;
+    const attach = (identity) => {
+      if (workload.identities.includes(identity)) return;
+      workload.identities.push(identity);
+      const firstAttachment = identity.workloads.length === 0;
+      identity.workloads.push(workload);
+      identity.platformManaged = facts.platformManaged && (firstAttachment || identity.platformManaged);
+    };
+    if (facts.systemAssigned) attach(this.systemIdentity(r));
+    for (const ref2 of facts.userAssigned) attach(this.attachedUserIdentity(ref2));
+    this.workloads.push(workload);
+  }
+  /** The identity a workload's `userAssignedIdentities` key or `identity_ids` entry names. */
+  attachedUserIdentity(value) {
+    const v = unwrap(value);
+    if (v?.kind === "ref" && this.shapes.some((s2) => s2.isUserAssignedIdentity(v.resource))) return this.userIdentity(v.resource);
+    return this.externalIdentity(describeValue(v));
+  }
+  grant(r, facts) {
+    const grant = {
+      id: `${r.key}@${facts.at.range.start.line}:${facts.at.range.start.column}`,
+      kind: facts.kind,
+      resource: r,
+      at: facts.at,
+      principal: this.principal(facts.principal, facts.principalType),
+      roleValue: facts.role,
+      role: this.role(facts.role),
+      scope: this.scope(r, facts)
+    };
+    if (facts.principalType) grant.principalType = facts.principalType;
+    if (facts.skipPrincipalCheck) grant.skipPrincipalCheck = facts.skipPrincipalCheck;
+    if (facts.name) grant.name = facts.name;
+    if (facts.condition) grant.condition = facts.condition;
+    if (facts.permissions) grant.permissions = facts.permissions;
+    return grant;
+  }
+  principal(value, principalType) {
+    const facts = this.first((s2) => s2.resolvePrincipal(value, this.lookup));
+    let identity;
+    if (facts?.resource) {
+      identity = facts.system ? this.systemIdentity(facts.resource) : this.userIdentity(facts.resource);
+    }
+    let kind = facts?.kind ?? "unknown";
+    const declared = asString(principalType)?.toLowerCase();
+    if (!identity && (declared === "user" || declared === "group")) kind = declared;
+    if (!identity && declared === "serviceprincipal" && kind === "unknown") kind = "servicePrincipal";
+    const principal = { kind, value };
+    if (identity) principal.identity = identity;
+    return principal;
+  }
+  /**
+   * The role a value names: a GUID or role name string, a role definition resource ID (by string,
+   * concat or resourceId call), or a reference to a declared role definition — a custom role
+   * declared here resolves to that definition, whose permissions the rules judge. Values that
+   * merely contain a GUID somewhere (a conditional, a lookup) are not guessed at.
+   */
+  role(value) {
+    const v = unwrap(value);
+    if (!v) return void 0;
+    if (v.kind === "string") return this.byGuid(v.value) ?? this.byName(v.value);
+    if (v.kind === "ref" && isRoleDefinitionResource(v.resource)) {
+      return this.customRoles.get(v.resource.key) ?? (v.resource.format === "terraform" ? void 0 : this.role(v.resource.name));
+    }
+    if (v.kind === "concat" || v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+      const strings2 = stringsIn(v);
+      const last = strings2[strings2.length - 1];
+      const guid = last === void 0 ? void 0 : findGuid(last);
+      if (guid) return this.byGuid(guid);
+      return v.kind === "call" ? this.customByName(v.args[v.args.length - 1]) : void 0;
+    }
+    return void 0;
+  }
+  byGuid(text3) {
+    const builtIn = this.roles.byGuid(text3);
+    if (builtIn) return builtIn;
+    const guid = findGuid(text3);
+    return guid ? [...this.customRoles.values()].find((r) => r.id === guid) : void 0;
+  }
+  byName(text3) {
+    const name = text3.trim().toLowerCase();
+    return this.roles.byRoleName(text3) ?? [...this.customRoles.values()].find((r) => r.roleName.trim().toLowerCase() === name);
+  }
+  /** `resourceId('Microsoft.Authorization/roleDefinitions', guid(...))` naming a definition declared with that name. */
+  customByName(nameValue) {
+    const key2 = valueKey(unwrap(nameValue));
+    if (key2 === void 0) return void 0;
+    return [...this.customRoles.values()].find((r) => r.resource && valueKey(unwrap(r.resource.name)) === key2);
+  }
+  scope(r, facts) {
+    if (facts.impliedScope) return { ...facts.impliedScope };
+    if (!facts.scope) return { ...scopeOfDeployment(r.deploymentScope) };
+    const resolved = resolveScopeValue(facts.scope, this.shapes);
+    return { ...resolved, value: facts.scope };
+  }
+};
+function azureResourceKey(r) {
+  const name = valueKey(r.name);
+  const scope = valueKey(r.deploymentScope);
+  if (name === void 0 || scope === void 0) return r.key;
+  const rootFile = (r.callChain[0] ?? r.decl).file;
+  const root = r.format === "terraform" ? dirname7(rootFile) : rootFile;
+  return `${root}|${r.type.toLowerCase()}|${name}|${scope}`;
+}
+function scopeOfDeployment(scope) {
+  const label2 = asString(scope.name);
+  return label2 ? { kind: scope.level, label: label2 } : { kind: scope.level };
+}
+function resolveScopeValue(value, shapes = SHAPES) {
+  const v = unwrap(value);
+  if (!v) return { kind: "unknown" };
+  if (v.kind === "scope") {
+    if (v.path.length > 1 || v.path.length === 1 && v.path[0].toLowerCase() !== "id") return { kind: "unknown" };
+    return scopeOfDeployment(v);
+  }
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) return resourceIdCallScope(v.fn, v.args);
+  if (v.kind === "string" && !v.value.startsWith("/")) {
+    const relative11 = relativeResourceId(v.value);
+    if (relative11) return relative11;
+  }
+  for (const s2 of shapes) {
+    const answer = s2.resolveScope(v);
+    if (answer) return answer;
+  }
+  return { kind: "unknown" };
+}
+function resourceIdCallScope(fn, args) {
+  const q = parseResourceIdArgs(fn, args);
+  if (!q) return { kind: "unknown" };
+  const label2 = q.names.map((n2) => asString(n2) ?? describeValue(n2)).join("/");
+  if (q.type.toLowerCase() === "microsoft.resources/resourcegroups") return { kind: "resourceGroup", label: label2 };
+  if (q.type.toLowerCase() === "microsoft.management/managementgroups") return { kind: "managementGroup", label: label2 };
+  return { kind: "resource", resourceType: q.type, label: label2 };
+}
+function relativeResourceId(text3) {
+  const segments = text3.split("/");
+  if (segments.length < 3 || segments.length % 2 === 0 || !/^[A-Za-z]+\.[\w.]+$/.test(segments[0])) return void 0;
+  const types2 = [segments[0]];
+  const names = [];
+  for (let i = 1; i < segments.length; i += 2) {
+    types2.push(segments[i]);
+    names.push(segments[i + 1]);
+  }
+  return { kind: "resource", resourceType: types2.join("/"), label: names.join("/") };
+}
+
+// src/graph/keyvault-model.ts
+var VAULT2 = "microsoft.keyvault/vaults";
+var RBAC_DEFAULT_FROM = "2026-02-01";
+function fromValue(v) {
+  const u = unwrap(v);
+  if (u?.kind === "bool") return u.value ? "rbac" : "accessPolicy";
+  const text3 = asString(u)?.trim().toLowerCase();
+  return text3 === "true" ? "rbac" : text3 === "false" ? "accessPolicy" : void 0;
+}
+function armModel(body, apiVersion) {
+  const props = getProp(body, "properties");
+  if (!props || props.kind !== "object") return void 0;
+  const written2 = getProp(props, "enableRbacAuthorization");
+  if (written2 && written2.kind !== "null") {
+    const model2 = fromValue(written2);
+    return model2 ? { model: model2, value: written2 } : void 0;
+  }
+  if (!apiVersion || !/^\d{4}-\d{2}-\d{2}/.test(apiVersion)) return void 0;
+  return { model: apiVersion.slice(0, 10) >= RBAC_DEFAULT_FROM ? "rbac" : "accessPolicy", byDefault: "apiVersion", apiVersion };
+}
+function vaultAccessModel(r) {
+  if (r.existing) return void 0;
+  if (r.format !== "terraform") return r.type.toLowerCase() === VAULT2 ? armModel(r.body, r.apiVersion) : void 0;
+  if (r.type === "azapi_resource") {
+    const type = asString(getProp(r.body, "type"));
+    if (azapiArmType(type)?.toLowerCase() !== VAULT2) return void 0;
+    return armModel(getProp(r.body, "body"), type.split("@")[1]);
+  }
+  if (r.type !== "azurerm_key_vault") return void 0;
+  for (const name of ["rbac_authorization_enabled", "enable_rbac_authorization"]) {
+    const written2 = getProp(r.body, name);
+    if (written2 && written2.kind !== "null") {
+      const model2 = fromValue(written2);
+      return model2 ? { model: model2, value: written2 } : void 0;
+    }
+  }
+  return { model: "accessPolicy", byDefault: "provider" };
+}
+function isVault(r) {
+  if (r.format !== "terraform") return r.type.toLowerCase() === VAULT2;
+  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase() === VAULT2;
+  return r.type === "azurerm_key_vault";
+}
+function modelOfDeclarations(resources) {
+  const created = resources.filter((r) => isVault(r) && !r.existing);
+  const models = created.map(vaultAccessModel);
+  if (models.length === 0 || models.some((m) => m === void 0)) return void 0;
+  return models.every((m) => m.model === models[0].model) ? models[0] : void 0;
+}
+
+// src/graph/principals.ts
+function identityOfPrincipal(value, graph) {
+  const id = identityIdOf(graph, value);
+  return id?.property === "principalId" ? id.identity : void 0;
+}
+function possibleIdentities(grant, graph) {
+  if (grant.principal.identity) return [grant.principal.identity];
+  const v = unwrap(grant.principal.value);
+  if (v?.kind !== "call" || v.fn !== "if" || v.args.length !== 3) return [];
+  return [v.args[1], v.args[2]].map((b2) => identityOfPrincipal(b2, graph)).filter((i) => !!i);
+}
+
+// src/graph/access.ts
+var POLICY_PERMISSIONS = /* @__PURE__ */ new Map([
+  [SECRET_GET.name.toLowerCase(), ["secrets", ["get"]]],
+  [KEY_WRAP.name.toLowerCase(), ["keys", ["wrapkey", "get"]]],
+  [KEY_UNWRAP.name.toLowerCase(), ["keys", ["unwrapkey", "get"]]]
+]);
+function roleCovers(grant, need) {
+  const role2 = grant.role;
+  if (!role2) return true;
+  const results = need.operations.map((op) => allows(role2, op));
+  return need.requires === "all" ? results.every((r) => r !== false) : results.some((r) => r !== false);
+}
+function policyCovers(grant, ops, requires) {
+  const results = ops.map((op) => {
+    const wanted = POLICY_PERMISSIONS.get(op.name.toLowerCase());
+    if (!wanted) return false;
+    const [list2, names] = wanted;
+    if (!grant.permissions) return true;
+    const written2 = getProp(grant.permissions, list2);
+    if (!written2) return false;
+    const kind = unwrap(written2)?.kind;
+    if (kind !== "array" && kind !== "string" && kind !== "null") return true;
+    const texts = listOf(written2).map((i) => asString(unwrap(i))?.toLowerCase());
+    if (texts.some((t) => t === void 0 || t === "all")) return true;
+    return names.every((n2) => texts.includes(n2));
+  });
+  return requires === "all" ? results.every(Boolean) : results.some(Boolean);
+}
+function targetNamespaces(need) {
+  if (need.target.resourceType) return [need.target.resourceType.split("/")[0].toLowerCase()];
+  return [...new Set(need.operations.map((op) => op.name.split("/")[0].toLowerCase()))];
+}
+function firstSegment(name) {
+  return name.split("/")[0].trim().toLowerCase();
+}
+function resourceScopeCovers(scope, need) {
+  const target = need.target;
+  if (target.kind === "unknown" && !target.resourceType) return true;
+  if (scope.resource && target.resources.some((t) => t.key === scope.resource.key || azureResourceKey(t) === azureResourceKey(scope.resource))) return true;
+  const scopeType = scope.resourceType ?? (scope.resource ? armTypeOfResource(scope.resource) : void 0);
+  if (scopeType) {
+    if (target.resourceType) {
+      if (!sameOrChild(scopeType, target.resourceType) && !sameOrChild(target.resourceType, scopeType)) return false;
+    } else if (!targetNamespaces(need).includes(scopeType.split("/")[0].toLowerCase())) return false;
+  }
+  if (target.kind === "unknown") return true;
+  const scopeName = scope.label ?? (scope.resource ? asString(unwrap(scope.resource.name)) : void 0);
+  if (!scopeName || !target.name || scopeName.includes("${")) return true;
+  return firstSegment(scopeName) === firstSegment(target.name);
+}
+function targetGroups(need) {
+  return need.target.resources.map((t) => {
+    if (t.format === "terraform") return asString(unwrap(getProp(t.body, "resource_group_name")))?.toLowerCase();
+    const scope = t.deploymentScope;
+    return scope.level === "resourceGroup" ? asString(unwrap(scope.name))?.toLowerCase() : void 0;
+  });
+}
+function scopeContains(grant, need) {
+  const scope = grant.scope;
+  switch (scope.kind) {
+    case "resource":
+      return resourceScopeCovers(scope, need);
+    case "resourceGroup": {
+      const group = (scope.label ?? (scope.value ? void 0 : asString(unwrap(grant.resource.deploymentScope.name))))?.toLowerCase();
+      const groups = targetGroups(need);
+      if (!group || groups.length === 0 || groups.some((g) => g === void 0)) return true;
+      return groups.includes(group);
+    }
+    default:
+      return true;
+  }
+}
+function isVaultNeed(need) {
+  return need.target.resourceType?.toLowerCase() === VAULT.toLowerCase();
+}
+function targetVaultModel(need) {
+  return isVaultNeed(need) ? modelOfDeclarations(need.target.resources) : void 0;
+}
+function assessNeed(need, grants3, graph) {
+  const identity = need.identity;
+  const mine = !identity ? [] : graph ? [...grantsOf(graph, identity), ...conditionalGrants(graph).filter((g) => possibleIdentities(g, graph).includes(identity))] : grants3.filter((g) => g.principal.identity === identity);
+  const model2 = targetVaultModel(need)?.model;
+  const insufficient = [];
+  let blocked = false;
+  for (const g of mine) {
+    if (g.kind === "dataPlane" || !scopeContains(g, need)) continue;
+    if (g.kind === "accessPolicy") {
+      if (!isVaultNeed(need) || !policyCovers(g, need.operations, need.requires)) continue;
+      if (model2 === "rbac") blocked = true;
+      else return { verdict: "met", insufficient: [] };
+      continue;
+    }
+    if (!roleCovers(g, need)) {
+      insufficient.push(g);
+      continue;
+    }
+    const dataAccess = need.operations.some((op) => op.kind === "dataAction");
+    if (isVaultNeed(need) && model2 === "accessPolicy" && dataAccess) blocked = true;
+    else return { verdict: "met", insufficient: [] };
+  }
+  return { verdict: blocked ? "model" : "unmet", insufficient };
+}
+var conditionals = /* @__PURE__ */ new WeakMap();
+function conditionalGrants(graph) {
+  let list2 = conditionals.get(graph);
+  if (!list2) conditionals.set(graph, list2 = graph.grants.filter((g) => !g.principal.identity && unwrap(g.principal.value)?.kind === "call"));
+  return list2;
+}
+function neededOperations(need) {
+  return need.requires === "all" ? [need.operations] : need.operations.map((op) => [op]);
+}
+
+// src/graph/need-messages.ts
+var TYPE_WORDS = {
+  "microsoft.keyvault/vaults": "key vault",
+  "microsoft.containerregistry/registries": "container registry",
+  "microsoft.storage/storageaccounts": "storage account",
+  "microsoft.servicebus/namespaces": "Service Bus namespace",
+  "microsoft.eventhub/namespaces": "Event Hubs namespace"
+};
+function targetWords(target) {
+  return target.resourceType ? TYPE_WORDS[target.resourceType.toLowerCase()] ?? target.resourceType : "messaging namespace";
+}
+function describeTarget(target) {
+  const words = targetWords(target);
+  const name = target.name ?? target.resources[0]?.symbol;
+  if (!name) return target.written ? `${words} '${target.written}'` : `a ${words} whose name is not known statically`;
+  return target.written && target.written.toLowerCase() !== name.toLowerCase() ? `${words} '${name}' (${target.written})` : `${words} '${name}'`;
+}
+function suggestedRoles(need, permissions) {
+  const out = [];
+  for (const ops of neededOperations(need)) {
+    const role2 = permissions.narrowest(ops);
+    if (role2 && !out.includes(role2)) out.push(role2);
+  }
+  return out;
+}
+function describeOperations(need) {
+  return need.operations.map((op) => op.name).join(need.requires === "all" ? " and " : " or ");
+}
+function targetDeclaration(target, near) {
+  const same = target.resources.filter((r) => r.format === near.format);
+  return same.find((r) => r.decl.file === near.decl.file) ?? same[0];
+}
+function quoted(format2, text3) {
+  return format2 === "terraform" ? `"${text3}"` : `'${text3}'`;
+}
+function nameText(r) {
+  return asString(unwrap(r.name)) ?? writtenText(r.name);
+}
+function principalExpression(identity, format2) {
+  const r = identity.resource;
+  if (!r || identity.kind === "external") return void 0;
+  if (format2 === "bicep" && r.format === "bicep") return identity.kind === "system" ? `${r.symbol}.identity.principalId` : `${r.symbol}.properties.principalId`;
+  if (format2 === "terraform" && r.format === "terraform") {
+    if (r.type === "azapi_resource") return identity.kind === "system" ? `${r.symbol}.identity[0].principal_id` : `${r.symbol}.output.properties.principalId`;
+    return identity.kind === "system" ? `${r.symbol}.identity[0].principal_id` : `${r.symbol}.principal_id`;
+  }
+  if (format2 === "arm" && r.format === "arm") {
+    const id = `resourceId('${r.type}', '${nameText(r)}')`;
+    const api = r.apiVersion ?? (identity.kind === "system" ? "<api-version>" : "2023-01-31");
+    return identity.kind === "system" ? `[reference(${id}, '${api}', 'full').identity.principalId]` : `[reference(${id}, '${api}').principalId]`;
+  }
+  return void 0;
+}
+function scopeExpression(target, near) {
+  const format2 = near.format;
+  const declared = targetDeclaration(target, near);
+  if (format2 === "bicep") return declared ? declared.symbol : void 0;
+  if (format2 === "terraform") return declared ? `${declared.symbol}.id` : void 0;
+  const type = target.resourceType ?? (declared ? armTypeOfResource(declared) : void 0);
+  const name = target.name ?? (declared ? nameText(declared) : void 0);
+  return type && name ? `[resourceId('${type}', '${name}')]` : void 0;
+}
+function assignmentParts(need, identity, role2) {
+  const format2 = need.resource.format;
+  const scope = scopeExpression(need.target, need.resource);
+  const principal = principalExpression(identity, format2);
+  const roleId = `subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${role2.id}')`;
+  const parts = [];
+  if (format2 === "terraform") {
+    parts.push(`scope = ${scope ?? `<the ID of ${describeTarget(need.target).replace(/'/g, '"')}>`}`);
+    parts.push(`role_definition_name = ${quoted(format2, role2.roleName)}`);
+    if (principal) parts.push(`principal_id = ${principal}`);
+    parts.push('principal_type = "ServicePrincipal"');
+  } else if (format2 === "bicep") {
+    parts.push(`scope: ${scope ?? `<an existing declaration of ${describeTarget(need.target)}>`}`);
+    parts.push(`roleDefinitionId: ${roleId}`);
+    if (principal) parts.push(`principalId: ${principal}`);
+    parts.push("principalType: 'ServicePrincipal'");
+  } else {
+    if (scope) parts.push(`"scope": "${scope}"`);
+    parts.push(`"roleDefinitionId": "[${roleId}]"`);
+    if (principal) parts.push(`"principalId": "${principal}"`);
+    parts.push('"principalType": "ServicePrincipal"');
+  }
+  return parts;
+}
+function assignmentHint(need, identity, role2) {
+  const what = need.resource.format === "terraform" ? "an azurerm_role_assignment" : need.resource.format === "arm" ? "a Microsoft.Authorization/roleAssignments resource" : "a role assignment";
+  return `add ${what} with ${assignmentParts(need, identity, role2).join(", ")}`;
+}
+function describeRoles(roles) {
+  const [first3, ...rest] = roles;
+  if (!first3) return "a role that allows it";
+  return rest.length === 0 ? `'${first3.roleName}'` : `'${first3.roleName}' (or ${rest.map((r) => `'${r.roleName}'`).join(", or ")})`;
+}
+
+// src/graph/external.ts
+var cache = /* @__PURE__ */ new WeakMap();
+function externalCallsPassing(identity, graph, what = "principalId") {
+  const uses = usesOf(graph).get(identity) ?? [];
+  return [...new Set(uses.filter((u) => what === "any" || u.passed === what).map((u) => u.call))];
+}
+function usesOf(graph) {
+  let map = cache.get(graph);
+  if (map) return map;
+  const uses = /* @__PURE__ */ new Map();
+  for (const call2 of graph.externalCalls ?? []) {
+    walkValue(call2.args, (v) => {
+      if (v.kind !== "ref" && v.kind !== "concat" && v.kind !== "call") return;
+      const id = identityIdOf(graph, v);
+      if (!id?.identity) return;
+      const list2 = uses.get(id.identity) ?? [];
+      list2.push({ call: call2, passed: id.property === "principalId" ? "principalId" : "other" });
+      uses.set(id.identity, list2);
+    });
+  }
+  map = uses;
+  cache.set(graph, map);
+  return map;
+}
+
+// rules/access-not-granted.ts
+var rule = {
+  meta: {
+    id: "access-not-granted",
+    description: "A workload uses an identity to reach a resource, but no grant to that identity allows that access.",
+    severity: "warning",
+    messages: {
+      unmet: "'{{workload}}' uses {{identity}} for {{use}}, which needs {{operations}} on {{target}}, but no grant to that identity allows it{{why}}. Grant {{role}} on the {{targetWords}}: {{hint}}."
+    },
+    docs: "docs/rules/access-not-granted.md"
+  },
+  check(graph, context) {
+    const groups = /* @__PURE__ */ new Map();
+    for (const need of graph.needs) {
+      const identity = need.identity;
+      if (!identity || !need.attached || !identity.createdHere || identity.platformManaged) continue;
+      if (isSlotOfDeclaredApp(need.workload, graph)) continue;
+      if (grantsTo(identity, graph.grants).length === 0) continue;
+      if (externalCallsPassing(identity, graph).length > 0) continue;
+      const assessment = assessNeed(need, graph.grants, graph);
+      if (assessment.verdict !== "unmet") continue;
+      const key2 = `${identity.id}|${targetKey(need)}`;
+      groups.set(key2, [...groups.get(key2) ?? [], { need, assessment }]);
+    }
+    for (const group of groups.values()) {
+      group.sort((a, b2) => compareLocations(a.need.at, b2.need.at));
+      const [{ need, assessment }, ...others] = group;
+      const roles = suggestedRoles(need, context.permissions);
+      context.report({
+        node: need,
+        // Only a value written in another file moves the finding (to the module call that passes it).
+        ...need.value?.at && need.value.at.file !== need.at.file ? { value: need.value } : {},
+        messageId: "unmet",
+        data: {
+          use: need.use,
+          workload: need.workload.symbol,
+          operations: describeOperations(need),
+          target: describeTarget(need.target),
+          identity: need.identity.kind === "system" && need.identity.resource === need.workload ? "its system-assigned identity" : describeIdentity(need.identity),
+          why: why(assessment.insufficient, need),
+          role: describeRoles(roles),
+          targetWords: targetWords(need.target),
+          hint: roles[0] ? assignmentHint(need, need.identity, roles[0]) : "grant a role whose permissions cover it"
+        },
+        related: others.map((o) => ({ message: `Also ${o.need.use}, through the same identity to the same target.`, at: o.need.at }))
+      });
+    }
+  }
+};
+function targetKey(need) {
+  const t = need.target;
+  if (t.kind === "declared") return `d:${azureResourceKey(t.resources[0])}`;
+  if (t.kind === "named") return `n:${(t.resourceType ?? "").toLowerCase()}|${(t.name ?? "").toLowerCase()}`;
+  return `u:${need.id}`;
+}
+function why(insufficient, need) {
+  if (insufficient.length === 0) return ": its grants are on other resources";
+  const dataOnly = need.operations.every((op) => op.kind === "dataAction");
+  const shown = insufficient.slice(0, 2).map((g) => {
+    const held = `${describeRole(g)} on ${describeScope(g.scope)}`;
+    if (g.role && dataOnly && hasDataActions(g.role) === false) return `${held}, which carries no data actions`;
+    const missing = g.role ? need.operations.find((op) => allows(g.role, op) === false) : void 0;
+    return missing ? `${held}, which does not allow ${missing.name}` : held;
+  });
+  return `: it holds ${shown.join("; and ")}`;
+}
+var access_not_granted_default = rule;
+
+// src/graph/id-places.ts
+var ARM_PATHS = [
+  [/(^|\.)acrusermanagedidentityid$/, "clientId"],
+  [/(^|\.)keyvaultreferenceidentity$/, "resourceId"],
+  [/(^|\.)userassignedidentityresourceid$/, "resourceId"],
+  [/(^|\.)identity\.userassignedidentity$/, "resourceId"],
+  [/(^|\.)[a-z]*userassignedidentityid$/, "resourceId"],
+  [/(^|\.)encryptionproperties\.identity$/, "resourceId"],
+  [/(^|\.)encryption\.keyvaultproperties\.identity$/, "clientId"],
+  [/(^|\.)identityclientid$/, "clientId"],
+  [/(^|\.)scale\.rules\.identity$/, "resourceId"],
+  [/^properties\.configuration\.(registries|secrets)\.identity$/, "resourceId"],
+  [/^properties\.imageregistrycredentials\.identity$/, "resourceId"],
+  [/^properties\.identityprofile\.kubeletidentity\.clientid$/, "clientId"],
+  [/^properties\.identityprofile\.kubeletidentity\.objectid$/, "principalId"],
+  [/^properties\.identityprofile\.kubeletidentity\.resourceid$/, "resourceId"]
+];
+var AZURERM_PATHS = [
+  [/(^|\.)user_assigned_identity_id$/, "resourceId"],
+  [/(^|\.)key_vault_reference_identity_id$/, "resourceId"],
+  [/(^|\.)[a-z0-9_]*managed_identity_client_id$/, "clientId"],
+  [/^kubelet_identity\.client_id$/, "clientId"],
+  [/^kubelet_identity\.object_id$/, "principalId"],
+  [/^(registry|secret)\.identity$/, "resourceId"]
+];
+var AZURERM_CONTAINER_APPS = /* @__PURE__ */ new Set(["azurerm_container_app", "azurerm_container_app_job"]);
+function settingExpects(name) {
+  const lower2 = name.toLowerCase();
+  if (lower2 === "azure_client_id" || lower2.endsWith("__clientid")) return "clientId";
+  if (lower2.endsWith("__managedidentityresourceid")) return "resourceId";
+  return void 0;
+}
+function entryAt(r, v) {
+  const at = v.at && within(r.decl, v.at) ? v.at : r.decl;
+  return { id: `${r.key}@${at.range.start.line}:${at.range.start.column}`, resource: r, at };
+}
+var PLACE_KEY = /(identity|identityid|clientid|objectid|resourceid|client_id|object_id|identity_id)$/;
+function walkProps(v, path, visit) {
+  if (v.kind === "object") {
+    for (const [k, x] of v.entries) {
+      const lower2 = k.toLowerCase();
+      path.push(lower2);
+      if (PLACE_KEY.test(lower2)) visit(path.join("."), k, x);
+      walkProps(x, path, visit);
+      path.pop();
+    }
+  } else if (v.kind === "array") {
+    for (const x of v.items) walkProps(x, path, visit);
+  }
+}
+function propertyPlaces(r, out) {
+  const view = armView2(r);
+  const table = view ? ARM_PATHS : r.format === "terraform" ? AZURERM_PATHS : [];
+  const body = view?.body ?? r.body;
+  walkProps(body, [], (path, key2, value) => {
+    if (!view && /^(registry|secret)\./.test(path) && !AZURERM_CONTAINER_APPS.has(r.type)) return;
+    const hit = table.find(([re]) => re.test(path));
+    if (!hit) return;
+    for (const v of listOf5(value)) out.push({ node: entryAt(r, v), place: key2, expects: hit[1], value: v });
+  });
+  if (r.type === "azurerm_federated_identity_credential") {
+    const parent = r.body.entries.get("parent_id");
+    if (parent) out.push({ node: entryAt(r, parent), place: "parent_id", expects: "resourceId", value: parent });
+  }
+}
+function listOf5(v) {
+  const u = unwrap(v);
+  return u?.kind === "array" ? u.items : [v];
+}
+var cache2 = /* @__PURE__ */ new WeakMap();
+function identityIdPlaces(graph) {
+  let places = cache2.get(graph);
+  if (!places) {
+    places = collectPlaces(graph);
+    cache2.set(graph, places);
+  }
+  return places;
+}
+function collectPlaces(graph) {
+  const out = [];
+  for (const grant of graph.grants) {
+    const place = grant.resource.format === "terraform" ? grant.kind === "accessPolicy" ? "object_id" : "principal_id" : grant.kind === "accessPolicy" ? "objectId" : "principalId";
+    out.push({ node: grant, place, expects: "principalId", value: grant.principal.value });
+  }
+  for (const workload of graph.workloads) {
+    const r = workload.resource;
+    const facts = SHAPES.map((s2) => s2.workloadIdentities(r)).find((f) => f !== void 0);
+    const place = r.format === "terraform" && r.type !== "azapi_resource" ? "identity_ids" : "userAssignedIdentities";
+    const kubelet = isAksCluster(r) ? kubeletIdentityValue(r) : void 0;
+    for (const v of facts?.userAssigned ?? []) if (v !== kubelet) out.push({ node: entryAt(r, v), place, expects: "resourceId", value: v });
+  }
+  const byKey = new Map(graph.resources.map((r) => [r.key, r]));
+  for (const [key2, settings] of graph.settings) {
+    const r = byKey.get(key2);
+    if (!r) continue;
+    for (const s2 of settings.entries) {
+      const expects = settingExpects(s2.name);
+      if (!expects || s2.secret) continue;
+      out.push({ node: { id: `${r.key}@${s2.at.range.start.line}:${s2.at.range.start.column}`, resource: r, at: s2.at }, place: s2.name, expects, value: s2.value });
+    }
+  }
+  for (const r of graph.resources) propertyPlaces(r, out);
+  return out;
+}
+
+// rules/ambiguous-identity.ts
+var ARM_TYPES = /* @__PURE__ */ new Set(["microsoft.web/sites", "microsoft.web/sites/slots", "microsoft.app/containerapps", "microsoft.app/jobs", "microsoft.containerinstance/containergroups"]);
+var PLATFORM_SETTING = /__(clientid|managedidentityresourceid|credential)$/i;
+var rule2 = {
+  meta: {
+    id: "ambiguous-identity",
+    description: "An app carries several managed identities and no AZURE_CLIENT_ID says which one its code uses.",
+    severity: "warning",
+    messages: {
+      noSystem: "'{{workload}}' carries the user-assigned identities {{identities}} and no system-assigned one, and sets no AZURE_CLIENT_ID: a token request without a client ID cannot choose between them. Set AZURE_CLIENT_ID to the client ID of the one its code uses ({{example}}).",
+      systemFirst: "'{{workload}}' carries a system-assigned identity and {{identity}}, and sets no AZURE_CLIENT_ID, so its code gets the system-assigned identity, which lacks the {{grant}} that {{identity}} holds. Set AZURE_CLIENT_ID to {{example}}, or grant the system-assigned identity what the code needs."
+    },
+    docs: "docs/rules/ambiguous-identity.md"
+  },
+  check(graph, context) {
+    for (const workload of graph.workloads) {
+      const r = workload.resource;
+      if (r.existing || !ARM_TYPES.has(armTypeOfResource2(r) ?? "")) continue;
+      const settings = workload.settings;
+      if (!settings || !settings.complete || findSetting(settings, "AZURE_CLIENT_ID")) continue;
+      const users = workload.identities.filter((i) => i.kind === "user" || i.kind === "external");
+      const system = workload.identities.find((i) => i.kind === "system");
+      if (selectedInCode(graph, workload, users)) continue;
+      if (!system) {
+        if (users.length < 2) continue;
+        context.report({
+          node: workload,
+          messageId: "noSystem",
+          data: { workload: r.symbol, identities: users.map((u) => `'${u.label}'`).join(" and "), example: clientIdExample(users) }
+        });
+        continue;
+      }
+      const selected = selectedForPlatform(graph, workload, identityIdPlaces(graph));
+      if (selected === "unknown") continue;
+      for (const user of users) {
+        if (user.kind !== "user" || selected.has(user)) continue;
+        const lacking = lackingGrant(graph, user, system);
+        if (!lacking) continue;
+        context.report({
+          node: workload,
+          messageId: "systemFirst",
+          data: {
+            workload: r.symbol,
+            identity: describeIdentity(user),
+            grant: `${describeRole(lacking)} on ${describeScope(lacking.scope)}`,
+            example: clientIdExample([user])
+          }
+        });
+        break;
+      }
+    }
+  }
+};
+function selectedInCode(graph, workload, users) {
+  return (workload.settings?.entries ?? []).some((s2) => {
+    if (PLATFORM_SETTING.test(s2.name)) return false;
+    const id = identityIdOf(graph, s2.value);
+    return id?.property === "clientId" && id.identity !== void 0 && users.includes(id.identity);
+  });
+}
+function selectedForPlatform(graph, workload, places) {
+  const out = /* @__PURE__ */ new Set();
+  for (const p of places) {
+    if (p.node.resource?.key !== workload.resource.key || p.place === "userAssignedIdentities" || p.place === "identity_ids") continue;
+    if (p.place.toUpperCase() === "AZURE_CLIENT_ID") continue;
+    const v = unwrap(p.value);
+    if (!v || v.kind === "null" || v.kind === "string" && !/[0-9a-f]{8}-|\/userassignedidentities\//i.test(v.value)) continue;
+    const identity = identityIdOf(graph, p.value)?.identity;
+    if (!identity || identity.resource?.existing && asString(unwrap(identity.resource.name)) === void 0) return "unknown";
+    out.add(identity);
+  }
+  return out;
+}
+function lackingGrant(graph, user, system) {
+  const byIdentity = grantsByIdentity(graph);
+  const own = byIdentity.get(system) ?? [];
+  return (byIdentity.get(user) ?? []).find((g) => !own.some((s2) => mayGiveSame(g, s2)));
+}
+function clientIdExample(users) {
+  const declared = users.find((u) => u.kind === "user" && u.resource);
+  return declared?.resource ? userIdentityExpression(declared.resource, "clientId") : "the identity's client ID";
+}
+var ambiguous_identity_default = rule2;
+
+// src/graph/platform.ts
+var AGENT_EXTENSIONS = {
+  // Azure Policy's machine configuration.
+  "microsoft.guestconfiguration": /.*/,
+  // The Azure Monitor Agent: data collection rules authorise what it sends.
+  "microsoft.azure.monitor": /^azuremonitor(windows|linux)agent$/i
+};
+var cache3 = /* @__PURE__ */ new WeakMap();
+function usedByPlatformAgent(identity, graph) {
+  if (identity.workloads.length === 0) return false;
+  const machines = machinesWithAgents(graph);
+  return identity.workloads.every((w) => machines.has(w.resource.key));
+}
+function machinesWithAgents(graph) {
+  let set = cache3.get(graph);
+  if (set) return set;
+  set = /* @__PURE__ */ new Set();
+  for (const r of graph.resources) {
+    if (inlineExtensions(r).some(isAgent)) set.add(r.key);
+    const machine = extensionTarget(r);
+    if (machine && isAgent(r.format === "terraform" ? r.body : getProp(r.body, "properties"))) set.add(machine.key);
+  }
+  cache3.set(graph, set);
+  return set;
+}
+function inlineExtensions(r) {
+  const list2 = getPath(r.body, ["properties", "virtualMachineProfile", "extensionProfile", "extensions"]);
+  if (!list2 || list2.kind !== "array") return [];
+  return list2.items.map((e) => getProp(e, "properties") ?? e);
+}
+function extensionTarget(r) {
+  if (r.format !== "terraform") return /\/extensions$/i.test(r.type) ? r.parent : void 0;
+  if (r.type !== "azurerm_virtual_machine_extension" && r.type !== "azurerm_virtual_machine_scale_set_extension") return void 0;
+  const id = unwrap(getProp(r.body, r.type === "azurerm_virtual_machine_extension" ? "virtual_machine_id" : "virtual_machine_scale_set_id"));
+  return id?.kind === "ref" ? id.resource : void 0;
+}
+function isAgent(settings) {
+  const publisher = asString(getProp(settings, "publisher"))?.toLowerCase();
+  const type = asString(getProp(settings, "type")) ?? "";
+  return publisher !== void 0 && publisher in AGENT_EXTENSIONS && AGENT_EXTENSIONS[publisher].test(type);
+}
+var BACKUP_VAULTS = /* @__PURE__ */ new Set(["microsoft.dataprotection/backupvaults", "azurerm_data_protection_backup_vault"]);
+var SNAPSHOT_GROUP_ROLES = /* @__PURE__ */ new Set(["disk snapshot contributor", "data operator for managed disks"]);
+function isSnapshotGroupGrant(grant) {
+  if (grant.scope.kind !== "resourceGroup" || !grant.role || !SNAPSHOT_GROUP_ROLES.has(grant.role.roleName.toLowerCase())) return false;
+  const identity = grant.principal.identity;
+  return !!identity && identity.workloads.some((w) => BACKUP_VAULTS.has(w.resource.type.toLowerCase()));
+}
+
 // src/graph/dialect.ts
 function adviceDialect(r) {
   if (r.command) return r.command.dialect;
@@ -44130,7 +46425,7 @@ function writtenArgument(r, ...flags) {
 }
 
 // rules/broad-scope.ts
-var rule = {
+var rule3 = {
   meta: {
     id: "broad-scope",
     description: "A role is granted on a resource group, subscription or management group rather than on the target resource.",
@@ -44150,8 +46445,8 @@ var rule = {
       const data = { role: describeRole(grant), principal: describePrincipal(grant), scope: describeScope(grant.scope) };
       const dialect = adviceDialect(grant.resource);
       if (dialect === "azcli" || dialect === "powershell") {
-        const written = writtenArgument(grant.resource, "--scope", "-Scope", "--resource-group", "-g", "-ResourceGroupName");
-        const instead = written ? ` instead of ${written.flag} ${written.text}` : "";
+        const written2 = writtenArgument(grant.resource, "--scope", "-Scope", "--resource-group", "-g", "-ResourceGroupName");
+        const instead = written2 ? ` instead of ${written2.flag} ${written2.text}` : "";
         context.report({ node: grant, value: grant.scope.value, messageId: dialect, data: { ...data, instead } });
         continue;
       }
@@ -44164,10 +46459,359 @@ var rule = {
     }
   }
 };
-var broad_scope_default = rule;
+var broad_scope_default = rule3;
+
+// rules/federated-credential.ts
+var TOKEN_EXCHANGE_AUDIENCES = [
+  "api://AzureADTokenExchange",
+  "api://AzureADTokenExchangeUSGov",
+  "api://AzureADTokenExchangeChina",
+  "api://AzureADTokenExchangeUSNat",
+  "api://AzureADTokenExchangeUSSec"
+];
+var AUDIENCES = new Set(TOKEN_EXCHANGE_AUDIENCES.map((a) => a.toLowerCase()));
+var GITHUB_ISSUER = /^https:\/\/token\.actions\.githubusercontent\.com(\/[^/]+)?$/i;
+var AKS_ISSUER = /^https:\/\/([a-z0-9-]+\.)?oic\.prod-aks\.azure\.com\/|^https:\/\/oidc\.prod-aks\.azure\.com\//i;
+var SA_SUBJECT = /^system:serviceaccount:[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?:[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+var GITHUB_SUBJECT = /^repo:[^/:\s]+\/[^/:\s]+:(ref:refs\/\S+|environment:.+|pull_request|job_workflow_ref:\S+)$/;
+var GITHUB_KINDS = ["ref:refs/", "environment:", "pull_request", "job_workflow_ref:"];
+var rule4 = {
+  meta: {
+    id: "federated-credential",
+    description: "A federated identity credential can never match a token: wrong audience, an issuer without workload identity, or a malformed subject.",
+    severity: "error",
+    messages: {
+      problems: "This federated credential never matches a token: {{problems}}.",
+      untrusted: "Service account '{{account}}' asks for a workload identity, but no federated credential declared here trusts it: token exchange fails. Add a credential with subject 'system:serviceaccount:{{namespace}}:{{account}}' and the cluster's OIDC issuer to the identity its client ID names."
+    },
+    docs: "docs/rules/federated-credential.md"
+  },
+  check(graph, context) {
+    for (const credential of graph.federatedCredentials) {
+      const problems = [audienceProblem(credential), issuerProblem(credential), subjectProblem(credential)].filter((p) => p !== void 0);
+      if (problems.length === 0) continue;
+      context.report({ node: credential, messageId: "problems", data: { problems: problems.join("; ") } });
+    }
+    for (const account of untrustedAccounts(graph)) {
+      context.report({ node: account, messageId: "untrusted", data: { account: account.name ?? "", namespace: account.namespace ?? "<namespace>" } });
+    }
+  }
+};
+function audienceProblem(credential) {
+  const v = unwrap(credential.audiences);
+  const items = v?.kind === "array" ? v.items.map(unwrap) : v?.kind === "string" ? [v] : void 0;
+  if (!items) return void 0;
+  const wrong = items.filter((x) => x?.kind === "string" && !AUDIENCES.has(x.value.toLowerCase()));
+  const allKnown = items.every((x) => x?.kind === "string");
+  if (wrong.length === 0 && (!allKnown || items.length === 1)) return void 0;
+  const written2 = items.map((x) => writtenText(x)).join(", ");
+  const q = credential.resource.format === "bicep" ? "'" : '"';
+  return `its audiences are [${written2}], not exactly [${q}api://AzureADTokenExchange${q}] (public cloud; the other clouds have their own), so Entra ID rejects every token`;
+}
+function issuerProblem(credential) {
+  const cluster = credential.issuerCluster;
+  if (!cluster) return void 0;
+  const { oidcIssuer, workloadIdentity } = clusterFederation(cluster);
+  const off = [oidcIssuer === false ? "the OIDC issuer" : void 0, workloadIdentity === false ? "workload identity" : void 0].filter(Boolean);
+  if (off.length === 0) return void 0;
+  const terraform = cluster.format === "terraform" && cluster.type !== "azapi_resource";
+  const fix = [
+    oidcIssuer === false ? terraform ? "oidc_issuer_enabled = true" : "oidcIssuerProfile.enabled: true" : void 0,
+    workloadIdentity === false ? terraform ? "workload_identity_enabled = true" : "securityProfile.workloadIdentity.enabled: true" : void 0
+  ].filter(Boolean);
+  return `its issuer is AKS cluster '${cluster.symbol}', which has ${off.join(" and ")} turned off, so no pod gets a token to exchange (set ${fix.join(" and ")})`;
+}
+function knownText(subject) {
+  const v = unwrap(subject);
+  if (v?.kind === "string") return { text: v.value, complete: true };
+  if (v?.kind !== "concat") return void 0;
+  let text3 = "";
+  for (const p of v.parts) {
+    if (p.kind !== "string") return { text: text3, complete: false };
+    text3 += p.value;
+  }
+  return { text: text3, complete: true };
+}
+function issuerKind(credential) {
+  if (credential.issuerCluster) return "aks";
+  const issuer = unwrap(credential.issuer);
+  if (issuer?.kind !== "string") return void 0;
+  if (GITHUB_ISSUER.test(issuer.value)) return "github";
+  return AKS_ISSUER.test(issuer.value) ? "aks" : void 0;
+}
+function subjectProblem(credential) {
+  const kind = issuerKind(credential);
+  const known2 = knownText(credential.subject);
+  if (!kind || !known2) return void 0;
+  const { text: text3, complete } = known2;
+  if (kind === "aks") {
+    const ok2 = complete ? SA_SUBJECT.test(text3) : compatible(text3, "system:serviceaccount:");
+    return ok2 ? void 0 : `its subject '${text3}${complete ? "" : "…"}' is not system:serviceaccount:<namespace>:<name>, the only subject an AKS issuer signs`;
+  }
+  if (!text3.startsWith("repo:")) return void 0;
+  const m = /^repo:[^/:\s]+\/[^/:\s]+:/.exec(text3);
+  if (!m) return complete ? githubProblem(text3) : void 0;
+  const rest = text3.slice(m[0].length);
+  const ok = complete ? GITHUB_SUBJECT.test(text3) : GITHUB_KINDS.some((k) => compatible(rest, k));
+  return ok ? void 0 : githubProblem(`${text3}${complete ? "" : "…"}`);
+}
+function githubProblem(text3) {
+  return `its subject '${text3}' is not a GitHub Actions subject: repo:<owner>/<repo>: followed by ref:refs/heads/<branch> (or refs/tags/…), environment:<name>, pull_request or job_workflow_ref:…`;
+}
+function compatible(prefix, start) {
+  return start.startsWith(prefix) || prefix.startsWith(start);
+}
+function untrustedAccounts(graph) {
+  if (graph.serviceAccounts.length === 0) return [];
+  const credentials = graph.federatedCredentials;
+  if (credentials.some((c) => knownText(c.subject)?.complete !== true)) return [];
+  if (!credentials.some((c) => knownText(c.subject)?.text.startsWith("system:serviceaccount:"))) return [];
+  return graph.serviceAccounts.filter((a) => a.name !== void 0 && a.trustedBy.length === 0);
+}
+var federated_credential_default = rule4;
+
+// rules/identity-id-mismatch.ts
+var WORDS = {
+  principalId: "principal (object) ID",
+  clientId: "client ID",
+  resourceId: "resource ID",
+  tenantId: "tenant ID",
+  name: "name"
+};
+var THREE = /* @__PURE__ */ new Set(["principalId", "clientId", "resourceId"]);
+var rule5 = {
+  meta: {
+    id: "identity-id-mismatch",
+    description: "One of an identity's IDs (principal, client, resource) is written where another of them belongs.",
+    severity: "error",
+    messages: {
+      mismatch: "{{place}} takes the {{expected}} of an identity, but {{value}} is the {{actual}} of {{identity}}; write {{suggestion}}.",
+      systemClientId: "{{place}} takes the client ID of a user-assigned identity, but {{value}} is the {{actual}} of {{identity}}, which needs no selecting: remove {{place}}, or set it to the client ID of the user-assigned identity the code should use."
+    },
+    docs: "docs/rules/identity-id-mismatch.md"
+  },
+  check(graph, context) {
+    for (const place of identityIdPlaces(graph)) {
+      const found = identityIdOf(graph, place.value);
+      if (!found || !THREE.has(found.property) || found.property === place.expects) continue;
+      const data = {
+        place: place.place,
+        expected: WORDS[place.expects],
+        actual: WORDS[found.property],
+        value: writtenText(place.value),
+        identity: found.identity ? describeIdentity(found.identity) : "a user-assigned identity"
+      };
+      let suggestion = rewrite(place.value, found, place.expects);
+      if (suggestion && found.resource && found.resource.decl.file !== place.node.at.file) {
+        suggestion = `its ${WORDS[place.expects]} (${suggestion} where the identity is declared)`;
+      }
+      if (suggestion === void 0 && found.system && place.expects === "clientId") {
+        context.report({ node: place.node, value: place.value, messageId: "systemClientId", data });
+        continue;
+      }
+      context.report({
+        node: place.node,
+        value: place.value,
+        messageId: "mismatch",
+        data: { ...data, suggestion: suggestion ?? `the identity's ${WORDS[place.expects]}` }
+      });
+    }
+  }
+};
+var UAMI_ARM3 = { principalId: ["properties", "principalId"], clientId: ["properties", "clientId"], resourceId: ["id"] };
+var UAMI_TF2 = { principalId: ["principal_id"], clientId: ["client_id"], resourceId: ["id"] };
+var KUBELET_ARM2 = {
+  principalId: ["properties", "identityProfile", "kubeletidentity", "objectId"],
+  clientId: ["properties", "identityProfile", "kubeletidentity", "clientId"],
+  resourceId: ["properties", "identityProfile", "kubeletidentity", "resourceId"]
+};
+var KUBELET_TF2 = {
+  principalId: ["kubelet_identity", 0, "object_id"],
+  clientId: ["kubelet_identity", 0, "client_id"],
+  resourceId: ["kubelet_identity", 0, "user_assigned_identity_id"]
+};
+function rewrite(value, found, expects) {
+  const v = unwrap(value);
+  if (v?.kind !== "ref" || !found.resource || found.system) return void 0;
+  const r = v.resource;
+  const terraform = r.format === "terraform" && r.type !== "azapi_resource";
+  const table = found.aks === "kubelet" ? terraform ? KUBELET_TF2 : KUBELET_ARM2 : terraform ? UAMI_TF2 : UAMI_ARM3;
+  let path = table[expects];
+  if (!path) return void 0;
+  if (r.type === "azapi_resource") path = path[0] === "id" ? ["id"] : ["output", ...path];
+  if (r.format === "arm") return armText(v, expects, found.aks === "kubelet");
+  const ref2 = { kind: "ref", resource: r, path };
+  return writtenText(ref2);
+}
+function armText(v, expects, kubelet) {
+  if (kubelet) return armExpression(v.resource.type, v.resource, `identityProfile.kubeletidentity.${expects === "principalId" ? "objectId" : expects}`, "2024-05-01");
+  return armExpression(v.resource.type, v.resource, expects === "resourceId" ? void 0 : expects, "2023-01-31");
+}
+var identity_id_mismatch_default = rule5;
+
+// rules/keyvault-access-model.ts
+var rule6 = {
+  meta: {
+    id: "keyvault-access-model",
+    description: "A Key Vault grant of the kind the vault's access model ignores: an access policy on an RBAC vault, a data role on an access-policy vault.",
+    severity: "warning",
+    messages: {
+      policyOnRbac: "This access policy for {{principal}} is ignored: key vault {{vault}} uses Azure RBAC ({{reason}}). Grant {{role}} on the vault with a role assignment instead, or set {{policySetting}} if the vault is meant to use access policies.",
+      roleOnPolicies: "Grants '{{role}}' to {{principal}} on key vault {{vault}}, but the vault uses access policies ({{reason}}): role assignments give no data access there. Add an access policy for the principal instead, or turn on RBAC ({{rbacSetting}})."
+    },
+    docs: "docs/rules/keyvault-access-model.md"
+  },
+  check(graph, context) {
+    let declarations;
+    let index;
+    for (const grant of graph.grants) {
+      if (grant.kind !== "accessPolicy" && grant.kind !== "rbac") continue;
+      const type = grant.scope.resourceType ?? grant.scope.resource?.type;
+      if (grant.kind === "rbac" && (grant.scope.kind !== "resource" || !type || !/keyvault|key_vault|azapi/i.test(type))) continue;
+      const vault = vaultOf(grant.scope.resource) ?? namedVault(grant, index ??= new ResourceIndex(graph.resources));
+      if (!vault) continue;
+      declarations ??= vaultDeclarations(graph);
+      const decls = declarations.get(azureResourceKey(vault)) ?? [vault];
+      const model2 = modelOfDeclarations(decls);
+      if (!model2) continue;
+      const created = decls.find((d) => !d.existing) ?? vault;
+      const terraform = created.format === "terraform" && created.type !== "azapi_resource";
+      const assign = created.format === "terraform" ? " = " : ": ";
+      const data = { principal: describePrincipal(grant), vault: `'${asString(unwrap(vault.name)) ?? vault.symbol}'`, reason: reason(model2, created) };
+      const related = model2.value?.at ? [{ message: "The access model is set here.", at: model2.value.at }] : [{ message: "The vault's declaration, whose API version decides the access model.", at: created.decl }];
+      if (grant.kind === "accessPolicy" && model2.model === "rbac") {
+        const policySetting = terraform ? "rbac_authorization_enabled = false" : `enableRbacAuthorization${assign}false`;
+        context.report({ node: grant, messageId: "policyOnRbac", data: { ...data, role: policyRole(grant, context), policySetting }, related });
+      } else if (grant.kind === "rbac" && model2.model === "accessPolicy" && grant.role && carriesVaultData(grant)) {
+        const rbacSetting = terraform ? "rbac_authorization_enabled = true" : `enableRbacAuthorization${assign}true`;
+        context.report({ node: grant, value: roleSource(grant), messageId: "roleOnPolicies", data: { ...data, role: grant.role.roleName, rbacSetting }, related });
+      }
+    }
+  }
+};
+function vaultDeclarations(graph) {
+  const out = /* @__PURE__ */ new Map();
+  for (const r of graph.resources) {
+    if (!isVault(r)) continue;
+    const key2 = azureResourceKey(r);
+    out.set(key2, [...out.get(key2) ?? [], r]);
+  }
+  return out;
+}
+function vaultOf(r) {
+  if (!r) return void 0;
+  if (isVault(r)) return r;
+  if (r.parent && isVault(r.parent) && r.type.toLowerCase().startsWith("microsoft.keyvault/vaults/")) return r.parent;
+  const ref2 = r.format === "terraform" && /^azurerm_key_vault_(?:secret|key|certificate)$/.test(r.type) ? unwrap(getProp(r.body, "key_vault_id")) : void 0;
+  return ref2?.kind === "ref" && isVault(ref2.resource) ? ref2.resource : void 0;
+}
+function namedVault(grant, index) {
+  const { resourceType, label: label2 } = grant.scope;
+  if (grant.scope.resource || !resourceType || !label2 || !sameOrChild(resourceType, VAULT)) return void 0;
+  const found = index.named(VAULT, label2.split("/")[0], grant.resource);
+  return found.length === 1 ? found[0] : void 0;
+}
+function carriesVaultData(grant) {
+  const role2 = grant.role;
+  if (role2.permissionsKnown === false) return false;
+  const patterns = patternsOf(role2) ?? [];
+  const data = role2.permissionBlocks ? role2.permissionBlocks.flatMap((b2) => b2.dataActions) : role2.dataActions;
+  return patterns.length > 0 && data.some((p) => matchesPermission(p.split("/")[0], "Microsoft.KeyVault"));
+}
+function reason(model2, vault) {
+  if (vault.format === "terraform" && vault.type !== "azapi_resource") {
+    return model2.byDefault ? "rbac_authorization_enabled is not set, and azurerm defaults it to false" : `rbac_authorization_enabled = ${model2.model === "rbac"}`;
+  }
+  if (model2.byDefault) {
+    const since = model2.model === "rbac" ? "from 2026-02-01 on, API versions default to RBAC" : "API versions before 2026-02-01 default to access policies";
+    return `enableRbacAuthorization is not written and the API version is ${model2.apiVersion}: ${since}`;
+  }
+  return `enableRbacAuthorization${vault.format === "terraform" ? " = " : ": "}${model2.model === "rbac"}`;
+}
+var POLICY_ACTIONS = {
+  secrets: { get: "secrets/getSecret/action", list: "secrets/readMetadata/action", set: "secrets/setSecret/action", delete: "secrets/delete" },
+  keys: {
+    get: "keys/read",
+    list: "keys/read",
+    wrapkey: "keys/wrap/action",
+    unwrapkey: "keys/unwrap/action",
+    encrypt: "keys/encrypt/action",
+    decrypt: "keys/decrypt/action",
+    sign: "keys/sign/action",
+    verify: "keys/verify/action"
+  },
+  certificates: { get: "certificates/read", list: "certificates/read" }
+};
+function policyRole(grant, context) {
+  const ops = [];
+  for (const [list2, actions] of Object.entries(POLICY_ACTIONS)) {
+    for (const item of listOf(getProp(grant.permissions, list2))) {
+      const name = asString(unwrap(item))?.toLowerCase();
+      if (name === void 0 || name === "all" || !actions[name]) return "a Key Vault data role that covers its permissions";
+      ops.push(dataAction(`Microsoft.KeyVault/vaults/${actions[name]}`));
+    }
+  }
+  const role2 = ops.length > 0 ? context.permissions.narrowest(ops) : void 0;
+  return role2 ? `'${role2.roleName}'` : "a Key Vault data role that covers its permissions";
+}
+var keyvault_access_model_default = rule6;
+
+// rules/kubelet-acr-pull.ts
+var PULL = action("Microsoft.ContainerRegistry/registries/pull/read");
+var REGISTRY2 = "microsoft.containerregistry/registries";
+var rule7 = {
+  meta: {
+    id: "kubelet-acr-pull",
+    description: "A role that pulls images is granted on a registry to an AKS cluster's control-plane identity instead of its kubelet identity.",
+    severity: "error",
+    messages: {
+      wrongIdentity: "Grants {{role}} on {{registry}} to {{principal}}, the control plane of AKS cluster '{{cluster}}'; its nodes pull images with the kubelet identity, so pulls fail. Grant it to the kubelet identity instead: principal ID {{kubelet}}.",
+      unused: "Grants {{role}} on {{registry}} to {{principal}}, the control plane of AKS cluster '{{cluster}}'; its nodes pull images with the kubelet identity ({{kubelet}}), which holds a pull grant there already, so this grant is access nothing uses. Remove it."
+    },
+    docs: "docs/rules/kubelet-acr-pull.md"
+  },
+  check(graph, context) {
+    for (const grant of graph.grants) {
+      if (grant.kind !== "rbac" || !grant.role || !grant.principal.identity) continue;
+      if (grant.scope.kind !== "resource" || grant.scope.resourceType?.toLowerCase() !== REGISTRY2) continue;
+      if (allows(grant.role, PULL) !== true) continue;
+      const target = controlPlaneOf(graph, grant.principal.identity);
+      if (!target) continue;
+      const kubeletGranted = target.kubelet !== void 0 && graph.grants.some((g) => isPullGrant(g, target.kubelet) && mayShareScope(g, grant));
+      context.report({
+        node: grant,
+        value: grant.principal.value,
+        messageId: kubeletGranted ? "unused" : "wrongIdentity",
+        data: {
+          role: describeRole(grant),
+          registry: describeScope(grant.scope),
+          principal: describeIdentity(grant.principal.identity),
+          cluster: target.cluster.symbol,
+          kubelet: target.expression
+        }
+      });
+    }
+  }
+};
+function isPullGrant(g, identity) {
+  return g.kind === "rbac" && g.principal.identity === identity && !!g.role && allows(g.role, PULL) !== false;
+}
+function controlPlaneOf(graph, identity) {
+  const { controlPlaneOf: clusters, kubeletOf } = clusterRoles(graph, identity);
+  if (clusters.length > 0) {
+    if (kubeletOf.length > 0) return void 0;
+    if (identity.workloads.some((w) => !clusters.some((c2) => c2.workload === w))) return void 0;
+    const c = clusters[0];
+    return { cluster: c.resource, kubelet: c.kubelet, expression: c.kubeletPrincipal };
+  }
+  const r = identity.resource;
+  if (identity.kind === "system" && r && r.existing && isAksCluster(r)) return { cluster: r, expression: kubeletPrincipal(r) };
+  return void 0;
+}
+var kubelet_acr_pull_default = rule7;
 
 // rules/missing-principal-type.ts
-var rule2 = {
+var rule8 = {
   meta: {
     id: "missing-principal-type",
     description: "A role assignment to a service principal does not set principalType: 'ServicePrincipal'.",
@@ -44202,136 +46846,19 @@ var rule2 = {
     }
   }
 };
-var missing_principal_type_default = rule2;
-
-// src/graph/identity-ids.ts
-var UAMI_ARM2 = "microsoft.managedidentity/userassignedidentities";
-var AKS_ARM2 = "microsoft.containerservice/managedclusters";
-var UAMI_ID = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/[^/]+$/i;
-function armTypeOfInstance(r) {
-  if (r.format !== "terraform") return r.type.toLowerCase();
-  if (r.type === "azapi_resource") return azapiArmType(asString(getProp(r.body, "type")))?.toLowerCase();
-  return void 0;
-}
-var UAMI_PATHS = {
-  "": "resourceId",
-  id: "resourceId",
-  name: "name",
-  "properties.principalid": "principalId",
-  principalid: "principalId",
-  "properties.clientid": "clientId",
-  clientid: "clientId",
-  "properties.tenantid": "tenantId",
-  tenantid: "tenantId"
-};
-var KUBELET_ARM = {
-  "properties.identityprofile.kubeletidentity.objectid": "principalId",
-  "properties.identityprofile.kubeletidentity.clientid": "clientId",
-  "properties.identityprofile.kubeletidentity.resourceid": "resourceId"
-};
-var UAMI_TF = {
-  id: "resourceId",
-  name: "name",
-  principal_id: "principalId",
-  client_id: "clientId",
-  tenant_id: "tenantId"
-};
-var KUBELET_TF = {
-  "kubelet_identity.0.object_id": "principalId",
-  "kubelet_identity.0.client_id": "clientId",
-  "kubelet_identity.0.user_assigned_identity_id": "resourceId"
-};
-function identityIdFacts(value) {
-  let v = unwrap(value);
-  if (v && v.kind === "array" && v.items.length === 1) v = unwrap(v.items[0]);
-  if (!v) return void 0;
-  if (v.kind === "string") return UAMI_ID.test(v.value) ? { property: "resourceId" } : void 0;
-  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
-    return parseResourceIdArgs(v.fn, v.args)?.type.toLowerCase() === UAMI_ARM2 ? { property: "resourceId" } : void 0;
-  }
-  if (v.kind !== "ref") return void 0;
-  const r = v.resource;
-  const path = lowerPath(v.path);
-  if (r.format === "terraform" && r.type !== "azapi_resource") {
-    if (r.type === "azurerm_user_assigned_identity") return known(UAMI_TF[path], r);
-    if (path === "identity.0.principal_id" || path === "identity.principal_id") return { property: "principalId", resource: r, system: true };
-    if (path === "identity.0.tenant_id") return { property: "tenantId", resource: r, system: true };
-    if (r.type === "azurerm_kubernetes_cluster" && KUBELET_TF[path]) return { property: KUBELET_TF[path], resource: r, aks: "kubelet" };
-    return void 0;
-  }
-  const type = armTypeOfInstance(r);
-  const armPath = r.type === "azapi_resource" ? path.replace(/^output\./, "") : path;
-  if (type === UAMI_ARM2) return known(UAMI_PATHS[armPath], r);
-  if (armPath === "identity.principalid" || r.type === "azapi_resource" && armPath === "identity.0.principal_id") return { property: "principalId", resource: r, system: true };
-  if (armPath === "identity.tenantid") return { property: "tenantId", resource: r, system: true };
-  if (type === AKS_ARM2 && KUBELET_ARM[armPath]) return { property: KUBELET_ARM[armPath], resource: r, aks: "kubelet" };
-  return void 0;
-}
-function known(property, resource) {
-  return property ? { property, resource, system: false } : void 0;
-}
-function identityIdOf(graph, value) {
-  const facts = identityIdFacts(value);
-  if (!facts) return void 0;
-  const identity = facts.resource ? identityNodeOf(graph, facts) : void 0;
-  return identity ? { ...facts, identity } : facts;
-}
-function identityNodeOf(graph, facts) {
-  const r = facts.resource;
-  if (facts.aks === "kubelet") {
-    const resourceId2 = r.format === "terraform" ? getProp(getPath(r.body, ["kubelet_identity", 0]), "user_assigned_identity_id") : getPath(r.body, ["properties", "identityProfile", "kubeletidentity", "resourceId"]);
-    const named = identityIdFacts(resourceId2);
-    return named?.resource && named.property === "resourceId" ? graph.identityIndex.get(`user:${azureResourceKey(named.resource)}`) : void 0;
-  }
-  return graph.identityIndex.get(`${facts.system ? "system" : "user"}:${azureResourceKey(r)}`);
-}
-
-// src/graph/external.ts
-var cache2 = /* @__PURE__ */ new WeakMap();
-function externalCallsPassing(identity, graph, what = "principalId") {
-  const uses = usesOf(graph).get(identity) ?? [];
-  return [...new Set(uses.filter((u) => what === "any" || u.passed === what).map((u) => u.call))];
-}
-function usesOf(graph) {
-  let map = cache2.get(graph);
-  if (map) return map;
-  const uses = /* @__PURE__ */ new Map();
-  for (const call2 of graph.externalCalls ?? []) {
-    walkValue(call2.args, (v) => {
-      if (v.kind !== "ref" && v.kind !== "concat" && v.kind !== "call") return;
-      const id = identityIdOf(graph, v);
-      if (!id?.identity) return;
-      const list2 = uses.get(id.identity) ?? [];
-      list2.push({ call: call2, passed: id.property === "principalId" ? "principalId" : "other" });
-      uses.set(id.identity, list2);
-    });
-  }
-  map = uses;
-  cache2.set(graph, map);
-  return map;
-}
-
-// src/graph/principals.ts
-function identityOfPrincipal(value, graph) {
-  const id = identityIdOf(graph, value);
-  return id?.property === "principalId" ? id.identity : void 0;
-}
-function possibleIdentities(grant, graph) {
-  if (grant.principal.identity) return [grant.principal.identity];
-  const v = unwrap(grant.principal.value);
-  if (v?.kind !== "call" || v.fn !== "if" || v.args.length !== 3) return [];
-  return [v.args[1], v.args[2]].map((b2) => identityOfPrincipal(b2, graph)).filter((i) => !!i);
-}
+var missing_principal_type_default = rule8;
 
 // rules/missing-role-grant.ts
-var rule3 = {
+var rule9 = {
   meta: {
     id: "missing-role-grant",
     description: "A managed identity is attached to a workload, but nothing grants it a role.",
     severity: "warning",
     messages: {
       system: "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or remove the identity if nothing uses it.",
-      user: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or detach it if nothing uses it."
+      user: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role. Grant it the role it needs on the resource it uses, or detach it if nothing uses it.",
+      systemNeeds: "'{{workload}}' enables a system-assigned identity, but nothing here grants it a role, and {{use}} needs {{operations}} on {{target}} through it. Grant {{role}} on the {{targetWords}}: {{hint}}.",
+      userNeeds: "User-assigned identity '{{identity}}' is attached to {{workloads}}, but nothing here grants it a role, and {{use}} of '{{workload}}' needs {{operations}} on {{target}} through it. Grant {{role}} on the {{targetWords}}: {{hint}}."
     },
     docs: "docs/rules/missing-role-grant.md"
   },
@@ -44339,6 +46866,24 @@ var rule3 = {
     const maybe = new Set(graph.grants.filter((g) => !g.principal.identity).flatMap((g) => possibleIdentities(g, graph)));
     for (const identity of graph.identities) {
       if (maybe.has(identity) || !ungranted(identity, graph)) continue;
+      if (reportedAsSlotDrift(graph, identity)) continue;
+      const need = firstNeed(graph, identity);
+      if (need && (identity.kind === "system" || identity.kind === "user")) {
+        const roles = suggestedRoles(need, context.permissions);
+        const data = {
+          workload: need.workload.symbol,
+          identity: identity.label,
+          workloads: [...new Set(identity.workloads.map((w) => `'${w.resource.symbol}'`))].join(", "),
+          use: need.use,
+          operations: describeOperations(need),
+          target: describeTarget(need.target),
+          role: describeRoles(roles),
+          targetWords: targetWords(need.target),
+          hint: roles[0] ? assignmentHint(need, identity, roles[0]) : "grant a role whose permissions cover it"
+        };
+        context.report({ node: identity.kind === "system" ? identity.workloads[0] : identity, messageId: identity.kind === "system" ? "systemNeeds" : "userNeeds", data });
+        continue;
+      }
       if (identity.kind === "system") {
         const workload = identity.workloads[0];
         context.report({ node: workload, messageId: "system", data: { workload: workload.resource.symbol } });
@@ -44355,17 +46900,21 @@ function ungranted(identity, graph) {
   if (grantsTo(identity, graph.grants).length > 0) return false;
   return externalCallsPassing(identity, graph).length === 0;
 }
-var missing_role_grant_default = rule3;
+function firstNeed(graph, identity) {
+  const mine = graph.needs.filter((n2) => n2.identity === identity && n2.attached);
+  return mine.sort((a, b2) => compareLocations(a.at, b2.at))[0];
+}
+var missing_role_grant_default = rule9;
 
 // src/graph/roots.ts
-import { dirname as dirname7 } from "node:path";
+import { dirname as dirname8 } from "node:path";
 function deploymentRoot(r) {
   const rootFile = (r.callChain[0] ?? r.decl).file;
-  return r.format === "terraform" ? dirname7(rootFile) : rootFile;
+  return r.format === "terraform" ? dirname8(rootFile) : rootFile;
 }
 
 // rules/non-idempotent-assignment-name.ts
-var rule4 = {
+var rule10 = {
   meta: {
     id: "non-idempotent-assignment-name",
     description: "A role assignment name is not a stable function of scope, principal and role.",
@@ -44382,14 +46931,14 @@ var rule4 = {
     docs: "docs/rules/non-idempotent-assignment-name.md"
   },
   check(graph, context) {
-    const named = graph.grants.filter((g) => g.kind === "rbac" && g.name);
-    const twins = new TwinFinder(named);
-    for (const grant of named) {
+    const named2 = graph.grants.filter((g) => g.kind === "rbac" && g.name);
+    const twins = new TwinFinder(named2);
+    for (const grant of named2) {
       const name = unwrap(grant.name);
-      const written = grant.resource.command ? writtenArgument(grant.resource, "--name", "-n", "-RoleAssignmentName") : void 0;
-      if (written) {
+      const written2 = grant.resource.command ? writtenArgument(grant.resource, "--name", "-n", "-RoleAssignmentName") : void 0;
+      if (written2) {
         const messageId = findCall(name, ["newguid", "uuid"]) ? "scriptRandom" : name.kind === "string" ? "scriptLiteral" : void 0;
-        if (messageId) context.report({ node: grant, value: grant.name, messageId, data: { flag: written.flag, name: written.text } });
+        if (messageId) context.report({ node: grant, value: grant.name, messageId, data: { flag: written2.flag, name: written2.text } });
         continue;
       }
       const random = findCall(name, ["newguid", "uuid", "utcnow", "timestamp"]);
@@ -44404,19 +46953,19 @@ var rule4 = {
       if (name.kind === "call" && name.fn === "guid") {
         const missing = missingSeeds(grant, name.args);
         if (missing === void 0) continue;
-        const written2 = writtenText(grant.name);
+        const written3 = writtenText(grant.name);
         if (missing.length > 0) {
           const sharers = collidingWith(grant, twins);
           context.report({
             node: grant,
             value: grant.name,
-            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written2, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written2, missing: missing.join(" and ") } }
+            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written3, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written3, missing: missing.join(" and ") } }
           });
           continue;
         }
         const twin = twins.of(grant);
         if (twin) {
-          context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written2, other: `'${twin.resource.symbol}'` } });
+          context.report({ node: grant, value: grant.name, messageId: "duplicate", data: { name: written3, other: `'${twin.resource.symbol}'` } });
         }
       }
     }
@@ -44435,14 +46984,14 @@ function assignmentKey(g) {
 function collidingWith(grant, twins) {
   const key2 = assignmentKey(grant);
   if (key2 === void 0) return [];
-  const root = rootOf(grant);
+  const root = rootOf2(grant);
   return twins.sameBucket(grant).filter((other) => {
-    if (other === grant || rootOf(other) !== root || !sameName(other, grant)) return false;
+    if (other === grant || rootOf2(other) !== root || !sameName(other, grant)) return false;
     const otherKey = assignmentKey(other);
     return otherKey !== void 0 && otherKey !== key2;
   });
 }
-function rootOf(g) {
+function rootOf2(g) {
   return (g.resource.callChain[0] ?? g.resource.decl).file;
 }
 function describeSharers(grant, sharers) {
@@ -44452,8 +47001,8 @@ function describeSharers(grant, sharers) {
 }
 var TwinFinder = class _TwinFinder {
   buckets = /* @__PURE__ */ new Map();
-  constructor(named) {
-    for (const g of named) {
+  constructor(named2) {
+    for (const g of named2) {
       const key2 = _TwinFinder.key(g);
       let runs = this.buckets.get(key2);
       if (!runs) this.buckets.set(key2, runs = []);
@@ -44479,123 +47028,135 @@ var TwinFinder = class _TwinFinder {
     return (this.buckets.get(_TwinFinder.key(grant)) ?? []).flatMap((run) => run.grants);
   }
 };
-var non_idempotent_assignment_name_default = rule4;
+var non_idempotent_assignment_name_default = rule10;
 
-// src/graph/permissions.ts
-function action(name) {
-  return { kind: "action", name };
-}
-function dataAction(name) {
-  return { kind: "dataAction", name };
-}
-function matchesPermission(pattern, text2) {
-  const p = pattern.toLowerCase();
-  const t = text2.toLowerCase();
-  let pi = 0;
-  let ti = 0;
-  let star = -1;
-  let mark = 0;
-  while (ti < t.length) {
-    if (pi < p.length && p[pi] !== "*" && p[pi] === t[ti]) {
-      pi++;
-      ti++;
-    } else if (pi < p.length && p[pi] === "*") {
-      star = pi++;
-      mark = ti;
-    } else if (star >= 0) {
-      pi = star + 1;
-      ti = ++mark;
-    } else {
-      return false;
-    }
+// src/graph/identity-uses.ts
+var UAMI4 = "microsoft.managedidentity/userassignedidentities";
+var UAMI_ID2 = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/([^/]+)\/?$/i;
+var SKIPPED_KEYS = /* @__PURE__ */ new Set(["dependson", "depends_on"]);
+var cache4 = /* @__PURE__ */ new WeakMap();
+function collect(graph) {
+  const uses = { resources: /* @__PURE__ */ new Set(), names: /* @__PURE__ */ new Set(), passed: /* @__PURE__ */ new Map(), unknownName: false };
+  const referenced = /* @__PURE__ */ new Set();
+  const notUses = /* @__PURE__ */ new Set();
+  const granting = /* @__PURE__ */ new Set();
+  for (const g of graph.grants) {
+    notUses.add(g.principal.value);
+    granting.add(g.resource);
   }
-  while (pi < p.length && p[pi] === "*") pi++;
-  return pi === p.length;
-}
-function blocksOf(role2) {
-  return role2.permissionBlocks ?? [role2];
-}
-function blockAllows(block2, op) {
-  const [granted, denied] = op.kind === "action" ? [block2.actions, block2.notActions] : [block2.dataActions, block2.notDataActions];
-  return granted.some((p) => matchesPermission(p, op.name)) && !denied.some((p) => matchesPermission(p, op.name));
-}
-function allows(role2, op) {
-  if (role2.permissionsKnown === false) return void 0;
-  return blocksOf(role2).some((b2) => blockAllows(b2, op));
-}
-function allowsAll(role2, ops) {
-  if (role2.permissionsKnown === false) return void 0;
-  return ops.every((op) => allows(role2, op));
-}
-var PermissionModel = class {
-  constructor(catalog2) {
-    this.catalog = catalog2;
-  }
-  catalog;
-  vocabulary;
-  breadths = /* @__PURE__ */ new Map();
-  answers = /* @__PURE__ */ new Map();
-  allows(role2, op) {
-    return allows(role2, op);
-  }
-  leastPrivileged(ops) {
-    const key2 = ops.map((o) => `${o.kind}:${o.name.toLowerCase()}`).sort().join("|");
-    const cached2 = this.answers.get(key2);
-    if (cached2) return cached2;
-    const candidates = this.catalog.all().filter((r) => ops.length > 0 && allowsAll(r, ops) === true);
-    const ranked = candidates.map((role2) => ({ role: role2, documented: role2.category !== null ? 0 : 1, breadth: this.breadth(role2) })).sort((a, b2) => a.documented - b2.documented || a.breadth - b2.breadth || (a.role.roleName < b2.role.roleName ? -1 : 1)).map((x) => x.role);
-    this.answers.set(key2, ranked);
-    return ranked;
-  }
-  /** The single narrowest built-in role that allows every operation, if any does. */
-  narrowest(ops) {
-    return this.leastPrivileged(ops)[0];
-  }
-  breadth(role2) {
-    let n2 = this.breadths.get(role2.id);
-    if (n2 === void 0) {
-      n2 = this.ops().filter((op) => allows(role2, op) === true).length;
-      this.breadths.set(role2.id, n2);
-    }
-    return n2;
-  }
-  ops() {
-    if (!this.vocabulary) {
-      const seen = /* @__PURE__ */ new Map();
-      for (const r of this.catalog.all()) {
-        for (const b2 of blocksOf(r)) {
-          for (const a of b2.actions) seen.set(`a:${a.toLowerCase()}`, action(a));
-          for (const d of b2.dataActions) seen.set(`d:${d.toLowerCase()}`, dataAction(d));
-        }
+  const visit = (v) => {
+    walkValue(v, (x) => {
+      if (x.kind === "ref") referenced.add(x.resource);
+      else if (x.kind === "string") {
+        const m = UAMI_ID2.exec(x.value);
+        if (m) uses.names.add(m[1].toLowerCase());
+      } else if (x.kind === "call" && RESOURCE_ID_FUNCTIONS.has(x.fn)) {
+        const q = parseResourceIdArgs(x.fn, x.args);
+        if (!q || q.type.toLowerCase() !== UAMI4) return;
+        const name = asString(q.names[q.names.length - 1]);
+        if (name) uses.names.add(name.toLowerCase());
+        else uses.unknownName = true;
+      } else if (x.kind === "concat" && x.parts.some((p) => p.kind === "string" && /\/userassignedidentities\//i.test(p.value))) {
+        uses.unknownName = true;
       }
-      this.vocabulary = [...seen.values()];
+    });
+  };
+  const visitBody = (v, r, depth) => {
+    if (notUses.has(v)) return;
+    if (v.kind === "object") {
+      for (const [k, x] of v.entries) {
+        const key2 = k.toLowerCase();
+        if (SKIPPED_KEYS.has(key2) || depth === 0 && key2 === "name" && granting.has(r)) continue;
+        const keyValue = v.keyValues?.get(k);
+        if (keyValue) visit(keyValue);
+        visitBody(x, r, depth + 1);
+      }
+    } else if (v.kind === "array") {
+      for (const x of v.items) visitBody(x, r, depth + 1);
+    } else visit(v);
+  };
+  for (const r of graph.resources) {
+    visitBody(r.body, r, 0);
+    if (r.scope) visit(r.scope);
+  }
+  const passedTo = (v, call2) => walkValue(v, (x) => {
+    if (x.kind !== "string") return;
+    const key2 = x.value.toLowerCase();
+    const calls = uses.passed.get(key2);
+    if (calls) calls.push(call2);
+    else uses.passed.set(key2, [call2]);
+  });
+  for (const e of graph.exports) {
+    visit(e.value);
+    if (e.kind === "moduleArgument") passedTo(e.value, e.at);
+  }
+  for (const call2 of graph.externalCalls ?? []) passedTo(call2.args, call2.at);
+  for (const r of referenced) uses.resources.add(azureResourceKey(r));
+  return uses;
+}
+function isUsed(graph, identity) {
+  const r = identity.resource;
+  if (!r) return true;
+  let uses = cache4.get(graph);
+  if (!uses) {
+    uses = collect(graph);
+    cache4.set(graph, uses);
+  }
+  if (uses.resources.has(azureResourceKey(r))) return true;
+  const name = asString(r.name)?.toLowerCase();
+  if (name === void 0) return uses.unknownName || unknownNamedElsewhere(graph, r);
+  if (uses.names.has(name)) return true;
+  return (uses.passed.get(name) ?? []).some((call2) => !r.callChain.some((c) => sameLocation(c, call2) || within(call2, c)));
+}
+function unknownNamedElsewhere(graph, r) {
+  const key2 = azureResourceKey(r);
+  return graph.resources.some((o) => armTypeOfResource2(o) === UAMI4 && asString(o.name) === void 0 && azureResourceKey(o) !== key2);
+}
+
+// rules/orphaned-identity.ts
+var UAMI5 = "microsoft.managedidentity/userassignedidentities";
+var rule11 = {
+  meta: {
+    id: "orphaned-identity",
+    description: "A user-assigned identity holds grants, but nothing uses it.",
+    severity: "warning",
+    messages: {
+      orphaned: "User-assigned identity '{{identity}}' holds {{grants}}, but nothing here uses it: no workload carries it, no federated credential trusts it, no setting selects it, no module receives it and no output hands it on. Delete it with its grants, or attach it to the workload that needs them."
+    },
+    docs: "docs/rules/orphaned-identity.md"
+  },
+  check(graph, context) {
+    const byIdentity = grantsByIdentity(graph);
+    for (const identity of graph.identities) {
+      if (identity.kind !== "user" || !identity.createdHere || !identity.resource || identity.workloads.length > 0) continue;
+      const grants3 = byIdentity.get(identity) ?? [];
+      if (grants3.length === 0 || credentialsOf(graph, identity).length > 0) continue;
+      if (externalCallsPassing(identity, graph, "any").length > 0 || isUsed(graph, identity)) continue;
+      if (declaredElsewhere(graph, identity)) continue;
+      const named2 = grants3.slice(0, 2).map((g) => g.kind === "accessPolicy" ? `an access policy on ${describeScope(g.scope)}` : `${describeRole(g)} on ${describeScope(g.scope)}`);
+      const more = grants3.length - named2.length;
+      context.report({
+        node: identity,
+        messageId: "orphaned",
+        data: { identity: identity.label, grants: named2.join(" and ") + (more > 0 ? ` and ${more} more grant${more > 1 ? "s" : ""}` : "") }
+      });
     }
-    return this.vocabulary;
   }
 };
-var TYPICAL_OPERATIONS = {
-  "microsoft.keyvault/vaults": [dataAction("Microsoft.KeyVault/vaults/secrets/getSecret/action")],
-  "microsoft.storage/storageaccounts": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
-  "microsoft.storage/storageaccounts/blobservices/containers": [dataAction("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read")],
-  "microsoft.storage/storageaccounts/queueservices/queues": [dataAction("Microsoft.Storage/storageAccounts/queueServices/queues/messages/read")],
-  "microsoft.containerregistry/registries": [action("Microsoft.ContainerRegistry/registries/pull/read")],
-  "microsoft.servicebus/namespaces": [dataAction("Microsoft.ServiceBus/namespaces/messages/receive/action")],
-  "microsoft.eventhub/namespaces": [dataAction("Microsoft.EventHub/namespaces/messages/receive/action")],
-  "microsoft.appconfiguration/configurationstores": [dataAction("Microsoft.AppConfiguration/configurationStores/keyValues/read")]
-};
-function suggestedRole(model2, resourceType) {
-  const ops = resourceType ? TYPICAL_OPERATIONS[resourceType.toLowerCase()] : void 0;
-  return ops ? model2.narrowest(ops) : void 0;
+function declaredElsewhere(graph, identity) {
+  const r = identity.resource;
+  const name = asString(r.name)?.toLowerCase();
+  if (name === void 0) return false;
+  const key2 = azureResourceKey(r);
+  return graph.resources.some(
+    (o) => armTypeOfResource2(o) === UAMI5 && azureResourceKey(o) !== key2 && asString(o.name)?.toLowerCase() === name
+  );
 }
-var model;
-function permissionModel() {
-  model ??= new PermissionModel(roleCatalog());
-  return model;
-}
+var orphaned_identity_default = rule11;
 
 // rules/privileged-role.ts
 var PRIVILEGED = new Set(PRIVILEGED_ROLE_NAMES.map((n2) => n2.toLowerCase()));
-var rule5 = {
+var rule12 = {
   meta: {
     id: "privileged-role",
     description: "A privileged role (Owner, Contributor, access administrators) is granted to a workload identity.",
@@ -44631,7 +47192,231 @@ var rule5 = {
     }
   }
 };
-var privileged_role_default = rule5;
+var privileged_role_default = rule12;
+
+// rules/role-target-mismatch.ts
+var EVERYWHERE = [
+  "Microsoft.Authorization",
+  "Microsoft.Insights",
+  "Microsoft.Resources",
+  "Microsoft.Support",
+  "Microsoft.ResourceHealth",
+  "Microsoft.Security",
+  "Microsoft.PolicyInsights",
+  "Microsoft.Advisor",
+  "Microsoft.EventGrid"
+];
+function applies(pattern, namespace) {
+  const first3 = pattern.split("/")[0].trim();
+  return first3 === "*" || matchesPermission(first3, namespace) || EVERYWHERE.some((ns) => matchesPermission(first3, ns));
+}
+var rule13 = {
+  meta: {
+    id: "role-target-mismatch",
+    description: "A role is granted on a resource whose type none of its permissions can act on.",
+    severity: "warning",
+    messages: {
+      mismatch: "Grants '{{role}}' to {{principal}} on {{scope}}, but none of the role's permissions apply to {{namespace}} resources: the assignment grants nothing there. Grant it on the resource it is meant for, or grant a role for this resource{{suggestion}}."
+    },
+    docs: "docs/rules/role-target-mismatch.md"
+  },
+  check(graph, context) {
+    for (const grant of graph.grants) {
+      if (grant.kind !== "rbac" || grant.scope.kind !== "resource" || !grant.role) continue;
+      const type = grant.scope.resourceType ?? (grant.scope.resource ? armTypeOfResource(grant.scope.resource) : void 0);
+      if (!type || !/^[A-Za-z][\w-]*\.[\w.-]+\//.test(type)) continue;
+      const patterns = patternsOf(grant.role);
+      if (!patterns || patterns.length === 0) continue;
+      const namespace = type.split("/")[0];
+      if (patterns.some((p) => applies(p, namespace))) continue;
+      const narrow = suggestedRole(context.permissions, type);
+      context.report({
+        node: grant,
+        value: roleSource(grant),
+        messageId: "mismatch",
+        data: {
+          role: grant.role.roleName,
+          principal: describePrincipal(grant),
+          scope: describeScope(grant.scope),
+          namespace,
+          suggestion: narrow ? ` (such as '${narrow.roleName}')` : ""
+        }
+      });
+    }
+  }
+};
+var role_target_mismatch_default = rule13;
+
+// rules/slot-identity-drift.ts
+var NAMED = 3;
+var rule14 = {
+  meta: {
+    id: "slot-identity-drift",
+    description: "A deployment slot's identities do not hold the grants its production app's identities hold.",
+    severity: "warning",
+    messages: {
+      noIdentity: "Slot '{{slot}}' has no managed identity, while production '{{app}}' holds {{grants}}: after a swap the app runs without an identity. Give the slot the production app's user-assigned identity, or an identity of its own granted the same roles.",
+      ownIdentity: "Slot '{{slot}}' runs as {{identities}}, which lack{{s}} {{grants}} that production '{{app}}' holds: managed identities do not swap, so after a swap these calls fail. Grant the slot's identity the same roles, or give slot and app one user-assigned identity."
+    },
+    docs: "docs/rules/slot-identity-drift.md"
+  },
+  check(graph, context) {
+    for (const slot of graph.slots) {
+      const drift = slotDrift(graph, slot);
+      if (!drift) continue;
+      const named2 = drift.lacking.slice(0, NAMED).map((g) => `${describeRole(g)} on ${describeScope(g.scope)}`);
+      const more = drift.lacking.length - named2.length;
+      const grants3 = named2.join(", ") + (more > 0 ? ` and ${more} more grant${more > 1 ? "s" : ""}` : "");
+      const identities = slot.workload?.identities ?? [];
+      const base = { slot: slot.resource.symbol, app: slot.app.symbol, grants: grants3 };
+      if (identities.length === 0) {
+        context.report({ node: slot, messageId: "noIdentity", data: base });
+        continue;
+      }
+      const names = identities.map((i) => i.kind === "system" ? "its system-assigned identity" : `'${i.label}'`);
+      context.report({
+        node: slot,
+        messageId: "ownIdentity",
+        data: { ...base, identities: names.join(" and "), s: identities.length === 1 ? "s" : "" }
+      });
+    }
+  }
+};
+var slot_identity_drift_default = rule14;
+
+// src/engine/suggest.ts
+function closest(name, candidates) {
+  let best;
+  let bestDistance = 4;
+  for (const candidate of candidates) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+function editDistance(a, b2) {
+  let prev = Array.from({ length: b2.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b2.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b2[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b2.length];
+}
+
+// rules/unknown-role.ts
+var NEAR = 2;
+function writtenRole(grant) {
+  const v = unwrap(grant.roleValue);
+  if (!v) return void 0;
+  if (v.kind === "string") {
+    const text3 = v.value.trim();
+    if (text3 === "") return void 0;
+    const terraformName = grant.resource.format === "terraform" && grant.resource.type !== "azapi_resource" && !text3.includes("/") && !looksLikeGuid(text3);
+    return terraformName ? { kind: "name", text: text3, value: v } : { kind: "id", text: lastSegment(text3), value: v };
+  }
+  if (v.kind === "call" && RESOURCE_ID_FUNCTIONS.has(v.fn)) {
+    const strings2 = stringsIn(v);
+    const last = unwrap(v.args[v.args.length - 1]);
+    if (!strings2.some((s2) => s2.toLowerCase() === "microsoft.authorization/roledefinitions") || last?.kind !== "string") return void 0;
+    return { kind: "id", text: last.value.trim(), value: last };
+  }
+  if (v.kind === "concat") {
+    const last = v.parts[v.parts.length - 1];
+    if (last?.kind !== "string") return void 0;
+    const m = /roleDefinitions\/([^/]*)$/i.exec(last.value);
+    return m ? { kind: "id", text: m[1].trim(), value: last } : void 0;
+  }
+  return void 0;
+}
+function lastSegment(id) {
+  const m = /\/roleDefinitions\/([^/]*)\/?$/i.exec(id);
+  return m ? m[1] : id;
+}
+function looksLikeGuid(text3) {
+  return /^[0-9a-z]{6,10}-[0-9a-z-]{20,30}$/i.test(text3);
+}
+function nearest(text3, roles, key2) {
+  const lower2 = text3.toLowerCase();
+  let best;
+  for (const role2 of roles) {
+    const candidate = key2(role2).toLowerCase();
+    if (Math.abs(candidate.length - lower2.length) > NEAR) continue;
+    const distance = editDistance(lower2, candidate);
+    if (distance <= NEAR && (!best || distance < best.distance)) best = { role: role2, distance };
+  }
+  return best;
+}
+var rule15 = {
+  meta: {
+    id: "unknown-role",
+    description: "A role assignment names a role definition that is no built-in role and no role declared here.",
+    severity: "error",
+    messages: {
+      nearGuid: "Role definition ID '{{written}}' is no built-in role and no role declared here, and the deployment fails with RoleDefinitionDoesNotExist: it is {{distance}} off the ID of '{{suggestion}}'. Use '{{guid}}'.",
+      malformedGuid: "Role definition ID '{{written}}' is not a GUID, so the deployment fails. {{advice}}",
+      unknownGuid: "Role definition ID '{{written}}' is no built-in role and no role declared in the analysed files. If it is a custom role defined elsewhere, list it in the knownRoles option.",
+      nearName: "Role '{{written}}' is no built-in role's name and no role declared here, so the plan fails to find it: it is {{distance}} off '{{suggestion}}'. Write '{{suggestion}}'.",
+      unknownName: "Role '{{written}}' is no built-in role's name and no role declared in the analysed files. If it is a custom role defined elsewhere, list it in the knownRoles option."
+    },
+    schema: {
+      type: "object",
+      properties: {
+        knownRoles: {
+          type: "array",
+          items: { type: "string" },
+          description: "GUIDs and names of custom roles defined outside the analysed files."
+        }
+      },
+      additionalProperties: false
+    },
+    defaultOptions: { knownRoles: [] },
+    docs: "docs/rules/unknown-role.md"
+  },
+  check(graph, context) {
+    const known2 = new Set((context.options.knownRoles ?? []).map((k) => k.trim().toLowerCase()));
+    const declared = graph.roleDefinitions;
+    const candidates = [...context.roles.all(), ...declared];
+    for (const grant of graph.grants) {
+      if (grant.kind !== "rbac" || grant.role) continue;
+      const written2 = writtenRole(grant);
+      if (!written2 || known2.has(written2.text.toLowerCase()) || written2.text.includes("${")) continue;
+      if (written2.kind === "name") checkName(grant, written2, candidates, context);
+      else checkGuid(grant, written2, candidates, context);
+    }
+  }
+};
+function edits(n2) {
+  return n2 === 1 ? "one character" : `${n2} characters`;
+}
+function checkGuid(grant, written2, candidates, context) {
+  const guid = written2.text.toLowerCase();
+  if (isGuid(guid) && candidates.some((r) => r.id === guid)) return;
+  const near = nearest(written2.text, candidates.filter((r) => isGuid(r.id)), (r) => r.id);
+  const base = { node: grant, value: written2.value };
+  if (!isGuid(written2.text)) {
+    const byName = candidates.find((r) => r.roleName.trim().toLowerCase() === written2.text.toLowerCase());
+    const meant = near?.role ?? byName;
+    const advice = meant ? `Did you mean '${meant.roleName}' (${meant.id})?` : "Write the GUID of the role definition: 8-4-4-4-12 hexadecimal digits.";
+    context.report({ ...base, messageId: "malformedGuid", data: { written: written2.text, advice } });
+  } else if (near) {
+    context.report({ ...base, messageId: "nearGuid", data: { written: written2.text, distance: edits(near.distance), suggestion: near.role.roleName, guid: near.role.id } });
+  } else {
+    context.report({ ...base, messageId: "unknownGuid", severity: "info", data: { written: written2.text } });
+  }
+}
+function checkName(grant, written2, candidates, context) {
+  const lower2 = written2.text.toLowerCase();
+  if (candidates.some((r) => r.roleName.trim().toLowerCase() === lower2)) return;
+  const near = nearest(written2.text, candidates, (r) => r.roleName.trim());
+  const base = { node: grant, value: written2.value };
+  if (near) context.report({ ...base, messageId: "nearName", data: { written: written2.text, distance: edits(near.distance), suggestion: near.role.roleName } });
+  else context.report({ ...base, messageId: "unknownName", severity: "info", data: { written: written2.text } });
+}
+var unknown_role_default = rule15;
 
 // rules/index.ts
 var builtinRules = [
@@ -44639,7 +47424,17 @@ var builtinRules = [
   privileged_role_default,
   broad_scope_default,
   missing_principal_type_default,
-  non_idempotent_assignment_name_default
+  non_idempotent_assignment_name_default,
+  access_not_granted_default,
+  role_target_mismatch_default,
+  keyvault_access_model_default,
+  unknown_role_default,
+  ambiguous_identity_default,
+  identity_id_mismatch_default,
+  slot_identity_drift_default,
+  orphaned_identity_default,
+  kubelet_acr_pull_default,
+  federated_credential_default
 ];
 
 // src/engine/diagnostic-rules.ts
@@ -44710,29 +47505,6 @@ var DIAGNOSTIC_RULES = [
   INTERNAL_ERROR_RULE
 ];
 
-// src/engine/suggest.ts
-function closest(name, candidates) {
-  let best;
-  let bestDistance = 4;
-  for (const candidate of candidates) {
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-function editDistance(a, b2) {
-  let prev = Array.from({ length: b2.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b2.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b2[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b2.length];
-}
-
 // src/engine/config.ts
 var SEVERITY_ONLY_IDS = new Set(DIAGNOSTIC_RULES.map((m) => m.id));
 var ConfigResolver = class {
@@ -44761,7 +47533,7 @@ var ConfigResolver = class {
     const cached2 = this.chains.get(dir2);
     if (cached2) return cached2;
     const mine = this.configIn(dir2);
-    const parent = dirname8(dir2);
+    const parent = dirname9(dir2);
     let chain;
     if (mine?.root) chain = [mine];
     else {
@@ -44791,11 +47563,11 @@ var ConfigResolver = class {
   }
   /** An `ignore` pattern of an applicable configuration matches the file (absolute path). */
   isIgnored(file) {
-    return this.chain(dirname8(file)).some((c) => c.ignores(file));
+    return this.chain(dirname9(file)).some((c) => c.ignores(file));
   }
   /** Whether scripts are read in this file (absolute path): the nearest configuration that says wins; default yes. */
   scriptsEnabled(file) {
-    const chain = this.chain(dirname8(file));
+    const chain = this.chain(dirname9(file));
     for (let i = chain.length - 1; i >= 0; i--) if (chain[i].scripts !== void 0) return chain[i].scripts;
     return true;
   }
@@ -44805,7 +47577,7 @@ var ConfigResolver = class {
    */
   async load(files) {
     const configs = /* @__PURE__ */ new Set();
-    for (const file of files) for (const c of this.chain(dirname8(file))) configs.add(c);
+    for (const file of files) for (const c of this.chain(dirname9(file))) configs.add(c);
     for (const config of configs) await this.loadPlugins(config);
     for (const config of configs) this.validate(config);
   }
@@ -44858,10 +47630,10 @@ var ConfigResolver = class {
       for (const candidate of rules) {
         const problem = pluginRuleProblem(candidate);
         if (problem) throw config.error(where, `'${modulePath}' ${problem}`, this.cwd);
-        const rule6 = candidate;
-        const clash = this.ruleMetas().find((m) => m.id === rule6.meta.id) ?? checked.find((r) => r.meta.id === rule6.meta.id)?.meta;
-        if (clash) throw config.error(where, `'${modulePath}' defines the rule '${rule6.meta.id}', which is already defined`, this.cwd);
-        checked.push(rule6);
+        const rule16 = candidate;
+        const clash = this.ruleMetas().find((m) => m.id === rule16.meta.id) ?? checked.find((r) => r.meta.id === rule16.meta.id)?.meta;
+        if (clash) throw config.error(where, `'${modulePath}' defines the rule '${rule16.meta.id}', which is already defined`, this.cwd);
+        checked.push(rule16);
       }
       this.pluginModules.set(modulePath, checked);
     }
@@ -44908,7 +47680,7 @@ var ConfigResolver = class {
   forFile(file) {
     const cached2 = this.effective.get(file);
     if (cached2) return cached2;
-    const chain = this.chain(dirname8(file));
+    const chain = this.chain(dirname9(file));
     const known2 = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
     const metas = new Map([...known2, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
     const settings = /* @__PURE__ */ new Map();
@@ -44973,7 +47745,7 @@ import { join as join7, resolve as resolve10 } from "node:path";
 
 // src/discover/root.ts
 import { existsSync as existsSync5, statSync as statSync5 } from "node:fs";
-import { dirname as dirname9, isAbsolute as isAbsolute2, relative as relative6, resolve as resolve9, sep as sep4 } from "node:path";
+import { dirname as dirname10, isAbsolute as isAbsolute2, relative as relative6, resolve as resolve9, sep as sep4 } from "node:path";
 function repositoryRoot(paths, cwd) {
   const folders = (paths.length > 0 ? paths : ["."]).map((p) => folderOf(p, cwd));
   const common = folders.reduce(commonFolder);
@@ -44991,15 +47763,15 @@ function folderOf(arg, cwd) {
   }
   const abs = resolve9(cwd, arg);
   try {
-    return statSync5(abs).isDirectory() ? abs : dirname9(abs);
+    return statSync5(abs).isDirectory() ? abs : dirname10(abs);
   } catch {
-    return dirname9(abs);
+    return dirname10(abs);
   }
 }
 function commonFolder(a, b2) {
   let x = a;
   while (!isInside(x, b2)) {
-    const up = dirname9(x);
+    const up = dirname10(x);
     if (up === x) return x;
     x = up;
   }
@@ -45013,7 +47785,7 @@ function gitTopLevel(folder) {
   let dir2 = folder;
   for (; ; ) {
     if (existsSync5(resolve9(dir2, ".git"))) return dir2;
-    const up = dirname9(dir2);
+    const up = dirname10(dir2);
     if (up === dir2) return void 0;
     dir2 = up;
   }
@@ -45033,7 +47805,7 @@ var CachingHost = class {
   scriptsEnabled;
   constructor(options = {}) {
     const opts = options instanceof Map ? { overrides: options } : options;
-    for (const [path, text2] of opts.overrides ?? []) this.texts.set(path, text2);
+    for (const [path, text3] of opts.overrides ?? []) this.texts.set(path, text3);
     this.root = opts.root ? resolve10(opts.root) : void 0;
     this.maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
     this.allowed = new Set(opts.allow ?? []);
@@ -45041,13 +47813,13 @@ var CachingHost = class {
   allowed;
   readFile(path) {
     if (!this.texts.has(path)) {
-      let text2;
+      let text3;
       try {
-        text2 = this.read(path);
+        text3 = this.read(path);
       } catch (e) {
         this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
       }
-      this.texts.set(path, text2);
+      this.texts.set(path, text3);
     }
     return this.texts.get(path);
   }
@@ -45058,8 +47830,8 @@ var CachingHost = class {
   /** The file's line index, built once. */
   lineMap(path) {
     if (!this.lineMaps.has(path)) {
-      const text2 = this.readFile(path);
-      this.lineMaps.set(path, text2 === void 0 ? void 0 : new LineMap(text2));
+      const text3 = this.readFile(path);
+      this.lineMaps.set(path, text3 === void 0 ? void 0 : new LineMap(text3));
     }
     return this.lineMaps.get(path);
   }
@@ -45141,29 +47913,29 @@ function safeRealpath(path) {
 import { createHash as createHash2 } from "node:crypto";
 
 // src/engine/call-path.ts
-import { dirname as dirname10, relative as relative7 } from "node:path";
+import { dirname as dirname11, relative as relative7 } from "node:path";
 function callPathNote(resource, primary, sourceText) {
   if (!resource) return void 0;
   const chain = resource.callChain;
   const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
   if (from < 0) return void 0;
   const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
-  const file = relative7(dirname10(primary.file), resource.decl.file).split("\\").join("/");
+  const file = relative7(dirname11(primary.file), resource.decl.file).split("\\").join("/");
   return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
 }
 function callName(call2, sourceText) {
-  const text2 = sourceText(call2.file);
-  const line = text2?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
+  const text3 = sourceText(call2.file);
+  const line = text3?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
   const bicep = /^module\s+([A-Za-z_]\w*)/.exec(line);
   if (bicep) return `module '${bicep[1]}'`;
   const terraform = /^module\s+"([^"]+)"/.exec(line);
   if (terraform) return `module '${terraform[1]}'`;
-  const arm = text2 ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text2, call2)) : null;
+  const arm = text3 ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text3, call2)) : null;
   if (arm) return `deployment '${arm[1].replace(/^\[(.*)\]$/, "$1")}'`;
   return `the call on line ${call2.range.start.line}`;
 }
-function sliceFrom(text2, call2) {
-  const lines = text2.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
+function sliceFrom(text3, call2) {
+  const lines = text3.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
   return lines.join("\n");
 }
 
@@ -45179,14 +47951,14 @@ function runRules(graph, runs, options) {
 function runEach(graph, runs, options) {
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
-  for (const { rule: rule6, severity, options: ruleOptions } of runs) {
-    rule6.check(graph, {
+  for (const { rule: rule16, severity, options: ruleOptions } of runs) {
+    rule16.check(graph, {
       options: ruleOptions,
       roles: options.roles,
       permissions: options.permissions ?? permissionModel(),
       report(descriptor) {
-        const finding = toFinding(rule6, severity, descriptor, options);
-        const key2 = `${rule6.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
+        const finding = toFinding(rule16, severity, descriptor, options);
+        const key2 = `${rule16.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
         if (seen.has(key2)) return;
         seen.add(key2);
         findings.push(finding);
@@ -45200,7 +47972,7 @@ function nodeResource(node) {
 }
 function nodeKey(node) {
   const r = nodeResource(node);
-  if ("at" in node) return `${node.resource.declKey}@${node.at.range.start.line}:${node.at.range.start.column}`;
+  if ("at" in node) return `${r?.declKey ?? node.id}@${node.at.range.start.line}:${node.at.range.start.column}`;
   return r?.declKey ?? node.id;
 }
 function nodeLocation(node) {
@@ -45217,47 +47989,52 @@ function primaryLocation(node, valueAt) {
 function contains(outer, inner) {
   return outer.file === inner.file && compareLocations({ ...outer, range: { start: outer.range.start, end: outer.range.start } }, inner) <= 0 && (inner.range.end.line < outer.range.end.line || inner.range.end.line === outer.range.end.line && inner.range.end.column <= outer.range.end.column);
 }
-function toFinding(rule6, severity, d, options) {
+function toFinding(rule16, severity, d, options) {
   const primary = primaryLocation(d.node, d.value?.at);
   const related = [...d.related ?? []];
   if (d.value?.at && !contains(primary, d.value.at) && !related.some((r) => sameLocation(r.at, d.value?.at))) {
     related.unshift({ message: "The value is written here.", at: d.value.at });
   }
   const symbol = nodeResource(d.node)?.symbol;
-  const text2 = formatMessage(rule6.meta.messages[d.messageId] ?? d.messageId, d.data);
+  const text3 = formatMessage(rule16.meta.messages[d.messageId] ?? d.messageId, d.data);
   const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
-  const message = note ? `${text2} ${note}` : text2;
+  const message = note ? `${text3} ${note}` : text3;
   const finding = {
-    ruleId: rule6.meta.id,
-    severity,
+    ruleId: rule16.meta.id,
+    severity: capSeverity(severity, d.severity),
     message,
     file: primary.file,
     range: primary.range,
     related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
-    fingerprint: fingerprint(rule6.meta.id, primary, symbol, options.sourceText(primary.file), options.sourceLines?.(primary.file))
+    fingerprint: fingerprint(rule16.meta.id, primary, symbol, options.sourceText(primary.file), options.sourceLines?.(primary.file))
   };
   if (symbol) finding.symbol = symbol;
+  if (d.severity) finding.severityCap = d.severity;
   return finding;
 }
-function fingerprint(ruleId, at, symbol, text2, lines) {
-  const snippet = text2 ? sliceRange(text2, lines ?? new LineMap(text2), at).replace(/\s+/g, " ").trim() : "";
+var RANK = { info: 0, warning: 1, error: 2 };
+function capSeverity(severity, cap) {
+  return cap && RANK[cap] < RANK[severity] ? cap : severity;
+}
+function fingerprint(ruleId, at, symbol, text3, lines) {
+  const snippet = text3 ? sliceRange(text3, lines ?? new LineMap(text3), at).replace(/\s+/g, " ").trim() : "";
   const file = at.file.replace(/\\/g, "/").split("/").pop() ?? at.file;
   return createHash2("sha256").update([ruleId, file, symbol ?? "", snippet].join("\0")).digest("hex").slice(0, 32);
 }
-function sliceRange(text2, lines, at) {
+function sliceRange(text3, lines, at) {
   const { start, end } = at.range;
   const offset = (line, column) => {
-    if (line > lines.lineCount) return text2.length;
+    if (line > lines.lineCount) return text3.length;
     const from = lines.offset({ line, column: 1 });
-    return Math.min(from + Math.max(0, column - 1), lineEnd(text2, lines, line));
+    return Math.min(from + Math.max(0, column - 1), lineEnd(text3, lines, line));
   };
   if (start.line > lines.lineCount || start.line === end.line && end.column <= start.column) return "";
-  return text2.slice(offset(start.line, start.column), Math.max(offset(start.line, start.column), offset(end.line, end.column)));
+  return text3.slice(offset(start.line, start.column), Math.max(offset(start.line, start.column), offset(end.line, end.column)));
 }
-function lineEnd(text2, lines, line) {
-  if (line >= lines.lineCount) return text2.length;
+function lineEnd(text3, lines, line) {
+  if (line >= lines.lineCount) return text3.length;
   const next = lines.offset({ line: line + 1, column: 1 });
-  return text2.charCodeAt(next - 1) === 10 && text2.charCodeAt(next - 2) === 13 ? next - 2 : next - 1;
+  return text3.charCodeAt(next - 1) === 10 && text3.charCodeAt(next - 2) === 13 ? next - 2 : next - 1;
 }
 function compareFindings(a, b2) {
   return compareLocations({ file: a.file, range: a.range }, { file: b2.file, range: b2.range }) || (a.ruleId < b2.ruleId ? -1 : a.ruleId > b2.ruleId ? 1 : 0) || (a.message < b2.message ? -1 : a.message > b2.message ? 1 : 0);
@@ -45271,23 +48048,23 @@ function runConfiguredRules(graph, config, files, options) {
     const setting = effective.rules.get(ruleId);
     return !setting || setting.severity === "off" || effective.ignored ? void 0 : stableJson(setting.options);
   };
-  for (const rule6 of config.rules()) {
+  for (const rule16 of config.rules()) {
     const groups = /* @__PURE__ */ new Map();
     for (const file of files) {
-      const key2 = optionsKey(file, rule6.meta.id);
-      if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule6.meta.id).options);
+      const key2 = optionsKey(file, rule16.meta.id);
+      if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule16.meta.id).options);
     }
     for (const [key2, ruleOptions] of groups) {
-      const run = runRules(graph, [{ rule: rule6, severity: rule6.meta.severity, options: structuredClone(ruleOptions) }], options);
-      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule6.meta.id) === key2));
+      const run = runRules(graph, [{ rule: rule16, severity: rule16.meta.severity, options: structuredClone(ruleOptions) }], options);
+      appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule16.meta.id) === key2));
     }
   }
   return findings;
 }
 
 // src/engine/suppressions.ts
-function commentBody(text2) {
-  let body = text2.trim();
+function commentBody(text3) {
+  let body = text3.trim();
   if (body.startsWith("/*")) body = body.slice(2).replace(/\*\/\s*$/, "");
   else if (body.startsWith("//")) body = body.slice(2);
   else if (body.startsWith("#")) body = body.slice(1);
@@ -45298,12 +48075,12 @@ function parseDirective(comment) {
   if (!m) return void 0;
   return { directive: m[1], ...parseRulesAndReason(m[2] ?? "") };
 }
-function parseRulesAndReason(text2) {
-  const sep6 = text2.search(/(^|\s)--(\s|$)/);
-  const rulesPart = sep6 >= 0 ? text2.slice(0, sep6) : text2;
-  const reason = sep6 >= 0 ? text2.slice(sep6).trim().slice(2).trim() : "";
+function parseRulesAndReason(text3) {
+  const sep6 = text3.search(/(^|\s)--(\s|$)/);
+  const rulesPart = sep6 >= 0 ? text3.slice(0, sep6) : text3;
+  const reason2 = sep6 >= 0 ? text3.slice(sep6).trim().slice(2).trim() : "";
   const rules = [...new Set(rulesPart.split(/[\s,]+/).filter(Boolean))];
-  return { rules, reason };
+  return { rules, reason: reason2 };
 }
 function collectSuppressions(program, options) {
   const out = { suppressions: [], problems: [] };
@@ -45380,12 +48157,12 @@ function collectSuppressions(program, options) {
 function metadataEntry(entry) {
   if (entry.kind === "string") return parseRulesAndReason(entry.value);
   if (entry.kind !== "object") return 'write "<rule> -- <reason>" or { "rule": "<rule>", "reason": "<reason>" }';
-  const rule6 = getPath(entry, ["rule"]) ?? getPath(entry, ["rules"]);
-  const reason = getPath(entry, ["reason"]);
-  const rules = rule6?.kind === "string" ? rule6.value.split(/[\s,]+/).filter(Boolean) : rule6?.kind === "array" ? rule6.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
-  return { rules, reason: reason?.kind === "string" ? reason.value.trim() : "" };
+  const rule16 = getPath(entry, ["rule"]) ?? getPath(entry, ["rules"]);
+  const reason2 = getPath(entry, ["reason"]);
+  const rules = rule16?.kind === "string" ? rule16.value.split(/[\s,]+/).filter(Boolean) : rule16?.kind === "array" ? rule16.items.flatMap((i) => i.kind === "string" ? [i.value] : []) : [];
+  return { rules, reason: reason2?.kind === "string" ? reason2.value.trim() : "" };
 }
-function within2(outer, file, line, column) {
+function within3(outer, file, line, column) {
   if (outer.file !== file) return false;
   const { start, end } = outer.range;
   const afterStart = line > start.line || line === start.line && column >= start.column;
@@ -45397,9 +48174,9 @@ function applySuppressions(findings, suppressions, resources) {
   const metadata = suppressions.filter((s2) => s2.kind === "metadata");
   const armDecls = metadata.length > 0 ? resources.filter((r) => r.format === "arm").map((r) => r.decl) : [];
   const outcome = { kept: [], suppressed: [], used: /* @__PURE__ */ new Map() };
-  const use = (s2, rule6) => {
+  const use = (s2, rule16) => {
     const set = outcome.used.get(s2) ?? /* @__PURE__ */ new Set();
-    set.add(rule6);
+    set.add(rule16);
     outcome.used.set(s2, set);
   };
   for (const f of findings) {
@@ -45409,7 +48186,7 @@ function applySuppressions(findings, suppressions, resources) {
       return c.file === f.file && line >= c.fromLine && line <= c.toLine && s2.rules.includes(f.ruleId);
     });
     if (!by && metadata.length > 0) {
-      const innermost = armDecls.filter((d) => within2(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
+      const innermost = armDecls.filter((d) => within3(d, f.file, line, column)).sort((a, b2) => b2.range.start.line - a.range.start.line || b2.range.start.column - a.range.start.column)[0];
       if (innermost) {
         by = metadata.find((s2) => {
           const d = s2.covers;
@@ -45441,9 +48218,9 @@ function problemFindings(problems, readFile) {
 function unusedFindings(suppressions, used, isActive, readFile) {
   const out = [];
   for (const s2 of suppressions) {
-    for (const rule6 of s2.rules) {
-      if (used.get(s2)?.has(rule6) || !isActive(s2.at.file, rule6)) continue;
-      out.push(engineFinding(UNUSED_SUPPRESSION_RULE, "unused", { rule: rule6 }, s2.at, readFile));
+    for (const rule16 of s2.rules) {
+      if (used.get(s2)?.has(rule16) || !isActive(s2.at.file, rule16)) continue;
+      out.push(engineFinding(UNUSED_SUPPRESSION_RULE, "unused", { rule: rule16 }, s2.at, readFile));
     }
   }
   return out;
@@ -45459,7 +48236,8 @@ function filterFindings(findings, program, options) {
     const setting = effective.rules.get(f.ruleId);
     if (!setting) return f;
     if (setting.severity === "off") return void 0;
-    return setting.severity === f.severity ? f : { ...f, severity: setting.severity };
+    const severity = capSeverity(setting.severity, f.severityCap);
+    return severity === f.severity ? f : { ...f, severity };
   };
   const severe = (list2) => list2.flatMap((f) => configured(f) ?? []);
   const knownRules = (file) => config ? new Set(config.forFile(file).rules.keys()) : options.knownRuleIds;
@@ -45490,18 +48268,18 @@ import { statSync as statSync7 } from "node:fs";
 import { resolve as resolve11 } from "node:path";
 
 // src/lower/problems.ts
-import { dirname as dirname11, relative as relative8 } from "node:path";
+import { dirname as dirname12, relative as relative8 } from "node:path";
 function fileStart(file) {
   return { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
 }
-function unreadable(what, written, reason, at) {
-  return { code: "unreadable-file", message: `Cannot read the ${what} '${written}': ${reason}. What it declares is not analysed.`, at };
+function unreadable(what, written2, reason2, at) {
+  return { code: "unreadable-file", message: `Cannot read the ${what} '${written2}': ${reason2}. What it declares is not analysed.`, at };
 }
-function unreadableFile(file, reason) {
-  return { code: "unreadable-file", message: `Cannot read this file: ${reason}. It is not analysed.`, at: fileStart(file) };
+function unreadableFile(file, reason2) {
+  return { code: "unreadable-file", message: `Cannot read this file: ${reason2}. It is not analysed.`, at: fileStart(file) };
 }
 function moduleCycle(chain, target, at) {
-  const base = dirname11(at.file);
+  const base = dirname12(at.file);
   const show = (f) => relative8(base, f).split("\\").join("/") || ".";
   const from = chain.indexOf(target);
   const loop = [...chain.slice(from < 0 ? 0 : from), target].map(show).join(" → ");
@@ -45525,24 +48303,24 @@ function internalError(what, e, at) {
 function checkedVarFiles(files, cwd) {
   return files.map((f) => {
     const abs = resolve11(cwd, f);
-    let why;
+    let why2;
     try {
       const stat3 = statSync7(abs);
-      if (stat3.isDirectory()) why = "it is a folder, not a file";
-      else if (!stat3.isFile()) why = "it is not a regular file";
+      if (stat3.isDirectory()) why2 = "it is a folder, not a file";
+      else if (!stat3.isFile()) why2 = "it is not a regular file";
     } catch (e) {
-      why = describeFsError(e);
+      why2 = describeFsError(e);
     }
-    if (why) throw new EnvironmentError(`--var-file ${f}: ${why}`);
+    if (why2) throw new EnvironmentError(`--var-file ${f}: ${why2}`);
     return abs;
   });
 }
 function unreadableFiles(files, program, host, walkProblems = /* @__PURE__ */ new Map()) {
   const reported2 = new Set(program.diagnostics.map((d) => d.at.file));
-  const out = [...walkProblems].map(([path, why]) => ({ code: "unreadable-file", message: `Not linted: ${why}.`, at: fileStart(path) }));
+  const out = [...walkProblems].map(([path, why2]) => ({ code: "unreadable-file", message: `Not linted: ${why2}.`, at: fileStart(path) }));
   for (const file of files) {
-    const why = host.readProblem(file);
-    if (why && !reported2.has(file)) out.push(unreadableFile(file, why));
+    const why2 = host.readProblem(file);
+    if (why2 && !reported2.has(file)) out.push(unreadableFile(file, why2));
   }
   return out;
 }
@@ -45559,7 +48337,7 @@ function uniqueDiagnostics(diagnostics) {
 
 // src/engine/closures.ts
 import { readFileSync as readFileSync7 } from "node:fs";
-import { dirname as dirname12, resolve as resolve12 } from "node:path";
+import { dirname as dirname13, resolve as resolve12 } from "node:path";
 var BATCH_SIZE = 2e6;
 var ARM_PARENT_LEVELS = 3;
 function moduleClosures(files, readText = readOrUndefined) {
@@ -45579,16 +48357,23 @@ function moduleClosures(files, readText = readOrUndefined) {
   const folderOf2 = /* @__PURE__ */ new Map();
   files.forEach((f, i) => {
     if (f.kind !== "terraform") return;
-    const folder = dirname12(f.path);
-    const first2 = folderOf2.get(folder);
-    if (first2 === void 0) folderOf2.set(folder, i);
-    else join11(first2, i);
+    const folder = dirname13(f.path);
+    const first3 = folderOf2.get(folder);
+    if (first3 === void 0) folderOf2.set(folder, i);
+    else join11(first3, i);
   });
+  let federation;
+  const federate = (i) => {
+    if (federation === void 0) federation = i;
+    else join11(federation, i);
+  };
   files.forEach((f, i) => {
-    const text2 = readText(f.path);
-    if (text2 === void 0) return;
-    sizes[i] = text2.length;
-    const dir2 = dirname12(f.path);
+    const text3 = readText(f.path);
+    if (text3 === void 0) return;
+    sizes[i] = text3.length;
+    if (f.kind === "yaml" ? WORKLOAD_IDENTITY.test(text3) : SERVICE_ACCOUNT_SUBJECT.test(text3)) federate(i);
+    if (f.kind === "yaml") return;
+    const dir2 = dirname13(f.path);
     const link = (path) => {
       const j = index.get(path);
       if (j !== void 0) join11(i, j);
@@ -45596,18 +48381,18 @@ function moduleClosures(files, readText = readOrUndefined) {
       if (folder !== void 0) join11(i, folder);
     };
     if (f.kind === "terraform") {
-      for (const m of text2.matchAll(RELATIVE_STRING)) link(resolve12(dir2, m[1]));
+      for (const m of text3.matchAll(RELATIVE_STRING)) link(resolve12(dir2, m[1]));
     }
     const params = f.kind === "json" ? /^(.*)\.parameters\.jsonc?$/i.exec(f.path) : null;
     if (params) link(`${params[1]}.json`);
-    if (!MAY_NAME_FILE.test(text2)) return;
+    if (!MAY_NAME_FILE.test(text3)) return;
     const parents = f.kind === "json" ? ARM_PARENT_LEVELS : 0;
-    for (const name of fileNames(text2)) {
+    for (const name of fileNames(text3)) {
       const rel = name.replace(/^[/\\]+/, "");
       let folder = dir2;
       for (let up = 0; up <= parents; up++) {
         link(resolve12(folder, rel));
-        const next = dirname12(folder);
+        const next = dirname13(folder);
         if (next === folder) break;
         folder = next;
       }
@@ -45643,24 +48428,26 @@ function batches(closures, size = BATCH_SIZE) {
 }
 function shardClosures(closures, index, count) {
   const load = new Array(count).fill(0);
-  const owner = /* @__PURE__ */ new Map();
+  const owner2 = /* @__PURE__ */ new Map();
   const bySize = closures.map((c, i) => ({ c, i })).sort((a, b2) => b2.c.size - a.c.size || a.i - b2.i);
   for (const { c } of bySize) {
     let best = 0;
     for (let s2 = 1; s2 < count; s2++) if (load[s2] < load[best]) best = s2;
-    owner.set(c, best);
+    owner2.set(c, best);
     load[best] += Math.max(1, c.size);
   }
-  return closures.filter((c) => owner.get(c) === index - 1);
+  return closures.filter((c) => owner2.get(c) === index - 1);
 }
+var WORKLOAD_IDENTITY = /azure\.workload\.identity\//;
+var SERVICE_ACCOUNT_SUBJECT = /system:serviceaccount:/i;
 var MAY_NAME_FILE = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)\b/i;
 var EXTENSION = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)(?:\.json)?(?![\w])/gi;
-function* fileNames(text2) {
-  for (const m of text2.matchAll(EXTENSION)) {
+function* fileNames(text3) {
+  for (const m of text3.matchAll(EXTENSION)) {
     let start = m.index;
     const limit = Math.max(0, m.index - 500);
-    while (start > limit && isPathChar(text2.charCodeAt(start - 1))) start--;
-    yield text2.slice(start, m.index + m[0].length);
+    while (start > limit && isPathChar(text3.charCodeAt(start - 1))) start--;
+    yield text3.slice(start, m.index + m[0].length);
   }
 }
 function isPathChar(c) {
@@ -45679,7 +48466,7 @@ function compare2(a, b2) {
 }
 
 // src/lower/arm/index.ts
-import { basename as basename2, dirname as dirname14, join as join8, resolve as resolve14 } from "node:path";
+import { basename as basename2, dirname as dirname15, join as join8, resolve as resolve14 } from "node:path";
 
 // src/syntax/arm/expression.ts
 function parseTemplateString(value) {
@@ -45690,13 +48477,13 @@ function parseTemplateString(value) {
   const r = parseExpression(value, 1, value.length - 1);
   return r.expr ? { kind: "expression", expr: r.expr } : { kind: "error", error: r.error };
 }
-function parseExpression(text2, start = 0, end = text2.length) {
-  const p = new Parser(text2, start, end);
+function parseExpression(text3, start = 0, end = text3.length) {
+  const p = new Parser(text3, start, end);
   try {
     p.skipWs();
     const expr = p.expression();
     p.skipWs();
-    if (p.pos < end) p.fail(`unexpected '${text2[p.pos]}'`);
+    if (p.pos < end) p.fail(`unexpected '${text3[p.pos]}'`);
     return { expr };
   } catch (e) {
     if (e instanceof ParseFailure) return { error: { message: e.message, offset: e.offset } };
@@ -45722,8 +48509,8 @@ function isDigit(c) {
   return c >= 48 && c <= 57;
 }
 var Parser = class {
-  constructor(text2, start, end) {
-    this.text = text2;
+  constructor(text3, start, end) {
+    this.text = text3;
     this.end = end;
     this.pos = start;
   }
@@ -45871,62 +48658,62 @@ function tooDeepMessage() {
 }
 
 // src/syntax/json/depth.ts
-function limitJsonDepth(text2) {
+function limitJsonDepth(text3) {
   let depth = 0;
   let deepAt;
   let out;
   let copied = 0;
-  const len = text2.length;
+  const len = text3.length;
   for (let i = 0; i < len; i++) {
-    const c = text2.charCodeAt(i);
-    const skipped = skipStringOrComment(text2, i);
+    const c = text3.charCodeAt(i);
+    const skipped = skipStringOrComment(text3, i);
     if (skipped !== i) i = skipped;
     else if (c === 91 || c === 123) {
       if (++depth <= MAX_NESTING) continue;
       deepAt ??= i;
-      const end = closingBracket(text2, i);
+      const end = closingBracket(text3, i);
       out ??= [];
-      out.push(text2.slice(copied, i), "0", text2.slice(i + 1, end).replace(/[^\r\n]/g, " "));
+      out.push(text3.slice(copied, i), "0", text3.slice(i + 1, end).replace(/[^\r\n]/g, " "));
       copied = end;
       i = end - 1;
       depth--;
     } else if (c === 93 || c === 125) depth--;
   }
-  if (!out) return { text: text2 };
-  out.push(text2.slice(copied));
+  if (!out) return { text: text3 };
+  out.push(text3.slice(copied));
   return { text: out.join(""), deepAt };
 }
-function closingBracket(text2, open2) {
+function closingBracket(text3, open2) {
   let depth = 0;
-  const len = text2.length;
+  const len = text3.length;
   for (let i = open2; i < len; i++) {
-    const c = text2.charCodeAt(i);
-    const skipped = skipStringOrComment(text2, i);
+    const c = text3.charCodeAt(i);
+    const skipped = skipStringOrComment(text3, i);
     if (skipped !== i) i = skipped;
     else if (c === 91 || c === 123) depth++;
     else if ((c === 93 || c === 125) && --depth === 0) return i + 1;
   }
   return len;
 }
-function skipStringOrComment(text2, i) {
-  const c = text2.charCodeAt(i);
-  const len = text2.length;
+function skipStringOrComment(text3, i) {
+  const c = text3.charCodeAt(i);
+  const len = text3.length;
   if (c === 34) {
     let j = i + 1;
     for (; j < len; j++) {
-      const d = text2.charCodeAt(j);
+      const d = text3.charCodeAt(j);
       if (d === 92) j++;
       else if (d === 34 || d === 10) break;
     }
     return Math.min(j, len);
   }
-  if (c === 47 && text2.charCodeAt(i + 1) === 47) {
+  if (c === 47 && text3.charCodeAt(i + 1) === 47) {
     let j = i;
-    while (j < len && text2.charCodeAt(j) !== 10) j++;
+    while (j < len && text3.charCodeAt(j) !== 10) j++;
     return j;
   }
-  if (c === 47 && text2.charCodeAt(i + 1) === 42) {
-    const end = text2.indexOf("*/", i + 2);
+  if (c === 47 && text3.charCodeAt(i + 1) === 42) {
+    const end = text3.indexOf("*/", i + 2);
     return end < 0 ? len : end + 1;
   }
   return i;
@@ -45940,8 +48727,8 @@ var JsonError = class extends Error {
   }
   offset;
 };
-function scanJson(text2) {
-  const p = new Parser2(text2);
+function scanJson(text3) {
+  const p = new Parser2(text3);
   try {
     const root = p.document();
     return p.deepAt === void 0 ? { root, comments: p.comments } : { root, comments: p.comments, deepAt: p.deepAt };
@@ -45952,10 +48739,10 @@ function scanJson(text2) {
   }
 }
 var Parser2 = class {
-  constructor(text2) {
-    this.text = text2;
-    this.n = text2.length;
-    if (text2.charCodeAt(0) === 65279) this.pos = 1;
+  constructor(text3) {
+    this.text = text3;
+    this.n = text3.length;
+    if (text3.charCodeAt(0) === 65279) this.pos = 1;
   }
   text;
   pos = 0;
@@ -45973,11 +48760,11 @@ var Parser2 = class {
   }
   /** Skips white space and comments. */
   skip() {
-    const text2 = this.text;
+    const text3 = this.text;
     const n2 = this.n;
     let i = this.pos;
     while (i < n2) {
-      const c = text2.charCodeAt(i);
+      const c = text3.charCodeAt(i);
       if (c === 32 /* Space */ || c === 10 /* LF */ || c === 13 /* CR */ || c === 9 /* Tab */) i++;
       else if (c === 47 /* Slash */) {
         i = this.comment(i);
@@ -45986,30 +48773,30 @@ var Parser2 = class {
     this.pos = i;
   }
   comment(start) {
-    const text2 = this.text;
-    const d = text2.charCodeAt(start + 1);
+    const text3 = this.text;
+    const d = text3.charCodeAt(start + 1);
     if (d === 47 /* Slash */) {
       let j = start + 2;
       while (j < this.n) {
-        const c = text2.charCodeAt(j);
+        const c = text3.charCodeAt(j);
         if (c === 10 /* LF */ || c === 13 /* CR */) break;
         j++;
       }
-      this.comments.push({ start, end: j, text: text2.slice(start, j), block: false });
+      this.comments.push({ start, end: j, text: text3.slice(start, j), block: false });
       return j;
     }
     if (d === 42 /* Star */) {
-      const close = text2.indexOf("*/", start + 2);
+      const close = text3.indexOf("*/", start + 2);
       if (close < 0) throw new JsonError(`Unexpected end of file: the comment opened at ${this.where(start)} is not closed with '*/'`, this.n);
-      this.comments.push({ start, end: close + 2, text: text2.slice(start, close + 2), block: true });
+      this.comments.push({ start, end: close + 2, text: text3.slice(start, close + 2), block: true });
       return close + 2;
     }
     throw new JsonError(`Unexpected character '/': a comment starts with '//' or '/*'`, start);
   }
   value(expecting) {
-    const text2 = this.text;
+    const text3 = this.text;
     const start = this.pos;
-    const c = text2.charCodeAt(start);
+    const c = text3.charCodeAt(start);
     if ((c === 123 /* LBrace */ || c === 91 /* LBracket */) && this.open.length >= MAX_NESTING) return this.tooDeep(start);
     switch (c) {
       case 123 /* LBrace */:
@@ -46032,7 +48819,7 @@ var Parser2 = class {
       default:
         if (c === 45 /* Minus */ || c >= 48 /* Zero */ && c <= 57 /* Nine */) {
           const end = this.number();
-          return { type: "number", start, end, value: Number(text2.slice(start, end)) };
+          return { type: "number", start, end, value: Number(text3.slice(start, end)) };
         }
         return this.unexpected(expecting);
     }
@@ -46047,30 +48834,30 @@ var Parser2 = class {
     return { type: "number", start, end: this.pos, value: 0 };
   }
   object() {
-    const text2 = this.text;
+    const text3 = this.text;
     const start = this.pos;
     this.open.push(start);
     this.pos++;
     const members = [];
     this.skip();
-    if (text2.charCodeAt(this.pos) !== 125 /* RBrace */) {
+    if (text3.charCodeAt(this.pos) !== 125 /* RBrace */) {
       for (; ; ) {
         const keyStart = this.pos;
-        if (text2.charCodeAt(keyStart) !== 34 /* Quote */) this.unexpected("key");
+        if (text3.charCodeAt(keyStart) !== 34 /* Quote */) this.unexpected("key");
         const key2 = this.string();
         const keyEnd = this.pos;
         this.skip();
-        if (text2.charCodeAt(this.pos) !== 58 /* Colon */) this.unexpected("colon");
+        if (text3.charCodeAt(this.pos) !== 58 /* Colon */) this.unexpected("colon");
         this.pos++;
         this.skip();
         const value = this.value("value");
         members.push({ key: key2, keySpan: { start: keyStart, end: keyEnd }, value, start: keyStart, end: value.end });
         this.skip();
-        const d = text2.charCodeAt(this.pos);
+        const d = text3.charCodeAt(this.pos);
         if (d === 44 /* Comma */) {
           this.pos++;
           this.skip();
-          if (text2.charCodeAt(this.pos) === 125 /* RBrace */) break;
+          if (text3.charCodeAt(this.pos) === 125 /* RBrace */) break;
         } else if (d === 125 /* RBrace */) break;
         else this.unexpected("commaOrBrace");
       }
@@ -46080,21 +48867,21 @@ var Parser2 = class {
     return { type: "object", start, end: this.pos, members };
   }
   array() {
-    const text2 = this.text;
+    const text3 = this.text;
     const start = this.pos;
     this.open.push(start);
     this.pos++;
     const items = [];
     this.skip();
-    if (text2.charCodeAt(this.pos) !== 93 /* RBracket */) {
+    if (text3.charCodeAt(this.pos) !== 93 /* RBracket */) {
       for (; ; ) {
         items.push(this.value("value"));
         this.skip();
-        const d = text2.charCodeAt(this.pos);
+        const d = text3.charCodeAt(this.pos);
         if (d === 44 /* Comma */) {
           this.pos++;
           this.skip();
-          if (text2.charCodeAt(this.pos) === 93 /* RBracket */) break;
+          if (text3.charCodeAt(this.pos) === 93 /* RBracket */) break;
         } else if (d === 93 /* RBracket */) break;
         else this.unexpected("commaOrBracket");
       }
@@ -46105,36 +48892,36 @@ var Parser2 = class {
   }
   /** Reads the string at `pos` (on its opening quote); leaves `pos` after the closing quote. */
   string() {
-    const text2 = this.text;
+    const text3 = this.text;
     const start = this.pos;
     let i = start + 1;
     const n2 = this.n;
     for (; ; ) {
       if (i >= n2) this.unclosedString(start);
-      const c = text2.charCodeAt(i);
+      const c = text3.charCodeAt(i);
       if (c === 34 /* Quote */) {
         this.pos = i + 1;
-        return text2.slice(start + 1, i);
+        return text3.slice(start + 1, i);
       }
       if (c === 92 /* Backslash */) break;
       i++;
     }
-    let out = text2.slice(start + 1, i);
+    let out = text3.slice(start + 1, i);
     let from = i;
     for (; ; ) {
       if (i >= n2) this.unclosedString(start);
-      const c = text2.charCodeAt(i);
+      const c = text3.charCodeAt(i);
       if (c === 34 /* Quote */) {
         this.pos = i + 1;
-        return out + text2.slice(from, i);
+        return out + text3.slice(from, i);
       }
       if (c !== 92 /* Backslash */) {
         i++;
         continue;
       }
-      out += text2.slice(from, i);
+      out += text3.slice(from, i);
       if (i + 1 >= n2) this.unclosedString(start);
-      const e = text2.charCodeAt(i + 1);
+      const e = text3.charCodeAt(i + 1);
       switch (e) {
         case 34 /* Quote */:
           out += '"';
@@ -46163,11 +48950,11 @@ var Parser2 = class {
         case 117 /* LowerU */: {
           let code = 0;
           for (let k = 0; k < 4; k++) {
-            const h = text2.charCodeAt(i + 2 + k);
+            const h = text3.charCodeAt(i + 2 + k);
             const v = hexValue(h);
             if (v < 0) {
               if (i + 2 + k >= n2) this.unclosedString(start);
-              throw new JsonError(`Invalid escape '${text2.slice(i, i + 2 + k + 1)}' in a string: \\u takes four hexadecimal digits`, i + 2 + k);
+              throw new JsonError(`Invalid escape '${text3.slice(i, i + 2 + k + 1)}' in a string: \\u takes four hexadecimal digits`, i + 2 + k);
             }
             code = code * 16 + v;
           }
@@ -46177,7 +48964,7 @@ var Parser2 = class {
         }
         default:
           throw new JsonError(
-            `Invalid escape '\\${String.fromCodePoint(text2.codePointAt(i + 1))}' in a string: write '\\\\' for a backslash (JSON allows \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)`,
+            `Invalid escape '\\${String.fromCodePoint(text3.codePointAt(i + 1))}' in a string: write '\\\\' for a backslash (JSON allows \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)`,
             i + 1
           );
       }
@@ -46190,32 +48977,32 @@ var Parser2 = class {
   }
   /** Reads a JSON number at `pos`; returns its end. */
   number() {
-    const text2 = this.text;
+    const text3 = this.text;
     let i = this.pos;
-    if (text2.charCodeAt(i) === 45 /* Minus */) i++;
-    let c = text2.charCodeAt(i);
+    if (text3.charCodeAt(i) === 45 /* Minus */) i++;
+    let c = text3.charCodeAt(i);
     if (c === 48 /* Zero */) {
       i++;
-      c = text2.charCodeAt(i);
+      c = text3.charCodeAt(i);
       if (c >= 48 /* Zero */ && c <= 57 /* Nine */) throw new JsonError(`Invalid number '${this.word(this.pos)}': a number does not start with 0 unless it is 0 or 0.x`, i);
     } else if (c >= 49 && c <= 57 /* Nine */) {
       do
-        c = text2.charCodeAt(++i);
+        c = text3.charCodeAt(++i);
       while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
     } else this.badNumber(i, "a digit");
     if (c === 46 /* Dot */) {
-      c = text2.charCodeAt(++i);
+      c = text3.charCodeAt(++i);
       if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit after the decimal point");
       do
-        c = text2.charCodeAt(++i);
+        c = text3.charCodeAt(++i);
       while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
     }
     if (c === 101 /* LowerE */ || c === 69 /* UpperE */) {
-      c = text2.charCodeAt(++i);
-      if (c === 43 /* Plus */ || c === 45 /* Minus */) c = text2.charCodeAt(++i);
+      c = text3.charCodeAt(++i);
+      if (c === 43 /* Plus */ || c === 45 /* Minus */) c = text3.charCodeAt(++i);
       if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit in the exponent");
       do
-        c = text2.charCodeAt(++i);
+        c = text3.charCodeAt(++i);
       while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
     }
     this.pos = i;
@@ -46257,10 +49044,10 @@ var Parser2 = class {
   where(offset) {
     let line = 1;
     let lineStart = 0;
-    const text2 = this.text;
+    const text3 = this.text;
     for (let i = 0; i < offset; i++) {
-      const c = text2.charCodeAt(i);
-      if (c === 10 /* LF */ || c === 13 /* CR */ && text2.charCodeAt(i + 1) !== 10 /* LF */) {
+      const c = text3.charCodeAt(i);
+      if (c === 10 /* LF */ || c === 13 /* CR */ && text3.charCodeAt(i + 1) !== 10 /* LF */) {
         line++;
         lineStart = i + 1;
       }
@@ -46294,15 +49081,15 @@ function printable(c) {
 }
 
 // src/syntax/json/index.ts
-function parseJson(text2) {
-  const { root, error: error2, comments, deepAt } = scanJson(text2);
-  const doc = new ParsedJson(text2, root, error2, comments);
+function parseJson(text3) {
+  const { root, error: error2, comments, deepAt } = scanJson(text3);
+  const doc = new ParsedJson(text3, root, error2, comments);
   if (deepAt !== void 0) doc.deepAt = deepAt;
   return doc;
 }
 var ParsedJson = class {
-  constructor(text2, root, error2, comments) {
-    this.text = text2;
+  constructor(text3, root, error2, comments) {
+    this.text = text3;
     this.root = root;
     this.error = error2;
     this.comments = comments;
@@ -46332,13 +49119,13 @@ function stringProp(o, key2) {
   return v && v.type === "string" ? v.value : void 0;
 }
 function stringValueOffset(doc, node, index) {
-  const first2 = node.start + 1;
-  if (node.end - node.start - 2 === node.value.length) return first2 + Math.max(0, Math.min(index, node.value.length));
-  const text2 = doc.text;
-  let raw = first2;
+  const first3 = node.start + 1;
+  if (node.end - node.start - 2 === node.value.length) return first3 + Math.max(0, Math.min(index, node.value.length));
+  const text3 = doc.text;
+  let raw = first3;
   let k = 0;
   while (k < index && raw < node.end - 1) {
-    if (text2.charCodeAt(raw) === 92) raw += text2.charCodeAt(raw + 1) === 117 ? 6 : 2;
+    if (text3.charCodeAt(raw) === 92) raw += text3.charCodeAt(raw + 1) === 117 ? 6 : 2;
     else raw++;
     k++;
   }
@@ -46371,7 +49158,7 @@ function rootsOfCycles(files, called, callees) {
 }
 
 // src/lower/arm/evaluate.ts
-import { dirname as dirname13, resolve as resolve13 } from "node:path";
+import { dirname as dirname14, resolve as resolve13 } from "node:path";
 
 // src/lower/arm/inputs.ts
 function dependsOnInput(node, lookup) {
@@ -46392,9 +49179,9 @@ function exprDepends(e, lookup) {
   switch (e.kind) {
     case "call": {
       const fn = e.namespace === void 0 ? e.name.toLowerCase() : "";
-      const first2 = e.args[0];
-      if ((fn === "parameters" || fn === "variables") && first2?.kind === "string") {
-        return fn === "parameters" ? lookup.param(first2.value.toLowerCase()) : lookup.variable(first2.value.toLowerCase());
+      const first3 = e.args[0];
+      if ((fn === "parameters" || fn === "variables") && first3?.kind === "string") {
+        return fn === "parameters" ? lookup.param(first3.value.toLowerCase()) : lookup.variable(first3.value.toLowerCase());
       }
       return e.args.some((a) => exprDepends(a, lookup));
     }
@@ -46548,6 +49335,7 @@ function addOutputs(ctx, outs) {
   for (const m of outs.members) {
     ctx.outputs.set(m.key.toLowerCase(), {
       name: m.key,
+      at: loc(ctx, m),
       state: 0,
       compute: () => {
         const copy = prop(m.value, "copy");
@@ -46695,8 +49483,8 @@ var ExprEval = class _ExprEval {
         const base = this.eval(e.object);
         if (key2 === void 0) {
           if (idx.kind === "unknown" && idx.symbol?.startsWith("loop:") && !(base.kind === "unknown" && base.symbol)) {
-            const text2 = this.node.value.slice(e.object.start, e.object.end).replace(/\s+/g, "");
-            return unknownAt(this.at(e), `${idx.symbol}:${text2}`, { kind: "loop", name: text2 });
+            const text3 = this.node.value.slice(e.object.start, e.object.end).replace(/\s+/g, "");
+            return unknownAt(this.at(e), `${idx.symbol}:${text3}`, { kind: "loop", name: text3 });
           }
           return indexUnknown(base, this.at(e));
         }
@@ -46915,21 +49703,21 @@ function sameScope(a, b2) {
 function parseResourceIdString(v) {
   const segs = segmentsOf2(v);
   if (!segs) return void 0;
-  const text2 = (i2) => {
+  const text3 = (i2) => {
     const s2 = segs[i2];
     return s2 && s2.length === 1 && s2[0].kind === "string" ? s2[0].value : void 0;
   };
   let i = 0;
-  for (let k = 0; k < segs.length; k++) if (text2(k)?.toLowerCase() === "providers") i = k + 1;
+  for (let k = 0; k < segs.length; k++) if (text3(k)?.toLowerCase() === "providers") i = k + 1;
   if (i === 0 && segs.length > 0 && segs[0].length === 0) return void 0;
-  const ns = text2(i);
+  const ns = text3(i);
   if (!ns || !ns.includes(".")) return void 0;
   const rest = segs.slice(i + 1);
   if (rest.length < 2 || rest.length % 2 !== 0) return void 0;
   const types2 = [ns];
   const names = [];
   for (let k = 0; k < rest.length; k += 2) {
-    const t = text2(i + 1 + k);
+    const t = text3(i + 1 + k);
     if (!t) return void 0;
     types2.push(t);
     if (rest[k + 1].length === 0) return void 0;
@@ -47010,6 +49798,12 @@ function runTemplate(ctx) {
   }
   linkParents(ctx.deployment);
   for (const r of [...ctx.deployment.pending.keys()]) ensureBody(r, ctx.deployment);
+  if (ctx.session.exports) {
+    for (const slot of ctx.outputs.values()) {
+      const at = slot.at ?? locationOf2(ctx.src.file, ctx.src.doc, ctx.template);
+      ctx.session.exports.push({ kind: "output", name: slot.name, value: readSlot(slot, at), at });
+    }
+  }
 }
 function escapePointer(k) {
   return k.replace(/~/g, "~0").replace(/\//g, "~1");
@@ -47086,13 +49880,13 @@ function declareOne(node, pointer, symbolic, ctx, parent) {
   const declKey = `${ctx.src.file}#${pointer}`;
   let key2 = `${ctx.keyPrefix}${declKey}${ctx.iterPath}`;
   const apiVersion = stringProp(node, "apiVersion");
-  const nameText = name ? name.kind === "string" ? name.value : nameNode?.type === "string" ? nameNode.value : describeValue(name) : "";
+  const nameText2 = name ? name.kind === "string" ? name.value : nameNode?.type === "string" ? nameNode.value : describeValue(name) : "";
   const inst = {
     key: key2,
     declKey,
     format: "arm",
     type,
-    symbol: symbolic ?? `${type}/${nameText}`,
+    symbol: symbolic ?? `${type}/${nameText2}`,
     existing: existingNode?.type === "bool" && existingNode.value,
     decl: loc(ctx, node),
     body: { kind: "object", entries: /* @__PURE__ */ new Map() },
@@ -47239,7 +50033,7 @@ function runNested(r, node, ctx) {
       });
     };
     if (relative11 === void 0) return external();
-    const path = resolve13(dirname13(ctx.src.file), relative11);
+    const path = resolve13(dirname14(ctx.src.file), relative11);
     const linkAt = (rel?.kind === "string" ? rel.at : void 0) ?? r.decl;
     if (fileChain.includes(path)) {
       if (rel?.kind === "string") session.report?.(moduleCycle(fileChain, path, linkAt));
@@ -47247,8 +50041,8 @@ function runNested(r, node, ctx) {
     }
     const linked = session.loadLinked(path);
     if (!linked) {
-      const why = rel?.kind === "string" ? session.readProblem?.(path) : void 0;
-      if (why) session.report?.(unreadable("linked template", relative11, why, linkAt));
+      const why2 = rel?.kind === "string" ? session.readProblem?.(path) : void 0;
+      if (why2) session.report?.(unreadable("linked template", relative11, why2, linkAt));
       return external();
     }
     if (!linked.doc.root || linked.doc.root.type !== "object") return external();
@@ -47345,25 +50139,25 @@ function declPointer(r) {
 var MAX_INSTANCES = 2e5;
 var MAX_DEPLOYMENTS = 2e4;
 var LOOKS_LIKE_TEMPLATE = /deployment(Template|Parameters)\.json|"contentVersion"/i;
-function classify(file, text2) {
-  const doc = parseJson(text2);
+function classify(file, text3) {
+  const doc = parseJson(text3);
   const src = { file, doc };
-  if (!doc.root) return { kind: LOOKS_LIKE_TEMPLATE.test(text2) ? "broken" : "other", src };
+  if (!doc.root) return { kind: LOOKS_LIKE_TEMPLATE.test(text3) ? "broken" : "other", src };
   const schema = stringProp(doc.root, "$schema");
   const level = schemaLevel(schema);
   if (level) return { kind: "template", src, level };
   if (schema && /deploymentParameters\.json/i.test(schema)) return { kind: "parameters", src };
   return { kind: "other", src };
 }
-function mayMatter(text2) {
-  return /deployment(Template|Parameters)\.json|contentVersion/i.test(text2);
+function mayMatter(text3) {
+  return /deployment(Template|Parameters)\.json|contentVersion/i.test(text3);
 }
 function rootScope(level) {
   return { kind: "scope", level, current: true, path: [] };
 }
 function templateForParameters(file) {
   const m = /^(.*)\.parameters\.jsonc?$/i.exec(basename2(file));
-  return m ? join8(dirname14(file), `${m[1]}.json`) : void 0;
+  return m ? join8(dirname15(file), `${m[1]}.json`) : void 0;
 }
 function literal2(node, src) {
   const at = locationOf2(src.file, src.doc, node);
@@ -47409,7 +50203,7 @@ function linkedFiles(src) {
       for (const m of n2.members) {
         if (m.key.toLowerCase() === "templatelink") {
           const rel = stringProp(m.value, "relativePath");
-          if (rel && !rel.startsWith("[")) out.push(resolve14(dirname14(src.file), rel));
+          if (rel && !rel.startsWith("[")) out.push(resolve14(dirname15(src.file), rel));
         } else visit(m.value);
       }
     }
@@ -47425,8 +50219,8 @@ function keptRoots(slices, linkers) {
   }
   return [...slices.keys()].filter((f) => !dropped.has(f));
 }
-function generatedBesideBicep(file, text2, host) {
-  if (!GENERATOR_HEAD.test(text2.slice(0, 1024)) || text2.includes("relativePath")) return false;
+function generatedBesideBicep(file, text3, host) {
+  if (!GENERATOR_HEAD.test(text3.slice(0, 1024)) || text3.includes("relativePath")) return false;
   const bicep = file.replace(/\.jsonc?$/i, ".bicep");
   return bicep !== file && fileExists(host, bicep);
 }
@@ -47498,10 +50292,10 @@ var armFrontEnd = {
     const parameterFiles = /* @__PURE__ */ new Map();
     const analysed = /* @__PURE__ */ new Set();
     for (const file of files) {
-      const text2 = host.readFile(file);
-      if (text2 === void 0 || !mayMatter(text2)) continue;
-      if (!host.includeGeneratedTemplates && generatedBesideBicep(file, text2, host)) continue;
-      const c = classify(file, text2);
+      const text3 = host.readFile(file);
+      if (text3 === void 0 || !mayMatter(text3)) continue;
+      if (!host.includeGeneratedTemplates && generatedBesideBicep(file, text3, host)) continue;
+      const c = classify(file, text3);
       if (c.kind === "template") templates.set(file, c);
       else if (c.kind === "parameters") {
         const t = templateForParameters(file);
@@ -47520,18 +50314,20 @@ var armFrontEnd = {
     for (const f of rootsOfCycles([...templates.keys()], linked, callees)) linked.delete(f);
     const loaded = /* @__PURE__ */ new Map();
     for (const [f, c] of templates) loaded.set(f, c.src);
+    const exports = [];
     const session = {
       resources: [],
       externalCalls: program.externalCalls,
+      exports,
       budget: { instances: MAX_INSTANCES, deployments: MAX_DEPLOYMENTS },
       readProblem: (path) => host.readProblem?.(path),
       report: (d) => program.diagnostics.push(d),
       loadLinked(path) {
         if (!loaded.has(path)) {
-          const text2 = host.readFile(path);
-          if (text2 === void 0) loaded.set(path, void 0);
+          const text3 = host.readFile(path);
+          if (text3 === void 0) loaded.set(path, void 0);
           else {
-            const src2 = { file: path, doc: parseJson(text2) };
+            const src2 = { file: path, doc: parseJson(text3) };
             loaded.set(path, src2);
             if (!src2.doc.root) parseError(src2, program);
           }
@@ -47586,6 +50382,7 @@ var armFrontEnd = {
       }
     }
     program.resources = keptRoots(slices, linkers).flatMap((file) => slices.get(file));
+    program.exports = exports;
     program.files = [...analysed];
     return program;
   }
@@ -47610,17 +50407,17 @@ function isHexDigit(c) {
 function isWhitespace(c) {
   return c === 32 /* Space */ || c === 9 /* Tab */ || c === 11 /* VT */ || c === 12 /* FF */ || c === 160 /* Nbsp */ || c === 65279 /* Bom */ || c >= 8192 && c <= 8202 || c === 12288;
 }
-function lex(text2) {
+function lex(text3) {
   const tokens = [];
   const comments = [];
   const directives = [];
   const errors = [];
-  const len = text2.length;
+  const len = text3.length;
   const stack = [];
-  let pos = len > 0 && text2.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
+  let pos = len > 0 && text3.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
   let lineStart = true;
   const push = (kind, start, end) => {
-    tokens.push({ kind, start, end, text: text2.slice(start, end) });
+    tokens.push({ kind, start, end, text: text3.slice(start, end) });
   };
   const error2 = (start, end, code, message) => {
     errors.push({ start, end, code, message });
@@ -47632,7 +50429,7 @@ function lex(text2) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i);
         return i;
       }
-      const c = text2.charCodeAt(i);
+      const c = text3.charCodeAt(i);
       if (c === 39 /* Quote */) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
         return i + 1;
@@ -47648,15 +50445,15 @@ function lex(text2) {
           push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
           return i + 1;
         }
-        const e = text2.charCodeAt(i + 1);
+        const e = text3.charCodeAt(i + 1);
         if (e === 92 /* Backslash */ || e === 39 /* Quote */ || e === 110 /* n */ || e === 114 /* r */ || e === 116 /* t */ || e === 36 /* Dollar */) {
           i += 2;
           continue;
         }
-        if (e === 117 /* u */ && text2.charCodeAt(i + 2) === 123 /* LBrace */) {
+        if (e === 117 /* u */ && text3.charCodeAt(i + 2) === 123 /* LBrace */) {
           let j = i + 3;
-          while (j < len && isHexDigit(text2.charCodeAt(j))) j++;
-          if (j > i + 3 && j - (i + 3) <= 6 && text2.charCodeAt(j) === 125 /* RBrace */) {
+          while (j < len && isHexDigit(text3.charCodeAt(j))) j++;
+          if (j > i + 3 && j - (i + 3) <= 6 && text3.charCodeAt(j) === 125 /* RBrace */) {
             i = j + 1;
             continue;
           }
@@ -47670,7 +50467,7 @@ function lex(text2) {
         i += 2;
         continue;
       }
-      if (c === 36 /* Dollar */ && text2.charCodeAt(i + 1) === 123 /* LBrace */) {
+      if (c === 36 /* Dollar */ && text3.charCodeAt(i + 1) === 123 /* LBrace */) {
         stack.push(SINGLE_QUOTED);
         push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, i + 2);
         return i + 2;
@@ -47685,17 +50482,17 @@ function lex(text2) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i);
         return i;
       }
-      const c = text2.charCodeAt(i);
-      if (c === 39 /* Quote */ && text2.charCodeAt(i + 1) === 39 /* Quote */ && text2.charCodeAt(i + 2) === 39 /* Quote */) {
+      const c = text3.charCodeAt(i);
+      if (c === 39 /* Quote */ && text3.charCodeAt(i + 1) === 39 /* Quote */ && text3.charCodeAt(i + 2) === 39 /* Quote */) {
         let j = i + 3;
-        while (j < len && text2.charCodeAt(j) === 39 /* Quote */) j++;
+        while (j < len && text3.charCodeAt(j) === 39 /* Quote */) j++;
         push(resumed ? "StringRightPiece" : "StringComplete", start, j);
         return j;
       }
       if (c === 36 /* Dollar */ && dollars > 0) {
         let j = i + 1;
-        while (j < len && text2.charCodeAt(j) === 36 /* Dollar */) j++;
-        if (j - i >= dollars && text2.charCodeAt(j) === 123 /* LBrace */) {
+        while (j < len && text3.charCodeAt(j) === 36 /* Dollar */) j++;
+        if (j - i >= dollars && text3.charCodeAt(j) === 123 /* LBrace */) {
           stack.push(dollars);
           push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, j + 1);
           return j + 1;
@@ -47707,7 +50504,7 @@ function lex(text2) {
     }
   };
   while (pos < len) {
-    const c = text2.charCodeAt(pos);
+    const c = text3.charCodeAt(pos);
     const start = pos;
     if (c === 32 /* Space */ || c === 9 /* Tab */) {
       pos++;
@@ -47722,7 +50519,7 @@ function lex(text2) {
       }
       pos++;
       while (pos < len) {
-        const d = text2.charCodeAt(pos);
+        const d = text3.charCodeAt(pos);
         if (d !== 13 /* CR */ && d !== 10 /* LF */) break;
         pos++;
       }
@@ -47731,22 +50528,22 @@ function lex(text2) {
       continue;
     }
     if (c === 47 /* Slash */) {
-      const d = text2.charCodeAt(pos + 1);
+      const d = text3.charCodeAt(pos + 1);
       if (d === 47 /* Slash */) {
         pos += 2;
         while (pos < len) {
-          const e = text2.charCodeAt(pos);
+          const e = text3.charCodeAt(pos);
           if (e === 13 /* CR */ || e === 10 /* LF */) break;
           pos++;
         }
-        comments.push({ start, end: pos, text: text2.slice(start, pos), block: false });
+        comments.push({ start, end: pos, text: text3.slice(start, pos), block: false });
         continue;
       }
       if (d === 42 /* Star */) {
         pos += 2;
         let closed = false;
         while (pos < len) {
-          if (text2.charCodeAt(pos) === 42 /* Star */ && text2.charCodeAt(pos + 1) === 47 /* Slash */) {
+          if (text3.charCodeAt(pos) === 42 /* Star */ && text3.charCodeAt(pos + 1) === 47 /* Slash */) {
             pos += 2;
             closed = true;
             break;
@@ -47756,7 +50553,7 @@ function lex(text2) {
         if (!closed) {
           error2(start, pos, "BCP002", "The multi-line comment at this location is not terminated. Terminate it with the */ character sequence.");
         }
-        comments.push({ start, end: pos, text: text2.slice(start, pos), block: true });
+        comments.push({ start, end: pos, text: text3.slice(start, pos), block: true });
         lineStart = false;
         continue;
       }
@@ -47773,13 +50570,13 @@ function lex(text2) {
     lineStart = false;
     if (isIdentStart2(c)) {
       pos++;
-      while (pos < len && isIdentPart2(text2.charCodeAt(pos))) pos++;
+      while (pos < len && isIdentPart2(text3.charCodeAt(pos))) pos++;
       const n2 = pos - start;
       let kind = "Identifier";
       if (n2 === 4) {
-        if (text2.startsWith("true", start)) kind = "TrueKeyword";
-        else if (text2.startsWith("null", start)) kind = "NullKeyword";
-      } else if (n2 === 5 && text2.startsWith("false", start)) {
+        if (text3.startsWith("true", start)) kind = "TrueKeyword";
+        else if (text3.startsWith("null", start)) kind = "NullKeyword";
+      } else if (n2 === 5 && text3.startsWith("false", start)) {
         kind = "FalseKeyword";
       }
       push(kind, start, pos);
@@ -47788,7 +50585,7 @@ function lex(text2) {
     if (c >= 48 /* D0 */ && c <= 57 /* D9 */) {
       pos++;
       while (pos < len) {
-        const d = text2.charCodeAt(pos);
+        const d = text3.charCodeAt(pos);
         if (d < 48 /* D0 */ || d > 57 /* D9 */) break;
         pos++;
       }
@@ -47797,7 +50594,7 @@ function lex(text2) {
     }
     switch (c) {
       case 39 /* Quote */:
-        if (text2.charCodeAt(pos + 1) === 39 /* Quote */ && text2.charCodeAt(pos + 2) === 39 /* Quote */) {
+        if (text3.charCodeAt(pos + 1) === 39 /* Quote */ && text3.charCodeAt(pos + 2) === 39 /* Quote */) {
           pos = scanMultiline(start, pos + 3, 0, false);
         } else {
           pos = scanQuoted(start, pos + 1, false);
@@ -47805,8 +50602,8 @@ function lex(text2) {
         continue;
       case 36 /* Dollar */: {
         let j = pos + 1;
-        while (j < len && text2.charCodeAt(j) === 36 /* Dollar */) j++;
-        if (text2.charCodeAt(j) === 39 /* Quote */ && text2.charCodeAt(j + 1) === 39 /* Quote */ && text2.charCodeAt(j + 2) === 39 /* Quote */) {
+        while (j < len && text3.charCodeAt(j) === 36 /* Dollar */) j++;
+        if (text3.charCodeAt(j) === 39 /* Quote */ && text3.charCodeAt(j + 1) === 39 /* Quote */ && text3.charCodeAt(j + 2) === 39 /* Quote */) {
           pos = scanMultiline(start, j + 3, j - pos, false);
           continue;
         }
@@ -47883,7 +50680,7 @@ function lex(text2) {
         push("Modulo", start, pos);
         continue;
       case 46 /* Dot */:
-        if (text2.charCodeAt(pos + 1) === 46 /* Dot */ && text2.charCodeAt(pos + 2) === 46 /* Dot */) {
+        if (text3.charCodeAt(pos + 1) === 46 /* Dot */ && text3.charCodeAt(pos + 2) === 46 /* Dot */) {
           pos += 3;
           push("Ellipsis", start, pos);
         } else {
@@ -47892,7 +50689,7 @@ function lex(text2) {
         }
         continue;
       case 63 /* Question */:
-        if (text2.charCodeAt(pos + 1) === 63 /* Question */) {
+        if (text3.charCodeAt(pos + 1) === 63 /* Question */) {
           pos += 2;
           push("DoubleQuestion", start, pos);
         } else {
@@ -47901,7 +50698,7 @@ function lex(text2) {
         }
         continue;
       case 58 /* Colon */:
-        if (text2.charCodeAt(pos + 1) === 58 /* Colon */) {
+        if (text3.charCodeAt(pos + 1) === 58 /* Colon */) {
           pos += 2;
           push("DoubleColon", start, pos);
         } else {
@@ -47910,7 +50707,7 @@ function lex(text2) {
         }
         continue;
       case 33 /* Bang */: {
-        const d = text2.charCodeAt(pos + 1);
+        const d = text3.charCodeAt(pos + 1);
         if (d === 61 /* Eq */) {
           pos += 2;
           push("NotEquals", start, pos);
@@ -47924,7 +50721,7 @@ function lex(text2) {
         continue;
       }
       case 61 /* Eq */: {
-        const d = text2.charCodeAt(pos + 1);
+        const d = text3.charCodeAt(pos + 1);
         if (d === 61 /* Eq */) {
           pos += 2;
           push("Equals", start, pos);
@@ -47941,7 +50738,7 @@ function lex(text2) {
         continue;
       }
       case 60 /* Lt */:
-        if (text2.charCodeAt(pos + 1) === 61 /* Eq */) {
+        if (text3.charCodeAt(pos + 1) === 61 /* Eq */) {
           pos += 2;
           push("LessThanOrEqual", start, pos);
         } else {
@@ -47950,7 +50747,7 @@ function lex(text2) {
         }
         continue;
       case 62 /* Gt */:
-        if (text2.charCodeAt(pos + 1) === 61 /* Eq */) {
+        if (text3.charCodeAt(pos + 1) === 61 /* Eq */) {
           pos += 2;
           push("GreaterThanOrEqual", start, pos);
         } else {
@@ -47959,7 +50756,7 @@ function lex(text2) {
         }
         continue;
       case 38 /* Amp */:
-        if (text2.charCodeAt(pos + 1) === 38 /* Amp */) {
+        if (text3.charCodeAt(pos + 1) === 38 /* Amp */) {
           pos += 2;
           push("LogicalAnd", start, pos);
         } else {
@@ -47968,7 +50765,7 @@ function lex(text2) {
         }
         continue;
       case 124 /* Pipe */:
-        if (text2.charCodeAt(pos + 1) === 124 /* Pipe */) {
+        if (text3.charCodeAt(pos + 1) === 124 /* Pipe */) {
           pos += 2;
           push("LogicalOr", start, pos);
         } else {
@@ -47997,32 +50794,32 @@ function lex(text2) {
   return { tokens, comments, directives, errors };
   function unrecognized(start, end) {
     push("Unrecognized", start, end);
-    if (text2.charCodeAt(start) === 34) {
+    if (text3.charCodeAt(start) === 34) {
       error2(start, end, "BCP103", `The following token is not recognized: '"'. Strings are defined using single quotes in bicep.`);
     } else {
-      error2(start, end, "BCP001", `The following token is not recognized: "${text2.slice(start, end)}".`);
+      error2(start, end, "BCP001", `The following token is not recognized: "${text3.slice(start, end)}".`);
     }
   }
   function scanDirective(start) {
     let i = start + 1;
     while (i < len) {
-      const d = text2.charCodeAt(i);
+      const d = text3.charCodeAt(i);
       if (!isIdentPart2(d) && d !== 45 /* Minus */) break;
       i++;
     }
-    const name = text2.slice(start + 1, i);
+    const name = text3.slice(start + 1, i);
     if (!DIRECTIVES.includes(name)) return start;
     let end = i;
     let codes = 0;
     let after = i;
     for (; ; ) {
       let j = end;
-      while (j < len && (text2.charCodeAt(j) === 32 /* Space */ || text2.charCodeAt(j) === 9 /* Tab */)) j++;
+      while (j < len && (text3.charCodeAt(j) === 32 /* Space */ || text3.charCodeAt(j) === 9 /* Tab */)) j++;
       after = j;
       if (j === end) break;
       let k = j;
       while (k < len) {
-        const d = text2.charCodeAt(k);
+        const d = text3.charCodeAt(k);
         if (!isIdentPart2(d) && d !== 45 /* Minus */ && d !== 46 /* Dot */) break;
         k++;
       }
@@ -48033,21 +50830,21 @@ function lex(text2) {
     if (codes === 0) {
       error2(after, after, "BCP226", 'Expected at least one diagnostic code at this location. Valid format is "#disable-next-line diagnosticCode1 diagnosticCode2 ..."');
     }
-    directives.push({ start, end, text: text2.slice(start, end), block: false });
+    directives.push({ start, end, text: text3.slice(start, end), block: false });
     return end;
   }
 }
 
 // src/syntax/bicep/parser.ts
-function parseBicep(text2, options = {}) {
-  const { tokens, comments, directives, errors } = lex(text2);
+function parseBicep(text3, options = {}) {
+  const { tokens, comments, directives, errors } = lex(text3);
   let file;
   try {
-    file = new Parser3(text2, tokens, errors, options).parseFile(comments, directives);
+    file = new Parser3(text3, tokens, errors, options).parseFile(comments, directives);
   } catch (e) {
     if (process.env.GRANTLINT_DEBUG) console.error(e.stack);
     errors.push({ start: 0, end: 0, message: `Internal parser error: ${e.message}` });
-    file = { kind: "File", start: 0, end: text2.length, statements: [], errors, comments, directives };
+    file = { kind: "File", start: 0, end: text3.length, statements: [], errors, comments, directives };
   }
   file.errors.sort((a, b2) => a.start - b2.start || a.end - b2.end);
   return file;
@@ -48075,8 +50872,8 @@ var PARAMS_FILE_DECLARATIONS = /* @__PURE__ */ new Set(["using", "extends", "par
 var MAX_INT64 = 9223372036854775807n;
 var ESCAPES = { n: "\n", r: "\r", t: "	", "\\": "\\", "'": "'", $: "$" };
 var Parser3 = class {
-  constructor(text2, tokens, errors, options) {
-    this.text = text2;
+  constructor(text3, tokens, errors, options) {
+    this.text = text3;
     this.tokens = tokens;
     this.errors = errors;
     this.options = options;
@@ -49058,11 +51855,11 @@ var Parser3 = class {
     }
   }
   parseString() {
-    const first2 = this.next();
-    const dollars = stringDollars(first2.text);
-    const parts = [cookPiece(first2.text, first2.kind, dollars)];
+    const first3 = this.next();
+    const dollars = stringDollars(first3.text);
+    const parts = [cookPiece(first3.text, first3.kind, dollars)];
     const expressions = [];
-    if (first2.kind === "StringLeftPiece") {
+    if (first3.kind === "StringLeftPiece") {
       const saved = this.nlSkip;
       this.nlSkip = 0;
       for (; ; ) {
@@ -49076,7 +51873,7 @@ var Parser3 = class {
         if (t.kind === "StringRightPiece") {
           this.next();
           parts.push(cookPiece(t.text, t.kind, dollars));
-          if (t.start === t.end) this.error(first2.start, t.start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
+          if (t.start === t.end) this.error(first3.start, t.start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
           break;
         }
         this.errorHere("BCP064", "Found unexpected tokens in interpolated expression.");
@@ -49087,7 +51884,7 @@ var Parser3 = class {
       }
       this.nlSkip = saved;
     }
-    const node = { kind: "String", parts, expressions, start: first2.start, end: this.lastEnd() };
+    const node = { kind: "String", parts, expressions, start: first3.start, end: this.lastEnd() };
     if (dollars >= 0) node.multiline = true;
     return node;
   }
@@ -49246,41 +52043,41 @@ var Parser3 = class {
     return { kind: "If", condition, body, start: kw.start, end: this.lastEnd() };
   }
 };
-function stringDollars(first2) {
+function stringDollars(first3) {
   let i = 0;
-  while (first2.charCodeAt(i) === 36) i++;
-  return first2.startsWith("'''", i) ? i : -1;
+  while (first3.charCodeAt(i) === 36) i++;
+  return first3.startsWith("'''", i) ? i : -1;
 }
-function cookPiece(text2, kind, dollars = stringDollars(text2)) {
+function cookPiece(text3, kind, dollars = stringDollars(text3)) {
   const opening = kind === "StringComplete" || kind === "StringLeftPiece";
   const closing = kind === "StringComplete" || kind === "StringRightPiece";
   if (dollars >= 0) {
     let start2 = opening ? dollars + 3 : 1;
-    let end2 = text2.length;
+    let end2 = text3.length;
     if (closing) {
-      if (end2 - 3 >= start2 && text2.endsWith("'''")) end2 -= 3;
+      if (end2 - 3 >= start2 && text3.endsWith("'''")) end2 -= 3;
     } else {
       end2 -= dollars + 1;
     }
     if (opening) {
-      if (text2.charCodeAt(start2) === 13 && text2.charCodeAt(start2 + 1) === 10) start2 += 2;
-      else if (text2.charCodeAt(start2) === 10) start2 += 1;
+      if (text3.charCodeAt(start2) === 13 && text3.charCodeAt(start2 + 1) === 10) start2 += 2;
+      else if (text3.charCodeAt(start2) === 10) start2 += 1;
     }
-    return end2 > start2 ? text2.slice(start2, end2) : "";
+    return end2 > start2 ? text3.slice(start2, end2) : "";
   }
   const start = 1;
-  let end = text2.length;
+  let end = text3.length;
   if (!closing) end -= 2;
-  else if (end - 1 >= start && text2.charCodeAt(end - 1) === 39 && !escapedAt(text2, end - 1)) end -= 1;
+  else if (end - 1 >= start && text3.charCodeAt(end - 1) === 39 && !escapedAt(text3, end - 1)) end -= 1;
   let out = "";
   let run = start;
   for (let i = start; i < end; i++) {
-    if (text2.charCodeAt(i) !== 92) continue;
-    out += text2.slice(run, i);
-    const e = text2[i + 1];
-    if (e === "u" && text2[i + 2] === "{") {
-      const close = text2.indexOf("}", i + 3);
-      const code = close > 0 ? parseInt(text2.slice(i + 3, close), 16) : Number.NaN;
+    if (text3.charCodeAt(i) !== 92) continue;
+    out += text3.slice(run, i);
+    const e = text3[i + 1];
+    if (e === "u" && text3[i + 2] === "{") {
+      const close = text3.indexOf("}", i + 3);
+      const code = close > 0 ? parseInt(text3.slice(i + 3, close), 16) : Number.NaN;
       if (Number.isFinite(code) && code <= 1114111) {
         out += String.fromCodePoint(code);
         i = close;
@@ -49292,11 +52089,11 @@ function cookPiece(text2, kind, dollars = stringDollars(text2)) {
     i++;
     run = i + 1;
   }
-  return out + (end > run ? text2.slice(run, end) : "");
+  return out + (end > run ? text3.slice(run, end) : "");
 }
-function escapedAt(text2, i) {
+function escapedAt(text3, i) {
   let n2 = 0;
-  while (i - 1 - n2 >= 0 && text2.charCodeAt(i - 1 - n2) === 92) n2++;
+  while (i - 1 - n2 >= 0 && text3.charCodeAt(i - 1 - n2) === 92) n2++;
   return n2 % 2 === 1;
 }
 
@@ -49307,9 +52104,9 @@ import * as nodePath from "node:path";
 import { basename as basename3 } from "node:path";
 var MODULE_BUDGET = { instances: 2e4, deployments: 2e3 };
 function loadArmModule(file, host) {
-  const text2 = host.readFile(file);
-  if (text2 === void 0) return void 0;
-  const doc = parseJson(text2);
+  const text3 = host.readFile(file);
+  if (text3 === void 0) return void 0;
+  const doc = parseJson(text3);
   const root = doc.root;
   if (!root || root.type !== "object") return void 0;
   const level = schemaLevel(stringProp(root, "$schema"));
@@ -49321,6 +52118,7 @@ function loadArmModule(file, host) {
       const diagnostics = [];
       const session = {
         resources: [],
+        exports: [],
         budget: { ...MODULE_BUDGET },
         readProblem: (path) => host.readProblem?.(path),
         report: (d) => diagnostics.push(d),
@@ -49351,7 +52149,7 @@ function loadArmModule(file, host) {
       } catch (e) {
         diagnostics.push(internalError(`the module template ${basename3(file)}`, e, call2.callChain.at(-1) ?? fileStart(file)));
       }
-      return { resources: session.resources, diagnostics, output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
+      return { resources: session.resources, diagnostics, exports: session.exports ?? [], output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
     }
   };
 }
@@ -49415,11 +52213,11 @@ function isConditionalPrincipal2(a, b2) {
 
 // src/lower/bicep/source.ts
 var SourceFile = class {
-  constructor(path, text2, ast) {
+  constructor(path, text3, ast) {
     this.path = path;
-    this.text = text2;
+    this.text = text3;
     this.ast = ast;
-    this.lines = new LineMap(text2);
+    this.lines = new LineMap(text3);
     for (const st of ast.statements) this.index(st);
   }
   path;
@@ -49569,11 +52367,11 @@ function literalText(e) {
 }
 
 // src/util/memo.ts
-function memoized(cache3, key2, whileBusy, compute) {
-  if (cache3.has(key2)) return cache3.get(key2);
-  cache3.set(key2, whileBusy);
+function memoized(cache5, key2, whileBusy, compute) {
+  if (cache5.has(key2)) return cache5.get(key2);
+  cache5.set(key2, whileBusy);
   const value = compute();
-  cache3.set(key2, value);
+  cache5.set(key2, value);
   return value;
 }
 
@@ -49596,6 +52394,8 @@ var Run = class {
   parse;
   limits;
   resources = [];
+  /** Outputs of every file instance run, and the arguments of every module call. */
+  exports = [];
   diagnostics = [];
   comments = [];
   files = [];
@@ -49631,14 +52431,14 @@ var Run = class {
   source(path) {
     const cached2 = this.sources.get(path);
     if (cached2 !== void 0) return cached2 ?? void 0;
-    const text2 = this.host.readFile(path);
-    if (text2 === void 0) {
+    const text3 = this.host.readFile(path);
+    if (text3 === void 0) {
       this.sources.set(path, null);
       return void 0;
     }
     let src;
     try {
-      src = new SourceFile(path, text2, this.parse(text2, path));
+      src = new SourceFile(path, text3, this.parse(text3, path));
     } catch (e) {
       this.sources.set(path, null);
       this.diagnostics.push({
@@ -49652,12 +52452,12 @@ var Run = class {
     this.files.push(path);
     const errors = src.ast.errors;
     if (errors.length) {
-      const first2 = errors.reduce((a, e) => e.start < a.start ? e : a, errors[0]);
+      const first3 = errors.reduce((a, e) => e.start < a.start ? e : a, errors[0]);
       const more = errors.length - 1;
       this.diagnostics.push({
         code: "parse-error",
-        message: more ? `${first2.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first2.message,
-        at: src.loc(first2)
+        message: more ? `${first3.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first3.message,
+        at: src.loc(first3)
       });
     }
     const trivia = src.ast.directives.length ? [...src.ast.comments, ...src.ast.directives].sort((a, c) => a.start - c.start) : src.ast.comments;
@@ -49691,6 +52491,7 @@ var JsonModuleChild = class {
     this.ran = true;
     appendAll(this.run.resources, this.instance.resources);
     appendAll(this.run.diagnostics, this.instance.diagnostics);
+    appendAll(this.run.exports, this.instance.exports);
   }
   outputValue(name) {
     return this.instance.output(name);
@@ -49704,8 +52505,8 @@ function refV(resource, path, at) {
   if (at) v.at = at;
   return v;
 }
-function levelOf(text2) {
-  switch (text2?.toLowerCase()) {
+function levelOf(text3) {
+  switch (text3?.toLowerCase()) {
     case "subscription":
       return "subscription";
     case "managementgroup":
@@ -49799,12 +52600,30 @@ var FileInstance = class _FileInstance {
         this.guarded(at, `module ${st.name?.name ?? ""}`.trim(), () => {
           for (const m of this.moduleSet(st).entries) {
             const child = this.childOf(m);
-            if (child) child.runAll();
-            else this.externalCall(m);
+            if (child) {
+              this.recordArguments(m);
+              child.runAll();
+            } else this.externalCall(m);
           }
         });
       }
     }
+    for (const [name, st] of this.src.outputs) {
+      const value = this.outputValue(name);
+      if (value) this.run.exports.push({ kind: "output", name, value, at: this.loc(st) });
+    }
+  }
+  /** What a call to a module grantlint reads passes in: an identity passed on is used there. */
+  recordArguments(m) {
+    this.moduleParam(m, "");
+    const params = m.params;
+    if (!params) return;
+    const at = this.loc(m.stmt);
+    if (params.kind !== "object") {
+      this.run.exports.push({ kind: "moduleArgument", name: "params", value: params, at });
+      return;
+    }
+    for (const [name, value] of params.entries) this.run.exports.push({ kind: "moduleArgument", name, value, at });
   }
   /**
    * A defect while evaluating one declaration is a finding at it; the declaration keeps what was
@@ -49817,8 +52636,8 @@ var FileInstance = class _FileInstance {
       this.run.diagnostics.push(internalError(what, e, at));
     }
   }
-  runDecl(decl, owner) {
-    for (const entry of this.instanceSet(decl, owner).entries) {
+  runDecl(decl, owner2) {
+    for (const entry of this.instanceSet(decl, owner2).entries) {
       this.guarded(decl.decl, decl.symbol, () => this.fillBody(entry));
       this.run.resources.push(entry.inst);
       for (const child of decl.children) this.runDecl(child, entry);
@@ -49961,16 +52780,16 @@ var FileInstance = class _FileInstance {
   }
   // -----------------------------------------------------------------------------------------
   // Resource instances
-  instanceSet(decl, owner) {
-    const cache3 = owner ? owner.children : this.topSets;
-    const cached2 = cache3.get(decl);
+  instanceSet(decl, owner2) {
+    const cache5 = owner2 ? owner2.children : this.topSets;
+    const cached2 = cache5.get(decl);
     if (cached2) return cached2;
-    const busyKey = `res:${owner?.inst.key ?? ""}:${decl.symbol}`;
+    const busyKey = `res:${owner2?.inst.key ?? ""}:${decl.symbol}`;
     if (this.busy.has(busyKey)) return { entries: [], byIndex: [], loop: "unknown" };
     this.busy.add(busyKey);
     try {
-      const base = owner ? owner.scopeEnv : ROOT_ENV;
-      const prefix = owner ? `${owner.keyPath}::` : "";
+      const base = owner2 ? owner2.scopeEnv : ROOT_ENV;
+      const prefix = owner2 ? `${owner2.keyPath}::` : "";
       let exp = this.expand(decl.stmt.value, base, `${this.key}#${prefix}${decl.keyName}`);
       if (exp.loop === "known" && this.run.instances + exp.elements.length > this.run.limits.maxInstances) {
         this.run.budgetSpent("instances", `This root already has ${this.run.instances} resource instances; past ${this.run.limits.maxInstances}, loops are analysed as one instance each`, decl.decl);
@@ -49983,17 +52802,17 @@ var FileInstance = class _FileInstance {
           continue;
         }
         this.run.instances++;
-        const entry = this.createEntry(decl, owner, el, `${prefix}${decl.keyName}${el.loopKey}`);
+        const entry = this.createEntry(decl, owner2, el, `${prefix}${decl.keyName}${el.loopKey}`);
         set.entries.push(entry);
         set.byIndex.push(entry);
       }
-      cache3.set(decl, set);
+      cache5.set(decl, set);
       return set;
     } finally {
       this.busy.delete(busyKey);
     }
   }
-  createEntry(decl, owner, el, keyPath) {
+  createEntry(decl, owner2, el, keyPath) {
     const inst = {
       key: `${this.key}#${keyPath}`,
       declKey: decl.declKey,
@@ -50007,7 +52826,7 @@ var FileInstance = class _FileInstance {
       callChain: this.callChain
     };
     if (decl.apiVersion) inst.apiVersion = decl.apiVersion;
-    if (owner) inst.parent = owner.inst;
+    if (owner2) inst.parent = owner2.inst;
     const entry = {
       fi: this,
       decl,
@@ -50022,7 +52841,7 @@ var FileInstance = class _FileInstance {
       filled: false
     };
     entry.scopeEnv = { parent: el.env, owner: entry };
-    if (owner) entry.lexicalParent = owner;
+    if (owner2) entry.lexicalParent = owner2;
     this.run.entries.set(inst, entry);
     return entry;
   }
@@ -50130,9 +52949,9 @@ var FileInstance = class _FileInstance {
     return void 0;
   }
   /** What a resource's symbol evaluates to: a ref, an array of refs (loop) or unknown. */
-  resourceSymbol(decl, owner, at) {
-    const set = this.instanceSet(decl, owner);
-    if (set.loop === "none") return set.entries[0] ? refV(set.entries[0].inst, [], at) : this.undeployedId(decl, owner, at);
+  resourceSymbol(decl, owner2, at) {
+    const set = this.instanceSet(decl, owner2);
+    if (set.loop === "none") return set.entries[0] ? refV(set.entries[0].inst, [], at) : this.undeployedId(decl, owner2, at);
     if (set.loop === "known") {
       return arrV(
         set.byIndex.map((e) => e ? refV(e.inst, [], at) : unknownAt(at)),
@@ -50146,11 +52965,11 @@ var FileInstance = class _FileInstance {
    * writes for `x` / `x.id` (`resourceId('T', name...)`): a `resourceid` call, as the ARM front end
    * reads the compiled template.
    */
-  undeployedId(decl, owner, at) {
+  undeployedId(decl, owner2, at) {
     const body = resourceBody(decl.stmt.value);
     if (!body || decl.stmt.value.kind !== "If") return unknownAt(at);
-    const base = owner ? owner.scopeEnv : ROOT_ENV;
-    const entry = this.createEntry(decl, owner, { env: base, body, loopKey: "" }, `${decl.keyName}?undeployed`);
+    const base = owner2 ? owner2.scopeEnv : ROOT_ENV;
+    const entry = this.createEntry(decl, owner2, { env: base, body, loopKey: "" }, `${decl.keyName}?undeployed`);
     const segments = this.segments(entry);
     if (segments.length === 0) return unknownAt(at);
     return symbolicCall("resourceid", [strV(decl.type, at), ...segments], at);
@@ -50222,9 +53041,9 @@ var FileInstance = class _FileInstance {
     return scopeValue(childLevel, false, {}, sc.at);
   }
   /** A local module that cannot be read is reported at its path (once per call site: see uniqueDiagnostics). */
-  unreadableModule(file, written, m) {
-    const why = this.run.host.readProblem?.(file);
-    if (why) this.run.diagnostics.push(unreadable("module", written, why, this.loc(m.stmt.path)));
+  unreadableModule(file, written2, m) {
+    const why2 = this.run.host.readProblem?.(file);
+    if (why2) this.run.diagnostics.push(unreadable("module", written2, why2, this.loc(m.stmt.path)));
     return void 0;
   }
   /** The module's analysis, or null for external, unreadable, broken or cyclic modules. */
@@ -50433,8 +53252,8 @@ var FileInstance = class _FileInstance {
     const at = this.loc(e);
     if (e.expressions.length === 0) return strV(e.parts.join(""), at);
     const parts = [];
-    e.parts.forEach((text2, i) => {
-      if (text2) parts.push(strV(text2, at));
+    e.parts.forEach((text3, i) => {
+      if (text3) parts.push(strV(text3, at));
       const x = e.expressions[i];
       if (x) parts.push(this.evaluate(x, env));
     });
@@ -50508,9 +53327,9 @@ var FileInstance = class _FileInstance {
       const v = s2.names?.get(name);
       if (v) return v;
       if (s2.owner) {
-        const owner = s2.owner;
-        const child = owner.decl.children.find((c) => c.name === name);
-        if (child) return owner.fi.resourceSymbol(child, owner, this.loc(e));
+        const owner2 = s2.owner;
+        const child = owner2.decl.children.find((c) => c.name === name);
+        if (child) return owner2.fi.resourceSymbol(child, owner2, this.loc(e));
       }
     }
     const src = this.src;
@@ -50732,17 +53551,17 @@ var FileInstance = class _FileInstance {
       }
     };
   }
-  callUserFunc(owner, f, e, env, at) {
+  callUserFunc(owner2, f, e, env, at) {
     const args = e.args.map((a) => this.evaluate(a, env));
     const names = /* @__PURE__ */ new Map();
     f.lambda.params.forEach((p, i) => names.set(p.name.name, args[i] ?? unknownAt(at)));
     const key2 = `func:${f.name.name}`;
-    if (owner.busy.has(key2)) return unknownAt(at);
-    owner.busy.add(key2);
+    if (owner2.busy.has(key2)) return unknownAt(at);
+    owner2.busy.add(key2);
     try {
-      return owner.evaluate(f.lambda.body, { names });
+      return owner2.evaluate(f.lambda.body, { names });
     } finally {
-      owner.busy.delete(key2);
+      owner2.busy.delete(key2);
     }
   }
   callImported(from, name, e, env, at) {
@@ -50754,8 +53573,8 @@ var FileInstance = class _FileInstance {
 };
 
 // src/lower/bicep/index.ts
-function defaultParse(text2, path) {
-  return parseBicep(text2, { fileKind: path.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
+function defaultParse(text3, path) {
+  return parseBicep(text3, { fileKind: path.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
 }
 function isLocalBicep(p) {
   return !!p && !/^(br|ts)[:/]/i.test(p) && p.toLowerCase().endsWith(".bicep");
@@ -50818,25 +53637,85 @@ function analyzeBicep(files, host, parse2 = defaultParse, limits = DEFAULT_LIMIT
       }).runAll();
     });
   }
-  return { resources: run.resources, diagnostics: run.diagnostics, comments: run.comments, files: run.files, externalCalls: run.externalCalls };
+  return { resources: run.resources, exports: run.exports, diagnostics: run.diagnostics, comments: run.comments, files: run.files, externalCalls: run.externalCalls };
 }
 var bicepFrontEnd = {
   format: "bicep",
   analyze: (files, host) => analyzeBicep(files, host)
 };
 
+// src/lower/kubernetes/index.ts
+var ANNOTATION = "azure.workload.identity/client-id";
+var MAY_MATTER = /ServiceAccount[\s\S]*azure\.workload\.identity\/client-id|azure\.workload\.identity\/client-id[\s\S]*ServiceAccount/;
+var TEMPLATED = /\{\{|\$\{|\$\(/;
+var parser = lazyYaml;
+function readServiceAccounts(files, host) {
+  const out = { serviceAccounts: [], files: [], comments: [] };
+  for (const file of files) {
+    const text3 = host.readFile(file);
+    if (text3 === void 0 || !MAY_MATTER.test(text3)) continue;
+    const found = serviceAccountsIn(file, text3);
+    if (found.length === 0) continue;
+    appendAll(out.serviceAccounts, found);
+    out.files.push(file);
+    appendAll(out.comments, lineComments(file, text3));
+  }
+  return out;
+}
+function serviceAccountsIn(file, text3) {
+  const { parseAllDocuments, isMap, isScalar } = parser();
+  const lines = new LineMap(text3);
+  const at = (start, end) => ({ file, range: lines.range(start, end) });
+  const out = [];
+  const docs = parseAllDocuments(text3, { uniqueKeys: false });
+  if (!Array.isArray(docs)) return out;
+  for (const doc of docs) {
+    if (doc.errors.length > 0 || !isMap(doc.contents)) continue;
+    const root = doc.contents;
+    const scalar2 = (node2) => isScalar(node2) && typeof node2.value === "string" ? node2.value : void 0;
+    if (scalar2(root.get("kind", true)) !== "ServiceAccount" || scalar2(root.get("apiVersion", true)) !== "v1") continue;
+    const metadata = root.get("metadata", true);
+    if (!isMap(metadata)) continue;
+    const annotations2 = metadata.get("annotations", true);
+    if (!isMap(annotations2)) continue;
+    const pair = annotations2.items.find((p) => isScalar(p.key) && p.key.value === ANNOTATION);
+    if (!pair) continue;
+    const node = pair.value ?? pair.key;
+    const valueRange = node?.range ?? [0, 0, 0];
+    const clientId = scalar2(pair.value) ?? text3.slice(valueRange[0], valueRange[1]);
+    const range = root.range;
+    const account = { file, at: at(range[0], range[1]), clientId: clientId.trim(), clientIdAt: at(valueRange[0], valueRange[1]) };
+    const name = scalar2(metadata.get("name", true));
+    if (name !== void 0 && !TEMPLATED.test(name)) account.name = name;
+    const namespace = scalar2(metadata.get("namespace", true));
+    if (namespace !== void 0 && !TEMPLATED.test(namespace)) account.namespace = namespace;
+    out.push(account);
+  }
+  return out;
+}
+function lineComments(file, text3) {
+  const out = [];
+  const lines = text3.split(/\r\n|\r|\n/);
+  lines.forEach((line, i) => {
+    const start = line.search(/\S/);
+    if (start < 0 || line[start] !== "#") return;
+    out.push({ file, text: line.slice(start), at: { file, range: { start: { line: i + 1, column: start + 1 }, end: { line: i + 1, column: line.length + 1 } } } });
+  });
+  return out;
+}
+
 // src/lower/scripts/index.ts
 import { resolve as resolve18 } from "node:path";
 
 // src/lower/scripts/deployment-scripts.ts
-import { dirname as dirname17, resolve as resolve17 } from "node:path";
+import { dirname as dirname18, resolve as resolve17 } from "node:path";
 var DEPLOYMENT_SCRIPTS = "microsoft.resources/deploymentscripts";
 function deploymentScriptPrograms(resources, host) {
   const out = emptyProgram();
   const lines = /* @__PURE__ */ new Map();
-  const lineMap = (file, text2) => {
+  const lineMap = (file, text3) => {
     let m = lines.get(file);
-    if (!m) lines.set(file, m = new LineMap(text2));
+    if (!m) lines.set(file, m = new LineMap(text3));
     return m;
   };
   for (const r of resources) {
@@ -50875,22 +53754,22 @@ function embedded(r, v, host, lineMap) {
   const at = v.at ?? r.decl;
   const hostText = host.readFile(at.file);
   if (hostText === void 0) return void 0;
-  const text2 = v.kind === "string" ? v.value : v.kind === "concat" ? v.parts.map((p) => p.kind === "string" ? p.value : OPAQUE_CHAR).join("") : "";
+  const text3 = v.kind === "string" ? v.value : v.kind === "concat" ? v.parts.map((p) => p.kind === "string" ? p.value : OPAQUE_CHAR).join("") : "";
   const lines = lineMap(at.file, hostText);
-  return embeddedSource(at.file, `ds@${at.range.start.line}:${at.range.start.column}`, text2, hostText, lines, lines.offset(at.range.start), lines.offset(at.range.end));
+  return embeddedSource(at.file, `ds@${at.range.start.line}:${at.range.start.column}`, text3, hostText, lines, lines.offset(at.range.start), lines.offset(at.range.end));
 }
 function localFile(pathValue, at, host, out) {
   const rel = asString(unwrap(pathValue));
   if (rel === void 0) return void 0;
-  const file = resolve17(dirname17(at.file), rel);
-  const text2 = readScript(file, host);
-  if (text2 === void 0) {
-    const why = host.readProblem?.(file);
-    if (why) out.diagnostics.push(unreadable("script", rel, why, at));
+  const file = resolve17(dirname18(at.file), rel);
+  const text3 = readScript(file, host);
+  if (text3 === void 0) {
+    const why2 = host.readProblem?.(file);
+    if (why2) out.diagnostics.push(unreadable("script", rel, why2, at));
     return void 0;
   }
   out.files.push(file);
-  return fileSource(file, text2);
+  return fileSource(file, text3);
 }
 function environment(list2) {
   const out = /* @__PURE__ */ new Map();
@@ -50903,10 +53782,10 @@ function environment(list2) {
   }
   return out;
 }
-function scriptArguments(text2, language) {
+function scriptArguments(text3, language) {
   const out = /* @__PURE__ */ new Map();
-  if (!text2) return out;
-  const words = [...text2.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  if (!text3) return out;
+  const words = [...text3.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
   if (language === "shell") {
     words.slice(0, 9).forEach((w, i) => out.set(String(i + 1), str(w)));
     return out;
@@ -50929,10 +53808,10 @@ function analyzeScripts(files, host) {
     const language = languageOf(file);
     try {
       if (language) {
-        const text2 = readScript(file, host);
-        if (text2 === void 0) continue;
+        const text3 = readScript(file, host);
+        if (text3 === void 0) continue;
         out.files.push(file);
-        lowerScript({ source: fileSource(file, text2), language }, out);
+        lowerScript({ source: fileSource(file, text3), language }, out);
       } else if (isWorkflowPath(file) || /\.ya?ml$/i.test(file)) {
         analyzeWorkflowFile(file, host, out, new Set(files.map((f) => resolve18(f))));
       }
@@ -50948,10 +53827,10 @@ var scriptsFrontEnd = {
 };
 
 // src/lower/terraform/index.ts
-import { basename as basename4, dirname as dirname19 } from "node:path";
+import { basename as basename4, dirname as dirname20 } from "node:path";
 
 // src/lower/terraform/config.ts
-import { dirname as dirname18, resolve as resolve19 } from "node:path";
+import { dirname as dirname19, resolve as resolve19 } from "node:path";
 function locate(file, span2) {
   return { file: file.path, range: file.lineMap.range(span2.start, span2.end) };
 }
@@ -50995,16 +53874,16 @@ var SourceCache = class {
   get(path) {
     const cached2 = this.files.get(path);
     if (cached2 !== void 0) return cached2 ?? void 0;
-    const text2 = this.readText(path);
-    if (text2 === void 0) {
+    const text3 = this.readText(path);
+    if (text3 === void 0) {
       this.files.set(path, null);
       return void 0;
     }
     this.read.push(path);
-    const lineMap = new LineMap(text2);
+    const lineMap = new LineMap(text3);
     let ast;
     try {
-      ast = this.parse(path, text2);
+      ast = this.parse(path, text3);
     } catch (e) {
       this.diagnostics.push({
         code: "parse-error",
@@ -51015,13 +53894,13 @@ var SourceCache = class {
       return void 0;
     }
     if (ast.errors.length > 0) {
-      const first2 = [...ast.errors].sort((a, b2) => a.start - b2.start)[0];
+      const first3 = [...ast.errors].sort((a, b2) => a.start - b2.start)[0];
       const more = ast.errors.length - 1;
-      const start = Math.min(first2.start, text2.length);
+      const start = Math.min(first3.start, text3.length);
       this.diagnostics.push({
         code: "parse-error",
-        message: more > 0 ? `${first2.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first2.message,
-        at: { file: path, range: lineMap.range(start, Math.min(text2.length, Math.max(start, first2.end))) }
+        message: more > 0 ? `${first3.message} (and ${more} more syntax error${more > 1 ? "s" : ""})` : first3.message,
+        at: { file: path, range: lineMap.range(start, Math.min(text3.length, Math.max(start, first3.end))) }
       });
       if (ast.errors.some((e) => !e.limit)) {
         this.files.set(path, null);
@@ -51034,7 +53913,7 @@ var SourceCache = class {
     return file;
   }
 };
-function loadModuleConfig(folder, paths, cache3) {
+function loadModuleConfig(folder, paths, cache5) {
   const config = {
     folder,
     files: [],
@@ -51046,7 +53925,7 @@ function loadModuleConfig(folder, paths, cache3) {
     modules: /* @__PURE__ */ new Map()
   };
   for (const path of [...paths].sort()) {
-    const file = cache3.get(path);
+    const file = cache5.get(path);
     if (!file) continue;
     config.files.push(file);
     if (isOverrideFile(path)) continue;
@@ -51092,7 +53971,7 @@ function loadModuleConfig(folder, paths, cache3) {
           const decl = { name: labels[0], file, block: item };
           if (source !== void 0) {
             decl.source = source;
-            if (isLocalSource(source)) decl.localDir = resolve19(dirname18(path), source.replace(/\\/g, "/"));
+            if (isLocalSource(source)) decl.localDir = resolve19(dirname19(path), source.replace(/\\/g, "/"));
           }
           config.modules.set(labels[0], decl);
           break;
@@ -51155,8 +54034,8 @@ function concatOf(parts, at) {
   }
   if (merged.length === 0) return at ? { kind: "string", value: "", at } : { kind: "string", value: "" };
   if (merged.every((p) => p.kind === "string")) {
-    const text2 = merged.map((p) => p.kind === "string" ? p.value : "").join("");
-    return at ? { kind: "string", value: text2, at } : { kind: "string", value: text2 };
+    const text3 = merged.map((p) => p.kind === "string" ? p.value : "").join("");
+    return at ? { kind: "string", value: text3, at } : { kind: "string", value: text3 };
   }
   const v = { kind: "concat", parts: merged };
   if (at) v.at = at;
@@ -53694,11 +56573,11 @@ var DFA = class DFA2 {
     const startState = this.start(input, pos);
     if (startState === null) return null;
     const matches = /* @__PURE__ */ new Set();
-    const collect = (state, atEnd) => {
+    const collect2 = (state, atEnd) => {
       if (anchor !== RE2Flags.ANCHOR_BOTH || atEnd) for (let k = 0; k < state.matchIDs.length; k++) matches.add(state.matchIDs[k]);
       return false;
     };
-    if (this.run(input, pos, anchor, startState, collect) === null) return null;
+    if (this.run(input, pos, anchor, startState, collect2) === null) return null;
     return Array.from(matches).sort((a, b2) => a - b2);
   }
 };
@@ -56320,17 +59199,17 @@ var Parser4 = class Parser5 {
     s2 = 0;
     start = 0;
     lenout = 0;
-    let first2 = null;
+    let first3 = null;
     for (let i = 0; i <= lensub; i++) {
       let ifirst = null;
       if (i < lensub) {
         ifirst = Parser5.leadingRegexp(array[s2 + i]);
-        if (first2 !== null && first2.equals(ifirst) && (Parser5.isCharClass(first2) || first2.op === Regexp.Op.REPEAT && first2.min === first2.max && Parser5.isCharClass(first2.subs[0]))) continue;
+        if (first3 !== null && first3.equals(ifirst) && (Parser5.isCharClass(first3) || first3.op === Regexp.Op.REPEAT && first3.min === first3.max && Parser5.isCharClass(first3.subs[0]))) continue;
       }
       if (i === start) {
       } else if (i === start + 1) array[lenout++] = array[s2 + start];
       else {
-        const prefix = first2;
+        const prefix = first3;
         for (let j = start; j < i; j++) {
           const reuse = j !== start;
           array[s2 + j] = this.removeLeadingRegexp(array[s2 + j], reuse);
@@ -56342,7 +59221,7 @@ var Parser4 = class Parser5 {
         array[lenout++] = re;
       }
       start = i;
-      first2 = ifirst;
+      first3 = ifirst;
     }
     lensub = lenout;
     s2 = 0;
@@ -56797,16 +59676,16 @@ var Parser4 = class Parser5 {
       t.skip(1);
       if ((this.flags & RE2Flags.CLASS_NL) === 0) cc.appendRange(Codepoint.CODES["\n"], Codepoint.CODES["\n"]);
     }
-    let first2 = true;
-    while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first2) {
-      if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first2) {
+    let first3 = true;
+    while (!t.more() || t.peek() !== Codepoint.CODES["]"] || first3) {
+      if (t.more() && t.lookingAt("-") && (this.flags & RE2Flags.PERL_X) === 0 && !first3) {
         const s2 = t.rest();
         if (s2 === "-" || !s2.startsWith("-]")) {
           t.rewindTo(startPos);
           throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CHAR_RANGE, t.rest());
         }
       }
-      first2 = false;
+      first3 = false;
       const beforePos = t.pos();
       if (t.lookingAt("[:")) {
         if (this.parseNamedClass(t, cc)) continue;
@@ -57956,21 +60835,21 @@ function compileRe2(pattern) {
 function matchOf(re, m) {
   const groups = [];
   for (let i = 1; i <= re.groupCount(); i++) groups.push(m.group(i));
-  const named = Object.entries(re.namedGroups()).map(([name, index]) => [name, m.group(index)]);
-  return { text: m.group(0) ?? "", groups, named };
+  const named2 = Object.entries(re.namedGroups()).map(([name, index]) => [name, m.group(index)]);
+  return { text: m.group(0) ?? "", groups, named: named2 };
 }
-function firstMatch(re, text2) {
-  const m = re.matcher(text2);
+function firstMatch(re, text3) {
+  const m = re.matcher(text3);
   return m.find() ? matchOf(re, m) : void 0;
 }
-function allMatches(re, text2) {
-  const m = re.matcher(text2);
+function allMatches(re, text3) {
+  const m = re.matcher(text3);
   const out = [];
   while (m.find()) out.push(matchOf(re, m));
   return out;
 }
-function replaceAllRe2(re, text2, replacement) {
-  return re.matcher(text2).replaceAll(replacement, true);
+function replaceAllRe2(re, text3, replacement) {
+  return re.matcher(text3).replaceAll(replacement, true);
 }
 
 // src/lower/terraform/functions.ts
@@ -58023,23 +60902,23 @@ function flattenItems(items) {
 }
 function format(fmt, args, at) {
   const parts = [];
-  let text2 = "";
+  let text3 = "";
   let argIndex = 0;
   for (let i = 0; i < fmt.length; i++) {
     const c = fmt[i];
     if (c !== "%") {
-      text2 += c;
+      text3 += c;
       continue;
     }
     const m = /^%([-+# 0]*)(\d+)?(?:\.(\d+))?([sdvqftxXobeEgG%])/.exec(fmt.slice(i));
     if (!m) {
-      text2 += c;
+      text3 += c;
       continue;
     }
     i += m[0].length - 1;
     const verb = m[4];
     if (verb === "%") {
-      text2 += "%";
+      text3 += "%";
       continue;
     }
     const a = args[argIndex++];
@@ -58067,21 +60946,21 @@ function format(fmt, args, at) {
         const pad = m[1].includes("0") && !m[1].includes("-") ? "0" : " ";
         piece = m[1].includes("-") ? piece.padEnd(width, " ") : piece.padStart(width, pad);
       }
-      text2 += piece;
+      text3 += piece;
       continue;
     }
     if (a.kind === "null" || a.kind === "array" || a.kind === "object") return void 0;
-    if (text2) parts.push(str2(text2));
-    text2 = "";
+    if (text3) parts.push(str2(text3));
+    text3 = "";
     parts.push(a);
   }
-  if (text2) parts.push(str2(text2));
+  if (text3) parts.push(str2(text3));
   return concatOf(parts, at);
 }
 function matchValue(m, at) {
-  const text2 = (s2) => s2 === null ? nul(at) : str2(s2, at);
-  if (m.named.length > 0) return obj(m.named.map(([k, v]) => [k, text2(v)]), at);
-  if (m.groups.length > 0) return arr(m.groups.map(text2), at);
+  const text3 = (s2) => s2 === null ? nul(at) : str2(s2, at);
+  if (m.named.length > 0) return obj(m.named.map(([k, v]) => [k, text3(v)]), at);
+  if (m.groups.length > 0) return arr(m.groups.map(text3), at);
   return str2(m.text, at);
 }
 var IMPLS = {
@@ -58190,8 +61069,8 @@ var IMPLS = {
   setintersection: (args, at) => {
     const lists = args.map(listItems);
     if (lists.some((l) => !l) || lists.length === 0 || !args.every(isKnown)) return void 0;
-    const [first2, ...rest] = lists;
-    return toSet(first2.filter((x) => rest.every((l) => l.some((y) => tfEqual(x, y) === true))), at);
+    const [first3, ...rest] = lists;
+    return toSet(first3.filter((x) => rest.every((l) => l.some((y) => tfEqual(x, y) === true))), at);
   },
   setsubtract: ([a, b2], at) => {
     const x = listItems(a);
@@ -58332,11 +61211,11 @@ var IMPLS = {
     return s2 ? bool(s2[0].includes(s2[1] ?? ""), at) : void 0;
   },
   substr: ([s2, o, l], at) => {
-    const text2 = s2 && knownString(s2);
+    const text3 = s2 && knownString(s2);
     const off = o && toNumber(o);
     const len = l && toNumber(l);
-    if (text2 === void 0 || off === void 0 || len === void 0) return void 0;
-    const chars = [...text2];
+    if (text3 === void 0 || off === void 0 || len === void 0) return void 0;
+    const chars = [...text3];
     const start = off < 0 ? chars.length + off : off;
     return str2(chars.slice(start, len < 0 ? void 0 : start + len).join(""), at);
   },
@@ -58351,21 +61230,21 @@ var IMPLS = {
   }),
   regex: ([p, s2], at) => {
     const pattern = p && knownString(p);
-    const text2 = s2 && knownString(s2);
-    if (pattern === void 0 || text2 === void 0) return void 0;
+    const text3 = s2 && knownString(s2);
+    if (pattern === void 0 || text3 === void 0) return void 0;
     const re = compileRe2(pattern);
     if (!re) return void 0;
-    const m = firstMatch(re, text2);
+    const m = firstMatch(re, text3);
     if (!m) return fail2("regex: no match");
     return matchValue(m, at);
   },
   regexall: ([p, s2], at) => {
     const pattern = p && knownString(p);
-    const text2 = s2 && knownString(s2);
-    if (pattern === void 0 || text2 === void 0) return void 0;
+    const text3 = s2 && knownString(s2);
+    if (pattern === void 0 || text3 === void 0) return void 0;
     const re = compileRe2(pattern);
     if (!re) return void 0;
-    return arr(allMatches(re, text2).map((m) => matchValue(m, at)), at);
+    return arr(allMatches(re, text3).map((m) => matchValue(m, at)), at);
   },
   tostring: ([a], at) => {
     if (!a) return void 0;
@@ -58831,7 +61710,7 @@ var ModuleInstance = class _ModuleInstance {
     for (const el of elements.items) {
       const suffix = elements.mode === "single" ? "" : quoteKey(el.key);
       const path = `${this.modulePath}module.${name}${suffix}`;
-      const inst = { key: el.key, external: `external:${this.config.folder}#${path}` };
+      const inst = { key: el.key, scope: el.scope, external: `external:${this.config.folder}#${path}` };
       if (!config) {
         const argEnv = { mod: this, file: decl.file, scope: el.scope };
         inst.externalArgs = () => this.ev.body(decl.block.body, argEnv, true, callAt);
@@ -58896,6 +61775,31 @@ var ModuleInstance = class _ModuleInstance {
       this.run.report(internalError(`${this.modulePath}${what}`, e, locate(file, block2)));
     }
   }
+  /**
+   * The outputs of this module instance and the modules below it, and the arguments of every module
+   * call grantlint reads (a call it cannot read is an external call, with its arguments).
+   */
+  exportsInto(out) {
+    for (const [name, decl] of this.config.outputs) {
+      const at = locate(decl.file, decl.block);
+      out.push({ kind: "output", name, value: this.output(name, at), at });
+    }
+    for (const name of this.config.modules.keys()) {
+      const state = this.moduleCalls.get(name);
+      if (!state) continue;
+      const decl = state.decl;
+      const at = locate(decl.file, decl.block);
+      for (const i of state.instances) {
+        if (!i.child) continue;
+        const env = { mod: this, file: decl.file, scope: i.scope };
+        for (const item of decl.block.body.items) {
+          if (item.kind !== "Attribute" || MODULE_META_ARGS.has(item.name)) continue;
+          out.push({ kind: "moduleArgument", name: item.name, value: this.ev.safe(item.value, env), at });
+        }
+        i.child.exportsInto(out);
+      }
+    }
+  }
   /** The resource instances of this module instance and the modules below it, in declaration order. */
   collect(out) {
     for (const decl of this.config.resources) {
@@ -58913,9 +61817,9 @@ function isEmptyValue(v) {
 }
 function moduleProblem(run, decl, callAt, config) {
   if (config || !decl.localDir) return;
-  const why = run.readProblem?.(decl.localDir);
+  const why2 = run.readProblem?.(decl.localDir);
   const source = attribute(decl.block.body, "source");
-  if (why) run.report?.(unreadable("module", decl.source ?? decl.localDir, why, source ? locate(decl.file, source) : callAt));
+  if (why2) run.report?.(unreadable("module", decl.source ?? decl.localDir, why2, source ? locate(decl.file, source) : callAt));
 }
 function normaliseRel(p) {
   const parts = [];
@@ -58988,9 +61892,9 @@ var Evaluator = class {
             o.entries.set(key2, value);
             continue;
           }
-          const text2 = describeValue(key2);
-          o.entries.set(text2, value);
-          (o.keyValues ??= /* @__PURE__ */ new Map()).set(text2, key2);
+          const text3 = describeValue(key2);
+          o.entries.set(text3, value);
+          (o.keyValues ??= /* @__PURE__ */ new Map()).set(text3, key2);
         }
         return o;
       }
@@ -59230,37 +62134,37 @@ var Evaluator = class {
     const scoped = env.scope.get(root);
     if (scoped) return this.applySteps(scoped, steps, env);
     const mod = env.mod;
-    const first2 = steps[0]?.name;
+    const first3 = steps[0]?.name;
     const rest = steps.slice(1);
     const stepAt = steps[0] ? this.at(steps[0].node, env) : at;
     switch (root) {
       case "var":
-        if (!first2 || !mod) return unknown(void 0, at);
-        return this.applySteps(mod.variable(first2, stepAt), rest, env);
+        if (!first3 || !mod) return unknown(void 0, at);
+        return this.applySteps(mod.variable(first3, stepAt), rest, env);
       case "local":
-        if (!first2 || !mod) return unknown(void 0, at);
-        return this.applySteps(mod.local(first2, stepAt), rest, env);
+        if (!first3 || !mod) return unknown(void 0, at);
+        return this.applySteps(mod.local(first3, stepAt), rest, env);
       case "each":
       case "count":
       case "self":
         return unknown(void 0, at);
       case "path":
-        if (first2 === "module" && mod) return this.applySteps({ kind: "string", value: mod.relPath, at: stepAt }, rest, env);
-        if (first2 === "root") return this.applySteps({ kind: "string", value: ".", at: stepAt }, rest, env);
-        return unknown(`path.${first2 ?? ""}`, at);
+        if (first3 === "module" && mod) return this.applySteps({ kind: "string", value: mod.relPath, at: stepAt }, rest, env);
+        if (first3 === "root") return this.applySteps({ kind: "string", value: ".", at: stepAt }, rest, env);
+        return unknown(`path.${first3 ?? ""}`, at);
       case "terraform":
-        return unknown(`terraform.${first2 ?? ""}`, at, { kind: "external", name: `terraform.${first2 ?? ""}` });
+        return unknown(`terraform.${first3 ?? ""}`, at, { kind: "external", name: `terraform.${first3 ?? ""}` });
       case "module":
-        if (!first2 || !mod) return unknown(void 0, at);
-        return this.moduleRef(mod, first2, rest, env, stepAt);
+        if (!first3 || !mod) return unknown(void 0, at);
+        return this.moduleRef(mod, first3, rest, env, stepAt);
       case "data": {
         const name = steps[1]?.name;
-        if (!first2 || !name || !mod) return unknown(void 0, at);
-        return this.resourceRef(mod, `data.${first2}.${name}`, steps.slice(2), env, this.at(steps[1].node, env));
+        if (!first3 || !name || !mod) return unknown(void 0, at);
+        return this.resourceRef(mod, `data.${first3}.${name}`, steps.slice(2), env, this.at(steps[1].node, env));
       }
       default:
-        if (!first2 || !mod) return unknown(void 0, at);
-        return this.resourceRef(mod, `${root}.${first2}`, rest, env, stepAt);
+        if (!first3 || !mod) return unknown(void 0, at);
+        return this.resourceRef(mod, `${root}.${first3}`, rest, env, stepAt);
     }
   }
   stepKey(step, env) {
@@ -59766,8 +62670,8 @@ var CharCodeReader = class {
    * Creates a new instance.
    * @param {string} text The text to read from
    */
-  constructor(text2) {
-    this.#text = text2;
+  constructor(text3) {
+    this.#text = text3;
   }
   /**
    * Ends the reader.
@@ -60005,13 +62909,13 @@ var Tokenizer = class {
    * @param {string} text The source text
    * @param {TokenizeOptions} [options] Options for the tokenizer.
    */
-  constructor(text2, options) {
-    this.#text = text2;
+  constructor(text3, options) {
+    this.#text = text3;
     this.#options = {
       ...DEFAULT_OPTIONS$1,
       ...options
     };
-    this.#reader = new CharCodeReader(text2);
+    this.#reader = new CharCodeReader(text3);
     this.#json5 = this.#options.mode === "json5";
     this.#allowComments = this.#options.mode !== "json";
     this.#ranges = this.#options.ranges;
@@ -60594,16 +63498,16 @@ function normalizeIdentifier(identifier) {
     return String.fromCharCode(parseInt(unicodeEscape.slice(2), 16));
   });
 }
-function getEndLocation(text2) {
+function getEndLocation(text3) {
   let line = 1;
   let column = 1;
-  for (let i = 0; i < text2.length; i++) {
-    const char = text2[i];
+  for (let i = 0; i < text3.length; i++) {
+    const char = text3[i];
     if (char === "\n") {
       line++;
       column = 1;
     } else if (char === "\r") {
-      if (text2[i + 1] === "\n") {
+      if (text3[i + 1] === "\n") {
         i++;
       }
       line++;
@@ -60615,7 +63519,7 @@ function getEndLocation(text2) {
   return {
     line,
     column,
-    offset: text2.length
+    offset: text3.length
   };
 }
 function getStringValue(value, token, json5 = false) {
@@ -60705,13 +63609,13 @@ function getLiteralValue(value, token, json5 = false) {
       throw new TypeError(`Unknown token type "${token.type}.`);
   }
 }
-function parse(text2, options) {
+function parse(text3, options) {
   options = Object.freeze({
     ...DEFAULT_OPTIONS,
     ...options
   });
   const tokens = [];
-  const tokenizer = new Tokenizer(text2, {
+  const tokenizer = new Tokenizer(text3, {
     mode: options.mode,
     ranges: options.ranges
   });
@@ -60754,7 +63658,7 @@ function parse(text2, options) {
     const token = tokenizer.token;
     const range = createRange(token.loc.start, token.loc.end);
     const value = getLiteralValue(
-      text2.slice(token.loc.start.offset, token.loc.end.offset),
+      text3.slice(token.loc.start.offset, token.loc.end.offset),
       token,
       json5
     );
@@ -60792,7 +63696,7 @@ function parse(text2, options) {
   }
   function createJSON5IdentifierNode(token) {
     const range = createRange(token.loc.start, token.loc.end);
-    const identifier = text2.slice(token.loc.start.offset, token.loc.end.offset);
+    const identifier = text3.slice(token.loc.start.offset, token.loc.end.offset);
     const loc2 = {
       start: {
         ...token.loc.start
@@ -60836,7 +63740,7 @@ function parse(text2, options) {
       assertTokenType(tokenType, tt.String);
     }
     const token = tokenizer.token;
-    if (json5 && tokenType === tt.Number && /[+\-0-9]/.test(text2[token.loc.start.offset])) {
+    if (json5 && tokenType === tt.Number && /[+\-0-9]/.test(text3[token.loc.start.offset])) {
       throw new UnexpectedToken(token);
     }
     let key2 = tokenType === tt.String ? (
@@ -60966,7 +63870,7 @@ function parse(text2, options) {
         return createLiteralNode(tokenType);
       case tt.Number:
         if (json5) {
-          let tokenText = text2.slice(token.loc.start.offset, token.loc.end.offset);
+          let tokenText = text3.slice(token.loc.start.offset, token.loc.end.offset);
           if (tokenText[0] === "+" || tokenText[0] === "-") {
             tokenText = tokenText.slice(1);
           }
@@ -60990,7 +63894,7 @@ function parse(text2, options) {
   if (unexpectedToken) {
     throw new UnexpectedToken(tokenizer.token);
   }
-  const textEndLocation = getEndLocation(text2);
+  const textEndLocation = getEndLocation(text3);
   const docParts = {
     loc: {
       start: {
@@ -61060,20 +63964,20 @@ var tokenNames = [
 ];
 var ID_START = new RegExp("^\\p{ID_Start}$", "u");
 var ID_CONTINUE = new RegExp("^\\p{ID_Continue}$", "u");
-function isIdentStartAt(text2, i) {
-  const c = text2.charCodeAt(i);
+function isIdentStartAt(text3, i) {
+  const c = text3.charCodeAt(i);
   if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c === 95) return true;
   if (!(c >= 128)) return false;
-  const cp = text2.codePointAt(i);
+  const cp = text3.codePointAt(i);
   return ID_START.test(String.fromCodePoint(cp));
 }
-function identContinueLength(text2, i) {
-  const c = text2.charCodeAt(i);
+function identContinueLength(text3, i) {
+  const c = text3.charCodeAt(i);
   if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 95 || c === 45) {
     return 1;
   }
   if (c < 128 || Number.isNaN(c)) return 0;
-  const cp = text2.codePointAt(i);
+  const cp = text3.codePointAt(i);
   if (!ID_CONTINUE.test(String.fromCodePoint(cp))) return 0;
   return cp > 65535 ? 2 : 1;
 }
@@ -61081,8 +63985,8 @@ function isDigit3(c) {
   return c >= 48 && c <= 57;
 }
 var Lexer = class {
-  constructor(text2, start = 0) {
-    this.text = text2;
+  constructor(text3, start = 0) {
+    this.text = text3;
     this.pos = start;
   }
   text;
@@ -61098,28 +64002,28 @@ var Lexer = class {
   commentHighWater = -1;
   /** Lexes the next token, skipping spaces and comments. Newlines are tokens. */
   next() {
-    const text2 = this.text;
-    const len = text2.length;
+    const text3 = this.text;
+    const len = text3.length;
     let i = this.pos;
     for (; ; ) {
-      const c2 = text2.charCodeAt(i);
+      const c2 = text3.charCodeAt(i);
       if (c2 === 32 || c2 === 9) {
         i++;
         continue;
       }
-      if (c2 === 35 || c2 === 47 && text2.charCodeAt(i + 1) === 47) {
+      if (c2 === 35 || c2 === 47 && text3.charCodeAt(i + 1) === 47) {
         const s2 = i;
         while (i < len) {
-          const d = text2.charCodeAt(i);
-          if (d === 10 || d === 13 && text2.charCodeAt(i + 1) === 10) break;
+          const d = text3.charCodeAt(i);
+          if (d === 10 || d === 13 && text3.charCodeAt(i + 1) === 10) break;
           i++;
         }
         this.comment(s2, i);
         continue;
       }
-      if (c2 === 47 && text2.charCodeAt(i + 1) === 42) {
+      if (c2 === 47 && text3.charCodeAt(i + 1) === 42) {
         const s2 = i;
-        const close = text2.indexOf("*/", i + 2);
+        const close = text3.indexOf("*/", i + 2);
         i = close < 0 ? len : close + 2;
         this.comment(s2, i);
         continue;
@@ -61135,7 +64039,7 @@ var Lexer = class {
       this.pos = this.end = len;
       return this.type = 0 /* EOF */;
     }
-    const c = text2.charCodeAt(i);
+    const c = text3.charCodeAt(i);
     let t;
     let n2 = 1;
     switch (c) {
@@ -61143,7 +64047,7 @@ var Lexer = class {
         t = 1 /* Newline */;
         break;
       case 13:
-        if (text2.charCodeAt(i + 1) === 10) {
+        if (text3.charCodeAt(i + 1) === 10) {
           t = 1 /* Newline */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -61173,13 +64077,13 @@ var Lexer = class {
         t = 12 /* Comma */;
         break;
       case 46:
-        if (text2.charCodeAt(i + 1) === 46 && text2.charCodeAt(i + 2) === 46) {
+        if (text3.charCodeAt(i + 1) === 46 && text3.charCodeAt(i + 2) === 46) {
           t = 14 /* Ellipsis */;
           n2 = 3;
         } else t = 13 /* Dot */;
         break;
       case 61: {
-        const d = text2.charCodeAt(i + 1);
+        const d = text3.charCodeAt(i + 1);
         if (d === 61) {
           t = 16 /* Eq */;
           n2 = 2;
@@ -61190,16 +64094,16 @@ var Lexer = class {
         break;
       }
       case 33:
-        if (text2.charCodeAt(i + 1) === 61) {
+        if (text3.charCodeAt(i + 1) === 61) {
           t = 18 /* NotEq */;
           n2 = 2;
         } else t = 17 /* Not */;
         break;
       case 60:
-        if (text2.charCodeAt(i + 1) === 61) {
+        if (text3.charCodeAt(i + 1) === 61) {
           t = 20 /* Le */;
           n2 = 2;
-        } else if (text2.charCodeAt(i + 1) === 60) {
+        } else if (text3.charCodeAt(i + 1) === 60) {
           const h = this.heredocStart(i);
           if (h > 0) {
             t = 5 /* OHeredoc */;
@@ -61211,7 +64115,7 @@ var Lexer = class {
         } else t = 19 /* Lt */;
         break;
       case 62:
-        if (text2.charCodeAt(i + 1) === 61) {
+        if (text3.charCodeAt(i + 1) === 61) {
           t = 22 /* Ge */;
           n2 = 2;
         } else t = 21 /* Gt */;
@@ -61232,13 +64136,13 @@ var Lexer = class {
         t = 27 /* Percent */;
         break;
       case 38:
-        if (text2.charCodeAt(i + 1) === 38) {
+        if (text3.charCodeAt(i + 1) === 38) {
           t = 28 /* And */;
           n2 = 2;
         } else t = 35 /* Invalid */;
         break;
       case 124:
-        if (text2.charCodeAt(i + 1) === 124) {
+        if (text3.charCodeAt(i + 1) === 124) {
           t = 29 /* Or */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -61247,13 +64151,13 @@ var Lexer = class {
         t = 30 /* Question */;
         break;
       case 58:
-        if (text2.charCodeAt(i + 1) === 58) {
+        if (text3.charCodeAt(i + 1) === 58) {
           t = 32 /* DoubleColon */;
           n2 = 2;
         } else t = 31 /* Colon */;
         break;
       case 126:
-        if (text2.charCodeAt(i + 1) === 125) {
+        if (text3.charCodeAt(i + 1) === 125) {
           t = 34 /* TildeRBrace */;
           n2 = 2;
         } else t = 35 /* Invalid */;
@@ -61262,11 +64166,11 @@ var Lexer = class {
         if (isDigit3(c)) {
           t = 3 /* Number */;
           n2 = this.numberEnd(i) - i;
-        } else if (isIdentStartAt(text2, i)) {
+        } else if (isIdentStartAt(text3, i)) {
           t = 2 /* Ident */;
-          let j = i + (text2.charCodeAt(i) >= 55296 && text2.charCodeAt(i) <= 56319 ? 2 : 1);
+          let j = i + (text3.charCodeAt(i) >= 55296 && text3.charCodeAt(i) <= 56319 ? 2 : 1);
           for (; ; ) {
-            const k = identContinueLength(text2, j);
+            const k = identContinueLength(text3, j);
             if (k === 0) break;
             j += k;
           }
@@ -61288,20 +64192,20 @@ var Lexer = class {
   }
   /** `digits ('.' digits)? ([eE] [+-]? digits)?` */
   numberEnd(i) {
-    const text2 = this.text;
-    while (isDigit3(text2.charCodeAt(i))) i++;
-    if (text2.charCodeAt(i) === 46 && isDigit3(text2.charCodeAt(i + 1))) {
+    const text3 = this.text;
+    while (isDigit3(text3.charCodeAt(i))) i++;
+    if (text3.charCodeAt(i) === 46 && isDigit3(text3.charCodeAt(i + 1))) {
       i += 2;
-      while (isDigit3(text2.charCodeAt(i))) i++;
+      while (isDigit3(text3.charCodeAt(i))) i++;
     }
-    const e = text2.charCodeAt(i);
+    const e = text3.charCodeAt(i);
     if (e === 101 || e === 69) {
       let j = i + 1;
-      const s2 = text2.charCodeAt(j);
+      const s2 = text3.charCodeAt(j);
       if (s2 === 43 || s2 === 45) j++;
-      if (isDigit3(text2.charCodeAt(j))) {
+      if (isDigit3(text3.charCodeAt(j))) {
         j++;
-        while (isDigit3(text2.charCodeAt(j))) j++;
+        while (isDigit3(text3.charCodeAt(j))) j++;
         i = j;
       }
     }
@@ -61309,28 +64213,28 @@ var Lexer = class {
   }
   /** At `<<`: the end of `<<-?IDENT` when a newline follows it, else -1. */
   heredocStart(i) {
-    const text2 = this.text;
+    const text3 = this.text;
     let j = i + 2;
-    const indent = text2.charCodeAt(j) === 45;
+    const indent = text3.charCodeAt(j) === 45;
     if (indent) j++;
-    if (!isIdentStartAt(text2, j)) return -1;
+    if (!isIdentStartAt(text3, j)) return -1;
     const s2 = j;
     j++;
     for (; ; ) {
-      const k = identContinueLength(text2, j);
+      const k = identContinueLength(text3, j);
       if (k === 0) break;
       j += k;
     }
-    const c = text2.charCodeAt(j);
-    if (c !== 10 && !(c === 13 && text2.charCodeAt(j + 1) === 10)) return -1;
-    this.heredocMarker = text2.slice(s2, j);
+    const c = text3.charCodeAt(j);
+    if (c !== 10 && !(c === 13 && text3.charCodeAt(j + 1) === 10)) return -1;
+    this.heredocMarker = text3.slice(s2, j);
     this.heredocIndent = indent;
     return j;
   }
   /** The length of the decimal digit run at `i` (for the legacy index `a.0.1`). */
   digitsEnd(i) {
-    const text2 = this.text;
-    while (isDigit3(text2.charCodeAt(i))) i++;
+    const text3 = this.text;
+    while (isDigit3(text3.charCodeAt(i))) i++;
     return i;
   }
   /** The text of the current token. */
@@ -61355,22 +64259,22 @@ var BINARY = {
   [26 /* Slash */]: ["/", 6],
   [27 /* Percent */]: ["%", 6]
 };
-function parseHcl(text2) {
-  const p = new Parser6(text2);
+function parseHcl(text3) {
+  const p = new Parser6(text3);
   return p.parseFile();
 }
-function parseHclExpression(text2) {
-  const p = new Parser6(text2);
+function parseHclExpression(text3) {
+  const p = new Parser6(text3);
   return p.parseStandaloneExpression();
 }
-function parseHclTemplate(text2) {
-  const p = new Parser6(text2);
+function parseHclTemplate(text3) {
+  const p = new Parser6(text3);
   return p.parseStandaloneTemplate();
 }
 var Parser6 = class {
-  constructor(text2) {
-    this.text = text2;
-    this.lx = new Lexer(text2);
+  constructor(text3) {
+    this.text = text3;
+    this.lx = new Lexer(text3);
   }
   text;
   lx;
@@ -61686,17 +64590,17 @@ var Parser6 = class {
   }
   /** The offset after the quoted string whose content starts at `i` (or at the line's end). */
   skipQuoted(i) {
-    const text2 = this.text;
-    const len = text2.length;
+    const text3 = this.text;
+    const len = text3.length;
     let depth = 0;
     while (i < len) {
-      const c = text2.charCodeAt(i);
+      const c = text3.charCodeAt(i);
       if (c === 92) i += 2;
       else if (c === 34) {
         if (depth === 0) return i + 1;
         i = this.skipQuoted(i + 1);
-      } else if (c === 10 && depth === 0) return text2.charCodeAt(i - 1) === 13 ? i - 1 : i;
-      else if ((c === 36 || c === 37) && text2.charCodeAt(i + 1) === 123) {
+      } else if (c === 10 && depth === 0) return text3.charCodeAt(i - 1) === 13 ? i - 1 : i;
+      else if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === 123) {
         depth++;
         i += 2;
       } else if (c === 123 && depth > 0) {
@@ -61710,15 +64614,15 @@ var Parser6 = class {
     return len;
   }
   skipHeredoc(i, marker) {
-    const text2 = this.text;
-    const len = text2.length;
-    i = lineAfter(text2, i);
+    const text3 = this.text;
+    const len = text3.length;
+    i = lineAfter(text3, i);
     while (i < len) {
-      const e = lineEnd2(text2, i);
+      const e = lineEnd2(text3, i);
       let s2 = i;
-      while (s2 < e && isSpace(text2.charCodeAt(s2))) s2++;
-      if (e - s2 === marker.length && text2.startsWith(marker, s2)) return e;
-      i = lineAfter(text2, e);
+      while (s2 < e && isSpace(text3.charCodeAt(s2))) s2++;
+      if (e - s2 === marker.length && text3.startsWith(marker, s2)) return e;
+      i = lineAfter(text3, e);
     }
     return len;
   }
@@ -61967,8 +64871,8 @@ var Parser6 = class {
         return { kind: "ErrorExpression", start, end: start };
     }
   }
-  parseCall(first2, start, firstEnd) {
-    let name = first2;
+  parseCall(first3, start, firstEnd) {
+    let name = first3;
     let nameEnd = firstEnd;
     while (this.peek() === 32 /* DoubleColon */) {
       this.advance();
@@ -62211,8 +65115,8 @@ var Parser6 = class {
    * marker line (excluding its newline); json mode at the end of the text.
    */
   scanTemplate(i, mode, marker = "") {
-    const text2 = this.text;
-    const len = text2.length;
+    const text3 = this.text;
+    const len = text3.length;
     const parts = [];
     const escapes = mode === "quoted";
     let lineStart = mode === "heredoc";
@@ -62220,7 +65124,7 @@ var Parser6 = class {
     let value = "";
     let runStart = i;
     const flush = (end) => {
-      if (runStart < end) value += text2.slice(runStart, end);
+      if (runStart < end) value += text3.slice(runStart, end);
       if (textStart < end) {
         parts.push({ kind: "Text", value, start: textStart, end, lineStart });
       }
@@ -62229,10 +65133,10 @@ var Parser6 = class {
     };
     for (; ; ) {
       if (lineStart && mode === "heredoc" && textStart === i) {
-        const e = lineEnd2(text2, i);
+        const e = lineEnd2(text3, i);
         let s2 = i;
-        while (s2 < e && isSpace(text2.charCodeAt(s2))) s2++;
-        if (e - s2 === marker.length && text2.startsWith(marker, s2)) {
+        while (s2 < e && isSpace(text3.charCodeAt(s2))) s2++;
+        if (e - s2 === marker.length && text3.startsWith(marker, s2)) {
           return { parts, end: e, closed: true };
         }
       }
@@ -62241,7 +65145,7 @@ var Parser6 = class {
         if (mode === "quoted") this.error(i, i, `Unterminated string: expected '"'.`);
         return { parts, end: len, closed: mode === "json" };
       }
-      const c = text2.charCodeAt(i);
+      const c = text3.charCodeAt(i);
       if (c === 34 && mode === "quoted") {
         flush(i);
         return { parts, end: i + 1, closed: true };
@@ -62253,27 +65157,27 @@ var Parser6 = class {
           return { parts, end: i, closed: false };
         }
         if (mode === "heredoc") {
-          const next = c === 13 && text2.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+          const next = c === 13 && text3.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
           flush(next);
           i = next;
           textStart = runStart = i;
           lineStart = true;
           continue;
         }
-        if (c === 10 || text2.charCodeAt(i + 1) === 10) {
+        if (c === 10 || text3.charCodeAt(i + 1) === 10) {
           i++;
           continue;
         }
       }
       if (c === 92 && escapes) {
-        value += text2.slice(runStart, i);
+        value += text3.slice(runStart, i);
         const r = this.escape(i);
         value += r.value;
         i = r.end;
         runStart = i;
         continue;
       }
-      if ((c === 36 || c === 37) && text2.charCodeAt(i + 1) === 123) {
+      if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === 123) {
         const s2 = i;
         flush(i);
         const seq = c === 36 ? this.interpolation(s2) : this.directive(s2);
@@ -62288,8 +65192,8 @@ var Parser6 = class {
         }
         continue;
       }
-      if ((c === 36 || c === 37) && text2.charCodeAt(i + 1) === c && text2.charCodeAt(i + 2) === 123) {
-        value += text2.slice(runStart, i + 1);
+      if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === c && text3.charCodeAt(i + 2) === 123) {
+        value += text3.slice(runStart, i + 1);
         i += 2;
         runStart = i;
         continue;
@@ -62298,8 +65202,8 @@ var Parser6 = class {
     }
   }
   escape(i) {
-    const text2 = this.text;
-    const c = text2.charCodeAt(i + 1);
+    const text3 = this.text;
+    const c = text3.charCodeAt(i + 1);
     switch (c) {
       case 110:
         return { value: "\n", end: i + 2 };
@@ -62314,7 +65218,7 @@ var Parser6 = class {
       case 117:
       case 85: {
         const n2 = c === 117 ? 4 : 8;
-        const hex = text2.slice(i + 2, i + 2 + n2);
+        const hex = text3.slice(i + 2, i + 2 + n2);
         if (hex.length === n2 && /^[0-9a-fA-F]+$/.test(hex)) {
           const cp = parseInt(hex, 16);
           if (cp <= 1114111 && (cp < 55296 || cp > 57343)) {
@@ -62325,8 +65229,8 @@ var Parser6 = class {
         return { value: "", end: i + 2 };
       }
       default:
-        this.error(i, i + 2, `Invalid escape sequence '\\${text2[i + 1] ?? ""}'.`);
-        return { value: "", end: Math.min(i + 2, text2.length) };
+        this.error(i, i + 2, `Invalid escape sequence '\\${text3[i + 1] ?? ""}'.`);
+        return { value: "", end: Math.min(i + 2, text3.length) };
     }
   }
   /** `${ expr }` at `s`, with optional strip markers. */
@@ -62509,19 +65413,19 @@ var Parser6 = class {
 function isSpace(c) {
   return c === 32 || c === 9;
 }
-function lineEnd2(text2, i) {
-  const len = text2.length;
+function lineEnd2(text3, i) {
+  const len = text3.length;
   while (i < len) {
-    const c = text2.charCodeAt(i);
-    if (c === 10 || c === 13 && text2.charCodeAt(i + 1) === 10) return i;
+    const c = text3.charCodeAt(i);
+    if (c === 10 || c === 13 && text3.charCodeAt(i + 1) === 10) return i;
     i++;
   }
   return len;
 }
-function lineAfter(text2, i) {
-  const e = lineEnd2(text2, i);
-  if (text2.charCodeAt(e) === 13 && text2.charCodeAt(e + 1) === 10) return e + 2;
-  return e < text2.length ? e + 1 : e;
+function lineAfter(text3, i) {
+  const e = lineEnd2(text3, i);
+  if (text3.charCodeAt(e) === 13 && text3.charCodeAt(e + 1) === 10) return e + 2;
+  return e < text3.length ? e + 1 : e;
 }
 function flushIndent(parts) {
   let min = Infinity;
@@ -62615,11 +65519,11 @@ var ROOT = {
     }
   }
 };
-function parseTerraformJson(text2) {
+function parseTerraformJson(text3) {
   const errors = [];
-  const len = text2.length;
+  const len = text3.length;
   let doc;
-  const limited = limitJsonDepth(text2);
+  const limited = limitJsonDepth(text3);
   if (limited.deepAt !== void 0) errors.push({ start: limited.deepAt, end: limited.deepAt + 1, message: tooDeepMessage(), limit: true });
   try {
     doc = parse(limited.text, { mode: "jsonc", ranges: true, allowTrailingCommas: true });
@@ -62636,7 +65540,7 @@ function parseTerraformJson(text2) {
       syntax: "json"
     };
   }
-  const reader = new JsonReader(text2, errors);
+  const reader = new JsonReader(text3, errors);
   let body;
   if (doc.body.type === "Object") body = reader.body(doc.body, ROOT);
   else {
@@ -62652,8 +65556,8 @@ function span(n2) {
   return { start: r[0], end: r[1] };
 }
 var JsonReader = class {
-  constructor(text2, errors) {
-    this.text = text2;
+  constructor(text3, errors) {
+    this.text = text3;
     this.errors = errors;
   }
   text;
@@ -62803,16 +65707,16 @@ var JsonReader = class {
     const rawLen = e - 1 - rawStart;
     const decoded = v.value;
     if (decoded.length === rawLen) return { decoded, map: rawStart };
-    const text2 = this.text;
+    const text3 = this.text;
     const map = [];
     let i = rawStart;
     while (i < e - 1) {
-      if (text2.charCodeAt(i) !== 92) {
+      if (text3.charCodeAt(i) !== 92) {
         map.push(i);
         i++;
         continue;
       }
-      const c = text2.charCodeAt(i + 1);
+      const c = text3.charCodeAt(i + 1);
       if (c === 117) {
         map.push(i);
         i += 6;
@@ -62854,9 +65758,9 @@ function remap(node, map) {
 }
 
 // src/lower/terraform/parse.ts
-function parseTerraformFile(path, text2) {
-  if (path.endsWith(".json")) return parseTerraformJson(text2);
-  const file = parseHcl(text2);
+function parseTerraformFile(path, text3) {
+  if (path.endsWith(".json")) return parseTerraformJson(text3);
+  const file = parseHcl(text3);
   const swallowing = file.comments.find((c) => !c.text.startsWith("/*") && /\r(?!\n)/.test(c.text));
   if (swallowing && file.errors.length === 0) {
     const at = swallowing.start + swallowing.text.search(/\r(?!\n)/);
@@ -62884,7 +65788,7 @@ var TerraformAnalysis = class {
     this.host = host;
     this.cache = new SourceCache((p) => host.readFile(p), parseTerraformFile);
     for (const f of configFiles) {
-      const dir2 = dirname19(f);
+      const dir2 = dirname20(f);
       const list2 = this.given.get(dir2) ?? [];
       list2.push(f);
       this.given.set(dir2, list2);
@@ -62942,19 +65846,19 @@ var TerraformAnalysis = class {
     if (cached2 !== void 0) return cached2;
     let values = null;
     if (path.endsWith(".json")) {
-      const text2 = this.host.readFile(path);
-      if (text2 !== void 0) {
+      const text3 = this.host.readFile(path);
+      if (text3 !== void 0) {
         const at = { file: path, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
         try {
-          const data = JSON.parse(text2);
+          const data = JSON.parse(text3);
           values = /* @__PURE__ */ new Map();
           if (data && typeof data === "object" && !Array.isArray(data)) {
             for (const [k, v] of Object.entries(data)) values.set(k, fromJs(v, at));
           }
         } catch (e) {
-          const lineMap = new LineMap(text2);
+          const lineMap = new LineMap(text3);
           const m = /position (\d+)/.exec(e instanceof Error ? e.message : "");
-          const offset = m ? Math.min(Number(m[1]), text2.length) : 0;
+          const offset = m ? Math.min(Number(m[1]), text3.length) : 0;
           this.cache.diagnostics.push({
             code: "parse-error",
             message: `invalid JSON: ${e instanceof Error ? e.message : String(e)}`,
@@ -62998,6 +65902,8 @@ function analyze(files, host) {
   const program = emptyProgram();
   const configFiles = files.filter(isConfigFile);
   const analysis = new TerraformAnalysis(host, configFiles);
+  const exports = [];
+  program.exports = exports;
   try {
     for (const f of files.filter(isVarFile)) {
       analysis.varFile(f);
@@ -63031,6 +65937,7 @@ function analyze(files, host) {
         const out = [];
         instance.collect(out);
         appendAll(program.resources, out);
+        instance.exportsInto(exports);
       } catch (e) {
         analysis.cache.diagnostics.push(internalError("this Terraform root module", e, fileStart(config.files[0]?.path ?? root)));
       }
@@ -63066,6 +65973,7 @@ function analyzeFiles(files, host, onFormat) {
     onFormat?.(format2, mine.length);
     const part = guarded(`the ${format2 === "arm" ? "ARM" : format2} files of this run`, () => mine, () => FRONT_ENDS[format2].analyze(mine, host));
     appendAll(program.resources, part.resources);
+    appendAll(program.exports ??= [], part.exports ?? []);
     appendAll(program.diagnostics, part.diagnostics);
     appendAll(program.comments, directiveComments(part.comments, host));
     appendAll(program.files, part.files);
@@ -63077,6 +65985,12 @@ function analyzeFiles(files, host, onFormat) {
   appendAll(program.diagnostics, scripts.diagnostics);
   appendAll(program.comments, directiveComments(scripts.comments, host));
   appendAll(program.files, scripts.files);
+  const manifests = readServiceAccounts(files.filter((f) => f.kind === "yaml").map((f) => f.path), host);
+  if (manifests.serviceAccounts.length > 0) {
+    appendAll(program.serviceAccounts ??= [], manifests.serviceAccounts);
+    appendAll(program.files, manifests.files);
+    appendAll(program.comments, directiveComments(manifests.comments, host));
+  }
   return program;
 }
 function guarded(what, files, analyze3) {
@@ -63101,10 +66015,12 @@ function directiveComments(comments, host) {
 }
 function mergeProgram(program, part) {
   appendAll(program.resources, part.resources);
+  appendAll(program.exports ??= [], part.exports ?? []);
   appendAll(program.diagnostics, part.diagnostics);
   appendAll(program.comments, part.comments);
   appendAll(program.files, part.files);
   appendAll(program.externalCalls ??= [], part.externalCalls ?? []);
+  if (part.serviceAccounts) appendAll(program.serviceAccounts ??= [], part.serviceAccounts);
 }
 
 // src/engine/pool.ts
@@ -63213,7 +66129,7 @@ function inWorkers(script, batches2, setup, count, onBatch) {
 
 // src/engine/lint.ts
 function defaultRuleRuns(rules = builtinRules) {
-  return rules.map((rule6) => ({ rule: rule6, severity: rule6.meta.severity, options: { ...rule6.meta.defaultOptions ?? {} } }));
+  return rules.map((rule16) => ({ rule: rule16, severity: rule16.meta.severity, options: { ...rule16.meta.defaultOptions ?? {} } }));
 }
 async function analyze2(paths, options = {}) {
   const cwd = options.cwd ?? process.cwd();
@@ -63244,19 +66160,19 @@ async function analyze2(paths, options = {}) {
   };
   const hashes = /* @__PURE__ */ new Map();
   let closures = moduleClosures(files, (path) => {
-    const text2 = host.readUncached(path);
-    if (options.cache && text2 !== void 0) hashes.set(path, contentHash(text2));
-    return text2;
+    const text3 = host.readUncached(path);
+    if (options.cache && text3 !== void 0) hashes.set(path, contentHash(text3));
+    return text3;
   });
   if (options.shard) closures = shardClosures(closures, options.shard.index, options.shard.count);
   let cached2;
   let keys = [];
   if (options.cache) {
-    const cache3 = options.cache;
+    const cache5 = options.cache;
     const hashOf = (path) => {
       if (!hashes.has(path)) {
-        const text2 = host.readUncached(path);
-        if (text2 !== void 0) hashes.set(path, contentHash(text2));
+        const text3 = host.readUncached(path);
+        if (text3 !== void 0) hashes.set(path, contentHash(text3));
       }
       return hashes.get(path);
     };
@@ -63264,7 +66180,7 @@ async function analyze2(paths, options = {}) {
     const stale = [];
     for (const c of closures) {
       const key2 = closureKey(c.files.map((f) => f.path), hashOf, options.config);
-      const entry = cache3.lookup(key2, hashOf);
+      const entry = cache5.lookup(key2, hashOf);
       if (entry) hits.push(entry);
       else {
         stale.push(c);
@@ -63284,7 +66200,8 @@ async function analyze2(paths, options = {}) {
   appendAll(program.diagnostics, unreadableFiles(files.map((f) => f.path), program, host, walkProblems));
   if (cached2) cached2.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
   keys = [];
-  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), void 0, program.externalCalls));
+  const inputs = { externalCalls: program.externalCalls, exports: program.exports, serviceAccounts: program.serviceAccounts };
+  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), SHAPES, inputs));
   return { graph, program, host, cached: cached2 };
 }
 async function lint(paths, options = {}) {
@@ -63310,7 +66227,7 @@ async function lint(paths, options = {}) {
   filtered.findings.sort(compareFindings);
   return { findings: filtered.findings, files: [...new Set(program.files)].sort(), stats: filtered.stats, graph };
 }
-function cachedResult(findings, cached2, cache3, filter, host, baseline, graph) {
+function cachedResult(findings, cached2, cache5, filter, host, baseline, graph) {
   const byFile = /* @__PURE__ */ new Map();
   cached2.analysed.forEach((a, i) => {
     for (const f of /* @__PURE__ */ new Set([...a.files, ...a.program.files])) byFile.set(f, [...byFile.get(f) ?? [], i]);
@@ -63330,10 +66247,10 @@ function cachedResult(findings, cached2, cache3, filter, host, baseline, graph) 
     const filtered = filter(perClosure[i], a.program);
     const inputs = {};
     for (const f of [.../* @__PURE__ */ new Set([...a.files, ...a.program.files])].sort()) {
-      const text2 = host.readUncached(f);
-      if (text2 !== void 0) inputs[f] = contentHash(text2);
+      const text3 = host.readUncached(f);
+      if (text3 !== void 0) inputs[f] = contentHash(text3);
     }
-    if (storing) cache3.store(a.key, { inputs, findings: filtered.findings, files: a.program.files, suppressed: filtered.stats.suppressed });
+    if (storing) cache5.store(a.key, { inputs, findings: filtered.findings, files: a.program.files, suppressed: filtered.stats.suppressed });
     appendAll(all, filtered.findings);
     for (const f of a.program.files) files.add(f);
     suppressed += filtered.stats.suppressed;
@@ -63344,7 +66261,7 @@ function cachedResult(findings, cached2, cache3, filter, host, baseline, graph) 
     for (const f of hit.files) files.add(f);
     suppressed += hit.suppressed;
   }
-  if (storing) cache3.save();
+  if (storing) cache5.save();
   const seen = /* @__PURE__ */ new Set();
   let kept = all.filter((f) => {
     const k = JSON.stringify(f);
@@ -63385,10 +66302,10 @@ function releaseTag(version) {
   return `v${version}`;
 }
 var OWN_RULES = /* @__PURE__ */ new Set([...builtinRules.map((r) => r.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]);
-function ruleDocsUrl(rule6, version) {
-  if (/^https?:\/\//i.test(rule6.docs)) return rule6.docs;
-  if (!OWN_RULES.has(rule6.id)) return void 0;
-  const docs = rule6.docs || `docs/rules/${rule6.id}.md`;
+function ruleDocsUrl(rule16, version) {
+  if (/^https?:\/\//i.test(rule16.docs)) return rule16.docs;
+  if (!OWN_RULES.has(rule16.id)) return void 0;
+  const docs = rule16.docs || `docs/rules/${rule16.id}.md`;
   return `${REPOSITORY_URL}/blob/${releaseTag(version)}/${docs.replace(/^\.?\//, "")}`;
 }
 function docsLookup(context) {
@@ -63416,8 +66333,8 @@ function findingsByFile(result, cwd, includeClean) {
 // src/format/escape.ts
 var UNPRINTABLE = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-function wellFormed(text2) {
-  return text2.replace(LONE_SURROGATE, "�");
+function wellFormed(text3) {
+  return text3.replace(LONE_SURROGATE, "�");
 }
 var SHORT = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
 function escapeChar(c) {
@@ -63426,16 +66343,16 @@ function escapeChar(c) {
   const code = c.charCodeAt(0);
   return code < 256 ? `\\x${code.toString(16).toUpperCase().padStart(2, "0")}` : `\\u${code.toString(16).toUpperCase().padStart(4, "0")}`;
 }
-function printable2(text2) {
-  return text2.replace(UNPRINTABLE, escapeChar);
+function printable2(text3) {
+  return text3.replace(UNPRINTABLE, escapeChar);
 }
 var V1_COMMAND = /##\[/g;
-function printableLine(text2) {
-  return printable2(text2).replace(V1_COMMAND, "#\\x23[");
+function printableLine(text3) {
+  return printable2(text3).replace(V1_COMMAND, "#\\x23[");
 }
 function printablePath(rel) {
-  const text2 = printableLine(rel);
-  return text2.startsWith(":") ? `./${text2}` : text2;
+  const text3 = printableLine(rel);
+  return text3.startsWith(":") ? `./${text3}` : text3;
 }
 var JSON_UNPRINTABLE = /[\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
 function jsonForLogs(json2) {
@@ -63444,8 +66361,8 @@ function jsonForLogs(json2) {
 
 // src/format/xml.ts
 var UNPRINTABLE2 = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-function xmlEscape(text2) {
-  return text2.replace(UNPRINTABLE2, (c) => c === "￾" || c === "￿" ? `\\u${c.charCodeAt(0).toString(16).toUpperCase()}` : printable2(c)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/##\[/g, "##&#91;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
+function xmlEscape(text3) {
+  return text3.replace(UNPRINTABLE2, (c) => c === "￾" || c === "￿" ? `\\u${c.charCodeAt(0).toString(16).toUpperCase()}` : printable2(c)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;").replace(/##\[/g, "##&#91;").replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;");
 }
 var XML_DECLARATION = '<?xml version="1.0" encoding="utf-8"?>';
 
@@ -63482,17 +66399,17 @@ var compact = (result, context) => {
 `;
   }).join("");
 };
-function oneLine(text2) {
-  return text2.replace(/\s*(\r\n|\r|\n)\s*/g, " ");
+function oneLine(text3) {
+  return text3.replace(/\s*(\r\n|\r|\n)\s*/g, " ");
 }
 
 // src/format/github.ts
 var COMMAND = { error: "error", warning: "warning", info: "notice" };
-function escapeData2(text2) {
-  return printable2(text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A"));
+function escapeData2(text3) {
+  return printable2(text3.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A"));
 }
-function escapeProperty2(text2) {
-  return escapeData2(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function escapeProperty2(text3) {
+  return escapeData2(text3).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 function annotation(f, cwd, docsUrl) {
   const { start, end } = f.range;
@@ -63619,7 +66536,7 @@ var sarif = (result, { cwd, rules, version }) => {
             semanticVersion: version,
             version,
             informationUri: REPOSITORY_URL,
-            rules: table.map((rule6) => ruleDescriptor(rule6, version))
+            rules: table.map((rule16) => ruleDescriptor(rule16, version))
           }
         },
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(cwd) } },
@@ -63630,30 +66547,30 @@ var sarif = (result, { cwd, rules, version }) => {
   };
   return jsonForLogs(JSON.stringify(log2, null, 2)) + "\n";
 };
-function ruleDescriptor(rule6, version) {
-  const helpUri = ruleDocsUrl(rule6, version);
+function ruleDescriptor(rule16, version) {
+  const helpUri = ruleDocsUrl(rule16, version);
   const descriptor = {
-    id: rule6.id,
-    name: rule6.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c) => c.toUpperCase()),
-    shortDescription: { text: firstSentence(rule6.description) },
-    fullDescription: { text: rule6.description },
-    defaultConfiguration: { level: LEVEL[rule6.severity] },
+    id: rule16.id,
+    name: rule16.id.replace(/(^|-)([a-z0-9])/g, (_m, _d, c) => c.toUpperCase()),
+    shortDescription: { text: firstSentence(rule16.description) },
+    fullDescription: { text: rule16.description },
+    defaultConfiguration: { level: LEVEL[rule16.severity] },
     help: {
-      text: helpUri ? `${rule6.description}
+      text: helpUri ? `${rule16.description}
 
-Documentation: ${helpUri}` : rule6.description,
-      markdown: helpUri ? `${rule6.description}
+Documentation: ${helpUri}` : rule16.description,
+      markdown: helpUri ? `${rule16.description}
 
-[Documentation](${helpUri})` : rule6.description
+[Documentation](${helpUri})` : rule16.description
     },
-    properties: { tags: ["security", "azure", "rbac"], "security-severity": SECURITY_SEVERITY[rule6.severity] }
+    properties: { tags: ["security", "azure", "rbac"], "security-severity": SECURITY_SEVERITY[rule16.severity] }
   };
   if (helpUri) descriptor.helpUri = helpUri;
   return descriptor;
 }
-function firstSentence(text2) {
-  const m = /^(.+?[.!?])(\s|$)/.exec(text2);
-  return m ? m[1] : text2;
+function firstSentence(text3) {
+  const m = /^(.+?[.!?])(\s|$)/.exec(text3);
+  return m ? m[1] : text3;
 }
 function encodeUri(rel) {
   return wellFormed(rel).split("/").map(encodeURIComponent).join("/");
@@ -63719,9 +66636,9 @@ var FORMATTERS = {
 };
 
 // src/format/graph/view.ts
-var KIND_ORDER = { workload: 0, identity: 1, principal: 2, scope: 3 };
-var PREFIX = { workload: "w", identity: "i", principal: "p", scope: "s" };
-var RANK = { info: 1, warning: 2, error: 3 };
+var KIND_ORDER = { workload: 0, identity: 1, principal: 2, scope: 3, credential: 4 };
+var PREFIX = { workload: "w", identity: "i", principal: "p", scope: "s", credential: "c" };
+var RANK2 = { info: 1, warning: 2, error: 3 };
 var FINDING_COLORS = { error: "#d93025", warning: "#e37400", info: "#1a73e8" };
 function nodeDetail(n2) {
   const count = n2.count ? `×${n2.count}` : void 0;
@@ -63740,8 +66657,8 @@ function graphView(graph, cwd, findings = []) {
     key: `identity:${identity.id}`,
     kind: "identity",
     label: identity.resource ? withModulePath(identity.resource, identity.label) : identity.label,
-    root: identity.resource ? rootOf2(identity.resource) : void 0,
-    detail: identity.kind === "system" ? "system-assigned identity" : identity.kind === "user" ? identity.createdHere ? "user-assigned identity" : "user-assigned identity (existing)" : "identity passed in",
+    root: identity.resource ? rootOf3(identity.resource) : void 0,
+    detail: identity.kind === "system" ? "system-assigned identity" : identity.kind === "user" ? identity.createdHere ? "user-assigned identity" : "user-assigned identity (existing)" : identity.kind === "kubelet" ? "kubelet identity (created by AKS)" : "identity passed in",
     at: identity.kind === "user" ? identity.resource?.decl : void 0
   });
   const edges = [];
@@ -63752,14 +66669,34 @@ function graphView(graph, cwd, findings = []) {
       label: withModulePath(w.resource, w.resource.symbol),
       detail: w.resource.type,
       at: w.resource.decl,
-      root: rootOf2(w.resource)
+      root: rootOf3(w.resource)
     });
     for (const identity of w.identities) edges.push({ from, to: identityNode(identity), kind: "uses" });
   }
   for (const identity of graph.identities) identityNode(identity);
+  const resourceNode = (r) => add({ key: `workload:${r.key}`, kind: "workload", label: withModulePath(r, r.symbol), detail: r.type, at: r.decl, root: rootOf3(r) });
+  for (const slot of graph.slots) edges.push({ from: resourceNode(slot.resource), to: resourceNode(slot.app), kind: "slot", label: "slot of" });
+  for (const c of graph.federatedCredentials) {
+    const subject = unwrap(c.subject);
+    const node = add({
+      key: `credential:${c.resource.key}`,
+      kind: "credential",
+      label: withModulePath(c.resource, c.resource.symbol),
+      detail: subject ? `subject ${describeValue(subject)}` : "federated credential",
+      at: c.at,
+      root: rootOf3(c.resource)
+    });
+    if (c.identity) edges.push({ from: identityNode(c.identity), to: node, kind: "trusts", label: "trusts" });
+  }
   for (const g of graph.grants) {
     const from = g.principal.identity ? identityNode(g.principal.identity) : principalNode(g, add);
     edges.push({ from, to: scopeNode(g, add, drafts, cwd), kind: "grant", label: grantLabel(g), at: g.at, findings: findingsOn(g, findings) });
+  }
+  for (const n2 of graph.needs) {
+    const from = n2.identity ? identityNode(n2.identity) : `workload:${n2.workload.key}`;
+    if (!drafts.has(from)) continue;
+    const need = needEdge(n2, graph);
+    edges.push({ from, to: needTargetNode(n2, add, drafts), kind: "needs", label: need.label, at: n2.at, ...need.met === void 0 ? {} : { met: need.met } });
   }
   const instanceCounts = mergeLookAlikes(drafts, edges);
   const rel = (at) => at ? { file: displayPath(at.file, cwd), line: at.range.start.line } : {};
@@ -63789,14 +66726,15 @@ function graphView(graph, cwd, findings = []) {
   for (const e of edges) {
     const edge = { from: ids.get(e.from), to: ids.get(e.to), kind: e.kind };
     if (e.label) edge.label = e.label;
+    if (e.met !== void 0) edge.met = e.met;
     Object.assign(edge, rel(e.at));
     const key2 = `${edge.from}|${edge.to}|${edge.kind}|${edge.label ?? ""}|${edge.file ?? ""}:${edge.line ?? ""}`;
     const found = e.findings ?? [];
     const existing = seen.get(key2);
     const target = existing ?? edge;
     if (found.length > 0) {
-      const severity = found.reduce((s2, f) => RANK[f.severity] > RANK[s2] ? f.severity : s2, found[0].severity);
-      if (!target.severity || RANK[severity] > RANK[target.severity]) target.severity = severity;
+      const severity = found.reduce((s2, f) => RANK2[f.severity] > RANK2[s2] ? f.severity : s2, found[0].severity);
+      if (!target.severity || RANK2[severity] > RANK2[target.severity]) target.severity = severity;
       target.rules = [.../* @__PURE__ */ new Set([...target.rules ?? [], ...found.map((f) => f.ruleId)])].sort();
     }
     if (existing) continue;
@@ -63835,12 +66773,41 @@ function scopeNode(g, add, drafts, cwd) {
       label: scope.label ?? withModulePath(scope.resource, scope.resource.symbol),
       detail: scope.kind === "resource" ? scope.resourceType ?? scope.resource.type : SCOPE_WORDS[scope.kind],
       at: scope.resource.decl,
-      root: rootOf2(scope.resource)
+      root: rootOf3(scope.resource)
     });
   }
   const label2 = scope.kind === "resource" ? scope.label ?? "a resource" : scope.kind === "unknown" ? unknownScopeLabel(g, cwd) : describeScope(scope);
   const detail = scope.kind === "resource" ? scope.resourceType : void 0;
   return add({ key: `scope:${scope.kind}:${scope.resourceType ?? ""}:${label2}`, kind: "scope", label: label2, ...detail ? { detail } : {} });
+}
+var NEED_WORDS = {
+  keyVaultReference: "Key Vault secret",
+  keyVaultSecret: "Key Vault secret",
+  keyVaultCertificate: "Key Vault certificate",
+  imagePull: "image pull",
+  hostStorage: "host storage",
+  deploymentStorage: "deployment storage",
+  storageConnection: "storage connection",
+  messagingConnection: "messaging connection",
+  customerManagedKey: "customer-managed key"
+};
+function needEdge(n2, graph) {
+  const what = `needs ${NEED_WORDS[n2.kind]}`;
+  if (!n2.identity) return { label: `${what} (identity unknown)` };
+  const verdict = assessNeed(n2, graph.grants, graph).verdict;
+  if (verdict === "met") return { label: `${what} (granted)`, met: true };
+  return { label: `${what} (${verdict === "model" ? "grant ignored by the vault" : "not granted"})`, met: false };
+}
+function needTargetNode(n2, add, drafts) {
+  const r = n2.target.resources[0];
+  const type = n2.target.resourceType;
+  if (r) {
+    const workload = `workload:${r.key}`;
+    if (drafts.has(workload)) return workload;
+    return add({ key: `scope:${r.key}`, kind: "scope", label: n2.target.name ?? withModulePath(r, r.symbol), detail: type ?? r.type, at: r.decl, root: rootOf3(r) });
+  }
+  const label2 = n2.target.name ?? describeTarget(n2.target);
+  return add({ key: `scope:resource:${type ?? ""}:${label2}`, kind: "scope", label: label2, ...type ? { detail: type } : {} });
 }
 function unknownScopeLabel(g, cwd) {
   const v = unwrap(g.scope.value);
@@ -63870,7 +66837,7 @@ function withModulePath(resource, label2) {
   }
   return label2;
 }
-function rootOf2(resource) {
+function rootOf3(resource) {
   return resource.key.split(/[#>]/)[0].trim();
 }
 function mergeLookAlikes(drafts, edges) {
@@ -63902,8 +66869,8 @@ function grantLabel(g) {
   const role2 = roleName(g);
   return g.kind === "dataPlane" ? `${role2} (data plane)` : role2;
 }
-function slug(text2) {
-  const s2 = text2.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 40);
+function slug(text3) {
+  const s2 = text3.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 40);
   return s2 || "node";
 }
 function cmp(a, b2) {
@@ -63911,15 +66878,17 @@ function cmp(a, b2) {
 }
 
 // src/format/graph/mermaid.ts
-function mermaidText(text2) {
-  return text2.replace(/[\r\n]+/g, " ").replace(/[#"<>&`|\\]/g, (c) => `#${c.charCodeAt(0)};`);
+function mermaidText(text3) {
+  return text3.replace(/[\r\n]+/g, " ").replace(/[#"<>&`|\\]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 var SHAPES2 = {
   workload: ["[", "]"],
   identity: ["([", "])"],
   principal: ["{{", "}}"],
-  scope: ["[(", ")]"]
+  scope: ["[(", ")]"],
+  credential: [">", "]"]
 };
+var ARROWS = { slot: "==>", trusts: "-.->" };
 var CLASS_DEFS = [
   "  classDef workload fill:#e8f0fe,stroke:#1a73e8",
   "  classDef identity fill:#e6f4ea,stroke:#188038",
@@ -63932,12 +66901,18 @@ function renderMermaidView(view) {
   for (const n2 of view.nodes) {
     const [open2, close] = SHAPES2[n2.kind];
     const detail = nodeDetail(n2);
-    const text2 = detail ? `${mermaidText(n2.label)}<br/>${mermaidText(detail)}` : mermaidText(n2.label);
-    lines.push(`  ${n2.id}${open2}"${text2}"${close}`);
+    const text3 = detail ? `${mermaidText(n2.label)}<br/>${mermaidText(detail)}` : mermaidText(n2.label);
+    lines.push(`  ${n2.id}${open2}"${text3}"${close}`);
   }
   const styles = [];
   view.edges.forEach((e, i) => {
-    lines.push(e.kind === "uses" ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${edgeLines(e).map(mermaidText).join("<br/>")}"| ${e.to}`);
+    if (e.kind === "needs") {
+      lines.push(`  ${e.from} -.->|"${mermaidText(e.label ?? "needs")}"| ${e.to}`);
+      if (e.met === false) styles.push(linkStyle(i, FINDING_COLORS.warning));
+      return;
+    }
+    if (e.kind === "slot" || e.kind === "trusts") lines.push(`  ${e.from} ${ARROWS[e.kind]}|"${mermaidText(e.label ?? e.kind)}"| ${e.to}`);
+    else lines.push(e.kind === "uses" ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${edgeLines(e).map(mermaidText).join("<br/>")}"| ${e.to}`);
     if (e.severity) styles.push(linkStyle(i, FINDING_COLORS[e.severity]));
   });
   if (view.nodes.length === 0) return lines.join("\n") + "\n";
@@ -63953,17 +66928,20 @@ function renderMermaidView(view) {
   );
   styles.push(linkStyle(index + 2, FINDING_COLORS.error), linkStyle(index + 3, FINDING_COLORS.warning));
   index += 4;
-  lines.push(...styles);
+  appendAll(lines, styles);
   const legend = {
     workload: ["legend_workload"],
     identity: ["legend_identity"],
     principal: ["legend_principal"],
-    scope: ["legend_scope", "legend_error", "legend_warning"]
+    scope: ["legend_scope", "legend_error", "legend_warning"],
+    credential: []
   };
   for (const kind of Object.keys(legend)) {
-    lines.push(`  class ${[...view.nodes.filter((n2) => n2.kind === kind).map((n2) => n2.id), ...legend[kind]].join(",")} ${kind}`);
+    const members = [...view.nodes.filter((n2) => n2.kind === kind).map((n2) => n2.id), ...legend[kind]];
+    if (members.length > 0) lines.push(`  class ${members.join(",")} ${kind}`);
   }
   lines.push(...CLASS_DEFS);
+  if (view.nodes.some((n2) => n2.kind === "credential")) lines.push("  classDef credential fill:#f3e8fd,stroke:#8430ce");
   return lines.join("\n") + "\n";
 }
 
@@ -64009,26 +66987,26 @@ function parseOptions(argv, options, command = "grantlint") {
 }
 function argumentError(e, options, command) {
   const err = e;
-  const quoted = /'([^']*)'/.exec(err.message)?.[1] ?? "";
-  const named = /--[^\s=,]+/.exec(quoted)?.[0] ?? /-[^\s=,]+/.exec(quoted)?.[0];
+  const quoted2 = /'([^']*)'/.exec(err.message)?.[1] ?? "";
+  const named2 = /--[^\s=,]+/.exec(quoted2)?.[0] ?? /-[^\s=,]+/.exec(quoted2)?.[0];
   const help = `Run '${command} --help' for the options.`;
-  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && named) {
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && named2) {
     const longNames = Object.keys(options).filter((n2) => n2.length > 1).map((n2) => `--${n2}`);
-    const suggestion = named.startsWith("--") ? closest(named, longNames) : void 0;
-    return new UsageError(`Unknown option '${named}'.${suggestion ? ` Did you mean '${suggestion}'?` : ""} ${help}`);
+    const suggestion = named2.startsWith("--") ? closest(named2, longNames) : void 0;
+    return new UsageError(`Unknown option '${named2}'.${suggestion ? ` Did you mean '${suggestion}'?` : ""} ${help}`);
   }
-  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && named) {
-    const long = named.replace(/^-+/, "");
+  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && named2) {
+    const long = named2.replace(/^-+/, "");
     const name = Object.hasOwn(options, long) ? long : Object.keys(options).find((k) => options[k].short === long);
     if (name && options[name].type === "boolean") return new UsageError(`Option '--${name}' takes no value. ${help}`);
     if (name) return new UsageError(`Option '--${name}' needs a value. ${help}`);
   }
   return new UsageError(`${err.message.split("\n")[0]} ${help}`);
 }
-function outputSpec(text2, formats) {
-  const colon = text2.indexOf(":");
-  const format2 = colon < 0 ? text2 : text2.slice(0, colon);
-  const file = colon < 0 ? void 0 : text2.slice(colon + 1);
+function outputSpec(text3, formats) {
+  const colon = text3.indexOf(":");
+  const format2 = colon < 0 ? text3 : text3.slice(0, colon);
+  const file = colon < 0 ? void 0 : text3.slice(colon + 1);
   if (!formats.includes(format2)) {
     const near = closest(format2, formats);
     throw new UsageError(`Unknown format '${format2}'${near ? ` (did you mean '${near}'?)` : ""}; use one of: ${formats.join(", ")}.`);
@@ -64083,24 +67061,24 @@ function parseCliArgs(argv, formats) {
     cacheLocation: values["cache-location"]
   };
 }
-function jobsOption(text2) {
-  const n2 = /^\d+$/.test(text2) ? Number(text2) : NaN;
-  if (!(n2 >= 1 && n2 <= 256)) throw new UsageError(`--jobs takes a number of workers from 1 to 256, not '${text2}'.`);
+function jobsOption(text3) {
+  const n2 = /^\d+$/.test(text3) ? Number(text3) : NaN;
+  if (!(n2 >= 1 && n2 <= 256)) throw new UsageError(`--jobs takes a number of workers from 1 to 256, not '${text3}'.`);
   return n2;
 }
-function shardOption(text2) {
-  const m = /^(\d+)\/(\d+)$/.exec(text2);
+function shardOption(text3) {
+  const m = /^(\d+)\/(\d+)$/.exec(text3);
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!(count >= 1 && index >= 1 && index <= count)) throw new UsageError(`--shard takes i/n with 1 <= i <= n (for example 2/4), not '${text2}'.`);
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new UsageError(`--shard takes i/n with 1 <= i <= n (for example 2/4), not '${text3}'.`);
   return { index, count };
 }
 
 // src/cli/main.ts
-var RANK2 = { info: 1, warning: 2, error: 3 };
+var RANK3 = { info: 1, warning: 2, error: 3 };
 function reachesFailLevel(findings, failOn) {
   if (failOn === "never") return false;
-  return findings.some((f) => RANK2[f.severity] >= RANK2[failOn]);
+  return findings.some((f) => RANK3[f.severity] >= RANK3[failOn]);
 }
 function configuredBaseline(config, cwd) {
   const abs = config.baselineFor(cwd);
@@ -64200,8 +67178,8 @@ function onChangedLines(f, changed) {
 }
 
 // src/integrations/summary.ts
-function cell(text2) {
-  return text2.replace(/[&<>|[\]*_~`\\#!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, "<br>");
+function cell(text3) {
+  return text3.replace(/[&<>|[\]*_~`\\#!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, "<br>");
 }
 function attribute2(url) {
   return url.replace(/[&"<>|]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -64237,8 +67215,8 @@ function jobSummary(input) {
       const where = `${rel}:${f.range.start.line}`;
       const location = input.blobUrl && !rel.startsWith("../") ? `<a href="${input.blobUrl}/${rel.split("/").map(encodeURIComponent).join("/")}#L${f.range.start.line}-L${f.range.end.line}">${cell(where)}</a>` : cell(where);
       const url = input.docsUrl?.(f.ruleId);
-      const rule6 = url ? `<a href="${attribute2(url)}">${cell(f.ruleId)}</a>` : cell(f.ruleId);
-      out.push(`| ${ICON[f.severity]} | ${rule6} | ${location} | ${cell(f.message)} |`);
+      const rule16 = url ? `<a href="${attribute2(url)}">${cell(f.ruleId)}</a>` : cell(f.ruleId);
+      out.push(`| ${ICON[f.severity]} | ${rule16} | ${location} | ${cell(f.message)} |`);
     }
   }
   const view = input.changed ? focusView(input.view, new Set([...input.changed].map((f) => displayPath(f, cwd)))) : input.view;
@@ -64265,12 +67243,12 @@ var NOT_IN_ARGS = [
   ["outputFile", "--output-file (use -f <format>:<file>)"],
   ["cache", "--cache (each Action run starts on a fresh runner)"]
 ];
-function splitArgs(text2) {
+function splitArgs(text3) {
   const out = [];
   const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s"']+)/g;
   let word;
   let last = -1;
-  for (let m = re.exec(text2); m; m = re.exec(text2)) {
+  for (let m = re.exec(text3); m; m = re.exec(text3)) {
     const piece = m[1] !== void 0 ? m[1].replace(/\\(.)/g, "$1") : m[2] ?? m[3];
     if (word !== void 0 && m.index === last) word += piece;
     else {
@@ -64409,7 +67387,7 @@ async function runAction(env = process.env) {
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
     const sha = range?.head ?? env.GITHUB_SHA;
     const blobUrl = env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY && sha ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/blob/${sha}` : void 0;
-    const text2 = jobSummary({
+    const text3 = jobSummary({
       findings: reported2,
       cwd,
       view: graphView(graph, cwd, result.findings),
@@ -64420,7 +67398,7 @@ async function runAction(env = process.env) {
       docsUrl,
       notAnnotated
     });
-    await summary.addRaw(text2).write();
+    await summary.addRaw(text3).write();
   }
   const warnings = counts.warning;
   const tooManyWarnings = cli.maxWarnings >= 0 && warnings > cli.maxWarnings;
@@ -64430,13 +67408,13 @@ async function runAction(env = process.env) {
     setFailed(`grantlint: ${warnings} warning${warnings === 1 ? "" : "s"}, more than --max-warnings ${cli.maxWarnings} allows.`);
   }
 }
-function writeReport(path, text2) {
-  mkdirSync(dirname21(path), { recursive: true });
-  writeFileSync2(path, text2);
+function writeReport(path, text3) {
+  mkdirSync(dirname22(path), { recursive: true });
+  writeFileSync2(path, text3);
 }
-function commandsStopped(text2, token = randomUUID2()) {
+function commandsStopped(text3, token = randomUUID2()) {
   return `::stop-commands::${token}
-${text2.endsWith("\n") ? text2 : `${text2}
+${text3.endsWith("\n") ? text3 : `${text3}
 `}::${token}::
 `;
 }

@@ -4,7 +4,23 @@
  * tools that embed grantlint.
  */
 export type { Finding, GraphNode, LintResult, RelatedFinding, RelatedLocation, ReportDescriptor, Rule, RuleContext, RuleMeta, Severity, SeveritySetting } from './engine/types.js';
-export type { Grant, GrantKind, GrantScope, Identity, IdentityGraph, IdentityKind, Principal, PrincipalKind, ScopeKind, Workload } from './graph/types.js';
+export type {
+  AksCluster,
+  DeploymentSlot,
+  FederatedCredential,
+  Grant,
+  GrantKind,
+  GrantScope,
+  GraphEntry,
+  Identity,
+  IdentityGraph,
+  IdentityKind,
+  Principal,
+  PrincipalKind,
+  ScopeKind,
+  ServiceAccount,
+  Workload,
+} from './graph/types.js';
 export type { RoleCatalog, RoleDefinition } from './graph/roles.js';
 export type { Location, Position, Range } from './model/location.js';
 export type { ResourceInstance, SourceFormat } from './model/template.js';

@@ -5,7 +5,8 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 import { describeFsError, EnvironmentError } from '../util/fs-errors.js';
 import { scriptKind } from './script-files.js';
 
-export type FileKind = 'bicep' | 'terraform' | 'json' | 'script';
+/** `yaml`: Kubernetes manifests (read for ServiceAccounts; other YAML is skipped without a word). */
+export type FileKind = 'bicep' | 'terraform' | 'json' | 'script' | 'yaml';
 
 export interface DiscoveredFile {
   path: string;
@@ -34,7 +35,13 @@ export function fileKind(path: string): FileKind | undefined {
   if (lower.endsWith('.bicep') || lower.endsWith('.bicepparam')) return 'bicep';
   if (lower.endsWith('.tf') || lower.endsWith('.tf.json') || lower.endsWith('.tfvars') || lower.endsWith('.tfvars.json')) return 'terraform';
   if (lower.endsWith('.json') || lower.endsWith('.jsonc')) return 'json';
-  return scriptKind(path);
+  // grantlint's own configuration is no manifest.
+  if (/(^|[\\/])\.grantlint\.ya?ml$/.test(lower)) return undefined;
+  // Workflows, pipelines and shell or PowerShell files are scripts; other YAML may hold Kubernetes manifests.
+  const script = scriptKind(path);
+  if (script) return script;
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  return undefined;
 }
 
 /**

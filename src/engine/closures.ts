@@ -1,7 +1,8 @@
 /**
  * Module closures: the discovered files split into groups that can be analysed apart, each file
  * together with every discovered file it may call or be called by (Bicep modules and
- * `loadTextContent`, ARM linked templates and parameter files, Terraform module folders).
+ * `loadTextContent`, ARM linked templates and parameter files, Terraform module folders, Kubernetes
+ * manifests and the federated credentials that may trust their service accounts).
  *
  * The split is decided before parsing, from the references a cheap scan of each text finds. The
  * scan over-approximates: any string that names a discovered file (relative to the file's folder,
@@ -53,10 +54,20 @@ export function moduleClosures(files: DiscoveredFile[], readText: (path: string)
     else join(first, i);
   });
 
+  // Kubernetes service accounts are trusted by federated credentials through their subject, not a
+  // path: manifests that ask for a workload identity join every file that may name such a subject.
+  let federation: number | undefined;
+  const federate = (i: number): void => {
+    if (federation === undefined) federation = i;
+    else join(federation, i);
+  };
+
   files.forEach((f, i) => {
     const text = readText(f.path);
     if (text === undefined) return;
     sizes[i] = text.length;
+    if (f.kind === 'yaml' ? WORKLOAD_IDENTITY.test(text) : SERVICE_ACCOUNT_SUBJECT.test(text)) federate(i);
+    if (f.kind === 'yaml') return;
     const dir = dirname(f.path);
     const link = (path: string): void => {
       const j = index.get(path);
@@ -135,6 +146,8 @@ export function shardClosures(closures: Closure[], index: number, count: number)
   return closures.filter((c) => owner.get(c) === index - 1);
 }
 
+const WORKLOAD_IDENTITY = /azure\.workload\.identity\//;
+const SERVICE_ACCOUNT_SUBJECT = /system:serviceaccount:/i;
 const MAY_NAME_FILE = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)\b/i;
 const EXTENSION = /\.(?:bicep|bicepparam|jsonc?|tf|tfvars)(?:\.json)?(?![\w])/gi;
 

@@ -2,6 +2,7 @@ import type { LoweredProgram } from '../model/template.js';
 import type { Baseline } from './baseline.js';
 import type { ConfigResolver } from './config.js';
 import { applySuppressions, collectSuppressions, problemFindings, unusedFindings } from './suppressions.js';
+import { capSeverity } from './run-rules.js';
 import type { Finding } from './types.js';
 import { appendAll } from '../util/arrays.js';
 
@@ -38,7 +39,8 @@ export function filterFindings(findings: Finding[], program: LoweredProgram, opt
     const setting = effective.rules.get(f.ruleId);
     if (!setting) return f;
     if (setting.severity === 'off') return undefined;
-    return setting.severity === f.severity ? f : { ...f, severity: setting.severity };
+    const severity = capSeverity(setting.severity, f.severityCap);
+    return severity === f.severity ? f : { ...f, severity };
   };
   const severe = (list: Finding[]): Finding[] => list.flatMap((f) => configured(f) ?? []);
   const knownRules = (file: string): Set<string> => (config ? new Set(config.forFile(file).rules.keys()) : options.knownRuleIds);

@@ -5,6 +5,7 @@
 import type { DiscoveredFile } from '../discover/discover.js';
 import { armFrontEnd } from '../lower/arm/index.js';
 import { bicepFrontEnd } from '../lower/bicep/index.js';
+import { readServiceAccounts } from '../lower/kubernetes/index.js';
 import { deploymentScriptPrograms, scriptsFrontEnd } from '../lower/scripts/index.js';
 import { terraformFrontEnd } from '../lower/terraform/index.js';
 import type { FrontEnd, FrontEndHost } from '../lower/types.js';
@@ -19,7 +20,8 @@ const FRONT_ENDS: Record<SourceFormat, FrontEnd> = {
   script: scriptsFrontEnd,
 };
 
-export const KIND_TO_FORMAT = { bicep: 'bicep', terraform: 'terraform', json: 'arm', script: 'script' } as const;
+/** The template front end of each kind of file; YAML (Kubernetes manifests) is read beside them. */
+export const KIND_TO_FORMAT: Partial<Record<DiscoveredFile['kind'], SourceFormat>> = { bicep: 'bicep', terraform: 'terraform', json: 'arm', script: 'script' };
 
 /** Front ends in the order they run: a Bicep module written as ARM JSON is reached from Bicep first. */
 const ORDER = ['bicep', 'arm', 'terraform', 'script'] as const;
@@ -35,6 +37,7 @@ export function analyzeFiles(files: DiscoveredFile[], host: FrontEndHost, onForm
     onFormat?.(format, mine.length);
     const part = guarded(`the ${format === 'arm' ? 'ARM' : format} files of this run`, () => mine, () => FRONT_ENDS[format].analyze(mine, host));
     appendAll(program.resources, part.resources);
+    appendAll((program.exports ??= []), part.exports ?? []);
     appendAll(program.diagnostics, part.diagnostics);
     appendAll(program.comments, directiveComments(part.comments, host));
     appendAll(program.files, part.files);
@@ -47,6 +50,13 @@ export function analyzeFiles(files: DiscoveredFile[], host: FrontEndHost, onForm
   appendAll(program.diagnostics, scripts.diagnostics);
   appendAll(program.comments, directiveComments(scripts.comments, host));
   appendAll(program.files, scripts.files);
+  // Kubernetes manifests: the service accounts that ask for a workload identity (other YAML is skipped).
+  const manifests = readServiceAccounts(files.filter((f) => f.kind === 'yaml').map((f) => f.path), host);
+  if (manifests.serviceAccounts.length > 0) {
+    appendAll((program.serviceAccounts ??= []), manifests.serviceAccounts);
+    appendAll(program.files, manifests.files);
+    appendAll(program.comments, directiveComments(manifests.comments, host));
+  }
   return program;
 }
 
@@ -86,8 +96,10 @@ function directiveComments(comments: SourceComment[], host: FrontEndHost): Sourc
 /** Appends `part` to `program` (batches are merged in their fixed order). */
 export function mergeProgram(program: LoweredProgram, part: LoweredProgram): void {
   appendAll(program.resources, part.resources);
+  appendAll((program.exports ??= []), part.exports ?? []);
   appendAll(program.diagnostics, part.diagnostics);
   appendAll(program.comments, part.comments);
   appendAll(program.files, part.files);
   appendAll((program.externalCalls ??= []), part.externalCalls ?? []);
+  if (part.serviceAccounts) appendAll((program.serviceAccounts ??= []), part.serviceAccounts);
 }

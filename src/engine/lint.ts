@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { discover, fileKind } from '../discover/discover.js';
-import { buildGraph } from '../graph/build.js';
+import { buildGraph, SHAPES } from '../graph/build.js';
 import { roleCatalog } from '../graph/roles.js';
 import type { IdentityGraph } from '../graph/types.js';
 import { withSourceText } from '../graph/written.js';
@@ -149,7 +149,8 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
   if (cached) cached.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
   keys = [];
   // Labels in the graph quote values as written (see src/graph/written.ts).
-  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), undefined, program.externalCalls));
+  const inputs = { externalCalls: program.externalCalls, exports: program.exports, serviceAccounts: program.serviceAccounts };
+  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), SHAPES, inputs));
   return { graph, program, host, cached };
 }
 

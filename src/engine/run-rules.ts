@@ -61,7 +61,7 @@ function nodeResource(node: GraphNode): ResourceInstance | undefined {
 /** The declaration a node stands for (a grant written inline in a vault is its own entry). */
 function nodeKey(node: GraphNode): string {
   const r = nodeResource(node);
-  if ('at' in node) return `${node.resource.declKey}@${node.at.range.start.line}:${node.at.range.start.column}`;
+  if ('at' in node) return `${r?.declKey ?? node.id}@${node.at.range.start.line}:${node.at.range.start.column}`;
   return r?.declKey ?? node.id;
 }
 
@@ -101,7 +101,7 @@ function toFinding(rule: Rule, severity: Severity, d: ReportDescriptor, options:
   const message = note ? `${text} ${note}` : text;
   const finding: Finding = {
     ruleId: rule.meta.id,
-    severity,
+    severity: capSeverity(severity, d.severity),
     message,
     file: primary.file,
     range: primary.range,
@@ -109,7 +109,15 @@ function toFinding(rule: Rule, severity: Severity, d: ReportDescriptor, options:
     fingerprint: fingerprint(rule.meta.id, primary, symbol, options.sourceText(primary.file), options.sourceLines?.(primary.file)),
   };
   if (symbol) finding.symbol = symbol;
+  if (d.severity) finding.severityCap = d.severity;
   return finding;
+}
+
+const RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** The lower of a configured severity and the cap a rule set for one finding. */
+export function capSeverity(severity: Severity, cap: Severity | undefined): Severity {
+  return cap && RANK[cap] < RANK[severity] ? cap : severity;
 }
 
 /**

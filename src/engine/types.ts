@@ -1,6 +1,7 @@
 import type { PermissionModel } from '../graph/permissions.js';
 import type { RoleCatalog } from '../graph/roles.js';
-import type { Grant, Identity, IdentityGraph, Workload } from '../graph/types.js';
+import type { AccessNeed } from '../graph/needs.js';
+import type { Grant, GraphEntry, Identity, IdentityGraph, Workload } from '../graph/types.js';
 import type { Location, Range } from '../model/location.js';
 import type { Value } from '../model/value.js';
 
@@ -21,7 +22,7 @@ export interface RuleMeta {
   docs: string;
 }
 
-export type GraphNode = Workload | Identity | Grant;
+export type GraphNode = Workload | Identity | Grant | AccessNeed | GraphEntry;
 
 export interface RelatedLocation {
   message: string;
@@ -38,6 +39,12 @@ export interface ReportDescriptor {
    */
   value?: Value;
   related?: RelatedLocation[];
+  /**
+   * A lower severity for this finding than the rule's (`unknown-role`: info for a GUID that may be a
+   * custom role defined elsewhere). It caps the configured severity: a rule set to `warning` reports
+   * this finding at `info` still, never above what is configured.
+   */
+  severity?: Severity;
 }
 
 export interface RuleContext {
@@ -71,6 +78,8 @@ export interface Finding {
   fingerprint: string;
   /** The declaration's symbolic name or address, for people and baselines. */
   symbol?: string;
+  /** The severity the rule asked for this finding, which the configured severity cannot exceed. */
+  severityCap?: Severity;
 }
 
 export interface LintResult {

@@ -65,12 +65,12 @@ function roleAssignmentFacts(r: ResourceInstance): GrantFacts {
 function accessPolicyFacts(r: ResourceInstance, vaultScope: ScopeFacts): GrantFacts[] {
   const policies = getPath(r.body, ['properties', 'accessPolicies']);
   if (!policies || policies.kind !== 'array') return [];
-  return policies.items.map((entry) => ({
-    kind: 'accessPolicy' as const,
-    at: entry.at ?? r.decl,
-    principal: getProp(entry, 'objectId') ?? { kind: 'unknown' },
-    impliedScope: vaultScope,
-  }));
+  return policies.items.map((entry) => {
+    const facts: GrantFacts = { kind: 'accessPolicy', at: entry.at ?? r.decl, principal: getProp(entry, 'objectId') ?? { kind: 'unknown' }, impliedScope: vaultScope };
+    const permissions = entry.kind === 'object' ? getProp(entry, 'permissions') : entry;
+    if (permissions) facts.permissions = permissions;
+    return facts;
+  });
 }
 
 function grants(r: ResourceInstance): GrantFacts[] {

@@ -168,6 +168,16 @@ function vaultScope(vault: Value | undefined): ScopeFacts {
   return { kind: 'resource', resourceType: 'Microsoft.KeyVault/vaults' };
 }
 
+/** `key_permissions`, `secret_permissions`, ... as the ARM-shaped `{ keys, secrets, certificates, storage }` (absent lists stay absent). */
+function policyPermissions(block: Value): Value {
+  const entries: [string, Value][] = [];
+  for (const [arm, tf] of [['keys', 'key_permissions'], ['secrets', 'secret_permissions'], ['certificates', 'certificate_permissions'], ['storage', 'storage_permissions']]) {
+    const list = getProp(block, tf);
+    if (list) entries.push([arm, list]);
+  }
+  return { kind: 'object', entries: new Map(entries), ...(block.at ? { at: block.at } : {}) };
+}
+
 function azapiRoleAssignment(r: ResourceInstance): GrantFacts {
   const body = getProp(r.body, 'body');
   const props = getProp(body, 'properties');
@@ -189,6 +199,19 @@ function azapiRoleAssignment(r: ResourceInstance): GrantFacts {
   return facts;
 }
 
+/** ARM-shaped `body.properties.accessPolicies` of an azapi vault or `vaults/accessPolicies`. */
+function azapiAccessPolicies(r: ResourceInstance, scope: ScopeFacts): GrantFacts[] {
+  const list = getProp(getProp(getProp(r.body, 'body'), 'properties'), 'accessPolicies');
+  return listOf(list)
+    .filter((p) => p.kind === 'object')
+    .map((p) => {
+      const facts: GrantFacts = { kind: 'accessPolicy', at: p.at ?? r.decl, principal: getProp(p, 'objectId') ?? { kind: 'unknown' }, impliedScope: scope };
+      const permissions = getProp(p, 'permissions');
+      if (permissions) facts.permissions = permissions;
+      return facts;
+    });
+}
+
 function grants(r: ResourceInstance): GrantFacts[] {
   if (!isTerraform(r) || r.existing) return [];
   switch (r.type) {
@@ -201,6 +224,7 @@ function grants(r: ResourceInstance): GrantFacts[] {
           at: r.decl,
           principal: getProp(r.body, 'object_id') ?? { kind: 'unknown' },
           impliedScope: vaultScope(getProp(r.body, 'key_vault_id')),
+          permissions: policyPermissions(r.body),
         },
       ];
     case 'azurerm_key_vault': {
@@ -215,6 +239,7 @@ function grants(r: ResourceInstance): GrantFacts[] {
           at: p.at ?? r.decl,
           principal: getProp(p, 'object_id') ?? { kind: 'unknown' },
           impliedScope: scope,
+          permissions: policyPermissions(p),
         }));
     }
     case 'azurerm_cosmosdb_sql_role_assignment': {
@@ -232,8 +257,13 @@ function grants(r: ResourceInstance): GrantFacts[] {
       if (name) facts.name = name;
       return [facts];
     }
-    case 'azapi_resource':
-      return azapiType(r) === ROLE_ASSIGNMENT_ARM ? [azapiRoleAssignment(r)] : [];
+    case 'azapi_resource': {
+      const arm = azapiType(r);
+      if (arm === ROLE_ASSIGNMENT_ARM) return [azapiRoleAssignment(r)];
+      if (arm === 'microsoft.keyvault/vaults') return azapiAccessPolicies(r, { kind: 'resource', resourceType: 'Microsoft.KeyVault/vaults', resource: r, ...(asString(r.name) ? { label: asString(r.name) } : {}) });
+      if (arm === 'microsoft.keyvault/vaults/accesspolicies') return azapiAccessPolicies(r, vaultScope(getProp(r.body, 'parent_id')));
+      return [];
+    }
     default:
       return [];
   }

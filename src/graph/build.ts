@@ -1,21 +1,34 @@
 import { dirname } from 'node:path';
 import { parseResourceIdArgs, RESOURCE_ID_FUNCTIONS } from '../link/functions.js';
-import type { ExternalCall, ResourceInstance } from '../model/template.js';
+import type { ServiceAccountManifest } from '../model/kubernetes.js';
+import type { ExportedValue, ExternalCall, ResourceInstance } from '../model/template.js';
 import { asString, describeValue, type ScopeValue, type Value } from '../model/value.js';
 import { armShape } from './arm-shape.js';
 import { customRoleOf, isRoleDefinitionResource } from './custom-roles.js';
+import { collectAccessNeeds } from './needs.js';
 import { collectSettings, type WorkloadSettings } from './settings.js';
 import { azurermShape } from './azurerm-shape.js';
 import { findGuid, type RoleCatalog, type RoleDefinition } from './roles.js';
 import type { GrantFacts, PrincipalFacts, PrincipalLookup, ScopeFacts, ShapeAdapter } from './shape.js';
 import type { Grant, GrantScope, Identity, IdentityGraph, Principal, Workload } from './types.js';
 import { stringsIn, unwrap, valueKey } from './values.js';
+import { wireIdentities } from './wiring.js';
 
 export const SHAPES: ShapeAdapter[] = [armShape, azurermShape];
 
 /** Builds the identity graph from linked resource instances. */
-export function buildGraph(resources: ResourceInstance[], roles: RoleCatalog, shapes: ShapeAdapter[] = SHAPES, externalCalls: ExternalCall[] = []): IdentityGraph {
-  return { ...new GraphBuilder(resources, roles, shapes).build(), externalCalls };
+/** What the graph reads besides resource instances. */
+export interface GraphInputs {
+  /** Module calls grantlint cannot read, with what they pass in. */
+  externalCalls?: ExternalCall[];
+  /** Outputs and module call arguments (front ends' `exports`). */
+  exports?: ExportedValue[];
+  /** Kubernetes service accounts asking for a workload identity. */
+  serviceAccounts?: ServiceAccountManifest[];
+}
+
+export function buildGraph(resources: ResourceInstance[], roles: RoleCatalog, shapes: ShapeAdapter[] = SHAPES, inputs: GraphInputs = {}): IdentityGraph {
+  return new GraphBuilder(resources, roles, shapes, inputs).build();
 }
 
 class GraphBuilder {
@@ -46,6 +59,7 @@ class GraphBuilder {
     private readonly resources: ResourceInstance[],
     private readonly roles: RoleCatalog,
     private readonly shapes: ShapeAdapter[],
+    private readonly inputs: GraphInputs,
   ) {}
 
   build(): IdentityGraph {
@@ -63,7 +77,7 @@ class GraphBuilder {
         for (const facts of shape.grants(r)) this.grants.push(this.grant(r, facts));
       }
     }
-    return {
+    const graph: IdentityGraph = {
       workloads: this.workloads,
       identities: [...this.identities.values()],
       grants: this.grants,
@@ -71,7 +85,23 @@ class GraphBuilder {
       roleDefinitions: [...this.customRoles.values()],
       settings: this.settings,
       identityIndex: this.identities,
+      needs: [],
+      clusters: [],
+      slots: [],
+      federatedCredentials: [],
+      serviceAccounts: [],
+      exports: this.inputs.exports ?? [],
+      externalCalls: this.inputs.externalCalls ?? [],
     };
+    wireIdentities(graph, this.inputs.serviceAccounts ?? [], {
+      attached: (v) => this.attachedUserIdentity(v),
+      add: (identity) => {
+        this.identities.set(identity.id, identity);
+        graph.identities.push(identity);
+      },
+    });
+    graph.needs = collectAccessNeeds(graph);
+    return graph;
   }
 
   private first<T>(ask: (s: ShapeAdapter) => T | undefined): T | undefined {
@@ -154,6 +184,7 @@ class GraphBuilder {
     if (facts.skipPrincipalCheck) grant.skipPrincipalCheck = facts.skipPrincipalCheck;
     if (facts.name) grant.name = facts.name;
     if (facts.condition) grant.condition = facts.condition;
+    if (facts.permissions) grant.permissions = facts.permissions;
     return grant;
   }
 

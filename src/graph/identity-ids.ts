@@ -12,7 +12,8 @@
  *   `client_id`, `tenant_id`, `name`;
  * - an AKS cluster's kubelet identity: ARM `properties.identityProfile.kubeletidentity.objectId`,
  *   `.clientId`, `.resourceId`; azurerm `kubelet_identity[0].object_id`, `.client_id`,
- *   `.user_assigned_identity_id`;
+ *   `.user_assigned_identity_id` — the user-assigned identity the cluster names for its kubelets,
+ *   or else the `kubelet` node of the identity AKS creates (aks.ts);
  * - a literal resource ID of `Microsoft.ManagedIdentity/userAssignedIdentities` (the identity not
  *   known, the kind of ID known).
  */
@@ -134,6 +135,8 @@ function identityNodeOf(graph: IdentityGraph, facts: IdentityIdFacts): Identity 
     const resourceId = r.format === 'terraform'
       ? getProp(getPath(r.body, ['kubelet_identity', 0]), 'user_assigned_identity_id')
       : getPath(r.body, ['properties', 'identityProfile', 'kubeletidentity', 'resourceId']);
+    const u = unwrap(resourceId);
+    if (!u || u.kind === 'null') return graph.identityIndex.get(`kubelet:${azureResourceKey(r)}`);
     const named = identityIdFacts(resourceId);
     return named?.resource && named.property === 'resourceId' ? graph.identityIndex.get(`user:${azureResourceKey(named.resource)}`) : undefined;
   }

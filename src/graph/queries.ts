@@ -68,6 +68,7 @@ export function describeIdentity(identity: Identity): string {
   if (identity.kind === 'system' && identity.resource && isPolicyAssignment(identity.resource)) return `the remediation identity of policy assignment '${identity.label}'`;
   if (identity.kind === 'system') return `the system-assigned identity of '${identity.label}'`;
   if (identity.kind === 'user') return `user-assigned identity '${identity.label}'`;
+  if (identity.kind === 'kubelet') return `the kubelet identity of '${identity.label}'`;
   return `identity ${identity.label}`;
 }
 

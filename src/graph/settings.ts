@@ -30,6 +30,8 @@ export interface Setting {
   container?: string;
   /** Set from a secret (`secretRef`, `secureValue`, `secret_name`): the value is not in the template. */
   secret?: boolean;
+  /** The declaration it is written in, when that is not the workload itself (a `sites/config` child). */
+  declaredIn?: ResourceInstance;
 }
 
 export interface WorkloadSettings {
@@ -107,7 +109,7 @@ function listOf(v: Value | undefined): Value[] {
 }
 
 /** The ARM type of a resource in ARM-shaped formats or azapi, lower case; and its ARM-shaped body. */
-function armView(r: ResourceInstance): { type: string; body: Value } | undefined {
+export function armView(r: ResourceInstance): { type: string; body: Value } | undefined {
   if (r.format !== 'terraform') return { type: r.type.toLowerCase(), body: r.body };
   if (r.type !== 'azapi_resource') return undefined;
   const type = azapiArmType(asString(getProp(r.body, 'type')))?.toLowerCase();
@@ -171,7 +173,7 @@ function azurermSettings(r: ResourceInstance, out: Collector): boolean {
  * `Microsoft.Web/sites/config` named `appsettings` (`site/appsettings`, or `appsettings` under a
  * parent), whose properties are the settings, or named `web`, whose `properties.appSettings` is a list.
  */
-function configKind(r: ResourceInstance): 'appsettings' | 'web' | undefined {
+export function configKind(r: ResourceInstance): 'appsettings' | 'web' | undefined {
   const view = armView(r);
   if (!view || !CONFIG_TYPES.has(view.type)) return undefined;
   const name = asString(unwrap(r.name)) ?? asString(unwrap(getProp(view.body, 'name')));
@@ -180,7 +182,7 @@ function configKind(r: ResourceInstance): 'appsettings' | 'web' | undefined {
 }
 
 /** The app (or slot) a config resource belongs to: its parent, else the declared site its name starts with. */
-function configOwner(config: ResourceInstance, sites: ResourceInstance[]): ResourceInstance | undefined {
+export function configOwner(config: ResourceInstance, sites: ResourceInstance[]): ResourceInstance | undefined {
   if (config.parent) return config.parent;
   const segments = (asString(unwrap(config.name)) ?? '').split('/').slice(0, -1).map((s) => s.toLowerCase());
   if (segments.length === 0) return undefined;
@@ -213,8 +215,8 @@ export function collectSettings(resources: ResourceInstance[]): Map<string, Work
     const out = owner && collectors.get(owner.key);
     if (!out) continue;
     const view = armView(r)!;
-    if (kind === 'appsettings') out.map(getProp(view.body, 'properties'));
-    else out.list(getPath(view.body, ['properties', 'appSettings']), ['value'], []);
+    if (kind === 'appsettings') out.map(getProp(view.body, 'properties'), { declaredIn: r });
+    else out.list(getPath(view.body, ['properties', 'appSettings']), ['value'], [], { declaredIn: r });
   }
   const result = new Map<string, WorkloadSettings>();
   for (const [key, c] of collectors) result.set(key, { entries: c.entries, complete: c.complete });

@@ -43,6 +43,8 @@ export interface GrantFacts {
   /** The assignment name; absent when not written. */
   name?: Value;
   condition?: Value;
+  /** Key Vault access policies: the permissions as an object of lists (`{ keys, secrets, certificates }`). */
+  permissions?: Value;
 }
 
 export interface PrincipalFacts {

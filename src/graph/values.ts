@@ -1,4 +1,4 @@
-import type { Value } from '../model/value.js';
+import { getProp, type Value } from '../model/value.js';
 
 /**
  * Functions that keep what a value points at (ARM/Bicep, then Terraform): `toLower(principalId)` is
@@ -94,4 +94,27 @@ export function valueKey(v: Value | undefined): string | undefined {
       return `${v.kind}(${label}|${keys.join(',')})`;
     }
   }
+}
+
+/** A list value's items; a single value as one item; absent or null as none. */
+export function listOf(v: Value | undefined): Value[] {
+  const u = unwrap(v);
+  if (!u || u.kind === 'null') return [];
+  return u.kind === 'array' ? u.items : [u];
+}
+
+/**
+ * Like `getPath`, but a symbolic value on the way (an unknown, a reference, a call: an object whose
+ * content is not known) makes the result unknown rather than absent, so that "not written" is
+ * concluded only where the enclosing objects are known.
+ */
+export function pathOrUnknown(v: Value | undefined, path: (string | number)[]): Value | undefined {
+  let cur = unwrap(v);
+  for (const p of path) {
+    if (!cur || cur.kind === 'null') return undefined;
+    if (cur.kind === 'unknown' || cur.kind === 'ref' || cur.kind === 'call' || cur.kind === 'concat') return { kind: 'unknown', ...(cur.at ? { at: cur.at } : {}) };
+    if (typeof p === 'number') cur = cur.kind === 'array' ? unwrap(cur.items[p]) : undefined;
+    else cur = cur.kind === 'object' ? unwrap(getProp(cur, p)) : undefined;
+  }
+  return cur;
 }

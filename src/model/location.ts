@@ -29,6 +29,15 @@ export function compareLocations(a: Location, b: Location): number {
   );
 }
 
+/** Is `inner` written inside `outer` (the same file, its range within)? */
+export function within(outer: Location, inner: Location): boolean {
+  if (inner.file !== outer.file) return false;
+  const { start, end } = outer.range;
+  const a = inner.range.start;
+  const b = inner.range.end;
+  return (a.line > start.line || (a.line === start.line && a.column >= start.column)) && (b.line < end.line || (b.line === end.line && b.column <= end.column));
+}
+
 export function sameLocation(a: Location | undefined, b: Location | undefined): boolean {
   return !!a && !!b && compareLocations(a, b) === 0;
 }

@@ -1,4 +1,5 @@
 import type { Location } from './location.js';
+import type { ServiceAccountManifest } from './kubernetes.js';
 import type { ObjectValue, ScopeValue, Value } from './value.js';
 
 export type SourceFormat = 'bicep' | 'arm' | 'terraform' | 'script';
@@ -81,15 +82,33 @@ export interface ExternalCall {
   callChain: Location[];
 }
 
+/**
+ * A value a template hands beyond its own resources: an output (of a root or a module), or an
+ * argument of a module call grantlint reads (a call it cannot read is an `ExternalCall`). An
+ * identity whose ID is handed on this way is used by whoever receives it.
+ */
+export interface ExportedValue {
+  kind: 'output' | 'moduleArgument';
+  /** The output's or parameter's name. */
+  name: string;
+  value: Value;
+  /** The output declaration, or the module call. */
+  at: Location;
+}
+
 /** What one front end produces for the files it was given. */
 export interface LoweredProgram {
   resources: ResourceInstance[];
+  /** Outputs and module call arguments (front ends that do not record them leave this out). */
+  exports?: ExportedValue[];
   diagnostics: Diagnostic[];
   comments: SourceComment[];
   /** Files analysed (absolute paths), including modules reached from them. */
   files: string[];
   /** Module calls that could not be read. */
   externalCalls?: ExternalCall[];
+  /** Kubernetes service accounts asking for a workload identity (read from YAML files). */
+  serviceAccounts?: ServiceAccountManifest[];
 }
 
 export function emptyProgram(): LoweredProgram {

@@ -16,28 +16,6 @@ import { sharedPath } from '../helpers/paths.js';
  * pass. A listed case must still fail: when it passes, this test fails until it leaves the list.
  */
 const PENDING: Record<string, number> = {
-  '28-bicep-keyvault-reference-not-granted': 10,
-  '29-terraform-functions-host-storage': 10,
-  '30-arm-container-app-pull-and-secret': 10,
-  '31-bicep-role-target-mismatch': 10,
-  '32-terraform-role-target-mismatch-custom-role': 10,
-  '33-bicep-keyvault-model-api-version-default': 10,
-  '34-terraform-keyvault-model-explicit': 10,
-  '35-arm-unknown-role-guid-typo': 10,
-  '36-terraform-unknown-role-name-typo': 10,
-  '52-bicep-function-container-pull-and-host-storage': 10,
-  '37-bicep-ambiguous-user-assigned': 11,
-  '38-terraform-ambiguous-system-and-user': 11,
-  '39-terraform-principal-id-is-client-id': 11,
-  '40-bicep-client-id-is-principal-id': 11,
-  '41-bicep-slot-identity-drift': 11,
-  '42-terraform-slot-without-identity': 11,
-  '43-arm-orphaned-identity': 11,
-  '44-terraform-orphaned-identity': 11,
-  '45-bicep-kubelet-acr-pull': 11,
-  '46-terraform-kubelet-acr-pull': 11,
-  '47-bicep-federated-credential': 11,
-  '48-terraform-federated-credential': 11,
 };
 
 const CORE = ['missing-role-grant', 'privileged-role', 'broad-scope', 'missing-principal-type', 'non-idempotent-assignment-name', 'parse-error'];

@@ -58,7 +58,7 @@ async function digests(bicep: string): Promise<[string[], string[]]> {
   const j = await analyze([json], { cwd: dirname(json), includeGenerated: true });
   const bicepFiles = b.program.files.filter((f) => f.toLowerCase().endsWith('.bicep'));
   const kept = withoutExternalModules(j.program, resolve(bicep), bicepFiles);
-  const jsonGraph = kept.resources === j.program.resources && kept.externalCalls.length === 0 ? j.graph : buildGraph(kept.resources, roleCatalog(), undefined, kept.externalCalls);
+  const jsonGraph = kept.resources === j.program.resources && kept.externalCalls.length === 0 ? j.graph : buildGraph(kept.resources, roleCatalog(), undefined, { externalCalls: kept.externalCalls });
   return [digestOf(b.graph, b.program), digestOf(jsonGraph, j.program)];
 }
 

@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { builtinRules } from '../../rules/index.js';
 import { progressReporter } from '../../src/cli/progress.js';
+import { DIAGNOSTIC_RULES } from '../../src/engine/diagnostic-rules.js';
 import { repoRoot } from '../helpers/paths.js';
 import { treeMaker } from '../helpers/tree.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -10,6 +12,7 @@ const { tree } = treeMaker('grantlint-cli-config-');
 
 const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
 const IDENTITY = "resource uami 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {\n  name: 'uami'\n  location: 'westeurope'\n}\n";
+// The identity is an output (handed on, not orphaned), so that only the grant rules report.
 const GRANT = `resource owner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(resourceGroup().id, uami.id, '${OWNER}')
   properties: {
@@ -18,6 +21,7 @@ const GRANT = `resource owner 'Microsoft.Authorization/roleAssignments@2022-04-0
     principalType: 'ServicePrincipal'
   }
 }
+output uamiId string = uami.id
 `;
 const SITE = "resource site 'Microsoft.Web/sites@2023-01-01' = {\n  name: 'x'\n  location: 'westeurope'\n  identity: {\n    type: 'SystemAssigned'\n  }\n}\n";
 
@@ -108,22 +112,10 @@ describe('--list-rules and --print-config', () => {
     const r = runCli(['--list-rules'], dir);
     expect(r.status).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual([
-      'analysis-budget',
-      'broad-scope',
-      'fixture-every-workload',
-      'internal-error',
-      'invalid-suppression',
-      'missing-principal-type',
-      'missing-role-grant',
-      'module-cycle',
-      'non-idempotent-assignment-name',
-      'parse-error',
-      'privileged-role',
-      'unreadable-file',
-      'unused-suppression',
-    ]);
-    expect(lines[2]).toMatch(/^fixture-every-workload +info +Reports every workload \(a test fixture\)\.$/);
+    const expected = [...builtinRules.map((r) => r.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id), 'fixture-every-workload'].sort();
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(expected);
+    expect(expected).toEqual(expect.arrayContaining(['access-not-granted', 'ambiguous-identity', 'broad-scope', 'invalid-suppression', 'parse-error', 'unused-suppression']));
+    expect(lines[expected.indexOf('fixture-every-workload')]).toMatch(/^fixture-every-workload +info +Reports every workload \(a test fixture\)\.$/);
     const json = JSON.parse(runCli(['--list-rules', '--format', 'json'], dir).stdout);
     const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version;
     expect(json.find((r: { id: string }) => r.id === 'privileged-role')).toEqual({

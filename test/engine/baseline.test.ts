@@ -24,7 +24,8 @@ const grant = (symbol: string, role = OWNER): string =>
     '}',
     '',
   ].join('\n');
-const IDENTITY = "resource uami 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {\n  name: 'uami'\n  location: 'westeurope'\n}\n\n";
+// The identity is an output (handed on, not orphaned), so that only the grant rules report.
+const IDENTITY = "resource uami 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {\n  name: 'uami'\n  location: 'westeurope'\n}\noutput uamiId string = uami.id\n";
 
 function finding(file: string, ruleId: string, fingerprint: string, line = 1): Finding {
   return { ruleId, severity: 'error', message: `${ruleId} at ${line}`, file, range: { start: { line, column: 1 }, end: { line, column: 2 } }, related: [], fingerprint };

@@ -85,7 +85,9 @@ describe('suppressions through the front ends', () => {
       'main.bicep':
         IDENTITY +
         ownerGrant('a', '// grantlint-disable-next-line privileged-role -- the release pipeline owns this group\n') +
-        ownerGrant('b', '// grantlint-disable-next-line privileged-role\n'),
+        ownerGrant('b', '// grantlint-disable-next-line privileged-role\n') +
+        // Handed on (not orphaned), so that only the rules under test report.
+        'output uamiId string = uami.id\n',
     });
     expect(summary(await lintWithConfig(dir), dir)).toEqual(['main.bicep:14 warning invalid-suppression', 'main.bicep:15 error privileged-role']);
   });
@@ -105,7 +107,9 @@ resource "azurerm_role_assignment" "${name}" {
         'resource "azurerm_user_assigned_identity" "deployer" {\n  name                = "deployer"\n  resource_group_name = "ops-rg"\n  location            = "westeurope"\n}\n' +
         grant('a', 'Owner', '# grantlint-disable-next-line privileged-role -- the deployer creates the registry') +
         grant('b', 'Owner', '// grantlint-disable-next-line privileged-role -- same pipeline') +
-        grant('c', 'AcrPull', '# grantlint-disable-next-line privileged-role -- stale'),
+        grant('c', 'AcrPull', '# grantlint-disable-next-line privileged-role -- stale') +
+        // Handed on (not orphaned), so that only the rules under test report.
+        'output "deployer" {\n  value = azurerm_user_assigned_identity.deployer.id\n}\n',
     });
     expect(summary(await lintWithConfig(dir), dir)).toEqual([]);
     expect(summary(await lintWithConfig(dir, { reportUnusedSuppressions: true }), dir)).toEqual(['main.tf:20 warning unused-suppression']);

@@ -99,4 +99,16 @@ describe('module closures', () => {
     expect(shards[0].length).toBeGreaterThan(0);
     expect(shards[1].length).toBeGreaterThan(0);
   });
+
+  it('joins Kubernetes service accounts that ask for a workload identity with the files that may trust them', async () => {
+    const dir = tree({
+      'k8s/sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  annotations:\n    azure.workload.identity/client-id: 00000000-0000-0000-0000-000000000000\n',
+      'k8s/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n',
+      'infra/federation.bicep': "param ns string\nvar subject = 'system:serviceaccount:${ns}:api'\n",
+      'other/main.bicep': "param p string = 'no subject here'\n",
+    });
+    const files = await discover([dir], { cwd: dir });
+    const closures = moduleClosures(files).map((c) => c.files.map((f) => f.path.slice(dir.length + 1)));
+    expect(closures).toEqual([['infra/federation.bicep', 'k8s/sa.yaml'], ['k8s/deploy.yaml'], ['other/main.bicep']]);
+  });
 });

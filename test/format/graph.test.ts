@@ -131,3 +131,47 @@ describe('the picture people read', () => {
     expect(r.stdout).toContain('color="#d93025"');
   });
 });
+
+describe('the picture marks slots and federation', () => {
+  const { tree } = treeMaker('grantlint-graph-slots-');
+
+  it('a slot points at its production app, an identity at the credentials it trusts', async () => {
+    const dir = tree({
+      'main.bicep': `resource app 'Microsoft.Web/sites@2023-12-01' = {
+  name: 'app'
+  location: 'westeurope'
+  properties: {}
+}
+resource staging 'Microsoft.Web/sites/slots@2023-12-01' = {
+  parent: app
+  name: 'staging'
+  location: 'westeurope'
+  properties: {}
+}
+resource deployer 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'deployer'
+  location: 'westeurope'
+}
+resource github 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = {
+  parent: deployer
+  name: 'github'
+  properties: {
+    issuer: 'https://token.actions.githubusercontent.com'
+    subject: 'repo:contoso/app:environment:production'
+    audiences: ['api://AzureADTokenExchange']
+  }
+}
+`,
+    });
+    const { graph } = await analyze(['.'], { cwd: dir });
+    const view = graphView(graph, dir);
+    const label = (id: string): string => view.nodes.find((n) => n.id === id)!.label;
+    const edges = view.edges.filter((e) => e.kind === 'slot' || e.kind === 'trusts').map((e) => `${label(e.from)} -[${e.label}]-> ${label(e.to)}`);
+    expect(edges).toEqual(['deployer -[trusts]-> github', 'staging -[slot of]-> app']);
+    expect(view.nodes.find((n) => n.kind === 'credential')).toMatchObject({ label: 'github', detail: "subject 'repo:contoso/app:environment:production'", file: 'main.bicep', line: 16 });
+    const mermaid = renderMermaidView(view);
+    expect(mermaid).toContain('w_staging ==>|"slot of"| w_app');
+    expect(mermaid).toContain('i_deployer -.->|"trusts"| c_github');
+    expect(renderDotView(view)).toContain('"w_staging" -> "w_app" [label="slot of", style=bold];');
+  });
+});

@@ -198,9 +198,9 @@ resource "azurerm_linux_web_app" "web" {
     const of = (n: string) => identityIdOf(g, findSetting(settings, n)!.value);
     // The kubelet block's own attributes are followed to the user-assigned identity they name.
     expect(of('K')).toMatchObject({ property: 'principalId', identity: { label: 'azurerm_user_assigned_identity.kubelet' } });
-    // A kubelet identity the platform creates: the kind of ID is known, no identity node yet.
-    expect(of('M')).toMatchObject({ property: 'clientId', aks: 'kubelet' });
-    expect(of('M')?.identity).toBeUndefined();
+    // A kubelet identity the platform creates is a node of its own, attached to its cluster.
+    expect(of('M')).toMatchObject({ property: 'clientId', aks: 'kubelet', identity: { kind: 'kubelet', label: 'azurerm_kubernetes_cluster.managed', platformManaged: true } });
+    expect(of('M')?.identity?.workloads.map((w) => w.resource.symbol)).toEqual(['azurerm_kubernetes_cluster.managed']);
     expect(of('C')).toMatchObject({ property: 'clientId', identity: { label: 'azurerm_user_assigned_identity.kubelet' } });
     expect(of('S')).toMatchObject({ property: 'principalId', system: true });
   });

@@ -169,7 +169,8 @@ describe('GitHub Action, run as a runner runs it', () => {
     expect(r.outputs).toMatchObject({ errors: '1', warnings: '0', infos: '0', total: '1', 'sarif-file': 'out/grantlint.sarif' });
 
     expect(r.summary).toContain('**1** finding on the lines this pull request changes (in 1 file): 1 error, 0 warnings, 0 info.');
-    expect(r.summary).toMatch(/\n3 more on lines this pull request does not change \(not shown\)\./);
+    // Among them the legacy identity that nothing uses (orphaned-identity).
+    expect(r.summary).toMatch(/\n4 more on lines this pull request does not change \(not shown\)\./);
     expect(r.summary).toContain(`<a href="https://github.com/contoso/infra/blob/${head}/app/main.bicep#L28-L36">`);
     expect(r.summary).toMatch(/<a href="https:\/\/github\.com\/grantlint\/grantlint\/blob\/v[\d.]+\/docs\/rules\/privileged-role\.md">privileged-role<\/a>/);
     const mermaid = /```mermaid\n([\s\S]*?)\n```/.exec(r.summary)?.[1];
@@ -252,7 +253,8 @@ describe('GitHub Action, run as a runner runs it', () => {
       `resource owner${i} 'Microsoft.Authorization/roleAssignments@2022-04-01' = {\n  name: guid(resourceGroup().id, uami.id, '8e3af657-a8ff-443c-a75c-2fe8c4bcb635', '${i}')\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '8e3af657-a8ff-443c-a75c-2fe8c4bcb635')\n    principalId: uami.properties.principalId\n    principalType: 'ServicePrincipal'\n  }\n}\n`;
     writeFileSync(
       join(dir, 'main.bicep'),
-      `resource uami 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {\n  name: 'uami'\n  location: 'westeurope'\n}\n${Array.from({ length: 13 }, (_, i) => grant(i)).join('')}`,
+      // The identity is an output (handed on, not orphaned): 13 errors and 13 warnings exactly.
+      `resource uami 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {\n  name: 'uami'\n  location: 'westeurope'\n}\n${Array.from({ length: 13 }, (_, i) => grant(i)).join('')}output uamiId string = uami.id\n`,
     );
     const r = await runAction({ 'fail-on': 'never' }, { GITHUB_EVENT_NAME: 'push' }, dir);
     const levels = annotationsOf(r.stdout).map((c) => /^::(\w+)/.exec(c)![1]);

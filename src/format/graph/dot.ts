@@ -12,6 +12,7 @@ const STYLE: Record<ViewNode['kind'], string> = {
   identity: 'shape=ellipse, style=filled, fillcolor="#e6f4ea"',
   principal: 'shape=hexagon, style=filled, fillcolor="#fef7e0"',
   scope: 'shape=cylinder, style=filled, fillcolor="#fce8e6"',
+  credential: 'shape=note, style=filled, fillcolor="#f3e8fd"',
 };
 
 const findingStyle = (color: string): string => `color="${color}", fontcolor="${color}", penwidth=2.5`;
@@ -31,6 +32,18 @@ export function renderDotView(view: GraphView): string {
   for (const e of view.edges) {
     if (e.kind === 'uses') {
       lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)} [label="uses", style=dashed];`);
+      continue;
+    }
+    if (e.kind === 'needs') {
+      // An access need: dotted, in the warning colour when no grant meets it.
+      const attrs = [`label=${dotString(e.label ?? 'needs')}`, 'style=dotted'];
+      if (e.file) attrs.push(`tooltip=${dotString(`${e.file}:${e.line}`)}`);
+      if (e.met === false) attrs.push(`color="${FINDING_COLORS.warning}"`, `fontcolor="${FINDING_COLORS.warning}"`);
+      lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)} [${attrs.join(', ')}];`);
+      continue;
+    }
+    if (e.kind === 'slot' || e.kind === 'trusts') {
+      lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)} [label=${dotString(e.label ?? e.kind)}, style=${e.kind === 'slot' ? 'bold' : 'dotted'}];`);
       continue;
     }
     const attrs = [`label=${dotString(edgeLines(e).join('\n'))}`];

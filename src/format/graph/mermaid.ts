@@ -1,6 +1,7 @@
 import type { IdentityGraph } from '../../graph/types.js';
 import type { Finding } from '../../engine/types.js';
 import { edgeLines, FINDING_COLORS, graphView, nodeDetail, type GraphView, type ViewNode } from './view.js';
+import { appendAll } from '../../util/arrays.js';
 
 /**
  * Text inside a quoted Mermaid label. Mermaid decodes `#<code>;` entities, so the characters that
@@ -18,7 +19,11 @@ const SHAPES: Record<ViewNode['kind'], [string, string]> = {
   identity: ['([', '])'],
   principal: ['{{', '}}'],
   scope: ['[(', ')]'],
+  credential: ['>', ']'],
 };
+
+/** A deployment slot to its production app, an identity to a federated credential it trusts. */
+const ARROWS: Record<'slot' | 'trusts', string> = { slot: '==>', trusts: '-.->' };
 
 const CLASS_DEFS = [
   '  classDef workload fill:#e8f0fe,stroke:#1a73e8',
@@ -44,7 +49,14 @@ export function renderMermaidView(view: GraphView): string {
   }
   const styles: string[] = [];
   view.edges.forEach((e, i) => {
-    lines.push(e.kind === 'uses' ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${edgeLines(e).map(mermaidText).join('<br/>')}"| ${e.to}`);
+    if (e.kind === 'needs') {
+      // An access need: dotted, in the warning colour when no grant meets it.
+      lines.push(`  ${e.from} -.->|"${mermaidText(e.label ?? 'needs')}"| ${e.to}`);
+      if (e.met === false) styles.push(linkStyle(i, FINDING_COLORS.warning));
+      return;
+    }
+    if (e.kind === 'slot' || e.kind === 'trusts') lines.push(`  ${e.from} ${ARROWS[e.kind]}|"${mermaidText(e.label ?? e.kind)}"| ${e.to}`);
+    else lines.push(e.kind === 'uses' ? `  ${e.from} -.->|"uses"| ${e.to}` : `  ${e.from} -->|"${edgeLines(e).map(mermaidText).join('<br/>')}"| ${e.to}`);
     if (e.severity) styles.push(linkStyle(i, FINDING_COLORS[e.severity]));
   });
   if (view.nodes.length === 0) return lines.join('\n') + '\n';
@@ -61,17 +73,20 @@ export function renderMermaidView(view: GraphView): string {
   );
   styles.push(linkStyle(index + 2, FINDING_COLORS.error), linkStyle(index + 3, FINDING_COLORS.warning));
   index += 4;
-  lines.push(...styles);
+  appendAll(lines, styles);
   const legend: Record<ViewNode['kind'], string[]> = {
     workload: ['legend_workload'],
     identity: ['legend_identity'],
     principal: ['legend_principal'],
     scope: ['legend_scope', 'legend_error', 'legend_warning'],
+    credential: [],
   };
   for (const kind of Object.keys(legend) as ViewNode['kind'][]) {
-    lines.push(`  class ${[...view.nodes.filter((n) => n.kind === kind).map((n) => n.id), ...legend[kind]].join(',')} ${kind}`);
+    const members = [...view.nodes.filter((n) => n.kind === kind).map((n) => n.id), ...legend[kind]];
+    if (members.length > 0) lines.push(`  class ${members.join(',')} ${kind}`);
   }
   lines.push(...CLASS_DEFS);
+  if (view.nodes.some((n) => n.kind === 'credential')) lines.push('  classDef credential fill:#f3e8fd,stroke:#8430ce');
   return lines.join('\n') + '\n';
 }
 

@@ -1,3 +1,6 @@
+import { assessNeed } from '../../graph/access.js';
+import { describeTarget } from '../../graph/need-messages.js';
+import type { AccessNeed } from '../../graph/needs.js';
 import { describeScope, roleName, SCOPE_WORDS } from '../../graph/queries.js';
 import type { Finding, Severity } from '../../engine/types.js';
 import type { Grant, Identity, IdentityGraph } from '../../graph/types.js';
@@ -7,7 +10,8 @@ import type { Location, Position, Range } from '../../model/location.js';
 import type { ResourceInstance } from '../../model/template.js';
 import { displayPath } from '../paths.js';
 
-export type ViewNodeKind = 'workload' | 'identity' | 'principal' | 'scope';
+/** `credential`: a federated identity credential, which an identity trusts. */
+export type ViewNodeKind = 'workload' | 'identity' | 'principal' | 'scope' | 'credential';
 
 export interface ViewNode {
   /** Deterministic and readable: kind prefix and the symbol, numbered on a clash. */
@@ -29,9 +33,12 @@ export interface ViewNode {
 export interface ViewEdge {
   from: string;
   to: string;
-  kind: 'uses' | 'grant';
-  /** For a grant: the role name (or `access policy`, or the role expression when not resolved). */
+  /** `slot`: a deployment slot to its production app; `trusts`: an identity to a federated credential; `needs`: an access need to its target. */
+  kind: 'uses' | 'grant' | 'needs' | 'slot' | 'trusts';
+  /** For a grant: the role name (or `access policy`, or the role expression when not resolved). For a need: what it needs and whether a grant meets it. */
   label?: string;
+  /** For a need: whether a grant meets it (absent when the identity cannot be told). */
+  met?: boolean;
   file?: string;
   line?: number;
   /** For a grant: the most severe finding reported on it, and the rules that reported. */
@@ -45,8 +52,8 @@ export interface GraphView {
   edges: ViewEdge[];
 }
 
-const KIND_ORDER: Record<ViewNodeKind, number> = { workload: 0, identity: 1, principal: 2, scope: 3 };
-const PREFIX: Record<ViewNodeKind, string> = { workload: 'w', identity: 'i', principal: 'p', scope: 's' };
+const KIND_ORDER: Record<ViewNodeKind, number> = { workload: 0, identity: 1, principal: 2, scope: 3, credential: 4 };
+const PREFIX: Record<ViewNodeKind, string> = { workload: 'w', identity: 'i', principal: 'p', scope: 's', credential: 'c' };
 
 interface Draft {
   key: string;
@@ -93,11 +100,11 @@ export function graphView(graph: IdentityGraph, cwd: string, findings: Finding[]
       kind: 'identity',
       label: identity.resource ? withModulePath(identity.resource, identity.label) : identity.label,
       root: identity.resource ? rootOf(identity.resource) : undefined,
-      detail: identity.kind === 'system' ? 'system-assigned identity' : identity.kind === 'user' ? (identity.createdHere ? 'user-assigned identity' : 'user-assigned identity (existing)') : 'identity passed in',
+      detail: identity.kind === 'system' ? 'system-assigned identity' : identity.kind === 'user' ? (identity.createdHere ? 'user-assigned identity' : 'user-assigned identity (existing)') : identity.kind === 'kubelet' ? 'kubelet identity (created by AKS)' : 'identity passed in',
       at: identity.kind === 'user' ? identity.resource?.decl : undefined,
     });
 
-  const edges: { from: string; to: string; kind: ViewEdge['kind']; label?: string; at?: Location; findings?: Finding[] }[] = [];
+  const edges: { from: string; to: string; kind: ViewEdge['kind']; label?: string; at?: Location; findings?: Finding[]; met?: boolean }[] = [];
   for (const w of graph.workloads) {
     const from = add({
       key: `workload:${w.resource.key}`,
@@ -110,11 +117,33 @@ export function graphView(graph: IdentityGraph, cwd: string, findings: Finding[]
     for (const identity of w.identities) edges.push({ from, to: identityNode(identity), kind: 'uses' });
   }
   for (const identity of graph.identities) identityNode(identity);
+  const resourceNode = (r: ResourceInstance): string =>
+    add({ key: `workload:${r.key}`, kind: 'workload', label: withModulePath(r, r.symbol), detail: r.type, at: r.decl, root: rootOf(r) });
+  for (const slot of graph.slots) edges.push({ from: resourceNode(slot.resource), to: resourceNode(slot.app), kind: 'slot', label: 'slot of' });
+  for (const c of graph.federatedCredentials) {
+    const subject = unwrap(c.subject);
+    const node = add({
+      key: `credential:${c.resource.key}`,
+      kind: 'credential',
+      label: withModulePath(c.resource, c.resource.symbol),
+      detail: subject ? `subject ${describeValue(subject)}` : 'federated credential',
+      at: c.at,
+      root: rootOf(c.resource),
+    });
+    if (c.identity) edges.push({ from: identityNode(c.identity), to: node, kind: 'trusts', label: 'trusts' });
+  }
   for (const g of graph.grants) {
     const from = g.principal.identity ? identityNode(g.principal.identity) : principalNode(g, add);
     edges.push({ from, to: scopeNode(g, add, drafts, cwd), kind: 'grant', label: grantLabel(g), at: g.at, findings: findingsOn(g, findings) });
   }
+  for (const n of graph.needs) {
+    const from = n.identity ? identityNode(n.identity) : `workload:${n.workload.key}`;
+    if (!drafts.has(from)) continue;
+    const need = needEdge(n, graph);
+    edges.push({ from, to: needTargetNode(n, add, drafts), kind: 'needs', label: need.label, at: n.at, ...(need.met === undefined ? {} : { met: need.met }) });
+  }
   const instanceCounts = mergeLookAlikes(drafts, edges);
+
 
   const rel = (at: Location | undefined): { file?: string; line?: number } => (at ? { file: displayPath(at.file, cwd), line: at.range.start.line } : {});
   const sorted = [...drafts.values()].sort(
@@ -152,6 +181,7 @@ export function graphView(graph: IdentityGraph, cwd: string, findings: Finding[]
   for (const e of edges) {
     const edge: ViewEdge = { from: ids.get(e.from)!, to: ids.get(e.to)!, kind: e.kind };
     if (e.label) edge.label = e.label;
+    if (e.met !== undefined) edge.met = e.met;
     Object.assign(edge, rel(e.at));
     const key = `${edge.from}|${edge.to}|${edge.kind}|${edge.label ?? ''}|${edge.file ?? ''}:${edge.line ?? ''}`;
     const found = e.findings ?? [];
@@ -212,6 +242,43 @@ function scopeNode(g: Grant, add: (d: Draft) => string, drafts: Map<string, Draf
   const label = scope.kind === 'resource' ? (scope.label ?? 'a resource') : scope.kind === 'unknown' ? unknownScopeLabel(g, cwd) : describeScope(scope);
   const detail = scope.kind === 'resource' ? scope.resourceType : undefined;
   return add({ key: `scope:${scope.kind}:${scope.resourceType ?? ''}:${label}`, kind: 'scope', label, ...(detail ? { detail } : {}) });
+}
+
+const NEED_WORDS: Record<AccessNeed['kind'], string> = {
+  keyVaultReference: 'Key Vault secret',
+  keyVaultSecret: 'Key Vault secret',
+  keyVaultCertificate: 'Key Vault certificate',
+  imagePull: 'image pull',
+  hostStorage: 'host storage',
+  deploymentStorage: 'deployment storage',
+  storageConnection: 'storage connection',
+  messagingConnection: 'messaging connection',
+  customerManagedKey: 'customer-managed key',
+};
+
+/** `needs Key Vault secret (granted)`: what the use needs and whether a grant meets it. */
+function needEdge(n: AccessNeed, graph: IdentityGraph): { label: string; met?: boolean } {
+  const what = `needs ${NEED_WORDS[n.kind]}`;
+  if (!n.identity) return { label: `${what} (identity unknown)` };
+  const verdict = assessNeed(n, graph.grants, graph).verdict;
+  if (verdict === 'met') return { label: `${what} (granted)`, met: true };
+  return { label: `${what} (${verdict === 'model' ? 'grant ignored by the vault' : 'not granted'})`, met: false };
+}
+
+/**
+ * The target of a need as a node: the declared resource's node (the one its grants point at), or a
+ * resource scope of the name the configuration writes, keyed as scopeNode keys such scopes.
+ */
+function needTargetNode(n: AccessNeed, add: (d: Draft) => string, drafts: Map<string, Draft>): string {
+  const r = n.target.resources[0];
+  const type = n.target.resourceType;
+  if (r) {
+    const workload = `workload:${r.key}`;
+    if (drafts.has(workload)) return workload;
+    return add({ key: `scope:${r.key}`, kind: 'scope', label: n.target.name ?? withModulePath(r, r.symbol), detail: type ?? r.type, at: r.decl, root: rootOf(r) });
+  }
+  const label = n.target.name ?? describeTarget(n.target);
+  return add({ key: `scope:resource:${type ?? ''}:${label}`, kind: 'scope', label, ...(type ? { detail: type } : {}) });
 }
 
 /**

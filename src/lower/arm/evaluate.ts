@@ -19,7 +19,7 @@ import {
   type ResourceQuery,
 } from '../../link/functions.js';
 import type { Location } from '../../model/location.js';
-import type { Diagnostic, ExternalCall, ResourceInstance } from '../../model/template.js';
+import type { Diagnostic, ExportedValue, ExternalCall, ResourceInstance } from '../../model/template.js';
 import { budgetExceeded, internalError, moduleCycle, unreadable } from '../problems.js';
 import {
   describeValue,
@@ -61,6 +61,8 @@ export interface Session {
   resources: ResourceInstance[];
   /** Nested deployments whose template cannot be read (remote, template spec, missing file). */
   externalCalls?: ExternalCall[];
+  /** Outputs of every template evaluated (roots, nested and linked deployments). */
+  exports?: ExportedValue[];
   /** Stops runaway expansion (copy loops, nested deployments). */
   budget: { instances: number; deployments: number };
   /** Why a linked template could not be read, if it could not. */
@@ -75,6 +77,8 @@ const DEPLOYMENTS = 'microsoft.resources/deployments';
 
 interface Slot {
   name: string;
+  /** Where the declaration is written (outputs). */
+  at?: Location;
   state: 0 | 1 | 2;
   value?: Value;
   compute: () => Value;
@@ -295,6 +299,7 @@ function addOutputs(ctx: Ctx, outs: JsonNode | undefined): void {
   for (const m of outs.members) {
     ctx.outputs.set(m.key.toLowerCase(), {
       name: m.key,
+      at: loc(ctx, m),
       state: 0,
       compute: () => {
         const copy = prop(m.value, 'copy');
@@ -841,6 +846,12 @@ export function runTemplate(ctx: Ctx): void {
   }
   linkParents(ctx.deployment);
   for (const r of [...ctx.deployment.pending.keys()]) ensureBody(r, ctx.deployment);
+  if (ctx.session.exports) {
+    for (const slot of ctx.outputs.values()) {
+      const at = slot.at ?? locationOf(ctx.src.file, ctx.src.doc, ctx.template);
+      ctx.session.exports.push({ kind: 'output', name: slot.name, value: readSlot(slot, at), at });
+    }
+  }
 }
 
 function escapePointer(k: string): string {

@@ -11,7 +11,7 @@
  *   `uri` whose path names a local file) is not a root.
  */
 import { basename, dirname, join, resolve } from 'node:path';
-import { emptyProgram, type LoweredProgram, type ResourceInstance } from '../../model/template.js';
+import { emptyProgram, type ExportedValue, type LoweredProgram, type ResourceInstance } from '../../model/template.js';
 import type { ScopeLevel, ScopeValue, Value } from '../../model/value.js';
 import { parseTemplateString } from '../../syntax/arm/expression.js';
 import { locationOf, parseJson, prop, stringProp, stringValueOffset, type JsonDocument, type JsonNode, type JsonString } from '../../syntax/json/index.js';
@@ -246,9 +246,11 @@ export const armFrontEnd: FrontEnd = {
 
     const loaded = new Map<string, Source | undefined>();
     for (const [f, c] of templates) loaded.set(f, c.src);
+    const exports: ExportedValue[] = [];
     const session: Session = {
       resources: [],
       externalCalls: program.externalCalls,
+      exports,
       budget: { instances: MAX_INSTANCES, deployments: MAX_DEPLOYMENTS },
       readProblem: (path) => host.readProblem?.(path),
       report: (d) => program.diagnostics.push(d),
@@ -317,6 +319,7 @@ export const armFrontEnd: FrontEnd = {
     }
 
     program.resources = keptRoots(slices, linkers).flatMap((file) => slices.get(file)!);
+    program.exports = exports;
     program.files = [...analysed];
     return program;
   },

@@ -6,7 +6,7 @@
 import type { FrontEndHost } from '../types.js';
 import type { Location } from '../../model/location.js';
 import { basename } from 'node:path';
-import type { Diagnostic, ResourceInstance } from '../../model/template.js';
+import type { Diagnostic, ExportedValue, ResourceInstance } from '../../model/template.js';
 import { fileStart, internalError } from '../problems.js';
 import type { ScopeLevel, ScopeValue, Value } from '../../model/value.js';
 import { parseJson, stringProp } from '../../syntax/json/index.js';
@@ -27,6 +27,8 @@ export interface ArmModuleInstance {
   resources: ResourceInstance[];
   /** What the module's analysis reports: unreadable linked templates, cycles, budgets, defects. */
   diagnostics: Diagnostic[];
+  /** The template's outputs (and those of its nested deployments). */
+  exports: ExportedValue[];
   output(name: string): Value | undefined;
   outputNames: string[];
 }
@@ -53,6 +55,7 @@ export function loadArmModule(file: string, host: FrontEndHost): ArmModule | und
       const diagnostics: Diagnostic[] = [];
       const session: Session = {
         resources: [],
+        exports: [],
         budget: { ...MODULE_BUDGET },
         readProblem: (path) => host.readProblem?.(path),
         report: (d) => diagnostics.push(d),
@@ -84,7 +87,7 @@ export function loadArmModule(file: string, host: FrontEndHost): ArmModule | und
         // What was lowered so far stays, and the failure is a finding where the module is called.
         diagnostics.push(internalError(`the module template ${basename(file)}`, e, call.callChain.at(-1) ?? fileStart(file)));
       }
-      return { resources: session.resources, diagnostics, output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
+      return { resources: session.resources, diagnostics, exports: session.exports ?? [], output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import * as nodePath from 'node:path';
 import type { Location } from '../../model/location.js';
-import type { Diagnostic, ExternalCall, ResourceInstance, SourceComment } from '../../model/template.js';
+import type { Diagnostic, ExportedValue, ExternalCall, ResourceInstance, SourceComment } from '../../model/template.js';
 import {
   describeValue,
   getProp,
@@ -91,6 +91,8 @@ export type ParseFn = (text: string, path: string) => BicepFile;
 /** State shared by every file instance of one `analyze` call. */
 export class Run {
   readonly resources: ResourceInstance[] = [];
+  /** Outputs of every file instance run, and the arguments of every module call. */
+  readonly exports: ExportedValue[] = [];
   readonly diagnostics: Diagnostic[] = [];
   readonly comments: SourceComment[] = [];
   readonly files: string[] = [];
@@ -243,6 +245,7 @@ class JsonModuleChild implements ModuleChild {
     this.ran = true;
     appendAll(this.run.resources, this.instance.resources);
     appendAll(this.run.diagnostics, this.instance.diagnostics);
+    appendAll(this.run.exports, this.instance.exports);
   }
 
   outputValue(name: string): Value | undefined {
@@ -415,12 +418,31 @@ export class FileInstance {
         this.guarded(at, `module ${st.name?.name ?? ''}`.trim(), () => {
           for (const m of this.moduleSet(st).entries) {
             const child = this.childOf(m);
-            if (child) child.runAll();
-            else this.externalCall(m);
+            if (child) {
+              this.recordArguments(m);
+              child.runAll();
+            } else this.externalCall(m);
           }
         });
       }
     }
+    for (const [name, st] of this.src.outputs) {
+      const value = this.outputValue(name);
+      if (value) this.run.exports.push({ kind: 'output', name, value, at: this.loc(st) });
+    }
+  }
+
+  /** What a call to a module grantlint reads passes in: an identity passed on is used there. */
+  private recordArguments(m: ModuleEntry): void {
+    this.moduleParam(m, '');
+    const params = m.params;
+    if (!params) return;
+    const at = this.loc(m.stmt);
+    if (params.kind !== 'object') {
+      this.run.exports.push({ kind: 'moduleArgument', name: 'params', value: params, at });
+      return;
+    }
+    for (const [name, value] of params.entries) this.run.exports.push({ kind: 'moduleArgument', name, value, at });
   }
 
   /**

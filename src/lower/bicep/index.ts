@@ -88,7 +88,7 @@ export function analyzeBicep(files: string[], host: FrontEndHost, parse: ParseFn
     });
   }
 
-  return { resources: run.resources, diagnostics: run.diagnostics, comments: run.comments, files: run.files, externalCalls: run.externalCalls };
+  return { resources: run.resources, exports: run.exports, diagnostics: run.diagnostics, comments: run.comments, files: run.files, externalCalls: run.externalCalls };
 }
 
 export const bicepFrontEnd: FrontEnd = {

@@ -4,7 +4,7 @@
  * a reference cycle or anything not statically known gives an unknown, never a guess.
  */
 import type { Location } from '../../model/location.js';
-import type { Diagnostic, ExternalCall, ResourceInstance } from '../../model/template.js';
+import type { Diagnostic, ExportedValue, ExternalCall, ResourceInstance } from '../../model/template.js';
 import { internalError, moduleCycle, unreadable } from '../problems.js';
 import type { ArrayValue, ObjectValue, RefValue, ScopeValue, UnknownValue, Value } from '../../model/value.js';
 import { arr, describeValue, isKnown, obj, unknown } from '../../model/value.js';
@@ -69,6 +69,8 @@ interface ResourceState {
 
 interface ModuleCallInstance {
   key: string | number | undefined;
+  /** The loop element's names (`each`, `count`), for the call's arguments. */
+  scope: Map<string, Value>;
   child?: ModuleInstance;
   /** A module grantlint cannot read (registry, git, missing folder): its arguments. */
   externalArgs?: () => Value;
@@ -294,7 +296,7 @@ export class ModuleInstance {
     for (const el of elements.items) {
       const suffix = elements.mode === 'single' ? '' : quoteKey(el.key);
       const path = `${this.modulePath}module.${name}${suffix}`;
-      const inst: ModuleCallInstance = { key: el.key, external: `external:${this.config.folder}#${path}` };
+      const inst: ModuleCallInstance = { key: el.key, scope: el.scope, external: `external:${this.config.folder}#${path}` };
       if (!config) {
         const argEnv: Env = { mod: this, file: decl.file, scope: el.scope };
         inst.externalArgs = () => this.ev.body(decl.block.body, argEnv, true, callAt);
@@ -359,6 +361,32 @@ export class ModuleInstance {
     } catch (e) {
       if (!this.run.report) throw e;
       this.run.report(internalError(`${this.modulePath}${what}`, e, locate(file, block)));
+    }
+  }
+
+  /**
+   * The outputs of this module instance and the modules below it, and the arguments of every module
+   * call grantlint reads (a call it cannot read is an external call, with its arguments).
+   */
+  exportsInto(out: ExportedValue[]): void {
+    for (const [name, decl] of this.config.outputs) {
+      const at = locate(decl.file, decl.block);
+      out.push({ kind: 'output', name, value: this.output(name, at), at });
+    }
+    for (const name of this.config.modules.keys()) {
+      const state = this.moduleCalls.get(name);
+      if (!state) continue;
+      const decl = state.decl;
+      const at = locate(decl.file, decl.block);
+      for (const i of state.instances) {
+        if (!i.child) continue;
+        const env: Env = { mod: this, file: decl.file, scope: i.scope };
+        for (const item of decl.block.body.items) {
+          if (item.kind !== 'Attribute' || MODULE_META_ARGS.has(item.name)) continue;
+          out.push({ kind: 'moduleArgument', name: item.name, value: this.ev.safe(item.value, env), at });
+        }
+        i.child.exportsInto(out);
+      }
     }
   }
 

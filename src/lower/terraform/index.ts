@@ -7,7 +7,7 @@
 import { basename, dirname } from 'node:path';
 import type { Location } from '../../model/location.js';
 import { LineMap } from '../../model/location.js';
-import type { LoweredProgram, ResourceInstance } from '../../model/template.js';
+import type { ExportedValue, LoweredProgram, ResourceInstance } from '../../model/template.js';
 import { emptyProgram } from '../../model/template.js';
 import type { Value } from '../../model/value.js';
 import type { FrontEnd, FrontEndHost } from '../types.js';
@@ -161,6 +161,8 @@ function analyze(files: string[], host: FrontEndHost): LoweredProgram {
   const program = emptyProgram();
   const configFiles = files.filter(isConfigFile);
   const analysis = new TerraformAnalysis(host, configFiles);
+  const exports: ExportedValue[] = [];
+  program.exports = exports;
   try {
     // Variable files given on the command line are reported when they do not parse.
     for (const f of files.filter(isVarFile)) {
@@ -195,6 +197,7 @@ function analyze(files: string[], host: FrontEndHost): LoweredProgram {
         const out: ResourceInstance[] = [];
         instance.collect(out);
         appendAll(program.resources, out);
+        instance.exportsInto(exports);
       } catch (e) {
         // Outside the per-declaration guard (variable files, collecting): a finding on this root,
         // and the other roots go on.

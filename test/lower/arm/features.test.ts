@@ -37,7 +37,7 @@ describe('ARM lowering', () => {
       '/a/tsconfig.json': { $schema: 'https://json.schemastore.org/tsconfig', compilerOptions: {} },
       '/a/broken-config.json': '{ "name": ',
     });
-    expect(p).toEqual({ resources: [], diagnostics: [], comments: [], externalCalls: [], files: [] });
+    expect(p).toEqual({ resources: [], exports: [], diagnostics: [], comments: [], externalCalls: [], files: [] });
   });
 
   it('languageVersion 2.0: symbolic resources, existing, reference(symbolicName)', () => {
