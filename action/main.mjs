@@ -42816,8 +42816,9 @@ function dataAction(name) {
   return { kind: "dataAction", name };
 }
 function matchesPermission(pattern, text3) {
-  const p = pattern.toLowerCase();
-  const t = text3.toLowerCase();
+  return matchesLower(pattern.toLowerCase(), text3.toLowerCase());
+}
+function matchesLower(p, t) {
   let pi = 0;
   let ti = 0;
   let star = -1;
@@ -42842,13 +42843,39 @@ function matchesPermission(pattern, text3) {
 function blocksOf(role2) {
   return role2.permissionBlocks ?? [role2];
 }
-function blockAllows(block2, op) {
-  const [granted, denied] = op.kind === "action" ? [block2.actions, block2.notActions] : [block2.dataActions, block2.notDataActions];
-  return granted.some((p) => matchesPermission(p, op.name)) && !denied.some((p) => matchesPermission(p, op.name));
+function patternSet(patterns) {
+  const set = { exact: /* @__PURE__ */ new Set(), prefixes: [], suffixes: [], wild: [] };
+  for (const p of patterns) {
+    const lower2 = p.toLowerCase();
+    const star = lower2.indexOf("*");
+    if (star < 0) set.exact.add(lower2);
+    else if (star === lower2.length - 1) set.prefixes.push(lower2.slice(0, -1));
+    else if (star === 0 && !lower2.includes("*", 1)) set.suffixes.push(lower2.slice(1));
+    else set.wild.push(lower2);
+  }
+  return set;
+}
+function inSet(set, lower2) {
+  return set.exact.has(lower2) || set.prefixes.some((p) => lower2.startsWith(p)) || set.suffixes.some((p) => lower2.endsWith(p)) || set.wild.some((p) => matchesLower(p, lower2));
+}
+var compiled = /* @__PURE__ */ new WeakMap();
+function compiledBlocks(role2) {
+  let blocks = compiled.get(role2);
+  if (!blocks) {
+    blocks = blocksOf(role2).map((b2) => ({
+      action: { granted: patternSet(b2.actions), denied: patternSet(b2.notActions) },
+      dataAction: { granted: patternSet(b2.dataActions), denied: patternSet(b2.notDataActions) }
+    }));
+    compiled.set(role2, blocks);
+  }
+  return blocks;
+}
+function allowsLower(role2, kind, lower2) {
+  return compiledBlocks(role2).some((b2) => inSet(b2[kind].granted, lower2) && !inSet(b2[kind].denied, lower2));
 }
 function allows(role2, op) {
   if (role2.permissionsKnown === false) return void 0;
-  return blocksOf(role2).some((b2) => blockAllows(b2, op));
+  return allowsLower(role2, op.kind, op.name.toLowerCase());
 }
 function allowsAll(role2, ops) {
   if (role2.permissionsKnown === false) return void 0;
@@ -42889,7 +42916,7 @@ var PermissionModel = class {
   breadth(role2) {
     let n2 = this.breadths.get(role2.id);
     if (n2 === void 0) {
-      n2 = this.ops().filter((op) => allows(role2, op) === true).length;
+      n2 = role2.permissionsKnown === false ? 0 : this.ops().filter((op) => allowsLower(role2, op.kind, op.lower)).length;
       this.breadths.set(role2.id, n2);
     }
     return n2;
@@ -42899,8 +42926,8 @@ var PermissionModel = class {
       const seen = /* @__PURE__ */ new Map();
       for (const r of this.catalog.all()) {
         for (const b2 of blocksOf(r)) {
-          for (const a of b2.actions) seen.set(`a:${a.toLowerCase()}`, action(a));
-          for (const d of b2.dataActions) seen.set(`d:${d.toLowerCase()}`, dataAction(d));
+          for (const a of b2.actions) seen.set(`a:${a.toLowerCase()}`, { kind: "action", lower: a.toLowerCase() });
+          for (const d of b2.dataActions) seen.set(`d:${d.toLowerCase()}`, { kind: "dataAction", lower: d.toLowerCase() });
         }
       }
       this.vocabulary = [...seen.values()];
@@ -43328,7 +43355,7 @@ function shorten(text3) {
 }
 function textAt(v) {
   const at = v.at;
-  if (!at || v.kind === "unknown" && v.input) return void 0;
+  if (!at || v.kind === "unknown" && v.input && v.input.kind !== "output" && v.input.kind !== "external") return void 0;
   const raw = slice(at);
   if (raw === void 0) return void 0;
   const text3 = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();
@@ -43441,7 +43468,10 @@ function describePrincipal(grant) {
   const identity = grant.principal.identity;
   if (identity) return describeIdentity(identity);
   const v = unwrap(grant.principal.value);
-  if (v?.kind === "unknown" && v.input) return `principal '${v.input.name}' (passed in, kind unknown)`;
+  if (v?.kind === "unknown" && v.input) {
+    if (v.input.kind === "output" || v.input.kind === "external") return `principal ${writtenText(grant.principal.value)} (kind unknown)`;
+    return `principal '${v.input.name}' (passed in, kind unknown)`;
+  }
   return `principal ${writtenText(grant.principal.value)}`;
 }
 function describeIdentity(identity) {
@@ -44171,6 +44201,26 @@ function configOwner(config, sites) {
     return (s2.callChain[0]?.file ?? s2.decl.file) === root && own.length === segments.length && own.every((x, i) => x === segments[i]);
   });
 }
+function fullName(r) {
+  const own = asString(unwrap(r.name)) ?? asString(unwrap(getProp(armView(r)?.body, "name")));
+  if (own === void 0) return void 0;
+  if (!r.parent || own.includes("/")) return own.toLowerCase();
+  const parent = fullName(r.parent);
+  return parent === void 0 ? void 0 : `${parent}/${own.toLowerCase()}`;
+}
+function rootFile(r) {
+  return (r.callChain[0] ?? r.decl).file;
+}
+function declaredTwins(existing, sites, name) {
+  const type = armView(existing)?.type;
+  return sites.filter((s2) => !s2.existing && s2 !== existing && armView(s2)?.type === type && rootFile(s2) === rootFile(existing) && (name === void 0 || fullName(s2) === name));
+}
+function configTargets(owner2, sites) {
+  if (!owner2.existing) return [owner2];
+  const name = fullName(owner2);
+  if (name === void 0) return [owner2, "incomplete"];
+  return [owner2, ...declaredTwins(owner2, sites, name)];
+}
 function collectSettings(resources) {
   const collectors = /* @__PURE__ */ new Map();
   const sites = [];
@@ -44186,11 +44236,21 @@ function collectSettings(resources) {
     const kind = configKind(r);
     if (!kind) continue;
     const owner2 = configOwner(r, sites);
-    const out = owner2 && collectors.get(owner2.key);
-    if (!out) continue;
+    if (!owner2) continue;
     const view = armView(r);
-    if (kind === "appsettings") out.map(getProp(view.body, "properties"), { declaredIn: r });
-    else out.list(getPath(view.body, ["properties", "appSettings"]), ["value"], [], { declaredIn: r });
+    for (const target of configTargets(owner2, sites)) {
+      if (target === "incomplete") {
+        for (const s2 of declaredTwins(owner2, sites, void 0)) {
+          const c = collectors.get(s2.key);
+          if (c) c.complete = false;
+        }
+        continue;
+      }
+      const out = collectors.get(target.key);
+      if (!out) continue;
+      if (kind === "appsettings") out.map(getProp(view.body, "properties"), { declaredIn: r });
+      else out.list(getPath(view.body, ["properties", "appSettings"]), ["value"], [], { declaredIn: r });
+    }
   }
   const result = /* @__PURE__ */ new Map();
   for (const [key2, c] of collectors) result.set(key2, { entries: c.entries, complete: c.complete });
@@ -45763,8 +45823,8 @@ function azureResourceKey(r) {
   const name = valueKey(r.name);
   const scope = valueKey(r.deploymentScope);
   if (name === void 0 || scope === void 0) return r.key;
-  const rootFile = (r.callChain[0] ?? r.decl).file;
-  const root = r.format === "terraform" ? dirname7(rootFile) : rootFile;
+  const rootFile2 = (r.callChain[0] ?? r.decl).file;
+  const root = r.format === "terraform" ? dirname7(rootFile2) : rootFile2;
   return `${root}|${r.type.toLowerCase()}|${name}|${scope}`;
 }
 function scopeOfDeployment(scope) {
@@ -46909,8 +46969,8 @@ var missing_role_grant_default = rule9;
 // src/graph/roots.ts
 import { dirname as dirname8 } from "node:path";
 function deploymentRoot(r) {
-  const rootFile = (r.callChain[0] ?? r.decl).file;
-  return r.format === "terraform" ? dirname8(rootFile) : rootFile;
+  const rootFile2 = (r.callChain[0] ?? r.decl).file;
+  return r.format === "terraform" ? dirname8(rootFile2) : rootFile2;
 }
 
 // rules/non-idempotent-assignment-name.ts
@@ -60815,9 +60875,9 @@ var RE2JS = class RE2JS2 {
 
 // src/lower/terraform/regex.ts
 var MAX_PATTERN_LENGTH = 1e4;
-var compiled = /* @__PURE__ */ new Map();
+var compiled2 = /* @__PURE__ */ new Map();
 function compileRe2(pattern) {
-  let re = compiled.get(pattern);
+  let re = compiled2.get(pattern);
   if (re === void 0) {
     re = null;
     if (pattern.length <= MAX_PATTERN_LENGTH) {
@@ -60827,8 +60887,8 @@ function compileRe2(pattern) {
         re = null;
       }
     }
-    if (compiled.size > 1e3) compiled.clear();
-    compiled.set(pattern, re);
+    if (compiled2.size > 1e3) compiled2.clear();
+    compiled2.set(pattern, re);
   }
   return re ?? void 0;
 }

@@ -48,8 +48,11 @@ export interface PermissionBlock {
  * last `*`, so a custom role written in a template cannot make it blow up.
  */
 export function matchesPermission(pattern: string, text: string): boolean {
-  const p = pattern.toLowerCase();
-  const t = text.toLowerCase();
+  return matchesLower(pattern.toLowerCase(), text.toLowerCase());
+}
+
+/** `matchesPermission` over texts already in lower case. */
+function matchesLower(p: string, t: string): boolean {
   let pi = 0;
   let ti = 0;
   let star = -1;
@@ -77,9 +80,64 @@ export function blocksOf(role: RoleDefinition): PermissionBlock[] {
   return role.permissionBlocks ?? [role];
 }
 
-function blockAllows(block: PermissionBlock, op: Operation): boolean {
-  const [granted, denied] = op.kind === 'action' ? [block.actions, block.notActions] : [block.dataActions, block.notDataActions];
-  return granted.some((p) => matchesPermission(p, op.name)) && !denied.some((p) => matchesPermission(p, op.name));
+/**
+ * A list of permission patterns, lower-cased once: exact names in a set, patterns with one
+ * wildcard at the end or at the start (most of the catalog's) as plain string tests, others
+ * through the matcher.
+ */
+interface PatternSet {
+  exact: Set<string>;
+  prefixes: string[];
+  suffixes: string[];
+  wild: string[];
+}
+
+/** A permission block compiled for matching, for actions and data actions. */
+interface CompiledBlock {
+  action: { granted: PatternSet; denied: PatternSet };
+  dataAction: { granted: PatternSet; denied: PatternSet };
+}
+
+function patternSet(patterns: string[]): PatternSet {
+  const set: PatternSet = { exact: new Set(), prefixes: [], suffixes: [], wild: [] };
+  for (const p of patterns) {
+    const lower = p.toLowerCase();
+    const star = lower.indexOf('*');
+    if (star < 0) set.exact.add(lower);
+    else if (star === lower.length - 1) set.prefixes.push(lower.slice(0, -1));
+    else if (star === 0 && !lower.includes('*', 1)) set.suffixes.push(lower.slice(1));
+    else set.wild.push(lower);
+  }
+  return set;
+}
+
+function inSet(set: PatternSet, lower: string): boolean {
+  return (
+    set.exact.has(lower) ||
+    set.prefixes.some((p) => lower.startsWith(p)) ||
+    set.suffixes.some((p) => lower.endsWith(p)) ||
+    set.wild.some((p) => matchesLower(p, lower))
+  );
+}
+
+const compiled = new WeakMap<RoleDefinition, CompiledBlock[]>();
+
+/** The role's blocks compiled once per role (roles are matched against thousands of operations). */
+function compiledBlocks(role: RoleDefinition): CompiledBlock[] {
+  let blocks = compiled.get(role);
+  if (!blocks) {
+    blocks = blocksOf(role).map((b) => ({
+      action: { granted: patternSet(b.actions), denied: patternSet(b.notActions) },
+      dataAction: { granted: patternSet(b.dataActions), denied: patternSet(b.notDataActions) },
+    }));
+    compiled.set(role, blocks);
+  }
+  return blocks;
+}
+
+/** Does a known role allow an operation whose name is already lower case? */
+function allowsLower(role: RoleDefinition, kind: OperationKind, lower: string): boolean {
+  return compiledBlocks(role).some((b) => inSet(b[kind].granted, lower) && !inSet(b[kind].denied, lower));
 }
 
 /**
@@ -88,7 +146,7 @@ function blockAllows(block: PermissionBlock, op: Operation): boolean {
  */
 export function allows(role: RoleDefinition, op: Operation): boolean | undefined {
   if (role.permissionsKnown === false) return undefined;
-  return blocksOf(role).some((b) => blockAllows(b, op));
+  return allowsLower(role, op.kind, op.name.toLowerCase());
 }
 
 /** Does the role allow every operation? `undefined` when it cannot be told. */
@@ -120,7 +178,7 @@ export function patternsOf(role: RoleDefinition): string[] | undefined {
  * undocumented service-internal ones; ties go by name, so the answer is deterministic.
  */
 export class PermissionModel {
-  private vocabulary?: Operation[];
+  private vocabulary?: { kind: OperationKind; lower: string }[];
   private readonly breadths = new Map<string, number>();
   private readonly answers = new Map<string, RoleDefinition[]>();
 
@@ -151,19 +209,19 @@ export class PermissionModel {
   private breadth(role: RoleDefinition): number {
     let n = this.breadths.get(role.id);
     if (n === undefined) {
-      n = this.ops().filter((op) => allows(role, op) === true).length;
+      n = role.permissionsKnown === false ? 0 : this.ops().filter((op) => allowsLower(role, op.kind, op.lower)).length;
       this.breadths.set(role.id, n);
     }
     return n;
   }
 
-  private ops(): Operation[] {
+  private ops(): { kind: OperationKind; lower: string }[] {
     if (!this.vocabulary) {
-      const seen = new Map<string, Operation>();
+      const seen = new Map<string, { kind: OperationKind; lower: string }>();
       for (const r of this.catalog.all()) {
         for (const b of blocksOf(r)) {
-          for (const a of b.actions) seen.set(`a:${a.toLowerCase()}`, action(a));
-          for (const d of b.dataActions) seen.set(`d:${d.toLowerCase()}`, dataAction(d));
+          for (const a of b.actions) seen.set(`a:${a.toLowerCase()}`, { kind: 'action', lower: a.toLowerCase() });
+          for (const d of b.dataActions) seen.set(`d:${d.toLowerCase()}`, { kind: 'dataAction', lower: d.toLowerCase() });
         }
       }
       this.vocabulary = [...seen.values()];

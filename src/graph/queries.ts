@@ -60,7 +60,11 @@ export function describePrincipal(grant: Grant): string {
   const identity = grant.principal.identity;
   if (identity) return describeIdentity(identity);
   const v = unwrap(grant.principal.value);
-  if (v?.kind === 'unknown' && v.input) return `principal '${v.input.name}' (passed in, kind unknown)`;
+  if (v?.kind === 'unknown' && v.input) {
+    // A module's output is not passed in: quote it as written (`identity.outputs.principalId`).
+    if (v.input.kind === 'output' || v.input.kind === 'external') return `principal ${writtenText(grant.principal.value)} (kind unknown)`;
+    return `principal '${v.input.name}' (passed in, kind unknown)`;
+  }
   return `principal ${writtenText(grant.principal.value)}`;
 }
 

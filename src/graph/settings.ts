@@ -193,6 +193,42 @@ export function configOwner(config: ResourceInstance, sites: ResourceInstance[])
   });
 }
 
+/** A site's full name (`app`, `app/slot`), lower case: its own name under its parent's. */
+function fullName(r: ResourceInstance): string | undefined {
+  const own = asString(unwrap(r.name)) ?? asString(unwrap(getProp(armView(r)?.body, 'name')));
+  if (own === undefined) return undefined;
+  if (!r.parent || own.includes('/')) return own.toLowerCase();
+  const parent = fullName(r.parent);
+  return parent === undefined ? undefined : `${parent}/${own.toLowerCase()}`;
+}
+
+function rootFile(r: ResourceInstance): string {
+  return (r.callChain[0] ?? r.decl).file;
+}
+
+/**
+ * The sites declared here (not `existing`) that an `existing` site may be, in the same root
+ * deployment and of the same type: those of its name, or, when its name is unknown (`name`
+ * undefined), every one.
+ */
+function declaredTwins(existing: ResourceInstance, sites: ResourceInstance[], name: string | undefined): ResourceInstance[] {
+  const type = armView(existing)?.type;
+  return sites.filter((s) => !s.existing && s !== existing && armView(s)?.type === type && rootFile(s) === rootFile(existing) && (name === undefined || fullName(s) === name));
+}
+
+/**
+ * Whose settings a config resource writes: its owner's; for an owner read as `existing` (a config
+ * module's `existing` app, as Azure Verified Modules write it), also those of the site declared
+ * here under that name, the same app. An `existing` owner whose name is unknown may be any
+ * declared site: their settings are incomplete.
+ */
+function configTargets(owner: ResourceInstance, sites: ResourceInstance[]): (ResourceInstance | 'incomplete')[] {
+  if (!owner.existing) return [owner];
+  const name = fullName(owner);
+  if (name === undefined) return [owner, 'incomplete'];
+  return [owner, ...declaredTwins(owner, sites, name)];
+}
+
 /**
  * The settings of every resource that can have them, by resource key. Resources of other types
  * have none (not an empty, complete set: they are not in the map).
@@ -212,11 +248,21 @@ export function collectSettings(resources: ResourceInstance[]): Map<string, Work
     const kind = configKind(r);
     if (!kind) continue;
     const owner = configOwner(r, sites);
-    const out = owner && collectors.get(owner.key);
-    if (!out) continue;
+    if (!owner) continue;
     const view = armView(r)!;
-    if (kind === 'appsettings') out.map(getProp(view.body, 'properties'), { declaredIn: r });
-    else out.list(getPath(view.body, ['properties', 'appSettings']), ['value'], [], { declaredIn: r });
+    for (const target of configTargets(owner, sites)) {
+      if (target === 'incomplete') {
+        for (const s of declaredTwins(owner, sites, undefined)) {
+          const c = collectors.get(s.key);
+          if (c) c.complete = false;
+        }
+        continue;
+      }
+      const out = collectors.get(target.key);
+      if (!out) continue;
+      if (kind === 'appsettings') out.map(getProp(view.body, 'properties'), { declaredIn: r });
+      else out.list(getPath(view.body, ['properties', 'appSettings']), ['value'], [], { declaredIn: r });
+    }
   }
   const result = new Map<string, WorkloadSettings>();
   for (const [key, c] of collectors) result.set(key, { entries: c.entries, complete: c.complete });

@@ -136,7 +136,8 @@ function shorten(text: string): string {
 /** The source text of the value's expression, when it can be read and plausibly is that expression. */
 function textAt(v: Value): string | undefined {
   const at = v.at;
-  if (!at || (v.kind === 'unknown' && v.input)) return undefined;
+  // An input is named by its name; a module's output is quoted as written (`identity.outputs.principalId`).
+  if (!at || (v.kind === 'unknown' && v.input && v.input.kind !== 'output' && v.input.kind !== 'external')) return undefined;
   const raw = slice(at);
   if (raw === undefined) return undefined;
   const text = isJsonFile(at.file) ? armExpressionText(raw) : raw.trim();

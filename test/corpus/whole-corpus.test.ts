@@ -118,9 +118,10 @@ describe('the identity wiring rules over the whole corpus (issue 11)', () => {
    * Every finding of these rules over the corpus, judged one by one (the judgement is in the issue's
    * closing note): a new one is to be judged before it joins the list, a lost one explained.
    */
+  // Lost in the precision audit (docs/dev/precision.md): the two ambiguous-identity findings on
+  // avm/res/web/site and its slot were false; their settings are written by a config module on an
+  // `existing` site of the same name, merged with the site's current settings (unknown).
   const JUDGED = [
-    'ambiguous-identity avm/res/web/site/main.bicep',
-    'ambiguous-identity avm/res/web/site/slot/main.bicep',
     'orphaned-identity avm/res/machine-learning-services/registry/tests/e2e/waf-aligned/dependencies.bicep',
     'federated-credential user_submitted/extensibility/microsoftGraph/main.bicep',
     'federated-credential website-docs-snippets/r__federated_identity_credential__1.tf',

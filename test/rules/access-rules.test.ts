@@ -459,6 +459,27 @@ describe('keyvault-access-model', () => {
       },
       findings: [{ file: 'main.bicep', line: 20, message: "This access policy for the system-assigned identity of 'site' is ignored: key vault 'app-kv' uses Azure RBAC (enableRbacAuthorization: true). Grant 'Key Vault Secrets User' on the vault with a role assignment instead, or set enableRbacAuthorization: false" }],
     },
+    {
+      name: "a principal from a registry module's output is quoted as written, not as passed in",
+      files: {
+        'main.bicep':
+          site('plain') +
+          vault({ rbac: 'true' }) +
+          `module identity 'br/public:avm/res/managed-identity/user-assigned-identity:0.5.1' = {
+  name: 'identity'
+  params: { name: 'id' }
+}
+resource add 'Microsoft.KeyVault/vaults/accessPolicies@2023-07-01' = {
+  parent: vault
+  name: 'add'
+  properties: { accessPolicies: [
+    { tenantId: tenant().tenantId, objectId: identity.outputs.principalId, permissions: { secrets: [ 'get' ] } }
+  ] }
+}
+`,
+      },
+      findings: [{ file: 'main.bicep', line: 24, message: 'This access policy for principal identity.outputs.principalId (kind unknown) is ignored' }],
+    },
     { name: 'a model from a parameter is unknown: nothing', files: { 'main.bicep': 'param rbac bool\n' + site('plain') + vault({ rbac: 'rbac', policies: "'get'" }) + grant(SECRETS_USER) }, findings: [] },
     {
       name: 'an existing vault: its model is set elsewhere',

@@ -66,6 +66,55 @@ ${siteConfig}  }
 `;
 const TF_APP_LINE = 12;
 
+/** A Bicep site with both kinds of identity, its user-assigned one granted on storage, and a config module on an \`existing\` site (as Azure Verified Modules write it). */
+const bicepSiteWithConfigModule = (settings: string, appName = 'app.name') => ({
+  'main.bicep': `resource uami 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'app-id'
+  location: 'westeurope'
+}
+resource store 'Microsoft.Storage/storageAccounts@2023-01-01' existing = {
+  name: 'mystore'
+}
+resource grant 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(store.id, uami.id, 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
+  scope: store
+  properties: {
+    principalId: uami.properties.principalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')
+    principalType: 'ServicePrincipal'
+  }
+}
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: 'portal'
+  location: 'westeurope'
+  identity: {
+    type: 'SystemAssigned, UserAssigned'
+    userAssignedIdentities: { '\${uami.id}': {} }
+  }
+  properties: {}
+}
+module cfg 'config.bicep' = {
+  name: 'cfg'
+  params: {
+    appName: ${appName}
+    properties: { AZURE_CLIENT_ID: uami.properties.clientId }
+  }
+}
+`,
+  'config.bicep': `param appName string
+param properties object
+resource site 'Microsoft.Web/sites@2024-04-01' existing = {
+  name: appName
+}
+resource config 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: ${settings}
+}
+`,
+});
+const SITE_LINE = 17;
+
 describe('ambiguous-identity', () => {
   ruleCases('ambiguous-identity', [
     {
@@ -118,6 +167,26 @@ describe('ambiguous-identity', () => {
 `,
       },
       findings: [],
+    },
+    {
+      name: "Bicep: the app settings are written by a config module on an existing site of the app's name: AZURE_CLIENT_ID is seen",
+      files: bicepSiteWithConfigModule('properties'),
+      findings: [],
+    },
+    {
+      name: "Bicep: a config module merges the site's current settings (list()): the settings cannot be seen",
+      files: bicepSiteWithConfigModule(`union(list('\${site.id}/config/appsettings', '2023-12-01').properties, {})`),
+      findings: [],
+    },
+    {
+      name: 'Bicep: a config module on an existing site whose name is unknown may write any declared site: no finding',
+      files: { ...bicepSiteWithConfigModule('{}', 'uniqueString(deployment().name)'), 'config.bicep': bicepSiteWithConfigModule('{}')['config.bicep'].replace('name: appName', 'name: last(split(appName, \'/\'))') },
+      findings: [],
+    },
+    {
+      name: 'Bicep: a config module on an existing site of another name does not set the app\'s settings',
+      files: bicepSiteWithConfigModule('properties', "'other-app'"),
+      findings: [{ file: 'main.bicep', line: SITE_LINE, message: "'app' carries a system-assigned identity and user-assigned identity 'uami', and sets no AZURE_CLIENT_ID" }],
     },
     {
       name: 'Terraform: the code gets the system identity, which lacks the blob grant',

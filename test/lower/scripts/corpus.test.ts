@@ -28,7 +28,7 @@ describe('deployment scripts of the shared corpus', () => {
       return run.call(this, call);
     };
     try {
-      // One thread: the count is taken by patching ScriptLowering in this thread, which workers do not see.
+      // One thread: the count is taken in this thread's lowering (worker threads have their own copy).
       const { program } = await analyze(files, { cwd: corpus, jobs: 1 });
       expect(program.diagnostics.filter((d) => d.code === 'internal-error')).toEqual([]);
     } finally {
