@@ -1,4 +1,5 @@
 import type { Severity } from '../engine/types.js';
+import { jsonForLogs } from './escape.js';
 import { docsLookup } from './links.js';
 import { displayPath } from './paths.js';
 import type { Formatter } from './types.js';
@@ -24,5 +25,5 @@ export const json: Formatter = (result, context) => {
       ...withDocsUrl(docsUrl(f.ruleId)),
     };
   });
-  return JSON.stringify({ version: 1, findings, summary }, null, 2) + '\n';
+  return jsonForLogs(JSON.stringify({ version: 1, findings, summary }, null, 2)) + '\n';
 };
