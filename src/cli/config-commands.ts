@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import type { ConfigResolver } from '../engine/config.js';
 import { ruleDocsUrl } from '../format/links.js';
+import { maxOf } from '../util/arrays.js';
 
 /**
  * `--list-rules`: every rule that can report, plugins included, with its default severity and the
@@ -12,7 +13,7 @@ export function listRules(config: ConfigResolver, format: string, version: strin
     const rules = metas.map((m) => ({ id: m.id, severity: m.severity, description: m.description, docsUrl: ruleDocsUrl(m, version) }));
     return JSON.stringify(rules, null, 2) + '\n';
   }
-  const idWidth = Math.max(...metas.map((m) => m.id.length));
+  const idWidth = maxOf(metas.map((m) => m.id.length));
   return metas.map((m) => `${m.id.padEnd(idWidth)}  ${m.severity.padEnd(7)}  ${m.description}`).join('\n') + '\n';
 }
 

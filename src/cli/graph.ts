@@ -20,6 +20,8 @@ Options:
   -f, --format <name>      ${Object.keys(GRAPH_RENDERERS).join(', ')} (default: mermaid)
       --var-file <file>    Terraform variable values (repeatable)
       --include-generated  Also read ARM templates generated from a Bicep file beside them
+      --root <folder>      Modules and linked templates are read only inside this folder
+      --no-plugins         Load no plugin a configuration file names
   -c, --config <file>      Use this configuration file (its ignores) instead of the nearest .grantlint.yaml
       --no-error-on-unmatched-pattern
                            A path or glob that matches no template is not an error
@@ -36,6 +38,8 @@ export async function runGraph(argv: string[], io: GraphIo): Promise<number> {
       help: { type: 'boolean', short: 'h' },
       'var-file': { type: 'string', multiple: true },
       'include-generated': { type: 'boolean' },
+      root: { type: 'string' },
+      'no-plugins': { type: 'boolean' },
       config: { type: 'string', short: 'c' },
       'no-error-on-unmatched-pattern': { type: 'boolean' },
     },
@@ -58,7 +62,8 @@ export async function runGraph(argv: string[], io: GraphIo): Promise<number> {
     cwd: io.cwd,
     varFiles: values['var-file'] ?? [],
     includeGenerated: values['include-generated'] ?? false,
-    config: new ConfigResolver({ cwd: io.cwd, configFile: values.config }),
+    root: values.root,
+    config: new ConfigResolver({ cwd: io.cwd, configFile: values.config, plugins: !values['no-plugins'] }),
   });
   if (!values['no-error-on-unmatched-pattern']) {
     const unmatched = await unmatchedPaths(paths, files, io.cwd);

@@ -12,12 +12,14 @@ import type { LintResult } from '../engine/types.js';
 import { roleCatalog } from '../graph/roles.js';
 import { FORMATTERS } from '../format/index.js';
 import type { FormatContext } from '../format/types.js';
+import { describeFsError, EnvironmentError } from '../util/fs-errors.js';
 import { packageVersion } from '../util/package-root.js';
 import { findingsFor } from '../integrations/stdin.js';
 import { listRules, printConfig } from './config-commands.js';
 import { useColor } from './color.js';
 import { graphHelpText, runGraph } from './graph.js';
 import { helpText, parseCliArgs, UsageError, type CliOptions } from './options.js';
+import { guardStandardOutput } from './io.js';
 import { progressReporter } from './progress.js';
 import { stdinBuffer } from './stdin.js';
 
@@ -42,13 +44,16 @@ export interface CliIo {
   env?: NodeJS.ProcessEnv;
 }
 
-const defaultIo = (): CliIo => ({
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  cwd: process.cwd(),
-  isTTY: !!process.stdout.isTTY,
-  stderrIsTTY: !!process.stderr.isTTY,
-});
+const defaultIo = (): CliIo => {
+  guardStandardOutput();
+  return {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    cwd: process.cwd(),
+    isTTY: !!process.stdout.isTTY,
+    stderrIsTTY: !!process.stderr.isTTY,
+  };
+};
 
 /** `--cache`: `.grantlintcache` in the working folder, or `--cache-location` (a file, or a folder to put it in). */
 function openCache(options: CliOptions, config: ConfigResolver, cwd: string): ResultCache {
@@ -102,7 +107,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       io.stdout(`${packageVersion()} (Azure built-in roles: ${roles.size}, snapshot ${roles.snapshot ?? 'of unknown date'})\n`);
       return EXIT_OK;
     }
-    const config = new ConfigResolver({ cwd: io.cwd, configFile: options.config });
+    const config = new ConfigResolver({ cwd: io.cwd, configFile: options.config, plugins: options.plugins });
     if (options.listRules) {
       await config.loadFolder(io.cwd);
       io.stdout(listRules(config, options.format, packageVersion()));
@@ -142,6 +147,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
         cwd: io.cwd,
         varFiles: options.varFiles,
         includeGenerated: options.includeGenerated,
+        root: options.root,
         config,
         reportUnusedSuppressions: options.reportUnusedSuppressions,
         baseline,
@@ -159,7 +165,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       if (unmatched.length > 0) throw new UsageError(unmatchedMessage(unmatched));
     }
     if (options.writeBaseline) {
-      const count = writeBaseline(resolve(io.cwd, options.writeBaseline), result.findings);
+      const count = writeBaseline(resolve(io.cwd, options.writeBaseline), result.findings, options.writeBaseline);
       io.stderr(`grantlint: wrote ${count} finding${count === 1 ? '' : 's'} to ${options.writeBaseline}\n`);
       return EXIT_OK;
     }
@@ -183,7 +189,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       const near = closest(e.path, SUBCOMMANDS);
       if (near) e.message += `. Did you mean 'grantlint ${near}'?`;
     }
-    if (e instanceof UsageError || e instanceof PathNotFoundError || e instanceof ConfigError) {
+    if (e instanceof UsageError || e instanceof PathNotFoundError || e instanceof ConfigError || e instanceof EnvironmentError) {
       io.stderr(`grantlint: ${e.message}\n`);
       return EXIT_USAGE;
     }
@@ -211,7 +217,7 @@ function writeReports(result: LintResult, options: CliOptions, context: FormatCo
       mkdirSync(dirname(abs), { recursive: true });
       writeFileSync(abs, text);
     } catch (e) {
-      throw new UsageError(`Cannot write the ${output.format} report to '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+      throw new EnvironmentError(`Cannot write the ${output.format} report to '${file}': ${describeFsError(e)}.`);
     }
   }
 }

@@ -46,6 +46,10 @@ export interface CliOptions {
   fixTypes: ('fix' | 'suggestion')[];
   /** `--fix-rule`: only these rules' fixes. */
   fixRules: string[];
+  /** `--no-plugins`: load no plugin named in a configuration file (untrusted code, e.g. a fork's pull request). */
+  plugins: boolean;
+  /** `--root <folder>`: reads stay inside it (default: the git top level of the paths, or their common folder). */
+  root?: string;
   /** `--jobs N`: worker threads for parsing and lowering (default: the number of cores). */
   jobs?: number;
   /** `--shard i/n`: lint only the module closures of shard i of n (CI matrix jobs). */
@@ -70,6 +74,8 @@ const OPTIONS = {
   color: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   'no-error-on-unmatched-pattern': { type: 'boolean' },
+  'no-plugins': { type: 'boolean' },
+  root: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
   'var-file': { type: 'string', multiple: true },
@@ -186,6 +192,8 @@ export function parseCliArgs(argv: string[], formats: string[]): CliOptions {
     ...(fixing ? { fix: values.fix ? ('write' as const) : ('dry-run' as const) } : {}),
     fixTypes: fixTypes as ('fix' | 'suggestion')[],
     fixRules: (values['fix-rule'] ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean),
+    plugins: !values['no-plugins'],
+    root: values.root,
     jobs: values.jobs === undefined ? undefined : jobsOption(values.jobs),
     shard: values.shard === undefined ? undefined : shardOption(values.shard),
     cache: values.cache ?? values['cache-location'] !== undefined,
@@ -235,12 +243,15 @@ Exit code:
 Input:
       --var-file <file>    Terraform variable values (repeatable)
       --include-generated  Also lint ARM templates generated from a Bicep file beside them
+      --root <folder>      Modules and linked templates are read only inside this folder
+                           (default: the git top level of the paths, or their common folder)
       --stdin              Lint standard input as the file named by --stdin-filename
       --stdin-filename <path>
                            The file the text on stdin stands for (its modules are read from disk)
 
 Configuration:
   -c, --config <file>      Use this configuration file instead of the nearest .grantlint.yaml
+      --no-plugins         Load no plugin a configuration file names (code you do not trust)
       --baseline <file>    Do not report the findings recorded in this baseline file
       --write-baseline <file>
                            Record the current findings in a baseline file and exit 0

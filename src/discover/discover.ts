@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { glob, isDynamicPattern } from 'tinyglobby';
+import { describeFsError, EnvironmentError } from '../util/fs-errors.js';
 import { scriptKind } from './script-files.js';
 
 /** `yaml`: Kubernetes manifests (read for ServiceAccounts; other YAML is skipped without a word). */
@@ -16,6 +17,8 @@ export interface DiscoverOptions {
   cwd: string;
   /** Glob patterns (relative to cwd) never linted. */
   ignore?: string[];
+  /** Folders found but not listed, with the reason (a permission, a vanished folder). */
+  problems?: Map<string, string>;
 }
 
 export class PathNotFoundError extends Error {
@@ -65,10 +68,12 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
     let stat;
     try {
       stat = statSync(abs);
-    } catch {
-      throw new PathNotFoundError(arg);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new PathNotFoundError(arg);
+      // A symlink loop, a permission: say which, not "no such file".
+      throw new EnvironmentError(`cannot read ${arg}: ${describeFsError(e)}`);
     }
-    if (stat.isDirectory()) walk(abs, [], found, ignoredByConfig);
+    if (stat.isDirectory()) walk(abs, [], found, ignoredByConfig, options.problems);
     else {
       const kind = fileKind(abs);
       if (kind) found.set(abs, kind);
@@ -103,24 +108,44 @@ function isIgnored(abs: string, isDir: boolean, layers: GitIgnoreLayer[]): boole
   return false;
 }
 
-function walk(dir: string, inherited: GitIgnoreLayer[], found: Map<string, FileKind>, ignoredByConfig: (p: string) => boolean): void {
+function walk(dir: string, inherited: GitIgnoreLayer[], found: Map<string, FileKind>, ignoredByConfig: (p: string) => boolean, problems?: Map<string, string>): void {
   const own = readGitIgnore(dir);
   const layers = own ? [...inherited, own] : inherited;
   let entries;
   try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
+    entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
+  } catch (e) {
+    problems?.set(dir, `the folder cannot be listed (${describeFsError(e)})`);
     return;
   }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const abs = join(dir, entry.name);
+  const named = entries.map((entry) => ({ entry, name: utf8Name(entry.name) }));
+  named.sort((a, b) => (a.name.text < b.name.text ? -1 : a.name.text > b.name.text ? 1 : 0));
+  for (const { entry, name } of named) {
+    const abs = join(dir, name.text);
+    if (!name.valid) {
+      // A name that is not UTF-8 has no JavaScript string that opens it: say so, do not drop it.
+      if ((entry.isFile() && fileKind(name.text)) || entry.isDirectory()) {
+        problems?.set(abs, `its name is not valid UTF-8 (shown with U+FFFD); rename it to have it linted`);
+      }
+      continue;
+    }
     if (entry.isDirectory()) {
-      if (SKIPPED_FOLDERS.has(entry.name) || isIgnored(abs, true, layers) || ignoredByConfig(abs)) continue;
-      walk(abs, layers, found, ignoredByConfig);
+      if (SKIPPED_FOLDERS.has(name.text) || isIgnored(abs, true, layers) || ignoredByConfig(abs)) continue;
+      walk(abs, layers, found, ignoredByConfig, problems);
     } else if (entry.isFile()) {
       const kind = fileKind(abs);
       if (kind && !isIgnored(abs, false, layers) && !ignoredByConfig(abs)) found.set(abs, kind);
     }
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A file name's text, and whether its bytes are UTF-8 (else the text has U+FFFD in their place). */
+function utf8Name(bytes: Buffer): { text: string; valid: boolean } {
+  try {
+    return { text: UTF8.decode(bytes), valid: true };
+  } catch {
+    return { text: bytes.toString('utf8'), valid: false };
   }
 }

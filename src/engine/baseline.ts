@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
+import { describeFsError, EnvironmentError } from '../util/fs-errors.js';
 import { ConfigError } from './config-file.js';
 import type { Finding } from './types.js';
 
@@ -55,10 +56,19 @@ export function baselineDocument(findings: Finding[], baselinePath: string): Bas
   return { version: BASELINE_VERSION, findings: ordered };
 }
 
-/** Writes the baseline file; returns the number of entries. */
-export function writeBaseline(baselinePath: string, findings: Finding[]): number {
+/**
+ * Writes the baseline file; returns the number of entries. A path that cannot be written (a missing
+ * or read-only folder, a folder, a full disk) is an EnvironmentError naming `shown` and the reason.
+ */
+export function writeBaseline(baselinePath: string, findings: Finding[], shown: string = baselinePath): number {
   const doc = baselineDocument(findings, baselinePath);
-  writeFileSync(baselinePath, JSON.stringify(doc, null, 2) + '\n');
+  try {
+    writeFileSync(baselinePath, JSON.stringify(doc, null, 2) + '\n');
+  } catch (e) {
+    const folder = dirname(resolve(baselinePath));
+    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' && !existsSync(folder) ? `the folder ${dirname(shown)} does not exist` : describeFsError(e);
+    throw new EnvironmentError(`cannot write the baseline ${shown}: ${why}`);
+  }
   return doc.findings.length;
 }
 

@@ -33,6 +33,11 @@ export interface ConfigResolverOptions {
   configFile?: string;
   /** The built-in graph rules (tests may pass others). */
   builtins?: Rule[];
+  /**
+   * Load plugins (default true). `--no-plugins` turns them off, for code that is not trusted (a pull
+   * request from a fork): then the rule entries a plugin could define are not checked.
+   */
+  plugins?: boolean;
 }
 
 const SEVERITY_ONLY_IDS = new Set(DIAGNOSTIC_RULES.map((m) => m.id));
@@ -54,10 +59,14 @@ export class ConfigResolver {
   private readonly pluginModules = new Map<string, Rule[]>();
   private readonly validated = new Set<ConfigFile>();
   private readonly optionValidators = new Map<string, ValidateFunction | null>();
+  private readonly allowPlugins: boolean;
+  /** Plugins listed but not loaded (`--no-plugins`). */
+  private pluginsSkipped = 0;
 
   constructor(options: ConfigResolverOptions) {
     this.cwd = options.cwd;
     this.builtins = options.builtins ?? builtinRules;
+    this.allowPlugins = options.plugins ?? true;
     if (options.configFile) this.forced = readConfigFile(resolve(options.cwd, options.configFile), options.cwd);
   }
 
@@ -136,7 +145,29 @@ export class ConfigResolver {
     return [...this.rules().map((r) => r.meta), ...DIAGNOSTIC_RULES];
   }
 
+  /**
+   * Plugins are code, and a configuration file inside the linted folders may come from anyone who
+   * can open a pull request. Like ESLint, grantlint runs only the plugins of the configuration that
+   * the person running it chose: the one given with `-c`, or the one that applies to the working
+   * folder (its own `.grantlint.yaml` or those above it).
+   */
+  private mayLoadPlugins(config: ConfigFile): boolean {
+    return this.forced === config || this.chain(resolve(this.cwd)).includes(config);
+  }
+
   private async loadPlugins(config: ConfigFile): Promise<void> {
+    if (config.plugins.length === 0) return;
+    if (!this.allowPlugins) {
+      this.pluginsSkipped += config.plugins.length;
+      return;
+    }
+    if (!this.mayLoadPlugins(config)) {
+      throw config.error(
+        ['plugins'],
+        'plugins are loaded only from the configuration of the working folder or the file given with -c, not from a configuration inside the linted folders; list them there',
+        this.cwd,
+      );
+    }
     for (const [i, modulePath] of config.plugins.entries()) {
       if (this.pluginModules.has(modulePath)) continue;
       const where = ['plugins', i];
@@ -169,6 +200,8 @@ export class ConfigResolver {
       for (const [id, entry] of block) {
         const meta = metas.get(id);
         if (!meta) {
+          // With plugins off, an id grantlint does not know may be a plugin's: not checked.
+          if (this.pluginsSkipped > 0) continue;
           const near = closest(id, [...metas.keys()]);
           throw config.error(entry.path, `unknown rule id${near ? ` (did you mean '${near}'?)` : ''}; plugins add rule ids with 'plugins'`, this.cwd);
         }

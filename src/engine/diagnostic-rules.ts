@@ -41,5 +41,55 @@ export const UNUSED_SUPPRESSION_RULE: RuleMeta = {
   docs: 'docs/rules/unused-suppression.md',
 };
 
+/**
+ * A file the analysis needs cannot be read: a file given or found, a module, a linked template
+ * (missing, a folder, not a regular file, too large, outside the repository root, unreadable).
+ */
+export const UNREADABLE_FILE_RULE: RuleMeta = {
+  id: 'unreadable-file',
+  description: 'A file, module or linked template cannot be read, so what it declares is not analysed.',
+  severity: 'error',
+  messages: {},
+  docs: 'docs/rules/unreadable-file.md',
+};
+
+/** Modules that call each other in a cycle: Azure and Terraform reject them; grantlint stops at the repeat. */
+export const MODULE_CYCLE_RULE: RuleMeta = {
+  id: 'module-cycle',
+  description: 'Modules or linked templates call each other in a cycle; the repeated call is not analysed.',
+  severity: 'error',
+  messages: {},
+  docs: 'docs/rules/module-cycle.md',
+};
+
+/**
+ * An evaluation budget ran out (loop elements, instances, evaluation steps, nesting): what it covers
+ * is analysed with unknown values instead of being dropped, and this says so.
+ */
+export const ANALYSIS_BUDGET_RULE: RuleMeta = {
+  id: 'analysis-budget',
+  description: 'A template asks for more evaluation than grantlint does; the rest is analysed with unknown values.',
+  severity: 'warning',
+  messages: {},
+  docs: 'docs/rules/analysis-budget.md',
+};
+
+/** grantlint failed on part of a root: a defect, reported where it happened so that nothing is lost silently. */
+export const INTERNAL_ERROR_RULE: RuleMeta = {
+  id: 'internal-error',
+  description: 'grantlint failed while analysing this part of the templates; the rest was still linted. Please report it.',
+  severity: 'error',
+  messages: {},
+  docs: 'docs/rules/internal-error.md',
+};
+
 /** Every rule that the engine, not a graph rule, reports. */
-export const DIAGNOSTIC_RULES: RuleMeta[] = [PARSE_ERROR_RULE, INVALID_SUPPRESSION_RULE, UNUSED_SUPPRESSION_RULE];
+export const DIAGNOSTIC_RULES: RuleMeta[] = [
+  PARSE_ERROR_RULE,
+  INVALID_SUPPRESSION_RULE,
+  UNUSED_SUPPRESSION_RULE,
+  UNREADABLE_FILE_RULE,
+  MODULE_CYCLE_RULE,
+  ANALYSIS_BUDGET_RULE,
+  INTERNAL_ERROR_RULE,
+];

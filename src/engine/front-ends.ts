@@ -11,6 +11,7 @@ import { terraformFrontEnd } from '../lower/terraform/index.js';
 import type { FrontEnd, FrontEndHost } from '../lower/types.js';
 import { emptyProgram, type LoweredProgram, type SourceComment, type SourceFormat } from '../model/template.js';
 import { appendAll } from '../util/arrays.js';
+import { fileStart, internalError } from '../lower/problems.js';
 
 const FRONT_ENDS: Record<SourceFormat, FrontEnd> = {
   bicep: bicepFrontEnd,
@@ -34,7 +35,7 @@ export function analyzeFiles(files: DiscoveredFile[], host: FrontEndHost, onForm
     const reached = new Set(program.files);
     const mine = files.filter((f) => KIND_TO_FORMAT[f.kind] === format && !reached.has(f.path)).map((f) => f.path);
     onFormat?.(format, mine.length);
-    const part = FRONT_ENDS[format].analyze(mine, host);
+    const part = guarded(`the ${format === 'arm' ? 'ARM' : format} files of this run`, () => mine, () => FRONT_ENDS[format].analyze(mine, host));
     appendAll(program.resources, part.resources);
     appendAll((program.exports ??= []), part.exports ?? []);
     appendAll(program.diagnostics, part.diagnostics);
@@ -43,7 +44,8 @@ export function analyzeFiles(files: DiscoveredFile[], host: FrontEndHost, onForm
     appendAll(program.externalCalls!, part.externalCalls ?? []);
   }
   // Deployment scripts are scripts too: read from the Bicep and ARM instances above.
-  const scripts = deploymentScriptPrograms(program.resources, host);
+  const holders = (): string[] => [...new Set(program.resources.filter((r) => r.type.toLowerCase() === 'microsoft.resources/deploymentscripts').map((r) => r.decl.file))];
+  const scripts = guarded('the deployment scripts of these templates', holders, () => deploymentScriptPrograms(program.resources, host));
   appendAll(program.resources, scripts.resources);
   appendAll(program.diagnostics, scripts.diagnostics);
   appendAll(program.comments, directiveComments(scripts.comments, host));
@@ -55,6 +57,26 @@ export function analyzeFiles(files: DiscoveredFile[], host: FrontEndHost, onForm
     appendAll(program.files, manifests.files);
     appendAll(program.comments, directiveComments(manifests.comments, host));
   }
+  return program;
+}
+
+/**
+ * A front end catches a defect per root and reports it there; should one escape (a defect in the
+ * front end's own loop), its files get an internal-error finding each instead of the whole run or
+ * batch being lost, and the other front ends still run.
+ */
+function guarded(what: string, files: () => string[], analyze: () => LoweredProgram): LoweredProgram {
+  try {
+    return analyze();
+  } catch (e) {
+    return failedProgram(files(), what, e);
+  }
+}
+
+/** The program of files whose analysis failed: an internal-error finding at the start of each. */
+export function failedProgram(files: string[], what: string, e: unknown): LoweredProgram {
+  const program = emptyProgram();
+  for (const file of files) program.diagnostics.push(internalError(what, e, fileStart(file)));
   return program;
 }
 

@@ -1,37 +1,89 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { isInside as inside } from '../discover/root.js';
 import type { FrontEndHost } from '../lower/types.js';
+import { LineMap } from '../model/location.js';
+import { describeFsError } from '../util/fs-errors.js';
 
-/** Reads files once per run; `overrides` stand in for files on disk (unsaved editor buffers). */
+/** Larger files are not read: a template that size is generated, or not a template. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+export interface HostOptions {
+  /** Text to use instead of a file's content on disk (unsaved editor buffers), by absolute path. */
+  overrides?: Map<string, string>;
+  /**
+   * Reads stay inside this folder (absolute): a module source or linked template path written in a
+   * template cannot make grantlint open `/etc/passwd`. Undefined: no confinement.
+   */
+  root?: string;
+  maxFileBytes?: number;
+  /** Files the user named (`--var-file`): read wherever they are. */
+  allow?: string[];
+}
+
+/**
+ * Reads files once per run. Only regular files are read (a FIFO, a device such as /dev/zero or a
+ * folder is refused without blocking), up to a size limit, and inside the root; why a read failed
+ * is kept for the front ends to report where the file was asked for.
+ */
 export class CachingHost implements FrontEndHost {
   private readonly texts = new Map<string, string | undefined>();
+  private readonly problems = new Map<string, string>();
+  private readonly lineMaps = new Map<string, LineMap | undefined>();
+  private readonly root?: string;
+  private realRoot?: string;
+  private readonly maxBytes: number;
   varFiles?: string[];
   includeGeneratedTemplates?: boolean;
   scriptsEnabled?: (file: string) => boolean;
 
-  constructor(overrides: Map<string, string> = new Map()) {
-    for (const [path, text] of overrides) this.texts.set(path, text);
+  constructor(options: HostOptions | Map<string, string> = {}) {
+    const opts: HostOptions = options instanceof Map ? { overrides: options } : options;
+    for (const [path, text] of opts.overrides ?? []) this.texts.set(path, text);
+    this.root = opts.root ? resolve(opts.root) : undefined;
+    this.maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
+    this.allowed = new Set(opts.allow ?? []);
   }
+
+  private readonly allowed: Set<string>;
 
   readFile(path: string): string | undefined {
     if (!this.texts.has(path)) {
       let text: string | undefined;
       try {
-        text = readFileSync(path, 'utf8');
-      } catch {
-        text = undefined;
+        text = this.read(path);
+      } catch (e) {
+        this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
       }
       this.texts.set(path, text);
     }
     return this.texts.get(path);
   }
 
-  /** The text without keeping it (a first look at every file, before the front ends read them). */
+  /** Why `readFile(path)` or `listFolder(path)` gave nothing, when it was refused or failed. */
+  readProblem(path: string): string | undefined {
+    return this.problems.get(path);
+  }
+
+  /** The file's line index, built once. */
+  lineMap(path: string): LineMap | undefined {
+    if (!this.lineMaps.has(path)) {
+      const text = this.readFile(path);
+      this.lineMaps.set(path, text === undefined ? undefined : new LineMap(text));
+    }
+    return this.lineMaps.get(path);
+  }
+
+  /**
+   * The text without keeping it (a first look at every file, before the front ends read them):
+   * confined and limited as `readFile`; why it failed is kept.
+   */
   readUncached(path: string): string | undefined {
     if (this.texts.has(path)) return this.texts.get(path);
     try {
-      return readFileSync(path, 'utf8');
-    } catch {
+      return this.read(path);
+    } catch (e) {
+      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
       return undefined;
     }
   }
@@ -39,20 +91,72 @@ export class CachingHost implements FrontEndHost {
   fileExists(path: string): boolean {
     if (this.texts.has(path)) return this.texts.get(path) !== undefined;
     try {
+      this.checkInsideRoot(path);
       return statSync(path).isFile();
     } catch {
+      // Not there, not readable or outside the root: the read that follows reports why.
       return false;
     }
   }
 
   listFolder(path: string): string[] {
     try {
+      this.checkInsideRoot(path);
       return readdirSync(path, { withFileTypes: true })
         .filter((e) => e.isFile())
         .map((e) => join(path, e.name))
         .sort();
-    } catch {
+    } catch (e) {
+      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
       return [];
     }
+  }
+
+  private read(path: string): string {
+    this.checkInsideRoot(path);
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; what it is is checked on the open file.
+    const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    try {
+      const stat = fstatSync(fd);
+      if (stat.isDirectory()) throw new ReadRefused('it is a folder, not a file');
+      if (!stat.isFile()) throw new ReadRefused('it is not a regular file (a device, FIFO or socket); grantlint reads only regular files');
+      if (stat.size > this.maxBytes) throw new ReadRefused(`it is larger than ${Math.round(this.maxBytes / 1024 / 1024)} MB, the most grantlint reads`);
+      const buffer = Buffer.allocUnsafe(stat.size);
+      let filled = 0;
+      while (filled < stat.size) {
+        const n = readSync(fd, buffer, filled, stat.size - filled, null);
+        if (n === 0) break;
+        filled += n;
+      }
+      return buffer.subarray(0, filled).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Throws ReadRefused when the path, symbolic links followed, lies outside the root. */
+  private checkInsideRoot(path: string): void {
+    if (!this.root || this.allowed.has(path)) return;
+    if (!inside(this.root, resolve(path))) throw new ReadRefused(outsideMessage(this.root));
+    this.realRoot ??= safeRealpath(this.root) ?? this.root;
+    const real = safeRealpath(path);
+    if (real && !inside(this.realRoot, real)) throw new ReadRefused(`${outsideMessage(this.root)} (through a symbolic link)`);
+  }
+}
+
+class ReadRefused extends Error {}
+
+function outsideMessage(root: string): string {
+  return `it is outside the repository root ${root}; grantlint reads only inside it (widen it with --root)`;
+}
+
+/** The real path, or undefined when it cannot be resolved (missing: the read reports why). */
+function safeRealpath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch (e) {
+    // A symlink loop is a reason of its own; a missing file is reported by the read.
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw e;
+    return undefined;
   }
 }

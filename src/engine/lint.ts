@@ -15,6 +15,8 @@ import { filterFindings } from './filter.js';
 import { compareFindings, fingerprint, runRules, type RuleRun } from './run-rules.js';
 import type { Finding, LintResult, Rule } from './types.js';
 import { appendAll } from '../util/arrays.js';
+import { repositoryRoot } from '../discover/root.js';
+import { checkedVarFiles, uniqueDiagnostics, unreadableFiles } from './inputs.js';
 import { batches, moduleClosures, shardClosures } from './closures.js';
 import { mergeProgram } from './front-ends.js';
 import { defaultJobs, lowerBatches } from './pool.js';
@@ -39,6 +41,8 @@ export interface LintOptions {
   baseline?: Baseline;
   /** Called as the run advances (a progress indicator). */
   onProgress?: (event: LintProgress) => void;
+  /** Reads stay inside this folder (default: the git top level of the paths, or their common folder). */
+  root?: string;
   /** Worker threads for parsing and lowering (`--jobs`); default: the number of cores. */
   jobs?: number;
   /** Only this shard's module closures (`--shard i/n`, 1-based). */
@@ -47,6 +51,8 @@ export interface LintOptions {
   batchSize?: number;
   /** Reuse findings of unchanged module closures (`--cache`). */
   cache?: ResultCache;
+  /** Characters of text from which workers are used (tests: `0` uses them for any run). */
+  parallelFrom?: number;
 }
 
 export type LintProgress =
@@ -69,7 +75,8 @@ export function defaultRuleRuns(rules: Rule[] = builtinRules): RuleRun[] {
 /** discover → parse/lower/link (front ends) → graph. */
 export async function analyze(paths: string[], options: LintOptions = {}): Promise<AnalysisResult> {
   const cwd = options.cwd ?? process.cwd();
-  let files = await discover(paths, { cwd, ignore: options.ignore });
+  const walkProblems = new Map<string, string>();
+  let files = await discover(paths, { cwd, ignore: options.ignore, problems: walkProblems });
   if (options.config) {
     const config = options.config;
     files = files.filter((f) => !config.isIgnored(f.path));
@@ -83,13 +90,17 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
   }
   // Rules and filters read texts only where they need them (findings, directives): front ends
   // read theirs through a host per batch, released with the batch.
-  const host = new CachingHost(options.overrides);
+  const varFiles = checkedVarFiles(options.varFiles ?? [], cwd);
+  const root = options.root ? resolve(cwd, options.root) : repositoryRoot(paths, cwd);
+  // Every host of the run (this one and each batch's, in workers too) reads inside the same root.
+  const host = new CachingHost({ overrides: options.overrides, root, allow: varFiles });
   const config = options.config;
   // The configuration decides per file whether scripts are read; workers get the answer as data.
   const scriptsDisabled = config ? files.filter((f) => !config.scriptsEnabled(f.path)).map((f) => f.path) : [];
   const setup = {
     overrides: options.overrides,
-    varFiles: options.varFiles?.map((f) => resolve(cwd, f)),
+    varFiles: options.varFiles ? varFiles : undefined,
+    root,
     includeGenerated: options.includeGenerated,
     ...(scriptsDisabled.length > 0 ? { scriptsDisabled } : {}),
   };
@@ -129,11 +140,12 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
   const groups = options.cache ? closures.map((c) => [c]) : batches(closures, options.batchSize);
   const work = groups.map((group) => ({ files: group.flatMap((c) => c.files), size: group.reduce((n, c) => n + c.size, 0) }));
   const total = work.reduce((n, b) => n + b.files.length, 0);
-  const parts = await lowerBatches(work, setup, options.jobs ?? defaultJobs(), (done, count) =>
-    options.onProgress?.({ stage: 'front-end', files: total, done, total: count }),
-  );
+  const onBatch = (done: number, count: number): void => options.onProgress?.({ stage: 'front-end', files: total, done, total: count });
+  const parts = await lowerBatches(work, setup, options.jobs ?? defaultJobs(), onBatch, options.parallelFrom);
   const program: LoweredProgram = emptyProgram();
   for (const part of parts) mergeProgram(program, part);
+  // The closure scan read every discovered file through `host`: what it could not read is a finding.
+  appendAll(program.diagnostics, unreadableFiles(files.map((f) => f.path), program, host, walkProblems));
   if (cached) cached.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
   keys = [];
   const graph = programGraph(program, (f) => host.readFile(f));
@@ -154,14 +166,14 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
 
 /** Rules, diagnostics and the filter stage over an analysis (the language server brings its own, cached). */
 export async function lintAnalysis(
-  analysis: Pick<AnalysisResult, 'graph' | 'program' | 'cached'> & { host: Pick<CachingHost, 'readFile' | 'readUncached'> },
+  analysis: Pick<AnalysisResult, 'graph' | 'program' | 'cached'> & { host: Pick<CachingHost, 'readFile' | 'readUncached' | 'lineMap'> },
   options: LintOptions = {},
   /** The rules' findings when the caller has them already (the language server, per root). */
   ruleFindings?: Finding[],
 ): Promise<LintResult> {
   const { graph, program, host, cached } = analysis;
   options.onProgress?.({ stage: 'rules' });
-  const runOptions = { roles: roleCatalog(), sourceText: (f: string) => host.readFile(f) };
+  const runOptions = { roles: roleCatalog(), sourceText: (f: string) => host.readFile(f), sourceLines: (f: string) => host.lineMap(f) };
   const runs = options.rules ?? defaultRuleRuns();
   let findings: Finding[];
   if (ruleFindings) {
@@ -171,7 +183,7 @@ export async function lintAnalysis(
     await options.config.load(program.files);
     findings = runConfiguredRules(graph, options.config, program.files, runOptions);
   } else findings = runRules(graph, runs, runOptions);
-  appendAll(findings, program.diagnostics.map(diagnosticFinding));
+  appendAll(findings, uniqueDiagnostics(program.diagnostics).map(diagnosticFinding));
   const filter = (list: Finding[], part: LoweredProgram, baseline?: Baseline) =>
     filterFindings(list, part, {
       config: options.config,
@@ -264,7 +276,7 @@ function closureKey(paths: string[], hashOf: (path: string) => string | undefine
 function diagnosticFinding(d: Diagnostic): Finding {
   return {
     ruleId: d.code === 'parse-error' ? PARSE_ERROR_RULE.id : d.code,
-    severity: 'error',
+    severity: DIAGNOSTIC_RULES.find((m) => m.id === d.code)?.severity ?? 'error',
     message: d.message,
     file: d.at.file,
     range: d.at.range,

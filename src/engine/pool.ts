@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DiscoveredFile } from '../discover/discover.js';
 import type { LoweredProgram } from '../model/template.js';
-import { analyzeFiles } from './front-ends.js';
+import { analyzeFiles, failedProgram } from './front-ends.js';
 import { CachingHost } from './host.js';
 import { packageRoot } from '../util/package-root.js';
 
@@ -23,6 +23,8 @@ import { packageRoot } from '../util/package-root.js';
 export interface BatchSetup {
   overrides?: Map<string, string>;
   varFiles?: string[];
+  /** Reads stay inside this folder (`--root`, or the repository root): in workers as in this thread. */
+  root?: string;
   includeGenerated?: boolean;
   /** Files whose configuration turns the scripts front end off (`scripts: false`). */
   scriptsDisabled?: string[];
@@ -33,7 +35,10 @@ export interface BatchRequest {
   files: DiscoveredFile[];
 }
 
-export type BatchReply = { id: number; program: LoweredProgram } | { id: number; error: string; stack?: string };
+export interface BatchReply {
+  id: number;
+  program: LoweredProgram;
+}
 
 /** Below this much text a worker's start-up (loading the front ends) costs more than it saves. */
 const MIN_PARALLEL_SIZE = 4_000_000;
@@ -58,7 +63,8 @@ export function defaultJobs(): number {
 }
 
 export function batchHost(setup: BatchSetup): CachingHost {
-  const host = new CachingHost(setup.overrides);
+  // The files the user named (`--var-file`) are read wherever they are.
+  const host = new CachingHost({ overrides: setup.overrides, root: setup.root, allow: setup.varFiles });
   if (setup.varFiles) host.varFiles = setup.varFiles;
   if (setup.includeGenerated) host.includeGeneratedTemplates = true;
   if (setup.scriptsDisabled) {
@@ -73,11 +79,12 @@ export async function lowerBatches(
   setup: BatchSetup,
   jobs: number,
   onBatch?: (done: number, total: number) => void,
+  minParallelSize = MIN_PARALLEL_SIZE,
 ): Promise<LoweredProgram[]> {
   const total = batches.reduce((n, b) => n + b.size, 0);
   const workers = Math.min(jobs, batches.length);
   // `workers` threads in all: this one and `workers - 1` worker threads.
-  const script = workers > 1 && total >= MIN_PARALLEL_SIZE ? workerScript() : undefined;
+  const script = workers > 1 && total >= minParallelSize ? workerScript() : undefined;
   if (!script) {
     return batches.map((b, i) => {
       const program = analyzeFiles(b.files, batchHost(setup));
@@ -90,23 +97,18 @@ export async function lowerBatches(
 
 /**
  * `count - 1` workers and this thread share the batches: this thread takes the next batch itself
- * between the workers' replies, so no core waits while another deserialises.
+ * between the workers' replies, so no core waits while another deserialises. A worker that stops
+ * (a defect, out of memory) costs only its batch, reported as a finding on each of its files.
  */
-function inWorkers(script: URL, batches: { files: DiscoveredFile[] }[], setup: BatchSetup, count: number, onBatch?: (done: number, total: number) => void): Promise<LoweredProgram[]> {
+export function inWorkers(script: URL, batches: { files: DiscoveredFile[] }[], setup: BatchSetup, count: number, onBatch?: (done: number, total: number) => void): Promise<LoweredProgram[]> {
   const results = new Array<LoweredProgram | undefined>(batches.length);
   let next = 0;
   let done = 0;
   const pool: Worker[] = [];
-  return new Promise<LoweredProgram[]>((resolvePromise, reject) => {
+  return new Promise<LoweredProgram[]>((resolvePromise) => {
     let settled = false;
     const stop = (): void => {
       for (const w of pool) void w.terminate();
-    };
-    const fail = (e: Error): void => {
-      if (settled) return;
-      settled = true;
-      stop();
-      reject(e);
     };
     const finished = (id: number, program: LoweredProgram): void => {
       results[id] = program;
@@ -118,39 +120,45 @@ function inWorkers(script: URL, batches: { files: DiscoveredFile[] }[], setup: B
         resolvePromise(results as LoweredProgram[]);
       }
     };
+    // The batch each worker is reading: if the worker dies, that batch is a finding, not lost.
+    const inFlight = new Map<Worker, number>();
     const feed = (w: Worker): void => {
       if (next >= batches.length) return;
       const id = next++;
+      inFlight.set(w, id);
       w.postMessage({ id, files: batches[id].files } satisfies BatchRequest);
+    };
+    const died = (w: Worker, e: unknown): void => {
+      const id = inFlight.get(w);
+      inFlight.delete(w);
+      if (settled || id === undefined || results[id]) return;
+      // Its batch is reported on each of its files; this thread goes on with the remaining batches.
+      finished(id, failedProgram(batches[id].files.map((f) => f.path), 'this batch of files (its worker thread stopped)', e));
     };
     for (let i = 0; i < count - 1; i++) {
       const w = new Worker(script, { workerData: setup });
       pool.push(w);
       w.on('message', (reply: BatchReply) => {
-        if ('error' in reply) {
-          const e = new Error(reply.error);
-          if (reply.stack) e.stack = reply.stack;
-          fail(e);
-          return;
-        }
+        inFlight.delete(w);
         finished(reply.id, reply.program);
         feed(w);
       });
-      w.on('error', (e) => fail(e));
+      w.on('error', (e) => died(w, e));
       w.on('exit', (code) => {
-        if (!settled && code !== 0) fail(new Error(`a front-end worker stopped with exit code ${code}`));
+        if (code !== 0) died(w, new Error(`exit code ${code}`));
       });
       feed(w);
     }
     const own = (): void => {
       if (settled || next >= batches.length) return;
       const id = next++;
+      let program: LoweredProgram;
       try {
-        finished(id, analyzeFiles(batches[id].files, batchHost(setup)));
+        program = analyzeFiles(batches[id].files, batchHost(setup));
       } catch (e) {
-        fail(e as Error);
-        return;
+        program = failedProgram(batches[id].files.map((f) => f.path), 'this batch of files', e);
       }
+      finished(id, program);
       // Let the workers' replies in before the next batch of our own.
       setImmediate(own);
     };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { permissionModel, type PermissionModel } from '../graph/permissions.js';
 import type { RoleCatalog } from '../graph/roles.js';
 import type { IdentityGraph } from '../graph/types.js';
-import { compareLocations, sameLocation, type Location } from '../model/location.js';
+import { compareLocations, LineMap, sameLocation, type Location } from '../model/location.js';
 import type { ResourceInstance } from '../model/template.js';
 import { withSourceText } from '../graph/written.js';
 import { callPathNote } from './call-path.js';
@@ -23,6 +23,8 @@ export interface RunRulesOptions {
   permissions?: PermissionModel;
   /** The text of a file, for fingerprints. */
   sourceText(file: string): string | undefined;
+  /** The file's line index, built once per file (else built per finding from `sourceText`). */
+  sourceLines?(file: string): LineMap | undefined;
 }
 
 /**
@@ -108,7 +110,7 @@ function toFinding(rule: Rule, severity: Severity, d: ReportDescriptor, options:
     file: primary.file,
     range: primary.range,
     related: related.map((r) => ({ message: r.message, file: r.at.file, range: r.at.range })),
-    fingerprint: fingerprint(rule.meta.id, primary, symbol, options.sourceText(primary.file)),
+    fingerprint: fingerprint(rule.meta.id, primary, symbol, options.sourceText(primary.file), options.sourceLines?.(primary.file)),
   };
   if (symbol) finding.symbol = symbol;
   if (d.severity) finding.severityCap = d.severity;
@@ -126,20 +128,32 @@ export function capSeverity(severity: Severity, cap: Severity | undefined): Seve
  * Survives line moves (no line numbers in it) and changes when the code it points at changes: the
  * rule, the file, the declaration's name and its text with whitespace collapsed.
  */
-export function fingerprint(ruleId: string, at: Location, symbol: string | undefined, text: string | undefined): string {
-  const snippet = text ? sliceRange(text, at).replace(/\s+/g, ' ').trim() : '';
+export function fingerprint(ruleId: string, at: Location, symbol: string | undefined, text: string | undefined, lines?: LineMap): string {
+  const snippet = text ? sliceRange(text, lines ?? new LineMap(text), at).replace(/\s+/g, ' ').trim() : '';
   const file = at.file.replace(/\\/g, '/').split('/').pop() ?? at.file;
   return createHash('sha256').update([ruleId, file, symbol ?? '', snippet].join('\u0000')).digest('hex').slice(0, 32);
 }
 
-function sliceRange(text: string, at: Location): string {
-  const lines = text.split(/\r\n|\r|\n/);
+/**
+ * The text of a range, columns clamped to their line (a line past the end is empty). Line breaks
+ * inside it count as white space only, which the fingerprint collapses.
+ */
+function sliceRange(text: string, lines: LineMap, at: Location): string {
   const { start, end } = at.range;
-  if (start.line === end.line) return (lines[start.line - 1] ?? '').slice(start.column - 1, end.column - 1);
-  const out = [(lines[start.line - 1] ?? '').slice(start.column - 1)];
-  for (let l = start.line + 1; l < end.line; l++) out.push(lines[l - 1] ?? '');
-  out.push((lines[end.line - 1] ?? '').slice(0, end.column - 1));
-  return out.join('\n');
+  const offset = (line: number, column: number): number => {
+    if (line > lines.lineCount) return text.length;
+    const from = lines.offset({ line, column: 1 });
+    return Math.min(from + Math.max(0, column - 1), lineEnd(text, lines, line));
+  };
+  if (start.line > lines.lineCount || (start.line === end.line && end.column <= start.column)) return '';
+  return text.slice(offset(start.line, start.column), Math.max(offset(start.line, start.column), offset(end.line, end.column)));
+}
+
+/** The offset where a line's text ends (before its line break). */
+function lineEnd(text: string, lines: LineMap, line: number): number {
+  if (line >= lines.lineCount) return text.length;
+  const next = lines.offset({ line: line + 1, column: 1 });
+  return text.charCodeAt(next - 1) === 10 && text.charCodeAt(next - 2) === 13 ? next - 2 : next - 1;
 }
 
 export function compareFindings(a: Finding, b: Finding): number {

@@ -1,3 +1,4 @@
+import { printableLine, printablePath } from './escape.js';
 import { docsLookup } from './links.js';
 import { displayPath } from './paths.js';
 import type { Formatter } from './types.js';
@@ -5,14 +6,15 @@ import type { Formatter } from './types.js';
 /**
  * `file:line:col: severity: message [rule] <docs url>`, one finding per line: what editors' problem
  * matchers (VS Code tasks, Vim's errorformat, Emacs compile mode) parse; a terminal makes the URL
- * clickable. Line breaks inside a message become spaces so that one finding is always one line.
+ * clickable. Line breaks inside a message become spaces so that one finding is always one line;
+ * other control characters are shown as escapes.
  */
 export const compact: Formatter = (result, context) => {
   const docsUrl = docsLookup(context);
   return result.findings
     .map((f) => {
       const url = docsUrl(f.ruleId);
-      return `${displayPath(f.file, context.cwd)}:${f.range.start.line}:${f.range.start.column}: ${f.severity}: ${oneLine(f.message)} [${f.ruleId}]${url ? ` ${url}` : ''}\n`;
+      return `${printablePath(displayPath(f.file, context.cwd))}:${f.range.start.line}:${f.range.start.column}: ${f.severity}: ${printableLine(oneLine(f.message))} [${printableLine(f.ruleId)}]${url ? ` ${url}` : ''}\n`;
     })
     .join('');
 };

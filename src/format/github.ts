@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../engine/types.js';
+import { printable } from './escape.js';
 import { docsLookup } from './links.js';
 import { displayPath } from './paths.js';
 import type { Formatter } from './types.js';
@@ -8,10 +9,11 @@ const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', 
 /**
  * The escaping of a workflow command's message (what `@actions/core` does): `%`, CR and LF. Without
  * it a message holding a newline could start a second command (`::add-mask::`, `::stop-commands::`)
- * on the runner, so this is a security boundary, not cosmetics.
+ * on the runner, so this is a security boundary, not cosmetics. Other control characters are shown
+ * as escapes (an annotation is read by people).
  */
 export function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return printable(text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 }
 
 /** A property value additionally escapes `:` and `,`, which delimit the properties. */

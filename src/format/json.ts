@@ -1,3 +1,4 @@
+import { jsonForLogs } from './escape.js';
 import { docsLookup } from './links.js';
 import type { Severity, TextEdit } from '../engine/types.js';
 import { displayPath } from './paths.js';
@@ -31,5 +32,5 @@ export const json: Formatter = (result, context) => {
   const report: Record<string, unknown> = { version: 1, findings, summary };
   // `--fix-dry-run`: the text each file would have (ESLint's `output`), the findings are what is left.
   if (result.fixed) report.output = result.fixed.map((o) => ({ file: displayPath(o.file, cwd), output: o.output }));
-  return JSON.stringify(report, null, 2) + '\n';
+  return jsonForLogs(JSON.stringify(report, null, 2)) + '\n';
 };

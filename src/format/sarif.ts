@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Finding, RuleMeta, Severity, TextEdit } from '../engine/types.js';
 import type { Range } from '../model/location.js';
+import { jsonForLogs, wellFormed } from './escape.js';
 import { REPOSITORY_URL, ruleDocsUrl } from './links.js';
 import { displayPath } from './paths.js';
 import type { Formatter } from './types.js';
@@ -94,7 +95,7 @@ export const sarif: Formatter = (result, { cwd, rules, version }) => {
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return jsonForLogs(JSON.stringify(log, null, 2)) + '\n';
 };
 
 function ruleDescriptor(rule: RuleMeta, version: string): Record<string, unknown> {
@@ -120,9 +121,12 @@ function firstSentence(text: string): string {
   return m ? m[1] : text;
 }
 
-/** A relative path as a URI reference: segments percent-encoded, `/` kept. */
+/**
+ * A relative path as a URI reference: segments percent-encoded, `/` kept. A lone surrogate (a file
+ * name that is not valid UTF-16) has no UTF-8 form; it is encoded as U+FFFD.
+ */
 function encodeUri(rel: string): string {
-  return rel.split('/').map(encodeURIComponent).join('/');
+  return wellFormed(rel).split('/').map(encodeURIComponent).join('/');
 }
 
 /** `file:///abs/cwd/` — a base URI must end with a slash to resolve relative references under it. */

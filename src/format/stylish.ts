@@ -1,3 +1,5 @@
+import { maxOf } from '../util/arrays.js';
+import { printableLine, printablePath } from './escape.js';
 import { docsLookup } from './links.js';
 import { displayPath, findingsByFile } from './paths.js';
 import type { Formatter } from './types.js';
@@ -16,15 +18,15 @@ export const stylish: Formatter = (result, context) => {
   const lines: string[] = [];
   const counts = { error: 0, warning: 0, info: 0 };
   for (const { rel, findings } of findingsByFile(result, cwd, false)) {
-    lines.push(paint('underline', rel));
-    const posWidth = Math.max(...findings.map((f) => `${f.range.start.line}:${f.range.start.column}`.length));
+    lines.push(paint('underline', printablePath(rel)));
+    const posWidth = maxOf(findings.map((f) => `${f.range.start.line}:${f.range.start.column}`.length));
     for (const f of findings) {
       counts[f.severity]++;
       const pos = `${f.range.start.line}:${f.range.start.column}`.padEnd(posWidth);
       const sev = f.severity === 'error' ? paint('red', 'error  ') : f.severity === 'warning' ? paint('yellow', 'warning') : paint('blue', 'info   ');
-      lines.push(`  ${paint('gray', pos)}  ${sev}  ${f.message}  ${paint('gray', f.ruleId)}`);
+      lines.push(`  ${paint('gray', pos)}  ${sev}  ${printableLine(f.message)}  ${paint('gray', printableLine(f.ruleId))}`);
       for (const r of f.related) {
-        lines.push(`  ${' '.repeat(posWidth)}           ${paint('gray', `↳ ${r.message} ${displayPath(r.file, cwd)}:${r.range.start.line}:${r.range.start.column}`)}`);
+        lines.push(`  ${' '.repeat(posWidth)}           ${paint('gray', `↳ ${printableLine(r.message)} ${printablePath(displayPath(r.file, cwd))}:${r.range.start.line}:${r.range.start.column}`)}`);
       }
     }
     lines.push('');
@@ -41,7 +43,7 @@ export const stylish: Formatter = (result, context) => {
     return url ? [[id, url]] : [];
   });
   if (references.length > 0) {
-    const width = Math.max(...references.map(([id]) => id.length));
+    const width = maxOf(references.map(([id]) => id.length));
     lines.push('', 'Reference:');
     for (const [id, url] of references) lines.push(`  ${id.padEnd(width)}  ${paint('underline', url)}`);
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as core from '@actions/core';
@@ -37,6 +38,8 @@ export interface ActionInputs {
   varFiles: string[];
   /** `args`: the CLI's options, parsed by the CLI's parser (outputs to files, --quiet, ...). */
   cli: CliOptions;
+  /** `no-plugins`: load no plugin the configuration names (pull requests from forks). */
+  noPlugins: boolean;
 }
 
 export class InputError extends Error {}
@@ -121,6 +124,7 @@ export function readInputs(): ActionInputs {
     baseline: core.getInput('baseline').trim() || undefined,
     varFiles: list('var-files'),
     cli,
+    noPlugins: bool('no-plugins', false),
   };
 }
 
@@ -153,7 +157,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
   const inputs = readInputs();
   core.debug(`grantlint ${packageVersion()}: linting ${inputs.paths.join(' ')} in ${cwd}`);
   const { cli } = inputs;
-  const config = new ConfigResolver({ cwd, configFile: inputs.config ?? cli.config });
+  const config = new ConfigResolver({ cwd, configFile: inputs.config ?? cli.config, plugins: !inputs.noPlugins && cli.plugins });
   const baselinePath = inputs.baseline ?? cli.baseline ?? configuredBaseline(config, cwd);
   const baseline = baselinePath ? Baseline.read(baselinePath, cwd) : undefined;
   let result: LintResult = await lint(inputs.paths, {
@@ -161,6 +165,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     config,
     varFiles: [...inputs.varFiles, ...cli.varFiles],
     includeGenerated: cli.includeGenerated,
+    root: cli.root,
     reportUnusedSuppressions: cli.reportUnusedSuppressions,
     baseline,
     jobs: cli.jobs,
@@ -200,7 +205,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     // Actions logs show colour though stdout is no terminal: on unless NO_COLOR, FORCE_COLOR=0 or --no-color.
     const color = cli.color ?? (env.FORCE_COLOR !== undefined ? useColor(undefined, env, false) : !env.NO_COLOR);
     const log = FORMATTERS[inputs.format](shown, { ...context, color });
-    if (log) process.stdout.write(log.endsWith('\n') ? log : `${log}\n`);
+    if (log) process.stdout.write(commandsStopped(log));
   }
   let notAnnotated: Record<Severity, number> | undefined;
   if (inputs.annotate) {
@@ -256,4 +261,13 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
 function writeReport(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
+}
+
+/**
+ * Text printed to the log with workflow commands off: the formats already escape what a template
+ * can carry, and this is the runner's own guard on top (a random token that no template can guess
+ * ends the pause), so that nothing in the log can silence or forge the annotations after it.
+ */
+export function commandsStopped(text: string, token: string = randomUUID()): string {
+  return `::stop-commands::${token}\n${text.endsWith('\n') ? text : `${text}\n`}::${token}::\n`;
 }

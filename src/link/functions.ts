@@ -25,7 +25,7 @@ import type { Location } from '../model/location.js';
 import type { ResourceInstance } from '../model/template.js';
 import type { ArrayValue, ConcatValue, ObjectValue, ScopeLevel, ScopeValue, Value } from '../model/value.js';
 import { describeValue, getProp, isKnown, sameValue, toPlain } from '../model/value.js';
-import { appendAll } from '../util/arrays.js';
+import { appendAll, maxOf, minOf } from '../util/arrays.js';
 
 /** A lambda argument (`x => x.name`, ARM `lambda('x', ...)`), evaluated by the caller on demand. */
 export interface LambdaArg {
@@ -463,10 +463,27 @@ export function stringShape(v: Value): ConcatValue | undefined {
 
 /** Whether a string of this shape could be `text` (case-insensitive, as ARM compares names). */
 export function shapeCouldBe(shape: ConcatValue, text: string): boolean {
-  const pattern = shape.parts
-    .map((p) => (p.kind === 'string' ? p.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '[\\s\\S]*'))
-    .join('');
-  return new RegExp(`^${pattern}$`, 'i').test(text);
+  // A wildcard match, not a regex built from template text: `m[?'${p}a${p}a${p}c']` made a pattern
+  // that backtracked for minutes. Each literal is found in order, leftmost first, which is exact
+  // when the only wildcards are "any text".
+  const literals: string[] = [''];
+  for (const p of shape.parts) {
+    if (p.kind === 'string') literals[literals.length - 1] += p.value.toLowerCase();
+    else literals.push('');
+  }
+  const subject = text.toLowerCase();
+  if (literals.length === 1) return subject === literals[0];
+  const first = literals[0];
+  const last = literals[literals.length - 1];
+  if (!subject.startsWith(first) || subject.length < first.length + last.length || !subject.endsWith(last)) return false;
+  let from = first.length;
+  const end = subject.length - last.length;
+  for (const lit of literals.slice(1, -1)) {
+    const at = subject.indexOf(lit, from);
+    if (at < 0 || at + lit.length > end) return false;
+    from = at + lit.length;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1055,8 +1072,8 @@ function numbersOf(args: FnArg[]): number[] {
   if (list.length === 0) fail();
   return list.map((x) => n(x));
 }
-def('min', (args, _ctx, at) => numV(Math.min(...numbersOf(args)), at));
-def('max', (args, _ctx, at) => numV(Math.max(...numbersOf(args)), at));
+def('min', (args, _ctx, at) => numV(minOf(numbersOf(args)), at));
+def('max', (args, _ctx, at) => numV(maxOf(numbersOf(args)), at));
 
 // Arithmetic (ARM integer semantics).
 def('add', (args, _ctx, at) => numV(n(args[0]) + n(args[1]), at));

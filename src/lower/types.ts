@@ -8,6 +8,8 @@ export interface FrontEndHost {
   fileExists?(path: string): boolean;
   /** Absolute paths of the files in a folder (Terraform modules), or [] when it cannot be read. */
   listFolder(path: string): string[];
+  /** Why reading or listing `path` failed or was refused (outside the root, not a regular file...). */
+  readProblem?(path: string): string | undefined;
   /** Terraform variable files given with `--var-file` (absolute paths), applied to every root. */
   varFiles?: string[];
   /** Lint ARM templates generated from a Bicep file lying beside them (skipped by default). */

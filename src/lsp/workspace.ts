@@ -12,6 +12,8 @@
  */
 import { dirname, resolve } from 'node:path';
 import { discover, fileKind } from '../discover/discover.js';
+import { repositoryRoot } from '../discover/root.js';
+import { LineMap } from '../model/location.js';
 import type { ConfigResolver } from '../engine/config.js';
 import { CachingHost } from '../engine/host.js';
 import { runConfiguredRules } from '../engine/configured-rules.js';
@@ -90,7 +92,11 @@ export interface AnalysisStats {
 export class Workspace {
   private readonly buffers = new Map<string, string>();
   /** Disk texts, read once; replaced (emptied) when a file changes on disk. */
-  private disk = new CachingHost();
+  private disk: CachingHost;
+  /** Reads stay inside this folder, as lint() confines them for the workspace folder (its git top level). */
+  private readonly readRoot: string;
+  /** Line indexes of the texts last analysed (fingerprints), by path. */
+  private readonly lineMaps = new Map<string, { text: string; map: LineMap }>();
   private readonly versions = new Map<string, number>();
   private readonly units = new Map<string, Unit>();
   private files?: string[];
@@ -103,6 +109,8 @@ export class Workspace {
     private readonly options: WorkspaceOptions = {},
   ) {
     this.config = options.config;
+    this.readRoot = repositoryRoot([root], root);
+    this.disk = new CachingHost({ root: this.readRoot });
   }
 
   setConfig(config: ConfigResolver | undefined): void {
@@ -129,7 +137,7 @@ export class Workspace {
 
   /** A file changed, appeared or went away on disk. */
   fileChanged(path: string, created = false): void {
-    this.disk = new CachingHost();
+    this.disk = new CachingHost({ root: this.readRoot });
     this.bump(path);
     if (created) {
       this.bump(`dir:${dirname(path)}`);
@@ -144,6 +152,17 @@ export class Workspace {
   /** The text a file has for the analysis: the buffer when open, else the disk copy. */
   read(path: string): string | undefined {
     return this.buffers.get(path) ?? this.disk.readFile(path);
+  }
+
+  /** The line index of the text read(path) gives, built once per text. */
+  lineMap(path: string): LineMap | undefined {
+    const text = this.read(path);
+    if (text === undefined) return undefined;
+    const known = this.lineMaps.get(path);
+    if (known?.text === text) return known.map;
+    const map = new LineMap(text);
+    this.lineMaps.set(path, { text, map });
+    return map;
   }
 
   private bump(key: string): void {
@@ -199,6 +218,7 @@ export class Workspace {
         closure.set(path, this.version(path));
         return this.read(path);
       },
+      readProblem: (path) => (this.buffers.has(path) ? undefined : this.disk.readProblem(path)),
       listFolder: (path) => {
         closure.set(`dir:${path}`, this.version(`dir:${path}`));
         return this.disk.listFolder(path);
@@ -300,7 +320,7 @@ export class Workspace {
         }
       }
     }
-    const host = { readFile: (f: string) => this.read(f), readUncached: (f: string) => this.read(f) };
+    const host = { readFile: (f: string) => this.read(f), readUncached: (f: string) => this.read(f), lineMap: (f: string) => this.lineMap(f) };
     let graph: IdentityGraph;
     let ruleFindings: Finding[] | undefined;
     if (mode === 'exact') graph = this.graphOf(program);
@@ -347,7 +367,7 @@ export class Workspace {
   }
 
   private async ruleFindings(graph: IdentityGraph, files: string[]): Promise<Finding[]> {
-    const runOptions = { roles: roleCatalog(), sourceText: (f: string) => this.read(f) };
+    const runOptions = { roles: roleCatalog(), sourceText: (f: string) => this.read(f), sourceLines: (f: string) => this.lineMap(f) };
     if (!this.config) return runRules(graph, defaultRuleRuns(), runOptions);
     await this.config.load(files);
     return runConfiguredRules(graph, this.config, files, runOptions);

@@ -176,3 +176,16 @@ describe('progress indicator', () => {
     expect(r).toMatchObject({ status: 0, stdout: '', stderr: '' });
   });
 });
+
+describe('--no-plugins', () => {
+  it('loads no plugin a configuration names: a plugin that would run code does not', () => {
+    const throwing = JSON.stringify(join(repoRoot, 'fixtures', 'config', 'plugins', 'throws.mjs'));
+    const dir = tree({ '.grantlint.yaml': `root: true\nplugins: [${throwing}]\nrules:\n  some-plugin-rule: error\n`, 'main.bicep': 'param p string\n' });
+    const loaded = runCli(['.'], dir);
+    expect(loaded.status).toBe(2);
+    expect(loaded.stderr).toContain('plugin exploded');
+    const r = runCli(['--no-plugins', '.'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});

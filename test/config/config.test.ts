@@ -301,7 +301,8 @@ describe('plugins', () => {
       'app/.grantlint.yaml': `root: true\nplugins:\n  - ${JSON.stringify(join(pluginsDir, 'every-workload.mjs'))}\nrules:\n  fixture-every-workload: [warning, { prefix: "app:" }]\n`,
       'lib/.grantlint.yaml': 'root: true\n',
     });
-    const resolver = new ConfigResolver({ cwd: dir });
+    // Plugins load from the working folder's configuration (see 'plugins and trust').
+    const resolver = new ConfigResolver({ cwd: join(dir, 'app') });
     const app = join(dir, 'app', 'main.bicep');
     const lib = join(dir, 'lib', 'main.bicep');
     await resolver.load([app, lib]);
@@ -340,5 +341,39 @@ describe('the shipped JSON Schema', () => {
     const metas = [...builtinRules.map((r) => r.meta), ...DIAGNOSTIC_RULES];
     expect(Object.keys(listed).sort()).toEqual(metas.map((m) => m.id).sort());
     for (const m of metas) expect(listed[m.id].description, `${m.id}: run node scripts/rule-docs.mjs after a build`).toBe(m.description);
+  });
+});
+
+describe('plugins and trust', () => {
+  const plugin = JSON.stringify(join(pluginsDir, 'every-workload.mjs'));
+
+  it('a configuration inside the linted folders cannot load a plugin: a configuration error', async () => {
+    const dir = tree({
+      '.grantlint.yaml': 'rules:\n  broad-scope: warning\n',
+      'contrib/.grantlint.yaml': `plugins:\n  - ${plugin}\n`,
+    });
+    const message = await asyncErrorOf(() => new ConfigResolver({ cwd: dir }).load([join(dir, 'contrib', 'main.bicep')]));
+    expect(message).toBe(
+      'contrib/.grantlint.yaml:1: plugins: plugins are loaded only from the configuration of the working folder or the file given with -c, not from a configuration inside the linted folders; list them there',
+    );
+  });
+
+  it('the working folder’s configuration (or one above it) and -c may load plugins', async () => {
+    const dir = tree({ '.grantlint.yaml': `plugins:\n  - ${plugin}\n`, 'sub/x.bicep': '' });
+    const above = new ConfigResolver({ cwd: join(dir, 'sub') });
+    await above.load([join(dir, 'sub', 'x.bicep')]);
+    expect(above.rules().map((r) => r.meta.id)).toContain('fixture-every-workload');
+    const other = tree({ 'cfg/grantlint.yaml': `plugins:\n  - ${plugin}\n`, 'x.bicep': '' });
+    const forced = new ConfigResolver({ cwd: other, configFile: 'cfg/grantlint.yaml' });
+    await forced.load([join(other, 'x.bicep')]);
+    expect(forced.rules().map((r) => r.meta.id)).toContain('fixture-every-workload');
+  });
+
+  it('plugins: false loads none, and leaves the ids a plugin would define unchecked', async () => {
+    const dir = tree({ '.grantlint.yaml': `plugins:\n  - ${JSON.stringify(join(pluginsDir, 'throws.mjs'))}\nrules:\n  fixture-every-workload: error\n`, 'x.bicep': '' });
+    const resolver = new ConfigResolver({ cwd: dir, plugins: false });
+    await resolver.load([join(dir, 'x.bicep')]);
+    expect(resolver.rules().map((r) => r.meta.id)).not.toContain('fixture-every-workload');
+    expect(resolver.forFile(join(dir, 'x.bicep')).rules.has('fixture-every-workload')).toBe(false);
   });
 });

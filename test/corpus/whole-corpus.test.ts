@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { camelCaseFunctionNames } from '../../src/graph/written.js';
 import { binPath, repoRoot, sharedPath } from '../helpers/paths.js';
@@ -12,19 +14,33 @@ interface CorpusFinding {
   ruleId: string;
   message: string;
   file: string;
-  range: { start: { line: number; column: number } };
+  range: { start: { line: number; column: number }; end: { line: number; column: number } };
   related: { message: string }[];
+  fingerprint: string;
 }
 
 let findings: CorpusFinding[] = [];
+let status: number | null = null;
+
+/** The CLI over `path` as the whole-corpus run lints it: the same working folder, so the same paths. */
+async function lintCorpus(path: string): Promise<{ status: number | null; stderr: string; findings: CorpusFinding[] }> {
+  // Not spawnSync: vitest's worker must keep answering while the corpus is linted.
+  const run = await runAsync(process.execPath, [binPath, '--format', 'json', path], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } });
+  let parsed: CorpusFinding[] = [];
+  try {
+    parsed = (JSON.parse(run.stdout) as { findings: CorpusFinding[] }).findings;
+  } catch {
+    parsed = [];
+  }
+  return { status: run.status, stderr: run.stderr, findings: parsed };
+}
 
 beforeAll(async () => {
-  const corpus = sharedPath('corpus');
-  // Not spawnSync: vitest's worker must keep answering while the corpus is linted.
-  const run = await runAsync(process.execPath, [binPath, '--format', 'json', corpus], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } });
+  const run = await lintCorpus(sharedPath('corpus'));
   expect(run.stderr).toBe('');
   expect([0, 1]).toContain(run.status);
-  findings = (JSON.parse(run.stdout) as { findings: CorpusFinding[] }).findings;
+  status = run.status;
+  findings = run.findings;
 }, 600_000);
 
 /** Where a finding is, for failure messages. */
@@ -61,6 +77,38 @@ describe('the whole corpus', () => {
   it('says two assignments get the same name only when it shows which', () => {
     const bad = findings.filter((f) => f.ruleId === 'non-idempotent-assignment-name' && /two different assignments get the same name/.test(f.message));
     expect(bad.map(where)).toEqual([]);
+  });
+});
+
+/**
+ * The whole corpus in one run used to end with a stack overflow and no output; in the Terraform
+ * front end the same overflow dropped every remaining root with exit 0.
+ */
+describe('the whole corpus in one run is the same as each top folder on its own', () => {
+  const key = (f: CorpusFinding): string => `${f.file}|${f.range.start.line}:${f.range.start.column}-${f.range.end.line}:${f.range.end.column}|${f.ruleId}|${f.message}|${f.fingerprint}`;
+  let separately: string[] = [];
+  let stderr = '';
+
+  beforeAll(async () => {
+    const corpus = sharedPath('corpus');
+    const folders = readdirSync(corpus, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    for (const folder of folders) {
+      const run = await lintCorpus(join(corpus, folder));
+      stderr += run.stderr;
+      separately.push(...run.findings.map(key));
+    }
+    separately = separately.sort();
+  }, 600_000);
+
+  it('finishes with every finding, exit 1 and no internal error', () => {
+    expect(status).toBe(1);
+    expect(findings.length).toBeGreaterThan(1000);
+    expect(findings.filter((f) => f.ruleId === 'internal-error').map(where)).toEqual([]);
+  });
+
+  it('has the same findings as linting each top folder on its own', () => {
+    expect(stderr).toBe('');
+    expect(findings.map(key).sort()).toEqual(separately);
   });
 });
 

@@ -44,12 +44,14 @@ describe('--cache', () => {
       '../shared/grant.bicep': grant(OWNER),
     });
     const path = join(dir, '.grantlintcache');
+    // The module lies beside the linted folder: the root is widened to reach it (--root).
+    const root = join(dir, '..');
     const run = async () => {
       const cache = new ResultCache(path, 'key');
-      const result = await lint([join(dir, 'a'), join(dir, 'b')], { cwd: dir, cache, jobs: 1 });
+      const result = await lint([join(dir, 'a'), join(dir, 'b')], { cwd: dir, root, cache, jobs: 1 });
       return { result, cache };
     };
-    const plain = await lint([join(dir, 'a'), join(dir, 'b')], { cwd: dir, jobs: 1 });
+    const plain = await lint([join(dir, 'a'), join(dir, 'b')], { cwd: dir, root, jobs: 1 });
     const first = await run();
     expect(first.cache).toMatchObject({ hits: 0, misses: 2 });
     expect(summary(first.result)).toEqual(summary(plain));
@@ -64,7 +66,7 @@ describe('--cache', () => {
     writeFileSync(join(dir, '..', 'shared', 'grant.bicep'), grant(READER));
     const third = await run();
     expect(third.cache).toMatchObject({ hits: 1, misses: 1 });
-    const fresh = await lint([join(dir, 'a'), join(dir, 'b')], { cwd: dir, jobs: 1 });
+    const fresh = await lint([join(dir, 'a'), join(dir, 'b')], { cwd: dir, root, jobs: 1 });
     expect(third.result.findings).toEqual(fresh.findings);
     expect(summary(third.result)).not.toEqual(summary(first.result));
   });

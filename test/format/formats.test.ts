@@ -81,11 +81,11 @@ describe('junit', () => {
     expect(odd.attrs.message).toBe(`Name <x> & "y" 'z' holds 100% of the grants.`);
   });
 
-  it('survives characters XML 1.0 cannot carry and keeps newlines in attributes', () => {
+  it('shows characters XML 1.0 cannot carry as escapes and keeps newlines in attributes', () => {
     const f = { ...result.findings[0], message: 'nul\u0000 bell\u0007 line\nbreak \uD800 ]]> <!--' };
     const root = parseXml(FORMATTERS.junit({ files: [], findings: [f] }, context));
     const failure = root.children[0].children[0].children[0];
-    expect(failure.attrs.message).toBe('nul\uFFFD bell\uFFFD line\nbreak \uFFFD ]]> <!--');
+    expect(failure.attrs.message).toBe('nul\\x00 bell\\x07 line\nbreak \\uD800 ]]> <!--');
   });
 
   it('a clean run is still a report with passing cases', () => {

@@ -49,7 +49,8 @@ function pngSize(file: string): { width: number; height: number } {
 }
 
 const graph = (format: string): string => {
-  const r = runCli(['graph', '--format', format, '.'], example);
+  // The corpus copy is no git checkout: --root says where the repository (and its module) is.
+  const r = runCli(['graph', '--format', format, '--root', '../..', '.'], example);
   expect(r.status, r.stderr).toBe(0);
   return r.stdout;
 };

@@ -101,6 +101,33 @@ function runAction(inputs: Record<string, string>, extraEnv: Record<string, stri
 const commands = (stdout: string): string[] => stdout.split('\n').filter((l) => /^::(error|warning|notice)/.test(l));
 const annotationsOf = (stdout: string): string[] => commands(stdout).filter((c) => / file=/.test(c));
 
+/**
+ * The commands the runner acts on, as ActionCommandManager reads stdout: `::name ...::data` after
+ * leading blanks or `##[name ...]data` anywhere in a line; after `::stop-commands::<token>` nothing
+ * until a `::<token>::` line.
+ */
+function processedCommands(stdout: string): string[] {
+  const out: string[] = [];
+  let stopToken: string | undefined;
+  for (const line of stdout.split('\n')) {
+    const trimmed = line.trimStart();
+    let name: string | undefined;
+    let data = '';
+    const v2 = /^::([^:\s]+)[^:]*::(.*)$/.exec(trimmed);
+    const v1 = /##\[([^\] ]+)[^\]]*\](.*)$/.exec(line);
+    if (v2) [, name, data] = v2;
+    else if (v1) [, name, data] = v1;
+    if (!name) continue;
+    if (stopToken !== undefined) {
+      if (name === stopToken) stopToken = undefined;
+      continue;
+    }
+    if (name === 'stop-commands') stopToken = data;
+    else out.push(line);
+  }
+  return out;
+}
+
 describe('action.yml', () => {
   it('is a JavaScript action on node20 whose committed bundle is all it needs', () => {
     expect(action.runs).toEqual({ using: 'node20', main: 'action/main.mjs' });
@@ -209,7 +236,8 @@ describe('GitHub Action, run as a runner runs it', () => {
     expect(configured.status, configured.stdout).toBe(0);
     expect(annotationsOf(configured.stdout)).toEqual([]);
     // args: CLI options, parsed by the CLI's parser; a report file of its own.
-    const args = await runAction({ args: '--quiet --max-warnings 0 -f "junit:reports/grant lint.xml"', 'var-files': 'env/prod.tfvars', baseline: '' }, { GITHUB_EVENT_NAME: 'push' }, join(temp, 'repo'));
+    // (No var-files here: that workspace has no env/prod.tfvars, and a missing variable file is an error.)
+    const args = await runAction({ args: '--quiet --max-warnings 0 -f "junit:reports/grant lint.xml"', baseline: '' }, { GITHUB_EVENT_NAME: 'push' }, join(temp, 'repo'));
     expect(existsSync(join(temp, 'repo', 'reports', 'grant lint.xml'))).toBe(true);
     expect(annotationsOf(args.stdout).every((a) => a.startsWith('::error '))).toBe(true);
     const bad = await runAction({ args: '--fial-on warning' }, {}, dir);
@@ -288,4 +316,42 @@ describe('the pieces', () => {
       '--quiet',
     ]);
   });
+});
+
+describe('GitHub Action log: a template cannot steer the runner', () => {
+  let hostile: string;
+  beforeAll(() => {
+    hostile = join(temp, 'hostile');
+    const grant = (name: string, rg: string): string => `resource "azurerm_user_assigned_identity" "${name}" {
+  name                = "${name}"
+  resource_group_name = "rg"
+  location            = "westeurope"
+}
+
+resource "azurerm_role_assignment" "${name}" {
+  scope                = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/${rg}"
+  role_definition_name = "Owner"
+  principal_id         = azurerm_user_assigned_identity.${name}.principal_id
+  principal_type       = "ServicePrincipal"
+}
+`;
+    mkdirSync(join(hostile, '::stop-commands::tok'), { recursive: true });
+    mkdirSync(join(hostile, 'b'), { recursive: true });
+    writeFileSync(join(hostile, '::stop-commands::tok', 'main.tf'), grant('a', 'rg\\n::stop-commands::x\\n##[error]forged'));
+    writeFileSync(join(hostile, 'b', 'main.tf'), grant('b', 'rg-b'));
+  });
+
+  for (const format of ['stylish', 'compact', 'json', 'junit']) {
+    it(`${format} log: every annotation is still processed and none is forged`, async () => {
+      const r = await runAction({ format, summary: 'false', 'fail-on': 'never' }, { GITHUB_EVENT_NAME: 'push' }, hostile);
+      expect(r.status).toBe(0);
+      const processed = processedCommands(r.stdout);
+      const annotations = processed.filter((c) => /^::(error|warning|notice) file=/.test(c));
+      expect(annotations.length).toBe(Number(r.outputs.total));
+      expect(new Set(annotations.map((a) => /file=([^,]+)/.exec(a)?.[1]))).toEqual(new Set(['%3A%3Astop-commands%3A%3Atok/main.tf', 'b/main.tf']));
+      // Nothing else reached the runner as a command: no forged error, no stop (the Action's own
+      // debug line aside).
+      expect(processed.filter((c) => !/^::(error|warning|notice) file=/.test(c) && !c.startsWith('::debug::grantlint '))).toEqual([]);
+    });
+  }
 });

@@ -39,9 +39,12 @@ describe('doc examples: bad ones fire, good ones stay clean', () => {
   for (const meta of [...builtinRules.map((r) => r.meta), ...DIAGNOSTIC_RULES]) {
     const page = readFileSync(join(repoRoot, meta.docs), 'utf8');
     const examples = docExamples(page);
-    it(`${meta.id} has a bad example`, () => {
-      expect(examples.some((e) => e.kind === 'bad')).toBe(true);
-    });
+    // internal-error is a defect in grantlint: no template is meant to cause it.
+    if (meta.id !== 'internal-error') {
+      it(`${meta.id} has a bad example`, () => {
+        expect(examples.some((e) => e.kind === 'bad')).toBe(true);
+      });
+    }
     examples.forEach((example, i) => {
       it(`${meta.id}: ${example.kind} ${example.language} example at line ${example.line}`, async () => {
         const dir = join(temp, `${meta.id}-${i}`);

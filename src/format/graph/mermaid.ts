@@ -1,6 +1,7 @@
 import type { IdentityGraph } from '../../graph/types.js';
 import type { Finding } from '../../engine/types.js';
 import { edgeLines, FINDING_COLORS, graphView, nodeDetail, type GraphView, type ViewNode } from './view.js';
+import { appendAll } from '../../util/arrays.js';
 
 /**
  * Text inside a quoted Mermaid label. Mermaid decodes `#<code>;` entities, so the characters that
@@ -72,7 +73,7 @@ export function renderMermaidView(view: GraphView): string {
   );
   styles.push(linkStyle(index + 2, FINDING_COLORS.error), linkStyle(index + 3, FINDING_COLORS.warning));
   index += 4;
-  lines.push(...styles);
+  appendAll(lines, styles);
   const legend: Record<ViewNode['kind'], string[]> = {
     workload: ['legend_workload'],
     identity: ['legend_identity'],

@@ -19,7 +19,8 @@ import {
   type ResourceQuery,
 } from '../../link/functions.js';
 import type { Location } from '../../model/location.js';
-import type { ExportedValue, ExternalCall, ResourceInstance } from '../../model/template.js';
+import type { Diagnostic, ExportedValue, ExternalCall, ResourceInstance } from '../../model/template.js';
+import { budgetExceeded, internalError, moduleCycle, unreadable } from '../problems.js';
 import {
   describeValue,
   getProp,
@@ -64,6 +65,10 @@ export interface Session {
   exports?: ExportedValue[];
   /** Stops runaway expansion (copy loops, nested deployments). */
   budget: { instances: number; deployments: number };
+  /** Why a linked template could not be read, if it could not. */
+  readProblem?(path: string): string | undefined;
+  /** Records a diagnostic (an unreadable linked template, a cycle, a budget). */
+  report?(d: Diagnostic): void;
 }
 
 export const MAX_COPY = 800;
@@ -321,14 +326,15 @@ function readSlot(slot: Slot, at: Location | undefined): Value {
   if (slot.state === 2) return slot.value as Value;
   if (slot.state === 1) return unknownAt(at); // a cycle
   slot.state = 1;
-  let v: Value;
+  let v: Value = unknownAt(at);
   try {
+    // Nothing here throws on input (what cannot be computed is unknown): an exception is a defect,
+    // reported by the resource or root that reads the slot.
     v = slot.compute();
-  } catch {
-    v = unknownAt(at);
+  } finally {
+    slot.value = v;
+    slot.state = 2;
   }
-  slot.value = v;
-  slot.state = 2;
   return v;
 }
 
@@ -342,10 +348,29 @@ function copyArray(loop: JsonObject, name: string, ctx: Ctx): Value {
   // An unknown count: the array is unknown (as a Bicep `[for x in coll: ...]` over an unknown
   // collection), not a guessed one-element array.
   if (!count || count.kind !== 'number') return unknownAt(at);
+  if (copyOverBudget(count.value, Infinity, at, ctx)) return unknownAt(at);
   const items: Value[] = [];
-  const n = Math.max(0, Math.min(MAX_COPY, Math.trunc(count.value)));
+  const n = Math.max(0, Math.trunc(count.value));
   for (let i = 0; i < n; i++) items.push(evalNode(input, bind(ctx, name, mk({ kind: 'number', value: i }, at))));
   return mk({ kind: 'array', items }, at);
+}
+
+/**
+ * Whether a copy loop of `count` is analysed abstractly (one iteration, unknown copyIndex()): past
+ * Azure's limit of 800, or past the resource instances the session has left (`instances`: Infinity
+ * for a value copy, which makes none); the finding says why.
+ */
+function copyOverBudget(count: number, instances: number, at: Location, ctx: Ctx): boolean {
+  const n = Math.trunc(count);
+  if (n > MAX_COPY) {
+    ctx.session.report?.(budgetExceeded(`This copy loop asks for ${n} iterations; Azure allows at most ${MAX_COPY}`, at));
+    return true;
+  }
+  if (n > instances) {
+    ctx.session.report?.(budgetExceeded(`Expanding this copy loop would go past the resource instances grantlint analyses per root (${Math.max(0, instances)} left)`, at));
+    return true;
+  }
+  return false;
 }
 
 function bind(ctx: Ctx, name: string, index: Value): Ctx {
@@ -842,8 +867,8 @@ function declare(node: JsonNode, pointer: string, symbolic: string | undefined, 
     const name = stringProp(copy, 'name') ?? '';
     const countNode = prop(copy, 'count');
     const count = countNode ? evalNode(countNode, ctx) : undefined;
-    if (count && count.kind === 'number') {
-      const n = Math.max(0, Math.min(MAX_COPY, Math.trunc(count.value)));
+    if (count && count.kind === 'number' && !copyOverBudget(count.value, session.budget.instances, loc(ctx, copy), ctx)) {
+      const n = Math.max(0, Math.trunc(count.value));
       const at = loc(ctx, copy);
       for (let i = 0; i < n; i++) {
         const c = bind(ctx, name, mk({ kind: 'number', value: i }, at));
@@ -859,7 +884,6 @@ function declare(node: JsonNode, pointer: string, symbolic: string | undefined, 
   } else iterations.push(ctx);
 
   for (const ictx of iterations) {
-    if (session.budget.instances <= 0) return;
     const condNode = prop(node, 'condition');
     if (condNode) {
       const cond = evalNode(condNode, ictx);
@@ -994,8 +1018,12 @@ export function ensureBody(r: ResourceInstance, dep: Deployment): void {
     }
     r.body = body;
     if (isDeployment) runNested(r, node, ctx);
-  } catch {
-    // Never let one resource stop the analysis.
+  } catch (e) {
+    // One resource must not stop the analysis, nor fail without a word: it keeps what was
+    // evaluated, and the failure is a finding at it.
+    const report = ctx.session.report;
+    if (!report) throw e;
+    report(internalError(`the resource ${r.symbol ?? r.type}`, e, r.decl));
   }
   p.state = 2;
 }
@@ -1087,9 +1115,20 @@ function runNested(r: ResourceInstance, node: JsonObject, ctx: Ctx): void {
     };
     if (relative === undefined) return external();
     const path = resolve(dirname(ctx.src.file), relative);
-    if (fileChain.includes(path)) return;
+    const linkAt = (rel?.kind === 'string' ? rel.at : undefined) ?? r.decl;
+    if (fileChain.includes(path)) {
+      if (rel?.kind === 'string') session.report?.(moduleCycle(fileChain, path, linkAt));
+      return;
+    }
     const linked = session.loadLinked(path);
-    if (!linked || !linked.doc.root || linked.doc.root.type !== 'object') return external();
+    if (!linked) {
+      // A relativePath names a file beside the template; a local file guessed from an artifact
+      // location `uri` may live elsewhere when deployed, so not finding it is no finding.
+      const why = rel?.kind === 'string' ? session.readProblem?.(path) : undefined;
+      if (why) session.report?.(unreadable('linked template', relative, why, linkAt));
+      return external();
+    }
+    if (!linked.doc.root || linked.doc.root.type !== 'object') return external();
     session.onLinked?.(fileChain[0], path);
     src = linked;
     template = linked.doc.root;

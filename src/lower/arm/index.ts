@@ -16,6 +16,9 @@ import type { ScopeLevel, ScopeValue, Value } from '../../model/value.js';
 import { parseTemplateString } from '../../syntax/arm/expression.js';
 import { locationOf, parseJson, prop, stringProp, stringValueOffset, type JsonDocument, type JsonNode, type JsonString } from '../../syntax/json/index.js';
 import type { FrontEnd, FrontEndHost } from '../types.js';
+import { fileStart, internalError } from '../problems.js';
+import { rootsOfCycles } from '../roots.js';
+import { tooDeepMessage } from '../../syntax/nesting.js';
 import { Deployment, runTemplate, schemaLevel, templateCtx, type ParamValues, type Session, type Source } from './evaluate.js';
 
 const MAX_INSTANCES = 200_000;
@@ -200,6 +203,10 @@ function checkExpressions(src: Source, program: LoweredProgram): void {
 /** What an analysed template contributes besides instances: its comments and its expression errors. */
 function addFileFacts(src: Source, program: LoweredProgram): void {
   checkExpressions(src, program);
+  if (src.doc.deepAt !== undefined) {
+    const pos = src.doc.lines.position(src.doc.deepAt);
+    program.diagnostics.push({ code: 'parse-error', message: tooDeepMessage(), at: { file: src.file, range: { start: pos, end: pos } } });
+  }
   for (const c of src.doc.comments) {
     program.comments.push({ file: src.file, text: c.text, at: locationOf(src.file, src.doc, c) });
   }
@@ -230,7 +237,12 @@ export const armFrontEnd: FrontEnd = {
 
     // Linked templates are modules, not roots.
     const linked = new Set<string>();
-    for (const c of templates.values()) for (const f of linkedFiles(c.src)) if (f !== c.src.file) linked.add(f);
+    const callees = new Map<string, string[]>();
+    for (const [file, c] of templates) {
+      callees.set(file, linkedFiles(c.src));
+      for (const f of callees.get(file)!) if (f !== c.src.file) linked.add(f);
+    }
+    for (const f of rootsOfCycles([...templates.keys()], linked, callees)) linked.delete(f);
 
     const loaded = new Map<string, Source | undefined>();
     for (const [f, c] of templates) loaded.set(f, c.src);
@@ -240,6 +252,8 @@ export const armFrontEnd: FrontEnd = {
       externalCalls: program.externalCalls,
       exports,
       budget: { instances: MAX_INSTANCES, deployments: MAX_DEPLOYMENTS },
+      readProblem: (path) => host.readProblem?.(path),
+      report: (d) => program.diagnostics.push(d),
       loadLinked(path: string): Source | undefined {
         if (!loaded.has(path)) {
           const text = host.readFile(path);
@@ -298,8 +312,9 @@ export const armFrontEnd: FrontEnd = {
           fileChain: [file],
         });
         runTemplate(ctx);
-      } catch {
-        // Never crash on input: what was lowered so far stays.
+      } catch (e) {
+        // What was lowered so far stays, and the failure is a finding on this root.
+        program.diagnostics.push(internalError('this template', e, fileStart(file)));
       }
     }
 

@@ -5,7 +5,9 @@
  */
 import type { FrontEndHost } from '../types.js';
 import type { Location } from '../../model/location.js';
-import type { ExportedValue, ResourceInstance } from '../../model/template.js';
+import { basename } from 'node:path';
+import type { Diagnostic, ExportedValue, ResourceInstance } from '../../model/template.js';
+import { fileStart, internalError } from '../problems.js';
 import type { ScopeLevel, ScopeValue, Value } from '../../model/value.js';
 import { parseJson, stringProp } from '../../syntax/json/index.js';
 import { Deployment, outputNames, readOutput, runTemplate, schemaLevel, templateCtx, type Session, type Source } from './evaluate.js';
@@ -23,6 +25,8 @@ export interface ArmModuleCall {
 
 export interface ArmModuleInstance {
   resources: ResourceInstance[];
+  /** What the module's analysis reports: unreadable linked templates, cycles, budgets, defects. */
+  diagnostics: Diagnostic[];
   /** The template's outputs (and those of its nested deployments). */
   exports: ExportedValue[];
   output(name: string): Value | undefined;
@@ -48,10 +52,13 @@ export function loadArmModule(file: string, host: FrontEndHost): ArmModule | und
   return {
     level,
     instantiate(call) {
+      const diagnostics: Diagnostic[] = [];
       const session: Session = {
         resources: [],
         exports: [],
         budget: { ...MODULE_BUDGET },
+        readProblem: (path) => host.readProblem?.(path),
+        report: (d) => diagnostics.push(d),
         loadLinked(path) {
           const linked = host.readFile(path);
           if (linked === undefined) return undefined;
@@ -76,10 +83,11 @@ export function loadArmModule(file: string, host: FrontEndHost): ArmModule | und
       });
       try {
         runTemplate(ctx);
-      } catch {
-        // Never crash on input: what was lowered so far stays.
+      } catch (e) {
+        // What was lowered so far stays, and the failure is a finding where the module is called.
+        diagnostics.push(internalError(`the module template ${basename(file)}`, e, call.callChain.at(-1) ?? fileStart(file)));
       }
-      return { resources: session.resources, exports: session.exports ?? [], output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
+      return { resources: session.resources, diagnostics, exports: session.exports ?? [], output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
     },
   };
 }

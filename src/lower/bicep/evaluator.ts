@@ -60,6 +60,7 @@ import { dependsOnInput, isConditionalPrincipal } from './inputs.js';
 import { literalText, resourceBody, SourceFile, type ResourceDecl } from './source.js';
 import { appendAll } from '../../util/arrays.js';
 import { memoized } from '../../util/memo.js';
+import { budgetExceeded, internalError, moduleCycle, unreadable } from '../problems.js';
 
 export interface Limits {
   /** Elements taken from one loop's collection. */
@@ -121,6 +122,17 @@ export class Run {
     this.instances = 0;
     this.moduleInstances = 0;
     this.evals = 0;
+    this.spent.clear();
+  }
+
+  /** Budgets that ran out in this root (each reported once); a spent instance budget makes loops abstract. */
+  readonly spent = new Set<string>();
+
+  /** Reports a budget that ran out at `at`, once per root and kind. */
+  budgetSpent(kind: string, what: string, at: Location): void {
+    if (this.spent.has(kind)) return;
+    this.spent.add(kind);
+    this.diagnostics.push(budgetExceeded(what, at));
   }
 
   /** The parsed file (once per run); a parse-error diagnostic is recorded the first time. */
@@ -232,6 +244,7 @@ class JsonModuleChild implements ModuleChild {
     if (this.ran) return;
     this.ran = true;
     appendAll(this.run.resources, this.instance.resources);
+    appendAll(this.run.diagnostics, this.instance.diagnostics);
     appendAll(this.run.exports, this.instance.exports);
   }
 
@@ -399,15 +412,18 @@ export class FileInstance {
     for (const st of this.src.ast.statements) {
       if (st.kind === 'Resource') {
         const decl = this.src.declOf.get(st);
-        if (decl) this.runDecl(decl, undefined);
+        if (decl) this.guarded(decl.decl, decl.symbol, () => this.runDecl(decl, undefined));
       } else if (st.kind === 'Module') {
-        for (const m of this.moduleSet(st).entries) {
-          const child = this.childOf(m);
-          if (child) {
-            this.recordArguments(m);
-            child.runAll();
-          } else this.externalCall(m);
-        }
+        const at = this.src.keywordLoc(st, 'module');
+        this.guarded(at, `module ${st.name?.name ?? ''}`.trim(), () => {
+          for (const m of this.moduleSet(st).entries) {
+            const child = this.childOf(m);
+            if (child) {
+              this.recordArguments(m);
+              child.runAll();
+            } else this.externalCall(m);
+          }
+        });
       }
     }
     for (const [name, st] of this.src.outputs) {
@@ -429,9 +445,21 @@ export class FileInstance {
     for (const [name, value] of params.entries) this.run.exports.push({ kind: 'moduleArgument', name, value, at });
   }
 
+  /**
+   * A defect while evaluating one declaration is a finding at it; the declaration keeps what was
+   * evaluated (an instance whose body failed is analysed with what it has) and the others go on.
+   */
+  private guarded(at: Location, what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.run.diagnostics.push(internalError(what, e, at));
+    }
+  }
+
   private runDecl(decl: ResourceDecl, owner: Entry | undefined): void {
     for (const entry of this.instanceSet(decl, owner).entries) {
-      this.fillBody(entry);
+      this.guarded(decl.decl, decl.symbol, () => this.fillBody(entry));
       this.run.resources.push(entry.inst);
       for (const child of decl.children) this.runDecl(child, entry);
     }
@@ -558,9 +586,8 @@ export class FileInstance {
       const inner = this.expand(value.body, e, loopSymbol);
       return { env: e, body: inner.elements[0]?.body, loopKey };
     };
-    if (coll.kind === 'array') {
-      const items = coll.items.slice(0, this.run.limits.maxLoop);
-      const elements = items.map((item, i) => {
+    if (coll.kind === 'array' && !this.loopOverBudget(coll.items.length, this.loc(value.iterable))) {
+      const elements = coll.items.map((item, i) => {
         const names = new Map<string, Value>();
         if (value.item) names.set(value.item.name, item);
         if (value.index) names.set(value.index.name, numV(i, this.loc(value.index)));
@@ -573,6 +600,19 @@ export class FileInstance {
     if (value.item) names.set(value.item.name, unknownAt(at, `loop:${loopSymbol}:${value.item.name}`, { kind: 'loop', name: value.item.name }));
     if (value.index) names.set(value.index.name, unknownAt(at, `loop:${loopSymbol}:${value.index.name}`, { kind: 'loop', name: value.index.name }));
     return { loop: 'unknown', elements: [elementOf(names, '[*]')] };
+  }
+
+  /**
+   * Whether a loop of `n` elements is analysed abstractly (one element, unknown index and item):
+   * past the loop limit (a finding here), or once the root's instance budget is spent.
+   */
+  private loopOverBudget(n: number, at: Location): boolean {
+    const { maxLoop } = this.run.limits;
+    if (n > maxLoop) {
+      this.run.diagnostics.push(budgetExceeded(`This loop has ${n} elements, more than the ${maxLoop} grantlint expands`, at));
+      return true;
+    }
+    return this.run.spent.has('instances');
   }
 
   // -----------------------------------------------------------------------------------------
@@ -588,10 +628,15 @@ export class FileInstance {
     try {
       const base: Env = owner ? owner.scopeEnv : ROOT_ENV;
       const prefix = owner ? `${owner.keyPath}::` : '';
-      const exp = this.expand(decl.stmt.value, base, `${this.key}#${prefix}${decl.keyName}`);
+      let exp = this.expand(decl.stmt.value, base, `${this.key}#${prefix}${decl.keyName}`);
+      if (exp.loop === 'known' && this.run.instances + exp.elements.length > this.run.limits.maxInstances) {
+        // The root's instances are spent: this loop and every later one are analysed abstractly.
+        this.run.budgetSpent('instances', `This root already has ${this.run.instances} resource instances; past ${this.run.limits.maxInstances}, loops are analysed as one instance each`, decl.decl);
+        exp = this.expand(decl.stmt.value, base, `${this.key}#${prefix}${decl.keyName}`);
+      }
       const set: InstanceSet = { entries: [], byIndex: [], loop: exp.loop };
       for (const el of exp.elements) {
-        if (!el.body || this.run.instances >= this.run.limits.maxInstances) {
+        if (!el.body) {
           set.byIndex.push(undefined);
           continue;
         }
@@ -852,6 +897,13 @@ export class FileInstance {
     return scopeValue(childLevel, false, {}, sc.at);
   }
 
+  /** A local module that cannot be read is reported at its path (once per call site: see uniqueDiagnostics). */
+  private unreadableModule(file: string, written: string, m: ModuleEntry): undefined {
+    const why = this.run.host.readProblem?.(file);
+    if (why) this.run.diagnostics.push(unreadable('module', written, why, this.loc(m.stmt.path)));
+    return undefined;
+  }
+
   /** The module's analysis, or null for external, unreadable, broken or cyclic modules. */
   private childOf(m: ModuleEntry): ModuleChild | undefined {
     if (m.child !== undefined) return m.child ?? undefined;
@@ -862,12 +914,17 @@ export class FileInstance {
     const json = lower.endsWith('.json') || lower.endsWith('.jsonc');
     if (!json && !lower.endsWith('.bicep')) return undefined;
     const file = nodePath.resolve(nodePath.dirname(this.src.path), p);
-    if (this.ancestry.includes(file) || this.depth >= this.run.limits.maxModuleDepth) return undefined;
-    if (this.run.moduleInstances >= this.run.limits.maxModuleInstances) return undefined;
+    if (this.ancestry.includes(file)) return void this.run.diagnostics.push(moduleCycle(this.ancestry, file, this.loc(m.stmt.path)));
+    if (this.depth >= this.run.limits.maxModuleDepth) return undefined;
+    if (this.run.moduleInstances >= this.run.limits.maxModuleInstances) {
+      this.run.budgetSpent('modules', `This root already has ${this.run.moduleInstances} module instances, the most grantlint analyses; this module is not analysed`, this.loc(m.stmt.path));
+      this.run.spent.add('instances');
+      return undefined;
+    }
     const callChain = [...this.callChain, this.src.keywordLoc(m.stmt, 'module')];
     if (json) {
       const template = loadArmModule(file, this.run.host);
-      if (!template) return undefined;
+      if (!template) return this.unreadableModule(file, p, m);
       this.run.moduleInstances++;
       this.run.reachedFile(file);
       const params = this.moduleParamValues(m);
@@ -881,7 +938,8 @@ export class FileInstance {
       return m.child;
     }
     const src = this.run.source(file);
-    if (!src || src.failed) return undefined;
+    if (!src) return this.unreadableModule(file, p, m);
+    if (src.failed) return undefined;
     this.run.moduleInstances++;
     m.child = new FileInstance(this.run, src, {
       key: m.key,
@@ -967,7 +1025,12 @@ export class FileInstance {
 
   evaluate(e: Expression, env: Env): Value {
     const run = this.run;
-    if (run.evalDepth >= run.limits.maxEvalDepth || ++run.evals > run.limits.maxEvals) return unknownAt(this.loc(e));
+    if (run.evalDepth >= run.limits.maxEvalDepth || ++run.evals > run.limits.maxEvals) {
+      const at = this.loc(e);
+      if (run.evals > run.limits.maxEvals) run.budgetSpent('evals', `Evaluation stopped here after ${run.limits.maxEvals} steps in this root`, at);
+      else run.budgetSpent('depth', `Expressions here are nested deeper than ${run.limits.maxEvalDepth} levels`, at);
+      return unknownAt(at);
+    }
     run.evalDepth++;
     try {
       return this.evalInner(e, env);
@@ -1107,7 +1170,11 @@ export class FileInstance {
   private evalFor(e: ForExpression, env: Env): Value {
     const at = this.loc(e);
     const coll = this.evaluate(e.iterable, env);
-    if (coll.kind !== 'array' || coll.items.length > this.run.limits.maxLoop) return unknownAt(at);
+    if (coll.kind !== 'array') return unknownAt(at);
+    if (coll.items.length > this.run.limits.maxLoop) {
+      this.run.diagnostics.push(budgetExceeded(`This loop has ${coll.items.length} elements, more than the ${this.run.limits.maxLoop} grantlint expands`, this.loc(e.iterable)));
+      return unknownAt(at);
+    }
     const out: Value[] = [];
     coll.items.forEach((item, i) => {
       const names = new Map<string, Value>();

@@ -9,6 +9,8 @@ import { parseBicep } from '../../syntax/bicep/parser.js';
 import type { FrontEnd, FrontEndHost } from '../types.js';
 import { DEFAULT_LIMITS, FileInstance, Run, type Limits, type ParseFn } from './evaluator.js';
 import { literalText } from './source.js';
+import { fileStart, internalError } from '../problems.js';
+import { rootsOfCycles } from '../roots.js';
 
 export { FileInstance, Run, DEFAULT_LIMITS } from './evaluator.js';
 export type { Limits, ParseFn } from './evaluator.js';
@@ -30,17 +32,21 @@ export function analyzeBicep(files: string[], host: FrontEndHost, parse: ParseFn
 
   // Every file reached through module calls from the given templates is a module, not a root.
   const called = new Set<string>();
+  const callees = new Map<string, string[]>();
   const seen = new Set(templates);
   const queue = [...templates];
   while (queue.length) {
     const file = queue.shift() as string;
     const src = run.source(file);
     if (!src) continue;
+    const mine: string[] = [];
+    callees.set(file, mine);
     for (const st of src.ast.statements) {
       if (st.kind !== 'Module') continue;
       const p = literalText(st.path);
       if (!isLocalBicep(p)) continue;
       const target = nodePath.resolve(nodePath.dirname(file), p);
+      mine.push(target);
       if (target !== file) called.add(target);
       if (!seen.has(target)) {
         seen.add(target);
@@ -48,6 +54,7 @@ export function analyzeBicep(files: string[], host: FrontEndHost, parse: ParseFn
       }
     }
   }
+  for (const f of rootsOfCycles(templates, called, callees)) called.delete(f);
 
   const guarded = (what: string, file: string, fn: () => void): void => {
     run.resetBudget();
@@ -55,11 +62,7 @@ export function analyzeBicep(files: string[], host: FrontEndHost, parse: ParseFn
     try {
       fn();
     } catch (e) {
-      run.diagnostics.push({
-        code: 'internal-error',
-        message: `grantlint could not ${what}: ${e instanceof Error ? e.message : String(e)}`,
-        at: { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } },
-      });
+      run.diagnostics.push(internalError(what, e, fileStart(file)));
     }
   };
 
@@ -67,7 +70,7 @@ export function analyzeBicep(files: string[], host: FrontEndHost, parse: ParseFn
     if (called.has(root)) continue;
     const src = run.source(root);
     if (!src || src.failed) continue;
-    guarded('analyse this file', root, () => new FileInstance(run, src, { key: root }).runAll());
+    guarded('this file', root, () => new FileInstance(run, src, { key: root }).runAll());
   }
 
   for (const pf of paramFiles) {
@@ -76,7 +79,7 @@ export function analyzeBicep(files: string[], host: FrontEndHost, parse: ParseFn
     const target = nodePath.resolve(nodePath.dirname(pf), psrc.usingPath);
     const tsrc = run.source(target);
     if (!tsrc || tsrc.failed) continue;
-    guarded('analyse this parameter file', pf, () => {
+    guarded('this parameter file', pf, () => {
       const paramsInstance = new FileInstance(run, psrc, { key: `${pf}#params` });
       new FileInstance(run, tsrc, {
         key: `${target}?${pf}`,

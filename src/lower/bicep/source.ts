@@ -80,8 +80,9 @@ export class SourceFile {
     for (const st of ast.statements) this.index(st);
   }
 
+  /** A syntax error stops the file's analysis; grantlint's nesting limit does not. */
   get failed(): boolean {
-    return this.ast.errors.length > 0;
+    return this.ast.errors.some((e) => !e.limit);
   }
 
   /** The location of a node (memoized per node). */

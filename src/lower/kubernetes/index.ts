@@ -14,6 +14,7 @@ import { LineMap, type Location } from '../../model/location.js';
 import type { ServiceAccountManifest } from '../../model/kubernetes.js';
 import type { SourceComment } from '../../model/template.js';
 import type { FrontEndHost } from '../types.js';
+import { appendAll } from '../../util/arrays.js';
 
 const ANNOTATION = 'azure.workload.identity/client-id';
 /** Cheap filter before parsing: most YAML in a repository is not a service account. */
@@ -38,9 +39,9 @@ export function readServiceAccounts(files: string[], host: FrontEndHost): Kubern
     if (text === undefined || !MAY_MATTER.test(text)) continue;
     const found = serviceAccountsIn(file, text);
     if (found.length === 0) continue;
-    out.serviceAccounts.push(...found);
+    appendAll(out.serviceAccounts, found);
     out.files.push(file);
-    out.comments.push(...lineComments(file, text));
+    appendAll(out.comments, lineComments(file, text));
   }
   return out;
 }

@@ -8,6 +8,7 @@
  * `environmentVariables` (values from the template: an identity's principal ID stays that
  * identity) and, when they are literal, its `arguments`. A remote URI is not fetched.
  */
+import { internalError, unreadable } from '../problems.js';
 import { dirname, resolve } from 'node:path';
 import { LineMap, type Location } from '../../model/location.js';
 import { emptyProgram, type LoweredProgram, type ResourceInstance } from '../../model/template.js';
@@ -42,7 +43,7 @@ export function deploymentScriptPrograms(resources: ResourceInstance[], host: Fr
     try {
       lowerScript({ source, language, options: { variables, keyPrefix: `${r.key}|` }, callChain: r.callChain }, out);
     } catch (e) {
-      out.diagnostics.push({ code: 'internal-error', message: `grantlint could not analyse this deployment script: ${e instanceof Error ? e.message : String(e)}`, at: r.decl });
+      out.diagnostics.push(internalError('this deployment script', e, r.decl));
     }
   }
   return out;
@@ -86,7 +87,13 @@ function localFile(pathValue: Value | undefined, at: Location, host: FrontEndHos
   if (rel === undefined) return undefined;
   const file = resolve(dirname(at.file), rel);
   const text = readScript(file, host);
-  if (text === undefined) return undefined;
+  if (text === undefined) {
+    // A script the template names but grantlint cannot read (outside the root, not a regular file):
+    // what it does is not analysed, and the user is told.
+    const why = host.readProblem?.(file);
+    if (why) out.diagnostics.push(unreadable('script', rel, why, at));
+    return undefined;
+  }
   out.files.push(file);
   return fileSource(file, text);
 }

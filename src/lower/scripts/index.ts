@@ -8,6 +8,7 @@
  * Deployment scripts in Bicep and ARM are read by `deployment-scripts.ts` from the instances the
  * other front ends made.
  */
+import { fileStart, internalError } from '../problems.js';
 import { resolve } from 'node:path';
 import { emptyProgram, type LoweredProgram } from '../../model/template.js';
 import { fileSource } from '../../syntax/script/source.js';
@@ -33,11 +34,7 @@ function analyzeScripts(files: string[], host: FrontEndHost): LoweredProgram {
         analyzeWorkflowFile(file, host, out, new Set(files.map((f) => resolve(f))));
       }
     } catch (e) {
-      out.diagnostics.push({
-        code: 'internal-error',
-        message: `grantlint could not analyse this script: ${e instanceof Error ? e.message : String(e)}`,
-        at: { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } },
-      });
+      out.diagnostics.push(internalError('this script', e, fileStart(file)));
     }
   }
   return out;

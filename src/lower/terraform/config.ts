@@ -138,13 +138,18 @@ export class SourceCache {
     if (ast.errors.length > 0) {
       const first = [...ast.errors].sort((a, b) => a.start - b.start)[0];
       const more = ast.errors.length - 1;
+      // Positions stay inside the file (an error at the end of the file ends there).
+      const start = Math.min(first.start, text.length);
       this.diagnostics.push({
         code: 'parse-error',
         message: more > 0 ? `${first.message} (and ${more} more syntax error${more > 1 ? 's' : ''})` : first.message,
-        at: { file: path, range: lineMap.range(first.start, Math.max(first.start, first.end)) },
+        at: { file: path, range: lineMap.range(start, Math.min(text.length, Math.max(start, first.end))) },
       });
-      this.files.set(path, null);
-      return undefined;
+      // grantlint's nesting limit alone does not stop the file's analysis: what it skipped is unknown.
+      if (ast.errors.some((e) => !e.limit)) {
+        this.files.set(path, null);
+        return undefined;
+      }
     }
     const file: SourceFile = { path, lineMap, ast };
     for (const c of ast.comments) this.comments.push({ file: path, text: c.text, at: locate(file, c) });

@@ -4,13 +4,15 @@
  * a reference cycle or anything not statically known gives an unknown, never a guess.
  */
 import type { Location } from '../../model/location.js';
-import type { ExportedValue, ExternalCall, ResourceInstance } from '../../model/template.js';
+import type { Diagnostic, ExportedValue, ExternalCall, ResourceInstance } from '../../model/template.js';
+import { internalError, moduleCycle, unreadable } from '../problems.js';
 import type { ArrayValue, ObjectValue, RefValue, ScopeValue, UnknownValue, Value } from '../../model/value.js';
 import { arr, describeValue, isKnown, obj, unknown } from '../../model/value.js';
 import type { Block, Body, Expression, ForExpression, TemplatePart } from '../../syntax/hcl/ast.js';
 import type { ModuleCallDecl, ModuleConfig, ResourceDecl, SourceFile } from './config.js';
 import { attribute, locate } from './config.js';
 import { callFunction } from './functions.js';
+import { EvaluationBudget } from './budget.js';
 import { convertType } from './typeconv.js';
 import { dependsOnInput, isConditionalPrincipal } from './inputs.js';
 import { memoized } from '../../util/memo.js';
@@ -105,6 +107,10 @@ export interface RunContext {
   loadModule(folder: string): ModuleConfig | undefined;
   /** Module calls that cannot be read, as they are met. */
   externalCalls?: ExternalCall[];
+  /** Why a module folder could not be listed, if it could not. */
+  readProblem?(folder: string): string | undefined;
+  /** Records a diagnostic (an unreadable module, a cycle, a budget). */
+  report?(d: Diagnostic): void;
 }
 
 function rgScope(): ScopeValue {
@@ -277,12 +283,15 @@ export class ModuleInstance {
     if (!decl) return undefined;
     this.moduleCalls.set(name, null);
     const env: Env = { mod: this, file: decl.file, scope: new Map() };
-    const elements = this.ev.loopElements(decl.block.body, env);
+    const elements = this.ev.loopElements(decl.block.body, env, true);
     const state: ModuleCallState = { decl, mode: elements.mode, known: elements.known, instances: [] };
     const callAt = locate(decl.file, decl.block);
     let config: ModuleConfig | undefined;
     if (decl.localDir && !this.folderChain.includes(decl.localDir) && this.folderChain.length < MAX_MODULE_DEPTH) {
       config = this.run.loadModule(decl.localDir);
+      moduleProblem(this.run, decl, callAt, config);
+    } else if (decl.localDir && this.folderChain.includes(decl.localDir)) {
+      this.run.report?.(moduleCycle(this.folderChain, decl.localDir, locate(decl.file, attribute(decl.block.body, 'source') ?? decl.block)));
     }
     for (const el of elements.items) {
       const suffix = elements.mode === 'single' ? '' : quoteKey(el.key);
@@ -323,18 +332,35 @@ export class ModuleInstance {
   /** Evaluates every resource body and module call reachable from this instance. */
   materialize(): void {
     for (const decl of this.config.resources) {
-      const state = this.resource(decl.address);
-      if (state) for (const is of state.instances) this.ev.ensureBody(is);
+      this.guarded(decl.address, decl.file, decl.block, () => {
+        const state = this.resource(decl.address);
+        if (state) for (const is of state.instances) this.ev.ensureBody(is);
+      });
     }
-    for (const name of this.config.modules.keys()) {
-      const state = this.moduleCall(name);
-      if (!state) continue;
-      for (const i of state.instances) {
-        i.child?.materialize();
-        if (i.externalArgs && this.run.externalCalls) {
-          this.run.externalCalls.push({ format: 'terraform', source: state.decl.source ?? '', at: locate(state.decl.file, state.decl.block), args: i.externalArgs(), callChain: this.callChain });
+    for (const [name, decl] of this.config.modules) {
+      this.guarded(`module.${name}`, decl.file, decl.block, () => {
+        const state = this.moduleCall(name);
+        if (!state) return;
+        for (const i of state.instances) {
+          i.child?.materialize();
+          if (i.externalArgs && this.run.externalCalls) {
+            this.run.externalCalls.push({ format: 'terraform', source: state.decl.source ?? '', at: locate(state.decl.file, state.decl.block), args: i.externalArgs(), callChain: this.callChain });
+          }
         }
-      }
+      });
+    }
+  }
+
+  /**
+   * A defect while evaluating one declaration is a finding at it; the declaration keeps what was
+   * evaluated (an instance whose body failed is analysed with an empty body) and the others go on.
+   */
+  private guarded(what: string, file: SourceFile, block: Block, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      if (!this.run.report) throw e;
+      this.run.report(internalError(`${this.modulePath}${what}`, e, locate(file, block)));
     }
   }
 
@@ -381,6 +407,14 @@ function isEmptyValue(v: Value): boolean {
   return v.kind === 'null' || (v.kind === 'string' && v.value === '');
 }
 
+/** A local module folder that cannot be read is a finding at its `source`. */
+function moduleProblem(run: RunContext, decl: ModuleCallDecl, callAt: Location, config: ModuleConfig | undefined): void {
+  if (config || !decl.localDir) return;
+  const why = run.readProblem?.(decl.localDir);
+  const source = attribute(decl.block.body, 'source');
+  if (why) run.report?.(unreadable('module', decl.source ?? decl.localDir, why, source ? locate(decl.file, source) : callAt));
+}
+
 function normaliseRel(p: string): string {
   const parts: string[] = [];
   for (const seg of p.replace(/\\/g, '/').split('/')) {
@@ -397,13 +431,19 @@ interface LoopElement {
 }
 
 export class Evaluator {
-  /** Evaluates an expression; where Terraform would fail, the result is unknown. */
+  readonly budget = new EvaluationBudget();
+
+  /** Evaluates an expression; where Terraform would fail, or a budget runs out, the result is unknown. */
   safe(e: Expression, env: Env): Value {
+    const at = this.at(e, env);
+    if (!this.budget.enter(at)) return unknown(undefined, at);
     try {
       return this.expr(e, env);
     } catch (err) {
-      if (err instanceof EvalError) return unknown(undefined, this.at(e, env));
+      if (err instanceof EvalError) return unknown(undefined, at);
       throw err;
+    } finally {
+      this.budget.leave();
     }
   }
 
@@ -434,6 +474,7 @@ export class Evaluator {
 
   expr(e: Expression, env: Env): Value {
     const at = this.at(e, env);
+    if (!this.budget.step(at)) return unknown(undefined, at);
     switch (e.kind) {
       case 'Literal':
         if (e.value === null) return nul(at);
@@ -906,14 +947,14 @@ export class Evaluator {
   // ---- loops and bodies ----
 
   /** The instances a `count` / `for_each` meta-argument asks for. */
-  loopElements(body: Body, env: Env): { mode: 'single' | 'count' | 'for_each'; known: boolean; items: LoopElement[] } {
+  loopElements(body: Body, env: Env, modules = false): { mode: 'single' | 'count' | 'for_each'; known: boolean; items: LoopElement[] } {
     const forEach = attribute(body, 'for_each');
     const count = attribute(body, 'count');
     if (forEach) {
       const at = this.at(forEach.value, env);
       const v = this.guardedCollection(forEach.value, env, (x) => forEachPairs(x, at)?.length);
       const pairs = forEachPairs(v, at);
-      if (!pairs) {
+      if (!pairs || this.budget.loopTooLarge(pairs.length, 'for_each', at, modules)) {
         const sym = `loop:${env.file.path}:${forEach.start}`;
         const each = obj([
           ['key', unknown(`${sym}#each.key`, at, { kind: 'loop', name: 'each.key' })],
@@ -931,15 +972,16 @@ export class Evaluator {
       const v = this.guardedCollection(count.value, env, toNumber);
       const n = toNumber(v);
       const at = this.at(count.value, env);
-      if (n === undefined || n < 0 || !Number.isFinite(n)) {
+      if (n === undefined || n < 0 || !Number.isFinite(n) || this.budget.loopTooLarge(n, 'count', at, modules)) {
         const sym = `loop:${env.file.path}:${count.start}#count.index`;
         const c = obj([['index', unknown(sym, at, { kind: 'loop', name: 'count.index' })]]);
         return { mode: 'count', known: false, items: [{ key: undefined, scope: new Map([['count', c]]) }] };
       }
       const items: LoopElement[] = [];
-      for (let i = 0; i < Math.min(n, 1000); i++) items.push({ key: i, scope: new Map([['count', obj([['index', num(i, at)]])]]) });
+      for (let i = 0; i < n; i++) items.push({ key: i, scope: new Map([['count', obj([['index', num(i, at)]])]]) });
       return { mode: 'count', known: true, items };
     }
+    this.budget.instances++;
     return { mode: 'single', known: true, items: [{ key: undefined, scope: new Map() }] };
   }
 

@@ -25,7 +25,8 @@ import {
   toNumber,
   toSet,
 } from './values.js';
-import { appendAll } from '../../util/arrays.js';
+import { appendAll, maxOf, minOf } from '../../util/arrays.js';
+import { allMatches, compileRe2, firstMatch, replaceAllRe2, type Re2Match } from './regex.js';
 
 type Impl = (args: Value[], at: Location | undefined) => Value | undefined;
 
@@ -116,7 +117,8 @@ function format(fmt: string, args: Value[], at: Location | undefined): Value | u
       piece = n === undefined ? undefined : String(Math.trunc(n));
     } else if (verb === 'f') {
       const n = toNumber(a);
-      piece = n === undefined ? undefined : n.toFixed(m[3] ? Number(m[3]) : 6);
+      const precision = m[3] ? Number(m[3]) : 6;
+      piece = n === undefined || precision > 100 ? undefined : n.toFixed(precision);
     } else if (verb === 'x' || verb === 'X') {
       const n = toNumber(a);
       piece = n === undefined ? undefined : Math.trunc(n).toString(16);
@@ -126,6 +128,8 @@ function format(fmt: string, args: Value[], at: Location | undefined): Value | u
     } else piece = primitiveString(a);
     if (piece !== undefined) {
       const width = m[2] ? Number(m[2]) : 0;
+      // A padding width no template needs would only build a huge string: unknown instead.
+      if (width > 10_000) return undefined;
       if (piece.length < width) {
         const pad = m[1].includes('0') && !m[1].includes('-') ? '0' : ' ';
         piece = m[1].includes('-') ? piece.padEnd(width, ' ') : piece.padStart(width, pad);
@@ -142,13 +146,12 @@ function format(fmt: string, args: Value[], at: Location | undefined): Value | u
   return concatOf(parts, at);
 }
 
-function regexFrom(pattern: string): RegExp | undefined {
-  try {
-    // RE2 and JavaScript agree on the common subset; named groups use (?P<name>) in RE2.
-    return new RegExp(pattern.replace(/\(\?P</g, '(?<'), 'g');
-  } catch {
-    return undefined;
-  }
+/** A `regex` result as Terraform gives it: named groups as an object, groups as a list, else the text. */
+function matchValue(m: Re2Match, at: Location | undefined): Value {
+  const text = (s: string | null): Value => (s === null ? nul(at) : str(s, at));
+  if (m.named.length > 0) return obj(m.named.map(([k, v]) => [k, text(v)]), at);
+  if (m.groups.length > 0) return arr(m.groups.map(text), at);
+  return str(m.text, at);
 }
 
 const IMPLS: Record<string, Impl> = {
@@ -410,9 +413,9 @@ const IMPLS: Record<string, Impl> = {
   replace: strFn((s, [search, replacement]) => {
     if (search === undefined || replacement === undefined) return fail('replace: arguments');
     if (search.length > 1 && search.startsWith('/') && search.endsWith('/')) {
-      const re = regexFrom(search.slice(1, -1));
+      const re = compileRe2(search.slice(1, -1));
       if (!re) return fail('replace: bad pattern');
-      return s.replace(re, replacement.replace(/\$\{(\w+)\}/g, '$<$1>'));
+      return replaceAllRe2(re, s, replacement);
     }
     return search === '' ? s : s.split(search).join(replacement);
   }),
@@ -420,13 +423,19 @@ const IMPLS: Record<string, Impl> = {
     const pattern = p && knownString(p);
     const text = s && knownString(s);
     if (pattern === undefined || text === undefined) return undefined;
-    const re = regexFrom(pattern);
+    const re = compileRe2(pattern);
     if (!re) return undefined;
-    const m = new RegExp(re.source).exec(text);
+    const m = firstMatch(re, text);
     if (!m) return fail('regex: no match');
-    if (m.groups) return obj(Object.entries(m.groups).map(([k, v]) => [k, v === undefined ? nul(at) : str(v, at)]), at);
-    if (m.length > 1) return arr(m.slice(1).map((x) => (x === undefined ? nul(at) : str(x, at))), at);
-    return str(m[0], at);
+    return matchValue(m, at);
+  },
+  regexall: ([p, s], at) => {
+    const pattern = p && knownString(p);
+    const text = s && knownString(s);
+    if (pattern === undefined || text === undefined) return undefined;
+    const re = compileRe2(pattern);
+    if (!re) return undefined;
+    return arr(allMatches(re, text).map((m) => matchValue(m, at)), at);
   },
   tostring: ([a], at) => {
     if (!a) return undefined;
@@ -470,11 +479,11 @@ const IMPLS: Record<string, Impl> = {
   floor: numFn((n) => Math.floor(n)),
   max: (args, at) => {
     const ns = args.map(toNumber);
-    return ns.some((n) => n === undefined) ? undefined : num(Math.max(...(ns as number[])), at);
+    return ns.some((n) => n === undefined) ? undefined : num(maxOf(ns as number[]), at);
   },
   min: (args, at) => {
     const ns = args.map(toNumber);
-    return ns.some((n) => n === undefined) ? undefined : num(Math.min(...(ns as number[])), at);
+    return ns.some((n) => n === undefined) ? undefined : num(minOf(ns as number[]), at);
   },
   // Pass-through
   sensitive: ([a]) => a,

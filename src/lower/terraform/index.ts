@@ -17,6 +17,8 @@ import { Evaluator, ModuleInstance } from './evaluate.js';
 import { parseTerraformFile } from './parse.js';
 import { fromJs } from './values.js';
 import { appendAll } from '../../util/arrays.js';
+import { fileStart, internalError } from '../problems.js';
+import { rootsOfCycles } from '../roots.js';
 
 export function isConfigFile(path: string): boolean {
   return path.endsWith('.tf') || path.endsWith('.tf.json');
@@ -68,6 +70,9 @@ class TerraformAnalysis {
     return config;
   }
 
+  /** The local module folders each reached folder calls. */
+  readonly callees = new Map<string, string[]>();
+
   /** Folders some analysed folder calls as a local module (transitively through reached modules). */
   calledFolders(): Set<string> {
     const called = new Set<string>();
@@ -77,8 +82,11 @@ class TerraformAnalysis {
       const folder = queue.shift()!;
       const config = this.loadModule(folder);
       if (!config) continue;
+      const mine: string[] = [];
+      this.callees.set(folder, mine);
       for (const call of config.modules.values()) {
         if (!call.localDir || call.localDir === folder) continue;
+        mine.push(call.localDir);
         called.add(call.localDir);
         if (!seen.has(call.localDir)) {
           seen.add(call.localDir);
@@ -162,32 +170,43 @@ function analyze(files: string[], host: FrontEndHost): LoweredProgram {
       analysis.usedVarFiles.add(f);
     }
     const called = analysis.calledFolders();
+    for (const f of rootsOfCycles(analysis.givenFolders, called, analysis.callees)) called.delete(f);
     const roots = analysis.givenFolders.filter((f) => !called.has(f));
     for (const root of roots) {
       const config = analysis.loadModule(root);
       if (!config) continue;
-      const instance = new ModuleInstance(
-        analysis.ev,
-        { rootFolder: root, loadModule: (folder) => analysis.loadModule(folder), externalCalls: program.externalCalls },
-        config,
-        '',
-        [],
-        analysis.rootInputs(root),
-        [root],
-        '.',
-      );
+      analysis.ev.budget.reset((d) => analysis.cache.diagnostics.push(d));
       try {
+        const instance = new ModuleInstance(
+          analysis.ev,
+          {
+            rootFolder: root,
+            loadModule: (folder) => analysis.loadModule(folder),
+            readProblem: (folder) => host.readProblem?.(folder),
+            report: (d) => analysis.cache.diagnostics.push(d),
+            externalCalls: program.externalCalls,
+          },
+          config,
+          '',
+          [],
+          analysis.rootInputs(root),
+          [root],
+          '.',
+        );
         instance.materialize();
-      } catch {
-        // A bug in the evaluator must not take the run down: keep what was lowered.
+        const out: ResourceInstance[] = [];
+        instance.collect(out);
+        appendAll(program.resources, out);
+        instance.exportsInto(exports);
+      } catch (e) {
+        // Outside the per-declaration guard (variable files, collecting): a finding on this root,
+        // and the other roots go on.
+        analysis.cache.diagnostics.push(internalError('this Terraform root module', e, fileStart(config.files[0]?.path ?? root)));
       }
-      const out: ResourceInstance[] = [];
-      instance.collect(out);
-      appendAll(program.resources, out);
-      instance.exportsInto(exports);
     }
-  } catch {
-    // Never crash on input.
+  } catch (e) {
+    // Reading the folders and finding the roots failed: a finding, and what was lowered stays.
+    analysis.cache.diagnostics.push(internalError('the Terraform configuration', e, fileStart(configFiles[0] ?? files[0] ?? '.')));
   }
   appendAll(program.diagnostics, analysis.cache.diagnostics);
   appendAll(program.comments, analysis.cache.comments);

@@ -90,7 +90,8 @@ export function parseExpression(text: string, start = 0, end = text.length): Par
     return { expr };
   } catch (e) {
     if (e instanceof ParseFailure) return { error: { message: e.message, offset: e.offset } };
-    return { error: { message: String(e), offset: start } };
+    // Not the template's syntax error: a defect, reported as one by the caller's guard.
+    throw e;
   }
 }
 

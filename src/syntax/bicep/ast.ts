@@ -13,6 +13,11 @@ export interface SyntaxError extends Span {
   message: string;
   /** The Bicep compiler's diagnostic code for the same problem, where there is one (BCP018, ...). */
   code?: string;
+  /**
+   * grantlint's own nesting limit, not the template's mistake: reported, and the rest of the file
+   * is still analysed (the too-deep value is an ErrorExpression, i.e. unknown).
+   */
+  limit?: boolean;
 }
 
 export interface Comment extends Span {

@@ -33,6 +33,7 @@ import type {
   TypedLambda,
 } from './ast.js';
 import { lex, type Token, type TokenKind } from './lexer.js';
+import { MAX_NESTING, tooDeepMessage } from '../nesting.js';
 
 export interface ParseOptions {
   /**
@@ -49,6 +50,7 @@ export function parseBicep(text: string, options: ParseOptions = {}): BicepFile 
     file = new Parser(text, tokens, errors, options).parseFile(comments, directives);
   } catch (e) {
     // A defect in the parser must not take the linter down: report it as a syntax error.
+    if (process.env.GRANTLINT_DEBUG) console.error((e as Error).stack);
     errors.push({ start: 0, end: 0, message: `Internal parser error: ${(e as Error).message}` });
     file = { kind: 'File', start: 0, end: text.length, statements: [], errors, comments, directives };
   }
@@ -651,6 +653,20 @@ class Parser {
 
   /** A type expression, kept as its source text (plus the resource type of `resourceInput<...>`). */
   private parseTypeExpression(): TypeExpression {
+    if (this.depth >= MAX_NESTING) {
+      // Types nest through tuples and objects too: past the limit, skipped like expressions.
+      const skipped = this.skipTooDeep();
+      return { kind: 'TypeExpression', text: this.text.slice(skipped.start, skipped.end), start: skipped.start, end: skipped.end };
+    }
+    this.depth++;
+    try {
+      return this.parseTypeExpressionAt();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseTypeExpressionAt(): TypeExpression {
     const node: TypeExpression = { kind: 'TypeExpression', text: '', start: this.cur().start, end: this.cur().start };
     // A union may start on the next line with a leading `|`.
     if (this.at('NewLine') && this.peekPastNewlines().kind === 'Pipe') this.skipNewlines();
@@ -1019,7 +1035,38 @@ class Parser {
     };
   }
 
+  private depth = 0;
+
+  /**
+   * Brackets nested past MAX_NESTING are not parsed (a recursive parser would overflow the stack):
+   * the construct is skipped to its closing bracket, reported where it starts, and unknown.
+   */
   private parsePrimary(): Expression {
+    const k = this.cur().kind;
+    if (k !== 'LeftBrace' && k !== 'LeftSquare' && k !== 'LeftParen') return this.parsePrimaryInner();
+    if (this.depth >= MAX_NESTING) return this.skipTooDeep();
+    this.depth++;
+    try {
+      return this.parsePrimaryInner();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private skipTooDeep(): Expression {
+    const start = this.cur().start;
+    if (!this.errors.some((e) => e.limit)) this.errors.push({ start, end: this.cur().end, message: tooDeepMessage(), limit: true });
+    let open = 0;
+    do {
+      const t = this.next();
+      if (t.kind === 'LeftBrace' || t.kind === 'LeftSquare' || t.kind === 'LeftParen') open++;
+      else if (t.kind === 'RightBrace' || t.kind === 'RightSquare' || t.kind === 'RightParen') open--;
+      else if (t.kind === 'EndOfFile') break;
+    } while (open > 0);
+    return { kind: 'ErrorExpression', start, end: this.lastEnd() };
+  }
+
+  private parsePrimaryInner(): Expression {
     const t = this.cur();
     switch (t.kind) {
       case 'Identifier': {

@@ -10,6 +10,8 @@ export interface Span {
 
 export interface HclSyntaxError extends Span {
   message: string;
+  /** grantlint's nesting limit, not the file's mistake: reported, and the file is still analysed. */
+  limit?: boolean;
 }
 
 export interface HclComment extends Span {

@@ -30,6 +30,8 @@ import type {
   Span,
 } from './ast.js';
 import { parseHclExpression, parseHclTemplate } from './parser.js';
+import { limitJsonDepth } from '../json/depth.js';
+import { tooDeepMessage } from '../nesting.js';
 
 /** A block type's label count and its nested blocks. */
 interface BlockSchema {
@@ -106,8 +108,10 @@ export function parseTerraformJson(text: string): HclFile {
   const errors: HclSyntaxError[] = [];
   const len = text.length;
   let doc: DocumentNode;
+  const limited = limitJsonDepth(text);
+  if (limited.deepAt !== undefined) errors.push({ start: limited.deepAt, end: limited.deepAt + 1, message: tooDeepMessage(), limit: true });
   try {
-    doc = parseJson(text, { mode: 'jsonc', ranges: true, allowTrailingCommas: true });
+    doc = parseJson(limited.text, { mode: 'jsonc', ranges: true, allowTrailingCommas: true });
   } catch (e) {
     const offset = typeof (e as { offset?: unknown }).offset === 'number' ? (e as { offset: number }).offset : 0;
     const message = e instanceof Error ? e.message : String(e);

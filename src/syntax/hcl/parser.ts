@@ -19,6 +19,7 @@ import type {
   TemplatePart,
 } from './ast.js';
 import { Lexer, T, isDigit, tokenNames } from './lexer.js';
+import { MAX_NESTING, tooDeepMessage } from '../nesting.js';
 import { appendAll } from '../../util/arrays.js';
 
 /** Binary operators by token, with their precedence (higher binds tighter). */
@@ -623,7 +624,56 @@ class Parser {
     return { kind: 'Splat', start: object.start, end: Math.max(markEnd, each.end), object, full, each };
   }
 
+  private depth = 0;
+
+  /**
+   * Brackets nested past MAX_NESTING are not parsed (the recursion would overflow the stack): the
+   * construct is skipped to its closing bracket, reported where it starts, and unknown.
+   */
   private parsePrimary(): Expression {
+    const t = this.peek();
+    if (t !== T.LBrack && t !== T.LBrace && t !== T.LParen) return this.parsePrimaryInner();
+    if (this.depth >= MAX_NESTING) return this.skipTooDeep();
+    this.depth++;
+    try {
+      return this.parsePrimaryInner();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private reportedTooDeep = false;
+
+  private skipTooDeep(): Expression {
+    const start = this.ts;
+    if (!this.failed && !this.reportedTooDeep) {
+      this.reportedTooDeep = true;
+      this.errors.push({ start, end: this.te, message: tooDeepMessage(), limit: true });
+    }
+    let open = 0;
+    let end = start;
+    for (;;) {
+      const t = this.peek();
+      if (t === T.EOF) break;
+      const at = this.ts;
+      end = this.te;
+      if (t === T.OHeredoc) {
+        const marker = this.lx.heredocMarker;
+        const indent = this.lx.heredocIndent;
+        this.advance();
+        end = this.parseHeredoc(at, end, marker, indent).end;
+        continue;
+      }
+      this.advance();
+      if (t === T.OQuote) end = this.parseQuoted(at).end;
+      else if (t === T.LBrack || t === T.LBrace || t === T.LParen) open++;
+      else if (t === T.RBrack || t === T.RBrace || t === T.RParen || t === T.TildeRBrace) open--;
+      if (open <= 0) break;
+    }
+    return { kind: 'ErrorExpression', start, end };
+  }
+
+  private parsePrimaryInner(): Expression {
     const t = this.peek();
     const start = this.ts;
     const end = this.te;

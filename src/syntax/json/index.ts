@@ -66,12 +66,16 @@ export interface JsonDocument {
   error?: JsonSyntaxError;
   comments: JsonComment[];
   lines: LineMap;
+  /** Where brackets first nest past MAX_NESTING: that value was read as `0` (the scanner's tooDeep). */
+  deepAt?: number;
 }
 
 /** Parses JSON/JSONC text. Never throws: a syntax error is returned in `error`. */
 export function parseJson(text: string): JsonDocument {
-  const { root, error, comments } = scanJson(text);
-  return new ParsedJson(text, root, error, comments);
+  const { root, error, comments, deepAt } = scanJson(text);
+  const doc = new ParsedJson(text, root, error, comments);
+  if (deepAt !== undefined) doc.deepAt = deepAt;
+  return doc;
 }
 
 /** The line map is built on first use: most JSON read is never asked for a position. */
@@ -83,6 +87,8 @@ class ParsedJson implements JsonDocument {
     readonly error: JsonSyntaxError | undefined,
     readonly comments: JsonComment[],
   ) {}
+
+  deepAt?: number;
 
   get lines(): LineMap {
     return (this.lineMap ??= new LineMap(this.text));

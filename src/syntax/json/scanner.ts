@@ -12,12 +12,16 @@
  * Speed matters here (templates are the largest inputs): strings without escapes are one `slice`,
  * numbers are parsed from their text once, and node objects are created with one fixed shape.
  */
+import { MAX_NESTING } from '../nesting.js';
+import { closingBracket } from './depth.js';
 import type { JsonArray, JsonComment, JsonMember, JsonNode, JsonObject, JsonSyntaxError } from './index.js';
 
 export interface ScanResult {
   root?: JsonNode;
   error?: JsonSyntaxError;
   comments: JsonComment[];
+  /** Where brackets first nest past MAX_NESTING: that value was read as `0`, the rest as usual. */
+  deepAt?: number;
 }
 
 const enum Ch {
@@ -61,7 +65,7 @@ export function scanJson(text: string): ScanResult {
   const p = new Parser(text);
   try {
     const root = p.document();
-    return { root, comments: p.comments };
+    return p.deepAt === undefined ? { root, comments: p.comments } : { root, comments: p.comments, deepAt: p.deepAt };
   } catch (e) {
     if (e instanceof JsonError) return { error: { message: e.message, offset: e.offset }, comments: [] };
     // Deep nesting overflows the stack: a position is still better than a crash.
@@ -73,6 +77,7 @@ export function scanJson(text: string): ScanResult {
 class Parser {
   pos = 0;
   readonly comments: JsonComment[] = [];
+  deepAt?: number;
   private readonly n: number;
   /** Opening offsets of the containers being read, for "not closed" messages. */
   private readonly open: number[] = [];
@@ -132,6 +137,7 @@ class Parser {
     const text = this.text;
     const start = this.pos;
     const c = text.charCodeAt(start);
+    if ((c === Ch.LBrace || c === Ch.LBracket) && this.open.length >= MAX_NESTING) return this.tooDeep(start);
     switch (c) {
       case Ch.LBrace:
         return this.object();
@@ -157,6 +163,16 @@ class Parser {
         }
         return this.unexpected(expecting);
     }
+  }
+
+  /**
+   * A container nested past MAX_NESTING is not read (recursion would overflow the stack): its
+   * value is `0` and reading goes on after its closing bracket, so what surrounds it is linted.
+   */
+  private tooDeep(start: number): JsonNode {
+    this.deepAt ??= start;
+    this.pos = closingBracket(this.text, start);
+    return { type: 'number', start, end: this.pos, value: 0 };
   }
 
   private object(): JsonObject {

@@ -1,0 +1,59 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { isDynamicPattern } from 'tinyglobby';
+
+/**
+ * The folder reads stay inside by default: the git work tree the given paths lie in (its top level),
+ * or else the deepest folder that holds all of them. A template that points outside it (a module
+ * `source = "../../../../etc"`, a linked template `/etc/shadow`) is reported, not read.
+ */
+export function repositoryRoot(paths: string[], cwd: string): string {
+  const folders = (paths.length > 0 ? paths : ['.']).map((p) => folderOf(p, cwd));
+  const common = folders.reduce(commonFolder);
+  return gitTopLevel(common) ?? common;
+}
+
+/** The folder a path argument stands for: itself, its folder for a file, the static base of a glob. */
+function folderOf(arg: string, cwd: string): string {
+  if (isDynamicPattern(arg)) {
+    const parts = arg.split(/[\\/]/);
+    const base: string[] = [];
+    for (const part of parts) {
+      if (isDynamicPattern(part)) break;
+      base.push(part);
+    }
+    return resolve(cwd, base.join('/') || '.');
+  }
+  const abs = resolve(cwd, arg);
+  try {
+    return statSync(abs).isDirectory() ? abs : dirname(abs);
+  } catch {
+    return dirname(abs);
+  }
+}
+
+function commonFolder(a: string, b: string): string {
+  let x = a;
+  while (!isInside(x, b)) {
+    const up = dirname(x);
+    if (up === x) return x;
+    x = up;
+  }
+  return x;
+}
+
+export function isInside(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/** The top level of the git work tree holding `folder` (a `.git` folder or file), if any. */
+function gitTopLevel(folder: string): string | undefined {
+  let dir = folder;
+  for (;;) {
+    if (existsSync(resolve(dir, '.git'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}

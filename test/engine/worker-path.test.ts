@@ -1,0 +1,112 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { discover } from '../../src/discover/discover.js';
+import { analyzeFiles } from '../../src/engine/front-ends.js';
+import { lint } from '../../src/engine/lint.js';
+import { inWorkers } from '../../src/engine/pool.js';
+import type { Finding } from '../../src/engine/types.js';
+import type { FrontEndHost } from '../../src/lower/types.js';
+import { repoRoot } from '../helpers/paths.js';
+import { treeMaker } from '../helpers/tree.js';
+
+/**
+ * Issue 9's guarantees hold in the worker pool (`--jobs`) as in one thread: reads confined to the
+ * root (and `--root` widening it), budgets, and a defect costing a finding, never a batch or the run.
+ */
+const { tree } = treeMaker('grantlint-workers-');
+
+const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
+const TF_OWNER = (extra = ''): string => `resource "azurerm_role_assignment" "owner" {
+${extra}  scope                = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
+  role_definition_name = "Owner"
+  principal_id         = var.principal_id
+}
+`;
+const BICEP_OWNER = `param principalId string
+resource owner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(resourceGroup().id, principalId, '${OWNER}')
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${OWNER}')
+    principalId: principalId
+  }
+}
+`;
+const ARM_LINKING_PASSWD = JSON.stringify(
+  {
+    $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+    contentVersion: '1.0.0.0',
+    resources: [
+      { type: 'Microsoft.Resources/deployments', apiVersion: '2022-09-01', name: 'linked', properties: { mode: 'Incremental', templateLink: { relativePath: '/etc/passwd' } } },
+    ],
+  },
+  null,
+  2,
+);
+
+const workerBuilt = existsSync(join(repoRoot, 'dist', 'src', 'engine', 'front-end-worker.js'));
+const summary = (findings: Finding[]): string[] => findings.map((f) => `${f.file.split('/').slice(-2).join('/')}:${f.range.start.line} ${f.ruleId}`);
+
+describe('the worker pool keeps confinement, --root and budgets', () => {
+  it('finds the built worker (npm test builds it first)', () => {
+    expect(workerBuilt, 'dist/src/engine/front-end-worker.js is missing: run npm run build').toBe(true);
+  });
+
+  it('--jobs 2 with a worker per closure: reads outside the root, budgets and --root as with --jobs 1', async () => {
+    const outside = tree({ 'x.bicep': BICEP_OWNER });
+    const dir = tree({
+      'a/azuredeploy.json': ARM_LINKING_PASSWD,
+      'b/main.tf': 'module "m" {\n  count  = 1000\n  source = "./m"\n}\n',
+      'b/m/main.tf': `variable "principal_id" {}\n${TF_OWNER('  count                = 1000\n')}`,
+      'c/main.bicep': `module m '../../${outside.split('/').pop()}/x.bicep' = { name: 'm' }\n`,
+    });
+    const parallel = { cwd: dir, jobs: 2, batchSize: 1, parallelFrom: 0 };
+    const inWorker = await lint([dir], parallel);
+    const inThread = await lint([dir], { cwd: dir, jobs: 1 });
+    expect(summary(inWorker.findings)).toEqual(summary(inThread.findings));
+    const ids = summary(inWorker.findings);
+    expect(ids).toContain('a/azuredeploy.json:12 unreadable-file');
+    expect(ids).toContain('c/main.bicep:1 unreadable-file');
+    expect(ids.filter((s) => s.endsWith('analysis-budget')).length).toBeGreaterThan(0);
+    expect(ids.filter((s) => s.endsWith('privileged-role'))).toEqual(['m/main.tf:2 privileged-role']);
+    expect(inWorker.findings.find((f) => f.file.endsWith('azuredeploy.json'))?.message).toContain('outside the repository root');
+
+    // --root reaches the workers: the module beside the tree is read there, its Owner grant found.
+    const wide = await lint([dir], { ...parallel, root: join(dir, '..') });
+    expect(summary(wide.findings)).toContain(`${outside.split('/').pop()}/x.bicep:2 privileged-role`);
+    expect(summary(wide.findings)).not.toContain('c/main.bicep:1 unreadable-file');
+  }, 120_000);
+});
+
+describe('a defect costs a finding, not a batch or the run', () => {
+  it('a worker thread that dies reports its batch on each file; the other batches are analysed', async () => {
+    const dir = tree({ 'a/main.tf': TF_OWNER(), 'b/main.tf': TF_OWNER(), 'c/main.tf': TF_OWNER(), 'crash.mjs': '' });
+    writeFileSync(join(dir, 'crash.mjs'), "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom in a worker'); });\n");
+    const files = await discover([dir], { cwd: dir });
+    const batches = files.map((f) => ({ files: [f] }));
+    const programs = await inWorkers(pathToFileURL(join(dir, 'crash.mjs')), batches, {}, 2);
+    expect(programs).toHaveLength(3);
+    // The worker is fed the first batch before this thread takes any: that one is the lost one.
+    expect(programs[0].diagnostics.map((d) => [d.code, d.at.file])).toEqual([['internal-error', files[0].path]]);
+    expect(programs[0].diagnostics[0].message).toContain('boom in a worker');
+    for (const p of programs.slice(1)) expect(p.resources.some((r) => r.type === 'azurerm_role_assignment')).toBe(true);
+  }, 60_000);
+
+  it('a defect that escapes a front end is an internal-error finding on each of its files', () => {
+    const host: FrontEndHost = {
+      readFile: () => {
+        throw new Error('a defect while reading');
+      },
+      listFolder: () => [],
+    };
+    const files = [
+      { path: '/x/a/main.bicep', kind: 'bicep' as const },
+      { path: '/x/b/main.tf', kind: 'terraform' as const },
+      { path: '/x/c/azuredeploy.json', kind: 'json' as const },
+    ];
+    const program = analyzeFiles(files, host);
+    const failed = new Set(program.diagnostics.filter((d) => d.code === 'internal-error' && d.message.includes('a defect while reading')).map((d) => d.at.file));
+    expect([...failed].sort()).toEqual(files.map((f) => f.path).sort());
+  });
+});
