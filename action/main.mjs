@@ -52239,7 +52239,10 @@ import { dirname as dirname10, isAbsolute as isAbsolute3, relative as relative7,
 function repositoryRoot(paths, cwd) {
   const folders = (paths.length > 0 ? paths : ["."]).map((p) => folderOf(p, cwd));
   const common = folders.reduce(commonFolder);
-  return gitTopLevel(common) ?? common;
+  const git = gitTopLevel(common);
+  if (git) return git;
+  const here = resolve9(cwd);
+  return isInside(here, common) ? here : common;
 }
 function folderOf(arg, cwd) {
   if (isDynamicPattern(arg)) {

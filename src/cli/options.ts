@@ -48,7 +48,7 @@ export interface CliOptions {
   fixRules: string[];
   /** `--no-plugins`: load no plugin named in a configuration file (untrusted code, e.g. a fork's pull request). */
   plugins: boolean;
-  /** `--root <folder>`: reads stay inside it (default: the git top level of the paths, or their common folder). */
+  /** `--root <folder>`: reads stay inside it (default: the git top level of the paths; outside git, the working folder when it holds them, else their common folder). */
   root?: string;
   /** `--jobs N`: worker threads for parsing and lowering (default: the number of cores). */
   jobs?: number;
@@ -244,7 +244,8 @@ Input:
       --var-file <file>    Terraform variable values (repeatable)
       --include-generated  Also lint ARM templates generated from a Bicep file beside them
       --root <folder>      Modules and linked templates are read only inside this folder
-                           (default: the git top level of the paths, or their common folder)
+                           (default: the git top level of the paths; outside git,
+                           the working folder when it holds them, else their common folder)
       --stdin              Lint standard input as the file named by --stdin-filename
       --stdin-filename <path>
                            The file the text on stdin stands for (its modules are read from disk)

@@ -3,14 +3,19 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { isDynamicPattern } from 'tinyglobby';
 
 /**
- * The folder reads stay inside by default: the git work tree the given paths lie in (its top level),
- * or else the deepest folder that holds all of them. A template that points outside it (a module
- * `source = "../../../../etc"`, a linked template `/etc/shadow`) is reported, not read.
+ * The folder reads stay inside by default: the git work tree the given paths lie in (its top level);
+ * outside git, the working folder when the paths lie in it (the project grantlint is run in, as
+ * `grantlint app/main.bicep` calling `../modules/id.bicep` expects), or else the deepest folder that
+ * holds all of them. A template that points outside it (a module `source = "../../../../etc"`, a
+ * linked template `/etc/shadow`) is reported, not read.
  */
 export function repositoryRoot(paths: string[], cwd: string): string {
   const folders = (paths.length > 0 ? paths : ['.']).map((p) => folderOf(p, cwd));
   const common = folders.reduce(commonFolder);
-  return gitTopLevel(common) ?? common;
+  const git = gitTopLevel(common);
+  if (git) return git;
+  const here = resolve(cwd);
+  return isInside(here, common) ? here : common;
 }
 
 /** The folder a path argument stands for: itself, its folder for a file, the static base of a glob. */

@@ -41,7 +41,7 @@ export interface LintOptions {
   baseline?: Baseline;
   /** Called as the run advances (a progress indicator). */
   onProgress?: (event: LintProgress) => void;
-  /** Reads stay inside this folder (default: the git top level of the paths, or their common folder). */
+  /** Reads stay inside this folder (default: the git top level of the paths; outside git, the working folder when it holds them, else their common folder). */
   root?: string;
   /** Worker threads for parsing and lowering (`--jobs`); default: the number of cores. */
   jobs?: number;
