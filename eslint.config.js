@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'action/main.mjs'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'action/main.mjs', 'editors/vscode/dist/', 'editors/vscode/server/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

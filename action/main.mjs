@@ -2162,9 +2162,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback2) {
         if (callback2 === void 0) {
-          return new Promise((resolve24, reject) => {
+          return new Promise((resolve23, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve24(data);
+              return err ? reject(err) : resolve23(data);
             });
           });
         }
@@ -2202,12 +2202,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback2 === void 0) {
-          return new Promise((resolve24, reject) => {
+          return new Promise((resolve23, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve24(data);
+              ) : resolve23(data);
             });
           });
         }
@@ -4474,8 +4474,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve24, reject) => {
-        res = resolve24;
+      const promise2 = new Promise((resolve23, reject) => {
+        res = resolve23;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6726,12 +6726,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve24, reject) => {
+      const waitForDrain = () => new Promise((resolve23, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve24;
+          callback2 = resolve23;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7401,12 +7401,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve24, reject) => {
+      const waitForDrain = () => new Promise((resolve23, reject) => {
         assert(callback2 === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback2 = resolve24;
+          callback2 = resolve23;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7885,16 +7885,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve24) => {
+        return new Promise((resolve23) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve24;
+            this[kClosedResolve] = resolve23;
           } else {
-            resolve24(null);
+            resolve23(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve24) => {
+        return new Promise((resolve23) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -7905,7 +7905,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve24(null);
+            resolve23(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback2);
@@ -7956,7 +7956,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve24, reject) => {
+        const socket = await new Promise((resolve23, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7968,7 +7968,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve24(socket2);
+              resolve23(socket2);
             }
           });
         });
@@ -8304,8 +8304,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve24) => {
-            this[kClosedResolve] = resolve24;
+          await new Promise((resolve23) => {
+            this[kClosedResolve] = resolve23;
           });
         }
       }
@@ -9574,7 +9574,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve24, reject) => {
+        return await new Promise((resolve23, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9587,7 +9587,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve24(null);
+              resolve23(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9606,7 +9606,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve24, reject) => {
+      return new Promise((resolve23, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9623,7 +9623,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve24,
+              resolve: resolve23,
               reject,
               length: 0,
               body: []
@@ -9693,18 +9693,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve24, stream, length } = consume2;
+      const { type, body, resolve: resolve23, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve24(chunksDecode(body, length));
+          resolve23(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve24(JSON.parse(chunksDecode(body, length)));
+          resolve23(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve24(chunksConcat(body, length).buffer);
+          resolve23(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve24(new Blob(body, { type: stream[kContentType] }));
+          resolve23(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve24(chunksConcat(body, length));
+          resolve23(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9961,9 +9961,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve23, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve24(data);
+            return err ? reject(err) : resolve23(data);
           });
         });
       }
@@ -10186,9 +10186,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve23, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve24(data);
+            return err ? reject(err) : resolve23(data);
           });
         });
       }
@@ -10473,9 +10473,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve23, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve24(data);
+            return err ? reject(err) : resolve23(data);
           });
         });
       }
@@ -10567,9 +10567,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback2) {
       if (callback2 === void 0) {
-        return new Promise((resolve24, reject) => {
+        return new Promise((resolve23, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve24(data);
+            return err ? reject(err) : resolve23(data);
           });
         });
       }
@@ -14432,7 +14432,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve24, reject) => agent.dispatch(
+        return new Promise((resolve23, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14508,7 +14508,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve24({
+              resolve23({
                 status,
                 statusText,
                 headersList,
@@ -14551,7 +14551,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve24({
+              resolve23({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18292,8 +18292,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve24) => {
-        setTimeout(resolve24, ms).unref();
+      return new Promise((resolve23) => {
+        setTimeout(resolve23, ms).unref();
       });
     }
     module.exports = {
@@ -20566,9 +20566,9 @@ var require_parse2 = __commonJS({
             continue;
           }
           const prior = prev.prev;
-          const before = prior.prev;
+          const before2 = prior.prev;
           const isStart = prior.type === "slash" || prior.type === "bos";
-          const afterStar = before && (before.type === "star" || before.type === "globstar");
+          const afterStar = before2 && (before2.type === "star" || before2.type === "globstar");
           if (opts.bash === true && (!isStart || rest[0] && rest[0] !== "/")) {
             push({ type: "star", value, output: "" });
             continue;
@@ -26686,11 +26686,11 @@ var require_compose_scalar = __commonJS({
 var require_util_empty_scalar_position = __commonJS({
   "node_modules/yaml/dist/compose/util-empty-scalar-position.js"(exports) {
     "use strict";
-    function emptyScalarPosition(offset, before, pos) {
-      if (before) {
-        pos ?? (pos = before.length);
+    function emptyScalarPosition(offset, before2, pos) {
+      if (before2) {
+        pos ?? (pos = before2.length);
         for (let i = pos - 1; i >= 0; --i) {
-          let st = before[i];
+          let st = before2[i];
           switch (st.type) {
             case "space":
             case "comment":
@@ -26698,10 +26698,10 @@ var require_util_empty_scalar_position = __commonJS({
               offset -= st.source.length;
               continue;
           }
-          st = before[++i];
+          st = before2[++i];
           while (st?.type === "space") {
             offset += st.source.length;
-            st = before[++i];
+            st = before2[++i];
           }
           break;
         }
@@ -26779,10 +26779,10 @@ var require_compose_node = __commonJS({
         node.srcToken = token;
       return node;
     }
-    function composeEmptyNode(ctx, offset, before, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
+    function composeEmptyNode(ctx, offset, before2, pos, { spaceBefore, comment, anchor, tag, end }, onError) {
       const token = {
         type: "scalar",
-        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before, pos),
+        offset: utilEmptyScalarPosition.emptyScalarPosition(offset, before2, pos),
         indent: -1,
         source: ""
       };
@@ -32073,7 +32073,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref2];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve24.call(this, root, ref2);
+      let _sch = resolve23.call(this, root, ref2);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref2];
         const { schemaId } = this.opts;
@@ -32100,7 +32100,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve24(root, ref2) {
+    function resolve23(root, ref2) {
       let sch;
       while (typeof (sch = this.refs[ref2]) == "string")
         ref2 = sch;
@@ -32964,7 +32964,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve24(baseURI, relativeURI, options) {
+    function resolve23(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -33355,7 +33355,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize: normalize2,
-      resolve: resolve24,
+      resolve: resolve23,
       resolveComponent,
       equal,
       serialize,
@@ -33963,13 +33963,13 @@ var require_core = __commonJS({
       RULES.all[keyword] = rule16;
       (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
     }
-    function addBeforeRule(ruleGroup, rule16, before) {
-      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
+    function addBeforeRule(ruleGroup, rule16, before2) {
+      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before2);
       if (i >= 0) {
         ruleGroup.rules.splice(i, 0, rule16);
       } else {
         ruleGroup.rules.push(rule16);
-        this.logger.warn(`rule ${before} is not defined`);
+        this.logger.warn(`rule ${before2} is not defined`);
       }
     }
     function keywordMetaschema(def2) {
@@ -36189,11 +36189,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve24) {
-      resolve24(value);
+    return value instanceof P ? value : new P(function(resolve23) {
+      resolve23(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve24, reject) {
+  return new (P || (P = Promise))(function(resolve23, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -36209,7 +36209,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve24(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve23(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -36529,7 +36529,7 @@ function info(message) {
 // src/integrations/action.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { writeFileSync as writeFileSync2, mkdirSync } from "node:fs";
-import { dirname as dirname22, resolve as resolve23 } from "node:path";
+import { dirname as dirname21, resolve as resolve22 } from "node:path";
 
 // src/discover/unmatched.ts
 import { statSync as statSync3 } from "node:fs";
@@ -37526,10 +37526,10 @@ var PowerShellParser = class {
         this.pos++;
         continue;
       }
-      const before = this.pos;
+      const before2 = this.pos;
       const stmt = this.parseStatement();
       if (stmt) out.push(stmt);
-      if (this.pos === before) this.pos++;
+      if (this.pos === before2) this.pos++;
     }
   }
   /** `{ ... }` from the opening brace: its statements. */
@@ -37565,10 +37565,10 @@ var PowerShellParser = class {
           this.pos++;
           continue;
         }
-        const before = this.pos;
+        const before2 = this.pos;
         const s2 = this.parseStatement(true);
         if (s2) out.push(s2);
-        if (this.pos === before) this.pos++;
+        if (this.pos === before2) this.pos++;
       }
       if (this.peek() === ")") this.pos++;
       return out;
@@ -37946,9 +37946,9 @@ var PowerShellParser = class {
       if (expression && words.length > 0 && (d === "-" || d === "+" || d === "*" || d === "/" || d === "%" || d === "=" || d === "." || d === "[")) {
         opaque = true;
       }
-      const before = this.pos;
+      const before2 = this.pos;
       words.push(this.readArgument());
-      if (this.pos === before) this.pos++;
+      if (this.pos === before2) this.pos++;
     }
     if (words.length === 0) return void 0;
     const end = words[words.length - 1].end;
@@ -38535,10 +38535,10 @@ var ShellParser = class _ShellParser {
       }
       const word = this.peekWordText();
       if (word !== void 0 && (closers.has(word) || RESERVED_END.has(word))) return out;
-      const before = this.pos;
+      const before2 = this.pos;
       const stmt = this.parseAndOr(closers);
       if (stmt) out.push(stmt);
-      if (this.pos === before) this.pos++;
+      if (this.pos === before2) this.pos++;
       this.skipBlanks();
       const d = this.peek();
       if (d === ";" && this.peek(1) !== ";") this.pos++;
@@ -39587,14 +39587,14 @@ var ScriptEvaluator = class {
   }
   /** Runs each arm in its own copy of the variables and merges them. */
   branches(arms, exhaustive) {
-    const before = this.vars;
+    const before2 = this.vars;
     const results = [];
     for (const arm of arms) {
-      this.vars = new Map(before);
+      this.vars = new Map(before2);
       this.block(arm);
       results.push(this.vars);
     }
-    if (!exhaustive || arms.length === 0) results.push(before);
+    if (!exhaustive || arms.length === 0) results.push(before2);
     this.vars = mergeVariables(results);
   }
   forLoop(s2) {
@@ -39607,14 +39607,14 @@ var ScriptEvaluator = class {
       }, "loop");
       return;
     }
-    const before = this.vars;
+    const before2 = this.vars;
     items.forEach((item, i) => {
       this.suffix.push(`[${i}]`);
       this.vars.set(name, item);
       this.block(s2.body);
       this.suffix.pop();
     });
-    if (items.length === 0) this.vars = before;
+    if (items.length === 0) this.vars = before2;
   }
   inLoop(f, tag) {
     this.suffix.push(`[${tag}]`);
@@ -40077,7 +40077,7 @@ function parseAz(args) {
 }
 function parsePowerShell2(args, known2) {
   const flags = { path: [], values: /* @__PURE__ */ new Map(), written: /* @__PURE__ */ new Map(), incomplete: false };
-  const resolve24 = (raw) => {
+  const resolve23 = (raw) => {
     const n2 = raw.toLowerCase();
     for (const [canonical, aliases] of Object.entries(known2)) if (canonical === n2 || aliases.includes(n2)) return canonical;
     const matches = Object.keys(known2).filter((k) => k.startsWith(n2));
@@ -40087,7 +40087,7 @@ function parsePowerShell2(args, known2) {
     const a = args[i];
     const t = literal(a);
     if (t !== void 0 && /^-[A-Za-z]/.test(t) && !a.text.startsWith("'") && !a.text.startsWith('"')) {
-      const name = resolve24(t.slice(1)) ?? t.slice(1).toLowerCase();
+      const name = resolve23(t.slice(1)) ?? t.slice(1).toLowerCase();
       flags.written.set(name, t);
       if (PS_SWITCHES.has(name) || PS_SWITCHES.has(t.slice(1).toLowerCase())) {
         flags.values.set(name, [{ ...a, value: { kind: "bool", value: true, at: a.at } }]);
@@ -40953,11 +40953,11 @@ async function unmatchedPaths(paths, linted, cwd) {
     }
     const abs = resolve5(cwd, arg);
     if (lintedSet.size > 0 && isFile(abs)) continue;
-    const inside2 = (file) => {
+    const inside3 = (file) => {
       const rel = relative3(abs, file);
       return rel === "" || !rel.startsWith(`..${sep3}`) && rel !== ".." && !rel.startsWith(sep3) && !/^[A-Za-z]:/.test(rel);
     };
-    if (![...lintedSet].some(inside2)) out.push(arg);
+    if (![...lintedSet].some(inside3)) out.push(arg);
   }
   return out;
 }
@@ -40983,24 +40983,196 @@ function useColor(flag, env, isTTY) {
   return isTTY && env.TERM !== "dumb";
 }
 
-// src/cli/main.ts
-import { dirname as dirname21, isAbsolute as isAbsolute3, join as join10, relative as relative10, resolve as resolve21 } from "node:path";
+// src/cli/results.ts
+import { isAbsolute as isAbsolute2, relative as relative4 } from "node:path";
+var RANK = { info: 1, warning: 2, error: 3 };
+function reachesFailLevel(findings, failOn) {
+  if (failOn === "never") return false;
+  return findings.some((f) => RANK[f.severity] >= RANK[failOn]);
+}
+function configuredBaseline(config, cwd) {
+  const abs = config.baselineFor(cwd);
+  if (!abs) return void 0;
+  const rel = relative4(cwd, abs);
+  return isAbsolute2(rel) ? abs : rel.split("\\").join("/");
+}
 
-// src/engine/cache.ts
-import { createHash } from "node:crypto";
-function contentHash(text3) {
-  return createHash("sha1").update(text3).digest("base64url");
+// src/cli/options.ts
+import { parseArgs } from "node:util";
+
+// src/engine/suggest.ts
+function closest(name, candidates) {
+  let best;
+  let bestDistance = 4;
+  for (const candidate of candidates) {
+    const d = editDistance(name, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+function editDistance(a, b2) {
+  let prev = Array.from({ length: b2.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b2.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b2[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b2.length];
+}
+
+// src/cli/options.ts
+var UsageError = class extends Error {
+};
+var FAIL_ON = ["error", "warning", "info", "never"];
+var OPTIONS = {
+  format: { type: "string", short: "f", multiple: true },
+  "output-file": { type: "string", short: "o" },
+  "fail-on": { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  "max-warnings": { type: "string" },
+  color: { type: "boolean" },
+  "no-color": { type: "boolean" },
+  "no-error-on-unmatched-pattern": { type: "boolean" },
+  "no-plugins": { type: "boolean" },
+  root: { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+  "var-file": { type: "string", multiple: true },
+  "include-generated": { type: "boolean" },
+  config: { type: "string", short: "c" },
+  baseline: { type: "string" },
+  "write-baseline": { type: "string" },
+  "report-unused-suppressions": { type: "boolean" },
+  "list-rules": { type: "boolean" },
+  "print-config": { type: "string" },
+  stdin: { type: "boolean" },
+  "stdin-filename": { type: "string" },
+  fix: { type: "boolean" },
+  "fix-dry-run": { type: "boolean" },
+  "fix-type": { type: "string", multiple: true },
+  "fix-rule": { type: "string", multiple: true },
+  jobs: { type: "string", short: "j" },
+  shard: { type: "string" },
+  cache: { type: "boolean" },
+  "cache-location": { type: "string" }
+};
+function parseOptions(argv, options, command = "grantlint") {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
+  } catch (e) {
+    throw argumentError(e, options, command);
+  }
+}
+function argumentError(e, options, command) {
+  const err = e;
+  const quoted2 = /'([^']*)'/.exec(err.message)?.[1] ?? "";
+  const named2 = /--[^\s=,]+/.exec(quoted2)?.[0] ?? /-[^\s=,]+/.exec(quoted2)?.[0];
+  const help = `Run '${command} --help' for the options.`;
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && named2) {
+    const longNames = Object.keys(options).filter((n2) => n2.length > 1).map((n2) => `--${n2}`);
+    const suggestion = named2.startsWith("--") ? closest(named2, longNames) : void 0;
+    return new UsageError(`Unknown option '${named2}'.${suggestion ? ` Did you mean '${suggestion}'?` : ""} ${help}`);
+  }
+  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && named2) {
+    const long = named2.replace(/^-+/, "");
+    const name = Object.hasOwn(options, long) ? long : Object.keys(options).find((k) => options[k].short === long);
+    if (name && options[name].type === "boolean") return new UsageError(`Option '--${name}' takes no value. ${help}`);
+    if (name) return new UsageError(`Option '--${name}' needs a value. ${help}`);
+  }
+  return new UsageError(`${err.message.split("\n")[0]} ${help}`);
+}
+function outputSpec(text3, formats) {
+  const colon = text3.indexOf(":");
+  const format2 = colon < 0 ? text3 : text3.slice(0, colon);
+  const file = colon < 0 ? void 0 : text3.slice(colon + 1);
+  if (!formats.includes(format2)) {
+    const near = closest(format2, formats);
+    throw new UsageError(`Unknown format '${format2}'${near ? ` (did you mean '${near}'?)` : ""}; use one of: ${formats.join(", ")}.`);
+  }
+  if (file === "") throw new UsageError(`--format ${format2}: needs a file after the colon, as in ${format2}:report.${format2 === "sarif" ? "sarif" : "txt"}.`);
+  return { format: format2, file };
+}
+function parseCliArgs(argv, formats) {
+  const end = argv.indexOf("--");
+  const args = argv.map((a, i) => a === "-v" && (end < 0 || i < end) ? "-V" : a);
+  const { values, positionals } = parseOptions(args, OPTIONS);
+  if (values.stdin && !values["stdin-filename"]) throw new UsageError("--stdin needs --stdin-filename <path>: the file the text stands for.");
+  if (values.stdin && positionals.length > 0) throw new UsageError("--stdin lints standard input only; give no paths.");
+  if (values.fix && values["fix-dry-run"]) throw new UsageError("--fix writes the fixes and --fix-dry-run only reports them: give one of the two.");
+  if (values.fix && values.stdin) throw new UsageError("--fix cannot write to standard input; use --fix-dry-run --format json to get the fixed text.");
+  const fixing = values.fix || values["fix-dry-run"];
+  if (!fixing && (values["fix-type"] || values["fix-rule"])) throw new UsageError("--fix-type and --fix-rule choose what --fix or --fix-dry-run applies; give one of those too.");
+  const fixTypes = (values["fix-type"] ?? ["fix"]).flatMap((t) => t.split(",")).map((t) => t.trim()).filter(Boolean);
+  for (const t of fixTypes) if (t !== "fix" && t !== "suggestion") throw new UsageError(`Unknown --fix-type '${t}'; use fix, suggestion or fix,suggestion.`);
+  const outputs = (values.format ?? ["stylish"]).map((f) => outputSpec(f, formats));
+  if (outputs.filter((o) => !o.file).length > 1) {
+    throw new UsageError(
+      `Only one format can go to ${values["output-file"] ? `--output-file ${values["output-file"]}` : "standard output"}; give the others a file of their own, as in -f ${outputs[0].format} -f sarif:grantlint.sarif.`
+    );
+  }
+  const failOn = values["fail-on"] ?? "error";
+  if (!FAIL_ON.includes(failOn)) throw new UsageError(`Unknown --fail-on level '${failOn}'; use one of: ${FAIL_ON.join(", ")}.`);
+  const maxWarnings = values["max-warnings"] === void 0 ? -1 : Number(values["max-warnings"]);
+  if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings needs a whole number of warnings (0 or more, or -1 for no limit), not '${values["max-warnings"]}'.`);
+  if (values.color && values["no-color"]) throw new UsageError("--color and --no-color contradict each other; give one.");
+  return {
+    paths: positionals.length > 0 ? positionals : ["."],
+    format: outputs[0].format,
+    outputs,
+    outputFile: values["output-file"],
+    failOn,
+    quiet: values.quiet ?? false,
+    maxWarnings,
+    color: values.color ? true : values["no-color"] ? false : void 0,
+    errorOnUnmatchedPattern: !values["no-error-on-unmatched-pattern"],
+    help: values.help ?? false,
+    version: values.version ?? false,
+    varFiles: values["var-file"] ?? [],
+    includeGenerated: values["include-generated"] ?? false,
+    config: values.config,
+    baseline: values.baseline,
+    writeBaseline: values["write-baseline"],
+    reportUnusedSuppressions: values["report-unused-suppressions"] ?? false,
+    listRules: values["list-rules"] ?? false,
+    printConfig: values["print-config"],
+    stdin: values.stdin ?? false,
+    stdinFilename: values["stdin-filename"],
+    ...fixing ? { fix: values.fix ? "write" : "dry-run" } : {},
+    fixTypes,
+    fixRules: (values["fix-rule"] ?? []).flatMap((r) => r.split(",")).map((r) => r.trim()).filter(Boolean),
+    plugins: !values["no-plugins"],
+    root: values.root,
+    jobs: values.jobs === void 0 ? void 0 : jobsOption(values.jobs),
+    shard: values.shard === void 0 ? void 0 : shardOption(values.shard),
+    cache: values.cache ?? values["cache-location"] !== void 0,
+    cacheLocation: values["cache-location"]
+  };
+}
+function jobsOption(text3) {
+  const n2 = /^\d+$/.test(text3) ? Number(text3) : NaN;
+  if (!(n2 >= 1 && n2 <= 256)) throw new UsageError(`--jobs takes a number of workers from 1 to 256, not '${text3}'.`);
+  return n2;
+}
+function shardOption(text3) {
+  const m = /^(\d+)\/(\d+)$/.exec(text3);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new UsageError(`--shard takes i/n with 1 <= i <= n (for example 2/4), not '${text3}'.`);
+  return { index, count };
 }
 
 // src/engine/baseline.ts
 import { existsSync as existsSync3, readFileSync as readFileSync5, writeFileSync } from "node:fs";
-import { dirname as dirname5, relative as relative5, resolve as resolve7 } from "node:path";
+import { dirname as dirname5, relative as relative6, resolve as resolve7 } from "node:path";
 
 // src/engine/config-file.ts
 var import_ignore2 = __toESM(require_ignore(), 1);
 var import_picomatch2 = __toESM(require_picomatch2(), 1);
 import { readFileSync as readFileSync4 } from "node:fs";
-import { dirname as dirname4, join as join4, relative as relative4, resolve as resolve6 } from "node:path";
+import { dirname as dirname4, join as join4, relative as relative5, resolve as resolve6 } from "node:path";
 
 // src/util/package-root.ts
 import { existsSync as existsSync2, readFileSync as readFileSync3 } from "node:fs";
@@ -41044,7 +41216,7 @@ function formatKeyPath(path) {
   return out || "(top level)";
 }
 function displayFile(file, cwd) {
-  const rel = relative4(cwd, file);
+  const rel = relative5(cwd, file);
   return (rel === "" || rel.startsWith("..") ? file : rel).split("\\").join("/");
 }
 function configError(file, line, path, problem, cwd) {
@@ -41189,7 +41361,7 @@ function globMatcher(patterns) {
   return (rel) => matchers.some((m) => m(rel));
 }
 function relativeInside(dir2, target) {
-  const rel = relative4(dir2, target).split("\\").join("/");
+  const rel = relative5(dir2, target).split("\\").join("/");
   if (rel === "" || rel.startsWith("../") || rel === ".." || /^[a-zA-Z]:/.test(rel) || rel.startsWith("/")) return void 0;
   return rel;
 }
@@ -41197,7 +41369,7 @@ function relativeInside(dir2, target) {
 // src/engine/baseline.ts
 var BASELINE_VERSION = 1;
 function relativeTo(dir2, file) {
-  return relative5(dir2, file).split("\\").join("/");
+  return relative6(dir2, file).split("\\").join("/");
 }
 function key(file, ruleId, fingerprint2) {
   return `${file}\0${ruleId}\0${fingerprint2}`;
@@ -43576,8 +43748,8 @@ function sameOrigin(a, b2, nameAt) {
   return !!a.at && !!nameAt && !within2(a.at, nameAt);
 }
 function within2(inner, outer) {
-  const before = (x, y) => x.line < y.line || x.line === y.line && x.column <= y.column;
-  return inner.file === outer.file && before(outer.range.start, inner.range.start) && before(inner.range.end, outer.range.end);
+  const before2 = (x, y) => x.line < y.line || x.line === y.line && x.column <= y.column;
+  return inner.file === outer.file && before2(outer.range.start, inner.range.start) && before2(inner.range.end, outer.range.end);
 }
 function sameNamedScope(a, b2) {
   if (a.kind === "unknown" || a.kind !== b2.kind || !a.label || !b2.label) return false;
@@ -46882,18 +47054,28 @@ var rule8 = {
       terraform: `The assignment of {{role}} to {{principal}}, created in this configuration, sets neither principal_type nor skip_service_principal_aad_check; add principal_type = "ServicePrincipal" so it does not race the identity's replication.`,
       azapi: `The assignment of {{role}} to {{principal}}, created in this configuration, does not set principalType; add principalType = "ServicePrincipal" to body.properties so it does not race the identity's replication.`,
       azcli: "The assignment of {{role}} to {{principal}} does not pass both --assignee-object-id and --assignee-principal-type, so the CLI looks the principal up in Microsoft Graph, which fails with 'principal not found' while a new identity replicates; pass --assignee-object-id <object id> --assignee-principal-type ServicePrincipal.",
-      powershell: "The assignment of {{role}} to {{principal}} does not pass -ObjectId with -ObjectType, so New-AzRoleAssignment looks the principal up in Microsoft Graph, which fails while a new identity replicates; pass -ObjectId <object id> -ObjectType ServicePrincipal."
+      powershell: "The assignment of {{role}} to {{principal}} does not pass -ObjectId with -ObjectType, so New-AzRoleAssignment looks the principal up in Microsoft Graph, which fails while a new identity replicates; pass -ObjectId <object id> -ObjectType ServicePrincipal.",
+      addArm: "Add principalType: 'ServicePrincipal'",
+      addTerraform: 'Add principal_type = "ServicePrincipal"',
+      addAzapi: 'Add principalType = "ServicePrincipal" to body.properties',
+      addIfServicePrincipal: "Add principalType: 'ServicePrincipal' (only if {{principal}} is a managed identity or service principal)"
     },
-    docs: "docs/rules/missing-principal-type.md"
+    docs: "docs/rules/missing-principal-type.md",
+    fixable: true,
+    hasSuggestions: true
   },
   check(graph, context) {
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || !isWorkloadPrincipal(grant) || isSet(grant.principalType)) continue;
       const data = { role: describeRole(grant), principal: describePrincipal(grant) };
       const value = grant.principalType ? grant.principal.value : void 0;
+      const edit = value ? void 0 : addPrincipalType(grant);
+      const known2 = grant.principal.kind === "managedIdentity" || grant.principal.kind === "servicePrincipal";
+      const offer = (fixMessageId, suggestData) => !edit ? {} : known2 ? { fix: edit, fixMessageId } : { suggest: [{ messageId: suggestData ? "addIfServicePrincipal" : fixMessageId, data: suggestData, fix: edit }] };
       if (grant.resource.format === "terraform") {
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
-        context.report({ node: grant, value, messageId: grant.resource.type === "azapi_resource" ? "azapi" : "terraform", data });
+        const azapi = grant.resource.type === "azapi_resource";
+        context.report({ node: grant, value, messageId: azapi ? "azapi" : "terraform", data, ...offer(azapi ? "addAzapi" : "addTerraform") });
       } else {
         const dialect = adviceDialect(grant.resource);
         if (dialect === "azcli" || dialect === "powershell") {
@@ -46901,11 +47083,19 @@ var rule8 = {
           continue;
         }
         const unknownKind = !grant.principal.identity && grant.principal.kind === "unknown";
-        context.report({ node: grant, value, messageId: unknownKind ? "armUnknownKind" : "arm", data });
+        context.report({ node: grant, value, messageId: unknownKind ? "armUnknownKind" : "arm", data, ...offer("addArm", data) });
       }
     }
   }
 };
+function addPrincipalType(grant) {
+  return (fixer) => {
+    const body = fixer.object(grant.resource.body, grant.resource.decl);
+    if (grant.resource.type === "azurerm_role_assignment") return body?.set("principal_type", "ServicePrincipal");
+    const properties = grant.resource.type === "azapi_resource" ? body?.object("body")?.object("properties") : body?.object("properties");
+    return properties?.set("principalType", "ServicePrincipal");
+  };
+}
 var missing_principal_type_default = rule8;
 
 // rules/missing-role-grant.ts
@@ -46973,6 +47163,4248 @@ function deploymentRoot(r) {
   return r.format === "terraform" ? dirname8(rootFile2) : rootFile2;
 }
 
+// src/syntax/bicep/lexer.ts
+var DIRECTIVES = ["disable-next-line", "disable-diagnostics", "restore-diagnostics"];
+var BRACE = -1;
+var SINGLE_QUOTED = 0;
+function isIdentStart(c) {
+  return c >= 97 /* a */ && c <= 122 /* z */ || c >= 65 /* A */ && c <= 90 /* Z */ || c === 95 /* Underscore */;
+}
+function isIdentPart(c) {
+  return isIdentStart(c) || c >= 48 /* D0 */ && c <= 57 /* D9 */;
+}
+function isHexDigit(c) {
+  return c >= 48 /* D0 */ && c <= 57 /* D9 */ || c >= 65 && c <= 70 || c >= 97 && c <= 102;
+}
+function isWhitespace(c) {
+  return c === 32 /* Space */ || c === 9 /* Tab */ || c === 11 /* VT */ || c === 12 /* FF */ || c === 160 /* Nbsp */ || c === 65279 /* Bom */ || c >= 8192 && c <= 8202 || c === 12288;
+}
+function lex(text3) {
+  const tokens = [];
+  const comments = [];
+  const directives = [];
+  const errors = [];
+  const len = text3.length;
+  const stack = [];
+  let pos = len > 0 && text3.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
+  let lineStart = true;
+  const push = (kind, start, end) => {
+    tokens.push({ kind, start, end, text: text3.slice(start, end) });
+  };
+  const error2 = (start, end, code, message) => {
+    errors.push({ start, end, code, message });
+  };
+  const scanQuoted = (start, i, resumed) => {
+    for (; ; ) {
+      if (i >= len) {
+        error2(start, i, "BCP003", "The string at this location is not terminated. Terminate the string with a single quote character.");
+        push(resumed ? "StringRightPiece" : "StringComplete", start, i);
+        return i;
+      }
+      const c = text3.charCodeAt(i);
+      if (c === 39 /* Quote */) {
+        push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
+        return i + 1;
+      }
+      if (c === 13 /* CR */ || c === 10 /* LF */) {
+        error2(start, i, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
+        push(resumed ? "StringRightPiece" : "StringComplete", start, i);
+        return i;
+      }
+      if (c === 92 /* Backslash */) {
+        if (i + 1 >= len) {
+          error2(start, i + 1, "BCP005", "The string at this location is not terminated. Complete the escape sequence and terminate the string with a single unescaped quote character.");
+          push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
+          return i + 1;
+        }
+        const e = text3.charCodeAt(i + 1);
+        if (e === 92 /* Backslash */ || e === 39 /* Quote */ || e === 110 /* n */ || e === 114 /* r */ || e === 116 /* t */ || e === 36 /* Dollar */) {
+          i += 2;
+          continue;
+        }
+        if (e === 117 /* u */ && text3.charCodeAt(i + 2) === 123 /* LBrace */) {
+          let j = i + 3;
+          while (j < len && isHexDigit(text3.charCodeAt(j))) j++;
+          if (j > i + 3 && j - (i + 3) <= 6 && text3.charCodeAt(j) === 125 /* RBrace */) {
+            i = j + 1;
+            continue;
+          }
+        }
+        if (e === 13 /* CR */ || e === 10 /* LF */) {
+          error2(i, i + 1, "BCP006", "The specified escape sequence is not recognized.");
+          i += 1;
+          continue;
+        }
+        error2(i, i + 2, "BCP006", "The specified escape sequence is not recognized.");
+        i += 2;
+        continue;
+      }
+      if (c === 36 /* Dollar */ && text3.charCodeAt(i + 1) === 123 /* LBrace */) {
+        stack.push(SINGLE_QUOTED);
+        push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, i + 2);
+        return i + 2;
+      }
+      i++;
+    }
+  };
+  const scanMultiline = (start, i, dollars, resumed) => {
+    for (; ; ) {
+      if (i >= len) {
+        error2(start, i, "BCP140", `The multi-line string at this location is not terminated. Terminate it with "'''".`);
+        push(resumed ? "StringRightPiece" : "StringComplete", start, i);
+        return i;
+      }
+      const c = text3.charCodeAt(i);
+      if (c === 39 /* Quote */ && text3.charCodeAt(i + 1) === 39 /* Quote */ && text3.charCodeAt(i + 2) === 39 /* Quote */) {
+        let j = i + 3;
+        while (j < len && text3.charCodeAt(j) === 39 /* Quote */) j++;
+        push(resumed ? "StringRightPiece" : "StringComplete", start, j);
+        return j;
+      }
+      if (c === 36 /* Dollar */ && dollars > 0) {
+        let j = i + 1;
+        while (j < len && text3.charCodeAt(j) === 36 /* Dollar */) j++;
+        if (j - i >= dollars && text3.charCodeAt(j) === 123 /* LBrace */) {
+          stack.push(dollars);
+          push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, j + 1);
+          return j + 1;
+        }
+        i = j;
+        continue;
+      }
+      i++;
+    }
+  };
+  while (pos < len) {
+    const c = text3.charCodeAt(pos);
+    const start = pos;
+    if (c === 32 /* Space */ || c === 9 /* Tab */) {
+      pos++;
+      continue;
+    }
+    if (c === 13 /* CR */ || c === 10 /* LF */) {
+      const open2 = stack.indexOf(SINGLE_QUOTED);
+      if (open2 >= 0) {
+        stack.length = open2;
+        error2(start, start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
+        push("StringRightPiece", start, start);
+      }
+      pos++;
+      while (pos < len) {
+        const d = text3.charCodeAt(pos);
+        if (d !== 13 /* CR */ && d !== 10 /* LF */) break;
+        pos++;
+      }
+      push("NewLine", start, pos);
+      lineStart = true;
+      continue;
+    }
+    if (c === 47 /* Slash */) {
+      const d = text3.charCodeAt(pos + 1);
+      if (d === 47 /* Slash */) {
+        pos += 2;
+        while (pos < len) {
+          const e = text3.charCodeAt(pos);
+          if (e === 13 /* CR */ || e === 10 /* LF */) break;
+          pos++;
+        }
+        comments.push({ start, end: pos, text: text3.slice(start, pos), block: false });
+        continue;
+      }
+      if (d === 42 /* Star */) {
+        pos += 2;
+        let closed = false;
+        while (pos < len) {
+          if (text3.charCodeAt(pos) === 42 /* Star */ && text3.charCodeAt(pos + 1) === 47 /* Slash */) {
+            pos += 2;
+            closed = true;
+            break;
+          }
+          pos++;
+        }
+        if (!closed) {
+          error2(start, pos, "BCP002", "The multi-line comment at this location is not terminated. Terminate it with the */ character sequence.");
+        }
+        comments.push({ start, end: pos, text: text3.slice(start, pos), block: true });
+        lineStart = false;
+        continue;
+      }
+      pos++;
+      push("Slash", start, pos);
+      lineStart = false;
+      continue;
+    }
+    if (isWhitespace(c)) {
+      pos++;
+      continue;
+    }
+    const atLineStart = lineStart;
+    lineStart = false;
+    if (isIdentStart(c)) {
+      pos++;
+      while (pos < len && isIdentPart(text3.charCodeAt(pos))) pos++;
+      const n2 = pos - start;
+      let kind = "Identifier";
+      if (n2 === 4) {
+        if (text3.startsWith("true", start)) kind = "TrueKeyword";
+        else if (text3.startsWith("null", start)) kind = "NullKeyword";
+      } else if (n2 === 5 && text3.startsWith("false", start)) {
+        kind = "FalseKeyword";
+      }
+      push(kind, start, pos);
+      continue;
+    }
+    if (c >= 48 /* D0 */ && c <= 57 /* D9 */) {
+      pos++;
+      while (pos < len) {
+        const d = text3.charCodeAt(pos);
+        if (d < 48 /* D0 */ || d > 57 /* D9 */) break;
+        pos++;
+      }
+      push("Integer", start, pos);
+      continue;
+    }
+    switch (c) {
+      case 39 /* Quote */:
+        if (text3.charCodeAt(pos + 1) === 39 /* Quote */ && text3.charCodeAt(pos + 2) === 39 /* Quote */) {
+          pos = scanMultiline(start, pos + 3, 0, false);
+        } else {
+          pos = scanQuoted(start, pos + 1, false);
+        }
+        continue;
+      case 36 /* Dollar */: {
+        let j = pos + 1;
+        while (j < len && text3.charCodeAt(j) === 36 /* Dollar */) j++;
+        if (text3.charCodeAt(j) === 39 /* Quote */ && text3.charCodeAt(j + 1) === 39 /* Quote */ && text3.charCodeAt(j + 2) === 39 /* Quote */) {
+          pos = scanMultiline(start, j + 3, j - pos, false);
+          continue;
+        }
+        pos++;
+        unrecognized(start, pos);
+        continue;
+      }
+      case 123 /* LBrace */:
+        if (stack.length > 0) stack.push(BRACE);
+        pos++;
+        push("LeftBrace", start, pos);
+        continue;
+      case 125 /* RBrace */: {
+        const top = stack.length > 0 ? stack[stack.length - 1] : BRACE;
+        if (top === BRACE) {
+          pos++;
+          push("RightBrace", start, pos);
+          continue;
+        }
+        stack.pop();
+        if (top === SINGLE_QUOTED) {
+          pos = scanQuoted(start, pos + 1, true);
+        } else {
+          pos = scanMultiline(start, pos + 1, top, true);
+        }
+        continue;
+      }
+      case 40 /* LParen */:
+        pos++;
+        push("LeftParen", start, pos);
+        continue;
+      case 41 /* RParen */:
+        pos++;
+        push("RightParen", start, pos);
+        continue;
+      case 91 /* LSquare */:
+        pos++;
+        push("LeftSquare", start, pos);
+        continue;
+      case 93 /* RSquare */:
+        pos++;
+        push("RightSquare", start, pos);
+        continue;
+      case 44 /* Comma */:
+        pos++;
+        push("Comma", start, pos);
+        continue;
+      case 59 /* Semi */:
+        pos++;
+        push("Semicolon", start, pos);
+        continue;
+      case 64 /* At */:
+        pos++;
+        push("At", start, pos);
+        continue;
+      case 94 /* Caret */:
+        pos++;
+        push("Hat", start, pos);
+        continue;
+      case 43 /* Plus */:
+        pos++;
+        push("Plus", start, pos);
+        continue;
+      case 45 /* Minus */:
+        pos++;
+        push("Minus", start, pos);
+        continue;
+      case 42 /* Star */:
+        pos++;
+        push("Asterisk", start, pos);
+        continue;
+      case 37 /* Percent */:
+        pos++;
+        push("Modulo", start, pos);
+        continue;
+      case 46 /* Dot */:
+        if (text3.charCodeAt(pos + 1) === 46 /* Dot */ && text3.charCodeAt(pos + 2) === 46 /* Dot */) {
+          pos += 3;
+          push("Ellipsis", start, pos);
+        } else {
+          pos++;
+          push("Dot", start, pos);
+        }
+        continue;
+      case 63 /* Question */:
+        if (text3.charCodeAt(pos + 1) === 63 /* Question */) {
+          pos += 2;
+          push("DoubleQuestion", start, pos);
+        } else {
+          pos++;
+          push("Question", start, pos);
+        }
+        continue;
+      case 58 /* Colon */:
+        if (text3.charCodeAt(pos + 1) === 58 /* Colon */) {
+          pos += 2;
+          push("DoubleColon", start, pos);
+        } else {
+          pos++;
+          push("Colon", start, pos);
+        }
+        continue;
+      case 33 /* Bang */: {
+        const d = text3.charCodeAt(pos + 1);
+        if (d === 61 /* Eq */) {
+          pos += 2;
+          push("NotEquals", start, pos);
+        } else if (d === 126 /* Tilde */) {
+          pos += 2;
+          push("NotEqualsInsensitive", start, pos);
+        } else {
+          pos++;
+          push("Exclamation", start, pos);
+        }
+        continue;
+      }
+      case 61 /* Eq */: {
+        const d = text3.charCodeAt(pos + 1);
+        if (d === 61 /* Eq */) {
+          pos += 2;
+          push("Equals", start, pos);
+        } else if (d === 126 /* Tilde */) {
+          pos += 2;
+          push("EqualsInsensitive", start, pos);
+        } else if (d === 62 /* Gt */) {
+          pos += 2;
+          push("Arrow", start, pos);
+        } else {
+          pos++;
+          push("Assignment", start, pos);
+        }
+        continue;
+      }
+      case 60 /* Lt */:
+        if (text3.charCodeAt(pos + 1) === 61 /* Eq */) {
+          pos += 2;
+          push("LessThanOrEqual", start, pos);
+        } else {
+          pos++;
+          push("LeftChevron", start, pos);
+        }
+        continue;
+      case 62 /* Gt */:
+        if (text3.charCodeAt(pos + 1) === 61 /* Eq */) {
+          pos += 2;
+          push("GreaterThanOrEqual", start, pos);
+        } else {
+          pos++;
+          push("RightChevron", start, pos);
+        }
+        continue;
+      case 38 /* Amp */:
+        if (text3.charCodeAt(pos + 1) === 38 /* Amp */) {
+          pos += 2;
+          push("LogicalAnd", start, pos);
+        } else {
+          pos++;
+          unrecognized(start, pos);
+        }
+        continue;
+      case 124 /* Pipe */:
+        if (text3.charCodeAt(pos + 1) === 124 /* Pipe */) {
+          pos += 2;
+          push("LogicalOr", start, pos);
+        } else {
+          pos++;
+          push("Pipe", start, pos);
+        }
+        continue;
+      case 35 /* Hash */:
+        if (atLineStart) {
+          const end = scanDirective(start);
+          if (end > start) {
+            pos = end;
+            continue;
+          }
+        }
+        pos++;
+        unrecognized(start, pos);
+        continue;
+      default:
+        pos++;
+        unrecognized(start, pos);
+        continue;
+    }
+  }
+  tokens.push({ kind: "EndOfFile", start: len, end: len, text: "" });
+  return { tokens, comments, directives, errors };
+  function unrecognized(start, end) {
+    push("Unrecognized", start, end);
+    if (text3.charCodeAt(start) === 34) {
+      error2(start, end, "BCP103", `The following token is not recognized: '"'. Strings are defined using single quotes in bicep.`);
+    } else {
+      error2(start, end, "BCP001", `The following token is not recognized: "${text3.slice(start, end)}".`);
+    }
+  }
+  function scanDirective(start) {
+    let i = start + 1;
+    while (i < len) {
+      const d = text3.charCodeAt(i);
+      if (!isIdentPart(d) && d !== 45 /* Minus */) break;
+      i++;
+    }
+    const name = text3.slice(start + 1, i);
+    if (!DIRECTIVES.includes(name)) return start;
+    let end = i;
+    let codes = 0;
+    let after = i;
+    for (; ; ) {
+      let j = end;
+      while (j < len && (text3.charCodeAt(j) === 32 /* Space */ || text3.charCodeAt(j) === 9 /* Tab */)) j++;
+      after = j;
+      if (j === end) break;
+      let k = j;
+      while (k < len) {
+        const d = text3.charCodeAt(k);
+        if (!isIdentPart(d) && d !== 45 /* Minus */ && d !== 46 /* Dot */) break;
+        k++;
+      }
+      if (k === j) break;
+      codes++;
+      end = k;
+    }
+    if (codes === 0) {
+      error2(after, after, "BCP226", 'Expected at least one diagnostic code at this location. Valid format is "#disable-next-line diagnosticCode1 diagnosticCode2 ..."');
+    }
+    directives.push({ start, end, text: text3.slice(start, end), block: false });
+    return end;
+  }
+}
+
+// src/syntax/nesting.ts
+var MAX_NESTING = 128;
+function tooDeepMessage() {
+  return `Brackets nested deeper than ${MAX_NESTING} levels start here; grantlint does not read them (their value is unknown) and lints the rest of the file`;
+}
+
+// src/syntax/bicep/parser.ts
+function parseBicep(text3, options = {}) {
+  const { tokens, comments, directives, errors } = lex(text3);
+  let file;
+  try {
+    file = new Parser(text3, tokens, errors, options).parseFile(comments, directives);
+  } catch (e) {
+    if (process.env.GRANTLINT_DEBUG) console.error(e.stack);
+    errors.push({ start: 0, end: 0, message: `Internal parser error: ${e.message}` });
+    file = { kind: "File", start: 0, end: text3.length, statements: [], errors, comments, directives };
+  }
+  file.errors.sort((a, b2) => a.start - b2.start || a.end - b2.end);
+  return file;
+}
+var BINARY_PRECEDENCE = {
+  DoubleQuestion: [1, "??"],
+  LogicalOr: [2, "||"],
+  LogicalAnd: [3, "&&"],
+  Equals: [4, "=="],
+  NotEquals: [4, "!="],
+  EqualsInsensitive: [4, "=~"],
+  NotEqualsInsensitive: [4, "!~"],
+  LeftChevron: [5, "<"],
+  LessThanOrEqual: [5, "<="],
+  RightChevron: [5, ">"],
+  GreaterThanOrEqual: [5, ">="],
+  Plus: [6, "+"],
+  Minus: [6, "-"],
+  Asterisk: [7, "*"],
+  Slash: [7, "/"],
+  Modulo: [7, "%"]
+};
+var MAX_IDENTIFIER_LENGTH = 255;
+var PARAMS_FILE_DECLARATIONS = /* @__PURE__ */ new Set(["using", "extends", "param", "var", "type", "import", "func", "extensionConfig"]);
+var MAX_INT64 = 9223372036854775807n;
+var ESCAPES = { n: "\n", r: "\r", t: "	", "\\": "\\", "'": "'", $: "$" };
+var Parser = class {
+  constructor(text3, tokens, errors, options) {
+    this.text = text3;
+    this.tokens = tokens;
+    this.errors = errors;
+    this.options = options;
+  }
+  text;
+  tokens;
+  errors;
+  options;
+  i = 0;
+  /** > 0 inside parentheses, where line breaks are insignificant. */
+  nlSkip = 0;
+  /** Start offset of the last error recorded; errors at the same place are reported once. */
+  lastErrorAt = -1;
+  // ---- token access -------------------------------------------------------------------------
+  cur() {
+    if (this.nlSkip > 0) {
+      while (this.tokens[this.i].kind === "NewLine") this.i++;
+    }
+    return this.tokens[this.i];
+  }
+  at(kind) {
+    return this.cur().kind === kind;
+  }
+  atKeyword(word) {
+    const t = this.cur();
+    return t.kind === "Identifier" && t.text === word;
+  }
+  /** The kind of the first token after the current one that is not a line break. */
+  peekPastNewlines() {
+    let j = this.i;
+    while (this.tokens[j].kind === "NewLine") j++;
+    return this.tokens[j];
+  }
+  peek(offset = 1) {
+    const j = Math.min(this.i + offset, this.tokens.length - 1);
+    return this.tokens[j];
+  }
+  next() {
+    const t = this.cur();
+    if (t.kind !== "EndOfFile") this.i++;
+    return t;
+  }
+  skipNewlines() {
+    while (this.tokens[this.i].kind === "NewLine") this.i++;
+  }
+  /** The end of the last token consumed. */
+  lastEnd() {
+    let j = this.i - 1;
+    while (j > 0 && this.tokens[j].kind === "NewLine" && this.nlSkip > 0) j--;
+    return j >= 0 ? this.tokens[j].end : 0;
+  }
+  error(start, end, code, message) {
+    if (start === this.lastErrorAt) return;
+    this.lastErrorAt = start;
+    this.errors.push(code ? { start, end, code, message } : { start, end, message });
+  }
+  /** Reports an error at the current token (zero-width at a line break or the end of file). */
+  errorHere(code, message) {
+    const t = this.cur();
+    if (t.kind === "NewLine" || t.kind === "EndOfFile") this.error(t.start, t.start, code, message);
+    else this.error(t.start, t.end, code, message);
+  }
+  expect(kind, char) {
+    if (this.at(kind)) return this.next();
+    this.errorHere("BCP018", `Expected the "${char}" character at this location.`);
+    return void 0;
+  }
+  /**
+   * Skips to the end of the line, jumping over bracketed groups (which may span lines), and stops
+   * before a closing bracket that belongs to an enclosing construct.
+   */
+  recover() {
+    let depth = 0;
+    for (; ; ) {
+      const t = this.tokens[this.i];
+      switch (t.kind) {
+        case "EndOfFile":
+          return;
+        case "NewLine":
+          if (depth === 0) return;
+          break;
+        case "LeftBrace":
+        case "LeftParen":
+        case "LeftSquare":
+          depth++;
+          break;
+        case "RightBrace":
+        case "RightParen":
+        case "RightSquare":
+          if (depth === 0) return;
+          depth--;
+          break;
+        default:
+          break;
+      }
+      this.i++;
+    }
+  }
+  /** Recovery at statement level: a stray closing bracket there is skipped too. */
+  recoverLine() {
+    for (; ; ) {
+      this.recover();
+      const k = this.tokens[this.i].kind;
+      if (k === "NewLine" || k === "EndOfFile") return;
+      this.i++;
+    }
+  }
+  // ---- file and statements ------------------------------------------------------------------
+  parseFile(comments, directives) {
+    const statements = [];
+    for (; ; ) {
+      this.skipNewlines();
+      if (this.at("EndOfFile")) break;
+      const before2 = this.i;
+      const statement = this.parseStatement();
+      statements.push(statement);
+      const t = this.tokens[this.i];
+      if (t.kind !== "NewLine" && t.kind !== "EndOfFile") {
+        this.error(t.start, t.end, "BCP019", "Expected a new line character at this location.");
+        this.recoverLine();
+      }
+      if (this.i === before2) this.i++;
+    }
+    return {
+      kind: "File",
+      start: 0,
+      end: this.text.length,
+      statements,
+      errors: this.errors,
+      comments,
+      directives
+    };
+  }
+  parseDecorators() {
+    const decorators = [];
+    while (this.at("At")) {
+      const at = this.next();
+      let expression;
+      if (!this.at("Identifier")) {
+        this.errorHere("BCP123", "Expected a namespace or decorator name at this location.");
+        expression = this.errorExpression(this.cur().start);
+        this.recover();
+      } else {
+        expression = this.parsePostfix(this.parsePrimary());
+      }
+      decorators.push({ kind: "Decorator", start: at.start, end: this.lastEnd(), expression });
+      if (!this.at("NewLine") && !this.at("EndOfFile")) {
+        this.errorHere("BCP019", "Expected a new line character at this location.");
+        this.recover();
+      }
+      this.skipNewlines();
+    }
+    return decorators;
+  }
+  parseStatement() {
+    const start = this.cur().start;
+    const decorators = this.parseDecorators();
+    const t = this.cur();
+    if (t.kind === "EndOfFile" && decorators.length > 0) {
+      const last = decorators[decorators.length - 1];
+      this.error(last.start, last.end, "BCP132", "Expected a declaration after the decorator.");
+      return { kind: "ErrorStatement", decorators, start, end: this.lastEnd() };
+    }
+    if (t.kind === "Identifier" && this.options.fileKind === "bicepparam" && !PARAMS_FILE_DECLARATIONS.has(t.text)) {
+      this.errorHere("BCP337", 'This declaration type is not valid for a Bicep Parameters file. Supported declarations: "using", "extends", "param", "var", "type", "import", "func", "extensionConfig".');
+      this.recoverLine();
+      return { kind: "ErrorStatement", decorators, start, end: Math.max(start, this.lastEnd()) };
+    }
+    if (t.kind === "Identifier") {
+      switch (t.text) {
+        case "targetScope":
+          return this.parseTargetScope(start, decorators);
+        case "metadata":
+          return this.parseSimpleDeclaration("Metadata", start, decorators, "BCP266", "Expected a metadata identifier at this location.");
+        case "param":
+          return this.parseParam(start, decorators);
+        case "var":
+          return this.parseVar(start, decorators);
+        case "resource":
+          return this.parseResource(start, decorators);
+        case "module":
+          return this.parseModule(start, decorators);
+        case "output":
+          return this.parseOutput(start, decorators);
+        case "type":
+          return this.parseType(start, decorators);
+        case "func":
+          return this.parseFunc(start, decorators);
+        case "import":
+          return this.parseImport(start, decorators);
+        case "using":
+          return this.parseUsing(start, decorators);
+        case "extends":
+          return this.parseExtends(start, decorators);
+        case "extension":
+        case "provider":
+          return this.parseExtension(start, decorators);
+        case "assert":
+          return this.parseSimpleDeclaration("Assert", start, decorators, "BCP346", "Expected an assert identifier at this location.");
+        case "test":
+          return this.parseTest(start, decorators);
+        case "extensionConfig":
+          return this.parseExtensionConfig(start, decorators);
+        default:
+          break;
+      }
+    }
+    this.errorHere("BCP007", "This declaration type is not recognized. Specify a metadata, parameter, variable, resource, or output declaration.");
+    this.recoverLine();
+    return { kind: "ErrorStatement", decorators, start, end: Math.max(start, this.lastEnd()) };
+  }
+  identifier(code, message) {
+    const t = this.cur();
+    if (t.kind !== "Identifier") {
+      this.errorHere(code, message);
+      return { kind: "Identifier", name: "", start: t.start, end: t.start };
+    }
+    this.next();
+    if (t.text.length > MAX_IDENTIFIER_LENGTH) {
+      this.error(t.start, t.end, "BCP024", `The identifier exceeds the limit of ${MAX_IDENTIFIER_LENGTH}. Reduce the length of the identifier.`);
+    }
+    return { kind: "Identifier", name: t.text, start: t.start, end: t.end };
+  }
+  errorStatementAfter(start, decorators) {
+    this.recoverLine();
+    return { kind: "ErrorStatement", decorators, start, end: Math.max(start, this.lastEnd()) };
+  }
+  parseTargetScope(start, decorators) {
+    this.next();
+    this.expect("Assignment", "=");
+    const value = this.parseExpression();
+    return { kind: "TargetScope", decorators, value, start, end: this.lastEnd() };
+  }
+  parseSimpleDeclaration(kind, start, decorators, code, message) {
+    this.next();
+    const name = this.identifier(code, message);
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    this.expect("Assignment", "=");
+    const value = this.parseExpression();
+    return { kind, decorators, name, value, start, end: this.lastEnd() };
+  }
+  parseParam(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP013", "Expected a parameter identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    if (this.at("Assignment") && this.options.fileKind !== "bicep") {
+      this.next();
+      const value = this.parseExpression();
+      return { kind: "ParamAssignment", decorators, name, value, start, end: this.lastEnd() };
+    }
+    if (this.options.fileKind === "bicepparam") {
+      this.errorHere("BCP018", 'Expected the "=" character at this location.');
+    }
+    const type = this.parseTypeExpression();
+    let defaultValue;
+    if (this.at("Assignment")) {
+      this.next();
+      defaultValue = this.parseExpression();
+    } else if (!this.at("NewLine") && !this.at("EndOfFile")) {
+      this.errorHere("BCP008", 'Expected the "=" token, or a newline at this location.');
+      this.recover();
+    }
+    return defaultValue ? { kind: "Param", decorators, name, type, defaultValue, start, end: this.lastEnd() } : { kind: "Param", decorators, name, type, start, end: this.lastEnd() };
+  }
+  parseVar(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP015", "Expected a variable identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    let type;
+    if (!this.at("Assignment") && !this.at("NewLine") && !this.at("EndOfFile")) type = this.parseTypeExpression();
+    this.expect("Assignment", "=");
+    const value = this.parseExpression();
+    return type ? { kind: "Var", decorators, name, type, value, start, end: this.lastEnd() } : { kind: "Var", decorators, name, value, start, end: this.lastEnd() };
+  }
+  parseStringToken(code, message) {
+    const t = this.cur();
+    if (t.kind === "StringComplete" || t.kind === "StringLeftPiece") return this.parseString();
+    this.errorHere(code, message);
+    return void 0;
+  }
+  /** The body of a resource or module: an object, a `[for ...]` loop, or `if (...) {...}`. */
+  parseDeclarationBody() {
+    if (this.at("NewLine")) {
+      const after = this.peekPastNewlines();
+      if (after.kind === "LeftBrace" || after.kind === "LeftSquare" || after.kind === "Identifier" && after.text === "if") this.skipNewlines();
+    }
+    const t = this.cur();
+    if (t.kind === "LeftBrace") return this.parseObject();
+    if (t.kind === "LeftSquare") return this.parseArrayOrFor();
+    if (this.atKeyword("if")) return this.parseIf();
+    this.errorHere("BCP118", 'Expected the "{" character, the "[" character, or the "if" keyword at this location.');
+    const e = this.errorExpression(t.start);
+    this.recover();
+    return e;
+  }
+  parseResource(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP017", "Expected a resource identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    const typeString = this.parseStringToken("BCP068", 'Expected a resource type string. Specify a valid resource type of format "<types>@<apiVersion>".');
+    if (!typeString) return this.errorStatementAfter(start, decorators);
+    let existing = false;
+    if (this.atKeyword("existing")) {
+      this.next();
+      existing = true;
+    }
+    if (!this.expect("Assignment", "=")) return this.errorStatementAfter(start, decorators);
+    const value = this.parseDeclarationBody();
+    return { kind: "Resource", decorators, name, typeString, existing, value, start, end: this.lastEnd() };
+  }
+  parseModule(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP096", "Expected a module identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    const path = this.parseStringToken("BCP097", "Expected a module path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'");
+    if (!path) return this.errorStatementAfter(start, decorators);
+    if (!this.expect("Assignment", "=")) return this.errorStatementAfter(start, decorators);
+    const value = this.parseDeclarationBody();
+    return { kind: "Module", decorators, name, path, value, start, end: this.lastEnd() };
+  }
+  parseTest(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP346", "Expected a test identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    const path = this.parseStringToken("BCP347", "Expected a test path string at this location.");
+    if (!path) return this.errorStatementAfter(start, decorators);
+    if (!this.expect("Assignment", "=")) return this.errorStatementAfter(start, decorators);
+    const value = this.parseDeclarationBody();
+    return { kind: "Test", decorators, name, path, value, start, end: this.lastEnd() };
+  }
+  parseOutput(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP016", "Expected an output identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    let type;
+    let resourceType;
+    if (this.atKeyword("resource") && (this.peek().kind === "StringComplete" || this.peek().kind === "StringLeftPiece")) {
+      this.next();
+      resourceType = this.parseString();
+    } else {
+      type = this.parseTypeExpression();
+    }
+    this.expect("Assignment", "=");
+    const value = this.parseExpression();
+    return resourceType ? { kind: "Output", decorators, name, resourceType, value, start, end: this.lastEnd() } : { kind: "Output", decorators, name, type, value, start, end: this.lastEnd() };
+  }
+  parseType(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP325", "Expected a type identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    this.expect("Assignment", "=");
+    const value = this.parseTypeExpression();
+    return { kind: "Type", decorators, name, value, start, end: this.lastEnd() };
+  }
+  parseFunc(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP015", "Expected a function identifier at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    const lambdaStart = this.cur().start;
+    const params = [];
+    if (this.expect("LeftParen", "(")) {
+      this.nlSkip++;
+      while (!this.at("RightParen") && !this.at("EndOfFile")) {
+        const before2 = this.i;
+        const pname = this.identifier("BCP015", "Expected a parameter identifier at this location.");
+        const ptype = this.parseTypeExpression();
+        params.push({ name: pname, type: ptype, span: { start: pname.start, end: ptype.end } });
+        if (this.at("Comma")) this.next();
+        else if (!this.at("RightParen")) {
+          this.errorHere("BCP018", 'Expected the ")" character at this location.');
+          break;
+        }
+        if (this.i === before2) break;
+      }
+      this.nlSkip--;
+      if (this.at("RightParen")) this.next();
+      else return this.errorStatementAfter(start, decorators);
+    }
+    const returnType = this.parseTypeExpression();
+    let body;
+    if (this.expect("Arrow", "=>")) {
+      this.skipNewlines();
+      body = this.parseExpression();
+    } else {
+      body = this.errorExpression(this.cur().start);
+      this.recover();
+    }
+    const lambda = { kind: "TypedLambda", params, returnType, body, start: lambdaStart, end: this.lastEnd() };
+    return { kind: "Func", decorators, name, lambda, start, end: this.lastEnd() };
+  }
+  parseImport(start, decorators) {
+    this.next();
+    const node = { kind: "Import", decorators, items: [], start, end: start };
+    const t = this.cur();
+    if (t.kind === "Asterisk") {
+      this.next();
+      if (!this.atKeyword("as")) {
+        this.errorHere("BCP012", 'Expected the "as" keyword at this location.');
+        return this.errorStatementAfter(start, decorators);
+      }
+      this.next();
+      node.wildcardAlias = this.identifier("BCP202", "Expected an import alias name at this location.");
+    } else if (t.kind === "LeftBrace") {
+      this.next();
+      for (; ; ) {
+        this.skipNewlines();
+        if (this.at("RightBrace") || this.at("EndOfFile")) break;
+        const before2 = this.i;
+        const itemStart = this.cur().start;
+        let name;
+        if (this.at("StringComplete")) {
+          const s2 = this.next();
+          name = { kind: "Identifier", name: cookPiece(s2.text, "StringComplete"), start: s2.start, end: s2.end };
+        } else {
+          name = this.identifier("BCP022", "Expected a property name at this location.");
+        }
+        let alias;
+        if (this.atKeyword("as")) {
+          this.next();
+          alias = this.identifier("BCP202", "Expected an import alias name at this location.");
+        }
+        node.items.push(alias ? { name, alias, span: { start: itemStart, end: this.lastEnd() } } : { name, span: { start: itemStart, end: this.lastEnd() } });
+        if (this.at("Comma")) this.next();
+        else if (!this.at("NewLine") && !this.at("RightBrace")) {
+          this.errorHere("BCP236", "Expected a new line or comma character at this location.");
+          this.recover();
+        }
+        if (this.i === before2) this.next();
+      }
+      this.expect("RightBrace", "}");
+    } else if (t.kind === "StringComplete" || t.kind === "StringLeftPiece") {
+      node.from = this.parseString();
+      if (this.atKeyword("with")) {
+        this.next();
+        node.config = this.parseExpression();
+      }
+      if (this.atKeyword("as")) {
+        this.next();
+        node.wildcardAlias = this.identifier("BCP202", "Expected an import alias name at this location.");
+      }
+      node.end = this.lastEnd();
+      return node;
+    } else {
+      this.errorHere("BCP018", 'Expected the "{" character at this location.');
+      return this.errorStatementAfter(start, decorators);
+    }
+    if (this.atKeyword("from")) {
+      this.next();
+      node.from = this.parseStringToken("BCP018", "Expected an import path string at this location.");
+    } else {
+      this.errorHere("BCP012", 'Expected the "from" keyword at this location.');
+    }
+    node.end = this.lastEnd();
+    return node;
+  }
+  parseUsing(start, decorators) {
+    this.next();
+    if (this.atKeyword("none")) {
+      const t = this.next();
+      const value = { kind: "Identifier", name: "none", start: t.start, end: t.end };
+      const node = { kind: "Using", decorators, value, start, end: t.end, config: void 0 };
+      if (this.atKeyword("with")) {
+        this.next();
+        node.config = this.parseExpression();
+      }
+      node.end = this.lastEnd();
+      if (!node.config) delete node.config;
+      return node;
+    }
+    const path = this.parseStringToken("BCP018", "Expected a file path string at this location.");
+    if (!path) return this.errorStatementAfter(start, decorators);
+    let config;
+    if (this.atKeyword("with")) {
+      this.next();
+      config = this.parseExpression();
+    }
+    return config ? { kind: "Using", decorators, path, config, start, end: this.lastEnd() } : { kind: "Using", decorators, path, start, end: this.lastEnd() };
+  }
+  parseExtends(start, decorators) {
+    this.next();
+    const path = this.parseStringToken("BCP404", "Expected a file path string at this location.");
+    if (!path) return this.errorStatementAfter(start, decorators);
+    return { kind: "Extends", decorators, path, start, end: this.lastEnd() };
+  }
+  parseExtensionConfig(start, decorators) {
+    this.next();
+    const name = this.identifier("BCP202", "Expected an extension alias name at this location.");
+    if (!name.name) return this.errorStatementAfter(start, decorators);
+    if (!this.atKeyword("with")) {
+      this.errorHere("BCP012", 'Expected the "with" keyword at this location.');
+      return { kind: "ExtensionConfig", decorators, name, start, end: this.lastEnd() };
+    }
+    this.next();
+    const config = this.parseExpression();
+    return { kind: "ExtensionConfig", decorators, name, config, start, end: this.lastEnd() };
+  }
+  parseExtension(start, decorators) {
+    this.next();
+    let specification;
+    const t = this.cur();
+    if (t.kind === "StringComplete" || t.kind === "StringLeftPiece") specification = this.parseString();
+    else if (t.kind === "Identifier") specification = this.identifier("", "");
+    else {
+      this.errorHere("BCP201", "Expected an extension specification string or identifier at this location.");
+      return this.errorStatementAfter(start, decorators);
+    }
+    const node = {};
+    if (this.atKeyword("with")) {
+      this.next();
+      node.config = this.parseExpression();
+    }
+    if (this.atKeyword("as")) {
+      this.next();
+      node.alias = this.identifier("BCP202", "Expected an extension alias name at this location.");
+    }
+    return { kind: "Extension", decorators, specification, ...node, start, end: this.lastEnd() };
+  }
+  // ---- types --------------------------------------------------------------------------------
+  /** A type expression, kept as its source text (plus the resource type of `resourceInput<...>`). */
+  parseTypeExpression() {
+    if (this.depth >= MAX_NESTING) {
+      const skipped = this.skipTooDeep();
+      return { kind: "TypeExpression", text: this.text.slice(skipped.start, skipped.end), start: skipped.start, end: skipped.end };
+    }
+    this.depth++;
+    try {
+      return this.parseTypeExpressionAt();
+    } finally {
+      this.depth--;
+    }
+  }
+  parseTypeExpressionAt() {
+    const node = { kind: "TypeExpression", text: "", start: this.cur().start, end: this.cur().start };
+    if (this.at("NewLine") && this.peekPastNewlines().kind === "Pipe") this.skipNewlines();
+    node.start = this.cur().start;
+    if (this.at("Pipe")) this.next();
+    this.parseTypeMember(node);
+    for (; ; ) {
+      if (this.at("NewLine") && this.peekPastNewlines().kind === "Pipe") this.skipNewlines();
+      if (!this.at("Pipe")) break;
+      this.next();
+      this.parseTypeMember(node);
+    }
+    node.end = Math.max(node.start, this.lastEnd());
+    node.text = this.text.slice(node.start, node.end);
+    return node;
+  }
+  parseTypeMember(node) {
+    const t = this.cur();
+    switch (t.kind) {
+      case "Identifier":
+        this.next();
+        this.parseTypeArguments(node);
+        break;
+      case "StringComplete":
+      case "StringLeftPiece":
+        this.parseString();
+        break;
+      case "Integer":
+      case "TrueKeyword":
+      case "FalseKeyword":
+      case "NullKeyword":
+        this.next();
+        break;
+      case "Minus":
+      case "Exclamation":
+        this.next();
+        this.parseTypeMember(node);
+        return;
+      case "LeftParen":
+        this.next();
+        this.nlSkip++;
+        this.parseTypeExpressionInto(node);
+        this.nlSkip--;
+        this.expect("RightParen", ")");
+        break;
+      case "LeftBrace":
+        this.parseObjectType(node);
+        break;
+      case "LeftSquare":
+        this.parseTupleType(node);
+        break;
+      default:
+        this.errorHere("BCP279", 'Expected a type at this location. Please specify a valid type expression or one of the following types: "array", "bool", "int", "object", "string".');
+        return;
+    }
+    for (; ; ) {
+      const p = this.cur();
+      if (p.kind === "LeftSquare") {
+        this.next();
+        if (this.at("RightSquare")) {
+          this.next();
+          continue;
+        }
+        if (this.at("Asterisk")) this.next();
+        else this.parseExpression();
+        this.expect("RightSquare", "]");
+      } else if (p.kind === "Question" || p.kind === "Exclamation") {
+        this.next();
+      } else if (p.kind === "Dot") {
+        this.next();
+        if (this.at("Asterisk")) this.next();
+        else {
+          this.identifier("BCP020", "Expected a function or property name at this location.");
+          this.parseTypeArguments(node);
+        }
+      } else {
+        return;
+      }
+    }
+  }
+  /** `<'T@v'>` after `resourceInput`, `resourceOutput`, `resource` (or `sys.resourceInput`). */
+  parseTypeArguments(node) {
+    if (!this.at("LeftChevron")) return;
+    this.next();
+    this.nlSkip++;
+    while (!this.at("RightChevron") && !this.at("EndOfFile")) {
+      const before2 = this.i;
+      if ((this.at("StringComplete") || this.at("StringLeftPiece")) && !node.resourceType) node.resourceType = this.parseString();
+      else this.parseTypeMember(node);
+      if (this.at("Comma")) this.next();
+      else if (!this.at("RightChevron")) break;
+      if (this.i === before2) break;
+    }
+    this.expect("RightChevron", ">");
+    this.nlSkip--;
+  }
+  parseTypeExpressionInto(node) {
+    const inner = this.parseTypeExpression();
+    if (inner.resourceType && !node.resourceType) node.resourceType = inner.resourceType;
+  }
+  parseObjectType(node) {
+    this.next();
+    const saved = this.nlSkip;
+    this.nlSkip = 0;
+    for (; ; ) {
+      this.skipNewlines();
+      if (this.at("RightBrace") || this.at("EndOfFile")) break;
+      const before2 = this.i;
+      this.parseDecorators();
+      const k = this.cur();
+      if (k.kind === "Identifier" || k.kind === "StringComplete" || k.kind === "Asterisk" || k.kind === "TrueKeyword" || k.kind === "FalseKeyword" || k.kind === "NullKeyword") {
+        this.next();
+      } else if (k.kind === "StringLeftPiece") {
+        this.parseString();
+      } else {
+        this.errorHere("BCP022", "Expected a property name at this location.");
+        this.recover();
+        if (this.i === before2) this.next();
+        continue;
+      }
+      if (this.at("Question")) this.next();
+      if (this.expect("Colon", ":")) this.parseTypeExpressionInto(node);
+      else this.recover();
+      this.endOfItem("RightBrace");
+      if (this.i === before2) this.next();
+    }
+    this.nlSkip = saved;
+    this.expect("RightBrace", "}");
+  }
+  parseTupleType(node) {
+    this.next();
+    const saved = this.nlSkip;
+    this.nlSkip = 0;
+    for (; ; ) {
+      this.skipNewlines();
+      if (this.at("RightSquare") || this.at("EndOfFile")) break;
+      const before2 = this.i;
+      this.parseDecorators();
+      this.parseTypeExpressionInto(node);
+      this.endOfItem("RightSquare");
+      if (this.i === before2) this.next();
+    }
+    this.nlSkip = saved;
+    this.expect("RightSquare", "]");
+  }
+  /** After an object property or array item: a comma, a line break, or the closing bracket. */
+  endOfItem(close) {
+    const t = this.cur();
+    if (t.kind === "Comma") {
+      this.next();
+      if (this.at("NewLine")) {
+        this.errorHere("BCP238", "Unexpected new line character after a comma.");
+        return;
+      }
+      if (this.at("Comma")) {
+        this.errorHere(close === "RightBrace" ? "BCP022" : "BCP009", close === "RightBrace" ? "Expected a property name at this location." : "Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.");
+        while (this.at("Comma")) this.next();
+      }
+      return;
+    }
+    if (t.kind === "NewLine" || t.kind === close || t.kind === "EndOfFile") return;
+    this.errorHere("BCP236", "Expected a new line or comma character at this location.");
+    this.recover();
+  }
+  // ---- expressions --------------------------------------------------------------------------
+  errorExpression(at) {
+    return { kind: "ErrorExpression", start: at, end: at };
+  }
+  /** At a `?` or `:` of a ternary, possibly on the next line. */
+  atTernaryPart(kind) {
+    if (this.at(kind)) return true;
+    if (this.at("NewLine") && this.peekPastNewlines().kind === kind) {
+      this.skipNewlines();
+      return true;
+    }
+    return false;
+  }
+  parseExpression() {
+    const t = this.cur();
+    if (t.kind === "Identifier" && this.peek().kind === "Arrow") {
+      this.next();
+      this.next();
+      const body = this.parseExpression();
+      return { kind: "Lambda", params: [{ kind: "Identifier", name: t.text, start: t.start, end: t.end }], body, start: t.start, end: this.lastEnd() };
+    }
+    if (t.kind === "LeftParen" && this.isLambdaParams()) return this.parseLambda();
+    const condition = this.parseBinary(1);
+    if (!this.atTernaryPart("Question")) return condition;
+    this.next();
+    this.skipNewlines();
+    const consequent = this.parseExpression();
+    let alternate;
+    if (this.atTernaryPart("Colon")) {
+      this.next();
+      this.skipNewlines();
+      alternate = this.parseExpression();
+    } else {
+      this.errorHere("BCP018", 'Expected the ":" character at this location.');
+      alternate = this.errorExpression(this.cur().start);
+    }
+    return { kind: "Ternary", condition, consequent, alternate, start: condition.start, end: this.lastEnd() };
+  }
+  /** At `(`: is this the parameter list of a lambda (`(a, b) =>`)? */
+  isLambdaParams() {
+    let depth = 0;
+    for (let j = this.i; j < this.tokens.length; j++) {
+      const k = this.tokens[j].kind;
+      if (k === "LeftParen") depth++;
+      else if (k === "RightParen") {
+        depth--;
+        if (depth === 0) {
+          let n2 = j + 1;
+          while (this.tokens[n2].kind === "NewLine") n2++;
+          return this.tokens[n2].kind === "Arrow";
+        }
+      } else if (k !== "Identifier" && k !== "Comma" && k !== "NewLine") {
+        return false;
+      }
+    }
+    return false;
+  }
+  parseLambda() {
+    const open2 = this.next();
+    this.nlSkip++;
+    const params = [];
+    while (this.at("Identifier")) {
+      const p = this.next();
+      params.push({ kind: "Identifier", name: p.text, start: p.start, end: p.end });
+      if (this.at("Comma")) this.next();
+    }
+    this.nlSkip--;
+    this.expect("RightParen", ")");
+    this.skipNewlines();
+    this.expect("Arrow", "=>");
+    const body = this.parseExpression();
+    return { kind: "Lambda", params, body, start: open2.start, end: this.lastEnd() };
+  }
+  parseBinary(minPrecedence) {
+    let left = this.parseUnary();
+    for (; ; ) {
+      const op = BINARY_PRECEDENCE[this.cur().kind];
+      if (!op || op[0] < minPrecedence) return left;
+      this.next();
+      const right = this.parseBinary(op[0] + 1);
+      left = { kind: "Binary", operator: op[1], left, right, start: left.start, end: this.lastEnd() };
+    }
+  }
+  parseUnary() {
+    const t = this.cur();
+    if (t.kind === "Exclamation" || t.kind === "Minus") {
+      this.next();
+      const operand = this.parseUnary();
+      return { kind: "Unary", operator: t.kind === "Minus" ? "-" : "!", operand, start: t.start, end: this.lastEnd() };
+    }
+    return this.parsePostfix(this.parsePrimary());
+  }
+  parsePostfix(expr) {
+    for (; ; ) {
+      const t = this.cur();
+      switch (t.kind) {
+        case "Dot": {
+          this.next();
+          let safe = false;
+          if (this.at("Question")) {
+            this.next();
+            safe = true;
+          }
+          const property = this.identifier("BCP020", "Expected a function or property name at this location.");
+          if (!property.name) {
+            return { kind: "Member", object: expr, property, safe, start: expr.start, end: this.lastEnd() };
+          }
+          const member2 = { kind: "Member", object: expr, property, safe, start: expr.start, end: this.lastEnd() };
+          expr = this.at("LeftParen") ? this.parseCall(member2) : member2;
+          break;
+        }
+        case "LeftSquare": {
+          this.next();
+          let safe = false;
+          let fromEnd = false;
+          if (this.at("Question")) {
+            this.next();
+            safe = true;
+          }
+          if (this.at("Hat")) {
+            this.next();
+            fromEnd = true;
+          }
+          let index;
+          if (this.at("RightSquare")) {
+            this.errorHere("BCP117", "An empty indexer is not allowed. Specify a valid expression.");
+            index = this.errorExpression(this.cur().start);
+          } else {
+            this.nlSkip++;
+            index = this.parseExpression();
+            this.nlSkip--;
+          }
+          if (!this.expect("RightSquare", "]")) {
+            this.recover();
+            return { kind: "Index", object: expr, index, safe, fromEnd, start: expr.start, end: this.lastEnd() };
+          }
+          expr = { kind: "Index", object: expr, index, safe, fromEnd, start: expr.start, end: this.lastEnd() };
+          break;
+        }
+        case "DoubleColon": {
+          this.next();
+          const property = this.identifier("BCP020", "Expected a function or property name at this location.");
+          expr = { kind: "ResourceAccess", object: expr, property, start: expr.start, end: this.lastEnd() };
+          if (!property.name) return expr;
+          break;
+        }
+        case "Exclamation":
+          this.next();
+          expr = { kind: "NonNull", expression: expr, start: expr.start, end: t.end };
+          break;
+        default:
+          return expr;
+      }
+    }
+  }
+  parseCall(callee) {
+    const args = [];
+    this.next();
+    this.nlSkip++;
+    if (!this.at("RightParen")) {
+      for (; ; ) {
+        const before2 = this.i;
+        args.push(this.parseExpression());
+        if (this.at("Comma")) {
+          this.next();
+          continue;
+        }
+        if (this.at("RightParen") || this.at("EndOfFile")) break;
+        this.errorHere("BCP236", "Expected a new line or comma character at this location.");
+        this.nlSkip--;
+        this.recover();
+        this.nlSkip++;
+        if (this.i === before2 || !this.at("Comma")) break;
+      }
+    }
+    this.nlSkip--;
+    this.expect("RightParen", ")");
+    return {
+      kind: "Call",
+      callee,
+      args,
+      start: callee.start,
+      end: this.lastEnd()
+    };
+  }
+  depth = 0;
+  /**
+   * Brackets nested past MAX_NESTING are not parsed (a recursive parser would overflow the stack):
+   * the construct is skipped to its closing bracket, reported where it starts, and unknown.
+   */
+  parsePrimary() {
+    const k = this.cur().kind;
+    if (k !== "LeftBrace" && k !== "LeftSquare" && k !== "LeftParen") return this.parsePrimaryInner();
+    if (this.depth >= MAX_NESTING) return this.skipTooDeep();
+    this.depth++;
+    try {
+      return this.parsePrimaryInner();
+    } finally {
+      this.depth--;
+    }
+  }
+  skipTooDeep() {
+    const start = this.cur().start;
+    if (!this.errors.some((e) => e.limit)) this.errors.push({ start, end: this.cur().end, message: tooDeepMessage(), limit: true });
+    let open2 = 0;
+    do {
+      const t = this.next();
+      if (t.kind === "LeftBrace" || t.kind === "LeftSquare" || t.kind === "LeftParen") open2++;
+      else if (t.kind === "RightBrace" || t.kind === "RightSquare" || t.kind === "RightParen") open2--;
+      else if (t.kind === "EndOfFile") break;
+    } while (open2 > 0);
+    return { kind: "ErrorExpression", start, end: this.lastEnd() };
+  }
+  parsePrimaryInner() {
+    const t = this.cur();
+    switch (t.kind) {
+      case "Identifier": {
+        this.next();
+        if (t.text.length > MAX_IDENTIFIER_LENGTH) {
+          this.error(t.start, t.end, "BCP024", `The identifier exceeds the limit of ${MAX_IDENTIFIER_LENGTH}. Reduce the length of the identifier.`);
+        }
+        const id = { kind: "Identifier", name: t.text, start: t.start, end: t.end };
+        if (this.at("LeftParen")) return this.parseCall(id);
+        return id;
+      }
+      case "Integer": {
+        this.next();
+        let value = Number(t.text);
+        if (t.text.length >= 19 && BigInt(t.text) > MAX_INT64 + (this.tokens[this.i - 2]?.kind === "Minus" ? 1n : 0n)) {
+          this.error(t.start, t.end, "BCP010", "Expected a valid 64-bit signed integer.");
+          value = Number.NaN;
+        }
+        return { kind: "Integer", value, start: t.start, end: t.end };
+      }
+      case "TrueKeyword":
+      case "FalseKeyword":
+        this.next();
+        return { kind: "Boolean", value: t.kind === "TrueKeyword", start: t.start, end: t.end };
+      case "NullKeyword":
+        this.next();
+        return { kind: "Null", start: t.start, end: t.end };
+      case "StringComplete":
+      case "StringLeftPiece":
+        return this.parseString();
+      case "LeftBrace":
+        return this.parseObject();
+      case "LeftSquare":
+        return this.parseArrayOrFor();
+      case "LeftParen": {
+        this.next();
+        this.nlSkip++;
+        const expression = this.parseExpression();
+        if (this.at("Comma")) {
+          this.errorHere("BCP243", "Parentheses must contain exactly one expression.");
+          while (!this.at("RightParen") && !this.at("EndOfFile")) {
+            const before2 = this.i;
+            this.next();
+            this.parseExpression();
+            if (this.i === before2) break;
+          }
+        }
+        this.nlSkip--;
+        this.expect("RightParen", ")");
+        return { kind: "Paren", expression, start: t.start, end: this.lastEnd() };
+      }
+      default: {
+        this.errorHere("BCP009", "Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.");
+        switch (t.kind) {
+          case "NewLine":
+          case "EndOfFile":
+          case "RightBrace":
+          case "RightParen":
+          case "RightSquare":
+          case "Comma":
+          case "Colon":
+          case "StringMiddlePiece":
+          case "StringRightPiece":
+            return this.errorExpression(t.start);
+          default:
+            this.next();
+            return { kind: "ErrorExpression", start: t.start, end: t.end };
+        }
+      }
+    }
+  }
+  parseString() {
+    const first3 = this.next();
+    const dollars = stringDollars(first3.text);
+    const parts = [cookPiece(first3.text, first3.kind, dollars)];
+    const expressions = [];
+    if (first3.kind === "StringLeftPiece") {
+      const saved = this.nlSkip;
+      this.nlSkip = 0;
+      for (; ; ) {
+        expressions.push(this.parseExpression());
+        const t = this.cur();
+        if (t.kind === "StringMiddlePiece") {
+          this.next();
+          parts.push(cookPiece(t.text, t.kind, dollars));
+          continue;
+        }
+        if (t.kind === "StringRightPiece") {
+          this.next();
+          parts.push(cookPiece(t.text, t.kind, dollars));
+          if (t.start === t.end) this.error(first3.start, t.start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
+          break;
+        }
+        this.errorHere("BCP064", "Found unexpected tokens in interpolated expression.");
+        parts.push("");
+        while (!this.at("StringRightPiece") && !this.at("NewLine") && !this.at("EndOfFile") && !this.at("StringMiddlePiece")) this.next();
+        if (this.at("StringRightPiece")) this.next();
+        break;
+      }
+      this.nlSkip = saved;
+    }
+    const node = { kind: "String", parts, expressions, start: first3.start, end: this.lastEnd() };
+    if (dollars >= 0) node.multiline = true;
+    return node;
+  }
+  parseObject() {
+    const open2 = this.next();
+    const properties = [];
+    const saved = this.nlSkip;
+    this.nlSkip = 0;
+    for (; ; ) {
+      this.skipNewlines();
+      const t = this.cur();
+      if (t.kind === "RightBrace" || t.kind === "EndOfFile") break;
+      const before2 = this.i;
+      const itemStart = t.start;
+      const decorators = this.parseDecorators();
+      const k = this.cur();
+      if (k.kind === "Ellipsis") {
+        properties.push(this.parseSpread());
+      } else if (k.kind === "Identifier" && k.text === "resource" && this.peek().kind === "Identifier") {
+        properties.push(this.parseResource(itemStart, decorators));
+      } else if (k.kind === "Identifier" || k.kind === "StringComplete" || k.kind === "StringLeftPiece" || k.kind === "TrueKeyword" || k.kind === "FalseKeyword" || k.kind === "NullKeyword") {
+        let key2;
+        if (k.kind === "StringComplete" || k.kind === "StringLeftPiece") key2 = this.parseString();
+        else {
+          this.next();
+          key2 = { kind: "Identifier", name: k.text, start: k.start, end: k.end };
+        }
+        let value;
+        if (this.expect("Colon", ":")) value = this.parseExpression();
+        else {
+          value = this.errorExpression(this.cur().start);
+          this.recover();
+        }
+        const property = { kind: "Property", decorators, key: key2, value, start: itemStart, end: this.lastEnd() };
+        properties.push(property);
+      } else {
+        this.errorHere("BCP022", "Expected a property name at this location.");
+        this.recover();
+        if (this.at("Comma")) this.next();
+        if (this.i === before2) this.next();
+        continue;
+      }
+      this.endOfItem("RightBrace");
+      if (this.i === before2) this.next();
+    }
+    this.nlSkip = saved;
+    this.expect("RightBrace", "}");
+    return { kind: "Object", properties, start: open2.start, end: this.lastEnd() };
+  }
+  parseSpread() {
+    const dots = this.next();
+    const expression = this.parseExpression();
+    return { kind: "Spread", expression, start: dots.start, end: this.lastEnd() };
+  }
+  parseArrayOrFor() {
+    const open2 = this.next();
+    const saved = this.nlSkip;
+    this.nlSkip = 0;
+    if (this.at("NewLine")) {
+      const after = this.peekPastNewlines();
+      if (after.kind === "Identifier" && after.text === "for") this.skipNewlines();
+    }
+    if (this.atKeyword("for")) {
+      const node = this.parseForRest(open2.start);
+      this.nlSkip = saved;
+      return node;
+    }
+    const items = [];
+    for (; ; ) {
+      this.skipNewlines();
+      const t = this.cur();
+      if (t.kind === "RightSquare" || t.kind === "EndOfFile") break;
+      const before2 = this.i;
+      if (t.kind === "Comma") {
+        this.errorHere("BCP009", "Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.");
+        this.next();
+        continue;
+      }
+      this.parseDecorators();
+      items.push(this.at("Ellipsis") ? this.parseSpread() : this.parseExpression());
+      this.endOfItem("RightSquare");
+      if (this.i === before2) this.next();
+    }
+    this.nlSkip = saved;
+    this.expect("RightSquare", "]");
+    return { kind: "Array", items, start: open2.start, end: this.lastEnd() };
+  }
+  /** After `[`, at `for`: `for x in xs: body]`, `for (x, i) in xs: body]`. */
+  parseForRest(start) {
+    this.next();
+    let item;
+    let index;
+    if (this.at("Identifier")) {
+      item = this.identifier("", "");
+    } else if (this.at("LeftParen")) {
+      const open2 = this.next();
+      this.nlSkip++;
+      const names = [];
+      while (this.at("Identifier")) {
+        names.push(this.identifier("", ""));
+        if (this.at("Comma")) this.next();
+        else break;
+      }
+      this.nlSkip--;
+      if (this.expect("RightParen", ")") && names.length !== 2) {
+        this.error(open2.start, this.lastEnd(), "BCP249", `Expected loop variable block to consist of exactly 2 elements (item variable and index variable), but found ${names.length}.`);
+      }
+      item = names[0];
+      index = names[1];
+    } else {
+      this.errorHere("BCP162", 'Expected a loop item variable identifier or "(" at this location.');
+    }
+    let iterable;
+    if (this.atKeyword("in")) {
+      this.next();
+      iterable = this.parseExpression();
+    } else {
+      this.errorHere("BCP012", 'Expected the "in" keyword at this location.');
+      iterable = this.errorExpression(this.cur().start);
+    }
+    let body;
+    if (this.expect("Colon", ":")) {
+      body = this.atKeyword("if") ? this.parseIf() : this.parseExpression();
+    } else {
+      body = this.errorExpression(this.cur().start);
+    }
+    if (!this.at("RightSquare")) {
+      if (!(this.at("NewLine") && this.peekPastNewlines().kind === "RightSquare")) {
+        this.errorHere("BCP018", 'Expected the "]" character at this location.');
+        this.recover();
+      }
+      this.skipNewlines();
+    }
+    if (this.at("RightSquare")) this.next();
+    const node = { kind: "For", iterable, body, start, end: this.lastEnd() };
+    if (item) node.item = item;
+    if (index) node.index = index;
+    return node;
+  }
+  parseIf() {
+    const kw = this.next();
+    let condition;
+    if (this.at("LeftParen")) {
+      condition = this.parsePrimary();
+    } else {
+      this.errorHere("BCP018", 'Expected the "(" character at this location.');
+      condition = this.errorExpression(this.cur().start);
+    }
+    let body;
+    if (this.at("LeftBrace")) body = this.parseObject();
+    else {
+      this.errorHere("BCP018", 'Expected the "{" character at this location.');
+      body = this.errorExpression(this.cur().start);
+      this.recover();
+    }
+    return { kind: "If", condition, body, start: kw.start, end: this.lastEnd() };
+  }
+};
+function stringDollars(first3) {
+  let i = 0;
+  while (first3.charCodeAt(i) === 36) i++;
+  return first3.startsWith("'''", i) ? i : -1;
+}
+function cookPiece(text3, kind, dollars = stringDollars(text3)) {
+  const opening = kind === "StringComplete" || kind === "StringLeftPiece";
+  const closing = kind === "StringComplete" || kind === "StringRightPiece";
+  if (dollars >= 0) {
+    let start2 = opening ? dollars + 3 : 1;
+    let end2 = text3.length;
+    if (closing) {
+      if (end2 - 3 >= start2 && text3.endsWith("'''")) end2 -= 3;
+    } else {
+      end2 -= dollars + 1;
+    }
+    if (opening) {
+      if (text3.charCodeAt(start2) === 13 && text3.charCodeAt(start2 + 1) === 10) start2 += 2;
+      else if (text3.charCodeAt(start2) === 10) start2 += 1;
+    }
+    return end2 > start2 ? text3.slice(start2, end2) : "";
+  }
+  const start = 1;
+  let end = text3.length;
+  if (!closing) end -= 2;
+  else if (end - 1 >= start && text3.charCodeAt(end - 1) === 39 && !escapedAt(text3, end - 1)) end -= 1;
+  let out = "";
+  let run = start;
+  for (let i = start; i < end; i++) {
+    if (text3.charCodeAt(i) !== 92) continue;
+    out += text3.slice(run, i);
+    const e = text3[i + 1];
+    if (e === "u" && text3[i + 2] === "{") {
+      const close = text3.indexOf("}", i + 3);
+      const code = close > 0 ? parseInt(text3.slice(i + 3, close), 16) : Number.NaN;
+      if (Number.isFinite(code) && code <= 1114111) {
+        out += String.fromCodePoint(code);
+        i = close;
+        run = i + 1;
+        continue;
+      }
+    }
+    out += e !== void 0 && e in ESCAPES ? ESCAPES[e] : e ?? "";
+    i++;
+    run = i + 1;
+  }
+  return out + (end > run ? text3.slice(run, end) : "");
+}
+function escapedAt(text3, i) {
+  let n2 = 0;
+  while (i - 1 - n2 >= 0 && text3.charCodeAt(i - 1 - n2) === 92) n2++;
+  return n2 % 2 === 1;
+}
+
+// src/syntax/hcl/lexer.ts
+var tokenNames = [
+  "end of file",
+  "newline",
+  "identifier",
+  "number",
+  `'"'`,
+  "heredoc",
+  "'{'",
+  "'}'",
+  "'['",
+  "']'",
+  "'('",
+  "')'",
+  "','",
+  "'.'",
+  "'...'",
+  "'='",
+  "'=='",
+  "'!'",
+  "'!='",
+  "'<'",
+  "'<='",
+  "'>'",
+  "'>='",
+  "'+'",
+  "'-'",
+  "'*'",
+  "'/'",
+  "'%'",
+  "'&&'",
+  "'||'",
+  "'?'",
+  "':'",
+  "'::'",
+  "'=>'",
+  "'~}'",
+  "invalid character"
+];
+var ID_START = new RegExp("^\\p{ID_Start}$", "u");
+var ID_CONTINUE = new RegExp("^\\p{ID_Continue}$", "u");
+function isIdentStartAt(text3, i) {
+  const c = text3.charCodeAt(i);
+  if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c === 95) return true;
+  if (!(c >= 128)) return false;
+  const cp = text3.codePointAt(i);
+  return ID_START.test(String.fromCodePoint(cp));
+}
+function identContinueLength(text3, i) {
+  const c = text3.charCodeAt(i);
+  if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 95 || c === 45) {
+    return 1;
+  }
+  if (c < 128 || Number.isNaN(c)) return 0;
+  const cp = text3.codePointAt(i);
+  if (!ID_CONTINUE.test(String.fromCodePoint(cp))) return 0;
+  return cp > 65535 ? 2 : 1;
+}
+function isDigit(c) {
+  return c >= 48 && c <= 57;
+}
+var Lexer = class {
+  constructor(text3, start = 0) {
+    this.text = text3;
+    this.pos = start;
+  }
+  text;
+  pos;
+  type = 0 /* EOF */;
+  start = 0;
+  end = 0;
+  /** For `OHeredoc`: the marker and whether it is the indented (`<<-`) form. */
+  heredocMarker = "";
+  heredocIndent = false;
+  comments = [];
+  /** Comments are recorded once even when lookahead lexes the same text twice. */
+  commentHighWater = -1;
+  /** Lexes the next token, skipping spaces and comments. Newlines are tokens. */
+  next() {
+    const text3 = this.text;
+    const len = text3.length;
+    let i = this.pos;
+    for (; ; ) {
+      const c2 = text3.charCodeAt(i);
+      if (c2 === 32 || c2 === 9) {
+        i++;
+        continue;
+      }
+      if (c2 === 35 || c2 === 47 && text3.charCodeAt(i + 1) === 47) {
+        const s2 = i;
+        while (i < len) {
+          const d = text3.charCodeAt(i);
+          if (d === 10 || d === 13 && text3.charCodeAt(i + 1) === 10) break;
+          i++;
+        }
+        this.comment(s2, i);
+        continue;
+      }
+      if (c2 === 47 && text3.charCodeAt(i + 1) === 42) {
+        const s2 = i;
+        const close = text3.indexOf("*/", i + 2);
+        i = close < 0 ? len : close + 2;
+        this.comment(s2, i);
+        continue;
+      }
+      if (c2 === 65279 && i === 0) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    this.start = i;
+    if (i >= len) {
+      this.pos = this.end = len;
+      return this.type = 0 /* EOF */;
+    }
+    const c = text3.charCodeAt(i);
+    let t;
+    let n2 = 1;
+    switch (c) {
+      case 10:
+        t = 1 /* Newline */;
+        break;
+      case 13:
+        if (text3.charCodeAt(i + 1) === 10) {
+          t = 1 /* Newline */;
+          n2 = 2;
+        } else t = 35 /* Invalid */;
+        break;
+      case 34:
+        t = 4 /* OQuote */;
+        break;
+      case 123:
+        t = 6 /* LBrace */;
+        break;
+      case 125:
+        t = 7 /* RBrace */;
+        break;
+      case 91:
+        t = 8 /* LBrack */;
+        break;
+      case 93:
+        t = 9 /* RBrack */;
+        break;
+      case 40:
+        t = 10 /* LParen */;
+        break;
+      case 41:
+        t = 11 /* RParen */;
+        break;
+      case 44:
+        t = 12 /* Comma */;
+        break;
+      case 46:
+        if (text3.charCodeAt(i + 1) === 46 && text3.charCodeAt(i + 2) === 46) {
+          t = 14 /* Ellipsis */;
+          n2 = 3;
+        } else t = 13 /* Dot */;
+        break;
+      case 61: {
+        const d = text3.charCodeAt(i + 1);
+        if (d === 61) {
+          t = 16 /* Eq */;
+          n2 = 2;
+        } else if (d === 62) {
+          t = 33 /* FatArrow */;
+          n2 = 2;
+        } else t = 15 /* Assign */;
+        break;
+      }
+      case 33:
+        if (text3.charCodeAt(i + 1) === 61) {
+          t = 18 /* NotEq */;
+          n2 = 2;
+        } else t = 17 /* Not */;
+        break;
+      case 60:
+        if (text3.charCodeAt(i + 1) === 61) {
+          t = 20 /* Le */;
+          n2 = 2;
+        } else if (text3.charCodeAt(i + 1) === 60) {
+          const h = this.heredocStart(i);
+          if (h > 0) {
+            t = 5 /* OHeredoc */;
+            n2 = h - i;
+          } else {
+            t = 35 /* Invalid */;
+            n2 = 2;
+          }
+        } else t = 19 /* Lt */;
+        break;
+      case 62:
+        if (text3.charCodeAt(i + 1) === 61) {
+          t = 22 /* Ge */;
+          n2 = 2;
+        } else t = 21 /* Gt */;
+        break;
+      case 43:
+        t = 23 /* Plus */;
+        break;
+      case 45:
+        t = 24 /* Minus */;
+        break;
+      case 42:
+        t = 25 /* Star */;
+        break;
+      case 47:
+        t = 26 /* Slash */;
+        break;
+      case 37:
+        t = 27 /* Percent */;
+        break;
+      case 38:
+        if (text3.charCodeAt(i + 1) === 38) {
+          t = 28 /* And */;
+          n2 = 2;
+        } else t = 35 /* Invalid */;
+        break;
+      case 124:
+        if (text3.charCodeAt(i + 1) === 124) {
+          t = 29 /* Or */;
+          n2 = 2;
+        } else t = 35 /* Invalid */;
+        break;
+      case 63:
+        t = 30 /* Question */;
+        break;
+      case 58:
+        if (text3.charCodeAt(i + 1) === 58) {
+          t = 32 /* DoubleColon */;
+          n2 = 2;
+        } else t = 31 /* Colon */;
+        break;
+      case 126:
+        if (text3.charCodeAt(i + 1) === 125) {
+          t = 34 /* TildeRBrace */;
+          n2 = 2;
+        } else t = 35 /* Invalid */;
+        break;
+      default:
+        if (isDigit(c)) {
+          t = 3 /* Number */;
+          n2 = this.numberEnd(i) - i;
+        } else if (isIdentStartAt(text3, i)) {
+          t = 2 /* Ident */;
+          let j = i + (text3.charCodeAt(i) >= 55296 && text3.charCodeAt(i) <= 56319 ? 2 : 1);
+          for (; ; ) {
+            const k = identContinueLength(text3, j);
+            if (k === 0) break;
+            j += k;
+          }
+          n2 = j - i;
+        } else {
+          t = 35 /* Invalid */;
+          n2 = c >= 55296 && c <= 56319 && i + 1 < len ? 2 : 1;
+        }
+    }
+    this.end = i + n2;
+    this.pos = this.end;
+    return this.type = t;
+  }
+  comment(start, end) {
+    if (start > this.commentHighWater) {
+      this.commentHighWater = start;
+      this.comments.push({ start, end, text: this.text.slice(start, end) });
+    }
+  }
+  /** `digits ('.' digits)? ([eE] [+-]? digits)?` */
+  numberEnd(i) {
+    const text3 = this.text;
+    while (isDigit(text3.charCodeAt(i))) i++;
+    if (text3.charCodeAt(i) === 46 && isDigit(text3.charCodeAt(i + 1))) {
+      i += 2;
+      while (isDigit(text3.charCodeAt(i))) i++;
+    }
+    const e = text3.charCodeAt(i);
+    if (e === 101 || e === 69) {
+      let j = i + 1;
+      const s2 = text3.charCodeAt(j);
+      if (s2 === 43 || s2 === 45) j++;
+      if (isDigit(text3.charCodeAt(j))) {
+        j++;
+        while (isDigit(text3.charCodeAt(j))) j++;
+        i = j;
+      }
+    }
+    return i;
+  }
+  /** At `<<`: the end of `<<-?IDENT` when a newline follows it, else -1. */
+  heredocStart(i) {
+    const text3 = this.text;
+    let j = i + 2;
+    const indent = text3.charCodeAt(j) === 45;
+    if (indent) j++;
+    if (!isIdentStartAt(text3, j)) return -1;
+    const s2 = j;
+    j++;
+    for (; ; ) {
+      const k = identContinueLength(text3, j);
+      if (k === 0) break;
+      j += k;
+    }
+    const c = text3.charCodeAt(j);
+    if (c !== 10 && !(c === 13 && text3.charCodeAt(j + 1) === 10)) return -1;
+    this.heredocMarker = text3.slice(s2, j);
+    this.heredocIndent = indent;
+    return j;
+  }
+  /** The length of the decimal digit run at `i` (for the legacy index `a.0.1`). */
+  digitsEnd(i) {
+    const text3 = this.text;
+    while (isDigit(text3.charCodeAt(i))) i++;
+    return i;
+  }
+  /** The text of the current token. */
+  tokenText() {
+    return this.text.slice(this.start, this.end);
+  }
+};
+
+// src/syntax/hcl/parser.ts
+var BINARY = {
+  [29 /* Or */]: ["||", 1],
+  [28 /* And */]: ["&&", 2],
+  [16 /* Eq */]: ["==", 3],
+  [18 /* NotEq */]: ["!=", 3],
+  [19 /* Lt */]: ["<", 4],
+  [20 /* Le */]: ["<=", 4],
+  [21 /* Gt */]: [">", 4],
+  [22 /* Ge */]: [">=", 4],
+  [23 /* Plus */]: ["+", 5],
+  [24 /* Minus */]: ["-", 5],
+  [25 /* Star */]: ["*", 6],
+  [26 /* Slash */]: ["/", 6],
+  [27 /* Percent */]: ["%", 6]
+};
+function parseHcl(text3) {
+  const p = new Parser2(text3);
+  return p.parseFile();
+}
+function parseHclExpression(text3) {
+  const p = new Parser2(text3);
+  return p.parseStandaloneExpression();
+}
+function parseHclTemplate(text3) {
+  const p = new Parser2(text3);
+  return p.parseStandaloneTemplate();
+}
+var Parser2 = class {
+  constructor(text3) {
+    this.text = text3;
+    this.lx = new Lexer(text3);
+  }
+  text;
+  lx;
+  errors = [];
+  /** Set by the first error of an item; cleared when recovery resumes. Silences cascades. */
+  failed = false;
+  /** Whether newlines are tokens (bodies and object constructors) or skipped (brackets). */
+  nl = [true];
+  nlOn = true;
+  /** The current token is lexed lazily: `fetched` says whether `tt/ts/te` are valid. */
+  fetched = false;
+  tt = 0 /* EOF */;
+  ts = 0;
+  te = 0;
+  // ---- token plumbing ----
+  peek() {
+    if (!this.fetched) {
+      const lx = this.lx;
+      let t = lx.next();
+      if (!this.nlOn) while (t === 1 /* Newline */) t = lx.next();
+      this.tt = t;
+      this.ts = lx.start;
+      this.te = lx.end;
+      this.fetched = true;
+    }
+    return this.tt;
+  }
+  /** Consumes the current token (which must have been peeked). */
+  advance() {
+    this.fetched = false;
+  }
+  /** Moves to an absolute offset, dropping any peeked token. */
+  seek(pos) {
+    this.lx.pos = pos;
+    this.fetched = false;
+  }
+  /** The token after the current one, without consuming either. */
+  peek2() {
+    this.peek();
+    const save = this.lx.pos;
+    const lx = this.lx;
+    let t = lx.next();
+    if (!this.nlOn) while (t === 1 /* Newline */) t = lx.next();
+    lx.pos = save;
+    return t;
+  }
+  pushNl(on) {
+    this.nl.push(on);
+    this.nlOn = on;
+  }
+  popNl() {
+    this.nl.pop();
+    this.nlOn = this.nl[this.nl.length - 1] ?? true;
+  }
+  error(start, end, message) {
+    if (this.failed) return;
+    this.failed = true;
+    this.errors.push({ start, end, message });
+  }
+  unexpected(what) {
+    const t = this.peek();
+    this.error(this.ts, this.te, `Expected ${what}, found ${this.describe(t)}.`);
+  }
+  describe(t) {
+    if (t === 2 /* Ident */ || t === 3 /* Number */ || t === 35 /* Invalid */) {
+      return `${tokenNames[t]} '${this.text.slice(this.ts, this.te)}'`;
+    }
+    return tokenNames[t];
+  }
+  expect(t, what) {
+    if (this.peek() === t) {
+      this.advance();
+      return true;
+    }
+    this.unexpected(what);
+    return false;
+  }
+  // ---- file and bodies ----
+  parseFile() {
+    const body = this.parseBody(false);
+    const len = this.text.length;
+    body.start = 0;
+    body.end = len;
+    return {
+      kind: "File",
+      start: 0,
+      end: len,
+      body,
+      errors: this.errors,
+      comments: this.lx.comments,
+      syntax: "native"
+    };
+  }
+  parseStandaloneExpression() {
+    this.pushNl(false);
+    const expression = this.parseExpression();
+    if (this.peek() !== 0 /* EOF */) this.unexpected("the end of the expression");
+    return { expression, errors: this.errors };
+  }
+  parseStandaloneTemplate() {
+    const parts = this.scanTemplate(0, "json");
+    const template = {
+      kind: "Template",
+      start: 0,
+      end: this.text.length,
+      parts: this.nestTemplate(parts.parts)
+    };
+    return { template, errors: this.errors };
+  }
+  /** Parses items up to `}` (nested) or EOF (top level). The closing brace is not consumed. */
+  parseBody(nested) {
+    const items = [];
+    const start = this.fetched ? this.ts : this.lx.pos;
+    for (; ; ) {
+      const t = this.peek();
+      if (t === 1 /* Newline */) {
+        this.advance();
+        continue;
+      }
+      if (t === 0 /* EOF */) break;
+      if (t === 7 /* RBrace */) {
+        if (nested) break;
+        this.error(this.ts, this.te, "Unexpected '}': no block is open here.");
+        this.advance();
+        this.failed = false;
+        continue;
+      }
+      const itemStart = this.ts;
+      const item = this.parseItem();
+      if (item) items.push(item);
+      if (this.failed) {
+        this.recover(itemStart);
+        this.failed = false;
+      }
+    }
+    const end = this.fetched ? this.ts : this.lx.pos;
+    return { kind: "Body", start, end, items };
+  }
+  /** One attribute or block, including its terminating newline (not consumed when `}` or EOF). */
+  parseItem() {
+    if (this.peek() !== 2 /* Ident */) {
+      this.unexpected("an attribute name or block type");
+      return void 0;
+    }
+    const nameStart = this.ts;
+    const nameEnd = this.te;
+    const name = this.text.slice(nameStart, nameEnd);
+    this.advance();
+    const t = this.peek();
+    if (t === 15 /* Assign */) {
+      this.advance();
+      const value = this.parseExpression();
+      const attr = {
+        kind: "Attribute",
+        start: nameStart,
+        end: value.end,
+        name,
+        nameSpan: { start: nameStart, end: nameEnd },
+        value
+      };
+      if (!this.failed) this.endOfItem("an attribute definition");
+      return attr;
+    }
+    if (t === 6 /* LBrace */ || t === 4 /* OQuote */ || t === 2 /* Ident */) {
+      return this.parseBlock(name, nameStart, nameEnd);
+    }
+    this.unexpected(`'=' or a block after '${name}'`);
+    return void 0;
+  }
+  endOfItem(what) {
+    const t = this.peek();
+    if (t === 1 /* Newline */) {
+      this.advance();
+      return;
+    }
+    if (t === 0 /* EOF */) return;
+    this.error(this.ts, this.te, `Expected a newline after ${what}, found ${this.describe(t)}.`);
+  }
+  parseBlock(type, typeStart, typeEnd) {
+    const labels = [];
+    for (; ; ) {
+      const t = this.peek();
+      if (t === 2 /* Ident */) {
+        labels.push({ start: this.ts, end: this.te, value: this.text.slice(this.ts, this.te) });
+        this.advance();
+      } else if (t === 4 /* OQuote */) {
+        const qs = this.ts;
+        this.advance();
+        const tpl = this.parseQuoted(qs);
+        let value = "";
+        for (const part of tpl.parts) {
+          if (part.kind === "Text") value += part.value;
+          else this.error(part.start, part.end, "Block labels cannot contain template sequences.");
+        }
+        labels.push({ start: tpl.start, end: tpl.end, value });
+      } else break;
+    }
+    const block2 = {
+      kind: "Block",
+      start: typeStart,
+      end: typeEnd,
+      type,
+      typeSpan: { start: typeStart, end: typeEnd },
+      labels,
+      body: { kind: "Body", start: typeEnd, end: typeEnd, items: [] }
+    };
+    if (this.peek() !== 6 /* LBrace */) {
+      this.unexpected(`'{' to open the '${type}' block`);
+      return block2;
+    }
+    const open2 = this.ts;
+    this.advance();
+    let body;
+    const after = this.peek();
+    if (after === 1 /* Newline */ || after === 7 /* RBrace */ || after === 0 /* EOF */) {
+      body = this.parseBody(true);
+    } else {
+      const itemStart = this.ts;
+      const item = this.parseItemInline();
+      body = {
+        kind: "Body",
+        start: itemStart,
+        end: item ? item.end : itemStart,
+        items: item ? [item] : []
+      };
+      if (!this.failed && this.peek() !== 7 /* RBrace */) {
+        this.error(
+          this.ts,
+          this.te,
+          "A single-line block holds a single attribute and must close on the same line."
+        );
+      }
+      if (this.failed) {
+        this.recover(itemStart);
+        this.failed = false;
+        if (this.peek() !== 7 /* RBrace */) {
+          const rest = this.parseBody(true);
+          appendAll(body.items, rest.items);
+          body.end = rest.end;
+        }
+      }
+    }
+    body.start = open2 + 1;
+    if (this.peek() === 7 /* RBrace */) {
+      body.end = this.ts;
+      block2.end = this.te;
+      this.advance();
+      this.endOfItem("a block definition");
+    } else {
+      this.error(this.ts, this.te, `Unclosed '${type}' block: expected '}'.`);
+      block2.end = this.ts;
+      body.end = this.ts;
+    }
+    block2.body = body;
+    return block2;
+  }
+  parseItemInline() {
+    if (this.peek() !== 2 /* Ident */) {
+      this.unexpected("an attribute in a single-line block");
+      return void 0;
+    }
+    const nameStart = this.ts;
+    const nameEnd = this.te;
+    this.advance();
+    if (this.peek() !== 15 /* Assign */) {
+      this.unexpected("'=' (a single-line block holds one attribute, not a nested block)");
+      return void 0;
+    }
+    this.advance();
+    const value = this.parseExpression();
+    return {
+      kind: "Attribute",
+      start: nameStart,
+      end: value.end,
+      name: this.text.slice(nameStart, nameEnd),
+      nameSpan: { start: nameStart, end: nameEnd },
+      value
+    };
+  }
+  /**
+   * Skips from `from` to the end of the broken item: the next newline outside brackets, or
+   * before a `}` that closes the enclosing body, or EOF.
+   */
+  recover(from) {
+    const saved = this.nl;
+    this.nl = [true];
+    this.nlOn = true;
+    this.seek(from);
+    const lx = this.lx;
+    const open2 = [];
+    for (; ; ) {
+      const t = lx.next();
+      if (t === 0 /* EOF */) break;
+      if (t === 1 /* Newline */) {
+        if (open2.length === 0) break;
+        continue;
+      }
+      if (t === 6 /* LBrace */ || t === 8 /* LBrack */ || t === 10 /* LParen */) open2.push(t);
+      else if (t === 9 /* RBrack */ || t === 11 /* RParen */ || t === 7 /* RBrace */) {
+        const opener = t === 9 /* RBrack */ ? 8 /* LBrack */ : t === 11 /* RParen */ ? 10 /* LParen */ : 6 /* LBrace */;
+        const k = open2.lastIndexOf(opener);
+        if (k >= 0) open2.length = k;
+        else if (t === 7 /* RBrace */) {
+          lx.pos = lx.start;
+          break;
+        }
+      } else if (t === 4 /* OQuote */) lx.pos = this.skipQuoted(lx.end);
+      else if (t === 5 /* OHeredoc */) lx.pos = this.skipHeredoc(lx.end, lx.heredocMarker);
+    }
+    this.nl = saved;
+    this.nlOn = saved[saved.length - 1] ?? true;
+    this.fetched = false;
+  }
+  /** The offset after the quoted string whose content starts at `i` (or at the line's end). */
+  skipQuoted(i) {
+    const text3 = this.text;
+    const len = text3.length;
+    let depth = 0;
+    while (i < len) {
+      const c = text3.charCodeAt(i);
+      if (c === 92) i += 2;
+      else if (c === 34) {
+        if (depth === 0) return i + 1;
+        i = this.skipQuoted(i + 1);
+      } else if (c === 10 && depth === 0) return text3.charCodeAt(i - 1) === 13 ? i - 1 : i;
+      else if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === 123) {
+        depth++;
+        i += 2;
+      } else if (c === 123 && depth > 0) {
+        depth++;
+        i++;
+      } else if (c === 125 && depth > 0) {
+        depth--;
+        i++;
+      } else i++;
+    }
+    return len;
+  }
+  skipHeredoc(i, marker) {
+    const text3 = this.text;
+    const len = text3.length;
+    i = lineAfter(text3, i);
+    while (i < len) {
+      const e = lineEnd(text3, i);
+      let s2 = i;
+      while (s2 < e && isSpace(text3.charCodeAt(s2))) s2++;
+      if (e - s2 === marker.length && text3.startsWith(marker, s2)) return e;
+      i = lineAfter(text3, e);
+    }
+    return len;
+  }
+  // ---- expressions ----
+  parseExpression() {
+    const cond = this.parseBinary(1);
+    if (this.peek() !== 30 /* Question */ || this.failed) return cond;
+    this.advance();
+    const trueResult = this.parseExpression();
+    if (this.failed) return this.wrapError(cond.start, trueResult.end);
+    if (!this.expect(31 /* Colon */, "':' in the conditional expression")) {
+      return this.wrapError(cond.start, trueResult.end);
+    }
+    const falseResult = this.parseExpression();
+    return {
+      kind: "Conditional",
+      start: cond.start,
+      end: falseResult.end,
+      condition: cond,
+      trueResult,
+      falseResult
+    };
+  }
+  wrapError(start, end) {
+    return { kind: "ErrorExpression", start, end };
+  }
+  parseBinary(minPrec) {
+    let left = this.parseUnary();
+    for (; ; ) {
+      if (this.failed) return left;
+      const op = BINARY[this.peek()];
+      if (!op || op[1] < minPrec) return left;
+      this.advance();
+      const right = this.parseBinary(op[1] + 1);
+      left = {
+        kind: "Binary",
+        start: left.start,
+        end: right.end,
+        operator: op[0],
+        left,
+        right
+      };
+    }
+  }
+  parseUnary() {
+    const t = this.peek();
+    if (t === 24 /* Minus */ || t === 17 /* Not */) {
+      const start = this.ts;
+      this.advance();
+      const operand = this.parseUnary();
+      return {
+        kind: "Unary",
+        start,
+        end: operand.end,
+        operator: t === 24 /* Minus */ ? "-" : "!",
+        operand
+      };
+    }
+    return this.parsePostfix(this.parsePrimary());
+  }
+  parsePostfix(expr) {
+    for (; ; ) {
+      if (this.failed) return expr;
+      const t = this.peek();
+      if (t === 13 /* Dot */) {
+        const dotEnd = this.te;
+        this.advance();
+        const n2 = this.peekAttrAfterDot(dotEnd);
+        if (n2 === "splat") {
+          expr = this.parseSplat(expr, false);
+          continue;
+        }
+        if (n2 === void 0) return expr;
+        expr = n2(expr);
+      } else if (t === 8 /* LBrack */) {
+        this.advance();
+        this.pushNl(false);
+        if (this.peek() === 25 /* Star */ && this.peek2() === 9 /* RBrack */) {
+          this.advance();
+          this.peek();
+          this.advance();
+          this.popNl();
+          expr = this.parseSplat(expr, true);
+          continue;
+        }
+        const key2 = this.parseExpression();
+        if (!this.failed && this.peek() !== 9 /* RBrack */) this.unexpected("']' to close the index");
+        if (this.failed) {
+          this.popNl();
+          return { kind: "Index", start: expr.start, end: key2.end, object: expr, key: key2 };
+        }
+        const end = this.te;
+        this.advance();
+        this.popNl();
+        expr = { kind: "Index", start: expr.start, end, object: expr, key: key2 };
+      } else return expr;
+    }
+  }
+  /**
+   * After a `.`: returns a builder for `.name` or the legacy `.0`, `'splat'` for `.*`, or
+   * `undefined` after reporting an error.
+   */
+  peekAttrAfterDot(dotEnd) {
+    if (isDigit(this.text.charCodeAt(dotEnd))) {
+      const s2 = dotEnd;
+      const e = this.lx.digitsEnd(s2);
+      this.seek(e);
+      if (this.text.charCodeAt(e) === 46 && isDigit(this.text.charCodeAt(e + 1))) {
+        this.error(s2, this.lx.digitsEnd(e + 1), "Legacy index syntax cannot chain two indexes, as in `a.0.1`; write `a[0][1]`.");
+      }
+      const key2 = { kind: "Literal", start: s2, end: e, value: Number(this.text.slice(s2, e)) };
+      return (o) => ({ kind: "Index", start: o.start, end: e, object: o, key: key2 });
+    }
+    const t = this.peek();
+    if (t === 2 /* Ident */) {
+      const s2 = this.ts;
+      const e = this.te;
+      this.advance();
+      const name = this.text.slice(s2, e);
+      return (o) => ({ kind: "GetAttr", start: o.start, end: e, object: o, name });
+    }
+    if (t === 25 /* Star */) {
+      this.advance();
+      return "splat";
+    }
+    this.unexpected("an attribute name after '.'");
+    return void 0;
+  }
+  /** After `[*]` or `.*`: the traversal applied to each element. */
+  parseSplat(object, full) {
+    const markEnd = this.lx.pos;
+    let each = { kind: "Variable", start: markEnd, end: markEnd, name: "*" };
+    for (; ; ) {
+      if (this.failed) break;
+      const t = this.peek();
+      if (t === 13 /* Dot */) {
+        const dotEnd = this.te;
+        const c = this.text.charCodeAt(dotEnd);
+        if (c === 42) break;
+        this.advance();
+        const n2 = this.peekAttrAfterDot(dotEnd);
+        if (n2 === void 0 || n2 === "splat") break;
+        each = n2(each);
+      } else if (t === 8 /* LBrack */ && full) {
+        if (this.peek2() === 25 /* Star */) break;
+        this.advance();
+        this.pushNl(false);
+        const key2 = this.parseExpression();
+        if (!this.failed && this.peek() !== 9 /* RBrack */) this.unexpected("']' to close the index");
+        const end = this.failed ? key2.end : this.te;
+        if (!this.failed) this.advance();
+        this.popNl();
+        each = { kind: "Index", start: each.start, end, object: each, key: key2 };
+      } else break;
+    }
+    return { kind: "Splat", start: object.start, end: Math.max(markEnd, each.end), object, full, each };
+  }
+  depth = 0;
+  /**
+   * Brackets nested past MAX_NESTING are not parsed (the recursion would overflow the stack): the
+   * construct is skipped to its closing bracket, reported where it starts, and unknown.
+   */
+  parsePrimary() {
+    const t = this.peek();
+    if (t !== 8 /* LBrack */ && t !== 6 /* LBrace */ && t !== 10 /* LParen */) return this.parsePrimaryInner();
+    if (this.depth >= MAX_NESTING) return this.skipTooDeep();
+    this.depth++;
+    try {
+      return this.parsePrimaryInner();
+    } finally {
+      this.depth--;
+    }
+  }
+  reportedTooDeep = false;
+  skipTooDeep() {
+    const start = this.ts;
+    if (!this.failed && !this.reportedTooDeep) {
+      this.reportedTooDeep = true;
+      this.errors.push({ start, end: this.te, message: tooDeepMessage(), limit: true });
+    }
+    let open2 = 0;
+    let end = start;
+    for (; ; ) {
+      const t = this.peek();
+      if (t === 0 /* EOF */) break;
+      const at = this.ts;
+      end = this.te;
+      if (t === 5 /* OHeredoc */) {
+        const marker = this.lx.heredocMarker;
+        const indent = this.lx.heredocIndent;
+        this.advance();
+        end = this.parseHeredoc(at, end, marker, indent).end;
+        continue;
+      }
+      this.advance();
+      if (t === 4 /* OQuote */) end = this.parseQuoted(at).end;
+      else if (t === 8 /* LBrack */ || t === 6 /* LBrace */ || t === 10 /* LParen */) open2++;
+      else if (t === 9 /* RBrack */ || t === 7 /* RBrace */ || t === 11 /* RParen */ || t === 34 /* TildeRBrace */) open2--;
+      if (open2 <= 0) break;
+    }
+    return { kind: "ErrorExpression", start, end };
+  }
+  parsePrimaryInner() {
+    const t = this.peek();
+    const start = this.ts;
+    const end = this.te;
+    switch (t) {
+      case 3 /* Number */: {
+        this.advance();
+        return { kind: "Literal", start, end, value: Number(this.text.slice(start, end)) };
+      }
+      case 2 /* Ident */: {
+        this.advance();
+        const name = this.text.slice(start, end);
+        if (name === "true" || name === "false" || name === "null") {
+          return { kind: "Literal", start, end, value: name === "null" ? null : name === "true" };
+        }
+        const n2 = this.peek();
+        if (n2 === 10 /* LParen */ || n2 === 32 /* DoubleColon */) return this.parseCall(name, start, end);
+        return { kind: "Variable", start, end, name };
+      }
+      case 4 /* OQuote */:
+        this.advance();
+        return this.parseQuoted(start);
+      case 5 /* OHeredoc */: {
+        const marker = this.lx.heredocMarker;
+        const indent = this.lx.heredocIndent;
+        this.advance();
+        return this.parseHeredoc(start, end, marker, indent);
+      }
+      case 10 /* LParen */: {
+        this.advance();
+        this.pushNl(false);
+        const inner = this.parseExpression();
+        if (!this.failed) this.expect(11 /* RParen */, "')'");
+        const e = this.failed ? inner.end : this.te;
+        this.popNl();
+        return { kind: "Paren", start, end: e, expression: inner };
+      }
+      case 8 /* LBrack */:
+        return this.parseTuple();
+      case 6 /* LBrace */:
+        return this.parseObject();
+      default:
+        this.unexpected("an expression");
+        return { kind: "ErrorExpression", start, end: start };
+    }
+  }
+  parseCall(first3, start, firstEnd) {
+    let name = first3;
+    let nameEnd = firstEnd;
+    while (this.peek() === 32 /* DoubleColon */) {
+      this.advance();
+      if (this.peek() !== 2 /* Ident */) {
+        this.unexpected("a name after '::'");
+        return { kind: "ErrorExpression", start, end: nameEnd };
+      }
+      nameEnd = this.te;
+      name = this.text.slice(start, nameEnd);
+      this.advance();
+    }
+    if (this.peek() !== 10 /* LParen */) {
+      this.unexpected(`'(' to call '${name}'`);
+      return { kind: "ErrorExpression", start, end: nameEnd };
+    }
+    this.advance();
+    this.pushNl(false);
+    const args = [];
+    let expandFinal = false;
+    let end = nameEnd;
+    for (; ; ) {
+      if (this.peek() === 11 /* RParen */) {
+        end = this.te;
+        this.advance();
+        break;
+      }
+      const arg = this.parseExpression();
+      args.push(arg);
+      end = arg.end;
+      if (this.failed) break;
+      let t = this.peek();
+      if (t === 14 /* Ellipsis */) {
+        expandFinal = true;
+        this.advance();
+        t = this.peek();
+        if (t !== 11 /* RParen */) {
+          this.unexpected("')' after the expanded argument '...'");
+          break;
+        }
+        continue;
+      }
+      if (t === 12 /* Comma */) {
+        this.advance();
+        continue;
+      }
+      if (t !== 11 /* RParen */) {
+        this.unexpected(`',' or ')' in the call to '${name}'`);
+        break;
+      }
+    }
+    this.popNl();
+    return { kind: "FunctionCall", start, end, name, args, expandFinal };
+  }
+  parseTuple() {
+    const start = this.ts;
+    this.advance();
+    this.pushNl(false);
+    try {
+      if (this.peek() === 2 /* Ident */ && this.isFor()) return this.parseFor(start, false);
+      const items = [];
+      for (; ; ) {
+        if (this.peek() === 9 /* RBrack */) {
+          const end = this.te;
+          this.advance();
+          return { kind: "Tuple", start, end, items };
+        }
+        const item = this.parseExpression();
+        items.push(item);
+        if (this.failed) return { kind: "Tuple", start, end: item.end, items };
+        const t = this.peek();
+        if (t === 12 /* Comma */) this.advance();
+        else if (t !== 9 /* RBrack */) {
+          this.unexpected("',' or ']' in the tuple");
+          return { kind: "Tuple", start, end: item.end, items };
+        }
+      }
+    } finally {
+      this.popNl();
+    }
+  }
+  /** At `for` after `[` or `{`: is it a for expression (and not an object key `for`)? */
+  isFor() {
+    if (this.te - this.ts !== 3 || !this.text.startsWith("for", this.ts)) return false;
+    return this.peek2() === 2 /* Ident */;
+  }
+  parseObject() {
+    const start = this.ts;
+    this.advance();
+    this.pushNl(false);
+    if (this.peek() === 2 /* Ident */ && this.isFor()) {
+      try {
+        return this.parseFor(start, true);
+      } finally {
+        this.popNl();
+      }
+    }
+    this.popNl();
+    this.pushNl(true);
+    const items = [];
+    try {
+      for (; ; ) {
+        let t = this.peek();
+        while (t === 1 /* Newline */) {
+          this.advance();
+          t = this.peek();
+        }
+        if (t === 7 /* RBrace */) {
+          const end = this.te;
+          this.advance();
+          return { kind: "Object", start, end, items };
+        }
+        const key2 = this.parseObjectKey();
+        if (this.failed) return { kind: "Object", start, end: key2.end, items };
+        t = this.peek();
+        if (t !== 15 /* Assign */ && t !== 31 /* Colon */) {
+          this.unexpected("'=' or ':' after the object key");
+          return { kind: "Object", start, end: key2.end, items };
+        }
+        this.advance();
+        const value = this.parseExpression();
+        items.push({ start: key2.start, end: value.end, key: key2, value });
+        if (this.failed) return { kind: "Object", start, end: value.end, items };
+        t = this.peek();
+        if (t === 12 /* Comma */ || t === 1 /* Newline */) this.advance();
+        else if (t !== 7 /* RBrace */) {
+          this.unexpected("',' or a newline or '}' after the object item");
+          return { kind: "Object", start, end: value.end, items };
+        }
+      }
+    } finally {
+      this.popNl();
+    }
+  }
+  /** A key: a bare identifier (kept as a Variable), a string, `(expr)`, or another expression. */
+  parseObjectKey() {
+    if (this.peek() === 2 /* Ident */) {
+      const s2 = this.ts;
+      const e = this.te;
+      const t2 = this.peek2();
+      if (t2 === 15 /* Assign */ || t2 === 31 /* Colon */) {
+        this.advance();
+        const name = this.text.slice(s2, e);
+        return { kind: "Variable", start: s2, end: e, name };
+      }
+    }
+    return this.parseExpression();
+  }
+  /** `for k, v in coll : ...`; the opener has been consumed and newlines are off. */
+  parseFor(start, object) {
+    this.advance();
+    let keyVar;
+    let valueVar = this.forVar();
+    if (this.failed) return this.wrapError(start, this.ts);
+    if (this.peek() === 12 /* Comma */) {
+      this.advance();
+      keyVar = valueVar;
+      valueVar = this.forVar();
+      if (this.failed) return this.wrapError(start, this.ts);
+    }
+    if (!this.expectKeyword("in")) return this.wrapError(start, this.ts);
+    const collection = this.parseExpression();
+    if (this.failed) return this.wrapError(start, collection.end);
+    if (!this.expect(31 /* Colon */, "':' after the for expression's collection")) {
+      return this.wrapError(start, collection.end);
+    }
+    let key2;
+    let value = this.parseExpression();
+    if (this.failed) return this.wrapError(start, value.end);
+    let grouping = false;
+    if (object) {
+      if (!this.expect(33 /* FatArrow */, "'=>' in the object for expression")) return this.wrapError(start, value.end);
+      key2 = value;
+      value = this.parseExpression();
+      if (this.failed) return this.wrapError(start, value.end);
+      if (this.peek() === 14 /* Ellipsis */) {
+        grouping = true;
+        this.advance();
+      }
+    }
+    let condition;
+    if (this.peek() === 2 /* Ident */ && this.te - this.ts === 2 && this.text.startsWith("if", this.ts)) {
+      this.advance();
+      condition = this.parseExpression();
+      if (this.failed) return this.wrapError(start, condition.end);
+    }
+    const close = object ? 7 /* RBrace */ : 9 /* RBrack */;
+    if (!this.expect(close, object ? "'}' to close the for expression" : "']' to close the for expression")) {
+      return this.wrapError(start, (condition ?? value).end);
+    }
+    const end = this.lx.pos;
+    const result = {
+      kind: "For",
+      start,
+      end,
+      object,
+      valueVar,
+      collection,
+      value,
+      grouping
+    };
+    if (keyVar !== void 0) result.keyVar = keyVar;
+    if (key2) result.key = key2;
+    if (condition) result.condition = condition;
+    return result;
+  }
+  forVar() {
+    if (this.peek() !== 2 /* Ident */) {
+      this.unexpected("a variable name in the for expression");
+      return "";
+    }
+    const name = this.text.slice(this.ts, this.te);
+    this.advance();
+    return name;
+  }
+  expectKeyword(word) {
+    if (this.peek() === 2 /* Ident */ && this.te - this.ts === word.length && this.text.startsWith(word, this.ts)) {
+      this.advance();
+      return true;
+    }
+    this.unexpected(`'${word}'`);
+    return false;
+  }
+  // ---- templates ----
+  /** After an opening quote at `start`: the quoted template, up to and including `"`. */
+  parseQuoted(start) {
+    const { parts, end } = this.scanTemplate(start + 1, "quoted");
+    this.seek(end);
+    return { kind: "Template", start, end, parts: this.nestTemplate(parts) };
+  }
+  parseHeredoc(start, openEnd, marker, indent) {
+    const contentStart = lineAfter(this.text, openEnd);
+    const { parts, end, closed } = this.scanTemplate(contentStart, "heredoc", marker);
+    if (!closed) this.error(start, openEnd, `Unterminated heredoc: no closing '${marker}' line.`);
+    if (indent) flushIndent(parts);
+    this.seek(end);
+    return { kind: "Template", start, end, parts: this.nestTemplate(parts), heredoc: { marker, indent } };
+  }
+  /**
+   * Scans template content from `i`. Quoted mode stops after `"`; heredoc mode after the closing
+   * marker line (excluding its newline); json mode at the end of the text.
+   */
+  scanTemplate(i, mode, marker = "") {
+    const text3 = this.text;
+    const len = text3.length;
+    const parts = [];
+    const escapes = mode === "quoted";
+    let lineStart = mode === "heredoc";
+    let textStart = i;
+    let value = "";
+    let runStart = i;
+    const flush = (end) => {
+      if (runStart < end) value += text3.slice(runStart, end);
+      if (textStart < end) {
+        parts.push({ kind: "Text", value, start: textStart, end, lineStart });
+      }
+      value = "";
+      lineStart = false;
+    };
+    for (; ; ) {
+      if (lineStart && mode === "heredoc" && textStart === i) {
+        const e = lineEnd(text3, i);
+        let s2 = i;
+        while (s2 < e && isSpace(text3.charCodeAt(s2))) s2++;
+        if (e - s2 === marker.length && text3.startsWith(marker, s2)) {
+          return { parts, end: e, closed: true };
+        }
+      }
+      if (i >= len) {
+        flush(i);
+        if (mode === "quoted") this.error(i, i, `Unterminated string: expected '"'.`);
+        return { parts, end: len, closed: mode === "json" };
+      }
+      const c = text3.charCodeAt(i);
+      if (c === 34 && mode === "quoted") {
+        flush(i);
+        return { parts, end: i + 1, closed: true };
+      }
+      if (c === 10 || c === 13) {
+        if (mode === "quoted") {
+          flush(i);
+          this.error(i, i, "Unterminated string: a quoted string cannot span lines.");
+          return { parts, end: i, closed: false };
+        }
+        if (mode === "heredoc") {
+          const next = c === 13 && text3.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+          flush(next);
+          i = next;
+          textStart = runStart = i;
+          lineStart = true;
+          continue;
+        }
+        if (c === 10 || text3.charCodeAt(i + 1) === 10) {
+          i++;
+          continue;
+        }
+      }
+      if (c === 92 && escapes) {
+        value += text3.slice(runStart, i);
+        const r = this.escape(i);
+        value += r.value;
+        i = r.end;
+        runStart = i;
+        continue;
+      }
+      if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === 123) {
+        const s2 = i;
+        flush(i);
+        const seq = c === 36 ? this.interpolation(s2) : this.directive(s2);
+        parts.push(seq);
+        i = seq.end;
+        textStart = runStart = i;
+        if (this.failed) {
+          if (mode === "quoted") {
+            const e = this.skipQuoted(i);
+            return { parts, end: e, closed: false };
+          }
+        }
+        continue;
+      }
+      if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === c && text3.charCodeAt(i + 2) === 123) {
+        value += text3.slice(runStart, i + 1);
+        i += 2;
+        runStart = i;
+        continue;
+      }
+      i++;
+    }
+  }
+  escape(i) {
+    const text3 = this.text;
+    const c = text3.charCodeAt(i + 1);
+    switch (c) {
+      case 110:
+        return { value: "\n", end: i + 2 };
+      case 114:
+        return { value: "\r", end: i + 2 };
+      case 116:
+        return { value: "	", end: i + 2 };
+      case 34:
+        return { value: '"', end: i + 2 };
+      case 92:
+        return { value: "\\", end: i + 2 };
+      case 117:
+      case 85: {
+        const n2 = c === 117 ? 4 : 8;
+        const hex = text3.slice(i + 2, i + 2 + n2);
+        if (hex.length === n2 && /^[0-9a-fA-F]+$/.test(hex)) {
+          const cp = parseInt(hex, 16);
+          if (cp <= 1114111 && (cp < 55296 || cp > 57343)) {
+            return { value: String.fromCodePoint(cp), end: i + 2 + n2 };
+          }
+        }
+        this.error(i, i + 2, `Invalid escape: '\\${String.fromCharCode(c)}' needs ${n2} hex digits of a Unicode scalar value.`);
+        return { value: "", end: i + 2 };
+      }
+      default:
+        this.error(i, i + 2, `Invalid escape sequence '\\${text3[i + 1] ?? ""}'.`);
+        return { value: "", end: Math.min(i + 2, text3.length) };
+    }
+  }
+  /** `${ expr }` at `s`, with optional strip markers. */
+  interpolation(s2) {
+    let i = s2 + 2;
+    const stripLeft = this.text.charCodeAt(i) === 126;
+    if (stripLeft) i++;
+    this.seek(i);
+    this.pushNl(false);
+    const expression = this.parseExpression();
+    let end = expression.end;
+    let stripRight = false;
+    if (!this.failed) {
+      const t = this.peek();
+      if (t === 7 /* RBrace */ || t === 34 /* TildeRBrace */) {
+        stripRight = t === 34 /* TildeRBrace */;
+        end = this.te;
+        this.advance();
+      } else this.unexpected("'}' to close the interpolation");
+    }
+    this.popNl();
+    return { kind: "Interpolation", expression, start: s2, end, stripLeft, stripRight };
+  }
+  /** `%{ if c }`, `%{ else }`, `%{ endif }`, `%{ for k, v in c }`, `%{ endfor }` at `s`. */
+  directive(s2) {
+    let i = s2 + 2;
+    const stripLeft = this.text.charCodeAt(i) === 126;
+    if (stripLeft) i++;
+    this.seek(i);
+    this.pushNl(false);
+    const part = {
+      kind: "Directive",
+      directive: "error",
+      start: s2,
+      end: i,
+      stripLeft,
+      stripRight: false
+    };
+    const t = this.peek();
+    const word = t === 2 /* Ident */ ? this.text.slice(this.ts, this.te) : "";
+    if (word === "if") {
+      this.advance();
+      part.directive = "if";
+      part.condition = this.parseExpression();
+    } else if (word === "for") {
+      this.advance();
+      part.directive = "for";
+      let v = this.forVar();
+      if (!this.failed && this.peek() === 12 /* Comma */) {
+        this.advance();
+        part.keyVar = v;
+        v = this.forVar();
+      }
+      part.valueVar = v;
+      if (!this.failed) this.expectKeyword("in");
+      if (!this.failed) part.condition = this.parseExpression();
+    } else if (word === "else" || word === "endif" || word === "endfor") {
+      this.advance();
+      part.directive = word;
+    } else {
+      this.unexpected("'if', 'else', 'endif', 'for' or 'endfor' in the template directive");
+    }
+    if (!this.failed) {
+      const c = this.peek();
+      if (c === 7 /* RBrace */ || c === 34 /* TildeRBrace */) {
+        part.stripRight = c === 34 /* TildeRBrace */;
+        part.end = this.te;
+        this.advance();
+      } else this.unexpected("'}' to close the template directive");
+    }
+    if (this.failed) part.end = Math.max(part.end, this.fetched ? this.ts : this.lx.pos);
+    this.popNl();
+    return part;
+  }
+  /** Applies strip markers, merges text, and nests `if`/`for` directives. */
+  nestTemplate(parts) {
+    if (parts.length === 1) {
+      const p = parts[0];
+      if (p.kind === "Text") {
+        return p.value === "" ? [] : [{ kind: "Text", value: p.value, start: p.start, end: p.end }];
+      }
+      if (p.kind === "Interpolation") {
+        return [{ kind: "Interpolation", expression: p.expression, start: p.start, end: p.end }];
+      }
+    }
+    for (let k = 0; k < parts.length; k++) {
+      const p = parts[k];
+      if (p.kind === "Text") continue;
+      if (p.stripLeft && k > 0) {
+        const prev = parts[k - 1];
+        if (prev.kind === "Text") prev.value = prev.value.replace(/\s+$/u, "");
+      }
+      if (p.stripRight && k + 1 < parts.length) {
+        const next = parts[k + 1];
+        if (next.kind === "Text") next.value = next.value.replace(/^\s+/u, "");
+      }
+    }
+    const raw = [];
+    for (const p of parts) {
+      const last = raw[raw.length - 1];
+      if (p.kind === "Text" && last && last.kind === "Text" && last.end === p.start) {
+        last.value += p.value;
+        last.end = p.end;
+      } else raw.push(p);
+    }
+    const root = [];
+    const stack = [];
+    let out = root;
+    for (const p of raw) {
+      if (p.kind === "Text") {
+        if (p.value !== "") out.push({ kind: "Text", value: p.value, start: p.start, end: p.end });
+        continue;
+      }
+      if (p.kind === "Interpolation") {
+        out.push({ kind: "Interpolation", expression: p.expression, start: p.start, end: p.end });
+        continue;
+      }
+      switch (p.directive) {
+        case "if": {
+          const node = {
+            kind: "If",
+            start: p.start,
+            end: p.end,
+            condition: p.condition ?? { kind: "ErrorExpression", start: p.end, end: p.end },
+            then: []
+          };
+          out.push(node);
+          stack.push({ into: out, node, open: p });
+          out = node.then;
+          break;
+        }
+        case "for": {
+          const node = {
+            kind: "For",
+            start: p.start,
+            end: p.end,
+            valueVar: p.valueVar ?? "",
+            collection: p.condition ?? { kind: "ErrorExpression", start: p.end, end: p.end },
+            body: []
+          };
+          if (p.keyVar !== void 0) node.keyVar = p.keyVar;
+          out.push(node);
+          stack.push({ into: out, node, open: p });
+          out = node.body;
+          break;
+        }
+        case "else": {
+          const top = stack[stack.length - 1];
+          if (!top || top.node.kind !== "If" || top.node.else) {
+            this.error(p.start, p.end, "'%{else}' without a matching '%{if}'.");
+            break;
+          }
+          top.node.else = [];
+          out = top.node.else;
+          break;
+        }
+        case "endif":
+        case "endfor": {
+          const want = p.directive === "endif" ? "If" : "For";
+          const top = stack[stack.length - 1];
+          if (!top || top.node.kind !== want) {
+            this.error(p.start, p.end, `'%{${p.directive}}' without a matching '%{${want === "If" ? "if" : "for"}}'.`);
+            break;
+          }
+          stack.pop();
+          top.node.end = p.end;
+          out = top.into;
+          break;
+        }
+        case "error":
+          break;
+      }
+    }
+    for (const f of stack) {
+      this.error(f.open.start, f.open.end, `Unclosed '%{${f.node.kind === "If" ? "if" : "for"}}': expected '%{end${f.node.kind === "If" ? "if" : "for"}}'.`);
+    }
+    return root;
+  }
+};
+function isSpace(c) {
+  return c === 32 || c === 9;
+}
+function lineEnd(text3, i) {
+  const len = text3.length;
+  while (i < len) {
+    const c = text3.charCodeAt(i);
+    if (c === 10 || c === 13 && text3.charCodeAt(i + 1) === 10) return i;
+    i++;
+  }
+  return len;
+}
+function lineAfter(text3, i) {
+  const e = lineEnd(text3, i);
+  if (text3.charCodeAt(e) === 13 && text3.charCodeAt(e + 1) === 10) return e + 2;
+  return e < text3.length ? e + 1 : e;
+}
+function flushIndent(parts) {
+  let min = Infinity;
+  let prevEndsLine = true;
+  for (const p of parts) {
+    if (p.kind !== "Text") {
+      if (prevEndsLine) min = 0;
+      prevEndsLine = false;
+      continue;
+    }
+    if (p.lineStart) {
+      const v = p.value;
+      let n2 = 0;
+      while (n2 < v.length && isSpace(v.charCodeAt(n2))) n2++;
+      const c = v.charCodeAt(n2);
+      const blank = c === 10 || c === 13;
+      if (!blank && n2 < min) min = n2;
+    }
+    const last = p.value.charCodeAt(p.value.length - 1);
+    prevEndsLine = last === 10 || last === 13;
+  }
+  if (min === Infinity || min === 0) return;
+  for (const p of parts) {
+    if (p.kind !== "Text" || !p.lineStart) continue;
+    const v = p.value;
+    let n2 = 0;
+    while (n2 < min && n2 < v.length && isSpace(v.charCodeAt(n2))) n2++;
+    if (n2 === min) p.value = v.slice(n2);
+  }
+}
+
+// src/syntax/json/depth.ts
+function limitJsonDepth(text3) {
+  let depth = 0;
+  let deepAt;
+  let out;
+  let copied = 0;
+  const len = text3.length;
+  for (let i = 0; i < len; i++) {
+    const c = text3.charCodeAt(i);
+    const skipped = skipStringOrComment(text3, i);
+    if (skipped !== i) i = skipped;
+    else if (c === 91 || c === 123) {
+      if (++depth <= MAX_NESTING) continue;
+      deepAt ??= i;
+      const end = closingBracket(text3, i);
+      out ??= [];
+      out.push(text3.slice(copied, i), "0", text3.slice(i + 1, end).replace(/[^\r\n]/g, " "));
+      copied = end;
+      i = end - 1;
+      depth--;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  if (!out) return { text: text3 };
+  out.push(text3.slice(copied));
+  return { text: out.join(""), deepAt };
+}
+function closingBracket(text3, open2) {
+  let depth = 0;
+  const len = text3.length;
+  for (let i = open2; i < len; i++) {
+    const c = text3.charCodeAt(i);
+    const skipped = skipStringOrComment(text3, i);
+    if (skipped !== i) i = skipped;
+    else if (c === 91 || c === 123) depth++;
+    else if ((c === 93 || c === 125) && --depth === 0) return i + 1;
+  }
+  return len;
+}
+function skipStringOrComment(text3, i) {
+  const c = text3.charCodeAt(i);
+  const len = text3.length;
+  if (c === 34) {
+    let j = i + 1;
+    for (; j < len; j++) {
+      const d = text3.charCodeAt(j);
+      if (d === 92) j++;
+      else if (d === 34 || d === 10) break;
+    }
+    return Math.min(j, len);
+  }
+  if (c === 47 && text3.charCodeAt(i + 1) === 47) {
+    let j = i;
+    while (j < len && text3.charCodeAt(j) !== 10) j++;
+    return j;
+  }
+  if (c === 47 && text3.charCodeAt(i + 1) === 42) {
+    const end = text3.indexOf("*/", i + 2);
+    return end < 0 ? len : end + 1;
+  }
+  return i;
+}
+
+// src/syntax/json/scanner.ts
+var JsonError = class extends Error {
+  constructor(message, offset) {
+    super(message);
+    this.offset = offset;
+  }
+  offset;
+};
+function scanJson(text3) {
+  const p = new Parser3(text3);
+  try {
+    const root = p.document();
+    return p.deepAt === void 0 ? { root, comments: p.comments } : { root, comments: p.comments, deepAt: p.deepAt };
+  } catch (e) {
+    if (e instanceof JsonError) return { error: { message: e.message, offset: e.offset }, comments: [] };
+    if (e instanceof RangeError) return { error: { message: "The JSON is nested too deeply to read", offset: p.pos }, comments: [] };
+    throw e;
+  }
+}
+var Parser3 = class {
+  constructor(text3) {
+    this.text = text3;
+    this.n = text3.length;
+    if (text3.charCodeAt(0) === 65279) this.pos = 1;
+  }
+  text;
+  pos = 0;
+  comments = [];
+  deepAt;
+  n;
+  /** Opening offsets of the containers being read, for "not closed" messages. */
+  open = [];
+  document() {
+    this.skip();
+    const root = this.value("value");
+    this.skip();
+    if (this.pos < this.n) this.unexpected("end");
+    return root;
+  }
+  /** Skips white space and comments. */
+  skip() {
+    const text3 = this.text;
+    const n2 = this.n;
+    let i = this.pos;
+    while (i < n2) {
+      const c = text3.charCodeAt(i);
+      if (c === 32 /* Space */ || c === 10 /* LF */ || c === 13 /* CR */ || c === 9 /* Tab */) i++;
+      else if (c === 47 /* Slash */) {
+        i = this.comment(i);
+      } else break;
+    }
+    this.pos = i;
+  }
+  comment(start) {
+    const text3 = this.text;
+    const d = text3.charCodeAt(start + 1);
+    if (d === 47 /* Slash */) {
+      let j = start + 2;
+      while (j < this.n) {
+        const c = text3.charCodeAt(j);
+        if (c === 10 /* LF */ || c === 13 /* CR */) break;
+        j++;
+      }
+      this.comments.push({ start, end: j, text: text3.slice(start, j), block: false });
+      return j;
+    }
+    if (d === 42 /* Star */) {
+      const close = text3.indexOf("*/", start + 2);
+      if (close < 0) throw new JsonError(`Unexpected end of file: the comment opened at ${this.where(start)} is not closed with '*/'`, this.n);
+      this.comments.push({ start, end: close + 2, text: text3.slice(start, close + 2), block: true });
+      return close + 2;
+    }
+    throw new JsonError(`Unexpected character '/': a comment starts with '//' or '/*'`, start);
+  }
+  value(expecting) {
+    const text3 = this.text;
+    const start = this.pos;
+    const c = text3.charCodeAt(start);
+    if ((c === 123 /* LBrace */ || c === 91 /* LBracket */) && this.open.length >= MAX_NESTING) return this.tooDeep(start);
+    switch (c) {
+      case 123 /* LBrace */:
+        return this.object();
+      case 91 /* LBracket */:
+        return this.array();
+      case 34 /* Quote */: {
+        const value = this.string();
+        return { type: "string", start, end: this.pos, value };
+      }
+      case 116:
+        this.keyword("true");
+        return { type: "bool", start, end: this.pos, value: true };
+      case 102:
+        this.keyword("false");
+        return { type: "bool", start, end: this.pos, value: false };
+      case 110:
+        this.keyword("null");
+        return { type: "null", start, end: this.pos };
+      default:
+        if (c === 45 /* Minus */ || c >= 48 /* Zero */ && c <= 57 /* Nine */) {
+          const end = this.number();
+          return { type: "number", start, end, value: Number(text3.slice(start, end)) };
+        }
+        return this.unexpected(expecting);
+    }
+  }
+  /**
+   * A container nested past MAX_NESTING is not read (recursion would overflow the stack): its
+   * value is `0` and reading goes on after its closing bracket, so what surrounds it is linted.
+   */
+  tooDeep(start) {
+    this.deepAt ??= start;
+    this.pos = closingBracket(this.text, start);
+    return { type: "number", start, end: this.pos, value: 0 };
+  }
+  object() {
+    const text3 = this.text;
+    const start = this.pos;
+    this.open.push(start);
+    this.pos++;
+    const members = [];
+    this.skip();
+    if (text3.charCodeAt(this.pos) !== 125 /* RBrace */) {
+      for (; ; ) {
+        const keyStart = this.pos;
+        if (text3.charCodeAt(keyStart) !== 34 /* Quote */) this.unexpected("key");
+        const key2 = this.string();
+        const keyEnd = this.pos;
+        this.skip();
+        if (text3.charCodeAt(this.pos) !== 58 /* Colon */) this.unexpected("colon");
+        this.pos++;
+        this.skip();
+        const value = this.value("value");
+        members.push({ key: key2, keySpan: { start: keyStart, end: keyEnd }, value, start: keyStart, end: value.end });
+        this.skip();
+        const d = text3.charCodeAt(this.pos);
+        if (d === 44 /* Comma */) {
+          this.pos++;
+          this.skip();
+          if (text3.charCodeAt(this.pos) === 125 /* RBrace */) break;
+        } else if (d === 125 /* RBrace */) break;
+        else this.unexpected("commaOrBrace");
+      }
+    }
+    this.pos++;
+    this.open.pop();
+    return { type: "object", start, end: this.pos, members };
+  }
+  array() {
+    const text3 = this.text;
+    const start = this.pos;
+    this.open.push(start);
+    this.pos++;
+    const items = [];
+    this.skip();
+    if (text3.charCodeAt(this.pos) !== 93 /* RBracket */) {
+      for (; ; ) {
+        items.push(this.value("value"));
+        this.skip();
+        const d = text3.charCodeAt(this.pos);
+        if (d === 44 /* Comma */) {
+          this.pos++;
+          this.skip();
+          if (text3.charCodeAt(this.pos) === 93 /* RBracket */) break;
+        } else if (d === 93 /* RBracket */) break;
+        else this.unexpected("commaOrBracket");
+      }
+    }
+    this.pos++;
+    this.open.pop();
+    return { type: "array", start, end: this.pos, items };
+  }
+  /** Reads the string at `pos` (on its opening quote); leaves `pos` after the closing quote. */
+  string() {
+    const text3 = this.text;
+    const start = this.pos;
+    let i = start + 1;
+    const n2 = this.n;
+    for (; ; ) {
+      if (i >= n2) this.unclosedString(start);
+      const c = text3.charCodeAt(i);
+      if (c === 34 /* Quote */) {
+        this.pos = i + 1;
+        return text3.slice(start + 1, i);
+      }
+      if (c === 92 /* Backslash */) break;
+      i++;
+    }
+    let out = text3.slice(start + 1, i);
+    let from = i;
+    for (; ; ) {
+      if (i >= n2) this.unclosedString(start);
+      const c = text3.charCodeAt(i);
+      if (c === 34 /* Quote */) {
+        this.pos = i + 1;
+        return out + text3.slice(from, i);
+      }
+      if (c !== 92 /* Backslash */) {
+        i++;
+        continue;
+      }
+      out += text3.slice(from, i);
+      if (i + 1 >= n2) this.unclosedString(start);
+      const e = text3.charCodeAt(i + 1);
+      switch (e) {
+        case 34 /* Quote */:
+          out += '"';
+          break;
+        case 92 /* Backslash */:
+          out += "\\";
+          break;
+        case 47 /* Slash */:
+          out += "/";
+          break;
+        case 98:
+          out += "\b";
+          break;
+        case 102:
+          out += "\f";
+          break;
+        case 110:
+          out += "\n";
+          break;
+        case 114:
+          out += "\r";
+          break;
+        case 116:
+          out += "	";
+          break;
+        case 117 /* LowerU */: {
+          let code = 0;
+          for (let k = 0; k < 4; k++) {
+            const h = text3.charCodeAt(i + 2 + k);
+            const v = hexValue(h);
+            if (v < 0) {
+              if (i + 2 + k >= n2) this.unclosedString(start);
+              throw new JsonError(`Invalid escape '${text3.slice(i, i + 2 + k + 1)}' in a string: \\u takes four hexadecimal digits`, i + 2 + k);
+            }
+            code = code * 16 + v;
+          }
+          out += String.fromCharCode(code);
+          i += 4;
+          break;
+        }
+        default:
+          throw new JsonError(
+            `Invalid escape '\\${String.fromCodePoint(text3.codePointAt(i + 1))}' in a string: write '\\\\' for a backslash (JSON allows \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)`,
+            i + 1
+          );
+      }
+      i += 2;
+      from = i;
+    }
+  }
+  unclosedString(start) {
+    throw new JsonError(`Unexpected end of file: the string opened at ${this.where(start)} is not closed with '"'`, this.n);
+  }
+  /** Reads a JSON number at `pos`; returns its end. */
+  number() {
+    const text3 = this.text;
+    let i = this.pos;
+    if (text3.charCodeAt(i) === 45 /* Minus */) i++;
+    let c = text3.charCodeAt(i);
+    if (c === 48 /* Zero */) {
+      i++;
+      c = text3.charCodeAt(i);
+      if (c >= 48 /* Zero */ && c <= 57 /* Nine */) throw new JsonError(`Invalid number '${this.word(this.pos)}': a number does not start with 0 unless it is 0 or 0.x`, i);
+    } else if (c >= 49 && c <= 57 /* Nine */) {
+      do
+        c = text3.charCodeAt(++i);
+      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
+    } else this.badNumber(i, "a digit");
+    if (c === 46 /* Dot */) {
+      c = text3.charCodeAt(++i);
+      if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit after the decimal point");
+      do
+        c = text3.charCodeAt(++i);
+      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
+    }
+    if (c === 101 /* LowerE */ || c === 69 /* UpperE */) {
+      c = text3.charCodeAt(++i);
+      if (c === 43 /* Plus */ || c === 45 /* Minus */) c = text3.charCodeAt(++i);
+      if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit in the exponent");
+      do
+        c = text3.charCodeAt(++i);
+      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
+    }
+    this.pos = i;
+    return i;
+  }
+  badNumber(at, expected) {
+    if (at >= this.n) throw new JsonError(`Unexpected end of file: expected ${expected} in the number '${this.text.slice(this.pos)}'`, at);
+    throw new JsonError(`Invalid number '${this.word(this.pos)}': expected ${expected}`, at);
+  }
+  keyword(word) {
+    const start = this.pos;
+    const end = start + word.length;
+    if (this.text.startsWith(word, start) && !isWordPart(this.text.charCodeAt(end))) {
+      this.pos = end;
+      return;
+    }
+    const found = this.word(start);
+    throw new JsonError(`Unexpected '${found}': expected a value (a string in double quotes, a number, true, false, null, an object or an array)`, start);
+  }
+  /** The run of word characters at `from` (for messages). */
+  word(from) {
+    let i = from;
+    while (i < this.n && i - from < 40 && (isWordPart(this.text.charCodeAt(i)) || this.text.charCodeAt(i) === 45 /* Minus */ || this.text.charCodeAt(i) === 46 /* Dot */)) i++;
+    return this.text.slice(from, Math.max(i, from + 1));
+  }
+  unexpected(expecting) {
+    const at = this.pos;
+    const wanted = EXPECTED[expecting];
+    if (at >= this.n) {
+      const open2 = this.open[this.open.length - 1];
+      const what = open2 === void 0 ? "the file holds no JSON value" : `the ${this.text.charCodeAt(open2) === 123 /* LBrace */ ? "object" : "array"} opened at ${this.where(open2)} is not closed`;
+      throw new JsonError(`Unexpected end of file: ${what} (expected ${wanted})`, at);
+    }
+    const c = this.text.codePointAt(at);
+    const shown = c === 34 /* Quote */ ? "a string" : isWordPart(c) ? `'${this.word(at)}'` : `'${printable(c)}'`;
+    throw new JsonError(`Unexpected ${shown}: expected ${wanted}`, at);
+  }
+  /** `line 3, column 5` of an offset, for messages about where something was opened. */
+  where(offset) {
+    let line = 1;
+    let lineStart = 0;
+    const text3 = this.text;
+    for (let i = 0; i < offset; i++) {
+      const c = text3.charCodeAt(i);
+      if (c === 10 /* LF */ || c === 13 /* CR */ && text3.charCodeAt(i + 1) !== 10 /* LF */) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return `line ${line}, column ${offset - lineStart + 1}`;
+  }
+};
+var EXPECTED = {
+  value: "a value (a string in double quotes, a number, true, false, null, an object or an array)",
+  key: "a property name in double quotes or '}'",
+  colon: "':' after the property name",
+  commaOrBrace: "',' or '}'",
+  commaOrBracket: "',' or ']'",
+  end: "the end of the file after the top-level value"
+};
+function hexValue(c) {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+var WORD_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
+function isWordPart(c) {
+  if (c < 128) return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
+  return c === c && WORD_PART.test(String.fromCodePoint(c));
+}
+function printable(c) {
+  if (c < 32 || c === 127) return `\\u${c.toString(16).padStart(4, "0")}`;
+  if (c === 160 || c === 65279 || c >= 8192 && c <= 8203 || c === 12288) return `\\u${c.toString(16).padStart(4, "0")} (a white-space character JSON does not allow here)`;
+  return String.fromCodePoint(c);
+}
+
+// src/syntax/json/index.ts
+function parseJson(text3) {
+  const { root, error: error2, comments, deepAt } = scanJson(text3);
+  const doc = new ParsedJson(text3, root, error2, comments);
+  if (deepAt !== void 0) doc.deepAt = deepAt;
+  return doc;
+}
+var ParsedJson = class {
+  constructor(text3, root, error2, comments) {
+    this.text = text3;
+    this.root = root;
+    this.error = error2;
+    this.comments = comments;
+  }
+  text;
+  root;
+  error;
+  comments;
+  lineMap;
+  deepAt;
+  get lines() {
+    return this.lineMap ??= new LineMap(this.text);
+  }
+};
+function member(o, key2) {
+  if (!o || o.type !== "object") return void 0;
+  const lower2 = key2.toLowerCase();
+  let found;
+  for (const m of o.members) if (m.key === key2 || m.key.toLowerCase() === lower2) found = m;
+  return found;
+}
+function prop(o, key2) {
+  return member(o, key2)?.value;
+}
+function stringProp(o, key2) {
+  const v = prop(o, key2);
+  return v && v.type === "string" ? v.value : void 0;
+}
+function stringValueOffset(doc, node, index) {
+  const first3 = node.start + 1;
+  if (node.end - node.start - 2 === node.value.length) return first3 + Math.max(0, Math.min(index, node.value.length));
+  const text3 = doc.text;
+  let raw = first3;
+  let k = 0;
+  while (k < index && raw < node.end - 1) {
+    if (text3.charCodeAt(raw) === 92) raw += text3.charCodeAt(raw + 1) === 117 ? 6 : 2;
+    else raw++;
+    k++;
+  }
+  return raw;
+}
+function locationOf2(file, doc, s2) {
+  return { file, range: doc.lines.range(s2.start, s2.end) };
+}
+
+// src/engine/fix/syntax-objects.ts
+function syntaxOf(file) {
+  const f = file.toLowerCase();
+  if (f.endsWith(".bicep") || f.endsWith(".bicepparam")) return "bicep";
+  if (f.endsWith(".tf") || f.endsWith(".tfvars")) return "hcl";
+  if (f.endsWith(".json") || f.endsWith(".jsonc")) return "json";
+  return void 0;
+}
+var spanKey = (start, end) => `${start}:${end}`;
+function indexSyntax(file, text3) {
+  const syntax = syntaxOf(file);
+  if (!syntax) return void 0;
+  const objects = /* @__PURE__ */ new Map();
+  const add = (o) => {
+    objects.set(spanKey(o.start, o.end), o);
+    return o;
+  };
+  if (syntax === "json") {
+    const doc = parseJson(text3);
+    if (doc.root) visitJson(doc.root, add);
+    return { syntax, broken: !!doc.error || !doc.root, objects };
+  }
+  if (syntax === "bicep") {
+    const ast2 = parseBicep(text3, { fileKind: file.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
+    const memo = /* @__PURE__ */ new Map();
+    walk2(ast2, (n2) => {
+      if (n2.kind === "Object") bicepObject(n2, memo, add);
+    });
+    return { syntax, broken: ast2.errors.length > 0, objects };
+  }
+  const ast = parseHcl(text3);
+  const bodies = /* @__PURE__ */ new Map();
+  const hclObjects = /* @__PURE__ */ new Map();
+  walk2(ast.body, (n2) => {
+    if (n2.kind === "Body") hclBody(n2, text3, bodies, hclObjects, add);
+    else if (n2.kind === "Object") hclObject(n2, text3, bodies, hclObjects, add);
+  });
+  return { syntax, broken: ast.errors.length > 0, objects };
+}
+function findObject(index, start, end) {
+  return index.objects.get(spanKey(start, end));
+}
+function walk2(root, visit) {
+  const stack = [root];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (!x || typeof x !== "object") continue;
+    if (Array.isArray(x)) {
+      for (const item of x) stack.push(item);
+      continue;
+    }
+    const n2 = x;
+    if (typeof n2.kind === "string" && typeof n2.start === "number") visit(n2);
+    for (const v of Object.values(x)) if (v && typeof v === "object") stack.push(v);
+  }
+}
+function visitJson(node, add) {
+  if (node.type === "array") {
+    for (const item of node.items) visitJson(item, add);
+    return void 0;
+  }
+  if (node.type !== "object") return void 0;
+  return add(jsonObject(node, add));
+}
+function jsonObject(node, add) {
+  const members = node.members.map((m) => {
+    const member2 = {
+      name: m.key,
+      start: m.keySpan.start,
+      end: m.value.end,
+      keyStart: m.keySpan.start,
+      keyEnd: m.keySpan.end,
+      valueStart: m.value.start,
+      valueEnd: m.value.end
+    };
+    const child = visitJson(m.value, add);
+    if (child) member2.child = child;
+    return member2;
+  });
+  return { start: node.start, end: node.end, open: node.start, close: node.end - 1, body: false, members };
+}
+function bicepObject(node, memo, add) {
+  const known2 = memo.get(node);
+  if (known2) return known2;
+  const members = [];
+  for (const p of node.properties) {
+    if (p.kind !== "Property") continue;
+    const name = p.key.kind === "Identifier" ? p.key.name : p.key.expressions.length === 0 ? p.key.parts[0] : void 0;
+    if (name === void 0) continue;
+    const member2 = {
+      name,
+      start: p.start,
+      end: p.end,
+      keyStart: p.key.start,
+      keyEnd: p.key.end,
+      valueStart: p.value.start,
+      valueEnd: p.value.end
+    };
+    if (p.value.kind === "Object") member2.child = bicepObject(p.value, memo, add);
+    members.push(member2);
+  }
+  const o = { start: node.start, end: node.end, open: node.start, close: node.end - 1, body: false, members };
+  memo.set(node, o);
+  return add(o);
+}
+function hclBody(body, text3, bodies, objects, add) {
+  const known2 = bodies.get(body);
+  if (known2) return known2;
+  const members = body.items.map((item) => {
+    if (item.kind === "Attribute") {
+      const member2 = {
+        name: item.name,
+        start: item.start,
+        end: item.end,
+        keyStart: item.nameSpan.start,
+        keyEnd: item.nameSpan.end,
+        valueStart: item.value.start,
+        valueEnd: item.value.end
+      };
+      if (item.value.kind === "Object") member2.child = hclObject(item.value, text3, bodies, objects, add);
+      return member2;
+    }
+    return {
+      name: item.type,
+      start: item.start,
+      end: item.body.end + 1,
+      keyStart: item.typeSpan.start,
+      keyEnd: item.typeSpan.end,
+      valueStart: item.body.start,
+      valueEnd: item.body.end,
+      block: true,
+      child: hclBody(item.body, text3, bodies, objects, add)
+    };
+  });
+  let open2 = body.start - 1;
+  while (open2 > 0 && text3[open2] !== "{") open2--;
+  const o = { start: body.start, end: body.end, open: open2, close: body.end, body: true, members };
+  bodies.set(body, o);
+  return add(o);
+}
+function hclObject(node, text3, bodies, objects, add) {
+  const known2 = objects.get(node);
+  if (known2) return known2;
+  const members = [];
+  for (const item of node.items) {
+    const k = item.key;
+    let name;
+    if (k.kind === "Variable") name = k.name;
+    else if (k.kind === "Template" && k.parts.every((p) => p.kind === "Text")) name = k.parts.map((p) => p.value).join("");
+    if (name === void 0) continue;
+    const member2 = {
+      name,
+      start: item.start,
+      end: item.end,
+      keyStart: k.start,
+      keyEnd: k.end,
+      valueStart: item.value.start,
+      valueEnd: item.value.end
+    };
+    if (item.value.kind === "Object") member2.child = hclObject(item.value, text3, bodies, objects, add);
+    members.push(member2);
+  }
+  const o = { start: node.start, end: node.end, open: node.start, close: node.end - 1, body: false, members };
+  objects.set(node, o);
+  return add(o);
+}
+
+// src/engine/fix/fixer.ts
+var SourceFile = class {
+  constructor(file, text3) {
+    this.file = file;
+    this.text = text3;
+    this.lines = new LineMap(text3);
+    this.eol = /\r\n|\r|\n/.exec(text3)?.[0] ?? "\n";
+    this.unit = indentUnit(text3);
+  }
+  file;
+  text;
+  lines;
+  eol;
+  unit;
+  index;
+  syntax() {
+    if (this.index === void 0) this.index = indexSyntax(this.file, this.text) ?? null;
+    return this.index ?? void 0;
+  }
+  offset(pos) {
+    return this.lines.offset(pos);
+  }
+  edit(start, end, text3) {
+    return { file: this.file, range: this.lines.range(start, end), text: text3 };
+  }
+  lineStart(offset) {
+    let i = offset;
+    while (i > 0 && this.text[i - 1] !== "\n" && this.text[i - 1] !== "\r") i--;
+    return i;
+  }
+  /** The offset of the line break ending the line of `offset` (or the end of the text). */
+  lineEnd(offset) {
+    let i = offset;
+    while (i < this.text.length && this.text[i] !== "\n" && this.text[i] !== "\r") i++;
+    return i;
+  }
+  /** The start of the next line (past the line break), or the end of the text. */
+  nextLine(offset) {
+    const end = this.lineEnd(offset);
+    if (this.text.startsWith("\r\n", end)) return end + 2;
+    return end < this.text.length ? end + 1 : end;
+  }
+  indentAt(offset) {
+    const start = this.lineStart(offset);
+    return /^[ \t]*/.exec(this.text.slice(start, offset + 1))?.[0] ?? "";
+  }
+  /** Nothing but blanks (and a BOM) between the start of its line and `offset`. */
+  startsLine(offset) {
+    return /^[\ufeff \t]*$/.test(this.text.slice(this.lineStart(offset), offset));
+  }
+  line(offset) {
+    return this.lines.position(offset).line;
+  }
+  /** The first character after `offset` that is not a blank or inside a comment, on the same line. */
+  nextSignificant(offset, syntax) {
+    let i = offset;
+    const end = this.lineEnd(offset);
+    while (i < end) {
+      const c = this.text[i];
+      if (c === " " || c === "	") i++;
+      else if (this.text.startsWith("/*", i)) {
+        const close = this.text.indexOf("*/", i + 2);
+        if (close < 0) return void 0;
+        i = close + 2;
+      } else if (this.text.startsWith("//", i) || syntax === "hcl" && c === "#") return void 0;
+      else return i;
+    }
+    return void 0;
+  }
+};
+function indentUnit(text3) {
+  const m = /(?:\r\n|\r|\n)([ \t]+)\S/.exec(text3);
+  if (!m) return "  ";
+  return m[1].startsWith("	") ? "	" : m[1];
+}
+var SourceFixer = class {
+  constructor(read) {
+    this.read = read;
+  }
+  read;
+  files = /* @__PURE__ */ new Map();
+  source(file) {
+    if (!this.files.has(file)) {
+      const text3 = this.read(file);
+      this.files.set(file, text3 === void 0 ? null : new SourceFile(file, text3));
+    }
+    return this.files.get(file) ?? void 0;
+  }
+  text(file) {
+    return this.source(file)?.text;
+  }
+  textAt(at) {
+    const src = this.source(at.file);
+    return src?.text.slice(src.offset(at.range.start), src.offset(at.range.end));
+  }
+  object(value, within4) {
+    const at = value?.at;
+    if (!at || value?.kind !== "object" || !inside2(within4, at)) return void 0;
+    const src = this.source(at.file);
+    const index = src?.syntax();
+    if (!src || !index || index.broken) return void 0;
+    const o = findObject(index, src.offset(at.range.start), src.offset(at.range.end));
+    return o ? new Editor(src, index.syntax, o) : void 0;
+  }
+  located(at) {
+    const src = this.source(at.file);
+    if (!src) throw new Error(`grantlint: cannot edit ${at.file}: it cannot be read`);
+    return src;
+  }
+  replace(at, text3) {
+    return { file: at.file, range: at.range, text: text3 };
+  }
+  insertBefore(at, text3) {
+    this.located(at);
+    return { file: at.file, range: { start: at.range.start, end: at.range.start }, text: text3 };
+  }
+  insertAfter(at, text3) {
+    this.located(at);
+    return { file: at.file, range: { start: at.range.end, end: at.range.end }, text: text3 };
+  }
+  remove(at) {
+    return { file: at.file, range: at.range, text: "" };
+  }
+  replaceAll(within4, search, text3) {
+    const src = this.source(within4.file);
+    if (!src || search.length === 0) return [];
+    const start = src.offset(within4.range.start);
+    const haystack = src.text.slice(start, src.offset(within4.range.end)).toLowerCase();
+    const needle = search.toLowerCase();
+    const edits2 = [];
+    for (let i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + needle.length)) {
+      edits2.push(src.edit(start + i, start + i + needle.length, text3));
+    }
+    return edits2;
+  }
+};
+function before(a, b2) {
+  return a.line < b2.line || a.line === b2.line && a.column <= b2.column;
+}
+function inside2(outer, inner) {
+  return outer.file === inner.file && before(outer.range.start, inner.range.start) && before(inner.range.end, outer.range.end);
+}
+var Editor = class _Editor {
+  constructor(src, syntax, o) {
+    this.src = src;
+    this.syntax = syntax;
+    this.o = o;
+    this.at = { file: src.file, range: src.lines.range(o.start, o.end) };
+  }
+  src;
+  syntax;
+  o;
+  at;
+  get file() {
+    return this.src.file;
+  }
+  member(name) {
+    const lower2 = name.toLowerCase();
+    return this.o.members.find((m) => m.name.toLowerCase() === lower2 && (this.syntax !== "hcl" || !m.block || m.child));
+  }
+  property(name) {
+    const m = this.member(name);
+    if (!m || m.block) return void 0;
+    const loc2 = (s2, e) => ({ file: this.src.file, range: this.src.lines.range(s2, e) });
+    return { name: m.name, key: loc2(m.keyStart, m.keyEnd), value: loc2(m.valueStart, m.valueEnd), valueText: this.src.text.slice(m.valueStart, m.valueEnd) };
+  }
+  object(name) {
+    const child = this.member(name)?.child;
+    return child ? new _Editor(this.src, this.syntax, child) : void 0;
+  }
+  set(name, value) {
+    const rendered = renderLiteral(this.syntax, value);
+    const existing = this.member(name);
+    if (existing) return existing.block ? void 0 : [this.src.edit(existing.valueStart, existing.valueEnd, rendered)];
+    const { src, o } = this;
+    const multiLine = src.line(o.open) < src.line(o.close);
+    const anchor = this.syntax === "hcl" ? [...o.members].reverse().find((m) => !m.block) ?? o.members.at(-1) : o.members.at(-1);
+    if (!anchor) {
+      const indent2 = src.indentAt(o.close) + src.unit;
+      const line = `${indent2}${this.renderMember(name, rendered, void 0)}`;
+      if (multiLine) return [src.edit(src.lineEnd(o.open), src.lineEnd(o.open), `${src.eol}${line}`)];
+      const outer = src.indentAt(o.open);
+      const from = this.o.body ? o.start : o.open + 1;
+      const to = this.o.body ? o.end : o.close;
+      return [src.edit(from, to, `${src.eol}${src.indentAt(o.open) + src.unit}${this.renderMember(name, rendered, void 0)}${src.eol}${outer}`)];
+    }
+    const member2 = this.renderMember(name, rendered, anchor);
+    const next = src.nextSignificant(anchor.end, this.syntax);
+    const trailingComma = next !== void 0 && src.text[next] === ",";
+    if (!multiLine || !src.startsLine(anchor.start)) {
+      if (this.o.body) return void 0;
+      if (trailingComma) return [src.edit(next + 1, next + 1, ` ${member2},`)];
+      return [src.edit(anchor.end, anchor.end, `, ${member2}`)];
+    }
+    const indent = src.indentAt(anchor.start);
+    const at = src.lineEnd(anchor.end);
+    if (at > o.close && o.close >= anchor.end) return void 0;
+    const needsComma = this.syntax === "json" || this.syntax === "hcl" && !this.o.body && trailingComma;
+    if (this.syntax === "json" && trailingComma) return [src.edit(at, at, `${src.eol}${indent}${member2},`)];
+    if (needsComma && !trailingComma) {
+      if (at === anchor.end) return [src.edit(at, at, `,${src.eol}${indent}${member2}`)];
+      return [src.edit(anchor.end, anchor.end, ","), src.edit(at, at, `${src.eol}${indent}${member2}`)];
+    }
+    return [src.edit(at, at, `${src.eol}${indent}${member2}${needsComma ? "," : ""}`)];
+  }
+  remove(name) {
+    const m = this.member(name);
+    if (!m) return void 0;
+    const { src, o } = this;
+    const i = o.members.indexOf(m);
+    const prev = o.members[i - 1];
+    const next = src.nextSignificant(m.end, this.syntax);
+    const ownComma = next !== void 0 && src.text[next] === "," ? next : void 0;
+    const restOfLine = src.nextSignificant(ownComma !== void 0 ? ownComma + 1 : m.end, this.syntax);
+    const edits2 = [];
+    if (src.startsLine(m.start) && restOfLine === void 0 && src.line(m.end) < src.line(o.close)) {
+      edits2.push(src.edit(src.lineStart(m.start), src.nextLine(m.end), ""));
+      if (this.syntax === "json" && i === o.members.length - 1 && ownComma === void 0 && prev) {
+        const c = src.nextSignificant(prev.end, this.syntax);
+        if (c !== void 0 && src.text[c] === ",") edits2.unshift(src.edit(c, c + 1, ""));
+      }
+      return edits2;
+    }
+    if (ownComma !== void 0) {
+      let end = ownComma + 1;
+      while (src.text[end] === " " || src.text[end] === "	") end++;
+      return [src.edit(m.start, end, "")];
+    }
+    if (prev) {
+      const c = src.nextSignificant(prev.end, this.syntax);
+      if (c !== void 0 && src.text[c] === ",") return [src.edit(c, m.end, "")];
+    }
+    return [src.edit(m.start, m.end, "")];
+  }
+  /** `name: value` (Bicep), `"name": value` (JSON), `name = value` aligned with its neighbour (HCL). */
+  renderMember(name, rendered, anchor) {
+    const sep6 = anchor && !anchor.block ? this.src.text.slice(anchor.keyEnd, anchor.valueStart) : void 0;
+    switch (this.syntax) {
+      case "json":
+        return `${JSON.stringify(name)}${sep6 && /^\s*:[ \t]*$/.test(sep6) && !/[\r\n]/.test(sep6) ? sep6.trimStart() : ": "}${rendered}`;
+      case "bicep": {
+        const key2 = /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : renderLiteral("bicep", name);
+        return `${key2}: ${rendered}`;
+      }
+      case "hcl": {
+        const eq2 = sep6?.indexOf("=") ?? -1;
+        if (sep6 && eq2 >= 0 && !/[\r\n]/.test(sep6)) {
+          const width = anchor.keyEnd - anchor.keyStart + eq2;
+          if (name.length < width) return `${name.padEnd(width)}= ${rendered}`;
+        }
+        return `${name} = ${rendered}`;
+      }
+    }
+  }
+};
+function renderLiteral(syntax, value) {
+  if (typeof value === "object") return value.expression;
+  if (typeof value !== "string") return String(value);
+  switch (syntax) {
+    case "bicep":
+      return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'").replace(/\$\{/g, "\\${")}'`;
+    case "json":
+      return JSON.stringify(value);
+    case "hcl":
+      return JSON.stringify(value).replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  }
+}
+
+// src/engine/fix/role-assignment.ts
+var ROLE_ASSIGNMENT3 = "microsoft.authorization/roleassignments";
+var SCOPE_ID = {
+  resourceGroup: "resourceGroup().id",
+  subscription: "subscription().id",
+  managementGroup: "managementGroup().id"
+};
+function canonicalGuidName(grant, fixer) {
+  const r = grant.resource;
+  if (r.format === "terraform" || r.type.toLowerCase() !== ROLE_ASSIGNMENT3) return void 0;
+  const body = fixer.object(r.body, r.decl);
+  const props = body?.object("properties");
+  const nameProp = body?.property("name");
+  const principal = props?.property("principalId");
+  const role2 = props?.property("roleDefinitionId");
+  if (!body || !nameProp || !principal || !role2) return void 0;
+  const scopeProp = body.property("scope");
+  const scopeSeed = scopeSeedValue(grant);
+  if (!scopeSeed || !grant.roleValue || scopeProp === void 0 !== (grant.scope.value === void 0)) return void 0;
+  const missing = missingSeeds(grant, [scopeSeed, grant.principal.value, grant.roleValue]);
+  if (!missing || missing.length > 0) return void 0;
+  const level = r.deploymentScope.level;
+  let text3;
+  if (body.syntax === "bicep") {
+    const scope = scopeProp ? `${parenthesised(scopeProp.valueText)}.id` : SCOPE_ID[level];
+    if (!scope) return void 0;
+    text3 = `guid(${scope}, ${principal.valueText}, ${role2.valueText})`;
+  } else {
+    const parts = [scopeProp ? armExpression2(scopeProp.valueText) : SCOPE_ID[level], armExpression2(principal.valueText), armExpression2(role2.valueText)];
+    if (parts.some((p) => p === void 0)) return void 0;
+    text3 = JSON.stringify(`[guid(${parts.join(", ")})]`);
+  }
+  const written2 = nameProp.valueText.replace(/\s+/g, " ").trim();
+  const canonical = text3.replace(/\s+/g, " ");
+  if (written2 === canonical || written2.endsWith(`?? ${canonical}`)) return void 0;
+  const edits2 = body.set("name", { expression: text3 });
+  return edits2 ? { text: text3, edits: edits2 } : void 0;
+}
+function scopeSeedValue(grant) {
+  const written2 = unwrap(grant.scope.value);
+  if (!written2) return { ...grant.resource.deploymentScope, path: ["id"] };
+  if (grant.resource.format === "bicep") {
+    if (written2.kind === "ref" && written2.path.length === 0) return { ...written2, path: ["id"] };
+    if (written2.kind === "scope" && written2.path.length === 0) return { ...written2, path: ["id"] };
+    return void 0;
+  }
+  return written2;
+}
+function parenthesised(text3) {
+  return /^[A-Za-z_][\w]*(\.[A-Za-z_]\w*|::[A-Za-z_]\w*|\[[^\]]*\]|\([^()]*\))*$/.test(text3.trim()) ? text3.trim() : `(${text3.trim()})`;
+}
+function armExpression2(jsonText) {
+  let s2;
+  try {
+    s2 = JSON.parse(jsonText);
+  } catch {
+    return void 0;
+  }
+  if (typeof s2 !== "string") return void 0;
+  if (s2.startsWith("[") && !s2.startsWith("[[") && s2.endsWith("]")) return s2.slice(1, -1).trim();
+  return `'${s2.replace(/'/g, "''")}'`;
+}
+function removeTerraformName(grant, fixer) {
+  if (grant.resource.type !== "azurerm_role_assignment") return void 0;
+  return fixer.object(grant.resource.body, grant.resource.decl)?.remove("name");
+}
+function replaceRole(grant, literal3, to, fixer) {
+  const from = grant.role;
+  if (!from || !literal3?.at || literal3.kind !== "string") return void 0;
+  const container = [grant.resource.decl, ...grant.resource.callChain].find((c) => inside2(c, literal3.at));
+  if (!container) return void 0;
+  const guid = findGuid(literal3.value);
+  if (guid && guid.toLowerCase() === from.id.toLowerCase()) {
+    const edits2 = fixer.replaceAll(container, guid, to.id);
+    return edits2.length > 0 ? edits2 : void 0;
+  }
+  if (literal3.value.trim().toLowerCase() === from.roleName.toLowerCase()) {
+    const edits2 = fixer.replaceAll(literal3.at, from.roleName, to.roleName);
+    return edits2.length === 1 ? edits2 : void 0;
+  }
+  return void 0;
+}
+
 // rules/non-idempotent-assignment-name.ts
 var rule10 = {
   meta: {
@@ -46986,9 +51418,12 @@ var rule10 = {
       partialGuidShared: "The assignment name {{name}} leaves out the {{missing}}: {{sharers}} get the same name, and only one of them can be created. Include scope, principal and role: guid(<scope id>, <principal id>, <role definition id>).",
       scriptRandom: "The assignment name {{flag}} {{name}} is a new value on every run: the next run fails with RoleAssignmentExists. Leave out {{flag}}: the command then names the assignment itself.",
       scriptLiteral: "The assignment name {{flag}} {{name}} is a fixed string: it collides in the next environment or subscription. Leave out {{flag}}: the command then names the assignment itself.",
-      duplicate: "The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed."
+      duplicate: "The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed.",
+      useGuid: "Name it {{guid}}. A new name is a new assignment: delete the one already deployed first, or the next deployment fails with RoleAssignmentExists",
+      removeName: "Remove name: Terraform then generates one once and keeps it in state"
     },
-    docs: "docs/rules/non-idempotent-assignment-name.md"
+    docs: "docs/rules/non-idempotent-assignment-name.md",
+    hasSuggestions: true
   },
   check(graph, context) {
     const named2 = graph.grants.filter((g) => g.kind === "rbac" && g.name);
@@ -47003,11 +51438,11 @@ var rule10 = {
       }
       const random = findCall(name, ["newguid", "uuid", "utcnow", "timestamp"]);
       if (random) {
-        context.report({ node: grant, value: grant.name, messageId: "random", data: { fn: writtenFunctionName(random, grant.resource.decl.file) } });
+        context.report({ node: grant, value: grant.name, messageId: "random", data: { fn: writtenFunctionName(random, grant.resource.decl.file) }, suggest: stableName(grant) });
         continue;
       }
       if (name.kind === "string") {
-        context.report({ node: grant, value: grant.name, messageId: "literal", data: { name: `'${name.value}'` } });
+        context.report({ node: grant, value: grant.name, messageId: "literal", data: { name: `'${name.value}'` }, suggest: stableName(grant) });
         continue;
       }
       if (name.kind === "call" && name.fn === "guid") {
@@ -47019,7 +51454,8 @@ var rule10 = {
           context.report({
             node: grant,
             value: grant.name,
-            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written3, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written3, missing: missing.join(" and ") } }
+            ...sharers.length > 0 ? { messageId: "partialGuidShared", data: { name: written3, missing: missing.join(" and "), sharers: describeSharers(grant, sharers) } } : { messageId: "partialGuid", data: { name: written3, missing: missing.join(" and ") } },
+            suggest: stableName(grant)
           });
           continue;
         }
@@ -47033,6 +51469,10 @@ var rule10 = {
 };
 function sameName(a, b2) {
   return sameValue(unwrap(a.name), unwrap(b2.name)) && a.resource.deploymentScope.level === b2.resource.deploymentScope.level;
+}
+function stableName(grant) {
+  if (grant.resource.format === "terraform") return [{ messageId: "removeName", fix: (fixer) => removeTerraformName(grant, fixer) }];
+  return [{ messageId: "useGuid", data: (edits2) => ({ guid: edits2.map((e) => e.text).join("").trim() }), fix: (fixer) => canonicalGuidName(grant, fixer)?.edits }];
 }
 function assignmentKey(g) {
   const scope = g.scope.value ? valueKey(unwrap(g.scope.value)) : valueKey(g.resource.deploymentScope);
@@ -47224,8 +51664,10 @@ var rule12 = {
     messages: {
       withSuggestion: "Grants '{{role}}' to {{principal}} on {{scope}}; grant {{suggestion}} on the resource instead.",
       generic: "Grants '{{role}}' to {{principal}} on {{scope}}; grant a role with only the data-plane or control-plane actions the workload needs, on the resource it uses.",
-      notListed: "Grants '{{role}}' to {{principal}} on {{scope}}, a role its policy definition does not list; grant the roles in the definition's roleDefinitionIds ({{listed}}) instead."
+      notListed: "Grants '{{role}}' to {{principal}} on {{scope}}, a role its policy definition does not list; grant the roles in the definition's roleDefinitionIds ({{listed}}) instead.",
+      useRole: "Grant '{{suggestion}}' instead, if that is all the workload needs. The '{{role}}' assignment already deployed stays until you delete it"
     },
+    hasSuggestions: true,
     docs: "docs/rules/privileged-role.md"
   },
   check(graph, context) {
@@ -47244,10 +51686,15 @@ var rule12 = {
         continue;
       }
       const narrow = suggestedRole(context.permissions, grant.scope.resourceType);
+      const source = roleSource(grant);
       context.report({
         node: grant,
-        value: roleSource(grant),
-        ...narrow ? { messageId: "withSuggestion", data: { ...data, suggestion: `'${narrow.roleName}'` } } : { messageId: "generic", data }
+        value: source,
+        ...narrow ? {
+          messageId: "withSuggestion",
+          data: { ...data, suggestion: `'${narrow.roleName}'` },
+          suggest: [{ messageId: "useRole", data: { role: grant.role.roleName, suggestion: narrow.roleName }, fix: (fixer) => replaceRole(grant, source, narrow, fixer) }]
+        } : { messageId: "generic", data }
       });
     }
   }
@@ -47276,8 +51723,10 @@ var rule13 = {
     description: "A role is granted on a resource whose type none of its permissions can act on.",
     severity: "warning",
     messages: {
-      mismatch: "Grants '{{role}}' to {{principal}} on {{scope}}, but none of the role's permissions apply to {{namespace}} resources: the assignment grants nothing there. Grant it on the resource it is meant for, or grant a role for this resource{{suggestion}}."
+      mismatch: "Grants '{{role}}' to {{principal}} on {{scope}}, but none of the role's permissions apply to {{namespace}} resources: the assignment grants nothing there. Grant it on the resource it is meant for, or grant a role for this resource{{suggestion}}.",
+      useRole: "Grant '{{suggestion}}' instead, if this resource is the one the assignment is meant for. The '{{role}}' assignment already deployed stays until you delete it"
     },
+    hasSuggestions: true,
     docs: "docs/rules/role-target-mismatch.md"
   },
   check(graph, context) {
@@ -47290,9 +51739,11 @@ var rule13 = {
       const namespace = type.split("/")[0];
       if (patterns.some((p) => applies(p, namespace))) continue;
       const narrow = suggestedRole(context.permissions, type);
+      const source = roleSource(grant);
+      const role2 = grant.role;
       context.report({
         node: grant,
-        value: roleSource(grant),
+        value: source,
         messageId: "mismatch",
         data: {
           role: grant.role.roleName,
@@ -47300,7 +51751,9 @@ var rule13 = {
           scope: describeScope(grant.scope),
           namespace,
           suggestion: narrow ? ` (such as '${narrow.roleName}')` : ""
-        }
+        },
+        // A suggestion, not a fix: the scope may be what is wrong, and only a person knows which.
+        ...narrow ? { suggest: [{ messageId: "useRole", data: { role: role2.roleName, suggestion: narrow.roleName }, fix: (fixer) => replaceRole(grant, source, narrow, fixer) }] } : {}
       });
     }
   }
@@ -47343,29 +51796,6 @@ var rule14 = {
   }
 };
 var slot_identity_drift_default = rule14;
-
-// src/engine/suggest.ts
-function closest(name, candidates) {
-  let best;
-  let bestDistance = 4;
-  for (const candidate of candidates) {
-    const d = editDistance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-function editDistance(a, b2) {
-  let prev = Array.from({ length: b2.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b2.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b2[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b2.length];
-}
 
 // rules/unknown-role.ts
 var NEAR = 2;
@@ -47805,7 +52235,7 @@ import { join as join7, resolve as resolve10 } from "node:path";
 
 // src/discover/root.ts
 import { existsSync as existsSync5, statSync as statSync5 } from "node:fs";
-import { dirname as dirname10, isAbsolute as isAbsolute2, relative as relative6, resolve as resolve9, sep as sep4 } from "node:path";
+import { dirname as dirname10, isAbsolute as isAbsolute3, relative as relative7, resolve as resolve9, sep as sep4 } from "node:path";
 function repositoryRoot(paths, cwd) {
   const folders = (paths.length > 0 ? paths : ["."]).map((p) => folderOf(p, cwd));
   const common = folders.reduce(commonFolder);
@@ -47841,8 +52271,8 @@ function commonFolder(a, b2) {
   return x;
 }
 function isInside(folder, path) {
-  const rel = relative6(folder, path);
-  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep4}`) && !isAbsolute2(rel);
+  const rel = relative7(folder, path);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep4}`) && !isAbsolute3(rel);
 }
 function gitTopLevel(folder) {
   let dir2 = folder;
@@ -47973,17 +52403,17 @@ function safeRealpath(path) {
 }
 
 // src/engine/run-rules.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash } from "node:crypto";
 
 // src/engine/call-path.ts
-import { dirname as dirname11, relative as relative7 } from "node:path";
+import { dirname as dirname11, relative as relative8 } from "node:path";
 function callPathNote(resource, primary, sourceText) {
   if (!resource) return void 0;
   const chain = resource.callChain;
   const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
   if (from < 0) return void 0;
   const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
-  const file = relative7(dirname11(primary.file), resource.decl.file).split("\\").join("/");
+  const file = relative8(dirname11(primary.file), resource.decl.file).split("\\").join("/");
   return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
 }
 function callName(call2, sourceText) {
@@ -48007,6 +52437,38 @@ function formatMessage(template, data = {}) {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key2) => key2 in data ? String(data[key2]) : whole);
 }
 
+// src/engine/fix/attach.ts
+function attachFixes(finding, rule16, d, fixer) {
+  if (d.fix) {
+    if (!rule16.meta.fixable) throw new Error(`rule '${rule16.meta.id}' reports a fix but its meta does not set fixable: true`);
+    const edits2 = build2(d.fix, fixer);
+    if (edits2) {
+      const template = d.fixMessageId === void 0 ? void 0 : rule16.meta.messages[d.fixMessageId];
+      if (d.fixMessageId !== void 0 && template === void 0) throw new Error(`rule '${rule16.meta.id}' names unknown fix message id '${d.fixMessageId}'`);
+      finding.fix = template === void 0 ? { edits: edits2 } : { message: formatMessage(template, d.data), edits: edits2 };
+    }
+  }
+  if (d.suggest && d.suggest.length > 0) {
+    if (!rule16.meta.hasSuggestions) throw new Error(`rule '${rule16.meta.id}' reports suggestions but its meta does not set hasSuggestions: true`);
+    const suggestions = [];
+    for (const s2 of d.suggest) {
+      const template = rule16.meta.messages[s2.messageId];
+      if (template === void 0) throw new Error(`rule '${rule16.meta.id}' suggests with unknown message id '${s2.messageId}'`);
+      const edits2 = build2(s2.fix, fixer);
+      if (edits2) suggestions.push({ message: formatMessage(template, typeof s2.data === "function" ? s2.data(edits2) : s2.data), edits: edits2 });
+    }
+    if (suggestions.length > 0) finding.suggestions = suggestions;
+  }
+}
+function build2(fn, fixer) {
+  const result = fn(fixer);
+  const edits2 = result === void 0 ? [] : Array.isArray(result) ? result : [result];
+  if (edits2.length === 0) return void 0;
+  return [...edits2].sort(
+    (a, b2) => a.file < b2.file ? -1 : a.file > b2.file ? 1 : a.range.start.line - b2.range.start.line || a.range.start.column - b2.range.start.column
+  );
+}
+
 // src/engine/run-rules.ts
 function runRules(graph, runs, options) {
   return withSourceText(options.sourceText, () => runEach(graph, runs, options));
@@ -48014,6 +52476,7 @@ function runRules(graph, runs, options) {
 function runEach(graph, runs, options) {
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
+  const fixer = new SourceFixer((file) => options.sourceText(file));
   for (const { rule: rule16, severity, options: ruleOptions } of runs) {
     rule16.check(graph, {
       options: ruleOptions,
@@ -48024,6 +52487,7 @@ function runEach(graph, runs, options) {
         const key2 = `${rule16.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
         if (seen.has(key2)) return;
         seen.add(key2);
+        attachFixes(finding, rule16, descriptor, fixer);
         findings.push(finding);
       }
     });
@@ -48075,26 +52539,26 @@ function toFinding(rule16, severity, d, options) {
   if (d.severity) finding.severityCap = d.severity;
   return finding;
 }
-var RANK = { info: 0, warning: 1, error: 2 };
+var RANK2 = { info: 0, warning: 1, error: 2 };
 function capSeverity(severity, cap) {
-  return cap && RANK[cap] < RANK[severity] ? cap : severity;
+  return cap && RANK2[cap] < RANK2[severity] ? cap : severity;
 }
 function fingerprint(ruleId, at, symbol, text3, lines) {
   const snippet = text3 ? sliceRange(text3, lines ?? new LineMap(text3), at).replace(/\s+/g, " ").trim() : "";
   const file = at.file.replace(/\\/g, "/").split("/").pop() ?? at.file;
-  return createHash2("sha256").update([ruleId, file, symbol ?? "", snippet].join("\0")).digest("hex").slice(0, 32);
+  return createHash("sha256").update([ruleId, file, symbol ?? "", snippet].join("\0")).digest("hex").slice(0, 32);
 }
 function sliceRange(text3, lines, at) {
   const { start, end } = at.range;
   const offset = (line, column) => {
     if (line > lines.lineCount) return text3.length;
     const from = lines.offset({ line, column: 1 });
-    return Math.min(from + Math.max(0, column - 1), lineEnd(text3, lines, line));
+    return Math.min(from + Math.max(0, column - 1), lineEnd2(text3, lines, line));
   };
   if (start.line > lines.lineCount || start.line === end.line && end.column <= start.column) return "";
   return text3.slice(offset(start.line, start.column), Math.max(offset(start.line, start.column), offset(end.line, end.column)));
 }
-function lineEnd(text3, lines, line) {
+function lineEnd2(text3, lines, line) {
   if (line >= lines.lineCount) return text3.length;
   const next = lines.offset({ line: line + 1, column: 1 });
   return text3.charCodeAt(next - 1) === 10 && text3.charCodeAt(next - 2) === 13 ? next - 2 : next - 1;
@@ -48331,7 +52795,7 @@ import { statSync as statSync7 } from "node:fs";
 import { resolve as resolve11 } from "node:path";
 
 // src/lower/problems.ts
-import { dirname as dirname12, relative as relative8 } from "node:path";
+import { dirname as dirname12, relative as relative9 } from "node:path";
 function fileStart(file) {
   return { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
 }
@@ -48343,7 +52807,7 @@ function unreadableFile(file, reason2) {
 }
 function moduleCycle(chain, target, at) {
   const base = dirname12(at.file);
-  const show = (f) => relative8(base, f).split("\\").join("/") || ".";
+  const show = (f) => relative9(base, f).split("\\").join("/") || ".";
   const from = chain.indexOf(target);
   const loop = [...chain.slice(from < 0 ? 0 : from), target].map(show).join(" → ");
   return { code: "module-cycle", message: `This call makes a cycle of modules (${loop}); the repeated call is not analysed.`, at };
@@ -48411,7 +52875,7 @@ function moduleClosures(files, readText = readOrUndefined) {
     while (parent[i] !== i) i = parent[i] = parent[parent[i]];
     return i;
   };
-  const join11 = (a, b2) => {
+  const join10 = (a, b2) => {
     const ra = find(a);
     const rb = find(b2);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
@@ -48423,12 +52887,12 @@ function moduleClosures(files, readText = readOrUndefined) {
     const folder = dirname13(f.path);
     const first3 = folderOf2.get(folder);
     if (first3 === void 0) folderOf2.set(folder, i);
-    else join11(first3, i);
+    else join10(first3, i);
   });
   let federation;
   const federate = (i) => {
     if (federation === void 0) federation = i;
-    else join11(federation, i);
+    else join10(federation, i);
   };
   files.forEach((f, i) => {
     const text3 = readText(f.path);
@@ -48439,9 +52903,9 @@ function moduleClosures(files, readText = readOrUndefined) {
     const dir2 = dirname13(f.path);
     const link = (path) => {
       const j = index.get(path);
-      if (j !== void 0) join11(i, j);
+      if (j !== void 0) join10(i, j);
       const folder = folderOf2.get(path);
-      if (folder !== void 0) join11(i, folder);
+      if (folder !== void 0) join10(i, folder);
     };
     if (f.kind === "terraform") {
       for (const m of text3.matchAll(RELATIVE_STRING)) link(resolve12(dir2, m[1]));
@@ -48541,7 +53005,7 @@ function parseTemplateString(value) {
   return r.expr ? { kind: "expression", expr: r.expr } : { kind: "error", error: r.error };
 }
 function parseExpression(text3, start = 0, end = text3.length) {
-  const p = new Parser(text3, start, end);
+  const p = new Parser4(text3, start, end);
   try {
     p.skipWs();
     const expr = p.expression();
@@ -48562,16 +53026,16 @@ var ParseFailure = class extends Error {
   offset;
 };
 var MAX_DEPTH3 = 200;
-function isIdentStart(c) {
+function isIdentStart2(c) {
   return c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
 }
-function isIdentPart(c) {
-  return isIdentStart(c) || c >= 48 && c <= 57;
+function isIdentPart2(c) {
+  return isIdentStart2(c) || c >= 48 && c <= 57;
 }
-function isDigit(c) {
+function isDigit2(c) {
   return c >= 48 && c <= 57;
 }
-var Parser = class {
+var Parser4 = class {
   constructor(text3, start, end) {
     this.text = text3;
     this.end = end;
@@ -48621,8 +53085,8 @@ var Parser = class {
   }
   identifier(what) {
     const s2 = this.pos;
-    if (!isIdentStart(this.peek())) this.fail(`expected ${what}`);
-    while (this.pos < this.end && isIdentPart(this.text.charCodeAt(this.pos))) this.pos++;
+    if (!isIdentStart2(this.peek())) this.fail(`expected ${what}`);
+    while (this.pos < this.end && isIdentPart2(this.text.charCodeAt(this.pos))) this.pos++;
     return this.text.slice(s2, this.pos);
   }
   primary() {
@@ -48630,8 +53094,8 @@ var Parser = class {
     const c = this.peek();
     if (c === -1) this.fail("expected an expression");
     if (c === 39) return this.stringLit();
-    if (isDigit(c) || c === 45 || c === 43) return this.numberLit();
-    if (isIdentStart(c)) {
+    if (isDigit2(c) || c === 45 || c === 43) return this.numberLit();
+    if (isIdentStart2(c)) {
       let name = this.identifier("a function name");
       let namespace;
       this.skipWs();
@@ -48639,7 +53103,7 @@ var Parser = class {
         const save = this.pos;
         this.pos++;
         this.skipWs();
-        if (isIdentStart(this.peek())) {
+        if (isIdentStart2(this.peek())) {
           namespace = name;
           name = this.identifier("a function name");
           this.skipWs();
@@ -48704,499 +53168,15 @@ var Parser = class {
   numberLit() {
     const start = this.pos;
     if (this.peek() === 45 || this.peek() === 43) this.pos++;
-    if (!isDigit(this.peek())) this.fail("expected a number");
-    while (isDigit(this.peek())) this.pos++;
-    if (this.peek() === 46 && isDigit(this.pos + 1 < this.end ? this.text.charCodeAt(this.pos + 1) : -1)) {
+    if (!isDigit2(this.peek())) this.fail("expected a number");
+    while (isDigit2(this.peek())) this.pos++;
+    if (this.peek() === 46 && isDigit2(this.pos + 1 < this.end ? this.text.charCodeAt(this.pos + 1) : -1)) {
       this.pos++;
-      while (isDigit(this.peek())) this.pos++;
+      while (isDigit2(this.peek())) this.pos++;
     }
     return { kind: "number", value: Number(this.text.slice(start, this.pos)), start, end: this.pos };
   }
 };
-
-// src/syntax/nesting.ts
-var MAX_NESTING = 128;
-function tooDeepMessage() {
-  return `Brackets nested deeper than ${MAX_NESTING} levels start here; grantlint does not read them (their value is unknown) and lints the rest of the file`;
-}
-
-// src/syntax/json/depth.ts
-function limitJsonDepth(text3) {
-  let depth = 0;
-  let deepAt;
-  let out;
-  let copied = 0;
-  const len = text3.length;
-  for (let i = 0; i < len; i++) {
-    const c = text3.charCodeAt(i);
-    const skipped = skipStringOrComment(text3, i);
-    if (skipped !== i) i = skipped;
-    else if (c === 91 || c === 123) {
-      if (++depth <= MAX_NESTING) continue;
-      deepAt ??= i;
-      const end = closingBracket(text3, i);
-      out ??= [];
-      out.push(text3.slice(copied, i), "0", text3.slice(i + 1, end).replace(/[^\r\n]/g, " "));
-      copied = end;
-      i = end - 1;
-      depth--;
-    } else if (c === 93 || c === 125) depth--;
-  }
-  if (!out) return { text: text3 };
-  out.push(text3.slice(copied));
-  return { text: out.join(""), deepAt };
-}
-function closingBracket(text3, open2) {
-  let depth = 0;
-  const len = text3.length;
-  for (let i = open2; i < len; i++) {
-    const c = text3.charCodeAt(i);
-    const skipped = skipStringOrComment(text3, i);
-    if (skipped !== i) i = skipped;
-    else if (c === 91 || c === 123) depth++;
-    else if ((c === 93 || c === 125) && --depth === 0) return i + 1;
-  }
-  return len;
-}
-function skipStringOrComment(text3, i) {
-  const c = text3.charCodeAt(i);
-  const len = text3.length;
-  if (c === 34) {
-    let j = i + 1;
-    for (; j < len; j++) {
-      const d = text3.charCodeAt(j);
-      if (d === 92) j++;
-      else if (d === 34 || d === 10) break;
-    }
-    return Math.min(j, len);
-  }
-  if (c === 47 && text3.charCodeAt(i + 1) === 47) {
-    let j = i;
-    while (j < len && text3.charCodeAt(j) !== 10) j++;
-    return j;
-  }
-  if (c === 47 && text3.charCodeAt(i + 1) === 42) {
-    const end = text3.indexOf("*/", i + 2);
-    return end < 0 ? len : end + 1;
-  }
-  return i;
-}
-
-// src/syntax/json/scanner.ts
-var JsonError = class extends Error {
-  constructor(message, offset) {
-    super(message);
-    this.offset = offset;
-  }
-  offset;
-};
-function scanJson(text3) {
-  const p = new Parser2(text3);
-  try {
-    const root = p.document();
-    return p.deepAt === void 0 ? { root, comments: p.comments } : { root, comments: p.comments, deepAt: p.deepAt };
-  } catch (e) {
-    if (e instanceof JsonError) return { error: { message: e.message, offset: e.offset }, comments: [] };
-    if (e instanceof RangeError) return { error: { message: "The JSON is nested too deeply to read", offset: p.pos }, comments: [] };
-    throw e;
-  }
-}
-var Parser2 = class {
-  constructor(text3) {
-    this.text = text3;
-    this.n = text3.length;
-    if (text3.charCodeAt(0) === 65279) this.pos = 1;
-  }
-  text;
-  pos = 0;
-  comments = [];
-  deepAt;
-  n;
-  /** Opening offsets of the containers being read, for "not closed" messages. */
-  open = [];
-  document() {
-    this.skip();
-    const root = this.value("value");
-    this.skip();
-    if (this.pos < this.n) this.unexpected("end");
-    return root;
-  }
-  /** Skips white space and comments. */
-  skip() {
-    const text3 = this.text;
-    const n2 = this.n;
-    let i = this.pos;
-    while (i < n2) {
-      const c = text3.charCodeAt(i);
-      if (c === 32 /* Space */ || c === 10 /* LF */ || c === 13 /* CR */ || c === 9 /* Tab */) i++;
-      else if (c === 47 /* Slash */) {
-        i = this.comment(i);
-      } else break;
-    }
-    this.pos = i;
-  }
-  comment(start) {
-    const text3 = this.text;
-    const d = text3.charCodeAt(start + 1);
-    if (d === 47 /* Slash */) {
-      let j = start + 2;
-      while (j < this.n) {
-        const c = text3.charCodeAt(j);
-        if (c === 10 /* LF */ || c === 13 /* CR */) break;
-        j++;
-      }
-      this.comments.push({ start, end: j, text: text3.slice(start, j), block: false });
-      return j;
-    }
-    if (d === 42 /* Star */) {
-      const close = text3.indexOf("*/", start + 2);
-      if (close < 0) throw new JsonError(`Unexpected end of file: the comment opened at ${this.where(start)} is not closed with '*/'`, this.n);
-      this.comments.push({ start, end: close + 2, text: text3.slice(start, close + 2), block: true });
-      return close + 2;
-    }
-    throw new JsonError(`Unexpected character '/': a comment starts with '//' or '/*'`, start);
-  }
-  value(expecting) {
-    const text3 = this.text;
-    const start = this.pos;
-    const c = text3.charCodeAt(start);
-    if ((c === 123 /* LBrace */ || c === 91 /* LBracket */) && this.open.length >= MAX_NESTING) return this.tooDeep(start);
-    switch (c) {
-      case 123 /* LBrace */:
-        return this.object();
-      case 91 /* LBracket */:
-        return this.array();
-      case 34 /* Quote */: {
-        const value = this.string();
-        return { type: "string", start, end: this.pos, value };
-      }
-      case 116:
-        this.keyword("true");
-        return { type: "bool", start, end: this.pos, value: true };
-      case 102:
-        this.keyword("false");
-        return { type: "bool", start, end: this.pos, value: false };
-      case 110:
-        this.keyword("null");
-        return { type: "null", start, end: this.pos };
-      default:
-        if (c === 45 /* Minus */ || c >= 48 /* Zero */ && c <= 57 /* Nine */) {
-          const end = this.number();
-          return { type: "number", start, end, value: Number(text3.slice(start, end)) };
-        }
-        return this.unexpected(expecting);
-    }
-  }
-  /**
-   * A container nested past MAX_NESTING is not read (recursion would overflow the stack): its
-   * value is `0` and reading goes on after its closing bracket, so what surrounds it is linted.
-   */
-  tooDeep(start) {
-    this.deepAt ??= start;
-    this.pos = closingBracket(this.text, start);
-    return { type: "number", start, end: this.pos, value: 0 };
-  }
-  object() {
-    const text3 = this.text;
-    const start = this.pos;
-    this.open.push(start);
-    this.pos++;
-    const members = [];
-    this.skip();
-    if (text3.charCodeAt(this.pos) !== 125 /* RBrace */) {
-      for (; ; ) {
-        const keyStart = this.pos;
-        if (text3.charCodeAt(keyStart) !== 34 /* Quote */) this.unexpected("key");
-        const key2 = this.string();
-        const keyEnd = this.pos;
-        this.skip();
-        if (text3.charCodeAt(this.pos) !== 58 /* Colon */) this.unexpected("colon");
-        this.pos++;
-        this.skip();
-        const value = this.value("value");
-        members.push({ key: key2, keySpan: { start: keyStart, end: keyEnd }, value, start: keyStart, end: value.end });
-        this.skip();
-        const d = text3.charCodeAt(this.pos);
-        if (d === 44 /* Comma */) {
-          this.pos++;
-          this.skip();
-          if (text3.charCodeAt(this.pos) === 125 /* RBrace */) break;
-        } else if (d === 125 /* RBrace */) break;
-        else this.unexpected("commaOrBrace");
-      }
-    }
-    this.pos++;
-    this.open.pop();
-    return { type: "object", start, end: this.pos, members };
-  }
-  array() {
-    const text3 = this.text;
-    const start = this.pos;
-    this.open.push(start);
-    this.pos++;
-    const items = [];
-    this.skip();
-    if (text3.charCodeAt(this.pos) !== 93 /* RBracket */) {
-      for (; ; ) {
-        items.push(this.value("value"));
-        this.skip();
-        const d = text3.charCodeAt(this.pos);
-        if (d === 44 /* Comma */) {
-          this.pos++;
-          this.skip();
-          if (text3.charCodeAt(this.pos) === 93 /* RBracket */) break;
-        } else if (d === 93 /* RBracket */) break;
-        else this.unexpected("commaOrBracket");
-      }
-    }
-    this.pos++;
-    this.open.pop();
-    return { type: "array", start, end: this.pos, items };
-  }
-  /** Reads the string at `pos` (on its opening quote); leaves `pos` after the closing quote. */
-  string() {
-    const text3 = this.text;
-    const start = this.pos;
-    let i = start + 1;
-    const n2 = this.n;
-    for (; ; ) {
-      if (i >= n2) this.unclosedString(start);
-      const c = text3.charCodeAt(i);
-      if (c === 34 /* Quote */) {
-        this.pos = i + 1;
-        return text3.slice(start + 1, i);
-      }
-      if (c === 92 /* Backslash */) break;
-      i++;
-    }
-    let out = text3.slice(start + 1, i);
-    let from = i;
-    for (; ; ) {
-      if (i >= n2) this.unclosedString(start);
-      const c = text3.charCodeAt(i);
-      if (c === 34 /* Quote */) {
-        this.pos = i + 1;
-        return out + text3.slice(from, i);
-      }
-      if (c !== 92 /* Backslash */) {
-        i++;
-        continue;
-      }
-      out += text3.slice(from, i);
-      if (i + 1 >= n2) this.unclosedString(start);
-      const e = text3.charCodeAt(i + 1);
-      switch (e) {
-        case 34 /* Quote */:
-          out += '"';
-          break;
-        case 92 /* Backslash */:
-          out += "\\";
-          break;
-        case 47 /* Slash */:
-          out += "/";
-          break;
-        case 98:
-          out += "\b";
-          break;
-        case 102:
-          out += "\f";
-          break;
-        case 110:
-          out += "\n";
-          break;
-        case 114:
-          out += "\r";
-          break;
-        case 116:
-          out += "	";
-          break;
-        case 117 /* LowerU */: {
-          let code = 0;
-          for (let k = 0; k < 4; k++) {
-            const h = text3.charCodeAt(i + 2 + k);
-            const v = hexValue(h);
-            if (v < 0) {
-              if (i + 2 + k >= n2) this.unclosedString(start);
-              throw new JsonError(`Invalid escape '${text3.slice(i, i + 2 + k + 1)}' in a string: \\u takes four hexadecimal digits`, i + 2 + k);
-            }
-            code = code * 16 + v;
-          }
-          out += String.fromCharCode(code);
-          i += 4;
-          break;
-        }
-        default:
-          throw new JsonError(
-            `Invalid escape '\\${String.fromCodePoint(text3.codePointAt(i + 1))}' in a string: write '\\\\' for a backslash (JSON allows \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)`,
-            i + 1
-          );
-      }
-      i += 2;
-      from = i;
-    }
-  }
-  unclosedString(start) {
-    throw new JsonError(`Unexpected end of file: the string opened at ${this.where(start)} is not closed with '"'`, this.n);
-  }
-  /** Reads a JSON number at `pos`; returns its end. */
-  number() {
-    const text3 = this.text;
-    let i = this.pos;
-    if (text3.charCodeAt(i) === 45 /* Minus */) i++;
-    let c = text3.charCodeAt(i);
-    if (c === 48 /* Zero */) {
-      i++;
-      c = text3.charCodeAt(i);
-      if (c >= 48 /* Zero */ && c <= 57 /* Nine */) throw new JsonError(`Invalid number '${this.word(this.pos)}': a number does not start with 0 unless it is 0 or 0.x`, i);
-    } else if (c >= 49 && c <= 57 /* Nine */) {
-      do
-        c = text3.charCodeAt(++i);
-      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
-    } else this.badNumber(i, "a digit");
-    if (c === 46 /* Dot */) {
-      c = text3.charCodeAt(++i);
-      if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit after the decimal point");
-      do
-        c = text3.charCodeAt(++i);
-      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
-    }
-    if (c === 101 /* LowerE */ || c === 69 /* UpperE */) {
-      c = text3.charCodeAt(++i);
-      if (c === 43 /* Plus */ || c === 45 /* Minus */) c = text3.charCodeAt(++i);
-      if (!(c >= 48 /* Zero */ && c <= 57 /* Nine */)) this.badNumber(i, "a digit in the exponent");
-      do
-        c = text3.charCodeAt(++i);
-      while (c >= 48 /* Zero */ && c <= 57 /* Nine */);
-    }
-    this.pos = i;
-    return i;
-  }
-  badNumber(at, expected) {
-    if (at >= this.n) throw new JsonError(`Unexpected end of file: expected ${expected} in the number '${this.text.slice(this.pos)}'`, at);
-    throw new JsonError(`Invalid number '${this.word(this.pos)}': expected ${expected}`, at);
-  }
-  keyword(word) {
-    const start = this.pos;
-    const end = start + word.length;
-    if (this.text.startsWith(word, start) && !isWordPart(this.text.charCodeAt(end))) {
-      this.pos = end;
-      return;
-    }
-    const found = this.word(start);
-    throw new JsonError(`Unexpected '${found}': expected a value (a string in double quotes, a number, true, false, null, an object or an array)`, start);
-  }
-  /** The run of word characters at `from` (for messages). */
-  word(from) {
-    let i = from;
-    while (i < this.n && i - from < 40 && (isWordPart(this.text.charCodeAt(i)) || this.text.charCodeAt(i) === 45 /* Minus */ || this.text.charCodeAt(i) === 46 /* Dot */)) i++;
-    return this.text.slice(from, Math.max(i, from + 1));
-  }
-  unexpected(expecting) {
-    const at = this.pos;
-    const wanted = EXPECTED[expecting];
-    if (at >= this.n) {
-      const open2 = this.open[this.open.length - 1];
-      const what = open2 === void 0 ? "the file holds no JSON value" : `the ${this.text.charCodeAt(open2) === 123 /* LBrace */ ? "object" : "array"} opened at ${this.where(open2)} is not closed`;
-      throw new JsonError(`Unexpected end of file: ${what} (expected ${wanted})`, at);
-    }
-    const c = this.text.codePointAt(at);
-    const shown = c === 34 /* Quote */ ? "a string" : isWordPart(c) ? `'${this.word(at)}'` : `'${printable(c)}'`;
-    throw new JsonError(`Unexpected ${shown}: expected ${wanted}`, at);
-  }
-  /** `line 3, column 5` of an offset, for messages about where something was opened. */
-  where(offset) {
-    let line = 1;
-    let lineStart = 0;
-    const text3 = this.text;
-    for (let i = 0; i < offset; i++) {
-      const c = text3.charCodeAt(i);
-      if (c === 10 /* LF */ || c === 13 /* CR */ && text3.charCodeAt(i + 1) !== 10 /* LF */) {
-        line++;
-        lineStart = i + 1;
-      }
-    }
-    return `line ${line}, column ${offset - lineStart + 1}`;
-  }
-};
-var EXPECTED = {
-  value: "a value (a string in double quotes, a number, true, false, null, an object or an array)",
-  key: "a property name in double quotes or '}'",
-  colon: "':' after the property name",
-  commaOrBrace: "',' or '}'",
-  commaOrBracket: "',' or ']'",
-  end: "the end of the file after the top-level value"
-};
-function hexValue(c) {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
-var WORD_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
-function isWordPart(c) {
-  if (c < 128) return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 36;
-  return c === c && WORD_PART.test(String.fromCodePoint(c));
-}
-function printable(c) {
-  if (c < 32 || c === 127) return `\\u${c.toString(16).padStart(4, "0")}`;
-  if (c === 160 || c === 65279 || c >= 8192 && c <= 8203 || c === 12288) return `\\u${c.toString(16).padStart(4, "0")} (a white-space character JSON does not allow here)`;
-  return String.fromCodePoint(c);
-}
-
-// src/syntax/json/index.ts
-function parseJson(text3) {
-  const { root, error: error2, comments, deepAt } = scanJson(text3);
-  const doc = new ParsedJson(text3, root, error2, comments);
-  if (deepAt !== void 0) doc.deepAt = deepAt;
-  return doc;
-}
-var ParsedJson = class {
-  constructor(text3, root, error2, comments) {
-    this.text = text3;
-    this.root = root;
-    this.error = error2;
-    this.comments = comments;
-  }
-  text;
-  root;
-  error;
-  comments;
-  lineMap;
-  deepAt;
-  get lines() {
-    return this.lineMap ??= new LineMap(this.text);
-  }
-};
-function member(o, key2) {
-  if (!o || o.type !== "object") return void 0;
-  const lower2 = key2.toLowerCase();
-  let found;
-  for (const m of o.members) if (m.key === key2 || m.key.toLowerCase() === lower2) found = m;
-  return found;
-}
-function prop(o, key2) {
-  return member(o, key2)?.value;
-}
-function stringProp(o, key2) {
-  const v = prop(o, key2);
-  return v && v.type === "string" ? v.value : void 0;
-}
-function stringValueOffset(doc, node, index) {
-  const first3 = node.start + 1;
-  if (node.end - node.start - 2 === node.value.length) return first3 + Math.max(0, Math.min(index, node.value.length));
-  const text3 = doc.text;
-  let raw = first3;
-  let k = 0;
-  while (k < index && raw < node.end - 1) {
-    if (text3.charCodeAt(raw) === 92) raw += text3.charCodeAt(raw + 1) === 117 ? 6 : 2;
-    else raw++;
-    k++;
-  }
-  return raw;
-}
-function locationOf2(file, doc, s2) {
-  return { file, range: doc.lines.range(s2.start, s2.end) };
-}
 
 // src/lower/roots.ts
 function rootsOfCycles(files, called, callees) {
@@ -50454,1712 +54434,6 @@ var armFrontEnd = {
 // src/lower/bicep/index.ts
 import * as nodePath2 from "node:path";
 
-// src/syntax/bicep/lexer.ts
-var DIRECTIVES = ["disable-next-line", "disable-diagnostics", "restore-diagnostics"];
-var BRACE = -1;
-var SINGLE_QUOTED = 0;
-function isIdentStart2(c) {
-  return c >= 97 /* a */ && c <= 122 /* z */ || c >= 65 /* A */ && c <= 90 /* Z */ || c === 95 /* Underscore */;
-}
-function isIdentPart2(c) {
-  return isIdentStart2(c) || c >= 48 /* D0 */ && c <= 57 /* D9 */;
-}
-function isHexDigit(c) {
-  return c >= 48 /* D0 */ && c <= 57 /* D9 */ || c >= 65 && c <= 70 || c >= 97 && c <= 102;
-}
-function isWhitespace(c) {
-  return c === 32 /* Space */ || c === 9 /* Tab */ || c === 11 /* VT */ || c === 12 /* FF */ || c === 160 /* Nbsp */ || c === 65279 /* Bom */ || c >= 8192 && c <= 8202 || c === 12288;
-}
-function lex(text3) {
-  const tokens = [];
-  const comments = [];
-  const directives = [];
-  const errors = [];
-  const len = text3.length;
-  const stack = [];
-  let pos = len > 0 && text3.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
-  let lineStart = true;
-  const push = (kind, start, end) => {
-    tokens.push({ kind, start, end, text: text3.slice(start, end) });
-  };
-  const error2 = (start, end, code, message) => {
-    errors.push({ start, end, code, message });
-  };
-  const scanQuoted = (start, i, resumed) => {
-    for (; ; ) {
-      if (i >= len) {
-        error2(start, i, "BCP003", "The string at this location is not terminated. Terminate the string with a single quote character.");
-        push(resumed ? "StringRightPiece" : "StringComplete", start, i);
-        return i;
-      }
-      const c = text3.charCodeAt(i);
-      if (c === 39 /* Quote */) {
-        push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
-        return i + 1;
-      }
-      if (c === 13 /* CR */ || c === 10 /* LF */) {
-        error2(start, i, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
-        push(resumed ? "StringRightPiece" : "StringComplete", start, i);
-        return i;
-      }
-      if (c === 92 /* Backslash */) {
-        if (i + 1 >= len) {
-          error2(start, i + 1, "BCP005", "The string at this location is not terminated. Complete the escape sequence and terminate the string with a single unescaped quote character.");
-          push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
-          return i + 1;
-        }
-        const e = text3.charCodeAt(i + 1);
-        if (e === 92 /* Backslash */ || e === 39 /* Quote */ || e === 110 /* n */ || e === 114 /* r */ || e === 116 /* t */ || e === 36 /* Dollar */) {
-          i += 2;
-          continue;
-        }
-        if (e === 117 /* u */ && text3.charCodeAt(i + 2) === 123 /* LBrace */) {
-          let j = i + 3;
-          while (j < len && isHexDigit(text3.charCodeAt(j))) j++;
-          if (j > i + 3 && j - (i + 3) <= 6 && text3.charCodeAt(j) === 125 /* RBrace */) {
-            i = j + 1;
-            continue;
-          }
-        }
-        if (e === 13 /* CR */ || e === 10 /* LF */) {
-          error2(i, i + 1, "BCP006", "The specified escape sequence is not recognized.");
-          i += 1;
-          continue;
-        }
-        error2(i, i + 2, "BCP006", "The specified escape sequence is not recognized.");
-        i += 2;
-        continue;
-      }
-      if (c === 36 /* Dollar */ && text3.charCodeAt(i + 1) === 123 /* LBrace */) {
-        stack.push(SINGLE_QUOTED);
-        push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, i + 2);
-        return i + 2;
-      }
-      i++;
-    }
-  };
-  const scanMultiline = (start, i, dollars, resumed) => {
-    for (; ; ) {
-      if (i >= len) {
-        error2(start, i, "BCP140", `The multi-line string at this location is not terminated. Terminate it with "'''".`);
-        push(resumed ? "StringRightPiece" : "StringComplete", start, i);
-        return i;
-      }
-      const c = text3.charCodeAt(i);
-      if (c === 39 /* Quote */ && text3.charCodeAt(i + 1) === 39 /* Quote */ && text3.charCodeAt(i + 2) === 39 /* Quote */) {
-        let j = i + 3;
-        while (j < len && text3.charCodeAt(j) === 39 /* Quote */) j++;
-        push(resumed ? "StringRightPiece" : "StringComplete", start, j);
-        return j;
-      }
-      if (c === 36 /* Dollar */ && dollars > 0) {
-        let j = i + 1;
-        while (j < len && text3.charCodeAt(j) === 36 /* Dollar */) j++;
-        if (j - i >= dollars && text3.charCodeAt(j) === 123 /* LBrace */) {
-          stack.push(dollars);
-          push(resumed ? "StringMiddlePiece" : "StringLeftPiece", start, j + 1);
-          return j + 1;
-        }
-        i = j;
-        continue;
-      }
-      i++;
-    }
-  };
-  while (pos < len) {
-    const c = text3.charCodeAt(pos);
-    const start = pos;
-    if (c === 32 /* Space */ || c === 9 /* Tab */) {
-      pos++;
-      continue;
-    }
-    if (c === 13 /* CR */ || c === 10 /* LF */) {
-      const open2 = stack.indexOf(SINGLE_QUOTED);
-      if (open2 >= 0) {
-        stack.length = open2;
-        error2(start, start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
-        push("StringRightPiece", start, start);
-      }
-      pos++;
-      while (pos < len) {
-        const d = text3.charCodeAt(pos);
-        if (d !== 13 /* CR */ && d !== 10 /* LF */) break;
-        pos++;
-      }
-      push("NewLine", start, pos);
-      lineStart = true;
-      continue;
-    }
-    if (c === 47 /* Slash */) {
-      const d = text3.charCodeAt(pos + 1);
-      if (d === 47 /* Slash */) {
-        pos += 2;
-        while (pos < len) {
-          const e = text3.charCodeAt(pos);
-          if (e === 13 /* CR */ || e === 10 /* LF */) break;
-          pos++;
-        }
-        comments.push({ start, end: pos, text: text3.slice(start, pos), block: false });
-        continue;
-      }
-      if (d === 42 /* Star */) {
-        pos += 2;
-        let closed = false;
-        while (pos < len) {
-          if (text3.charCodeAt(pos) === 42 /* Star */ && text3.charCodeAt(pos + 1) === 47 /* Slash */) {
-            pos += 2;
-            closed = true;
-            break;
-          }
-          pos++;
-        }
-        if (!closed) {
-          error2(start, pos, "BCP002", "The multi-line comment at this location is not terminated. Terminate it with the */ character sequence.");
-        }
-        comments.push({ start, end: pos, text: text3.slice(start, pos), block: true });
-        lineStart = false;
-        continue;
-      }
-      pos++;
-      push("Slash", start, pos);
-      lineStart = false;
-      continue;
-    }
-    if (isWhitespace(c)) {
-      pos++;
-      continue;
-    }
-    const atLineStart = lineStart;
-    lineStart = false;
-    if (isIdentStart2(c)) {
-      pos++;
-      while (pos < len && isIdentPart2(text3.charCodeAt(pos))) pos++;
-      const n2 = pos - start;
-      let kind = "Identifier";
-      if (n2 === 4) {
-        if (text3.startsWith("true", start)) kind = "TrueKeyword";
-        else if (text3.startsWith("null", start)) kind = "NullKeyword";
-      } else if (n2 === 5 && text3.startsWith("false", start)) {
-        kind = "FalseKeyword";
-      }
-      push(kind, start, pos);
-      continue;
-    }
-    if (c >= 48 /* D0 */ && c <= 57 /* D9 */) {
-      pos++;
-      while (pos < len) {
-        const d = text3.charCodeAt(pos);
-        if (d < 48 /* D0 */ || d > 57 /* D9 */) break;
-        pos++;
-      }
-      push("Integer", start, pos);
-      continue;
-    }
-    switch (c) {
-      case 39 /* Quote */:
-        if (text3.charCodeAt(pos + 1) === 39 /* Quote */ && text3.charCodeAt(pos + 2) === 39 /* Quote */) {
-          pos = scanMultiline(start, pos + 3, 0, false);
-        } else {
-          pos = scanQuoted(start, pos + 1, false);
-        }
-        continue;
-      case 36 /* Dollar */: {
-        let j = pos + 1;
-        while (j < len && text3.charCodeAt(j) === 36 /* Dollar */) j++;
-        if (text3.charCodeAt(j) === 39 /* Quote */ && text3.charCodeAt(j + 1) === 39 /* Quote */ && text3.charCodeAt(j + 2) === 39 /* Quote */) {
-          pos = scanMultiline(start, j + 3, j - pos, false);
-          continue;
-        }
-        pos++;
-        unrecognized(start, pos);
-        continue;
-      }
-      case 123 /* LBrace */:
-        if (stack.length > 0) stack.push(BRACE);
-        pos++;
-        push("LeftBrace", start, pos);
-        continue;
-      case 125 /* RBrace */: {
-        const top = stack.length > 0 ? stack[stack.length - 1] : BRACE;
-        if (top === BRACE) {
-          pos++;
-          push("RightBrace", start, pos);
-          continue;
-        }
-        stack.pop();
-        if (top === SINGLE_QUOTED) {
-          pos = scanQuoted(start, pos + 1, true);
-        } else {
-          pos = scanMultiline(start, pos + 1, top, true);
-        }
-        continue;
-      }
-      case 40 /* LParen */:
-        pos++;
-        push("LeftParen", start, pos);
-        continue;
-      case 41 /* RParen */:
-        pos++;
-        push("RightParen", start, pos);
-        continue;
-      case 91 /* LSquare */:
-        pos++;
-        push("LeftSquare", start, pos);
-        continue;
-      case 93 /* RSquare */:
-        pos++;
-        push("RightSquare", start, pos);
-        continue;
-      case 44 /* Comma */:
-        pos++;
-        push("Comma", start, pos);
-        continue;
-      case 59 /* Semi */:
-        pos++;
-        push("Semicolon", start, pos);
-        continue;
-      case 64 /* At */:
-        pos++;
-        push("At", start, pos);
-        continue;
-      case 94 /* Caret */:
-        pos++;
-        push("Hat", start, pos);
-        continue;
-      case 43 /* Plus */:
-        pos++;
-        push("Plus", start, pos);
-        continue;
-      case 45 /* Minus */:
-        pos++;
-        push("Minus", start, pos);
-        continue;
-      case 42 /* Star */:
-        pos++;
-        push("Asterisk", start, pos);
-        continue;
-      case 37 /* Percent */:
-        pos++;
-        push("Modulo", start, pos);
-        continue;
-      case 46 /* Dot */:
-        if (text3.charCodeAt(pos + 1) === 46 /* Dot */ && text3.charCodeAt(pos + 2) === 46 /* Dot */) {
-          pos += 3;
-          push("Ellipsis", start, pos);
-        } else {
-          pos++;
-          push("Dot", start, pos);
-        }
-        continue;
-      case 63 /* Question */:
-        if (text3.charCodeAt(pos + 1) === 63 /* Question */) {
-          pos += 2;
-          push("DoubleQuestion", start, pos);
-        } else {
-          pos++;
-          push("Question", start, pos);
-        }
-        continue;
-      case 58 /* Colon */:
-        if (text3.charCodeAt(pos + 1) === 58 /* Colon */) {
-          pos += 2;
-          push("DoubleColon", start, pos);
-        } else {
-          pos++;
-          push("Colon", start, pos);
-        }
-        continue;
-      case 33 /* Bang */: {
-        const d = text3.charCodeAt(pos + 1);
-        if (d === 61 /* Eq */) {
-          pos += 2;
-          push("NotEquals", start, pos);
-        } else if (d === 126 /* Tilde */) {
-          pos += 2;
-          push("NotEqualsInsensitive", start, pos);
-        } else {
-          pos++;
-          push("Exclamation", start, pos);
-        }
-        continue;
-      }
-      case 61 /* Eq */: {
-        const d = text3.charCodeAt(pos + 1);
-        if (d === 61 /* Eq */) {
-          pos += 2;
-          push("Equals", start, pos);
-        } else if (d === 126 /* Tilde */) {
-          pos += 2;
-          push("EqualsInsensitive", start, pos);
-        } else if (d === 62 /* Gt */) {
-          pos += 2;
-          push("Arrow", start, pos);
-        } else {
-          pos++;
-          push("Assignment", start, pos);
-        }
-        continue;
-      }
-      case 60 /* Lt */:
-        if (text3.charCodeAt(pos + 1) === 61 /* Eq */) {
-          pos += 2;
-          push("LessThanOrEqual", start, pos);
-        } else {
-          pos++;
-          push("LeftChevron", start, pos);
-        }
-        continue;
-      case 62 /* Gt */:
-        if (text3.charCodeAt(pos + 1) === 61 /* Eq */) {
-          pos += 2;
-          push("GreaterThanOrEqual", start, pos);
-        } else {
-          pos++;
-          push("RightChevron", start, pos);
-        }
-        continue;
-      case 38 /* Amp */:
-        if (text3.charCodeAt(pos + 1) === 38 /* Amp */) {
-          pos += 2;
-          push("LogicalAnd", start, pos);
-        } else {
-          pos++;
-          unrecognized(start, pos);
-        }
-        continue;
-      case 124 /* Pipe */:
-        if (text3.charCodeAt(pos + 1) === 124 /* Pipe */) {
-          pos += 2;
-          push("LogicalOr", start, pos);
-        } else {
-          pos++;
-          push("Pipe", start, pos);
-        }
-        continue;
-      case 35 /* Hash */:
-        if (atLineStart) {
-          const end = scanDirective(start);
-          if (end > start) {
-            pos = end;
-            continue;
-          }
-        }
-        pos++;
-        unrecognized(start, pos);
-        continue;
-      default:
-        pos++;
-        unrecognized(start, pos);
-        continue;
-    }
-  }
-  tokens.push({ kind: "EndOfFile", start: len, end: len, text: "" });
-  return { tokens, comments, directives, errors };
-  function unrecognized(start, end) {
-    push("Unrecognized", start, end);
-    if (text3.charCodeAt(start) === 34) {
-      error2(start, end, "BCP103", `The following token is not recognized: '"'. Strings are defined using single quotes in bicep.`);
-    } else {
-      error2(start, end, "BCP001", `The following token is not recognized: "${text3.slice(start, end)}".`);
-    }
-  }
-  function scanDirective(start) {
-    let i = start + 1;
-    while (i < len) {
-      const d = text3.charCodeAt(i);
-      if (!isIdentPart2(d) && d !== 45 /* Minus */) break;
-      i++;
-    }
-    const name = text3.slice(start + 1, i);
-    if (!DIRECTIVES.includes(name)) return start;
-    let end = i;
-    let codes = 0;
-    let after = i;
-    for (; ; ) {
-      let j = end;
-      while (j < len && (text3.charCodeAt(j) === 32 /* Space */ || text3.charCodeAt(j) === 9 /* Tab */)) j++;
-      after = j;
-      if (j === end) break;
-      let k = j;
-      while (k < len) {
-        const d = text3.charCodeAt(k);
-        if (!isIdentPart2(d) && d !== 45 /* Minus */ && d !== 46 /* Dot */) break;
-        k++;
-      }
-      if (k === j) break;
-      codes++;
-      end = k;
-    }
-    if (codes === 0) {
-      error2(after, after, "BCP226", 'Expected at least one diagnostic code at this location. Valid format is "#disable-next-line diagnosticCode1 diagnosticCode2 ..."');
-    }
-    directives.push({ start, end, text: text3.slice(start, end), block: false });
-    return end;
-  }
-}
-
-// src/syntax/bicep/parser.ts
-function parseBicep(text3, options = {}) {
-  const { tokens, comments, directives, errors } = lex(text3);
-  let file;
-  try {
-    file = new Parser3(text3, tokens, errors, options).parseFile(comments, directives);
-  } catch (e) {
-    if (process.env.GRANTLINT_DEBUG) console.error(e.stack);
-    errors.push({ start: 0, end: 0, message: `Internal parser error: ${e.message}` });
-    file = { kind: "File", start: 0, end: text3.length, statements: [], errors, comments, directives };
-  }
-  file.errors.sort((a, b2) => a.start - b2.start || a.end - b2.end);
-  return file;
-}
-var BINARY_PRECEDENCE = {
-  DoubleQuestion: [1, "??"],
-  LogicalOr: [2, "||"],
-  LogicalAnd: [3, "&&"],
-  Equals: [4, "=="],
-  NotEquals: [4, "!="],
-  EqualsInsensitive: [4, "=~"],
-  NotEqualsInsensitive: [4, "!~"],
-  LeftChevron: [5, "<"],
-  LessThanOrEqual: [5, "<="],
-  RightChevron: [5, ">"],
-  GreaterThanOrEqual: [5, ">="],
-  Plus: [6, "+"],
-  Minus: [6, "-"],
-  Asterisk: [7, "*"],
-  Slash: [7, "/"],
-  Modulo: [7, "%"]
-};
-var MAX_IDENTIFIER_LENGTH = 255;
-var PARAMS_FILE_DECLARATIONS = /* @__PURE__ */ new Set(["using", "extends", "param", "var", "type", "import", "func", "extensionConfig"]);
-var MAX_INT64 = 9223372036854775807n;
-var ESCAPES = { n: "\n", r: "\r", t: "	", "\\": "\\", "'": "'", $: "$" };
-var Parser3 = class {
-  constructor(text3, tokens, errors, options) {
-    this.text = text3;
-    this.tokens = tokens;
-    this.errors = errors;
-    this.options = options;
-  }
-  text;
-  tokens;
-  errors;
-  options;
-  i = 0;
-  /** > 0 inside parentheses, where line breaks are insignificant. */
-  nlSkip = 0;
-  /** Start offset of the last error recorded; errors at the same place are reported once. */
-  lastErrorAt = -1;
-  // ---- token access -------------------------------------------------------------------------
-  cur() {
-    if (this.nlSkip > 0) {
-      while (this.tokens[this.i].kind === "NewLine") this.i++;
-    }
-    return this.tokens[this.i];
-  }
-  at(kind) {
-    return this.cur().kind === kind;
-  }
-  atKeyword(word) {
-    const t = this.cur();
-    return t.kind === "Identifier" && t.text === word;
-  }
-  /** The kind of the first token after the current one that is not a line break. */
-  peekPastNewlines() {
-    let j = this.i;
-    while (this.tokens[j].kind === "NewLine") j++;
-    return this.tokens[j];
-  }
-  peek(offset = 1) {
-    const j = Math.min(this.i + offset, this.tokens.length - 1);
-    return this.tokens[j];
-  }
-  next() {
-    const t = this.cur();
-    if (t.kind !== "EndOfFile") this.i++;
-    return t;
-  }
-  skipNewlines() {
-    while (this.tokens[this.i].kind === "NewLine") this.i++;
-  }
-  /** The end of the last token consumed. */
-  lastEnd() {
-    let j = this.i - 1;
-    while (j > 0 && this.tokens[j].kind === "NewLine" && this.nlSkip > 0) j--;
-    return j >= 0 ? this.tokens[j].end : 0;
-  }
-  error(start, end, code, message) {
-    if (start === this.lastErrorAt) return;
-    this.lastErrorAt = start;
-    this.errors.push(code ? { start, end, code, message } : { start, end, message });
-  }
-  /** Reports an error at the current token (zero-width at a line break or the end of file). */
-  errorHere(code, message) {
-    const t = this.cur();
-    if (t.kind === "NewLine" || t.kind === "EndOfFile") this.error(t.start, t.start, code, message);
-    else this.error(t.start, t.end, code, message);
-  }
-  expect(kind, char) {
-    if (this.at(kind)) return this.next();
-    this.errorHere("BCP018", `Expected the "${char}" character at this location.`);
-    return void 0;
-  }
-  /**
-   * Skips to the end of the line, jumping over bracketed groups (which may span lines), and stops
-   * before a closing bracket that belongs to an enclosing construct.
-   */
-  recover() {
-    let depth = 0;
-    for (; ; ) {
-      const t = this.tokens[this.i];
-      switch (t.kind) {
-        case "EndOfFile":
-          return;
-        case "NewLine":
-          if (depth === 0) return;
-          break;
-        case "LeftBrace":
-        case "LeftParen":
-        case "LeftSquare":
-          depth++;
-          break;
-        case "RightBrace":
-        case "RightParen":
-        case "RightSquare":
-          if (depth === 0) return;
-          depth--;
-          break;
-        default:
-          break;
-      }
-      this.i++;
-    }
-  }
-  /** Recovery at statement level: a stray closing bracket there is skipped too. */
-  recoverLine() {
-    for (; ; ) {
-      this.recover();
-      const k = this.tokens[this.i].kind;
-      if (k === "NewLine" || k === "EndOfFile") return;
-      this.i++;
-    }
-  }
-  // ---- file and statements ------------------------------------------------------------------
-  parseFile(comments, directives) {
-    const statements = [];
-    for (; ; ) {
-      this.skipNewlines();
-      if (this.at("EndOfFile")) break;
-      const before = this.i;
-      const statement = this.parseStatement();
-      statements.push(statement);
-      const t = this.tokens[this.i];
-      if (t.kind !== "NewLine" && t.kind !== "EndOfFile") {
-        this.error(t.start, t.end, "BCP019", "Expected a new line character at this location.");
-        this.recoverLine();
-      }
-      if (this.i === before) this.i++;
-    }
-    return {
-      kind: "File",
-      start: 0,
-      end: this.text.length,
-      statements,
-      errors: this.errors,
-      comments,
-      directives
-    };
-  }
-  parseDecorators() {
-    const decorators = [];
-    while (this.at("At")) {
-      const at = this.next();
-      let expression;
-      if (!this.at("Identifier")) {
-        this.errorHere("BCP123", "Expected a namespace or decorator name at this location.");
-        expression = this.errorExpression(this.cur().start);
-        this.recover();
-      } else {
-        expression = this.parsePostfix(this.parsePrimary());
-      }
-      decorators.push({ kind: "Decorator", start: at.start, end: this.lastEnd(), expression });
-      if (!this.at("NewLine") && !this.at("EndOfFile")) {
-        this.errorHere("BCP019", "Expected a new line character at this location.");
-        this.recover();
-      }
-      this.skipNewlines();
-    }
-    return decorators;
-  }
-  parseStatement() {
-    const start = this.cur().start;
-    const decorators = this.parseDecorators();
-    const t = this.cur();
-    if (t.kind === "EndOfFile" && decorators.length > 0) {
-      const last = decorators[decorators.length - 1];
-      this.error(last.start, last.end, "BCP132", "Expected a declaration after the decorator.");
-      return { kind: "ErrorStatement", decorators, start, end: this.lastEnd() };
-    }
-    if (t.kind === "Identifier" && this.options.fileKind === "bicepparam" && !PARAMS_FILE_DECLARATIONS.has(t.text)) {
-      this.errorHere("BCP337", 'This declaration type is not valid for a Bicep Parameters file. Supported declarations: "using", "extends", "param", "var", "type", "import", "func", "extensionConfig".');
-      this.recoverLine();
-      return { kind: "ErrorStatement", decorators, start, end: Math.max(start, this.lastEnd()) };
-    }
-    if (t.kind === "Identifier") {
-      switch (t.text) {
-        case "targetScope":
-          return this.parseTargetScope(start, decorators);
-        case "metadata":
-          return this.parseSimpleDeclaration("Metadata", start, decorators, "BCP266", "Expected a metadata identifier at this location.");
-        case "param":
-          return this.parseParam(start, decorators);
-        case "var":
-          return this.parseVar(start, decorators);
-        case "resource":
-          return this.parseResource(start, decorators);
-        case "module":
-          return this.parseModule(start, decorators);
-        case "output":
-          return this.parseOutput(start, decorators);
-        case "type":
-          return this.parseType(start, decorators);
-        case "func":
-          return this.parseFunc(start, decorators);
-        case "import":
-          return this.parseImport(start, decorators);
-        case "using":
-          return this.parseUsing(start, decorators);
-        case "extends":
-          return this.parseExtends(start, decorators);
-        case "extension":
-        case "provider":
-          return this.parseExtension(start, decorators);
-        case "assert":
-          return this.parseSimpleDeclaration("Assert", start, decorators, "BCP346", "Expected an assert identifier at this location.");
-        case "test":
-          return this.parseTest(start, decorators);
-        case "extensionConfig":
-          return this.parseExtensionConfig(start, decorators);
-        default:
-          break;
-      }
-    }
-    this.errorHere("BCP007", "This declaration type is not recognized. Specify a metadata, parameter, variable, resource, or output declaration.");
-    this.recoverLine();
-    return { kind: "ErrorStatement", decorators, start, end: Math.max(start, this.lastEnd()) };
-  }
-  identifier(code, message) {
-    const t = this.cur();
-    if (t.kind !== "Identifier") {
-      this.errorHere(code, message);
-      return { kind: "Identifier", name: "", start: t.start, end: t.start };
-    }
-    this.next();
-    if (t.text.length > MAX_IDENTIFIER_LENGTH) {
-      this.error(t.start, t.end, "BCP024", `The identifier exceeds the limit of ${MAX_IDENTIFIER_LENGTH}. Reduce the length of the identifier.`);
-    }
-    return { kind: "Identifier", name: t.text, start: t.start, end: t.end };
-  }
-  errorStatementAfter(start, decorators) {
-    this.recoverLine();
-    return { kind: "ErrorStatement", decorators, start, end: Math.max(start, this.lastEnd()) };
-  }
-  parseTargetScope(start, decorators) {
-    this.next();
-    this.expect("Assignment", "=");
-    const value = this.parseExpression();
-    return { kind: "TargetScope", decorators, value, start, end: this.lastEnd() };
-  }
-  parseSimpleDeclaration(kind, start, decorators, code, message) {
-    this.next();
-    const name = this.identifier(code, message);
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    this.expect("Assignment", "=");
-    const value = this.parseExpression();
-    return { kind, decorators, name, value, start, end: this.lastEnd() };
-  }
-  parseParam(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP013", "Expected a parameter identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    if (this.at("Assignment") && this.options.fileKind !== "bicep") {
-      this.next();
-      const value = this.parseExpression();
-      return { kind: "ParamAssignment", decorators, name, value, start, end: this.lastEnd() };
-    }
-    if (this.options.fileKind === "bicepparam") {
-      this.errorHere("BCP018", 'Expected the "=" character at this location.');
-    }
-    const type = this.parseTypeExpression();
-    let defaultValue;
-    if (this.at("Assignment")) {
-      this.next();
-      defaultValue = this.parseExpression();
-    } else if (!this.at("NewLine") && !this.at("EndOfFile")) {
-      this.errorHere("BCP008", 'Expected the "=" token, or a newline at this location.');
-      this.recover();
-    }
-    return defaultValue ? { kind: "Param", decorators, name, type, defaultValue, start, end: this.lastEnd() } : { kind: "Param", decorators, name, type, start, end: this.lastEnd() };
-  }
-  parseVar(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP015", "Expected a variable identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    let type;
-    if (!this.at("Assignment") && !this.at("NewLine") && !this.at("EndOfFile")) type = this.parseTypeExpression();
-    this.expect("Assignment", "=");
-    const value = this.parseExpression();
-    return type ? { kind: "Var", decorators, name, type, value, start, end: this.lastEnd() } : { kind: "Var", decorators, name, value, start, end: this.lastEnd() };
-  }
-  parseStringToken(code, message) {
-    const t = this.cur();
-    if (t.kind === "StringComplete" || t.kind === "StringLeftPiece") return this.parseString();
-    this.errorHere(code, message);
-    return void 0;
-  }
-  /** The body of a resource or module: an object, a `[for ...]` loop, or `if (...) {...}`. */
-  parseDeclarationBody() {
-    if (this.at("NewLine")) {
-      const after = this.peekPastNewlines();
-      if (after.kind === "LeftBrace" || after.kind === "LeftSquare" || after.kind === "Identifier" && after.text === "if") this.skipNewlines();
-    }
-    const t = this.cur();
-    if (t.kind === "LeftBrace") return this.parseObject();
-    if (t.kind === "LeftSquare") return this.parseArrayOrFor();
-    if (this.atKeyword("if")) return this.parseIf();
-    this.errorHere("BCP118", 'Expected the "{" character, the "[" character, or the "if" keyword at this location.');
-    const e = this.errorExpression(t.start);
-    this.recover();
-    return e;
-  }
-  parseResource(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP017", "Expected a resource identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    const typeString = this.parseStringToken("BCP068", 'Expected a resource type string. Specify a valid resource type of format "<types>@<apiVersion>".');
-    if (!typeString) return this.errorStatementAfter(start, decorators);
-    let existing = false;
-    if (this.atKeyword("existing")) {
-      this.next();
-      existing = true;
-    }
-    if (!this.expect("Assignment", "=")) return this.errorStatementAfter(start, decorators);
-    const value = this.parseDeclarationBody();
-    return { kind: "Resource", decorators, name, typeString, existing, value, start, end: this.lastEnd() };
-  }
-  parseModule(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP096", "Expected a module identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    const path = this.parseStringToken("BCP097", "Expected a module path string. This should be a relative path to another bicep file, e.g. 'myModule.bicep' or '../parent/myModule.bicep'");
-    if (!path) return this.errorStatementAfter(start, decorators);
-    if (!this.expect("Assignment", "=")) return this.errorStatementAfter(start, decorators);
-    const value = this.parseDeclarationBody();
-    return { kind: "Module", decorators, name, path, value, start, end: this.lastEnd() };
-  }
-  parseTest(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP346", "Expected a test identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    const path = this.parseStringToken("BCP347", "Expected a test path string at this location.");
-    if (!path) return this.errorStatementAfter(start, decorators);
-    if (!this.expect("Assignment", "=")) return this.errorStatementAfter(start, decorators);
-    const value = this.parseDeclarationBody();
-    return { kind: "Test", decorators, name, path, value, start, end: this.lastEnd() };
-  }
-  parseOutput(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP016", "Expected an output identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    let type;
-    let resourceType;
-    if (this.atKeyword("resource") && (this.peek().kind === "StringComplete" || this.peek().kind === "StringLeftPiece")) {
-      this.next();
-      resourceType = this.parseString();
-    } else {
-      type = this.parseTypeExpression();
-    }
-    this.expect("Assignment", "=");
-    const value = this.parseExpression();
-    return resourceType ? { kind: "Output", decorators, name, resourceType, value, start, end: this.lastEnd() } : { kind: "Output", decorators, name, type, value, start, end: this.lastEnd() };
-  }
-  parseType(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP325", "Expected a type identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    this.expect("Assignment", "=");
-    const value = this.parseTypeExpression();
-    return { kind: "Type", decorators, name, value, start, end: this.lastEnd() };
-  }
-  parseFunc(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP015", "Expected a function identifier at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    const lambdaStart = this.cur().start;
-    const params = [];
-    if (this.expect("LeftParen", "(")) {
-      this.nlSkip++;
-      while (!this.at("RightParen") && !this.at("EndOfFile")) {
-        const before = this.i;
-        const pname = this.identifier("BCP015", "Expected a parameter identifier at this location.");
-        const ptype = this.parseTypeExpression();
-        params.push({ name: pname, type: ptype, span: { start: pname.start, end: ptype.end } });
-        if (this.at("Comma")) this.next();
-        else if (!this.at("RightParen")) {
-          this.errorHere("BCP018", 'Expected the ")" character at this location.');
-          break;
-        }
-        if (this.i === before) break;
-      }
-      this.nlSkip--;
-      if (this.at("RightParen")) this.next();
-      else return this.errorStatementAfter(start, decorators);
-    }
-    const returnType = this.parseTypeExpression();
-    let body;
-    if (this.expect("Arrow", "=>")) {
-      this.skipNewlines();
-      body = this.parseExpression();
-    } else {
-      body = this.errorExpression(this.cur().start);
-      this.recover();
-    }
-    const lambda = { kind: "TypedLambda", params, returnType, body, start: lambdaStart, end: this.lastEnd() };
-    return { kind: "Func", decorators, name, lambda, start, end: this.lastEnd() };
-  }
-  parseImport(start, decorators) {
-    this.next();
-    const node = { kind: "Import", decorators, items: [], start, end: start };
-    const t = this.cur();
-    if (t.kind === "Asterisk") {
-      this.next();
-      if (!this.atKeyword("as")) {
-        this.errorHere("BCP012", 'Expected the "as" keyword at this location.');
-        return this.errorStatementAfter(start, decorators);
-      }
-      this.next();
-      node.wildcardAlias = this.identifier("BCP202", "Expected an import alias name at this location.");
-    } else if (t.kind === "LeftBrace") {
-      this.next();
-      for (; ; ) {
-        this.skipNewlines();
-        if (this.at("RightBrace") || this.at("EndOfFile")) break;
-        const before = this.i;
-        const itemStart = this.cur().start;
-        let name;
-        if (this.at("StringComplete")) {
-          const s2 = this.next();
-          name = { kind: "Identifier", name: cookPiece(s2.text, "StringComplete"), start: s2.start, end: s2.end };
-        } else {
-          name = this.identifier("BCP022", "Expected a property name at this location.");
-        }
-        let alias;
-        if (this.atKeyword("as")) {
-          this.next();
-          alias = this.identifier("BCP202", "Expected an import alias name at this location.");
-        }
-        node.items.push(alias ? { name, alias, span: { start: itemStart, end: this.lastEnd() } } : { name, span: { start: itemStart, end: this.lastEnd() } });
-        if (this.at("Comma")) this.next();
-        else if (!this.at("NewLine") && !this.at("RightBrace")) {
-          this.errorHere("BCP236", "Expected a new line or comma character at this location.");
-          this.recover();
-        }
-        if (this.i === before) this.next();
-      }
-      this.expect("RightBrace", "}");
-    } else if (t.kind === "StringComplete" || t.kind === "StringLeftPiece") {
-      node.from = this.parseString();
-      if (this.atKeyword("with")) {
-        this.next();
-        node.config = this.parseExpression();
-      }
-      if (this.atKeyword("as")) {
-        this.next();
-        node.wildcardAlias = this.identifier("BCP202", "Expected an import alias name at this location.");
-      }
-      node.end = this.lastEnd();
-      return node;
-    } else {
-      this.errorHere("BCP018", 'Expected the "{" character at this location.');
-      return this.errorStatementAfter(start, decorators);
-    }
-    if (this.atKeyword("from")) {
-      this.next();
-      node.from = this.parseStringToken("BCP018", "Expected an import path string at this location.");
-    } else {
-      this.errorHere("BCP012", 'Expected the "from" keyword at this location.');
-    }
-    node.end = this.lastEnd();
-    return node;
-  }
-  parseUsing(start, decorators) {
-    this.next();
-    if (this.atKeyword("none")) {
-      const t = this.next();
-      const value = { kind: "Identifier", name: "none", start: t.start, end: t.end };
-      const node = { kind: "Using", decorators, value, start, end: t.end, config: void 0 };
-      if (this.atKeyword("with")) {
-        this.next();
-        node.config = this.parseExpression();
-      }
-      node.end = this.lastEnd();
-      if (!node.config) delete node.config;
-      return node;
-    }
-    const path = this.parseStringToken("BCP018", "Expected a file path string at this location.");
-    if (!path) return this.errorStatementAfter(start, decorators);
-    let config;
-    if (this.atKeyword("with")) {
-      this.next();
-      config = this.parseExpression();
-    }
-    return config ? { kind: "Using", decorators, path, config, start, end: this.lastEnd() } : { kind: "Using", decorators, path, start, end: this.lastEnd() };
-  }
-  parseExtends(start, decorators) {
-    this.next();
-    const path = this.parseStringToken("BCP404", "Expected a file path string at this location.");
-    if (!path) return this.errorStatementAfter(start, decorators);
-    return { kind: "Extends", decorators, path, start, end: this.lastEnd() };
-  }
-  parseExtensionConfig(start, decorators) {
-    this.next();
-    const name = this.identifier("BCP202", "Expected an extension alias name at this location.");
-    if (!name.name) return this.errorStatementAfter(start, decorators);
-    if (!this.atKeyword("with")) {
-      this.errorHere("BCP012", 'Expected the "with" keyword at this location.');
-      return { kind: "ExtensionConfig", decorators, name, start, end: this.lastEnd() };
-    }
-    this.next();
-    const config = this.parseExpression();
-    return { kind: "ExtensionConfig", decorators, name, config, start, end: this.lastEnd() };
-  }
-  parseExtension(start, decorators) {
-    this.next();
-    let specification;
-    const t = this.cur();
-    if (t.kind === "StringComplete" || t.kind === "StringLeftPiece") specification = this.parseString();
-    else if (t.kind === "Identifier") specification = this.identifier("", "");
-    else {
-      this.errorHere("BCP201", "Expected an extension specification string or identifier at this location.");
-      return this.errorStatementAfter(start, decorators);
-    }
-    const node = {};
-    if (this.atKeyword("with")) {
-      this.next();
-      node.config = this.parseExpression();
-    }
-    if (this.atKeyword("as")) {
-      this.next();
-      node.alias = this.identifier("BCP202", "Expected an extension alias name at this location.");
-    }
-    return { kind: "Extension", decorators, specification, ...node, start, end: this.lastEnd() };
-  }
-  // ---- types --------------------------------------------------------------------------------
-  /** A type expression, kept as its source text (plus the resource type of `resourceInput<...>`). */
-  parseTypeExpression() {
-    if (this.depth >= MAX_NESTING) {
-      const skipped = this.skipTooDeep();
-      return { kind: "TypeExpression", text: this.text.slice(skipped.start, skipped.end), start: skipped.start, end: skipped.end };
-    }
-    this.depth++;
-    try {
-      return this.parseTypeExpressionAt();
-    } finally {
-      this.depth--;
-    }
-  }
-  parseTypeExpressionAt() {
-    const node = { kind: "TypeExpression", text: "", start: this.cur().start, end: this.cur().start };
-    if (this.at("NewLine") && this.peekPastNewlines().kind === "Pipe") this.skipNewlines();
-    node.start = this.cur().start;
-    if (this.at("Pipe")) this.next();
-    this.parseTypeMember(node);
-    for (; ; ) {
-      if (this.at("NewLine") && this.peekPastNewlines().kind === "Pipe") this.skipNewlines();
-      if (!this.at("Pipe")) break;
-      this.next();
-      this.parseTypeMember(node);
-    }
-    node.end = Math.max(node.start, this.lastEnd());
-    node.text = this.text.slice(node.start, node.end);
-    return node;
-  }
-  parseTypeMember(node) {
-    const t = this.cur();
-    switch (t.kind) {
-      case "Identifier":
-        this.next();
-        this.parseTypeArguments(node);
-        break;
-      case "StringComplete":
-      case "StringLeftPiece":
-        this.parseString();
-        break;
-      case "Integer":
-      case "TrueKeyword":
-      case "FalseKeyword":
-      case "NullKeyword":
-        this.next();
-        break;
-      case "Minus":
-      case "Exclamation":
-        this.next();
-        this.parseTypeMember(node);
-        return;
-      case "LeftParen":
-        this.next();
-        this.nlSkip++;
-        this.parseTypeExpressionInto(node);
-        this.nlSkip--;
-        this.expect("RightParen", ")");
-        break;
-      case "LeftBrace":
-        this.parseObjectType(node);
-        break;
-      case "LeftSquare":
-        this.parseTupleType(node);
-        break;
-      default:
-        this.errorHere("BCP279", 'Expected a type at this location. Please specify a valid type expression or one of the following types: "array", "bool", "int", "object", "string".');
-        return;
-    }
-    for (; ; ) {
-      const p = this.cur();
-      if (p.kind === "LeftSquare") {
-        this.next();
-        if (this.at("RightSquare")) {
-          this.next();
-          continue;
-        }
-        if (this.at("Asterisk")) this.next();
-        else this.parseExpression();
-        this.expect("RightSquare", "]");
-      } else if (p.kind === "Question" || p.kind === "Exclamation") {
-        this.next();
-      } else if (p.kind === "Dot") {
-        this.next();
-        if (this.at("Asterisk")) this.next();
-        else {
-          this.identifier("BCP020", "Expected a function or property name at this location.");
-          this.parseTypeArguments(node);
-        }
-      } else {
-        return;
-      }
-    }
-  }
-  /** `<'T@v'>` after `resourceInput`, `resourceOutput`, `resource` (or `sys.resourceInput`). */
-  parseTypeArguments(node) {
-    if (!this.at("LeftChevron")) return;
-    this.next();
-    this.nlSkip++;
-    while (!this.at("RightChevron") && !this.at("EndOfFile")) {
-      const before = this.i;
-      if ((this.at("StringComplete") || this.at("StringLeftPiece")) && !node.resourceType) node.resourceType = this.parseString();
-      else this.parseTypeMember(node);
-      if (this.at("Comma")) this.next();
-      else if (!this.at("RightChevron")) break;
-      if (this.i === before) break;
-    }
-    this.expect("RightChevron", ">");
-    this.nlSkip--;
-  }
-  parseTypeExpressionInto(node) {
-    const inner = this.parseTypeExpression();
-    if (inner.resourceType && !node.resourceType) node.resourceType = inner.resourceType;
-  }
-  parseObjectType(node) {
-    this.next();
-    const saved = this.nlSkip;
-    this.nlSkip = 0;
-    for (; ; ) {
-      this.skipNewlines();
-      if (this.at("RightBrace") || this.at("EndOfFile")) break;
-      const before = this.i;
-      this.parseDecorators();
-      const k = this.cur();
-      if (k.kind === "Identifier" || k.kind === "StringComplete" || k.kind === "Asterisk" || k.kind === "TrueKeyword" || k.kind === "FalseKeyword" || k.kind === "NullKeyword") {
-        this.next();
-      } else if (k.kind === "StringLeftPiece") {
-        this.parseString();
-      } else {
-        this.errorHere("BCP022", "Expected a property name at this location.");
-        this.recover();
-        if (this.i === before) this.next();
-        continue;
-      }
-      if (this.at("Question")) this.next();
-      if (this.expect("Colon", ":")) this.parseTypeExpressionInto(node);
-      else this.recover();
-      this.endOfItem("RightBrace");
-      if (this.i === before) this.next();
-    }
-    this.nlSkip = saved;
-    this.expect("RightBrace", "}");
-  }
-  parseTupleType(node) {
-    this.next();
-    const saved = this.nlSkip;
-    this.nlSkip = 0;
-    for (; ; ) {
-      this.skipNewlines();
-      if (this.at("RightSquare") || this.at("EndOfFile")) break;
-      const before = this.i;
-      this.parseDecorators();
-      this.parseTypeExpressionInto(node);
-      this.endOfItem("RightSquare");
-      if (this.i === before) this.next();
-    }
-    this.nlSkip = saved;
-    this.expect("RightSquare", "]");
-  }
-  /** After an object property or array item: a comma, a line break, or the closing bracket. */
-  endOfItem(close) {
-    const t = this.cur();
-    if (t.kind === "Comma") {
-      this.next();
-      if (this.at("NewLine")) {
-        this.errorHere("BCP238", "Unexpected new line character after a comma.");
-        return;
-      }
-      if (this.at("Comma")) {
-        this.errorHere(close === "RightBrace" ? "BCP022" : "BCP009", close === "RightBrace" ? "Expected a property name at this location." : "Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.");
-        while (this.at("Comma")) this.next();
-      }
-      return;
-    }
-    if (t.kind === "NewLine" || t.kind === close || t.kind === "EndOfFile") return;
-    this.errorHere("BCP236", "Expected a new line or comma character at this location.");
-    this.recover();
-  }
-  // ---- expressions --------------------------------------------------------------------------
-  errorExpression(at) {
-    return { kind: "ErrorExpression", start: at, end: at };
-  }
-  /** At a `?` or `:` of a ternary, possibly on the next line. */
-  atTernaryPart(kind) {
-    if (this.at(kind)) return true;
-    if (this.at("NewLine") && this.peekPastNewlines().kind === kind) {
-      this.skipNewlines();
-      return true;
-    }
-    return false;
-  }
-  parseExpression() {
-    const t = this.cur();
-    if (t.kind === "Identifier" && this.peek().kind === "Arrow") {
-      this.next();
-      this.next();
-      const body = this.parseExpression();
-      return { kind: "Lambda", params: [{ kind: "Identifier", name: t.text, start: t.start, end: t.end }], body, start: t.start, end: this.lastEnd() };
-    }
-    if (t.kind === "LeftParen" && this.isLambdaParams()) return this.parseLambda();
-    const condition = this.parseBinary(1);
-    if (!this.atTernaryPart("Question")) return condition;
-    this.next();
-    this.skipNewlines();
-    const consequent = this.parseExpression();
-    let alternate;
-    if (this.atTernaryPart("Colon")) {
-      this.next();
-      this.skipNewlines();
-      alternate = this.parseExpression();
-    } else {
-      this.errorHere("BCP018", 'Expected the ":" character at this location.');
-      alternate = this.errorExpression(this.cur().start);
-    }
-    return { kind: "Ternary", condition, consequent, alternate, start: condition.start, end: this.lastEnd() };
-  }
-  /** At `(`: is this the parameter list of a lambda (`(a, b) =>`)? */
-  isLambdaParams() {
-    let depth = 0;
-    for (let j = this.i; j < this.tokens.length; j++) {
-      const k = this.tokens[j].kind;
-      if (k === "LeftParen") depth++;
-      else if (k === "RightParen") {
-        depth--;
-        if (depth === 0) {
-          let n2 = j + 1;
-          while (this.tokens[n2].kind === "NewLine") n2++;
-          return this.tokens[n2].kind === "Arrow";
-        }
-      } else if (k !== "Identifier" && k !== "Comma" && k !== "NewLine") {
-        return false;
-      }
-    }
-    return false;
-  }
-  parseLambda() {
-    const open2 = this.next();
-    this.nlSkip++;
-    const params = [];
-    while (this.at("Identifier")) {
-      const p = this.next();
-      params.push({ kind: "Identifier", name: p.text, start: p.start, end: p.end });
-      if (this.at("Comma")) this.next();
-    }
-    this.nlSkip--;
-    this.expect("RightParen", ")");
-    this.skipNewlines();
-    this.expect("Arrow", "=>");
-    const body = this.parseExpression();
-    return { kind: "Lambda", params, body, start: open2.start, end: this.lastEnd() };
-  }
-  parseBinary(minPrecedence) {
-    let left = this.parseUnary();
-    for (; ; ) {
-      const op = BINARY_PRECEDENCE[this.cur().kind];
-      if (!op || op[0] < minPrecedence) return left;
-      this.next();
-      const right = this.parseBinary(op[0] + 1);
-      left = { kind: "Binary", operator: op[1], left, right, start: left.start, end: this.lastEnd() };
-    }
-  }
-  parseUnary() {
-    const t = this.cur();
-    if (t.kind === "Exclamation" || t.kind === "Minus") {
-      this.next();
-      const operand = this.parseUnary();
-      return { kind: "Unary", operator: t.kind === "Minus" ? "-" : "!", operand, start: t.start, end: this.lastEnd() };
-    }
-    return this.parsePostfix(this.parsePrimary());
-  }
-  parsePostfix(expr) {
-    for (; ; ) {
-      const t = this.cur();
-      switch (t.kind) {
-        case "Dot": {
-          this.next();
-          let safe = false;
-          if (this.at("Question")) {
-            this.next();
-            safe = true;
-          }
-          const property = this.identifier("BCP020", "Expected a function or property name at this location.");
-          if (!property.name) {
-            return { kind: "Member", object: expr, property, safe, start: expr.start, end: this.lastEnd() };
-          }
-          const member2 = { kind: "Member", object: expr, property, safe, start: expr.start, end: this.lastEnd() };
-          expr = this.at("LeftParen") ? this.parseCall(member2) : member2;
-          break;
-        }
-        case "LeftSquare": {
-          this.next();
-          let safe = false;
-          let fromEnd = false;
-          if (this.at("Question")) {
-            this.next();
-            safe = true;
-          }
-          if (this.at("Hat")) {
-            this.next();
-            fromEnd = true;
-          }
-          let index;
-          if (this.at("RightSquare")) {
-            this.errorHere("BCP117", "An empty indexer is not allowed. Specify a valid expression.");
-            index = this.errorExpression(this.cur().start);
-          } else {
-            this.nlSkip++;
-            index = this.parseExpression();
-            this.nlSkip--;
-          }
-          if (!this.expect("RightSquare", "]")) {
-            this.recover();
-            return { kind: "Index", object: expr, index, safe, fromEnd, start: expr.start, end: this.lastEnd() };
-          }
-          expr = { kind: "Index", object: expr, index, safe, fromEnd, start: expr.start, end: this.lastEnd() };
-          break;
-        }
-        case "DoubleColon": {
-          this.next();
-          const property = this.identifier("BCP020", "Expected a function or property name at this location.");
-          expr = { kind: "ResourceAccess", object: expr, property, start: expr.start, end: this.lastEnd() };
-          if (!property.name) return expr;
-          break;
-        }
-        case "Exclamation":
-          this.next();
-          expr = { kind: "NonNull", expression: expr, start: expr.start, end: t.end };
-          break;
-        default:
-          return expr;
-      }
-    }
-  }
-  parseCall(callee) {
-    const args = [];
-    this.next();
-    this.nlSkip++;
-    if (!this.at("RightParen")) {
-      for (; ; ) {
-        const before = this.i;
-        args.push(this.parseExpression());
-        if (this.at("Comma")) {
-          this.next();
-          continue;
-        }
-        if (this.at("RightParen") || this.at("EndOfFile")) break;
-        this.errorHere("BCP236", "Expected a new line or comma character at this location.");
-        this.nlSkip--;
-        this.recover();
-        this.nlSkip++;
-        if (this.i === before || !this.at("Comma")) break;
-      }
-    }
-    this.nlSkip--;
-    this.expect("RightParen", ")");
-    return {
-      kind: "Call",
-      callee,
-      args,
-      start: callee.start,
-      end: this.lastEnd()
-    };
-  }
-  depth = 0;
-  /**
-   * Brackets nested past MAX_NESTING are not parsed (a recursive parser would overflow the stack):
-   * the construct is skipped to its closing bracket, reported where it starts, and unknown.
-   */
-  parsePrimary() {
-    const k = this.cur().kind;
-    if (k !== "LeftBrace" && k !== "LeftSquare" && k !== "LeftParen") return this.parsePrimaryInner();
-    if (this.depth >= MAX_NESTING) return this.skipTooDeep();
-    this.depth++;
-    try {
-      return this.parsePrimaryInner();
-    } finally {
-      this.depth--;
-    }
-  }
-  skipTooDeep() {
-    const start = this.cur().start;
-    if (!this.errors.some((e) => e.limit)) this.errors.push({ start, end: this.cur().end, message: tooDeepMessage(), limit: true });
-    let open2 = 0;
-    do {
-      const t = this.next();
-      if (t.kind === "LeftBrace" || t.kind === "LeftSquare" || t.kind === "LeftParen") open2++;
-      else if (t.kind === "RightBrace" || t.kind === "RightSquare" || t.kind === "RightParen") open2--;
-      else if (t.kind === "EndOfFile") break;
-    } while (open2 > 0);
-    return { kind: "ErrorExpression", start, end: this.lastEnd() };
-  }
-  parsePrimaryInner() {
-    const t = this.cur();
-    switch (t.kind) {
-      case "Identifier": {
-        this.next();
-        if (t.text.length > MAX_IDENTIFIER_LENGTH) {
-          this.error(t.start, t.end, "BCP024", `The identifier exceeds the limit of ${MAX_IDENTIFIER_LENGTH}. Reduce the length of the identifier.`);
-        }
-        const id = { kind: "Identifier", name: t.text, start: t.start, end: t.end };
-        if (this.at("LeftParen")) return this.parseCall(id);
-        return id;
-      }
-      case "Integer": {
-        this.next();
-        let value = Number(t.text);
-        if (t.text.length >= 19 && BigInt(t.text) > MAX_INT64 + (this.tokens[this.i - 2]?.kind === "Minus" ? 1n : 0n)) {
-          this.error(t.start, t.end, "BCP010", "Expected a valid 64-bit signed integer.");
-          value = Number.NaN;
-        }
-        return { kind: "Integer", value, start: t.start, end: t.end };
-      }
-      case "TrueKeyword":
-      case "FalseKeyword":
-        this.next();
-        return { kind: "Boolean", value: t.kind === "TrueKeyword", start: t.start, end: t.end };
-      case "NullKeyword":
-        this.next();
-        return { kind: "Null", start: t.start, end: t.end };
-      case "StringComplete":
-      case "StringLeftPiece":
-        return this.parseString();
-      case "LeftBrace":
-        return this.parseObject();
-      case "LeftSquare":
-        return this.parseArrayOrFor();
-      case "LeftParen": {
-        this.next();
-        this.nlSkip++;
-        const expression = this.parseExpression();
-        if (this.at("Comma")) {
-          this.errorHere("BCP243", "Parentheses must contain exactly one expression.");
-          while (!this.at("RightParen") && !this.at("EndOfFile")) {
-            const before = this.i;
-            this.next();
-            this.parseExpression();
-            if (this.i === before) break;
-          }
-        }
-        this.nlSkip--;
-        this.expect("RightParen", ")");
-        return { kind: "Paren", expression, start: t.start, end: this.lastEnd() };
-      }
-      default: {
-        this.errorHere("BCP009", "Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.");
-        switch (t.kind) {
-          case "NewLine":
-          case "EndOfFile":
-          case "RightBrace":
-          case "RightParen":
-          case "RightSquare":
-          case "Comma":
-          case "Colon":
-          case "StringMiddlePiece":
-          case "StringRightPiece":
-            return this.errorExpression(t.start);
-          default:
-            this.next();
-            return { kind: "ErrorExpression", start: t.start, end: t.end };
-        }
-      }
-    }
-  }
-  parseString() {
-    const first3 = this.next();
-    const dollars = stringDollars(first3.text);
-    const parts = [cookPiece(first3.text, first3.kind, dollars)];
-    const expressions = [];
-    if (first3.kind === "StringLeftPiece") {
-      const saved = this.nlSkip;
-      this.nlSkip = 0;
-      for (; ; ) {
-        expressions.push(this.parseExpression());
-        const t = this.cur();
-        if (t.kind === "StringMiddlePiece") {
-          this.next();
-          parts.push(cookPiece(t.text, t.kind, dollars));
-          continue;
-        }
-        if (t.kind === "StringRightPiece") {
-          this.next();
-          parts.push(cookPiece(t.text, t.kind, dollars));
-          if (t.start === t.end) this.error(first3.start, t.start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
-          break;
-        }
-        this.errorHere("BCP064", "Found unexpected tokens in interpolated expression.");
-        parts.push("");
-        while (!this.at("StringRightPiece") && !this.at("NewLine") && !this.at("EndOfFile") && !this.at("StringMiddlePiece")) this.next();
-        if (this.at("StringRightPiece")) this.next();
-        break;
-      }
-      this.nlSkip = saved;
-    }
-    const node = { kind: "String", parts, expressions, start: first3.start, end: this.lastEnd() };
-    if (dollars >= 0) node.multiline = true;
-    return node;
-  }
-  parseObject() {
-    const open2 = this.next();
-    const properties = [];
-    const saved = this.nlSkip;
-    this.nlSkip = 0;
-    for (; ; ) {
-      this.skipNewlines();
-      const t = this.cur();
-      if (t.kind === "RightBrace" || t.kind === "EndOfFile") break;
-      const before = this.i;
-      const itemStart = t.start;
-      const decorators = this.parseDecorators();
-      const k = this.cur();
-      if (k.kind === "Ellipsis") {
-        properties.push(this.parseSpread());
-      } else if (k.kind === "Identifier" && k.text === "resource" && this.peek().kind === "Identifier") {
-        properties.push(this.parseResource(itemStart, decorators));
-      } else if (k.kind === "Identifier" || k.kind === "StringComplete" || k.kind === "StringLeftPiece" || k.kind === "TrueKeyword" || k.kind === "FalseKeyword" || k.kind === "NullKeyword") {
-        let key2;
-        if (k.kind === "StringComplete" || k.kind === "StringLeftPiece") key2 = this.parseString();
-        else {
-          this.next();
-          key2 = { kind: "Identifier", name: k.text, start: k.start, end: k.end };
-        }
-        let value;
-        if (this.expect("Colon", ":")) value = this.parseExpression();
-        else {
-          value = this.errorExpression(this.cur().start);
-          this.recover();
-        }
-        const property = { kind: "Property", decorators, key: key2, value, start: itemStart, end: this.lastEnd() };
-        properties.push(property);
-      } else {
-        this.errorHere("BCP022", "Expected a property name at this location.");
-        this.recover();
-        if (this.at("Comma")) this.next();
-        if (this.i === before) this.next();
-        continue;
-      }
-      this.endOfItem("RightBrace");
-      if (this.i === before) this.next();
-    }
-    this.nlSkip = saved;
-    this.expect("RightBrace", "}");
-    return { kind: "Object", properties, start: open2.start, end: this.lastEnd() };
-  }
-  parseSpread() {
-    const dots = this.next();
-    const expression = this.parseExpression();
-    return { kind: "Spread", expression, start: dots.start, end: this.lastEnd() };
-  }
-  parseArrayOrFor() {
-    const open2 = this.next();
-    const saved = this.nlSkip;
-    this.nlSkip = 0;
-    if (this.at("NewLine")) {
-      const after = this.peekPastNewlines();
-      if (after.kind === "Identifier" && after.text === "for") this.skipNewlines();
-    }
-    if (this.atKeyword("for")) {
-      const node = this.parseForRest(open2.start);
-      this.nlSkip = saved;
-      return node;
-    }
-    const items = [];
-    for (; ; ) {
-      this.skipNewlines();
-      const t = this.cur();
-      if (t.kind === "RightSquare" || t.kind === "EndOfFile") break;
-      const before = this.i;
-      if (t.kind === "Comma") {
-        this.errorHere("BCP009", "Expected a literal value, an array, an object, a parenthesized expression, or a function call at this location.");
-        this.next();
-        continue;
-      }
-      this.parseDecorators();
-      items.push(this.at("Ellipsis") ? this.parseSpread() : this.parseExpression());
-      this.endOfItem("RightSquare");
-      if (this.i === before) this.next();
-    }
-    this.nlSkip = saved;
-    this.expect("RightSquare", "]");
-    return { kind: "Array", items, start: open2.start, end: this.lastEnd() };
-  }
-  /** After `[`, at `for`: `for x in xs: body]`, `for (x, i) in xs: body]`. */
-  parseForRest(start) {
-    this.next();
-    let item;
-    let index;
-    if (this.at("Identifier")) {
-      item = this.identifier("", "");
-    } else if (this.at("LeftParen")) {
-      const open2 = this.next();
-      this.nlSkip++;
-      const names = [];
-      while (this.at("Identifier")) {
-        names.push(this.identifier("", ""));
-        if (this.at("Comma")) this.next();
-        else break;
-      }
-      this.nlSkip--;
-      if (this.expect("RightParen", ")") && names.length !== 2) {
-        this.error(open2.start, this.lastEnd(), "BCP249", `Expected loop variable block to consist of exactly 2 elements (item variable and index variable), but found ${names.length}.`);
-      }
-      item = names[0];
-      index = names[1];
-    } else {
-      this.errorHere("BCP162", 'Expected a loop item variable identifier or "(" at this location.');
-    }
-    let iterable;
-    if (this.atKeyword("in")) {
-      this.next();
-      iterable = this.parseExpression();
-    } else {
-      this.errorHere("BCP012", 'Expected the "in" keyword at this location.');
-      iterable = this.errorExpression(this.cur().start);
-    }
-    let body;
-    if (this.expect("Colon", ":")) {
-      body = this.atKeyword("if") ? this.parseIf() : this.parseExpression();
-    } else {
-      body = this.errorExpression(this.cur().start);
-    }
-    if (!this.at("RightSquare")) {
-      if (!(this.at("NewLine") && this.peekPastNewlines().kind === "RightSquare")) {
-        this.errorHere("BCP018", 'Expected the "]" character at this location.');
-        this.recover();
-      }
-      this.skipNewlines();
-    }
-    if (this.at("RightSquare")) this.next();
-    const node = { kind: "For", iterable, body, start, end: this.lastEnd() };
-    if (item) node.item = item;
-    if (index) node.index = index;
-    return node;
-  }
-  parseIf() {
-    const kw = this.next();
-    let condition;
-    if (this.at("LeftParen")) {
-      condition = this.parsePrimary();
-    } else {
-      this.errorHere("BCP018", 'Expected the "(" character at this location.');
-      condition = this.errorExpression(this.cur().start);
-    }
-    let body;
-    if (this.at("LeftBrace")) body = this.parseObject();
-    else {
-      this.errorHere("BCP018", 'Expected the "{" character at this location.');
-      body = this.errorExpression(this.cur().start);
-      this.recover();
-    }
-    return { kind: "If", condition, body, start: kw.start, end: this.lastEnd() };
-  }
-};
-function stringDollars(first3) {
-  let i = 0;
-  while (first3.charCodeAt(i) === 36) i++;
-  return first3.startsWith("'''", i) ? i : -1;
-}
-function cookPiece(text3, kind, dollars = stringDollars(text3)) {
-  const opening = kind === "StringComplete" || kind === "StringLeftPiece";
-  const closing = kind === "StringComplete" || kind === "StringRightPiece";
-  if (dollars >= 0) {
-    let start2 = opening ? dollars + 3 : 1;
-    let end2 = text3.length;
-    if (closing) {
-      if (end2 - 3 >= start2 && text3.endsWith("'''")) end2 -= 3;
-    } else {
-      end2 -= dollars + 1;
-    }
-    if (opening) {
-      if (text3.charCodeAt(start2) === 13 && text3.charCodeAt(start2 + 1) === 10) start2 += 2;
-      else if (text3.charCodeAt(start2) === 10) start2 += 1;
-    }
-    return end2 > start2 ? text3.slice(start2, end2) : "";
-  }
-  const start = 1;
-  let end = text3.length;
-  if (!closing) end -= 2;
-  else if (end - 1 >= start && text3.charCodeAt(end - 1) === 39 && !escapedAt(text3, end - 1)) end -= 1;
-  let out = "";
-  let run = start;
-  for (let i = start; i < end; i++) {
-    if (text3.charCodeAt(i) !== 92) continue;
-    out += text3.slice(run, i);
-    const e = text3[i + 1];
-    if (e === "u" && text3[i + 2] === "{") {
-      const close = text3.indexOf("}", i + 3);
-      const code = close > 0 ? parseInt(text3.slice(i + 3, close), 16) : Number.NaN;
-      if (Number.isFinite(code) && code <= 1114111) {
-        out += String.fromCodePoint(code);
-        i = close;
-        run = i + 1;
-        continue;
-      }
-    }
-    out += e !== void 0 && e in ESCAPES ? ESCAPES[e] : e ?? "";
-    i++;
-    run = i + 1;
-  }
-  return out + (end > run ? text3.slice(run, end) : "");
-}
-function escapedAt(text3, i) {
-  let n2 = 0;
-  while (i - 1 - n2 >= 0 && text3.charCodeAt(i - 1 - n2) === 92) n2++;
-  return n2 % 2 === 1;
-}
-
 // src/lower/bicep/evaluator.ts
 import * as nodePath from "node:path";
 
@@ -52275,7 +54549,7 @@ function isConditionalPrincipal2(a, b2) {
 }
 
 // src/lower/bicep/source.ts
-var SourceFile = class {
+var SourceFile2 = class {
   constructor(path, text3, ast) {
     this.path = path;
     this.text = text3;
@@ -52501,7 +54775,7 @@ var Run = class {
     }
     let src;
     try {
-      src = new SourceFile(path, text3, this.parse(text3, path));
+      src = new SourceFile2(path, text3, this.parse(text3, path));
     } catch (e) {
       this.sources.set(path, null);
       this.diagnostics.push({
@@ -54048,7 +56322,7 @@ function loadModuleConfig(folder, paths, cache5) {
 }
 
 // src/lower/terraform/functions.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 
 // src/lower/terraform/values.ts
 var EvalError = class extends Error {
@@ -58700,7 +60974,7 @@ var StringIterator = class {
     return this.rest();
   }
 };
-var Parser4 = class Parser5 {
+var Parser5 = class Parser6 {
   static ERR_INTERNAL_ERROR = "regexp/syntax: internal error";
   static ERR_INVALID_CHAR_RANGE = "invalid character class range";
   static ERR_INVALID_ESCAPE = "invalid escape sequence";
@@ -58743,13 +61017,13 @@ var Parser4 = class Parser5 {
   ]));
   static unicodeTable(name) {
     if (name === "Any") return {
-      tab: Parser5.ANY_TABLE,
-      fold: Parser5.ANY_TABLE,
+      tab: Parser6.ANY_TABLE,
+      fold: Parser6.ANY_TABLE,
       sign: 1
     };
     if (name === "Ascii") return {
-      tab: Parser5.ASCII_TABLE,
-      fold: Parser5.ASCII_FOLD_TABLE,
+      tab: Parser6.ASCII_TABLE,
+      fold: Parser6.ASCII_FOLD_TABLE,
       sign: 1
     };
     if (name === "Assigned") return {
@@ -58802,13 +61076,13 @@ var Parser4 = class Parser5 {
   * @param {number} flags
   */
   static parse(pattern, flags) {
-    return new Parser5(pattern, flags).parseInternal();
+    return new Parser6(pattern, flags).parseInternal();
   }
   static parseRepeat(t) {
     const start = t.pos();
     if (!t.more() || !t.lookingAt("{")) return -1;
     t.skip(1);
-    const min = Parser5.parseInt(t);
+    const min = Parser6.parseInt(t);
     if (min === -1) return -1;
     if (!t.more()) return -1;
     let max;
@@ -58817,11 +61091,11 @@ var Parser4 = class Parser5 {
       t.skip(1);
       if (!t.more()) return -1;
       if (t.lookingAt("}")) max = -1;
-      else if ((max = Parser5.parseInt(t)) === -1) return -1;
+      else if ((max = Parser6.parseInt(t)) === -1) return -1;
     }
     if (!t.more() || !t.lookingAt("}")) return -1;
     t.skip(1);
-    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_REPEAT_SIZE, t.from(start));
+    if (min < 0 || min > 1e3 || max === -2 || max > 1e3 || max >= 0 && min > max) throw new RE2JSSyntaxException(Parser6.ERR_INVALID_REPEAT_SIZE, t.from(start));
     return min << 16 | max & Unicode.MAX_BMP;
   }
   static isValidCaptureName(name) {
@@ -58862,7 +61136,7 @@ var Parser4 = class Parser5 {
       case Regexp.Op.ANY_CHAR:
         break;
       case Regexp.Op.ANY_CHAR_NOT_NL:
-        if (Parser5.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
+        if (Parser6.matchRune(src, Codepoint.CODES["\n"])) dst.op = Regexp.Op.ANY_CHAR;
         break;
       case Regexp.Op.CHAR_CLASS: {
         const cc = new CharClass(Array.isArray(dst.runes) ? dst.runes : Array.from(dst.runes));
@@ -58880,7 +61154,7 @@ var Parser4 = class Parser5 {
   static parseEscape(t) {
     const startPos = t.pos();
     t.skip(1);
-    if (!t.more()) throw new RE2JSSyntaxException(Parser5.ERR_TRAILING_BACKSLASH);
+    if (!t.more()) throw new RE2JSSyntaxException(Parser6.ERR_TRAILING_BACKSLASH);
     let c = t.pop();
     bigswitch: switch (c) {
       case Codepoint.CODES["1"]:
@@ -58941,18 +61215,18 @@ var Parser4 = class Parser5 {
       default:
         if (c <= Unicode.MAX_ASCII && !Utils.isalnum(c)) return c;
     }
-    throw new RE2JSSyntaxException(Parser5.ERR_INVALID_ESCAPE, t.from(startPos));
+    throw new RE2JSSyntaxException(Parser6.ERR_INVALID_ESCAPE, t.from(startPos));
   }
   static parseClassChar(t, wholeClassPos) {
-    if (!t.more()) throw new RE2JSSyntaxException(Parser5.ERR_MISSING_BRACKET, t.from(wholeClassPos));
-    if (t.lookingAt("\\")) return Parser5.parseEscape(t);
+    if (!t.more()) throw new RE2JSSyntaxException(Parser6.ERR_MISSING_BRACKET, t.from(wholeClassPos));
+    if (t.lookingAt("\\")) return Parser6.parseEscape(t);
     return t.pop();
   }
   static hasCapture(re) {
     if (re === null) return false;
     if (re.op === Regexp.Op.CAPTURE) return true;
     if (re.subs) {
-      for (let sub of re.subs) if (Parser5.hasCapture(sub)) return true;
+      for (let sub of re.subs) if (Parser6.hasCapture(sub)) return true;
     }
     return false;
   }
@@ -58988,7 +61262,7 @@ var Parser4 = class Parser5 {
     this.free = re;
   }
   checkLimits(re) {
-    if (this.numRunes > Parser5.MAX_RUNES) throw new RE2JSSyntaxException(Parser5.ERR_LARGE);
+    if (this.numRunes > Parser6.MAX_RUNES) throw new RE2JSSyntaxException(Parser6.ERR_LARGE);
     this.checkSize(re);
     this.checkHeight(re);
   }
@@ -58999,14 +61273,14 @@ var Parser4 = class Parser5 {
         let n2 = re.max;
         if (n2 === -1) n2 = re.min;
         if (n2 <= 0) n2 = 1;
-        if (n2 > Math.floor(Parser5.MAX_SIZE / this.repeats)) this.repeats = Parser5.MAX_SIZE;
+        if (n2 > Math.floor(Parser6.MAX_SIZE / this.repeats)) this.repeats = Parser6.MAX_SIZE;
         else this.repeats *= n2;
       }
-      if (this.numRegexp < Math.floor(Parser5.MAX_SIZE / this.repeats)) return;
+      if (this.numRegexp < Math.floor(Parser6.MAX_SIZE / this.repeats)) return;
       this.size = /* @__PURE__ */ new Map();
       for (let reEx of this.stack) this.checkSize(reEx);
     }
-    if (this.calcSize(re, true) > Parser5.MAX_SIZE) throw new RE2JSSyntaxException(Parser5.ERR_LARGE);
+    if (this.calcSize(re, true) > Parser6.MAX_SIZE) throw new RE2JSSyntaxException(Parser6.ERR_LARGE);
   }
   calcSize(re, force = false) {
     if (!force && this.size !== null) {
@@ -59051,12 +61325,12 @@ var Parser4 = class Parser5 {
     return size;
   }
   checkHeight(re) {
-    if (this.numRegexp < Parser5.MAX_HEIGHT) return;
+    if (this.numRegexp < Parser6.MAX_HEIGHT) return;
     if (this.height === null) {
       this.height = /* @__PURE__ */ new Map();
       for (let reEx of this.stack) this.checkHeight(reEx);
     }
-    if (this.calcHeight(re, true) > Parser5.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser5.ERR_NESTING_DEPTH);
+    if (this.calcHeight(re, true) > Parser6.MAX_HEIGHT) throw new RE2JSSyntaxException(Parser6.ERR_NESTING_DEPTH);
   }
   calcHeight(re, force = false) {
     if (!force && this.height !== null) {
@@ -59117,7 +61391,7 @@ var Parser4 = class Parser5 {
   newLiteral(r, flags) {
     const re = this.newRegexp(Regexp.Op.LITERAL);
     re.flags = flags;
-    if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser5.minFoldRune(r);
+    if ((flags & RE2Flags.FOLD_CASE) !== 0) r = Parser6.minFoldRune(r);
     re.runes = [r];
     return re;
   }
@@ -59136,12 +61410,12 @@ var Parser4 = class Parser5 {
         t.skip(1);
         flags ^= RE2Flags.NON_GREEDY;
       }
-      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
+      if (lastRepeatPos !== -1) throw new RE2JSSyntaxException(Parser6.ERR_INVALID_REPEAT_OP, t.from(lastRepeatPos));
     }
     const n2 = this.stack.length;
-    if (n2 === 0) throw new RE2JSSyntaxException(Parser5.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    if (n2 === 0) throw new RE2JSSyntaxException(Parser6.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
     const sub = this.stack[n2 - 1];
-    if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser5.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
+    if (Regexp.isPseudoOp(sub.op)) throw new RE2JSSyntaxException(Parser6.ERR_MISSING_REPEAT_ARGUMENT, t.from(beforePos));
     const re = this.newRegexp(op);
     re.min = min;
     re.max = max;
@@ -59149,7 +61423,7 @@ var Parser4 = class Parser5 {
     re.subs = [sub];
     this.stack[n2 - 1] = re;
     this.checkLimits(re);
-    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
+    if (op === Regexp.Op.REPEAT && (min >= 2 || max >= 2) && !this.repeatIsValid(re, 1e3)) throw new RE2JSSyntaxException(Parser6.ERR_INVALID_REPEAT_SIZE, t.from(beforePos));
   }
   repeatIsValid(re, n2) {
     if (re.op === Regexp.Op.REPEAT) {
@@ -59266,8 +61540,8 @@ var Parser4 = class Parser5 {
     for (let i = 0; i <= lensub; i++) {
       let ifirst = null;
       if (i < lensub) {
-        ifirst = Parser5.leadingRegexp(array[s2 + i]);
-        if (first3 !== null && first3.equals(ifirst) && (Parser5.isCharClass(first3) || first3.op === Regexp.Op.REPEAT && first3.min === first3.max && Parser5.isCharClass(first3.subs[0]))) continue;
+        ifirst = Parser6.leadingRegexp(array[s2 + i]);
+        if (first3 !== null && first3.equals(ifirst) && (Parser6.isCharClass(first3) || first3.op === Regexp.Op.REPEAT && first3.min === first3.max && Parser6.isCharClass(first3.subs[0]))) continue;
       }
       if (i === start) {
       } else if (i === start + 1) array[lenout++] = array[s2 + start];
@@ -59291,7 +61565,7 @@ var Parser4 = class Parser5 {
     start = 0;
     lenout = 0;
     for (let i = 0; i <= lensub; i++) {
-      if (i < lensub && Parser5.isCharClass(array[s2 + i])) continue;
+      if (i < lensub && Parser6.isCharClass(array[s2 + i])) continue;
       if (i === start) {
       } else if (i === start + 1) array[lenout++] = array[s2 + start];
       else {
@@ -59305,7 +61579,7 @@ var Parser4 = class Parser5 {
         array[s2 + start] = array[s2 + max];
         array[s2 + max] = tmp;
         for (let j = start + 1; j < i; j++) {
-          Parser5.mergeCharClass(array[s2 + start], array[s2 + j]);
+          Parser6.mergeCharClass(array[s2 + start], array[s2 + j]);
           this.reuse(array[s2 + j]);
         }
         this.cleanAlt(array[s2 + start]);
@@ -59378,7 +61652,7 @@ var Parser4 = class Parser5 {
     return this.newRegexp(Regexp.Op.EMPTY_MATCH);
   }
   parseInternal() {
-    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser5.literalRegexp(this.wholeRegexp, this.flags);
+    if ((this.flags & RE2Flags.LITERAL) !== 0) return Parser6.literalRegexp(this.wholeRegexp, this.flags);
     let lastRepeatPos = -1;
     let min = -1;
     let max = -1;
@@ -59451,14 +61725,14 @@ var Parser4 = class Parser5 {
           break;
         }
         case Codepoint.CODES["{"]: {
-          const before = t.pos();
-          const minMax = Parser5.parseRepeat(t);
+          const before2 = t.pos();
+          const minMax = Parser6.parseRepeat(t);
           if (minMax < 0) {
-            t.rewindTo(before);
+            t.rewindTo(before2);
             this.literal(t.pop());
             break;
           }
-          repeatPos = before;
+          repeatPos = before2;
           min = minMax >> 16;
           max = (minMax & Unicode.MAX_BMP) << 16 >> 16;
           this.repeat(Regexp.Op.REPEAT, min, max, repeatPos, t, lastRepeatPos);
@@ -59478,7 +61752,7 @@ var Parser4 = class Parser5 {
               this.op(Regexp.Op.NO_WORD_BOUNDARY);
               break bigswitch;
             case Codepoint.CODES["C"]:
-              throw new RE2JSSyntaxException(Parser5.ERR_INVALID_ESCAPE, "\\C");
+              throw new RE2JSSyntaxException(Parser6.ERR_INVALID_ESCAPE, "\\C");
             case Codepoint.CODES["Q"]: {
               let lit = t.rest();
               const i = lit.indexOf("\\E");
@@ -59520,7 +61794,7 @@ var Parser4 = class Parser5 {
           }
           t.rewindTo(savedPos);
           this.reuse(re);
-          this.literal(Parser5.parseEscape(t));
+          this.literal(Parser6.parseEscape(t));
           break;
         }
         default:
@@ -59531,7 +61805,7 @@ var Parser4 = class Parser5 {
     this.concat();
     if (this.swapVerticalBar()) this.pop();
     this.alternate();
-    if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser5.ERR_MISSING_PAREN, this.wholeRegexp);
+    if (this.stack.length !== 1) throw new RE2JSSyntaxException(Parser6.ERR_MISSING_PAREN, this.wholeRegexp);
     this.stack[0].namedGroups = this.namedGroups;
     return this.stack[0];
   }
@@ -59541,14 +61815,14 @@ var Parser4 = class Parser5 {
     if (s2.startsWith("(?P<") || s2.startsWith("(?<")) {
       const begin = s2.charAt(2) === "P" ? 4 : 3;
       const end = s2.indexOf(">");
-      if (end < 0) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_NAMED_CAPTURE, s2);
+      if (end < 0) throw new RE2JSSyntaxException(Parser6.ERR_INVALID_NAMED_CAPTURE, s2);
       const name = s2.substring(begin, end);
       t.skipString(name);
       t.skip(begin + 1);
-      if (!Parser5.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_NAMED_CAPTURE, s2.substring(0, end + 1));
+      if (!Parser6.isValidCaptureName(name)) throw new RE2JSSyntaxException(Parser6.ERR_INVALID_NAMED_CAPTURE, s2.substring(0, end + 1));
       const re = this.op(Regexp.Op.LEFT_PAREN);
       re.cap = ++this.numCap;
-      if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser5.ERR_DUPLICATE_NAMED_CAPTURE, name);
+      if (this.namedGroups[name]) throw new RE2JSSyntaxException(Parser6.ERR_DUPLICATE_NAMED_CAPTURE, name);
       this.namedGroups[name] = this.numCap;
       re.name = name;
       return;
@@ -59595,7 +61869,7 @@ var Parser4 = class Parser5 {
           break loop;
       }
     }
-    throw new RE2JSSyntaxException(Parser5.ERR_INVALID_PERL_OP, t.from(startPos));
+    throw new RE2JSSyntaxException(Parser6.ERR_INVALID_PERL_OP, t.from(startPos));
   }
   parsePosLookBehind() {
     const re = this.newRegexp(Regexp.Op.LEFT_PAREN);
@@ -59615,7 +61889,7 @@ var Parser4 = class Parser5 {
   }
   swapVerticalBar() {
     const n2 = this.stack.length;
-    if (n2 >= 3 && this.stack[n2 - 2].op === Regexp.Op.VERTICAL_BAR && Parser5.isCharClass(this.stack[n2 - 1]) && Parser5.isCharClass(this.stack[n2 - 3])) {
+    if (n2 >= 3 && this.stack[n2 - 2].op === Regexp.Op.VERTICAL_BAR && Parser6.isCharClass(this.stack[n2 - 1]) && Parser6.isCharClass(this.stack[n2 - 3])) {
       let re1 = this.stack[n2 - 1];
       let re3 = this.stack[n2 - 3];
       if (re1.op > re3.op) {
@@ -59624,7 +61898,7 @@ var Parser4 = class Parser5 {
         re1 = tmp;
         this.stack[n2 - 3] = re3;
       }
-      Parser5.mergeCharClass(re3, re1);
+      Parser6.mergeCharClass(re3, re1);
       this.reuse(re1);
       this.pop();
       return true;
@@ -59645,13 +61919,13 @@ var Parser4 = class Parser5 {
     this.concat();
     if (this.swapVerticalBar()) this.pop();
     this.alternate();
-    if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser5.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    if (this.stack.length < 2) throw new RE2JSSyntaxException(Parser6.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
     const re1 = this.pop();
     const re2 = this.pop();
-    if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser5.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
+    if (re2.op !== Regexp.Op.LEFT_PAREN) throw new RE2JSSyntaxException(Parser6.ERR_UNEXPECTED_PAREN, this.wholeRegexp);
     this.flags = re2.flags;
     if (re2.lb !== 0) {
-      if (Parser5.hasCapture(re1)) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
+      if (Parser6.hasCapture(re1)) throw new RE2JSSyntaxException(Parser6.ERR_INVALID_CAPTURE_IN_LOOKBEHIND, this.wholeRegexp);
       if (re2.lb > 0) re2.op = Regexp.Op.PLB;
       else re2.op = Regexp.Op.NLB;
       re2.subs = [re1];
@@ -59682,7 +61956,7 @@ var Parser4 = class Parser5 {
     const name = cls.substring(0, i + 2);
     t.skipString(name);
     const g = POSIX_GROUPS.has(name) ? POSIX_GROUPS.get(name) : null;
-    if (g === null) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CHAR_RANGE, name);
+    if (g === null) throw new RE2JSSyntaxException(Parser6.ERR_INVALID_CHAR_RANGE, name);
     cc.appendGroup(g, (this.flags & RE2Flags.FOLD_CASE) !== 0);
     return true;
   }
@@ -59695,7 +61969,7 @@ var Parser4 = class Parser5 {
     if (c === Codepoint.CODES["P"]) sign = -1;
     if (!t.more()) {
       t.rewindTo(startPos);
-      throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CHAR_RANGE, t.rest());
+      throw new RE2JSSyntaxException(Parser6.ERR_INVALID_CHAR_RANGE, t.rest());
     }
     c = t.pop();
     let name;
@@ -59705,7 +61979,7 @@ var Parser4 = class Parser5 {
       const end = rest.indexOf("}");
       if (end < 0) {
         t.rewindTo(startPos);
-        throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CHAR_RANGE, t.rest());
+        throw new RE2JSSyntaxException(Parser6.ERR_INVALID_CHAR_RANGE, t.rest());
       }
       name = rest.substring(0, end);
       t.skipString(name);
@@ -59715,8 +61989,8 @@ var Parser4 = class Parser5 {
       sign = 0 - sign;
       name = name.substring(1);
     }
-    const pair = Parser5.unicodeTable(name);
-    if (pair === null) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CHAR_RANGE, t.from(startPos));
+    const pair = Parser6.unicodeTable(name);
+    if (pair === null) throw new RE2JSSyntaxException(Parser6.ERR_INVALID_CHAR_RANGE, t.from(startPos));
     if (pair.sign < 0) sign = 0 - sign;
     const tab = pair.tab;
     const fold = pair.fold;
@@ -59745,7 +62019,7 @@ var Parser4 = class Parser5 {
         const s2 = t.rest();
         if (s2 === "-" || !s2.startsWith("-]")) {
           t.rewindTo(startPos);
-          throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CHAR_RANGE, t.rest());
+          throw new RE2JSSyntaxException(Parser6.ERR_INVALID_CHAR_RANGE, t.rest());
         }
       }
       first3 = false;
@@ -59757,14 +62031,14 @@ var Parser4 = class Parser5 {
       if (this.parseUnicodeClass(t, cc)) continue;
       if (this.parsePerlClassEscape(t, cc)) continue;
       t.rewindTo(beforePos);
-      const lo = Parser5.parseClassChar(t, startPos);
+      const lo = Parser6.parseClassChar(t, startPos);
       let hi = lo;
       if (t.more() && t.lookingAt("-")) {
         t.skip(1);
         if (t.more() && t.lookingAt("]")) t.skip(-1);
         else {
-          hi = Parser5.parseClassChar(t, startPos);
-          if (hi < lo) throw new RE2JSSyntaxException(Parser5.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
+          hi = Parser6.parseClassChar(t, startPos);
+          if (hi < lo) throw new RE2JSSyntaxException(Parser6.ERR_INVALID_CHAR_RANGE, t.from(beforePos));
         }
       }
       if ((this.flags & RE2Flags.FOLD_CASE) === 0) cc.appendRange(lo, hi);
@@ -59823,7 +62097,7 @@ var RE2 = class RE22 {
     return RE22.compileImpl(expr, RE2Flags.POSIX, true);
   }
   static compileImpl(expr, mode, longest) {
-    let re = Parser4.parse(expr, mode);
+    let re = Parser5.parse(expr, mode);
     const maxCap = re.maxCap();
     const namedGroups = re.namedGroups;
     re = Simplify.simplify(re);
@@ -60317,7 +62591,7 @@ var RE2Set = class RE2Set2 {
     if ((this.jsFlags & PublicFlags.CASE_INSENSITIVE) !== 0) fregex = `(?i)${fregex}`;
     if ((this.jsFlags & PublicFlags.DOTALL) !== 0) fregex = `(?s)${fregex}`;
     if ((this.jsFlags & PublicFlags.MULTILINE) !== 0) fregex = `(?m)${fregex}`;
-    const re = Parser4.parse(fregex, this.re2Flags);
+    const re = Parser5.parse(fregex, this.re2Flags);
     this.regexps.push(Simplify.simplify(re));
     return this.regexps.length - 1;
   }
@@ -60329,7 +62603,7 @@ var RE2Set = class RE2Set2 {
   compile() {
     if (this.prog) return;
     const prog = Compiler.compileSet(this.regexps);
-    if (prog.numInst() > Parser4.MAX_SIZE) throw new RE2JSCompileException(`${Parser4.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser4.MAX_SIZE}`);
+    if (prog.numInst() > Parser5.MAX_SIZE) throw new RE2JSCompileException(`${Parser5.ERR_LARGE}: the set compiles to ${prog.numInst()} instructions, more than ${Parser5.MAX_SIZE}`);
     this.prog = prog;
     this.dfa = new DFA(this.prog, this.maxMem);
     this.dummyRe2 = {
@@ -61341,10 +63615,10 @@ var IMPLS = {
   },
   base64encode: strFn((s2) => Buffer.from(s2, "utf8").toString("base64")),
   base64decode: strFn((s2) => Buffer.from(s2, "base64").toString("utf8")),
-  md5: strFn((s2) => createHash3("md5").update(s2).digest("hex")),
-  sha1: strFn((s2) => createHash3("sha1").update(s2).digest("hex")),
-  sha256: strFn((s2) => createHash3("sha256").update(s2).digest("hex")),
-  sha512: strFn((s2) => createHash3("sha512").update(s2).digest("hex")),
+  md5: strFn((s2) => createHash2("md5").update(s2).digest("hex")),
+  sha1: strFn((s2) => createHash2("sha1").update(s2).digest("hex")),
+  sha256: strFn((s2) => createHash2("sha256").update(s2).digest("hex")),
+  sha512: strFn((s2) => createHash2("sha512").update(s2).digest("hex")),
   // Numbers
   abs: numFn((n2) => Math.abs(n2)),
   ceil: numFn((n2) => Math.ceil(n2)),
@@ -62870,11 +65144,11 @@ var tt = {
   LineComment: 40,
   BlockComment: 41
 };
-function isDigit2(c) {
+function isDigit3(c) {
   return c >= CHAR_0 && c <= CHAR_9;
 }
 function isHexDigit2(c) {
-  return isDigit2(c) || c >= CHAR_UPPER_A && c <= CHAR_UPPER_F || c >= CHAR_LOWER_A && c <= CHAR_LOWER_F;
+  return isDigit3(c) || c >= CHAR_UPPER_A && c <= CHAR_UPPER_F || c >= CHAR_LOWER_A && c <= CHAR_LOWER_F;
 }
 function isPositiveDigit(c) {
   return c >= CHAR_1 && c <= CHAR_9;
@@ -62883,7 +65157,7 @@ function isKeywordStart(c) {
   return keywordStarts.has(c);
 }
 function isNumberStart(c) {
-  return isDigit2(c) || c === CHAR_DOT || c === CHAR_MINUS;
+  return isDigit3(c) || c === CHAR_DOT || c === CHAR_MINUS;
 }
 function isJSON5NumberStart(c) {
   return isNumberStart(c) || c === CHAR_PLUS;
@@ -62905,7 +65179,7 @@ function isJSON5IdentifierStart(c) {
   return ID_Start.test(ct);
 }
 function isJSON5IdentifierPart(c) {
-  if (isJSON5IdentifierStart(c) || isDigit2(c)) {
+  if (isJSON5IdentifierStart(c) || isDigit3(c)) {
     return true;
   }
   const ct = String.fromCharCode(c);
@@ -63169,7 +65443,7 @@ var Tokenizer = class {
           return length + identifier.length;
         }
       }
-      if (!isDigit2(c)) {
+      if (!isDigit3(c)) {
         this.#unexpected(c);
       }
       this.#reader.next();
@@ -63190,7 +65464,7 @@ var Tokenizer = class {
           length++;
           c = this.#reader.peek();
         } while (isHexDigit2(c));
-      } else if (isDigit2(c)) {
+      } else if (isDigit3(c)) {
         this.#unexpected(c);
       }
     } else {
@@ -63199,7 +65473,7 @@ var Tokenizer = class {
           this.#unexpected(c);
         }
         c = this.#reader.peek();
-        while (isDigit2(c)) {
+        while (isDigit3(c)) {
           this.#reader.next();
           length++;
           c = this.#reader.peek();
@@ -63212,7 +65486,7 @@ var Tokenizer = class {
       length++;
       digitCount++;
       c = this.#reader.peek();
-      while (isDigit2(c)) {
+      while (isDigit3(c)) {
         this.#reader.next();
         length++;
         digitCount++;
@@ -63240,11 +65514,11 @@ var Tokenizer = class {
         this.#reader.next();
         this.#unexpectedEOF();
       }
-      if (!isDigit2(c)) {
+      if (!isDigit3(c)) {
         this.#reader.next();
         this.#unexpected(c);
       }
-      while (isDigit2(c)) {
+      while (isDigit3(c)) {
         this.#reader.next();
         length++;
         c = this.#reader.peek();
@@ -63986,1540 +66260,6 @@ function parse(text3, options) {
   );
 }
 
-// src/syntax/hcl/lexer.ts
-var tokenNames = [
-  "end of file",
-  "newline",
-  "identifier",
-  "number",
-  `'"'`,
-  "heredoc",
-  "'{'",
-  "'}'",
-  "'['",
-  "']'",
-  "'('",
-  "')'",
-  "','",
-  "'.'",
-  "'...'",
-  "'='",
-  "'=='",
-  "'!'",
-  "'!='",
-  "'<'",
-  "'<='",
-  "'>'",
-  "'>='",
-  "'+'",
-  "'-'",
-  "'*'",
-  "'/'",
-  "'%'",
-  "'&&'",
-  "'||'",
-  "'?'",
-  "':'",
-  "'::'",
-  "'=>'",
-  "'~}'",
-  "invalid character"
-];
-var ID_START = new RegExp("^\\p{ID_Start}$", "u");
-var ID_CONTINUE = new RegExp("^\\p{ID_Continue}$", "u");
-function isIdentStartAt(text3, i) {
-  const c = text3.charCodeAt(i);
-  if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c === 95) return true;
-  if (!(c >= 128)) return false;
-  const cp = text3.codePointAt(i);
-  return ID_START.test(String.fromCodePoint(cp));
-}
-function identContinueLength(text3, i) {
-  const c = text3.charCodeAt(i);
-  if (c >= 97 && c <= 122 || c >= 65 && c <= 90 || c >= 48 && c <= 57 || c === 95 || c === 45) {
-    return 1;
-  }
-  if (c < 128 || Number.isNaN(c)) return 0;
-  const cp = text3.codePointAt(i);
-  if (!ID_CONTINUE.test(String.fromCodePoint(cp))) return 0;
-  return cp > 65535 ? 2 : 1;
-}
-function isDigit3(c) {
-  return c >= 48 && c <= 57;
-}
-var Lexer = class {
-  constructor(text3, start = 0) {
-    this.text = text3;
-    this.pos = start;
-  }
-  text;
-  pos;
-  type = 0 /* EOF */;
-  start = 0;
-  end = 0;
-  /** For `OHeredoc`: the marker and whether it is the indented (`<<-`) form. */
-  heredocMarker = "";
-  heredocIndent = false;
-  comments = [];
-  /** Comments are recorded once even when lookahead lexes the same text twice. */
-  commentHighWater = -1;
-  /** Lexes the next token, skipping spaces and comments. Newlines are tokens. */
-  next() {
-    const text3 = this.text;
-    const len = text3.length;
-    let i = this.pos;
-    for (; ; ) {
-      const c2 = text3.charCodeAt(i);
-      if (c2 === 32 || c2 === 9) {
-        i++;
-        continue;
-      }
-      if (c2 === 35 || c2 === 47 && text3.charCodeAt(i + 1) === 47) {
-        const s2 = i;
-        while (i < len) {
-          const d = text3.charCodeAt(i);
-          if (d === 10 || d === 13 && text3.charCodeAt(i + 1) === 10) break;
-          i++;
-        }
-        this.comment(s2, i);
-        continue;
-      }
-      if (c2 === 47 && text3.charCodeAt(i + 1) === 42) {
-        const s2 = i;
-        const close = text3.indexOf("*/", i + 2);
-        i = close < 0 ? len : close + 2;
-        this.comment(s2, i);
-        continue;
-      }
-      if (c2 === 65279 && i === 0) {
-        i++;
-        continue;
-      }
-      break;
-    }
-    this.start = i;
-    if (i >= len) {
-      this.pos = this.end = len;
-      return this.type = 0 /* EOF */;
-    }
-    const c = text3.charCodeAt(i);
-    let t;
-    let n2 = 1;
-    switch (c) {
-      case 10:
-        t = 1 /* Newline */;
-        break;
-      case 13:
-        if (text3.charCodeAt(i + 1) === 10) {
-          t = 1 /* Newline */;
-          n2 = 2;
-        } else t = 35 /* Invalid */;
-        break;
-      case 34:
-        t = 4 /* OQuote */;
-        break;
-      case 123:
-        t = 6 /* LBrace */;
-        break;
-      case 125:
-        t = 7 /* RBrace */;
-        break;
-      case 91:
-        t = 8 /* LBrack */;
-        break;
-      case 93:
-        t = 9 /* RBrack */;
-        break;
-      case 40:
-        t = 10 /* LParen */;
-        break;
-      case 41:
-        t = 11 /* RParen */;
-        break;
-      case 44:
-        t = 12 /* Comma */;
-        break;
-      case 46:
-        if (text3.charCodeAt(i + 1) === 46 && text3.charCodeAt(i + 2) === 46) {
-          t = 14 /* Ellipsis */;
-          n2 = 3;
-        } else t = 13 /* Dot */;
-        break;
-      case 61: {
-        const d = text3.charCodeAt(i + 1);
-        if (d === 61) {
-          t = 16 /* Eq */;
-          n2 = 2;
-        } else if (d === 62) {
-          t = 33 /* FatArrow */;
-          n2 = 2;
-        } else t = 15 /* Assign */;
-        break;
-      }
-      case 33:
-        if (text3.charCodeAt(i + 1) === 61) {
-          t = 18 /* NotEq */;
-          n2 = 2;
-        } else t = 17 /* Not */;
-        break;
-      case 60:
-        if (text3.charCodeAt(i + 1) === 61) {
-          t = 20 /* Le */;
-          n2 = 2;
-        } else if (text3.charCodeAt(i + 1) === 60) {
-          const h = this.heredocStart(i);
-          if (h > 0) {
-            t = 5 /* OHeredoc */;
-            n2 = h - i;
-          } else {
-            t = 35 /* Invalid */;
-            n2 = 2;
-          }
-        } else t = 19 /* Lt */;
-        break;
-      case 62:
-        if (text3.charCodeAt(i + 1) === 61) {
-          t = 22 /* Ge */;
-          n2 = 2;
-        } else t = 21 /* Gt */;
-        break;
-      case 43:
-        t = 23 /* Plus */;
-        break;
-      case 45:
-        t = 24 /* Minus */;
-        break;
-      case 42:
-        t = 25 /* Star */;
-        break;
-      case 47:
-        t = 26 /* Slash */;
-        break;
-      case 37:
-        t = 27 /* Percent */;
-        break;
-      case 38:
-        if (text3.charCodeAt(i + 1) === 38) {
-          t = 28 /* And */;
-          n2 = 2;
-        } else t = 35 /* Invalid */;
-        break;
-      case 124:
-        if (text3.charCodeAt(i + 1) === 124) {
-          t = 29 /* Or */;
-          n2 = 2;
-        } else t = 35 /* Invalid */;
-        break;
-      case 63:
-        t = 30 /* Question */;
-        break;
-      case 58:
-        if (text3.charCodeAt(i + 1) === 58) {
-          t = 32 /* DoubleColon */;
-          n2 = 2;
-        } else t = 31 /* Colon */;
-        break;
-      case 126:
-        if (text3.charCodeAt(i + 1) === 125) {
-          t = 34 /* TildeRBrace */;
-          n2 = 2;
-        } else t = 35 /* Invalid */;
-        break;
-      default:
-        if (isDigit3(c)) {
-          t = 3 /* Number */;
-          n2 = this.numberEnd(i) - i;
-        } else if (isIdentStartAt(text3, i)) {
-          t = 2 /* Ident */;
-          let j = i + (text3.charCodeAt(i) >= 55296 && text3.charCodeAt(i) <= 56319 ? 2 : 1);
-          for (; ; ) {
-            const k = identContinueLength(text3, j);
-            if (k === 0) break;
-            j += k;
-          }
-          n2 = j - i;
-        } else {
-          t = 35 /* Invalid */;
-          n2 = c >= 55296 && c <= 56319 && i + 1 < len ? 2 : 1;
-        }
-    }
-    this.end = i + n2;
-    this.pos = this.end;
-    return this.type = t;
-  }
-  comment(start, end) {
-    if (start > this.commentHighWater) {
-      this.commentHighWater = start;
-      this.comments.push({ start, end, text: this.text.slice(start, end) });
-    }
-  }
-  /** `digits ('.' digits)? ([eE] [+-]? digits)?` */
-  numberEnd(i) {
-    const text3 = this.text;
-    while (isDigit3(text3.charCodeAt(i))) i++;
-    if (text3.charCodeAt(i) === 46 && isDigit3(text3.charCodeAt(i + 1))) {
-      i += 2;
-      while (isDigit3(text3.charCodeAt(i))) i++;
-    }
-    const e = text3.charCodeAt(i);
-    if (e === 101 || e === 69) {
-      let j = i + 1;
-      const s2 = text3.charCodeAt(j);
-      if (s2 === 43 || s2 === 45) j++;
-      if (isDigit3(text3.charCodeAt(j))) {
-        j++;
-        while (isDigit3(text3.charCodeAt(j))) j++;
-        i = j;
-      }
-    }
-    return i;
-  }
-  /** At `<<`: the end of `<<-?IDENT` when a newline follows it, else -1. */
-  heredocStart(i) {
-    const text3 = this.text;
-    let j = i + 2;
-    const indent = text3.charCodeAt(j) === 45;
-    if (indent) j++;
-    if (!isIdentStartAt(text3, j)) return -1;
-    const s2 = j;
-    j++;
-    for (; ; ) {
-      const k = identContinueLength(text3, j);
-      if (k === 0) break;
-      j += k;
-    }
-    const c = text3.charCodeAt(j);
-    if (c !== 10 && !(c === 13 && text3.charCodeAt(j + 1) === 10)) return -1;
-    this.heredocMarker = text3.slice(s2, j);
-    this.heredocIndent = indent;
-    return j;
-  }
-  /** The length of the decimal digit run at `i` (for the legacy index `a.0.1`). */
-  digitsEnd(i) {
-    const text3 = this.text;
-    while (isDigit3(text3.charCodeAt(i))) i++;
-    return i;
-  }
-  /** The text of the current token. */
-  tokenText() {
-    return this.text.slice(this.start, this.end);
-  }
-};
-
-// src/syntax/hcl/parser.ts
-var BINARY = {
-  [29 /* Or */]: ["||", 1],
-  [28 /* And */]: ["&&", 2],
-  [16 /* Eq */]: ["==", 3],
-  [18 /* NotEq */]: ["!=", 3],
-  [19 /* Lt */]: ["<", 4],
-  [20 /* Le */]: ["<=", 4],
-  [21 /* Gt */]: [">", 4],
-  [22 /* Ge */]: [">=", 4],
-  [23 /* Plus */]: ["+", 5],
-  [24 /* Minus */]: ["-", 5],
-  [25 /* Star */]: ["*", 6],
-  [26 /* Slash */]: ["/", 6],
-  [27 /* Percent */]: ["%", 6]
-};
-function parseHcl(text3) {
-  const p = new Parser6(text3);
-  return p.parseFile();
-}
-function parseHclExpression(text3) {
-  const p = new Parser6(text3);
-  return p.parseStandaloneExpression();
-}
-function parseHclTemplate(text3) {
-  const p = new Parser6(text3);
-  return p.parseStandaloneTemplate();
-}
-var Parser6 = class {
-  constructor(text3) {
-    this.text = text3;
-    this.lx = new Lexer(text3);
-  }
-  text;
-  lx;
-  errors = [];
-  /** Set by the first error of an item; cleared when recovery resumes. Silences cascades. */
-  failed = false;
-  /** Whether newlines are tokens (bodies and object constructors) or skipped (brackets). */
-  nl = [true];
-  nlOn = true;
-  /** The current token is lexed lazily: `fetched` says whether `tt/ts/te` are valid. */
-  fetched = false;
-  tt = 0 /* EOF */;
-  ts = 0;
-  te = 0;
-  // ---- token plumbing ----
-  peek() {
-    if (!this.fetched) {
-      const lx = this.lx;
-      let t = lx.next();
-      if (!this.nlOn) while (t === 1 /* Newline */) t = lx.next();
-      this.tt = t;
-      this.ts = lx.start;
-      this.te = lx.end;
-      this.fetched = true;
-    }
-    return this.tt;
-  }
-  /** Consumes the current token (which must have been peeked). */
-  advance() {
-    this.fetched = false;
-  }
-  /** Moves to an absolute offset, dropping any peeked token. */
-  seek(pos) {
-    this.lx.pos = pos;
-    this.fetched = false;
-  }
-  /** The token after the current one, without consuming either. */
-  peek2() {
-    this.peek();
-    const save = this.lx.pos;
-    const lx = this.lx;
-    let t = lx.next();
-    if (!this.nlOn) while (t === 1 /* Newline */) t = lx.next();
-    lx.pos = save;
-    return t;
-  }
-  pushNl(on) {
-    this.nl.push(on);
-    this.nlOn = on;
-  }
-  popNl() {
-    this.nl.pop();
-    this.nlOn = this.nl[this.nl.length - 1] ?? true;
-  }
-  error(start, end, message) {
-    if (this.failed) return;
-    this.failed = true;
-    this.errors.push({ start, end, message });
-  }
-  unexpected(what) {
-    const t = this.peek();
-    this.error(this.ts, this.te, `Expected ${what}, found ${this.describe(t)}.`);
-  }
-  describe(t) {
-    if (t === 2 /* Ident */ || t === 3 /* Number */ || t === 35 /* Invalid */) {
-      return `${tokenNames[t]} '${this.text.slice(this.ts, this.te)}'`;
-    }
-    return tokenNames[t];
-  }
-  expect(t, what) {
-    if (this.peek() === t) {
-      this.advance();
-      return true;
-    }
-    this.unexpected(what);
-    return false;
-  }
-  // ---- file and bodies ----
-  parseFile() {
-    const body = this.parseBody(false);
-    const len = this.text.length;
-    body.start = 0;
-    body.end = len;
-    return {
-      kind: "File",
-      start: 0,
-      end: len,
-      body,
-      errors: this.errors,
-      comments: this.lx.comments,
-      syntax: "native"
-    };
-  }
-  parseStandaloneExpression() {
-    this.pushNl(false);
-    const expression = this.parseExpression();
-    if (this.peek() !== 0 /* EOF */) this.unexpected("the end of the expression");
-    return { expression, errors: this.errors };
-  }
-  parseStandaloneTemplate() {
-    const parts = this.scanTemplate(0, "json");
-    const template = {
-      kind: "Template",
-      start: 0,
-      end: this.text.length,
-      parts: this.nestTemplate(parts.parts)
-    };
-    return { template, errors: this.errors };
-  }
-  /** Parses items up to `}` (nested) or EOF (top level). The closing brace is not consumed. */
-  parseBody(nested) {
-    const items = [];
-    const start = this.fetched ? this.ts : this.lx.pos;
-    for (; ; ) {
-      const t = this.peek();
-      if (t === 1 /* Newline */) {
-        this.advance();
-        continue;
-      }
-      if (t === 0 /* EOF */) break;
-      if (t === 7 /* RBrace */) {
-        if (nested) break;
-        this.error(this.ts, this.te, "Unexpected '}': no block is open here.");
-        this.advance();
-        this.failed = false;
-        continue;
-      }
-      const itemStart = this.ts;
-      const item = this.parseItem();
-      if (item) items.push(item);
-      if (this.failed) {
-        this.recover(itemStart);
-        this.failed = false;
-      }
-    }
-    const end = this.fetched ? this.ts : this.lx.pos;
-    return { kind: "Body", start, end, items };
-  }
-  /** One attribute or block, including its terminating newline (not consumed when `}` or EOF). */
-  parseItem() {
-    if (this.peek() !== 2 /* Ident */) {
-      this.unexpected("an attribute name or block type");
-      return void 0;
-    }
-    const nameStart = this.ts;
-    const nameEnd = this.te;
-    const name = this.text.slice(nameStart, nameEnd);
-    this.advance();
-    const t = this.peek();
-    if (t === 15 /* Assign */) {
-      this.advance();
-      const value = this.parseExpression();
-      const attr = {
-        kind: "Attribute",
-        start: nameStart,
-        end: value.end,
-        name,
-        nameSpan: { start: nameStart, end: nameEnd },
-        value
-      };
-      if (!this.failed) this.endOfItem("an attribute definition");
-      return attr;
-    }
-    if (t === 6 /* LBrace */ || t === 4 /* OQuote */ || t === 2 /* Ident */) {
-      return this.parseBlock(name, nameStart, nameEnd);
-    }
-    this.unexpected(`'=' or a block after '${name}'`);
-    return void 0;
-  }
-  endOfItem(what) {
-    const t = this.peek();
-    if (t === 1 /* Newline */) {
-      this.advance();
-      return;
-    }
-    if (t === 0 /* EOF */) return;
-    this.error(this.ts, this.te, `Expected a newline after ${what}, found ${this.describe(t)}.`);
-  }
-  parseBlock(type, typeStart, typeEnd) {
-    const labels = [];
-    for (; ; ) {
-      const t = this.peek();
-      if (t === 2 /* Ident */) {
-        labels.push({ start: this.ts, end: this.te, value: this.text.slice(this.ts, this.te) });
-        this.advance();
-      } else if (t === 4 /* OQuote */) {
-        const qs = this.ts;
-        this.advance();
-        const tpl = this.parseQuoted(qs);
-        let value = "";
-        for (const part of tpl.parts) {
-          if (part.kind === "Text") value += part.value;
-          else this.error(part.start, part.end, "Block labels cannot contain template sequences.");
-        }
-        labels.push({ start: tpl.start, end: tpl.end, value });
-      } else break;
-    }
-    const block2 = {
-      kind: "Block",
-      start: typeStart,
-      end: typeEnd,
-      type,
-      typeSpan: { start: typeStart, end: typeEnd },
-      labels,
-      body: { kind: "Body", start: typeEnd, end: typeEnd, items: [] }
-    };
-    if (this.peek() !== 6 /* LBrace */) {
-      this.unexpected(`'{' to open the '${type}' block`);
-      return block2;
-    }
-    const open2 = this.ts;
-    this.advance();
-    let body;
-    const after = this.peek();
-    if (after === 1 /* Newline */ || after === 7 /* RBrace */ || after === 0 /* EOF */) {
-      body = this.parseBody(true);
-    } else {
-      const itemStart = this.ts;
-      const item = this.parseItemInline();
-      body = {
-        kind: "Body",
-        start: itemStart,
-        end: item ? item.end : itemStart,
-        items: item ? [item] : []
-      };
-      if (!this.failed && this.peek() !== 7 /* RBrace */) {
-        this.error(
-          this.ts,
-          this.te,
-          "A single-line block holds a single attribute and must close on the same line."
-        );
-      }
-      if (this.failed) {
-        this.recover(itemStart);
-        this.failed = false;
-        if (this.peek() !== 7 /* RBrace */) {
-          const rest = this.parseBody(true);
-          appendAll(body.items, rest.items);
-          body.end = rest.end;
-        }
-      }
-    }
-    body.start = open2 + 1;
-    if (this.peek() === 7 /* RBrace */) {
-      body.end = this.ts;
-      block2.end = this.te;
-      this.advance();
-      this.endOfItem("a block definition");
-    } else {
-      this.error(this.ts, this.te, `Unclosed '${type}' block: expected '}'.`);
-      block2.end = this.ts;
-      body.end = this.ts;
-    }
-    block2.body = body;
-    return block2;
-  }
-  parseItemInline() {
-    if (this.peek() !== 2 /* Ident */) {
-      this.unexpected("an attribute in a single-line block");
-      return void 0;
-    }
-    const nameStart = this.ts;
-    const nameEnd = this.te;
-    this.advance();
-    if (this.peek() !== 15 /* Assign */) {
-      this.unexpected("'=' (a single-line block holds one attribute, not a nested block)");
-      return void 0;
-    }
-    this.advance();
-    const value = this.parseExpression();
-    return {
-      kind: "Attribute",
-      start: nameStart,
-      end: value.end,
-      name: this.text.slice(nameStart, nameEnd),
-      nameSpan: { start: nameStart, end: nameEnd },
-      value
-    };
-  }
-  /**
-   * Skips from `from` to the end of the broken item: the next newline outside brackets, or
-   * before a `}` that closes the enclosing body, or EOF.
-   */
-  recover(from) {
-    const saved = this.nl;
-    this.nl = [true];
-    this.nlOn = true;
-    this.seek(from);
-    const lx = this.lx;
-    const open2 = [];
-    for (; ; ) {
-      const t = lx.next();
-      if (t === 0 /* EOF */) break;
-      if (t === 1 /* Newline */) {
-        if (open2.length === 0) break;
-        continue;
-      }
-      if (t === 6 /* LBrace */ || t === 8 /* LBrack */ || t === 10 /* LParen */) open2.push(t);
-      else if (t === 9 /* RBrack */ || t === 11 /* RParen */ || t === 7 /* RBrace */) {
-        const opener = t === 9 /* RBrack */ ? 8 /* LBrack */ : t === 11 /* RParen */ ? 10 /* LParen */ : 6 /* LBrace */;
-        const k = open2.lastIndexOf(opener);
-        if (k >= 0) open2.length = k;
-        else if (t === 7 /* RBrace */) {
-          lx.pos = lx.start;
-          break;
-        }
-      } else if (t === 4 /* OQuote */) lx.pos = this.skipQuoted(lx.end);
-      else if (t === 5 /* OHeredoc */) lx.pos = this.skipHeredoc(lx.end, lx.heredocMarker);
-    }
-    this.nl = saved;
-    this.nlOn = saved[saved.length - 1] ?? true;
-    this.fetched = false;
-  }
-  /** The offset after the quoted string whose content starts at `i` (or at the line's end). */
-  skipQuoted(i) {
-    const text3 = this.text;
-    const len = text3.length;
-    let depth = 0;
-    while (i < len) {
-      const c = text3.charCodeAt(i);
-      if (c === 92) i += 2;
-      else if (c === 34) {
-        if (depth === 0) return i + 1;
-        i = this.skipQuoted(i + 1);
-      } else if (c === 10 && depth === 0) return text3.charCodeAt(i - 1) === 13 ? i - 1 : i;
-      else if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === 123) {
-        depth++;
-        i += 2;
-      } else if (c === 123 && depth > 0) {
-        depth++;
-        i++;
-      } else if (c === 125 && depth > 0) {
-        depth--;
-        i++;
-      } else i++;
-    }
-    return len;
-  }
-  skipHeredoc(i, marker) {
-    const text3 = this.text;
-    const len = text3.length;
-    i = lineAfter(text3, i);
-    while (i < len) {
-      const e = lineEnd2(text3, i);
-      let s2 = i;
-      while (s2 < e && isSpace(text3.charCodeAt(s2))) s2++;
-      if (e - s2 === marker.length && text3.startsWith(marker, s2)) return e;
-      i = lineAfter(text3, e);
-    }
-    return len;
-  }
-  // ---- expressions ----
-  parseExpression() {
-    const cond = this.parseBinary(1);
-    if (this.peek() !== 30 /* Question */ || this.failed) return cond;
-    this.advance();
-    const trueResult = this.parseExpression();
-    if (this.failed) return this.wrapError(cond.start, trueResult.end);
-    if (!this.expect(31 /* Colon */, "':' in the conditional expression")) {
-      return this.wrapError(cond.start, trueResult.end);
-    }
-    const falseResult = this.parseExpression();
-    return {
-      kind: "Conditional",
-      start: cond.start,
-      end: falseResult.end,
-      condition: cond,
-      trueResult,
-      falseResult
-    };
-  }
-  wrapError(start, end) {
-    return { kind: "ErrorExpression", start, end };
-  }
-  parseBinary(minPrec) {
-    let left = this.parseUnary();
-    for (; ; ) {
-      if (this.failed) return left;
-      const op = BINARY[this.peek()];
-      if (!op || op[1] < minPrec) return left;
-      this.advance();
-      const right = this.parseBinary(op[1] + 1);
-      left = {
-        kind: "Binary",
-        start: left.start,
-        end: right.end,
-        operator: op[0],
-        left,
-        right
-      };
-    }
-  }
-  parseUnary() {
-    const t = this.peek();
-    if (t === 24 /* Minus */ || t === 17 /* Not */) {
-      const start = this.ts;
-      this.advance();
-      const operand = this.parseUnary();
-      return {
-        kind: "Unary",
-        start,
-        end: operand.end,
-        operator: t === 24 /* Minus */ ? "-" : "!",
-        operand
-      };
-    }
-    return this.parsePostfix(this.parsePrimary());
-  }
-  parsePostfix(expr) {
-    for (; ; ) {
-      if (this.failed) return expr;
-      const t = this.peek();
-      if (t === 13 /* Dot */) {
-        const dotEnd = this.te;
-        this.advance();
-        const n2 = this.peekAttrAfterDot(dotEnd);
-        if (n2 === "splat") {
-          expr = this.parseSplat(expr, false);
-          continue;
-        }
-        if (n2 === void 0) return expr;
-        expr = n2(expr);
-      } else if (t === 8 /* LBrack */) {
-        this.advance();
-        this.pushNl(false);
-        if (this.peek() === 25 /* Star */ && this.peek2() === 9 /* RBrack */) {
-          this.advance();
-          this.peek();
-          this.advance();
-          this.popNl();
-          expr = this.parseSplat(expr, true);
-          continue;
-        }
-        const key2 = this.parseExpression();
-        if (!this.failed && this.peek() !== 9 /* RBrack */) this.unexpected("']' to close the index");
-        if (this.failed) {
-          this.popNl();
-          return { kind: "Index", start: expr.start, end: key2.end, object: expr, key: key2 };
-        }
-        const end = this.te;
-        this.advance();
-        this.popNl();
-        expr = { kind: "Index", start: expr.start, end, object: expr, key: key2 };
-      } else return expr;
-    }
-  }
-  /**
-   * After a `.`: returns a builder for `.name` or the legacy `.0`, `'splat'` for `.*`, or
-   * `undefined` after reporting an error.
-   */
-  peekAttrAfterDot(dotEnd) {
-    if (isDigit3(this.text.charCodeAt(dotEnd))) {
-      const s2 = dotEnd;
-      const e = this.lx.digitsEnd(s2);
-      this.seek(e);
-      if (this.text.charCodeAt(e) === 46 && isDigit3(this.text.charCodeAt(e + 1))) {
-        this.error(s2, this.lx.digitsEnd(e + 1), "Legacy index syntax cannot chain two indexes, as in `a.0.1`; write `a[0][1]`.");
-      }
-      const key2 = { kind: "Literal", start: s2, end: e, value: Number(this.text.slice(s2, e)) };
-      return (o) => ({ kind: "Index", start: o.start, end: e, object: o, key: key2 });
-    }
-    const t = this.peek();
-    if (t === 2 /* Ident */) {
-      const s2 = this.ts;
-      const e = this.te;
-      this.advance();
-      const name = this.text.slice(s2, e);
-      return (o) => ({ kind: "GetAttr", start: o.start, end: e, object: o, name });
-    }
-    if (t === 25 /* Star */) {
-      this.advance();
-      return "splat";
-    }
-    this.unexpected("an attribute name after '.'");
-    return void 0;
-  }
-  /** After `[*]` or `.*`: the traversal applied to each element. */
-  parseSplat(object, full) {
-    const markEnd = this.lx.pos;
-    let each = { kind: "Variable", start: markEnd, end: markEnd, name: "*" };
-    for (; ; ) {
-      if (this.failed) break;
-      const t = this.peek();
-      if (t === 13 /* Dot */) {
-        const dotEnd = this.te;
-        const c = this.text.charCodeAt(dotEnd);
-        if (c === 42) break;
-        this.advance();
-        const n2 = this.peekAttrAfterDot(dotEnd);
-        if (n2 === void 0 || n2 === "splat") break;
-        each = n2(each);
-      } else if (t === 8 /* LBrack */ && full) {
-        if (this.peek2() === 25 /* Star */) break;
-        this.advance();
-        this.pushNl(false);
-        const key2 = this.parseExpression();
-        if (!this.failed && this.peek() !== 9 /* RBrack */) this.unexpected("']' to close the index");
-        const end = this.failed ? key2.end : this.te;
-        if (!this.failed) this.advance();
-        this.popNl();
-        each = { kind: "Index", start: each.start, end, object: each, key: key2 };
-      } else break;
-    }
-    return { kind: "Splat", start: object.start, end: Math.max(markEnd, each.end), object, full, each };
-  }
-  depth = 0;
-  /**
-   * Brackets nested past MAX_NESTING are not parsed (the recursion would overflow the stack): the
-   * construct is skipped to its closing bracket, reported where it starts, and unknown.
-   */
-  parsePrimary() {
-    const t = this.peek();
-    if (t !== 8 /* LBrack */ && t !== 6 /* LBrace */ && t !== 10 /* LParen */) return this.parsePrimaryInner();
-    if (this.depth >= MAX_NESTING) return this.skipTooDeep();
-    this.depth++;
-    try {
-      return this.parsePrimaryInner();
-    } finally {
-      this.depth--;
-    }
-  }
-  reportedTooDeep = false;
-  skipTooDeep() {
-    const start = this.ts;
-    if (!this.failed && !this.reportedTooDeep) {
-      this.reportedTooDeep = true;
-      this.errors.push({ start, end: this.te, message: tooDeepMessage(), limit: true });
-    }
-    let open2 = 0;
-    let end = start;
-    for (; ; ) {
-      const t = this.peek();
-      if (t === 0 /* EOF */) break;
-      const at = this.ts;
-      end = this.te;
-      if (t === 5 /* OHeredoc */) {
-        const marker = this.lx.heredocMarker;
-        const indent = this.lx.heredocIndent;
-        this.advance();
-        end = this.parseHeredoc(at, end, marker, indent).end;
-        continue;
-      }
-      this.advance();
-      if (t === 4 /* OQuote */) end = this.parseQuoted(at).end;
-      else if (t === 8 /* LBrack */ || t === 6 /* LBrace */ || t === 10 /* LParen */) open2++;
-      else if (t === 9 /* RBrack */ || t === 7 /* RBrace */ || t === 11 /* RParen */ || t === 34 /* TildeRBrace */) open2--;
-      if (open2 <= 0) break;
-    }
-    return { kind: "ErrorExpression", start, end };
-  }
-  parsePrimaryInner() {
-    const t = this.peek();
-    const start = this.ts;
-    const end = this.te;
-    switch (t) {
-      case 3 /* Number */: {
-        this.advance();
-        return { kind: "Literal", start, end, value: Number(this.text.slice(start, end)) };
-      }
-      case 2 /* Ident */: {
-        this.advance();
-        const name = this.text.slice(start, end);
-        if (name === "true" || name === "false" || name === "null") {
-          return { kind: "Literal", start, end, value: name === "null" ? null : name === "true" };
-        }
-        const n2 = this.peek();
-        if (n2 === 10 /* LParen */ || n2 === 32 /* DoubleColon */) return this.parseCall(name, start, end);
-        return { kind: "Variable", start, end, name };
-      }
-      case 4 /* OQuote */:
-        this.advance();
-        return this.parseQuoted(start);
-      case 5 /* OHeredoc */: {
-        const marker = this.lx.heredocMarker;
-        const indent = this.lx.heredocIndent;
-        this.advance();
-        return this.parseHeredoc(start, end, marker, indent);
-      }
-      case 10 /* LParen */: {
-        this.advance();
-        this.pushNl(false);
-        const inner = this.parseExpression();
-        if (!this.failed) this.expect(11 /* RParen */, "')'");
-        const e = this.failed ? inner.end : this.te;
-        this.popNl();
-        return { kind: "Paren", start, end: e, expression: inner };
-      }
-      case 8 /* LBrack */:
-        return this.parseTuple();
-      case 6 /* LBrace */:
-        return this.parseObject();
-      default:
-        this.unexpected("an expression");
-        return { kind: "ErrorExpression", start, end: start };
-    }
-  }
-  parseCall(first3, start, firstEnd) {
-    let name = first3;
-    let nameEnd = firstEnd;
-    while (this.peek() === 32 /* DoubleColon */) {
-      this.advance();
-      if (this.peek() !== 2 /* Ident */) {
-        this.unexpected("a name after '::'");
-        return { kind: "ErrorExpression", start, end: nameEnd };
-      }
-      nameEnd = this.te;
-      name = this.text.slice(start, nameEnd);
-      this.advance();
-    }
-    if (this.peek() !== 10 /* LParen */) {
-      this.unexpected(`'(' to call '${name}'`);
-      return { kind: "ErrorExpression", start, end: nameEnd };
-    }
-    this.advance();
-    this.pushNl(false);
-    const args = [];
-    let expandFinal = false;
-    let end = nameEnd;
-    for (; ; ) {
-      if (this.peek() === 11 /* RParen */) {
-        end = this.te;
-        this.advance();
-        break;
-      }
-      const arg = this.parseExpression();
-      args.push(arg);
-      end = arg.end;
-      if (this.failed) break;
-      let t = this.peek();
-      if (t === 14 /* Ellipsis */) {
-        expandFinal = true;
-        this.advance();
-        t = this.peek();
-        if (t !== 11 /* RParen */) {
-          this.unexpected("')' after the expanded argument '...'");
-          break;
-        }
-        continue;
-      }
-      if (t === 12 /* Comma */) {
-        this.advance();
-        continue;
-      }
-      if (t !== 11 /* RParen */) {
-        this.unexpected(`',' or ')' in the call to '${name}'`);
-        break;
-      }
-    }
-    this.popNl();
-    return { kind: "FunctionCall", start, end, name, args, expandFinal };
-  }
-  parseTuple() {
-    const start = this.ts;
-    this.advance();
-    this.pushNl(false);
-    try {
-      if (this.peek() === 2 /* Ident */ && this.isFor()) return this.parseFor(start, false);
-      const items = [];
-      for (; ; ) {
-        if (this.peek() === 9 /* RBrack */) {
-          const end = this.te;
-          this.advance();
-          return { kind: "Tuple", start, end, items };
-        }
-        const item = this.parseExpression();
-        items.push(item);
-        if (this.failed) return { kind: "Tuple", start, end: item.end, items };
-        const t = this.peek();
-        if (t === 12 /* Comma */) this.advance();
-        else if (t !== 9 /* RBrack */) {
-          this.unexpected("',' or ']' in the tuple");
-          return { kind: "Tuple", start, end: item.end, items };
-        }
-      }
-    } finally {
-      this.popNl();
-    }
-  }
-  /** At `for` after `[` or `{`: is it a for expression (and not an object key `for`)? */
-  isFor() {
-    if (this.te - this.ts !== 3 || !this.text.startsWith("for", this.ts)) return false;
-    return this.peek2() === 2 /* Ident */;
-  }
-  parseObject() {
-    const start = this.ts;
-    this.advance();
-    this.pushNl(false);
-    if (this.peek() === 2 /* Ident */ && this.isFor()) {
-      try {
-        return this.parseFor(start, true);
-      } finally {
-        this.popNl();
-      }
-    }
-    this.popNl();
-    this.pushNl(true);
-    const items = [];
-    try {
-      for (; ; ) {
-        let t = this.peek();
-        while (t === 1 /* Newline */) {
-          this.advance();
-          t = this.peek();
-        }
-        if (t === 7 /* RBrace */) {
-          const end = this.te;
-          this.advance();
-          return { kind: "Object", start, end, items };
-        }
-        const key2 = this.parseObjectKey();
-        if (this.failed) return { kind: "Object", start, end: key2.end, items };
-        t = this.peek();
-        if (t !== 15 /* Assign */ && t !== 31 /* Colon */) {
-          this.unexpected("'=' or ':' after the object key");
-          return { kind: "Object", start, end: key2.end, items };
-        }
-        this.advance();
-        const value = this.parseExpression();
-        items.push({ start: key2.start, end: value.end, key: key2, value });
-        if (this.failed) return { kind: "Object", start, end: value.end, items };
-        t = this.peek();
-        if (t === 12 /* Comma */ || t === 1 /* Newline */) this.advance();
-        else if (t !== 7 /* RBrace */) {
-          this.unexpected("',' or a newline or '}' after the object item");
-          return { kind: "Object", start, end: value.end, items };
-        }
-      }
-    } finally {
-      this.popNl();
-    }
-  }
-  /** A key: a bare identifier (kept as a Variable), a string, `(expr)`, or another expression. */
-  parseObjectKey() {
-    if (this.peek() === 2 /* Ident */) {
-      const s2 = this.ts;
-      const e = this.te;
-      const t2 = this.peek2();
-      if (t2 === 15 /* Assign */ || t2 === 31 /* Colon */) {
-        this.advance();
-        const name = this.text.slice(s2, e);
-        return { kind: "Variable", start: s2, end: e, name };
-      }
-    }
-    return this.parseExpression();
-  }
-  /** `for k, v in coll : ...`; the opener has been consumed and newlines are off. */
-  parseFor(start, object) {
-    this.advance();
-    let keyVar;
-    let valueVar = this.forVar();
-    if (this.failed) return this.wrapError(start, this.ts);
-    if (this.peek() === 12 /* Comma */) {
-      this.advance();
-      keyVar = valueVar;
-      valueVar = this.forVar();
-      if (this.failed) return this.wrapError(start, this.ts);
-    }
-    if (!this.expectKeyword("in")) return this.wrapError(start, this.ts);
-    const collection = this.parseExpression();
-    if (this.failed) return this.wrapError(start, collection.end);
-    if (!this.expect(31 /* Colon */, "':' after the for expression's collection")) {
-      return this.wrapError(start, collection.end);
-    }
-    let key2;
-    let value = this.parseExpression();
-    if (this.failed) return this.wrapError(start, value.end);
-    let grouping = false;
-    if (object) {
-      if (!this.expect(33 /* FatArrow */, "'=>' in the object for expression")) return this.wrapError(start, value.end);
-      key2 = value;
-      value = this.parseExpression();
-      if (this.failed) return this.wrapError(start, value.end);
-      if (this.peek() === 14 /* Ellipsis */) {
-        grouping = true;
-        this.advance();
-      }
-    }
-    let condition;
-    if (this.peek() === 2 /* Ident */ && this.te - this.ts === 2 && this.text.startsWith("if", this.ts)) {
-      this.advance();
-      condition = this.parseExpression();
-      if (this.failed) return this.wrapError(start, condition.end);
-    }
-    const close = object ? 7 /* RBrace */ : 9 /* RBrack */;
-    if (!this.expect(close, object ? "'}' to close the for expression" : "']' to close the for expression")) {
-      return this.wrapError(start, (condition ?? value).end);
-    }
-    const end = this.lx.pos;
-    const result = {
-      kind: "For",
-      start,
-      end,
-      object,
-      valueVar,
-      collection,
-      value,
-      grouping
-    };
-    if (keyVar !== void 0) result.keyVar = keyVar;
-    if (key2) result.key = key2;
-    if (condition) result.condition = condition;
-    return result;
-  }
-  forVar() {
-    if (this.peek() !== 2 /* Ident */) {
-      this.unexpected("a variable name in the for expression");
-      return "";
-    }
-    const name = this.text.slice(this.ts, this.te);
-    this.advance();
-    return name;
-  }
-  expectKeyword(word) {
-    if (this.peek() === 2 /* Ident */ && this.te - this.ts === word.length && this.text.startsWith(word, this.ts)) {
-      this.advance();
-      return true;
-    }
-    this.unexpected(`'${word}'`);
-    return false;
-  }
-  // ---- templates ----
-  /** After an opening quote at `start`: the quoted template, up to and including `"`. */
-  parseQuoted(start) {
-    const { parts, end } = this.scanTemplate(start + 1, "quoted");
-    this.seek(end);
-    return { kind: "Template", start, end, parts: this.nestTemplate(parts) };
-  }
-  parseHeredoc(start, openEnd, marker, indent) {
-    const contentStart = lineAfter(this.text, openEnd);
-    const { parts, end, closed } = this.scanTemplate(contentStart, "heredoc", marker);
-    if (!closed) this.error(start, openEnd, `Unterminated heredoc: no closing '${marker}' line.`);
-    if (indent) flushIndent(parts);
-    this.seek(end);
-    return { kind: "Template", start, end, parts: this.nestTemplate(parts), heredoc: { marker, indent } };
-  }
-  /**
-   * Scans template content from `i`. Quoted mode stops after `"`; heredoc mode after the closing
-   * marker line (excluding its newline); json mode at the end of the text.
-   */
-  scanTemplate(i, mode, marker = "") {
-    const text3 = this.text;
-    const len = text3.length;
-    const parts = [];
-    const escapes = mode === "quoted";
-    let lineStart = mode === "heredoc";
-    let textStart = i;
-    let value = "";
-    let runStart = i;
-    const flush = (end) => {
-      if (runStart < end) value += text3.slice(runStart, end);
-      if (textStart < end) {
-        parts.push({ kind: "Text", value, start: textStart, end, lineStart });
-      }
-      value = "";
-      lineStart = false;
-    };
-    for (; ; ) {
-      if (lineStart && mode === "heredoc" && textStart === i) {
-        const e = lineEnd2(text3, i);
-        let s2 = i;
-        while (s2 < e && isSpace(text3.charCodeAt(s2))) s2++;
-        if (e - s2 === marker.length && text3.startsWith(marker, s2)) {
-          return { parts, end: e, closed: true };
-        }
-      }
-      if (i >= len) {
-        flush(i);
-        if (mode === "quoted") this.error(i, i, `Unterminated string: expected '"'.`);
-        return { parts, end: len, closed: mode === "json" };
-      }
-      const c = text3.charCodeAt(i);
-      if (c === 34 && mode === "quoted") {
-        flush(i);
-        return { parts, end: i + 1, closed: true };
-      }
-      if (c === 10 || c === 13) {
-        if (mode === "quoted") {
-          flush(i);
-          this.error(i, i, "Unterminated string: a quoted string cannot span lines.");
-          return { parts, end: i, closed: false };
-        }
-        if (mode === "heredoc") {
-          const next = c === 13 && text3.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
-          flush(next);
-          i = next;
-          textStart = runStart = i;
-          lineStart = true;
-          continue;
-        }
-        if (c === 10 || text3.charCodeAt(i + 1) === 10) {
-          i++;
-          continue;
-        }
-      }
-      if (c === 92 && escapes) {
-        value += text3.slice(runStart, i);
-        const r = this.escape(i);
-        value += r.value;
-        i = r.end;
-        runStart = i;
-        continue;
-      }
-      if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === 123) {
-        const s2 = i;
-        flush(i);
-        const seq = c === 36 ? this.interpolation(s2) : this.directive(s2);
-        parts.push(seq);
-        i = seq.end;
-        textStart = runStart = i;
-        if (this.failed) {
-          if (mode === "quoted") {
-            const e = this.skipQuoted(i);
-            return { parts, end: e, closed: false };
-          }
-        }
-        continue;
-      }
-      if ((c === 36 || c === 37) && text3.charCodeAt(i + 1) === c && text3.charCodeAt(i + 2) === 123) {
-        value += text3.slice(runStart, i + 1);
-        i += 2;
-        runStart = i;
-        continue;
-      }
-      i++;
-    }
-  }
-  escape(i) {
-    const text3 = this.text;
-    const c = text3.charCodeAt(i + 1);
-    switch (c) {
-      case 110:
-        return { value: "\n", end: i + 2 };
-      case 114:
-        return { value: "\r", end: i + 2 };
-      case 116:
-        return { value: "	", end: i + 2 };
-      case 34:
-        return { value: '"', end: i + 2 };
-      case 92:
-        return { value: "\\", end: i + 2 };
-      case 117:
-      case 85: {
-        const n2 = c === 117 ? 4 : 8;
-        const hex = text3.slice(i + 2, i + 2 + n2);
-        if (hex.length === n2 && /^[0-9a-fA-F]+$/.test(hex)) {
-          const cp = parseInt(hex, 16);
-          if (cp <= 1114111 && (cp < 55296 || cp > 57343)) {
-            return { value: String.fromCodePoint(cp), end: i + 2 + n2 };
-          }
-        }
-        this.error(i, i + 2, `Invalid escape: '\\${String.fromCharCode(c)}' needs ${n2} hex digits of a Unicode scalar value.`);
-        return { value: "", end: i + 2 };
-      }
-      default:
-        this.error(i, i + 2, `Invalid escape sequence '\\${text3[i + 1] ?? ""}'.`);
-        return { value: "", end: Math.min(i + 2, text3.length) };
-    }
-  }
-  /** `${ expr }` at `s`, with optional strip markers. */
-  interpolation(s2) {
-    let i = s2 + 2;
-    const stripLeft = this.text.charCodeAt(i) === 126;
-    if (stripLeft) i++;
-    this.seek(i);
-    this.pushNl(false);
-    const expression = this.parseExpression();
-    let end = expression.end;
-    let stripRight = false;
-    if (!this.failed) {
-      const t = this.peek();
-      if (t === 7 /* RBrace */ || t === 34 /* TildeRBrace */) {
-        stripRight = t === 34 /* TildeRBrace */;
-        end = this.te;
-        this.advance();
-      } else this.unexpected("'}' to close the interpolation");
-    }
-    this.popNl();
-    return { kind: "Interpolation", expression, start: s2, end, stripLeft, stripRight };
-  }
-  /** `%{ if c }`, `%{ else }`, `%{ endif }`, `%{ for k, v in c }`, `%{ endfor }` at `s`. */
-  directive(s2) {
-    let i = s2 + 2;
-    const stripLeft = this.text.charCodeAt(i) === 126;
-    if (stripLeft) i++;
-    this.seek(i);
-    this.pushNl(false);
-    const part = {
-      kind: "Directive",
-      directive: "error",
-      start: s2,
-      end: i,
-      stripLeft,
-      stripRight: false
-    };
-    const t = this.peek();
-    const word = t === 2 /* Ident */ ? this.text.slice(this.ts, this.te) : "";
-    if (word === "if") {
-      this.advance();
-      part.directive = "if";
-      part.condition = this.parseExpression();
-    } else if (word === "for") {
-      this.advance();
-      part.directive = "for";
-      let v = this.forVar();
-      if (!this.failed && this.peek() === 12 /* Comma */) {
-        this.advance();
-        part.keyVar = v;
-        v = this.forVar();
-      }
-      part.valueVar = v;
-      if (!this.failed) this.expectKeyword("in");
-      if (!this.failed) part.condition = this.parseExpression();
-    } else if (word === "else" || word === "endif" || word === "endfor") {
-      this.advance();
-      part.directive = word;
-    } else {
-      this.unexpected("'if', 'else', 'endif', 'for' or 'endfor' in the template directive");
-    }
-    if (!this.failed) {
-      const c = this.peek();
-      if (c === 7 /* RBrace */ || c === 34 /* TildeRBrace */) {
-        part.stripRight = c === 34 /* TildeRBrace */;
-        part.end = this.te;
-        this.advance();
-      } else this.unexpected("'}' to close the template directive");
-    }
-    if (this.failed) part.end = Math.max(part.end, this.fetched ? this.ts : this.lx.pos);
-    this.popNl();
-    return part;
-  }
-  /** Applies strip markers, merges text, and nests `if`/`for` directives. */
-  nestTemplate(parts) {
-    if (parts.length === 1) {
-      const p = parts[0];
-      if (p.kind === "Text") {
-        return p.value === "" ? [] : [{ kind: "Text", value: p.value, start: p.start, end: p.end }];
-      }
-      if (p.kind === "Interpolation") {
-        return [{ kind: "Interpolation", expression: p.expression, start: p.start, end: p.end }];
-      }
-    }
-    for (let k = 0; k < parts.length; k++) {
-      const p = parts[k];
-      if (p.kind === "Text") continue;
-      if (p.stripLeft && k > 0) {
-        const prev = parts[k - 1];
-        if (prev.kind === "Text") prev.value = prev.value.replace(/\s+$/u, "");
-      }
-      if (p.stripRight && k + 1 < parts.length) {
-        const next = parts[k + 1];
-        if (next.kind === "Text") next.value = next.value.replace(/^\s+/u, "");
-      }
-    }
-    const raw = [];
-    for (const p of parts) {
-      const last = raw[raw.length - 1];
-      if (p.kind === "Text" && last && last.kind === "Text" && last.end === p.start) {
-        last.value += p.value;
-        last.end = p.end;
-      } else raw.push(p);
-    }
-    const root = [];
-    const stack = [];
-    let out = root;
-    for (const p of raw) {
-      if (p.kind === "Text") {
-        if (p.value !== "") out.push({ kind: "Text", value: p.value, start: p.start, end: p.end });
-        continue;
-      }
-      if (p.kind === "Interpolation") {
-        out.push({ kind: "Interpolation", expression: p.expression, start: p.start, end: p.end });
-        continue;
-      }
-      switch (p.directive) {
-        case "if": {
-          const node = {
-            kind: "If",
-            start: p.start,
-            end: p.end,
-            condition: p.condition ?? { kind: "ErrorExpression", start: p.end, end: p.end },
-            then: []
-          };
-          out.push(node);
-          stack.push({ into: out, node, open: p });
-          out = node.then;
-          break;
-        }
-        case "for": {
-          const node = {
-            kind: "For",
-            start: p.start,
-            end: p.end,
-            valueVar: p.valueVar ?? "",
-            collection: p.condition ?? { kind: "ErrorExpression", start: p.end, end: p.end },
-            body: []
-          };
-          if (p.keyVar !== void 0) node.keyVar = p.keyVar;
-          out.push(node);
-          stack.push({ into: out, node, open: p });
-          out = node.body;
-          break;
-        }
-        case "else": {
-          const top = stack[stack.length - 1];
-          if (!top || top.node.kind !== "If" || top.node.else) {
-            this.error(p.start, p.end, "'%{else}' without a matching '%{if}'.");
-            break;
-          }
-          top.node.else = [];
-          out = top.node.else;
-          break;
-        }
-        case "endif":
-        case "endfor": {
-          const want = p.directive === "endif" ? "If" : "For";
-          const top = stack[stack.length - 1];
-          if (!top || top.node.kind !== want) {
-            this.error(p.start, p.end, `'%{${p.directive}}' without a matching '%{${want === "If" ? "if" : "for"}}'.`);
-            break;
-          }
-          stack.pop();
-          top.node.end = p.end;
-          out = top.into;
-          break;
-        }
-        case "error":
-          break;
-      }
-    }
-    for (const f of stack) {
-      this.error(f.open.start, f.open.end, `Unclosed '%{${f.node.kind === "If" ? "if" : "for"}}': expected '%{end${f.node.kind === "If" ? "if" : "for"}}'.`);
-    }
-    return root;
-  }
-};
-function isSpace(c) {
-  return c === 32 || c === 9;
-}
-function lineEnd2(text3, i) {
-  const len = text3.length;
-  while (i < len) {
-    const c = text3.charCodeAt(i);
-    if (c === 10 || c === 13 && text3.charCodeAt(i + 1) === 10) return i;
-    i++;
-  }
-  return len;
-}
-function lineAfter(text3, i) {
-  const e = lineEnd2(text3, i);
-  if (text3.charCodeAt(e) === 13 && text3.charCodeAt(e + 1) === 10) return e + 2;
-  return e < text3.length ? e + 1 : e;
-}
-function flushIndent(parts) {
-  let min = Infinity;
-  let prevEndsLine = true;
-  for (const p of parts) {
-    if (p.kind !== "Text") {
-      if (prevEndsLine) min = 0;
-      prevEndsLine = false;
-      continue;
-    }
-    if (p.lineStart) {
-      const v = p.value;
-      let n2 = 0;
-      while (n2 < v.length && isSpace(v.charCodeAt(n2))) n2++;
-      const c = v.charCodeAt(n2);
-      const blank = c === 10 || c === 13;
-      if (!blank && n2 < min) min = n2;
-    }
-    const last = p.value.charCodeAt(p.value.length - 1);
-    prevEndsLine = last === 10 || last === 13;
-  }
-  if (min === Infinity || min === 0) return;
-  for (const p of parts) {
-    if (p.kind !== "Text" || !p.lineStart) continue;
-    const v = p.value;
-    let n2 = 0;
-    while (n2 < min && n2 < v.length && isSpace(v.charCodeAt(n2))) n2++;
-    if (n2 === min) p.value = v.slice(n2);
-  }
-}
-
 // src/syntax/hcl/json.ts
 var lifecycle = {
   labels: 0,
@@ -66190,6 +66930,12 @@ function inWorkers(script, batches2, setup, count, onBatch) {
   });
 }
 
+// src/engine/cache.ts
+import { createHash as createHash3 } from "node:crypto";
+function contentHash(text3) {
+  return createHash3("sha1").update(text3).digest("base64url");
+}
+
 // src/engine/lint.ts
 function defaultRuleRuns(rules = builtinRules) {
   return rules.map((rule16) => ({ rule: rule16, severity: rule16.meta.severity, options: { ...rule16.meta.defaultOptions ?? {} } }));
@@ -66263,17 +67009,26 @@ async function analyze2(paths, options = {}) {
   appendAll(program.diagnostics, unreadableFiles(files.map((f) => f.path), program, host, walkProblems));
   if (cached2) cached2.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
   keys = [];
-  const inputs = { externalCalls: program.externalCalls, exports: program.exports, serviceAccounts: program.serviceAccounts };
-  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), SHAPES, inputs));
+  const graph = programGraph(program, (f) => host.readFile(f));
   return { graph, program, host, cached: cached2 };
 }
+function programGraph(program, readFile) {
+  const inputs = { externalCalls: program.externalCalls, exports: program.exports, serviceAccounts: program.serviceAccounts };
+  return withSourceText(readFile, () => buildGraph(program.resources, roleCatalog(), SHAPES, inputs));
+}
 async function lint(paths, options = {}) {
-  const { graph, program, host, cached: cached2 } = await analyze2(paths, options);
+  return lintAnalysis(await analyze2(paths, options), options);
+}
+async function lintAnalysis(analysis, options = {}, ruleFindings) {
+  const { graph, program, host, cached: cached2 } = analysis;
   options.onProgress?.({ stage: "rules" });
   const runOptions = { roles: roleCatalog(), sourceText: (f) => host.readFile(f), sourceLines: (f) => host.lineMap(f) };
   const runs = options.rules ?? defaultRuleRuns();
   let findings;
-  if (options.config) {
+  if (ruleFindings) {
+    if (options.config) await options.config.load(program.files);
+    findings = [...ruleFindings];
+  } else if (options.config) {
     await options.config.load(program.files);
     findings = runConfiguredRules(graph, options.config, program.files, runOptions);
   } else findings = runRules(graph, runs, runOptions);
@@ -66377,9 +67132,9 @@ function docsLookup(context) {
 }
 
 // src/format/paths.ts
-import { relative as relative9, sep as sep5 } from "node:path";
+import { relative as relative10, sep as sep5 } from "node:path";
 function displayPath(file, cwd) {
-  const rel = relative9(cwd, file);
+  const rel = relative10(cwd, file);
   return (rel === "" ? file : rel).split(sep5).join("/");
 }
 function findingsByFile(result, cwd, includeClean) {
@@ -66500,9 +67255,10 @@ var json = (result, context) => {
   const { cwd } = context;
   const docsUrl = docsLookup(context);
   const summary2 = { files: result.files.length, error: 0, warning: 0, info: 0 };
+  const edits2 = (list2) => list2.map((e) => ({ file: displayPath(e.file, cwd), range: e.range, text: e.text }));
   const findings = result.findings.map((f) => {
     summary2[f.severity]++;
-    return {
+    const out = {
       ruleId: f.ruleId,
       severity: f.severity,
       message: f.message,
@@ -66512,8 +67268,13 @@ var json = (result, context) => {
       fingerprint: f.fingerprint,
       ...withDocsUrl(docsUrl(f.ruleId))
     };
+    if (f.fix) out.fix = f.fix.message ? { message: f.fix.message, edits: edits2(f.fix.edits) } : { edits: edits2(f.fix.edits) };
+    if (f.suggestions) out.suggestions = f.suggestions.map((s2) => ({ message: s2.message, edits: edits2(s2.edits) }));
+    return out;
   });
-  return jsonForLogs(JSON.stringify({ version: 1, findings, summary: summary2 }, null, 2)) + "\n";
+  const report2 = { version: 1, findings, summary: summary2 };
+  if (result.fixed) report2.output = result.fixed.map((o) => ({ file: displayPath(o.file, cwd), output: o.output }));
+  return jsonForLogs(JSON.stringify(report2, null, 2)) + "\n";
 };
 
 // src/format/junit.ts
@@ -66574,6 +67335,17 @@ var sarif = (result, { cwd, rules, version }) => {
       endColumn: range.end.column
     }
   });
+  const artifactChanges = (edits2) => {
+    const byFile = /* @__PURE__ */ new Map();
+    for (const e of edits2) byFile.set(e.file, [...byFile.get(e.file) ?? [], e]);
+    return [...byFile].map(([file, list2]) => ({
+      artifactLocation: physical(file, list2[0].range).artifactLocation,
+      replacements: list2.map((e) => ({
+        deletedRegion: physical(file, e.range).region,
+        insertedContent: { text: e.text }
+      }))
+    }));
+  };
   const results = result.findings.map((f) => {
     const out = {
       ruleId: f.ruleId,
@@ -66585,6 +67357,11 @@ var sarif = (result, { cwd, rules, version }) => {
     if (f.related.length > 0) {
       out.relatedLocations = f.related.map((r, i) => ({ id: i + 1, message: { text: r.message }, physicalLocation: physical(r.file, r.range) }));
     }
+    const fixes = [
+      ...f.fix ? [{ description: { text: f.fix.message ?? `Fix the ${f.ruleId} finding` }, edits: f.fix.edits }] : [],
+      ...(f.suggestions ?? []).map((s2) => ({ description: { text: s2.message }, edits: s2.edits }))
+    ];
+    if (fixes.length > 0) out.fixes = fixes.map((x) => ({ description: x.description, artifactChanges: artifactChanges(x.edits) }));
     out.partialFingerprints = { primaryLocationLineHash: f.fingerprint, "grantlint/v1": f.fingerprint };
     return out;
   });
@@ -66701,7 +67478,7 @@ var FORMATTERS = {
 // src/format/graph/view.ts
 var KIND_ORDER = { workload: 0, identity: 1, principal: 2, scope: 3, credential: 4 };
 var PREFIX = { workload: "w", identity: "i", principal: "p", scope: "s", credential: "c" };
-var RANK2 = { info: 1, warning: 2, error: 3 };
+var RANK3 = { info: 1, warning: 2, error: 3 };
 var FINDING_COLORS = { error: "#d93025", warning: "#e37400", info: "#1a73e8" };
 function nodeDetail(n2) {
   const count = n2.count ? `×${n2.count}` : void 0;
@@ -66796,8 +67573,8 @@ function graphView(graph, cwd, findings = []) {
     const existing = seen.get(key2);
     const target = existing ?? edge;
     if (found.length > 0) {
-      const severity = found.reduce((s2, f) => RANK2[f.severity] > RANK2[s2] ? f.severity : s2, found[0].severity);
-      if (!target.severity || RANK2[severity] > RANK2[target.severity]) target.severity = severity;
+      const severity = found.reduce((s2, f) => RANK3[f.severity] > RANK3[s2] ? f.severity : s2, found[0].severity);
+      if (!target.severity || RANK3[severity] > RANK3[target.severity]) target.severity = severity;
       target.rules = [.../* @__PURE__ */ new Set([...target.rules ?? [], ...found.map((f) => f.ruleId)])].sort();
     }
     if (existing) continue;
@@ -66883,8 +67660,8 @@ function findingsOn(g, findings) {
   return findings.filter((f) => places.some((at) => at.file === f.file && overlaps(at.range, f.range)));
 }
 function overlaps(a, b2) {
-  const before = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
-  return !before(a.end, b2.start) && !before(b2.end, a.start);
+  const before2 = (x, y) => x.line < y.line || x.line === y.line && x.column < y.column;
+  return !before2(a.end, b2.start) && !before2(b2.end, a.start);
 }
 function withModulePath(resource, label2) {
   if (resource.callChain.length === 0) return label2;
@@ -66938,6 +67715,96 @@ function slug(text3) {
 }
 function cmp(a, b2) {
   return a < b2 ? -1 : a > b2 ? 1 : 0;
+}
+
+// src/integrations/changed-files.ts
+import { execFileSync } from "node:child_process";
+import { readFileSync as readFileSync8 } from "node:fs";
+import { resolve as resolve21 } from "node:path";
+function pullRequestRange(eventPath) {
+  if (!eventPath) return void 0;
+  let payload;
+  try {
+    payload = JSON.parse(readFileSync8(eventPath, "utf8"));
+  } catch {
+    return void 0;
+  }
+  const base = payload.pull_request?.base?.sha;
+  const head2 = payload.pull_request?.head?.sha;
+  const sha = (v) => typeof v === "string" && /^[0-9a-f]{7,64}$/i.test(v);
+  return sha(base) && sha(head2) ? { base, head: head2 } : void 0;
+}
+function changedLines(range, cwd) {
+  const git = (...args) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
+  const top = git("rev-parse", "--show-toplevel").trim();
+  const diff = git(
+    "-c",
+    "core.quotePath=false",
+    "diff",
+    "--unified=0",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-relative",
+    "--find-renames",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+    "--diff-filter=d",
+    `${range.base}...${range.head}`
+  );
+  return parseUnifiedDiff(diff, top);
+}
+function parseUnifiedDiff(diff, top) {
+  const out = /* @__PURE__ */ new Map();
+  let current2;
+  for (const line of diff.split("\n")) {
+    if (line.startsWith("diff --git ")) current2 = void 0;
+    else if (line.startsWith("+++ ")) {
+      const target = line.slice(4);
+      if (target === "/dev/null") current2 = void 0;
+      else {
+        const path = unquote(target).replace(/^b\//, "");
+        current2 = /* @__PURE__ */ new Set();
+        out.set(resolve21(top, path), current2);
+      }
+    } else if (line.startsWith("@@ ") && current2) {
+      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
+      if (!m) continue;
+      const start = Number(m[1]);
+      const count = m[2] === void 0 ? 1 : Number(m[2]);
+      for (let l = start; l < start + count; l++) current2.add(l);
+    }
+  }
+  return out;
+}
+function unquote(path) {
+  if (!path.startsWith('"') || !path.endsWith('"')) return path;
+  const bytes = [];
+  const body = path.slice(1, -1);
+  const simple = { n: 10, t: 9, r: 13, '"': 34, "\\": 92, a: 7, b: 8, f: 12, v: 11 };
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c !== "\\") {
+      bytes.push(...Buffer.from(c, "utf8"));
+      continue;
+    }
+    const next = body[i + 1];
+    if (/[0-7]/.test(next)) {
+      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      bytes.push(simple[next] ?? next.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+function touches(lines, range) {
+  if (!lines) return false;
+  for (let l = range.start.line; l <= range.end.line; l++) if (lines.has(l)) return true;
+  return false;
+}
+function onChangedLines(f, changed) {
+  return touches(changed.get(f.file), f.range) || f.related.some((r) => touches(changed.get(r.file), r.range));
 }
 
 // src/format/graph/mermaid.ts
@@ -67008,238 +67875,6 @@ function renderMermaidView(view) {
   return lines.join("\n") + "\n";
 }
 
-// src/cli/options.ts
-import { parseArgs } from "node:util";
-var UsageError = class extends Error {
-};
-var FAIL_ON = ["error", "warning", "info", "never"];
-var OPTIONS = {
-  format: { type: "string", short: "f", multiple: true },
-  "output-file": { type: "string", short: "o" },
-  "fail-on": { type: "string" },
-  quiet: { type: "boolean", short: "q" },
-  "max-warnings": { type: "string" },
-  color: { type: "boolean" },
-  "no-color": { type: "boolean" },
-  "no-error-on-unmatched-pattern": { type: "boolean" },
-  "no-plugins": { type: "boolean" },
-  root: { type: "string" },
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean", short: "V" },
-  "var-file": { type: "string", multiple: true },
-  "include-generated": { type: "boolean" },
-  config: { type: "string", short: "c" },
-  baseline: { type: "string" },
-  "write-baseline": { type: "string" },
-  "report-unused-suppressions": { type: "boolean" },
-  "list-rules": { type: "boolean" },
-  "print-config": { type: "string" },
-  stdin: { type: "boolean" },
-  "stdin-filename": { type: "string" },
-  jobs: { type: "string", short: "j" },
-  shard: { type: "string" },
-  cache: { type: "boolean" },
-  "cache-location": { type: "string" }
-};
-function parseOptions(argv, options, command = "grantlint") {
-  try {
-    return parseArgs({ args: argv, allowPositionals: true, strict: true, options });
-  } catch (e) {
-    throw argumentError(e, options, command);
-  }
-}
-function argumentError(e, options, command) {
-  const err = e;
-  const quoted2 = /'([^']*)'/.exec(err.message)?.[1] ?? "";
-  const named2 = /--[^\s=,]+/.exec(quoted2)?.[0] ?? /-[^\s=,]+/.exec(quoted2)?.[0];
-  const help = `Run '${command} --help' for the options.`;
-  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && named2) {
-    const longNames = Object.keys(options).filter((n2) => n2.length > 1).map((n2) => `--${n2}`);
-    const suggestion = named2.startsWith("--") ? closest(named2, longNames) : void 0;
-    return new UsageError(`Unknown option '${named2}'.${suggestion ? ` Did you mean '${suggestion}'?` : ""} ${help}`);
-  }
-  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && named2) {
-    const long = named2.replace(/^-+/, "");
-    const name = Object.hasOwn(options, long) ? long : Object.keys(options).find((k) => options[k].short === long);
-    if (name && options[name].type === "boolean") return new UsageError(`Option '--${name}' takes no value. ${help}`);
-    if (name) return new UsageError(`Option '--${name}' needs a value. ${help}`);
-  }
-  return new UsageError(`${err.message.split("\n")[0]} ${help}`);
-}
-function outputSpec(text3, formats) {
-  const colon = text3.indexOf(":");
-  const format2 = colon < 0 ? text3 : text3.slice(0, colon);
-  const file = colon < 0 ? void 0 : text3.slice(colon + 1);
-  if (!formats.includes(format2)) {
-    const near = closest(format2, formats);
-    throw new UsageError(`Unknown format '${format2}'${near ? ` (did you mean '${near}'?)` : ""}; use one of: ${formats.join(", ")}.`);
-  }
-  if (file === "") throw new UsageError(`--format ${format2}: needs a file after the colon, as in ${format2}:report.${format2 === "sarif" ? "sarif" : "txt"}.`);
-  return { format: format2, file };
-}
-function parseCliArgs(argv, formats) {
-  const end = argv.indexOf("--");
-  const args = argv.map((a, i) => a === "-v" && (end < 0 || i < end) ? "-V" : a);
-  const { values, positionals } = parseOptions(args, OPTIONS);
-  if (values.stdin && !values["stdin-filename"]) throw new UsageError("--stdin needs --stdin-filename <path>: the file the text stands for.");
-  if (values.stdin && positionals.length > 0) throw new UsageError("--stdin lints standard input only; give no paths.");
-  const outputs = (values.format ?? ["stylish"]).map((f) => outputSpec(f, formats));
-  if (outputs.filter((o) => !o.file).length > 1) {
-    throw new UsageError(
-      `Only one format can go to ${values["output-file"] ? `--output-file ${values["output-file"]}` : "standard output"}; give the others a file of their own, as in -f ${outputs[0].format} -f sarif:grantlint.sarif.`
-    );
-  }
-  const failOn = values["fail-on"] ?? "error";
-  if (!FAIL_ON.includes(failOn)) throw new UsageError(`Unknown --fail-on level '${failOn}'; use one of: ${FAIL_ON.join(", ")}.`);
-  const maxWarnings = values["max-warnings"] === void 0 ? -1 : Number(values["max-warnings"]);
-  if (!Number.isInteger(maxWarnings) || maxWarnings < -1) throw new UsageError(`--max-warnings needs a whole number of warnings (0 or more, or -1 for no limit), not '${values["max-warnings"]}'.`);
-  if (values.color && values["no-color"]) throw new UsageError("--color and --no-color contradict each other; give one.");
-  return {
-    paths: positionals.length > 0 ? positionals : ["."],
-    format: outputs[0].format,
-    outputs,
-    outputFile: values["output-file"],
-    failOn,
-    quiet: values.quiet ?? false,
-    maxWarnings,
-    color: values.color ? true : values["no-color"] ? false : void 0,
-    errorOnUnmatchedPattern: !values["no-error-on-unmatched-pattern"],
-    help: values.help ?? false,
-    version: values.version ?? false,
-    varFiles: values["var-file"] ?? [],
-    includeGenerated: values["include-generated"] ?? false,
-    config: values.config,
-    baseline: values.baseline,
-    writeBaseline: values["write-baseline"],
-    reportUnusedSuppressions: values["report-unused-suppressions"] ?? false,
-    listRules: values["list-rules"] ?? false,
-    printConfig: values["print-config"],
-    stdin: values.stdin ?? false,
-    stdinFilename: values["stdin-filename"],
-    plugins: !values["no-plugins"],
-    root: values.root,
-    jobs: values.jobs === void 0 ? void 0 : jobsOption(values.jobs),
-    shard: values.shard === void 0 ? void 0 : shardOption(values.shard),
-    cache: values.cache ?? values["cache-location"] !== void 0,
-    cacheLocation: values["cache-location"]
-  };
-}
-function jobsOption(text3) {
-  const n2 = /^\d+$/.test(text3) ? Number(text3) : NaN;
-  if (!(n2 >= 1 && n2 <= 256)) throw new UsageError(`--jobs takes a number of workers from 1 to 256, not '${text3}'.`);
-  return n2;
-}
-function shardOption(text3) {
-  const m = /^(\d+)\/(\d+)$/.exec(text3);
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!(count >= 1 && index >= 1 && index <= count)) throw new UsageError(`--shard takes i/n with 1 <= i <= n (for example 2/4), not '${text3}'.`);
-  return { index, count };
-}
-
-// src/cli/main.ts
-var RANK3 = { info: 1, warning: 2, error: 3 };
-function reachesFailLevel(findings, failOn) {
-  if (failOn === "never") return false;
-  return findings.some((f) => RANK3[f.severity] >= RANK3[failOn]);
-}
-function configuredBaseline(config, cwd) {
-  const abs = config.baselineFor(cwd);
-  if (!abs) return void 0;
-  const rel = relative10(cwd, abs);
-  return isAbsolute3(rel) ? abs : rel.split("\\").join("/");
-}
-
-// src/integrations/changed-files.ts
-import { execFileSync } from "node:child_process";
-import { readFileSync as readFileSync8 } from "node:fs";
-import { resolve as resolve22 } from "node:path";
-function pullRequestRange(eventPath) {
-  if (!eventPath) return void 0;
-  let payload;
-  try {
-    payload = JSON.parse(readFileSync8(eventPath, "utf8"));
-  } catch {
-    return void 0;
-  }
-  const base = payload.pull_request?.base?.sha;
-  const head2 = payload.pull_request?.head?.sha;
-  const sha = (v) => typeof v === "string" && /^[0-9a-f]{7,64}$/i.test(v);
-  return sha(base) && sha(head2) ? { base, head: head2 } : void 0;
-}
-function changedLines(range, cwd) {
-  const git = (...args) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 * 1024 });
-  const top = git("rev-parse", "--show-toplevel").trim();
-  const diff = git(
-    "-c",
-    "core.quotePath=false",
-    "diff",
-    "--unified=0",
-    "--no-color",
-    "--no-ext-diff",
-    "--no-relative",
-    "--find-renames",
-    "--src-prefix=a/",
-    "--dst-prefix=b/",
-    "--diff-filter=d",
-    `${range.base}...${range.head}`
-  );
-  return parseUnifiedDiff(diff, top);
-}
-function parseUnifiedDiff(diff, top) {
-  const out = /* @__PURE__ */ new Map();
-  let current2;
-  for (const line of diff.split("\n")) {
-    if (line.startsWith("diff --git ")) current2 = void 0;
-    else if (line.startsWith("+++ ")) {
-      const target = line.slice(4);
-      if (target === "/dev/null") current2 = void 0;
-      else {
-        const path = unquote(target).replace(/^b\//, "");
-        current2 = /* @__PURE__ */ new Set();
-        out.set(resolve22(top, path), current2);
-      }
-    } else if (line.startsWith("@@ ") && current2) {
-      const m = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@/.exec(line);
-      if (!m) continue;
-      const start = Number(m[1]);
-      const count = m[2] === void 0 ? 1 : Number(m[2]);
-      for (let l = start; l < start + count; l++) current2.add(l);
-    }
-  }
-  return out;
-}
-function unquote(path) {
-  if (!path.startsWith('"') || !path.endsWith('"')) return path;
-  const bytes = [];
-  const body = path.slice(1, -1);
-  const simple = { n: 10, t: 9, r: 13, '"': 34, "\\": 92, a: 7, b: 8, f: 12, v: 11 };
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (c !== "\\") {
-      bytes.push(...Buffer.from(c, "utf8"));
-      continue;
-    }
-    const next = body[i + 1];
-    if (/[0-7]/.test(next)) {
-      bytes.push(parseInt(body.slice(i + 1, i + 4), 8));
-      i += 3;
-    } else {
-      bytes.push(simple[next] ?? next.charCodeAt(0));
-      i += 1;
-    }
-  }
-  return Buffer.from(bytes).toString("utf8");
-}
-function touches(lines, range) {
-  if (!lines) return false;
-  for (let l = range.start.line; l <= range.end.line; l++) if (lines.has(l)) return true;
-  return false;
-}
-function onChangedLines(f, changed) {
-  return touches(changed.get(f.file), f.range) || f.related.some((r) => touches(changed.get(r.file), r.range));
-}
-
 // src/integrations/summary.ts
 function cell(text3) {
   return text3.replace(/[&<>|[\]*_~`\\#!]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/\r\n|\r|\n/g, "<br>");
@@ -67304,6 +67939,7 @@ var NOT_IN_ARGS = [
   ["help", "--help"],
   ["version", "--version"],
   ["outputFile", "--output-file (use -f <format>:<file>)"],
+  ["fix", "--fix / --fix-dry-run (fix locally or in a workflow step of your own)"],
   ["cache", "--cache (each Action run starts on a fresh runner)"]
 ];
 function splitArgs(text3) {
@@ -67381,7 +68017,7 @@ function annotations(findings, cwd, docsUrl) {
   return { commands, left };
 }
 async function runAction(env = process.env) {
-  const cwd = resolve23(env.GITHUB_WORKSPACE || process.cwd());
+  const cwd = resolve22(env.GITHUB_WORKSPACE || process.cwd());
   const inputs = readInputs();
   debug(`grantlint ${packageVersion()}: linting ${inputs.paths.join(" ")} in ${cwd}`);
   const { cli } = inputs;
@@ -67436,10 +68072,10 @@ async function runAction(env = process.env) {
   }
   let sarifPath;
   if (inputs.sarifFile) {
-    sarifPath = resolve23(cwd, inputs.sarifFile);
+    sarifPath = resolve22(cwd, inputs.sarifFile);
     writeReport(sarifPath, sarif(result, context));
   }
-  for (const output of cli.outputs) if (output.file) writeReport(resolve23(cwd, output.file), FORMATTERS[output.format](shown, context));
+  for (const output of cli.outputs) if (output.file) writeReport(resolve22(cwd, output.file), FORMATTERS[output.format](shown, context));
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of reported2) counts[f.severity]++;
   setOutput("errors", counts.error);
@@ -67472,7 +68108,7 @@ async function runAction(env = process.env) {
   }
 }
 function writeReport(path, text3) {
-  mkdirSync(dirname22(path), { recursive: true });
+  mkdirSync(dirname21(path), { recursive: true });
   writeFileSync2(path, text3);
 }
 function commandsStopped(text3, token = randomUUID2()) {

@@ -1,5 +1,6 @@
 import { describePrincipal, isSet, isTrue, isWorkloadPrincipal, describeRole } from '../src/graph/queries.js';
-import type { Rule } from '../src/engine/types.js';
+import type { Grant } from '../src/graph/types.js';
+import type { FixFunction, Rule } from '../src/engine/types.js';
 import { adviceDialect } from '../src/graph/dialect.js';
 
 /**
@@ -24,8 +25,14 @@ const rule: Rule = {
         "The assignment of {{role}} to {{principal}} does not pass both --assignee-object-id and --assignee-principal-type, so the CLI looks the principal up in Microsoft Graph, which fails with 'principal not found' while a new identity replicates; pass --assignee-object-id <object id> --assignee-principal-type ServicePrincipal.",
       powershell:
         "The assignment of {{role}} to {{principal}} does not pass -ObjectId with -ObjectType, so New-AzRoleAssignment looks the principal up in Microsoft Graph, which fails while a new identity replicates; pass -ObjectId <object id> -ObjectType ServicePrincipal.",
+      addArm: "Add principalType: 'ServicePrincipal'",
+      addTerraform: 'Add principal_type = "ServicePrincipal"',
+      addAzapi: 'Add principalType = "ServicePrincipal" to body.properties',
+      addIfServicePrincipal: "Add principalType: 'ServicePrincipal' (only if {{principal}} is a managed identity or service principal)",
     },
     docs: 'docs/rules/missing-principal-type.md',
+    fixable: true,
+    hasSuggestions: true,
   },
   check(graph, context) {
     for (const grant of graph.grants) {
@@ -34,10 +41,17 @@ const rule: Rule = {
       // principalType written as a pass-through that gives nothing (`roleAssignment.?principalType`):
       // the caller that passes the principal left its type out, so the finding is at that call.
       const value = grant.principalType ? grant.principal.value : undefined;
+      // A pass-through is the module's contract: no edit here (the caller is where a type is missing).
+      const edit = value ? undefined : addPrincipalType(grant);
+      // Known to be a service principal (a managed identity is one): safe to write. Else a person decides.
+      const known = grant.principal.kind === 'managedIdentity' || grant.principal.kind === 'servicePrincipal';
+      const offer = (fixMessageId: string, suggestData?: Record<string, string>) =>
+        !edit ? {} : known ? { fix: edit, fixMessageId } : { suggest: [{ messageId: suggestData ? 'addIfServicePrincipal' : fixMessageId, data: suggestData, fix: edit }] };
       if (grant.resource.format === 'terraform') {
         // Only a principal created in the same configuration races its own replication.
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
-        context.report({ node: grant, value, messageId: grant.resource.type === 'azapi_resource' ? 'azapi' : 'terraform', data });
+        const azapi = grant.resource.type === 'azapi_resource';
+        context.report({ node: grant, value, messageId: azapi ? 'azapi' : 'terraform', data, ...offer(azapi ? 'addAzapi' : 'addTerraform') });
       } else {
         const dialect = adviceDialect(grant.resource);
         if (dialect === 'azcli' || dialect === 'powershell') {
@@ -46,10 +60,20 @@ const rule: Rule = {
         }
         // A principal of unknown kind may be a user or a group: its type comes from the caller.
         const unknownKind = !grant.principal.identity && grant.principal.kind === 'unknown';
-        context.report({ node: grant, value, messageId: unknownKind ? 'armUnknownKind' : 'arm', data });
+        context.report({ node: grant, value, messageId: unknownKind ? 'armUnknownKind' : 'arm', data, ...offer('addArm', data) });
       }
     }
   },
 };
+
+/** The property in the assignment's own declaration: Bicep/ARM and azapi `properties`, azurerm's arguments. */
+function addPrincipalType(grant: Grant): FixFunction {
+  return (fixer) => {
+    const body = fixer.object(grant.resource.body, grant.resource.decl);
+    if (grant.resource.type === 'azurerm_role_assignment') return body?.set('principal_type', 'ServicePrincipal');
+    const properties = grant.resource.type === 'azapi_resource' ? body?.object('body')?.object('properties') : body?.object('properties');
+    return properties?.set('principalType', 'ServicePrincipal');
+  };
+}
 
 export default rule;

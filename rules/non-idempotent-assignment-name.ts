@@ -5,7 +5,8 @@ import { unwrap, valueKey } from '../src/graph/values.js';
 import { equalityKey } from '../src/graph/grant-index.js';
 import { deploymentRoot } from '../src/graph/roots.js';
 import type { Grant } from '../src/graph/types.js';
-import type { Rule } from '../src/engine/types.js';
+import type { Rule, SuggestionDescriptor } from '../src/engine/types.js';
+import { canonicalGuidName, removeTerraformName } from '../src/engine/fix/role-assignment.js';
 import { writtenArgument } from '../src/graph/dialect.js';
 
 /**
@@ -35,8 +36,12 @@ const rule: Rule = {
         'The assignment name {{flag}} {{name}} is a fixed string: it collides in the next environment or subscription. Leave out {{flag}}: the command then names the assignment itself.',
       duplicate:
         'The assignment name {{name}} is the same as that of {{other}}: one deployment overwrites the other. Include scope, principal and role in the guid() seed.',
+      useGuid:
+        'Name it {{guid}}. A new name is a new assignment: delete the one already deployed first, or the next deployment fails with RoleAssignmentExists',
+      removeName: 'Remove name: Terraform then generates one once and keeps it in state',
     },
     docs: 'docs/rules/non-idempotent-assignment-name.md',
+    hasSuggestions: true,
   },
   check(graph, context) {
     const named = graph.grants.filter((g) => g.kind === 'rbac' && g.name);
@@ -52,11 +57,11 @@ const rule: Rule = {
       }
       const random = findCall(name, ['newguid', 'uuid', 'utcnow', 'timestamp']);
       if (random) {
-        context.report({ node: grant, value: grant.name, messageId: 'random', data: { fn: writtenFunctionName(random, grant.resource.decl.file) } });
+        context.report({ node: grant, value: grant.name, messageId: 'random', data: { fn: writtenFunctionName(random, grant.resource.decl.file) }, suggest: stableName(grant) });
         continue;
       }
       if (name.kind === 'string') {
-        context.report({ node: grant, value: grant.name, messageId: 'literal', data: { name: `'${name.value}'` } });
+        context.report({ node: grant, value: grant.name, messageId: 'literal', data: { name: `'${name.value}'` }, suggest: stableName(grant) });
         continue;
       }
       if (name.kind === 'call' && name.fn === 'guid') {
@@ -71,6 +76,7 @@ const rule: Rule = {
             ...(sharers.length > 0
               ? { messageId: 'partialGuidShared', data: { name: written, missing: missing.join(' and '), sharers: describeSharers(grant, sharers) } }
               : { messageId: 'partialGuid', data: { name: written, missing: missing.join(' and ') } }),
+            suggest: stableName(grant),
           });
           continue;
         }
@@ -85,6 +91,15 @@ const rule: Rule = {
 
 function sameName(a: Grant, b: Grant): boolean {
   return sameValue(unwrap(a.name), unwrap(b.name)) && a.resource.deploymentScope.level === b.resource.deploymentScope.level;
+}
+
+/**
+ * A suggestion, never a fix: renaming a deployed assignment means a new one. Bicep/ARM: the
+ * canonical guid() of the assignment's own expressions; azurerm: no name at all.
+ */
+function stableName(grant: Grant): SuggestionDescriptor[] {
+  if (grant.resource.format === 'terraform') return [{ messageId: 'removeName', fix: (fixer) => removeTerraformName(grant, fixer) }];
+  return [{ messageId: 'useGuid', data: (edits) => ({ guid: edits.map((e) => e.text).join('').trim() }), fix: (fixer) => canonicalGuidName(grant, fixer)?.edits }];
 }
 
 /** What tells two assignments apart: their scope, principal and role. */

@@ -3,6 +3,7 @@ import { describePrincipal, describeScope, isWorkloadPrincipal, roleSource } fro
 import { suggestedRole } from '../src/graph/permissions.js';
 import { PRIVILEGED_ROLE_NAMES } from '../src/graph/roles.js';
 import type { Rule } from '../src/engine/types.js';
+import { replaceRole } from '../src/engine/fix/role-assignment.js';
 
 const PRIVILEGED = new Set<string>(PRIVILEGED_ROLE_NAMES.map((n) => n.toLowerCase()));
 
@@ -24,7 +25,10 @@ const rule: Rule = {
         "Grants '{{role}}' to {{principal}} on {{scope}}; grant a role with only the data-plane or control-plane actions the workload needs, on the resource it uses.",
       notListed:
         "Grants '{{role}}' to {{principal}} on {{scope}}, a role its policy definition does not list; grant the roles in the definition's roleDefinitionIds ({{listed}}) instead.",
+      useRole:
+        "Grant '{{suggestion}}' instead, if that is all the workload needs. The '{{role}}' assignment already deployed stays until you delete it",
     },
+    hasSuggestions: true,
     docs: 'docs/rules/privileged-role.md',
   },
   check(graph, context) {
@@ -44,11 +48,16 @@ const rule: Rule = {
         continue;
       }
       const narrow = suggestedRole(context.permissions, grant.scope.resourceType);
+      const source = roleSource(grant);
       context.report({
         node: grant,
-        value: roleSource(grant),
+        value: source,
         ...(narrow
-          ? { messageId: 'withSuggestion', data: { ...data, suggestion: `'${narrow.roleName}'` } }
+          ? {
+              messageId: 'withSuggestion',
+              data: { ...data, suggestion: `'${narrow.roleName}'` },
+              suggest: [{ messageId: 'useRole', data: { role: grant.role.roleName, suggestion: narrow.roleName }, fix: (fixer) => replaceRole(grant, source, narrow, fixer) }],
+            }
           : { messageId: 'generic', data }),
       });
     }

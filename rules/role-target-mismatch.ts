@@ -2,6 +2,7 @@ import { matchesPermission, patternsOf, suggestedRole } from '../src/graph/permi
 import { describePrincipal, describeScope, roleSource } from '../src/graph/queries.js';
 import { armTypeOfResource } from '../src/graph/targets.js';
 import type { Rule } from '../src/engine/types.js';
+import { replaceRole } from '../src/engine/fix/role-assignment.js';
 
 /**
  * Namespaces whose operations act on resources of every type, so a role that lists any of them
@@ -43,7 +44,10 @@ const rule: Rule = {
     messages: {
       mismatch:
         "Grants '{{role}}' to {{principal}} on {{scope}}, but none of the role's permissions apply to {{namespace}} resources: the assignment grants nothing there. Grant it on the resource it is meant for, or grant a role for this resource{{suggestion}}.",
+      useRole:
+        "Grant '{{suggestion}}' instead, if this resource is the one the assignment is meant for. The '{{role}}' assignment already deployed stays until you delete it",
     },
+    hasSuggestions: true,
     docs: 'docs/rules/role-target-mismatch.md',
   },
   check(graph, context) {
@@ -56,9 +60,11 @@ const rule: Rule = {
       const namespace = type.split('/')[0];
       if (patterns.some((p) => applies(p, namespace))) continue;
       const narrow = suggestedRole(context.permissions, type);
+      const source = roleSource(grant);
+      const role = grant.role;
       context.report({
         node: grant,
-        value: roleSource(grant),
+        value: source,
         messageId: 'mismatch',
         data: {
           role: grant.role.roleName,
@@ -67,6 +73,8 @@ const rule: Rule = {
           namespace,
           suggestion: narrow ? ` (such as '${narrow.roleName}')` : '',
         },
+        // A suggestion, not a fix: the scope may be what is wrong, and only a person knows which.
+        ...(narrow ? { suggest: [{ messageId: 'useRole', data: { role: role.roleName, suggestion: narrow.roleName }, fix: (fixer) => replaceRole(grant, source, narrow, fixer) }] } : {}),
       });
     }
   },

@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { contentHash, ResultCache, runKey } from '../engine/cache.js';
 import { PathNotFoundError } from '../discover/discover.js';
 import { unmatchedMessage, unmatchedPaths } from '../discover/unmatched.js';
 import { Baseline, writeBaseline } from '../engine/baseline.js';
 import { ConfigError, ConfigResolver } from '../engine/config.js';
 import { lint } from '../engine/lint.js';
+import { lintAndFix } from '../engine/fix/run-fixes.js';
 import { closest } from '../engine/suggest.js';
-import type { Finding, LintResult, Severity } from '../engine/types.js';
+import type { LintResult } from '../engine/types.js';
 import { roleCatalog } from '../graph/roles.js';
 import { FORMATTERS } from '../format/index.js';
 import type { FormatContext } from '../format/types.js';
@@ -17,7 +18,7 @@ import { findingsFor } from '../integrations/stdin.js';
 import { listRules, printConfig } from './config-commands.js';
 import { useColor } from './color.js';
 import { graphHelpText, runGraph } from './graph.js';
-import { helpText, parseCliArgs, UsageError, type CliOptions, type FailOn } from './options.js';
+import { helpText, parseCliArgs, UsageError, type CliOptions } from './options.js';
 import { guardStandardOutput } from './io.js';
 import { progressReporter } from './progress.js';
 import { stdinBuffer } from './stdin.js';
@@ -26,14 +27,11 @@ export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
-const SUBCOMMANDS = ['graph', 'help'];
+const SUBCOMMANDS = ['graph', 'help', 'lsp'];
 
-const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
-
-export function reachesFailLevel(findings: Finding[], failOn: FailOn): boolean {
-  if (failOn === 'never') return false;
-  return findings.some((f) => RANK[f.severity] >= RANK[failOn]);
-}
+// Kept apart so the Action's bundle does not carry the CLI (and its language server).
+import { configuredBaseline, reachesFailLevel } from './results.js';
+export { configuredBaseline, reachesFailLevel };
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -94,6 +92,11 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
       io.stdout(argv[1] === 'graph' ? graphHelpText() : helpText(formats));
       return EXIT_OK;
     }
+    if (argv[0] === 'lsp') {
+      // Loaded only here: linting from the command line never pays for the protocol library.
+      const { runLanguageServer } = await import('../lsp/server.js');
+      return await runLanguageServer();
+    }
     const options = parseCliArgs(argv, formats);
     if (options.help) {
       io.stdout(helpText(formats));
@@ -119,9 +122,27 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     const baseline = baselinePath && !options.writeBaseline ? Baseline.read(baselinePath, io.cwd) : undefined;
     const progress = options.format === 'stylish' && io.stderrIsTTY ? progressReporter(io.stderr) : undefined;
     const buffer = options.stdin ? await stdinBuffer(options.stdinFilename!, io.cwd) : undefined;
+    if (options.fix) {
+      await config.loadFolder(io.cwd);
+      const known = new Set(config.ruleMetas().map((m) => m.id));
+      for (const id of options.fixRules) {
+        if (!known.has(id)) {
+          const near = closest(id, known);
+          throw new UsageError(`--fix-rule: unknown rule '${id}'${near ? `; did you mean '${near}'?` : ''}`);
+        }
+      }
+    }
+    const run = options.fix
+      ? (paths: string[], o: Parameters<typeof lint>[1]) =>
+          lintAndFix(paths, o ?? {}, {
+            write: options.fix === 'write',
+            kinds: options.fixTypes,
+            ...(options.fixRules.length > 0 ? { rules: new Set(options.fixRules) } : {}),
+          })
+      : lint;
     let result;
     try {
-      result = await lint(buffer?.paths ?? options.paths, {
+      result = await run(buffer?.paths ?? options.paths, {
         overrides: buffer?.overrides,
         cwd: io.cwd,
         varFiles: options.varFiles,
@@ -138,7 +159,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     } finally {
       progress?.done();
     }
-    if (buffer) result = { ...result, findings: findingsFor(result.findings, buffer.file) };
+    if (buffer) result = { ...result, findings: findingsFor(result.findings, buffer.file), ...(result.fixed ? { fixed: result.fixed.filter((f) => f.file === buffer.file) } : {}) };
     else if (options.errorOnUnmatchedPattern) {
       const unmatched = await unmatchedPaths(options.paths, result.files, io.cwd);
       if (unmatched.length > 0) throw new UsageError(unmatchedMessage(unmatched));
@@ -176,15 +197,6 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.stderr(`grantlint: internal error: ${err.message}\n${process.env.GRANTLINT_DEBUG ? `${err.stack}\n` : 'Set GRANTLINT_DEBUG=1 for details, and please report it.\n'}`);
     return EXIT_USAGE;
   }
-}
-
-/** The `baseline` of the configuration for the working folder, relative to it (for messages). */
-export function configuredBaseline(config: ConfigResolver, cwd: string): string | undefined {
-  const abs = config.baselineFor(cwd);
-  if (!abs) return undefined;
-  const rel = relative(cwd, abs);
-  // Another drive on Windows: no relative path.
-  return isAbsolute(rel) ? abs : rel.split('\\').join('/');
 }
 
 /**

@@ -40,6 +40,12 @@ export interface CliOptions {
   /** `--stdin`: lint standard input as the file named by `--stdin-filename` (editors). */
   stdin: boolean;
   stdinFilename?: string;
+  /** `--fix`: write the fixes; `--fix-dry-run`: report them (JSON `output`). */
+  fix?: 'write' | 'dry-run';
+  /** `--fix-type`: fixes and/or sole suggestions. */
+  fixTypes: ('fix' | 'suggestion')[];
+  /** `--fix-rule`: only these rules' fixes. */
+  fixRules: string[];
   /** `--no-plugins`: load no plugin named in a configuration file (untrusted code, e.g. a fork's pull request). */
   plugins: boolean;
   /** `--root <folder>`: reads stay inside it (default: the git top level of the paths; outside git, the working folder when it holds them, else their common folder). */
@@ -82,6 +88,10 @@ const OPTIONS = {
   'print-config': { type: 'string' },
   stdin: { type: 'boolean' },
   'stdin-filename': { type: 'string' },
+  fix: { type: 'boolean' },
+  'fix-dry-run': { type: 'boolean' },
+  'fix-type': { type: 'string', multiple: true },
+  'fix-rule': { type: 'string', multiple: true },
   jobs: { type: 'string', short: 'j' },
   shard: { type: 'string' },
   cache: { type: 'boolean' },
@@ -140,6 +150,12 @@ export function parseCliArgs(argv: string[], formats: string[]): CliOptions {
   const { values, positionals } = parseOptions(args, OPTIONS);
   if (values.stdin && !values['stdin-filename']) throw new UsageError('--stdin needs --stdin-filename <path>: the file the text stands for.');
   if (values.stdin && positionals.length > 0) throw new UsageError('--stdin lints standard input only; give no paths.');
+  if (values.fix && values['fix-dry-run']) throw new UsageError('--fix writes the fixes and --fix-dry-run only reports them: give one of the two.');
+  if (values.fix && values.stdin) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run --format json to get the fixed text.');
+  const fixing = values.fix || values['fix-dry-run'];
+  if (!fixing && (values['fix-type'] || values['fix-rule'])) throw new UsageError('--fix-type and --fix-rule choose what --fix or --fix-dry-run applies; give one of those too.');
+  const fixTypes = (values['fix-type'] ?? ['fix']).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+  for (const t of fixTypes) if (t !== 'fix' && t !== 'suggestion') throw new UsageError(`Unknown --fix-type '${t}'; use fix, suggestion or fix,suggestion.`);
   const outputs = (values.format ?? ['stylish']).map((f) => outputSpec(f, formats));
   if (outputs.filter((o) => !o.file).length > 1) {
     throw new UsageError(
@@ -173,6 +189,9 @@ export function parseCliArgs(argv: string[], formats: string[]): CliOptions {
     printConfig: values['print-config'],
     stdin: values.stdin ?? false,
     stdinFilename: values['stdin-filename'],
+    ...(fixing ? { fix: values.fix ? ('write' as const) : ('dry-run' as const) } : {}),
+    fixTypes: fixTypes as ('fix' | 'suggestion')[],
+    fixRules: (values['fix-rule'] ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean),
     plugins: !values['no-plugins'],
     root: values.root,
     jobs: values.jobs === undefined ? undefined : jobsOption(values.jobs),
@@ -244,6 +263,14 @@ Configuration:
       --print-config <file>
                            Print the configuration in force for a file, as JSON
 
+Fixes:
+      --fix                Apply the fixes to the files, then report what is left
+      --fix-dry-run        Compute the fixes without writing them (--format json shows
+                           each fixed file's text as "output")
+      --fix-type <types>   What --fix applies: fix (safe fixes, the default), suggestion
+                           (a finding's suggestion when it has exactly one), or both: fix,suggestion
+      --fix-rule <id>      Apply only this rule's fixes (repeatable, or comma-separated)
+
 Speed:
   -j, --jobs <n>           Threads reading files (default: the number of cores)
       --shard <i/n>        Lint shard i of n: whole module closures, for CI matrix jobs
@@ -255,6 +282,7 @@ Speed:
   -V, --version            Show the version (also: -v)
 
 Subcommands:
+  grantlint lsp                                       Run the language server on stdio (editors)
   grantlint graph [paths] --format mermaid|dot|json   Print the identity graph
 
 Exit codes: 0 no finding reaches the fail level, 1 one does (or too many warnings),

@@ -148,20 +148,38 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
   appendAll(program.diagnostics, unreadableFiles(files.map((f) => f.path), program, host, walkProblems));
   if (cached) cached.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
   keys = [];
+  const graph = programGraph(program, (f) => host.readFile(f));
+  return { graph, program, host, cached };
+}
+
+/** The identity graph of a lowered program (the language server builds its graphs with this too). */
+export function programGraph(program: LoweredProgram, readFile: (path: string) => string | undefined): IdentityGraph {
   // Labels in the graph quote values as written (see src/graph/written.ts).
   const inputs = { externalCalls: program.externalCalls, exports: program.exports, serviceAccounts: program.serviceAccounts };
-  const graph = withSourceText((f) => host.readFile(f), () => buildGraph(program.resources, roleCatalog(), SHAPES, inputs));
-  return { graph, program, host, cached };
+  return withSourceText(readFile, () => buildGraph(program.resources, roleCatalog(), SHAPES, inputs));
 }
 
 /** The whole pipeline: findings sorted by file, position and rule. */
 export async function lint(paths: string[], options: LintOptions = {}): Promise<LintResult> {
-  const { graph, program, host, cached } = await analyze(paths, options);
+  return lintAnalysis(await analyze(paths, options), options);
+}
+
+/** Rules, diagnostics and the filter stage over an analysis (the language server brings its own, cached). */
+export async function lintAnalysis(
+  analysis: Pick<AnalysisResult, 'graph' | 'program' | 'cached'> & { host: Pick<CachingHost, 'readFile' | 'readUncached' | 'lineMap'> },
+  options: LintOptions = {},
+  /** The rules' findings when the caller has them already (the language server, per root). */
+  ruleFindings?: Finding[],
+): Promise<LintResult> {
+  const { graph, program, host, cached } = analysis;
   options.onProgress?.({ stage: 'rules' });
   const runOptions = { roles: roleCatalog(), sourceText: (f: string) => host.readFile(f), sourceLines: (f: string) => host.lineMap(f) };
   const runs = options.rules ?? defaultRuleRuns();
   let findings: Finding[];
-  if (options.config) {
+  if (ruleFindings) {
+    if (options.config) await options.config.load(program.files);
+    findings = [...ruleFindings];
+  } else if (options.config) {
     await options.config.load(program.files);
     findings = runConfiguredRules(graph, options.config, program.files, runOptions);
   } else findings = runRules(graph, runs, runOptions);
@@ -191,7 +209,7 @@ function cachedResult(
   cached: NonNullable<AnalysisResult['cached']>,
   cache: ResultCache,
   filter: Filter,
-  host: CachingHost,
+  host: Pick<CachingHost, 'readUncached'>,
   baseline: Baseline | undefined,
   graph: IdentityGraph,
 ): LintResult {

@@ -6,6 +6,8 @@ import { compareLocations, LineMap, sameLocation, type Location } from '../model
 import type { ResourceInstance } from '../model/template.js';
 import { withSourceText } from '../graph/written.js';
 import { callPathNote } from './call-path.js';
+import { attachFixes } from './fix/attach.js';
+import { SourceFixer } from './fix/fixer.js';
 import { formatMessage } from './messages.js';
 import type { Finding, GraphNode, ReportDescriptor, Rule, Severity } from './types.js';
 
@@ -37,6 +39,7 @@ export function runRules(graph: IdentityGraph, runs: RuleRun[], options: RunRule
 function runEach(graph: IdentityGraph, runs: RuleRun[], options: RunRulesOptions): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
+  const fixer = new SourceFixer((file) => options.sourceText(file));
   for (const { rule, severity, options: ruleOptions } of runs) {
     rule.check(graph, {
       options: ruleOptions,
@@ -47,6 +50,7 @@ function runEach(graph: IdentityGraph, runs: RuleRun[], options: RunRulesOptions
         const key = `${rule.meta.id}|${finding.file}|${finding.range.start.line}:${finding.range.start.column}|${nodeKey(descriptor.node)}`;
         if (seen.has(key)) return;
         seen.add(key);
+        attachFixes(finding, rule, descriptor, fixer);
         findings.push(finding);
       },
     });

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import type { Finding, RuleMeta, Severity } from '../engine/types.js';
+import type { Finding, RuleMeta, Severity, TextEdit } from '../engine/types.js';
 import type { Range } from '../model/location.js';
 import { jsonForLogs, wellFormed } from './escape.js';
 import { REPOSITORY_URL, ruleDocsUrl } from './links.js';
@@ -42,6 +42,18 @@ export const sarif: Formatter = (result, { cwd, rules, version }) => {
       endColumn: range.end.column,
     },
   });
+  /** SARIF §3.55: one change per file, each edit a replacement of a region (empty for an insertion). */
+  const artifactChanges = (edits: TextEdit[]) => {
+    const byFile = new Map<string, TextEdit[]>();
+    for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+    return [...byFile].map(([file, list]) => ({
+      artifactLocation: physical(file, list[0].range).artifactLocation,
+      replacements: list.map((e) => ({
+        deletedRegion: physical(file, e.range).region,
+        insertedContent: { text: e.text },
+      })),
+    }));
+  };
   const results = result.findings.map((f: Finding) => {
     const out: Record<string, unknown> = {
       ruleId: f.ruleId,
@@ -53,6 +65,11 @@ export const sarif: Formatter = (result, { cwd, rules, version }) => {
     if (f.related.length > 0) {
       out.relatedLocations = f.related.map((r, i) => ({ id: i + 1, message: { text: r.message }, physicalLocation: physical(r.file, r.range) }));
     }
+    const fixes = [
+      ...(f.fix ? [{ description: { text: f.fix.message ?? `Fix the ${f.ruleId} finding` }, edits: f.fix.edits }] : []),
+      ...(f.suggestions ?? []).map((s) => ({ description: { text: s.message }, edits: s.edits })),
+    ];
+    if (fixes.length > 0) out.fixes = fixes.map((x) => ({ description: x.description, artifactChanges: artifactChanges(x.edits) }));
     // GitHub keys alerts on primaryLocationLineHash; grantlint's fingerprint is already stable
     // across line moves, which is what that hash is for. The named key serves other consumers.
     out.partialFingerprints = { primaryLocationLineHash: f.fingerprint, 'grantlint/v1': f.fingerprint };

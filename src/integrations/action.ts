@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { unmatchedMessage, unmatchedPaths } from '../discover/unmatched.js';
 import { useColor } from '../cli/color.js';
-import { configuredBaseline, reachesFailLevel } from '../cli/main.js';
+import { configuredBaseline, reachesFailLevel } from '../cli/results.js';
 import { parseCliArgs, UsageError, type CliOptions, type FailOn } from '../cli/options.js';
 import { Baseline } from '../engine/baseline.js';
 import { ConfigResolver } from '../engine/config.js';
@@ -56,6 +56,7 @@ const NOT_IN_ARGS: [keyof CliOptions, string][] = [
   ['help', '--help'],
   ['version', '--version'],
   ['outputFile', '--output-file (use -f <format>:<file>)'],
+  ['fix', '--fix / --fix-dry-run (fix locally or in a workflow step of your own)'],
   ['cache', '--cache (each Action run starts on a fresh runner)'],
 ];
 
