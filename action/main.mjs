@@ -47070,7 +47070,7 @@ var rule8 = {
       const data = { role: describeRole(grant), principal: describePrincipal(grant) };
       const value = grant.principalType ? grant.principal.value : void 0;
       const edit = value ? void 0 : addPrincipalType(grant);
-      const known2 = grant.principal.kind === "managedIdentity" || grant.principal.kind === "servicePrincipal";
+      const known2 = (grant.principal.kind === "managedIdentity" || grant.principal.kind === "servicePrincipal") && decidedInModule(grant);
       const offer = (fixMessageId, suggestData) => !edit ? {} : known2 ? { fix: edit, fixMessageId } : { suggest: [{ messageId: suggestData ? "addIfServicePrincipal" : fixMessageId, data: suggestData, fix: edit }] };
       if (grant.resource.format === "terraform") {
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
@@ -47088,6 +47088,12 @@ var rule8 = {
     }
   }
 };
+function decidedInModule(grant) {
+  const chain = grant.resource.callChain;
+  if (chain.length === 0) return true;
+  const other = grant.principal.identity?.resource?.callChain;
+  return !!other && other.length === chain.length && other.every((c, i) => sameLocation(c, chain[i]));
+}
 function addPrincipalType(grant) {
   return (fixer) => {
     const body = fixer.object(grant.resource.body, grant.resource.decl);

@@ -1,5 +1,6 @@
 import { describePrincipal, isSet, isTrue, isWorkloadPrincipal, describeRole } from '../src/graph/queries.js';
 import type { Grant } from '../src/graph/types.js';
+import { sameLocation } from '../src/model/location.js';
 import type { FixFunction, Rule } from '../src/engine/types.js';
 import { adviceDialect } from '../src/graph/dialect.js';
 
@@ -43,8 +44,10 @@ const rule: Rule = {
       const value = grant.principalType ? grant.principal.value : undefined;
       // A pass-through is the module's contract: no edit here (the caller is where a type is missing).
       const edit = value ? undefined : addPrincipalType(grant);
-      // Known to be a service principal (a managed identity is one): safe to write. Else a person decides.
-      const known = grant.principal.kind === 'managedIdentity' || grant.principal.kind === 'servicePrincipal';
+      // Known to be a service principal (a managed identity is one) where the assignment is written:
+      // safe to write. A module's assignment to a principal its caller passes in is shared by every
+      // caller, which may pass a user or a group: a person decides, as when the kind is unknown.
+      const known = (grant.principal.kind === 'managedIdentity' || grant.principal.kind === 'servicePrincipal') && decidedInModule(grant);
       const offer = (fixMessageId: string, suggestData?: Record<string, string>) =>
         !edit ? {} : known ? { fix: edit, fixMessageId } : { suggest: [{ messageId: suggestData ? 'addIfServicePrincipal' : fixMessageId, data: suggestData, fix: edit }] };
       if (grant.resource.format === 'terraform') {
@@ -65,6 +68,14 @@ const rule: Rule = {
     }
   },
 };
+
+/** The assignment is at a root, or its identity is declared in the same module instance as it. */
+function decidedInModule(grant: Grant): boolean {
+  const chain = grant.resource.callChain;
+  if (chain.length === 0) return true;
+  const other = grant.principal.identity?.resource?.callChain;
+  return !!other && other.length === chain.length && other.every((c, i) => sameLocation(c, chain[i]));
+}
 
 /** The property in the assignment's own declaration: Bicep/ARM and azapi `properties`, azurerm's arguments. */
 function addPrincipalType(grant: Grant): FixFunction {

@@ -29,10 +29,11 @@ describe('--fix on every public acceptance case', () => {
       const dir = copyCase(name);
       const parseErrors = (await lint([dir], { cwd: dir })).findings.filter((f) => f.ruleId === 'parse-error').length;
       const first = await lintAndFix([dir], { cwd: dir }, { write: true });
-      // What is left of missing-principal-type is about principals whose kind grantlint cannot know.
+      // What is left of missing-principal-type is about principals whose kind grantlint cannot know,
+      // or assignments in a module whose callers pass the principal in (a suggestion, not a fix).
       for (const f of first.findings.filter((x) => x.ruleId === 'missing-principal-type')) {
         const grant = first.graph!.grants.find((g) => g.resource.decl.file === f.file && g.at.range.start.line === f.range.start.line);
-        expect(grant?.principal.kind, `${f.file}:${f.range.start.line} ${f.message}`).not.toBe('managedIdentity');
+        if (grant?.principal.kind === 'managedIdentity') expect(grant.resource.callChain.length, `${f.file}:${f.range.start.line} ${f.message}`).toBeGreaterThan(0);
         expect(f.fix).toBeUndefined();
       }
       for (const fixed of first.fixed ?? []) expect(readFileSync(fixed.file, 'utf8')).toBe(fixed.output);

@@ -223,6 +223,26 @@ describe('the fixer keeps layouts it cannot edit cleanly untouched', () => {
   });
 });
 
+describe('a module shared by its callers is not fixed for one of them', () => {
+  const MODULE = `param principalId string\nresource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {\n  name: 'kv'\n}\nresource ra 'Microsoft.Authorization/roleAssignments@2022-04-01' = {\n  name: guid(vault.id, principalId, '${SECRETS_USER}')\n  scope: vault\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${SECRETS_USER}')\n    principalId: principalId\n  }\n}\n`;
+
+  it('suggests the principal type in a module whose principal the caller passes in; fixes it where the identity is declared with it', async () => {
+    const dir = tree({
+      'grant.bicep': MODULE,
+      'main.bicep': `${BICEP_UAMI}module g 'grant.bicep' = {\n  name: 'g'\n  params: {\n    principalId: uami.properties.principalId\n  }\n}\n`,
+      'local.bicep': `${BICEP_UAMI}resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {\n  name: 'kv'\n}\nresource ra 'Microsoft.Authorization/roleAssignments@2022-04-01' = {\n  name: guid(vault.id, uami.id, '${SECRETS_USER}')\n  scope: vault\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${SECRETS_USER}')\n    principalId: uami.properties.principalId\n  }\n}\n`,
+    });
+    const result = await lint([dir], { cwd: dir });
+    const found = result.findings.filter((x) => x.ruleId === 'missing-principal-type');
+    const inModule = found.find((f) => f.file.endsWith('grant.bicep'));
+    const local = found.find((f) => f.file.endsWith('local.bicep'));
+    expect(inModule).toBeDefined();
+    expect(inModule!.fix).toBeUndefined();
+    expect(inModule!.suggestions?.length).toBe(1);
+    expect(local?.fix).toBeDefined();
+  });
+});
+
 describe('no stable-name suggestion that would change a module interface', () => {
   it('keeps `override.?name ?? guid(...)` when the caller passes a fixed name in', async () => {
     const dir = tree({
