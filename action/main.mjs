@@ -47058,7 +47058,8 @@ var rule8 = {
       addArm: "Add principalType: 'ServicePrincipal'",
       addTerraform: 'Add principal_type = "ServicePrincipal"',
       addAzapi: 'Add principalType = "ServicePrincipal" to body.properties',
-      addIfServicePrincipal: "Add principalType: 'ServicePrincipal' (only if {{principal}} is a managed identity or service principal)"
+      addIfServicePrincipal: "Add principalType: 'ServicePrincipal' (only if {{principal}} is a managed identity or service principal)",
+      addForEveryCaller: "Add principalType: 'ServicePrincipal' (only if every caller of this module passes a managed identity or service principal)"
     },
     docs: "docs/rules/missing-principal-type.md",
     fixable: true,
@@ -47070,8 +47071,14 @@ var rule8 = {
       const data = { role: describeRole(grant), principal: describePrincipal(grant) };
       const value = grant.principalType ? grant.principal.value : void 0;
       const edit = value ? void 0 : addPrincipalType(grant);
-      const known2 = (grant.principal.kind === "managedIdentity" || grant.principal.kind === "servicePrincipal") && decidedInModule(grant);
-      const offer = (fixMessageId, suggestData) => !edit ? {} : known2 ? { fix: edit, fixMessageId } : { suggest: [{ messageId: suggestData ? "addIfServicePrincipal" : fixMessageId, data: suggestData, fix: edit }] };
+      const kindKnown = grant.principal.kind === "managedIdentity" || grant.principal.kind === "servicePrincipal";
+      const known2 = kindKnown && decidedInModule(grant);
+      const offer = (fixMessageId, suggestData) => {
+        if (!edit) return {};
+        if (known2) return { fix: edit, fixMessageId };
+        if (kindKnown) return { suggest: [{ messageId: suggestData ? "addForEveryCaller" : fixMessageId, fix: edit }] };
+        return { suggest: [{ messageId: suggestData ? "addIfServicePrincipal" : fixMessageId, data: suggestData, fix: edit }] };
+      };
       if (grant.resource.format === "terraform") {
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
         const azapi = grant.resource.type === "azapi_resource";

@@ -30,6 +30,7 @@ const rule: Rule = {
       addTerraform: 'Add principal_type = "ServicePrincipal"',
       addAzapi: 'Add principalType = "ServicePrincipal" to body.properties',
       addIfServicePrincipal: "Add principalType: 'ServicePrincipal' (only if {{principal}} is a managed identity or service principal)",
+      addForEveryCaller: "Add principalType: 'ServicePrincipal' (only if every caller of this module passes a managed identity or service principal)",
     },
     docs: 'docs/rules/missing-principal-type.md',
     fixable: true,
@@ -47,9 +48,14 @@ const rule: Rule = {
       // Known to be a service principal (a managed identity is one) where the assignment is written:
       // safe to write. A module's assignment to a principal its caller passes in is shared by every
       // caller, which may pass a user or a group: a person decides, as when the kind is unknown.
-      const known = (grant.principal.kind === 'managedIdentity' || grant.principal.kind === 'servicePrincipal') && decidedInModule(grant);
-      const offer = (fixMessageId: string, suggestData?: Record<string, string>) =>
-        !edit ? {} : known ? { fix: edit, fixMessageId } : { suggest: [{ messageId: suggestData ? 'addIfServicePrincipal' : fixMessageId, data: suggestData, fix: edit }] };
+      const kindKnown = grant.principal.kind === 'managedIdentity' || grant.principal.kind === 'servicePrincipal';
+      const known = kindKnown && decidedInModule(grant);
+      const offer = (fixMessageId: string, suggestData?: Record<string, string>) => {
+        if (!edit) return {};
+        if (known) return { fix: edit, fixMessageId };
+        if (kindKnown) return { suggest: [{ messageId: suggestData ? 'addForEveryCaller' : fixMessageId, fix: edit }] };
+        return { suggest: [{ messageId: suggestData ? 'addIfServicePrincipal' : fixMessageId, data: suggestData, fix: edit }] };
+      };
       if (grant.resource.format === 'terraform') {
         // Only a principal created in the same configuration races its own replication.
         if (isTrue(grant.skipPrincipalCheck) || !grant.principal.identity?.createdHere) continue;
