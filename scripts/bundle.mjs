@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// The one bundling script of the project (esbuild). Two bundles from the same sources:
+// The one bundling script of the project (esbuild). The bundles from the same sources:
 //
 //   node scripts/bundle.mjs cli      dist/grantlint.mjs: the CLI in one file, which bin/grantlint.js
 //                                    loads when present (start-up: one file to read instead of ~100
 //                                    modules). Built by `npm run build`; shipped in the npm package.
-//                                    yaml and ajv stay external: resolved from node_modules, and only
-//                                    when a configuration file is read.
+//                                    yaml, ajv and re2js stay external: resolved from node_modules, and
+//                                    only when a configuration file is read or a Terraform regex runs.
+//   node scripts/bundle.mjs lsp      dist/grantlint-lsp.mjs: `grantlint lsp`, beside the CLI bundle
+//                                    (src/cli/main.ts loads it by URL), so linting never parses it.
 //   node scripts/bundle.mjs worker   dist/grantlint-worker.mjs: the worker thread of --jobs, beside the
 //                                    CLI bundle (src/engine/pool.ts looks for it there).
 //   node scripts/bundle.mjs action   action/main.mjs: the GitHub Action, every dependency inside (the
@@ -47,10 +49,13 @@ const COMMON = {
 };
 
 export const TARGETS = {
-  cli: { ...COMMON, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/grantlint.mjs', external: ['yaml', 'ajv'] },
+  cli: { ...COMMON, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/grantlint.mjs', external: ['yaml', 'ajv', 're2js'] },
+  // `grantlint lsp` (src/lsp/server.ts), loaded by URL beside dist/grantlint.mjs: linting from the
+  // command line never parses the protocol library.
+  lsp: { ...COMMON, entryPoints: ['src/lsp/server.ts'], outfile: 'dist/grantlint-lsp.mjs', external: ['yaml', 'ajv', 're2js'] },
   action: { ...COMMON, entryPoints: ['src/integrations/action-main.ts'], outfile: 'action/main.mjs' },
   // The front-end worker of `--jobs` (src/engine/pool.ts), loaded by URL beside dist/grantlint.mjs.
-  worker: { ...COMMON, entryPoints: ['src/engine/front-end-worker.ts'], outfile: 'dist/grantlint-worker.mjs', external: ['yaml', 'ajv'] },
+  worker: { ...COMMON, entryPoints: ['src/engine/front-end-worker.ts'], outfile: 'dist/grantlint-worker.mjs', external: ['yaml', 'ajv', 're2js'] },
 };
 
 const NOTICES = 'action/THIRD-PARTY-NOTICES.txt';
@@ -112,7 +117,7 @@ async function main(args) {
     return;
   }
   for (const name of args.length > 0 ? args : ['cli']) {
-    if (!TARGETS[name]) throw new Error(`unknown bundle '${name}': cli, worker or action`);
+    if (!TARGETS[name]) throw new Error(`unknown bundle '${name}': cli, lsp, worker or action`);
     const { text, packages } = await build(name);
     const out = join(root, TARGETS[name].outfile);
     mkdirSync(dirname(out), { recursive: true });

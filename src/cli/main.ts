@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { contentHash, ResultCache, runKey } from '../engine/cache.js';
 import { PathNotFoundError } from '../discover/discover.js';
 import { unmatchedMessage, unmatchedPaths } from '../discover/unmatched.js';
@@ -94,7 +95,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     }
     if (argv[0] === 'lsp') {
       // Loaded only here: linting from the command line never pays for the protocol library.
-      const { runLanguageServer } = await import('../lsp/server.js');
+      const { runLanguageServer } = (await import(languageServerModule())) as typeof import('../lsp/server.js');
       return await runLanguageServer();
     }
     const options = parseCliArgs(argv, formats);
@@ -220,4 +221,13 @@ function writeReports(result: LintResult, options: CliOptions, context: FormatCo
       throw new EnvironmentError(`Cannot write the ${output.format} report to '${file}': ${describeFsError(e)}.`);
     }
   }
+}
+
+/**
+ * The language server's module: beside the CLI bundle its own bundle (scripts/bundle.mjs `lsp`),
+ * else the tsc output. A URL computed at run time, so the CLI bundle does not carry it.
+ */
+function languageServerModule(): string {
+  const bundled = new URL('./grantlint-lsp.mjs', import.meta.url);
+  return existsSync(fileURLToPath(bundled)) ? bundled.href : new URL('../lsp/server.js', import.meta.url).href;
 }

@@ -5,7 +5,8 @@
  * install), so patterns mean what they mean to Terraform (`(?P<name>...)`, `(?i)`, no lookaround,
  * no backreferences) and matching takes time linear in the text.
  */
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
+import { lazyRe2 } from '../../engine/lazy-deps.js';
 
 /** Longer patterns are not compiled (the value is unknown; compiling is linear but not free). */
 export const MAX_PATTERN_LENGTH = 10_000;
@@ -19,7 +20,7 @@ export function compileRe2(pattern: string): RE2JS | undefined {
     re = null;
     if (pattern.length <= MAX_PATTERN_LENGTH) {
       try {
-        re = RE2JS.compile(pattern);
+        re = lazyRe2().RE2JS.compile(pattern);
       } catch {
         // Not RE2 syntax: Terraform fails the call, so the value is unknown (the caller decides).
         re = null;
