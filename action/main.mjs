@@ -51254,20 +51254,8 @@ function containerAppNeeds(r, props) {
   const config = getProp(props, "configuration");
   const needs = [];
   for (const entry of listOf(getProp(config, "registries"))) {
-    const identity = getProp(entry, "identity");
-    if (!isSet(identity)) continue;
-    const server = getProp(entry, "server");
-    needs.push({
-      kind: "imagePull",
-      workload: r,
-      resource: r,
-      at: entry.at ?? r.decl,
-      identity: { value: identity },
-      target: server,
-      query: { types: [REGISTRY] },
-      operations: [ACR_PULL],
-      use: `the image pull from registry ${describeServer(server)}`
-    });
+    const need = imagePullNeed(r, entry);
+    if (need) needs.push(need);
   }
   for (const entry of listOf(getProp(config, "secrets"))) {
     const url = getProp(entry, "keyVaultUrl");
@@ -51288,6 +51276,22 @@ function containerAppNeeds(r, props) {
   }
   return needs;
 }
+function imagePullNeed(r, entry) {
+  const identity = getProp(entry, "identity");
+  if (!isSet(identity)) return void 0;
+  const server = getProp(entry, "server");
+  return {
+    kind: "imagePull",
+    workload: r,
+    resource: r,
+    at: entry.at ?? r.decl,
+    identity: { value: identity },
+    target: server,
+    query: { types: [REGISTRY] },
+    operations: [ACR_PULL],
+    use: `the image pull from registry ${describeServer(server)}`
+  };
+}
 function describeServer(server) {
   const text3 = asString(unwrap(server));
   return text3 ? `'${text3}'` : "of the registry entry";
@@ -51295,20 +51299,8 @@ function describeServer(server) {
 function containerGroupNeeds(r, props) {
   const needs = [];
   for (const entry of listOf(getProp(props, "imageRegistryCredentials"))) {
-    const identity = getProp(entry, "identity");
-    if (!isSet(identity)) continue;
-    const server = getProp(entry, "server");
-    needs.push({
-      kind: "imagePull",
-      workload: r,
-      resource: r,
-      at: entry.at ?? r.decl,
-      identity: { value: identity },
-      target: server,
-      query: { types: [REGISTRY] },
-      operations: [ACR_PULL],
-      use: `the image pull from registry ${describeServer(server)}`
-    });
+    const need = imagePullNeed(r, entry);
+    if (need) needs.push(need);
   }
   return needs;
 }

@@ -175,20 +175,8 @@ function containerAppNeeds(r: ResourceInstance, props: Value | undefined): NeedF
   const config = getProp(props, 'configuration');
   const needs: NeedFacts[] = [];
   for (const entry of listOf(getProp(config, 'registries'))) {
-    const identity = getProp(entry, 'identity');
-    if (!isSet(identity)) continue;
-    const server = getProp(entry, 'server');
-    needs.push({
-      kind: 'imagePull',
-      workload: r,
-      resource: r,
-      at: entry.at ?? r.decl,
-      identity: { value: identity! },
-      target: server,
-      query: { types: [REGISTRY] },
-      operations: [ACR_PULL],
-      use: `the image pull from registry ${describeServer(server)}`,
-    });
+    const need = imagePullNeed(r, entry);
+    if (need) needs.push(need);
   }
   for (const entry of listOf(getProp(config, 'secrets'))) {
     const url = getProp(entry, 'keyVaultUrl');
@@ -210,6 +198,24 @@ function containerAppNeeds(r: ResourceInstance, props: Value | undefined): NeedF
   return needs;
 }
 
+/** A registry entry that pulls by identity (`identity` and `server`, as Container Apps and container groups write it). */
+function imagePullNeed(r: ResourceInstance, entry: Value): NeedFacts | undefined {
+  const identity = getProp(entry, 'identity');
+  if (!isSet(identity)) return undefined;
+  const server = getProp(entry, 'server');
+  return {
+    kind: 'imagePull',
+    workload: r,
+    resource: r,
+    at: entry.at ?? r.decl,
+    identity: { value: identity! },
+    target: server,
+    query: { types: [REGISTRY] },
+    operations: [ACR_PULL],
+    use: `the image pull from registry ${describeServer(server)}`,
+  };
+}
+
 function describeServer(server: Value | undefined): string {
   const text = asString(unwrap(server));
   return text ? `'${text}'` : 'of the registry entry';
@@ -218,20 +224,8 @@ function describeServer(server: Value | undefined): string {
 function containerGroupNeeds(r: ResourceInstance, props: Value | undefined): NeedFacts[] {
   const needs: NeedFacts[] = [];
   for (const entry of listOf(getProp(props, 'imageRegistryCredentials'))) {
-    const identity = getProp(entry, 'identity');
-    if (!isSet(identity)) continue;
-    const server = getProp(entry, 'server');
-    needs.push({
-      kind: 'imagePull',
-      workload: r,
-      resource: r,
-      at: entry.at ?? r.decl,
-      identity: { value: identity! },
-      target: server,
-      query: { types: [REGISTRY] },
-      operations: [ACR_PULL],
-      use: `the image pull from registry ${describeServer(server)}`,
-    });
+    const need = imagePullNeed(r, entry);
+    if (need) needs.push(need);
   }
   return needs;
 }
