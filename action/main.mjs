@@ -52409,34 +52409,17 @@ function computeDrift(graph, slot) {
   const own = slot.workload?.identities ?? [];
   if (production.length === 0) return void 0;
   if (own.some((i) => !production.includes(i) && !i.createdHere)) return void 0;
-  const byPrincipal = grantsByIdentity(graph);
-  const ownGrants = own.flatMap((i) => byPrincipal.get(i) ?? []);
+  const ownGrants = own.flatMap((i) => grantsOf(graph, i));
   const lacking = [];
   for (const identity of production) {
     if (own.includes(identity)) continue;
-    for (const grant of byPrincipal.get(identity) ?? []) {
+    for (const grant of grantsOf(graph, identity)) {
       if (ownGrants.some((g) => mayGiveSame(grant, g))) continue;
       if (lacking.some((g) => sameGrantKey(g, grant))) continue;
       lacking.push(grant);
     }
   }
   return lacking.length > 0 ? { slot, lacking } : void 0;
-}
-var grantIndex2 = /* @__PURE__ */ new WeakMap();
-function grantsByIdentity(graph) {
-  let index = grantIndex2.get(graph);
-  if (!index) {
-    index = /* @__PURE__ */ new Map();
-    for (const g of graph.grants) {
-      const identity = g.principal.identity;
-      if (!identity) continue;
-      const list2 = index.get(identity);
-      if (list2) list2.push(g);
-      else index.set(identity, [g]);
-    }
-    grantIndex2.set(graph, index);
-  }
-  return index;
 }
 function reportedAsSlotDrift(graph, identity) {
   if (identity.workloads.length === 0) return false;
@@ -53270,9 +53253,8 @@ function selectedForPlatform(graph, workload, places) {
   return out;
 }
 function lackingGrant(graph, user, system) {
-  const byIdentity = grantsByIdentity(graph);
-  const own = byIdentity.get(system) ?? [];
-  return (byIdentity.get(user) ?? []).find((g) => !own.some((s2) => mayGiveSame(g, s2)));
+  const own = grantsOf(graph, system);
+  return grantsOf(graph, user).find((g) => !own.some((s2) => mayGiveSame(g, s2)));
 }
 function clientIdExample(users) {
   const declared = users.find((u) => u.kind === "user" && u.resource);
@@ -58326,10 +58308,9 @@ var rule11 = {
     docs: "docs/rules/orphaned-identity.md"
   },
   check(graph, context) {
-    const byIdentity = grantsByIdentity(graph);
     for (const identity of graph.identities) {
       if (identity.kind !== "user" || !identity.createdHere || !identity.resource || identity.workloads.length > 0) continue;
-      const grants3 = byIdentity.get(identity) ?? [];
+      const grants3 = grantsOf(graph, identity);
       if (grants3.length === 0 || credentialsOf(graph, identity).length > 0) continue;
       if (externalCallsPassing(identity, graph, "any").length > 0 || isUsed(graph, identity)) continue;
       if (declaredElsewhere(graph, identity)) continue;

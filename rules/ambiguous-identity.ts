@@ -1,11 +1,11 @@
 import { armTypeOfResource } from '../src/graph/arm-view.js';
+import { grantsOf } from '../src/graph/grant-index.js';
 import { mayGiveSame } from '../src/graph/grant-keys.js';
 import { userIdentityExpression } from '../src/graph/id-expressions.js';
 import { identityIdPlaces } from '../src/graph/id-places.js';
 import { identityIdOf } from '../src/graph/identity-ids.js';
 import { describeIdentity, describeRole, describeScope } from '../src/graph/queries.js';
 import { findSetting } from '../src/graph/settings.js';
-import { grantsByIdentity } from '../src/graph/slots.js';
 import type { Grant, Identity, IdentityGraph, Workload } from '../src/graph/types.js';
 import { unwrap } from '../src/graph/values.js';
 import { asString } from '../src/model/value.js';
@@ -107,9 +107,8 @@ function selectedForPlatform(graph: IdentityGraph, workload: Workload, places: R
 
 /** A grant of the user-assigned identity that no grant of the system-assigned one may match. */
 function lackingGrant(graph: IdentityGraph, user: Identity, system: Identity): Grant | undefined {
-  const byIdentity = grantsByIdentity(graph);
-  const own = byIdentity.get(system) ?? [];
-  return (byIdentity.get(user) ?? []).find((g) => !own.some((s) => mayGiveSame(g, s)));
+  const own = grantsOf(graph, system);
+  return grantsOf(graph, user).find((g) => !own.some((s) => mayGiveSame(g, s)));
 }
 
 function clientIdExample(users: Identity[]): string {

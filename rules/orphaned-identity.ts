@@ -1,10 +1,10 @@
 import { armTypeOfResource } from '../src/graph/arm-view.js';
 import { azureResourceKey } from '../src/graph/build.js';
 import { externalCallsPassing } from '../src/graph/external.js';
+import { grantsOf } from '../src/graph/grant-index.js';
 import { credentialsOf } from '../src/graph/federation.js';
 import { isUsed } from '../src/graph/identity-uses.js';
 import { describeRole, describeScope } from '../src/graph/queries.js';
-import { grantsByIdentity } from '../src/graph/slots.js';
 import type { Identity, IdentityGraph } from '../src/graph/types.js';
 import { asString } from '../src/model/value.js';
 import type { Rule } from '../src/engine/types.js';
@@ -28,10 +28,9 @@ const rule: Rule = {
     docs: 'docs/rules/orphaned-identity.md',
   },
   check(graph, context) {
-    const byIdentity = grantsByIdentity(graph);
     for (const identity of graph.identities) {
       if (identity.kind !== 'user' || !identity.createdHere || !identity.resource || identity.workloads.length > 0) continue;
-      const grants = byIdentity.get(identity) ?? [];
+      const grants = grantsOf(graph, identity);
       if (grants.length === 0 || credentialsOf(graph, identity).length > 0) continue;
       if (externalCallsPassing(identity, graph, 'any').length > 0 || isUsed(graph, identity)) continue;
       if (declaredElsewhere(graph, identity)) continue;

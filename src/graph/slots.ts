@@ -11,6 +11,7 @@
 import type { ResourceInstance } from '../model/template.js';
 import { asString, getProp } from '../model/value.js';
 import { armView } from './arm-view.js';
+import { grantsOf } from './grant-index.js';
 import { mayGiveSame, sameGrantKey } from './grant-keys.js';
 import type { DeploymentSlot, Grant, Identity, IdentityGraph } from './types.js';
 import { lowerPath, unwrap } from './values.js';
@@ -109,37 +110,17 @@ function computeDrift(graph: IdentityGraph, slot: DeploymentSlot): SlotDrift | u
   const own = slot.workload?.identities ?? [];
   if (production.length === 0) return undefined;
   if (own.some((i) => !production.includes(i) && !i.createdHere)) return undefined;
-  const byPrincipal = grantsByIdentity(graph);
-  const ownGrants = own.flatMap((i) => byPrincipal.get(i) ?? []);
+  const ownGrants = own.flatMap((i) => grantsOf(graph, i));
   const lacking: Grant[] = [];
   for (const identity of production) {
     if (own.includes(identity)) continue;
-    for (const grant of byPrincipal.get(identity) ?? []) {
+    for (const grant of grantsOf(graph, identity)) {
       if (ownGrants.some((g) => mayGiveSame(grant, g))) continue;
       if (lacking.some((g) => sameGrantKey(g, grant))) continue;
       lacking.push(grant);
     }
   }
   return lacking.length > 0 ? { slot, lacking } : undefined;
-}
-
-const grantIndex = new WeakMap<IdentityGraph, Map<Identity, Grant[]>>();
-
-/** The graph's grants by the identity they grant to. */
-export function grantsByIdentity(graph: IdentityGraph): Map<Identity, Grant[]> {
-  let index = grantIndex.get(graph);
-  if (!index) {
-    index = new Map();
-    for (const g of graph.grants) {
-      const identity = g.principal.identity;
-      if (!identity) continue;
-      const list = index.get(identity);
-      if (list) list.push(g);
-      else index.set(identity, [g]);
-    }
-    grantIndex.set(graph, index);
-  }
-  return index;
 }
 
 /**
