@@ -44169,8 +44169,10 @@ var PowerShellParser = class {
     const out = [];
     if (this.peek() !== "(") return out;
     this.pos++;
-    for (; ; ) {
+    for (let last = -1; ; ) {
       this.skipAllSpace();
+      if (this.pos === last) this.pos++;
+      last = this.pos;
       const c = this.peek();
       if (c === "" || c === ")") break;
       if (c === ",") {

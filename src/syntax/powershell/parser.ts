@@ -136,8 +136,11 @@ class PowerShellParser {
     const out: NonNullable<ScriptAst['params']> = [];
     if (this.peek() !== '(') return out;
     this.pos++;
-    for (;;) {
+    for (let last = -1; ; ) {
       this.skipAllSpace();
+      // Every turn consumes something: a character no branch reads (a stray `]` or `=`) is skipped.
+      if (this.pos === last) this.pos++;
+      last = this.pos;
       const c = this.peek();
       if (c === '' || c === ')') break;
       if (c === ',') {
