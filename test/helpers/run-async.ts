@@ -15,6 +15,9 @@ export function runAsync(cmd: string, args: string[], options: { cwd?: string; e
     const child = spawn(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], timeout: options.timeout });
     let stdout = '';
     let stderr = '';
+    // Decoded as one stream: a chunk boundary may fall inside a multi-byte character ('→').
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);

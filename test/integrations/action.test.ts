@@ -86,6 +86,8 @@ function runAction(inputs: Record<string, string>, extraEnv: Record<string, stri
     let stdout = '';
     let stderr = '';
     const child = spawn(process.execPath, [join(actionPath, action.runs.main)], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
     child.stdout.on('data', (d) => {
       stdout += d;
       if (Number.isNaN(startMs) && stdout.includes('::debug::grantlint ')) startMs = performance.now() - t0;
