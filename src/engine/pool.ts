@@ -95,16 +95,24 @@ export async function lowerBatches(
   return inWorkers(script, batches, setup, workers, onBatch);
 }
 
+/** Batches sent ahead to each worker: it starts its next one while this thread is busy with its own. */
+const AHEAD = 2;
+
 /**
  * `count - 1` workers and this thread share the batches: this thread takes the next batch itself
- * between the workers' replies, so no core waits while another deserialises. A worker that stops
- * (a defect, out of memory) costs only its batch, reported as a finding on each of its files.
+ * between the workers' replies, so no core waits while another deserialises. Each worker holds
+ * `AHEAD` batches, so that it never waits for this thread to finish a batch before it gets its
+ * next. A worker that stops (a defect, out of memory) costs only the batch it was reading, reported
+ * as a finding on each of its files; the batches it held beyond that go to the other threads.
  */
 export function inWorkers(script: URL, batches: { files: DiscoveredFile[] }[], setup: BatchSetup, count: number, onBatch?: (done: number, total: number) => void): Promise<LoweredProgram[]> {
   const results = new Array<LoweredProgram | undefined>(batches.length);
   let next = 0;
   let done = 0;
   const pool: Worker[] = [];
+  // Batches a stopped worker held but had not begun: taken before the next new one.
+  const requeued: number[] = [];
+  const take = (): number | undefined => (requeued.length > 0 ? requeued.shift() : next < batches.length ? next++ : undefined);
   return new Promise<LoweredProgram[]>((resolvePromise) => {
     let settled = false;
     const stop = (): void => {
@@ -120,28 +128,38 @@ export function inWorkers(script: URL, batches: { files: DiscoveredFile[] }[], s
         resolvePromise(results as LoweredProgram[]);
       }
     };
-    // The batch each worker is reading: if the worker dies, that batch is a finding, not lost.
-    const inFlight = new Map<Worker, number>();
+    // The batches each worker holds: if the worker dies, they are findings, not lost.
+    const inFlight = new Map<Worker, Set<number>>();
     const feed = (w: Worker): void => {
-      if (next >= batches.length) return;
-      const id = next++;
-      inFlight.set(w, id);
-      w.postMessage({ id, files: batches[id].files } satisfies BatchRequest);
+      const held = inFlight.get(w)!;
+      while (held.size < AHEAD) {
+        const id = take();
+        if (id === undefined) return;
+        held.add(id);
+        w.postMessage({ id, files: batches[id].files } satisfies BatchRequest);
+      }
     };
     const died = (w: Worker, e: unknown): void => {
-      const id = inFlight.get(w);
+      const held = inFlight.get(w) ?? new Set<number>();
       inFlight.delete(w);
-      if (settled || id === undefined || results[id]) return;
-      // Its batch is reported on each of its files; this thread goes on with the remaining batches.
-      finished(id, failedProgram(batches[id].files.map((f) => f.path), 'this batch of files (its worker thread stopped)', e));
+      // A worker reads its batches in the order it got them: the first it holds is the one it was
+      // reading, reported on each of its files; the others are read by the threads left.
+      const [reading, ...waiting] = [...held].sort((a, b) => a - b);
+      requeued.push(...waiting);
+      if (reading !== undefined && !settled && !results[reading]) {
+        finished(reading, failedProgram(batches[reading].files.map((f) => f.path), 'this batch of files (its worker thread stopped)', e));
+      }
+      for (const other of pool) if (inFlight.has(other)) feed(other);
+      if (waiting.length > 0) setImmediate(own);
     };
     for (let i = 0; i < count - 1; i++) {
       const w = new Worker(script, { workerData: setup });
       pool.push(w);
+      inFlight.set(w, new Set());
       w.on('message', (reply: BatchReply) => {
-        inFlight.delete(w);
+        inFlight.get(w)?.delete(reply.id);
         finished(reply.id, reply.program);
-        feed(w);
+        if (inFlight.has(w)) feed(w);
       });
       w.on('error', (e) => died(w, e));
       w.on('exit', (code) => {
@@ -150,8 +168,9 @@ export function inWorkers(script: URL, batches: { files: DiscoveredFile[] }[], s
       feed(w);
     }
     const own = (): void => {
-      if (settled || next >= batches.length) return;
-      const id = next++;
+      if (settled) return;
+      const id = take();
+      if (id === undefined) return;
       let program: LoweredProgram;
       try {
         program = analyzeFiles(batches[id].files, batchHost(setup));
