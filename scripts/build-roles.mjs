@@ -2,10 +2,12 @@
 // Regenerates data/builtin-roles.json from the shared catalog (../shared/data/azure-builtin-roles.json).
 // The package ships the compact copy so that an installed grantlint needs nothing outside itself.
 // The snapshot date is read from the catalog's README (its sources table), so that `--version` can
-// say which catalog a finding about roles was judged against.
+// say which catalog a finding about roles was judged against. Each role's breadth (how many of the
+// catalog's permission strings it allows, the measure of least privilege) is computed here by the
+// permission model itself, from the built sources (dist/, `npm run build`), so that no run has to.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
@@ -38,6 +40,12 @@ const compact = roles.map((r) => {
   }
   return role;
 });
+const built = join(root, 'dist', 'src', 'graph', 'permissions.js');
+if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build first (the breadths are measured by the permission model)`);
+const { catalogBreadths } = await import(pathToFileURL(built).href);
+const { RoleCatalog } = await import(pathToFileURL(join(root, 'dist', 'src', 'graph', 'roles.js')).href);
+const breadths = catalogBreadths(new RoleCatalog(compact.map((r) => ({ ...r }))));
+for (const role of compact) role.breadth = breadths.get(role.id);
 const target = join(root, 'data', 'builtin-roles.json');
 const text = JSON.stringify({ snapshot, roles: compact }) + '\n';
 if (check) {

@@ -92,10 +92,10 @@ interface PatternSet {
   wild: string[];
 }
 
-/** A permission block compiled for matching, for actions and data actions. */
+/** A permission block's patterns of one kind compiled for matching. */
 interface CompiledBlock {
-  action: { granted: PatternSet; denied: PatternSet };
-  dataAction: { granted: PatternSet; denied: PatternSet };
+  granted: PatternSet;
+  denied: PatternSet;
 }
 
 function patternSet(patterns: string[]): PatternSet {
@@ -120,24 +120,28 @@ function inSet(set: PatternSet, lower: string): boolean {
   );
 }
 
-const compiled = new WeakMap<RoleDefinition, CompiledBlock[]>();
+const compiled = { action: new WeakMap<RoleDefinition, CompiledBlock[]>(), dataAction: new WeakMap<RoleDefinition, CompiledBlock[]>() };
 
-/** The role's blocks compiled once per role (roles are matched against thousands of operations). */
-function compiledBlocks(role: RoleDefinition): CompiledBlock[] {
-  let blocks = compiled.get(role);
+/**
+ * The role's blocks compiled once per role and kind (roles are matched against thousands of
+ * operations); blocks with nothing of the kind granted are left out, so that a question about a
+ * data action compiles nothing of the many roles that have none.
+ */
+function compiledBlocks(role: RoleDefinition, kind: OperationKind): CompiledBlock[] {
+  let blocks = compiled[kind].get(role);
   if (!blocks) {
-    blocks = blocksOf(role).map((b) => ({
-      action: { granted: patternSet(b.actions), denied: patternSet(b.notActions) },
-      dataAction: { granted: patternSet(b.dataActions), denied: patternSet(b.notDataActions) },
-    }));
-    compiled.set(role, blocks);
+    const [granted, denied] = kind === 'action' ? (['actions', 'notActions'] as const) : (['dataActions', 'notDataActions'] as const);
+    blocks = blocksOf(role)
+      .filter((b) => b[granted].length > 0)
+      .map((b) => ({ granted: patternSet(b[granted]), denied: patternSet(b[denied]) }));
+    compiled[kind].set(role, blocks);
   }
   return blocks;
 }
 
 /** Does a known role allow an operation whose name is already lower case? */
 function allowsLower(role: RoleDefinition, kind: OperationKind, lower: string): boolean {
-  return compiledBlocks(role).some((b) => inSet(b[kind].granted, lower) && !inSet(b[kind].denied, lower));
+  return compiledBlocks(role, kind).some((b) => inSet(b.granted, lower) && !inSet(b.denied, lower));
 }
 
 /**
@@ -207,12 +211,19 @@ export class PermissionModel {
   }
 
   private breadth(role: RoleDefinition): number {
+    // The shipped catalog carries each role's breadth (scripts/build-roles.mjs): no run measures it.
+    if (role.breadth !== undefined) return role.breadth;
     let n = this.breadths.get(role.id);
     if (n === undefined) {
-      n = role.permissionsKnown === false ? 0 : this.ops().filter((op) => allowsLower(role, op.kind, op.lower)).length;
+      n = this.measure(role);
       this.breadths.set(role.id, n);
     }
     return n;
+  }
+
+  /** The number of the catalog's permission strings the role allows. */
+  measure(role: RoleDefinition): number {
+    return role.permissionsKnown === false ? 0 : this.ops().filter((op) => allowsLower(role, op.kind, op.lower)).length;
   }
 
   private ops(): { kind: OperationKind; lower: string }[] {
@@ -228,6 +239,12 @@ export class PermissionModel {
     }
     return this.vocabulary;
   }
+}
+
+/** Each role's breadth, measured against the catalog's own vocabulary (for scripts/build-roles.mjs). */
+export function catalogBreadths(catalog: RoleCatalog): Map<string, number> {
+  const model = new PermissionModel(catalog);
+  return new Map(catalog.all().map((role) => [role.id, model.measure(role)]));
 }
 
 /**

@@ -26,6 +26,11 @@ export interface RoleDefinition {
   resource?: ResourceInstance;
   /** False when part of a custom role's permissions is not statically known (then nothing is inferred from them). */
   permissionsKnown?: boolean;
+  /**
+   * A built-in role's breadth, as the permission model measures it (`catalogBreadths` in
+   * permissions.ts), computed once by scripts/build-roles.mjs so that a run need not.
+   */
+  breadth?: number;
 }
 
 /** The file data/builtin-roles.json: the catalog's snapshot date and its roles. */
