@@ -47230,9 +47230,9 @@ function lowerScript(run, out) {
   for (const c of run.comments === false ? [] : ast.comments) {
     out.comments.push({ file: run.source.file, text: run.source.text.slice(c.start, c.end), at: locationOf(run.source, c) });
   }
-  const lowering = new ScriptLowering(`${run.source.file}#${run.source.id}${run.options?.keyPrefix ?? ""}`, run.callChain);
-  new ScriptEvaluator(run.source, run.language, lowering, run.options).run(ast);
-  appendAll(out.resources, lowering.finish());
+  const lowering2 = new ScriptLowering(`${run.source.file}#${run.source.id}${run.options?.keyPrefix ?? ""}`, run.callChain);
+  new ScriptEvaluator(run.source, run.language, lowering2, run.options).run(ast);
+  appendAll(out.resources, lowering2.finish());
 }
 function languageOf(path) {
   const ext = extname(path).toLowerCase();
@@ -49727,20 +49727,18 @@ function patternSet(patterns) {
 function inSet(set, lower2) {
   return set.exact.has(lower2) || set.prefixes.some((p) => lower2.startsWith(p)) || set.suffixes.some((p) => lower2.endsWith(p)) || set.wild.some((p) => matchesLower(p, lower2));
 }
-var compiled = /* @__PURE__ */ new WeakMap();
-function compiledBlocks(role2) {
-  let blocks = compiled.get(role2);
+var compiled = { action: /* @__PURE__ */ new WeakMap(), dataAction: /* @__PURE__ */ new WeakMap() };
+function compiledBlocks(role2, kind) {
+  let blocks = compiled[kind].get(role2);
   if (!blocks) {
-    blocks = blocksOf(role2).map((b2) => ({
-      action: { granted: patternSet(b2.actions), denied: patternSet(b2.notActions) },
-      dataAction: { granted: patternSet(b2.dataActions), denied: patternSet(b2.notDataActions) }
-    }));
-    compiled.set(role2, blocks);
+    const [granted, denied] = kind === "action" ? ["actions", "notActions"] : ["dataActions", "notDataActions"];
+    blocks = blocksOf(role2).filter((b2) => b2[granted].length > 0).map((b2) => ({ granted: patternSet(b2[granted]), denied: patternSet(b2[denied]) }));
+    compiled[kind].set(role2, blocks);
   }
   return blocks;
 }
 function allowsLower(role2, kind, lower2) {
-  return compiledBlocks(role2).some((b2) => inSet(b2[kind].granted, lower2) && !inSet(b2[kind].denied, lower2));
+  return compiledBlocks(role2, kind).some((b2) => inSet(b2.granted, lower2) && !inSet(b2.denied, lower2));
 }
 function allows(role2, op) {
   if (role2.permissionsKnown === false) return void 0;
@@ -49783,12 +49781,17 @@ var PermissionModel = class {
     return this.leastPrivileged(ops)[0];
   }
   breadth(role2) {
+    if (role2.breadth !== void 0) return role2.breadth;
     let n2 = this.breadths.get(role2.id);
     if (n2 === void 0) {
-      n2 = role2.permissionsKnown === false ? 0 : this.ops().filter((op) => allowsLower(role2, op.kind, op.lower)).length;
+      n2 = this.measure(role2);
       this.breadths.set(role2.id, n2);
     }
     return n2;
+  }
+  /** The number of the catalog's permission strings the role allows. */
+  measure(role2) {
+    return role2.permissionsKnown === false ? 0 : this.ops().filter((op) => allowsLower(role2, op.kind, op.lower)).length;
   }
   ops() {
     if (!this.vocabulary) {
@@ -58292,6 +58295,26 @@ function isUsed(graph, identity) {
   if (uses.names.has(name)) return true;
   return (uses.passed.get(name) ?? []).some((call2) => !r.callChain.some((c) => sameLocation(c, call2) || within(call2, c)));
 }
+function useEvidence(graph) {
+  let uses = cache4.get(graph);
+  if (!uses) {
+    uses = collect(graph);
+    cache4.set(graph, uses);
+  }
+  const declared = /* @__PURE__ */ new Set();
+  let unknownDeclared = false;
+  for (const r of graph.resources) {
+    if (armTypeOfResource2(r) !== UAMI4) continue;
+    const name = asString(r.name)?.toLowerCase();
+    if (name === void 0) unknownDeclared = true;
+    else declared.add(name);
+  }
+  return { names: [...uses.names].sort(), passed: [...uses.passed.keys()].sort(), declared: [...declared].sort(), unknownName: uses.unknownName, unknownDeclared };
+}
+function usedElsewhere(name, others) {
+  if (name === void 0) return others.some((e) => e.unknownName || e.unknownDeclared);
+  return others.some((e) => e.names.includes(name) || e.passed.includes(name) || e.declared.includes(name));
+}
 function unknownNamedElsewhere(graph, r) {
   const key2 = azureResourceKey(r);
   return graph.resources.some((o) => armTypeOfResource2(o) === UAMI4 && asString(o.name) === void 0 && azureResourceKey(o) !== key2);
@@ -58321,7 +58344,9 @@ var rule11 = {
       context.report({
         node: identity,
         messageId: "orphaned",
-        data: { identity: identity.label, grants: named2.join(" and ") + (more > 0 ? ` and ${more} more grant${more > 1 ? "s" : ""}` : "") }
+        data: { identity: identity.label, grants: named2.join(" and ") + (more > 0 ? ` and ${more} more grant${more > 1 ? "s" : ""}` : "") },
+        // Another batch of the run may refer to it by name, or declare it again.
+        unlessUsedElsewhere: { name: asString(identity.resource.name)?.toLowerCase() }
       });
     }
   }
@@ -58694,8 +58719,11 @@ var ConfigResolver = class {
   allowPlugins;
   /** Plugins listed but not loaded (`--no-plugins`). */
   pluginsSkipped = 0;
+  /** What a worker thread needs to build the same resolver: undefined when it was given rules of its own. */
+  transferable;
   constructor(options) {
     this.cwd = options.cwd;
+    if (!options.builtins) this.transferable = { cwd: options.cwd, configFile: options.configFile, plugins: options.plugins };
     this.builtins = options.builtins ?? builtinRules;
     this.allowPlugins = options.plugins ?? true;
     if (options.configFile) this.forced = readConfigFile(resolve8(options.cwd, options.configFile), options.cwd);
@@ -59078,7 +59106,7 @@ function outsideMessage(root) {
 }
 function safeRealpath(path) {
   try {
-    return realpathSync2(path);
+    return realpathSync2.native(path);
   } catch (e) {
     if (e.code === "ELOOP") throw e;
     return void 0;
@@ -59220,6 +59248,7 @@ function toFinding(rule16, severity, d, options) {
   };
   if (symbol) finding.symbol = symbol;
   if (d.severity) finding.severityCap = d.severity;
+  if (d.unlessUsedElsewhere) finding.unlessUsedElsewhere = d.unlessUsedElsewhere;
   return finding;
 }
 var RANK2 = { info: 0, warning: 1, error: 2 };
@@ -59525,8 +59554,7 @@ function checkedVarFiles(files, cwd) {
     return abs;
   });
 }
-function unreadableFiles(files, program, host, walkProblems = /* @__PURE__ */ new Map()) {
-  const reported2 = new Set(program.diagnostics.map((d) => d.at.file));
+function unreadableFiles(files, reported2, host, walkProblems = /* @__PURE__ */ new Map()) {
   const out = [...walkProblems].map(([path, why2]) => ({ code: "unreadable-file", message: `Not linted: ${why2}.`, at: fileStart(path) }));
   for (const file of files) {
     const why2 = host.readProblem(file);
@@ -66816,9 +66844,9 @@ function analyzeFiles(files, host, onFormat) {
   }
   return program;
 }
-function guarded(what, files, analyze3) {
+function guarded(what, files, analyze2) {
   try {
-    return analyze3();
+    return analyze2();
   } catch (e) {
     return failedProgram(files(), what, e);
   }
@@ -66874,31 +66902,49 @@ function batchHost(setup) {
   }
   return host;
 }
-async function lowerBatches(batches2, setup, jobs, onBatch, minParallelSize = MIN_PARALLEL_SIZE) {
+async function runBatches(batches2, setup, jobs, job, onBatch, minParallelSize = MIN_PARALLEL_SIZE) {
   const total = batches2.reduce((n2, b2) => n2 + b2.size, 0);
   const workers = Math.min(jobs, batches2.length);
   const script = workers > 1 && total >= minParallelSize ? workerScript() : void 0;
   if (!script) {
-    return batches2.map((b2, i) => {
-      const program = analyzeFiles(b2.files, batchHost(setup));
-      onBatch?.(i + 1, batches2.length);
-      return program;
-    });
+    const results = [];
+    for (const b2 of batches2) {
+      results.push(await guardedRun(job, b2.files));
+      onBatch?.(results.length, batches2.length);
+    }
+    return results;
   }
-  return inWorkers(script, batches2, setup, workers, onBatch);
+  return inWorkers(script, batches2, setup, workers, job, onBatch, largestFirst(batches2));
 }
-function inWorkers(script, batches2, setup, count, onBatch) {
+async function guardedRun(job, files) {
+  try {
+    return await job.run(files);
+  } catch (e) {
+    return job.failed(
+      files.map((f) => f.path),
+      "this batch of files",
+      e
+    );
+  }
+}
+function largestFirst(batches2) {
+  return batches2.map((b2, i) => ({ size: b2.size, i })).sort((a, b2) => b2.size - a.size || a.i - b2.i).map((x) => x.i);
+}
+var AHEAD = 2;
+function inWorkers(script, batches2, setup, count, job, onBatch, order = batches2.map((_, i) => i)) {
   const results = new Array(batches2.length);
   let next = 0;
   let done = 0;
   const pool = [];
+  const requeued = [];
+  const take = () => requeued.length > 0 ? requeued.shift() : next < order.length ? order[next++] : void 0;
   return new Promise((resolvePromise) => {
     let settled = false;
     const stop = () => {
       for (const w of pool) void w.terminate();
     };
-    const finished = (id, program) => {
-      results[id] = program;
+    const finished = (id, result) => {
+      results[id] = result;
       done++;
       onBatch?.(done, batches2.length);
       if (done === batches2.length && !settled) {
@@ -66909,24 +66955,40 @@ function inWorkers(script, batches2, setup, count, onBatch) {
     };
     const inFlight = /* @__PURE__ */ new Map();
     const feed = (w) => {
-      if (next >= batches2.length) return;
-      const id = next++;
-      inFlight.set(w, id);
-      w.postMessage({ id, files: batches2[id].files });
+      const held = inFlight.get(w);
+      while (held.size < AHEAD) {
+        const id = take();
+        if (id === void 0) return;
+        held.add(id);
+        w.postMessage({ id, files: batches2[id].files });
+      }
+    };
+    const own = async () => {
+      if (settled || inFlight.size > 0) return;
+      const id = take();
+      if (id === void 0) return;
+      finished(id, await guardedRun(job, batches2[id].files));
+      setImmediate(() => void own());
     };
     const died = (w, e) => {
-      const id = inFlight.get(w);
+      const held = inFlight.get(w) ?? /* @__PURE__ */ new Set();
       inFlight.delete(w);
-      if (settled || id === void 0 || results[id]) return;
-      finished(id, failedProgram(batches2[id].files.map((f) => f.path), "this batch of files (its worker thread stopped)", e));
+      const [reading, ...waiting] = [...held];
+      requeued.push(...waiting);
+      if (reading !== void 0 && !settled && results[reading] === void 0) {
+        finished(reading, job.failed(batches2[reading].files.map((f) => f.path), "this batch of files (its worker thread stopped)", e));
+      }
+      for (const other of pool) if (inFlight.has(other)) feed(other);
+      setImmediate(() => void own());
     };
-    for (let i = 0; i < count - 1; i++) {
+    for (let i = 0; i < count; i++) {
       const w = new Worker(script, { workerData: setup });
       pool.push(w);
+      inFlight.set(w, /* @__PURE__ */ new Set());
       w.on("message", (reply) => {
-        inFlight.delete(w);
-        finished(reply.id, reply.program);
-        feed(w);
+        inFlight.get(w)?.delete(reply.id);
+        finished(reply.id, reply.result);
+        if (inFlight.has(w)) feed(w);
       });
       w.on("error", (e) => died(w, e));
       w.on("exit", (code) => {
@@ -66934,19 +66996,6 @@ function inWorkers(script, batches2, setup, count, onBatch) {
       });
       feed(w);
     }
-    const own = () => {
-      if (settled || next >= batches2.length) return;
-      const id = next++;
-      let program;
-      try {
-        program = analyzeFiles(batches2[id].files, batchHost(setup));
-      } catch (e) {
-        program = failedProgram(batches2[id].files.map((f) => f.path), "this batch of files", e);
-      }
-      finished(id, program);
-      setImmediate(own);
-    };
-    setImmediate(own);
   });
 }
 
@@ -66956,11 +67005,87 @@ function contentHash(text3) {
   return createHash3("sha1").update(text3).digest("base64url");
 }
 
+// src/engine/program-graph.ts
+function programGraph(program, readFile) {
+  const inputs = { externalCalls: program.externalCalls, exports: program.exports, serviceAccounts: program.serviceAccounts };
+  return withSourceText(readFile, () => buildGraph(program.resources, roleCatalog(), SHAPES, inputs));
+}
+
+// src/engine/batch-lint.ts
+var BatchLinter = class _BatchLinter {
+  constructor(runs, config, options) {
+    this.runs = runs;
+    this.config = config;
+    this.options = options;
+  }
+  runs;
+  config;
+  options;
+  /** The linter of a worker thread, from what `transferable()` gave. */
+  static fromSetup(setup) {
+    const byId = new Map(builtinRules.map((r) => [r.meta.id, r]));
+    const runs = (setup.rules ?? []).map((r) => ({ rule: byId.get(r.id), severity: r.severity, options: r.options }));
+    return new _BatchLinter(runs, setup.config ? new ConfigResolver(setup.config) : void 0, setup);
+  }
+  /** The setup a worker can rebuild this linter from; undefined when a rule or the configuration is not built in. */
+  transferable() {
+    const builtin = new Set(builtinRules);
+    if (this.config) {
+      if (!this.config.transferable) return void 0;
+      return { ...this.options, config: this.config.transferable };
+    }
+    if (!this.runs.every((r) => builtin.has(r.rule))) return void 0;
+    return { ...this.options, rules: this.runs.map((r) => ({ id: r.rule.meta.id, severity: r.severity, options: r.options })) };
+  }
+  async lint(files, host) {
+    const program = analyzeFiles(files, host);
+    const graph = programGraph(program, (f) => host.readFile(f));
+    const runOptions = { roles: roleCatalog(), sourceText: (f) => host.readFile(f), sourceLines: (f) => host.lineMap(f) };
+    let findings;
+    if (this.config) {
+      await this.config.load(program.files);
+      findings = runConfiguredRules(graph, this.config, program.files, runOptions);
+    } else findings = runRules(graph, this.runs, runOptions);
+    appendAll(findings, uniqueDiagnostics(program.diagnostics).map(diagnosticFinding));
+    const filtered = filterFindings(findings, program, {
+      config: this.config,
+      knownRuleIds: new Set(this.options.knownRuleIds),
+      reportUnusedSuppressions: this.options.reportUnusedSuppressions,
+      readFile: (f) => host.readFile(f)
+    });
+    return {
+      findings: filtered.findings,
+      suppressed: filtered.stats.suppressed,
+      files: program.files,
+      diagnosed: [...new Set(program.diagnostics.map((d) => d.at.file))],
+      evidence: useEvidence(graph),
+      ...this.options.keepProgram ? { program } : {}
+    };
+  }
+};
+function failedOutcome(files, what, e) {
+  const program = failedProgram(files, what, e);
+  const evidence = { names: [], passed: [], declared: [], unknownName: true, unknownDeclared: true };
+  return { findings: program.diagnostics.map(diagnosticFinding), suppressed: 0, files: [], diagnosed: files, program, evidence, failed: true };
+}
+function diagnosticFinding(d) {
+  return {
+    ruleId: d.code === "parse-error" ? PARSE_ERROR_RULE.id : d.code,
+    severity: DIAGNOSTIC_RULES.find((m) => m.id === d.code)?.severity ?? "error",
+    message: d.message,
+    file: d.at.file,
+    range: d.at.range,
+    related: [],
+    // The message stands in for the declaration: a baselined parse error comes back when it changes.
+    fingerprint: fingerprint(d.code, d.at, d.message, void 0)
+  };
+}
+
 // src/engine/lint.ts
 function defaultRuleRuns(rules = builtinRules) {
   return rules.map((rule16) => ({ rule: rule16, severity: rule16.meta.severity, options: { ...rule16.meta.defaultOptions ?? {} } }));
 }
-async function analyze2(paths, options = {}) {
+async function prepare(paths, options) {
   const cwd = options.cwd ?? process.cwd();
   const walkProblems = /* @__PURE__ */ new Map();
   let files = await discover(paths, { cwd, ignore: options.ignore, problems: walkProblems });
@@ -66994,8 +67119,8 @@ async function analyze2(paths, options = {}) {
     return text3;
   });
   if (options.shard) closures = shardClosures(closures, options.shard.index, options.shard.count);
-  let cached2;
-  let keys = [];
+  const keys = [];
+  let hits;
   if (options.cache) {
     const cache5 = options.cache;
     const hashOf = (path) => {
@@ -67005,7 +67130,7 @@ async function analyze2(paths, options = {}) {
       }
       return hashes.get(path);
     };
-    const hits = [];
+    hits = [];
     const stale = [];
     for (const c of closures) {
       const key2 = closureKey(c.files.map((f) => f.path), hashOf, options.config);
@@ -67017,89 +67142,47 @@ async function analyze2(paths, options = {}) {
       }
     }
     closures = stale;
-    cached2 = { hits, analysed: [] };
   }
   const groups = options.cache ? closures.map((c) => [c]) : batches(closures, options.batchSize);
   const work = groups.map((group) => ({ files: group.flatMap((c) => c.files), size: group.reduce((n2, c) => n2 + c.size, 0) }));
-  const total = work.reduce((n2, b2) => n2 + b2.files.length, 0);
-  const onBatch = (done, count) => options.onProgress?.({ stage: "front-end", files: total, done, total: count });
-  const parts = await lowerBatches(work, setup, options.jobs ?? defaultJobs(), onBatch, options.parallelFrom);
-  const program = emptyProgram();
-  for (const part of parts) mergeProgram(program, part);
-  appendAll(program.diagnostics, unreadableFiles(files.map((f) => f.path), program, host, walkProblems));
-  if (cached2) cached2.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
-  keys = [];
-  const graph = programGraph(program, (f) => host.readFile(f));
-  return { graph, program, host, cached: cached2 };
+  return { files, walkProblems, host, setup, work, keys, hits };
 }
-function programGraph(program, readFile) {
-  const inputs = { externalCalls: program.externalCalls, exports: program.exports, serviceAccounts: program.serviceAccounts };
-  return withSourceText(readFile, () => buildGraph(program.resources, roleCatalog(), SHAPES, inputs));
+function progressOf(options, work) {
+  const total = work.reduce((n2, b2) => n2 + b2.files.length, 0);
+  return (done, count) => options.onProgress?.({ stage: "front-end", files: total, done, total: count });
 }
 async function lint(paths, options = {}) {
-  return lintAnalysis(await analyze2(paths, options), options);
-}
-async function lintAnalysis(analysis, options = {}, ruleFindings) {
-  const { graph, program, host, cached: cached2 } = analysis;
-  options.onProgress?.({ stage: "rules" });
-  const runOptions = { roles: roleCatalog(), sourceText: (f) => host.readFile(f), sourceLines: (f) => host.lineMap(f) };
+  const prep = await prepare(paths, options);
+  const { work, setup, host } = prep;
   const runs = options.rules ?? defaultRuleRuns();
-  let findings;
-  if (ruleFindings) {
-    if (options.config) await options.config.load(program.files);
-    findings = [...ruleFindings];
-  } else if (options.config) {
-    await options.config.load(program.files);
-    findings = runConfiguredRules(graph, options.config, program.files, runOptions);
-  } else findings = runRules(graph, runs, runOptions);
-  appendAll(findings, uniqueDiagnostics(program.diagnostics).map(diagnosticFinding));
-  const filter = (list2, part, baseline) => filterFindings(list2, part, {
-    config: options.config,
-    knownRuleIds: /* @__PURE__ */ new Set([...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]),
-    reportUnusedSuppressions: options.reportUnusedSuppressions,
-    baseline,
-    readFile: (f) => host.readFile(f)
-  });
-  if (cached2 && options.cache) return cachedResult(findings, cached2, options.cache, filter, host, options.baseline, graph);
-  const filtered = filter(findings, program, options.baseline);
-  filtered.findings.sort(compareFindings);
-  return { findings: filtered.findings, files: [...new Set(program.files)].sort(), stats: filtered.stats, graph };
-}
-function cachedResult(findings, cached2, cache5, filter, host, baseline, graph) {
-  const byFile = /* @__PURE__ */ new Map();
-  cached2.analysed.forEach((a, i) => {
-    for (const f of /* @__PURE__ */ new Set([...a.files, ...a.program.files])) byFile.set(f, [...byFile.get(f) ?? [], i]);
-  });
-  const perClosure = cached2.analysed.map(() => []);
-  const unplaced = [];
-  for (const f of findings) {
-    const owners = byFile.get(f.file);
-    if (owners) for (const i of owners) perClosure[i].push(f);
-    else unplaced.push(f);
-  }
-  const storing = unplaced.length === 0;
-  const all = [];
+  const knownRuleIds = [...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)];
+  const linter = new BatchLinter(runs, options.config, { knownRuleIds, reportUnusedSuppressions: options.reportUnusedSuppressions, keepProgram: options.keepGraph });
+  const transfer = linter.transferable();
+  const job = { run: (files2) => linter.lint(files2, batchHost(setup)), failed: failedOutcome };
+  const jobs = transfer ? options.jobs ?? defaultJobs() : 1;
+  const outcomes = await runBatches(work, { ...setup, lint: transfer }, jobs, job, progressOf(options, work), options.parallelFrom);
+  options.onProgress?.({ stage: "rules" });
+  const filterAlone = (list2) => filterFindings(list2, emptyProgram(), { config: options.config, knownRuleIds: new Set(knownRuleIds), readFile: (f) => host.readFile(f) }).findings;
   const files = /* @__PURE__ */ new Set();
   let suppressed = 0;
-  cached2.analysed.forEach((a, i) => {
-    const filtered = filter(perClosure[i], a.program);
-    const inputs = {};
-    for (const f of [.../* @__PURE__ */ new Set([...a.files, ...a.program.files])].sort()) {
-      const text3 = host.readUncached(f);
-      if (text3 !== void 0) inputs[f] = contentHash(text3);
-    }
-    if (storing) cache5.store(a.key, { inputs, findings: filtered.findings, files: a.program.files, suppressed: filtered.stats.suppressed });
-    appendAll(all, filtered.findings);
-    for (const f of a.program.files) files.add(f);
-    suppressed += filtered.stats.suppressed;
+  const diagnosed = /* @__PURE__ */ new Set();
+  const units = [];
+  outcomes.forEach((o, i) => {
+    units.push({ findings: o.failed ? filterAlone(o.findings) : o.findings, evidence: o.evidence });
+    for (const f of o.files) files.add(f);
+    for (const f of o.diagnosed) diagnosed.add(f);
+    suppressed += o.suppressed;
+    if (options.cache) storeOutcome(options.cache, prep.keys[i], work[i].files, o, host);
   });
-  if (!storing) appendAll(all, filter(unplaced, emptyProgram()).findings);
-  for (const hit of cached2.hits) {
-    appendAll(all, hit.findings);
+  for (const hit of prep.hits ?? []) {
+    units.push({ findings: hit.findings, evidence: hit.evidence });
     for (const f of hit.files) files.add(f);
     suppressed += hit.suppressed;
   }
-  if (storing) cache5.save();
+  options.cache?.save();
+  const all = runWideFindings(units);
+  appendAll(all, filterAlone(unreadableFiles(prep.files.map((f) => f.path), diagnosed, host, prep.walkProblems).map(diagnosticFinding)));
+  if (options.config) await options.config.load([...files]);
   const seen = /* @__PURE__ */ new Set();
   let kept = all.filter((f) => {
     const k = JSON.stringify(f);
@@ -67107,31 +67190,51 @@ function cachedResult(findings, cached2, cache5, filter, host, baseline, graph) 
     seen.add(k);
     return true;
   });
+  kept.sort(compareFindings);
   const stats = { suppressed, baselined: 0, staleBaseline: 0 };
-  if (baseline) {
-    const outcome = baseline.apply(kept);
+  if (options.baseline) {
+    const outcome = options.baseline.apply(kept);
     kept = outcome.kept;
     stats.baselined = outcome.matched.length;
     stats.staleBaseline = outcome.stale.length;
   }
-  kept.sort(compareFindings);
-  return { findings: kept, files: [...files].sort(), stats, graph };
+  const result = { findings: kept, files: [...files].sort(), stats };
+  if (options.keepGraph) {
+    const program = emptyProgram();
+    for (const o of outcomes) if (o.program) mergeProgram(program, o.program);
+    result.graph = programGraph(program, (f) => host.readFile(f));
+  }
+  return result;
+}
+function runWideFindings(units) {
+  const out = [];
+  units.forEach((unit, i) => {
+    for (const f of unit.findings) {
+      if (!f.unlessUsedElsewhere) out.push(f);
+      else if (!usedElsewhere(f.unlessUsedElsewhere.name, units.filter((_, j) => j !== i).map((u) => u.evidence))) out.push(withoutCondition(f));
+    }
+  });
+  return out;
+}
+function withoutCondition(f) {
+  const { unlessUsedElsewhere, ...rest } = f;
+  void unlessUsedElsewhere;
+  return rest;
+}
+function storeOutcome(cache5, key2, closure, outcome, host) {
+  if (outcome.failed) return;
+  const own = /* @__PURE__ */ new Set([...closure.map((f) => f.path), ...outcome.files]);
+  if (outcome.findings.some((f) => !own.has(f.file))) return;
+  const inputs = {};
+  for (const f of [...own].sort()) {
+    const text3 = host.readUncached(f);
+    if (text3 !== void 0) inputs[f] = contentHash(text3);
+  }
+  cache5.store(key2, { inputs, findings: outcome.findings, files: outcome.files, suppressed: outcome.suppressed, evidence: outcome.evidence });
 }
 function closureKey(paths, hashOf, config) {
   const parts = paths.map((p) => [p, hashOf(p) ?? "", config ? JSON.stringify(config.forFile(p), (_, v) => v instanceof Map ? [...v] : v) : ""]);
   return contentHash(JSON.stringify(parts));
-}
-function diagnosticFinding(d) {
-  return {
-    ruleId: d.code === "parse-error" ? PARSE_ERROR_RULE.id : d.code,
-    severity: DIAGNOSTIC_RULES.find((m) => m.id === d.code)?.severity ?? "error",
-    message: d.message,
-    file: d.at.file,
-    range: d.at.range,
-    related: [],
-    // The message stands in for the declaration: a baselined parse error comes back when it changes.
-    fingerprint: fingerprint(d.code, d.at, d.message, void 0)
-  };
 }
 
 // src/format/links.ts
@@ -68053,7 +68156,9 @@ async function runAction(env = process.env) {
     reportUnusedSuppressions: cli.reportUnusedSuppressions,
     baseline,
     jobs: cli.jobs,
-    shard: cli.shard
+    shard: cli.shard,
+    // The job summary draws the identity graph.
+    keepGraph: true
   });
   if (cli.errorOnUnmatchedPattern) {
     const unmatched = await unmatchedPaths(inputs.paths, result.files, cwd);

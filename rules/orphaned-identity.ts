@@ -40,6 +40,8 @@ const rule: Rule = {
         node: identity,
         messageId: 'orphaned',
         data: { identity: identity.label, grants: named.join(' and ') + (more > 0 ? ` and ${more} more grant${more > 1 ? 's' : ''}` : '') },
+        // Another batch of the run may refer to it by name, or declare it again.
+        unlessUsedElsewhere: { name: asString(identity.resource.name)?.toLowerCase() },
       });
     }
   },

@@ -64,6 +64,7 @@ export async function runGraph(argv: string[], io: GraphIo): Promise<number> {
     includeGenerated: values['include-generated'] ?? false,
     root: values.root,
     config: new ConfigResolver({ cwd: io.cwd, configFile: values.config, plugins: !values['no-plugins'] }),
+    keepGraph: true,
   });
   if (!values['no-error-on-unmatched-pattern']) {
     const unmatched = await unmatchedPaths(paths, files, io.cwd);

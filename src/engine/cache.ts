@@ -10,9 +10,10 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { UseEvidence } from '../graph/identity-uses.js';
 import type { Finding } from './types.js';
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 export interface CacheEntry {
   /** Every file the closure's analysis read (its own and the modules it reached), with content hashes. */
@@ -21,6 +22,8 @@ export interface CacheEntry {
   findings: Finding[];
   files: string[];
   suppressed: number;
+  /** What in the closure may use an identity of another closure (identity-uses.ts). */
+  evidence: UseEvidence;
 }
 
 interface CacheDocument {

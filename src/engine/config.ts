@@ -63,8 +63,12 @@ export class ConfigResolver {
   /** Plugins listed but not loaded (`--no-plugins`). */
   private pluginsSkipped = 0;
 
+  /** What a worker thread needs to build the same resolver: undefined when it was given rules of its own. */
+  readonly transferable?: ConfigResolverOptions;
+
   constructor(options: ConfigResolverOptions) {
     this.cwd = options.cwd;
+    if (!options.builtins) this.transferable = { cwd: options.cwd, configFile: options.configFile, plugins: options.plugins };
     this.builtins = options.builtins ?? builtinRules;
     this.allowPlugins = options.plugins ?? true;
     if (options.configFile) this.forced = readConfigFile(resolve(options.cwd, options.configFile), options.cwd);

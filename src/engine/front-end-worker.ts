@@ -1,23 +1,33 @@
-/** A worker of the front-end pool (pool.ts): batches in, lowered programs out. */
+/** A worker of the batch pool (pool.ts): batches in, lowered programs or lint outcomes out, as the setup says. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyzeFiles, failedProgram } from './front-ends.js';
-import { batchHost, type BatchReply, type BatchRequest, type BatchSetup } from './pool.js';
+import { BatchLinter, failedOutcome } from './batch-lint.js';
+import { batchHost, lowering, type BatchJob, type BatchReply, type BatchRequest, type BatchSetup } from './pool.js';
 
 const setup = workerData as BatchSetup;
+const lintSetup = setup.lint;
+const linter = lintSetup ? BatchLinter.fromSetup(lintSetup) : undefined;
+const job: BatchJob<unknown> = linter ? { run: (files) => linter.lint(files, batchHost(setup)), failed: failedOutcome } : lowering(setup);
+
+// One batch at a time, in the order they came: pool.ts counts on it when a worker stops.
+let queue: Promise<void> = Promise.resolve();
 parentPort!.on('message', (request: BatchRequest) => {
-  const files = request.files.map((f) => f.path);
-  let program;
-  try {
-    program = analyzeFiles(request.files, batchHost(setup));
-  } catch (e) {
-    // Never a lost batch: a defect is a finding on each of its files (analyzeFiles guards each
-    // front end already; this is the last line).
-    program = failedProgram(files, 'this batch of files', e);
-  }
-  try {
-    parentPort!.postMessage({ id: request.id, program } satisfies BatchReply);
-  } catch (e) {
-    // A program that cannot be cloned (a defect in a front end) is reported, not lost.
-    parentPort!.postMessage({ id: request.id, program: failedProgram(files, 'this batch of files (its result could not be sent between threads)', e) } satisfies BatchReply);
-  }
+  queue = queue.then(() => answer(request));
 });
+
+async function answer(request: BatchRequest): Promise<void> {
+  const files = request.files.map((f) => f.path);
+  let result: unknown;
+  try {
+    result = await job.run(request.files);
+  } catch (e) {
+    // Never a lost batch: a defect is a finding on each of its files (the front ends guard each
+    // root already; this is the last line).
+    result = job.failed(files, 'this batch of files', e);
+  }
+  try {
+    parentPort!.postMessage({ id: request.id, result } satisfies BatchReply<unknown>);
+  } catch (e) {
+    // A result that cannot be cloned (a defect) is reported, not lost.
+    parentPort!.postMessage({ id: request.id, result: job.failed(files, 'this batch of files (its result could not be sent between threads)', e) } satisfies BatchReply<unknown>);
+  }
+}

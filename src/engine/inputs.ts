@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileStart, unreadableFile } from '../lower/problems.js';
-import type { Diagnostic, LoweredProgram } from '../model/template.js';
+import type { Diagnostic } from '../model/template.js';
 import { describeFsError, EnvironmentError } from '../util/fs-errors.js';
 import type { CachingHost } from './host.js';
 
@@ -25,9 +25,8 @@ export function checkedVarFiles(files: string[], cwd: string): string[] {
   });
 }
 
-/** A finding for each discovered file that could not be read and that no front end reported. */
-export function unreadableFiles(files: string[], program: LoweredProgram, host: CachingHost, walkProblems = new Map<string, string>()): Diagnostic[] {
-  const reported = new Set(program.diagnostics.map((d) => d.at.file));
+/** A finding for each discovered file that could not be read and that no front end reported (`reported`). */
+export function unreadableFiles(files: string[], reported: Set<string>, host: CachingHost, walkProblems = new Map<string, string>()): Diagnostic[] {
   const out: Diagnostic[] = [...walkProblems].map(([path, why]) => ({ code: 'unreadable-file', message: `Not linted: ${why}.`, at: fileStart(path) }));
   for (const file of files) {
     const why = host.readProblem(file);

@@ -1,26 +1,30 @@
 import { resolve } from 'node:path';
 import { discover, fileKind } from '../discover/discover.js';
-import { buildGraph, SHAPES } from '../graph/build.js';
 import { roleCatalog } from '../graph/roles.js';
 import type { IdentityGraph } from '../graph/types.js';
-import { withSourceText } from '../graph/written.js';
-import { emptyProgram, type Diagnostic, type LoweredProgram } from '../model/template.js';
+import { emptyProgram, type LoweredProgram } from '../model/template.js';
 import { builtinRules } from '../../rules/index.js';
 import { CachingHost } from './host.js';
 import type { Baseline } from './baseline.js';
 import type { ConfigResolver } from './config.js';
 import { runConfiguredRules } from './configured-rules.js';
-import { DIAGNOSTIC_RULES, PARSE_ERROR_RULE } from './diagnostic-rules.js';
+import { DIAGNOSTIC_RULES } from './diagnostic-rules.js';
 import { filterFindings } from './filter.js';
-import { compareFindings, fingerprint, runRules, type RuleRun } from './run-rules.js';
+import { compareFindings, runRules, type RuleRun } from './run-rules.js';
 import type { Finding, LintResult, Rule } from './types.js';
 import { appendAll } from '../util/arrays.js';
 import { repositoryRoot } from '../discover/root.js';
 import { checkedVarFiles, uniqueDiagnostics, unreadableFiles } from './inputs.js';
 import { batches, moduleClosures, shardClosures } from './closures.js';
 import { mergeProgram } from './front-ends.js';
-import { defaultJobs, lowerBatches } from './pool.js';
+import { batchHost, defaultJobs, lowering, runBatches, type BatchSetup } from './pool.js';
 import { contentHash, type CacheEntry, type ResultCache } from './cache.js';
+import { BatchLinter, diagnosticFinding, failedOutcome, type BatchOutcome } from './batch-lint.js';
+import { programGraph } from './program-graph.js';
+import { usedElsewhere, type UseEvidence } from '../graph/identity-uses.js';
+import type { DiscoveredFile } from '../discover/discover.js';
+
+export { programGraph } from './program-graph.js';
 
 export interface LintOptions {
   cwd?: string;
@@ -53,6 +57,11 @@ export interface LintOptions {
   cache?: ResultCache;
   /** Characters of text from which workers are used (tests: `0` uses them for any run). */
   parallelFrom?: number;
+  /**
+   * Also build one identity graph of everything (`LintResult.graph`: `grantlint graph`, the
+   * Action's summary); without it each batch's graph is garbage once its findings are made.
+   */
+  keepGraph?: boolean;
 }
 
 export type LintProgress =
@@ -64,16 +73,26 @@ export interface AnalysisResult {
   graph: IdentityGraph;
   program: LoweredProgram;
   host: CachingHost;
-  /** With a cache: the closures reused, and those analysed now (one batch each, in order). */
-  cached?: { hits: CacheEntry[]; analysed: { key: string; files: string[]; program: LoweredProgram }[] };
 }
 
 export function defaultRuleRuns(rules: Rule[] = builtinRules): RuleRun[] {
   return rules.map((rule) => ({ rule, severity: rule.meta.severity, options: { ...(rule.meta.defaultOptions ?? {}) } }));
 }
 
-/** discover → parse/lower/link (front ends) → graph. */
-export async function analyze(paths: string[], options: LintOptions = {}): Promise<AnalysisResult> {
+/** What a run analyses, before any front end: the files, their batches, the cache's answers. */
+interface Prepared {
+  files: DiscoveredFile[];
+  walkProblems: Map<string, string>;
+  host: CachingHost;
+  setup: BatchSetup;
+  /** Batches of closures to analyse now (with a cache: one closure each, keyed by `keys`). */
+  work: { files: DiscoveredFile[]; size: number }[];
+  keys: string[];
+  hits?: CacheEntry[];
+}
+
+/** discover → module closures → shards → cache lookups → batches. */
+async function prepare(paths: string[], options: LintOptions): Promise<Prepared> {
   const cwd = options.cwd ?? process.cwd();
   const walkProblems = new Map<string, string>();
   let files = await discover(paths, { cwd, ignore: options.ignore, problems: walkProblems });
@@ -97,7 +116,7 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
   const config = options.config;
   // The configuration decides per file whether scripts are read; workers get the answer as data.
   const scriptsDisabled = config ? files.filter((f) => !config.scriptsEnabled(f.path)).map((f) => f.path) : [];
-  const setup = {
+  const setup: BatchSetup = {
     overrides: options.overrides,
     varFiles: options.varFiles ? varFiles : undefined,
     root,
@@ -111,8 +130,8 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
     return text;
   });
   if (options.shard) closures = shardClosures(closures, options.shard.index, options.shard.count);
-  let cached: AnalysisResult['cached'];
-  let keys: string[] = [];
+  const keys: string[] = [];
+  let hits: CacheEntry[] | undefined;
   if (options.cache) {
     const cache = options.cache;
     const hashOf = (path: string): string | undefined => {
@@ -122,7 +141,7 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
       }
       return hashes.get(path);
     };
-    const hits: CacheEntry[] = [];
+    hits = [];
     const stale: typeof closures = [];
     for (const c of closures) {
       const key = closureKey(c.files.map((f) => f.path), hashOf, options.config);
@@ -134,44 +153,145 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
       }
     }
     closures = stale;
-    cached = { hits, analysed: [] };
   }
   // With a cache every closure is a batch of its own: its findings are stored apart.
   const groups = options.cache ? closures.map((c) => [c]) : batches(closures, options.batchSize);
   const work = groups.map((group) => ({ files: group.flatMap((c) => c.files), size: group.reduce((n, c) => n + c.size, 0) }));
+  return { files, walkProblems, host, setup, work, keys, hits };
+}
+
+function progressOf(options: LintOptions, work: Prepared['work']): (done: number, count: number) => void {
   const total = work.reduce((n, b) => n + b.files.length, 0);
-  const onBatch = (done: number, count: number): void => options.onProgress?.({ stage: 'front-end', files: total, done, total: count });
-  const parts = await lowerBatches(work, setup, options.jobs ?? defaultJobs(), onBatch, options.parallelFrom);
+  return (done, count) => options.onProgress?.({ stage: 'front-end', files: total, done, total: count });
+}
+
+/** discover → parse/lower/link (front ends) → one graph of everything. */
+export async function analyze(paths: string[], options: LintOptions = {}): Promise<AnalysisResult> {
+  const prep = await prepare(paths, options);
+  const { work, setup, host } = prep;
+  const parts = await runBatches(work, setup, options.jobs ?? defaultJobs(), lowering(setup), progressOf(options, work), options.parallelFrom);
   const program: LoweredProgram = emptyProgram();
   for (const part of parts) mergeProgram(program, part);
   // The closure scan read every discovered file through `host`: what it could not read is a finding.
-  appendAll(program.diagnostics, unreadableFiles(files.map((f) => f.path), program, host, walkProblems));
-  if (cached) cached.analysed = parts.map((part, i) => ({ key: keys[i], files: work[i].files.map((f) => f.path), program: part }));
-  keys = [];
+  const reported = new Set(program.diagnostics.map((d) => d.at.file));
+  appendAll(program.diagnostics, unreadableFiles(prep.files.map((f) => f.path), reported, host, prep.walkProblems));
   const graph = programGraph(program, (f) => host.readFile(f));
-  return { graph, program, host, cached };
+  return { graph, program, host };
 }
 
-/** The identity graph of a lowered program (the language server builds its graphs with this too). */
-export function programGraph(program: LoweredProgram, readFile: (path: string) => string | undefined): IdentityGraph {
-  // Labels in the graph quote values as written (see src/graph/written.ts).
-  const inputs = { externalCalls: program.externalCalls, exports: program.exports, serviceAccounts: program.serviceAccounts };
-  return withSourceText(readFile, () => buildGraph(program.resources, roleCatalog(), SHAPES, inputs));
-}
-
-/** The whole pipeline: findings sorted by file, position and rule. */
+/**
+ * The whole pipeline: findings sorted by file, position and rule. Each batch of closures is linted
+ * whole (batch-lint.ts), in the worker pool when its rules can be named there; the outcomes are
+ * then joined: unreadable files, the cache, the baseline, the order.
+ */
 export async function lint(paths: string[], options: LintOptions = {}): Promise<LintResult> {
-  return lintAnalysis(await analyze(paths, options), options);
+  const prep = await prepare(paths, options);
+  const { work, setup, host } = prep;
+  const runs = options.rules ?? defaultRuleRuns();
+  const knownRuleIds = [...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)];
+  const linter = new BatchLinter(runs, options.config, { knownRuleIds, reportUnusedSuppressions: options.reportUnusedSuppressions, keepProgram: options.keepGraph });
+  const transfer = linter.transferable();
+  const job = { run: (files: DiscoveredFile[]) => linter.lint(files, batchHost(setup)), failed: failedOutcome };
+  // Rules a worker cannot name (a test's own) run in this thread only.
+  const jobs = transfer ? (options.jobs ?? defaultJobs()) : 1;
+  const outcomes = await runBatches(work, { ...setup, lint: transfer }, jobs, job, progressOf(options, work), options.parallelFrom);
+  options.onProgress?.({ stage: 'rules' });
+
+  const filterAlone = (list: Finding[]): Finding[] =>
+    filterFindings(list, emptyProgram(), { config: options.config, knownRuleIds: new Set(knownRuleIds), readFile: (f) => host.readFile(f) }).findings;
+  const files = new Set<string>();
+  let suppressed = 0;
+  const diagnosed = new Set<string>();
+  // Each batch analysed now and each closure reused from the cache is a unit with its evidence.
+  const units: { findings: Finding[]; evidence: UseEvidence }[] = [];
+  outcomes.forEach((o, i) => {
+    units.push({ findings: o.failed ? filterAlone(o.findings) : o.findings, evidence: o.evidence });
+    for (const f of o.files) files.add(f);
+    for (const f of o.diagnosed) diagnosed.add(f);
+    suppressed += o.suppressed;
+    if (options.cache) storeOutcome(options.cache, prep.keys[i], work[i].files, o, host);
+  });
+  for (const hit of prep.hits ?? []) {
+    units.push({ findings: hit.findings, evidence: hit.evidence });
+    for (const f of hit.files) files.add(f);
+    suppressed += hit.suppressed;
+  }
+  options.cache?.save();
+  const all = runWideFindings(units);
+  // The closure scan read every discovered file through `host`: what it could not read is a finding.
+  appendAll(all, filterAlone(unreadableFiles(prep.files.map((f) => f.path), diagnosed, host, prep.walkProblems).map(diagnosticFinding)));
+  // Formats describe every rule of the configurations in force, those of modules reached too.
+  if (options.config) await options.config.load([...files]);
+  // A module reached from two closures reports its findings in both: one copy each.
+  const seen = new Set<string>();
+  let kept = all.filter((f) => {
+    const k = JSON.stringify(f);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  kept.sort(compareFindings);
+  const stats = { suppressed, baselined: 0, staleBaseline: 0 };
+  if (options.baseline) {
+    const outcome = options.baseline.apply(kept);
+    kept = outcome.kept;
+    stats.baselined = outcome.matched.length;
+    stats.staleBaseline = outcome.stale.length;
+  }
+  const result: LintResult = { findings: kept, files: [...files].sort(), stats };
+  if (options.keepGraph) {
+    const program = emptyProgram();
+    for (const o of outcomes) if (o.program) mergeProgram(program, o.program);
+    result.graph = programGraph(program, (f) => host.readFile(f));
+  }
+  return result;
+}
+
+/**
+ * The units' findings, judged over the whole run: a finding that holds only if no other unit may
+ * use its identity is dropped when one may (identity-uses.ts), and loses the condition otherwise.
+ */
+function runWideFindings(units: { findings: Finding[]; evidence: UseEvidence }[]): Finding[] {
+  const out: Finding[] = [];
+  units.forEach((unit, i) => {
+    for (const f of unit.findings) {
+      if (!f.unlessUsedElsewhere) out.push(f);
+      else if (!usedElsewhere(f.unlessUsedElsewhere.name, units.filter((_, j) => j !== i).map((u) => u.evidence))) out.push(withoutCondition(f));
+    }
+  });
+  return out;
+}
+
+function withoutCondition(f: Finding): Finding {
+  const { unlessUsedElsewhere, ...rest } = f;
+  void unlessUsedElsewhere;
+  return rest;
+}
+
+/**
+ * A closure's outcome, stored for the next run. A finding in a file outside the closure could
+ * not be given back by a run that reuses it: such an outcome is not stored.
+ */
+function storeOutcome(cache: ResultCache, key: string, closure: DiscoveredFile[], outcome: BatchOutcome, host: Pick<CachingHost, 'readUncached'>): void {
+  if (outcome.failed) return;
+  const own = new Set([...closure.map((f) => f.path), ...outcome.files]);
+  if (outcome.findings.some((f) => !own.has(f.file))) return;
+  const inputs: Record<string, string> = {};
+  for (const f of [...own].sort()) {
+    const text = host.readUncached(f);
+    if (text !== undefined) inputs[f] = contentHash(text);
+  }
+  cache.store(key, { inputs, findings: outcome.findings, files: outcome.files, suppressed: outcome.suppressed, evidence: outcome.evidence });
 }
 
 /** Rules, diagnostics and the filter stage over an analysis (the language server brings its own, cached). */
 export async function lintAnalysis(
-  analysis: Pick<AnalysisResult, 'graph' | 'program' | 'cached'> & { host: Pick<CachingHost, 'readFile' | 'readUncached' | 'lineMap'> },
+  analysis: Pick<AnalysisResult, 'graph' | 'program'> & { host: Pick<CachingHost, 'readFile' | 'readUncached' | 'lineMap'> },
   options: LintOptions = {},
   /** The rules' findings when the caller has them already (the language server, per root). */
   ruleFindings?: Finding[],
 ): Promise<LintResult> {
-  const { graph, program, host, cached } = analysis;
+  const { graph, program, host } = analysis;
   options.onProgress?.({ stage: 'rules' });
   const runOptions = { roles: roleCatalog(), sourceText: (f: string) => host.readFile(f), sourceLines: (f: string) => host.lineMap(f) };
   const runs = options.rules ?? defaultRuleRuns();
@@ -184,104 +304,21 @@ export async function lintAnalysis(
     findings = runConfiguredRules(graph, options.config, program.files, runOptions);
   } else findings = runRules(graph, runs, runOptions);
   appendAll(findings, uniqueDiagnostics(program.diagnostics).map(diagnosticFinding));
-  const filter = (list: Finding[], part: LoweredProgram, baseline?: Baseline) =>
-    filterFindings(list, part, {
-      config: options.config,
-      knownRuleIds: new Set([...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]),
-      reportUnusedSuppressions: options.reportUnusedSuppressions,
-      baseline,
-      readFile: (f) => host.readFile(f),
-    });
-  if (cached && options.cache) return cachedResult(findings, cached, options.cache, filter, host, options.baseline, graph);
-  const filtered = filter(findings, program, options.baseline);
-  filtered.findings.sort(compareFindings);
-  return { findings: filtered.findings, files: [...new Set(program.files)].sort(), stats: filtered.stats, graph };
-}
-
-type Filter = (list: Finding[], part: LoweredProgram, baseline?: Baseline) => ReturnType<typeof filterFindings>;
-
-/**
- * Findings of the closures analysed now are filtered closure by closure and stored; those of the
- * closures reused join them; the baseline applies to the whole.
- */
-function cachedResult(
-  findings: Finding[],
-  cached: NonNullable<AnalysisResult['cached']>,
-  cache: ResultCache,
-  filter: Filter,
-  host: Pick<CachingHost, 'readUncached'>,
-  baseline: Baseline | undefined,
-  graph: IdentityGraph,
-): LintResult {
-  const byFile = new Map<string, number[]>();
-  cached.analysed.forEach((a, i) => {
-    for (const f of new Set([...a.files, ...a.program.files])) byFile.set(f, [...(byFile.get(f) ?? []), i]);
+  const filtered = filterFindings(findings, program, {
+    config: options.config,
+    knownRuleIds: new Set([...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)]),
+    reportUnusedSuppressions: options.reportUnusedSuppressions,
+    baseline: options.baseline,
+    readFile: (f) => host.readFile(f),
   });
-  const perClosure = cached.analysed.map(() => [] as Finding[]);
-  const unplaced: Finding[] = [];
-  for (const f of findings) {
-    const owners = byFile.get(f.file);
-    if (owners) for (const i of owners) perClosure[i].push(f);
-    else unplaced.push(f);
-  }
-  // A finding in no analysed file could not be given back by a later run: store nothing then.
-  const storing = unplaced.length === 0;
-  const all: Finding[] = [];
-  const files = new Set<string>();
-  let suppressed = 0;
-  cached.analysed.forEach((a, i) => {
-    const filtered = filter(perClosure[i], a.program);
-    const inputs: Record<string, string> = {};
-    for (const f of [...new Set([...a.files, ...a.program.files])].sort()) {
-      const text = host.readUncached(f);
-      if (text !== undefined) inputs[f] = contentHash(text);
-    }
-    if (storing) cache.store(a.key, { inputs, findings: filtered.findings, files: a.program.files, suppressed: filtered.stats.suppressed });
-    appendAll(all, filtered.findings);
-    for (const f of a.program.files) files.add(f);
-    suppressed += filtered.stats.suppressed;
-  });
-  if (!storing) appendAll(all, filter(unplaced, emptyProgram()).findings);
-  for (const hit of cached.hits) {
-    appendAll(all, hit.findings);
-    for (const f of hit.files) files.add(f);
-    suppressed += hit.suppressed;
-  }
-  if (storing) cache.save();
-  // A module reached from two closures reports its findings in both: one copy each.
-  const seen = new Set<string>();
-  let kept = all.filter((f) => {
-    const k = JSON.stringify(f);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-  const stats = { suppressed, baselined: 0, staleBaseline: 0 };
-  if (baseline) {
-    const outcome = baseline.apply(kept);
-    kept = outcome.kept;
-    stats.baselined = outcome.matched.length;
-    stats.staleBaseline = outcome.stale.length;
-  }
+  // One graph of everything: a run-wide condition was judged already.
+  const kept = filtered.findings.map((f) => (f.unlessUsedElsewhere ? withoutCondition(f) : f));
   kept.sort(compareFindings);
-  return { findings: kept, files: [...files].sort(), stats, graph };
+  return { findings: kept, files: [...new Set(program.files)].sort(), stats: filtered.stats, graph };
 }
 
 /** A closure's key: its files, their content, and the configuration in force for each. */
 function closureKey(paths: string[], hashOf: (path: string) => string | undefined, config: ConfigResolver | undefined): string {
   const parts = paths.map((p) => [p, hashOf(p) ?? '', config ? JSON.stringify(config.forFile(p), (_, v: unknown) => (v instanceof Map ? [...v] : v)) : '']);
   return contentHash(JSON.stringify(parts));
-}
-
-function diagnosticFinding(d: Diagnostic): Finding {
-  return {
-    ruleId: d.code === 'parse-error' ? PARSE_ERROR_RULE.id : d.code,
-    severity: DIAGNOSTIC_RULES.find((m) => m.id === d.code)?.severity ?? 'error',
-    message: d.message,
-    file: d.at.file,
-    range: d.at.range,
-    related: [],
-    // The message stands in for the declaration: a baselined parse error comes back when it changes.
-    fingerprint: fingerprint(d.code, d.at, d.message, undefined),
-  };
 }

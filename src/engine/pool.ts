@@ -1,12 +1,13 @@
 /**
- * Front ends over batches of module closures, in a pool of worker threads (`--jobs N`) or in this
- * thread (`--jobs 1`, and runs too small to gain from a worker's start). Batches are independent;
- * their programs come back in batch order whatever the order they finish in, so the result does
- * not depend on the number of workers.
+ * Batches of module closures in a pool of worker threads (`--jobs N`) or in this thread (`--jobs
+ * 1`, and runs too small to gain from a worker's start). A batch is lowered (front ends only, for
+ * analyze()) or linted whole (batch-lint.ts, for lint()); which, the setup says, so that a worker
+ * does what this thread would. Batches are independent; their results come back in batch order
+ * whatever the order they finish in, so the result does not depend on the number of workers.
  *
- * A worker sends its program back by structured clone, which keeps shared references (a `ref`
+ * A worker sends its result back by structured clone, which keeps shared references (a `ref`
  * value and the instance it points at) within one batch. Each batch gets a fresh host: the texts
- * and syntax trees of a batch are garbage once its program is sent.
+ * and syntax trees of a batch are garbage once its result is sent.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -15,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DiscoveredFile } from '../discover/discover.js';
 import type { LoweredProgram } from '../model/template.js';
+import type { BatchLintSetup } from './batch-lint.js';
 import { analyzeFiles, failedProgram } from './front-ends.js';
 import { CachingHost } from './host.js';
 import { packageRoot } from '../util/package-root.js';
@@ -28,6 +30,8 @@ export interface BatchSetup {
   includeGenerated?: boolean;
   /** Files whose configuration turns the scripts front end off (`scripts: false`). */
   scriptsDisabled?: string[];
+  /** Lint each batch whole (rules and filter stage too), not only lower it. */
+  lint?: BatchLintSetup;
 }
 
 export interface BatchRequest {
@@ -35,9 +39,20 @@ export interface BatchRequest {
   files: DiscoveredFile[];
 }
 
-export interface BatchReply {
+export interface BatchReply<R> {
   id: number;
-  program: LoweredProgram;
+  result: R;
+}
+
+/** What a thread does with a batch, and what stands for a batch that failed as a whole. */
+export interface BatchJob<R> {
+  run(files: DiscoveredFile[]): R | Promise<R>;
+  failed(files: string[], what: string, e: unknown): R;
+}
+
+/** Lowering only: the front ends over the batch (analyze()). */
+export function lowering(setup: BatchSetup): BatchJob<LoweredProgram> {
+  return { run: (files) => analyzeFiles(files, batchHost(setup)), failed: failedProgram };
 }
 
 /** Below this much text a worker's start-up (loading the front ends) costs more than it saves. */
@@ -74,61 +89,91 @@ export function batchHost(setup: BatchSetup): CachingHost {
   return host;
 }
 
-export async function lowerBatches(
+export async function runBatches<R>(
   batches: { files: DiscoveredFile[]; size: number }[],
   setup: BatchSetup,
   jobs: number,
+  job: BatchJob<R>,
   onBatch?: (done: number, total: number) => void,
   minParallelSize = MIN_PARALLEL_SIZE,
-): Promise<LoweredProgram[]> {
+): Promise<R[]> {
   const total = batches.reduce((n, b) => n + b.size, 0);
   const workers = Math.min(jobs, batches.length);
-  // `workers` threads in all: this one and `workers - 1` worker threads.
+  // `workers` worker threads; this one hands out the batches and gathers the results.
   const script = workers > 1 && total >= minParallelSize ? workerScript() : undefined;
   if (!script) {
-    return batches.map((b, i) => {
-      const program = analyzeFiles(b.files, batchHost(setup));
-      onBatch?.(i + 1, batches.length);
-      return program;
-    });
+    const results: R[] = [];
+    for (const b of batches) {
+      results.push(await guardedRun(job, b.files));
+      onBatch?.(results.length, batches.length);
+    }
+    return results;
   }
-  return inWorkers(script, batches, setup, workers, onBatch);
+  return inWorkers(script, batches, setup, workers, job, onBatch, largestFirst(batches));
 }
 
-/** Batches sent ahead to each worker: it starts its next one while this thread is busy with its own. */
+async function guardedRun<R>(job: BatchJob<R>, files: DiscoveredFile[]): Promise<R> {
+  try {
+    return await job.run(files);
+  } catch (e) {
+    return job.failed(
+      files.map((f) => f.path),
+      'this batch of files',
+      e,
+    );
+  }
+}
+
+/** The order batches are handed out in: the largest first, so that no long one is left for the end. */
+function largestFirst(batches: { size: number }[]): number[] {
+  return batches
+    .map((b, i) => ({ size: b.size, i }))
+    .sort((a, b) => b.size - a.size || a.i - b.i)
+    .map((x) => x.i);
+}
+
+/** Batches sent ahead to each worker: it starts its next one while its last result travels. */
 const AHEAD = 2;
 
 /**
- * `count - 1` workers and this thread share the batches: this thread takes the next batch itself
- * between the workers' replies, so no core waits while another deserialises. Each worker holds
- * `AHEAD` batches, so that it never waits for this thread to finish a batch before it gets its
- * next. A worker that stops (a defect, out of memory) costs only the batch it was reading, reported
- * as a finding on each of its files; the batches it held beyond that go to the other threads.
+ * `count` workers read the batches; this thread hands them out (in `order`) and gathers the
+ * results, which with whole batches linted in the workers is little work, so it answers a worker at
+ * once. Each worker holds `AHEAD` batches. A worker that stops (a defect, out of memory) costs only
+ * the batch it was reading, reported as a finding on each of its files; the batches it held beyond
+ * that go to the workers left, or to this thread when none is left.
  */
-export function inWorkers(script: URL, batches: { files: DiscoveredFile[] }[], setup: BatchSetup, count: number, onBatch?: (done: number, total: number) => void): Promise<LoweredProgram[]> {
-  const results = new Array<LoweredProgram | undefined>(batches.length);
+export function inWorkers<R>(
+  script: URL,
+  batches: { files: DiscoveredFile[] }[],
+  setup: BatchSetup,
+  count: number,
+  job: BatchJob<R>,
+  onBatch?: (done: number, total: number) => void,
+  order: number[] = batches.map((_, i) => i),
+): Promise<R[]> {
+  const results = new Array<R | undefined>(batches.length);
   let next = 0;
   let done = 0;
   const pool: Worker[] = [];
   // Batches a stopped worker held but had not begun: taken before the next new one.
   const requeued: number[] = [];
-  const take = (): number | undefined => (requeued.length > 0 ? requeued.shift() : next < batches.length ? next++ : undefined);
-  return new Promise<LoweredProgram[]>((resolvePromise) => {
+  const take = (): number | undefined => (requeued.length > 0 ? requeued.shift() : next < order.length ? order[next++] : undefined);
+  return new Promise<R[]>((resolvePromise) => {
     let settled = false;
     const stop = (): void => {
       for (const w of pool) void w.terminate();
     };
-    const finished = (id: number, program: LoweredProgram): void => {
-      results[id] = program;
+    const finished = (id: number, result: R): void => {
+      results[id] = result;
       done++;
       onBatch?.(done, batches.length);
       if (done === batches.length && !settled) {
         settled = true;
         stop();
-        resolvePromise(results as LoweredProgram[]);
+        resolvePromise(results as R[]);
       }
     };
-    // The batches each worker holds: if the worker dies, they are findings, not lost.
+    // The batches each worker holds, in the order it got them: if it stops, they are not lost.
     const inFlight = new Map<Worker, Set<number>>();
     const feed = (w: Worker): void => {
       const held = inFlight.get(w)!;
@@ -139,26 +184,35 @@ export function inWorkers(script: URL, batches: { files: DiscoveredFile[] }[], s
         w.postMessage({ id, files: batches[id].files } satisfies BatchRequest);
       }
     };
+    // Only when every worker has stopped does this thread read batches itself.
+    const own = async (): Promise<void> => {
+      if (settled || inFlight.size > 0) return;
+      const id = take();
+      if (id === undefined) return;
+      finished(id, await guardedRun(job, batches[id].files));
+      setImmediate(() => void own());
+    };
     const died = (w: Worker, e: unknown): void => {
       const held = inFlight.get(w) ?? new Set<number>();
       inFlight.delete(w);
-      // A worker reads its batches in the order it got them: the first it holds is the one it was
-      // reading, reported on each of its files; the others are read by the threads left.
-      const [reading, ...waiting] = [...held].sort((a, b) => a - b);
+      // A worker reads its batches in the order it got them (a set keeps that order): the first it
+      // holds is the one it was reading, reported on each of its files; the others are read by the
+      // threads left.
+      const [reading, ...waiting] = [...held];
       requeued.push(...waiting);
-      if (reading !== undefined && !settled && !results[reading]) {
-        finished(reading, failedProgram(batches[reading].files.map((f) => f.path), 'this batch of files (its worker thread stopped)', e));
+      if (reading !== undefined && !settled && results[reading] === undefined) {
+        finished(reading, job.failed(batches[reading].files.map((f) => f.path), 'this batch of files (its worker thread stopped)', e));
       }
       for (const other of pool) if (inFlight.has(other)) feed(other);
-      if (waiting.length > 0) setImmediate(own);
+      setImmediate(() => void own());
     };
-    for (let i = 0; i < count - 1; i++) {
+    for (let i = 0; i < count; i++) {
       const w = new Worker(script, { workerData: setup });
       pool.push(w);
       inFlight.set(w, new Set());
-      w.on('message', (reply: BatchReply) => {
+      w.on('message', (reply: BatchReply<R>) => {
         inFlight.get(w)?.delete(reply.id);
-        finished(reply.id, reply.program);
+        finished(reply.id, reply.result);
         if (inFlight.has(w)) feed(w);
       });
       w.on('error', (e) => died(w, e));
@@ -167,20 +221,5 @@ export function inWorkers(script: URL, batches: { files: DiscoveredFile[] }[], s
       });
       feed(w);
     }
-    const own = (): void => {
-      if (settled) return;
-      const id = take();
-      if (id === undefined) return;
-      let program: LoweredProgram;
-      try {
-        program = analyzeFiles(batches[id].files, batchHost(setup));
-      } catch (e) {
-        program = failedProgram(batches[id].files.map((f) => f.path), 'this batch of files', e);
-      }
-      finished(id, program);
-      // Let the workers' replies in before the next batch of our own.
-      setImmediate(own);
-    };
-    setImmediate(own);
   });
 }

@@ -114,6 +114,7 @@ function toFinding(rule: Rule, severity: Severity, d: ReportDescriptor, options:
   };
   if (symbol) finding.symbol = symbol;
   if (d.severity) finding.severityCap = d.severity;
+  if (d.unlessUsedElsewhere) finding.unlessUsedElsewhere = d.unlessUsedElsewhere;
   return finding;
 }
 

@@ -59,6 +59,12 @@ export interface ReportDescriptor {
    * this finding at `info` still, never above what is configured.
    */
   severity?: Severity;
+  /**
+   * The finding says a user-assigned identity is used nowhere: lint() drops it when another batch
+   * of module closures may use an identity of this name (lower case; absent when it cannot be
+   * known), as a graph of the whole run would have shown.
+   */
+  unlessUsedElsewhere?: { name?: string };
 }
 
 export type FixFunction = (fixer: Fixer) => TextEdit | TextEdit[] | undefined;
@@ -180,6 +186,11 @@ export interface Finding {
   suggestions?: FindingSuggestion[];
   /** The severity the rule asked for this finding, which the configured severity cannot exceed. */
   severityCap?: Severity;
+  /**
+   * Engine-internal, never printed: the finding stands only if no other batch of the run may use
+   * the user-assigned identity of this name (see `ReportDescriptor.unlessUsedElsewhere`).
+   */
+  unlessUsedElsewhere?: { name?: string };
 }
 
 export interface LintResult {

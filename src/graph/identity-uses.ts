@@ -115,6 +115,48 @@ export function isUsed(graph: IdentityGraph, identity: Identity): boolean {
   return (uses.passed.get(name) ?? []).some((call) => !r.callChain.some((c) => sameLocation(c, call) || within(call, c)));
 }
 
+/**
+ * What one analysis unit (a batch of module closures) holds that may use a user-assigned identity
+ * declared in another unit: names by which values refer to such identities, names passed to module
+ * calls, names of identities declared there, and whether any of these names is unknown. lint()
+ * joins the units' evidence so that `orphaned-identity` judges over the whole run, however it is
+ * split into batches, shards or cached closures.
+ */
+export interface UseEvidence {
+  names: string[];
+  passed: string[];
+  declared: string[];
+  unknownName: boolean;
+  unknownDeclared: boolean;
+}
+
+export function useEvidence(graph: IdentityGraph): UseEvidence {
+  let uses = cache.get(graph);
+  if (!uses) {
+    uses = collect(graph);
+    cache.set(graph, uses);
+  }
+  const declared = new Set<string>();
+  let unknownDeclared = false;
+  for (const r of graph.resources) {
+    if (armTypeOfResource(r) !== UAMI) continue;
+    const name = asString(r.name)?.toLowerCase();
+    if (name === undefined) unknownDeclared = true;
+    else declared.add(name);
+  }
+  return { names: [...uses.names].sort(), passed: [...uses.passed.keys()].sort(), declared: [...declared].sort(), unknownName: uses.unknownName, unknownDeclared };
+}
+
+/**
+ * Whether another unit may use an identity that its own unit does not use: one named `name` (lower
+ * case; undefined when grantlint cannot know it), judged as `isUsed` and `orphaned-identity` judge
+ * within a graph.
+ */
+export function usedElsewhere(name: string | undefined, others: UseEvidence[]): boolean {
+  if (name === undefined) return others.some((e) => e.unknownName || e.unknownDeclared);
+  return others.some((e) => e.names.includes(name) || e.passed.includes(name) || e.declared.includes(name));
+}
+
 /** Another user-assigned identity declared with a name grantlint cannot know: it may be this one. */
 function unknownNamedElsewhere(graph: IdentityGraph, r: ResourceInstance): boolean {
   const key = azureResourceKey(r);

@@ -170,6 +170,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     baseline,
     jobs: cli.jobs,
     shard: cli.shard,
+    // The job summary draws the identity graph.
+    keepGraph: true,
   });
   if (cli.errorOnUnmatchedPattern) {
     const unmatched = await unmatchedPaths(inputs.paths, result.files, cwd);

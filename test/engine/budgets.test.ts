@@ -19,8 +19,6 @@ async function tfValue(expr: string): Promise<unknown> {
   const dir = tree({
     'main.tf': `resource "azurerm_resource_group" "rg" {\n  name     = "rg"\n  location = "westeurope"\n  tags     = { v = jsonencode(${expr}) }\n}\n`,
   });
-  const { graph } = await lint([dir], { cwd: dir });
-  void graph;
   const { analyze } = await import('../../src/engine/lint.js');
   const { program } = await analyze([dir], { cwd: dir });
   const rg = program.resources.find((r) => r.type === 'azurerm_resource_group')!;

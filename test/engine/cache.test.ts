@@ -78,7 +78,7 @@ describe('--cache', () => {
     const cache = new ResultCache(path, 'one');
     const result = await lint([dir], { cwd: dir, cache });
     expect(result.findings.length).toBeGreaterThan(0);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ format: 1, runKey: 'one' });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ format: 2, runKey: 'one' });
     const other = new ResultCache(path, 'two');
     await lint([dir], { cwd: dir, cache: other });
     expect(other).toMatchObject({ hits: 0, misses: 1 });

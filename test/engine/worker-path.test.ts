@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/discover/discover.js';
 import { analyzeFiles } from '../../src/engine/front-ends.js';
 import { lint } from '../../src/engine/lint.js';
-import { inWorkers } from '../../src/engine/pool.js';
+import { inWorkers, lowering } from '../../src/engine/pool.js';
 import type { Finding } from '../../src/engine/types.js';
 import type { FrontEndHost } from '../../src/lower/types.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -85,9 +85,10 @@ describe('a defect costs a finding, not a batch or the run', () => {
     writeFileSync(join(dir, 'crash.mjs'), "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom in a worker'); });\n");
     const files = await discover([dir], { cwd: dir });
     const batches = files.map((f) => ({ files: [f] }));
-    const programs = await inWorkers(pathToFileURL(join(dir, 'crash.mjs')), batches, {}, 2);
+    const programs = await inWorkers(pathToFileURL(join(dir, 'crash.mjs')), batches, {}, 1, lowering({}));
     expect(programs).toHaveLength(3);
-    // The worker is fed the first batch before this thread takes any: that one is the lost one.
+    // The one worker holds the first two batches and stops on the first: that one is lost; the
+    // second goes back, and with no worker left this thread reads it and the third.
     expect(programs[0].diagnostics.map((d) => [d.code, d.at.file])).toEqual([['internal-error', files[0].path]]);
     expect(programs[0].diagnostics[0].message).toContain('boom in a worker');
     for (const p of programs.slice(1)) expect(p.resources.some((r) => r.type === 'azurerm_role_assignment')).toBe(true);

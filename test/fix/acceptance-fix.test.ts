@@ -28,7 +28,7 @@ describe('--fix on every public acceptance case', () => {
     it(name, async () => {
       const dir = copyCase(name);
       const parseErrors = (await lint([dir], { cwd: dir })).findings.filter((f) => f.ruleId === 'parse-error').length;
-      const first = await lintAndFix([dir], { cwd: dir }, { write: true });
+      const first = await lintAndFix([dir], { cwd: dir, keepGraph: true }, { write: true });
       // What is left of missing-principal-type is about principals whose kind grantlint cannot know,
       // or assignments in a module whose callers pass the principal in (a suggestion, not a fix).
       for (const f of first.findings.filter((x) => x.ruleId === 'missing-principal-type')) {

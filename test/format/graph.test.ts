@@ -99,7 +99,7 @@ describe('the picture people read', () => {
   });
 
   it('labels nodes by module path, merges look-alikes, names an unknown scope, marks grants with findings', async () => {
-    const result = await lint(['.'], { cwd: project });
+    const result = await lint(['.'], { cwd: project, keepGraph: true });
     const view = graphView(result.graph!, project, result.findings);
     const nodes = view.nodes.map((n) => `${n.kind}:${n.label}${n.count ? ` ×${n.count}` : ''}`);
     expect(nodes).toEqual(expect.arrayContaining(['workload:appA/site', 'workload:appB/site', 'identity:appA/site', 'identity:appB/site']));
