@@ -58425,6 +58425,14 @@ function applies(pattern, namespace) {
   const first3 = pattern.split("/")[0].trim();
   return first3 === "*" || matchesPermission(first3, namespace) || EVERYWHERE.some((ns) => matchesPermission(first3, ns));
 }
+var actsOn = /* @__PURE__ */ new WeakMap();
+function roleActsOn(role2, patterns, namespace) {
+  let answers = actsOn.get(role2);
+  if (!answers) actsOn.set(role2, answers = /* @__PURE__ */ new Map());
+  let yes = answers.get(namespace);
+  if (yes === void 0) answers.set(namespace, yes = patterns.some((p) => applies(p, namespace)));
+  return yes;
+}
 var rule13 = {
   meta: {
     id: "role-target-mismatch",
@@ -58445,7 +58453,7 @@ var rule13 = {
       const patterns = patternsOf(grant.role);
       if (!patterns || patterns.length === 0) continue;
       const namespace = type.split("/")[0];
-      if (patterns.some((p) => applies(p, namespace))) continue;
+      if (roleActsOn(grant.role, patterns, namespace)) continue;
       const narrow = suggestedRole(context.permissions, type);
       const source = roleSource(grant);
       const role2 = grant.role;
@@ -59576,7 +59584,7 @@ function uniqueDiagnostics(diagnostics) {
 // src/engine/closures.ts
 import { readFileSync as readFileSync7 } from "node:fs";
 import { dirname as dirname13, resolve as resolve12 } from "node:path";
-var BATCH_SIZE = 2e6;
+var BATCH_SIZE = 5e5;
 var ARM_PARENT_LEVELS = 3;
 function moduleClosures(files, readText = readOrUndefined) {
   const index = /* @__PURE__ */ new Map();

@@ -1,6 +1,7 @@
 import { matchesPermission, patternsOf, suggestedRole } from '../src/graph/permissions.js';
 import { describePrincipal, describeScope, roleSource } from '../src/graph/queries.js';
 import { armTypeOfResource } from '../src/graph/targets.js';
+import type { RoleDefinition } from '../src/graph/roles.js';
 import type { Rule } from '../src/engine/types.js';
 import { replaceRole } from '../src/engine/fix/role-assignment.js';
 
@@ -28,6 +29,17 @@ const EVERYWHERE = [
 function applies(pattern: string, namespace: string): boolean {
   const first = pattern.split('/')[0].trim();
   return first === '*' || matchesPermission(first, namespace) || EVERYWHERE.some((ns) => matchesPermission(first, ns));
+}
+
+/** Whether any of a role's permissions can act on resources of a namespace, answered once per role and namespace. */
+const actsOn = new WeakMap<RoleDefinition, Map<string, boolean>>();
+
+function roleActsOn(role: RoleDefinition, patterns: string[], namespace: string): boolean {
+  let answers = actsOn.get(role);
+  if (!answers) actsOn.set(role, (answers = new Map()));
+  let yes = answers.get(namespace);
+  if (yes === undefined) answers.set(namespace, (yes = patterns.some((p) => applies(p, namespace))));
+  return yes;
 }
 
 /**
@@ -58,7 +70,7 @@ const rule: Rule = {
       const patterns = patternsOf(grant.role);
       if (!patterns || patterns.length === 0) continue;
       const namespace = type.split('/')[0];
-      if (patterns.some((p) => applies(p, namespace))) continue;
+      if (roleActsOn(grant.role, patterns, namespace)) continue;
       const narrow = suggestedRole(context.permissions, type);
       const source = roleSource(grant);
       const role = grant.role;

@@ -24,7 +24,7 @@ export interface Closure {
 }
 
 /** How much text a batch gathers before the next one starts (a unit of work for one worker). */
-const BATCH_SIZE = 2_000_000;
+const BATCH_SIZE = 500_000;
 
 /** Up to this many parent folders are tried for an ARM artifact-location path. */
 const ARM_PARENT_LEVELS = 3;
