@@ -58711,6 +58711,12 @@ var DIAGNOSTIC_RULES = [
   INTERNAL_ERROR_RULE
 ];
 
+// src/util/import-module.ts
+function importModule(specifier) {
+  const given = globalThis.__grantlintImport;
+  return given ? given(specifier) : import(specifier);
+}
+
 // src/engine/config.ts
 var SEVERITY_ONLY_IDS = new Set(DIAGNOSTIC_RULES.map((m) => m.id));
 var ConfigResolver = class {
@@ -58829,7 +58835,7 @@ var ConfigResolver = class {
       const where = ["plugins", i];
       let exported;
       try {
-        const mod = await import(pathToFileURL(modulePath).href);
+        const mod = await importModule(pathToFileURL(modulePath).href);
         exported = mod.default ?? mod.rules;
       } catch (e) {
         throw config.error(where, `cannot load '${modulePath}': ${e.message.split("\n")[0]}`, this.cwd);

@@ -1,2 +1,2 @@
-/** Entry point of the CLI's single-file bundle (dist/grantlint.mjs, built by scripts/bundle.mjs). */
+/** Entry point of the CLI's single-file bundle (dist/grantlint.cjs, built by scripts/bundle.mjs). */
 export { main } from './main.js';

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { importModule } from '../util/import-module.js';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { contentHash, ResultCache, runKey } from '../engine/cache.js';
@@ -95,7 +96,7 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     }
     if (argv[0] === 'lsp') {
       // Loaded only here: linting from the command line never pays for the protocol library.
-      const { runLanguageServer } = (await import(languageServerModule())) as typeof import('../lsp/server.js');
+      const { runLanguageServer } = (await importModule(languageServerModule())) as typeof import('../lsp/server.js');
       return await runLanguageServer();
     }
     const options = parseCliArgs(argv, formats);

@@ -7,6 +7,7 @@ import { CONFIG_FILE_NAMES, describeSchemaError, readConfigFile, relativeInside,
 import { DIAGNOSTIC_RULES } from './diagnostic-rules.js';
 import { lazyAjv } from './lazy-deps.js';
 import { closest } from './suggest.js';
+import { importModule } from '../util/import-module.js';
 import type { Rule, RuleMeta, SeveritySetting } from './types.js';
 
 export { ConfigError } from './config-file.js';
@@ -177,7 +178,7 @@ export class ConfigResolver {
       const where = ['plugins', i];
       let exported: unknown;
       try {
-        const mod = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+        const mod = (await importModule(pathToFileURL(modulePath).href)) as Record<string, unknown>;
         exported = mod.default ?? mod.rules;
       } catch (e) {
         throw config.error(where, `cannot load '${modulePath}': ${(e as Error).message.split('\n')[0]}`, this.cwd);

@@ -3,6 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utim
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain ES module script, without types
 import { build, staleActionFiles } from '../../scripts/bundle.mjs';
@@ -49,12 +50,12 @@ describe('the Action bundle', () => {
 });
 
 describe('the CLI bundle', () => {
-  /** A package as npm installs it: bin, dist/grantlint.mjs, data, schemas, package.json; no sources. */
+  /** A package as npm installs it: bin, dist/grantlint.cjs and its code cache, data, schemas, package.json; no sources. */
   function installed(withNodeModules: boolean): string {
     const dir = mkdtempSync(join(temp, 'pkg-'));
     for (const entry of ['bin', 'data', 'schemas', 'package.json']) cpSync(join(repoRoot, entry), join(dir, entry), { recursive: true });
     mkdirSync(join(dir, 'dist'));
-    cpSync(join(repoRoot, 'dist', 'grantlint.mjs'), join(dir, 'dist', 'grantlint.mjs'));
+    for (const f of ['grantlint.cjs', 'grantlint.cjs.cache']) cpSync(join(repoRoot, 'dist', f), join(dir, 'dist', f));
     if (withNodeModules) {
       mkdirSync(join(dir, 'node_modules'));
       // Only the two external, lazily required packages (and ajv's own dependencies).
@@ -69,7 +70,7 @@ describe('the CLI bundle', () => {
 
   it('is what the sources build (npm run build wrote it)', async () => {
     const { text } = await build('cli');
-    expect(readFileSync(join(repoRoot, 'dist', 'grantlint.mjs'), 'utf8'), 'run `npm run build`').toBe(text);
+    expect(readFileSync(join(repoRoot, 'dist', 'grantlint.cjs'), 'utf8'), 'run `npm run build`').toBe(text);
   }, 60_000);
 
   it('runs alone: bin loads it, it finds the role catalog, and a plain run needs no node_modules', () => {
@@ -87,8 +88,32 @@ describe('the CLI bundle', () => {
     expect(JSON.parse(r.stdout).findings.find((f: { ruleId: string }) => f.ruleId === 'privileged-role').severity).toBe('warning');
     writeFileSync(join(dir, '.grantlint.yaml'), 'rules:\n  privileged-roles: warning\n');
     expect(run(dir, 'main.bicep').stderr).toContain("unknown rule id (did you mean 'privileged-role'?)");
-    expect(readFileSync(join(dir, 'dist', 'grantlint.mjs'), 'utf8')).not.toContain('node_modules/yaml/');
+    expect(readFileSync(join(dir, 'dist', 'grantlint.cjs'), 'utf8')).not.toContain('node_modules/yaml/');
   });
+
+  it('loads with the code cache the build saved; a cache that does not fit is rejected and the bundle still runs', async () => {
+    const { loadBundle } = (await import(pathToFileURL(join(repoRoot, 'bin', 'load-bundle.js')).href)) as {
+      loadBundle: (file: string, cache?: string) => { exports: { main?: unknown }; cache: string };
+    };
+    const bundle = join(repoRoot, 'dist', 'grantlint.cjs');
+    const fresh = loadBundle(bundle);
+    expect(fresh.cache).toBe('accepted');
+    expect(typeof fresh.exports.main).toBe('function');
+    const foreign = join(temp, 'foreign.cache');
+    writeFileSync(foreign, Buffer.alloc(4096, 7));
+    expect(loadBundle(bundle, foreign).cache).toBe('rejected');
+    expect(loadBundle(bundle, join(temp, 'missing.cache')).cache).toBe('none');
+    // Through bin/grantlint.js with a foreign cache: the same findings.
+    const dir = installed(false);
+    const good = run(dir, '-f', 'json', '--fail-on', 'never', 'main.bicep');
+    writeFileSync(join(dir, 'dist', 'grantlint.cjs.cache'), Buffer.alloc(4096, 7));
+    const bad = run(dir, '-f', 'json', '--fail-on', 'never', 'main.bicep');
+    expect(bad.stderr).toBe('');
+    expect(bad.stdout).toBe(good.stdout);
+  });
+
+  // Plugins and the language server are ES modules imported from inside the cached script: the
+  // plugin tests (test/config) and the language server tests (test/lsp) run them through bin/.
 
   it('gives way to a newer tsc output (a contributor rebuilt with tsc only)', () => {
     const dir = installed(false);
@@ -96,7 +121,7 @@ describe('the CLI bundle', () => {
     const compiled = join(dir, 'dist', 'src', 'cli', 'main.js');
     writeFileSync(compiled, "export async function main() { process.stdout.write('tsc output\\n'); return 0; }\n");
     const old = new Date(Date.now() - 60_000);
-    utimesSync(join(dir, 'dist', 'grantlint.mjs'), old, old);
+    utimesSync(join(dir, 'dist', 'grantlint.cjs'), old, old);
     expect(run(dir).stdout).toBe('tsc output\n');
     const older = new Date(Date.now() - 120_000);
     utimesSync(compiled, older, older);
