@@ -59592,7 +59592,7 @@ import { readFileSync as readFileSync7 } from "node:fs";
 import { dirname as dirname13, resolve as resolve12 } from "node:path";
 var BATCH_SIZE = 5e5;
 var ARM_PARENT_LEVELS = 3;
-function moduleClosures(files, readText = readOrUndefined) {
+function moduleClosures(files, readText = readOrUndefined, skip) {
   const index = /* @__PURE__ */ new Map();
   files.forEach((f, i) => index.set(f.path, i));
   const parent = files.map((_, i) => i);
@@ -59619,9 +59619,14 @@ function moduleClosures(files, readText = readOrUndefined) {
     if (federation === void 0) federation = i;
     else join10(federation, i);
   };
+  const skipped = /* @__PURE__ */ new Set();
   files.forEach((f, i) => {
     const text3 = readText(f.path);
     if (text3 === void 0) return;
+    if (skip?.(f, text3)) {
+      skipped.add(i);
+      return;
+    }
     sizes[i] = text3.length;
     if (f.kind === "yaml" ? WORKLOAD_IDENTITY.test(text3) : SERVICE_ACCOUNT_SUBJECT.test(text3)) federate(i);
     if (f.kind === "yaml") return;
@@ -59652,6 +59657,7 @@ function moduleClosures(files, readText = readOrUndefined) {
   });
   const groups = /* @__PURE__ */ new Map();
   files.forEach((f, i) => {
+    if (skipped.has(i)) return;
     const root = find(i);
     let c = groups.get(root);
     if (!c) groups.set(root, c = { files: [], size: 0 });
@@ -59902,6 +59908,17 @@ var Parser4 = class {
     return { kind: "number", value: Number(this.text.slice(start, this.pos)), start, end: this.pos };
   }
 };
+
+// src/lower/arm/generated.ts
+function generatedBesideBicep(file, text3, host) {
+  if (!GENERATOR_HEAD.test(text3.slice(0, 1024)) || text3.includes("relativePath")) return false;
+  const bicep = file.replace(/\.jsonc?$/i, ".bicep");
+  return bicep !== file && fileExists(host, bicep);
+}
+function fileExists(host, path) {
+  return host.fileExists ? host.fileExists(path) : host.readFile(path) !== void 0;
+}
+var GENERATOR_HEAD = /"metadata"\s*:\s*\{\s*"_generator"\s*:\s*\{\s*"name"\s*:\s*"bicep"/i;
 
 // src/lower/roots.ts
 function rootsOfCycles(files, called, callees) {
@@ -60987,15 +61004,6 @@ function keptRoots(slices, linkers) {
   }
   return [...slices.keys()].filter((f) => !dropped.has(f));
 }
-function generatedBesideBicep(file, text3, host) {
-  if (!GENERATOR_HEAD.test(text3.slice(0, 1024)) || text3.includes("relativePath")) return false;
-  const bicep = file.replace(/\.jsonc?$/i, ".bicep");
-  return bicep !== file && fileExists(host, bicep);
-}
-function fileExists(host, path) {
-  return host.fileExists ? host.fileExists(path) : host.readFile(path) !== void 0;
-}
-var GENERATOR_HEAD = /"metadata"\s*:\s*\{\s*"_generator"\s*:\s*\{\s*"name"\s*:\s*"bicep"/i;
 function isGeneratedBesideBicep(src, host) {
   const gen = stringProp(prop(prop(src.doc.root, "metadata"), "_generator"), "name");
   if (gen?.toLowerCase() !== "bicep") return false;
@@ -67127,11 +67135,16 @@ async function prepare(paths, options) {
     ...scriptsDisabled.length > 0 ? { scriptsDisabled } : {}
   };
   const hashes = /* @__PURE__ */ new Map();
-  let closures = moduleClosures(files, (path) => {
-    const text3 = host.readUncached(path);
-    if (options.cache && text3 !== void 0) hashes.set(path, contentHash(text3));
-    return text3;
-  });
+  const generated = options.includeGenerated ? void 0 : (f, text3) => f.kind === "json" && generatedBesideBicep(f.path, text3, host);
+  let closures = moduleClosures(
+    files,
+    (path) => {
+      const text3 = host.readUncached(path);
+      if (options.cache && text3 !== void 0) hashes.set(path, contentHash(text3));
+      return text3;
+    },
+    generated
+  );
   if (options.shard) closures = shardClosures(closures, options.shard.index, options.shard.count);
   const keys = [];
   let hits;

@@ -29,7 +29,15 @@ const BATCH_SIZE = 500_000;
 /** Up to this many parent folders are tried for an ARM artifact-location path. */
 const ARM_PARENT_LEVELS = 3;
 
-export function moduleClosures(files: DiscoveredFile[], readText: (path: string) => string | undefined = readOrUndefined): Closure[] {
+/**
+ * `skip`: files the front ends would pass over unparsed once read (a template the Bicep compiler
+ * generated beside its `.bicep`): they join no closure, so no batch reads them again.
+ */
+export function moduleClosures(
+  files: DiscoveredFile[],
+  readText: (path: string) => string | undefined = readOrUndefined,
+  skip?: (file: DiscoveredFile, text: string) => boolean,
+): Closure[] {
   const index = new Map<string, number>();
   files.forEach((f, i) => index.set(f.path, i));
   const parent = files.map((_, i) => i);
@@ -62,9 +70,14 @@ export function moduleClosures(files: DiscoveredFile[], readText: (path: string)
     else join(federation, i);
   };
 
+  const skipped = new Set<number>();
   files.forEach((f, i) => {
     const text = readText(f.path);
     if (text === undefined) return;
+    if (skip?.(f, text)) {
+      skipped.add(i);
+      return;
+    }
     sizes[i] = text.length;
     if (f.kind === 'yaml' ? WORKLOAD_IDENTITY.test(text) : SERVICE_ACCOUNT_SUBJECT.test(text)) federate(i);
     if (f.kind === 'yaml') return;
@@ -100,6 +113,7 @@ export function moduleClosures(files: DiscoveredFile[], readText: (path: string)
 
   const groups = new Map<number, Closure>();
   files.forEach((f, i) => {
+    if (skipped.has(i)) return;
     const root = find(i);
     let c = groups.get(root);
     if (!c) groups.set(root, (c = { files: [], size: 0 }));

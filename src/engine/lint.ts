@@ -23,6 +23,7 @@ import { BatchLinter, diagnosticFinding, failedOutcome, type BatchOutcome } from
 import { programGraph } from './program-graph.js';
 import { usedElsewhere, type UseEvidence } from '../graph/identity-uses.js';
 import type { DiscoveredFile } from '../discover/discover.js';
+import { generatedBesideBicep } from '../lower/arm/generated.js';
 
 export { programGraph } from './program-graph.js';
 
@@ -124,11 +125,18 @@ async function prepare(paths: string[], options: LintOptions): Promise<Prepared>
     ...(scriptsDisabled.length > 0 ? { scriptsDisabled } : {}),
   };
   const hashes = new Map<string, string>();
-  let closures = moduleClosures(files, (path) => {
-    const text = host.readUncached(path);
-    if (options.cache && text !== undefined) hashes.set(path, contentHash(text));
-    return text;
-  });
+  // A template the Bicep compiler generated beside its source is passed over here already (as the
+  // ARM front end would, once read): no batch reads it again.
+  const generated = options.includeGenerated ? undefined : (f: DiscoveredFile, text: string) => f.kind === 'json' && generatedBesideBicep(f.path, text, host);
+  let closures = moduleClosures(
+    files,
+    (path) => {
+      const text = host.readUncached(path);
+      if (options.cache && text !== undefined) hashes.set(path, contentHash(text));
+      return text;
+    },
+    generated,
+  );
   if (options.shard) closures = shardClosures(closures, options.shard.index, options.shard.count);
   const keys: string[] = [];
   let hits: CacheEntry[] | undefined;

@@ -17,6 +17,7 @@ import { parseTemplateString } from '../../syntax/arm/expression.js';
 import { locationOf, parseJson, prop, stringProp, stringValueOffset, type JsonDocument, type JsonNode, type JsonString } from '../../syntax/json/index.js';
 import type { FrontEnd, FrontEndHost } from '../types.js';
 import { fileStart, internalError } from '../problems.js';
+import { fileExists, generatedBesideBicep } from './generated.js';
 import { rootsOfCycles } from '../roots.js';
 import { tooDeepMessage } from '../../syntax/nesting.js';
 import { Deployment, runTemplate, schemaLevel, templateCtx, type ParamValues, type Session, type Source } from './evaluate.js';
@@ -128,23 +129,6 @@ function keptRoots(slices: Map<string, ResourceInstance[]>, linkers: Map<string,
   return [...slices.keys()].filter((f) => !dropped.has(f));
 }
 
-/**
- * Before parsing: a template the Bicep compiler wrote (its `metadata._generator` comes first, as
- * the compiler writes it) beside the `.bicep` it came from. Such a template links no local file
- * (the compiler inlines modules), so skipping it changes no root; one that does mention a
- * `relativePath` is parsed and judged by `isGeneratedBesideBicep` instead.
- */
-function generatedBesideBicep(file: string, text: string, host: FrontEndHost): boolean {
-  if (!GENERATOR_HEAD.test(text.slice(0, 1024)) || text.includes('relativePath')) return false;
-  const bicep = file.replace(/\.jsonc?$/i, '.bicep');
-  return bicep !== file && fileExists(host, bicep);
-}
-
-function fileExists(host: FrontEndHost, path: string): boolean {
-  return host.fileExists ? host.fileExists(path) : host.readFile(path) !== undefined;
-}
-
-const GENERATOR_HEAD = /"metadata"\s*:\s*\{\s*"_generator"\s*:\s*\{\s*"name"\s*:\s*"bicep"/i;
 
 function isGeneratedBesideBicep(src: Source, host: FrontEndHost): boolean {
   const gen = stringProp(prop(prop(src.doc.root, 'metadata'), '_generator'), 'name');
