@@ -50,7 +50,7 @@ export interface CliOptions {
   plugins: boolean;
   /** `--root <folder>`: reads stay inside it (default: the git top level of the paths; outside git, the working folder when it holds them, else their common folder). */
   root?: string;
-  /** `--jobs N`: worker threads for parsing and lowering (default: the number of cores). */
+  /** `--jobs N`: worker threads that lint batches of module closures (default: the number of cores; 1: this thread alone). */
   jobs?: number;
   /** `--shard i/n`: lint only the module closures of shard i of n (CI matrix jobs). */
   shard?: { index: number; count: number };
@@ -272,7 +272,7 @@ Fixes:
       --fix-rule <id>      Apply only this rule's fixes (repeatable, or comma-separated)
 
 Speed:
-  -j, --jobs <n>           Threads reading files (default: the number of cores)
+  -j, --jobs <n>           Worker threads linting (default: the number of cores)
       --shard <i/n>        Lint shard i of n: whole module closures, for CI matrix jobs
       --cache              Reuse the findings of unchanged module closures (.grantlintcache)
       --cache-location <path>

@@ -48,7 +48,7 @@ export interface LintOptions {
   onProgress?: (event: LintProgress) => void;
   /** Reads stay inside this folder (default: the git top level of the paths; outside git, the working folder when it holds them, else their common folder). */
   root?: string;
-  /** Worker threads for parsing and lowering (`--jobs`); default: the number of cores. */
+  /** Worker threads that lint batches of module closures (`--jobs`); default: the number of cores; 1: this thread alone. */
   jobs?: number;
   /** Only this shard's module closures (`--shard i/n`, 1-based). */
   shard?: { index: number; count: number };
