@@ -6,28 +6,14 @@ import { lint } from '../../src/engine/lint.js';
 import type { Finding } from '../../src/engine/types.js';
 import { runCli } from '../helpers/run-cli.js';
 import { treeMaker } from '../helpers/tree.js';
+import { BICEP_OWNER, tfOwner } from '../helpers/owner-grants.js';
+
+const TF_OWNER = tfOwner();
 
 const { tree } = treeMaker('grantlint-hostile-');
 
-const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
 
-/** A Terraform Owner grant on a resource group: a privileged-role finding that must never be lost. */
-const TF_OWNER = `resource "azurerm_role_assignment" "owner" {
-  scope                = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
-  role_definition_name = "Owner"
-  principal_id         = var.principal_id
-}
-`;
 
-const BICEP_OWNER = `param principalId string
-resource owner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(resourceGroup().id, principalId, '${OWNER}')
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${OWNER}')
-    principalId: principalId
-  }
-}
-`;
 
 function armLinking(relativePath: string): string {
   return JSON.stringify({

@@ -10,6 +10,7 @@ import type { Finding } from '../../src/engine/types.js';
 import type { FrontEndHost } from '../../src/lower/types.js';
 import { repoRoot } from '../helpers/paths.js';
 import { treeMaker } from '../helpers/tree.js';
+import { BICEP_OWNER, tfOwner } from '../helpers/owner-grants.js';
 
 /**
  * Issue 9's guarantees hold in the worker pool (`--jobs`) as in one thread: reads confined to the
@@ -17,22 +18,6 @@ import { treeMaker } from '../helpers/tree.js';
  */
 const { tree } = treeMaker('grantlint-workers-');
 
-const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
-const TF_OWNER = (extra = ''): string => `resource "azurerm_role_assignment" "owner" {
-${extra}  scope                = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
-  role_definition_name = "Owner"
-  principal_id         = var.principal_id
-}
-`;
-const BICEP_OWNER = `param principalId string
-resource owner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(resourceGroup().id, principalId, '${OWNER}')
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${OWNER}')
-    principalId: principalId
-  }
-}
-`;
 const ARM_LINKING_PASSWD = JSON.stringify(
   {
     $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
@@ -58,7 +43,7 @@ describe('the worker pool keeps confinement, --root and budgets', () => {
     const dir = tree({
       'a/azuredeploy.json': ARM_LINKING_PASSWD,
       'b/main.tf': 'module "m" {\n  count  = 1000\n  source = "./m"\n}\n',
-      'b/m/main.tf': `variable "principal_id" {}\n${TF_OWNER('  count                = 1000\n')}`,
+      'b/m/main.tf': `variable "principal_id" {}\n${tfOwner('  count                = 1000\n')}`,
       'c/main.bicep': `module m '../../${outside.split('/').pop()}/x.bicep' = { name: 'm' }\n`,
     });
     const parallel = { cwd: dir, jobs: 2, batchSize: 1, parallelFrom: 0 };
@@ -81,7 +66,7 @@ describe('the worker pool keeps confinement, --root and budgets', () => {
 
 describe('a defect costs a finding, not a batch or the run', () => {
   it('a worker thread that dies reports its batch on each file; the other batches are analysed', async () => {
-    const dir = tree({ 'a/main.tf': TF_OWNER(), 'b/main.tf': TF_OWNER(), 'c/main.tf': TF_OWNER(), 'crash.mjs': '' });
+    const dir = tree({ 'a/main.tf': tfOwner(), 'b/main.tf': tfOwner(), 'c/main.tf': tfOwner(), 'crash.mjs': '' });
     writeFileSync(join(dir, 'crash.mjs'), "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom in a worker'); });\n");
     const files = await discover([dir], { cwd: dir });
     const batches = files.map((f) => ({ files: [f] }));
