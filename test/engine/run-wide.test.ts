@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lint } from '../../src/engine/lint.js';
 import { ResultCache } from '../../src/engine/cache.js';
 import { join } from 'node:path';
+import { bicepGrantedIdentity } from '../helpers/identity-fixtures.js';
 import { treeMaker } from '../helpers/tree.js';
 
 /**
@@ -11,23 +12,7 @@ import { treeMaker } from '../helpers/tree.js';
  */
 const { tree } = treeMaker('grantlint-run-wide-');
 
-const identity = (name: string) => `resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: 'data'
-}
-resource sync 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: ${name}
-  location: 'westeurope'
-}
-resource syncBlobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, sync.id, 'reader')
-  scope: storage
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1')
-    principalId: sync.properties.principalId
-    principalType: 'ServicePrincipal'
-  }
-}
-`;
+const identity = bicepGrantedIdentity;
 // Another deployment attaches the identity by its resource ID, built from its name.
 const user = (name: string) => `param name string
 resource app 'Microsoft.Web/sites@2023-01-01' = {

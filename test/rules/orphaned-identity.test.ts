@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { bicepGrantedIdentity } from '../helpers/identity-fixtures.js';
 import { ruleCases } from '../helpers/rule-tester.js';
 
 const STORAGE = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/data';
@@ -14,26 +15,7 @@ resource "azurerm_role_assignment" "sync_blobs" {
   principal_type       = "ServicePrincipal"
 }
 `;
-const bicepIdentity = `resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: 'data'
-}
-resource sync 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: 'sync'
-  location: 'westeurope'
-}
-resource syncBlobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, sync.id, 'reader')
-  scope: storage
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1')
-    principalId: sync.properties.principalId
-    principalType: 'ServicePrincipal'
-  }
-  dependsOn: [
-    sync
-  ]
-}
-`;
+const bicepIdentity = bicepGrantedIdentity();
 
 describe('orphaned-identity', () => {
   ruleCases('orphaned-identity', [
