@@ -66942,11 +66942,7 @@ async function guardedRun(job, files) {
   try {
     return await job.run(files);
   } catch (e) {
-    return job.failed(
-      files.map((f) => f.path),
-      "this batch of files",
-      e
-    );
+    return job.failed(files.map((f) => f.path), "this batch of files", e);
   }
 }
 function largestFirst(batches2) {
@@ -67034,6 +67030,7 @@ function programGraph(program, readFile) {
 }
 
 // src/engine/batch-lint.ts
+var NO_EVIDENCE = { names: [], passed: [], declared: [], unknownName: false, unknownDeclared: false };
 var BatchLinter = class _BatchLinter {
   constructor(runs, config, options) {
     this.runs = runs;
@@ -67080,7 +67077,9 @@ var BatchLinter = class _BatchLinter {
       suppressed: filtered.stats.suppressed,
       files: program.files,
       diagnosed: [...new Set(program.diagnostics.map((d) => d.at.file))],
-      evidence: useEvidence(graph),
+      // Only `orphaned-identity` asks for it: without that rule (and without a configuration that
+      // may turn it on for some file) no finding of the run waits on evidence.
+      evidence: this.config || this.runs.some((r) => r.rule.meta.id === "orphaned-identity") ? useEvidence(graph) : NO_EVIDENCE,
       ...this.options.keepProgram ? { program } : {}
     };
   }

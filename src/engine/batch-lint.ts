@@ -53,6 +53,8 @@ export interface BatchOutcome {
   failed?: true;
 }
 
+const NO_EVIDENCE: UseEvidence = { names: [], passed: [], declared: [], unknownName: false, unknownDeclared: false };
+
 export class BatchLinter {
   constructor(
     private readonly runs: RuleRun[],
@@ -99,7 +101,9 @@ export class BatchLinter {
       suppressed: filtered.stats.suppressed,
       files: program.files,
       diagnosed: [...new Set(program.diagnostics.map((d) => d.at.file))],
-      evidence: useEvidence(graph),
+      // Only `orphaned-identity` asks for it: without that rule (and without a configuration that
+      // may turn it on for some file) no finding of the run waits on evidence.
+      evidence: this.config || this.runs.some((r) => r.rule.meta.id === 'orphaned-identity') ? useEvidence(graph) : NO_EVIDENCE,
       ...(this.options.keepProgram ? { program } : {}),
     };
   }

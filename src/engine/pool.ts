@@ -116,11 +116,7 @@ async function guardedRun<R>(job: BatchJob<R>, files: DiscoveredFile[]): Promise
   try {
     return await job.run(files);
   } catch (e) {
-    return job.failed(
-      files.map((f) => f.path),
-      'this batch of files',
-      e,
-    );
+    return job.failed(files.map((f) => f.path), 'this batch of files', e);
   }
 }
 
