@@ -6,6 +6,9 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadBundle } from './load-bundle.js';
+import { tuneV8 } from './v8-tuning.js';
+
+tuneV8(process.argv.slice(2));
 
 const mtime = (relative) => {
   try {

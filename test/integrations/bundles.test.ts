@@ -91,18 +91,30 @@ describe('the CLI bundle', () => {
     expect(readFileSync(join(dir, 'dist', 'grantlint.cjs'), 'utf8')).not.toContain('node_modules/yaml/');
   });
 
-  it('loads with the code cache the build saved; a cache that does not fit is rejected and the bundle still runs', async () => {
-    const { loadBundle } = (await import(pathToFileURL(join(repoRoot, 'bin', 'load-bundle.js')).href)) as {
-      loadBundle: (file: string, cache?: string) => { exports: { main?: unknown }; cache: string };
-    };
-    const bundle = join(repoRoot, 'dist', 'grantlint.cjs');
-    const fresh = loadBundle(bundle);
-    expect(fresh.cache).toBe('accepted');
-    expect(typeof fresh.exports.main).toBe('function');
+  it('loads with the code cache the build saved; a cache that does not fit is rejected and the bundle still runs', () => {
+    // V8 checks a cache against its flags: loaded as bin/grantlint.js loads it, after tuneV8.
     const foreign = join(temp, 'foreign.cache');
     writeFileSync(foreign, Buffer.alloc(4096, 7));
-    expect(loadBundle(bundle, foreign).cache).toBe('rejected');
-    expect(loadBundle(bundle, join(temp, 'missing.cache')).cache).toBe('none');
+    const load = (flags: string, ...caches: string[]) => {
+      const script = [
+        `import { tuneV8 } from ${JSON.stringify(pathToFileURL(join(repoRoot, 'bin', 'v8-tuning.js')).href)};`,
+        `import { loadBundle } from ${JSON.stringify(pathToFileURL(join(repoRoot, 'bin', 'load-bundle.js')).href)};`,
+        `tuneV8([]);`,
+        `const bundle = ${JSON.stringify(join(repoRoot, 'dist', 'grantlint.cjs'))};`,
+        `const loaded = ${JSON.stringify(caches)}.map((c) => loadBundle(bundle, c || undefined));`,
+        `console.log(JSON.stringify(loaded.map((b) => [b.cache, typeof b.exports.main])));`,
+      ].join('\n');
+      const r = spawnSync(process.execPath, [...(flags ? [flags] : []), '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as [string, string][];
+    };
+    expect(load('', '', foreign, join(temp, 'missing.cache'))).toEqual([
+      ['accepted', 'function'],
+      ['rejected', 'function'],
+      ['none', 'function'],
+    ]);
+    // Other V8 flags than the build's (here the user's own): the cache does not fit, and is not used.
+    expect(load('--max-inlined-bytecode-size=100', '')).toEqual([['rejected', 'function']]);
     // Through bin/grantlint.js with a foreign cache: the same findings.
     const dir = installed(false);
     const good = run(dir, '-f', 'json', '--fail-on', 'never', 'main.bicep');
@@ -110,6 +122,20 @@ describe('the CLI bundle', () => {
     const bad = run(dir, '-f', 'json', '--fail-on', 'never', 'main.bicep');
     expect(bad.stderr).toBe('');
     expect(bad.stdout).toBe(good.stdout);
+  });
+
+  it('tunes V8 for a lint run, not for the language server, and leaves the flags the user gave Node alone', async () => {
+    const { tuneV8, TUNING } = (await import(pathToFileURL(join(repoRoot, 'bin', 'v8-tuning.js')).href)) as {
+      tuneV8: (args: string[], given: string, set: (flag: string) => void) => string[];
+      TUNING: string[];
+    };
+    const set: string[] = [];
+    expect(tuneV8(['main.bicep'], '', (f) => set.push(f))).toEqual(TUNING);
+    expect(set).toEqual(TUNING);
+    expect(TUNING).toContain('--no-turbo-inlining');
+    expect(tuneV8(['lsp'], '', () => expect.fail('set a flag for the language server'))).toEqual([]);
+    expect(tuneV8(['.'], '--max-old-space-size=4096 --turbo-inlining', () => undefined)).toEqual(TUNING.filter((f) => !f.includes('turbo-inlining')));
+    expect(tuneV8(['.'], '--interrupt_budget=100000', () => undefined)).toEqual(TUNING.filter((f) => !f.includes('interrupt-budget')));
   });
 
   // Plugins and the language server are ES modules imported from inside the cached script: the

@@ -39,7 +39,7 @@ describe('npm pack', () => {
   });
 
   it('ships the built CLI, its data, docs, README and LICENSE; no bench, no source maps, no sources', () => {
-    for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/grantlint.js', 'bin/load-bundle.js', 'dist/grantlint.cjs', 'dist/grantlint.cjs.cache', 'dist/src/index.js', 'dist/src/index.d.ts', 'data/builtin-roles.json', 'schemas/grantlint-config.schema.json', 'docs/rules/privileged-role.md']) {
+    for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/grantlint.js', 'bin/load-bundle.js', 'bin/v8-tuning.js', 'dist/grantlint.cjs', 'dist/grantlint.cjs.cache', 'dist/src/index.js', 'dist/src/index.d.ts', 'data/builtin-roles.json', 'schemas/grantlint-config.schema.json', 'docs/rules/privileged-role.md']) {
       expect(files, f).toContain(f);
     }
     expect(files.filter((f) => f.endsWith('.map') || f.startsWith('dist/bench/') || f.startsWith('src/') || f.startsWith('test/') || f.startsWith('action/'))).toEqual([]);
