@@ -31,6 +31,8 @@ const root = packageRoot();
 const corpus = resolve(process.env.GRANTLINT_SHARED ?? join(root, '..', 'shared'), 'corpus');
 const runOne = join(root, 'dist', 'bench', 'run-one.js');
 const cli = join(root, 'bin', 'grantlint.js');
+// The V8 flags bin/grantlint.js sets for a lint run: run-one.js is measured under the same ones.
+const { TUNING } = (await import(pathToFileURL(join(root, 'bin', 'v8-tuning.js')).href)) as { TUNING: string[] };
 
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -62,7 +64,7 @@ function measure(paths: string[], cwd: string, extra: string[] = []): RunStats {
   writeFileSync(listFile, paths.join('\n'));
   const all: RunStats[] = [];
   for (let r = 0; r < runs; r++) {
-    const out = spawnSync(process.execPath, [runOne, ...(jobs ? ['--jobs', jobs] : []), ...extra, '--files', listFile], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+    const out = spawnSync(process.execPath, [...TUNING, runOne, ...(jobs ? ['--jobs', jobs] : []), ...extra, '--files', listFile], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
     if (out.status !== 0) throw new Error(`benchmark run failed: ${out.stderr}`);
     all.push(JSON.parse(out.stdout.trim().split('\n').pop()!) as RunStats);
   }

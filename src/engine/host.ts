@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isInside as inside } from '../discover/root.js';
 import type { FrontEndHost } from '../lower/types.js';
 import { LineMap } from '../model/location.js';
@@ -32,6 +32,8 @@ export class CachingHost implements FrontEndHost {
   private readonly lineMaps = new Map<string, LineMap | undefined>();
   private readonly root?: string;
   private realRoot?: string;
+  /** Real paths of the folders files were read from: one resolution per folder, not per file. */
+  private readonly realFolders = new Map<string, string | undefined>();
   private readonly maxBytes: number;
   varFiles?: string[];
   includeGeneratedTemplates?: boolean;
@@ -137,10 +139,32 @@ export class CachingHost implements FrontEndHost {
   /** Throws ReadRefused when the path, symbolic links followed, lies outside the root. */
   private checkInsideRoot(path: string): void {
     if (!this.root || this.allowed.has(path)) return;
-    if (!inside(this.root, resolve(path))) throw new ReadRefused(outsideMessage(this.root));
+    const abs = resolve(path);
+    if (!inside(this.root, abs)) throw new ReadRefused(outsideMessage(this.root));
     this.realRoot ??= safeRealpath(this.root) ?? this.root;
-    const real = safeRealpath(path);
+    // A path with `..` or `.` in it is resolved whole: a link before a `..` leads elsewhere than the text says.
+    const real = abs === path ? this.realPath(abs) : safeRealpath(path);
     if (real && !inside(this.realRoot, real)) throw new ReadRefused(`${outsideMessage(this.root)} (through a symbolic link)`);
+  }
+
+  /**
+   * The real path of a normalized absolute path: its folder's, resolved once per folder, joined with
+   * its name; a name that is itself a symbolic link is followed. Undefined when it does not exist.
+   */
+  private realPath(abs: string): string | undefined {
+    const folder = dirname(abs);
+    if (folder === abs) return abs;
+    if (!this.realFolders.has(folder)) this.realFolders.set(folder, safeRealpath(folder));
+    const realFolder = this.realFolders.get(folder);
+    if (realFolder === undefined) return undefined;
+    let stat;
+    try {
+      stat = lstatSync(abs);
+    } catch {
+      // Missing or unreadable: the read that follows reports why.
+      return undefined;
+    }
+    return stat.isSymbolicLink() ? safeRealpath(abs) : join(realFolder, basename(abs));
   }
 }
 

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CachingHost } from '../../src/engine/host.js';
 import { lint } from '../../src/engine/lint.js';
 import type { Finding } from '../../src/engine/types.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -58,6 +59,26 @@ describe('reads stay inside the repository root, and only regular files are read
     const { findings } = await lint([join(dir, 'main.bicep')], { cwd: dir });
     expect(rules(findings, 'unreadable-file')[0]?.message).toContain('outside the repository root');
     expect(rules(findings, 'privileged-role')).toEqual([]);
+  });
+
+  it('links are followed however a path reaches them: a file link, a folder link, a `..` after a link', () => {
+    const dir = tree({ 'in/a.bicep': 'inside', 'in/sub/b.bicep': 'deeper' });
+    const outside = tree({ 'secret.bicep': 'outside', 'x/y.bicep': 'outside too' });
+    symlinkSync(join(outside, 'secret.bicep'), join(dir, 'in', 'file-link.bicep'));
+    symlinkSync(join(outside, 'x'), join(dir, 'in', 'folder-link'));
+    symlinkSync(join(dir, 'in', 'sub'), join(dir, 'in', 'inner-link'));
+    const host = new CachingHost({ root: dir });
+    expect(host.readFile(join(dir, 'in', 'a.bicep'))).toBe('inside');
+    expect(host.readFile(join(dir, 'in', 'inner-link', 'b.bicep'))).toBe('deeper');
+    for (const path of [join(dir, 'in', 'file-link.bicep'), join(dir, 'in', 'folder-link', 'y.bicep'), `${dir}/in/folder-link/../secret.bicep`]) {
+      expect(host.readFile(path), path).toBeUndefined();
+      expect(host.readProblem(path), path).toMatch(/outside the repository root .* \(through a symbolic link\)$/);
+    }
+    // The folder's real path is remembered; a file read later in it is still checked itself.
+    symlinkSync(join(outside, 'secret.bicep'), join(dir, 'in', 'late-link.bicep'));
+    expect(host.readFile(join(dir, 'in', 'late-link.bicep'))).toBeUndefined();
+    expect(host.readFile(join(dir, 'in', 'missing.bicep'))).toBeUndefined();
+    expect(host.readProblem(join(dir, 'in', 'missing.bicep'))).toMatch(/no such file/i);
   });
 
   it('/dev/zero, a FIFO and a folder as linked templates or modules: findings, and the run ends', async () => {

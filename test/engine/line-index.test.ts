@@ -50,3 +50,27 @@ describe('positions and fingerprints come from a line index built once per file'
     });
   });
 });
+
+describe('LineMap', () => {
+  it('finds the same line starts on the LF-only fast path as a reading character by character', () => {
+    const slow = (text: string): number[] => {
+      const starts = [0];
+      for (let i = 0; i < text.length; i++) {
+        if (text[i] === '\n') starts.push(i + 1);
+        else if (text[i] === '\r') starts.push((text[i + 1] === '\n' ? ++i : i) + 1);
+      }
+      return starts;
+    };
+    const texts = ['', 'a', '\n', '\n\n', 'a\nb\n', 'a\nbc\n\nd', '\r', 'a\r\nb\rc\nd', 'x\r\n\r\n', 'é\n😀\nz'];
+    for (const text of texts) {
+      const map = new LineMap(text);
+      const starts = slow(text);
+      expect(map.lineCount, JSON.stringify(text)).toBe(starts.length);
+      starts.forEach((start, i) => expect(map.offset({ line: i + 1, column: 1 })).toBe(start));
+      for (let o = 0; o <= text.length; o++) {
+        const line = starts.filter((s) => s <= o).length;
+        expect(map.position(o)).toEqual({ line, column: o - starts[line - 1] + 1 });
+      }
+    }
+  });
+});
