@@ -48,8 +48,28 @@ function commonFolder(a: string, b: string): string {
 }
 
 export function isInside(folder: string, path: string): boolean {
+  // Two normalized absolute POSIX paths (every path of a run, nearly): a prefix test, where
+  // path.relative() would resolve both first.
+  if (isNormalizedAbsolute(folder) && isNormalizedAbsolute(path)) return path === folder || path.startsWith(folder === '/' ? '/' : `${folder}/`);
   const rel = relative(folder, path);
   return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
+
+/**
+ * An absolute POSIX path that path.resolve() would give back unchanged: no `.` or `..` segment,
+ * no empty one, no trailing separator. Always false on Windows.
+ */
+export function isNormalizedAbsolute(p: string): boolean {
+  return (
+    sep === '/' &&
+    p.charCodeAt(0) === 47 &&
+    (p.length === 1 || p.charCodeAt(p.length - 1) !== 47) &&
+    !p.includes('//') &&
+    !p.includes('/./') &&
+    !p.includes('/../') &&
+    !p.endsWith('/.') &&
+    !p.endsWith('/..')
+  );
 }
 
 /** The top level of the git work tree holding `folder` (a `.git` folder or file), if any. */

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { isInside as inside } from '../discover/root.js';
+import { isInside as inside, isNormalizedAbsolute } from '../discover/root.js';
 import type { FrontEndHost } from '../lower/types.js';
 import { LineMap } from '../model/location.js';
 import { describeFsError } from '../util/fs-errors.js';
@@ -139,7 +139,7 @@ export class CachingHost implements FrontEndHost {
   /** Throws ReadRefused when the path, symbolic links followed, lies outside the root. */
   private checkInsideRoot(path: string): void {
     if (!this.root || this.allowed.has(path)) return;
-    const abs = resolve(path);
+    const abs = isNormalizedAbsolute(path) ? path : resolve(path);
     if (!inside(this.root, abs)) throw new ReadRefused(outsideMessage(this.root));
     this.realRoot ??= safeRealpath(this.root) ?? this.root;
     // A path with `..` or `.` in it is resolved whole: a link before a `..` leads elsewhere than the text says.

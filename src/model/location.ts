@@ -50,32 +50,42 @@ export class LineMap {
   private readonly starts: number[];
 
   constructor(text: string) {
+    // By the native search for each line break (several times faster than a loop over characters):
+    // LF, CR LF and a CR alone each end a line.
     const starts = [0];
-    if (text.indexOf('\r') < 0) {
-      // LF only, the common case: the native search is several times faster than a loop over characters.
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    } else {
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 10) starts.push(i + 1);
-        else if (c === 13) {
-          if (text.charCodeAt(i + 1) === 10) i++;
-          starts.push(i + 1);
-        }
+    let lf = text.indexOf('\n');
+    let cr = text.indexOf('\r');
+    while (lf >= 0 || cr >= 0) {
+      if (cr < 0 || (lf >= 0 && lf < cr)) {
+        starts.push(lf + 1);
+        lf = text.indexOf('\n', lf + 1);
+      } else {
+        const end = lf === cr + 1 ? lf : cr;
+        starts.push(end + 1);
+        if (end === lf) lf = text.indexOf('\n', lf + 1);
+        cr = text.indexOf('\r', cr + 1);
       }
     }
     this.starts = starts;
   }
 
+  /** The line of the last position asked for: lookups come mostly in order, often on one line. */
+  private last = 0;
+
   position(offset: number): Position {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
+    const starts = this.starts;
+    let lo = this.last;
+    if (starts[lo] > offset || (lo + 1 < starts.length && starts[lo + 1] <= offset)) {
+      lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      this.last = lo;
     }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+    return { line: lo + 1, column: offset - starts[lo] + 1 };
   }
 
   range(start: number, end: number): Range {

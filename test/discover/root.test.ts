@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../../src/discover/root.js';
+import { isInside, isNormalizedAbsolute, repositoryRoot } from '../../src/discover/root.js';
 import { lint } from '../../src/engine/lint.js';
 import { treeMaker } from '../helpers/tree.js';
 
@@ -33,5 +33,17 @@ describe('the default read root outside git', () => {
     const unreadable = findings.filter((f) => f.ruleId === 'unreadable-file');
     expect(unreadable).toHaveLength(1);
     expect(unreadable[0].message).toMatch(/outside the repository root .*--root/);
+  });
+});
+
+describe('isInside', () => {
+  it("answers as path.relative() does, on normalized paths by a prefix test", () => {
+    const paths = ['/', '/a', '/a/b', '/a/bc', '/ab', '/a/b/', '/a/./b', '/a/../a/b', '/a//b', '/a/b/..', '/a/.', 'a/b', '/a/b c/d'];
+    const byRelative = (folder: string, path: string) => {
+      const rel = relative(folder, path);
+      return rel === '' || (rel !== '..' && !rel.startsWith('../') && !rel.startsWith('/'));
+    };
+    for (const folder of paths) for (const path of paths) expect(isInside(folder, path), `${folder} ⊇ ${path}`).toBe(byRelative(folder, path));
+    for (const p of paths) expect(isNormalizedAbsolute(p), p).toBe(p === resolve(p) && p.startsWith('/'));
   });
 });

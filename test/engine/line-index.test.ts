@@ -67,7 +67,9 @@ describe('LineMap', () => {
       const starts = slow(text);
       expect(map.lineCount, JSON.stringify(text)).toBe(starts.length);
       starts.forEach((start, i) => expect(map.offset({ line: i + 1, column: 1 })).toBe(start));
-      for (let o = 0; o <= text.length; o++) {
+      // In order, backwards and jumping about: the remembered line must never answer for another.
+      const offsets = [...Array(text.length + 1).keys()];
+      for (const o of [...offsets, ...offsets.reverse(), ...offsets.map((_, i) => (i * 7) % (text.length + 1))]) {
         const line = starts.filter((s) => s <= o).length;
         expect(map.position(o)).toEqual({ line, column: o - starts[line - 1] + 1 });
       }
