@@ -52,6 +52,7 @@ export async function discover(paths: string[], options: DiscoverOptions): Promi
   const found = new Map<string, FileKind>();
   const configured = ignore().add(options.ignore ?? []);
   const ignoredByConfig = (abs: string): boolean => {
+    if (!options.ignore || options.ignore.length === 0) return false;
     const rel = relative(options.cwd, abs).split(sep).join('/');
     return rel !== '' && !rel.startsWith('..') && configured.ignores(rel);
   };
@@ -92,7 +93,9 @@ interface GitIgnoreLayer {
   rules: Ignore;
 }
 
-function readGitIgnore(dir: string): GitIgnoreLayer | undefined {
+/** The folder's .gitignore: read only when its listing names one (most folders have none). */
+function readGitIgnore(dir: string, listed: boolean): GitIgnoreLayer | undefined {
+  if (!listed) return undefined;
   try {
     return { base: dir, rules: ignore().add(readFileSync(join(dir, '.gitignore'), 'utf8')) };
   } catch {
@@ -100,17 +103,23 @@ function readGitIgnore(dir: string): GitIgnoreLayer | undefined {
   }
 }
 
+/**
+ * As git reads them: the deepest .gitignore with a rule for the path decides (`!name` there
+ * re-includes what a folder above ignores); folders it ignores are not walked at all.
+ */
 function isIgnored(abs: string, isDir: boolean, layers: GitIgnoreLayer[]): boolean {
-  for (const layer of layers) {
-    const rel = relative(layer.base, abs).split(sep).join('/') + (isDir ? '/' : '');
-    if (layer.rules.ignores(rel)) return true;
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i];
+    // `abs` lies below each layer's folder (the walk joined it): the rest of it, without path.relative().
+    const below = sep === '/' && abs.startsWith(`${layer.base}/`) ? abs.slice(layer.base.length + 1) : relative(layer.base, abs).split(sep).join('/');
+    const verdict = layer.rules.test(below + (isDir ? '/' : ''));
+    if (verdict.ignored) return true;
+    if (verdict.unignored) return false;
   }
   return false;
 }
 
 function walk(dir: string, inherited: GitIgnoreLayer[], found: Map<string, FileKind>, ignoredByConfig: (p: string) => boolean, problems?: Map<string, string>): void {
-  const own = readGitIgnore(dir);
-  const layers = own ? [...inherited, own] : inherited;
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
@@ -119,6 +128,8 @@ function walk(dir: string, inherited: GitIgnoreLayer[], found: Map<string, FileK
     return;
   }
   const named = entries.map((entry) => ({ entry, name: utf8Name(entry.name) }));
+  const own = readGitIgnore(dir, named.some((n) => n.name.text === '.gitignore'));
+  const layers = own ? [...inherited, own] : inherited;
   named.sort((a, b) => (a.name.text < b.name.text ? -1 : a.name.text > b.name.text ? 1 : 0));
   for (const { entry, name } of named) {
     const abs = join(dir, name.text);
