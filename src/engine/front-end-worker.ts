@@ -8,7 +8,7 @@ import { batchHost, lowering, type BatchJob, type BatchReply, type BatchRequest,
 const setup = workerData as BatchSetup;
 const lintSetup = setup.lint;
 const linter = lintSetup ? BatchLinter.fromSetup(lintSetup) : undefined;
-const job: BatchJob<unknown> = linter ? { run: (files) => linter.lint(files, batchHost(setup)), failed: failedOutcome } : lowering(setup);
+const job: BatchJob<unknown> = linter ? { run: (files, texts) => linter.lint(files, batchHost(setup, texts)), failed: failedOutcome } : lowering(setup);
 
 /**
  * A batch's texts, trees and graph are garbage once its result is sent, but V8 lets a worker's
@@ -32,7 +32,7 @@ async function answer(request: BatchRequest): Promise<void> {
   const files = request.files.map((f) => f.path);
   let result: unknown;
   try {
-    result = await job.run(request.files);
+    result = await job.run(request.files, request.texts);
   } catch (e) {
     // Never a lost batch: a defect is a finding on each of its files (the front ends guard each
     // root already; this is the last line).

@@ -19,6 +19,11 @@ export interface HostOptions {
   maxFileBytes?: number;
   /** Files the user named (`--var-file`): read wherever they are. */
   allow?: string[];
+  /**
+   * Texts another host of the run read already, under the same root and limits (the closure scan
+   * hands each batch its files' texts): not read again.
+   */
+  preloaded?: Iterable<[string, string]>;
 }
 
 /**
@@ -42,6 +47,7 @@ export class CachingHost implements FrontEndHost {
   constructor(options: HostOptions | Map<string, string> = {}) {
     const opts: HostOptions = options instanceof Map ? { overrides: options } : options;
     for (const [path, text] of opts.overrides ?? []) this.texts.set(path, text);
+    for (const [path, text] of opts.preloaded ?? []) if (!this.texts.has(path)) this.texts.set(path, text);
     this.root = opts.root ? resolve(opts.root) : undefined;
     this.maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
     this.allowed = new Set(opts.allow ?? []);

@@ -17,7 +17,7 @@ import { repositoryRoot } from '../discover/root.js';
 import { checkedVarFiles, uniqueDiagnostics, unreadableFiles } from './inputs.js';
 import { batches, moduleClosures, shardClosures } from './closures.js';
 import { mergeProgram } from './front-ends.js';
-import { batchHost, defaultJobs, lowering, runBatches, type BatchSetup } from './pool.js';
+import { batchHost, defaultJobs, lowering, runBatches, TextStore, type BatchSetup } from './pool.js';
 import { contentHash, type CacheEntry, type ResultCache } from './cache.js';
 import { BatchLinter, diagnosticFinding, failedOutcome, type BatchOutcome } from './batch-lint.js';
 import { programGraph } from './program-graph.js';
@@ -90,6 +90,8 @@ interface Prepared {
   work: { files: DiscoveredFile[]; size: number }[];
   keys: string[];
   hits?: CacheEntry[];
+  /** The texts the closure scan read, for the batches: no file is read twice. */
+  texts: TextStore;
 }
 
 /** discover → module closures → shards → cache lookups → batches. */
@@ -127,17 +129,30 @@ async function prepare(paths: string[], options: LintOptions): Promise<Prepared>
   const hashes = new Map<string, string>();
   // A template the Bicep compiler generated beside its source is passed over here already (as the
   // ARM front end would, once read): no batch reads it again.
-  const generated = options.includeGenerated ? undefined : (f: DiscoveredFile, text: string) => f.kind === 'json' && generatedBesideBicep(f.path, text, host);
+  const texts = new TextStore();
+  const generated = options.includeGenerated
+    ? undefined
+    : (f: DiscoveredFile, text: string) => {
+        if (!(f.kind === 'json' && generatedBesideBicep(f.path, text, host))) return false;
+        texts.forget([f.path]);
+        return true;
+      };
   let closures = moduleClosures(
     files,
     (path) => {
       const text = host.readUncached(path);
+      if (text !== undefined) texts.set(path, text);
       if (options.cache && text !== undefined) hashes.set(path, contentHash(text));
       return text;
     },
     generated,
   );
-  if (options.shard) closures = shardClosures(closures, options.shard.index, options.shard.count);
+  if (options.shard) {
+    const all = closures;
+    closures = shardClosures(closures, options.shard.index, options.shard.count);
+    const kept = new Set(closures);
+    texts.forget(all.filter((c) => !kept.has(c)).flatMap((c) => c.files.map((f) => f.path)));
+  }
   const keys: string[] = [];
   let hits: CacheEntry[] | undefined;
   if (options.cache) {
@@ -154,8 +169,10 @@ async function prepare(paths: string[], options: LintOptions): Promise<Prepared>
     for (const c of closures) {
       const key = closureKey(c.files.map((f) => f.path), hashOf, options.config);
       const entry = cache.lookup(key, hashOf);
-      if (entry) hits.push(entry);
-      else {
+      if (entry) {
+        hits.push(entry);
+        texts.forget(c.files.map((f) => f.path));
+      } else {
         stale.push(c);
         keys.push(key);
       }
@@ -165,7 +182,7 @@ async function prepare(paths: string[], options: LintOptions): Promise<Prepared>
   // With a cache every closure is a batch of its own: its findings are stored apart.
   const groups = options.cache ? closures.map((c) => [c]) : batches(closures, options.batchSize);
   const work = groups.map((group) => ({ files: group.flatMap((c) => c.files), size: group.reduce((n, c) => n + c.size, 0) }));
-  return { files, walkProblems, host, setup, work, keys, hits };
+  return { files, walkProblems, host, setup, work, keys, hits, texts };
 }
 
 function progressOf(options: LintOptions, work: Prepared['work']): (done: number, count: number) => void {
@@ -177,7 +194,7 @@ function progressOf(options: LintOptions, work: Prepared['work']): (done: number
 export async function analyze(paths: string[], options: LintOptions = {}): Promise<AnalysisResult> {
   const prep = await prepare(paths, options);
   const { work, setup, host } = prep;
-  const parts = await runBatches(work, setup, options.jobs ?? defaultJobs(), lowering(setup), progressOf(options, work), options.parallelFrom);
+  const parts = await runBatches(work, setup, options.jobs ?? defaultJobs(), lowering(setup), progressOf(options, work), options.parallelFrom, prep.texts);
   const program: LoweredProgram = emptyProgram();
   for (const part of parts) mergeProgram(program, part);
   // The closure scan read every discovered file through `host`: what it could not read is a finding.
@@ -199,10 +216,10 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   const knownRuleIds = [...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)];
   const linter = new BatchLinter(runs, options.config, { knownRuleIds, reportUnusedSuppressions: options.reportUnusedSuppressions, keepProgram: options.keepGraph });
   const transfer = linter.transferable();
-  const job = { run: (files: DiscoveredFile[]) => linter.lint(files, batchHost(setup)), failed: failedOutcome };
+  const job = { run: (files: DiscoveredFile[], texts?: [string, string][]) => linter.lint(files, batchHost(setup, texts)), failed: failedOutcome };
   // Rules a worker cannot name (a test's own) run in this thread only.
   const jobs = transfer ? (options.jobs ?? defaultJobs()) : 1;
-  const outcomes = await runBatches(work, { ...setup, lint: transfer }, jobs, job, progressOf(options, work), options.parallelFrom);
+  const outcomes = await runBatches(work, { ...setup, lint: transfer }, jobs, job, progressOf(options, work), options.parallelFrom, prep.texts);
   options.onProgress?.({ stage: 'rules' });
 
   const filterAlone = (list: Finding[]): Finding[] =>

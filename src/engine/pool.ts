@@ -37,6 +37,8 @@ export interface BatchSetup {
 export interface BatchRequest {
   id: number;
   files: DiscoveredFile[];
+  /** The texts of the batch's files that this thread read already (the closure scan): not read again. */
+  texts?: [string, string][];
 }
 
 export interface BatchReply<R> {
@@ -46,13 +48,13 @@ export interface BatchReply<R> {
 
 /** What a thread does with a batch, and what stands for a batch that failed as a whole. */
 export interface BatchJob<R> {
-  run(files: DiscoveredFile[]): R | Promise<R>;
+  run(files: DiscoveredFile[], texts?: [string, string][]): R | Promise<R>;
   failed(files: string[], what: string, e: unknown): R;
 }
 
 /** Lowering only: the front ends over the batch (analyze()). */
 export function lowering(setup: BatchSetup): BatchJob<LoweredProgram> {
-  return { run: (files) => analyzeFiles(files, batchHost(setup)), failed: failedProgram };
+  return { run: (files, texts) => analyzeFiles(files, batchHost(setup, texts)), failed: failedProgram };
 }
 
 /** Below this much text a worker's start-up (loading the front ends) costs more than it saves. */
@@ -77,9 +79,9 @@ export function defaultJobs(): number {
   return Math.max(1, availableParallelism());
 }
 
-export function batchHost(setup: BatchSetup): CachingHost {
+export function batchHost(setup: BatchSetup, preloaded?: [string, string][]): CachingHost {
   // The files the user named (`--var-file`) are read wherever they are.
-  const host = new CachingHost({ overrides: setup.overrides, root: setup.root, allow: setup.varFiles });
+  const host = new CachingHost({ overrides: setup.overrides, root: setup.root, allow: setup.varFiles, preloaded });
   if (setup.varFiles) host.varFiles = setup.varFiles;
   if (setup.includeGenerated) host.includeGeneratedTemplates = true;
   if (setup.scriptsDisabled) {
@@ -89,6 +91,48 @@ export function batchHost(setup: BatchSetup): CachingHost {
   return host;
 }
 
+/**
+ * Texts read already (the closure scan), handed to the batch that holds their file and then
+ * forgotten here: each is read once in a run, and held only until its batch starts. Up to
+ * `budget` characters are held (this thread's memory stays bounded in a large repository); a
+ * batch reads the texts not held itself.
+ */
+export class TextStore {
+  private readonly texts = new Map<string, string>();
+  private held = 0;
+
+  constructor(private readonly budget = 64 * 1024 * 1024) {}
+
+  set(path: string, text: string): void {
+    if (this.texts.has(path) || this.held + text.length > this.budget) return;
+    this.texts.set(path, text);
+    this.held += text.length;
+  }
+
+  forget(paths: Iterable<string>): void {
+    for (const path of paths) this.drop(path);
+  }
+
+  private drop(path: string): void {
+    const text = this.texts.get(path);
+    if (text === undefined) return;
+    this.held -= text.length;
+    this.texts.delete(path);
+  }
+
+  /** The texts of these files held here, no longer held after. */
+  take(files: DiscoveredFile[]): [string, string][] {
+    const out: [string, string][] = [];
+    for (const f of files) {
+      const text = this.texts.get(f.path);
+      if (text === undefined) continue;
+      out.push([f.path, text]);
+      this.drop(f.path);
+    }
+    return out;
+  }
+}
+
 export async function runBatches<R>(
   batches: { files: DiscoveredFile[]; size: number }[],
   setup: BatchSetup,
@@ -96,6 +140,7 @@ export async function runBatches<R>(
   job: BatchJob<R>,
   onBatch?: (done: number, total: number) => void,
   minParallelSize = MIN_PARALLEL_SIZE,
+  texts?: TextStore,
 ): Promise<R[]> {
   const total = batches.reduce((n, b) => n + b.size, 0);
   const workers = Math.min(jobs, batches.length);
@@ -104,17 +149,17 @@ export async function runBatches<R>(
   if (!script) {
     const results: R[] = [];
     for (const b of batches) {
-      results.push(await guardedRun(job, b.files));
+      results.push(await guardedRun(job, b.files, texts?.take(b.files)));
       onBatch?.(results.length, batches.length);
     }
     return results;
   }
-  return inWorkers(script, batches, setup, workers, job, onBatch, largestFirst(batches));
+  return inWorkers(script, batches, setup, workers, job, onBatch, largestFirst(batches), texts);
 }
 
-async function guardedRun<R>(job: BatchJob<R>, files: DiscoveredFile[]): Promise<R> {
+async function guardedRun<R>(job: BatchJob<R>, files: DiscoveredFile[], texts?: [string, string][]): Promise<R> {
   try {
-    return await job.run(files);
+    return await job.run(files, texts);
   } catch (e) {
     return job.failed(files.map((f) => f.path), 'this batch of files', e);
   }
@@ -146,6 +191,7 @@ export function inWorkers<R>(
   job: BatchJob<R>,
   onBatch?: (done: number, total: number) => void,
   order: number[] = batches.map((_, i) => i),
+  texts?: TextStore,
 ): Promise<R[]> {
   const results = new Array<R | undefined>(batches.length);
   let next = 0;
@@ -177,7 +223,9 @@ export function inWorkers<R>(
         const id = take();
         if (id === undefined) return;
         held.add(id);
-        w.postMessage({ id, files: batches[id].files } satisfies BatchRequest);
+        // A batch sent again (its worker stopped) has its texts read from disk.
+        const preloaded = texts?.take(batches[id].files);
+        w.postMessage({ id, files: batches[id].files, ...(preloaded && preloaded.length > 0 ? { texts: preloaded } : {}) } satisfies BatchRequest);
       }
     };
     // Only when every worker has stopped does this thread read batches itself.
