@@ -101,7 +101,7 @@ function toFinding(rule: Rule, severity: Severity, d: ReportDescriptor, options:
   const symbol = nodeResource(d.node)?.symbol;
   const text = formatMessage(rule.meta.messages[d.messageId] ?? d.messageId, d.data);
   // At a module call, the path down to the declaration tells findings at one call apart.
-  const note = primary === nodeLocation(d.node) ? undefined : callPathNote(nodeResource(d.node), primary, options.sourceText);
+  const note = primary === nodeLocation(d.node) ? undefined : callPathNote(nodeResource(d.node), primary, options.sourceText, options.sourceLines);
   const message = note ? `${text} ${note}` : text;
   const finding: Finding = {
     ruleId: rule.meta.id,

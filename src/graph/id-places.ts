@@ -86,9 +86,10 @@ const PLACE_KEY = /(identity|identityid|clientid|objectid|resourceid|client_id|o
 function walkProps(v: Value, path: string[], visit: (path: string, key: string, value: Value) => void): void {
   if (v.kind === 'object') {
     for (const [k, x] of v.entries) {
-      const lower = k.toLowerCase();
-      path.push(lower);
-      if (PLACE_KEY.test(lower)) visit(path.join('.'), k, x);
+      path.push(k);
+      // Every place key ends in `y` or `d` (PLACE_KEY): other keys are not lower-cased or matched.
+      const last = k.charCodeAt(k.length - 1) | 0x20;
+      if ((last === 0x79 || last === 0x64) && PLACE_KEY.test(k.toLowerCase())) visit(path.join('.').toLowerCase(), k, x);
       walkProps(x, path, visit);
       path.pop();
     }

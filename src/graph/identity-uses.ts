@@ -17,7 +17,10 @@ import type { Identity, IdentityGraph } from './types.js';
 
 const UAMI = 'microsoft.managedidentity/userassignedidentities';
 const UAMI_ID = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/([^/]+)\/?$/i;
+/** The shortest string UAMI_ID matches: shorter strings (nearly all) are not searched. */
+const UAMI_ID_LENGTH = '/providers/microsoft.managedidentity/userassignedidentities/x'.length;
 const SKIPPED_KEYS = new Set(['dependson', 'depends_on']);
+const SKIPPED_LENGTHS = new Set([...SKIPPED_KEYS].map((k) => k.length));
 
 interface Uses {
   /** `azureResourceKey` of every resource some value refers to. */
@@ -46,7 +49,7 @@ function collect(graph: IdentityGraph): Uses {
     walkValue(v, (x) => {
       if (x.kind === 'ref') referenced.add(x.resource);
       else if (x.kind === 'string') {
-        const m = UAMI_ID.exec(x.value);
+        const m = x.value.length >= UAMI_ID_LENGTH ? UAMI_ID.exec(x.value) : null;
         if (m) uses.names.add(m[1].toLowerCase());
       } else if (x.kind === 'call' && RESOURCE_ID_FUNCTIONS.has(x.fn)) {
         const q = parseResourceIdArgs(x.fn, x.args);
@@ -63,7 +66,8 @@ function collect(graph: IdentityGraph): Uses {
     if (notUses.has(v)) return;
     if (v.kind === 'object') {
       for (const [k, x] of v.entries) {
-        const key = k.toLowerCase();
+        // Only keys as long as a skipped one or `name` are lower-cased to be compared.
+        const key = k.length === 4 || SKIPPED_LENGTHS.has(k.length) ? k.toLowerCase() : '';
         if (SKIPPED_KEYS.has(key) || (depth === 0 && key === 'name' && granting.has(r))) continue;
         const keyValue = v.keyValues?.get(k);
         if (keyValue) visit(keyValue);

@@ -149,8 +149,13 @@ export function getProp(v: Value | undefined, name: string): Value | undefined {
   if (!v || v.kind !== 'object') return undefined;
   const direct = v.entries.get(name);
   if (direct) return direct;
-  const lower = name.toLowerCase();
-  for (const [k, val] of v.entries) if (k.toLowerCase() === lower) return val;
+  // Most lookups miss (an optional property): only keys of the same length are lower-cased.
+  let lower: string | undefined;
+  for (const k of v.entries.keys()) {
+    if (k.length !== name.length) continue;
+    lower ??= name.toLowerCase();
+    if (k.toLowerCase() === lower) return v.entries.get(k);
+  }
   return undefined;
 }
 
@@ -270,18 +275,19 @@ function samePath(a: (string | number)[], b: (string | number)[]): boolean {
 /** Calls `visit` on the value and every value inside it (items, entries, args, parts). */
 export function walkValue(v: Value, visit: (v: Value) => void): void {
   visit(v);
+  // Indexed loops, no closure per value: the walk runs over every value of a run, many times.
   switch (v.kind) {
     case 'array':
-      v.items.forEach((x) => walkValue(x, visit));
+      for (let i = 0; i < v.items.length; i++) walkValue(v.items[i], visit);
       break;
     case 'object':
-      v.entries.forEach((x) => walkValue(x, visit));
+      for (const x of v.entries.values()) walkValue(x, visit);
       break;
     case 'call':
-      v.args.forEach((x) => walkValue(x, visit));
+      for (let i = 0; i < v.args.length; i++) walkValue(v.args[i], visit);
       break;
     case 'concat':
-      v.parts.forEach((x) => walkValue(x, visit));
+      for (let i = 0; i < v.parts.length; i++) walkValue(v.parts[i], visit);
       break;
     case 'scope':
       if (v.name) walkValue(v.name, visit);
