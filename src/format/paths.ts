@@ -3,9 +3,22 @@ import { relative, sep } from 'node:path';
 
 /** Relative to the working directory, with forward slashes: what every format shows. */
 export function displayPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  return (rel === '' ? file : rel).split(sep).join('/');
+  // Asked for each finding and each of its related locations: computed once per file and folder.
+  let byFile = shown.get(cwd);
+  if (!byFile) shown.set(cwd, (byFile = new Map()));
+  let path = byFile.get(file);
+  if (path === undefined) {
+    const rel = relative(cwd, file);
+    path = (rel === '' ? file : rel).split(sep).join('/');
+    if (byFile.size >= MAX_SHOWN) byFile.clear();
+    byFile.set(file, path);
+  }
+  return path;
 }
+
+/** Display paths by working folder and file; a long-lived process (the language server) starts over past this many. */
+const shown = new Map<string, Map<string, string>>();
+const MAX_SHOWN = 100_000;
 
 /**
  * Findings grouped by file, files in display order (relative path). With `includeClean`, every

@@ -1,3 +1,4 @@
+import type { LineMap } from '../model/location.js';
 import type { LoweredProgram, SourceFormat } from '../model/template.js';
 
 /** File access for front ends: module sources may lie outside the files given on the command line. */
@@ -10,6 +11,8 @@ export interface FrontEndHost {
   listFolder(path: string): string[];
   /** Why reading or listing `path` failed or was refused (outside the root, not a regular file...). */
   readProblem?(path: string): string | undefined;
+  /** The line index of the text `readFile` gives, built once for the front ends and the rules. */
+  lineMap?(path: string): LineMap | undefined;
   /** Terraform variable files given with `--var-file` (absolute paths), applied to every root. */
   varFiles?: string[];
   /** Lint ARM templates generated from a Bicep file lying beside them (skipped by default). */

@@ -146,7 +146,7 @@ export class Run {
     }
     let src: SourceFile;
     try {
-      src = new SourceFile(path, text, this.parse(text, path));
+      src = new SourceFile(path, text, this.parse(text, path), this.host.lineMap?.(path));
     } catch (e) {
       this.sources.set(path, null);
       this.diagnostics.push({

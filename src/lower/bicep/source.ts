@@ -75,8 +75,9 @@ export class SourceFile {
     readonly path: string,
     readonly text: string,
     readonly ast: BicepFile,
+    lines?: LineMap,
   ) {
-    this.lines = new LineMap(text);
+    this.lines = lines ?? new LineMap(text);
     for (const st of ast.statements) this.index(st);
   }
 

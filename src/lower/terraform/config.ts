@@ -110,6 +110,8 @@ export class SourceCache {
   constructor(
     private readonly readText: (path: string) => string | undefined,
     private readonly parse: (path: string, text: string) => HclFile,
+    /** The host's line index of a text `readText` gave, when it keeps one. */
+    private readonly lines?: (path: string) => LineMap | undefined,
   ) {}
 
   /** The parsed file, or undefined when it cannot be read or has syntax errors (reported once). */
@@ -122,7 +124,7 @@ export class SourceCache {
       return undefined;
     }
     this.read.push(path);
-    const lineMap = new LineMap(text);
+    const lineMap = this.lines?.(path) ?? new LineMap(text);
     let ast: HclFile;
     try {
       ast = this.parse(path, text);

@@ -46,7 +46,7 @@ class TerraformAnalysis {
     private readonly host: FrontEndHost,
     configFiles: string[],
   ) {
-    this.cache = new SourceCache((p) => host.readFile(p), parseTerraformFile);
+    this.cache = new SourceCache((p) => host.readFile(p), parseTerraformFile, (p) => host.lineMap?.(p));
     for (const f of configFiles) {
       const dir = dirname(f);
       const list = this.given.get(dir) ?? [];

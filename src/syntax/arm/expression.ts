@@ -64,15 +64,30 @@ export type TemplateString =
   | { kind: 'expression'; expr: ArmExpr }
   | { kind: 'error'; error: ArmExprError };
 
-/** Classifies a JSON string of a template: a literal, an expression or an expression that does not parse. */
+/**
+ * Classifies a JSON string of a template: a literal, an expression or an expression that does not
+ * parse. Expressions are parsed once per thread and string (the syntax check of a template and its
+ * evaluation ask for the same ones, and templates repeat `[parameters('location')]` and the like):
+ * the result is shared, and nothing changes it.
+ */
 export function parseTemplateString(value: string): TemplateString {
   if (value.length < 2 || value.charCodeAt(0) !== 91 /* [ */ || value.charCodeAt(value.length - 1) !== 93 /* ] */) {
     return { kind: 'literal', value };
   }
   if (value.charCodeAt(1) === 91) return { kind: 'literal', value: value.slice(1) };
-  const r = parseExpression(value, 1, value.length - 1);
-  return r.expr ? { kind: 'expression', expr: r.expr } : { kind: 'error', error: r.error! };
+  let t = parsed.get(value);
+  if (!t) {
+    const r = parseExpression(value, 1, value.length - 1);
+    t = r.expr ? { kind: 'expression', expr: r.expr } : { kind: 'error', error: r.error! };
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(value, t);
+  }
+  return t;
 }
+
+const parsed = new Map<string, TemplateString>();
+/** Kept expressions; past this many the memo starts over (memory stays bounded in a long run). */
+const MAX_PARSED = 50_000;
 
 export interface ParseResult {
   expr?: ArmExpr;
