@@ -5650,12 +5650,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             if (mimeType !== null) {
               switch (mimeType.essence) {
                 case "multipart/form-data": {
-                  const parsed = multipartFormDataParser(value, mimeType);
-                  if (parsed === "failure") {
+                  const parsed2 = multipartFormDataParser(value, mimeType);
+                  if (parsed2 === "failure") {
                     throw new TypeError("Failed to parse body as FormData.");
                   }
                   const fd = new FormData();
-                  fd[kState] = parsed;
+                  fd[kState] = parsed2;
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
@@ -9035,10 +9035,10 @@ var require_env_http_proxy_agent = __commonJS({
           if (!entry) {
             continue;
           }
-          const parsed = entry.match(/^(.+):(\d+)$/);
+          const parsed2 = entry.match(/^(.+):(\d+)$/);
           noProxyEntries.push({
-            hostname: (parsed ? parsed[1] : entry).toLowerCase(),
-            port: parsed ? Number.parseInt(parsed[2], 10) : 0
+            hostname: (parsed2 ? parsed2[1] : entry).toLowerCase(),
+            port: parsed2 ? Number.parseInt(parsed2[2], 10) : 0
           });
         }
         this.#noProxyValue = noProxyValue;
@@ -15042,9 +15042,9 @@ var require_util4 = __commonJS({
       switch (type) {
         case "DataURL": {
           let dataURL = "data:";
-          const parsed = parseMIMEType(mimeType || "application/octet-stream");
-          if (parsed !== "failure") {
-            dataURL += serializeAMimeType(parsed);
+          const parsed2 = parseMIMEType(mimeType || "application/octet-stream");
+          if (parsed2 !== "failure") {
+            dataURL += serializeAMimeType(parsed2);
           }
           dataURL += ";base64,";
           const decoder = new StringDecoder("latin1");
@@ -20887,14 +20887,14 @@ var require_picomatch = __commonJS({
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
-      let parsed = { negated: false, fastpaths: true };
+      let parsed2 = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed.output = parse2.fastpaths(input, options);
+        parsed2.output = parse2.fastpaths(input, options);
       }
-      if (!parsed.output) {
-        parsed = parse2(input, options);
+      if (!parsed2.output) {
+        parsed2 = parse2(input, options);
       }
-      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch3.compileRe(parsed2, options, returnOutput, returnState);
     };
     picomatch3.toRegex = (source, options) => {
       try {
@@ -21631,11 +21631,11 @@ var require_ignore = __commonJS({
         const rules = this._rules;
         const { length } = rules;
         const shortcut = this._basenameCount * 2 >= length;
-        const basename5 = shortcut ? basenameOf(path) : path;
+        const basename6 = shortcut ? basenameOf(path) : path;
         for (let index = length - 1; index >= 0; index--) {
           const rule16 = rules[index];
           if (rule16[mode].test(
-            shortcut && rule16._basenameOnly ? basename5 : path
+            shortcut && rule16._basenameOnly ? basename6 : path
           )) {
             const { negative } = rule16;
             const ret = {
@@ -33131,11 +33131,11 @@ var require_fast_uri = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed, matches) {
-      if (matches[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
+    function getParseError(parsed2, matches) {
+      if (matches[2] !== void 0 && parsed2.path && parsed2.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
-      if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
+      if (typeof parsed2.port === "number" && (parsed2.port < 0 || parsed2.port > 65535)) {
         return "URI port is malformed.";
       }
       return void 0;
@@ -33158,30 +33158,30 @@ var require_fast_uri = __commonJS({
       const host = matches[4];
       return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
     }
-    function canonicalizeHost(parsed, options, schemeHandler, isIP) {
-      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
-        parsed.error = parsed.error || MALFORMED_HOST_ERROR;
+    function canonicalizeHost(parsed2, options, schemeHandler, isIP) {
+      if (hasForbiddenDomainHost(parsed2, options, schemeHandler, isIP)) {
+        parsed2.error = parsed2.error || MALFORMED_HOST_ERROR;
         return true;
       }
-      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP === false && nonSimpleDomain(parsed.host)) {
+      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed2.host && !isIPLiteral(parsed2.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP === false && nonSimpleDomain(parsed2.host)) {
         let url;
         try {
-          url = new URL("http://" + parsed.host);
+          url = new URL("http://" + parsed2.host);
         } catch (e) {
-          parsed.error = parsed.error || "Host's domain name can not be converted to ASCII: " + e;
+          parsed2.error = parsed2.error || "Host's domain name can not be converted to ASCII: " + e;
           return true;
         }
         if (!isHostOnlyURL(url)) {
-          parsed.error = parsed.error || MALFORMED_HOST_ERROR;
+          parsed2.error = parsed2.error || MALFORMED_HOST_ERROR;
           return true;
         }
-        parsed.host = url.hostname;
+        parsed2.host = url.hostname;
       }
       return false;
     }
-    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP) {
+    function hasForbiddenDomainHost(parsed2, options, schemeHandler, isIP) {
       return Boolean(
-        parsed.host && isIP === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+        parsed2.host && isIP === false && !isIPLiteral(parsed2.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed2.host)
       );
     }
     function isHostOnlyURL(url) {
@@ -33189,7 +33189,7 @@ var require_fast_uri = __commonJS({
     }
     function parseWithStatus(uri, opts) {
       const options = Object.assign({}, opts);
-      const parsed = {
+      const parsed2 = {
         scheme: void 0,
         userinfo: void 0,
         host: "",
@@ -33214,7 +33214,7 @@ var require_fast_uri = __commonJS({
       }
       const authorityMatch = uri.match(AUTHORITY_PREFIX);
       if (authorityMatch !== null && authorityMatch[1].indexOf("\\") !== -1) {
-        parsed.error = "URI authority must not contain a literal backslash.";
+        parsed2.error = "URI authority must not contain a literal backslash.";
         malformedAuthorityOrPort = true;
       }
       const introducerMatch = uri.match(AUTHORITY_INTRODUCER_REGION);
@@ -33223,104 +33223,104 @@ var require_fast_uri = __commonJS({
         const normalizedRegion = region.replace(/[\t\n\r]/g, "");
         if (normalizedRegion.length >= 2) {
           if (normalizedRegion.slice(0, 2) !== "//") {
-            parsed.error = parsed.error || "URI authority must not contain a literal backslash.";
+            parsed2.error = parsed2.error || "URI authority must not contain a literal backslash.";
             malformedAuthorityOrPort = true;
           } else if (region.length !== normalizedRegion.length) {
-            parsed.error = parsed.error || "URI authority introducer must not contain whitespace.";
+            parsed2.error = parsed2.error || "URI authority introducer must not contain whitespace.";
             malformedAuthorityOrPort = true;
           }
         }
       }
       const matches = uri.match(URI_PARSE);
       if (matches) {
-        parsed.scheme = matches[1];
-        parsed.userinfo = matches[3];
-        parsed.host = matches[4];
-        parsed.port = parseInt(matches[5], 10);
-        parsed.path = matches[6] || "";
-        parsed.query = matches[7];
-        parsed.fragment = matches[8];
-        if (parsed.scheme !== void 0) {
-          if (VALID_SCHEME.test(parsed.scheme)) {
-            parsed.scheme = parsed.scheme.toLowerCase();
+        parsed2.scheme = matches[1];
+        parsed2.userinfo = matches[3];
+        parsed2.host = matches[4];
+        parsed2.port = parseInt(matches[5], 10);
+        parsed2.path = matches[6] || "";
+        parsed2.query = matches[7];
+        parsed2.fragment = matches[8];
+        if (parsed2.scheme !== void 0) {
+          if (VALID_SCHEME.test(parsed2.scheme)) {
+            parsed2.scheme = parsed2.scheme.toLowerCase();
           } else {
-            parsed.error = parsed.error || MALFORMED_SCHEME_ERROR;
+            parsed2.error = parsed2.error || MALFORMED_SCHEME_ERROR;
             malformedScheme = true;
           }
         }
         malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
         if (malformedPercentEncoding) {
-          parsed.error = parsed.error || "URI contains malformed percent-encoding.";
+          parsed2.error = parsed2.error || "URI contains malformed percent-encoding.";
         }
-        if (isNaN(parsed.port)) {
-          parsed.port = matches[5];
+        if (isNaN(parsed2.port)) {
+          parsed2.port = matches[5];
         }
-        const parseError2 = getParseError(parsed, matches);
+        const parseError2 = getParseError(parsed2, matches);
         if (parseError2 !== void 0) {
-          parsed.error = parsed.error || parseError2;
+          parsed2.error = parsed2.error || parseError2;
           malformedAuthorityOrPort = true;
         }
-        if (parsed.host) {
-          const ipv4result = isIPv4(parsed.host);
+        if (parsed2.host) {
+          const ipv4result = isIPv4(parsed2.host);
           if (ipv4result === false) {
-            const bracketedIPLiteral = isIPLiteral(parsed.host);
-            const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
-            const ipv6result = normalizeIPv6(parsed.host);
+            const bracketedIPLiteral = isIPLiteral(parsed2.host);
+            const hasIPLiteralBracket = parsed2.host.indexOf("[") !== -1 || parsed2.host.indexOf("]") !== -1;
+            const ipv6result = normalizeIPv6(parsed2.host);
             isIP = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
             malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed.host = isIP ? ipv6result.host : ipv6result.host.toLowerCase();
+            parsed2.host = isIP ? ipv6result.host : ipv6result.host.toLowerCase();
             if (malformedIPLiteral) {
-              parsed.error = parsed.error || MALFORMED_HOST_ERROR;
+              parsed2.error = parsed2.error || MALFORMED_HOST_ERROR;
               malformedAuthorityOrPort = true;
             }
           } else {
             isIP = true;
           }
         }
-        if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
-          parsed.reference = "same-document";
-        } else if (parsed.scheme === void 0) {
-          parsed.reference = "relative";
-        } else if (parsed.fragment === void 0) {
-          parsed.reference = "absolute";
+        if (parsed2.scheme === void 0 && parsed2.userinfo === void 0 && parsed2.host === void 0 && parsed2.port === void 0 && parsed2.query === void 0 && !parsed2.path) {
+          parsed2.reference = "same-document";
+        } else if (parsed2.scheme === void 0) {
+          parsed2.reference = "relative";
+        } else if (parsed2.fragment === void 0) {
+          parsed2.reference = "absolute";
         } else {
-          parsed.reference = "uri";
+          parsed2.reference = "uri";
         }
-        if (options.reference && options.reference !== "suffix" && options.reference !== parsed.reference) {
-          parsed.error = parsed.error || "URI is not a " + options.reference + " reference.";
+        if (options.reference && options.reference !== "suffix" && options.reference !== parsed2.reference) {
+          parsed2.error = parsed2.error || "URI is not a " + options.reference + " reference.";
         }
-        const schemeHandler = getSchemeHandler(options.scheme || parsed.scheme);
+        const schemeHandler = getSchemeHandler(options.scheme || parsed2.scheme);
         if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP);
+          malformedHost = canonicalizeHost(parsed2, options, schemeHandler, isIP);
         }
-        if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP ? parsed.host : normalizePercentEncoding(parsed.host, true);
+        if (uri.indexOf("%") !== -1 && parsed2.host !== void 0 && !malformedIPLiteral) {
+          let host = isIP ? parsed2.host : normalizePercentEncoding(parsed2.host, true);
           if (!isIP) {
             host = normalizePercentEncoding(host.toLowerCase());
           }
-          parsed.host = isIP || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP) : host;
+          parsed2.host = isIP || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP) : host;
         }
         if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
-          if (parsed.path) {
-            parsed.path = normalizePathEncoding(parsed.path);
+          if (parsed2.path) {
+            parsed2.path = normalizePathEncoding(parsed2.path);
           }
-          if (parsed.query) {
-            parsed.query = normalizeQueryFragmentEncoding(parsed.query);
+          if (parsed2.query) {
+            parsed2.query = normalizeQueryFragmentEncoding(parsed2.query);
           }
-          if (parsed.fragment) {
-            parsed.fragment = normalizeQueryFragmentEncoding(parsed.fragment);
+          if (parsed2.fragment) {
+            parsed2.fragment = normalizeQueryFragmentEncoding(parsed2.fragment);
           }
         }
         if (schemeHandler && schemeHandler.parse) {
-          schemeHandler.parse(parsed, options);
-          if (schemeHandler === SCHEMES.urn && parsed.nid === void 0) {
+          schemeHandler.parse(parsed2, options);
+          if (schemeHandler === SCHEMES.urn && parsed2.nid === void 0) {
             malformedSchemeSpecific = true;
           }
         }
       } else {
-        parsed.error = parsed.error || "URI can not be parsed.";
+        parsed2.error = parsed2.error || "URI can not be parsed.";
       }
-      return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
+      return { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
     function parse2(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
@@ -33329,9 +33329,9 @@ var require_fast_uri = __commonJS({
       return normalizeStringWithStatus(uri, opts).normalized;
     }
     function normalizeStringWithStatus(uri, opts) {
-      const { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri, opts);
+      const { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri, opts);
       return {
-        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri : serialize(parsed, opts),
+        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri : serialize(parsed2, opts),
         malformedAuthorityOrPort,
         malformedPercentEncoding,
         malformedSchemeSpecific,
@@ -43220,7 +43220,7 @@ function info(message) {
 // src/integrations/action.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 import { writeFileSync as writeFileSync2, mkdirSync } from "node:fs";
-import { dirname as dirname21, resolve as resolve22 } from "node:path";
+import { dirname as dirname22, resolve as resolve22 } from "node:path";
 
 // src/discover/unmatched.ts
 import { statSync as statSync3 } from "node:fs";
@@ -45002,25 +45002,37 @@ var LineMap = class {
   starts;
   constructor(text3) {
     const starts = [0];
-    for (let i = 0; i < text3.length; i++) {
-      const c = text3.charCodeAt(i);
-      if (c === 10) starts.push(i + 1);
-      else if (c === 13) {
-        if (text3.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
+    let lf = text3.indexOf("\n");
+    let cr = text3.indexOf("\r");
+    while (lf >= 0 || cr >= 0) {
+      if (cr < 0 || lf >= 0 && lf < cr) {
+        starts.push(lf + 1);
+        lf = text3.indexOf("\n", lf + 1);
+      } else {
+        const end = lf === cr + 1 ? lf : cr;
+        starts.push(end + 1);
+        if (end === lf) lf = text3.indexOf("\n", lf + 1);
+        cr = text3.indexOf("\r", cr + 1);
       }
     }
     this.starts = starts;
   }
+  /** The line of the last position asked for: lookups come mostly in order, often on one line. */
+  last = 0;
   position(offset) {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
+    const starts = this.starts;
+    let lo = this.last;
+    if (starts[lo] > offset || lo + 1 < starts.length && starts[lo + 1] <= offset) {
+      lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = lo + hi + 1 >> 1;
+        if (starts[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      this.last = lo;
     }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1 };
+    return { line: lo + 1, column: offset - starts[lo] + 1 };
   }
   range(start, end) {
     return { start: this.position(start), end: this.position(end) };
@@ -45939,8 +45951,12 @@ function getProp(v, name) {
   if (!v || v.kind !== "object") return void 0;
   const direct = v.entries.get(name);
   if (direct) return direct;
-  const lower2 = name.toLowerCase();
-  for (const [k, val2] of v.entries) if (k.toLowerCase() === lower2) return val2;
+  let lower2;
+  for (const k of v.entries.keys()) {
+    if (k.length !== name.length) continue;
+    lower2 ??= name.toLowerCase();
+    if (k.toLowerCase() === lower2) return v.entries.get(k);
+  }
   return void 0;
 }
 function getPath(v, path) {
@@ -46042,16 +46058,16 @@ function walkValue(v, visit) {
   visit(v);
   switch (v.kind) {
     case "array":
-      v.items.forEach((x) => walkValue(x, visit));
+      for (let i = 0; i < v.items.length; i++) walkValue(v.items[i], visit);
       break;
     case "object":
-      v.entries.forEach((x) => walkValue(x, visit));
+      for (const x of v.entries.values()) walkValue(x, visit);
       break;
     case "call":
-      v.args.forEach((x) => walkValue(x, visit));
+      for (let i = 0; i < v.args.length; i++) walkValue(v.args[i], visit);
       break;
     case "concat":
-      v.parts.forEach((x) => walkValue(x, visit));
+      for (let i = 0; i < v.parts.length; i++) walkValue(v.parts[i], visit);
       break;
     case "scope":
       if (v.name) walkValue(v.name, visit);
@@ -47555,6 +47571,7 @@ async function discover(paths, options) {
   const found = /* @__PURE__ */ new Map();
   const configured = (0, import_ignore.default)().add(options.ignore ?? []);
   const ignoredByConfig = (abs) => {
+    if (!options.ignore || options.ignore.length === 0) return false;
     const rel = relative2(options.cwd, abs).split(sep2).join("/");
     return rel !== "" && !rel.startsWith("..") && configured.ignores(rel);
   };
@@ -47586,7 +47603,8 @@ async function discover(paths, options) {
 function globFiles(pattern, cwd) {
   return glob(pattern, { cwd, absolute: true, dot: false, ignore: ["**/node_modules/**", "**/.git/**"] });
 }
-function readGitIgnore(dir2) {
+function readGitIgnore(dir2, listed) {
+  if (!listed) return void 0;
   try {
     return { base: dir2, rules: (0, import_ignore.default)().add(readFileSync2(join2(dir2, ".gitignore"), "utf8")) };
   } catch {
@@ -47594,15 +47612,16 @@ function readGitIgnore(dir2) {
   }
 }
 function isIgnored(abs, isDir, layers) {
-  for (const layer of layers) {
-    const rel = relative2(layer.base, abs).split(sep2).join("/") + (isDir ? "/" : "");
-    if (layer.rules.ignores(rel)) return true;
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i];
+    const below = sep2 === "/" && abs.startsWith(`${layer.base}/`) ? abs.slice(layer.base.length + 1) : relative2(layer.base, abs).split(sep2).join("/");
+    const verdict = layer.rules.test(below + (isDir ? "/" : ""));
+    if (verdict.ignored) return true;
+    if (verdict.unignored) return false;
   }
   return false;
 }
 function walk(dir2, inherited, found, ignoredByConfig, problems) {
-  const own = readGitIgnore(dir2);
-  const layers = own ? [...inherited, own] : inherited;
   let entries;
   try {
     entries = readdirSync2(dir2, { withFileTypes: true, encoding: "buffer" });
@@ -47611,6 +47630,8 @@ function walk(dir2, inherited, found, ignoredByConfig, problems) {
     return;
   }
   const named2 = entries.map((entry) => ({ entry, name: utf8Name(entry.name) }));
+  const own = readGitIgnore(dir2, named2.some((n2) => n2.name.text === ".gitignore"));
+  const layers = own ? [...inherited, own] : inherited;
   named2.sort((a, b2) => a.name.text < b2.name.text ? -1 : a.name.text > b2.name.text ? 1 : 0);
   for (const { entry, name } of named2) {
     const abs = join2(dir2, name.text);
@@ -53069,13 +53090,13 @@ function targetKey(need) {
 function why(insufficient, need) {
   if (insufficient.length === 0) return ": its grants are on other resources";
   const dataOnly = need.operations.every((op) => op.kind === "dataAction");
-  const shown = insufficient.slice(0, 2).map((g) => {
+  const shown2 = insufficient.slice(0, 2).map((g) => {
     const held = `${describeRole(g)} on ${describeScope(g.scope)}`;
     if (g.role && dataOnly && hasDataActions(g.role) === false) return `${held}, which carries no data actions`;
     const missing = g.role ? need.operations.find((op) => allows(g.role, op) === false) : void 0;
     return missing ? `${held}, which does not allow ${missing.name}` : held;
   });
-  return `: it holds ${shown.join("; and ")}`;
+  return `: it holds ${shown2.join("; and ")}`;
 }
 var access_not_granted_default = rule;
 
@@ -53119,9 +53140,9 @@ var PLACE_KEY = /(identity|identityid|clientid|objectid|resourceid|client_id|obj
 function walkProps(v, path, visit) {
   if (v.kind === "object") {
     for (const [k, x] of v.entries) {
-      const lower2 = k.toLowerCase();
-      path.push(lower2);
-      if (PLACE_KEY.test(lower2)) visit(path.join("."), k, x);
+      path.push(k);
+      const last = k.charCodeAt(k.length - 1) | 32;
+      if ((last === 121 || last === 100) && PLACE_KEY.test(k.toLowerCase())) visit(path.join(".").toLowerCase(), k, x);
       walkProps(x, path, visit);
       path.pop();
     }
@@ -57476,8 +57497,8 @@ var Parser3 = class {
       throw new JsonError(`Unexpected end of file: ${what} (expected ${wanted})`, at);
     }
     const c = this.text.codePointAt(at);
-    const shown = c === 34 /* Quote */ ? "a string" : isWordPart(c) ? `'${this.word(at)}'` : `'${printable(c)}'`;
-    throw new JsonError(`Unexpected ${shown}: expected ${wanted}`, at);
+    const shown2 = c === 34 /* Quote */ ? "a string" : isWordPart(c) ? `'${this.word(at)}'` : `'${printable(c)}'`;
+    throw new JsonError(`Unexpected ${shown2}: expected ${wanted}`, at);
   }
   /** `line 3, column 5` of an offset, for messages about where something was opened. */
   where(offset) {
@@ -58220,7 +58241,9 @@ var non_idempotent_assignment_name_default = rule10;
 // src/graph/identity-uses.ts
 var UAMI4 = "microsoft.managedidentity/userassignedidentities";
 var UAMI_ID2 = /\/providers\/microsoft\.managedidentity\/userassignedidentities\/([^/]+)\/?$/i;
+var UAMI_ID_LENGTH = "/providers/microsoft.managedidentity/userassignedidentities/x".length;
 var SKIPPED_KEYS = /* @__PURE__ */ new Set(["dependson", "depends_on"]);
+var SKIPPED_LENGTHS = new Set([...SKIPPED_KEYS].map((k) => k.length));
 var cache4 = /* @__PURE__ */ new WeakMap();
 function collect(graph) {
   const uses = { resources: /* @__PURE__ */ new Set(), names: /* @__PURE__ */ new Set(), passed: /* @__PURE__ */ new Map(), unknownName: false };
@@ -58235,7 +58258,7 @@ function collect(graph) {
     walkValue(v, (x) => {
       if (x.kind === "ref") referenced.add(x.resource);
       else if (x.kind === "string") {
-        const m = UAMI_ID2.exec(x.value);
+        const m = x.value.length >= UAMI_ID_LENGTH ? UAMI_ID2.exec(x.value) : null;
         if (m) uses.names.add(m[1].toLowerCase());
       } else if (x.kind === "call" && RESOURCE_ID_FUNCTIONS.has(x.fn)) {
         const q = parseResourceIdArgs(x.fn, x.args);
@@ -58252,7 +58275,7 @@ function collect(graph) {
     if (notUses.has(v)) return;
     if (v.kind === "object") {
       for (const [k, x] of v.entries) {
-        const key2 = k.toLowerCase();
+        const key2 = k.length === 4 || SKIPPED_LENGTHS.has(k.length) ? k.toLowerCase() : "";
         if (SKIPPED_KEYS.has(key2) || depth === 0 && key2 === "name" && granting.has(r)) continue;
         const keyValue = v.keyValues?.get(k);
         if (keyValue) visit(keyValue);
@@ -58955,8 +58978,8 @@ function emptyProgram() {
 }
 
 // src/engine/host.ts
-import { closeSync as closeSync2, constants as constants3, fstatSync, openSync as openSync2, readdirSync as readdirSync3, readSync as readSync2, realpathSync as realpathSync2, statSync as statSync6 } from "node:fs";
-import { join as join7, resolve as resolve10 } from "node:path";
+import { closeSync as closeSync2, constants as constants3, fstatSync, lstatSync, openSync as openSync2, readdirSync as readdirSync3, readSync as readSync2, realpathSync as realpathSync2, statSync as statSync6 } from "node:fs";
+import { basename as basename2, dirname as dirname11, join as join7, resolve as resolve10 } from "node:path";
 
 // src/discover/root.ts
 import { existsSync as existsSync5, statSync as statSync5 } from "node:fs";
@@ -58996,8 +59019,12 @@ function commonFolder(a, b2) {
   return x;
 }
 function isInside(folder, path) {
+  if (isNormalizedAbsolute(folder) && isNormalizedAbsolute(path)) return path === folder || path.startsWith(folder === "/" ? "/" : `${folder}/`);
   const rel = relative7(folder, path);
   return rel === "" || rel !== ".." && !rel.startsWith(`..${sep4}`) && !isAbsolute3(rel);
+}
+function isNormalizedAbsolute(p) {
+  return sep4 === "/" && p.charCodeAt(0) === 47 && (p.length === 1 || p.charCodeAt(p.length - 1) !== 47) && !p.includes("//") && !p.includes("/./") && !p.includes("/../") && !p.endsWith("/.") && !p.endsWith("/..");
 }
 function gitTopLevel(folder) {
   let dir2 = folder;
@@ -59017,6 +59044,8 @@ var CachingHost = class {
   lineMaps = /* @__PURE__ */ new Map();
   root;
   realRoot;
+  /** Real paths of the folders files were read from: one resolution per folder, not per file. */
+  realFolders = /* @__PURE__ */ new Map();
   maxBytes;
   varFiles;
   includeGeneratedTemplates;
@@ -59024,6 +59053,7 @@ var CachingHost = class {
   constructor(options = {}) {
     const opts = options instanceof Map ? { overrides: options } : options;
     for (const [path, text3] of opts.overrides ?? []) this.texts.set(path, text3);
+    for (const [path, text3] of opts.preloaded ?? []) if (!this.texts.has(path)) this.texts.set(path, text3);
     this.root = opts.root ? resolve10(opts.root) : void 0;
     this.maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
     this.allowed = new Set(opts.allow ?? []);
@@ -59107,10 +59137,29 @@ var CachingHost = class {
   /** Throws ReadRefused when the path, symbolic links followed, lies outside the root. */
   checkInsideRoot(path) {
     if (!this.root || this.allowed.has(path)) return;
-    if (!isInside(this.root, resolve10(path))) throw new ReadRefused(outsideMessage(this.root));
+    const abs = isNormalizedAbsolute(path) ? path : resolve10(path);
+    if (!isInside(this.root, abs)) throw new ReadRefused(outsideMessage(this.root));
     this.realRoot ??= safeRealpath(this.root) ?? this.root;
-    const real = safeRealpath(path);
+    const real = abs === path ? this.realPath(abs) : safeRealpath(path);
     if (real && !isInside(this.realRoot, real)) throw new ReadRefused(`${outsideMessage(this.root)} (through a symbolic link)`);
+  }
+  /**
+   * The real path of a normalized absolute path: its folder's, resolved once per folder, joined with
+   * its name; a name that is itself a symbolic link is followed. Undefined when it does not exist.
+   */
+  realPath(abs) {
+    const folder = dirname11(abs);
+    if (folder === abs) return abs;
+    if (!this.realFolders.has(folder)) this.realFolders.set(folder, safeRealpath(folder));
+    const realFolder = this.realFolders.get(folder);
+    if (realFolder === void 0) return void 0;
+    let stat3;
+    try {
+      stat3 = lstatSync(abs);
+    } catch {
+      return void 0;
+    }
+    return stat3.isSymbolicLink() ? safeRealpath(abs) : join7(realFolder, basename2(abs));
   }
 };
 var ReadRefused = class extends Error {
@@ -59131,30 +59180,35 @@ function safeRealpath(path) {
 import { createHash } from "node:crypto";
 
 // src/engine/call-path.ts
-import { dirname as dirname11, relative as relative8 } from "node:path";
-function callPathNote(resource, primary, sourceText) {
+import { dirname as dirname12, relative as relative8 } from "node:path";
+function callPathNote(resource, primary, sourceText, sourceLines) {
   if (!resource) return void 0;
   const chain = resource.callChain;
   const from = chain.findIndex((c) => c === primary || c.file === primary.file && c.range.start.line === primary.range.start.line && c.range.start.column === primary.range.start.column);
   if (from < 0) return void 0;
-  const steps = chain.slice(from).map((call2) => callName(call2, sourceText));
-  const file = relative8(dirname11(primary.file), resource.decl.file).split("\\").join("/");
+  const steps = chain.slice(from).map((call2) => callName(call2, sourceText, sourceLines));
+  const file = relative8(dirname12(primary.file), resource.decl.file).split("\\").join("/");
   return `Reached through ${steps.join(" → ")} → '${resource.symbol}' in ${file}.`;
 }
-function callName(call2, sourceText) {
+function callName(call2, sourceText, sourceLines) {
   const text3 = sourceText(call2.file);
-  const line = text3?.split(/\r\n|\r|\n/)[call2.range.start.line - 1]?.slice(call2.range.start.column - 1) ?? "";
+  const lines = text3 === void 0 ? void 0 : sourceLines?.(call2.file) ?? new LineMap(text3);
+  const first3 = call2.range.start.line;
+  const line = text3 && lines ? linesOf(text3, lines, first3, first3).slice(call2.range.start.column - 1) : "";
   const bicep = /^module\s+([A-Za-z_]\w*)/.exec(line);
   if (bicep) return `module '${bicep[1]}'`;
   const terraform = /^module\s+"([^"]+)"/.exec(line);
   if (terraform) return `module '${terraform[1]}'`;
-  const arm = text3 ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(sliceFrom(text3, call2)) : null;
+  const head2 = text3 && lines ? linesOf(text3, lines, first3, Math.min(call2.range.end.line, first3 + 8)) : void 0;
+  const arm = head2 ? /"name"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(head2) : null;
   if (arm) return `deployment '${arm[1].replace(/^\[(.*)\]$/, "$1")}'`;
   return `the call on line ${call2.range.start.line}`;
 }
-function sliceFrom(text3, call2) {
-  const lines = text3.split(/\r\n|\r|\n/).slice(call2.range.start.line - 1, Math.min(call2.range.end.line, call2.range.start.line + 8));
-  return lines.join("\n");
+function linesOf(text3, lines, from, to) {
+  if (from > lines.lineCount) return "";
+  const start = lines.offset({ line: from, column: 1 });
+  const end = to >= lines.lineCount ? text3.length : lines.offset({ line: to + 1, column: 1 });
+  return text3.slice(start, end).split(/\r\n|\r|\n/).slice(0, to - from + 1).join("\n");
 }
 
 // src/engine/messages.ts
@@ -59249,7 +59303,7 @@ function toFinding(rule16, severity, d, options) {
   }
   const symbol = nodeResource(d.node)?.symbol;
   const text3 = formatMessage(rule16.meta.messages[d.messageId] ?? d.messageId, d.data);
-  const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText);
+  const note = primary === nodeLocation(d.node) ? void 0 : callPathNote(nodeResource(d.node), primary, options.sourceText, options.sourceLines);
   const message = note ? `${text3} ${note}` : text3;
   const finding = {
     ruleId: rule16.meta.id,
@@ -59337,24 +59391,24 @@ function parseRulesAndReason(text3) {
 }
 function collectSuppressions(program, options) {
   const out = { suppressions: [], problems: [] };
-  const check = (at, parsed, kind, covers) => {
-    if (parsed.rules.length === 0) {
+  const check = (at, parsed2, kind, covers) => {
+    if (parsed2.rules.length === 0) {
       out.problems.push({ at, messageId: "noRule", data: {} });
       return;
     }
     const known2 = options.knownRules(at.file);
-    const unknownRule = parsed.rules.find((r) => !known2.has(r));
+    const unknownRule = parsed2.rules.find((r) => !known2.has(r));
     if (unknownRule) {
       const near = closest(unknownRule, known2);
       const hint = near ? ` (did you mean '${near}'?)` : "";
       out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
       return;
     }
-    if (!parsed.reason) {
-      out.problems.push({ at, messageId: "noReason", data: { rules: parsed.rules.map((r) => `'${r}'`).join(", ") } });
+    if (!parsed2.reason) {
+      out.problems.push({ at, messageId: "noReason", data: { rules: parsed2.rules.map((r) => `'${r}'`).join(", ") } });
       return;
     }
-    out.suppressions.push({ at, rules: parsed.rules, reason: parsed.reason, kind, covers });
+    out.suppressions.push({ at, rules: parsed2.rules, reason: parsed2.reason, kind, covers });
   };
   const byFile = /* @__PURE__ */ new Map();
   const seenComments = /* @__PURE__ */ new Set();
@@ -59378,15 +59432,15 @@ function collectSuppressions(program, options) {
     }
     const isBicep = /\.bicep(param)?$/i.test(file);
     const skippable = (line) => commentLines.has(line) || isBicep && (lines[line - 1] ?? "").trim().startsWith("@");
-    for (const { c, parsed } of directives) {
-      if (parsed.directive !== "disable-next-line") {
-        out.problems.push({ at: c.at, messageId: "unknownDirective", data: { directive: `grantlint-${parsed.directive}` } });
+    for (const { c, parsed: parsed2 } of directives) {
+      if (parsed2.directive !== "disable-next-line") {
+        out.problems.push({ at: c.at, messageId: "unknownDirective", data: { directive: `grantlint-${parsed2.directive}` } });
         continue;
       }
       const fromLine = c.at.range.end.line + 1;
       let toLine = fromLine;
       while (toLine <= lines.length && skippable(toLine)) toLine++;
-      check(c.at, parsed, "comment", { file, fromLine, toLine });
+      check(c.at, parsed2, "comment", { file, fromLine, toLine });
     }
   }
   const seen = /* @__PURE__ */ new Set();
@@ -59400,9 +59454,9 @@ function collectSuppressions(program, options) {
     const entries = disable.kind === "array" ? disable.items : [disable];
     for (const entry of entries) {
       const at = entry.at ?? disable.at ?? r.decl;
-      const parsed = metadataEntry(entry);
-      if (typeof parsed === "string") out.problems.push({ at, messageId: "malformed", data: { detail: parsed } });
-      else check(at, parsed, "metadata", r.decl);
+      const parsed2 = metadataEntry(entry);
+      if (typeof parsed2 === "string") out.problems.push({ at, messageId: "malformed", data: { detail: parsed2 } });
+      else check(at, parsed2, "metadata", r.decl);
     }
   }
   return out;
@@ -59521,7 +59575,7 @@ import { statSync as statSync7 } from "node:fs";
 import { resolve as resolve11 } from "node:path";
 
 // src/lower/problems.ts
-import { dirname as dirname12, relative as relative9 } from "node:path";
+import { dirname as dirname13, relative as relative9 } from "node:path";
 function fileStart(file) {
   return { file, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } };
 }
@@ -59532,7 +59586,7 @@ function unreadableFile(file, reason2) {
   return { code: "unreadable-file", message: `Cannot read this file: ${reason2}. It is not analysed.`, at: fileStart(file) };
 }
 function moduleCycle(chain, target, at) {
-  const base = dirname12(at.file);
+  const base = dirname13(at.file);
   const show = (f) => relative9(base, f).split("\\").join("/") || ".";
   const from = chain.indexOf(target);
   const loop = [...chain.slice(from < 0 ? 0 : from), target].map(show).join(" → ");
@@ -59589,7 +59643,7 @@ function uniqueDiagnostics(diagnostics) {
 
 // src/engine/closures.ts
 import { readFileSync as readFileSync7 } from "node:fs";
-import { dirname as dirname13, resolve as resolve12 } from "node:path";
+import { dirname as dirname14, resolve as resolve12 } from "node:path";
 var BATCH_SIZE = 5e5;
 var ARM_PARENT_LEVELS = 3;
 function moduleClosures(files, readText = readOrUndefined, skip) {
@@ -59609,7 +59663,7 @@ function moduleClosures(files, readText = readOrUndefined, skip) {
   const folderOf2 = /* @__PURE__ */ new Map();
   files.forEach((f, i) => {
     if (f.kind !== "terraform") return;
-    const folder = dirname13(f.path);
+    const folder = dirname14(f.path);
     const first3 = folderOf2.get(folder);
     if (first3 === void 0) folderOf2.set(folder, i);
     else join10(first3, i);
@@ -59630,7 +59684,7 @@ function moduleClosures(files, readText = readOrUndefined, skip) {
     sizes[i] = text3.length;
     if (f.kind === "yaml" ? WORKLOAD_IDENTITY.test(text3) : SERVICE_ACCOUNT_SUBJECT.test(text3)) federate(i);
     if (f.kind === "yaml") return;
-    const dir2 = dirname13(f.path);
+    const dir2 = dirname14(f.path);
     const link = (path) => {
       const j = index.get(path);
       if (j !== void 0) join10(i, j);
@@ -59649,7 +59703,7 @@ function moduleClosures(files, readText = readOrUndefined, skip) {
       let folder = dir2;
       for (let up = 0; up <= parents; up++) {
         link(resolve12(folder, rel));
-        const next = dirname13(folder);
+        const next = dirname14(folder);
         if (next === folder) break;
         folder = next;
       }
@@ -59724,7 +59778,7 @@ function compare2(a, b2) {
 }
 
 // src/lower/arm/index.ts
-import { basename as basename2, dirname as dirname15, join as join8, resolve as resolve14 } from "node:path";
+import { basename as basename3, dirname as dirname16, join as join8, resolve as resolve14 } from "node:path";
 
 // src/syntax/arm/expression.ts
 function parseTemplateString(value) {
@@ -59732,9 +59786,17 @@ function parseTemplateString(value) {
     return { kind: "literal", value };
   }
   if (value.charCodeAt(1) === 91) return { kind: "literal", value: value.slice(1) };
-  const r = parseExpression(value, 1, value.length - 1);
-  return r.expr ? { kind: "expression", expr: r.expr } : { kind: "error", error: r.error };
+  let t = parsed.get(value);
+  if (!t) {
+    const r = parseExpression(value, 1, value.length - 1);
+    t = r.expr ? { kind: "expression", expr: r.expr } : { kind: "error", error: r.error };
+    if (parsed.size >= MAX_PARSED) parsed.clear();
+    parsed.set(value, t);
+  }
+  return t;
 }
+var parsed = /* @__PURE__ */ new Map();
+var MAX_PARSED = 5e4;
 function parseExpression(text3, start = 0, end = text3.length) {
   const p = new Parser4(text3, start, end);
   try {
@@ -59943,7 +60005,7 @@ function rootsOfCycles(files, called, callees) {
 }
 
 // src/lower/arm/evaluate.ts
-import { dirname as dirname14, resolve as resolve13 } from "node:path";
+import { dirname as dirname15, resolve as resolve13 } from "node:path";
 
 // src/lower/arm/inputs.ts
 function dependsOnInput(node, lookup) {
@@ -60518,8 +60580,8 @@ function reference(args, at, ctx) {
   else if (a && a.kind === "string") {
     if (ctx.v2) target = ctx.deployment.bySymbol.get(a.value.toLowerCase());
     if (!target) {
-      const parsed = a.value.includes("/") ? parseResourceIdString(a) : void 0;
-      if (parsed) target = findDeclared(ctx.deployment, parsed.type, joinNames(parsed.names));
+      const parsed2 = a.value.includes("/") ? parseResourceIdString(a) : void 0;
+      if (parsed2) target = findDeclared(ctx.deployment, parsed2.type, joinNames(parsed2.names));
       else {
         for (let d = ctx.deployment; d && !target; d = d.parent) {
           target = d.instances.find((r) => r.name?.kind === "string" && r.name.value.toLowerCase() === a.value.toLowerCase());
@@ -60565,13 +60627,13 @@ function normalizeScope(v, ctx) {
     return v;
   }
   if (v.kind !== "string" && v.kind !== "concat") return v;
-  const parsed = parseResourceIdString(v);
-  if (!parsed) return v;
-  const found = findDeclared(ctx.deployment, parsed.type, joinNames(parsed.names));
+  const parsed2 = parseResourceIdString(v);
+  if (!parsed2) return v;
+  const found = findDeclared(ctx.deployment, parsed2.type, joinNames(parsed2.names));
   if (found) return mk2({ kind: "ref", resource: found, path: [] }, v.at);
   const relative11 = v.kind === "string" ? !v.value.startsWith("/") : !(v.parts[0]?.kind === "string" && v.parts[0].value.startsWith("/"));
   if (!relative11) return v;
-  return symbolicCall("resourceid", [mk2({ kind: "string", value: parsed.type }, v.at), ...parsed.names], v.at);
+  return symbolicCall("resourceid", [mk2({ kind: "string", value: parsed2.type }, v.at), ...parsed2.names], v.at);
 }
 function runTemplate(ctx) {
   const resources = prop(ctx.template, "resources");
@@ -60818,7 +60880,7 @@ function runNested(r, node, ctx) {
       });
     };
     if (relative11 === void 0) return external();
-    const path = resolve13(dirname14(ctx.src.file), relative11);
+    const path = resolve13(dirname15(ctx.src.file), relative11);
     const linkAt = (rel?.kind === "string" ? rel.at : void 0) ?? r.decl;
     if (fileChain.includes(path)) {
       if (rel?.kind === "string") session.report?.(moduleCycle(fileChain, path, linkAt));
@@ -60941,8 +61003,8 @@ function rootScope(level) {
   return { kind: "scope", level, current: true, path: [] };
 }
 function templateForParameters(file) {
-  const m = /^(.*)\.parameters\.jsonc?$/i.exec(basename2(file));
-  return m ? join8(dirname15(file), `${m[1]}.json`) : void 0;
+  const m = /^(.*)\.parameters\.jsonc?$/i.exec(basename3(file));
+  return m ? join8(dirname16(file), `${m[1]}.json`) : void 0;
 }
 function literal2(node, src) {
   const at = locationOf2(src.file, src.doc, node);
@@ -60988,7 +61050,7 @@ function linkedFiles(src) {
       for (const m of n2.members) {
         if (m.key.toLowerCase() === "templatelink") {
           const rel = stringProp(m.value, "relativePath");
-          if (rel && !rel.startsWith("[")) out.push(resolve14(dirname15(src.file), rel));
+          if (rel && !rel.startsWith("[")) out.push(resolve14(dirname16(src.file), rel));
         } else visit(m.value);
       }
     }
@@ -61171,7 +61233,7 @@ import * as nodePath2 from "node:path";
 import * as nodePath from "node:path";
 
 // src/lower/arm/module.ts
-import { basename as basename3 } from "node:path";
+import { basename as basename4 } from "node:path";
 var MODULE_BUDGET = { instances: 2e4, deployments: 2e3 };
 function loadArmModule(file, host) {
   const text3 = host.readFile(file);
@@ -61217,7 +61279,7 @@ function loadArmModule(file, host) {
       try {
         runTemplate(ctx);
       } catch (e) {
-        diagnostics.push(internalError(`the module template ${basename3(file)}`, e, call2.callChain.at(-1) ?? fileStart(file)));
+        diagnostics.push(internalError(`the module template ${basename4(file)}`, e, call2.callChain.at(-1) ?? fileStart(file)));
       }
       return { resources: session.resources, diagnostics, exports: session.exports ?? [], output: (name) => readOutput(ctx, name), outputNames: outputNames(ctx) };
     }
@@ -61283,11 +61345,11 @@ function isConditionalPrincipal2(a, b2) {
 
 // src/lower/bicep/source.ts
 var SourceFile2 = class {
-  constructor(path, text3, ast) {
+  constructor(path, text3, ast, lines) {
     this.path = path;
     this.text = text3;
     this.ast = ast;
-    this.lines = new LineMap(text3);
+    this.lines = lines ?? new LineMap(text3);
     for (const st of ast.statements) this.index(st);
   }
   path;
@@ -61508,7 +61570,7 @@ var Run = class {
     }
     let src;
     try {
-      src = new SourceFile2(path, text3, this.parse(text3, path));
+      src = new SourceFile2(path, text3, this.parse(text3, path), this.host.lineMap?.(path));
     } catch (e) {
       this.sources.set(path, null);
       this.diagnostics.push({
@@ -62778,7 +62840,7 @@ function lineComments(file, text3) {
 import { resolve as resolve18 } from "node:path";
 
 // src/lower/scripts/deployment-scripts.ts
-import { dirname as dirname18, resolve as resolve17 } from "node:path";
+import { dirname as dirname19, resolve as resolve17 } from "node:path";
 var DEPLOYMENT_SCRIPTS = "microsoft.resources/deploymentscripts";
 function deploymentScriptPrograms(resources, host) {
   const out = emptyProgram();
@@ -62831,7 +62893,7 @@ function embedded(r, v, host, lineMap) {
 function localFile(pathValue, at, host, out) {
   const rel = asString(unwrap(pathValue));
   if (rel === void 0) return void 0;
-  const file = resolve17(dirname18(at.file), rel);
+  const file = resolve17(dirname19(at.file), rel);
   const text3 = readScript(file, host);
   if (text3 === void 0) {
     const why2 = host.readProblem?.(file);
@@ -62897,10 +62959,10 @@ var scriptsFrontEnd = {
 };
 
 // src/lower/terraform/index.ts
-import { basename as basename4, dirname as dirname20 } from "node:path";
+import { basename as basename5, dirname as dirname21 } from "node:path";
 
 // src/lower/terraform/config.ts
-import { dirname as dirname19, resolve as resolve19 } from "node:path";
+import { dirname as dirname20, resolve as resolve19 } from "node:path";
 function locate(file, span2) {
   return { file: file.path, range: file.lineMap.range(span2.start, span2.end) };
 }
@@ -62930,12 +62992,14 @@ function isOverrideFile(path) {
   return /^override\.tf(\.json)?$/.test(base) || /_override\.tf(\.json)?$/.test(base);
 }
 var SourceCache = class {
-  constructor(readText, parse2) {
+  constructor(readText, parse2, lines) {
     this.readText = readText;
     this.parse = parse2;
+    this.lines = lines;
   }
   readText;
   parse;
+  lines;
   files = /* @__PURE__ */ new Map();
   diagnostics = [];
   comments = [];
@@ -62950,7 +63014,7 @@ var SourceCache = class {
       return void 0;
     }
     this.read.push(path);
-    const lineMap = new LineMap(text3);
+    const lineMap = this.lines?.(path) ?? new LineMap(text3);
     let ast;
     try {
       ast = this.parse(path, text3);
@@ -63041,7 +63105,7 @@ function loadModuleConfig(folder, paths, cache5) {
           const decl = { name: labels[0], file, block: item };
           if (source !== void 0) {
             decl.source = source;
-            if (isLocalSource(source)) decl.localDir = resolve19(dirname19(path), source.replace(/\\/g, "/"));
+            if (isLocalSource(source)) decl.localDir = resolve19(dirname20(path), source.replace(/\\/g, "/"));
           }
           config.modules.set(labels[0], decl);
           break;
@@ -66659,9 +66723,9 @@ function configFilesIn(host, folder) {
 var TerraformAnalysis = class {
   constructor(host, configFiles) {
     this.host = host;
-    this.cache = new SourceCache((p) => host.readFile(p), parseTerraformFile);
+    this.cache = new SourceCache((p) => host.readFile(p), parseTerraformFile, (p) => host.lineMap?.(p));
     for (const f of configFiles) {
-      const dir2 = dirname20(f);
+      const dir2 = dirname21(f);
       const list2 = this.given.get(dir2) ?? [];
       list2.push(f);
       this.given.set(dir2, list2);
@@ -66756,11 +66820,11 @@ var TerraformAnalysis = class {
   rootInputs(folder) {
     const inFolder = this.host.listFolder(folder).filter(isVarFile);
     const auto = inFolder.filter((f) => {
-      const b2 = basename4(f);
+      const b2 = basename5(f);
       return b2 === "terraform.tfvars" || b2 === "terraform.tfvars.json";
     });
     auto.sort((a, b2) => (a.endsWith(".json") ? 1 : 0) - (b2.endsWith(".json") ? 1 : 0));
-    const autoLoaded = inFolder.filter((f) => /\.auto\.tfvars(\.json)?$/.test(basename4(f))).sort();
+    const autoLoaded = inFolder.filter((f) => /\.auto\.tfvars(\.json)?$/.test(basename5(f))).sort();
     const inputs = /* @__PURE__ */ new Map();
     for (const path of [...auto, ...autoLoaded, ...this.host.varFiles ?? []]) {
       const values = this.varFile(path);
@@ -66914,8 +66978,8 @@ function workerScript() {
 function defaultJobs() {
   return Math.max(1, availableParallelism());
 }
-function batchHost(setup) {
-  const host = new CachingHost({ overrides: setup.overrides, root: setup.root, allow: setup.varFiles });
+function batchHost(setup, preloaded) {
+  const host = new CachingHost({ overrides: setup.overrides, root: setup.root, allow: setup.varFiles, preloaded });
   if (setup.varFiles) host.varFiles = setup.varFiles;
   if (setup.includeGenerated) host.includeGeneratedTemplates = true;
   if (setup.scriptsDisabled) {
@@ -66924,23 +66988,56 @@ function batchHost(setup) {
   }
   return host;
 }
-async function runBatches(batches2, setup, jobs, job, onBatch, minParallelSize = MIN_PARALLEL_SIZE) {
+var TextStore = class {
+  constructor(budget = 64 * 1024 * 1024) {
+    this.budget = budget;
+  }
+  budget;
+  texts = /* @__PURE__ */ new Map();
+  held = 0;
+  set(path, text3) {
+    if (this.texts.has(path) || this.held + text3.length > this.budget) return;
+    this.texts.set(path, text3);
+    this.held += text3.length;
+  }
+  forget(paths) {
+    for (const path of paths) this.drop(path);
+  }
+  drop(path) {
+    const text3 = this.texts.get(path);
+    if (text3 === void 0) return;
+    this.held -= text3.length;
+    this.texts.delete(path);
+  }
+  /** The texts of these files held here, no longer held after. */
+  take(files) {
+    const out = [];
+    for (const f of files) {
+      const text3 = this.texts.get(f.path);
+      if (text3 === void 0) continue;
+      out.push([f.path, text3]);
+      this.drop(f.path);
+    }
+    return out;
+  }
+};
+async function runBatches(batches2, setup, jobs, job, onBatch, minParallelSize = MIN_PARALLEL_SIZE, texts) {
   const total = batches2.reduce((n2, b2) => n2 + b2.size, 0);
   const workers = Math.min(jobs, batches2.length);
   const script = workers > 1 && total >= minParallelSize ? workerScript() : void 0;
   if (!script) {
     const results = [];
     for (const b2 of batches2) {
-      results.push(await guardedRun(job, b2.files));
+      results.push(await guardedRun(job, b2.files, texts?.take(b2.files)));
       onBatch?.(results.length, batches2.length);
     }
     return results;
   }
-  return inWorkers(script, batches2, setup, workers, job, onBatch, largestFirst(batches2));
+  return inWorkers(script, batches2, setup, workers, job, onBatch, largestFirst(batches2), texts);
 }
-async function guardedRun(job, files) {
+async function guardedRun(job, files, texts) {
   try {
-    return await job.run(files);
+    return await job.run(files, texts);
   } catch (e) {
     return job.failed(files.map((f) => f.path), "this batch of files", e);
   }
@@ -66949,7 +67046,7 @@ function largestFirst(batches2) {
   return batches2.map((b2, i) => ({ size: b2.size, i })).sort((a, b2) => b2.size - a.size || a.i - b2.i).map((x) => x.i);
 }
 var AHEAD = 2;
-function inWorkers(script, batches2, setup, count, job, onBatch, order = batches2.map((_, i) => i)) {
+function inWorkers(script, batches2, setup, count, job, onBatch, order = batches2.map((_, i) => i), texts) {
   const results = new Array(batches2.length);
   let next = 0;
   let done = 0;
@@ -66978,7 +67075,8 @@ function inWorkers(script, batches2, setup, count, job, onBatch, order = batches
         const id = take();
         if (id === void 0) return;
         held.add(id);
-        w.postMessage({ id, files: batches2[id].files });
+        const preloaded = texts?.take(batches2[id].files);
+        w.postMessage({ id, files: batches2[id].files, ...preloaded && preloaded.length > 0 ? { texts: preloaded } : {} });
       }
     };
     const own = async () => {
@@ -67134,17 +67232,28 @@ async function prepare(paths, options) {
     ...scriptsDisabled.length > 0 ? { scriptsDisabled } : {}
   };
   const hashes = /* @__PURE__ */ new Map();
-  const generated = options.includeGenerated ? void 0 : (f, text3) => f.kind === "json" && generatedBesideBicep(f.path, text3, host);
+  const texts = new TextStore();
+  const generated = options.includeGenerated ? void 0 : (f, text3) => {
+    if (!(f.kind === "json" && generatedBesideBicep(f.path, text3, host))) return false;
+    texts.forget([f.path]);
+    return true;
+  };
   let closures = moduleClosures(
     files,
     (path) => {
       const text3 = host.readUncached(path);
+      if (text3 !== void 0) texts.set(path, text3);
       if (options.cache && text3 !== void 0) hashes.set(path, contentHash(text3));
       return text3;
     },
     generated
   );
-  if (options.shard) closures = shardClosures(closures, options.shard.index, options.shard.count);
+  if (options.shard) {
+    const all = closures;
+    closures = shardClosures(closures, options.shard.index, options.shard.count);
+    const kept = new Set(closures);
+    texts.forget(all.filter((c) => !kept.has(c)).flatMap((c) => c.files.map((f) => f.path)));
+  }
   const keys = [];
   let hits;
   if (options.cache) {
@@ -67161,8 +67270,10 @@ async function prepare(paths, options) {
     for (const c of closures) {
       const key2 = closureKey(c.files.map((f) => f.path), hashOf, options.config);
       const entry = cache5.lookup(key2, hashOf);
-      if (entry) hits.push(entry);
-      else {
+      if (entry) {
+        hits.push(entry);
+        texts.forget(c.files.map((f) => f.path));
+      } else {
         stale.push(c);
         keys.push(key2);
       }
@@ -67171,7 +67282,7 @@ async function prepare(paths, options) {
   }
   const groups = options.cache ? closures.map((c) => [c]) : batches(closures, options.batchSize);
   const work = groups.map((group) => ({ files: group.flatMap((c) => c.files), size: group.reduce((n2, c) => n2 + c.size, 0) }));
-  return { files, walkProblems, host, setup, work, keys, hits };
+  return { files, walkProblems, host, setup, work, keys, hits, texts };
 }
 function progressOf(options, work) {
   const total = work.reduce((n2, b2) => n2 + b2.files.length, 0);
@@ -67184,9 +67295,9 @@ async function lint(paths, options = {}) {
   const knownRuleIds = [...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)];
   const linter = new BatchLinter(runs, options.config, { knownRuleIds, reportUnusedSuppressions: options.reportUnusedSuppressions, keepProgram: options.keepGraph });
   const transfer = linter.transferable();
-  const job = { run: (files2) => linter.lint(files2, batchHost(setup)), failed: failedOutcome };
+  const job = { run: (files2, texts) => linter.lint(files2, batchHost(setup, texts)), failed: failedOutcome };
   const jobs = transfer ? options.jobs ?? defaultJobs() : 1;
-  const outcomes = await runBatches(work, { ...setup, lint: transfer }, jobs, job, progressOf(options, work), options.parallelFrom);
+  const outcomes = await runBatches(work, { ...setup, lint: transfer }, jobs, job, progressOf(options, work), options.parallelFrom, prep.texts);
   options.onProgress?.({ stage: "rules" });
   const filterAlone = (list2) => filterFindings(list2, emptyProgram(), { config: options.config, knownRuleIds: new Set(knownRuleIds), readFile: (f) => host.readFile(f) }).findings;
   const files = /* @__PURE__ */ new Set();
@@ -67283,9 +67394,19 @@ function docsLookup(context) {
 // src/format/paths.ts
 import { relative as relative10, sep as sep5 } from "node:path";
 function displayPath(file, cwd) {
-  const rel = relative10(cwd, file);
-  return (rel === "" ? file : rel).split(sep5).join("/");
+  let byFile = shown.get(cwd);
+  if (!byFile) shown.set(cwd, byFile = /* @__PURE__ */ new Map());
+  let path = byFile.get(file);
+  if (path === void 0) {
+    const rel = relative10(cwd, file);
+    path = (rel === "" ? file : rel).split(sep5).join("/");
+    if (byFile.size >= MAX_SHOWN) byFile.clear();
+    byFile.set(file, path);
+  }
+  return path;
 }
+var shown = /* @__PURE__ */ new Map();
+var MAX_SHOWN = 1e5;
 function findingsByFile(result, cwd, includeClean) {
   const byFile = /* @__PURE__ */ new Map();
   if (includeClean) for (const file of result.files) byFile.set(file, []);
@@ -68208,10 +68329,10 @@ async function runAction(env = process.env) {
     }
   }
   const reported2 = !changed ? result.findings : inputs.onlyChanged === "file" ? result.findings.filter((f) => changed.has(f.file)) : result.findings.filter((f) => onChangedLines(f, changed));
-  const shown = { ...result, findings: reported2 };
+  const shown2 = { ...result, findings: reported2 };
   if (inputs.format !== "github" || !inputs.annotate) {
     const color = cli.color ?? (env.FORCE_COLOR !== void 0 ? useColor(void 0, env, false) : !env.NO_COLOR);
-    const log2 = FORMATTERS[inputs.format](shown, { ...context, color });
+    const log2 = FORMATTERS[inputs.format](shown2, { ...context, color });
     if (log2) process.stdout.write(commandsStopped(log2));
   }
   let notAnnotated;
@@ -68226,7 +68347,7 @@ async function runAction(env = process.env) {
     sarifPath = resolve22(cwd, inputs.sarifFile);
     writeReport(sarifPath, sarif(result, context));
   }
-  for (const output of cli.outputs) if (output.file) writeReport(resolve22(cwd, output.file), FORMATTERS[output.format](shown, context));
+  for (const output of cli.outputs) if (output.file) writeReport(resolve22(cwd, output.file), FORMATTERS[output.format](shown2, context));
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of reported2) counts[f.severity]++;
   setOutput("errors", counts.error);
@@ -68259,7 +68380,7 @@ async function runAction(env = process.env) {
   }
 }
 function writeReport(path, text3) {
-  mkdirSync(dirname21(path), { recursive: true });
+  mkdirSync(dirname22(path), { recursive: true });
   writeFileSync2(path, text3);
 }
 function commandsStopped(text3, token = randomUUID2()) {
