@@ -59075,6 +59075,10 @@ var CachingHost = class {
   readProblem(path) {
     return this.problems.get(path);
   }
+  /** Why a read of `path` in another thread of the run failed (the workers' closure scan), as if it were this one's. */
+  noteProblem(path, why2) {
+    this.problems.set(path, why2);
+  }
   /** The file's line index, built once. */
   lineMap(path) {
     if (!this.lineMaps.has(path)) {
@@ -59642,11 +59646,38 @@ function uniqueDiagnostics(diagnostics) {
 }
 
 // src/engine/closures.ts
-import { readFileSync as readFileSync7 } from "node:fs";
 import { dirname as dirname14, resolve as resolve12 } from "node:path";
 var BATCH_SIZE = 5e5;
 var ARM_PARENT_LEVELS = 3;
-function moduleClosures(files, readText = readOrUndefined, skip) {
+function scanFile(f, text3, skip) {
+  if (skip?.(f, text3)) return { size: text3.length, skipped: true, names: [] };
+  const scan = { size: text3.length, names: [] };
+  if (f.kind === "yaml" ? WORKLOAD_IDENTITY.test(text3) : SERVICE_ACCOUNT_SUBJECT.test(text3)) scan.federates = true;
+  if (f.kind === "yaml") return scan;
+  const names = /* @__PURE__ */ new Set();
+  const dir2 = dirname14(f.path);
+  if (f.kind === "terraform") {
+    for (const m of text3.matchAll(RELATIVE_STRING)) names.add(resolve12(dir2, m[1]));
+  }
+  const params = f.kind === "json" ? /^(.*)\.parameters\.jsonc?$/i.exec(f.path) : null;
+  if (params) names.add(`${params[1]}.json`);
+  if (MAY_NAME_FILE.test(text3)) {
+    const parents = f.kind === "json" ? ARM_PARENT_LEVELS : 0;
+    for (const name of fileNames(text3)) {
+      const rel = name.replace(/^[/\\]+/, "");
+      let folder = dir2;
+      for (let up = 0; up <= parents; up++) {
+        names.add(resolve12(folder, rel));
+        const next = dirname14(folder);
+        if (next === folder) break;
+        folder = next;
+      }
+    }
+  }
+  scan.names = [...names];
+  return scan;
+}
+function closuresOf(files, scans) {
   const index = /* @__PURE__ */ new Map();
   files.forEach((f, i) => index.set(f.path, i));
   const parent = files.map((_, i) => i);
@@ -59659,7 +59690,6 @@ function moduleClosures(files, readText = readOrUndefined, skip) {
     const rb = find(b2);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
-  const sizes = new Array(files.length).fill(0);
   const folderOf2 = /* @__PURE__ */ new Map();
   files.forEach((f, i) => {
     if (f.kind !== "terraform") return;
@@ -59669,54 +59699,27 @@ function moduleClosures(files, readText = readOrUndefined, skip) {
     else join10(first3, i);
   });
   let federation;
-  const federate = (i) => {
-    if (federation === void 0) federation = i;
-    else join10(federation, i);
-  };
-  const skipped = /* @__PURE__ */ new Set();
-  files.forEach((f, i) => {
-    const text3 = readText(f.path);
-    if (text3 === void 0) return;
-    if (skip?.(f, text3)) {
-      skipped.add(i);
-      return;
+  scans.forEach((scan, i) => {
+    if (!scan || scan.skipped) return;
+    if (scan.federates) {
+      if (federation === void 0) federation = i;
+      else join10(federation, i);
     }
-    sizes[i] = text3.length;
-    if (f.kind === "yaml" ? WORKLOAD_IDENTITY.test(text3) : SERVICE_ACCOUNT_SUBJECT.test(text3)) federate(i);
-    if (f.kind === "yaml") return;
-    const dir2 = dirname14(f.path);
-    const link = (path) => {
+    for (const path of scan.names) {
       const j = index.get(path);
       if (j !== void 0) join10(i, j);
       const folder = folderOf2.get(path);
       if (folder !== void 0) join10(i, folder);
-    };
-    if (f.kind === "terraform") {
-      for (const m of text3.matchAll(RELATIVE_STRING)) link(resolve12(dir2, m[1]));
-    }
-    const params = f.kind === "json" ? /^(.*)\.parameters\.jsonc?$/i.exec(f.path) : null;
-    if (params) link(`${params[1]}.json`);
-    if (!MAY_NAME_FILE.test(text3)) return;
-    const parents = f.kind === "json" ? ARM_PARENT_LEVELS : 0;
-    for (const name of fileNames(text3)) {
-      const rel = name.replace(/^[/\\]+/, "");
-      let folder = dir2;
-      for (let up = 0; up <= parents; up++) {
-        link(resolve12(folder, rel));
-        const next = dirname14(folder);
-        if (next === folder) break;
-        folder = next;
-      }
     }
   });
   const groups = /* @__PURE__ */ new Map();
   files.forEach((f, i) => {
-    if (skipped.has(i)) return;
+    if (scans[i]?.skipped) return;
     const root = find(i);
     let c = groups.get(root);
     if (!c) groups.set(root, c = { files: [], size: 0 });
     c.files.push(f);
-    c.size += sizes[i];
+    c.size += scans[i]?.size ?? 0;
   });
   const closures = [...groups.values()];
   for (const c of closures) c.files.sort((a, b2) => compare2(a.path, b2.path));
@@ -59766,13 +59769,6 @@ function isPathChar(c) {
   return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 95 || c === 45 || c === 46 || c === 126 || c === 37 || c === 47 || c === 92;
 }
 var RELATIVE_STRING = /"(\.\.?[/\\][^"\r\n]*)"/g;
-function readOrUndefined(path) {
-  try {
-    return readFileSync7(path, "utf8");
-  } catch {
-    return void 0;
-  }
-}
 function compare2(a, b2) {
   return a < b2 ? -1 : a > b2 ? 1 : 0;
 }
@@ -66966,6 +66962,20 @@ import { availableParallelism } from "node:os";
 import { join as join9 } from "node:path";
 import { fileURLToPath as fileURLToPath3, pathToFileURL as pathToFileURL2 } from "node:url";
 import { Worker } from "node:worker_threads";
+function scanning(setup, host) {
+  const skip = setup.includeGenerated ? void 0 : (f, text3) => f.kind === "json" && generatedBesideBicep(f.path, text3, host);
+  return (file, text3) => scanFile(file, text3, skip);
+}
+function scanInThisThread(files, host, texts, scanOne, onText) {
+  return files.map((f) => {
+    const text3 = host.readUncached(f.path);
+    if (text3 === void 0) return void 0;
+    onText?.(f.path, text3);
+    const scan = scanOne(f, text3);
+    if (!scan.skipped) texts.set(f.path, text3);
+    return scan;
+  });
+}
 var MIN_PARALLEL_SIZE = 4e6;
 function workerScript() {
   const candidates = [
@@ -66995,10 +67005,13 @@ var TextStore = class {
   budget;
   texts = /* @__PURE__ */ new Map();
   held = 0;
+  /** Holds the text if it fits the budget; whether it is held. */
   set(path, text3) {
-    if (this.texts.has(path) || this.held + text3.length > this.budget) return;
+    if (this.texts.has(path)) return true;
+    if (this.held + text3.length > this.budget) return false;
     this.texts.set(path, text3);
     this.held += text3.length;
+    return true;
   }
   forget(paths) {
     for (const path of paths) this.drop(path);
@@ -67021,7 +67034,14 @@ var TextStore = class {
     return out;
   }
 };
-async function runBatches(batches2, setup, jobs, job, onBatch, minParallelSize = MIN_PARALLEL_SIZE, texts) {
+async function runBatches(batches2, setup, jobs, job, onBatch, minParallelSize = MIN_PARALLEL_SIZE, texts, pool) {
+  if (pool && pool.workers.length > 0) {
+    if (batches2.length === 0) {
+      pool.terminate();
+      return [];
+    }
+    return inWorkers(pool, batches2, setup, pool.workers.length, job, onBatch, largestFirst(batches2), texts);
+  }
   const total = batches2.reduce((n2, b2) => n2 + b2.size, 0);
   const workers = Math.min(jobs, batches2.length);
   const script = workers > 1 && total >= minParallelSize ? workerScript() : void 0;
@@ -67052,7 +67072,24 @@ function inWorkers(script, batches2, setup, count, job, onBatch, order = batches
   let done = 0;
   const pool = [];
   const requeued = [];
-  const take = () => requeued.length > 0 ? requeued.shift() : next < order.length ? order[next++] : void 0;
+  const home = script instanceof WorkerPool ? script.homes(batches2) : void 0;
+  const taken = new Uint8Array(batches2.length);
+  const take = (w) => {
+    if (requeued.length > 0) return requeued.shift();
+    while (next < order.length && taken[order[next]]) next++;
+    if (next >= order.length) return void 0;
+    let pick = next;
+    if (home && w) {
+      for (let k = next; k < order.length; k++) {
+        if (!taken[order[k]] && home[order[k]] === w) {
+          pick = k;
+          break;
+        }
+      }
+    }
+    taken[order[pick]] = 1;
+    return order[pick];
+  };
   return new Promise((resolvePromise) => {
     let settled = false;
     const stop = () => {
@@ -67072,7 +67109,7 @@ function inWorkers(script, batches2, setup, count, job, onBatch, order = batches
     const feed = (w) => {
       const held = inFlight.get(w);
       while (held.size < AHEAD) {
-        const id = take();
+        const id = take(w);
         if (id === void 0) return;
         held.add(id);
         const preloaded = texts?.take(batches2[id].files);
@@ -67098,7 +67135,7 @@ function inWorkers(script, batches2, setup, count, job, onBatch, order = batches
       setImmediate(() => void own());
     };
     for (let i = 0; i < count; i++) {
-      const w = new Worker(script, { workerData: setup });
+      const w = script instanceof WorkerPool ? script.workers[i] : new Worker(script, { workerData: setup });
       pool.push(w);
       inFlight.set(w, /* @__PURE__ */ new Set());
       w.on("message", (reply) => {
@@ -67114,6 +67151,121 @@ function inWorkers(script, batches2, setup, count, job, onBatch, order = batches
     }
   });
 }
+var SCAN_IN_WORKERS_FROM = 256;
+var SCAN_CHUNK = 48;
+var HELD_TEXT = 64 * 1024 * 1024;
+var WorkerPool = class _WorkerPool {
+  constructor(workers) {
+    this.workers = workers;
+  }
+  workers;
+  /** The worker holding each scanned file's text. */
+  holder = /* @__PURE__ */ new Map();
+  /**
+   * `jobs` workers for a run of `files` files, or none when a run that small reads in this thread
+   * (below `from` files) or there is no worker script.
+   */
+  static start(setup, jobs, files, from = SCAN_IN_WORKERS_FROM, script = workerScript()) {
+    if (jobs < 2 || files < from || !script) return void 0;
+    const data = { ...setup, textBudget: Math.floor(HELD_TEXT / jobs) };
+    return new _WorkerPool(Array.from({ length: jobs }, () => new Worker(script, { workerData: data })));
+  }
+  terminate() {
+    for (const w of this.workers) void w.terminate();
+    this.workers.length = 0;
+  }
+  /** For each batch, the worker holding most of its files' texts (none: no worker holds any). */
+  homes(batches2) {
+    return batches2.map((b2) => {
+      const count = /* @__PURE__ */ new Map();
+      let best;
+      for (const f of b2.files) {
+        const w = this.holder.get(f.path);
+        if (!w) continue;
+        const n2 = (count.get(w) ?? 0) + 1;
+        count.set(w, n2);
+        if (!best || n2 > count.get(best)) best = w;
+      }
+      return best;
+    });
+  }
+  /**
+   * Each file's scan (undefined: it could not be read; why is noted in `host`, as a read of this
+   * thread would). A worker that stops leaves its unfinished parts to this thread, which keeps
+   * those texts in `texts` for the batches, and leaves the pool.
+   */
+  scan(files, host, texts, scanOne) {
+    const scans = new Array(files.length);
+    const parts = [];
+    for (let i = 0; i < files.length; i += SCAN_CHUNK) parts.push(i);
+    let next = 0;
+    let left = parts.length;
+    const inThisThread = (part) => {
+      const end = Math.min(part + SCAN_CHUNK, files.length);
+      scanInThisThread(files.slice(part, end), host, texts, scanOne).forEach((scan, k) => scans[part + k] = scan);
+    };
+    return new Promise((resolvePromise) => {
+      const held = /* @__PURE__ */ new Map();
+      const detach = [];
+      const partDone = () => {
+        if (--left > 0) return;
+        for (const d of detach) d();
+        resolvePromise(scans);
+      };
+      const feed = (w) => {
+        const mine = held.get(w);
+        while (mine.size < AHEAD && next < parts.length) {
+          const part = parts[next++];
+          mine.add(part);
+          w.postMessage({ scan: part, files: files.slice(part, part + SCAN_CHUNK) });
+        }
+      };
+      for (const w of [...this.workers]) {
+        held.set(w, /* @__PURE__ */ new Set());
+        const onMessage = (reply) => {
+          held.get(w)?.delete(reply.scan);
+          reply.scans.forEach((scan, k) => {
+            if (scan) scans[reply.scan + k] = scan;
+          });
+          for (const [path, why2] of reply.problems) host.noteProblem(path, why2);
+          for (const k of reply.held) this.holder.set(files[reply.scan + k].path, w);
+          if (held.has(w)) feed(w);
+          partDone();
+        };
+        const onStop = () => {
+          const mine = held.get(w);
+          if (!mine) return;
+          held.delete(w);
+          this.workers.splice(this.workers.indexOf(w), 1);
+          for (const [path, holder] of this.holder) if (holder === w) this.holder.delete(path);
+          void w.terminate();
+          const orphaned = [...mine, ...held.size === 0 ? parts.slice(next) : []];
+          if (held.size === 0) next = parts.length;
+          for (const part of orphaned) {
+            inThisThread(part);
+            partDone();
+          }
+        };
+        const onExit = (code) => {
+          if (code !== 0) onStop();
+        };
+        w.on("message", onMessage);
+        w.on("error", onStop);
+        w.on("exit", onExit);
+        detach.push(() => {
+          w.off("message", onMessage);
+          w.off("error", onStop);
+          w.off("exit", onExit);
+        });
+      }
+      if (parts.length === 0) {
+        resolvePromise(scans);
+        return;
+      }
+      for (const w of this.workers) feed(w);
+    });
+  }
+};
 
 // src/engine/cache.ts
 import { createHash as createHash3 } from "node:crypto";
@@ -67204,7 +67356,7 @@ function diagnosticFinding(d) {
 function defaultRuleRuns(rules = builtinRules) {
   return rules.map((rule16) => ({ rule: rule16, severity: rule16.meta.severity, options: { ...rule16.meta.defaultOptions ?? {} } }));
 }
-async function prepare(paths, options) {
+async function prepare(paths, options, reading) {
   const cwd = options.cwd ?? process.cwd();
   const walkProblems = /* @__PURE__ */ new Map();
   let files = await discover(paths, { cwd, ignore: options.ignore, problems: walkProblems });
@@ -67233,21 +67385,16 @@ async function prepare(paths, options) {
   };
   const hashes = /* @__PURE__ */ new Map();
   const texts = new TextStore();
-  const generated = options.includeGenerated ? void 0 : (f, text3) => {
-    if (!(f.kind === "json" && generatedBesideBicep(f.path, text3, host))) return false;
-    texts.forget([f.path]);
-    return true;
-  };
-  let closures = moduleClosures(
-    files,
-    (path) => {
-      const text3 = host.readUncached(path);
-      if (text3 !== void 0) texts.set(path, text3);
-      if (options.cache && text3 !== void 0) hashes.set(path, contentHash(text3));
-      return text3;
-    },
-    generated
-  );
+  const pool = options.cache || options.shard ? void 0 : WorkerPool.start({ ...setup, lint: reading.lint }, reading.jobs, files.length, options.scanInWorkersFrom);
+  let closures;
+  try {
+    const scanOne = scanning(setup, host);
+    const scans = pool ? await pool.scan(files, host, texts, scanOne) : scanInThisThread(files, host, texts, scanOne, options.cache ? (path, text3) => hashes.set(path, contentHash(text3)) : void 0);
+    closures = closuresOf(files, scans);
+  } catch (e) {
+    pool?.terminate();
+    throw e;
+  }
   if (options.shard) {
     const all = closures;
     closures = shardClosures(closures, options.shard.index, options.shard.count);
@@ -67282,22 +67429,22 @@ async function prepare(paths, options) {
   }
   const groups = options.cache ? closures.map((c) => [c]) : batches(closures, options.batchSize);
   const work = groups.map((group) => ({ files: group.flatMap((c) => c.files), size: group.reduce((n2, c) => n2 + c.size, 0) }));
-  return { files, walkProblems, host, setup, work, keys, hits, texts };
+  return { files, walkProblems, host, setup, work, keys, hits, texts, pool };
 }
 function progressOf(options, work) {
   const total = work.reduce((n2, b2) => n2 + b2.files.length, 0);
   return (done, count) => options.onProgress?.({ stage: "front-end", files: total, done, total: count });
 }
 async function lint(paths, options = {}) {
-  const prep = await prepare(paths, options);
-  const { work, setup, host } = prep;
   const runs = options.rules ?? defaultRuleRuns();
   const knownRuleIds = [...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)];
   const linter = new BatchLinter(runs, options.config, { knownRuleIds, reportUnusedSuppressions: options.reportUnusedSuppressions, keepProgram: options.keepGraph });
   const transfer = linter.transferable();
-  const job = { run: (files2, texts) => linter.lint(files2, batchHost(setup, texts)), failed: failedOutcome };
   const jobs = transfer ? options.jobs ?? defaultJobs() : 1;
-  const outcomes = await runBatches(work, { ...setup, lint: transfer }, jobs, job, progressOf(options, work), options.parallelFrom, prep.texts);
+  const prep = await prepare(paths, options, { jobs, lint: transfer });
+  const { work, setup, host } = prep;
+  const job = { run: (files2, texts) => linter.lint(files2, batchHost(setup, texts)), failed: failedOutcome };
+  const outcomes = await runBatches(work, { ...setup, lint: transfer }, jobs, job, progressOf(options, work), options.parallelFrom, prep.texts, prep.pool);
   options.onProgress?.({ stage: "rules" });
   const filterAlone = (list2) => filterFindings(list2, emptyProgram(), { config: options.config, knownRuleIds: new Set(knownRuleIds), readFile: (f) => host.readFile(f) }).findings;
   const files = /* @__PURE__ */ new Set();
@@ -67989,13 +68136,13 @@ function cmp(a, b2) {
 
 // src/integrations/changed-files.ts
 import { execFileSync } from "node:child_process";
-import { readFileSync as readFileSync8 } from "node:fs";
+import { readFileSync as readFileSync7 } from "node:fs";
 import { resolve as resolve21 } from "node:path";
 function pullRequestRange(eventPath) {
   if (!eventPath) return void 0;
   let payload;
   try {
-    payload = JSON.parse(readFileSync8(eventPath, "utf8"));
+    payload = JSON.parse(readFileSync7(eventPath, "utf8"));
   } catch {
     return void 0;
   }

@@ -30,6 +30,55 @@ const BATCH_SIZE = 500_000;
 const ARM_PARENT_LEVELS = 3;
 
 /**
+ * What the scan of one file found, enough to join it to the others: computed from its text alone,
+ * so that any thread can scan (the worker pool scans in parallel, pool.ts) and this one joins.
+ */
+export interface FileScan {
+  /** Characters of text. */
+  size: number;
+  /** A file the front ends would pass over unparsed (a template generated beside its `.bicep`). */
+  skipped?: true;
+  /** It may ask for, or name the subject of, a Kubernetes workload identity. */
+  federates?: true;
+  /** Absolute paths it may name: each one discovered joins it. */
+  names: string[];
+}
+
+/** The references in one file's text (`skip`: see moduleClosures). */
+export function scanFile(f: DiscoveredFile, text: string, skip?: (file: DiscoveredFile, text: string) => boolean): FileScan {
+  if (skip?.(f, text)) return { size: text.length, skipped: true, names: [] };
+  const scan: FileScan = { size: text.length, names: [] };
+  if (f.kind === 'yaml' ? WORKLOAD_IDENTITY.test(text) : SERVICE_ACCOUNT_SUBJECT.test(text)) scan.federates = true;
+  if (f.kind === 'yaml') return scan;
+  const names = new Set<string>();
+  const dir = dirname(f.path);
+  if (f.kind === 'terraform') {
+    // Module sources and other local paths: "./x", "../x" (the folder or a file in it).
+    for (const m of text.matchAll(RELATIVE_STRING)) names.add(resolve(dir, m[1]));
+  }
+  // Names of files of the kinds grantlint reads: Bicep modules ('x.bicep', 'x.json'), ARM linked
+  // templates by relative path or artifact location ('nested/x.json'), Terraform file() reads.
+  // A regex over the text, not quote pairing: an apostrophe in a comment must not hide a path.
+  const params = f.kind === 'json' ? /^(.*)\.parameters\.jsonc?$/i.exec(f.path) : null;
+  if (params) names.add(`${params[1]}.json`);
+  if (MAY_NAME_FILE.test(text)) {
+    const parents = f.kind === 'json' ? ARM_PARENT_LEVELS : 0;
+    for (const name of fileNames(text)) {
+      const rel = name.replace(/^[/\\]+/, '');
+      let folder = dir;
+      for (let up = 0; up <= parents; up++) {
+        names.add(resolve(folder, rel));
+        const next = dirname(folder);
+        if (next === folder) break;
+        folder = next;
+      }
+    }
+  }
+  scan.names = [...names];
+  return scan;
+}
+
+/**
  * `skip`: files the front ends would pass over unparsed once read (a template the Bicep compiler
  * generated beside its `.bicep`): they join no closure, so no batch reads them again.
  */
@@ -38,6 +87,21 @@ export function moduleClosures(
   readText: (path: string) => string | undefined = readOrUndefined,
   skip?: (file: DiscoveredFile, text: string) => boolean,
 ): Closure[] {
+  return closuresOf(
+    files,
+    files.map((f) => {
+      const text = readText(f.path);
+      return text === undefined ? undefined : scanFile(f, text, skip);
+    }),
+  );
+}
+
+/**
+ * The closures of the files, from each one's scan (undefined: it could not be read). Each closure's
+ * representative is its first file in `files` whatever the order of the joins, so the result does
+ * not depend on which thread scanned what.
+ */
+export function closuresOf(files: DiscoveredFile[], scans: (FileScan | undefined)[]): Closure[] {
   const index = new Map<string, number>();
   files.forEach((f, i) => index.set(f.path, i));
   const parent = files.map((_, i) => i);
@@ -50,7 +114,6 @@ export function moduleClosures(
     const rb = find(b);
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
-  const sizes = new Array<number>(files.length).fill(0);
 
   // Terraform: a folder is one unit; the files of one folder always go together.
   const folderOf = new Map<string, number>();
@@ -65,60 +128,28 @@ export function moduleClosures(
   // Kubernetes service accounts are trusted by federated credentials through their subject, not a
   // path: manifests that ask for a workload identity join every file that may name such a subject.
   let federation: number | undefined;
-  const federate = (i: number): void => {
-    if (federation === undefined) federation = i;
-    else join(federation, i);
-  };
-
-  const skipped = new Set<number>();
-  files.forEach((f, i) => {
-    const text = readText(f.path);
-    if (text === undefined) return;
-    if (skip?.(f, text)) {
-      skipped.add(i);
-      return;
+  scans.forEach((scan, i) => {
+    if (!scan || scan.skipped) return;
+    if (scan.federates) {
+      if (federation === undefined) federation = i;
+      else join(federation, i);
     }
-    sizes[i] = text.length;
-    if (f.kind === 'yaml' ? WORKLOAD_IDENTITY.test(text) : SERVICE_ACCOUNT_SUBJECT.test(text)) federate(i);
-    if (f.kind === 'yaml') return;
-    const dir = dirname(f.path);
-    const link = (path: string): void => {
+    for (const path of scan.names) {
       const j = index.get(path);
       if (j !== undefined) join(i, j);
       const folder = folderOf.get(path);
       if (folder !== undefined) join(i, folder);
-    };
-    if (f.kind === 'terraform') {
-      // Module sources and other local paths: "./x", "../x" (the folder or a file in it).
-      for (const m of text.matchAll(RELATIVE_STRING)) link(resolve(dir, m[1]));
-    }
-    // Names of files of the kinds grantlint reads: Bicep modules ('x.bicep', 'x.json'), ARM linked
-    // templates by relative path or artifact location ('nested/x.json'), Terraform file() reads.
-    // A regex over the text, not quote pairing: an apostrophe in a comment must not hide a path.
-    const params = f.kind === 'json' ? /^(.*)\.parameters\.jsonc?$/i.exec(f.path) : null;
-    if (params) link(`${params[1]}.json`);
-    if (!MAY_NAME_FILE.test(text)) return;
-    const parents = f.kind === 'json' ? ARM_PARENT_LEVELS : 0;
-    for (const name of fileNames(text)) {
-      const rel = name.replace(/^[/\\]+/, '');
-      let folder = dir;
-      for (let up = 0; up <= parents; up++) {
-        link(resolve(folder, rel));
-        const next = dirname(folder);
-        if (next === folder) break;
-        folder = next;
-      }
     }
   });
 
   const groups = new Map<number, Closure>();
   files.forEach((f, i) => {
-    if (skipped.has(i)) return;
+    if (scans[i]?.skipped) return;
     const root = find(i);
     let c = groups.get(root);
     if (!c) groups.set(root, (c = { files: [], size: 0 }));
     c.files.push(f);
-    c.size += sizes[i];
+    c.size += scans[i]?.size ?? 0;
   });
   const closures = [...groups.values()];
   for (const c of closures) c.files.sort((a, b) => compare(a.path, b.path));

@@ -3,7 +3,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchLinter, failedOutcome } from './batch-lint.js';
-import { batchHost, lowering, type BatchJob, type BatchReply, type BatchRequest, type BatchSetup } from './pool.js';
+import type { FileScan } from './closures.js';
+import { batchHost, lowering, scanning, TextStore, type BatchJob, type BatchReply, type BatchRequest, type BatchSetup, type ScanReply, type ScanRequest } from './pool.js';
 
 const setup = workerData as BatchSetup;
 const lintSetup = setup.lint;
@@ -22,17 +23,47 @@ const COLLECT_ABOVE = 150 * 1024 * 1024;
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as () => void;
 
-// One batch at a time, in the order they came: pool.ts counts on it when a worker stops.
+/** Texts this worker read in the closure scan, held for the batches of their files. */
+const held = new TextStore(setup.textBudget);
+
+// One request at a time, in the order they came: pool.ts counts on it when a worker stops.
 let queue: Promise<void> = Promise.resolve();
-parentPort!.on('message', (request: BatchRequest) => {
-  queue = queue.then(() => answer(request));
+parentPort!.on('message', (request: BatchRequest | ScanRequest) => {
+  queue = queue.then(() => ('scan' in request ? scan(request) : answer(request)));
 });
+
+/** A part of the closure scan: read confined as the main thread would, each text held if it fits. */
+function scan(request: ScanRequest): void {
+  const host = batchHost(setup);
+  const scanOne = scanning(setup, host);
+  const reply: ScanReply = { scan: request.scan, scans: [], problems: [], held: [] };
+  request.files.forEach((f, k) => {
+    const text = host.readUncached(f.path);
+    let result: FileScan | undefined;
+    try {
+      result = text === undefined ? undefined : scanOne(f, text);
+    } catch (e) {
+      // A defect, not the file's fault: said on the file rather than the run lost.
+      host.noteProblem(f.path, `grantlint could not scan it for module references (${e instanceof Error ? e.message : String(e)})`);
+    }
+    reply.scans.push(result ?? null);
+    if (!result) {
+      const why = host.readProblem(f.path);
+      if (why) reply.problems.push([f.path, why]);
+      return;
+    }
+    if (!result.skipped && held.set(f.path, text!)) reply.held.push(k);
+  });
+  parentPort!.postMessage(reply);
+}
 
 async function answer(request: BatchRequest): Promise<void> {
   const files = request.files.map((f) => f.path);
   let result: unknown;
   try {
-    result = await job.run(request.files, request.texts);
+    const texts = request.texts ?? [];
+    for (const entry of held.take(request.files)) texts.push(entry);
+    result = await job.run(request.files, texts);
   } catch (e) {
     // Never a lost batch: a defect is a finding on each of its files (the front ends guard each
     // root already; this is the last line).

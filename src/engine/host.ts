@@ -73,6 +73,11 @@ export class CachingHost implements FrontEndHost {
     return this.problems.get(path);
   }
 
+  /** Why a read of `path` in another thread of the run failed (the workers' closure scan), as if it were this one's. */
+  noteProblem(path: string, why: string): void {
+    this.problems.set(path, why);
+  }
+
   /** The file's line index, built once. */
   lineMap(path: string): LineMap | undefined {
     if (!this.lineMaps.has(path)) {

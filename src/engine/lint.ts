@@ -15,15 +15,14 @@ import type { Finding, LintResult, Rule } from './types.js';
 import { appendAll } from '../util/arrays.js';
 import { repositoryRoot } from '../discover/root.js';
 import { checkedVarFiles, uniqueDiagnostics, unreadableFiles } from './inputs.js';
-import { batches, moduleClosures, shardClosures } from './closures.js';
+import { batches, closuresOf, shardClosures } from './closures.js';
 import { mergeProgram } from './front-ends.js';
-import { batchHost, defaultJobs, lowering, runBatches, TextStore, type BatchSetup } from './pool.js';
+import { batchHost, defaultJobs, lowering, runBatches, scanInThisThread, scanning, TextStore, WorkerPool, type BatchSetup } from './pool.js';
 import { contentHash, type CacheEntry, type ResultCache } from './cache.js';
-import { BatchLinter, diagnosticFinding, failedOutcome, type BatchOutcome } from './batch-lint.js';
+import { BatchLinter, diagnosticFinding, failedOutcome, type BatchLintSetup, type BatchOutcome } from './batch-lint.js';
 import { programGraph } from './program-graph.js';
 import { usedElsewhere, type UseEvidence } from '../graph/identity-uses.js';
 import type { DiscoveredFile } from '../discover/discover.js';
-import { generatedBesideBicep } from '../lower/arm/generated.js';
 
 export { programGraph } from './program-graph.js';
 
@@ -58,6 +57,8 @@ export interface LintOptions {
   cache?: ResultCache;
   /** Characters of text from which workers are used (tests: `0` uses them for any run). */
   parallelFrom?: number;
+  /** Discovered files from which the workers start before the closure scan and do it (tests: `0`). */
+  scanInWorkersFrom?: number;
   /**
    * Also build one identity graph of everything (`LintResult.graph`: `grantlint graph`, the
    * Action's summary); without it each batch's graph is garbage once its findings are made.
@@ -90,12 +91,24 @@ interface Prepared {
   work: { files: DiscoveredFile[]; size: number }[];
   keys: string[];
   hits?: CacheEntry[];
-  /** The texts the closure scan read, for the batches: no file is read twice. */
+  /** The texts the closure scan read in this thread, for the batches: no file is read twice. */
   texts: TextStore;
+  /** Workers that did the closure scan (they hold the other texts), for the batches. */
+  pool?: WorkerPool;
 }
 
-/** discover → module closures → shards → cache lookups → batches. */
-async function prepare(paths: string[], options: LintOptions): Promise<Prepared> {
+/** How the batches will be read: by `jobs` threads, linted whole with `lint` (or only lowered). */
+interface Reading {
+  jobs: number;
+  lint?: BatchLintSetup;
+}
+
+/**
+ * discover → module closures → shards → cache lookups → batches. In a large run (not sharded, no
+ * cache) the workers start here and do the closure scan; the caller hands the pool to runBatches
+ * or, if it throws first, the pool is stopped here.
+ */
+async function prepare(paths: string[], options: LintOptions, reading: Reading): Promise<Prepared> {
   const cwd = options.cwd ?? process.cwd();
   const walkProblems = new Map<string, string>();
   let files = await discover(paths, { cwd, ignore: options.ignore, problems: walkProblems });
@@ -127,26 +140,21 @@ async function prepare(paths: string[], options: LintOptions): Promise<Prepared>
     ...(scriptsDisabled.length > 0 ? { scriptsDisabled } : {}),
   };
   const hashes = new Map<string, string>();
-  // A template the Bicep compiler generated beside its source is passed over here already (as the
-  // ARM front end would, once read): no batch reads it again.
   const texts = new TextStore();
-  const generated = options.includeGenerated
-    ? undefined
-    : (f: DiscoveredFile, text: string) => {
-        if (!(f.kind === 'json' && generatedBesideBicep(f.path, text, host))) return false;
-        texts.forget([f.path]);
-        return true;
-      };
-  let closures = moduleClosures(
-    files,
-    (path) => {
-      const text = host.readUncached(path);
-      if (text !== undefined) texts.set(path, text);
-      if (options.cache && text !== undefined) hashes.set(path, contentHash(text));
-      return text;
-    },
-    generated,
-  );
+  const pool = options.cache || options.shard ? undefined : WorkerPool.start({ ...setup, lint: reading.lint }, reading.jobs, files.length, options.scanInWorkersFrom);
+  let closures;
+  try {
+    // A template the Bicep compiler generated beside its source is passed over here already (as the
+    // ARM front end would, once read): no batch reads it again.
+    const scanOne = scanning(setup, host);
+    const scans = pool
+      ? await pool.scan(files, host, texts, scanOne)
+      : scanInThisThread(files, host, texts, scanOne, options.cache ? (path, text) => hashes.set(path, contentHash(text)) : undefined);
+    closures = closuresOf(files, scans);
+  } catch (e) {
+    pool?.terminate();
+    throw e;
+  }
   if (options.shard) {
     const all = closures;
     closures = shardClosures(closures, options.shard.index, options.shard.count);
@@ -182,7 +190,7 @@ async function prepare(paths: string[], options: LintOptions): Promise<Prepared>
   // With a cache every closure is a batch of its own: its findings are stored apart.
   const groups = options.cache ? closures.map((c) => [c]) : batches(closures, options.batchSize);
   const work = groups.map((group) => ({ files: group.flatMap((c) => c.files), size: group.reduce((n, c) => n + c.size, 0) }));
-  return { files, walkProblems, host, setup, work, keys, hits, texts };
+  return { files, walkProblems, host, setup, work, keys, hits, texts, pool };
 }
 
 function progressOf(options: LintOptions, work: Prepared['work']): (done: number, count: number) => void {
@@ -192,9 +200,10 @@ function progressOf(options: LintOptions, work: Prepared['work']): (done: number
 
 /** discover → parse/lower/link (front ends) → one graph of everything. */
 export async function analyze(paths: string[], options: LintOptions = {}): Promise<AnalysisResult> {
-  const prep = await prepare(paths, options);
+  const jobs = options.jobs ?? defaultJobs();
+  const prep = await prepare(paths, options, { jobs });
   const { work, setup, host } = prep;
-  const parts = await runBatches(work, setup, options.jobs ?? defaultJobs(), lowering(setup), progressOf(options, work), options.parallelFrom, prep.texts);
+  const parts = await runBatches(work, setup, jobs, lowering(setup), progressOf(options, work), options.parallelFrom, prep.texts, prep.pool);
   const program: LoweredProgram = emptyProgram();
   for (const part of parts) mergeProgram(program, part);
   // The closure scan read every discovered file through `host`: what it could not read is a finding.
@@ -210,16 +219,16 @@ export async function analyze(paths: string[], options: LintOptions = {}): Promi
  * then joined: unreadable files, the cache, the baseline, the order.
  */
 export async function lint(paths: string[], options: LintOptions = {}): Promise<LintResult> {
-  const prep = await prepare(paths, options);
-  const { work, setup, host } = prep;
   const runs = options.rules ?? defaultRuleRuns();
   const knownRuleIds = [...runs.map((r) => r.rule.meta.id), ...DIAGNOSTIC_RULES.map((m) => m.id)];
   const linter = new BatchLinter(runs, options.config, { knownRuleIds, reportUnusedSuppressions: options.reportUnusedSuppressions, keepProgram: options.keepGraph });
   const transfer = linter.transferable();
-  const job = { run: (files: DiscoveredFile[], texts?: [string, string][]) => linter.lint(files, batchHost(setup, texts)), failed: failedOutcome };
   // Rules a worker cannot name (a test's own) run in this thread only.
   const jobs = transfer ? (options.jobs ?? defaultJobs()) : 1;
-  const outcomes = await runBatches(work, { ...setup, lint: transfer }, jobs, job, progressOf(options, work), options.parallelFrom, prep.texts);
+  const prep = await prepare(paths, options, { jobs, lint: transfer });
+  const { work, setup, host } = prep;
+  const job = { run: (files: DiscoveredFile[], texts?: [string, string][]) => linter.lint(files, batchHost(setup, texts)), failed: failedOutcome };
+  const outcomes = await runBatches(work, { ...setup, lint: transfer }, jobs, job, progressOf(options, work), options.parallelFrom, prep.texts, prep.pool);
   options.onProgress?.({ stage: 'rules' });
 
   const filterAlone = (list: Finding[]): Finding[] =>

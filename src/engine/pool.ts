@@ -17,8 +17,10 @@ import { Worker } from 'node:worker_threads';
 import type { DiscoveredFile } from '../discover/discover.js';
 import type { LoweredProgram } from '../model/template.js';
 import type { BatchLintSetup } from './batch-lint.js';
+import { scanFile, type FileScan } from './closures.js';
 import { analyzeFiles, failedProgram } from './front-ends.js';
 import { CachingHost } from './host.js';
+import { generatedBesideBicep } from '../lower/arm/generated.js';
 import { packageRoot } from '../util/package-root.js';
 
 /** What every batch's host needs: the same for the main thread and the workers. */
@@ -32,6 +34,23 @@ export interface BatchSetup {
   scriptsDisabled?: string[];
   /** Lint each batch whole (rules and filter stage too), not only lower it. */
   lint?: BatchLintSetup;
+  /** Characters of text a worker holds from the closure scan until their batch comes. */
+  textBudget?: number;
+}
+
+/** A part of the closure scan for a worker: it reads the files and keeps their texts for their batches. */
+export interface ScanRequest {
+  scan: number;
+  files: DiscoveredFile[];
+}
+
+export interface ScanReply {
+  scan: number;
+  /** Each file's scan; null where it could not be read (why: `problems`). */
+  scans: (FileScan | null)[];
+  problems: [string, string][];
+  /** Positions (in the request) of the files whose texts the worker now holds. */
+  held: number[];
 }
 
 export interface BatchRequest {
@@ -55,6 +74,36 @@ export interface BatchJob<R> {
 /** Lowering only: the front ends over the batch (analyze()). */
 export function lowering(setup: BatchSetup): BatchJob<LoweredProgram> {
   return { run: (files, texts) => analyzeFiles(files, batchHost(setup, texts)), failed: failedProgram };
+}
+
+/**
+ * The closure scan of one file as every thread does it: a template generated beside its `.bicep`
+ * is passed over unless the setup includes generated templates.
+ */
+export function scanning(setup: BatchSetup, host: CachingHost): (file: DiscoveredFile, text: string) => FileScan {
+  const skip = setup.includeGenerated ? undefined : (f: DiscoveredFile, text: string) => f.kind === 'json' && generatedBesideBicep(f.path, text, host);
+  return (file, text) => scanFile(file, text, skip);
+}
+
+/**
+ * The closure scan in this thread: each file read through `host` (why one could not be read is
+ * kept there) and scanned, its text kept in `texts` for its batch (`onText` sees each text read).
+ */
+export function scanInThisThread(
+  files: DiscoveredFile[],
+  host: CachingHost,
+  texts: TextStore,
+  scanOne: (file: DiscoveredFile, text: string) => FileScan,
+  onText?: (path: string, text: string) => void,
+): (FileScan | undefined)[] {
+  return files.map((f) => {
+    const text = host.readUncached(f.path);
+    if (text === undefined) return undefined;
+    onText?.(f.path, text);
+    const scan = scanOne(f, text);
+    if (!scan.skipped) texts.set(f.path, text);
+    return scan;
+  });
 }
 
 /** Below this much text a worker's start-up (loading the front ends) costs more than it saves. */
@@ -103,10 +152,13 @@ export class TextStore {
 
   constructor(private readonly budget = 64 * 1024 * 1024) {}
 
-  set(path: string, text: string): void {
-    if (this.texts.has(path) || this.held + text.length > this.budget) return;
+  /** Holds the text if it fits the budget; whether it is held. */
+  set(path: string, text: string): boolean {
+    if (this.texts.has(path)) return true;
+    if (this.held + text.length > this.budget) return false;
     this.texts.set(path, text);
     this.held += text.length;
+    return true;
   }
 
   forget(paths: Iterable<string>): void {
@@ -141,7 +193,15 @@ export async function runBatches<R>(
   onBatch?: (done: number, total: number) => void,
   minParallelSize = MIN_PARALLEL_SIZE,
   texts?: TextStore,
+  pool?: WorkerPool,
 ): Promise<R[]> {
+  if (pool && pool.workers.length > 0) {
+    if (batches.length === 0) {
+      pool.terminate();
+      return [];
+    }
+    return inWorkers(pool, batches, setup, pool.workers.length, job, onBatch, largestFirst(batches), texts);
+  }
   const total = batches.reduce((n, b) => n + b.size, 0);
   const workers = Math.min(jobs, batches.length);
   // `workers` worker threads; this one hands out the batches and gathers the results.
@@ -177,14 +237,15 @@ function largestFirst(batches: { size: number }[]): number[] {
 const AHEAD = 2;
 
 /**
- * `count` workers read the batches; this thread hands them out (in `order`) and gathers the
- * results, which with whole batches linted in the workers is little work, so it answers a worker at
- * once. Each worker holds `AHEAD` batches. A worker that stops (a defect, out of memory) costs only
+ * `count` workers read the batches (started from `script`, or those of a pool that did the closure
+ * scan); this thread hands them out (in `order`) and gathers the results, which with whole batches
+ * linted in the workers is little work, so it answers a worker at once. A pool's worker is given
+ * first the batches whose texts it holds, the largest first; then any. Each worker holds `AHEAD` batches. A worker that stops (a defect, out of memory) costs only
  * the batch it was reading, reported as a finding on each of its files; the batches it held beyond
  * that go to the workers left, or to this thread when none is left.
  */
 export function inWorkers<R>(
-  script: URL,
+  script: URL | WorkerPool,
   batches: { files: DiscoveredFile[] }[],
   setup: BatchSetup,
   count: number,
@@ -199,7 +260,24 @@ export function inWorkers<R>(
   const pool: Worker[] = [];
   // Batches a stopped worker held but had not begun: taken before the next new one.
   const requeued: number[] = [];
-  const take = (): number | undefined => (requeued.length > 0 ? requeued.shift() : next < order.length ? order[next++] : undefined);
+  const home = script instanceof WorkerPool ? script.homes(batches) : undefined;
+  const taken = new Uint8Array(batches.length);
+  const take = (w?: Worker): number | undefined => {
+    if (requeued.length > 0) return requeued.shift();
+    while (next < order.length && taken[order[next]]) next++;
+    if (next >= order.length) return undefined;
+    let pick = next;
+    if (home && w) {
+      for (let k = next; k < order.length; k++) {
+        if (!taken[order[k]] && home[order[k]] === w) {
+          pick = k;
+          break;
+        }
+      }
+    }
+    taken[order[pick]] = 1;
+    return order[pick];
+  };
   return new Promise<R[]>((resolvePromise) => {
     let settled = false;
     const stop = (): void => {
@@ -220,7 +298,7 @@ export function inWorkers<R>(
     const feed = (w: Worker): void => {
       const held = inFlight.get(w)!;
       while (held.size < AHEAD) {
-        const id = take();
+        const id = take(w);
         if (id === undefined) return;
         held.add(id);
         // A batch sent again (its worker stopped) has its texts read from disk.
@@ -251,7 +329,7 @@ export function inWorkers<R>(
       setImmediate(() => void own());
     };
     for (let i = 0; i < count; i++) {
-      const w = new Worker(script, { workerData: setup });
+      const w = script instanceof WorkerPool ? script.workers[i] : new Worker(script, { workerData: setup });
       pool.push(w);
       inFlight.set(w, new Set());
       w.on('message', (reply: BatchReply<R>) => {
@@ -266,4 +344,134 @@ export function inWorkers<R>(
       feed(w);
     }
   });
+}
+
+/** From this many discovered files the workers start before the closure scan, and do it. */
+export const SCAN_IN_WORKERS_FROM = 256;
+
+/** Files handed to a worker at a time in the closure scan: small parts keep both busy to the end. */
+const SCAN_CHUNK = 48;
+
+/** Characters of text the workers of a run hold together from the scan (as TextStore for one thread). */
+const HELD_TEXT = 64 * 1024 * 1024;
+
+/**
+ * Workers started before the closure scan: they read and scan the files in parallel (this thread
+ * only joins the scans), keep the texts, and then lint the batches, each first those whose texts
+ * it holds. The scan gives the same closures whichever thread scanned what (closuresOf).
+ */
+export class WorkerPool {
+  /** The worker holding each scanned file's text. */
+  private readonly holder = new Map<string, Worker>();
+
+  private constructor(readonly workers: Worker[]) {}
+
+  /**
+   * `jobs` workers for a run of `files` files, or none when a run that small reads in this thread
+   * (below `from` files) or there is no worker script.
+   */
+  static start(setup: BatchSetup, jobs: number, files: number, from = SCAN_IN_WORKERS_FROM, script = workerScript()): WorkerPool | undefined {
+    if (jobs < 2 || files < from || !script) return undefined;
+    const data: BatchSetup = { ...setup, textBudget: Math.floor(HELD_TEXT / jobs) };
+    return new WorkerPool(Array.from({ length: jobs }, () => new Worker(script, { workerData: data })));
+  }
+
+  terminate(): void {
+    for (const w of this.workers) void w.terminate();
+    this.workers.length = 0;
+  }
+
+  /** For each batch, the worker holding most of its files' texts (none: no worker holds any). */
+  homes(batches: { files: DiscoveredFile[] }[]): (Worker | undefined)[] {
+    return batches.map((b) => {
+      const count = new Map<Worker, number>();
+      let best: Worker | undefined;
+      for (const f of b.files) {
+        const w = this.holder.get(f.path);
+        if (!w) continue;
+        const n = (count.get(w) ?? 0) + 1;
+        count.set(w, n);
+        if (!best || n > count.get(best)!) best = w;
+      }
+      return best;
+    });
+  }
+
+  /**
+   * Each file's scan (undefined: it could not be read; why is noted in `host`, as a read of this
+   * thread would). A worker that stops leaves its unfinished parts to this thread, which keeps
+   * those texts in `texts` for the batches, and leaves the pool.
+   */
+  scan(files: DiscoveredFile[], host: CachingHost, texts: TextStore, scanOne: (file: DiscoveredFile, text: string) => FileScan): Promise<(FileScan | undefined)[]> {
+    const scans = new Array<FileScan | undefined>(files.length);
+    const parts: number[] = [];
+    for (let i = 0; i < files.length; i += SCAN_CHUNK) parts.push(i);
+    let next = 0;
+    let left = parts.length;
+    const inThisThread = (part: number): void => {
+      const end = Math.min(part + SCAN_CHUNK, files.length);
+      scanInThisThread(files.slice(part, end), host, texts, scanOne).forEach((scan, k) => (scans[part + k] = scan));
+    };
+    return new Promise((resolvePromise) => {
+      const held = new Map<Worker, Set<number>>();
+      const detach: (() => void)[] = [];
+      const partDone = (): void => {
+        if (--left > 0) return;
+        for (const d of detach) d();
+        resolvePromise(scans);
+      };
+      const feed = (w: Worker): void => {
+        const mine = held.get(w)!;
+        while (mine.size < AHEAD && next < parts.length) {
+          const part = parts[next++];
+          mine.add(part);
+          w.postMessage({ scan: part, files: files.slice(part, part + SCAN_CHUNK) } satisfies ScanRequest);
+        }
+      };
+      for (const w of [...this.workers]) {
+        held.set(w, new Set());
+        const onMessage = (reply: ScanReply): void => {
+          held.get(w)?.delete(reply.scan);
+          reply.scans.forEach((scan, k) => {
+            if (scan) scans[reply.scan + k] = scan;
+          });
+          for (const [path, why] of reply.problems) host.noteProblem(path, why);
+          for (const k of reply.held) this.holder.set(files[reply.scan + k].path, w);
+          if (held.has(w)) feed(w);
+          partDone();
+        };
+        const onStop = (): void => {
+          const mine = held.get(w);
+          if (!mine) return;
+          held.delete(w);
+          this.workers.splice(this.workers.indexOf(w), 1);
+          for (const [path, holder] of this.holder) if (holder === w) this.holder.delete(path);
+          void w.terminate();
+          // Its parts, and those no worker is left to take, are read here.
+          const orphaned = [...mine, ...(held.size === 0 ? parts.slice(next) : [])];
+          if (held.size === 0) next = parts.length;
+          for (const part of orphaned) {
+            inThisThread(part);
+            partDone();
+          }
+        };
+        const onExit = (code: number): void => {
+          if (code !== 0) onStop();
+        };
+        w.on('message', onMessage);
+        w.on('error', onStop);
+        w.on('exit', onExit);
+        detach.push(() => {
+          w.off('message', onMessage);
+          w.off('error', onStop);
+          w.off('exit', onExit);
+        });
+      }
+      if (parts.length === 0) {
+        resolvePromise(scans);
+        return;
+      }
+      for (const w of this.workers) feed(w);
+    });
+  }
 }

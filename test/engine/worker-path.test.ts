@@ -1,11 +1,12 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { discover } from '../../src/discover/discover.js';
 import { analyzeFiles } from '../../src/engine/front-ends.js';
 import { lint } from '../../src/engine/lint.js';
-import { inWorkers, lowering } from '../../src/engine/pool.js';
+import { CachingHost } from '../../src/engine/host.js';
+import { inWorkers, lowering, scanning, TextStore, WorkerPool } from '../../src/engine/pool.js';
 import type { Finding } from '../../src/engine/types.js';
 import type { FrontEndHost } from '../../src/lower/types.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -57,11 +58,62 @@ describe('the worker pool keeps confinement, --root and budgets', () => {
     expect(ids.filter((s) => s.endsWith('privileged-role'))).toEqual(['m/main.tf:2 privileged-role']);
     expect(inWorker.findings.find((f) => f.file.endsWith('azuredeploy.json'))?.message).toContain('outside the repository root');
 
+    // The workers scan for closures too (a large run): the same findings, the read refused in a
+    // worker's scan reported as this thread's would be.
+    const scanned = await lint([dir], { ...parallel, scanInWorkersFrom: 0 });
+    expect(summary(scanned.findings)).toEqual(summary(inThread.findings));
+
     // --root reaches the workers: the module beside the tree is read there, its Owner grant found.
     const wide = await lint([dir], { ...parallel, root: join(dir, '..') });
     expect(summary(wide.findings)).toContain(`${outside.split('/').pop()}/x.bicep:2 privileged-role`);
     expect(summary(wide.findings)).not.toContain('c/main.bicep:1 unreadable-file');
   }, 120_000);
+});
+
+describe('the closure scan in the workers', () => {
+  it('gives the same closures, findings, unreadable files and passed-over generated templates as this thread', async () => {
+    const generated = JSON.stringify({ $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', metadata: { _generator: { name: 'bicep', version: '0.30.3' } }, resources: [] }, null, 2);
+    const files: Record<string, string> = {
+      'app/main.bicep': `module m '../shared/m.bicep' = { name: 'm' }\n`,
+      'app/main.json': generated,
+      'shared/m.bicep': BICEP_OWNER,
+      'arm/azuredeploy.json': ARM_LINKING_PASSWD,
+      'arm/azuredeploy.parameters.json': '{ "parameters": {} }',
+      'tf/main.tf': 'module "m" {\n  source = "../tfmod"\n}\n',
+      'tfmod/main.tf': `variable "principal_id" {}\n${tfOwner()}`,
+    };
+    // Enough separate folders for several parts of the scan and several batches per worker.
+    for (let i = 0; i < 120; i++) files[`many/f${i}/main.bicep`] = BICEP_OWNER;
+    const dir = tree(files);
+    symlinkSync('/etc/passwd', join(dir, 'arm', 'outside.json'));
+    // Named on the command line, the link is discovered; reading it is refused (in a worker's scan).
+    const paths = [dir, join(dir, 'arm', 'outside.json')];
+    const inThread = await lint(paths, { cwd: dir, jobs: 1 });
+    const scanned = await lint(paths, { cwd: dir, jobs: 2, batchSize: 1, parallelFrom: 0, scanInWorkersFrom: 0 });
+    expect(scanned.findings).toEqual(inThread.findings);
+    const ids = summary(scanned.findings);
+    expect(ids).toContain('arm/outside.json:1 unreadable-file');
+    expect(ids).toContain('shared/m.bicep:2 privileged-role');
+    expect(ids).toContain('tfmod/main.tf:2 privileged-role');
+    expect(ids.filter((s) => s.endsWith('privileged-role'))).toHaveLength(122);
+    // The generated template beside its .bicep is passed over in the scan, as in this thread.
+    expect(scanned.files).not.toContain(join(dir, 'app', 'main.json'));
+    expect(scanned.files).toEqual(inThread.files);
+  }, 120_000);
+
+  it('a worker that stops during the scan leaves its parts to this thread: every file is scanned, its text kept for its batch', async () => {
+    const dir = tree({ 'crash.mjs': '' });
+    writeFileSync(join(dir, 'crash.mjs'), "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => { throw new Error('boom in a worker'); });\n");
+    for (let i = 0; i < 100; i++) writeFileSync(join(dir, `f${i}.bicep`), BICEP_OWNER);
+    const files = (await discover([dir], { cwd: dir })).filter((f) => f.kind === 'bicep');
+    const pool = WorkerPool.start({}, 2, files.length, 0, pathToFileURL(join(dir, 'crash.mjs')))!;
+    const host = new CachingHost({ root: dir });
+    const texts = new TextStore();
+    const scans = await pool.scan(files, host, texts, scanning({}, host));
+    expect(scans.map((s) => s?.size)).toEqual(files.map(() => BICEP_OWNER.length));
+    expect(pool.workers).toHaveLength(0);
+    expect(texts.take(files)).toHaveLength(files.length);
+  }, 60_000);
 });
 
 describe('a defect costs a finding, not a batch or the run', () => {
