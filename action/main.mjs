@@ -67467,13 +67467,7 @@ async function lint(paths, options = {}) {
   const all = runWideFindings(units);
   appendAll(all, filterAlone(unreadableFiles(prep.files.map((f) => f.path), diagnosed, host, prep.walkProblems).map(diagnosticFinding)));
   if (options.config) await options.config.load([...files]);
-  const seen = /* @__PURE__ */ new Set();
-  let kept = all.filter((f) => {
-    const k = JSON.stringify(f);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  let kept = withoutRepeats(all);
   kept.sort(compareFindings);
   const stats = { suppressed, baselined: 0, staleBaseline: 0 };
   if (options.baseline) {
@@ -67489,6 +67483,23 @@ async function lint(paths, options = {}) {
     result.graph = programGraph(program, (f) => host.readFile(f));
   }
   return result;
+}
+function withoutRepeats(findings) {
+  const seen = /* @__PURE__ */ new Map();
+  return findings.filter((f) => {
+    const { start, end } = f.range;
+    const key2 = `${f.ruleId}\0${f.fingerprint}\0${f.file}\0${start.line}:${start.column}-${end.line}:${end.column}\0${f.message}`;
+    const entry = seen.get(key2);
+    if (!entry) {
+      seen.set(key2, { first: f });
+      return true;
+    }
+    entry.texts ??= /* @__PURE__ */ new Set([JSON.stringify(entry.first)]);
+    const text3 = JSON.stringify(f);
+    if (entry.texts.has(text3)) return false;
+    entry.texts.add(text3);
+    return true;
+  });
 }
 function runWideFindings(units) {
   const out = [];

@@ -257,13 +257,7 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
   // Formats describe every rule of the configurations in force, those of modules reached too.
   if (options.config) await options.config.load([...files]);
   // A module reached from two closures reports its findings in both: one copy each.
-  const seen = new Set<string>();
-  let kept = all.filter((f) => {
-    const k = JSON.stringify(f);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  let kept = withoutRepeats(all);
   kept.sort(compareFindings);
   const stats = { suppressed, baselined: 0, staleBaseline: 0 };
   if (options.baseline) {
@@ -279,6 +273,29 @@ export async function lint(paths: string[], options: LintOptions = {}): Promise<
     result.graph = programGraph(program, (f) => host.readFile(f));
   }
   return result;
+}
+
+/**
+ * The findings without exact repeats, first copies kept in order. Findings are told apart by a
+ * short key first (rule, fingerprint, place, message): only findings that share it are compared
+ * whole, so a run with many findings serializes few.
+ */
+export function withoutRepeats(findings: Finding[]): Finding[] {
+  const seen = new Map<string, { first: Finding; texts?: Set<string> }>();
+  return findings.filter((f) => {
+    const { start, end } = f.range;
+    const key = `${f.ruleId}\u0000${f.fingerprint}\u0000${f.file}\u0000${start.line}:${start.column}-${end.line}:${end.column}\u0000${f.message}`;
+    const entry = seen.get(key);
+    if (!entry) {
+      seen.set(key, { first: f });
+      return true;
+    }
+    entry.texts ??= new Set([JSON.stringify(entry.first)]);
+    const text = JSON.stringify(f);
+    if (entry.texts.has(text)) return false;
+    entry.texts.add(text);
+    return true;
+  });
 }
 
 /**
