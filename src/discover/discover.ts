@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { glob, isDynamicPattern } from 'tinyglobby';
+import { glob, isDynamicPattern } from './pattern.js';
 import { describeFsError, EnvironmentError } from '../util/fs-errors.js';
 import { scriptKind } from './script-files.js';
 

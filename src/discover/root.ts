@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { isDynamicPattern } from 'tinyglobby';
+import { isDynamicPattern } from './pattern.js';
 
 /**
  * The folder reads stay inside by default: the git work tree the given paths lie in (its top level);

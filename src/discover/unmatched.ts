@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
-import { isDynamicPattern } from 'tinyglobby';
+import { isDynamicPattern } from './pattern.js';
 import { globFiles } from './discover.js';
 
 /**

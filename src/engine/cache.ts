@@ -7,7 +7,7 @@
  * The cache file is JSON, written atomically (a temporary file renamed over it); an unreadable or
  * foreign file is ignored and rewritten, never an error: the cache can always be deleted.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from './lazy-deps.js';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { UseEvidence } from '../graph/identity-uses.js';

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { DiscoveredFile } from '../discover/discover.js';
 import type { LoweredProgram } from '../model/template.js';
 import type { BatchLintSetup } from './batch-lint.js';
@@ -22,6 +22,7 @@ import { analyzeFiles, failedProgram } from './front-ends.js';
 import { CachingHost } from './host.js';
 import { generatedBesideBicep } from '../lower/arm/generated.js';
 import { packageRoot } from '../util/package-root.js';
+import { lazyWorkerThreads } from './lazy-deps.js';
 
 /** What every batch's host needs: the same for the main thread and the workers. */
 export interface BatchSetup {
@@ -329,7 +330,7 @@ export function inWorkers<R>(
       setImmediate(() => void own());
     };
     for (let i = 0; i < count; i++) {
-      const w = script instanceof WorkerPool ? script.workers[i] : new Worker(script, { workerData: setup });
+      const w = script instanceof WorkerPool ? script.workers[i] : new (lazyWorkerThreads().Worker)(script, { workerData: setup });
       pool.push(w);
       inFlight.set(w, new Set());
       w.on('message', (reply: BatchReply<R>) => {
@@ -373,7 +374,7 @@ export class WorkerPool {
   static start(setup: BatchSetup, jobs: number, files: number, from = SCAN_IN_WORKERS_FROM, script = workerScript()): WorkerPool | undefined {
     if (jobs < 2 || files < from || !script) return undefined;
     const data: BatchSetup = { ...setup, textBudget: Math.floor(HELD_TEXT / jobs) };
-    return new WorkerPool(Array.from({ length: jobs }, () => new Worker(script, { workerData: data })));
+    return new WorkerPool(Array.from({ length: jobs }, () => new (lazyWorkerThreads().Worker)(script, { workerData: data })));
   }
 
   terminate(): void {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash } from './lazy-deps.js';
 import { permissionModel, type PermissionModel } from '../graph/permissions.js';
 import type { RoleCatalog } from '../graph/roles.js';
 import type { IdentityGraph } from '../graph/types.js';

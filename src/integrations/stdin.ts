@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { escapePath } from 'tinyglobby';
+import { escapePath } from '../discover/pattern.js';
 import { fileKind } from '../discover/discover.js';
 import type { Finding } from '../engine/types.js';
 import { appendAll } from '../util/arrays.js';

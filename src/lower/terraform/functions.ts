@@ -4,7 +4,7 @@
  * evaluated arguments) so that equality still works. `uuid()` and `timestamp()` are never computed.
  * `try`, `can` and `one` need the evaluator and live there.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../../engine/lazy-deps.js';
 import type { Location } from '../../model/location.js';
 import type { Value } from '../../model/value.js';
 import { arr, isKnown, obj } from '../../model/value.js';
