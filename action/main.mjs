@@ -67284,7 +67284,19 @@ var WorkerPool = class _WorkerPool {
     const scans = new Array(files.length);
     const parts = [];
     for (let i = 0; i < files.length; i += SCAN_CHUNK) parts.push(i);
-    let next = 0;
+    const shares = /* @__PURE__ */ new Map();
+    this.workers.forEach((w, i) => {
+      const from = Math.floor(parts.length * i / this.workers.length);
+      const to = Math.floor(parts.length * (i + 1) / this.workers.length);
+      shares.set(w, parts.slice(from, to));
+    });
+    const nextPart = (w) => {
+      const own = shares.get(w);
+      if (own && own.length > 0) return own.shift();
+      let largest;
+      for (const share of shares.values()) if (share.length > (largest?.length ?? 0)) largest = share;
+      return largest?.pop();
+    };
     let left = parts.length;
     const inThisThread = (part) => {
       const end = Math.min(part + SCAN_CHUNK, files.length);
@@ -67300,8 +67312,9 @@ var WorkerPool = class _WorkerPool {
       };
       const feed = (w) => {
         const mine = held.get(w);
-        while (mine.size < AHEAD && next < parts.length) {
-          const part = parts[next++];
+        while (mine.size < AHEAD) {
+          const part = nextPart(w);
+          if (part === void 0) return;
           mine.add(part);
           w.postMessage({ scan: part, files: files.slice(part, part + SCAN_CHUNK) });
         }
@@ -67325,12 +67338,13 @@ var WorkerPool = class _WorkerPool {
           this.workers.splice(this.workers.indexOf(w), 1);
           for (const [path, holder] of this.holder) if (holder === w) this.holder.delete(path);
           void w.terminate();
-          const orphaned = [...mine, ...held.size === 0 ? parts.slice(next) : []];
-          if (held.size === 0) next = parts.length;
+          const orphaned = [...mine];
+          if (held.size === 0) for (const share of shares.values()) orphaned.push(...share.splice(0));
           for (const part of orphaned) {
             inThisThread(part);
             partDone();
           }
+          for (const other of held.keys()) feed(other);
         };
         const onExit = (code) => {
           if (code !== 0) onStop();

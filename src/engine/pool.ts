@@ -407,7 +407,22 @@ export class WorkerPool {
     const scans = new Array<FileScan | undefined>(files.length);
     const parts: number[] = [];
     for (let i = 0; i < files.length; i += SCAN_CHUNK) parts.push(i);
-    let next = 0;
+    // Each worker scans a contiguous share, front first, and then takes from the back of the
+    // largest share left: batches are runs of neighbouring closures, so most of a batch's texts
+    // are then held by one worker.
+    const shares = new Map<Worker, number[]>();
+    this.workers.forEach((w, i) => {
+      const from = Math.floor((parts.length * i) / this.workers.length);
+      const to = Math.floor((parts.length * (i + 1)) / this.workers.length);
+      shares.set(w, parts.slice(from, to));
+    });
+    const nextPart = (w: Worker): number | undefined => {
+      const own = shares.get(w);
+      if (own && own.length > 0) return own.shift();
+      let largest: number[] | undefined;
+      for (const share of shares.values()) if (share.length > (largest?.length ?? 0)) largest = share;
+      return largest?.pop();
+    };
     let left = parts.length;
     const inThisThread = (part: number): void => {
       const end = Math.min(part + SCAN_CHUNK, files.length);
@@ -423,8 +438,9 @@ export class WorkerPool {
       };
       const feed = (w: Worker): void => {
         const mine = held.get(w)!;
-        while (mine.size < AHEAD && next < parts.length) {
-          const part = parts[next++];
+        while (mine.size < AHEAD) {
+          const part = nextPart(w);
+          if (part === undefined) return;
           mine.add(part);
           w.postMessage({ scan: part, files: files.slice(part, part + SCAN_CHUNK) } satisfies ScanRequest);
         }
@@ -449,12 +465,14 @@ export class WorkerPool {
           for (const [path, holder] of this.holder) if (holder === w) this.holder.delete(path);
           void w.terminate();
           // Its parts, and those no worker is left to take, are read here.
-          const orphaned = [...mine, ...(held.size === 0 ? parts.slice(next) : [])];
-          if (held.size === 0) next = parts.length;
+          const orphaned = [...mine];
+          if (held.size === 0) for (const share of shares.values()) orphaned.push(...share.splice(0));
           for (const part of orphaned) {
             inThisThread(part);
             partDone();
           }
+          // Its share not yet handed out goes to the workers left.
+          for (const other of held.keys()) feed(other);
         };
         const onExit = (code: number): void => {
           if (code !== 0) onStop();
