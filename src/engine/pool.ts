@@ -241,9 +241,10 @@ const AHEAD = 2;
  * `count` workers read the batches (started from `script`, or those of a pool that did the closure
  * scan); this thread hands them out (in `order`) and gathers the results, which with whole batches
  * linted in the workers is little work, so it answers a worker at once. A pool's worker is given
- * first the batches whose texts it holds, the largest first; then any. Each worker holds `AHEAD` batches. A worker that stops (a defect, out of memory) costs only
- * the batch it was reading, reported as a finding on each of its files; the batches it held beyond
- * that go to the workers left, or to this thread when none is left.
+ * first the batches whose texts it holds, the largest first; then any. Each worker holds `AHEAD`
+ * batches. A worker that stops (a defect, out of memory) costs only the batch it was reading,
+ * reported as a finding on each of its files; the batches it held beyond that go to the workers
+ * left, or to this thread when none is left.
  */
 export function inWorkers<R>(
   script: URL | WorkerPool,
