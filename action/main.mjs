@@ -58839,9 +58839,13 @@ var ConfigResolver = class {
   cwd;
   builtins;
   forced;
+  /** `[forced]`, one array, so that files under `--config` share their results (`forFile`). */
+  forcedChain;
   own = /* @__PURE__ */ new Map();
   chains = /* @__PURE__ */ new Map();
   effective = /* @__PURE__ */ new Map();
+  /** Per chain of configuration files: the results by ignore and matched overrides (`forFile`). */
+  shared = /* @__PURE__ */ new WeakMap();
   /** Plugin rules by module path. */
   pluginModules = /* @__PURE__ */ new Map();
   validated = /* @__PURE__ */ new Set();
@@ -58856,11 +58860,14 @@ var ConfigResolver = class {
     if (!options.builtins) this.transferable = { cwd: options.cwd, configFile: options.configFile, plugins: options.plugins };
     this.builtins = options.builtins ?? builtinRules;
     this.allowPlugins = options.plugins ?? true;
-    if (options.configFile) this.forced = readConfigFile(resolve6(options.cwd, options.configFile), options.cwd);
+    if (options.configFile) {
+      this.forced = readConfigFile(resolve6(options.cwd, options.configFile), options.cwd);
+      this.forcedChain = [this.forced];
+    }
   }
   /** The configuration files for files in `dir`, farthest first. Reads and schema-checks them. */
   chain(dir2) {
-    if (this.forced) return [this.forced];
+    if (this.forcedChain) return this.forcedChain;
     const cached2 = this.chains.get(dir2);
     if (cached2) return cached2;
     const mine = this.configIn(dir2);
@@ -59012,6 +59019,19 @@ var ConfigResolver = class {
     const cached2 = this.effective.get(file);
     if (cached2) return cached2;
     const chain = this.chain(dirname8(file));
+    const ignored = chain.some((c) => c.ignores(file));
+    const matched = chain.map((config) => {
+      const rel = relativeInside(config.dir, file);
+      return rel === void 0 ? "" : config.overrides.flatMap((o, i) => o.matches(rel) ? [i] : []).join(",");
+    });
+    const shapeKey = `${ignored ? 1 : 0};${matched.join(";")}`;
+    let shapes = this.shared.get(chain);
+    if (!shapes) this.shared.set(chain, shapes = /* @__PURE__ */ new Map());
+    const shared = shapes.get(shapeKey);
+    if (shared) {
+      this.effective.set(file, shared);
+      return shared;
+    }
     const known2 = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
     const metas = new Map([...known2, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
     const settings = /* @__PURE__ */ new Map();
@@ -59027,17 +59047,13 @@ var ConfigResolver = class {
         settings.set(id, { severity: entry.severity, options });
       }
     };
-    for (const config of chain) {
+    for (const [i, config] of chain.entries()) {
       apply(config.rules);
-      const rel = relativeInside(config.dir, file);
-      if (rel === void 0) continue;
-      for (const override of config.overrides) if (override.matches(rel)) apply(override.rules);
+      if (matched[i] === "") continue;
+      for (const o of matched[i].split(",")) apply(config.overrides[Number(o)].rules);
     }
-    const result = {
-      configFiles: chain.map((c) => c.path),
-      ignored: chain.some((c) => c.ignores(file)),
-      rules: settings
-    };
+    const result = { configFiles: chain.map((c) => c.path), ignored, rules: settings };
+    shapes.set(shapeKey, result);
     this.effective.set(file, result);
     return result;
   }
@@ -59444,10 +59460,16 @@ function compareFindings(a, b2) {
 // src/engine/configured-rules.ts
 function runConfiguredRules(graph, config, files, options) {
   const findings = [];
+  const keys = /* @__PURE__ */ new Map();
   const optionsKey = (file, ruleId) => {
     const effective = config.forFile(file);
+    let byRule = keys.get(effective);
+    if (!byRule) keys.set(effective, byRule = /* @__PURE__ */ new Map());
+    if (byRule.has(ruleId)) return byRule.get(ruleId);
     const setting = effective.rules.get(ruleId);
-    return !setting || setting.severity === "off" || effective.ignored ? void 0 : stableJson(setting.options);
+    const key2 = !setting || setting.severity === "off" || effective.ignored ? void 0 : stableJson(setting.options);
+    byRule.set(ruleId, key2);
+    return key2;
   };
   for (const rule16 of config.rules()) {
     const groups = /* @__PURE__ */ new Map();

@@ -53,9 +53,13 @@ export class ConfigResolver {
   readonly cwd: string;
   private readonly builtins: Rule[];
   private readonly forced?: ConfigFile;
+  /** `[forced]`, one array, so that files under `--config` share their results (`forFile`). */
+  private readonly forcedChain?: ConfigFile[];
   private readonly own = new Map<string, ConfigFile | null>();
   private readonly chains = new Map<string, ConfigFile[]>();
   private readonly effective = new Map<string, EffectiveConfig>();
+  /** Per chain of configuration files: the results by ignore and matched overrides (`forFile`). */
+  private readonly shared = new WeakMap<ConfigFile[], Map<string, EffectiveConfig>>();
   /** Plugin rules by module path. */
   private readonly pluginModules = new Map<string, Rule[]>();
   private readonly validated = new Set<ConfigFile>();
@@ -72,12 +76,15 @@ export class ConfigResolver {
     if (!options.builtins) this.transferable = { cwd: options.cwd, configFile: options.configFile, plugins: options.plugins };
     this.builtins = options.builtins ?? builtinRules;
     this.allowPlugins = options.plugins ?? true;
-    if (options.configFile) this.forced = readConfigFile(resolve(options.cwd, options.configFile), options.cwd);
+    if (options.configFile) {
+      this.forced = readConfigFile(resolve(options.cwd, options.configFile), options.cwd);
+      this.forcedChain = [this.forced];
+    }
   }
 
   /** The configuration files for files in `dir`, farthest first. Reads and schema-checks them. */
   chain(dir: string): ConfigFile[] {
-    if (this.forced) return [this.forced];
+    if (this.forcedChain) return this.forcedChain;
     const cached = this.chains.get(dir);
     if (cached) return cached;
     const mine = this.configIn(dir);
@@ -243,6 +250,21 @@ export class ConfigResolver {
     const cached = this.effective.get(file);
     if (cached) return cached;
     const chain = this.chain(dirname(file));
+    // Files under the same configuration files, matched by the same overrides, share one result:
+    // a corpus of thousands of files in a few configured folders builds a few.
+    const ignored = chain.some((c) => c.ignores(file));
+    const matched = chain.map((config) => {
+      const rel = relativeInside(config.dir, file);
+      return rel === undefined ? '' : config.overrides.flatMap((o, i) => (o.matches(rel) ? [i] : [])).join(',');
+    });
+    const shapeKey = `${ignored ? 1 : 0};${matched.join(';')}`;
+    let shapes = this.shared.get(chain);
+    if (!shapes) this.shared.set(chain, (shapes = new Map()));
+    const shared = shapes.get(shapeKey);
+    if (shared) {
+      this.effective.set(file, shared);
+      return shared;
+    }
     const known = [...this.builtins, ...chain.flatMap((c) => c.plugins.flatMap((p) => this.pluginModules.get(p) ?? []))].map((r) => r.meta);
     const metas = new Map([...known, ...DIAGNOSTIC_RULES].map((m) => [m.id, m]));
     const settings = new Map<string, RuleSetting>();
@@ -258,17 +280,13 @@ export class ConfigResolver {
         settings.set(id, { severity: entry.severity, options });
       }
     };
-    for (const config of chain) {
+    for (const [i, config] of chain.entries()) {
       apply(config.rules);
-      const rel = relativeInside(config.dir, file);
-      if (rel === undefined) continue;
-      for (const override of config.overrides) if (override.matches(rel)) apply(override.rules);
+      if (matched[i] === '') continue;
+      for (const o of matched[i].split(',')) apply(config.overrides[Number(o)].rules);
     }
-    const result: EffectiveConfig = {
-      configFiles: chain.map((c) => c.path),
-      ignored: chain.some((c) => c.ignores(file)),
-      rules: settings,
-    };
+    const result: EffectiveConfig = { configFiles: chain.map((c) => c.path), ignored, rules: settings };
+    shapes.set(shapeKey, result);
     this.effective.set(file, result);
     return result;
   }

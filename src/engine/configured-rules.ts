@@ -1,5 +1,5 @@
 import type { IdentityGraph } from '../graph/types.js';
-import { stableJson, type ConfigResolver } from './config.js';
+import { stableJson, type ConfigResolver, type EffectiveConfig } from './config.js';
 import { runRules, type RunRulesOptions } from './run-rules.js';
 import type { Finding } from './types.js';
 import { appendAll } from '../util/arrays.js';
@@ -12,10 +12,18 @@ import { appendAll } from '../util/arrays.js';
  */
 export function runConfiguredRules(graph: IdentityGraph, config: ConfigResolver, files: string[], options: RunRulesOptions): Finding[] {
   const findings: Finding[] = [];
+  // Files share their effective configuration (ConfigResolver.forFile), so a key is made once per
+  // configuration and rule, not once per file and rule.
+  const keys = new Map<EffectiveConfig, Map<string, string | undefined>>();
   const optionsKey = (file: string, ruleId: string): string | undefined => {
     const effective = config.forFile(file);
+    let byRule = keys.get(effective);
+    if (!byRule) keys.set(effective, (byRule = new Map()));
+    if (byRule.has(ruleId)) return byRule.get(ruleId);
     const setting = effective.rules.get(ruleId);
-    return !setting || setting.severity === 'off' || effective.ignored ? undefined : stableJson(setting.options);
+    const key = !setting || setting.severity === 'off' || effective.ignored ? undefined : stableJson(setting.options);
+    byRule.set(ruleId, key);
+    return key;
   };
   for (const rule of config.rules()) {
     const groups = new Map<string, Record<string, unknown>>();

@@ -214,6 +214,27 @@ describe('finding and merging configuration files', () => {
     expect(sev('modules/net/main.tf', 'privileged-role')).toBe('error');
   });
 
+  it('files under the same configuration and overrides share one effective configuration; others do not', async () => {
+    const dir = tree({
+      '.grantlint.yaml': 'root: true\nignore:\n  - skip.bicep\noverrides:\n  - files: ["legacy/**"]\n    rules:\n      broad-scope: off\n',
+      'sub/.grantlint.yaml': 'rules:\n  broad-scope: info\n',
+    });
+    const resolver = new ConfigResolver({ cwd: dir });
+    await resolver.load([join(dir, 'x'), join(dir, 'sub', 'x')]);
+    const of = (rel: string) => resolver.forFile(join(dir, rel));
+    // Two folders without a configuration of their own, under the same one: one object.
+    expect(of('a/main.bicep')).toBe(of('b/c/other.bicep'));
+    expect(of('legacy/one.bicep')).toBe(of('legacy/deep/two.bicep'));
+    // An override, an ignore pattern or another configuration file in the chain makes another.
+    expect(of('legacy/one.bicep')).not.toBe(of('a/main.bicep'));
+    expect(of('legacy/one.bicep').rules.get('broad-scope')?.severity).toBe('off');
+    expect(of('a/main.bicep').rules.get('broad-scope')?.severity).toBe('warning');
+    expect(of('skip.bicep').ignored).toBe(true);
+    expect(of('a/main.bicep').ignored).toBe(false);
+    expect(of('sub/main.bicep').rules.get('broad-scope')?.severity).toBe('info');
+    expect(of('sub/main.bicep').configFiles).toEqual([join(dir, '.grantlint.yaml'), join(dir, 'sub', '.grantlint.yaml')]);
+  });
+
   it('ignore patterns are relative to the folder of the file that declares them', () => {
     const dir = tree({
       '.grantlint.yaml': 'root: true\nignore:\n  - generated/\n  - "*.generated.json"\n',
