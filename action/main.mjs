@@ -57857,10 +57857,10 @@ function hclObject(node, text3, bodies, objects, add) {
 
 // src/engine/fix/fixer.ts
 var SourceFile = class {
-  constructor(file, text3) {
+  constructor(file, text3, lines) {
     this.file = file;
     this.text = text3;
-    this.lines = new LineMap(text3);
+    this.lines = lines ?? new LineMap(text3);
     this.eol = /\r\n|\r|\n/.exec(text3)?.[0] ?? "\n";
     this.unit = indentUnit(text3);
   }
@@ -57931,15 +57931,18 @@ function indentUnit(text3) {
   return m[1].startsWith("	") ? "	" : m[1];
 }
 var SourceFixer = class {
-  constructor(read) {
+  /** `lines`, when given, is the line index of the same text `read` returns (else one is built). */
+  constructor(read, lines) {
     this.read = read;
+    this.lines = lines;
   }
   read;
+  lines;
   files = /* @__PURE__ */ new Map();
   source(file) {
     if (!this.files.has(file)) {
       const text3 = this.read(file);
-      this.files.set(file, text3 === void 0 ? null : new SourceFile(file, text3));
+      this.files.set(file, text3 === void 0 ? null : new SourceFile(file, text3, this.lines?.(file)));
     }
     return this.files.get(file) ?? void 0;
   }
@@ -59365,7 +59368,7 @@ function runRules(graph, runs, options) {
 function runEach(graph, runs, options) {
   const findings = [];
   const seen = /* @__PURE__ */ new Set();
-  const fixer = new SourceFixer((file) => options.sourceText(file));
+  const fixer = options.fixer ?? sourceFixer(options);
   for (const { rule: rule16, severity, options: ruleOptions } of runs) {
     rule16.check(graph, {
       options: ruleOptions,
@@ -59382,6 +59385,9 @@ function runEach(graph, runs, options) {
     });
   }
   return findings;
+}
+function sourceFixer(options) {
+  return new SourceFixer((file) => options.sourceText(file), options.sourceLines && ((file) => options.sourceLines(file)));
 }
 function nodeResource(node) {
   return "resource" in node ? node.resource : void 0;
@@ -59471,6 +59477,7 @@ function runConfiguredRules(graph, config, files, options) {
     byRule.set(ruleId, key2);
     return key2;
   };
+  const shared = { ...options, fixer: options.fixer ?? sourceFixer(options) };
   for (const rule16 of config.rules()) {
     const groups = /* @__PURE__ */ new Map();
     for (const file of files) {
@@ -59478,7 +59485,7 @@ function runConfiguredRules(graph, config, files, options) {
       if (key2 !== void 0 && !groups.has(key2)) groups.set(key2, config.forFile(file).rules.get(rule16.meta.id).options);
     }
     for (const [key2, ruleOptions] of groups) {
-      const run = runRules(graph, [{ rule: rule16, severity: rule16.meta.severity, options: structuredClone(ruleOptions) }], options);
+      const run = runRules(graph, [{ rule: rule16, severity: rule16.meta.severity, options: structuredClone(ruleOptions) }], shared);
       appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule16.meta.id) === key2));
     }
   }

@@ -1,6 +1,6 @@
 import type { IdentityGraph } from '../graph/types.js';
 import { stableJson, type ConfigResolver, type EffectiveConfig } from './config.js';
-import { runRules, type RunRulesOptions } from './run-rules.js';
+import { runRules, sourceFixer, type RunRulesOptions } from './run-rules.js';
 import type { Finding } from './types.js';
 import { appendAll } from '../util/arrays.js';
 
@@ -25,6 +25,8 @@ export function runConfiguredRules(graph: IdentityGraph, config: ConfigResolver,
     byRule.set(ruleId, key);
     return key;
   };
+  // One edit builder for every rule: a file a fix edits is parsed again once, not once per rule.
+  const shared: RunRulesOptions = { ...options, fixer: options.fixer ?? sourceFixer(options) };
   for (const rule of config.rules()) {
     const groups = new Map<string, Record<string, unknown>>();
     for (const file of files) {
@@ -32,7 +34,7 @@ export function runConfiguredRules(graph: IdentityGraph, config: ConfigResolver,
       if (key !== undefined && !groups.has(key)) groups.set(key, config.forFile(file).rules.get(rule.meta.id)!.options);
     }
     for (const [key, ruleOptions] of groups) {
-      const run = runRules(graph, [{ rule, severity: rule.meta.severity, options: structuredClone(ruleOptions) }], options);
+      const run = runRules(graph, [{ rule, severity: rule.meta.severity, options: structuredClone(ruleOptions) }], shared);
       appendAll(findings, groups.size === 1 ? run : run.filter((f) => optionsKey(f.file, rule.meta.id) === key));
     }
   }

@@ -25,6 +25,8 @@ export interface RunRulesOptions {
   sourceText(file: string): string | undefined;
   /** The file's line index, built once per file (else built per finding from `sourceText`). */
   sourceLines?(file: string): LineMap | undefined;
+  /** The edit builder fixes use; one shared by several runs parses each file once (else one per run). */
+  fixer?: SourceFixer;
 }
 
 /**
@@ -39,7 +41,7 @@ export function runRules(graph: IdentityGraph, runs: RuleRun[], options: RunRule
 function runEach(graph: IdentityGraph, runs: RuleRun[], options: RunRulesOptions): Finding[] {
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  const fixer = new SourceFixer((file) => options.sourceText(file));
+  const fixer = options.fixer ?? sourceFixer(options);
   for (const { rule, severity, options: ruleOptions } of runs) {
     rule.check(graph, {
       options: ruleOptions,
@@ -56,6 +58,11 @@ function runEach(graph: IdentityGraph, runs: RuleRun[], options: RunRulesOptions
     });
   }
   return findings;
+}
+
+/** An edit builder over the texts (and line indexes) the rules read. */
+export function sourceFixer(options: RunRulesOptions): SourceFixer {
+  return new SourceFixer((file) => options.sourceText(file), options.sourceLines && ((file) => options.sourceLines!(file)));
 }
 
 function nodeResource(node: GraphNode): ResourceInstance | undefined {

@@ -17,8 +17,9 @@ class SourceFile {
   constructor(
     readonly file: string,
     readonly text: string,
+    lines: LineMap | undefined,
   ) {
-    this.lines = new LineMap(text);
+    this.lines = lines ?? new LineMap(text);
     this.eol = /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
     this.unit = indentUnit(text);
   }
@@ -98,12 +99,16 @@ function indentUnit(text: string): string {
 export class SourceFixer implements Fixer {
   private readonly files = new Map<string, SourceFile | null>();
 
-  constructor(private readonly read: (file: string) => string | undefined) {}
+  /** `lines`, when given, is the line index of the same text `read` returns (else one is built). */
+  constructor(
+    private readonly read: (file: string) => string | undefined,
+    private readonly lines?: (file: string) => LineMap | undefined,
+  ) {}
 
   private source(file: string): SourceFile | undefined {
     if (!this.files.has(file)) {
       const text = this.read(file);
-      this.files.set(file, text === undefined ? null : new SourceFile(file, text));
+      this.files.set(file, text === undefined ? null : new SourceFile(file, text, this.lines?.(file)));
     }
     return this.files.get(file) ?? undefined;
   }
