@@ -53971,8 +53971,14 @@ var SINGLE_QUOTED = 0;
 function isIdentStart(c) {
   return c >= 97 /* a */ && c <= 122 /* z */ || c >= 65 /* A */ && c <= 90 /* Z */ || c === 95 /* Underscore */;
 }
+var IDENT_PART = new Uint8Array(128);
+var QUOTED_STOP = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  IDENT_PART[c] = isIdentStart(c) || c >= 48 /* D0 */ && c <= 57 /* D9 */ ? 1 : 0;
+  QUOTED_STOP[c] = c === 39 /* Quote */ || c === 13 /* CR */ || c === 10 /* LF */ || c === 92 /* Backslash */ || c === 36 /* Dollar */ ? 1 : 0;
+}
 function isIdentPart(c) {
-  return isIdentStart(c) || c >= 48 /* D0 */ && c <= 57 /* D9 */;
+  return c < 128 && IDENT_PART[c] === 1;
 }
 function isHexDigit(c) {
   return c >= 48 /* D0 */ && c <= 57 /* D9 */ || c >= 65 && c <= 70 || c >= 97 && c <= 102;
@@ -53989,6 +53995,8 @@ function lex(text3) {
   const stack = [];
   let pos = len > 0 && text3.charCodeAt(0) === 65279 /* Bom */ ? 1 : 0;
   let lineStart = true;
+  let nextCR = -1;
+  const atOrEnd = (i) => i < 0 ? len : i;
   const push = (kind, start, end) => {
     tokens.push({ kind, start, end, text: text3.slice(start, end) });
   };
@@ -54003,6 +54011,10 @@ function lex(text3) {
         return i;
       }
       const c = text3.charCodeAt(i);
+      if (c >= 128 || QUOTED_STOP[c] === 0) {
+        i++;
+        continue;
+      }
       if (c === 39 /* Quote */) {
         push(resumed ? "StringRightPiece" : "StringComplete", start, i + 1);
         return i + 1;
@@ -54081,10 +54093,15 @@ function lex(text3) {
     const start = pos;
     if (c === 32 /* Space */ || c === 9 /* Tab */) {
       pos++;
+      while (pos < len) {
+        const d = text3.charCodeAt(pos);
+        if (d !== 32 /* Space */ && d !== 9 /* Tab */) break;
+        pos++;
+      }
       continue;
     }
     if (c === 13 /* CR */ || c === 10 /* LF */) {
-      const open2 = stack.indexOf(SINGLE_QUOTED);
+      const open2 = stack.length > 0 ? stack.indexOf(SINGLE_QUOTED) : -1;
       if (open2 >= 0) {
         stack.length = open2;
         error2(start, start, "BCP004", "The string at this location is not terminated due to an unexpected new line character.");
@@ -54103,26 +54120,15 @@ function lex(text3) {
     if (c === 47 /* Slash */) {
       const d = text3.charCodeAt(pos + 1);
       if (d === 47 /* Slash */) {
-        pos += 2;
-        while (pos < len) {
-          const e = text3.charCodeAt(pos);
-          if (e === 13 /* CR */ || e === 10 /* LF */) break;
-          pos++;
-        }
+        if (nextCR < pos) nextCR = atOrEnd(text3.indexOf("\r", pos));
+        pos = Math.min(atOrEnd(text3.indexOf("\n", pos + 2)), nextCR);
         comments.push({ start, end: pos, text: text3.slice(start, pos), block: false });
         continue;
       }
       if (d === 42 /* Star */) {
-        pos += 2;
-        let closed = false;
-        while (pos < len) {
-          if (text3.charCodeAt(pos) === 42 /* Star */ && text3.charCodeAt(pos + 1) === 47 /* Slash */) {
-            pos += 2;
-            closed = true;
-            break;
-          }
-          pos++;
-        }
+        const close = text3.indexOf("*/", pos + 2);
+        const closed = close >= 0;
+        pos = closed ? close + 2 : len;
         if (!closed) {
           error2(start, pos, "BCP002", "The multi-line comment at this location is not terminated. Terminate it with the */ character sequence.");
         }
@@ -54135,15 +54141,14 @@ function lex(text3) {
       lineStart = false;
       continue;
     }
-    if (isWhitespace(c)) {
-      pos++;
-      continue;
-    }
-    const atLineStart = lineStart;
-    lineStart = false;
     if (isIdentStart(c)) {
+      lineStart = false;
       pos++;
-      while (pos < len && isIdentPart(text3.charCodeAt(pos))) pos++;
+      while (pos < len) {
+        const d = text3.charCodeAt(pos);
+        if (d >= 128 || IDENT_PART[d] === 0) break;
+        pos++;
+      }
       const n2 = pos - start;
       let kind = "Identifier";
       if (n2 === 4) {
@@ -54156,6 +54161,7 @@ function lex(text3) {
       continue;
     }
     if (c >= 48 /* D0 */ && c <= 57 /* D9 */) {
+      lineStart = false;
       pos++;
       while (pos < len) {
         const d = text3.charCodeAt(pos);
@@ -54165,6 +54171,12 @@ function lex(text3) {
       push("Integer", start, pos);
       continue;
     }
+    if (isWhitespace(c)) {
+      pos++;
+      continue;
+    }
+    const atLineStart = lineStart;
+    lineStart = false;
     switch (c) {
       case 39 /* Quote */:
         if (text3.charCodeAt(pos + 1) === 39 /* Quote */ && text3.charCodeAt(pos + 2) === 39 /* Quote */) {
@@ -55648,9 +55660,11 @@ function cookPiece(text3, kind, dollars = stringDollars(text3)) {
   let end = text3.length;
   if (!closing) end -= 2;
   else if (end - 1 >= start && text3.charCodeAt(end - 1) === 39 && !escapedAt(text3, end - 1)) end -= 1;
+  const first3 = text3.indexOf("\\", start);
+  if (first3 < 0 || first3 >= end) return end > start ? text3.slice(start, end) : "";
   let out = "";
   let run = start;
-  for (let i = start; i < end; i++) {
+  for (let i = first3; i < end; i++) {
     if (text3.charCodeAt(i) !== 92) continue;
     out += text3.slice(run, i);
     const e = text3[i + 1];

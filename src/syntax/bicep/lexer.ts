@@ -144,8 +144,17 @@ function isIdentStart(c: number): boolean {
   return (c >= Ch.a && c <= Ch.z) || (c >= Ch.A && c <= Ch.Z) || c === Ch.Underscore;
 }
 
+/** ASCII characters that continue an identifier (a table: the lexer's innermost loop reads it). */
+const IDENT_PART = new Uint8Array(128);
+/** ASCII characters at which the body of a single-quoted string needs a closer look. */
+const QUOTED_STOP = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  IDENT_PART[c] = isIdentStart(c) || (c >= Ch.D0 && c <= Ch.D9) ? 1 : 0;
+  QUOTED_STOP[c] = c === Ch.Quote || c === Ch.CR || c === Ch.LF || c === Ch.Backslash || c === Ch.Dollar ? 1 : 0;
+}
+
 function isIdentPart(c: number): boolean {
-  return isIdentStart(c) || (c >= Ch.D0 && c <= Ch.D9);
+  return c < 128 && IDENT_PART[c] === 1;
 }
 
 function isHexDigit(c: number): boolean {
@@ -181,6 +190,9 @@ export function lex(text: string): LexResult {
   let pos = len > 0 && text.charCodeAt(0) === Ch.Bom ? 1 : 0;
   /** True while only whitespace (or nothing) precedes `pos` on the current line. */
   let lineStart = true;
+  /** The next `\r` at or after the last line comment (`len` when there is none), found once per stretch. */
+  let nextCR = -1;
+  const atOrEnd = (i: number): number => (i < 0 ? len : i);
 
   const push = (kind: TokenKind, start: number, end: number): void => {
     tokens.push({ kind, start, end, text: text.slice(start, end) });
@@ -201,6 +213,10 @@ export function lex(text: string): LexResult {
         return i;
       }
       const c = text.charCodeAt(i);
+      if (c >= 128 || QUOTED_STOP[c] === 0) {
+        i++;
+        continue;
+      }
       if (c === Ch.Quote) {
         push(resumed ? 'StringRightPiece' : 'StringComplete', start, i + 1);
         return i + 1;
@@ -288,12 +304,17 @@ export function lex(text: string): LexResult {
 
     if (c === Ch.Space || c === Ch.Tab) {
       pos++;
+      while (pos < len) {
+        const d = text.charCodeAt(pos);
+        if (d !== Ch.Space && d !== Ch.Tab) break;
+        pos++;
+      }
       continue;
     }
     if (c === Ch.CR || c === Ch.LF) {
       // A line break inside the interpolation of a single-quoted string ends that string (and any
       // string it is nested in) with an empty right piece, as the compiler does.
-      const open = stack.indexOf(SINGLE_QUOTED);
+      const open = stack.length > 0 ? stack.indexOf(SINGLE_QUOTED) : -1;
       if (open >= 0) {
         stack.length = open;
         error(start, start, 'BCP004', 'The string at this location is not terminated due to an unexpected new line character.');
@@ -312,26 +333,16 @@ export function lex(text: string): LexResult {
     if (c === Ch.Slash) {
       const d = text.charCodeAt(pos + 1);
       if (d === Ch.Slash) {
-        pos += 2;
-        while (pos < len) {
-          const e = text.charCodeAt(pos);
-          if (e === Ch.CR || e === Ch.LF) break;
-          pos++;
-        }
+        // The comment runs to the next line break: found by the engine's string search, not per character.
+        if (nextCR < pos) nextCR = atOrEnd(text.indexOf('\r', pos));
+        pos = Math.min(atOrEnd(text.indexOf('\n', pos + 2)), nextCR);
         comments.push({ start, end: pos, text: text.slice(start, pos), block: false });
         continue;
       }
       if (d === Ch.Star) {
-        pos += 2;
-        let closed = false;
-        while (pos < len) {
-          if (text.charCodeAt(pos) === Ch.Star && text.charCodeAt(pos + 1) === Ch.Slash) {
-            pos += 2;
-            closed = true;
-            break;
-          }
-          pos++;
-        }
+        const close = text.indexOf('*/', pos + 2);
+        const closed = close >= 0;
+        pos = closed ? close + 2 : len;
         if (!closed) {
           error(start, pos, 'BCP002', 'The multi-line comment at this location is not terminated. Terminate it with the */ character sequence.');
         }
@@ -344,17 +355,15 @@ export function lex(text: string): LexResult {
       lineStart = false;
       continue;
     }
-    if (isWhitespace(c)) {
-      pos++;
-      continue;
-    }
-
-    const atLineStart = lineStart;
-    lineStart = false;
-
+    // Identifiers and numbers first: most tokens are one or the other.
     if (isIdentStart(c)) {
+      lineStart = false;
       pos++;
-      while (pos < len && isIdentPart(text.charCodeAt(pos))) pos++;
+      while (pos < len) {
+        const d = text.charCodeAt(pos);
+        if (d >= 128 || IDENT_PART[d] === 0) break;
+        pos++;
+      }
       const n = pos - start;
       let kind: TokenKind = 'Identifier';
       if (n === 4) {
@@ -367,6 +376,7 @@ export function lex(text: string): LexResult {
       continue;
     }
     if (c >= Ch.D0 && c <= Ch.D9) {
+      lineStart = false;
       pos++;
       while (pos < len) {
         const d = text.charCodeAt(pos);
@@ -376,6 +386,14 @@ export function lex(text: string): LexResult {
       push('Integer', start, pos);
       continue;
     }
+
+    if (isWhitespace(c)) {
+      pos++;
+      continue;
+    }
+
+    const atLineStart = lineStart;
+    lineStart = false;
 
     switch (c) {
       case Ch.Quote:

@@ -1372,9 +1372,11 @@ export function cookPiece(text: string, kind: TokenKind, dollars = stringDollars
   let end = text.length;
   if (!closing) end -= 2;
   else if (end - 1 >= start && text.charCodeAt(end - 1) === 39 && !escapedAt(text, end - 1)) end -= 1;
+  const first = text.indexOf('\\', start);
+  if (first < 0 || first >= end) return end > start ? text.slice(start, end) : '';
   let out = '';
   let run = start;
-  for (let i = start; i < end; i++) {
+  for (let i = first; i < end; i++) {
     if (text.charCodeAt(i) !== 92) continue;
     out += text.slice(run, i);
     const e = text[i + 1];
