@@ -58319,11 +58319,14 @@ function describeSharers(grant, sharers) {
 }
 var TwinFinder = class _TwinFinder {
   buckets = /* @__PURE__ */ new Map();
+  /** Each grant's bucket, so that a lookup does not key the name again. */
+  bucketOf = /* @__PURE__ */ new Map();
   constructor(named2) {
     for (const g of named2) {
       const key2 = _TwinFinder.key(g);
       let runs = this.buckets.get(key2);
       if (!runs) this.buckets.set(key2, runs = []);
+      this.bucketOf.set(g, runs);
       const last = runs[runs.length - 1];
       if (last?.declKey === g.resource.declKey) last.grants.push(g);
       else runs.push({ declKey: g.resource.declKey, grants: [g] });
@@ -58334,7 +58337,7 @@ var TwinFinder = class _TwinFinder {
   }
   /** The first grant of another declaration with the same name (runs are contiguous and in graph order). */
   of(grant) {
-    for (const run of this.buckets.get(_TwinFinder.key(grant)) ?? []) {
+    for (const run of this.runs(grant)) {
       if (run.declKey === grant.resource.declKey) continue;
       const found = run.grants.find((other) => sameName(other, grant));
       if (found) return found;
@@ -58343,7 +58346,10 @@ var TwinFinder = class _TwinFinder {
   }
   /** Every grant whose name may be the same as this one's, in graph order (confirm with sameName). */
   sameBucket(grant) {
-    return (this.buckets.get(_TwinFinder.key(grant)) ?? []).flatMap((run) => run.grants);
+    return this.runs(grant).flatMap((run) => run.grants);
+  }
+  runs(grant) {
+    return this.bucketOf.get(grant) ?? this.buckets.get(_TwinFinder.key(grant)) ?? [];
   }
 };
 var non_idempotent_assignment_name_default = rule10;

@@ -142,12 +142,15 @@ function describeSharers(grant: Grant, sharers: Grant[]): string {
  */
 class TwinFinder {
   private readonly buckets = new Map<string, { declKey: string; grants: Grant[] }[]>();
+  /** Each grant's bucket, so that a lookup does not key the name again. */
+  private readonly bucketOf = new Map<Grant, { declKey: string; grants: Grant[] }[]>();
 
   constructor(named: Grant[]) {
     for (const g of named) {
       const key = TwinFinder.key(g);
       let runs = this.buckets.get(key);
       if (!runs) this.buckets.set(key, (runs = []));
+      this.bucketOf.set(g, runs);
       const last = runs[runs.length - 1];
       if (last?.declKey === g.resource.declKey) last.grants.push(g);
       else runs.push({ declKey: g.resource.declKey, grants: [g] });
@@ -160,7 +163,7 @@ class TwinFinder {
 
   /** The first grant of another declaration with the same name (runs are contiguous and in graph order). */
   of(grant: Grant): Grant | undefined {
-    for (const run of this.buckets.get(TwinFinder.key(grant)) ?? []) {
+    for (const run of this.runs(grant)) {
       if (run.declKey === grant.resource.declKey) continue;
       // Hash-equal names are equal but for rare collisions, so the first of a run usually matches.
       const found = run.grants.find((other) => sameName(other, grant));
@@ -171,7 +174,11 @@ class TwinFinder {
 
   /** Every grant whose name may be the same as this one's, in graph order (confirm with sameName). */
   sameBucket(grant: Grant): Grant[] {
-    return (this.buckets.get(TwinFinder.key(grant)) ?? []).flatMap((run) => run.grants);
+    return this.runs(grant).flatMap((run) => run.grants);
+  }
+
+  private runs(grant: Grant): { declKey: string; grants: Grant[] }[] {
+    return this.bucketOf.get(grant) ?? this.buckets.get(TwinFinder.key(grant)) ?? [];
   }
 }
 
