@@ -57755,7 +57755,10 @@ function walk2(root, visit) {
     }
     const n2 = x;
     if (typeof n2.kind === "string" && typeof n2.start === "number") visit(n2);
-    for (const v of Object.values(x)) if (v && typeof v === "object") stack.push(v);
+    for (const k in n2) {
+      const v = n2[k];
+      if (v && typeof v === "object") stack.push(v);
+    }
   }
 }
 function visitJson(node, add) {

@@ -105,7 +105,11 @@ function walk(root: unknown, visit: (n: AnyNode) => void): void {
     }
     const n = x as AnyNode;
     if (typeof n.kind === 'string' && typeof n.start === 'number') visit(n);
-    for (const v of Object.values(x)) if (v && typeof v === 'object') stack.push(v);
+    // for..in over a plain node, not Object.values: no array of its values per node.
+    for (const k in n) {
+      const v = (n as unknown as Record<string, unknown>)[k];
+      if (v && typeof v === 'object') stack.push(v);
+    }
   }
 }
 
