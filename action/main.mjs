@@ -67100,6 +67100,8 @@ import { existsSync as existsSync6 } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join as join9 } from "node:path";
 import { fileURLToPath as fileURLToPath2, pathToFileURL as pathToFileURL2 } from "node:url";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 function scanning(setup, host) {
   const skip = setup.includeGenerated ? void 0 : (f, text3) => f.kind === "json" && generatedBesideBicep(f.path, text3, host);
   return (file, text3) => scanFile(file, text3, skip);
@@ -67185,13 +67187,26 @@ async function runBatches(batches2, setup, jobs, job, onBatch, minParallelSize =
   const script = workers > 1 && total >= minParallelSize ? workerScript() : void 0;
   if (!script) {
     const results = [];
+    let kept = 0;
     for (const b2 of batches2) {
       results.push(await guardedRun(job, b2.files, texts?.take(b2.files)));
+      kept = releaseGarbage(COLLECT_ABOVE + kept) ?? kept;
       onBatch?.(results.length, batches2.length);
     }
     return results;
   }
   return inWorkers(script, batches2, setup, workers, job, onBatch, largestFirst(batches2), texts);
+}
+var COLLECT_ABOVE = 150 * 1024 * 1024;
+var fullCollection;
+function releaseGarbage(above = COLLECT_ABOVE) {
+  if (process.memoryUsage().heapUsed <= above) return void 0;
+  if (!fullCollection) {
+    setFlagsFromString("--expose-gc");
+    fullCollection = runInNewContext("gc");
+  }
+  fullCollection();
+  return process.memoryUsage().heapUsed;
 }
 async function guardedRun(job, files, texts) {
   try {
