@@ -5650,12 +5650,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             if (mimeType !== null) {
               switch (mimeType.essence) {
                 case "multipart/form-data": {
-                  const parsed2 = multipartFormDataParser(value, mimeType);
-                  if (parsed2 === "failure") {
+                  const parsed3 = multipartFormDataParser(value, mimeType);
+                  if (parsed3 === "failure") {
                     throw new TypeError("Failed to parse body as FormData.");
                   }
                   const fd = new FormData();
-                  fd[kState] = parsed2;
+                  fd[kState] = parsed3;
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
@@ -9035,10 +9035,10 @@ var require_env_http_proxy_agent = __commonJS({
           if (!entry) {
             continue;
           }
-          const parsed2 = entry.match(/^(.+):(\d+)$/);
+          const parsed3 = entry.match(/^(.+):(\d+)$/);
           noProxyEntries.push({
-            hostname: (parsed2 ? parsed2[1] : entry).toLowerCase(),
-            port: parsed2 ? Number.parseInt(parsed2[2], 10) : 0
+            hostname: (parsed3 ? parsed3[1] : entry).toLowerCase(),
+            port: parsed3 ? Number.parseInt(parsed3[2], 10) : 0
           });
         }
         this.#noProxyValue = noProxyValue;
@@ -15042,9 +15042,9 @@ var require_util4 = __commonJS({
       switch (type) {
         case "DataURL": {
           let dataURL = "data:";
-          const parsed2 = parseMIMEType(mimeType || "application/octet-stream");
-          if (parsed2 !== "failure") {
-            dataURL += serializeAMimeType(parsed2);
+          const parsed3 = parseMIMEType(mimeType || "application/octet-stream");
+          if (parsed3 !== "failure") {
+            dataURL += serializeAMimeType(parsed3);
           }
           dataURL += ";base64,";
           const decoder = new StringDecoder("latin1");
@@ -30490,11 +30490,11 @@ var require_fast_uri = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed2, matches) {
-      if (matches[2] !== void 0 && parsed2.path && parsed2.path[0] !== "/") {
+    function getParseError(parsed3, matches) {
+      if (matches[2] !== void 0 && parsed3.path && parsed3.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
-      if (typeof parsed2.port === "number" && (parsed2.port < 0 || parsed2.port > 65535)) {
+      if (typeof parsed3.port === "number" && (parsed3.port < 0 || parsed3.port > 65535)) {
         return "URI port is malformed.";
       }
       return void 0;
@@ -30517,30 +30517,30 @@ var require_fast_uri = __commonJS({
       const host = matches[4];
       return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
     }
-    function canonicalizeHost(parsed2, options, schemeHandler, isIP) {
-      if (hasForbiddenDomainHost(parsed2, options, schemeHandler, isIP)) {
-        parsed2.error = parsed2.error || MALFORMED_HOST_ERROR;
+    function canonicalizeHost(parsed3, options, schemeHandler, isIP) {
+      if (hasForbiddenDomainHost(parsed3, options, schemeHandler, isIP)) {
+        parsed3.error = parsed3.error || MALFORMED_HOST_ERROR;
         return true;
       }
-      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed2.host && !isIPLiteral(parsed2.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP === false && nonSimpleDomain(parsed2.host)) {
+      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed3.host && !isIPLiteral(parsed3.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP === false && nonSimpleDomain(parsed3.host)) {
         let url;
         try {
-          url = new URL("http://" + parsed2.host);
+          url = new URL("http://" + parsed3.host);
         } catch (e) {
-          parsed2.error = parsed2.error || "Host's domain name can not be converted to ASCII: " + e;
+          parsed3.error = parsed3.error || "Host's domain name can not be converted to ASCII: " + e;
           return true;
         }
         if (!isHostOnlyURL(url)) {
-          parsed2.error = parsed2.error || MALFORMED_HOST_ERROR;
+          parsed3.error = parsed3.error || MALFORMED_HOST_ERROR;
           return true;
         }
-        parsed2.host = url.hostname;
+        parsed3.host = url.hostname;
       }
       return false;
     }
-    function hasForbiddenDomainHost(parsed2, options, schemeHandler, isIP) {
+    function hasForbiddenDomainHost(parsed3, options, schemeHandler, isIP) {
       return Boolean(
-        parsed2.host && isIP === false && !isIPLiteral(parsed2.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed2.host)
+        parsed3.host && isIP === false && !isIPLiteral(parsed3.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed3.host)
       );
     }
     function isHostOnlyURL(url) {
@@ -30548,7 +30548,7 @@ var require_fast_uri = __commonJS({
     }
     function parseWithStatus(uri, opts) {
       const options = Object.assign({}, opts);
-      const parsed2 = {
+      const parsed3 = {
         scheme: void 0,
         userinfo: void 0,
         host: "",
@@ -30573,7 +30573,7 @@ var require_fast_uri = __commonJS({
       }
       const authorityMatch = uri.match(AUTHORITY_PREFIX);
       if (authorityMatch !== null && authorityMatch[1].indexOf("\\") !== -1) {
-        parsed2.error = "URI authority must not contain a literal backslash.";
+        parsed3.error = "URI authority must not contain a literal backslash.";
         malformedAuthorityOrPort = true;
       }
       const introducerMatch = uri.match(AUTHORITY_INTRODUCER_REGION);
@@ -30582,104 +30582,104 @@ var require_fast_uri = __commonJS({
         const normalizedRegion = region.replace(/[\t\n\r]/g, "");
         if (normalizedRegion.length >= 2) {
           if (normalizedRegion.slice(0, 2) !== "//") {
-            parsed2.error = parsed2.error || "URI authority must not contain a literal backslash.";
+            parsed3.error = parsed3.error || "URI authority must not contain a literal backslash.";
             malformedAuthorityOrPort = true;
           } else if (region.length !== normalizedRegion.length) {
-            parsed2.error = parsed2.error || "URI authority introducer must not contain whitespace.";
+            parsed3.error = parsed3.error || "URI authority introducer must not contain whitespace.";
             malformedAuthorityOrPort = true;
           }
         }
       }
       const matches = uri.match(URI_PARSE);
       if (matches) {
-        parsed2.scheme = matches[1];
-        parsed2.userinfo = matches[3];
-        parsed2.host = matches[4];
-        parsed2.port = parseInt(matches[5], 10);
-        parsed2.path = matches[6] || "";
-        parsed2.query = matches[7];
-        parsed2.fragment = matches[8];
-        if (parsed2.scheme !== void 0) {
-          if (VALID_SCHEME.test(parsed2.scheme)) {
-            parsed2.scheme = parsed2.scheme.toLowerCase();
+        parsed3.scheme = matches[1];
+        parsed3.userinfo = matches[3];
+        parsed3.host = matches[4];
+        parsed3.port = parseInt(matches[5], 10);
+        parsed3.path = matches[6] || "";
+        parsed3.query = matches[7];
+        parsed3.fragment = matches[8];
+        if (parsed3.scheme !== void 0) {
+          if (VALID_SCHEME.test(parsed3.scheme)) {
+            parsed3.scheme = parsed3.scheme.toLowerCase();
           } else {
-            parsed2.error = parsed2.error || MALFORMED_SCHEME_ERROR;
+            parsed3.error = parsed3.error || MALFORMED_SCHEME_ERROR;
             malformedScheme = true;
           }
         }
         malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
         if (malformedPercentEncoding) {
-          parsed2.error = parsed2.error || "URI contains malformed percent-encoding.";
+          parsed3.error = parsed3.error || "URI contains malformed percent-encoding.";
         }
-        if (isNaN(parsed2.port)) {
-          parsed2.port = matches[5];
+        if (isNaN(parsed3.port)) {
+          parsed3.port = matches[5];
         }
-        const parseError2 = getParseError(parsed2, matches);
+        const parseError2 = getParseError(parsed3, matches);
         if (parseError2 !== void 0) {
-          parsed2.error = parsed2.error || parseError2;
+          parsed3.error = parsed3.error || parseError2;
           malformedAuthorityOrPort = true;
         }
-        if (parsed2.host) {
-          const ipv4result = isIPv4(parsed2.host);
+        if (parsed3.host) {
+          const ipv4result = isIPv4(parsed3.host);
           if (ipv4result === false) {
-            const bracketedIPLiteral = isIPLiteral(parsed2.host);
-            const hasIPLiteralBracket = parsed2.host.indexOf("[") !== -1 || parsed2.host.indexOf("]") !== -1;
-            const ipv6result = normalizeIPv6(parsed2.host);
+            const bracketedIPLiteral = isIPLiteral(parsed3.host);
+            const hasIPLiteralBracket = parsed3.host.indexOf("[") !== -1 || parsed3.host.indexOf("]") !== -1;
+            const ipv6result = normalizeIPv6(parsed3.host);
             isIP = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
             malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed2.host = isIP ? ipv6result.host : ipv6result.host.toLowerCase();
+            parsed3.host = isIP ? ipv6result.host : ipv6result.host.toLowerCase();
             if (malformedIPLiteral) {
-              parsed2.error = parsed2.error || MALFORMED_HOST_ERROR;
+              parsed3.error = parsed3.error || MALFORMED_HOST_ERROR;
               malformedAuthorityOrPort = true;
             }
           } else {
             isIP = true;
           }
         }
-        if (parsed2.scheme === void 0 && parsed2.userinfo === void 0 && parsed2.host === void 0 && parsed2.port === void 0 && parsed2.query === void 0 && !parsed2.path) {
-          parsed2.reference = "same-document";
-        } else if (parsed2.scheme === void 0) {
-          parsed2.reference = "relative";
-        } else if (parsed2.fragment === void 0) {
-          parsed2.reference = "absolute";
+        if (parsed3.scheme === void 0 && parsed3.userinfo === void 0 && parsed3.host === void 0 && parsed3.port === void 0 && parsed3.query === void 0 && !parsed3.path) {
+          parsed3.reference = "same-document";
+        } else if (parsed3.scheme === void 0) {
+          parsed3.reference = "relative";
+        } else if (parsed3.fragment === void 0) {
+          parsed3.reference = "absolute";
         } else {
-          parsed2.reference = "uri";
+          parsed3.reference = "uri";
         }
-        if (options.reference && options.reference !== "suffix" && options.reference !== parsed2.reference) {
-          parsed2.error = parsed2.error || "URI is not a " + options.reference + " reference.";
+        if (options.reference && options.reference !== "suffix" && options.reference !== parsed3.reference) {
+          parsed3.error = parsed3.error || "URI is not a " + options.reference + " reference.";
         }
-        const schemeHandler = getSchemeHandler(options.scheme || parsed2.scheme);
+        const schemeHandler = getSchemeHandler(options.scheme || parsed3.scheme);
         if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed2, options, schemeHandler, isIP);
+          malformedHost = canonicalizeHost(parsed3, options, schemeHandler, isIP);
         }
-        if (uri.indexOf("%") !== -1 && parsed2.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP ? parsed2.host : normalizePercentEncoding(parsed2.host, true);
+        if (uri.indexOf("%") !== -1 && parsed3.host !== void 0 && !malformedIPLiteral) {
+          let host = isIP ? parsed3.host : normalizePercentEncoding(parsed3.host, true);
           if (!isIP) {
             host = normalizePercentEncoding(host.toLowerCase());
           }
-          parsed2.host = isIP || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP) : host;
+          parsed3.host = isIP || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP) : host;
         }
         if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
-          if (parsed2.path) {
-            parsed2.path = normalizePathEncoding(parsed2.path);
+          if (parsed3.path) {
+            parsed3.path = normalizePathEncoding(parsed3.path);
           }
-          if (parsed2.query) {
-            parsed2.query = normalizeQueryFragmentEncoding(parsed2.query);
+          if (parsed3.query) {
+            parsed3.query = normalizeQueryFragmentEncoding(parsed3.query);
           }
-          if (parsed2.fragment) {
-            parsed2.fragment = normalizeQueryFragmentEncoding(parsed2.fragment);
+          if (parsed3.fragment) {
+            parsed3.fragment = normalizeQueryFragmentEncoding(parsed3.fragment);
           }
         }
         if (schemeHandler && schemeHandler.parse) {
-          schemeHandler.parse(parsed2, options);
-          if (schemeHandler === SCHEMES.urn && parsed2.nid === void 0) {
+          schemeHandler.parse(parsed3, options);
+          if (schemeHandler === SCHEMES.urn && parsed3.nid === void 0) {
             malformedSchemeSpecific = true;
           }
         }
       } else {
-        parsed2.error = parsed2.error || "URI can not be parsed.";
+        parsed3.error = parsed3.error || "URI can not be parsed.";
       }
-      return { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
+      return { parsed: parsed3, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
     function parse2(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
@@ -30688,9 +30688,9 @@ var require_fast_uri = __commonJS({
       return normalizeStringWithStatus(uri, opts).normalized;
     }
     function normalizeStringWithStatus(uri, opts) {
-      const { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri, opts);
+      const { parsed: parsed3, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri, opts);
       return {
-        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri : serialize(parsed2, opts),
+        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri : serialize(parsed3, opts),
         malformedAuthorityOrPort,
         malformedPercentEncoding,
         malformedSchemeSpecific,
@@ -41813,14 +41813,14 @@ var require_picomatch = __commonJS({
       if (!input || typeof input !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
-      let parsed2 = { negated: false, fastpaths: true };
+      let parsed3 = { negated: false, fastpaths: true };
       if (options.fastpaths !== false && (input[0] === "." || input[0] === "*")) {
-        parsed2.output = parse2.fastpaths(input, options);
+        parsed3.output = parse2.fastpaths(input, options);
       }
-      if (!parsed2.output) {
-        parsed2 = parse2(input, options);
+      if (!parsed3.output) {
+        parsed3 = parse2(input, options);
       }
-      return picomatch2.compileRe(parsed2, options, returnOutput, returnState);
+      return picomatch2.compileRe(parsed3, options, returnOutput, returnState);
     };
     picomatch2.toRegex = (source, options) => {
       try {
@@ -57711,7 +57711,8 @@ function syntaxOf(file) {
   return void 0;
 }
 var spanKey = (start, end) => `${start}:${end}`;
-function indexSyntax(file, text3) {
+var parseAgain = (_file, _kind, text3, parse2) => parse2(text3);
+function indexSyntax(file, text3, parse2 = parseAgain) {
   const syntax = syntaxOf(file);
   if (!syntax) return void 0;
   const objects = /* @__PURE__ */ new Map();
@@ -57720,12 +57721,12 @@ function indexSyntax(file, text3) {
     return o;
   };
   if (syntax === "json") {
-    const doc = parseJson(text3);
+    const doc = parse2(file, "json", text3, parseJson);
     if (doc.root) visitJson(doc.root, add);
     return { syntax, broken: !!doc.error || !doc.root, objects };
   }
   if (syntax === "bicep") {
-    const ast2 = parseBicep(text3, { fileKind: file.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" });
+    const ast2 = parse2(file, "bicep", text3, (t) => parseBicep(t, { fileKind: file.toLowerCase().endsWith(".bicepparam") ? "bicepparam" : "bicep" }));
     const memo = /* @__PURE__ */ new Map();
     walk2(ast2, (n2) => {
       if (n2.kind === "Object") bicepObject(n2, memo, add);
@@ -57874,21 +57875,23 @@ function hclObject(node, text3, bodies, objects, add) {
 
 // src/engine/fix/fixer.ts
 var SourceFile = class {
-  constructor(file, text3, lines) {
+  constructor(file, text3, lines, parse2) {
     this.file = file;
     this.text = text3;
+    this.parse = parse2;
     this.lines = lines ?? new LineMap(text3);
     this.eol = /\r\n|\r|\n/.exec(text3)?.[0] ?? "\n";
     this.unit = indentUnit(text3);
   }
   file;
   text;
+  parse;
   lines;
   eol;
   unit;
   index;
   syntax() {
-    if (this.index === void 0) this.index = indexSyntax(this.file, this.text) ?? null;
+    if (this.index === void 0) this.index = indexSyntax(this.file, this.text, this.parse) ?? null;
     return this.index ?? void 0;
   }
   offset(pos) {
@@ -57948,18 +57951,23 @@ function indentUnit(text3) {
   return m[1].startsWith("	") ? "	" : m[1];
 }
 var SourceFixer = class {
-  /** `lines`, when given, is the line index of the same text `read` returns (else one is built). */
-  constructor(read, lines) {
+  /**
+   * `lines`, when given, is the line index of the same text `read` returns (else one is built);
+   * `parse`, the front ends' parses of those texts (else each file edited is parsed again).
+   */
+  constructor(read, lines, parse2) {
     this.read = read;
     this.lines = lines;
+    this.parse = parse2;
   }
   read;
   lines;
+  parse;
   files = /* @__PURE__ */ new Map();
   source(file) {
     if (!this.files.has(file)) {
       const text3 = this.read(file);
-      this.files.set(file, text3 === void 0 ? null : new SourceFile(file, text3, this.lines?.(file)));
+      this.files.set(file, text3 === void 0 ? null : new SourceFile(file, text3, this.lines?.(file), this.parse));
     }
     return this.files.get(file) ?? void 0;
   }
@@ -59177,6 +59185,7 @@ var CachingHost = class {
   texts = /* @__PURE__ */ new Map();
   problems = /* @__PURE__ */ new Map();
   lineMaps = /* @__PURE__ */ new Map();
+  trees;
   root;
   realRoot;
   /** Real paths of the folders files were read from: one resolution per folder, not per file. */
@@ -59192,6 +59201,7 @@ var CachingHost = class {
     this.root = opts.root ? resolve8(opts.root) : void 0;
     this.maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
     this.allowed = new Set(opts.allow ?? []);
+    if (opts.keepSyntaxTrees) this.trees = /* @__PURE__ */ new Map();
   }
   allowed;
   readFile(path) {
@@ -59221,6 +59231,15 @@ var CachingHost = class {
       this.lineMaps.set(path, text3 === void 0 ? void 0 : new LineMap(text3));
     }
     return this.lineMaps.get(path);
+  }
+  syntaxTree(path, kind, text3, parse2) {
+    if (!this.trees) return parse2(text3);
+    const key2 = `${kind}:${path}`;
+    const kept = this.trees.get(key2);
+    if (kept?.text === text3) return kept.tree;
+    const tree = parse2(text3);
+    this.trees.set(key2, { text: text3, tree });
+    return tree;
   }
   /**
    * The text without keeping it (a first look at every file, before the front ends read them):
@@ -59410,7 +59429,7 @@ function runEach(graph, runs, options) {
   return findings;
 }
 function sourceFixer(options) {
-  return new SourceFixer((file) => options.sourceText(file), options.sourceLines && ((file) => options.sourceLines(file)));
+  return new SourceFixer((file) => options.sourceText(file), options.sourceLines && ((file) => options.sourceLines(file)), options.syntaxTree);
 }
 function nodeResource(node) {
   return "resource" in node ? node.resource : void 0;
@@ -59537,24 +59556,24 @@ function parseRulesAndReason(text3) {
 }
 function collectSuppressions(program, options) {
   const out = { suppressions: [], problems: [] };
-  const check = (at, parsed2, kind, covers) => {
-    if (parsed2.rules.length === 0) {
+  const check = (at, parsed3, kind, covers) => {
+    if (parsed3.rules.length === 0) {
       out.problems.push({ at, messageId: "noRule", data: {} });
       return;
     }
     const known2 = options.knownRules(at.file);
-    const unknownRule = parsed2.rules.find((r) => !known2.has(r));
+    const unknownRule = parsed3.rules.find((r) => !known2.has(r));
     if (unknownRule) {
       const near = closest(unknownRule, known2);
       const hint = near ? ` (did you mean '${near}'?)` : "";
       out.problems.push({ at, messageId: "unknownRule", data: { rule: unknownRule, hint } });
       return;
     }
-    if (!parsed2.reason) {
-      out.problems.push({ at, messageId: "noReason", data: { rules: parsed2.rules.map((r) => `'${r}'`).join(", ") } });
+    if (!parsed3.reason) {
+      out.problems.push({ at, messageId: "noReason", data: { rules: parsed3.rules.map((r) => `'${r}'`).join(", ") } });
       return;
     }
-    out.suppressions.push({ at, rules: parsed2.rules, reason: parsed2.reason, kind, covers });
+    out.suppressions.push({ at, rules: parsed3.rules, reason: parsed3.reason, kind, covers });
   };
   const byFile = /* @__PURE__ */ new Map();
   const seenComments = /* @__PURE__ */ new Set();
@@ -59578,15 +59597,15 @@ function collectSuppressions(program, options) {
     }
     const isBicep = /\.bicep(param)?$/i.test(file);
     const skippable = (line) => commentLines.has(line) || isBicep && (lines[line - 1] ?? "").trim().startsWith("@");
-    for (const { c, parsed: parsed2 } of directives) {
-      if (parsed2.directive !== "disable-next-line") {
-        out.problems.push({ at: c.at, messageId: "unknownDirective", data: { directive: `grantlint-${parsed2.directive}` } });
+    for (const { c, parsed: parsed3 } of directives) {
+      if (parsed3.directive !== "disable-next-line") {
+        out.problems.push({ at: c.at, messageId: "unknownDirective", data: { directive: `grantlint-${parsed3.directive}` } });
         continue;
       }
       const fromLine = c.at.range.end.line + 1;
       let toLine = fromLine;
       while (toLine <= lines.length && skippable(toLine)) toLine++;
-      check(c.at, parsed2, "comment", { file, fromLine, toLine });
+      check(c.at, parsed3, "comment", { file, fromLine, toLine });
     }
   }
   const seen = /* @__PURE__ */ new Set();
@@ -59600,9 +59619,9 @@ function collectSuppressions(program, options) {
     const entries = disable.kind === "array" ? disable.items : [disable];
     for (const entry of entries) {
       const at = entry.at ?? disable.at ?? r.decl;
-      const parsed2 = metadataEntry(entry);
-      if (typeof parsed2 === "string") out.problems.push({ at, messageId: "malformed", data: { detail: parsed2 } });
-      else check(at, parsed2, "metadata", r.decl);
+      const parsed3 = metadataEntry(entry);
+      if (typeof parsed3 === "string") out.problems.push({ at, messageId: "malformed", data: { detail: parsed3 } });
+      else check(at, parsed3, "metadata", r.decl);
     }
   }
   return out;
@@ -60718,8 +60737,8 @@ function reference(args, at, ctx) {
   else if (a && a.kind === "string") {
     if (ctx.v2) target = ctx.deployment.bySymbol.get(a.value.toLowerCase());
     if (!target) {
-      const parsed2 = a.value.includes("/") ? parseResourceIdString(a) : void 0;
-      if (parsed2) target = findDeclared(ctx.deployment, parsed2.type, joinNames(parsed2.names));
+      const parsed3 = a.value.includes("/") ? parseResourceIdString(a) : void 0;
+      if (parsed3) target = findDeclared(ctx.deployment, parsed3.type, joinNames(parsed3.names));
       else {
         for (let d = ctx.deployment; d && !target; d = d.parent) {
           target = d.instances.find((r) => r.name?.kind === "string" && r.name.value.toLowerCase() === a.value.toLowerCase());
@@ -60765,13 +60784,13 @@ function normalizeScope(v, ctx) {
     return v;
   }
   if (v.kind !== "string" && v.kind !== "concat") return v;
-  const parsed2 = parseResourceIdString(v);
-  if (!parsed2) return v;
-  const found = findDeclared(ctx.deployment, parsed2.type, joinNames(parsed2.names));
+  const parsed3 = parseResourceIdString(v);
+  if (!parsed3) return v;
+  const found = findDeclared(ctx.deployment, parsed3.type, joinNames(parsed3.names));
   if (found) return mk2({ kind: "ref", resource: found, path: [] }, v.at);
   const relative10 = v.kind === "string" ? !v.value.startsWith("/") : !(v.parts[0]?.kind === "string" && v.parts[0].value.startsWith("/"));
   if (!relative10) return v;
-  return symbolicCall("resourceid", [mk2({ kind: "string", value: parsed2.type }, v.at), ...parsed2.names], v.at);
+  return symbolicCall("resourceid", [mk2({ kind: "string", value: parsed3.type }, v.at), ...parsed3.names], v.at);
 }
 function runTemplate(ctx) {
   const resources = prop(ctx.template, "resources");
@@ -61124,8 +61143,11 @@ function declPointer(r) {
 var MAX_INSTANCES = 2e5;
 var MAX_DEPLOYMENTS = 2e4;
 var LOOKS_LIKE_TEMPLATE = /deployment(Template|Parameters)\.json|"contentVersion"/i;
-function classify(file, text3) {
-  const doc = parseJson(text3);
+function parsed2(host, file, text3) {
+  return host.syntaxTree ? host.syntaxTree(file, "json", text3, parseJson) : parseJson(text3);
+}
+function classify(file, text3, host) {
+  const doc = parsed2(host, file, text3);
   const src = { file, doc };
   if (!doc.root) return { kind: LOOKS_LIKE_TEMPLATE.test(text3) ? "broken" : "other", src };
   const schema = stringProp(doc.root, "$schema");
@@ -61271,7 +61293,7 @@ var armFrontEnd = {
       const text3 = host.readFile(file);
       if (text3 === void 0 || !mayMatter(text3)) continue;
       if (!host.includeGeneratedTemplates && generatedBesideBicep(file, text3, host)) continue;
-      const c = classify(file, text3);
+      const c = classify(file, text3, host);
       if (c.kind === "template") templates.set(file, c);
       else if (c.kind === "parameters") {
         const t = templateForParameters(file);
@@ -61303,7 +61325,7 @@ var armFrontEnd = {
           const text3 = host.readFile(path);
           if (text3 === void 0) loaded.set(path, void 0);
           else {
-            const src2 = { file: path, doc: parseJson(text3) };
+            const src2 = { file: path, doc: parsed2(host, path, text3) };
             loaded.set(path, src2);
             if (!src2.doc.root) parseError(src2, program);
           }
@@ -62849,8 +62871,9 @@ function defaultParse(text3, path) {
 function isLocalBicep(p) {
   return !!p && !/^(br|ts)[:/]/i.test(p) && p.toLowerCase().endsWith(".bicep");
 }
-function analyzeBicep(files, host, parse2 = defaultParse, limits = DEFAULT_LIMITS) {
-  const run = new Run(host, parse2, limits);
+function analyzeBicep(files, host, parse2, limits = DEFAULT_LIMITS) {
+  const keep = host.syntaxTree?.bind(host);
+  const run = new Run(host, parse2 ?? (keep ? (text3, path) => keep(path, "bicep", text3, (t) => defaultParse(t, path)) : defaultParse), limits);
   const abs = files.map((f) => nodePath2.resolve(f));
   const templates = abs.filter((f) => f.toLowerCase().endsWith(".bicep"));
   const paramFiles = abs.filter((f) => f.toLowerCase().endsWith(".bicepparam"));
@@ -67129,7 +67152,7 @@ function defaultJobs() {
   return Math.max(1, availableParallelism());
 }
 function batchHost(setup, preloaded) {
-  const host = new CachingHost({ overrides: setup.overrides, root: setup.root, allow: setup.varFiles, preloaded });
+  const host = new CachingHost({ overrides: setup.overrides, root: setup.root, allow: setup.varFiles, preloaded, keepSyntaxTrees: true });
   if (setup.varFiles) host.varFiles = setup.varFiles;
   if (setup.includeGenerated) host.includeGeneratedTemplates = true;
   if (setup.scriptsDisabled) {
@@ -67475,7 +67498,12 @@ var BatchLinter = class _BatchLinter {
   async lint(files, host) {
     const program = analyzeFiles(files, host);
     const graph = programGraph(program, (f) => host.readFile(f));
-    const runOptions = { roles: roleCatalog(), sourceText: (f) => host.readFile(f), sourceLines: (f) => host.lineMap(f) };
+    const runOptions = {
+      roles: roleCatalog(),
+      sourceText: (f) => host.readFile(f),
+      sourceLines: (f) => host.lineMap(f),
+      syntaxTree: host.syntaxTree.bind(host)
+    };
     let findings;
     if (this.config) {
       await this.config.load(program.files);

@@ -83,7 +83,12 @@ export class BatchLinter {
   async lint(files: DiscoveredFile[], host: CachingHost): Promise<BatchOutcome> {
     const program = analyzeFiles(files, host);
     const graph = programGraph(program, (f) => host.readFile(f));
-    const runOptions = { roles: roleCatalog(), sourceText: (f: string) => host.readFile(f), sourceLines: (f: string) => host.lineMap(f) };
+    const runOptions = {
+      roles: roleCatalog(),
+      sourceText: (f: string) => host.readFile(f),
+      sourceLines: (f: string) => host.lineMap(f),
+      syntaxTree: host.syntaxTree.bind(host),
+    };
     let findings: Finding[];
     if (this.config) {
       await this.config.load(program.files);

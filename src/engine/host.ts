@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isInside as inside, isNormalizedAbsolute } from '../discover/root.js';
-import type { FrontEndHost } from '../lower/types.js';
+import type { FrontEndHost, ParseKind } from '../lower/types.js';
 import { LineMap } from '../model/location.js';
 import { describeFsError } from '../util/fs-errors.js';
 
@@ -24,6 +24,11 @@ export interface HostOptions {
    * hands each batch its files' texts): not read again.
    */
   preloaded?: Iterable<[string, string]>;
+  /**
+   * Keep the syntax trees the front ends parse (`syntaxTree`) until the host is dropped, for the
+   * rules' fixes: a batch's host, released with its batch. Off for a host that outlives one run.
+   */
+  keepSyntaxTrees?: boolean;
 }
 
 /**
@@ -35,6 +40,7 @@ export class CachingHost implements FrontEndHost {
   private readonly texts = new Map<string, string | undefined>();
   private readonly problems = new Map<string, string>();
   private readonly lineMaps = new Map<string, LineMap | undefined>();
+  private readonly trees?: Map<string, { text: string; tree: unknown }>;
   private readonly root?: string;
   private realRoot?: string;
   /** Real paths of the folders files were read from: one resolution per folder, not per file. */
@@ -51,6 +57,7 @@ export class CachingHost implements FrontEndHost {
     this.root = opts.root ? resolve(opts.root) : undefined;
     this.maxBytes = opts.maxFileBytes ?? MAX_FILE_BYTES;
     this.allowed = new Set(opts.allow ?? []);
+    if (opts.keepSyntaxTrees) this.trees = new Map();
   }
 
   private readonly allowed: Set<string>;
@@ -85,6 +92,16 @@ export class CachingHost implements FrontEndHost {
       this.lineMaps.set(path, text === undefined ? undefined : new LineMap(text));
     }
     return this.lineMaps.get(path);
+  }
+
+  syntaxTree<T>(path: string, kind: ParseKind, text: string, parse: (text: string) => T): T {
+    if (!this.trees) return parse(text);
+    const key = `${kind}:${path}`;
+    const kept = this.trees.get(key);
+    if (kept?.text === text) return kept.tree as T;
+    const tree = parse(text);
+    this.trees.set(key, { text, tree });
+    return tree;
   }
 
   /**

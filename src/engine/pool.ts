@@ -133,7 +133,7 @@ export function defaultJobs(): number {
 
 export function batchHost(setup: BatchSetup, preloaded?: [string, string][]): CachingHost {
   // The files the user named (`--var-file`) are read wherever they are.
-  const host = new CachingHost({ overrides: setup.overrides, root: setup.root, allow: setup.varFiles, preloaded });
+  const host = new CachingHost({ overrides: setup.overrides, root: setup.root, allow: setup.varFiles, preloaded, keepSyntaxTrees: true });
   if (setup.varFiles) host.varFiles = setup.varFiles;
   if (setup.includeGenerated) host.includeGeneratedTemplates = true;
   if (setup.scriptsDisabled) {

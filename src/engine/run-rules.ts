@@ -8,6 +8,7 @@ import { withSourceText } from '../graph/written.js';
 import { callPathNote } from './call-path.js';
 import { attachFixes } from './fix/attach.js';
 import { SourceFixer } from './fix/fixer.js';
+import type { ParseOnce } from './fix/syntax-objects.js';
 import { formatMessage } from './messages.js';
 import type { Finding, GraphNode, ReportDescriptor, Rule, Severity } from './types.js';
 
@@ -25,6 +26,8 @@ export interface RunRulesOptions {
   sourceText(file: string): string | undefined;
   /** The file's line index, built once per file (else built per finding from `sourceText`). */
   sourceLines?(file: string): LineMap | undefined;
+  /** The front ends' parses, kept for the fixes (`FrontEndHost.syntaxTree`): else a file edited is parsed again. */
+  syntaxTree?: ParseOnce;
   /** The edit builder fixes use; one shared by several runs parses each file once (else one per run). */
   fixer?: SourceFixer;
 }
@@ -62,7 +65,7 @@ function runEach(graph: IdentityGraph, runs: RuleRun[], options: RunRulesOptions
 
 /** An edit builder over the texts (and line indexes) the rules read. */
 export function sourceFixer(options: RunRulesOptions): SourceFixer {
-  return new SourceFixer((file) => options.sourceText(file), options.sourceLines && ((file) => options.sourceLines!(file)));
+  return new SourceFixer((file) => options.sourceText(file), options.sourceLines && ((file) => options.sourceLines!(file)), options.syntaxTree);
 }
 
 function nodeResource(node: GraphNode): ResourceInstance | undefined {

@@ -46,3 +46,73 @@ describe('TextStore', () => {
     ]);
   });
 });
+
+describe('each file is parsed once in a batch', () => {
+  const roleId = "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')";
+  const bicep = [
+    "resource id 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {\n  name: 'id'\n  location: 'westeurope'\n}",
+    "resource ra 'Microsoft.Authorization/roleAssignments@2022-04-01' = {\n  name: 'fixed-name'\n  properties: {",
+    `    principalId: id.properties.principalId\n    roleDefinitionId: ${roleId}\n    principalType: 'ServicePrincipal'\n  }\n}\n`,
+  ].join('\n');
+  const arm = JSON.stringify(
+    {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      resources: [
+        { type: 'Microsoft.ManagedIdentity/userAssignedIdentities', apiVersion: '2023-01-31', name: 'id', location: 'westeurope' },
+        {
+          type: 'Microsoft.Authorization/roleAssignments',
+          apiVersion: '2022-04-01',
+          name: 'fixed-name',
+          properties: {
+            principalId: "[reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', 'id'), '2023-01-31').principalId]",
+            roleDefinitionId: `[${roleId}]`,
+            principalType: 'ServicePrincipal',
+          },
+        },
+      ],
+    },
+    null,
+    2,
+  );
+
+  it("a fix edits by the front end's syntax tree: the file is not parsed again", async () => {
+    const dir = tree({ 'main.bicep': bicep, 'arm/azuredeploy.json': arm });
+    const trees = new Map<string, unknown[]>();
+    const parses: string[] = [];
+    const keep = CachingHost.prototype.syntaxTree;
+    vi.spyOn(CachingHost.prototype, 'syntaxTree').mockImplementation(function (this: CachingHost, path, kind, text, parse) {
+      const tree = keep.call(this, path, kind, text, (t) => {
+        parses.push(path);
+        return parse(t);
+      });
+      trees.set(path, [...(trees.get(path) ?? []), tree]);
+      return tree;
+    });
+    const { findings } = await lint([dir], { cwd: dir, jobs: 1 });
+    const named = findings.filter((f) => f.ruleId === 'non-idempotent-assignment-name');
+    // Both suggestions were built by the fixer, from the files' object literals.
+    expect(named.map((f) => f.suggestions?.[0]?.edits?.length ?? 0)).toEqual([1, 1]);
+    for (const file of ['main.bicep', 'arm/azuredeploy.json'].map((p) => join(dir, p))) {
+      const asked = trees.get(file) ?? [];
+      expect(asked.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(asked).size).toBe(1);
+    }
+    expect(parses.sort()).toEqual([join(dir, 'arm/azuredeploy.json'), join(dir, 'main.bicep')]);
+  });
+
+  it('a host that outlives a run keeps no trees: each caller parses', () => {
+    const host = new CachingHost();
+    let parsed = 0;
+    const parse = (text: string) => ({ text, n: ++parsed });
+    const first = host.syntaxTree('/a.bicep', 'bicep', 'x', parse);
+    expect(host.syntaxTree('/a.bicep', 'bicep', 'x', parse)).not.toBe(first);
+    const kept = new CachingHost({ keepSyntaxTrees: true });
+    const tree = kept.syntaxTree('/a.bicep', 'bicep', 'x', parse);
+    expect(kept.syntaxTree('/a.bicep', 'bicep', 'x', parse)).toBe(tree);
+    // Another text (an editor's buffer) or another parse of the same file is parsed anew.
+    expect(kept.syntaxTree('/a.bicep', 'bicep', 'y', parse)).not.toBe(tree);
+    expect(kept.syntaxTree('/a.bicep', 'json', 'y', parse)).not.toBe(tree);
+    expect(parsed).toBe(5);
+  });
+});

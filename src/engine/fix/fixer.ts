@@ -6,7 +6,7 @@
 import { LineMap, type Location } from '../../model/location.js';
 import type { Value } from '../../model/value.js';
 import type { Fixer, LiteralValue, ObjectEditor, PropertySyntax, TextEdit } from '../types.js';
-import { findObject, indexSyntax, type Syntax, type SyntaxIndex, type SyntaxMember, type SyntaxObject } from './syntax-objects.js';
+import { findObject, indexSyntax, type ParseOnce, type Syntax, type SyntaxIndex, type SyntaxMember, type SyntaxObject } from './syntax-objects.js';
 
 class SourceFile {
   readonly lines: LineMap;
@@ -18,6 +18,7 @@ class SourceFile {
     readonly file: string,
     readonly text: string,
     lines: LineMap | undefined,
+    private readonly parse?: ParseOnce,
   ) {
     this.lines = lines ?? new LineMap(text);
     this.eol = /\r\n|\r|\n/.exec(text)?.[0] ?? '\n';
@@ -25,7 +26,7 @@ class SourceFile {
   }
 
   syntax(): SyntaxIndex | undefined {
-    if (this.index === undefined) this.index = indexSyntax(this.file, this.text) ?? null;
+    if (this.index === undefined) this.index = indexSyntax(this.file, this.text, this.parse) ?? null;
     return this.index ?? undefined;
   }
 
@@ -99,16 +100,20 @@ function indentUnit(text: string): string {
 export class SourceFixer implements Fixer {
   private readonly files = new Map<string, SourceFile | null>();
 
-  /** `lines`, when given, is the line index of the same text `read` returns (else one is built). */
+  /**
+   * `lines`, when given, is the line index of the same text `read` returns (else one is built);
+   * `parse`, the front ends' parses of those texts (else each file edited is parsed again).
+   */
   constructor(
     private readonly read: (file: string) => string | undefined,
     private readonly lines?: (file: string) => LineMap | undefined,
+    private readonly parse?: ParseOnce,
   ) {}
 
   private source(file: string): SourceFile | undefined {
     if (!this.files.has(file)) {
       const text = this.read(file);
-      this.files.set(file, text === undefined ? null : new SourceFile(file, text, this.lines?.(file)));
+      this.files.set(file, text === undefined ? null : new SourceFile(file, text, this.lines?.(file), this.parse));
     }
     return this.files.get(file) ?? undefined;
   }

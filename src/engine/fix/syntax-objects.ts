@@ -9,6 +9,7 @@ import type { ObjectExpression as BicepObject } from '../../syntax/bicep/ast.js'
 import type { Body, ObjectExpression as HclObject } from '../../syntax/hcl/ast.js';
 import { parseHcl } from '../../syntax/hcl/parser.js';
 import { parseJson, type JsonNode, type JsonObject } from '../../syntax/json/index.js';
+import type { ParseKind } from '../../lower/types.js';
 
 export type Syntax = 'bicep' | 'json' | 'hcl';
 
@@ -56,7 +57,12 @@ export function syntaxOf(file: string): Syntax | undefined {
 
 const spanKey = (start: number, end: number): string => `${start}:${end}`;
 
-export function indexSyntax(file: string, text: string): SyntaxIndex | undefined {
+/** How a file is parsed for its index: `parse(text)`, or the tree a front end parsed already the same way. */
+export type ParseOnce = <T>(file: string, kind: ParseKind, text: string, parse: (text: string) => T) => T;
+
+const parseAgain: ParseOnce = (_file, _kind, text, parse) => parse(text);
+
+export function indexSyntax(file: string, text: string, parse: ParseOnce = parseAgain): SyntaxIndex | undefined {
   const syntax = syntaxOf(file);
   if (!syntax) return undefined;
   const objects = new Map<string, SyntaxObject>();
@@ -65,12 +71,12 @@ export function indexSyntax(file: string, text: string): SyntaxIndex | undefined
     return o;
   };
   if (syntax === 'json') {
-    const doc = parseJson(text);
+    const doc = parse(file, 'json', text, parseJson);
     if (doc.root) visitJson(doc.root, add);
     return { syntax, broken: !!doc.error || !doc.root, objects };
   }
   if (syntax === 'bicep') {
-    const ast = parseBicep(text, { fileKind: file.toLowerCase().endsWith('.bicepparam') ? 'bicepparam' : 'bicep' });
+    const ast = parse(file, 'bicep', text, (t) => parseBicep(t, { fileKind: file.toLowerCase().endsWith('.bicepparam') ? 'bicepparam' : 'bicep' }));
     const memo = new Map<BicepObject, SyntaxObject>();
     walk(ast, (n) => {
       if (n.kind === 'Object') bicepObject(n as unknown as BicepObject, memo, add);

@@ -33,8 +33,13 @@ interface Classified {
 
 const LOOKS_LIKE_TEMPLATE = /deployment(Template|Parameters)\.json|"contentVersion"/i;
 
-function classify(file: string, text: string): Classified {
-  const doc = parseJson(text);
+/** The document of `text`, through the host's kept trees when it keeps them (the fixes edit by the same tree). */
+function parsed(host: FrontEndHost, file: string, text: string): JsonDocument {
+  return host.syntaxTree ? host.syntaxTree(file, 'json', text, parseJson) : parseJson(text);
+}
+
+function classify(file: string, text: string, host: FrontEndHost): Classified {
+  const doc = parsed(host, file, text);
   const src = { file, doc };
   if (!doc.root) return { kind: LOOKS_LIKE_TEMPLATE.test(text) ? 'broken' : 'other', src };
   const schema = stringProp(doc.root, '$schema');
@@ -208,7 +213,7 @@ export const armFrontEnd: FrontEnd = {
       const text = host.readFile(file);
       if (text === undefined || !mayMatter(text)) continue;
       if (!host.includeGeneratedTemplates && generatedBesideBicep(file, text, host)) continue;
-      const c = classify(file, text);
+      const c = classify(file, text, host);
       if (c.kind === 'template') templates.set(file, c);
       else if (c.kind === 'parameters') {
         const t = templateForParameters(file);
@@ -243,7 +248,7 @@ export const armFrontEnd: FrontEnd = {
           const text = host.readFile(path);
           if (text === undefined) loaded.set(path, undefined);
           else {
-            const src: Source = { file: path, doc: parseJson(text) };
+            const src: Source = { file: path, doc: parsed(host, path, text) };
             loaded.set(path, src);
             if (!src.doc.root) parseError(src, program);
           }

@@ -24,8 +24,10 @@ function isLocalBicep(p: string | undefined): p is string {
 }
 
 /** Analyses Bicep files; `parse` and `limits` can be swapped for tests. */
-export function analyzeBicep(files: string[], host: FrontEndHost, parse: ParseFn = defaultParse, limits: Limits = DEFAULT_LIMITS): LoweredProgram {
-  const run = new Run(host, parse, limits);
+export function analyzeBicep(files: string[], host: FrontEndHost, parse?: ParseFn, limits: Limits = DEFAULT_LIMITS): LoweredProgram {
+  // The host keeps the trees it can for the fixes, which parse as defaultParse does.
+  const keep = host.syntaxTree?.bind(host);
+  const run = new Run(host, parse ?? (keep ? (text, path) => keep(path, 'bicep', text, (t) => defaultParse(t, path)) : defaultParse), limits);
   const abs = files.map((f) => nodePath.resolve(f));
   const templates = abs.filter((f) => f.toLowerCase().endsWith('.bicep'));
   const paramFiles = abs.filter((f) => f.toLowerCase().endsWith('.bicepparam'));
