@@ -59254,6 +59254,20 @@ var CachingHost = class {
       return void 0;
     }
   }
+  /**
+   * As `readUncached`, except that a file read from disk whose bytes `pass` judges of no use is
+   * never decoded: PASSED. A text held already (an editor's buffer) is given as it is.
+   */
+  readUncachedUnless(path, pass) {
+    if (this.texts.has(path)) return this.texts.get(path);
+    try {
+      const bytes = this.readBytes(path);
+      return pass(bytes) ? PASSED : bytes.toString("utf8");
+    } catch (e) {
+      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
+      return void 0;
+    }
+  }
   fileExists(path) {
     if (this.texts.has(path)) return this.texts.get(path) !== void 0;
     try {
@@ -59273,6 +59287,9 @@ var CachingHost = class {
     }
   }
   read(path) {
+    return this.readBytes(path).toString("utf8");
+  }
+  readBytes(path) {
     this.checkInsideRoot(path);
     const fd = openSync2(path, constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
     try {
@@ -59287,7 +59304,7 @@ var CachingHost = class {
         if (n2 === 0) break;
         filled += n2;
       }
-      return buffer.subarray(0, filled).toString("utf8");
+      return buffer.subarray(0, filled);
     } finally {
       closeSync2(fd);
     }
@@ -59322,6 +59339,7 @@ var CachingHost = class {
 };
 var ReadRefused = class extends Error {
 };
+var PASSED = /* @__PURE__ */ Symbol("passed over");
 function outsideMessage(root) {
   return `it is outside the repository root ${root}; grantlint reads only inside it (widen it with --root)`;
 }
@@ -60130,7 +60148,13 @@ var Parser4 = class {
 
 // src/lower/arm/generated.ts
 function generatedBesideBicep(file, text3, host) {
-  if (!GENERATOR_HEAD.test(text3.slice(0, 1024)) || text3.includes("relativePath")) return false;
+  return GENERATOR_HEAD.test(text3.slice(0, HEAD)) && !text3.includes("relativePath") && bicepBeside(file, host);
+}
+function generatedBytesBesideBicep(file, bytes, host) {
+  return GENERATOR_HEAD.test(bytes.toString("utf8", 0, 4 * HEAD).slice(0, HEAD)) && !bytes.includes("relativePath") && bicepBeside(file, host);
+}
+var HEAD = 1024;
+function bicepBeside(file, host) {
   const bicep = file.replace(/\.jsonc?$/i, ".bicep");
   return bicep !== file && fileExists(host, bicep);
 }
@@ -67126,17 +67150,26 @@ import { fileURLToPath as fileURLToPath2, pathToFileURL as pathToFileURL2 } from
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 function scanning(setup, host) {
-  const skip = setup.includeGenerated ? void 0 : (f, text3) => f.kind === "json" && generatedBesideBicep(f.path, text3, host);
-  return (file, text3) => scanFile(file, text3, skip);
+  if (setup.includeGenerated) {
+    return (f) => {
+      const text3 = host.readUncached(f.path);
+      return text3 === void 0 ? void 0 : { scan: scanFile(f, text3), text: text3 };
+    };
+  }
+  const skip = (f, text3) => f.kind === "json" && generatedBesideBicep(f.path, text3, host);
+  return (f) => {
+    const text3 = f.kind === "json" ? host.readUncachedUnless(f.path, (bytes) => generatedBytesBesideBicep(f.path, bytes, host)) : host.readUncached(f.path);
+    if (text3 === PASSED) return { scan: { size: 0, skipped: true, names: [] } };
+    return text3 === void 0 ? void 0 : { scan: scanFile(f, text3, skip), text: text3 };
+  };
 }
-function scanInThisThread(files, host, texts, scanOne, onText) {
+function scanInThisThread(files, texts, scanOne, onText) {
   return files.map((f) => {
-    const text3 = host.readUncached(f.path);
-    if (text3 === void 0) return void 0;
-    onText?.(f.path, text3);
-    const scan = scanOne(f, text3);
-    if (!scan.skipped) texts.set(f.path, text3);
-    return scan;
+    const read = scanOne(f);
+    if (!read) return void 0;
+    if (read.text !== void 0) onText?.(f.path, read.text);
+    if (!read.scan.skipped) texts.set(f.path, read.text);
+    return read.scan;
   });
 }
 var MIN_PARALLEL_SIZE = 4e6;
@@ -67390,7 +67423,7 @@ var WorkerPool = class _WorkerPool {
     let left = parts.length;
     const inThisThread = (part) => {
       const end = Math.min(part + SCAN_CHUNK, files.length);
-      scanInThisThread(files.slice(part, end), host, texts, scanOne).forEach((scan, k) => scans[part + k] = scan);
+      scanInThisThread(files.slice(part, end), texts, scanOne).forEach((scan, k) => scans[part + k] = scan);
     };
     return new Promise((resolvePromise) => {
       const held = /* @__PURE__ */ new Map();
@@ -67583,7 +67616,7 @@ async function prepare(paths, options, reading) {
   let closures;
   try {
     const scanOne = scanning(setup, host);
-    const scans = pool ? await pool.scan(files, host, texts, scanOne) : scanInThisThread(files, host, texts, scanOne, options.cache ? (path, text3) => hashes.set(path, contentHash(text3)) : void 0);
+    const scans = pool ? await pool.scan(files, host, texts, scanOne) : scanInThisThread(files, texts, scanOne, options.cache ? (path, text3) => hashes.set(path, contentHash(text3)) : void 0);
     closures = closuresOf(files, scans);
   } catch (e) {
     pool?.terminate();

@@ -1,8 +1,7 @@
 /** A worker of the batch pool (pool.ts): batches in, lowered programs or lint outcomes out, as the setup says. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchLinter, failedOutcome } from './batch-lint.js';
-import type { FileScan } from './closures.js';
-import { batchHost, lowering, releaseGarbage, scanning, TextStore, type BatchJob, type BatchReply, type BatchRequest, type BatchSetup, type ScanReply, type ScanRequest } from './pool.js';
+import { batchHost, lowering, releaseGarbage, scanning, TextStore, type BatchJob, type BatchReply, type BatchRequest, type BatchSetup, type ScannedFile, type ScanReply, type ScanRequest } from './pool.js';
 
 const setup = workerData as BatchSetup;
 const lintSetup = setup.lint;
@@ -24,21 +23,20 @@ function scan(request: ScanRequest): void {
   const scanOne = scanning(setup, host);
   const reply: ScanReply = { scan: request.scan, scans: [], problems: [], held: [] };
   request.files.forEach((f, k) => {
-    const text = host.readUncached(f.path);
-    let result: FileScan | undefined;
+    let result: ScannedFile | undefined;
     try {
-      result = text === undefined ? undefined : scanOne(f, text);
+      result = scanOne(f);
     } catch (e) {
       // A defect, not the file's fault: said on the file rather than the run lost.
       host.noteProblem(f.path, `grantlint could not scan it for module references (${e instanceof Error ? e.message : String(e)})`);
     }
-    reply.scans.push(result ?? null);
+    reply.scans.push(result?.scan ?? null);
     if (!result) {
       const why = host.readProblem(f.path);
       if (why) reply.problems.push([f.path, why]);
       return;
     }
-    if (!result.skipped && held.set(f.path, text!)) reply.held.push(k);
+    if (!result.scan.skipped && held.set(f.path, result.text!)) reply.held.push(k);
   });
   parentPort!.postMessage(reply);
 }

@@ -118,6 +118,21 @@ export class CachingHost implements FrontEndHost {
     }
   }
 
+  /**
+   * As `readUncached`, except that a file read from disk whose bytes `pass` judges of no use is
+   * never decoded: PASSED. A text held already (an editor's buffer) is given as it is.
+   */
+  readUncachedUnless(path: string, pass: (bytes: Buffer) => boolean): string | typeof PASSED | undefined {
+    if (this.texts.has(path)) return this.texts.get(path);
+    try {
+      const bytes = this.readBytes(path);
+      return pass(bytes) ? PASSED : bytes.toString('utf8');
+    } catch (e) {
+      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
+      return undefined;
+    }
+  }
+
   fileExists(path: string): boolean {
     if (this.texts.has(path)) return this.texts.get(path) !== undefined;
     try {
@@ -143,6 +158,10 @@ export class CachingHost implements FrontEndHost {
   }
 
   private read(path: string): string {
+    return this.readBytes(path).toString('utf8');
+  }
+
+  private readBytes(path: string): Buffer {
     this.checkInsideRoot(path);
     // O_NONBLOCK: opening a FIFO must not wait for a writer; what it is is checked on the open file.
     const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
@@ -158,7 +177,7 @@ export class CachingHost implements FrontEndHost {
         if (n === 0) break;
         filled += n;
       }
-      return buffer.subarray(0, filled).toString('utf8');
+      return buffer.subarray(0, filled);
     } finally {
       closeSync(fd);
     }
@@ -197,6 +216,9 @@ export class CachingHost implements FrontEndHost {
 }
 
 class ReadRefused extends Error {}
+
+/** What `readUncachedUnless` gives for a file passed over without decoding it. */
+export const PASSED = Symbol('passed over');
 
 function outsideMessage(root: string): string {
   return `it is outside the repository root ${root}; grantlint reads only inside it (widen it with --root)`;

@@ -149,7 +149,7 @@ async function prepare(paths: string[], options: LintOptions, reading: Reading):
     const scanOne = scanning(setup, host);
     const scans = pool
       ? await pool.scan(files, host, texts, scanOne)
-      : scanInThisThread(files, host, texts, scanOne, options.cache ? (path, text) => hashes.set(path, contentHash(text)) : undefined);
+      : scanInThisThread(files, texts, scanOne, options.cache ? (path, text) => hashes.set(path, contentHash(text)) : undefined);
     closures = closuresOf(files, scans);
   } catch (e) {
     pool?.terminate();

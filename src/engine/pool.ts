@@ -21,8 +21,8 @@ import type { LoweredProgram } from '../model/template.js';
 import type { BatchLintSetup } from './batch-lint.js';
 import { scanFile, type FileScan } from './closures.js';
 import { analyzeFiles, failedProgram } from './front-ends.js';
-import { CachingHost } from './host.js';
-import { generatedBesideBicep } from '../lower/arm/generated.js';
+import { CachingHost, PASSED } from './host.js';
+import { generatedBesideBicep, generatedBytesBesideBicep } from '../lower/arm/generated.js';
 import { packageRoot } from '../util/package-root.js';
 import { lazyWorkerThreads } from './lazy-deps.js';
 
@@ -79,33 +79,46 @@ export function lowering(setup: BatchSetup): BatchJob<LoweredProgram> {
   return { run: (files, texts) => analyzeFiles(files, batchHost(setup, texts)), failed: failedProgram };
 }
 
+/** A file read and scanned, with its text (none when the scan passed over it undecoded). */
+export interface ScannedFile {
+  scan: FileScan;
+  text?: string;
+}
+
+/** Reads and scans one file; undefined when it cannot be read (the host keeps why). */
+export type Scanner = (file: DiscoveredFile) => ScannedFile | undefined;
+
 /**
  * The closure scan of one file as every thread does it: a template generated beside its `.bicep`
- * is passed over unless the setup includes generated templates.
+ * is passed over unless the setup includes generated templates, judged on its bytes before they
+ * are decoded (a typical repository's compiled templates are most of its JSON).
  */
-export function scanning(setup: BatchSetup, host: CachingHost): (file: DiscoveredFile, text: string) => FileScan {
-  const skip = setup.includeGenerated ? undefined : (f: DiscoveredFile, text: string) => f.kind === 'json' && generatedBesideBicep(f.path, text, host);
-  return (file, text) => scanFile(file, text, skip);
+export function scanning(setup: BatchSetup, host: CachingHost): Scanner {
+  if (setup.includeGenerated) {
+    return (f) => {
+      const text = host.readUncached(f.path);
+      return text === undefined ? undefined : { scan: scanFile(f, text), text };
+    };
+  }
+  const skip = (f: DiscoveredFile, text: string): boolean => f.kind === 'json' && generatedBesideBicep(f.path, text, host);
+  return (f) => {
+    const text = f.kind === 'json' ? host.readUncachedUnless(f.path, (bytes) => generatedBytesBesideBicep(f.path, bytes, host)) : host.readUncached(f.path);
+    if (text === PASSED) return { scan: { size: 0, skipped: true, names: [] } };
+    return text === undefined ? undefined : { scan: scanFile(f, text, skip), text };
+  };
 }
 
 /**
  * The closure scan in this thread: each file read through `host` (why one could not be read is
  * kept there) and scanned, its text kept in `texts` for its batch (`onText` sees each text read).
  */
-export function scanInThisThread(
-  files: DiscoveredFile[],
-  host: CachingHost,
-  texts: TextStore,
-  scanOne: (file: DiscoveredFile, text: string) => FileScan,
-  onText?: (path: string, text: string) => void,
-): (FileScan | undefined)[] {
+export function scanInThisThread(files: DiscoveredFile[], texts: TextStore, scanOne: Scanner, onText?: (path: string, text: string) => void): (FileScan | undefined)[] {
   return files.map((f) => {
-    const text = host.readUncached(f.path);
-    if (text === undefined) return undefined;
-    onText?.(f.path, text);
-    const scan = scanOne(f, text);
-    if (!scan.skipped) texts.set(f.path, text);
-    return scan;
+    const read = scanOne(f);
+    if (!read) return undefined;
+    if (read.text !== undefined) onText?.(f.path, read.text);
+    if (!read.scan.skipped) texts.set(f.path, read.text!);
+    return read.scan;
   });
 }
 
@@ -433,7 +446,7 @@ export class WorkerPool {
    * thread would). A worker that stops leaves its unfinished parts to this thread, which keeps
    * those texts in `texts` for the batches, and leaves the pool.
    */
-  scan(files: DiscoveredFile[], host: CachingHost, texts: TextStore, scanOne: (file: DiscoveredFile, text: string) => FileScan): Promise<(FileScan | undefined)[]> {
+  scan(files: DiscoveredFile[], host: CachingHost, texts: TextStore, scanOne: Scanner): Promise<(FileScan | undefined)[]> {
     const scans = new Array<FileScan | undefined>(files.length);
     const parts: number[] = [];
     for (let i = 0; i < files.length; i += SCAN_CHUNK) parts.push(i);
@@ -456,7 +469,7 @@ export class WorkerPool {
     let left = parts.length;
     const inThisThread = (part: number): void => {
       const end = Math.min(part + SCAN_CHUNK, files.length);
-      scanInThisThread(files.slice(part, end), host, texts, scanOne).forEach((scan, k) => (scans[part + k] = scan));
+      scanInThisThread(files.slice(part, end), texts, scanOne).forEach((scan, k) => (scans[part + k] = scan));
     };
     return new Promise((resolvePromise) => {
       const held = new Map<Worker, Set<number>>();

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CachingHost } from '../../src/engine/host.js';
 import { lint } from '../../src/engine/lint.js';
 import { TextStore } from '../../src/engine/pool.js';
+import { generatedBesideBicep, generatedBytesBesideBicep } from '../../src/lower/arm/generated.js';
 import { BICEP_OWNER } from '../helpers/owner-grants.js';
 import { treeMaker } from '../helpers/tree.js';
 
@@ -18,12 +19,46 @@ describe('each file is read once in a run', () => {
       'other/x.bicep': BICEP_OWNER,
       'tf/main.tf': 'resource "azurerm_resource_group" "rg" {\n  name     = "rg"\n  location = "westeurope"\n}\n',
     });
-    const read = vi.spyOn(CachingHost.prototype as unknown as { read(path: string): string }, 'read');
+    const read = vi.spyOn(CachingHost.prototype as unknown as { readBytes(path: string): Buffer }, 'readBytes');
     const { findings } = await lint([dir], { cwd: dir, jobs: 1, batchSize: 1 });
     const paths = read.mock.calls.map(([p]) => p);
     expect(findings.filter((f) => f.ruleId === 'privileged-role')).toHaveLength(3);
     expect(new Set(paths).size).toBe(paths.length);
     expect(paths).toEqual(expect.arrayContaining(['main.bicep', 'mod/m.bicep', 'other/x.bicep', 'tf/main.tf'].map((p) => join(dir, p))));
+  });
+});
+
+describe('a template generated beside its Bicep file', () => {
+  const generated = (extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', metadata: { _generator: { name: 'bicep', version: '0.30.3' } }, resources: [], ...extra }, null, 2);
+
+  it('is passed over by the closure scan from its bytes: read once, never decoded', async () => {
+    const dir = tree({ 'app/main.bicep': BICEP_OWNER, 'app/main.json': generated(), 'lone/main.json': generated() });
+    const bytes = vi.spyOn(CachingHost.prototype as unknown as { readBytes(path: string): Buffer }, 'readBytes');
+    const decoded = vi.spyOn(CachingHost.prototype as unknown as { read(path: string): string }, 'read');
+    const { files } = await lint([dir], { cwd: dir, jobs: 1 });
+    const generatedFile = join(dir, 'app', 'main.json');
+    expect(files).not.toContain(generatedFile);
+    expect(bytes.mock.calls.filter(([p]) => p === generatedFile)).toHaveLength(1);
+    expect(decoded.mock.calls.map(([p]) => p)).not.toContain(generatedFile);
+    // Without a .bicep beside it, a compiled template is linted as any other.
+    expect(files).toContain(join(dir, 'lone', 'main.json'));
+  });
+
+  it('is judged the same from its bytes as from its text', () => {
+    const host = { readFile: () => undefined, fileExists: () => true, listFolder: () => [] };
+    const head = generated();
+    for (const before of ['', '\ufeff', 'é'.repeat(500), '😀'.repeat(300), '😀'.repeat(254), ' '.repeat(1000)]) {
+      for (const after of ['', '"relativePath"', `${'x'.repeat(5000)}relativePath`]) {
+        const text = before + head + after;
+        const judged = generatedBesideBicep('/r/main.json', text, host);
+        expect(generatedBytesBesideBicep('/r/main.json', Buffer.from(text, 'utf8'), host), JSON.stringify([before.length, after.length])).toBe(judged);
+      }
+    }
+    // The head is the first 1,024 characters of the text, not of the bytes.
+    expect(generatedBytesBesideBicep('/r/main.json', Buffer.from('é'.repeat(500) + head), host)).toBe(true);
+    expect(generatedBytesBesideBicep('/r/main.json', Buffer.from(' '.repeat(1000) + head), host)).toBe(false);
+    expect(generatedBytesBesideBicep('/r/main.json', Buffer.from(head + 'relativePath'), host)).toBe(false);
   });
 });
 

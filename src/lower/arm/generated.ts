@@ -8,7 +8,22 @@ import type { FrontEndHost } from '../types.js';
  * `relativePath` is parsed and judged by `isGeneratedBesideBicep` instead.
  */
 export function generatedBesideBicep(file: string, text: string, host: FrontEndHost): boolean {
-  if (!GENERATOR_HEAD.test(text.slice(0, 1024)) || text.includes('relativePath')) return false;
+  return GENERATOR_HEAD.test(text.slice(0, HEAD)) && !text.includes('relativePath') && bicepBeside(file, host);
+}
+
+/**
+ * The same judgement on the file's UTF-8 bytes, before they are decoded (the closure scan passes
+ * over most of a repository's JSON without making a string of it): the head is decoded alone, and
+ * `relativePath`, being ASCII, is found in the bytes exactly where it is in the text.
+ */
+export function generatedBytesBesideBicep(file: string, bytes: Buffer, host: FrontEndHost): boolean {
+  // HEAD UTF-16 units take at most 4 * HEAD bytes: the head of the text is the head of this.
+  return GENERATOR_HEAD.test(bytes.toString('utf8', 0, 4 * HEAD).slice(0, HEAD)) && !bytes.includes('relativePath') && bicepBeside(file, host);
+}
+
+const HEAD = 1024;
+
+function bicepBeside(file: string, host: FrontEndHost): boolean {
   const bicep = file.replace(/\.jsonc?$/i, '.bicep');
   return bicep !== file && fileExists(host, bicep);
 }
