@@ -110,7 +110,7 @@ export function scanning(setup: BatchSetup, host: CachingHost): Scanner {
 
 /**
  * The closure scan in this thread: each file read through `host` (why one could not be read is
- * kept there) and scanned, its text kept in `texts` for its batch (`onText` sees each text read).
+ * kept there) and scanned, its text kept in `texts` for its batch (`onText` sees each text decoded).
  */
 export function scanInThisThread(files: DiscoveredFile[], texts: TextStore, scanOne: Scanner, onText?: (path: string, text: string) => void): (FileScan | undefined)[] {
   return files.map((f) => {
