@@ -59210,7 +59210,7 @@ var CachingHost = class {
       try {
         text3 = this.read(path);
       } catch (e) {
-        this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
+        this.failed(path, e);
       }
       this.texts.set(path, text3);
     }
@@ -59246,13 +59246,8 @@ var CachingHost = class {
    * confined and limited as `readFile`; why it failed is kept.
    */
   readUncached(path) {
-    if (this.texts.has(path)) return this.texts.get(path);
-    try {
-      return this.read(path);
-    } catch (e) {
-      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
-      return void 0;
-    }
+    const text3 = this.readUncachedUnless(path);
+    return text3 === PASSED ? void 0 : text3;
   }
   /**
    * As `readUncached`, except that a file read from disk whose bytes `pass` judges of no use is
@@ -59261,11 +59256,9 @@ var CachingHost = class {
   readUncachedUnless(path, pass) {
     if (this.texts.has(path)) return this.texts.get(path);
     try {
-      const bytes = this.readBytes(path);
-      return pass(bytes) ? PASSED : bytes.toString("utf8");
+      return this.read(path, pass);
     } catch (e) {
-      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
-      return void 0;
+      return this.failed(path, e);
     }
   }
   fileExists(path) {
@@ -59282,12 +59275,18 @@ var CachingHost = class {
       this.checkInsideRoot(path);
       return readdirSync2(path, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => join7(path, e.name)).sort();
     } catch (e) {
-      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
+      this.failed(path, e);
       return [];
     }
   }
-  read(path) {
-    return this.readBytes(path).toString("utf8");
+  /** Why a read or listing failed, kept for the front ends to report. */
+  failed(path, e) {
+    this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
+    return void 0;
+  }
+  read(path, pass) {
+    const bytes = this.readBytes(path);
+    return pass?.(bytes) ? PASSED : bytes.toString("utf8");
   }
   readBytes(path) {
     this.checkInsideRoot(path);

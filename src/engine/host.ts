@@ -68,7 +68,7 @@ export class CachingHost implements FrontEndHost {
       try {
         text = this.read(path);
       } catch (e) {
-        this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
+        this.failed(path, e);
       }
       this.texts.set(path, text);
     }
@@ -109,27 +109,20 @@ export class CachingHost implements FrontEndHost {
    * confined and limited as `readFile`; why it failed is kept.
    */
   readUncached(path: string): string | undefined {
-    if (this.texts.has(path)) return this.texts.get(path);
-    try {
-      return this.read(path);
-    } catch (e) {
-      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
-      return undefined;
-    }
+    const text = this.readUncachedUnless(path);
+    return text === PASSED ? undefined : text;
   }
 
   /**
    * As `readUncached`, except that a file read from disk whose bytes `pass` judges of no use is
    * never decoded: PASSED. A text held already (an editor's buffer) is given as it is.
    */
-  readUncachedUnless(path: string, pass: (bytes: Buffer) => boolean): string | typeof PASSED | undefined {
+  readUncachedUnless(path: string, pass?: (bytes: Buffer) => boolean): string | typeof PASSED | undefined {
     if (this.texts.has(path)) return this.texts.get(path);
     try {
-      const bytes = this.readBytes(path);
-      return pass(bytes) ? PASSED : bytes.toString('utf8');
+      return this.read(path, pass);
     } catch (e) {
-      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
-      return undefined;
+      return this.failed(path, e);
     }
   }
 
@@ -152,13 +145,23 @@ export class CachingHost implements FrontEndHost {
         .map((e) => join(path, e.name))
         .sort();
     } catch (e) {
-      this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
+      this.failed(path, e);
       return [];
     }
   }
 
-  private read(path: string): string {
-    return this.readBytes(path).toString('utf8');
+  /** Why a read or listing failed, kept for the front ends to report. */
+  private failed(path: string, e: unknown): undefined {
+    this.problems.set(path, e instanceof ReadRefused ? e.message : describeFsError(e));
+    return undefined;
+  }
+
+  /** The file's text; PASSED instead, undecoded, when `pass` judges its bytes of no use. */
+  private read(path: string): string;
+  private read(path: string, pass: ((bytes: Buffer) => boolean) | undefined): string | typeof PASSED;
+  private read(path: string, pass?: (bytes: Buffer) => boolean): string | typeof PASSED {
+    const bytes = this.readBytes(path);
+    return pass?.(bytes) ? PASSED : bytes.toString('utf8');
   }
 
   private readBytes(path: string): Buffer {
