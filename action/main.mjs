@@ -67157,9 +67157,14 @@ function scanning(setup, host) {
   }
   const skip = (f, text3) => f.kind === "json" && generatedBesideBicep(f.path, text3, host);
   return (f) => {
-    const text3 = f.kind === "json" ? host.readUncachedUnless(f.path, (bytes) => generatedBytesBesideBicep(f.path, bytes, host)) : host.readUncached(f.path);
+    if (f.kind !== "json") {
+      const text4 = host.readUncached(f.path);
+      return text4 === void 0 ? void 0 : { scan: scanFile(f, text4), text: text4 };
+    }
+    let judged = false;
+    const text3 = host.readUncachedUnless(f.path, (bytes) => (judged = true, generatedBytesBesideBicep(f.path, bytes, host)));
     if (text3 === PASSED) return { scan: { size: 0, skipped: true, names: [] } };
-    return text3 === void 0 ? void 0 : { scan: scanFile(f, text3, skip), text: text3 };
+    return text3 === void 0 ? void 0 : { scan: scanFile(f, text3, judged ? void 0 : skip), text: text3 };
   };
 }
 function scanInThisThread(files, texts, scanOne, onText) {

@@ -102,9 +102,15 @@ export function scanning(setup: BatchSetup, host: CachingHost): Scanner {
   }
   const skip = (f: DiscoveredFile, text: string): boolean => f.kind === 'json' && generatedBesideBicep(f.path, text, host);
   return (f) => {
-    const text = f.kind === 'json' ? host.readUncachedUnless(f.path, (bytes) => generatedBytesBesideBicep(f.path, bytes, host)) : host.readUncached(f.path);
+    if (f.kind !== 'json') {
+      const text = host.readUncached(f.path);
+      return text === undefined ? undefined : { scan: scanFile(f, text), text };
+    }
+    // Bytes read from disk are judged before decoding; a text held already (an editor's buffer) after.
+    let judged = false;
+    const text = host.readUncachedUnless(f.path, (bytes) => ((judged = true), generatedBytesBesideBicep(f.path, bytes, host)));
     if (text === PASSED) return { scan: { size: 0, skipped: true, names: [] } };
-    return text === undefined ? undefined : { scan: scanFile(f, text, skip), text };
+    return text === undefined ? undefined : { scan: scanFile(f, text, judged ? undefined : skip), text };
   };
 }
 

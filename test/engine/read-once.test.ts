@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CachingHost } from '../../src/engine/host.js';
 import { lint } from '../../src/engine/lint.js';
-import { TextStore } from '../../src/engine/pool.js';
+import { scanning, TextStore } from '../../src/engine/pool.js';
 import { generatedBesideBicep, generatedBytesBesideBicep } from '../../src/lower/arm/generated.js';
 import { BICEP_OWNER } from '../helpers/owner-grants.js';
 import { treeMaker } from '../helpers/tree.js';
@@ -45,6 +45,15 @@ describe('a template generated beside its Bicep file', () => {
     expect(decoded).toContain(join(dir, 'app', 'main.bicep'));
     // Without a .bicep beside it, a compiled template is linted as any other.
     expect(files).toContain(join(dir, 'lone', 'main.json'));
+  });
+
+  it('is passed over by the scan as well when its text is an editor\'s buffer, not the file on disk', () => {
+    const dir = tree({ 'app/main.bicep': BICEP_OWNER, 'app/main.json': '{}' });
+    const generatedFile = join(dir, 'app', 'main.json');
+    const scanOne = scanning({}, new CachingHost({ overrides: new Map([[generatedFile, generated()]]) }));
+    expect(scanOne({ path: generatedFile, kind: 'json' })?.scan.skipped).toBe(true);
+    // On disk it is no template at all: scanned, and its text kept for its batch.
+    expect(scanning({}, new CachingHost())({ path: generatedFile, kind: 'json' })).toEqual({ scan: { size: 2, names: [] }, text: '{}' });
   });
 
   it('is judged the same from its bytes as from its text', () => {
