@@ -57318,6 +57318,8 @@ var Parser3 = class {
   n;
   /** Opening offsets of the containers being read, for "not closed" messages. */
   open = [];
+  /** The first backslash at or after the last one found (the text's length when there is none). */
+  backslash = -1;
   document() {
     this.skip();
     const root = this.value("value");
@@ -57461,18 +57463,15 @@ var Parser3 = class {
   string() {
     const text3 = this.text;
     const start = this.pos;
-    let i = start + 1;
     const n2 = this.n;
-    for (; ; ) {
-      if (i >= n2) this.unclosedString(start);
-      const c = text3.charCodeAt(i);
-      if (c === 34 /* Quote */) {
-        this.pos = i + 1;
-        return text3.slice(start + 1, i);
-      }
-      if (c === 92 /* Backslash */) break;
-      i++;
+    const close = text3.indexOf('"', start + 1);
+    if (close < 0) this.unclosedString(start);
+    if (this.backslash <= start) this.backslash = nextOrEnd(text3, "\\", start + 1);
+    if (this.backslash > close) {
+      this.pos = close + 1;
+      return text3.slice(start + 1, close);
     }
+    let i = this.backslash;
     let out = text3.slice(start + 1, i);
     let from = i;
     for (; ; ) {
@@ -57630,6 +57629,10 @@ var EXPECTED = {
   commaOrBracket: "',' or ']'",
   end: "the end of the file after the top-level value"
 };
+function nextOrEnd(text3, search, from) {
+  const at = text3.indexOf(search, from);
+  return at < 0 ? text3.length : at;
+}
 function hexValue(c) {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 97 && c <= 102) return c - 87;

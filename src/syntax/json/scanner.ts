@@ -81,6 +81,8 @@ class Parser {
   private readonly n: number;
   /** Opening offsets of the containers being read, for "not closed" messages. */
   private readonly open: number[] = [];
+  /** The first backslash at or after the last one found (the text's length when there is none). */
+  private backslash = -1;
 
   constructor(private readonly text: string) {
     this.n = text.length;
@@ -238,19 +240,18 @@ class Parser {
   private string(): string {
     const text = this.text;
     const start = this.pos;
-    let i = start + 1;
     const n = this.n;
-    // Fast path: no escape before the closing quote.
-    for (;;) {
-      if (i >= n) this.unclosedString(start);
-      const c = text.charCodeAt(i);
-      if (c === Ch.Quote) {
-        this.pos = i + 1;
-        return text.slice(start + 1, i);
-      }
-      if (c === Ch.Backslash) break;
-      i++;
+    // Fast path: no escape before the closing quote. Both are found by `indexOf`, which V8 runs
+    // far faster than a loop over the characters; the next backslash is searched for only once
+    // reading has passed the last one found, so the whole text is searched for them once.
+    const close = text.indexOf('"', start + 1);
+    if (close < 0) this.unclosedString(start);
+    if (this.backslash <= start) this.backslash = nextOrEnd(text, '\\', start + 1);
+    if (this.backslash > close) {
+      this.pos = close + 1;
+      return text.slice(start + 1, close);
     }
+    let i = this.backslash;
     let out = text.slice(start + 1, i);
     let from = i;
     for (;;) {
@@ -416,6 +417,12 @@ const EXPECTED: Record<Expecting, string> = {
   commaOrBracket: "',' or ']'",
   end: 'the end of the file after the top-level value',
 };
+
+/** The offset of `search` at or after `from`, or the text's length when it is not there. */
+function nextOrEnd(text: string, search: string, from: number): number {
+  const at = text.indexOf(search, from);
+  return at < 0 ? text.length : at;
+}
 
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;

@@ -113,4 +113,14 @@ describe('parseJson', () => {
     expect(parseJson('{"a":1,}').error).toBeUndefined();
     expect(parseJson('[,]').error).toBeDefined();
   });
+
+  it('reads plain and escaped strings in any order, wherever the backslashes stand', () => {
+    // The scanner looks for the next backslash once and reuses the answer until reading passes it:
+    // one in a comment, in a key, or in an earlier string must not make a later string wrong.
+    const text = '// a\\b\n{"k\\"ey": ["x", "a\\\\b", "plain", "\\u0041\\n", "", "end"], /* \\ */ "last": "\\/"}';
+    expect(toPlain(parseJson(text).root!)).toEqual(JSON.parse(text.replace(/\/\/.*\n|\/\*.*?\*\//g, '')));
+    expect(toPlain(parseJson('["a", "b\\"c", "d"]').root!)).toEqual(['a', 'b"c', 'd']);
+    expect(parseJson('["a", "b\\').error?.message).toMatch(/string opened at line 1, column 7 is not closed/);
+    expect(parseJson('["a\\"]').error?.message).toMatch(/string opened at line 1, column 2 is not closed/);
+  });
 });
