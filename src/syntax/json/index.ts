@@ -98,9 +98,13 @@ class ParsedJson implements JsonDocument {
 /** Case-insensitive member lookup (the last one wins when a key is repeated, like JSON.parse). */
 export function member(o: JsonNode | undefined, key: string): JsonMember | undefined {
   if (!o || o.type !== 'object') return undefined;
-  const lower = key.toLowerCase();
+  // Only keys of the same length are lower-cased to be compared (most are not).
+  let lower: string | undefined;
   let found: JsonMember | undefined;
-  for (const m of o.members) if (m.key === key || m.key.toLowerCase() === lower) found = m;
+  for (const m of o.members) {
+    if (m.key.length !== key.length) continue;
+    if (m.key === key || m.key.toLowerCase() === (lower ??= key.toLowerCase())) found = m;
+  }
   return found;
 }
 
