@@ -12106,8 +12106,8 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name, value } } of this[kHeadersMap]) {
-            if (lowerName === "set-cookie") {
+          for (const { 0: lowerName2, 1: { name, value } } of this[kHeadersMap]) {
+            if (lowerName2 === "set-cookie") {
               for (const cookie of this.cookies) {
                 headers.push([name, cookie]);
               }
@@ -57676,9 +57676,12 @@ var ParsedJson = class {
 };
 function member(o, key2) {
   if (!o || o.type !== "object") return void 0;
-  const lower2 = key2.toLowerCase();
+  let lower2;
   let found;
-  for (const m of o.members) if (m.key === key2 || m.key.toLowerCase() === lower2) found = m;
+  for (const m of o.members) {
+    if (m.key.length !== key2.length) continue;
+    if (m.key === key2 || m.key.toLowerCase() === (lower2 ??= key2.toLowerCase())) found = m;
+  }
   return found;
 }
 function prop(o, key2) {
@@ -60334,7 +60337,7 @@ function templateCtx(o) {
 function addVariables(ctx, vars) {
   if (!vars || vars.type !== "object") return;
   for (const m of vars.members) {
-    if (m.key.toLowerCase() === "copy" && m.value.type === "array") {
+    if (isCopyKey(m.key) && m.value.type === "array") {
       for (const loop of m.value.items) {
         const name = stringProp(loop, "name");
         if (name === void 0) continue;
@@ -60443,12 +60446,25 @@ function evalNode(node, ctx) {
       return evalObject(node, ctx);
   }
 }
+function isCopyKey(key2) {
+  return key2.length === 4 && key2.toLowerCase() === "copy";
+}
+var lowerNames = /* @__PURE__ */ new Map();
+function lowerName(name) {
+  let lower2 = lowerNames.get(name);
+  if (lower2 === void 0) {
+    if (lowerNames.size >= 1e4) lowerNames.clear();
+    lower2 = name.toLowerCase();
+    lowerNames.set(name, lower2);
+  }
+  return lower2;
+}
 function evalObject(node, ctx, skip) {
   const entries = /* @__PURE__ */ new Map();
   let keyValues;
   for (const m of node.members) {
     if (skip?.(m.key)) continue;
-    if (m.key.toLowerCase() === "copy" && m.value.type === "array" && m.value.items.every(isPropertyLoop)) {
+    if (isCopyKey(m.key) && m.value.type === "array" && m.value.items.every(isPropertyLoop)) {
       for (const loop of m.value.items) {
         const name = stringProp(loop, "name");
         entries.set(name, copyArray(loop, name, ctx));
@@ -60528,13 +60544,13 @@ var ExprEval = class _ExprEval {
     const ctx = this.ctx;
     const at = this.at(e);
     if (e.namespace !== void 0) return this.userFunction(e, at);
-    const fn = e.name.toLowerCase();
+    const fn = lowerName(e.name);
     switch (fn) {
       case "parameters":
       case "variables": {
         const name = e.args[0] ? this.eval(e.args[0]) : void 0;
         if (!name || name.kind !== "string") return unknownAt(at);
-        const slot = (fn === "parameters" ? ctx.params : ctx.vars).get(name.value.toLowerCase());
+        const slot = (fn === "parameters" ? ctx.params : ctx.vars).get(lowerName(name.value));
         return slot ? readSlot(slot, at) : unknownAt(at);
       }
       case "copyindex": {
@@ -60579,7 +60595,7 @@ var ExprEval = class _ExprEval {
       e.args.forEach((a) => this.eval(a));
       return unknownAt(at);
     }
-    const args = e.args.map((a) => a.kind === "call" && a.name.toLowerCase() === "lambda" && !a.namespace ? this.lambda(a) : this.eval(a));
+    const args = e.args.map((a) => a.kind === "call" && lowerName(a.name) === "lambda" && !a.namespace ? this.lambda(a) : this.eval(a));
     return callFunction(fn, args, functionContext(ctx), at);
   }
   /** ARM `lambda('x', 'y', body)`: `lambdaVariables('x')` reads the bound values. */
@@ -60615,12 +60631,14 @@ var ExprEval = class _ExprEval {
 function isLambdaCall(a) {
   return a.kind === "call" && !a.namespace && a.name.toLowerCase() === "lambda";
 }
+var functionContexts = /* @__PURE__ */ new WeakMap();
 function functionContext(ctx) {
-  return {
-    deploymentScope: ctx.exprScope,
-    resolveResource: (q) => resolveQuery(q, ctx),
-    maxArrayLength: 1e4
-  };
+  let fc = functionContexts.get(ctx);
+  if (!fc) {
+    fc = { deploymentScope: ctx.exprScope, resolveResource: (q) => resolveQuery(q, ctx), maxArrayLength: 1e4 };
+    functionContexts.set(ctx, fc);
+  }
+  return fc;
 }
 function indexUnknown(base, at) {
   if (base.kind === "unknown" && base.symbol) return unknownAt(at, `${base.symbol}[?]`, base.input);

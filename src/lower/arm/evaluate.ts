@@ -266,7 +266,7 @@ export function templateCtx(o: TemplateOptions): Ctx {
 function addVariables(ctx: Ctx, vars: JsonNode | undefined): void {
   if (!vars || vars.type !== 'object') return;
   for (const m of vars.members) {
-    if (m.key.toLowerCase() === 'copy' && m.value.type === 'array') {
+    if (isCopyKey(m.key) && m.value.type === 'array') {
       for (const loop of m.value.items) {
         const name = stringProp(loop, 'name');
         if (name === undefined) continue;
@@ -401,12 +401,30 @@ export function evalNode(node: JsonNode, ctx: Ctx): Value {
   }
 }
 
+/** `copy`, in any case (most keys are not four characters long and are not lower-cased). */
+function isCopyKey(key: string): boolean {
+  return key.length === 4 && key.toLowerCase() === 'copy';
+}
+
+/** Function, parameter and variable names lower-cased once each: a template uses few names, many times. */
+const lowerNames = new Map<string, string>();
+
+function lowerName(name: string): string {
+  let lower = lowerNames.get(name);
+  if (lower === undefined) {
+    if (lowerNames.size >= 10_000) lowerNames.clear();
+    lower = name.toLowerCase();
+    lowerNames.set(name, lower);
+  }
+  return lower;
+}
+
 function evalObject(node: JsonObject, ctx: Ctx, skip?: (key: string) => boolean): ObjectValue {
   const entries = new Map<string, Value>();
   let keyValues: Map<string, Value> | undefined;
   for (const m of node.members) {
     if (skip?.(m.key)) continue;
-    if (m.key.toLowerCase() === 'copy' && m.value.type === 'array' && m.value.items.every(isPropertyLoop)) {
+    if (isCopyKey(m.key) && m.value.type === 'array' && m.value.items.every(isPropertyLoop)) {
       // Property iteration: each loop defines a property holding an array.
       for (const loop of m.value.items) {
         const name = stringProp(loop, 'name') as string;
@@ -494,13 +512,13 @@ class ExprEval {
     const ctx = this.ctx;
     const at = this.at(e);
     if (e.namespace !== undefined) return this.userFunction(e, at);
-    const fn = e.name.toLowerCase();
+    const fn = lowerName(e.name);
     switch (fn) {
       case 'parameters':
       case 'variables': {
         const name = e.args[0] ? this.eval(e.args[0]) : undefined;
         if (!name || name.kind !== 'string') return unknownAt(at);
-        const slot = (fn === 'parameters' ? ctx.params : ctx.vars).get(name.value.toLowerCase());
+        const slot = (fn === 'parameters' ? ctx.params : ctx.vars).get(lowerName(name.value));
         return slot ? readSlot(slot, at) : unknownAt(at);
       }
       case 'copyindex': {
@@ -548,7 +566,7 @@ class ExprEval {
       e.args.forEach((a) => this.eval(a));
       return unknownAt(at);
     }
-    const args: FnArg[] = e.args.map((a) => (a.kind === 'call' && a.name.toLowerCase() === 'lambda' && !a.namespace ? this.lambda(a) : this.eval(a)));
+    const args: FnArg[] = e.args.map((a) => (a.kind === 'call' && lowerName(a.name) === 'lambda' && !a.namespace ? this.lambda(a) : this.eval(a)));
     return callFunction(fn, args, functionContext(ctx), at);
   }
 
@@ -588,12 +606,16 @@ function isLambdaCall(a: ArmExpr): boolean {
   return a.kind === 'call' && !a.namespace && a.name.toLowerCase() === 'lambda';
 }
 
+/** One per context (a template, a copy iteration): made on its first function call. */
+const functionContexts = new WeakMap<Ctx, FunctionContext>();
+
 function functionContext(ctx: Ctx): FunctionContext {
-  return {
-    deploymentScope: ctx.exprScope,
-    resolveResource: (q) => resolveQuery(q, ctx),
-    maxArrayLength: 10_000,
-  };
+  let fc = functionContexts.get(ctx);
+  if (!fc) {
+    fc = { deploymentScope: ctx.exprScope, resolveResource: (q) => resolveQuery(q, ctx), maxArrayLength: 10_000 };
+    functionContexts.set(ctx, fc);
+  }
+  return fc;
 }
 
 /** `base[key]` with an unknown key. */
