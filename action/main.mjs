@@ -60595,7 +60595,7 @@ var ExprEval = class _ExprEval {
       e.args.forEach((a) => this.eval(a));
       return unknownAt(at);
     }
-    const args = e.args.map((a) => a.kind === "call" && lowerName(a.name) === "lambda" && !a.namespace ? this.lambda(a) : this.eval(a));
+    const args = e.args.map((a) => isLambdaCall(a) ? this.lambda(a) : this.eval(a));
     return callFunction(fn, args, functionContext(ctx), at);
   }
   /** ARM `lambda('x', 'y', body)`: `lambdaVariables('x')` reads the bound values. */
@@ -60629,7 +60629,7 @@ var ExprEval = class _ExprEval {
   }
 };
 function isLambdaCall(a) {
-  return a.kind === "call" && !a.namespace && a.name.toLowerCase() === "lambda";
+  return a.kind === "call" && !a.namespace && lowerName(a.name) === "lambda";
 }
 var functionContexts = /* @__PURE__ */ new WeakMap();
 function functionContext(ctx) {

@@ -566,7 +566,7 @@ class ExprEval {
       e.args.forEach((a) => this.eval(a));
       return unknownAt(at);
     }
-    const args: FnArg[] = e.args.map((a) => (a.kind === 'call' && lowerName(a.name) === 'lambda' && !a.namespace ? this.lambda(a) : this.eval(a)));
+    const args: FnArg[] = e.args.map((a) => (isLambdaCall(a) ? this.lambda(a) : this.eval(a)));
     return callFunction(fn, args, functionContext(ctx), at);
   }
 
@@ -602,8 +602,8 @@ class ExprEval {
   }
 }
 
-function isLambdaCall(a: ArmExpr): boolean {
-  return a.kind === 'call' && !a.namespace && a.name.toLowerCase() === 'lambda';
+function isLambdaCall(a: ArmExpr): a is Extract<ArmExpr, { kind: 'call' }> {
+  return a.kind === 'call' && !a.namespace && lowerName(a.name) === 'lambda';
 }
 
 /** One per context (a template, a copy iteration): made on its first function call. */
