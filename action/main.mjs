@@ -67170,18 +67170,14 @@ import { fileURLToPath as fileURLToPath2, pathToFileURL as pathToFileURL2 } from
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 function scanning(setup, host) {
-  if (setup.includeGenerated) {
-    return (f) => {
-      const text3 = host.readUncached(f.path);
-      return text3 === void 0 ? void 0 : { scan: scanFile(f, text3), text: text3 };
-    };
-  }
+  const plain = (f) => {
+    const text3 = host.readUncached(f.path);
+    return text3 === void 0 ? void 0 : { scan: scanFile(f, text3), text: text3 };
+  };
+  if (setup.includeGenerated) return plain;
   const skip = (f, text3) => f.kind === "json" && generatedBesideBicep(f.path, text3, host);
   return (f) => {
-    if (f.kind !== "json") {
-      const text4 = host.readUncached(f.path);
-      return text4 === void 0 ? void 0 : { scan: scanFile(f, text4), text: text4 };
-    }
+    if (f.kind !== "json") return plain(f);
     let judged = false;
     const text3 = host.readUncachedUnless(f.path, (bytes) => (judged = true, generatedBytesBesideBicep(f.path, bytes, host)));
     if (text3 === PASSED) return { scan: { size: 0, skipped: true, names: [] } };

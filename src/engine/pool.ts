@@ -94,18 +94,14 @@ export type Scanner = (file: DiscoveredFile) => ScannedFile | undefined;
  * are decoded (a typical repository's compiled templates are most of its JSON).
  */
 export function scanning(setup: BatchSetup, host: CachingHost): Scanner {
-  if (setup.includeGenerated) {
-    return (f) => {
-      const text = host.readUncached(f.path);
-      return text === undefined ? undefined : { scan: scanFile(f, text), text };
-    };
-  }
+  const plain: Scanner = (f) => {
+    const text = host.readUncached(f.path);
+    return text === undefined ? undefined : { scan: scanFile(f, text), text };
+  };
+  if (setup.includeGenerated) return plain;
   const skip = (f: DiscoveredFile, text: string): boolean => f.kind === 'json' && generatedBesideBicep(f.path, text, host);
   return (f) => {
-    if (f.kind !== 'json') {
-      const text = host.readUncached(f.path);
-      return text === undefined ? undefined : { scan: scanFile(f, text), text };
-    }
+    if (f.kind !== 'json') return plain(f);
     // Bytes read from disk are judged before decoding; a text held already (an editor's buffer) after.
     let judged = false;
     const text = host.readUncachedUnless(f.path, (bytes) => ((judged = true), generatedBytesBesideBicep(f.path, bytes, host)));
