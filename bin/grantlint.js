@@ -3,16 +3,21 @@
 // cache: load-bundle.js) when it is there and not older than the tsc output, else the tsc output
 // itself: a `tsc` run after the last bundle (a contributor rebuilding) must not leave an older
 // bundle in charge.
-import { statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { loadBundle } from './load-bundle.js';
-import { tuneV8 } from './v8-tuning.js';
+//
+// This folder is CommonJS (bin/package.json): Node starts a CommonJS entry point without its ES
+// module loader, about 15 ms of a one-file run on the machine of docs/performance.md.
+'use strict';
+const { statSync } = require('node:fs');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const { loadBundle } = require('./load-bundle.js');
+const { tuneV8 } = require('./v8-tuning.js');
 
 tuneV8(process.argv.slice(2));
 
 const mtime = (relative) => {
   try {
-    return statSync(new URL(relative, import.meta.url)).mtimeMs;
+    return statSync(join(__dirname, relative)).mtimeMs;
   } catch {
     return undefined;
   }
@@ -21,10 +26,12 @@ const bundled = mtime('../dist/grantlint.cjs');
 const compiled = mtime('../dist/src/cli/main.js');
 // The build runs the bundle once with GRANTLINT_WRITE_CODE_CACHE=1 to save the cache (scripts/bundle.mjs).
 const writeCache = process.env.GRANTLINT_WRITE_CODE_CACHE === '1';
-const bundle = bundled !== undefined && (compiled === undefined || bundled >= compiled) ? loadBundle(fileURLToPath(new URL('../dist/grantlint.cjs', import.meta.url)), undefined, { ignoreCache: writeCache }) : undefined;
-const { main } = bundle ? bundle.exports : await import('../dist/src/cli/main.js');
+const bundle = bundled !== undefined && (compiled === undefined || bundled >= compiled) ? loadBundle(join(__dirname, '../dist/grantlint.cjs'), undefined, { ignoreCache: writeCache }) : undefined;
+const loaded = bundle ? Promise.resolve(bundle.exports) : import(pathToFileURL(join(__dirname, '../dist/src/cli/main.js')).href);
 
-main(process.argv.slice(2)).then((code) => {
-  if (writeCache) bundle?.save();
-  process.exitCode = code;
-});
+loaded
+  .then(({ main }) => main(process.argv.slice(2)))
+  .then((code) => {
+    if (writeCache) bundle?.save();
+    process.exitCode = code;
+  });

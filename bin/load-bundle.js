@@ -9,16 +9,17 @@
 // A dynamic import() inside a function restored from the cache finds no module loader in Node 20,
 // so the bundle imports ES modules (plugins, the language server) through this module's own
 // import(), handed in as globalThis.__grantlintImport (src/util/import-module.ts).
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import vm from 'node:vm';
+const { isAscii } = require('node:buffer');
+const { readFileSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname } = require('node:path');
+const vm = require('node:vm');
 
 /**
  * The bundle's exports, and how the cache served: `accepted`, `rejected` (another Node, another
  * bundle) or `none` (no cache file). `save()` writes the cache of what has run so far.
  */
-export function loadBundle(file, cacheFile = `${file}.cache`, options = {}) {
+function loadBundle(file, cacheFile = `${file}.cache`, options = {}) {
   globalThis.__grantlintImport ??= (specifier) => import(specifier);
   const require = createRequire(file);
   let cachedData;
@@ -30,7 +31,7 @@ export function loadBundle(file, cacheFile = `${file}.cache`, options = {}) {
     }
   }
   // The wrapper CommonJS puts around a module, on the first line so that line numbers stay true.
-  const source = `(function (exports, require, module, __filename, __dirname) { ${readFileSync(file, 'utf8')}\n})`;
+  const source = `(function (exports, require, module, __filename, __dirname) { ${readSource(file)}\n})`;
   const script = new vm.Script(source, { filename: file, cachedData });
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, require, module, file, dirname(file));
@@ -40,3 +41,14 @@ export function loadBundle(file, cacheFile = `${file}.cache`, options = {}) {
     save: () => writeFileSync(cacheFile, script.createCachedData()),
   };
 }
+
+/**
+ * The file's text. The build writes the bundle in ASCII (scripts/bundle.mjs), which is read as
+ * Latin-1: the same string, made without decoding UTF-8, and held by V8 in one byte a character.
+ */
+function readSource(file) {
+  const bytes = readFileSync(file);
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+}
+
+module.exports = { loadBundle };

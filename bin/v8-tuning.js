@@ -9,15 +9,15 @@
 // grantlint's code is compiled, and the build sets them too before it saves the code cache, whose
 // check covers V8's flags (bin/load-bundle.js). The language server lives long and keeps V8's
 // defaults; a flag the user gives Node wins.
-import { setFlagsFromString } from 'node:v8';
+const { setFlagsFromString } = require('node:v8');
 
-export const TUNING = ['--interrupt-budget=500000', '--no-turbo-inlining'];
+const TUNING = ['--interrupt-budget=500000', '--no-turbo-inlining'];
 
 /**
  * Sets TUNING for a run of the CLI with these arguments (none for `grantlint lsp`), except the
  * flags named in `given` (Node's own options); returns the flags it set.
  */
-export function tuneV8(args, given = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`, set = setFlagsFromString) {
+function tuneV8(args, given = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`, set = setFlagsFromString) {
   if (args[0] === 'lsp') return [];
   const name = (flag) => flag.replace(/^--(?:no-)?/, '').replace(/=.*$/, '');
   const named = new Set([...given.matchAll(/--[\w-]+/g)].map((m) => name(m[0]).replace(/_/g, '-')));
@@ -25,3 +25,5 @@ export function tuneV8(args, given = `${process.execArgv.join(' ')} ${process.en
   for (const flag of flags) set(flag);
   return flags;
 }
+
+module.exports = { TUNING, tuneV8 };

@@ -80,6 +80,21 @@ describe('the CLI bundle', () => {
     expect(r.stdout).toMatch(/^main\.bicep:5:1: error: Grants 'Owner'/m);
   });
 
+  it('is ASCII, which bin/load-bundle.js reads as Latin-1; a bundle with other characters is read as UTF-8', async () => {
+    const ascii = (file: string) => /^[\x00-\x7f]*$/.test(readFileSync(join(repoRoot, 'dist', file), 'latin1')); // eslint-disable-line no-control-regex
+    expect(ascii('grantlint.cjs')).toBe(true);
+    expect(ascii('grantlint-worker.mjs')).toBe(true);
+    const { loadBundle } = (await import(pathToFileURL(join(repoRoot, 'bin', 'load-bundle.js')).href)) as {
+      loadBundle: (file: string, cache?: string) => { exports: { word: string } };
+    };
+    const write = (name: string, text: string) => {
+      writeFileSync(join(temp, name), text);
+      return join(temp, name);
+    };
+    expect(loadBundle(write('ascii.cjs', "module.exports = { word: 'caf\\u00e9' };"), join(temp, 'none')).exports.word).toBe('café');
+    expect(loadBundle(write('utf8.cjs', "module.exports = { word: 'café — 文字' };"), join(temp, 'none')).exports.word).toBe('café — 文字');
+  });
+
   it('reads a configuration through yaml and ajv from node_modules, only then', () => {
     const dir = installed(true);
     writeFileSync(join(dir, '.grantlint.yaml'), 'rules:\n  privileged-role: warning\n');
