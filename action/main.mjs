@@ -58741,13 +58741,14 @@ var rule15 = {
   check(graph, context) {
     const known2 = new Set((context.options.knownRoles ?? []).map((k) => k.trim().toLowerCase()));
     const declared = graph.roleDefinitions;
-    const candidates = [...context.roles.all(), ...declared];
+    let all;
+    const candidates = () => all ??= [...context.roles.all(), ...declared];
     for (const grant of graph.grants) {
       if (grant.kind !== "rbac" || grant.role) continue;
       const written2 = writtenRole(grant);
       if (!written2 || known2.has(written2.text.toLowerCase()) || written2.text.includes("${")) continue;
-      if (written2.kind === "name") checkName(grant, written2, candidates, context);
-      else checkGuid(grant, written2, candidates, context);
+      if (written2.kind === "name") checkName(grant, written2, candidates(), context);
+      else checkGuid(grant, written2, candidates(), context);
     }
   }
 };

@@ -109,13 +109,15 @@ const rule: Rule = {
   check(graph, context) {
     const known = new Set(((context.options.knownRoles as string[] | undefined) ?? []).map((k) => k.trim().toLowerCase()));
     const declared = graph.roleDefinitions;
-    const candidates = [...context.roles.all(), ...declared];
+    // The catalog is read only when an assignment names a role it did not resolve (a run without one never loads it).
+    let all: RoleDefinition[] | undefined;
+    const candidates = (): RoleDefinition[] => (all ??= [...context.roles.all(), ...declared]);
     for (const grant of graph.grants) {
       if (grant.kind !== 'rbac' || grant.role) continue;
       const written = writtenRole(grant);
       if (!written || known.has(written.text.toLowerCase()) || written.text.includes('${')) continue;
-      if (written.kind === 'name') checkName(grant, written, candidates, context);
-      else checkGuid(grant, written, candidates, context);
+      if (written.kind === 'name') checkName(grant, written, candidates(), context);
+      else checkGuid(grant, written, candidates(), context);
     }
   },
 };

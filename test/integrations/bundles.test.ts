@@ -80,6 +80,17 @@ describe('the CLI bundle', () => {
     expect(r.stdout).toMatch(/^main\.bicep:5:1: error: Grants 'Owner'/m);
   });
 
+  it('reads the role catalog only when a file assigns a role: a run over an identity alone never opens it', () => {
+    const dir = installed(false);
+    rmSync(join(dir, 'data', 'builtin-roles.json'));
+    writeFileSync(join(dir, 'identity.bicep'), OWNER_BICEP.slice(0, OWNER_BICEP.indexOf('resource owner')));
+    const r = run(dir, '-f', 'json', 'identity.bicep');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    // The same package with a role assignment does need it, and says so.
+    expect(run(dir, 'main.bicep').status).not.toBe(0);
+  });
+
   it('is ASCII, which bin/load-bundle.js reads as Latin-1; a bundle with other characters is read as UTF-8', async () => {
     const ascii = (file: string) => /^[\x00-\x7f]*$/.test(readFileSync(join(repoRoot, 'dist', file), 'latin1')); // eslint-disable-line no-control-regex
     expect(ascii('grantlint.cjs')).toBe(true);
