@@ -99,7 +99,7 @@ const byKind = (kind: DiscoveredFile['kind']): string[] => files.filter((f) => f
 
 if (want('parse') && files.length) {
   // Each format from a collected heap: the previous format's trees, left to V8, are marked while
-  // the next parses (JSON after Bicep ran at 80-120 MB/s instead of 180-220 on 2026-12-03).
+  // the next parses (JSON after Bicep ran mostly at 80-110 MB/s, alone at 150-220, on 2026-12-03).
   console.log('\nParse throughput (single thread, texts in memory, each format from a collected heap, best of 3):');
   const templates = byKind('json').filter((f) => /deploymentTemplate\.json/i.test(readFileSync(f, 'utf8')));
   const parsers: [string, string[], (t: string) => unknown][] = [
