@@ -67143,6 +67143,7 @@ function guarded(what, files, analyze2) {
 function failedProgram(files, what, e) {
   const program = emptyProgram();
   for (const file of files) program.diagnostics.push(internalError(what, e, fileStart(file)));
+  appendAll(program.files, files);
   return program;
 }
 function directiveComments(comments, host) {
@@ -67586,7 +67587,7 @@ var BatchLinter = class _BatchLinter {
 function failedOutcome(files, what, e) {
   const program = failedProgram(files, what, e);
   const evidence = { names: [], passed: [], declared: [], unknownName: true, unknownDeclared: true };
-  return { findings: program.diagnostics.map(diagnosticFinding), suppressed: 0, files: [], diagnosed: files, program, evidence, failed: true };
+  return { findings: program.diagnostics.map(diagnosticFinding), suppressed: 0, files, diagnosed: files, program, evidence, failed: true };
 }
 function diagnosticFinding(d) {
   return {

@@ -119,7 +119,7 @@ export function failedOutcome(files: string[], what: string, e: unknown): BatchO
   const program = failedProgram(files, what, e);
   // Nothing of a failed batch is known: it may use any identity.
   const evidence = { names: [], passed: [], declared: [], unknownName: true, unknownDeclared: true };
-  return { findings: program.diagnostics.map(diagnosticFinding), suppressed: 0, files: [], diagnosed: files, program, evidence, failed: true };
+  return { findings: program.diagnostics.map(diagnosticFinding), suppressed: 0, files, diagnosed: files, program, evidence, failed: true };
 }
 
 export function diagnosticFinding(d: Diagnostic): Finding {

@@ -77,6 +77,8 @@ function guarded(what: string, files: () => string[], analyze: () => LoweredProg
 export function failedProgram(files: string[], what: string, e: unknown): LoweredProgram {
   const program = emptyProgram();
   for (const file of files) program.diagnostics.push(internalError(what, e, fileStart(file)));
+  // Linted, with that finding: a run whose only files failed so has not "matched nothing".
+  appendAll(program.files, files);
   return program;
 }
 

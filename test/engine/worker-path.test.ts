@@ -128,6 +128,8 @@ describe('a defect costs a finding, not a batch or the run', () => {
     // second goes back, and with no worker left this thread reads it and the third.
     expect(programs[0].diagnostics.map((d) => [d.code, d.at.file])).toEqual([['internal-error', files[0].path]]);
     expect(programs[0].diagnostics[0].message).toContain('boom in a worker');
+    // Linted, with that finding: its path did not match nothing.
+    expect(programs[0].files).toEqual([files[0].path]);
     for (const p of programs.slice(1)) expect(p.resources.some((r) => r.type === 'azurerm_role_assignment')).toBe(true);
   }, 60_000);
 
